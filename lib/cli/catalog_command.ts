@@ -1,0 +1,90 @@
+/** `kmlf catalog list|resolve|patterns`: how the pipelines' datasets resolve, without running anything. */
+import { stringify } from "yaml";
+import { isParameter } from "../pipeline/mod.ts";
+import { KmlfSession } from "../session/mod.ts";
+import { EXIT } from "./exit_codes.ts";
+import { builtinPlugins } from "./plugins.ts";
+import { requireProject } from "./project.ts";
+import { splitList } from "./split_list.ts";
+import { out } from "./terminal.ts";
+
+/** Options of the catalog commands. */
+export interface CatalogCommandOptions {
+  project?: string;
+  env?: string;
+  pipeline?: string;
+}
+
+/**
+ * For each pipeline: datasets by type, split into declared (`datasets`), matched by a factory
+ * pattern (`factories`) and undeclared in-memory ones (`defaults`).
+ *
+ * @example
+ * ```ts
+ * await catalogList({ pipeline: "training" });
+ * ```
+ */
+export async function catalogList(options: CatalogCommandOptions): Promise<number> {
+  const session = await openSession(options);
+  const catalog = await session.catalog();
+  const declared = new Set(catalog.names());
+  const report: Record<string, unknown> = {};
+  for (const name of await pipelinesOf(session, options)) {
+    const pipeline = await session.pipeline([name]);
+    const groups: Record<string, Record<string, string[]>> = { datasets: {}, factories: {}, defaults: {} };
+    for (const ds of [...pipeline.datasets()].sort()) {
+      if (isParameter(ds)) continue;
+      const group = declared.has(ds) ? "datasets" : catalog.has(ds) ? "factories" : "defaults";
+      const type = catalog.has(ds) ? catalog.typeName(ds) : "MemoryDataset";
+      (groups[group][type] ??= []).push(ds);
+    }
+    report[name] = groups;
+  }
+  out(stringify(report).trimEnd());
+  return EXIT.ok;
+}
+
+/**
+ * Prints `{name: config}` for declared entries and for pipeline datasets resolved through patterns.
+ *
+ * @example
+ * ```ts
+ * await catalogResolve({});
+ * ```
+ */
+export async function catalogResolve(options: CatalogCommandOptions): Promise<number> {
+  const session = await openSession(options);
+  const catalog = await session.catalog();
+  const names = new Set(catalog.names());
+  for (const name of await pipelinesOf(session, options)) {
+    for (const ds of (await session.pipeline([name])).datasets()) if (!isParameter(ds) && catalog.has(ds)) names.add(ds);
+  }
+  const resolved: Record<string, unknown> = {};
+  for (const name of [...names].sort()) resolved[name] = catalog.resolveConfig(name);
+  out(stringify(resolved).trimEnd());
+  return EXIT.ok;
+}
+
+/**
+ * Prints the factory patterns in the order they are tried.
+ *
+ * @example
+ * ```ts
+ * await catalogPatterns({});
+ * ```
+ */
+export async function catalogPatterns(options: CatalogCommandOptions): Promise<number> {
+  const session = await openSession(options);
+  out(stringify((await session.catalog()).listPatterns()).trimEnd());
+  return EXIT.ok;
+}
+
+async function openSession(options: CatalogCommandOptions): Promise<KmlfSession> {
+  const root = await requireProject(options);
+  return await KmlfSession.create({ projectRoot: root, env: options.env, envVar: Deno.env.get("KMLF_ENV"), plugins: builtinPlugins() });
+}
+
+async function pipelinesOf(session: KmlfSession, options: CatalogCommandOptions): Promise<string[]> {
+  const requested = splitList(options.pipeline);
+  return requested.length > 0 ? requested : await session.pipelineNames();
+}

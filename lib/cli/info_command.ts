@@ -1,0 +1,30 @@
+/** `kmlf info`: versions, runtime, project, plugins and what user node modules may import. */
+import { DatasetRegistry } from "../catalog/mod.ts";
+import { findProjectRoot, loadProjectSettings } from "../config/mod.ts";
+import { KMLF_VERSION } from "../version.ts";
+import { EXIT } from "./exit_codes.ts";
+import { builtinPlugins } from "./plugins.ts";
+import { out, style } from "./terminal.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/**
+ * Prints kmlf information.
+ *
+ * @example
+ * ```ts
+ * await infoCommand({});
+ * ```
+ */
+export async function infoCommand(globals: { project?: string }): Promise<number> {
+  out(style.bold(`kmlf ${KMLF_VERSION}`));
+  out(`runtime: deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`);
+  const root = await findProjectRoot(globals.project ?? Deno.cwd());
+  if (root) {
+    const settings = await loadProjectSettings(root);
+    out(`project: ${settings.name} (${root}), default env ${settings.defaultEnv}`);
+  } else out("project: none found (create one with `kmlf new <dir>`)");
+  out(`plugins: ${builtinPlugins().map((p) => p.name).join(", ") || "(none)"}`);
+  out(`dataset types: ${DatasetRegistry.withBuiltins().typeNames().join(", ")}`);
+  out(`npm packages node modules may import: ${Object.keys(denoJson.imports).join(", ")}`);
+  return EXIT.ok;
+}

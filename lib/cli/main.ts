@@ -1,0 +1,128 @@
+/**
+ * The `kmlf` command tree. Only this file and the per-command files read argv or decide exit codes.
+ * Commands import their implementation lazily so `kmlf --help` and `--version` stay fast.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { KMLF_VERSION } from "../version.ts";
+import { EXIT, reportError } from "./exit_codes.ts";
+
+/** Options every project command accepts. */
+export interface GlobalOptions {
+  project?: string;
+  debug?: boolean;
+}
+
+/** Builds the command tree (exported so `kmlf completion` can walk it). */
+export function buildProgram(argv: string[], state: { exitCode: number } = { exitCode: 0 }): Command {
+  const program = new Command("kmlf")
+    .description("Kedro-style pipelines with MLflow-compatible tracking, in one fast binary.")
+    .version(KMLF_VERSION, "-V, --version", "print the kmlf version")
+    .option("--project <dir>", "project directory (default: found by walking up from the current directory)")
+    .option("--debug", "show kmlf's own stack traces on errors")
+    .showSuggestionAfterError(true)
+    .exitOverride();
+
+  program.command("run")
+    .description("Run a pipeline (default: __default__, the union of all pipelines)")
+    .argument("[pipeline]", "pipeline name (same as --pipeline)")
+    .option("-p, --pipeline <name>", "pipeline to run")
+    .option("--pipelines <names>", "comma-separated pipelines to run together")
+    .option("-e, --env <env>", "configuration environment (default: $KMLF_ENV, then kmlf.yml default_env)")
+    .option("-n, --nodes <names>", "run only these nodes (comma-separated)")
+    .option("--from-nodes <names>", "run from these nodes downstream")
+    .option("--to-nodes <names>", "run up to these nodes")
+    .option("--from-inputs <datasets>", "run from the nodes consuming these datasets downstream")
+    .option("--to-outputs <datasets>", "run up to the nodes producing these datasets")
+    .option("-t, --tags <tags>", "run only nodes with any of these tags")
+    .option("--namespaces <namespaces>", "run only nodes in these namespaces")
+    .option("--params <pairs>", 'runtime parameters: "a=1,b.c=x,d=true" (values parsed as YAML scalars)')
+    .option("--load-versions <pairs>", 'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."')
+    .option("--only-missing-outputs", "skip nodes whose persisted outputs already exist")
+    .option("-q, --quiet", "print only errors and the final summary")
+    .option("--json", "print one JSON summary object instead of progress lines")
+    .action(async (pipeline, options, command) => {
+      const { runCommand } = await import("./run_command.ts");
+      state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
+    });
+
+  const registry = program.command("registry").description("Inspect registered pipelines");
+  registry.command("list").description("List pipeline names").action(async (_o, command) => {
+    const { registryList } = await import("./registry_command.ts");
+    state.exitCode = await registryList(command.optsWithGlobals());
+  });
+  registry.command("describe").description("List the nodes of a pipeline in run order")
+    .argument("[name]", "pipeline name", "__default__")
+    .action(async (name, _o, command) => {
+      const { registryDescribe } = await import("./registry_command.ts");
+      state.exitCode = await registryDescribe(name, command.optsWithGlobals());
+    });
+
+  const catalog = program.command("catalog").description("Inspect the data catalog");
+  catalog.command("list").description("Datasets used by pipelines, grouped by type and origin")
+    .option("-e, --env <env>", "configuration environment")
+    .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
+    .action(async (options, command) => {
+      const { catalogList } = await import("./catalog_command.ts");
+      state.exitCode = await catalogList({ ...command.optsWithGlobals(), ...options });
+    });
+  catalog.command("resolve").description("Print each dataset's configuration after factory patterns")
+    .option("-e, --env <env>", "configuration environment")
+    .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
+    .action(async (options, command) => {
+      const { catalogResolve } = await import("./catalog_command.ts");
+      state.exitCode = await catalogResolve({ ...command.optsWithGlobals(), ...options });
+    });
+  catalog.command("patterns").description("List dataset factory patterns in matching order")
+    .option("-e, --env <env>", "configuration environment")
+    .action(async (options, command) => {
+      const { catalogPatterns } = await import("./catalog_command.ts");
+      state.exitCode = await catalogPatterns({ ...command.optsWithGlobals(), ...options });
+    });
+
+  program.command("new").description("Create a new kmlf project")
+    .argument("<dir>", "directory to create")
+    .option("--name <name>", "project name (default: the directory name)")
+    .addOption(new Option("--no-example", "create an empty project without the iris example"))
+    .action(async (dir, options) => {
+      const { newCommand } = await import("./new_command.ts");
+      state.exitCode = await newCommand(dir, options);
+    });
+
+  program.command("info").description("Show kmlf, runtime and project information").action(async (_o, command) => {
+    const { infoCommand } = await import("./info_command.ts");
+    state.exitCode = await infoCommand(command.optsWithGlobals());
+  });
+
+  program.command("completion").description("Print a shell completion script")
+    .addArgument(new Command().createArgument("[shell]", "bash, zsh or fish").choices(["bash", "zsh", "fish"]).default("bash"))
+    .action(async (shell) => {
+      const { completionCommand } = await import("./completion_command.ts");
+      state.exitCode = completionCommand(shell, buildProgram(argv));
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await main(["run", "training"]));
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  const state = { exitCode: EXIT.ok as number };
+  const program = buildProgram(argv, state);
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version") return EXIT.ok;
+      if (error.code === "commander.help") return EXIT.ok;
+      return EXIT.usage;
+    }
+    return reportError(error, { debug: argv.includes("--debug") });
+  }
+}

@@ -1,0 +1,45 @@
+/** `kmlf registry list|describe`. */
+import { stringify } from "yaml";
+import { KmlfSession } from "../session/mod.ts";
+import { EXIT } from "./exit_codes.ts";
+import { builtinPlugins } from "./plugins.ts";
+import { requireProject } from "./project.ts";
+import { out } from "./terminal.ts";
+
+/**
+ * Prints the registered pipeline names as a YAML list (no node modules are imported).
+ *
+ * @example
+ * ```ts
+ * await registryList({});
+ * ```
+ */
+export async function registryList(globals: { project?: string }): Promise<number> {
+  const session = await openSession(globals);
+  const names = await session.pipelineNames();
+  out(stringify([...new Set(["__default__", ...names])].sort()).trimEnd());
+  return EXIT.ok;
+}
+
+/**
+ * Prints a pipeline's nodes in run order as YAML (`name (func ref)`, inputs, outputs).
+ *
+ * @example
+ * ```ts
+ * await registryDescribe("training", {});
+ * ```
+ */
+export async function registryDescribe(name: string, globals: { project?: string }): Promise<number> {
+  const session = await openSession(globals);
+  const pipeline = await session.pipeline([name]);
+  const nodes = pipeline.nodes.map((n) => ({
+    [n.name]: { func: n.funcRef, inputs: [...n.inputs], outputs: [...n.outputs], tags: [...n.tags] },
+  }));
+  out(stringify({ pipeline: name, inputs: [...pipeline.inputs()].sort(), outputs: [...pipeline.outputs()].sort(), nodes }).trimEnd());
+  return EXIT.ok;
+}
+
+async function openSession(globals: { project?: string }): Promise<KmlfSession> {
+  const root = await requireProject(globals);
+  return await KmlfSession.create({ projectRoot: root, envVar: Deno.env.get("KMLF_ENV"), plugins: builtinPlugins() });
+}

@@ -1,0 +1,157 @@
+/** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
+import { parseRuntimeParams } from "../config/mod.ts";
+import { UsageError } from "../errors.ts";
+import { PipelineRunError, type RunReporter } from "../runner/mod.ts";
+import { KmlfSession } from "../session/mod.ts";
+import { EXIT, reportError } from "./exit_codes.ts";
+import { builtinPlugins } from "./plugins.ts";
+import { requireProject } from "./project.ts";
+import { splitList } from "./split_list.ts";
+import { err, formatDuration, out, shellQuote, style } from "./terminal.ts";
+
+/** Raw `kmlf run` options as commander parses them. */
+export interface RunCommandOptions {
+  pipeline?: string;
+  pipelines?: string;
+  env?: string;
+  nodes?: string;
+  fromNodes?: string;
+  toNodes?: string;
+  fromInputs?: string;
+  toOutputs?: string;
+  tags?: string;
+  namespaces?: string;
+  params?: string;
+  loadVersions?: string;
+  onlyMissingOutputs?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Runs the requested pipeline and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await runCommand("training", {}, {}, ["run", "training"]);
+ * ```
+ */
+export async function runCommand(
+  positional: string | undefined,
+  options: RunCommandOptions,
+  globals: { project?: string; debug?: boolean },
+  argv: string[],
+): Promise<number> {
+  const started = performance.now();
+  const pipelineNames = selectPipelines(positional, options);
+  const root = await requireProject(globals);
+  const session = await KmlfSession.create({
+    projectRoot: root,
+    env: options.env,
+    envVar: Deno.env.get("KMLF_ENV"),
+    runtimeParams: options.params ? parseRuntimeParams(options.params, "--params") : {},
+    plugins: builtinPlugins(),
+    commandLine: ["kmlf", ...argv].map(shellQuote).join(" "),
+  });
+  const quiet = options.quiet || options.json;
+  if (!quiet) {
+    out(style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) + style.dim(` (env ${session.env}, run ${session.runId})`));
+  }
+  const nodeReport: { name: string; status: string; durationMs: number }[] = [];
+  try {
+    const result = await session.run({
+      pipelineNames,
+      nodeNames: splitList(options.nodes),
+      fromNodes: splitList(options.fromNodes),
+      toNodes: splitList(options.toNodes),
+      fromInputs: splitList(options.fromInputs),
+      toOutputs: splitList(options.toOutputs),
+      tags: splitList(options.tags),
+      namespaces: splitList(options.namespaces),
+      loadVersions: parseLoadVersions(options.loadVersions),
+      onlyMissingOutputs: options.onlyMissingOutputs,
+      reporter: progressReporter(quiet ?? false, nodeReport),
+    });
+    const elapsed = performance.now() - started;
+    if (options.json) {
+      out(JSON.stringify({ status: "success", runId: session.runId, env: session.env, pipelines: pipelineNames, nodes: nodeReport, durationMs: Math.round(elapsed) }));
+    } else {
+      out(style.green(`✔ Completed ${result.pipeline.nodes.length} node${result.pipeline.nodes.length === 1 ? "" : "s"} in ${formatDuration(elapsed)}`));
+    }
+    return EXIT.ok;
+  } catch (error) {
+    const code = reportError(error, { debug: globals.debug ?? false, root });
+    if (error instanceof PipelineRunError) {
+      const notRun = error.resumeFromNodes.length;
+      if (error.completedNodes.length === 0) err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
+      else if (notRun > 0) {
+        err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
+        err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
+      }
+    }
+    if (options.json) {
+      out(JSON.stringify({ status: "failed", runId: session.runId, nodes: nodeReport, error: (error as Error).message, durationMs: Math.round(performance.now() - started) }));
+    }
+    return code;
+  }
+}
+
+function selectPipelines(positional: string | undefined, options: RunCommandOptions): string[] {
+  const given = [positional, options.pipeline].filter((p): p is string => !!p);
+  if (given.length === 2 && given[0] !== given[1]) {
+    throw new UsageError("cli/conflicting-pipelines", `Got two pipeline names: "${given[0]}" and "${given[1]}"`, {
+      hint: "name the pipeline once (`kmlf run training`), or use --pipelines a,b to run several",
+    });
+  }
+  if (given.length > 0 && options.pipelines) {
+    throw new UsageError("cli/conflicting-pipelines", "--pipelines cannot be combined with a single pipeline name", {
+      hint: "use either `kmlf run NAME` / --pipeline NAME, or --pipelines a,b",
+    });
+  }
+  const names = options.pipelines ? splitList(options.pipelines) : given.slice(0, 1);
+  return names.length > 0 ? names : ["__default__"];
+}
+
+/** `name:version,name2:version` → record, split on the first colon of each item. */
+export function parseLoadVersions(value: string | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const item of splitList(value)) {
+    const at = item.indexOf(":");
+    if (at <= 0 || at === item.length - 1) {
+      throw new UsageError("cli/bad-load-versions", `Cannot parse --load-versions item "${item}"`, {
+        hint: 'use the form "dataset_name:YYYY-MM-DDThh.mm.ss.sssZ", several separated by commas',
+      });
+    }
+    result[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
+  return result;
+}
+
+function progressReporter(quiet: boolean, report: { name: string; status: string; durationMs: number }[]): RunReporter {
+  return {
+    nodesSkipped({ skipped, total }) {
+      if (!quiet && skipped.length > 0) out(style.dim(`Skipping ${skipped.length} of ${total} nodes with existing outputs: ${skipped.join(", ")}`));
+    },
+    nodeStarted({ node, index, total }) {
+      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.cyan("▶")} ${node.name}`);
+    },
+    nodeCompleted({ node, index, total, durationMs }) {
+      report.push({ name: node.name, status: "completed", durationMs });
+      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.green("✔")} ${node.name} ${style.dim(`(${formatDuration(durationMs)})`)}`);
+    },
+    nodeFailed({ node, index, total, durationMs }) {
+      report.push({ name: node.name, status: "failed", durationMs });
+      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.red("✘")} ${node.name} ${style.dim(`(${formatDuration(durationMs)})`)}`);
+    },
+  };
+}
+
+// The user's own command line with --from-nodes replaced (other filters intersect, so they stay).
+function resumeCommand(argv: string[], fromNodes: readonly string[]): string {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--from-nodes") i++;
+    else if (!argv[i].startsWith("--from-nodes=")) kept.push(argv[i]);
+  }
+  return ["kmlf", ...kept, "--from-nodes", fromNodes.join(",")].map(shellQuote).join(" ");
+}

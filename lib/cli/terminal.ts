@@ -1,0 +1,42 @@
+/** Terminal output helpers: colors only on a TTY without NO_COLOR; the one place that writes to stdout/stderr. */
+
+const encoder = new TextEncoder();
+
+/** Whether to use ANSI colors on stdout. */
+export function useColor(): boolean {
+  return !Deno.env.get("NO_COLOR") && Deno.stdout.isTerminal();
+}
+
+function wrap(code: number): (s: string) => string {
+  return (s) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
+}
+
+/** ANSI styles that disappear when colors are off. */
+export const style = {
+  bold: wrap(1),
+  dim: wrap(2),
+  red: wrap(31),
+  green: wrap(32),
+  yellow: wrap(33),
+  cyan: wrap(36),
+};
+
+/** Writes a line to stdout. */
+export function out(line = ""): void {
+  Deno.stdout.writeSync(encoder.encode(line + "\n"));
+}
+
+/** Writes a line to stderr. */
+export function err(line = ""): void {
+  Deno.stderr.writeSync(encoder.encode(line + "\n"));
+}
+
+/** Human duration: `12 ms`, `1.25 s`. */
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** Quotes one argv element for a POSIX shell when needed. */
+export function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

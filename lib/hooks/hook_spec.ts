@@ -1,0 +1,95 @@
+/**
+ * The hook specification: Kedro's hooks in camelCase, each taking one arguments object.
+ * Implementations may declare any subset of hooks and destructure any subset of arguments.
+ *
+ * @module
+ */
+import type { Catalog } from "../catalog/mod.ts";
+import type { Node, Pipeline } from "../pipeline/mod.ts";
+
+/** Parameters describing one `kmlf run`, passed to pipeline-level hooks. */
+export interface RunParams {
+  /** The run id, also the save version of versioned datasets (`YYYY-MM-DDThh.mm.ss.sssZ`). */
+  runId: string;
+  projectPath: string;
+  env: string;
+  kmlfVersion: string;
+  pipelineNames: string[];
+  tags: string[];
+  nodeNames: string[];
+  fromNodes: string[];
+  toNodes: string[];
+  fromInputs: string[];
+  toOutputs: string[];
+  namespaces: string[];
+  loadVersions: Record<string, string>;
+  runtimeParams: Record<string, unknown>;
+  onlyMissingOutputs: boolean;
+  runner: string;
+  /** The exact command line that reproduces this run (argv joined with shell quoting). */
+  commandLine: string;
+}
+
+/** Everything the runner passes to node-level hooks. */
+export interface NodeHookArgs {
+  node: Node;
+  catalog: Catalog;
+  inputs: Record<string, unknown>;
+  runId: string;
+}
+
+/**
+ * A set of hook implementations. Every member is optional. `beforeNodeRun` may return an
+ * object whose entries replace the node's inputs.
+ *
+ * @example
+ * ```ts
+ * export const timingHooks: Hooks = {
+ *   afterNodeRun({ node }) { console.log(`${node.name} done`); },
+ * };
+ * ```
+ */
+export interface Hooks {
+  afterContextCreated?(args: { context: Record<string, unknown> }): void | Promise<void>;
+  afterCatalogCreated?(args: {
+    catalog: Catalog;
+    confCatalog: Record<string, unknown>;
+    confCreds: Record<string, unknown>;
+    parameters: Record<string, unknown>;
+    saveVersion: string;
+    loadVersions: Record<string, string>;
+  }): void | Promise<void>;
+  beforePipelineRun?(args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog }): void | Promise<void>;
+  afterPipelineRun?(
+    args: { runParams: RunParams; runResult: Record<string, unknown>; pipeline: Pipeline; catalog: Catalog },
+  ): void | Promise<void>;
+  onPipelineError?(
+    args: { error: unknown; runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
+  ): void | Promise<void>;
+  beforeNodeRun?(args: NodeHookArgs): void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+  afterNodeRun?(args: NodeHookArgs & { outputs: Record<string, unknown> }): void | Promise<void>;
+  onNodeError?(args: NodeHookArgs & { error: unknown }): void | Promise<void>;
+  beforeDatasetLoaded?(args: { datasetName: string; node: Node }): void | Promise<void>;
+  afterDatasetLoaded?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;
+  beforeDatasetSaved?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;
+  afterDatasetSaved?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;
+}
+
+/** The names of all hooks, in the order they fire during a run. */
+export const HOOK_NAMES = [
+  "afterContextCreated",
+  "afterCatalogCreated",
+  "beforePipelineRun",
+  "beforeDatasetLoaded",
+  "afterDatasetLoaded",
+  "beforeNodeRun",
+  "afterNodeRun",
+  "onNodeError",
+  "beforeDatasetSaved",
+  "afterDatasetSaved",
+  "afterPipelineRun",
+  "onPipelineError",
+] as const satisfies readonly (keyof Hooks)[];
+
+/** One of {@link HOOK_NAMES}. */
+export type HookName = typeof HOOK_NAMES[number];

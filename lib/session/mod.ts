@@ -1,0 +1,7 @@
+/**
+ * Sessions tie a project together: settings, config, catalog, pipelines, hooks and the runner.
+ *
+ * @module
+ */
+export { KmlfSession, type SessionOptions, type SessionRunOptions } from "./session.ts";
+export type { Plugin, PluginContext } from "./plugin.ts";

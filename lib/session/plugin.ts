@@ -1,0 +1,29 @@
+/** The plugin contract: how built-in layers (the MLflow layer) and future plugins join a session. */
+import type { DatasetRegistry } from "../catalog/mod.ts";
+import type { Hooks } from "../hooks/mod.ts";
+
+/** What a plugin can see of the project when a session starts. */
+export interface PluginContext {
+  projectRoot: string;
+  projectName: string;
+  env: string;
+  /** Loads one config type (e.g. "mlflow") through the config loader: env overlay + interpolation. */
+  loadConfig(type: string): Promise<{ data: Record<string, unknown>; files: string[]; locate(path: readonly (string | number)[]): { file?: string; line?: number; column?: number; keyPath?: string } | undefined }>;
+  /** The merged credentials config (for plugins that export credentials as environment variables). */
+  loadCredentials(): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A plugin registers dataset types and/or hook implementations. Disabled by name with
+ * `disable_hooks_for_plugins` in kmlf.yml.
+ *
+ * @example
+ * ```ts
+ * const timing: Plugin = { name: "timing", hooks: () => ({ afterNodeRun: ({ node }) => console.log(node.name) }) };
+ * ```
+ */
+export interface Plugin {
+  name: string;
+  registerDatasets?(registry: DatasetRegistry): void;
+  hooks?(context: PluginContext): Hooks | undefined | Promise<Hooks | undefined>;
+}

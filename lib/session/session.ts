@@ -1,0 +1,241 @@
+/**
+ * The composition root: project settings + config → catalog, pipelines and hooks → runner.
+ * The only layer (besides the CLI) that sees config; tracking joins through plugins' hooks.
+ */
+import { Catalog, type CatalogConfig, DatasetRegistry, generateVersion } from "../catalog/mod.ts";
+import {
+  ConfigLoader,
+  type LoadedConfig,
+  loadProjectSettings,
+  type ProjectSettings,
+  resolveEnv,
+} from "../config/mod.ts";
+import { didYouMeanHint, UsageError } from "../errors.ts";
+import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
+import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
+import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
+import { KMLF_VERSION } from "../version.ts";
+import type { Plugin, PluginContext } from "./plugin.ts";
+
+/** Options of {@link KmlfSession.create}. */
+export interface SessionOptions {
+  projectRoot: string;
+  /** `--env`; falls back to `envVar` (KMLF_ENV), then kmlf.yml `default_env`. */
+  env?: string;
+  envVar?: string;
+  runtimeParams?: Record<string, unknown>;
+  plugins?: Plugin[];
+  /** The exact command line, recorded in run params (and by tracking as a tag). */
+  commandLine?: string;
+}
+
+/** Options of {@link KmlfSession.run}. */
+export interface SessionRunOptions extends PipelineFilter {
+  pipelineNames?: string[];
+  loadVersions?: Record<string, string>;
+  onlyMissingOutputs?: boolean;
+  reporter?: RunReporter;
+}
+
+/**
+ * One project, one environment. Create it, then `run()` once (like a Kedro session).
+ *
+ * @example
+ * ```ts
+ * const session = await KmlfSession.create({ projectRoot: "/path/to/project" });
+ * const result = await session.run({ pipelineNames: ["training"] });
+ * ```
+ */
+export class KmlfSession {
+  readonly settings: ProjectSettings;
+  readonly env: string;
+  readonly config: ConfigLoader;
+  readonly runId: string;
+  readonly #options: SessionOptions;
+  #ran = false;
+
+  private constructor(settings: ProjectSettings, config: ConfigLoader, options: SessionOptions) {
+    this.settings = settings;
+    this.env = config.env;
+    this.config = config;
+    this.runId = generateVersion();
+    this.#options = options;
+  }
+
+  /** Loads kmlf.yml and checks the environment folders exist. */
+  static async create(options: SessionOptions): Promise<KmlfSession> {
+    const settings = await loadProjectSettings(options.projectRoot);
+    const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
+    const config = await ConfigLoader.create({
+      confSource: settings.confSource,
+      env,
+      baseEnv: settings.baseEnv,
+      runtimeParams: options.runtimeParams ?? {},
+      mergeStrategy: settings.mergeStrategy,
+    });
+    return new KmlfSession(settings, config, options);
+  }
+
+  /** The merged parameters (runtime params included). */
+  async parameters(): Promise<Record<string, unknown>> {
+    return (await this.config.get("parameters")).data;
+  }
+
+  /** Builds the catalog: datasets from catalog config, credentials injected, parameters registered. */
+  async catalog(options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry } = {}): Promise<Catalog> {
+    const [conf, creds, params] = await Promise.all([
+      this.config.get("catalog"),
+      this.config.get("credentials"),
+      this.config.get("parameters"),
+    ]);
+    const catalog = await Catalog.fromConfig(asCatalogConfig(conf), {
+      projectRoot: this.settings.root,
+      credentials: asCatalogConfig(creds),
+      loadVersions: options.loadVersions ?? {},
+      saveVersion: this.runId,
+      registry: options.registry ?? this.registry(),
+    });
+    catalog.addParameters(params.data);
+    return catalog;
+  }
+
+  /** All registered pipeline names (no module imports). */
+  pipelineNames(): Promise<string[]> {
+    return pipelineNames(this.settings.pipelinesDir);
+  }
+
+  /** Loads the requested pipelines (and what they include) and returns their union. */
+  async pipeline(names: string[] = ["__default__"]): Promise<Pipeline> {
+    const available = await this.pipelineNames();
+    const unknown = names.filter((n) => n !== "__default__" && !available.includes(n));
+    if (unknown.length > 0) {
+      throw new UsageError("pipeline/unknown", `Pipeline "${unknown[0]}" does not exist`, {
+        hint: `registered pipelines: ${available.join(", ") || "(none)"}; add ${this.relative(this.settings.pipelinesDir)}/${unknown[0]}.yml` +
+          (didYouMeanHint(unknown[0], available) ? `; ${didYouMeanHint(unknown[0], available)}` : ""),
+      });
+    }
+    const loaded = await loadPipelines(this.settings.pipelinesDir, { only: names });
+    let union: Pipeline | undefined;
+    for (const name of names) union = union ? union.union(loaded[name]) : loaded[name];
+    return union!;
+  }
+
+  /** Runs pipelines once: hooks fire, versioned datasets share this session's run id. */
+  async run(options: SessionRunOptions = {}): Promise<RunResult> {
+    if (this.#ran) throw new UsageError("session/already-ran", "A session runs only once", { hint: "create a new session" });
+    this.#ran = true;
+    const names = options.pipelineNames?.length ? options.pipelineNames : ["__default__"];
+    const registry = this.registry();
+    const hooks = await this.hookManager();
+    await hooks.call("afterContextCreated", { context: this.contextInfo() });
+    const full = await this.pipeline(names);
+    const pipeline = hasFilter(options) ? full.filter(options) : full;
+    const loadVersions = options.loadVersions ?? {};
+    const catalog = await this.catalog({ loadVersions, registry });
+    const [confCatalog, confCreds, parameters] = await Promise.all([
+      this.config.get("catalog"),
+      this.config.get("credentials"),
+      this.config.get("parameters"),
+    ]);
+    await hooks.call("afterCatalogCreated", {
+      catalog,
+      confCatalog: confCatalog.data,
+      confCreds: confCreds.data,
+      parameters: parameters.data,
+      saveVersion: this.runId,
+      loadVersions,
+    });
+    const runParams = this.runParams(names, options);
+    await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
+    let result: RunResult;
+    try {
+      result = await new SequentialRunner().run(pipeline, catalog, {
+        runId: this.runId,
+        hooks,
+        onlyMissingOutputs: options.onlyMissingOutputs,
+        reporter: options.reporter,
+      });
+    } catch (error) {
+      await hooks.call("onPipelineError", { error, runParams, pipeline, catalog });
+      throw error;
+    }
+    await hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog });
+    return result;
+  }
+
+  /** A dataset registry with built-ins plus every enabled plugin's dataset types. */
+  registry(): DatasetRegistry {
+    const registry = DatasetRegistry.withBuiltins();
+    for (const plugin of this.enabledPlugins()) plugin.registerDatasets?.(registry);
+    return registry;
+  }
+
+  /** Hook manager with plugin hooks, then the project's hooks from kmlf.yml. */
+  async hookManager(): Promise<HookManager> {
+    const manager = new HookManager();
+    const context = this.pluginContext();
+    for (const plugin of this.enabledPlugins()) {
+      const hooks = await plugin.hooks?.(context);
+      if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
+    }
+    for (const imported of await importHooks(this.settings.hooks)) {
+      manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
+    }
+    return manager;
+  }
+
+  private enabledPlugins(): Plugin[] {
+    const disabled = new Set(this.settings.disableHooksForPlugins);
+    return (this.#options.plugins ?? []).filter((p) => !disabled.has(p.name));
+  }
+
+  private pluginContext(): PluginContext {
+    return {
+      projectRoot: this.settings.root,
+      projectName: this.settings.name,
+      env: this.env,
+      loadConfig: (type) => this.config.get(type),
+      loadCredentials: async () => (await this.config.get("credentials")).data,
+    };
+  }
+
+  private contextInfo(): Record<string, unknown> {
+    return { projectPath: this.settings.root, projectName: this.settings.name, env: this.env, runId: this.runId };
+  }
+
+  private runParams(pipelineNames: string[], options: SessionRunOptions): RunParams {
+    return {
+      runId: this.runId,
+      projectPath: this.settings.root,
+      env: this.env,
+      kmlfVersion: KMLF_VERSION,
+      pipelineNames,
+      tags: options.tags ?? [],
+      nodeNames: options.nodeNames ?? [],
+      fromNodes: options.fromNodes ?? [],
+      toNodes: options.toNodes ?? [],
+      fromInputs: options.fromInputs ?? [],
+      toOutputs: options.toOutputs ?? [],
+      namespaces: options.namespaces ?? [],
+      loadVersions: options.loadVersions ?? {},
+      runtimeParams: this.#options.runtimeParams ?? {},
+      onlyMissingOutputs: options.onlyMissingOutputs ?? false,
+      runner: "SequentialRunner",
+      commandLine: this.#options.commandLine ?? "",
+    };
+  }
+
+  private relative(path: string): string {
+    return path.startsWith(this.settings.root + "/") ? path.slice(this.settings.root.length + 1) : path;
+  }
+}
+
+function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
+  return { data: conf.data, locate: (path) => conf.locate(path) };
+}
+
+function hasFilter(f: PipelineFilter): boolean {
+  return [f.tags, f.nodeNames, f.fromNodes, f.toNodes, f.fromInputs, f.toOutputs, f.namespaces]
+    .some((v) => v !== undefined && v.length > 0);
+}
+

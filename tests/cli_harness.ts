@@ -1,0 +1,99 @@
+/**
+ * Test helpers for running the real CLI as a subprocess on throw-away projects, with output
+ * normalized (temp paths, run ids, durations) and compared to golden files.
+ * `UPDATE_GOLDEN=1 deno task test` rewrites the golden files; review them in the diff.
+ */
+import assert from "node:assert/strict";
+import { dirname, join, resolve } from "node:path";
+
+/** The repository root. */
+export const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const CLI = join(REPO, "cli.ts");
+
+/** Output of one CLI invocation. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `kmlf <args>` in `cwd` with colors off and UTC time.
+ *
+ * @example
+ * ```ts
+ * const r = await kmlf(["--version"], { cwd: REPO });
+ * ```
+ */
+export async function kmlf(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", CLI, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", TZ: "UTC", ...options.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Creates a fresh copy of the iris demo project (via `kmlf new`) in a temp dir, then applies `files`
+ * (relative path → content; `null` deletes the file).
+ *
+ * @example
+ * ```ts
+ * const dir = await demoProject({ "conf/base/parameters.yml": "target: species\n" });
+ * ```
+ */
+export async function demoProject(files: Record<string, string | null> = {}, options: { example?: boolean } = {}): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  const { projectFiles } = await import("../lib/cli/new_command.ts");
+  const all: Record<string, string | null> = { ...projectFiles("iris", options.example !== false), ...files };
+  for (const [path, content] of Object.entries(all)) {
+    const target = join(dir, path);
+    if (content === null) {
+      await Deno.remove(target, { recursive: true }).catch(() => {});
+      continue;
+    }
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.writeTextFile(target, content);
+  }
+  return dir;
+}
+
+/** Replaces temp paths, run ids, timestamps and durations so output is stable across runs. */
+export function normalize(text: string, dir?: string): string {
+  let t = text;
+  if (dir) t = t.split(dir).join("<project>");
+  return t
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}\.\d{2}\.\d{2}\.\d{3}Z/g, "<run-id>")
+    .replace(/\(\d+(\.\d+)? m?s\)/g, "(<t>)")
+    .replace(/in \d+(\.\d+)? m?s/g, "in <t>")
+    .replace(/file:\/\/\/[^\s)]*\/tests\//g, "file:///<repo>/tests/")
+    .replace(/"durationMs":\d+/g, '"durationMs":0');
+}
+
+/**
+ * Compares `actual` with `tests/golden/<name>.txt` (or writes it when UPDATE_GOLDEN=1).
+ *
+ * @example
+ * ```ts
+ * await assertGolden("cli/version", "0.1.0\n");
+ * ```
+ */
+export async function assertGolden(name: string, actual: string): Promise<void> {
+  const path = join(REPO, "tests/golden", `${name}.txt`);
+  if (Deno.env.get("UPDATE_GOLDEN") === "1") {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await Deno.writeTextFile(path, actual);
+    return;
+  }
+  let expected: string;
+  try {
+    expected = await Deno.readTextFile(path);
+  } catch {
+    throw new Error(`Golden file ${path} is missing; run with UPDATE_GOLDEN=1 to create it`);
+  }
+  assert.equal(actual, expected, `output differs from golden file tests/golden/${name}.txt`);
+}

@@ -1,0 +1,76 @@
+/**
+ * The import-layer check (style.md): which lib/ folders may import which. Run as a script
+ * (`deno run --allow-read tests/layers.ts`) or through tests/layers_test.ts.
+ */
+import { dirname, join, relative, resolve } from "node:path";
+
+/** folder → folders it must never import. `*config` style rule: only session and cli see config. */
+export const FORBIDDEN: Record<string, string[]> = {
+  pipeline: ["catalog", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
+  catalog: ["pipeline", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
+  hooks: ["config", "runner", "session", "tracking", "mlflow", "server", "cli"],
+  runner: ["config", "session", "tracking", "mlflow", "server", "cli"],
+  tracking: ["pipeline", "catalog", "config", "runner", "session", "hooks", "mlflow", "server", "cli"],
+  mlflow: ["config", "runner", "session", "server", "cli"],
+  server: ["runner", "session", "pipeline", "catalog", "config", "hooks", "mlflow", "cli"],
+  config: ["pipeline", "catalog", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
+  yaml: ["pipeline", "catalog", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks", "config"],
+  session: ["cli", "server"],
+};
+
+/** One import that crosses a forbidden line. */
+export interface LayerViolation {
+  file: string;
+  line: number;
+  specifier: string;
+  rule: string;
+}
+
+/**
+ * Scans `lib/` under `root` and returns every violation: forbidden folder imports, imports of another
+ * folder's private files (anything but its `mod.ts`), and `lib/errors.ts` importing anything.
+ *
+ * @example
+ * ```ts
+ * const violations = await checkLayers("/path/to/kmlf");
+ * ```
+ */
+export async function checkLayers(root: string): Promise<LayerViolation[]> {
+  const lib = join(root, "lib");
+  const violations: LayerViolation[] = [];
+  for await (const file of walk(lib)) {
+    const rel = relative(lib, file);
+    const from = rel.includes("/") ? rel.split("/")[0] : rel.replace(/\.ts$/, "");
+    const lines = (await Deno.readTextFile(file)).split("\n");
+    lines.forEach((text, i) => {
+      for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
+        const target = relative(lib, resolve(dirname(file), m[1]));
+        if (target.startsWith("..")) continue; // deno.json, demo files for templates
+        const to = target.includes("/") ? target.split("/")[0] : target.replace(/\.ts$/, "");
+        const at = { file: relative(root, file), line: i + 1, specifier: m[1] };
+        if (from === "errors") violations.push({ ...at, rule: "lib/errors.ts imports nothing from kmlf" });
+        if (to === from || !target.includes("/")) continue;
+        if (FORBIDDEN[from]?.includes(to)) violations.push({ ...at, rule: `lib/${from} must not import lib/${to}` });
+        else if (!/^[a-z_]+\/mod\.ts$/.test(target) && to !== "yaml") {
+          violations.push({ ...at, rule: `import lib/${to} through lib/${to}/mod.ts, not ${target}` });
+        }
+      }
+    });
+  }
+  return violations;
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* walk(path);
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) yield path;
+  }
+}
+
+if (import.meta.main) {
+  const violations = await checkLayers(resolve(dirname(new URL(import.meta.url).pathname), ".."));
+  for (const v of violations) console.error(`${v.file}:${v.line}: ${v.rule} (${v.specifier})`);
+  console.log(violations.length === 0 ? "layers ok" : `${violations.length} layer violation(s)`);
+  Deno.exit(violations.length === 0 ? 0 : 1);
+}
