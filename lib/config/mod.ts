@@ -1,0 +1,19 @@
+/**
+ * Configuration: the project settings file (kmlf.yml) and `conf/<env>` loading with Kedro's
+ * merge and interpolation rules.
+ *
+ * @module
+ */
+export { ConfigLoader, type ConfigLoaderOptions, type LoadedConfig } from "./loader.ts";
+export {
+  findProjectRoot,
+  type HookRef,
+  loadProjectSettings,
+  type ProjectSettings,
+  resolveEnv,
+  SETTINGS_FILE,
+} from "./project.ts";
+export { parseRuntimeParams } from "./runtime_params.ts";
+export { deepMerge, isRecord } from "./merge.ts";
+export type { Resolver } from "./interpolate.ts";
+export { DEFAULT_PATTERNS } from "./files.ts";

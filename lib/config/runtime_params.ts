@@ -1,0 +1,54 @@
+/** `--params "a=1,b.c=x"` parsing, like Kedro's `_split_params` + OmegaConf dotlist. */
+import { parse } from "yaml";
+import { UsageError } from "../errors.ts";
+
+/**
+ * Parses runtime parameters: items split on commas, each on its first `=`; dotted keys nest;
+ * values are YAML scalars (`1` → 1, `1e-2` → 0.01, `true` → true, empty → null, `1a` → "1a").
+ * The last duplicate wins.
+ *
+ * @example
+ * ```ts
+ * parseRuntimeParams("a=1,b.c=x,d=true"); // { a: 1, b: { c: "x" }, d: true }
+ * ```
+ */
+export function parseRuntimeParams(text: string, argName = "--params"): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const raw of text.split(",")) {
+    const item = raw.trim();
+    if (item === "") continue;
+    const eq = item.indexOf("=");
+    if (eq < 0) {
+      throw new UsageError("cli/bad-params", `Cannot parse ${argName} item "${item}": it has no "="`, {
+        hint: `write key=value pairs separated by commas, e.g. ${argName} "model.lr=0.1,seed=3"`,
+      });
+    }
+    const key = item.slice(0, eq).trim();
+    if (key === "" || key.split(".").some((k) => k === "")) {
+      throw new UsageError("cli/bad-params", `Cannot parse ${argName} item "${item}": the key is empty`, {
+        hint: "give every value a key like name=value or section.name=value",
+      });
+    }
+    setPath(result, key.split("."), scalar(item.slice(eq + 1).trim()));
+  }
+  return result;
+}
+
+function scalar(text: string): unknown {
+  if (text === "") return null;
+  try {
+    const value = parse(text);
+    return value !== null && typeof value === "object" ? text : value;
+  } catch {
+    return text;
+  }
+}
+
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = target;
+  for (const key of keys.slice(0, -1)) {
+    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}

@@ -1,0 +1,129 @@
+/**
+ * Validates a parsed YAML value against a zod schema and turns every issue into a kmlf error
+ * that names the file, line:column, key path and — for unknown keys — the closest known key.
+ *
+ * @module
+ */
+import type { z } from "zod";
+import { ConfigError, didYouMeanHint, type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import { formatKeyPath, type KeyPath } from "./parse_yaml.ts";
+
+/** Where values came from: anything with `locate` (a YamlSource or a merged config). */
+export interface Locator {
+  locate(path: KeyPath): SourceLocation | undefined;
+  locateKey?(path: KeyPath): SourceLocation | undefined;
+}
+
+/** Options of {@link validateWith}. */
+export interface ValidateOptions {
+  /** Error code for every problem, e.g. `settings/invalid`. */
+  code: string;
+  /** What is being validated, for messages: `kmlf.yml`, `mlflow.yml`. */
+  what: string;
+  /** Prefix of key paths when `value` is a sub-tree of the located document. */
+  basePath?: KeyPath;
+}
+
+/**
+ * Returns the parsed value, or throws all problems together.
+ *
+ * @example
+ * ```ts
+ * const Settings = z.strictObject({ name: z.string() });
+ * const settings = validateWith(Settings, src.value, src, { code: "settings/invalid", what: "kmlf.yml" });
+ * ```
+ */
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  locator: Locator,
+  options: ValidateOptions,
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throwIfAny(issuesToErrors(schema, result.error.issues, locator, options), `Invalid ${options.what}`);
+  throw new Error("unreachable");
+}
+
+/**
+ * Converts zod issues into kmlf errors with locations and did-you-mean for unknown keys.
+ *
+ * @example
+ * ```ts
+ * const errors = issuesToErrors(schema, result.error.issues, src, { code: "x/invalid", what: "x.yml" });
+ * ```
+ */
+export function issuesToErrors(
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+  locator: Locator,
+  options: ValidateOptions,
+): KmlfError[] {
+  const base = options.basePath ?? [];
+  const errors: KmlfError[] = [];
+  for (const issue of issues) {
+    const rel = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
+    const path = [...base, ...rel];
+    if (issue.code === "unrecognized_keys") {
+      const known = objectKeysAt(schema, rel);
+      for (const key of issue.keys) {
+        const keyPath = [...path, key];
+        const guess = didYouMeanHint(key, known);
+        errors.push(
+          new ConfigError(options.code, `Unknown key "${formatKeyPath(keyPath)}" in ${options.what}`, {
+            source: locateKey(locator, keyPath),
+            hint: (guess ? `${guess} ` : "") + (known.length ? `(allowed here: ${known.join(", ")})` : "remove it"),
+          }),
+        );
+      }
+      continue;
+    }
+    errors.push(
+      new ConfigError(options.code, `Invalid value for "${formatKeyPath(path)}" in ${options.what}: ${issue.message}`, {
+        source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
+        hint: hintFor(issue),
+      }),
+    );
+  }
+  return errors;
+}
+
+function locateKey(locator: Locator, path: KeyPath): SourceLocation | undefined {
+  return locator.locateKey?.(path) ?? locator.locate(path);
+}
+
+/** Keys declared by the object schema found at `path` (unwrapping optional/default/nullable). */
+function objectKeysAt(schema: z.ZodType, path: KeyPath): string[] {
+  let node: unknown = schema;
+  for (const seg of [...path, null]) {
+    node = unwrap(node);
+    if (seg === null) break;
+    const def = defOf(node);
+    if (def?.type === "object") node = (def.shape as Record<string, unknown>)[String(seg)];
+    else if (def?.type === "array") node = def.element;
+    else if (def?.type === "record") node = def.valueType;
+    else return [];
+  }
+  const def = defOf(node);
+  return def?.type === "object" ? Object.keys(def.shape as Record<string, unknown>) : [];
+}
+
+function unwrap(node: unknown): unknown {
+  let current = node;
+  for (let i = 0; i < 10; i++) {
+    const def = defOf(current);
+    if (!def || !["optional", "nullable", "default", "prefault", "readonly", "catch", "pipe"].includes(String(def.type))) break;
+    current = def.type === "pipe" ? def.in : def.innerType;
+  }
+  return current;
+}
+
+function defOf(node: unknown): Record<string, unknown> | undefined {
+  return (node as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
+}
+
+function hintFor(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") return `expected ${issue.expected}`;
+  if (issue.code === "invalid_value") return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  return "fix this value";
+}
