@@ -31,17 +31,30 @@ const hasGnuTime = (() => {
  * const t = await timeCommand([Deno.execPath(), "--version"], { cwd: "." });
  * ```
  */
-export async function timeCommand(cmd: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CommandTiming> {
+export async function timeCommand(
+  cmd: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CommandTiming> {
   const argv = hasGnuTime ? ["/usr/bin/time", "-f", "__RSS__%M", ...cmd] : cmd;
   const start = performance.now();
-  const out = await new Deno.Command(argv[0], { args: argv.slice(1), cwd: options.cwd, env: options.env, stdout: "null", stderr: "piped" }).output();
+  const out = await new Deno.Command(argv[0], {
+    args: argv.slice(1),
+    cwd: options.cwd,
+    env: options.env,
+    stdout: "null",
+    stderr: "piped",
+  }).output();
   const ms = performance.now() - start;
   const rss = new TextDecoder().decode(out.stderr).match(/__RSS__(\d+)/);
   return { ms, rssMb: rss ? Number(rss[1]) / 1024 : undefined, code: out.code };
 }
 
 /** Runs `timeCommand` n times after one warm-up and returns median ms and median peak RSS. */
-export async function medianOf(n: number, cmd: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<{ ms: number; rssMb?: number }> {
+export async function medianOf(
+  n: number,
+  cmd: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<{ ms: number; rssMb?: number }> {
   const first = await timeCommand(cmd, options);
   if (first.code !== 0) throw new Error(`${cmd.join(" ")} exited ${first.code}`);
   const runs: CommandTiming[] = [];
@@ -53,6 +66,10 @@ export async function medianOf(n: number, cmd: string[], options: { cwd?: string
 /** Prints one benchmark line: name, figure, target and ratio to a baseline where there is one. */
 export function report(name: string, value: number, unit: string, target: number, baseline?: number): void {
   const ok = value <= target ? "ok" : "OVER TARGET";
-  const ratio = baseline ? `  (${(baseline / value).toFixed(1)}x faster than the reference ${baseline} ${unit})` : "";
-  console.log(`${name.padEnd(52)} ${value.toFixed(1).padStart(9)} ${unit}  target ≤ ${target} ${unit}  ${ok}${ratio}`);
+  const ratio = baseline
+    ? `  (${(baseline / value).toFixed(1)}x faster than the reference ${baseline} ${unit})`
+    : "";
+  console.log(
+    `${name.padEnd(52)} ${value.toFixed(1).padStart(9)} ${unit}  target ≤ ${target} ${unit}  ${ok}${ratio}`,
+  );
 }

@@ -5,7 +5,7 @@
  */
 import { join, resolve } from "node:path";
 import { KmlfSession } from "../lib/session/mod.ts";
-import { medianOf, median, report } from "./bench_utils.ts";
+import { median, medianOf, report } from "./bench_utils.ts";
 
 const repo = resolve(new URL("..", import.meta.url).pathname);
 const deno = Deno.execPath();
@@ -16,8 +16,12 @@ const version = await medianOf(runs, [...kmlf, "--version"]);
 report("kmlf --version", version.ms, "ms", 60);
 
 const demo = await Deno.makeTempDir({ prefix: "kmlf-bench-" });
-await new Deno.Command(deno, { args: ["run", "-A", join(repo, "cli.ts"), "new", demo], stdout: "null" }).output();
-const training = await medianOf(runs, [...kmlf, "run", "training", "--quiet"], { cwd: demo, env: { NO_COLOR: "1" } });
+await new Deno.Command(deno, { args: ["run", "-A", join(repo, "cli.ts"), "new", demo], stdout: "null" })
+  .output();
+const training = await medianOf(runs, [...kmlf, "run", "training", "--quiet"], {
+  cwd: demo,
+  env: { NO_COLOR: "1" },
+});
 report("kmlf run training (demo, wall)", training.ms, "ms", 200, 1600);
 if (training.rssMb !== undefined) report("kmlf run training (demo, peak RSS)", training.rssMb, "MB", 80);
 
@@ -42,7 +46,10 @@ async function makeBigProject(nodes: number): Promise<string> {
   await Deno.writeTextFile(join(dir, "kmlf.yml"), "name: big\n");
   await Deno.writeTextFile(join(dir, "conf/base/catalog.yml"), "{}\n");
   await Deno.writeTextFile(join(dir, "conf/base/parameters.yml"), "seed: 1\n");
-  await Deno.writeTextFile(join(dir, "pipelines/ops.ts"), "export const inc = (x: number) => x + 1;\nexport const sum = (...xs: number[]) => xs.reduce((a, b) => a + b, 0);\n");
+  await Deno.writeTextFile(
+    join(dir, "pipelines/ops.ts"),
+    "export const inc = (x: number) => x + 1;\nexport const sum = (...xs: number[]) => xs.reduce((a, b) => a + b, 0);\n",
+  );
   const lines = ["nodes:"];
   const chain = 9;
   let made = 0;
@@ -51,12 +58,16 @@ async function makeBigProject(nodes: number): Promise<string> {
     for (let c = 0; c < 10 && made < nodes; c++) {
       for (let k = 0; k < chain && made < nodes; k++, made++) {
         const input = k === 0 ? "params:seed" : `d_${g}_${c}_${k - 1}`;
-        lines.push(`  - {name: n_${g}_${c}_${k}, func: ./ops.ts#inc, inputs: [${input}], outputs: d_${g}_${c}_${k}}`);
+        lines.push(
+          `  - {name: n_${g}_${c}_${k}, func: ./ops.ts#inc, inputs: [${input}], outputs: d_${g}_${c}_${k}}`,
+        );
         if (k === chain - 1) ends.push(`d_${g}_${c}_${k}`);
       }
     }
     if (made < nodes && ends.length > 0) {
-      lines.push(`  - {name: join_${g}, func: ./ops.ts#sum, inputs: [${ends.join(", ")}], outputs: joined_${g}}`);
+      lines.push(
+        `  - {name: join_${g}, func: ./ops.ts#sum, inputs: [${ends.join(", ")}], outputs: joined_${g}}`,
+      );
       made++;
     }
   }

@@ -4,7 +4,8 @@ const scripts = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.en
 let failed = 0;
 for (const script of scripts) {
   console.log(`\n== ${script}`);
-  const { code } = await new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", dir + script] }).spawn().status;
+  const { code } = await new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", dir + script] })
+    .spawn().status;
   if (code !== 0) failed++;
 }
 Deno.exit(failed === 0 ? 0 : 1);

@@ -118,7 +118,9 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
   }
   if (!(error instanceof KmlfError)) {
     const e = error instanceof Error ? error : new Error(String(error));
-    return `error[internal]: ${e.message}\n${options.debug ? (e.stack ?? "") : "  (run with --debug for the stack trace)"}`;
+    return `error[internal]: ${e.message}\n${
+      options.debug ? (e.stack ?? "") : "  (run with --debug for the stack trace)"
+    }`;
   }
   const lines = [`error[${error.code}]: ${error.message}`];
   const at = formatLocation(error.source, options.relativeTo);
@@ -143,7 +145,9 @@ export function formatLocation(source: SourceLocation | undefined, relativeTo?: 
     file = file.slice(relativeTo.length).replace(/^\/+/, "");
   }
   let at = file;
-  if (file && source.line !== undefined) at += `:${source.line}` + (source.column !== undefined ? `:${source.column}` : "");
+  if (file && source.line !== undefined) {
+    at += `:${source.line}` + (source.column !== undefined ? `:${source.column}` : "");
+  }
   if (source.keyPath) at += at ? ` (${source.keyPath})` : source.keyPath;
   return at;
 }
@@ -185,7 +189,9 @@ function levenshtein(a: string, b: string): number {
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
     }
   }
   return d[a.length][b.length];
@@ -197,6 +203,8 @@ function indent(text: string, prefix: string): string {
 
 // Drops frames from kmlf's own code and Deno internals so the user sees their node's stack.
 function userStack(stack: string): string {
-  return stack.split("\n").filter((l) => !/\/lib\/(runner|pipeline|catalog|session|hooks)\/|ext:|node:internal/.test(l))
+  return stack.split("\n").filter((l) =>
+    !/\/lib\/(runner|pipeline|catalog|session|hooks)\/|ext:|node:internal/.test(l)
+  )
     .join("\n");
 }

@@ -25,7 +25,10 @@ export interface CliResult {
  * const r = await kmlf(["--version"], { cwd: REPO });
  * ```
  */
-export async function kmlf(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+export async function kmlf(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", CLI, ...args],
     cwd: options.cwd,
@@ -46,7 +49,10 @@ export async function kmlf(args: string[], options: { cwd: string; env?: Record<
  * const dir = await demoProject({ "conf/base/parameters.yml": "target: species\n" });
  * ```
  */
-export async function demoProject(files: Record<string, string | null> = {}, options: { example?: boolean } = {}): Promise<string> {
+export async function demoProject(
+  files: Record<string, string | null> = {},
+  options: { example?: boolean } = {},
+): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   const { projectFiles } = await import("../lib/cli/new_command.ts");
   const all: Record<string, string | null> = { ...projectFiles("iris", options.example !== false), ...files };

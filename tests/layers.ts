@@ -14,7 +14,18 @@ export const FORBIDDEN: Record<string, string[]> = {
   mlflow: ["config", "runner", "session", "server", "cli"],
   server: ["runner", "session", "pipeline", "catalog", "config", "hooks", "mlflow", "cli"],
   config: ["pipeline", "catalog", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
-  yaml: ["pipeline", "catalog", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks", "config"],
+  yaml: [
+    "pipeline",
+    "catalog",
+    "runner",
+    "session",
+    "tracking",
+    "mlflow",
+    "server",
+    "cli",
+    "hooks",
+    "config",
+  ],
   session: ["cli", "server"],
 };
 
@@ -50,8 +61,9 @@ export async function checkLayers(root: string): Promise<LayerViolation[]> {
         const at = { file: relative(root, file), line: i + 1, specifier: m[1] };
         if (from === "errors") violations.push({ ...at, rule: "lib/errors.ts imports nothing from kmlf" });
         if (to === from || !target.includes("/")) continue;
-        if (FORBIDDEN[from]?.includes(to)) violations.push({ ...at, rule: `lib/${from} must not import lib/${to}` });
-        else if (!/^[a-z_]+\/mod\.ts$/.test(target) && to !== "yaml") {
+        if (FORBIDDEN[from]?.includes(to)) {
+          violations.push({ ...at, rule: `lib/${from} must not import lib/${to}` });
+        } else if (!/^[a-z_]+\/mod\.ts$/.test(target) && to !== "yaml") {
           violations.push({ ...at, rule: `import lib/${to} through lib/${to}/mod.ts, not ${target}` });
         }
       }

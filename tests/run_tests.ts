@@ -13,6 +13,7 @@ for await (const chunk of child.stdout) {
 }
 const status = await child.status;
 // deno test ends with "ok | 12 passed (3 steps) | 0 failed (1s)" or "FAILED | 3 passed | 1 failed ...".
+// deno-lint-ignore no-control-regex -- strips ANSI color codes
 const clean = tail.replace(/\x1b\[[0-9;]*m/g, "");
 const passed = Number(clean.match(/(\d+) passed/g)?.at(-1)?.match(/\d+/)?.[0] ?? 0);
 const failed = Number(clean.match(/(\d+) failed/g)?.at(-1)?.match(/\d+/)?.[0] ?? (status.success ? 0 : 1));

@@ -57,7 +57,9 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
   const catalog = await session.catalog();
   const names = new Set(catalog.names());
   for (const name of await pipelinesOf(session, options)) {
-    for (const ds of (await session.pipeline([name])).datasets()) if (!isParameter(ds) && catalog.has(ds)) names.add(ds);
+    for (const ds of (await session.pipeline([name])).datasets()) {
+      if (!isParameter(ds) && catalog.has(ds)) names.add(ds);
+    }
   }
   const resolved: Record<string, unknown> = {};
   for (const name of [...names].sort()) resolved[name] = catalog.resolveConfig(name);
@@ -81,7 +83,12 @@ export async function catalogPatterns(options: CatalogCommandOptions): Promise<n
 
 async function openSession(options: CatalogCommandOptions): Promise<KmlfSession> {
   const root = await requireProject(options);
-  return await KmlfSession.create({ projectRoot: root, env: options.env, envVar: Deno.env.get("KMLF_ENV"), plugins: builtinPlugins() });
+  return await KmlfSession.create({
+    projectRoot: root,
+    env: options.env,
+    envVar: Deno.env.get("KMLF_ENV"),
+    plugins: builtinPlugins(),
+  });
 }
 
 async function pipelinesOf(session: KmlfSession, options: CatalogCommandOptions): Promise<string[]> {

@@ -35,7 +35,11 @@ ${cases}
   esac
   COMPREPLY=( $(compgen -W "$opts" -- "$cur") )
 }`;
-  out(shell === "zsh" ? `autoload -U +X bashcompinit && bashcompinit\n${body}\ncomplete -F _kmlf_complete kmlf` : `${body}\ncomplete -F _kmlf_complete kmlf`);
+  out(
+    shell === "zsh"
+      ? `autoload -U +X bashcompinit && bashcompinit\n${body}\ncomplete -F _kmlf_complete kmlf`
+      : `${body}\ncomplete -F _kmlf_complete kmlf`,
+  );
   return EXIT.ok;
 }
 

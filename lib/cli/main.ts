@@ -36,7 +36,10 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-t, --tags <tags>", "run only nodes with any of these tags")
     .option("--namespaces <namespaces>", "run only nodes in these namespaces")
     .option("--params <pairs>", 'runtime parameters: "a=1,b.c=x,d=true" (values parsed as YAML scalars)')
-    .option("--load-versions <pairs>", 'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."')
+    .option(
+      "--load-versions <pairs>",
+      'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."',
+    )
     .option("--only-missing-outputs", "skip nodes whose persisted outputs already exist")
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
@@ -88,13 +91,19 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       state.exitCode = await newCommand(dir, options);
     });
 
-  program.command("info").description("Show kmlf, runtime and project information").action(async (_o, command) => {
-    const { infoCommand } = await import("./info_command.ts");
-    state.exitCode = await infoCommand(command.optsWithGlobals());
-  });
+  program.command("info").description("Show kmlf, runtime and project information").action(
+    async (_o, command) => {
+      const { infoCommand } = await import("./info_command.ts");
+      state.exitCode = await infoCommand(command.optsWithGlobals());
+    },
+  );
 
   program.command("completion").description("Print a shell completion script")
-    .addArgument(new Command().createArgument("[shell]", "bash, zsh or fish").choices(["bash", "zsh", "fish"]).default("bash"))
+    .addArgument(
+      new Command().createArgument("[shell]", "bash, zsh or fish").choices(["bash", "zsh", "fish"]).default(
+        "bash",
+      ),
+    )
     .action(async (shell) => {
       const { completionCommand } = await import("./completion_command.ts");
       state.exitCode = completionCommand(shell, buildProgram(argv));

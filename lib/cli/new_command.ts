@@ -1,19 +1,12 @@
 /**
  * `kmlf new <dir>`: writes a working project. The iris example is this repository's own demo,
- * embedded at build time through text imports (never read from kmlf's source tree at run time).
+ * embedded as a generated module (never read from kmlf's source tree at run time).
  */
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { out, style } from "./terminal.ts";
-import catalogYml from "../../conf/base/catalog.yml" with { type: "text" };
-import parametersYml from "../../conf/base/parameters.yml" with { type: "text" };
-import trainingYml from "../../pipelines/training.yml" with { type: "text" };
-import inferenceYml from "../../pipelines/inference.yml" with { type: "text" };
-import nodesTs from "../../pipelines/iris/nodes.ts" with { type: "text" };
-import irisCsv from "../../data/01_raw/iris.csv" with { type: "text" };
-import instancesCsv from "../../data/01_raw/instances.csv" with { type: "text" };
-import gitignore from "../../.gitignore" with { type: "text" };
+import { IRIS_FILES } from "./templates/iris_files.ts";
 
 /** Options of `kmlf new`. */
 export interface NewOptions {
@@ -50,38 +43,36 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
     await Deno.writeTextFile(target, content);
   }
   out(style.green(`✔ Created project "${name}" in ${root}`));
-  out(options.example !== false ? `  cd ${dir} && kmlf run training` : `  add pipelines in ${dir}/pipelines/<name>.yml, then: kmlf run <name>`);
+  out(
+    options.example !== false
+      ? `  cd ${dir} && kmlf run training`
+      : `  add pipelines in ${dir}/pipelines/<name>.yml, then: kmlf run <name>`,
+  );
   return EXIT.ok;
 }
 
 /** The files of a new project, by relative path. */
 export function projectFiles(name: string, example: boolean): Record<string, string> {
-  const settings = `# kmlf project settings: marks the project root.\nname: ${name}\ndefault_env: local\nconf_source: conf\npipelines_dir: pipelines\nhooks: []\n`;
+  const settings =
+    `# kmlf project settings: marks the project root.\nname: ${name}\ndefault_env: local\nconf_source: conf\npipelines_dir: pipelines\nhooks: []\n`;
   const common: Record<string, string> = {
     "kmlf.yml": settings,
-    ".gitignore": gitignore,
+    ".gitignore": IRIS_FILES[".gitignore"],
     "conf/local/.gitkeep": "",
-    "README.md": `# ${name}\n\nA kmlf project. Run a pipeline with \`kmlf run <name>\`; list them with \`kmlf registry list\`.\n`,
+    "README.md":
+      `# ${name}\n\nA kmlf project. Run a pipeline with \`kmlf run <name>\`; list them with \`kmlf registry list\`.\n`,
   };
   if (!example) {
     return {
       ...common,
-      "conf/base/catalog.yml": "# Declare datasets here: name: {type: csv, filepath: data/01_raw/x.csv}\n{}\n",
+      "conf/base/catalog.yml":
+        "# Declare datasets here: name: {type: csv, filepath: data/01_raw/x.csv}\n{}\n",
       "conf/base/parameters.yml": "# Parameters used by nodes as params:<name>\n{}\n",
       "pipelines/.gitkeep": "",
       "data/.gitkeep": "",
     };
   }
-  return {
-    ...common,
-    "conf/base/catalog.yml": catalogYml,
-    "conf/base/parameters.yml": parametersYml,
-    "pipelines/training.yml": trainingYml,
-    "pipelines/inference.yml": inferenceYml,
-    "pipelines/iris/nodes.ts": nodesTs,
-    "data/01_raw/iris.csv": irisCsv,
-    "data/01_raw/instances.csv": instancesCsv,
-  };
+  return { ...IRIS_FILES, ...common };
 }
 
 async function nonEmpty(dir: string): Promise<boolean> {

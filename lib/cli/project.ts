@@ -15,9 +15,13 @@ export async function requireProject(options: { project?: string }): Promise<str
   const start = resolve(options.project ?? Deno.cwd());
   const root = await findProjectRoot(start);
   if (!root) {
-    throw new ConfigError("project/not-found", `No kmlf project found in ${start} or its parents (no kmlf.yml)`, {
-      hint: "run this command inside a project, pass --project <dir>, or create one with `kmlf new <dir>`",
-    });
+    throw new ConfigError(
+      "project/not-found",
+      `No kmlf project found in ${start} or its parents (no kmlf.yml)`,
+      {
+        hint: "run this command inside a project, pass --project <dir>, or create one with `kmlf new <dir>`",
+      },
+    );
   }
   return root;
 }

@@ -35,11 +35,22 @@ export async function registryDescribe(name: string, globals: { project?: string
   const nodes = pipeline.nodes.map((n) => ({
     [n.name]: { func: n.funcRef, inputs: [...n.inputs], outputs: [...n.outputs], tags: [...n.tags] },
   }));
-  out(stringify({ pipeline: name, inputs: [...pipeline.inputs()].sort(), outputs: [...pipeline.outputs()].sort(), nodes }).trimEnd());
+  out(
+    stringify({
+      pipeline: name,
+      inputs: [...pipeline.inputs()].sort(),
+      outputs: [...pipeline.outputs()].sort(),
+      nodes,
+    }).trimEnd(),
+  );
   return EXIT.ok;
 }
 
 async function openSession(globals: { project?: string }): Promise<KmlfSession> {
   const root = await requireProject(globals);
-  return await KmlfSession.create({ projectRoot: root, envVar: Deno.env.get("KMLF_ENV"), plugins: builtinPlugins() });
+  return await KmlfSession.create({
+    projectRoot: root,
+    envVar: Deno.env.get("KMLF_ENV"),
+    plugins: builtinPlugins(),
+  });
 }

@@ -55,7 +55,10 @@ export async function runCommand(
   });
   const quiet = options.quiet || options.json;
   if (!quiet) {
-    out(style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) + style.dim(` (env ${session.env}, run ${session.runId})`));
+    out(
+      style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) +
+        style.dim(` (env ${session.env}, run ${session.runId})`),
+    );
   }
   const nodeReport: { name: string; status: string; durationMs: number }[] = [];
   try {
@@ -74,23 +77,47 @@ export async function runCommand(
     });
     const elapsed = performance.now() - started;
     if (options.json) {
-      out(JSON.stringify({ status: "success", runId: session.runId, env: session.env, pipelines: pipelineNames, nodes: nodeReport, durationMs: Math.round(elapsed) }));
+      out(
+        JSON.stringify({
+          status: "success",
+          runId: session.runId,
+          env: session.env,
+          pipelines: pipelineNames,
+          nodes: nodeReport,
+          durationMs: Math.round(elapsed),
+        }),
+      );
     } else {
-      out(style.green(`✔ Completed ${result.pipeline.nodes.length} node${result.pipeline.nodes.length === 1 ? "" : "s"} in ${formatDuration(elapsed)}`));
+      out(
+        style.green(
+          `✔ Completed ${result.pipeline.nodes.length} node${
+            result.pipeline.nodes.length === 1 ? "" : "s"
+          } in ${formatDuration(elapsed)}`,
+        ),
+      );
     }
     return EXIT.ok;
   } catch (error) {
     const code = reportError(error, { debug: globals.debug ?? false, root });
     if (error instanceof PipelineRunError) {
       const notRun = error.resumeFromNodes.length;
-      if (error.completedNodes.length === 0) err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
-      else if (notRun > 0) {
+      if (error.completedNodes.length === 0) {
+        err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
+      } else if (notRun > 0) {
         err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
         err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
       }
     }
     if (options.json) {
-      out(JSON.stringify({ status: "failed", runId: session.runId, nodes: nodeReport, error: (error as Error).message, durationMs: Math.round(performance.now() - started) }));
+      out(
+        JSON.stringify({
+          status: "failed",
+          runId: session.runId,
+          nodes: nodeReport,
+          error: (error as Error).message,
+          durationMs: Math.round(performance.now() - started),
+        }),
+      );
     }
     return code;
   }
@@ -99,14 +126,22 @@ export async function runCommand(
 function selectPipelines(positional: string | undefined, options: RunCommandOptions): string[] {
   const given = [positional, options.pipeline].filter((p): p is string => !!p);
   if (given.length === 2 && given[0] !== given[1]) {
-    throw new UsageError("cli/conflicting-pipelines", `Got two pipeline names: "${given[0]}" and "${given[1]}"`, {
-      hint: "name the pipeline once (`kmlf run training`), or use --pipelines a,b to run several",
-    });
+    throw new UsageError(
+      "cli/conflicting-pipelines",
+      `Got two pipeline names: "${given[0]}" and "${given[1]}"`,
+      {
+        hint: "name the pipeline once (`kmlf run training`), or use --pipelines a,b to run several",
+      },
+    );
   }
   if (given.length > 0 && options.pipelines) {
-    throw new UsageError("cli/conflicting-pipelines", "--pipelines cannot be combined with a single pipeline name", {
-      hint: "use either `kmlf run NAME` / --pipeline NAME, or --pipelines a,b",
-    });
+    throw new UsageError(
+      "cli/conflicting-pipelines",
+      "--pipelines cannot be combined with a single pipeline name",
+      {
+        hint: "use either `kmlf run NAME` / --pipeline NAME, or --pipelines a,b",
+      },
+    );
   }
   const names = options.pipelines ? splitList(options.pipelines) : given.slice(0, 1);
   return names.length > 0 ? names : ["__default__"];
@@ -127,21 +162,42 @@ export function parseLoadVersions(value: string | undefined): Record<string, str
   return result;
 }
 
-function progressReporter(quiet: boolean, report: { name: string; status: string; durationMs: number }[]): RunReporter {
+function progressReporter(
+  quiet: boolean,
+  report: { name: string; status: string; durationMs: number }[],
+): RunReporter {
   return {
     nodesSkipped({ skipped, total }) {
-      if (!quiet && skipped.length > 0) out(style.dim(`Skipping ${skipped.length} of ${total} nodes with existing outputs: ${skipped.join(", ")}`));
+      if (!quiet && skipped.length > 0) {
+        out(
+          style.dim(
+            `Skipping ${skipped.length} of ${total} nodes with existing outputs: ${skipped.join(", ")}`,
+          ),
+        );
+      }
     },
     nodeStarted({ node, index, total }) {
       if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.cyan("▶")} ${node.name}`);
     },
     nodeCompleted({ node, index, total, durationMs }) {
       report.push({ name: node.name, status: "completed", durationMs });
-      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.green("✔")} ${node.name} ${style.dim(`(${formatDuration(durationMs)})`)}`);
+      if (!quiet) {
+        out(
+          `${style.dim(`[${index + 1}/${total}]`)} ${style.green("✔")} ${node.name} ${
+            style.dim(`(${formatDuration(durationMs)})`)
+          }`,
+        );
+      }
     },
     nodeFailed({ node, index, total, durationMs }) {
       report.push({ name: node.name, status: "failed", durationMs });
-      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.red("✘")} ${node.name} ${style.dim(`(${formatDuration(durationMs)})`)}`);
+      if (!quiet) {
+        out(
+          `${style.dim(`[${index + 1}/${total}]`)} ${style.red("✘")} ${node.name} ${
+            style.dim(`(${formatDuration(durationMs)})`)
+          }`,
+        );
+      }
     },
   };
 }

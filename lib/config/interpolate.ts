@@ -62,7 +62,11 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     const key = ref.trim();
     if (done.has(key)) return done.get(key);
     if (resolving.includes(key)) {
-      fail(path, `Circular interpolation: ${[...resolving, key].map((k) => "${" + k + "}").join(" -> ")}`, "break the cycle");
+      fail(
+        path,
+        `Circular interpolation: ${[...resolving, key].map((k) => "${" + k + "}").join(" -> ")}`,
+        "break the cycle",
+      );
     }
     const segments = key.split(".");
     let node: unknown = ctx.root;
@@ -70,7 +74,12 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
       if (!isRecord(node) || !(seg in node)) {
         const siblings = isRecord(node) ? Object.keys(node) : [];
         const guess = didYouMeanHint(seg, siblings);
-        fail(path, `Cannot resolve \${${key}}: no key "${key}" in ${ctx.configType}`, guess || `define "${key}" in the same environment's ${ctx.configType} files (interpolation does not cross environments; use globals for that)`);
+        fail(
+          path,
+          `Cannot resolve \${${key}}: no key "${key}" in ${ctx.configType}`,
+          guess ||
+            `define "${key}" in the same environment's ${ctx.configType} files (interpolation does not cross environments; use globals for that)`,
+        );
       }
       node = (node as Record<string, unknown>)[seg];
     }
@@ -89,33 +98,73 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     switch (name) {
       case "globals": {
         const k = String(key);
-        if (k.startsWith("_")) fail(path, `Cannot resolve \${globals:${k}}: keys starting with "_" are not supported for globals`, "rename the global key");
+        if (k.startsWith("_")) {
+          fail(
+            path,
+            `Cannot resolve \${globals:${k}}: keys starting with "_" are not supported for globals`,
+            "rename the global key",
+          );
+        }
         const value = getPath(ctx.globals, k);
         if (value !== MISSING) return value;
         if (hasDefault) return defaultValue;
-        return fail(path, `Globals key "${k}" not found and no default value provided`, `define "${k}" in conf/base/globals.yml or add a default: \${globals:${k}, value}`);
+        return fail(
+          path,
+          `Globals key "${k}" not found and no default value provided`,
+          `define "${k}" in conf/base/globals.yml or add a default: \${globals:${k}, value}`,
+        );
       }
       case "runtime_params": {
-        if (!ctx.allowRuntimeParams) fail(path, "The runtime_params: resolver is not supported in globals", "use runtime_params in catalog, parameters or other config files");
+        if (!ctx.allowRuntimeParams) {
+          fail(
+            path,
+            "The runtime_params: resolver is not supported in globals",
+            "use runtime_params in catalog, parameters or other config files",
+          );
+        }
         const k = String(key);
         const value = getPath(ctx.runtimeParams, k);
         if (value !== MISSING) return value;
         if (hasDefault) return defaultValue;
-        return fail(path, `Runtime parameter "${k}" not found and no default value provided`, `pass --params "${k}=..." or add a default: \${runtime_params:${k}, value}`);
+        return fail(
+          path,
+          `Runtime parameter "${k}" not found and no default value provided`,
+          `pass --params "${k}=..." or add a default: \${runtime_params:${k}, value}`,
+        );
       }
       case "env":
       case "oc.env": {
-        if (!ctx.allowEnv) fail(path, `\${${name}:…} is only allowed in credentials files (found in ${ctx.configType})`, "move the value to conf/<env>/credentials.yml and reference it, or use ${runtime_params:…}");
+        if (!ctx.allowEnv) {
+          fail(
+            path,
+            `\${${name}:…} is only allowed in credentials files (found in ${ctx.configType})`,
+            "move the value to conf/<env>/credentials.yml and reference it, or use ${runtime_params:…}",
+          );
+        }
         const value = Deno.env.get(String(key));
         if (value !== undefined) return value;
         if (hasDefault) return defaultValue;
-        return fail(path, `Environment variable "${String(key)}" is not set and no default value provided`, `export ${String(key)}=... or add a default: \${env:${String(key)}, value}`);
+        return fail(
+          path,
+          `Environment variable "${String(key)}" is not set and no default value provided`,
+          `export ${String(key)}=... or add a default: \${env:${String(key)}, value}`,
+        );
       }
       default: {
         const resolver = ctx.resolvers[name];
         if (!resolver) {
-          const guess = didYouMeanHint(name, ["globals", "runtime_params", "env", ...Object.keys(ctx.resolvers)]);
-          return fail(path, `Unknown resolver "${name}" in \${${name}:…}`, guess || `known resolvers: globals, runtime_params, env, ${Object.keys(ctx.resolvers).join(", ")}`);
+          const guess = didYouMeanHint(name, [
+            "globals",
+            "runtime_params",
+            "env",
+            ...Object.keys(ctx.resolvers),
+          ]);
+          return fail(
+            path,
+            `Unknown resolver "${name}" in \${${name}:…}`,
+            guess ||
+              `known resolvers: globals, runtime_params, env, ${Object.keys(ctx.resolvers).join(", ")}`,
+          );
         }
         return resolver(resolved);
       }
@@ -129,7 +178,10 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
   };
 
   function resolveString(text: string, path: KeyPath): unknown {
-    const parts = scan(text, (msg) => fail(path, `Cannot parse interpolation in "${text}": ${msg}`, "check the ${…} braces"));
+    const parts = scan(
+      text,
+      (msg) => fail(path, `Cannot parse interpolation in "${text}": ${msg}`, "check the ${…} braces"),
+    );
     if (parts.length === 1 && typeof parts[0] !== "string") return evaluate(parts[0].expr, path);
     return parts.map((p) => (typeof p === "string" ? p : stringify(evaluate(p.expr, path)))).join("");
   }
@@ -202,5 +254,9 @@ function getPath(obj: Record<string, unknown>, dotted: string): unknown {
 }
 
 function stringify(value: unknown): string {
-  return typeof value === "string" ? value : isRecord(value) || Array.isArray(value) ? JSON.stringify(value) : String(value);
+  return typeof value === "string"
+    ? value
+    : isRecord(value) || Array.isArray(value)
+    ? JSON.stringify(value)
+    : String(value);
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS, listConfigFiles, matchesPatterns } from "./files.ts";
-import { type Resolver, resolveAll } from "./interpolate.ts";
+import { resolveAll, type Resolver } from "./interpolate.ts";
 import { deepMerge, isRecord, leafPaths } from "./merge.ts";
 
 /** A merged, interpolated config type plus where its values came from. */
@@ -77,9 +77,13 @@ export class ConfigLoader {
     }
     for (const [type, strategy] of Object.entries(options.mergeStrategy ?? {})) {
       if (strategy !== "soft" && strategy !== "destructive") {
-        throw new ConfigError("config/bad-merge-strategy", `Merge strategy "${strategy}" for ${type} is not supported`, {
-          hint: 'use "soft" (deep merge) or "destructive" (top-level replace) in kmlf.yml merge_strategy',
-        });
+        throw new ConfigError(
+          "config/bad-merge-strategy",
+          `Merge strategy "${strategy}" for ${type} is not supported`,
+          {
+            hint: 'use "soft" (deep merge) or "destructive" (top-level replace) in kmlf.yml merge_strategy',
+          },
+        );
       }
     }
     return loader;
@@ -113,9 +117,13 @@ export class ConfigLoader {
     if (files.length === 0) {
       if (type === "catalog") {
         const base = join(this.#options.confSource, this.baseEnv);
-        throw new ConfigError("config/missing-catalog", `No catalog files found in ${base} or ${join(this.#options.confSource, this.env)}`, {
-          hint: `create ${join(base, "catalog.yml")} (it may contain just {})`,
-        });
+        throw new ConfigError(
+          "config/missing-catalog",
+          `No catalog files found in ${base} or ${join(this.#options.confSource, this.env)}`,
+          {
+            hint: `create ${join(base, "catalog.yml")} (it may contain just {})`,
+          },
+        );
       }
       const data = type === "parameters" ? structuredClone(runtime) : {};
       return { data, files, locate: () => undefined };
@@ -127,7 +135,9 @@ export class ConfigLoader {
     }
     const [base, overlay] = perEnv;
     const locate = (path: KeyPath): SourceLocation | undefined => {
-      if (overlay && (soft ? hasPath(overlay.data, path) : path.length > 0 && String(path[0]) in overlay.data)) {
+      if (
+        overlay && (soft ? hasPath(overlay.data, path) : path.length > 0 && String(path[0]) in overlay.data)
+      ) {
         return locateIn(overlay.sources, path);
       }
       return locateIn(base.sources, path) ?? (overlay ? locateIn(overlay.sources, path) : undefined);
@@ -157,7 +167,9 @@ export class ConfigLoader {
       resolvers: this.#options.resolvers ?? {},
       locate: (path) => locateIn(sources, path),
     });
-    if (type !== "parameters") for (const key of Object.keys(resolved)) if (key.startsWith("_")) delete resolved[key];
+    if (type !== "parameters") {
+      for (const key of Object.keys(resolved)) if (key.startsWith("_")) delete resolved[key];
+    }
     return { data: resolved, sources };
   }
 
@@ -199,10 +211,16 @@ function checkDuplicates(sources: YamlSource[], type: string): void {
       if (first) {
         const path = key.split(".");
         const at = first.locateKey(path);
-        throw new ConfigError("config/duplicate-key", `Key "${key}" is defined in both ${first.file} and ${s.file}`, {
-          source: s.locateKey(path),
-          hint: `keep it in one file of this environment (first defined at ${first.file}:${at.line ?? "?"}:${at.column ?? "?"})`,
-        });
+        throw new ConfigError(
+          "config/duplicate-key",
+          `Key "${key}" is defined in both ${first.file} and ${s.file}`,
+          {
+            source: s.locateKey(path),
+            hint: `keep it in one file of this environment (first defined at ${first.file}:${
+              at.line ?? "?"
+            }:${at.column ?? "?"})`,
+          },
+        );
       }
       seen.set(key, s);
     }
@@ -224,7 +242,9 @@ function locateIn(sources: YamlSource[], path: KeyPath): SourceLocation | undefi
   for (let depth = path.length; depth >= 1; depth--) {
     const prefix = path.slice(0, depth);
     for (let i = sources.length - 1; i >= 0; i--) {
-      if (hasPath(sources[i].value, prefix)) return { ...sources[i].locate(prefix), keyPath: sources[i].locate(path).keyPath };
+      if (hasPath(sources[i].value, prefix)) {
+        return { ...sources[i].locate(prefix), keyPath: sources[i].locate(path).keyPath };
+      }
     }
   }
   return sources.length === 1 ? sources[0].locate(path) : undefined;

@@ -16,7 +16,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [key, value] of Object.entries(b)) {
-    out[key] = isRecord(out[key]) && isRecord(value) ? deepMerge(out[key] as Record<string, unknown>, value) : value;
+    out[key] = isRecord(out[key]) && isRecord(value)
+      ? deepMerge(out[key] as Record<string, unknown>, value)
+      : value;
   }
   return out;
 }

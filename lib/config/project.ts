@@ -82,7 +82,10 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     });
   }
   const src = await readYamlFile(file);
-  const raw = validateWith(SettingsSchema, src.value ?? {}, src, { code: "settings/invalid", what: SETTINGS_FILE });
+  const raw = validateWith(SettingsSchema, src.value ?? {}, src, {
+    code: "settings/invalid",
+    what: SETTINGS_FILE,
+  });
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };

@@ -59,14 +59,18 @@ export interface Hooks {
     saveVersion: string;
     loadVersions: Record<string, string>;
   }): void | Promise<void>;
-  beforePipelineRun?(args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog }): void | Promise<void>;
+  beforePipelineRun?(
+    args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
+  ): void | Promise<void>;
   afterPipelineRun?(
     args: { runParams: RunParams; runResult: Record<string, unknown>; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
   onPipelineError?(
     args: { error: unknown; runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
-  beforeNodeRun?(args: NodeHookArgs): void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+  beforeNodeRun?(
+    args: NodeHookArgs,
+  ): void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
   afterNodeRun?(args: NodeHookArgs & { outputs: Record<string, unknown> }): void | Promise<void>;
   onNodeError?(args: NodeHookArgs & { error: unknown }): void | Promise<void>;
   beforeDatasetLoaded?(args: { datasetName: string; node: Node }): void | Promise<void>;

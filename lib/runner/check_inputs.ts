@@ -26,11 +26,15 @@ export function checkFreeInputs(pipeline: Pipeline, catalog: Catalog): void {
       const params = catalog.names().filter((n) => n.startsWith("params:")).map((n) => n.slice(7));
       const guess = didYouMeanHint(key, params);
       problems.push(
-        new DatasetError("runner/unknown-parameter", `Parameter "${key}" used by node ${nodeList} is not defined`, {
-          source,
-          hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
-            (guess ? `; ${guess}` : ""),
-        }),
+        new DatasetError(
+          "runner/unknown-parameter",
+          `Parameter "${key}" used by node ${nodeList} is not defined`,
+          {
+            source,
+            hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+              (guess ? `; ${guess}` : ""),
+          },
+        ),
       );
       continue;
     }

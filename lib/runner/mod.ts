@@ -4,7 +4,13 @@
  *
  * @module
  */
-export { type NodeTiming, type RunnerOptions, type RunReporter, type RunResult, SequentialRunner } from "./sequential_runner.ts";
+export {
+  type NodeTiming,
+  type RunnerOptions,
+  type RunReporter,
+  type RunResult,
+  SequentialRunner,
+} from "./sequential_runner.ts";
 export { PipelineRunError } from "./run_error.ts";
 export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";

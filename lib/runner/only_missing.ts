@@ -25,7 +25,12 @@ export async function onlyMissingOutputs(
   return { pipeline: new Pipeline(nodes.filter((n) => willRun.has(n))), skipped };
 }
 
-async function mustRun(node: Node, pipeline: Pipeline, catalog: Catalog, willRun: Set<Node>): Promise<boolean> {
+async function mustRun(
+  node: Node,
+  pipeline: Pipeline,
+  catalog: Catalog,
+  willRun: Set<Node>,
+): Promise<boolean> {
   if (node.outputs.length === 0) return true;
   for (const output of node.outputs) {
     const persisted = catalog.has(output) && !catalog.isEphemeral(output);

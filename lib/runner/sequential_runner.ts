@@ -61,7 +61,9 @@ export class SequentialRunner {
       reporter?.nodesSkipped?.({ skipped: missing.skipped, total: fullPipeline.nodes.length });
     }
     checkFreeInputs(pipeline, catalog);
-    await Promise.all([...pipeline.datasets()].map((name) => catalog.get(name, { fallbackToRuntimePattern: true })));
+    await Promise.all(
+      [...pipeline.datasets()].map((name) => catalog.get(name, { fallbackToRuntimePattern: true })),
+    );
 
     const freeInputs = pipeline.inputs();
     const freeOutputs = pipeline.outputs();
@@ -93,7 +95,9 @@ export class SequentialRunner {
       await releaseAfter(node, catalog, readers, freeInputs, freeOutputs);
     }
     const outputs: Record<string, Dataset> = {};
-    for (const name of freeOutputs) outputs[name] = await catalog.get(name, { fallbackToRuntimePattern: true });
+    for (const name of freeOutputs) {
+      outputs[name] = await catalog.get(name, { fallbackToRuntimePattern: true });
+    }
     return { outputs, timings, pipeline };
   }
 
@@ -142,4 +146,3 @@ async function releaseAfter(
     if (left <= 0 && !freeInputs.has(name) && !freeOutputs.has(name)) await catalog.release(name);
   }
 }
-

@@ -8,7 +8,17 @@ export interface PluginContext {
   projectName: string;
   env: string;
   /** Loads one config type (e.g. "mlflow") through the config loader: env overlay + interpolation. */
-  loadConfig(type: string): Promise<{ data: Record<string, unknown>; files: string[]; locate(path: readonly (string | number)[]): { file?: string; line?: number; column?: number; keyPath?: string } | undefined }>;
+  loadConfig(
+    type: string,
+  ): Promise<
+    {
+      data: Record<string, unknown>;
+      files: string[];
+      locate(
+        path: readonly (string | number)[],
+      ): { file?: string; line?: number; column?: number; keyPath?: string } | undefined;
+    }
+  >;
   /** The merged credentials config (for plugins that export credentials as environment variables). */
   loadCredentials(): Promise<Record<string, unknown>>;
 }

@@ -82,7 +82,9 @@ export class KmlfSession {
   }
 
   /** Builds the catalog: datasets from catalog config, credentials injected, parameters registered. */
-  async catalog(options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry } = {}): Promise<Catalog> {
+  async catalog(
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry } = {},
+  ): Promise<Catalog> {
     const [conf, creds, params] = await Promise.all([
       this.config.get("catalog"),
       this.config.get("credentials"),
@@ -110,7 +112,10 @@ export class KmlfSession {
     const unknown = names.filter((n) => n !== "__default__" && !available.includes(n));
     if (unknown.length > 0) {
       throw new UsageError("pipeline/unknown", `Pipeline "${unknown[0]}" does not exist`, {
-        hint: `registered pipelines: ${available.join(", ") || "(none)"}; add ${this.relative(this.settings.pipelinesDir)}/${unknown[0]}.yml` +
+        hint:
+          `registered pipelines: ${available.join(", ") || "(none)"}; add ${
+            this.relative(this.settings.pipelinesDir)
+          }/${unknown[0]}.yml` +
           (didYouMeanHint(unknown[0], available) ? `; ${didYouMeanHint(unknown[0], available)}` : ""),
       });
     }
@@ -122,7 +127,11 @@ export class KmlfSession {
 
   /** Runs pipelines once: hooks fire, versioned datasets share this session's run id. */
   async run(options: SessionRunOptions = {}): Promise<RunResult> {
-    if (this.#ran) throw new UsageError("session/already-ran", "A session runs only once", { hint: "create a new session" });
+    if (this.#ran) {
+      throw new UsageError("session/already-ran", "A session runs only once", {
+        hint: "create a new session",
+      });
+    }
     this.#ran = true;
     const names = options.pipelineNames?.length ? options.pipelineNames : ["__default__"];
     const registry = this.registry();
@@ -200,7 +209,12 @@ export class KmlfSession {
   }
 
   private contextInfo(): Record<string, unknown> {
-    return { projectPath: this.settings.root, projectName: this.settings.name, env: this.env, runId: this.runId };
+    return {
+      projectPath: this.settings.root,
+      projectName: this.settings.name,
+      env: this.env,
+      runId: this.runId,
+    };
   }
 
   private runParams(pipelineNames: string[], options: SessionRunOptions): RunParams {
@@ -238,4 +252,3 @@ function hasFilter(f: PipelineFilter): boolean {
   return [f.tags, f.nodeNames, f.fromNodes, f.toNodes, f.fromInputs, f.toOutputs, f.namespaces]
     .some((v) => v !== undefined && v.length > 0);
 }
-

@@ -72,17 +72,22 @@ export function issuesToErrors(
         errors.push(
           new ConfigError(options.code, `Unknown key "${formatKeyPath(keyPath)}" in ${options.what}`, {
             source: locateKey(locator, keyPath),
-            hint: (guess ? `${guess} ` : "") + (known.length ? `(allowed here: ${known.join(", ")})` : "remove it"),
+            hint: (guess ? `${guess} ` : "") +
+              (known.length ? `(allowed here: ${known.join(", ")})` : "remove it"),
           }),
         );
       }
       continue;
     }
     errors.push(
-      new ConfigError(options.code, `Invalid value for "${formatKeyPath(path)}" in ${options.what}: ${issue.message}`, {
-        source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
-        hint: hintFor(issue),
-      }),
+      new ConfigError(
+        options.code,
+        `Invalid value for "${formatKeyPath(path)}" in ${options.what}: ${issue.message}`,
+        {
+          source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
+          hint: hintFor(issue),
+        },
+      ),
     );
   }
   return errors;
@@ -112,7 +117,10 @@ function unwrap(node: unknown): unknown {
   let current = node;
   for (let i = 0; i < 10; i++) {
     const def = defOf(current);
-    if (!def || !["optional", "nullable", "default", "prefault", "readonly", "catch", "pipe"].includes(String(def.type))) break;
+    if (
+      !def ||
+      !["optional", "nullable", "default", "prefault", "readonly", "catch", "pipe"].includes(String(def.type))
+    ) break;
     current = def.type === "pipe" ? def.in : def.innerType;
   }
   return current;
@@ -124,6 +132,8 @@ function defOf(node: unknown): Record<string, unknown> | undefined {
 
 function hintFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") return `expected ${issue.expected}`;
-  if (issue.code === "invalid_value") return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  if (issue.code === "invalid_value") {
+    return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
   return "fix this value";
 }

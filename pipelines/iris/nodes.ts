@@ -55,7 +55,9 @@ export function splitData(
     throw new RangeError(`split.test_fraction must be between 0 and 1, got ${split.test_fraction}`);
   }
   if (rows.length === 0 || !(target in rows[0])) {
-    throw new Error(`Target column "${target}" is not in the data (columns: ${Object.keys(rows[0] ?? {}).join(", ")})`);
+    throw new Error(
+      `Target column "${target}" is not in the data (columns: ${Object.keys(rows[0] ?? {}).join(", ")})`,
+    );
   }
   const features = Object.keys(rows[0]).filter((c) => c !== target);
   const order = shuffledIndexes(rows.length, split.random_state);

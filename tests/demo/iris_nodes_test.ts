@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { predict, reportAccuracy, type Row, splitData, toFeatures, trainModel } from "../../pipelines/iris/nodes.ts";
+import {
+  predict,
+  reportAccuracy,
+  type Row,
+  splitData,
+  toFeatures,
+  trainModel,
+} from "../../pipelines/iris/nodes.ts";
 import { parse } from "csv-parse/sync";
 
 const rows: Row[] = parse(await Deno.readTextFile(new URL("../../data/01_raw/iris.csv", import.meta.url)), {
@@ -25,13 +32,20 @@ Deno.test("splitData holds out 30% deterministically for a seed", () => {
 });
 
 Deno.test("splitData rejects a missing target column and a bad fraction", () => {
-  assert.throws(() => splitData(rows, { test_fraction: 0.3, random_state: 1 }, "kind"), /Target column "kind"/);
+  assert.throws(
+    () => splitData(rows, { test_fraction: 0.3, random_state: 1 }, "kind"),
+    /Target column "kind"/,
+  );
   assert.throws(() => splitData(rows, { test_fraction: 1.5, random_state: 1 }, "species"), /test_fraction/);
 });
 
 Deno.test("softmax regression learns iris: loss starts at ln 3, falls, and accuracy is high", () => {
   const [xTrain, yTrain, xTest, yTest] = splitData(rows, { test_fraction: 0.3, random_state: 42 }, "species");
-  const { model, history } = trainModel({ features: xTrain, labels: yTrain, options: { learning_rate: 0.1, n_iter: 300 } });
+  const { model, history } = trainModel({
+    features: xTrain,
+    labels: yTrain,
+    options: { learning_rate: 0.1, n_iter: 300 },
+  });
   assert.equal(history.train_loss.length, 30);
   assert.deepEqual(history.train_loss.map((p) => p.step).slice(0, 3), [0, 10, 20]);
   assert.ok(Math.abs(history.train_loss[0].value - Math.log(3)) < 1e-12);
@@ -44,7 +58,12 @@ Deno.test("softmax regression learns iris: loss starts at ln 3, falls, and accur
 Deno.test("toFeatures orders instance columns like the model and rejects missing values", () => {
   const [xTrain, yTrain] = splitData(rows, { test_fraction: 0.3, random_state: 42 }, "species");
   const names = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
-  const { model } = trainModel({ features: xTrain, labels: yTrain, options: { learning_rate: 0.1, n_iter: 50 }, featureNames: names });
+  const { model } = trainModel({
+    features: xTrain,
+    labels: yTrain,
+    options: { learning_rate: 0.1, n_iter: 50 },
+    featureNames: names,
+  });
   const x = toFeatures(model, [{ petal_width: 0.2, petal_length: 1.4, sepal_width: 3.5, sepal_length: 5.1 }]);
   assert.deepEqual(x, [[5.1, 3.5, 1.4, 0.2]]);
   assert.equal(predict(model, x)[0].prediction, "setosa");

@@ -1,0 +1,134 @@
+/** Structural checks of a set of nodes: unique names, unique outputs, transcoding, cycles. */
+import { type KmlfError, PipelineDefinitionError } from "../errors.ts";
+import { transcodeBase } from "../dataset_names.ts";
+import type { Node } from "./node.ts";
+
+/**
+ * Returns every structural problem of `nodes` (empty when the graph is valid).
+ *
+ * @example
+ * ```ts
+ * const problems = graphProblems(nodes);
+ * ```
+ */
+export function graphProblems(nodes: readonly Node[]): KmlfError[] {
+  const problems: KmlfError[] = [];
+  const byName = new Map<string, Node>();
+  for (const node of nodes) {
+    const other = byName.get(node.name);
+    if (other && other !== node) {
+      problems.push(
+        new PipelineDefinitionError("pipeline/duplicate-node", `Two nodes are named "${node.name}"`, {
+          source: node.source,
+          hint: `node names must be unique in a pipeline; rename one (the other is at ${where(other)})`,
+        }),
+      );
+    }
+    byName.set(node.name, node);
+  }
+  const producer = new Map<string, Node>();
+  for (const node of nodes) {
+    const bases = node.inputs.map(transcodeBase);
+    for (const output of node.outputs) {
+      const base = transcodeBase(output);
+      if (bases.includes(base)) {
+        problems.push(
+          new PipelineDefinitionError(
+            "pipeline/input-is-output",
+            `Node "${node.name}" reads and writes "${base}"`,
+            {
+              source: node.inputSource(output),
+              hint:
+                "a node cannot have the same dataset as input and output (even transcoded); write a new dataset",
+            },
+          ),
+        );
+      }
+      const first = producer.get(base);
+      if (first && first !== node) {
+        problems.push(
+          new PipelineDefinitionError(
+            "pipeline/duplicate-output",
+            `Dataset "${base}" is written by two nodes: "${first.name}" and "${node.name}"`,
+            {
+              source: node.inputSource(output),
+              hint: "every dataset must be produced by one node only; rename one of the outputs",
+            },
+          ),
+        );
+      }
+      producer.set(base, node);
+    }
+  }
+  const all = new Set(nodes.flatMap((n) => [...n.inputs, ...n.outputs]));
+  const transcoded = new Set([...all].filter((n) => n.includes("@")).map(transcodeBase));
+  for (const name of all) {
+    if (!name.includes("@") && transcoded.has(name)) {
+      const node = nodes.find((n) => n.inputs.includes(name) || n.outputs.includes(name))!;
+      problems.push(
+        new PipelineDefinitionError(
+          "pipeline/transcoding-mix",
+          `Dataset "${name}" is used both with and without a transcoding suffix`,
+          {
+            source: node.inputSource(name),
+            hint: `refer to it as "${name}@<format>" everywhere, or rename it`,
+          },
+        ),
+      );
+    }
+  }
+  const cycle = findCycle(nodes, producer);
+  if (cycle) {
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/cycle",
+        `Circular dependency: ${cycle.map((n) => n.name).join(" -> ")}`,
+        {
+          source: cycle[0].source,
+          hint: "a node cannot depend, directly or through other nodes, on its own output",
+        },
+      ),
+    );
+  }
+  return problems;
+}
+
+function where(node: Node): string {
+  const s = node.source;
+  return s?.file ? `${s.file}:${s.line ?? "?"}:${s.column ?? "?"}` : "another file";
+}
+
+// Iterative DFS along "depends on" edges; returns the cycle in data-flow order, first node repeated.
+function findCycle(nodes: readonly Node[], producer: Map<string, Node>): Node[] | undefined {
+  const color = new Map<Node, 1 | 2>();
+  const parents = (n: Node) =>
+    n.inputs.map((i) => producer.get(transcodeBase(i))).filter((p): p is Node => !!p);
+  for (const start of nodes) {
+    if (color.has(start)) continue;
+    const stack: { node: Node; next: number; deps: Node[] }[] = [{
+      node: start,
+      next: 0,
+      deps: parents(start),
+    }];
+    color.set(start, 1);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next >= top.deps.length) {
+        color.set(top.node, 2);
+        stack.pop();
+        continue;
+      }
+      const dep = top.deps[top.next++];
+      const c = color.get(dep);
+      if (c === 1) {
+        const onStack = stack.slice(stack.findIndex((f) => f.node === dep)).map((f) => f.node);
+        return [...onStack, dep].reverse();
+      }
+      if (c === undefined) {
+        color.set(dep, 1);
+        stack.push({ node: dep, next: 0, deps: parents(dep) });
+      }
+    }
+  }
+  return undefined;
+}

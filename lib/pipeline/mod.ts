@@ -1,0 +1,10 @@
+/**
+ * Pipelines: nodes bound to TypeScript functions, declared in YAML, validated, sorted and filtered.
+ *
+ * @module
+ */
+export { type InputBinding, Node, type NodeFunction, type NodeSpec, type OutputBinding } from "./node.ts";
+export { Pipeline, type PipelineFilter, type PipelineJson } from "./pipeline.ts";
+export { loadPipelines, pipelineNames } from "./loader.ts";
+export { isParameter, transcodeBase } from "../dataset_names.ts";
+export { importModule } from "./modules.ts";

@@ -1,0 +1,184 @@
+/** A node: one TypeScript function bound to named input and output datasets. */
+import { KmlfError, NodeError, type SourceLocation } from "../errors.ts";
+
+/** How a node's inputs become function arguments. */
+export type InputBinding =
+  | { kind: "none" }
+  | { kind: "single" }
+  | { kind: "positional" }
+  | { kind: "object"; keys: string[] };
+
+/** How a function's return value becomes output datasets. */
+export type OutputBinding =
+  | { kind: "none" }
+  | { kind: "single" }
+  | { kind: "list" }
+  | { kind: "object"; keys: string[] };
+
+/** Any function a node can call (sync or async). */
+// deno-lint-ignore no-explicit-any
+export type NodeFunction = (...args: any[]) => unknown;
+
+/** Everything needed to build a {@link Node}. */
+export interface NodeSpec {
+  name: string;
+  func: NodeFunction;
+  funcRef: string;
+  inputs: string[];
+  outputs: string[];
+  inputBinding: InputBinding;
+  outputBinding: OutputBinding;
+  tags?: Iterable<string>;
+  namespace?: string;
+  confirms?: string[];
+  source?: SourceLocation;
+  /** Location of each input/output name in the YAML, by dataset name. */
+  datasetSources?: Record<string, SourceLocation>;
+}
+
+/**
+ * An immutable pipeline node.
+ *
+ * @example
+ * ```ts
+ * const node = new Node({ name: "double", func: (x: number) => x * 2, funcRef: "./ops.ts#double",
+ *   inputs: ["a"], outputs: ["b"], inputBinding: { kind: "single" }, outputBinding: { kind: "single" } });
+ * await node.run({ a: 2 }); // { b: 4 }
+ * ```
+ */
+export class Node {
+  readonly name: string;
+  readonly func: NodeFunction;
+  readonly funcRef: string;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  readonly inputBinding: InputBinding;
+  readonly outputBinding: OutputBinding;
+  readonly tags: ReadonlySet<string>;
+  readonly namespace?: string;
+  readonly confirms: readonly string[];
+  readonly source?: SourceLocation;
+  readonly #datasetSources: Record<string, SourceLocation>;
+
+  constructor(spec: NodeSpec) {
+    this.name = spec.name;
+    this.func = spec.func;
+    this.funcRef = spec.funcRef;
+    this.inputs = Object.freeze([...spec.inputs]);
+    this.outputs = Object.freeze([...spec.outputs]);
+    this.inputBinding = spec.inputBinding;
+    this.outputBinding = spec.outputBinding;
+    this.tags = new Set(spec.tags ?? []);
+    this.namespace = spec.namespace;
+    this.confirms = Object.freeze([...(spec.confirms ?? [])]);
+    this.source = spec.source;
+    this.#datasetSources = spec.datasetSources ?? {};
+  }
+
+  /** Where in the YAML this node names `dataset` (falls back to the node itself). */
+  inputSource(dataset: string): SourceLocation | undefined {
+    return this.#datasetSources[dataset] ?? this.source;
+  }
+
+  /** The spec this node was built from, for copies with changes (namespacing, tags). */
+  toSpec(): NodeSpec {
+    return {
+      name: this.name,
+      func: this.func,
+      funcRef: this.funcRef,
+      inputs: [...this.inputs],
+      outputs: [...this.outputs],
+      inputBinding: this.inputBinding,
+      outputBinding: this.outputBinding,
+      tags: [...this.tags],
+      namespace: this.namespace,
+      confirms: [...this.confirms],
+      source: this.source,
+      datasetSources: { ...this.#datasetSources },
+    };
+  }
+
+  /** Calls the function with the loaded inputs (by dataset name) and maps its result to outputs. */
+  async run(inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const missing = this.inputs.filter((i) => !(i in inputs));
+    if (missing.length > 0) {
+      throw new NodeError(
+        "node/missing-inputs",
+        `Node "${this.name}" did not get input(s) ${missing.join(", ")}`,
+      );
+    }
+    let result: unknown;
+    try {
+      result = await this.func(...this.arguments(inputs));
+    } catch (cause) {
+      if (cause instanceof KmlfError) throw cause;
+      const message = cause instanceof Error ? cause.message : String(cause);
+      throw new NodeError("node/failed", `Node "${this.name}" (${this.funcRef}) failed: ${message}`, {
+        cause,
+        source: this.source,
+      });
+    }
+    return this.mapOutputs(result);
+  }
+
+  /** `name: func([a;b]) -> [c]`, Kedro's node description. */
+  toString(): string {
+    const fn = this.funcRef.split("#").pop();
+    return `${this.name}: ${fn}([${this.inputs.join(";")}]) -> [${this.outputs.join(";")}]`;
+  }
+
+  private arguments(inputs: Record<string, unknown>): unknown[] {
+    const b = this.inputBinding;
+    if (b.kind === "none") return [];
+    if (b.kind === "object") return [Object.fromEntries(b.keys.map((k, i) => [k, inputs[this.inputs[i]]]))];
+    return this.inputs.map((i) => inputs[i]);
+  }
+
+  private mapOutputs(result: unknown): Record<string, unknown> {
+    const b = this.outputBinding;
+    const fail = (expected: string, got: string) =>
+      new NodeError(
+        "node/bad-outputs",
+        `Node "${this.name}" returned ${got}, but its outputs need ${expected}`,
+        {
+          source: this.source,
+          hint:
+            "make the function return what `outputs:` declares in the pipeline YAML (or change `outputs:`)",
+        },
+      );
+    if (b.kind === "none") return {};
+    if (b.kind === "single") {
+      if (result === undefined) throw fail(`a value for "${this.outputs[0]}"`, "undefined");
+      return { [this.outputs[0]]: result };
+    }
+    if (b.kind === "list") {
+      if (!Array.isArray(result)) throw fail(`an array of ${this.outputs.length}`, describe(result));
+      if (result.length !== this.outputs.length) {
+        throw fail(`${this.outputs.length} values (${this.outputs.join(", ")})`, `${result.length} values`);
+      }
+      return Object.fromEntries(this.outputs.map((o, i) => [o, result[i]]));
+    }
+    if (typeof result !== "object" || result === null || Array.isArray(result)) {
+      throw fail(`an object with keys ${b.keys.join(", ")}`, describe(result));
+    }
+    const keys = Object.keys(result);
+    const missing = b.keys.filter((k) => !keys.includes(k));
+    const extra = keys.filter((k) => !b.keys.includes(k));
+    if (missing.length > 0 || extra.length > 0) {
+      const got = [
+        missing.length ? `missing ${missing.join(", ")}` : "",
+        extra.length ? `extra ${extra.join(", ")}` : "",
+      ]
+        .filter(Boolean).join("; ");
+      throw fail(`exactly the keys ${b.keys.join(", ")}`, `an object with ${got}`);
+    }
+    const record = result as Record<string, unknown>;
+    return Object.fromEntries(b.keys.map((k, i) => [this.outputs[i], record[k]]));
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}

@@ -1,0 +1,310 @@
+/** An immutable, validated set of nodes in deterministic topological order, with Kedro's filters. */
+import { didYouMeanHint, PipelineDefinitionError, throwIfAny } from "../errors.ts";
+import { graphProblems } from "./graph.ts";
+import { transcodeBase } from "../dataset_names.ts";
+import type { Node } from "./node.ts";
+
+/** Filters for {@link Pipeline.filter}; each is applied to the whole pipeline and the results intersected. */
+export interface PipelineFilter {
+  tags?: string[];
+  nodeNames?: string[];
+  fromNodes?: string[];
+  toNodes?: string[];
+  fromInputs?: string[];
+  toOutputs?: string[];
+  namespaces?: string[];
+}
+
+/** The JSON description of a pipeline (logged as a run artifact for DAG views). */
+export interface PipelineJson {
+  nodes: {
+    name: string;
+    func: string;
+    inputs: string[];
+    outputs: string[];
+    tags: string[];
+    namespace: string | null;
+    dependencies: string[];
+  }[];
+  inputs: string[];
+  outputs: string[];
+}
+
+/**
+ * A pipeline. Construction validates the graph (duplicate names or outputs, cycles, transcoding)
+ * and sorts nodes by generations, alphabetically within a generation.
+ *
+ * @example
+ * ```ts
+ * const p = new Pipeline([splitNode, trainNode]);
+ * p.nodes.map((n) => n.name); // ["split", "train"]
+ * const onlyTraining = p.filter({ tags: ["training"] });
+ * ```
+ */
+export class Pipeline {
+  readonly nodes: readonly Node[];
+  readonly #parents = new Map<Node, Node[]>();
+  readonly #children = new Map<Node, Node[]>();
+  readonly #generations: Node[][];
+
+  constructor(nodes: Iterable<Node>) {
+    const list = [...new Set(nodes)];
+    throwIfAny(graphProblems(list), "Invalid pipeline");
+    const producer = new Map<string, Node>();
+    for (const n of list) for (const o of n.outputs) producer.set(transcodeBase(o), n);
+    for (const n of list) {
+      this.#parents.set(n, []);
+      this.#children.set(n, []);
+    }
+    for (const n of list) {
+      const seen = new Set<Node>();
+      for (const i of n.inputs) {
+        const p = producer.get(transcodeBase(i));
+        if (p && !seen.has(p)) {
+          seen.add(p);
+          this.#parents.get(n)!.push(p);
+          this.#children.get(p)!.push(n);
+        }
+      }
+    }
+    this.#generations = this.toposort(list);
+    this.nodes = Object.freeze(this.#generations.flat());
+  }
+
+  /** Free inputs: read by some node, produced by none (compared by transcoding base). */
+  inputs(): Set<string> {
+    const produced = new Set(this.nodes.flatMap((n) => n.outputs.map(transcodeBase)));
+    return new Set(this.nodes.flatMap((n) => n.inputs).filter((i) => !produced.has(transcodeBase(i))));
+  }
+
+  /** Free outputs: produced by some node, read by none. */
+  outputs(): Set<string> {
+    const consumed = new Set(this.nodes.flatMap((n) => n.inputs.map(transcodeBase)));
+    return new Set(this.nodes.flatMap((n) => n.outputs).filter((o) => !consumed.has(transcodeBase(o))));
+  }
+
+  /** Every input name of every node. */
+  allInputs(): Set<string> {
+    return new Set(this.nodes.flatMap((n) => n.inputs));
+  }
+
+  /** Every output name of every node. */
+  allOutputs(): Set<string> {
+    return new Set(this.nodes.flatMap((n) => n.outputs));
+  }
+
+  /** Every dataset name used (inputs and outputs, parameters included). */
+  datasets(): Set<string> {
+    return new Set(this.nodes.flatMap((n) => [...n.inputs, ...n.outputs]));
+  }
+
+  /** The nodes producing `node`'s inputs. */
+  dependencies(node: Node): readonly Node[] {
+    return this.#parents.get(node) ?? [];
+  }
+
+  /** The nodes reading `node`'s outputs. */
+  children(node: Node): readonly Node[] {
+    return this.#children.get(node) ?? [];
+  }
+
+  /** Topological generations (each alphabetical). */
+  groupedNodes(): Node[][] {
+    return this.#generations.map((g) => [...g]);
+  }
+
+  /** Nodes named exactly `names` (unknown names are an error with suggestions). */
+  onlyNodes(...names: string[]): Pipeline {
+    const byName = new Map(this.nodes.map((n) => [n.name, n]));
+    const unknown = names.filter((n) => !byName.has(n));
+    if (unknown.length > 0) {
+      const suggestions = unknown.flatMap((u) =>
+        this.nodes.filter((n) => n.name.endsWith(`.${u}`)).map((n) => n.name)
+      );
+      const guess = didYouMeanHint(unknown[0], byName.keys());
+      throw new PipelineDefinitionError(
+        "pipeline/unknown-node",
+        `Pipeline has no node named ${unknown.map((u) => `"${u}"`).join(", ")}`,
+        {
+          hint: suggestions.length
+            ? `did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?`
+            : guess || `nodes: ${[...byName.keys()].slice(0, 20).join(", ")}`,
+        },
+      );
+    }
+    return new Pipeline(names.map((n) => byName.get(n)!));
+  }
+
+  /** Nodes with any of `tags`. */
+  onlyNodesWithTags(...tags: string[]): Pipeline {
+    return new Pipeline(this.nodes.filter((n) => tags.some((t) => n.tags.has(t))));
+  }
+
+  /** Nodes in any of the namespaces (prefix on a dot boundary); unknown namespaces are an error. */
+  onlyNodesWithNamespaces(...namespaces: string[]): Pipeline {
+    const inNs = (n: Node, ns: string) => n.namespace === ns || (n.namespace ?? "").startsWith(`${ns}.`);
+    const missing = namespaces.filter((ns) => !this.nodes.some((n) => inNs(n, ns)));
+    if (missing.length > 0) {
+      const known = [...new Set(this.nodes.map((n) => n.namespace).filter((x): x is string => !!x))];
+      throw new PipelineDefinitionError(
+        "pipeline/unknown-namespace",
+        `Pipeline has no nodes in namespace ${missing.map((m) => `"${m}"`).join(", ")}`,
+        {
+          hint: known.length
+            ? `namespaces: ${known.join(", ")}` +
+              (didYouMeanHint(missing[0], known) ? `; ${didYouMeanHint(missing[0], known)}` : "")
+            : "this pipeline has no namespaces",
+        },
+      );
+    }
+    return new Pipeline(this.nodes.filter((n) => namespaces.some((ns) => inNs(n, ns))));
+  }
+
+  /** The named nodes and everything downstream of them. */
+  fromNodes(...names: string[]): Pipeline {
+    return new Pipeline(this.closure(this.onlyNodes(...names).nodes, (n) => this.children(n)));
+  }
+
+  /** The named nodes and everything upstream of them. */
+  toNodes(...names: string[]): Pipeline {
+    return new Pipeline(this.closure(this.onlyNodes(...names).nodes, (n) => this.dependencies(n)));
+  }
+
+  /** Nodes consuming these datasets, and everything downstream. */
+  fromInputs(...datasets: string[]): Pipeline {
+    const start = this.nodes.filter((n) => n.inputs.some((i) => datasets.some((d) => sameDataset(i, d))));
+    this.checkDatasets(datasets);
+    return new Pipeline(this.closure(start, (n) => this.children(n)));
+  }
+
+  /** Nodes producing these datasets, and everything upstream. */
+  toOutputs(...datasets: string[]): Pipeline {
+    const start = this.nodes.filter((n) => n.outputs.some((o) => datasets.some((d) => sameDataset(o, d))));
+    this.checkDatasets(datasets);
+    return new Pipeline(this.closure(start, (n) => this.dependencies(n)));
+  }
+
+  /** Intersection of each given filter applied to this pipeline; an empty result is an error. */
+  filter(f: PipelineFilter): Pipeline {
+    const parts: Pipeline[] = [];
+    const used: string[] = [];
+    const add = (label: string, values: string[] | undefined, apply: (v: string[]) => Pipeline) => {
+      if (!values || values.length === 0) return;
+      used.push(`${label} ${values.join(",")}`);
+      parts.push(apply(values));
+    };
+    add("--tags", f.tags, (v) => this.onlyNodesWithTags(...v));
+    add("--nodes", f.nodeNames, (v) => this.onlyNodes(...v));
+    add("--from-nodes", f.fromNodes, (v) => this.fromNodes(...v));
+    add("--to-nodes", f.toNodes, (v) => this.toNodes(...v));
+    add("--from-inputs", f.fromInputs, (v) => this.fromInputs(...v));
+    add("--to-outputs", f.toOutputs, (v) => this.toOutputs(...v));
+    add("--namespaces", f.namespaces, (v) => this.onlyNodesWithNamespaces(...v));
+    const result = parts.reduce((acc: Pipeline, p) => acc.intersection(p), new Pipeline(this.nodes));
+    if (result.nodes.length === 0) {
+      throw new PipelineDefinitionError(
+        "pipeline/empty-after-filter",
+        `No nodes left after applying ${used.join(" and ")}`,
+        {
+          hint:
+            "filters combine by intersection; relax one of them (`kmlf registry describe <pipeline>` lists the nodes)",
+        },
+      );
+    }
+    return result;
+  }
+
+  /** Nodes of both pipelines (a name used by two different nodes is an error). */
+  union(other: Pipeline): Pipeline {
+    return new Pipeline([...this.nodes, ...other.nodes]);
+  }
+
+  /** Nodes of this pipeline not in `other`. */
+  difference(other: Pipeline): Pipeline {
+    const drop = new Set(other.nodes.map((n) => n.name));
+    return new Pipeline(this.nodes.filter((n) => !drop.has(n.name)));
+  }
+
+  /** Nodes in both pipelines. */
+  intersection(other: Pipeline): Pipeline {
+    const keep = new Set(other.nodes.map((n) => n.name));
+    return new Pipeline(this.nodes.filter((n) => keep.has(n.name)));
+  }
+
+  /** Kedro's "Pipeline execution order" text. */
+  describe(): string {
+    return [
+      "#### Pipeline execution order ####",
+      `Inputs: ${[...this.inputs()].sort().join(", ")}`,
+      "",
+      ...this.nodes.map((n) => n.name),
+      "",
+      `Outputs: ${[...this.outputs()].sort().join(", ")}`,
+      "##################################",
+    ].join("\n");
+  }
+
+  /** A JSON description: nodes with their datasets, tags, namespace and dependencies. */
+  toJSON(): PipelineJson {
+    return {
+      nodes: this.nodes.map((n) => ({
+        name: n.name,
+        func: n.funcRef,
+        inputs: [...n.inputs],
+        outputs: [...n.outputs],
+        tags: [...n.tags].sort(),
+        namespace: n.namespace ?? null,
+        dependencies: this.dependencies(n).map((p) => p.name).sort(),
+      })),
+      inputs: [...this.inputs()].sort(),
+      outputs: [...this.outputs()].sort(),
+    };
+  }
+
+  private closure(start: readonly Node[], next: (n: Node) => readonly Node[]): Node[] {
+    const seen = new Set<Node>(start);
+    const queue = [...start];
+    while (queue.length > 0) for (const n of next(queue.pop()!)) if (!seen.has(n)) seen.add(n), queue.push(n);
+    return [...seen];
+  }
+
+  private checkDatasets(datasets: string[]): void {
+    const known = this.datasets();
+    const unknown = datasets.filter((d) => ![...known].some((k) => sameDataset(k, d)));
+    if (unknown.length > 0) {
+      throw new PipelineDefinitionError(
+        "pipeline/unknown-dataset",
+        `Pipeline does not use dataset(s) ${unknown.map((u) => `"${u}"`).join(", ")}`,
+        {
+          hint: didYouMeanHint(unknown[0], known) || "check the dataset names in the pipeline YAML",
+        },
+      );
+    }
+  }
+
+  private toposort(list: Node[]): Node[][] {
+    const indegree = new Map<Node, number>();
+    for (const n of list) indegree.set(n, this.#parents.get(n)!.length);
+    let current = list.filter((n) => indegree.get(n) === 0);
+    const generations: Node[][] = [];
+    while (current.length > 0) {
+      current.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      generations.push(current);
+      const next: Node[] = [];
+      for (const n of current) {
+        for (const c of this.#children.get(n)!) {
+          const d = indegree.get(c)! - 1;
+          indegree.set(c, d);
+          if (d === 0) next.push(c);
+        }
+      }
+      current = next;
+    }
+    return generations;
+  }
+}
+
+// "x" matches every transcoded variant "x@…"; "x@f" matches exactly.
+function sameDataset(name: string, query: string): boolean {
+  return query.includes("@") ? name === query : transcodeBase(name) === query;
+}
