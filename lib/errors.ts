@@ -122,17 +122,22 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
       options.debug ? (e.stack ?? "") : "  (run with --debug for the stack trace)"
     }`;
   }
-  const lines = [`error[${error.code}]: ${error.message}`];
+  const root = options.relativeTo?.replace(/\/$/, "");
+  const rel = (
+    text: string,
+  ) => (root ? text.split(`file://${root}/`).join("").split(`${root}/`).join("") : text);
+  const lines = [`error[${error.code}]: ${rel(error.message)}`];
   const at = formatLocation(error.source, options.relativeTo);
   if (at) lines.push(`  at ${at}`);
   if (error.cause !== undefined && !(error.cause instanceof KmlfError)) {
     const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
-    if (error instanceof NodeError && cause.stack) lines.push(indent(userStack(cause.stack), "  "));
-    else lines.push(`  caused by: ${cause.message}`);
+    if ((error instanceof NodeError || error.code.startsWith("run/")) && cause.stack) {
+      lines.push(indent(rel(userStack(cause.stack)), "    "));
+    } else lines.push(`  caused by: ${rel(cause.message)}`);
   } else if (error.cause instanceof KmlfError) {
     lines.push(indent(renderError(error.cause, options), "  "));
   }
-  if (error.hint) lines.push(`  hint: ${error.hint}`);
+  if (error.hint) lines.push(`  hint: ${rel(error.hint)}`);
   if (options.debug && error.stack) lines.push(indent(error.stack, "  "));
   return lines.join("\n");
 }
@@ -201,10 +206,9 @@ function indent(text: string, prefix: string): string {
   return text.split("\n").map((l) => prefix + l).join("\n");
 }
 
-// Drops frames from kmlf's own code and Deno internals so the user sees their node's stack.
+// Keeps the user's frames: everything up to the node function itself ("[as func]"), none of kmlf's callers.
 function userStack(stack: string): string {
-  return stack.split("\n").filter((l) =>
-    !/\/lib\/(runner|pipeline|catalog|session|hooks)\/|ext:|node:internal/.test(l)
-  )
-    .join("\n");
+  const lines = stack.split("\n");
+  const end = lines.findIndex((l) => l.includes("[as func]"));
+  return (end < 0 ? lines : lines.slice(0, end + 1)).filter((l) => !/ext:|node:internal/.test(l)).join("\n");
 }

@@ -105,6 +105,7 @@ export async function createFromEntry(
     const parsed = def.schema.safeParse(versioned === undefined ? args : { ...args, versioned });
     if (!parsed.success) {
       const errors = issuesToErrors(def.schema, parsed.error.issues, ctx, {
+        value: args,
         code: "catalog/bad-argument",
         what: `dataset "${name}" (${type})`,
         basePath: at,

@@ -20,6 +20,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--project <dir>", "project directory (default: found by walking up from the current directory)")
     .option("--debug", "show kmlf's own stack traces on errors")
     .showSuggestionAfterError(true)
+    .configureOutput({ outputError: (text, write) => write(formatUsageError(text)) })
     .exitOverride();
 
   program.command("run")
@@ -134,4 +135,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     return reportError(error, { debug: argv.includes("--debug") });
   }
+}
+
+// Commander's "error: unknown option '--node'\n(Did you mean --nodes?)" in kmlf's error format.
+function formatUsageError(text: string): string {
+  const message = text.replace(/^error: /, "").replace(/\n?\(Did you mean (.+)\?\)\s*$/s, "").trim();
+  const guess = text.match(/\(Did you mean (.+)\?\)/)?.[1];
+  const hint = guess ? `did you mean ${guess}? ` : "";
+  return `error[cli/usage]: ${message}\n  hint: ${hint}see \`kmlf --help\` or \`kmlf <command> --help\`\n`;
 }

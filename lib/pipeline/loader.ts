@@ -118,7 +118,7 @@ export async function loadPipelines(
     const pipeline = await loader.load(join(dir, `${name}.yml`), []);
     if (pipeline) result[name] = pipeline;
   }
-  throwIfAny(problems, "Cannot load pipelines");
+  throwIfAny(dedupe(problems), "Cannot load pipelines");
   if (needsAll) result.__default__ = new Pipeline(all.flatMap((n) => result[n].nodes));
   return result;
 }
@@ -148,6 +148,7 @@ class FileLoader {
     if (!top.success) {
       this.problems.push(
         ...issuesToErrors(PipelineFile, top.error.issues, src, {
+          value: src.value,
           code: "pipeline/schema",
           what: "pipeline file",
         }),
@@ -186,6 +187,7 @@ class FileLoader {
     if (!parsed.success) {
       this.problems.push(
         ...issuesToErrors(NodeEntry, parsed.error.issues, src, {
+          value: entry,
           code: "pipeline/schema",
           what: "node",
           basePath: at,
@@ -248,6 +250,7 @@ class FileLoader {
     if (!parsed.success) {
       this.problems.push(
         ...issuesToErrors(IncludeEntry, parsed.error.issues, src, {
+          value: entry,
           code: "pipeline/schema",
           what: "pipeline include",
           basePath: at,
@@ -293,6 +296,17 @@ class FileLoader {
     this.problems.push(...problems);
     return nodes;
   }
+}
+
+// One broken module referenced by several nodes is one problem.
+function dedupe(problems: KmlfError[]): KmlfError[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code}\0${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function splitRef(ref: string): [string, string] {

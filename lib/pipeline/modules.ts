@@ -56,7 +56,7 @@ export async function resolveFunction(
   } catch (cause) {
     const message = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
     const npm = message.match(/npm:([\w@/.-]+)|Import "([^"]+)" not a dependency/);
-    throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}: ${message}`, {
+    throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
       source,
       cause,
       hint: npm

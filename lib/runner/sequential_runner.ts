@@ -82,11 +82,12 @@ export class SequentialRunner {
         const end = Date.now();
         timings.push({ node: node.name, start, end, status: "failed" });
         reporter?.nodeFailed?.({ node, index, total, durationMs: end - start, error });
-        throw new PipelineRunError(`Node "${node.name}" failed`, {
+        const inner = error instanceof KmlfError ? error : undefined;
+        throw new PipelineRunError(inner?.message ?? `Node "${node.name}" failed: ${String(error)}`, {
           failedNode: node.name,
           completedNodes: [...done].map((n) => n.name),
           resumeFromNodes: findResumeNodes(pipeline, done, catalog),
-        }, { cause: error, source: node.source });
+        }, { cause: inner ? inner.cause : error, source: inner?.source ?? node.source, hint: inner?.hint });
       }
       const end = Date.now();
       timings.push({ node: node.name, start, end, status: "completed" });

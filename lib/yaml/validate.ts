@@ -22,6 +22,8 @@ export interface ValidateOptions {
   what: string;
   /** Prefix of key paths when `value` is a sub-tree of the located document. */
   basePath?: KeyPath;
+  /** The validated value, to quote bad values in hints. */
+  value?: unknown;
 }
 
 /**
@@ -41,7 +43,10 @@ export function validateWith<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throwIfAny(issuesToErrors(schema, result.error.issues, locator, options), `Invalid ${options.what}`);
+  throwIfAny(
+    issuesToErrors(schema, result.error.issues, locator, { ...options, value }),
+    `Invalid ${options.what}`,
+  );
   throw new Error("unreachable");
 }
 
@@ -79,13 +84,23 @@ export function issuesToErrors(
       }
       continue;
     }
+    if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+      errors.push(
+        new ConfigError(options.code, `Missing key "${formatKeyPath(path)}" in ${options.what}`, {
+          source: locator.locate(path.slice(0, -1)) ?? { keyPath: formatKeyPath(path) },
+          hint: `add ${String(path.at(-1))}: <${issue.expected}>`,
+        }),
+      );
+      continue;
+    }
+    const actual = options.value === undefined ? undefined : valueAt(options.value, rel);
     errors.push(
       new ConfigError(
         options.code,
         `Invalid value for "${formatKeyPath(path)}" in ${options.what}: ${issue.message}`,
         {
           source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
-          hint: hintFor(issue),
+          hint: hintFor(issue) + (actual === undefined ? "" : ` (got ${JSON.stringify(actual)})`),
         },
       ),
     );
@@ -135,5 +150,14 @@ function hintFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_value") {
     return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
+  if (issue.code === "invalid_union") return "see the documented forms of this key in the README";
   return "fix this value";
+}
+
+function valueAt(value: unknown, path: KeyPath): unknown {
+  let node = value;
+  for (const seg of path) {
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[String(seg)] : undefined;
+  }
+  return node;
 }

@@ -1,0 +1,197 @@
+/**
+ * Golden files for what users see when they get something wrong: each case breaks a copy of the
+ * demo project in one way and records kmlf's exit code and stderr (tests/golden/errors/<case>.txt).
+ */
+import { assertGolden, demoProject, kmlf, normalize } from "../cli_harness.ts";
+
+const NODES = "pipelines/iris/nodes.ts";
+const TRAINING = "pipelines/training.yml";
+const CATALOG = "conf/base/catalog.yml";
+const PARAMS = "conf/base/parameters.yml";
+
+interface Case {
+  files?: Record<string, string | null>;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: (dir: string) => string;
+}
+
+const training = await Deno.readTextFile(new URL(`../../${TRAINING}`, import.meta.url));
+const catalog = await Deno.readTextFile(new URL(`../../${CATALOG}`, import.meta.url));
+const params = await Deno.readTextFile(new URL(`../../${PARAMS}`, import.meta.url));
+
+const CASES: Record<string, Case> = {
+  "yaml-syntax-pipeline": {
+    files: {
+      [TRAINING]: training.replace(
+        "inputs: [iris, params:split, params:target]",
+        "inputs: [iris, params:split",
+      ),
+    },
+    args: ["run", "training"],
+  },
+  "yaml-syntax-catalog": {
+    files: {
+      [CATALOG]: catalog.replace(
+        "type: csv\n  filepath: data/01_raw/iris.csv",
+        "type: csv\n filepath: data/01_raw/iris.csv",
+      ),
+    },
+    args: ["run", "training"],
+  },
+  "yaml-duplicate-key": { files: { [PARAMS]: params + "target: kind\n" }, args: ["run", "training"] },
+  "unknown-node-key": {
+    files: { [TRAINING]: training.replace("    tags: [preprocessing]", "    tag: [preprocessing]") },
+    args: ["run", "training"],
+  },
+  "bad-func-ref": {
+    files: { [TRAINING]: training.replace("./iris/nodes.ts#splitData", "./iris/nodes.ts") },
+    args: ["run", "training"],
+  },
+  "missing-module": {
+    files: { [TRAINING]: training.replace("./iris/nodes.ts#splitData", "./iris/node.ts#splitData") },
+    args: ["run", "training"],
+  },
+  "missing-export": {
+    files: { [TRAINING]: training.replace("#splitData", "#splitDta") },
+    args: ["run", "training"],
+  },
+  "export-not-function": {
+    files: {
+      [NODES]: "export const splitData = 3;\nexport * from './real.ts';\n",
+      "pipelines/iris/real.ts": (await Deno.readTextFile(new URL(`../../${NODES}`, import.meta.url))).replace(
+        /export function splitData[\s\S]*?\n}\n/,
+        "",
+      ),
+    },
+    args: ["run", "training"],
+  },
+  "module-syntax-error": { files: { [NODES]: "export function splitData( {\n" }, args: ["run", "training"] },
+  "too-many-inputs": {
+    files: {
+      [TRAINING]: training.replace("inputs: [predictions, y_test]", "inputs: [predictions, y_test, X_test]"),
+    },
+    args: ["run", "training"],
+  },
+  "duplicate-node-name": {
+    files: { [TRAINING]: training.replace("- name: predict\n", "- name: split_data\n") },
+    args: ["run", "training"],
+  },
+  "duplicate-output": {
+    files: { [TRAINING]: training.replace("outputs: predictions", "outputs: metrics") },
+    args: ["run", "training"],
+  },
+  "cycle": {
+    files: {
+      [TRAINING]: training.replace(
+        "inputs: [iris, params:split, params:target]",
+        "inputs: [metrics, params:split, params:target]",
+      ),
+    },
+    args: ["run", "training"],
+  },
+  "missing-input": {
+    files: {
+      [TRAINING]: training.replace(
+        "inputs: [iris, params:split, params:target]",
+        "inputs: [irs, params:split, params:target]",
+      ),
+    },
+    args: ["run", "training"],
+  },
+  "unknown-parameter": {
+    files: { [TRAINING]: training.replace("params:target", "params:targt") },
+    args: ["run", "training"],
+  },
+  "unknown-pipeline": { args: ["run", "trainig"] },
+  "unknown-dataset-type": {
+    files: { [CATALOG]: catalog.replace("type: pickle", "type: pikle") },
+    args: ["run", "training"],
+  },
+  "unknown-dataset-argument": {
+    files: {
+      [CATALOG]: catalog.replace(
+        "filepath: data/06_models/model.pkl",
+        "filepath: data/06_models/model.pkl\n  save_arg: {}",
+      ),
+    },
+    args: ["run", "training"],
+  },
+  "catalog-entry-not-mapping": {
+    files: { [CATALOG]: catalog + "\nbroken: data/x.csv\n" },
+    args: ["run", "training"],
+  },
+  "catalog-missing-type": {
+    files: { [CATALOG]: catalog + "\nuntyped:\n  filepath: data/x.csv\n" },
+    args: ["run", "training"],
+  },
+  "missing-credentials": {
+    files: {
+      [CATALOG]: catalog +
+        "\nwarehouse:\n  type: sqlite_table\n  table_name: t\n  filepath: data/db.sqlite\n  credentials: dwh\n",
+    },
+    args: ["run", "training"],
+  },
+  "bad-params": { args: ["run", "training", "--params", "model.n_iter"] },
+  "bad-load-versions": { args: ["run", "training", "--load-versions", "model"] },
+  "load-version-unknown-dataset": {
+    args: ["run", "training", "--load-versions", "modl:2024-01-01T00.00.00.000Z"],
+  },
+  "missing-env-folder": { args: ["run", "training", "--env", "prod"] },
+  "missing-env-from-variable": { args: ["run", "training"], env: { KMLF_ENV: "staging" } },
+  "missing-base-folder": { files: { [CATALOG]: null, [PARAMS]: null }, args: ["run", "training"] },
+  "duplicate-key-two-files": {
+    files: { "conf/base/parameters_extra.yml": "model:\n  n_iter: 10\n" },
+    args: ["run", "training"],
+  },
+  "interpolation-missing-key": {
+    files: { [PARAMS]: params + "copy: ${modl.n_iter}\n" },
+    args: ["run", "training"],
+  },
+  "env-resolver-outside-credentials": {
+    files: { [PARAMS]: params + "home: ${env:HOME}\n" },
+    args: ["run", "training"],
+  },
+  "runtime-param-missing": {
+    files: { [PARAMS]: params + "seed: ${runtime_params:seed}\n" },
+    args: ["run", "training"],
+  },
+  "settings-unknown-key": {
+    files: { "kmlf.yml": "name: iris\ndefualt_env: local\n" },
+    args: ["run", "training"],
+  },
+  "settings-missing-name": { files: { "kmlf.yml": "default_env: local\n" }, args: ["run", "training"] },
+  "project-not-found": { args: ["run", "training"], cwd: () => "/" },
+  "unknown-node-filter": { args: ["run", "training", "--nodes", "train"] },
+  "empty-after-filters": { args: ["run", "training", "--tags", "training", "--nodes", "predict"] },
+  "node-raises": {
+    files: { [PARAMS]: params.replace("test_fraction: 0.3", "test_fraction: 3") },
+    args: ["run", "training"],
+  },
+  "node-bad-return": {
+    files: { [TRAINING]: training.replace("outputs: predictions", "outputs: {predictions: predictions}") },
+    args: ["run", "training"],
+  },
+  "failure-resume-hint": {
+    files: {
+      [TRAINING]: training.replace("./iris/nodes.ts#reportAccuracy", "./iris/broken.ts#reportAccuracy"),
+      "pipelines/iris/broken.ts":
+        "export function reportAccuracy(_p: unknown, _y: unknown) {\n  throw new Error('metrics service unavailable');\n}\n",
+    },
+    args: ["run", "training"],
+  },
+  "unknown-command-flag": { args: ["run", "training", "--node", "predict"] },
+};
+
+for (const [name, c] of Object.entries(CASES)) {
+  Deno.test(`bad input "${name}" gives a clear error (golden)`, async () => {
+    const dir = await demoProject(c.files ?? {});
+    try {
+      const r = await kmlf(c.args, { cwd: c.cwd ? c.cwd(dir) : dir, env: c.env });
+      const text = `$ kmlf ${c.args.join(" ")}\nexit ${r.code}\n${normalize(r.stderr, dir)}`;
+      await assertGolden(`errors/${name}`, text);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
