@@ -138,8 +138,9 @@ export class Catalog {
         problems.push(...((error as KmlfError & { errors?: KmlfError[] }).errors ?? [error]));
       }
     }));
+    const declared = new Set(explicit.map(([name]) => name));
     for (const name of Object.keys(loadVersions)) {
-      if (!catalog.has(name)) {
+      if (!declared.has(name) && !catalog.has(name)) {
         problems.push(
           new DatasetError(
             "catalog/unknown-load-version",

@@ -5,6 +5,7 @@
 import { DatasetError } from "../errors.ts";
 import { atomicWrite, pathExists } from "./atomic.ts";
 import type { Dataset } from "./dataset.ts";
+import { assertSavable } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
 
 /** Options every file dataset takes (camelCase form of the catalog entry). */
@@ -13,7 +14,7 @@ export interface FileDatasetOptions {
   filepath: string;
   loadArgs?: Record<string, unknown>;
   saveArgs?: Record<string, unknown>;
-  /** Set when `versioned: true`. */
+  /** Set when the entry says `versioned: true`. */
   version?: VersionSpec;
   /** Catalog name, for messages. */
   name?: string;
@@ -21,7 +22,7 @@ export interface FileDatasetOptions {
 }
 
 /**
- * A dataset stored in one local file.
+ * A dataset stored in one local file. Wrapper datasets find the file through {@link filePath}.
  *
  * @example
  * ```ts
@@ -36,13 +37,15 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   readonly loadArgs: Record<string, unknown>;
   readonly saveArgs: Record<string, unknown>;
   readonly metadata?: Record<string, unknown>;
+  /** Version resolution; undefined when the dataset is not versioned. */
   readonly versioned: VersionedPath | undefined;
   /** The concrete path of the last load or save (the versioned file, when versioned). */
   lastPath?: string;
+  #lastSaved?: string;
 
   constructor(options: FileDatasetOptions) {
     if (typeof options.filepath !== "string" || options.filepath === "") {
-      throw new DatasetError("dataset/missing-filepath", `${this.constructor.name} needs a filepath`, {
+      throw new DatasetError("dataset/missing-filepath", `${new.target.name} needs a filepath`, {
         hint: "add `filepath: data/…` to the catalog entry",
       });
     }
@@ -55,11 +58,13 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
       : undefined;
   }
 
-  protected abstract decode(bytes: Uint8Array): T | Promise<T>;
+  /** Turns the file's bytes into data; `path` is the concrete file, for messages. */
+  protected abstract decode(bytes: Uint8Array, path: string): T | Promise<T>;
+  /** Turns data into bytes (or text); throw a DatasetError for data of the wrong shape. */
   protected abstract encode(data: T): Uint8Array | string | Promise<Uint8Array | string>;
 
   async load(): Promise<T> {
-    const path = this.versioned ? await this.versioned.loadPath() : this.filepath;
+    const path = this.versioned ? this.versioned.loadPath() : this.filepath;
     let bytes: Uint8Array;
     try {
       bytes = await Deno.readFile(path);
@@ -72,21 +77,35 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
       throw error;
     }
     this.lastPath = path;
-    return await this.decode(bytes);
+    return await this.decode(bytes, path);
   }
 
   async save(data: T): Promise<void> {
-    const path = this.versioned ? await this.versioned.savePath() : this.filepath;
-    await atomicWrite(path, await this.encode(data));
-    this.lastPath = path;
+    assertSavable(data, this.constructor.name);
+    // Encode first: a value of the wrong shape must not leave an empty version folder behind.
+    const bytes = await this.encode(data);
+    const path = this.versioned ? this.versioned.savePath() : this.filepath;
+    await atomicWrite(path, bytes);
+    this.versioned?.committed();
+    this.lastPath = this.#lastSaved = path;
   }
 
   async exists(): Promise<boolean> {
-    return this.versioned ? (await this.versioned.list()).length > 0 : await pathExists(this.filepath);
+    if (this.versioned) return this.versioned.exists();
+    return (await pathExists(this.filepath)) && (await Deno.stat(this.filepath)).isFile;
   }
 
   release(): void {
     this.versioned?.reset();
+  }
+
+  /**
+   * The concrete file: the one this instance last saved, else the one a load would read (the pinned
+   * or newest version when versioned). Throws when a versioned dataset has no version yet.
+   */
+  filePath(): string {
+    if (this.#lastSaved !== undefined) return this.#lastSaved;
+    return this.versioned ? this.versioned.loadPath() : this.filepath;
   }
 
   describe(): Record<string, unknown> {
@@ -97,4 +116,16 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
       ...(this.versioned ? { versioned: true } : {}),
     };
   }
+}
+
+/**
+ * Whether `dataset` stores one local file it can name (file datasets, and wrappers that delegate).
+ *
+ * @example
+ * ```ts
+ * if (hasFilePath(ds)) console.log(ds.filePath());
+ * ```
+ */
+export function hasFilePath(dataset: unknown): dataset is Dataset & { filePath(): string } {
+  return typeof (dataset as { filePath?: unknown } | null)?.filePath === "function";
 }

@@ -1,18 +1,11 @@
 /**
  * Dataset types by name. Built-ins register here; the MLflow layer adds its own types the same way.
- * Each type has a strict zod schema of its catalog arguments, so typos are caught before a run.
+ * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run.
  */
 import { z } from "zod";
 import type { SourceLocation } from "../errors.ts";
+import { registerBuiltins } from "./builtin_types.ts";
 import type { Dataset } from "./dataset.ts";
-import { BinaryDataset, PickleDataset } from "./datasets/binary_formats.ts";
-import { CsvDataset } from "./datasets/csv.ts";
-import { MemoryDataset } from "./datasets/memory.ts";
-import { ParquetDataset } from "./datasets/parquet.ts";
-import { PartitionedDataset } from "./datasets/partitioned.ts";
-import { SqliteQueryDataset, SqliteTableDataset } from "./datasets/sqlite.ts";
-import { JsonDataset, TextDataset, YamlDataset } from "./datasets/text_formats.ts";
-import type { FileDatasetOptions } from "./file_dataset.ts";
 import type { VersionSpec } from "./versioning.ts";
 
 /** What a factory gets besides its arguments. */
@@ -20,40 +13,46 @@ export interface DatasetFactoryContext {
   /** Catalog name of the dataset. */
   name: string;
   projectRoot: string;
+  /** Where the entry is declared. */
   source?: SourceLocation;
-  /** Set when the entry says `versioned: true`. */
+  /** Set when the entry says `versioned: true`: the pinned load version and the catalog's save version. */
   version?: VersionSpec;
+  /** The entry's `metadata` (free-form, passed through). */
   metadata?: Record<string, unknown>;
-  /** Builds another dataset from a catalog-style config (for wrapper datasets). */
+  /** Builds another dataset from a catalog-style config (for wrapper datasets such as MlflowArtifactDataset). */
   createDataset(config: Record<string, unknown>, name: string): Promise<Dataset>;
 }
 
-/** Creates a dataset from validated snake_case arguments (the entry without `type` and `metadata`). */
-export type DatasetFactory = (
-  args: Record<string, unknown>,
-  ctx: DatasetFactoryContext,
-) => Dataset | Promise<Dataset>;
+/**
+ * Creates a dataset from validated snake_case arguments: the entry without `type`, `metadata` and
+ * `versioned` (see `ctx.metadata` and `ctx.version`). Must not do I/O: the catalog builds every
+ * declared dataset up front to validate it.
+ */
+export type DatasetFactory = (args: Record<string, unknown>, ctx: DatasetFactoryContext) => Dataset | Promise<Dataset>;
+
+/** Options of {@link DatasetRegistry.register}. */
+export interface RegisterOptions {
+  /** Strict schema of the arguments (default: any mapping). */
+  schema?: z.ZodType;
+  /** Whether `versioned: true` is supported (default false). */
+  versionable?: boolean;
+  /** Name shown by `kmlf catalog` and in errors (default: the first name ending in "Dataset"). */
+  typeName?: string;
+}
 
 /** A registered dataset type. */
 export interface DatasetType {
-  /** Names accepted in `type:`; the first is the canonical one. */
+  /** Names accepted in `type:`; the first is the short canonical one. */
   names: string[];
+  /** The class-style name shown to users, e.g. `CSVDataset`. */
+  typeName: string;
   factory: DatasetFactory;
-  /** Strict schema of the arguments. */
   schema: z.ZodType;
-  /** Whether `versioned: true` is supported. */
   versionable: boolean;
 }
 
-const Args = z.record(z.string(), z.unknown());
-const fileSchema = (load: z.ZodType = Args, save: z.ZodType = Args) =>
-  z.strictObject({
-    filepath: z.string().min(1),
-    load_args: load.optional(),
-    save_args: save.optional(),
-    versioned: z.boolean().optional(),
-    credentials: z.unknown().optional(),
-  });
+// `kedro_datasets.pandas.CSVDataset` and `kedro.io.MemoryDataset` resolve like `pandas.CSVDataset`.
+const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
 
 /**
  * The registry of dataset types.
@@ -61,146 +60,58 @@ const fileSchema = (load: z.ZodType = Args, save: z.ZodType = Args) =>
  * @example
  * ```ts
  * const registry = DatasetRegistry.withBuiltins();
- * registry.register(["upper", "UpperDataset"], (args) => new UpperDataset(args), { schema: z.object({ filepath: z.string() }) });
+ * registry.register(["upper", "UpperDataset"], (args) => new UpperDataset(args as { filepath: string }), {
+ *   schema: z.strictObject({ filepath: z.string() }),
+ * });
  * ```
  */
 export class DatasetRegistry {
   readonly #types = new Map<string, DatasetType>();
 
-  /** A registry with kmlf's built-in types. */
+  /**
+   * A registry with kmlf's built-in types: memory, json, yaml, text, csv, parquet, binary, pickle,
+   * partitioned, sqlite_table, sqlite_query.
+   *
+   * @example
+   * ```ts
+   * DatasetRegistry.withBuiltins().typeNames(); // ["json", "yaml", …]
+   * ```
+   */
   static withBuiltins(): DatasetRegistry {
-    const r = new DatasetRegistry();
-    const file = (names: string[], Cls: new (o: FileDatasetOptions) => Dataset, schema = fileSchema()) =>
-      r.register(names, (a, ctx) => new Cls(fileOptions(a, ctx)), { schema, versionable: true });
-    file(
-      ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
-      JsonDataset,
-      fileSchema(Args, z.strictObject({ indent: z.number().int().min(0).optional() })),
-    );
-    file(["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"], YamlDataset);
-    file(["text", "TextDataset", "text.TextDataset"], TextDataset);
-    file(
-      ["csv", "CSVDataset", "CsvDataset", "pandas.CSVDataset"],
-      CsvDataset,
-      fileSchema(
-        z.strictObject({
-          delimiter: z.string().optional(),
-          header: z.boolean().optional(),
-          typing: z.boolean().optional(),
-          columns: z.array(z.string()).optional(),
-        }),
-        z.strictObject({
-          delimiter: z.string().optional(),
-          header: z.boolean().optional(),
-          columns: z.array(z.string()).optional(),
-          index: z.boolean().optional(),
-        }),
-      ),
-    );
-    file(
-      ["parquet", "ParquetDataset", "pandas.ParquetDataset"],
-      ParquetDataset,
-      fileSchema(z.strictObject({ columns: z.array(z.string()).optional() }), z.strictObject({})),
-    );
-    file(["binary", "BinaryDataset"], BinaryDataset);
-    file(["pickle", "PickleDataset", "pickle.PickleDataset"], PickleDataset);
-    r.register(
-      ["memory", "MemoryDataset", "kedro.io.MemoryDataset"],
-      (a) =>
-        new MemoryDataset({
-          data: a.data,
-          copyMode: a.copy_mode as "deepcopy" | "copy" | "assign" | undefined,
-        }),
-      {
-        schema: z.strictObject({
-          copy_mode: z.enum(["deepcopy", "copy", "assign"]).optional(),
-          data: z.unknown().optional(),
-        }),
-      },
-    );
-    r.register(
-      ["partitioned", "PartitionedDataset", "partitions.PartitionedDataset"],
-      (a, ctx) =>
-        new PartitionedDataset({
-          path: a.path as string,
-          filenameSuffix: a.filename_suffix as string | undefined,
-          overwrite: a.overwrite as boolean | undefined,
-          createPartition: (filepath, id) => {
-            const inner = typeof a.dataset === "string"
-              ? { type: a.dataset }
-              : { ...(a.dataset as Record<string, unknown>) };
-            return ctx.createDataset({ ...inner, filepath }, `${ctx.name}/${id}`);
-          },
-        }),
-      {
-        schema: z.strictObject({
-          path: z.string().min(1),
-          dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
-          filename_suffix: z.string().optional(),
-          overwrite: z.boolean().optional(),
-          credentials: z.unknown().optional(),
-        }),
-      },
-    );
-    const db = { filepath: z.string().min(1), credentials: z.unknown().optional() };
-    r.register(
-      ["sqlite_table", "SqliteTableDataset", "sql.SQLTableDataset"],
-      (a) =>
-        new SqliteTableDataset({
-          filepath: a.filepath as string,
-          tableName: a.table_name as string,
-          saveArgs: a.save_args as Record<string, unknown>,
-        }),
-      {
-        schema: z.strictObject({
-          ...db,
-          table_name: z.string().min(1),
-          load_args: z.strictObject({}).optional(),
-          save_args: z.strictObject({ if_exists: z.enum(["replace", "append", "fail"]).optional() })
-            .optional(),
-        }),
-      },
-    );
-    r.register(
-      ["sqlite_query", "SqliteQueryDataset", "sql.SQLQueryDataset"],
-      (a) =>
-        new SqliteQueryDataset({
-          filepath: a.filepath as string,
-          sql: a.sql as string,
-          loadArgs: a.load_args as Record<string, unknown>,
-        }),
-      {
-        schema: z.strictObject({
-          ...db,
-          sql: z.string().min(1),
-          load_args: z.strictObject({ params: z.union([z.array(z.unknown()), Args]).optional() }).optional(),
-        }),
-      },
-    );
-    return r;
+    const registry = new DatasetRegistry();
+    registerBuiltins(registry);
+    return registry;
   }
 
-  /** Registers `factory` under every name in `names` (later registrations win). */
-  register(
-    names: string[],
-    factory: DatasetFactory,
-    options: { schema?: z.ZodType; versionable?: boolean } = {},
-  ): void {
+  /**
+   * Registers `factory` under every name in `names` (later registrations of a name win).
+   *
+   * @example
+   * ```ts
+   * registry.register(["mlflow_artifact", "MlflowArtifactDataset"], (args, ctx) => wrap(args, ctx));
+   * ```
+   */
+  register(names: string[], factory: DatasetFactory, options: RegisterOptions = {}): void {
+    if (names.length === 0) throw new TypeError("DatasetRegistry.register needs at least one name");
     const type: DatasetType = {
       names,
+      typeName: options.typeName ?? names.find((n) => n.endsWith("Dataset") && !n.includes(".")) ?? names[0],
       factory,
-      schema: options.schema ?? Args,
+      schema: options.schema ?? z.record(z.string(), z.unknown()),
       versionable: options.versionable ?? false,
     };
     for (const name of names) this.#types.set(name, type);
   }
 
-  /** The type registered under `name`. */
+  /** The type registered under `name` (Kedro's `kedro_datasets.` / `kedro.io.` prefixes are optional). */
   lookup(name: string): DatasetType | undefined {
-    return this.#types.get(name);
+    const direct = this.#types.get(name);
+    if (direct) return direct;
+    const prefix = KEDRO_PREFIXES.find((p) => name.startsWith(p));
+    return prefix ? this.#types.get(name.slice(prefix.length)) : undefined;
   }
 
-  /** Canonical names of all types (first name of each). */
+  /** Short names of all types (the first name of each), in registration order. */
   typeNames(): string[] {
     return [...new Set([...this.#types.values()].map((t) => t.names[0]))];
   }
@@ -209,15 +120,4 @@ export class DatasetRegistry {
   allNames(): string[] {
     return [...this.#types.keys()];
   }
-}
-
-function fileOptions(a: Record<string, unknown>, ctx: DatasetFactoryContext): FileDatasetOptions {
-  return {
-    filepath: a.filepath as string,
-    loadArgs: a.load_args as Record<string, unknown> | undefined,
-    saveArgs: a.save_args as Record<string, unknown> | undefined,
-    version: ctx.version,
-    name: ctx.name,
-    metadata: ctx.metadata,
-  };
 }

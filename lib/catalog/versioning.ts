@@ -1,7 +1,9 @@
-/** Kedro-style versioned paths: `<filepath>/<YYYY-MM-DDThh.mm.ss.sssZ>/<basename>`. */
+/**
+ * Kedro-style versioned paths: `<filepath>/<YYYY-MM-DDThh.mm.ss.sssZ>/<basename>`. Lookups are
+ * synchronous (one small directory listing) so wrappers can ask for the current file at any time.
+ */
 import { basename, join } from "node:path";
 import { DatasetError } from "../errors.ts";
-import { pathExists } from "./atomic.ts";
 
 /**
  * A version string for `date` (UTC, milliseconds); lexicographic order is time order.
@@ -15,11 +17,28 @@ export function generateVersion(date: Date = new Date()): string {
   return date.toISOString().replace(/:/g, ".");
 }
 
+/**
+ * Throws unless `version` is one safe path component (not empty, `.`, `..`, and without slashes).
+ *
+ * @example
+ * ```ts
+ * checkVersion("2024-01-15T10.30.00.000Z", "cars"); // ok
+ * checkVersion("../x", "cars"); // throws DatasetError dataset/bad-version
+ * ```
+ */
+export function checkVersion(version: string, datasetName: string): void {
+  if (version === "" || version === "." || version === ".." || /[\\/\0]/.test(version)) {
+    throw new DatasetError("dataset/bad-version", `Version string "${version}" of "${datasetName}" is not allowed`, {
+      hint: "a version is one path component like 2024-01-15T10.30.00.000Z",
+    });
+  }
+}
+
 /** The versions a versioned dataset should use. */
 export interface VersionSpec {
-  /** Pinned load version; latest existing when undefined. */
+  /** Pinned load version; the newest existing one when undefined. */
   load?: string;
-  /** The save version (the run id). */
+  /** The save version (the run id); generated once per instance when undefined. */
   save?: string;
 }
 
@@ -33,71 +52,92 @@ export interface VersionSpec {
  * ```
  */
 export class VersionedPath {
+  readonly filepath: string;
+  readonly datasetName: string;
+  /** The pinned load version, if any. */
+  readonly pinned: string | undefined;
+  /** The version every save of this instance writes. */
+  readonly saveVersion: string;
   #latest?: string;
 
-  constructor(readonly filepath: string, readonly version: VersionSpec, readonly datasetName: string) {
+  constructor(filepath: string, version: VersionSpec, datasetName: string = filepath) {
+    this.filepath = filepath;
+    this.datasetName = datasetName;
     for (const v of [version.load, version.save]) if (v !== undefined) checkVersion(v, datasetName);
+    this.pinned = version.load;
+    this.saveVersion = version.save ?? generateVersion();
   }
 
   /** Path to write: must not exist yet; a plain file at `filepath` is an error. */
-  async savePath(): Promise<string> {
-    const save = this.version.save ?? generateVersion();
-    const stat = await Deno.stat(this.filepath).catch(() => undefined);
-    if (stat?.isFile) {
-      throw new DatasetError(
-        "dataset/versioned-file-conflict",
-        `Cannot save versioned dataset "${this.datasetName}": a plain file already exists at ${this.filepath}`,
-        {
-          hint: "versioning was probably enabled after the dataset had been saved; move or delete that file",
-        },
-      );
-    }
-    const path = join(this.filepath, save, basename(this.filepath));
-    if (await pathExists(path)) {
+  savePath(): string {
+    this.checkNotPlainFile("save");
+    const path = this.pathOf(this.saveVersion);
+    if (statOf(path)) {
       throw new DatasetError(
         "dataset/version-exists",
-        `Save path ${path} for "${this.datasetName}" already exists`,
-        {
-          hint:
-            "each run saves a versioned dataset once; a node probably saved it twice, or the clock went backwards",
-        },
-      );
-    }
-    this.#latest = save;
-    return path;
-  }
-
-  /** Path to read: the pinned version, else the newest existing one. */
-  async loadPath(): Promise<string> {
-    const version = this.version.load ?? this.#latest ?? await this.latest();
-    const path = join(this.filepath, version, basename(this.filepath));
-    if (!(await pathExists(path))) {
-      const available = await this.list();
-      throw new DatasetError(
-        "dataset/version-not-found",
-        `Version ${version} of "${this.datasetName}" does not exist (${path})`,
-        {
-          hint: available.length
-            ? `available versions, newest first: ${available.slice(0, 5).join(", ")}`
-            : "no version has been saved yet; run the node that produces it first",
-        },
+        `Save path ${path} for "${this.datasetName}" must not exist if versioning is enabled`,
+        { hint: "each run saves a versioned dataset once; a node probably saved it twice in one run" },
       );
     }
     return path;
   }
 
-  /** Existing versions, newest first. */
-  async list(): Promise<string[]> {
-    const versions: string[] = [];
-    try {
-      for await (const e of Deno.readDir(this.filepath)) {
-        if (e.isDirectory && (await pathExists(join(this.filepath, e.name, basename(this.filepath))))) {
-          versions.push(e.name);
-        }
+  /** Records a successful save: later loads read it unless a load version is pinned. */
+  committed(): void {
+    this.#latest = this.saveVersion;
+  }
+
+  /** Path to read: the pinned version, else the newest existing one (cached until {@link reset}). */
+  loadPath(): string {
+    this.checkNotPlainFile("load");
+    if (this.pinned !== undefined) {
+      const path = this.pathOf(this.pinned);
+      if (!statOf(path)?.isFile) {
+        const available = this.listVersions();
+        throw new DatasetError(
+          "dataset/version-not-found",
+          `Version ${this.pinned} of "${this.datasetName}" does not exist (${path})`,
+          {
+            hint: available.length
+              ? `available versions, newest first: ${available.slice(0, 10).join(", ")}`
+              : "no version has been saved yet; run the node that produces it first",
+          },
+        );
       }
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) throw error;
+      return path;
     }
+    this.#latest ??= this.listVersions()[0];
+    if (this.#latest === undefined) {
+      throw new DatasetError(
+        "dataset/no-versions",
+        `Did not find any versions of "${this.datasetName}" in ${this.filepath}`,
+        { hint: "run the node that saves it first, or pin one with --load-versions name:version" },
+      );
+    }
+    return this.pathOf(this.#latest);
+  }
+
+  /** Whether the version {@link loadPath} would read exists. */
+  exists(): boolean {
+    if (statOf(this.filepath)?.isFile) return false;
+    if (this.pinned !== undefined) return statOf(this.pathOf(this.pinned))?.isFile === true;
+    return this.#latest !== undefined || this.listVersions().length > 0;
+  }
+
+  /** Existing versions (folders holding the file), newest first. */
+  listVersions(): string[] {
+    const versions: string[] = [];
+    let entries: Iterable<Deno.DirEntry>;
+    try {
+      entries = Deno.readDirSync(this.filepath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return [];
+      throw new DatasetError("dataset/version-list-failed", `Cannot list versions of "${this.datasetName}"`, {
+        hint: `check the permissions of ${this.filepath}`,
+        cause: error,
+      });
+    }
+    for (const e of entries) if (e.isDirectory && statOf(this.pathOf(e.name))?.isFile) versions.push(e.name);
     return versions.sort().reverse();
   }
 
@@ -106,25 +146,27 @@ export class VersionedPath {
     this.#latest = undefined;
   }
 
-  private async latest(): Promise<string> {
-    const [newest] = await this.list();
-    if (!newest) {
-      throw new DatasetError(
-        "dataset/no-versions",
-        `Did not find any versions of "${this.datasetName}" in ${this.filepath}`,
-        {
-          hint: "run the node that saves it first, or pin one with --load-versions name:version",
-        },
-      );
-    }
-    return newest;
+  private pathOf(version: string): string {
+    return join(this.filepath, version, basename(this.filepath));
+  }
+
+  private checkNotPlainFile(action: "load" | "save"): void {
+    if (!statOf(this.filepath)?.isFile) return;
+    throw new DatasetError(
+      "dataset/versioned-file-conflict",
+      `Cannot ${action} versioned dataset "${this.datasetName}": a plain file already exists at ${this.filepath}`,
+      {
+        hint: "versioning was probably enabled after the dataset had been saved unversioned; " +
+          "move or delete that file (versions live in a folder of that name)",
+      },
+    );
   }
 }
 
-function checkVersion(version: string, name: string): void {
-  if (version === "" || version === "." || version === ".." || /[\\/]/.test(version)) {
-    throw new DatasetError("dataset/bad-version", `Version string "${version}" of "${name}" is not allowed`, {
-      hint: "a version is one path component like 2024-01-15T10.30.00.000Z",
-    });
+function statOf(path: string): Deno.FileInfo | undefined {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return undefined;
   }
 }

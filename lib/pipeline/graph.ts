@@ -101,8 +101,9 @@ function where(node: Node): string {
 // Iterative DFS along "depends on" edges; returns the cycle in data-flow order, first node repeated.
 function findCycle(nodes: readonly Node[], producer: Map<string, Node>): Node[] | undefined {
   const color = new Map<Node, 1 | 2>();
+  // Self-loops are reported separately as input-is-output.
   const parents = (n: Node) =>
-    n.inputs.map((i) => producer.get(transcodeBase(i))).filter((p): p is Node => !!p);
+    n.inputs.map((i) => producer.get(transcodeBase(i))).filter((p): p is Node => !!p && p !== n);
   for (const start of nodes) {
     if (color.has(start)) continue;
     const stack: { node: Node; next: number; deps: Node[] }[] = [{

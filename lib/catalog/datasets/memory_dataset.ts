@@ -1,0 +1,130 @@
+/** In-memory data: the default for intermediate datasets and parameters. */
+import { DatasetError } from "../../errors.ts";
+import type { Dataset } from "../dataset.ts";
+import { assertSavable } from "../save_checks.ts";
+
+/** How data is copied on save and load, so a node mutating its input cannot affect other nodes. */
+export type CopyMode = "deepcopy" | "copy" | "assign";
+
+/** Options of {@link MemoryDataset}. */
+export interface MemoryDatasetOptions<T> {
+  /** Initial data (as if saved). */
+  data?: T;
+  /** Default: `deepcopy` for plain data, `assign` for functions and class instances. */
+  copyMode?: CopyMode;
+  metadata?: Record<string, unknown>;
+}
+
+const EMPTY = Symbol("empty");
+const MODES: readonly CopyMode[] = ["deepcopy", "copy", "assign"];
+
+/**
+ * Holds data between nodes. `copy_mode` is applied on save and on load: `deepcopy`
+ * (structuredClone), `copy` (shallow) or `assign` (same reference).
+ *
+ * @example
+ * ```ts
+ * const ds = new MemoryDataset<number[]>();
+ * ds.save([1, 2]);
+ * ds.load(); // [1, 2] (a deep copy)
+ * ```
+ */
+export class MemoryDataset<T = unknown> implements Dataset<T> {
+  readonly ephemeral = true;
+  readonly copyMode?: CopyMode;
+  readonly metadata?: Record<string, unknown>;
+  #data: T | typeof EMPTY = EMPTY;
+
+  constructor(options: MemoryDatasetOptions<T> = {}) {
+    if (options.copyMode !== undefined && !MODES.includes(options.copyMode)) {
+      throw new DatasetError("dataset/bad-copy-mode", `Invalid copy mode: ${options.copyMode}`, {
+        hint: `use one of: ${MODES.join(", ")}`,
+      });
+    }
+    this.copyMode = options.copyMode;
+    this.metadata = options.metadata;
+    if (options.data !== undefined && options.data !== null) this.#data = copy(options.data, this.copyMode);
+  }
+
+  load(): T {
+    if (this.#data === EMPTY) {
+      throw new DatasetError("dataset/memory-empty", "Data for MemoryDataset has not been saved yet", {
+        hint: "the node producing it has not run; check the pipeline order or the filters",
+      });
+    }
+    return copy(this.#data, this.copyMode);
+  }
+
+  save(data: T): void {
+    assertSavable(data, "MemoryDataset");
+    this.#data = copy(data, this.copyMode);
+  }
+
+  exists(): boolean {
+    return this.#data !== EMPTY;
+  }
+
+  release(): void {
+    this.#data = EMPTY;
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      copy_mode: this.copyMode ?? "inferred",
+      data: this.#data === EMPTY ? "<empty>" : describeData(this.#data),
+    };
+  }
+}
+
+function copy<T>(data: T, mode: CopyMode | undefined): T {
+  const m = mode ?? inferMode(data);
+  if (m === "assign" || typeof data !== "object" || data === null) return data;
+  if (m === "copy") return shallowCopy(data);
+  try {
+    return structuredClone(data);
+  } catch (error) {
+    throw new DatasetError("dataset/not-cloneable", `Cannot deep-copy this value: ${(error as Error).message}`, {
+      hint: "set copy_mode: assign (or copy) on the dataset in the catalog",
+    });
+  }
+}
+
+function shallowCopy<T extends object>(data: T): T {
+  if (Array.isArray(data)) return [...data] as T;
+  if (data instanceof Map) return new Map(data) as T;
+  if (data instanceof Set) return new Set(data) as T;
+  if (data instanceof Date) return new Date(data) as T;
+  if (ArrayBuffer.isView(data) && "slice" in data) return (data as unknown as Uint8Array).slice() as T;
+  return Object.assign(Object.create(Object.getPrototypeOf(data)), data);
+}
+
+// Kedro infers the mode from the type (DataFrames are copied, Spark frames assigned); here plain data
+// is deep-copied, while functions and class instances (which structuredClone would break) are assigned.
+function inferMode(data: unknown): CopyMode {
+  if (typeof data !== "object" || data === null) return "assign";
+  return isPlainData(data, new Set()) ? "deepcopy" : "assign";
+}
+
+function isPlainData(value: unknown, seen: Set<object>): boolean {
+  if (typeof value === "function" || typeof value === "symbol") return false;
+  if (typeof value !== "object" || value === null || seen.has(value)) return true;
+  seen.add(value);
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date || value instanceof RegExp) {
+    return true;
+  }
+  if (Array.isArray(value)) {
+    for (const v of value) if (typeof v === "object" || typeof v === "function") if (!isPlainData(v, seen)) return false;
+    return true;
+  }
+  if (value instanceof Map) return [...value].every(([k, v]) => isPlainData(k, seen) && isPlainData(v, seen));
+  if (value instanceof Set) return [...value].every((v) => isPlainData(v, seen));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value).every((v) => isPlainData(v, seen));
+}
+
+function describeData(data: unknown): string {
+  if (Array.isArray(data)) return `array(${data.length})`;
+  if (typeof data === "object" && data !== null) return data.constructor?.name ?? "object";
+  return typeof data;
+}

@@ -1,0 +1,127 @@
+/** A folder of files of one underlying dataset type, loaded lazily partition by partition. */
+import { join, relative, sep } from "node:path";
+import { DatasetError } from "../../errors.ts";
+import { pathExists } from "../atomic.ts";
+import type { Dataset } from "../dataset.ts";
+import { assertSavable } from "../save_checks.ts";
+
+/** Load result: partition id → function loading that partition. */
+export type PartitionLoaders = Record<string, () => Promise<unknown>>;
+
+/** Options of {@link PartitionedDataset}. */
+export interface PartitionedOptions {
+  /** Absolute folder path. */
+  path: string;
+  /** Creates the underlying dataset for one partition file (each file is saved atomically by it). */
+  createPartition(filepath: string, id: string): Dataset | Promise<Dataset>;
+  /** Only files ending with this suffix are partitions; the id drops it. */
+  filenameSuffix?: string;
+  /** Delete existing partitions that a save does not rewrite (after writing the new ones). */
+  overwrite?: boolean;
+  /** The underlying type, for describe(). */
+  datasetType?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * Kedro's PartitionedDataset. Load returns `{id: () => Promise<data>}` without reading any file;
+ * save takes `{id: data}` or `{id: () => data}` (computed one at a time, to bound memory).
+ * Ids are paths relative to the folder, without the suffix (`2024/01` for `2024/01.csv`).
+ *
+ * @example
+ * ```ts
+ * const parts = new PartitionedDataset({
+ *   path: "/tmp/parts",
+ *   filenameSuffix: ".json",
+ *   createPartition: (filepath) => new JsonDataset({ filepath }),
+ * });
+ * await parts.save({ a: { x: 1 }, b: () => ({ x: 2 }) });
+ * for (const [id, load] of Object.entries(await parts.load())) console.log(id, await load());
+ * ```
+ */
+export class PartitionedDataset implements Dataset<Record<string, unknown>> {
+  readonly path: string;
+  readonly filenameSuffix: string;
+  readonly overwrite: boolean;
+  readonly metadata?: Record<string, unknown>;
+  readonly #create: PartitionedOptions["createPartition"];
+  readonly #datasetType?: string;
+
+  constructor(options: PartitionedOptions) {
+    this.path = options.path;
+    this.filenameSuffix = options.filenameSuffix ?? "";
+    this.overwrite = options.overwrite ?? false;
+    this.metadata = options.metadata;
+    this.#create = options.createPartition;
+    this.#datasetType = options.datasetType;
+  }
+
+  async load(): Promise<PartitionLoaders> {
+    const ids = await this.partitionIds();
+    if (ids.length === 0) {
+      throw new DatasetError("dataset/no-partitions", `No partitions found in ${this.path}`, {
+        hint: this.filenameSuffix ? `only files ending with "${this.filenameSuffix}" count` : "save the partitions first",
+      });
+    }
+    const loaders: PartitionLoaders = {};
+    for (const id of ids) loaders[id] = async () => await (await this.#create(this.fileOf(id), id)).load();
+    return loaders;
+  }
+
+  async save(partitions: Record<string, unknown>): Promise<void> {
+    assertSavable(partitions, "PartitionedDataset");
+    if (typeof partitions !== "object" || Array.isArray(partitions)) {
+      throw new DatasetError("dataset/not-partitions", "PartitionedDataset saves an object of partition id → data", {
+        hint: "return {id: data} (or {id: () => data} to compute lazily) from the node",
+      });
+    }
+    const ids = Object.keys(partitions);
+    for (const id of ids) {
+      if (id === "" || id.startsWith("/") || id.split(/[\\/]/).some((p) => p === ".." || p === "." || p === "")) {
+        throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" is not a relative path`, {
+          hint: "use ids like 2024-01 or region/2024-01",
+        });
+      }
+    }
+    const before = this.overwrite ? await this.partitionIds() : [];
+    for (const id of ids) {
+      const value = partitions[id];
+      const data = typeof value === "function" ? await (value as () => unknown)() : value;
+      await (await this.#create(this.fileOf(id), id)).save(data);
+    }
+    for (const id of before) if (!ids.includes(id)) await Deno.remove(this.fileOf(id));
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.partitionIds()).length > 0;
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      path: this.path,
+      ...(this.#datasetType ? { dataset: this.#datasetType } : {}),
+      ...(this.filenameSuffix ? { filename_suffix: this.filenameSuffix } : {}),
+    };
+  }
+
+  private fileOf(id: string): string {
+    return join(this.path, id + this.filenameSuffix);
+  }
+
+  private async partitionIds(): Promise<string[]> {
+    const ids: string[] = [];
+    const walk = async (dir: string) => {
+      for await (const e of Deno.readDir(dir)) {
+        if (e.name.startsWith(".")) continue; // temp files of in-flight atomic writes
+        const p = join(dir, e.name);
+        if (e.isDirectory) await walk(p);
+        else if (e.name.endsWith(this.filenameSuffix) && e.name.length > this.filenameSuffix.length) {
+          const id = relative(this.path, p).split(sep).join("/");
+          ids.push(this.filenameSuffix ? id.slice(0, -this.filenameSuffix.length) : id);
+        }
+      }
+    };
+    if (await pathExists(this.path)) await walk(this.path);
+    return ids.sort();
+  }
+}

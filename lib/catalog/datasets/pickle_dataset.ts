@@ -1,0 +1,36 @@
+/** Any JS value through V8's serializer: kmlf's counterpart of Kedro's pickle. */
+import { deserialize, serialize } from "node:v8";
+import { DatasetError } from "../../errors.ts";
+import { FileDataset } from "../file_dataset.ts";
+
+/**
+ * Any structured-cloneable value: objects, arrays, typed arrays, Map, Set, Date, RegExp, BigInt,
+ * errors. Class instances come back as plain objects; functions cannot be saved.
+ *
+ * @example
+ * ```ts
+ * const ds = new PickleDataset({ filepath: "/tmp/model.pkl" });
+ * await ds.save({ weights: new Float64Array([1, 2]), classes: new Set(["a", "b"]) });
+ * ```
+ */
+export class PickleDataset<T = unknown> extends FileDataset<T> {
+  protected decode(bytes: Uint8Array, path: string): T {
+    try {
+      return deserialize(bytes) as T;
+    } catch (error) {
+      throw new DatasetError("dataset/bad-pickle", `Cannot deserialize ${path}: ${(error as Error).message}`, {
+        hint: "the file was not written by a kmlf pickle dataset (or by an incompatible runtime)",
+      });
+    }
+  }
+
+  protected encode(data: T): Uint8Array {
+    try {
+      return serialize(data);
+    } catch (error) {
+      throw new DatasetError("dataset/not-serializable", `Cannot pickle this value: ${(error as Error).message}`, {
+        hint: "functions and objects holding native resources cannot be serialized; save plain data",
+      });
+    }
+  }
+}

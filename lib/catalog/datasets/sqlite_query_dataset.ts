@@ -1,0 +1,66 @@
+/** The rows of a SQL query against a SQLite database (load only). */
+import { DatasetError } from "../../errors.ts";
+import { pathExists } from "../atomic.ts";
+import type { Dataset } from "../dataset.ts";
+import { type SqlRow, withDb } from "./_sqlite.ts";
+
+/** Options of {@link SqliteQueryDataset}. */
+export interface SqliteQueryOptions {
+  /** The database file (absolute). */
+  filepath: string;
+  sql: string;
+  /** `params`: values bound to `?` (an array) or `:name` placeholders (an object). */
+  loadArgs?: { params?: unknown[] | Record<string, unknown> };
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The rows of `sql`, with `load_args.params` bound to its placeholders. Saving is an error.
+ *
+ * @example
+ * ```ts
+ * const ds = new SqliteQueryDataset({
+ *   filepath: "/tmp/db.sqlite",
+ *   sql: "SELECT * FROM scores WHERE score > ?",
+ *   loadArgs: { params: [0.5] },
+ * });
+ * ```
+ */
+export class SqliteQueryDataset implements Dataset<SqlRow[]> {
+  readonly filepath: string;
+  readonly sql: string;
+  readonly params?: unknown[] | Record<string, unknown>;
+  readonly metadata?: Record<string, unknown>;
+
+  constructor(options: SqliteQueryOptions) {
+    this.filepath = options.filepath;
+    this.sql = options.sql;
+    this.params = options.loadArgs?.params;
+    this.metadata = options.metadata;
+  }
+
+  async load(): Promise<SqlRow[]> {
+    return await withDb(this.filepath, { write: false }, (db) => {
+      type Bindable = null | number | bigint | string | Uint8Array;
+      const stmt = db.prepare(this.sql);
+      const params = this.params;
+      if (Array.isArray(params)) return stmt.all(...(params as Bindable[])) as SqlRow[];
+      if (params) return stmt.all(params as Record<string, Bindable>) as SqlRow[];
+      return stmt.all() as SqlRow[];
+    });
+  }
+
+  save(): never {
+    throw new DatasetError("dataset/read-only", "SqliteQueryDataset is read-only", {
+      hint: "save through a sqlite_table dataset instead",
+    });
+  }
+
+  exists(): Promise<boolean> {
+    return pathExists(this.filepath);
+  }
+
+  describe(): Record<string, unknown> {
+    return { filepath: this.filepath, sql: this.sql };
+  }
+}

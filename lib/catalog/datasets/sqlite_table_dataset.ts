@@ -1,0 +1,117 @@
+/** A SQLite table as an array of row objects. */
+import { dirname } from "node:path";
+import { DatasetError } from "../../errors.ts";
+import { pathExists } from "../atomic.ts";
+import type { Dataset } from "../dataset.ts";
+import { assertSavable } from "../save_checks.ts";
+import { quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
+
+/** What a save does when the table exists: `replace` (default), `append` or `fail`. */
+export type IfExists = "replace" | "append" | "fail";
+
+/** Options of {@link SqliteTableDataset}. */
+export interface SqliteTableOptions {
+  /** The database file (absolute; created on first save). */
+  filepath: string;
+  tableName: string;
+  /** As in the catalog (snake_case, like every load_args/save_args). */
+  saveArgs?: { if_exists?: IfExists };
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * A whole table: load returns every row; save writes rows inside one transaction, so readers never
+ * see half a table. Column types come from the first non-null value of each column.
+ *
+ * @example
+ * ```ts
+ * const ds = new SqliteTableDataset({ filepath: "/tmp/db.sqlite", tableName: "scores" });
+ * await ds.save([{ id: 1, score: 0.9 }]);
+ * ```
+ */
+export class SqliteTableDataset implements Dataset<SqlRow[]> {
+  readonly filepath: string;
+  readonly tableName: string;
+  readonly ifExists: IfExists;
+  readonly metadata?: Record<string, unknown>;
+
+  constructor(options: SqliteTableOptions) {
+    if (!/^[A-Za-z_]\w*$/.test(options.tableName ?? "")) {
+      throw new DatasetError("dataset/bad-table-name", `Table name "${options.tableName}" is not a plain SQL identifier`, {
+        hint: "use letters, digits and underscores, starting with a letter",
+      });
+    }
+    this.filepath = options.filepath;
+    this.tableName = options.tableName;
+    this.ifExists = options.saveArgs?.if_exists ?? "replace";
+    this.metadata = options.metadata;
+    if (!["replace", "append", "fail"].includes(this.ifExists)) {
+      throw new DatasetError("dataset/bad-if-exists", `save_args.if_exists "${this.ifExists}" is not supported`, {
+        hint: "use replace, append or fail",
+      });
+    }
+  }
+
+  async load(): Promise<SqlRow[]> {
+    return await withDb(this.filepath, { write: false }, (db) => {
+      if (!tableExists(db, this.tableName)) {
+        throw new DatasetError("dataset/table-not-found", `Table "${this.tableName}" does not exist in ${this.filepath}`, {
+          hint: "save the table first, or fix table_name",
+        });
+      }
+      return db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`).all() as SqlRow[];
+    });
+  }
+
+  async save(rows: SqlRow[]): Promise<void> {
+    assertSavable(rows, "SqliteTableDataset");
+    if (!Array.isArray(rows) || rows.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
+      throw new DatasetError("dataset/not-rows", "SqliteTableDataset saves an array of row objects", {
+        hint: "return rows like [{id: 1, name: 'x'}] from the node",
+      });
+    }
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    await Deno.mkdir(dirname(this.filepath), { recursive: true });
+    await withDb(this.filepath, { write: true }, (db) => {
+      const exists = tableExists(db, this.tableName);
+      if (exists && this.ifExists === "fail") {
+        throw new DatasetError("dataset/table-exists", `Table "${this.tableName}" already exists in ${this.filepath}`, {
+          hint: "set save_args.if_exists to replace or append",
+        });
+      }
+      if (!exists && columns.length === 0) {
+        throw new DatasetError("dataset/not-rows", `Cannot create table "${this.tableName}" from zero rows`, {
+          hint: "save at least one row the first time, so the columns are known",
+        });
+      }
+      const table = quoteIdent(this.tableName);
+      db.exec("BEGIN IMMEDIATE");
+      try {
+        if (exists && this.ifExists === "replace") db.exec(`DROP TABLE ${table}`);
+        if ((!exists || this.ifExists === "replace") && columns.length > 0) {
+          const defs = columns.map((c) => `${quoteIdent(c)} ${sqlType(rows.find((r) => r[c] != null)?.[c])}`);
+          db.exec(`CREATE TABLE ${table} (${defs.join(", ")})`);
+        }
+        if (rows.length > 0) {
+          const insert = db.prepare(
+            `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+          );
+          for (const r of rows) insert.run(...columns.map((c) => sqlValue(r[c])));
+        }
+        db.exec("COMMIT");
+      } catch (error) {
+        db.exec("ROLLBACK");
+        throw error;
+      }
+    });
+  }
+
+  async exists(): Promise<boolean> {
+    if (!(await pathExists(this.filepath))) return false;
+    return await withDb(this.filepath, { write: false }, (db) => tableExists(db, this.tableName));
+  }
+
+  describe(): Record<string, unknown> {
+    return { filepath: this.filepath, table_name: this.tableName, save_args: { if_exists: this.ifExists } };
+  }
+}

@@ -1,0 +1,29 @@
+/** YAML files: any YAML value. */
+import { stringify } from "yaml";
+import { DatasetError, KmlfError } from "../../errors.ts";
+import { parseYaml } from "../../yaml/parse_yaml.ts";
+import { FileDataset } from "../file_dataset.ts";
+
+/**
+ * Any YAML value. Syntax errors name the file, line and column.
+ *
+ * @example
+ * ```ts
+ * const ds = new YamlDataset({ filepath: "/tmp/config.yml" });
+ * await ds.save({ layers: [64, 32] });
+ * ```
+ */
+export class YamlDataset<T = unknown> extends FileDataset<T> {
+  protected decode(bytes: Uint8Array, path: string): T {
+    try {
+      return parseYaml(new TextDecoder().decode(bytes), path).value as T;
+    } catch (error) {
+      if (!(error instanceof KmlfError)) throw error;
+      throw new DatasetError("dataset/bad-yaml", error.message, { source: error.source, hint: error.hint });
+    }
+  }
+
+  protected encode(data: T): string {
+    return stringify(data);
+  }
+}
