@@ -131,7 +131,7 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
   if (at) lines.push(`  at ${at}`);
   if (error.cause !== undefined && !(error.cause instanceof KmlfError)) {
     const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
-    if ((error instanceof NodeError || error.code.startsWith("run/")) && cause.stack) {
+    if ((error instanceof NodeError || error.name === "PipelineRunError") && cause.stack) {
       lines.push(indent(rel(userStack(cause.stack)), "    "));
     } else lines.push(`  caused by: ${rel(cause.message)}`);
   } else if (error.cause instanceof KmlfError) {

@@ -54,13 +54,13 @@ export async function resolveFunction(
   try {
     mod = await importModule(absPath);
   } catch (cause) {
-    const message = cause instanceof Error ? cause.message.split("\n")[0] : String(cause);
-    const npm = message.match(/npm:([\w@/.-]+)|Import "([^"]+)" not a dependency/);
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const pkg = detail.match(/package "([^"]+)"|npm:([\w@/.-]+)|Import "([^"]+)" not a dependency/);
     throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
       source,
       cause,
-      hint: npm
-        ? "node modules may import relative files and the npm packages kmlf ships (`kmlf info` lists them)"
+      hint: pkg
+        ? `"${pkg[1] ?? pkg[2] ?? pkg[3]}" is not available: node modules may import relative files and the npm packages kmlf ships (\`kmlf info\` lists them)`
         : "fix the error in the module (run `deno check` on it for details)",
     });
   }

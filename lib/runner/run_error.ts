@@ -2,7 +2,8 @@ import { KmlfError, type KmlfErrorOptions } from "../errors.ts";
 
 /**
  * A run stopped because a node (or the loading/saving around it) failed. Carries what a person needs
- * to continue: the failed node, the nodes that completed, and where to resume from.
+ * to continue: the failed node, the nodes that completed, and where to resume from. Its code is the
+ * underlying problem's (`node/failed`, `dataset/file-not-found`, …).
  *
  * @example
  * ```ts
@@ -19,10 +20,10 @@ export class PipelineRunError extends KmlfError {
 
   constructor(
     message: string,
-    details: { failedNode: string; completedNodes: string[]; resumeFromNodes: string[] },
+    details: { failedNode: string; completedNodes: string[]; resumeFromNodes: string[]; code?: string },
     options: KmlfErrorOptions = {},
   ) {
-    super("run/node-failed", message, options);
+    super(details.code ?? "run/node-failed", message, options);
     this.failedNode = details.failedNode;
     this.completedNodes = details.completedNodes;
     this.resumeFromNodes = details.resumeFromNodes;

@@ -87,6 +87,7 @@ export class SequentialRunner {
           failedNode: node.name,
           completedNodes: [...done].map((n) => n.name),
           resumeFromNodes: findResumeNodes(pipeline, done, catalog),
+          code: inner?.code,
         }, { cause: inner ? inner.cause : error, source: inner?.source ?? node.source, hint: inner?.hint });
       }
       const end = Date.now();
