@@ -57,6 +57,8 @@ export class DatasetError extends KmlfError {}
 export class PipelineDefinitionError extends KmlfError {}
 /** A node function failed while running. `cause` holds the user's error with its stack. */
 export class NodeError extends KmlfError {}
+/** A pipeline run failed while running (exit code 1, unlike configuration problems). */
+export class RunError extends KmlfError {}
 /** A hook implementation threw. */
 export class HookError extends KmlfError {}
 /** A tracking store rejected an operation (MLflow error codes live in `code`, e.g. `INVALID_PARAMETER_VALUE`). */
@@ -131,7 +133,7 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
   if (at) lines.push(`  at ${at}`);
   if (error.cause !== undefined && !(error.cause instanceof KmlfError)) {
     const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
-    if ((error instanceof NodeError || error.name === "PipelineRunError") && cause.stack) {
+    if ((error instanceof NodeError || error instanceof RunError) && cause.stack) {
       lines.push(indent(rel(userStack(cause.stack)), "    "));
     } else lines.push(`  caused by: ${rel(cause.message)}`);
   } else if (error.cause instanceof KmlfError) {

@@ -23,7 +23,14 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
   }
 }
 
-/** Whether a path exists (file or directory). */
+/**
+ * Whether a path exists (file or directory); other errors (permissions) are thrown.
+ *
+ * @example
+ * ```ts
+ * if (await pathExists("data/01_raw/iris.csv")) console.log("raw data present");
+ * ```
+ */
 export async function pathExists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);

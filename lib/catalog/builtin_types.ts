@@ -69,7 +69,10 @@ export function registerBuiltins(registry: DatasetRegistry): void {
   file(
     ["parquet", "ParquetDataset", "pandas.ParquetDataset"],
     ParquetDataset,
-    fileSchema(z.strictObject({ columns }), z.strictObject({ row_group_size: z.number().int().positive().optional() })),
+    fileSchema(
+      z.strictObject({ columns }),
+      z.strictObject({ row_group_size: z.number().int().positive().optional() }),
+    ),
   );
   file(["binary", "BinaryDataset"], BinaryDataset);
   file(["pickle", "PickleDataset", "pickle.PickleDataset"], PickleDataset);
@@ -82,7 +85,12 @@ export function registerBuiltins(registry: DatasetRegistry): void {
         copyMode: args.copy_mode as "deepcopy" | "copy" | "assign" | undefined,
         metadata: ctx.metadata,
       }),
-    { schema: z.strictObject({ copy_mode: z.enum(["deepcopy", "copy", "assign"]).optional(), data: z.unknown().optional() }) },
+    {
+      schema: z.strictObject({
+        copy_mode: z.enum(["deepcopy", "copy", "assign"]).optional(),
+        data: z.unknown().optional(),
+      }),
+    },
   );
 
   registry.register(["partitioned", "PartitionedDataset", "partitions.PartitionedDataset"], partitioned, {
@@ -126,7 +134,9 @@ export function registerBuiltins(registry: DatasetRegistry): void {
       schema: z.strictObject({
         ...database,
         sql: z.string().min(1),
-        load_args: z.strictObject({ params: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional() })
+        load_args: z.strictObject({
+          params: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
+        })
           .optional(),
       }),
     },
@@ -146,18 +156,27 @@ function fileOptions(args: Record<string, unknown>, ctx: DatasetFactoryContext):
 
 // Each partition is the underlying dataset at `<path>/<id><suffix>`; the entry must not set its filepath.
 async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryContext): Promise<Dataset> {
-  const inner = typeof args.dataset === "string" ? { type: args.dataset } : { ...(args.dataset as Record<string, unknown>) };
+  const inner = typeof args.dataset === "string"
+    ? { type: args.dataset }
+    : { ...(args.dataset as Record<string, unknown>) };
   for (const key of ["filepath", "versioned"]) {
     if (key in inner) {
-      throw new DatasetError("catalog/bad-argument", `The dataset of partitioned "${ctx.name}" must not set ${key}`, {
-        hint: key === "filepath"
-          ? "partition files are <path>/<partition id><filename_suffix>; remove dataset.filepath"
-          : "partitioned datasets are not versioned; remove dataset.versioned",
-      });
+      throw new DatasetError(
+        "catalog/bad-argument",
+        `The dataset of partitioned "${ctx.name}" must not set ${key}`,
+        {
+          hint: key === "filepath"
+            ? "partition files are <path>/<partition id><filename_suffix>; remove dataset.filepath"
+            : "partitioned datasets are not versioned; remove dataset.versioned",
+        },
+      );
     }
   }
   // Build one partition now so a bad underlying type or argument fails with the catalog, not mid-run.
-  await ctx.createDataset({ ...inner, filepath: join(args.path as string, "partition") }, `${ctx.name}/partition`);
+  await ctx.createDataset(
+    { ...inner, filepath: join(args.path as string, "partition") },
+    ctx.name,
+  );
   return new PartitionedDataset({
     path: args.path as string,
     filenameSuffix: args.filename_suffix as string | undefined,

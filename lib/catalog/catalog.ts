@@ -1,24 +1,20 @@
 /** The data catalog: named datasets from config, factory patterns, parameters, load/save with clear errors. */
+import { DatasetError, didYouMeanHint, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import { isParameter } from "../dataset_names.ts";
 import {
-  DatasetError,
-  didYouMeanHint,
-  type KmlfError,
-  KmlfError as BaseError,
-  type SourceLocation,
-  throwIfAny,
-} from "../errors.ts";
-
+  catchAllProblem,
+  checkTranscoding,
+  collectProblems,
+  compileEntryPattern,
+  isSafeVersion,
+  loadVersionProblems,
+} from "./catalog_checks.ts";
 import type { Dataset } from "./dataset.ts";
-import { MemoryDataset } from "./datasets/memory.ts";
-import { createFromEntry, type EntryContext } from "./entry.ts";
-import {
-  compilePattern,
-  type DatasetPattern,
-  rankPatterns,
-  resolvePattern,
-  undefinedPlaceholders,
-} from "./patterns.ts";
+import { MemoryDataset } from "./datasets/memory_dataset.ts";
+import { createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
+import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
 import { DatasetRegistry } from "./registry.ts";
+import { checkVersion, generateVersion } from "./versioning.ts";
 
 /** A merged catalog (or credentials) config with source positions. */
 export interface CatalogConfig {
@@ -28,298 +24,344 @@ export interface CatalogConfig {
 
 /** Options of {@link Catalog.fromConfig}. */
 export interface CatalogOptions {
+  /** Relative `filepath`/`path`/`filename` values and custom dataset modules resolve against it. */
   projectRoot: string;
   credentials?: CatalogConfig;
   /** Pinned load versions of versioned datasets, by name. */
   loadVersions?: Record<string, string>;
-  /** The save version of every versioned dataset (the run id). */
+  /** The save version of every versioned dataset (the run id); a new timestamp when omitted. */
   saveVersion?: string;
   registry?: DatasetRegistry;
 }
 
+const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
+
 /**
- * Datasets by name. Explicit entries are created (and validated) up front; pattern matches lazily.
+ * Datasets by name. Declared entries are built (and so validated) up front; names matching a factory
+ * pattern are built on first use and cached; undeclared names become MemoryDatasets on request.
  *
  * @example
  * ```ts
- * const catalog = await Catalog.fromConfig({ data: { iris: { type: "csv", filepath: "data/iris.csv" } }, locate: () => undefined }, { projectRoot: "/p" });
+ * const config = { data: { iris: { type: "csv", filepath: "data/iris.csv" } }, locate: () => undefined };
+ * const catalog = await Catalog.fromConfig(config, { projectRoot: "/path/to/project" });
  * const rows = await catalog.load("iris");
  * ```
  */
 export class Catalog {
+  /** The version every versioned dataset of this catalog saves (the run id). */
   readonly saveVersion: string | undefined;
   readonly registry: DatasetRegistry;
-  readonly #datasets = new Map<string, Dataset>();
+  readonly #declared = new Map<string, Dataset>();
+  readonly #typeNames = new Map<string, string>();
   readonly #configs = new Map<string, Record<string, unknown>>();
   readonly #sources = new Map<string, SourceLocation | undefined>();
+  readonly #fromPatterns = new Map<string, Promise<Dataset>>();
+  readonly #built = new Map<string, Dataset>();
+  readonly #runtime = new Map<string, Dataset>();
+  readonly #ctx: EntryContext;
   #patterns: DatasetPattern[] = [];
   #catchAll?: DatasetPattern;
-  #entryCtx?: EntryContext;
 
-  private constructor(options: CatalogOptions) {
-    this.saveVersion = options.saveVersion;
+  private constructor(config: CatalogConfig, options: CatalogOptions) {
+    this.saveVersion = options.saveVersion ?? generateVersion();
     this.registry = options.registry ?? DatasetRegistry.withBuiltins();
-  }
-
-  /** An empty catalog (datasets added with {@link add}). */
-  static empty(options: Partial<CatalogOptions> = {}): Catalog {
-    return new Catalog({ projectRoot: Deno.cwd(), ...options });
-  }
-
-  /** Builds and validates every explicit entry; all problems are reported together. */
-  static async fromConfig(config: CatalogConfig, options: CatalogOptions): Promise<Catalog> {
-    const catalog = new Catalog(options);
-    const loadVersions = options.loadVersions ?? {};
-    const credentials = options.credentials?.data ?? {};
-    catalog.#entryCtx = {
+    // Unsafe versions are reported once by fromConfig, not again by every dataset using them.
+    const loadVersions = Object.fromEntries(
+      Object.entries(options.loadVersions ?? {}).filter(([, v]) => isSafeVersion(v)),
+    );
+    this.#ctx = {
       projectRoot: options.projectRoot,
-      registry: catalog.registry,
-      credentials,
+      registry: this.registry,
+      credentials: options.credentials?.data ?? {},
       locate: (path) => config.locate(path),
-      versionFor: (name) => ({ load: loadVersions[name], save: options.saveVersion }),
-      createDataset: (cfg, name) =>
-        createFromEntry(name, cfg, [name], {
-          ...catalog.#entryCtx!,
-          locate: () => catalog.#sources.get(name.split("/")[0]),
-        }),
+      versionFor: (name) => ({
+        load: loadVersions[name],
+        save: this.saveVersion !== undefined && isSafeVersion(this.saveVersion)
+          ? this.saveVersion
+          : undefined,
+      }),
     };
+  }
+
+  /**
+   * An empty catalog, for datasets added with {@link add} (tests, embedding).
+   *
+   * @example
+   * ```ts
+   * const catalog = Catalog.empty();
+   * catalog.add("numbers", new MemoryDataset({ data: [1, 2] }));
+   * ```
+   */
+  static empty(options: Partial<CatalogOptions> = {}): Catalog {
+    return new Catalog(NO_CONFIG, { projectRoot: ".", ...options });
+  }
+
+  /**
+   * Builds and validates every declared entry and factory pattern; all problems are reported together.
+   *
+   * @example
+   * ```ts
+   * const catalog = await Catalog.fromConfig(conf, { projectRoot, credentials, saveVersion: runId });
+   * ```
+   */
+  static async fromConfig(config: CatalogConfig, options: CatalogOptions): Promise<Catalog> {
+    const catalog = new Catalog(config, options);
+    const ctx = catalog.#ctx;
     const problems: KmlfError[] = [];
+    if (options.saveVersion !== undefined) {
+      await collectProblems(problems, () => checkVersion(options.saveVersion!, "the catalog's save version"));
+    }
     const patterns: DatasetPattern[] = [];
     const explicit: [string, unknown][] = [];
     for (const [name, entry] of Object.entries(config.data)) {
-      if ((name.match(/@/g) ?? []).length > 1) {
-        problems.push(
-          new DatasetError("catalog/bad-transcoding", `Dataset name "${name}" has more than one "@"`, {
-            source: config.locate([name]),
-            hint: 'use at most one transcoding separator: "name@format"',
-          }),
-        );
-      } else if (name.includes("{")) {
-        const p = compilePattern(name, (entry ?? {}) as Record<string, unknown>);
-        const missing = undefinedPlaceholders(p);
-        if (missing.length > 0) {
-          problems.push(
-            new DatasetError(
-              "catalog/bad-pattern",
-              `Pattern "${name}" uses {${missing.join("}, {")}} which its name does not define`,
-              {
-                source: config.locate([name]),
-                hint: "every {placeholder} in the entry must appear in the pattern key",
-              },
-            ),
-          );
-        }
-        patterns.push(p);
+      if (name.startsWith("_")) continue; // templates for interpolation, like Kedro
+      await collectProblems(problems, () => {
+        checkTranscoding(name, config.locate([name]));
+        if (!name.includes("{")) return explicit.push([name, entry]);
+        patterns.push(compileEntryPattern(name, entry, ctx));
         catalog.#sources.set(name, config.locate([name]));
-      } else explicit.push([name, entry]);
+      });
     }
-    const catchAll = patterns.filter((p) => p.specificity === 0);
-    if (catchAll.length > 1) {
-      problems.push(
-        new DatasetError(
-          "catalog/multiple-catch-all",
-          `Multiple catch-all patterns: ${catchAll.map((p) => p.pattern).join(", ")}`,
-          {
-            source: config.locate([catchAll[1].pattern]),
-            hint: 'only one catch-all pattern such as "{default}" is allowed; remove the extras',
-          },
-        ),
-      );
-    }
-    catalog.#catchAll = catchAll[0];
+    const catchAlls = patterns.filter((p) => p.specificity === 0);
+    const tooMany = catchAllProblem(catchAlls, (path) => config.locate(path));
+    if (tooMany) problems.push(tooMany);
+    catalog.#catchAll = catchAlls[0];
     catalog.#patterns = rankPatterns(patterns.filter((p) => p.specificity > 0));
-    await Promise.all(explicit.map(async ([name, entry]) => {
+    await Promise.all(explicit.map(([name, entry]) => {
       catalog.#sources.set(name, config.locate([name]));
-      try {
-        catalog.#datasets.set(name, await createFromEntry(name, entry, [name], catalog.#entryCtx!));
+      return collectProblems(problems, async () => {
+        const { dataset, typeName } = await createFromEntry(name, entry, [name], ctx);
+        catalog.#declared.set(name, dataset);
+        catalog.#typeNames.set(name, typeName);
         catalog.#configs.set(name, entry as Record<string, unknown>);
-      } catch (error) {
-        if (!(error instanceof BaseError)) throw error;
-        problems.push(...((error as KmlfError & { errors?: KmlfError[] }).errors ?? [error]));
-      }
+      });
     }));
-    const declared = new Set(explicit.map(([name]) => name));
-    for (const name of Object.keys(loadVersions)) {
-      if (!declared.has(name) && !catalog.has(name)) {
-        problems.push(
-          new DatasetError(
-            "catalog/unknown-load-version",
-            `--load-versions names "${name}", which is not in the catalog`,
-            {
-              hint: didYouMeanHint(name, catalog.names()) ||
-                "name a versioned dataset declared in catalog.yml",
-            },
-          ),
-        );
-      }
-    }
+    const declared = new Map(explicit);
+    problems.push(...loadVersionProblems(options.loadVersions ?? {}, {
+      entryOf: (name) => declared.has(name) ? declared.get(name) : catalog.matchPattern(name)?.config,
+      declared: declared.keys(),
+      locate: (path) => config.locate(path),
+    }));
     throwIfAny(problems, "Invalid catalog");
     return catalog;
   }
 
-  /** Registers `parameters` and `params:<path>` for every (nested) key. */
+  /**
+   * Registers `parameters` (everything) and `params:<key>` for every key, recursively into mappings
+   * (`params:model`, `params:model.lr`, …), as in-memory datasets.
+   *
+   * @example
+   * ```ts
+   * catalog.addParameters({ model: { lr: 0.1 } });
+   * await catalog.load("params:model.lr"); // 0.1
+   * ```
+   */
   addParameters(params: Record<string, unknown>): void {
     this.add("parameters", new MemoryDataset({ data: params }), { replace: true });
-    const walk = (value: unknown, prefix: string) => {
-      this.add(`params:${prefix}`, new MemoryDataset({ data: value }), { replace: true });
-      if (value && typeof value === "object" && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value)) walk(v, `${prefix}.${k}`);
-      }
+    const walk = (value: unknown, key: string) => {
+      this.add(`params:${key}`, new MemoryDataset({ data: value }), { replace: true });
+      if (isMapping(value)) { for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`); }
     };
     for (const [k, v] of Object.entries(params)) walk(v, k);
   }
 
-  /** Adds a dataset instance (an existing name needs `replace: true`). */
+  /**
+   * Adds a dataset instance; replacing an existing name needs `replace: true`.
+   *
+   * @example
+   * ```ts
+   * catalog.add("scores", new MemoryDataset({ copyMode: "assign" }));
+   * ```
+   */
   add(name: string, dataset: Dataset, options: { replace?: boolean } = {}): void {
-    if (this.#datasets.has(name) && !options.replace) {
+    checkTranscoding(name, undefined);
+    if (!options.replace && (this.#declared.has(name) || this.#built.has(name) || this.#runtime.has(name))) {
       throw new DatasetError("catalog/duplicate", `Dataset "${name}" is already in the catalog`, {
-        hint: "pass replace: true to overwrite it",
+        source: this.#sources.get(name),
+        hint: "pass { replace: true } to replace it",
       });
     }
-    this.#datasets.set(name, dataset);
+    for (const map of [this.#fromPatterns, this.#built, this.#runtime, this.#configs]) map.delete(name);
+    this.#declared.set(name, dataset);
+    const className = dataset.constructor.name;
+    this.#typeNames.set(name, this.registry.lookup(className)?.typeName ?? className);
   }
 
-  /** Declared, a parameter, or matched by a factory pattern or the catch-all. */
+  /** Declared, added, a parameter, or matched by a factory pattern or the catch-all. */
   has(name: string): boolean {
-    return this.#datasets.has(name) || this.matchPattern(name) !== undefined;
+    return this.#declared.has(name) || this.#runtime.has(name) || this.matchPattern(name) !== undefined;
   }
 
-  /** The dataset called `name`, materialising pattern matches (and, on request, in-memory defaults). */
+  /**
+   * The dataset called `name`. Pattern matches are built on first use; with `fallbackToRuntimePattern`
+   * an undeclared name becomes a MemoryDataset (what the runner does for intermediate data).
+   *
+   * @example
+   * ```ts
+   * const ds = await catalog.get("features", { fallbackToRuntimePattern: true });
+   * ```
+   */
   async get(name: string, options: { fallbackToRuntimePattern?: boolean } = {}): Promise<Dataset> {
-    const existing = this.#datasets.get(name);
-    if (existing) return existing;
+    const known = this.#declared.get(name) ?? this.#runtime.get(name);
+    if (known) return known;
+    checkTranscoding(name, undefined);
+    const pending = this.#fromPatterns.get(name);
+    if (pending) return await pending;
     const match = this.matchPattern(name);
     if (match) {
-      const ds = await createFromEntry(name, match.config, [match.pattern.pattern], {
-        ...this.ctx(),
-        locate: () => this.#sources.get(match.pattern.pattern),
-      });
-      this.#datasets.set(name, ds);
-      this.#configs.set(name, match.config);
-      return ds;
+      const building = createFromEntry(name, match.config, [match.pattern.pattern], this.#ctx).then(
+        ({ dataset, typeName }) => {
+          this.#built.set(name, dataset);
+          this.#typeNames.set(name, typeName);
+          return dataset;
+        },
+      );
+      this.#fromPatterns.set(name, building);
+      return await building;
     }
     if (options.fallbackToRuntimePattern) {
-      const ds = new MemoryDataset();
-      this.#datasets.set(name, ds);
-      return ds;
+      const dataset = new MemoryDataset();
+      this.#runtime.set(name, dataset);
+      this.#typeNames.set(name, "MemoryDataset");
+      return dataset;
     }
+    const guess = didYouMeanHint(name, [...this.#declared.keys(), ...this.#built.keys()]);
     throw new DatasetError("catalog/unknown-dataset", `Dataset "${name}" is not in the catalog`, {
-      hint: didYouMeanHint(name, this.names()) || "declare it in conf/base/catalog.yml",
+      hint: (guess ? `${guess} ` : "") +
+        "declare it in conf/base/catalog.yml or match it with a dataset factory pattern",
     });
   }
 
+  /** Loads a dataset; failures name the dataset and its type. */
   async load(name: string): Promise<unknown> {
-    const ds = await this.get(name, { fallbackToRuntimePattern: true });
+    const dataset = await this.get(name);
     try {
-      return await ds.load();
+      return await dataset.load();
     } catch (error) {
-      throw this.wrap(error, "load", name, ds);
+      throw this.wrap(error, "load", name);
     }
   }
 
+  /** Saves data (never `undefined`/`null`); an undeclared name becomes a MemoryDataset. */
   async save(name: string, data: unknown): Promise<void> {
-    const ds = await this.get(name, { fallbackToRuntimePattern: true });
     if (data === undefined || data === null) {
       throw new DatasetError("dataset/save-none", `Cannot save ${data} to dataset "${name}"`, {
         source: this.#sources.get(name),
-        hint: "the producing node must return a value for this output",
+        hint: "the node producing this output must return a value for it",
       });
     }
+    const dataset = await this.get(name, { fallbackToRuntimePattern: true });
     try {
-      await ds.save(data);
+      await dataset.save(data);
     } catch (error) {
-      throw this.wrap(error, "save", name, ds);
+      throw this.wrap(error, "save", name);
     }
   }
 
+  /** Whether the dataset has data; false for unknown names. */
   async exists(name: string): Promise<boolean> {
     if (!this.has(name)) return false;
-    return await (await this.get(name)).exists();
-  }
-
-  async release(name: string): Promise<void> {
-    await this.#datasets.get(name)?.release?.();
-  }
-
-  async confirm(name: string): Promise<void> {
-    const ds = await this.get(name);
-    if (typeof ds.confirm !== "function") {
-      throw new DatasetError("catalog/no-confirm", `Dataset "${name}" does not have a confirm() method`, {
-        hint: "remove it from the node's confirms:",
-      });
+    const dataset = await this.get(name);
+    try {
+      return await dataset.exists();
+    } catch (error) {
+      throw this.wrap(error, "check", name);
     }
-    await ds.confirm();
+  }
+
+  /** Frees cached data of a built dataset (no-op for names never used). */
+  async release(name: string): Promise<void> {
+    const dataset = this.#declared.get(name) ?? this.#runtime.get(name) ?? this.#built.get(name);
+    await dataset?.release?.();
+  }
+
+  /** Calls the dataset's `confirm()`; datasets without one are an error. */
+  async confirm(name: string): Promise<void> {
+    const dataset = await this.get(name);
+    if (typeof dataset.confirm !== "function") {
+      throw new DatasetError(
+        "catalog/no-confirm",
+        `Dataset "${name}" (${this.typeName(name)}) does not have a confirm() method`,
+        {
+          source: this.#sources.get(name),
+          hint: "remove it from the node's confirms:, or use a dataset type that supports confirm",
+        },
+      );
+    }
+    await dataset.confirm();
   }
 
   /** In-memory (not persisted across runs): parameters, memory datasets and undeclared names. */
   isEphemeral(name: string): boolean {
-    const ds = this.#datasets.get(name);
-    if (ds) return ds.ephemeral === true;
+    if (isParameter(name)) return true;
+    const dataset = this.#declared.get(name) ?? this.#runtime.get(name) ?? this.#built.get(name);
+    if (dataset) return dataset.ephemeral === true;
     const match = this.matchPattern(name);
-    if (!match) return true;
-    const type = String(match.config.type ?? "");
-    return this.registry.lookup(type)?.names[0] === "memory";
+    return match ? this.registry.lookup(String(match.config.type))?.typeName === "MemoryDataset" : true;
   }
 
-  /** The dataset's class name, without materialising pattern matches. */
+  /** The dataset's type name (`CSVDataset`), without building pattern matches; undeclared → MemoryDataset. */
   typeName(name: string): string {
-    const ds = this.#datasets.get(name);
-    if (ds) return ds.constructor.name;
+    const known = this.#typeNames.get(name);
+    if (known) return known;
     const match = this.matchPattern(name);
-    if (!match) return "MemoryDataset";
-    const type = String(match.config.type ?? "");
-    return this.registry.lookup(type)?.names[1] ?? type;
+    return match ? typeNameOf(String(match.config.type), this.registry) : "MemoryDataset";
   }
 
-  /** Declared and registered names (no patterns), sorted. */
+  /** Declared entries, added datasets and parameters (no pattern matches), sorted. */
   names(): string[] {
-    return [...this.#datasets.keys()].sort();
+    return [...this.#declared.keys()].sort();
   }
 
-  /** Factory patterns in the order they are tried (catch-all last). */
+  /** User factory patterns in the order they are tried (the catch-all last). */
   listPatterns(): string[] {
-    return [...this.#patterns.map((p) => p.pattern), ...(this.#catchAll ? [this.#catchAll.pattern] : [])];
+    return [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])].map((p) => p.pattern);
   }
 
-  /** The entry config after pattern substitution (credentials by reference name), if any. */
+  /** The entry config as written (credentials by reference name), after pattern substitution. */
   resolveConfig(name: string): Record<string, unknown> | undefined {
-    return this.#configs.get(name) ?? this.matchPattern(name)?.config;
+    return this.#configs.get(name) ??
+      (this.#declared.has(name) ? undefined : this.matchPattern(name)?.config);
   }
 
-  /** Where `name` is declared. */
+  /** Where `name` is declared (its catalog entry or pattern). */
   sourceOf(name: string): SourceLocation | undefined {
-    return this.#sources.get(name);
-  }
-
-  private ctx(): EntryContext {
-    if (!this.#entryCtx) {
-      throw new DatasetError("catalog/no-config", "This catalog was not built from config", {
-        hint: "use Catalog.fromConfig",
-      });
-    }
-    return this.#entryCtx;
+    return this.#sources.get(name) ?? this.matchPattern(name)?.source;
   }
 
   private matchPattern(
     name: string,
-  ): { pattern: DatasetPattern; config: Record<string, unknown> } | undefined {
-    for (const p of [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])]) {
-      const config = resolvePattern(p, name);
-      if (config) return { pattern: p, config };
+  ): { pattern: DatasetPattern; config: Record<string, unknown>; source?: SourceLocation } | undefined {
+    if (this.#declared.has(name)) return undefined;
+    for (const pattern of [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])]) {
+      const config = resolvePattern(pattern, name);
+      if (config) return { pattern, config, source: this.#sources.get(pattern.pattern) };
     }
     return undefined;
   }
 
-  private wrap(error: unknown, action: "load" | "save", name: string, ds: Dataset): KmlfError {
-    const type = ds.constructor.name;
+  // Keeps a dataset's own error code and hint, names the dataset and its type, and chains the original.
+  private wrap(error: unknown, action: "load" | "save" | "check", name: string): KmlfError {
+    const type = this.typeName(name);
+    const what = action === "check" ? "check whether dataset" : `${action} dataset`;
+    if (error instanceof KmlfError) {
+      return new DatasetError(error.code, `Cannot ${what} "${name}" (${type}): ${error.message}`, {
+        source: error.source ?? this.sourceOf(name),
+        hint: error.hint,
+        cause: error,
+      });
+    }
     const message = error instanceof Error ? error.message : String(error);
-    const code = error instanceof BaseError ? error.code : `dataset/${action}-failed`;
-    return new DatasetError(code, `Cannot ${action} dataset "${name}" (${type}): ${message}`, {
-      source: this.#sources.get(name),
-      hint: error instanceof BaseError
-        ? error.hint
-        : `check the ${action === "load" ? "file and load_args" : "data the node returned and save_args"}`,
+    return new DatasetError(`dataset/${action}-failed`, `Cannot ${what} "${name}" (${type}): ${message}`, {
+      source: this.sourceOf(name),
+      hint: action === "save"
+        ? "check the data the node returned and save_args"
+        : "check the file and load_args",
       cause: error,
     });
   }
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

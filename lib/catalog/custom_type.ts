@@ -54,7 +54,9 @@ export async function createCustomDataset(
   if (ctx.metadata !== undefined) options.metadata = ctx.metadata;
   if (ctx.version !== undefined) options.version = ctx.version;
   const dataset = new Cls(options);
-  const missing = REQUIRED_METHODS.filter((m) => typeof (dataset as unknown as Record<string, unknown>)[m] !== "function");
+  const missing = REQUIRED_METHODS.filter((m) =>
+    typeof (dataset as unknown as Record<string, unknown>)[m] !== "function"
+  );
   if (missing.length > 0) {
     throw new DatasetError(
       "catalog/custom-incomplete",
@@ -79,7 +81,9 @@ async function importClass(
   if (hash < 0 || hash === type.length - 1) {
     throw new DatasetError("catalog/custom-type", `Custom dataset type "${type}" does not name a class`, {
       source,
-      hint: `write the module path, "#" and the exported class: ${hash < 0 ? type : type.slice(0, -1)}#MyDataset`,
+      hint: `write the module path, "#" and the exported class: ${
+        hash < 0 ? type : type.slice(0, -1)
+      }#MyDataset`,
     });
   }
   const file = resolve(projectRoot, type.slice(0, hash));
@@ -89,7 +93,8 @@ async function importClass(
   } catch {
     throw new DatasetError("catalog/custom-module-not-found", `Cannot find dataset module ${file}`, {
       source,
-      hint: "custom dataset module paths are relative to the project root, e.g. ./datasets/my_dataset.ts#MyDataset",
+      hint:
+        "custom dataset module paths are relative to the project root, e.g. ./datasets/my_dataset.ts#MyDataset",
     });
   }
   let mod: Record<string, unknown>;
@@ -104,10 +109,14 @@ async function importClass(
   }
   if (!(exportName in mod)) {
     const exports = Object.keys(mod);
-    throw new DatasetError("catalog/custom-export-not-found", `Module ${file} has no export "${exportName}"`, {
-      source,
-      hint: didYouMeanHint(exportName, exports) || `its exports: ${exports.join(", ") || "(none)"}`,
-    });
+    throw new DatasetError(
+      "catalog/custom-export-not-found",
+      `Module ${file} has no export "${exportName}"`,
+      {
+        source,
+        hint: didYouMeanHint(exportName, exports) || `its exports: ${exports.join(", ") || "(none)"}`,
+      },
+    );
   }
   const Cls = mod[exportName];
   // Arrow functions and methods have no prototype and cannot be constructed.

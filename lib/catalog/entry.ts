@@ -1,7 +1,7 @@
-/** Turning one catalog entry (YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
+/** Turning one catalog entry (a YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
 import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import {
+  ConfigError,
   DatasetError,
   didYouMeanHint,
   KmlfAggregateError,
@@ -10,6 +10,7 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors } from "../yaml/validate.ts";
+import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import type { VersionSpec } from "./versioning.ts";
@@ -18,20 +19,159 @@ import type { VersionSpec } from "./versioning.ts";
 export interface EntryContext {
   projectRoot: string;
   registry: DatasetRegistry;
+  /** The merged credentials config: name → block. */
   credentials: Record<string, unknown>;
+  /** Location of a key path of the catalog config. */
   locate(path: KeyPath): SourceLocation | undefined;
+  /** The versions a versioned dataset of this name uses. */
   versionFor(name: string): VersionSpec;
-  createDataset(config: Record<string, unknown>, name: string): Promise<Dataset>;
+}
+
+/** A built dataset and the type name shown to users. */
+export interface CreatedDataset {
+  dataset: Dataset;
+  typeName: string;
 }
 
 const PATH_KEYS = new Set(["filepath", "path", "filename"]);
 
 /**
- * Builds the dataset for catalog entry `name` whose YAML lives at key path `at`.
+ * Checks that an entry is a mapping with a non-empty string `type`, and returns it.
  *
  * @example
  * ```ts
- * const ds = await createFromEntry("iris", { type: "csv", filepath: "data/iris.csv" }, ["iris"], ctx);
+ * const config = checkEntry("iris", { type: "csv", filepath: "data/iris.csv" }, ["iris"], ctx);
+ * ```
+ */
+export function checkEntry(
+  name: string,
+  entry: unknown,
+  at: KeyPath,
+  ctx: EntryContext,
+): Record<string, unknown> {
+  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+    throw new DatasetError(
+      "catalog/bad-entry",
+      `Catalog entry "${name}" is not a dataset configuration (a mapping with a type)`,
+      {
+        source: ctx.locate(at),
+        hint:
+          'write "name: {type: ..., filepath: ...}"; if this entry is a template for interpolation, prefix its key with "_"',
+      },
+    );
+  }
+  const config = entry as Record<string, unknown>;
+  if (typeof config.type !== "string" || config.type.trim() === "") {
+    throw new DatasetError("catalog/missing-type", `Catalog entry "${name}" has no type`, {
+      source: ctx.locate("type" in config ? [...at, "type"] : at),
+      hint: `add e.g. "type: csv" (known types: ${
+        ctx.registry.typeNames().join(", ")
+      }); prefix template keys with "_"`,
+    });
+  }
+  return config;
+}
+
+/**
+ * Throws when `type` is neither registered nor a custom `module#Class` reference.
+ *
+ * @example
+ * ```ts
+ * checkTypeKnown("cvs", "iris", ["iris"], ctx); // throws catalog/unknown-type, did you mean "csv"?
+ * ```
+ */
+export function checkTypeKnown(type: string, name: string, at: KeyPath, ctx: EntryContext): void {
+  if (isCustomType(type) || ctx.registry.lookup(type)) return;
+  const guess = didYouMeanHint(type, ctx.registry.allNames());
+  throw new DatasetError("catalog/unknown-type", `Unknown dataset type "${type}" for "${name}"`, {
+    source: ctx.locate([...at, "type"]),
+    hint: (guess ? `${guess} ` : "") +
+      `known types: ${ctx.registry.typeNames().join(", ")}; or your own class: ./datasets/my.ts#MyDataset`,
+  });
+}
+
+/**
+ * The class-style name of a `type:` value (`csv` → `CSVDataset`), without building anything.
+ *
+ * @example
+ * ```ts
+ * typeNameOf("pandas.CSVDataset", DatasetRegistry.withBuiltins()); // "CSVDataset"
+ * ```
+ */
+export function typeNameOf(type: string, registry: DatasetRegistry): string {
+  if (isCustomType(type)) return customTypeName(type);
+  return registry.lookup(type)?.typeName ?? type;
+}
+
+/**
+ * Replaces every `credentials: <name>` string, at any mapping depth (lists are not traversed), by that
+ * entry of the credentials config.
+ *
+ * @example
+ * ```ts
+ * resolveCredentials({ type: "x", credentials: "db" }, ["warehouse"], ctx); // { type: "x", credentials: { user: … } }
+ * ```
+ */
+export function resolveCredentials(
+  config: Record<string, unknown>,
+  at: KeyPath,
+  ctx: EntryContext,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "credentials" && typeof value === "string") {
+      if (!Object.hasOwn(ctx.credentials, value)) {
+        const known = Object.keys(ctx.credentials);
+        const guess = didYouMeanHint(value, known);
+        throw new DatasetError(
+          "catalog/unknown-credentials",
+          `Unable to find credentials "${value}" used by catalog entry "${String(at[0])}"`,
+          {
+            source: ctx.locate([...at, key]),
+            hint: (guess ? `${guess} ` : "") +
+              (known.length
+                ? `defined credentials: ${known.join(", ")}`
+                : "no credentials are defined; add it to conf/local/credentials.yml"),
+          },
+        );
+      }
+      out[key] = ctx.credentials[value];
+    } else if (isMapping(value)) out[key] = resolveCredentials(value, [...at, key], ctx);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth) absolute against
+ * `root`; URLs and absolute paths are kept.
+ *
+ * @example
+ * ```ts
+ * absolutePaths({ filepath: "data/x.csv" }, "/p"); // { filepath: "/p/data/x.csv" }
+ * ```
+ */
+export function absolutePaths(config: Record<string, unknown>, root: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (
+      PATH_KEYS.has(key) && typeof value === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) &&
+      !isAbsolute(value)
+    ) {
+      out[key] = resolve(root, value);
+    } else if (isMapping(value) && key !== "credentials") out[key] = absolutePaths(value, root);
+    else out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Builds the dataset for catalog entry `name` whose YAML lives at key path `at`. Problems are
+ * DatasetErrors located in the catalog file (several argument problems come as one aggregate).
+ *
+ * @example
+ * ```ts
+ * const { dataset } = await createFromEntry("iris", { type: "csv", filepath: "data/iris.csv" }, ["iris"], ctx);
  * ```
  */
 export async function createFromEntry(
@@ -39,60 +179,44 @@ export async function createFromEntry(
   entry: unknown,
   at: KeyPath,
   ctx: EntryContext,
-): Promise<Dataset> {
+): Promise<CreatedDataset> {
   const source = ctx.locate(at);
-  if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
-    throw new DatasetError(
-      "catalog/bad-entry",
-      `Catalog entry "${name}" is not a dataset configuration (a mapping with a type)`,
-      {
-        source,
-        hint:
-          'write "name: {type: ..., filepath: ...}"; if this entry is a template for interpolation, prefix its key with "_"',
-      },
+  const raw = checkEntry(name, entry, at, ctx);
+  const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot);
+  const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
+  checkTypeKnown(type, name, at, ctx);
+  if (metadata !== undefined && !isMapping(metadata)) {
+    throw badArgument(
+      `"metadata" of catalog entry "${name}" must be a mapping`,
+      ctx.locate([...at, "metadata"]),
     );
   }
-  const raw = entry as Record<string, unknown>;
-  if (typeof raw.type !== "string" || raw.type === "") {
-    throw new DatasetError("catalog/missing-type", `Catalog entry "${name}" has no type`, {
-      source,
-      hint: `add e.g. "type: csv" (known types: ${
-        ctx.registry.typeNames().join(", ")
-      }); prefix template keys with "_"`,
-    });
+  if (versioned !== undefined && typeof versioned !== "boolean") {
+    throw badArgument(
+      `"versioned" of catalog entry "${name}" must be true or false`,
+      ctx.locate([...at, "versioned"]),
+    );
   }
-  const config = absolutePaths(injectCredentials(raw, at, ctx), ctx.projectRoot);
-  const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
-  const typeSource = ctx.locate([...at, "type"]);
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
     source,
     metadata: metadata as Record<string, unknown> | undefined,
-    version: versioned === true ? ctx.versionFor(name) : undefined,
-    createDataset: ctx.createDataset,
+    version: versioned ? ctx.versionFor(name) : undefined,
+    // Wrapped datasets report problems at the wrapper's entry.
+    createDataset: async (inner, innerName) =>
+      (await createFromEntry(innerName, inner, at, { ...ctx, locate: () => source })).dataset,
   };
+  const typeName = typeNameOf(type, ctx.registry);
   try {
-    if (type.includes("#")) {
-      return await customDataset(
-        type,
-        { ...args, ...(versioned !== undefined ? { versioned } : {}) },
-        factoryCtx,
-        typeSource,
-      );
+    if (isCustomType(type)) {
+      return {
+        dataset: await createCustomDataset(type, args, factoryCtx, ctx.locate([...at, "type"])),
+        typeName,
+      };
     }
-    const def = ctx.registry.lookup(type);
-    if (!def) {
-      const guess = didYouMeanHint(type, ctx.registry.allNames());
-      throw new DatasetError("catalog/unknown-type", `Unknown dataset type "${type}" for "${name}"`, {
-        source: typeSource,
-        hint: (guess ? `${guess} ` : "") +
-          `known types: ${
-            ctx.registry.typeNames().join(", ")
-          }; or your own class: ./datasets/my.ts#MyDataset`,
-      });
-    }
-    if (versioned === true && !def.versionable) {
+    const def = ctx.registry.lookup(type)!;
+    if (versioned && !def.versionable) {
       throw new DatasetError(
         "catalog/not-versionable",
         `Dataset type "${type}" of "${name}" does not support versioned: true`,
@@ -102,27 +226,29 @@ export async function createFromEntry(
         },
       );
     }
-    const parsed = def.schema.safeParse(versioned === undefined ? args : { ...args, versioned });
+    const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
+    const parsed = def.schema.safeParse(withVersioned);
     if (!parsed.success) {
       const errors = issuesToErrors(def.schema, parsed.error.issues, ctx, {
-        value: args,
+        value: withVersioned,
         code: "catalog/bad-argument",
         what: `dataset "${name}" (${type})`,
         basePath: at,
-      });
+      }).map(asDatasetError);
       throw errors.length === 1
         ? errors[0]
         : new KmlfAggregateError(errors, `Invalid catalog entry "${name}"`);
     }
-    return await def.factory(parsed.data as Record<string, unknown>, factoryCtx);
+    const { versioned: _, ...validated } = parsed.data as Record<string, unknown>;
+    return { dataset: await def.factory(validated, factoryCtx), typeName };
   } catch (error) {
+    if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
     if (error instanceof KmlfError) {
-      if (error.source) throw error;
       throw new DatasetError(error.code, error.message, { source, hint: error.hint, cause: error.cause });
     }
     throw new DatasetError(
       "catalog/create-failed",
-      `Cannot create dataset "${name}" (${type}): ${(error as Error).message}`,
+      `Cannot create dataset "${name}" (${typeName}): ${(error as Error).message}`,
       {
         source,
         cause: error,
@@ -132,98 +258,16 @@ export async function createFromEntry(
   }
 }
 
-// Any `credentials: <name>` string, at any mapping depth, becomes that entry of credentials.yml.
-function injectCredentials(
-  config: Record<string, unknown>,
-  at: KeyPath,
-  ctx: EntryContext,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key === "credentials" && typeof value === "string") {
-      if (!(value in ctx.credentials)) {
-        const known = Object.keys(ctx.credentials);
-        throw new DatasetError("catalog/unknown-credentials", `Unable to find credentials "${value}"`, {
-          source: ctx.locate([...at, key]),
-          hint: (didYouMeanHint(value, known) ? `${didYouMeanHint(value, known)} ` : "") +
-            (known.length
-              ? `defined credentials: ${known.join(", ")}`
-              : "define it in conf/local/credentials.yml"),
-        });
-      }
-      out[key] = ctx.credentials[value];
-    } else if (value && typeof value === "object" && !Array.isArray(value)) {
-      out[key] = injectCredentials(value as Record<string, unknown>, [...at, key], ctx);
-    } else out[key] = value;
-  }
-  return out;
+function asDatasetError(error: KmlfError): KmlfError {
+  return error instanceof ConfigError
+    ? new DatasetError(error.code, error.message, { source: error.source, hint: error.hint })
+    : error;
 }
 
-function absolutePaths(config: Record<string, unknown>, root: string): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (PATH_KEYS.has(key) && typeof value === "string" && !value.includes("://") && !isAbsolute(value)) {
-      out[key] = resolve(root, value);
-    } else if (value && typeof value === "object" && !Array.isArray(value) && key !== "credentials") {
-      out[key] = absolutePaths(value as Record<string, unknown>, root);
-    } else out[key] = value;
-  }
-  return out;
+function badArgument(message: string, source: SourceLocation | undefined): DatasetError {
+  return new DatasetError("catalog/bad-argument", message, { source, hint: "fix or remove this key" });
 }
 
-// `./datasets/my.ts#MyDataset`: a user class, constructed with the camelCased arguments.
-async function customDataset(
-  type: string,
-  args: Record<string, unknown>,
-  ctx: DatasetFactoryContext,
-  source: SourceLocation | undefined,
-): Promise<Dataset> {
-  const hash = type.lastIndexOf("#");
-  const file = resolve(ctx.projectRoot, type.slice(0, hash));
-  const exportName = type.slice(hash + 1);
-  let mod: Record<string, unknown>;
-  try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (cause) {
-    throw new DatasetError(
-      "catalog/custom-import-failed",
-      `Cannot import dataset module ${file}: ${(cause as Error).message.split("\n")[0]}`,
-      {
-        source,
-        cause,
-        hint: "custom dataset paths are relative to the project root",
-      },
-    );
-  }
-  const Cls = mod[exportName];
-  if (typeof Cls !== "function") {
-    throw new DatasetError(
-      "catalog/custom-not-a-class",
-      `Module ${file} has no class export "${exportName}"`,
-      {
-        source,
-        hint: didYouMeanHint(exportName, Object.keys(mod)) ||
-          `exports: ${Object.keys(mod).join(", ") || "(none)"}`,
-      },
-    );
-  }
-  const options: Record<string, unknown> = { name: ctx.name, metadata: ctx.metadata, version: ctx.version };
-  for (const [k, v] of Object.entries(args)) {
-    if (k !== "versioned") options[k.replace(/_([a-z])/g, (_, c) => c.toUpperCase())] = v;
-  }
-  const ds = new (Cls as new (o: Record<string, unknown>) => Dataset)(options);
-  for (const method of ["load", "save", "describe"] as const) {
-    if (typeof (ds as unknown as Record<string, unknown>)[method] !== "function") {
-      throw new DatasetError(
-        "catalog/custom-incomplete",
-        `Dataset class ${exportName} has no ${method}() method`,
-        {
-          source,
-          hint: "implement the Dataset interface: load(), save(data), exists(), describe()",
-        },
-      );
-    }
-  }
-  if (typeof ds.exists !== "function") (ds as { exists: () => boolean }).exists = () => false;
-  return ds;
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

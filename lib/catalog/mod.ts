@@ -1,5 +1,13 @@
 /**
- * The data catalog and its datasets.
+ * The data catalog and its datasets: declared entries, factory patterns, transcoding, versioning,
+ * parameters, the dataset registry and the built-in dataset types.
+ *
+ * @example
+ * ```ts
+ * const catalog = await Catalog.fromConfig(catalogConfig, { projectRoot, saveVersion: generateVersion() });
+ * catalog.addParameters({ model: { lr: 0.1 } });
+ * const rows = await catalog.load("iris");
+ * ```
  *
  * @module
  */
@@ -10,16 +18,29 @@ export {
   type DatasetFactoryContext,
   DatasetRegistry,
   type DatasetType,
+  type RegisterOptions,
 } from "./registry.ts";
-export { generateVersion, VersionedPath, type VersionSpec } from "./versioning.ts";
-export { FileDataset, type FileDatasetOptions } from "./file_dataset.ts";
+export { checkVersion, generateVersion, VersionedPath, type VersionSpec } from "./versioning.ts";
+export { FileDataset, type FileDatasetOptions, hasFilePath } from "./file_dataset.ts";
 export { atomicWrite, pathExists } from "./atomic.ts";
-export { type CopyMode, MemoryDataset } from "./datasets/memory.ts";
-export { JsonDataset, TextDataset, YamlDataset } from "./datasets/text_formats.ts";
-export { BinaryDataset, PickleDataset } from "./datasets/binary_formats.ts";
-export { CsvDataset, type CsvRow } from "./datasets/csv.ts";
-export { ParquetDataset } from "./datasets/parquet.ts";
-export { PartitionedDataset, type PartitionLoaders } from "./datasets/partitioned.ts";
-export { SqliteQueryDataset, SqliteTableDataset } from "./datasets/sqlite.ts";
-
+export { assertSavable } from "./save_checks.ts";
+export { type CopyMode, MemoryDataset, type MemoryDatasetOptions } from "./datasets/memory_dataset.ts";
+export { JsonDataset } from "./datasets/json_dataset.ts";
+export { YamlDataset } from "./datasets/yaml_dataset.ts";
+export { TextDataset } from "./datasets/text_dataset.ts";
+export { BinaryDataset } from "./datasets/binary_dataset.ts";
+export { PickleDataset } from "./datasets/pickle_dataset.ts";
+export { CsvDataset, type CsvLoadArgs, type CsvRow, type CsvSaveArgs } from "./datasets/csv_dataset.ts";
+export { ParquetDataset } from "./datasets/parquet_dataset.ts";
+export {
+  PartitionedDataset,
+  type PartitionedOptions,
+  type PartitionLoaders,
+} from "./datasets/partitioned_dataset.ts";
+export {
+  type IfExists,
+  SqliteTableDataset,
+  type SqliteTableOptions,
+} from "./datasets/sqlite_table_dataset.ts";
+export { SqliteQueryDataset, type SqliteQueryOptions } from "./datasets/sqlite_query_dataset.ts";
 export { isParameter } from "../dataset_names.ts";

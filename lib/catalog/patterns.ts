@@ -25,8 +25,13 @@ export function compilePattern(pattern: string, config: Record<string, unknown>)
   for (const part of pattern.split(/(\{[^{}]*\})/)) {
     const m = part.match(/^\{([^{}:]*)(?::[^{}]*)?\}$/);
     if (m) {
-      placeholders.push(m[1]);
-      src += "(.+?)";
+      // A repeated placeholder must match the same text again (like Python's `parse`).
+      const seen = placeholders.indexOf(m[1]);
+      if (seen >= 0) src += `\\${seen + 1}`;
+      else {
+        placeholders.push(m[1]);
+        src += "(.+?)";
+      }
     } else {
       specificity += part.length;
       src += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

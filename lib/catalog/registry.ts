@@ -28,7 +28,10 @@ export interface DatasetFactoryContext {
  * `versioned` (see `ctx.metadata` and `ctx.version`). Must not do I/O: the catalog builds every
  * declared dataset up front to validate it.
  */
-export type DatasetFactory = (args: Record<string, unknown>, ctx: DatasetFactoryContext) => Dataset | Promise<Dataset>;
+export type DatasetFactory = (
+  args: Record<string, unknown>,
+  ctx: DatasetFactoryContext,
+) => Dataset | Promise<Dataset>;
 
 /** Options of {@link DatasetRegistry.register}. */
 export interface RegisterOptions {

@@ -28,9 +28,13 @@ export function generateVersion(date: Date = new Date()): string {
  */
 export function checkVersion(version: string, datasetName: string): void {
   if (version === "" || version === "." || version === ".." || /[\\/\0]/.test(version)) {
-    throw new DatasetError("dataset/bad-version", `Version string "${version}" of "${datasetName}" is not allowed`, {
-      hint: "a version is one path component like 2024-01-15T10.30.00.000Z",
-    });
+    throw new DatasetError(
+      "dataset/bad-version",
+      `Version string "${version}" of "${datasetName}" is not allowed`,
+      {
+        hint: "a version is one path component like 2024-01-15T10.30.00.000Z",
+      },
+    );
   }
 }
 

@@ -1,6 +1,5 @@
 /** Exit codes are decided here and only here. */
-import { NodeError, renderError } from "../errors.ts";
-import { PipelineRunError } from "../runner/mod.ts";
+import { NodeError, renderError, RunError } from "../errors.ts";
 import { err } from "./terminal.ts";
 
 /** 0 ok, 1 run failed, 2 usage or config error (also internal errors of kmlf, with a bug hint). */
@@ -21,6 +20,6 @@ export function reportError(error: unknown, options: { debug: boolean; root?: st
 
 /** Run failures (a node or dataset I/O during the run) → 1; everything a user fixes in files or flags → 2. */
 export function exitCodeOf(error: unknown): number {
-  if (error instanceof PipelineRunError || error instanceof NodeError) return EXIT.runFailed;
+  if (error instanceof RunError || error instanceof NodeError) return EXIT.runFailed;
   return EXIT.usage;
 }

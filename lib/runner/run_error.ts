@@ -1,4 +1,4 @@
-import { KmlfError, type KmlfErrorOptions } from "../errors.ts";
+import { type KmlfErrorOptions, RunError } from "../errors.ts";
 
 /**
  * A run stopped because a node (or the loading/saving around it) failed. Carries what a person needs
@@ -12,7 +12,7 @@ import { KmlfError, type KmlfErrorOptions } from "../errors.ts";
  * }
  * ```
  */
-export class PipelineRunError extends KmlfError {
+export class PipelineRunError extends RunError {
   readonly failedNode: string;
   readonly completedNodes: readonly string[];
   /** Nodes to pass to `--from-nodes` to resume; empty when no node had completed. */

@@ -85,30 +85,49 @@ export function trainModel(
 ): { model: SoftmaxModel; history: { train_loss: MetricPoint[] } } {
   const { features: x, labels: y, options } = args;
   const classes = [...new Set(y)].sort();
+  const n = x.length;
   const d = x[0]?.length ?? 0;
-  const mean = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j], 0) / x.length);
-  const std = mean.map((m, j) => Math.sqrt(x.reduce((s, r) => s + (r[j] - m) ** 2, 0) / x.length) || 1);
-  const xs = x.map((r) => [...r.map((v, j) => (v - mean[j]) / std[j]), 1]);
-  const target = y.map((label) => classes.indexOf(label));
-  const weights = classes.map(() => new Array(d + 1).fill(0));
+  const k = classes.length;
+  const width = d + 1;
+  const mean = Array.from({ length: d }, (_, j) => x.reduce((s, r) => s + r[j], 0) / n);
+  const std = mean.map((m, j) => Math.sqrt(x.reduce((s, r) => s + (r[j] - m) ** 2, 0) / n) || 1);
+  // Flat typed arrays and no allocation inside the loop: the demo doubles as a startup benchmark.
+  const xs = new Float64Array(n * width);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) xs[i * width + j] = (x[i][j] - mean[j]) / std[j];
+    xs[i * width + d] = 1;
+  }
+  const target = Int32Array.from(y, (label) => classes.indexOf(label));
+  const w = new Float64Array(k * width);
+  const grad = new Float64Array(k * width);
+  const p = new Float64Array(k);
   const logEvery = options.log_every ?? 10;
   const history: MetricPoint[] = [];
   for (let iter = 0; iter < options.n_iter; iter++) {
-    const grad = classes.map(() => new Array(d + 1).fill(0));
+    grad.fill(0);
     let loss = 0;
-    for (let i = 0; i < xs.length; i++) {
-      const p = softmax(weights.map((w) => dot(w, xs[i])));
+    for (let i = 0; i < n; i++) {
+      const row = i * width;
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        let z = 0;
+        for (let j = 0; j < width; j++) z += w[c * width + j] * xs[row + j];
+        p[c] = z;
+        if (z > max) max = z;
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += p[c] = Math.exp(p[c] - max);
+      for (let c = 0; c < k; c++) p[c] /= sum;
       loss -= Math.log(Math.max(p[target[i]], 1e-15));
-      for (let c = 0; c < classes.length; c++) {
+      for (let c = 0; c < k; c++) {
         const err = p[c] - (c === target[i] ? 1 : 0);
-        for (let j = 0; j <= d; j++) grad[c][j] += err * xs[i][j];
+        for (let j = 0; j < width; j++) grad[c * width + j] += err * xs[row + j];
       }
     }
-    if (iter % logEvery === 0) history.push({ value: loss / xs.length, step: iter });
-    for (let c = 0; c < classes.length; c++) {
-      for (let j = 0; j <= d; j++) weights[c][j] -= (options.learning_rate * grad[c][j]) / xs.length;
-    }
+    if (iter % logEvery === 0) history.push({ value: loss / n, step: iter });
+    for (let q = 0; q < w.length; q++) w[q] -= (options.learning_rate * grad[q]) / n;
   }
+  const weights = classes.map((_, c) => Array.from(w.subarray(c * width, (c + 1) * width)));
   const names = args.featureNames ?? mean.map((_, j) => `x${j}`);
   return { model: { features: names, classes, mean, std, weights }, history: { train_loss: history } };
 }

@@ -1,172 +1,300 @@
+/** The Catalog API over catalog config: entries, arguments, credentials, parameters and errors. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Catalog, type CatalogConfig, DatasetRegistry, generateVersion } from "../../lib/catalog/mod.ts";
+import {
+  Catalog,
+  type Dataset,
+  DatasetRegistry,
+  isParameter,
+  JsonDataset,
+  MemoryDataset,
+} from "../../lib/catalog/mod.ts";
 import { DatasetError, KmlfAggregateError } from "../../lib/errors.ts";
-import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
-import { withTree } from "../fs_helpers.ts";
+import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
+import { inTempDir } from "./dataset_contract.ts";
 
-function config(yaml: string): CatalogConfig {
-  const src = parseYaml(yaml, "/p/conf/base/catalog.yml");
-  return { data: src.value as Record<string, unknown>, locate: (p) => src.locate(p) };
+/** A registry whose `probe` type records the arguments it was built with. */
+function probeRegistry(seen: Record<string, unknown>[]): DatasetRegistry {
+  const registry = DatasetRegistry.withBuiltins();
+  registry.register(["probe", "ProbeDataset"], (args) => {
+    seen.push(args);
+    return { load: () => args, save() {}, exists: () => true, describe: () => ({}) };
+  });
+  return registry;
 }
 
-Deno.test("relative file paths resolve against the project root; metadata passes through", async () => {
-  await withTree({}, async (root) => {
-    const c = await Catalog.fromConfig(config("x:\n  type: json\n  filepath: data/x.json\n  metadata: {owner: me}\n"), { projectRoot: root });
+Deno.test("relative paths resolve against the project root; URLs and absolute paths are kept; metadata passes through", async () => {
+  await inTempDir(async (root) => {
+    const seen: Record<string, unknown>[] = [];
+    const yaml = "x:\n  type: json\n  filepath: data/x.json\n  metadata: {owner: me}\n" +
+      "p:\n  type: probe\n  nested: {path: rel/dir, filename: /abs/f.txt}\n  url: {filepath: 's3://bucket/k.csv'}\n";
+    const c = await Catalog.fromConfig(catalogConfig(yaml), {
+      projectRoot: root,
+      registry: probeRegistry(seen),
+    });
     await c.save("x", { a: 1 });
     assert.deepEqual(JSON.parse(await Deno.readTextFile(join(root, "data/x.json"))), { a: 1 });
-    assert.equal(c.typeName("x"), "JsonDataset");
-    assert.deepEqual(c.resolveConfig("x"), { type: "json", filepath: "data/x.json", metadata: { owner: "me" } });
+    assert.deepEqual((await c.get("x") as JsonDataset).metadata, { owner: "me" });
+    assert.deepEqual(c.resolveConfig("x"), {
+      type: "json",
+      filepath: "data/x.json",
+      metadata: { owner: "me" },
+    });
+    assert.deepEqual(seen[0], {
+      nested: { path: join(root, "rel/dir"), filename: "/abs/f.txt" },
+      url: { filepath: "s3://bucket/k.csv" },
+    });
   });
 });
 
-Deno.test("kedro-datasets style and class names are accepted as types", async () => {
-  const c = await Catalog.fromConfig(config("a: {type: pandas.CSVDataset, filepath: a.csv}\nb: {type: CSVDataset, filepath: b.csv}\n"), { projectRoot: "/tmp" });
-  assert.equal(c.typeName("a"), "CsvDataset");
-  assert.equal(c.typeName("b"), "CsvDataset");
+Deno.test("short names, class names and kedro-datasets names are accepted; typeName shows the class name", async () => {
+  const yaml =
+    "a: {type: csv, filepath: a.csv}\nb: {type: CSVDataset, filepath: b.csv}\nc: {type: CsvDataset, filepath: c.csv}\n" +
+    "d: {type: pandas.CSVDataset, filepath: d.csv}\ne: {type: kedro_datasets.pandas.CSVDataset, filepath: e.csv}\n" +
+    "f: {type: json.JSONDataset, filepath: f.json}\ng: {type: kedro.io.MemoryDataset}\n";
+  const c = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" });
+  assert.deepEqual(["a", "b", "c", "d", "e"].map((n) => c.typeName(n)), Array(5).fill("CSVDataset"));
+  assert.equal(c.typeName("f"), "JSONDataset");
+  assert.equal(c.typeName("g"), "MemoryDataset");
+  assert.ok(c.isEphemeral("g") && !c.isEphemeral("a"));
+  assert.deepEqual(c.names(), ["a", "b", "c", "d", "e", "f", "g"]);
 });
 
-Deno.test("dataset factories: ranking by specificity, placeholders fill the config, explicit wins", async () => {
-  const c = await Catalog.fromConfig(
-    config(`
-"{name}_csv": {type: csv, filepath: "data/{name}.csv"}
-"{layer}.{name}_csv": {type: csv, filepath: "data/{layer}/{name}.csv"}
-"cars_csv": {type: json, filepath: explicit.json}
-"{default}": {type: json, filepath: "data/other/{default}.json"}
-`),
-    { projectRoot: "/p" },
-  );
-  assert.deepEqual(c.listPatterns(), ["{layer}.{name}_csv", "{name}_csv", "{default}"]);
-  assert.deepEqual(c.resolveConfig("raw.boats_csv"), { type: "csv", filepath: "data/raw/boats.csv" });
-  assert.deepEqual(c.resolveConfig("boats_csv"), { type: "csv", filepath: "data/boats.csv" });
-  assert.equal(c.typeName("cars_csv"), "JsonDataset");
-  assert.ok(c.has("anything"), "the catch-all matches everything");
-  const ds = await c.get("boats_csv");
-  assert.equal((ds as unknown as { filepath: string }).filepath, "/p/data/boats.csv");
-});
-
-Deno.test("factory errors: undefined placeholder, two catch-alls — reported together", async () => {
+Deno.test("entry errors are all reported together, each with its location and a hint", async () => {
+  const yaml =
+    "a: just-a-path.csv\nb: {filepath: x}\nc: {type: jsn, filepath: x}\nd: {type: csv, filepath: x, load_args: {delimeter: ';'}}\n" +
+    "e: {type: csv, filepath: x, sep: ';'}\n";
   await assert.rejects(
-    () => Catalog.fromConfig(config(`"{name}_x": {type: json, filepath: "{nam}.json"}\n"{a}": {type: json, filepath: a}\n"{b}": {type: json, filepath: b}\n`), { projectRoot: "/p" }),
+    () => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" }),
     (e: KmlfAggregateError) => {
-      assert.deepEqual(e.errors.map((x) => x.code).sort(), ["catalog/bad-pattern", "catalog/multiple-catch-all"]);
+      assert.ok(e instanceof KmlfAggregateError);
+      assert.ok(e.errors.every((x) => x instanceof DatasetError && x.source?.file === CATALOG_FILE));
+      const byKey = Object.fromEntries(e.errors.map((x) => [x.source!.keyPath, x]));
+      assert.equal(byKey["a"].code, "catalog/bad-entry");
+      assert.match(byKey["a"].hint!, /prefix its key with "_"/);
+      assert.equal(byKey["b"].code, "catalog/missing-type");
+      assert.equal(byKey["c.type"].code, "catalog/unknown-type");
+      assert.match(byKey["c.type"].hint!, /did you mean "json"/);
+      assert.equal(byKey["d.load_args.delimeter"].code, "catalog/bad-argument");
+      assert.match(byKey["d.load_args.delimeter"].hint!, /did you mean "delimiter"/);
+      assert.equal(byKey["d.load_args.delimeter"].source?.line, 4);
+      assert.equal(byKey["e.sep"].code, "catalog/bad-argument");
+      assert.match(byKey["e.sep"].message, /Unknown key "e\.sep"/);
       return true;
     },
   );
 });
 
-Deno.test("transcoded names are separate entries; two @ are refused", async () => {
-  const c = await Catalog.fromConfig(config("m@json: {type: json, filepath: m.json}\nm@yaml: {type: yaml, filepath: m.json}\n"), { projectRoot: "/p" });
-  assert.equal(c.typeName("m@json"), "JsonDataset");
-  assert.equal(c.typeName("m@yaml"), "YamlDataset");
-  await assert.rejects(() => Catalog.fromConfig(config("a@b@c: {type: json, filepath: x}\n"), { projectRoot: "/p" }), (e: DatasetError) => e.code === "catalog/bad-transcoding");
-});
-
-Deno.test("credentials are injected by name at any depth; a missing name lists the defined ones", async () => {
-  const creds = config("db: {filepath: /tmp/creds.sqlite}\nother: {}\n");
-  const c = await Catalog.fromConfig(config("t: {type: sqlite_table, table_name: t, credentials: db, filepath: x.sqlite}\n"), { projectRoot: "/p", credentials: creds });
-  assert.ok(c.has("t"));
+Deno.test("argument values are validated: wrong types, bad enums and non-mapping metadata", async () => {
+  const yaml =
+    "a: {type: csv, filepath: a.csv, load_args: {header: 'yes'}}\nb: {type: memory, copy_mode: clone}\n" +
+    "c: {type: json, filepath: c.json, metadata: [1]}\nd: {type: json, filepath: d.json, versioned: 'yes'}\n";
   await assert.rejects(
-    () => Catalog.fromConfig(config("t: {type: sqlite_table, table_name: t, filepath: x, credentials: dbb}\n"), { projectRoot: "/p", credentials: creds }),
-    (e: DatasetError) => e.code === "catalog/unknown-credentials" && /did you mean "db"/.test(e.hint!) && e.source?.keyPath === "t.credentials",
+    () => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" }),
+    (e: KmlfAggregateError) => {
+      const byKey = Object.fromEntries(e.errors.map((x) => [x.source!.keyPath, x]));
+      assert.deepEqual(Object.keys(byKey).sort(), [
+        "a.load_args.header",
+        "b.copy_mode",
+        "c.metadata",
+        "d.versioned",
+      ]);
+      assert.ok(e.errors.every((x) => x.code === "catalog/bad-argument"));
+      assert.match(byKey["a.load_args.header"].hint!, /boolean/);
+      assert.match(byKey["b.copy_mode"].hint!, /deepcopy/);
+      return true;
+    },
   );
 });
 
-Deno.test("parameters register as params:<path> recursively and as parameters", async () => {
+Deno.test("credentials are injected by name at any mapping depth; resolveConfig keeps the reference", async () => {
+  const seen: Record<string, unknown>[] = [];
+  const creds = catalogConfig(
+    "db: {user: u, password: p}\napi: {token: t}\n",
+    "/project/conf/local/credentials.yml",
+  );
+  const yaml =
+    "w:\n  type: probe\n  credentials: db\n  inner: {client: {credentials: api}}\n  list: [{credentials: db}]\n";
+  const c = await Catalog.fromConfig(catalogConfig(yaml), {
+    projectRoot: "/p",
+    credentials: creds,
+    registry: probeRegistry(seen),
+  });
+  assert.deepEqual(seen[0], {
+    credentials: { user: "u", password: "p" },
+    inner: { client: { credentials: { token: "t" } } },
+    list: [{ credentials: "db" }],
+  });
+  assert.equal(c.resolveConfig("w")?.credentials, "db");
+});
+
+Deno.test("a missing credentials name is an error naming the entry, its location and the defined names", async () => {
+  const creds = catalogConfig("db: {user: u}\nwarehouse: {user: w}\n", "/project/conf/local/credentials.yml");
+  await assert.rejects(
+    () =>
+      Catalog.fromConfig(catalogConfig("t:\n  type: json\n  filepath: x\n  credentials: dbb\n"), {
+        projectRoot: "/p",
+        credentials: creds,
+      }),
+    (e: DatasetError) => {
+      assert.equal(e.code, "catalog/unknown-credentials");
+      assert.match(e.message, /"dbb".*"t"/);
+      assert.deepEqual(e.source, { file: CATALOG_FILE, line: 4, column: 16, keyPath: "t.credentials" });
+      assert.match(e.hint!, /did you mean "db"\? defined credentials: db, warehouse/);
+      return true;
+    },
+  );
+});
+
+Deno.test("parameters register as parameters and params:<path> recursively, as memory datasets", async () => {
   const c = Catalog.empty();
-  c.addParameters({ model: { lr: 0.1, opt: { b: 1 } }, seed: 3 });
+  const params = { model: { lr: 0.1, opt: { b: 1 } }, seed: 3, list: [1, 2] };
+  c.addParameters(params);
+  assert.deepEqual(c.names(), [
+    "parameters",
+    "params:list",
+    "params:model",
+    "params:model.lr",
+    "params:model.opt",
+    "params:model.opt.b",
+    "params:seed",
+  ]);
   assert.deepEqual(await c.load("params:model.opt"), { b: 1 });
   assert.equal(await c.load("params:model.opt.b"), 1);
-  assert.deepEqual(await c.load("parameters"), { model: { lr: 0.1, opt: { b: 1 } }, seed: 3 });
-  assert.ok(c.isEphemeral("params:seed"));
-});
-
-Deno.test("undeclared names become memory datasets only when asked", async () => {
-  const c = await Catalog.fromConfig(config("iris: {type: csv, filepath: iris.csv}\n"), { projectRoot: "/p" });
-  await assert.rejects(() => c.get("irs"), (e: DatasetError) => e.code === "catalog/unknown-dataset" && /did you mean "iris"/.test(e.hint!));
-  const ds = await c.get("tmp", { fallbackToRuntimePattern: true });
-  assert.equal(ds.constructor.name, "MemoryDataset");
-  assert.ok(c.isEphemeral("tmp"));
-  assert.ok(!c.isEphemeral("iris"));
-});
-
-Deno.test("saving null or undefined is refused; load errors name the dataset and type", async () => {
-  await withTree({}, async (root) => {
-    const c = await Catalog.fromConfig(config("x: {type: json, filepath: x.json}\n"), { projectRoot: root });
-    await assert.rejects(() => c.save("x", undefined), (e: DatasetError) => e.code === "dataset/save-none");
-    await assert.rejects(() => c.load("x"), (e: DatasetError) => e.code === "dataset/file-not-found" && /"x" \(JsonDataset\)/.test(e.message) && e.source?.line === 1);
-  });
-});
-
-Deno.test("versioned datasets: one version per save version, latest by default, pinned on request", async () => {
-  await withTree({}, async (root) => {
-    const cfg = config("m: {type: json, filepath: data/m.json, versioned: true}\n");
-    const v1 = generateVersion(new Date(Date.UTC(2024, 0, 1)));
-    const v2 = generateVersion(new Date(Date.UTC(2024, 0, 2)));
-    await (await Catalog.fromConfig(cfg, { projectRoot: root, saveVersion: v1 })).save("m", { v: 1 });
-    await (await Catalog.fromConfig(cfg, { projectRoot: root, saveVersion: v2 })).save("m", { v: 2 });
-    assert.ok(await Deno.stat(join(root, "data/m.json", v1, "m.json")));
-    assert.deepEqual(await (await Catalog.fromConfig(cfg, { projectRoot: root })).load("m"), { v: 2 });
-    assert.deepEqual(await (await Catalog.fromConfig(cfg, { projectRoot: root, loadVersions: { m: v1 } })).load("m"), { v: 1 });
-    await assert.rejects(
-      async () => await (await Catalog.fromConfig(cfg, { projectRoot: root, loadVersions: { m: "2023-01-01T00.00.00.000Z" } })).load("m"),
-      (e: DatasetError) => e.code === "dataset/version-not-found" && e.hint!.includes(v2),
-    );
-    const again = await Catalog.fromConfig(cfg, { projectRoot: root, saveVersion: v2 });
-    await assert.rejects(() => again.save("m", { v: 3 }), (e: DatasetError) => e.code === "dataset/version-exists");
-  });
-});
-
-Deno.test("versioning errors: no versions yet, plain file in the way, bad version string, unknown load_versions name", async () => {
-  await withTree({ "data/plain.json": "{}" }, async (root) => {
-    const c = await Catalog.fromConfig(config("m: {type: json, filepath: data/m.json, versioned: true}\np: {type: json, filepath: data/plain.json, versioned: true}\n"), { projectRoot: root, saveVersion: generateVersion() });
-    await assert.rejects(() => c.load("m"), (e: DatasetError) => e.code === "dataset/no-versions");
-    await assert.rejects(() => c.save("p", {}), (e: DatasetError) => e.code === "dataset/versioned-file-conflict");
-    await assert.rejects(() => Catalog.fromConfig(config("m: {type: json, filepath: m.json, versioned: true}\n"), { projectRoot: root, loadVersions: { m: "../x" } }), (e: DatasetError) => e.code === "dataset/bad-version");
-    await assert.rejects(() => Catalog.fromConfig(config("m: {type: json, filepath: m.json}\n"), { projectRoot: root, loadVersions: { n: "v" } }), (e: DatasetError) => e.code === "catalog/unknown-load-version");
-    await assert.rejects(() => Catalog.fromConfig(config("m: {type: memory, versioned: true}\n"), { projectRoot: root }), (e: DatasetError) => e.code === "catalog/not-versionable");
-  });
-});
-
-Deno.test("entry errors are all reported together with locations", async () => {
-  await assert.rejects(
-    () => Catalog.fromConfig(config("a: just-a-path.csv\nb: {filepath: x}\nc: {type: jsn, filepath: x}\nd: {type: csv, filepath: x, load_args: {delimeter: ';'}}\n"), { projectRoot: "/p" }),
-    (e: KmlfAggregateError) => {
-      const byCode = Object.fromEntries(e.errors.map((x) => [x.code, x]));
-      assert.deepEqual(Object.keys(byCode).sort(), ["catalog/bad-argument", "catalog/bad-entry", "catalog/missing-type", "catalog/unknown-type"]);
-      assert.match(byCode["catalog/unknown-type"].hint!, /did you mean "json"/);
-      assert.match(byCode["catalog/bad-argument"].hint!, /did you mean "delimiter"/);
-      assert.equal(byCode["catalog/bad-argument"].source?.line, 4);
-      return true;
-    },
+  assert.deepEqual(await c.load("parameters"), params);
+  (await c.load("params:model") as { lr: number }).lr = 99;
+  assert.equal(await c.load("params:model.lr"), 0.1, "a node mutating a parameter does not affect others");
+  assert.ok(
+    c.isEphemeral("params:seed") && isParameter("params:seed") && isParameter("parameters") &&
+      !isParameter("params"),
   );
+  c.addParameters({ seed: 4 });
+  assert.equal(await c.load("params:seed"), 4, "adding parameters again replaces them");
 });
 
-Deno.test("a user dataset class from a TS module gets camelCased options", async () => {
-  await withTree({
-    "datasets/upper.ts": `export class UpperDataset {
-  constructor(opts) { this.opts = opts; }
-  async load() { return (await Deno.readTextFile(this.opts.filepath)).toUpperCase(); }
-  async save(d) { await Deno.writeTextFile(this.opts.filepath, d); }
-  async exists() { return true; }
-  describe() { return { filepath: this.opts.filepath, flag: this.opts.someFlag }; }
-}
-export const notAClass = 1;
-`,
-  }, async (root) => {
-    const c = await Catalog.fromConfig(config("u: {type: ./datasets/upper.ts#UpperDataset, filepath: u.txt, some_flag: true}\n"), { projectRoot: root });
-    await c.save("u", "shout");
-    assert.equal(await c.load("u"), "SHOUT");
-    assert.deepEqual((await c.get("u")).describe(), { filepath: join(root, "u.txt"), flag: true });
-    await assert.rejects(() => Catalog.fromConfig(config("u: {type: ./datasets/upper.ts#UperDataset}\n"), { projectRoot: root }), (e: DatasetError) => e.code === "catalog/custom-not-a-class" && /UpperDataset/.test(e.hint!));
-    await assert.rejects(() => Catalog.fromConfig(config("u: {type: ./datasets/nope.ts#X}\n"), { projectRoot: root }), (e: DatasetError) => e.code === "catalog/custom-import-failed");
+Deno.test("unknown names: get fails with did-you-mean, unless a runtime memory dataset is asked for", async () => {
+  const c = await Catalog.fromConfig(catalogConfig("iris: {type: csv, filepath: iris.csv}\n"), {
+    projectRoot: "/p",
+  });
+  await assert.rejects(
+    () => c.get("irs"),
+    (e: DatasetError) =>
+      e instanceof DatasetError && e.code === "catalog/unknown-dataset" &&
+      /did you mean "iris"/.test(e.hint!),
+  );
+  await assert.rejects(
+    () => c.load("irs"),
+    (e: DatasetError) => e instanceof DatasetError && e.code === "catalog/unknown-dataset",
+  );
+  assert.equal(await c.exists("irs"), false);
+  assert.ok(!c.has("tmp") && c.isEphemeral("tmp"));
+  const ds = await c.get("tmp", { fallbackToRuntimePattern: true });
+  assert.ok(ds instanceof MemoryDataset);
+  assert.equal(await c.get("tmp"), ds, "the runtime dataset is kept");
+  assert.ok(c.has("tmp") && !c.names().includes("tmp"));
+  assert.equal(c.typeName("tmp"), "MemoryDataset");
+});
+
+Deno.test("saving null or undefined is refused; load and save failures name the dataset and type", async () => {
+  await inTempDir(async (root) => {
+    const c = await Catalog.fromConfig(
+      catalogConfig("x: {type: json, filepath: x.json}\ny: {type: text, filepath: y.txt}\n"),
+      { projectRoot: root },
+    );
+    await assert.rejects(
+      () => c.save("x", undefined),
+      (e: DatasetError) => e instanceof DatasetError && e.code === "dataset/save-none",
+    );
+    await assert.rejects(
+      () => c.save("x", null),
+      (e: DatasetError) => e instanceof DatasetError && e.code === "dataset/save-none",
+    );
+    await assert.rejects(
+      () => c.load("x"),
+      (e: DatasetError) =>
+        e.code === "dataset/file-not-found" && /"x" \(JSONDataset\)/.test(e.message) &&
+        e.source?.keyPath === "x",
+    );
+    await assert.rejects(
+      () => c.save("y", 42),
+      (e: DatasetError) =>
+        e.code === "dataset/not-text" && /Cannot save dataset "y" \(TextDataset\)/.test(e.message),
+    );
   });
 });
 
-Deno.test("the registry is extensible by other layers", async () => {
+Deno.test("non-kmlf errors of a dataset are wrapped as DatasetError with the original as cause", async () => {
+  const boom = new TypeError("disk on fire");
+  const c = Catalog.empty();
+  c.add("flaky", { load: () => Promise.reject(boom), save() {}, exists: () => true, describe: () => ({}) });
+  await assert.rejects(() => c.load("flaky"), (e: DatasetError) => {
+    assert.ok(e instanceof DatasetError);
+    assert.equal(e.code, "dataset/load-failed");
+    assert.match(e.message, /Cannot load dataset "flaky" \(Object\): disk on fire/);
+    assert.equal(e.cause, boom);
+    return true;
+  });
+});
+
+Deno.test("add refuses to replace a name silently; confirm needs a confirm() method", async () => {
+  const c = Catalog.empty();
+  c.add("m", new MemoryDataset({ data: 1 }));
+  assert.throws(
+    () => c.add("m", new MemoryDataset()),
+    (e: DatasetError) => e instanceof DatasetError && e.code === "catalog/duplicate",
+  );
+  c.add("m", new JsonDataset({ filepath: "/tmp/never.json" }), { replace: true });
+  assert.equal(c.typeName("m"), "JSONDataset");
+  await assert.rejects(
+    () => c.confirm("m"),
+    (e: DatasetError) => e instanceof DatasetError && e.code === "catalog/no-confirm",
+  );
+  let confirmed = 0;
+  const confirmable: Dataset = {
+    load: () => 1,
+    save() {},
+    exists: () => true,
+    describe: () => ({}),
+    confirm: () => void confirmed++,
+  };
+  c.add("c", confirmable);
+  await c.confirm("c");
+  assert.equal(confirmed, 1);
+});
+
+Deno.test("release frees memory data; unknown names are a no-op", async () => {
+  const c = Catalog.empty();
+  await c.save("tmp", [1]);
+  assert.equal(await c.exists("tmp"), true);
+  await c.release("tmp");
+  assert.equal(await c.exists("tmp"), false);
+  await c.release("never-used");
+});
+
+Deno.test("the registry is extensible by other layers, with optional strict argument schemas", async () => {
   const registry = DatasetRegistry.withBuiltins();
-  registry.register(["const"], (args) => ({ load: () => args.value, save() {}, exists: () => true, describe: () => ({}) }));
-  const c = await Catalog.fromConfig(config("k: {type: const, value: 42}\n"), { projectRoot: "/p", registry });
+  registry.register(
+    ["const", "ConstDataset"],
+    (args) => ({ load: () => args.value, save() {}, exists: () => true, describe: () => ({}) }),
+  );
+  const c = await Catalog.fromConfig(catalogConfig("k: {type: const, value: 42}\n"), {
+    projectRoot: "/p",
+    registry,
+  });
   assert.equal(await c.load("k"), 42);
+  assert.equal(c.typeName("k"), "ConstDataset");
+  assert.deepEqual(DatasetRegistry.withBuiltins().typeNames(), [
+    "json",
+    "yaml",
+    "text",
+    "csv",
+    "parquet",
+    "binary",
+    "pickle",
+    "memory",
+    "partitioned",
+    "sqlite_table",
+    "sqlite_query",
+  ]);
   assert.ok(registry.typeNames().includes("const"));
 });

@@ -7,7 +7,11 @@ import { pathExists } from "../atomic.ts";
 export type SqlRow = Record<string, unknown>;
 
 /** Opens the database for the duration of `fn`; reading a missing database file is an error. */
-export async function withDb<T>(path: string, options: { write: boolean }, fn: (db: DatabaseSync) => T): Promise<T> {
+export async function withDb<T>(
+  path: string,
+  options: { write: boolean },
+  fn: (db: DatabaseSync) => T,
+): Promise<T> {
   if (!options.write && !(await pathExists(path))) {
     throw new DatasetError("dataset/file-not-found", `SQLite database ${path} does not exist`, {
       hint: "check filepath, or save the table first",
@@ -45,8 +49,16 @@ export function sqlValue(value: unknown): null | number | bigint | string | Uint
   if (value === undefined || value === null) return null;
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === "number" || typeof value === "bigint" || typeof value === "string" || value instanceof Uint8Array) {
+  if (
+    typeof value === "number" || typeof value === "bigint" || typeof value === "string" ||
+    value instanceof Uint8Array
+  ) {
     return value;
   }
   return JSON.stringify(value);
+}
+
+/** node:sqlite rows have a null prototype; nodes and assertions expect ordinary objects. */
+export function plainRow(row: Record<string, unknown>): SqlRow {
+  return { ...row };
 }

@@ -16,9 +16,13 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
     try {
       return JSON.parse(new TextDecoder().decode(bytes));
     } catch (error) {
-      throw new DatasetError("dataset/bad-json", `File ${path} is not valid JSON: ${(error as Error).message}`, {
-        hint: "fix the file or point filepath at a JSON file",
-      });
+      throw new DatasetError(
+        "dataset/bad-json",
+        `File ${path} is not valid JSON: ${(error as Error).message}`,
+        {
+          hint: "fix the file or point filepath at a JSON file",
+        },
+      );
     }
   }
 

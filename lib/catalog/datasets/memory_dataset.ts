@@ -83,9 +83,13 @@ function copy<T>(data: T, mode: CopyMode | undefined): T {
   try {
     return structuredClone(data);
   } catch (error) {
-    throw new DatasetError("dataset/not-cloneable", `Cannot deep-copy this value: ${(error as Error).message}`, {
-      hint: "set copy_mode: assign (or copy) on the dataset in the catalog",
-    });
+    throw new DatasetError(
+      "dataset/not-cloneable",
+      `Cannot deep-copy this value: ${(error as Error).message}`,
+      {
+        hint: "set copy_mode: assign (or copy) on the dataset in the catalog",
+      },
+    );
   }
 }
 
@@ -109,11 +113,16 @@ function isPlainData(value: unknown, seen: Set<object>): boolean {
   if (typeof value === "function" || typeof value === "symbol") return false;
   if (typeof value !== "object" || value === null || seen.has(value)) return true;
   seen.add(value);
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date || value instanceof RegExp) {
+  if (
+    ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date ||
+    value instanceof RegExp
+  ) {
     return true;
   }
   if (Array.isArray(value)) {
-    for (const v of value) if (typeof v === "object" || typeof v === "function") if (!isPlainData(v, seen)) return false;
+    for (const v of value) {
+      if (typeof v === "object" || typeof v === "function") { if (!isPlainData(v, seen)) return false; }
+    }
     return true;
   }
   if (value instanceof Map) return [...value].every(([k, v]) => isPlainData(k, seen) && isPlainData(v, seen));

@@ -30,9 +30,13 @@ export class ParquetDataset extends FileDataset<Row[]> {
       });
       return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, unBig(v)])));
     } catch (error) {
-      throw new DatasetError("dataset/bad-parquet", `Cannot read Parquet ${path}: ${(error as Error).message}`, {
-        hint: "check that the file is a Parquet file and load_args.columns names existing columns",
-      });
+      throw new DatasetError(
+        "dataset/bad-parquet",
+        `Cannot read Parquet ${path}: ${(error as Error).message}`,
+        {
+          hint: "check that the file is a Parquet file and load_args.columns names existing columns",
+        },
+      );
     }
   }
 

@@ -60,7 +60,9 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
     const ids = await this.partitionIds();
     if (ids.length === 0) {
       throw new DatasetError("dataset/no-partitions", `No partitions found in ${this.path}`, {
-        hint: this.filenameSuffix ? `only files ending with "${this.filenameSuffix}" count` : "save the partitions first",
+        hint: this.filenameSuffix
+          ? `only files ending with "${this.filenameSuffix}" count`
+          : "save the partitions first",
       });
     }
     const loaders: PartitionLoaders = {};
@@ -71,13 +73,19 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
   async save(partitions: Record<string, unknown>): Promise<void> {
     assertSavable(partitions, "PartitionedDataset");
     if (typeof partitions !== "object" || Array.isArray(partitions)) {
-      throw new DatasetError("dataset/not-partitions", "PartitionedDataset saves an object of partition id → data", {
-        hint: "return {id: data} (or {id: () => data} to compute lazily) from the node",
-      });
+      throw new DatasetError(
+        "dataset/not-partitions",
+        "PartitionedDataset saves an object of partition id → data",
+        {
+          hint: "return {id: data} (or {id: () => data} to compute lazily) from the node",
+        },
+      );
     }
     const ids = Object.keys(partitions);
     for (const id of ids) {
-      if (id === "" || id.startsWith("/") || id.split(/[\\/]/).some((p) => p === ".." || p === "." || p === "")) {
+      if (
+        id === "" || id.startsWith("/") || id.split(/[\\/]/).some((p) => p === ".." || p === "." || p === "")
+      ) {
         throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" is not a relative path`, {
           hint: "use ids like 2024-01 or region/2024-01",
         });

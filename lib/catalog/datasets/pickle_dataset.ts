@@ -18,9 +18,13 @@ export class PickleDataset<T = unknown> extends FileDataset<T> {
     try {
       return deserialize(bytes) as T;
     } catch (error) {
-      throw new DatasetError("dataset/bad-pickle", `Cannot deserialize ${path}: ${(error as Error).message}`, {
-        hint: "the file was not written by a kmlf pickle dataset (or by an incompatible runtime)",
-      });
+      throw new DatasetError(
+        "dataset/bad-pickle",
+        `Cannot deserialize ${path}: ${(error as Error).message}`,
+        {
+          hint: "the file was not written by a kmlf pickle dataset (or by an incompatible runtime)",
+        },
+      );
     }
   }
 
@@ -28,9 +32,13 @@ export class PickleDataset<T = unknown> extends FileDataset<T> {
     try {
       return serialize(data);
     } catch (error) {
-      throw new DatasetError("dataset/not-serializable", `Cannot pickle this value: ${(error as Error).message}`, {
-        hint: "functions and objects holding native resources cannot be serialized; save plain data",
-      });
+      throw new DatasetError(
+        "dataset/not-serializable",
+        `Cannot pickle this value: ${(error as Error).message}`,
+        {
+          hint: "functions and objects holding native resources cannot be serialized; save plain data",
+        },
+      );
     }
   }
 }

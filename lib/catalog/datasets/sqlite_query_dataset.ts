@@ -2,7 +2,7 @@
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import type { Dataset } from "../dataset.ts";
-import { type SqlRow, withDb } from "./_sqlite.ts";
+import { plainRow, type SqlRow, withDb } from "./_sqlite.ts";
 
 /** Options of {@link SqliteQueryDataset}. */
 export interface SqliteQueryOptions {
@@ -44,9 +44,9 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
       type Bindable = null | number | bigint | string | Uint8Array;
       const stmt = db.prepare(this.sql);
       const params = this.params;
-      if (Array.isArray(params)) return stmt.all(...(params as Bindable[])) as SqlRow[];
-      if (params) return stmt.all(params as Record<string, Bindable>) as SqlRow[];
-      return stmt.all() as SqlRow[];
+      if (Array.isArray(params)) return stmt.all(...(params as Bindable[])).map(plainRow);
+      if (params) return stmt.all(params as Record<string, Bindable>).map(plainRow);
+      return stmt.all().map(plainRow);
     });
   }
 

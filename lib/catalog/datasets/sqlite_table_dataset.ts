@@ -4,7 +4,7 @@ import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
-import { quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
+import { plainRow, quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
 
 /** What a save does when the table exists: `replace` (default), `append` or `fail`. */
 export type IfExists = "replace" | "append" | "fail";
@@ -37,29 +37,41 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
 
   constructor(options: SqliteTableOptions) {
     if (!/^[A-Za-z_]\w*$/.test(options.tableName ?? "")) {
-      throw new DatasetError("dataset/bad-table-name", `Table name "${options.tableName}" is not a plain SQL identifier`, {
-        hint: "use letters, digits and underscores, starting with a letter",
-      });
+      throw new DatasetError(
+        "dataset/bad-table-name",
+        `Table name "${options.tableName}" is not a plain SQL identifier`,
+        {
+          hint: "use letters, digits and underscores, starting with a letter",
+        },
+      );
     }
     this.filepath = options.filepath;
     this.tableName = options.tableName;
     this.ifExists = options.saveArgs?.if_exists ?? "replace";
     this.metadata = options.metadata;
     if (!["replace", "append", "fail"].includes(this.ifExists)) {
-      throw new DatasetError("dataset/bad-if-exists", `save_args.if_exists "${this.ifExists}" is not supported`, {
-        hint: "use replace, append or fail",
-      });
+      throw new DatasetError(
+        "dataset/bad-if-exists",
+        `save_args.if_exists "${this.ifExists}" is not supported`,
+        {
+          hint: "use replace, append or fail",
+        },
+      );
     }
   }
 
   async load(): Promise<SqlRow[]> {
     return await withDb(this.filepath, { write: false }, (db) => {
       if (!tableExists(db, this.tableName)) {
-        throw new DatasetError("dataset/table-not-found", `Table "${this.tableName}" does not exist in ${this.filepath}`, {
-          hint: "save the table first, or fix table_name",
-        });
+        throw new DatasetError(
+          "dataset/table-not-found",
+          `Table "${this.tableName}" does not exist in ${this.filepath}`,
+          {
+            hint: "save the table first, or fix table_name",
+          },
+        );
       }
-      return db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`).all() as SqlRow[];
+      return db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`).all().map(plainRow);
     });
   }
 
@@ -75,9 +87,13 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
     await withDb(this.filepath, { write: true }, (db) => {
       const exists = tableExists(db, this.tableName);
       if (exists && this.ifExists === "fail") {
-        throw new DatasetError("dataset/table-exists", `Table "${this.tableName}" already exists in ${this.filepath}`, {
-          hint: "set save_args.if_exists to replace or append",
-        });
+        throw new DatasetError(
+          "dataset/table-exists",
+          `Table "${this.tableName}" already exists in ${this.filepath}`,
+          {
+            hint: "set save_args.if_exists to replace or append",
+          },
+        );
       }
       if (!exists && columns.length === 0) {
         throw new DatasetError("dataset/not-rows", `Cannot create table "${this.tableName}" from zero rows`, {
@@ -94,7 +110,9 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
         }
         if (rows.length > 0) {
           const insert = db.prepare(
-            `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+            `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${
+              columns.map(() => "?").join(", ")
+            })`,
           );
           for (const r of rows) insert.run(...columns.map((c) => sqlValue(r[c])));
         }

@@ -1,0 +1,185 @@
+/** Validation steps of `Catalog.fromConfig`, each returning or throwing located DatasetErrors. */
+import {
+  DatasetError,
+  didYouMeanHint,
+  KmlfAggregateError,
+  KmlfError,
+  type SourceLocation,
+} from "../errors.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
+import { checkEntry, checkTypeKnown, type EntryContext, resolveCredentials } from "./entry.ts";
+import { compilePattern, type DatasetPattern, undefinedPlaceholders } from "./patterns.ts";
+import { checkVersion } from "./versioning.ts";
+
+/**
+ * Runs `fn`, adding the KmlfErrors it throws (an aggregate's errors one by one) to `problems`.
+ *
+ * @example
+ * ```ts
+ * const problems: KmlfError[] = [];
+ * await collectProblems(problems, () => createFromEntry(name, entry, [name], ctx));
+ * ```
+ */
+export async function collectProblems<T>(
+  problems: KmlfError[],
+  fn: () => T | Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (!(error instanceof KmlfError)) throw error;
+    problems.push(...(error instanceof KmlfAggregateError ? error.errors : [error]));
+    return undefined;
+  }
+}
+
+/**
+ * Throws when a dataset name has more than one transcoding separator (`a@b@c`).
+ *
+ * @example
+ * ```ts
+ * checkTranscoding("model@pickle", undefined); // ok
+ * ```
+ */
+export function checkTranscoding(name: string, source: SourceLocation | undefined): void {
+  const count = name.split("@").length - 1;
+  if (count <= 1) return;
+  throw new DatasetError("catalog/bad-transcoding", `Dataset name "${name}" has ${count} "@" separators`, {
+    source,
+    hint: 'use at most one transcoding separator: "name@format"',
+  });
+}
+
+/** Whether `version` is one safe path component. */
+export function isSafeVersion(version: string): boolean {
+  try {
+    checkVersion(version, "");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks a factory pattern entry: shape, placeholders used but not defined by the key, and what does
+ * not depend on the matched name (a literal type, literal credentials names).
+ *
+ * @example
+ * ```ts
+ * const pattern = compileEntryPattern("{name}_csv", { type: "csv", filepath: "data/{name}.csv" }, ctx);
+ * ```
+ */
+export function compileEntryPattern(name: string, entry: unknown, ctx: EntryContext): DatasetPattern {
+  const at: KeyPath = [name];
+  const config = checkEntry(name, entry, at, ctx);
+  const pattern = compilePattern(name, config);
+  const missing = undefinedPlaceholders(pattern);
+  if (missing.length > 0) {
+    throw new DatasetError(
+      "catalog/bad-pattern",
+      `Pattern "${name}" uses {${missing.join("}, {")}}, which its name does not define`,
+      { source: ctx.locate(at), hint: "every {placeholder} in the entry must appear in the pattern key" },
+    );
+  }
+  const type = String(config.type);
+  if (!type.includes("{")) checkTypeKnown(type, name, at, ctx);
+  resolveCredentials(withoutTemplatedCredentials(config), at, ctx);
+  return pattern;
+}
+
+/**
+ * The error for more than one catch-all pattern (`{default}`), if any.
+ *
+ * @example
+ * ```ts
+ * const problem = catchAllProblem(patterns, (path) => conf.locate(path));
+ * ```
+ */
+export function catchAllProblem(
+  catchAlls: DatasetPattern[],
+  locate: (path: KeyPath) => SourceLocation | undefined,
+): DatasetError | undefined {
+  if (catchAlls.length <= 1) return undefined;
+  return new DatasetError(
+    "catalog/multiple-catch-all",
+    `Multiple catch-all patterns: ${catchAlls.map((p) => `"${p.pattern}"`).join(", ")}`,
+    {
+      source: locate([catchAlls[1].pattern]),
+      hint: 'only one catch-all pattern such as "{default}" is allowed; remove the extras',
+    },
+  );
+}
+
+/**
+ * Problems with `--load-versions`: unsafe version strings, names that are neither declared nor matched
+ * by a pattern, and names of datasets that are not versioned.
+ *
+ * @example
+ * ```ts
+ * problems.push(...loadVersionProblems(loadVersions, { entryOf, declared, locate }));
+ * ```
+ */
+export function loadVersionProblems(
+  loadVersions: Record<string, string>,
+  lookup: {
+    /** The entry config (declared or pattern-substituted) of a name, if any. */
+    entryOf(name: string): unknown;
+    declared: Iterable<string>;
+    locate(path: KeyPath): SourceLocation | undefined;
+  },
+): DatasetError[] {
+  const problems: DatasetError[] = [];
+  for (const [name, version] of Object.entries(loadVersions)) {
+    if (!isSafeVersion(version)) {
+      problems.push(
+        new DatasetError("dataset/bad-version", `Version string "${version}" of "${name}" is not allowed`, {
+          hint: "a version is one path component like 2024-01-15T10.30.00.000Z",
+        }),
+      );
+    }
+    const entry = lookup.entryOf(name);
+    if (entry === undefined) {
+      problems.push(
+        new DatasetError(
+          "catalog/unknown-load-version",
+          `--load-versions names "${name}", which is not in the catalog`,
+          {
+            hint: didYouMeanHint(name, lookup.declared) || "name a versioned dataset declared in catalog.yml",
+          },
+        ),
+      );
+    } else if (!mentionsVersioned(entry)) {
+      problems.push(
+        new DatasetError(
+          "catalog/load-version-not-versioned",
+          `--load-versions names "${name}", which is not versioned`,
+          {
+            source: lookup.locate([name]),
+            hint: `add "versioned: true" to the entry of "${name}", or drop it from --load-versions`,
+          },
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// Wrapper datasets (e.g. MlflowArtifactDataset) carry `versioned: true` on the dataset they wrap.
+function mentionsVersioned(entry: unknown): boolean {
+  if (!isMapping(entry)) return false;
+  return entry.versioned === true || Object.values(entry).some(mentionsVersioned);
+}
+
+// `credentials: "{name}_creds"` can only be resolved once a name matched the pattern.
+function withoutTemplatedCredentials(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "credentials" && typeof value === "string" && value.includes("{")) continue;
+    out[key] = isMapping(value) ? withoutTemplatedCredentials(value) : value;
+  }
+  return out;
+}

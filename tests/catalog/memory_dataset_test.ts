@@ -1,0 +1,68 @@
+/** MemoryDataset: copy modes, inference, and the "not saved yet" error. */
+import assert from "node:assert/strict";
+import { MemoryDataset } from "../../lib/catalog/mod.ts";
+import { DatasetError } from "../../lib/errors.ts";
+
+Deno.test("memory deepcopy (the default for plain data) isolates every consumer", () => {
+  const data = { list: [1], when: new Date(0), tags: new Set(["a"]) };
+  const ds = new MemoryDataset<typeof data>();
+  ds.save(data);
+  data.list.push(99);
+  const first = ds.load();
+  first.list.push(2);
+  first.tags.add("b");
+  assert.deepEqual(ds.load(), { list: [1], when: new Date(0), tags: new Set(["a"]) });
+});
+
+Deno.test("memory copy is shallow and assign shares the same reference", () => {
+  const data = { list: [1] };
+  const shallow = new MemoryDataset<typeof data>({ copyMode: "copy" });
+  shallow.save(data);
+  assert.notEqual(shallow.load(), data);
+  assert.equal(shallow.load().list, data.list);
+  const map = new Map([["k", 1]]);
+  const shallowMap = new MemoryDataset<Map<string, number>>({ copyMode: "copy" });
+  shallowMap.save(map);
+  assert.ok(shallowMap.load() instanceof Map && shallowMap.load() !== map);
+  assert.equal(shallowMap.load().get("k"), 1);
+  const shared = new MemoryDataset({ copyMode: "assign" });
+  shared.save(data);
+  assert.equal(shared.load(), data);
+});
+
+Deno.test("memory infers assign for class instances and functions, which deep copies would break", () => {
+  class Model {
+    w = 1;
+    predict(x: number) {
+      return x * this.w;
+    }
+  }
+  const model = new Model();
+  const ds = new MemoryDataset();
+  ds.save(model);
+  assert.equal(ds.load(), model, "class instances keep their prototype");
+  const lazy = { a: () => 1 };
+  ds.save(lazy);
+  assert.equal(ds.load(), lazy, "records of functions (partitioned saves) are passed through");
+  const forced = new MemoryDataset({ copyMode: "deepcopy" });
+  assert.throws(
+    () => forced.save(lazy),
+    (e: DatasetError) =>
+      e instanceof DatasetError && e.code === "dataset/not-cloneable" && /copy_mode: assign/.test(e.hint!),
+  );
+});
+
+Deno.test("memory load before any save, and a bad copy mode, are errors", () => {
+  assert.throws(
+    () => new MemoryDataset().load(),
+    (e: DatasetError) =>
+      e instanceof DatasetError && e.code === "dataset/memory-empty" && /not been saved yet/.test(e.message),
+  );
+  assert.throws(
+    () => new MemoryDataset({ copyMode: "clone" as "copy" }),
+    (e: DatasetError) => e instanceof DatasetError && e.code === "dataset/bad-copy-mode",
+  );
+  const ds = new MemoryDataset({ data: [1] });
+  assert.ok(ds.ephemeral);
+  assert.deepEqual(ds.describe(), { copy_mode: "inferred", data: "array(1)" });
+});

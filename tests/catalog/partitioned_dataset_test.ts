@@ -1,0 +1,93 @@
+/** PartitionedDataset: lazy loading, lazy saving, suffix filtering, overwrite, and its catalog entry. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Catalog, JsonDataset, PartitionedDataset, TextDataset } from "../../lib/catalog/mod.ts";
+import { DatasetError } from "../../lib/errors.ts";
+import { catalogConfig } from "./catalog_helpers.ts";
+import { filesUnder, inTempDir } from "./dataset_contract.ts";
+
+Deno.test("partitioned load is lazy: nothing is read until a partition function is called", async () => {
+  await inTempDir(async (dir) => {
+    let created = 0;
+    const ds = new PartitionedDataset({
+      path: join(dir, "p"),
+      createPartition: (f) => (created++, new TextDataset({ filepath: f })),
+      filenameSuffix: ".txt",
+    });
+    await ds.save({ a: "1", b: () => "2", "nested/c": async () => await Promise.resolve("3") });
+    assert.deepEqual(await filesUnder(join(dir, "p")), ["a.txt", "b.txt", "nested/c.txt"]);
+    created = 0;
+    const parts = await ds.load();
+    assert.deepEqual(Object.keys(parts), ["a", "b", "nested/c"]);
+    assert.equal(created, 0);
+    assert.equal(await parts["nested/c"](), "3");
+    assert.equal(created, 1);
+  });
+});
+
+Deno.test("partitioned ignores files without the suffix and reports an empty folder", async () => {
+  await inTempDir(async (dir) => {
+    const path = join(dir, "p");
+    const ds = new PartitionedDataset({
+      path,
+      filenameSuffix: ".json",
+      createPartition: (f) => new JsonDataset({ filepath: f }),
+    });
+    await assert.rejects(
+      () => ds.load(),
+      (e: DatasetError) =>
+        e instanceof DatasetError && e.code === "dataset/no-partitions" && /\.json/.test(e.hint!),
+    );
+    await Deno.mkdir(path);
+    await Deno.writeTextFile(join(path, "README.md"), "not a partition");
+    await Deno.writeTextFile(join(path, "x.json"), "[1]");
+    assert.deepEqual(Object.keys(await ds.load()), ["x"]);
+  });
+});
+
+Deno.test("partitioned overwrite removes stale partitions; bad ids and non-records are refused", async () => {
+  await inTempDir(async (dir) => {
+    const make = (overwrite: boolean) =>
+      new PartitionedDataset({
+        path: join(dir, "p"),
+        overwrite,
+        createPartition: (f) => new TextDataset({ filepath: f }),
+      });
+    await make(false).save({ old: "o", keep: "k" });
+    await make(false).save({ added: "a" });
+    assert.deepEqual(Object.keys(await make(false).load()), ["added", "keep", "old"]);
+    await make(true).save({ keep: "k2" });
+    assert.deepEqual(Object.keys(await make(true).load()), ["keep"]);
+    await assert.rejects(
+      () => make(false).save({ "../escape": "x" }),
+      (e: DatasetError) => e instanceof DatasetError && e.code === "dataset/bad-partition-id",
+    );
+    await assert.rejects(
+      () => make(false).save(["x"] as never),
+      (e: DatasetError) => e instanceof DatasetError && e.code === "dataset/not-partitions",
+    );
+  });
+});
+
+Deno.test("a partitioned catalog entry builds its underlying dataset type per file", async () => {
+  await inTempDir(async (root) => {
+    const yaml =
+      'reports:\n  type: partitioned\n  path: data/reports\n  dataset: {type: json, save_args: {indent: 0}}\n  filename_suffix: ".json"\n';
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
+    await catalog.save("reports", { jan: { n: 1 } });
+    assert.equal(await Deno.readTextFile(join(root, "data/reports/jan.json")), '{"n":1}\n');
+    assert.equal(catalog.typeName("reports"), "PartitionedDataset");
+    const bad = "r:\n  type: partitioned\n  path: p\n  dataset: {type: json, filepath: x.json}\n";
+    await assert.rejects(
+      () => Catalog.fromConfig(catalogConfig(bad), { projectRoot: root }),
+      (e: DatasetError) =>
+        e.code === "catalog/bad-argument" && /filepath/.test(e.message) && e.source?.keyPath === "r" &&
+        e.source.line === 2,
+    );
+    const badType = "r:\n  type: partitioned\n  path: p\n  dataset: jsn\n";
+    await assert.rejects(
+      () => Catalog.fromConfig(catalogConfig(badType), { projectRoot: root }),
+      (e: DatasetError) => e instanceof DatasetError && e.code === "catalog/unknown-type",
+    );
+  });
+});
