@@ -19,7 +19,10 @@ export async function writeTree(files: Record<string, string>, dir?: string): Pr
 }
 
 /** Runs `fn` with a fresh temp tree and removes it afterwards. */
-export async function withTree<T>(files: Record<string, string>, fn: (dir: string) => Promise<T>): Promise<T> {
+export async function withTree<T>(
+  files: Record<string, string>,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
   const dir = await writeTree(files);
   try {
     return await fn(dir);

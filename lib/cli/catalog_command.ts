@@ -1,5 +1,5 @@
 /** `kmlf catalog list|resolve|patterns`: how the pipelines' datasets resolve, without running anything. */
-import { stringify } from "yaml";
+import { toYaml as stringify } from "../yaml/dump.ts";
 import { isParameter } from "../pipeline/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";

@@ -1,5 +1,5 @@
 /** `kmlf registry list|describe`. */
-import { stringify } from "yaml";
+import { toYaml as stringify } from "../yaml/dump.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { builtinPlugins } from "./plugins.ts";

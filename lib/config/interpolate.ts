@@ -3,7 +3,7 @@
  * `${a.b}` (same config type), `${globals:key, default}`, `${runtime_params:key, default}`,
  * `${env:VAR, default}` (credentials only), plus resolvers registered by plugins (`${km.random_name:}`).
  */
-import { parse } from "yaml";
+import { parseScalar as yamlScalar } from "../yaml/dump.ts";
 import { ConfigError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
 import { isRecord } from "./merge.ts";
@@ -91,7 +91,9 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
   };
 
   const callResolver = (name: string, args: string[], path: KeyPath): unknown => {
-    const resolved = args.map((a) => (a.includes("${") ? resolveString(a, path) : parseScalar(a)));
+    const resolved = args.map((
+      a,
+    ) => (a.includes("${") ? resolveString(a, path) : a === "" ? "" : yamlScalar(a)));
     const [key, ...rest] = resolved;
     const hasDefault = args.length > 1;
     const defaultValue = rest.length === 1 ? rest[0] : rest;
@@ -233,15 +235,6 @@ function splitArgs(text: string): string[] {
   }
   args.push(current.trim());
   return args;
-}
-
-function parseScalar(text: string): unknown {
-  if (text === "") return "";
-  try {
-    return parse(text);
-  } catch {
-    return text;
-  }
 }
 
 function getPath(obj: Record<string, unknown>, dotted: string): unknown {

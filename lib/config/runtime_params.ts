@@ -1,5 +1,5 @@
 /** `--params "a=1,b.c=x"` parsing, like Kedro's `_split_params` + OmegaConf dotlist. */
-import { parse } from "yaml";
+import { parseScalar } from "../yaml/dump.ts";
 import { UsageError } from "../errors.ts";
 
 /**
@@ -29,19 +29,13 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
         hint: "give every value a key like name=value or section.name=value",
       });
     }
-    setPath(result, key.split("."), scalar(item.slice(eq + 1).trim()));
+    setPath(
+      result,
+      key.split("."),
+      item.slice(eq + 1).trim() === "" ? null : parseScalar(item.slice(eq + 1).trim()),
+    );
   }
   return result;
-}
-
-function scalar(text: string): unknown {
-  if (text === "") return null;
-  try {
-    const value = parse(text);
-    return value !== null && typeof value === "object" ? text : value;
-  } catch {
-    return text;
-  }
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {

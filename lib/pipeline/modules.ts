@@ -60,7 +60,9 @@ export async function resolveFunction(
       source,
       cause,
       hint: pkg
-        ? `"${pkg[1] ?? pkg[2] ?? pkg[3]}" is not available: node modules may import relative files and the npm packages kmlf ships (\`kmlf info\` lists them)`
+        ? `"${
+          pkg[1] ?? pkg[2] ?? pkg[3]
+        }" is not available: node modules may import relative files and the npm packages kmlf ships (\`kmlf info\` lists them)`
         : "fix the error in the module (run `deno check` on it for details)",
     });
   }

@@ -1,10 +1,13 @@
 /**
- * YAML parsing that remembers where every key and value came from, so later validation
- * errors can say `file:line:column`. Used by config files, `kmlf.yml` and pipeline files.
+ * YAML parsing that can say where every key and value came from, so validation errors name
+ * `file:line:column`. Used by config files, `kmlf.yml` and pipeline files.
+ *
+ * Parsing is fast (js-yaml); the position index is built only when something asks for a location,
+ * by parsing again with js-yaml's node listener — error paths pay for positions, successful runs do not.
  *
  * @module
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { load, type LoadOptions } from "js-yaml";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
@@ -20,9 +23,21 @@ export interface YamlSource {
   locateKey(path: KeyPath): SourceLocation;
 }
 
+interface YamlMark {
+  line: number;
+  column: number;
+}
+
+// One composed YAML node: where it starts and its children in document order (key, value, key, …).
+interface Frame {
+  start: number;
+  result?: unknown;
+  children: Frame[];
+}
+
 /**
- * Parses YAML text. Syntax errors become a {@link ConfigError} with `file:line:column`.
- * JSON is valid YAML, so `.json` config files go through here too.
+ * Parses YAML text. Syntax errors and duplicate keys become a {@link ConfigError} with
+ * `file:line:column`. JSON is valid YAML, so `.json` config files go through here too.
  *
  * @example
  * ```ts
@@ -32,59 +47,54 @@ export interface YamlSource {
  * ```
  */
 export function parseYaml(text: string, file: string, options: { code?: string } = {}): YamlSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const err = doc.errors[0];
-    const pos = lineCounter.linePos(err.pos[0]);
-    const duplicate = err.code === "DUPLICATE_KEY";
+  let value: unknown;
+  try {
+    value = load(text, { filename: file }) ?? null;
+  } catch (error) {
+    const e = error as Error & { reason?: string; mark?: YamlMark };
+    const duplicate = /duplicated mapping key/.test(e.reason ?? "");
     throw new ConfigError(
       options.code ?? (duplicate ? "yaml/duplicate-key" : "yaml/syntax"),
-      `Cannot parse ${file}: ${firstLine(err.message)}`,
+      `Cannot parse ${file}: ${e.reason ?? e.message}`,
       {
-        source: { file, line: pos.line, column: pos.col },
+        source: e.mark ? { file, line: e.mark.line + 1, column: e.mark.column + 1 } : { file },
         hint: duplicate
           ? "a key may appear only once in a mapping; remove or rename one of them"
           : "check the indentation and quoting around this position",
       },
     );
   }
-  const value = doc.toJS({ maxAliasCount: 1000 }) ?? null;
-  const at = (node: Node | null | undefined, path: KeyPath): SourceLocation => {
-    const keyPath = formatKeyPath(path);
-    if (!node?.range) return { file, keyPath };
-    const pos = lineCounter.linePos(node.range[0]);
-    return { file, line: pos.line, column: pos.col, keyPath };
+  let root: Frame | undefined;
+  let lineStarts: number[] | undefined;
+  const index = () => (root ??= buildIndex(text));
+  const position = (offset: number): { line: number; column: number } => {
+    lineStarts ??= computeLineStarts(text);
+    const at = skipBlanks(text, offset);
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - lineStarts[lo] + 1 };
   };
   const walk = (path: KeyPath, wantKey: boolean): SourceLocation => {
-    let node: unknown = doc.contents;
-    let keyNode: unknown = undefined;
-    let lastGood: { node: unknown; depth: number } = { node, depth: 0 };
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) ? String(p.key.value) === String(seg) : false);
-        if (!pair) break;
-        keyNode = pair.key;
-        node = pair.value ?? pair.key;
-      } else if (isSeq(node) && typeof seg === "number") {
-        const item = node.items[seg];
-        if (!item) break;
-        keyNode = item;
-        node = item;
-      } else break;
-      lastGood = { node, depth: i + 1 };
+    const keyPath = formatKeyPath(path);
+    let node: Frame | undefined = index();
+    let keyFrame: Frame | undefined;
+    let depth = 0;
+    for (const seg of path) {
+      const next: { key?: Frame; value: Frame } | undefined = node ? child(node, seg) : undefined;
+      if (!next) break;
+      keyFrame = next.key;
+      node = next.value;
+      depth++;
     }
-    const found = lastGood.depth === path.length;
-    const target = found && wantKey && keyNode ? keyNode : lastGood.node;
-    return at(target as Node, path);
+    const target = depth === path.length && wantKey && keyFrame ? keyFrame : node;
+    return target ? { file, ...position(target.start), keyPath } : { file, keyPath };
   };
-  return {
-    file,
-    value,
-    locate: (path) => walk(path, false),
-    locateKey: (path) => walk(path, true),
-  };
+  return { file, value, locate: (path) => walk(path, false), locateKey: (path) => walk(path, true) };
 }
 
 /**
@@ -102,6 +112,7 @@ export async function readYamlFile(path: string, options: { code?: string } = {}
   } catch (cause) {
     throw new ConfigError("yaml/unreadable", `Cannot read ${path}: ${(cause as Error).message}`, {
       source: { file: path },
+      hint: "check that the file exists and is readable",
       cause,
     });
   }
@@ -122,6 +133,56 @@ export function formatKeyPath(path: KeyPath): string {
   return out;
 }
 
-function firstLine(message: string): string {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+// Re-parses with js-yaml's listener, which reports every composed node in document order.
+function buildIndex(text: string): Frame {
+  const top: Frame = { start: 0, children: [] };
+  const stack: Frame[] = [top];
+  const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
+    if (event === "open") stack.push({ start: state.position, children: [] });
+    else {
+      const frame = stack.pop()!;
+      frame.result = state.result;
+      stack[stack.length - 1].children.push(frame);
+    }
+  };
+  load(text, { listener } as LoadOptions & { listener: typeof listener });
+  return top.children[0] ?? top;
+}
+
+function child(node: Frame, seg: string | number): { key?: Frame; value: Frame } | undefined {
+  const result = node.result;
+  if (Array.isArray(result)) {
+    return typeof seg === "number" && node.children[seg] ? { value: node.children[seg] } : undefined;
+  }
+  if (result && typeof result === "object") {
+    // Children alternate key, value; the last definition of a key wins, as in the parsed value.
+    for (let i = (node.children.length - 2) & ~1; i >= 0; i -= 2) {
+      const key = node.children[i];
+      if (
+        (typeof key.result === "string" || typeof key.result === "number" ||
+          typeof key.result === "boolean") && String(key.result) === String(seg)
+      ) {
+        return { key, value: node.children[i + 1] };
+      }
+    }
+  }
+  return undefined;
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+// js-yaml reports a node's start before the separating whitespace and comments; skip them.
+function skipBlanks(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r") i++;
+    else if (ch === "#") { while (i < text.length && text[i] !== "\n") i++; }
+    else break;
+  }
+  return i;
 }

@@ -9,20 +9,35 @@ import { demoProject, REPO } from "../cli_harness.ts";
 
 async function compiledKmlf(args: string[], cwd: string) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--cached-only", "--allow-all", "--config", join(REPO, "deno.json"), join(REPO, "cli.ts"), ...args],
+    args: [
+      "run",
+      "--cached-only",
+      "--allow-all",
+      "--config",
+      join(REPO, "deno.json"),
+      join(REPO, "cli.ts"),
+      ...args,
+    ],
     cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return { code: out.code, stdout: new TextDecoder().decode(out.stdout), stderr: new TextDecoder().decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
 }
 
 Deno.test("compiled mode: user nodes load from the project dir and may import kmlf's npm packages", async () => {
-  const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace("./iris/nodes.ts#reportAccuracy", "./iris/report.ts#reportAccuracy");
+  const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(
+    "./iris/nodes.ts#reportAccuracy",
+    "./iris/report.ts#reportAccuracy",
+  );
   const dir = await demoProject({
     "pipelines/training.yml": training,
-    "pipelines/iris/report.ts": `import { stringify } from "yaml";
+    "pipelines/iris/report.ts": `import { dump as stringify } from "js-yaml";
 import { reportAccuracy as base } from "./nodes.ts";
 export function reportAccuracy(p: { prediction: string }[], y: string[]) {
   const m = base(p, y);
@@ -39,10 +54,14 @@ export function reportAccuracy(p: { prediction: string }[], y: string[]) {
 });
 
 Deno.test("compiled mode: an npm package kmlf does not ship is a clear error naming the node", async () => {
-  const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace("./iris/nodes.ts#predict", "./iris/uses_lodash.ts#predict");
+  const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(
+    "./iris/nodes.ts#predict",
+    "./iris/uses_lodash.ts#predict",
+  );
   const dir = await demoProject({
     "pipelines/training.yml": training,
-    "pipelines/iris/uses_lodash.ts": `import _ from "npm:lodash-not-shipped@4";\nexport const predict = (m: unknown, x: unknown[]) => _.map(x, () => ({ prediction: "a" }));\n`,
+    "pipelines/iris/uses_lodash.ts":
+      `import _ from "npm:lodash-not-shipped@4";\nexport const predict = (m: unknown, x: unknown[]) => _.map(x, () => ({ prediction: "a" }));\n`,
   });
   try {
     const r = await compiledKmlf(["run", "training", "-q"], dir);

@@ -3,7 +3,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { assertGolden, demoProject, kmlf, normalize, REPO } from "../cli_harness.ts";
 
-async function withDemo(files: Record<string, string | null>, fn: (dir: string) => Promise<void>, options: { example?: boolean } = {}) {
+async function withDemo(
+  files: Record<string, string | null>,
+  fn: (dir: string) => Promise<void>,
+  options: { example?: boolean } = {},
+) {
   const dir = await demoProject(files, options);
   try {
     await fn(dir);
@@ -26,17 +30,31 @@ Deno.test("kmlf run training runs the demo end to end and persists model, predic
     assert.equal(predictions.trim().split("\n").length, 46);
     const inference = await kmlf(["run", "inference", "--quiet"], { cwd: dir });
     assert.equal(inference.code, 0, inference.stderr);
-    assert.match(await Deno.readTextFile(join(dir, "data/07_model_output/inference_predictions.csv")), /^prediction,probability\nsetosa,/);
+    assert.match(
+      await Deno.readTextFile(join(dir, "data/07_model_output/inference_predictions.csv")),
+      /^prediction,probability\nsetosa,/,
+    );
   });
 });
 
 Deno.test("--json prints one summary object; --params reaches the nodes", async () => {
   await withDemo({}, async (dir) => {
-    const r = await kmlf(["run", "training", "--json", "--params", "model.n_iter=20,model.learning_rate=0.05"], { cwd: dir });
+    const r = await kmlf([
+      "run",
+      "training",
+      "--json",
+      "--params",
+      "model.n_iter=20,model.learning_rate=0.05",
+    ], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
     assert.equal(summary.status, "success");
-    assert.deepEqual(summary.nodes.map((n: { name: string }) => n.name), ["split_data", "train_model", "predict", "report_accuracy"]);
+    assert.deepEqual(summary.nodes.map((n: { name: string }) => n.name), [
+      "split_data",
+      "train_model",
+      "predict",
+      "report_accuracy",
+    ]);
     const history = JSON.parse(await Deno.readTextFile(join(dir, "data/08_reporting/train_history.json")));
     assert.equal(history.train_loss.length, 2, "20 iterations logged every 10");
   });
@@ -44,7 +62,9 @@ Deno.test("--json prints one summary object; --params reaches the nodes", async 
 
 Deno.test("filters select nodes and --only-missing-outputs skips finished work", async () => {
   await withDemo({}, async (dir) => {
-    const tagged = await kmlf(["run", "training", "--tags", "preprocessing,training", "--quiet"], { cwd: dir });
+    const tagged = await kmlf(["run", "training", "--tags", "preprocessing,training", "--quiet"], {
+      cwd: dir,
+    });
     assert.equal(tagged.code, 0, tagged.stderr);
     assert.match(tagged.stdout, /Completed 2 nodes/);
     assert.equal(await Deno.stat(join(dir, "data/08_reporting/metrics.json")).catch(() => null), null);
@@ -55,20 +75,35 @@ Deno.test("filters select nodes and --only-missing-outputs skips finished work",
     assert.match(again.stdout, /Skipping 4 of 4 nodes with existing outputs/);
     await Deno.remove(join(dir, "data/08_reporting/metrics.json"));
     const partial = await kmlf(["run", "training", "--only-missing-outputs", "--json"], { cwd: dir });
-    assert.deepEqual(JSON.parse(partial.stdout.trim().split("\n").at(-1)!).nodes.map((n: { name: string }) => n.name), ["split_data", "report_accuracy"], "y_test lives in memory, so split_data reruns");
+    assert.deepEqual(
+      JSON.parse(partial.stdout.trim().split("\n").at(-1)!).nodes.map((n: { name: string }) => n.name),
+      ["split_data", "report_accuracy"],
+      "y_test lives in memory, so split_data reruns",
+    );
   });
 });
 
 Deno.test("versioned datasets keep one version per run and --load-versions pins one", async () => {
-  const catalog = (await Deno.readTextFile(join(REPO, "conf/base/catalog.yml"))).replace("filepath: data/06_models/model.pkl", "filepath: data/06_models/model.pkl\n  versioned: true");
+  const catalog = (await Deno.readTextFile(join(REPO, "conf/base/catalog.yml"))).replace(
+    "filepath: data/06_models/model.pkl",
+    "filepath: data/06_models/model.pkl\n  versioned: true",
+  );
   await withDemo({ "conf/base/catalog.yml": catalog }, async (dir) => {
     assert.equal((await kmlf(["run", "training", "-q"], { cwd: dir })).code, 0);
     assert.equal((await kmlf(["run", "training", "-q", "--params", "model.n_iter=5"], { cwd: dir })).code, 0);
     const versions = [...Deno.readDirSync(join(dir, "data/06_models/model.pkl"))].map((e) => e.name).sort();
     assert.equal(versions.length, 2);
-    const pinned = await kmlf(["run", "inference", "-q", "--load-versions", `model:${versions[0]}`], { cwd: dir });
+    const pinned = await kmlf(["run", "inference", "-q", "--load-versions", `model:${versions[0]}`], {
+      cwd: dir,
+    });
     assert.equal(pinned.code, 0, pinned.stderr);
-    const missing = await kmlf(["run", "inference", "-q", "--load-versions", "model:2020-01-01T00.00.00.000Z"], { cwd: dir });
+    const missing = await kmlf([
+      "run",
+      "inference",
+      "-q",
+      "--load-versions",
+      "model:2020-01-01T00.00.00.000Z",
+    ], { cwd: dir });
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /dataset\/version-not-found/);
     assert.ok(missing.stderr.includes(versions[1]), "the error lists available versions");
@@ -82,11 +117,17 @@ export const audit = {
   afterNodeRun({ node }) { appendFileSync("hooks.log", "node " + node.name + "\\n"); },
   afterPipelineRun() { appendFileSync("hooks.log", "end\\n"); },
 };`;
-  await withDemo({ "hooks.ts": hooks, "kmlf.yml": "name: iris\nhooks: ['./hooks.ts#audit']\n" }, async (dir) => {
-    const r = await kmlf(["run", "training", "-q", "--nodes", "split_data"], { cwd: dir });
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(await Deno.readTextFile(join(dir, "hooks.log")), "start training kmlf run training -q --nodes split_data\nnode split_data\nend\n");
-  });
+  await withDemo(
+    { "hooks.ts": hooks, "kmlf.yml": "name: iris\nhooks: ['./hooks.ts#audit']\n" },
+    async (dir) => {
+      const r = await kmlf(["run", "training", "-q", "--nodes", "split_data"], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(
+        await Deno.readTextFile(join(dir, "hooks.log")),
+        "start training kmlf run training -q --nodes split_data\nnode split_data\nend\n",
+      );
+    },
+  );
 });
 
 Deno.test("kmlf new creates a project that runs; --no-example creates an empty one; both refuse a non-empty dir", async () => {
@@ -110,7 +151,15 @@ Deno.test("kmlf new creates a project that runs; --no-example creates an empty o
 
 Deno.test("registry, catalog and info commands print stable output (golden)", async () => {
   await withDemo({}, async (dir) => {
-    for (const args of [["registry", "list"], ["registry", "describe", "training"], ["catalog", "list", "-p", "training"], ["catalog", "resolve", "-p", "inference"], ["catalog", "patterns"]]) {
+    for (
+      const args of [
+        ["registry", "list"],
+        ["registry", "describe", "training"],
+        ["catalog", "list", "-p", "training"],
+        ["catalog", "resolve", "-p", "inference"],
+        ["catalog", "patterns"],
+      ]
+    ) {
       const r = await kmlf(args, { cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       await assertGolden(`cli/${args.join("-")}`, normalize(r.stdout, dir));

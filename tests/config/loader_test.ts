@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigLoader } from "../../lib/config/mod.ts";
-import { ConfigError } from "../../lib/errors.ts";
+import type { ConfigError } from "../../lib/errors.ts";
 import { withTree } from "../fs_helpers.ts";
 
 const load = (dir: string, type: string, opts: Partial<Parameters<typeof ConfigLoader.create>[0]> = {}) =>
@@ -46,7 +46,12 @@ Deno.test("merge_strategy soft deep-merges env over base", async () => {
 Deno.test("an invalid merge strategy is an error", async () => {
   await withTree({ "conf/base/catalog.yml": "{}", "conf/local/.gitkeep": "" }, async (dir) => {
     await assert.rejects(
-      () => ConfigLoader.create({ confSource: join(dir, "conf"), env: "local", mergeStrategy: { catalog: "deep" as "soft" } }),
+      () =>
+        ConfigLoader.create({
+          confSource: join(dir, "conf"),
+          env: "local",
+          mergeStrategy: { catalog: "deep" as "soft" },
+        }),
       (e: ConfigError) => e.code === "config/bad-merge-strategy",
     );
   });
@@ -151,15 +156,24 @@ Deno.test("${env:VAR} works in credentials (with default) and nowhere else", asy
     const c = await load(dir, "credentials");
     assert.deepEqual(c.data, { db: { token: "s3cret", user: "anon" } });
   });
-  await withTree({ "conf/base/catalog.yml": "x: {type: csv, filepath: '${env:HOME}'}\n", "conf/local/.gitkeep": "" }, async (dir) => {
-    await assert.rejects(() => load(dir, "catalog"), (e: ConfigError) => e.code === "config/interpolation" && /credentials/.test(e.message));
+  await withTree({
+    "conf/base/catalog.yml": "x: {type: csv, filepath: '${env:HOME}'}\n",
+    "conf/local/.gitkeep": "",
+  }, async (dir) => {
+    await assert.rejects(
+      () => load(dir, "catalog"),
+      (e: ConfigError) => e.code === "config/interpolation" && /credentials/.test(e.message),
+    );
   });
 });
 
 Deno.test("circular interpolation is named", async () => {
-  await withTree({ "conf/base/parameters.yml": "a: ${b}\nb: ${a}\n", "conf/local/.gitkeep": "" }, async (dir) => {
-    await assert.rejects(() => load(dir, "parameters"), /Circular interpolation/);
-  });
+  await withTree(
+    { "conf/base/parameters.yml": "a: ${b}\nb: ${a}\n", "conf/local/.gitkeep": "" },
+    async (dir) => {
+      await assert.rejects(() => load(dir, "parameters"), /Circular interpolation/);
+    },
+  );
 });
 
 Deno.test("missing parameters and mlflow configs are empty; a missing catalog is an error", async () => {
@@ -172,20 +186,32 @@ Deno.test("missing parameters and mlflow configs are empty; a missing catalog is
 
 Deno.test("a file that is not a mapping is an error", async () => {
   await withTree({ "conf/base/parameters.yml": "- a\n- b\n", "conf/local/.gitkeep": "" }, async (dir) => {
-    await assert.rejects(() => load(dir, "parameters"), (e: ConfigError) => e.code === "config/not-a-mapping");
+    await assert.rejects(
+      () => load(dir, "parameters"),
+      (e: ConfigError) => e.code === "config/not-a-mapping",
+    );
   });
 });
 
 Deno.test("env equal to base loads base only; a missing env folder is an error naming it", async () => {
   await withTree({ "conf/base/parameters.yml": "a: 1\n" }, async (dir) => {
     assert.deepEqual((await load(dir, "parameters", { env: "base" })).data, { a: 1 });
-    await assert.rejects(() => load(dir, "parameters"), (e: ConfigError) => e.code === "config/missing-env" && e.message.includes("conf/local"));
+    await assert.rejects(
+      () => load(dir, "parameters"),
+      (e: ConfigError) => e.code === "config/missing-env" && e.message.includes("conf/local"),
+    );
   });
 });
 
 Deno.test("extra config types and resolvers can be registered", async () => {
-  await withTree({ "conf/base/spark.yml": "name: ${upper:app}\n", "conf/local/.gitkeep": "" }, async (dir) => {
-    const c = await load(dir, "spark", { patterns: { spark: ["spark*"] }, resolvers: { upper: (a) => String(a[0]).toUpperCase() } });
-    assert.deepEqual(c.data, { name: "APP" });
-  });
+  await withTree(
+    { "conf/base/spark.yml": "name: ${upper:app}\n", "conf/local/.gitkeep": "" },
+    async (dir) => {
+      const c = await load(dir, "spark", {
+        patterns: { spark: ["spark*"] },
+        resolvers: { upper: (a) => String(a[0]).toUpperCase() },
+      });
+      assert.deepEqual(c.data, { name: "APP" });
+    },
+  );
 });

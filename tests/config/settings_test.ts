@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { findProjectRoot, loadProjectSettings, resolveEnv } from "../../lib/config/mod.ts";
-import { ConfigError } from "../../lib/errors.ts";
+import type { ConfigError } from "../../lib/errors.ts";
 import { withTree } from "../fs_helpers.ts";
 
 Deno.test("the project root is found by walking up to kmlf.yml", async () => {
@@ -48,6 +48,9 @@ Deno.test("env resolution: flag, then KMLF_ENV, then default_env; bad names are 
     assert.equal(resolveEnv({ flag: "prod", envVar: "stage", settings }), "prod");
     assert.equal(resolveEnv({ envVar: "stage", settings }), "stage");
     assert.equal(resolveEnv({ settings }), "dev");
-    assert.throws(() => resolveEnv({ flag: "../etc", settings }), (e: ConfigError) => e.code === "config/bad-env");
+    assert.throws(
+      () => resolveEnv({ flag: "../etc", settings }),
+      (e: ConfigError) => e.code === "config/bad-env",
+    );
   });
 });

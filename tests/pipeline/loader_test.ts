@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { KmlfAggregateError, type KmlfError, PipelineDefinitionError } from "../../lib/errors.ts";
+import { KmlfAggregateError, type KmlfError, type PipelineDefinitionError } from "../../lib/errors.ts";
 import { loadPipelines, pipelineNames } from "../../lib/pipeline/mod.ts";
 import { withTree } from "../fs_helpers.ts";
 
@@ -15,7 +15,9 @@ export const variadic = (...xs: number[]) => xs.length;
 export const notAFunction = 42;
 `;
 
-const errorsOf = (e: unknown): KmlfError[] => (e instanceof KmlfAggregateError ? [...e.errors] : [e as KmlfError]);
+const errorsOf = (
+  e: unknown,
+): KmlfError[] => (e instanceof KmlfAggregateError ? [...e.errors] : [e as KmlfError]);
 
 Deno.test("YAML nodes bind string, list and map inputs/outputs to TypeScript functions (async too)", async () => {
   await withTree({
@@ -47,7 +49,8 @@ nodes:
 Deno.test("modular pipelines: namespace prefixes datasets, params and node names; mappings rename", async () => {
   await withTree({
     "pipelines/lib/ops.ts": OPS,
-    "pipelines/parts/clean.yml": "nodes:\n  - {name: scale, func: ../lib/ops.ts#addAsync, inputs: [raw, params:cfg.step], outputs: mid}\n  - {name: twice, func: ../lib/ops.ts#double, inputs: mid, outputs: clean}\n",
+    "pipelines/parts/clean.yml":
+      "nodes:\n  - {name: scale, func: ../lib/ops.ts#addAsync, inputs: [raw, params:cfg.step], outputs: mid}\n  - {name: twice, func: ../lib/ops.ts#double, inputs: mid, outputs: clean}\n",
     "pipelines/main.yml": `
 nodes:
   - pipeline: ./parts/clean.yml
@@ -76,8 +79,10 @@ nodes:
 Deno.test("mapping errors: unknown input, input produced inside, output not produced, unused parameter", async () => {
   await withTree({
     "pipelines/lib/ops.ts": OPS,
-    "pipelines/parts/p.yml": "nodes:\n  - {name: a, func: ../lib/ops.ts#double, inputs: raw, outputs: mid}\n  - {name: b, func: ../lib/ops.ts#double, inputs: mid, outputs: out}\n",
-    "pipelines/main.yml": "nodes:\n  - {pipeline: ./parts/p.yml, namespace: x, inputs: {rwa: r, mid: m}, outputs: {oot: o}, parameters: {cfg: c}}\n",
+    "pipelines/parts/p.yml":
+      "nodes:\n  - {name: a, func: ../lib/ops.ts#double, inputs: raw, outputs: mid}\n  - {name: b, func: ../lib/ops.ts#double, inputs: mid, outputs: out}\n",
+    "pipelines/main.yml":
+      "nodes:\n  - {pipeline: ./parts/p.yml, namespace: x, inputs: {rwa: r, mid: m}, outputs: {oot: o}, parameters: {cfg: c}}\n",
   }, async (dir) => {
     const err = await loadPipelines(join(dir, "pipelines")).catch((e) => e);
     const messages = errorsOf(err).map((e) => e.message);
@@ -104,7 +109,14 @@ nodes:
   }, async (dir) => {
     const err = await loadPipelines(join(dir, "pipelines")).catch((e) => e);
     const codes = errorsOf(err).map((e) => e.code).sort();
-    assert.deepEqual(codes, ["pipeline/arity", "pipeline/module-not-found", "pipeline/not-a-function", "pipeline/schema", "pipeline/schema", "pipeline/unknown-export"]);
+    assert.deepEqual(codes, [
+      "pipeline/arity",
+      "pipeline/module-not-found",
+      "pipeline/not-a-function",
+      "pipeline/schema",
+      "pipeline/schema",
+      "pipeline/unknown-export",
+    ]);
     const unknownExport = errorsOf(err).find((e) => e.code === "pipeline/unknown-export")!;
     assert.equal(unknownExport.source?.line, 3);
     assert.match(unknownExport.hint!, /did you mean "double"/);
@@ -115,7 +127,8 @@ nodes:
 Deno.test("arity checks accept default and rest parameters and one object for a map", async () => {
   await withTree({
     "pipelines/lib/ops.ts": OPS,
-    "pipelines/ok.yml": "nodes:\n  - {name: a, func: ./lib/ops.ts#addAsync, inputs: [x], outputs: y}\n  - {name: b, func: ./lib/ops.ts#variadic, inputs: [x, y, z], outputs: n}\n  - {name: c, func: ./lib/ops.ts#double, inputs: {v: x}, outputs: m}\n",
+    "pipelines/ok.yml":
+      "nodes:\n  - {name: a, func: ./lib/ops.ts#addAsync, inputs: [x], outputs: y}\n  - {name: b, func: ./lib/ops.ts#variadic, inputs: [x, y, z], outputs: n}\n  - {name: c, func: ./lib/ops.ts#double, inputs: {v: x}, outputs: m}\n",
   }, async (dir) => {
     const { ok } = await loadPipelines(join(dir, "pipelines"));
     assert.equal(ok.nodes.length, 3);
@@ -143,7 +156,10 @@ Deno.test("selective loading imports only the requested pipeline; names need no 
     assert.deepEqual(await pipelineNames(join(dir, "pipelines")), ["broken", "good"]);
     const { good } = await loadPipelines(join(dir, "pipelines"), { only: ["good"] });
     assert.equal(good.nodes.length, 1);
-    await assert.rejects(() => loadPipelines(join(dir, "pipelines"), { only: ["god"] }), (e: PipelineDefinitionError) => e.code === "pipeline/unknown" && /did you mean "good"/.test(e.hint!));
+    await assert.rejects(
+      () => loadPipelines(join(dir, "pipelines"), { only: ["god"] }),
+      (e: PipelineDefinitionError) => e.code === "pipeline/unknown" && /did you mean "good"/.test(e.hint!),
+    );
   });
 });
 

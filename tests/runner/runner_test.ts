@@ -1,17 +1,20 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Catalog, type Dataset, MemoryDataset } from "../../lib/catalog/mod.ts";
-import { DatasetError, KmlfAggregateError } from "../../lib/errors.ts";
+import { DatasetError, type KmlfAggregateError } from "../../lib/errors.ts";
 import { HookManager } from "../../lib/hooks/mod.ts";
 import { Pipeline } from "../../lib/pipeline/mod.ts";
-import { PipelineRunError, SequentialRunner } from "../../lib/runner/mod.ts";
+import { type PipelineRunError, SequentialRunner } from "../../lib/runner/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { withTree } from "../fs_helpers.ts";
 import { node } from "../pipeline/helpers.ts";
 
 async function catalogFor(root: string, yaml = "{}\n"): Promise<Catalog> {
   const src = parseYaml(yaml, join(root, "conf/base/catalog.yml"));
-  return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: (p) => src.locate(p) }, { projectRoot: root });
+  return await Catalog.fromConfig({
+    data: src.value as Record<string, unknown>,
+    locate: (p) => src.locate(p),
+  }, { projectRoot: root });
 }
 
 const run = (p: Pipeline, c: Catalog, hooks = new HookManager(), onlyMissingOutputs = false) =>
@@ -21,7 +24,10 @@ Deno.test("the runner runs nodes in order, saves outputs and returns free output
   await withTree({}, async (root) => {
     const c = await catalogFor(root, "out: {type: json, filepath: out.json}\n");
     c.addParameters({ k: 10 });
-    const p = new Pipeline([node("a", ["params:k"], ["x"], (k: number) => k + 1), node("b", ["x"], ["out"], (x: number) => x * 2)]);
+    const p = new Pipeline([
+      node("a", ["params:k"], ["x"], (k: number) => k + 1),
+      node("b", ["x"], ["out"], (x: number) => x * 2),
+    ]);
     const result = await run(p, c);
     assert.deepEqual(Object.keys(result.outputs), ["out"]);
     assert.equal(await result.outputs.out.load(), 22);
@@ -34,9 +40,16 @@ Deno.test("missing free inputs are all reported before any node runs", async () 
   await withTree({}, async (root) => {
     const c = await catalogFor(root);
     let ran = false;
-    const p = new Pipeline([node("a", ["raw", "params:nope"], ["x"], () => (ran = true)), node("b", ["other"], ["y"])]);
+    const p = new Pipeline([
+      node("a", ["raw", "params:nope"], ["x"], () => (ran = true)),
+      node("b", ["other"], ["y"]),
+    ]);
     await assert.rejects(() => run(p, c), (e: KmlfAggregateError) => {
-      assert.deepEqual(e.errors.map((x) => x.code).sort(), ["runner/missing-input", "runner/missing-input", "runner/unknown-parameter"].slice(0, e.errors.length).sort());
+      assert.deepEqual(
+        e.errors.map((x) => x.code).sort(),
+        ["runner/missing-input", "runner/missing-input", "runner/unknown-parameter"].slice(0, e.errors.length)
+          .sort(),
+      );
       return true;
     });
     assert.equal(ran, false);
@@ -51,7 +64,9 @@ Deno.test("hooks fire in Kedro's order and beforeNodeRun can replace inputs", as
     const hooks = new HookManager();
     hooks.register({
       beforeDatasetLoaded: ({ datasetName }) => void events.push(`load:${datasetName}`),
-      beforeNodeRun: ({ node }) => (events.push(`before:${node.name}`), node.name === "n" ? { a: 100 } : undefined),
+      beforeNodeRun: (
+        { node },
+      ) => (events.push(`before:${node.name}`), node.name === "n" ? { a: 100 } : undefined),
       afterNodeRun: ({ node, outputs }) => void events.push(`after:${node.name}:${JSON.stringify(outputs)}`),
       afterDatasetSaved: ({ datasetName }) => void events.push(`saved:${datasetName}`),
     }, { name: "t", kind: "project" });
@@ -66,7 +81,10 @@ Deno.test("a failing node fires onNodeError and reports where to resume from", a
     c.add("raw", new MemoryDataset({ data: 1 }));
     const errors: string[] = [];
     const hooks = new HookManager();
-    hooks.register({ onNodeError: ({ node }) => void errors.push(node.name) }, { name: "t", kind: "project" });
+    hooks.register({ onNodeError: ({ node }) => void errors.push(node.name) }, {
+      name: "t",
+      kind: "project",
+    });
     const p = new Pipeline([
       node("first", ["raw"], ["persisted"]),
       node("second", ["persisted"], ["tmp"]),
@@ -77,7 +95,11 @@ Deno.test("a failing node fires onNodeError and reports where to resume from", a
     await assert.rejects(() => run(p, c, hooks), (e: PipelineRunError) => {
       assert.equal(e.failedNode, "third");
       assert.deepEqual(e.completedNodes, ["first", "second"]);
-      assert.deepEqual(e.resumeFromNodes, ["second"], "tmp is in memory, so resume from the node reading persisted data");
+      assert.deepEqual(
+        e.resumeFromNodes,
+        ["second"],
+        "tmp is in memory, so resume from the node reading persisted data",
+      );
       assert.match(e.message, /boom/);
       return true;
     });
@@ -89,7 +111,11 @@ Deno.test("in-memory data is released after its last reader; free outputs are ke
   await withTree({}, async (root) => {
     const c = await catalogFor(root);
     c.add("raw", new MemoryDataset({ data: 1 }));
-    const p = new Pipeline([node("a", ["raw"], ["mid"]), node("b", ["mid"], ["x"]), node("c", ["mid"], ["y"])]);
+    const p = new Pipeline([
+      node("a", ["raw"], ["mid"]),
+      node("b", ["mid"], ["x"]),
+      node("c", ["mid"], ["y"]),
+    ]);
     const result = await run(p, c);
     assert.equal(await c.exists("mid"), false);
     assert.equal(await (result.outputs.x as Dataset).exists(), true);
@@ -99,7 +125,10 @@ Deno.test("in-memory data is released after its last reader; free outputs are ke
 
 Deno.test("--only-missing-outputs skips nodes whose persisted outputs exist", async () => {
   await withTree({ "a.json": "1" }, async (root) => {
-    const c = await catalogFor(root, "a_out: {type: json, filepath: a.json}\nb_out: {type: json, filepath: b.json}\n");
+    const c = await catalogFor(
+      root,
+      "a_out: {type: json, filepath: a.json}\nb_out: {type: json, filepath: b.json}\n",
+    );
     c.add("raw", new MemoryDataset({ data: 5 }));
     const ran: string[] = [];
     const p = new Pipeline([

@@ -1,6 +1,6 @@
 /** YAML files: any YAML value. */
-import { stringify } from "yaml";
 import { DatasetError, KmlfError } from "../../errors.ts";
+import { toYaml } from "../../yaml/dump.ts";
 import { parseYaml } from "../../yaml/parse_yaml.ts";
 import { FileDataset } from "../file_dataset.ts";
 
@@ -24,6 +24,6 @@ export class YamlDataset<T = unknown> extends FileDataset<T> {
   }
 
   protected encode(data: T): string {
-    return stringify(data);
+    return toYaml(data);
   }
 }
