@@ -200,15 +200,15 @@ class FileLoader {
     const name = e.name ?? exportName;
     const inputs = bindNames(e.inputs);
     const outputs = bindNames(e.outputs);
-    const datasetSources: Record<string, ReturnType<YamlSource["locate"]>> = {};
-    for (const [field, b] of [["inputs", inputs], ["outputs", outputs]] as const) {
-      b.names.forEach((d, j) =>
-        datasetSources[d] ??= src.locate(
-          [...at, field, b.keys?.[j] ?? (b.kind === "single" ? "" : j)].filter((x) => x !== ""),
-        )
-      );
-    }
-    const funcSource = src.locate([...at, "func"]);
+    // Locations are computed only when an error needs one (they require re-parsing the file).
+    const datasetSources = (dataset: string) => {
+      for (const [field, b] of [["inputs", inputs], ["outputs", outputs]] as const) {
+        const j = b.names.indexOf(dataset);
+        if (j >= 0) return src.locate([...at, field, ...(b.kind === "single" ? [] : [b.keys?.[j] ?? j])]);
+      }
+      return undefined;
+    };
+    const funcSource = () => src.locate([...at, "func"]);
     try {
       const func = await resolveFunction(
         resolve(dirname(src.file), modulePath),
@@ -228,7 +228,7 @@ class FileLoader {
         tags: [...toList(e.tags), ...fileTags],
         namespace: e.namespace,
         confirms: toList(e.confirms),
-        source: src.locate(at),
+        source: () => src.locate(at),
         datasetSources,
       });
     } catch (error) {

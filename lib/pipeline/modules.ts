@@ -33,11 +33,28 @@ export function importModule(absPath: string): Promise<Record<string, unknown>> 
  * const fn = await resolveFunction("/p/pipelines/iris/nodes.ts", "splitData", "./iris/nodes.ts#splitData", loc);
  * ```
  */
-export async function resolveFunction(
+export function resolveFunction(
   absPath: string,
   exportName: string,
   ref: string,
-  source: SourceLocation | undefined,
+  where: () => SourceLocation | undefined,
+): Promise<NodeFunction> {
+  const key = `${absPath}#${exportName}`;
+  let fn = functions.get(key);
+  if (!fn) {
+    fn = findFunction(absPath, exportName, ref, where);
+    functions.set(key, fn);
+  }
+  return fn;
+}
+
+const functions = new Map<string, Promise<NodeFunction>>();
+
+async function findFunction(
+  absPath: string,
+  exportName: string,
+  ref: string,
+  where: () => SourceLocation | undefined,
 ): Promise<NodeFunction> {
   const stat = await Deno.stat(absPath).catch(() => undefined);
   if (!stat?.isFile) {
@@ -45,7 +62,7 @@ export async function resolveFunction(
       "pipeline/module-not-found",
       `Cannot find module ${absPath} for func "${ref}"`,
       {
-        source,
+        source: where(),
         hint: "module paths are relative to the pipeline YAML file; check the path and the file extension",
       },
     );
@@ -57,7 +74,7 @@ export async function resolveFunction(
     const detail = cause instanceof Error ? cause.message : String(cause);
     const pkg = detail.match(/package "([^"]+)"|npm:([\w@/.-]+)|Import "([^"]+)" not a dependency/);
     throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
-      source,
+      source: where(),
       cause,
       hint: pkg
         ? `"${
@@ -73,7 +90,7 @@ export async function resolveFunction(
       "pipeline/unknown-export",
       `Module ${absPath} has no export "${exportName}"`,
       {
-        source,
+        source: where(),
         hint: guess ||
           (exports.length
             ? `exports: ${exports.join(", ")}`
@@ -87,7 +104,7 @@ export async function resolveFunction(
       "pipeline/not-a-function",
       `Export "${exportName}" of ${absPath} is not a function (it is ${typeof fn})`,
       {
-        source,
+        source: where(),
         hint: "point func: at an exported function",
       },
     );
@@ -101,7 +118,7 @@ export async function resolveFunction(
  *
  * @example
  * ```ts
- * checkArity((a: number) => a, { kind: "positional" }, 2, "f", loc); // throws
+ * checkArity((a: number) => a, { kind: "positional" }, 2, "f", () => loc); // throws
  * ```
  */
 export function checkArity(
@@ -109,9 +126,10 @@ export function checkArity(
   binding: InputBinding,
   count: number,
   label: string,
-  source: SourceLocation | undefined,
+  where: () => SourceLocation | undefined,
 ): void {
-  const params = declaredParams(fn);
+  let params = arities.get(fn);
+  if (!arities.has(fn)) arities.set(fn, params = declaredParams(fn));
   if (!params || params.rest) return;
   const given = binding.kind === "none" ? 0 : binding.kind === "object" ? 1 : count;
   if (given > params.count) {
@@ -119,7 +137,7 @@ export function checkArity(
       "pipeline/arity",
       `${label} passes ${given} argument${given === 1 ? "" : "s"} but the function declares ${params.count}`,
       {
-        source,
+        source: where(),
         hint: binding.kind === "object"
           ? "a map of inputs is passed as one object argument; declare a parameter for it"
           : "make inputs: match the function's parameters (or use a map to pass one object)",
@@ -127,6 +145,8 @@ export function checkArity(
     );
   }
 }
+
+const arities = new WeakMap<NodeFunction, { count: number; rest: boolean } | undefined>();
 
 // Counts top-level parameters from the function's source; undefined when it cannot tell.
 function declaredParams(fn: NodeFunction): { count: number; rest: boolean } | undefined {

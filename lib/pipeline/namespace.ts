@@ -46,8 +46,7 @@ export function applyNamespace(
   };
   const nodes = pipeline.nodes.map((node) => {
     const spec = node.toSpec();
-    const sources: Record<string, typeof spec.source> = {};
-    for (const d of [...spec.inputs, ...spec.outputs]) sources[rename(d)] = node.inputSource(d);
+    const renamed = new Map([...spec.inputs, ...spec.outputs].map((d) => [rename(d), d]));
     return new Node({
       ...spec,
       name: ns ? `${ns}.${spec.name}` : spec.name,
@@ -56,7 +55,7 @@ export function applyNamespace(
       outputs: spec.outputs.map(rename),
       confirms: spec.confirms?.map(rename),
       tags: [...(spec.tags ?? []), ...options.tags],
-      datasetSources: sources as Record<string, SourceLocation>,
+      datasetSources: (d: string) => node.inputSource(renamed.get(d) ?? d),
     });
   });
   return { nodes, problems };

@@ -31,9 +31,10 @@ export interface NodeSpec {
   tags?: Iterable<string>;
   namespace?: string;
   confirms?: string[];
-  source?: SourceLocation;
-  /** Location of each input/output name in the YAML, by dataset name. */
-  datasetSources?: Record<string, SourceLocation>;
+  /** Where the node is declared; a function is called only when a location is needed. */
+  source?: SourceLocation | (() => SourceLocation | undefined);
+  /** Location of each input/output name in the YAML, by dataset name (lazily, as a function). */
+  datasetSources?: Record<string, SourceLocation> | ((dataset: string) => SourceLocation | undefined);
 }
 
 /**
@@ -57,8 +58,8 @@ export class Node {
   readonly tags: ReadonlySet<string>;
   readonly namespace?: string;
   readonly confirms: readonly string[];
-  readonly source?: SourceLocation;
-  readonly #datasetSources: Record<string, SourceLocation>;
+  readonly #source: NodeSpec["source"];
+  readonly #datasetSources: NodeSpec["datasetSources"];
 
   constructor(spec: NodeSpec) {
     this.name = spec.name;
@@ -71,13 +72,19 @@ export class Node {
     this.tags = new Set(spec.tags ?? []);
     this.namespace = spec.namespace;
     this.confirms = Object.freeze([...(spec.confirms ?? [])]);
-    this.source = spec.source;
-    this.#datasetSources = spec.datasetSources ?? {};
+    this.#source = spec.source;
+    this.#datasetSources = spec.datasetSources;
   }
 
   /** Where in the YAML this node names `dataset` (falls back to the node itself). */
+  /** Where the node is declared in its pipeline YAML. */
+  get source(): SourceLocation | undefined {
+    return typeof this.#source === "function" ? this.#source() : this.#source;
+  }
+
   inputSource(dataset: string): SourceLocation | undefined {
-    return this.#datasetSources[dataset] ?? this.source;
+    const sources = this.#datasetSources;
+    return (typeof sources === "function" ? sources(dataset) : sources?.[dataset]) ?? this.source;
   }
 
   /** The spec this node was built from, for copies with changes (namespacing, tags). */
@@ -93,8 +100,8 @@ export class Node {
       tags: [...this.tags],
       namespace: this.namespace,
       confirms: [...this.confirms],
-      source: this.source,
-      datasetSources: { ...this.#datasetSources },
+      source: this.#source,
+      datasetSources: this.#datasetSources,
     };
   }
 
