@@ -1,6 +1,4 @@
 /** Parquet files as arrays of row objects (pure JS: hyparquet + hyparquet-writer). */
-import { parquetReadObjects } from "hyparquet";
-import { parquetWriteBuffer } from "hyparquet-writer";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 
@@ -23,6 +21,8 @@ export class ParquetDataset extends FileDataset<Row[]> {
   protected async decode(bytes: Uint8Array, path: string): Promise<Row[]> {
     const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     try {
+      // Loaded on first use: most runs never touch Parquet, and the libraries cost startup memory.
+      const { parquetReadObjects } = await import("hyparquet");
       const rows = await parquetReadObjects({
         file,
         columns: this.loadArgs.columns as string[] | undefined,
@@ -40,7 +40,7 @@ export class ParquetDataset extends FileDataset<Row[]> {
     }
   }
 
-  protected encode(rows: Row[]): Uint8Array {
+  protected async encode(rows: Row[]): Promise<Uint8Array> {
     if (!Array.isArray(rows) || rows.length === 0 || rows.some((r) => typeof r !== "object" || r === null)) {
       throw new DatasetError("dataset/not-rows", "ParquetDataset saves a non-empty array of row objects", {
         hint: "return rows like [{a: 1, b: 'x'}] from the node",
@@ -52,6 +52,7 @@ export class ParquetDataset extends FileDataset<Row[]> {
       return { name, data, type: columnType(data) };
     });
     const rowGroupSize = this.saveArgs.row_group_size as number | undefined;
+    const { parquetWriteBuffer } = await import("hyparquet-writer");
     return new Uint8Array(parquetWriteBuffer({ columnData, ...(rowGroupSize ? { rowGroupSize } : {}) }));
   }
 }
