@@ -11,7 +11,12 @@ const repo = resolve(new URL("..", import.meta.url).pathname);
 const deno = Deno.execPath();
 // Exactly the flags of the `kmlf` task in deno.json (what users run), plus --cached-only.
 const task: string = JSON.parse(await Deno.readTextFile(join(repo, "deno.json"))).tasks.kmlf;
-const kmlf = [deno, "run", "--cached-only", ...task.split(" ").slice(2).map((a) => (a === "cli.ts" ? join(repo, "cli.ts") : a))];
+const kmlf = [
+  deno,
+  "run",
+  "--cached-only",
+  ...task.split(" ").slice(2).map((a) => (a === "cli.ts" ? join(repo, "cli.ts") : a)),
+];
 const runs = Number(Deno.env.get("BENCH_RUNS") ?? 7);
 
 const version = await medianOf(runs, [...kmlf, "--version"]);
