@@ -83,6 +83,18 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       state.exitCode = await catalogPatterns({ ...command.optsWithGlobals(), ...options });
     });
 
+  const mlflow = program.command("mlflow").description(
+    "kedro-mlflow commands: configure tracking, browse runs",
+  );
+  mlflow.command("init").description("Write a commented conf/<env>/mlflow.yml")
+    .option("-e, --env <env>", "environment folder to write to", "local")
+    .option("-f, --force", "overwrite an existing mlflow.yml")
+    .option("-s, --silent", "print nothing on success")
+    .action(async (options, command) => {
+      const { mlflowInit } = await import("./mlflow_init_command.ts");
+      state.exitCode = await mlflowInit({ ...command.optsWithGlobals(), ...options });
+    });
+
   program.command("new").description("Create a new kmlf project")
     .argument("<dir>", "directory to create")
     .option("--name <name>", "project name (default: the directory name)")

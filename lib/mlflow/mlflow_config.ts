@@ -1,0 +1,188 @@
+/**
+ * `mlflow.yml`: kedro-mlflow 2.0's schema (server / tracking / ui), validated strictly so a typo is an
+ * error with file:line:column and did-you-mean, plus kmlf's `tracking.log_files`.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError, type SourceLocation } from "../errors.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
+import { validateWith } from "../yaml/validate.ts";
+
+const Nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
+
+const Schema = z.strictObject({
+  server: z.strictObject({
+    mlflow_tracking_uri: Nullable(z.string()),
+    mlflow_registry_uri: Nullable(z.string()),
+    credentials: Nullable(z.string()),
+    request_header_provider: z.strictObject({
+      type: Nullable(
+        z.string().regex(
+          /^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/,
+          'must look like "./auth.ts#TokenProvider"',
+        ),
+      ),
+      pass_context: z.boolean().default(false),
+      init_kwargs: z.record(z.string(), z.unknown()).nullable().default({}),
+    }).prefault({}),
+  }).prefault({}),
+  tracking: z.strictObject({
+    disable_tracking: z.strictObject({
+      disable_autologging: z.boolean().default(true),
+      pipelines: z.array(z.string()).nullable().default([]),
+    }).prefault({}),
+    experiment: z.strictObject({
+      name: Nullable(z.string().min(1)),
+      create_experiment_kwargs: z.strictObject({
+        artifact_location: Nullable(z.string()),
+        tags: Nullable(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+      }).prefault({}),
+      restore_if_deleted: z.boolean().default(true),
+    }).prefault({}),
+    run: z.strictObject({
+      id: Nullable(z.string()),
+      name: Nullable(z.string()),
+      nested: z.boolean().default(true),
+    }).prefault({}),
+    params: z.strictObject({
+      dict_params: z.strictObject({
+        flatten: z.boolean().default(false),
+        recursive: z.boolean().default(true),
+        sep: z.string().default("."),
+      }).prefault({}),
+      long_params_strategy: z.enum(["fail", "truncate", "tag"]).default("fail"),
+    }).prefault({}),
+    log_files: z.strictObject({
+      before: z.array(z.string()).nullable().default([]),
+      after: z.array(z.string()).nullable().default([]),
+    }).prefault({}),
+  }).prefault({}),
+  ui: z.strictObject({
+    port: z.union([z.string().regex(/^\d+$/), z.number().int()]).default("5000"),
+    host: z.string().default("127.0.0.1"),
+  }).prefault({}),
+});
+
+/** The validated `mlflow.yml`, camelCase, with defaults filled in and paths still as written. */
+export interface MlflowConfig {
+  server: {
+    trackingUri: string | null;
+    registryUri: string | null;
+    credentials: string | null;
+    requestHeaderProvider: { type: string | null; passContext: boolean; initKwargs: Record<string, unknown> };
+  };
+  tracking: {
+    disablePipelines: string[];
+    disableAutologging: boolean;
+    experiment: {
+      name: string;
+      artifactLocation: string | null;
+      tags: Record<string, string>;
+      restoreIfDeleted: boolean;
+    };
+    run: { id: string | null; name: string | null; nested: boolean };
+    params: {
+      flatten: boolean;
+      recursive: boolean;
+      sep: string;
+      longParamsStrategy: "fail" | "truncate" | "tag";
+    };
+    logFiles: { before: string[]; after: string[] };
+  };
+  ui: { port: number; host: string };
+  /** Where each key came from, for later errors (e.g. an unknown credentials name). */
+  locate(path: KeyPath): SourceLocation | undefined;
+  /** The files that contributed (empty when there is no mlflow.yml). */
+  files: string[];
+}
+
+/**
+ * Validates the merged `mlflow` config; the experiment name defaults to the project name.
+ *
+ * @example
+ * ```ts
+ * const cfg = parseMlflowConfig({ data: {}, files: [], locate: () => undefined }, { projectName: "iris" });
+ * cfg.tracking.experiment.name; // "iris"
+ * ```
+ */
+export function parseMlflowConfig(
+  loaded: {
+    data: Record<string, unknown>;
+    files: string[];
+    locate(path: KeyPath): SourceLocation | undefined;
+  },
+  options: { projectName: string },
+): MlflowConfig {
+  const raw = validateWith(Schema, loaded.data ?? {}, loaded, {
+    code: "mlflow/config-invalid",
+    what: "mlflow.yml",
+  });
+  const port = Number(raw.ui.port);
+  if (port < 1 || port > 65535) {
+    throw new ConfigError("mlflow/config-invalid", `ui.port ${port} is not a valid port`, {
+      source: loaded.locate(["ui", "port"]),
+      hint: "use a number from 1 to 65535",
+    });
+  }
+  const tags = raw.tracking.experiment.create_experiment_kwargs.tags ?? {};
+  return {
+    server: {
+      trackingUri: raw.server.mlflow_tracking_uri ?? null,
+      registryUri: raw.server.mlflow_registry_uri ?? null,
+      credentials: raw.server.credentials ?? null,
+      requestHeaderProvider: {
+        type: raw.server.request_header_provider.type ?? null,
+        passContext: raw.server.request_header_provider.pass_context,
+        initKwargs: raw.server.request_header_provider.init_kwargs ?? {},
+      },
+    },
+    tracking: {
+      disablePipelines: raw.tracking.disable_tracking.pipelines ?? [],
+      disableAutologging: raw.tracking.disable_tracking.disable_autologging,
+      experiment: {
+        name: raw.tracking.experiment.name ?? options.projectName,
+        artifactLocation: raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null,
+        tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])),
+        restoreIfDeleted: raw.tracking.experiment.restore_if_deleted,
+      },
+      run: {
+        id: raw.tracking.run.id ?? null,
+        name: raw.tracking.run.name ?? null,
+        nested: raw.tracking.run.nested,
+      },
+      params: {
+        flatten: raw.tracking.params.dict_params.flatten,
+        recursive: raw.tracking.params.dict_params.recursive,
+        sep: raw.tracking.params.dict_params.sep,
+        longParamsStrategy: raw.tracking.params.long_params_strategy,
+      },
+      logFiles: { before: raw.tracking.log_files.before ?? [], after: raw.tracking.log_files.after ?? [] },
+    },
+    ui: { port, host: raw.ui.host },
+    locate: (path) => loaded.locate(path),
+    files: loaded.files,
+  };
+}
+
+/**
+ * The tracking URI to use: `mlflow.yml`, else `MLFLOW_TRACKING_URI`, else the project's `mlflow.db`
+ * (like MLflow ≥ 3.7). Relative paths (and `sqlite:///rel.db`) resolve against the project root.
+ *
+ * @example
+ * ```ts
+ * resolveTrackingUri(null, { projectRoot: "/p", envUri: undefined }); // "sqlite:////p/mlflow.db"
+ * ```
+ */
+export function resolveTrackingUri(
+  configured: string | null,
+  options: { projectRoot: string; envUri?: string },
+): string {
+  const uri = configured ?? options.envUri ?? "mlflow.db";
+  if (/^sqlite:\/\/\//.test(uri)) {
+    const path = uri.slice("sqlite:///".length);
+    return path.startsWith("/") ? uri : `sqlite:///${resolve(options.projectRoot, path)}`;
+  }
+  if (/^[a-z][\w+.-]*:/i.test(uri)) return uri;
+  const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
+  return abs.endsWith(".db") ? `sqlite:///${abs}` : `file://${abs}`;
+}

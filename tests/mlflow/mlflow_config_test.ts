@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
+import {
+  mlflowYmlTemplate,
+  parseMlflowConfig,
+  randomRunName,
+  resolveTrackingUri,
+} from "../../lib/mlflow/mod.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
+import { demoProject, kmlf } from "../cli_harness.ts";
+
+const parse = (yaml: string) => {
+  const src = parseYaml(yaml, "/p/conf/base/mlflow.yml");
+  return parseMlflowConfig({
+    data: (src.value ?? {}) as Record<string, unknown>,
+    files: [src.file],
+    locate: src.locate,
+  }, { projectName: "iris" });
+};
+
+Deno.test("the init template is valid and gives kedro-mlflow's defaults", () => {
+  const cfg = parse(mlflowYmlTemplate("iris"));
+  assert.equal(cfg.server.trackingUri, null);
+  assert.equal(cfg.tracking.experiment.name, "iris");
+  assert.deepEqual(cfg.tracking.run, { id: null, name: null, nested: true });
+  assert.deepEqual(cfg.tracking.params, {
+    flatten: false,
+    recursive: true,
+    sep: ".",
+    longParamsStrategy: "fail",
+  });
+  assert.deepEqual(cfg.ui, { port: 5000, host: "127.0.0.1" });
+});
+
+Deno.test("an empty mlflow.yml means defaults; the experiment is named after the project", () => {
+  const cfg = parse("{}\n");
+  assert.equal(cfg.tracking.experiment.name, "iris");
+  assert.deepEqual(cfg.tracking.disablePipelines, []);
+  assert.equal(cfg.tracking.experiment.restoreIfDeleted, true);
+});
+
+Deno.test("mlflow.yml errors: unknown keys with did-you-mean, strict booleans, enums, ports — all together", () => {
+  assert.throws(
+    () =>
+      parse(
+        "server:\n  mlflow_tracking_url: x\ntracking:\n  run:\n    nested: 'true'\n  params:\n    long_params_strategy: cut\nui:\n  port: 99999\n",
+      ),
+    (e: KmlfAggregateError) => {
+      const text = e.errors.map((x) => `${x.source?.keyPath}: ${x.message} ${x.hint}`).join("\n");
+      assert.match(text, /server\.mlflow_tracking_url.*did you mean "mlflow_tracking_uri"/);
+      assert.match(text, /tracking\.run\.nested.*expected boolean/);
+      assert.match(text, /long_params_strategy.*"fail", "truncate", "tag"/);
+      assert.equal(e.errors[0].source?.line, 2);
+      return true;
+    },
+  );
+  assert.throws(
+    () => parse("ui: {port: 70000}\n"),
+    (e: ConfigError) => e.code === "mlflow/config-invalid" && /not a valid port/.test(e.message),
+  );
+});
+
+Deno.test("tracking URI: configured, then MLFLOW_TRACKING_URI, then <project>/mlflow.db; relative paths from the root", () => {
+  assert.equal(resolveTrackingUri(null, { projectRoot: "/p" }), "sqlite:////p/mlflow.db");
+  assert.equal(
+    resolveTrackingUri(null, { projectRoot: "/p", envUri: "http://mlflow:5000" }),
+    "http://mlflow:5000",
+  );
+  assert.equal(resolveTrackingUri("mlruns", { projectRoot: "/p" }), "file:///p/mlruns");
+  assert.equal(resolveTrackingUri("stores/t.db", { projectRoot: "/p" }), "sqlite:////p/stores/t.db");
+  assert.equal(resolveTrackingUri("sqlite:///rel.db", { projectRoot: "/p" }), "sqlite:////p/rel.db");
+  assert.equal(resolveTrackingUri("sqlite:////abs.db", { projectRoot: "/p" }), "sqlite:////abs.db");
+  assert.equal(resolveTrackingUri("https://host/mlflow", { projectRoot: "/p" }), "https://host/mlflow");
+});
+
+Deno.test("random run names look like MLflow's", () => {
+  assert.match(randomRunName(), /^[a-z-]+-[a-z]+-\d{1,3}$/);
+  assert.equal(randomRunName(() => 0), "abundant-ant-0");
+});
+
+Deno.test("kmlf mlflow init writes the file, refuses to overwrite without --force, and needs the env folder", async () => {
+  const dir = await demoProject();
+  try {
+    const first = await kmlf(["mlflow", "init", "--env=base"], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stdout, /Wrote conf\/base\/mlflow.yml/);
+    assert.match(await Deno.readTextFile(join(dir, "conf/base/mlflow.yml")), /name: iris/);
+    const again = await kmlf(["mlflow", "init", "--env=base"], { cwd: dir });
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /mlflow\/init-exists[\s\S]*--force/);
+    const forced = await kmlf(["mlflow", "init", "--env", "base", "--force", "--silent"], { cwd: dir });
+    assert.equal(forced.code, 0);
+    assert.equal(forced.stdout, "");
+    const missing = await kmlf(["mlflow", "init", "--env=prod"], { cwd: dir });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /mlflow\/init-no-env/);
+    const local = await kmlf(["mlflow", "init"], { cwd: dir });
+    assert.equal(local.code, 0, local.stderr);
+    assert.ok(await Deno.stat(join(dir, "conf/local/mlflow.yml")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
