@@ -1,0 +1,238 @@
+/**
+ * The SQL translator: turns parsed filters and order_by clauses into one SQLite query over MLflow's
+ * own schema (`runs`, `latest_metrics`, `params`, `tags`, `experiments`, `experiment_tags`,
+ * `inputs`, `datasets`, `input_tags`). It gives the same results as the in-memory evaluator:
+ * NaN metrics match only `!=`, missing values never match (except IS NULL), present values sort
+ * first, then NaN, then missing. The connection must run `PRAGMA case_sensitive_like = true`
+ * (MLflow does too) so LIKE is case-sensitive and ILIKE is `lower(x) LIKE lower(p)`.
+ *
+ * @module
+ */
+import type { LifecycleStage } from "../entities.ts";
+import { DEFAULT_EXPERIMENT_ORDER } from "./evaluate.ts";
+import { type Comparator, type FilterClause, type OrderByClause, parseOrderByList } from "./parser.ts";
+
+/** A query and its positional parameters. */
+export interface SqlQuery {
+  sql: string;
+  params: (string | number | null)[];
+}
+
+/** Columns a run search selects from `runs` (aliased `r`), in this order. */
+export const RUN_INFO_COLUMNS =
+  "r.run_uuid, r.name, r.experiment_id, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, " +
+  "r.lifecycle_stage";
+
+/** Columns an experiment search selects from `experiments` (aliased `e`), in this order. */
+export const EXPERIMENT_COLUMNS =
+  "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";
+
+const RUN_COLUMN: Record<string, string> = {
+  run_id: "r.run_uuid",
+  run_name: "r.name",
+  status: "r.status",
+  user_id: "r.user_id",
+  artifact_uri: "r.artifact_uri",
+  start_time: "r.start_time",
+  end_time: "r.end_time",
+};
+
+const EXPERIMENT_COLUMN: Record<string, string> = {
+  name: "e.name",
+  creation_time: "e.creation_time",
+  last_update_time: "e.last_update_time",
+  experiment_id: "e.experiment_id",
+};
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => "?").join(", ");
+}
+
+/** `column <comparator> ?` for string and numeric comparisons, pushing the parameters. */
+function condition(
+  column: string,
+  comparator: Comparator,
+  value: unknown,
+  params: SqlQuery["params"],
+): string {
+  switch (comparator) {
+    case "LIKE":
+      params.push(value as string);
+      return `${column} LIKE ?`;
+    case "ILIKE":
+      params.push(value as string);
+      return `lower(${column}) LIKE lower(?)`;
+    case "IN":
+    case "NOT IN": {
+      const list = value as string[];
+      params.push(...list);
+      return `${column} ${comparator} (${placeholders(list.length)})`;
+    }
+    default:
+      params.push(value as string | number);
+      return `${column} ${comparator} ?`;
+  }
+}
+
+function keyValueCondition(
+  table: string,
+  owner: string,
+  ownerColumn: string,
+  c: FilterClause,
+  params: SqlQuery["params"],
+) {
+  params.push(c.key);
+  const base = `SELECT 1 FROM ${table} f WHERE f.${ownerColumn} = ${owner} AND f.key = ?`;
+  if (c.comparator === "IS NULL") return `NOT EXISTS (${base})`;
+  if (c.comparator === "IS NOT NULL") return `EXISTS (${base})`;
+  return `EXISTS (${base} AND ${condition("f.value", c.comparator, c.value, params)})`;
+}
+
+function runClauseSql(c: FilterClause, params: SqlQuery["params"]): string {
+  switch (c.type) {
+    case "metric": {
+      params.push(c.key);
+      const base = "SELECT 1 FROM latest_metrics f WHERE f.run_uuid = r.run_uuid AND f.key = ?";
+      params.push(c.value as number);
+      // NaN is stored as value 0 with is_nan = 1; like Python's float compare it only satisfies `!=`.
+      return c.comparator === "!="
+        ? `EXISTS (${base} AND (f.is_nan = 1 OR f.value != ?))`
+        : `EXISTS (${base} AND f.is_nan = 0 AND f.value ${c.comparator} ?)`;
+    }
+    case "parameter":
+      return keyValueCondition("params", "r.run_uuid", "run_uuid", c, params);
+    case "tag":
+      return keyValueCondition("tags", "r.run_uuid", "run_uuid", c, params);
+    case "dataset": {
+      const run =
+        "i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = r.run_uuid";
+      if (c.key === "context") {
+        return `EXISTS (SELECT 1 FROM inputs i JOIN input_tags t ON t.input_uuid = i.input_uuid WHERE ${run} ` +
+          `AND t.name = 'mlflow.data.context' AND ${condition("t.value", c.comparator, c.value, params)})`;
+      }
+      return `EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE ${run} ` +
+        `AND ${condition(`d.${c.key}`, c.comparator, c.value, params)})`;
+    }
+    default:
+      if (c.key === "run_name") {
+        // Like MLflow: run names live in the mlflow.runName tag (runs.name is empty for MLflow ≤ 1.29 runs).
+        return keyValueCondition("tags", "r.run_uuid", "run_uuid", { ...c, key: "mlflow.runName" }, params);
+      }
+      return condition(RUN_COLUMN[c.key], c.comparator, c.value, params);
+  }
+}
+
+function nullsLast(column: string, ascending: boolean): string[] {
+  return [`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, `${column} ${ascending ? "ASC" : "DESC"}`];
+}
+
+/** Options of {@link runSearchSql}. */
+export interface RunSearchSqlOptions {
+  experimentIds: readonly string[];
+  stages: readonly LifecycleStage[];
+  clauses: readonly FilterClause[];
+  orderBy: readonly OrderByClause[];
+  limit: number;
+  offset: number;
+}
+
+function experimentIdParam(id: string): string | number {
+  return /^\d{1,15}$/.test(id) ? Number(id) : id;
+}
+
+/**
+ * The SQL of a run search selecting {@link RUN_INFO_COLUMNS}.
+ *
+ * @example
+ * ```ts
+ * const { sql, params } = runSearchSql({
+ *   experimentIds: ["1"], stages: ["active"], clauses: parseFilter("metrics.acc > 0.9"),
+ *   orderBy: parseOrderByList(["metrics.acc DESC"]), limit: 100, offset: 0,
+ * });
+ * ```
+ */
+export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
+  const joins: string[] = [];
+  const joinParams: SqlQuery["params"] = [];
+  const order: string[] = [];
+  options.orderBy.forEach((o, i) => {
+    const alias = `o${i}`;
+    if (o.type === "attribute") {
+      order.push(...nullsLast(RUN_COLUMN[o.key], o.ascending));
+      return;
+    }
+    const table = o.type === "metric" ? "latest_metrics" : o.type === "parameter" ? "params" : "tags";
+    joins.push(`LEFT JOIN ${table} ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}.key = ?`);
+    joinParams.push(o.key);
+    if (o.type === "metric") {
+      order.push(
+        `CASE WHEN ${alias}.is_nan = 1 THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END`,
+        `${alias}.value ${o.ascending ? "ASC" : "DESC"}`,
+      );
+    } else order.push(...nullsLast(`${alias}.value`, o.ascending));
+  });
+  if (!options.orderBy.some((o) => o.type === "attribute" && o.key === "start_time")) {
+    order.push("r.start_time DESC");
+  }
+  order.push("r.run_uuid ASC");
+
+  const whereParams: SqlQuery["params"] = [
+    ...options.experimentIds.map(experimentIdParam),
+    ...options.stages,
+  ];
+  const where = [
+    `r.experiment_id IN (${placeholders(options.experimentIds.length)})`,
+    `r.lifecycle_stage IN (${placeholders(options.stages.length)})`,
+    ...options.clauses.map((c) => runClauseSql(c, whereParams)),
+  ];
+  const sql = `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${joins.join(" ")} WHERE ${where.join(" AND ")} ` +
+    `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`;
+  return { sql, params: [...joinParams, ...whereParams, options.limit, options.offset] };
+}
+
+/** Options of {@link experimentSearchSql}. */
+export interface ExperimentSearchSqlOptions {
+  stages: readonly LifecycleStage[];
+  clauses: readonly FilterClause[];
+  orderBy: readonly OrderByClause[];
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The SQL of an experiment search selecting {@link EXPERIMENT_COLUMNS}.
+ *
+ * @example
+ * ```ts
+ * experimentSearchSql({ stages: ["active"], clauses: [], orderBy: [], limit: 10, offset: 0 });
+ * ```
+ */
+export function experimentSearchSql(options: ExperimentSearchSqlOptions): SqlQuery {
+  const params: SqlQuery["params"] = [...options.stages];
+  const where = [`e.lifecycle_stage IN (${placeholders(options.stages.length)})`];
+  for (const c of options.clauses) {
+    where.push(
+      c.type === "tag"
+        ? keyValueCondition("experiment_tags", "e.experiment_id", "experiment_id", c, params)
+        : condition(EXPERIMENT_COLUMN[c.key], c.comparator, c.value, params),
+    );
+  }
+  const orderBy = options.orderBy.length
+    ? options.orderBy
+    : parseOrderByList(DEFAULT_EXPERIMENT_ORDER, "experiments");
+  const order: string[] = [];
+  for (const o of orderBy) {
+    if (o.key === "experiment_id") {
+      order.push(`e.experiment_id ${o.ascending ? "ASC" : "DESC"}`);
+      break; // ids are unique: later clauses cannot matter
+    }
+    order.push(...nullsLast(EXPERIMENT_COLUMN[o.key], o.ascending));
+  }
+  if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id ASC");
+  params.push(options.limit, options.offset);
+  return {
+    sql: `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE ${where.join(" AND ")} ` +
+      `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`,
+    params,
+  };
+}
