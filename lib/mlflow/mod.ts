@@ -1,8 +1,20 @@
 /**
- * The kedro-mlflow layer: `mlflow.yml`, the tracking hook and the Mlflow datasets.
+ * The kedro-mlflow layer: `mlflow.yml`, the tracking hook and the Mlflow datasets, packaged as a plugin.
  *
  * @module
  */
 export { type MlflowConfig, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
 export { randomRunName } from "./random_name.ts";
+export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";
+export { MlflowRunState } from "./run_state.ts";
+export type { ExperimentRef, MetricPoint, RunRef, TrackingPort } from "./tracking_port.ts";
+export { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "./params.ts";
+export { pipelineArtifact, trackingHooks } from "./tracking_hook.ts";
+export { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
+export {
+  MlflowMetricDataset,
+  MlflowMetricHistoryDataset,
+  MlflowMetricsHistoryDataset,
+} from "./datasets/metric_datasets.ts";
+export { registerMlflowDatasets } from "./datasets/register.ts";

@@ -4,4 +4,4 @@
  * @module
  */
 export { KmlfSession, type SessionOptions, type SessionRunOptions } from "./session.ts";
-export type { Plugin, PluginContext } from "./plugin.ts";
+export type { Plugin, PluginContext } from "../plugin.ts";

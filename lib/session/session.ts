@@ -15,7 +15,7 @@ import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
-import type { Plugin, PluginContext } from "./plugin.ts";
+import type { Plugin, PluginContext } from "../plugin.ts";
 
 /** Options of {@link KmlfSession.create}. */
 export interface SessionOptions {
@@ -72,6 +72,7 @@ export class KmlfSession {
       baseEnv: settings.baseEnv,
       runtimeParams: options.runtimeParams ?? {},
       mergeStrategy: settings.mergeStrategy,
+      resolvers: Object.assign({}, ...(options.plugins ?? []).map((p) => p.resolvers ?? {})),
     });
     return new KmlfSession(settings, config, options);
   }

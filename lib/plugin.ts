@@ -1,6 +1,6 @@
 /** The plugin contract: how built-in layers (the MLflow layer) and future plugins join a session. */
-import type { DatasetRegistry } from "../catalog/mod.ts";
-import type { Hooks } from "../hooks/mod.ts";
+import type { DatasetRegistry } from "./catalog/mod.ts";
+import type { Hooks } from "./hooks/mod.ts";
 
 /** What a plugin can see of the project when a session starts. */
 export interface PluginContext {
@@ -34,6 +34,8 @@ export interface PluginContext {
  */
 export interface Plugin {
   name: string;
+  /** `${name:args}` resolvers the plugin adds to config interpolation (e.g. `km.random_name`). */
+  resolvers?: Record<string, (args: unknown[]) => unknown>;
   registerDatasets?(registry: DatasetRegistry): void;
   hooks?(context: PluginContext): Hooks | undefined | Promise<Hooks | undefined>;
 }

@@ -1,0 +1,88 @@
+/** kedro-mlflow's MlflowArtifactDataset: save through any dataset, then log the file to the run. */
+import { basename, dirname } from "node:path";
+import { type Dataset, hasFilePath } from "../../catalog/mod.ts";
+import { DatasetError } from "../../errors.ts";
+import type { MlflowRunState } from "../run_state.ts";
+import { requireRun } from "./run_access.ts";
+
+/** Options of {@link MlflowArtifactDataset}. */
+export interface ArtifactDatasetOptions {
+  name: string;
+  inner: Dataset;
+  state: MlflowRunState;
+  runId?: string;
+  artifactPath?: string;
+}
+
+/**
+ * Wraps a file dataset (versioned ones too): `save` writes locally, then logs the written file (or
+ * folder) to the active run or `run_id` under `artifact_path`; with `run_id`, `load` first downloads the
+ * artifact over the local file. Without a run (tracking off) it only does the local I/O.
+ *
+ * @example
+ * ```ts
+ * const ds = new MlflowArtifactDataset({ name: "model", inner: new PickleDataset({ filepath }), state });
+ * ```
+ */
+export class MlflowArtifactDataset implements Dataset {
+  constructor(readonly options: ArtifactDatasetOptions) {
+    if (!hasFilePath(options.inner) && typeof (options.inner as { path?: unknown }).path !== "string") {
+      throw new DatasetError(
+        "mlflow/artifact-needs-file",
+        `MlflowArtifactDataset "${options.name}" wraps a dataset without a local file`,
+        {
+          hint: "wrap a file dataset (csv, json, pickle, parquet, …) or a partitioned folder",
+        },
+      );
+    }
+  }
+
+  async load(): Promise<unknown> {
+    const { runId, state } = this.options;
+    if (runId) {
+      const { client } = requireRun(state, runId, this.options.name);
+      const local = this.localPath();
+      const remote = this.options.artifactPath
+        ? `${this.options.artifactPath}/${basename(local)}`
+        : basename(local);
+      const tmp = await Deno.makeTempDir({ prefix: "kmlf-artifact-" });
+      try {
+        const downloaded = await client.downloadArtifacts(runId, remote, tmp);
+        await Deno.mkdir(dirname(local), { recursive: true });
+        await Deno.copyFile(downloaded, local);
+      } finally {
+        await Deno.remove(tmp, { recursive: true });
+      }
+    }
+    return await this.options.inner.load();
+  }
+
+  async save(data: unknown): Promise<void> {
+    await this.options.inner.save(data);
+    const state = this.options.state;
+    const runId = this.options.runId ?? state.runId;
+    if (!state.loggingEnabled || !state.client || !runId) return;
+    await state.client.logArtifact(runId, this.localPath(), this.options.artifactPath);
+  }
+
+  exists(): Promise<boolean> | boolean {
+    return this.options.inner.exists();
+  }
+
+  release(): Promise<void> | void {
+    return this.options.inner.release?.();
+  }
+
+  describe(): Record<string, unknown> {
+    return {
+      dataset: this.options.inner.describe(),
+      run_id: this.options.runId ?? null,
+      artifact_path: this.options.artifactPath ?? null,
+    };
+  }
+
+  private localPath(): string {
+    const inner = this.options.inner;
+    return hasFilePath(inner) ? inner.filePath() : (inner as unknown as { path: string }).path;
+  }
+}

@@ -1,0 +1,106 @@
+/** Registers the Mlflow datasets with the catalog's registry, by short and kedro-mlflow names. */
+import { z } from "zod";
+import type { DatasetRegistry } from "../../catalog/mod.ts";
+import type { MlflowRunState } from "../run_state.ts";
+import { MlflowArtifactDataset } from "./artifact_dataset.ts";
+import {
+  MlflowMetricDataset,
+  MlflowMetricHistoryDataset,
+  MlflowMetricsHistoryDataset,
+} from "./metric_datasets.ts";
+
+const RunId = z.string().regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id").optional();
+
+/**
+ * Adds `mlflow_artifact`, `mlflow_metric`, `mlflow_metric_history` and `mlflow_metrics_history` (also
+ * `MlflowArtifactDataset`, `kedro_mlflow.io.artifacts.MlflowArtifactDataset`, …). Metric keys and the
+ * metrics prefix default to the catalog entry's name, as in kedro-mlflow.
+ *
+ * @example
+ * ```ts
+ * registerMlflowDatasets(registry, new MlflowRunState());
+ * ```
+ */
+export function registerMlflowDatasets(registry: DatasetRegistry, state: MlflowRunState): void {
+  registry.register(
+    ["mlflow_artifact", "MlflowArtifactDataset", "kedro_mlflow.io.artifacts.MlflowArtifactDataset"],
+    async (a, ctx) => {
+      const inner = await ctx.createDataset(
+        typeof a.dataset === "string" ? { type: a.dataset } : a.dataset as Record<string, unknown>,
+        ctx.name,
+      );
+      return new MlflowArtifactDataset({
+        name: ctx.name,
+        inner,
+        state,
+        runId: a.run_id as string | undefined,
+        artifactPath: a.artifact_path as string | undefined,
+      });
+    },
+    {
+      schema: z.strictObject({
+        dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
+        run_id: RunId,
+        artifact_path: z.string().optional(),
+        credentials: z.unknown().optional(),
+      }),
+    },
+  );
+  const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
+    z.strictObject({
+      key: z.string().optional(),
+      run_id: RunId,
+      load_args: z.strictObject(
+        stepKey ? { step: z.number().int().optional() } : { mode: z.enum(modes).optional() },
+      ).optional(),
+      save_args: z.strictObject({
+        mode: z.enum(modes).optional(),
+        ...(stepKey ? { step: z.number().int().optional() } : {}),
+      }).optional(),
+    });
+  registry.register(
+    ["mlflow_metric", "MlflowMetricDataset", "kedro_mlflow.io.metrics.MlflowMetricDataset"],
+    (a, ctx) =>
+      new MlflowMetricDataset({
+        name: ctx.name,
+        key: (a.key as string | undefined) ?? ctx.name,
+        state,
+        runId: a.run_id as string | undefined,
+        loadArgs: a.load_args as Record<string, unknown>,
+        saveArgs: a.save_args as Record<string, unknown>,
+      }),
+    { schema: metricSchema(["overwrite", "append"], true) },
+  );
+  registry.register(
+    [
+      "mlflow_metric_history",
+      "MlflowMetricHistoryDataset",
+      "kedro_mlflow.io.metrics.MlflowMetricHistoryDataset",
+    ],
+    (a, ctx) =>
+      new MlflowMetricHistoryDataset({
+        name: ctx.name,
+        key: (a.key as string | undefined) ?? ctx.name,
+        state,
+        runId: a.run_id as string | undefined,
+        loadArgs: a.load_args as Record<string, unknown>,
+        saveArgs: a.save_args as Record<string, unknown>,
+      }),
+    { schema: metricSchema(["list", "dict", "history"], false) },
+  );
+  registry.register(
+    [
+      "mlflow_metrics_history",
+      "MlflowMetricsHistoryDataset",
+      "kedro_mlflow.io.metrics.MlflowMetricsHistoryDataset",
+    ],
+    (a, ctx) =>
+      new MlflowMetricsHistoryDataset({
+        name: ctx.name,
+        prefix: (a.prefix as string | undefined) ?? ctx.name,
+        state,
+        runId: a.run_id as string | undefined,
+      }),
+    { schema: z.strictObject({ run_id: RunId, prefix: z.string().optional() }) },
+  );
+}

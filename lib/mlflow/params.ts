@@ -1,0 +1,111 @@
+/**
+ * Turning node parameters into MLflow params like kedro-mlflow: `params:x` logged as `x`, `parameters`
+ * whole, optional dict flattening, name sanitizing, and the long-parameter strategy.
+ */
+import { ConfigError } from "../errors.ts";
+
+/** MLflow's limit on a param value (mlflow/utils/validation.py, MLflow ≥ 2.x). */
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+
+/** What to log for one node: params, plus values moved to tags by the `tag` strategy. */
+export interface ParamPlan {
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  /** Names changed by sanitizing (old → new), for a warning. */
+  renamed: Record<string, string>;
+  /** Names whose values were cut to the limit (strategy `truncate`). */
+  truncated: string[];
+}
+
+/** Options from `mlflow.yml` `tracking.params`. */
+export interface ParamOptions {
+  flatten: boolean;
+  recursive: boolean;
+  sep: string;
+  longParamsStrategy: "fail" | "truncate" | "tag";
+}
+
+/**
+ * Plans the params of one node from its loaded inputs.
+ *
+ * @example
+ * ```ts
+ * planParams({ "params:model": { lr: 0.1 }, iris: [] }, { flatten: true, recursive: true, sep: ".", longParamsStrategy: "fail" });
+ * // { params: { "model.lr": "0.1" }, tags: {}, renamed: {}, truncated: [] }
+ * ```
+ */
+export function planParams(inputs: Record<string, unknown>, options: ParamOptions): ParamPlan {
+  const plan: ParamPlan = { params: {}, tags: {}, renamed: {}, truncated: [] };
+  const raw: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(inputs)) {
+    if (name.startsWith("params:")) raw[name.slice(7)] = value;
+    else if (name === "parameters") raw.parameters = value;
+  }
+  const entries = options.flatten
+    ? Object.entries(flatten(raw, options.recursive, options.sep))
+    : Object.entries(raw);
+  for (const [name, value] of entries) {
+    const safe = sanitizeName(name);
+    if (safe !== name) plan.renamed[name] = safe;
+    const text = stringifyParam(value);
+    if (text.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;
+    else if (options.longParamsStrategy === "tag") plan.tags[safe] = text;
+    else if (options.longParamsStrategy === "truncate") {
+      plan.params[safe] = text.slice(0, MAX_PARAM_VALUE_LENGTH);
+      plan.truncated.push(safe);
+    } else {
+      throw new ConfigError(
+        "mlflow/param-too-long",
+        `Parameter "${safe}" is ${text.length} characters long; MLflow accepts at most ${MAX_PARAM_VALUE_LENGTH}`,
+        {
+          hint:
+            "set tracking.params.long_params_strategy to truncate or tag in mlflow.yml, or flatten dict params (dict_params.flatten: true)",
+        },
+      );
+    }
+  }
+  return plan;
+}
+
+/**
+ * MLflow allows letters, digits and `_ - . space : /` in keys; anything else becomes `_`.
+ *
+ * @example
+ * ```ts
+ * sanitizeName("model[lr]"); // "model_lr_"
+ * ```
+ */
+export function sanitizeName(name: string): string {
+  return name.replace(/[^\w.\- :/]/g, "_");
+}
+
+/**
+ * Param values as MLflow stores them: strings as is, everything else as JSON.
+ *
+ * @example
+ * ```ts
+ * stringifyParam({ lr: 0.1 }); // '{"lr":0.1}'
+ * ```
+ */
+export function stringifyParam(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "None";
+  return JSON.stringify(value) ?? String(value);
+}
+
+function flatten(
+  value: Record<string, unknown>,
+  recursive: boolean,
+  sep: string,
+  prefix = "",
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const name = prefix ? `${prefix}${sep}${key}` : key;
+    const isDict = child !== null && typeof child === "object" && !Array.isArray(child);
+    if (isDict && (recursive || prefix === "")) {
+      Object.assign(out, flatten(child as Record<string, unknown>, recursive, sep, name));
+    } else out[name] = child;
+  }
+  return out;
+}

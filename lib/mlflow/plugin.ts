@@ -1,0 +1,78 @@
+/** The kedro-mlflow layer as a kmlf plugin: dataset types, the `km.random_name` resolver, the tracking hook. */
+import { ConfigError } from "../errors.ts";
+import type { Plugin } from "../plugin.ts";
+import { registerMlflowDatasets } from "./datasets/register.ts";
+import { parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
+import { randomRunName } from "./random_name.ts";
+import { MlflowRunState } from "./run_state.ts";
+import { trackingHooks } from "./tracking_hook.ts";
+import type { TrackingPort } from "./tracking_port.ts";
+
+/** What the plugin needs from its host (the CLI wires the tracking client in). */
+export interface MlflowPluginOptions {
+  kmlfVersion: string;
+  /** Opens a client for a resolved tracking URI. */
+  openClient(trackingUri: string, projectRoot: string): Promise<TrackingPort>;
+  /** Human-readable notes: run started, tracking off, renamed params. */
+  notify?(message: string): void;
+}
+
+/**
+ * Creates the plugin (one per session).
+ *
+ * @example
+ * ```ts
+ * const plugin = mlflowPlugin({ kmlfVersion: "0.1.0", openClient: (uri, root) => openTrackingClient(uri, root) });
+ * await KmlfSession.create({ projectRoot, plugins: [plugin] });
+ * ```
+ */
+export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: MlflowRunState } {
+  const state = new MlflowRunState();
+  return {
+    name: "kmlf-mlflow",
+    state,
+    resolvers: { "km.random_name": () => randomRunName() },
+    registerDatasets: (registry) => registerMlflowDatasets(registry, state),
+    async hooks(context) {
+      const loaded = await context.loadConfig("mlflow");
+      if (loaded.files.length === 0) {
+        options.notify?.(
+          "Tracking is off: no mlflow.yml in conf/. Run `kmlf mlflow init --env=base` to track runs.",
+        );
+        return undefined;
+      }
+      const config = parseMlflowConfig(loaded, { projectName: context.projectName });
+      let credentials: Record<string, unknown> | undefined;
+      if (config.server.credentials) {
+        const all = await context.loadCredentials();
+        const entry = all[config.server.credentials];
+        if (!entry || typeof entry !== "object") {
+          throw new ConfigError(
+            "mlflow/unknown-credentials",
+            `mlflow.yml server.credentials names "${config.server.credentials}", which is not a mapping in credentials.yml`,
+            {
+              source: config.locate(["server", "credentials"]),
+              hint: Object.keys(all).length
+                ? `defined credentials: ${Object.keys(all).join(", ")}`
+                : "add it to conf/local/credentials.yml",
+            },
+          );
+        }
+        credentials = entry as Record<string, unknown>;
+      }
+      const uri = resolveTrackingUri(config.server.trackingUri, {
+        projectRoot: context.projectRoot,
+        envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
+      });
+      return trackingHooks({
+        config,
+        state,
+        projectRoot: context.projectRoot,
+        kmlfVersion: options.kmlfVersion,
+        credentials,
+        notify: options.notify,
+        openClient: () => options.openClient(uri, context.projectRoot),
+      });
+    },
+  };
+}

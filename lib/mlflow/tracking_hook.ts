@@ -1,0 +1,305 @@
+/**
+ * The kedro-mlflow hook: starts an MLflow run before the pipeline, logs node parameters, node
+ * durations, the pipeline description and files, and ends the run FINISHED, FAILED or KILLED.
+ * Registered as a plugin hook, so the runner knows nothing about MLflow.
+ */
+import { resolve } from "node:path";
+import { ConfigError, KmlfError } from "../errors.ts";
+import type { Hooks, RunParams } from "../hooks/mod.ts";
+import type { Pipeline } from "../pipeline/mod.ts";
+import { gitInfo } from "./git_info.ts";
+import type { MlflowConfig } from "./mlflow_config.ts";
+import { planParams } from "./params.ts";
+import type { MlflowRunState } from "./run_state.ts";
+import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
+
+/** Everything the hook needs besides the config. */
+export interface TrackingHookOptions {
+  config: MlflowConfig;
+  state: MlflowRunState;
+  projectRoot: string;
+  kmlfVersion: string;
+  /** Opens the client for the resolved tracking URI (called once, when a run starts). */
+  openClient(): Promise<TrackingPort>;
+  /** Credentials entry exported as environment variables for the run. */
+  credentials?: Record<string, unknown>;
+  /** Called with human-readable notes (run started, params renamed, …). */
+  notify?(message: string): void;
+}
+
+interface NodeTiming {
+  node: string;
+  start: number;
+  end?: number;
+  status: "running" | "completed" | "failed";
+}
+
+/**
+ * Creates the hook implementation for one session.
+ *
+ * @example
+ * ```ts
+ * hooks.register(trackingHooks({ config, state, projectRoot, kmlfVersion, openClient }), { name: "kmlf-mlflow", kind: "plugin" });
+ * ```
+ */
+export function trackingHooks(options: TrackingHookOptions): Hooks {
+  const { config, state } = options;
+  let client: TrackingPort | undefined;
+  let runId: string | undefined;
+  let pipelineRef: Pipeline | undefined;
+  const logged = new Map<string, { value: string; node: string }>();
+  const timings = new Map<string, NodeTiming>();
+  const metricBuffer: MetricPoint[] = [];
+  const previousEnv = new Map<string, string | undefined>();
+  let onSignal: (() => void) | undefined;
+
+  const flush = async () => {
+    if (client && runId && metricBuffer.length > 0) {
+      const batch = metricBuffer.splice(0, metricBuffer.length);
+      for (let i = 0; i < batch.length; i += 1000) {
+        await client.logBatch(runId, { metrics: batch.slice(i, i + 1000) });
+      }
+    }
+  };
+
+  const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
+    if (!client || !runId) return;
+    await flush();
+    await client.logText(
+      runId,
+      JSON.stringify(pipelineArtifact(pipelineRef, timings, status), null, 2),
+      "kmlf/pipeline.json",
+    );
+    if (Object.keys(extraTags).length > 0) await client.logBatch(runId, { tags: extraTags });
+    await logFiles(config.tracking.logFiles.after);
+    await client.setTerminated(runId, status, Date.now());
+    state.deactivate();
+    for (const [name, value] of previousEnv) {
+      value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
+    }
+    previousEnv.clear();
+    if (onSignal) {
+      for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(sig, onSignal);
+      onSignal = undefined;
+    }
+    runId = undefined;
+  };
+
+  const logFiles = async (files: string[]) => {
+    for (const file of files) {
+      const abs = resolve(options.projectRoot, file);
+      if (!(await Deno.stat(abs).then(() => true, () => false))) {
+        options.notify?.(`mlflow.yml log_files: ${file} does not exist; not logged`);
+        continue;
+      }
+      await client!.logArtifact(runId!, abs, "kmlf/files");
+    }
+  };
+
+  return {
+    async beforePipelineRun({ runParams, pipeline }) {
+      pipelineRef = pipeline;
+      const names = runParams.pipelineNames.length ? runParams.pipelineNames : ["__default__"];
+      exportCredentials(options.credentials, previousEnv);
+      // The client is opened even when tracking is disabled, so datasets with a run_id can still read.
+      state.client = await options.openClient();
+      if (names.every((n) => config.tracking.disablePipelines.includes(n))) {
+        state.loggingEnabled = false;
+        options.notify?.(
+          `Tracking is disabled for pipeline ${names.join("+")} (mlflow.yml disable_tracking.pipelines)`,
+        );
+        return;
+      }
+      client = state.client;
+      const experimentId = await experimentFor(client, config);
+      const tags = await runTags(runParams, options);
+      if (config.tracking.run.id) {
+        const run = await client.getRun(config.tracking.run.id);
+        runId = run.info.runId;
+        await client.updateRun(runId, { status: "RUNNING" });
+        await client.logBatch(runId, { tags });
+      } else {
+        const run = await client.createRun(experimentId, {
+          runName: config.tracking.run.name ?? names.join("+"),
+          startTime: Date.now(),
+          tags,
+        });
+        runId = run.info.runId;
+      }
+      state.activate(client, runId);
+      options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
+      await logFiles(config.tracking.logFiles.before);
+      onSignal = () => {
+        finish("KILLED").finally(() => Deno.exit(130));
+      };
+      for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, onSignal);
+    },
+
+    async beforeNodeRun({ node, inputs }) {
+      timings.set(node.name, { node: node.name, start: Date.now(), status: "running" });
+      if (!client || !runId) return;
+      const plan = planParams(inputs, config.tracking.params);
+      for (const [from, to] of Object.entries(plan.renamed)) {
+        options.notify?.(`Parameter "${from}" is logged as "${to}" (MLflow key rules)`);
+      }
+      const fresh: Record<string, string> = {};
+      for (const [key, value] of Object.entries(plan.params)) {
+        const previous = logged.get(key);
+        if (previous && previous.value !== value) {
+          throw new ConfigError(
+            "mlflow/param-conflict",
+            `Parameter "${key}" was logged as ${
+              short(previous.value)
+            } for node "${previous.node}" but node "${node.name}" uses ${short(value)}`,
+            {
+              hint:
+                "MLflow keeps one value per parameter and run; rename one of the parameters or set dict_params.flatten in mlflow.yml",
+            },
+          );
+        }
+        if (!previous) {
+          logged.set(key, { value, node: node.name });
+          fresh[key] = value;
+        }
+      }
+      if (Object.keys(fresh).length > 0 || Object.keys(plan.tags).length > 0) {
+        await client.logBatch(runId, { params: fresh, tags: plan.tags });
+      }
+    },
+
+    afterNodeRun({ node }) {
+      const t = timings.get(node.name);
+      if (!t) return;
+      t.end = Date.now();
+      t.status = "completed";
+      if (runId) {
+        metricBuffer.push({
+          key: `node_duration_s.${node.name}`,
+          value: (t.end - t.start) / 1000,
+          timestamp: t.end,
+          step: 0,
+        });
+      }
+    },
+
+    onNodeError({ node }) {
+      const t = timings.get(node.name);
+      if (t) Object.assign(t, { end: Date.now(), status: "failed" });
+    },
+
+    async afterPipelineRun() {
+      state.loggingEnabled = true;
+      await finish("FINISHED");
+    },
+
+    async onPipelineError({ error }) {
+      state.loggingEnabled = true;
+      const failed = [...timings.values()].find((t) => t.status === "failed")?.node ??
+        (error as { failedNode?: string })?.failedNode;
+      const message = error instanceof Error ? error.message : String(error);
+      await finish("FAILED", {
+        ...(failed ? { "kmlf.failed_node": failed } : {}),
+        "kmlf.error": message.slice(0, 8000),
+        ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
+      });
+    },
+  };
+}
+
+async function experimentFor(client: TrackingPort, config: MlflowConfig): Promise<string> {
+  const { name, artifactLocation, tags, restoreIfDeleted } = config.tracking.experiment;
+  const existing = await client.getExperimentByName(name);
+  if (!existing) {
+    return await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
+  }
+  if (existing.lifecycleStage === "deleted") {
+    if (!restoreIfDeleted) {
+      throw new ConfigError("mlflow/experiment-deleted", `Experiment "${name}" is deleted`, {
+        source: config.locate(["tracking", "experiment", "restore_if_deleted"]),
+        hint:
+          "set tracking.experiment.restore_if_deleted: true, restore it in the UI, or choose another experiment name",
+      });
+    }
+    await client.restoreExperiment(existing.experimentId);
+  }
+  return existing.experimentId;
+}
+
+async function runTags(runParams: RunParams, options: TrackingHookOptions): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {
+    "mlflow.user": Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown",
+    "mlflow.source.name": runParams.commandLine.split(" ")[0] || "kmlf",
+    "mlflow.source.type": "LOCAL",
+    kmlf_command: runParams.commandLine,
+    kmlf_version: options.kmlfVersion,
+    run_id: runParams.runId,
+    project_path: runParams.projectPath,
+    env: runParams.env,
+    pipeline_names: runParams.pipelineNames.join(","),
+    runner: runParams.runner,
+  };
+  const lists: [string, string[]][] = [
+    ["tags", runParams.tags],
+    ["node_names", runParams.nodeNames],
+    ["from_nodes", runParams.fromNodes],
+    ["to_nodes", runParams.toNodes],
+    ["from_inputs", runParams.fromInputs],
+    ["to_outputs", runParams.toOutputs],
+    ["namespaces", runParams.namespaces],
+  ];
+  for (const [key, values] of lists) if (values.length > 0) tags[key] = values.join(",");
+  if (Object.keys(runParams.loadVersions).length > 0) {
+    tags.load_versions = Object.entries(runParams.loadVersions).map(([k, v]) => `${k}:${v}`).join(",");
+  }
+  if (Object.keys(runParams.runtimeParams).length > 0) {
+    tags.runtime_params = JSON.stringify(runParams.runtimeParams);
+  }
+  if (runParams.onlyMissingOutputs) tags.only_missing_outputs = "true";
+  const git = await gitInfo(options.projectRoot);
+  if (git) {
+    tags["mlflow.source.git.commit"] = git.commit;
+    if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
+    tags["kmlf.git.dirty"] = String(git.dirty);
+    if (git.dirty) tags["kmlf.git.changed_files"] = git.changed.join(",").slice(0, 8000);
+  }
+  return tags;
+}
+
+// Exported for the run only; the previous values come back when the run ends.
+function exportCredentials(
+  credentials: Record<string, unknown> | undefined,
+  previous: Map<string, string | undefined>,
+): void {
+  for (const [key, value] of Object.entries(credentials ?? {})) {
+    if (!previous.has(key)) previous.set(key, Deno.env.get(key));
+    Deno.env.set(key, String(value));
+  }
+}
+
+/** The run artifact the UI draws as a DAG and a Gantt chart. */
+export function pipelineArtifact(
+  pipeline: Pipeline | undefined,
+  timings: Map<string, NodeTiming>,
+  status: string,
+) {
+  const json = pipeline?.toJSON();
+  return {
+    format: "kmlf.pipeline/1",
+    status,
+    inputs: json?.inputs ?? [],
+    outputs: json?.outputs ?? [],
+    nodes: (json?.nodes ?? []).map((n) => {
+      const t = timings.get(n.name);
+      return {
+        ...n,
+        start: t?.start ?? null,
+        end: t?.end ?? null,
+        status: t?.status === "running" ? "interrupted" : t?.status ?? "not_run",
+      };
+    }),
+  };
+}
+
+function short(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}

@@ -1,0 +1,50 @@
+/**
+ * The part of the tracking client the kedro-mlflow layer uses. `lib/tracking`'s client satisfies it;
+ * keeping it narrow documents exactly what tracking a pipeline run needs.
+ */
+
+/** Experiment fields the hook reads. */
+export interface ExperimentRef {
+  experimentId: string;
+  name: string;
+  lifecycleStage: string;
+}
+
+/** Run fields the hook and datasets read. */
+export interface RunRef {
+  info: { runId: string; experimentId: string; status: string; artifactUri: string; lifecycleStage: string };
+  data: { metrics: Record<string, number>; params: Record<string, string>; tags: Record<string, string> };
+}
+
+/** One metric point. */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+/** What a pipeline run's tracking needs from an MLflow client. */
+export interface TrackingPort {
+  getExperimentByName(name: string): Promise<ExperimentRef | undefined>;
+  createExperiment(
+    name: string,
+    options?: { artifactLocation?: string; tags?: Record<string, string> },
+  ): Promise<string>;
+  restoreExperiment(experimentId: string): Promise<void>;
+  createRun(
+    experimentId: string,
+    options: { runName?: string; startTime?: number; tags?: Record<string, string> },
+  ): Promise<RunRef>;
+  getRun(runId: string): Promise<RunRef>;
+  updateRun(runId: string, options: { status?: string; endTime?: number }): Promise<void>;
+  logBatch(
+    runId: string,
+    batch: { metrics?: MetricPoint[]; params?: Record<string, string>; tags?: Record<string, string> },
+  ): Promise<void>;
+  getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
+  logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;
+  logText(runId: string, text: string, artifactFile: string): Promise<void>;
+  downloadArtifacts(runId: string, path: string, dstDir: string): Promise<string>;
+  setTerminated(runId: string, status: "FINISHED" | "FAILED" | "KILLED", endTime?: number): Promise<void>;
+}
