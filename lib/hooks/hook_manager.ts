@@ -1,6 +1,13 @@
 /** Registers hook implementations and calls them in Kedro's order, naming the culprit when one throws. */
 import { pathToFileURL } from "node:url";
-import { ConfigError, didYouMeanHint, HookError, KmlfError, type SourceLocation } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMeanHint,
+  HookError,
+  KmlfError,
+  type SourceLocation,
+  throwIfAny,
+} from "../errors.ts";
 import { HOOK_NAMES, type HookName, type Hooks } from "./hook_spec.ts";
 
 /** Where a set of hooks came from, for error messages and `disable`. */
@@ -33,6 +40,7 @@ export class HookManager {
   readonly #registered: Registered[] = [];
   #byHook = new Map<HookName, Registered[]>();
 
+  /** Adds a hook set; plugins are called before project hooks, the last registered first. */
   register(hooks: Hooks, origin: HookOrigin): void {
     this.#registered.push({ hooks, origin });
     this.reindex();
@@ -56,7 +64,10 @@ export class HookManager {
     return (this.#byHook.get(hook)?.length ?? 0) > 0;
   }
 
-  /** Calls every implementation of `hook` in order and returns their results. */
+  /**
+   * Calls every implementation of `hook` in order and returns their results. When nothing implements
+   * the hook this returns at once (runs call node and dataset hooks tens of thousands of times).
+   */
   async call<K extends HookName>(hook: K, args: Args<K>): Promise<Result<K>[]> {
     const impls = this.#byHook.get(hook);
     if (!impls || impls.length === 0) return [];
@@ -66,13 +77,8 @@ export class HookManager {
       try {
         results.push(await fn.call(hooks, args));
       } catch (cause) {
-        if (
-          cause instanceof KmlfError && hook !== "onNodeError" && hook !== "onPipelineError" &&
-          cause.code !== "hooks/failed"
-        ) {
-          // A kmlf error raised on purpose by a hook (e.g. a config problem) keeps its own code.
-          throw cause;
-        }
+        // Always wrapped, so the user learns which hook of which plugin or module failed; a kmlf error
+        // raised on purpose (e.g. a bad mlflow.yml) is kept as the cause and rendered under it.
         const where = origin.module ? `${origin.name} (${origin.module})` : origin.name;
         throw new HookError(
           "hooks/failed",
@@ -110,72 +116,110 @@ export interface ImportedHooks {
   hooks: Hooks;
 }
 
+/** A project hooks reference from kmlf.yml: an absolute module path and the export holding the hooks. */
+export interface HooksRef {
+  module: string;
+  exportName: string;
+  /** Where kmlf.yml declares it, for error locations. */
+  source?: SourceLocation;
+}
+
 /**
  * Imports project hook objects declared in kmlf.yml (`./hooks.ts#myHooks`) by file URL, checking that
- * each export is an object whose functions are known hook names.
+ * each export is an object (or a class, instantiated without arguments) whose functions are known hook
+ * names. Every problem is reported together.
  *
  * @example
  * ```ts
  * const sets = await importHooks([{ module: "/p/hooks.ts", exportName: "timing" }]);
  * ```
  */
-export async function importHooks(
-  refs: readonly { module: string; exportName: string; source?: SourceLocation }[],
-): Promise<ImportedHooks[]> {
+export async function importHooks(refs: readonly HooksRef[]): Promise<ImportedHooks[]> {
   const result: ImportedHooks[] = [];
+  const problems: KmlfError[] = [];
   for (const ref of refs) {
-    let mod: Record<string, unknown>;
     try {
-      mod = await import(pathToFileURL(ref.module).href);
-    } catch (cause) {
-      throw new ConfigError(
-        "hooks/import-failed",
-        `Cannot import hooks module ${ref.module}: ${(cause as Error).message?.split("\n")[0]}`,
-        {
-          source: ref.source,
-          cause,
-          hint: "paths in kmlf.yml hooks: are relative to kmlf.yml",
-        },
-      );
+      result.push(await importOne(ref));
+    } catch (error) {
+      if (!(error instanceof KmlfError)) throw error;
+      problems.push(error);
     }
-    const value = mod[ref.exportName];
-    if (value === undefined) {
-      throw new ConfigError(
-        "hooks/unknown-export",
-        `Module ${ref.module} has no export "${ref.exportName}"`,
-        {
-          source: ref.source,
-          hint: didYouMeanHint(ref.exportName, Object.keys(mod)) ||
-            `exports: ${Object.keys(mod).join(", ") || "(none)"}`,
-        },
-      );
-    }
-    const hooks = typeof value === "function" ? new (value as new () => Hooks)() : value;
-    if (typeof hooks !== "object" || hooks === null) {
-      throw new ConfigError(
-        "hooks/not-an-object",
-        `Export "${ref.exportName}" of ${ref.module} is not a hooks object`,
-        {
-          source: ref.source,
-          hint: "export an object (or class) with hook methods such as afterNodeRun",
-        },
-      );
-    }
-    for (const key of methodNames(hooks)) {
-      if (!(HOOK_NAMES as readonly string[]).includes(key)) {
-        throw new ConfigError(
-          "hooks/unknown-hook",
-          `Hooks "${ref.exportName}" in ${ref.module} define unknown hook "${key}"`,
-          {
-            source: ref.source,
-            hint: didYouMeanHint(key, HOOK_NAMES) || `known hooks: ${HOOK_NAMES.join(", ")}`,
-          },
-        );
-      }
-    }
-    result.push({ name: ref.exportName, module: ref.module, hooks: hooks as Hooks });
   }
+  throwIfAny(problems, "Cannot load project hooks");
   return result;
+}
+
+async function importOne(ref: HooksRef): Promise<ImportedHooks> {
+  const fail = (code: string, message: string, hint: string, cause?: unknown) =>
+    new ConfigError(code, message, { source: ref.source, hint, cause });
+  if (!(await Deno.stat(ref.module).then((s) => s.isFile, () => false))) {
+    throw fail(
+      "hooks/module-not-found",
+      `Cannot find hooks module ${ref.module}`,
+      "paths in kmlf.yml hooks: are relative to kmlf.yml; check the path and the file extension",
+    );
+  }
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(ref.module).href);
+  } catch (cause) {
+    throw fail(
+      "hooks/import-failed",
+      `Cannot import hooks module ${ref.module}: ${
+        String((cause as Error)?.message ?? cause).split("\n")[0]
+      }`,
+      "fix the error in the module (run `deno check` on it for details)",
+      cause,
+    );
+  }
+  const value = mod[ref.exportName];
+  if (value === undefined) {
+    throw fail(
+      "hooks/unknown-export",
+      `Module ${ref.module} has no export "${ref.exportName}"`,
+      didYouMeanHint(ref.exportName, Object.keys(mod)) ||
+        `exports: ${Object.keys(mod).join(", ") || "(none)"}`,
+    );
+  }
+  let hooks: unknown = value;
+  if (typeof value === "function") {
+    if (!/^class\b/.test(Function.prototype.toString.call(value))) {
+      throw fail(
+        "hooks/not-an-object",
+        `Export "${ref.exportName}" of ${ref.module} is a function, not a hooks object or class`,
+        "export an object (or a class) whose methods are hooks, e.g. `export const hooks = { afterNodeRun() {} }`",
+      );
+    }
+    try {
+      hooks = new (value as new () => Hooks)();
+    } catch (cause) {
+      throw fail(
+        "hooks/not-an-object",
+        `Cannot create hooks "${ref.exportName}" of ${ref.module}: its constructor threw`,
+        "give the class a constructor that needs no arguments",
+        cause,
+      );
+    }
+  }
+  if (typeof hooks !== "object" || hooks === null || Array.isArray(hooks)) {
+    throw fail(
+      "hooks/not-an-object",
+      `Export "${ref.exportName}" of ${ref.module} is not a hooks object`,
+      "export an object (or class) with hook methods such as afterNodeRun",
+    );
+  }
+  const unknown = methodNames(hooks).filter((key) => !(HOOK_NAMES as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw fail(
+      "hooks/unknown-hook",
+      `Hooks "${ref.exportName}" in ${ref.module} define unknown hook${unknown.length > 1 ? "s" : ""} ${
+        unknown.map((k) => `"${k}"`).join(", ")
+      }`,
+      unknown.map((k) => didYouMeanHint(k, HOOK_NAMES)).filter(Boolean).join(" ") ||
+        `known hooks: ${HOOK_NAMES.join(", ")}`,
+    );
+  }
+  return { name: ref.exportName, module: ref.module, hooks: hooks as Hooks };
 }
 
 function methodNames(obj: object): string[] {

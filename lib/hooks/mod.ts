@@ -4,4 +4,10 @@
  * @module
  */
 export * from "./hook_spec.ts";
-export { HookManager, type HookOrigin, type ImportedHooks, importHooks } from "./hook_manager.ts";
+export {
+  HookManager,
+  type HookOrigin,
+  type HooksRef,
+  type ImportedHooks,
+  importHooks,
+} from "./hook_manager.ts";

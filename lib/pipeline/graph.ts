@@ -1,4 +1,4 @@
-/** Structural checks of a set of nodes: unique names, unique outputs, transcoding, cycles. */
+/** Structural checks of a set of nodes: unique names, outputs and confirms, transcoding, cycles. */
 import { type KmlfError, PipelineDefinitionError } from "../errors.ts";
 import { transcodeBase } from "../dataset_names.ts";
 import type { Node } from "./node.ts";
@@ -37,7 +37,7 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
             "pipeline/input-is-output",
             `Node "${node.name}" reads and writes "${base}"`,
             {
-              source: node.inputSource(output),
+              source: node.inputSource(output, "outputs"),
               hint:
                 "a node cannot have the same dataset as input and output (even transcoded); write a new dataset",
             },
@@ -51,13 +51,32 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
             "pipeline/duplicate-output",
             `Dataset "${base}" is written by two nodes: "${first.name}" and "${node.name}"`,
             {
-              source: node.inputSource(output),
+              source: node.inputSource(output, "outputs"),
               hint: "every dataset must be produced by one node only; rename one of the outputs",
             },
           ),
         );
       }
       producer.set(base, node);
+    }
+  }
+  const confirmer = new Map<string, Node>();
+  for (const node of nodes) {
+    for (const name of node.confirms) {
+      const first = confirmer.get(name);
+      if (first && first !== node) {
+        problems.push(
+          new PipelineDefinitionError(
+            "pipeline/duplicate-confirms",
+            `Dataset "${name}" is confirmed by two nodes: "${first.name}" and "${node.name}"`,
+            {
+              source: node.inputSource(name, "confirms"),
+              hint: "a dataset may be confirmed by one node only; remove it from one `confirms:` list",
+            },
+          ),
+        );
+      }
+      confirmer.set(name, node);
     }
   }
   const all = new Set(nodes.flatMap((n) => [...n.inputs, ...n.outputs]));

@@ -1,79 +1,82 @@
 /**
- * Pipelines declared in YAML (`pipelines/<name>.yml`) whose nodes reference TypeScript functions.
+ * Pipelines declared in YAML whose nodes reference TypeScript functions. Every top-level
+ * `<pipelines_dir>/<name>.yml` is the registered pipeline `<name>`; subfolders hold node modules and
+ * reusable pieces. `__default__` is the union of all pipelines unless `__default__.yml` declares it.
  *
  * ```yaml
  * tags: [demo]                                   # optional, added to every node of this file
  * nodes:
- *   - name: split_data                           # unique; defaults to the export name
+ *   - name: split_data                           # unique; defaults to the export name; ^[\w.-]+$
  *     func: ./iris/nodes.ts#splitData            # module relative to THIS file, then the export
  *     inputs: [iris, params:split]               # list → positional arguments; a string → one argument
  *     outputs: [X_train, X_test]                 # list → returns an array; a string → the whole value
- *     tags: [preprocessing]
+ *     tags: [preprocessing]                      # ^[\w.-]+$
+ *     namespace: prep                            # optional: the node is named prep.split_data
+ *     confirms: [iris]                           # optional: datasets confirmed after the node succeeds
  *   - name: train_model
- *     func: ./iris/nodes.ts#trainModel
+ *     func: ./iris/nodes.ts#trainModel           # functions may be async
  *     inputs: {features: X_train, options: params:model}   # map → one object argument
  *     outputs: {model: model, history: train_history}      # map → keys of the returned object
- *   - pipeline: ./reusable.yml                   # modular reuse of another file
- *     namespace: dp
- *     inputs: {raw: iris}
- *     outputs: {clean: iris_clean}
- *     parameters: {cfg: dp_cfg}
+ *   - pipeline: ./reusable.yml                   # modular reuse of another file (relative to this one)
+ *     namespace: dp                              # prefixes node names, datasets and params: (not `parameters`)
+ *     inputs: {raw: iris}                        # free inputs of reusable.yml → names here (kept, not prefixed)
+ *     outputs: {clean: iris_clean}               # outputs of reusable.yml → names here
+ *     parameters: {cfg: dp_cfg}                  # params:cfg(.…) → params:dp_cfg(.…)
+ *     tags: [dp]
  * ```
+ *
+ * Modules are imported by file URL, once per path. Everything is validated before anything runs and
+ * every problem is reported together, each at `file:line:column`.
  */
-import { dirname, join, resolve } from "node:path";
-import { z } from "zod";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import type { z } from "zod";
 import {
+  didYouMean,
   didYouMeanHint,
-  type KmlfError,
-  KmlfError as BaseError,
+  KmlfError,
   PipelineDefinitionError,
+  type SourceLocation,
   throwIfAny,
 } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { issuesToErrors } from "../yaml/validate.ts";
-import { applyNamespace } from "./namespace.ts";
-import { type InputBinding, Node, type OutputBinding } from "./node.ts";
+import { applyNamespace, type MappingField } from "./namespace.ts";
+import { type DatasetField, Node } from "./node.ts";
 import { checkArity, resolveFunction } from "./modules.ts";
 import { Pipeline } from "./pipeline.ts";
+import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toMapping } from "./schema.ts";
 
-const NAME = z.string().regex(/^[\w.-]+$/, "use letters, digits, _ . - only");
-const DATASET = z.string().min(1);
-const Names = z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]).nullable().optional();
-const TagList = z.union([NAME, z.array(NAME)]).optional();
-const NodeEntry = z.strictObject({
-  name: NAME.optional(),
-  func: z.string().regex(/^.+#[A-Za-z_$][\w$]*$/, 'must look like "./module.ts#exportName"'),
-  inputs: Names,
-  outputs: Names,
-  tags: TagList,
-  namespace: NAME.optional(),
-  confirms: z.union([DATASET, z.array(DATASET)]).optional(),
-});
-const Mapping = z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]).optional();
-const IncludeEntry = z.strictObject({
-  pipeline: z.string().min(1),
-  namespace: NAME.optional(),
-  inputs: Mapping,
-  outputs: Mapping,
-  parameters: Mapping,
-  tags: TagList,
-});
-const PipelineFile = z.strictObject({ nodes: z.array(z.unknown()), tags: TagList });
+const DEFAULT = "__default__";
 
 /**
- * Names of the registered pipelines (top-level `*.yml` files), without importing anything.
+ * Names of the registered pipelines (top-level `*.yml` files, `__default__` excluded), without
+ * importing anything.
  *
  * @example
  * ```ts
  * await pipelineNames("/project/pipelines"); // ["inference", "training"]
  * ```
  */
-export async function pipelineNames(dir: string): Promise<string[]> {
-  const names: string[] = [];
+export async function pipelineNames(pipelinesDir: string): Promise<string[]> {
+  return [...(await pipelineFiles(pipelinesDir)).keys()].filter((n) => n !== DEFAULT).sort();
+}
+
+// name → absolute file (`.yml` or `.yaml`), `__default__` included when the file exists.
+async function pipelineFiles(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
   try {
     for await (const e of Deno.readDir(dir)) {
       const m = e.isFile && e.name.match(/^([^.].*)\.ya?ml$/);
-      if (m && m[1] !== "__default__") names.push(m[1]);
+      if (!m) continue;
+      const other = files.get(m[1]);
+      if (other) {
+        throw new PipelineDefinitionError(
+          "pipeline/duplicate-file",
+          `Pipeline "${m[1]}" is declared twice: ${other} and ${join(dir, e.name)}`,
+          { source: { file: join(dir, e.name) }, hint: "keep one of the two files" },
+        );
+      }
+      files.set(m[1], join(dir, e.name));
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -81,7 +84,7 @@ export async function pipelineNames(dir: string): Promise<string[]> {
       hint: "create it and add one <name>.yml per pipeline (or set pipelines_dir in kmlf.yml)",
     });
   }
-  return names.sort();
+  return files;
 }
 
 /**
@@ -94,20 +97,20 @@ export async function pipelineNames(dir: string): Promise<string[]> {
  * ```
  */
 export async function loadPipelines(
-  dir: string,
+  pipelinesDir: string,
   options: { only?: string[] } = {},
 ): Promise<Record<string, Pipeline>> {
-  const all = await pipelineNames(dir);
-  const hasDefaultFile = await Deno.stat(join(dir, "__default__.yml")).then(() => true, () => false);
-  const wanted = options.only?.length ? options.only : [...all, "__default__"];
-  const needsAll = wanted.includes("__default__") && !hasDefaultFile;
-  const names = new Set(needsAll ? [...all, ...wanted] : wanted);
+  const files = await pipelineFiles(pipelinesDir);
+  const all = [...files.keys()].filter((n) => n !== DEFAULT).sort();
+  const wanted = options.only?.length ? options.only : [...all, DEFAULT];
+  const unionDefault = wanted.includes(DEFAULT) && !files.has(DEFAULT);
   const problems: KmlfError[] = [];
   const result: Record<string, Pipeline> = {};
   const loader = new FileLoader(problems);
-  for (const name of names) {
-    if (name === "__default__" && !hasDefaultFile) continue;
-    if (name !== "__default__" && !all.includes(name)) {
+  for (const name of new Set(unionDefault ? [...all, ...wanted] : wanted)) {
+    if (name === DEFAULT && unionDefault) continue;
+    const file = files.get(name);
+    if (!file) {
       problems.push(
         new PipelineDefinitionError("pipeline/unknown", `Pipeline "${name}" does not exist`, {
           hint: didYouMeanHint(name, all) || `registered pipelines: ${all.join(", ") || "(none)"}`,
@@ -115,24 +118,30 @@ export async function loadPipelines(
       );
       continue;
     }
-    const pipeline = await loader.load(join(dir, `${name}.yml`), []);
+    const pipeline = await loader.load(file, []);
     if (pipeline) result[name] = pipeline;
   }
   throwIfAny(dedupe(problems), "Cannot load pipelines");
-  if (needsAll) result.__default__ = new Pipeline(all.flatMap((n) => result[n].nodes));
+  if (unionDefault) {
+    try {
+      result[DEFAULT] = new Pipeline(all.flatMap((n) => result[n].nodes));
+    } catch (error) {
+      throwIfAny(errorsOf(error), `Cannot combine the pipelines into ${DEFAULT}`);
+    }
+  }
   return result;
 }
 
+// Parses each file once per load; included files are shared, so equal nodes merge in unions.
 class FileLoader {
   readonly #cache = new Map<string, Promise<Pipeline | undefined>>();
   constructor(readonly problems: KmlfError[]) {}
 
+  // Loads run one at a time, so a pending file can only be requested again by its own includes —
+  // which the include stack reports as recursion before the cache is consulted.
   load(file: string, stack: string[]): Promise<Pipeline | undefined> {
     let p = this.#cache.get(file);
-    if (!p) {
-      p = this.parse(file, stack);
-      this.#cache.set(file, p);
-    }
+    if (!p) this.#cache.set(file, p = this.parse(file, stack));
     return p;
   }
 
@@ -141,28 +150,25 @@ class FileLoader {
     try {
       src = await readYamlFile(file, { code: "pipeline/yaml" });
     } catch (error) {
-      this.problems.push(error as KmlfError);
+      this.problems.push(...errorsOf(error));
       return undefined;
     }
+    const before = this.problems.length;
     const top = PipelineFile.safeParse(src.value ?? {});
     if (!top.success) {
       this.problems.push(
-        ...issuesToErrors(PipelineFile, top.error.issues, src, {
-          value: src.value,
-          code: "pipeline/schema",
-          what: "pipeline file",
-        }),
+        ...schemaErrors(PipelineFile, top.error.issues, src, src.value, [], "pipeline file"),
       );
-      return undefined;
     }
-    const fileTags = toList(top.data.tags);
+    // Node entries are still checked when only a top-level key is wrong, so all problems show at once.
+    const entries = (src.value as { nodes?: unknown } | null)?.nodes;
+    if (!Array.isArray(entries)) return undefined;
+    const fileTags = top.success ? toList(top.data.tags) : [];
     const nodes: Node[] = [];
-    const before = this.problems.length;
-    for (const [i, entry] of top.data.nodes.entries()) {
+    for (const [i, entry] of entries.entries()) {
       const at: KeyPath = ["nodes", i];
-      if (entry && typeof entry === "object" && "pipeline" in entry) {
-        nodes.push(...await this.include(entry, at, src, file, stack, fileTags));
-      } else {
+      if (isInclude(entry)) nodes.push(...await this.include(entry, at, src, [...stack, file], fileTags));
+      else {
         const node = await this.node(entry, at, src, fileTags);
         if (node) nodes.push(node);
       }
@@ -171,8 +177,7 @@ class FileLoader {
     try {
       return new Pipeline(nodes);
     } catch (error) {
-      const e = error as KmlfError & { errors?: KmlfError[] };
-      this.problems.push(...(e.errors ?? [e]));
+      this.problems.push(...errorsOf(error));
       return undefined;
     }
   }
@@ -185,27 +190,24 @@ class FileLoader {
   ): Promise<Node | undefined> {
     const parsed = NodeEntry.safeParse(entry);
     if (!parsed.success) {
-      this.problems.push(
-        ...issuesToErrors(NodeEntry, parsed.error.issues, src, {
-          value: entry,
-          code: "pipeline/schema",
-          what: "node",
-          basePath: at,
-        }),
-      );
+      this.problems.push(...schemaErrors(NodeEntry, parsed.error.issues, src, entry, at, "node"));
       return undefined;
     }
     const e = parsed.data;
     const [modulePath, exportName] = splitRef(e.func);
-    const name = e.name ?? exportName;
+    const shortName = e.name ?? exportName;
+    const name = e.namespace ? `${e.namespace}.${shortName}` : shortName;
     const inputs = bindNames(e.inputs);
     const outputs = bindNames(e.outputs);
+    const confirms = toList(e.confirms);
     // Locations are computed only when an error needs one (they require re-parsing the file).
-    const datasetSources = (dataset: string) => {
+    const datasetSources = (dataset: string, only?: DatasetField): SourceLocation | undefined => {
       for (const [field, b] of [["inputs", inputs], ["outputs", outputs]] as const) {
-        const j = b.names.indexOf(dataset);
-        if (j >= 0) return src.locate([...at, field, ...(b.kind === "single" ? [] : [b.keys?.[j] ?? j])]);
+        const j = only && only !== field ? -1 : b.names.indexOf(dataset);
+        if (j >= 0) return src.locate([...at, field, ...b.pathOf(j)]);
       }
+      const c = only && only !== "confirms" ? -1 : confirms.indexOf(dataset);
+      if (c >= 0) return src.locate([...at, "confirms", ...(Array.isArray(e.confirms) ? [c] : [])]);
       return undefined;
     };
     const funcSource = () => src.locate([...at, "func"]);
@@ -227,12 +229,12 @@ class FileLoader {
         outputBinding: outputs.outBinding,
         tags: [...toList(e.tags), ...fileTags],
         namespace: e.namespace,
-        confirms: toList(e.confirms),
+        confirms,
         source: () => src.locate(at),
         datasetSources,
       });
     } catch (error) {
-      if (!(error instanceof BaseError)) throw error;
+      if (!(error instanceof KmlfError)) throw error;
       this.problems.push(error);
       return undefined;
     }
@@ -242,30 +244,25 @@ class FileLoader {
     entry: unknown,
     at: KeyPath,
     src: YamlSource,
-    file: string,
     stack: string[],
     fileTags: string[],
   ): Promise<Node[]> {
     const parsed = IncludeEntry.safeParse(entry);
     if (!parsed.success) {
       this.problems.push(
-        ...issuesToErrors(IncludeEntry, parsed.error.issues, src, {
-          value: entry,
-          code: "pipeline/schema",
-          what: "pipeline include",
-          basePath: at,
-        }),
+        ...schemaErrors(IncludeEntry, parsed.error.issues, src, entry, at, "pipeline include"),
       );
       return [];
     }
     const e = parsed.data;
-    const target = resolve(dirname(file), e.pipeline);
+    const target = resolve(dirname(src.file), e.pipeline);
     const source = src.locate([...at, "pipeline"]);
-    if ([...stack, file].includes(target)) {
+    if (stack.includes(target)) {
+      const chain = [...stack.slice(stack.indexOf(target)), target].map((f) => basename(f)).join(" -> ");
       this.problems.push(
         new PipelineDefinitionError(
           "pipeline/recursive-include",
-          `Pipeline ${target} includes itself (${[...stack, file, target].join(" -> ")})`,
+          `Pipeline ${target} includes itself (${chain})`,
           {
             source,
             hint: "remove the circular `pipeline:` reference",
@@ -275,16 +272,25 @@ class FileLoader {
       return [];
     }
     if (!(await Deno.stat(target).then((s) => s.isFile, () => false))) {
+      const guess = await siblingGuess(target);
       this.problems.push(
         new PipelineDefinitionError("pipeline/include-not-found", `Cannot find included pipeline ${target}`, {
           source,
-          hint: "paths in `pipeline:` are relative to the including YAML file",
+          hint: guess
+            ? `did you mean "${relativeRef(dirname(src.file), guess)}"?`
+            : "paths in `pipeline:` are relative to the including YAML file",
         }),
       );
       return [];
     }
-    const included = await new FileLoader(this.problems).load(target, [...stack, file]);
+    const included = await this.load(target, stack);
     if (!included) return [];
+    const locate = (field: MappingField, key: string): SourceLocation => {
+      const raw = e[field];
+      if (typeof raw === "string") return src.locate([...at, field]);
+      if (Array.isArray(raw)) return src.locate([...at, field, Math.max(0, raw.indexOf(key))]);
+      return src.locateKey([...at, field, key]);
+    };
     const { nodes, problems } = applyNamespace(included, {
       namespace: e.namespace,
       inputs: toMapping(e.inputs),
@@ -292,10 +298,60 @@ class FileLoader {
       parameters: toMapping(e.parameters),
       tags: [...toList(e.tags), ...fileTags],
       source: src.locate(at),
+      locate,
     });
     this.problems.push(...problems);
     return nodes;
   }
+}
+
+// An entry is an include when it says `pipeline:` — or misspells it and has no `func:`, so the
+// unknown-key error can suggest "pipeline".
+function isInclude(entry: unknown): boolean {
+  if (!entry || typeof entry !== "object" || Array.isArray(entry)) return false;
+  if ("pipeline" in entry) return true;
+  return !("func" in entry) && Object.keys(entry).some((k) => didYouMean(k, ["pipeline"]) !== undefined);
+}
+
+// Schema problems are pipeline definition errors, whatever the generic YAML validator calls them.
+function schemaErrors(
+  schema: z.ZodType,
+  issues: readonly z.core.$ZodIssue[],
+  src: YamlSource,
+  value: unknown,
+  basePath: KeyPath,
+  what: string,
+): KmlfError[] {
+  return issuesToErrors(schema, issues, src, { value, code: "pipeline/schema", what, basePath }).map(
+    asPipelineError,
+  );
+}
+
+function asPipelineError(e: KmlfError): KmlfError {
+  if (e instanceof PipelineDefinitionError) return e;
+  return new PipelineDefinitionError(e.code, e.message, { source: e.source, hint: e.hint, cause: e.cause });
+}
+
+function errorsOf(error: unknown): KmlfError[] {
+  if (!(error instanceof KmlfError)) throw error;
+  const list = (error as KmlfError & { errors?: readonly KmlfError[] }).errors ?? [error];
+  return list.map(asPipelineError);
+}
+
+async function siblingGuess(target: string): Promise<string | undefined> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dirname(target))) if (/\.ya?ml$/.test(e.name)) names.push(e.name);
+  } catch {
+    return undefined;
+  }
+  const guess = didYouMean(basename(target), names);
+  return guess === undefined ? undefined : join(dirname(target), guess);
+}
+
+function relativeRef(from: string, to: string): string {
+  const rel = relative(from, to);
+  return rel.startsWith(".") ? rel : `./${rel}`;
 }
 
 // One broken module referenced by several nodes is one problem.
@@ -307,46 +363,4 @@ function dedupe(problems: KmlfError[]): KmlfError[] {
     seen.add(key);
     return true;
   });
-}
-
-function splitRef(ref: string): [string, string] {
-  const hash = ref.lastIndexOf("#");
-  return [ref.slice(0, hash), ref.slice(hash + 1)];
-}
-
-function toList(value: string | string[] | undefined | null): string[] {
-  return value == null ? [] : Array.isArray(value) ? value : [value];
-}
-
-function toMapping(value: string | string[] | Record<string, string> | undefined): Record<string, string> {
-  if (value === undefined) return {};
-  if (typeof value === "string") return { [value]: value };
-  if (Array.isArray(value)) return Object.fromEntries(value.map((v) => [v, v]));
-  return value;
-}
-
-function bindNames(value: string | string[] | Record<string, string> | null | undefined): {
-  names: string[];
-  keys?: string[];
-  kind: string;
-  binding: InputBinding;
-  outBinding: OutputBinding;
-} {
-  if (value == null) {
-    return { names: [], kind: "none", binding: { kind: "none" }, outBinding: { kind: "none" } };
-  }
-  if (typeof value === "string") {
-    return { names: [value], kind: "single", binding: { kind: "single" }, outBinding: { kind: "single" } };
-  }
-  if (Array.isArray(value)) {
-    return { names: value, kind: "list", binding: { kind: "positional" }, outBinding: { kind: "list" } };
-  }
-  const keys = Object.keys(value);
-  return {
-    names: Object.values(value),
-    keys,
-    kind: "object",
-    binding: { kind: "object", keys },
-    outBinding: { kind: "object", keys },
-  };
 }

@@ -3,7 +3,14 @@
  *
  * @module
  */
-export { type InputBinding, Node, type NodeFunction, type NodeSpec, type OutputBinding } from "./node.ts";
+export {
+  type DatasetField,
+  type InputBinding,
+  Node,
+  type NodeFunction,
+  type NodeSpec,
+  type OutputBinding,
+} from "./node.ts";
 export { Pipeline, type PipelineFilter, type PipelineJson } from "./pipeline.ts";
 export { loadPipelines, pipelineNames } from "./loader.ts";
 export { isParameter, transcodeBase } from "../dataset_names.ts";

@@ -5,24 +5,44 @@
 import { pathToFileURL } from "node:url";
 import { didYouMeanHint, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import type { InputBinding, NodeFunction } from "./node.ts";
+import { declaredParams } from "./signature.ts";
 
-const modules = new Map<string, Promise<Record<string, unknown>>>();
+type Loaded =
+  | { ok: true; exports: Record<string, unknown> }
+  | { ok: false; missing: boolean; cause?: unknown };
+
+// One import per absolute path; failures are cached too so a broken module is reported once per node.
+const modules = new Map<string, Promise<Loaded>>();
 
 /**
- * Imports a module once per path.
+ * Imports a module once per path (a failed import rejects with the original error).
  *
  * @example
  * ```ts
  * const mod = await importModule("/project/pipelines/iris/nodes.ts");
  * ```
  */
-export function importModule(absPath: string): Promise<Record<string, unknown>> {
-  let mod = modules.get(absPath);
-  if (!mod) {
-    mod = import(pathToFileURL(absPath).href) as Promise<Record<string, unknown>>;
-    modules.set(absPath, mod);
+export async function importModule(absPath: string): Promise<Record<string, unknown>> {
+  const loaded = await loadModule(absPath);
+  if (loaded.ok) return loaded.exports;
+  throw loaded.cause ?? new Deno.errors.NotFound(`Cannot find module ${absPath}`);
+}
+
+function loadModule(absPath: string): Promise<Loaded> {
+  let loaded = modules.get(absPath);
+  if (!loaded) {
+    loaded = (async (): Promise<Loaded> => {
+      const stat = await Deno.stat(absPath).catch(() => undefined);
+      if (!stat?.isFile) return { ok: false, missing: true };
+      try {
+        return { ok: true, exports: await import(pathToFileURL(absPath).href) };
+      } catch (cause) {
+        return { ok: false, missing: false, cause };
+      }
+    })();
+    modules.set(absPath, loaded);
   }
-  return mod;
+  return loaded;
 }
 
 /**
@@ -33,31 +53,14 @@ export function importModule(absPath: string): Promise<Record<string, unknown>> 
  * const fn = await resolveFunction("/p/pipelines/iris/nodes.ts", "splitData", "./iris/nodes.ts#splitData", loc);
  * ```
  */
-export function resolveFunction(
+export async function resolveFunction(
   absPath: string,
   exportName: string,
   ref: string,
   where: () => SourceLocation | undefined,
 ): Promise<NodeFunction> {
-  const key = `${absPath}#${exportName}`;
-  let fn = functions.get(key);
-  if (!fn) {
-    fn = findFunction(absPath, exportName, ref, where);
-    functions.set(key, fn);
-  }
-  return fn;
-}
-
-const functions = new Map<string, Promise<NodeFunction>>();
-
-async function findFunction(
-  absPath: string,
-  exportName: string,
-  ref: string,
-  where: () => SourceLocation | undefined,
-): Promise<NodeFunction> {
-  const stat = await Deno.stat(absPath).catch(() => undefined);
-  if (!stat?.isFile) {
+  const loaded = await loadModule(absPath);
+  if (!loaded.ok && loaded.missing) {
     throw new PipelineDefinitionError(
       "pipeline/module-not-found",
       `Cannot find module ${absPath} for func "${ref}"`,
@@ -67,15 +70,12 @@ async function findFunction(
       },
     );
   }
-  let mod: Record<string, unknown>;
-  try {
-    mod = await importModule(absPath);
-  } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+  if (!loaded.ok) {
+    const detail = loaded.cause instanceof Error ? loaded.cause.message : String(loaded.cause);
     const pkg = detail.match(/package "([^"]+)"|npm:([\w@/.-]+)|Import "([^"]+)" not a dependency/);
     throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
       source: where(),
-      cause,
+      cause: loaded.cause,
       hint: pkg
         ? `"${
           pkg[1] ?? pkg[2] ?? pkg[3]
@@ -83,6 +83,7 @@ async function findFunction(
         : "fix the error in the module (run `deno check` on it for details)",
     });
   }
+  const mod = loaded.exports;
   if (!(exportName in mod)) {
     const exports = Object.keys(mod);
     const guess = didYouMeanHint(exportName, exports);
@@ -102,19 +103,24 @@ async function findFunction(
   if (typeof fn !== "function") {
     throw new PipelineDefinitionError(
       "pipeline/not-a-function",
-      `Export "${exportName}" of ${absPath} is not a function (it is ${typeof fn})`,
-      {
-        source: where(),
-        hint: "point func: at an exported function",
-      },
+      `Export "${exportName}" of ${absPath} is not a function (it is ${fn === null ? "null" : typeof fn})`,
+      { source: where(), hint: "point func: at an exported function" },
+    );
+  }
+  if (/^class\b/.test(Function.prototype.toString.call(fn))) {
+    throw new PipelineDefinitionError(
+      "pipeline/not-a-function",
+      `Export "${exportName}" of ${absPath} is a class, not a function`,
+      { source: where(), hint: "point func: at an exported function (a class cannot be called without new)" },
     );
   }
   return fn as NodeFunction;
 }
 
 /**
- * Checks the binding against the function's declared parameters where that is detectable:
- * more positional inputs than parameters (without a rest parameter) is an error.
+ * Checks the binding against the function's declared parameters where that is detectable: more
+ * arguments than declared parameters (counting ones with defaults, without a rest parameter) is an error.
+ * Fewer is allowed, because TypeScript's optional parameters look like required ones at run time.
  *
  * @example
  * ```ts
@@ -147,36 +153,3 @@ export function checkArity(
 }
 
 const arities = new WeakMap<NodeFunction, { count: number; rest: boolean } | undefined>();
-
-// Counts top-level parameters from the function's source; undefined when it cannot tell.
-function declaredParams(fn: NodeFunction): { count: number; rest: boolean } | undefined {
-  const src = Function.prototype.toString.call(fn);
-  if (src.includes("[native code]")) return undefined;
-  let list: string;
-  const arrowSingle = src.match(/^(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/);
-  if (arrowSingle) list = arrowSingle[1];
-  else {
-    const open = src.indexOf("(");
-    if (open < 0) return undefined;
-    let depth = 0;
-    let end = open;
-    for (; end < src.length; end++) {
-      const ch = src[end];
-      if ("([{".includes(ch)) depth++;
-      else if (")]}".includes(ch) && --depth === 0) break;
-    }
-    list = src.slice(open + 1, end);
-  }
-  const parts: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (const ch of list.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "")) {
-    if ("([{<".includes(ch)) depth++;
-    if (")]}>".includes(ch)) depth--;
-    if (ch === "," && depth === 0) parts.push(current), current = "";
-    else current += ch;
-  }
-  parts.push(current);
-  const params = parts.map((p) => p.trim()).filter((p) => p.length > 0);
-  return { count: params.length, rest: params.some((p) => p.startsWith("...")) };
-}

@@ -1,8 +1,11 @@
 /** Modular pipeline reuse: renaming an included pipeline's datasets and nodes like Kedro's `pipeline()`. */
 import { didYouMeanHint, type KmlfError, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import { isParameter, transcodeBase } from "../dataset_names.ts";
-import { Node } from "./node.ts";
+import { type DatasetField, Node } from "./node.ts";
 import type { Pipeline } from "./pipeline.ts";
+
+/** The mapping keys of an include entry. */
+export type MappingField = "inputs" | "outputs" | "parameters";
 
 /** The options of a `- pipeline: ./file.yml` entry. */
 export interface IncludeOptions {
@@ -11,11 +14,17 @@ export interface IncludeOptions {
   outputs: Record<string, string>;
   parameters: Record<string, string>;
   tags: string[];
+  /** Where the include entry is (used when a mapping key cannot be located). */
   source?: SourceLocation;
+  /** Where a mapping key is, e.g. `("inputs", "raw")` → the `raw:` key under `inputs:`. */
+  locate?: (field: MappingField, key: string) => SourceLocation | undefined;
 }
 
 /**
  * Returns the included pipeline's nodes renamed for `options`, or the mapping problems found.
+ * Rules (Kedro's): `parameters` is never renamed; mapped names are renamed (a transcoded name keeps its
+ * `@suffix`); everything else gets the namespace prefix (`params:x` → `params:<ns>.x`, `d` → `<ns>.d`);
+ * node namespaces nest (`<ns>.<old>`) and node names become `<ns>.<name>`.
  *
  * @example
  * ```ts
@@ -28,25 +37,50 @@ export function applyNamespace(
 ): { nodes: Node[]; problems: KmlfError[] } {
   const problems = checkMappings(pipeline, options);
   const ns = options.namespace;
-  const params: Record<string, string> = {};
-  for (const [from, to] of Object.entries(options.parameters)) params[stripParams(from)] = stripParams(to);
+  // parameter key (without "params:") → [mapping key as written, mapped name]
+  const params = new Map(
+    Object.entries(options.parameters).map(([from, to]) => [stripParams(from), [from, stripParams(to)]]),
+  );
+  const paramMapping = (key: string) => {
+    for (const [p, entry] of params) if (key === p || key.startsWith(`${p}.`)) return { p, entry };
+    return undefined;
+  };
+  const datasetMapping = (name: string): { field: "inputs" | "outputs"; key: string } | undefined => {
+    for (const field of ["inputs", "outputs"] as const) {
+      if (Object.hasOwn(options[field], name)) return { field, key: name };
+    }
+    const base = transcodeBase(name);
+    for (const field of ["inputs", "outputs"] as const) {
+      if (Object.hasOwn(options[field], base)) return { field, key: base };
+    }
+    return undefined;
+  };
   const rename = (name: string): string => {
     if (name === "parameters") return name;
     if (name.startsWith("params:")) {
       const key = name.slice(7);
-      const mapped = Object.keys(params).find((p) => key === p || key.startsWith(`${p}.`));
-      if (mapped !== undefined) return `params:${params[mapped]}${key.slice(mapped.length)}`;
+      const m = paramMapping(key);
+      if (m) return `params:${m.entry[1]}${key.slice(m.p.length)}`;
       return ns ? `params:${ns}.${key}` : name;
     }
-    const base = transcodeBase(name);
-    const suffix = name.slice(base.length);
-    const mapped = options.inputs[base] ?? options.outputs[base];
-    if (mapped !== undefined) return mapped + suffix;
+    const m = datasetMapping(name);
+    if (m) return options[m.field][m.key] + name.slice(m.key.length);
     return ns ? `${ns}.${name}` : name;
+  };
+  // A mapped dataset is best pointed at in the including file, where the user chose its name.
+  const mappedSource = (original: string): SourceLocation | undefined => {
+    if (original.startsWith("params:")) {
+      const m = paramMapping(original.slice(7));
+      return m ? options.locate?.("parameters", m.entry[0]) : undefined;
+    }
+    const m = datasetMapping(original);
+    return m ? options.locate?.(m.field, m.key) : undefined;
   };
   const nodes = pipeline.nodes.map((node) => {
     const spec = node.toSpec();
-    const renamed = new Map([...spec.inputs, ...spec.outputs].map((d) => [rename(d), d]));
+    const renamed = new Map(
+      [...spec.inputs, ...spec.outputs, ...(spec.confirms ?? [])].map((d) => [rename(d), d]),
+    );
     return new Node({
       ...spec,
       name: ns ? `${ns}.${spec.name}` : spec.name,
@@ -55,7 +89,10 @@ export function applyNamespace(
       outputs: spec.outputs.map(rename),
       confirms: spec.confirms?.map(rename),
       tags: [...(spec.tags ?? []), ...options.tags],
-      datasetSources: (d: string) => node.inputSource(renamed.get(d) ?? d),
+      datasetSources: (d: string, field?: DatasetField) => {
+        const original = renamed.get(d) ?? d;
+        return mappedSource(original) ?? node.inputSource(original, field);
+      },
     });
   });
   return { nodes, problems };
@@ -72,41 +109,69 @@ function checkMappings(pipeline: Pipeline, options: IncludeOptions): KmlfError[]
   const used = new Set(
     [...pipeline.allInputs()].filter((i) => i.startsWith("params:")).map((i) => i.slice(7)),
   );
-  const all = new Set([...pipeline.datasets()].map(transcodeBase));
-  const fail = (message: string, hint: string) =>
+  const fail = (field: MappingField, key: string, message: string, hint: string) =>
     problems.push(
-      new PipelineDefinitionError("pipeline/bad-mapping", message, { source: options.source, hint }),
+      new PipelineDefinitionError("pipeline/bad-mapping", message, {
+        source: options.locate?.(field, key) ?? options.source,
+        hint,
+      }),
     );
-  for (const name of Object.keys(options.inputs)) {
-    if (isParameter(name)) {
-      fail(`Parameter "${name}" is mapped under inputs:`, "map parameters under parameters: instead");
+  for (const key of Object.keys(options.inputs)) {
+    const name = transcodeBase(key);
+    if (isParameter(key)) {
+      fail(
+        "inputs",
+        key,
+        `Parameter "${key}" is mapped under inputs:`,
+        "map parameters under parameters: instead",
+      );
     } else if (produced.has(name)) {
       fail(
-        `Input mapping "${name}" is produced inside the included pipeline`,
-        "inputs: may only map free inputs of the included pipeline",
+        "inputs",
+        key,
+        `Input mapping "${key}" is produced inside the included pipeline`,
+        "inputs: may only map free inputs of the included pipeline (map it under outputs: instead)",
       );
     } else if (!free.has(name)) {
       fail(
-        `Input mapping "${name}" does not exist in the included pipeline`,
-        didYouMeanHint(name, free) || `free inputs: ${[...free].join(", ")}`,
+        "inputs",
+        key,
+        `Input mapping "${key}" does not exist in the included pipeline`,
+        didYouMeanHint(name, free) || `free inputs: ${[...free].join(", ") || "(none)"}`,
       );
     }
   }
-  for (const name of Object.keys(options.outputs)) {
-    if (!produced.has(name)) {
-      fail(
-        `Output mapping "${name}" is not produced by the included pipeline`,
-        didYouMeanHint(name, all) || `outputs: ${[...produced].join(", ")}`,
-      );
-    }
+  for (const key of Object.keys(options.outputs)) {
+    const name = transcodeBase(key);
+    if (produced.has(name)) continue;
+    fail(
+      "outputs",
+      key,
+      free.has(name)
+        ? `Output mapping "${key}" is an input of the included pipeline, not an output`
+        : `Output mapping "${key}" is not produced by the included pipeline`,
+      didYouMeanHint(name, produced) || `outputs: ${[...produced].join(", ") || "(none)"}`,
+    );
   }
-  for (const name of Object.keys(options.parameters).map(stripParams)) {
-    if (!used.has(name) && ![...used].some((u) => u.startsWith(`${name}.`))) {
-      fail(
-        `Parameter mapping "${name}" is not used by the included pipeline`,
-        didYouMeanHint(name, used) || `parameters used: ${[...used].join(", ") || "(none)"}`,
-      );
-    }
+  for (const key of Object.keys(options.parameters)) {
+    const name = stripParams(key);
+    if (used.has(name) || [...used].some((u) => u.startsWith(`${name}.`))) continue;
+    fail(
+      "parameters",
+      key,
+      `Parameter mapping "${name}" is not used by the included pipeline`,
+      didYouMeanHint(name, prefixes(used)) || `parameters used: ${[...used].join(", ") || "(none)"}`,
+    );
   }
   return problems;
+}
+
+// "a.b.c" → a, a.b, a.b.c: a parameter mapping may name any level of a nested parameter.
+function prefixes(names: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const name of names) {
+    const parts = name.split(".");
+    for (let i = 1; i <= parts.length; i++) out.add(parts.slice(0, i).join("."));
+  }
+  return out;
 }

@@ -15,6 +15,9 @@ export type OutputBinding =
   | { kind: "list" }
   | { kind: "object"; keys: string[] };
 
+/** Where a node names a dataset. */
+export type DatasetField = "inputs" | "outputs" | "confirms";
+
 /** Any function a node can call (sync or async). */
 // deno-lint-ignore no-explicit-any
 export type NodeFunction = (...args: any[]) => unknown;
@@ -33,8 +36,10 @@ export interface NodeSpec {
   confirms?: string[];
   /** Where the node is declared; a function is called only when a location is needed. */
   source?: SourceLocation | (() => SourceLocation | undefined);
-  /** Location of each input/output name in the YAML, by dataset name (lazily, as a function). */
-  datasetSources?: Record<string, SourceLocation> | ((dataset: string) => SourceLocation | undefined);
+  /** Location of each input/output/confirms name in the YAML, by dataset name (lazily, as a function). */
+  datasetSources?:
+    | Record<string, SourceLocation>
+    | ((dataset: string, field?: DatasetField) => SourceLocation | undefined);
 }
 
 /**
@@ -76,15 +81,18 @@ export class Node {
     this.#datasetSources = spec.datasetSources;
   }
 
-  /** Where in the YAML this node names `dataset` (falls back to the node itself). */
   /** Where the node is declared in its pipeline YAML. */
   get source(): SourceLocation | undefined {
     return typeof this.#source === "function" ? this.#source() : this.#source;
   }
 
-  inputSource(dataset: string): SourceLocation | undefined {
+  /**
+   * Where in the YAML this node names `dataset` — among its inputs first, or only in `field` when
+   * given — falling back to the node itself.
+   */
+  inputSource(dataset: string, field?: DatasetField): SourceLocation | undefined {
     const sources = this.#datasetSources;
-    return (typeof sources === "function" ? sources(dataset) : sources?.[dataset]) ?? this.source;
+    return (typeof sources === "function" ? sources(dataset, field) : sources?.[dataset]) ?? this.source;
   }
 
   /** The spec this node was built from, for copies with changes (namespacing, tags). */

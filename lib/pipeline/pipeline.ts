@@ -46,9 +46,11 @@ export class Pipeline {
   readonly #parents = new Map<Node, Node[]>();
   readonly #children = new Map<Node, Node[]>();
   readonly #generations: Node[][];
+  #inputs?: string[];
+  #outputs?: string[];
 
   constructor(nodes: Iterable<Node>) {
-    const list = [...new Set(nodes)];
+    const list = uniqueNodes(nodes);
     throwIfAny(graphProblems(list), "Invalid pipeline");
     const producer = new Map<string, Node>();
     for (const n of list) for (const o of n.outputs) producer.set(transcodeBase(o), n);
@@ -73,14 +75,20 @@ export class Pipeline {
 
   /** Free inputs: read by some node, produced by none (compared by transcoding base). */
   inputs(): Set<string> {
-    const produced = new Set(this.nodes.flatMap((n) => n.outputs.map(transcodeBase)));
-    return new Set(this.nodes.flatMap((n) => n.inputs).filter((i) => !produced.has(transcodeBase(i))));
+    if (!this.#inputs) {
+      const produced = new Set(this.nodes.flatMap((n) => n.outputs.map(transcodeBase)));
+      this.#inputs = [...this.allInputs()].filter((i) => !produced.has(transcodeBase(i)));
+    }
+    return new Set(this.#inputs);
   }
 
   /** Free outputs: produced by some node, read by none. */
   outputs(): Set<string> {
-    const consumed = new Set(this.nodes.flatMap((n) => n.inputs.map(transcodeBase)));
-    return new Set(this.nodes.flatMap((n) => n.outputs).filter((o) => !consumed.has(transcodeBase(o))));
+    if (!this.#outputs) {
+      const consumed = new Set(this.nodes.flatMap((n) => n.inputs.map(transcodeBase)));
+      this.#outputs = [...this.allOutputs()].filter((o) => !consumed.has(transcodeBase(o)));
+    }
+    return new Set(this.#outputs);
   }
 
   /** Every input name of every node. */
@@ -200,7 +208,8 @@ export class Pipeline {
     add("--from-inputs", f.fromInputs, (v) => this.fromInputs(...v));
     add("--to-outputs", f.toOutputs, (v) => this.toOutputs(...v));
     add("--namespaces", f.namespaces, (v) => this.onlyNodesWithNamespaces(...v));
-    const result = parts.reduce((acc: Pipeline, p) => acc.intersection(p), new Pipeline(this.nodes));
+    if (parts.length === 0) return this;
+    const result = parts.reduce((acc, p) => acc.intersection(p));
     if (result.nodes.length === 0) {
       throw new PipelineDefinitionError(
         "pipeline/empty-after-filter",
@@ -214,7 +223,7 @@ export class Pipeline {
     return result;
   }
 
-  /** Nodes of both pipelines (a name used by two different nodes is an error). */
+  /** Nodes of both pipelines; equal nodes merge, two different nodes with one name are an error. */
   union(other: Pipeline): Pipeline {
     return new Pipeline([...this.nodes, ...other.nodes]);
   }
@@ -302,6 +311,31 @@ export class Pipeline {
     }
     return generations;
   }
+}
+
+// Kedro merges equal nodes (same name, function, bindings and datasets), so two pipelines that include
+// the same reusable part without a namespace can still be added together.
+function uniqueNodes(nodes: Iterable<Node>): Node[] {
+  const byName = new Map<string, Node[]>();
+  const list: Node[] = [];
+  for (const node of nodes) {
+    const same = byName.get(node.name);
+    if (same?.some((other) => other === node || equalNodes(other, node))) continue;
+    if (same) same.push(node);
+    else byName.set(node.name, [node]);
+    list.push(node);
+  }
+  return list;
+}
+
+function equalNodes(a: Node, b: Node): boolean {
+  return a.func === b.func && a.namespace === b.namespace && sameList(a.inputs, b.inputs) &&
+    sameList(a.outputs, b.outputs) && JSON.stringify(a.inputBinding) === JSON.stringify(b.inputBinding) &&
+    JSON.stringify(a.outputBinding) === JSON.stringify(b.outputBinding);
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 // "x" matches every transcoded variant "x@…"; "x@f" matches exactly.

@@ -1,23 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { KmlfAggregateError, type KmlfError, type PipelineDefinitionError } from "../../lib/errors.ts";
+import type { PipelineDefinitionError } from "../../lib/errors.ts";
 import { loadPipelines, pipelineNames } from "../../lib/pipeline/mod.ts";
 import { withTree } from "../fs_helpers.ts";
-
-const OPS = `
-export const double = (x: number) => x * 2;
-export async function addAsync(a: number, b: number = 1) { return a + b; }
-export function stats({ values, scale }: { values: number[]; scale: number }) {
-  return { total: values.reduce((s, v) => s + v, 0) * scale, count: values.length };
-}
-export const split = (xs: number[]) => [xs.slice(0, 1), xs.slice(1)];
-export const variadic = (...xs: number[]) => xs.length;
-export const notAFunction = 42;
-`;
-
-const errorsOf = (
-  e: unknown,
-): KmlfError[] => (e instanceof KmlfAggregateError ? [...e.errors] : [e as KmlfError]);
+import { errorsOf, OPS } from "./helpers.ts";
 
 Deno.test("YAML nodes bind string, list and map inputs/outputs to TypeScript functions (async too)", async () => {
   await withTree({
@@ -173,4 +159,67 @@ Deno.test("__default__.yml, when present, defines the default pipeline", async (
     assert.deepEqual(loaded.__default__.nodes.map((n) => n.name), ["a"]);
     assert.deepEqual(await pipelineNames(join(dir, "pipelines")), ["a"]);
   });
+});
+
+Deno.test("the registry is the top-level .yml/.yaml files; subfolders and dotfiles are not pipelines", async () => {
+  await withTree({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/a.yml": "nodes:\n  - {func: ./lib/ops.ts#double, inputs: x, outputs: y}\n",
+    "pipelines/b.yaml": "nodes:\n  - {func: ./lib/ops.ts#split, inputs: [y], outputs: [h, t]}\n",
+    "pipelines/parts/piece.yml": "nodes: []\n",
+    "pipelines/.hidden.yml": "nodes: []\n",
+    "pipelines/notes.txt": "not a pipeline",
+  }, async (dir) => {
+    assert.deepEqual(await pipelineNames(join(dir, "pipelines")), ["a", "b"]);
+    const loaded = await loadPipelines(join(dir, "pipelines"));
+    assert.deepEqual(Object.keys(loaded).sort(), ["__default__", "a", "b"]);
+    assert.deepEqual(loaded.__default__.nodes.map((n) => n.name), ["double", "split"]);
+    assert.deepEqual(loaded.__default__.toJSON().nodes[1], {
+      name: "split",
+      func: "./lib/ops.ts#split",
+      inputs: ["y"],
+      outputs: ["h", "t"],
+      tags: [],
+      namespace: null,
+      dependencies: ["double"],
+    });
+  });
+});
+
+Deno.test("node names default to the export name and must still be unique", async () => {
+  await withTree({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/p.yml": "nodes:\n  - func: ./lib/ops.ts#double\n    inputs: x\n    outputs: y\n" +
+      "  - func: ./lib/ops.ts#double\n    inputs: y\n    outputs: z\n",
+  }, async (dir) => {
+    const errors = errorsOf(await loadPipelines(join(dir, "pipelines")).catch((e) => e));
+    assert.deepEqual(errors.map((e) => `${e.code} ${e.source?.line}:${e.source?.column}`), [
+      "pipeline/duplicate-node 5:5",
+    ]);
+    assert.match(errors[0].message, /Two nodes are named "double"/);
+  });
+});
+
+Deno.test("each node module is imported once, however many nodes and files use it", async () => {
+  await withTree({
+    "pipelines/lib/counted.ts": "(globalThis as Record<string, number>).kmlfImports = " +
+      "((globalThis as Record<string, number>).kmlfImports ?? 0) + 1;\nexport const f = (x: number) => x;\n",
+    "pipelines/a.yml": "nodes:\n  - {name: a1, func: ./lib/counted.ts#f, inputs: x, outputs: y}\n" +
+      "  - {name: a2, func: ./lib/counted.ts#f, inputs: y, outputs: z}\n",
+    "pipelines/b.yml": "nodes:\n  - {name: b1, func: lib/counted.ts#f, inputs: z, outputs: w}\n",
+  }, async (dir) => {
+    const counter = globalThis as unknown as { kmlfImports?: number };
+    delete counter.kmlfImports;
+    await loadPipelines(join(dir, "pipelines"));
+    await loadPipelines(join(dir, "pipelines"), { only: ["b"] });
+    assert.equal(counter.kmlfImports, 1);
+    delete counter.kmlfImports;
+  });
+});
+
+Deno.test("a missing pipelines folder is an error with a hint", async () => {
+  await assert.rejects(
+    () => pipelineNames("/nonexistent/kmlf/pipelines"),
+    (e: PipelineDefinitionError) => e.code === "pipeline/no-dir" && /pipelines_dir/.test(e.hint!),
+  );
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { KmlfAggregateError, NodeError, PipelineDefinitionError } from "../../lib/errors.ts";
+import type { KmlfAggregateError, PipelineDefinitionError } from "../../lib/errors.ts";
 import { Node, Pipeline } from "../../lib/pipeline/mod.ts";
 import { node } from "./helpers.ts";
 
@@ -114,36 +114,6 @@ Deno.test("union, difference and intersection", () => {
   assert.deepEqual(p.intersection(p.onlyNodesWithTags("prep")).nodes.map((n) => n.name), ["split"]);
 });
 
-Deno.test("node.run binds list, map and none inputs and validates outputs", async () => {
-  const n = new Node({
-    name: "f",
-    func: ({ a, b }: { a: number; b: number }) => ({ sum: a + b, diff: a - b }),
-    funcRef: "./f.ts#f",
-    inputs: ["x", "y"],
-    outputs: ["s", "d"],
-    inputBinding: { kind: "object", keys: ["a", "b"] },
-    outputBinding: { kind: "object", keys: ["sum", "diff"] },
-  });
-  assert.deepEqual(await n.run({ x: 3, y: 1 }), { s: 4, d: 2 });
-  const bad = new Node({ ...n.toSpec(), func: () => ({ sum: 1 }) });
-  await assert.rejects(
-    () => bad.run({ x: 1, y: 1 }),
-    (e: NodeError) => e.code === "node/bad-outputs" && /missing diff/.test(e.message),
-  );
-  const list = node("l", ["x"], ["a", "b"], async (x: number) => await Promise.resolve([x, x + 1]));
-  assert.deepEqual(await list.run({ x: 1 }), { a: 1, b: 2 });
-  const short = node("s", ["x"], ["a", "b"], (x: number) => [x]);
-  await assert.rejects(() => short.run({ x: 1 }), /2 values \(a, b\)/);
-  const thrower = node("t", ["x"], ["y"], () => {
-    throw new TypeError("boom");
-  });
-  await assert.rejects(
-    () => thrower.run({ x: 1 }),
-    (e: NodeError) => e.code === "node/failed" && e.cause instanceof TypeError,
-  );
-  assert.equal(list.toString(), "l: l([x]) -> [a;b]");
-});
-
 Deno.test("toJSON lists nodes with dependencies for DAG views", () => {
   const json = chain().toJSON();
   assert.deepEqual(json.nodes.find((n) => n.name === "evaluate")?.dependencies, ["split", "train"]);
@@ -151,21 +121,141 @@ Deno.test("toJSON lists nodes with dependencies for DAG views", () => {
   assert.match(chain().describe(), /#### Pipeline execution order ####/);
 });
 
-Deno.test("a generated 10,000-node pipeline of chains with fan-in builds, sorts and filters", () => {
+Deno.test("the order does not depend on the order nodes are given in", () => {
+  const nodes = [
+    node("load", ["raw"], ["a"]),
+    node("zeta", ["a"], ["z"]),
+    node("alpha", ["a"], ["b"]),
+    node("mid", ["b", "z"], ["m"]),
+    node("solo", ["other"], ["s"]),
+    node("end", ["m", "s"], ["out"]),
+  ];
+  const expected = ["load", "solo", "alpha", "zeta", "mid", "end"];
+  for (let seed = 1; seed <= 5; seed++) {
+    const shuffled = [...nodes].sort((a, b) =>
+      ((a.name.charCodeAt(0) * seed) % 7) - ((b.name.charCodeAt(0) * seed) % 7)
+    );
+    const p = new Pipeline(shuffled);
+    assert.deepEqual(p.nodes.map((n) => n.name), expected);
+    assert.deepEqual(p.groupedNodes().map((g) => g.map((n) => n.name)), [
+      ["load", "solo"],
+      ["alpha", "zeta"],
+      ["mid"],
+      [
+        "end",
+      ],
+    ]);
+  }
+});
+
+Deno.test("a cycle is named in data-flow order, with its first node repeated", () => {
+  assert.throws(
+    () => new Pipeline([node("a", ["z", "in"], ["x"]), node("b", ["x"], ["y"]), node("c", ["y"], ["z"])]),
+    (e: PipelineDefinitionError) =>
+      e.code === "pipeline/cycle" && e.message === "Circular dependency: a -> b -> c -> a",
+  );
+});
+
+Deno.test("namespace and tag filters intersect; a filter-free call returns the pipeline", () => {
+  const p = new Pipeline([
+    node("dp.clean", ["raw"], ["dp.c"], undefined, ["prep"], "dp"),
+    node("dp.deep.more", ["dp.c"], ["dp.d"], undefined, ["other"], "dp.deep"),
+    node("dpx.x", ["raw"], ["x"], undefined, ["prep"], "dpx"),
+  ]);
+  const names = (x: Pipeline) => x.nodes.map((n) => n.name);
+  assert.deepEqual(names(p.onlyNodesWithNamespaces("dp")), ["dp.clean", "dp.deep.more"]);
+  assert.deepEqual(names(p.filter({ namespaces: ["dp"], tags: ["prep"] })), ["dp.clean"]);
+  assert.deepEqual(names(p.filter({ nodeNames: ["dpx.x", "dp.clean"] })), ["dp.clean", "dpx.x"]);
+  assert.equal(p.filter({}), p);
+  assert.throws(
+    () => p.filter({ namespaces: ["dpx"], tags: ["other"] }),
+    (e: PipelineDefinitionError) =>
+      e.code === "pipeline/empty-after-filter" && /--tags other and --namespaces dpx/.test(e.message),
+  );
+});
+
+Deno.test("from-inputs and to-outputs match every transcoded variant of a base name, or one exactly", () => {
+  const p = new Pipeline([
+    node("w", ["raw"], ["m@json"]),
+    node("r1", ["m@pickle"], ["o1"]),
+    node("r2", ["m@json"], ["o2"]),
+    node("after", ["o1"], ["o3"]),
+  ]);
+  const names = (x: Pipeline) => x.nodes.map((n) => n.name).sort();
+  assert.deepEqual(names(p.fromInputs("m")), ["after", "r1", "r2"]);
+  assert.deepEqual(names(p.fromInputs("m@json")), ["r2"]);
+  assert.deepEqual(names(p.toOutputs("o3")), ["after", "r1", "w"]);
+  assert.deepEqual(names(p.toOutputs("m")), ["w"]);
+  assert.throws(
+    () => p.toOutputs("m@csv"),
+    (e: PipelineDefinitionError) => e.code === "pipeline/unknown-dataset" && /"m@csv"/.test(e.message),
+  );
+});
+
+Deno.test("a union of two different nodes with one name is an error; equal nodes merge", () => {
+  const shared = node("n", ["x"], ["y"]);
+  const p = new Pipeline([shared]);
+  assert.equal(p.union(new Pipeline([shared])).nodes.length, 1);
+  const sameShape = new Node({ ...shared.toSpec(), tags: ["extra"] });
+  assert.equal(p.union(new Pipeline([sameShape])).nodes.length, 1);
+  assert.throws(
+    () => p.union(new Pipeline([node("n", ["x"], ["other"])])),
+    (e: PipelineDefinitionError) => e.code === "pipeline/duplicate-node",
+  );
+});
+
+Deno.test("describe lists inputs, the execution order and outputs", () => {
+  assert.equal(
+    chain().describe(),
+    [
+      "#### Pipeline execution order ####",
+      "Inputs: params:lr, raw",
+      "",
+      "split",
+      "train",
+      "evaluate",
+      "report",
+      "",
+      "Outputs: report",
+      "##################################",
+    ].join("\n"),
+  );
+});
+
+Deno.test("a generated 10,000-node pipeline of chains with fan-in and fan-out builds, sorts and filters", () => {
   const nodes: Node[] = [];
   const ends: string[] = [];
-  for (let c = 0; c < 1000; c++) {
-    for (let k = 0; k < 9; k++) {
-      nodes.push(node(`n${c}_${k}`, [k === 0 ? "src" : `d${c}_${k - 1}`], [`d${c}_${k}`]));
+  // 1 source fanning out to 990 chains of 10 nodes; 98 joins each reading 11 chain ends (neighbouring
+  // joins share one); 1 final join of the joins and the 10 ends no join reads.
+  nodes.push(node("source", ["raw"], ["src"]));
+  for (let c = 0; c < 990; c++) {
+    for (let k = 0; k < 10; k++) {
+      nodes.push(
+        node(`n${c}_${k}`, [k === 0 ? "src" : `d${c}_${k - 1}`], [`d${c}_${k}`], undefined, [`t${c % 3}`]),
+      );
     }
-    ends.push(`d${c}_8`);
+    ends.push(`d${c}_9`);
   }
-  for (let j = 0; j < 1000; j++) nodes.push(node(`join${j}`, [ends[j], ends[(j + 1) % 1000]], [`out${j}`]));
-  const p = new Pipeline(nodes);
+  for (let j = 0; j < 98; j++) nodes.push(node(`join${j}`, ends.slice(j * 10, j * 10 + 11), [`out${j}`]));
+  nodes.push(
+    node("final", [...Array.from({ length: 98 }, (_, j) => `out${j}`), ...ends.slice(981)], ["result"]),
+  );
+  const p = new Pipeline(nodes.reverse());
   assert.equal(p.nodes.length, 10_000);
-  const position = new Map(p.nodes.map((n, i) => [n.name, i]));
+  assert.equal(p.nodes[0].name, "source");
+  assert.equal(p.nodes.at(-1)!.name, "final");
+  const position = new Map(p.nodes.map((n, i) => [n, i]));
   for (const n of p.nodes) {
-    for (const d of p.dependencies(n)) assert.ok(position.get(d.name)! < position.get(n.name)!);
+    for (const d of p.dependencies(n)) {
+      assert.ok(position.get(d)! < position.get(n)!, `${d.name} before ${n.name}`);
+    }
   }
-  assert.equal(p.fromNodes("n0_5").nodes.length, 4 + 2);
+  assert.equal(p.groupedNodes().length, 13);
+  assert.deepEqual(p.groupedNodes()[1].slice(0, 3).map((n) => n.name), ["n0_0", "n100_0", "n101_0"]);
+  assert.deepEqual([...p.inputs()], ["raw"]);
+  assert.deepEqual([...p.outputs()], ["result"]);
+  // n0_5 → n0_6..n0_9 → join0 → final
+  assert.equal(p.fromNodes("n0_5").nodes.length, 4 + 1 + 1 + 1);
+  assert.equal(p.toNodes("join0").nodes.length, 1 + 11 * 10 + 1);
+  assert.equal(p.filter({ tags: ["t0"], fromInputs: ["src"] }).nodes.length, 3300);
 });

@@ -1,0 +1,125 @@
+/**
+ * The shape of pipeline YAML files (zod schemas) and the conversion of YAML `inputs:`/`outputs:` forms
+ * into node bindings. The YAML keys are the same words as the TypeScript API, so nothing is renamed.
+ */
+import { z } from "zod";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
+import type { InputBinding, OutputBinding } from "./node.ts";
+
+const NAME = z.string().regex(/^[\w.-]+$/, "use letters, digits, _ . - only");
+const DATASET = z.string().min(1);
+const Names = z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]).nullable().optional();
+const TagList = z.union([NAME, z.array(NAME)]).optional();
+
+/** One `- name: …, func: …` entry of `nodes:`. */
+export const NodeEntry = z.strictObject({
+  name: NAME.optional(),
+  func: z.string().regex(/^.+#[A-Za-z_$][\w$]*$/, 'must look like "./module.ts#exportName"'),
+  inputs: Names,
+  outputs: Names,
+  tags: TagList,
+  namespace: NAME.optional(),
+  confirms: z.union([DATASET, z.array(DATASET)]).optional(),
+});
+
+const Mapping = z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]).optional();
+
+/** One `- pipeline: ./file.yml` entry of `nodes:` (modular pipeline reuse). */
+export const IncludeEntry = z.strictObject({
+  pipeline: z.string().min(1),
+  namespace: NAME.optional(),
+  inputs: Mapping,
+  outputs: Mapping,
+  parameters: Mapping,
+  tags: TagList,
+});
+
+/** A whole pipeline file. */
+export const PipelineFile = z.strictObject({ nodes: z.array(z.unknown()), tags: TagList });
+
+/** A node's datasets as written, with the bindings they imply. */
+export interface BoundNames {
+  /** Dataset names in order. */
+  names: string[];
+  /** For a map: the function-side keys, parallel to `names`. */
+  keys?: string[];
+  binding: InputBinding;
+  outBinding: OutputBinding;
+  /** Key path of `names[i]` below the `inputs`/`outputs` key. */
+  pathOf(i: number): KeyPath;
+}
+
+/**
+ * `null` → no datasets, a string → one (whole value), a list → positional, a map → one object.
+ *
+ * @example
+ * ```ts
+ * bindNames({ features: "X_train" }).binding; // { kind: "object", keys: ["features"] }
+ * ```
+ */
+export function bindNames(value: string | string[] | Record<string, string> | null | undefined): BoundNames {
+  if (value == null) {
+    return { names: [], binding: { kind: "none" }, outBinding: { kind: "none" }, pathOf: () => [] };
+  }
+  if (typeof value === "string") {
+    return { names: [value], binding: { kind: "single" }, outBinding: { kind: "single" }, pathOf: () => [] };
+  }
+  if (Array.isArray(value)) {
+    return {
+      names: value,
+      binding: { kind: "positional" },
+      outBinding: { kind: "list" },
+      pathOf: (i) => [i],
+    };
+  }
+  const keys = Object.keys(value);
+  return {
+    names: Object.values(value),
+    keys,
+    binding: { kind: "object", keys },
+    outBinding: { kind: "object", keys },
+    pathOf: (i) => [keys[i]],
+  };
+}
+
+/**
+ * `"a"` → `["a"]`, a list as is, nothing → `[]`.
+ *
+ * @example
+ * ```ts
+ * toList("training"); // ["training"]
+ * ```
+ */
+export function toList(value: string | string[] | undefined | null): string[] {
+  return value == null ? [] : Array.isArray(value) ? value : [value];
+}
+
+/**
+ * An include mapping: a string or list keeps names (`{x: x}`), a map renames.
+ *
+ * @example
+ * ```ts
+ * toMapping(["raw"]); // { raw: "raw" }
+ * ```
+ */
+export function toMapping(
+  value: string | string[] | Record<string, string> | undefined,
+): Record<string, string> {
+  if (value === undefined) return {};
+  if (typeof value === "string") return { [value]: value };
+  if (Array.isArray(value)) return Object.fromEntries(value.map((v) => [v, v]));
+  return value;
+}
+
+/**
+ * `"./iris/nodes.ts#splitData"` → `["./iris/nodes.ts", "splitData"]`.
+ *
+ * @example
+ * ```ts
+ * splitRef("./ops.ts#double"); // ["./ops.ts", "double"]
+ * ```
+ */
+export function splitRef(ref: string): [string, string] {
+  const hash = ref.lastIndexOf("#");
+  return [ref.slice(0, hash), ref.slice(hash + 1)];
+}

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { NodeError } from "../../lib/errors.ts";
+import { Node } from "../../lib/pipeline/mod.ts";
+import { node } from "./helpers.ts";
+
+const objectNode = (func: (args: { a: number; b: number }) => unknown) =>
+  new Node({
+    name: "f",
+    func,
+    funcRef: "./f.ts#f",
+    inputs: ["x", "y"],
+    outputs: ["s", "d"],
+    inputBinding: { kind: "object", keys: ["a", "b"] },
+    outputBinding: { kind: "object", keys: ["sum", "diff"] },
+  });
+
+const badOutputs = (pattern: RegExp) => (e: NodeError) => {
+  assert.ok(e instanceof NodeError);
+  assert.equal(e.code, "node/bad-outputs");
+  assert.match(e.message, pattern);
+  return true;
+};
+
+Deno.test("a map of inputs is one object argument; a map of outputs reads the returned keys", async () => {
+  const n = objectNode(({ a, b }) => ({ sum: a + b, diff: a - b }));
+  assert.deepEqual(await n.run({ x: 3, y: 1 }), { s: 4, d: 2 });
+});
+
+Deno.test("list inputs are positional and list outputs take an array (async functions too)", async () => {
+  const n = node(
+    "l",
+    ["x", "y"],
+    ["a", "b"],
+    async (x: number, y: number) => await Promise.resolve([x, y + 1]),
+  );
+  assert.deepEqual(await n.run({ x: 1, y: 1 }), { a: 1, b: 2 });
+  const none = node("none", [], ["c"], (...args: unknown[]) => args.length);
+  assert.deepEqual(await none.run({}), { c: 0 });
+});
+
+Deno.test("a list output needs an array of the declared length", async () => {
+  await assert.rejects(
+    () => node("s", ["x"], ["a", "b"], (x: number) => [x]).run({ x: 1 }),
+    badOutputs(/Node "s" returned 1 values, but its outputs need 2 values \(a, b\)/),
+  );
+  await assert.rejects(
+    () => node("t", ["x"], ["a", "b"], () => 7).run({ x: 1 }),
+    badOutputs(/returned a number, but its outputs need an array of 2/),
+  );
+});
+
+Deno.test("a map output needs exactly the declared keys", async () => {
+  await assert.rejects(
+    () => objectNode(() => ({ sum: 1, extra: 2 })).run({ x: 1, y: 1 }),
+    badOutputs(/missing diff; extra extra/),
+  );
+  await assert.rejects(
+    () => objectNode(() => [1, 2]).run({ x: 1, y: 1 }),
+    badOutputs(/returned an array of 2/),
+  );
+});
+
+Deno.test("a single output must not be undefined", async () => {
+  await assert.rejects(
+    () => node("u", ["x"], ["y"], () => undefined).run({ x: 1 }),
+    badOutputs(/Node "u" returned undefined, but its outputs need a value for "y"/),
+  );
+});
+
+Deno.test("a throwing function becomes node/failed naming the node, with the user's error and stack as cause", async () => {
+  function explodes(): never {
+    throw new TypeError("boom");
+  }
+  await assert.rejects(
+    () => node("t", ["x"], ["y"], explodes).run({ x: 1 }),
+    (e: NodeError) => {
+      assert.ok(e instanceof NodeError);
+      assert.equal(e.code, "node/failed");
+      assert.match(e.message, /Node "t" \(\.\/test\.ts#t\) failed: boom/);
+      assert.ok(e.cause instanceof TypeError);
+      assert.match(e.cause.stack!, /explodes/);
+      return true;
+    },
+  );
+  await assert.rejects(
+    () => node("r", ["x"], ["y"], () => Promise.reject("plain string")).run({ x: 1 }),
+    (e: NodeError) => e.code === "node/failed" && /failed: plain string/.test(e.message),
+  );
+});
+
+Deno.test("missing inputs are reported before the function is called", async () => {
+  let called = false;
+  await assert.rejects(
+    () => node("m", ["x", "y"], ["z"], () => (called = true)).run({ x: 1 }),
+    (e: NodeError) => e.code === "node/missing-inputs" && /did not get input\(s\) y/.test(e.message),
+  );
+  assert.equal(called, false);
+});
+
+Deno.test("toString is Kedro's `name: func([a;b]) -> [c]`", () => {
+  assert.equal(node("l", ["x", "params:k"], ["a", "b"]).toString(), "l: l([x;params:k]) -> [a;b]");
+});
