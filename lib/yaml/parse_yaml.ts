@@ -150,6 +150,8 @@ function buildIndex(text: string): Frame {
 }
 
 function child(node: Frame, seg: string | number): { key?: Frame; value: Frame } | undefined {
+  // js-yaml reports some nodes twice (a flow mapping as a sequence entry): descend to the innermost.
+  while (node.children.length === 1 && node.children[0].result === node.result) node = node.children[0];
   const result = node.result;
   if (Array.isArray(result)) {
     return typeof seg === "number" && node.children[seg] ? { value: node.children[seg] } : undefined;
