@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { ConfigError } from "../../lib/errors.ts";
+import { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "../../lib/mlflow/mod.ts";
+
+const opts = { flatten: false, recursive: true, sep: ".", longParamsStrategy: "fail" as const };
+
+Deno.test("params:<name> is logged as <name>, parameters whole, datasets never", () => {
+  const plan = planParams({
+    "params:model": { lr: 0.1 },
+    "params:target": "species",
+    parameters: { a: 1 },
+    iris: [1, 2],
+  }, opts);
+  assert.deepEqual(plan.params, { model: '{"lr":0.1}', target: "species", parameters: '{"a":1}' });
+});
+
+Deno.test("dict params flatten recursively or one level, with a custom separator", () => {
+  const inputs = { "params:model": { lr: 0.1, opt: { beta: 0.9 } } };
+  assert.deepEqual(planParams(inputs, { ...opts, flatten: true }).params, {
+    "model.lr": "0.1",
+    "model.opt.beta": "0.9",
+  });
+  assert.deepEqual(planParams(inputs, { ...opts, flatten: true, recursive: false, sep: "-" }).params, {
+    "model-lr": "0.1",
+    "model-opt": '{"beta":0.9}',
+  });
+});
+
+Deno.test("names MLflow refuses are sanitized and reported", () => {
+  assert.equal(sanitizeName("a[b]!"), "a_b__");
+  const plan = planParams({ "params:cfg[0]": 1 }, opts);
+  assert.deepEqual(plan.params, { "cfg_0_": "1" });
+  assert.deepEqual(plan.renamed, { "cfg[0]": "cfg_0_" });
+});
+
+Deno.test("long params: fail names the parameter and the limit; truncate cuts; tag moves it to a tag", () => {
+  const long = { "params:features": "x".repeat(MAX_PARAM_VALUE_LENGTH + 1) };
+  assert.throws(
+    () => planParams(long, opts),
+    (e: ConfigError) =>
+      e.code === "mlflow/param-too-long" &&
+      /"features" is 6001 characters long; MLflow accepts at most 6000/.test(e.message) &&
+      /long_params_strategy/.test(e.hint!),
+  );
+  const cut = planParams(long, { ...opts, longParamsStrategy: "truncate" });
+  assert.equal(cut.params.features.length, MAX_PARAM_VALUE_LENGTH);
+  assert.deepEqual(cut.truncated, ["features"]);
+  const tagged = planParams(long, { ...opts, longParamsStrategy: "tag" });
+  assert.deepEqual(tagged.params, {});
+  assert.equal(tagged.tags.features.length, MAX_PARAM_VALUE_LENGTH + 1);
+});
