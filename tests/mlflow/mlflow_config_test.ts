@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
+import type { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
 import {
   mlflowYmlTemplate,
   parseMlflowConfig,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError } from "../../lib/errors.ts";
+import type { ConfigError } from "../../lib/errors.ts";
 import { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "../../lib/mlflow/mod.ts";
 
 const opts = { flatten: false, recursive: true, sep: ".", longParamsStrategy: "fail" as const };

@@ -102,7 +102,10 @@ Deno.test("a kmlf-created database has MLflow 2.17.2's schema and alembic versio
       ).all();
       const version = db.prepare("SELECT version_num FROM alembic_version").get();
       db.close();
-      return { rows: rows.map((r) => ({ ...r, sql: String(r.sql ?? "").replace(/\s+/g, " ") })), version: version?.version_num };
+      return {
+        rows: rows.map((r) => ({ ...r, sql: String(r.sql ?? "").replace(/\s+/g, " ") })),
+        version: version?.version_num,
+      };
     };
     const ours = schema(join(dir, "kmlf.db"));
     const theirs = schema(join(FIXTURE, "mlflow.db"));
