@@ -41,6 +41,40 @@ export async function kmlf(
 }
 
 /**
+ * The demo catalog with plain file datasets instead of Mlflow ones, for core-engine tests that run
+ * without tracking (the demo itself tracks to mlflow.db).
+ */
+export const UNTRACKED_CATALOG = `# Datasets of the iris demo. Paths are relative to the project root.
+iris:
+  type: csv
+  filepath: data/01_raw/iris.csv
+
+model:
+  type: pickle
+  filepath: data/06_models/model.pkl
+
+predictions:
+  type: csv
+  filepath: data/07_model_output/predictions.csv
+
+metrics:
+  type: json
+  filepath: data/08_reporting/metrics.json
+
+train_history:
+  type: json
+  filepath: data/08_reporting/train_history.json
+
+instances:
+  type: csv
+  filepath: data/01_raw/instances.csv
+
+inference_predictions:
+  type: csv
+  filepath: data/07_model_output/inference_predictions.csv
+`;
+
+/**
  * Creates a fresh copy of the iris demo project (via `kmlf new`) in a temp dir, then applies `files`
  * (relative path → content; `null` deletes the file).
  *
@@ -51,11 +85,18 @@ export async function kmlf(
  */
 export async function demoProject(
   files: Record<string, string | null> = {},
-  options: { example?: boolean } = {},
+  options: { example?: boolean; tracked?: boolean } = {},
 ): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   const { projectFiles } = await import("../lib/cli/new_command.ts");
-  const all: Record<string, string | null> = { ...projectFiles("iris", options.example !== false), ...files };
+  const untracked: Record<string, string | null> = options.tracked
+    ? {}
+    : { "conf/base/catalog.yml": UNTRACKED_CATALOG, "conf/base/mlflow.yml": null };
+  const all: Record<string, string | null> = {
+    ...projectFiles("iris", options.example !== false),
+    ...untracked,
+    ...files,
+  };
   for (const [path, content] of Object.entries(all)) {
     const target = join(dir, path);
     if (content === null) {

@@ -24,7 +24,9 @@ export async function infoCommand(globals: { project?: string }): Promise<number
     out(`project: ${settings.name} (${root}), default env ${settings.defaultEnv}`);
   } else out("project: none found (create one with `kmlf new <dir>`)");
   out(`plugins: ${builtinPlugins().map((p) => p.name).join(", ") || "(none)"}`);
-  out(`dataset types: ${DatasetRegistry.withBuiltins().typeNames().join(", ")}`);
+  const registry = DatasetRegistry.withBuiltins();
+  for (const plugin of builtinPlugins()) plugin.registerDatasets?.(registry);
+  out(`dataset types: ${registry.typeNames().join(", ")}`);
   out(`npm packages node modules may import: ${Object.keys(denoJson.imports).join(", ")}`);
   return EXIT.ok;
 }

@@ -7,6 +7,7 @@ import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { out, style } from "./terminal.ts";
 import { IRIS_FILES } from "./templates/iris_files.ts";
+import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 
 /** Options of `kmlf new`. */
 export interface NewOptions {
@@ -72,7 +73,7 @@ export function projectFiles(name: string, example: boolean): Record<string, str
       "data/.gitkeep": "",
     };
   }
-  return { ...IRIS_FILES, ...common };
+  return { ...IRIS_FILES, "conf/base/mlflow.yml": mlflowYmlTemplate(name), ...common };
 }
 
 async function nonEmpty(dir: string): Promise<boolean> {

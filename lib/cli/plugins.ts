@@ -1,14 +1,26 @@
 /** The plugins a kmlf binary ships with, registered through the same mechanism as any plugin. */
-import type { Plugin } from "../session/mod.ts";
+import type { Plugin } from "../plugin.ts";
+import { mlflowPlugin } from "../mlflow/mod.ts";
+import { KMLF_VERSION } from "../version.ts";
 
 /**
- * Built-in plugins, in registration order.
+ * Built-in plugins, in registration order: the kedro-mlflow layer. The tracking engine is imported only
+ * when a run is actually tracked, so untracked commands stay light.
  *
  * @example
  * ```ts
- * const plugins = builtinPlugins();
+ * const plugins = builtinPlugins({ notify: (m) => console.error(m) });
  * ```
  */
-export function builtinPlugins(): Plugin[] {
-  return [];
+export function builtinPlugins(options: { notify?(message: string): void } = {}): Plugin[] {
+  return [
+    mlflowPlugin({
+      kmlfVersion: KMLF_VERSION,
+      notify: options.notify,
+      async openClient(trackingUri, projectRoot) {
+        const { MlflowClient, openStore } = await import("../tracking/mod.ts");
+        return new MlflowClient(await openStore(trackingUri, { baseDir: projectRoot }));
+      },
+    }),
+  ];
 }

@@ -45,15 +45,15 @@ export async function runCommand(
   const started = performance.now();
   const pipelineNames = selectPipelines(positional, options);
   const root = await requireProject(globals);
+  const quiet = options.quiet || options.json;
   const session = await KmlfSession.create({
     projectRoot: root,
     env: options.env,
     envVar: Deno.env.get("KMLF_ENV"),
     runtimeParams: options.params ? parseRuntimeParams(options.params, "--params") : {},
-    plugins: builtinPlugins(),
+    plugins: builtinPlugins({ notify: (message) => quiet || err(style.dim(message)) }),
     commandLine: ["kmlf", ...argv].map(shellQuote).join(" "),
   });
-  const quiet = options.quiet || options.json;
   if (!quiet) {
     out(
       style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) +

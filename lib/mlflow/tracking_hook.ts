@@ -3,6 +3,7 @@
  * durations, the pipeline description and files, and ends the run FINISHED, FAILED or KILLED.
  * Registered as a plugin hook, so the runner knows nothing about MLflow.
  */
+import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { ConfigError, KmlfError } from "../errors.ts";
 import type { Hooks, RunParams } from "../hooks/mod.ts";
@@ -227,7 +228,7 @@ async function experimentFor(client: TrackingPort, config: MlflowConfig): Promis
 
 async function runTags(runParams: RunParams, options: TrackingHookOptions): Promise<Record<string, string>> {
   const tags: Record<string, string> = {
-    "mlflow.user": Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown",
+    "mlflow.user": currentUser(),
     "mlflow.source.name": runParams.commandLine.split(" ")[0] || "kmlf",
     "mlflow.source.type": "LOCAL",
     kmlf_command: runParams.commandLine,
@@ -298,6 +299,15 @@ export function pipelineArtifact(
       };
     }),
   };
+}
+
+// Like MLflow: the login name of the process owner.
+function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
+  }
 }
 
 function short(value: string): string {

@@ -2,7 +2,7 @@
  * Golden files for what users see when they get something wrong: each case breaks a copy of the
  * demo project in one way and records kmlf's exit code and stderr (tests/golden/errors/<case>.txt).
  */
-import { assertGolden, demoProject, kmlf, normalize } from "../cli_harness.ts";
+import { assertGolden, demoProject, kmlf, normalize, UNTRACKED_CATALOG } from "../cli_harness.ts";
 
 const NODES = "pipelines/iris/nodes.ts";
 const TRAINING = "pipelines/training.yml";
@@ -17,7 +17,7 @@ interface Case {
 }
 
 const training = await Deno.readTextFile(new URL(`../../${TRAINING}`, import.meta.url));
-const catalog = await Deno.readTextFile(new URL(`../../${CATALOG}`, import.meta.url));
+const catalog = UNTRACKED_CATALOG;
 const params = await Deno.readTextFile(new URL(`../../${PARAMS}`, import.meta.url));
 
 const CASES: Record<string, Case> = {

@@ -1,7 +1,7 @@
 /** End-to-end runs of the real CLI on copies of the demo project. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertGolden, demoProject, kmlf, normalize, REPO } from "../cli_harness.ts";
+import { assertGolden, demoProject, kmlf, normalize, REPO, UNTRACKED_CATALOG } from "../cli_harness.ts";
 
 async function withDemo(
   files: Record<string, string | null>,
@@ -84,7 +84,7 @@ Deno.test("filters select nodes and --only-missing-outputs skips finished work",
 });
 
 Deno.test("versioned datasets keep one version per run and --load-versions pins one", async () => {
-  const catalog = (await Deno.readTextFile(join(REPO, "conf/base/catalog.yml"))).replace(
+  const catalog = UNTRACKED_CATALOG.replace(
     "filepath: data/06_models/model.pkl",
     "filepath: data/06_models/model.pkl\n  versioned: true",
   );
