@@ -18,20 +18,35 @@ export interface GitInfo {
  * ```
  */
 export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
-  const run = async (args: string[]) => {
-    try {
-      const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "null" }).output();
-      return out.success ? new TextDecoder().decode(out.stdout) : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const [commit, status, branch] = await Promise.all([
-    run(["rev-parse", "HEAD"]),
-    run(["status", "--porcelain", "--untracked-files=normal"]),
-    run(["rev-parse", "--abbrev-ref", "HEAD"]),
-  ]);
-  if (!commit || status === undefined) return undefined;
-  const changed = status.split("\n").filter((l) => l.trim() !== "").map((l) => l.slice(3)).slice(0, 50);
-  return { commit: commit.trim(), branch: branch?.trim(), dirty: changed.length > 0, changed };
+  let text: string;
+  try {
+    // One process: porcelain v2 gives the commit, the branch and the changed paths together.
+    const out = await new Deno.Command("git", {
+      args: ["status", "--porcelain=v2", "--branch", "--untracked-files=normal"],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (!out.success) return undefined;
+    text = new TextDecoder().decode(out.stdout);
+  } catch {
+    return undefined;
+  }
+  let commit = "";
+  let branch: string | undefined;
+  const changed: string[] = [];
+  for (const line of text.split("\n")) {
+    if (line.startsWith("# branch.oid ")) commit = line.slice(13).trim();
+    else if (line.startsWith("# branch.head ")) branch = line.slice(14).trim();
+    else if (line.startsWith("? ")) changed.push(line.slice(2));
+    else if (/^[12u] /.test(line)) changed.push(pathOf(line));
+  }
+  if (!commit || commit === "(initial)") return undefined;
+  return { commit, branch, dirty: changed.length > 0, changed: changed.slice(0, 50) };
+}
+
+// Porcelain v2: the path follows 8 fields ("1"), 9 ("2", then "\t<orig>") or 10 ("u"); it may contain spaces.
+function pathOf(line: string): string {
+  const skip = line[0] === "1" ? 8 : line[0] === "2" ? 9 : 10;
+  return line.split(" ").slice(skip).join(" ").split("\t")[0];
 }
