@@ -1,0 +1,192 @@
+/**
+ * End to end: `kmlf run` of the demo with mlflow.yml, then the store is read back through the client.
+ * Run against the SQLite store (the default). Each test uses its own copy of the demo project.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
+import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+
+async function withTracked(
+  files: Record<string, string | null>,
+  fn: (dir: string, client: () => Promise<MlflowClient>) => Promise<void>,
+) {
+  const dir = await demoProject(files, { tracked: true });
+  let store: { close?(): void } | undefined;
+  const client = async () => {
+    const s = await openStore("mlflow.db", { baseDir: dir });
+    store = s as { close?(): void };
+    return new MlflowClient(s);
+  };
+  try {
+    await fn(dir, client);
+  } finally {
+    store?.close?.();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function onlyRun(client: MlflowClient, experiment = "iris") {
+  const exp = await client.getExperimentByName(experiment);
+  assert.ok(exp, `experiment ${experiment} exists`);
+  const page = await client.searchRuns([exp.experimentId], { runViewType: "ALL" });
+  return page.runs;
+}
+
+Deno.test("a tracked demo run records params, tags, metrics with steps, artifacts and FINISHED", async () => {
+  await withTracked({}, async (dir, open) => {
+    const r = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /MLflow run [0-9a-f]{32} started in experiment "iris"/);
+    const client = await open();
+    const runs = await onlyRun(client);
+    assert.equal(runs.length, 1);
+    const run = runs[0];
+    assert.equal(run.info.status, "FINISHED");
+    assert.equal(run.info.runName, "training");
+    assert.deepEqual(run.data.params, {
+      split: '{"test_fraction":0.3,"random_state":42}',
+      target: "species",
+      model: '{"learning_rate":0.1,"n_iter":300}',
+      features: '["sepal_length","sepal_width","petal_length","petal_width"]',
+    });
+    const tags = run.data.tags;
+    assert.equal(tags.kmlf_command, "kmlf run training");
+    assert.equal(tags.pipeline_names, "training");
+    assert.equal(tags.env, "local");
+    assert.equal(tags["mlflow.source.type"], "LOCAL");
+    assert.equal(tags["mlflow.runName"], "training");
+    assert.match(tags.run_id, /^\d{4}-\d\d-\d\dT/);
+    assert.equal(run.data.metrics["metrics.n_test"], 45);
+    assert.ok(run.data.metrics["metrics.accuracy"] > 0.85);
+    const loss = await client.getMetricHistory(run.info.runId, "train_history.train_loss");
+    assert.deepEqual(loss.map((p) => p.step), Array.from({ length: 30 }, (_, i) => i * 10));
+    assert.ok(Math.abs(loss[0].value - Math.log(3)) < 1e-9);
+    for (const node of ["split_data", "train_model", "predict", "report_accuracy"]) {
+      assert.ok(`node_duration_s.${node}` in run.data.metrics, node);
+    }
+    const files = (await client.listArtifacts(run.info.runId, undefined, { recursive: true })).filter((f) =>
+      !f.isDir
+    ).map((f) => f.path).sort();
+    assert.deepEqual(files, ["kmlf/pipeline.json", "model.pkl", "predictions.csv"]);
+    const pipeline = JSON.parse(
+      await Deno.readTextFile(
+        await client.downloadArtifacts(run.info.runId, "kmlf/pipeline.json", await Deno.makeTempDir()),
+      ),
+    );
+    assert.equal(pipeline.status, "FINISHED");
+    assert.deepEqual(pipeline.nodes.map((n: { name: string; status: string }) => [n.name, n.status]), [
+      ["split_data", "completed"],
+      ["train_model", "completed"],
+      ["predict", "completed"],
+      ["report_accuracy", "completed"],
+    ]);
+    assert.ok(pipeline.nodes.every((n: { start: number; end: number }) => n.end >= n.start));
+  });
+});
+
+Deno.test("a failing node ends the run FAILED with the node and the error as tags", async () => {
+  const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(
+    "./iris/nodes.ts#predict",
+    "./iris/broken.ts#predict",
+  );
+  await withTracked({
+    "pipelines/training.yml": training,
+    "pipelines/iris/broken.ts":
+      "export function predict(_m: unknown, _x: unknown) { throw new Error('GPU on fire'); }\n",
+  }, async (dir, open) => {
+    const r = await kmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(r.code, 1);
+    const [run] = await onlyRun(await open());
+    assert.equal(run.info.status, "FAILED");
+    assert.equal(run.data.tags["kmlf.failed_node"], "predict");
+    assert.match(run.data.tags["kmlf.error"], /GPU on fire/);
+    assert.equal(run.data.tags["kmlf.error_code"], "node/failed");
+  });
+});
+
+Deno.test("a pipeline listed in disable_tracking.pipelines starts no run and Mlflow datasets only save locally", async () => {
+  const mlflowYml = (await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"))).replace(
+    "pipelines: [] ",
+    "pipelines: [training] ",
+  );
+  await withTracked({ "conf/base/mlflow.yml": mlflowYml }, async (dir, open) => {
+    const catalog = (await Deno.readTextFile(join(dir, "conf/base/catalog.yml"))).replace(
+      "metrics:\n  type: mlflow_metrics_history",
+      "metrics:\n  type: json\n  filepath: data/08_reporting/metrics.json",
+    ).replace(
+      "train_history:\n  type: mlflow_metrics_history",
+      "train_history:\n  type: json\n  filepath: data/08_reporting/train_history.json",
+    );
+    await Deno.writeTextFile(join(dir, "conf/base/catalog.yml"), catalog);
+    const r = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Tracking is disabled for pipeline training/);
+    const client = await open();
+    const exp = await client.getExperimentByName("iris");
+    assert.equal(exp ? (await client.searchRuns([exp.experimentId])).runs.length : 0, 0);
+    assert.ok(await Deno.stat(join(dir, "data/06_models/model.pkl")));
+  });
+});
+
+Deno.test("tracking.run.id continues an existing run; run.name and experiment tags are used", async () => {
+  await withTracked({}, async (dir, open) => {
+    assert.equal((await kmlf(["run", "training", "-q"], { cwd: dir })).code, 0);
+    const [first] = await onlyRun(await open());
+    const yml = (await Deno.readTextFile(join(dir, "conf/base/mlflow.yml"))).replace(
+      "    id: null",
+      `    id: ${first.info.runId}`,
+    );
+    await Deno.writeTextFile(join(dir, "conf/base/mlflow.yml"), yml);
+    const again = await kmlf(["run", "inference", "-q"], { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    const runs = await onlyRun(await open());
+    assert.equal(runs.length, 1, "no new run");
+    assert.equal(runs[0].data.tags.pipeline_names, "inference");
+    assert.equal(runs[0].info.status, "FINISHED");
+  });
+});
+
+Deno.test("credentials named in mlflow.yml are exported for the run and never logged", async () => {
+  const yml = (await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"))).replace(
+    "  credentials: null",
+    "  credentials: mlflow_creds",
+  );
+  const hooks = `import { appendFileSync } from "node:fs";
+export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("KMLF_TEST_SECRET") ?? "unset") + "\\n"); } };`;
+  await withTracked({
+    "conf/base/mlflow.yml": yml,
+    "conf/local/credentials.yml": "mlflow_creds:\n  KMLF_TEST_SECRET: hunter2\n",
+    "hooks.ts": hooks,
+    "kmlf.yml": "name: iris\nhooks: ['./hooks.ts#spy']\n",
+  }, async (dir, open) => {
+    const r = await kmlf(["run", "training", "-q", "--nodes", "split_data"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await Deno.readTextFile(join(dir, "env.log"))).trim(), "hunter2");
+    const [run] = await onlyRun(await open());
+    assert.ok(!JSON.stringify(run.data).includes("hunter2"));
+  });
+  const missing = yml.replace("mlflow_creds", "nope");
+  await withTracked({ "conf/base/mlflow.yml": missing }, async (dir) => {
+    const r = await kmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /mlflow\/unknown-credentials[\s\S]*conf\/base\/mlflow.yml:\d+:\d+/);
+  });
+});
+
+Deno.test("metric datasets without a run fail clearly; ${km.random_name:} names runs", async () => {
+  await withTracked({ "conf/base/mlflow.yml": null }, async (dir) => {
+    const r = await kmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /mlflow\/no-active-run[\s\S]*kmlf mlflow init/);
+  });
+  const yml = (await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"))).replace(
+    "    name: null",
+    '    name: "${km.random_name:}"',
+  );
+  await withTracked({ "conf/base/mlflow.yml": yml }, async (dir, open) => {
+    assert.equal((await kmlf(["run", "training", "-q"], { cwd: dir })).code, 0);
+    const [run] = await onlyRun(await open());
+    assert.match(run.info.runName, /^[a-z-]+-[a-z]+-\d{1,3}$/);
+  });
+});
