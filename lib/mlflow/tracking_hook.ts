@@ -79,10 +79,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
     }
     previousEnv.clear();
-    if (onSignal) {
-      for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.removeSignalListener(sig, onSignal);
-      onSignal = undefined;
-    }
+    onSignal?.();
+    onSignal = undefined;
     runId = undefined;
   };
 
@@ -130,10 +128,13 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       state.activate(client, runId);
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
       await logFiles(config.tracking.logFiles.before);
+      // Ctrl-C / SIGTERM: flush buffered metrics, end the run KILLED, exit like a killed process (128 + n).
+      const listeners = { SIGINT: () => killed(130), SIGTERM: () => killed(143) };
+      const killed = (code: number) => void finish("KILLED").finally(() => Deno.exit(code));
       onSignal = () => {
-        finish("KILLED").finally(() => Deno.exit(130));
+        for (const [sig, fn] of Object.entries(listeners)) Deno.removeSignalListener(sig as Deno.Signal, fn);
       };
-      for (const sig of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(sig, onSignal);
+      for (const [sig, fn] of Object.entries(listeners)) Deno.addSignalListener(sig as Deno.Signal, fn);
     },
 
     async beforeNodeRun({ node, inputs }) {

@@ -190,3 +190,45 @@ Deno.test("metric datasets without a run fail clearly; ${km.random_name:} names 
     assert.match(run.info.runName, /^[a-z-]+-[a-z]+-\d{1,3}$/);
   });
 });
+
+Deno.test("SIGTERM during a run ends it KILLED; log_files are logged before and after", async () => {
+  const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(
+    "./iris/nodes.ts#predict",
+    "./iris/slow.ts#predict",
+  );
+  const yml = (await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"))).replace(
+    "    before: []",
+    "    before: [conf/base/parameters.yml]",
+  );
+  await withTracked({
+    "pipelines/training.yml": training,
+    "conf/base/mlflow.yml": yml,
+    "pipelines/iris/slow.ts":
+      "export async function predict(_m: unknown, _x: unknown) { await new Promise((r) => setTimeout(r, 20000)); return []; }\n",
+  }, async (dir, open) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", join(REPO, "cli.ts"), "run", "training"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.getReader();
+    let seen = "";
+    while (!seen.includes("▶ predict")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    child.kill("SIGTERM");
+    reader.releaseLock();
+    await child.stdout.cancel();
+    const status = await child.status;
+    assert.equal(status.code, 143);
+    const client = await open();
+    const [run] = await onlyRun(client);
+    assert.equal(run.info.status, "KILLED");
+    const files = (await client.listArtifacts(run.info.runId, "kmlf/files")).map((f) => f.path);
+    assert.deepEqual(files, ["kmlf/files/parameters.yml"]);
+  });
+});
