@@ -1,0 +1,115 @@
+/**
+ * Tracking benchmarks (issue 3) on the SQLite store, medians:
+ * - 100,000 metric points (10 keys × 10,000 steps) logged through the client's active run (target ≤ 1 s),
+ *   and 1,000 unbuffered `client.logMetric` calls (the reference MLflow client: 0.6 s into a file store);
+ * - `searchRuns` over 10,000 runs (20 params, 10 metrics each) with a metric filter + order (≤ 50 ms);
+ * - `getRun` of such a run (≤ 1 ms).
+ * Run: `deno run -A bench/tracking_bench.ts`. Prints figures; asserts nothing. About 20–40 s.
+ */
+import { join } from "node:path";
+import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
+import { median, report } from "./bench_utils.ts";
+
+const dir = await Deno.makeTempDir({ prefix: "kmlf-tracking-bench-" });
+const clientOf = (path: string) =>
+  new MlflowClient(SqliteStore.open(path), {
+    processHooks: false,
+    context: { user: "bench", sourceName: "bench" },
+  });
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+try {
+  // 1. 100,000 points through an active run (buffered into batches of 1000), a fresh database each time.
+  const logTimes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const client = clientOf(join(dir, `log-${i}.db`));
+    logTimes.push(
+      await timed(async () => {
+        const run = await client.startRun({ runName: "log-100k" });
+        const t0 = Date.now();
+        for (let step = 0; step < 10_000; step++) {
+          for (let k = 0; k < 10; k++) {
+            run.logMetric(`metric_${k}`, Math.sin(step + k), { step, timestamp: t0 + step });
+          }
+        }
+        await run.end();
+      }),
+    );
+    await client.store.close();
+  }
+  report("log 100,000 metric points (client → SQLite)", median(logTimes), "ms", 1000);
+
+  const single: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const client = clientOf(join(dir, `single-${i}.db`));
+    const { info } = await client.createRun("0");
+    single.push(
+      await timed(async () => {
+        for (let step = 0; step < 1000; step++) {
+          await client.logMetric(info.runId, "loss", 1 / (step + 1), { step });
+        }
+      }),
+    );
+    await client.store.close();
+  }
+  report("1,000 unbuffered client.logMetric calls", median(single), "ms", 600, 600);
+
+  // 2. A store with 10,000 runs of 20 params and 10 metrics each.
+  const seedStart = performance.now();
+  const client = clientOf(join(dir, "search.db"));
+  const store = client.store;
+  const experimentId = await store.createExperiment("bench");
+  const ids: string[] = [];
+  for (let r = 0; r < 10_000; r++) {
+    const run = await store.createRun({
+      experimentId,
+      runName: `run-${r}`,
+      startTime: 1_700_000_000_000 + r,
+    });
+    ids.push(run.info.runId);
+    await store.logBatch(run.info.runId, {
+      params: Array.from({ length: 20 }, (_, p) => ({ key: `param_${p}`, value: String((r * 7 + p) % 97) })),
+      metrics: Array.from({ length: 10 }, (_, m) => ({
+        key: `metric_${m}`,
+        value: ((r * 31 + m * 17) % 1000) / 1000,
+        timestamp: 1_700_000_000_000 + r,
+        step: 0,
+      })),
+    });
+  }
+  console.log(`(seeded 10,000 runs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
+
+  for (const maxResults of [100, 1000]) {
+    const times: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 15; i++) {
+      times.push(
+        await timed(async () => {
+          const page = await store.searchRuns({
+            experimentIds: [experimentId],
+            filter: "metrics.metric_0 > 0.5",
+            orderBy: ["metrics.metric_1 DESC"],
+            maxResults,
+          });
+          count = page.runs.length;
+        }),
+      );
+    }
+    report(`searchRuns 10,000 runs, filter + order (page of ${count})`, median(times.slice(2)), "ms", 50);
+  }
+
+  const getTimes: number[] = [];
+  for (let i = 0; i < 2000; i++) {
+    const id = ids[(i * 4999) % ids.length];
+    getTimes.push(await timed(() => store.getRun(id)));
+  }
+  report("getRun (20 params, 10 metrics)", median(getTimes.slice(100)), "ms", 1);
+  await store.close();
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
