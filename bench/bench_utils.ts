@@ -70,6 +70,8 @@ export function report(name: string, value: number, unit: string, target: number
     ? `  (${(baseline / value).toFixed(1)}x faster than the reference ${baseline} ${unit})`
     : "";
   console.log(
-    `${name.padEnd(52)} ${(value < 1 ? value.toFixed(3) : value.toFixed(1)).padStart(9)} ${unit}  target ≤ ${target} ${unit}  ${ok}${ratio}`,
+    `${name.padEnd(52)} ${
+      (value < 1 ? value.toFixed(3) : value.toFixed(1)).padStart(9)
+    } ${unit}  target ≤ ${target} ${unit}  ${ok}${ratio}`,
   );
 }

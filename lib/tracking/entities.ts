@@ -1,45 +1,56 @@
-/** MLflow's tracking entities in TypeScript form (camelCase; the wire format is converted elsewhere). */
+/**
+ * MLflow's tracking entities in TypeScript form (camelCase). The snake_case JSON wire shapes are
+ * converted in one place, `wire.ts`.
+ *
+ * @module
+ */
 
-/** `RUNNING`, `SCHEDULED`, `FINISHED`, `FAILED` or `KILLED`. */
+/** Status of a run. Terminal statuses are FINISHED, FAILED and KILLED. */
 export type RunStatus = "RUNNING" | "SCHEDULED" | "FINISHED" | "FAILED" | "KILLED";
 
-/** Which runs or experiments a search returns. */
-export type ViewType = "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL";
-
-/** An experiment. Ids are strings (file-store ids exceed 2^53). */
-export interface Experiment {
-  experimentId: string;
-  name: string;
-  artifactLocation: string;
-  lifecycleStage: "active" | "deleted";
-  creationTime?: number;
-  lastUpdateTime?: number;
-  tags: Record<string, string>;
-}
-
-/** Run metadata. */
-export interface RunInfo {
-  runId: string;
-  runName: string;
-  experimentId: string;
-  userId: string;
-  status: RunStatus;
-  startTime: number;
-  endTime?: number;
-  artifactUri: string;
-  lifecycleStage: "active" | "deleted";
-}
+/**
+ * Every run status, in MLflow's enum order (RUNNING=1 … KILLED=5).
+ *
+ * @example
+ * ```ts
+ * RUN_STATUSES.indexOf("FINISHED") + 1; // 3, MLflow's enum number
+ * ```
+ */
+export const RUN_STATUSES: readonly RunStatus[] = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"];
 
 /**
- * A run. `data` holds plain key → value records (MLflow's RunData-as-dicts design): the latest value
- * of each metric, params and tags as strings. Full metric histories come from `getMetricHistory`.
+ * Whether a status ends a run.
+ *
+ * @example
+ * ```ts
+ * isTerminalStatus("FAILED"); // true
+ * ```
  */
-export interface Run {
-  info: RunInfo;
-  data: { metrics: Record<string, number>; params: Record<string, string>; tags: Record<string, string> };
+export function isTerminalStatus(status: RunStatus): boolean {
+  return status === "FINISHED" || status === "FAILED" || status === "KILLED";
 }
 
-/** One metric point. NaN and ±Infinity are allowed values. */
+/** Soft-deletion state of experiments and runs. */
+export type LifecycleStage = "active" | "deleted";
+
+/** Which lifecycle stages a search returns. */
+export type ViewType = "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL";
+
+/**
+ * The lifecycle stages a view type selects.
+ *
+ * @example
+ * ```ts
+ * stagesForViewType("ALL"); // ["active", "deleted"]
+ * ```
+ */
+export function stagesForViewType(viewType: ViewType): LifecycleStage[] {
+  if (viewType === "ACTIVE_ONLY") return ["active"];
+  if (viewType === "DELETED_ONLY") return ["deleted"];
+  return ["active", "deleted"];
+}
+
+/** One metric point. `timestamp` is in ms since the epoch; `value` may be NaN or ±Infinity. */
 export interface Metric {
   key: string;
   value: number;
@@ -47,32 +58,127 @@ export interface Metric {
   step: number;
 }
 
-/** A batch of run data, logged atomically per store (params, then metrics, then tags). */
-export interface LogBatch {
-  metrics?: Metric[];
-  params?: Record<string, string>;
-  tags?: Record<string, string>;
+/** A key/value pair of a run (param or tag) as logged in a batch. */
+export interface KeyValue {
+  key: string;
+  value: string;
 }
 
-/** An artifact listing entry. */
+/** An experiment. Ids are strings (file-store ids exceed 2^53). */
+export interface Experiment {
+  experimentId: string;
+  name: string;
+  artifactLocation: string;
+  lifecycleStage: LifecycleStage;
+  /** ms since the epoch; null in databases written by very old MLflow versions. */
+  creationTime: number | null;
+  lastUpdateTime: number | null;
+  tags: Record<string, string>;
+}
+
+/** Metadata of a run. */
+export interface RunInfo {
+  runId: string;
+  runName: string;
+  experimentId: string;
+  userId: string;
+  status: RunStatus;
+  startTime: number;
+  /** null while the run has not ended. */
+  endTime: number | null;
+  artifactUri: string;
+  lifecycleStage: LifecycleStage;
+}
+
+/**
+ * What was logged to a run. `metrics`, `params` and `tags` are plain key→value records (for
+ * metrics the latest value, i.e. the max by (step, timestamp, value)); the full history is
+ * available through `getMetricHistory`.
+ */
+export interface RunData {
+  metrics: Record<string, number>;
+  params: Record<string, string>;
+  tags: Record<string, string>;
+  /** The same latest metrics as full points (with step and timestamp), as MLflow's wire format carries. */
+  latestMetrics: Record<string, Metric>;
+}
+
+/** A dataset used as a run input. */
+export interface RunDataset {
+  name: string;
+  digest: string;
+  sourceType: string;
+  source: string;
+  schema?: string;
+  profile?: string;
+}
+
+/** A dataset input of a run with its input tags (e.g. `mlflow.data.context: training`). */
+export interface DatasetInput {
+  dataset: RunDataset;
+  tags: Record<string, string>;
+}
+
+/** Inputs of a run. */
+export interface RunInputs {
+  datasetInputs: DatasetInput[];
+}
+
+/** A run: its metadata, logged data and inputs. */
+export interface Run {
+  info: RunInfo;
+  data: RunData;
+  inputs: RunInputs;
+}
+
+/** One entry of an artifact listing. `path` is relative to the run's artifact root. */
 export interface FileInfo {
   path: string;
   isDir: boolean;
-  fileSize?: number;
+  /** Size in bytes; null for directories. */
+  fileSize: number | null;
 }
 
-/** Arguments of searchRuns. */
-export interface SearchRunsOptions {
-  experimentIds: string[];
-  filter?: string;
-  runViewType?: ViewType;
-  maxResults?: number;
-  orderBy?: string[];
-  pageToken?: string;
-}
+/**
+ * Reserved tag keys used by MLflow.
+ *
+ * @example
+ * ```ts
+ * run.data.tags[MLFLOW_TAGS.parentRunId]; // the parent of a nested run
+ * ```
+ */
+export const MLFLOW_TAGS = {
+  runName: "mlflow.runName",
+  parentRunId: "mlflow.parentRunId",
+  user: "mlflow.user",
+  sourceName: "mlflow.source.name",
+  sourceType: "mlflow.source.type",
+  gitCommit: "mlflow.source.git.commit",
+  note: "mlflow.note.content",
+  datasetContext: "mlflow.data.context",
+} as const;
 
-/** A page of results. */
-export interface Page<T> {
-  items: T[];
-  nextPageToken?: string;
+/**
+ * The id and name of the default experiment every store has.
+ *
+ * @example
+ * ```ts
+ * await store.getExperiment(DEFAULT_EXPERIMENT.id); // "Default"
+ * ```
+ */
+export const DEFAULT_EXPERIMENT = { id: "0", name: "Default" } as const;
+
+/**
+ * Sets `record[key]`, also for the key `__proto__` (a valid MLflow key that plain assignment would
+ * swallow).
+ *
+ * @example
+ * ```ts
+ * const params: Record<string, string> = {};
+ * setEntry(params, "__proto__", "x"); // Object.keys(params) → ["__proto__"]
+ * ```
+ */
+export function setEntry<T>(record: Record<string, T>, key: string, value: T): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true });
+  else record[key] = value;
 }

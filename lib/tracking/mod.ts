@@ -1,22 +1,172 @@
 /**
- * MLflow-compatible tracking: entities, stores and the client.
+ * MLflow-compatible tracking: entities, the `TrackingStore` interface and its SQLite store (MLflow's
+ * own schema), MLflow's search grammar, local artifacts, the wire format, and `MlflowClient`.
+ * Standalone: it imports nothing of the pipeline, catalog, runner, config or session layers.
+ *
+ * @example
+ * ```ts
+ * import { MlflowClient } from "./lib/tracking/mod.ts";
+ * const client = await MlflowClient.open("sqlite:///mlflow.db", { baseDir: Deno.cwd() });
+ * await client.withRun({ experimentName: "iris", runName: "baseline" }, async (run) => {
+ *   await run.logParams({ C: 1.0, model: "logreg" });
+ *   for (let step = 0; step < 10; step++) run.logMetric("loss", 1 / (step + 1), { step });
+ * });
+ * const { runs } = await client.searchRuns("1", { filter: "metrics.loss < 0.2", orderBy: ["metrics.loss"] });
+ * ```
  *
  * @module
  */
-export type {
-  Experiment,
-  FileInfo,
-  LogBatch,
-  Metric,
-  Page,
-  Run,
-  RunInfo,
-  RunStatus,
-  SearchRunsOptions,
-  ViewType,
+
+// Entities
+export {
+  type DatasetInput,
+  DEFAULT_EXPERIMENT,
+  type Experiment,
+  type FileInfo,
+  isTerminalStatus,
+  type KeyValue,
+  type LifecycleStage,
+  type Metric,
+  MLFLOW_TAGS,
+  type Run,
+  RUN_STATUSES,
+  type RunData,
+  type RunDataset,
+  type RunInfo,
+  type RunInputs,
+  type RunStatus,
+  setEntry,
+  stagesForViewType,
+  type ViewType,
 } from "./entities.ts";
-export type { TrackingStore } from "./store.ts";
-export { SqliteStore } from "./sqlite/sqlite_store.ts";
-export { LocalArtifactRepository } from "./artifacts.ts";
-export { type Clause, type OrderClause, parseFilter, parseOrderBy } from "./search/filter.ts";
-export { LIMITS, validateBatch, validateKey } from "./validation.ts";
+
+// Errors and validation
+export {
+  experimentNotFound,
+  HTTP_STATUS_OF_ERROR,
+  mlflowError,
+  type MlflowErrorCode,
+  runNotFound,
+} from "./tracking_errors.ts";
+export {
+  LIMITS,
+  posixNormpath,
+  validateArtifactLocation,
+  validateBatch,
+  validateBatchLimits,
+  validateDatasetInputs,
+  validateExperimentName,
+  validateExperimentTag,
+  validateKey,
+  validateMaxResults,
+  validateMetric,
+  validateParam,
+  validateRunName,
+  validateTag,
+  type ValidationOptions,
+} from "./validation.ts";
+
+// Search grammar, evaluator, SQL translator, page tokens
+export {
+  type Comparator,
+  type EntityType,
+  type FilterClause,
+  type OrderByClause,
+  parseFilter,
+  parseOrderBy,
+  parseOrderByList,
+  type SearchGrammar,
+} from "./search/parser.ts";
+export {
+  compareCodePoints,
+  experimentMatchesFilter,
+  type ExperimentsPage,
+  runMatchesFilter,
+  type RunsPage,
+  searchExperimentsInMemory,
+  type SearchExperimentsOptions,
+  searchRunsInMemory,
+  type SearchRunsOptions,
+  sortExperiments,
+  sortRuns,
+} from "./search/evaluate.ts";
+export { experimentSearchSql, runSearchSql, type SqlQuery } from "./search/sql.ts";
+export { decodePageToken, encodePageToken, paginate } from "./search/page_token.ts";
+
+// Stores
+export type {
+  CreateExperimentOptions,
+  CreateRunOptions,
+  LogBatch,
+  MetricHistoryOptions,
+  MetricHistoryPage,
+  TrackingStore,
+  UpdateRunOptions,
+} from "./store.ts";
+export { SqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite_store.ts";
+export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./sqlite/schema.ts";
+export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./tracking_uri.ts";
+export { openStore, type OpenStoreOptions } from "./open_store.ts";
+export { newRunId, randomRunName } from "./run_names.ts";
+
+// Artifacts
+export {
+  type ArtifactRepository,
+  type ListArtifactsOptions,
+  safeArtifactPath,
+} from "./artifacts/artifact_repository.ts";
+export {
+  LocalArtifactRepository,
+  localArtifactRepository,
+  localPathOfUri,
+} from "./artifacts/local_repository.ts";
+
+// Wire format
+export {
+  datasetInputFromWire,
+  datasetInputToWire,
+  type DatasetInputWire,
+  experimentFromWire,
+  experimentToWire,
+  type ExperimentWire,
+  fileInfoFromWire,
+  fileInfoToWire,
+  type FileInfoWire,
+  metricFromWire,
+  metricToWire,
+  type MetricWire,
+  runFromWire,
+  runInfoFromWire,
+  runInfoToWire,
+  type RunInfoWire,
+  runToWire,
+  type RunWire,
+} from "./wire.ts";
+export {
+  doubleFromWire,
+  doubleToWire,
+  errorFromWire,
+  errorToWire,
+  type ErrorWire,
+  int64FromWire,
+  keyValuesFromWire,
+  type KeyValueWire,
+  recordFromWire,
+  recordToWire,
+  runStatusFromWire,
+  viewTypeFromWire,
+  type WireDouble,
+} from "./wire_values.ts";
+
+// Client
+export { MlflowClient } from "./client.ts";
+export {
+  type ClientSearchRunsOptions,
+  type KeyValueInput,
+  type MlflowClientOptions,
+  paramValueToString,
+  type StartRunOptions,
+  toKeyValues,
+} from "./client_options.ts";
+export { ActiveRun, type MetricOptions } from "./active_run.ts";
+export { defaultRunContext, type RunContext } from "./run_context.ts";

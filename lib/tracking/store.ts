@@ -1,58 +1,138 @@
-/** The one interface every tracking store implements (SQLite, file, REST). */
-import type {
-  Experiment,
-  LogBatch,
-  Metric,
-  Page,
-  Run,
-  RunStatus,
-  SearchRunsOptions,
-  ViewType,
-} from "./entities.ts";
-
 /**
- * MLflow's AbstractStore, async and camelCase. Errors are `TrackingError`s whose `code` is MLflow's
- * error code (`RESOURCE_DOES_NOT_EXIST`, `INVALID_PARAMETER_VALUE`, `RESOURCE_ALREADY_EXISTS`).
+ * The `TrackingStore` interface every backend implements (SQLite, file store, REST), with the
+ * semantics the contract suite (`tests/tracking/store_contract.ts`) checks for each of them.
  *
- * @example
- * ```ts
- * const store: TrackingStore = await SqliteStore.open("/p/mlflow.db");
- * const id = await store.createExperiment("iris");
- * ```
+ * Rules shared by every implementation:
+ * - Errors are `TrackingError`s whose `code` is MLflow's error code (`RESOURCE_DOES_NOT_EXIST`,
+ *   `INVALID_PARAMETER_VALUE`, `RESOURCE_ALREADY_EXISTS`, `INVALID_STATE`); use the factories in
+ *   `tracking_errors.ts` and the checks in `validation.ts` so wording matches across stores.
+ * - Ids are strings end to end. Run ids are 32 lowercase hex characters (uuid4 hex).
+ * - Experiment "0" named "Default" exists in every store.
+ * - Validation happens before any write; a failing `logBatch` writes nothing.
+ * - `getRun` returns deleted runs too; `data.metrics` holds the latest value per key, the max by
+ *   (step, timestamp, value).
+ * - Setting the tag `mlflow.runName` renames the run; `updateRun({runName})` updates that tag.
+ * - ±Infinity metrics may come back as ±1.7976931348623157e308 (SQL stores, like MLflow's).
+ *
+ * Implementing a store: search with `searchRunsInMemory` / `searchExperimentsInMemory` over
+ * loaded entities (file store) or `runSearchSql` / `experimentSearchSql` (SQL); convert REST JSON
+ * with `wire.ts`; then register `runStoreContract(name, factory)` from
+ * `tests/tracking/store_contract.ts` and make it pass.
+ *
+ * @module
  */
-export interface TrackingStore {
-  createExperiment(
-    name: string,
-    options?: { artifactLocation?: string; tags?: Record<string, string> },
-  ): Promise<string>;
-  getExperiment(experimentId: string): Promise<Experiment>;
-  getExperimentByName(name: string): Promise<Experiment | undefined>;
-  searchExperiments(
-    options?: { viewType?: ViewType; maxResults?: number; pageToken?: string },
-  ): Promise<Page<Experiment>>;
-  renameExperiment(experimentId: string, name: string): Promise<void>;
-  deleteExperiment(experimentId: string): Promise<void>;
-  restoreExperiment(experimentId: string): Promise<void>;
-  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from "./entities.ts";
+import type { ArtifactRepository } from "./artifacts/artifact_repository.ts";
+import type {
+  ExperimentsPage,
+  RunsPage,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
+} from "./search/evaluate.ts";
 
-  createRun(
-    experimentId: string,
-    options?: { userId?: string; startTime?: number; runName?: string; tags?: Record<string, string> },
-  ): Promise<Run>;
+export type { ExperimentsPage, RunsPage, SearchExperimentsOptions, SearchRunsOptions };
+
+/** Options of {@link TrackingStore.createExperiment}. */
+export interface CreateExperimentOptions {
+  /** Where runs of this experiment store artifacts; default `<artifact root>/<experiment id>`. */
+  artifactLocation?: string;
+  tags?: Record<string, string>;
+}
+
+/** Options of {@link TrackingStore.createRun}. */
+export interface CreateRunOptions {
+  experimentId: string;
+  /** Default "". */
+  userId?: string;
+  /** ms since the epoch; default now. */
+  startTime?: number;
+  /** Default: the `mlflow.runName` tag, else a random adjective-noun-NNN name. */
+  runName?: string;
+  tags?: Record<string, string>;
+}
+
+/** Fields {@link TrackingStore.updateRun} can change. */
+export interface UpdateRunOptions {
+  status?: RunStatus;
+  endTime?: number;
+  runName?: string;
+}
+
+/** What one {@link TrackingStore.logBatch} call writes (≤ 1000 metrics, ≤ 100 params, ≤ 100 tags). */
+export interface LogBatch {
+  metrics?: readonly Metric[];
+  params?: readonly KeyValue[];
+  tags?: readonly KeyValue[];
+}
+
+/** Options of {@link TrackingStore.getMetricHistory}. */
+export interface MetricHistoryOptions {
+  /** Page size; default: everything. */
+  maxResults?: number;
+  pageToken?: string;
+}
+
+/** A page of metric history. */
+export interface MetricHistoryPage {
+  metrics: Metric[];
+  nextPageToken?: string;
+}
+
+/** A tracking backend. All methods are async so local and remote stores share one shape. */
+export interface TrackingStore {
+  /** "sqlite", "file" or "rest". */
+  readonly kind: string;
+  /** The tracking URI the store was opened with. */
+  readonly uri: string;
+
+  /** Creates an experiment and returns its id. Duplicate names (even deleted) → RESOURCE_ALREADY_EXISTS. */
+  createExperiment(name: string, options?: CreateExperimentOptions): Promise<string>;
+  /** An experiment by id (deleted ones too), else RESOURCE_DOES_NOT_EXIST. */
+  getExperiment(experimentId: string): Promise<Experiment>;
+  /** An experiment by name (deleted ones too), or undefined. */
+  getExperimentByName(name: string): Promise<Experiment | undefined>;
+  /** Filter on `name`, `creation_time`, `last_update_time`, `tags.<k>`; default order newest first. */
+  searchExperiments(options?: SearchExperimentsOptions): Promise<ExperimentsPage>;
+  /** Renames an active experiment (deleted → INVALID_STATE; taken name → RESOURCE_ALREADY_EXISTS). */
+  renameExperiment(experimentId: string, newName: string): Promise<void>;
+  /** Soft-deletes an active experiment and all its runs. */
+  deleteExperiment(experimentId: string): Promise<void>;
+  /** Restores a deleted experiment and its runs. */
+  restoreExperiment(experimentId: string): Promise<void>;
+  /** Sets (overwrites) an experiment tag; the experiment must be active. */
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void>;
+  /** Removes an experiment tag (missing → RESOURCE_DOES_NOT_EXIST). */
+  deleteExperimentTag(experimentId: string, key: string): Promise<void>;
+
+  /** Creates a RUNNING run in an active experiment and returns it (with the `mlflow.runName` tag). */
+  createRun(options: CreateRunOptions): Promise<Run>;
+  /** A run by id, deleted ones included. */
   getRun(runId: string): Promise<Run>;
-  updateRun(
-    runId: string,
-    options: { status?: RunStatus; endTime?: number; runName?: string },
-  ): Promise<void>;
+  /** Changes status, end time or name of an active run and returns its info. */
+  updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo>;
+  /** Soft-deletes a run (records `deleted_time`). */
   deleteRun(runId: string): Promise<void>;
+  /** Restores a deleted run. */
   restoreRun(runId: string): Promise<void>;
+  /** Sets (overwrites) a tag of an active run. */
+  setTag(runId: string, key: string, value: string): Promise<void>;
+  /** Removes a tag of an active run (missing → RESOURCE_DOES_NOT_EXIST). */
   deleteTag(runId: string, key: string): Promise<void>;
+  /**
+   * Logs params, metrics and tags to an active run, atomically. Re-logging a param with the same
+   * value is fine, with a different value → INVALID_PARAMETER_VALUE. Exact duplicate metric points
+   * (key, timestamp, step, value) are stored once.
+   */
   logBatch(runId: string, batch: LogBatch): Promise<void>;
-  getMetricHistory(
-    runId: string,
-    key: string,
-    options?: { maxResults?: number; pageToken?: string },
-  ): Promise<Page<Metric>>;
-  searchRuns(options: SearchRunsOptions): Promise<Page<Run>>;
-  close(): void;
+  /** Every logged point of one metric, in logging order; RESOURCE_DOES_NOT_EXIST for an unknown run. */
+  getMetricHistory(runId: string, key: string, options?: MetricHistoryOptions): Promise<MetricHistoryPage>;
+  /** MLflow's run search: filter grammar, order_by, view type, max results (≤ 50000) and page tokens. */
+  searchRuns(options: SearchRunsOptions): Promise<RunsPage>;
+  /** Records dataset inputs of a run (deduplicated by name and digest). */
+  logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>;
+
+  /** The artifact repository serving an artifact URI of this store (a run's `artifactUri`). */
+  getArtifactRepository(artifactUri: string): ArtifactRepository;
+  /** Releases connections and file handles. Further calls fail. */
+  close(): Promise<void>;
 }

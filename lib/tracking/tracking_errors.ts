@@ -21,7 +21,14 @@ export type MlflowErrorCode =
   | "ENDPOINT_NOT_FOUND"
   | "REQUEST_LIMIT_EXCEEDED";
 
-/** HTTP status MLflow's server answers for each error code (`ERROR_CODE_TO_HTTP_STATUS`). */
+/**
+ * HTTP status MLflow's server answers for each error code (`ERROR_CODE_TO_HTTP_STATUS`).
+ *
+ * @example
+ * ```ts
+ * HTTP_STATUS_OF_ERROR.RESOURCE_DOES_NOT_EXIST; // 404
+ * ```
+ */
 export const HTTP_STATUS_OF_ERROR: Readonly<Record<MlflowErrorCode, number>> = {
   INVALID_PARAMETER_VALUE: 400,
   RESOURCE_DOES_NOT_EXIST: 404,
@@ -49,12 +56,26 @@ export function mlflowError(code: MlflowErrorCode, message: string, hint?: strin
   return new TrackingError(code, message, hint === undefined ? {} : { hint });
 }
 
-/** "Run with id=… not found" (404). */
+/**
+ * "Run with id=… not found" (404).
+ *
+ * @example
+ * ```ts
+ * throw runNotFound(runId); // RESOURCE_DOES_NOT_EXIST "Run with id=… not found"
+ * ```
+ */
 export function runNotFound(runId: string): TrackingError {
   return mlflowError("RESOURCE_DOES_NOT_EXIST", `Run with id=${runId} not found`);
 }
 
-/** "No Experiment with id=… exists" (404). */
+/**
+ * "No Experiment with id=… exists" (404).
+ *
+ * @example
+ * ```ts
+ * throw experimentNotFound("42"); // RESOURCE_DOES_NOT_EXIST "No Experiment with id=42 exists"
+ * ```
+ */
 export function experimentNotFound(experimentId: string): TrackingError {
   return mlflowError("RESOURCE_DOES_NOT_EXIST", `No Experiment with id=${experimentId} exists`);
 }

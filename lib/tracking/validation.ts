@@ -1,157 +1,404 @@
-/** MLflow's validation rules for keys, values and batches (mlflow/utils/validation.py). */
-import { TrackingError } from "../errors.ts";
-import type { LogBatch } from "./entities.ts";
+/**
+ * Input validation mirroring MLflow's `mlflow/utils/validation.py`: key names, length limits,
+ * metric values, batch limits, experiment names. Every store calls these before writing, so bad
+ * input fails the same way everywhere (TrackingError, code `INVALID_PARAMETER_VALUE`).
+ *
+ * @module
+ */
+import type { TrackingError } from "../errors.ts";
+import type { DatasetInput, KeyValue, Metric } from "./entities.ts";
+import { mlflowError } from "./tracking_errors.ts";
 
-/** Limits MLflow enforces. */
+/**
+ * MLflow's limits (2.17): key length, value lengths, batch sizes, search page size.
+ *
+ * @example
+ * ```ts
+ * if (value.length > LIMITS.paramValueLength) console.warn("too long for MLflow");
+ * ```
+ */
 export const LIMITS = {
   keyLength: 250,
   paramValueLength: 6000,
   tagValueLength: 8000,
-  experimentNameLength: 500,
+  experimentTagKeyLength: 250,
   experimentTagValueLength: 5000,
+  experimentNameLength: 500,
+  /** The width of `runs.name`. */
+  runNameLength: 250,
+  artifactLocationLength: 2048,
   metricsPerBatch: 1000,
   paramsPerBatch: 100,
   tagsPerBatch: 100,
   entitiesPerBatch: 1000,
+  searchMaxResults: 50000,
+  datasetName: 500,
+  datasetDigest: 36,
+  datasetSource: 65535,
+  datasetSchema: 1048575,
+  datasetProfile: 16777215,
+  inputTagKey: 255,
+  inputTagValue: 500,
 } as const;
 
-const KEY = /^[\p{L}\p{N}_/.\- :]*$/u;
+/** Options shared by the value validators. */
+export interface ValidationOptions {
+  /**
+   * Truncate param values over 6000 and tag values over 8000 characters instead of failing, as an
+   * MLflow server does with `MLFLOW_TRUNCATE_LONG_VALUES=true`. Default false: kmlf never drops data
+   * silently, so an over-long value is an error.
+   */
+  truncateLongValues?: boolean;
+}
+
+// Python's `\w` is Unicode-aware: letters, digits and underscore (marks are not included).
+const VALID_KEY = /^[\p{L}\p{N}_/.\- :]*$/u;
+const BAD_CHARACTERS =
+  "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) " +
+  "and slashes (/).";
 
 /**
- * Throws INVALID_PARAMETER_VALUE unless `key` is a valid metric/param/tag name.
+ * `posixpath.normpath`: collapses `//` and `/./`, resolves `..`, drops a trailing `/`.
+ *
+ * @example
+ * ```ts
+ * posixNormpath("a//b/./c/"); // "a/b/c"
+ * ```
+ */
+export function posixNormpath(path: string): string {
+  if (path === "") return ".";
+  const initialSlashes = path.startsWith("/")
+    ? (path.startsWith("//") && !path.startsWith("///") ? 2 : 1)
+    : 0;
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part !== ".." || (!initialSlashes && out.length === 0) || out.at(-1) === "..") out.push(part);
+    else if (out.length > 0) out.pop();
+  }
+  return "/".repeat(initialSlashes) + out.join("/") || ".";
+}
+
+function pathNotUnique(name: string): boolean {
+  const norm = posixNormpath(name);
+  return norm !== name || norm === "." || norm.startsWith("..") || norm.startsWith("/");
+}
+
+// Keys repeat (100,000 points of 10 metrics): remember valid ones instead of re-checking them.
+const knownGoodKeys = new Set<string>();
+
+/**
+ * Checks a metric, param or tag key: MLflow's character set, a normalized relative path, ≤ 250 chars.
  *
  * @example
  * ```ts
  * validateKey("metric", "val/loss"); // ok
- * validateKey("metric", "../x"); // throws
+ * validateKey("metric", "../x"); // throws TrackingError INVALID_PARAMETER_VALUE
  * ```
  */
-export function validateKey(kind: "metric" | "param" | "tag", key: string): void {
-  const bad = (why: string) =>
-    new TrackingError("INVALID_PARAMETER_VALUE", `Invalid ${kind} name: '${key}'. ${why}`, {
-      hint: "names may contain letters, digits, _ - . space : / and must be a normalized relative path",
-    });
-  if (typeof key !== "string" || key === "") throw bad("Names may not be empty.");
-  if (key.length > LIMITS.keyLength) throw bad(`Names may be at most ${LIMITS.keyLength} characters.`);
-  if (!KEY.test(key)) {
-    throw bad(
-      "Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).",
+export function validateKey(kind: "metric" | "parameter" | "tag", name: unknown): asserts name is string {
+  if (typeof name === "string" && knownGoodKeys.has(name)) return;
+  if (typeof name !== "string") {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `${kind[0].toUpperCase()}${kind.slice(1)} name cannot be None. A key name must be provided.`,
     );
   }
-  if (
-    key === "." || key.startsWith("..") || key.startsWith("/") || key.endsWith("/") || key.includes("//") ||
-    key.split("/").some((p) => p === "." || p === "..")
-  ) {
-    throw bad(
-      "Names may be treated as files in certain cases, and must not resolve to other names when treated as such.",
+  if (!VALID_KEY.test(name)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid ${kind} name: '${name}'. ${BAD_CHARACTERS}`,
+      "rename the key using letters, digits and _ - . / : or space",
     );
   }
+  if (pathNotUnique(name)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid ${kind} name: '${name}'. Names may be treated as files in certain cases, and must not ` +
+        `resolve to other names when treated as such. This name would resolve to '${posixNormpath(name)}'`,
+      "keys must be non-empty and must not start with '/' or '..', end with '/', or contain '//' or '/./'",
+    );
+  }
+  const label = kind === "metric" ? "Metric name" : kind === "parameter" ? "Param key" : "Tag key";
+  checkLength(label, LIMITS.keyLength, name);
+  if (knownGoodKeys.size >= 10000) knownGoodKeys.clear();
+  knownGoodKeys.add(name);
+}
+
+function lengthError(entity: string, limit: number, value: string): TrackingError {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `${entity} '${value.slice(0, 250)}' had length ${value.length}, which exceeded length limit of ${limit}`,
+  );
+}
+
+function checkLength(entity: string, limit: number, value: string, truncate = false): string {
+  if (value.length <= limit) return value;
+  if (truncate) return value.slice(0, limit);
+  throw lengthError(entity, limit, value);
 }
 
 /**
- * Validates a batch's shape and limits before anything is written.
+ * Checks a metric key, value, timestamp and step.
  *
  * @example
  * ```ts
- * validateBatch({ metrics: [{ key: "loss", value: 0.1, timestamp: Date.now(), step: 0 }] });
+ * validateMetric({ key: "loss", value: 0.1, timestamp: Date.now(), step: 0 });
  * ```
  */
-export function validateBatch(batch: LogBatch): void {
-  const metrics = batch.metrics ?? [];
-  const params = Object.entries(batch.params ?? {});
-  const tags = Object.entries(batch.tags ?? {});
-  const over = (what: string, n: number, max: number) =>
-    new TrackingError(
+export function validateMetric(metric: Metric): void {
+  const { key, value, timestamp, step } = metric;
+  validateKey("metric", key);
+  if (typeof value !== "number") {
+    throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `A batch logging request can contain at most ${max} ${what}. Got ${n} ${what}.`,
-      {
-        hint: "split the batch",
-      },
+      `Got invalid value ${String(value)} for metric '${key}' (timestamp=${timestamp}). ` +
+        "Please specify value as a valid double (64-bit floating point)",
     );
-  if (metrics.length > LIMITS.metricsPerBatch) throw over("metrics", metrics.length, LIMITS.metricsPerBatch);
-  if (params.length > LIMITS.paramsPerBatch) throw over("params", params.length, LIMITS.paramsPerBatch);
-  if (tags.length > LIMITS.tagsPerBatch) throw over("tags", tags.length, LIMITS.tagsPerBatch);
-  const total = metrics.length + params.length + tags.length;
-  if (total > LIMITS.entitiesPerBatch) {
-    throw over("total metrics, params, and tags", total, LIMITS.entitiesPerBatch);
   }
-  for (const m of metrics) {
-    validateKey("metric", m.key);
-    if (typeof m.value !== "number") {
-      throw new TrackingError(
-        "INVALID_PARAMETER_VALUE",
-        `Got invalid value ${
-          String(m.value)
-        } for metric '${m.key}' (timestamp=${m.timestamp}). Please specify value as a valid double (64-bit floating point)`,
-        { hint: "log numbers only" },
-      );
-    }
-    if (!Number.isFinite(m.timestamp) || m.timestamp < 0) {
-      throw new TrackingError(
-        "INVALID_PARAMETER_VALUE",
-        `Got invalid timestamp ${m.timestamp} for metric '${m.key}'. Timestamp must be a non-negative long (64-bit integer)`,
-        { hint: "use milliseconds since the epoch" },
-      );
-    }
-    if (!Number.isInteger(m.step)) {
-      throw new TrackingError(
-        "INVALID_PARAMETER_VALUE",
-        `Got invalid step ${m.step} for metric '${m.key}'. Step must be a valid long (64-bit integer).`,
-        { hint: "use integer steps" },
-      );
-    }
+  if (typeof timestamp !== "number" || !Number.isInteger(timestamp) || timestamp < 0) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Got invalid timestamp ${String(timestamp)} for metric '${key}' (value=${value}). ` +
+        "Timestamp must be a nonnegative long (64-bit integer) ",
+    );
   }
-  for (const [k, v] of params) {
-    validateKey("param", k);
-    if (String(v).length > LIMITS.paramValueLength) {
-      throw new TrackingError(
-        "INVALID_PARAMETER_VALUE",
-        `Param value '${String(v).slice(0, 50)}...' had length ${
-          String(v).length
-        }, which exceeded length limit of ${LIMITS.paramValueLength}`,
-        {
-          hint: "log shorter values (or as a tag or artifact)",
-        },
-      );
-    }
-  }
-  for (const [k, v] of tags) {
-    validateKey("tag", k);
-    if (String(v).length > LIMITS.tagValueLength) {
-      throw new TrackingError(
-        "INVALID_PARAMETER_VALUE",
-        `Tag value '${String(v).slice(0, 50)}...' had length ${
-          String(v).length
-        }, which exceeded length limit of ${LIMITS.tagValueLength}`,
-        {
-          hint: "log long text as an artifact",
-        },
-      );
-    }
+  if (typeof step !== "number" || !Number.isInteger(step)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Got invalid step ${String(step)} for metric '${key}' (value=${value}). ` +
+        "Step must be a valid long (64-bit integer).",
+    );
   }
 }
 
 /**
- * Validates an experiment name (non-empty, ≤ 500 characters).
+ * Checks a param and returns its value (truncated to 6000 characters when `truncateLongValues`).
+ *
+ * @example
+ * ```ts
+ * validateParam("lr", "0.1"); // "0.1"
+ * ```
+ */
+export function validateParam(key: string, value: string, options: ValidationOptions = {}): string {
+  validateKey("parameter", key);
+  if (typeof value !== "string") {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Param value for key '${key}' must be a string`);
+  }
+  return checkLength("Param value", LIMITS.paramValueLength, value, options.truncateLongValues);
+}
+
+/**
+ * Checks a run tag and returns its value (truncated to 8000 characters when `truncateLongValues`).
+ *
+ * @example
+ * ```ts
+ * validateTag("team", "ml"); // "ml"
+ * ```
+ */
+export function validateTag(key: string, value: string, options: ValidationOptions = {}): string {
+  validateKey("tag", key);
+  if (typeof value !== "string") {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Tag value for key '${key}' must be a string`);
+  }
+  return checkLength("Tag value", LIMITS.tagValueLength, value, options.truncateLongValues);
+}
+
+/**
+ * Checks an experiment tag (limits 250 / 5000, never truncated).
+ *
+ * @example
+ * ```ts
+ * validateExperimentTag("project", "iris");
+ * ```
+ */
+export function validateExperimentTag(key: string, value: string): void {
+  validateKey("tag", key);
+  if (typeof value !== "string") {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Tag value for key '${key}' must be a string`);
+  }
+  checkLength("Tag value", LIMITS.experimentTagValueLength, value);
+}
+
+function checkBatchLimit(entity: string, limit: number, length: number): void {
+  if (length > limit) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `A batch logging request can contain at most ${limit} ${entity}. Got ${length} ${entity}. ` +
+        `Please split up ${entity} across multiple requests and try again.`,
+      "MlflowClient.logBatch splits large batches for you",
+    );
+  }
+}
+
+/**
+ * Checks the log-batch limits: ≤ 1000 metrics, ≤ 100 params, ≤ 100 tags, ≤ 1000 in total.
+ *
+ * @example
+ * ```ts
+ * validateBatchLimits(1000, 0, 0); // ok
+ * ```
+ */
+export function validateBatchLimits(metrics: number, params: number, tags: number): void {
+  checkBatchLimit("metrics", LIMITS.metricsPerBatch, metrics);
+  checkBatchLimit("params", LIMITS.paramsPerBatch, params);
+  checkBatchLimit("tags", LIMITS.tagsPerBatch, tags);
+  checkBatchLimit("metrics, params, and tags", LIMITS.entitiesPerBatch, metrics + params + tags);
+}
+
+function validateParamKeysUnique(params: readonly KeyValue[]): void {
+  const seen = new Set<string>();
+  const dupes: string[] = [];
+  for (const p of params) {
+    if (seen.has(p.key)) dupes.push(p.key);
+    seen.add(p.key);
+  }
+  if (dupes.length > 0) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Duplicate parameter keys have been submitted: [${dupes.map((k) => `'${k}'`).join(", ")}]. ` +
+        "Please ensure the request contains only one param value per param key.",
+    );
+  }
+}
+
+/**
+ * Validates a whole batch (limits, duplicate params, every entry) and returns it with values
+ * truncated when `truncateLongValues`.
+ *
+ * @example
+ * ```ts
+ * const batch = validateBatch({ params: [{ key: "lr", value: "0.1" }] });
+ * ```
+ */
+export function validateBatch(
+  batch: { metrics?: readonly Metric[]; params?: readonly KeyValue[]; tags?: readonly KeyValue[] },
+  options: ValidationOptions = {},
+): { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] } {
+  const metrics = [...(batch.metrics ?? [])];
+  const params = batch.params ?? [];
+  const tags = batch.tags ?? [];
+  validateBatchLimits(metrics.length, params.length, tags.length);
+  validateParamKeysUnique(params);
+  for (const m of metrics) validateMetric(m);
+  return {
+    metrics,
+    params: params.map((p) => ({ key: p.key, value: validateParam(p.key, p.value, options) })),
+    tags: tags.map((t) => ({ key: t.key, value: validateTag(t.key, t.value, options) })),
+  };
+}
+
+/**
+ * Experiment names: non-empty strings of at most 500 characters.
  *
  * @example
  * ```ts
  * validateExperimentName("iris");
  * ```
  */
-export function validateExperimentName(name: string): void {
-  if (typeof name !== "string" || name.trim() === "") {
-    throw new TrackingError(
+export function validateExperimentName(name: unknown): asserts name is string {
+  if (name === "" || name === null || name === undefined) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid experiment name: '${name ?? "None"}'`);
+  }
+  if (typeof name !== "string") {
+    throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      "Invalid experiment name: ''. Experiment name cannot be empty.",
-      { hint: "give the experiment a name" },
+      `Invalid experiment name: ${String(name)}. Expects a string.`,
     );
   }
   if (name.length > LIMITS.experimentNameLength) {
-    throw new TrackingError(
+    throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Experiment name exceeds maximum length of ${LIMITS.experimentNameLength} characters.`,
-      { hint: "use a shorter name" },
+      `Experiment name exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
     );
+  }
+}
+
+/**
+ * Run names: strings of at most 250 characters (the width of `runs.name`).
+ *
+ * @example
+ * ```ts
+ * validateRunName("baseline");
+ * ```
+ */
+export function validateRunName(name: unknown): asserts name is string {
+  if (typeof name !== "string") {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid run name: ${String(name)}. Expects a string.`);
+  }
+  checkLength("Run name", LIMITS.runNameLength, name);
+}
+
+/**
+ * Artifact locations of experiments: at most 2048 characters, no `runs:` URIs.
+ *
+ * @example
+ * ```ts
+ * validateArtifactLocation("file:///tmp/artifacts");
+ * ```
+ */
+export function validateArtifactLocation(location: string): void {
+  if (location.startsWith("runs:")) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Artifact location cannot be a runs:/ URI. Given: '${location}'`,
+    );
+  }
+  checkLength("Artifact location", LIMITS.artifactLocationLength, location);
+}
+
+/**
+ * `max_results` of a search: an integer in 1..50000.
+ *
+ * @example
+ * ```ts
+ * validateMaxResults(1000);
+ * ```
+ */
+export function validateMaxResults(maxResults: number): void {
+  if (!Number.isInteger(maxResults) || maxResults < 1) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+    );
+  }
+  if (maxResults > LIMITS.searchMaxResults) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid value for max_results. It must be at most ${LIMITS.searchMaxResults}, but got ${maxResults}`,
+    );
+  }
+}
+
+/**
+ * Checks dataset inputs against MLflow's limits (name 500, digest 36, source 65535, schema 1 MB,
+ * profile 16 MB, input tag key 255 / value 500).
+ *
+ * @example
+ * ```ts
+ * validateDatasetInputs([{ dataset: { name: "iris", digest: "abc", sourceType: "local", source: "{}" }, tags: {} }]);
+ * ```
+ */
+export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
+  for (const { dataset: d, tags } of inputs) {
+    for (
+      const [field, value] of [["name", d.name], ["digest", d.digest], ["source_type", d.sourceType], [
+        "source",
+        d.source,
+      ]]
+    ) {
+      if (typeof value !== "string" || value === "") {
+        throw mlflowError("INVALID_PARAMETER_VALUE", `Dataset ${field} must be a non-empty string`);
+      }
+    }
+    checkLength("Dataset name", LIMITS.datasetName, d.name);
+    checkLength("Dataset digest", LIMITS.datasetDigest, d.digest);
+    checkLength("Dataset source", LIMITS.datasetSource, d.source);
+    if (d.schema !== undefined) checkLength("Dataset schema", LIMITS.datasetSchema, d.schema);
+    if (d.profile !== undefined) checkLength("Dataset profile", LIMITS.datasetProfile, d.profile);
+    for (const [key, value] of Object.entries(tags)) {
+      checkLength("Input tag key", LIMITS.inputTagKey, key);
+      checkLength("Input tag value", LIMITS.inputTagValue, value);
+    }
   }
 }

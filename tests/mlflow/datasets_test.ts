@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Catalog, DatasetRegistry, JsonDataset } from "../../lib/catalog/mod.ts";
-import { DatasetError } from "../../lib/errors.ts";
+import type { DatasetError } from "../../lib/errors.ts";
 import {
   MlflowArtifactDataset,
   MlflowMetricDataset,

@@ -19,6 +19,11 @@ import {
 /**
  * Compares strings by Unicode code point, like SQLite's BINARY collation and Python's `<`
  * (JS `<` compares UTF-16 code units, which differs above U+FFFF).
+ *
+ * @example
+ * ```ts
+ * ["b", "a", "😀", "\uffff"].sort(compareCodePoints); // ["a", "b", "\uffff", "😀"]
+ * ```
  */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
@@ -258,7 +263,14 @@ function experimentAttribute(e: Experiment, key: string): string | number | null
   return e.experimentId;
 }
 
-/** Whether an experiment satisfies every clause (attributes `name`, `creation_time`, `last_update_time`; tags). */
+/**
+ * Whether an experiment satisfies every clause (attributes `name`, `creation_time`, `last_update_time`; tags).
+ *
+ * @example
+ * ```ts
+ * experimentMatchesFilter(experiment, parseFilter("name LIKE 'iris%'", "experiments"));
+ * ```
+ */
 export function experimentMatchesFilter(e: Experiment, clauses: readonly FilterClause[]): boolean {
   return clauses.every((c) => {
     if (c.type === "tag") {

@@ -1,32 +1,69 @@
-/** MLflow's page tokens: base64 of `{"offset": N}`. */
-import { TrackingError } from "../../errors.ts";
+/**
+ * MLflow's page tokens: `base64(json.dumps({"offset": N}))`. Opaque to callers; byte-identical to
+ * the tokens MLflow issues, so tokens from either tool work in the other.
+ *
+ * @module
+ */
+import { mlflowError } from "../tracking_errors.ts";
 
 /**
- * Encodes an offset as MLflow does.
+ * The token for the page starting at `offset`.
  *
  * @example
  * ```ts
- * encodePageToken(100); // "eyJvZmZzZXQiOiAxMDB9"
+ * encodePageToken(1000); // "eyJvZmZzZXQiOiAxMDAwfQ==" (= {"offset": 1000})
  * ```
  */
 export function encodePageToken(offset: number): string {
-  return btoa(JSON.stringify({ offset }).replace(":", ": "));
+  return btoa(`{"offset": ${offset}}`);
 }
 
-/** Decodes a page token (none → offset 0); a malformed token is INVALID_PARAMETER_VALUE. */
-export function decodePageToken(token: string | undefined): number {
+/**
+ * The offset a token encodes (0 for no token).
+ *
+ * @example
+ * ```ts
+ * decodePageToken(encodePageToken(25)); // 25
+ * ```
+ */
+export function decodePageToken(token: string | undefined | null): number {
   if (!token) return 0;
+  let decoded: string;
   try {
-    const offset = JSON.parse(atob(token)).offset;
-    if (Number.isInteger(offset) && offset >= 0) return offset;
+    decoded = atob(token);
   } catch {
-    // fall through to the error below
+    throw mlflowError("INVALID_PARAMETER_VALUE", "Invalid page token, could not base64-decode");
   }
-  throw new TrackingError(
-    "INVALID_PARAMETER_VALUE",
-    `Invalid page token, could not base64-decode or parse: ${token}`,
-    {
-      hint: "pass the next_page_token returned by the previous search unchanged",
-    },
-  );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoded);
+  } catch {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid page token, decoded value=${decoded}`);
+  }
+  const offset = (parsed as { offset?: unknown } | null)?.offset;
+  if (!offset) throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid page token, parsed value=${decoded}`);
+  const n = Number(offset);
+  if (!Number.isInteger(n) || n < 0) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid page token, not stringable ${String(offset)}`);
+  }
+  return n;
+}
+
+/**
+ * One page of an already sorted list and the token of the next page, if any.
+ *
+ * @example
+ * ```ts
+ * paginate([1, 2, 3], undefined, 2); // { items: [1, 2], nextPageToken: encodePageToken(2) }
+ * ```
+ */
+export function paginate<T>(
+  items: readonly T[],
+  pageToken: string | undefined | null,
+  maxResults: number,
+): { items: T[]; nextPageToken?: string } {
+  const start = decodePageToken(pageToken);
+  const end = start + maxResults;
+  const page = items.slice(start, end);
+  return end < items.length ? { items: page, nextPageToken: encodePageToken(end) } : { items: page };
 }

@@ -1,0 +1,66 @@
+/**
+ * The artifact repository interface (one per artifact root, e.g. a run's `artifact_uri`) and the
+ * path-safety check every implementation applies to artifact paths.
+ *
+ * @module
+ */
+import type { FileInfo } from "../entities.ts";
+import { mlflowError } from "../tracking_errors.ts";
+
+/** Options of {@link ArtifactRepository.listArtifacts}. */
+export interface ListArtifactsOptions {
+  /** Also list the contents of sub-directories (depth first, each directory before its contents). */
+  recursive?: boolean;
+}
+
+/** Reads and writes the artifacts under one root URI. Paths are relative, `/`-separated. */
+export interface ArtifactRepository {
+  /** The root URI, e.g. `file:///abs/mlartifacts/1/<run>/artifacts`. */
+  readonly rootUri: string;
+  /** Copies one local file to `<artifactPath>/<file name>`. */
+  logArtifact(localFile: string, artifactPath?: string): Promise<void>;
+  /** Copies the contents of a local directory under `artifactPath`. */
+  logArtifacts(localDir: string, artifactPath?: string): Promise<void>;
+  /** Writes bytes or text to the artifact file `artifactFile` (e.g. `reports/summary.json`). */
+  writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void>;
+  /** Reads one artifact file. */
+  readArtifact(artifactFile: string): Promise<Uint8Array>;
+  /**
+   * Entries directly under `path` (or the root), sorted by path; paths are relative to the root.
+   * A file path or a missing path gives an empty list.
+   */
+  listArtifacts(path?: string, options?: ListArtifactsOptions): Promise<FileInfo[]>;
+  /**
+   * Makes `artifactPath` (a file or a directory) available locally and returns its local path:
+   * copied under `dstDir` when given, else (local repositories) the path where it already is.
+   */
+  downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string>;
+  /** Deletes `artifactPath` (or everything) — used by garbage collection. */
+  deleteArtifacts(artifactPath?: string): Promise<void>;
+}
+
+/**
+ * Normalizes a relative artifact path and refuses unsafe ones (absolute, `..`, backslashes, `#`),
+ * like MLflow's `validate_path_is_safe`. Returns "" for the root.
+ *
+ * @example
+ * ```ts
+ * safeArtifactPath("sub/dir/"); // "sub/dir"
+ * safeArtifactPath("../etc/passwd"); // throws TrackingError INVALID_PARAMETER_VALUE
+ * ```
+ */
+export function safeArtifactPath(path: string | undefined): string {
+  if (path === undefined || path === "" || path === ".") return "";
+  const refuse = (why: string) =>
+    mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid artifact path: '${path}'. ${why}`,
+      "use a relative path inside the run's artifact root, e.g. 'plots/loss.png'",
+    );
+  if (path.includes("\\")) throw refuse("Backslashes are not allowed.");
+  if (path.includes("#")) throw refuse("'#' is not allowed.");
+  if (path.startsWith("/") || /^[a-zA-Z]:/.test(path)) throw refuse("Absolute paths are not allowed.");
+  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.includes("..")) throw refuse("'..' is not allowed.");
+  return parts.join("/");
+}

@@ -1,0 +1,199 @@
+/**
+ * Artifacts on the local file system (`file://` URIs and absolute paths), laid out as MLflow does:
+ * `<root>/<exp>/<run>/artifacts/<artifact path>`.
+ *
+ * @module
+ */
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TrackingError } from "../../errors.ts";
+import type { FileInfo } from "../entities.ts";
+import { compareCodePoints } from "../search/evaluate.ts";
+import { mlflowError } from "../tracking_errors.ts";
+import {
+  type ArtifactRepository,
+  type ListArtifactsOptions,
+  safeArtifactPath,
+} from "./artifact_repository.ts";
+
+/**
+ * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
+ *
+ * @example
+ * ```ts
+ * localPathOfUri("file:///tmp/mlartifacts/1"); // "/tmp/mlartifacts/1"
+ * ```
+ */
+export function localPathOfUri(uri: string): string | undefined {
+  if (uri.startsWith("file:")) {
+    const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
+    return m ? fileURLToPath(`file://${m[1]}`) : undefined;
+  }
+  if (isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) return uri;
+  return undefined;
+}
+
+async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+async function copyTree(src: string, dst: string): Promise<void> {
+  await Deno.mkdir(dst, { recursive: true });
+  for await (const entry of Deno.readDir(src)) {
+    const from = join(src, entry.name);
+    const to = join(dst, entry.name);
+    const info = await Deno.stat(from);
+    if (info.isDirectory) await copyTree(from, to);
+    else await Deno.copyFile(from, to);
+  }
+}
+
+/**
+ * An artifact repository rooted at a local directory.
+ *
+ * @example
+ * ```ts
+ * const repo = new LocalArtifactRepository("file:///tmp/mlartifacts/1/abc/artifacts");
+ * await repo.writeArtifact("notes.txt", "hello");
+ * await repo.listArtifacts(); // [{ path: "notes.txt", isDir: false, fileSize: 5 }]
+ * ```
+ */
+export class LocalArtifactRepository implements ArtifactRepository {
+  readonly rootUri: string;
+  readonly rootPath: string;
+
+  constructor(rootUri: string) {
+    const path = localPathOfUri(rootUri);
+    if (path === undefined) {
+      throw new TrackingError(
+        "tracking/unsupported-artifact-uri",
+        `Cannot use ${rootUri} as a local artifact location: expected a file:// URI or an absolute path`,
+      );
+    }
+    this.rootUri = rootUri;
+    this.rootPath = path;
+  }
+
+  #path(artifactPath: string | undefined): { rel: string; abs: string } {
+    const rel = safeArtifactPath(artifactPath);
+    return { rel, abs: rel ? join(this.rootPath, rel) : this.rootPath };
+  }
+
+  async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
+    const info = await statOrUndefined(localFile);
+    if (!info?.isFile) {
+      throw mlflowError("INVALID_PARAMETER_VALUE", `Cannot log artifact ${localFile}: no such file`);
+    }
+    const { abs } = this.#path(artifactPath);
+    await Deno.mkdir(abs, { recursive: true });
+    await Deno.copyFile(localFile, join(abs, basename(localFile)));
+  }
+
+  async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
+    const info = await statOrUndefined(localDir);
+    if (!info?.isDirectory) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot log artifacts from ${localDir}: no such directory`,
+      );
+    }
+    await copyTree(localDir, this.#path(artifactPath).abs);
+  }
+
+  async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
+    const { rel, abs } = this.#path(artifactFile);
+    if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
+    await Deno.mkdir(dirname(abs), { recursive: true });
+    // Write then rename, so readers never see half a file.
+    const tmp = `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, abs);
+  }
+
+  async readArtifact(artifactFile: string): Promise<Uint8Array> {
+    const { abs } = this.#path(artifactFile);
+    const info = await statOrUndefined(abs);
+    if (!info?.isFile) {
+      throw mlflowError(
+        "RESOURCE_DOES_NOT_EXIST",
+        `No artifact file '${artifactFile}' under ${this.rootUri}`,
+      );
+    }
+    return await Deno.readFile(abs);
+  }
+
+  async listArtifacts(path?: string, options: ListArtifactsOptions = {}): Promise<FileInfo[]> {
+    const { rel, abs } = this.#path(path);
+    const info = await statOrUndefined(abs);
+    if (!info?.isDirectory) return [];
+    const entries: FileInfo[] = [];
+    for await (const entry of Deno.readDir(abs)) {
+      const stat = await Deno.stat(join(abs, entry.name));
+      entries.push({
+        path: rel ? `${rel}/${entry.name}` : entry.name,
+        isDir: stat.isDirectory,
+        fileSize: stat.isDirectory ? null : stat.size,
+      });
+    }
+    entries.sort((a, b) => compareCodePoints(a.path, b.path));
+    if (!options.recursive) return entries;
+    const all: FileInfo[] = [];
+    for (const e of entries) {
+      all.push(e);
+      if (e.isDir) all.push(...await this.listArtifacts(e.path, options));
+    }
+    return all;
+  }
+
+  async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
+    const { rel, abs } = this.#path(artifactPath);
+    const info = await statOrUndefined(abs);
+    if (!info) {
+      throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact '${artifactPath}' under ${this.rootUri}`);
+    }
+    if (dstDir === undefined) return abs;
+    const dest = rel ? join(dstDir, rel) : dstDir;
+    if (info.isDirectory) await copyTree(abs, dest);
+    else {
+      await Deno.mkdir(dirname(dest), { recursive: true });
+      await Deno.copyFile(abs, dest);
+    }
+    return dest;
+  }
+
+  async deleteArtifacts(artifactPath?: string): Promise<void> {
+    const { abs } = this.#path(artifactPath);
+    await Deno.remove(abs, { recursive: true }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+  }
+}
+
+/**
+ * The repository for a local artifact URI; other schemes are refused with a clear error (the REST
+ * store serves `mlflow-artifacts:` URIs itself).
+ *
+ * @example
+ * ```ts
+ * const repo = localArtifactRepository(run.info.artifactUri);
+ * ```
+ */
+export function localArtifactRepository(artifactUri: string): ArtifactRepository {
+  if (localPathOfUri(artifactUri) === undefined) {
+    throw new TrackingError(
+      "tracking/unsupported-artifact-uri",
+      `Cannot store artifacts at ${artifactUri}: only file:// URIs and absolute paths are supported by local stores`,
+      {
+        hint:
+          "use a local artifact root, or log through an MLflow server (http://…) to use its artifact store",
+      },
+    );
+  }
+  return new LocalArtifactRepository(artifactUri);
+}

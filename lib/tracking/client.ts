@@ -1,0 +1,372 @@
+/**
+ * `MlflowClient`: MLflow's tracking client API in TypeScript (camelCase) over any TrackingStore,
+ * plus `startRun` for code that records runs (buffered metrics, nested runs, default tags).
+ *
+ * @module
+ */
+import { extname } from "node:path";
+import { TrackingError } from "../errors.ts";
+import { ActiveRun } from "./active_run.ts";
+import type { ArtifactRepository } from "./artifacts/artifact_repository.ts";
+import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "./entities.ts";
+import { DEFAULT_EXPERIMENT, MLFLOW_TAGS } from "./entities.ts";
+import { openStore, type OpenStoreOptions } from "./open_store.ts";
+import { defaultRunContext, type RunContext } from "./run_context.ts";
+import {
+  type ClientSearchRunsOptions,
+  type KeyValueInput,
+  type MlflowClientOptions,
+  paramValueToString,
+  type StartRunOptions,
+  toKeyValues,
+} from "./client_options.ts";
+import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "./search/evaluate.ts";
+import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "./store.ts";
+import { LIMITS } from "./validation.ts";
+
+/**
+ * MLflow's tracking client over any store.
+ *
+ * @example
+ * ```ts
+ * const client = new MlflowClient(SqliteStore.open("mlflow.db"));
+ * const experimentId = await client.createExperiment("iris");
+ * const run = await client.createRun(experimentId, { runName: "baseline" });
+ * await client.logParam(run.info.runId, "C", 1.0);
+ * await client.logMetric(run.info.runId, "acc", 0.93);
+ * await client.setTerminated(run.info.runId);
+ * (await client.getRun(run.info.runId)).data.metrics.acc; // 0.93
+ * ```
+ */
+export class MlflowClient {
+  readonly store: TrackingStore;
+  readonly #options: MlflowClientOptions;
+  readonly #repositories = new Map<string, ArtifactRepository>();
+  readonly #active: ActiveRun[] = [];
+  #context: RunContext | undefined;
+
+  constructor(store: TrackingStore, options: MlflowClientOptions = {}) {
+    this.store = store;
+    this.#options = options;
+  }
+
+  /** Opens the store a tracking URI names and wraps it in a client. */
+  static async open(uri: string, options: OpenStoreOptions & MlflowClientOptions): Promise<MlflowClient> {
+    return new MlflowClient(await openStore(uri, options), options);
+  }
+
+  /** The run context used for default tags. */
+  get context(): RunContext {
+    this.#context ??= { ...defaultRunContext(), ...this.#options.context };
+    return this.#context;
+  }
+
+  // ---- experiments
+
+  createExperiment(name: string, options?: CreateExperimentOptions): Promise<string> {
+    return this.store.createExperiment(name, options);
+  }
+  getExperiment(experimentId: string): Promise<Experiment> {
+    return this.store.getExperiment(experimentId);
+  }
+  getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return this.store.getExperimentByName(name);
+  }
+  searchExperiments(options?: SearchExperimentsOptions): Promise<ExperimentsPage> {
+    return this.store.searchExperiments(options);
+  }
+  renameExperiment(experimentId: string, newName: string): Promise<void> {
+    return this.store.renameExperiment(experimentId, newName);
+  }
+  deleteExperiment(experimentId: string): Promise<void> {
+    return this.store.deleteExperiment(experimentId);
+  }
+  restoreExperiment(experimentId: string): Promise<void> {
+    return this.store.restoreExperiment(experimentId);
+  }
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    return this.store.setExperimentTag(experimentId, key, value);
+  }
+  deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    return this.store.deleteExperimentTag(experimentId, key);
+  }
+
+  /**
+   * The experiment named `name`, created when missing (MLflow's `set_experiment`); a deleted one is refused.
+   *
+   * @example
+   * ```ts
+   * const { experimentId } = await client.getOrCreateExperiment("iris");
+   * ```
+   */
+  async getOrCreateExperiment(name: string, options?: CreateExperimentOptions): Promise<Experiment> {
+    let experiment = await this.store.getExperimentByName(name);
+    if (!experiment) {
+      try {
+        experiment = await this.store.getExperiment(await this.store.createExperiment(name, options));
+      } catch (error) {
+        // Another process created it first.
+        experiment = (error as TrackingError).code === "RESOURCE_ALREADY_EXISTS"
+          ? await this.store.getExperimentByName(name)
+          : undefined;
+        if (!experiment) throw error;
+      }
+    }
+    if (experiment.lifecycleStage !== "active") {
+      throw new TrackingError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot set a deleted experiment '${name}' as the active experiment.`,
+        { hint: "restore the experiment (restoreExperiment) or pick another name" },
+      );
+    }
+    return experiment;
+  }
+
+  // ---- runs
+
+  createRun(
+    experimentId: string,
+    options: { runName?: string; startTime?: number; tags?: Record<string, string>; userId?: string } = {},
+  ): Promise<Run> {
+    return this.store.createRun({ experimentId, ...options });
+  }
+  getRun(runId: string): Promise<Run> {
+    return this.store.getRun(runId);
+  }
+  /** Changes status, end time or name of an active run. */
+  async updateRun(runId: string, update: UpdateRunOptions): Promise<void> {
+    await this.store.updateRun(runId, update);
+  }
+  /** Ends a run: status (default FINISHED) and end time (default now). */
+  async setTerminated(runId: string, status: RunStatus = "FINISHED", endTime?: number): Promise<void> {
+    await this.store.updateRun(runId, { status, endTime: endTime ?? Date.now() });
+  }
+  deleteRun(runId: string): Promise<void> {
+    return this.store.deleteRun(runId);
+  }
+  restoreRun(runId: string): Promise<void> {
+    return this.store.restoreRun(runId);
+  }
+  /** Searches runs of one or more experiments (MLflow's filter grammar and order_by). */
+  searchRuns(
+    experimentIds: string | readonly string[],
+    options: ClientSearchRunsOptions = {},
+  ): Promise<RunsPage> {
+    return this.store.searchRuns({
+      experimentIds: typeof experimentIds === "string" ? [experimentIds] : experimentIds,
+      ...options,
+    });
+  }
+
+  // ---- logging
+
+  logParam(runId: string, key: string, value: unknown): Promise<void> {
+    return this.store.logBatch(runId, { params: [{ key, value: paramValueToString(value) }] });
+  }
+  logParams(runId: string, params: Record<string, unknown>): Promise<void> {
+    const list = Object.entries(params).map(([key, value]) => ({ key, value: paramValueToString(value) }));
+    return this.logBatch(runId, { params: list });
+  }
+  logMetric(runId: string, key: string, value: number, options: { step?: number; timestamp?: number } = {}) {
+    return this.store.logBatch(runId, {
+      metrics: [{ key, value, timestamp: options.timestamp ?? Date.now(), step: options.step ?? 0 }],
+    });
+  }
+  logMetrics(
+    runId: string,
+    metrics: Record<string, number>,
+    options: { step?: number; timestamp?: number } = {},
+  ) {
+    const timestamp = options.timestamp ?? Date.now();
+    const list = Object.entries(metrics).map(([key, value]) => ({
+      key,
+      value,
+      timestamp,
+      step: options.step ?? 0,
+    }));
+    return this.logBatch(runId, { metrics: list });
+  }
+  setTag(runId: string, key: string, value: string): Promise<void> {
+    return this.store.setTag(runId, key, value);
+  }
+  setTags(runId: string, tags: KeyValueInput): Promise<void> {
+    return this.logBatch(runId, { tags });
+  }
+  deleteTag(runId: string, key: string): Promise<void> {
+    return this.store.deleteTag(runId, key);
+  }
+  logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+    return this.store.logInputs(runId, datasets);
+  }
+
+  /**
+   * Logs metrics, params and tags of any size, split into requests within MLflow's batch limits
+   * (≤ 100 params, ≤ 100 tags, ≤ 1000 entries per request).
+   */
+  async logBatch(
+    runId: string,
+    batch: { metrics?: readonly Metric[]; params?: KeyValueInput; tags?: KeyValueInput },
+  ): Promise<void> {
+    const metrics = [...(batch.metrics ?? [])];
+    const params = toKeyValues(batch.params);
+    const tags = toKeyValues(batch.tags);
+    do {
+      const p = params.splice(0, LIMITS.paramsPerBatch);
+      const t = tags.splice(0, LIMITS.tagsPerBatch);
+      const m = metrics.splice(0, LIMITS.entitiesPerBatch - p.length - t.length);
+      await this.store.logBatch(runId, { metrics: m, params: p, tags: t });
+    } while (metrics.length + params.length + tags.length > 0);
+  }
+
+  /** Every point of one metric, in logging order. */
+  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+    const all: Metric[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await this.store.getMetricHistory(runId, key, { maxResults: 25000, pageToken });
+      all.push(...page.metrics);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    return all;
+  }
+
+  // ---- artifacts
+
+  /** The artifact repository of a run (resolved from its `artifactUri`, cached). */
+  async artifactRepository(runId: string): Promise<ArtifactRepository> {
+    let repo = this.#repositories.get(runId);
+    if (!repo) {
+      repo = this.store.getArtifactRepository((await this.store.getRun(runId)).info.artifactUri);
+      this.#repositories.set(runId, repo);
+    }
+    return repo;
+  }
+  async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
+    await (await this.artifactRepository(runId)).logArtifact(localPath, artifactPath);
+  }
+  async logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void> {
+    await (await this.artifactRepository(runId)).logArtifacts(localDir, artifactPath);
+  }
+  async logText(runId: string, text: string, artifactFile: string): Promise<void> {
+    await (await this.artifactRepository(runId)).writeArtifact(artifactFile, text);
+  }
+  /** Writes `dict` as YAML for `.yaml`/`.yml` files, otherwise as JSON (indent 2, like MLflow). */
+  async logDict(runId: string, dict: unknown, artifactFile: string): Promise<void> {
+    const ext = extname(artifactFile).toLowerCase();
+    let text: string;
+    if (ext === ".yaml" || ext === ".yml") {
+      const { dump } = await import("js-yaml");
+      text = dump(dict, { noRefs: true });
+    } else text = JSON.stringify(dict, null, 2);
+    await this.logText(runId, text, artifactFile);
+  }
+  async listArtifacts(runId: string, path?: string, options?: { recursive?: boolean }): Promise<FileInfo[]> {
+    return await (await this.artifactRepository(runId)).listArtifacts(path, options);
+  }
+  /** Downloads a file or directory of a run's artifacts; returns its local path. */
+  async downloadArtifacts(runId: string, path: string, dstDir?: string): Promise<string> {
+    return await (await this.artifactRepository(runId)).downloadArtifacts(path, dstDir);
+  }
+
+  // ---- active runs
+
+  /** The innermost run started with {@link startRun} and not yet ended. */
+  activeRun(): ActiveRun | undefined {
+    return this.#active.at(-1);
+  }
+
+  /**
+   * Starts (or resumes) a run with MLflow's default tags; metrics logged through it are buffered.
+   *
+   * @example
+   * ```ts
+   * const parent = await client.startRun({ experimentName: "tuning", runName: "sweep" });
+   * const child = await client.startRun({ runName: "trial-1", nested: true });
+   * child.logMetric("acc", 0.9);
+   * await child.end();
+   * await parent.end();
+   * ```
+   */
+  async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
+    const current = this.activeRun();
+    const parentRunId = options.parentRunId ?? (options.nested ? current?.runId : undefined);
+    if (options.nested && !parentRunId) {
+      throw new TrackingError("tracking/no-active-run", "Cannot start a nested run: no run is active", {
+        hint: "start the parent run first, or pass parentRunId",
+      });
+    }
+    if (current && !options.nested && !options.parentRunId) {
+      throw new TrackingError(
+        "tracking/run-already-active",
+        `Run with UUID ${current.runId} is already active. To start a new run, first end the current run; ` +
+          "to start a nested run, pass nested: true",
+      );
+    }
+    const experimentId = options.experimentId ??
+      (options.experimentName
+        ? (await this.getOrCreateExperiment(options.experimentName)).experimentId
+        : undefined) ??
+      (parentRunId ? (await this.store.getRun(parentRunId)).info.experimentId : DEFAULT_EXPERIMENT.id);
+    const tags: Record<string, string> = {
+      [MLFLOW_TAGS.user]: this.context.user,
+      [MLFLOW_TAGS.sourceName]: this.context.sourceName,
+      [MLFLOW_TAGS.sourceType]: this.context.sourceType,
+      ...options.tags,
+    };
+    if (parentRunId) tags[MLFLOW_TAGS.parentRunId] = parentRunId;
+    if (options.description !== undefined) tags[MLFLOW_TAGS.note] = options.description;
+    let run: Run;
+    if (options.runId) {
+      const old = await this.store.getRun(options.runId);
+      await this.store.updateRun(options.runId, { status: "RUNNING", runName: options.runName });
+      const extra = { ...options.tags };
+      if (parentRunId && !old.data.tags[MLFLOW_TAGS.parentRunId]) {
+        extra[MLFLOW_TAGS.parentRunId] = parentRunId;
+      }
+      if (Object.keys(extra).length) await this.setTags(options.runId, extra);
+      run = await this.store.getRun(options.runId);
+    } else {
+      run = await this.store.createRun({
+        experimentId,
+        userId: this.context.user,
+        runName: options.runName,
+        tags,
+      });
+    }
+    const active = new ActiveRun(this, run, {
+      processHooks: this.#options.processHooks ?? true,
+      onEnd: (r) => {
+        const i = this.#active.indexOf(r);
+        if (i >= 0) this.#active.splice(i, 1);
+      },
+    });
+    this.#active.push(active);
+    return active;
+  }
+
+  /**
+   * Runs `fn` inside a run: ends it FINISHED when `fn` resolves, FAILED (after flushing) when it throws.
+   *
+   * @example
+   * ```ts
+   * await client.withRun({ runName: "train" }, async (run) => run.logMetric("loss", 0.1));
+   * ```
+   */
+  async withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => Promise<T> | T): Promise<T> {
+    const run = await this.startRun(options);
+    let result: T;
+    try {
+      result = await fn(run);
+    } catch (error) {
+      await run.endQuietly("FAILED");
+      throw error;
+    }
+    await run.end("FINISHED");
+    return result;
+  }
+
+  /** Ends every active run of this client, innermost first. */
+  async endActiveRuns(status: RunStatus = "FINISHED"): Promise<void> {
+    for (const run of [...this.#active].reverse()) await run.end(status);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Options and input types of `MlflowClient`, and how it turns loose inputs (records, non-string param
+ * values) into MLflow's entities.
+ *
+ * @module
+ */
+import type { KeyValue, ViewType } from "./entities.ts";
+import type { RunContext } from "./run_context.ts";
+
+/** Params or tags given as a record or as `{key, value}` entries. */
+export type KeyValueInput = Record<string, string> | readonly KeyValue[];
+
+/** Options of {@link MlflowClient}. */
+export interface MlflowClientOptions {
+  /** Who and what starts runs (default: {@link defaultRunContext}, read lazily). */
+  context?: Partial<RunContext>;
+  /**
+   * Flush and end active runs on SIGINT/SIGTERM (re-raised afterwards), uncaught errors (re-thrown)
+   * and when the event loop empties. Default true.
+   */
+  processHooks?: boolean;
+}
+
+/** Options of {@link MlflowClient.searchRuns}. */
+export interface ClientSearchRunsOptions {
+  filter?: string;
+  runViewType?: ViewType;
+  maxResults?: number;
+  orderBy?: readonly string[];
+  pageToken?: string;
+}
+
+/** Options of {@link MlflowClient.startRun}. */
+export interface StartRunOptions {
+  /** Default: the parent's experiment for nested runs, else `experimentName`'s, else "0". */
+  experimentId?: string;
+  /** Experiment to use (created when missing) when no id is given. */
+  experimentName?: string;
+  runName?: string;
+  /** Make the innermost active run (or `parentRunId`) this run's parent (`mlflow.parentRunId`). */
+  nested?: boolean;
+  parentRunId?: string;
+  tags?: Record<string, string>;
+  /** Stored as `mlflow.note.content`. */
+  description?: string;
+  /** Resume an existing run instead of creating one. */
+  runId?: string;
+}
+
+/**
+ * Params or tags as `{key, value}` entries.
+ *
+ * @example
+ * ```ts
+ * toKeyValues({ lr: "0.1" }); // [{ key: "lr", value: "0.1" }]
+ * ```
+ */
+export function toKeyValues(input: KeyValueInput | undefined): KeyValue[] {
+  if (!input) return [];
+  return Array.isArray(input) ? [...input] : Object.entries(input).map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * How a param value is stored: strings as they are, numbers and booleans as `String(x)`, anything
+ * else as JSON.
+ *
+ * @example
+ * ```ts
+ * paramValueToString([16, 8]); // "[16,8]"
+ * ```
+ */
+export function paramValueToString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? String(value);
+}

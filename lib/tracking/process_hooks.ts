@@ -1,0 +1,106 @@
+/**
+ * Keeps buffered metrics from being lost when the process ends: while runs are active it listens for
+ * SIGINT/SIGTERM (flush, end runs KILLED, then re-raise the signal so the process still dies of it),
+ * uncaught errors and unhandled rejections (flush, end runs FAILED, then re-throw so the process
+ * still fails with the same error), and the end of the event loop (flush, end runs FINISHED, like
+ * MLflow's atexit hook). Nothing is installed while no run is active.
+ *
+ * @module
+ */
+
+/** What the hooks need from an active run. */
+export interface HookedRun {
+  /** Flushes buffered data and ends the run with `status`; never throws. */
+  endQuietly(status: "FINISHED" | "FAILED" | "KILLED"): Promise<void>;
+}
+
+const live = new Set<HookedRun>();
+const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT", "SIGBREAK"] : ["SIGINT", "SIGTERM"];
+const signalHandlers = new Map<Deno.Signal, () => void>();
+let installed = false;
+
+function endAll(status: "FINISHED" | "FAILED" | "KILLED"): Promise<unknown> {
+  const runs = [...live];
+  live.clear();
+  uninstall();
+  return Promise.allSettled(runs.map((r) => r.endQuietly(status)));
+}
+
+// Re-raising needs --allow-run; without it a signal listener would keep the process alive, so none is installed.
+function canReraise(): boolean {
+  try {
+    return Deno.permissions.querySync({ name: "run" }).state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+function onError(event: ErrorEvent): void {
+  if (live.size === 0) return;
+  event.preventDefault();
+  const error = event.error;
+  endAll("FAILED").then(() =>
+    setTimeout(() => {
+      throw error;
+    })
+  );
+}
+
+function onRejection(event: PromiseRejectionEvent): void {
+  if (live.size === 0) return;
+  event.preventDefault();
+  const reason = event.reason;
+  endAll("FAILED").then(() => {
+    Promise.reject(reason);
+  });
+}
+
+function onBeforeUnload(event: Event): void {
+  if (live.size === 0) return;
+  // preventDefault keeps the event loop going; the event fires again once the runs are ended.
+  event.preventDefault();
+  setTimeout(() => endAll("FINISHED"), 0);
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  if (canReraise()) {
+    for (const signal of signals) {
+      const handler = () => {
+        endAll("KILLED").then(() => Deno.kill(Deno.pid, signal));
+      };
+      try {
+        Deno.addSignalListener(signal, handler);
+        signalHandlers.set(signal, handler);
+      } catch {
+        // signal not supported on this platform
+      }
+    }
+  }
+  globalThis.addEventListener("error", onError);
+  globalThis.addEventListener("unhandledrejection", onRejection);
+  globalThis.addEventListener("beforeunload", onBeforeUnload);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
+  signalHandlers.clear();
+  globalThis.removeEventListener("error", onError);
+  globalThis.removeEventListener("unhandledrejection", onRejection);
+  globalThis.removeEventListener("beforeunload", onBeforeUnload);
+}
+
+/** Starts watching a run (installs the hooks with the first one). */
+export function watchRun(run: HookedRun): void {
+  live.add(run);
+  install();
+}
+
+/** Stops watching a run (removes the hooks with the last one). */
+export function unwatchRun(run: HookedRun): void {
+  live.delete(run);
+  if (live.size === 0) uninstall();
+}

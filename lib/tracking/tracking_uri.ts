@@ -1,0 +1,90 @@
+/**
+ * Tracking URI resolution, with MLflow's (SQLAlchemy's) meaning of each form:
+ *
+ * | URI | store |
+ * | --- | --- |
+ * | `sqlite:////abs/path.db` (4 slashes) | SQLite at `/abs/path.db` |
+ * | `sqlite:///rel.db` (3 slashes) | SQLite at `<baseDir>/rel.db` |
+ * | `sqlite://` or `sqlite:///:memory:` | in-memory SQLite |
+ * | `file:///abs/mlruns`, `file:rel` | file store |
+ * | a bare path: `*.db` / `*.sqlite` / `*.sqlite3` | SQLite |
+ * | any other bare path (a directory) | file store |
+ * | `http://…`, `https://…` | REST store (an MLflow server) |
+ *
+ * @module
+ */
+import { isAbsolute, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { TrackingError } from "../errors.ts";
+
+/** Where a tracking URI points. Paths are absolute (or `:memory:`). */
+export type TrackingTarget =
+  | { kind: "sqlite"; uri: string; path: string }
+  | { kind: "file"; uri: string; path: string }
+  | { kind: "rest"; uri: string; url: string };
+
+/** Options of {@link parseTrackingUri}. */
+export interface TrackingUriOptions {
+  /** Relative paths resolve against this directory (the project root). */
+  baseDir: string;
+}
+
+const SUPPORTED =
+  "sqlite:///<path>.db (sqlite:////<absolute path>.db), file:///<directory> or a plain directory path (file store), " +
+  "a plain <path>.db, and http(s)://<host>:<port> (an MLflow server)";
+
+const SQLITE_EXTENSIONS = /\.(?:db|sqlite|sqlite3)$/i;
+
+/**
+ * Resolves a tracking URI to the store it names.
+ *
+ * @example
+ * ```ts
+ * parseTrackingUri("sqlite:///mlflow.db", { baseDir: "/project" }); // { kind: "sqlite", path: "/project/mlflow.db", … }
+ * parseTrackingUri("mlruns", { baseDir: "/project" }); // { kind: "file", path: "/project/mlruns", … }
+ * ```
+ */
+export function parseTrackingUri(uri: string, options: TrackingUriOptions): TrackingTarget {
+  const text = uri.trim();
+  const abs = (p: string) => (isAbsolute(p) ? resolve(p) : resolve(options.baseDir, p));
+  if (text === "") {
+    throw new TrackingError("tracking/unsupported-uri", "Cannot use an empty tracking URI", {
+      hint: `use one of: ${SUPPORTED}`,
+    });
+  }
+  if (/^sqlite:/i.test(text)) {
+    if (text === "sqlite://" || text === "sqlite:///:memory:" || text === "sqlite://:memory:") {
+      return { kind: "sqlite", uri: text, path: ":memory:" };
+    }
+    const m = text.match(/^sqlite:\/\/\/(.+)$/i);
+    if (!m || m[1].includes("?")) {
+      throw new TrackingError(
+        "tracking/unsupported-uri",
+        `Cannot use tracking URI "${uri}": malformed sqlite URI`,
+        {
+          hint:
+            "write sqlite:///relative/path.db or sqlite:////absolute/path.db (SQLAlchemy form, no query string)",
+        },
+      );
+    }
+    return { kind: "sqlite", uri: text, path: abs(decodeURIComponent(m[1])) };
+  }
+  if (/^file:/i.test(text)) {
+    const path = /^file:\/\//i.test(text) ? fileURLToPath(text) : abs(decodeURIComponent(text.slice(5)));
+    return { kind: "file", uri: text, path };
+  }
+  if (/^https?:\/\//i.test(text)) return { kind: "rest", uri: text, url: text.replace(/\/+$/, "") };
+  // A scheme is two or more characters before ':' (a single letter is a Windows drive).
+  const scheme = text.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];
+  if (scheme) {
+    throw new TrackingError(
+      "tracking/unsupported-uri",
+      `Cannot use tracking URI "${uri}": the scheme "${scheme}:" is not supported`,
+      { hint: `use one of: ${SUPPORTED}` },
+    );
+  }
+  const path = abs(text);
+  return SQLITE_EXTENSIONS.test(path)
+    ? { kind: "sqlite", uri: `sqlite:///${path}`, path }
+    : { kind: "file", uri: text, path };
+}

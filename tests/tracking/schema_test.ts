@@ -1,0 +1,146 @@
+/**
+ * A kmlf-created SQLite database has MLflow 2.17.2's schema exactly: the same sqlite_master
+ * entries (tables, indexes, autoindexes, SQL text), columns, indexes and alembic revision as the
+ * fixture's `schema.sql` and `mlflow.db`; newer MLflow schemas open too, foreign ones are refused.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { fileURLToPath } from "node:url";
+import { TrackingError } from "../../lib/errors.ts";
+import { ALEMBIC_REVISION, SqliteStore } from "../../lib/tracking/mod.ts";
+
+const FIXTURE = fileURLToPath(new URL("../../../shared/fixtures/mlflow-2.17.2/sqlite", import.meta.url));
+const available = await Deno.stat(join(FIXTURE, "schema.sql")).then(() => true, () => false);
+
+const normalize = (sql: string | null) => (sql === null ? null : sql.replace(/\s+/g, " ").trim());
+
+interface SchemaDump {
+  master: { type: string; name: string; tbl_name: string; sql: string | null }[];
+  columns: Record<string, unknown[]>;
+  indexes: Record<string, unknown[]>;
+  revision: unknown[];
+}
+
+function dumpSchema(path: string): SchemaDump {
+  const db = new DatabaseSync(path, { readOnly: true });
+  try {
+    const master = db.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").all()
+      .map((r) => ({
+        type: String(r.type),
+        name: String(r.name),
+        tbl_name: String(r.tbl_name),
+        sql: normalize(r.sql as string | null),
+      }));
+    const columns: Record<string, unknown[]> = {};
+    const indexes: Record<string, unknown[]> = {};
+    for (const t of master.filter((m) => m.type === "table")) {
+      columns[t.name] = db.prepare(`PRAGMA table_xinfo("${t.name}")`).all().map((r) => ({ ...r }));
+      indexes[t.name] = db.prepare(`PRAGMA index_list("${t.name}")`).all().map((r) => ({
+        ...r,
+        columns: db.prepare(`PRAGMA index_xinfo("${r.name}")`).all().map((c) => ({ ...c })),
+      }));
+    }
+    const revision = db.prepare("SELECT version_num FROM alembic_version").all().map((r) => r.version_num);
+    return { master, columns, indexes, revision };
+  } finally {
+    db.close();
+  }
+}
+
+async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-schema-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "a kmlf-created database has the same schema as MLflow 2.17.2's, entry for entry",
+  ignore: !available,
+  fn: () =>
+    withTempDir(async (dir) => {
+      await SqliteStore.open(join(dir, "kmlf.db")).close();
+      await Deno.copyFile(join(FIXTURE, "mlflow.db"), join(dir, "mlflow.db"));
+      await Deno.chmod(join(dir, "mlflow.db"), 0o644);
+      const ours = dumpSchema(join(dir, "kmlf.db"));
+      const theirs = dumpSchema(join(dir, "mlflow.db"));
+      assert.deepEqual(ours.master, theirs.master);
+      assert.deepEqual(ours.columns, theirs.columns);
+      assert.deepEqual(ours.indexes, theirs.indexes);
+      assert.deepEqual(ours.revision, [ALEMBIC_REVISION]);
+      assert.deepEqual(theirs.revision, [ALEMBIC_REVISION]);
+      // And the SQL text is schema.sql's, statement for statement.
+      const text = await Deno.readTextFile(join(FIXTURE, "schema.sql"));
+      const statements = text.split(/\n\s*\n/).map((s) => s.replace(/^--.*$/gm, "").trim()).filter(Boolean)
+        .map((s) => normalize(s.replace(/;$/, "")));
+      assert.deepEqual(ours.master.filter((m) => m.sql !== null).map((m) => m.sql), statements);
+    }),
+});
+
+Deno.test("a new database gets the Default experiment 0 with artifacts beside the database", () =>
+  withTempDir(async (dir) => {
+    const store = SqliteStore.open(join(dir, "mlflow.db"));
+    try {
+      const e = await store.getExperiment("0");
+      assert.equal(e.name, "Default");
+      assert.equal(e.artifactLocation, `file://${dir}/mlartifacts/0`);
+      const db = new DatabaseSync(join(dir, "mlflow.db"), { readOnly: true });
+      assert.equal(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+      db.close();
+    } finally {
+      await store.close();
+    }
+  }));
+
+Deno.test("a database of a newer MLflow (extra tables and columns, newer revision) opens and works", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "newer.db");
+    await SqliteStore.open(path).close();
+    const db = new DatabaseSync(path);
+    db.exec("ALTER TABLE experiments ADD COLUMN workspace VARCHAR(63) NOT NULL DEFAULT 'default'");
+    db.exec("ALTER TABLE runs ADD COLUMN extra_info TEXT");
+    db.exec("CREATE TABLE logged_models (model_id VARCHAR(36) PRIMARY KEY, name TEXT)");
+    db.exec("UPDATE alembic_version SET version_num = '7d34483879f0'");
+    db.close();
+    const store = SqliteStore.open(path);
+    try {
+      assert.equal(store.schemaRevision, "7d34483879f0");
+      const id = await store.createExperiment("newer");
+      const run = await store.createRun({ experimentId: id, runName: "r" });
+      await store.logBatch(run.info.runId, { metrics: [{ key: "m", value: 1, timestamp: 1, step: 0 }] });
+      assert.equal((await store.searchRuns({ experimentIds: [id], filter: "metrics.m = 1" })).runs.length, 1);
+    } finally {
+      await store.close();
+    }
+    const check = new DatabaseSync(path, { readOnly: true });
+    assert.equal(check.prepare("SELECT version_num FROM alembic_version").get()?.version_num, "7d34483879f0");
+    check.close();
+  }));
+
+Deno.test("a database without MLflow's core tables or columns is refused with a hint", () =>
+  withTempDir(async (dir) => {
+    const foreign = new DatabaseSync(join(dir, "foreign.db"));
+    foreign.exec("CREATE TABLE people (name TEXT)");
+    foreign.close();
+    assert.throws(() => SqliteStore.open(join(dir, "foreign.db")), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "tracking/not-an-mlflow-database");
+      assert.match(e.message, /people/);
+      return true;
+    });
+    const path = join(dir, "old.db");
+    await SqliteStore.open(path).close();
+    const old = new DatabaseSync(path);
+    old.exec("ALTER TABLE runs DROP COLUMN deleted_time");
+    old.close();
+    assert.throws(() => SqliteStore.open(path), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "tracking/unsupported-schema");
+      assert.match(e.message, /deleted_time/);
+      assert.match(e.hint ?? "", /mlflow db upgrade/);
+      return true;
+    });
+  }));

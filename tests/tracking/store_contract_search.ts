@@ -1,0 +1,213 @@
+/**
+ * The search part of the store contract: MLflow's filter grammar, order_by, view types and paging
+ * over a fixed set of runs (modelled on the fixture's recorded searches, plus NaN, IS NULL, IN,
+ * aliases, LIKE escaping and datasets).
+ */
+import assert from "node:assert/strict";
+import type { Metric, TrackingStore } from "../../lib/tracking/mod.ts";
+import { rejectsWith, type StoreFactory, withStore } from "./store_contract_helpers.ts";
+
+interface RunSpec {
+  exp: "A" | "B";
+  start: number;
+  name: string;
+  params?: Record<string, string>;
+  metrics?: Record<string, number>;
+  tags?: Record<string, string>;
+  status?: "FINISHED" | "FAILED";
+  deleted?: boolean;
+}
+
+// deno-fmt-ignore
+const RUNS: Record<string, RunSpec> = {
+  r1: { exp: "A", start: 1000, name: "iris-logreg", params: { model: "logreg", C: "1.0" }, metrics: { acc: 0.95, loss: 0.1 }, tags: { team: "ml" } },
+  r2: { exp: "A", start: 2000, name: "iris-svm", params: { model: "svm", C: "0.5" }, metrics: { acc: 0.97, roc: NaN }, tags: { team: "ml" } },
+  r3: { exp: "A", start: 3000, name: "baseline-tree", params: { model: "tree", C: "1x0" }, metrics: { acc: 0.88 }, tags: { team: "ds" } },
+  r4: { exp: "A", start: 4000, name: "iris-failed", status: "FAILED", tags: { error: "diverged" } },
+  r5: { exp: "A", start: 5000, name: "iris-deleted", metrics: { acc: 0.99 }, deleted: true },
+  r6: { exp: "B", start: 6000, name: "trial-1", params: { lr: "0.1", model: "logreg" }, metrics: { acc: 0.93 } },
+  r7: { exp: "B", start: 7000, name: "trial-2", params: { lr: "0.01", model: "logreg" }, metrics: { acc: 0.96 } },
+};
+
+/** Creates the runs; returns experiment ids and label → run id. */
+export async function seedSearchRuns(store: TrackingStore) {
+  const exps = { A: await store.createExperiment("search-a"), B: await store.createExperiment("search-b") };
+  const ids: Record<string, string> = {};
+  for (const [label, spec] of Object.entries(RUNS)) {
+    const run = await store.createRun({
+      experimentId: exps[spec.exp],
+      runName: spec.name,
+      startTime: spec.start,
+    });
+    const id = run.info.runId;
+    ids[label] = id;
+    const metrics: Metric[] = Object.entries(spec.metrics ?? {}).map(([key, value]) => ({
+      key,
+      value,
+      timestamp: spec.start + 1,
+      step: 0,
+    }));
+    await store.logBatch(id, {
+      metrics,
+      params: Object.entries(spec.params ?? {}).map(([key, value]) => ({ key, value })),
+      tags: Object.entries(spec.tags ?? {}).map(([key, value]) => ({ key, value })),
+    });
+    await store.updateRun(id, { status: spec.status ?? "FINISHED", endTime: spec.start + 500 });
+    if (spec.deleted) await store.deleteRun(id);
+  }
+  await store.logInputs(ids.r1, [{
+    dataset: { name: "iris", digest: "d1", sourceType: "local", source: "{}" },
+    tags: { "mlflow.data.context": "training" },
+  }]);
+  return { exps, ids };
+}
+
+/** [experiments, filter, orderBy, view type, expected labels in order] */
+type Case = ["A" | "B" | "AB", string, string[], "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL", string[]];
+
+// deno-fmt-ignore
+export const SEARCH_CASES: Case[] = [
+  ["A", "metrics.acc > 0.9", [], "ACTIVE_ONLY", ["r2", "r1"]],
+  ["AB", "params.model = 'logreg'", [], "ACTIVE_ONLY", ["r7", "r6", "r1"]],
+  ["A", "tags.mlflow.runName LIKE 'iris%'", [], "ACTIVE_ONLY", ["r4", "r2", "r1"]],
+  ["A", "tags.`mlflow.runName` LIKE 'IRIS%'", [], "ACTIVE_ONLY", []],
+  ["A", "tags.mlflow.runName ILIKE 'IRIS%'", [], "ACTIVE_ONLY", ["r4", "r2", "r1"]],
+  ["A", "attributes.status = 'FAILED'", [], "ACTIVE_ONLY", ["r4"]],
+  ["A", "", ["metrics.acc DESC"], "ACTIVE_ONLY", ["r2", "r1", "r3", "r4"]],
+  ["A", "", ["metrics.acc DESC"], "ALL", ["r5", "r2", "r1", "r3", "r4"]],
+  ["A", "", ["metrics.acc ASC"], "ACTIVE_ONLY", ["r3", "r1", "r2", "r4"]],
+  ["A", "", [], "DELETED_ONLY", ["r5"]],
+  ["B", "", ["params.lr ASC"], "ACTIVE_ONLY", ["r7", "r6"]],
+  ["AB", "metrics.acc >= 0.93 and params.model = 'logreg'", ["metrics.acc DESC", "attributes.start_time ASC"], "ACTIVE_ONLY", ["r7", "r1", "r6"]],
+  ["A", "metrics.loss < 0.2", ["attributes.start_time ASC"], "ACTIVE_ONLY", ["r1"]],
+  ["A", "metrics.roc != 0.5", [], "ACTIVE_ONLY", ["r2"]],
+  ["A", "metrics.roc < 1", [], "ACTIVE_ONLY", []],
+  ["A", "metrics.roc = 0", [], "ACTIVE_ONLY", []],
+  ["A", "", ["metrics.roc ASC"], "ACTIVE_ONLY", ["r2", "r4", "r3", "r1"]],
+  ["A", "", ["metrics.roc DESC"], "ACTIVE_ONLY", ["r2", "r4", "r3", "r1"]],
+  ["A", "attributes.`run name` = 'iris-svm'", [], "ACTIVE_ONLY", ["r2"]],
+  ["A", "run_name != 'iris-svm'", ["attributes.run_name"], "ACTIVE_ONLY", ["r3", "r4", "r1"]],
+  ["A", "attributes.start_time >= 3000", [], "ACTIVE_ONLY", ["r4", "r3"]],
+  ["A", "created < 2500", [], "ACTIVE_ONLY", ["r2", "r1"]],
+  ["A", "tags.team ILIKE 'ML'", [], "ACTIVE_ONLY", ["r2", "r1"]],
+  ["A", "params.C IS NULL", [], "ACTIVE_ONLY", ["r4"]],
+  ["A", "tags.error IS NOT NULL", [], "ACTIVE_ONLY", ["r4"]],
+  ["A", "params.C LIKE '1.0'", [], "ACTIVE_ONLY", ["r1"]],
+  ["A", "params.C LIKE '1_0'", [], "ACTIVE_ONLY", ["r3", "r1"]],
+  ["A", "params.\"C\" = \"0.5\"", [], "ACTIVE_ONLY", ["r2"]],
+  ["A", "", ["tags.team DESC"], "ACTIVE_ONLY", ["r2", "r1", "r3", "r4"]],
+  ["A", "", ["params.model"], "ACTIVE_ONLY", ["r1", "r2", "r3", "r4"]],
+  ["A", "datasets.name = 'iris'", [], "ACTIVE_ONLY", ["r1"]],
+  ["A", "dataset.context IN ('training', 'eval')", [], "ACTIVE_ONLY", ["r1"]],
+  ["A", "metrics.acc > 0.8 AND params.model != 'svm' AND tags.team = 'ml'", [], "ACTIVE_ONLY", ["r1"]],
+];
+
+function expIds(which: Case[0], exps: { A: string; B: string }): string[] {
+  return which === "AB" ? [exps.A, exps.B] : [exps[which]];
+}
+
+/**
+ * Registers the search contract tests for one store implementation.
+ *
+ * @example
+ * ```ts
+ * searchContract("sqlite", makeStore);
+ * ```
+ */
+export function searchContract(name: string, make: StoreFactory): void {
+  Deno.test(`${name} store: searches runs with MLflow's filter grammar, order_by and view types`, () =>
+    withStore(make, async (store) => {
+      const { exps, ids } = await seedSearchRuns(store);
+      const label = Object.fromEntries(Object.entries(ids).map(([l, id]) => [id, l]));
+      for (const [which, filter, orderBy, runViewType, want] of SEARCH_CASES) {
+        const { runs } = await store.searchRuns({
+          experimentIds: expIds(which, exps),
+          filter,
+          orderBy,
+          runViewType,
+        });
+        assert.deepEqual(
+          runs.map((r) => label[r.info.runId]),
+          want,
+          `${filter} ${orderBy.join(",")} ${runViewType}`,
+        );
+      }
+      const inList = await store.searchRuns({
+        experimentIds: [exps.A],
+        filter: `attributes.run_id IN ('${ids.r1}', '${ids.r3}')`,
+      });
+      assert.deepEqual(inList.runs.map((r) => label[r.info.runId]), ["r3", "r1"]);
+      const notIn = await store.searchRuns({
+        experimentIds: [exps.A],
+        filter: `run_id NOT IN ('${ids.r1}')`,
+      });
+      assert.deepEqual(notIn.runs.map((r) => label[r.info.runId]), ["r4", "r3", "r2"]);
+    }));
+
+  Deno.test(`${name} store: returns complete runs from searches and pages through them with tokens`, () =>
+    withStore(make, async (store) => {
+      const { exps, ids } = await seedSearchRuns(store);
+      const all = await store.searchRuns({ experimentIds: [exps.A, exps.B], runViewType: "ALL" });
+      assert.equal(all.runs.length, 7);
+      assert.equal(all.nextPageToken, undefined);
+      assert.deepEqual(all.runs.find((r) => r.info.runId === ids.r1), await store.getRun(ids.r1));
+      const paged: string[] = [];
+      let pageToken: string | undefined;
+      let pages = 0;
+      do {
+        const page = await store.searchRuns({
+          experimentIds: [exps.A, exps.B],
+          runViewType: "ALL",
+          maxResults: 2,
+          pageToken,
+        });
+        paged.push(...page.runs.map((r) => r.info.runId));
+        pageToken = page.nextPageToken;
+        pages++;
+      } while (pageToken);
+      assert.equal(pages, 4);
+      assert.deepEqual(paged, all.runs.map((r) => r.info.runId));
+      assert.deepEqual((await store.searchRuns({ experimentIds: [] })).runs, []);
+      await rejectsWith(
+        store.searchRuns({ experimentIds: [exps.A], maxResults: 50001 }),
+        "INVALID_PARAMETER_VALUE",
+      );
+      await rejectsWith(
+        store.searchRuns({ experimentIds: [exps.A], pageToken: "%%%" }),
+        "INVALID_PARAMETER_VALUE",
+      );
+    }));
+
+  Deno.test(`${name} store: rejects bad filters and order_by with the bad token and its position`, () =>
+    withStore(make, async (store) => {
+      const bad: [string, string][] = [
+        ["metrics.acc >> 0.9", "at character 14"],
+        ["foo.bar = 'x'", "invalid entity type 'foo'"],
+        ["metrics.acc = 'high'", "expected a numeric value"],
+        ["params.model = 1", "expected a quoted string value"],
+        ["metrics.acc > 0.9 OR params.a = 'b'", "OR is not supported"],
+        ["attributes.nope = 'x'", "invalid attribute key 'nope'"],
+        ["params.model LIKE", "at character 18"],
+        ["attributes.status IN ('FAILED')", "only the 'run_id' attribute"],
+        ["params.model IN ('a')", "invalid comparator 'IN' for parameter 'model'"],
+        ["tags.a = 'unterminated", "unterminated string"],
+      ];
+      for (const [filter, fragment] of bad) {
+        await rejectsWith(
+          store.searchRuns({ experimentIds: ["0"], filter }),
+          "INVALID_PARAMETER_VALUE",
+          fragment,
+        );
+      }
+      await rejectsWith(
+        store.searchRuns({ experimentIds: ["0"], orderBy: ["metrics.acc DOWN"] }),
+        "INVALID_PARAMETER_VALUE",
+        "'DOWN'",
+      );
+      await rejectsWith(
+        store.searchRuns({ experimentIds: ["0"], orderBy: ["metrics.a", "metrics.a DESC"] }),
+        "INVALID_PARAMETER_VALUE",
+        "duplicate",
+      );
+    }));
+}

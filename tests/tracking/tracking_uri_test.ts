@@ -1,0 +1,88 @@
+/** Tracking URI resolution (MLflow's meaning of each form) and the openStore factory. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { TrackingError } from "../../lib/errors.ts";
+import { openStore, parseTrackingUri } from "../../lib/tracking/mod.ts";
+
+const base = { baseDir: "/project" };
+
+Deno.test("sqlite URIs follow SQLAlchemy: three slashes are relative, four absolute", () => {
+  assert.deepEqual(parseTrackingUri("sqlite:///mlflow.db", base), {
+    kind: "sqlite",
+    uri: "sqlite:///mlflow.db",
+    path: "/project/mlflow.db",
+  });
+  assert.equal(
+    (parseTrackingUri("sqlite:///data/runs.db", base) as { path: string }).path,
+    "/project/data/runs.db",
+  );
+  assert.equal((parseTrackingUri("sqlite:////abs/path.db", base) as { path: string }).path, "/abs/path.db");
+  assert.equal((parseTrackingUri("sqlite://", base) as { path: string }).path, ":memory:");
+  assert.equal((parseTrackingUri("sqlite:///:memory:", base) as { path: string }).path, ":memory:");
+});
+
+Deno.test("file URIs and bare directories name a file store; bare *.db paths name SQLite", () => {
+  assert.deepEqual(parseTrackingUri("file:///abs/mlruns", base), {
+    kind: "file",
+    uri: "file:///abs/mlruns",
+    path: "/abs/mlruns",
+  });
+  assert.equal((parseTrackingUri("file:./mlruns", base) as { path: string }).path, "/project/mlruns");
+  assert.deepEqual(parseTrackingUri("mlruns", base), {
+    kind: "file",
+    uri: "mlruns",
+    path: "/project/mlruns",
+  });
+  assert.deepEqual(parseTrackingUri("/var/mlruns", base), {
+    kind: "file",
+    uri: "/var/mlruns",
+    path: "/var/mlruns",
+  });
+  assert.deepEqual(parseTrackingUri("data/mlflow.db", base), {
+    kind: "sqlite",
+    uri: "sqlite:////project/data/mlflow.db",
+    path: "/project/data/mlflow.db",
+  });
+  assert.equal(parseTrackingUri("runs.sqlite", base).kind, "sqlite");
+});
+
+Deno.test("http(s) URIs name the REST store", () => {
+  assert.deepEqual(parseTrackingUri("http://localhost:5000/", base), {
+    kind: "rest",
+    uri: "http://localhost:5000/",
+    url: "http://localhost:5000",
+  });
+  assert.equal(parseTrackingUri("https://mlflow.example.com/prefix", base).kind, "rest");
+});
+
+Deno.test("unknown schemes are refused with the list of supported forms", () => {
+  for (const uri of ["postgresql://u@h/db", "databricks://profile", "s3://bucket/x", ""]) {
+    assert.throws(() => parseTrackingUri(uri, base), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "tracking/unsupported-uri");
+      assert.match(e.hint ?? "", /sqlite:\/\/\/.*http\(s\)/);
+      return true;
+    });
+  }
+  assert.throws(() => parseTrackingUri("sqlite:/x.db", base), /malformed sqlite URI/);
+});
+
+Deno.test("openStore opens SQLite (creating its directory) and says which stores are not there yet", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-open-" });
+  try {
+    const store = await openStore("sqlite:///nested/mlflow.db", { baseDir: dir, artifactRoot: "art" });
+    assert.equal(store.kind, "sqlite");
+    assert.equal(store.uri, "sqlite:///nested/mlflow.db");
+    assert.equal((await store.getExperiment("0")).artifactLocation, `file://${join(dir, "art")}/0`);
+    await store.close();
+    for (const uri of ["mlruns", "http://localhost:5000"]) {
+      await assert.rejects(openStore(uri, { baseDir: dir }), (e: unknown) => {
+        assert.ok(e instanceof TrackingError);
+        assert.equal(e.code, "tracking/store-unavailable");
+        return true;
+      });
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
