@@ -46,6 +46,15 @@ export function registerMlflowDatasets(registry: DatasetRegistry, state: MlflowR
       }),
     },
   );
+  // The key defaults to the catalog entry's name, as in kedro-mlflow.
+  const metricOptions = (a: Record<string, unknown>, name: string) => ({
+    name,
+    key: (a.key as string | undefined) ?? name,
+    state,
+    runId: a.run_id as string | undefined,
+    loadArgs: a.load_args as Record<string, unknown>,
+    saveArgs: a.save_args as Record<string, unknown>,
+  });
   const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
     z.strictObject({
       key: z.string().optional(),
@@ -60,15 +69,7 @@ export function registerMlflowDatasets(registry: DatasetRegistry, state: MlflowR
     });
   registry.register(
     ["mlflow_metric", "MlflowMetricDataset", "kedro_mlflow.io.metrics.MlflowMetricDataset"],
-    (a, ctx) =>
-      new MlflowMetricDataset({
-        name: ctx.name,
-        key: (a.key as string | undefined) ?? ctx.name,
-        state,
-        runId: a.run_id as string | undefined,
-        loadArgs: a.load_args as Record<string, unknown>,
-        saveArgs: a.save_args as Record<string, unknown>,
-      }),
+    (a, ctx) => new MlflowMetricDataset(metricOptions(a, ctx.name)),
     { schema: metricSchema(["overwrite", "append"], true) },
   );
   registry.register(
@@ -77,15 +78,7 @@ export function registerMlflowDatasets(registry: DatasetRegistry, state: MlflowR
       "MlflowMetricHistoryDataset",
       "kedro_mlflow.io.metrics.MlflowMetricHistoryDataset",
     ],
-    (a, ctx) =>
-      new MlflowMetricHistoryDataset({
-        name: ctx.name,
-        key: (a.key as string | undefined) ?? ctx.name,
-        state,
-        runId: a.run_id as string | undefined,
-        loadArgs: a.load_args as Record<string, unknown>,
-        saveArgs: a.save_args as Record<string, unknown>,
-      }),
+    (a, ctx) => new MlflowMetricHistoryDataset(metricOptions(a, ctx.name)),
     { schema: metricSchema(["list", "dict", "history"], false) },
   );
   registry.register(
