@@ -47,6 +47,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   const { config, state } = options;
   let client: TrackingPort | undefined;
   let runId: string | undefined;
+  let ownsRun = true;
   let pipelineRef: Pipeline | undefined;
   const logged = new Map<string, { value: string; node: string }>();
   const timings = new Map<string, NodeTiming>();
@@ -73,7 +74,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     );
     if (Object.keys(extraTags).length > 0) await client.logBatch(runId, { tags: extraTags });
     await logFiles(config.tracking.logFiles.after);
-    await client.setTerminated(runId, status, Date.now());
+    if (ownsRun) await client.setTerminated(runId, status, Date.now());
+    else {options.notify?.(
+        `MLflow run ${runId} was open before kmlf started, so it stays open (status ${status} not set)`,
+      );}
     state.deactivate();
     for (const [name, value] of previousEnv) {
       value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
@@ -112,17 +116,28 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       client = state.client;
       const experimentId = await experimentFor(client, config);
       const tags = await runTags(runParams, options);
-      if (config.tracking.run.id) {
+      // A run already active around kmlf (MLFLOW_RUN_ID, as MLflow Projects and orchestrators set it):
+      // with run.nested, this run becomes its child; otherwise kmlf logs into it and leaves it open.
+      const outer = Deno.env.get("MLFLOW_RUN_ID");
+      if (outer && !config.tracking.run.nested && !config.tracking.run.id) {
+        runId = (await client.getRun(outer)).info.runId;
+        ownsRun = false;
+        await client.logBatch(runId, { tags });
+      } else if (config.tracking.run.id) {
         const run = await client.getRun(config.tracking.run.id);
         runId = run.info.runId;
         await client.updateRun(runId, { status: "RUNNING" });
         await client.logBatch(runId, { tags });
       } else {
-        const run = await client.createRun(experimentId, {
-          runName: config.tracking.run.name ?? names.join("+"),
-          startTime: Date.now(),
-          tags,
-        });
+        if (outer) tags["mlflow.parentRunId"] = (await client.getRun(outer)).info.runId;
+        const run = await client.createRun(
+          experimentId,
+          {
+            runName: config.tracking.run.name ?? names.join("+"),
+            startTime: Date.now(),
+            tags,
+          },
+        );
         runId = run.info.runId;
       }
       state.activate(client, runId);

@@ -232,3 +232,32 @@ Deno.test("SIGTERM during a run ends it KILLED; log_files are logged before and 
     assert.deepEqual(files, ["kmlf/files/parameters.yml"]);
   });
 });
+
+Deno.test("inside an outer run (MLFLOW_RUN_ID): nested → a child run; not nested → logs into it and leaves it open", async () => {
+  await withTracked({}, async (dir, open) => {
+    const client = await open();
+    const exp = await client.getOrCreateExperiment("iris");
+    const outer = await client.createRun(exp.experimentId, { runName: "orchestrator" });
+    const nested = await kmlf(["run", "training", "-q"], {
+      cwd: dir,
+      env: { MLFLOW_RUN_ID: outer.info.runId },
+    });
+    assert.equal(nested.code, 0, nested.stderr);
+    const child = (await onlyRun(client)).find((r) => r.info.runName === "training")!;
+    assert.equal(child.data.tags["mlflow.parentRunId"], outer.info.runId);
+    assert.equal(child.info.status, "FINISHED");
+    const yml = (await Deno.readTextFile(join(dir, "conf/base/mlflow.yml"))).replace(
+      "    nested: true",
+      "    nested: false",
+    );
+    await Deno.writeTextFile(join(dir, "conf/base/mlflow.yml"), yml);
+    const reused = await kmlf(["run", "inference", "-q"], {
+      cwd: dir,
+      env: { MLFLOW_RUN_ID: outer.info.runId },
+    });
+    assert.equal(reused.code, 0, reused.stderr);
+    const after = await client.getRun(outer.info.runId);
+    assert.equal(after.info.status, "RUNNING", "the outer run stays open");
+    assert.equal(after.data.tags.pipeline_names, "inference");
+  });
+});
