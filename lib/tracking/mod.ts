@@ -170,3 +170,5 @@ export {
 } from "./client_options.ts";
 export { ActiveRun, type MetricOptions } from "./active_run.ts";
 export { defaultRunContext, type RunContext } from "./run_context.ts";
+
+export { FileStore } from "./file/file_store.ts";

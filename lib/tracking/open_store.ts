@@ -5,6 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { TrackingError } from "../errors.ts";
+import { FileStore } from "./file/file_store.ts";
 import { SqliteStore } from "./sqlite/sqlite_store.ts";
 import type { TrackingStore } from "./store.ts";
 import { parseTrackingUri } from "./tracking_uri.ts";
@@ -45,15 +46,12 @@ export async function openStore(uri: string, options: OpenStoreOptions): Promise
         busyTimeoutMs: options.busyTimeoutMs,
         truncateLongValues: options.truncateLongValues,
       });
-    // PLACEHOLDER until the file store and REST store land (issue 3): they plug in here.
     case "file":
-      throw new TrackingError(
-        "tracking/store-unavailable",
-        `Cannot open ${uri}: the file store is not available yet`,
-        {
-          hint: "use a SQLite tracking URI for now, e.g. sqlite:///mlflow.db",
-        },
-      );
+      return await FileStore.open(target.path, {
+        artifactRoot,
+        truncateLongValues: options.truncateLongValues,
+      });
+    // The REST store (http(s):// URIs) is tracked in the tracking-engine issue; until it lands, say so.
     case "rest":
       throw new TrackingError(
         "tracking/store-unavailable",

@@ -67,7 +67,7 @@ Deno.test("unknown schemes are refused with the list of supported forms", () => 
   assert.throws(() => parseTrackingUri("sqlite:/x.db", base), /malformed sqlite URI/);
 });
 
-Deno.test("openStore opens SQLite (creating its directory) and says which stores are not there yet", async () => {
+Deno.test("openStore opens SQLite (creating its directory) and mlruns folders, and says the REST store is not there yet", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-open-" });
   try {
     const store = await openStore("sqlite:///nested/mlflow.db", { baseDir: dir, artifactRoot: "art" });
@@ -75,13 +75,16 @@ Deno.test("openStore opens SQLite (creating its directory) and says which stores
     assert.equal(store.uri, "sqlite:///nested/mlflow.db");
     assert.equal((await store.getExperiment("0")).artifactLocation, `file://${join(dir, "art")}/0`);
     await store.close();
-    for (const uri of ["mlruns", "http://localhost:5000"]) {
-      await assert.rejects(openStore(uri, { baseDir: dir }), (e: unknown) => {
-        assert.ok(e instanceof TrackingError);
-        assert.equal(e.code, "tracking/store-unavailable");
-        return true;
-      });
-    }
+    const files = await openStore("mlruns", { baseDir: dir });
+    assert.equal(files.kind, "file");
+    assert.equal((await files.getExperiment("0")).name, "Default");
+    assert.ok(await Deno.stat(join(dir, "mlruns", "0", "meta.yaml")));
+    await files.close();
+    await assert.rejects(openStore("http://localhost:5000", { baseDir: dir }), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "tracking/store-unavailable");
+      return true;
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,0 +1,98 @@
+/**
+ * MLflow's `mlruns` file formats: meta.yaml as PyYAML writes it (sorted keys, block style), run
+ * statuses as integers, metric lines `"<timestamp> <value> <step>"` with Python float spelling.
+ */
+import { dirname, join } from "node:path";
+import { dump, load } from "js-yaml";
+import type { RunStatus } from "../entities.ts";
+
+const STATUS_CODES: Record<RunStatus, number> = {
+  RUNNING: 1,
+  SCHEDULED: 2,
+  FINISHED: 3,
+  FAILED: 4,
+  KILLED: 5,
+};
+
+/** RUNNING → 1 … KILLED → 5 (MLflow's RunStatus enum). */
+export function statusToCode(status: RunStatus): number {
+  return STATUS_CODES[status];
+}
+
+/** 1 → RUNNING …; names are accepted too. */
+export function statusFromCode(code: unknown): RunStatus {
+  if (typeof code === "string" && code in STATUS_CODES) return code as RunStatus;
+  const found = Object.entries(STATUS_CODES).find(([, c]) => c === Number(code));
+  return (found?.[0] ?? "RUNNING") as RunStatus;
+}
+
+/** Reads a meta.yaml (undefined when the file does not exist). */
+export async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {
+  try {
+    return (load(await Deno.readTextFile(path)) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+/** Writes a meta.yaml atomically, keys sorted like PyYAML's `sort_keys=True`. */
+export async function writeMeta(path: string, meta: Record<string, unknown>): Promise<void> {
+  await writeAtomic(path, dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true }));
+}
+
+/** Writes a file through a temp file and a rename, creating folders. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+/** A float as Python's `str()` writes it: `1.0`, `0.1`, `nan`, `inf`, `1e+300`. */
+export function pythonFloat(value: number): string {
+  if (Number.isNaN(value)) return "nan";
+  if (value === Infinity) return "inf";
+  if (value === -Infinity) return "-inf";
+  if (Number.isInteger(value) && Math.abs(value) < 1e16) return value.toFixed(1);
+  return String(value);
+}
+
+/** Parses a metric line; NaN/inf in Python spelling. */
+export function parseMetricLine(
+  line: string,
+  key: string,
+): { key: string; timestamp: number; value: number; step: number } {
+  const [ts, raw, step] = line.trim().split(/\s+/);
+  const lower = raw.toLowerCase();
+  const value = lower === "nan"
+    ? NaN
+    : lower === "inf" || lower === "+inf"
+    ? Infinity
+    : lower === "-inf"
+    ? -Infinity
+    : Number(raw);
+  return { key, timestamp: Number(ts), value, step: Number(step ?? 0) };
+}
+
+/** Every file under `dir` as `key → content` (keys with `/` are nested folders, as MLflow stores them). */
+export async function readKeyFiles(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = async (current: string, prefix: string) => {
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(current)];
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      throw error;
+    }
+    for (const e of entries) {
+      if (e.name.endsWith(".tmp")) continue;
+      const key = prefix ? `${prefix}/${e.name}` : e.name;
+      if (e.isDirectory) await walk(join(current, e.name), key);
+      else out[key] = await Deno.readTextFile(join(current, e.name));
+    }
+  };
+  await walk(dir, "");
+  return out;
+}

@@ -1,0 +1,553 @@
+/**
+ * MLflow's `mlruns` file store: one folder per experiment (deleted ones moved to `.trash`), one per
+ * run with meta.yaml, `params/`, `tags/`, `metrics/` (one line per point) and `artifacts/`. Read and
+ * written in the layout MLflow 2.x uses, so either tool opens what the other wrote.
+ */
+import { createHash } from "node:crypto";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
+import { localArtifactRepository } from "../artifacts/local_repository.ts";
+import {
+  type DatasetInput,
+  type Experiment,
+  type Metric,
+  MLFLOW_TAGS,
+  type Run,
+  type RunInfo,
+} from "../entities.ts";
+import { newRunId, randomRunName } from "../run_names.ts";
+import {
+  type ExperimentsPage,
+  type RunsPage,
+  searchExperimentsInMemory,
+  searchRunsInMemory,
+} from "../search/evaluate.ts";
+import type { SearchExperimentsOptions, SearchRunsOptions } from "../search/evaluate.ts";
+import { paginate } from "../search/page_token.ts";
+import type {
+  CreateExperimentOptions,
+  CreateRunOptions,
+  LogBatch,
+  MetricHistoryOptions,
+  MetricHistoryPage,
+  TrackingStore,
+  UpdateRunOptions,
+} from "../store.ts";
+import {
+  cannotRenameDeleted,
+  experimentExists,
+  experimentNotActive,
+  experimentNotFound,
+  experimentTagNotFound,
+  mlflowError,
+  paramValueChanged,
+  runNotActive,
+  runNotFound,
+  runTagNotFound,
+} from "../tracking_errors.ts";
+import {
+  validateArtifactLocation,
+  validateBatch,
+  validateDatasetInputs,
+  validateExperimentName,
+  validateExperimentTag,
+  validateKey,
+  validateRunName,
+  validateTag,
+  type ValidationOptions,
+} from "../validation.ts";
+import {
+  parseMetricLine,
+  pythonFloat,
+  readKeyFiles,
+  readMeta,
+  statusFromCode,
+  statusToCode,
+  writeAtomic,
+  writeMeta,
+} from "./file_format.ts";
+
+const TRASH = ".trash";
+
+/**
+ * A tracking store in an `mlruns` folder.
+ *
+ * @example
+ * ```ts
+ * const store = await FileStore.open("/project/mlruns");
+ * const id = await store.createExperiment("iris");
+ * ```
+ */
+export class FileStore implements TrackingStore {
+  readonly kind = "file";
+  readonly uri: string;
+  readonly root: string;
+  readonly artifactRoot: string;
+  readonly #validation: ValidationOptions;
+
+  private constructor(root: string, artifactRoot: string, validation: ValidationOptions) {
+    this.root = root;
+    this.uri = pathToFileURL(root).href;
+    this.artifactRoot = artifactRoot.replace(/\/$/, "");
+    this.#validation = validation;
+  }
+
+  /** Opens (creating when needed, with experiment 0 "Default") an mlruns folder. */
+  static async open(
+    root: string,
+    options: { artifactRoot?: string; truncateLongValues?: boolean } = {},
+  ): Promise<FileStore> {
+    const abs = resolve(root);
+    const store = new FileStore(abs, options.artifactRoot ?? pathToFileURL(abs).href, {
+      truncateLongValues: options.truncateLongValues,
+    });
+    await Deno.mkdir(join(abs, TRASH), { recursive: true });
+    if (
+      !(await readMeta(join(abs, "0", "meta.yaml"))) && !(await readMeta(join(abs, TRASH, "0", "meta.yaml")))
+    ) {
+      const now = Date.now();
+      await writeMeta(join(abs, "0", "meta.yaml"), {
+        artifact_location: `${store.artifactRoot}/0`,
+        creation_time: now,
+        experiment_id: "0",
+        last_update_time: now,
+        lifecycle_stage: "active",
+        name: "Default",
+      });
+    }
+    return store;
+  }
+
+  // ---- experiments ---------------------------------------------------------------------------
+
+  async createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
+    validateExperimentName(name);
+    for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
+    if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
+    if ((await this.allExperiments()).some((e) => e.name === name)) throw experimentExists(name);
+    let id = "";
+    do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n).padStart(
+      18,
+      "1",
+    ); while (await this.experimentDir(id));
+    const now = Date.now();
+    await writeMeta(join(this.root, id, "meta.yaml"), {
+      artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
+      creation_time: now,
+      experiment_id: id,
+      last_update_time: now,
+      lifecycle_stage: "active",
+      name,
+    });
+    for (const [k, v] of Object.entries(options.tags ?? {})) {
+      await writeAtomic(join(this.root, id, "tags", k), v);
+    }
+    return id;
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    const dir = await this.experimentDir(experimentId);
+    if (!dir) throw experimentNotFound(experimentId);
+    return await this.readExperiment(dir);
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const matches = (await this.allExperiments()).filter((e) => e.name === name);
+    matches.sort((a, b) => Number(a.lifecycleStage !== "active") - Number(b.lifecycleStage !== "active"));
+    return matches[0];
+  }
+
+  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<ExperimentsPage> {
+    return searchExperimentsInMemory(await this.allExperiments(), options);
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    validateExperimentName(newName);
+    const e = await this.getExperiment(experimentId);
+    if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
+    if ((await this.allExperiments()).some((x) => x.name === newName && x.experimentId !== experimentId)) {
+      throw experimentExists(newName);
+    }
+    await this.updateExperimentMeta(experimentId, { name: newName });
+  }
+
+  async deleteExperiment(experimentId: string): Promise<void> {
+    const e = await this.getExperiment(experimentId);
+    if (e.lifecycleStage !== "active") throw experimentNotFound(experimentId);
+    await this.updateExperimentMeta(experimentId, { lifecycle_stage: "deleted" });
+    await this.setRunsStage(join(this.root, experimentId), "deleted");
+    await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
+  }
+
+  async restoreExperiment(experimentId: string): Promise<void> {
+    const e = await this.getExperiment(experimentId);
+    if (e.lifecycleStage === "active") throw experimentNotFound(experimentId);
+    if ((await this.allExperiments()).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
+      throw experimentExists(e.name);
+    }
+    await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
+    await this.updateExperimentMeta(experimentId, { lifecycle_stage: "active" });
+    await this.setRunsStage(join(this.root, experimentId), "active");
+  }
+
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    validateExperimentTag(key, value);
+    const e = await this.getExperiment(experimentId);
+    if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
+    await writeAtomic(join(this.root, experimentId, "tags", key), value);
+  }
+
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    const e = await this.getExperiment(experimentId);
+    if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
+    if (!(key in e.tags)) throw experimentTagNotFound(experimentId, key);
+    await Deno.remove(join(this.root, experimentId, "tags", key));
+  }
+
+  // ---- runs ----------------------------------------------------------------------------------
+
+  async createRun(options: CreateRunOptions): Promise<Run> {
+    const tags: Record<string, string> = {};
+    for (const [k, v] of Object.entries(options.tags ?? {})) tags[k] = validateTag(k, v, this.#validation);
+    if (options.runName !== undefined) validateRunName(options.runName);
+    const tagName = tags[MLFLOW_TAGS.runName];
+    if (options.runName && tagName && options.runName !== tagName) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${options.runName}', mlflow.runName='${tagName}').`,
+      );
+    }
+    const runName = options.runName || tagName || randomRunName();
+    tags[MLFLOW_TAGS.runName] = runName;
+    const e = await this.getExperiment(options.experimentId);
+    if (e.lifecycleStage !== "active") throw experimentNotActive(options.experimentId, e.lifecycleStage);
+    const runId = newRunId();
+    const dir = join(this.root, e.experimentId, runId);
+    await writeMeta(join(dir, "meta.yaml"), {
+      artifact_uri: `${e.artifactLocation.replace(/\/$/, "")}/${runId}/artifacts`,
+      end_time: null,
+      entry_point_name: "",
+      experiment_id: e.experimentId,
+      lifecycle_stage: "active",
+      run_id: runId,
+      run_name: runName,
+      run_uuid: runId,
+      source_name: "",
+      source_type: 4,
+      source_version: "",
+      start_time: options.startTime ?? Date.now(),
+      status: statusToCode("RUNNING"),
+      tags: [],
+      user_id: options.userId ?? "",
+    });
+    for (const sub of ["metrics", "params", "artifacts"]) {
+      await Deno.mkdir(join(dir, sub), { recursive: true });
+    }
+    for (const [k, v] of Object.entries(tags)) await writeAtomic(join(dir, "tags", k), v);
+    return await this.getRun(runId);
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    return await this.readRun(await this.runDir(runId));
+  }
+
+  async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
+    if (update.runName !== undefined) validateRunName(update.runName);
+    const dir = await this.activeRunDir(runId);
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    if (update.status !== undefined) meta.status = statusToCode(update.status);
+    if (update.endTime !== undefined) meta.end_time = update.endTime;
+    if (update.runName) {
+      meta.run_name = update.runName;
+      await writeAtomic(join(dir, "tags", MLFLOW_TAGS.runName), update.runName);
+    }
+    await writeMeta(join(dir, "meta.yaml"), meta);
+    return (await this.readRun(dir)).info;
+  }
+
+  async deleteRun(runId: string): Promise<void> {
+    await this.setRunStage(await this.runDir(runId), "deleted");
+  }
+
+  async restoreRun(runId: string): Promise<void> {
+    await this.setRunStage(await this.runDir(runId), "active");
+  }
+
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    await this.logBatch(runId, { tags: [{ key, value }] });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    const dir = await this.activeRunDir(runId);
+    validateKey("tag", key);
+    try {
+      await Deno.remove(join(dir, "tags", key));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) throw runTagNotFound(runId, key);
+      throw error;
+    }
+  }
+
+  async logBatch(runId: string, batch: LogBatch): Promise<void> {
+    const { metrics, params, tags } = validateBatch(batch, this.#validation);
+    const dir = await this.activeRunDir(runId);
+    // Check every param before writing anything, so a conflict leaves the run unchanged.
+    const existing = await readKeyFiles(join(dir, "params"));
+    for (const p of params) {
+      if (p.key in existing && existing[p.key] !== p.value) {
+        throw paramValueChanged(runId, p.key, existing[p.key], p.value);
+      }
+    }
+    for (const p of params) if (!(p.key in existing)) await writeAtomic(join(dir, "params", p.key), p.value);
+    const byKey = new Map<string, Metric[]>();
+    for (const m of metrics) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+    for (const [key, points] of byKey) {
+      const path = join(dir, "metrics", key);
+      const seen = new Set(
+        (await this.history(dir, key)).map((m) => `${m.timestamp} ${m.step} ${pythonFloat(m.value)}`),
+      );
+      const lines = points.filter((m) =>
+        !seen.has(`${m.timestamp} ${m.step} ${pythonFloat(m.value)}`) &&
+        seen.add(`${m.timestamp} ${m.step} ${pythonFloat(m.value)}`)
+      )
+        .map((m) => `${m.timestamp} ${pythonFloat(m.value)} ${m.step}\n`);
+      if (lines.length === 0) continue;
+      await Deno.mkdir(join(path, ".."), { recursive: true });
+      await Deno.writeTextFile(path, lines.join(""), { append: true });
+    }
+    for (const t of tags) {
+      await writeAtomic(join(dir, "tags", t.key), t.value);
+      if (t.key === MLFLOW_TAGS.runName) {
+        const meta = (await readMeta(join(dir, "meta.yaml")))!;
+        await writeMeta(join(dir, "meta.yaml"), { ...meta, run_name: t.value });
+      }
+    }
+  }
+
+  async getMetricHistory(
+    runId: string,
+    key: string,
+    options: MetricHistoryOptions = {},
+  ): Promise<MetricHistoryPage> {
+    const dir = await this.runDir(runId);
+    const page = paginate(
+      await this.history(dir, key),
+      options.pageToken,
+      options.maxResults ?? 1_000_000_000,
+    );
+    return page.nextPageToken
+      ? { metrics: page.items, nextPageToken: page.nextPageToken }
+      : { metrics: page.items };
+  }
+
+  async searchRuns(options: SearchRunsOptions): Promise<RunsPage> {
+    const runs: Run[] = [];
+    for (const id of options.experimentIds) {
+      const dir = await this.experimentDir(id);
+      if (!dir) continue;
+      for (const e of Deno.readDirSync(dir)) {
+        if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) runs.push(await this.readRun(join(dir, e.name)));
+      }
+    }
+    return searchRunsInMemory(runs, options);
+  }
+
+  async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+    validateDatasetInputs(datasets);
+    const dir = await this.activeRunDir(runId);
+    const expDir = join(dir, "..");
+    for (const input of datasets) {
+      const d = input.dataset;
+      const datasetId = md5(d.name + d.digest);
+      await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
+        digest: d.digest,
+        name: d.name,
+        profile: d.profile ?? null,
+        schema: d.schema ?? null,
+        source: d.source,
+        source_type: d.sourceType,
+      });
+      await writeMeta(join(dir, "inputs", md5(datasetId + runId), "meta.yaml"), {
+        destination_id: runId,
+        destination_type: "RUN",
+        source_id: datasetId,
+        source_type: "DATASET",
+        tags: input.tags,
+      });
+    }
+  }
+
+  getArtifactRepository(artifactUri: string): ArtifactRepository {
+    return localArtifactRepository(artifactUri);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private async experimentDir(id: string): Promise<string | undefined> {
+    if (!/^[\w-]+$/.test(id)) return undefined;
+    for (const dir of [join(this.root, id), join(this.root, TRASH, id)]) {
+      if (await readMeta(join(dir, "meta.yaml"))) return dir;
+    }
+    return undefined;
+  }
+
+  private async allExperiments(): Promise<Experiment[]> {
+    const out: Experiment[] = [];
+    for (const base of [this.root, join(this.root, TRASH)]) {
+      for (const e of Deno.readDirSync(base)) {
+        if (
+          e.isDirectory && e.name !== TRASH && !e.name.startsWith(".") &&
+          await readMeta(join(base, e.name, "meta.yaml"))
+        ) {
+          out.push(await this.readExperiment(join(base, e.name)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private async readExperiment(dir: string): Promise<Experiment> {
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    return {
+      experimentId: String(meta.experiment_id),
+      name: String(meta.name),
+      artifactLocation: String(meta.artifact_location ?? ""),
+      lifecycleStage: meta.lifecycle_stage === "deleted" ? "deleted" : "active",
+      creationTime: meta.creation_time == null ? null : Number(meta.creation_time),
+      lastUpdateTime: meta.last_update_time == null ? null : Number(meta.last_update_time),
+      tags: await readKeyFiles(join(dir, "tags")),
+    };
+  }
+
+  private async updateExperimentMeta(id: string, changes: Record<string, unknown>): Promise<void> {
+    const dir = (await this.experimentDir(id))!;
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    await writeMeta(join(dir, "meta.yaml"), { ...meta, ...changes, last_update_time: Date.now() });
+  }
+
+  private async runDir(runId: string): Promise<string> {
+    if (/^[\w-]+$/.test(runId)) {
+      for (const base of [this.root, join(this.root, TRASH)]) {
+        for (const e of Deno.readDirSync(base)) {
+          if (!e.isDirectory || e.name.startsWith(".")) continue;
+          const dir = join(base, e.name, runId);
+          const meta = await readMeta(join(dir, "meta.yaml"));
+          if (meta && String(meta.experiment_id) === e.name) return dir;
+        }
+      }
+    }
+    throw runNotFound(runId);
+  }
+
+  private async activeRunDir(runId: string): Promise<string> {
+    const dir = await this.runDir(runId);
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
+    return dir;
+  }
+
+  // Deleting an experiment deletes its runs, and restoring restores them (as the SQL store does).
+  private async setRunsStage(experimentDir: string, stage: "active" | "deleted"): Promise<void> {
+    for (const e of Deno.readDirSync(experimentDir)) {
+      if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) {
+        await this.setRunStage(join(experimentDir, e.name), stage);
+      }
+    }
+  }
+
+  private async setRunStage(dir: string, stage: "active" | "deleted"): Promise<void> {
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    await writeMeta(join(dir, "meta.yaml"), {
+      ...meta,
+      lifecycle_stage: stage,
+      deleted_time: stage === "deleted" ? Date.now() : null,
+    });
+  }
+
+  private async history(dir: string, key: string): Promise<Metric[]> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(join(dir, "metrics", key));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return [];
+      throw error;
+    }
+    return text.split("\n").filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
+  }
+
+  private async readRun(dir: string): Promise<Run> {
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    const tags = await readKeyFiles(join(dir, "tags"));
+    const params = await readKeyFiles(join(dir, "params"));
+    const metricKeys = Object.keys(await readKeyFiles(join(dir, "metrics")));
+    const metrics: Record<string, number> = {};
+    const latestMetrics: Record<string, Metric> = {};
+    for (const key of metricKeys) {
+      let best: Metric | undefined;
+      for (const m of await this.history(dir, key)) {
+        if (
+          !best || m.step > best.step ||
+          (m.step === best.step &&
+            (m.timestamp > best.timestamp ||
+              (m.timestamp === best.timestamp && (m.value > best.value || Number.isNaN(best.value)))))
+        ) best = m;
+      }
+      if (best) {
+        metrics[key] = best.value;
+        latestMetrics[key] = best;
+      }
+    }
+    const runId = String(meta.run_id ?? meta.run_uuid);
+    return {
+      info: {
+        runId,
+        runName: String(meta.run_name || tags[MLFLOW_TAGS.runName] || ""),
+        experimentId: String(meta.experiment_id),
+        userId: String(meta.user_id ?? ""),
+        status: statusFromCode(meta.status),
+        startTime: Number(meta.start_time ?? 0),
+        endTime: meta.end_time == null ? null : Number(meta.end_time),
+        artifactUri: String(meta.artifact_uri ?? ""),
+        lifecycleStage: meta.lifecycle_stage === "deleted" ? "deleted" : "active",
+      },
+      data: { metrics, params, tags, latestMetrics },
+      inputs: { datasetInputs: await this.readInputs(dir) },
+    };
+  }
+
+  private async readInputs(runDir: string): Promise<DatasetInput[]> {
+    const out: DatasetInput[] = [];
+    let entries: Deno.DirEntry[] = [];
+    try {
+      entries = [...Deno.readDirSync(join(runDir, "inputs"))];
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const link = await readMeta(join(runDir, "inputs", e.name, "meta.yaml"));
+      const d = link && await readMeta(join(runDir, "..", "datasets", String(link.source_id), "meta.yaml"));
+      if (!link || !d) continue;
+      out.push({
+        dataset: {
+          name: String(d.name),
+          digest: String(d.digest),
+          sourceType: String(d.source_type),
+          source: String(d.source),
+          ...(d.schema == null ? {} : { schema: String(d.schema) }),
+          ...(d.profile == null ? {} : { profile: String(d.profile) }),
+        },
+        tags: (link.tags ?? {}) as Record<string, string>,
+      });
+    }
+    return out;
+  }
+}
+
+function md5(text: string): string {
+  return createHash("md5").update(text).digest("hex");
+}
