@@ -1,7 +1,15 @@
 /** Finding the config files of one type inside one environment folder. */
 import { join, relative } from "node:path";
 
-/** Default config types and the file-name prefix that selects them (Kedro's `catalog*`, `**\/catalog*`, ...). */
+/**
+ * Default config types and their glob patterns, relative to each env folder (Kedro's `catalog*`,
+ * `catalog*\/**`, `**\/catalog*`). A type not listed here uses the same convention with its own name.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_PATTERNS.globals; // ["globals.yml"]
+ * ```
+ */
 export const DEFAULT_PATTERNS: Record<string, string[]> = {
   catalog: ["catalog*", "catalog*/**", "**/catalog*"],
   parameters: ["parameters*", "parameters*/**", "**/parameters*"],
@@ -13,7 +21,20 @@ export const DEFAULT_PATTERNS: Record<string, string[]> = {
 const EXTENSIONS = [".yml", ".yaml", ".json"];
 
 /**
- * Lists every non-hidden config file under `dir` (recursively), relative paths, sorted.
+ * The patterns of a config type: `patterns[type]`, else the defaults, else Kedro's convention
+ * `<type>*`, `<type>*\/**`, `**\/<type>*` (so plugins can read their own `airflow*` files).
+ *
+ * @example
+ * ```ts
+ * patternsFor("spark", {}); // ["spark*", "spark*\/**", "**\/spark*"]
+ * ```
+ */
+export function patternsFor(type: string, patterns: Record<string, string[]> = {}): string[] {
+  return patterns[type] ?? DEFAULT_PATTERNS[type] ?? [`${type}*`, `${type}*/**`, `**/${type}*`];
+}
+
+/**
+ * Lists every non-hidden config file under `dir` (recursively, following symlinks), relative paths, sorted.
  *
  * @example
  * ```ts
@@ -22,12 +43,28 @@ const EXTENSIONS = [".yml", ".yaml", ".json"];
  */
 export async function listConfigFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
+  const seen = new Set<string>();
   const walk = async (current: string) => {
     for await (const entry of Deno.readDir(current)) {
       if (entry.name.startsWith(".")) continue;
       const path = join(current, entry.name);
-      if (entry.isDirectory) await walk(path);
-      else if (EXTENSIONS.some((ext) => entry.name.endsWith(ext))) found.push(relative(dir, path));
+      if (entry.isSymlink) {
+        // A symlinked credentials.yml or folder is common (secrets kept elsewhere): follow it, once.
+        const stat = await Deno.stat(path).catch(() => undefined);
+        if (stat?.isDirectory) {
+          const real = await Deno.realPath(path);
+          if (!seen.has(real)) {
+            seen.add(real);
+            await walk(path);
+          }
+          continue;
+        }
+        if (!stat?.isFile) continue;
+      } else if (entry.isDirectory) {
+        await walk(path);
+        continue;
+      }
+      if (EXTENSIONS.some((ext) => entry.name.endsWith(ext))) found.push(relative(dir, path));
     }
   };
   await walk(dir);

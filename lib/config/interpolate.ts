@@ -1,17 +1,36 @@
 /**
  * `${…}` interpolation, resolved per environment folder like Kedro's OmegaConf loader:
- * `${a.b}` (same config type), `${globals:key, default}`, `${runtime_params:key, default}`,
- * `${env:VAR, default}` (credentials only), plus resolvers registered by plugins (`${km.random_name:}`).
+ * `${a.b}` / `${a.list[0]}` / `${.sibling}` (same config type), `${globals:key, default}`,
+ * `${runtime_params:key, default}`, `${env:VAR, default}` (credentials only), plus resolvers
+ * registered by plugins (`${km.random_name:}`). Every node is resolved once, so a resolver's
+ * value is the same wherever it is referenced.
  */
-import { parseScalar as yamlScalar } from "../yaml/dump.ts";
-import { ConfigError, didYouMeanHint, type SourceLocation } from "../errors.ts";
+import { parseScalar } from "../yaml/dump.ts";
+import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
-import { isRecord } from "./merge.ts";
+import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
+import { scanInterpolations, splitArgs } from "./_syntax.ts";
 
-/** A custom resolver: receives its already-resolved arguments. */
+/**
+ * A custom resolver for `${name:arg1, arg2}`: receives its already-resolved arguments
+ * (parsed as YAML scalars).
+ *
+ * @example
+ * ```ts
+ * const add: Resolver = (args) => (args as number[]).reduce((a, b) => a + b, 0); // ${add:1, 2} → 3
+ * ```
+ */
 export type Resolver = (args: unknown[]) => unknown;
 
-/** What interpolation can see while resolving one config type of one env folder. */
+/**
+ * What interpolation can see while resolving one config type of one env folder.
+ *
+ * @example
+ * ```ts
+ * const ctx: InterpolationContext = { configType: "catalog", root, globals: {}, runtimeParams: {},
+ *   allowEnv: false, allowRuntimeParams: true, resolvers: {}, locate: (path) => source.locate(path) };
+ * ```
+ */
 export interface InterpolationContext {
   configType: string;
   root: Record<string, unknown>;
@@ -22,10 +41,12 @@ export interface InterpolationContext {
   /** `${runtime_params:…}` is refused inside globals. */
   allowRuntimeParams: boolean;
   resolvers: Record<string, Resolver>;
+  /** Reads an environment variable for `${env:…}` (defaults to `Deno.env.get`). */
+  getEnv?: (name: string) => string | undefined;
   locate(path: KeyPath): SourceLocation | undefined;
 }
 
-const MISSING = Symbol("missing");
+const BUILTINS = ["globals", "runtime_params", "env"];
 
 /**
  * Returns `root` with every interpolation resolved (a new tree; the input is not changed).
@@ -37,83 +58,119 @@ const MISSING = Symbol("missing");
  * ```
  */
 export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
-  const resolving: string[] = [];
   const done = new Map<string, unknown>();
+  const active: KeyPath[] = []; // the chain being resolved, for the cycle message
+  const activeIds = new Set<string>();
 
-  const resolveValue = (value: unknown, path: KeyPath): unknown => {
-    if (typeof value === "string") return value.includes("${") ? resolveString(value, path) : value;
-    if (Array.isArray(value)) return value.map((v, i) => resolveValue(v, [...path, i]));
-    if (isRecord(value)) {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = resolveValue(v, [...path, k]);
-      return out;
-    }
-    return value;
-  };
-
-  const fail = (path: KeyPath, message: string, hint: string): never => {
+  const fail = (path: KeyPath, message: string, hint: string, cause?: unknown): never => {
     throw new ConfigError("config/interpolation", message, {
       source: ctx.locate(path) ?? { keyPath: formatKeyPath(path) },
       hint,
+      cause,
     });
   };
 
-  const lookupReference = (ref: string, path: KeyPath): unknown => {
-    const key = ref.trim();
-    if (done.has(key)) return done.get(key);
-    if (resolving.includes(key)) {
+  // Resolves the raw node found at `path`, once; a node met again while it is resolving is a cycle.
+  const resolveAt = (path: KeyPath, raw: unknown, id = pathId(path)): unknown => {
+    const isContainer = Array.isArray(raw) || isRecord(raw);
+    if (!isContainer && !(typeof raw === "string" && raw.includes("${"))) return raw;
+    if (done.has(id)) return done.get(id);
+    if (activeIds.has(id)) {
+      const chain = [...active.slice(active.findIndex((p) => pathId(p) === id)), path];
       fail(
         path,
-        `Circular interpolation: ${[...resolving, key].map((k) => "${" + k + "}").join(" -> ")}`,
-        "break the cycle",
+        `Circular interpolation: ${chain.map((p) => "${" + formatKeyPath(p) + "}").join(" -> ")}`,
+        "break the cycle: one of these values must not refer back to the others",
       );
     }
-    const segments = key.split(".");
-    let node: unknown = ctx.root;
-    for (const seg of segments) {
-      if (!isRecord(node) || !(seg in node)) {
-        const siblings = isRecord(node) ? Object.keys(node) : [];
-        const guess = didYouMeanHint(seg, siblings);
-        fail(
-          path,
-          `Cannot resolve \${${key}}: no key "${key}" in ${ctx.configType}`,
-          guess ||
-            `define "${key}" in the same environment's ${ctx.configType} files (interpolation does not cross environments; use globals for that)`,
-        );
+    active.push(path);
+    activeIds.add(id);
+    let out: unknown;
+    if (typeof raw === "string") out = resolveString(raw, path);
+    else if (Array.isArray(raw)) out = raw.map((v, i) => resolveAt([...path, i], v, `${id}\u0001${i}`));
+    else {
+      const record: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+        setOwn(record, k, resolveAt([...path, k], v, `${id}\u0001${k}`));
       }
-      node = (node as Record<string, unknown>)[seg];
+      out = record;
     }
-    resolving.push(key);
-    const resolved = resolveValue(node, segments);
-    resolving.pop();
-    done.set(key, resolved);
-    return resolved;
+    active.pop();
+    activeIds.delete(id);
+    done.set(id, out);
+    return out;
   };
 
-  const callResolver = (name: string, args: string[], path: KeyPath): unknown => {
-    const resolved = args.map((
-      a,
-    ) => (a.includes("${") ? resolveString(a, path) : a === "" ? "" : yamlScalar(a)));
-    const [key, ...rest] = resolved;
+  const lookupReference = (ref: string, path: KeyPath): unknown => {
+    const target = referencePath(ref, path);
+    if (!target) {
+      return fail(
+        path,
+        `Cannot resolve \${${ref}}: "${ref}" is not a valid key path`,
+        "write ${a.b} or ${a.list[0]}",
+      );
+    }
+    let node: unknown = ctx.root;
+    let resolved = false;
+    const walked: (string | number)[] = [];
+    for (const step of target) {
+      const seg = Array.isArray(node) && /^\d+$/.test(String(step)) ? Number(step) : step;
+      const next = childOf(node, seg);
+      if (next === MISSING) {
+        const guess = didYouMean(String(seg), isRecord(node) ? Object.keys(node) : []);
+        fail(
+          path,
+          `Cannot resolve \${${ref}}: no key "${ref.trim()}" in ${ctx.configType}`,
+          guess !== undefined
+            ? `did you mean "${guess}"?`
+            : `define "${ref.trim()}" in the same environment's ${ctx.configType} files (interpolation does not cross environments; use globals for that)`,
+        );
+      }
+      walked.push(seg);
+      node = next;
+      // Descending through an interpolated value (`a: ${b}`, then `${a.x}`) continues in its result.
+      if (!resolved && typeof next === "string" && next.includes("${")) {
+        node = resolveAt([...walked], next);
+        resolved = true;
+      }
+    }
+    return clonePlain(resolved ? node : resolveAt(walked, node));
+  };
+
+  const callResolver = (name: string, argText: string, path: KeyPath): unknown => {
+    const args = argText.trim() === "" ? [] : splitArgs(argText);
+    const values = args.map((a) => (a.includes("${") ? resolveString(a, path) : parseScalar(a)));
+    if (BUILTINS.includes(name) || name === "oc.env") {
+      if (args.length < 1 || args.length > 2) {
+        fail(
+          path,
+          `\${${name}:…} takes a key and an optional default, got ${args.length} argument(s)`,
+          `write \${${name}:key} or \${${name}:key, default}; quote a default that contains commas`,
+        );
+      }
+    }
+    const key = String(values[0]);
     const hasDefault = args.length > 1;
-    const defaultValue = rest.length === 1 ? rest[0] : rest;
     switch (name) {
       case "globals": {
-        const k = String(key);
-        if (k.startsWith("_")) {
+        if (key.startsWith("_")) {
           fail(
             path,
-            `Cannot resolve \${globals:${k}}: keys starting with "_" are not supported for globals`,
-            "rename the global key",
+            `Cannot resolve \${globals:${key}}: keys starting with "_" are not supported for globals`,
+            "rename the global key so it does not start with _",
           );
         }
-        const value = getPath(ctx.globals, k);
-        if (value !== MISSING) return value;
-        if (hasDefault) return defaultValue;
+        const value = getDotted(ctx.globals, key);
+        if (value !== MISSING) return clonePlain(value);
+        if (hasDefault) return values[1];
         return fail(
           path,
-          `Globals key "${k}" not found and no default value provided`,
-          `define "${k}" in conf/base/globals.yml or add a default: \${globals:${k}, value}`,
+          `Globals key "${key}" not found and no default value provided`,
+          withGuess(
+            key,
+            ctx.globals,
+            `define "${key}" in conf/base/globals.yml or add a default: \${globals:${key}, value}`,
+          ),
         );
       }
       case "runtime_params": {
@@ -121,17 +178,20 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           fail(
             path,
             "The runtime_params: resolver is not supported in globals",
-            "use runtime_params in catalog, parameters or other config files",
+            "use ${runtime_params:…} in catalog, parameters or other config files, not in globals.yml",
           );
         }
-        const k = String(key);
-        const value = getPath(ctx.runtimeParams, k);
-        if (value !== MISSING) return value;
-        if (hasDefault) return defaultValue;
+        const value = getDotted(ctx.runtimeParams, key);
+        if (value !== MISSING) return clonePlain(value);
+        if (hasDefault) return values[1];
         return fail(
           path,
-          `Runtime parameter "${k}" not found and no default value provided`,
-          `pass --params "${k}=..." or add a default: \${runtime_params:${k}, value}`,
+          `Runtime parameter "${key}" not found and no default value provided`,
+          withGuess(
+            key,
+            ctx.runtimeParams,
+            `pass --params "${key}=..." or add a default: \${runtime_params:${key}, value}`,
+          ),
         );
       }
       case "env":
@@ -143,44 +203,55 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
             "move the value to conf/<env>/credentials.yml and reference it, or use ${runtime_params:…}",
           );
         }
-        const value = Deno.env.get(String(key));
+        let value: string | undefined;
+        try {
+          value = (ctx.getEnv ?? ((n: string) => Deno.env.get(n)))(key);
+        } catch (cause) {
+          fail(path, `Cannot read environment variable "${key}"`, "grant --allow-env", cause);
+        }
         if (value !== undefined) return value;
-        if (hasDefault) return defaultValue;
+        if (hasDefault) return values[1];
         return fail(
           path,
-          `Environment variable "${String(key)}" is not set and no default value provided`,
-          `export ${String(key)}=... or add a default: \${env:${String(key)}, value}`,
+          `Environment variable "${key}" is not set and no default value provided`,
+          `export ${key}=... or add a default: \${env:${key}, value}`,
         );
       }
       default: {
         const resolver = ctx.resolvers[name];
         if (!resolver) {
-          const guess = didYouMeanHint(name, [
-            "globals",
-            "runtime_params",
-            "env",
-            ...Object.keys(ctx.resolvers),
-          ]);
+          const known = [...BUILTINS, ...Object.keys(ctx.resolvers)];
+          const guess = didYouMean(name, known);
           return fail(
             path,
             `Unknown resolver "${name}" in \${${name}:…}`,
-            guess ||
-              `known resolvers: globals, runtime_params, env, ${Object.keys(ctx.resolvers).join(", ")}`,
+            guess !== undefined ? `did you mean "${guess}"?` : `known resolvers: ${known.join(", ")}`,
           );
         }
-        return resolver(resolved);
+        try {
+          return resolver(values);
+        } catch (cause) {
+          return fail(
+            path,
+            `Resolver "${name}" failed: ${(cause as Error)?.message ?? String(cause)}`,
+            `check the arguments given to \${${name}:…}`,
+            cause,
+          );
+        }
       }
     }
   };
 
   const evaluate = (expr: string, path: KeyPath): unknown => {
     const m = expr.match(/^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s);
-    if (m) return callResolver(m[1], m[2].trim() === "" ? [] : splitArgs(m[2]), path);
-    return lookupReference(expr, path);
+    if (m) return callResolver(m[1], m[2], path);
+    // `${a.${b}}`: the key itself is interpolated first.
+    const key = expr.includes("${") ? stringify(resolveString(expr, path)) : expr;
+    return lookupReference(key, path);
   };
 
   function resolveString(text: string, path: KeyPath): unknown {
-    const parts = scan(
+    const parts = scanInterpolations(
       text,
       (msg) => fail(path, `Cannot parse interpolation in "${text}": ${msg}`, "check the ${…} braces"),
     );
@@ -188,62 +259,47 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     return parts.map((p) => (typeof p === "string" ? p : stringify(evaluate(p.expr, path)))).join("");
   }
 
-  return resolveValue(ctx.root, []) as Record<string, unknown>;
+  return resolveAt([], ctx.root) as Record<string, unknown>;
 }
 
-/** Splits a string into literal parts and `${…}` expressions, honouring nesting and `\${` escapes. */
-function scan(text: string, fail: (msg: string) => never): (string | { expr: string })[] {
-  const parts: (string | { expr: string })[] = [];
-  let literal = "";
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === "\\" && text.startsWith("${", i + 1)) {
-      literal += "${";
-      i += 2;
-      continue;
-    }
-    if (!text.startsWith("${", i)) {
-      literal += text[i];
-      continue;
-    }
-    let depth = 0;
-    let j = i;
-    for (; j < text.length; j++) {
-      if (text.startsWith("${", j)) depth++, j++;
-      else if (text[j] === "}" && --depth === 0) break;
-    }
-    if (depth !== 0) fail("unclosed ${");
-    if (literal) parts.push(literal);
-    literal = "";
-    parts.push({ expr: text.slice(i + 2, j) });
-    i = j;
-  }
-  if (literal) parts.push(literal);
-  return parts;
+// One string per node position (segments cannot contain \u0001, a YAML control character).
+function pathId(path: KeyPath): string {
+  let id = "";
+  for (const seg of path) id += `\u0001${seg}`;
+  return id;
 }
 
-function splitArgs(text: string): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let current = "";
-  for (let i = 0; i < text.length; i++) {
-    if (text.startsWith("${", i)) depth++;
-    if (text[i] === "}") depth--;
-    if (text[i] === "," && depth === 0) {
-      args.push(current.trim());
-      current = "";
-    } else current += text[i];
-  }
-  args.push(current.trim());
-  return args;
+// `a.b[0]` → ["a","b","0"]; leading dots are relative to the node holding the interpolation.
+function referencePath(ref: string, at: KeyPath): (string | number)[] | undefined {
+  const text = ref.trim();
+  const dots = text.match(/^\.*/)![0].length;
+  const rest = text.slice(dots).replace(/\[(\d+)\]/g, ".$1");
+  const segments = rest === "" ? [] : rest.split(".");
+  if (segments.some((s) => s === "") || (dots === 0 && segments.length === 0)) return undefined;
+  if (dots === 0) return segments;
+  if (dots > at.length) return undefined;
+  return [...at.slice(0, at.length - dots), ...segments];
 }
 
-function getPath(obj: Record<string, unknown>, dotted: string): unknown {
+function getDotted(obj: Record<string, unknown>, dotted: string): unknown {
   let node: unknown = obj;
   for (const seg of dotted.split(".")) {
-    if (!isRecord(node) || !(seg in node)) return MISSING;
-    node = node[seg];
+    node = childOf(node, seg);
+    if (node === MISSING) return MISSING;
   }
   return node;
+}
+
+function withGuess(key: string, tree: Record<string, unknown>, hint: string): string {
+  const guess = didYouMean(key, dottedKeys(tree));
+  return guess === undefined ? hint : `did you mean "${guess}"? (or ${hint})`;
+}
+
+function dottedKeys(tree: Record<string, unknown>, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => {
+    const key = prefix ? `${prefix}.${k}` : k;
+    return isRecord(v) ? [key, ...dottedKeys(v, key)] : [key];
+  });
 }
 
 function stringify(value: unknown): string {

@@ -3,33 +3,59 @@
  * merge rules and interpolation. Every loaded config can still say which file and line a value came from.
  */
 import { join } from "node:path";
-import { ConfigError, type SourceLocation } from "../errors.ts";
-import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
-import { DEFAULT_PATTERNS, listConfigFiles, matchesPatterns } from "./files.ts";
+import { ConfigError, KmlfAggregateError, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import { formatKeyPath, type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
+import { checkDuplicates, checkMappings } from "./_checks.ts";
+import { listConfigFiles, matchesPatterns, patternsFor } from "./files.ts";
 import { resolveAll, type Resolver } from "./interpolate.ts";
-import { deepMerge, isRecord, leafPaths } from "./merge.ts";
+import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
 
-/** A merged, interpolated config type plus where its values came from. */
+/**
+ * A merged, interpolated config type plus where its values came from.
+ *
+ * @example
+ * ```ts
+ * const catalog: LoadedConfig = await loader.get("catalog");
+ * catalog.locate(["iris", "filepath"]); // { file: "/p/conf/base/catalog.yml", line: 3, column: 13, keyPath: "iris.filepath" }
+ * ```
+ */
 export interface LoadedConfig {
   data: Record<string, unknown>;
-  /** Absolute paths of the files that contributed, base first. */
+  /** Absolute paths of the files that contributed, base first, each env's files sorted. */
   files: string[];
+  /**
+   * Where the winning value at `path` was written: file, line and column (the nearest written ancestor
+   * when the value came from an interpolation). A value set by `--params` has only a `keyPath`;
+   * `locate([])` is the most specific file. A path that does not exist gets its nearest written
+   * ancestor in the winning file, or `undefined` when no file defines even its first key.
+   */
   locate(path: KeyPath): SourceLocation | undefined;
 }
 
-/** Options of {@link ConfigLoader.create}. */
+/**
+ * Options of {@link ConfigLoader.create}.
+ *
+ * @example
+ * ```ts
+ * const options: ConfigLoaderOptions = { confSource: "/p/conf", env: "local", runtimeParams: { seed: 3 } };
+ * ```
+ */
 export interface ConfigLoaderOptions {
   /** Absolute path of the conf folder. */
   confSource: string;
   env: string;
+  /** Defaults to "base". When `env` equals it, only that folder is read. */
   baseEnv?: string;
+  /** `--params`, deep-merged into the parameters of each env folder that has parameter files. */
   runtimeParams?: Record<string, unknown>;
   /** Per config type: "destructive" (default, top-level replace) or "soft" (deep merge). */
   mergeStrategy?: Record<string, "soft" | "destructive">;
-  /** Extra or overriding config types → glob patterns. */
+  /** Extra or overriding config types → glob patterns relative to each env folder. */
   patterns?: Record<string, string[]>;
   /** Extra `${name:args}` resolvers. */
   resolvers?: Record<string, Resolver>;
+  /** Reads environment variables for `${env:…}` in credentials (defaults to `Deno.env.get`). */
+  getEnv?: (name: string) => string | undefined;
 }
 
 interface EnvConfig {
@@ -38,12 +64,13 @@ interface EnvConfig {
 }
 
 /**
- * Loads configuration lazily and caches each type.
+ * Loads configuration lazily (only the files of the requested type are read) and caches each type.
  *
  * @example
  * ```ts
  * const loader = await ConfigLoader.create({ confSource: "/p/conf", env: "local" });
- * const { data: params } = await loader.get("parameters");
+ * const { data: params, locate } = await loader.get("parameters");
+ * locate(["model", "lr"]); // { file: "/p/conf/base/parameters.yml", line: 2, column: 7, keyPath: "model.lr" }
  * ```
  */
 export class ConfigLoader {
@@ -52,7 +79,6 @@ export class ConfigLoader {
   readonly #options: ConfigLoaderOptions;
   readonly #cache = new Map<string, Promise<LoadedConfig>>();
   readonly #files = new Map<string, Promise<string[]>>();
-  #globals?: Promise<Record<string, unknown>>;
 
   private constructor(options: ConfigLoaderOptions) {
     this.#options = options;
@@ -60,36 +86,45 @@ export class ConfigLoader {
     this.baseEnv = options.baseEnv ?? "base";
   }
 
-  /** Checks that the base and env folders exist. */
+  /** Checks that the base and env folders exist and that every merge strategy is known. */
   static async create(options: ConfigLoaderOptions): Promise<ConfigLoader> {
     const loader = new ConfigLoader(options);
+    const errors: ConfigError[] = [];
     for (const env of loader.envs()) {
       const dir = join(options.confSource, env);
       const stat = await Deno.stat(dir).catch(() => undefined);
       if (!stat?.isDirectory) {
-        throw new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {
-          source: { file: dir },
-          hint: env === loader.baseEnv
-            ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
-            : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV`,
-        });
+        errors.push(
+          new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {
+            source: { file: dir },
+            hint: env === loader.baseEnv
+              ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
+              : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV`,
+          }),
+        );
       }
     }
     for (const [type, strategy] of Object.entries(options.mergeStrategy ?? {})) {
       if (strategy !== "soft" && strategy !== "destructive") {
-        throw new ConfigError(
-          "config/bad-merge-strategy",
-          `Merge strategy "${strategy}" for ${type} is not supported`,
-          {
-            hint: 'use "soft" (deep merge) or "destructive" (top-level replace) in kmlf.yml merge_strategy',
-          },
+        errors.push(
+          new ConfigError(
+            "config/bad-merge-strategy",
+            `Merge strategy "${strategy}" for ${type} is not supported`,
+            {
+              hint: 'use "soft" (deep merge) or "destructive" (top-level replace) in kmlf.yml merge_strategy',
+            },
+          ),
         );
       }
     }
+    throwIfAny(errors);
     return loader;
   }
 
-  /** The merged config of `type` (e.g. "catalog", "parameters", "credentials", "mlflow"). */
+  /**
+   * The merged config of `type` (e.g. "catalog", "parameters", "credentials", "mlflow", "globals").
+   * A type without patterns uses `<type>*`, `<type>*\/**`, `**\/<type>*`.
+   */
   get(type: string): Promise<LoadedConfig> {
     let loaded = this.#cache.get(type);
     if (!loaded) {
@@ -103,59 +138,43 @@ export class ConfigLoader {
     return this.env === this.baseEnv ? [this.baseEnv] : [this.baseEnv, this.env];
   }
 
-  private patterns(type: string): string[] {
-    const patterns = { ...DEFAULT_PATTERNS, ...this.#options.patterns }[type];
-    return patterns ?? [`${type}*`, `${type}*/**`, `**/${type}*`];
-  }
-
   private async load(type: string): Promise<LoadedConfig> {
-    const globals = type === "globals" ? {} : await this.globals();
-    const perEnv: EnvConfig[] = [];
-    for (const env of this.envs()) perEnv.push(await this.loadEnv(env, type, globals));
+    const globals = type === "globals" ? {} : (await this.get("globals")).data;
+    const perEnv = await settleAll(this.envs().map((env) => this.loadEnv(env, type, globals)));
     const files = perEnv.flatMap((e) => e.sources.map((s) => s.file));
-    const runtime = this.#options.runtimeParams ?? {};
+    const runtime = type === "parameters" ? this.#options.runtimeParams ?? {} : undefined;
     if (files.length === 0) {
       if (type === "catalog") {
-        const base = join(this.#options.confSource, this.baseEnv);
+        const dirs = this.envs().map((env) => join(this.#options.confSource, env));
         throw new ConfigError(
           "config/missing-catalog",
-          `No catalog files found in ${base} or ${join(this.#options.confSource, this.env)}`,
+          `No catalog files found in ${dirs.join(" or ")} matching ${this.patterns(type).join(", ")}`,
           {
-            hint: `create ${join(base, "catalog.yml")} (it may contain just {})`,
+            source: { file: dirs[0] },
+            hint: `create ${join(dirs[0], "catalog.yml")} (it may contain just {})`,
           },
         );
       }
-      const data = type === "parameters" ? structuredClone(runtime) : {};
-      return { data, files, locate: () => undefined };
+      const data = runtime ? clonePlain(runtime) : {};
+      return { data, files, locate: (path) => locateRuntime(runtime, path) };
     }
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
-    for (const env of perEnv) {
-      data = soft ? deepMerge(data, env.data) : { ...data, ...env.data };
-    }
-    const [base, overlay] = perEnv;
-    const locate = (path: KeyPath): SourceLocation | undefined => {
-      if (
-        overlay && (soft ? hasPath(overlay.data, path) : path.length > 0 && String(path[0]) in overlay.data)
-      ) {
-        return locateIn(overlay.sources, path);
-      }
-      return locateIn(base.sources, path) ?? (overlay ? locateIn(overlay.sources, path) : undefined);
-    };
-    return { data, files, locate };
+    for (const env of perEnv) data = soft ? deepMerge(data, env.data) : { ...data, ...env.data };
+    return { data, files, locate: makeLocate(perEnv, soft, runtime) };
   }
 
   private async loadEnv(env: string, type: string, globals: Record<string, unknown>): Promise<EnvConfig> {
     const dir = join(this.#options.confSource, env);
     const patterns = this.patterns(type);
     const rel = (await this.listFiles(dir)).filter((f) => matchesPatterns(f, patterns));
-    const sources: YamlSource[] = [];
-    for (const file of rel) sources.push(await readYamlFile(join(dir, file)));
+    const sources = await settleAll(rel.map((file) => readYamlFile(join(dir, file))));
     checkMappings(sources);
     checkDuplicates(sources, type);
     let merged: Record<string, unknown> = {};
     for (const s of sources) merged = deepMerge(merged, (s.value ?? {}) as Record<string, unknown>);
     const runtime = this.#options.runtimeParams ?? {};
+    // Kedro's quirk, kept: runtime params join every env folder that has parameter files.
     if (type === "parameters" && sources.length > 0) merged = deepMerge(merged, runtime);
     const resolved = resolveAll({
       configType: type,
@@ -165,12 +184,18 @@ export class ConfigLoader {
       allowEnv: type === "credentials",
       allowRuntimeParams: type !== "globals",
       resolvers: this.#options.resolvers ?? {},
+      getEnv: this.#options.getEnv,
       locate: (path) => locateIn(sources, path),
     });
+    // `_` keys are templates: usable in interpolation, then dropped (parameters keep them, like Kedro).
     if (type !== "parameters") {
       for (const key of Object.keys(resolved)) if (key.startsWith("_")) delete resolved[key];
     }
     return { data: resolved, sources };
+  }
+
+  private patterns(type: string): string[] {
+    return patternsFor(type, this.#options.patterns);
   }
 
   private listFiles(dir: string): Promise<string[]> {
@@ -181,71 +206,82 @@ export class ConfigLoader {
     }
     return files;
   }
-
-  private globals(): Promise<Record<string, unknown>> {
-    this.#globals ??= this.get("globals").then((g) => g.data);
-    return this.#globals;
-  }
 }
 
-function checkMappings(sources: YamlSource[]): void {
-  for (const s of sources) {
-    if (s.value !== null && !isRecord(s.value)) {
-      throw new ConfigError("config/not-a-mapping", `${s.file} must contain a mapping of keys to values`, {
-        source: s.locate([]),
-        hint: "write `key: value` entries at the top level (an empty file or {} is fine)",
-      });
+function makeLocate(
+  perEnv: EnvConfig[],
+  soft: boolean,
+  runtime: Record<string, unknown> | undefined,
+): (path: KeyPath) => SourceLocation | undefined {
+  const [base, overlay] = perEnv;
+  return (path) => {
+    if (path.length === 0) {
+      const last = [...perEnv].reverse().find((e) => e.sources.length > 0);
+      return last?.sources.at(-1)?.locate([]);
     }
-  }
+    if (runtime && setByRuntime(runtime, path)) return { keyPath: formatKeyPath(path) };
+    // Destructive: the env's top-level key replaced base's whole subtree. Soft: the deepest match wins.
+    const envs = soft || !overlay
+      ? perEnv
+      : Object.hasOwn(overlay.data, String(path[0]))
+      ? [overlay]
+      : [base];
+    return locateIn(envs.flatMap((e) => e.sources), path) ?? locateRuntime(runtime, path);
+  };
 }
 
-// Within one env: a top-level key (leaf path for parameters) may be defined by one file only.
-function checkDuplicates(sources: YamlSource[], type: string): void {
-  const seen = new Map<string, YamlSource>();
-  for (const s of sources) {
-    const value = (s.value ?? {}) as Record<string, unknown>;
-    const keys = type === "parameters" ? leafPaths(value) : Object.keys(value);
-    for (const key of keys) {
-      if (key.startsWith("_")) continue;
-      const first = seen.get(key);
-      if (first) {
-        const path = key.split(".");
-        const at = first.locateKey(path);
-        throw new ConfigError(
-          "config/duplicate-key",
-          `Key "${key}" is defined in both ${first.file} and ${s.file}`,
-          {
-            source: s.locateKey(path),
-            hint: `keep it in one file of this environment (first defined at ${first.file}:${
-              at.line ?? "?"
-            }:${at.column ?? "?"})`,
-          },
-        );
-      }
-      seen.set(key, s);
-    }
+// The file (the last, on ties) holding the longest prefix of `path`; its position is that prefix's.
+function locateIn(sources: readonly YamlSource[], path: KeyPath): SourceLocation | undefined {
+  let best: YamlSource | undefined;
+  let bestDepth = 0;
+  for (const source of sources) {
+    const depth = matchedDepth(source.value, path);
+    if (depth > 0 && depth >= bestDepth) [best, bestDepth] = [source, depth];
   }
+  if (!best) return undefined;
+  const normalized = numericIndexes(best.value, path);
+  return { ...best.locate(normalized.slice(0, bestDepth)), keyPath: formatKeyPath(path) };
 }
 
-function hasPath(value: unknown, path: KeyPath): boolean {
-  let node = value;
+// A path whose value (or a scalar above it) was set by --params, rather than by a file.
+function setByRuntime(runtime: Record<string, unknown>, path: KeyPath): boolean {
+  let node: unknown = runtime;
   for (const seg of path) {
-    if (Array.isArray(node) && typeof seg === "number" && seg < node.length) node = node[seg];
-    else if (isRecord(node) && String(seg) in node) node = node[String(seg)];
-    else return false;
+    node = childOf(node, seg);
+    if (node === MISSING) return false;
+    if (!isRecord(node)) return true;
   }
-  return true;
+  return false;
 }
 
-// The last file defining the full path wins (files merge in order); else the deepest known prefix.
-function locateIn(sources: YamlSource[], path: KeyPath): SourceLocation | undefined {
-  for (let depth = path.length; depth >= 1; depth--) {
-    const prefix = path.slice(0, depth);
-    for (let i = sources.length - 1; i >= 0; i--) {
-      if (hasPath(sources[i].value, prefix)) {
-        return { ...sources[i].locate(prefix), keyPath: sources[i].locate(path).keyPath };
-      }
-    }
+function locateRuntime(
+  runtime: Record<string, unknown> | undefined,
+  path: KeyPath,
+): SourceLocation | undefined {
+  return runtime && path.length > 0 && matchedDepth(runtime, path) === path.length
+    ? { keyPath: formatKeyPath(path) }
+    : undefined;
+}
+
+// YAML positions index sequences by number; callers may pass "0".
+function numericIndexes(value: unknown, path: KeyPath): KeyPath {
+  let node = value;
+  return path.map((seg) => {
+    const out = Array.isArray(node) && /^\d+$/.test(String(seg)) ? Number(seg) : seg;
+    node = node === MISSING ? MISSING : childOf(node, out);
+    return out;
+  });
+}
+
+// Like Promise.all, but every kmlf error is reported (in input order, so reports are deterministic).
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const errors: KmlfError[] = [];
+  for (const r of results) {
+    if (r.status === "fulfilled") continue;
+    if (!(r.reason instanceof KmlfError)) throw r.reason;
+    errors.push(...(r.reason instanceof KmlfAggregateError ? r.reason.errors : [r.reason]));
   }
-  return sources.length === 1 ? sources[0].locate(path) : undefined;
+  throwIfAny(errors);
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }

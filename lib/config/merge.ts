@@ -1,8 +1,32 @@
 /** Deep merge of plain config objects (arrays and scalars are replaced, mappings merged). */
+import type { KeyPath } from "../yaml/parse_yaml.ts";
 
-/** True for plain objects (not arrays, not null). */
+/**
+ * True for mappings: objects that are not arrays nor null.
+ *
+ * @example
+ * ```ts
+ * isRecord({ a: 1 }); // true
+ * isRecord([1]); // false
+ * ```
+ */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Sets an own property, so a config key named `__proto__` stays data instead of changing the prototype.
+ *
+ * @example
+ * ```ts
+ * const o: Record<string, unknown> = {};
+ * setOwn(o, "__proto__", 1); // Object.keys(o) → ["__proto__"]
+ * ```
+ */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else target[key] = value;
 }
 
 /**
@@ -14,22 +38,88 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * ```
  */
 export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(a)) setOwn(out, key, value);
   for (const [key, value] of Object.entries(b)) {
-    out[key] = isRecord(out[key]) && isRecord(value)
-      ? deepMerge(out[key] as Record<string, unknown>, value)
-      : value;
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    setOwn(out, key, isRecord(current) && isRecord(value) ? deepMerge(current, value) : value);
   }
   return out;
 }
 
-/** Every leaf path of a mapping, dotted (`a.b.c`); empty mappings count as leaves. */
-export function leafPaths(value: Record<string, unknown>, prefix = ""): string[] {
-  const paths: string[] = [];
+/**
+ * Every leaf path of a mapping (like Kedro's duplicate check: non-empty mappings are descended,
+ * everything else is a leaf).
+ *
+ * @example
+ * ```ts
+ * leafPaths({ a: { b: 1, c: [2] }, d: {} }); // [["a", "b"], ["a", "c"], ["d"]]
+ * ```
+ */
+export function leafPaths(value: Record<string, unknown>, prefix: string[] = []): string[][] {
+  const paths: string[][] = [];
   for (const [key, child] of Object.entries(value)) {
-    const path = prefix ? `${prefix}.${key}` : key;
+    const path = [...prefix, key];
     if (isRecord(child) && Object.keys(child).length > 0) paths.push(...leafPaths(child, path));
     else paths.push(path);
   }
   return paths;
+}
+
+/**
+ * How many leading segments of `path` exist in `value` (arrays indexed by number or numeric string).
+ *
+ * @example
+ * ```ts
+ * matchedDepth({ a: { b: [1] } }, ["a", "b", 0, "x"]); // 3
+ * ```
+ */
+export function matchedDepth(value: unknown, path: KeyPath): number {
+  let node = value;
+  let depth = 0;
+  for (const seg of path) {
+    const next = childOf(node, seg);
+    if (next === MISSING) break;
+    node = next;
+    depth++;
+  }
+  return depth;
+}
+
+/** Marks an absent child in {@link childOf}. */
+export const MISSING: unique symbol = Symbol("missing");
+
+/**
+ * The child of a mapping (own keys only) or sequence, or {@link MISSING}.
+ *
+ * @example
+ * ```ts
+ * childOf({ a: 1 }, "toString"); // MISSING
+ * ```
+ */
+export function childOf(node: unknown, seg: string | number): unknown {
+  if (Array.isArray(node)) {
+    const i = typeof seg === "number" ? seg : /^\d+$/.test(seg) ? Number(seg) : -1;
+    return i >= 0 && i < node.length ? node[i] : MISSING;
+  }
+  if (isRecord(node) && Object.hasOwn(node, String(seg))) return node[String(seg)];
+  return MISSING;
+}
+
+/**
+ * A copy of nested plain mappings and arrays (other objects, e.g. resolver results, are shared).
+ *
+ * @example
+ * ```ts
+ * const copy = clonePlain({ a: [1, { b: 2 }] });
+ * ```
+ */
+export function clonePlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) setOwn(out, k, clonePlain(v));
+    return out as T;
+  }
+  return value;
 }

@@ -10,6 +10,7 @@ export {
   type HookRef,
   loadProjectSettings,
   type ProjectSettings,
+  requireProjectRoot,
   resolveEnv,
   SETTINGS_FILE,
 } from "./project.ts";

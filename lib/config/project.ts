@@ -1,14 +1,29 @@
 /** The project settings file `kmlf.yml`: finding the project root and reading its settings. */
 import { dirname, join, resolve } from "node:path";
 import { z } from "zod";
-import { ConfigError, type SourceLocation } from "../errors.ts";
-import { type KeyPath, readYamlFile } from "../yaml/parse_yaml.ts";
+import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../errors.ts";
+import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
+import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateWith } from "../yaml/validate.ts";
 
-/** The settings file name that marks a project root. */
+/**
+ * The settings file name that marks a project root.
+ *
+ * @example
+ * ```ts
+ * join(root, SETTINGS_FILE); // "/home/me/project/kmlf.yml"
+ * ```
+ */
 export const SETTINGS_FILE = "kmlf.yml";
 
-/** A project hook declared in kmlf.yml as `./path/module.ts#exportName`. */
+/**
+ * A project hook declared in kmlf.yml as `./path/module.ts#exportName` (relative to kmlf.yml).
+ *
+ * @example
+ * ```ts
+ * const [hook] = (await loadProjectSettings(root)).hooks; // { module: "/p/hooks.ts", exportName: "timing", source }
+ * ```
+ */
 export interface HookRef {
   /** Absolute path of the module. */
   module: string;
@@ -16,14 +31,24 @@ export interface HookRef {
   source: SourceLocation;
 }
 
-/** kmlf.yml, validated and with paths made absolute. */
+/**
+ * kmlf.yml, validated, camelCased and with paths made absolute; `locate` points into kmlf.yml.
+ *
+ * @example
+ * ```ts
+ * const settings: ProjectSettings = await loadProjectSettings(root);
+ * settings.locate(["default_env"]); // { file: "/p/kmlf.yml", line: 2, column: 14, keyPath: "default_env" }
+ * ```
+ */
 export interface ProjectSettings {
   root: string;
   file: string;
   name: string;
   defaultEnv: string;
   baseEnv: string;
+  /** Absolute. */
   confSource: string;
+  /** Absolute. */
   pipelinesDir: string;
   hooks: HookRef[];
   disableHooksForPlugins: string[];
@@ -32,12 +57,15 @@ export interface ProjectSettings {
 }
 
 const NAME = /^[A-Za-z][\w.-]*$/;
+// An env is a folder under conf/: no separators, not hidden, not "..".
+const ENV_NAME = /^[\w-][\w.-]*$/;
+const ENV_MESSAGE = "must be a folder name under conf/ (letters, digits, _ . -, not starting with a dot)";
 const HOOK_REF = /^(.+\.(?:ts|js|mts|mjs))#([A-Za-z_$][\w$]*)$/;
 
 const SettingsSchema = z.strictObject({
   name: z.string().regex(NAME, "must start with a letter and use letters, digits, _ . -"),
-  default_env: z.string().min(1).default("local"),
-  base_env: z.string().min(1).default("base"),
+  default_env: z.string().regex(ENV_NAME, ENV_MESSAGE).default("local"),
+  base_env: z.string().regex(ENV_NAME, ENV_MESSAGE).default("base"),
   conf_source: z.string().min(1).default("conf"),
   pipelines_dir: z.string().min(1).default("pipelines"),
   hooks: z.array(z.string().regex(HOOK_REF, 'must look like "./hooks.ts#myHooks"')).nullable().default([]),
@@ -65,6 +93,51 @@ export async function findProjectRoot(start: string): Promise<string | undefined
 }
 
 /**
+ * Like {@link findProjectRoot}, but outside a project throws `project/not-found` naming the folder.
+ *
+ * @example
+ * ```ts
+ * const root = await requireProjectRoot(Deno.cwd());
+ * ```
+ */
+export async function requireProjectRoot(start: string): Promise<string> {
+  const root = await findProjectRoot(start);
+  if (root !== undefined) return root;
+  const dir = resolve(start);
+  throw new ConfigError(
+    "project/not-found",
+    `No kmlf project found in ${dir} or its parents (no ${SETTINGS_FILE})`,
+    { hint: createHint(dir) },
+  );
+}
+
+function createHint(dir: string): string {
+  return `run kmlf inside a project, create one with \`kmlf new <dir>\`, or create ${
+    join(dir, SETTINGS_FILE)
+  } containing "name: my_project"`;
+}
+
+// merge_strategy may name plugin config types, but a near miss of a built-in type is a typo.
+function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSource): void {
+  const builtIn = Object.keys(DEFAULT_PATTERNS);
+  const errors = Object.keys(strategy).flatMap((type) => {
+    const guess = builtIn.includes(type) ? undefined : didYouMean(type, builtIn);
+    if (guess === undefined) return [];
+    return [
+      new ConfigError(
+        "settings/invalid",
+        `Unknown config type "${type}" in ${SETTINGS_FILE} merge_strategy`,
+        {
+          source: src.locateKey(["merge_strategy", type]),
+          hint: `did you mean "${guess}"? (config types: ${builtIn.join(", ")})`,
+        },
+      ),
+    ];
+  });
+  throwIfAny(errors, `Invalid ${SETTINGS_FILE}`);
+}
+
+/**
  * Reads and validates `<root>/kmlf.yml`.
  *
  * @example
@@ -77,8 +150,9 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
   const file = join(root, SETTINGS_FILE);
   const stat = await Deno.stat(file).catch(() => undefined);
   if (!stat?.isFile) {
-    throw new ConfigError("project/not-found", `No kmlf project at ${root}: ${SETTINGS_FILE} is missing`, {
-      hint: `create ${file} with at least "name: my-project", or run \`kmlf new <dir>\``,
+    throw new ConfigError("project/not-found", `No ${SETTINGS_FILE} found in ${root}`, {
+      source: { file },
+      hint: createHint(root),
     });
   }
   const src = await readYamlFile(file);
@@ -86,6 +160,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     code: "settings/invalid",
     what: SETTINGS_FILE,
   });
+  checkMergeStrategyTypes(raw.merge_strategy ?? {}, src);
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };
@@ -114,10 +189,16 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
  * ```
  */
 export function resolveEnv(options: { flag?: string; envVar?: string; settings: ProjectSettings }): string {
-  const env = options.flag || options.envVar || options.settings.defaultEnv;
-  if (!/^[\w.-]+$/.test(env)) {
-    throw new ConfigError("config/bad-env", `Environment name "${env}" is not valid`, {
-      hint: "use a folder name under conf/ made of letters, digits, _ . -",
+  const { flag, envVar, settings } = options;
+  const [env, from] = flag
+    ? [flag, "--env"]
+    : envVar
+    ? [envVar, "KMLF_ENV"]
+    : [settings.defaultEnv, "default_env"];
+  if (!ENV_NAME.test(env)) {
+    throw new ConfigError("config/bad-env", `Environment name "${env}" (from ${from}) is not valid`, {
+      source: from === "default_env" ? settings.locate(["default_env"]) : undefined,
+      hint: "use a folder name under conf/ made of letters, digits, _ . - (not starting with a dot)",
     });
   }
   return env;

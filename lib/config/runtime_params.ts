@@ -1,6 +1,7 @@
 /** `--params "a=1,b.c=x"` parsing, like Kedro's `_split_params` + OmegaConf dotlist. */
 import { parseScalar } from "../yaml/dump.ts";
 import { UsageError } from "../errors.ts";
+import { isRecord, setOwn } from "./merge.ts";
 
 /**
  * Parses runtime parameters: items split on commas, each on its first `=`; dotted keys nest;
@@ -25,7 +26,8 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
     }
     const key = item.slice(0, eq).trim();
     if (key === "" || key.split(".").some((k) => k === "")) {
-      throw new UsageError("cli/bad-params", `Cannot parse ${argName} item "${item}": the key is empty`, {
+      const what = key === "" ? "the key is empty" : `the key "${key}" has an empty part`;
+      throw new UsageError("cli/bad-params", `Cannot parse ${argName} item "${item}": ${what}`, {
         hint: "give every value a key like name=value or section.name=value",
       });
     }
@@ -41,8 +43,8 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = target;
   for (const key of keys.slice(0, -1)) {
-    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    if (!Object.hasOwn(node, key) || !isRecord(node[key])) setOwn(node, key, {});
     node = node[key] as Record<string, unknown>;
   }
-  node[keys[keys.length - 1]] = value;
+  setOwn(node, keys[keys.length - 1], value);
 }

@@ -1,56 +1,217 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { findProjectRoot, loadProjectSettings, resolveEnv } from "../../lib/config/mod.ts";
-import type { ConfigError } from "../../lib/errors.ts";
+import {
+  findProjectRoot,
+  loadProjectSettings,
+  requireProjectRoot,
+  resolveEnv,
+} from "../../lib/config/mod.ts";
+import { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
 import { withTree } from "../fs_helpers.ts";
+import { rejectsWith, throwsWith } from "./_helpers.ts";
 
 Deno.test("the project root is found by walking up to kmlf.yml", async () => {
   await withTree({ "kmlf.yml": "name: p\n", "pipelines/sub/x.txt": "" }, async (dir) => {
     assert.equal(await findProjectRoot(join(dir, "pipelines/sub")), dir);
+    assert.equal(await findProjectRoot(dir), dir);
+    assert.equal(await requireProjectRoot(join(dir, "pipelines")), dir);
   });
-  assert.equal(await findProjectRoot("/"), undefined);
 });
 
-Deno.test("settings get defaults and absolute paths; hooks refs are parsed", async () => {
-  await withTree({ "kmlf.yml": "name: demo\nhooks: ['./hooks.ts#timing']\n" }, async (dir) => {
+Deno.test("outside a project, the root is undefined and requireProjectRoot says how to create one", async () => {
+  await withTree({ "a/b/readme.txt": "" }, async (dir) => {
+    const start = join(dir, "a/b");
+    assert.equal(await findProjectRoot(start), undefined);
+    const e = await rejectsWith(
+      () => requireProjectRoot(start),
+      ConfigError,
+      "project/not-found",
+      /No kmlf project found in .*a\/b or its parents \(no kmlf.yml\)/,
+    );
+    assert.match(e.hint!, /kmlf new <dir>/);
+    assert.match(e.hint!, /name: my_project/);
+  });
+});
+
+Deno.test("loading settings from a folder without kmlf.yml is project/not-found", async () => {
+  await withTree({ "x.yml": "" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "project/not-found",
+      /No kmlf.yml found in/,
+    );
+    assert.equal(e.source?.file, join(dir, "kmlf.yml"));
+    assert.match(e.hint!, /kmlf new/);
+  });
+});
+
+Deno.test("settings get defaults and absolute paths; hook refs are parsed with their location", async () => {
+  await withTree({ "kmlf.yml": "name: demo\nhooks: ['./hooks/timing.ts#timing']\n" }, async (dir) => {
     const s = await loadProjectSettings(dir);
+    assert.equal(s.root, dir);
+    assert.equal(s.file, join(dir, "kmlf.yml"));
+    assert.equal(s.name, "demo");
     assert.equal(s.defaultEnv, "local");
+    assert.equal(s.baseEnv, "base");
     assert.equal(s.confSource, join(dir, "conf"));
     assert.equal(s.pipelinesDir, join(dir, "pipelines"));
-    assert.deepEqual(s.hooks.map((h) => [h.module, h.exportName]), [[join(dir, "hooks.ts"), "timing"]]);
+    assert.deepEqual(s.disableHooksForPlugins, []);
+    assert.deepEqual(s.mergeStrategy, {});
+    assert.deepEqual(s.hooks.map((h) => [h.module, h.exportName]), [[
+      join(dir, "hooks/timing.ts"),
+      "timing",
+    ]]);
     assert.equal(s.hooks[0].source.line, 2);
+    assert.equal(s.hooks[0].source.keyPath, "hooks[0]");
+    assert.equal(s.locate(["name"]).line, 1);
   });
 });
 
-Deno.test("settings errors: unknown key with did-you-mean, bad hook ref, bad name, missing file", async () => {
+Deno.test("every settings key is read and snake_case becomes camelCase", async () => {
+  const yml = [
+    "name: demo",
+    "default_env: dev",
+    "base_env: common",
+    "conf_source: settings/conf",
+    "pipelines_dir: src/pipes",
+    "disable_hooks_for_plugins: [kmlf-mlflow]",
+    "merge_strategy: {parameters: soft, catalog: destructive, airflow: soft}",
+  ].join("\n");
+  await withTree({ "kmlf.yml": yml }, async (dir) => {
+    const s = await loadProjectSettings(dir);
+    assert.equal(s.defaultEnv, "dev");
+    assert.equal(s.baseEnv, "common");
+    assert.equal(s.confSource, join(dir, "settings/conf"));
+    assert.equal(s.pipelinesDir, join(dir, "src/pipes"));
+    assert.deepEqual(s.disableHooksForPlugins, ["kmlf-mlflow"]);
+    assert.deepEqual(s.mergeStrategy, { parameters: "soft", catalog: "destructive", airflow: "soft" });
+  });
+});
+
+Deno.test("an unknown kmlf.yml key is an error at its line with did-you-mean", async () => {
   await withTree({ "kmlf.yml": "name: demo\npipeline_dir: x\n" }, async (dir) => {
-    await assert.rejects(() => loadProjectSettings(dir), (e: ConfigError) => {
-      assert.equal(e.code, "settings/invalid");
-      assert.match(e.hint!, /did you mean "pipelines_dir"/);
-      assert.equal(e.source?.line, 2);
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /pipeline_dir/,
+    );
+    assert.match(e.hint!, /did you mean "pipelines_dir"/);
+    assert.equal(e.source?.file, join(dir, "kmlf.yml"));
+    assert.equal(e.source?.line, 2);
+    assert.equal(e.source?.column, 1);
+  });
+});
+
+Deno.test("kmlf.yml without a name (or empty) is an error asking for it", async () => {
+  for (const text of ["default_env: local\n", ""]) {
+    await withTree({ "kmlf.yml": text }, async (dir) => {
+      const e = await rejectsWith(
+        () => loadProjectSettings(dir),
+        ConfigError,
+        "settings/invalid",
+        /Missing key "name"/,
+      );
+      assert.match(e.hint!, /add name:/);
+    });
+  }
+});
+
+Deno.test("bad hook refs, bad project names and bad env names in kmlf.yml are located errors", async () => {
+  await withTree({ "kmlf.yml": "name: demo\nhooks: [hooks.ts]\n" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /must look like/,
+    );
+    assert.equal(e.source?.line, 2);
+  });
+  await withTree({ "kmlf.yml": "name: 1bad name\n" }, async (dir) => {
+    await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /must start with a letter/,
+    );
+  });
+  await withTree({ "kmlf.yml": "name: demo\ndefault_env: ..\n" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /default_env/,
+    );
+    assert.equal(e.source?.line, 2);
+  });
+});
+
+Deno.test("a merge strategy other than soft/destructive in kmlf.yml is refused with the choices", async () => {
+  await withTree({ "kmlf.yml": "name: demo\nmerge_strategy:\n  parameters: deep\n" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /parameters/,
+    );
+    assert.equal(e.source?.line, 3);
+    assert.match(e.hint!, /"soft", "destructive"/);
+  });
+});
+
+Deno.test("a misspelt config type in merge_strategy gets did-you-mean; plugin types are allowed", async () => {
+  await withTree({ "kmlf.yml": "name: demo\nmerge_strategy:\n  paramters: soft\n" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /Unknown config type "paramters"/,
+    );
+    assert.match(e.hint!, /did you mean "parameters"/);
+    assert.equal(e.source?.line, 3);
+    assert.equal(e.source?.column, 3);
+  });
+  await withTree({ "kmlf.yml": "name: demo\nmerge_strategy:\n  spark: soft\n" }, async (dir) => {
+    assert.deepEqual((await loadProjectSettings(dir)).mergeStrategy, { spark: "soft" });
+  });
+});
+
+Deno.test("several kmlf.yml problems are reported together", async () => {
+  await withTree({ "kmlf.yml": "nme: demo\ndefualt_env: x\n" }, async (dir) => {
+    await assert.rejects(() => loadProjectSettings(dir), (e: KmlfAggregateError) => {
+      assert.ok(e instanceof KmlfAggregateError);
+      assert.ok(e.errors.length >= 2);
+      assert.ok(e.errors.every((x) => x.code === "settings/invalid"));
       return true;
     });
   });
-  await withTree({ "kmlf.yml": "name: demo\nhooks: [hooks.ts]\n" }, async (dir) => {
-    await assert.rejects(() => loadProjectSettings(dir), /must look like/);
-  });
-  await withTree({ "kmlf.yml": "name: 1bad name\n" }, async (dir) => {
-    await assert.rejects(() => loadProjectSettings(dir), /must start with a letter/);
-  });
-  await withTree({ "x.yml": "" }, async (dir) => {
-    await assert.rejects(() => loadProjectSettings(dir), (e: ConfigError) => e.code === "project/not-found");
+});
+
+Deno.test("a YAML syntax error in kmlf.yml names its line and column", async () => {
+  await withTree({ "kmlf.yml": "name: demo\nhooks: [a\n" }, async (dir) => {
+    const e = await rejectsWith(() => loadProjectSettings(dir), ConfigError, "yaml/syntax", /kmlf.yml/);
+    assert.equal(e.source?.file, join(dir, "kmlf.yml"));
+    assert.equal(typeof e.source?.line, "number");
+    assert.equal(typeof e.source?.column, "number");
   });
 });
 
-Deno.test("env resolution: flag, then KMLF_ENV, then default_env; bad names are refused", async () => {
+Deno.test("env resolution: flag, then KMLF_ENV, then default_env", async () => {
   await withTree({ "kmlf.yml": "name: demo\ndefault_env: dev\n" }, async (dir) => {
     const settings = await loadProjectSettings(dir);
     assert.equal(resolveEnv({ flag: "prod", envVar: "stage", settings }), "prod");
     assert.equal(resolveEnv({ envVar: "stage", settings }), "stage");
+    assert.equal(resolveEnv({ flag: "", envVar: "", settings }), "dev");
     assert.equal(resolveEnv({ settings }), "dev");
-    assert.throws(
-      () => resolveEnv({ flag: "../etc", settings }),
-      (e: ConfigError) => e.code === "config/bad-env",
-    );
+  });
+});
+
+Deno.test("env names that are not plain folder names are refused, naming where they came from", async () => {
+  await withTree({ "kmlf.yml": "name: demo\n" }, async (dir) => {
+    const settings = await loadProjectSettings(dir);
+    throwsWith(() => resolveEnv({ flag: "../etc", settings }), ConfigError, "config/bad-env", /from --env/);
+    throwsWith(() => resolveEnv({ envVar: "..", settings }), ConfigError, "config/bad-env", /from KMLF_ENV/);
+    throwsWith(() => resolveEnv({ flag: ".hidden", settings }), ConfigError, "config/bad-env");
   });
 });

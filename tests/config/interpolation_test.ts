@@ -1,0 +1,340 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ConfigError } from "../../lib/errors.ts";
+import { withTree } from "../fs_helpers.ts";
+import { load, rejectsWith } from "./_helpers.ts";
+
+const only = (files: Record<string, string>) => ({ "conf/local/.gitkeep": "", ...files });
+
+Deno.test("a whole-string reference keeps the value's type; inside text it is stringified", async () => {
+  await withTree(
+    only({
+      "conf/base/parameters.yml":
+        "n: 3\nflag: true\nlist: [1, 2]\nmap: {a: 1}\ncopy: ${n}\nf: ${flag}\nlabel: run-${n}-${flag}\nlst: ${list}\nm: '${map}'\ntxt: 'm=${map}'\n",
+    }),
+    async (dir) => {
+      const p = (await load(dir, "parameters")).data;
+      assert.equal(p.copy, 3);
+      assert.equal(p.f, true);
+      assert.equal(p.label, "run-3-true");
+      assert.deepEqual(p.lst, [1, 2]);
+      assert.deepEqual(p.m, { a: 1 });
+      assert.equal(p.txt, 'm={"a":1}');
+    },
+  );
+});
+
+Deno.test("references reach nested keys, list items, siblings and go through other references", async () => {
+  await withTree(
+    only({
+      "conf/base/parameters.yml": [
+        "model: {lr: 0.1, layers: [8, 16]}",
+        "a: ${model.lr}",
+        "b: ${model.layers[1]}",
+        "c: ${model.layers.0}",
+        "alias: ${model}",
+        "d: ${alias.lr}",
+        "group: {x: 5, y: '${.x}'}",
+        "key: lr",
+        "e: ${model.${key}}",
+      ].join("\n"),
+    }),
+    async (dir) => {
+      const p = (await load(dir, "parameters")).data;
+      assert.deepEqual([p.a, p.b, p.c, p.d, p.e], [0.1, 16, 8, 0.1, 0.1]);
+      assert.deepEqual(p.group, { x: 5, y: 5 });
+    },
+  );
+});
+
+Deno.test("a referenced mapping is copied, not shared", async () => {
+  await withTree(only({ "conf/base/parameters.yml": "a: {x: 1}\nb: ${a}\n" }), async (dir) => {
+    const p = (await load(dir, "parameters")).data as Record<string, Record<string, number>>;
+    p.b.x = 2;
+    assert.equal(p.a.x, 1);
+  });
+});
+
+Deno.test("a missing reference names the file, line:column, key path and a did-you-mean", async () => {
+  await withTree(
+    only({ "conf/base/parameters.yml": "model:\n  n_iter: 3\ncopy: ${modl.n_iter}\n" }),
+    async (dir) => {
+      const e = await rejectsWith(
+        () => load(dir, "parameters"),
+        ConfigError,
+        "config/interpolation",
+        /Cannot resolve \$\{modl.n_iter\}: no key "modl.n_iter" in parameters/,
+      );
+      assert.deepEqual(e.source, {
+        file: join(dir, "conf/base/parameters.yml"),
+        line: 3,
+        column: 7,
+        keyPath: "copy",
+      });
+      assert.match(e.hint!, /did you mean "model"/);
+    },
+  );
+});
+
+Deno.test("interpolation is per env folder: the env cannot see keys that exist only in base", async () => {
+  await withTree({
+    "conf/base/parameters.yml": "root: /data\n",
+    "conf/local/parameters.yml": "path: ${root}/x\n",
+  }, async (dir) => {
+    const e = await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", /"root"/);
+    assert.equal(e.source?.file, join(dir, "conf/local/parameters.yml"));
+    assert.match(e.hint!, /does not cross environments; use globals/);
+  });
+});
+
+Deno.test("globals come from base then env (destructive), with dotted keys and defaults", async () => {
+  await withTree({
+    "conf/base/globals.yml": "folder: data\ntypes: {csv: csv, pq: parquet}\n",
+    "conf/local/globals.yml": "folder: /mnt/data\n",
+    "conf/base/parameters.yml": "f: ${globals:folder}\nt: ${globals:types.csv}\nd: ${globals:missing, 7}\n",
+    "conf/base/catalog.yml": "x: {type: '${globals:types.pq}', filepath: '${globals:folder}/x.pq'}\n",
+  }, async (dir) => {
+    assert.deepEqual((await load(dir, "parameters")).data, { f: "/mnt/data", t: "csv", d: 7 });
+    assert.deepEqual((await load(dir, "catalog")).data, {
+      x: { type: "parquet", filepath: "/mnt/data/x.pq" },
+    });
+  });
+});
+
+Deno.test("globals keys starting with _ are refused", async () => {
+  await withTree(
+    only({
+      "conf/base/globals.yml": "_secret: 1\n",
+      "conf/base/parameters.yml": "s: ${globals:_secret}\n",
+    }),
+    async (dir) => {
+      await rejectsWith(
+        () => load(dir, "parameters"),
+        ConfigError,
+        "config/interpolation",
+        /keys starting with "_"/,
+      );
+    },
+  );
+});
+
+Deno.test("a missing global without default is located, with did-you-mean", async () => {
+  await withTree(
+    only({
+      "conf/base/globals.yml": "bucket: s3://b\n",
+      "conf/base/catalog.yml": "x:\n  type: csv\n  filepath: ${globals:buckt}/x.csv\n",
+    }),
+    async (dir) => {
+      const e = await rejectsWith(
+        () => load(dir, "catalog"),
+        ConfigError,
+        "config/interpolation",
+        /Globals key "buckt" not found and no default value provided/,
+      );
+      assert.deepEqual([e.source?.line, e.source?.column, e.source?.keyPath], [3, 13, "x.filepath"]);
+      assert.match(e.hint!, /did you mean "bucket"/);
+    },
+  );
+});
+
+Deno.test("runtime params fill ${runtime_params:}, with nested defaults", async () => {
+  await withTree(
+    only({
+      "conf/base/globals.yml": "fallback: 9\n",
+      "conf/base/parameters.yml":
+        "seed: ${runtime_params:seed, ${globals:fallback}}\nlr: ${runtime_params:m.lr, 0.1}\n",
+      "conf/base/catalog.yml": "x: {type: csv, filepath: 'data/${runtime_params:day, today}.csv'}\n",
+    }),
+    async (dir) => {
+      assert.deepEqual((await load(dir, "parameters")).data, { seed: 9, lr: 0.1 });
+      const p = await load(dir, "parameters", { runtimeParams: { seed: 3, m: { lr: 0.5 } } });
+      assert.deepEqual([p.data.seed, p.data.lr], [3, 0.5]);
+      const c = await load(dir, "catalog", { runtimeParams: { day: "mon" } });
+      assert.deepEqual(c.data, { x: { type: "csv", filepath: "data/mon.csv" } });
+    },
+  );
+});
+
+Deno.test("a missing runtime param without default says how to pass it", async () => {
+  await withTree(
+    only({ "conf/base/parameters.yml": "a: 1\nseed: ${runtime_params:seed}\n" }),
+    async (dir) => {
+      const e = await rejectsWith(
+        () => load(dir, "parameters", { runtimeParams: { sed: 1 } }),
+        ConfigError,
+        "config/interpolation",
+        /Runtime parameter "seed" not found/,
+      );
+      assert.equal(e.source?.line, 2);
+      assert.match(e.hint!, /did you mean "sed"\? \(or pass --params "seed=\.\.\."/);
+    },
+  );
+});
+
+Deno.test("runtime_params inside globals is an error", async () => {
+  await withTree(
+    only({
+      "conf/base/globals.yml": "x: ${runtime_params:x, 1}\n",
+      "conf/base/parameters.yml": "y: ${globals:x}\n",
+    }),
+    async (dir) => {
+      const e = await rejectsWith(
+        () => load(dir, "parameters"),
+        ConfigError,
+        "config/interpolation",
+        /runtime_params: resolver is not supported in globals/,
+      );
+      assert.equal(e.source?.file, join(dir, "conf/base/globals.yml"));
+    },
+  );
+});
+
+Deno.test("${env:VAR} works in credentials, with a default, also as oc.env", async () => {
+  const vars: Record<string, string> = { TOKEN: "s3cret" };
+  await withTree({
+    "conf/base/catalog.yml": "{}\n",
+    "conf/local/credentials.yml":
+      "db: {token: '${env:TOKEN}', user: '${env:NOPE, anon}', o: '${oc.env:TOKEN}'}\n",
+  }, async (dir) => {
+    const c = await load(dir, "credentials", { getEnv: (name) => vars[name] });
+    assert.deepEqual(c.data, { db: { token: "s3cret", user: "anon", o: "s3cret" } });
+  });
+});
+
+Deno.test("${env:VAR} outside credentials is an error naming the file, position and the rule", async () => {
+  await withTree(
+    only({ "conf/base/catalog.yml": "x:\n  type: csv\n  filepath: '${env:HOME}'\n" }),
+    async (dir) => {
+      const e = await rejectsWith(
+        () => load(dir, "catalog"),
+        ConfigError,
+        "config/interpolation",
+        /only allowed in credentials files \(found in catalog\)/,
+      );
+      assert.deepEqual(e.source, {
+        file: join(dir, "conf/base/catalog.yml"),
+        line: 3,
+        column: 13,
+        keyPath: "x.filepath",
+      });
+    },
+  );
+});
+
+Deno.test("an unset environment variable without default is an error", async () => {
+  await withTree(
+    { "conf/base/credentials.yml": "a: ${env:KMLF_SURELY_UNSET}\n", "conf/local/.gitkeep": "" },
+    async (dir) => {
+      await rejectsWith(
+        () => load(dir, "credentials", { getEnv: () => undefined }),
+        ConfigError,
+        "config/interpolation",
+        /"KMLF_SURELY_UNSET" is not set/,
+      );
+    },
+  );
+});
+
+Deno.test("circular interpolation is an error showing the cycle", async () => {
+  await withTree(
+    only({ "conf/base/parameters.yml": "a: ${b}\nb: ${c.x}\nc: {x: '${a}'}\n" }),
+    async (dir) => {
+      await rejectsWith(
+        () => load(dir, "parameters"),
+        ConfigError,
+        "config/interpolation",
+        /Circular interpolation: \$\{a\} -> \$\{b\} -> \$\{c.x\} -> \$\{a\}/,
+      );
+    },
+  );
+  await withTree(only({ "conf/base/parameters.yml": "a: {b: '${a}'}\n" }), async (dir) => {
+    await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", /Circular/);
+  });
+});
+
+Deno.test("resolver defaults are YAML scalars; quoted defaults may hold commas", async () => {
+  await withTree(
+    only({
+      "conf/base/parameters.yml": [
+        "f: ${globals:x, 1.5}",
+        "b: ${globals:x, true}",
+        "n: ${globals:x, null}",
+        "s: ${globals:x, 1a}",
+        `q: \${globals:x, 'a, b'}`,
+        "e: ${globals:x, 1e-2}",
+      ].join("\n"),
+    }),
+    async (dir) => {
+      assert.deepEqual((await load(dir, "parameters")).data, {
+        f: 1.5,
+        b: true,
+        n: null,
+        s: "1a",
+        q: "a, b",
+        e: 0.01,
+      });
+    },
+  );
+});
+
+Deno.test("a built-in resolver with too many arguments is an error", async () => {
+  await withTree(only({ "conf/base/parameters.yml": "a: ${globals:x, a, b}\n" }), async (dir) => {
+    await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", /got 3 argument/);
+  });
+});
+
+Deno.test("custom resolvers get resolved arguments and run once per value", async () => {
+  let calls = 0;
+  const resolvers = {
+    add: (args: unknown[]) => (args as number[]).reduce((a, b) => a + b, 0),
+    counter: () => ++calls,
+  };
+  await withTree(
+    only({
+      "conf/base/parameters.yml":
+        "n: 2\nsum: ${add:1, ${n}, 3}\nid: ${counter:}\nsame: ${id}\nagain: ${id}\n",
+    }),
+    async (dir) => {
+      const p = (await load(dir, "parameters", { resolvers })).data;
+      assert.equal(p.sum, 6);
+      assert.deepEqual([p.id, p.same, p.again, calls], [1, 1, 1, 1]);
+    },
+  );
+});
+
+Deno.test("an unknown resolver gets did-you-mean; a failing resolver is reported with its cause", async () => {
+  await withTree(only({ "conf/base/parameters.yml": "a: ${global:x}\n" }), async (dir) => {
+    const e = await rejectsWith(
+      () => load(dir, "parameters"),
+      ConfigError,
+      "config/interpolation",
+      /"global"/,
+    );
+    assert.match(e.hint!, /did you mean "globals"/);
+  });
+  const boom = new Error("boom");
+  await withTree(only({ "conf/base/parameters.yml": "a: ${explode:}\n" }), async (dir) => {
+    const resolvers = {
+      explode: () => {
+        throw boom;
+      },
+    };
+    const e = await rejectsWith(
+      () => load(dir, "parameters", { resolvers }),
+      ConfigError,
+      "config/interpolation",
+      /Resolver "explode" failed: boom/,
+    );
+    assert.equal(e.cause, boom);
+    assert.equal(e.source?.line, 1);
+  });
+});
+
+Deno.test("escaped \\${ stays literal; an unclosed ${ is an error", async () => {
+  await withTree(only({ "conf/base/parameters.yml": "a: '\\${not.this}'\nb: 1\n" }), async (dir) => {
+    assert.equal((await load(dir, "parameters")).data.a, "${not.this}");
+  });
+  await withTree(only({ "conf/base/parameters.yml": "a: '${b'\nb: 1\n" }), async (dir) => {
+    await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", /unclosed/);
+  });
+});
