@@ -57,16 +57,8 @@ import {
   validateTag,
   type ValidationOptions,
 } from "../validation.ts";
-import {
-  parseMetricLine,
-  pythonFloat,
-  readKeyFiles,
-  readMeta,
-  statusFromCode,
-  statusToCode,
-  writeAtomic,
-  writeMeta,
-} from "./file_format.ts";
+import { pythonFloat, readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
+import { readExperiment, readHistory, readRun } from "./file_read.ts";
 
 const TRASH = ".trash";
 
@@ -149,7 +141,7 @@ export class FileStore implements TrackingStore {
   async getExperiment(experimentId: string): Promise<Experiment> {
     const dir = await this.experimentDir(experimentId);
     if (!dir) throw experimentNotFound(experimentId);
-    return await this.readExperiment(dir);
+    return await readExperiment(dir);
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
@@ -249,7 +241,7 @@ export class FileStore implements TrackingStore {
   }
 
   async getRun(runId: string): Promise<Run> {
-    return await this.readRun(await this.runDir(runId));
+    return await readRun(await this.runDir(runId));
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
@@ -263,7 +255,7 @@ export class FileStore implements TrackingStore {
       await writeAtomic(join(dir, "tags", MLFLOW_TAGS.runName), update.runName);
     }
     await writeMeta(join(dir, "meta.yaml"), meta);
-    return (await this.readRun(dir)).info;
+    return (await readRun(dir)).info;
   }
 
   async deleteRun(runId: string): Promise<void> {
@@ -305,7 +297,7 @@ export class FileStore implements TrackingStore {
     for (const [key, points] of byKey) {
       const path = join(dir, "metrics", key);
       const seen = new Set(
-        (await this.history(dir, key)).map((m) => `${m.timestamp} ${m.step} ${pythonFloat(m.value)}`),
+        (await readHistory(dir, key)).map((m) => `${m.timestamp} ${m.step} ${pythonFloat(m.value)}`),
       );
       const lines = points.filter((m) =>
         !seen.has(`${m.timestamp} ${m.step} ${pythonFloat(m.value)}`) &&
@@ -332,7 +324,7 @@ export class FileStore implements TrackingStore {
   ): Promise<MetricHistoryPage> {
     const dir = await this.runDir(runId);
     const page = paginate(
-      await this.history(dir, key),
+      await readHistory(dir, key),
       options.pageToken,
       options.maxResults ?? 1_000_000_000,
     );
@@ -347,7 +339,7 @@ export class FileStore implements TrackingStore {
       const dir = await this.experimentDir(id);
       if (!dir) continue;
       for (const e of Deno.readDirSync(dir)) {
-        if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) runs.push(await this.readRun(join(dir, e.name)));
+        if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) runs.push(await readRun(join(dir, e.name)));
       }
     }
     return searchRunsInMemory(runs, options);
@@ -404,24 +396,11 @@ export class FileStore implements TrackingStore {
           e.isDirectory && e.name !== TRASH && !e.name.startsWith(".") &&
           await readMeta(join(base, e.name, "meta.yaml"))
         ) {
-          out.push(await this.readExperiment(join(base, e.name)));
+          out.push(await readExperiment(join(base, e.name)));
         }
       }
     }
     return out;
-  }
-
-  private async readExperiment(dir: string): Promise<Experiment> {
-    const meta = (await readMeta(join(dir, "meta.yaml")))!;
-    return {
-      experimentId: String(meta.experiment_id),
-      name: String(meta.name),
-      artifactLocation: String(meta.artifact_location ?? ""),
-      lifecycleStage: meta.lifecycle_stage === "deleted" ? "deleted" : "active",
-      creationTime: meta.creation_time == null ? null : Number(meta.creation_time),
-      lastUpdateTime: meta.last_update_time == null ? null : Number(meta.last_update_time),
-      tags: await readKeyFiles(join(dir, "tags")),
-    };
   }
 
   private async updateExperimentMeta(id: string, changes: Record<string, unknown>): Promise<void> {
@@ -467,84 +446,6 @@ export class FileStore implements TrackingStore {
       lifecycle_stage: stage,
       deleted_time: stage === "deleted" ? Date.now() : null,
     });
-  }
-
-  private async history(dir: string, key: string): Promise<Metric[]> {
-    let text: string;
-    try {
-      text = await Deno.readTextFile(join(dir, "metrics", key));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return [];
-      throw error;
-    }
-    return text.split("\n").filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
-  }
-
-  private async readRun(dir: string): Promise<Run> {
-    const meta = (await readMeta(join(dir, "meta.yaml")))!;
-    const tags = await readKeyFiles(join(dir, "tags"));
-    const params = await readKeyFiles(join(dir, "params"));
-    const metricKeys = Object.keys(await readKeyFiles(join(dir, "metrics")));
-    const metrics: Record<string, number> = {};
-    const latestMetrics: Record<string, Metric> = {};
-    for (const key of metricKeys) {
-      let best: Metric | undefined;
-      for (const m of await this.history(dir, key)) {
-        if (
-          !best || m.step > best.step ||
-          (m.step === best.step &&
-            (m.timestamp > best.timestamp ||
-              (m.timestamp === best.timestamp && (m.value > best.value || Number.isNaN(best.value)))))
-        ) best = m;
-      }
-      if (best) {
-        metrics[key] = best.value;
-        latestMetrics[key] = best;
-      }
-    }
-    const runId = String(meta.run_id ?? meta.run_uuid);
-    return {
-      info: {
-        runId,
-        runName: String(meta.run_name || tags[MLFLOW_TAGS.runName] || ""),
-        experimentId: String(meta.experiment_id),
-        userId: String(meta.user_id ?? ""),
-        status: statusFromCode(meta.status),
-        startTime: Number(meta.start_time ?? 0),
-        endTime: meta.end_time == null ? null : Number(meta.end_time),
-        artifactUri: String(meta.artifact_uri ?? ""),
-        lifecycleStage: meta.lifecycle_stage === "deleted" ? "deleted" : "active",
-      },
-      data: { metrics, params, tags, latestMetrics },
-      inputs: { datasetInputs: await this.readInputs(dir) },
-    };
-  }
-
-  private async readInputs(runDir: string): Promise<DatasetInput[]> {
-    const out: DatasetInput[] = [];
-    let entries: Deno.DirEntry[] = [];
-    try {
-      entries = [...Deno.readDirSync(join(runDir, "inputs"))];
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      const link = await readMeta(join(runDir, "inputs", e.name, "meta.yaml"));
-      const d = link && await readMeta(join(runDir, "..", "datasets", String(link.source_id), "meta.yaml"));
-      if (!link || !d) continue;
-      out.push({
-        dataset: {
-          name: String(d.name),
-          digest: String(d.digest),
-          sourceType: String(d.source_type),
-          source: String(d.source),
-          ...(d.schema == null ? {} : { schema: String(d.schema) }),
-          ...(d.profile == null ? {} : { profile: String(d.profile) }),
-        },
-        tags: (link.tags ?? {}) as Record<string, string>,
-      });
-    }
-    return out;
   }
 }
 

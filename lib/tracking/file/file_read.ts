@@ -1,0 +1,99 @@
+/** Reading experiments and runs from an mlruns tree into kmlf's entities. */
+import { join } from "node:path";
+import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../entities.ts";
+import { parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
+
+/** An experiment folder's meta.yaml and tags. */
+export async function readExperiment(dir: string): Promise<Experiment> {
+  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  return {
+    experimentId: String(meta.experiment_id),
+    name: String(meta.name),
+    artifactLocation: String(meta.artifact_location ?? ""),
+    lifecycleStage: meta.lifecycle_stage === "deleted" ? "deleted" : "active",
+    creationTime: meta.creation_time == null ? null : Number(meta.creation_time),
+    lastUpdateTime: meta.last_update_time == null ? null : Number(meta.last_update_time),
+    tags: await readKeyFiles(join(dir, "tags")),
+  };
+}
+
+/** Every point of one metric, in logging order (none when the file is missing). */
+export async function readHistory(dir: string, key: string): Promise<Metric[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(dir, "metrics", key));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return [];
+    throw error;
+  }
+  return text.split("\n").filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
+}
+
+/** A run folder as a Run: latest metric per key by (step, timestamp, value), params, tags, inputs. */
+export async function readRun(dir: string): Promise<Run> {
+  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  const tags = await readKeyFiles(join(dir, "tags"));
+  const params = await readKeyFiles(join(dir, "params"));
+  const metricKeys = Object.keys(await readKeyFiles(join(dir, "metrics")));
+  const metrics: Record<string, number> = {};
+  const latestMetrics: Record<string, Metric> = {};
+  for (const key of metricKeys) {
+    let best: Metric | undefined;
+    for (const m of await readHistory(dir, key)) {
+      if (
+        !best || m.step > best.step ||
+        (m.step === best.step &&
+          (m.timestamp > best.timestamp ||
+            (m.timestamp === best.timestamp && (m.value > best.value || Number.isNaN(best.value)))))
+      ) best = m;
+    }
+    if (best) {
+      metrics[key] = best.value;
+      latestMetrics[key] = best;
+    }
+  }
+  const runId = String(meta.run_id ?? meta.run_uuid);
+  return {
+    info: {
+      runId,
+      runName: String(meta.run_name || tags[MLFLOW_TAGS.runName] || ""),
+      experimentId: String(meta.experiment_id),
+      userId: String(meta.user_id ?? ""),
+      status: statusFromCode(meta.status),
+      startTime: Number(meta.start_time ?? 0),
+      endTime: meta.end_time == null ? null : Number(meta.end_time),
+      artifactUri: String(meta.artifact_uri ?? ""),
+      lifecycleStage: meta.lifecycle_stage === "deleted" ? "deleted" : "active",
+    },
+    data: { metrics, params, tags, latestMetrics },
+    inputs: { datasetInputs: await readInputs(dir) },
+  };
+}
+
+/** The dataset inputs linked from a run's `inputs/` folder. */
+export async function readInputs(runDir: string): Promise<DatasetInput[]> {
+  const out: DatasetInput[] = [];
+  let entries: Deno.DirEntry[] = [];
+  try {
+    entries = [...Deno.readDirSync(join(runDir, "inputs"))];
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const link = await readMeta(join(runDir, "inputs", e.name, "meta.yaml"));
+    const d = link && await readMeta(join(runDir, "..", "datasets", String(link.source_id), "meta.yaml"));
+    if (!link || !d) continue;
+    out.push({
+      dataset: {
+        name: String(d.name),
+        digest: String(d.digest),
+        sourceType: String(d.source_type),
+        source: String(d.source),
+        ...(d.schema == null ? {} : { schema: String(d.schema) }),
+        ...(d.profile == null ? {} : { profile: String(d.profile) }),
+      },
+      tags: (link.tags ?? {}) as Record<string, string>,
+    });
+  }
+  return out;
+}
