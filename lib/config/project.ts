@@ -112,7 +112,7 @@ export async function requireProjectRoot(start: string): Promise<string> {
 }
 
 function createHint(dir: string): string {
-  return `run kmlf inside a project, create one with \`kmlf new <dir>\`, or create ${
+  return `run kmlf inside a project (or pass --project <dir>), create one with \`kmlf new <dir>\`, or create ${
     join(dir, SETTINGS_FILE)
   } containing "name: my_project"`;
 }
