@@ -84,7 +84,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     });
 
   const mlflow = program.command("mlflow").description(
-    "kedro-mlflow commands: configure tracking, browse runs",
+    "kedro-mlflow commands: configure run tracking (init)",
   );
   mlflow.command("init").description("Write a commented conf/<env>/mlflow.yml")
     .option("-e, --env <env>", "environment folder to write to", "local")
