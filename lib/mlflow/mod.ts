@@ -5,7 +5,7 @@
  */
 export { type MlflowConfig, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
-export { randomRunName } from "./random_name.ts";
+export { paramValueToString, randomRunName } from "../mlflow_conventions.ts";
 export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";
 export { MlflowRunState } from "./run_state.ts";
 export type { ExperimentRef, MetricPoint, RunRef, TrackingPort } from "./tracking_port.ts";

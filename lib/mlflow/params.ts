@@ -3,6 +3,7 @@
  * whole, optional dict flattening, name sanitizing, and the long-parameter strategy.
  */
 import { ConfigError } from "../errors.ts";
+import { paramValueToString } from "../mlflow_conventions.ts";
 
 /** MLflow's limit on a param value (mlflow/utils/validation.py, MLflow ≥ 2.x). */
 export const MAX_PARAM_VALUE_LENGTH = 6000;
@@ -47,7 +48,7 @@ export function planParams(inputs: Record<string, unknown>, options: ParamOption
   for (const [name, value] of entries) {
     const safe = sanitizeName(name);
     if (safe !== name) plan.renamed[name] = safe;
-    const text = stringifyParam(value);
+    const text = paramValueToString(value);
     if (text.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;
     else if (options.longParamsStrategy === "tag") plan.tags[safe] = text;
     else if (options.longParamsStrategy === "truncate") {
@@ -77,20 +78,6 @@ export function planParams(inputs: Record<string, unknown>, options: ParamOption
  */
 export function sanitizeName(name: string): string {
   return name.replace(/[^\w.\- :/]/g, "_");
-}
-
-/**
- * Param values as MLflow stores them: strings as is, everything else as JSON.
- *
- * @example
- * ```ts
- * stringifyParam({ lr: 0.1 }); // '{"lr":0.1}'
- * ```
- */
-export function stringifyParam(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (value === undefined) return "None";
-  return JSON.stringify(value) ?? String(value);
 }
 
 function flatten(

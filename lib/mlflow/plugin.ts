@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.ts";
 import type { Plugin } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import { parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
-import { randomRunName } from "./random_name.ts";
+import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
 import { trackingHooks } from "./tracking_hook.ts";
 import type { TrackingPort } from "./tracking_port.ts";

@@ -60,19 +60,4 @@ export function toKeyValues(input: KeyValueInput | undefined): KeyValue[] {
   return Array.isArray(input) ? [...input] : Object.entries(input).map(([key, value]) => ({ key, value }));
 }
 
-/**
- * How a param value is stored: strings as they are, numbers and booleans as `String(x)`, anything
- * else as JSON.
- *
- * @example
- * ```ts
- * paramValueToString([16, 8]); // "[16,8]"
- * ```
- */
-export function paramValueToString(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-    return String(value);
-  }
-  return JSON.stringify(value) ?? String(value);
-}
+export { paramValueToString } from "../mlflow_conventions.ts";

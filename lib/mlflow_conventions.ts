@@ -1,4 +1,10 @@
-/** MLflow-style random run names ("brave-owl-123"), for `${km.random_name:}` in mlflow.yml. */
+/**
+ * MLflow conventions shared by the tracking engine and the kedro-mlflow layer, kept in a module that
+ * imports nothing so the mlflow layer can use them without loading the stores: random run names and
+ * how param values are spelled.
+ *
+ * @module
+ */
 
 const PREDICATES = [
   "abundant",
@@ -204,14 +210,32 @@ const NOUNS = [
 ];
 
 /**
- * A name like MLflow's defaults: `<predicate>-<noun>-<0..999>`.
+ * A run name like MLflow's defaults: `<predicate>-<noun>-<0..999>`, for unnamed runs and
+ * `${km.random_name:}` in mlflow.yml.
  *
  * @example
  * ```ts
- * randomRunName(); // "brave-owl-123"
+ * randomRunName(); // e.g. "brave-owl-123"
  * ```
  */
 export function randomRunName(random: () => number = Math.random): string {
-  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   return `${pick(PREDICATES)}-${pick(NOUNS)}-${Math.floor(random() * 1000)}`;
+}
+
+/**
+ * How a param value is stored: strings as they are, numbers and booleans as `String(x)`, anything
+ * else as JSON.
+ *
+ * @example
+ * ```ts
+ * paramValueToString([16, 8]); // "[16,8]"
+ * ```
+ */
+export function paramValueToString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? String(value);
 }
