@@ -42,8 +42,6 @@ import {
   experimentTagNotFound,
   mlflowError,
   paramValueChanged,
-  runNotActive,
-  runNotFound,
   runTagNotFound,
 } from "../tracking_errors.ts";
 import {
@@ -59,8 +57,16 @@ import {
 } from "../validation.ts";
 import { pythonFloat, readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
-
-const TRASH = ".trash";
+import {
+  activeRunDir,
+  allExperiments,
+  experimentDir,
+  runDir,
+  setRunsStage,
+  setRunStage,
+  TRASH,
+  updateExperimentMeta,
+} from "./file_tree.ts";
 
 /**
  * A tracking store in an `mlruns` folder.
@@ -117,12 +123,12 @@ export class FileStore implements TrackingStore {
     validateExperimentName(name);
     for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
     if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
-    if ((await this.allExperiments()).some((e) => e.name === name)) throw experimentExists(name);
+    if ((await allExperiments(this.root)).some((e) => e.name === name)) throw experimentExists(name);
     let id = "";
     do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n).padStart(
       18,
       "1",
-    ); while (await this.experimentDir(id));
+    ); while (await experimentDir(this.root, id));
     const now = Date.now();
     await writeMeta(join(this.root, id, "meta.yaml"), {
       artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
@@ -139,48 +145,50 @@ export class FileStore implements TrackingStore {
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
-    const dir = await this.experimentDir(experimentId);
+    const dir = await experimentDir(this.root, experimentId);
     if (!dir) throw experimentNotFound(experimentId);
     return await readExperiment(dir);
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
-    const matches = (await this.allExperiments()).filter((e) => e.name === name);
+    const matches = (await allExperiments(this.root)).filter((e) => e.name === name);
     matches.sort((a, b) => Number(a.lifecycleStage !== "active") - Number(b.lifecycleStage !== "active"));
     return matches[0];
   }
 
   async searchExperiments(options: SearchExperimentsOptions = {}): Promise<ExperimentsPage> {
-    return searchExperimentsInMemory(await this.allExperiments(), options);
+    return searchExperimentsInMemory(await allExperiments(this.root), options);
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     validateExperimentName(newName);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
-    if ((await this.allExperiments()).some((x) => x.name === newName && x.experimentId !== experimentId)) {
+    if (
+      (await allExperiments(this.root)).some((x) => x.name === newName && x.experimentId !== experimentId)
+    ) {
       throw experimentExists(newName);
     }
-    await this.updateExperimentMeta(experimentId, { name: newName });
+    await updateExperimentMeta(this.root, experimentId, { name: newName });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotFound(experimentId);
-    await this.updateExperimentMeta(experimentId, { lifecycle_stage: "deleted" });
-    await this.setRunsStage(join(this.root, experimentId), "deleted");
+    await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
+    await setRunsStage(join(this.root, experimentId), "deleted");
     await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage === "active") throw experimentNotFound(experimentId);
-    if ((await this.allExperiments()).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
+    if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
       throw experimentExists(e.name);
     }
     await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
-    await this.updateExperimentMeta(experimentId, { lifecycle_stage: "active" });
-    await this.setRunsStage(join(this.root, experimentId), "active");
+    await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "active" });
+    await setRunsStage(join(this.root, experimentId), "active");
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
@@ -241,12 +249,12 @@ export class FileStore implements TrackingStore {
   }
 
   async getRun(runId: string): Promise<Run> {
-    return await readRun(await this.runDir(runId));
+    return await readRun(await runDir(this.root, runId));
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
     if (update.runName !== undefined) validateRunName(update.runName);
-    const dir = await this.activeRunDir(runId);
+    const dir = await activeRunDir(this.root, runId);
     const meta = (await readMeta(join(dir, "meta.yaml")))!;
     if (update.status !== undefined) meta.status = statusToCode(update.status);
     if (update.endTime !== undefined) meta.end_time = update.endTime;
@@ -259,11 +267,11 @@ export class FileStore implements TrackingStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await this.setRunStage(await this.runDir(runId), "deleted");
+    await setRunStage(await runDir(this.root, runId), "deleted");
   }
 
   async restoreRun(runId: string): Promise<void> {
-    await this.setRunStage(await this.runDir(runId), "active");
+    await setRunStage(await runDir(this.root, runId), "active");
   }
 
   async setTag(runId: string, key: string, value: string): Promise<void> {
@@ -271,7 +279,7 @@ export class FileStore implements TrackingStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    const dir = await this.activeRunDir(runId);
+    const dir = await activeRunDir(this.root, runId);
     validateKey("tag", key);
     try {
       await Deno.remove(join(dir, "tags", key));
@@ -283,7 +291,7 @@ export class FileStore implements TrackingStore {
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
     const { metrics, params, tags } = validateBatch(batch, this.#validation);
-    const dir = await this.activeRunDir(runId);
+    const dir = await activeRunDir(this.root, runId);
     // Check every param before writing anything, so a conflict leaves the run unchanged.
     const existing = await readKeyFiles(join(dir, "params"));
     for (const p of params) {
@@ -296,14 +304,10 @@ export class FileStore implements TrackingStore {
     for (const m of metrics) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
     for (const [key, points] of byKey) {
       const path = join(dir, "metrics", key);
-      const seen = new Set(
-        (await readHistory(dir, key)).map((m) => `${m.timestamp} ${m.step} ${pythonFloat(m.value)}`),
-      );
-      const lines = points.filter((m) =>
-        !seen.has(`${m.timestamp} ${m.step} ${pythonFloat(m.value)}`) &&
-        seen.add(`${m.timestamp} ${m.step} ${pythonFloat(m.value)}`)
-      )
-        .map((m) => `${m.timestamp} ${pythonFloat(m.value)} ${m.step}\n`);
+      // Exact duplicates (timestamp, step, value) are stored once, as in the SQL store.
+      const line = (m: Metric) => `${m.timestamp} ${pythonFloat(m.value)} ${m.step}\n`;
+      const seen = new Set((await readHistory(dir, key)).map(line));
+      const lines = points.map(line).filter((l) => !seen.has(l) && Boolean(seen.add(l)));
       if (lines.length === 0) continue;
       await Deno.mkdir(join(path, ".."), { recursive: true });
       await Deno.writeTextFile(path, lines.join(""), { append: true });
@@ -322,7 +326,7 @@ export class FileStore implements TrackingStore {
     key: string,
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
-    const dir = await this.runDir(runId);
+    const dir = await runDir(this.root, runId);
     const page = paginate(
       await readHistory(dir, key),
       options.pageToken,
@@ -336,7 +340,7 @@ export class FileStore implements TrackingStore {
   async searchRuns(options: SearchRunsOptions): Promise<RunsPage> {
     const runs: Run[] = [];
     for (const id of options.experimentIds) {
-      const dir = await this.experimentDir(id);
+      const dir = await experimentDir(this.root, id);
       if (!dir) continue;
       for (const e of Deno.readDirSync(dir)) {
         if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) runs.push(await readRun(join(dir, e.name)));
@@ -347,7 +351,7 @@ export class FileStore implements TrackingStore {
 
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     validateDatasetInputs(datasets);
-    const dir = await this.activeRunDir(runId);
+    const dir = await activeRunDir(this.root, runId);
     const expDir = join(dir, "..");
     for (const input of datasets) {
       const d = input.dataset;
@@ -376,76 +380,6 @@ export class FileStore implements TrackingStore {
 
   close(): Promise<void> {
     return Promise.resolve();
-  }
-
-  // ---- helpers -------------------------------------------------------------------------------
-
-  private async experimentDir(id: string): Promise<string | undefined> {
-    if (!/^[\w-]+$/.test(id)) return undefined;
-    for (const dir of [join(this.root, id), join(this.root, TRASH, id)]) {
-      if (await readMeta(join(dir, "meta.yaml"))) return dir;
-    }
-    return undefined;
-  }
-
-  private async allExperiments(): Promise<Experiment[]> {
-    const out: Experiment[] = [];
-    for (const base of [this.root, join(this.root, TRASH)]) {
-      for (const e of Deno.readDirSync(base)) {
-        if (
-          e.isDirectory && e.name !== TRASH && !e.name.startsWith(".") &&
-          await readMeta(join(base, e.name, "meta.yaml"))
-        ) {
-          out.push(await readExperiment(join(base, e.name)));
-        }
-      }
-    }
-    return out;
-  }
-
-  private async updateExperimentMeta(id: string, changes: Record<string, unknown>): Promise<void> {
-    const dir = (await this.experimentDir(id))!;
-    const meta = (await readMeta(join(dir, "meta.yaml")))!;
-    await writeMeta(join(dir, "meta.yaml"), { ...meta, ...changes, last_update_time: Date.now() });
-  }
-
-  private async runDir(runId: string): Promise<string> {
-    if (/^[\w-]+$/.test(runId)) {
-      for (const base of [this.root, join(this.root, TRASH)]) {
-        for (const e of Deno.readDirSync(base)) {
-          if (!e.isDirectory || e.name.startsWith(".")) continue;
-          const dir = join(base, e.name, runId);
-          const meta = await readMeta(join(dir, "meta.yaml"));
-          if (meta && String(meta.experiment_id) === e.name) return dir;
-        }
-      }
-    }
-    throw runNotFound(runId);
-  }
-
-  private async activeRunDir(runId: string): Promise<string> {
-    const dir = await this.runDir(runId);
-    const meta = (await readMeta(join(dir, "meta.yaml")))!;
-    if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
-    return dir;
-  }
-
-  // Deleting an experiment deletes its runs, and restoring restores them (as the SQL store does).
-  private async setRunsStage(experimentDir: string, stage: "active" | "deleted"): Promise<void> {
-    for (const e of Deno.readDirSync(experimentDir)) {
-      if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) {
-        await this.setRunStage(join(experimentDir, e.name), stage);
-      }
-    }
-  }
-
-  private async setRunStage(dir: string, stage: "active" | "deleted"): Promise<void> {
-    const meta = (await readMeta(join(dir, "meta.yaml")))!;
-    await writeMeta(join(dir, "meta.yaml"), {
-      ...meta,
-      lifecycle_stage: stage,
-      deleted_time: stage === "deleted" ? Date.now() : null,
-    });
   }
 }
 

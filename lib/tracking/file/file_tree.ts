@@ -1,0 +1,87 @@
+/** Locating experiments and runs inside an mlruns tree, and changing their lifecycle stage. */
+import { join } from "node:path";
+import type { Experiment } from "../entities.ts";
+import { runNotActive, runNotFound } from "../tracking_errors.ts";
+import { readMeta, writeMeta } from "./file_format.ts";
+import { readExperiment } from "./file_read.ts";
+
+/** Where deleted experiments are moved. */
+export const TRASH = ".trash";
+
+/** The folder of experiment `id` (active or in .trash), if it exists. */
+export async function experimentDir(root: string, id: string): Promise<string | undefined> {
+  if (!/^[\w-]+$/.test(id)) return undefined;
+  for (const dir of [join(root, id), join(root, TRASH, id)]) {
+    if (await readMeta(join(dir, "meta.yaml"))) return dir;
+  }
+  return undefined;
+}
+
+/** Every experiment, active and deleted. */
+export async function allExperiments(root: string): Promise<Experiment[]> {
+  const out: Experiment[] = [];
+  for (const base of [root, join(root, TRASH)]) {
+    for (const e of Deno.readDirSync(base)) {
+      if (
+        e.isDirectory && e.name !== TRASH && !e.name.startsWith(".") &&
+        await readMeta(join(base, e.name, "meta.yaml"))
+      ) {
+        out.push(await readExperiment(join(base, e.name)));
+      }
+    }
+  }
+  return out;
+}
+
+/** Rewrites an experiment's meta.yaml with `changes` and a new last_update_time. */
+export async function updateExperimentMeta(
+  root: string,
+  id: string,
+  changes: Record<string, unknown>,
+): Promise<void> {
+  const dir = (await experimentDir(root, id))!;
+  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  await writeMeta(join(dir, "meta.yaml"), { ...meta, ...changes, last_update_time: Date.now() });
+}
+
+/** The folder of run `runId` in any experiment; RESOURCE_DOES_NOT_EXIST when there is none. */
+export async function runDir(root: string, runId: string): Promise<string> {
+  if (/^[\w-]+$/.test(runId)) {
+    for (const base of [root, join(root, TRASH)]) {
+      for (const e of Deno.readDirSync(base)) {
+        if (!e.isDirectory || e.name.startsWith(".")) continue;
+        const dir = join(base, e.name, runId);
+        const meta = await readMeta(join(dir, "meta.yaml"));
+        if (meta && String(meta.experiment_id) === e.name) return dir;
+      }
+    }
+  }
+  throw runNotFound(runId);
+}
+
+/** Like {@link runDir}, but the run must not be deleted. */
+export async function activeRunDir(root: string, runId: string): Promise<string> {
+  const dir = await runDir(root, runId);
+  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
+  return dir;
+}
+
+/** Deleting an experiment deletes its runs, and restoring restores them (as the SQL store does). */
+export async function setRunsStage(experimentDir: string, stage: "active" | "deleted"): Promise<void> {
+  for (const e of Deno.readDirSync(experimentDir)) {
+    if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) {
+      await setRunStage(join(experimentDir, e.name), stage);
+    }
+  }
+}
+
+/** Sets one run's lifecycle stage (and deleted_time). */
+export async function setRunStage(dir: string, stage: "active" | "deleted"): Promise<void> {
+  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  await writeMeta(join(dir, "meta.yaml"), {
+    ...meta,
+    lifecycle_stage: stage,
+    deleted_time: stage === "deleted" ? Date.now() : null,
+  });
+}
