@@ -1,0 +1,155 @@
+/**
+ * Artifact endpoints: the `mlflow-artifacts` proxy (upload, download, list, delete under the server's
+ * artifacts destination) and the UI's `/get-artifact?path=&run_uuid=` download.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+import { type FileInfo, fileInfoToWire, mlflowError } from "../tracking/mod.ts";
+import { artifactHeaders, localRootOf, pathInsideRoot } from "./artifact_paths.ts";
+import { bodyTooLarge } from "./request_message.ts";
+import { jsonResponse, methodNotAllowed } from "./responses.ts";
+import type { ServerContext } from "./server_context.ts";
+
+/** Default cap on one artifact upload (bytes). */
+export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
+
+async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+  try {
+    return await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
+function artifactNotFound(path: string) {
+  return mlflowError("RESOURCE_DOES_NOT_EXIST", `Artifact '${path}' does not exist`);
+}
+
+async function fileResponse(file: string, displayPath: string): Promise<Response> {
+  const info = await statOrUndefined(file);
+  if (!info?.isFile) throw artifactNotFound(displayPath);
+  const handle = await Deno.open(file, { read: true });
+  const headers = artifactHeaders(displayPath);
+  headers.set("content-length", String(info.size));
+  return new Response(handle.readable, { headers });
+}
+
+async function listDir(dir: string, prefix: string): Promise<FileInfo[]> {
+  const info = await statOrUndefined(dir);
+  if (!info?.isDirectory) return [];
+  const files: FileInfo[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const stat = await statOrUndefined(join(dir, entry.name));
+    if (!stat) continue;
+    files.push({
+      path: prefix + entry.name,
+      isDir: stat.isDirectory,
+      fileSize: stat.isDirectory ? null : stat.size,
+    });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function upload(request: Request, target: string, maxBytes: number): Promise<void> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+  await Deno.mkdir(dirname(target), { recursive: true });
+  // Write beside the target and rename, so a failed or oversized upload leaves the old file intact.
+  const partial = `${target}.kmlf-upload-${crypto.randomUUID()}`;
+  const file = await Deno.open(partial, { write: true, create: true, truncate: true });
+  let total = 0;
+  try {
+    if (request.body) {
+      for await (const chunk of request.body) {
+        total += chunk.byteLength;
+        if (total > maxBytes) throw bodyTooLarge(maxBytes);
+        let written = 0;
+        while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
+      }
+    }
+    file.close();
+    await Deno.rename(partial, target);
+  } catch (error) {
+    try {
+      file.close();
+    } catch { /* already closed */ }
+    await Deno.remove(partial).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Serves `/api/2.0/mlflow-artifacts/<rest>` (rest = `artifacts[/<path>]` or `mpu/…`).
+ *
+ * @example
+ * ```ts
+ * await handleArtifactProxy(ctx, request, url, "artifacts/1/abc/artifacts/notes.txt", 1e9);
+ * ```
+ */
+export async function handleArtifactProxy(
+  ctx: ServerContext,
+  request: Request,
+  url: URL,
+  rest: string,
+  maxUploadBytes: number,
+): Promise<Response> {
+  if (rest.startsWith("mpu/")) {
+    throw mlflowError(
+      "NOT_IMPLEMENTED",
+      "Multipart upload is not supported for the current artifact repository",
+    );
+  }
+  if (rest === "artifacts" || rest === "artifacts/") {
+    if (request.method !== "GET") return methodNotAllowed(url.pathname, ["GET"]);
+    // The list answer names entries by basename; the client joins them to the path it asked for.
+    const path = url.searchParams.get("path") ?? "";
+    const files = await listDir(await pathInsideRoot(ctx.artifactsDestination, path), "");
+    return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
+  }
+  if (!rest.startsWith("artifacts/")) {
+    throw mlflowError("ENDPOINT_NOT_FOUND", `No endpoint at ${url.pathname}`);
+  }
+  const relPath = decodeURIComponent(rest.slice("artifacts/".length));
+  const target = await pathInsideRoot(ctx.artifactsDestination, relPath);
+  switch (request.method) {
+    case "GET":
+      return await fileResponse(target, relPath);
+    case "PUT":
+      await upload(request, target, maxUploadBytes);
+      return jsonResponse({});
+    case "DELETE":
+      await Deno.remove(target, { recursive: true }).catch((error) => {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
+      return jsonResponse({});
+    default:
+      return methodNotAllowed(url.pathname, ["GET", "PUT", "DELETE"]);
+  }
+}
+
+/**
+ * Serves `/get-artifact?path=<rel>&run_uuid=<id>`: one file of a run's artifacts, as an attachment.
+ *
+ * @example
+ * ```ts
+ * await handleGetArtifact(ctx, new URL("http://x/get-artifact?path=notes.txt&run_uuid=abc"));
+ * ```
+ */
+export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<Response> {
+  const runId = url.searchParams.get("run_uuid") ?? url.searchParams.get("run_id");
+  const path = url.searchParams.get("path");
+  if (!runId || !path) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      "get-artifact needs the query parameters 'path' and 'run_uuid'",
+    );
+  }
+  const run = await ctx.store.getRun(runId);
+  const repo = ctx.artifactRepository(run.info.artifactUri);
+  const root = localRootOf(repo.rootUri);
+  if (root !== undefined) return await fileResponse(await pathInsideRoot(root, path), path);
+  const bytes = await repo.readArtifact(path);
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: artifactHeaders(basename(path)) });
+}

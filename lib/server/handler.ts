@@ -1,0 +1,117 @@
+/**
+ * `createRequestHandler`: kmlf's MLflow-compatible tracking server as one `(Request) => Response`
+ * function over a `TrackingStore` — REST API under `/api/2.0/mlflow/` and `/ajax-api/2.0/mlflow/`,
+ * the `mlflow-artifacts` proxy, `/get-artifact`, `/health`, `/version`, and the web UI. It never
+ * touches sockets, so tests call it directly.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import { artifactRepositoryResolver } from "./artifact_paths.ts";
+import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
+import { isAuthorized, type ServerAuth } from "./auth.ts";
+import { handleLoggedModels } from "./logged_models.ts";
+import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
+import { errorResponse, jsonResponse, methodNotAllowed, notFound, textResponse } from "./responses.ts";
+import type { ServerContext } from "./server_context.ts";
+import { TRACKING_RPCS } from "./tracking_routes.ts";
+
+/** The MLflow release whose REST API the server speaks; `/version` answers it (clients gate features on it). */
+export const MLFLOW_API_VERSION = "2.17.2";
+
+/** Options of {@link createRequestHandler}. */
+export interface RequestHandlerOptions {
+  /** Directory behind the `mlflow-artifacts` proxy (default `./mlartifacts`). */
+  artifactsDestination?: string;
+  /** Require these credentials on every request but `/health`. */
+  auth?: ServerAuth;
+  /** Largest JSON body accepted (bytes; default 16 MiB). */
+  maxJsonBytes?: number;
+  /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
+  maxUploadBytes?: number;
+  /** Serves the web UI's pages and assets; undefined = not a UI path. */
+  ui?: (url: URL) => Response | undefined;
+}
+
+const API_PATH = /^\/(?:api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
+const REGISTRY_PATH = /^(registered-models|model-versions)\//;
+
+/**
+ * A request handler serving MLflow's tracking REST API and kmlf's UI over `store`.
+ *
+ * @example
+ * ```ts
+ * const handler = createRequestHandler(store, { artifactsDestination: "/srv/mlartifacts" });
+ * const response = await handler(new Request("http://localhost/api/2.0/mlflow/experiments/get?experiment_id=0"));
+ * ```
+ */
+export function createRequestHandler(
+  store: TrackingStore,
+  options: RequestHandlerOptions = {},
+): (request: Request) => Promise<Response> {
+  const artifactsDestination = options.artifactsDestination ?? join(Deno.cwd(), "mlartifacts");
+  const ctx: ServerContext = {
+    store,
+    artifactsDestination,
+    artifactRepository: artifactRepositoryResolver(store, artifactsDestination),
+  };
+  const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
+
+  return async (request) => {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    try {
+      if (path === "/health") return textResponse("OK");
+      if (!isAuthorized(request.headers.get("authorization"), options.auth)) {
+        return new Response(
+          JSON.stringify({ error_code: "UNAUTHENTICATED", message: "Authentication required" }),
+          {
+            status: 401,
+            headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="kmlf"' },
+          },
+        );
+      }
+      if (path === "/version") return textResponse(MLFLOW_API_VERSION);
+      const api = path.match(API_PATH);
+      if (api) {
+        const [, service, rest] = api;
+        if (service === "mlflow-artifacts") {
+          return await handleArtifactProxy(ctx, request, url, rest, maxUpload);
+        }
+        if (rest === "logged-models" || rest.startsWith("logged-models/")) {
+          const msg = await readRequestMessage(request, url, maxJson);
+          return jsonResponse(
+            await handleLoggedModels(ctx, request.method, rest.slice("logged-models".length), msg),
+          );
+        }
+        if (REGISTRY_PATH.test(rest)) {
+          throw mlflowError(
+            "NOT_IMPLEMENTED",
+            `The model registry (${rest}) is not served by kmlf`,
+            "use an MLflow server for registered models",
+          );
+        }
+        const rpc = TRACKING_RPCS[rest];
+        if (!rpc) return notFound(path);
+        if (!rpc.methods.includes(request.method)) return methodNotAllowed(path, rpc.methods);
+        return jsonResponse(await rpc.handle(ctx, await readRequestMessage(request, url, maxJson)));
+      }
+      if (/^\/(?:api|ajax-api)\/3\.0\/mlflow\/server-info$/.test(path)) {
+        return jsonResponse({
+          store_type: store.kind === "file" ? "FileStore" : "SqlStore",
+          workspaces_enabled: false,
+        });
+      }
+      if (path === "/get-artifact") return await handleGetArtifact(ctx, url);
+      if (request.method === "GET") {
+        const page = options.ui?.(url);
+        if (page) return page;
+      }
+      return notFound(path);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

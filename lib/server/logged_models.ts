@@ -1,0 +1,209 @@
+/**
+ * Minimal MLflow 3 logged-model endpoints, so a current MLflow client's `log_model` works against
+ * kmlf: create, get, finalize, delete, tags, params, search by simple equality filters, and listing
+ * the model's artifacts. The MLflow 2.17 schema kmlf's stores use has no logged-model tables, so the
+ * records live as JSON files beside the proxied artifacts (`<destination>/.kmlf/logged-models/`).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { fileInfoToWire, mlflowError, recordFromWire, recordToWire } from "../tracking/mod.ts";
+import type { KeyValueWire } from "../tracking/mod.ts";
+import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
+import type { ServerContext } from "./server_context.ts";
+
+/** A logged model as stored (wire field names, ready to serve). */
+interface LoggedModelRecord {
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  creation_timestamp_ms: number;
+  last_updated_timestamp_ms: number;
+  artifact_uri: string;
+  status: string;
+  model_type?: string;
+  source_run_id?: string;
+  tags: Record<string, string>;
+  params: Record<string, string>;
+  deleted?: boolean;
+}
+
+const STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"];
+
+function dirOf(ctx: ServerContext): string {
+  return join(ctx.artifactsDestination, ".kmlf", "logged-models");
+}
+
+function checkId(modelId: string): string {
+  if (!/^m-[0-9a-f]{32}$/.test(modelId)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid logged model id '${modelId}'`,
+      "ids look like m-<32 hex>",
+    );
+  }
+  return modelId;
+}
+
+async function load(ctx: ServerContext, modelId: string, allowDeleted = false): Promise<LoggedModelRecord> {
+  try {
+    const record = JSON.parse(await Deno.readTextFile(join(dirOf(ctx), `${checkId(modelId)}.json`)));
+    if (record.deleted && !allowDeleted) throw new Deno.errors.NotFound();
+    return record;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) {
+      throw mlflowError("RESOURCE_DOES_NOT_EXIST", `Logged model with ID '${modelId}' not found`);
+    }
+    throw error;
+  }
+}
+
+async function save(ctx: ServerContext, record: LoggedModelRecord): Promise<void> {
+  await Deno.mkdir(dirOf(ctx), { recursive: true });
+  const path = join(dirOf(ctx), `${record.model_id}.json`);
+  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(record));
+  await Deno.rename(`${path}.tmp`, path);
+}
+
+function toWire(r: LoggedModelRecord) {
+  const info: Record<string, unknown> = {
+    model_id: r.model_id,
+    experiment_id: r.experiment_id,
+    name: r.name,
+    creation_timestamp_ms: r.creation_timestamp_ms,
+    last_updated_timestamp_ms: r.last_updated_timestamp_ms,
+    artifact_uri: r.artifact_uri,
+    status: r.status,
+  };
+  if (r.model_type) info.model_type = r.model_type;
+  if (r.source_run_id) info.source_run_id = r.source_run_id;
+  const tags = recordToWire(r.tags);
+  if (tags.length) info.tags = tags;
+  const params = recordToWire(r.params);
+  return { info, data: params.length ? { params } : {} };
+}
+
+async function create(ctx: ServerContext, msg: RequestMessage) {
+  const experiment = await ctx.store.getExperiment(requiredStr(msg, "experiment_id"));
+  const modelId = `m-${crypto.randomUUID().replaceAll("-", "")}`;
+  const now = Date.now();
+  const record: LoggedModelRecord = {
+    model_id: modelId,
+    experiment_id: experiment.experimentId,
+    name: str(msg, "name") || modelId,
+    creation_timestamp_ms: now,
+    last_updated_timestamp_ms: now,
+    artifact_uri: `${experiment.artifactLocation.replace(/\/+$/, "")}/models/${modelId}/artifacts`,
+    status: "LOGGED_MODEL_PENDING",
+    model_type: str(msg, "model_type"),
+    source_run_id: str(msg, "source_run_id"),
+    tags: recordFromWire(objects(msg, "tags") as unknown as KeyValueWire[]),
+    params: recordFromWire(objects(msg, "params") as unknown as KeyValueWire[]),
+  };
+  await save(ctx, record);
+  return { model: toWire(record) };
+}
+
+/** Equality clauses joined by AND, on the fields a client searches by (`name = 'm'`). */
+function parseSimpleFilter(filter: string | undefined): [string, string][] {
+  if (!filter?.trim()) return [];
+  return filter.split(/\s+AND\s+/i).map((clause) => {
+    const m = clause.trim().match(/^(name|source_run_id|model_id|status|model_type)\s*=\s*(['"])(.*)\2$/);
+    if (!m) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Unsupported logged-model filter clause: '${clause.trim()}'`,
+        "kmlf supports equality on name, source_run_id, model_id, status and model_type, joined by AND",
+      );
+    }
+    return [m[1], m[3]];
+  });
+}
+
+async function search(ctx: ServerContext, msg: RequestMessage) {
+  const experimentIds = new Set(strList(msg, "experiment_ids"));
+  const clauses = parseSimpleFilter(str(msg, "filter"));
+  const maxResults = int(msg, "max_results") ?? 50;
+  const models: LoggedModelRecord[] = [];
+  try {
+    for await (const entry of Deno.readDir(dirOf(ctx))) {
+      if (!entry.name.endsWith(".json")) continue;
+      const record: LoggedModelRecord = JSON.parse(await Deno.readTextFile(join(dirOf(ctx), entry.name)));
+      if (record.deleted || !experimentIds.has(record.experiment_id)) continue;
+      const fields = record as unknown as Record<string, unknown>;
+      if (clauses.every(([field, value]) => fields[field] === value)) models.push(record);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  models.sort((a, b) => b.creation_timestamp_ms - a.creation_timestamp_ms);
+  const page = models.slice(0, maxResults);
+  return page.length ? { models: page.map(toWire) } : {};
+}
+
+/**
+ * Serves `/api/2.0/mlflow/logged-models[/…]`; `rest` is the part after `logged-models`.
+ *
+ * @example
+ * ```ts
+ * await handleLoggedModels(ctx, "POST", "", { experiment_id: "1", name: "model" });
+ * ```
+ */
+export async function handleLoggedModels(
+  ctx: ServerContext,
+  method: string,
+  rest: string,
+  msg: RequestMessage,
+): Promise<unknown> {
+  const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts.length === 0 && method === "POST") return await create(ctx, msg);
+  if (parts[0] === "search" && method === "POST") return await search(ctx, msg);
+  const [modelId, section, key] = parts;
+  if (!modelId) throw mlflowError("ENDPOINT_NOT_FOUND", `No endpoint at logged-models/${rest}`);
+  if (section === undefined) {
+    if (method === "GET") {
+      return { model: toWire(await load(ctx, modelId, str(msg, "allow_deleted") === "true")) };
+    }
+    const record = await load(ctx, modelId);
+    if (method === "DELETE") {
+      await save(ctx, { ...record, deleted: true, last_updated_timestamp_ms: Date.now() });
+      return {};
+    }
+    if (method === "PATCH") {
+      const status = requiredStr(msg, "status");
+      if (!STATUSES.includes(status)) {
+        throw mlflowError(
+          "INVALID_PARAMETER_VALUE",
+          `Invalid logged model status '${status}'`,
+          `use one of ${STATUSES.join(", ")}`,
+        );
+      }
+      const updated = { ...record, status, last_updated_timestamp_ms: Date.now() };
+      await save(ctx, updated);
+      return { model: toWire(updated) };
+    }
+  }
+  const record = await load(ctx, modelId);
+  if (section === "tags" && method === "PATCH") {
+    Object.assign(record.tags, recordFromWire(objects(msg, "tags") as unknown as KeyValueWire[]));
+    await save(ctx, record);
+    return {};
+  }
+  if (section === "tags" && method === "DELETE" && key) {
+    delete record.tags[key];
+    await save(ctx, record);
+    return {};
+  }
+  if (section === "params" && method === "POST") {
+    Object.assign(record.params, recordFromWire(objects(msg, "params") as unknown as KeyValueWire[]));
+    await save(ctx, record);
+    return {};
+  }
+  if (section === "artifacts" && key === "directories" && method === "GET") {
+    const files = await ctx.artifactRepository(record.artifact_uri).listArtifacts(
+      str(msg, "artifact_directory_path"),
+    );
+    return { root_uri: record.artifact_uri, files: files.map(fileInfoToWire) };
+  }
+  throw mlflowError("ENDPOINT_NOT_FOUND", `No endpoint ${method} logged-models/${rest}`);
+}

@@ -1,0 +1,11 @@
+/**
+ * kmlf's tracking server: an MLflow-compatible REST API and web UI over any `TrackingStore`.
+ * It never imports the runner, the session, pipelines or the catalog.
+ *
+ * @module
+ */
+export { createRequestHandler, MLFLOW_API_VERSION, type RequestHandlerOptions } from "./handler.ts";
+export { type RunningServer, startServer, type StartServerOptions } from "./serve.ts";
+export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
+export { artifactRepositoryResolver, pathInsideRoot, proxiedPathOfUri } from "./artifact_paths.ts";
+export { bulkIntervalHistory, sampleSteps } from "./metric_bulk.ts";

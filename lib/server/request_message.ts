@@ -1,0 +1,224 @@
+/**
+ * Decoding an MLflow REST request into a plain message, as MLflow's `_get_request_message` does:
+ * GET fields from the query string (a repeated key is a list), other methods from a JSON body
+ * (`application/json` required for POST/PUT, empty body = `{}`, a double-encoded JSON string tolerated),
+ * and typed field readers that fail with MLflow's INVALID_PARAMETER_VALUE wording.
+ *
+ * @module
+ */
+import { doubleFromWire, int64FromWire, mlflowError } from "../tracking/mod.ts";
+
+/** A decoded request: field name → JSON value (query strings give strings or string lists). */
+export type RequestMessage = Record<string, unknown>;
+
+/** Default cap on JSON request bodies (MLflow's server has no cap; a local tool wants one). */
+export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a request body into bytes, refusing more than `maxBytes` without buffering the excess.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readBodyLimited(request, 1024);
+ * ```
+ */
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of request.body) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw bodyTooLarge(maxBytes);
+    chunks.push(chunk);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** The error for an oversized body; the handler answers it with HTTP 413. */
+export function bodyTooLarge(maxBytes: number) {
+  const error = mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Request body is larger than the server's limit of ${maxBytes} bytes`,
+    "send smaller batches (≤ 1000 metrics per log-batch) or raise the server's limit",
+  );
+  return Object.assign(error, { httpStatus: 413 });
+}
+
+/**
+ * The request's message: query fields for GET/DELETE without a body, the JSON body otherwise.
+ *
+ * @example
+ * ```ts
+ * const msg = await readRequestMessage(request, new URL(request.url));
+ * ```
+ */
+export async function readRequestMessage(
+  request: Request,
+  url: URL,
+  maxBytes = DEFAULT_MAX_JSON_BYTES,
+): Promise<RequestMessage> {
+  if (request.method === "GET" || request.method === "HEAD") return queryMessage(url.searchParams);
+  const type = request.headers.get("content-type") ?? "";
+  const bytes = await readBodyLimited(request, maxBytes);
+  if (bytes.byteLength === 0) return request.method === "DELETE" ? queryMessage(url.searchParams) : {};
+  if ((request.method === "POST" || request.method === "PUT") && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid content type: '${type}'`,
+      "send the request body as JSON with the header Content-Type: application/json",
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
+    if (typeof parsed === "string") parsed = JSON.parse(parsed);
+  } catch (error) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Request body is not valid JSON: ${(error as Error).message}`,
+      'send a JSON object, e.g. {"run_id": "…"}',
+    );
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", "Request body must be a JSON object");
+  }
+  return parsed as RequestMessage;
+}
+
+function queryMessage(params: URLSearchParams): RequestMessage {
+  const msg: RequestMessage = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    msg[key] = all.length === 1 ? all[0] : all;
+  }
+  return msg;
+}
+
+function missing(field: string) {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`,
+  );
+}
+
+function invalid(field: string, value: unknown, expected: string) {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${JSON.stringify(value)} for parameter '${field}' supplied: expected ${expected}`,
+  );
+}
+
+/**
+ * A string field (numbers are accepted and stringified, as protobuf does for ids).
+ *
+ * @example
+ * ```ts
+ * const runId = str(msg, "run_id", { required: true, alias: "run_uuid" });
+ * ```
+ */
+export function str(
+  msg: RequestMessage,
+  field: string,
+  options: { required?: boolean; alias?: string } = {},
+): string | undefined {
+  let value = msg[field];
+  if ((value === undefined || value === "") && options.alias) value = msg[options.alias];
+  if (Array.isArray(value)) value = value.at(-1);
+  if (value === undefined || value === null || (value === "" && options.required)) {
+    if (options.required) throw missing(field);
+    return undefined;
+  }
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  throw invalid(field, value, "a string");
+}
+
+/** A required string field. */
+export function requiredStr(msg: RequestMessage, field: string, alias?: string): string {
+  return str(msg, field, { required: true, alias })!;
+}
+
+/**
+ * A list of strings (a JSON array, or repeated query keys).
+ *
+ * @example
+ * ```ts
+ * strList({ run_ids: ["a", "b"] }, "run_ids"); // ["a", "b"]
+ * ```
+ */
+export function strList(msg: RequestMessage, field: string): string[] {
+  const value = msg[field];
+  if (value === undefined || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((v) => {
+    if (typeof v === "string") return v;
+    if (typeof v === "number") return String(v);
+    throw invalid(field, value, "a list of strings");
+  });
+}
+
+/**
+ * An int64 field (JSON number or numeric string).
+ *
+ * @example
+ * ```ts
+ * int(msg, "max_results"); // 1000 | undefined
+ * ```
+ */
+export function int(
+  msg: RequestMessage,
+  field: string,
+  options: { required?: boolean } = {},
+): number | undefined {
+  const raw = Array.isArray(msg[field]) ? (msg[field] as unknown[]).at(-1) : msg[field];
+  if (raw === undefined || raw === null || raw === "") {
+    if (options.required) throw missing(field);
+    return undefined;
+  }
+  const value = int64FromWire(raw, NaN);
+  if (!Number.isInteger(value)) throw invalid(field, raw, "an integer");
+  return value;
+}
+
+/**
+ * A double field (`"NaN"`, `"Infinity"`, `"-Infinity"` accepted).
+ *
+ * @example
+ * ```ts
+ * double({ value: "NaN" }, "value"); // NaN
+ * ```
+ */
+export function double(msg: RequestMessage, field: string): number {
+  const raw = msg[field];
+  if (raw === undefined || raw === null) throw missing(field);
+  try {
+    return doubleFromWire(raw);
+  } catch {
+    throw invalid(field, raw, "a number");
+  }
+}
+
+/**
+ * A list of JSON objects (e.g. `tags`, `metrics`).
+ *
+ * @example
+ * ```ts
+ * objects(msg, "tags"); // [{ key: "team", value: "ml" }]
+ * ```
+ */
+export function objects(msg: RequestMessage, field: string): RequestMessage[] {
+  const value = msg[field];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => v === null || typeof v !== "object" || Array.isArray(v))) {
+    throw invalid(field, value, "a list of objects");
+  }
+  return value as RequestMessage[];
+}

@@ -1,0 +1,75 @@
+/**
+ * HTTP responses in MLflow's shapes: JSON bodies, `{error_code, message}` errors with MLflow's status
+ * codes (a user error is never a 5xx, or MLflow clients retry for minutes), plain text.
+ *
+ * @module
+ */
+import { TrackingError } from "../errors.ts";
+import { errorToWire, mlflowError } from "../tracking/mod.ts";
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/**
+ * A JSON response (200 unless told otherwise).
+ *
+ * @example
+ * ```ts
+ * jsonResponse({ experiment_id: "1" });
+ * ```
+ */
+export function jsonResponse(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
+}
+
+/**
+ * A plain-text response.
+ *
+ * @example
+ * ```ts
+ * textResponse("OK");
+ * ```
+ */
+export function textResponse(body: string, status = 200): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * Any thrown value as MLflow's error JSON. TrackingErrors keep their code and status (an
+ * `httpStatus` property overrides it, e.g. 413); anything else is an INTERNAL_ERROR 500.
+ *
+ * @example
+ * ```ts
+ * errorResponse(mlflowError("RESOURCE_DOES_NOT_EXIST", "Run with id=x not found")); // 404
+ * ```
+ */
+export function errorResponse(error: unknown): Response {
+  const tracking = error instanceof TrackingError
+    ? error
+    : mlflowError("INTERNAL_ERROR", `Internal server error: ${(error as Error)?.message ?? String(error)}`);
+  const { status, body } = errorToWire(tracking);
+  const override = (error as { httpStatus?: number }).httpStatus;
+  return jsonResponse(body, typeof override === "number" ? override : status);
+}
+
+/**
+ * The answer for a path no route serves.
+ *
+ * @example
+ * ```ts
+ * notFound("/api/2.0/mlflow/nope");
+ * ```
+ */
+export function notFound(path: string): Response {
+  return jsonResponse({ error_code: "ENDPOINT_NOT_FOUND", message: `No endpoint at ${path}` }, 404);
+}
+
+/** The answer for a known path called with the wrong HTTP method. */
+export function methodNotAllowed(path: string, allowed: readonly string[]): Response {
+  return new Response(
+    JSON.stringify({
+      error_code: "BAD_REQUEST",
+      message: `Method not allowed for ${path}; use ${allowed.join(" or ")}`,
+    }),
+    { status: 405, headers: { ...JSON_HEADERS, allow: allowed.join(", ") } },
+  );
+}

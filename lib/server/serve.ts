@@ -1,0 +1,81 @@
+/**
+ * Binding the request handler to a socket: `startServer` listens, reports the URL, turns a busy
+ * port into a clear error, and shuts down cleanly.
+ *
+ * @module
+ */
+import { KmlfError } from "../errors.ts";
+
+/** Options of {@link startServer}. */
+export interface StartServerOptions {
+  /** Default 127.0.0.1. */
+  hostname?: string;
+  /** 0 = any free port. */
+  port: number;
+  /** The flag that sets the port, named in the port-in-use error (default `--port`). */
+  portFlag?: string;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** `http://host:port` (IPv6 hosts bracketed). */
+  url: string;
+  port: number;
+  /** Stops accepting connections and waits for open requests to finish. */
+  shutdown(): Promise<void>;
+  /** Resolves when the server has stopped. */
+  finished: Promise<void>;
+}
+
+/**
+ * Serves `handler` on `hostname:port`.
+ *
+ * @example
+ * ```ts
+ * const server = startServer(createRequestHandler(store), { port: 5000 });
+ * console.log(server.url);
+ * await server.shutdown();
+ * ```
+ */
+export function startServer(
+  handler: (request: Request) => Promise<Response>,
+  options: StartServerOptions,
+): RunningServer {
+  const hostname = options.hostname ?? "127.0.0.1";
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({ hostname, port: options.port, onListen: () => {} }, handler);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new KmlfError(
+        "server/port-in-use",
+        `Cannot start the server: port ${options.port} on ${hostname} is already in use`,
+        {
+          hint: `stop the other process or choose another port with ${options.portFlag ?? "--port"}, e.g. ${
+            options.portFlag ?? "--port"
+          } ${options.port + 1}`,
+          cause: error,
+        },
+      );
+    }
+    if (error instanceof Deno.errors.AddrNotAvailable || error instanceof Deno.errors.PermissionDenied) {
+      throw new KmlfError(
+        "server/cannot-bind",
+        `Cannot start the server on ${hostname}:${options.port}: ${error.message}`,
+        {
+          hint: "use --host 127.0.0.1 (this machine only) or an address of this machine, and a port ≥ 1024",
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+  const port = server.addr.port;
+  const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    shutdown: () => server.shutdown(),
+    finished: server.finished,
+  };
+}
