@@ -172,3 +172,25 @@ export { ActiveRun, type MetricOptions } from "./active_run.ts";
 export { defaultRunContext, type RunContext } from "./run_context.ts";
 
 export { FileStore } from "./file/file_store.ts";
+
+// REST store (an MLflow server)
+export { METRIC_HISTORY_PAGE_SIZE, RestStore, type RestStoreOptions } from "./rest/rest_store.ts";
+export {
+  type HeaderSource,
+  HttpClient,
+  type HttpClientOptions,
+  httpError,
+  type HttpRequest,
+  type HttpResponse,
+  parseJsonObject,
+  type QueryValues,
+  RETRYABLE_STATUSES,
+  withQuery,
+} from "./rest/http_client.ts";
+export {
+  artifactRepositoryForRest,
+  ARTIFACTS_ENDPOINT,
+  HttpArtifactRepository,
+  proxyLocation,
+} from "./rest/http_artifact_repository.ts";
+export { guessMimeType } from "./rest/mime_types.ts";

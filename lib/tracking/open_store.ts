@@ -4,8 +4,9 @@
  * @module
  */
 import { dirname, isAbsolute, resolve } from "node:path";
-import { TrackingError } from "../errors.ts";
 import { FileStore } from "./file/file_store.ts";
+import type { HeaderSource } from "./rest/http_client.ts";
+import { RestStore } from "./rest/rest_store.ts";
 import { SqliteStore } from "./sqlite/sqlite_store.ts";
 import type { TrackingStore } from "./store.ts";
 import { parseTrackingUri } from "./tracking_uri.ts";
@@ -20,6 +21,20 @@ export interface OpenStoreOptions {
   busyTimeoutMs?: number;
   /** Truncate over-long param/tag values instead of failing (MLflow server behaviour). */
   truncateLongValues?: boolean;
+  /**
+   * REST: extra request headers, or a function returning them for each request (kedro-mlflow's
+   * `request_header_provider`). They win over the Authorization header derived from
+   * `MLFLOW_TRACKING_TOKEN` / `MLFLOW_TRACKING_USERNAME` + `MLFLOW_TRACKING_PASSWORD`.
+   */
+  headers?: HeaderSource;
+  /** REST: where credentials are read from (default: the process environment). */
+  env?: (name: string) => string | undefined;
+  /** REST: retries of 408/429/5xx answers and connection errors (default 5). */
+  maxRetries?: number;
+  /** REST: delay before the first retry in ms, doubled for each further retry (default 500). */
+  backoffMs?: number;
+  /** REST: per-request timeout in ms (default 120000). */
+  timeoutMs?: number;
 }
 
 /**
@@ -51,14 +66,13 @@ export async function openStore(uri: string, options: OpenStoreOptions): Promise
         artifactRoot,
         truncateLongValues: options.truncateLongValues,
       });
-    // The REST store (http(s):// URIs) is tracked in the tracking-engine issue; until it lands, say so.
     case "rest":
-      throw new TrackingError(
-        "tracking/store-unavailable",
-        `Cannot open ${uri}: the REST store is not available yet`,
-        {
-          hint: "use a SQLite tracking URI for now, e.g. sqlite:///mlflow.db",
-        },
-      );
+      return new RestStore(target.url, {
+        headers: options.headers,
+        env: options.env,
+        maxRetries: options.maxRetries,
+        backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs,
+      });
   }
 }

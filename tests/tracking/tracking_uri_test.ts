@@ -67,7 +67,7 @@ Deno.test("unknown schemes are refused with the list of supported forms", () => 
   assert.throws(() => parseTrackingUri("sqlite:/x.db", base), /malformed sqlite URI/);
 });
 
-Deno.test("openStore opens SQLite (creating its directory) and mlruns folders, and says the REST store is not there yet", async () => {
+Deno.test("openStore opens SQLite (creating its directory) and mlruns folders, and a REST store for http(s) URIs", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-open-" });
   try {
     const store = await openStore("sqlite:///nested/mlflow.db", { baseDir: dir, artifactRoot: "art" });
@@ -80,11 +80,10 @@ Deno.test("openStore opens SQLite (creating its directory) and mlruns folders, a
     assert.equal((await files.getExperiment("0")).name, "Default");
     assert.ok(await Deno.stat(join(dir, "mlruns", "0", "meta.yaml")));
     await files.close();
-    await assert.rejects(openStore("http://localhost:5000", { baseDir: dir }), (e: unknown) => {
-      assert.ok(e instanceof TrackingError);
-      assert.equal(e.code, "tracking/store-unavailable");
-      return true;
-    });
+    const rest = await openStore("http://localhost:5000/", { baseDir: dir });
+    assert.equal(rest.kind, "rest");
+    assert.equal(rest.uri, "http://localhost:5000");
+    await rest.close();
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

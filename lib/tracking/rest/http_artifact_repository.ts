@@ -1,0 +1,242 @@
+/**
+ * Artifacts through an MLflow server's artifact proxy (`/api/2.0/mlflow-artifacts/artifacts`):
+ * PUT raw bytes to upload, GET to download, GET `?path=<dir>` to list (the answer's `path` is the
+ * basename; this client re-joins it), DELETE to remove. Also resolves which repository serves an
+ * artifact URI of a REST store.
+ *
+ * @module
+ */
+import { basename, dirname, join, relative } from "node:path";
+import { TrackingError } from "../../errors.ts";
+import type { FileInfo } from "../entities.ts";
+import {
+  type ArtifactRepository,
+  type ListArtifactsOptions,
+  safeArtifactPath,
+} from "../artifacts/artifact_repository.ts";
+import { localArtifactRepository, localPathOfUri } from "../artifacts/local_repository.ts";
+import { compareCodePoints } from "../search/evaluate.ts";
+import { mlflowError } from "../tracking_errors.ts";
+import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
+import { type HttpClient, parseJsonObject } from "./http_client.ts";
+import { guessMimeType } from "./mime_types.ts";
+
+/** The artifact proxy endpoint, below a server's base URL. */
+export const ARTIFACTS_ENDPOINT = "/api/2.0/mlflow-artifacts/artifacts";
+
+function encodePath(path: string): string {
+  return path.split("/").map(encodeURIComponent).join("/");
+}
+
+function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== "").join("/");
+}
+
+/**
+ * An artifact repository served by an MLflow server's artifact proxy.
+ *
+ * @example
+ * ```ts
+ * const repo = new HttpArtifactRepository("mlflow-artifacts:/1/abc/artifacts", http, {
+ *   endpoint: "http://127.0.0.1:5000/api/2.0/mlflow-artifacts/artifacts",
+ *   root: "1/abc/artifacts",
+ * });
+ * await repo.writeArtifact("notes.txt", "hello");
+ * ```
+ */
+export class HttpArtifactRepository implements ArtifactRepository {
+  readonly rootUri: string;
+  readonly #http: HttpClient;
+  /** Absolute URL of the proxy endpoint, e.g. `http://h:5000/api/2.0/mlflow-artifacts/artifacts`. */
+  readonly #endpoint: string;
+  /** The root below the endpoint, e.g. `1/<run>/artifacts`. */
+  readonly #root: string;
+
+  constructor(rootUri: string, http: HttpClient, location: { endpoint: string; root: string }) {
+    this.rootUri = rootUri;
+    this.#http = http;
+    this.#endpoint = location.endpoint.replace(/\/+$/, "");
+    this.#root = location.root.replace(/^\/+|\/+$/g, "");
+  }
+
+  #fileUrl(rel: string): string {
+    return `${this.#endpoint}/${encodePath(joinPath(this.#root, rel))}`;
+  }
+
+  async #put(rel: string, data: Uint8Array | string): Promise<void> {
+    if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
+    await this.#http.send({
+      method: "PUT",
+      url: this.#fileUrl(rel),
+      body: data,
+      contentType: guessMimeType(rel),
+    });
+  }
+
+  async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
+    const dir = safeArtifactPath(artifactPath);
+    let data: Uint8Array;
+    try {
+      data = await Deno.readFile(localFile);
+    } catch (error) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot log artifact ${localFile}: ${(error as Error).message}`,
+      );
+    }
+    await this.#put(joinPath(dir, basename(localFile)), data);
+  }
+
+  async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
+    const dir = safeArtifactPath(artifactPath);
+    const info = await Deno.stat(localDir).catch(() => undefined);
+    if (!info?.isDirectory) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot log artifacts from ${localDir}: no such directory`,
+      );
+    }
+    const walk = async (abs: string): Promise<void> => {
+      for await (const entry of Deno.readDir(abs)) {
+        const path = join(abs, entry.name);
+        const stat = await Deno.stat(path);
+        if (stat.isDirectory) await walk(path);
+        else {
+          const rel = relative(localDir, path).split("\\").join("/");
+          await this.#put(joinPath(dir, rel), await Deno.readFile(path));
+        }
+      }
+    };
+    await walk(localDir);
+  }
+
+  async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
+    await this.#put(safeArtifactPath(artifactFile), data);
+  }
+
+  async readArtifact(artifactFile: string): Promise<Uint8Array> {
+    const rel = safeArtifactPath(artifactFile);
+    try {
+      return (await this.#http.send({ method: "GET", url: this.#fileUrl(rel) })).body;
+    } catch (error) {
+      if (error instanceof TrackingError && error.code === "ENDPOINT_NOT_FOUND") {
+        throw mlflowError(
+          "RESOURCE_DOES_NOT_EXIST",
+          `No artifact file '${artifactFile}' under ${this.rootUri}`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async listArtifacts(path?: string, options: ListArtifactsOptions = {}): Promise<FileInfo[]> {
+    const rel = safeArtifactPath(path);
+    const response = await this.#http.send({
+      method: "GET",
+      url: this.#endpoint,
+      query: { path: joinPath(this.#root, rel) },
+    });
+    const body = parseJsonObject(response.body, this.#endpoint);
+    const entries = (body.files as FileInfoWire[] | undefined ?? []).map((w) => {
+      const info = fileInfoFromWire(w);
+      // The proxy answers basenames; re-join them under the listed directory.
+      return { ...info, path: joinPath(rel, info.path.split("/").at(-1) ?? info.path) };
+    });
+    entries.sort((a, b) => compareCodePoints(a.path, b.path));
+    if (!options.recursive) return entries;
+    const all: FileInfo[] = [];
+    for (const e of entries) {
+      all.push(e);
+      if (e.isDir) all.push(...await this.listArtifacts(e.path, options));
+    }
+    return all;
+  }
+
+  async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
+    const rel = safeArtifactPath(artifactPath);
+    const target = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
+    const dest = rel ? join(target, rel) : target;
+    const listing = await this.listArtifacts(rel, { recursive: true });
+    if (listing.length === 0 && rel === "") {
+      await Deno.mkdir(dest, { recursive: true });
+      return dest;
+    }
+    if (listing.length === 0) {
+      await Deno.mkdir(dirname(dest), { recursive: true });
+      await Deno.writeFile(dest, await this.readArtifact(rel));
+      return dest;
+    }
+    for (const entry of listing) {
+      const local = join(target, entry.path);
+      if (entry.isDir) await Deno.mkdir(local, { recursive: true });
+      else {
+        await Deno.mkdir(dirname(local), { recursive: true });
+        await Deno.writeFile(local, await this.readArtifact(entry.path));
+      }
+    }
+    return dest;
+  }
+
+  async deleteArtifacts(artifactPath?: string): Promise<void> {
+    const rel = safeArtifactPath(artifactPath);
+    await this.#http.send({ method: "DELETE", url: this.#fileUrl(rel) });
+  }
+}
+
+/**
+ * Where an artifact URI of a REST store lives: the proxy endpoint URL and the root below it, or
+ * undefined for URIs the proxy does not serve.
+ *
+ * | URI | endpoint |
+ * | --- | --- |
+ * | `mlflow-artifacts:/1/<run>/artifacts` | `<tracking URL>/api/2.0/mlflow-artifacts/artifacts` |
+ * | `mlflow-artifacts://host:port/1/<run>/artifacts` | `<tracking scheme>://host:port/api/2.0/…` |
+ * | `http(s)://…/api/2.0/mlflow-artifacts/artifacts/1/<run>/artifacts` | the URI up to the endpoint |
+ *
+ * @example
+ * ```ts
+ * proxyLocation("mlflow-artifacts:/1/abc/artifacts", "http://h:5000");
+ * // { endpoint: "http://h:5000/api/2.0/mlflow-artifacts/artifacts", root: "1/abc/artifacts" }
+ * ```
+ */
+export function proxyLocation(
+  artifactUri: string,
+  trackingUrl: string,
+): { endpoint: string; root: string } | undefined {
+  const proxied = artifactUri.match(/^mlflow-artifacts:(?:\/\/([^/]*))?(\/.*)?$/);
+  if (proxied) {
+    const [, host, path = ""] = proxied;
+    const base = host ? `${new URL(trackingUrl).protocol}//${host}` : trackingUrl.replace(/\/+$/, "");
+    return { endpoint: `${base}${ARTIFACTS_ENDPOINT}`, root: decodeURIComponent(path) };
+  }
+  if (/^https?:\/\//i.test(artifactUri)) {
+    const at = artifactUri.indexOf("/mlflow-artifacts/artifacts");
+    if (at < 0) return undefined;
+    const endpoint = artifactUri.slice(0, at + "/mlflow-artifacts/artifacts".length);
+    return { endpoint, root: decodeURIComponent(artifactUri.slice(endpoint.length)) };
+  }
+  return undefined;
+}
+
+/**
+ * The artifact repository for an artifact URI of a REST store: the server's proxy for
+ * `mlflow-artifacts:` and proxy `http(s)` URIs, the local file system for `file://` and absolute paths.
+ *
+ * @example
+ * ```ts
+ * const repo = artifactRepositoryForRest(run.info.artifactUri, store.http);
+ * ```
+ */
+export function artifactRepositoryForRest(artifactUri: string, http: HttpClient): ArtifactRepository {
+  const location = proxyLocation(artifactUri, http.baseUrl);
+  if (location) return new HttpArtifactRepository(artifactUri, http, location);
+  if (localPathOfUri(artifactUri) !== undefined) return localArtifactRepository(artifactUri);
+  throw new TrackingError(
+    "tracking/unsupported-artifact-uri",
+    `Cannot store artifacts at ${artifactUri}: kmlf reads and writes mlflow-artifacts:, ` +
+      "http(s)://…/mlflow-artifacts/artifacts/…, file:// and absolute-path artifact locations only",
+    {
+      hint: "start the MLflow server with --serve-artifacts (the default) so runs get mlflow-artifacts: URIs",
+    },
+  );
+}

@@ -1,0 +1,280 @@
+/**
+ * The HTTP layer of the REST store: MLflow's request conventions (query strings for GET with repeated
+ * keys for lists, JSON bodies otherwise), authentication (`MLFLOW_TRACKING_TOKEN` → Bearer, else
+ * `MLFLOW_TRACKING_USERNAME`/`MLFLOW_TRACKING_PASSWORD` → Basic, plus extra headers), retries with
+ * exponential backoff for 408, 429, 500, 502, 503, 504 and connection errors only, and MLflow error
+ * JSON mapped to `TrackingError`s.
+ *
+ * @module
+ */
+import { TrackingError } from "../../errors.ts";
+import { KMLF_VERSION } from "../../version.ts";
+import { mlflowError, type MlflowErrorCode } from "../tracking_errors.ts";
+import { errorFromWire } from "../wire_values.ts";
+
+/** Extra request headers, or a function giving them per request (kedro-mlflow's request header provider). */
+export type HeaderSource =
+  | Record<string, string>
+  | (() => Record<string, string> | Promise<Record<string, string>>);
+
+/** Options of {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** Extra headers sent with every request; they win over the Authorization derived from `env`. */
+  headers?: HeaderSource;
+  /** Where credentials come from (default: the process environment, when readable). */
+  env?: (name: string) => string | undefined;
+  /** Retries after the first attempt for retryable failures (default 5). */
+  maxRetries?: number;
+  /** Delay before the first retry in ms, doubled for each further retry (default 500). */
+  backoffMs?: number;
+  /** Per-attempt timeout in ms (default 120000, MLflow's `MLFLOW_HTTP_REQUEST_TIMEOUT`). */
+  timeoutMs?: number;
+}
+
+/** Query values: lists become repeated keys, undefined values are left out. */
+export type QueryValues = Record<string, string | number | boolean | readonly string[] | undefined>;
+
+/** One request of {@link HttpClient.send}. */
+export interface HttpRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Absolute URL or a path below the client's base URL (e.g. `/api/2.0/mlflow/runs/get`). */
+  url: string;
+  query?: QueryValues;
+  body?: Uint8Array | string;
+  contentType?: string;
+}
+
+/** A successful (2xx) answer, fully read. */
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Uint8Array;
+}
+
+/** HTTP statuses that are retried (as MLflow's Python client does). */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+const CREDENTIALS_HINT =
+  "set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD";
+
+function processEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined; // no --allow-env: no credentials
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A URL with MLflow's query-string encoding (repeated keys for lists).
+ *
+ * @example
+ * ```ts
+ * withQuery("http://h/api/2.0/mlflow/x", { run_ids: ["a", "b"], max_results: 5 });
+ * // "http://h/api/2.0/mlflow/x?run_ids=a&run_ids=b&max_results=5"
+ * ```
+ */
+export function withQuery(url: string, query: QueryValues | undefined): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) { for (const v of value) params.append(key, v); }
+    else params.append(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${url}${url.includes("?") ? "&" : "?"}${text}` : url;
+}
+
+function statusCode(status: number): MlflowErrorCode {
+  if (status === 404) return "ENDPOINT_NOT_FOUND";
+  if (status === 401) return "UNAUTHENTICATED";
+  if (status === 403) return "PERMISSION_DENIED";
+  if (status === 429) return "REQUEST_LIMIT_EXCEEDED";
+  if (status === 503) return "TEMPORARILY_UNAVAILABLE";
+  if (status === 501) return "NOT_IMPLEMENTED";
+  return status >= 500 ? "INTERNAL_ERROR" : "BAD_REQUEST";
+}
+
+function statusHint(status: number, url: string): string | undefined {
+  if (status === 404) return `check that the tracking URI points to an MLflow server (no endpoint at ${url})`;
+  if (status === 401 || status === 403) return CREDENTIALS_HINT;
+  if (RETRYABLE_STATUSES.has(status)) return "the server kept failing after retries; check its logs";
+  return undefined;
+}
+
+/**
+ * The error for a non-2xx answer: MLflow's `{error_code, message}` when the body has it, else a
+ * code from the status (a non-JSON 404 is ENDPOINT_NOT_FOUND).
+ *
+ * @example
+ * ```ts
+ * httpError("GET", "http://h/x", 404, "<html>…"); // TrackingError ENDPOINT_NOT_FOUND
+ * ```
+ */
+export function httpError(method: string, url: string, status: number, text: string): TrackingError {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (body && typeof body === "object" && typeof (body as { error_code?: unknown }).error_code === "string") {
+    const error = errorFromWire(status, body);
+    if (error.code !== "UNAUTHENTICATED" && error.code !== "PERMISSION_DENIED") return error;
+    return new TrackingError(error.code, error.message, { hint: CREDENTIALS_HINT });
+  }
+  const snippet = text.trim().slice(0, 300);
+  return mlflowError(
+    statusCode(status),
+    `Cannot ${method} ${url}: HTTP ${status}${snippet ? `: ${snippet}` : ""}`,
+    statusHint(status, url),
+  );
+}
+
+/**
+ * Sends requests to one MLflow server with auth, retries and error mapping.
+ *
+ * @example
+ * ```ts
+ * const http = new HttpClient("http://127.0.0.1:5000", { backoffMs: 10 });
+ * const body = await http.callJson("GET", "/api/2.0/mlflow/experiments/get", { experiment_id: "0" });
+ * ```
+ */
+export class HttpClient {
+  /** The server's base URL without a trailing slash, e.g. `http://127.0.0.1:5000`. */
+  readonly baseUrl: string;
+  readonly #options: HttpClientOptions;
+
+  constructor(baseUrl: string, options: HttpClientOptions = {}) {
+    this.baseUrl = baseUrl.replace(/\/+$/, "");
+    this.#options = options;
+  }
+
+  /** Headers of one request: User-Agent, Authorization from the environment, then the extra headers. */
+  async headers(): Promise<Headers> {
+    const headers = new Headers({ "User-Agent": `kmlf/${KMLF_VERSION}` });
+    const env = this.#options.env ?? processEnv;
+    const token = env("MLFLOW_TRACKING_TOKEN");
+    const username = env("MLFLOW_TRACKING_USERNAME");
+    const password = env("MLFLOW_TRACKING_PASSWORD");
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    else if (username !== undefined && password !== undefined) {
+      const bytes = new TextEncoder().encode(`${username}:${password}`);
+      headers.set("Authorization", `Basic ${btoa(String.fromCharCode(...bytes))}`);
+    }
+    const extra = this.#options.headers;
+    const resolved = typeof extra === "function" ? await extra() : extra;
+    for (const [key, value] of Object.entries(resolved ?? {})) headers.set(key, value);
+    return headers;
+  }
+
+  /** Sends a request, retrying retryable failures; resolves with a 2xx answer or throws a TrackingError. */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const base = /^https?:\/\//i.test(request.url) ? request.url : `${this.baseUrl}${request.url}`;
+    const url = withQuery(base, request.query);
+    const maxRetries = this.#options.maxRetries ?? 5;
+    const backoffMs = this.#options.backoffMs ?? 500;
+    for (let attempt = 0;; attempt++) {
+      const headers = await this.headers();
+      if (request.contentType) headers.set("Content-Type", request.contentType);
+      const outcome = await this.#attempt(request.method, url, headers, request.body);
+      const retryable = outcome instanceof Error ? outcome.name !== "TimeoutError" : RETRYABLE_STATUSES.has(
+        outcome.status,
+      );
+      if (retryable && attempt < maxRetries) {
+        await sleep(backoffMs * 2 ** attempt);
+        continue;
+      }
+      if (outcome instanceof Error) throw this.#networkError(request.method, url, outcome, attempt);
+      if (outcome.status >= 200 && outcome.status < 300) return outcome;
+      throw httpError(request.method, url, outcome.status, new TextDecoder().decode(outcome.body));
+    }
+  }
+
+  /**
+   * Sends an MLflow API call: `query` goes into the query string for GET, otherwise into a JSON body.
+   * Resolves with the answer's JSON object (`{}` for an empty body).
+   */
+  async callJson(method: HttpRequest["method"], endpoint: string, message: object = {}): Promise<unknown> {
+    const request: HttpRequest = method === "GET"
+      ? { method, url: endpoint, query: message as QueryValues }
+      : { method, url: endpoint, body: JSON.stringify(message), contentType: "application/json" };
+    const response = await this.send(request);
+    return parseJsonObject(response.body, `${this.baseUrl}${endpoint}`);
+  }
+
+  async #attempt(
+    method: string,
+    url: string,
+    headers: Headers,
+    body: Uint8Array | string | undefined,
+  ): Promise<HttpResponse | Error> {
+    const controller = new AbortController();
+    const timeout = this.#options.timeoutMs ?? 120_000;
+    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeout);
+    try {
+      const response = await fetch(url, {
+        method,
+        headers,
+        body: body as BodyInit | undefined,
+        signal: controller.signal,
+      });
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { status: response.status, headers: response.headers, body: bytes };
+    } catch (error) {
+      if (controller.signal.aborted) {
+        return new DOMException(`no answer within ${timeout} ms`, "TimeoutError");
+      }
+      return error instanceof Error ? error : new Error(String(error));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #networkError(method: string, url: string, error: Error, retries: number): TrackingError {
+    const timedOut = error.name === "TimeoutError";
+    const tried = retries ? ` (after ${retries} retries)` : "";
+    return new TrackingError(
+      timedOut ? "tracking/server-timeout" : "tracking/server-unreachable",
+      `Cannot ${method} ${url}${tried}: ${error.message}`,
+      {
+        hint: timedOut
+          ? "the MLflow server did not answer in time; check that it is healthy"
+          : `check that an MLflow server is running at ${this.baseUrl} (e.g. mlflow server --port <port>) ` +
+            "and that the tracking URI is right",
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * A JSON object from an answer body (`{}` when empty); anything else is an error naming the URL.
+ *
+ * @example
+ * ```ts
+ * parseJsonObject(new TextEncoder().encode('{"run": {}}'), "http://h/x"); // { run: {} }
+ * ```
+ */
+export function parseJsonObject(body: Uint8Array, url: string): Record<string, unknown> {
+  const text = new TextDecoder().decode(body);
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new TrackingError(
+      "tracking/bad-response",
+      `Cannot read the answer of ${url}: expected a JSON object, got ${JSON.stringify(text.slice(0, 200))}`,
+      { hint: "check that the tracking URI points to an MLflow server, not another web server" },
+    );
+  }
+  return value as Record<string, unknown>;
+}
