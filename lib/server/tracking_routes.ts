@@ -135,7 +135,9 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
       runName: runName || undefined,
       tags,
     });
-    return { run: runToWire(run) };
+    // MLflow's create answer carries no `inputs` (a new run has none).
+    const { inputs: _none, ...wire } = runToWire(run);
+    return { run: wire };
   }),
   "runs/update": post(async ({ store }, msg) => {
     const status = str(msg, "status");

@@ -1,0 +1,326 @@
+/** The request handler, called directly (no sockets): errors, limits, UI endpoints, logged models. */
+import assert from "node:assert/strict";
+import { sampleSteps } from "../../lib/server/mod.ts";
+import { serverFixture } from "./server_harness.ts";
+
+async function newRun(fx: Awaited<ReturnType<typeof serverFixture>>, name = "r") {
+  const res = await fx.post("/api/2.0/mlflow/runs/create", {
+    experiment_id: "0",
+    run_name: name,
+    start_time: 1,
+  });
+  assert.equal(res.status, 200);
+  return (await res.json()).run.info.run_id as string;
+}
+
+Deno.test("user errors answer MLflow's error JSON with 4xx statuses, never 5xx", async () => {
+  const fx = await serverFixture();
+  try {
+    const cases: [Promise<Response>, number, string, RegExp][] = [
+      [
+        fx.get("/api/2.0/mlflow/runs/get", { run_id: "0".repeat(32) }),
+        404,
+        "RESOURCE_DOES_NOT_EXIST",
+        /not found/,
+      ],
+      [fx.get("/api/2.0/mlflow/runs/get"), 400, "INVALID_PARAMETER_VALUE", /required parameter 'run_id'/],
+      [
+        fx.post("/api/2.0/mlflow/runs/search", { experiment_ids: ["0"], filter: "metrics.acc >> 1" }),
+        400,
+        "INVALID_PARAMETER_VALUE",
+        />>|Invalid/,
+      ],
+      [fx.post("/api/2.0/mlflow/experiments/create", {}), 400, "INVALID_PARAMETER_VALUE", /'name'/],
+      [
+        fx.post("/api/2.0/mlflow/runs/log-metric", { run_id: "x", key: "a", value: "abc", timestamp: 1 }),
+        400,
+        "INVALID_PARAMETER_VALUE",
+        /'value'/,
+      ],
+      [fx.get("/api/2.0/mlflow/no/such/endpoint"), 404, "ENDPOINT_NOT_FOUND", /no\/such/],
+      [fx.get("/api/2.0/mlflow/registered-models/search"), 501, "NOT_IMPLEMENTED", /registry/],
+    ];
+    for (const [pending, status, code, message] of cases) {
+      const res = await pending;
+      const body = await res.json();
+      assert.equal(res.status, status, JSON.stringify(body));
+      assert.equal(body.error_code, code);
+      assert.match(body.message, message);
+    }
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("bodies: wrong content type, bad JSON, wrong method, oversized, empty and double-encoded", async () => {
+  const fx = await serverFixture({ maxJsonBytes: 1000 });
+  const url = "http://127.0.0.1/api/2.0/mlflow/experiments/create";
+  try {
+    let res = await fx.handle(
+      new Request(url, { method: "POST", body: '{"name":"a"}', headers: { "content-type": "text/plain" } }),
+    );
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /content type/i);
+    res = await fx.handle(
+      new Request(url, { method: "POST", body: "{", headers: { "content-type": "application/json" } }),
+    );
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /not valid JSON/);
+    res = await fx.handle(new Request(url, { method: "GET" }));
+    assert.equal(res.status, 405);
+    await res.body?.cancel();
+    res = await fx.post("/api/2.0/mlflow/experiments/create", { name: "x".repeat(2000) });
+    assert.equal(res.status, 413);
+    assert.match((await res.json()).message, /limit of 1000 bytes/);
+    res = await fx.handle(
+      new Request(url, {
+        method: "POST",
+        body: JSON.stringify('{"name":"dbl"}'),
+        headers: { "content-type": "application/json" },
+      }),
+    );
+    assert.equal(res.status, 200);
+    assert.ok((await res.json()).experiment_id);
+    res = await fx.handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow/runs/create", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      }),
+    );
+    assert.equal(res.status, 200, "an empty body is {}: a run in experiment 0");
+    assert.equal((await res.json()).run.info.experiment_id, "0");
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("GET decoding: repeated keys are lists, int64 as strings, ajax-api prefix", async () => {
+  const fx = await serverFixture();
+  try {
+    const a = await newRun(fx, "a");
+    const b = await newRun(fx, "b");
+    for (const [run, step] of [[a, 0], [a, 1], [b, 0]] as const) {
+      const res = await fx.post("/ajax-api/2.0/mlflow/runs/log-metric", {
+        run_id: run,
+        key: "loss",
+        value: "NaN",
+        timestamp: "5",
+        step: String(step),
+      });
+      assert.equal(res.status, 200, await res.text());
+    }
+    const res = await fx.get("/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval", {
+      run_ids: [a, b],
+      metric_key: "loss",
+      max_results: "10",
+    });
+    const body = await res.json();
+    assert.deepEqual(
+      body.metrics.map((m: { run_id: string; step: number; value: unknown }) => [m.run_id, m.step, m.value]),
+      [
+        [a, 0, "NaN"],
+        [a, 1, "NaN"],
+        [b, 0, "NaN"],
+      ],
+    );
+    const bad = await fx.get("/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval", {
+      run_ids: [a],
+      metric_key: "loss",
+      start_step: "1",
+    });
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).message, /both must be specified/);
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("sampleSteps keeps the first and last step and at most max steps", () => {
+  const steps = Array.from({ length: 10_000 }, (_, i) => i);
+  const sampled = sampleSteps(steps, 320);
+  assert.equal(sampled.length, 320);
+  assert.equal(sampled[0], 0);
+  assert.equal(sampled.at(-1), 9999);
+  assert.deepEqual(sampleSteps([3, 7], 5), [3, 7]);
+});
+
+Deno.test("artifact paths that leave the root are refused: .., absolute, symlinks", async () => {
+  const fx = await serverFixture({ proxied: false });
+  try {
+    const runId = await newRun(fx);
+    const run = (await (await fx.get("/api/2.0/mlflow/runs/get", { run_id: runId })).json()).run;
+    const root = new URL(run.info.artifact_uri).pathname;
+    await Deno.mkdir(root, { recursive: true });
+    await Deno.writeTextFile(`${root}/ok.txt`, "fine");
+    const secret = `${fx.dir}/secret.txt`;
+    await Deno.writeTextFile(secret, "do not serve");
+    await Deno.symlink(secret, `${root}/leak.txt`);
+    let res = await fx.get("/get-artifact", { run_uuid: runId, path: "ok.txt" });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "fine");
+    assert.match(res.headers.get("content-disposition")!, /attachment; filename="ok.txt"/);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+    for (const path of ["../../../secret.txt", "/etc/passwd", "leak.txt", "a\\..\\b"]) {
+      res = await fx.get("/get-artifact", { run_uuid: runId, path });
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).message, /Invalid artifact path/);
+    }
+    // The proxy: a %2f-encoded .. survives URL normalization and must still be refused.
+    res = await fx.handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/..%2f..%2fsecret.txt"),
+    );
+    assert.equal(res.status, 400);
+    await res.body?.cancel();
+    res = await fx.handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/x%2f..%2f..%2fevil.txt", {
+        method: "PUT",
+        body: "x",
+      }),
+    );
+    assert.equal(res.status, 400);
+    await res.body?.cancel();
+    assert.equal(await Deno.stat(`${fx.dir}/evil.txt`).catch(() => null), null);
+    res = await fx.get("/api/2.0/mlflow/artifacts/list", { run_id: runId, path: "../.." });
+    assert.equal(res.status, 400);
+    await res.body?.cancel();
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("oversized artifact uploads are refused and leave nothing behind", async () => {
+  const fx = await serverFixture({ maxUploadBytes: 10 });
+  try {
+    const res = await fx.handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/big.bin", {
+        method: "PUT",
+        body: new Uint8Array(100),
+      }),
+    );
+    assert.equal(res.status, 413);
+    await res.body?.cancel();
+    const listed = await (await fx.get("/api/2.0/mlflow-artifacts/artifacts", { path: "1/r/artifacts" }))
+      .json();
+    assert.deepEqual(listed, {});
+    const mpu = await fx.post("/api/2.0/mlflow-artifacts/mpu/create/1/r/artifacts/big.bin", {
+      path: "big.bin",
+      num_parts: 2,
+    });
+    assert.equal(mpu.status, 501);
+    assert.match((await mpu.json()).message, /^Multipart upload is not supported/);
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("auth: bearer and basic credentials, /health stays open", async () => {
+  for (const auth of [{ token: "s3cret" }, { username: "ann", password: "pw" }]) {
+    const fx = await serverFixture({ auth });
+    try {
+      const url = "http://127.0.0.1/api/2.0/mlflow/experiments/get?experiment_id=0";
+      let res = await fx.handle(new Request(url));
+      assert.equal(res.status, 401);
+      assert.equal((await res.json()).error_code, "UNAUTHENTICATED");
+      res = await fx.handle(new Request(url, { headers: { authorization: "Bearer wrong" } }));
+      assert.equal(res.status, 401);
+      await res.body?.cancel();
+      const good = auth.token ? `Bearer ${auth.token}` : `Basic ${btoa("ann:pw")}`;
+      res = await fx.handle(new Request(url, { headers: { authorization: good } }));
+      assert.equal(res.status, 200);
+      assert.equal((await res.json()).experiment.name, "Default");
+      res = await fx.get("/health");
+      assert.equal(await res.text(), "OK");
+    } finally {
+      await fx.dispose();
+    }
+  }
+});
+
+Deno.test("logged models: an MLflow 3 client's log_model sequence works and persists", async () => {
+  const fx = await serverFixture();
+  try {
+    const runId = await newRun(fx);
+    let res = await fx.post("/api/2.0/mlflow/logged-models", {
+      experiment_id: "0",
+      name: "model",
+      source_run_id: runId,
+      params: [{ key: "alpha", value: "0.5" }],
+    });
+    const model = (await res.json()).model;
+    assert.equal(model.info.status, "LOGGED_MODEL_PENDING");
+    assert.match(model.info.model_id, /^m-[0-9a-f]{32}$/);
+    assert.equal(model.info.artifact_uri, `mlflow-artifacts:/0/models/${model.info.model_id}/artifacts`);
+    res = await fx.post("/api/2.0/mlflow/runs/outputs", {
+      run_id: runId,
+      models: [{ model_id: model.info.model_id, step: 0 }],
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    res = await fx.handle(
+      new Request(
+        `http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/0/models/${model.info.model_id}/artifacts/MLmodel`,
+        { method: "PUT", body: "flavors: {}\n" },
+      ),
+    );
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    res = await fx.handle(
+      new Request(`http://127.0.0.1/api/2.0/mlflow/logged-models/${model.info.model_id}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ status: "LOGGED_MODEL_READY" }),
+      }),
+    );
+    assert.equal((await res.json()).model.info.status, "LOGGED_MODEL_READY");
+    res = await fx.post("/api/2.0/mlflow/logged-models/search", {
+      experiment_ids: ["0"],
+      filter: "name = 'model'",
+    });
+    const found = (await res.json()).models;
+    assert.equal(found.length, 1);
+    assert.deepEqual(found[0].data.params, [{ key: "alpha", value: "0.5" }]);
+    res = await fx.get(`/api/2.0/mlflow/logged-models/${model.info.model_id}/artifacts/directories`);
+    assert.deepEqual((await res.json()).files.map((f: { path: string }) => f.path), ["MLmodel"]);
+    res = await fx.post("/api/2.0/mlflow/logged-models/search", {
+      experiment_ids: ["0"],
+      filter: "name LIKE 'm%'",
+    });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /Unsupported logged-model filter clause/);
+    res = await fx.get("/api/2.0/mlflow/logged-models/m-00000000000000000000000000000000");
+    assert.equal(res.status, 404);
+    await res.body?.cancel();
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("server-info, version and artifacts/list answer like MLflow", async () => {
+  const fx = await serverFixture();
+  try {
+    assert.deepEqual(await (await fx.get("/api/3.0/mlflow/server-info")).json(), {
+      store_type: "SqlStore",
+      workspaces_enabled: false,
+    });
+    assert.equal(await (await fx.get("/version")).text(), "2.17.2");
+    const runId = await newRun(fx);
+    await fx.handle(
+      new Request(`http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/0/${runId}/artifacts/d/a.csv`, {
+        method: "PUT",
+        body: "x,y\n1,2\n",
+      }),
+    );
+    const listed = await (await fx.get("/api/2.0/mlflow/artifacts/list", { run_id: runId })).json();
+    assert.deepEqual(listed, {
+      root_uri: `mlflow-artifacts:/0/${runId}/artifacts`,
+      files: [{ path: "d", is_dir: true }],
+    });
+    const inner = await (await fx.get("/api/2.0/mlflow/artifacts/list", { run_id: runId, path: "d" })).json();
+    assert.deepEqual(inner.files, [{ path: "d/a.csv", is_dir: false, file_size: 8 }]);
+    const file = await fx.get("/get-artifact", { run_uuid: runId, path: "d/a.csv" });
+    assert.equal(file.headers.get("content-type"), "text/csv; charset=utf-8");
+    assert.equal(await file.text(), "x,y\n1,2\n");
+  } finally {
+    await fx.dispose();
+  }
+});
