@@ -9,6 +9,8 @@ import { dirname, join, resolve } from "node:path";
 /** The repository root. */
 export const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
 const CLI = join(REPO, "cli.ts");
+/** The CLI entry point, for tests that spawn kmlf themselves (long-running servers). */
+export const CLI_PATH = CLI;
 
 /** Output of one CLI invocation. */
 export interface CliResult {

@@ -84,7 +84,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     });
 
   const mlflow = program.command("mlflow").description(
-    "kedro-mlflow commands: configure run tracking (init)",
+    "kedro-mlflow commands: configure run tracking (init), browse runs (ui)",
   );
   mlflow.command("init").description("Write a commented conf/<env>/mlflow.yml")
     .option("-e, --env <env>", "environment folder to write to", "local")
@@ -93,6 +93,33 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .action(async (options, command) => {
       const { mlflowInit } = await import("./mlflow_init_command.ts");
       state.exitCode = await mlflowInit({ ...command.optsWithGlobals(), ...options });
+    });
+
+  mlflow.command("ui").description("Serve the project's runs: web UI + MLflow-compatible REST API")
+    .option(
+      "-e, --env <env>",
+      "environment whose mlflow.yml names the store (default: $KMLF_ENV, then default_env)",
+    )
+    .option("-p, --port <port>", "port (default: mlflow.yml ui.port, else 5000)")
+    .option("--host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)")
+    .action(async (options, command) => {
+      const { mlflowUi } = await import("./mlflow_ui_command.ts");
+      state.exitCode = await mlflowUi({ ...command.optsWithGlobals(), ...options });
+    });
+
+  program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")
+    .option(
+      "--backend-store-uri <uri>",
+      "tracking store: sqlite:///path.db, a .db path or an mlruns folder",
+      "mlflow.db",
+    )
+    .option("--artifacts-destination <dir>", "where proxied artifacts are stored", "mlartifacts")
+    .option("--default-artifact-root <uri>", "artifact root of new experiments", "mlflow-artifacts:/")
+    .option("-p, --port <port>", "port", "5000")
+    .option("--host <host>", "address to bind", "127.0.0.1")
+    .action(async (options) => {
+      const { serverCommand } = await import("./server_command.ts");
+      state.exitCode = await serverCommand(options);
     });
 
   program.command("new").description("Create a new kmlf project")

@@ -1,0 +1,62 @@
+/**
+ * `kmlf mlflow ui`: serves the project's tracking store (from the env's mlflow.yml) with kmlf's
+ * MLflow-compatible REST API and web UI — no Python needed. A remote `http(s)` tracking URI is
+ * not served: the command prints its address instead.
+ */
+import { join } from "node:path";
+import { ConfigLoader, loadProjectSettings, resolveEnv } from "../config/mod.ts";
+import { parseMlflowConfig, randomRunName, resolveTrackingUri } from "../mlflow/mod.ts";
+import { EXIT } from "./exit_codes.ts";
+import { requireProject } from "./project.ts";
+import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
+import { out, style } from "./terminal.ts";
+
+/** Options of `kmlf mlflow ui`. */
+export interface MlflowUiOptions {
+  project?: string;
+  env?: string;
+  port?: string;
+  host?: string;
+}
+
+/**
+ * Serves the project's runs until Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * await mlflowUi({ port: "5002" });
+ * ```
+ */
+export async function mlflowUi(
+  options: MlflowUiOptions,
+  serveOptions: Pick<ServeTrackingOptions, "onListening" | "signal"> = {},
+): Promise<number> {
+  const root = await requireProject(options);
+  const settings = await loadProjectSettings(root);
+  const env = resolveEnv({ flag: options.env, envVar: Deno.env.get("KMLF_ENV"), settings });
+  const loader = await ConfigLoader.create({
+    confSource: settings.confSource,
+    env,
+    baseEnv: settings.baseEnv,
+    mergeStrategy: settings.mergeStrategy,
+    resolvers: { "km.random_name": () => randomRunName() },
+  });
+  const loaded = await loader.get("mlflow");
+  const config = loaded.files.length ? parseMlflowConfig(loaded, { projectName: settings.name }) : undefined;
+  const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, {
+    projectRoot: root,
+    envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
+  });
+  if (/^https?:\/\//i.test(trackingUri)) {
+    out(`Runs of this project are tracked on a remote MLflow server; open ${style.bold(trackingUri)}`);
+    return EXIT.ok;
+  }
+  return await serveTracking({
+    trackingUri,
+    baseDir: root,
+    host: options.host ?? config?.ui.host ?? "127.0.0.1",
+    port: parsePort(options.port ?? config?.ui.port ?? 5000, "--port"),
+    artifactsDestination: join(root, "mlartifacts"),
+    ...serveOptions,
+  });
+}

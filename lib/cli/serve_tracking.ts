@@ -1,0 +1,107 @@
+/**
+ * Serving a tracking store until Ctrl-C: shared by `kmlf mlflow ui` and `kmlf server`.
+ * Opens the store, starts kmlf's MLflow-compatible server and web UI, prints the URL, and on
+ * SIGINT/SIGTERM stops accepting requests, lets open ones finish and closes the store.
+ */
+import { UsageError } from "../errors.ts";
+import { EXIT } from "./exit_codes.ts";
+import { err, out, style } from "./terminal.ts";
+
+/** What to serve and where. */
+export interface ServeTrackingOptions {
+  trackingUri: string;
+  /** Relative paths in the URI resolve against this directory. */
+  baseDir: string;
+  host: string;
+  port: number;
+  /** Local directory behind the `mlflow-artifacts` proxy. */
+  artifactsDestination: string;
+  /** Artifact root for new experiments (`mlflow-artifacts:/` makes clients upload through the proxy). */
+  defaultArtifactRoot?: string;
+  /** Resolves once the server is listening (tests use it to learn the port); default: wait for a signal. */
+  onListening?(url: string): void;
+  /** Stops the server when aborted (tests); signals do the same for users. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A `--port` value as a port number, or a usage error naming the flag.
+ *
+ * @example
+ * ```ts
+ * parsePort("5002", "--port"); // 5002
+ * ```
+ */
+export function parsePort(value: string | number, flag: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(
+      "cli/invalid-port",
+      `${flag} must be a port number between 0 and 65535, got "${value}"`,
+      {
+        hint: `e.g. ${flag} 5002`,
+      },
+    );
+  }
+  return port;
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+
+/**
+ * Serves the store until interrupted; returns the exit code.
+ *
+ * @example
+ * ```ts
+ * await serveTracking({ trackingUri: "sqlite:///mlflow.db", baseDir: root, host: "127.0.0.1", port: 5000, artifactsDestination: "mlartifacts" });
+ * ```
+ */
+export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
+  const [{ openStore }, { createRequestHandler, serverAuthFromEnv, authEnabled, startServer }] = await Promise
+    .all([
+      import("../tracking/mod.ts"),
+      import("../server/mod.ts"),
+    ]);
+  const store = await openStore(options.trackingUri, {
+    baseDir: options.baseDir,
+    artifactRoot: options.defaultArtifactRoot,
+  });
+  const auth = serverAuthFromEnv(Deno.env.toObject());
+  let server;
+  try {
+    server = startServer(
+      createRequestHandler(store, { artifactsDestination: options.artifactsDestination, auth }),
+      { hostname: options.host, port: options.port },
+    );
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  out(`kmlf tracking server for ${style.bold(options.trackingUri)}`);
+  out(`  listening on ${style.bold(server.url)}  (Ctrl-C to stop)`);
+  if (!isLoopback(options.host)) {
+    err(
+      style.yellow(
+        `⚠ Listening on ${options.host}: anyone who can reach this machine can read and change your runs. ` +
+          (authEnabled(auth)
+            ? "Requests need the credentials from KMLF_SERVER_TOKEN / KMLF_SERVER_USERNAME."
+            : "Set KMLF_SERVER_TOKEN (or KMLF_SERVER_USERNAME and KMLF_SERVER_PASSWORD) to require credentials."),
+      ),
+    );
+  }
+  options.onListening?.(server.url);
+  const stop = () => server.shutdown();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  options.signal?.addEventListener("abort", stop);
+  try {
+    await server.finished;
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, stop);
+    await store.close();
+  }
+  out("Server stopped.");
+  return EXIT.ok;
+}

@@ -1,0 +1,107 @@
+/** `kmlf server` and `kmlf mlflow ui` as subprocesses: start, answer, stop on Ctrl-C, clear errors. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { CLI_PATH, demoProject, kmlf } from "../cli_harness.ts";
+
+/** Starts kmlf with `args`, waits for the "listening on" line and returns the URL and the process. */
+async function startKmlf(args: string[], cwd: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", CLI_PATH, ...args],
+    cwd,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!/listening on (http\S+)/.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`kmlf exited before listening:\n${seen}`);
+    seen += value;
+  }
+  const url = seen.match(/listening on (http\S+)/)![1];
+  return {
+    url,
+    async stop() {
+      child.kill("SIGINT");
+      let rest = seen;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        rest += value;
+      }
+      const status = await child.status;
+      const stderr = await new Response(child.stderr).text();
+      return { code: status.code, stdout: rest, stderr };
+    },
+  };
+}
+
+Deno.test("kmlf server serves a store until Ctrl-C, then stops cleanly", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
+  try {
+    const server = await startKmlf(
+      ["server", "--backend-store-uri", "sqlite:///runs.db", "--port", "0"],
+      dir,
+    );
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(await (await fetch(`${server.url}/health`)).text(), "OK");
+    const created = await fetch(`${server.url}/api/2.0/mlflow/experiments/create`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "from-cli" }),
+    });
+    const { experiment_id } = await created.json();
+    const got =
+      await (await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=${experiment_id}`))
+        .json();
+    assert.equal(got.experiment.artifact_location, `mlflow-artifacts:/${experiment_id}`);
+    const { code, stdout } = await server.stop();
+    assert.equal(code, 0);
+    assert.match(stdout, /Server stopped/);
+    assert.ok((await Deno.stat(join(dir, "runs.db"))).isFile);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a busy port and a bad --port value are clear errors", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
+  const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const port = (blocker.addr as Deno.NetAddr).port;
+    let result = await kmlf(["server", "--port", String(port)], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
+    assert.match(result.stderr, /--port/);
+    result = await kmlf(["server", "--port", "http"], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--port must be a port number between 0 and 65535, got "http"/);
+  } finally {
+    blocker.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kmlf mlflow ui serves the project's store from mlflow.yml; a remote URI is only printed", async () => {
+  const project = await demoProject({}, { tracked: true });
+  try {
+    const run = await kmlf(["run", "training", "-q"], { cwd: project });
+    assert.equal(run.code, 0, run.stderr);
+    const ui = await startKmlf(["mlflow", "ui", "--port", "0"], project);
+    const search = await fetch(`${ui.url}/api/2.0/mlflow/experiments/search?max_results=10`);
+    const names = (await search.json()).experiments.map((e: { name: string }) => e.name);
+    assert.ok(names.includes("iris"), names.join(","));
+    const { code } = await ui.stop();
+    assert.equal(code, 0);
+
+    const remote = await kmlf(["mlflow", "ui"], {
+      cwd: project,
+      env: { MLFLOW_TRACKING_URI: "http://mlflow.example:5000" },
+    });
+    assert.equal(remote.code, 0, remote.stderr);
+    assert.match(remote.stdout, /remote MLflow server; open http:\/\/mlflow\.example:5000/);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
