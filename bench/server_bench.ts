@@ -1,0 +1,160 @@
+/**
+ * Tracking-server benchmarks (issue: `kmlf mlflow ui`), medians on this machine:
+ * - `kmlf server` start to first answered request (≤ 200 ms; `mlflow server` takes 4.9 s here);
+ * - `runs/search` over 10,000 runs (20 params, 10 metrics each), metric filter + order, measured
+ *   server-side through the request handler (≤ 50 ms);
+ * - `runs/get` throughput over loopback against a `kmlf server` process (≥ 5,000 requests/s).
+ * Run: `deno run --allow-all bench/server_bench.ts`.
+ */
+import { join } from "node:path";
+import { createRequestHandler } from "../lib/server/mod.ts";
+import { SqliteStore } from "../lib/tracking/mod.ts";
+import { median, report } from "./bench_utils.ts";
+
+const CLI = new URL("../cli.ts", import.meta.url).pathname;
+const dir = await Deno.makeTempDir({ prefix: "kmlf-server-bench-" });
+
+/** Spawns `kmlf server` and resolves with its URL once it printed it. */
+async function spawnServer(db: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--quiet",
+      "--v8-flags=--max-semi-space-size=2",
+      CLI,
+      "server",
+      "--backend-store-uri",
+      `sqlite:///${db}`,
+      "--port",
+      "0",
+    ],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "null",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!/listening on (http\S+)/.test(seen)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error("kmlf server exited early");
+    seen += value;
+  }
+  // Keep draining stdout so the child never blocks on a full pipe.
+  (async () => {
+    while (!(await reader.read()).done) { /* drain */ }
+  })();
+  return {
+    url: seen.match(/listening on (http\S+)/)![1],
+    async stop() {
+      child.kill("SIGINT");
+      await child.status;
+    },
+  };
+}
+
+async function startToFirstAnswer(): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const start = performance.now();
+    const server = await spawnServer(join(dir, `start-${i}.db`));
+    const res = await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=0`);
+    await res.body?.cancel();
+    times.push(performance.now() - start);
+    await server.stop();
+  }
+  return median(times.slice(1));
+}
+
+async function seed(db: string): Promise<string[]> {
+  const store = SqliteStore.open(db);
+  const experimentId = await store.createExperiment("bench");
+  const ids: string[] = [];
+  for (let r = 0; r < 10_000; r++) {
+    const run = await store.createRun({
+      experimentId,
+      runName: `run-${r}`,
+      startTime: 1_700_000_000_000 + r,
+    });
+    ids.push(run.info.runId);
+    await store.logBatch(run.info.runId, {
+      params: Array.from({ length: 20 }, (_, p) => ({ key: `param_${p}`, value: String((r * 7 + p) % 97) })),
+      metrics: Array.from({ length: 10 }, (_, m) => ({
+        key: `metric_${m}`,
+        value: ((r * 31 + m * 17) % 1000) / 1000,
+        timestamp: 1_700_000_000_000 + r,
+        step: 0,
+      })),
+    });
+  }
+  await store.close();
+  return ids;
+}
+
+try {
+  report("kmlf server start → first answered request", await startToFirstAnswer(), "ms", 200, 4900);
+
+  const db = join(dir, "search.db");
+  const seedStart = performance.now();
+  const ids = await seed(db);
+  console.log(`(seeded 10,000 runs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
+
+  const store = SqliteStore.open(db);
+  const handler = createRequestHandler(store, { artifactsDestination: join(dir, "mlartifacts") });
+  for (const maxResults of [100, 1000]) {
+    const times: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 12; i++) {
+      const start = performance.now();
+      const res = await handler(
+        new Request("http://127.0.0.1/api/2.0/mlflow/runs/search", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            experiment_ids: ["1"],
+            filter: "metrics.metric_3 > 0.5",
+            order_by: ["metrics.metric_1 DESC"],
+            max_results: maxResults,
+          }),
+        }),
+      );
+      count = ((await res.json()).runs ?? []).length;
+      times.push(performance.now() - start);
+    }
+    report(
+      `runs/search 10,000 runs, filter + order (page ${count}), handler`,
+      median(times.slice(2)),
+      "ms",
+      50,
+    );
+  }
+  await store.close();
+
+  // runs/get over loopback: a kmlf server process, 16 requests in flight, bounded count.
+  const server = await spawnServer(db);
+  const total = 20_000;
+  let next = 0;
+  const worker = async () => {
+    while (next < total) {
+      const id = ids[next++ % ids.length];
+      const res = await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${id}`);
+      if (res.status !== 200) throw new Error(`runs/get answered ${res.status}`);
+      await res.arrayBuffer();
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, () => worker())); // warm-up pass
+  next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: 16 }, () => worker()));
+  const perSecond = total / ((performance.now() - start) / 1000);
+  await server.stop();
+  const ok = perSecond >= 5000 ? "ok" : "UNDER TARGET";
+  console.log(
+    `${"runs/get over loopback (16 in flight)".padEnd(52)} ${
+      perSecond.toFixed(0).padStart(9)
+    } req/s  target ≥ 5000 req/s  ${ok}`,
+  );
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
