@@ -28,6 +28,10 @@ function encodePath(path: string): string {
   return path.split("/").map(encodeURIComponent).join("/");
 }
 
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, "");
+}
+
 function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/");
 }
@@ -56,7 +60,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
     this.rootUri = rootUri;
     this.#http = http;
     this.#endpoint = location.endpoint.replace(/\/+$/, "");
-    this.#root = location.root.replace(/^\/+|\/+$/g, "");
+    this.#root = trimSlashes(location.root);
   }
 
   #fileUrl(rel: string): string {
@@ -207,13 +211,13 @@ export function proxyLocation(
   if (proxied) {
     const [, host, path = ""] = proxied;
     const base = host ? `${new URL(trackingUrl).protocol}//${host}` : trackingUrl.replace(/\/+$/, "");
-    return { endpoint: `${base}${ARTIFACTS_ENDPOINT}`, root: decodeURIComponent(path) };
+    return { endpoint: `${base}${ARTIFACTS_ENDPOINT}`, root: trimSlashes(decodeURIComponent(path)) };
   }
   if (/^https?:\/\//i.test(artifactUri)) {
     const at = artifactUri.indexOf("/mlflow-artifacts/artifacts");
     if (at < 0) return undefined;
     const endpoint = artifactUri.slice(0, at + "/mlflow-artifacts/artifacts".length);
-    return { endpoint, root: decodeURIComponent(artifactUri.slice(endpoint.length)) };
+    return { endpoint, root: trimSlashes(decodeURIComponent(artifactUri.slice(endpoint.length))) };
   }
   return undefined;
 }

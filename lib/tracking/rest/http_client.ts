@@ -237,10 +237,10 @@ export class HttpClient {
 
   #networkError(method: string, url: string, error: Error, retries: number): TrackingError {
     const timedOut = error.name === "TimeoutError";
-    const tried = retries ? ` (after ${retries} retries)` : "";
+    const tried = retries ? ` (after ${retries} ${retries === 1 ? "retry" : "retries"})` : "";
     return new TrackingError(
       timedOut ? "tracking/server-timeout" : "tracking/server-unreachable",
-      `Cannot ${method} ${url}${tried}: ${error.message}`,
+      `Cannot ${method} ${url}${tried}: ${networkReason(error)}`,
       {
         hint: timedOut
           ? "the MLflow server did not answer in time; check that it is healthy"
@@ -250,6 +250,13 @@ export class HttpClient {
       },
     );
   }
+}
+
+/** The innermost reason of a fetch failure, e.g. "Connection refused (os error 111)". */
+function networkReason(error: Error): string {
+  const cause = error.cause instanceof Error ? error.cause.message : "";
+  const innermost = cause.split(": ").at(-1)?.trim();
+  return innermost || error.message;
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
  * `RestStore`: a `TrackingStore` that is a client of an MLflow tracking server's REST API 2.0
- * (`http(s)://` tracking URIs). The server validates; this store converts entities with `wire.ts`
- * and sends exactly what MLflow's Python client sends (ids as strings, int64 as numbers, non-finite
- * doubles as "NaN"/"Infinity", enums by name).
+ * (`http(s)://` tracking URIs). It converts entities with `wire.ts` and sends what MLflow's Python
+ * client sends (ids as strings, int64 as numbers, non-finite doubles as "NaN"/"Infinity", enums by
+ * name). Names are checked before sending (keys, experiment names, metric fields, batch limits), so
+ * mistakes fail with the same wording as the local stores; value lengths are left to the server,
+ * which may truncate them (`MLFLOW_TRUNCATE_LONG_VALUES`).
  *
  * @module
  */
@@ -35,6 +37,7 @@ import {
   type RunWire,
 } from "../wire.ts";
 import { recordToWire } from "../wire_values.ts";
+import { validateBatch, validateExperimentName, validateKey } from "../validation.ts";
 import { HttpClient, type HttpClientOptions } from "./http_client.ts";
 import { artifactRepositoryForRest } from "./http_artifact_repository.ts";
 
@@ -86,6 +89,8 @@ export class RestStore implements TrackingStore {
   // ---- experiments
 
   async createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
+    validateExperimentName(name);
+    for (const key of Object.keys(options.tags ?? {})) validateKey("tag", key);
     const tags = recordToWire(options.tags ?? {});
     const body = await this.#call("POST", "/experiments/create", {
       name,
@@ -123,6 +128,7 @@ export class RestStore implements TrackingStore {
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    validateExperimentName(newName);
     await this.#call("POST", "/experiments/update", { experiment_id: experimentId, new_name: newName });
   }
 
@@ -135,6 +141,7 @@ export class RestStore implements TrackingStore {
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    validateKey("tag", key);
     await this.#call("POST", "/experiments/set-experiment-tag", { experiment_id: experimentId, key, value });
   }
 
@@ -145,6 +152,7 @@ export class RestStore implements TrackingStore {
   // ---- runs
 
   async createRun(options: CreateRunOptions): Promise<Run> {
+    for (const key of Object.keys(options.tags ?? {})) validateKey("tag", key);
     const tags = recordToWire(options.tags ?? {});
     const body = await this.#call("POST", "/runs/create", {
       experiment_id: options.experimentId,
@@ -181,6 +189,7 @@ export class RestStore implements TrackingStore {
   }
 
   async setTag(runId: string, key: string, value: string): Promise<void> {
+    validateKey("tag", key);
     await this.#call("POST", "/runs/set-tag", { run_uuid: runId, key, value, run_id: runId });
   }
 
@@ -189,6 +198,9 @@ export class RestStore implements TrackingStore {
   }
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
+    // Limits, duplicate params, keys and metric fields; with truncation on, over-long values pass
+    // (the result is discarded) and the original values go to the server, which owns that rule.
+    validateBatch(batch, { truncateLongValues: true });
     const metrics = (batch.metrics ?? []).map(metricToWire);
     const params = (batch.params ?? []).map(({ key, value }) => ({ key, value }));
     const tags = (batch.tags ?? []).map(({ key, value }) => ({ key, value }));
