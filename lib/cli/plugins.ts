@@ -17,9 +17,11 @@ export function builtinPlugins(options: { notify?(message: string): void } = {})
     mlflowPlugin({
       kmlfVersion: KMLF_VERSION,
       notify: options.notify,
-      async openClient(trackingUri, projectRoot) {
+      async openClient(trackingUri, projectRoot, options) {
         const { MlflowClient, openStore } = await import("../tracking/mod.ts");
-        return new MlflowClient(await openStore(trackingUri, { baseDir: projectRoot }));
+        return new MlflowClient(
+          await openStore(trackingUri, { baseDir: projectRoot, headers: options?.headers }),
+        );
       },
     }),
   ];

@@ -22,10 +22,10 @@ server:
   # Name of an entry of credentials.yml whose keys are exported as environment variables during the run
   # (e.g. MLFLOW_TRACKING_TOKEN, MLFLOW_TRACKING_USERNAME/PASSWORD). They are never logged.
   credentials: null
-  # Custom auth headers for a remote server (e.g. expiring tokens): an exported class in your project
-  # whose getHeaders() returns a record of headers, e.g. ./auth/token_provider.ts#TokenProvider.
+  # Custom auth headers for a remote server (e.g. expiring tokens): an exported class in your project,
+  # constructed with init_kwargs, whose requestHeaders() is called before each request.
   request_header_provider:
-    type: null
+    type: null # e.g. "./src/auth.ts#TokenProvider"
     pass_context: false # also pass {projectPath, env} to the constructor
     init_kwargs: {} # passed to the constructor
 

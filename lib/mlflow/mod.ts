@@ -6,6 +6,7 @@
 export { type MlflowConfig, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
 export { paramValueToString, randomRunName } from "../mlflow_conventions.ts";
+export { type HeaderFunction, loadHeaderProvider, type RequestHeaderProvider } from "./header_provider.ts";
 export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";
 export { MlflowRunState } from "./run_state.ts";
 export type { ExperimentRef, MetricPoint, RunRef, TrackingPort } from "./tracking_port.ts";

@@ -2,6 +2,7 @@
 import { ConfigError } from "../errors.ts";
 import type { Plugin } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
+import { type HeaderFunction, loadHeaderProvider } from "./header_provider.ts";
 import { parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
@@ -12,7 +13,11 @@ import type { TrackingPort } from "./tracking_port.ts";
 export interface MlflowPluginOptions {
   kmlfVersion: string;
   /** Opens a client for a resolved tracking URI. */
-  openClient(trackingUri: string, projectRoot: string): Promise<TrackingPort>;
+  openClient(
+    trackingUri: string,
+    projectRoot: string,
+    options?: { headers?: HeaderFunction },
+  ): Promise<TrackingPort>;
   /** Human-readable notes: run started, tracking off, renamed params. */
   notify?(message: string): void;
 }
@@ -64,6 +69,10 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         projectRoot: context.projectRoot,
         envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
       });
+      const headers = await loadHeaderProvider(config, {
+        projectRoot: context.projectRoot,
+        env: context.env,
+      });
       return trackingHooks({
         config,
         state,
@@ -71,7 +80,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         kmlfVersion: options.kmlfVersion,
         credentials,
         notify: options.notify,
-        openClient: () => options.openClient(uri, context.projectRoot),
+        openClient: () => options.openClient(uri, context.projectRoot, { headers }),
       });
     },
   };
