@@ -1,6 +1,7 @@
 /**
- * MLflow-compatible tracking: entities, the `TrackingStore` interface and its SQLite store (MLflow's
- * own schema), MLflow's search grammar, local artifacts, the wire format, and `MlflowClient`.
+ * MLflow-compatible tracking: entities, the `TrackingStore` interface and its stores (SQLite with
+ * MLflow's own schema, mlruns files, and REST for an MLflow server), MLflow's search grammar, local
+ * and proxied artifacts, the wire format, and `MlflowClient`.
  * Standalone: it imports nothing of the pipeline, catalog, runner, config or session layers.
  *
  * @example
@@ -174,23 +175,10 @@ export { defaultRunContext, type RunContext } from "./run_context.ts";
 export { FileStore } from "./file/file_store.ts";
 
 // REST store (an MLflow server)
-export { METRIC_HISTORY_PAGE_SIZE, RestStore, type RestStoreOptions } from "./rest/rest_store.ts";
-export {
-  type HeaderSource,
-  HttpClient,
-  type HttpClientOptions,
-  httpError,
-  type HttpRequest,
-  type HttpResponse,
-  parseJsonObject,
-  type QueryValues,
-  RETRYABLE_STATUSES,
-  withQuery,
-} from "./rest/http_client.ts";
+export { RestStore, type RestStoreOptions } from "./rest/rest_store.ts";
+export { type HeaderSource, HttpClient, type HttpClientOptions, withQuery } from "./rest/http_client.ts";
 export {
   artifactRepositoryForRest,
-  ARTIFACTS_ENDPOINT,
   HttpArtifactRepository,
   proxyLocation,
 } from "./rest/http_artifact_repository.ts";
-export { guessMimeType } from "./rest/mime_types.ts";

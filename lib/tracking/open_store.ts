@@ -29,11 +29,11 @@ export interface OpenStoreOptions {
   headers?: HeaderSource;
   /** REST: where credentials are read from (default: the process environment). */
   env?: (name: string) => string | undefined;
-  /** REST: retries of 408/429/5xx answers and connection errors (default 5). */
+  /** REST: retries of 408/429/5xx answers and connection errors (default `MLFLOW_HTTP_REQUEST_MAX_RETRIES`, else 5). */
   maxRetries?: number;
   /** REST: delay before the first retry in ms, doubled for each further retry (default 500). */
   backoffMs?: number;
-  /** REST: per-request timeout in ms (default 120000). */
+  /** REST: per-request timeout in ms (default `MLFLOW_HTTP_REQUEST_TIMEOUT` seconds, else 120 s). */
   timeoutMs?: number;
 }
 

@@ -102,6 +102,22 @@ Deno.test("retries are bounded: the last retryable answer becomes the error", as
   });
 });
 
+Deno.test("MLFLOW_HTTP_REQUEST_MAX_RETRIES bounds retries; a malformed value is an error naming it", async () => {
+  await withServer(async (server) => {
+    server.answer(unavailable, unavailable, unavailable);
+    const env = (name: string) => ({ MLFLOW_HTTP_REQUEST_MAX_RETRIES: "1" })[name];
+    const store = new RestStore(server.url, { env, backoffMs: 1 });
+    assert.equal((await rejection(store.deleteRun("abc"))).code, "TEMPORARILY_UNAVAILABLE");
+    assert.equal(server.received.length, 2);
+    const bad = new RestStore(server.url, {
+      env: (n) => (n === "MLFLOW_HTTP_REQUEST_TIMEOUT" ? "soon" : undefined),
+    });
+    const error = await rejection(bad.deleteRun("abc"));
+    assert.equal(error.code, "tracking/bad-env");
+    assert.match(error.message, /MLFLOW_HTTP_REQUEST_TIMEOUT="soon"/);
+  });
+});
+
 Deno.test("a JSON 404 on get-by-name means no such experiment; on get it is RESOURCE_DOES_NOT_EXIST", async () => {
   await withServer(async (server, store) => {
     const notFound = () => json({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Could not find" }, 404);

@@ -19,7 +19,7 @@ import { compareCodePoints } from "../search/evaluate.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
 import { type HttpClient, parseJsonObject } from "./http_client.ts";
-import { guessMimeType } from "./mime_types.ts";
+import { uploadContentType } from "./upload_content_type.ts";
 
 /** The artifact proxy endpoint, below a server's base URL. */
 export const ARTIFACTS_ENDPOINT = "/api/2.0/mlflow-artifacts/artifacts";
@@ -73,7 +73,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
       method: "PUT",
       url: this.#fileUrl(rel),
       body: data,
-      contentType: guessMimeType(rel),
+      contentType: uploadContentType(rel),
     });
   }
 

@@ -23,11 +23,11 @@ export interface HttpClientOptions {
   headers?: HeaderSource;
   /** Where credentials come from (default: the process environment, when readable). */
   env?: (name: string) => string | undefined;
-  /** Retries after the first attempt for retryable failures (default 5). */
+  /** Retries after the first attempt for retryable failures (default `MLFLOW_HTTP_REQUEST_MAX_RETRIES`, else 5). */
   maxRetries?: number;
   /** Delay before the first retry in ms, doubled for each further retry (default 500). */
   backoffMs?: number;
-  /** Per-attempt timeout in ms (default 120000, MLflow's `MLFLOW_HTTP_REQUEST_TIMEOUT`). */
+  /** Per-attempt timeout in ms (default `MLFLOW_HTTP_REQUEST_TIMEOUT` seconds, else 120 s). */
   timeoutMs?: number;
 }
 
@@ -154,10 +154,30 @@ export class HttpClient {
     this.#options = options;
   }
 
+  get #env(): (name: string) => string | undefined {
+    return this.#options.env ?? processEnv;
+  }
+
+  #envNumber(name: string): number | undefined {
+    const text = this.#env(name);
+    if (text === undefined || text.trim() === "") return undefined;
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0) {
+      throw new TrackingError(
+        "tracking/bad-env",
+        `Cannot use ${name}=${JSON.stringify(text)}: expected a whole number`,
+        {
+          hint: `unset ${name} or set it to e.g. ${name === "MLFLOW_HTTP_REQUEST_TIMEOUT" ? "120" : "5"}`,
+        },
+      );
+    }
+    return value;
+  }
+
   /** Headers of one request: User-Agent, Authorization from the environment, then the extra headers. */
   async headers(): Promise<Headers> {
     const headers = new Headers({ "User-Agent": `kmlf/${KMLF_VERSION}` });
-    const env = this.#options.env ?? processEnv;
+    const env = this.#env;
     const token = env("MLFLOW_TRACKING_TOKEN");
     const username = env("MLFLOW_TRACKING_USERNAME");
     const password = env("MLFLOW_TRACKING_PASSWORD");
@@ -176,7 +196,7 @@ export class HttpClient {
   async send(request: HttpRequest): Promise<HttpResponse> {
     const base = /^https?:\/\//i.test(request.url) ? request.url : `${this.baseUrl}${request.url}`;
     const url = withQuery(base, request.query);
-    const maxRetries = this.#options.maxRetries ?? 5;
+    const maxRetries = this.#options.maxRetries ?? this.#envNumber("MLFLOW_HTTP_REQUEST_MAX_RETRIES") ?? 5;
     const backoffMs = this.#options.backoffMs ?? 500;
     for (let attempt = 0;; attempt++) {
       const headers = await this.headers();
@@ -214,7 +234,8 @@ export class HttpClient {
     body: Uint8Array | string | undefined,
   ): Promise<HttpResponse | Error> {
     const controller = new AbortController();
-    const timeout = this.#options.timeoutMs ?? 120_000;
+    const timeout = this.#options.timeoutMs ??
+      (this.#envNumber("MLFLOW_HTTP_REQUEST_TIMEOUT") ?? 120) * 1000;
     const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeout);
     try {
       const response = await fetch(url, {

@@ -1,7 +1,8 @@
 /**
  * The `Content-Type` of an artifact upload, as MLflow's client guesses it
- * (`mlflow/utils/mime_type_utils.py`): text-like extensions, `MLmodel` and `MLproject` are
- * `text/plain`; a few binary types by extension; anything else `application/octet-stream`.
+ * (`mlflow/utils/mime_type_utils.py`): text-like extensions (JSON included), `MLmodel` and
+ * `MLproject` are `text/plain`; a few binary types by extension; anything else
+ * `application/octet-stream`. (What the server answers on download is the server's business.)
  *
  * @module
  */
@@ -51,12 +52,12 @@ const BY_EXTENSION: Record<string, string> = {
  *
  * @example
  * ```ts
- * guessMimeType("cfg/config.json"); // "text/plain"
- * guessMimeType("model/MLmodel"); // "text/plain"
- * guessMimeType("plots/loss.png"); // "image/png"
+ * uploadContentType("cfg/config.json"); // "text/plain"
+ * uploadContentType("model/MLmodel"); // "text/plain"
+ * uploadContentType("plots/loss.png"); // "image/png"
  * ```
  */
-export function guessMimeType(path: string): string {
+export function uploadContentType(path: string): string {
   const name = path.split("/").at(-1) ?? path;
   const dot = name.lastIndexOf(".");
   const extension = dot > 0 ? name.slice(dot + 1) : name;
