@@ -141,12 +141,20 @@ Deno.test("a 200 answer that is not a JSON object is a clear error", async () =>
 Deno.test("MLFLOW_TRACKING_TOKEN is sent as a Bearer token, with kmlf's User-Agent", async () => {
   await withServer(async (server, store) => {
     server.answer(() => json({}));
-    const env = (name: string) =>
-      ({ MLFLOW_TRACKING_TOKEN: "t0k", MLFLOW_TRACKING_USERNAME: "u", MLFLOW_TRACKING_PASSWORD: "p" })[name];
-    await store({ env }).deleteRun("abc");
+    await store({ env: (name: string) => ({ MLFLOW_TRACKING_TOKEN: "t0k" })[name] }).deleteRun("abc");
     const [request] = server.received;
     assert.equal(request.headers.get("authorization"), "Bearer t0k");
     assert.equal(request.headers.get("user-agent"), `kmlf/${KMLF_VERSION}`);
+  });
+});
+
+Deno.test("with both a token and a username/password, basic auth wins, as in MLflow's client", async () => {
+  await withServer(async (server, store) => {
+    server.answer(() => json({}));
+    const env = (name: string) =>
+      ({ MLFLOW_TRACKING_TOKEN: "t0k", MLFLOW_TRACKING_USERNAME: "u", MLFLOW_TRACKING_PASSWORD: "p" })[name];
+    await store({ env }).deleteRun("abc");
+    assert.equal(server.received[0].headers.get("authorization"), `Basic ${btoa("u:p")}`);
   });
 });
 

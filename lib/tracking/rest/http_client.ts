@@ -1,7 +1,7 @@
 /**
  * The HTTP layer of the REST store: MLflow's request conventions (query strings for GET with repeated
- * keys for lists, JSON bodies otherwise), authentication (`MLFLOW_TRACKING_TOKEN` → Bearer, else
- * `MLFLOW_TRACKING_USERNAME`/`MLFLOW_TRACKING_PASSWORD` → Basic, plus extra headers), retries with
+ * keys for lists, JSON bodies otherwise), authentication (`MLFLOW_TRACKING_USERNAME`/`MLFLOW_TRACKING_PASSWORD` → Basic, else
+ * `MLFLOW_TRACKING_TOKEN` → Bearer — MLflow's own precedence — plus extra headers), retries with
  * exponential backoff for 408, 429, 500, 502, 503, 504 and connection errors only, and MLflow error
  * JSON mapped to `TrackingError`s.
  *
@@ -181,11 +181,11 @@ export class HttpClient {
     const token = env("MLFLOW_TRACKING_TOKEN");
     const username = env("MLFLOW_TRACKING_USERNAME");
     const password = env("MLFLOW_TRACKING_PASSWORD");
-    if (token) headers.set("Authorization", `Bearer ${token}`);
-    else if (username !== undefined && password !== undefined) {
+    // MLflow's http_request prefers basic credentials when both kinds are set.
+    if (username && password !== undefined) {
       const bytes = new TextEncoder().encode(`${username}:${password}`);
       headers.set("Authorization", `Basic ${btoa(String.fromCharCode(...bytes))}`);
-    }
+    } else if (token) headers.set("Authorization", `Bearer ${token}`);
     const extra = this.#options.headers;
     const resolved = typeof extra === "function" ? await extra() : extra;
     for (const [key, value] of Object.entries(resolved ?? {})) headers.set(key, value);
