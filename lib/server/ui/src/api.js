@@ -1,0 +1,127 @@
+// MLflow REST calls through the ajax-api routes, relative to the page so a path prefix keeps working.
+
+const BASE = "ajax-api/2.0/mlflow/";
+
+/** An error answer of the server: `code` is MLflow's error_code, `message` its message. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+async function decode(response) {
+  const text = await response.text();
+  let body = {};
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    body = { message: text };
+  }
+  if (!response.ok) {
+    throw new ApiError(
+      response.status,
+      body.error_code ?? "HTTP_" + response.status,
+      body.message || `${response.status} ${response.statusText}`,
+    );
+  }
+  return body;
+}
+
+/** GET `<endpoint>?params`; array values become repeated keys. */
+export async function apiGet(endpoint, params = {}) {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null) continue;
+    for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
+  }
+  const qs = query.toString();
+  return decode(await fetch(BASE + endpoint + (qs ? "?" + qs : "")));
+}
+
+/** POST a JSON body to `<endpoint>`. */
+export async function apiPost(endpoint, body = {}) {
+  return decode(
+    await fetch(BASE + endpoint, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+/** The URL of a run's artifact file (raw bytes). */
+export function artifactUrl(runId, path) {
+  return `get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`;
+}
+
+/** Fetches a run (cached per page load while the run is terminal). */
+const runCache = new Map();
+export async function getRun(runId, { fresh = false } = {}) {
+  if (!fresh && runCache.has(runId)) return runCache.get(runId);
+  const { run } = await apiGet("runs/get", { run_id: runId });
+  if (run.info.status !== "RUNNING") runCache.set(runId, run);
+  return run;
+}
+
+/** Forgets cached runs (after delete / restore). */
+export function forgetRun(runId) {
+  runCache.delete(runId);
+}
+
+const experimentCache = new Map();
+/** Fetches an experiment (cached per page load). */
+export async function getExperiment(experimentId) {
+  if (experimentCache.has(experimentId)) return experimentCache.get(experimentId);
+  const { experiment } = await apiGet("experiments/get", { experiment_id: experimentId });
+  experimentCache.set(experimentId, experiment);
+  return experiment;
+}
+
+/** The full history of one metric of one run, following page tokens. */
+export async function metricHistory(runId, key) {
+  const points = [];
+  let pageToken;
+  do {
+    const page = await apiGet("metrics/get-history", {
+      run_id: runId,
+      metric_key: key,
+      max_results: 25000,
+      page_token: pageToken,
+    });
+    for (const m of page.metrics ?? []) points.push(m);
+    pageToken = page.next_page_token;
+  } while (pageToken);
+  return points;
+}
+
+/** Histories of one metric for several runs (≤ 100 per call), sampled by the server. */
+export async function bulkMetricHistory(runIds, key, maxResults = 2500) {
+  const byRun = new Map(runIds.map((id) => [id, []]));
+  for (let i = 0; i < runIds.length; i += 100) {
+    const { metrics } = await apiGet("metrics/get-history-bulk-interval", {
+      run_ids: runIds.slice(i, i + 100),
+      metric_key: key,
+      max_results: maxResults,
+    });
+    for (const m of metrics ?? []) byRun.get(m.run_id)?.push(m);
+  }
+  return byRun;
+}
+
+/** Every artifact directly under `path` of a run, following page tokens. */
+export async function listArtifacts(runId, path) {
+  const files = [];
+  let pageToken;
+  do {
+    const page = await apiGet("artifacts/list", {
+      run_id: runId,
+      path: path || undefined,
+      page_token: pageToken,
+    });
+    for (const f of page.files ?? []) files.push(f);
+    pageToken = page.next_page_token;
+  } while (pageToken);
+  return files;
+}

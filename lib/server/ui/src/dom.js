@@ -1,0 +1,168 @@
+// DOM helpers. All user text goes through text nodes (textContent); nothing here parses HTML.
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+function apply(el, attrs) {
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key === "class") el.setAttribute("class", value);
+    else if (key === "testid") el.setAttribute("data-testid", value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "style" && typeof value === "object") Object.assign(el.style, value);
+    else if (key === "value" || key === "checked" || key === "disabled" || key === "selected") {
+      el[key] = value;
+    } else el.setAttribute(key, value === true ? "" : String(value));
+  }
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** An HTML element; string children become text nodes. */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  apply(el, attrs);
+  append(el, children);
+  return el;
+}
+
+/** An SVG element; string children become text nodes. */
+export function s(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG_NS, tag);
+  apply(el, attrs);
+  append(el, children);
+  return el;
+}
+
+/** Replaces the children of `el`. */
+export function mount(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
+/** "2024-05-01 12:34:56" in local time, or "" for a missing time. */
+export function formatTime(ms) {
+  if (ms === undefined || ms === null || ms === "") return "";
+  const d = new Date(Number(ms));
+  const p = (n) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${
+    p(d.getMinutes())
+  }:${p(d.getSeconds())}`;
+}
+
+/** "3 min ago" style relative time. */
+export function formatRelative(ms, now = Date.now()) {
+  if (!ms) return "";
+  const sec = Math.max(0, (now - Number(ms)) / 1000);
+  if (sec < 60) return `${Math.round(sec)} s ago`;
+  if (sec < 3600) return `${Math.round(sec / 60)} min ago`;
+  if (sec < 86400) return `${Math.round(sec / 3600)} h ago`;
+  return `${Math.round(sec / 86400)} d ago`;
+}
+
+/** A duration in ms as "850ms", "12.3s", "4.5min", "2.1h". */
+export function formatDuration(ms) {
+  if (ms === undefined || ms === null || !Number.isFinite(ms)) return "";
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)}min`;
+  return `${(ms / 3_600_000).toFixed(1)}h`;
+}
+
+/** Duration of a run's info: end − start, or now − start while running. */
+export function runDuration(info) {
+  if (!info.start_time) return undefined;
+  const end = info.end_time ?? (info.status === "RUNNING" ? Date.now() : undefined);
+  return end === undefined ? undefined : Number(end) - Number(info.start_time);
+}
+
+/** A metric value for display: up to 6 significant digits; NaN/Infinity as MLflow spells them. */
+export function formatNumber(v) {
+  if (v === undefined || v === null) return "";
+  const n = toNumber(v);
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+  if (Number.isInteger(n) && Math.abs(n) < 1e15) return String(n);
+  const abs = Math.abs(n);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e9)) return n.toExponential(4);
+  return String(Number(n.toPrecision(6)));
+}
+
+/** A wire double (number, or "NaN" / "Infinity" / "-Infinity") as a JS number. */
+export function toNumber(v) {
+  if (typeof v === "number") return v;
+  if (v === "NaN") return NaN;
+  if (v === "Infinity") return Infinity;
+  if (v === "-Infinity") return -Infinity;
+  return Number(v);
+}
+
+/** key → value of a list of {key, value}. */
+export function toMap(list) {
+  const map = new Map();
+  for (const kv of list ?? []) map.set(kv.key, kv.value);
+  return map;
+}
+
+/** The latest metrics of a run as key → metric. */
+export function metricMap(run) {
+  const map = new Map();
+  for (const m of run.data?.metrics ?? []) map.set(m.key, m);
+  return map;
+}
+
+/** A small status badge. */
+export function statusBadge(status) {
+  return h("span", { class: `status status-${String(status).toLowerCase()}`, testid: "run-status" }, status);
+}
+
+/** A message block for errors; `message` is plain text. */
+export function errorBox(message, testid = "error") {
+  return h("div", { class: "error-box", testid, role: "alert" }, message);
+}
+
+/** The run name, or its id when unnamed. */
+export function runLabel(run) {
+  return run.info.run_name || run.info.run_id.slice(0, 8);
+}
+
+/** A debounced function: runs `fn` `ms` after the last call. */
+export function debounce(fn, ms) {
+  let timer;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => fn(...args), ms);
+  };
+}
+
+/** Series colours, shared by charts and legends. */
+export const PALETTE = [
+  "#1f77b4",
+  "#ff7f0e",
+  "#2ca02c",
+  "#d62728",
+  "#9467bd",
+  "#8c564b",
+  "#e377c2",
+  "#7f7f7f",
+  "#bcbd22",
+  "#17becf",
+];
+
+/** A JSON list from a query value (MLflow writes `runs=["a","b"]`); also accepts a,b. */
+export function parseIdList(value) {
+  if (!value) return [];
+  try {
+    const parsed = JSON.parse(value);
+    if (Array.isArray(parsed)) return parsed.map(String);
+  } catch {
+    // fall through to comma separated
+  }
+  return value.split(",").map((v) => v.trim()).filter(Boolean);
+}

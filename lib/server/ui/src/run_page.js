@@ -1,0 +1,278 @@
+// Run page: overview (metadata, params, metrics, tags), metric charts, artifacts, pipeline views.
+// Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
+import { apiPost, forgetRun, getExperiment, getRun } from "./api.js";
+import {
+  formatDuration,
+  formatNumber,
+  formatTime,
+  h,
+  mount,
+  runDuration,
+  runLabel,
+  statusBadge,
+  toMap,
+} from "./dom.js";
+import { metricsTab } from "./metrics_tab.js";
+import { artifactBrowser } from "./artifacts.js";
+import { pipelineTab } from "./pipeline_views.js";
+
+const TABS = [
+  ["overview", "Overview"],
+  ["model-metrics", "Model metrics"],
+  ["artifacts", "Artifacts"],
+  ["pipeline", "Pipeline"],
+];
+
+/** Renders one run. */
+export async function runPage(container, route) {
+  const { experimentId, runId } = route.params;
+  const run = await getRun(runId);
+  const base = `#/experiments/${encodeURIComponent(run.info.experiment_id ?? experimentId)}/runs/${runId}`;
+  const tags = toMap(run.data?.tags);
+  const expLink = h(
+    "a",
+    { href: `#/experiments/${encodeURIComponent(run.info.experiment_id)}` },
+    run.info.experiment_id,
+  );
+  getExperiment(run.info.experiment_id).then((e) => (expLink.textContent = e.name), () => {});
+  document.title = `${runLabel(run)} · kmlf`;
+
+  const tabBar = h("div", { class: "tabs", role: "tablist" });
+  const panel = h("div", { class: "tab-panel" });
+  const panes = new Map();
+  let artifacts;
+
+  const show = (r) => {
+    const tab = TABS.some(([id]) => id === r.params.tab) ? r.params.tab : "overview";
+    mount(
+      tabBar,
+      TABS.map(([id, label]) =>
+        h("a", {
+          href: id === "overview" ? base : `${base}/${id}`,
+          role: "tab",
+          class: id === tab ? "tab active" : "tab",
+          testid: `tab-${id}`,
+          "aria-selected": String(id === tab),
+        }, label)
+      ),
+    );
+    if (!panes.has(tab)) {
+      const pane = h("div", { testid: `pane-${tab}` });
+      panes.set(tab, pane);
+      if (tab === "overview") overview(pane, run, tags, base);
+      if (tab === "model-metrics") void metricsTab(pane, run, r.query.get("metric"));
+      if (tab === "artifacts") {
+        artifacts = artifactBrowser(run, r.params.artifactPath, (path) => {
+          const target = `${base}/artifacts${
+            path ? "/" + path.split("/").map(encodeURIComponent).join("/") : ""
+          }`;
+          if (location.hash !== target) history.replaceState(null, "", target);
+        });
+        pane.append(artifacts.el);
+      }
+      if (tab === "pipeline") void pipelineTab(pane, run);
+    } else if (tab === "artifacts" && r.params.artifactPath) {
+      artifacts?.open(r.params.artifactPath);
+    }
+    mount(panel, panes.get(tab));
+  };
+
+  const lifecycleButton = run.info.lifecycle_stage === "deleted"
+    ? h("button", { testid: "restore-run", onclick: () => act("runs/restore") }, "Restore")
+    : h(
+      "button",
+      { testid: "delete-run", onclick: () => confirm("Delete this run?") && act("runs/delete") },
+      "Delete",
+    );
+  const act = async (endpoint) => {
+    await apiPost(endpoint, { run_id: runId });
+    forgetRun(runId);
+    location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
+  };
+
+  mount(
+    container,
+    h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / ", expLink, " / "),
+    h(
+      "div",
+      { class: "title-row" },
+      h("h1", { testid: "run-name" }, runLabel(run)),
+      statusBadge(run.info.status),
+      run.info.lifecycle_stage === "deleted" ? h("span", { class: "badge deleted" }, "deleted") : null,
+      h("span", { class: "spacer" }),
+      lifecycleButton,
+    ),
+    tabBar,
+    panel,
+  );
+  show(route);
+  return { update: show };
+}
+
+function kvTable(rows, testid, headers = ["Name", "Value"]) {
+  return h(
+    "table",
+    { class: "grid-table kv", testid },
+    h("thead", {}, h("tr", {}, headers.map((x) => h("th", {}, x)))),
+    h("tbody", {}, rows.map((cells) => h("tr", {}, cells.map((c) => h("td", {}, c))))),
+  );
+}
+
+function overview(pane, run, tags, base) {
+  const info = run.info;
+  const dirty = tags.get("kmlf.git.dirty") ?? tags.get("mlflow.source.git.dirty");
+  const commit = tags.get("mlflow.source.git.commit");
+  const parent = tags.get("mlflow.parentRunId");
+  const children = h("span", { testid: "child-runs" }, "…");
+  const rows = [
+    ["Run ID", h("span", { class: "mono", testid: "run-id" }, info.run_id)],
+    ["Status", statusBadge(info.status)],
+    ["Start time", formatTime(info.start_time)],
+    ["End time", formatTime(info.end_time)],
+    ["Duration", formatDuration(runDuration(info))],
+    ["User", info.user_id || tags.get("mlflow.user") || ""],
+    ["Source", tags.get("mlflow.source.name") ?? ""],
+    ["Command", h("code", { testid: "kmlf-command" }, tags.get("kmlf_command") ?? "—")],
+    [
+      "Git commit",
+      commit
+        ? h(
+          "span",
+          { testid: "git-commit" },
+          h("code", {}, commit),
+          tags.get("mlflow.source.git.branch") ? ` on ${tags.get("mlflow.source.git.branch")}` : "",
+          dirty === "true"
+            ? h("span", {
+              class: "badge warn",
+              testid: "git-dirty",
+              title: tags.get("kmlf.git.changed_files") ?? "",
+            }, "dirty")
+            : dirty === "false"
+            ? h("span", { class: "badge ok" }, "clean")
+            : "",
+        )
+        : "—",
+    ],
+    [
+      "Parent run",
+      parent
+        ? h("a", {
+          href: `#/experiments/${encodeURIComponent(info.experiment_id)}/runs/${encodeURIComponent(parent)}`,
+          testid: "parent-run",
+        }, parent)
+        : "—",
+    ],
+    ["Child runs", children],
+    ["Lifecycle", info.lifecycle_stage],
+    ["Artifact URI", h("span", { class: "mono" }, info.artifact_uri ?? "")],
+  ];
+  if (tags.get("kmlf.error")) {
+    rows.push([
+      "Error",
+      h(
+        "pre",
+        { class: "error-text", testid: "run-error" },
+        (tags.get("kmlf.failed_node") ? `node ${tags.get("kmlf.failed_node")}: ` : "") +
+          tags.get("kmlf.error"),
+      ),
+    ]);
+  }
+  const note = tags.get("mlflow.note.content");
+  const metrics = [...(run.data?.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  const params = [...(run.data?.params ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  const allTags = [...(run.data?.tags ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  const paramFilter = h("input", {
+    type: "search",
+    class: "search",
+    placeholder: "Filter params",
+    testid: "params-filter",
+  });
+  const paramBox = h("div");
+  const renderParams = () => {
+    const needle = paramFilter.value.toLowerCase();
+    const shown = params.filter((p) =>
+      p.key.toLowerCase().includes(needle) || String(p.value).toLowerCase().includes(needle)
+    );
+    mount(
+      paramBox,
+      kvTable(shown.map((p) => [p.key, h("span", { class: "value" }, p.value)]), "params-table"),
+    );
+  };
+  paramFilter.addEventListener("input", renderParams);
+  renderParams();
+  mount(
+    pane,
+    kvTable(rows, "run-overview", ["Field", "Value"]),
+    note
+      ? h(
+        "section",
+        {},
+        h("h2", {}, "Description"),
+        h("p", { class: "note", testid: "run-description" }, note),
+      )
+      : null,
+    h("section", {}, h("h2", {}, `Parameters (${params.length})`), paramFilter, paramBox),
+    h(
+      "section",
+      {},
+      h("h2", {}, `Metrics (${metrics.length})`),
+      kvTable(
+        metrics.map((
+          m,
+        ) => [
+          h(
+            "a",
+            { href: `${base}/model-metrics?metric=${encodeURIComponent(m.key)}`, testid: "metric-link" },
+            m.key,
+          ),
+          h("span", { class: "num" }, formatNumber(m.value)),
+          String(m.step ?? 0),
+          formatTime(m.timestamp),
+        ]),
+        "metrics-table",
+        ["Name", "Latest value", "Step", "Time"],
+      ),
+    ),
+    h(
+      "section",
+      {},
+      h("h2", {}, `Tags (${allTags.length})`),
+      kvTable(
+        allTags.filter((t) => !t.key.startsWith("mlflow.")).map((
+          t,
+        ) => [t.key, h("span", { class: "value" }, t.value)]),
+        "tags-table",
+      ),
+      h(
+        "details",
+        {},
+        h("summary", {}, "System tags (mlflow.*)"),
+        kvTable(
+          allTags.filter((t) => t.key.startsWith("mlflow.")).map((
+            t,
+          ) => [t.key, h("span", { class: "value" }, t.value)]),
+          "system-tags-table",
+        ),
+      ),
+    ),
+  );
+  apiPost("runs/search", {
+    experiment_ids: [info.experiment_id],
+    filter: `tags.\`mlflow.parentRunId\` = '${info.run_id}'`,
+    run_view_type: "ALL",
+    max_results: 1000,
+  }).then(
+    (page) =>
+      mount(
+        children,
+        (page.runs ?? []).length === 0 ? "—" : (page.runs ?? []).flatMap((c, i) => [
+          i ? ", " : "",
+          h("a", {
+            href: `#/experiments/${encodeURIComponent(c.info.experiment_id)}/runs/${c.info.run_id}`,
+            testid: "child-run",
+          }, runLabel(c)),
+        ]),
+      ),
+    (error) => mount(children, error.message),
+  );
+}
