@@ -7,11 +7,12 @@
  * @module
  */
 import { join } from "node:path";
-import { mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import type { TrackingStore } from "../tracking/mod.ts";
 import { artifactRepositoryResolver } from "./artifact_paths.ts";
 import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
+import { handleRegistry } from "./registry_routes.ts";
 import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
 import { errorResponse, jsonResponse, methodNotAllowed, notFound, textResponse } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
@@ -87,11 +88,8 @@ export function createRequestHandler(
           );
         }
         if (REGISTRY_PATH.test(rest)) {
-          throw mlflowError(
-            "NOT_IMPLEMENTED",
-            `The model registry (${rest}) is not served by kmlf`,
-            "use an MLflow server for registered models",
-          );
+          const msg = await readRequestMessage(request, url, maxJson);
+          return jsonResponse(handleRegistry(store.registry, request.method, rest, msg));
         }
         const rpc = TRACKING_RPCS[rest];
         if (!rpc) return notFound(path);

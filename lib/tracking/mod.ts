@@ -105,6 +105,14 @@ export type {
   UpdateRunOptions,
 } from "./store.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite_store.ts";
+export {
+  matchesRegistryFilter,
+  type ModelRegistryReader,
+  type ModelVersionWire,
+  parseRegistryFilter,
+  type RegisteredModelWire,
+  type RegistrySearchOptions,
+} from "./registry.ts";
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./sqlite/schema.ts";
 export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./tracking_uri.ts";
 export { openStore, type OpenStoreOptions } from "./open_store.ts";

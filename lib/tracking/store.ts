@@ -23,6 +23,7 @@
  */
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from "./entities.ts";
 import type { ArtifactRepository } from "./artifacts/artifact_repository.ts";
+import type { ModelRegistryReader } from "./registry.ts";
 import type {
   ExperimentsPage,
   RunsPage,
@@ -130,6 +131,9 @@ export interface TrackingStore {
   searchRuns(options: SearchRunsOptions): Promise<RunsPage>;
   /** Records dataset inputs of a run (deduplicated by name and digest). */
   logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>;
+
+  /** The store's model registry, when it has one (read-only). */
+  readonly registry?: ModelRegistryReader;
 
   /** The artifact repository serving an artifact URI of this store (a run's `artifactUri`). */
   getArtifactRepository(artifactUri: string): ArtifactRepository;

@@ -38,7 +38,12 @@ Deno.test("user errors answer MLflow's error JSON with 4xx statuses, never 5xx",
         /'value'/,
       ],
       [fx.get("/api/2.0/mlflow/no/such/endpoint"), 404, "ENDPOINT_NOT_FOUND", /no\/such/],
-      [fx.get("/api/2.0/mlflow/registered-models/search"), 501, "NOT_IMPLEMENTED", /registry/],
+      [
+        fx.post("/api/2.0/mlflow/registered-models/create", { name: "m" }),
+        501,
+        "NOT_IMPLEMENTED",
+        /read-only/,
+      ],
     ];
     for (const [pending, status, code, message] of cases) {
       const res = await pending;

@@ -27,6 +27,7 @@ import type {
 } from "../store.ts";
 import type { ValidationOptions } from "../validation.ts";
 import { SqliteDb } from "./db.ts";
+import { SqliteRegistry } from "./registry.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
 import { metricHistory } from "./metrics.ts";
@@ -83,6 +84,8 @@ export class SqliteStore implements TrackingStore {
   readonly artifactRoot: string;
   readonly #db: SqliteDb;
   readonly #schema: SchemaInfo;
+  /** The database's model registry (read-only), as MLflow wrote it. */
+  readonly registry: SqliteRegistry;
   readonly #validation: ValidationOptions;
 
   private constructor(path: string, options: SqliteStoreOptions) {
@@ -96,6 +99,7 @@ export class SqliteStore implements TrackingStore {
     try {
       this.#schema = ensureSchema(this.#db);
       experiments.ensureDefaultExperiment(this.#db, this.artifactRoot, Date.now());
+      this.registry = new SqliteRegistry(this.#db);
     } catch (error) {
       this.#db.close();
       throw error;
