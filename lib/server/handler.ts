@@ -17,6 +17,7 @@ import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts
 import { errorResponse, jsonResponse, methodNotAllowed, notFound, textResponse } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { TRACKING_RPCS } from "./tracking_routes.ts";
+import { serveUi } from "./ui/ui_routes.ts";
 
 /** The MLflow release whose REST API the server speaks; `/version` answers it (clients gate features on it). */
 export const MLFLOW_API_VERSION = "2.17.2";
@@ -31,7 +32,7 @@ export interface RequestHandlerOptions {
   maxJsonBytes?: number;
   /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
   maxUploadBytes?: number;
-  /** Serves the web UI's pages and assets; undefined = not a UI path. */
+  /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
   ui?: (url: URL) => Response | undefined;
 }
 
@@ -103,8 +104,8 @@ export function createRequestHandler(
         });
       }
       if (path === "/get-artifact") return await handleGetArtifact(ctx, url);
-      if (request.method === "GET") {
-        const page = options.ui?.(url);
+      if (request.method === "GET" || request.method === "HEAD") {
+        const page = (options.ui ?? serveUi)(url);
         if (page) return page;
       }
       return notFound(path);
