@@ -15,6 +15,7 @@ import {
   safeArtifactPath,
   type TrackingStore,
 } from "../tracking/mod.ts";
+import { realPathOrUndefined } from "../fs_utils.ts";
 
 /**
  * The relative path of an `mlflow-artifacts:` URI (`mlflow-artifacts:/1/<run>/artifacts` →
@@ -49,15 +50,6 @@ export function artifactRepositoryResolver(
     if (proxied === undefined) return store.getArtifactRepository(artifactUri);
     return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
   };
-}
-
-async function realPathOrUndefined(path: string): Promise<string | undefined> {
-  try {
-    return await Deno.realPath(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }
 
 /**

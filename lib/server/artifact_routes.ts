@@ -10,18 +10,10 @@ import { artifactHeaders, localRootOf, pathInsideRoot } from "./artifact_paths.t
 import { bodyTooLarge } from "./request_message.ts";
 import { jsonResponse, methodNotAllowed } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
+import { statOrUndefined } from "../fs_utils.ts";
 
 /** Default cap on one artifact upload (bytes). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
-
-async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
-  try {
-    return await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
 
 function artifactNotFound(path: string) {
   return mlflowError("RESOURCE_DOES_NOT_EXIST", `Artifact '${path}' does not exist`);

@@ -15,6 +15,7 @@ import {
   type ListArtifactsOptions,
   safeArtifactPath,
 } from "./artifact_repository.ts";
+import { statOrUndefined } from "../../fs_utils.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
@@ -31,15 +32,6 @@ export function localPathOfUri(uri: string): string | undefined {
   }
   if (isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) return uri;
   return undefined;
-}
-
-async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
-  try {
-    return await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
 }
 
 async function copyTree(src: string, dst: string): Promise<void> {
