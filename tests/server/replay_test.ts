@@ -6,19 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { serverFixture } from "./server_harness.ts";
-
-const REST = new URL("../../../shared/fixtures/mlflow-2.17.2/rest/", import.meta.url).pathname;
-
-interface Exchange {
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  request_headers: Record<string, string>;
-  request_body: unknown;
-  status: number;
-  response_headers: Record<string, string>;
-  response_body: unknown;
-}
+import { type Exchange, exchangeFiles, REST_FIXTURES } from "../rest_exchanges.ts";
 
 /** The structure of a JSON value: object keys, array element shapes, scalar types. */
 function shape(value: unknown): unknown {
@@ -38,8 +26,7 @@ const UPLOADS: Record<string, string> = {
 };
 
 Deno.test("replaying the recorded MLflow 2.17.2 REST exchanges gives the same statuses and shapes", async () => {
-  const files = [...Deno.readDirSync(REST)].map((e) => e.name).filter((n) => /^\d{3}_.*\.json$/.test(n))
-    .sort();
+  const files = exchangeFiles();
   assert.deepStrictEqual(files.length, 35);
   const fx = await serverFixture();
   let recordedRunId = "";
@@ -47,7 +34,7 @@ Deno.test("replaying the recorded MLflow 2.17.2 REST exchanges gives the same st
   const swap = (text: string) => (recordedRunId ? text.replaceAll(recordedRunId, runId) : text);
   try {
     for (const file of files) {
-      const ex: Exchange = JSON.parse(await Deno.readTextFile(join(REST, file)));
+      const ex: Exchange = JSON.parse(await Deno.readTextFile(new URL(file, REST_FIXTURES)));
       const url = new URL(`http://127.0.0.1:5000${swap(ex.path)}`);
       for (const [k, v] of Object.entries(ex.query)) {
         for (const item of Array.isArray(v) ? v : [v]) url.searchParams.append(k, swap(item));

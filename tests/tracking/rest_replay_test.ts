@@ -13,31 +13,11 @@ import { join } from "node:path";
 import { TrackingError } from "../../lib/errors.ts";
 import { HttpArtifactRepository, RestStore } from "../../lib/tracking/mod.ts";
 import { type ReceivedRequest, ScriptedServer } from "./rest_test_server.ts";
+import { type Exchange, loadExchange } from "../rest_exchanges.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/mlflow-2.17.2/rest/", import.meta.url);
-const available = await Deno.stat(new URL("index.json", FIXTURES)).then(() => true, () => false);
 const RUN_ID = "9cbcbf180edd44728f11c457696f7fd1";
 const ARTIFACT_URI = `mlflow-artifacts:/1/${RUN_ID}/artifacts`;
-
-interface Exchange {
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  request_headers: Record<string, string>;
-  request_body: unknown;
-  status: number;
-  response_headers: Record<string, string>;
-  response_body: unknown;
-}
-
-async function fixture(prefix: string): Promise<Exchange> {
-  for await (const entry of Deno.readDir(FIXTURES)) {
-    if (entry.name.startsWith(prefix)) {
-      return JSON.parse(await Deno.readTextFile(new URL(entry.name, FIXTURES)));
-    }
-  }
-  throw new Error(`no fixture ${prefix}`);
-}
+const fixture = loadExchange;
 
 function recordedResponse(exchange: Exchange): Response {
   const body = typeof exchange.response_body === "string"
@@ -101,7 +81,6 @@ async function rejection(promise: Promise<unknown>): Promise<TrackingError> {
 
 Deno.test({
   name: "the REST store sends what MLflow's client sent and decodes what MLflow's server answered",
-  ignore: !available,
 }, async () => {
   const server = new ScriptedServer();
   const tmp = await Deno.makeTempDir({ prefix: "kmlf-rest-replay-" });
@@ -268,7 +247,6 @@ Deno.test({
 
 Deno.test({
   name: "the REST store decodes the recorded 'Changing param values' answer as INVALID_PARAMETER_VALUE",
-  ignore: !available,
 }, async () => {
   const server = new ScriptedServer();
   const store = new RestStore(server.url, { maxRetries: 0, env: () => undefined });
