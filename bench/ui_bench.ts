@@ -1,0 +1,168 @@
+/**
+ * Web UI benchmarks in headless Chromium (Debian's /usr/bin/chromium), medians:
+ * - the runs table of an experiment with 10,000 runs (20 params, 10 metrics each): first rows on screen
+ *   after opening the page (target ≤ 1 s), all 10,000 loaded by scrolling, and one scroll re-render;
+ * - a 100,000-point metric chart: canvas draw (target ≤ 300 ms) and tab open → chart drawn, fetch included.
+ * Run: `deno run -A bench/ui_bench.ts`. Prints figures; asserts nothing. About 1 minute.
+ */
+/// <reference lib="dom" />
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
+import { createRequestHandler } from "../lib/server/mod.ts";
+import { serveUi } from "../lib/server/ui/ui_routes.ts";
+import { median, report } from "./bench_utils.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+if (!(await Deno.stat(CHROMIUM).then(() => true, () => false))) {
+  console.error(
+    `Cannot run the UI benchmark: ${CHROMIUM} is missing; install it with \`apt-get install -y chromium\``,
+  );
+  Deno.exit(1);
+}
+
+const dir = await Deno.makeTempDir({ prefix: "kmlf-ui-bench-" });
+const store = SqliteStore.open(join(dir, "mlflow.db"));
+const client = new MlflowClient(store, {
+  processHooks: false,
+  context: { user: "bench", sourceName: "bench" },
+});
+const seedStart = performance.now();
+const experimentId = await store.createExperiment("bench");
+for (let r = 0; r < 10_000; r++) {
+  const run = await store.createRun({ experimentId, runName: `run-${r}`, startTime: 1_700_000_000_000 + r });
+  await store.logBatch(run.info.runId, {
+    params: Array.from({ length: 20 }, (_, p) => ({ key: `param_${p}`, value: String((r * 7 + p) % 97) })),
+    metrics: Array.from({ length: 10 }, (_, m) => ({
+      key: `metric_${m}`,
+      value: ((r * 31 + m * 17) % 1000) / 1000,
+      timestamp: 1_700_000_000_000 + r,
+      step: 0,
+    })),
+  });
+}
+const curveExperiment = await store.createExperiment("curve");
+const curve = await store.createRun({ experimentId: curveExperiment, runName: "curve-100k" });
+for (let i = 0; i < 100_000; i += 1000) {
+  await store.logBatch(curve.info.runId, {
+    metrics: Array.from({ length: 1000 }, (_, j) => ({
+      key: "loss",
+      value: Math.exp(-(i + j) / 30_000) + 0.05 * Math.sin((i + j) / 50),
+      timestamp: 1_700_000_000_000 + i + j,
+      step: i + j,
+    })),
+  });
+}
+console.log(
+  `(seeded 10,000 runs and a 100,000-point metric in ${
+    ((performance.now() - seedStart) / 1000).toFixed(1)
+  } s)`,
+);
+
+const server = Deno.serve(
+  { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+  createRequestHandler(store, { ui: serveUi }),
+);
+const base = `http://127.0.0.1:${server.addr.port}`;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+
+try {
+  // 1. Runs table: time from navigation start to the first rows in the DOM, measured in the page.
+  const firstRender: number[] = [];
+  const loadAll: number[] = [];
+  const scrollFrame: number[] = [];
+  let rendered = 0;
+  for (let i = 0; i < 5; i++) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (document.querySelector("[data-testid=run-row]")) {
+          (globalThis as unknown as { firstRows: number }).firstRows = performance.now();
+          observer.disconnect();
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await page.goto(`${base}/#/experiments/${experimentId}`);
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { firstRows?: number }).firstRows !== undefined
+    );
+    firstRender.push(await page.evaluate(() => (globalThis as unknown as { firstRows: number }).firstRows));
+    rendered = Number(await page.getByTestId("runs-table").getAttribute("data-rendered-rows"));
+
+    // Scrolling to the end pulls the next page (page_token) until all 10,000 runs are loaded.
+    const t0 = performance.now();
+    await page.evaluate(async () => {
+      const scroller = document.querySelector("[data-testid=runs-table]") as HTMLElement;
+      const page = document.querySelector(".page-runs") as HTMLElement;
+      while (page.dataset.loaded !== "10000") {
+        scroller.scrollTop = scroller.scrollHeight;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    });
+    loadAll.push(performance.now() - t0);
+
+    // One scroll jump → re-render of the visible rows: 100 jumps, minus the same frames without scrolling.
+    scrollFrame.push(
+      await page.evaluate(async () => {
+        const scroller = document.querySelector("[data-testid=runs-table]") as HTMLElement;
+        const frames = () =>
+          new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+        const timeJumps = async (jump: boolean) => {
+          const start = performance.now();
+          for (let j = 0; j < 100; j++) {
+            if (jump) scroller.scrollTop = ((j * 7919) % 100) * 3000;
+            await frames();
+          }
+          return (performance.now() - start) / 100;
+        };
+        const idle = await timeJumps(false);
+        return Math.max(0, (await timeJumps(true)) - idle);
+      }),
+    );
+    await page.close();
+  }
+  report("runs table, 10,000 runs: first rows on screen", median(firstRender), "ms", 1000);
+  console.log(`  (${rendered} row elements in the DOM, of 10,000 runs)`);
+  report("runs table: all 10,000 runs loaded by scrolling", median(loadAll), "ms", 5000);
+  report("runs table: one scroll jump, re-render cost", median(scrollFrame), "ms", 16);
+
+  // 2. A 100,000-point chart: the canvas draw itself, and opening the tab (fetch included).
+  const draw: number[] = [];
+  const open: number[] = [];
+  let drawn = 0;
+  for (let i = 0; i < 3; i++) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${base}/#/experiments/${curveExperiment}/runs/${curve.info.runId}`);
+    await page.getByTestId("run-overview").waitFor();
+    const t0 = performance.now();
+    await page.getByTestId("tab-model-metrics").click();
+    await page.waitForFunction(() =>
+      document.querySelector("[data-testid=metric-chart]")?.getAttribute("data-draw-ms")
+    );
+    open.push(performance.now() - t0);
+    const chart = page.getByTestId("metric-chart");
+    draw.push(Number(await chart.getAttribute("data-draw-ms")));
+    drawn = Number(await chart.getAttribute("data-points-drawn"));
+    const redraws = await chart.evaluate((el) => {
+      const times = [];
+      for (let j = 0; j < 10; j++) {
+        (el as HTMLElement & { redraw(): void }).redraw();
+        times.push(Number((el as HTMLElement).dataset.drawMs));
+      }
+      return times;
+    });
+    draw.push(...redraws);
+    await page.close();
+  }
+  report("metric chart, 100,000 points: canvas draw", median(draw), "ms", 300);
+  console.log(`  (${drawn} vertices drawn after per-pixel min/max downsampling)`);
+  report("metric chart, 100,000 points: tab open → drawn", median(open), "ms", 2000);
+} finally {
+  await browser.close();
+  await server.shutdown();
+  await client.store.close();
+  await Deno.remove(dir, { recursive: true });
+}
