@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
 import { createRequestHandler } from "../lib/server/mod.ts";
-import { serveUi } from "../lib/server/ui/ui_routes.ts";
 import { median, report } from "./bench_utils.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -61,7 +60,7 @@ console.log(
 
 const server = Deno.serve(
   { hostname: "127.0.0.1", port: 0, onListen: () => {} },
-  createRequestHandler(store, { ui: serveUi }),
+  createRequestHandler(store),
 );
 const base = `http://127.0.0.1:${server.addr.port}`;
 const browser = await chromium.launch({

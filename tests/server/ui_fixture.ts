@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MlflowClient, openStore, type TrackingStore } from "../../lib/tracking/mod.ts";
 import { createRequestHandler } from "../../lib/server/mod.ts";
-import { serveUi } from "../../lib/server/ui/ui_routes.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
 /** The run name that must render as text. */
@@ -111,7 +110,7 @@ export function serveFixture(
 ): { url: string; server: Deno.HttpServer<Deno.NetAddr> } {
   const server = Deno.serve(
     { hostname: "127.0.0.1", port, onListen: () => {} },
-    createRequestHandler(store, { ui: serveUi }),
+    createRequestHandler(store),
   );
   return { url: `http://127.0.0.1:${server.addr.port}`, server };
 }

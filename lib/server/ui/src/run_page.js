@@ -56,9 +56,13 @@ export async function runPage(container, route) {
         }, label)
       ),
     );
-    if (!panes.has(tab)) {
+    // A link to one metric (…/model-metrics?metric=k) gets its own pane with that metric selected.
+    const paneKey = tab === "model-metrics" && r.query.get("metric")
+      ? `${tab}?${r.query.get("metric")}`
+      : tab;
+    if (!panes.has(paneKey)) {
       const pane = h("div", { testid: `pane-${tab}` });
-      panes.set(tab, pane);
+      panes.set(paneKey, pane);
       if (tab === "overview") overview(pane, run, tags, base);
       if (tab === "model-metrics") void metricsTab(pane, run, r.query.get("metric"));
       if (tab === "artifacts") {
@@ -74,7 +78,7 @@ export async function runPage(container, route) {
     } else if (tab === "artifacts" && r.params.artifactPath) {
       artifacts?.open(r.params.artifactPath);
     }
-    mount(panel, panes.get(tab));
+    mount(panel, panes.get(paneKey));
   };
 
   const lifecycleButton = run.info.lifecycle_stage === "deleted"
