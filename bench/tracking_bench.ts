@@ -5,6 +5,7 @@
  * - `searchRuns` over 10,000 runs (20 params, 10 metrics each) with a metric filter + order (≤ 50 ms);
  * - `getRun` of such a run (≤ 1 ms).
  * Run: `deno run -A bench/tracking_bench.ts`. Prints figures; asserts nothing. About 20–40 s.
+ * `deno run -A bench/tracking_bench.ts --search-only` skips the logging figures (search and getRun only).
  */
 import { join } from "node:path";
 import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
@@ -23,7 +24,7 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-try {
+async function logBenchmarks(): Promise<void> {
   // 1. 100,000 points through an active run (buffered into batches of 1000), a fresh database each time.
   const logTimes: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -58,6 +59,12 @@ try {
     await client.store.close();
   }
   report("1,000 unbuffered client.logMetric calls", median(single), "ms", 600, 600);
+}
+
+const searchOnly = Deno.args.includes("--search-only");
+
+try {
+  if (!searchOnly) await logBenchmarks();
 
   // 2. A store with 10,000 runs of 20 params and 10 metrics each.
   const seedStart = performance.now();
