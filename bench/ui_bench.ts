@@ -7,7 +7,7 @@
  */
 /// <reference lib="dom" />
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { chromium } from "npm:playwright-core@1.65.1";
 import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
 import { createRequestHandler } from "../lib/server/mod.ts";
 import { median, report } from "./bench_utils.ts";

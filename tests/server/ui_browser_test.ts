@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
 import { REPO } from "../cli_harness.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";
 
