@@ -253,11 +253,17 @@ export function datasetInputFromWire(w: DatasetInputWire): DatasetInput {
  * ```
  */
 export function runToWire(run: Run): RunWire {
-  const latest = Object.entries(run.data.metrics).map(([key, value]) =>
-    run.data.latestMetrics[key] ?? { key, value, timestamp: 0, step: 0 }
-  );
+  // Plain loops: a search page converts thousands of entries, and this is its hot path.
+  const latest: MetricWire[] = [];
+  for (const key of Object.keys(run.data.metrics)) {
+    latest.push(
+      metricToWire(
+        run.data.latestMetrics[key] ?? { key, value: run.data.metrics[key], timestamp: 0, step: 0 },
+      ),
+    );
+  }
   const data: NonNullable<RunWire["data"]> = {};
-  const metrics = omitEmpty(latest.map(metricToWire));
+  const metrics = omitEmpty(latest);
   const params = omitEmpty(recordToWire(run.data.params));
   const tags = omitEmpty(recordToWire(run.data.tags));
   if (metrics) data.metrics = metrics;

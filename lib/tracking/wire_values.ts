@@ -117,7 +117,9 @@ export function viewTypeFromWire(x: unknown): ViewType {
  * ```
  */
 export function recordToWire(record: Record<string, string>): KeyValueWire[] {
-  return Object.entries(record).map(([key, value]) => ({ key, value }));
+  const list: KeyValueWire[] = [];
+  for (const key of Object.keys(record)) list.push({ key, value: record[key] });
+  return list;
 }
 
 /**
