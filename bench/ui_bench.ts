@@ -7,6 +7,7 @@
  */
 /// <reference lib="dom" />
 import { join } from "node:path";
+// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import { chromium } from "npm:playwright-core@1.65.1";
 import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
 import { createRequestHandler } from "../lib/server/mod.ts";

@@ -1,7 +1,7 @@
 /** The REST exchanges recorded between MLflow 2.17.2's Python client and `mlflow server`, for replays. */
 
 /** Where the recordings live (see index.md there). */
-export const REST_FIXTURES = new URL("../../shared/fixtures/mlflow-2.17.2/rest/", import.meta.url);
+export const REST_FIXTURES = new URL("fixtures/mlflow-2.17.2/rest/", import.meta.url);
 
 /** One recorded request and its answer. */
 export interface Exchange {

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
 import { REPO } from "../cli_harness.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";

@@ -9,8 +9,7 @@ import { fileURLToPath } from "node:url";
 import { FileStore } from "../../lib/tracking/file/file_store.ts";
 import type { ViewType } from "../../lib/tracking/mod.ts";
 
-const FIXTURE = fileURLToPath(new URL("../../../shared/fixtures/mlflow-2.17.2/filestore", import.meta.url));
-const available = await Deno.stat(join(FIXTURE, "expected.json")).then(() => true, () => false);
+const FIXTURE = fileURLToPath(new URL("../fixtures/mlflow-2.17.2/filestore", import.meta.url));
 const num = (
   v: unknown,
 ) => (v === "NaN" ? NaN : v === "Infinity" ? Infinity : v === "-Infinity" ? -Infinity : v);
@@ -44,7 +43,6 @@ async function withFixture(fn: (store: FileStore, dir: string) => Promise<void>)
 
 Deno.test({
   name: "kmlf reads MLflow's mlruns: every run and metric history as MLflow returned them",
-  ignore: !available,
 }, async () => {
   const expected = JSON.parse(await Deno.readTextFile(join(FIXTURE, "expected.json")));
   await withFixture(async (store, dir) => {
@@ -84,7 +82,6 @@ Deno.test({
 
 Deno.test({
   name: "the 11 recorded searches return the same runs in the same order on the file store",
-  ignore: !available,
 }, async () => {
   const expected = JSON.parse(await Deno.readTextFile(join(FIXTURE, "expected.json")));
   await withFixture(async (store) => {
@@ -114,7 +111,6 @@ Deno.test({
 
 Deno.test({
   name: "runs kmlf writes into an mlruns tree use MLflow's layout (meta.yaml, metric lines)",
-  ignore: !available,
 }, async () => {
   await withFixture(async (store, dir) => {
     const exp = await store.getExperimentByName("iris");

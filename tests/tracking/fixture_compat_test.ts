@@ -9,8 +9,7 @@ import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { LocalArtifactRepository, SqliteStore, type ViewType } from "../../lib/tracking/mod.ts";
 
-const FIXTURE = fileURLToPath(new URL("../../../shared/fixtures/mlflow-2.17.2/sqlite", import.meta.url));
-const available = await Deno.stat(join(FIXTURE, "expected.json")).then(() => true, () => false);
+const FIXTURE = fileURLToPath(new URL("../fixtures/mlflow-2.17.2/sqlite", import.meta.url));
 
 interface ExpectedRun {
   label: string;
@@ -35,9 +34,7 @@ interface Expected {
   }[];
 }
 
-const expected: Expected | undefined = available
-  ? JSON.parse(await Deno.readTextFile(join(FIXTURE, "expected.json")))
-  : undefined;
+const expected: Expected = JSON.parse(await Deno.readTextFile(join(FIXTURE, "expected.json")));
 
 // Non-finite floats are strings in the fixture's JSON; local paths were rewritten to __ROOT__.
 const num = (
@@ -59,7 +56,7 @@ async function withFixtureCopy(fn: (store: SqliteStore, dir: string) => Promise<
 }
 
 const test = (name: string, fn: (store: SqliteStore, dir: string) => Promise<void>) =>
-  Deno.test({ name, ignore: !available, fn: () => withFixtureCopy(fn) });
+  Deno.test({ name, fn: () => withFixtureCopy(fn) });
 
 test("kmlf reads every experiment of MLflow's own SQLite database as MLflow does", async (store) => {
   for (const e of expected!.experiments) {
