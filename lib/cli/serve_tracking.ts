@@ -59,11 +59,11 @@ function isLoopback(host: string): boolean {
  * ```
  */
 export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
-  const [{ openStore }, { createRequestHandler, serverAuthFromEnv, authEnabled, startServer }] = await Promise
-    .all([
-      import("../tracking/mod.ts"),
-      import("../server/mod.ts"),
-    ]);
+  const [{ openStore }, serverModule] = await Promise.all([
+    import("../tracking/mod.ts"),
+    import("../server/mod.ts"),
+  ]);
+  const { createRequestHandler, serverAuthFromEnv, authEnabled, startServer, LOOPBACK_HOSTS } = serverModule;
   const store = await openStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,
@@ -72,7 +72,12 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   let server;
   try {
     server = startServer(
-      createRequestHandler(store, { artifactsDestination: options.artifactsDestination, auth }),
+      createRequestHandler(store, {
+        artifactsDestination: options.artifactsDestination,
+        auth,
+        // On loopback only local names are valid hosts: a web page cannot reach the server by DNS rebinding.
+        allowedHosts: isLoopback(options.host) ? LOOPBACK_HOSTS : undefined,
+      }),
       { hostname: options.host, port: options.port },
     );
   } catch (error) {

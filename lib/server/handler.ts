@@ -28,6 +28,11 @@ export interface RequestHandlerOptions {
   artifactsDestination?: string;
   /** Require these credentials on every request but `/health`. */
   auth?: ServerAuth;
+  /**
+   * Host names (without port) the `Host` header may carry; undefined = any. A server on loopback sets
+   * its loopback names so a web page cannot reach it through DNS rebinding.
+   */
+  allowedHosts?: readonly string[];
   /** Largest JSON body accepted (bytes; default 16 MiB). */
   maxJsonBytes?: number;
   /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
@@ -35,6 +40,16 @@ export interface RequestHandlerOptions {
   /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
   ui?: (url: URL) => Response | undefined;
 }
+
+/** The host name of a `Host` header, without port or IPv6 brackets. */
+function hostName(header: string | null): string {
+  const host = (header ?? "").trim().toLowerCase();
+  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
+  return host.replace(/:\d+$/, "");
+}
+
+/** Host names that reach a loopback server from this machine. */
+export const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "::1"];
 
 const API_PATH = /^\/(?:api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
 const REGISTRY_PATH = /^(registered-models|model-versions)\//;
@@ -66,6 +81,14 @@ export function createRequestHandler(
     const path = url.pathname;
     try {
       if (path === "/health") return textResponse("OK");
+      if (options.allowedHosts && !options.allowedHosts.includes(hostName(request.headers.get("host")))) {
+        return jsonResponse({
+          error_code: "PERMISSION_DENIED",
+          message: `Invalid Host header '${request.headers.get("host") ?? ""}': this server answers only ${
+            options.allowedHosts.join(", ")
+          }`,
+        }, 403);
+      }
       if (!isAuthorized(request.headers.get("authorization"), options.auth)) {
         return new Response(
           JSON.stringify({ error_code: "UNAUTHENTICATED", message: "Authentication required" }),

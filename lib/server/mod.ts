@@ -4,7 +4,12 @@
  *
  * @module
  */
-export { createRequestHandler, MLFLOW_API_VERSION, type RequestHandlerOptions } from "./handler.ts";
+export {
+  createRequestHandler,
+  LOOPBACK_HOSTS,
+  MLFLOW_API_VERSION,
+  type RequestHandlerOptions,
+} from "./handler.ts";
 export { type RunningServer, startServer, type StartServerOptions } from "./serve.ts";
 export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
 export { artifactRepositoryResolver, pathInsideRoot, proxiedPathOfUri } from "./artifact_paths.ts";

@@ -329,3 +329,27 @@ Deno.test("server-info, version and artifacts/list answer like MLflow", async ()
     await fx.dispose();
   }
 });
+
+Deno.test("a loopback server refuses foreign Host headers (DNS rebinding) but answers its own names", async () => {
+  const fx = await serverFixture({ allowedHosts: ["localhost", "127.0.0.1", "::1"] });
+  try {
+    const at = (host: string) =>
+      fx.handle(
+        new Request("http://127.0.0.1:5000/api/2.0/mlflow/experiments/get?experiment_id=0", {
+          headers: { host },
+        }),
+      );
+    for (const host of ["localhost:5000", "127.0.0.1:5000", "[::1]:5000", "LOCALHOST"]) {
+      const res = await at(host);
+      assert.equal(res.status, 200, host);
+      await res.body?.cancel();
+    }
+    const res = await at("evil.example:5000");
+    assert.equal(res.status, 403);
+    const body = await res.json();
+    assert.equal(body.error_code, "PERMISSION_DENIED");
+    assert.match(body.message, /Invalid Host header 'evil\.example:5000'/);
+  } finally {
+    await fx.dispose();
+  }
+});
