@@ -59,9 +59,8 @@ export async function runDir(root: string, runId: string): Promise<string> {
   throw runNotFound(runId);
 }
 
-/** Like {@link runDir}, but the run must not be deleted. */
-export async function activeRunDir(root: string, runId: string): Promise<string> {
-  const dir = await runDir(root, runId);
+/** Returns a run folder (found with {@link runDir}) after checking the run is not deleted. */
+export async function checkRunActive(dir: string, runId: string): Promise<string> {
   const meta = (await readMeta(join(dir, "meta.yaml")))!;
   if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
   return dir;
