@@ -5,7 +5,7 @@
  */
 
 /**
- * `Deno.stat`, with undefined for a missing path (other errors, e.g. permissions, still throw).
+ * `Deno.stat`, with undefined for a missing path (or one below a file) (other errors, e.g. permissions, still throw).
  *
  * @example
  * ```ts
@@ -17,13 +17,13 @@ export async function statOrUndefined(path: string): Promise<Deno.FileInfo | und
   try {
     return await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return undefined;
     throw error;
   }
 }
 
 /**
- * `Deno.realPath`, with undefined for a missing path.
+ * `Deno.realPath`, with undefined for a missing path (or one below a file).
  *
  * @example
  * ```ts
@@ -34,7 +34,7 @@ export async function realPathOrUndefined(path: string): Promise<string | undefi
   try {
     return await Deno.realPath(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return undefined;
     throw error;
   }
 }

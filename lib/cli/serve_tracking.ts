@@ -67,6 +67,8 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   const store = await openStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,
+    // Like MLflow's server (MLFLOW_TRUNCATE_LONG_VALUES): over-long params and tags are cut, not refused.
+    truncateLongValues: true,
   });
   const auth = serverAuthFromEnv(Deno.env.toObject());
   let server;
@@ -76,7 +78,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
         artifactsDestination: options.artifactsDestination,
         auth,
         // On loopback only local names are valid hosts: a web page cannot reach the server by DNS rebinding.
-        allowedHosts: isLoopback(options.host) ? LOOPBACK_HOSTS : undefined,
+        allowedHosts: isLoopback(options.host) ? [...LOOPBACK_HOSTS, options.host] : undefined,
       }),
       { hostname: options.host, port: options.port },
     );

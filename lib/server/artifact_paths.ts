@@ -147,10 +147,12 @@ export function guessMimeType(path: string): string {
  */
 export function artifactHeaders(path: string): Headers {
   const type = guessMimeType(path);
-  const name = (path.split("/").at(-1) ?? "artifact").replace(/["\\\r\n]/g, "_");
+  const name = path.split("/").at(-1) || "artifact";
+  // Header values are bytes: an ASCII fallback name, plus the exact name in RFC 5987 form.
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
   return new Headers({
     "content-type": type.startsWith("text/") ? `${type}; charset=utf-8` : type,
-    "content-disposition": `attachment; filename="${name}"`,
+    "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     "x-content-type-options": "nosniff",
     "content-security-policy": "sandbox",
   });

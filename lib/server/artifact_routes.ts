@@ -5,12 +5,21 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { type FileInfo, fileInfoToWire, mlflowError } from "../tracking/mod.ts";
+import { type FileInfo, fileInfoToWire, mlflowError, safeArtifactPath } from "../tracking/mod.ts";
 import { artifactHeaders, localRootOf, pathInsideRoot } from "./artifact_paths.ts";
 import { bodyTooLarge } from "./request_message.ts";
 import { jsonResponse, methodNotAllowed } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { statOrUndefined } from "../fs_utils.ts";
+
+/** A percent-encoded path, or a client error for a malformed one (never a 5xx the client would retry). */
+export function decodePath(encoded: string): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `Malformed percent-encoding in artifact path '${encoded}'`);
+  }
+}
 
 /** Default cap on one artifact upload (bytes). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
@@ -47,7 +56,12 @@ async function listDir(dir: string, prefix: string): Promise<FileInfo[]> {
 async function upload(request: Request, target: string, maxBytes: number): Promise<void> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw bodyTooLarge(maxBytes);
-  await Deno.mkdir(dirname(target), { recursive: true });
+  await Deno.mkdir(dirname(target), { recursive: true }).catch((error) => {
+    if (error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory) {
+      throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot upload an artifact below an existing file");
+    }
+    throw error;
+  });
   // Write beside the target and rename, so a failed or oversized upload leaves the old file intact.
   const partial = `${target}.kmlf-upload-${crypto.randomUUID()}`;
   const file = await Deno.open(partial, { write: true, create: true, truncate: true });
@@ -62,7 +76,12 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
       }
     }
     file.close();
-    await Deno.rename(partial, target);
+    await Deno.rename(partial, target).catch((error) => {
+      if (error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.AlreadyExists) {
+        throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot upload an artifact over an existing directory");
+      }
+      throw error;
+    });
   } catch (error) {
     try {
       file.close();
@@ -103,8 +122,15 @@ export async function handleArtifactProxy(
   if (!rest.startsWith("artifacts/")) {
     throw mlflowError("ENDPOINT_NOT_FOUND", `No endpoint at ${url.pathname}`);
   }
-  const relPath = decodeURIComponent(rest.slice("artifacts/".length));
+  const relPath = decodePath(rest.slice("artifacts/".length));
   const target = await pathInsideRoot(ctx.artifactsDestination, relPath);
+  if ((request.method === "PUT" || request.method === "DELETE") && safeArtifactPath(relPath) === "") {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Cannot ${request.method === "PUT" ? "write" : "delete"} the artifact root itself`,
+      "name a file or folder below it, e.g. 1/<run id>/artifacts/model.pkl",
+    );
+  }
   switch (request.method) {
     case "GET":
       return await fileResponse(target, relPath);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { TrackingStore } from "../tracking/mod.ts";
 import { artifactRepositoryResolver } from "./artifact_paths.ts";
 import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
@@ -26,6 +26,11 @@ export const MLFLOW_API_VERSION = "2.17.2";
 export interface RequestHandlerOptions {
   /** Directory behind the `mlflow-artifacts` proxy (default `./mlartifacts`). */
   artifactsDestination?: string;
+  /**
+   * Where the server keeps its own records (MLflow 3 logged models); default: `.kmlf/server` beside the
+   * artifacts destination. Never inside it, so the artifact proxy cannot reach the records.
+   */
+  stateDir?: string;
   /** Require these credentials on every request but `/health`. */
   auth?: ServerAuth;
   /**
@@ -71,6 +76,7 @@ export function createRequestHandler(
   const ctx: ServerContext = {
     store,
     artifactsDestination,
+    stateDir: options.stateDir ?? join(dirname(resolve(artifactsDestination)), ".kmlf", "server"),
     artifactRepository: artifactRepositoryResolver(store, artifactsDestination),
   };
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
@@ -94,7 +100,11 @@ export function createRequestHandler(
           JSON.stringify({ error_code: "UNAUTHENTICATED", message: "Authentication required" }),
           {
             status: 401,
-            headers: { "content-type": "application/json", "www-authenticate": 'Basic realm="kmlf"' },
+            headers: {
+              "content-type": "application/json",
+              // Browsers prompt only for Basic; a token-only server asks clients for a bearer token.
+              "www-authenticate": options.auth?.username ? 'Basic realm="kmlf"' : 'Bearer realm="kmlf"',
+            },
           },
         );
       }
@@ -117,7 +127,15 @@ export function createRequestHandler(
         }
         const rpc = TRACKING_RPCS[rest];
         if (!rpc) return notFound(path);
-        if (!rpc.methods.includes(request.method)) return methodNotAllowed(path, rpc.methods);
+        if (request.method === "OPTIONS") {
+          return new Response(null, {
+            status: 204,
+            headers: { allow: [...rpc.methods, "OPTIONS"].join(", ") },
+          });
+        }
+        // HEAD is answered like GET (the runtime drops the body), as Flask does.
+        const method = request.method === "HEAD" ? "GET" : request.method;
+        if (!rpc.methods.includes(method)) return methodNotAllowed(path, rpc.methods);
         return jsonResponse(await rpc.handle(ctx, await readRequestMessage(request, url, maxJson)));
       }
       if (/^\/(?:api|ajax-api)\/3\.0\/mlflow\/server-info$/.test(path)) {

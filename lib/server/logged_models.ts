@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileInfoToWire, mlflowError, recordFromWire, recordToWire } from "../tracking/mod.ts";
 import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
+import { decodePath } from "./artifact_routes.ts";
 import type { ServerContext } from "./server_context.ts";
 
 /** A logged model as stored (wire field names, ready to serve). */
@@ -28,10 +29,15 @@ interface LoggedModelRecord {
   deleted?: boolean;
 }
 
+/** `<experiment artifact location>/models/<id>/artifacts`, as MLflow's stores place a logged model. */
+function modelArtifactUri(experimentLocation: string, modelId: string): string {
+  return `${experimentLocation.replace(/\/+$/, "")}/models/${modelId}/artifacts`;
+}
+
 const STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"];
 
 function dirOf(ctx: ServerContext): string {
-  return join(ctx.artifactsDestination, ".kmlf", "logged-models");
+  return join(ctx.stateDir, "logged-models");
 }
 
 function checkId(modelId: string): string {
@@ -47,8 +53,21 @@ function checkId(modelId: string): string {
 
 async function load(ctx: ServerContext, modelId: string, allowDeleted = false): Promise<LoggedModelRecord> {
   try {
-    const record = JSON.parse(await Deno.readTextFile(join(dirOf(ctx), `${checkId(modelId)}.json`)));
+    const record: LoggedModelRecord = JSON.parse(
+      await Deno.readTextFile(join(dirOf(ctx), `${checkId(modelId)}.json`)),
+    );
     if (record.deleted && !allowDeleted) throw new Deno.errors.NotFound();
+    // A record edited on disk must not point the artifact listing elsewhere.
+    const experiment = await ctx.store.getExperiment(record.experiment_id);
+    if (
+      record.model_id !== modelId ||
+      record.artifact_uri !== modelArtifactUri(experiment.artifactLocation, modelId)
+    ) {
+      throw mlflowError(
+        "INTERNAL_ERROR",
+        `Logged model record ${modelId} is inconsistent; refusing to use it`,
+      );
+    }
     return record;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
@@ -93,7 +112,7 @@ async function create(ctx: ServerContext, msg: RequestMessage) {
     name: str(msg, "name") || modelId,
     creation_timestamp_ms: now,
     last_updated_timestamp_ms: now,
-    artifact_uri: `${experiment.artifactLocation.replace(/\/+$/, "")}/models/${modelId}/artifacts`,
+    artifact_uri: modelArtifactUri(experiment.artifactLocation, modelId),
     status: "LOGGED_MODEL_PENDING",
     model_type: str(msg, "model_type"),
     source_run_id: str(msg, "source_run_id"),
@@ -107,7 +126,8 @@ async function create(ctx: ServerContext, msg: RequestMessage) {
 /** Equality clauses joined by AND, on the fields a client searches by (`name = 'm'`). */
 function parseSimpleFilter(filter: string | undefined): [string, string][] {
   if (!filter?.trim()) return [];
-  return filter.split(/\s+AND\s+/i).map((clause) => {
+  // AND outside quotes separates clauses: name = 'a AND b' is one clause.
+  return filter.split(/\s+AND\s+(?=(?:[^'"]*(?:'[^']*'|"[^"]*"))*[^'"]*$)/i).map((clause) => {
     const m = clause.trim().match(/^(name|source_run_id|model_id|status|model_type)\s*=\s*(['"])(.*)\2$/);
     if (!m) {
       throw mlflowError(
@@ -124,6 +144,9 @@ async function search(ctx: ServerContext, msg: RequestMessage) {
   const experimentIds = new Set(strList(msg, "experiment_ids"));
   const clauses = parseSimpleFilter(str(msg, "filter"));
   const maxResults = int(msg, "max_results") ?? 50;
+  if (maxResults < 1) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `max_results must be at least 1, got ${maxResults}`);
+  }
   const models: LoggedModelRecord[] = [];
   try {
     for await (const entry of Deno.readDir(dirOf(ctx))) {
@@ -155,7 +178,7 @@ export async function handleLoggedModels(
   rest: string,
   msg: RequestMessage,
 ): Promise<unknown> {
-  const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
+  const parts = rest.split("/").filter(Boolean).map(decodePath);
   if (parts.length === 0 && method === "POST") return await create(ctx, msg);
   if (parts[0] === "search" && method === "POST") return await search(ctx, msg);
   const [modelId, section, key] = parts;

@@ -17,7 +17,7 @@ function pageBody(listKey: string, items: unknown[], nextPageToken?: string) {
   return body;
 }
 
-/** The read RPCs by path (all GET in MLflow; search also accepts POST from older clients). */
+/** The read RPCs by path (GET in MLflow; searches and get-latest-versions also accept POST). */
 const READS: Record<string, RegistryRead> = {
   "registered-models/search": (r, msg) => {
     const page = r.searchRegisteredModels({
@@ -70,7 +70,8 @@ export function handleRegistry(
       "kmlf serves the registry of an MLflow SQLite database; use an MLflow server for a file store's registry",
     );
   }
-  if (!read || (method !== "GET" && !(method === "POST" && rest.endsWith("/search")))) {
+  const postAllowed = rest.endsWith("/search") || rest === "registered-models/get-latest-versions";
+  if (!read || (method !== "GET" && !(method === "POST" && postAllowed))) {
     throw mlflowError(
       "NOT_IMPLEMENTED",
       `kmlf serves the model registry read-only; ${method} ${rest} is not supported`,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { doubleFromWire, int64FromWire, mlflowError } from "../tracking/mod.ts";
+import { doubleFromWire, mlflowError } from "../tracking/mod.ts";
 
 /** A decoded request: field name → JSON value (query strings give strings or string lists). */
 export type RequestMessage = Record<string, unknown>;
@@ -183,7 +183,12 @@ export function int(
     if (options.required) throw missing(field);
     return undefined;
   }
-  const value = int64FromWire(raw, NaN);
+  // Stricter than the lenient wire reader: protobuf refuses 1.5 or "12abc" for an int64.
+  const value = typeof raw === "number"
+    ? raw
+    : typeof raw === "string" && /^-?\d+$/.test(raw.trim())
+    ? Number(raw)
+    : NaN;
   if (!Number.isInteger(value)) throw invalid(field, raw, "an integer");
   return value;
 }

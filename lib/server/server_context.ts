@@ -13,6 +13,8 @@ export interface ServerContext {
   artifactRepository(artifactUri: string): ArtifactRepository;
   /** Local directory behind the `mlflow-artifacts` proxy. */
   artifactsDestination: string;
+  /** Server-private records (logged models), outside every tree the API can read or write. */
+  stateDir: string;
 }
 
 /** One RPC: decoded message in, JSON body out. */

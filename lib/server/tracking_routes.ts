@@ -47,7 +47,18 @@ function metricOf(m: RequestMessage): Metric {
     );
   }
   double(m, "value");
+  int(m, "timestamp", { required: true });
+  int(m, "step");
   return metricFromWire(m as unknown as MetricWire);
+}
+
+/** An optional int field that must be ≥ 1 (page sizes: 0 would page forever). */
+function positive(msg: RequestMessage, field: string): number | undefined {
+  const value = int(msg, field);
+  if (value !== undefined && value < 1) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `${field} must be at least 1, got ${value}`);
+  }
+  return value;
 }
 
 function orderByOf(msg: RequestMessage): string[] {
@@ -215,7 +226,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
   }),
   "metrics/get-history": get(async ({ store }, msg) => {
     const page = await store.getMetricHistory(runIdOf(msg), requiredStr(msg, "metric_key"), {
-      maxResults: int(msg, "max_results"),
+      maxResults: positive(msg, "max_results"),
       pageToken: str(msg, "page_token"),
     });
     const body: Record<string, unknown> = {};
@@ -240,7 +251,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
       throw mlflowError("INVALID_PARAMETER_VALUE", "GetMetricHistoryBulk accepts at most 100 run ids");
     }
     const key = requiredStr(msg, "metric_key");
-    const maxResults = Math.min(int(msg, "max_results") ?? 25000, 25000);
+    const maxResults = Math.min(positive(msg, "max_results") ?? 25000, 25000);
     const metrics = [];
     for (const runId of runIds) {
       const page = await store.getMetricHistory(runId, key, { maxResults });

@@ -345,6 +345,13 @@ export function validateArtifactLocation(location: string): void {
     );
   }
   checkLength("Artifact location", LIMITS.artifactLocationLength, location);
+  if (/[?#]/.test(location)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid artifact location '${location}': query parameters and fragments are not allowed`,
+      "use a plain path or URI, e.g. file:///data/mlartifacts",
+    );
+  }
 }
 
 /**

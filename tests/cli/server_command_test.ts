@@ -56,6 +56,21 @@ Deno.test("kmlf server serves a store until Ctrl-C, then stops cleanly", async (
       await (await fetch(`${server.url}/api/2.0/mlflow/experiments/get?experiment_id=${experiment_id}`))
         .json();
     assert.equal(got.experiment.artifact_location, `mlflow-artifacts:/${experiment_id}`);
+    // Like MLflow's server, over-long param values are truncated to 6000 characters, not refused.
+    const post = (rpc: string, body: unknown) =>
+      fetch(`${server.url}/api/2.0/mlflow/${rpc}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
+    const { run } = await post("runs/create", { experiment_id });
+    assert.deepEqual(
+      await post("runs/log-parameter", { run_id: run.info.run_id, key: "long", value: "x".repeat(7000) }),
+      {},
+    );
+    const stored = await (await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${run.info.run_id}`))
+      .json();
+    assert.equal(stored.run.data.params[0].value.length, 6000);
     const { code, stdout } = await server.stop();
     assert.equal(code, 0);
     assert.match(stdout, /Server stopped/);

@@ -353,3 +353,107 @@ Deno.test("a loopback server refuses foreign Host headers (DNS rebinding) but an
     await fx.dispose();
   }
 });
+
+Deno.test("review fixes: unicode downloads, root deletes, malformed paths, HEAD/OPTIONS, page sizes", async () => {
+  const fx = await serverFixture();
+  const put = (path: string, body: string) =>
+    fx.handle(
+      new Request(`http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/${path}`, { method: "PUT", body }),
+    );
+  try {
+    // A non-Latin-1 file name downloads with an RFC 5987 name instead of a 500.
+    assert.equal((await put("1/r/artifacts/%E6%97%A5%E6%9C%AC.txt", "hi")).status, 200);
+    let res = await fx.handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/%E6%97%A5%E6%9C%AC.txt"),
+    );
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "hi");
+    assert.equal(
+      res.headers.get("content-disposition"),
+      `attachment; filename="__.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`,
+    );
+    // The artifact root itself can be neither deleted nor overwritten.
+    for (const method of ["DELETE", "PUT"]) {
+      res = await fx.handle(
+        new Request("http://127.0.0.1/api/2.0/mlflow-artifacts/artifacts/.%2F", {
+          method,
+          body: method === "PUT" ? "x" : undefined,
+        }),
+      );
+      assert.equal(res.status, 400, method);
+      await res.body?.cancel();
+    }
+    assert.ok((await Deno.stat(fx.artifactsDestination)).isDirectory);
+    // Client mistakes are 4xx: malformed escapes, a file over a folder, a file below a file.
+    for (
+      const [path, message] of [["bad%E0%A4%A.txt", /Malformed percent-encoding/], [
+        "1/r/artifacts",
+        /existing directory/,
+      ], ["1/r/artifacts/%E6%97%A5%E6%9C%AC.txt/child", /below an existing file/]] as const
+    ) {
+      res = await put(path, "x");
+      assert.equal(res.status, 400, path);
+      assert.match((await res.json()).message, message);
+    }
+    // HEAD answers like GET; OPTIONS lists the methods.
+    res = await fx.handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow/experiments/get?experiment_id=0", { method: "HEAD" }),
+    );
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    res = await fx.handle(new Request("http://127.0.0.1/api/2.0/mlflow/runs/search", { method: "OPTIONS" }));
+    assert.equal(res.status, 204);
+    assert.equal(res.headers.get("allow"), "POST, GET, OPTIONS");
+    // A page size of 0 is refused instead of paging forever.
+    const runId = await newRun(fx);
+    res = await fx.get("/api/2.0/mlflow/metrics/get-history", {
+      run_id: runId,
+      metric_key: "x",
+      max_results: "0",
+    });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /max_results must be at least 1/);
+    // Fractional int64s and artifact locations with query strings are refused, as protobuf and MLflow do.
+    res = await fx.post("/api/2.0/mlflow/runs/log-metric", {
+      run_id: runId,
+      key: "a",
+      value: 1,
+      timestamp: 1.5,
+    });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /'timestamp'/);
+    res = await fx.post("/api/2.0/mlflow/experiments/create", {
+      name: "q",
+      artifact_location: "file:///tmp/x?y=1#f",
+    });
+    assert.equal(res.status, 400);
+    assert.match((await res.json()).message, /query parameters and fragments/);
+  } finally {
+    await fx.dispose();
+  }
+});
+
+Deno.test("logged-model records live outside the proxied tree and cannot be redirected", async () => {
+  const fx = await serverFixture();
+  try {
+    const created =
+      await (await fx.post("/api/2.0/mlflow/logged-models", { experiment_id: "0", name: "a AND b" })).json();
+    const id = created.model.info.model_id;
+    const listed = await (await fx.get("/api/2.0/mlflow-artifacts/artifacts", { path: ".kmlf" })).json();
+    assert.deepEqual(listed, {}, "the proxy sees no records");
+    const record = `${fx.dir}/.kmlf/server/logged-models/${id}.json`;
+    const found = await (await fx.post("/api/2.0/mlflow/logged-models/search", {
+      experiment_ids: ["0"],
+      filter: "name = 'a AND b'",
+    })).json();
+    assert.equal(found.models.length, 1, "AND inside quotes is part of the value");
+    // Even a record edited on disk cannot point the artifact listing at /etc.
+    const tampered = { ...JSON.parse(await Deno.readTextFile(record)), artifact_uri: "file:///etc" };
+    await Deno.writeTextFile(record, JSON.stringify(tampered));
+    const res = await fx.get(`/api/2.0/mlflow/logged-models/${id}/artifacts/directories`);
+    assert.equal(res.status, 500);
+    assert.match((await res.json()).message, /inconsistent/);
+  } finally {
+    await fx.dispose();
+  }
+});

@@ -144,8 +144,9 @@ export class HttpArtifactRepository implements ArtifactRepository {
     const entries = (body.files as FileInfoWire[] | undefined ?? []).map((w) => {
       const info = fileInfoFromWire(w);
       // The proxy answers basenames; re-join them under the listed directory.
-      return { ...info, path: joinPath(rel, info.path.split("/").at(-1) ?? info.path) };
-    });
+      return { ...info, name: info.path.split("/").at(-1) ?? info.path };
+    }).filter((e) => e.name !== "" && e.name !== "." && e.name !== "..") // a bad server must not loop us
+      .map(({ name, ...info }) => ({ ...info, path: joinPath(rel, name) }));
     entries.sort((a, b) => compareCodePoints(a.path, b.path));
     if (!options.recursive) return entries;
     const all: FileInfo[] = [];

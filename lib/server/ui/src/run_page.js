@@ -263,7 +263,7 @@ function overview(pane, run, tags, base) {
   apiPost("runs/search", {
     experiment_ids: [info.experiment_id],
     filter: `tags.\`mlflow.parentRunId\` = '${info.run_id}'`,
-    run_view_type: "ALL",
+    run_view_type: "ACTIVE_ONLY",
     max_results: 1000,
   }).then(
     (page) =>
