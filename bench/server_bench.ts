@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { createRequestHandler } from "../lib/server/mod.ts";
 import { SqliteStore } from "../lib/tracking/mod.ts";
 import { median, report } from "./bench_utils.ts";
+import { seedSearchRuns } from "./seed_runs.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "kmlf-server-bench-" });
@@ -69,36 +70,16 @@ async function startToFirstAnswer(): Promise<number> {
 
 async function seed(db: string): Promise<string[]> {
   const store = SqliteStore.open(db);
-  const experimentId = await store.createExperiment("bench");
-  const ids: string[] = [];
-  for (let r = 0; r < 10_000; r++) {
-    const run = await store.createRun({
-      experimentId,
-      runName: `run-${r}`,
-      startTime: 1_700_000_000_000 + r,
-    });
-    ids.push(run.info.runId);
-    await store.logBatch(run.info.runId, {
-      params: Array.from({ length: 20 }, (_, p) => ({ key: `param_${p}`, value: String((r * 7 + p) % 97) })),
-      metrics: Array.from({ length: 10 }, (_, m) => ({
-        key: `metric_${m}`,
-        value: ((r * 31 + m * 17) % 1000) / 1000,
-        timestamp: 1_700_000_000_000 + r,
-        step: 0,
-      })),
-    });
-  }
+  const { runIds } = await seedSearchRuns(store);
   await store.close();
-  return ids;
+  return runIds;
 }
 
 try {
   report("kmlf server start → first answered request", await startToFirstAnswer(), "ms", 200, 4900);
 
   const db = join(dir, "search.db");
-  const seedStart = performance.now();
   const ids = await seed(db);
-  console.log(`(seeded 10,000 runs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
 
   const store = SqliteStore.open(db);
   const handler = createRequestHandler(store, { artifactsDestination: join(dir, "mlartifacts") });

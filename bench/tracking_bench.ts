@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { createRequestHandler } from "../lib/server/mod.ts";
 import { FileStore, MlflowClient, openStore, SqliteStore } from "../lib/tracking/mod.ts";
 import { median, report } from "./bench_utils.ts";
+import { seedSearchRuns } from "./seed_runs.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "kmlf-tracking-bench-" });
 const clientOf = (path: string) =>
@@ -120,29 +121,9 @@ try {
   if (!searchOnly) await logBenchmarks();
 
   // 2. A store with 10,000 runs of 20 params and 10 metrics each.
-  const seedStart = performance.now();
   const client = clientOf(join(dir, "search.db"));
   const store = client.store;
-  const experimentId = await store.createExperiment("bench");
-  const ids: string[] = [];
-  for (let r = 0; r < 10_000; r++) {
-    const run = await store.createRun({
-      experimentId,
-      runName: `run-${r}`,
-      startTime: 1_700_000_000_000 + r,
-    });
-    ids.push(run.info.runId);
-    await store.logBatch(run.info.runId, {
-      params: Array.from({ length: 20 }, (_, p) => ({ key: `param_${p}`, value: String((r * 7 + p) % 97) })),
-      metrics: Array.from({ length: 10 }, (_, m) => ({
-        key: `metric_${m}`,
-        value: ((r * 31 + m * 17) % 1000) / 1000,
-        timestamp: 1_700_000_000_000 + r,
-        step: 0,
-      })),
-    });
-  }
-  console.log(`(seeded 10,000 runs in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`);
+  const { experimentId, runIds: ids } = await seedSearchRuns(store);
 
   for (const maxResults of [100, 1000]) {
     const times: number[] = [];

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { chromium } from "npm:playwright-core@1.65.1";
 import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
 import { createRequestHandler } from "../lib/server/mod.ts";
+import { seedSearchRuns } from "./seed_runs.ts";
 import { median, report } from "./bench_utils.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -28,19 +29,7 @@ const client = new MlflowClient(store, {
   context: { user: "bench", sourceName: "bench" },
 });
 const seedStart = performance.now();
-const experimentId = await store.createExperiment("bench");
-for (let r = 0; r < 10_000; r++) {
-  const run = await store.createRun({ experimentId, runName: `run-${r}`, startTime: 1_700_000_000_000 + r });
-  await store.logBatch(run.info.runId, {
-    params: Array.from({ length: 20 }, (_, p) => ({ key: `param_${p}`, value: String((r * 7 + p) % 97) })),
-    metrics: Array.from({ length: 10 }, (_, m) => ({
-      key: `metric_${m}`,
-      value: ((r * 31 + m * 17) % 1000) / 1000,
-      timestamp: 1_700_000_000_000 + r,
-      step: 0,
-    })),
-  });
-}
+const { experimentId } = await seedSearchRuns(store);
 const curveExperiment = await store.createExperiment("curve");
 const curve = await store.createRun({ experimentId: curveExperiment, runName: "curve-100k" });
 for (let i = 0; i < 100_000; i += 1000) {
