@@ -55,13 +55,13 @@ import {
   validateTag,
   type ValidationOptions,
 } from "../validation.ts";
-import { pythonFloat, readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
+import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
+import { MetricFileWriter } from "./metric_files.ts";
 import {
   allExperiments,
-  checkRunActive,
   experimentDir,
-  runDir,
+  RunFolders,
   setRunsStage,
   setRunStage,
   TRASH,
@@ -77,25 +77,18 @@ import {
  * const id = await store.createExperiment("iris");
  * ```
  */
-/** How many metric files' lines the store remembers for deduplication. */
-const METRIC_CACHE_ENTRIES = 64;
-
 export class FileStore implements TrackingStore {
   readonly kind = "file";
   readonly uri: string;
   readonly root: string;
   readonly artifactRoot: string;
   readonly #validation: ValidationOptions;
-  /** run id → its folder; checked before use, since deleting an experiment moves its runs to .trash. */
-  readonly #runDirs = new Map<string, string>();
-  /**
-   * metric file → its size and lines when this store last wrote it, so logging dedupes new points
-   * without re-reading the whole history each batch (which made long runs quadratic).
-   */
-  readonly #metricLines = new Map<string, { size: number; lines: Set<string> }>();
+  readonly #metricFiles = new MetricFileWriter();
+  readonly #runs: RunFolders;
 
   private constructor(root: string, artifactRoot: string, validation: ValidationOptions) {
     this.root = root;
+    this.#runs = new RunFolders(root);
     this.uri = pathToFileURL(root).href;
     this.artifactRoot = artifactRoot.replace(/\/$/, "");
     this.#validation = validation;
@@ -259,12 +252,12 @@ export class FileStore implements TrackingStore {
   }
 
   async getRun(runId: string): Promise<Run> {
-    return await readRun(await this.#runDir(runId));
+    return await readRun(await this.#runs.find(runId));
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
     if (update.runName !== undefined) validateRunName(update.runName);
-    const dir = await this.#activeRunDir(runId);
+    const dir = await this.#runs.findActive(runId);
     const meta = (await readMeta(join(dir, "meta.yaml")))!;
     if (update.status !== undefined) meta.status = statusToCode(update.status);
     if (update.endTime !== undefined) meta.end_time = update.endTime;
@@ -277,11 +270,11 @@ export class FileStore implements TrackingStore {
   }
 
   async deleteRun(runId: string): Promise<void> {
-    await setRunStage(await this.#runDir(runId), "deleted");
+    await setRunStage(await this.#runs.find(runId), "deleted");
   }
 
   async restoreRun(runId: string): Promise<void> {
-    await setRunStage(await this.#runDir(runId), "active");
+    await setRunStage(await this.#runs.find(runId), "active");
   }
 
   async setTag(runId: string, key: string, value: string): Promise<void> {
@@ -289,7 +282,7 @@ export class FileStore implements TrackingStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    const dir = await this.#activeRunDir(runId);
+    const dir = await this.#runs.findActive(runId);
     validateKey("tag", key);
     try {
       await Deno.remove(join(dir, "tags", key));
@@ -299,37 +292,9 @@ export class FileStore implements TrackingStore {
     }
   }
 
-  async #runDir(runId: string): Promise<string> {
-    const cached = this.#runDirs.get(runId);
-    if (cached && (await Deno.stat(join(cached, "meta.yaml")).then((i) => i.isFile, () => false))) {
-      return cached;
-    }
-    const dir = await runDir(this.root, runId);
-    this.#runDirs.set(runId, dir);
-    return dir;
-  }
-
-  async #activeRunDir(runId: string): Promise<string> {
-    return await checkRunActive(await this.#runDir(runId), runId);
-  }
-
-  /** The lines already in a metric file (from the cache when the file has not changed since). */
-  async #linesOf(dir: string, key: string, line: (m: Metric) => string): Promise<Set<string>> {
-    const path = join(dir, "metrics", key);
-    const size = await Deno.stat(path).then((i) => i.size, () => 0);
-    const cached = this.#metricLines.get(path);
-    if (cached && cached.size === size) return cached.lines;
-    const lines = new Set((await readHistory(dir, key)).map(line));
-    if (this.#metricLines.size >= METRIC_CACHE_ENTRIES) {
-      this.#metricLines.delete(this.#metricLines.keys().next().value!);
-    }
-    this.#metricLines.set(path, { size, lines });
-    return lines;
-  }
-
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
     const { metrics, params, tags } = validateBatch(batch, this.#validation);
-    const dir = await this.#activeRunDir(runId);
+    const dir = await this.#runs.findActive(runId);
     // Check every param before writing anything, so a conflict leaves the run unchanged.
     const existing = params.length ? await readKeyFiles(join(dir, "params")) : {};
     for (const p of params) {
@@ -344,19 +309,8 @@ export class FileStore implements TrackingStore {
       if (list) list.push(m);
       else byKey.set(m.key, [m]);
     }
-    const line = (m: Metric) => `${m.timestamp} ${pythonFloat(m.value)} ${m.step}\n`;
-    for (const [key, points] of byKey) {
-      const path = join(dir, "metrics", key);
-      // Exact duplicates (timestamp, step, value) are stored once, as in the SQL store.
-      const seen = await this.#linesOf(dir, key, line);
-      const lines = points.map(line).filter((l) => !seen.has(l) && Boolean(seen.add(l)));
-      if (lines.length === 0) continue;
-      const text = lines.join("");
-      await Deno.mkdir(join(path, ".."), { recursive: true });
-      await Deno.writeTextFile(path, text, { append: true });
-      const cached = this.#metricLines.get(path);
-      if (cached) cached.size += new TextEncoder().encode(text).byteLength;
-    }
+    // Exact duplicates (timestamp, step, value) are stored once, as in the SQL store.
+    for (const [key, points] of byKey) await this.#metricFiles.append(dir, key, points);
     for (const t of tags) {
       await writeAtomic(join(dir, "tags", t.key), t.value);
       if (t.key === MLFLOW_TAGS.runName) {
@@ -371,7 +325,7 @@ export class FileStore implements TrackingStore {
     key: string,
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
-    const dir = await this.#runDir(runId);
+    const dir = await this.#runs.find(runId);
     const page = paginate(
       await readHistory(dir, key),
       options.pageToken,
@@ -396,7 +350,7 @@ export class FileStore implements TrackingStore {
 
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     validateDatasetInputs(datasets);
-    const dir = await this.#activeRunDir(runId);
+    const dir = await this.#runs.findActive(runId);
     const expDir = join(dir, "..");
     for (const input of datasets) {
       const d = input.dataset;

@@ -59,11 +59,34 @@ export async function runDir(root: string, runId: string): Promise<string> {
   throw runNotFound(runId);
 }
 
-/** Returns a run folder (found with {@link runDir}) after checking the run is not deleted. */
-export async function checkRunActive(dir: string, runId: string): Promise<string> {
-  const meta = (await readMeta(join(dir, "meta.yaml")))!;
-  if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
-  return dir;
+/**
+ * Run folders by run id, remembered between calls (checked before use, since deleting an experiment
+ * moves its runs to .trash) so that logging does not scan every experiment per call.
+ */
+export class RunFolders {
+  readonly #root: string;
+  readonly #known = new Map<string, string>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  /** The run's folder (deleted runs too), else RESOURCE_DOES_NOT_EXIST. */
+  async find(runId: string): Promise<string> {
+    const known = this.#known.get(runId);
+    if (known && (await Deno.stat(join(known, "meta.yaml")).then((i) => i.isFile, () => false))) return known;
+    const dir = await runDir(this.#root, runId);
+    this.#known.set(runId, dir);
+    return dir;
+  }
+
+  /** Like {@link find}, but the run must not be deleted. */
+  async findActive(runId: string): Promise<string> {
+    const dir = await this.find(runId);
+    const meta = (await readMeta(join(dir, "meta.yaml")))!;
+    if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
+    return dir;
+  }
 }
 
 /** Deleting an experiment deletes its runs, and restoring restores them (as the SQL store does). */
