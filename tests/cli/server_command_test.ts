@@ -1,12 +1,12 @@
 /** `kmlf server` and `kmlf mlflow ui` as subprocesses: start, answer, stop on Ctrl-C, clear errors. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CLI_PATH, demoProject, kmlf } from "../cli_harness.ts";
+import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
 
 /** Starts kmlf with `args`, waits for the "listening on" line and returns the URL and the process. */
-async function startKmlf(args: string[], cwd: string) {
+async function startKmlf(args: string[], cwd: string, denoFlags: string[] = []) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", CLI_PATH, ...args],
+    args: ["run", "--allow-all", "--quiet", ...denoFlags, CLI_PATH, ...args],
     cwd,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -118,5 +118,23 @@ Deno.test("kmlf mlflow ui serves the project's store from mlflow.yml; a remote U
     assert.match(remote.stdout, /remote MLflow server; open http:\/\/mlflow\.example:5000/);
   } finally {
     await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("compiled mode: the server answers the embedded web UI from outside kmlf's tree", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-server-compiled-" });
+  try {
+    const flags = ["--cached-only", "--config", join(REPO, "deno.json")];
+    const server = await startKmlf(["server", "--port", "0"], dir, flags);
+    const page = await fetch(`${server.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<!doctype html>/i);
+    const script = await fetch(`${server.url}/static-files/app.js`);
+    assert.equal(script.status, 200);
+    assert.match(script.headers.get("content-type") ?? "", /javascript/);
+    await script.body?.cancel();
+    assert.equal((await server.stop()).code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
