@@ -189,4 +189,5 @@ export {
   artifactRepositoryForRest,
   HttpArtifactRepository,
   proxyLocation,
+  STREAM_UPLOAD_BYTES,
 } from "./rest/http_artifact_repository.ts";

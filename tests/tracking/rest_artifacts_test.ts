@@ -14,6 +14,7 @@ import {
   proxyLocation,
   RestStore,
   SqliteStore,
+  STREAM_UPLOAD_BYTES,
 } from "../../lib/tracking/mod.ts";
 import { json, ScriptedServer } from "./rest_test_server.ts";
 
@@ -165,6 +166,32 @@ Deno.test("artifacts round-trip through kmlf's server: directories, downloads, d
     await store.close();
     await server.shutdown();
     await backend.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a large file is streamed, and re-read from the start when the upload is retried", async () => {
+  const server = new ScriptedServer();
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-stream-" });
+  try {
+    const size = STREAM_UPLOAD_BYTES + 123_457;
+    const bytes = new Uint8Array(size).map((_, i) => (i * 31) % 251);
+    const file = join(dir, "model.bin");
+    await Deno.writeFile(file, bytes);
+    const http = new HttpClient(server.url, { env: () => undefined, backoffMs: 1 });
+    const repo = artifactRepositoryForRest("mlflow-artifacts:/1/abc/artifacts", http);
+    server.answer(
+      () => json({ error_code: "TEMPORARILY_UNAVAILABLE", message: "busy" }, 503),
+      () => json({}),
+    );
+    await repo.logArtifact(file, "models");
+    const [first, second] = server.received;
+    assert.equal(first.headers.get("content-length"), null, "big uploads are streamed (chunked)");
+    assert.equal(second.path, "/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts/models/model.bin");
+    assert.equal(second.body.byteLength, size);
+    assert.deepEqual(second.body, bytes);
+  } finally {
+    await server.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -18,7 +18,7 @@ import { localArtifactRepository, localPathOfUri } from "../artifacts/local_repo
 import { compareCodePoints } from "../search/evaluate.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
-import { type HttpClient, parseJsonObject } from "./http_client.ts";
+import { type HttpClient, parseJsonObject, type RequestBody } from "./http_client.ts";
 import { uploadContentType } from "./upload_content_type.ts";
 
 /** The artifact proxy endpoint, below a server's base URL. */
@@ -34,6 +34,16 @@ function trimSlashes(path: string): string {
 
 function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== "").join("/");
+}
+
+/** Files above this size are streamed instead of read into memory (smaller ones keep a Content-Length). */
+export const STREAM_UPLOAD_BYTES = 8 * 1024 * 1024;
+
+/** A local file as an upload body: its bytes, or for big files a stream reopened on each attempt. */
+async function fileBody(path: string): Promise<RequestBody> {
+  const info = await Deno.stat(path);
+  if (info.size <= STREAM_UPLOAD_BYTES) return await Deno.readFile(path);
+  return async () => (await Deno.open(path, { read: true })).readable;
 }
 
 /**
@@ -67,7 +77,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
     return `${this.#endpoint}/${encodePath(joinPath(this.#root, rel))}`;
   }
 
-  async #put(rel: string, data: Uint8Array | string): Promise<void> {
+  async #put(rel: string, data: RequestBody): Promise<void> {
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
     await this.#http.send({
       method: "PUT",
@@ -79,9 +89,9 @@ export class HttpArtifactRepository implements ArtifactRepository {
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
     const dir = safeArtifactPath(artifactPath);
-    let data: Uint8Array;
+    let data: RequestBody;
     try {
-      data = await Deno.readFile(localFile);
+      data = await fileBody(localFile);
     } catch (error) {
       throw mlflowError(
         "INVALID_PARAMETER_VALUE",
@@ -107,7 +117,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
         if (stat.isDirectory) await walk(path);
         else {
           const rel = relative(localDir, path).split("\\").join("/");
-          await this.#put(joinPath(dir, rel), await Deno.readFile(path));
+          await this.#put(joinPath(dir, rel), await fileBody(path));
         }
       }
     };

@@ -40,9 +40,13 @@ export interface HttpRequest {
   /** Absolute URL or a path below the client's base URL (e.g. `/api/2.0/mlflow/runs/get`). */
   url: string;
   query?: QueryValues;
-  body?: Uint8Array | string;
+  /** The body; a function is called for each attempt and streams (large files, re-read on retries). */
+  body?: RequestBody;
   contentType?: string;
 }
+
+/** A request body: bytes, text, or a stream opened anew for each attempt. */
+export type RequestBody = Uint8Array | string | (() => Promise<ReadableStream<Uint8Array>>);
 
 /** A successful (2xx) answer, fully read. */
 export interface HttpResponse {
@@ -231,17 +235,33 @@ export class HttpClient {
     method: string,
     url: string,
     headers: Headers,
-    body: Uint8Array | string | undefined,
+    body: RequestBody | undefined,
   ): Promise<HttpResponse | Error> {
     const controller = new AbortController();
     const timeout = this.#options.timeoutMs ??
       (this.#envNumber("MLFLOW_HTTP_REQUEST_TIMEOUT") ?? 120) * 1000;
-    const timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeout);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The timeout bounds silence, not total time: each streamed chunk restarts it, as with requests.
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeout);
+    };
+    restart();
     try {
+      const payload = typeof body === "function"
+        ? (await body()).pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, out) {
+              restart();
+              out.enqueue(chunk);
+            },
+          }),
+        )
+        : body;
       const response = await fetch(url, {
         method,
         headers,
-        body: body as BodyInit | undefined,
+        body: payload as BodyInit | undefined,
         signal: controller.signal,
       });
       const bytes = new Uint8Array(await response.arrayBuffer());
