@@ -4,10 +4,10 @@
  * unreachable-server error.
  */
 import assert from "node:assert/strict";
-import { TrackingError } from "../../lib/errors.ts";
 import { HttpClient, RestStore, withQuery } from "../../lib/tracking/mod.ts";
 import { KMLF_VERSION } from "../../lib/version.ts";
 import { closedPort, json, ScriptedServer } from "./rest_test_server.ts";
+import { rejection } from "./rest_test_server.ts";
 
 const noEnv = () => undefined;
 const EXPERIMENT = { experiment_id: "123456789012345678901", name: "big-id", lifecycle_stage: "active" };
@@ -30,16 +30,6 @@ async function withServer(
     for (const store of stores) await store.close();
     await server.close();
   }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TrackingError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof TrackingError, String(error));
-    return error;
-  }
-  assert.fail("expected a TrackingError");
 }
 
 const unavailable = () => new Response("busy", { status: 503 });

@@ -10,9 +10,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { TrackingError } from "../../lib/errors.ts";
 import { HttpArtifactRepository, RestStore } from "../../lib/tracking/mod.ts";
 import { type ReceivedRequest, ScriptedServer } from "./rest_test_server.ts";
+import { rejection } from "./rest_test_server.ts";
 import { type Exchange, loadExchange } from "../rest_exchanges.ts";
 
 const RUN_ID = "9cbcbf180edd44728f11c457696f7fd1";
@@ -67,16 +67,6 @@ async function step<T>(
   assert.equal(sent.length, exchanges.length, `${prefixes.join("+")}: request count`);
   exchanges.forEach((e, i) => assertSameRequest(sent[i], e, prefixes[i]));
   return result;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TrackingError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof TrackingError, String(error));
-    return error;
-  }
-  assert.fail("expected a TrackingError");
 }
 
 Deno.test({

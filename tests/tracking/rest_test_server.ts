@@ -4,6 +4,20 @@
  * `BAD_REQUEST` (never retried), so a wrong call fails fast.
  */
 
+import assert from "node:assert/strict";
+import { TrackingError } from "../../lib/errors.ts";
+
+/** The TrackingError a promise rejects with (fails the test when it resolves or throws anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<TrackingError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof TrackingError, String(error));
+    return error;
+  }
+  assert.fail("expected a TrackingError");
+}
+
 /** One request as the server saw it. */
 export interface ReceivedRequest {
   method: string;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { FileInfo } from "../entities.ts";
+import { compareCodePoints } from "../search/evaluate.ts";
 import { mlflowError } from "../tracking_errors.ts";
 
 /** Options of {@link ArtifactRepository.listArtifacts}. */
@@ -63,4 +64,28 @@ export function safeArtifactPath(path: string | undefined): string {
   const parts = path.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) throw refuse("'..' is not allowed.");
   return parts.join("/");
+}
+
+/**
+ * A directory listing in repository order: sorted by path, and with `recursive` each directory followed by
+ * its contents (listed through `listChildren`). Shared by every repository so listings agree.
+ *
+ * @example
+ * ```ts
+ * return await completeListing(entries, options, (path) => this.listArtifacts(path, options));
+ * ```
+ */
+export async function completeListing(
+  entries: FileInfo[],
+  options: ListArtifactsOptions,
+  listChildren: (path: string) => Promise<FileInfo[]>,
+): Promise<FileInfo[]> {
+  entries.sort((a, b) => compareCodePoints(a.path, b.path));
+  if (!options.recursive) return entries;
+  const all: FileInfo[] = [];
+  for (const e of entries) {
+    all.push(e);
+    if (e.isDir) all.push(...await listChildren(e.path));
+  }
+  return all;
 }

@@ -8,10 +8,10 @@ import { basename, dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
-import { compareCodePoints } from "../search/evaluate.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import {
   type ArtifactRepository,
+  completeListing,
   type ListArtifactsOptions,
   safeArtifactPath,
 } from "./artifact_repository.ts";
@@ -133,14 +133,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
         fileSize: stat.isDirectory ? null : stat.size,
       });
     }
-    entries.sort((a, b) => compareCodePoints(a.path, b.path));
-    if (!options.recursive) return entries;
-    const all: FileInfo[] = [];
-    for (const e of entries) {
-      all.push(e);
-      if (e.isDir) all.push(...await this.listArtifacts(e.path, options));
-    }
-    return all;
+    return await completeListing(entries, options, (path) => this.listArtifacts(path, options));
   }
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {

@@ -11,11 +11,11 @@ import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
 import {
   type ArtifactRepository,
+  completeListing,
   type ListArtifactsOptions,
   safeArtifactPath,
 } from "../artifacts/artifact_repository.ts";
 import { localArtifactRepository, localPathOfUri } from "../artifacts/local_repository.ts";
-import { compareCodePoints } from "../search/evaluate.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
 import { type HttpClient, parseJsonObject, type RequestBody } from "./http_client.ts";
@@ -157,14 +157,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
       return { ...info, name: info.path.split("/").at(-1) ?? info.path };
     }).filter((e) => e.name !== "" && e.name !== "." && e.name !== "..") // a bad server must not loop us
       .map(({ name, ...info }) => ({ ...info, path: joinPath(rel, name) }));
-    entries.sort((a, b) => compareCodePoints(a.path, b.path));
-    if (!options.recursive) return entries;
-    const all: FileInfo[] = [];
-    for (const e of entries) {
-      all.push(e);
-      if (e.isDir) all.push(...await this.listArtifacts(e.path, options));
-    }
-    return all;
+    return await completeListing(entries, options, (path) => this.listArtifacts(path, options));
   }
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
