@@ -7,15 +7,9 @@
  */
 import { mlflowError, type ModelRegistryReader } from "../tracking/mod.ts";
 import { int, type RequestMessage, requiredStr, str } from "./request_message.ts";
+import { pageBody } from "./responses.ts";
 
 type RegistryRead = (registry: ModelRegistryReader, msg: RequestMessage) => unknown;
-
-function pageBody(listKey: string, items: unknown[], nextPageToken?: string) {
-  const body: Record<string, unknown> = {};
-  if (items.length) body[listKey] = items;
-  if (nextPageToken) body.next_page_token = nextPageToken;
-  return body;
-}
 
 /** The read RPCs by path (GET in MLflow; searches and get-latest-versions also accept POST). */
 const READS: Record<string, RegistryRead> = {

@@ -73,3 +73,19 @@ export function methodNotAllowed(path: string, allowed: readonly string[]): Resp
     { status: 405, headers: { ...JSON_HEADERS, allow: allowed.join(", ") } },
   );
 }
+
+/**
+ * A page of results as MLflow answers it: the list under `listKey` and `next_page_token`, each omitted
+ * when empty.
+ *
+ * @example
+ * ```ts
+ * pageBody("runs", [], undefined); // {}
+ * ```
+ */
+export function pageBody(listKey: string, items: unknown[], nextPageToken?: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  if (items.length) body[listKey] = items;
+  if (nextPageToken) body.next_page_token = nextPageToken;
+  return body;
+}

@@ -24,6 +24,7 @@ import {
 } from "../tracking/mod.ts";
 import { bulkIntervalHistory } from "./metric_bulk.ts";
 import { double, int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
+import { pageBody } from "./responses.ts";
 import type { Rpc, RpcHandler, ServerContext } from "./server_context.ts";
 
 const post = (handle: RpcHandler): Rpc => ({ methods: ["POST"], handle });
@@ -94,10 +95,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
         orderBy: orderByOf(msg),
         pageToken: str(msg, "page_token"),
       });
-      const body: Record<string, unknown> = {};
-      if (page.experiments.length) body.experiments = page.experiments.map(experimentToWire);
-      if (page.nextPageToken) body.next_page_token = page.nextPageToken;
-      return body;
+      return pageBody("experiments", page.experiments.map(experimentToWire), page.nextPageToken);
     },
   },
   "experiments/update": post(async ({ store }, msg) => {
@@ -179,10 +177,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
         orderBy: orderByOf(msg),
         pageToken: str(msg, "page_token"),
       });
-      const body: Record<string, unknown> = {};
-      if (page.runs.length) body.runs = page.runs.map(runToWire);
-      if (page.nextPageToken) body.next_page_token = page.nextPageToken;
-      return body;
+      return pageBody("runs", page.runs.map(runToWire), page.nextPageToken);
     },
   },
   "runs/log-metric": post(async ({ store }, msg) => {
@@ -229,10 +224,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
       maxResults: positive(msg, "max_results"),
       pageToken: str(msg, "page_token"),
     });
-    const body: Record<string, unknown> = {};
-    if (page.metrics.length) body.metrics = page.metrics.map(metricToWire);
-    if (page.nextPageToken) body.next_page_token = page.nextPageToken;
-    return body;
+    return pageBody("metrics", page.metrics.map(metricToWire), page.nextPageToken);
   }),
   "metrics/get-history-bulk-interval": get(async ({ store }, msg) => {
     const metrics = await bulkIntervalHistory(store, {
