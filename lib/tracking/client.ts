@@ -124,11 +124,13 @@ export class MlflowClient {
 
   // ---- runs
 
+  /** Creates a run; its user is `userId`, else the `mlflow.user` tag, else this client's user (as MLflow's client). */
   createRun(
     experimentId: string,
     options: { runName?: string; startTime?: number; tags?: Record<string, string>; userId?: string } = {},
   ): Promise<Run> {
-    return this.store.createRun({ experimentId, ...options });
+    const userId = options.userId ?? options.tags?.[MLFLOW_TAGS.user] ?? this.context.user;
+    return this.store.createRun({ experimentId, ...options, userId });
   }
   getRun(runId: string): Promise<Run> {
     return this.store.getRun(runId);

@@ -71,6 +71,9 @@ for (const store of STORES) {
       assert.equal(tags.env, "local");
       assert.equal(tags["mlflow.source.type"], "LOCAL");
       assert.equal(tags["mlflow.runName"], "training");
+      // The run's user is its mlflow.user tag, as MLflow's client records it.
+      assert.ok(tags["mlflow.user"]);
+      assert.equal(run.info.userId, tags["mlflow.user"]);
       assert.match(tags.run_id, /^\d{4}-\d\d-\d\dT/);
       assert.equal(run.data.metrics["metrics.n_test"], 45);
       assert.ok(run.data.metrics["metrics.accuracy"] > 0.85);
