@@ -79,6 +79,11 @@ export async function getExperiment(experimentId) {
   return experiment;
 }
 
+/** Forgets a cached experiment (after rename / delete / restore). */
+export function forgetExperiment(experimentId) {
+  experimentCache.delete(experimentId);
+}
+
 /** The full history of one metric of one run, following page tokens. */
 export async function metricHistory(runId, key) {
   const points = [];

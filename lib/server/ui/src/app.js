@@ -5,6 +5,7 @@ import { experimentsPage } from "./experiments.js";
 import { runsPage } from "./runs_page.js";
 import { runPage } from "./run_page.js";
 import { comparePage, metricPage } from "./compare.js";
+import { activePollers } from "./poller.js";
 
 const PAGES = {
   experiments: experimentsPage,
@@ -29,7 +30,8 @@ async function route() {
     return;
   }
   current?.view?.dispose?.();
-  current = { key, view: undefined };
+  const mine = { key, view: undefined };
+  current = mine;
   const page = PAGES[r.name];
   if (!page) {
     mount(app, errorBox(`No page for #/${r.params.path}`, "not-found"));
@@ -39,12 +41,15 @@ async function route() {
   container.className = `page page-${r.name}`;
   mount(app, container);
   try {
-    current.view = await page(container, r);
+    const view = await page(container, r);
+    // The route changed while the page loaded: drop it (and its timers) at once.
+    if (current === mine) mine.view = view;
+    else view?.dispose?.();
   } catch (error) {
-    mount(container, errorBox(error.message ?? String(error), "page-error"));
+    if (current === mine) mount(container, errorBox(error.message ?? String(error), "page-error"));
   }
 }
 
-globalThis.kmlf = { parseRoute, parseIdList };
+globalThis.kmlf = { parseRoute, parseIdList, activePollers };
 addEventListener("hashchange", route);
 route();

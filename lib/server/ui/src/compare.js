@@ -1,6 +1,6 @@
 // Compare runs (#/compare-runs?runs=[…]&experiments=[…]): params and metrics side by side with
-// differences highlighted, overlaid metric histories, and a scatter plot of a param or metric vs a
-// metric. Also the metric page (#/metric/<key>?runs=[…]).
+// differences highlighted, overlaid metric histories, a scatter plot of a param or metric vs a
+// metric and a parallel-coordinates plot of chosen params and metrics. Also the metric page (#/metric/<key>?runs=[…]).
 import { bulkMetricHistory, getRun, metricHistory } from "./api.js";
 import {
   errorBox,
@@ -17,6 +17,7 @@ import {
   toMap,
 } from "./dom.js";
 import { lineChart, scatterPlot } from "./charts.js";
+import { parallelPlot } from "./parallel.js";
 
 const runHref = (r) => `#/experiments/${encodeURIComponent(r.info.experiment_id)}/runs/${r.info.run_id}`;
 
@@ -182,6 +183,7 @@ export async function comparePage(container, route) {
   xSelect.addEventListener("change", drawScatter);
   ySelect.addEventListener("change", drawScatter);
   drawScatter();
+  const parallel = parallelSection(runs, label, paramKeys, metricKeys, valueFor);
 
   mount(
     container,
@@ -221,8 +223,62 @@ export async function comparePage(container, route) {
       h("div", { class: "toolbar" }, h("label", {}, "X ", xSelect), h("label", {}, "Y ", ySelect)),
       scatterBox,
     ),
+    parallel,
   );
   return {};
+}
+
+/** Parallel coordinates with a chooser of axes: by default the params that differ, then the metrics. */
+function parallelSection(runs, label, paramKeys, metricKeys, valueFor) {
+  const choices = [
+    ...paramKeys.map((k) => ({ id: `param:${k}`, text: `param ${k}` })),
+    ...metricKeys.map((k) => ({ id: `metric:${k}`, text: `metric ${k}` })),
+  ];
+  const differs = (id) => new Set(runs.map((r) => String(valueFor(r, id)))).size > 1;
+  const initial = new Set([
+    ...choices.filter((c) => c.id.startsWith("param:") && differs(c.id)).slice(0, 6).map((c) => c.id),
+    ...choices.filter((c) => c.id.startsWith("metric:")).slice(0, 4).map((c) => c.id),
+  ]);
+  const plotBox = h("div", { class: "chart-card wide" });
+  const boxes = choices.map((c) =>
+    h("input", {
+      type: "checkbox",
+      checked: initial.has(c.id),
+      testid: "parallel-dim",
+      dataset: { key: c.id },
+      onchange: () => draw(),
+    })
+  );
+  const draw = () => {
+    const dims = choices.filter((_, i) => boxes[i].checked).map((c) => ({
+      label: c.text,
+      values: runs.map((r) => valueFor(r, c.id)),
+    }));
+    if (dims.length === 0) {
+      return void mount(
+        plotBox,
+        h("p", { class: "muted", testid: "parallel-empty" }, "Choose axes to plot."),
+      );
+    }
+    mount(plotBox, parallelPlot(dims, runs.map(label)));
+  };
+  draw();
+  return h(
+    "section",
+    {},
+    h("h2", {}, "Parallel coordinates"),
+    h(
+      "details",
+      { class: "columns-menu", testid: "parallel-axes" },
+      h("summary", {}, "Axes"),
+      h(
+        "div",
+        { class: "menu-panel" },
+        choices.map((c, i) => h("label", { class: "check" }, boxes[i], c.text)),
+      ),
+    ),
+    plotBox,
+  );
 }
 
 /** Renders the metric page: one metric across the given runs. */

@@ -1,5 +1,6 @@
 // Run page: overview (metadata, params, metrics, tags), metric charts, artifacts, pipeline views.
 // Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
+// While the run is RUNNING it is re-read every few seconds and the status and overview follow.
 import { apiPost, forgetRun, getExperiment, getRun } from "./api.js";
 import {
   formatDuration,
@@ -15,6 +16,7 @@ import {
 import { metricsTab } from "./metrics_tab.js";
 import { artifactBrowser } from "./artifacts.js";
 import { pipelineTab } from "./pipeline_views.js";
+import { createPoller } from "./poller.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -26,9 +28,10 @@ const TABS = [
 /** Renders one run. */
 export async function runPage(container, route) {
   const { experimentId, runId } = route.params;
-  const run = await getRun(runId);
+  let run = await getRun(runId);
   const base = `#/experiments/${encodeURIComponent(run.info.experiment_id ?? experimentId)}/runs/${runId}`;
-  const tags = toMap(run.data?.tags);
+  let tags = toMap(run.data?.tags);
+  const statusSlot = h("span", {}, statusBadge(run.info.status));
   const expLink = h(
     "a",
     { href: `#/experiments/${encodeURIComponent(run.info.experiment_id)}` },
@@ -101,7 +104,7 @@ export async function runPage(container, route) {
       "div",
       { class: "title-row" },
       h("h1", { testid: "run-name" }, runLabel(run)),
-      statusBadge(run.info.status),
+      statusSlot,
       run.info.lifecycle_stage === "deleted" ? h("span", { class: "badge deleted" }, "deleted") : null,
       h("span", { class: "spacer" }),
       lifecycleButton,
@@ -110,7 +113,21 @@ export async function runPage(container, route) {
     panel,
   );
   show(route);
-  return { update: show };
+
+  const poller = createPoller({
+    wanted: () => run.info.status === "RUNNING",
+    tick: async () => {
+      const fresh = await getRun(runId, { fresh: true });
+      if (JSON.stringify(fresh) === JSON.stringify(run)) return;
+      run = fresh;
+      tags = toMap(run.data?.tags);
+      mount(statusSlot, statusBadge(run.info.status));
+      const pane = panes.get("overview");
+      if (pane) overview(pane, run, tags, base);
+    },
+  });
+  poller.ensure();
+  return { update: show, dispose: () => poller.stop() };
 }
 
 function kvTable(rows, testid, headers = ["Name", "Value"]) {

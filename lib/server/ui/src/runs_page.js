@@ -1,24 +1,16 @@
 // Experiment page: MLflow-syntax search, sortable virtualized runs table with param/metric/tag
-// columns, Active/Deleted view, paging by page_token, compare / delete / restore of selected runs.
+// columns, Active/Deleted view, paging by page_token, compare / delete / restore of selected runs, child
+// runs nested under their parents, key autocomplete in the search box, and auto-refresh of RUNNING runs.
 import { apiPost, forgetRun, getExperiment } from "./api.js";
 import { virtualTable } from "./virtual_table.js";
-import {
-  errorBox,
-  formatDuration,
-  formatNumber,
-  formatRelative,
-  formatTime,
-  h,
-  mount,
-  runDuration,
-  runLabel,
-  statusBadge,
-  toMap,
-} from "./dom.js";
+import { visibleRunRows } from "./run_tree.js";
+import { attachAutocomplete } from "./search_suggest_box.js";
+import { createPoller } from "./poller.js";
+import { runColumns } from "./runs_columns.js";
+import { errorBox, h, mount, toMap } from "./dom.js";
 
 const PAGE_SIZE = 500;
 const DEFAULT_ORDER = "attributes.start_time";
-const quote = (key) => "`" + key.replaceAll("`", "") + "`";
 
 /** State of the page as kept in the hash query (MLflow's names). */
 function stateOf(route) {
@@ -58,6 +50,8 @@ export async function runsPage(container, route) {
   let generation = 0;
   const selected = new Set();
   const known = { metrics: new Set(), params: new Set(), tags: new Set() };
+  const allTagKeys = new Set(); // known.tags without the mlflow.* ones, for columns; this for search
+  const expanded = new Set();
   const storageKey = `kmlf.columns.${experimentId}`;
   let chosen = JSON.parse(localStorage.getItem(storageKey) ?? "null");
 
@@ -87,8 +81,9 @@ export async function runsPage(container, route) {
   const go = (patch) => {
     location.hash = hashFor(experimentId, { ...state, ...patch });
   };
+  const searchBox = attachAutocomplete(filterInput, () => ({ ...known, tags: allTagKeys }));
   filterInput.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") go({ filter: filterInput.value.trim() });
+    if (e.key === "Enter" && !e.defaultPrevented) go({ filter: filterInput.value.trim() });
   });
   viewSelect.addEventListener("change", () => go({ deleted: viewSelect.value === "deleted" }));
 
@@ -104,111 +99,16 @@ export async function runsPage(container, route) {
     table.refresh();
   });
 
-  const columns = () => {
-    const cols = [
-      {
-        id: "select",
-        label: "",
-        width: 34,
-        header: () => selectAll,
-        cell: (r) => {
-          const box = h("input", {
-            type: "checkbox",
-            checked: selected.has(r.info.run_id),
-            testid: "run-select",
-          });
-          box.addEventListener("change", () => {
-            box.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
-            updateButtons();
-          });
-          return box;
-        },
-      },
-      {
-        id: "run_name",
-        label: "Run name",
-        width: 200,
-        ...sortColumn("attributes.run_name"),
-        cell: (r) =>
-          h(
-            "a",
-            {
-              href: `#/experiments/${encodeURIComponent(experimentId)}/runs/${r.info.run_id}`,
-              testid: "run-link",
-            },
-            (r.tags.get("mlflow.parentRunId") ? "↳ " : "") + runLabel(r),
-          ),
-      },
-      {
-        id: "created",
-        label: "Created",
-        width: 165,
-        ...sortColumn("attributes.start_time"),
-        cell: (r) => h("span", { title: formatRelative(r.info.start_time) }, formatTime(r.info.start_time)),
-      },
-      { id: "duration", label: "Duration", width: 90, cell: (r) => formatDuration(runDuration(r.info)) },
-      {
-        id: "status",
-        label: "Status",
-        width: 90,
-        ...sortColumn("attributes.status"),
-        cell: (r) => statusBadge(r.info.status),
-      },
-      {
-        id: "user",
-        label: "User",
-        width: 90,
-        ...sortColumn("attributes.user_id"),
-        cell: (r) => r.info.user_id || r.tags.get("mlflow.user") || "",
-      },
-      {
-        id: "source",
-        label: "Source",
-        width: 110,
-        ...sortColumn("tags.`mlflow.source.name`"),
-        cell: (r) => r.tags.get("mlflow.source.name") ?? "",
-      },
-      {
-        id: "version",
-        label: "Version",
-        width: 80,
-        className: "mono",
-        cell: (r) => (r.tags.get("mlflow.source.git.commit") ?? "").slice(0, 7),
-      },
-    ];
-    for (const key of chosenKeys("metrics")) {
-      cols.push({
-        id: `metric-${key}`,
-        label: key,
-        title: `metric ${key}`,
-        width: 110,
-        className: "num",
-        ...sortColumn(`metrics.${quote(key)}`),
-        cell: (r) => formatNumber(r.metrics.get(key)),
-      });
-    }
-    for (const key of chosenKeys("params")) {
-      cols.push({
-        id: `param-${key}`,
-        label: key,
-        title: `param ${key}`,
-        width: 120,
-        ...sortColumn(`params.${quote(key)}`),
-        cell: (r) => r.params.get(key) ?? "",
-      });
-    }
-    for (const key of chosenKeys("tags")) {
-      cols.push({
-        id: `tag-${key}`,
-        label: key,
-        title: `tag ${key}`,
-        width: 120,
-        ...sortColumn(`tags.${quote(key)}`),
-        cell: (r) => r.tags.get(key) ?? "",
-      });
-    }
-    return cols;
-  };
+  const columns = () =>
+    runColumns({
+      experimentId,
+      selected,
+      selectAll,
+      sortColumn,
+      chosenKeys,
+      onSelect: () => updateButtons(),
+      onToggle: (id) => toggle(id),
+    });
 
   const chosenKeys = (kind) => {
     if (chosen) return chosen[kind] ?? [];
@@ -218,9 +118,42 @@ export async function runsPage(container, route) {
   const table = virtualTable({
     columns: columns(),
     testid: "runs-table",
-    rowAttrs: (r) => ({ testid: "run-row", dataset: { runId: r.info.run_id } }),
+    rowAttrs: (row) => ({
+      testid: "run-row",
+      dataset: { runId: row.run.info.run_id, depth: String(row.depth) },
+    }),
     onNearEnd: () => {
       if (nextPageToken && !loading) void fetchPage();
+    },
+    onRender: () => poller?.ensure(),
+  });
+
+  const showRows = (options) => table.setRows(visibleRunRows(runs, expanded), options);
+  const toggle = (runId) => {
+    expanded.has(runId) ? expanded.delete(runId) : expanded.add(runId);
+    showRows({ keepScroll: true, emptyText: emptyText() });
+  };
+  const emptyText = () => state.filter ? "No runs match the search" : "No runs";
+
+  // Auto-refresh: while a run on screen is RUNNING, re-read the RUNNING ones on screen.
+  const runningOnScreen = () =>
+    table.renderedRows().filter((row) => row.run.info.status === "RUNNING").map((row) => row.run.info.run_id);
+  const poller = createPoller({
+    wanted: () => runningOnScreen().length > 0,
+    tick: async () => {
+      const mine = generation;
+      const ids = runningOnScreen().slice(0, 100);
+      if (ids.length === 0) return;
+      const page = await apiPost("runs/search", {
+        experiment_ids: [experimentId],
+        filter: `attributes.run_id IN (${ids.map((id) => `'${id}'`).join(", ")})`,
+        run_view_type: "ALL",
+        max_results: ids.length,
+      });
+      if (mine !== generation || loading) return;
+      const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepare(r)]));
+      runs = runs.map((r) => fresh.get(r.info.run_id) ?? r);
+      showRows({ keepScroll: true, emptyText: emptyText() });
     },
   });
 
@@ -290,7 +223,10 @@ export async function runsPage(container, route) {
       for (const r of fresh) {
         for (const k of r.metrics.keys()) known.metrics.add(k);
         for (const k of r.params.keys()) known.params.add(k);
-        for (const k of r.tags.keys()) if (!k.startsWith("mlflow.")) known.tags.add(k);
+        for (const k of r.tags.keys()) {
+          allTagKeys.add(k);
+          if (!k.startsWith("mlflow.")) known.tags.add(k);
+        }
       }
       runs = reset ? fresh : runs.concat(fresh);
       nextPageToken = page.next_page_token;
@@ -299,10 +235,7 @@ export async function runsPage(container, route) {
         renderColumnsMenu();
         table.setColumns(columns());
       }
-      table.setRows(runs, {
-        keepScroll: !reset,
-        emptyText: state.filter ? "No runs match the search" : "No runs",
-      });
+      showRows({ keepScroll: !reset, emptyText: emptyText() });
     } catch (error) {
       if (mine !== generation) return;
       runs = [];
@@ -351,7 +284,7 @@ export async function runsPage(container, route) {
     h(
       "div",
       { class: "toolbar" },
-      filterInput,
+      searchBox,
       h(
         "button",
         { testid: "runs-search", onclick: () => go({ filter: filterInput.value.trim() }) },
@@ -381,6 +314,7 @@ export async function runsPage(container, route) {
   await fetchPage(true);
 
   return {
+    dispose: () => poller.stop(),
     update(next) {
       state = stateOf(next);
       filterInput.value = state.filter;

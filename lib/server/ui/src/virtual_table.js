@@ -6,10 +6,14 @@ const OVERSCAN = 8;
 
 /**
  * columns: [{id, label, width, sort?: "ASC"|"DESC", onSort?, header?: () => Node, cell(row, i)}].
- * onNearEnd() is called when the user scrolls close to the last loaded row.
+ * onNearEnd() is called when the user scrolls close to the last loaded row; onRender(rows) after each
+ * render with the rows now in the DOM.
  */
-export function virtualTable({ columns, rowHeight = 30, onNearEnd, rowAttrs, testid = "virtual-table" }) {
+export function virtualTable(
+  { columns, rowHeight = 30, onNearEnd, onRender, rowAttrs, testid = "virtual-table" },
+) {
   let rows = [];
+  let shown = { first: 0, last: 0 };
   let cols = columns;
   const header = h("div", { class: "vt-header", role: "row" });
   const body = h("div", { class: "vt-body", role: "rowgroup" });
@@ -78,7 +82,9 @@ export function virtualTable({ columns, rowHeight = 30, onNearEnd, rowAttrs, tes
     body.replaceChildren(fragment);
     scroller.dataset.renderedRows = String(last - first);
     scroller.dataset.totalRows = String(rows.length);
+    shown = { first, last };
     if (onNearEnd && rows.length > 0 && last >= rows.length - OVERSCAN * 4) onNearEnd();
+    onRender?.(rows.slice(first, last));
   };
 
   const schedule = () => {
@@ -107,5 +113,7 @@ export function virtualTable({ columns, rowHeight = 30, onNearEnd, rowAttrs, tes
       renderRows();
     },
     refresh: renderRows,
+    /** The rows currently in the DOM (the visible ones plus the overscan margin). */
+    renderedRows: () => rows.slice(shown.first, shown.last),
   };
 }

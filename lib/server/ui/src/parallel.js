@@ -1,0 +1,106 @@
+// Parallel coordinates across compared runs (SVG): one vertical axis per chosen param or metric, one
+// line per run. Numeric axes are linear; params with non-numeric values are ordinal axes (their
+// distinct values in order, evenly spaced). A run missing a value has a gap on that axis.
+import { formatNumber, PALETTE, s, toNumber } from "./dom.js";
+import { niceTicks } from "./charts.js";
+
+const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
+const isNumeric = (v) => v !== undefined && v !== null && v !== "" && Number.isFinite(toNumber(v));
+
+/**
+ * One axis per dimension `{label, values}` (`values[i]` belongs to run i; undefined = missing):
+ * `{label, kind: "num"|"cat", ticks: [{pos, text}], pos: (number|undefined)[]}` with positions in
+ * [0, 1], 0 at the bottom.
+ */
+export function parallelAxes(dims) {
+  return dims.map(({ label, values }) => {
+    const present = values.filter((v) => v !== undefined && v !== null);
+    if (present.length > 0 && present.every(isNumeric)) {
+      const nums = present.map(toNumber);
+      let lo = Math.min(...nums), hi = Math.max(...nums);
+      if (lo === hi) (lo -= 1), (hi += 1);
+      const at = (v) => (v - lo) / (hi - lo);
+      return {
+        label,
+        kind: "num",
+        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatNumber(t) })),
+        pos: values.map((v) => (isNumeric(v) ? at(toNumber(v)) : undefined)),
+      };
+    }
+    const cats = [...new Set(present.map(String))].sort((a, b) =>
+      a.localeCompare(b, undefined, { numeric: true })
+    );
+    const at = (c) => (cats.length === 1 ? 0.5 : cats.indexOf(c) / (cats.length - 1));
+    return {
+      label,
+      kind: "cat",
+      ticks: cats.map((c) => ({ pos: at(c), text: c })),
+      pos: values.map((v) => (v === undefined || v === null ? undefined : at(String(v)))),
+    };
+  });
+}
+
+/** The SVG: `dims` as for parallelAxes, `labels[i]` the name of run i. */
+export function parallelPlot(dims, labels, { width = 900, height = 380, testid = "parallel-plot" } = {}) {
+  const m = { left: 110, right: 90, top: 34, bottom: 24 };
+  const axes = parallelAxes(dims);
+  const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
+  const X = (i) => m.left + (axes.length === 1 ? pw / 2 : (i / (axes.length - 1)) * pw);
+  const Y = (pos) => m.top + (1 - pos) * ph;
+  const svg = s("svg", {
+    class: "parallel",
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    testid,
+    dataset: { axes: String(axes.length), runs: String(labels.length) },
+  });
+  labels.forEach((label, r) => {
+    let d = "";
+    let pen = false;
+    axes.forEach((axis, i) => {
+      const pos = axis.pos[r];
+      if (pos === undefined) return void (pen = false);
+      d += `${pen ? "L" : "M"}${X(i).toFixed(1)} ${Y(pos).toFixed(1)} `;
+      pen = true;
+    });
+    svg.append(
+      s(
+        "path",
+        { d: d.trim(), class: "pc-line", stroke: PALETTE[r % PALETTE.length], testid: "parallel-line" },
+        s("title", {}, label),
+      ),
+    );
+  });
+  axes.forEach((axis, i) => {
+    const x = X(i);
+    const g = s("g", {
+      class: "pc-axis",
+      testid: "parallel-axis",
+      dataset: { kind: axis.kind, label: axis.label },
+    });
+    g.append(s("line", { x1: x, x2: x, y1: m.top, y2: m.top + ph, class: "axis" }));
+    for (const t of axis.ticks) {
+      const y = Y(t.pos);
+      g.append(s("line", { x1: x - 4, x2: x, y1: y, y2: y, class: "axis" }));
+      g.append(
+        s(
+          "text",
+          { x: x - 6, y: y + 4, "text-anchor": "end", class: "tick" },
+          clip(t.text, 16),
+          s("title", {}, t.text),
+        ),
+      );
+    }
+    g.append(
+      s(
+        "text",
+        { x, y: m.top - 12, "text-anchor": "middle", class: "axis-label" },
+        clip(axis.label, 28),
+        s("title", {}, axis.label),
+      ),
+    );
+    svg.append(g);
+  });
+  return svg;
+}
