@@ -10,6 +10,13 @@ import { join } from "node:path";
 import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
 import { REPO } from "../cli_harness.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";
+import {
+  autoRefresh,
+  experimentLifecycle,
+  nestedRuns,
+  searchAutocomplete,
+  uiSession,
+} from "./ui_browser_steps.ts";
 
 /** Debian's Chromium; CI installs it (.ci/run). */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -56,26 +63,13 @@ Deno.test({
       const expHash = `#/experiments/${f.experimentId}`;
       const runHash = (id: string) => `${expHash}/runs/${id}`;
 
-      const rowCount = (n: number) =>
-        page.waitForFunction((n) => document.querySelectorAll("[data-testid=run-row]").length === n, n);
-      const pollers = () =>
-        page.evaluate(() =>
-          (globalThis as unknown as { kmlf: { activePollers(): number } }).kmlf.activePollers()
-        );
-      const api = async (endpoint: string, body: unknown) => {
-        const response = await fetch(`${base}/ajax-api/2.0/mlflow/${endpoint}`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify(body),
-        });
-        return { status: response.status, body: await response.json() };
-      };
+      const ui = uiSession(page, base, f);
 
       await t.step("the experiments list links to the experiment's runs table", async () => {
         await page.goto(`${base}/`);
         await page.getByTestId("experiment-link").filter({ hasText: "iris" }).click();
         // 5 runs loaded; the child run is folded under its parent, as in MLflow.
-        await rowCount(4);
+        await ui.rowCount(4);
         assert.equal(await page.getByTestId("experiment-name").textContent(), "iris");
         assert.equal(await page.getByTestId("runs-count").textContent(), "5 runs");
         await shot(page, "01-runs-table");
@@ -88,64 +82,9 @@ Deno.test({
         assert.equal(await page.evaluate(() => document.body.dataset.pwned), undefined);
       });
 
-      await t.step("a child run nests under its parent behind an expand toggle", async () => {
-        const parentRow = page.locator(`[data-testid=run-row][data-run-id='${f.curveRunId}']`);
-        const toggle = parentRow.getByTestId("expand-toggle");
-        assert.equal(await toggle.getAttribute("aria-expanded"), "false");
-        assert.equal(await page.getByTestId("expand-toggle").count(), 1, "only the parent has a toggle");
-        await toggle.click();
-        await rowCount(5);
-        const order = await page.locator("[data-testid=run-row]").evaluateAll((rows) =>
-          rows.map((r) => `${(r as HTMLElement).dataset.depth}:${(r as HTMLElement).dataset.runId}`)
-        );
-        const at = order.indexOf(`0:${f.curveRunId}`);
-        assert.equal(order[at + 1], `1:${f.childRunId}`, order.join(" "));
-        assert.equal(
-          await page.locator(`[data-testid=run-row][data-run-id='${f.childRunId}'] [data-testid=run-link]`)
-            .textContent(),
-          "↳ curve-child",
-        );
-        await shot(page, "01b-nested-runs");
-        await parentRow.getByTestId("expand-toggle").click();
-        await rowCount(4);
-      });
+      await t.step("a child run nests under its parent behind an expand toggle", () => nestedRuns(ui));
 
-      await t.step("the search box suggests keys as you type, keyboard first", async () => {
-        const input = page.getByTestId("runs-filter");
-        const suggestions = page.getByTestId("search-suggestion");
-        await input.fill("");
-        await input.pressSequentially("met");
-        await page.getByTestId("search-suggestions").waitFor();
-        assert.equal((await suggestions.allTextContents())[0], "metrics.");
-        await input.press("ArrowDown");
-        await input.press("Enter");
-        assert.equal(await input.inputValue(), "metrics.");
-        // Accepting the entity opens its keys; a key with a dot comes back in backticks.
-        await input.pressSequentially("metrics.acc");
-        assert.deepEqual(await suggestions.allTextContents(), ["metrics.`metrics.accuracy`"]);
-        await input.press("ArrowDown");
-        await input.press("Tab");
-        assert.equal(await input.inputValue(), "metrics.`metrics.accuracy` ");
-        assert.equal(await page.getByTestId("search-suggestions").isHidden(), true);
-        await input.pressSequentially("> 0.5 and params.tar");
-        assert.deepEqual(await suggestions.allTextContents(), ["params.target"]);
-        await input.press("Escape");
-        assert.equal(await page.getByTestId("search-suggestions").isHidden(), true);
-        await input.pressSequentially("get = 'species'");
-        await shot(page, "01c-autocomplete");
-        await input.press("Enter");
-        await page.waitForFunction(() => location.hash.includes("searchFilter"));
-        await rowCount(2);
-        assert.equal(
-          new URLSearchParams(new URL(page.url()).hash.split("?")[1]).get("searchFilter"),
-          "metrics.`metrics.accuracy` > 0.5 and params.target = 'species'",
-        );
-        // Tags include MLflow's system tags.
-        await input.fill("");
-        await input.pressSequentially("tags.mlflow.us");
-        assert.deepEqual(await suggestions.allTextContents(), ["tags.`mlflow.user`"]);
-        await input.press("Escape");
-      });
+      await t.step("the search box suggests keys as you type, keyboard first", () => searchAutocomplete(ui));
 
       await t.step("a search expression filters runs and a metric header sorts them", async () => {
         await page.getByTestId("runs-filter").fill(
@@ -381,111 +320,15 @@ Deno.test({
         assert.equal((await f.store.getRun(f.childRunId)).info.lifecycleStage, "active");
       });
 
-      await t.step("a RUNNING run refreshes itself on its page and in the table until it ends", async () => {
-        const live = (await api("runs/create", {
-          experiment_id: f.experimentId,
-          run_name: "live",
-          start_time: Date.now(),
-        })).body.run.info.run_id as string;
-        const titleStatus = page.locator(".title-row [data-testid=run-status]");
-        await page.goto(`${base}/${runHash(live)}`);
-        await page.getByTestId("run-overview").waitFor();
-        assert.equal(await titleStatus.textContent(), "RUNNING");
-        assert.equal(await pollers(), 1);
-        await api("runs/log-metric", {
-          run_id: live,
-          key: "progress",
-          value: 0.5,
-          timestamp: Date.now(),
-          step: 1,
-        });
-        await api("runs/update", { run_id: live, status: "FINISHED", end_time: Date.now() });
-        await page.waitForFunction(
-          () => document.querySelector(".title-row [data-testid=run-status]")?.textContent === "FINISHED",
-          undefined,
-          { timeout: 15_000 },
-        );
-        assert.equal(
-          await page.locator("[data-testid=run-overview] [data-testid=run-status]").textContent(),
-          "FINISHED",
-        );
-        assert.deepEqual(await texts(page, "[data-testid=metric-link]"), ["progress"]);
-        assert.equal(await pollers(), 0, "nothing RUNNING: no timer");
+      await t.step(
+        "a RUNNING run refreshes itself on its page and in the table until it ends",
+        () => autoRefresh(ui),
+      );
 
-        // In the runs table.
-        const live2 = (await api("runs/create", { experiment_id: f.experimentId, run_name: "live-2" }))
-          .body.run.info.run_id as string;
-        await page.goto(
-          `${base}/${expHash}?searchFilter=${encodeURIComponent("attributes.run_name LIKE 'live%'")}`,
-        );
-        await rowCount(2);
-        const status = page.locator(`[data-testid=run-row][data-run-id='${live2}'] [data-testid=run-status]`);
-        assert.equal(await status.textContent(), "RUNNING");
-        await api("runs/update", { run_id: live2, status: "FAILED", end_time: Date.now() });
-        await page.waitForFunction(
-          (id) =>
-            document.querySelector(`[data-testid=run-row][data-run-id='${id}'] [data-testid=run-status]`)
-              ?.textContent === "FAILED",
-          live2,
-          { timeout: 15_000 },
-        );
-        assert.equal(await pollers(), 0);
-
-        // Leaving a page with a RUNNING run leaves no timer behind.
-        const live3 = (await api("runs/create", { experiment_id: f.experimentId, run_name: "live-3" }))
-          .body.run.info.run_id as string;
-        await page.goto(`${base}/${runHash(live3)}`);
-        await page.getByTestId("run-overview").waitFor();
-        assert.equal(await pollers(), 1);
-        await page.getByTestId("nav-experiments").click();
-        await page.getByTestId("experiments-table").waitFor();
-        assert.equal(await pollers(), 0);
-        await api("runs/update", { run_id: live3, status: "FINISHED", end_time: Date.now() });
-      });
-
-      await t.step("experiments can be created, renamed, deleted and restored", async () => {
-        await page.goto(`${base}/#/experiments`);
-        const row = (name: string) => page.locator(`[data-testid=experiment-row][data-name='${name}']`);
-        await page.getByTestId("new-experiment-name").fill("ui-created");
-        await page.getByTestId("create-experiment").click();
-        await row("ui-created").waitFor();
-        const id = (await row("ui-created").getAttribute("data-experiment-id"))!;
-        assert.equal((await f.store.getExperiment(id)).name, "ui-created");
-
-        // A duplicate name: the server's own message.
-        await page.getByTestId("new-experiment-name").fill("iris");
-        await page.getByTestId("create-experiment").click();
-        const error = page.getByTestId("experiment-error");
-        await error.waitFor();
-        const duplicate = await api("experiments/create", { name: "iris" });
-        assert.equal(duplicate.status, 400);
-        assert.equal(await error.textContent(), duplicate.body.message);
-        await shot(page, "10-experiment-duplicate");
-
-        await row("ui-created").getByTestId("rename-experiment").click();
-        await error.evaluate((el) => (el as HTMLElement).dataset.old = "1");
-        await page.getByTestId("rename-input").fill("iris");
-        await page.getByTestId("rename-save").click();
-        const renameError = page.locator("[data-testid=experiment-error]:not([data-old])");
-        await renameError.waitFor();
-        assert.match((await renameError.textContent()) ?? "", /Experiment\(name=iris\) already exists/);
-        assert.equal((await f.store.getExperiment(id)).name, "ui-created");
-        await page.getByTestId("rename-input").fill("ui-renamed");
-        await page.getByTestId("rename-input").press("Enter");
-        await row("ui-renamed").waitFor();
-        assert.equal(await page.getByTestId("experiment-error").count(), 0);
-        assert.equal((await f.store.getExperiment(id)).name, "ui-renamed");
-
-        await row("ui-renamed").getByTestId("delete-experiment").click();
-        await row("ui-renamed").waitFor({ state: "detached" });
-        assert.equal((await f.store.getExperiment(id)).lifecycleStage, "deleted");
-        await page.getByTestId("experiment-view").selectOption("DELETED_ONLY");
-        await row("ui-renamed").getByTestId("restore-experiment").click();
-        await row("ui-renamed").waitFor({ state: "detached" });
-        assert.equal((await f.store.getExperiment(id)).lifecycleStage, "active");
-        await page.getByTestId("experiment-view").selectOption("ACTIVE_ONLY");
-        await row("ui-renamed").waitFor();
-      });
+      await t.step(
+        "experiments can be created, renamed, deleted and restored",
+        () => experimentLifecycle(ui),
+      );
 
       await t.step("an MLflow client's printed link opens the run", async () => {
         await page.goto(`${base}/#/experiments/${f.experimentId}/runs/${f.xssRunId}`);

@@ -1,0 +1,243 @@
+/// <reference lib="dom" />
+/**
+ * Steps of tests/server/ui_browser_test.ts for the MLflow UI features added on top of the basics: nested
+ * child runs, search autocomplete, auto-refresh of RUNNING runs, experiment create / rename / delete /
+ * restore. They share the main test's browser page and fixture.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
+import type { Page } from "npm:playwright-core@1.65.1";
+import { REPO } from "../cli_harness.ts";
+import type { UiFixture } from "./ui_fixture.ts";
+
+const SHOTS = join(REPO, "tests/artifacts/screenshots");
+
+/** What every step gets: the page, the server's URL, the fixture and small helpers. */
+export interface UiSession {
+  page: Page;
+  base: string;
+  f: UiFixture;
+  expHash: string;
+  runHash(id: string): string;
+  /** Waits until the runs table shows `n` rows. */
+  rowCount(n: number): Promise<unknown>;
+  /** Timers of auto-refresh pending in the page. */
+  pollers(): Promise<number>;
+  /** POSTs to the REST API like an MLflow client. */
+  api(
+    endpoint: string,
+    body: unknown,
+  ): Promise<
+    {
+      status: number;
+      body: Record<string, unknown> & { run?: { info: { run_id: string } }; message?: string };
+    }
+  >;
+  shot(name: string): Promise<void>;
+  texts(selector: string): Promise<string[]>;
+}
+
+/** The helpers over one page. */
+export function uiSession(page: Page, base: string, f: UiFixture): UiSession {
+  const expHash = `#/experiments/${f.experimentId}`;
+  return {
+    page,
+    base,
+    f,
+    expHash,
+    runHash: (id) => `${expHash}/runs/${id}`,
+    rowCount: (n) =>
+      page.waitForFunction((n) => document.querySelectorAll("[data-testid=run-row]").length === n, n),
+    pollers: () =>
+      page.evaluate(() =>
+        (globalThis as unknown as { kmlf: { activePollers(): number } }).kmlf.activePollers()
+      ),
+    async api(endpoint, body) {
+      const response = await fetch(`${base}/ajax-api/2.0/mlflow/${endpoint}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    },
+    async shot(name) {
+      await Deno.mkdir(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    },
+    texts: (selector) => page.locator(selector).allTextContents(),
+  };
+}
+
+/** Step: a child run nests under its parent behind an expand toggle. */
+export async function nestedRuns(ui: UiSession) {
+  const { page, f, rowCount, shot } = ui;
+  const parentRow = page.locator(`[data-testid=run-row][data-run-id='${f.curveRunId}']`);
+  const toggle = parentRow.getByTestId("expand-toggle");
+  assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+  assert.equal(await page.getByTestId("expand-toggle").count(), 1, "only the parent has a toggle");
+  await toggle.click();
+  await rowCount(5);
+  const order = await page.locator("[data-testid=run-row]").evaluateAll((rows) =>
+    rows.map((r) => `${(r as HTMLElement).dataset.depth}:${(r as HTMLElement).dataset.runId}`)
+  );
+  const at = order.indexOf(`0:${f.curveRunId}`);
+  assert.equal(order[at + 1], `1:${f.childRunId}`, order.join(" "));
+  assert.equal(
+    await page.locator(`[data-testid=run-row][data-run-id='${f.childRunId}'] [data-testid=run-link]`)
+      .textContent(),
+    "↳ curve-child",
+  );
+  await shot("01b-nested-runs");
+  await parentRow.getByTestId("expand-toggle").click();
+  await rowCount(4);
+}
+
+/** Step: the search box suggests keys as you type, keyboard first. */
+export async function searchAutocomplete(ui: UiSession) {
+  const { page, rowCount, shot } = ui;
+  const input = page.getByTestId("runs-filter");
+  const suggestions = page.getByTestId("search-suggestion");
+  await input.fill("");
+  await input.pressSequentially("met");
+  await page.getByTestId("search-suggestions").waitFor();
+  assert.equal((await suggestions.allTextContents())[0], "metrics.");
+  await input.press("ArrowDown");
+  await input.press("Enter");
+  assert.equal(await input.inputValue(), "metrics.");
+  // Accepting the entity opens its keys; a key with a dot comes back in backticks.
+  await input.pressSequentially("metrics.acc");
+  assert.deepEqual(await suggestions.allTextContents(), ["metrics.`metrics.accuracy`"]);
+  await input.press("ArrowDown");
+  await input.press("Tab");
+  assert.equal(await input.inputValue(), "metrics.`metrics.accuracy` ");
+  assert.equal(await page.getByTestId("search-suggestions").isHidden(), true);
+  await input.pressSequentially("> 0.5 and params.tar");
+  assert.deepEqual(await suggestions.allTextContents(), ["params.target"]);
+  await input.press("Escape");
+  assert.equal(await page.getByTestId("search-suggestions").isHidden(), true);
+  await input.pressSequentially("get = 'species'");
+  await shot("01c-autocomplete");
+  await input.press("Enter");
+  await page.waitForFunction(() => location.hash.includes("searchFilter"));
+  await rowCount(2);
+  assert.equal(
+    new URLSearchParams(new URL(page.url()).hash.split("?")[1]).get("searchFilter"),
+    "metrics.`metrics.accuracy` > 0.5 and params.target = 'species'",
+  );
+  // Tags include MLflow's system tags.
+  await input.fill("");
+  await input.pressSequentially("tags.mlflow.us");
+  assert.deepEqual(await suggestions.allTextContents(), ["tags.`mlflow.user`"]);
+  await input.press("Escape");
+}
+
+/** Step: a RUNNING run refreshes itself on its page and in the table until it ends. */
+export async function autoRefresh(ui: UiSession) {
+  const { page, base, f, expHash, runHash, rowCount, pollers, api, texts } = ui;
+  const live = (await api("runs/create", {
+    experiment_id: f.experimentId,
+    run_name: "live",
+    start_time: Date.now(),
+  })).body.run!.info.run_id;
+  const titleStatus = page.locator(".title-row [data-testid=run-status]");
+  await page.goto(`${base}/${runHash(live)}`);
+  await page.getByTestId("run-overview").waitFor();
+  assert.equal(await titleStatus.textContent(), "RUNNING");
+  assert.equal(await pollers(), 1);
+  await api("runs/log-metric", {
+    run_id: live,
+    key: "progress",
+    value: 0.5,
+    timestamp: Date.now(),
+    step: 1,
+  });
+  await api("runs/update", { run_id: live, status: "FINISHED", end_time: Date.now() });
+  await page.waitForFunction(
+    () => document.querySelector(".title-row [data-testid=run-status]")?.textContent === "FINISHED",
+    undefined,
+    { timeout: 15_000 },
+  );
+  assert.equal(
+    await page.locator("[data-testid=run-overview] [data-testid=run-status]").textContent(),
+    "FINISHED",
+  );
+  assert.deepEqual(await texts("[data-testid=metric-link]"), ["progress"]);
+  assert.equal(await pollers(), 0, "nothing RUNNING: no timer");
+
+  // In the runs table.
+  const live2 = (await api("runs/create", { experiment_id: f.experimentId, run_name: "live-2" }))
+    .body.run!.info.run_id;
+  await page.goto(
+    `${base}/${expHash}?searchFilter=${encodeURIComponent("attributes.run_name LIKE 'live%'")}`,
+  );
+  await rowCount(2);
+  const status = page.locator(`[data-testid=run-row][data-run-id='${live2}'] [data-testid=run-status]`);
+  assert.equal(await status.textContent(), "RUNNING");
+  await api("runs/update", { run_id: live2, status: "FAILED", end_time: Date.now() });
+  await page.waitForFunction(
+    (id) =>
+      document.querySelector(`[data-testid=run-row][data-run-id='${id}'] [data-testid=run-status]`)
+        ?.textContent === "FAILED",
+    live2,
+    { timeout: 15_000 },
+  );
+  assert.equal(await pollers(), 0);
+
+  // Leaving a page with a RUNNING run leaves no timer behind.
+  const live3 = (await api("runs/create", { experiment_id: f.experimentId, run_name: "live-3" }))
+    .body.run!.info.run_id;
+  await page.goto(`${base}/${runHash(live3)}`);
+  await page.getByTestId("run-overview").waitFor();
+  assert.equal(await pollers(), 1);
+  await page.getByTestId("nav-experiments").click();
+  await page.getByTestId("experiments-table").waitFor();
+  assert.equal(await pollers(), 0);
+  await api("runs/update", { run_id: live3, status: "FINISHED", end_time: Date.now() });
+}
+
+/** Step: experiments can be created, renamed, deleted and restored. */
+export async function experimentLifecycle(ui: UiSession) {
+  const { page, base, f, api, shot } = ui;
+  await page.goto(`${base}/#/experiments`);
+  const row = (name: string) => page.locator(`[data-testid=experiment-row][data-name='${name}']`);
+  await page.getByTestId("new-experiment-name").fill("ui-created");
+  await page.getByTestId("create-experiment").click();
+  await row("ui-created").waitFor();
+  const id = (await row("ui-created").getAttribute("data-experiment-id"))!;
+  assert.equal((await f.store.getExperiment(id)).name, "ui-created");
+
+  // A duplicate name: the server's own message.
+  await page.getByTestId("new-experiment-name").fill("iris");
+  await page.getByTestId("create-experiment").click();
+  const error = page.getByTestId("experiment-error");
+  await error.waitFor();
+  const duplicate = await api("experiments/create", { name: "iris" });
+  assert.equal(duplicate.status, 400);
+  assert.equal(await error.textContent(), duplicate.body.message);
+  await shot("10-experiment-duplicate");
+
+  await row("ui-created").getByTestId("rename-experiment").click();
+  await error.evaluate((el) => (el as HTMLElement).dataset.old = "1");
+  await page.getByTestId("rename-input").fill("iris");
+  await page.getByTestId("rename-save").click();
+  const renameError = page.locator("[data-testid=experiment-error]:not([data-old])");
+  await renameError.waitFor();
+  assert.match((await renameError.textContent()) ?? "", /Experiment\(name=iris\) already exists/);
+  assert.equal((await f.store.getExperiment(id)).name, "ui-created");
+  await page.getByTestId("rename-input").fill("ui-renamed");
+  await page.getByTestId("rename-input").press("Enter");
+  await row("ui-renamed").waitFor();
+  assert.equal(await page.getByTestId("experiment-error").count(), 0);
+  assert.equal((await f.store.getExperiment(id)).name, "ui-renamed");
+
+  await row("ui-renamed").getByTestId("delete-experiment").click();
+  await row("ui-renamed").waitFor({ state: "detached" });
+  assert.equal((await f.store.getExperiment(id)).lifecycleStage, "deleted");
+  await page.getByTestId("experiment-view").selectOption("DELETED_ONLY");
+  await row("ui-renamed").getByTestId("restore-experiment").click();
+  await row("ui-renamed").waitFor({ state: "detached" });
+  assert.equal((await f.store.getExperiment(id)).lifecycleStage, "active");
+  await page.getByTestId("experiment-view").selectOption("ACTIVE_ONLY");
+  await row("ui-renamed").waitFor();
+}
