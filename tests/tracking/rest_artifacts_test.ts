@@ -195,3 +195,30 @@ Deno.test("a large file is streamed, and re-read from the start when the upload 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a large artifact streams up to kmlf's server and back down to disk intact", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-large-" });
+  const backend = SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot: "mlflow-artifacts:/" });
+  const handler = createRequestHandler(backend, { artifactsDestination: join(dir, "mlartifacts") });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const store = new RestStore(`http://127.0.0.1:${server.addr.port}`, {
+    env: () => undefined,
+    maxRetries: 0,
+  });
+  try {
+    const run = await store.createRun({ experimentId: "0" });
+    const repo = store.getArtifactRepository(run.info.artifactUri);
+    const bytes = new Uint8Array(STREAM_UPLOAD_BYTES * 2 + 7).map((_, i) => (i * 7) % 253);
+    await Deno.writeFile(join(dir, "weights.bin"), bytes);
+    await repo.logArtifact(join(dir, "weights.bin"), "model");
+    const out = await repo.downloadArtifacts("model", join(dir, "out"));
+    assert.deepEqual(await Deno.readFile(join(out, "weights.bin")), bytes);
+    assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name), ["weights.bin"], "no partial files left");
+    await assert.rejects(repo.downloadArtifacts("model/missing.bin", join(dir, "out2")), /missing\.bin/);
+  } finally {
+    await store.close();
+    await server.shutdown();
+    await backend.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

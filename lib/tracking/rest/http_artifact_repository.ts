@@ -128,6 +128,15 @@ export class HttpArtifactRepository implements ArtifactRepository {
     await this.#put(safeArtifactPath(artifactFile), data);
   }
 
+  /** Streams one artifact file to a local path (large models never sit in memory). */
+  async #download(rel: string, local: string): Promise<void> {
+    await this.#http.send({ method: "GET", url: this.#fileUrl(rel), saveTo: local }).catch((error) => {
+      throw error instanceof TrackingError && error.code === "ENDPOINT_NOT_FOUND"
+        ? mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact file '${rel}' under ${this.rootUri}`)
+        : error;
+    });
+  }
+
   async readArtifact(artifactFile: string): Promise<Uint8Array> {
     const rel = safeArtifactPath(artifactFile);
     try {
@@ -171,7 +180,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
     }
     if (listing.length === 0) {
       await Deno.mkdir(dirname(dest), { recursive: true });
-      await Deno.writeFile(dest, await this.readArtifact(rel));
+      await this.#download(rel, dest);
       return dest;
     }
     for (const entry of listing) {
@@ -179,7 +188,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
       if (entry.isDir) await Deno.mkdir(local, { recursive: true });
       else {
         await Deno.mkdir(dirname(local), { recursive: true });
-        await Deno.writeFile(local, await this.readArtifact(entry.path));
+        await this.#download(entry.path, local);
       }
     }
     return dest;

@@ -43,6 +43,8 @@ export interface HttpRequest {
   /** The body; a function is called for each attempt and streams (large files, re-read on retries). */
   body?: RequestBody;
   contentType?: string;
+  /** Stream a 2xx answer's body into this file (written beside it, then renamed) instead of memory. */
+  saveTo?: string;
 }
 
 /** A request body: bytes, text, or a stream opened anew for each attempt. */
@@ -205,7 +207,7 @@ export class HttpClient {
     for (let attempt = 0;; attempt++) {
       const headers = await this.headers();
       if (request.contentType) headers.set("Content-Type", request.contentType);
-      const outcome = await this.#attempt(request.method, url, headers, request.body);
+      const outcome = await this.#attempt(request.method, url, headers, request.body, request.saveTo);
       const retryable = outcome instanceof Error ? outcome.name !== "TimeoutError" : RETRYABLE_STATUSES.has(
         outcome.status,
       );
@@ -236,6 +238,7 @@ export class HttpClient {
     url: string,
     headers: Headers,
     body: RequestBody | undefined,
+    saveTo?: string,
   ): Promise<HttpResponse | Error> {
     const controller = new AbortController();
     const timeout = this.#options.timeoutMs ??
@@ -264,6 +267,26 @@ export class HttpClient {
         body: payload as BodyInit | undefined,
         signal: controller.signal,
       });
+      if (saveTo && response.ok && response.body) {
+        const partial = `${saveTo}.kmlf-download`;
+        const file = await Deno.open(partial, { write: true, create: true, truncate: true });
+        const watched = response.body.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            transform(chunk, out) {
+              restart();
+              out.enqueue(chunk);
+            },
+          }),
+        );
+        try {
+          await watched.pipeTo(file.writable);
+        } catch (error) {
+          await Deno.remove(partial).catch(() => {});
+          throw error;
+        }
+        await Deno.rename(partial, saveTo);
+        return { status: response.status, headers: response.headers, body: new Uint8Array() };
+      }
       const bytes = new Uint8Array(await response.arrayBuffer());
       return { status: response.status, headers: response.headers, body: bytes };
     } catch (error) {
