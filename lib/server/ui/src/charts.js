@@ -4,6 +4,17 @@ import { formatNumber, h, PALETTE, s, toNumber } from "./dom.js";
 
 const MARGIN = { left: 64, right: 16, top: 12, bottom: 38 };
 
+/** The x-axis chooser of metric charts: step, wall time or time relative to the run's start. */
+export function xAxisSelect() {
+  return h(
+    "select",
+    { testid: "x-axis" },
+    h("option", { value: "step" }, "Step"),
+    h("option", { value: "time" }, "Wall time"),
+    h("option", { value: "relative" }, "Relative time"),
+  );
+}
+
 /** "Nice" tick values covering [min, max]. */
 export function niceTicks(min, max, count = 6) {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];

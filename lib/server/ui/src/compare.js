@@ -16,7 +16,7 @@ import {
   statusBadge,
   toMap,
 } from "./dom.js";
-import { lineChart, scatterPlot } from "./charts.js";
+import { lineChart, scatterPlot, xAxisSelect } from "./charts.js";
 import { parallelPlot } from "./parallel.js";
 
 const runHref = (r) => `#/experiments/${encodeURIComponent(r.info.experiment_id)}/runs/${r.info.run_id}`;
@@ -60,13 +60,7 @@ function historyChart(runs, label, keys, initial) {
     keys.map((k) => h("option", { value: k }, k)),
   );
   if (initial && keys.includes(initial)) select.value = initial;
-  const xAxis = h(
-    "select",
-    { testid: "x-axis" },
-    h("option", { value: "step" }, "Step"),
-    h("option", { value: "time" }, "Wall time"),
-    h("option", { value: "relative" }, "Relative time"),
-  );
+  const xAxis = xAxisSelect();
   const box = h("div", { class: "chart-card wide" });
   const draw = async () => {
     if (!select.value) return;

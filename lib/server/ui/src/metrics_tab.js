@@ -2,7 +2,7 @@
 // one chart per metric or all selected metrics on one chart.
 import { metricHistory } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { lineChart } from "./charts.js";
+import { lineChart, xAxisSelect } from "./charts.js";
 
 const MAX_DEFAULT = 12;
 
@@ -15,13 +15,7 @@ export async function metricsTab(pane, run, focus) {
   }
   const selected = new Set(focus && keys.includes(focus) ? [focus] : keys.slice(0, MAX_DEFAULT));
   const histories = new Map();
-  const xAxis = h(
-    "select",
-    { testid: "x-axis" },
-    h("option", { value: "step" }, "Step"),
-    h("option", { value: "time" }, "Wall time"),
-    h("option", { value: "relative" }, "Relative time"),
-  );
+  const xAxis = xAxisSelect();
   const logY = h("input", { type: "checkbox", testid: "log-y" });
   const overlay = h("input", { type: "checkbox", testid: "overlay" });
   const charts = h("div", { class: "charts", testid: "charts" });
