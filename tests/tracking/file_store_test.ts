@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FileStore } from "../../lib/tracking/file/file_store.ts";
+import { writeAtomicInRun } from "../../lib/tracking/file/file_format.ts";
+import { MetricFileWriter } from "../../lib/tracking/file/run_writes.ts";
 import { runStoreContract } from "./store_contract.ts";
 
 runStoreContract("file", async () => {
@@ -26,6 +28,51 @@ Deno.test("metric dedupe stays right when another writer appends between batches
   } finally {
     await a.close();
     await b.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a metric write that fails is stored in full when the batch is retried", async () => {
+  const root = await Deno.makeTempDir({ prefix: "kmlf-file-retry-" });
+  const store = await FileStore.open(root);
+  const original = Deno.writeTextFile;
+  try {
+    const { info } = await store.createRun({ experimentId: "0" });
+    const point = (step: number) => ({ key: "loss", value: step, timestamp: 1000 + step, step });
+    await store.logBatch(info.runId, { metrics: [point(0)] });
+    let failures = 1;
+    Deno.writeTextFile = ((path: string | URL, data: string, options?: Deno.WriteFileOptions) => {
+      if (String(path).endsWith("/metrics/loss") && failures-- > 0) {
+        return Promise.reject(new Deno.errors.BadResource("disk trouble"));
+      }
+      return original(path, data, options);
+    }) as typeof Deno.writeTextFile;
+    await assert.rejects(store.logBatch(info.runId, { metrics: [point(1)] }), /disk trouble/);
+    await store.logBatch(info.runId, { metrics: [point(1)] });
+    assert.deepEqual((await store.getMetricHistory(info.runId, "loss")).metrics.map((m) => m.step), [0, 1]);
+  } finally {
+    Deno.writeTextFile = original;
+    await store.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("writes into a run folder that has moved fail instead of re-creating it", async () => {
+  const root = await Deno.makeTempDir({ prefix: "kmlf-file-ghost-" });
+  try {
+    const gone = join(root, "1", "0123456789abcdef0123456789abcdef");
+    await assert.rejects(writeAtomicInRun(gone, "params/lr", "0.1"), Deno.errors.NotFound);
+    await assert.rejects(
+      new MetricFileWriter().append(gone, "train/loss", [{
+        key: "train/loss",
+        value: 1,
+        timestamp: 1,
+        step: 0,
+      }]),
+      Deno.errors.NotFound,
+    );
+    assert.deepEqual([...Deno.readDirSync(root)], [], "no ghost experiment or run folder");
+  } finally {
     await Deno.remove(root, { recursive: true });
   }
 });

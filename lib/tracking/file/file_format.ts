@@ -49,6 +49,49 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   await Deno.rename(tmp, path);
 }
 
+/**
+ * Creates `relDir` below a run folder one level at a time, never the run folder itself: when the run has
+ * moved (its experiment was deleted meanwhile), this fails with NotFound instead of leaving a ghost folder.
+ *
+ * @example
+ * ```ts
+ * await mkdirInRun(runDir, "metrics/train");
+ * ```
+ */
+export async function mkdirInRun(runDir: string, relDir: string): Promise<void> {
+  await Deno.stat(join(runDir, "meta.yaml")); // NotFound when the run folder is gone
+  let current = runDir;
+  for (const segment of relDir.split("/").filter((s) => s !== "" && s !== ".")) {
+    current = join(current, segment);
+    try {
+      await Deno.mkdir(current);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    }
+  }
+}
+
+/**
+ * {@link writeAtomic} for a file inside a run folder (params, tags), without re-creating a moved run.
+ *
+ * @example
+ * ```ts
+ * await writeAtomicInRun(runDir, "params/lr", "0.1");
+ * ```
+ */
+export async function writeAtomicInRun(runDir: string, relPath: string, text: string): Promise<void> {
+  const path = join(runDir, relPath);
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, text); // never creates parent folders
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await mkdirInRun(runDir, dirname(relPath));
+    await Deno.writeTextFile(tmp, text);
+  }
+  await Deno.rename(tmp, path);
+}
+
 /** A float as Python's `str()` writes it: `1.0`, `0.1`, `nan`, `inf`, `1e+300`. */
 export function pythonFloat(value: number): string {
   if (Number.isNaN(value)) return "nan";

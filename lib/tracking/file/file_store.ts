@@ -8,14 +8,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import { localArtifactRepository } from "../artifacts/local_repository.ts";
-import {
-  type DatasetInput,
-  type Experiment,
-  type Metric,
-  MLFLOW_TAGS,
-  type Run,
-  type RunInfo,
-} from "../entities.ts";
+import { type DatasetInput, type Experiment, MLFLOW_TAGS, type Run, type RunInfo } from "../entities.ts";
 import { newRunId, randomRunName } from "../run_names.ts";
 import {
   type ExperimentsPage,
@@ -42,6 +35,7 @@ import {
   experimentTagNotFound,
   mlflowError,
   paramValueChanged,
+  runNotActive,
   runTagNotFound,
 } from "../tracking_errors.ts";
 import {
@@ -57,7 +51,7 @@ import {
 } from "../validation.ts";
 import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
-import { MetricFileWriter } from "./metric_files.ts";
+import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import {
   allExperiments,
   experimentDir,
@@ -302,21 +296,16 @@ export class FileStore implements TrackingStore {
         throw paramValueChanged(runId, p.key, existing[p.key], p.value);
       }
     }
-    for (const p of params) if (!(p.key in existing)) await writeAtomic(join(dir, "params", p.key), p.value);
-    const byKey = new Map<string, Metric[]>();
-    for (const m of metrics) {
-      const list = byKey.get(m.key);
-      if (list) list.push(m);
-      else byKey.set(m.key, [m]);
-    }
-    // Exact duplicates (timestamp, step, value) are stored once, as in the SQL store.
-    for (const [key, points] of byKey) await this.#metricFiles.append(dir, key, points);
-    for (const t of tags) {
-      await writeAtomic(join(dir, "tags", t.key), t.value);
-      if (t.key === MLFLOW_TAGS.runName) {
-        const meta = (await readMeta(join(dir, "meta.yaml")))!;
-        await writeMeta(join(dir, "meta.yaml"), { ...meta, run_name: t.value });
-      }
+    try {
+      await writeRunBatch(
+        dir,
+        { params: params.filter((p) => !(p.key in existing)), metrics, tags },
+        this.#metricFiles,
+      );
+    } catch (error) {
+      // The run folder vanished under us: its experiment was deleted while we were logging.
+      if (error instanceof Deno.errors.NotFound) throw runNotActive(runId, "deleted");
+      throw error;
     }
   }
 
