@@ -16,7 +16,7 @@ import {
   SqliteStore,
   STREAM_UPLOAD_BYTES,
 } from "../../lib/tracking/mod.ts";
-import { json, ScriptedServer } from "./rest_test_server.ts";
+import { json, rejection, ScriptedServer } from "./rest_test_server.ts";
 
 Deno.test("mlflow-artifacts: and proxy http(s) URIs resolve to the server's artifact endpoint", () => {
   const endpoint = "http://h:5000/api/2.0/mlflow-artifacts/artifacts";
@@ -219,6 +219,62 @@ Deno.test("a large artifact streams up to kmlf's server and back down to disk in
     await store.close();
     await server.shutdown();
     await backend.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an upload the server refuses early leaves nothing running: the process ends at once", async () => {
+  // Answers before reading the body, as a proxy enforcing a size limit does.
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => json({ error_code: "INVALID_PARAMETER_VALUE", message: "too large" }, 413),
+  );
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-early-" });
+  try {
+    await Deno.writeFile(join(dir, "big.bin"), new Uint8Array(STREAM_UPLOAD_BYTES * 4));
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        new URL("./early_refusal_child.ts", import.meta.url).pathname,
+        `http://127.0.0.1:${server.addr.port}`,
+        join(dir, "big.bin"),
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    // A leaked timer would hold the child for its 120 s timeout; 30 s is far beyond a normal exit.
+    const guard = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    const { code, stdout } = await child.output();
+    clearTimeout(guard);
+    assert.equal(code, 0, "the child ended by itself");
+    assert.equal(new TextDecoder().decode(stdout).trim(), "INVALID_PARAMETER_VALUE");
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("local file trouble during a download is reported at once, not retried as a network error", async () => {
+  const server = new ScriptedServer();
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-local-" });
+  try {
+    const http = new HttpClient(server.url, { env: () => undefined, backoffMs: 1 });
+    server.answer(() => new Response("data"), () => new Response(null, { status: 204 }));
+    const error = await rejection(
+      http.send({ method: "GET", url: "/x", saveTo: join(dir, "missing", "x.bin") }),
+    );
+    assert.equal(error.code, "tracking/local-io");
+    assert.equal(server.received.length, 1, "not retried");
+    await http.send({ method: "GET", url: "/empty", saveTo: join(dir, "empty.bin") });
+    assert.deepEqual(
+      await Deno.readFile(join(dir, "empty.bin")),
+      new Uint8Array(),
+      "an empty answer is an empty file",
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["empty.bin"], "no partial files");
+  } finally {
+    await server.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -57,6 +57,27 @@ export interface HttpResponse {
   body: Uint8Array;
 }
 
+/** A failure of the local file system during a request: reported at once, never retried. */
+class LocalIoError extends Error {
+  constructor(readonly trackingError: TrackingError) {
+    super(trackingError.message);
+    this.name = "LocalIoError";
+  }
+}
+
+function localIoError(action: string, error: unknown): LocalIoError {
+  return new LocalIoError(
+    new TrackingError(
+      "tracking/local-io",
+      `Cannot ${action}: ${(error as Error)?.message ?? String(error)}`,
+      {
+        hint: "check that the local path exists and is writable (and that kmlf runs with file permissions)",
+        cause: error,
+      },
+    ),
+  );
+}
+
 /** HTTP statuses that are retried (as MLflow's Python client does). */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
@@ -208,6 +229,7 @@ export class HttpClient {
       const headers = await this.headers();
       if (request.contentType) headers.set("Content-Type", request.contentType);
       const outcome = await this.#attempt(request.method, url, headers, request.body, request.saveTo);
+      if (outcome instanceof LocalIoError) throw outcome.trackingError;
       const retryable = outcome instanceof Error ? outcome.name !== "TimeoutError" : RETRYABLE_STATUSES.has(
         outcome.status,
       );
@@ -244,49 +266,35 @@ export class HttpClient {
     const timeout = this.#options.timeoutMs ??
       (this.#envNumber("MLFLOW_HTTP_REQUEST_TIMEOUT") ?? 120) * 1000;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let finished = false;
     // The timeout bounds silence, not total time: each streamed chunk restarts it, as with requests.
     const restart = () => {
+      if (finished) return;
       clearTimeout(timer);
       timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeout);
     };
+    // Passes chunks on, restarting the timeout; once the attempt is over it stops the stream, so a
+    // server that answered early leaves no upload running (and no file handle open) behind it.
+    const watch = () =>
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          if (finished) throw new DOMException("request finished", "AbortError");
+          restart();
+          out.enqueue(chunk);
+        },
+      });
     restart();
     try {
-      const payload = typeof body === "function"
-        ? (await body()).pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, out) {
-              restart();
-              out.enqueue(chunk);
-            },
-          }),
-        )
-        : body;
-      const response = await fetch(url, {
-        method,
-        headers,
-        body: payload as BodyInit | undefined,
-        signal: controller.signal,
-      });
-      if (saveTo && response.ok && response.body) {
-        const partial = `${saveTo}.kmlf-download`;
-        const file = await Deno.open(partial, { write: true, create: true, truncate: true });
-        const watched = response.body.pipeThrough(
-          new TransformStream<Uint8Array, Uint8Array>({
-            transform(chunk, out) {
-              restart();
-              out.enqueue(chunk);
-            },
-          }),
-        );
+      let payload: BodyInit | undefined;
+      if (typeof body === "function") {
         try {
-          await watched.pipeTo(file.writable);
+          payload = (await body()).pipeThrough(watch());
         } catch (error) {
-          await Deno.remove(partial).catch(() => {});
-          throw error;
+          return localIoError("read the upload", error);
         }
-        await Deno.rename(partial, saveTo);
-        return { status: response.status, headers: response.headers, body: new Uint8Array() };
-      }
+      } else payload = body as BodyInit | undefined;
+      const response = await fetch(url, { method, headers, body: payload, signal: controller.signal });
+      if (saveTo && response.ok) return await this.#saveBody(response, saveTo, watch());
       const bytes = new Uint8Array(await response.arrayBuffer());
       return { status: response.status, headers: response.headers, body: bytes };
     } catch (error) {
@@ -295,8 +303,39 @@ export class HttpClient {
       }
       return error instanceof Error ? error : new Error(String(error));
     } finally {
+      finished = true;
       clearTimeout(timer);
     }
+  }
+
+  /** Streams a 2xx answer into `saveTo` (beside it first, then renamed); local file trouble is not retried. */
+  async #saveBody(
+    response: Response,
+    saveTo: string,
+    watch: TransformStream<Uint8Array, Uint8Array>,
+  ): Promise<HttpResponse | Error> {
+    const partial = `${saveTo}.${crypto.randomUUID().slice(0, 8)}.kmlf-download`;
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(partial, { write: true, create: true, truncate: true });
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      return localIoError(`write ${saveTo}`, error);
+    }
+    try {
+      if (response.body) await response.body.pipeThrough(watch).pipeTo(file.writable);
+      else file.close();
+    } catch (error) {
+      await Deno.remove(partial).catch(() => {});
+      throw error;
+    }
+    try {
+      await Deno.rename(partial, saveTo);
+    } catch (error) {
+      await Deno.remove(partial).catch(() => {});
+      return localIoError(`write ${saveTo}`, error);
+    }
+    return { status: response.status, headers: response.headers, body: new Uint8Array() };
   }
 
   #networkError(method: string, url: string, error: Error, retries: number): TrackingError {
