@@ -330,7 +330,7 @@ export class MlflowClient {
     } else {
       run = await this.store.createRun({
         experimentId,
-        userId: this.context.user,
+        userId: tags[MLFLOW_TAGS.user] ?? this.context.user,
         runName: options.runName,
         tags,
       });

@@ -230,3 +230,22 @@ Deno.test("startRun with runId resumes a finished run", () =>
     assert.equal(run.data.metrics.m, 2);
     assert.equal(run.data.tags.resumed, "yes");
   }));
+
+Deno.test("a run's user is its mlflow.user tag, through createRun and startRun alike", async () => {
+  const client = new MlflowClient(SqliteStore.open(":memory:"), {
+    processHooks: false,
+    context: { user: "ctx" },
+  });
+  try {
+    const created = await client.createRun("0", { tags: { "mlflow.user": "bob" } });
+    assert.equal(created.info.userId, "bob");
+    const active = await client.startRun({ tags: { "mlflow.user": "ann" } });
+    assert.equal((await client.getRun(active.runId)).info.userId, "ann");
+    await active.end();
+    const plain = await client.startRun({});
+    assert.equal((await client.getRun(plain.runId)).info.userId, "ctx");
+    await plain.end();
+  } finally {
+    await client.store.close();
+  }
+});
