@@ -59,6 +59,9 @@ export async function runDir(root: string, runId: string): Promise<string> {
   throw runNotFound(runId);
 }
 
+/** How many run folders {@link RunFolders} remembers. */
+const REMEMBERED_RUNS = 10_000;
+
 /**
  * Run folders by run id, remembered between calls (checked before use, since deleting an experiment
  * moves its runs to .trash) so that logging does not scan every experiment per call.
@@ -76,6 +79,8 @@ export class RunFolders {
     const known = this.#known.get(runId);
     if (known && (await Deno.stat(join(known, "meta.yaml")).then((i) => i.isFile, () => false))) return known;
     const dir = await runDir(this.#root, runId);
+    // Bounded for long-lived servers: the oldest entry goes first (it is only a shortcut).
+    if (this.#known.size >= REMEMBERED_RUNS) this.#known.delete(this.#known.keys().next().value!);
     this.#known.set(runId, dir);
     return dir;
   }
