@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
 /**
  * Steps of tests/server/ui_browser_test.ts for the MLflow UI features added on top of the basics: nested
- * child runs, search autocomplete, auto-refresh of RUNNING runs, experiment create / rename / delete /
- * restore. They share the main test's browser page and fixture.
+ * child runs (also when the parent is beyond the loaded pages), search autocomplete, auto-refresh of
+ * RUNNING runs, experiment create / rename / delete / restore (and a slow answer for a view left
+ * meanwhile). They share the main test's browser page and fixture.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -90,6 +91,82 @@ export async function nestedRuns(ui: UiSession) {
   );
   await shot("01b-nested-runs");
   await parentRow.getByTestId("expand-toggle").click();
+  await rowCount(4);
+}
+
+/**
+ * Step: a child whose parent is beyond the first page still nests: the parent is fetched by id and shown
+ * expanded. Pages are cut to 2 runs by rewriting the page's runs/search requests (start_time DESC: the
+ * XSS run and the child on page 1, the child's parent `curve` on page 2); later pages wait for `release`.
+ */
+export async function parentBeyondPage(ui: UiSession) {
+  const { page, base, f, expHash, rowCount } = ui;
+  const byId: Record<string, unknown>[] = [];
+  let release = () => {};
+  const later = new Promise<void>((resolve) => release = resolve);
+  await page.route("**/ajax-api/2.0/mlflow/runs/search", async (route) => {
+    const body = route.request().postDataJSON();
+    if (String(body.filter ?? "").startsWith("attributes.run_id IN")) byId.push(body);
+    else body.max_results = 2;
+    if (body.page_token) await later;
+    await route.continue({ postData: JSON.stringify(body) });
+  });
+  const rowIds = () =>
+    page.locator("[data-testid=run-row]").evaluateAll((rows) =>
+      rows.map((r) => {
+        const d = (r as HTMLElement).dataset;
+        return `${d.depth}:${d.runId}${d.forNesting ? " (for nesting)" : ""}`;
+      })
+    );
+  try {
+    await page.goto(`${base}/#/experiments`);
+    await page.getByTestId("experiments-table").waitFor();
+    await page.goto(`${base}/${expHash}`);
+    await rowCount(3);
+    // The XSS run and the child may share a start_time millisecond: either comes first.
+    const nested = [`0:${f.curveRunId} (for nesting)`, `1:${f.childRunId}`];
+    const firstPage = await rowIds();
+    assert.ok(
+      [[`0:${f.xssRunId}`, ...nested], [...nested, `0:${f.xssRunId}`]].some((o) =>
+        o.join() === firstPage.join()
+      ),
+      firstPage.join(" "),
+    );
+    const toggle = page.locator(
+      `[data-testid=run-row][data-run-id='${f.curveRunId}'] [data-testid=expand-toggle]`,
+    );
+    assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+    assert.equal(await page.getByTestId("runs-count").textContent(), "2+ runs", "the parent is not counted");
+    assert.deepEqual(byId, [{
+      experiment_ids: [f.experimentId],
+      filter: `attributes.run_id IN ('${f.curveRunId}')`,
+      run_view_type: "ALL",
+      max_results: 1,
+    }], JSON.stringify(byId));
+    await toggle.click();
+    await rowCount(2);
+    await toggle.click();
+    await rowCount(3);
+    // The next pages bring the parent for real: one row for it, still expanded, no longer "for nesting".
+    release();
+    const more = page.getByTestId("load-more");
+    for (let tries = 0; (await page.getByTestId("runs-count").textContent()) !== "5 runs"; tries++) {
+      assert.ok(tries < 100, "all 5 runs load");
+      if (await more.isVisible() && await more.isEnabled()) await more.click();
+      await page.waitForTimeout(50);
+    }
+    const all = await rowIds();
+    assert.equal(all.length, 5, all.join(" "));
+    assert.equal(all.indexOf(`1:${f.childRunId}`), all.indexOf(`0:${f.curveRunId}`) + 1, all.join(" "));
+    assert.ok(all.includes(`0:${f.xssRunId}`) && all.includes(`0:${f.trainingRunIds[0]}`), all.join(" "));
+    assert.equal(byId.length, 1, "nothing more to fetch");
+  } finally {
+    release();
+    await page.unroute("**/ajax-api/2.0/mlflow/runs/search");
+  }
+  await page.goto(`${base}/#/experiments`);
+  await page.getByTestId("experiments-table").waitFor();
+  await page.goto(`${base}/${expHash}`);
   await rowCount(4);
 }
 
@@ -234,6 +311,34 @@ export async function experimentLifecycle(ui: UiSession) {
   await row("ui-renamed").getByTestId("delete-experiment").click();
   await row("ui-renamed").waitFor({ state: "detached" });
   assert.equal((await f.store.getExperiment(id)).lifecycleStage, "deleted");
+
+  // Active → Deleted → Active with the Deleted list answering last: the Active list stays, with its
+  // buttons.
+  const EXPERIMENTS_SEARCH = "**/ajax-api/2.0/mlflow/experiments/search";
+  await page.route(EXPERIMENTS_SEARCH, async (route) => {
+    if (route.request().postDataJSON().view_type === "DELETED_ONLY") {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await route.continue();
+  });
+  try {
+    const slow = page.waitForResponse((r) =>
+      r.url().endsWith("experiments/search") && r.request().postDataJSON().view_type === "DELETED_ONLY"
+    );
+    await page.getByTestId("experiment-view").selectOption("DELETED_ONLY");
+    await page.getByTestId("experiment-view").selectOption("ACTIVE_ONLY");
+    await slow;
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    assert.equal(
+      await row("ui-renamed").count(),
+      0,
+      "the deleted experiment is not drawn in the Active view",
+    );
+    assert.equal(await row("iris").getByTestId("delete-experiment").count(), 1);
+    assert.equal(await page.getByTestId("restore-experiment").count(), 0);
+  } finally {
+    await page.unroute(EXPERIMENTS_SEARCH);
+  }
   await page.getByTestId("experiment-view").selectOption("DELETED_ONLY");
   await row("ui-renamed").getByTestId("restore-experiment").click();
   await row("ui-renamed").waitFor({ state: "detached" });

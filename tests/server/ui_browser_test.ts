@@ -14,6 +14,7 @@ import {
   autoRefresh,
   experimentLifecycle,
   nestedRuns,
+  parentBeyondPage,
   searchAutocomplete,
   uiSession,
 } from "./ui_browser_steps.ts";
@@ -83,6 +84,8 @@ Deno.test({
       });
 
       await t.step("a child run nests under its parent behind an expand toggle", () => nestedRuns(ui));
+
+      await t.step("a child whose parent is beyond the loaded pages still nests", () => parentBeyondPage(ui));
 
       await t.step("the search box suggests keys as you type, keyboard first", () => searchAutocomplete(ui));
 
@@ -307,14 +310,19 @@ Deno.test({
         await page.goto(
           `${base}/${expHash}?searchFilter=${encodeURIComponent("attributes.run_name = 'curve-child'")}`,
         );
-        await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 1);
-        await page.getByTestId("run-select").check();
+        // The child's parent is fetched (expanded) so it nests: 2 rows.
+        const childSelect = page.locator(
+          `[data-testid=run-row][data-run-id='${f.childRunId}'] [data-testid=run-select]`,
+        );
+        await ui.rowCount(2);
+        await childSelect.check();
         await page.getByTestId("delete-button").click();
         await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 0);
         assert.equal((await f.store.getRun(f.childRunId)).info.lifecycleStage, "deleted");
+        assert.equal((await f.store.getRun(f.curveRunId)).info.lifecycleStage, "active");
         await page.getByTestId("runs-view").selectOption("deleted");
-        await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 1);
-        await page.getByTestId("run-select").check();
+        await ui.rowCount(2);
+        await childSelect.check();
         await page.getByTestId("restore-button").click();
         await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 0);
         assert.equal((await f.store.getRun(f.childRunId)).info.lifecycleStage, "active");

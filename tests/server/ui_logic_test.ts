@@ -1,6 +1,6 @@
 /**
  * The UI's pure functions (routing, chart downsampling, CSV parsing, DAG layout, run nesting, polling,
- * search suggestions, parallel-coordinate axes), run without a browser.
+ * search suggestions, key quoting, parallel-coordinate axes), run without a browser.
  */
 import assert from "node:assert/strict";
 import { parseRoute } from "../../lib/server/ui/src/routes.js";
@@ -8,10 +8,18 @@ import { parseIdList } from "../../lib/server/ui/src/dom.js";
 import { downsample, niceTicks, seriesArrays } from "../../lib/server/ui/src/charts.js";
 import { parseDelimited, previewKind } from "../../lib/server/ui/src/artifacts.js";
 import { layout } from "../../lib/server/ui/src/pipeline_views.js";
-import { runForest, visibleRunRows } from "../../lib/server/ui/src/run_tree.js";
+import {
+  missingParentIds,
+  runForest,
+  runsByIdRequests,
+  visibleRunRows,
+  withParents,
+} from "../../lib/server/ui/src/run_tree.js";
 import { activePollers, createPoller } from "../../lib/server/ui/src/poller.js";
 import { quoteKey, suggest } from "../../lib/server/ui/src/search_suggest.js";
 import { parallelAxes } from "../../lib/server/ui/src/parallel.js";
+import { runColumns } from "../../lib/server/ui/src/runs_columns.js";
+import { parseFilter, parseOrderBy } from "../../lib/tracking/mod.ts";
 
 Deno.test("MLflow's hash routes open the matching pages", () => {
   assert.equal(parseRoute("").name, "experiments");
@@ -116,6 +124,7 @@ const wireRun = (id: string, parent?: string) => ({
   info: { run_id: id },
   tags: new Map(parent ? [["mlflow.parentRunId", parent]] : []),
 });
+const ids_ = (rows: TreeRow[]) => ids(rows);
 const ids = (rows: TreeRow[]) => rows.map((r) => `${"-".repeat(r.depth)}${r.run.info.run_id}`);
 
 Deno.test("child runs nest under their loaded parent; collapsed by default, orphans at top level", () => {
@@ -165,6 +174,73 @@ Deno.test("nesting 10,000 runs with 2,000 parents is a linear pass", () => {
   assert.equal(rows.length, 2000);
   assert.equal(visibleRunRows(runs, new Set(runs.map((r) => r.info.run_id))).length, 10_000);
   assert.ok(ms < 200, `${ms} ms`);
+});
+
+Deno.test("a 20,000-deep parent chain nests fully expanded, linearly and without recursion", () => {
+  const n = 20_000;
+  // Children first (as a start_time DESC page lists them), each the child of the next.
+  const runs = Array.from({ length: n }, (_, i) => wireRun(`r${i}`, i + 1 < n ? `r${i + 1}` : undefined));
+  const t0 = performance.now();
+  const rows = visibleRunRows(runs, new Set(runs.map((r) => r.info.run_id)));
+  const ms = performance.now() - t0;
+  assert.equal(rows.length, n);
+  assert.equal(rows[0].run.info.run_id, `r${n - 1}`);
+  assert.equal(rows[n - 1].run.info.run_id, "r0");
+  assert.equal(rows[n - 1].depth, n - 1);
+  assert.ok(rows.every((r: TreeRow, i: number) => r.depth === i));
+  assert.ok(ms < 500, `${ms} ms`);
+  // A 20,000-long cycle: one run becomes the root, the rest still nest below it.
+  const cycle = Array.from({ length: n }, (_, i) => wireRun(`c${i}`, `c${(i + 1) % n}`));
+  const t1 = performance.now();
+  const cycleRows = visibleRunRows(cycle, new Set(cycle.map((r) => r.info.run_id)));
+  assert.ok(performance.now() - t1 < 500, `${performance.now() - t1} ms`);
+  assert.equal(cycleRows.length, n);
+  assert.equal(cycleRows.filter((r: TreeRow) => r.depth === 0).length, 1);
+});
+
+Deno.test("parents missing from the loaded pages are asked for by id, 100 at a time, and placed before their children", () => {
+  const runs = [wireRun("c1", "p1"), wireRun("x"), wireRun("c2", "p2"), wireRun("c3", "p1"), wireRun("p3")];
+  assert.deepEqual(missingParentIds(runs), ["p1", "p2"]);
+  assert.deepEqual(missingParentIds(runs, new Set(["p1"])), ["p2"], "ids asked for before are skipped");
+  const ids = Array.from({ length: 250 }, (_, i) => `id${i}`);
+  const requests = runsByIdRequests(ids, ["7"]);
+  assert.deepEqual(requests.map((r: { max_results: number }) => r.max_results), [100, 100, 50]);
+  assert.deepEqual(requests[0].experiment_ids, ["7"]);
+  assert.equal(requests[0].run_view_type, "ALL");
+  const clauses = parseFilter(requests[2].filter);
+  assert.equal(clauses.length, 1);
+  assert.equal(clauses[0].key, "run_id");
+  assert.deepEqual(clauses[0].value, ids.slice(200));
+  assert.deepEqual(parseFilter(runsByIdRequests(["it's"], ["1"])[0].filter)[0].value, ["it's"]);
+  // p1 was fetched with its own missing parent g; p2 too. Each goes before its first descendant.
+  const parents = new Map([
+    ["p1", wireRun("p1", "g")],
+    ["g", wireRun("g")],
+    ["p2", wireRun("p2")],
+    ["p3", wireRun("p3")], // loaded for real meanwhile: not repeated
+  ]);
+  const shown = withParents(runs, parents);
+  assert.deepEqual(shown.map((r: TreeRow["run"]) => r.info.run_id), [
+    "g",
+    "p1",
+    "c1",
+    "x",
+    "p2",
+    "c2",
+    "c3",
+    "p3",
+  ]);
+  assert.deepEqual(ids_(visibleRunRows(shown, new Set(["g", "p1", "p2"]))), [
+    "g",
+    "-p1",
+    "--c1",
+    "--c3",
+    "x",
+    "p2",
+    "-c2",
+    "p3",
+  ]);
+  assert.equal(withParents(runs, new Map()), runs);
 });
 
 Deno.test("the poller ticks only while wanted, never overlaps, and stops for good", async () => {
@@ -226,9 +302,50 @@ Deno.test("search suggestions: entity prefixes, then keys with special character
   assert.equal(quoteKey("ok_1"), "ok_1");
 });
 
+const ODD_KEYS = ["plain", "val loss", "it's", 'say "hi"', "a`b", "a`'b", "1st", "x.y", "ünï"];
+
+Deno.test("one key quoting for search and sort: the server reads back the same key, or nothing is offered", () => {
+  assert.equal(quoteKey("a`b"), '"a`b"', "a backtick key goes in double quotes, not stripped");
+  assert.equal(quoteKey('say "hi"'), '`say "hi"`');
+  assert.equal(quoteKey('a`"b'), undefined, "both quote kinds: no way to write it");
+  for (const key of ODD_KEYS) {
+    const quoted = quoteKey(key)!;
+    assert.equal(parseFilter(`metrics.${quoted} > 1`)[0].key, key, quoted);
+    assert.equal(parseFilter(`params.${quoted} = 'x'`)[0].key, key, quoted);
+    assert.equal(parseOrderBy(`tags.${quoted} DESC`).key, key, quoted);
+  }
+  // Suggestions use it; a key with both quote kinds is left out rather than offered as another key.
+  const keys = { metrics: ["a`b", 'c`"d'], params: [], tags: [] };
+  assert.deepEqual(suggest("metrics.", 8, keys).items.map((i) => i.insert), ['metrics."a`b" ']);
+  // Sortable columns use it too.
+  const orderKeys: Record<string, string | undefined> = {};
+  const cols = runColumns({
+    experimentId: "1",
+    selected: new Set(),
+    selectAll: null,
+    sortColumn: (orderKey: string) => ({ sort: undefined, onSort: () => void (orderKeys.last = orderKey) }),
+    chosenKeys: (kind: string) => (kind === "metrics" ? [...ODD_KEYS, 'c`"d'] : []),
+    onSelect: () => {},
+    onToggle: () => {},
+  });
+  for (const key of ODD_KEYS) {
+    const col = cols.find((c: { id: string }) => c.id === `metric-${key}`);
+    col.onSort();
+    assert.equal(parseOrderBy(`${orderKeys.last} DESC`).key, key, orderKeys.last);
+  }
+  assert.equal(cols.find((c: { id: string }) => c.id === 'metric-c`"d').onSort, undefined, "not sortable");
+});
+
 Deno.test("search suggestions appear only where an identifier goes and replace the whole word", () => {
   assert.deepEqual(inserts("metrics.accuracy > "), []);
   assert.deepEqual(inserts("params.model = 'me"), [], "inside a quoted value");
+  assert.deepEqual(inserts("params.model = 'it\\'s me"), [], "inside a quoted value with an escaped quote");
+  assert.deepEqual(inserts("params.model = 'it''s me"), [], "inside a quoted value with a doubled quote");
+  // A ' or " inside a backtick-quoted key starts no string.
+  assert.deepEqual(inserts("metrics.`it's` > 1 and pa"), ["params."]);
+  assert.deepEqual(inserts('metrics.`say "hi"` > 1 and params.mo'), ["params.model "]);
+  assert.deepEqual(inserts("params.`it's` = 'x' and params.mo"), ["params.model "]);
+  assert.deepEqual(inserts('metrics."it`s" > 1 and params.mo'), ["params.model "]);
   assert.deepEqual(inserts("metrics.accuracy > 0.5 and pa"), ["params."]);
   assert.deepEqual(inserts("metrics.accuracy > 0.5 AND params.l"), ["params.learning_rate "]);
   assert.deepEqual(inserts("unknown.x"), []);
@@ -248,9 +365,23 @@ Deno.test("parallel axes: numeric values scale linearly, other params become ord
   assert.equal(cat.kind, "cat");
   assert.deepEqual(cat.ticks.map((t: { text: string }) => t.text), ["mlp", "tree"]);
   assert.deepEqual(cat.pos, [1, 0, 1]);
-  assert.equal(mixed.kind, "cat", "NaN is not a number on a linear axis");
+  assert.equal(mixed.kind, "num", "one NaN does not turn a numeric axis into categories");
+  assert.deepEqual(mixed.pos, [0, undefined, 1], "NaN is a gap");
   const [single] = parallelAxes([{ label: "c", values: [5, 5] }]);
   assert.deepEqual(single.pos, [0.5, 0.5]);
+  const [nonFinite, params, allNaN, text] = parallelAxes([
+    { label: "m", values: [10, Infinity, -Infinity, NaN, 2, 6, "Infinity", "-Infinity"] },
+    { label: "p", values: ["100", "nan", "inf", "-inf", "20", "60", undefined] },
+    { label: "n", values: ["NaN", "NaN"] },
+    { label: "t", values: ["1", "NaN", "abc"] },
+  ]);
+  assert.equal(nonFinite.kind, "num");
+  assert.deepEqual(nonFinite.pos, [1, undefined, undefined, undefined, 0, 0.5, undefined, undefined]);
+  assert.ok(nonFinite.ticks.every((t: { pos: number }) => Number.isFinite(t.pos)));
+  assert.equal(params.kind, "num", "Python's nan / inf spellings of params too");
+  assert.deepEqual(params.pos, [1, undefined, undefined, undefined, 0, 0.5, undefined]);
+  assert.equal(allNaN.kind, "cat", "no finite value: categories");
+  assert.equal(text.kind, "cat");
   const [ordinal] = parallelAxes([{ label: "n", values: ["b10", "b9", "b10"] }]);
   assert.deepEqual(ordinal.ticks.map((t: { text: string }) => t.text), ["b9", "b10"]);
 });

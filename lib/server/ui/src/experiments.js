@@ -70,6 +70,7 @@ export async function experimentsPage(container) {
     ),
   );
   let experiments = [];
+  let listView = view.value; // the view `experiments` belong to (buttons follow it, not the select)
   let editing; // experiment id whose name is being edited
 
   /** Runs a change against the server; on success reloads, on failure shows the server's message. */
@@ -120,7 +121,7 @@ export async function experimentsPage(container) {
   };
 
   const actions = (e) => {
-    if (view.value === "DELETED_ONLY") {
+    if (listView === "DELETED_ONLY") {
       return h("button", {
         testid: "restore-experiment",
         onclick: async () => {
@@ -167,11 +168,20 @@ export async function experimentsPage(container) {
       ),
     );
   };
+  // Each load is a generation: only the latest one draws, so a slow answer for a view left meanwhile
+  // (Active → Deleted → Active) never shows that view's list under the other view's buttons.
+  let generation = 0;
   const load = async () => {
+    const mine = ++generation;
     try {
-      experiments = await allExperiments(view.value);
+      const wanted = view.value;
+      const list = await allExperiments(wanted);
+      if (mine !== generation) return;
+      experiments = list;
+      listView = wanted;
       render();
     } catch (error) {
+      if (mine !== generation) return;
       mount(body, h("tr", {}, h("td", { colspan: 5 }, errorBox(error.message))));
     }
   };

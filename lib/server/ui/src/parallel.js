@@ -1,11 +1,23 @@
 // Parallel coordinates across compared runs (SVG): one vertical axis per chosen param or metric, one
-// line per run. Numeric axes are linear; params with non-numeric values are ordinal axes (their
-// distinct values in order, evenly spaced). A run missing a value has a gap on that axis.
-import { formatNumber, PALETTE, s, toNumber } from "./dom.js";
+// line per run. An axis is numeric (linear) when its finite values are numbers and the rest are
+// non-finite numbers (NaN, ±Infinity, as MLflow spells them or Python prints them); non-finite values
+// are gaps there, like missing ones. Otherwise (text values, or no finite value at all) it is an ordinal
+// axis: the distinct values in order, evenly spaced. A run missing a value has a gap on that axis.
+import { formatNumber, PALETTE, s } from "./dom.js";
 import { niceTicks } from "./charts.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
-const isNumeric = (v) => v !== undefined && v !== null && v !== "" && Number.isFinite(toNumber(v));
+const isMissing = (v) => v === undefined || v === null;
+const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
+/** The value as a number when it is one (NaN for every non-finite spelling: a gap), else undefined. */
+const numberOf = (v) => {
+  if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
+  if (typeof v !== "string") return undefined;
+  const text = v.trim();
+  if (NON_FINITE.test(text)) return NaN;
+  const n = text === "" ? NaN : Number(text);
+  return Number.isFinite(n) ? n : undefined;
+};
 
 /**
  * One axis per dimension `{label, values}` (`values[i]` belongs to run i; undefined = missing):
@@ -14,17 +26,22 @@ const isNumeric = (v) => v !== undefined && v !== null && v !== "" && Number.isF
  */
 export function parallelAxes(dims) {
   return dims.map(({ label, values }) => {
-    const present = values.filter((v) => v !== undefined && v !== null);
-    if (present.length > 0 && present.every(isNumeric)) {
-      const nums = present.map(toNumber);
-      let lo = Math.min(...nums), hi = Math.max(...nums);
+    const present = values.filter((v) => !isMissing(v));
+    const nums = present.map(numberOf);
+    const finite = nums.filter((n) => Number.isFinite(n));
+    if (finite.length > 0 && nums.every((n) => n !== undefined)) {
+      let lo = finite[0], hi = finite[0];
+      for (const n of finite) (lo = Math.min(lo, n)), (hi = Math.max(hi, n));
       if (lo === hi) (lo -= 1), (hi += 1);
       const at = (v) => (v - lo) / (hi - lo);
       return {
         label,
         kind: "num",
         ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatNumber(t) })),
-        pos: values.map((v) => (isNumeric(v) ? at(toNumber(v)) : undefined)),
+        pos: values.map((v) => {
+          const n = isMissing(v) ? undefined : numberOf(v);
+          return Number.isFinite(n) ? at(n) : undefined;
+        }),
       };
     }
     const cats = [...new Set(present.map(String))].sort((a, b) =>

@@ -9,8 +9,13 @@ import {
   runLabel,
   statusBadge,
 } from "./dom.js";
+import { quoteKey } from "./search_suggest.js";
 
-const quote = (key) => "`" + key.replaceAll("`", "") + "`";
+/** Sorting by `<entity>.<key>`; none for a key that cannot be quoted (see quoteKey). */
+const keySort = (sortColumn, entity, key) => {
+  const quoted = quoteKey(key);
+  return quoted === undefined ? {} : sortColumn(`${entity}.${quoted}`);
+};
 
 /**
  * Column definitions for virtualTable; rows are tree rows `{run, depth, childCount, expanded}`.
@@ -93,7 +98,7 @@ export function runColumns(
       id: "source",
       label: "Source",
       width: 110,
-      ...sortColumn("tags.`mlflow.source.name`"),
+      ...keySort(sortColumn, "tags", "mlflow.source.name"),
       cell: (r) => r.tags.get("mlflow.source.name") ?? "",
     },
     {
@@ -111,7 +116,7 @@ export function runColumns(
       title: `metric ${key}`,
       width: 110,
       className: "num",
-      ...sortColumn(`metrics.${quote(key)}`),
+      ...keySort(sortColumn, "metrics", key),
       cell: (r) => formatNumber(r.metrics.get(key)),
     });
   }
@@ -121,7 +126,7 @@ export function runColumns(
       label: key,
       title: `param ${key}`,
       width: 120,
-      ...sortColumn(`params.${quote(key)}`),
+      ...keySort(sortColumn, "params", key),
       cell: (r) => r.params.get(key) ?? "",
     });
   }
@@ -131,7 +136,7 @@ export function runColumns(
       label: key,
       title: `tag ${key}`,
       width: 120,
-      ...sortColumn(`tags.${quote(key)}`),
+      ...keySort(sortColumn, "tags", key),
       cell: (r) => r.tags.get(key) ?? "",
     });
   }

@@ -1,9 +1,12 @@
 // Experiment page: MLflow-syntax search, sortable virtualized runs table with param/metric/tag
 // columns, Active/Deleted view, paging by page_token, compare / delete / restore of selected runs, child
 // runs nested under their parents, key autocomplete in the search box, and auto-refresh of RUNNING runs.
+// A child whose parent is not in the loaded pages gets it fetched (`attributes.run_id IN (…)`, any
+// lifecycle, as MLflow's UI does): such parents are shown (row data-for-nesting="true") and start
+// expanded, so the runs the search returned stay in sight; "N runs" counts only those.
 import { apiPost, forgetRun, getExperiment } from "./api.js";
 import { virtualTable } from "./virtual_table.js";
-import { visibleRunRows } from "./run_tree.js";
+import { missingParentIds, runIdFilter, runsByIdRequests, visibleRunRows, withParents } from "./run_tree.js";
 import { attachAutocomplete } from "./search_suggest_box.js";
 import { createPoller } from "./poller.js";
 import { runColumns } from "./runs_columns.js";
@@ -11,6 +14,8 @@ import { errorBox, h, mount, toMap } from "./dom.js";
 
 const PAGE_SIZE = 500;
 const DEFAULT_ORDER = "attributes.start_time";
+/** Rounds of parent fetching after a page (a parent's own missing parent needs another round). */
+const PARENT_ROUNDS = 10;
 
 /** State of the page as kept in the hash query (MLflow's names). */
 function stateOf(route) {
@@ -44,7 +49,9 @@ function prepare(run) {
 export async function runsPage(container, route) {
   const experimentId = route.params.experimentId;
   let state = stateOf(route);
-  let runs = [];
+  let runs = []; // the search's runs, in order
+  let parents = new Map(); // run id → run fetched only for nesting (not in `runs`)
+  let asked = new Set(); // parent ids already fetched (found or not) since the last reset
   let nextPageToken;
   let loading = false;
   let generation = 0;
@@ -94,7 +101,9 @@ export async function runsPage(container, route) {
 
   const selectAll = h("input", { type: "checkbox", testid: "select-all", title: "Select all loaded runs" });
   selectAll.addEventListener("change", () => {
-    for (const r of runs) selectAll.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
+    for (const r of shownRuns()) {
+      selectAll.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
+    }
     updateButtons();
     table.refresh();
   });
@@ -120,7 +129,11 @@ export async function runsPage(container, route) {
     testid: "runs-table",
     rowAttrs: (row) => ({
       testid: "run-row",
-      dataset: { runId: row.run.info.run_id, depth: String(row.depth) },
+      dataset: {
+        runId: row.run.info.run_id,
+        depth: String(row.depth),
+        ...(row.run.forNesting ? { forNesting: "true" } : {}),
+      },
     }),
     onNearEnd: () => {
       if (nextPageToken && !loading) void fetchPage();
@@ -128,7 +141,8 @@ export async function runsPage(container, route) {
     onRender: () => poller?.ensure(),
   });
 
-  const showRows = (options) => table.setRows(visibleRunRows(runs, expanded), options);
+  const shownRuns = () => withParents(runs, parents);
+  const showRows = (options) => table.setRows(visibleRunRows(shownRuns(), expanded), options);
   const toggle = (runId) => {
     expanded.has(runId) ? expanded.delete(runId) : expanded.add(runId);
     showRows({ keepScroll: true, emptyText: emptyText() });
@@ -146,13 +160,16 @@ export async function runsPage(container, route) {
       if (ids.length === 0) return;
       const page = await apiPost("runs/search", {
         experiment_ids: [experimentId],
-        filter: `attributes.run_id IN (${ids.map((id) => `'${id}'`).join(", ")})`,
+        filter: runIdFilter(ids),
         run_view_type: "ALL",
         max_results: ids.length,
       });
       if (mine !== generation || loading) return;
       const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepare(r)]));
       runs = runs.map((r) => fresh.get(r.info.run_id) ?? r);
+      for (const id of parents.keys()) {
+        if (fresh.has(id)) parents.set(id, Object.assign(fresh.get(id), { forNesting: true }));
+      }
       showRows({ keepScroll: true, emptyText: emptyText() });
     },
   });
@@ -204,6 +221,54 @@ export async function runsPage(container, route) {
     );
   };
 
+  /** Adds the runs' keys to the known ones; new keys (or `force`) redraw the columns. */
+  function learnKeys(fresh, force) {
+    const sizes = [known.metrics.size, known.params.size, known.tags.size];
+    for (const r of fresh) {
+      for (const k of r.metrics.keys()) known.metrics.add(k);
+      for (const k of r.params.keys()) known.params.add(k);
+      for (const k of r.tags.keys()) {
+        allTagKeys.add(k);
+        if (!k.startsWith("mlflow.")) known.tags.add(k);
+      }
+    }
+    if (force || sizes.join() !== [known.metrics.size, known.params.size, known.tags.size].join()) {
+      renderColumnsMenu();
+      table.setColumns(columns());
+    }
+  }
+
+  /**
+   * Fetches the parents of loaded runs that are not loaded (nor asked for before), then their own
+   * missing parents, and re-nests. A failure leaves the children at top level.
+   */
+  async function fetchParents(mine) {
+    let added = false;
+    try {
+      for (let round = 0; round < PARENT_ROUNDS; round++) {
+        const ids = missingParentIds(shownRuns(), asked);
+        if (ids.length === 0) break;
+        for (const id of ids) asked.add(id);
+        const found = [];
+        for (const request of runsByIdRequests(ids, [experimentId])) {
+          const page = await apiPost("runs/search", request);
+          if (mine !== generation) return;
+          for (const r of page.runs ?? []) found.push(Object.assign(prepare(r), { forNesting: true }));
+        }
+        for (const r of found) {
+          parents.set(r.info.run_id, r);
+          expanded.add(r.info.run_id);
+        }
+        if (found.length === 0) break;
+        learnKeys(found, false);
+        added = true;
+      }
+    } catch (error) {
+      console.warn(`Could not fetch parent runs: ${error.message}`);
+    }
+    if (added && mine === generation) showRows({ keepScroll: true, emptyText: emptyText() });
+  }
+
   async function fetchPage(reset = false) {
     const mine = reset ? ++generation : generation;
     loading = true;
@@ -219,26 +284,21 @@ export async function runsPage(container, route) {
       });
       if (mine !== generation) return;
       const fresh = (page.runs ?? []).map(prepare);
-      const sizes = [known.metrics.size, known.params.size, known.tags.size];
-      for (const r of fresh) {
-        for (const k of r.metrics.keys()) known.metrics.add(k);
-        for (const k of r.params.keys()) known.params.add(k);
-        for (const k of r.tags.keys()) {
-          allTagKeys.add(k);
-          if (!k.startsWith("mlflow.")) known.tags.add(k);
-        }
+      if (reset) {
+        parents = new Map();
+        asked = new Set();
       }
+      for (const r of fresh) parents.delete(r.info.run_id); // now loaded for real
       runs = reset ? fresh : runs.concat(fresh);
       nextPageToken = page.next_page_token;
       mount(errorSlot);
-      if (reset || sizes.join() !== [known.metrics.size, known.params.size, known.tags.size].join()) {
-        renderColumnsMenu();
-        table.setColumns(columns());
-      }
+      learnKeys(fresh, reset);
       showRows({ keepScroll: !reset, emptyText: emptyText() });
+      await fetchParents(mine);
     } catch (error) {
       if (mine !== generation) return;
       runs = [];
+      parents = new Map();
       nextPageToken = undefined;
       table.setRows([], { emptyText: "" });
       mount(errorSlot, errorBox(error.message, "runs-error"));
@@ -249,6 +309,7 @@ export async function runsPage(container, route) {
         loadMore.hidden = !nextPageToken;
         count.textContent = `${runs.length}${nextPageToken ? "+" : ""} runs`;
         container.dataset.loaded = String(runs.length);
+        container.dataset.parents = String(parents.size);
       }
     }
   }

@@ -1,6 +1,6 @@
 // Autocomplete for the runs search box (MLflow's filter syntax): entity prefixes, then metric, param and
 // tag keys of the loaded runs and the searchable run attributes. Keys that are not plain identifiers are
-// wrapped in backticks, as the server's parser expects.
+// quoted (see quoteKey), as the server's parser expects.
 
 /** Searchable run attributes (MLflow's RunInfo.get_searchable_attributes, plus `created`). */
 export const RUN_ATTRIBUTES = [
@@ -31,20 +31,33 @@ const ALIASES = {
 };
 const MAX_SUGGESTIONS = 50;
 
-/** `key`, or `` `key` `` when it is not a plain identifier. */
+/**
+ * A metric/param/tag key as it goes into a filter or order_by after `<entity>.`: a plain identifier as
+ * is, otherwise in backticks, or in double quotes when the key contains a backtick (MLflow accepts
+ * `"…"` for keys). A key with both a backtick and a double quote cannot be written: undefined, so
+ * callers offer nothing for it rather than a different key.
+ */
 export function quoteKey(key) {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : "`" + key.replaceAll("`", "") + "`";
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return key;
+  if (!key.includes("`")) return "`" + key + "`";
+  if (!key.includes('"')) return '"' + key + '"';
+  return undefined;
 }
 
-/** Whether the caret is inside a quoted string value ('…' or "…"). */
+/**
+ * Whether the caret is inside a quoted string value ('…' or "…"). Backtick-quoted keys are skipped (a
+ * ' or " in them starts nothing); in '…' a backslash escapes the next character, as the server reads it.
+ */
 function insideString(before) {
   let quote = "";
-  for (const ch of before) {
+  for (let i = 0; i < before.length; i++) {
+    const ch = before[i];
     if (quote) {
-      if (ch === quote) quote = "";
-    } else if (ch === "'" || ch === '"') quote = ch;
+      if (quote === "'" && ch === "\\") i++;
+      else if (ch === quote) quote = "";
+    } else if (ch === "'" || ch === '"' || ch === "`") quote = ch;
   }
-  return quote !== "";
+  return quote !== "" && quote !== "`";
 }
 
 /**
@@ -103,7 +116,9 @@ function keyItems(only, keys) {
   const add = (entity, list) => {
     if (only && only !== entity) return;
     for (const key of [...list].sort()) {
-      const insert = `${entity}.${quoteKey(key)} `;
+      const quoted = quoteKey(key);
+      if (quoted === undefined) continue;
+      const insert = `${entity}.${quoted} `;
       out.push({ label: insert.trimEnd(), insert, kind: entity, key });
     }
   };
