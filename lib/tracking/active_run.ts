@@ -10,7 +10,8 @@ import type { FileInfo, Metric, Run, RunInfo, RunStatus } from "./entities.ts";
 import type { MlflowClient } from "./client.ts";
 import type { KeyValueInput } from "./client_options.ts";
 import { type HookedRun, unwatchRun, watchRun } from "./process_hooks.ts";
-import { LIMITS, validateMetric } from "./validation.ts";
+import { LIMITS } from "./limits.ts";
+import { validateMetric } from "./validation.ts";
 
 /** Options of one metric point. */
 export interface MetricOptions {

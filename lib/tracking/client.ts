@@ -22,7 +22,7 @@ import {
 } from "./client_options.ts";
 import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "./search/evaluate.ts";
 import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "./store.ts";
-import { LIMITS } from "./validation.ts";
+import { LIMITS } from "./limits.ts";
 
 /**
  * MLflow's tracking client over any store.

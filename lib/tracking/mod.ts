@@ -49,8 +49,8 @@ export {
   type MlflowErrorCode,
   runNotFound,
 } from "./tracking_errors.ts";
+export { LIMITS } from "./limits.ts";
 export {
-  LIMITS,
   posixNormpath,
   validateArtifactLocation,
   validateBatch,

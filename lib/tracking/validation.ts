@@ -7,39 +7,8 @@
  */
 import type { TrackingError } from "../errors.ts";
 import type { DatasetInput, KeyValue, Metric } from "./entities.ts";
+import { LIMITS } from "./limits.ts";
 import { mlflowError } from "./tracking_errors.ts";
-
-/**
- * MLflow's limits (2.17): key length, value lengths, batch sizes, search page size.
- *
- * @example
- * ```ts
- * if (value.length > LIMITS.paramValueLength) console.warn("too long for MLflow");
- * ```
- */
-export const LIMITS = {
-  keyLength: 250,
-  paramValueLength: 6000,
-  tagValueLength: 8000,
-  experimentTagKeyLength: 250,
-  experimentTagValueLength: 5000,
-  experimentNameLength: 500,
-  /** The width of `runs.name`. */
-  runNameLength: 250,
-  artifactLocationLength: 2048,
-  metricsPerBatch: 1000,
-  paramsPerBatch: 100,
-  tagsPerBatch: 100,
-  entitiesPerBatch: 1000,
-  searchMaxResults: 50000,
-  datasetName: 500,
-  datasetDigest: 36,
-  datasetSource: 65535,
-  datasetSchema: 1048575,
-  datasetProfile: 16777215,
-  inputTagKey: 255,
-  inputTagValue: 500,
-} as const;
 
 /** Options shared by the value validators. */
 export interface ValidationOptions {
@@ -346,9 +315,10 @@ export function validateArtifactLocation(location: string): void {
   }
   checkLength("Artifact location", LIMITS.artifactLocationLength, location);
   if (/[?#]/.test(location)) {
+    const message = `Invalid artifact location '${location}': query parameters and fragments are not allowed`;
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid artifact location '${location}': query parameters and fragments are not allowed`,
+      message,
       "use a plain path or URI, e.g. file:///data/mlartifacts",
     );
   }
@@ -388,12 +358,8 @@ export function validateMaxResults(maxResults: number): void {
  */
 export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
   for (const { dataset: d, tags } of inputs) {
-    for (
-      const [field, value] of [["name", d.name], ["digest", d.digest], ["source_type", d.sourceType], [
-        "source",
-        d.source,
-      ]]
-    ) {
+    const required = { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source };
+    for (const [field, value] of Object.entries(required)) {
       if (typeof value !== "string" || value === "") {
         throw mlflowError("INVALID_PARAMETER_VALUE", `Dataset ${field} must be a non-empty string`);
       }
