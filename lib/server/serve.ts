@@ -61,7 +61,7 @@ export function startServer(
     if (error instanceof Deno.errors.AddrNotAvailable || error instanceof Deno.errors.PermissionDenied) {
       throw new KmlfError(
         "server/cannot-bind",
-        `Cannot start the server on ${hostname}:${options.port}: ${error.message}`,
+        `Cannot start the server on ${hostname}:${options.port}`,
         {
           hint: "use --host 127.0.0.1 (this machine only) or an address of this machine, and a port ≥ 1024",
           cause: error,

@@ -80,7 +80,7 @@ Deno.test("kmlf server serves a store until Ctrl-C, then stops cleanly", async (
   }
 });
 
-Deno.test("a busy port and a bad --port value are clear errors", async () => {
+Deno.test("a busy port, an address not on this machine and a bad --port value are clear errors", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
   const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
@@ -89,6 +89,10 @@ Deno.test("a busy port and a bad --port value are clear errors", async () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
     assert.match(result.stderr, /--port/);
+    result = await kmlf(["server", "--host", "203.0.113.7", "--port", "0"], { cwd: dir });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /server\/cannot-bind.*203\.0\.113\.7/);
+    assert.match(result.stderr, /--host 127\.0\.0\.1/);
     result = await kmlf(["server", "--port", "http"], { cwd: dir });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--port must be a port number between 0 and 65535, got "http"/);
