@@ -10,7 +10,6 @@ import { pathToFileURL } from "node:url";
 import {
   type ArtifactRepository,
   LocalArtifactRepository,
-  localPathOfUri,
   mlflowError,
   safeArtifactPath,
   type TrackingStore,
@@ -81,18 +80,6 @@ export async function pathInsideRoot(rootDir: string, relPath: string): Promise<
     );
   }
   return target;
-}
-
-/**
- * The local directory behind an artifact URI the server can read, or undefined (remote roots).
- *
- * @example
- * ```ts
- * localRootOf(repo.rootUri); // "/srv/mlartifacts/1/abc/artifacts"
- * ```
- */
-export function localRootOf(rootUri: string): string | undefined {
-  return localPathOfUri(rootUri);
 }
 
 const TEXT_TYPES: Record<string, string> = {

@@ -5,8 +5,14 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { type FileInfo, fileInfoToWire, mlflowError, safeArtifactPath } from "../tracking/mod.ts";
-import { artifactHeaders, localRootOf, pathInsideRoot } from "./artifact_paths.ts";
+import {
+  type FileInfo,
+  fileInfoToWire,
+  localPathOfUri,
+  mlflowError,
+  safeArtifactPath,
+} from "../tracking/mod.ts";
+import { artifactHeaders, pathInsideRoot } from "./artifact_paths.ts";
 import { bodyTooLarge } from "./request_message.ts";
 import { jsonResponse, methodNotAllowed } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
@@ -166,7 +172,7 @@ export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<R
   }
   const run = await ctx.store.getRun(runId);
   const repo = ctx.artifactRepository(run.info.artifactUri);
-  const root = localRootOf(repo.rootUri);
+  const root = localPathOfUri(repo.rootUri);
   if (root !== undefined) return await fileResponse(await pathInsideRoot(root, path), path);
   const bytes = await repo.readArtifact(path);
   return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: artifactHeaders(basename(path)) });
