@@ -16,7 +16,8 @@ import {
   statusBadge,
   toMap,
 } from "./dom.js";
-import { lineChart, scatterPlot, xAxisSelect } from "./charts.js";
+import { lineChart, xAxisSelect } from "./charts.js";
+import { scatterPlot } from "./scatter.js";
 import { parallelPlot } from "./parallel.js";
 
 const runHref = (r) => `#/experiments/${encodeURIComponent(r.info.experiment_id)}/runs/${r.info.run_id}`;
