@@ -5,18 +5,16 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TrackingError } from "../../lib/errors.ts";
-import { createRequestHandler } from "../../lib/server/mod.ts";
 import {
   artifactRepositoryForRest,
   HttpArtifactRepository,
   HttpClient,
   LocalArtifactRepository,
   proxyLocation,
-  RestStore,
-  SqliteStore,
   STREAM_UPLOAD_BYTES,
 } from "../../lib/tracking/mod.ts";
 import { json, rejection, ScriptedServer } from "./rest_test_server.ts";
+import { startKmlfServer } from "./kmlf_server.ts";
 
 Deno.test("mlflow-artifacts: and proxy http(s) URIs resolve to the server's artifact endpoint", () => {
   const endpoint = "http://h:5000/api/2.0/mlflow-artifacts/artifacts";
@@ -110,12 +108,8 @@ Deno.test("file names are percent-encoded per segment and listings re-join basen
 });
 
 Deno.test("artifacts round-trip through kmlf's server: directories, downloads, deletes", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-artifacts-" });
-  const backend = SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot: "mlflow-artifacts:/" });
-  const handler = createRequestHandler(backend, { artifactsDestination: join(dir, "mlartifacts") });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  const url = `http://127.0.0.1:${server.addr.port}`;
-  const store = new RestStore(url, { env: () => undefined, maxRetries: 0 });
+  const server = await startKmlfServer({ client: { maxRetries: 0 } });
+  const { dir, url, store } = server;
   try {
     const run = await store.createRun({ experimentId: "0" });
     assert.equal(run.info.artifactUri, `mlflow-artifacts:/0/${run.info.runId}/artifacts`);
@@ -147,7 +141,7 @@ Deno.test("artifacts round-trip through kmlf's server: directories, downloads, d
     await Deno.remove(join(temp, ".."), { recursive: true });
 
     // The same files through the other URI forms of the proxy.
-    const host = `mlflow-artifacts://127.0.0.1:${server.addr.port}/0/${run.info.runId}/artifacts`;
+    const host = `mlflow-artifacts://127.0.0.1:${server.port}/0/${run.info.runId}/artifacts`;
     assert.equal(
       new TextDecoder().decode(await store.getArtifactRepository(host).readArtifact("a.txt")),
       "A",
@@ -163,10 +157,7 @@ Deno.test("artifacts round-trip through kmlf's server: directories, downloads, d
       return true;
     });
   } finally {
-    await store.close();
-    await server.shutdown();
-    await backend.close();
-    await Deno.remove(dir, { recursive: true });
+    await server.close();
   }
 });
 
@@ -197,14 +188,8 @@ Deno.test("a large file is streamed, and re-read from the start when the upload 
 });
 
 Deno.test("a large artifact streams up to kmlf's server and back down to disk intact", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-large-" });
-  const backend = SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot: "mlflow-artifacts:/" });
-  const handler = createRequestHandler(backend, { artifactsDestination: join(dir, "mlartifacts") });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  const store = new RestStore(`http://127.0.0.1:${server.addr.port}`, {
-    env: () => undefined,
-    maxRetries: 0,
-  });
+  const server = await startKmlfServer({ client: { maxRetries: 0 } });
+  const { dir, store } = server;
   try {
     const run = await store.createRun({ experimentId: "0" });
     const repo = store.getArtifactRepository(run.info.artifactUri);
@@ -216,10 +201,7 @@ Deno.test("a large artifact streams up to kmlf's server and back down to disk in
     assert.deepEqual([...Deno.readDirSync(out)].map((e) => e.name), ["weights.bin"], "no partial files left");
     await assert.rejects(repo.downloadArtifacts("model/missing.bin", join(dir, "out2")), /missing\.bin/);
   } finally {
-    await store.close();
-    await server.shutdown();
-    await backend.close();
-    await Deno.remove(dir, { recursive: true });
+    await server.close();
   }
 });
 

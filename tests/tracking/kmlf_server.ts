@@ -1,0 +1,45 @@
+/**
+ * kmlf's own MLflow-compatible server on a loopback port, over a SQLite store in a temp dir, with a
+ * `RestStore` talking to it: the real wire end to end, for REST store tests.
+ */
+import { join } from "node:path";
+import { createRequestHandler } from "../../lib/server/mod.ts";
+import { RestStore, type RestStoreOptions, SqliteStore } from "../../lib/tracking/mod.ts";
+
+/** A running server and a client of it; always `close()` it. */
+export interface KmlfServer {
+  dir: string;
+  url: string;
+  port: number;
+  store: RestStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the server. Experiments keep artifacts behind the proxy (`mlflow-artifacts:/`) unless
+ * `artifactRoot` says otherwise; the client ignores the environment's credentials.
+ */
+export async function startKmlfServer(
+  options: { artifactRoot?: (dir: string) => string; client?: RestStoreOptions } = {},
+): Promise<KmlfServer> {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-server-" });
+  const backend = SqliteStore.open(join(dir, "mlflow.db"), {
+    artifactRoot: options.artifactRoot?.(dir) ?? "mlflow-artifacts:/",
+  });
+  const handler = createRequestHandler(backend, { artifactsDestination: join(dir, "mlartifacts") });
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const store = new RestStore(url, { env: () => undefined, ...options.client });
+  return {
+    dir,
+    url,
+    port: server.addr.port,
+    store,
+    async close() {
+      await store.close();
+      await server.shutdown();
+      await backend.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
