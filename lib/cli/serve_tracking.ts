@@ -46,10 +46,6 @@ export function parsePort(value: string | number, flag: string): number {
   return port;
 }
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127\./.test(host);
-}
-
 /**
  * Serves the store until interrupted; returns the exit code.
  *
@@ -63,7 +59,9 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
     import("../tracking/mod.ts"),
     import("../server/mod.ts"),
   ]);
-  const { createRequestHandler, serverAuthFromEnv, authEnabled, startServer, LOOPBACK_HOSTS } = serverModule;
+  const { createRequestHandler, serverAuthFromEnv, authEnabled, startServer, loopbackHostsFor } =
+    serverModule;
+  const allowedHosts = loopbackHostsFor(options.host);
   const store = await openStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,
@@ -77,8 +75,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
       createRequestHandler(store, {
         artifactsDestination: options.artifactsDestination,
         auth,
-        // On loopback only local names are valid hosts: a web page cannot reach the server by DNS rebinding.
-        allowedHosts: isLoopback(options.host) ? [...LOOPBACK_HOSTS, options.host] : undefined,
+        allowedHosts,
       }),
       { hostname: options.host, port: options.port },
     );
@@ -88,7 +85,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   }
   out(`kmlf tracking server for ${style.bold(options.trackingUri)}`);
   out(`  listening on ${style.bold(server.url)}  (Ctrl-C to stop)`);
-  if (!isLoopback(options.host)) {
+  if (!allowedHosts) {
     err(
       style.yellow(
         `⚠ Listening on ${options.host}: anyone who can reach this machine can read and change your runs. ` +

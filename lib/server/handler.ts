@@ -53,8 +53,22 @@ function hostName(header: string | null): string {
   return host.replace(/:\d+$/, "");
 }
 
-/** Host names that reach a loopback server from this machine. */
-export const LOOPBACK_HOSTS: readonly string[] = ["localhost", "127.0.0.1", "::1"];
+/**
+ * The `Host` names a server bound to `bindHost` should answer: for a loopback address, the loopback
+ * names (plus the address itself) — a web page cannot then reach it through DNS rebinding; for any
+ * other address, undefined (an exposed server answers any name).
+ *
+ * @example
+ * ```ts
+ * loopbackHostsFor("127.0.0.1"); // ["localhost", "127.0.0.1", "::1"]
+ * loopbackHostsFor("0.0.0.0"); // undefined
+ * ```
+ */
+export function loopbackHostsFor(bindHost: string): string[] | undefined {
+  const host = bindHost.toLowerCase();
+  if (host !== "localhost" && host !== "::1" && !/^127\./.test(host)) return undefined;
+  return [...new Set(["localhost", "127.0.0.1", "::1", host])];
+}
 
 const API_PATH = /^\/(?:api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
 const REGISTRY_PATH = /^(registered-models|model-versions)\//;

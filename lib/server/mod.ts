@@ -6,7 +6,7 @@
  */
 export {
   createRequestHandler,
-  LOOPBACK_HOSTS,
+  loopbackHostsFor,
   MLFLOW_API_VERSION,
   type RequestHandlerOptions,
 } from "./handler.ts";

@@ -1,6 +1,6 @@
 /** The request handler, called directly (no sockets): errors, limits, UI endpoints, logged models. */
 import assert from "node:assert/strict";
-import { sampleSteps } from "../../lib/server/mod.ts";
+import { loopbackHostsFor, sampleSteps } from "../../lib/server/mod.ts";
 import { serverFixture } from "./server_harness.ts";
 
 async function newRun(fx: Awaited<ReturnType<typeof serverFixture>>, name = "r") {
@@ -331,7 +331,9 @@ Deno.test("server-info, version and artifacts/list answer like MLflow", async ()
 });
 
 Deno.test("a loopback server refuses foreign Host headers (DNS rebinding) but answers its own names", async () => {
-  const fx = await serverFixture({ allowedHosts: ["localhost", "127.0.0.1", "::1"] });
+  assert.equal(loopbackHostsFor("0.0.0.0"), undefined, "an exposed server answers any name");
+  assert.deepEqual(loopbackHostsFor("127.0.0.2"), ["localhost", "127.0.0.1", "::1", "127.0.0.2"]);
+  const fx = await serverFixture({ allowedHosts: loopbackHostsFor("127.0.0.1") });
   try {
     const at = (host: string) =>
       fx.handle(
