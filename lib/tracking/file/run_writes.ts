@@ -7,6 +7,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import { statOrUndefined } from "../../fs_utils.ts";
 import { type KeyValue, type Metric, MLFLOW_TAGS } from "../entities.ts";
 import { mkdirInRun, pythonFloat, readMeta, writeAtomicInRun, writeMeta } from "./file_format.ts";
 import { readHistory } from "./file_read.ts";
@@ -26,13 +27,8 @@ interface FileMemory {
 }
 
 async function signature(path: string): Promise<{ size: number; mtime: number }> {
-  try {
-    const info = await Deno.stat(path);
-    return { size: info.size, mtime: info.mtime?.getTime() ?? 0 };
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { size: 0, mtime: 0 };
-    throw error;
-  }
+  const info = await statOrUndefined(path);
+  return { size: info?.size ?? 0, mtime: info?.mtime?.getTime() ?? 0 };
 }
 
 /** Appends to a file in a run folder, creating missing sub-folders (never the run folder) only when needed. */
