@@ -13,7 +13,7 @@ import {
   safeArtifactPath,
 } from "../tracking/mod.ts";
 import { artifactHeaders, pathInsideRoot } from "./artifact_paths.ts";
-import { bodyTooLarge } from "./request_message.ts";
+import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import { jsonResponse, methodNotAllowed } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { statOrUndefined } from "../fs_utils.ts";
@@ -60,8 +60,7 @@ async function listDir(dir: string, prefix: string): Promise<FileInfo[]> {
 }
 
 async function upload(request: Request, target: string, maxBytes: number): Promise<void> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+  checkDeclaredSize(request, maxBytes);
   await Deno.mkdir(dirname(target), { recursive: true }).catch((error) => {
     if (error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory) {
       throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot upload an artifact below an existing file");
@@ -71,15 +70,10 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
   // Write beside the target and rename, so a failed or oversized upload leaves the old file intact.
   const partial = `${target}.kmlf-upload-${crypto.randomUUID()}`;
   const file = await Deno.open(partial, { write: true, create: true, truncate: true });
-  let total = 0;
   try {
-    if (request.body) {
-      for await (const chunk of request.body) {
-        total += chunk.byteLength;
-        if (total > maxBytes) throw bodyTooLarge(maxBytes);
-        let written = 0;
-        while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
-      }
+    for await (const chunk of limitedChunks(request, maxBytes)) {
+      let written = 0;
+      while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
     }
     file.close();
     await Deno.rename(partial, target).catch((error) => {

@@ -14,6 +14,32 @@ export type RequestMessage = Record<string, unknown>;
 /** Default cap on JSON request bodies (MLflow's server has no cap; a local tool wants one). */
 export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
 
+/** Refuses a request whose `Content-Length` is over `maxBytes`, before anything is read or written. */
+export function checkDeclaredSize(request: Request, maxBytes: number): void {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
+}
+
+/**
+ * A request body's chunks, refusing (with {@link bodyTooLarge}) a declared or actual size over `maxBytes`
+ * before the excess is read — the one size check for JSON bodies and streamed uploads.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of limitedChunks(request, 1024)) await file.write(chunk);
+ * ```
+ */
+export async function* limitedChunks(request: Request, maxBytes: number): AsyncGenerator<Uint8Array> {
+  checkDeclaredSize(request, maxBytes);
+  if (!request.body) return;
+  let total = 0;
+  for await (const chunk of request.body) {
+    total += chunk.byteLength;
+    if (total > maxBytes) throw bodyTooLarge(maxBytes);
+    yield chunk;
+  }
+}
+
 /**
  * Reads a request body into bytes, refusing more than `maxBytes` without buffering the excess.
  *
@@ -23,14 +49,10 @@ export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
  * ```
  */
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > maxBytes) throw bodyTooLarge(maxBytes);
-  if (!request.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of request.body) {
+  for await (const chunk of limitedChunks(request, maxBytes)) {
     total += chunk.byteLength;
-    if (total > maxBytes) throw bodyTooLarge(maxBytes);
     chunks.push(chunk);
   }
   const out = new Uint8Array(total);
@@ -43,7 +65,7 @@ export async function readBodyLimited(request: Request, maxBytes: number): Promi
 }
 
 /** The error for an oversized body; the handler answers it with HTTP 413. */
-export function bodyTooLarge(maxBytes: number) {
+function bodyTooLarge(maxBytes: number) {
   const error = mlflowError(
     "INVALID_PARAMETER_VALUE",
     `Request body is larger than the server's limit of ${maxBytes} bytes`,
