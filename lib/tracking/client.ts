@@ -328,12 +328,7 @@ export class MlflowClient {
       if (Object.keys(extra).length) await this.setTags(options.runId, extra);
       run = await this.store.getRun(options.runId);
     } else {
-      run = await this.store.createRun({
-        experimentId,
-        userId: tags[MLFLOW_TAGS.user] ?? this.context.user,
-        runName: options.runName,
-        tags,
-      });
+      run = await this.createRun(experimentId, { runName: options.runName, tags });
     }
     const active = new ActiveRun(this, run, {
       processHooks: this.#options.processHooks ?? true,
