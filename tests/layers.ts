@@ -49,13 +49,17 @@ export interface LayerViolation {
 export async function checkLayers(root: string): Promise<LayerViolation[]> {
   const lib = join(root, "lib");
   const violations: LayerViolation[] = [];
+  const graph = new Map<string, { target: string; line: number; specifier: string }[]>();
   for await (const file of walk(lib)) {
     const rel = relative(lib, file);
     const from = rel.includes("/") ? rel.split("/")[0] : rel.replace(/\.ts$/, "");
     const lines = (await Deno.readTextFile(file)).split("\n");
+    const edges: { target: string; line: number; specifier: string }[] = [];
+    graph.set(rel, edges);
     lines.forEach((text, i) => {
       for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["'](\.{1,2}\/[^"']+)["']/g)) {
         const target = relative(lib, resolve(dirname(file), m[1]));
+        edges.push({ target, line: i + 1, specifier: m[1] });
         if (target.startsWith("..")) continue; // deno.json, demo files for templates
         const to = target.includes("/") ? target.split("/")[0] : target.replace(/\.ts$/, "");
         const at = { file: relative(root, file), line: i + 1, specifier: m[1] };
@@ -69,7 +73,34 @@ export async function checkLayers(root: string): Promise<LayerViolation[]> {
       }
     });
   }
-  return violations;
+  return [...violations, ...cycles(graph)];
+}
+
+/** Modules that import each other, directly or through others (type imports count: they couple too). */
+function cycles(graph: Map<string, { target: string; line: number; specifier: string }[]>): LayerViolation[] {
+  const found: LayerViolation[] = [];
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const edge of graph.get(file) ?? []) {
+      if (!graph.has(edge.target)) continue;
+      if (state.get(edge.target) === "open") {
+        const loop = [...stack.slice(stack.indexOf(edge.target)), edge.target].map((f) => `lib/${f}`);
+        found.push({
+          file: `lib/${file}`,
+          line: edge.line,
+          specifier: edge.specifier,
+          rule: `import cycle: ${loop.join(" → ")}`,
+        });
+      } else if (!state.has(edge.target)) visit(edge.target);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of [...graph.keys()].sort()) if (!state.has(file)) visit(file);
+  return found;
 }
 
 async function* walk(dir: string): AsyncGenerator<string> {

@@ -25,3 +25,20 @@ Deno.test("the layer check catches a runner importing tracking and a private cro
     await Deno.remove(tmp, { recursive: true });
   }
 });
+
+Deno.test("the layer check catches two modules that import each other", async () => {
+  const tmp = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(join(tmp, "lib/catalog"), { recursive: true });
+    await Deno.writeTextFile(join(tmp, "lib/catalog/a.ts"), 'import type { B } from "./b.ts";\n');
+    await Deno.writeTextFile(join(tmp, "lib/catalog/b.ts"), 'import { a } from "./a.ts";\n');
+    const violations = await checkLayers(tmp);
+    assert.equal(violations.length, 1);
+    assert.match(
+      violations[0].rule,
+      /import cycle: lib\/catalog\/a\.ts → lib\/catalog\/b\.ts → lib\/catalog\/a\.ts/,
+    );
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});

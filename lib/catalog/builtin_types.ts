@@ -15,7 +15,7 @@ import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_datas
 import { TextDataset } from "./datasets/text_dataset.ts";
 import { YamlDataset } from "./datasets/yaml_dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
-import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
+import { type DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 
 const NoArgs = z.strictObject({});
 const columns = z.array(z.string()).optional();
@@ -46,15 +46,21 @@ const CsvSave = z.strictObject({
 });
 
 /**
- * Registers every built-in type on `registry` (used by `DatasetRegistry.withBuiltins()`).
+ * A registry with kmlf's built-in types: memory, json, yaml, text, csv, parquet, binary, pickle,
+ * partitioned, sqlite_table, sqlite_query.
  *
  * @example
  * ```ts
- * const registry = new DatasetRegistry();
- * registerBuiltins(registry);
+ * builtinRegistry().typeNames(); // ["json", "yaml", …]
  * ```
  */
-export function registerBuiltins(registry: DatasetRegistry): void {
+export function builtinRegistry(): DatasetRegistry {
+  const registry = new DatasetRegistry();
+  registerBuiltins(registry);
+  return registry;
+}
+
+function registerBuiltins(registry: DatasetRegistry): void {
   const file = (names: string[], Cls: new (o: FileDatasetOptions) => Dataset, schema = fileSchema()) =>
     registry.register(names, (args, ctx) => new Cls(fileOptions(args, ctx)), { schema, versionable: true });
 

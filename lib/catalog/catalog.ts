@@ -13,7 +13,8 @@ import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
 import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
-import { DatasetRegistry } from "./registry.ts";
+import type { DatasetRegistry } from "./registry.ts";
+import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
 
 /** A merged catalog (or credentials) config with source positions. */
@@ -64,7 +65,7 @@ export class Catalog {
 
   private constructor(config: CatalogConfig, options: CatalogOptions) {
     this.saveVersion = options.saveVersion ?? generateVersion();
-    this.registry = options.registry ?? DatasetRegistry.withBuiltins();
+    this.registry = options.registry ?? builtinRegistry();
     // Unsafe versions are reported once by fromConfig, not again by every dataset using them.
     const loadVersions = Object.fromEntries(
       Object.entries(options.loadVersions ?? {}).filter(([, v]) => isSafeVersion(v)),

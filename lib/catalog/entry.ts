@@ -95,7 +95,7 @@ export function checkTypeKnown(type: string, name: string, at: KeyPath, ctx: Ent
  *
  * @example
  * ```ts
- * typeNameOf("pandas.CSVDataset", DatasetRegistry.withBuiltins()); // "CSVDataset"
+ * typeNameOf("pandas.CSVDataset", builtinRegistry()); // "CSVDataset"
  * ```
  */
 export function typeNameOf(type: string, registry: DatasetRegistry): string {

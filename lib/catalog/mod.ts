@@ -20,6 +20,7 @@ export {
   type DatasetType,
   type RegisterOptions,
 } from "./registry.ts";
+export { builtinRegistry } from "./builtin_types.ts";
 export { checkVersion, generateVersion, VersionedPath, type VersionSpec } from "./versioning.ts";
 export { FileDataset, type FileDatasetOptions, hasFilePath } from "./file_dataset.ts";
 export { atomicWrite, pathExists } from "./atomic.ts";

@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 import type { SourceLocation } from "../errors.ts";
-import { registerBuiltins } from "./builtin_types.ts";
 import type { Dataset } from "./dataset.ts";
 import type { VersionSpec } from "./versioning.ts";
 
@@ -62,7 +61,7 @@ const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
  *
  * @example
  * ```ts
- * const registry = DatasetRegistry.withBuiltins();
+ * const registry = builtinRegistry();
  * registry.register(["upper", "UpperDataset"], (args) => new UpperDataset(args as { filepath: string }), {
  *   schema: z.strictObject({ filepath: z.string() }),
  * });
@@ -70,21 +69,6 @@ const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
  */
 export class DatasetRegistry {
   readonly #types = new Map<string, DatasetType>();
-
-  /**
-   * A registry with kmlf's built-in types: memory, json, yaml, text, csv, parquet, binary, pickle,
-   * partitioned, sqlite_table, sqlite_query.
-   *
-   * @example
-   * ```ts
-   * DatasetRegistry.withBuiltins().typeNames(); // ["json", "yaml", …]
-   * ```
-   */
-  static withBuiltins(): DatasetRegistry {
-    const registry = new DatasetRegistry();
-    registerBuiltins(registry);
-    return registry;
-  }
 
   /**
    * Registers `factory` under every name in `names` (later registrations of a name win).

@@ -1,5 +1,5 @@
 /** `kmlf info`: versions, runtime, project, plugins and what user node modules may import. */
-import { DatasetRegistry } from "../catalog/mod.ts";
+import { builtinRegistry } from "../catalog/mod.ts";
 import { findProjectRoot, loadProjectSettings } from "../config/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -24,7 +24,7 @@ export async function infoCommand(globals: { project?: string }): Promise<number
     out(`project: ${settings.name} (${root}), default env ${settings.defaultEnv}`);
   } else out("project: none found (create one with `kmlf new <dir>`)");
   out(`plugins: ${builtinPlugins().map((p) => p.name).join(", ") || "(none)"}`);
-  const registry = DatasetRegistry.withBuiltins();
+  const registry = builtinRegistry();
   for (const plugin of builtinPlugins()) plugin.registerDatasets?.(registry);
   out(`dataset types: ${registry.typeNames().join(", ")}`);
   out(`npm packages node modules may import: ${Object.keys(denoJson.imports).join(", ")}`);

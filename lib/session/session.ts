@@ -2,7 +2,13 @@
  * The composition root: project settings + config → catalog, pipelines and hooks → runner.
  * The only layer (besides the CLI) that sees config; tracking joins through plugins' hooks.
  */
-import { Catalog, type CatalogConfig, DatasetRegistry, generateVersion } from "../catalog/mod.ts";
+import {
+  builtinRegistry,
+  Catalog,
+  type CatalogConfig,
+  type DatasetRegistry,
+  generateVersion,
+} from "../catalog/mod.ts";
 import {
   ConfigLoader,
   type LoadedConfig,
@@ -175,7 +181,7 @@ export class KmlfSession {
 
   /** A dataset registry with built-ins plus every enabled plugin's dataset types. */
   registry(): DatasetRegistry {
-    const registry = DatasetRegistry.withBuiltins();
+    const registry = builtinRegistry();
     for (const plugin of this.enabledPlugins()) plugin.registerDatasets?.(registry);
     return registry;
   }

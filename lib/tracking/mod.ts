@@ -103,8 +103,8 @@ export type {
   MetricHistoryPage,
   TrackingStore,
   UpdateRunOptions,
-} from "./store.ts";
-export { SqliteStore, type SqliteStoreOptions } from "./sqlite/sqlite_store.ts";
+} from "./stores/store.ts";
+export { SqliteStore, type SqliteStoreOptions } from "./stores/sqlite/sqlite_store.ts";
 export {
   matchesRegistryFilter,
   type ModelRegistryReader,
@@ -113,9 +113,9 @@ export {
   type RegisteredModelWire,
   type RegistrySearchOptions,
 } from "./registry.ts";
-export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./sqlite/schema.ts";
-export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./tracking_uri.ts";
-export { openStore, type OpenStoreOptions } from "./open_store.ts";
+export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./stores/sqlite/schema.ts";
+export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./stores/tracking_uri.ts";
+export { openStore, type OpenStoreOptions } from "./stores/open_store.ts";
 export { newRunId, randomRunName } from "./run_names.ts";
 
 // Artifacts
@@ -168,7 +168,7 @@ export {
 } from "./wire_values.ts";
 
 // Client
-export { MlflowClient } from "./client.ts";
+export { MlflowClient } from "./client/client.ts";
 export {
   type ClientSearchRunsOptions,
   type KeyValueInput,
@@ -176,18 +176,18 @@ export {
   paramValueToString,
   type StartRunOptions,
   toKeyValues,
-} from "./client_options.ts";
-export { ActiveRun, type MetricOptions } from "./active_run.ts";
-export { defaultRunContext, type RunContext } from "./run_context.ts";
+} from "./client/client_options.ts";
+export { ActiveRun, type MetricOptions } from "./client/active_run.ts";
+export { defaultRunContext, type RunContext } from "./client/run_context.ts";
 
-export { FileStore } from "./file/file_store.ts";
+export { FileStore } from "./stores/file/file_store.ts";
 
 // REST store (an MLflow server)
-export { RestStore, type RestStoreOptions } from "./rest/rest_store.ts";
-export { type HeaderSource, HttpClient, type HttpClientOptions, withQuery } from "./rest/http_client.ts";
+export { RestStore, type RestStoreOptions } from "./stores/rest/rest_store.ts";
+export { type HeaderSource, HttpClient, type HttpClientOptions, withQuery } from "./http_client.ts";
 export {
   artifactRepositoryForRest,
   HttpArtifactRepository,
   proxyLocation,
   STREAM_UPLOAD_BYTES,
-} from "./rest/http_artifact_repository.ts";
+} from "./artifacts/http_repository.ts";

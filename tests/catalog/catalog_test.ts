@@ -2,9 +2,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  builtinRegistry,
   Catalog,
   type Dataset,
-  DatasetRegistry,
+  type DatasetRegistry,
   isParameter,
   JsonDataset,
   MemoryDataset,
@@ -15,7 +16,7 @@ import { inTempDir } from "./dataset_contract.ts";
 
 /** A registry whose `probe` type records the arguments it was built with. */
 function probeRegistry(seen: Record<string, unknown>[]): DatasetRegistry {
-  const registry = DatasetRegistry.withBuiltins();
+  const registry = builtinRegistry();
   registry.register(["probe", "ProbeDataset"], (args) => {
     seen.push(args);
     return { load: () => args, save() {}, exists: () => true, describe: () => ({}) };
@@ -272,7 +273,7 @@ Deno.test("release frees memory data; unknown names are a no-op", async () => {
 });
 
 Deno.test("the registry is extensible by other layers, with optional strict argument schemas", async () => {
-  const registry = DatasetRegistry.withBuiltins();
+  const registry = builtinRegistry();
   registry.register(
     ["const", "ConstDataset"],
     (args) => ({ load: () => args.value, save() {}, exists: () => true, describe: () => ({}) }),
@@ -283,7 +284,7 @@ Deno.test("the registry is extensible by other layers, with optional strict argu
   });
   assert.equal(await c.load("k"), 42);
   assert.equal(c.typeName("k"), "ConstDataset");
-  assert.deepEqual(DatasetRegistry.withBuiltins().typeNames(), [
+  assert.deepEqual(builtinRegistry().typeNames(), [
     "json",
     "yaml",
     "text",

@@ -1,7 +1,7 @@
 /** The Mlflow datasets against a real SQLite store (kedro-mlflow's modes and defaults). */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Catalog, DatasetRegistry, JsonDataset } from "../../lib/catalog/mod.ts";
+import { builtinRegistry, Catalog, JsonDataset } from "../../lib/catalog/mod.ts";
 import type { DatasetError } from "../../lib/errors.ts";
 import {
   MlflowArtifactDataset,
@@ -155,7 +155,7 @@ Deno.test("MlflowArtifactDataset logs the saved file (versioned too) and downloa
 
 Deno.test("Mlflow datasets are declared in catalog.yml by kedro-mlflow names, keys defaulting to the entry name", async () => {
   await withRun(async ({ client, state, runId, dir }) => {
-    const registry = DatasetRegistry.withBuiltins();
+    const registry = builtinRegistry();
     registerMlflowDatasets(registry, state);
     const src = parseYaml(
       `accuracy: {type: kedro_mlflow.io.metrics.MlflowMetricDataset}

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FileStore } from "../../lib/tracking/file/file_store.ts";
+import { FileStore } from "../../lib/tracking/stores/file/file_store.ts";
 import type { ViewType } from "../../lib/tracking/mod.ts";
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/mlflow-2.17.2/filestore", import.meta.url));

@@ -1,9 +1,9 @@
 /** The store contract on the mlruns file store. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FileStore } from "../../lib/tracking/file/file_store.ts";
-import { writeAtomicInRun } from "../../lib/tracking/file/file_format.ts";
-import { MetricFileWriter } from "../../lib/tracking/file/run_writes.ts";
+import { FileStore } from "../../lib/tracking/stores/file/file_store.ts";
+import { writeAtomicInRun } from "../../lib/tracking/stores/file/file_format.ts";
+import { MetricFileWriter } from "../../lib/tracking/stores/file/run_writes.ts";
 import { runStoreContract } from "./store_contract.ts";
 
 runStoreContract("file", async () => {

@@ -4,7 +4,7 @@
  */
 import { dirname, join } from "node:path";
 import { dump, load } from "js-yaml";
-import type { RunStatus } from "../entities.ts";
+import type { RunStatus } from "../../entities.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
   RUNNING: 1,

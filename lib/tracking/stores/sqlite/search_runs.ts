@@ -4,12 +4,12 @@
  *
  * @module
  */
-import { stagesForViewType } from "../entities.ts";
-import type { RunsPage, SearchRunsOptions } from "../search/evaluate.ts";
-import { decodePageToken, encodePageToken } from "../search/page_token.ts";
-import { parseFilter, parseOrderByList } from "../search/parser.ts";
-import { runSearchSql } from "../search/sql.ts";
-import { validateMaxResults } from "../validation.ts";
+import { stagesForViewType } from "../../entities.ts";
+import type { RunsPage, SearchRunsOptions } from "../../search/evaluate.ts";
+import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
+import { parseFilter, parseOrderByList } from "../../search/parser.ts";
+import { runSearchSql } from "../../search/sql.ts";
+import { validateMaxResults } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { loadRuns, type RunRow } from "./rows.ts";
 

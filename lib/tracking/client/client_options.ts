@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { KeyValue, ViewType } from "./entities.ts";
+import type { KeyValue, ViewType } from "../entities.ts";
 import type { RunContext } from "./run_context.ts";
 
 /** Params or tags given as a record or as `{key, value}` entries. */
@@ -60,4 +60,4 @@ export function toKeyValues(input: KeyValueInput | undefined): KeyValue[] {
   return Array.isArray(input) ? [...input] : Object.entries(input).map(([key, value]) => ({ key, value }));
 }
 
-export { paramValueToString } from "../mlflow_conventions.ts";
+export { paramValueToString } from "../../mlflow_conventions.ts";

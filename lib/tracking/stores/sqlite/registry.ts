@@ -11,10 +11,10 @@ import {
   parseRegistryFilter,
   type RegisteredModelWire,
   type RegistrySearchOptions,
-} from "../registry.ts";
-import { paginate } from "../search/page_token.ts";
-import { mlflowError } from "../tracking_errors.ts";
-import { validateMaxResults } from "../validation.ts";
+} from "../../registry.ts";
+import { paginate } from "../../search/page_token.ts";
+import { mlflowError } from "../../tracking_errors.ts";
+import { validateMaxResults } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 
 interface ModelRow {

@@ -1,6 +1,6 @@
 /** Reading experiments and runs from an mlruns tree into kmlf's entities. */
 import { join } from "node:path";
-import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../entities.ts";
+import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../../entities.ts";
 import { parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
 
 /** An experiment folder's meta.yaml and tags. */

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Metric } from "../entities.ts";
-import { decodePageToken, encodePageToken } from "../search/page_token.ts";
+import type { Metric } from "../../entities.ts";
+import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import type { MetricHistoryPage } from "../store.ts";
 import type { SqliteDb } from "./db.ts";
 

@@ -7,8 +7,8 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { statOrUndefined } from "../../fs_utils.ts";
-import { type KeyValue, type Metric, MLFLOW_TAGS } from "../entities.ts";
+import { statOrUndefined } from "../../../fs_utils.ts";
+import { type KeyValue, type Metric, MLFLOW_TAGS } from "../../entities.ts";
 import { mkdirInRun, pythonFloat, readMeta, writeAtomicInRun, writeMeta } from "./file_format.ts";
 import { readHistory } from "./file_read.ts";
 

@@ -5,12 +5,12 @@
  * @module
  */
 import { extname } from "node:path";
-import { TrackingError } from "../errors.ts";
+import { TrackingError } from "../../errors.ts";
 import { ActiveRun } from "./active_run.ts";
-import type { ArtifactRepository } from "./artifacts/artifact_repository.ts";
-import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "./entities.ts";
-import { DEFAULT_EXPERIMENT, MLFLOW_TAGS } from "./entities.ts";
-import { openStore, type OpenStoreOptions } from "./open_store.ts";
+import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
+import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "../entities.ts";
+import { DEFAULT_EXPERIMENT, MLFLOW_TAGS } from "../entities.ts";
+import { openStore, type OpenStoreOptions } from "../stores/open_store.ts";
 import { defaultRunContext, type RunContext } from "./run_context.ts";
 import {
   type ClientSearchRunsOptions,
@@ -20,9 +20,9 @@ import {
   type StartRunOptions,
   toKeyValues,
 } from "./client_options.ts";
-import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "./search/evaluate.ts";
-import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "./store.ts";
-import { LIMITS } from "./limits.ts";
+import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "../search/evaluate.ts";
+import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "../stores/store.ts";
+import { LIMITS } from "../limits.ts";
 
 /**
  * MLflow's tracking client over any store.

@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { TrackingError } from "../../errors.ts";
-import type { DatasetInput, Experiment, Run, RunInfo } from "../entities.ts";
-import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
+import { TrackingError } from "../../../errors.ts";
+import type { DatasetInput, Experiment, Run, RunInfo } from "../../entities.ts";
+import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import type {
   CreateExperimentOptions,
   CreateRunOptions,
@@ -35,11 +35,11 @@ import {
   runInfoFromWire,
   type RunInfoWire,
   type RunWire,
-} from "../wire.ts";
-import { recordToWire } from "../wire_values.ts";
-import { validateBatch, validateExperimentName, validateKey } from "../validation.ts";
-import { HttpClient, type HttpClientOptions } from "./http_client.ts";
-import { artifactRepositoryForRest } from "./http_artifact_repository.ts";
+} from "../../wire.ts";
+import { recordToWire } from "../../wire_values.ts";
+import { validateBatch, validateExperimentName, validateKey } from "../../validation.ts";
+import { HttpClient, type HttpClientOptions } from "../../http_client.ts";
+import { artifactRepositoryForRest } from "../../artifacts/http_repository.ts";
 
 /** Options of {@link RestStore}. */
 export type RestStoreOptions = HttpClientOptions;

@@ -6,7 +6,7 @@
  * @module
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
-import { TrackingError } from "../../errors.ts";
+import { TrackingError } from "../../../errors.ts";
 
 /** A value SQLite binds or returns. */
 export type SqlValue = string | number | bigint | null | Uint8Array;

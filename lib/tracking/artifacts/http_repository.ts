@@ -14,11 +14,11 @@ import {
   completeListing,
   type ListArtifactsOptions,
   safeArtifactPath,
-} from "../artifacts/artifact_repository.ts";
-import { localArtifactRepository, localPathOfUri } from "../artifacts/local_repository.ts";
+} from "./artifact_repository.ts";
+import { localArtifactRepository, localPathOfUri } from "./local_repository.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
-import { type HttpClient, parseJsonObject, type RequestBody } from "./http_client.ts";
+import { type HttpClient, parseJsonObject, type RequestBody } from "../http_client.ts";
 import { uploadContentType } from "./upload_content_type.ts";
 
 /** The artifact proxy endpoint, below a server's base URL. */

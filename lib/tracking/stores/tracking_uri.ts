@@ -15,7 +15,7 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { TrackingError } from "../errors.ts";
+import { TrackingError } from "../../errors.ts";
 
 /** Where a tracking URI points. Paths are absolute (or `:memory:`). */
 export type TrackingTarget =

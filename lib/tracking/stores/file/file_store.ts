@@ -6,18 +6,18 @@
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
-import { localArtifactRepository } from "../artifacts/local_repository.ts";
-import { type DatasetInput, type Experiment, MLFLOW_TAGS, type Run, type RunInfo } from "../entities.ts";
-import { newRunId, randomRunName } from "../run_names.ts";
+import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
+import { localArtifactRepository } from "../../artifacts/local_repository.ts";
+import { type DatasetInput, type Experiment, MLFLOW_TAGS, type Run, type RunInfo } from "../../entities.ts";
+import { newRunId, randomRunName } from "../../run_names.ts";
 import {
   type ExperimentsPage,
   type RunsPage,
   searchExperimentsInMemory,
   searchRunsInMemory,
-} from "../search/evaluate.ts";
-import type { SearchExperimentsOptions, SearchRunsOptions } from "../search/evaluate.ts";
-import { paginate } from "../search/page_token.ts";
+} from "../../search/evaluate.ts";
+import type { SearchExperimentsOptions, SearchRunsOptions } from "../../search/evaluate.ts";
+import { paginate } from "../../search/page_token.ts";
 import type {
   CreateExperimentOptions,
   CreateRunOptions,
@@ -37,7 +37,7 @@ import {
   paramValueChanged,
   runNotActive,
   runTagNotFound,
-} from "../tracking_errors.ts";
+} from "../../tracking_errors.ts";
 import {
   validateArtifactLocation,
   validateBatch,
@@ -48,7 +48,7 @@ import {
   validateRunName,
   validateTag,
   type ValidationOptions,
-} from "../validation.ts";
+} from "../../validation.ts";
 import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";

@@ -3,12 +3,12 @@
  *
  * @module
  */
-import type { Experiment, LifecycleStage, ViewType } from "../entities.ts";
-import { setEntry, stagesForViewType } from "../entities.ts";
-import type { ExperimentsPage, SearchExperimentsOptions } from "../search/evaluate.ts";
-import { decodePageToken, encodePageToken } from "../search/page_token.ts";
-import { parseFilter, parseOrderByList } from "../search/parser.ts";
-import { experimentSearchSql } from "../search/sql.ts";
+import type { Experiment, LifecycleStage, ViewType } from "../../entities.ts";
+import { setEntry, stagesForViewType } from "../../entities.ts";
+import type { ExperimentsPage, SearchExperimentsOptions } from "../../search/evaluate.ts";
+import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
+import { parseFilter, parseOrderByList } from "../../search/parser.ts";
+import { experimentSearchSql } from "../../search/sql.ts";
 import type { CreateExperimentOptions } from "../store.ts";
 import {
   cannotRenameDeleted,
@@ -16,13 +16,13 @@ import {
   experimentNotActive,
   experimentNotFound,
   experimentTagNotFound,
-} from "../tracking_errors.ts";
+} from "../../tracking_errors.ts";
 import {
   validateArtifactLocation,
   validateExperimentName,
   validateExperimentTag,
   validateMaxResults,
-} from "../validation.ts";
+} from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { type ExperimentRow, toExperiment } from "./rows.ts";
 

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { TrackingError } from "../errors.ts";
-import type { FileInfo, Metric, Run, RunInfo, RunStatus } from "./entities.ts";
-import type { MlflowClient } from "./client.ts";
+import { TrackingError } from "../../errors.ts";
+import type { FileInfo, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
 import type { KeyValueInput } from "./client_options.ts";
+import type { TrackingStore } from "../stores/store.ts";
 import { type HookedRun, unwatchRun, watchRun } from "./process_hooks.ts";
-import { LIMITS } from "./limits.ts";
-import { validateMetric } from "./validation.ts";
+import { LIMITS } from "../limits.ts";
+import { validateMetric } from "../validation.ts";
 
 /** Options of one metric point. */
 export interface MetricOptions {
@@ -19,6 +19,24 @@ export interface MetricOptions {
   step?: number;
   /** ms since the epoch; default now. */
   timestamp?: number;
+}
+
+/**
+ * What an `ActiveRun` needs of its client (`MlflowClient` implements it). A port rather than the class
+ * itself, so the client module and this one do not import each other.
+ */
+export interface RunClient {
+  readonly store: Pick<TrackingStore, "logBatch">;
+  logParam(runId: string, key: string, value: unknown): Promise<void>;
+  logParams(runId: string, params: Record<string, unknown>): Promise<void>;
+  setTag(runId: string, key: string, value: string): Promise<void>;
+  setTags(runId: string, tags: KeyValueInput): Promise<void>;
+  logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;
+  logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void>;
+  logText(runId: string, text: string, artifactFile: string): Promise<void>;
+  logDict(runId: string, dict: unknown, artifactFile: string): Promise<void>;
+  listArtifacts(runId: string, path?: string, options?: { recursive?: boolean }): Promise<FileInfo[]>;
+  setTerminated(runId: string, status?: RunStatus): Promise<void>;
 }
 
 /**
@@ -36,7 +54,7 @@ export class ActiveRun implements HookedRun {
   readonly experimentId: string;
   /** The run's info when it started. */
   readonly info: RunInfo;
-  readonly #client: MlflowClient;
+  readonly #client: RunClient;
   readonly #onEnd: (run: ActiveRun) => void;
   #buffer: Metric[] = [];
   #draining: Promise<void> | undefined;
@@ -44,7 +62,7 @@ export class ActiveRun implements HookedRun {
   #ended = false;
 
   constructor(
-    client: MlflowClient,
+    client: RunClient,
     run: Run,
     options: { processHooks: boolean; onEnd: (run: ActiveRun) => void },
   ) {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { DatasetInput } from "../entities.ts";
-import { mlflowError, runNotActive } from "../tracking_errors.ts";
-import { validateDatasetInputs } from "../validation.ts";
+import type { DatasetInput } from "../../entities.ts";
+import { mlflowError, runNotActive } from "../../tracking_errors.ts";
+import { validateDatasetInputs } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { runRow } from "./runs.ts";
 

@@ -21,15 +21,15 @@
  *
  * @module
  */
-import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from "./entities.ts";
-import type { ArtifactRepository } from "./artifacts/artifact_repository.ts";
-import type { ModelRegistryReader } from "./registry.ts";
+import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
+import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
+import type { ModelRegistryReader } from "../registry.ts";
 import type {
   ExperimentsPage,
   RunsPage,
   SearchExperimentsOptions,
   SearchRunsOptions,
-} from "./search/evaluate.ts";
+} from "../search/evaluate.ts";
 
 export type { ExperimentsPage, RunsPage, SearchExperimentsOptions, SearchRunsOptions };
 

@@ -1,7 +1,7 @@
 /** Locating experiments and runs inside an mlruns tree, and changing their lifecycle stage. */
 import { join } from "node:path";
-import type { Experiment } from "../entities.ts";
-import { runNotActive, runNotFound } from "../tracking_errors.ts";
+import type { Experiment } from "../../entities.ts";
+import { runNotActive, runNotFound } from "../../tracking_errors.ts";
 import { readMeta, writeMeta } from "./file_format.ts";
 import { readExperiment } from "./file_read.ts";
 

@@ -5,7 +5,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { FileStore } from "./file/file_store.ts";
-import type { HeaderSource } from "./rest/http_client.ts";
+import type { HeaderSource } from "../http_client.ts";
 import { RestStore } from "./rest/rest_store.ts";
 import { SqliteStore } from "./sqlite/sqlite_store.ts";
 import type { TrackingStore } from "./store.ts";

@@ -7,10 +7,10 @@
  *
  * @module
  */
-import { TrackingError } from "../../errors.ts";
-import { KMLF_VERSION } from "../../version.ts";
-import { mlflowError, type MlflowErrorCode } from "../tracking_errors.ts";
-import { errorFromWire } from "../wire_values.ts";
+import { TrackingError } from "../errors.ts";
+import { KMLF_VERSION } from "../version.ts";
+import { mlflowError, type MlflowErrorCode } from "./tracking_errors.ts";
+import { errorFromWire } from "./wire_values.ts";
 
 /** Extra request headers, or a function giving them per request (kedro-mlflow's request header provider). */
 export type HeaderSource =

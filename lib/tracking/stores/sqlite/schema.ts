@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { TrackingError } from "../../errors.ts";
+import { TrackingError } from "../../../errors.ts";
 import type { SqliteDb } from "./db.ts";
 import { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./mlflow_schema.ts";
 

@@ -13,7 +13,7 @@ import {
   type RunInfo,
   type RunStatus,
   setEntry,
-} from "../entities.ts";
+} from "../../entities.ts";
 import type { SqliteDb } from "./db.ts";
 
 /** A row of `runs` as selected by RUN_INFO_COLUMNS. */

@@ -7,15 +7,15 @@
  */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
-import { localArtifactRepository } from "../artifacts/local_repository.ts";
-import type { DatasetInput, Experiment, Run, RunInfo } from "../entities.ts";
+import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
+import { localArtifactRepository } from "../../artifacts/local_repository.ts";
+import type { DatasetInput, Experiment, Run, RunInfo } from "../../entities.ts";
 import type {
   ExperimentsPage,
   RunsPage,
   SearchExperimentsOptions,
   SearchRunsOptions,
-} from "../search/evaluate.ts";
+} from "../../search/evaluate.ts";
 import type {
   CreateExperimentOptions,
   CreateRunOptions,
@@ -25,7 +25,7 @@ import type {
   TrackingStore,
   UpdateRunOptions,
 } from "../store.ts";
-import type { ValidationOptions } from "../validation.ts";
+import type { ValidationOptions } from "../../validation.ts";
 import { SqliteDb } from "./db.ts";
 import { SqliteRegistry } from "./registry.ts";
 import * as experiments from "./experiments.ts";

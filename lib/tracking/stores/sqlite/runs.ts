@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { MLFLOW_TAGS, type Run, type RunInfo } from "../entities.ts";
-import { newRunId, randomRunName } from "../run_names.ts";
+import { MLFLOW_TAGS, type Run, type RunInfo } from "../../entities.ts";
+import { newRunId, randomRunName } from "../../run_names.ts";
 import type { CreateRunOptions, LogBatch, UpdateRunOptions } from "../store.ts";
 import {
   mlflowError,
@@ -12,13 +12,13 @@ import {
   runNotActive,
   runNotFound,
   runTagNotFound,
-} from "../tracking_errors.ts";
-import { validateBatch, validateRunName, validateTag, type ValidationOptions } from "../validation.ts";
+} from "../../tracking_errors.ts";
+import { validateBatch, validateRunName, validateTag, type ValidationOptions } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { activeExperimentRow, appendToUri } from "./experiments.ts";
 import { insertMetrics } from "./metrics.ts";
 import { loadRuns, type RunRow, toRunInfo } from "./rows.ts";
-import { RUN_INFO_COLUMNS } from "../search/sql.ts";
+import { RUN_INFO_COLUMNS } from "../../search/sql.ts";
 
 const SELECT_RUN = `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.run_uuid = ?`;
 
