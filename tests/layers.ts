@@ -6,13 +6,14 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** folder → folders it must never import. `*config` style rule: only session and cli see config. */
 export const FORBIDDEN: Record<string, string[]> = {
-  pipeline: ["catalog", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
-  catalog: ["pipeline", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
+  pipeline: ["catalog", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks", "models"],
+  catalog: ["pipeline", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks", "models"],
   hooks: ["config", "runner", "session", "tracking", "mlflow", "server", "cli"],
-  runner: ["config", "session", "tracking", "mlflow", "server", "cli"],
-  tracking: ["pipeline", "catalog", "config", "runner", "session", "hooks", "mlflow", "server", "cli"],
-  mlflow: ["config", "runner", "session", "server", "cli"],
-  server: ["runner", "session", "pipeline", "catalog", "config", "hooks", "mlflow", "cli"],
+  runner: ["config", "session", "tracking", "mlflow", "server", "cli", "models"],
+  tracking: ["pipeline", "catalog", "config", "runner", "session", "hooks", "mlflow", "server", "cli", "models"],
+  mlflow: ["config", "runner", "session", "server", "cli", "models"],
+  server: ["runner", "session", "pipeline", "catalog", "config", "hooks", "mlflow", "cli", "models"],
+  models: ["config", "session", "mlflow", "server", "cli"],
   config: ["pipeline", "catalog", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
   yaml: [
     "pipeline",

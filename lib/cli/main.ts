@@ -84,7 +84,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     });
 
   const mlflow = program.command("mlflow").description(
-    "kedro-mlflow commands: configure run tracking (init), browse runs (ui)",
+    "kedro-mlflow commands: configure run tracking (init), browse runs (ui), log a pipeline as a model (modelify)",
   );
   mlflow.command("init").description("Write a commented conf/<env>/mlflow.yml")
     .option("-e, --env <env>", "environment folder to write to", "local")
@@ -105,6 +105,55 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .action(async (options, command) => {
       const { mlflowUi } = await import("./mlflow_ui_command.ts");
       state.exitCode = await mlflowUi({ ...command.optsWithGlobals(), ...options });
+    });
+
+  mlflow.command("modelify").description(
+    "Log an existing pipeline as an MLflow Model from the project's persisted data (no training run)",
+  )
+    .requiredOption("-p, --pipeline <name>", "the (inference) pipeline to log")
+    .requiredOption("-i, --input-name <dataset>", "the input each prediction request fills")
+    .option("--infer-signature", "infer the signature from --input-name's data")
+    .option("--infer-input-example", "save the first rows of --input-name as the input example")
+    .option("--copy-mode <mode>", "assign, copy or deepcopy", "deepcopy")
+    .option("--model-name <name>", "artifact path of the model (default: model-<pipeline>)")
+    .option(
+      "--registered-model-name <name>",
+      "model registry name (validated; registering comes with the registry)",
+    )
+    .option("-e, --env <env>", "configuration environment")
+    .action(async (options, command) => {
+      const { modelify } = await import("./modelify_command.ts");
+      state.exitCode = await modelify({ ...command.optsWithGlobals(), ...options }, argv);
+    });
+
+  const models = program.command("models").description(
+    "Use models logged by kmlf: batch predictions, serving",
+  );
+  models.command("predict").description("Predict a CSV or JSON file with a logged model")
+    .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, a folder, …")
+    .requiredOption(
+      "-i, --input-path <file>",
+      "CSV (with a header) or JSON (MLflow's formats or a list of records)",
+    )
+    .option("-o, --output-path <file>", "write here instead of stdout (.csv → CSV rows, else JSON)")
+    .option("-t, --content-type <type>", "json or csv (default: from the file extension)")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .action(async (options, command) => {
+      const { modelsPredict } = await import("./models_command.ts");
+      state.exitCode = await modelsPredict({ ...command.optsWithGlobals(), ...options });
+    });
+  models.command("serve").description(
+    "Serve a logged model with MLflow's scoring protocol (POST /invocations)",
+  )
+    .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, a folder, …")
+    .option("-p, --port <port>", "port", "5001")
+    .option("--host <host>", "address to bind", "127.0.0.1")
+    .option("--max-body-size <MiB>", "largest request body; larger ones get 413", "16")
+    .option("--timeout <seconds>", "a prediction taking longer gets 504", "60")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .action(async (options, command) => {
+      const { modelsServe } = await import("./models_command.ts");
+      state.exitCode = await modelsServe({ ...command.optsWithGlobals(), ...options });
     });
 
   program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")

@@ -19,3 +19,5 @@ export {
   MlflowMetricsHistoryDataset,
 } from "./datasets/metric_datasets.ts";
 export { registerMlflowDatasets } from "./datasets/register.ts";
+export { type LoggedModel, logInferenceModel, type LogModelOptions, writeModelDir } from "./model_logging.ts";
+export { type ModuleGraph, moduleGraph, scanImports } from "./module_graph.ts";

@@ -44,7 +44,15 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         options.notify?.(
           "Tracking is off: no mlflow.yml in conf/. Run `kmlf mlflow init --env=base` to track runs.",
         );
-        return undefined;
+        return {
+          afterPipelineRun({ pipeline }) {
+            const spec = pipeline.ml?.spec;
+            if (!spec) return;
+            options.notify?.(
+              `Model "${spec.logModel.name}" (inference pipeline "${spec.ref}") not logged: tracking is off (no mlflow.yml)`,
+            );
+          },
+        };
       }
       const config = parseMlflowConfig(loaded, { projectName: context.projectName });
       let credentials: Record<string, unknown> | undefined;

@@ -10,6 +10,7 @@ import type { Hooks, RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import { gitInfo } from "./git_info.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
+import { logInferenceModel } from "./model_logging.ts";
 import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
@@ -204,13 +205,44 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       if (t) Object.assign(t, { end: Date.now(), status: "failed" });
     },
 
-    async afterPipelineRun() {
+    async afterPipelineRun({ pipeline, catalog }) {
       state.loggingEnabled = true;
+      const ml = pipeline.ml;
+      if (ml && (!client || !runId)) {
+        notModelLogged(
+          options,
+          pipeline,
+          "tracking is disabled for this pipeline (mlflow.yml disable_tracking.pipelines)",
+        );
+      } else if (ml?.dropped) notModelLogged(options, pipeline, ml.dropped);
+      else if (ml && client && runId) {
+        try {
+          const logged = await logInferenceModel({
+            client,
+            runId,
+            spec: ml.spec,
+            catalog,
+            projectRoot: options.projectRoot,
+            kmlfVersion: options.kmlfVersion,
+          });
+          for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
+          options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          notModelLogged(options, pipeline, message);
+          await finish("FAILED", {
+            "kmlf.error": `model not logged: ${message}`.slice(0, 8000),
+            ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
+          });
+          throw error;
+        }
+      }
       await finish("FINISHED");
     },
 
-    async onPipelineError({ error }) {
+    async onPipelineError({ error, pipeline }) {
       state.loggingEnabled = true;
+      if (pipeline.ml) notModelLogged(options, pipeline, "the run failed");
       const failed = [...timings.values()].find((t) => t.status === "failed")?.node ??
         (error as { failedNode?: string })?.failedNode;
       const message = error instanceof Error ? error.message : String(error);
@@ -221,6 +253,12 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       });
     },
   };
+}
+
+// kedro-mlflow's worst bug (#690) was a model silently not logged: kmlf always says why.
+function notModelLogged(options: TrackingHookOptions, pipeline: Pipeline, why: string): void {
+  const spec = pipeline.ml!.spec;
+  options.notify?.(`Model "${spec.logModel.name}" (inference pipeline "${spec.ref}") not logged: ${why}`);
 }
 
 async function experimentFor(client: TrackingPort, config: MlflowConfig): Promise<string> {

@@ -44,6 +44,7 @@ export interface TrackingPort {
   ): Promise<void>;
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
   logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;
+  logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void>;
   logText(runId: string, text: string, artifactFile: string): Promise<void>;
   downloadArtifacts(runId: string, path: string, dstDir: string): Promise<string>;
   setTerminated(runId: string, status: "FINISHED" | "FAILED" | "KILLED", endTime?: number): Promise<void>;

@@ -45,6 +45,7 @@ import { type DatasetField, Node } from "./node.ts";
 import { checkArity, resolveFunction } from "./modules.ts";
 import { Pipeline } from "./pipeline.ts";
 import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toMapping } from "./schema.ts";
+import { type InferenceEntry, inferenceSpec } from "./inference.ts";
 
 const DEFAULT = "__default__";
 
@@ -119,12 +120,22 @@ export async function loadPipelines(
       continue;
     }
     const pipeline = await loader.load(file, []);
-    if (pipeline) result[name] = pipeline;
+    if (pipeline) result[name] = await loader.bindInference(pipeline, file, name, files);
   }
   throwIfAny(dedupe(problems), "Cannot load pipelines");
   if (unionDefault) {
     try {
-      result[DEFAULT] = new Pipeline(all.flatMap((n) => result[n].nodes));
+      let union = new Pipeline(all.flatMap((n) => result[n].nodes));
+      const ml = all.map((n) => result[n].ml).find((m) => m);
+      // kedro-mlflow demotes a PipelineML added to others; say which run would log the model.
+      if (ml) {
+        const owner = all.find((n) => result[n].ml === ml);
+        union = union.withInference(
+          ml.spec,
+          `${DEFAULT} is the union of every pipeline; \`kmlf run ${owner}\` logs the model of ${owner}`,
+        );
+      }
+      result[DEFAULT] = union;
     } catch (error) {
       throwIfAny(errorsOf(error), `Cannot combine the pipelines into ${DEFAULT}`);
     }
@@ -132,10 +143,72 @@ export async function loadPipelines(
   return result;
 }
 
+/**
+ * Loads one pipeline file (and what it includes) on its own, ignoring its `inference:` block — how a
+ * logged model loads its inference pipeline from the model's `code/` folder.
+ *
+ * @example
+ * ```ts
+ * const inference = await loadPipelineFile("/models/abc/code/pipelines/inference.yml");
+ * ```
+ */
+export async function loadPipelineFile(file: string): Promise<Pipeline> {
+  const problems: KmlfError[] = [];
+  const pipeline = await new FileLoader(problems).load(resolve(file), []);
+  throwIfAny(dedupe(problems), `Cannot load pipeline ${file}`);
+  return pipeline!;
+}
+
 // Parses each file once per load; included files are shared, so equal nodes merge in unions.
 class FileLoader {
   readonly #cache = new Map<string, Promise<Pipeline | undefined>>();
+  readonly #inference = new Map<string, { entry: z.infer<typeof InferenceEntry>; src: YamlSource }>();
   constructor(readonly problems: KmlfError[]) {}
+
+  // A registered pipeline whose file declares `inference:` becomes kedro-mlflow's PipelineML.
+  async bindInference(
+    pipeline: Pipeline,
+    file: string,
+    name: string,
+    registered: Map<string, string>,
+  ): Promise<Pipeline> {
+    const declared = this.#inference.get(file);
+    if (!declared) return pipeline;
+    const { entry, src } = declared;
+    const at = (path: KeyPath) => src.locate(["inference", ...path]);
+    const ref = entry.pipeline;
+    const byPath = /[\/\\]|\.ya?ml$/.test(ref);
+    const target = byPath ? resolve(dirname(file), ref) : registered.get(ref);
+    const names = [...registered.keys()].filter((n) => n !== DEFAULT);
+    const fail = (code: string, message: string, hint: string) => {
+      this.problems.push(new PipelineDefinitionError(code, message, { source: at(["pipeline"]), hint }));
+      return undefined;
+    };
+    if (target === file || ref === name) {
+      return fail(
+        "pipeline/inference-self",
+        `Pipeline "${name}" names itself as its inference pipeline`,
+        "inference.pipeline names the pipeline that predicts (e.g. inference), not the training pipeline",
+      ) ?? pipeline;
+    }
+    if (!target || !(await Deno.stat(target).then((s) => s.isFile, () => false))) {
+      return fail(
+        "pipeline/inference-unknown",
+        byPath
+          ? `Cannot find inference pipeline file ${target}`
+          : `Inference pipeline "${ref}" does not exist`,
+        byPath
+          ? "paths in inference.pipeline are relative to this YAML file"
+          : `name a registered pipeline (${names.join(", ") || "none"}) or a ./file.yml` +
+            (didYouMeanHint(ref, names) ? `; ${didYouMeanHint(ref, names)}` : ""),
+      ) ?? pipeline;
+    }
+    const inference = await this.load(target, []);
+    if (!inference) return pipeline;
+    return pipeline.withInference(
+      inferenceSpec(entry, { pipeline: inference, file: target, declaredIn: file, locate: at }),
+    );
+  }
 
   // Loads run one at a time, so a pending file can only be requested again by its own includes —
   // which the include stack reports as recursion before the cache is consulted.
@@ -164,6 +237,7 @@ class FileLoader {
     const entries = (src.value as { nodes?: unknown } | null)?.nodes;
     if (!Array.isArray(entries)) return undefined;
     const fileTags = top.success ? toList(top.data.tags) : [];
+    if (top.success && top.data.inference) this.#inference.set(file, { entry: top.data.inference, src });
     const nodes: Node[] = [];
     for (const [i, entry] of entries.entries()) {
       const at: KeyPath = ["nodes", i];

@@ -11,7 +11,14 @@ export {
   type NodeSpec,
   type OutputBinding,
 } from "./node.ts";
-export { Pipeline, type PipelineFilter, type PipelineJson } from "./pipeline.ts";
-export { loadPipelines, pipelineNames } from "./loader.ts";
+export {
+  type InferenceSpec,
+  type MlBinding,
+  Pipeline,
+  type PipelineFilter,
+  type PipelineJson,
+} from "./pipeline.ts";
+export { loadPipelineFile, loadPipelines, pipelineNames } from "./loader.ts";
+export { InferenceEntry, inferenceOutput, inferenceProblems, inferenceSpec } from "./inference.ts";
 export { isParameter, transcodeBase } from "../dataset_names.ts";
 export { importModule } from "./modules.ts";

@@ -3,6 +3,7 @@ import { didYouMeanHint, PipelineDefinitionError, throwIfAny } from "../errors.t
 import { graphProblems } from "./graph.ts";
 import { transcodeBase } from "../dataset_names.ts";
 import type { Node } from "./node.ts";
+import type { SourceLocation } from "../errors.ts";
 
 /** Filters for {@link Pipeline.filter}; each is applied to the whole pipeline and the results intersected. */
 export interface PipelineFilter {
@@ -13,6 +14,35 @@ export interface PipelineFilter {
   fromInputs?: string[];
   toOutputs?: string[];
   namespaces?: string[];
+}
+
+/** A training pipeline's `inference:` declaration, bound to the loaded inference pipeline (see inference.ts). */
+export interface InferenceSpec {
+  pipeline: Pipeline;
+  /** As written under `inference.pipeline` (a registered name or a relative file). */
+  ref: string;
+  /** The inference pipeline's YAML file (absolute). */
+  file: string;
+  /** The file declaring it (absolute), or a label such as `--pipeline` for modelify. */
+  declaredIn: string;
+  inputName: string;
+  logModel: {
+    name: string;
+    signature: "auto" | null;
+    inputExample: "auto" | null;
+    registeredModelName: string | null;
+  };
+  copyMode: "assign" | "copy" | "deepcopy" | Record<string, "assign" | "copy" | "deepcopy">;
+  locate(path: readonly (string | number)[]): SourceLocation | undefined;
+  /** The first consistency problem of `training` with this inference pipeline, if any. */
+  firstProblem(training: Pipeline): string | undefined;
+}
+
+/** A pipeline's link to its inference model: kept, or dropped (by a filter or a union) with the reason. */
+export interface MlBinding {
+  spec: InferenceSpec;
+  /** Why the model will not be logged for this (filtered or combined) pipeline; undefined when it will. */
+  dropped?: string;
 }
 
 /** The JSON description of a pipeline (logged as a run artifact for DAG views). */
@@ -48,6 +78,7 @@ export class Pipeline {
   readonly #generations: Node[][];
   #inputs?: string[];
   #outputs?: string[];
+  #ml?: MlBinding;
 
   constructor(nodes: Iterable<Node>) {
     const list = uniqueNodes(nodes);
@@ -71,6 +102,28 @@ export class Pipeline {
     }
     this.#generations = this.toposort(list);
     this.nodes = Object.freeze(this.#generations.flat());
+  }
+
+  /**
+   * The inference pipeline this (training) pipeline logs as a model — kedro-mlflow's `PipelineML`. Filters
+   * keep it while the training part stays consistent with it; unions drop it, saying why in `dropped`.
+   */
+  get ml(): MlBinding | undefined {
+    return this.#ml;
+  }
+
+  /**
+   * The same nodes, bound to an inference pipeline (kedro-mlflow's `pipeline_ml_factory`).
+   *
+   * @example
+   * ```ts
+   * const trainingMl = training.withInference(spec);
+   * ```
+   */
+  withInference(spec: InferenceSpec, dropped?: string): Pipeline {
+    const bound = new Pipeline(this.nodes);
+    bound.#ml = { spec, dropped };
+    return bound;
   }
 
   /** Free inputs: read by some node, produced by none (compared by transcoding base). */
@@ -209,7 +262,7 @@ export class Pipeline {
     add("--to-outputs", f.toOutputs, (v) => this.toOutputs(...v));
     add("--namespaces", f.namespaces, (v) => this.onlyNodesWithNamespaces(...v));
     if (parts.length === 0) return this;
-    const result = parts.reduce((acc, p) => acc.intersection(p));
+    let result = parts.reduce((acc, p) => acc.intersection(p));
     if (result.nodes.length === 0) {
       throw new PipelineDefinitionError(
         "pipeline/empty-after-filter",
@@ -220,12 +273,26 @@ export class Pipeline {
         },
       );
     }
+    if (this.#ml) {
+      // kedro-mlflow keeps the PipelineML through filters; a filtered training part that no longer
+      // feeds the inference pipeline drops it (kedro-mlflow would raise) — never silently.
+      const problem = this.#ml.dropped ? undefined : this.#ml.spec.firstProblem(result);
+      const why = this.#ml.dropped ?? (problem && `after ${used.join(" and ")}, ${problem}`);
+      result = result.withInference(this.#ml.spec, why);
+    }
     return result;
   }
 
   /** Nodes of both pipelines; equal nodes merge, two different nodes with one name are an error. */
-  union(other: Pipeline): Pipeline {
-    return new Pipeline([...this.nodes, ...other.nodes]);
+  union(other: Pipeline, label?: string): Pipeline {
+    const result = new Pipeline([...this.nodes, ...other.nodes]);
+    const ml = this.#ml ?? other.#ml;
+    if (!ml) return result;
+    // kedro-mlflow demotes a PipelineML added to another pipeline: the inference model is not logged.
+    return result.withInference(
+      ml.spec,
+      ml.dropped ?? `${label ?? "the pipeline"} combines its training pipeline with other pipelines`,
+    );
   }
 
   /** Nodes of this pipeline not in `other`. */

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
+import { InferenceEntry } from "./inference.ts";
 
 const NAME = z.string().regex(/^[\w.-]+$/, "use letters, digits, _ . - only");
 const DATASET = z.string().min(1);
@@ -34,8 +35,12 @@ export const IncludeEntry = z.strictObject({
   tags: TagList,
 });
 
-/** A whole pipeline file. */
-export const PipelineFile = z.strictObject({ nodes: z.array(z.unknown()), tags: TagList });
+/** A whole pipeline file (`inference:` is kedro-mlflow's pipeline_ml_factory, see inference.ts). */
+export const PipelineFile = z.strictObject({
+  nodes: z.array(z.unknown()),
+  tags: TagList,
+  inference: InferenceEntry.optional(),
+});
 
 /** A node's datasets as written, with the bindings they imply. */
 export interface BoundNames {

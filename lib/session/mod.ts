@@ -5,3 +5,4 @@
  */
 export { KmlfSession, type SessionOptions, type SessionRunOptions } from "./session.ts";
 export type { Plugin, PluginContext } from "../plugin.ts";
+export { inferenceCatalogProblems } from "./inference_checks.ts";

@@ -16,11 +16,12 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import { didYouMeanHint, UsageError } from "../errors.ts";
+import { didYouMeanHint, throwIfAny, UsageError } from "../errors.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
+import { inferenceCatalogProblems } from "./inference_checks.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 
 /** Options of {@link KmlfSession.create}. */
@@ -128,7 +129,8 @@ export class KmlfSession {
     }
     const loaded = await loadPipelines(this.settings.pipelinesDir, { only: names });
     let union: Pipeline | undefined;
-    for (const name of names) union = union ? union.union(loaded[name]) : loaded[name];
+    const label = `--pipelines ${names.join(",")}`;
+    for (const name of names) union = union ? union.union(loaded[name], label) : loaded[name];
     return union!;
   }
 
@@ -148,6 +150,12 @@ export class KmlfSession {
     const pipeline = hasFilter(options) ? full.filter(options) : full;
     const loadVersions = options.loadVersions ?? {};
     const catalog = await this.catalog({ loadVersions, registry });
+    if (full.ml && !full.ml.dropped) {
+      throwIfAny(
+        inferenceCatalogProblems(full, full.ml.spec, catalog),
+        `Cannot run ${names.join("+")}: its inference pipeline could not be logged as a model`,
+      );
+    }
     const [confCatalog, confCreds, parameters] = await Promise.all([
       this.config.get("catalog"),
       this.config.get("credentials"),

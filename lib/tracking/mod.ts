@@ -191,3 +191,37 @@ export {
   proxyLocation,
   STREAM_UPLOAD_BYTES,
 } from "./artifacts/http_repository.ts";
+
+// Models: model URIs, the MLmodel format, signatures
+export { type ModelUri, parseModelUri } from "./models/model_uri.ts";
+export {
+  registryVersion,
+  type ResolvedModel,
+  resolveModel,
+  type ResolveModelOptions,
+} from "./models/resolve_model.ts";
+export {
+  appendLogModelHistory,
+  inputExampleFiles,
+  type MlModel,
+  MLMODEL_FORMAT_VERSION,
+  mlmodelToYaml,
+  parseMlmodel,
+  type SavedInputExampleInfo,
+  utcTimeCreated,
+} from "./models/mlmodel.ts";
+export {
+  type ColSpec,
+  type ColumnType,
+  inferColumns,
+  inferParams,
+  type ModelSignature,
+  type ParamSpec,
+  parseSignature,
+  pythonJson,
+  type ScalarType,
+  type SignatureStrings,
+  signatureToStrings,
+  typeName,
+  typeOfValue,
+} from "./models/signature.ts";

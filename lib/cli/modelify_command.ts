@@ -1,0 +1,140 @@
+/**
+ * `kmlf mlflow modelify` (kedro-mlflow 2.0): logs an existing pipeline as a model from the project's
+ * persisted data, without running training — in a new run of the project's experiment, since MLflow
+ * 2.17's model format lives under a run. Prints the model URI.
+ */
+import { KmlfError, throwIfAny, UsageError } from "../errors.ts";
+import { type InferenceSpec, inferenceSpec, isParameter } from "../pipeline/mod.ts";
+import { KmlfSession } from "../session/mod.ts";
+import { EXIT } from "./exit_codes.ts";
+import { builtinPlugins } from "./plugins.ts";
+import { projectTracking } from "./project_tracking.ts";
+import { requireProject } from "./project.ts";
+import { err, out, shellQuote, style } from "./terminal.ts";
+
+/** Options of `kmlf mlflow modelify` (kedro-mlflow's names). */
+export interface ModelifyOptions {
+  pipeline: string;
+  inputName: string;
+  inferSignature?: boolean;
+  inferInputExample?: boolean;
+  copyMode: string;
+  modelName?: string;
+  registeredModelName?: string;
+  env?: string;
+  project?: string;
+}
+
+/**
+ * Logs `--pipeline` as a model fed by `--input-name`.
+ *
+ * @example
+ * ```ts
+ * await modelify({ pipeline: "inference", inputName: "instances", copyMode: "deepcopy" }, ["mlflow", "modelify"]);
+ * ```
+ */
+export async function modelify(options: ModelifyOptions, argv: string[]): Promise<number> {
+  if (!["assign", "copy", "deepcopy"].includes(options.copyMode)) {
+    throw new UsageError(
+      "cli/bad-copy-mode",
+      `--copy-mode must be assign, copy or deepcopy, got "${options.copyMode}"`,
+      {
+        hint: "kedro-mlflow's default for modelify is deepcopy",
+      },
+    );
+  }
+  const root = await requireProject(options);
+  const session = await KmlfSession.create({
+    projectRoot: root,
+    env: options.env,
+    envVar: Deno.env.get("KMLF_ENV"),
+    plugins: builtinPlugins(),
+  });
+  const pipeline = await session.pipeline([options.pipeline]);
+  const catalog = await session.catalog({ registry: session.registry() });
+  const spec: InferenceSpec = inferenceSpec({
+    pipeline: options.pipeline,
+    input_name: options.inputName,
+    log_model: {
+      name: options.modelName ?? `model-${options.pipeline}`,
+      signature: options.inferSignature ? "auto" : null,
+      input_example: options.inferInputExample ? "auto" : null,
+      registered_model_name: options.registeredModelName ?? null,
+    },
+    copy_mode: options.copyMode as "assign",
+  }, {
+    pipeline,
+    file: await pipelineFile(session, options.pipeline),
+    declaredIn: "--pipeline",
+    locate: () => undefined,
+  });
+  const inputs = [...pipeline.inputs()].sort();
+  if (!inputs.includes(options.inputName)) {
+    throw new UsageError(
+      "cli/bad-input-name",
+      `"${options.inputName}" is not a valid --input-name: it must be an input of pipeline "${options.pipeline}"`,
+      {
+        hint: `inputs of ${options.pipeline}: ${inputs.join(", ")}`,
+      },
+    );
+  }
+  // No training pipeline here: what the model carries must already be on disk.
+  const { inferenceCatalogProblems } = await import("../session/mod.ts");
+  const problems = inferenceCatalogProblems(pipeline, spec, catalog)
+    .filter((p) => p.code !== "pipeline/inference-free-inputs");
+  for (
+    const name of inputs.filter((i) => i !== options.inputName && !isParameter(i) && !catalog.isEphemeral(i))
+  ) {
+    if (!(await catalog.exists(name))) {
+      problems.push(
+        new KmlfError("model/input-missing", `Inference input "${name}" has no data yet`, {
+          hint: `run the pipeline that produces "${name}" first (kmlf run <training pipeline>)`,
+        }),
+      );
+    }
+  }
+  throwIfAny(problems, `Cannot modelify pipeline ${options.pipeline}`);
+  const where = await projectTracking({ project: root, env: options.env });
+  const { MlflowClient, openStore } = await import("../tracking/mod.ts");
+  const { logInferenceModel } = await import("../mlflow/mod.ts");
+  const client = new MlflowClient(await openStore(where.trackingUri, { baseDir: root }));
+  try {
+    const experiment = await client.getOrCreateExperiment(
+      where.config?.tracking.experiment.name ?? session.settings.name,
+    );
+    const run = await client.createRun(experiment.experimentId, {
+      runName: `modelify-${options.pipeline}`,
+      tags: { kmlf_command: ["kmlf", ...argv].map(shellQuote).join(" "), "kmlf.modelify": options.pipeline },
+    });
+    try {
+      const logged = await logInferenceModel({
+        client,
+        runId: run.info.runId,
+        spec,
+        catalog,
+        projectRoot: root,
+        kmlfVersion: (await import("../version.ts")).KMLF_VERSION,
+      });
+      await client.setTerminated(run.info.runId, "FINISHED");
+      for (const note of logged.notes) err(style.dim(`Model note: ${note}`));
+      err(
+        `Model '${spec.logModel.name}' logged in run ${run.info.runId} (serve it: kmlf models serve -m ${logged.uri})`,
+      );
+      out(logged.uri);
+    } catch (error) {
+      await client.setTerminated(run.info.runId, "FAILED");
+      throw error;
+    }
+  } finally {
+    await client.store.close();
+  }
+  return EXIT.ok;
+}
+
+async function pipelineFile(session: KmlfSession, name: string): Promise<string> {
+  for (const ext of [".yml", ".yaml"]) {
+    const file = `${session.settings.pipelinesDir}/${name}${ext}`;
+    if (await Deno.stat(file).then((s) => s.isFile, () => false)) return file;
+  }
+  return `${session.settings.pipelinesDir}/${name}.yml`;
+}

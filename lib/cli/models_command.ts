@@ -1,0 +1,189 @@
+/**
+ * `kmlf models predict` (batch) and `kmlf models serve` (MLflow's scoring server) for models logged by
+ * kmlf. Model URIs resolve through the project's tracking store (mlflow.yml) or `MLFLOW_TRACKING_URI`.
+ */
+import { stringify } from "csv-stringify/sync";
+import { extname } from "node:path";
+import { UsageError } from "../errors.ts";
+import { EXIT, reportError } from "./exit_codes.ts";
+import { projectTracking } from "./project_tracking.ts";
+import { parsePort } from "./serve_tracking.ts";
+import { err, out, style } from "./terminal.ts";
+
+/** Options of `kmlf models predict`. */
+export interface PredictOptions {
+  modelUri: string;
+  inputPath: string;
+  outputPath?: string;
+  contentType?: string;
+  env?: string;
+  project?: string;
+  debug?: boolean;
+}
+
+/** Options of `kmlf models serve`. */
+export interface ServeOptions {
+  modelUri: string;
+  host: string;
+  port: string;
+  maxBodySize?: string;
+  timeout?: string;
+  env?: string;
+  project?: string;
+  debug?: boolean;
+  /** Tests: learn the URL, stop with a signal. */
+  onListening?(url: string): void;
+  signal?: AbortSignal;
+}
+
+// Opens the store only when the URI needs one; returns the model and a way to release the store.
+async function openModel(options: { modelUri: string; env?: string; project?: string }) {
+  const [{ loadModel }, tracking] = await Promise.all([
+    import("../models/mod.ts"),
+    import("../tracking/mod.ts"),
+  ]);
+  const where = await projectTracking(options);
+  const parsed = tracking.parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
+  const store = parsed.kind === "local"
+    ? undefined
+    : await tracking.openStore(where.trackingUri, { baseDir: where.baseDir });
+  try {
+    return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
+  } finally {
+    await store?.close();
+  }
+}
+
+/**
+ * Predicts a CSV or JSON file (MLflow's scoring formats, or a list of records) and writes
+ * `{"predictions": …}` as JSON, or CSV rows when the output file ends in `.csv`.
+ *
+ * @example
+ * ```ts
+ * await modelsPredict({ modelUri: "runs:/…/model", inputPath: "data/01_raw/instances.csv" });
+ * ```
+ */
+export async function modelsPredict(options: PredictOptions): Promise<number> {
+  try {
+    const models = await import("../models/mod.ts");
+    const kind = contentTypeOf(options.contentType, options.inputPath);
+    const text = await Deno.readTextFile(options.inputPath).catch((cause) => {
+      throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
+        hint:
+          'pass a CSV file with a header line, or a JSON file ({"dataframe_split": …} or a list of records)',
+        cause,
+      });
+    });
+    const { model } = await openModel(options);
+    const body = kind === "json" && /^\s*\[/.test(text)
+      ? JSON.stringify({ dataframe_records: JSON.parse(text) })
+      : text;
+    const input = models.parseScoringBody(body, kind, model.signature?.inputs);
+    const predictions = await model.predict(input.data, input.params);
+    const result = options.outputPath?.toLowerCase().endsWith(".csv")
+      ? toCsv(predictions)
+      : models.predictionsBody(predictions) + "\n";
+    if (options.outputPath) await Deno.writeTextFile(options.outputPath, result);
+    else await Deno.stdout.write(new TextEncoder().encode(result));
+    return EXIT.ok;
+  } catch (error) {
+    return await reportModelError(error, options.debug);
+  }
+}
+
+/**
+ * Serves a model with MLflow's scoring protocol until Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * await modelsServe({ modelUri: "runs:/…/model", host: "127.0.0.1", port: "5001" });
+ * ```
+ */
+export async function modelsServe(options: ServeOptions): Promise<number> {
+  const port = parsePort(options.port, "--port");
+  const maxBodyMb = Number(options.maxBodySize ?? 16);
+  const timeoutS = Number(options.timeout ?? 60);
+  if (!(maxBodyMb > 0)) {
+    throw new UsageError(
+      "cli/bad-option",
+      `--max-body-size must be a positive number of MiB, got "${options.maxBodySize}"`,
+      { hint: "e.g. --max-body-size 64" },
+    );
+  }
+  if (!(timeoutS > 0)) {
+    throw new UsageError(
+      "cli/bad-option",
+      `--timeout must be a positive number of seconds, got "${options.timeout}"`,
+      { hint: "e.g. --timeout 30" },
+    );
+  }
+  const [{ model }, { scoringHandler }, server] = await Promise.all([
+    openModel(options),
+    import("../models/mod.ts"),
+    import("../server/mod.ts"),
+  ]);
+  const allowedHosts = server.loopbackHostsFor(options.host);
+  const running = server.startServer(
+    scoringHandler(model, {
+      maxBodyBytes: maxBodyMb * 1024 * 1024,
+      timeoutMs: timeoutS * 1000,
+      allowedHosts,
+    }),
+    { hostname: options.host, port },
+  );
+  out(
+    `Serving model ${
+      style.bold(options.modelUri)
+    } (input "${model.inputName}" → output "${model.outputName}")`,
+  );
+  out(`  listening on ${style.bold(running.url)}  POST /invocations, GET /ping  (Ctrl-C to stop)`);
+  if (!allowedHosts) {
+    err(
+      style.yellow(`⚠ Listening on ${options.host}: anyone who can reach this machine can call the model.`),
+    );
+  }
+  options.onListening?.(running.url);
+  const stop = () => running.shutdown();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  options.signal?.addEventListener("abort", stop);
+  try {
+    await running.finished;
+  } finally {
+    for (const s of signals) Deno.removeSignalListener(s, stop);
+  }
+  out("Server stopped.");
+  return EXIT.ok;
+}
+
+function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {
+  const value = (flag ?? (extname(path).toLowerCase() === ".csv" ? "csv" : "json")).toLowerCase();
+  if (value === "json" || value === "application/json") return "json";
+  if (value === "csv" || value === "text/csv") return "csv";
+  throw new UsageError("cli/bad-content-type", `--content-type must be json or csv, got "${flag}"`, {
+    hint: "--content-type csv for a CSV file with a header line, json for MLflow's JSON formats",
+  });
+}
+
+function toCsv(predictions: unknown): string {
+  const rows = Array.isArray(predictions) ? predictions : [predictions];
+  if (rows.every((r) => typeof r === "object" && r !== null && !Array.isArray(r))) {
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r as object)))];
+    return stringify(rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? "")), {
+      header: true,
+      columns,
+    });
+  }
+  return stringify(rows.map((r) => [typeof r === "object" ? JSON.stringify(r) : r]), {
+    header: true,
+    columns: ["prediction"],
+  });
+}
+
+// Bad input (4xx) is the user's to fix (exit 2); a failing model is a failed run (exit 1).
+async function reportModelError(error: unknown, debug = false): Promise<number> {
+  const { ScoringError } = await import("../models/mod.ts");
+  const code = reportError(error, { debug });
+  if (error instanceof ScoringError) return error.status >= 500 ? EXIT.runFailed : EXIT.usage;
+  return code;
+}

@@ -1,0 +1,47 @@
+/**
+ * The tracking store a project command uses: the env's `mlflow.yml` (`server.mlflow_tracking_uri`), else
+ * `MLFLOW_TRACKING_URI`, else `mlflow.db` at the project root — or, outside a project, `MLFLOW_TRACKING_URI`
+ * else `mlflow.db` in the working directory (like `kmlf server`).
+ */
+import { resolve } from "node:path";
+import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
+import { type MlflowConfig, parseMlflowConfig, randomRunName, resolveTrackingUri } from "../mlflow/mod.ts";
+
+/** Where a command's runs live. */
+export interface ProjectTracking {
+  /** The project root, when the command runs inside a project. */
+  root?: string;
+  /** The resolved tracking URI. */
+  trackingUri: string;
+  /** Relative paths of the URI resolve against it. */
+  baseDir: string;
+  /** The parsed mlflow.yml, when the project has one. */
+  config?: MlflowConfig;
+}
+
+/**
+ * Finds the project (optional) and its tracking URI.
+ *
+ * @example
+ * ```ts
+ * const { trackingUri, baseDir } = await projectTracking({ project: undefined });
+ * ```
+ */
+export async function projectTracking(options: { project?: string; env?: string }): Promise<ProjectTracking> {
+  const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
+  const root = await findProjectRoot(resolve(options.project ?? Deno.cwd()));
+  if (!root) return { trackingUri: envUri || "mlflow.db", baseDir: Deno.cwd() };
+  const settings = await loadProjectSettings(root);
+  const env = resolveEnv({ flag: options.env, envVar: Deno.env.get("KMLF_ENV"), settings });
+  const loader = await ConfigLoader.create({
+    confSource: settings.confSource,
+    env,
+    baseEnv: settings.baseEnv,
+    mergeStrategy: settings.mergeStrategy,
+    resolvers: { "km.random_name": () => randomRunName() },
+  });
+  const loaded = await loader.get("mlflow");
+  const config = loaded.files.length ? parseMlflowConfig(loaded, { projectName: settings.name }) : undefined;
+  const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, { projectRoot: root, envUri });
+  return { root, trackingUri, baseDir: root, config };
+}

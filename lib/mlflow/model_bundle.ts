@@ -1,0 +1,212 @@
+/**
+ * Writes the MLflow Model directory of an inference pipeline (kedro-mlflow's KedroPipelineModel, in kmlf's
+ * terms): `MLmodel` with the `kmlf` flavor, `code/` (the inference pipeline YAML and every local module it
+ * needs, transitively, in their relative layout, plus `deno.json` pinning its npm imports), `artifacts/`
+ * (each persisted inference input and each parameter), and the input example files.
+ */
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { serialize } from "node:v8";
+import { type Catalog, hasFilePath } from "../catalog/mod.ts";
+import { KmlfError } from "../errors.ts";
+import { inferenceOutput, type InferenceSpec, isParameter } from "../pipeline/mod.ts";
+import { readYamlFile } from "../yaml/parse_yaml.ts";
+import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
+import { moduleGraph } from "./module_graph.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+/** What to bundle. */
+export interface BundleOptions {
+  spec: InferenceSpec;
+  /** The training run's catalog: persisted inference inputs are copied from it, parameters read from it. */
+  catalog: Catalog;
+  projectRoot: string;
+  kmlfVersion: string;
+  /** Number of example rows written to input_example.json (default 5). */
+  exampleRows?: number;
+}
+
+/** The written bundle, before MLmodel (the caller adds run id, artifact path and time). */
+export interface Bundle {
+  /** The `kmlf` flavor of MLmodel. */
+  flavor: Record<string, unknown>;
+  /** `input_name`'s data, when the signature or input example needs it. */
+  inputData?: unknown;
+  /** Parameter values of the inference pipeline (by key, without `params:`). */
+  params: Record<string, unknown>;
+  /** Notes for the user (things left out of the bundle). */
+  notes: string[];
+}
+
+const NPM_PINS = denoJson.imports as Record<string, string>;
+
+/**
+ * Writes `code/` and `artifacts/` into `dir` and returns the flavor describing them.
+ *
+ * @example
+ * ```ts
+ * const bundle = await writeBundle(tmpDir, { spec, catalog, projectRoot, kmlfVersion: "0.1.0" });
+ * ```
+ */
+export async function writeBundle(dir: string, options: BundleOptions): Promise<Bundle> {
+  const { spec, catalog } = options;
+  const notes: string[] = [];
+  const inputs = [...spec.pipeline.inputs()].filter((i) => i !== spec.inputName).sort();
+  const artifacts: Record<string, Record<string, unknown>> = {};
+  const params: Record<string, unknown> = {};
+  const customModules: string[] = [];
+  for (const name of inputs) {
+    if (isParameter(name)) {
+      const value = await catalog.load(name);
+      const key = name === "parameters" ? "parameters" : name.slice("params:".length);
+      params[key] = value;
+      const file = `artifacts/params/${safeFileName(key)}.json`;
+      await writeFile(join(dir, file), JSON.stringify(value, null, 2));
+      artifacts[name] = { type: "json", filepath: file };
+      continue;
+    }
+    artifacts[name] = await bundleDataset(dir, name, options, customModules, notes);
+  }
+  const yamlFiles = await pipelineYamlFiles(spec.file);
+  const graph = await moduleGraph([...yamlFiles.modules, ...customModules]);
+  for (const u of graph.unresolved) notes.push(`computed import not bundled (${u})`);
+  const all = [...yamlFiles.yaml, ...graph.local];
+  const base = commonDir([options.projectRoot, ...all]);
+  for (const file of all) await copyInto(file, join(dir, "code", relative(base, file)));
+  // Custom dataset types resolve against the model folder at load time.
+  for (const entry of Object.values(artifacts)) {
+    const type = String(entry.type);
+    if (type.includes("#")) {
+      const [mod, cls] = type.split("#");
+      entry.type = `./code/${relative(base, resolve(options.projectRoot, mod))}#${cls}`;
+    }
+  }
+  const pins = Object.fromEntries(graph.external.filter((s) => s in NPM_PINS).map((s) => [s, NPM_PINS[s]]));
+  await writeFile(join(dir, "code", "deno.json"), JSON.stringify({ imports: pins }, null, 2) + "\n");
+  const needsData = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
+  return {
+    flavor: {
+      kmlf_version: options.kmlfVersion,
+      deno_version: Deno.version.deno,
+      code: "code",
+      pipeline: `code/${relative(base, spec.file).split(sep).join("/")}`,
+      input_name: spec.inputName,
+      output_name: inferenceOutput(spec),
+      copy_mode: spec.copyMode,
+      artifacts,
+    },
+    inputData: needsData ? await catalog.load(spec.inputName) : undefined,
+    params,
+    notes,
+  };
+}
+
+// A persisted input: its file (or folder) copied under artifacts/<name>/, with the dataset config that
+// loads it there; a dataset without local files is saved as a pickle of its loaded value.
+async function bundleDataset(
+  dir: string,
+  name: string,
+  options: BundleOptions,
+  customModules: string[],
+  notes: string[],
+): Promise<Record<string, unknown>> {
+  const { catalog } = options;
+  let dataset = await catalog.get(name);
+  let config = { ...(catalog.resolveConfig(name) ?? {}) };
+  if (dataset instanceof MlflowArtifactDataset) {
+    dataset = dataset.options.inner;
+    const inner = config.dataset;
+    config = typeof inner === "string" ? { type: inner } : { ...(inner as Record<string, unknown>) };
+  }
+  delete config.credentials;
+  delete config.versioned;
+  delete config.metadata;
+  const type = String(config.type ?? "");
+  if (type.includes("#")) customModules.push(resolve(options.projectRoot, type.split("#")[0]));
+  const folder = (dataset as { path?: unknown }).path;
+  if (hasFilePath(dataset)) {
+    const source = dataset.filePath();
+    const file = `artifacts/${safeFileName(name)}/${basename(source)}`;
+    await copyInto(source, join(dir, file));
+    return { ...config, filepath: file };
+  }
+  if (typeof folder === "string" && "path" in config) {
+    const target = `artifacts/${safeFileName(name)}/${basename(folder)}`;
+    await copyTree(folder, join(dir, target));
+    return { ...config, path: target };
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = serialize(await catalog.load(name));
+  } catch (cause) {
+    throw new KmlfError(
+      "model/cannot-bundle",
+      `Cannot take inference input "${name}" (${
+        catalog.typeName(name)
+      }) into the model: it has no local file and its value cannot be serialized`,
+      { hint: "persist it with a file dataset (pickle, json, csv, …) in conf/base/catalog.yml", cause },
+    );
+  }
+  const file = `artifacts/${safeFileName(name)}.pkl`;
+  await writeFile(join(dir, file), bytes);
+  notes.push(
+    `"${name}" (${catalog.typeName(name)}) has no local file: its loaded value is bundled as ${file}`,
+  );
+  return { type: "pickle", filepath: file };
+}
+
+// The pipeline YAML, the YAML files it includes, and the node modules they reference.
+async function pipelineYamlFiles(file: string): Promise<{ yaml: string[]; modules: string[] }> {
+  const yaml = new Set<string>();
+  const modules = new Set<string>();
+  const visit = async (path: string) => {
+    if (yaml.has(path)) return;
+    yaml.add(path);
+    const src = await readYamlFile(path);
+    const nodes = (src.value as { nodes?: unknown } | null)?.nodes;
+    for (const entry of Array.isArray(nodes) ? nodes : []) {
+      if (!entry || typeof entry !== "object") continue;
+      const e = entry as { func?: unknown; pipeline?: unknown };
+      if (typeof e.func === "string") {
+        modules.add(resolve(dirname(path), e.func.slice(0, e.func.lastIndexOf("#"))));
+      }
+      if (typeof e.pipeline === "string") await visit(resolve(dirname(path), e.pipeline));
+    }
+  };
+  await visit(file);
+  return { yaml: [...yaml], modules: [...modules] };
+}
+
+function commonDir(paths: string[]): string {
+  const split = paths.map((p) => resolve(p).split(sep));
+  const first = split[0];
+  let n = first.length;
+  for (const parts of split.slice(1)) {
+    let i = 0;
+    while (i < n && i < parts.length && parts[i] === first[i]) i++;
+    n = i;
+  }
+  return first.slice(0, n).join(sep) || sep;
+}
+
+function safeFileName(name: string): string {
+  return name.replace(/[^\w.@-]/g, "_");
+}
+
+async function writeFile(path: string, data: string | Uint8Array): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  if (typeof data === "string") await Deno.writeTextFile(path, data);
+  else await Deno.writeFile(path, data);
+}
+
+async function copyInto(source: string, target: string): Promise<void> {
+  await Deno.mkdir(dirname(target), { recursive: true });
+  await Deno.copyFile(source, target);
+}
+
+async function copyTree(source: string, target: string): Promise<void> {
+  await Deno.mkdir(target, { recursive: true });
+  for await (const e of Deno.readDir(source)) {
+    if (e.isDirectory) await copyTree(join(source, e.name), join(target, e.name));
+    else if (e.isFile) await Deno.copyFile(join(source, e.name), join(target, e.name));
+  }
+}

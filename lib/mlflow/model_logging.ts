@@ -1,0 +1,136 @@
+/**
+ * Logging the inference pipeline as an MLflow Model at the end of a tracked training run (kedro-mlflow's
+ * `after_pipeline_run` with a PipelineML): the bundle, its signature and input example, `MLmodel`, the
+ * upload under the run's artifacts, and the run's `mlflow.log-model.history` tag.
+ */
+import { join } from "node:path";
+import type { Catalog } from "../catalog/mod.ts";
+import type { InferenceSpec } from "../pipeline/mod.ts";
+import { writeBundle } from "./model_bundle.ts";
+import type { TrackingPort } from "./tracking_port.ts";
+
+/** What {@link logInferenceModel} needs. */
+export interface LogModelOptions {
+  client: TrackingPort;
+  runId: string;
+  spec: InferenceSpec;
+  catalog: Catalog;
+  projectRoot: string;
+  kmlfVersion: string;
+}
+
+/** A logged model. */
+export interface LoggedModel {
+  /** `runs:/<run_id>/<name>`. */
+  uri: string;
+  modelUuid: string;
+  /** What was left out (no signature, params that cannot be declared, …), for the user. */
+  notes: string[];
+}
+
+/**
+ * Builds the model folder in a temporary directory and logs it to the run under `log_model.name`.
+ *
+ * @example
+ * ```ts
+ * const { uri } = await logInferenceModel({ client, runId, spec, catalog, projectRoot, kmlfVersion });
+ * ```
+ */
+export async function logInferenceModel(options: LogModelOptions): Promise<LoggedModel> {
+  const { client, runId, spec } = options;
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-model-" });
+  try {
+    const mlmodel = await writeModelDir(dir, { ...options, runId, artifactPath: spec.logModel.name });
+    await client.logArtifacts(runId, dir, spec.logModel.name);
+    const run = await client.getRun(runId);
+    const { appendLogModelHistory } = await import("../tracking/mod.ts");
+    await client.logBatch(runId, {
+      tags: {
+        "mlflow.log-model.history": appendLogModelHistory(
+          run.data.tags["mlflow.log-model.history"],
+          mlmodel.model,
+        ),
+      },
+    });
+    return {
+      uri: `runs:/${runId}/${spec.logModel.name}`,
+      modelUuid: mlmodel.model.modelUuid!,
+      notes: mlmodel.notes,
+    };
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Writes a complete MLflow Model directory (also used by `kmlf mlflow modelify`).
+ *
+ * @example
+ * ```ts
+ * await writeModelDir("/tmp/model", { spec, catalog, projectRoot, kmlfVersion, runId, artifactPath: "model" });
+ * ```
+ */
+export async function writeModelDir(
+  dir: string,
+  options: Omit<LogModelOptions, "client" | "runId"> & { runId?: string; artifactPath: string },
+) {
+  const tracking = await import("../tracking/mod.ts");
+  const bundle = await writeBundle(dir, options);
+  const notes = [...bundle.notes];
+  const { spec } = options;
+  let signature;
+  if (spec.logModel.signature === "auto") {
+    const inputs = tracking.inferColumns(bundle.inputData);
+    if (!inputs) notes.push(`no signature: the data of "${spec.inputName}" is not a list of rows or values`);
+    else {
+      const { params, skipped } = tracking.inferParams(bundle.params);
+      if (skipped.length) {
+        notes.push(
+          `parameters ${skipped.join(", ")} are fixed in the model (MLflow params are scalars or lists)`,
+        );
+      }
+      signature = tracking.signatureToStrings({
+        inputs,
+        outputs: null,
+        params: params.length ? params : null,
+      });
+    }
+  }
+  let info;
+  const rows = bundle.inputData;
+  if (spec.logModel.inputExample === "auto") {
+    if (Array.isArray(rows) && rows.length > 0 && rows.every(isRow)) {
+      const files = tracking.inputExampleFiles(rows.slice(0, 5));
+      await Deno.writeTextFile(join(dir, "input_example.json"), files.inputExample);
+      await Deno.writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
+      info = files.info;
+    } else notes.push(`no input example: the data of "${spec.inputName}" is not a list of rows`);
+  }
+  const model = {
+    artifactPath: options.artifactPath,
+    flavors: { kmlf: bundle.flavor },
+    mlflowVersion: tracking.MLMODEL_FORMAT_VERSION,
+    modelSizeBytes: await sizeOf(dir),
+    modelUuid: crypto.randomUUID().replaceAll("-", ""),
+    runId: options.runId,
+    savedInputExampleInfo: info,
+    signature,
+    utcTimeCreated: tracking.utcTimeCreated(new Date()),
+  };
+  await Deno.writeTextFile(join(dir, "MLmodel"), tracking.mlmodelToYaml(model));
+  return { model, notes };
+}
+
+function isRow(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+async function sizeOf(dir: string): Promise<number> {
+  let total = 0;
+  for await (const e of Deno.readDir(dir)) {
+    const path = join(dir, e.name);
+    if (e.isDirectory) total += await sizeOf(path);
+    else if (e.isFile) total += (await Deno.stat(path)).size;
+  }
+  return total;
+}

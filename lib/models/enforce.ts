@@ -1,0 +1,249 @@
+/**
+ * Enforcing a model signature on input rows, in MLflow 2.17's two steps and with its messages:
+ * 1. converting each signature column to its type while parsing the request (`Failed to convert column …`,
+ *    BAD_REQUEST), and
+ * 2. checking that every required column is present before predicting (`Model is missing inputs […]`,
+ *    INVALID_PARAMETER_VALUE). Extra columns are dropped, as MLflow does.
+ *
+ * @module
+ */
+import type { ColSpec, ColumnType, ParamSpec } from "../tracking/mod.ts";
+import { pyRepr, ScoringError } from "./scoring_error.ts";
+
+/** One input row (a record of column values). */
+export type Row = Record<string, unknown>;
+
+const DTYPE: Record<string, string> = {
+  double: "float64",
+  float: "float32",
+  long: "int64",
+  integer: "int32",
+  boolean: "bool",
+  string: "object",
+  binary: "object",
+  datetime: "datetime64[ns]",
+};
+
+/**
+ * Step 1: converts the signature's columns of `rows` to their types (numeric strings to numbers, …).
+ *
+ * @example
+ * ```ts
+ * convertColumns([{ a: "1.5" }], [{ name: "a", type: "double", required: true }]); // [{ a: 1.5 }]
+ * ```
+ */
+export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
+  const named = inputs.filter((c) => c.name !== undefined);
+  if (named.length === 0) return rows;
+  const out = rows.map((r) => ({ ...r }));
+  for (const spec of named) {
+    const name = spec.name!;
+    for (const row of out) {
+      if (!(name in row)) continue;
+      try {
+        row[name] = convert(row[name], spec.type);
+      } catch (error) {
+        const dtype = typeof spec.type === "string" ? DTYPE[spec.type] : "object";
+        throw new ScoringError(
+          400,
+          "BAD_REQUEST",
+          `Invalid input. Data is not compatible with model signature. Failed to convert column ${name} to type '${dtype}'. Error: '${
+            (error as Error).message
+          }'`,
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Step 2: every required column present (else MLflow's "Model is missing inputs" error); extra columns
+ * dropped; columns in signature order.
+ *
+ * @example
+ * ```ts
+ * enforceColumns([{ a: 1, x: 2 }], [{ name: "a", type: "long", required: true }]); // [{ a: 1 }]
+ * ```
+ */
+export function enforceColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
+  const named = inputs.filter((c) => c.name !== undefined);
+  if (named.length === 0) return rows;
+  const present = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const missing = named.filter((c) => c.required && (rows.length === 0 || !present.includes(c.name!)))
+    .map((c) => c.name!);
+  if (missing.length > 0) {
+    const extra = present.filter((p) => !named.some((c) => c.name === p));
+    const repr = frameRepr(rows, named);
+    const schema = `[${
+      named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
+        .join(", ")
+    }]`;
+    throw new ScoringError(
+      400,
+      "INVALID_PARAMETER_VALUE",
+      `Failed to predict data '${repr}'. \nError: Failed to enforce schema of data '${repr}' with schema '${schema}'. ` +
+        `Error: Model is missing inputs ${pyRepr(missing)}.` +
+        (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}.` : ""),
+    );
+  }
+  return rows.map((r) => {
+    const row: Row = {};
+    for (const c of named) if (c.name! in r) row[c.name!] = r[c.name!];
+    return row;
+  });
+}
+
+/**
+ * Predict-time params: declared ones are converted to their type (undeclared ones are ignored, as MLflow
+ * does), missing ones take their default.
+ *
+ * @example
+ * ```ts
+ * enforceParams({ threshold: "0.7" }, [{ name: "threshold", type: "double", default: 0.5, shape: null }]);
+ * ```
+ */
+export function enforceParams(
+  given: Record<string, unknown> | undefined,
+  specs: readonly ParamSpec[] | null | undefined,
+): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const spec of specs ?? []) {
+    const has = given !== undefined && spec.name in given;
+    const value = has ? given![spec.name] : spec.default;
+    try {
+      result[spec.name] = spec.shape
+        ? asList(value).map((v) => convert(v, spec.type))
+        : convert(value, spec.type);
+    } catch (error) {
+      throw new ScoringError(
+        400,
+        "BAD_REQUEST",
+        `Invalid params: param ${pyRepr(spec.name)} must be ${
+          spec.shape ? `a list of ${spec.type}` : spec.type
+        }: ${(error as Error).message}`,
+      );
+    }
+  }
+  return result;
+}
+
+function asList(v: unknown): unknown[] {
+  if (!Array.isArray(v)) throw new Error(`got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function convert(value: unknown, type: ColumnType): unknown {
+  if (value === null || value === undefined) {
+    if (type === "long" || type === "integer") {
+      throw new Error("IntCastingNaNError('Cannot convert non-finite values (NA or inf) to integer')");
+    }
+    return null;
+  }
+  switch (type) {
+    case "double":
+    case "float": {
+      if (typeof value === "number") return value;
+      if (typeof value === "boolean") return value ? 1 : 0;
+      if (typeof value === "string") {
+        const n = pyFloat(value);
+        if (n !== undefined) return n;
+      }
+      throw new Error(`ValueError("could not convert string to float: ${pyRepr(String(value))}")`);
+    }
+    case "long":
+    case "integer": {
+      const n = typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
+      if (typeof n === "number" && Number.isInteger(n)) return n;
+      if (typeof n === "boolean") return n ? 1 : 0;
+      throw new Error(`ValueError("invalid literal for int() with base 10: ${pyRepr(String(value))}")`);
+    }
+    case "boolean": {
+      if (typeof value === "boolean") return value;
+      if (value === 0 || value === 1) return value === 1;
+      if (typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+      throw new Error(`ValueError("cannot convert ${pyRepr(String(value))} to bool")`);
+    }
+    case "string":
+      if (typeof value === "string") return value;
+      throw new Error(`TypeError("expected a string, got ${typeof value} ${JSON.stringify(value)}")`);
+    case "datetime": {
+      const d = value instanceof Date ? value : new Date(String(value));
+      if (Number.isNaN(d.getTime())) {
+        throw new Error(`ValueError("invalid datetime ${pyRepr(String(value))}")`);
+      }
+      return d;
+    }
+    default:
+      return value;
+  }
+}
+
+// Python's float(): decimal and exponent forms, inf/nan, surrounding blanks.
+function pyFloat(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
+  if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
+  if (/^[+-]?nan$/.test(t)) return NaN;
+  return undefined;
+}
+
+function typeLabel(t: ColumnType): string {
+  return typeof t === "string" ? t : t.type === "array" ? `Array(${typeLabel(t.items)})` : "Object";
+}
+
+/**
+ * pandas' text form of a small data frame (right-aligned columns, index first, floats with a common
+ * number of decimals), as MLflow quotes the data in its errors.
+ *
+ * @example
+ * ```ts
+ * frameRepr([{ a: 5.1 }, { a: 6 }], [{ name: "a", type: "double", required: true }]);
+ * // "     a\n0  5.1\n1  6.0"
+ * ```
+ */
+export function frameRepr(rows: Row[], schema: readonly ColSpec[] = []): string {
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const shown = rows.length > 10
+    ? [...rows.slice(0, 5).entries(), ...[...rows.entries()].slice(-5)]
+    : [...rows.entries()];
+  const cells = columns.map((c) => {
+    const values = shown.map(([, r]) => r[c]);
+    const type = schema.find((s) => s.name === c)?.type;
+    const float = type === "double" || type === "float" ||
+      (type === undefined && values.some((v) => typeof v === "number" && !Number.isInteger(v)));
+    const decimals = float
+      ? Math.min(
+        6,
+        Math.max(
+          1,
+          ...values.map((v) => (typeof v === "number" ? (String(v).split(".")[1] ?? "").length : 0)),
+        ),
+      )
+      : 0;
+    return values.map((v) =>
+      v === null || v === undefined
+        ? float ? "NaN" : "None"
+        : typeof v === "number"
+        ? float ? v.toFixed(decimals) : String(v)
+        : typeof v === "boolean"
+        ? (v ? "True" : "False")
+        : String(v)
+    );
+  });
+  const index = shown.map(([i]) => String(i));
+  const indexWidth = Math.max(0, ...index.map((i) => i.length));
+  const widths = columns.map((c, j) => Math.max(c.length, ...cells[j].map((v) => v.length)));
+  const header = " ".repeat(indexWidth) + columns.map((c, j) => "  " + c.padStart(widths[j])).join("");
+  const lines = shown.map(([, _], k) =>
+    index[k].padEnd(indexWidth) + columns.map((_c, j) => "  " + cells[j][k].padStart(widths[j])).join("")
+  );
+  if (rows.length > 10) {
+    lines.splice(
+      5,
+      0,
+      "..".padEnd(indexWidth) + widths.map((w) => "  " + "...".padStart(w)).join(""),
+    );
+  }
+  return [header, ...lines].join("\n");
+}

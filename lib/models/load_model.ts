@@ -1,0 +1,239 @@
+/**
+ * Loading a model logged by kmlf (kedro-mlflow's KedroPipelineModel `load_context` + `predict`): the
+ * inference pipeline from the model's own `code/`, its artifacts loaded once into memory, and a `predict`
+ * that runs the pipeline on a fresh in-memory catalog for every call (no state shared between calls).
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { z } from "zod";
+import { builtinRegistry, Catalog, type CopyMode, MemoryDataset } from "../catalog/mod.ts";
+import { KmlfError } from "../errors.ts";
+import { HookManager } from "../hooks/mod.ts";
+import { loadPipelineFile, type Pipeline } from "../pipeline/mod.ts";
+import { SequentialRunner } from "../runner/mod.ts";
+import {
+  type MlModel,
+  type ModelSignature,
+  parseMlmodel,
+  parseSignature,
+  type TrackingStore,
+} from "../tracking/mod.ts";
+import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
+
+const Mode = z.enum(["assign", "copy", "deepcopy"]);
+const KmlfFlavor = z.looseObject({
+  kmlf_version: z.string().optional(),
+  code: z.string().default("code"),
+  pipeline: z.string(),
+  input_name: z.string(),
+  output_name: z.string(),
+  copy_mode: z.union([Mode, z.record(z.string(), Mode)]).default("assign"),
+  artifacts: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+
+/** A loaded model. */
+export interface KmlfModel {
+  /** The parsed MLmodel file. */
+  readonly metadata: MlModel;
+  /** The signature, when the model has one. */
+  readonly signature?: ModelSignature;
+  /** The local model folder. */
+  readonly dir: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  /**
+   * Runs the inference pipeline on `input` (rows of records, or values for an unnamed-column model) and
+   * returns its output. Signature columns are converted and checked; `params` override declared params.
+   */
+  predict(input: unknown, params?: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** A tracking store for `runs:/`, `models:/` and `mlflow-artifacts:/` URIs. */
+  store?: TrackingStore;
+  /** Where remote artifacts are downloaded (default `$XDG_CACHE_HOME/kmlf/models`, else `~/.cache/kmlf/models`). */
+  cacheDir?: string;
+  /** Relative folder paths resolve against it (default: the working directory). */
+  baseDir?: string;
+}
+
+/**
+ * Loads a model by URI (`runs:/<run_id>/model`, `models:/<name>/<version>`, `models:/<name>@<alias>`, a
+ * folder, …).
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel("runs:/0a1b…/model", { store });
+ * const predictions = await model.predict([{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }]);
+ * ```
+ */
+export async function loadModel(uri: string, options: LoadModelOptions = {}): Promise<KmlfModel> {
+  const { resolveModel } = await import("../tracking/mod.ts");
+  const resolved = await resolveModel(uri, {
+    store: options.store,
+    cacheDir: options.cacheDir ?? defaultModelCacheDir(),
+    baseDir: options.baseDir,
+  });
+  return await loadModelDir(resolved.dir);
+}
+
+/**
+ * The default download cache for models: `$KMLF_CACHE_DIR/models`, `$XDG_CACHE_HOME/kmlf/models`, or
+ * `~/.cache/kmlf/models`.
+ *
+ * @example
+ * ```ts
+ * defaultModelCacheDir({ HOME: "/home/me" }); // "/home/me/.cache/kmlf/models"
+ * ```
+ */
+export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toObject()): string {
+  if (env.KMLF_CACHE_DIR) return join(env.KMLF_CACHE_DIR, "models");
+  const base = env.XDG_CACHE_HOME ?? join(env.HOME ?? env.USERPROFILE ?? Deno.cwd(), ".cache");
+  return join(base, "kmlf", "models");
+}
+
+/**
+ * Loads a model folder: reads MLmodel, imports the pipeline from `code/`, loads every artifact once.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModelDir("/tmp/downloaded/model");
+ * ```
+ */
+export async function loadModelDir(dir: string): Promise<KmlfModel> {
+  const file = join(dir, "MLmodel");
+  const text = await Deno.readTextFile(file).catch((cause) => {
+    throw new KmlfError("model/no-mlmodel", `${dir} holds no MLmodel file`, {
+      hint:
+        "point at the folder logged by the run (e.g. runs:/<run_id>/model), not at the run or a file in it",
+      cause,
+    });
+  });
+  const metadata = parseMlmodel(text, file);
+  const raw = metadata.flavors.kmlf;
+  if (!raw) {
+    throw new KmlfError(
+      "model/not-kmlf",
+      `The model at ${dir} has no kmlf flavor (flavors: ${
+        Object.keys(metadata.flavors).join(", ") || "none"
+      })`,
+      {
+        hint: "kmlf loads models logged by kmlf (a training pipeline's inference:, or kmlf mlflow modelify)",
+      },
+    );
+  }
+  const parsed = KmlfFlavor.safeParse(raw);
+  if (!parsed.success) {
+    throw new KmlfError(
+      "model/bad-flavor",
+      `${file}: flavors.kmlf is invalid: ${parsed.error.issues[0].message} at ${
+        parsed.error.issues[0].path.join(".")
+      }`,
+      {
+        hint: "re-log the model with this version of kmlf",
+      },
+    );
+  }
+  const flavor = parsed.data;
+  let signature: ModelSignature | undefined;
+  try {
+    signature = metadata.signature ? parseSignature(metadata.signature) : undefined;
+  } catch (error) {
+    throw new KmlfError("model/bad-signature", `${file}: ${(error as Error).message}`, {
+      hint: "re-log the model",
+    });
+  }
+  const pipeline = await loadPipelineFile(join(dir, flavor.pipeline));
+  checkArtifacts(pipeline, flavor.input_name, Object.keys(flavor.artifacts), file);
+  const registry = builtinRegistry();
+  const catalog = await Catalog.fromConfig(
+    { data: flavor.artifacts, locate: () => ({ file, keyPath: "flavors.kmlf.artifacts" }) },
+    { projectRoot: dir, registry },
+  );
+  const loaded = new Map<string, unknown>();
+  for (const name of Object.keys(flavor.artifacts)) loaded.set(name, await catalog.load(name));
+  return new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, registry);
+}
+
+// kedro-mlflow's load_context check: the artifacts are exactly the inputs other than input_name.
+function checkArtifacts(pipeline: Pipeline, inputName: string, artifacts: string[], file: string): void {
+  const inputs = [...pipeline.inputs()].filter((i) => i !== inputName);
+  const missing = inputs.filter((i) => !artifacts.includes(i));
+  const extra = artifacts.filter((a) => !inputs.includes(a));
+  if (missing.length || extra.length || !pipeline.inputs().has(inputName)) {
+    throw new KmlfError(
+      "model/artifacts-mismatch",
+      `${file}: the artifacts do not match the inference pipeline's inputs`,
+      {
+        hint: [
+          missing.length ? `inputs without an artifact: ${missing.join(", ")}` : "",
+          extra.length ? `artifacts no node reads: ${extra.join(", ")}` : "",
+          pipeline.inputs().has(inputName) ? "" : `input_name "${inputName}" is not an input of the pipeline`,
+        ].filter(Boolean).join("; ") + "; re-log the model",
+      },
+    );
+  }
+}
+
+class LoadedModel implements KmlfModel {
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly #pipeline: Pipeline;
+  readonly #artifacts: Map<string, unknown>;
+  readonly #modeOf: (name: string) => CopyMode | undefined;
+  readonly #registry;
+  readonly #hooks = new HookManager();
+  readonly #runner = new SequentialRunner();
+  readonly #datasets: string[];
+
+  constructor(
+    readonly dir: string,
+    readonly metadata: MlModel,
+    readonly signature: ModelSignature | undefined,
+    pipeline: Pipeline,
+    flavor: z.infer<typeof KmlfFlavor>,
+    artifacts: Map<string, unknown>,
+    registry: ReturnType<typeof builtinRegistry>,
+  ) {
+    this.inputName = flavor.input_name;
+    this.outputName = flavor.output_name;
+    this.#pipeline = pipeline;
+    this.#artifacts = artifacts;
+    this.#registry = registry;
+    const mode = flavor.copy_mode;
+    // kedro-mlflow's copy_mode: one mode for every dataset, or a map (others keep the default).
+    this.#modeOf = typeof mode === "string" ? () => mode : (name) => mode[name];
+    this.#datasets = [...pipeline.datasets()];
+  }
+
+  async predict(input: unknown, params?: Record<string, unknown>): Promise<unknown> {
+    let data = input;
+    const columns = this.signature?.inputs;
+    if (columns && Array.isArray(data) && data.every(isRow)) {
+      data = enforceColumns(convertColumns(data as Row[], columns), columns);
+    }
+    const paramValues = enforceParams(params, this.signature?.params);
+    const catalog = Catalog.empty({ registry: this.#registry });
+    for (const name of this.#datasets) {
+      if (name === this.inputName || this.#artifacts.has(name)) continue;
+      catalog.add(name, new MemoryDataset({ copyMode: this.#modeOf(name) }));
+    }
+    for (const [name, value] of this.#artifacts) {
+      const key = name.startsWith("params:") ? name.slice("params:".length) : undefined;
+      const given = key !== undefined && key in paramValues ? paramValues[key] : value;
+      catalog.add(name, new MemoryDataset({ data: given, copyMode: this.#modeOf(name) ?? "assign" }));
+    }
+    catalog.add(
+      this.inputName,
+      new MemoryDataset({ data, copyMode: this.#modeOf(this.inputName) ?? "assign" }),
+    );
+    const result = await this.#runner.run(this.#pipeline, catalog, { runId: "predict", hooks: this.#hooks });
+    return await result.outputs[this.outputName].load();
+  }
+}
+
+function isRow(v: unknown): v is Row {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}

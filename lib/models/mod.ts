@@ -1,0 +1,24 @@
+/**
+ * Models logged by kmlf, loaded and used: `loadModel` (predict in TypeScript), the scoring server of
+ * `kmlf models serve` (MLflow's scoring protocol) and the input parsing of `kmlf models predict`.
+ * It runs inference pipelines, so it needs the pipeline, catalog and runner layers — which is why the
+ * tracking server (lib/server) never imports it.
+ *
+ * @module
+ */
+export {
+  defaultModelCacheDir,
+  type KmlfModel,
+  loadModel,
+  loadModelDir,
+  type LoadModelOptions,
+} from "./load_model.ts";
+export { convertColumns, enforceColumns, enforceParams, frameRepr, type Row } from "./enforce.ts";
+export { contentKind, parseScoringBody, predictionsBody, type ScoringInput } from "./scoring_protocol.ts";
+export { pyRepr, ScoringError } from "./scoring_error.ts";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  errorResponse,
+  scoringHandler,
+  type ScoringHandlerOptions,
+} from "./scoring_server.ts";

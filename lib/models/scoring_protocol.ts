@@ -1,0 +1,205 @@
+/**
+ * MLflow's scoring protocol (`mlflow models serve`, MLflow 2.x): request bodies in JSON
+ * (`dataframe_split`, `dataframe_records`, `instances`, `inputs`, plus `params`) or CSV, turned into input
+ * rows; answers as `{"predictions": …}` written like Python's `json.dumps`.
+ *
+ * @module
+ */
+import { parse } from "csv-parse/sync";
+import { type ColSpec, pythonJson } from "../tracking/mod.ts";
+import type { Row } from "./enforce.ts";
+import { pyRepr, ScoringError } from "./scoring_error.ts";
+
+/** A parsed scoring request. */
+export interface ScoringInput {
+  /** Rows of records (a data frame), or plain values for a model with one unnamed input column. */
+  data: Row[] | unknown[];
+  params?: Record<string, unknown>;
+}
+
+const FORMATS = ["dataframe_split", "dataframe_records", "instances", "inputs"];
+const FORMATS_TEXT = "{'dataframe_records', 'instances', 'inputs', 'dataframe_split'}";
+const PROTOCOL_NOTE =
+  "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
+
+/**
+ * The media type of a request, or a 415 error for anything but JSON and CSV (charset=utf-8 is the only
+ * parameter allowed).
+ *
+ * @example
+ * ```ts
+ * contentKind("application/json; charset=utf-8"); // "json"
+ * ```
+ */
+export function contentKind(contentType: string | null): "json" | "csv" {
+  const [type, ...params] = (contentType ?? "").split(";").map((p) => p.trim());
+  const kind = type.toLowerCase() === "application/json"
+    ? "json"
+    : type.toLowerCase() === "text/csv"
+    ? "csv"
+    : undefined;
+  const badParam = params.some((p) => p !== "" && p.replace(/\s/g, "").toLowerCase() !== "charset=utf-8");
+  if (!kind || badParam) {
+    throw new ScoringError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got '${
+        contentType ?? ""
+      }'.`,
+    );
+  }
+  return kind;
+}
+
+/**
+ * Parses a request body of the given kind into rows (and params).
+ *
+ * @example
+ * ```ts
+ * parseScoringBody('{"dataframe_records": [{"a": 1}]}', "json"); // { data: [{ a: 1 }] }
+ * ```
+ */
+export function parseScoringBody(
+  body: string,
+  kind: "json" | "csv",
+  inputs?: readonly ColSpec[],
+): ScoringInput {
+  return kind === "csv" ? { data: parseCsv(body, inputs) } : parseJson(body, inputs);
+}
+
+/**
+ * MLflow's answer body for predictions.
+ *
+ * @example
+ * ```ts
+ * predictionsBody([{ prediction: "setosa" }]); // '{"predictions": [{"prediction": "setosa"}]}'
+ * ```
+ */
+export function predictionsBody(predictions: unknown): string {
+  return pythonJson({ predictions });
+}
+
+function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. Ensure that input is a valid JSON formatted string. Error: '${
+        (error as Error).message
+      }'\nInput: \n${body}\n`,
+    );
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw formatError([]);
+  const record = value as Record<string, unknown>;
+  const present = Object.keys(record).filter((k) => FORMATS.includes(k));
+  if (present.length !== 1) throw formatError(present);
+  const params = record.params;
+  if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. 'params' must be a JSON object, got ${JSON.stringify(params)}`,
+    );
+  }
+  const format = present[0];
+  const data = rowsOf(format, record[format], inputs);
+  return { data, params: params as Record<string, unknown> | undefined };
+}
+
+function formatError(present: string[]): ScoringError {
+  return new ScoringError(
+    400,
+    "BAD_REQUEST",
+    `The input must be a JSON dictionary with exactly one of the input fields ${FORMATS_TEXT}. Received dictionary with input fields: ${
+      pyRepr(present)
+    }. ${PROTOCOL_NOTE}`,
+  );
+}
+
+function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): Row[] | unknown[] {
+  const bad = (what: string) =>
+    new ScoringError(400, "BAD_REQUEST", `Invalid input. '${format}' must be ${what}, got ${short(payload)}`);
+  const columnsOfSignature = inputs?.filter((c) => c.name !== undefined).map((c) => c.name!);
+  const zipRow = (values: unknown[], columns: string[]) =>
+    Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+  switch (format) {
+    case "dataframe_split": {
+      if (!isRecord(payload) || !Array.isArray(payload.data)) {
+        throw bad('{"columns": [...], "data": [[...], ...]}');
+      }
+      const columns = Array.isArray(payload.columns) ? payload.columns.map(String) : columnsOfSignature;
+      if (!columns) throw bad("an object with columns (the model has no signature naming them)");
+      return payload.data.map((r) => {
+        if (!Array.isArray(r)) throw bad("a list of rows, each a list of values");
+        return zipRow(r, columns);
+      });
+    }
+    case "dataframe_records":
+      if (!Array.isArray(payload) || !payload.every(isRecord)) {
+        throw bad("a list of records ({column: value})");
+      }
+      return payload as Row[];
+    case "instances":
+    case "inputs": {
+      if (format === "inputs" && isRecord(payload)) {
+        const columns = Object.keys(payload);
+        const lists = columns.map((
+          c,
+        ) => (Array.isArray(payload[c]) ? payload[c] as unknown[] : [payload[c]]));
+        const n = Math.max(0, ...lists.map((l) => l.length));
+        if (lists.some((l) => l.length !== n)) throw bad("an object of columns of equal length");
+        return Array.from(
+          { length: n },
+          (_, i) => Object.fromEntries(columns.map((c, j) => [c, lists[j][i]])),
+        );
+      }
+      if (!Array.isArray(payload)) throw bad("a list");
+      if (payload.every(isRecord)) return payload as Row[];
+      if (payload.every(Array.isArray) && columnsOfSignature?.length) {
+        return (payload as unknown[][]).map((r) => zipRow(r, columnsOfSignature));
+      }
+      return payload;
+    }
+  }
+  throw bad("known");
+}
+
+function parseCsv(body: string, inputs?: readonly ColSpec[]): Row[] {
+  let records: string[][];
+  try {
+    records = parse(body, { skip_empty_lines: true, bom: true });
+  } catch (error) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. Cannot parse the CSV body: ${(error as Error).message}`,
+    );
+  }
+  const [header = [], ...rows] = records;
+  // Text columns of the signature stay text ("007" is a code, not 7).
+  const text = header.map((h) => inputs?.some((c) => c.name === h && c.type === "string") ?? false);
+  return rows.map((r) =>
+    Object.fromEntries(header.map((h, i) => [h, text[i] && r[i] !== "" ? r[i] : typed(r[i] ?? "")]))
+  );
+}
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+// pandas.read_csv's typing, as far as rows of records go: empty → null, numbers, booleans, text.
+function typed(value: string): unknown {
+  if (value === "") return null;
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+  return NUMBER.test(value) ? Number(value) : value;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function short(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,153 @@
+/**
+ * `kmlf models serve`'s request handler: MLflow's scoring server routes (`/ping`, `/health`, `/version`,
+ * `POST /invocations`) over a loaded model, as a plain `(Request) => Response` that tests call directly.
+ * Every request predicts on its own catalog; a failing node answers 500 and the server keeps serving.
+ *
+ * @module
+ */
+import { KmlfError } from "../errors.ts";
+import { MLMODEL_FORMAT_VERSION, pythonJson } from "../tracking/mod.ts";
+import type { KmlfModel } from "./load_model.ts";
+import { ScoringError } from "./scoring_error.ts";
+import { contentKind, parseScoringBody, predictionsBody } from "./scoring_protocol.ts";
+
+/** Options of {@link scoringHandler}. */
+export interface ScoringHandlerOptions {
+  /** Largest request body in bytes (default 16 MiB); larger ones get 413. */
+  maxBodyBytes?: number;
+  /** A prediction taking longer answers 504 (default 60 s, MLflow's MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). */
+  timeoutMs?: number;
+  /** Host names accepted when bound to loopback (DNS-rebinding protection); undefined accepts any. */
+  allowedHosts?: string[];
+}
+
+/** The default request body limit: 16 MiB. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+const JSON_TYPE = { "content-type": "application/json" };
+
+/**
+ * Creates the scoring handler.
+ *
+ * @example
+ * ```ts
+ * const handler = scoringHandler(await loadModel("runs:/…/model", { store }));
+ * const res = await handler(new Request("http://localhost/invocations", { method: "POST",
+ *   headers: { "content-type": "application/json" }, body: '{"dataframe_records": [{"x": 1}]}' }));
+ * ```
+ */
+export function scoringHandler(
+  model: KmlfModel,
+  options: ScoringHandlerOptions = {},
+): (request: Request) => Promise<Response> {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const hosts = options.allowedHosts;
+  return async (request) => {
+    const url = new URL(request.url);
+    if (hosts) {
+      const host = (request.headers.get("host") ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")
+        .toLowerCase();
+      if (!hosts.includes(host)) {
+        return errorResponse(new ScoringError(403, "PERMISSION_DENIED", `Host "${host}" is not allowed`));
+      }
+    }
+    const path = url.pathname;
+    if (path === "/ping" || path === "/health" || path === "/version") {
+      if (request.method !== "GET" && request.method !== "HEAD") return notAllowed();
+      return new Response(path === "/version" ? MLMODEL_FORMAT_VERSION : "\n", { headers: JSON_TYPE });
+    }
+    if (path !== "/invocations") {
+      return new Response('{"detail":"Not Found"}', { status: 404, headers: JSON_TYPE });
+    }
+    if (request.method !== "POST") return notAllowed();
+    try {
+      const kind = contentKind(request.headers.get("content-type"));
+      const body = await readLimited(request, maxBody);
+      const input = parseScoringBody(body, kind, model.signature?.inputs);
+      const predictions = await withTimeout(model.predict(input.data, input.params), timeoutMs);
+      return new Response(predictionsBody(predictions), { headers: JSON_TYPE });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+function notAllowed(): Response {
+  return new Response('{"detail":"Method Not Allowed"}', { status: 405, headers: JSON_TYPE });
+}
+
+/**
+ * MLflow's error answer: `{"error_code", "message"}` (415 is plain text, as MLflow's).
+ *
+ * @example
+ * ```ts
+ * errorResponse(new ScoringError(400, "BAD_REQUEST", "Invalid input."));
+ * ```
+ */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ScoringError) {
+    if (error.status === 415) {
+      return new Response(error.message, {
+        status: 415,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
+    }
+    return new Response(pythonJson({ error_code: error.errorCode, message: error.message }), {
+      status: error.status,
+      headers: JSON_TYPE,
+    });
+  }
+  // A node (or a dataset) failed: the model's fault, not the request's.
+  const message = error instanceof KmlfError
+    ? [error.message, (error.cause as Error | undefined)?.message].filter(Boolean).join(": ")
+    : error instanceof Error
+    ? error.message
+    : String(error);
+  return new Response(pythonJson({ error_code: "INTERNAL_ERROR", message }), {
+    status: 500,
+    headers: JSON_TYPE,
+  });
+}
+
+async function readLimited(request: Request, max: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  const tooLarge = () =>
+    new ScoringError(413, "REQUEST_LIMIT_EXCEEDED", `The request body is larger than ${max} bytes`, {
+      hint: "send fewer rows per request, or start the server with a larger --max-body-size",
+    });
+  if (declared > max) {
+    await request.body?.cancel();
+    throw tooLarge();
+  }
+  if (!request.body) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of request.body) {
+    size += chunk.byteLength;
+    if (size > max) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) all.set(c, at), at += c.byteLength;
+  return new TextDecoder().decode(all);
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ScoringError(
+            504,
+            "TIMEOUT",
+            `The prediction took longer than ${ms / 1000} s and was abandoned`,
+          ),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,150 @@
+/**
+ * kedro-mlflow's `pipeline_ml_factory` in YAML: a training pipeline names its inference companion, which is
+ * logged as an MLflow Model after each successful tracked run of the training pipeline.
+ *
+ * ```yaml
+ * # pipelines/training.yml
+ * nodes: [...]
+ * inference:
+ *   pipeline: inference          # a registered pipeline name, or ./file.yml relative to this file
+ *   input_name: instances        # the dataset fed by each prediction request
+ *   log_model: { name: model, signature: auto, input_example: auto, registered_model_name: null }
+ *   copy_mode: assign            # assign | copy | deepcopy, or a map dataset → mode
+ * ```
+ *
+ * This module holds the declaration and kedro-mlflow's structural checks (one output, `input_name` an
+ * input, no free inputs). Whether inputs are persisted needs the catalog: the session checks that.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { didYouMeanHint, PipelineDefinitionError } from "../errors.ts";
+import { isParameter, transcodeBase } from "../dataset_names.ts";
+import type { InferenceSpec, Pipeline } from "./pipeline.ts";
+
+const MODE = z.enum(["assign", "copy", "deepcopy"]);
+const MODEL_NAME = z.string().regex(
+  /^[\w.-]+(\/[\w.-]+)*$/,
+  "use a relative artifact path: letters, digits, _ . - and /",
+).refine((s) => !s.split("/").includes(".."), "must not contain ..");
+
+/** The `inference:` block of a pipeline file, as written. */
+export const InferenceEntry = z.strictObject({
+  pipeline: z.string().min(1),
+  input_name: z.string().min(1),
+  log_model: z.strictObject({
+    name: MODEL_NAME.default("model"),
+    signature: z.union([z.literal("auto"), z.null(), z.literal(false)]).default("auto"),
+    input_example: z.union([z.literal("auto"), z.null(), z.literal(false)]).default("auto"),
+    registered_model_name: z.string().regex(/^[^/:%]+$/, "must not contain / : or %").nullable().default(
+      null,
+    ),
+  }).prefault({}),
+  copy_mode: z.union([MODE, z.record(z.string(), MODE)]).default("assign"),
+});
+
+/**
+ * Converts a parsed `inference:` entry.
+ *
+ * @example
+ * ```ts
+ * const spec = inferenceSpec(InferenceEntry.parse({ pipeline: "inference", input_name: "instances" }), {
+ *   pipeline, file: "/p/pipelines/inference.yml", declaredIn: "/p/pipelines/training.yml", locate: () => undefined });
+ * ```
+ */
+export function inferenceSpec(
+  entry: z.infer<typeof InferenceEntry>,
+  bound: Pick<InferenceSpec, "pipeline" | "file" | "declaredIn" | "locate">,
+): InferenceSpec {
+  const spec: InferenceSpec = {
+    ...bound,
+    ref: entry.pipeline,
+    inputName: entry.input_name,
+    logModel: {
+      name: entry.log_model.name,
+      signature: entry.log_model.signature === "auto" ? "auto" : null,
+      inputExample: entry.log_model.input_example === "auto" ? "auto" : null,
+      registeredModelName: entry.log_model.registered_model_name,
+    },
+    copyMode: entry.copy_mode,
+    firstProblem: (training) => {
+      const problem = inferenceProblems(training, spec)[0];
+      return problem && problem.message.charAt(0).toLowerCase() + problem.message.slice(1);
+    },
+  };
+  return spec;
+}
+
+/** The single output of a consistent inference pipeline. */
+export function inferenceOutput(spec: InferenceSpec): string | undefined {
+  const outputs = [...spec.pipeline.outputs()];
+  return outputs.length === 1 ? outputs[0] : undefined;
+}
+
+/**
+ * kedro-mlflow's consistency checks between a training pipeline and its inference pipeline, all at once:
+ * exactly one inference output; `input_name` is an inference input; every other inference input comes from
+ * training (its outputs or inputs) or is a parameter.
+ *
+ * @example
+ * ```ts
+ * const problems = inferenceProblems(training, spec); // [] when consistent
+ * ```
+ */
+export function inferenceProblems(training: Pipeline, spec: InferenceSpec): PipelineDefinitionError[] {
+  const problems: PipelineDefinitionError[] = [];
+  const inference = spec.pipeline;
+  const label = `Inference pipeline "${spec.ref}"`;
+  const outputs = [...inference.outputs()].sort();
+  if (outputs.length !== 1) {
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/inference-outputs",
+        `${label} must have exactly one output (the predictions), but it has ${outputs.length}` +
+          (outputs.length ? `: ${outputs.map((o) => `"${o}"`).join(", ")}` : ""),
+        {
+          source: spec.locate(["pipeline"]),
+          hint: outputs.length
+            ? "read every output but the predictions in a later node of the inference pipeline, or move the extra nodes to another pipeline"
+            : "the inference pipeline has no free output; its last node must produce the predictions",
+        },
+      ),
+    );
+  }
+  const inputs = [...inference.inputs()].sort();
+  if (!inputs.includes(spec.inputName)) {
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/inference-input-name",
+        `input_name "${spec.inputName}" is not an input of ${label.toLowerCase()}`,
+        {
+          source: spec.locate(["input_name"]),
+          hint: `use one of its inputs: ${inputs.filter((i) => !isParameter(i)).join(", ") || "(none)"}` +
+            (didYouMeanHint(spec.inputName, inputs) ? `; ${didYouMeanHint(spec.inputName, inputs)}` : ""),
+        },
+      ),
+    );
+  }
+  const fromTraining = new Set([...training.allOutputs(), ...training.inputs()].map(transcodeBase));
+  const free = inputs.filter((i) =>
+    i !== spec.inputName && !isParameter(i) && !fromTraining.has(transcodeBase(i))
+  );
+  if (free.length > 0) {
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/inference-free-inputs",
+        `${label} reads ${free.map((f) => `"${f}"`).join(", ")}, which the training pipeline neither ` +
+          `produces nor reads, so the model could not bring ${free.length === 1 ? "it" : "them"} along`,
+        {
+          source: spec.locate(["pipeline"]),
+          hint:
+            `every inference input except input_name "${spec.inputName}" and params: must be an output or an input of the training pipeline` +
+            (free.length === 1 && inputs.filter((i) => !isParameter(i)).length === 2
+              ? `; if "${free[0]}" is the data to predict on, set input_name: ${free[0]}`
+              : ""),
+        },
+      ),
+    );
+  }
+  return problems;
+}

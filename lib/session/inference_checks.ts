@@ -1,0 +1,82 @@
+/**
+ * The checks kedro-mlflow makes on a training pipeline and its inference pipeline, all before any node
+ * runs: the structural ones (lib/pipeline's `inferenceProblems`) plus those that need the catalog — every
+ * non-parameter inference input is persisted (kedro-mlflow only finds that after training), parameters
+ * exist, and `signature`/`input_example: auto` can read `input_name`'s data once training is done.
+ */
+import type { Catalog } from "../catalog/mod.ts";
+import { didYouMeanHint, type KmlfError, PipelineDefinitionError } from "../errors.ts";
+import { inferenceProblems, type InferenceSpec, isParameter, type Pipeline } from "../pipeline/mod.ts";
+
+/**
+ * Every inconsistency between `training`, its inference declaration and the catalog.
+ *
+ * @example
+ * ```ts
+ * throwIfAny(inferenceCatalogProblems(training, training.ml!.spec, catalog), "Cannot log the inference model");
+ * ```
+ */
+export function inferenceCatalogProblems(
+  training: Pipeline,
+  spec: InferenceSpec,
+  catalog: Catalog,
+): KmlfError[] {
+  const problems: KmlfError[] = inferenceProblems(training, spec);
+  const where = spec.locate(["pipeline"]);
+  const inputs = [...spec.pipeline.inputs()].sort();
+  const notPersisted = inputs.filter((i) =>
+    i !== spec.inputName && !isParameter(i) && catalog.isEphemeral(i)
+  );
+  for (const name of notPersisted) {
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/inference-not-persisted",
+        `Inference input "${name}" is an in-memory dataset, so the model could not take it along: ` +
+          `it must be persisted by the training run`,
+        {
+          source: where,
+          hint: `declare "${name}" in conf/base/catalog.yml with a file dataset, e.g. ` +
+            `${name}: {type: pickle, filepath: data/06_models/${name}.pkl}`,
+        },
+      ),
+    );
+  }
+  const params = catalog.names().filter(isParameter);
+  for (const name of inputs.filter((i) => isParameter(i) && !catalog.has(i))) {
+    const key = name.slice("params:".length);
+    const guess = didYouMeanHint(name, params);
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/inference-unknown-parameter",
+        `Parameter "${key}" used by inference pipeline "${spec.ref}" is not defined`,
+        {
+          source: where,
+          hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+            (guess ? `; ${guess}` : ""),
+        },
+      ),
+    );
+  }
+  const needsData = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
+  if (needsData && inputs.includes(spec.inputName) && !readableAfter(training, spec.inputName, catalog)) {
+    const key = spec.logModel.signature === "auto" ? "signature" : "input_example";
+    problems.push(
+      new PipelineDefinitionError(
+        "pipeline/inference-no-example-data",
+        `log_model.${key}: auto reads input_name "${spec.inputName}" after training, but it is an ` +
+          `in-memory dataset the training run does not produce`,
+        {
+          source: spec.locate(["log_model", key]),
+          hint: `declare "${spec.inputName}" in the catalog with a file holding example rows, ` +
+            `or set log_model.signature: null and log_model.input_example: null`,
+        },
+      ),
+    );
+  }
+  return problems;
+}
+
+// Persisted data, or a free output of training (free outputs stay in memory until the run ends).
+function readableAfter(training: Pipeline, name: string, catalog: Catalog): boolean {
+  return !catalog.isEphemeral(name) || training.outputs().has(name);
+}

@@ -1,0 +1,235 @@
+/**
+ * From a model URI to a local folder holding the model: run artifacts and registry versions through the
+ * tracking store, downloads cached by run id (artifacts of local stores are read where they are).
+ *
+ * @module
+ */
+import { dirname, join, posix } from "node:path";
+import { TrackingError } from "../../errors.ts";
+import { statOrUndefined } from "../../fs_utils.ts";
+import { localPathOfUri } from "../artifacts/local_repository.ts";
+import type { ModelRegistryReader, ModelVersionWire } from "../registry.ts";
+import type { TrackingStore } from "../stores/store.ts";
+import { type ModelUri, parseModelUri } from "./model_uri.ts";
+
+/** Where a model was found. */
+export interface ResolvedModel {
+  /** The local model folder (holds `MLmodel`). */
+  dir: string;
+  /** The URI as given. */
+  uri: string;
+  /** The run that logged it, when known. */
+  runId?: string;
+  /** For `models:/` URIs: the registered version it resolved to. */
+  version?: ModelVersionWire;
+}
+
+/** Options of {@link resolveModel}. */
+export interface ResolveModelOptions {
+  /** The tracking store (needed for `runs:/`, `models:/` and `mlflow-artifacts:/`). */
+  store?: TrackingStore;
+  /** Downloads of remote artifacts go to `<cacheDir>/<run id>/<path>` and are reused. */
+  cacheDir: string;
+  /** Relative local paths resolve against it (default: the working directory). */
+  baseDir?: string;
+}
+
+/**
+ * Resolves a model URI to a local folder (downloading remote artifacts once per run and path).
+ *
+ * @example
+ * ```ts
+ * const { dir } = await resolveModel("runs:/0a1b…/model", { store, cacheDir: "/home/me/.cache/kmlf/models" });
+ * ```
+ */
+export async function resolveModel(uri: string, options: ResolveModelOptions): Promise<ResolvedModel> {
+  return await resolveParsed(parseModelUri(uri, options), options, 0);
+}
+
+async function resolveParsed(
+  parsed: ModelUri,
+  options: ResolveModelOptions,
+  depth: number,
+): Promise<ResolvedModel> {
+  switch (parsed.kind) {
+    case "local": {
+      const info = await statOrUndefined(parsed.path);
+      if (!info?.isDirectory) {
+        throw new TrackingError("model/not-found", `Model folder ${parsed.path} does not exist`, {
+          hint: "pass the folder holding MLmodel, or runs:/<run_id>/model",
+        });
+      }
+      return { dir: parsed.path, uri: parsed.uri };
+    }
+    case "runs": {
+      const store = needStore(parsed.uri, options);
+      const run = await store.getRun(parsed.runId).catch((cause) => {
+        throw new TrackingError(
+          "model/run-not-found",
+          `Cannot find run ${parsed.runId} of ${parsed.uri} in ${store.uri}`,
+          {
+            hint:
+              "check the run id, and that the tracking URI (mlflow.yml or MLFLOW_TRACKING_URI) is the store the run was logged to",
+            cause,
+          },
+        );
+      });
+      const dir = await fetchArtifacts(store, run.info.artifactUri, parsed.path, {
+        cacheKey: join(parsed.runId, parsed.path),
+        cacheDir: options.cacheDir,
+        what: parsed.uri,
+      });
+      return { dir, uri: parsed.uri, runId: parsed.runId };
+    }
+    case "mlflow-artifacts": {
+      const store = needStore(parsed.uri, options);
+      if (store.kind !== "rest") {
+        throw new TrackingError("model/needs-server", `Cannot read ${parsed.uri} from ${store.uri}`, {
+          hint:
+            "mlflow-artifacts:/ URIs are served by a tracking server: set MLFLOW_TRACKING_URI=http://<host>:<port>",
+        });
+      }
+      const parent = posix.dirname(parsed.path);
+      const dir = await fetchArtifacts(
+        store,
+        `mlflow-artifacts:/${parent === "." ? "" : parent}`,
+        posix.basename(parsed.path),
+        { cacheKey: join("mlflow-artifacts", parsed.path), cacheDir: options.cacheDir, what: parsed.uri },
+      );
+      return { dir, uri: parsed.uri };
+    }
+    case "models": {
+      const store = needStore(parsed.uri, options);
+      if (!store.registry) {
+        throw new TrackingError(
+          "model/no-registry",
+          `Cannot resolve ${parsed.uri}: the ${store.kind} store at ${store.uri} has no model registry`,
+          {
+            hint: "use runs:/<run_id>/<path>, or a SQLite tracking store that holds the registry",
+          },
+        );
+      }
+      const version = await registryVersion(store.registry, parsed);
+      if (!version.source || depth > 2) {
+        throw new TrackingError(
+          "model/bad-source",
+          `Model version ${version.name}/${version.version} has no usable source`,
+          {
+            hint: "register the version from runs:/<run_id>/<path>",
+          },
+        );
+      }
+      const source = version.source.startsWith("runs:") || !version.run_id
+        ? version.source
+        : runsUriOf(version);
+      const resolved = await resolveParsed(parseModelUri(source, options), options, depth + 1);
+      return { ...resolved, uri: parsed.uri, runId: resolved.runId ?? version.run_id, version };
+    }
+  }
+}
+
+/**
+ * The registered version a `models:/` URI names: by number, the latest in a stage, the latest overall, or
+ * the version an alias points at. The one place registry lookups happen, so a richer registry plugs in here.
+ *
+ * @example
+ * ```ts
+ * const v = await registryVersion(store.registry!, { kind: "models", uri, name: "iris", alias: "champion" });
+ * ```
+ */
+export async function registryVersion(
+  registry: ModelRegistryReader,
+  ref: Extract<ModelUri, { kind: "models" }>,
+): Promise<ModelVersionWire> {
+  if ("version" in ref) return await registry.getModelVersion(ref.name, ref.version);
+  const model = await registry.getRegisteredModel(ref.name);
+  if ("alias" in ref) {
+    const hit = (model.aliases ?? []).find((a) => a.alias === ref.alias);
+    if (!hit) {
+      throw new TrackingError(
+        "model/unknown-alias",
+        `Registered model "${ref.name}" has no alias "${ref.alias}"`,
+        {
+          hint: (model.aliases ?? []).length
+            ? `aliases: ${model.aliases!.map((a) => `${a.alias} → ${a.version}`).join(", ")}`
+            : "set an alias on a version first, or use models:/<name>/<version>",
+        },
+      );
+    }
+    return await registry.getModelVersion(ref.name, hit.version);
+  }
+  const filter = `name = '${ref.name.replace(/'/g, "''")}'`;
+  const { modelVersions } = await registry.searchModelVersions({ filter, maxResults: 10000 });
+  const wanted = "stage" in ref
+    ? modelVersions.filter((v) => (v.current_stage ?? "None").toLowerCase() === ref.stage.toLowerCase())
+    : modelVersions;
+  const latest = wanted.sort((a, b) => Number(b.version) - Number(a.version))[0];
+  if (!latest) {
+    throw new TrackingError(
+      "model/no-version",
+      "stage" in ref
+        ? `Registered model "${ref.name}" has no version in stage ${ref.stage}`
+        : `Registered model "${ref.name}" has no versions`,
+      {
+        hint: `versions: ${
+          modelVersions.map((v) => `${v.version} (${v.current_stage ?? "None"})`).join(", ") || "none"
+        }`,
+      },
+    );
+  }
+  return latest;
+}
+
+// A version whose source is an artifact location under its run: read it through the run.
+function runsUriOf(version: ModelVersionWire): string {
+  const m = version.source!.match(/\/artifacts\/(.+)$/);
+  return m ? `runs:/${version.run_id}/${m[1]}` : version.source!;
+}
+
+function needStore(uri: string, options: ResolveModelOptions): TrackingStore {
+  if (!options.store) {
+    throw new TrackingError("model/no-store", `Cannot resolve ${uri} without a tracking store`, {
+      hint: "run inside a kmlf project (its mlflow.yml names the store) or set MLFLOW_TRACKING_URI",
+    });
+  }
+  return options.store;
+}
+
+// Local artifact roots are read in place; others are downloaded once into the cache.
+async function fetchArtifacts(
+  store: TrackingStore,
+  rootUri: string,
+  path: string,
+  cache: { cacheKey: string; cacheDir: string; what: string },
+): Promise<string> {
+  const repo = store.getArtifactRepository(rootUri);
+  const notFound = (cause?: unknown) =>
+    new TrackingError("model/not-found", `No model at ${cache.what}`, {
+      hint:
+        "check the artifact path (kmlf logs the model under `model/` unless log_model.name says otherwise)",
+      cause,
+    });
+  if (localPathOfUri(repo.rootUri) !== undefined) {
+    const dir = await repo.downloadArtifacts(path).catch((cause) => {
+      throw notFound(cause);
+    });
+    if (!(await statOrUndefined(dir))?.isDirectory) throw notFound();
+    return dir;
+  }
+  const target = join(cache.cacheDir, cache.cacheKey);
+  if (await statOrUndefined(join(target, ".kmlf-complete"))) return target;
+  await Deno.mkdir(dirname(target), { recursive: true });
+  const partial = await Deno.makeTempDir({ dir: dirname(target), prefix: ".download-" });
+  try {
+    const got = await repo.downloadArtifacts(path, partial).catch((cause) => {
+      throw notFound(cause);
+    });
+    if (!(await statOrUndefined(got))?.isDirectory) throw notFound();
+    await Deno.writeTextFile(join(got, ".kmlf-complete"), new Date().toISOString());
+    await Deno.remove(target, { recursive: true }).catch(() => {});
+    await Deno.rename(got, target);
+    return target;
+  } finally {
+    await Deno.remove(partial, { recursive: true }).catch(() => {});
+  }
+}
