@@ -55,3 +55,4 @@ export { HookManager, type Hooks, type RunParams } from "./lib/hooks/mod.ts";
 export { PipelineRunError, type RunResult, SequentialRunner } from "./lib/runner/mod.ts";
 export { ConfigLoader, parseRuntimeParams } from "./lib/config/mod.ts";
 export { KMLF_VERSION } from "./lib/version.ts";
+export { type KmlfModel, loadModel, type LoadModelOptions, ScoringError } from "./lib/models/mod.ts";

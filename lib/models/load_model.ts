@@ -51,8 +51,10 @@ export interface KmlfModel {
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
-  /** A tracking store for `runs:/`, `models:/` and `mlflow-artifacts:/` URIs. */
+  /** A tracking store for `runs:/`, `models:/` and `mlflow-artifacts:/` URIs (opened from `trackingUri` if absent). */
   store?: TrackingStore;
+  /** The tracking URI to open when no `store` is given (default `$MLFLOW_TRACKING_URI`, else `mlflow.db`). */
+  trackingUri?: string;
   /** Where remote artifacts are downloaded (default `$XDG_CACHE_HOME/kmlf/models`, else `~/.cache/kmlf/models`). */
   cacheDir?: string;
   /** Relative folder paths resolve against it (default: the working directory). */
@@ -70,13 +72,22 @@ export interface LoadModelOptions {
  * ```
  */
 export async function loadModel(uri: string, options: LoadModelOptions = {}): Promise<KmlfModel> {
-  const { resolveModel } = await import("../tracking/mod.ts");
-  const resolved = await resolveModel(uri, {
-    store: options.store,
-    cacheDir: options.cacheDir ?? defaultModelCacheDir(),
-    baseDir: options.baseDir,
-  });
-  return await loadModelDir(resolved.dir);
+  const { openStore, parseModelUri, resolveModel } = await import("../tracking/mod.ts");
+  const baseDir = options.baseDir ?? Deno.cwd();
+  const needsStore = !options.store && parseModelUri(uri, { baseDir }).kind !== "local";
+  const store = needsStore
+    ? await openStore(options.trackingUri ?? Deno.env.get("MLFLOW_TRACKING_URI") ?? "mlflow.db", { baseDir })
+    : options.store;
+  try {
+    const resolved = await resolveModel(uri, {
+      store,
+      cacheDir: options.cacheDir ?? defaultModelCacheDir(),
+      baseDir,
+    });
+    return await loadModelDir(resolved.dir);
+  } finally {
+    if (needsStore) await store?.close();
+  }
 }
 
 /**

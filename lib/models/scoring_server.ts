@@ -46,7 +46,7 @@ export function scoringHandler(
   return async (request) => {
     const url = new URL(request.url);
     if (hosts) {
-      const host = (request.headers.get("host") ?? "").replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")
+      const host = (request.headers.get("host") ?? url.host).replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")
         .toLowerCase();
       if (!hosts.includes(host)) {
         return errorResponse(new ScoringError(403, "PERMISSION_DENIED", `Host "${host}" is not allowed`));

@@ -147,8 +147,6 @@ export function appendLogModelHistory(previous: string | undefined, model: MlMod
     utc_time_created: model.utcTimeCreated,
     model_uuid: model.modelUuid,
     flavors: model.flavors,
-    ...(model.signature ? { signature: model.signature } : {}),
-    ...(model.savedInputExampleInfo ? { saved_input_example_info: snake(model.savedInputExampleInfo) } : {}),
   });
   return pythonJson(entries);
 }
@@ -178,15 +176,6 @@ export function inputExampleFiles(
       servingInputPath: "serving_input_example.json",
     },
   };
-}
-
-function snake(info: SavedInputExampleInfo): Record<string, unknown> {
-  return prune({
-    artifact_path: info.artifactPath,
-    pandas_orient: info.pandasOrient,
-    serving_input_path: info.servingInputPath,
-    type: info.type,
-  }) as Record<string, unknown>;
 }
 
 function prune(value: unknown): unknown {
