@@ -242,7 +242,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async onPipelineError({ error, pipeline }) {
       state.loggingEnabled = true;
-      if (pipeline.ml) notModelLogged(options, pipeline, "the run failed");
+      if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run failed");
       const failed = [...timings.values()].find((t) => t.status === "failed")?.node ??
         (error as { failedNode?: string })?.failedNode;
       const message = error instanceof Error ? error.message : String(error);

@@ -34,13 +34,17 @@ export const InferenceEntry = z.strictObject({
   input_name: z.string().min(1),
   log_model: z.strictObject({
     name: MODEL_NAME.default("model"),
-    signature: z.union([z.literal("auto"), z.null(), z.literal(false)]).default("auto"),
-    input_example: z.union([z.literal("auto"), z.null(), z.literal(false)]).default("auto"),
+    signature: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
+      .default("auto"),
+    input_example: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
+      .default("auto"),
     registered_model_name: z.string().regex(/^[^/:%]+$/, "must not contain / : or %").nullable().default(
       null,
     ),
   }).prefault({}),
-  copy_mode: z.union([MODE, z.record(z.string(), MODE)]).default("assign"),
+  copy_mode: z.union([MODE, z.record(z.string(), MODE)], {
+    error: "must be assign, copy or deepcopy, or a map of dataset name to one of them",
+  }).default("assign"),
 });
 
 /**

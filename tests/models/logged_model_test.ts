@@ -22,7 +22,17 @@ Deno.test("the demo run logs model/ in MLflow 2.17.2's format, and predict agree
     assert.ok(uri, run.stderr);
     const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
     const files = (await client.listArtifacts(uri[2], "model", { recursive: true })).map((f) => f.path);
-    for (const f of ["model/MLmodel", "model/code/pipelines/inference.yml", "model/code/pipelines/iris/nodes.ts", "model/artifacts/model/model.pkl", "model/input_example.json", "model/serving_input_example.json", "model/code/deno.json"]) {
+    for (
+      const f of [
+        "model/MLmodel",
+        "model/code/pipelines/inference.yml",
+        "model/code/pipelines/iris/nodes.ts",
+        "model/artifacts/model/model.pkl",
+        "model/input_example.json",
+        "model/serving_input_example.json",
+        "model/code/deno.json",
+      ]
+    ) {
       assert.ok(files.includes(f), `${f} in ${files.join(", ")}`);
     }
     const local = await client.downloadArtifacts(uri[2], "model");
@@ -37,27 +47,58 @@ Deno.test("the demo run logs model/ in MLflow 2.17.2's format, and predict agree
     assert.match(model.utcTimeCreated!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
     assert.deepEqual(model.savedInputExampleInfo, parseMlmodel(theirs, "fixture").savedInputExampleInfo);
     const signature = parseSignature(model.signature!);
-    assert.deepEqual(signature.inputs, parseSignature(parseMlmodel(theirs, "f").signature!).inputs, "same columns and types as MLflow inferred");
+    assert.deepEqual(
+      signature.inputs,
+      parseSignature(parseMlmodel(theirs, "f").signature!).inputs,
+      "same columns and types as MLflow inferred",
+    );
     const example = JSON.parse(await Deno.readTextFile(join(local, "input_example.json")));
-    assert.deepEqual(example.columns, JSON.parse(await Deno.readTextFile(join(FIXTURE, "input_example.json"))).columns);
-    assert.deepEqual(Object.keys(JSON.parse(await Deno.readTextFile(join(local, "serving_input_example.json")))), ["dataframe_split"]);
+    assert.deepEqual(
+      example.columns,
+      JSON.parse(await Deno.readTextFile(join(FIXTURE, "input_example.json"))).columns,
+    );
+    assert.deepEqual(
+      Object.keys(JSON.parse(await Deno.readTextFile(join(local, "serving_input_example.json")))),
+      ["dataframe_split"],
+    );
     // The run tag MLflow's UI and mlflow.models read, in MLflow 2.17.2's shape.
     const tag = JSON.parse((await client.getRun(uri[2])).data.tags["mlflow.log-model.history"]);
-    const fixtureTag = JSON.parse(JSON.parse(await Deno.readTextFile(join(FIXTURE, "run_tag_log_model_history.json")))["mlflow.log-model.history"]);
+    const fixtureTag = JSON.parse(
+      JSON.parse(
+        await Deno.readTextFile(join(FIXTURE, "run_tag_log_model_history.json")),
+      )["mlflow.log-model.history"],
+    );
     assert.deepEqual(Object.keys(tag[0]), Object.keys(fixtureTag[0]));
     assert.equal(tag[0].model_uuid, model.modelUuid);
     await client.store.close();
 
-    const predicted = await kmlf(["models", "predict", "-m", uri[1], "-i", "data/01_raw/instances.csv"], { cwd: dir });
+    const predicted = await kmlf(["models", "predict", "-m", uri[1], "-i", "data/01_raw/instances.csv"], {
+      cwd: dir,
+    });
     assert.equal(predicted.code, 0, predicted.stderr);
     const inference = await kmlf(["run", "inference"], { cwd: dir });
     assert.equal(inference.code, 0, inference.stderr);
-    const expected = parse(await Deno.readTextFile(join(dir, "data/07_model_output/inference_predictions.csv")), { columns: true, cast: true });
+    const expected = parse(
+      await Deno.readTextFile(join(dir, "data/07_model_output/inference_predictions.csv")),
+      { columns: true, cast: true },
+    );
     assert.deepEqual(JSON.parse(predicted.stdout).predictions, expected);
     const csvOut = join(dir, "out.csv");
-    const toCsv = await kmlf(["models", "predict", "-m", uri[1], "-i", "data/01_raw/instances.csv", "-o", csvOut], { cwd: dir });
+    const toCsv = await kmlf([
+      "models",
+      "predict",
+      "-m",
+      uri[1],
+      "-i",
+      "data/01_raw/instances.csv",
+      "-o",
+      csvOut,
+    ], { cwd: dir });
     assert.equal(toCsv.code, 0, toCsv.stderr);
-    assert.equal(await Deno.readTextFile(csvOut), await Deno.readTextFile(join(dir, "data/07_model_output/inference_predictions.csv")));
+    assert.equal(
+      await Deno.readTextFile(csvOut),
+      await Deno.readTextFile(join(dir, "data/07_model_output/inference_predictions.csv")),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -67,7 +108,12 @@ Deno.test("a model predicts after its project is moved away: the bundle carries 
   const t = await trainedRulesProject();
   try {
     await Deno.rename(t.project, join(t.base, "moved-away"));
-    await Deno.writeTextFile(join(t.base, "in.json"), JSON.stringify({ dataframe_records: [{ sepal_length: 5, sepal_width: 3, petal_length: 1.2, petal_width: 0.2 }] }));
+    await Deno.writeTextFile(
+      join(t.base, "in.json"),
+      JSON.stringify({
+        dataframe_records: [{ sepal_length: 5, sepal_width: 3, petal_length: 1.2, petal_width: 0.2 }],
+      }),
+    );
     const r = await kmlf(["models", "predict", "-m", t.modelUri, "-i", "in.json"], {
       cwd: t.base,
       env: { MLFLOW_TRACKING_URI: `sqlite:///${t.store}`, KMLF_CACHE_DIR: join(t.base, "cache") },
@@ -82,12 +128,23 @@ Deno.test("a model predicts after its project is moved away: the bundle carries 
 Deno.test("loadModel(uri) from mod.ts: metadata, signature and predict", async () => {
   const t = await trainedRulesProject();
   try {
-    const model = await loadModel(t.modelUri, { trackingUri: `sqlite:///${t.store}`, cacheDir: join(t.base, "cache") });
+    const model = await loadModel(t.modelUri, {
+      trackingUri: `sqlite:///${t.store}`,
+      cacheDir: join(t.base, "cache"),
+    });
     assert.equal(model.metadata.runId, t.runId);
-    assert.deepEqual(model.signature!.inputs.map((c) => c.name), ["sepal_length", "sepal_width", "petal_length", "petal_width"]);
-    assert.deepEqual(await model.predict([{ sepal_length: 5, sepal_width: 3, petal_length: 6, petal_width: 2 }]), [
-      { prediction: "virginica", probability: 0.9 },
+    assert.deepEqual(model.signature!.inputs.map((c) => c.name), [
+      "sepal_length",
+      "sepal_width",
+      "petal_length",
+      "petal_width",
     ]);
+    assert.deepEqual(
+      await model.predict([{ sepal_length: 5, sepal_width: 3, petal_length: 6, petal_width: 2 }]),
+      [
+        { prediction: "virginica", probability: 0.9 },
+      ],
+    );
     await assert.rejects(() => model.predict([{ sepal_length: 5 }]), /Model is missing inputs/);
     const folder = await loadModel(model.dir);
     assert.equal(folder.metadata.modelUuid, model.metadata.modelUuid);
@@ -114,12 +171,27 @@ Deno.test("predict-time params: declared ones override the training value, undec
       "export const scale = (rows: { probability: number }[], c: number) => rows.map((r) => ({ ...r, probability: c }));\n",
   });
   try {
-    const model = await loadModel(t.modelUri, { trackingUri: `sqlite:///${t.store}`, cacheDir: join(t.base, "cache") });
-    assert.deepEqual(model.signature!.params, [{ name: "confidence", type: "double", default: 0.9, shape: null }]);
+    const model = await loadModel(t.modelUri, {
+      trackingUri: `sqlite:///${t.store}`,
+      cacheDir: join(t.base, "cache"),
+    });
+    assert.deepEqual(model.signature!.params, [{
+      name: "confidence",
+      type: "double",
+      default: 0.9,
+      shape: null,
+    }]);
     const row = [{ sepal_length: 5, sepal_width: 3, petal_length: 1, petal_width: 0.2 }];
     assert.equal(((await model.predict(row)) as { probability: number }[])[0].probability, 0.9);
-    assert.equal(((await model.predict(row, { confidence: 0.42, other: 1 })) as { probability: number }[])[0].probability, 0.42);
-    await assert.rejects(() => model.predict(row, { confidence: "high" }), /param 'confidence' must be double/);
+    assert.equal(
+      ((await model.predict(row, { confidence: 0.42, other: 1 })) as { probability: number }[])[0]
+        .probability,
+      0.42,
+    );
+    await assert.rejects(
+      () => model.predict(row, { confidence: "high" }),
+      /param 'confidence' must be double/,
+    );
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }
