@@ -1,0 +1,137 @@
+/** Model URIs: every form parses, bad ones say which form was meant, `models:/` resolves through the registry. */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { join } from "node:path";
+import { loadModel } from "../../lib/models/mod.ts";
+import { parseModelUri, resolveModel, SqliteStore } from "../../lib/tracking/mod.ts";
+import { TrackingError } from "../../lib/errors.ts";
+import { trainedRulesProject } from "./model_helpers.ts";
+
+Deno.test("every model URI form parses", () => {
+  const id = "0123456789abcdef0123456789abcdef";
+  assert.deepEqual(parseModelUri(`runs:/${id}/model`), {
+    kind: "runs",
+    uri: `runs:/${id}/model`,
+    runId: id,
+    path: "model",
+  });
+  assert.deepEqual(
+    parseModelUri(`runs:/${id}/sub/model/`).kind === "runs" && parseModelUri(`runs:/${id}/sub/model/`),
+    {
+      kind: "runs",
+      uri: `runs:/${id}/sub/model/`,
+      runId: id,
+      path: "sub/model",
+    },
+  );
+  assert.deepEqual(parseModelUri("models:/iris/3"), {
+    kind: "models",
+    uri: "models:/iris/3",
+    name: "iris",
+    version: "3",
+  });
+  assert.deepEqual(parseModelUri("models:/iris/production"), {
+    kind: "models",
+    uri: "models:/iris/production",
+    name: "iris",
+    stage: "Production",
+  });
+  assert.deepEqual(parseModelUri("models:/iris/latest"), {
+    kind: "models",
+    uri: "models:/iris/latest",
+    name: "iris",
+    latest: true,
+  });
+  assert.deepEqual(parseModelUri("models:/iris@champion"), {
+    kind: "models",
+    uri: "models:/iris@champion",
+    name: "iris",
+    alias: "champion",
+  });
+  assert.deepEqual(parseModelUri("mlflow-artifacts:/1/abc/artifacts/model"), {
+    kind: "mlflow-artifacts",
+    uri: "mlflow-artifacts:/1/abc/artifacts/model",
+    path: "1/abc/artifacts/model",
+  });
+  assert.equal((parseModelUri("file:///tmp/m") as { path: string }).path, "/tmp/m");
+  assert.equal((parseModelUri("m", { baseDir: "/base" }) as { path: string }).path, "/base/m");
+});
+
+Deno.test("bad model URIs are errors that show the right form", () => {
+  const cases: [string, RegExp][] = [
+    ["", /it is empty/],
+    ["runs:/", /no run id/],
+    ["runs:/0123456789abcdef0123456789abcdef", /no artifact path after the run id.*\n?/],
+    ["runs:/abc/../x", /'\.\.' is not allowed/],
+    ["models:/iris", /expected a registered model name and a version/],
+    ["models:/iris/champion", /neither a version number, a stage/],
+    ["models:/m-0123abcd", /MLflow 3 logged-model ids/],
+    ["s3://bucket/model", /the scheme "s3:" is not supported/],
+  ];
+  for (const [uri, message] of cases) {
+    assert.throws(
+      () => parseModelUri(uri),
+      (e: unknown) => e instanceof TrackingError && e.code === "model/bad-uri" && message.test(e.message),
+      uri,
+    );
+  }
+  assert.throws(
+    () => parseModelUri("models:/iris/champion"),
+    (e: TrackingError) => /models:\/iris@champion/.test(e.hint!),
+  );
+});
+
+Deno.test("models:/ URIs resolve through the store's registry: version, stage, latest, alias", async () => {
+  const t = await trainedRulesProject();
+  try {
+    const db = new DatabaseSync(t.store);
+    db.exec(`
+      INSERT INTO registered_models VALUES ('rules', 1000, 3000, NULL);
+      INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage,
+        source, run_id, status, status_message, run_link, storage_location)
+      VALUES ('rules', 1, 1000, 1000, NULL, 'ann', 'Production', 'runs:/${t.runId}/model', '${t.runId}', 'READY', NULL, NULL, NULL),
+             ('rules', 2, 2000, 2000, NULL, 'ann', 'None', 'runs:/${t.runId}/nothing', '${t.runId}', 'READY', NULL, NULL, NULL);
+      INSERT INTO registered_model_aliases VALUES ('champion', 1, 'rules');
+    `);
+    db.close();
+    const store = SqliteStore.open(t.store);
+    const options = { store, cacheDir: join(t.base, "cache") };
+    for (const uri of ["models:/rules/1", "models:/rules/Production", "models:/rules@champion"]) {
+      const resolved = await resolveModel(uri, options);
+      assert.equal(resolved.runId, t.runId, uri);
+      assert.equal(resolved.version?.version, "1", uri);
+      const model = await loadModel(uri, options);
+      assert.equal(model.metadata.runId, t.runId);
+    }
+    await assert.rejects(
+      () => resolveModel("models:/rules/latest", options),
+      /No model at runs:\/\w+\/nothing/,
+    );
+    await assert.rejects(
+      () => resolveModel("models:/rules@challenger", options),
+      /has no alias "challenger"/,
+    );
+    await assert.rejects(() => resolveModel("models:/rules/Staging", options), /no version in stage Staging/);
+    await assert.rejects(
+      () => resolveModel("runs:/ffffffffffffffffffffffffffffffff/model", options),
+      /Cannot find run ffff/,
+    );
+    await store.close();
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a folder without MLmodel, or a model of another flavor, is a clear error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await assert.rejects(() => loadModel(dir), /holds no MLmodel file/);
+    await Deno.copyFile(
+      new URL("../fixtures/mlflow-2.17.2/model/logged_model/MLmodel", import.meta.url),
+      join(dir, "MLmodel"),
+    );
+    await assert.rejects(() => loadModel(dir), /has no kmlf flavor \(flavors: python_function\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

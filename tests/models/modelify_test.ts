@@ -1,0 +1,80 @@
+/** `kmlf mlflow modelify`: an existing pipeline logged as a model from persisted data, no training run. */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadModel } from "../../lib/models/mod.ts";
+import { kmlf } from "../cli_harness.ts";
+import { trainedRulesProject } from "./model_helpers.ts";
+
+Deno.test("modelify logs a pipeline as a model in a new run and prints its URI", async () => {
+  const t = await trainedRulesProject();
+  try {
+    const r = await kmlf(
+      [
+        "mlflow",
+        "modelify",
+        "-p",
+        "inference",
+        "-i",
+        "instances",
+        "--infer-signature",
+        "--infer-input-example",
+      ],
+      { cwd: t.project },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const uri = r.stdout.trim();
+    assert.match(uri, /^runs:\/[0-9a-f]{32}\/model-inference$/);
+    assert.match(r.stderr, /Model 'model-inference' logged in run/);
+    const model = await loadModel(uri, {
+      trackingUri: `sqlite:///${t.store}`,
+      cacheDir: join(t.base, "cache"),
+    });
+    assert.ok(model.signature, "--infer-signature");
+    assert.ok(model.metadata.savedInputExampleInfo, "--infer-input-example");
+    assert.deepEqual(model.metadata.flavors.kmlf.copy_mode, "deepcopy", "kedro-mlflow's modelify default");
+    assert.deepEqual(
+      await model.predict([{ sepal_length: 5, sepal_width: 3, petal_length: 1, petal_width: 0 }]),
+      [
+        { prediction: "setosa", probability: 0.9 },
+      ],
+    );
+    const plain = await kmlf([
+      "mlflow",
+      "modelify",
+      "-p",
+      "inference",
+      "-i",
+      "instances",
+      "--model-name",
+      "bare",
+    ], { cwd: t.project });
+    assert.equal(plain.code, 0, plain.stderr);
+    const bare = await loadModel(plain.stdout.trim(), {
+      trackingUri: `sqlite:///${t.store}`,
+      cacheDir: join(t.base, "cache"),
+    });
+    assert.equal(bare.signature, undefined);
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("modelify refuses an input name that is not an input, and data that does not exist yet", async () => {
+  const t = await trainedRulesProject();
+  try {
+    let r = await kmlf(["mlflow", "modelify", "-p", "inference", "-i", "instance"], { cwd: t.project });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /error\[cli\/bad-input-name\]: "instance" is not a valid --input-name/);
+    assert.match(r.stderr, /inputs of inference: instances, rule/);
+    await Deno.remove(join(t.project, "data/06_models/rule.json"));
+    r = await kmlf(["mlflow", "modelify", "-p", "inference", "-i", "instances"], { cwd: t.project });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Inference input "rule" has no data yet/);
+    r = await kmlf(["mlflow", "modelify", "-p", "inference", "-i", "instances", "--copy-mode", "clone"], {
+      cwd: t.project,
+    });
+    assert.match(r.stderr, /--copy-mode must be assign, copy or deepcopy/);
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
