@@ -17,6 +17,7 @@ import { metricsTab } from "./metrics_tab.js";
 import { artifactBrowser } from "./artifacts.js";
 import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
+import { loggedModelsSection } from "./logged_models.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -277,6 +278,7 @@ function overview(pane, run, tags, base) {
       ),
     ),
   );
+  loggedModelsSection(pane, run, tags);
   apiPost("runs/search", {
     experiment_ids: [info.experiment_id],
     filter: `tags.\`mlflow.parentRunId\` = '${info.run_id}'`,
