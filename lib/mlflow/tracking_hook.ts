@@ -226,6 +226,12 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             kmlfVersion: options.kmlfVersion,
           });
           for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
+          const registered = ml.spec.logModel.registeredModelName;
+          if (registered) {
+            options.notify?.(
+              `Model note: registered_model_name "${registered}" is not registered: this kmlf has no model registry writes yet`,
+            );
+          }
           options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
