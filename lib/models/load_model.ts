@@ -7,7 +7,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { builtinRegistry, Catalog, type CopyMode, MemoryDataset } from "../catalog/mod.ts";
+import { builtinRegistry, Catalog, type CopyMode, generateVersion, MemoryDataset } from "../catalog/mod.ts";
 import { KmlfError } from "../errors.ts";
 import { HookManager } from "../hooks/mod.ts";
 import { loadPipelineFile, type Pipeline } from "../pipeline/mod.ts";
@@ -198,6 +198,8 @@ class LoadedModel implements KmlfModel {
   readonly #hooks = new HookManager();
   readonly #runner = new SequentialRunner();
   readonly #datasets: string[];
+  // One version for every prediction's catalog (nothing is versioned there; this saves a clock read per call).
+  readonly #version = generateVersion();
 
   constructor(
     readonly dir: string,
@@ -226,7 +228,7 @@ class LoadedModel implements KmlfModel {
       data = enforceColumns(convertColumns(data as Row[], columns), columns);
     }
     const paramValues = enforceParams(params, this.signature?.params);
-    const catalog = Catalog.empty({ registry: this.#registry });
+    const catalog = Catalog.empty({ registry: this.#registry, saveVersion: this.#version });
     for (const name of this.#datasets) {
       if (name === this.inputName || this.#artifacts.has(name)) continue;
       catalog.add(name, new MemoryDataset({ copyMode: this.#modeOf(name) }));
