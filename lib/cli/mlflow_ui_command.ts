@@ -4,9 +4,8 @@
  * not served: the command prints its address instead.
  */
 import { join } from "node:path";
-import { ConfigLoader, loadProjectSettings, resolveEnv } from "../config/mod.ts";
-import { parseMlflowConfig, randomRunName, resolveTrackingUri } from "../mlflow/mod.ts";
 import { EXIT } from "./exit_codes.ts";
+import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 import { out, style } from "./terminal.ts";
@@ -32,21 +31,7 @@ export async function mlflowUi(
   serveOptions: Pick<ServeTrackingOptions, "onListening" | "signal"> = {},
 ): Promise<number> {
   const root = await requireProject(options);
-  const settings = await loadProjectSettings(root);
-  const env = resolveEnv({ flag: options.env, envVar: Deno.env.get("KMLF_ENV"), settings });
-  const loader = await ConfigLoader.create({
-    confSource: settings.confSource,
-    env,
-    baseEnv: settings.baseEnv,
-    mergeStrategy: settings.mergeStrategy,
-    resolvers: { "km.random_name": () => randomRunName() },
-  });
-  const loaded = await loader.get("mlflow");
-  const config = loaded.files.length ? parseMlflowConfig(loaded, { projectName: settings.name }) : undefined;
-  const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, {
-    projectRoot: root,
-    envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
-  });
+  const { trackingUri, config } = await projectTracking({ project: root, env: options.env });
   if (/^https?:\/\//i.test(trackingUri)) {
     out(`Runs of this project are tracked on a remote MLflow server; open ${style.bold(trackingUri)}`);
     return EXIT.ok;

@@ -41,6 +41,17 @@ export async function registryDescribe(name: string, globals: { project?: string
       inputs: [...pipeline.inputs()].sort(),
       outputs: [...pipeline.outputs()].sort(),
       nodes,
+      // kedro-mlflow's PipelineML: the model a tracked run of this pipeline logs.
+      ...(pipeline.ml
+        ? {
+          inference: {
+            pipeline: pipeline.ml.spec.ref,
+            input_name: pipeline.ml.spec.inputName,
+            model: pipeline.ml.spec.logModel.name,
+            ...(pipeline.ml.dropped ? { not_logged: pipeline.ml.dropped } : {}),
+          },
+        }
+        : {}),
     }).trimEnd(),
   );
   return EXIT.ok;
