@@ -196,3 +196,29 @@ Deno.test("predict-time params: declared ones override the training value, undec
     await Deno.remove(t.base, { recursive: true });
   }
 });
+
+Deno.test("copy_mode: deepcopy gives each prediction its own artifacts; assign shares them (kedro-mlflow's default)", async () => {
+  const counting = 'import type { Rule } from "./shared.ts";\n' +
+    "export function applyRule(rule: Rule & { calls?: number }, instances: unknown[]) {\n" +
+    "  rule.calls = (rule.calls ?? 0) + 1;\n" +
+    "  return instances.map(() => ({ calls: rule.calls }));\n}\n";
+  for (const [mode, second] of [["deepcopy", 1], ["assign", 2]] as const) {
+    const t = await trainedRulesProject({
+      "pipelines/rules/predict.ts": counting,
+      "pipelines/training.yml": "nodes:\n  - name: fit_rule\n    func: ./rules/train.ts#fitRule\n" +
+        "    inputs: [iris, params:confidence]\n    outputs: rule\n" +
+        `inference:\n  pipeline: inference\n  input_name: instances\n  copy_mode: ${mode}\n`,
+    });
+    try {
+      const model = await loadModel(t.modelUri, {
+        trackingUri: `sqlite:///${t.store}`,
+        cacheDir: join(t.base, "cache"),
+      });
+      const row = [{ sepal_length: 5, sepal_width: 3, petal_length: 1, petal_width: 0.2 }];
+      assert.deepEqual(await model.predict(row), [{ calls: 1 }], mode);
+      assert.deepEqual(await model.predict(row), [{ calls: second }], mode);
+    } finally {
+      await Deno.remove(t.base, { recursive: true });
+    }
+  }
+});
