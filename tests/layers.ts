@@ -6,47 +6,13 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** folder → folders it must never import. `*config` style rule: only session and cli see config. */
 export const FORBIDDEN: Record<string, string[]> = {
-  pipeline: [
-    "catalog",
-    "config",
-    "runner",
-    "session",
-    "tracking",
-    "mlflow",
-    "server",
-    "cli",
-    "hooks",
-    "models",
-  ],
-  catalog: [
-    "pipeline",
-    "config",
-    "runner",
-    "session",
-    "tracking",
-    "mlflow",
-    "server",
-    "cli",
-    "hooks",
-    "models",
-  ],
+  pipeline: ["catalog", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
+  catalog: ["pipeline", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
   hooks: ["config", "runner", "session", "tracking", "mlflow", "server", "cli"],
-  runner: ["config", "session", "tracking", "mlflow", "server", "cli", "models"],
-  tracking: [
-    "pipeline",
-    "catalog",
-    "config",
-    "runner",
-    "session",
-    "hooks",
-    "mlflow",
-    "server",
-    "cli",
-    "models",
-  ],
-  mlflow: ["config", "runner", "session", "server", "cli", "models"],
-  server: ["runner", "session", "pipeline", "catalog", "config", "hooks", "mlflow", "cli", "models"],
-  models: ["config", "session", "mlflow", "server", "cli"],
+  runner: ["config", "session", "tracking", "mlflow", "server", "cli"],
+  tracking: ["pipeline", "catalog", "config", "runner", "session", "hooks", "mlflow", "server", "cli"],
+  mlflow: ["config", "runner", "session", "server", "cli"],
+  server: ["runner", "session", "pipeline", "catalog", "config", "hooks", "mlflow", "cli"],
   config: ["pipeline", "catalog", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
   yaml: [
     "pipeline",
@@ -61,7 +27,14 @@ export const FORBIDDEN: Record<string, string[]> = {
     "config",
   ],
   session: ["cli", "server"],
+  models: ["config", "session", "mlflow", "server", "cli"],
 };
+// lib/models loads and serves logged models, so it runs pipelines: only the CLI (and mod.ts) import it.
+for (
+  const layer of ["pipeline", "catalog", "hooks", "runner", "tracking", "mlflow", "server", "config", "yaml"]
+) {
+  FORBIDDEN[layer].push("models");
+}
 
 /** One import that crosses a forbidden line. */
 export interface LayerViolation {
