@@ -12,7 +12,7 @@
  * @module
  */
 export type { Dataset } from "./dataset.ts";
-export { Catalog, type CatalogConfig, type CatalogOptions } from "./catalog.ts";
+export { Catalog, type CatalogConfig, type CatalogOptions, type CatalogWarning } from "./catalog.ts";
 export {
   type DatasetFactory,
   type DatasetFactoryContext,

@@ -6,6 +6,7 @@ import {
   builtinRegistry,
   Catalog,
   type CatalogConfig,
+  type CatalogWarning,
   type DatasetRegistry,
   generateVersion,
 } from "../catalog/mod.ts";
@@ -33,6 +34,10 @@ export interface SessionOptions {
   plugins?: Plugin[];
   /** The exact command line, recorded in run params (and by tracking as a tag). */
   commandLine?: string;
+  /** `--conf-source`: the config folder instead of kmlf.yml's `conf_source`. */
+  confSource?: string;
+  /** Told about each broken catalog entry the run does not use (the run goes on without it). */
+  onCatalogWarning?: (warning: CatalogWarning) => void;
 }
 
 /** Options of {@link KmlfSession.run}. */
@@ -73,7 +78,7 @@ export class KmlfSession {
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
     const config = await ConfigLoader.create({
-      confSource: settings.confSource,
+      confSource: options.confSource ?? settings.confSource,
       env,
       baseEnv: settings.baseEnv,
       runtimeParams: options.runtimeParams ?? {},
@@ -88,9 +93,13 @@ export class KmlfSession {
     return (await this.config.get("parameters")).data;
   }
 
-  /** Builds the catalog: datasets from catalog config, credentials injected, parameters registered. */
+  /**
+   * Builds the catalog: datasets from catalog config, credentials injected, parameters registered.
+   * With `used`, only the entries those names need must be valid (see `CatalogOptions.used`).
+   */
   async catalog(
-    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry } = {},
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> } =
+      {},
   ): Promise<Catalog> {
     const [conf, creds, params] = await Promise.all([
       this.config.get("catalog"),
@@ -103,6 +112,7 @@ export class KmlfSession {
       loadVersions: options.loadVersions ?? {},
       saveVersion: this.runId,
       registry: options.registry ?? this.registry(),
+      used: options.used,
     });
     catalog.addParameters(params.data);
     return catalog;
@@ -147,7 +157,8 @@ export class KmlfSession {
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options) ? full.filter(options) : full;
     const loadVersions = options.loadVersions ?? {};
-    const catalog = await this.catalog({ loadVersions, registry });
+    const catalog = await this.catalog({ loadVersions, registry, used: pipeline.datasets() });
+    for (const warning of catalog.warnings) this.#options.onCatalogWarning?.(warning);
     const [confCatalog, confCreds, parameters] = await Promise.all([
       this.config.get("catalog"),
       this.config.get("credentials"),
