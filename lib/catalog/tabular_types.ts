@@ -5,12 +5,13 @@
 import { z } from "zod";
 import { DTYPES } from "./datasets/parquet_schema.ts";
 import { LOAD_DTYPES } from "./datasets/_table_rows.ts";
+import { textDecoder } from "./datasets/csv_dataset.ts";
 
 const strings = z.array(z.string());
 const loadDtype = z.enum(Object.values(LOAD_DTYPES).flat() as [string, ...string[]]);
 const encoding = z.string().refine((label) => {
   try {
-    new TextDecoder(label);
+    textDecoder(label);
     return true;
   } catch {
     return false;

@@ -48,7 +48,11 @@ const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
  * gridToRows([["a", "b"], ["1", "x"]], {}); // [{ a: 1, b: "x" }]
  * ```
  */
-export function gridToRows(grid: readonly Cell[][], args: TableReadArgs): TableRow[] {
+export function gridToRows(
+  grid: readonly Cell[][],
+  args: TableReadArgs,
+  options: { strictWidth?: boolean } = {},
+): TableRow[] {
   let lines = [...grid];
   if (typeof args.skiprows === "number") lines = lines.slice(args.skiprows);
   else if (Array.isArray(args.skiprows)) {
@@ -64,6 +68,15 @@ export function gridToRows(grid: readonly Cell[][], args: TableReadArgs): TableR
   const header = headerRow === undefined ? undefined : lines[headerRow] ?? [];
   let body = headerRow === undefined ? lines : lines.slice(headerRow + 1);
   const width = Math.max(header?.length ?? 0, ...body.map((r) => r.length));
+  // Like read_csv: a data row may be shorter than the header (padded with nulls), not longer.
+  const long = options.strictWidth && header ? body.findIndex((r) => r.length > header.length) : -1;
+  if (long >= 0) {
+    throw new DatasetError(
+      "dataset/bad-csv",
+      `Expected ${header!.length} fields in data row ${long + 1}, saw ${body[long].length}`,
+      { hint: "check the separator (load_args.sep or delimiter) and the quoting of the file" },
+    );
+  }
   const names = args.names ?? args.columns ??
     (header
       ? Array.from(

@@ -40,6 +40,21 @@ export interface CsvSaveArgs {
 }
 
 /**
+ * A decoder for a Python codec name or a WHATWG label (`latin-1`, `utf-8-sig`, `cp1252`, `utf_16_le`);
+ * throws a RangeError for an unknown encoding.
+ *
+ * @example
+ * ```ts
+ * textDecoder("latin-1").encoding; // "windows-1252"
+ * ```
+ */
+export function textDecoder(encoding: string): TextDecoder {
+  const label = encoding.toLowerCase().replace(/_/g, "-");
+  const python: Record<string, string> = { "latin-1": "latin1", "utf-8-sig": "utf-8", "utf8-sig": "utf-8" };
+  return new TextDecoder(python[label] ?? label.replace(/^utf-16-(le|be)$/, "utf-16$1"));
+}
+
+/**
  * CSV rows. Loads `[{sepal_length: 5.1, species: "setosa"}, …]`; saves the same shape with a header.
  *
  * @example
@@ -53,11 +68,13 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     const args = this.loadArgs as CsvLoadArgs;
     let records: string[][];
     try {
-      records = parse(new TextDecoder(args.encoding ?? "utf-8").decode(bytes), {
+      records = parse(textDecoder(args.encoding ?? "utf-8").decode(bytes), {
         delimiter: args.sep ?? args.delimiter ?? ",",
+        // Lines pandas skips by count are skipped before parsing: they need not look like records.
+        ...(typeof args.skiprows === "number" ? { from_line: args.skiprows + 1 } : {}),
         skip_empty_lines: args.skip_blank_lines !== false,
         bom: true,
-        relax_column_count_less: true, // short rows are filled with nulls, like pandas
+        relax_column_count: true, // checked once the header row is known
         ...(args.quotechar ? { quote: args.quotechar } : {}),
         ...(args.escapechar ? { escape: args.escapechar } : {}),
         ...(args.comment ? { comment: args.comment } : {}),
@@ -67,7 +84,13 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
         hint: "check the separator (load_args.sep or delimiter) and the quoting of the file",
       });
     }
-    return gridToRows(records, args) as CsvRow[];
+    const readArgs = typeof args.skiprows === "number" ? { ...args, skiprows: undefined } : args;
+    try {
+      return gridToRows(records, readArgs, { strictWidth: true }) as CsvRow[];
+    } catch (error) {
+      if (!(error instanceof DatasetError) || error.code !== "dataset/bad-csv") throw error;
+      throw new DatasetError(error.code, `Cannot parse CSV ${path}: ${error.message}`, { hint: error.hint });
+    }
   }
 
   protected encode(rows: CsvRow[]): string {
