@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Catalog, CsvDataset, ExcelDataset, ParquetDataset } from "../../lib/catalog/mod.ts";
-import { DatasetError, KmlfAggregateError } from "../../lib/errors.ts";
+import type { DatasetError, KmlfAggregateError } from "../../lib/errors.ts";
 import { catalogConfig } from "./catalog_helpers.ts";
 import { inTempDir } from "./dataset_contract.ts";
 
