@@ -12,6 +12,7 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors } from "../yaml/validate.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
+import { kedroTypeHint } from "./kedro_types.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import type { VersionSpec } from "./versioning.ts";
 
@@ -82,10 +83,11 @@ export function checkEntry(
  */
 export function checkTypeKnown(type: string, name: string, at: KeyPath, ctx: EntryContext): void {
   if (isCustomType(type) || ctx.registry.lookup(type)) return;
-  const guess = didYouMeanHint(type, ctx.registry.allNames());
+  const instead = kedroTypeHint(type);
+  const guess = instead ? "" : didYouMeanHint(type, ctx.registry.allNames());
   throw new DatasetError("catalog/unknown-type", `Unknown dataset type "${type}" for "${name}"`, {
     source: ctx.locate([...at, "type"]),
-    hint: (guess ? `${guess} ` : "") +
+    hint: (instead ? `${instead}; ` : guess ? `${guess} ` : "") +
       `known types: ${ctx.registry.typeNames().join(", ")}; or your own class: ./datasets/my.ts#MyDataset`,
   });
 }
