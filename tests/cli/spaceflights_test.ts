@@ -3,33 +3,12 @@
  * (Excel, CSV, Parquet, pickle, Plotly, images), its pipelines in YAML, its nodes in TypeScript.
  */
 import assert from "node:assert/strict";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { previewKind } from "../../lib/server/ui/src/artifacts.js";
 import { createRequestHandler } from "../../lib/server/mod.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { kmlf } from "../cli_harness.ts";
-
-const FIXTURES = new URL("../fixtures/spaceflights/", import.meta.url).pathname;
-
-async function spaceflights(): Promise<string> {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-spaceflights-" });
-  const copy = async (from: string, to: string) => {
-    for await (const entry of Deno.readDir(from)) {
-      const [src, dst] = [join(from, entry.name), join(to, entry.name)];
-      if (entry.isDirectory) await copy(src, dst);
-      else {
-        await Deno.mkdir(dirname(dst), { recursive: true });
-        await Deno.copyFile(src, dst);
-      }
-    }
-  };
-  await copy(join(FIXTURES, "project"), dir);
-  await Deno.mkdir(join(dir, "data/01_raw"), { recursive: true });
-  for (const name of ["companies.csv", "reviews.csv", "shuttles.xlsx"]) {
-    await Deno.copyFile(join(FIXTURES, name), join(dir, "data/01_raw", name));
-  }
-  return dir;
-}
+import { spaceflightsProject as spaceflights } from "../spaceflights_project.ts";
 
 async function parquetTypes(path: string): Promise<Record<string, string>> {
   const { parquetMetadata } = await import("hyparquet");

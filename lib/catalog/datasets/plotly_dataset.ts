@@ -61,13 +61,13 @@ export class PlotlyDataset extends PlotlyJsonDataset {
     this.plotlyArgs = options.plotlyArgs;
   }
 
-  override save(data: PlotlyFigure | Record<string, unknown>[]): Promise<void> {
+  override async save(data: PlotlyFigure | Record<string, unknown>[]): Promise<void> {
     if (!Array.isArray(data) || data.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
       throw new DatasetError("dataset/not-rows", "PlotlyDataset saves an array of row objects to plot", {
         hint: "return rows from the node (or save a ready figure through a plotly.JSONDataset)",
       });
     }
-    return super.save(figureFromRows(data, this.plotlyArgs));
+    await super.save(figureFromRows(data, this.plotlyArgs));
   }
 
   override describe(): Record<string, unknown> {
