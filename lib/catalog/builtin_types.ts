@@ -140,7 +140,11 @@ function registerBuiltins(registry: DatasetRegistry): void {
       schema: z.strictObject({
         ...database,
         table_name: z.string().regex(/^[A-Za-z_]\w*$/, "must be a plain SQL identifier"),
-        save_args: z.strictObject({ if_exists: z.enum(["replace", "append", "fail"]).optional() }).optional(),
+        save_args: z.strictObject({
+          if_exists: z.enum(["replace", "append", "fail"]).optional(),
+          // pandas' to_sql writes the index unless told not to; rows have none, so only "no" is meaningful.
+          index: z.union([z.literal(false), z.null()]).optional(),
+        }).optional(),
       }),
     },
   );

@@ -8,11 +8,12 @@ import {
   compileEntryPattern,
   isSafeVersion,
   loadVersionProblems,
+  neededEntries,
 } from "./catalog_checks.ts";
 import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
-import { compilePattern, type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
+import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
@@ -133,15 +134,7 @@ export class Catalog {
     }
     const entries = Object.entries(config.data).filter(([name]) => !name.startsWith("_")); // `_x`: templates
     const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
-    const used = options.used === undefined
-      ? undefined
-      : new Set([...options.used, ...Object.keys(options.loadVersions ?? {})]);
-    const usedByPatterns = [...(used ?? [])].filter((name) => !explicitNames.has(name));
-    const needed = (name: string) =>
-      used === undefined ||
-      (name.includes("{")
-        ? usedByPatterns.some((n) => compilePattern(name, {}).regex.test(n))
-        : used.has(name));
+    const needed = neededEntries(options, explicitNames);
     // A broken entry fails the build when needed; otherwise it stays out of the catalog, as a warning.
     const check = async (name: string, build: () => unknown) => {
       const found: KmlfError[] = [];

@@ -34,6 +34,27 @@ export async function collectProblems<T>(
 }
 
 /**
+ * Which catalog entries must be valid: all of them without `used`; otherwise the entries of the used
+ * names and of `--load-versions`, and the patterns matching a used name that no explicit entry declares.
+ *
+ * @example
+ * ```ts
+ * const needed = neededEntries({ used: ["companies"] }, new Set(["companies", "shuttles"]));
+ * needed("shuttles"); // false
+ * ```
+ */
+export function neededEntries(
+  options: { used?: Iterable<string>; loadVersions?: Record<string, string> },
+  explicitNames: ReadonlySet<string>,
+): (entry: string) => boolean {
+  if (options.used === undefined) return () => true;
+  const used = new Set([...options.used, ...Object.keys(options.loadVersions ?? {})]);
+  const byPatterns = [...used].filter((name) => !explicitNames.has(name));
+  return (entry) =>
+    entry.includes("{") ? byPatterns.some((n) => compilePattern(entry, {}).regex.test(n)) : used.has(entry);
+}
+
+/**
  * Throws when a dataset name has more than one transcoding separator (`a@b@c`).
  *
  * @example

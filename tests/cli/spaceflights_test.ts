@@ -55,18 +55,18 @@ Deno.test("spaceflights: data_processing runs while data_science still has an en
     assert.ok(metrics.r2_score > 0 && metrics.r2_score < 1, JSON.stringify(metrics));
     const reporting = await kmlf(["run", "-p", "reporting", "-q"], { cwd: dir });
     assert.equal(reporting.code, 0, reporting.stderr);
-    const latest = async (path: string) => {
+    const latest = (path: string) => {
       const versions = [...Deno.readDirSync(join(dir, path))].map((e) => e.name).sort();
       return join(dir, path, versions.at(-1)!, path.split("/").at(-1)!);
     };
     const figure = JSON.parse(
-      await Deno.readTextFile(await latest("data/08_reporting/shuttle_passenger_capacity_plot_exp.json")),
+      await Deno.readTextFile(latest("data/08_reporting/shuttle_passenger_capacity_plot_exp.json")),
     );
     assert.equal(figure.data[0].type, "bar");
     assert.equal(figure.data[0].orientation, "h");
     assert.deepEqual(figure.layout.xaxis.title, { text: "Shuttles" });
     assert.deepEqual(figure.layout.title, { text: "Shuttle Passenger capacity" });
-    const svg = await Deno.readTextFile(await latest("data/08_reporting/dummy_confusion_matrix.svg"));
+    const svg = await Deno.readTextFile(latest("data/08_reporting/dummy_confusion_matrix.svg"));
     assert.match(svg, /^<svg/);
   } finally {
     await Deno.remove(dir, { recursive: true });

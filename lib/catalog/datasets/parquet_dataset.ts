@@ -1,5 +1,4 @@
 /** Parquet files as arrays of row objects (pure JS: hyparquet + hyparquet-writer). */
-import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import type { CompressionCodec } from "hyparquet";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
@@ -38,15 +37,20 @@ const CODECS: Record<string, CompressionCodec> = {
   brotli: "BROTLI",
   none: "UNCOMPRESSED",
 };
-// hyparquet handles Snappy itself; the other codecs pandas writes come from node:zlib.
-const DECOMPRESSORS = {
-  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
-  BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
-};
-const COMPRESSORS = {
-  GZIP: (input: Uint8Array) => new Uint8Array(gzipSync(input)),
-  BROTLI: (input: Uint8Array) => new Uint8Array(brotliCompressSync(input)),
-};
+// hyparquet handles Snappy itself; the other codecs pandas writes come from node:zlib (loaded on first use).
+async function codecs() {
+  const zlib = await import("node:zlib");
+  return {
+    decompressors: {
+      GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
+      BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
+    },
+    compressors: {
+      GZIP: (input: Uint8Array) => new Uint8Array(zlib.gzipSync(input)),
+      BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliCompressSync(input)),
+    },
+  };
+}
 
 /**
  * Parquet rows, with a schema that does not depend on the values: integers are INT64, other numbers
@@ -77,7 +81,7 @@ export class ParquetDataset extends FileDataset<Row[]> {
         file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
         metadata,
         columns: args.columns,
-        compressors: DECOMPRESSORS,
+        compressors: (await codecs()).decompressors,
         utf8: false, // STRING columns still decode; plain BYTE_ARRAY stays bytes
       });
       return rows.map((r) => {
@@ -116,7 +120,7 @@ export class ParquetDataset extends FileDataset<Row[]> {
     return new Uint8Array(parquetWriteBuffer({
       columnData,
       codec: CODECS[args.compression ?? "snappy"],
-      compressors: COMPRESSORS,
+      compressors: (await codecs()).compressors,
       ...(rowGroupSize ? { rowGroupSize } : {}),
     }));
   }
