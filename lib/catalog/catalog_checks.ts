@@ -48,10 +48,17 @@ export function neededEntries(
   explicitNames: ReadonlySet<string>,
 ): (entry: string) => boolean {
   if (options.used === undefined) return () => true;
-  const used = new Set([...options.used, ...Object.keys(options.loadVersions ?? {})]);
-  const byPatterns = [...used].filter((name) => !explicitNames.has(name));
-  return (entry) =>
-    entry.includes("{") ? byPatterns.some((n) => compilePattern(entry, {}).regex.test(n)) : used.has(entry);
+  const pinned = Object.keys(options.loadVersions ?? {});
+  const used = options.used instanceof Set && pinned.length === 0
+    ? options.used as ReadonlySet<string>
+    : new Set([...options.used, ...pinned]);
+  let byPatterns: string[] | undefined; // computed only when the catalog has patterns
+  return (entry) => {
+    if (!entry.includes("{")) return used.has(entry);
+    byPatterns ??= [...used].filter((name) => !explicitNames.has(name));
+    const { regex } = compilePattern(entry, {});
+    return byPatterns.some((n) => regex.test(n));
+  };
 }
 
 /**
