@@ -5,6 +5,7 @@ import { DatasetError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import { BinaryDataset } from "./datasets/binary_dataset.ts";
 import { CsvDataset } from "./datasets/csv_dataset.ts";
+import { ExcelDataset } from "./datasets/excel_dataset.ts";
 import { JsonDataset } from "./datasets/json_dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { ParquetDataset } from "./datasets/parquet_dataset.ts";
@@ -16,9 +17,20 @@ import { TextDataset } from "./datasets/text_dataset.ts";
 import { YamlDataset } from "./datasets/yaml_dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
 import { type DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
+import { registerReportTypes } from "./report_types.ts";
+import {
+  CSV_HINTS,
+  CsvLoad,
+  CsvSave,
+  EXCEL_HINTS,
+  ExcelLoad,
+  ExcelSave,
+  PARQUET_HINTS,
+  ParquetLoad,
+  ParquetSave,
+} from "./tabular_types.ts";
 
 const NoArgs = z.strictObject({});
-const columns = z.array(z.string()).optional();
 
 // `credentials` is accepted everywhere Kedro users write it (it is resolved and passed through), even
 // though local files need none.
@@ -31,23 +43,9 @@ const fileSchema = (load: z.ZodType = NoArgs, save: z.ZodType = NoArgs) =>
     credentials: z.unknown().optional(),
   });
 
-const CsvLoad = z.strictObject({
-  delimiter: z.string().min(1).optional(),
-  header: z.boolean().optional(),
-  typing: z.boolean().optional(),
-  columns,
-});
-// `index: false` is what pandas users write; rows have no index, so only false is meaningful.
-const CsvSave = z.strictObject({
-  delimiter: z.string().min(1).optional(),
-  header: z.boolean().optional(),
-  columns,
-  index: z.literal(false).optional(),
-});
-
 /**
- * A registry with kmlf's built-in types: memory, json, yaml, text, csv, parquet, binary, pickle,
- * partitioned, sqlite_table, sqlite_query.
+ * A registry with kmlf's built-in types: memory, json, yaml, text, csv, excel, parquet, binary, pickle,
+ * partitioned, sqlite_table, sqlite_query, plotly, plotly_json, image.
  *
  * @example
  * ```ts
@@ -61,8 +59,17 @@ export function builtinRegistry(): DatasetRegistry {
 }
 
 function registerBuiltins(registry: DatasetRegistry): void {
-  const file = (names: string[], Cls: new (o: FileDatasetOptions) => Dataset, schema = fileSchema()) =>
-    registry.register(names, (args, ctx) => new Cls(fileOptions(args, ctx)), { schema, versionable: true });
+  const file = (
+    names: string[],
+    Cls: new (o: FileDatasetOptions) => Dataset,
+    schema = fileSchema(),
+    argumentHints: Record<string, string> = {},
+  ) =>
+    registry.register(names, (args, ctx) => new Cls(fileOptions(args, ctx)), {
+      schema,
+      versionable: true,
+      argumentHints,
+    });
 
   file(
     ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
@@ -71,17 +78,27 @@ function registerBuiltins(registry: DatasetRegistry): void {
   );
   file(["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"], YamlDataset);
   file(["text", "TextDataset", "text.TextDataset"], TextDataset);
-  file(["csv", "CSVDataset", "CsvDataset", "pandas.CSVDataset"], CsvDataset, fileSchema(CsvLoad, CsvSave));
+  file(
+    ["csv", "CSVDataset", "CsvDataset", "pandas.CSVDataset"],
+    CsvDataset,
+    fileSchema(CsvLoad, CsvSave),
+    CSV_HINTS,
+  );
+  file(
+    ["excel", "ExcelDataset", "pandas.ExcelDataset"],
+    ExcelDataset,
+    fileSchema(ExcelLoad, ExcelSave),
+    EXCEL_HINTS,
+  );
   file(
     ["parquet", "ParquetDataset", "pandas.ParquetDataset"],
     ParquetDataset,
-    fileSchema(
-      z.strictObject({ columns }),
-      z.strictObject({ row_group_size: z.number().int().positive().optional() }),
-    ),
+    fileSchema(ParquetLoad, ParquetSave),
+    PARQUET_HINTS,
   );
   file(["binary", "BinaryDataset"], BinaryDataset);
   file(["pickle", "PickleDataset", "pickle.PickleDataset"], PickleDataset);
+  registerReportTypes(registry);
 
   registry.register(
     ["memory", "MemoryDataset"],
@@ -123,7 +140,11 @@ function registerBuiltins(registry: DatasetRegistry): void {
       schema: z.strictObject({
         ...database,
         table_name: z.string().regex(/^[A-Za-z_]\w*$/, "must be a plain SQL identifier"),
-        save_args: z.strictObject({ if_exists: z.enum(["replace", "append", "fail"]).optional() }).optional(),
+        save_args: z.strictObject({
+          if_exists: z.enum(["replace", "append", "fail"]).optional(),
+          // pandas' to_sql writes the index unless told not to; rows have none, so only "no" is meaningful.
+          index: z.union([z.literal(false), z.null()]).optional(),
+        }).optional(),
       }),
     },
   );

@@ -8,6 +8,7 @@ import {
   compileEntryPattern,
   isSafeVersion,
   loadVersionProblems,
+  neededEntries,
 } from "./catalog_checks.ts";
 import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
@@ -33,6 +34,21 @@ export interface CatalogOptions {
   /** The save version of every versioned dataset (the run id); a new timestamp when omitted. */
   saveVersion?: string;
   registry?: DatasetRegistry;
+  /**
+   * The names the caller will use (a run: its pipeline's datasets and `--load-versions` names). Only
+   * their entries (and the patterns they match) must be valid; any other broken entry is kept out of the
+   * catalog and reported in {@link Catalog.warnings}, like Kedro's lazy catalog. Omitted: every entry
+   * must be valid.
+   */
+  used?: Iterable<string>;
+}
+
+/** A catalog entry left out because it is broken and none of the used names needs it. */
+export interface CatalogWarning {
+  /** The entry's key (a dataset name or a factory pattern). */
+  name: string;
+  /** Its problems, as the errors a strict build would have thrown. */
+  problems: readonly KmlfError[];
 }
 
 const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
@@ -52,6 +68,9 @@ export class Catalog {
   /** The version every versioned dataset of this catalog saves (the run id). */
   readonly saveVersion: string | undefined;
   readonly registry: DatasetRegistry;
+  /** Broken entries that none of the used names needs (see {@link CatalogOptions.used}). */
+  readonly warnings: CatalogWarning[] = [];
+  readonly #broken = new Map<string, readonly KmlfError[]>();
   readonly #declared = new Map<string, Dataset>();
   readonly #typeNames = new Map<string, string>();
   readonly #configs = new Map<string, Record<string, unknown>>();
@@ -98,7 +117,8 @@ export class Catalog {
   }
 
   /**
-   * Builds and validates every declared entry and factory pattern; all problems are reported together.
+   * Builds and validates the declared entries and factory patterns; all problems are reported together.
+   * With `used`, entries no used name needs may be broken: they become {@link warnings}.
    *
    * @example
    * ```ts
@@ -112,15 +132,27 @@ export class Catalog {
     if (options.saveVersion !== undefined) {
       await collectProblems(problems, () => checkVersion(options.saveVersion!, "the catalog's save version"));
     }
+    const entries = Object.entries(config.data).filter(([name]) => !name.startsWith("_")); // `_x`: templates
+    const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
+    const needed = neededEntries(options, explicitNames);
+    // A broken entry fails the build when needed; otherwise it stays out of the catalog, as a warning.
+    const check = async (name: string, build: () => unknown) => {
+      const found: KmlfError[] = [];
+      await collectProblems(found, build);
+      if (found.length === 0) return;
+      if (needed(name)) problems.push(...found);
+      else {
+        catalog.#broken.set(name, found);
+        catalog.warnings.push({ name, problems: found });
+      }
+    };
     const patterns: DatasetPattern[] = [];
-    const explicit: [string, unknown][] = [];
-    for (const [name, entry] of Object.entries(config.data)) {
-      if (name.startsWith("_")) continue; // templates for interpolation, like Kedro
-      await collectProblems(problems, () => {
+    for (const [name, entry] of entries) {
+      if (!name.includes("{")) continue;
+      catalog.#sources.set(name, config.locate([name]));
+      await check(name, () => {
         checkTranscoding(name, config.locate([name]));
-        if (!name.includes("{")) return explicit.push([name, entry]);
         patterns.push(compileEntryPattern(name, entry, ctx));
-        catalog.#sources.set(name, config.locate([name]));
       });
     }
     const catchAlls = patterns.filter((p) => p.specificity === 0);
@@ -128,16 +160,20 @@ export class Catalog {
     if (tooMany) problems.push(tooMany);
     catalog.#catchAll = catchAlls[0];
     catalog.#patterns = rankPatterns(patterns.filter((p) => p.specificity > 0));
-    await Promise.all(explicit.map(([name, entry]) => {
-      catalog.#sources.set(name, config.locate([name]));
-      return collectProblems(problems, async () => {
-        const { dataset, typeName } = await createFromEntry(name, entry, [name], ctx);
-        catalog.#declared.set(name, dataset);
-        catalog.#typeNames.set(name, typeName);
+    await Promise.all(
+      entries.filter(([name]) => explicitNames.has(name)).map(([name, entry]) => {
+        catalog.#sources.set(name, config.locate([name]));
         catalog.#configs.set(name, entry as Record<string, unknown>);
-      });
-    }));
-    const declared = new Map(explicit);
+        return check(name, async () => {
+          checkTranscoding(name, config.locate([name]));
+          const { dataset, typeName } = await createFromEntry(name, entry, [name], ctx);
+          catalog.#declared.set(name, dataset);
+          catalog.#typeNames.set(name, typeName);
+        });
+      }),
+    );
+    catalog.warnings.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const declared = new Map(entries.filter(([name]) => explicitNames.has(name)));
     problems.push(...loadVersionProblems(options.loadVersions ?? {}, {
       entryOf: (name) => declared.has(name) ? declared.get(name) : catalog.matchPattern(name)?.config,
       declared: declared.keys(),
@@ -182,7 +218,9 @@ export class Catalog {
         hint: "pass { replace: true } to replace it",
       });
     }
-    for (const map of [this.#fromPatterns, this.#built, this.#runtime, this.#configs]) map.delete(name);
+    for (const map of [this.#fromPatterns, this.#built, this.#runtime, this.#configs, this.#broken]) {
+      map.delete(name);
+    }
     this.#declared.set(name, dataset);
     const className = dataset.constructor.name;
     this.#typeNames.set(name, this.registry.lookup(className)?.typeName ?? className);
@@ -190,7 +228,8 @@ export class Catalog {
 
   /** Declared, added, a parameter, or matched by a factory pattern or the catch-all. */
   has(name: string): boolean {
-    return this.#declared.has(name) || this.#runtime.has(name) || this.matchPattern(name) !== undefined;
+    return this.#declared.has(name) || this.#broken.has(name) || this.#runtime.has(name) ||
+      this.matchPattern(name) !== undefined;
   }
 
   /**
@@ -205,6 +244,8 @@ export class Catalog {
   async get(name: string, options: { fallbackToRuntimePattern?: boolean } = {}): Promise<Dataset> {
     const known = this.#declared.get(name) ?? this.#runtime.get(name);
     if (known) return known;
+    const broken = this.#broken.get(name);
+    if (broken) throwIfAny(broken, `Invalid catalog entry "${name}"`);
     checkTranscoding(name, undefined);
     const pending = this.#fromPatterns.get(name);
     if (pending) return await pending;
@@ -305,13 +346,15 @@ export class Catalog {
   typeName(name: string): string {
     const known = this.#typeNames.get(name);
     if (known) return known;
+    const type = this.#configs.get(name)?.type;
+    if (typeof type === "string") return typeNameOf(type, this.registry);
     const match = this.matchPattern(name);
     return match ? typeNameOf(String(match.config.type), this.registry) : "MemoryDataset";
   }
 
-  /** Declared entries, added datasets and parameters (no pattern matches), sorted. */
+  /** Declared entries (broken ones too), added datasets and parameters (no pattern matches), sorted. */
   names(): string[] {
-    return [...this.#declared.keys()].sort();
+    return [...new Set([...this.#declared.keys(), ...this.#broken.keys()])].sort();
   }
 
   /** User factory patterns in the order they are tried (the catch-all last). */
@@ -333,7 +376,7 @@ export class Catalog {
   private matchPattern(
     name: string,
   ): { pattern: DatasetPattern; config: Record<string, unknown>; source?: SourceLocation } | undefined {
-    if (this.#declared.has(name)) return undefined;
+    if (this.#declared.has(name) || this.#broken.has(name)) return undefined;
     for (const pattern of [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])]) {
       const config = resolvePattern(pattern, name);
       if (config) return { pattern, config, source: this.#sources.get(pattern.pattern) };

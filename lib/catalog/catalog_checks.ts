@@ -34,6 +34,34 @@ export async function collectProblems<T>(
 }
 
 /**
+ * Which catalog entries must be valid: all of them without `used`; otherwise the entries of the used
+ * names and of `--load-versions`, and the patterns matching a used name that no explicit entry declares.
+ *
+ * @example
+ * ```ts
+ * const needed = neededEntries({ used: ["companies"] }, new Set(["companies", "shuttles"]));
+ * needed("shuttles"); // false
+ * ```
+ */
+export function neededEntries(
+  options: { used?: Iterable<string>; loadVersions?: Record<string, string> },
+  explicitNames: ReadonlySet<string>,
+): (entry: string) => boolean {
+  if (options.used === undefined) return () => true;
+  const pinned = Object.keys(options.loadVersions ?? {});
+  const used = options.used instanceof Set && pinned.length === 0
+    ? options.used as ReadonlySet<string>
+    : new Set([...options.used, ...pinned]);
+  let byPatterns: string[] | undefined; // computed only when the catalog has patterns
+  return (entry) => {
+    if (!entry.includes("{")) return used.has(entry);
+    byPatterns ??= [...used].filter((name) => !explicitNames.has(name));
+    const { regex } = compilePattern(entry, {});
+    return byPatterns.some((n) => regex.test(n));
+  };
+}
+
+/**
  * Throws when a dataset name has more than one transcoding separator (`a@b@c`).
  *
  * @example

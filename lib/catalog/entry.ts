@@ -12,6 +12,7 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors } from "../yaml/validate.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
+import { kedroTypeHint } from "./kedro_types.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import type { VersionSpec } from "./versioning.ts";
 
@@ -82,10 +83,11 @@ export function checkEntry(
  */
 export function checkTypeKnown(type: string, name: string, at: KeyPath, ctx: EntryContext): void {
   if (isCustomType(type) || ctx.registry.lookup(type)) return;
-  const guess = didYouMeanHint(type, ctx.registry.allNames());
+  const instead = kedroTypeHint(type);
+  const guess = instead ? "" : didYouMeanHint(type, ctx.registry.allNames());
   throw new DatasetError("catalog/unknown-type", `Unknown dataset type "${type}" for "${name}"`, {
     source: ctx.locate([...at, "type"]),
-    hint: (guess ? `${guess} ` : "") +
+    hint: (instead ? `${instead}; ` : guess ? `${guess} ` : "") +
       `known types: ${ctx.registry.typeNames().join(", ")}; or your own class: ./datasets/my.ts#MyDataset`,
   });
 }
@@ -227,14 +229,23 @@ export async function createFromEntry(
       );
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
-    const parsed = def.schema.safeParse(withVersioned);
-    if (!parsed.success) {
-      const errors = issuesToErrors(def.schema, parsed.error.issues, ctx, {
-        value: withVersioned,
-        code: "catalog/bad-argument",
-        what: `dataset "${name}" (${type})`,
-        basePath: at,
-      }).map(asDatasetError);
+    const { rest, errors: hinted } = takeHintedArguments(withVersioned, def.argumentHints, {
+      name,
+      type,
+      at,
+      locate: (path) => ctx.locate(path),
+    });
+    const parsed = def.schema.safeParse(rest);
+    if (!parsed.success || hinted.length > 0) {
+      const errors = [
+        ...hinted,
+        ...(parsed.success ? [] : issuesToErrors(def.schema, parsed.error.issues, ctx, {
+          value: rest,
+          code: "catalog/bad-argument",
+          what: `dataset "${name}" (${type})`,
+          basePath: at,
+        }).map(asDatasetError)),
+      ];
       throw errors.length === 1
         ? errors[0]
         : new KmlfAggregateError(errors, `Invalid catalog entry "${name}"`);
@@ -256,6 +267,36 @@ export async function createFromEntry(
       },
     );
   }
+}
+
+// Keys with an argument hint (pandas names kmlf does not take) become one error each, saying what to do,
+// and are removed so the schema does not report them again as unknown.
+function takeHintedArguments(
+  args: Record<string, unknown>,
+  hints: Readonly<Record<string, string>>,
+  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
+): { rest: Record<string, unknown>; errors: DatasetError[] } {
+  const errors: DatasetError[] = [];
+  const rest: Record<string, unknown> = { ...args };
+  for (const group of ["load_args", "save_args"]) {
+    const value = rest[group];
+    if (!isMapping(value)) continue;
+    const kept = { ...value };
+    for (const key of Object.keys(value)) {
+      const hint = hints[`${group}.${key}`];
+      if (hint === undefined) continue;
+      delete kept[key];
+      errors.push(
+        new DatasetError(
+          "catalog/unsupported-argument",
+          `"${where.name}.${group}.${key}" is not supported by kmlf's ${where.type}`,
+          { source: where.locate([...where.at, group, key]), hint },
+        ),
+      );
+    }
+    rest[group] = kept;
+  }
+  return { rest, errors };
 }
 
 function asDatasetError(error: KmlfError): KmlfError {

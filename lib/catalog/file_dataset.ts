@@ -86,6 +86,11 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     const bytes = await this.encode(data);
     const path = this.versioned ? this.versioned.savePath() : this.filepath;
     await atomicWrite(path, bytes);
+    this.recordSave(path);
+  }
+
+  /** Marks `path` as this instance's saved data, for subclasses that write it themselves (a folder). */
+  protected recordSave(path: string): void {
     this.versioned?.committed();
     this.lastPath = this.#lastSaved = path;
   }

@@ -1,6 +1,7 @@
 /**
  * The data catalog and its datasets: declared entries, factory patterns, transcoding, versioning,
- * parameters, the dataset registry and the built-in dataset types.
+ * parameters, the dataset registry and the built-in dataset types (files, tables — CSV, Excel, Parquet —,
+ * Plotly figures, images, SQLite).
  *
  * @example
  * ```ts
@@ -12,7 +13,7 @@
  * @module
  */
 export type { Dataset } from "./dataset.ts";
-export { Catalog, type CatalogConfig, type CatalogOptions } from "./catalog.ts";
+export { Catalog, type CatalogConfig, type CatalogOptions, type CatalogWarning } from "./catalog.ts";
 export {
   type DatasetFactory,
   type DatasetFactoryContext,
@@ -32,7 +33,11 @@ export { TextDataset } from "./datasets/text_dataset.ts";
 export { BinaryDataset } from "./datasets/binary_dataset.ts";
 export { PickleDataset } from "./datasets/pickle_dataset.ts";
 export { CsvDataset, type CsvLoadArgs, type CsvRow, type CsvSaveArgs } from "./datasets/csv_dataset.ts";
-export { ParquetDataset } from "./datasets/parquet_dataset.ts";
+export { ParquetDataset, type ParquetLoadArgs, type ParquetSaveArgs } from "./datasets/parquet_dataset.ts";
+export { ExcelDataset, type ExcelLoadArgs, type ExcelSaveArgs } from "./datasets/excel_dataset.ts";
+export { type Image, ImageDataset, type ImageDatasetOptions, type Images } from "./datasets/image_dataset.ts";
+export { PlotlyDataset, type PlotlyDatasetOptions, PlotlyJsonDataset } from "./datasets/plotly_dataset.ts";
+export { figureFromRows, type PlotlyArgs, type PlotlyFigure } from "./datasets/plotly_figure.ts";
 export {
   PartitionedDataset,
   type PartitionedOptions,

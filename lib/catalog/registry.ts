@@ -40,6 +40,11 @@ export interface RegisterOptions {
   versionable?: boolean;
   /** Name shown by `kmlf catalog` and in errors (default: the first name ending in "Dataset"). */
   typeName?: string;
+  /**
+   * Arguments users of the Python original write that this type does not take, by key path
+   * (`load_args.index_col`), each with what to do instead; reported instead of "unknown key".
+   */
+  argumentHints?: Readonly<Record<string, string>>;
 }
 
 /** A registered dataset type. */
@@ -51,6 +56,7 @@ export interface DatasetType {
   factory: DatasetFactory;
   schema: z.ZodType;
   versionable: boolean;
+  argumentHints: Readonly<Record<string, string>>;
 }
 
 // `kedro_datasets.pandas.CSVDataset` and `kedro.io.MemoryDataset` resolve like `pandas.CSVDataset`.
@@ -86,6 +92,7 @@ export class DatasetRegistry {
       factory,
       schema: options.schema ?? z.record(z.string(), z.unknown()),
       versionable: options.versionable ?? false,
+      argumentHints: options.argumentHints ?? {},
     };
     for (const name of names) this.#types.set(name, type);
   }

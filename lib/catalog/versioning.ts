@@ -128,7 +128,7 @@ export class VersionedPath {
     return this.#latest !== undefined || this.listVersions().length > 0;
   }
 
-  /** Existing versions (folders holding the file), newest first. */
+  /** Existing versions (folders holding the file or a folder of its name), newest first. */
   listVersions(): string[] {
     const versions: string[] = [];
     let entries: Iterable<Deno.DirEntry>;
@@ -141,7 +141,8 @@ export class VersionedPath {
         cause: error,
       });
     }
-    for (const e of entries) if (e.isDirectory && statOf(this.pathOf(e.name))?.isFile) versions.push(e.name);
+    // A version holds the file, or a folder of that name (datasets that save several files, like images).
+    for (const e of entries) if (e.isDirectory && statOf(this.pathOf(e.name))) versions.push(e.name);
     return versions.sort().reverse();
   }
 
@@ -150,7 +151,8 @@ export class VersionedPath {
     this.#latest = undefined;
   }
 
-  private pathOf(version: string): string {
+  /** The file of `version` (whether or not it exists). */
+  pathOf(version: string): string {
     return join(this.filepath, version, basename(this.filepath));
   }
 

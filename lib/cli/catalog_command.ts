@@ -1,4 +1,8 @@
-/** `kmlf catalog list|resolve|patterns`: how the pipelines' datasets resolve, without running anything. */
+/**
+ * `kmlf catalog list|resolve|patterns|validate`: how the pipelines' datasets resolve, without running
+ * anything. The listings show broken entries too (each with a warning); `validate` fails on any problem.
+ */
+import type { Catalog } from "../catalog/mod.ts";
 import { toYaml as stringify } from "../yaml/dump.ts";
 import { isParameter } from "../pipeline/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
@@ -6,7 +10,8 @@ import { EXIT } from "./exit_codes.ts";
 import { builtinPlugins } from "./plugins.ts";
 import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
-import { out } from "./terminal.ts";
+import { printCatalogWarning } from "./catalog_warnings.ts";
+import { out, style } from "./terminal.ts";
 
 /** Options of the catalog commands. */
 export interface CatalogCommandOptions {
@@ -26,7 +31,7 @@ export interface CatalogCommandOptions {
  */
 export async function catalogList(options: CatalogCommandOptions): Promise<number> {
   const session = await openSession(options);
-  const catalog = await session.catalog();
+  const catalog = await listingCatalog(session);
   const declared = new Set(catalog.names());
   const report: Record<string, unknown> = {};
   for (const name of await pipelinesOf(session, options)) {
@@ -54,7 +59,7 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
  */
 export async function catalogResolve(options: CatalogCommandOptions): Promise<number> {
   const session = await openSession(options);
-  const catalog = await session.catalog();
+  const catalog = await listingCatalog(session);
   const names = new Set(catalog.names());
   for (const name of await pipelinesOf(session, options)) {
     for (const ds of (await session.pipeline([name])).datasets()) {
@@ -77,8 +82,48 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
  */
 export async function catalogPatterns(options: CatalogCommandOptions): Promise<number> {
   const session = await openSession(options);
-  out(stringify((await session.catalog()).listPatterns()).trimEnd());
+  out(stringify((await listingCatalog(session)).listPatterns()).trimEnd());
   return EXIT.ok;
+}
+
+/**
+ * Builds every catalog entry (or, with `--pipeline`, every entry those pipelines use) and reports all
+ * problems together; exit code 2 when there is any. Entries the named pipelines do not use are warnings.
+ *
+ * @example
+ * ```ts
+ * const code = await catalogValidate({ pipeline: "data_processing" });
+ * ```
+ */
+export async function catalogValidate(options: CatalogCommandOptions): Promise<number> {
+  const session = await openSession(options);
+  const requested = splitList(options.pipeline);
+  const used = requested.length > 0 ? (await session.pipeline(requested)).datasets() : undefined;
+  const catalog = await session.catalog({ used });
+  for (const warning of catalog.warnings) {
+    printCatalogWarning(warning, {
+      root: session.settings.root,
+      note: `not used by ${requested.join(", ")}`,
+    });
+  }
+  const broken = new Set(catalog.warnings.map((w) => w.name));
+  const checked = catalog.names().filter((n) => !isParameter(n) && !broken.has(n)).length +
+    catalog.listPatterns().length;
+  const what = requested.length > 0 ? ` used by ${requested.join(", ")}` : "";
+  out(style.green(`✔ ${checked} catalog entr${checked === 1 ? "y" : "ies"}${what} valid`));
+  return EXIT.ok;
+}
+
+// Listings show what is there, broken entries included; each broken one gets a warning.
+async function listingCatalog(session: KmlfSession): Promise<Catalog> {
+  const catalog = await session.catalog({ used: [] });
+  for (const warning of catalog.warnings) {
+    printCatalogWarning(warning, {
+      root: session.settings.root,
+      note: "listed, but it cannot be used as is",
+    });
+  }
+  return catalog;
 }
 
 async function openSession(options: CatalogCommandOptions): Promise<KmlfSession> {

@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
+import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
 
 /** Options every project command accepts. */
 export interface GlobalOptions {
@@ -35,17 +36,26 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--from-inputs <datasets>", "run from the nodes consuming these datasets downstream")
     .option("--to-outputs <datasets>", "run up to the nodes producing these datasets")
     .option("-t, --tags <tags>", "run only nodes with any of these tags")
-    .option("--namespaces <namespaces>", "run only nodes in these namespaces")
-    .option("--params <pairs>", 'runtime parameters: "a=1,b.c=x,d=true" (values parsed as YAML scalars)')
-    .option(
-      "--load-versions <pairs>",
-      'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."',
+    .addOption(
+      withKedroShortFlag(new Option("--namespaces <namespaces>", "run only nodes in these namespaces")),
     )
+    .option("--params <pairs>", 'runtime parameters: "a=1,b.c:x,d=true" (values parsed as YAML scalars)')
+    .addOption(withKedroShortFlag(
+      new Option(
+        "--load-versions <pairs>",
+        'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."',
+      ),
+    ))
+    .option("--conf-source <dir>", "configuration folder to use instead of kmlf.yml's conf_source")
+    .option("-c, --config <file>", "YAML file whose `run:` section gives defaults for these options")
     .option("--only-missing-outputs", "skip nodes whose persisted outputs already exist")
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
       const { runCommand } = await import("./run_command.ts");
+      if (options.config) {
+        options = await (await import("./run_config_file.ts")).applyRunConfigFile(options.config, command);
+      }
       state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
     });
 
@@ -75,6 +85,14 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .action(async (options, command) => {
       const { catalogResolve } = await import("./catalog_command.ts");
       state.exitCode = await catalogResolve({ ...command.optsWithGlobals(), ...options });
+    });
+  catalog.command("validate")
+    .description("Build every catalog entry (or those the pipelines use) and report all problems")
+    .option("-e, --env <env>", "configuration environment")
+    .option("-p, --pipeline <names>", "comma-separated pipelines: check what they use (default: everything)")
+    .action(async (options, command) => {
+      const { catalogValidate } = await import("./catalog_command.ts");
+      state.exitCode = await catalogValidate({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("patterns").description("List dataset factory patterns in matching order")
     .option("-e, --env <env>", "configuration environment")
@@ -213,7 +231,7 @@ export async function main(argv: string[]): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
   const program = buildProgram(argv, state);
   try {
-    await program.parseAsync(argv, { from: "user" });
+    await program.parseAsync(expandKedroShortFlags(argv), { from: "user" });
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

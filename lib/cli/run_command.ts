@@ -4,6 +4,8 @@ import { UsageError } from "../errors.ts";
 import { PipelineRunError, type RunReporter } from "../runner/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
+import { printCatalogWarning } from "./catalog_warnings.ts";
+import { confSourceDir } from "./conf_source.ts";
 import { builtinPlugins } from "./plugins.ts";
 import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
@@ -24,6 +26,7 @@ export interface RunCommandOptions {
   params?: string;
   loadVersions?: string;
   onlyMissingOutputs?: boolean;
+  confSource?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -53,6 +56,12 @@ export async function runCommand(
     runtimeParams: options.params ? parseRuntimeParams(options.params, "--params") : {},
     plugins: builtinPlugins({ notify: (message) => quiet || err(style.dim(message)) }),
     commandLine: ["kmlf", ...argv].map(shellQuote).join(" "),
+    confSource: options.confSource === undefined ? undefined : await confSourceDir(options.confSource),
+    onCatalogWarning: (warning) =>
+      printCatalogWarning(warning, {
+        root,
+        note: `"${warning.name}" is not used by the selected pipelines, so the run goes on without it`,
+      }),
   });
   if (!quiet) {
     out(

@@ -4,7 +4,8 @@ import { UsageError } from "../errors.ts";
 import { isRecord, setOwn } from "./merge.ts";
 
 /**
- * Parses runtime parameters: items split on commas, each on its first `=`; dotted keys nest;
+ * Parses runtime parameters: items split on commas, each on its first `=`, or on its first `:` when that
+ * comes before any `=` (`a.b:8`, as `kedro run --help` documents); dotted keys nest;
  * values are YAML scalars (`1` → 1, `1e-2` → 0.01, `true` → true, empty → null, `1a` → "1a").
  * The last duplicate wins.
  *
@@ -18,10 +19,11 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
   for (const raw of text.split(",")) {
     const item = raw.trim();
     if (item === "") continue;
-    const eq = item.indexOf("=");
+    const eq = separatorOf(item);
     if (eq < 0) {
-      throw new UsageError("cli/bad-params", `Cannot parse ${argName} item "${item}": it has no "="`, {
-        hint: `write key=value pairs separated by commas, e.g. ${argName} "model.lr=0.1,seed=3"`,
+      throw new UsageError("cli/bad-params", `Cannot parse ${argName} item "${item}": it has no "=" or ":"`, {
+        hint:
+          `write key=value (or key:value) pairs separated by commas, e.g. ${argName} "model.lr=0.1,seed:3"`,
       });
     }
     const key = item.slice(0, eq).trim();
@@ -38,6 +40,15 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
     );
   }
   return result;
+}
+
+// Kedro's rule: "=" splits when it comes before any ":" (so values may hold colons: `url=http://x`);
+// otherwise the first ":" does (so values may hold "=": `filter:a=b`).
+function separatorOf(item: string): number {
+  const eq = item.indexOf("=");
+  const colon = item.indexOf(":");
+  if (colon < 0) return eq;
+  return eq >= 0 && eq < colon ? eq : colon;
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {

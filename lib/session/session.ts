@@ -6,6 +6,7 @@ import {
   builtinRegistry,
   Catalog,
   type CatalogConfig,
+  type CatalogWarning,
   type DatasetRegistry,
   generateVersion,
 } from "../catalog/mod.ts";
@@ -34,6 +35,10 @@ export interface SessionOptions {
   plugins?: Plugin[];
   /** The exact command line, recorded in run params (and by tracking as a tag). */
   commandLine?: string;
+  /** `--conf-source`: the config folder instead of kmlf.yml's `conf_source`. */
+  confSource?: string;
+  /** Told about each broken catalog entry the run does not use (the run goes on without it). */
+  onCatalogWarning?: (warning: CatalogWarning) => void;
 }
 
 /** Options of {@link KmlfSession.run}. */
@@ -74,7 +79,7 @@ export class KmlfSession {
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
     const config = await ConfigLoader.create({
-      confSource: settings.confSource,
+      confSource: options.confSource ?? settings.confSource,
       env,
       baseEnv: settings.baseEnv,
       runtimeParams: options.runtimeParams ?? {},
@@ -89,9 +94,13 @@ export class KmlfSession {
     return (await this.config.get("parameters")).data;
   }
 
-  /** Builds the catalog: datasets from catalog config, credentials injected, parameters registered. */
+  /**
+   * Builds the catalog: datasets from catalog config, credentials injected, parameters registered.
+   * With `used`, only the entries those names need must be valid (see `CatalogOptions.used`).
+   */
   async catalog(
-    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry } = {},
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> } =
+      {},
   ): Promise<Catalog> {
     const [conf, creds, params] = await Promise.all([
       this.config.get("catalog"),
@@ -104,6 +113,7 @@ export class KmlfSession {
       loadVersions: options.loadVersions ?? {},
       saveVersion: this.runId,
       registry: options.registry ?? this.registry(),
+      used: options.used,
     });
     catalog.addParameters(params.data);
     return catalog;
@@ -149,7 +159,12 @@ export class KmlfSession {
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options) ? full.filter(options) : full;
     const loadVersions = options.loadVersions ?? {};
-    const catalog = await this.catalog({ loadVersions, registry });
+    // The inference pipeline's inputs are checked against the catalog too, so they count as used.
+    const used = full.ml && !full.ml.dropped
+      ? new Set([...pipeline.datasets(), ...full.ml.spec.pipeline.datasets()])
+      : pipeline.datasets();
+    const catalog = await this.catalog({ loadVersions, registry, used });
+    for (const warning of catalog.warnings) this.#options.onCatalogWarning?.(warning);
     if (full.ml && !full.ml.dropped) {
       throwIfAny(
         inferenceCatalogProblems(full, full.ml.spec, catalog),

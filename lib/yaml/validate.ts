@@ -150,7 +150,14 @@ function hintFor(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_value") {
     return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
-  if (issue.code === "invalid_union") return "see the documented forms of this key in the README";
+  if (issue.code === "invalid_union") {
+    const expected = [
+      ...new Set(issue.errors.flat().flatMap((i) => (i.code === "invalid_type" ? [String(i.expected)] : []))),
+    ];
+    return expected.length > 1
+      ? `expected ${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}`
+      : "see the documented forms of this key in the README";
+  }
   return "fix this value";
 }
 

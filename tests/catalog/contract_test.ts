@@ -17,6 +17,7 @@ import {
   YamlDataset,
 } from "../../lib/catalog/mod.ts";
 import { datasetContract } from "./dataset_contract.ts";
+import { ExcelDataset, ImageDataset, PlotlyJsonDataset } from "../../lib/catalog/mod.ts";
 
 const rows = [{ a: 1, b: "x", c: true, d: 1.5 }, { a: 2, b: "y", c: false, d: null }];
 
@@ -37,6 +38,15 @@ datasetContract("csv", { make: (d) => new CsvDataset({ filepath: join(d, "x.csv"
 datasetContract("parquet", {
   make: (d) => new ParquetDataset({ filepath: join(d, "x.parquet") }),
   sample: rows,
+});
+datasetContract("excel", { make: (d) => new ExcelDataset({ filepath: join(d, "x.xlsx") }), sample: rows });
+datasetContract("plotly json", {
+  make: (d) => new PlotlyJsonDataset({ filepath: join(d, "fig.json") }),
+  sample: { data: [{ type: "bar", x: ["a", "b"], y: [1, 2] }], layout: { title: { text: "t" } } },
+});
+datasetContract("image", {
+  make: (d) => new ImageDataset({ filepath: join(d, "plot.svg") }),
+  sample: '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>',
 });
 datasetContract("binary", {
   make: (d) => new BinaryDataset({ filepath: join(d, "x.bin") }),

@@ -65,7 +65,7 @@ Deno.test("pattern matching is whole-name, case-insensitive, with non-empty lazy
 Deno.test("a pattern match is built on first use and cached; its argument errors point at the pattern", async () => {
   const c = await Catalog.fromConfig(
     catalogConfig(
-      `"{name}_csv": {type: csv, filepath: "{name}.csv"}\n"{name}_bad": {type: csv, filepath: "{name}", load_args: {sep: ";"}}\n`,
+      `"{name}_csv": {type: csv, filepath: "{name}.csv"}\n"{name}_bad": {type: csv, filepath: "{name}", load_args: {separator: ";"}}\n`,
     ),
     { projectRoot: "/p" },
   );
@@ -76,7 +76,7 @@ Deno.test("a pattern match is built on first use and cached; its argument errors
   await assert.rejects(
     () => c.get("x_bad"),
     (e: DatasetError) =>
-      e.code === "catalog/bad-argument" && e.source?.keyPath === "{name}_bad.load_args.sep" &&
+      e.code === "catalog/bad-argument" && e.source?.keyPath === "{name}_bad.load_args.separator" &&
       e.source.line === 2,
   );
 });

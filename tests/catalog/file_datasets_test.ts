@@ -56,7 +56,7 @@ Deno.test("csv save writes a header and rows, honouring delimiter, header and co
     await new CsvDataset({ filepath: file }).save(rows);
     assert.equal(
       await Deno.readTextFile(file),
-      'a,b,when,ok\n1,"x,y",1970-01-01T00:00:00.000Z,true\n,q,,false\n',
+      'a,b,when,ok\n1,"x,y",1970-01-01T00:00:00.000Z,True\n,q,,False\n',
     );
     await new CsvDataset({ filepath: file, saveArgs: { delimiter: "|", columns: ["b", "a"] } }).save(rows);
     assert.equal(await Deno.readTextFile(file), "b|a\nx,y|1\nq|\n");

@@ -119,18 +119,35 @@ const CASES: Record<string, Case> = {
   },
   "catalog-entry-not-mapping": {
     files: { [CATALOG]: catalog + "\nbroken: data/x.csv\n" },
-    args: ["run", "training"],
+    args: ["catalog", "validate"],
   },
   "catalog-missing-type": {
     files: { [CATALOG]: catalog + "\nuntyped:\n  filepath: data/x.csv\n" },
-    args: ["run", "training"],
+    args: ["catalog", "validate"],
   },
   "missing-credentials": {
     files: {
       [CATALOG]: catalog +
         "\nwarehouse:\n  type: sqlite_table\n  table_name: t\n  filepath: data/db.sqlite\n  credentials: dwh\n",
     },
-    args: ["run", "training"],
+    args: ["catalog", "validate"],
+  },
+  // Kedro's lazy catalog: an entry the run does not use may be broken; it is reported, once, as a warning.
+  "unused-entry-warns": {
+    files: {
+      [CATALOG]: catalog +
+        "\nshuttles:\n  type: pandas.ExcelDatasett\n  filepath: data/01_raw/shuttles.xlsx\n" +
+        "\nreport:\n  type: json\n  filepath: data/08_reporting/report.json\n  save_args: {indnt: 2, sort: true}\n",
+    },
+    args: ["run", "training", "--quiet"],
+  },
+  "run-config-file-unknown-key": {
+    files: { "run.yml": "run:\n  tags: [training]\n  namespace: dp\n" },
+    args: ["run", "-c", "run.yml"],
+  },
+  "conf-source-archive": {
+    files: { "conf.tar.gz": "not really an archive" },
+    args: ["run", "training", "--conf-source", "conf.tar.gz"],
   },
   "bad-params": { args: ["run", "training", "--params", "model.n_iter"] },
   "bad-load-versions": { args: ["run", "training", "--load-versions", "model"] },

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { demoProject, REPO } from "../cli_harness.ts";
+import { spaceflightsProject } from "../spaceflights_project.ts";
 
 async function compiledKmlf(args: string[], cwd: string) {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -69,6 +70,24 @@ Deno.test("compiled mode: an npm package kmlf does not ship is a clear error nam
     assert.match(r.stderr, /pipeline\/module-failed/);
     assert.match(r.stderr, /nodes\[2\]\.func/);
     assert.match(r.stderr, /npm packages kmlf ships/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("compiled mode: Excel, Parquet, Plotly and image datasets load their libraries from kmlf's snapshot", async () => {
+  const dir = await spaceflightsProject();
+  try {
+    const r = await compiledKmlf(["run", "--pipelines", "data_processing,reporting", "-q"], dir);
+    assert.equal(r.code, 0, r.stderr);
+    for (
+      const path of [
+        "data/03_primary/model_input_table.parquet",
+        "data/08_reporting/dummy_confusion_matrix.svg",
+      ]
+    ) {
+      assert.ok((await Deno.stat(join(dir, path))).size > 0, path);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

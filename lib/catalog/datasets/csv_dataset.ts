@@ -1,31 +1,57 @@
-/** CSV files as arrays of row objects with typed values. */
+/** CSV files as arrays of row objects with typed values; pandas' argument names work. */
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { gridToRows, type TableReadArgs } from "./_table_rows.ts";
 
 /** A CSV row: column → value (number, boolean, string or null when typing is on). */
 export type CsvRow = Record<string, string | number | boolean | null>;
 
-/** `load_args` of {@link CsvDataset}. */
-export interface CsvLoadArgs {
-  /** Field separator (default `,`). */
+/** `load_args` of {@link CsvDataset}: pandas' `read_csv` names (see {@link TableReadArgs}) plus these. */
+export interface CsvLoadArgs extends TableReadArgs {
+  /** Field separator (default `,`); `delimiter` is the same. */
+  sep?: string;
   delimiter?: string;
-  /** true (default): the first line names the columns; false: every line is data. */
-  header?: boolean;
-  /** Column names to use instead of the header (or of `column_0…` without a header). */
-  columns?: string[];
-  /** true (default): numbers, `true`/`false` and empty fields (→ null) are typed; false: all strings. */
-  typing?: boolean;
+  /** Text encoding of the file (default utf-8; any WHATWG label: latin-1, cp1252, utf-16le, …). */
+  encoding?: string;
+  quotechar?: string;
+  escapechar?: string;
+  comment?: string;
+  /** Skip empty lines (default true). */
+  skip_blank_lines?: boolean;
 }
 
-/** `save_args` of {@link CsvDataset}. */
+/** `save_args` of {@link CsvDataset}: pandas' `to_csv` names. */
 export interface CsvSaveArgs {
+  sep?: string;
   delimiter?: string;
   /** Write a header line (default true). */
   header?: boolean;
   /** Columns to write, in order (default: every key, in order of first appearance). */
   columns?: string[];
+  /** Write pandas' index column first: row numbers under an empty header (or `index_label`). */
+  index?: boolean;
+  index_label?: string;
+  /** Text for null values (default empty). */
+  na_rep?: string;
+  /** `utf-8` (default) or `utf-8-sig` (with a byte order mark, for Excel). */
+  encoding?: "utf-8" | "utf8" | "utf-8-sig";
+}
+
+/**
+ * A decoder for a Python codec name or a WHATWG label (`latin-1`, `utf-8-sig`, `cp1252`, `utf_16_le`);
+ * throws a RangeError for an unknown encoding.
+ *
+ * @example
+ * ```ts
+ * textDecoder("latin-1").encoding; // "windows-1252"
+ * ```
+ */
+export function textDecoder(encoding: string): TextDecoder {
+  const label = encoding.toLowerCase().replace(/_/g, "-");
+  const python: Record<string, string> = { "latin-1": "latin1", "utf-8-sig": "utf-8", "utf8-sig": "utf-8" };
+  return new TextDecoder(python[label] ?? label.replace(/^utf-16-(le|be)$/, "utf-16$1"));
 }
 
 /**
@@ -33,32 +59,38 @@ export interface CsvSaveArgs {
  *
  * @example
  * ```ts
- * const ds = new CsvDataset({ filepath: "/tmp/iris.csv", loadArgs: { delimiter: ";" } });
+ * const ds = new CsvDataset({ filepath: "/tmp/iris.csv", loadArgs: { sep: ";", na_values: ["n/a"] } });
  * const rows = await ds.load();
  * ```
  */
 export class CsvDataset extends FileDataset<CsvRow[]> {
   protected decode(bytes: Uint8Array, path: string): CsvRow[] {
     const args = this.loadArgs as CsvLoadArgs;
-    const header = args.header !== false;
-    const typing = args.typing !== false;
     let records: string[][];
     try {
-      records = parse(new TextDecoder().decode(bytes), {
-        delimiter: args.delimiter ?? ",",
-        skip_empty_lines: true,
+      records = parse(textDecoder(args.encoding ?? "utf-8").decode(bytes), {
+        delimiter: args.sep ?? args.delimiter ?? ",",
+        // Lines pandas skips by count are skipped before parsing: they need not look like records.
+        ...(typeof args.skiprows === "number" ? { from_line: args.skiprows + 1 } : {}),
+        skip_empty_lines: args.skip_blank_lines !== false,
         bom: true,
+        relax_column_count: true, // checked once the header row is known
+        ...(args.quotechar ? { quote: args.quotechar } : {}),
+        ...(args.escapechar ? { escape: args.escapechar } : {}),
+        ...(args.comment ? { comment: args.comment } : {}),
       });
     } catch (error) {
       throw new DatasetError("dataset/bad-csv", `Cannot parse CSV ${path}: ${(error as Error).message}`, {
-        hint: "check the delimiter (load_args.delimiter) and that every row has the same number of columns",
+        hint: "check the separator (load_args.sep or delimiter) and the quoting of the file",
       });
     }
-    const first = records[0] ?? [];
-    const names = args.columns ?? (header ? first : first.map((_, i) => `column_${i}`));
-    const body = header ? records.slice(1) : records;
-    const value = typing ? typed : (v: string) => v;
-    return body.map((r) => Object.fromEntries(names.map((n, i) => [n, value(r[i] ?? "")])));
+    const readArgs = typeof args.skiprows === "number" ? { ...args, skiprows: undefined } : args;
+    try {
+      return gridToRows(records, readArgs, { strictWidth: true }) as CsvRow[];
+    } catch (error) {
+      if (!(error instanceof DatasetError) || error.code !== "dataset/bad-csv") throw error;
+      throw new DatasetError(error.code, `Cannot parse CSV ${path}: ${error.message}`, { hint: error.hint });
+    }
   }
 
   protected encode(rows: CsvRow[]): string {
@@ -70,21 +102,18 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     const args = this.saveArgs as CsvSaveArgs;
     const columns = args.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
     if (columns.length === 0) return "";
-    return stringify(rows.map((r) => columns.map((c) => r[c] ?? "")), {
-      delimiter: args.delimiter ?? ",",
-      header: args.header !== false,
-      columns,
-      cast: { boolean: (v) => String(v), date: (d) => d.toISOString() },
-    });
+    const naRep = args.na_rep ?? "";
+    const cell = (v: unknown) => (v === null || v === undefined ? naRep : v);
+    const index = args.index === true;
+    const text = stringify(
+      rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]),
+      {
+        delimiter: args.sep ?? args.delimiter ?? ",",
+        header: args.header !== false,
+        columns: [...(index ? [args.index_label ?? ""] : []), ...columns],
+        cast: { boolean: (v) => (v ? "True" : "False"), date: (d) => d.toISOString() },
+      },
+    );
+    return args.encoding === "utf-8-sig" ? "\ufeff" + text : text;
   }
-}
-
-const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
-
-function typed(value: string): string | number | boolean | null {
-  if (value === "") return null;
-  if (value === "true" || value === "True" || value === "TRUE") return true;
-  if (value === "false" || value === "False" || value === "FALSE") return false;
-  if (NUMBER.test(value)) return Number(value);
-  return value;
 }

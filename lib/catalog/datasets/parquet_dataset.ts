@@ -1,34 +1,94 @@
 /** Parquet files as arrays of row objects (pure JS: hyparquet + hyparquet-writer). */
+import type { CompressionCodec } from "hyparquet";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import {
+  coerceColumn,
+  type ColumnType,
+  columnTypesOf,
+  DTYPES,
+  inferColumnType,
+  isUnnamedIndex,
+  pandasIndexColumns,
+} from "./parquet_schema.ts";
 
 type Row = Record<string, unknown>;
-type ColumnType = "BOOLEAN" | "INT32" | "INT64" | "DOUBLE" | "STRING" | "TIMESTAMP" | "BYTE_ARRAY" | "JSON";
+
+/** `load_args` of {@link ParquetDataset}. */
+export interface ParquetLoadArgs {
+  /** Read only these columns. */
+  columns?: string[];
+  /** Keep pandas' unnamed index as a column named `index` (`level_<n>` for more levels), like `reset_index()`. */
+  reset_index?: boolean;
+}
+
+/** `save_args` of {@link ParquetDataset}. */
+export interface ParquetSaveArgs {
+  /** Column → dtype (`int64`, `float64`, `string`, `bool`, `datetime64[ms]`, …); wins over inference. */
+  schema?: Record<string, string>;
+  row_group_size?: number;
+  /** `snappy` (default, like pandas), `gzip`, `brotli` or `none`. */
+  compression?: "snappy" | "gzip" | "brotli" | "none";
+}
+
+const CODECS: Record<string, CompressionCodec> = {
+  snappy: "SNAPPY",
+  gzip: "GZIP",
+  brotli: "BROTLI",
+  none: "UNCOMPRESSED",
+};
+// hyparquet handles Snappy itself; the other codecs pandas writes come from node:zlib (loaded on first use).
+async function codecs() {
+  const zlib = await import("node:zlib");
+  return {
+    decompressors: {
+      GZIP: (input: Uint8Array) => new Uint8Array(zlib.gunzipSync(input)),
+      BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliDecompressSync(input)),
+    },
+    compressors: {
+      GZIP: (input: Uint8Array) => new Uint8Array(zlib.gzipSync(input)),
+      BROTLI: (input: Uint8Array) => new Uint8Array(zlib.brotliCompressSync(input)),
+    },
+  };
+}
 
 /**
- * Parquet rows. Column types are inferred per column: booleans, 32-bit integers, doubles, BigInt
- * (INT64), strings, Dates (timestamps), Uint8Array (bytes), anything else as JSON. INT64 values read
- * back as numbers when they are safe integers, else BigInt. `load_args: {columns: [..]}` reads a subset;
- * `save_args: {row_group_size: n}` sets rows per row group.
+ * Parquet rows, with a schema that does not depend on the values: integers are INT64, other numbers
+ * DOUBLE; a column keeps the type it had in the file being replaced whenever its values fit (so a
+ * float column of whole numbers stays DOUBLE); `save_args.schema` fixes types outright. Files written by
+ * pandas load without its index column (`load_args.reset_index: true` keeps it, as `index`). INT64 values
+ * read back as numbers when they are safe integers, else BigInt.
  *
  * @example
  * ```ts
- * const ds = new ParquetDataset({ filepath: "/tmp/t.parquet" });
- * await ds.save([{ a: 1, b: "x" }]);
+ * const ds = new ParquetDataset({ filepath: "/tmp/t.parquet", saveArgs: { schema: { price: "float64" } } });
+ * await ds.save([{ id: 1, price: 2 }]);
  * ```
  */
 export class ParquetDataset extends FileDataset<Row[]> {
   protected async decode(bytes: Uint8Array, path: string): Promise<Row[]> {
-    const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+    const args = this.loadArgs as ParquetLoadArgs;
     try {
       // Loaded on first use: most runs never touch Parquet, and the libraries cost startup memory.
-      const { parquetReadObjects } = await import("hyparquet");
+      const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+      const metadata = parquetMetadata(bytes);
+      const index = pandasIndexColumns(metadata.key_value_metadata).filter(isUnnamedIndex);
+      const rename = new Map(
+        args.reset_index ? index.map((c, i) => [c, index.length === 1 ? "index" : `level_${i}`]) : [],
+      );
+      const dropped = new Set(args.reset_index ? [] : index);
       const rows = await parquetReadObjects({
-        file,
-        columns: this.loadArgs.columns as string[] | undefined,
+        file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+        metadata,
+        columns: args.columns,
+        compressors: (await codecs()).decompressors,
         utf8: false, // STRING columns still decode; plain BYTE_ARRAY stays bytes
       });
-      return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, unBig(v)])));
+      return rows.map((r) => {
+        const row: Row = {};
+        for (const [k, v] of Object.entries(r)) if (!dropped.has(k)) row[rename.get(k) ?? k] = unBig(v);
+        return row;
+      });
     } catch (error) {
       throw new DatasetError(
         "dataset/bad-parquet",
@@ -46,29 +106,59 @@ export class ParquetDataset extends FileDataset<Row[]> {
         hint: "return rows like [{a: 1, b: 'x'}] from the node",
       });
     }
+    const args = this.saveArgs as ParquetSaveArgs;
+    const declared = args.schema ?? {};
+    const previous = await this.previousColumnTypes();
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const columnData = columns.map((name) => {
-      const data = rows.map((r) => r[name] ?? null);
-      return { name, data, type: columnType(data) };
+      const values = rows.map((r) => r[name] ?? null);
+      const type = name in declared ? DTYPES[declared[name]] : inferColumnType(values, previous[name]);
+      return { name, data: coerceColumn(name, values, type), type };
     });
-    const rowGroupSize = this.saveArgs.row_group_size as number | undefined;
+    const rowGroupSize = args.row_group_size;
     const { parquetWriteBuffer } = await import("hyparquet-writer");
-    return new Uint8Array(parquetWriteBuffer({ columnData, ...(rowGroupSize ? { rowGroupSize } : {}) }));
+    return new Uint8Array(parquetWriteBuffer({
+      columnData,
+      codec: CODECS[args.compression ?? "snappy"],
+      compressors: (await codecs()).compressors,
+      ...(rowGroupSize ? { rowGroupSize } : {}),
+    }));
+  }
+
+  // The column types of the file this save replaces (the newest version when versioned); only its
+  // footer is read.
+  private async previousColumnTypes(): Promise<Record<string, ColumnType>> {
+    let path: string | undefined = this.filepath;
+    if (this.versioned) {
+      const newest = this.versioned.listVersions()[0];
+      path = newest === undefined ? undefined : this.versioned.pathOf(newest);
+    }
+    if (path === undefined) return {};
+    try {
+      const { parquetMetadata } = await import("hyparquet");
+      return columnTypesOf(parquetMetadata(await readFooter(path)).schema);
+    } catch {
+      return {}; // no previous file, or not a Parquet file: nothing to keep
+    }
   }
 }
 
-function columnType(values: unknown[]): ColumnType {
-  const present = values.filter((v) => v !== null);
-  const all = (test: (v: unknown) => boolean) => present.every(test);
-  if (present.length === 0 || all((v) => typeof v === "string")) return "STRING";
-  if (all((v) => typeof v === "boolean")) return "BOOLEAN";
-  if (all((v) => typeof v === "number")) {
-    return all((v) => Number.isInteger(v) && Math.abs(v as number) < 2 ** 31) ? "INT32" : "DOUBLE";
+async function readFooter(path: string): Promise<Uint8Array> {
+  using file = await Deno.open(path);
+  const size = (await file.stat()).size;
+  const tail = new Uint8Array(8);
+  await file.seek(size - 8, Deno.SeekMode.Start);
+  await file.read(tail);
+  const length = new DataView(tail.buffer).getUint32(0, true);
+  const footer = new Uint8Array(length + 8);
+  await file.seek(size - 8 - length, Deno.SeekMode.Start);
+  let read = 0;
+  while (read < footer.length) {
+    const n = await file.read(footer.subarray(read));
+    if (n === null) break;
+    read += n;
   }
-  if (all((v) => typeof v === "bigint")) return "INT64";
-  if (all((v) => v instanceof Date)) return "TIMESTAMP";
-  if (all((v) => v instanceof Uint8Array)) return "BYTE_ARRAY";
-  return "JSON";
+  return footer;
 }
 
 function unBig(value: unknown): unknown {

@@ -1,0 +1,205 @@
+/**
+ * pandas' reading options over a grid of cells (CSV text or typed spreadsheet cells): skiprows, header,
+ * names, usecols, nrows, na_values, dtype, true/false values, thousands and decimal separators.
+ */
+import { DatasetError } from "../../errors.ts";
+
+/** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
+export type Cell = string | number | boolean | Date | null;
+/** A loaded row: column → value. */
+export type TableRow = Record<string, Cell>;
+
+/** The pandas-style reading options shared by the CSV and Excel datasets (snake_case, as in the catalog). */
+export interface TableReadArgs {
+  /** Row number of the header (0 = first row; true = 0), or false/null for none. */
+  header?: boolean | number | null;
+  /** Column names to use (kmlf's older `columns` replaces the header row instead). */
+  names?: string[];
+  columns?: string[];
+  usecols?: (string | number)[] | string;
+  skiprows?: number | number[];
+  nrows?: number;
+  na_values?: string | string[] | Record<string, string | string[]>;
+  keep_default_na?: boolean;
+  dtype?: string | Record<string, string>;
+  true_values?: string[];
+  false_values?: string[];
+  thousands?: string;
+  decimal?: string;
+  /** kmlf: false keeps every CSV value as text. */
+  typing?: boolean;
+}
+
+/** dtype names accepted on load, by what they make of a value. */
+export const LOAD_DTYPES = {
+  text: ["str", "string", "object", "category"],
+  int: ["int", "int64", "Int64", "int32", "Int32"],
+  float: ["float", "float64", "Float64", "float32", "double"],
+  bool: ["bool", "boolean"],
+} as const;
+
+const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+/**
+ * Turns a grid of cells into row objects the way pandas' readers do with the same options.
+ *
+ * @example
+ * ```ts
+ * gridToRows([["a", "b"], ["1", "x"]], {}); // [{ a: 1, b: "x" }]
+ * ```
+ */
+export function gridToRows(
+  grid: readonly Cell[][],
+  args: TableReadArgs,
+  options: { strictWidth?: boolean } = {},
+): TableRow[] {
+  let lines = [...grid];
+  if (typeof args.skiprows === "number") lines = lines.slice(args.skiprows);
+  else if (Array.isArray(args.skiprows)) {
+    const skip = new Set(args.skiprows);
+    lines = lines.filter((_, i) => !skip.has(i));
+  }
+  // pandas: passing names means "no header row" unless header is given.
+  const headerRow = args.header === false || args.header === null || (args.header === undefined && args.names)
+    ? undefined
+    : args.header === true || args.header === undefined
+    ? 0
+    : args.header;
+  const header = headerRow === undefined ? undefined : lines[headerRow] ?? [];
+  let body = headerRow === undefined ? lines : lines.slice(headerRow + 1);
+  const width = Math.max(header?.length ?? 0, ...body.map((r) => r.length));
+  // Like read_csv: a data row may be shorter than the header (padded with nulls), not longer.
+  const long = options.strictWidth && header ? body.findIndex((r) => r.length > header.length) : -1;
+  if (long >= 0) {
+    throw new DatasetError(
+      "dataset/bad-csv",
+      `Expected ${header!.length} fields in data row ${long + 1}, saw ${body[long].length}`,
+      { hint: "check the separator (load_args.sep or delimiter) and the quoting of the file" },
+    );
+  }
+  const names = args.names ?? args.columns ??
+    (header
+      ? Array.from(
+        { length: width },
+        (_, i) => (header[i] === null || header[i] === undefined || header[i] === ""
+          ? `Unnamed: ${i}`
+          : String(header[i])),
+      )
+      : Array.from({ length: width }, (_, i) => `column_${i}`));
+  const keep = selectColumns(names, args.usecols);
+  if (args.nrows !== undefined) body = body.slice(0, args.nrows);
+  const convert = converter(args);
+  return body.map((cells) => {
+    const row: TableRow = {};
+    for (const i of keep) row[names[i]] = convert(names[i], cells[i] ?? null);
+    return row;
+  });
+}
+
+function selectColumns(names: readonly string[], usecols: TableReadArgs["usecols"]): number[] {
+  const all = names.map((_, i) => i);
+  if (usecols === undefined) return all;
+  const wanted = typeof usecols === "string" ? excelColumns(usecols) : usecols;
+  const missing = wanted.filter((c) => typeof c === "string" ? !names.includes(c) : c >= names.length);
+  if (missing.length > 0) {
+    throw new DatasetError(
+      "dataset/bad-usecols",
+      `usecols names columns that do not exist: ${missing.join(", ")}`,
+      {
+        hint: `the columns are: ${names.join(", ")}`,
+      },
+    );
+  }
+  // pandas keeps file order, whatever the order of usecols.
+  return all.filter((i) => wanted.includes(i) || wanted.includes(names[i]));
+}
+
+// "A:C,E" → [0, 1, 2, 4] (Excel column letters, as read_excel takes them).
+function excelColumns(spec: string): number[] {
+  const index = (letters: string) =>
+    [...letters.toUpperCase()].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0) - 1;
+  return spec.split(",").flatMap((part) => {
+    const [from, to = from] = part.trim().split(":");
+    if (!/^[A-Za-z]+$/.test(from) || !/^[A-Za-z]+$/.test(to)) {
+      throw new DatasetError(
+        "dataset/bad-usecols",
+        `usecols "${spec}" is not a list of columns or Excel letters`,
+        {
+          hint: 'write a list of names ([id, price]) or Excel column letters ("A:C,E")',
+        },
+      );
+    }
+    return Array.from({ length: index(to) - index(from) + 1 }, (_, k) => index(from) + k);
+  });
+}
+
+function converter(args: TableReadArgs): (column: string, cell: Cell) => Cell {
+  // An empty field is missing (null), unless typing is off: then every field stays text.
+  const keepDefault = args.keep_default_na ?? args.typing !== false;
+  const naFor = (column: string): Set<string> => {
+    const na = args.na_values;
+    const list = na === undefined
+      ? []
+      : typeof na === "string"
+      ? [na]
+      : Array.isArray(na)
+      ? na
+      : [na[column] ?? []].flat();
+    return new Set([...list.map(String), ...(keepDefault ? [""] : [])]);
+  };
+  const trueValues = new Set(args.true_values ?? []);
+  const falseValues = new Set(args.false_values ?? []);
+  const dtypeOf = (column: string) => typeof args.dtype === "string" ? args.dtype : args.dtype?.[column];
+  const cache = new Map<string, Set<string>>();
+  return (column, cell) => {
+    const na = cache.get(column) ?? cache.set(column, naFor(column)).get(column)!;
+    if (cell === null || (typeof cell === "string" && na.has(cell))) return null;
+    if (typeof cell === "string" && trueValues.has(cell)) return true;
+    if (typeof cell === "string" && falseValues.has(cell)) return false;
+    const dtype = dtypeOf(column);
+    if (dtype !== undefined) return withDtype(cell, dtype, column, args);
+    if (typeof cell !== "string" || args.typing === false) return cell;
+    return typedText(cell, args);
+  };
+}
+
+function typedText(value: string, args: TableReadArgs): Cell {
+  if (value === "true" || value === "True" || value === "TRUE") return true;
+  if (value === "false" || value === "False" || value === "FALSE") return false;
+  const number = numberText(value, args);
+  return number === undefined ? value : number;
+}
+
+function numberText(value: string, args: TableReadArgs): number | undefined {
+  let text = value;
+  if (args.thousands) text = text.split(args.thousands).join("");
+  if (args.decimal && args.decimal !== ".") text = text.replace(args.decimal, ".");
+  return NUMBER.test(text) ? Number(text) : undefined;
+}
+
+function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, args: TableReadArgs): Cell {
+  const is = (kind: keyof typeof LOAD_DTYPES) => (LOAD_DTYPES[kind] as readonly string[]).includes(dtype);
+  if (is("text")) return cell instanceof Date ? cell.toISOString() : String(cell);
+  if (is("bool")) {
+    if (typeof cell === "boolean") return cell;
+    if (cell === 1 || cell === 0) return cell === 1;
+    const typed = typeof cell === "string" ? typedText(cell, args) : cell;
+    if (typeof typed === "boolean") return typed;
+    throw badValue(column, cell, dtype);
+  }
+  const number = typeof cell === "number"
+    ? cell
+    : typeof cell === "string"
+    ? numberText(cell, args)
+    : undefined;
+  if (number === undefined || (is("int") && !Number.isInteger(number))) throw badValue(column, cell, dtype);
+  return number;
+}
+
+function badValue(column: string, cell: Cell, dtype: string): DatasetError {
+  return new DatasetError(
+    "dataset/bad-dtype",
+    `Column "${column}" is read as ${dtype} (load_args.dtype) but holds ${JSON.stringify(String(cell))}`,
+    { hint: "read it as str and convert in the node, or add the value to na_values" },
+  );
+}

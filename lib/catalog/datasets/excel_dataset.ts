@@ -1,0 +1,127 @@
+/** Excel workbooks (.xlsx) as arrays of row objects, read and written with SheetJS (loaded on first use). */
+import { DatasetError } from "../../errors.ts";
+import { FileDataset } from "../file_dataset.ts";
+import { type Cell, gridToRows, type TableReadArgs, type TableRow } from "./_table_rows.ts";
+
+/** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
+export interface ExcelLoadArgs extends TableReadArgs {
+  /** Sheet name or 0-based position (default 0); a list or null loads `{sheet: rows}` (null: every sheet). */
+  sheet_name?: string | number | (string | number)[] | null;
+}
+
+/** `save_args` of {@link ExcelDataset}: pandas' `to_excel` names. */
+export interface ExcelSaveArgs {
+  /** Sheet to write rows to (default `Sheet1`); a `{sheet: rows}` object writes one sheet per key. */
+  sheet_name?: string;
+  /** Write a header row (default true). */
+  header?: boolean;
+  columns?: string[];
+  /** Write pandas' index column first (default false, as Kedro's ExcelDataset). */
+  index?: boolean;
+  index_label?: string;
+  /** Text written for null cells (default: an empty cell). */
+  na_rep?: string;
+}
+
+type Sheets = Record<string, TableRow[]>;
+
+/**
+ * Kedro's `pandas.ExcelDataset`: loads the rows of one sheet (or `{sheet: rows}` for several), with
+ * typed cells (numbers, booleans, text, Dates); saves rows (or `{sheet: rows}`) as a new workbook.
+ *
+ * @example
+ * ```ts
+ * const ds = new ExcelDataset({ filepath: "/tmp/shuttles.xlsx", loadArgs: { sheet_name: "Sheet1", skiprows: 2 } });
+ * const rows = await ds.load();
+ * ```
+ */
+export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
+  protected async decode(bytes: Uint8Array, path: string): Promise<TableRow[] | Sheets> {
+    const args = this.loadArgs as ExcelLoadArgs;
+    const XLSX = await import("xlsx");
+    let workbook: import("xlsx").WorkBook;
+    try {
+      workbook = XLSX.read(bytes, {
+        type: "array",
+        cellDates: true,
+        dense: true,
+        cellHTML: false,
+        cellText: false,
+        cellStyles: false,
+      });
+    } catch (error) {
+      throw new DatasetError(
+        "dataset/bad-excel",
+        `Cannot read Excel workbook ${path}: ${(error as Error).message}`,
+        {
+          hint: "check that the file is an .xlsx (or .xls/.ods) workbook",
+        },
+      );
+    }
+    const names = workbook.SheetNames;
+    const pick = (sheet: string | number): string => {
+      const name = typeof sheet === "number" ? names[sheet] : names.includes(sheet) ? sheet : undefined;
+      if (name === undefined) {
+        throw new DatasetError(
+          "dataset/unknown-sheet",
+          `Workbook ${path} has no sheet ${JSON.stringify(sheet)}`,
+          {
+            hint: `its sheets: ${names.join(", ")} (load_args.sheet_name takes a name or a 0-based position)`,
+          },
+        );
+      }
+      return name;
+    };
+    const rowsOf = (name: string): TableRow[] => {
+      const grid = XLSX.utils.sheet_to_json<Cell[]>(workbook.Sheets[name], {
+        header: 1,
+        raw: true,
+        defval: null,
+        blankrows: false,
+      });
+      return gridToRows(grid, args);
+    };
+    const sheet = args.sheet_name === undefined ? 0 : args.sheet_name;
+    if (sheet !== null && !Array.isArray(sheet)) return rowsOf(pick(sheet));
+    const wanted = sheet === null ? names : sheet.map(pick);
+    return Object.fromEntries(wanted.map((name) => [name, rowsOf(name)]));
+  }
+
+  protected async encode(data: TableRow[] | Sheets): Promise<Uint8Array> {
+    const args = this.saveArgs as ExcelSaveArgs;
+    const sheets: [string, unknown][] = Array.isArray(data)
+      ? [[args.sheet_name ?? "Sheet1", data]]
+      : typeof data === "object" && data !== null
+      ? Object.entries(data)
+      : [];
+    if (sheets.length === 0 || sheets.some(([, rows]) => !isRows(rows))) {
+      throw new DatasetError(
+        "dataset/not-rows",
+        "ExcelDataset saves an array of row objects, or an object of sheet name → rows",
+        { hint: "return rows like [{a: 1, b: 'x'}] (or {Sheet1: rows, Sheet2: rows}) from the node" },
+      );
+    }
+    const XLSX = await import("xlsx");
+    const workbook = XLSX.utils.book_new();
+    for (const [name, rows] of sheets as [string, TableRow[]][]) {
+      XLSX.utils.book_append_sheet(
+        workbook,
+        XLSX.utils.aoa_to_sheet(grid(rows, args), { cellDates: true }),
+        name,
+      );
+    }
+    return new Uint8Array(XLSX.write(workbook, { type: "array", bookType: "xlsx", compression: true }));
+  }
+}
+
+function isRows(value: unknown): value is TableRow[] {
+  return Array.isArray(value) && value.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
+}
+
+function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
+  const columns = args.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const index = args.index === true;
+  const cell = (v: unknown) => (v === null || v === undefined ? (args.na_rep ?? null) : v);
+  const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
+  return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
+}

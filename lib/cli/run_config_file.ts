@@ -1,0 +1,94 @@
+/**
+ * `kmlf run --config run.yml` (`-c`), Kedro's run configuration file: a top-level `run:` mapping whose
+ * keys are `kmlf run`'s option names with underscores (`from_nodes`, `load_versions`). They are defaults:
+ * flags given on the command line win.
+ */
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
+import { readYamlFile } from "../yaml/parse_yaml.ts";
+
+type Scalar = string | number | boolean;
+
+/**
+ * The options of `command` with the values of `file`'s `run:` section filled in where the command line
+ * did not set them. Lists become comma-separated text; `params` may also be a mapping.
+ *
+ * @example
+ * ```ts
+ * const options = await applyRunConfigFile("run.yml", command); // { tags: "a,b", env: "prod", … }
+ * ```
+ */
+export async function applyRunConfigFile(file: string, command: Command): Promise<Record<string, unknown>> {
+  const path = resolve(file);
+  const src = await readYamlFile(path, { code: "cli/bad-config-file" });
+  const top = src.value as Record<string, unknown> | null;
+  const run = top && typeof top === "object" && !Array.isArray(top) ? top.run : undefined;
+  if (run === null || typeof run !== "object" || Array.isArray(run)) {
+    throw new UsageError("cli/bad-config-file", `Run config file ${path} has no \`run:\` mapping`, {
+      source: src.locate([]),
+      hint: "write `run:` followed by option names with underscores, e.g.\nrun:\n  tags: a,b\n  env: prod",
+    });
+  }
+  const byKey = new Map(
+    command.options.map((o) => [o.attributeName().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), o]),
+  );
+  byKey.delete("config");
+  const options = { ...command.opts() };
+  const problems: UsageError[] = [];
+  for (const [key, value] of Object.entries(run as Record<string, unknown>)) {
+    const option = byKey.get(key);
+    const at = src.locate(["run", key]);
+    if (option === undefined) {
+      problems.push(
+        new UsageError("cli/bad-config-file", `Unknown key "run.${key}" in ${file}`, {
+          source: at,
+          hint: `${didYouMeanHint(key, byKey.keys())} keys are \`kmlf run\` options with underscores: ${
+            [...byKey.keys()].join(", ")
+          }`.trim(),
+        }),
+      );
+      continue;
+    }
+    const name = option.attributeName();
+    if (command.getOptionValueSource(name) === "cli") continue;
+    const text = optionValue(value, key === "params");
+    if (text === undefined || (option.isBoolean() !== (typeof text === "boolean"))) {
+      problems.push(
+        new UsageError("cli/bad-config-file", `Invalid value for "run.${key}" in ${file}`, {
+          source: at,
+          hint: option.isBoolean()
+            ? "use true or false"
+            : "use text, a number or a list" + (key === "params" ? " (or a mapping of parameters)" : ""),
+        }),
+      );
+      continue;
+    }
+    options[name] = text;
+  }
+  if (problems.length === 1) throw problems[0];
+  if (problems.length > 1) throw new KmlfAggregateError(problems, `Invalid run config file ${file}`);
+  return options;
+}
+
+// A scalar or a list of scalars → what the flag would carry; a `params` mapping → "a.b=1,c=x".
+function optionValue(value: unknown, isParams: boolean): Scalar | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string" || typeof value === "number") return String(value);
+  if (Array.isArray(value) && value.every((v) => ["string", "number", "boolean"].includes(typeof v))) {
+    return value.join(",");
+  }
+  if (isParams && value !== null && typeof value === "object") {
+    const pairs: string[] = [];
+    const walk = (v: unknown, key: string): boolean => {
+      if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+        return Object.entries(v).every(([k, x]) => walk(x, key ? `${key}.${k}` : k));
+      }
+      if (Array.isArray(v) || (v !== null && typeof v === "object")) return false;
+      pairs.push(`${key}=${v ?? ""}`);
+      return true;
+    };
+    return walk(value, "") ? pairs.join(",") : undefined;
+  }
+  return undefined;
+}

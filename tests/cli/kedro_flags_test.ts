@@ -1,0 +1,62 @@
+/** Kedro's habits on `kmlf run`: two-letter short flags, `--params a:b`, a run config file. */
+import assert from "node:assert/strict";
+import { expandKedroShortFlags } from "../../lib/cli/kedro_flags.ts";
+import { parseRuntimeParams } from "../../lib/config/mod.ts";
+import { demoProject, kmlf } from "../cli_harness.ts";
+
+Deno.test("-ns and -lv after `run` become --namespaces and --load-versions; other tokens stay", () => {
+  assert.deepEqual(
+    expandKedroShortFlags(["run", "-ns", "ds", "-lv=m:v", "-n", "a", "-nsplit"]),
+    ["run", "--namespaces", "ds", "--load-versions=m:v", "-n", "a", "-nsplit"],
+  );
+  assert.deepEqual(expandKedroShortFlags(["catalog", "list", "-ns"]), ["catalog", "list", "-ns"]);
+  assert.deepEqual(expandKedroShortFlags(["run", "--", "-ns"]), ["run", "--", "-ns"]);
+});
+
+Deno.test("--params splits on ':' like on '=', whichever comes first decides", () => {
+  assert.deepEqual(parseRuntimeParams("a.b:8,c=x:y,d:e=f,url=http://h:1"), {
+    a: { b: 8 },
+    c: "x:y",
+    d: "e=f",
+    url: "http://h:1",
+  });
+});
+
+Deno.test("kmlf run takes Kedro's short flags, --conf-source and a run config file", async () => {
+  const dir = await demoProject({
+    "pipelines/ns.yml":
+      "nodes:\n  - pipeline: ./training.yml\n    namespace: dp\n    inputs: {iris: iris}\n" +
+      "    parameters: {split: split, target: target, features: features, model: model}\n",
+    "conf-prod/base/catalog.yml": "iris: {type: csv, filepath: data/01_raw/iris.csv}\n",
+    "conf-prod/base/parameters.yml": await Deno.readTextFile(
+      new URL("../../conf/base/parameters.yml", import.meta.url),
+    ),
+    "conf-prod/local/.keep": "",
+    "run.yml": "run:\n  pipeline: training\n  tags: [preprocessing]\n  params: {split: {test_size: 0.5}}\n",
+  });
+  try {
+    const ns = await kmlf(["run", "ns", "-ns", "dp", "--params", "split.seed:7", "--json"], { cwd: dir });
+    assert.equal(ns.code, 0, ns.stderr);
+    assert.ok(JSON.parse(ns.stdout).nodes.every((n: { name: string }) => n.name.startsWith("dp.")));
+    const conf = await kmlf([
+      "run",
+      "training",
+      "-t",
+      "preprocessing",
+      "--conf-source",
+      "conf-prod",
+      "--json",
+    ], {
+      cwd: dir,
+    });
+    assert.equal(conf.code, 0, conf.stderr);
+    const file = await kmlf(["run", "-c", "run.yml", "--json"], { cwd: dir });
+    assert.equal(file.code, 0, file.stderr);
+    assert.deepEqual(JSON.parse(file.stdout).nodes.map((n: { name: string }) => n.name), ["split_data"]);
+    const help = await kmlf(["run", "--help"], { cwd: dir });
+    assert.match(help.stdout, /-ns, --namespaces <namespaces>/);
+    assert.match(help.stdout, /-lv, --load-versions <pairs>/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
