@@ -159,15 +159,15 @@ export class KmlfSession {
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options) ? full.filter(options) : full;
     const loadVersions = options.loadVersions ?? {};
-    // The inference pipeline's inputs are checked against the catalog too, so they count as used.
-    const used = full.ml && !full.ml.dropped
-      ? new Set([...pipeline.datasets(), ...full.ml.spec.pipeline.datasets()])
-      : pipeline.datasets();
+    // A model this run will log (the filters kept it) needs its inference inputs persisted: they are
+    // checked against the catalog too, so they count as used by the lazy catalog.
+    const ml = pipeline.ml && !pipeline.ml.dropped ? pipeline.ml : undefined;
+    const used = ml ? new Set([...pipeline.datasets(), ...ml.spec.pipeline.datasets()]) : pipeline.datasets();
     const catalog = await this.catalog({ loadVersions, registry, used });
     for (const warning of catalog.warnings) this.#options.onCatalogWarning?.(warning);
-    if (full.ml && !full.ml.dropped) {
+    if (ml) {
       throwIfAny(
-        inferenceCatalogProblems(full, full.ml.spec, catalog),
+        inferenceCatalogProblems(pipeline, ml.spec, catalog),
         `Cannot run ${names.join("+")}: its inference pipeline could not be logged as a model`,
       );
     }
