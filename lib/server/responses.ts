@@ -29,8 +29,8 @@ export function jsonResponse(body: unknown, status = 200): Response {
  * textResponse("OK");
  * ```
  */
-export function textResponse(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+export function textResponse(body: string, contentType = "text/plain; charset=utf-8"): Response {
+  return new Response(body, { headers: { "content-type": contentType } });
 }
 
 /**
@@ -63,6 +63,13 @@ export function notFound(path: string): Response {
   return jsonResponse({ error_code: "ENDPOINT_NOT_FOUND", message: `No endpoint at ${path}` }, 404);
 }
 
+/** The `Allow` header Flask sends for a route: its methods, HEAD with GET, and OPTIONS, sorted. */
+function allowHeader(allowed: readonly string[]): string {
+  const methods = new Set([...allowed, "OPTIONS"]);
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort().join(", ");
+}
+
 /** The answer for a known path called with the wrong HTTP method. */
 export function methodNotAllowed(path: string, allowed: readonly string[]): Response {
   return new Response(
@@ -70,8 +77,26 @@ export function methodNotAllowed(path: string, allowed: readonly string[]): Resp
       error_code: "BAD_REQUEST",
       message: `Method not allowed for ${path}; use ${allowed.join(" or ")}`,
     }),
-    { status: 405, headers: { ...JSON_HEADERS, allow: allowed.join(", ") } },
+    { status: 405, headers: { ...JSON_HEADERS, allow: allowHeader(allowed) } },
   );
+}
+
+/**
+ * Flask's method handling for a route: OPTIONS answers 200 with `Allow`, HEAD counts as GET, any
+ * other method outside `allowed` is a 405. Undefined when the request may go on.
+ *
+ * @example
+ * ```ts
+ * const refused = checkMethod(request, url.pathname, ["POST"]);
+ * if (refused) return refused;
+ * ```
+ */
+export function checkMethod(request: Request, path: string, allowed: readonly string[]): Response | undefined {
+  if (request.method === "OPTIONS") {
+    return new Response(null, { headers: { allow: allowHeader(allowed), "content-type": "text/html; charset=utf-8" } });
+  }
+  const method = request.method === "HEAD" ? "GET" : request.method;
+  return allowed.includes(method) ? undefined : methodNotAllowed(path, allowed);
 }
 
 /**

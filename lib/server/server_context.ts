@@ -4,7 +4,8 @@
  * @module
  */
 import type { ArtifactRepository, TrackingStore } from "../tracking/mod.ts";
-import type { RequestMessage } from "./request_message.ts";
+import type { MessageDesc, ProtoMessage } from "./request/proto_parse.ts";
+import type { Schema } from "./request/schema.ts";
 
 /** Shared state of one server. */
 export interface ServerContext {
@@ -17,11 +18,15 @@ export interface ServerContext {
   stateDir: string;
 }
 
-/** One RPC: decoded message in, JSON body out. */
-export type RpcHandler = (ctx: ServerContext, msg: RequestMessage) => Promise<unknown>;
+/** One RPC: decoded message (and the raw query, which a few handlers read) in, JSON body out. */
+export type RpcHandler = (ctx: ServerContext, message: ProtoMessage, query: URLSearchParams) => Promise<unknown>;
 
-/** An RPC and the HTTP methods it answers. */
+/** An RPC: the HTTP methods it answers, its request message and schema, its handler. */
 export interface Rpc {
   methods: readonly string[];
+  desc: MessageDesc;
+  schema: Schema;
+  /** Fields whose unparseable values do not refuse the request (see `decodeRequest`). */
+  lenient?: readonly string[];
   handle: RpcHandler;
 }

@@ -1,6 +1,6 @@
 /** The request handler, called directly (no sockets): errors, limits, UI endpoints, logged models. */
 import assert from "node:assert/strict";
-import { loopbackHostsFor, sampleSteps } from "../../lib/server/mod.ts";
+import { loopbackHostsFor } from "../../lib/server/mod.ts";
 import { serverFixture } from "./server_harness.ts";
 
 async function newRun(fx: Awaited<ReturnType<typeof serverFixture>>, name = "r") {
@@ -138,15 +138,6 @@ Deno.test("GET decoding: repeated keys are lists, int64 as strings, ajax-api pre
   } finally {
     await fx.dispose();
   }
-});
-
-Deno.test("sampleSteps keeps the first and last step and at most max steps", () => {
-  const steps = Array.from({ length: 10_000 }, (_, i) => i);
-  const sampled = sampleSteps(steps, 320);
-  assert.equal(sampled.length, 320);
-  assert.equal(sampled[0], 0);
-  assert.equal(sampled.at(-1), 9999);
-  assert.deepEqual(sampleSteps([3, 7], 5), [3, 7]);
 });
 
 Deno.test("artifact paths that leave the root are refused: .., absolute, symlinks", async () => {
