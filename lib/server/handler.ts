@@ -199,8 +199,13 @@ export function createRequestHandler(
           workspaces_enabled: false,
         });
       }
-      if (path === "/get-artifact") return await handleGetArtifact(ctx, url);
-      if (path === "/model-versions/get-artifact") return await handleModelVersionArtifact(ctx, url);
+      if (path === "/get-artifact" || path === "/model-versions/get-artifact") {
+        const refused = checkMethod(request, path, ["GET"]);
+        if (refused) return refused;
+        return path === "/get-artifact"
+          ? await handleGetArtifact(ctx, url)
+          : await handleModelVersionArtifact(ctx, url);
+      }
       if (request.method === "GET" || request.method === "HEAD") {
         const page = (options.ui ?? serveUi)(url);
         if (page) return page;

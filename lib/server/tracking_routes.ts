@@ -227,7 +227,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
   }),
   "runs/log-batch": post("runs/log-batch", async ({ store }, m) => {
     const metrics = m.list<ProtoMessage>("metrics").map((x, i) => metricOf(x, `metrics[${i}].`));
-    const batch = { metrics, params: keyValues(m, "params"), tags: keyValues(m, "tags") };
+    const batch = { metrics, params: keyValues(m, "params"), tags: keyValues(m, "tags"), asBatch: true };
     // MLflow names a bad entry by its place in the request (`metrics[0].name`); value lengths are
     // the store's to judge (it may truncate).
     validateBatch(batch, { indexedPaths: true, truncateLongValues: true });
@@ -266,6 +266,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
     await store.getRun(m.str("run_id"));
     return EMPTY;
   }),
+  "traces": get("traces", () => Promise.resolve(EMPTY)),
   "artifacts/list": get("artifacts/list", async (ctx: ServerContext, m) => {
     const path = m.has("path") ? validateArtifactPathParam(m.str("path")) : undefined;
     const run = await ctx.store.getRun(runIdOf(m));

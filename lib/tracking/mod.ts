@@ -63,6 +63,7 @@ export {
   validateMaxResults,
   validateMetric,
   validateParam,
+  validateRunId,
   validateRunName,
   validateTag,
   type ValidationOptions,

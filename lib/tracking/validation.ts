@@ -67,6 +67,27 @@ function invalidName(path: string, name: string | null, message: string, hint?: 
   );
 }
 
+// MLflow's _RUN_ID_REGEX; Python's `$` also matches before a final newline, `\w` is Unicode.
+const RUN_ID = /^[a-zA-Z0-9][\p{L}\p{N}_-]{0,255}\n?$/u;
+
+/**
+ * MLflow's `_validate_run_id`: `Invalid value "<id>" for parameter 'run_id' supplied.` (400) for an
+ * id that is empty, too long (> 256) or holds characters other than letters, digits, `_` and `-`.
+ *
+ * @example
+ * ```ts
+ * validateRunId("../../etc"); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
+export function validateRunId(runId: string): void {
+  if (!RUN_ID.test(runId)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid value ${pyJsonString(runId)} for parameter 'run_id' supplied.`,
+    );
+  }
+}
+
 /**
  * Checks a metric, param or tag key: MLflow's character set, a normalized relative path, ≤ 250 chars,
  * refused with MLflow's words; `path` is the parameter the message names (`name` for metrics, `key`
@@ -111,6 +132,13 @@ function lengthError(entity: string, limit: number, value: string): TrackingErro
     "INVALID_PARAMETER_VALUE",
     `${entity} '${value.slice(0, 250)}' had length ${value.length}, which exceeded length limit of ${limit}`,
   );
+}
+
+/** MLflow's `_validate_length_limit` wording for dataset fields. */
+function fieldLength(field: string, limit: number, value: string): void {
+  if (value.length > limit) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", `'${field}' exceeds the maximum length of ${limit} characters`);
+  }
 }
 
 function checkLength(entity: string, limit: number, value: string, truncate = false): string {
@@ -306,7 +334,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
   if (name.length > LIMITS.experimentNameLength) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Experiment name exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
+      `'name' exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
     );
   }
 }
@@ -393,14 +421,14 @@ export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
         throw mlflowError("INVALID_PARAMETER_VALUE", `Dataset ${field} must be a non-empty string`);
       }
     }
-    checkLength("Dataset name", LIMITS.datasetName, d.name);
-    checkLength("Dataset digest", LIMITS.datasetDigest, d.digest);
-    checkLength("Dataset source", LIMITS.datasetSource, d.source);
-    if (d.schema !== undefined) checkLength("Dataset schema", LIMITS.datasetSchema, d.schema);
-    if (d.profile !== undefined) checkLength("Dataset profile", LIMITS.datasetProfile, d.profile);
+    fieldLength("name", LIMITS.datasetName, d.name);
+    fieldLength("digest", LIMITS.datasetDigest, d.digest);
+    fieldLength("source", LIMITS.datasetSource, d.source);
+    if (d.schema !== undefined) fieldLength("schema", LIMITS.datasetSchema, d.schema);
+    if (d.profile !== undefined) fieldLength("profile", LIMITS.datasetProfile, d.profile);
     for (const [key, value] of Object.entries(tags)) {
-      checkLength("Input tag key", LIMITS.inputTagKey, key);
-      checkLength("Input tag value", LIMITS.inputTagValue, value);
+      fieldLength("key", LIMITS.inputTagKey, key);
+      fieldLength("value", LIMITS.inputTagValue, value);
     }
   }
 }

@@ -231,6 +231,24 @@ export const TRACKING_MESSAGES = {
     msg("LogOutputs", s("run_id"), list("models", msg("LoggedModelOutput", s("model_id"), { name: "step", type: "int64" }))),
     [["run_id", idRequired], ["models", [required, array]]],
   ),
+  // The tracing API's search: kmlf records no traces, so a valid search finds none.
+  "traces": rpc(
+    msg(
+      "SearchTraces",
+      strings("experiment_ids"),
+      s("filter"),
+      { name: "max_results", type: "int32", defaultValue: 100n },
+      strings("order_by"),
+      s("page_token"),
+    ),
+    [
+      ["experiment_ids", [array, itemStrings, required]],
+      ["filter", [string]],
+      ["max_results", [intlike, atMost(500n)]],
+      ["order_by", [array, itemStrings]],
+      ["page_token", [string]],
+    ],
+  ),
   "artifacts/list": rpc(msg("ListArtifacts", s("run_id"), s("run_uuid"), s("path"), s("page_token")), [
     ["run_id", runIdFirst],
     ["path", [string]],
