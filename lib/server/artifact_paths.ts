@@ -16,18 +16,30 @@ import {
 } from "../tracking/mod.ts";
 import { realPathOrUndefined } from "../fs_utils.ts";
 
+const ARTIFACTS_ROUTE = "/api/2.0/mlflow-artifacts/artifacts";
+
 /**
- * The relative path of an `mlflow-artifacts:` URI (`mlflow-artifacts:/1/<run>/artifacts` →
- * `1/<run>/artifacts`; a `//host:port` part is ignored), or undefined for other URIs.
+ * The path under the server's artifacts destination that a proxied artifact root names, or
+ * undefined for other URIs — as MLflow's `_get_proxied_run_artifact_destination_path`:
+ * `mlflow-artifacts:[//host]/<path>`, and `http(s)://host/…/api/2.0/mlflow-artifacts/artifacts/<path>`
+ * (a `--default-artifact-root` pointing at the server itself).
  *
  * @example
  * ```ts
  * proxiedPathOfUri("mlflow-artifacts:/1/abc/artifacts"); // "1/abc/artifacts"
+ * proxiedPathOfUri("http://srv:5000/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts"); // "1/abc/artifacts"
  * ```
  */
 export function proxiedPathOfUri(uri: string): string | undefined {
   const m = uri.match(/^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/);
-  return m ? safeArtifactPath(m[1]) : undefined;
+  if (m) return safeArtifactPath(decodeRepeatedly(m[1]));
+  const http = uri.match(/^https?:\/\/[^/?#]*(\/[^?#]*)?/i);
+  const path = http?.[1] ?? "";
+  const at = path.indexOf(ARTIFACTS_ROUTE);
+  if (!http || at < 0) return undefined;
+  const rest = path.slice(at + ARTIFACTS_ROUTE.length);
+  if (rest !== "" && !rest.startsWith("/")) return undefined;
+  return safeArtifactPath(decodeRepeatedly(rest.replace(/^\/+/, "")));
 }
 
 /**
@@ -46,8 +58,16 @@ export function artifactRepositoryResolver(
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
     const proxied = proxiedPathOfUri(artifactUri);
-    if (proxied === undefined) return store.getArtifactRepository(artifactUri);
-    return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+    if (proxied !== undefined) return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+    try {
+      return store.getArtifactRepository(artifactUri);
+    } catch (error) {
+      // A root this server cannot read (s3://…, another server's http://…) is not the client's mistake.
+      if ((error as { code?: string }).code === "tracking/unsupported-artifact-uri") {
+        throw mlflowError("NOT_IMPLEMENTED", `This server cannot serve artifacts stored at ${artifactUri}`);
+      }
+      throw error;
+    }
   };
 }
 

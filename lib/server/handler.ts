@@ -14,7 +14,14 @@ import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleRegistry } from "./registry_routes.ts";
 import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
-import { checkMethod, errorResponse, jsonResponse, notFound, textResponse } from "./responses.ts";
+import {
+  checkMethod,
+  errorResponse,
+  jsonResponse,
+  notFound,
+  serverPathRedactor,
+  textResponse,
+} from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { AJAX_ONLY, AJAX_ROUTES } from "./ajax_routes.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
@@ -45,6 +52,8 @@ export interface RequestHandlerOptions {
   maxJsonBytes?: number;
   /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
   maxUploadBytes?: number;
+  /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
+  cwd?: string;
   /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
   ui?: (url: URL) => Response | undefined;
 }
@@ -75,6 +84,20 @@ export function loopbackHostsFor(bindHost: string): string[] | undefined {
 
 const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
 const ARTIFACTS_PREFIX = /^\/+(api|ajax-api)\/+2\.0\/+mlflow-artifacts\/+artifacts\/+/;
+
+/** The local directory of a store's URI (a SQLite file's folder, an mlruns folder), if it has one. */
+function storeDirectory(uri: string): string | undefined {
+  const sqlite = uri.match(/^sqlite:\/\/\/(.*)$/);
+  if (sqlite) return dirname(sqlite[1].startsWith("/") ? sqlite[1] : `/${sqlite[1]}`);
+  if (uri.startsWith("file:")) {
+    try {
+      return decodeURIComponent(new URL(uri).pathname);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
 
 /** The path of a request URL as sent: no origin, query or fragment, nothing decoded or resolved. */
 function rawPath(requestUrl: string): string {
@@ -124,7 +147,14 @@ export function createRequestHandler(
     artifactsDestination,
     stateDir: options.stateDir ?? join(dirname(resolve(artifactsDestination)), ".kmlf", "server"),
     artifactRepository: artifactRepositoryResolver(store, artifactsDestination),
+    cwd: options.cwd ?? Deno.cwd(),
   };
+  const redact = serverPathRedactor({
+    "<artifacts destination>": resolve(artifactsDestination),
+    "<server state>": ctx.stateDir,
+    "<backend store>": storeDirectory(store.uri),
+    "<server directory>": ctx.cwd,
+  });
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
 
@@ -212,7 +242,7 @@ export function createRequestHandler(
       }
       return notFound(path);
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, redact);
     }
   };
 }

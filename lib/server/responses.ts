@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pathToFileURL } from "node:url";
 import { TrackingError } from "../errors.ts";
 import { errorToWire, mlflowError } from "../tracking/mod.ts";
 
@@ -42,13 +43,37 @@ export function textResponse(body: string, contentType = "text/plain; charset=ut
  * errorResponse(mlflowError("RESOURCE_DOES_NOT_EXIST", "Run with id=x not found")); // 404
  * ```
  */
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown, redact: (message: string) => string = (m) => m): Response {
   const tracking = error instanceof TrackingError
     ? error
     : mlflowError("INTERNAL_ERROR", `Internal server error: ${(error as Error)?.message ?? String(error)}`);
   const { status, body } = errorToWire(tracking);
   const override = (error as { httpStatus?: number }).httpStatus;
-  return jsonResponse(body, typeof override === "number" ? override : status);
+  return jsonResponse({ ...body, message: redact(body.message) }, typeof override === "number" ? override : status);
+}
+
+/**
+ * A function that replaces the server's own directories in a message by a label, so no answer
+ * tells a client where the server keeps its files (`/srv/mlruns/1/…` → `<backend store>/1/…`).
+ *
+ * @example
+ * ```ts
+ * const redact = serverPathRedactor({ "<artifacts destination>": "/srv/mlartifacts" });
+ * redact("No artifact under file:///srv/mlartifacts/1"); // "No artifact under <artifacts destination>/1"
+ * ```
+ */
+export function serverPathRedactor(roots: Record<string, string | undefined>): (message: string) => string {
+  const pairs: [string, string][] = [];
+  for (const [label, root] of Object.entries(roots)) {
+    if (!root || root === "/") continue;
+    const path = root.replace(/\/+$/, "");
+    pairs.push([pathToFileURL(path).href, label], [`file://${path}`, label], [path, label]);
+  }
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return (message) => {
+    for (const [from, to] of pairs) message = message.replaceAll(from, to);
+    return message;
+  };
 }
 
 /**

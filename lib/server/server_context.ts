@@ -16,6 +16,8 @@ export interface ServerContext {
   artifactsDestination: string;
   /** Server-private records (logged models), outside every tree the API can read or write. */
   stateDir: string;
+  /** The server's working directory: relative artifact locations resolve against it. */
+  cwd: string;
 }
 
 /** One RPC: decoded message (and the raw query, which a few handlers read) in, JSON body out. */

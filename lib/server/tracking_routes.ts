@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import {
   type DatasetInput,
   experimentToWire,
@@ -100,6 +102,15 @@ function datasetInputOf(d: ProtoMessage): DatasetInput {
   };
 }
 
+/**
+ * MLflow's `resolve_uri_if_local`: a relative local artifact location is made absolute against the
+ * server's working directory (a `file://` URI), so runs do not depend on where their client ran.
+ */
+function resolveLocalLocation(location: string, cwd: string): string {
+  if (!location || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location) || isAbsolute(location)) return location;
+  return pathToFileURL(resolve(cwd, location)).href;
+}
+
 /** `_create_experiment`'s checks of the artifact location's URL parts. */
 function checkArtifactLocation(location: string): void {
   const fragmentOrParams = /#/.test(location) || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*\/[^?#]*;/.test(location) ||
@@ -117,8 +128,8 @@ function checkArtifactLocation(location: string): void {
 
 /** Every tracking RPC by path. */
 export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
-  "experiments/create": post("experiments/create", async ({ store }, m) => {
-    const artifactLocation = m.str("artifact_location");
+  "experiments/create": post("experiments/create", async ({ store, cwd }, m) => {
+    const artifactLocation = resolveLocalLocation(m.str("artifact_location"), cwd);
     checkArtifactLocation(artifactLocation);
     const experimentId = await store.createExperiment(m.str("name"), {
       artifactLocation: artifactLocation || undefined,
