@@ -55,7 +55,9 @@ export interface RecordedFile {
 
 async function gunzipText(url: URL): Promise<string> {
   const file = await Deno.open(url);
-  const stream = file.readable.pipeThrough(new DecompressionStream("gzip")).pipeThrough(new TextDecoderStream());
+  const stream = file.readable.pipeThrough(new DecompressionStream("gzip")).pipeThrough(
+    new TextDecoderStream(),
+  );
   let text = "";
   for await (const chunk of stream) text += chunk;
   return text;

@@ -10,8 +10,31 @@
 
 // mlflow/utils/mime_type_utils.py get_text_extensions(), compared case-sensitively like MLflow.
 const TEXT_EXTENSIONS = new Set([
-  "txt", "log", "err", "cfg", "conf", "cnf", "cf", "ini", "properties", "prop", "hocon", "toml", "yaml", "yml",
-  "xml", "json", "js", "py", "py3", "csv", "tsv", "md", "rst", "MLmodel", "MLproject",
+  "txt",
+  "log",
+  "err",
+  "cfg",
+  "conf",
+  "cnf",
+  "cf",
+  "ini",
+  "properties",
+  "prop",
+  "hocon",
+  "toml",
+  "yaml",
+  "yml",
+  "xml",
+  "json",
+  "js",
+  "py",
+  "py3",
+  "csv",
+  "tsv",
+  "md",
+  "rst",
+  "MLmodel",
+  "MLproject",
 ]); // deno-fmt-ignore
 
 // Python's mimetypes for the types runs commonly hold (lower-cased extension → type).
@@ -72,9 +95,12 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  */
 export function contentDisposition(name: string): string {
   const quote = (v: string) => (TOKEN.test(v) ? v : `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`);
-  if (/^[\x00-\x7f]*$/.test(name)) return `attachment; filename=${quote(name)}`;
-  const ascii = name.normalize("NFKD").replace(/[^\x00-\x7f]/g, "");
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  if (/^[ -~]*$/.test(name)) return `attachment; filename=${quote(name)}`;
+  const ascii = name.normalize("NFKD").replace(/[^ -~]/g, "");
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `attachment; filename=${quote(ascii)}; filename*=UTF-8''${encoded}`;
 }
 

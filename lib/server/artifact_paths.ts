@@ -58,7 +58,9 @@ export function artifactRepositoryResolver(
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
     const proxied = proxiedPathOfUri(artifactUri);
-    if (proxied !== undefined) return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+    if (proxied !== undefined) {
+      return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+    }
     try {
       return store.getArtifactRepository(artifactUri);
     } catch (error) {

@@ -87,7 +87,13 @@ async function listDestination(ctx: ServerContext, path: string | undefined): Pr
   if (info?.isDirectory) {
     for await (const entry of Deno.readDir(dir)) {
       const stat = await statOrUndefined(`${dir}/${entry.name}`);
-      if (stat) files.push({ path: entry.name, isDir: stat.isDirectory, fileSize: stat.isDirectory ? null : stat.size });
+      if (stat) {
+        files.push({
+          path: entry.name,
+          isDir: stat.isDirectory,
+          fileSize: stat.isDirectory ? null : stat.size,
+        });
+      }
     }
   }
   // The list answer names entries by basename; the client joins them to the path it asked for.
@@ -135,13 +141,19 @@ export async function handleArtifactProxy(
     if (refused) return refused;
     await decodeRequest(request, url, MPU[mpu[1]].desc, MPU[mpu[1]].schema, maxJsonBytes);
     validateArtifactPathParam(mpu[2]);
-    throw mlflowError("NOT_IMPLEMENTED", "Multipart upload is not supported for the current artifact repository");
+    throw mlflowError(
+      "NOT_IMPLEMENTED",
+      "Multipart upload is not supported for the current artifact repository",
+    );
   }
   if (rest === "artifacts") {
     const refused = checkMethod(request, url.pathname, ["GET"]);
     if (refused) return refused;
     const { message } = await decodeRequest(request, url, LIST_MESSAGE, [], maxJsonBytes);
-    return await listDestination(ctx, message.has("path") ? validateArtifactPathParam(message.str("path")) : undefined);
+    return await listDestination(
+      ctx,
+      message.has("path") ? validateArtifactPathParam(message.str("path")) : undefined,
+    );
   }
   const path = rest.match(/^artifacts\/(.+)$/)?.[1];
   if (path === undefined) return notFound(url.pathname);
@@ -159,7 +171,10 @@ export async function handleArtifactProxy(
   switch (request.method) {
     case "PUT":
       if (relPath.endsWith("/")) {
-        throw mlflowError("INVALID_PARAMETER_VALUE", `Cannot upload to '${relPath}': the path names a directory`);
+        throw mlflowError(
+          "INVALID_PARAMETER_VALUE",
+          `Cannot upload to '${relPath}': the path names a directory`,
+        );
       }
       await upload(request, target, maxUploadBytes);
       return jsonResponse({});
@@ -197,7 +212,11 @@ export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<R
  * One file under an artifact root URI: streamed from disk for local and proxied roots, read
  * through the repository otherwise.
  */
-export async function sendRepositoryArtifact(ctx: ServerContext, rootUri: string, path: string): Promise<Response> {
+export async function sendRepositoryArtifact(
+  ctx: ServerContext,
+  rootUri: string,
+  path: string,
+): Promise<Response> {
   const repo = ctx.artifactRepository(rootUri);
   const root = localPathOfUri(repo.rootUri);
   if (root !== undefined) return await sendArtifactFile(await pathInsideRoot(root, path), path);

@@ -189,7 +189,10 @@ export function createRequestHandler(
       if (path === "/version") return textResponse(MLFLOW_API_VERSION, "text/html; charset=utf-8");
       const merged = mergedSlashes(path);
       if (merged !== undefined) {
-        return new Response(null, { status: 308, headers: { location: `${url.origin}${encodeURI(merged)}${url.search}` } });
+        return new Response(null, {
+          status: 308,
+          headers: { location: `${url.origin}${encodeURI(merged)}${url.search}` },
+        });
       }
       const api = path.match(API_PATH);
       if (api) {

@@ -7,7 +7,13 @@
  *
  * @module
  */
-import { type Metric, metricToWire, type MetricWire, mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import {
+  type Metric,
+  metricToWire,
+  type MetricWire,
+  mlflowError,
+  type TrackingStore,
+} from "../tracking/mod.ts";
 import { invalidValueError } from "./request/schema.ts";
 
 /** MLflow's limits for the bulk endpoints. */
@@ -168,7 +174,10 @@ export async function historyBulk(
 ): Promise<{ metrics: (MetricWire & { run_id: string })[] }> {
   const runIds = query.getAll("run_id");
   if (runIds.length === 0) {
-    throw mlflowError("INVALID_PARAMETER_VALUE", "GetMetricHistoryBulk request must specify at least one run_id.");
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      "GetMetricHistoryBulk request must specify at least one run_id.",
+    );
   }
   if (runIds.length > BULK_LIMITS.maxRuns) {
     throw mlflowError(
@@ -181,7 +190,10 @@ export async function historyBulk(
     throw mlflowError("INVALID_PARAMETER_VALUE", "GetMetricHistoryBulk request must specify a metric_key.");
   }
   const raw = query.get("max_results");
-  const maxResults = Math.min(raw === null ? BULK_LIMITS.maxHistory : queryInt("max_results", raw), BULK_LIMITS.maxHistory);
+  const maxResults = Math.min(
+    raw === null ? BULK_LIMITS.maxHistory : queryInt("max_results", raw),
+    BULK_LIMITS.maxHistory,
+  );
   const metrics: (MetricWire & { run_id: string })[] = [];
   for (const runId of [...new Set(runIds)].sort()) {
     const history = [...(await store.getMetricHistory(runId, metricKey)).metrics];

@@ -33,7 +33,10 @@ export async function handleModelVersionArtifact(ctx: ServerContext, url: URL): 
     url.searchParams.get("version") ?? "",
   );
   if (!version.source) {
-    throw mlflowError("RESOURCE_DOES_NOT_EXIST", `Model version ${version.name}/${version.version} has no source`);
+    throw mlflowError(
+      "RESOURCE_DOES_NOT_EXIST",
+      `Model version ${version.name}/${version.version} has no source`,
+    );
   }
   return await sendRepositoryArtifact(ctx, version.source, path);
 }

@@ -49,7 +49,10 @@ export function errorResponse(error: unknown, redact: (message: string) => strin
     : mlflowError("INTERNAL_ERROR", `Internal server error: ${(error as Error)?.message ?? String(error)}`);
   const { status, body } = errorToWire(tracking);
   const override = (error as { httpStatus?: number }).httpStatus;
-  return jsonResponse({ ...body, message: redact(body.message) }, typeof override === "number" ? override : status);
+  return jsonResponse(
+    { ...body, message: redact(body.message) },
+    typeof override === "number" ? override : status,
+  );
 }
 
 /**
@@ -116,9 +119,15 @@ export function methodNotAllowed(path: string, allowed: readonly string[]): Resp
  * if (refused) return refused;
  * ```
  */
-export function checkMethod(request: Request, path: string, allowed: readonly string[]): Response | undefined {
+export function checkMethod(
+  request: Request,
+  path: string,
+  allowed: readonly string[],
+): Response | undefined {
   if (request.method === "OPTIONS") {
-    return new Response(null, { headers: { allow: allowHeader(allowed), "content-type": "text/html; charset=utf-8" } });
+    return new Response(null, {
+      headers: { allow: allowHeader(allowed), "content-type": "text/html; charset=utf-8" },
+    });
   }
   const method = request.method === "HEAD" ? "GET" : request.method;
   return allowed.includes(method) ? undefined : methodNotAllowed(path, allowed);

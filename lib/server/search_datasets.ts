@@ -31,7 +31,10 @@ interface DatasetSummaryWire {
 export async function searchDatasets(ctx: ServerContext, m: ProtoMessage): Promise<unknown> {
   const experimentIds = m.list<string>("experiment_ids");
   if (experimentIds.length === 0) {
-    throw mlflowError("INVALID_PARAMETER_VALUE", "SearchDatasets request must specify at least one experiment_id.");
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      "SearchDatasets request must specify at least one experiment_id.",
+    );
   }
   if (experimentIds.length > MAX_EXPERIMENT_IDS) {
     throw mlflowError(

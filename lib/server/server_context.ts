@@ -21,7 +21,11 @@ export interface ServerContext {
 }
 
 /** One RPC: decoded message (and the raw query, which a few handlers read) in, JSON body out. */
-export type RpcHandler = (ctx: ServerContext, message: ProtoMessage, query: URLSearchParams) => Promise<unknown>;
+export type RpcHandler = (
+  ctx: ServerContext,
+  message: ProtoMessage,
+  query: URLSearchParams,
+) => Promise<unknown>;
 
 /** An RPC: the HTTP methods it answers, its request message and schema, its handler. */
 export interface Rpc {

@@ -113,10 +113,14 @@ function resolveLocalLocation(location: string, cwd: string): string {
 
 /** `_create_experiment`'s checks of the artifact location's URL parts. */
 function checkArtifactLocation(location: string): void {
-  const fragmentOrParams = /#/.test(location) || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*\/[^?#]*;/.test(location) ||
+  const fragmentOrParams = /#/.test(location) ||
+    /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*\/[^?#]*;/.test(location) ||
     /^[^:/?#]*;/.test(location.split("?")[0].split("/").at(-1) ?? "");
   if (fragmentOrParams) {
-    throw mlflowError("INVALID_PARAMETER_VALUE", "'artifact_location' URL can't include fragments or params.");
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      "'artifact_location' URL can't include fragments or params.",
+    );
   }
   const query = location.includes("?") ? location.slice(location.indexOf("?") + 1) : "";
   let decoded = query;
@@ -255,23 +259,28 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
   }),
   "metrics/get-history": get("metrics/get-history", async ({ store }, m) => {
     // MLflow 2.17.2 answers every point; with a positive max_results kmlf pages as MLflow 3 does.
-    const maxResults = m.has("max_results") && m.int("max_results") > 0n ? Number(m.int("max_results")) : undefined;
+    const maxResults = m.has("max_results") && m.int("max_results") > 0n
+      ? Number(m.int("max_results"))
+      : undefined;
     const page = await store.getMetricHistory(runIdOf(m), m.str("metric_key"), {
       maxResults,
       pageToken: maxResults ? m.str("page_token") || undefined : undefined,
     });
     return pageBody("metrics", page.metrics.map(metricToWire), page.nextPageToken);
   }),
-  "metrics/get-history-bulk-interval": get("metrics/get-history-bulk-interval", async ({ store }, m, query) => {
-    const metrics = await bulkIntervalHistory(store, {
-      runIds: m.list<string>("run_ids"),
-      metricKey: m.str("metric_key"),
-      startStep: query.get("start_step") ?? undefined,
-      endStep: query.get("end_step") ?? undefined,
-      maxResults: query.get("max_results") ?? undefined,
-    });
-    return metrics.length ? { metrics } : EMPTY;
-  }),
+  "metrics/get-history-bulk-interval": get(
+    "metrics/get-history-bulk-interval",
+    async ({ store }, m, query) => {
+      const metrics = await bulkIntervalHistory(store, {
+        runIds: m.list<string>("run_ids"),
+        metricKey: m.str("metric_key"),
+        startStep: query.get("start_step") ?? undefined,
+        endStep: query.get("end_step") ?? undefined,
+        maxResults: query.get("max_results") ?? undefined,
+      });
+      return metrics.length ? { metrics } : EMPTY;
+    },
+  ),
   "runs/outputs": post("runs/outputs", async ({ store }, m) => {
     // The run itself records nothing of its logged models (they live in the server's records).
     await store.getRun(m.str("run_id"));

@@ -133,10 +133,14 @@ export function paramValuesChanged(
   changed: readonly { key: string; old: string; value: string }[],
 ): TrackingError {
   const q = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-  const list = changed.map((c) => `{'key': ${q(c.key)}, 'old_value': ${q(c.old)}, 'new_value': ${q(c.value)}}`);
+  const list = changed.map((c) =>
+    `{'key': ${q(c.key)}, 'old_value': ${q(c.old)}, 'new_value': ${q(c.value)}}`
+  );
   return mlflowError(
     "INVALID_PARAMETER_VALUE",
-    `Changing param values is not allowed. Params were already logged='[${list.join(", ")}]' for run ID='${runId}'.`,
+    `Changing param values is not allowed. Params were already logged='[${
+      list.join(", ")
+    }]' for run ID='${runId}'.`,
     "params are immutable within a run; log the new values in a new (nested) run",
   );
 }

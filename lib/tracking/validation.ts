@@ -110,7 +110,12 @@ export function validateKey(
     throw invalidName(path, null, `${what} name cannot be None. A key name must be provided.`);
   }
   if (!VALID_KEY.test(name)) {
-    throw invalidName(path, name, BAD_CHARACTERS, "rename the key using letters, digits and _ - . / : or space");
+    throw invalidName(
+      path,
+      name,
+      BAD_CHARACTERS,
+      "rename the key using letters, digits and _ - . / : or space",
+    );
   }
   if (pathNotUnique(name)) {
     throw invalidName(
@@ -137,7 +142,10 @@ function lengthError(entity: string, limit: number, value: string): TrackingErro
 /** MLflow's `_validate_length_limit` wording for dataset fields. */
 function fieldLength(field: string, limit: number, value: string): void {
   if (value.length > limit) {
-    throw mlflowError("INVALID_PARAMETER_VALUE", `'${field}' exceeds the maximum length of ${limit} characters`);
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `'${field}' exceeds the maximum length of ${limit} characters`,
+    );
   }
 }
 
@@ -164,14 +172,18 @@ export function validateMetric(metric: Metric, path = ""): void {
   if (typeof value !== "number") {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid value ${String(value)} for parameter '${at("value")}' supplied: metric '${key}' (timestamp=${timestamp}). ` +
+      `Invalid value ${String(value)} for parameter '${
+        at("value")
+      }' supplied: metric '${key}' (timestamp=${timestamp}). ` +
         "Please specify value as a valid double (64-bit floating point)",
     );
   }
   if (typeof timestamp !== "number" || !Number.isInteger(timestamp) || timestamp < 0) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid value ${String(timestamp)} for parameter '${at("timestamp")}' supplied: metric '${key}' (value=${v}). ` +
+      `Invalid value ${String(timestamp)} for parameter '${
+        at("timestamp")
+      }' supplied: metric '${key}' (value=${v}). ` +
         "Timestamp must be a nonnegative long (64-bit integer) ",
     );
   }

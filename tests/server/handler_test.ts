@@ -65,7 +65,10 @@ Deno.test("bodies: wrong content type, bad JSON, wrong method, oversized, empty 
       new Request(url, { method: "POST", body: '{"name":"a"}', headers: { "content-type": "text/plain" } }),
     );
     assert.equal(res.status, 400);
-    assert.equal((await res.json()).message, "Bad Request. Content-Type must be one of ['application/json'].");
+    assert.equal(
+      (await res.json()).message,
+      "Bad Request. Content-Type must be one of ['application/json'].",
+    );
     // Malformed JSON reads as {} (Flask's get_json(silent=True)), so the first required field is missing.
     res = await fx.handle(
       new Request(url, { method: "POST", body: "{", headers: { "content-type": "application/json" } }),

@@ -33,14 +33,17 @@ Deno.test("bulk-interval sampling gives MLflow 2.17.2's steps for 301 recorded r
 
 Deno.test("MLflow's example: steps 0-9 sampled to 5 give 0, 2, 4, 6, 8, 9", () => {
   assert.deepEqual(sampleRunSteps([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]], 5), [0, 2, 4, 6, 8, 9]);
-  assert.deepEqual([...sampledStepsFromSteps(0, 9, 5, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])].sort((a, b) => a - b), [
-    0,
-    2,
-    4,
-    6,
-    8,
-    9,
-  ]);
+  assert.deepEqual(
+    [...sampledStepsFromSteps(0, 9, 5, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])].sort((a, b) => a - b),
+    [
+      0,
+      2,
+      4,
+      6,
+      8,
+      9,
+    ],
+  );
 });
 
 /** A small seeded generator, so a failure names a reproducible case. */
@@ -54,8 +57,10 @@ function rng(seed: number): () => number {
 Deno.test("sampling properties hold on fresh random step sets", () => {
   const random = rng(7);
   for (let trial = 0; trial < 500; trial++) {
-    const runs = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
-      Array.from({ length: Math.floor(random() * 400) }, () => Math.floor(random() * 2000)));
+    const runs = Array.from(
+      { length: 1 + Math.floor(random() * 4) },
+      () => Array.from({ length: Math.floor(random() * 400) }, () => Math.floor(random() * 2000)),
+    );
     const maxResults = 1 + Math.floor(random() * 300);
     const sampled = sampleRunSteps(runs, maxResults);
     const all = new Set(runs.flat());
@@ -80,9 +85,13 @@ Deno.test("get-history-bulk-interval answers the sampled points of each run", as
   const fx = await serverFixture();
   try {
     const exp = await (await fx.post("/api/2.0/mlflow/experiments/create", { name: "sampling" })).json();
-    const run = await (await fx.post("/api/2.0/mlflow/runs/create", { experiment_id: exp.experiment_id })).json();
+    const run = await (await fx.post("/api/2.0/mlflow/runs/create", { experiment_id: exp.experiment_id }))
+      .json();
     const runId = run.run.info.run_id;
-    const metrics = Array.from({ length: 10 }, (_, step) => ({ key: "loss", value: step / 10, timestamp: 1, step }));
+    const metrics = Array.from(
+      { length: 10 },
+      (_, step) => ({ key: "loss", value: step / 10, timestamp: 1, step }),
+    );
     assert.equal((await fx.post("/api/2.0/mlflow/runs/log-batch", { run_id: runId, metrics })).status, 200);
     const answer = await fx.get("/api/2.0/mlflow/metrics/get-history-bulk-interval", {
       run_ids: runId,

@@ -23,12 +23,18 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
     why: "MLflow goes on with a default (a metric stored with timestamp 0, an ignored view type) after a " +
       "value its protobuf parse refuses; kmlf answers 400 naming the field and why",
     applies: (o) =>
-      invalid400(o.kmlf, /^Invalid value .* for parameter '[^']+' supplied: (expected |out of the |null is not allowed)/),
+      invalid400(
+        o.kmlf,
+        /^Invalid value .* for parameter '[^']+' supplied: (expected |out of the |null is not allowed)/,
+      ),
   },
   {
     name: "nul-character",
-    why: "MLflow stores or looks up strings holding NUL; kmlf refuses them (its SQLite driver would cut them)",
-    applies: (o) => invalid400(o.kmlf, /NUL characters are not allowed/) || (/(^|[:-])nul([:-]|$)/.test(o.case) && is4xx(o.kmlf)),
+    why:
+      "MLflow stores or looks up strings holding NUL; kmlf refuses them (its SQLite driver would cut them)",
+    applies: (o) =>
+      invalid400(o.kmlf, /NUL characters are not allowed/) ||
+      (/(^|[:-])nul([:-]|$)/.test(o.case) && is4xx(o.kmlf)),
   },
   {
     name: "int53",
@@ -60,11 +66,13 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
   {
     name: "other-store",
     why: "MLflow's SQL and file stores answer this differently; kmlf gives the other store's answer on both",
-    applies: (o, other) => other !== undefined && other.status === o.kmlf.status && other.errorCode === o.kmlf.errorCode,
+    applies: (o, other) =>
+      other !== undefined && other.status === o.kmlf.status && other.errorCode === o.kmlf.errorCode,
   },
   {
     name: "sql-in-message",
-    why: "MLflow's SQL store answers with raw SQLAlchemy text (statements, parameters); kmlf with a plain sentence",
+    why:
+      "MLflow's SQL store answers with raw SQLAlchemy text (statements, parameters); kmlf with a plain sentence",
     applies: (o) => /\[SQL:|sqlite3\.|sqlalche\.me/.test(o.mlflow.message ?? "") && is4xx(o.kmlf),
   },
   {
@@ -75,7 +83,8 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
   },
   {
     name: "unknown-run-history",
-    why: "MLflow's SQL store answers an empty metric history for a run id that names no run; kmlf answers 404, " +
+    why:
+      "MLflow's SQL store answers an empty metric history for a run id that names no run; kmlf answers 404, " +
       "as MLflow's file store does",
     applies: (o) =>
       /metrics/.test(o.file) && o.mlflow.status === 200 && o.kmlf.status === 404 &&
@@ -83,13 +92,15 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
   },
   {
     name: "run-name-length",
-    why: "MLflow's SQLite and file stores keep run names of any length; kmlf refuses names over 250 characters, " +
+    why:
+      "MLflow's SQLite and file stores keep run names of any length; kmlf refuses names over 250 characters, " +
       "the width of MLflow's runs.name column (other databases would refuse them)",
     applies: (o) => invalid400(o.kmlf, /^Run name '.*' had length \d+, which exceeded length limit of 250/s),
   },
   {
     name: "tag-limits-on-create",
-    why: "MLflow checks the length of experiment and run tags when a tag is set, but not on experiments/create " +
+    why:
+      "MLflow checks the length of experiment and run tags when a tag is set, but not on experiments/create " +
       "or runs/create; kmlf checks them on create too",
     applies: (o) =>
       /^(experiments|runs)-create$/.test(o.file) &&
@@ -98,7 +109,8 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
   {
     name: "incomplete-dataset",
     why: "MLflow records a dataset input with no name, digest, source type or source; kmlf refuses it",
-    applies: (o) => o.file === "runs-log-inputs" && invalid400(o.kmlf, /^Dataset \w+ must be a non-empty string$/),
+    applies: (o) =>
+      o.file === "runs-log-inputs" && invalid400(o.kmlf, /^Dataset \w+ must be a non-empty string$/),
   },
   {
     name: "dangling-and",

@@ -69,7 +69,8 @@ function answerOf(status: number, contentType: string, body: string, location?: 
         answer.errorCode = json.error_code;
         answer.message = json.message;
       }
-    } catch { /* a JSON content type with a non-JSON body: keep as text */
+    } catch {
+      /* a JSON content type with a non-JSON body: keep as text */
       answer.text = body;
     }
   } else {
@@ -104,7 +105,12 @@ class Substitutions {
 }
 
 /** Ids that responses to creating calls reveal: recorded → kmlf's. */
-function learnIds(recordedBody: string, oursBody: string, subs: Substitutions, ids: Map<string, string>): void {
+function learnIds(
+  recordedBody: string,
+  oursBody: string,
+  subs: Substitutions,
+  ids: Map<string, string>,
+): void {
   let recorded, ours;
   try {
     recorded = JSON.parse(recordedBody);
@@ -308,7 +314,10 @@ export async function recordedAnswers(kind: RecordedStore): Promise<Map<number, 
   const answers = new Map<number, Answer>();
   for (const f of await loadRecordedFiles(kind)) {
     for (const ex of f.exchanges) {
-      answers.set(ex.seq, answerOf(ex.response.status, ex.response.content_type ?? "", ex.response.body, ex.response.location));
+      answers.set(
+        ex.seq,
+        answerOf(ex.response.status, ex.response.content_type ?? "", ex.response.body, ex.response.location),
+      );
     }
   }
   return answers;
@@ -339,7 +348,10 @@ if (import.meta.main) {
         );
       }
     }
-    console.log(store, Object.fromEntries([...byGroup].map(([g, [m, d, n]]) => [g, `${m} match + ${d} deliberate / ${n}`])));
+    console.log(
+      store,
+      Object.fromEntries([...byGroup].map(([g, [m, d, n]]) => [g, `${m} match + ${d} deliberate / ${n}`])),
+    );
     console.log(store, Object.fromEntries(byClass));
   }
 }

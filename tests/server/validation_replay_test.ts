@@ -10,7 +10,12 @@ import assert from "node:assert/strict";
 import { assertGolden } from "../cli_harness.ts";
 import type { RecordedStore } from "../rest_validation_fixtures.ts";
 import { deviationOf } from "./validation_deviations.ts";
-import { describeAnswer, recordedAnswers, replayRecordedStore, type ReplayOutcome } from "./validation_replay.ts";
+import {
+  describeAnswer,
+  recordedAnswers,
+  type ReplayOutcome,
+  replayRecordedStore,
+} from "./validation_replay.ts";
 
 const REQUIRED_GROUPS = new Set(["setup", "tracking", "artifacts", "misc"]);
 
@@ -31,15 +36,19 @@ async function replay(store: RecordedStore): Promise<ReplayOutcome[]> {
     const cls = deviationOf(o, other.get(o.seq));
     if (cls) count.deliberate++;
     if (!REQUIRED_GROUPS.has(o.group)) continue;
-    const line = `${o.seq} ${o.file} [${o.case}] ${o.method}\n  MLflow: ${describeAnswer(o.mlflow)}\n  kmlf:   ${
-      describeAnswer(o.kmlf)
-    }`;
+    const line = `${o.seq} ${o.file} [${o.case}] ${o.method}\n  MLflow: ${
+      describeAnswer(o.mlflow)
+    }\n  kmlf:   ${describeAnswer(o.kmlf)}`;
     if (cls) golden.push(`${line}\n  class:  ${cls.name}`);
     else unexplained.push(line);
   }
   const summary = [...counts].map(([g, c]) => `${g} ${c.match}+${c.deliberate}/${c.total}`).join(", ");
   console.log(`${store}: matched + deliberate / recorded — ${summary}`);
-  assert.deepEqual(unexplained, [], `${store}: answers that are neither MLflow's nor a deliberate difference`);
+  assert.deepEqual(
+    unexplained,
+    [],
+    `${store}: answers that are neither MLflow's nor a deliberate difference`,
+  );
   await assertGolden(`server/rest_validation_${store}`, golden.join("\n") + "\n");
   return outcomes;
 }
@@ -80,7 +89,9 @@ Deno.test("where MLflow stores 0 for a value it could not parse, kmlf answers 40
     assert.match(o.kmlf.message!, new RegExp(`^Invalid value .* for parameter '${field}' supplied`), kase);
   }
   // MLflow's own read-back shows what it stored for one of them: timestamp 0.
-  const readBack = outcomes.find((o) => o.file === "runs-log-metric" && o.case.startsWith("read-back:type:timestamp=float"));
+  const readBack = outcomes.find((o) =>
+    o.file === "runs-log-metric" && o.case.startsWith("read-back:type:timestamp=float")
+  );
   assert.equal(readBack?.mlflow.status, 200);
 });
 
@@ -88,7 +99,8 @@ Deno.test("where MLflow answers a client mistake with an HTML 500, kmlf answers 
   const outcomes = await replayRecordedStore("filestore");
   // (One answer depends on state an earlier, deliberately refused case would have left: see CASCADES.)
   const crashes = outcomes.filter((o) =>
-    REQUIRED_GROUPS.has(o.group) && o.mlflow.status >= 500 && deviationOf(o, undefined)?.name !== "state-cascade"
+    REQUIRED_GROUPS.has(o.group) && o.mlflow.status >= 500 &&
+    deviationOf(o, undefined)?.name !== "state-cascade"
   );
   assert(crashes.length > 120, `${crashes.length} recorded 500s`);
   for (const o of crashes) {

@@ -132,6 +132,9 @@ Deno.test("dataset inputs have MLflow's size limits", () => {
     () => validateDatasetInputs([{ dataset: { ...dataset, digest: "d".repeat(37) }, tags: {} }]),
     "digest",
   );
-  throwsTracking(() => validateDatasetInputs([{ dataset, tags: { k: "v".repeat(501) } }]), "'value' exceeds the maximum length of 500 characters");
+  throwsTracking(
+    () => validateDatasetInputs([{ dataset, tags: { k: "v".repeat(501) } }]),
+    "'value' exceeds the maximum length of 500 characters",
+  );
   throwsTracking(() => validateDatasetInputs([{ dataset: { ...dataset, name: "" }, tags: {} }]), "name");
 });

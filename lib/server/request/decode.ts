@@ -29,16 +29,24 @@ export function checkJsonContentType(request: Request): void {
     throw mlflowError("INVALID_PARAMETER_VALUE", "Bad Request. Content-Type header is missing.");
   }
   if (type.split(";")[0] !== "application/json") {
-    throw mlflowError("INVALID_PARAMETER_VALUE", "Bad Request. Content-Type must be one of ['application/json'].");
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      "Bad Request. Content-Type must be one of ['application/json'].",
+    );
   }
 }
 
 function bodyNotAnObject(value: PyValue, doubleEncoded: boolean) {
-  const what = doubleEncoded ? `a JSON string holding ${pyTypeName(value) === "dict" ? "an object" : "a non-object"}` : `a JSON ${
-    ({ list: "array", int: "number", float: "number", str: "string", bool: "boolean" } as Record<string, string>)[
-      pyTypeName(value)
-    ] ?? pyTypeName(value)
-  }`;
+  const what = doubleEncoded
+    ? `a JSON string holding ${pyTypeName(value) === "dict" ? "an object" : "a non-object"}`
+    : `a JSON ${
+      ({ list: "array", int: "number", float: "number", str: "string", bool: "boolean" } as Record<
+        string,
+        string
+      >)[
+        pyTypeName(value)
+      ] ?? pyTypeName(value)
+    }`;
   return mlflowError(
     "INVALID_PARAMETER_VALUE",
     `Invalid request body: expected a JSON object, got ${what}.`,
@@ -169,7 +177,9 @@ export async function decodeRequest(
 function refuseNul(message: ProtoMessage, prefix: string): void {
   for (const [name, value] of message.values) {
     const path = `${prefix}${name}`;
-    const items = Array.isArray(value) ? value.map((v, i) => [`${path}[${i}]`, v] as const) : [[path, value] as const];
+    const items = Array.isArray(value)
+      ? value.map((v, i) => [`${path}[${i}]`, v] as const)
+      : [[path, value] as const];
     for (const [itemPath, item] of items) {
       if (item instanceof ProtoMessage) refuseNul(item, `${itemPath}.`);
       else if (typeof item === "string" && item.includes("\0") && name !== "key" && name !== "metric_key") {

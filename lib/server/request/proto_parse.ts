@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { isDict, pyFloat, PyFloat, pyInt, type PyValue } from "./py_values.ts";
+import { isDict, PyFloat, pyFloat, pyInt, type PyValue } from "./py_values.ts";
 
 /** Scalar field types MLflow's request messages use. */
 export type ScalarType = "string" | "int64" | "int32" | "double" | "bool";
@@ -138,7 +138,8 @@ function convertInteger(value: PyValue, type: "int32" | "int64", path: string): 
   return n.ok;
 }
 
-const DOUBLE_HINT = 'expected a number (a double); write non-finite values as the strings "NaN", "Infinity", "-Infinity"';
+const DOUBLE_HINT =
+  'expected a number (a double); write non-finite values as the strings "NaN", "Infinity", "-Infinity"';
 
 function convertDouble(value: PyValue, path: string): number {
   if (value instanceof PyFloat) {
@@ -198,7 +199,8 @@ function convertMessage(js: PyValue, desc: MessageDesc, path: string, message: P
   }
   if (!isDict(js)) fail(path, js, "expected an object");
   for (const [name, value] of js) {
-    const field = desc.fields.find((f) => jsonName(f.name) === name) ?? desc.fields.find((f) => f.name === name);
+    const field = desc.fields.find((f) => jsonName(f.name) === name) ??
+      desc.fields.find((f) => f.name === name);
     if (!field) continue;
     const fieldPath = path ? `${path}.${name}` : name;
     if (value === null) {

@@ -29,7 +29,16 @@ class JsonSyntaxError extends Error {}
 
 const WS = new Set([" ", "\t", "\n", "\r"]);
 const NUMBER = /-?(?:0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?/y;
-const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 
 class Parser {
   pos = 0;
@@ -112,7 +121,9 @@ class Parser {
     }
     for (;;) {
       this.ws();
-      if (this.s[this.pos] !== '"') throw new JsonSyntaxError("Expecting property name enclosed in double quotes");
+      if (this.s[this.pos] !== '"') {
+        throw new JsonSyntaxError("Expecting property name enclosed in double quotes");
+      }
       const key = this.string();
       this.ws();
       if (this.s[this.pos++] !== ":") throw new JsonSyntaxError("Expecting ':' delimiter");
@@ -251,11 +262,13 @@ export function pyTypeName(v: PyValue): string {
 export type PyConversion<T> = { ok: T } | { raises: "ValueError" | "TypeError" | "OverflowError" };
 
 // Python's str.strip() whitespace, and int()/float() literals with optional single underscores.
+// deno-lint-ignore no-control-regex -- Python's str.strip() also strips the separators \x1c-\x1f
 const PY_WS = /^[\s\u001c-\u001f]+|[\s\u001c-\u001f]+$/g;
 const PY_INT = /^[+-]?\d+(?:_\d+)*$/;
 const DIGITS = String.raw`\d+(?:_\d+)*`;
 const PY_FLOAT = new RegExp(
-  String.raw`^[+-]?(?:(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?|inf|infinity|nan)$`,
+  String
+    .raw`^[+-]?(?:(?:${DIGITS}(?:\.(?:${DIGITS})?)?|\.${DIGITS})(?:[eE][+-]?${DIGITS})?|inf|infinity|nan)$`,
   "i",
 );
 

@@ -100,7 +100,13 @@ export function lengthAtMost(max: number, message: (length: number) => string): 
   return {
     type: false,
     run: (v) => {
-      const length = typeof v === "string" ? [...v].length : Array.isArray(v) ? v.length : isDict(v) ? v.size : undefined;
+      const length = typeof v === "string"
+        ? [...v].length
+        : Array.isArray(v)
+        ? v.length
+        : isDict(v)
+        ? v.size
+        : undefined;
       if (length === undefined) return raises;
       return length > max ? failed(message(length)) : ok;
     },
@@ -165,7 +171,11 @@ function schemaError(message: string) {
  */
 export function invalidValueError(path: string, value: PyValue, reason?: string) {
   return schemaError(
-    invalidValue(path, value, reason === undefined ? ` Hint: Value was of type '${pyTypeName(value)}'.` : `${reason}.`),
+    invalidValue(
+      path,
+      value,
+      reason === undefined ? ` Hint: Value was of type '${pyTypeName(value)}'.` : `${reason}.`,
+    ),
   );
 }
 

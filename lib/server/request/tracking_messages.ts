@@ -21,7 +21,10 @@ import {
 import { isDict, type PyValue } from "./py_values.ts";
 
 /** `mlflow.ViewType`. */
-export const VIEW_TYPE: EnumType = { enumName: "ViewType", values: { ACTIVE_ONLY: 1, DELETED_ONLY: 2, ALL: 3 } };
+export const VIEW_TYPE: EnumType = {
+  enumName: "ViewType",
+  values: { ACTIVE_ONLY: 1, DELETED_ONLY: 2, ALL: 3 },
+};
 /** `mlflow.RunStatus`. */
 export const RUN_STATUS: EnumType = {
   enumName: "RunStatus",
@@ -184,7 +187,10 @@ export const TRACKING_MESSAGES = {
     ["key", idRequired],
     ["value", [string]],
   ]),
-  "runs/delete-tag": rpc(msg("DeleteTag", s("run_id"), s("key")), [["run_id", idRequired], ["key", idRequired]]),
+  "runs/delete-tag": rpc(msg("DeleteTag", s("run_id"), s("key")), [["run_id", idRequired], [
+    "key",
+    idRequired,
+  ]]),
   "runs/get": rpc(msg("GetRun", s("run_id"), s("run_uuid")), [["run_id", idRequired]]),
   "runs/search": rpc(
     msg(
@@ -228,7 +234,11 @@ export const TRACKING_MESSAGES = {
   ]),
   // MLflow 3 clients call runs/outputs after creating a logged model.
   "runs/outputs": rpc(
-    msg("LogOutputs", s("run_id"), list("models", msg("LoggedModelOutput", s("model_id"), { name: "step", type: "int64" }))),
+    msg(
+      "LogOutputs",
+      s("run_id"),
+      list("models", msg("LoggedModelOutput", s("model_id"), { name: "step", type: "int64" })),
+    ),
     [["run_id", idRequired], ["models", [required, array]]],
   ),
   // The tracing API's search: kmlf records no traces, so a valid search finds none.
@@ -285,7 +295,8 @@ export const TRACKING_MESSAGES = {
           itemStrings,
           lengthAtMost(
             100,
-            (n) => `GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${n} run_ids.`,
+            (n) =>
+              `GetMetricHistoryBulkInterval request must specify at most 100 run_ids. Received ${n} run_ids.`,
           ),
         ],
       ],

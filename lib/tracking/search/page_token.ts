@@ -65,7 +65,9 @@ function pyRepr(v: unknown): string {
   if (v === false) return "False";
   if (typeof v === "string") return `'${v.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
   if (Array.isArray(v)) return `[${v.map(pyRepr).join(", ")}]`;
-  if (typeof v === "object") return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
+  if (typeof v === "object") {
+    return `{${Object.entries(v).map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(", ")}}`;
+  }
   return String(v);
 }
 
@@ -105,7 +107,10 @@ export function decodePageToken(token: string | undefined | null): number {
     ? Number(offset)
     : NaN;
   if (Number.isNaN(n)) {
-    throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid page token, not stringable ${pyRepr(offset).replace(/^'(.*)'$/, "$1")}`);
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid page token, not stringable ${pyRepr(offset).replace(/^'(.*)'$/, "$1")}`,
+    );
   }
   if (n < 0 || n > Number.MAX_SAFE_INTEGER) {
     throw mlflowError(

@@ -172,7 +172,9 @@ export class FileStore implements TrackingStore {
     validateExperimentName(newName);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
-    const taken = (await allExperiments(this.root)).find((x) => x.name === newName && x.experimentId !== experimentId);
+    const taken = (await allExperiments(this.root)).find((x) =>
+      x.name === newName && x.experimentId !== experimentId
+    );
     if (taken) throw experimentNameTaken(newName, taken.lifecycleStage !== "active");
     await updateExperimentMeta(this.root, experimentId, { name: newName });
   }
