@@ -16,18 +16,30 @@ import {
 } from "../tracking/mod.ts";
 import { realPathOrUndefined } from "../fs_utils.ts";
 
+const ARTIFACTS_ROUTE = "/api/2.0/mlflow-artifacts/artifacts";
+
 /**
- * The relative path of an `mlflow-artifacts:` URI (`mlflow-artifacts:/1/<run>/artifacts` →
- * `1/<run>/artifacts`; a `//host:port` part is ignored), or undefined for other URIs.
+ * The path under the server's artifacts destination that a proxied artifact root names, or
+ * undefined for other URIs — as MLflow's `_get_proxied_run_artifact_destination_path`:
+ * `mlflow-artifacts:[//host]/<path>`, and `http(s)://host/…/api/2.0/mlflow-artifacts/artifacts/<path>`
+ * (a `--default-artifact-root` pointing at the server itself).
  *
  * @example
  * ```ts
  * proxiedPathOfUri("mlflow-artifacts:/1/abc/artifacts"); // "1/abc/artifacts"
+ * proxiedPathOfUri("http://srv:5000/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts"); // "1/abc/artifacts"
  * ```
  */
 export function proxiedPathOfUri(uri: string): string | undefined {
   const m = uri.match(/^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/);
-  return m ? safeArtifactPath(m[1]) : undefined;
+  if (m) return safeArtifactPath(decodeRepeatedly(m[1]));
+  const http = uri.match(/^https?:\/\/[^/?#]*(\/[^?#]*)?/i);
+  const path = http?.[1] ?? "";
+  const at = path.indexOf(ARTIFACTS_ROUTE);
+  if (!http || at < 0) return undefined;
+  const rest = path.slice(at + ARTIFACTS_ROUTE.length);
+  if (rest !== "" && !rest.startsWith("/")) return undefined;
+  return safeArtifactPath(decodeRepeatedly(rest.replace(/^\/+/, "")));
 }
 
 /**
@@ -46,9 +58,72 @@ export function artifactRepositoryResolver(
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
     const proxied = proxiedPathOfUri(artifactUri);
-    if (proxied === undefined) return store.getArtifactRepository(artifactUri);
-    return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+    if (proxied !== undefined) {
+      return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+    }
+    try {
+      return store.getArtifactRepository(artifactUri);
+    } catch (error) {
+      // A root this server cannot read (s3://…, another server's http://…) is not the client's mistake.
+      if ((error as { code?: string }).code === "tracking/unsupported-artifact-uri") {
+        throw mlflowError("NOT_IMPLEMENTED", `This server cannot serve artifacts stored at ${artifactUri}`);
+      }
+      throw error;
+    }
   };
+}
+
+/** `urllib.parse.unquote` repeated until the text stops changing (at most 10 times), as MLflow's `_decode`. */
+export function decodeRepeatedly(text: string): string {
+  for (let i = 0; i < 10; i++) {
+    const next = unquote(text);
+    if (next === text) return text;
+    text = next;
+  }
+  return text;
+}
+
+/**
+ * Python's `urllib.parse.unquote`: `%XX` sequences as UTF-8 (invalid bytes → U+FFFD), the rest kept.
+ *
+ * @example
+ * ```ts
+ * unquote("a%2Fb%ZZ"); // "a/b%ZZ"
+ * ```
+ */
+export function unquote(text: string): string {
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(3 * i + 1, 3 * i + 3), 16);
+    return new TextDecoder().decode(bytes);
+  });
+}
+
+/**
+ * MLflow's `validate_path_is_safe` for an artifact path sent by a client: percent-decoded until
+ * stable, then refused with MLflow's `Invalid path` when it holds `#`, a `..` segment, is absolute
+ * (POSIX, Windows drive or UNC, `file://`) — and, unlike MLflow on Linux, when it holds a backslash
+ * or a NUL (a Windows separator and a byte no file name may hold). Returns the decoded path.
+ *
+ * @example
+ * ```ts
+ * validateArtifactPathParam("sub%2Fdir"); // "sub/dir"
+ * validateArtifactPathParam("..%2Fetc"); // throws INVALID_PARAMETER_VALUE "Invalid path"
+ * ```
+ */
+export function validateArtifactPathParam(rawPath: string): string {
+  let path = decodeRepeatedly(rawPath);
+  const invalid = () => mlflowError("INVALID_PARAMETER_VALUE", "Invalid path");
+  if (path.includes("#")) throw invalid();
+  const fileUri = path.match(/^file:(?:\/\/[^/]*)?(.*)$/i);
+  if (fileUri) path = fileUri[1];
+  if (
+    path.includes("\\") || path.includes("\0") || path.split("/").includes("..") || path.startsWith("/") ||
+    /^[a-zA-Z]:/.test(path)
+  ) {
+    throw invalid();
+  }
+  return path;
 }
 
 /**
@@ -80,67 +155,4 @@ export async function pathInsideRoot(rootDir: string, relPath: string): Promise<
     );
   }
   return target;
-}
-
-const TEXT_TYPES: Record<string, string> = {
-  txt: "text/plain",
-  log: "text/plain",
-  md: "text/plain",
-  py: "text/plain",
-  yaml: "text/plain",
-  yml: "text/plain",
-  toml: "text/plain",
-  ini: "text/plain",
-  cfg: "text/plain",
-  csv: "text/csv",
-  tsv: "text/tab-separated-values",
-  json: "application/json",
-  // Served as text so a user's HTML never runs on the server's origin; the UI previews it sandboxed.
-  html: "text/plain",
-  htm: "text/plain",
-  svg: "image/svg+xml",
-  png: "image/png",
-  jpg: "image/jpeg",
-  jpeg: "image/jpeg",
-  gif: "image/gif",
-  bmp: "image/bmp",
-  webp: "image/webp",
-  pdf: "application/pdf",
-};
-
-/**
- * MIME type for an artifact file name (`MLmodel`, `MLproject` and text extensions as text/plain).
- *
- * @example
- * ```ts
- * guessMimeType("model/MLmodel"); // "text/plain"
- * ```
- */
-export function guessMimeType(path: string): string {
-  const name = path.split("/").at(-1) ?? "";
-  if (name === "MLmodel" || name === "MLproject") return "text/plain";
-  const ext = name.includes(".") ? name.split(".").at(-1)!.toLowerCase() : "";
-  return TEXT_TYPES[ext] ?? "application/octet-stream";
-}
-
-/**
- * Headers for serving an artifact: its type, download name, and a sandbox so that nothing served
- * from a run (SVG, PDF, HTML) can run scripts on the server's origin.
- *
- * @example
- * ```ts
- * new Response(bytes, { headers: artifactHeaders("plots/loss.png") });
- * ```
- */
-export function artifactHeaders(path: string): Headers {
-  const type = guessMimeType(path);
-  const name = path.split("/").at(-1) || "artifact";
-  // Header values are bytes: an ASCII fallback name, plus the exact name in RFC 5987 form.
-  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
-  return new Headers({
-    "content-type": type.startsWith("text/") ? `${type}; charset=utf-8` : type,
-    "content-disposition": `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
-    "x-content-type-options": "nosniff",
-    "content-security-policy": "sandbox",
-  });
 }

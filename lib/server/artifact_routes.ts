@@ -1,62 +1,51 @@
 /**
- * Artifact endpoints: the `mlflow-artifacts` proxy (upload, download, list, delete under the server's
- * artifacts destination) and the UI's `/get-artifact?path=&run_uuid=` download.
+ * Artifact endpoints as MLflow 2.17.2 serves them: the `mlflow-artifacts` proxy (list, download,
+ * upload, delete under the server's artifacts destination; multipart upload answers 501 like
+ * MLflow's local repository) and the UI's `/get-artifact?path=&run_id=`. Every client path goes
+ * through MLflow's `validate_path_is_safe` (`Invalid path`) and a symlink check; a missing file is
+ * a 404 and a directory a 400 (MLflow: 500).
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
-import {
-  type FileInfo,
-  fileInfoToWire,
-  localPathOfUri,
-  mlflowError,
-  safeArtifactPath,
-} from "../tracking/mod.ts";
-import { artifactHeaders, pathInsideRoot } from "./artifact_paths.ts";
+import { dirname } from "node:path";
+import { fileInfoToWire, localPathOfUri, mlflowError, safeArtifactPath } from "../tracking/mod.ts";
+import { artifactHeaders } from "./artifact_content_type.ts";
+import { pathInsideRoot, validateArtifactPathParam } from "./artifact_paths.ts";
+import type { MessageDesc } from "./request/proto_parse.ts";
+import { decodeRequest } from "./request/decode.ts";
+import { pyStr } from "./request/py_values.ts";
+import { intlike, required, type Schema, string } from "./request/schema.ts";
 import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
-import { jsonResponse, methodNotAllowed } from "./responses.ts";
+import { checkMethod, jsonResponse, notFound } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { statOrUndefined } from "../fs_utils.ts";
-
-/** A percent-encoded path, or a client error for a malformed one (never a 5xx the client would retry). */
-export function decodePath(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    throw mlflowError("INVALID_PARAMETER_VALUE", `Malformed percent-encoding in artifact path '${encoded}'`);
-  }
-}
 
 /** Default cap on one artifact upload (bytes). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
 
-function artifactNotFound(path: string) {
-  return mlflowError("RESOURCE_DOES_NOT_EXIST", `Artifact '${path}' does not exist`);
-}
-
-async function fileResponse(file: string, displayPath: string): Promise<Response> {
+/**
+ * One artifact file as a download (`relPath` is what the client asked for, for messages and the
+ * file name): 404 when missing, 400 for a directory.
+ *
+ * @example
+ * ```ts
+ * return await sendArtifactFile(await pathInsideRoot(root, "notes.txt"), "notes.txt");
+ * ```
+ */
+export async function sendArtifactFile(file: string, relPath: string): Promise<Response> {
   const info = await statOrUndefined(file);
-  if (!info?.isFile) throw artifactNotFound(displayPath);
+  if (!info) throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact at '${relPath}'`);
+  if (!info.isFile) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Artifact '${relPath}' is a directory, not a file`,
+      "list a directory with artifacts/list; download its files one by one",
+    );
+  }
   const handle = await Deno.open(file, { read: true });
-  const headers = artifactHeaders(displayPath);
+  const headers = artifactHeaders(relPath);
   headers.set("content-length", String(info.size));
   return new Response(handle.readable, { headers });
-}
-
-async function listDir(dir: string, prefix: string): Promise<FileInfo[]> {
-  const info = await statOrUndefined(dir);
-  if (!info?.isDirectory) return [];
-  const files: FileInfo[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const stat = await statOrUndefined(join(dir, entry.name));
-    if (!stat) continue;
-    files.push({
-      path: prefix + entry.name,
-      isDir: stat.isDirectory,
-      fileSize: stat.isDirectory ? null : stat.size,
-    });
-  }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 async function upload(request: Request, target: string, maxBytes: number): Promise<void> {
@@ -91,12 +80,51 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
   }
 }
 
+async function listDestination(ctx: ServerContext, path: string | undefined): Promise<Response> {
+  const dir = await pathInsideRoot(ctx.artifactsDestination, path ?? "");
+  const info = await statOrUndefined(dir);
+  const files = [];
+  if (info?.isDirectory) {
+    for await (const entry of Deno.readDir(dir)) {
+      const stat = await statOrUndefined(`${dir}/${entry.name}`);
+      if (stat) {
+        files.push({
+          path: entry.name,
+          isDir: stat.isDirectory,
+          fileSize: stat.isDirectory ? null : stat.size,
+        });
+      }
+    }
+  }
+  // The list answer names entries by basename; the client joins them to the path it asked for.
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
+}
+
+const s = (name: string) => ({ name, type: "string" as const });
+const LIST_MESSAGE: MessageDesc = { name: "ListArtifacts", fields: [s("path")] };
+const MPU: Record<string, { desc: MessageDesc; schema: Schema }> = {
+  create: {
+    desc: { name: "CreateMultipartUpload", fields: [s("path"), { name: "num_parts", type: "int64" }] },
+    schema: [["path", [required, string]], ["num_parts", [intlike]]],
+  },
+  complete: {
+    desc: { name: "CompleteMultipartUpload", fields: [s("path"), s("upload_id")] },
+    schema: [["path", [required, string]], ["upload_id", [string]]],
+  },
+  abort: {
+    desc: { name: "AbortMultipartUpload", fields: [s("path"), s("upload_id")] },
+    schema: [["path", [required, string]], ["upload_id", [string]]],
+  },
+};
+
 /**
- * Serves `/api/2.0/mlflow-artifacts/<rest>` (rest = `artifacts[/<path>]` or `mpu/…`).
+ * Serves `/api/2.0/mlflow-artifacts/<rest>`: `artifacts` (list), `artifacts/<path>` (GET, PUT,
+ * DELETE) and `mpu/{create,complete,abort}/<path>`. `rest` is percent-decoded, not dot-normalised.
  *
  * @example
  * ```ts
- * await handleArtifactProxy(ctx, request, url, "artifacts/1/abc/artifacts/notes.txt", 1e9);
+ * await handleArtifactProxy(ctx, request, url, "artifacts/1/abc/artifacts/notes.txt", 1e9, 1e6);
  * ```
  */
 export async function handleArtifactProxy(
@@ -105,24 +133,33 @@ export async function handleArtifactProxy(
   url: URL,
   rest: string,
   maxUploadBytes: number,
+  maxJsonBytes: number,
 ): Promise<Response> {
-  if (rest.startsWith("mpu/")) {
+  const mpu = rest.match(/^mpu\/(create|complete|abort)\/(.+)$/);
+  if (mpu) {
+    const refused = checkMethod(request, url.pathname, ["POST"]);
+    if (refused) return refused;
+    await decodeRequest(request, url, MPU[mpu[1]].desc, MPU[mpu[1]].schema, maxJsonBytes);
+    validateArtifactPathParam(mpu[2]);
     throw mlflowError(
       "NOT_IMPLEMENTED",
       "Multipart upload is not supported for the current artifact repository",
     );
   }
-  if (rest === "artifacts" || rest === "artifacts/") {
-    if (request.method !== "GET") return methodNotAllowed(url.pathname, ["GET"]);
-    // The list answer names entries by basename; the client joins them to the path it asked for.
-    const path = url.searchParams.get("path") ?? "";
-    const files = await listDir(await pathInsideRoot(ctx.artifactsDestination, path), "");
-    return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
+  if (rest === "artifacts") {
+    const refused = checkMethod(request, url.pathname, ["GET"]);
+    if (refused) return refused;
+    const { message } = await decodeRequest(request, url, LIST_MESSAGE, [], maxJsonBytes);
+    return await listDestination(
+      ctx,
+      message.has("path") ? validateArtifactPathParam(message.str("path")) : undefined,
+    );
   }
-  if (!rest.startsWith("artifacts/")) {
-    throw mlflowError("ENDPOINT_NOT_FOUND", `No endpoint at ${url.pathname}`);
-  }
-  const relPath = decodePath(rest.slice("artifacts/".length));
+  const path = rest.match(/^artifacts\/(.+)$/)?.[1];
+  if (path === undefined) return notFound(url.pathname);
+  const refused = checkMethod(request, url.pathname, ["GET", "PUT", "DELETE"]);
+  if (refused) return refused;
+  const relPath = validateArtifactPathParam(path);
   const target = await pathInsideRoot(ctx.artifactsDestination, relPath);
   if ((request.method === "PUT" || request.method === "DELETE") && safeArtifactPath(relPath) === "") {
     throw mlflowError(
@@ -132,9 +169,13 @@ export async function handleArtifactProxy(
     );
   }
   switch (request.method) {
-    case "GET":
-      return await fileResponse(target, relPath);
     case "PUT":
+      if (relPath.endsWith("/")) {
+        throw mlflowError(
+          "INVALID_PARAMETER_VALUE",
+          `Cannot upload to '${relPath}': the path names a directory`,
+        );
+      }
       await upload(request, target, maxUploadBytes);
       return jsonResponse({});
     case "DELETE":
@@ -143,31 +184,42 @@ export async function handleArtifactProxy(
       });
       return jsonResponse({});
     default:
-      return methodNotAllowed(url.pathname, ["GET", "PUT", "DELETE"]);
+      return await sendArtifactFile(target, relPath);
   }
 }
 
 /**
- * Serves `/get-artifact?path=<rel>&run_uuid=<id>`: one file of a run's artifacts, as an attachment.
+ * Serves `/get-artifact?path=<rel>&run_id=<id>` (or `run_uuid`): one file of a run's artifacts,
+ * as an attachment.
  *
  * @example
  * ```ts
- * await handleGetArtifact(ctx, new URL("http://x/get-artifact?path=notes.txt&run_uuid=abc"));
+ * await handleGetArtifact(ctx, new URL("http://x/get-artifact?path=notes.txt&run_id=abc"));
  * ```
  */
 export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<Response> {
-  const runId = url.searchParams.get("run_uuid") ?? url.searchParams.get("run_id");
-  const path = url.searchParams.get("path");
-  if (!runId || !path) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      "get-artifact needs the query parameters 'path' and 'run_uuid'",
-    );
+  const runId = url.searchParams.get("run_id") || url.searchParams.get("run_uuid") || pyStr(null);
+  const rawPath = url.searchParams.get("path");
+  if (rawPath === null) {
+    throw mlflowError("INVALID_PARAMETER_VALUE", "Missing value for required parameter 'path'.");
   }
+  const path = validateArtifactPathParam(rawPath);
   const run = await ctx.store.getRun(runId);
-  const repo = ctx.artifactRepository(run.info.artifactUri);
+  return await sendRepositoryArtifact(ctx, run.info.artifactUri, path);
+}
+
+/**
+ * One file under an artifact root URI: streamed from disk for local and proxied roots, read
+ * through the repository otherwise.
+ */
+export async function sendRepositoryArtifact(
+  ctx: ServerContext,
+  rootUri: string,
+  path: string,
+): Promise<Response> {
+  const repo = ctx.artifactRepository(rootUri);
   const root = localPathOfUri(repo.rootUri);
-  if (root !== undefined) return await fileResponse(await pathInsideRoot(root, path), path);
-  const bytes = await repo.readArtifact(path);
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: artifactHeaders(basename(path)) });
+  if (root !== undefined) return await sendArtifactFile(await pathInsideRoot(root, path), path);
+  const bytes = await repo.readArtifact(safeArtifactPath(path));
+  return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: artifactHeaders(path) });
 }

@@ -7,15 +7,25 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import type { TrackingStore } from "../tracking/mod.ts";
-import { artifactRepositoryResolver } from "./artifact_paths.ts";
+import { mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";
 import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleRegistry } from "./registry_routes.ts";
 import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
-import { errorResponse, jsonResponse, methodNotAllowed, notFound, textResponse } from "./responses.ts";
+import {
+  checkMethod,
+  errorResponse,
+  jsonResponse,
+  notFound,
+  serverPathRedactor,
+  textResponse,
+} from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
+import { AJAX_ONLY, AJAX_ROUTES } from "./ajax_routes.ts";
+import { handleModelVersionArtifact } from "./model_version_artifact.ts";
+import { decodeRequest } from "./request/decode.ts";
 import { TRACKING_RPCS } from "./tracking_routes.ts";
 import { serveUi } from "./ui/ui_routes.ts";
 
@@ -42,6 +52,8 @@ export interface RequestHandlerOptions {
   maxJsonBytes?: number;
   /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
   maxUploadBytes?: number;
+  /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
+  cwd?: string;
   /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
   ui?: (url: URL) => Response | undefined;
 }
@@ -70,7 +82,50 @@ export function loopbackHostsFor(bindHost: string): string[] | undefined {
   return [...new Set(["localhost", "127.0.0.1", "::1", host])];
 }
 
-const API_PATH = /^\/(?:api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
+const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
+const ARTIFACTS_PREFIX = /^\/+(api|ajax-api)\/+2\.0\/+mlflow-artifacts\/+artifacts\/+/;
+
+/** The local directory of a store's URI (a SQLite file's folder, an mlruns folder), if it has one. */
+function storeDirectory(uri: string): string | undefined {
+  const sqlite = uri.match(/^sqlite:\/\/\/(.*)$/);
+  if (sqlite) return dirname(sqlite[1].startsWith("/") ? sqlite[1] : `/${sqlite[1]}`);
+  if (uri.startsWith("file:")) {
+    try {
+      return decodeURIComponent(new URL(uri).pathname);
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The path of a request URL as sent: no origin, query or fragment, nothing decoded or resolved. */
+function rawPath(requestUrl: string): string {
+  return requestUrl.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/, "").split(/[?#]/)[0] || "/";
+}
+
+/** Whether `%XX` escapes in a path are not valid UTF-8 (werkzeug would substitute U+FFFD). */
+function malformedEscapes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * werkzeug's `merge_slashes`: a path with doubled slashes outside an artifact path is redirected
+ * (308) to the merged one; inside `mlflow-artifacts/artifacts/<path>` they stay the path's own.
+ */
+function mergedSlashes(path: string): string | undefined {
+  const artifacts = path.match(ARTIFACTS_PREFIX);
+  if (artifacts) {
+    const canonical = `/${artifacts[1]}/2.0/mlflow-artifacts/artifacts/`;
+    return artifacts[0] === canonical ? undefined : canonical + path.slice(artifacts[0].length);
+  }
+  return path.includes("//") ? path.replace(/\/{2,}/g, "/") : undefined;
+}
 const REGISTRY_PATH = /^(registered-models|model-versions)\//;
 
 /**
@@ -92,15 +147,24 @@ export function createRequestHandler(
     artifactsDestination,
     stateDir: options.stateDir ?? join(dirname(resolve(artifactsDestination)), ".kmlf", "server"),
     artifactRepository: artifactRepositoryResolver(store, artifactsDestination),
+    cwd: options.cwd ?? Deno.cwd(),
   };
+  const redact = serverPathRedactor({
+    "<artifacts destination>": resolve(artifactsDestination),
+    "<server state>": ctx.stateDir,
+    "<backend store>": storeDirectory(store.uri),
+    "<server directory>": ctx.cwd,
+  });
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
 
   return async (request) => {
     const url = new URL(request.url);
-    const path = url.pathname;
+    // Routes match the path as sent, percent-decoded and not dot-normalised (as werkzeug routes):
+    // `artifacts/../x` must reach the artifact checks, not resolve to another route.
+    const path = unquote(rawPath(request.url));
     try {
-      if (path === "/health") return textResponse("OK");
+      if (path === "/health") return textResponse("OK", "text/html; charset=utf-8");
       if (options.allowedHosts && !options.allowedHosts.includes(hostName(request.headers.get("host")))) {
         return jsonResponse({
           error_code: "PERMISSION_DENIED",
@@ -122,12 +186,22 @@ export function createRequestHandler(
           },
         );
       }
-      if (path === "/version") return textResponse(MLFLOW_API_VERSION);
+      if (path === "/version") return textResponse(MLFLOW_API_VERSION, "text/html; charset=utf-8");
+      const merged = mergedSlashes(path);
+      if (merged !== undefined) {
+        return new Response(null, {
+          status: 308,
+          headers: { location: `${url.origin}${encodeURI(merged)}${url.search}` },
+        });
+      }
       const api = path.match(API_PATH);
       if (api) {
-        const [, service, rest] = api;
+        const [, prefix, service, rest] = api;
         if (service === "mlflow-artifacts") {
-          return await handleArtifactProxy(ctx, request, url, rest, maxUpload);
+          if (malformedEscapes(rawPath(request.url))) {
+            throw mlflowError("INVALID_PARAMETER_VALUE", "Malformed percent-encoding in the artifact path");
+          }
+          return await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson);
         }
         if (rest === "logged-models" || rest.startsWith("logged-models/")) {
           const msg = await readRequestMessage(request, url, maxJson);
@@ -139,18 +213,18 @@ export function createRequestHandler(
           const msg = await readRequestMessage(request, url, maxJson);
           return jsonResponse(handleRegistry(store.registry, request.method, rest, msg));
         }
-        const rpc = TRACKING_RPCS[rest];
-        if (!rpc) return notFound(path);
-        if (request.method === "OPTIONS") {
-          return new Response(null, {
-            status: 204,
-            headers: { allow: [...rpc.methods, "OPTIONS"].join(", ") },
-          });
+        const ajax = prefix === "ajax-api" ? AJAX_ROUTES[rest] : undefined;
+        if (ajax) {
+          const refused = checkMethod(request, path, ajax.methods);
+          if (refused) return refused;
+          return await ajax.handle(ctx, request, url, maxUpload);
         }
-        // HEAD is answered like GET (the runtime drops the body), as Flask does.
-        const method = request.method === "HEAD" ? "GET" : request.method;
-        if (!rpc.methods.includes(method)) return methodNotAllowed(path, rpc.methods);
-        return jsonResponse(await rpc.handle(ctx, await readRequestMessage(request, url, maxJson)));
+        const rpc = TRACKING_RPCS[rest];
+        if (!rpc || (AJAX_ONLY.has(rest) && prefix !== "ajax-api")) return notFound(path);
+        const refused = checkMethod(request, path, rpc.methods);
+        if (refused) return refused;
+        const { message } = await decodeRequest(request, url, rpc.desc, rpc.schema, maxJson, rpc.lenient);
+        return jsonResponse(await rpc.handle(ctx, message, url.searchParams));
       }
       if (/^\/(?:api|ajax-api)\/3\.0\/mlflow\/server-info$/.test(path)) {
         return jsonResponse({
@@ -158,14 +232,20 @@ export function createRequestHandler(
           workspaces_enabled: false,
         });
       }
-      if (path === "/get-artifact") return await handleGetArtifact(ctx, url);
+      if (path === "/get-artifact" || path === "/model-versions/get-artifact") {
+        const refused = checkMethod(request, path, ["GET"]);
+        if (refused) return refused;
+        return path === "/get-artifact"
+          ? await handleGetArtifact(ctx, url)
+          : await handleModelVersionArtifact(ctx, url);
+      }
       if (request.method === "GET" || request.method === "HEAD") {
         const page = (options.ui ?? serveUi)(url);
         if (page) return page;
       }
       return notFound(path);
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, redact);
     }
   };
 }

@@ -10,7 +10,6 @@ import { join } from "node:path";
 import { fileInfoToWire, mlflowError, recordFromWire, recordToWire } from "../tracking/mod.ts";
 import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
-import { decodePath } from "./artifact_routes.ts";
 import type { ServerContext } from "./server_context.ts";
 
 /** A logged model as stored (wire field names, ready to serve). */
@@ -178,7 +177,8 @@ export async function handleLoggedModels(
   rest: string,
   msg: RequestMessage,
 ): Promise<unknown> {
-  const parts = rest.split("/").filter(Boolean).map(decodePath);
+  // `rest` arrives percent-decoded (the handler routes on the decoded path).
+  const parts = rest.split("/").filter(Boolean);
   if (parts.length === 0 && method === "POST") return await create(ctx, msg);
   if (parts[0] === "search" && method === "POST") return await search(ctx, msg);
   const [modelId, section, key] = parts;

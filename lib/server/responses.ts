@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pathToFileURL } from "node:url";
 import { TrackingError } from "../errors.ts";
 import { errorToWire, mlflowError } from "../tracking/mod.ts";
 
@@ -29,8 +30,8 @@ export function jsonResponse(body: unknown, status = 200): Response {
  * textResponse("OK");
  * ```
  */
-export function textResponse(body: string, status = 200): Response {
-  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+export function textResponse(body: string, contentType = "text/plain; charset=utf-8"): Response {
+  return new Response(body, { headers: { "content-type": contentType } });
 }
 
 /**
@@ -42,13 +43,40 @@ export function textResponse(body: string, status = 200): Response {
  * errorResponse(mlflowError("RESOURCE_DOES_NOT_EXIST", "Run with id=x not found")); // 404
  * ```
  */
-export function errorResponse(error: unknown): Response {
+export function errorResponse(error: unknown, redact: (message: string) => string = (m) => m): Response {
   const tracking = error instanceof TrackingError
     ? error
     : mlflowError("INTERNAL_ERROR", `Internal server error: ${(error as Error)?.message ?? String(error)}`);
   const { status, body } = errorToWire(tracking);
   const override = (error as { httpStatus?: number }).httpStatus;
-  return jsonResponse(body, typeof override === "number" ? override : status);
+  return jsonResponse(
+    { ...body, message: redact(body.message) },
+    typeof override === "number" ? override : status,
+  );
+}
+
+/**
+ * A function that replaces the server's own directories in a message by a label, so no answer
+ * tells a client where the server keeps its files (`/srv/mlruns/1/…` → `<backend store>/1/…`).
+ *
+ * @example
+ * ```ts
+ * const redact = serverPathRedactor({ "<artifacts destination>": "/srv/mlartifacts" });
+ * redact("No artifact under file:///srv/mlartifacts/1"); // "No artifact under <artifacts destination>/1"
+ * ```
+ */
+export function serverPathRedactor(roots: Record<string, string | undefined>): (message: string) => string {
+  const pairs: [string, string][] = [];
+  for (const [label, root] of Object.entries(roots)) {
+    if (!root || root === "/") continue;
+    const path = root.replace(/\/+$/, "");
+    pairs.push([pathToFileURL(path).href, label], [`file://${path}`, label], [path, label]);
+  }
+  pairs.sort((a, b) => b[0].length - a[0].length);
+  return (message) => {
+    for (const [from, to] of pairs) message = message.replaceAll(from, to);
+    return message;
+  };
 }
 
 /**
@@ -63,6 +91,13 @@ export function notFound(path: string): Response {
   return jsonResponse({ error_code: "ENDPOINT_NOT_FOUND", message: `No endpoint at ${path}` }, 404);
 }
 
+/** The `Allow` header Flask sends for a route: its methods, HEAD with GET, and OPTIONS, sorted. */
+function allowHeader(allowed: readonly string[]): string {
+  const methods = new Set([...allowed, "OPTIONS"]);
+  if (methods.has("GET")) methods.add("HEAD");
+  return [...methods].sort().join(", ");
+}
+
 /** The answer for a known path called with the wrong HTTP method. */
 export function methodNotAllowed(path: string, allowed: readonly string[]): Response {
   return new Response(
@@ -70,8 +105,32 @@ export function methodNotAllowed(path: string, allowed: readonly string[]): Resp
       error_code: "BAD_REQUEST",
       message: `Method not allowed for ${path}; use ${allowed.join(" or ")}`,
     }),
-    { status: 405, headers: { ...JSON_HEADERS, allow: allowed.join(", ") } },
+    { status: 405, headers: { ...JSON_HEADERS, allow: allowHeader(allowed) } },
   );
+}
+
+/**
+ * Flask's method handling for a route: OPTIONS answers 200 with `Allow`, HEAD counts as GET, any
+ * other method outside `allowed` is a 405. Undefined when the request may go on.
+ *
+ * @example
+ * ```ts
+ * const refused = checkMethod(request, url.pathname, ["POST"]);
+ * if (refused) return refused;
+ * ```
+ */
+export function checkMethod(
+  request: Request,
+  path: string,
+  allowed: readonly string[],
+): Response | undefined {
+  if (request.method === "OPTIONS") {
+    return new Response(null, {
+      headers: { allow: allowHeader(allowed), "content-type": "text/html; charset=utf-8" },
+    });
+  }
+  const method = request.method === "HEAD" ? "GET" : request.method;
+  return allowed.includes(method) ? undefined : methodNotAllowed(path, allowed);
 }
 
 /**

@@ -4,7 +4,8 @@
  * @module
  */
 import type { ArtifactRepository, TrackingStore } from "../tracking/mod.ts";
-import type { RequestMessage } from "./request_message.ts";
+import type { MessageDesc, ProtoMessage } from "./request/proto_parse.ts";
+import type { Schema } from "./request/schema.ts";
 
 /** Shared state of one server. */
 export interface ServerContext {
@@ -15,13 +16,23 @@ export interface ServerContext {
   artifactsDestination: string;
   /** Server-private records (logged models), outside every tree the API can read or write. */
   stateDir: string;
+  /** The server's working directory: relative artifact locations resolve against it. */
+  cwd: string;
 }
 
-/** One RPC: decoded message in, JSON body out. */
-export type RpcHandler = (ctx: ServerContext, msg: RequestMessage) => Promise<unknown>;
+/** One RPC: decoded message (and the raw query, which a few handlers read) in, JSON body out. */
+export type RpcHandler = (
+  ctx: ServerContext,
+  message: ProtoMessage,
+  query: URLSearchParams,
+) => Promise<unknown>;
 
-/** An RPC and the HTTP methods it answers. */
+/** An RPC: the HTTP methods it answers, its request message and schema, its handler. */
 export interface Rpc {
   methods: readonly string[];
+  desc: MessageDesc;
+  schema: Schema;
+  /** Fields whose unparseable values do not refuse the request (see `decodeRequest`). */
+  lenient?: readonly string[];
   handle: RpcHandler;
 }

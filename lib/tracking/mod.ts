@@ -50,6 +50,7 @@ export {
   runNotFound,
 } from "./tracking_errors.ts";
 export { LIMITS } from "./limits.ts";
+export { pyFloatRepr, pyJsonString } from "./py_format.ts";
 export {
   posixNormpath,
   validateArtifactLocation,
@@ -62,6 +63,7 @@ export {
   validateMaxResults,
   validateMetric,
   validateParam,
+  validateRunId,
   validateRunName,
   validateTag,
   type ValidationOptions,

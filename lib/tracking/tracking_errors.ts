@@ -127,6 +127,24 @@ export function paramValueChanged(
   );
 }
 
+/** Re-logging params with different values in one log-batch (MLflow's SQL store wording). */
+export function paramValuesChanged(
+  runId: string,
+  changed: readonly { key: string; old: string; value: string }[],
+): TrackingError {
+  const q = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+  const list = changed.map((c) =>
+    `{'key': ${q(c.key)}, 'old_value': ${q(c.old)}, 'new_value': ${q(c.value)}}`
+  );
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Changing param values is not allowed. Params were already logged='[${
+      list.join(", ")
+    }]' for run ID='${runId}'.`,
+    "params are immutable within a run; log the new values in a new (nested) run",
+  );
+}
+
 /** Deleting a tag that is not there. */
 export function runTagNotFound(runId: string, key: string): TrackingError {
   return mlflowError("RESOURCE_DOES_NOT_EXIST", `No tag with name: ${key} in run with id ${runId}`);
@@ -140,7 +158,11 @@ export function experimentTagNotFound(experimentId: string, key: string): Tracki
   );
 }
 
-/** Renaming a deleted experiment. */
+/** Renaming a deleted experiment (MLflow: INVALID_STATE, a 500 its clients retry; kmlf: 400). */
 export function cannotRenameDeleted(): TrackingError {
-  return mlflowError("INVALID_STATE", "Cannot rename a non-active experiment.");
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    "Cannot rename a non-active experiment.",
+    "restore the experiment first (restoreExperiment)",
+  );
 }

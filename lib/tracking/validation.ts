@@ -8,6 +8,7 @@
 import type { TrackingError } from "../errors.ts";
 import type { DatasetInput, KeyValue, Metric } from "./entities.ts";
 import { LIMITS } from "./limits.ts";
+import { pyFloatRepr, pyJsonString } from "./py_format.ts";
 import { mlflowError } from "./tracking_errors.ts";
 
 /** Options shared by the value validators. */
@@ -56,8 +57,41 @@ function pathNotUnique(name: string): boolean {
 // Keys repeat (100,000 points of 10 metrics): remember valid ones instead of re-checking them.
 const knownGoodKeys = new Set<string>();
 
+/** MLflow's `invalid_value(path, value, message)` for a string value. */
+function invalidName(path: string, name: string | null, message: string, hint?: string): TrackingError {
+  const value = name === null ? "null" : pyJsonString(name);
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${value} for parameter '${path}' supplied: ${message}`,
+    hint,
+  );
+}
+
+// MLflow's _RUN_ID_REGEX; Python's `$` also matches before a final newline, `\w` is Unicode.
+const RUN_ID = /^[a-zA-Z0-9][\p{L}\p{N}_-]{0,255}\n?$/u;
+
 /**
- * Checks a metric, param or tag key: MLflow's character set, a normalized relative path, ≤ 250 chars.
+ * MLflow's `_validate_run_id`: `Invalid value "<id>" for parameter 'run_id' supplied.` (400) for an
+ * id that is empty, too long (> 256) or holds characters other than letters, digits, `_` and `-`.
+ *
+ * @example
+ * ```ts
+ * validateRunId("../../etc"); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
+export function validateRunId(runId: string): void {
+  if (!RUN_ID.test(runId)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid value ${pyJsonString(runId)} for parameter 'run_id' supplied.`,
+    );
+  }
+}
+
+/**
+ * Checks a metric, param or tag key: MLflow's character set, a normalized relative path, ≤ 250 chars,
+ * refused with MLflow's words; `path` is the parameter the message names (`name` for metrics, `key`
+ * otherwise; `metrics[0].name` inside a batch).
  *
  * @example
  * ```ts
@@ -65,26 +99,30 @@ const knownGoodKeys = new Set<string>();
  * validateKey("metric", "../x"); // throws TrackingError INVALID_PARAMETER_VALUE
  * ```
  */
-export function validateKey(kind: "metric" | "parameter" | "tag", name: unknown): asserts name is string {
+export function validateKey(
+  kind: "metric" | "parameter" | "tag",
+  name: unknown,
+  path: string = kind === "metric" ? "name" : "key",
+): asserts name is string {
   if (typeof name === "string" && knownGoodKeys.has(name)) return;
   if (typeof name !== "string") {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `${kind[0].toUpperCase()}${kind.slice(1)} name cannot be None. A key name must be provided.`,
-    );
+    const what = kind === "metric" ? "Metric" : kind === "parameter" ? "Parameter" : "Tag";
+    throw invalidName(path, null, `${what} name cannot be None. A key name must be provided.`);
   }
   if (!VALID_KEY.test(name)) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid ${kind} name: '${name}'. ${BAD_CHARACTERS}`,
+    throw invalidName(
+      path,
+      name,
+      BAD_CHARACTERS,
       "rename the key using letters, digits and _ - . / : or space",
     );
   }
   if (pathNotUnique(name)) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid ${kind} name: '${name}'. Names may be treated as files in certain cases, and must not ` +
-        `resolve to other names when treated as such. This name would resolve to '${posixNormpath(name)}'`,
+    throw invalidName(
+      path,
+      name,
+      "Names may be treated as files in certain cases, and must not resolve to other names when treated " +
+        `as such. This name would resolve to '${posixNormpath(name)}'`,
       "keys must be non-empty and must not start with '/' or '..', end with '/', or contain '//' or '/./'",
     );
   }
@@ -101,6 +139,16 @@ function lengthError(entity: string, limit: number, value: string): TrackingErro
   );
 }
 
+/** MLflow's `_validate_length_limit` wording for dataset fields. */
+function fieldLength(field: string, limit: number, value: string): void {
+  if (value.length > limit) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `'${field}' exceeds the maximum length of ${limit} characters`,
+    );
+  }
+}
+
 function checkLength(entity: string, limit: number, value: string, truncate = false): string {
   if (value.length <= limit) return value;
   if (truncate) return value.slice(0, limit);
@@ -108,37 +156,45 @@ function checkLength(entity: string, limit: number, value: string, truncate = fa
 }
 
 /**
- * Checks a metric key, value, timestamp and step.
+ * Checks a metric key, value, timestamp and step (MLflow's `_validate_metric`; `path` is the item's
+ * place in a batch, e.g. `metrics[0]`).
  *
  * @example
  * ```ts
  * validateMetric({ key: "loss", value: 0.1, timestamp: Date.now(), step: 0 });
  * ```
  */
-export function validateMetric(metric: Metric): void {
+export function validateMetric(metric: Metric, path = ""): void {
   const { key, value, timestamp, step } = metric;
-  validateKey("metric", key);
+  const at = (field: string) => (path ? `${path}.${field}` : field);
+  validateKey("metric", key, at("name"));
+  const v = typeof value === "number" ? pyFloatRepr(value) : String(value);
   if (typeof value !== "number") {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Got invalid value ${String(value)} for metric '${key}' (timestamp=${timestamp}). ` +
+      `Invalid value ${String(value)} for parameter '${
+        at("value")
+      }' supplied: metric '${key}' (timestamp=${timestamp}). ` +
         "Please specify value as a valid double (64-bit floating point)",
     );
   }
   if (typeof timestamp !== "number" || !Number.isInteger(timestamp) || timestamp < 0) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Got invalid timestamp ${String(timestamp)} for metric '${key}' (value=${value}). ` +
+      `Invalid value ${String(timestamp)} for parameter '${
+        at("timestamp")
+      }' supplied: metric '${key}' (value=${v}). ` +
         "Timestamp must be a nonnegative long (64-bit integer) ",
     );
   }
   if (typeof step !== "number" || !Number.isInteger(step)) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Got invalid step ${String(step)} for metric '${key}' (value=${value}). ` +
+      `Invalid value ${String(step)} for parameter '${at("step")}' supplied: metric '${key}' (value=${v}). ` +
         "Step must be a valid long (64-bit integer).",
     );
   }
+  checkLength("Metric name", LIMITS.keyLength, key);
 }
 
 /**
@@ -149,8 +205,13 @@ export function validateMetric(metric: Metric): void {
  * validateParam("lr", "0.1"); // "0.1"
  * ```
  */
-export function validateParam(key: string, value: string, options: ValidationOptions = {}): string {
-  validateKey("parameter", key);
+export function validateParam(
+  key: string,
+  value: string,
+  options: ValidationOptions = {},
+  path = "",
+): string {
+  validateKey("parameter", key, path ? `${path}.key` : "key");
   if (typeof value !== "string") {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Param value for key '${key}' must be a string`);
   }
@@ -165,8 +226,8 @@ export function validateParam(key: string, value: string, options: ValidationOpt
  * validateTag("team", "ml"); // "ml"
  * ```
  */
-export function validateTag(key: string, value: string, options: ValidationOptions = {}): string {
-  validateKey("tag", key);
+export function validateTag(key: string, value: string, options: ValidationOptions = {}, path = ""): string {
+  validateKey("tag", key, path ? `${path}.key` : "key");
   if (typeof value !== "string") {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Tag value for key '${key}' must be a string`);
   }
@@ -242,19 +303,26 @@ function validateParamKeysUnique(params: readonly KeyValue[]): void {
  */
 export function validateBatch(
   batch: { metrics?: readonly Metric[]; params?: readonly KeyValue[]; tags?: readonly KeyValue[] },
-  options: ValidationOptions = {},
+  options: ValidationOptions & {
+    /** Name entries by their place in the request (`metrics[0].name`), as MLflow's log-batch does. */
+    indexedPaths?: boolean;
+  } = {},
 ): { metrics: Metric[]; params: KeyValue[]; tags: KeyValue[] } {
   const metrics = [...(batch.metrics ?? [])];
-  const params = batch.params ?? [];
-  const tags = batch.tags ?? [];
+  const path = (list: string, i: number) => (options.indexedPaths ? `${list}[${i}]` : "");
+  // MLflow's order: every entry, then the batch limits, then duplicate params.
+  metrics.forEach((m, i) => validateMetric(m, path("metrics", i)));
+  const params = (batch.params ?? []).map((p, i) => ({
+    key: p.key,
+    value: validateParam(p.key, p.value, options, path("params", i)),
+  }));
+  const tags = (batch.tags ?? []).map((t, i) => ({
+    key: t.key,
+    value: validateTag(t.key, t.value, options, path("tags", i)),
+  }));
   validateBatchLimits(metrics.length, params.length, tags.length);
   validateParamKeysUnique(params);
-  for (const m of metrics) validateMetric(m);
-  return {
-    metrics,
-    params: params.map((p) => ({ key: p.key, value: validateParam(p.key, p.value, options) })),
-    tags: tags.map((t) => ({ key: t.key, value: validateTag(t.key, t.value, options) })),
-  };
+  return { metrics, params, tags };
 }
 
 /**
@@ -278,7 +346,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
   if (name.length > LIMITS.experimentNameLength) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Experiment name exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
+      `'name' exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
     );
   }
 }
@@ -325,24 +393,25 @@ export function validateArtifactLocation(location: string): void {
 }
 
 /**
- * `max_results` of a search: an integer in 1..50000.
+ * `max_results` of a search: an integer in 1..50000, refused with MLflow's words (a bigint keeps
+ * the exact value a client sent, e.g. 2^63−1, for the message).
  *
  * @example
  * ```ts
  * validateMaxResults(1000);
  * ```
  */
-export function validateMaxResults(maxResults: number): void {
-  if (!Number.isInteger(maxResults) || maxResults < 1) {
+export function validateMaxResults(maxResults: number | bigint): void {
+  if (typeof maxResults === "number" && !Number.isInteger(maxResults) || maxResults < 1) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid value for max_results. It must be a positive integer, but got ${maxResults}`,
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
     );
   }
   if (maxResults > LIMITS.searchMaxResults) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid value for max_results. It must be at most ${LIMITS.searchMaxResults}, but got ${maxResults}`,
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.searchMaxResults}`,
     );
   }
 }
@@ -364,14 +433,14 @@ export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
         throw mlflowError("INVALID_PARAMETER_VALUE", `Dataset ${field} must be a non-empty string`);
       }
     }
-    checkLength("Dataset name", LIMITS.datasetName, d.name);
-    checkLength("Dataset digest", LIMITS.datasetDigest, d.digest);
-    checkLength("Dataset source", LIMITS.datasetSource, d.source);
-    if (d.schema !== undefined) checkLength("Dataset schema", LIMITS.datasetSchema, d.schema);
-    if (d.profile !== undefined) checkLength("Dataset profile", LIMITS.datasetProfile, d.profile);
+    fieldLength("name", LIMITS.datasetName, d.name);
+    fieldLength("digest", LIMITS.datasetDigest, d.digest);
+    fieldLength("source", LIMITS.datasetSource, d.source);
+    if (d.schema !== undefined) fieldLength("schema", LIMITS.datasetSchema, d.schema);
+    if (d.profile !== undefined) fieldLength("profile", LIMITS.datasetProfile, d.profile);
     for (const [key, value] of Object.entries(tags)) {
-      checkLength("Input tag key", LIMITS.inputTagKey, key);
-      checkLength("Input tag value", LIMITS.inputTagValue, value);
+      fieldLength("key", LIMITS.inputTagKey, key);
+      fieldLength("value", LIMITS.inputTagValue, value);
     }
   }
 }

@@ -1,6 +1,6 @@
 /** The request handler, called directly (no sockets): errors, limits, UI endpoints, logged models. */
 import assert from "node:assert/strict";
-import { loopbackHostsFor, sampleSteps } from "../../lib/server/mod.ts";
+import { loopbackHostsFor } from "../../lib/server/mod.ts";
 import { serverFixture } from "./server_harness.ts";
 
 async function newRun(fx: Awaited<ReturnType<typeof serverFixture>>, name = "r") {
@@ -65,12 +65,16 @@ Deno.test("bodies: wrong content type, bad JSON, wrong method, oversized, empty 
       new Request(url, { method: "POST", body: '{"name":"a"}', headers: { "content-type": "text/plain" } }),
     );
     assert.equal(res.status, 400);
-    assert.match((await res.json()).message, /content type/i);
+    assert.equal(
+      (await res.json()).message,
+      "Bad Request. Content-Type must be one of ['application/json'].",
+    );
+    // Malformed JSON reads as {} (Flask's get_json(silent=True)), so the first required field is missing.
     res = await fx.handle(
       new Request(url, { method: "POST", body: "{", headers: { "content-type": "application/json" } }),
     );
     assert.equal(res.status, 400);
-    assert.match((await res.json()).message, /not valid JSON/);
+    assert.match((await res.json()).message, /^Missing value for required parameter 'name'/);
     res = await fx.handle(new Request(url, { method: "GET" }));
     assert.equal(res.status, 405);
     await res.body?.cancel();
@@ -92,8 +96,9 @@ Deno.test("bodies: wrong content type, bad JSON, wrong method, oversized, empty 
         headers: { "content-type": "application/json" },
       }),
     );
-    assert.equal(res.status, 200, "an empty body is {}: a run in experiment 0");
-    assert.equal((await res.json()).run.info.experiment_id, "0");
+    // An empty body is {}: no experiment_id names no experiment (MLflow: an SQL error or "Invalid experiment ID").
+    assert.equal(res.status, 404, "an empty body is {}");
+    assert.equal((await res.json()).message, "No Experiment with id= exists");
   } finally {
     await fx.dispose();
   }
@@ -140,15 +145,6 @@ Deno.test("GET decoding: repeated keys are lists, int64 as strings, ajax-api pre
   }
 });
 
-Deno.test("sampleSteps keeps the first and last step and at most max steps", () => {
-  const steps = Array.from({ length: 10_000 }, (_, i) => i);
-  const sampled = sampleSteps(steps, 320);
-  assert.equal(sampled.length, 320);
-  assert.equal(sampled[0], 0);
-  assert.equal(sampled.at(-1), 9999);
-  assert.deepEqual(sampleSteps([3, 7], 5), [3, 7]);
-});
-
 Deno.test("artifact paths that leave the root are refused: .., absolute, symlinks", async () => {
   const fx = await serverFixture({ proxied: false });
   try {
@@ -163,12 +159,13 @@ Deno.test("artifact paths that leave the root are refused: .., absolute, symlink
     let res = await fx.get("/get-artifact", { run_uuid: runId, path: "ok.txt" });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), "fine");
-    assert.match(res.headers.get("content-disposition")!, /attachment; filename="ok.txt"/);
+    assert.equal(res.headers.get("content-disposition"), "attachment; filename=ok.txt");
     assert.equal(res.headers.get("x-content-type-options"), "nosniff");
     for (const path of ["../../../secret.txt", "/etc/passwd", "leak.txt", "a\\..\\b"]) {
       res = await fx.get("/get-artifact", { run_uuid: runId, path });
       assert.equal(res.status, 400, path);
-      assert.match((await res.json()).message, /Invalid artifact path/);
+      // MLflow's validate_path_is_safe wording; a symlink leaving the root has kmlf's own.
+      assert.match((await res.json()).message, /^Invalid path$|Invalid artifact path/);
     }
     // The proxy: a %2f-encoded .. survives URL normalization and must still be refused.
     res = await fx.handle(
@@ -323,7 +320,8 @@ Deno.test("server-info, version and artifacts/list answer like MLflow", async ()
     const inner = await (await fx.get("/api/2.0/mlflow/artifacts/list", { run_id: runId, path: "d" })).json();
     assert.deepEqual(inner.files, [{ path: "d/a.csv", is_dir: false, file_size: 8 }]);
     const file = await fx.get("/get-artifact", { run_uuid: runId, path: "d/a.csv" });
-    assert.equal(file.headers.get("content-type"), "text/csv; charset=utf-8");
+    // MLflow's text extensions are served as text/plain, without a charset.
+    assert.equal(file.headers.get("content-type"), "text/plain");
     assert.equal(await file.text(), "x,y\n1,2\n");
   } finally {
     await fx.dispose();
@@ -372,7 +370,7 @@ Deno.test("review fixes: unicode downloads, root deletes, malformed paths, HEAD/
     assert.equal(await res.text(), "hi");
     assert.equal(
       res.headers.get("content-disposition"),
-      `attachment; filename="__.txt"; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`,
+      `attachment; filename=.txt; filename*=UTF-8''%E6%97%A5%E6%9C%AC.txt`,
     );
     // The artifact root itself can be neither deleted nor overwritten.
     for (const method of ["DELETE", "PUT"]) {
@@ -404,17 +402,17 @@ Deno.test("review fixes: unicode downloads, root deletes, malformed paths, HEAD/
     assert.equal(res.status, 200);
     await res.body?.cancel();
     res = await fx.handle(new Request("http://127.0.0.1/api/2.0/mlflow/runs/search", { method: "OPTIONS" }));
-    assert.equal(res.status, 204);
-    assert.equal(res.headers.get("allow"), "POST, GET, OPTIONS");
-    // A page size of 0 is refused instead of paging forever.
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("allow"), "OPTIONS, POST");
+    // A page size of 0 (or garbage) is ignored, as MLflow 2.17.2 ignores max_results: every point comes back.
     const runId = await newRun(fx);
     res = await fx.get("/api/2.0/mlflow/metrics/get-history", {
       run_id: runId,
       metric_key: "x",
       max_results: "0",
     });
-    assert.equal(res.status, 400);
-    assert.match((await res.json()).message, /max_results must be at least 1/);
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
     // Fractional int64s and artifact locations with query strings are refused, as protobuf and MLflow do.
     res = await fx.post("/api/2.0/mlflow/runs/log-metric", {
       run_id: runId,
@@ -429,7 +427,7 @@ Deno.test("review fixes: unicode downloads, root deletes, malformed paths, HEAD/
       artifact_location: "file:///tmp/x?y=1#f",
     });
     assert.equal(res.status, 400);
-    assert.match((await res.json()).message, /query parameters and fragments/);
+    assert.equal((await res.json()).message, "'artifact_location' URL can't include fragments or params.");
   } finally {
     await fx.dispose();
   }

@@ -161,7 +161,7 @@ Deno.test("invalid metrics are refused when logged, before buffering", () =>
       () => run.logMetric("bad key!", 1),
       (e: unknown) =>
         e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" &&
-        /Invalid metric name/.test(e.message),
+        /^Invalid value "bad key!" for parameter 'name' supplied: Names may only contain/.test(e.message),
     );
     await run.end();
   }));

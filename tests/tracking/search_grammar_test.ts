@@ -132,8 +132,15 @@ Deno.test("page tokens are MLflow's base64 offsets, and bad tokens are refused",
   assert.equal(encodePageToken(1000), "eyJvZmZzZXQiOiAxMDAwfQ==");
   assert.equal(decodePageToken("eyJvZmZzZXQiOiAxMDAwfQ=="), 1000);
   assert.equal(decodePageToken(undefined), 0);
-  parseError(() => decodePageToken("%%%"), "could not base64-decode");
-  parseError(() => decodePageToken(btoa("nope")), "decoded value=nope");
+  parseError(() => decodePageToken("abc"), "could not base64-decode");
+  // Python's b64decode skips characters outside the alphabet: "%%%" is an empty token.
+  parseError(() => decodePageToken("%%%"), "decoded value=b''");
+  parseError(() => decodePageToken(btoa("nope")), "decoded value=b'nope'");
+  parseError(() => decodePageToken(btoa('{"offset": -1}')), "offset -1 is out of range");
+  parseError(() => decodePageToken(btoa('{"offset": 1e20}')), "is out of range");
+  parseError(() => decodePageToken(btoa('{"offset": 9223372036854775808}')), "is out of range");
+  parseError(() => decodePageToken(btoa('{"offset": "a"}')), "not stringable a");
+  assert.equal(decodePageToken(btoa('{"offset": 1.5}')), 1, "Python's int(1.5)");
   parseError(() => decodePageToken(btoa('{"x": 1}')), "parsed value");
   assert.deepEqual(paginate([1, 2, 3, 4, 5], undefined, 2), {
     items: [1, 2],

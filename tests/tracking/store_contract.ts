@@ -71,7 +71,12 @@ export function runStoreContract(name: string, make: StoreFactory): void {
     assert.equal(await store.getExperimentByName("a"), undefined);
     await rejectsWith(store.renameExperiment(a, "b"), "RESOURCE_ALREADY_EXISTS");
     await store.deleteExperiment(a);
-    await rejectsWith(store.renameExperiment(a, "a3"), "INVALID_STATE");
+    // MLflow: INVALID_STATE, a 500 its clients retry; kmlf: a 400 with MLflow's message.
+    await rejectsWith(
+      store.renameExperiment(a, "a3"),
+      "INVALID_PARAMETER_VALUE",
+      "Cannot rename a non-active experiment.",
+    );
     await rejectsWith(store.renameExperiment("987654321", "zz"), "RESOURCE_DOES_NOT_EXIST");
   });
 

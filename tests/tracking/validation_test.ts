@@ -46,12 +46,14 @@ Deno.test("keys accept Unicode word characters, / . - space and :, and must be n
   }
   throwsTracking(
     () => validateKey("metric", "acc!"),
-    "Invalid metric name: 'acc!'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.)",
+    `Invalid value "acc!" for parameter 'name' supplied: Names may only contain alphanumerics, underscores (_), dashes (-), periods (.)`,
   );
   throwsTracking(() => validateKey("parameter", "a//b"), "This name would resolve to 'a/b'");
-  throwsTracking(() => validateKey("tag", "/abs"), "Invalid tag name: '/abs'");
-  throwsTracking(() => validateKey("tag", "../up"), "Invalid tag name");
-  throwsTracking(() => validateKey("tag", "."), "Invalid tag name");
+  throwsTracking(() => validateKey("tag", "/abs"), `Invalid value "/abs" for parameter 'key' supplied`);
+  throwsTracking(() => validateKey("tag", "../up"), "This name would resolve to '../up'");
+  throwsTracking(() => validateKey("tag", "."), "This name would resolve to '.'");
+  throwsTracking(() => validateKey("metric", "bad!", "metrics[3].name"), `parameter 'metrics[3].name'`);
+  throwsTracking(() => validateKey("tag", "k\u0000"), `Invalid value "k\\u0000" for parameter 'key'`);
   throwsTracking(() => validateKey("metric", ""), "This name would resolve to '.'");
   throwsTracking(
     () => validateKey("metric", "x".repeat(251)),
@@ -75,19 +77,19 @@ Deno.test("metrics need a number value, a non-negative integer timestamp and an 
   validateMetric({ key: "m", value: -Infinity, timestamp: 1, step: 0 });
   throwsTracking(
     () => validateMetric({ key: "m", value: "1" as unknown as number, timestamp: 1, step: 0 }),
-    "Got invalid value 1 for metric 'm' (timestamp=1). Please specify value as a valid double",
+    "Invalid value 1 for parameter 'value' supplied: metric 'm' (timestamp=1). Please specify value as a valid double",
   );
   throwsTracking(
     () => validateMetric({ key: "m", value: 1, timestamp: -1, step: 0 }),
-    "Got invalid timestamp -1",
+    "Invalid value -1 for parameter 'timestamp' supplied",
   );
   throwsTracking(
     () => validateMetric({ key: "m", value: 1, timestamp: 1.5, step: 0 }),
-    "Got invalid timestamp 1.5",
+    "Invalid value 1.5 for parameter 'timestamp' supplied",
   );
   throwsTracking(
     () => validateMetric({ key: "m", value: 1, timestamp: 1, step: 0.5 }),
-    "Got invalid step 0.5",
+    "Invalid value 0.5 for parameter 'step' supplied",
   );
 });
 
@@ -130,6 +132,9 @@ Deno.test("dataset inputs have MLflow's size limits", () => {
     () => validateDatasetInputs([{ dataset: { ...dataset, digest: "d".repeat(37) }, tags: {} }]),
     "digest",
   );
-  throwsTracking(() => validateDatasetInputs([{ dataset, tags: { k: "v".repeat(501) } }]), "Input tag value");
+  throwsTracking(
+    () => validateDatasetInputs([{ dataset, tags: { k: "v".repeat(501) } }]),
+    "'value' exceeds the maximum length of 500 characters",
+  );
   throwsTracking(() => validateDatasetInputs([{ dataset: { ...dataset, name: "" }, tags: {} }]), "name");
 });

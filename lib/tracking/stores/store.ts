@@ -64,6 +64,8 @@ export interface LogBatch {
   metrics?: readonly Metric[];
   params?: readonly KeyValue[];
   tags?: readonly KeyValue[];
+  /** Word errors as MLflow's log-batch does (a server relaying `runs/log-batch`). */
+  asBatch?: boolean;
 }
 
 /** Options of {@link TrackingStore.getMetricHistory}. */

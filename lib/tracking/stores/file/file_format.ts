@@ -42,9 +42,17 @@ export async function writeMeta(path: string, meta: Record<string, unknown>): Pr
 }
 
 /** Writes a file through a temp file and a rename, creating folders. */
+/**
+ * A temp file name in `path`'s folder. Short whatever the name: a key of 250 characters is a valid
+ * file name, the same name with a suffix may be over the file system's 255 bytes.
+ */
+function tempBeside(path: string): string {
+  return join(dirname(path), `.kmlf-${crypto.randomUUID().slice(0, 8)}.tmp`);
+}
+
 export async function writeAtomic(path: string, text: string): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const tmp = tempBeside(path);
   await Deno.writeTextFile(tmp, text);
   await Deno.rename(tmp, path);
 }
@@ -81,7 +89,7 @@ export async function mkdirInRun(runDir: string, relDir: string): Promise<void> 
  */
 export async function writeAtomicInRun(runDir: string, relPath: string, text: string): Promise<void> {
   const path = join(runDir, relPath);
-  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  const tmp = tempBeside(path);
   try {
     await Deno.writeTextFile(tmp, text); // never creates parent folders
   } catch (error) {

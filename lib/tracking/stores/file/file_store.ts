@@ -31,7 +31,6 @@ import {
   cannotRenameDeleted,
   experimentExists,
   experimentNotActive,
-  experimentNotFound,
   experimentTagNotFound,
   mlflowError,
   paramValueChanged,
@@ -45,10 +44,20 @@ import {
   validateExperimentName,
   validateExperimentTag,
   validateKey,
+  validateRunId,
   validateRunName,
   validateTag,
   type ValidationOptions,
 } from "../../validation.ts";
+import {
+  cannotDeleteDefault,
+  deletedExperimentNotFound,
+  experimentIdNotFound,
+  experimentNameTaken,
+  experimentNotActiveForRun,
+  isExperimentId,
+  validateExperimentId,
+} from "./file_errors.ts";
 import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
@@ -120,7 +129,8 @@ export class FileStore implements TrackingStore {
     validateExperimentName(name);
     for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
     if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
-    if ((await allExperiments(this.root)).some((e) => e.name === name)) throw experimentExists(name);
+    const taken = (await allExperiments(this.root)).find((e) => e.name === name);
+    if (taken) throw experimentNameTaken(name, taken.lifecycleStage !== "active");
     let id = "";
     do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n).padStart(
       18,
@@ -142,8 +152,9 @@ export class FileStore implements TrackingStore {
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
+    validateExperimentId(experimentId);
     const dir = await experimentDir(this.root, experimentId);
-    if (!dir) throw experimentNotFound(experimentId);
+    if (!dir) throw experimentIdNotFound(experimentId);
     return await readExperiment(dir);
   }
 
@@ -161,25 +172,30 @@ export class FileStore implements TrackingStore {
     validateExperimentName(newName);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
-    if (
-      (await allExperiments(this.root)).some((x) => x.name === newName && x.experimentId !== experimentId)
-    ) {
-      throw experimentExists(newName);
-    }
+    const taken = (await allExperiments(this.root)).find((x) =>
+      x.name === newName && x.experimentId !== experimentId
+    );
+    if (taken) throw experimentNameTaken(newName, taken.lifecycleStage !== "active");
     await updateExperimentMeta(this.root, experimentId, { name: newName });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
+    // MLflow's file store looks an id up without checking its form here: a malformed one is not found.
+    if (!isExperimentId(experimentId)) throw experimentIdNotFound(experimentId);
+    if (experimentId === "0") throw cannotDeleteDefault();
     const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw experimentNotFound(experimentId);
+    if (e.lifecycleStage !== "active") throw experimentIdNotFound(experimentId);
     await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
     await setRunsStage(join(this.root, experimentId), "deleted");
     await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage === "active") throw experimentNotFound(experimentId);
+    if (!isExperimentId(experimentId)) throw deletedExperimentNotFound(experimentId);
+    const e = await this.getExperiment(experimentId).catch((error) => {
+      throw error.code === "RESOURCE_DOES_NOT_EXIST" ? deletedExperimentNotFound(experimentId) : error;
+    });
+    if (e.lifecycleStage === "active") throw deletedExperimentNotFound(experimentId);
     if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
       throw experimentExists(e.name);
     }
@@ -218,7 +234,7 @@ export class FileStore implements TrackingStore {
     const runName = options.runName || tagName || randomRunName();
     tags[MLFLOW_TAGS.runName] = runName;
     const e = await this.getExperiment(options.experimentId);
-    if (e.lifecycleStage !== "active") throw experimentNotActive(options.experimentId, e.lifecycleStage);
+    if (e.lifecycleStage !== "active") throw experimentNotActiveForRun(options.experimentId);
     const runId = newRunId();
     const dir = join(this.root, e.experimentId, runId);
     await writeMeta(join(dir, "meta.yaml"), {
@@ -314,6 +330,9 @@ export class FileStore implements TrackingStore {
     key: string,
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
+    // MLflow's order: the run id, then the key (which names a file under the run), then the run.
+    validateRunId(runId);
+    validateKey("metric", key);
     const dir = await this.#runs.find(runId);
     const page = paginate(
       await readHistory(dir, key),

@@ -1,16 +1,17 @@
 /** Locating experiments and runs inside an mlruns tree, and changing their lifecycle stage. */
 import { join } from "node:path";
 import type { Experiment } from "../../entities.ts";
-import { runNotActive, runNotFound } from "../../tracking_errors.ts";
+import { validateRunId } from "../../validation.ts";
+import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";
 import { readMeta, writeMeta } from "./file_format.ts";
 import { readExperiment } from "./file_read.ts";
 
 /** Where deleted experiments are moved. */
 export const TRASH = ".trash";
 
-/** The folder of experiment `id` (active or in .trash), if it exists. */
+/** The folder of experiment `id` (active or in .trash), if it exists (never for an id that is not a name). */
 export async function experimentDir(root: string, id: string): Promise<string | undefined> {
-  if (!/^[\w-]+$/.test(id)) return undefined;
+  if (!isExperimentId(id)) return undefined;
   for (const dir of [join(root, id), join(root, TRASH, id)]) {
     if (await readMeta(join(dir, "meta.yaml"))) return dir;
   }
@@ -46,17 +47,16 @@ export async function updateExperimentMeta(
 
 /** The folder of run `runId` in any experiment; RESOURCE_DOES_NOT_EXIST when there is none. */
 export async function runDir(root: string, runId: string): Promise<string> {
-  if (/^[\w-]+$/.test(runId)) {
-    for (const base of [root, join(root, TRASH)]) {
-      for (const e of Deno.readDirSync(base)) {
-        if (!e.isDirectory || e.name.startsWith(".")) continue;
-        const dir = join(base, e.name, runId);
-        const meta = await readMeta(join(dir, "meta.yaml"));
-        if (meta && String(meta.experiment_id) === e.name) return dir;
-      }
+  validateRunId(runId);
+  for (const base of [root, join(root, TRASH)]) {
+    for (const e of Deno.readDirSync(base)) {
+      if (!e.isDirectory || e.name.startsWith(".")) continue;
+      const dir = join(base, e.name, runId);
+      const meta = await readMeta(join(dir, "meta.yaml"));
+      if (meta && String(meta.experiment_id) === e.name) return dir;
     }
   }
-  throw runNotFound(runId);
+  throw fileRunNotFound(runId);
 }
 
 /** How many run folders {@link RunFolders} remembers. */
@@ -89,7 +89,7 @@ export class RunFolders {
   async findActive(runId: string): Promise<string> {
     const dir = await this.find(runId);
     const meta = (await readMeta(join(dir, "meta.yaml")))!;
-    if (meta.lifecycle_stage === "deleted") throw runNotActive(runId, "deleted");
+    if (meta.lifecycle_stage === "deleted") throw fileRunNotActive(runId);
     return dir;
   }
 }

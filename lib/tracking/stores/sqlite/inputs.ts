@@ -6,7 +6,7 @@
  */
 import type { DatasetInput } from "../../entities.ts";
 import { mlflowError, runNotActive } from "../../tracking_errors.ts";
-import { validateDatasetInputs } from "../../validation.ts";
+import { validateDatasetInputs, validateRunId } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { runRow } from "./runs.ts";
 
@@ -19,6 +19,7 @@ export function logInputs(
   inputs: readonly DatasetInput[],
   hasInputs: boolean,
 ): void {
+  validateRunId(runId);
   validateDatasetInputs(inputs);
   if (inputs.length === 0) return;
   if (!hasInputs) {

@@ -9,11 +9,18 @@ import type { CreateRunOptions, LogBatch, UpdateRunOptions } from "../store.ts";
 import {
   mlflowError,
   paramValueChanged,
+  paramValuesChanged,
   runNotActive,
   runNotFound,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import { validateBatch, validateRunName, validateTag, type ValidationOptions } from "../../validation.ts";
+import {
+  validateBatch,
+  validateRunId,
+  validateRunName,
+  validateTag,
+  type ValidationOptions,
+} from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { activeExperimentRow, appendToUri } from "./experiments.ts";
 import { insertMetrics } from "./metrics.ts";
@@ -150,6 +157,7 @@ export function deleteTag(db: SqliteDb, runId: string, key: string): void {
 
 /** Logs params, then metrics, then tags (MLflow's order), all or nothing. */
 export function logBatch(db: SqliteDb, runId: string, batch: LogBatch, validation: ValidationOptions): void {
+  validateRunId(runId);
   const { metrics, params, tags } = validateBatch(batch, validation);
   if (metrics.length + params.length + tags.length === 0) {
     runRow(db, runId);
@@ -157,6 +165,7 @@ export function logBatch(db: SqliteDb, runId: string, batch: LogBatch, validatio
   }
   db.write(() => {
     activeRunRow(db, runId);
+    const changed: { key: string; old: string; value: string }[] = [];
     for (const p of params) {
       const old = db.get<{ value: string }>(
         "SELECT value FROM params WHERE run_uuid = ? AND key = ?",
@@ -165,8 +174,10 @@ export function logBatch(db: SqliteDb, runId: string, batch: LogBatch, validatio
       );
       if (old === undefined) {
         db.run("INSERT INTO params (key, value, run_uuid) VALUES (?, ?, ?)", p.key, p.value, runId);
-      } else if (old.value !== p.value) throw paramValueChanged(runId, p.key, old.value, p.value);
+      } else if (old.value !== p.value) changed.push({ key: p.key, old: old.value, value: p.value });
     }
+    if (changed.length && batch.asBatch) throw paramValuesChanged(runId, changed);
+    if (changed.length) throw paramValueChanged(runId, changed[0].key, changed[0].old, changed[0].value);
     insertMetrics(db, runId, metrics);
     for (const t of tags) setTagRow(db, runId, t.key, t.value);
   });

@@ -1,0 +1,108 @@
+/**
+ * get-history-bulk-interval picks MLflow's exact steps: kmlf's port of `_get_sampled_steps_from_steps`
+ * (and of how the handler adds each run's first and last step) against outputs of MLflow 2.17.2's
+ * own Python functions over 301 random step sets (fixtures/mlflow-2.17.2/metric-sampling.json.gz),
+ * plus properties checked on fresh random sets, plus the endpoint end to end.
+ */
+import assert from "node:assert/strict";
+import { sampledStepsFromSteps, sampleRunSteps } from "../../lib/server/mod.ts";
+import { serverFixture } from "./server_harness.ts";
+
+interface SamplingCase {
+  runs: number[][];
+  max_results: number;
+  start_step?: number;
+  end_step?: number;
+  expected: number[];
+}
+
+async function loadCases(): Promise<SamplingCase[]> {
+  const file = await Deno.open(new URL("../fixtures/mlflow-2.17.2/metric-sampling.json.gz", import.meta.url));
+  const text = await new Response(file.readable.pipeThrough(new DecompressionStream("gzip"))).text();
+  return JSON.parse(text).cases;
+}
+
+Deno.test("bulk-interval sampling gives MLflow 2.17.2's steps for 301 recorded random step sets", async () => {
+  const cases = await loadCases();
+  assert.equal(cases.length, 301);
+  for (const [i, c] of cases.entries()) {
+    const range = c.start_step === undefined ? undefined : { start: c.start_step, end: c.end_step! };
+    assert.deepEqual(sampleRunSteps(c.runs, c.max_results, range), c.expected, `case ${i}`);
+  }
+});
+
+Deno.test("MLflow's example: steps 0-9 sampled to 5 give 0, 2, 4, 6, 8, 9", () => {
+  assert.deepEqual(sampleRunSteps([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]], 5), [0, 2, 4, 6, 8, 9]);
+  assert.deepEqual(
+    [...sampledStepsFromSteps(0, 9, 5, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])].sort((a, b) => a - b),
+    [
+      0,
+      2,
+      4,
+      6,
+      8,
+      9,
+    ],
+  );
+});
+
+/** A small seeded generator, so a failure names a reproducible case. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+}
+
+Deno.test("sampling properties hold on fresh random step sets", () => {
+  const random = rng(7);
+  for (let trial = 0; trial < 500; trial++) {
+    const runs = Array.from(
+      { length: 1 + Math.floor(random() * 4) },
+      () => Array.from({ length: Math.floor(random() * 400) }, () => Math.floor(random() * 2000)),
+    );
+    const maxResults = 1 + Math.floor(random() * 300);
+    const sampled = sampleRunSteps(runs, maxResults);
+    const all = new Set(runs.flat());
+    const sorted = [...all].sort((a, b) => a - b);
+    const label = `trial ${trial}`;
+    // Sorted, unique, and only steps some run logged.
+    assert.deepEqual(sampled, [...new Set(sampled)].sort((a, b) => a - b), label);
+    for (const s of sampled) assert(all.has(s), label);
+    // Every run's first and last step is kept.
+    for (const r of runs.filter((r) => r.length)) {
+      assert(sampled.includes(Math.min(...r)) && sampled.includes(Math.max(...r)), label);
+    }
+    // Few enough steps are all kept; otherwise at most max_results + the extremes of each run.
+    if (sorted.length <= maxResults) assert.deepEqual(sampled, sorted, label);
+    else assert(sampled.length <= maxResults + 1 + 2 * runs.length, label);
+    // Deterministic.
+    assert.deepEqual(sampleRunSteps(runs, maxResults), sampled, label);
+  }
+});
+
+Deno.test("get-history-bulk-interval answers the sampled points of each run", async () => {
+  const fx = await serverFixture();
+  try {
+    const exp = await (await fx.post("/api/2.0/mlflow/experiments/create", { name: "sampling" })).json();
+    const run = await (await fx.post("/api/2.0/mlflow/runs/create", { experiment_id: exp.experiment_id }))
+      .json();
+    const runId = run.run.info.run_id;
+    const metrics = Array.from(
+      { length: 10 },
+      (_, step) => ({ key: "loss", value: step / 10, timestamp: 1, step }),
+    );
+    assert.equal((await fx.post("/api/2.0/mlflow/runs/log-batch", { run_id: runId, metrics })).status, 200);
+    const answer = await fx.get("/api/2.0/mlflow/metrics/get-history-bulk-interval", {
+      run_ids: runId,
+      metric_key: "loss",
+      max_results: "5",
+    });
+    assert.equal(answer.status, 200);
+    const body = await answer.json();
+    assert.deepEqual(body.metrics.map((m: { step: number }) => m.step), [0, 2, 4, 6, 8, 9]);
+    assert(body.metrics.every((m: { run_id: string }) => m.run_id === runId));
+  } finally {
+    await fx.dispose();
+  }
+});
