@@ -24,8 +24,8 @@ export interface PluginContext {
 }
 
 /**
- * A plugin registers dataset types and/or hook implementations. Disabled by name with
- * `disable_hooks_for_plugins` in kmlf.yml.
+ * A plugin registers dataset types and/or hook implementations. `disable_hooks_for_plugins` in
+ * kmlf.yml disables a plugin's hooks by name (its dataset types and resolvers stay, as in Kedro).
  *
  * @example
  * ```ts
@@ -38,4 +38,6 @@ export interface Plugin {
   resolvers?: Record<string, (args: unknown[]) => unknown>;
   registerDatasets?(registry: DatasetRegistry): void;
   hooks?(context: PluginContext): Hooks | undefined | Promise<Hooks | undefined>;
+  /** Called instead of `hooks` when kmlf.yml's `disable_hooks_for_plugins` names this plugin. */
+  hooksDisabled?(context: PluginContext): void | Promise<void>;
 }

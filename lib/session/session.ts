@@ -179,10 +179,13 @@ export class KmlfSession {
     return result;
   }
 
-  /** A dataset registry with built-ins plus every enabled plugin's dataset types. */
+  /**
+   * A dataset registry with built-ins plus every plugin's dataset types (`disable_hooks_for_plugins`
+   * disables hooks only, as in Kedro: the plugin's datasets stay usable).
+   */
   registry(): DatasetRegistry {
     const registry = builtinRegistry();
-    for (const plugin of this.enabledPlugins()) plugin.registerDatasets?.(registry);
+    for (const plugin of this.#options.plugins ?? []) plugin.registerDatasets?.(registry);
     return registry;
   }
 
@@ -190,7 +193,12 @@ export class KmlfSession {
   async hookManager(): Promise<HookManager> {
     const manager = new HookManager();
     const context = this.pluginContext();
-    for (const plugin of this.enabledPlugins()) {
+    const disabled = new Set(this.settings.disableHooksForPlugins);
+    for (const plugin of this.#options.plugins ?? []) {
+      if (disabled.has(plugin.name)) {
+        await plugin.hooksDisabled?.(context);
+        continue;
+      }
       const hooks = await plugin.hooks?.(context);
       if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
     }
@@ -198,11 +206,6 @@ export class KmlfSession {
       manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
     }
     return manager;
-  }
-
-  private enabledPlugins(): Plugin[] {
-    const disabled = new Set(this.settings.disableHooksForPlugins);
-    return (this.#options.plugins ?? []).filter((p) => !disabled.has(p.name));
   }
 
   private pluginContext(): PluginContext {
