@@ -45,8 +45,17 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
-      const { runCommand } = await import("./run_command.ts");
-      state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
+      const [{ runCommand }, { consoleToStderr }] = await Promise.all([
+        import("./run_command.ts"),
+        import("./terminal.ts"),
+      ]);
+      // Under --json stdout carries exactly one JSON document: what user code prints goes to stderr.
+      const restoreConsole = options.json ? consoleToStderr() : undefined;
+      try {
+        state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
+      } finally {
+        restoreConsole?.();
+      }
     });
 
   const registry = program.command("registry").description("Inspect registered pipelines");
