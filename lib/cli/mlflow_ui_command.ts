@@ -1,7 +1,8 @@
 /**
  * `kmlf mlflow ui`: serves the project's tracking store (from the env's mlflow.yml) with kmlf's
- * MLflow-compatible REST API and web UI — no Python needed. A remote `http(s)` tracking URI is
- * not served: the command prints its address instead.
+ * MLflow-compatible REST API and web UI — no Python needed. A bare URL opens on the project's
+ * experiment (created if missing, as kedro-mlflow does). A remote `http(s)` tracking URI is not
+ * served: the command prints its address instead.
  */
 import { join } from "node:path";
 import { ConfigLoader, loadProjectSettings, resolveEnv } from "../config/mod.ts";
@@ -57,6 +58,12 @@ export async function mlflowUi(
     host: options.host ?? config?.ui.host ?? "127.0.0.1",
     port: parsePort(options.port ?? config?.ui.port ?? 5000, "--port"),
     artifactsDestination: join(root, "mlartifacts"),
+    experiment: {
+      name: config?.tracking.experiment.name ?? settings.name,
+      create: config !== undefined,
+      artifactLocation: config?.tracking.experiment.artifactLocation,
+      tags: config?.tracking.experiment.tags,
+    },
     ...serveOptions,
   });
 }
