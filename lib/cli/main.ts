@@ -70,6 +70,29 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       state.exitCode = await registryDescribe(name, command.optsWithGlobals());
     });
 
+  const pipeline = program.command("pipeline").description(
+    "Create or delete a pipeline (like kedro pipeline)",
+  );
+  pipeline.command("create").description(
+    "Scaffold pipelines/<name>.yml, its nodes, a test and its parameters",
+  )
+    .argument("<name>", "pipeline name (letters, digits, _)")
+    .option("-e, --env <env>", "environment folder for parameters_<name>.yml (default: base)")
+    .option("--skip-config", "do not create parameters_<name>.yml")
+    .action(async (name, options, command) => {
+      const { pipelineCreate } = await import("./pipeline_command.ts");
+      const { skipConfig, ...rest } = { ...command.optsWithGlobals(), ...options };
+      state.exitCode = await pipelineCreate(name, { ...rest, config: !skipConfig });
+    });
+  pipeline.command("delete").description("Delete the files `pipeline create` made for <name>")
+    .argument("<name>", "pipeline name")
+    .option("-e, --env <env>", "environment folder of parameters_<name>.yml (default: base)")
+    .option("-y, --yes", "delete without asking")
+    .action(async (name, options, command) => {
+      const { pipelineDelete } = await import("./pipeline_command.ts");
+      state.exitCode = await pipelineDelete(name, { ...command.optsWithGlobals(), ...options });
+    });
+
   const catalog = program.command("catalog").description("Inspect the data catalog");
   catalog.command("list").description("Datasets used by pipelines, grouped by type and origin")
     .option("-e, --env <env>", "configuration environment")
