@@ -33,6 +33,7 @@ export {
   KmlfSession,
   type Plugin,
   type PluginContext,
+  type PluginFactory,
   type SessionOptions,
   type SessionRunOptions,
 } from "./lib/session/mod.ts";

@@ -4,4 +4,5 @@
  * @module
  */
 export { KmlfSession, type SessionOptions, type SessionRunOptions } from "./session.ts";
-export type { Plugin, PluginContext } from "../plugin.ts";
+export type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
+export { importPlugins } from "./project_plugins.ts";

@@ -22,6 +22,7 @@ import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from
 import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
+import { importPlugins } from "./project_plugins.ts";
 
 /** Options of {@link KmlfSession.create}. */
 export interface SessionOptions {
@@ -58,29 +59,46 @@ export class KmlfSession {
   readonly config: ConfigLoader;
   readonly runId: string;
   readonly #options: SessionOptions;
+  /** The given plugins, then kmlf.yml's `plugins:`. */
+  readonly #plugins: Plugin[];
   #ran = false;
 
-  private constructor(settings: ProjectSettings, config: ConfigLoader, options: SessionOptions) {
+  private constructor(
+    settings: ProjectSettings,
+    config: ConfigLoader,
+    options: SessionOptions,
+    plugins: Plugin[],
+  ) {
     this.settings = settings;
     this.env = config.env;
     this.config = config;
     this.runId = generateVersion();
     this.#options = options;
+    this.#plugins = plugins;
   }
 
-  /** Loads kmlf.yml and checks the environment folders exist. */
+  /** Loads kmlf.yml (and the plugins it lists) and checks the environment folders exist. */
   static async create(options: SessionOptions): Promise<KmlfSession> {
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
+    const given = options.plugins ?? [];
+    const plugins = [
+      ...given,
+      ...await importPlugins(settings.plugins, {
+        kmlfVersion: KMLF_VERSION,
+        projectRoot: settings.root,
+        taken: given.map((p) => p.name),
+      }),
+    ];
     const config = await ConfigLoader.create({
       confSource: settings.confSource,
       env,
       baseEnv: settings.baseEnv,
       runtimeParams: options.runtimeParams ?? {},
       mergeStrategy: settings.mergeStrategy,
-      resolvers: Object.assign({}, ...(options.plugins ?? []).map((p) => p.resolvers ?? {})),
+      resolvers: Object.assign({}, ...plugins.map((p) => p.resolvers ?? {})),
     });
-    return new KmlfSession(settings, config, options);
+    return new KmlfSession(settings, config, options, plugins);
   }
 
   /** The merged parameters (runtime params included). */
@@ -185,7 +203,7 @@ export class KmlfSession {
    */
   registry(): DatasetRegistry {
     const registry = builtinRegistry();
-    for (const plugin of this.#options.plugins ?? []) plugin.registerDatasets?.(registry);
+    for (const plugin of this.#plugins) plugin.registerDatasets?.(registry);
     return registry;
   }
 
@@ -194,7 +212,7 @@ export class KmlfSession {
     const manager = new HookManager();
     const context = this.pluginContext();
     const disabled = new Set(this.settings.disableHooksForPlugins);
-    for (const plugin of this.#options.plugins ?? []) {
+    for (const plugin of this.#plugins) {
       if (disabled.has(plugin.name)) {
         await plugin.hooksDisabled?.(context);
         continue;
