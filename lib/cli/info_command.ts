@@ -5,6 +5,7 @@ import { importPlugins } from "../session/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { builtinPlugins } from "./plugins.ts";
+import { isCompiledBinary } from "./project_runtime.ts";
 import { out, style } from "./terminal.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
@@ -33,6 +34,12 @@ export async function infoCommand(globals: { project?: string }): Promise<number
   const registry = builtinRegistry();
   for (const plugin of plugins) plugin.registerDatasets?.(registry);
   out(`dataset types: ${registry.typeNames().join(", ")}`);
-  out(`npm packages node modules may import: ${Object.keys(denoJson.imports).join(", ")}`);
+  const shipped = Object.keys(denoJson.imports).filter((name) => name !== "kmlf");
+  out(`npm packages kmlf ships (importable by project code): ${shipped.join(", ")}`);
+  out(
+    isCompiledBinary()
+      ? "project dependencies: only the packages above (this is a compiled binary)"
+      : "project dependencies: what the project's deno.json imports maps (`deno add npm:<package>`), locked in its deno.lock",
+  );
   return EXIT.ok;
 }
