@@ -20,6 +20,13 @@ export interface NodeTiming {
   ioMs: number;
 }
 
+// Clock readings (performance.now()) of what is in progress for one node.
+interface Marks {
+  ioInFlight: number;
+  ioSince: number;
+  fn?: number;
+}
+
 /**
  * The metrics logged per completed node. `node_duration_s` matches the time the console prints.
  *
@@ -47,20 +54,20 @@ export const NODE_TIME_METRICS = {
  */
 export class NodeTimings {
   readonly #byNode = new Map<string, NodeTiming>();
-  readonly #marks = new Map<string, { io?: number; fn?: number }>();
+  readonly #marks = new Map<string, Marks>();
 
-  /** A dataset load or save of `node` begins. */
+  /** A dataset load or save of `node` begins (a runner may overlap several: wall time is counted). */
   ioStarted(node: string): void {
     this.#entry(node);
-    this.#mark(node).io = performance.now();
+    const mark = this.#mark(node);
+    if (mark.ioInFlight++ === 0) mark.ioSince = performance.now();
   }
 
   /** That load or save ended. */
   ioEnded(node: string): void {
     const t = this.#entry(node);
     const mark = this.#mark(node);
-    if (mark.io !== undefined) t.ioMs += performance.now() - mark.io;
-    mark.io = undefined;
+    if (mark.ioInFlight > 0 && --mark.ioInFlight === 0) t.ioMs += performance.now() - mark.ioSince;
     if (t.status !== "running") t.end = Date.now();
   }
 
@@ -125,9 +132,9 @@ export class NodeTimings {
     return t;
   }
 
-  #mark(node: string): { io?: number; fn?: number } {
+  #mark(node: string): Marks {
     let mark = this.#marks.get(node);
-    if (!mark) this.#marks.set(node, mark = {});
+    if (!mark) this.#marks.set(node, mark = { ioInFlight: 0, ioSince: 0 });
     return mark;
   }
 }

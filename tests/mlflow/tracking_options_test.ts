@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { planOutputs } from "../../lib/mlflow/mod.ts";
+import { NodeTimings, planOutputs } from "../../lib/mlflow/mod.ts";
 import { MlflowClient, openStore, type Run } from "../../lib/tracking/mod.ts";
 import { demoProject, kmlf, REPO } from "../cli_harness.ts";
 
@@ -168,4 +168,25 @@ Deno.test("disable_hooks_for_plugins disables the MLflow hooks only: its dataset
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("NodeTimings counts overlapping loads once, as wall time", async () => {
+  const timings = new NodeTimings();
+  const started = performance.now();
+  timings.ioStarted("n");
+  timings.ioStarted("n");
+  await new Promise((r) => setTimeout(r, 30));
+  timings.ioEnded("n");
+  timings.ioEnded("n");
+  const wall = performance.now() - started;
+  timings.functionStarted("n");
+  timings.functionEnded("n");
+  const t = timings.get("n")!;
+  assert.ok(t.ioMs >= 25 && t.ioMs <= wall, `io ${t.ioMs} ms within the ${wall} ms that passed (not twice)`);
+  assert.equal(t.status, "completed");
+  assert.deepEqual(timings.metrics().map((m) => m.key), [
+    "node_duration_s.n",
+    "node_function_s.n",
+    "node_io_s.n",
+  ]);
 });
