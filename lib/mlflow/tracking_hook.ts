@@ -226,6 +226,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       state.loggingEnabled = true;
       const failed = timings.firstFailed() ??
         (error as { failedNode?: string })?.failedNode;
+      // A node that failed loading or saving a dataset never reached onNodeError.
+      if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
       const message = error instanceof Error ? error.message : String(error);
       await finish("FAILED", {
         ...(failed ? { "kmlf.failed_node": failed } : {}),
