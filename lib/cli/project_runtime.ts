@@ -100,7 +100,13 @@ export function relaunchPlan(
   const configPath = ["deno.json", "deno.jsonc"].map((f) => `${projectRoot}/${f}`).find(isFile);
   const notes: string[] = [];
   const config = configPath ? readConfig(configPath, notes) : {};
-  const importMap = projectImportMap(config, { projectRoot, kmlfRoot: root });
+  // deno.json may keep its map in a separate file ("importMap"); paths there are relative to that file.
+  const mapFile = typeof config.importMap === "string"
+    ? resolvePath(projectRoot, config.importMap)
+    : undefined;
+  const importMap = mapFile
+    ? projectImportMap(readConfig(mapFile, notes), { projectRoot: dirOf(mapFile), kmlfRoot: root })
+    : projectImportMap(config, { projectRoot, kmlfRoot: root });
   const mapped = (config.imports as Record<string, unknown> | undefined)?.kmlf;
   const expected = new URL("mod.ts", root).href;
   if (typeof mapped === "string" && new URL(mapped, toDirUrl(projectRoot)).href !== expected) {
@@ -183,15 +189,18 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   return status.code;
 }
 
+// The subcommand (the first word that is not an option) and `--project`, which may come anywhere.
 function commandOf(argv: readonly string[]): { command?: string; project?: string } {
   let project: string | undefined;
+  let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === "--") break;
     if (a === "--project") project = argv[++i];
     else if (a.startsWith("--project=")) project = a.slice("--project=".length);
-    else if (!a.startsWith("-")) return { command: a, project };
+    else if (command === undefined && !a.startsWith("-")) command = a;
   }
-  return { project };
+  return { command, project };
 }
 
 function findProjectRoot(start: string): string | undefined {
@@ -231,6 +240,10 @@ function writeIfChanged(path: string, content: string): void {
   const temp = `${path}.${Deno.pid}.tmp`;
   Deno.writeTextFileSync(temp, content);
   Deno.renameSync(temp, path);
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
 }
 
 function resolvePath(cwd: string, path: string): string {

@@ -161,6 +161,8 @@ Deno.test("relaunchPlan: project commands move into the project; others, kmlf's 
     assert.deepEqual(plan.args.slice(-2), ["run", "training"]);
     const byFlag = relaunchPlan(["--project", dir, "info"], { cwd: "/", env: {} });
     assert.ok(byFlag.relaunch);
+    const flagAfter = relaunchPlan(["run", "training", `--project=${dir}`], { cwd: "/", env: {} });
+    assert.ok(flagAfter.relaunch && flagAfter.root === dir);
     for (
       const [argv, env, cwd] of [
         [["new", "x"], {}, dir],
@@ -174,6 +176,12 @@ Deno.test("relaunchPlan: project commands move into the project; others, kmlf's 
     ) {
       assert.equal(relaunchPlan(argv, { cwd, env }).relaunch, false, `${argv.join(" ")} in ${cwd}`);
     }
+    await Deno.writeTextFile(join(dir, "deno.json"), '{ "importMap": "./maps/map.json" }');
+    await Deno.mkdir(join(dir, "maps"));
+    await Deno.writeTextFile(join(dir, "maps/map.json"), '{ "imports": { "util": "../src/util.ts" } }');
+    const separate = relaunchPlan(["run"], { cwd: dir, env: {} });
+    assert.ok(separate.relaunch);
+    assert.equal((separate.importMap.imports as Record<string, string>).util, `file://${dir}/src/util.ts`);
     await Deno.remove(join(dir, "deno.json"));
     const bare = relaunchPlan(["run"], { cwd: dir, env: {} });
     assert.ok(bare.relaunch && bare.args.includes("--no-config"));
