@@ -45,14 +45,21 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
-      const [{ runCommand }, { consoleToStderr }] = await Promise.all([
+      const [{ runCommand }, { consoleToStderr, out }] = await Promise.all([
         import("./run_command.ts"),
         import("./terminal.ts"),
       ]);
-      // Under --json stdout carries exactly one JSON document: what user code prints goes to stderr.
+      // Under --json stdout carries exactly one JSON document: what user code prints goes to stderr,
+      // and an error before the run starts (bad config, unknown pipeline) is a document too.
       const restoreConsole = options.json ? consoleToStderr() : undefined;
       try {
         state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
+      } catch (error) {
+        if (options.json) {
+          const code = (error as { code?: unknown })?.code;
+          out(JSON.stringify({ status: "error", error: (error as Error)?.message ?? String(error), code }));
+        }
+        throw error;
       } finally {
         restoreConsole?.();
       }

@@ -71,3 +71,21 @@ Deno.test("without --json, node output stays on stdout with the progress lines",
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--json: errors are one JSON document too, with the error code", async () => {
+  const dir = await noisyDemo();
+  try {
+    const unknown = await kmlf(["run", "trainig", "--json"], { cwd: dir });
+    assert.equal(unknown.code, 2);
+    const failed = JSON.parse(unknown.stdout);
+    assert.deepEqual([failed.status, failed.code], ["failed", "pipeline/unknown"]);
+    await Deno.writeTextFile(join(dir, "kmlf.yml"), "name: iris\nplugins: [./nope.ts]\n");
+    const early = await kmlf(["run", "training", "--json"], { cwd: dir });
+    assert.equal(early.code, 2);
+    const doc = JSON.parse(early.stdout);
+    assert.deepEqual([doc.status, doc.code], ["error", "plugins/import-failed"]);
+    assert.match(early.stderr, /error\[plugins\/import-failed\]/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
