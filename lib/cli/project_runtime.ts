@@ -2,9 +2,9 @@
  * Running kmlf inside a project's own Deno configuration. A project's node modules, datasets, hooks
  * and plugins may import npm packages of their own (mapped in the project's deno.json) and `"kmlf"`;
  * those dependencies belong in the project's lockfile, never in kmlf's. So for a command that loads
- * project code, kmlf starts itself again (once, ~30 ms) with the project's deno.json and lockfile and
- * an import map that joins the project's imports with kmlf's own (scoped to kmlf's folder, so a
- * project pinning another version of a package kmlf uses does not change kmlf).
+ * project code, kmlf starts itself again (one more Deno start, 30–50 ms) with the project's deno.json
+ * and lockfile and an import map that joins the project's imports with kmlf's own (scoped to kmlf's
+ * folder, so a project pinning another version of a package kmlf uses does not change kmlf).
  *
  * Not done in a compiled binary (it carries its own import map), for kmlf's own repository (the demo
  * project), or with `KMLF_PROJECT_RUNTIME=off`.
