@@ -67,7 +67,15 @@ export function kmlfImports(root: URL | undefined = kmlfRoot()): Record<string, 
 /** How to start kmlf again inside the project, or why not. */
 export type RelaunchPlan =
   | { relaunch: false }
-  | { relaunch: true; root: string; args: string[]; importMap: Record<string, unknown>; notes: string[] };
+  | {
+    relaunch: true;
+    root: string;
+    args: string[];
+    importMap: Record<string, unknown>;
+    /** Where `args` expect the import map (`.kmlf/import_map.json` in the project). */
+    importMapPath: string;
+    notes: string[];
+  };
 
 /**
  * Decides whether `kmlf <argv>` run from `cwd` should restart inside the project's configuration, and
@@ -115,16 +123,17 @@ export function relaunchPlan(
         `editors and \`deno check\` the former (set imports.kmlf in deno.json to ${expected})`,
     );
   }
+  const importMapPath = `${projectRoot}/${PROJECT_IMPORT_MAP}`;
   const args = [
     "run",
     ...KMLF_RUN_FLAGS,
     ...(configPath ? ["--config", configPath] : ["--no-config", `--lock=${projectRoot}/deno.lock`]),
     "--import-map",
-    `${projectRoot}/${PROJECT_IMPORT_MAP}`,
+    importMapPath,
     new URL("cli.ts", root).href,
     ...argv,
   ];
-  return { relaunch: true, root: projectRoot, args, importMap, notes };
+  return { relaunch: true, root: projectRoot, args, importMap, importMapPath, notes };
 }
 
 /**
@@ -171,9 +180,19 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   const plan = relaunchPlan(argv, { cwd: Deno.cwd(), env: Deno.env.toObject() });
   if (!plan.relaunch) return undefined;
   for (const note of plan.notes) console.error(note);
-  writeIfChanged(`${plan.root}/${PROJECT_IMPORT_MAP}`, JSON.stringify(plan.importMap, null, 2) + "\n");
+  const map = JSON.stringify(plan.importMap, null, 2) + "\n";
+  let args = plan.args;
+  let temp: string | undefined;
+  try {
+    writeIfChanged(plan.importMapPath, map);
+  } catch {
+    // A project folder kmlf may not write to (a read-only checkout): the map goes to a temp file.
+    temp = Deno.makeTempFileSync({ prefix: "kmlf-import-map-", suffix: ".json" });
+    Deno.writeTextFileSync(temp, map);
+    args = args.map((a) => (a === plan.importMapPath ? temp! : a));
+  }
   const child = new Deno.Command(Deno.execPath(), {
-    args: plan.args,
+    args,
     env: { KMLF_PROJECT_RUNTIME: plan.root },
     stdin: "inherit",
     stdout: "inherit",
@@ -186,6 +205,7 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   for (const [s, fn] of forward) Deno.addSignalListener(s, fn);
   const status = await child.status;
   for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
+  if (temp) Deno.removeSync(temp);
   return status.code;
 }
 

@@ -145,6 +145,17 @@ Deno.test('a deno.json pointing "kmlf" elsewhere: the running kmlf is used, and 
   }
 });
 
+Deno.test("a project folder where .kmlf/ cannot be written still runs (the import map goes to a temp file)", async () => {
+  const dir = await demoProject({ ".kmlf": "not a folder\n" });
+  try {
+    const r = await kmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await Deno.readTextFile(join(dir, ".kmlf")), "not a folder\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("relaunchPlan: project commands move into the project; others, kmlf's repo and 'off' do not", async () => {
   const dir = await demoProject();
   try {
