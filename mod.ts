@@ -1,11 +1,16 @@
 /**
- * kmlf's public API: run projects programmatically, define datasets and hooks, and build pipelines.
+ * kmlf's public API, importable as `"kmlf"` from a project made by `kmlf new` (its deno.json maps it):
+ * run projects programmatically, type node functions, write datasets, hooks and plugins, and read
+ * tracked runs with the MLflow client.
  *
  * @example
  * ```ts
- * import { KmlfSession } from "./mod.ts";
+ * import { KmlfSession, MlflowClient } from "kmlf";
  * const session = await KmlfSession.create({ projectRoot: "/path/to/project" });
  * await session.run({ pipelineNames: ["training"] });
+ * const client = await MlflowClient.open("sqlite:///mlflow.db", { baseDir: "/path/to/project" });
+ * const { runs } = await client.searchRuns("1", { orderBy: ["metrics.accuracy DESC"] });
+ * runs[0].data.metrics.accuracy; // plain objects: metrics, params, tags by key
  * ```
  *
  * @module
@@ -28,6 +33,7 @@ export {
   KmlfSession,
   type Plugin,
   type PluginContext,
+  type PluginFactory,
   type SessionOptions,
   type SessionRunOptions,
 } from "./lib/session/mod.ts";
@@ -37,6 +43,7 @@ export {
   CsvDataset,
   type Dataset,
   type DatasetFactory,
+  type DatasetFactoryContext,
   DatasetRegistry,
   FileDataset,
   generateVersion,
@@ -50,9 +57,28 @@ export {
   TextDataset,
   YamlDataset,
 } from "./lib/catalog/mod.ts";
-export { loadPipelines, Node, Pipeline, type PipelineFilter } from "./lib/pipeline/mod.ts";
-export { HookManager, type Hooks, type RunParams } from "./lib/hooks/mod.ts";
+export { loadPipelines, Node, type NodeFunction, Pipeline, type PipelineFilter } from "./lib/pipeline/mod.ts";
+export { HookManager, type Hooks, type NodeHookArgs, type RunParams } from "./lib/hooks/mod.ts";
 export { PipelineRunError, type RunResult, SequentialRunner } from "./lib/runner/mod.ts";
 export { ConfigLoader, parseRuntimeParams } from "./lib/config/mod.ts";
 export { KMLF_VERSION } from "./lib/version.ts";
 export { type KmlfModel, loadModel, type LoadModelOptions, ScoringError } from "./lib/models/mod.ts";
+export {
+  type ActiveRun,
+  type ClientSearchRunsOptions,
+  type Experiment,
+  type FileInfo,
+  type Metric,
+  MlflowClient,
+  type MlflowClientOptions,
+  openStore,
+  type OpenStoreOptions,
+  type Run,
+  type RunData,
+  type RunInfo,
+  type RunsPage,
+  type RunStatus,
+  type StartRunOptions,
+  type TrackingStore,
+  type ViewType,
+} from "./lib/tracking/mod.ts";

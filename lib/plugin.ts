@@ -1,4 +1,7 @@
-/** The plugin contract: how built-in layers (the MLflow layer) and future plugins join a session. */
+/**
+ * The plugin contract: how built-in layers (the MLflow layer) and third-party plugins listed in
+ * kmlf.yml `plugins:` join a session.
+ */
 import type { DatasetRegistry } from "./catalog/mod.ts";
 import type { Hooks } from "./hooks/mod.ts";
 
@@ -24,8 +27,11 @@ export interface PluginContext {
 }
 
 /**
- * A plugin registers dataset types and/or hook implementations. Disabled by name with
- * `disable_hooks_for_plugins` in kmlf.yml.
+ * A plugin registers dataset types, hook implementations and/or config resolvers. A module listed in
+ * kmlf.yml `plugins:` exports one (as `plugin`, or the export named after `#`), or a
+ * {@link PluginFactory}. Order: built-in plugins, then kmlf.yml's in order; plugin hooks run before the
+ * project's `hooks:`. `disable_hooks_for_plugins` in
+ * kmlf.yml disables a plugin's hooks by name (its dataset types and resolvers stay, as in Kedro).
  *
  * @example
  * ```ts
@@ -38,4 +44,18 @@ export interface Plugin {
   resolvers?: Record<string, (args: unknown[]) => unknown>;
   registerDatasets?(registry: DatasetRegistry): void;
   hooks?(context: PluginContext): Hooks | undefined | Promise<Hooks | undefined>;
+  /** Called instead of `hooks` when kmlf.yml's `disable_hooks_for_plugins` names this plugin. */
+  hooksDisabled?(context: PluginContext): void | Promise<void>;
 }
+
+/**
+ * A function a plugin module may export instead of a plugin object; kmlf calls it once per session.
+ *
+ * @example
+ * ```ts
+ * export const plugin: PluginFactory = ({ kmlfVersion }) => ({ name: "timing", hooks: () => timingHooks(kmlfVersion) });
+ * ```
+ */
+export type PluginFactory = (
+  options: { kmlfVersion: string; projectRoot: string },
+) => Plugin | Promise<Plugin>;

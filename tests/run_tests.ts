@@ -1,7 +1,11 @@
 /**
- * The test command: runs every Deno test in the repository and ends with the plain line
- * `N passed, M failed` that CI reads, keeping deno test's exit code.
+ * The test command: installs what the suite needs when it is missing (tests/prerequisites.ts), runs
+ * every Deno test in the repository and ends with the plain line `N passed, M failed` that CI reads,
+ * keeping deno test's exit code.
  */
+import { ensurePrerequisites } from "./prerequisites.ts";
+
+await ensurePrerequisites();
 const args = ["test", "--allow-all", "--permit-no-files", ...Deno.args];
 const child = new Deno.Command(Deno.execPath(), { args, stdout: "piped", stderr: "inherit" }).spawn();
 const decoder = new TextDecoder();

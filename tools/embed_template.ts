@@ -17,7 +17,7 @@ export const TEMPLATE_FILES = [
   "pipelines/iris/nodes.ts",
   "data/01_raw/iris.csv",
   "data/01_raw/instances.csv",
-  ".gitignore",
+  "tests/demo/iris_nodes_test.ts",
 ];
 
 /** The generated module's source for the given repository root. */

@@ -1,9 +1,11 @@
 /** `kmlf info`: versions, runtime, project, plugins and what user node modules may import. */
 import { builtinRegistry } from "../catalog/mod.ts";
 import { findProjectRoot, loadProjectSettings } from "../config/mod.ts";
+import { importPlugins } from "../session/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { builtinPlugins } from "./plugins.ts";
+import { isCompiledBinary } from "./project_runtime.ts";
 import { out, style } from "./terminal.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
@@ -19,14 +21,25 @@ export async function infoCommand(globals: { project?: string }): Promise<number
   out(style.bold(`kmlf ${KMLF_VERSION}`));
   out(`runtime: deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`);
   const root = await findProjectRoot(globals.project ?? Deno.cwd());
+  const plugins = builtinPlugins();
   if (root) {
     const settings = await loadProjectSettings(root);
     out(`project: ${settings.name} (${root}), default env ${settings.defaultEnv}`);
+    const taken = plugins.map((p) => p.name);
+    plugins.push(
+      ...await importPlugins(settings.plugins, { kmlfVersion: KMLF_VERSION, projectRoot: root, taken }),
+    );
   } else out("project: none found (create one with `kmlf new <dir>`)");
-  out(`plugins: ${builtinPlugins().map((p) => p.name).join(", ") || "(none)"}`);
+  out(`plugins: ${plugins.map((p) => p.name).join(", ") || "(none)"}`);
   const registry = builtinRegistry();
-  for (const plugin of builtinPlugins()) plugin.registerDatasets?.(registry);
+  for (const plugin of plugins) plugin.registerDatasets?.(registry);
   out(`dataset types: ${registry.typeNames().join(", ")}`);
-  out(`npm packages node modules may import: ${Object.keys(denoJson.imports).join(", ")}`);
+  const shipped = Object.keys(denoJson.imports).filter((name) => name !== "kmlf");
+  out(`npm packages kmlf ships (importable by project code): ${shipped.join(", ")}`);
+  out(
+    isCompiledBinary()
+      ? "project dependencies: only the packages above (this is a compiled binary)"
+      : "project dependencies: what the project's deno.json imports maps (`deno add npm:<package>`), locked in its deno.lock",
+  );
   return EXIT.ok;
 }

@@ -52,11 +52,27 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
-      const { runCommand } = await import("./run_command.ts");
+      const [{ runCommand }, { consoleToStderr, out }] = await Promise.all([
+        import("./run_command.ts"),
+        import("./terminal.ts"),
+      ]);
       if (options.config) {
         options = await (await import("./run_config_file.ts")).applyRunConfigFile(options.config, command);
       }
-      state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
+      // Under --json stdout carries exactly one JSON document: what user code prints goes to stderr,
+      // and an error before the run starts (bad config, unknown pipeline) is a document too.
+      const restoreConsole = options.json ? consoleToStderr() : undefined;
+      try {
+        state.exitCode = await runCommand(pipeline, options, command.optsWithGlobals(), argv);
+      } catch (error) {
+        if (options.json) {
+          const code = (error as { code?: unknown })?.code;
+          out(JSON.stringify({ status: "error", error: (error as Error)?.message ?? String(error), code }));
+        }
+        throw error;
+      } finally {
+        restoreConsole?.();
+      }
     });
 
   const registry = program.command("registry").description("Inspect registered pipelines");
@@ -69,6 +85,29 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .action(async (name, _o, command) => {
       const { registryDescribe } = await import("./registry_command.ts");
       state.exitCode = await registryDescribe(name, command.optsWithGlobals());
+    });
+
+  const pipeline = program.command("pipeline").description(
+    "Create or delete a pipeline (like kedro pipeline)",
+  );
+  pipeline.command("create").description(
+    "Scaffold pipelines/<name>.yml, its nodes, a test and its parameters",
+  )
+    .argument("<name>", "pipeline name (letters, digits, _)")
+    .option("-e, --env <env>", "environment folder for parameters_<name>.yml (default: base)")
+    .option("--skip-config", "do not create parameters_<name>.yml")
+    .action(async (name, options, command) => {
+      const { pipelineCreate } = await import("./pipeline_command.ts");
+      const { skipConfig, ...rest } = { ...command.optsWithGlobals(), ...options };
+      state.exitCode = await pipelineCreate(name, { ...rest, config: !skipConfig });
+    });
+  pipeline.command("delete").description("Delete the files `pipeline create` made for <name>")
+    .argument("<name>", "pipeline name")
+    .option("-e, --env <env>", "environment folder of parameters_<name>.yml (default: base)")
+    .option("-y, --yes", "delete without asking")
+    .action(async (name, options, command) => {
+      const { pipelineDelete } = await import("./pipeline_command.ts");
+      state.exitCode = await pipelineDelete(name, { ...command.optsWithGlobals(), ...options });
     });
 
   const catalog = program.command("catalog").description("Inspect the data catalog");

@@ -1,7 +1,8 @@
 /**
  * `kmlf mlflow ui`: serves the project's tracking store (from the env's mlflow.yml) with kmlf's
- * MLflow-compatible REST API and web UI — no Python needed. A remote `http(s)` tracking URI is
- * not served: the command prints its address instead.
+ * MLflow-compatible REST API and web UI — no Python needed. A bare URL opens on the project's
+ * experiment (created if missing, as kedro-mlflow does). A remote `http(s)` tracking URI is not
+ * served: the command prints its address instead.
  */
 import { join } from "node:path";
 import { EXIT } from "./exit_codes.ts";
@@ -31,7 +32,7 @@ export async function mlflowUi(
   serveOptions: Pick<ServeTrackingOptions, "onListening" | "signal"> = {},
 ): Promise<number> {
   const root = await requireProject(options);
-  const { trackingUri, config } = await projectTracking({ project: root, env: options.env });
+  const { trackingUri, config, projectName } = await projectTracking({ project: root, env: options.env });
   if (/^https?:\/\//i.test(trackingUri)) {
     out(`Runs of this project are tracked on a remote MLflow server; open ${style.bold(trackingUri)}`);
     return EXIT.ok;
@@ -42,6 +43,12 @@ export async function mlflowUi(
     host: options.host ?? config?.ui.host ?? "127.0.0.1",
     port: parsePort(options.port ?? config?.ui.port ?? 5000, "--port"),
     artifactsDestination: join(root, "mlartifacts"),
+    experiment: {
+      name: config?.tracking.experiment.name ?? projectName ?? "Default",
+      create: config !== undefined,
+      artifactLocation: config?.tracking.experiment.artifactLocation,
+      tags: config?.tracking.experiment.tags,
+    },
     ...serveOptions,
   });
 }

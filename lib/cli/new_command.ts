@@ -7,6 +7,8 @@ import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { out, style } from "./terminal.ts";
 import { IRIS_FILES } from "./templates/iris_files.ts";
+import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/project_files.ts";
+import { kmlfImports, kmlfRoot } from "./project_runtime.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 
 /** Options of `kmlf new`. */
@@ -46,9 +48,10 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
   out(style.green(`✔ Created project "${name}" in ${root}`));
   out(
     options.example !== false
-      ? `  cd ${dir} && kmlf run training`
-      : `  add pipelines in ${dir}/pipelines/<name>.yml, then: kmlf run <name>`,
+      ? `  cd ${dir} && kmlf run training && kmlf mlflow ui`
+      : `  cd ${dir} && kmlf pipeline create <name> && kmlf run <name>`,
   );
+  out(style.dim(`  ${join(dir, "README.md")} says how to run, track and view, and where things go`));
   return EXIT.ok;
 }
 
@@ -58,10 +61,10 @@ export function projectFiles(name: string, example: boolean): Record<string, str
     `# kmlf project settings: marks the project root.\nname: ${name}\ndefault_env: local\nconf_source: conf\npipelines_dir: pipelines\nhooks: []\n`;
   const common: Record<string, string> = {
     "kmlf.yml": settings,
-    ".gitignore": IRIS_FILES[".gitignore"],
+    "deno.json": projectDenoJson(kmlfImports(), kmlfRoot()),
+    ".gitignore": PROJECT_GITIGNORE,
     "conf/local/.gitkeep": "",
-    "README.md":
-      `# ${name}\n\nA kmlf project. Run a pipeline with \`kmlf run <name>\`; list them with \`kmlf registry list\`.\n`,
+    "README.md": projectReadme(name, { example }),
   };
   if (!example) {
     return {

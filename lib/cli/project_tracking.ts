@@ -17,6 +17,8 @@ export interface ProjectTracking {
   baseDir: string;
   /** The parsed mlflow.yml, when the project has one. */
   config?: MlflowConfig;
+  /** The project's name (kmlf.yml), when the command runs inside a project. */
+  projectName?: string;
 }
 
 /**
@@ -43,5 +45,5 @@ export async function projectTracking(options: { project?: string; env?: string 
   const loaded = await loader.get("mlflow");
   const config = loaded.files.length ? parseMlflowConfig(loaded, { projectName: settings.name }) : undefined;
   const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, { projectRoot: root, envUri });
-  return { root, trackingUri, baseDir: root, config };
+  return { root, trackingUri, baseDir: root, config, projectName: settings.name };
 }

@@ -124,6 +124,7 @@ export async function runCommand(
           runId: session.runId,
           nodes: nodeReport,
           error: (error as Error).message,
+          code: (error as { code?: string }).code,
           durationMs: Math.round(performance.now() - started),
         }),
       );

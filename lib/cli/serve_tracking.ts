@@ -22,6 +22,16 @@ export interface ServeTrackingOptions {
   onListening?(url: string): void;
   /** Stops the server when aborted (tests); signals do the same for users. */
   signal?: AbortSignal;
+  /**
+   * The experiment a bare URL opens (`kmlf mlflow ui`: the project's), created when `create` is set and
+   * it does not exist yet, as kedro-mlflow does.
+   */
+  experiment?: {
+    name: string;
+    create: boolean;
+    artifactLocation?: string | null;
+    tags?: Record<string, string>;
+  };
 }
 
 /**
@@ -70,12 +80,15 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   });
   const auth = serverAuthFromEnv(Deno.env.toObject());
   let server;
+  let startPage: string | undefined;
   try {
+    startPage = options.experiment && await experimentPage(store, options.experiment);
     server = startServer(
       createRequestHandler(store, {
         artifactsDestination: options.artifactsDestination,
         auth,
         allowedHosts,
+        ui: startPage ? serverModule.uiWithStartPage(startPage) : undefined,
       }),
       { hostname: options.host, port: options.port },
     );
@@ -85,6 +98,9 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   }
   out(`kmlf tracking server for ${style.bold(options.trackingUri)}`);
   out(`  listening on ${style.bold(server.url)}  (Ctrl-C to stop)`);
+  if (startPage) {
+    out(`  opens on experiment "${options.experiment!.name}": ${new URL(startPage, server.url).href}`);
+  }
   if (!allowedHosts) {
     err(
       style.yellow(
@@ -108,4 +124,25 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   }
   out("Server stopped.");
   return EXIT.ok;
+}
+
+// The UI route of the experiment (created if asked and missing); undefined when it cannot be shown.
+async function experimentPage(
+  store: {
+    getExperimentByName(name: string): Promise<{ experimentId: string; lifecycleStage: string } | undefined>;
+    createExperiment(
+      name: string,
+      o?: { artifactLocation?: string; tags?: Record<string, string> },
+    ): Promise<string>;
+  },
+  experiment: NonNullable<ServeTrackingOptions["experiment"]>,
+): Promise<string | undefined> {
+  const found = await store.getExperimentByName(experiment.name);
+  if (found?.lifecycleStage === "active") return `#/experiments/${found.experimentId}`;
+  if (found || !experiment.create) return undefined;
+  const id = await store.createExperiment(experiment.name, {
+    artifactLocation: experiment.artifactLocation ?? undefined,
+    tags: experiment.tags,
+  });
+  return `#/experiments/${id}`;
 }

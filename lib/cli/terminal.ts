@@ -31,6 +31,26 @@ export function err(line = ""): void {
   Deno.stderr.writeSync(encoder.encode(line + "\n"));
 }
 
+/**
+ * Sends what user code prints with `console.log/info/debug/dir/table` to stderr until the returned
+ * function is called, so stdout can carry one machine-readable document (`kmlf run --json`).
+ *
+ * @example
+ * ```ts
+ * const restore = consoleToStderr();
+ * try { await runNodes(); } finally { restore(); }
+ * ```
+ */
+export function consoleToStderr(): () => void {
+  const methods = ["log", "info", "debug", "dir", "dirxml", "table"] as const;
+  const saved = methods.map((m) => [m, console[m]] as const);
+  // console.error formats like console.log and writes to stderr.
+  for (const m of methods) console[m] = console.error;
+  return () => {
+    for (const [m, fn] of saved) console[m] = fn as typeof console.error;
+  };
+}
+
 /** Human duration: `12 ms`, `1.25 s`. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;

@@ -9,6 +9,7 @@ export {
   findProjectRoot,
   type HookRef,
   loadProjectSettings,
+  type PluginRef,
   type ProjectSettings,
   requireProjectRoot,
   resolveEnv,

@@ -1,5 +1,6 @@
 /** The project settings file `kmlf.yml`: finding the project root and reading its settings. */
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
@@ -32,6 +33,24 @@ export interface HookRef {
 }
 
 /**
+ * A plugin declared in kmlf.yml `plugins:` — a module (a path relative to kmlf.yml, or a specifier the
+ * project's deno.json maps, e.g. an npm package) and the export holding the plugin (default `plugin`).
+ *
+ * @example
+ * ```ts
+ * const [ref] = (await loadProjectSettings(root)).plugins; // { specifier: "file:///p/plugins/timing.ts", exportName: "plugin", source }
+ * ```
+ */
+export interface PluginRef {
+  /** A file URL for paths, else the specifier as written (resolved through the import map). */
+  specifier: string;
+  exportName: string;
+  /** As written in kmlf.yml. */
+  written: string;
+  source: SourceLocation;
+}
+
+/**
  * kmlf.yml, validated, camelCased and with paths made absolute; `locate` points into kmlf.yml.
  *
  * @example
@@ -51,6 +70,7 @@ export interface ProjectSettings {
   /** Absolute. */
   pipelinesDir: string;
   hooks: HookRef[];
+  plugins: PluginRef[];
   disableHooksForPlugins: string[];
   mergeStrategy: Record<string, "soft" | "destructive">;
   locate(path: KeyPath): SourceLocation;
@@ -61,6 +81,8 @@ const NAME = /^[A-Za-z][\w.-]*$/;
 const ENV_NAME = /^[\w-][\w.-]*$/;
 const ENV_MESSAGE = "must be a folder name under conf/ (letters, digits, _ . -, not starting with a dot)";
 const HOOK_REF = /^(.+\.(?:ts|js|mts|mjs))#([A-Za-z_$][\w$]*)$/;
+// `./plugins/timing.ts`, `./x.ts#myPlugin`, `kmlf-plugin-foo`, `npm:@org/plugin@1#plugin`.
+const PLUGIN_REF = /^([^\s#]+?)(?:#([A-Za-z_$][\w$]*))?$/;
 
 const SettingsSchema = z.strictObject({
   name: z.string().regex(NAME, "must start with a letter and use letters, digits, _ . -"),
@@ -69,6 +91,12 @@ const SettingsSchema = z.strictObject({
   conf_source: z.string().min(1).default("conf"),
   pipelines_dir: z.string().min(1).default("pipelines"),
   hooks: z.array(z.string().regex(HOOK_REF, 'must look like "./hooks.ts#myHooks"')).nullable().default([]),
+  plugins: z.array(
+    z.string().regex(
+      PLUGIN_REF,
+      'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name',
+    ),
+  ).nullable().default([]),
   disable_hooks_for_plugins: z.array(z.string()).nullable().default([]),
   merge_strategy: z.record(z.string(), z.enum(["soft", "destructive"])).nullable().default({}),
 });
@@ -165,6 +193,16 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };
   });
+  const plugins = (raw.plugins ?? []).map((ref, i): PluginRef => {
+    const [, module, exportName] = ref.match(PLUGIN_REF)!;
+    const isPath = /^\.{1,2}\//.test(module) || isAbsolute(module);
+    return {
+      specifier: isPath ? pathToFileURL(resolve(root, module)).href : module,
+      exportName: exportName ?? "plugin",
+      written: ref,
+      source: src.locate(["plugins", i]),
+    };
+  });
   return {
     root,
     file,
@@ -174,6 +212,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     confSource: resolve(root, raw.conf_source),
     pipelinesDir: resolve(root, raw.pipelines_dir),
     hooks,
+    plugins,
     disableHooksForPlugins: raw.disable_hooks_for_plugins ?? [],
     mergeStrategy: raw.merge_strategy ?? {},
     locate: (path) => src.locate(path),

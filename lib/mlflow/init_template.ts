@@ -55,10 +55,15 @@ tracking:
       sep: "." # separator between flattened keys
     long_params_strategy: fail # a value over MLflow's 6000 characters: fail, truncate or tag
 
-  # Files logged as run artifacts before the pipeline starts and after it ends (paths from the project root)
+  # Files logged as run artifacts (under kmlf/files/) before the pipeline starts and after it ends:
+  # paths or globs from the project root, e.g. [conf/base/parameters.yml, "logs/*.log"]
   log_files:
     before: []
     after: []
+
+  # Log node outputs that are not in the catalog (pipelinex's auto logging): numbers as metrics,
+  # strings, booleans, lists and dicts as params
+  log_outputs_not_in_catalog: false
 
 # UI CONFIGURATION -----------------------
 

@@ -1,6 +1,7 @@
 /**
  * `mlflow.yml`: kedro-mlflow 2.0's schema (server / tracking / ui), validated strictly so a typo is an
- * error with file:line:column and did-you-mean, plus kmlf's `tracking.log_files`.
+ * error with file:line:column and did-you-mean, plus kmlf's `tracking.log_files` and
+ * `tracking.log_outputs_not_in_catalog`.
  */
 import { isAbsolute, resolve } from "node:path";
 import { z } from "zod";
@@ -56,6 +57,7 @@ const Schema = z.strictObject({
       before: z.array(z.string()).nullable().default([]),
       after: z.array(z.string()).nullable().default([]),
     }).prefault({}),
+    log_outputs_not_in_catalog: z.boolean().default(false),
   }).prefault({}),
   ui: z.strictObject({
     port: z.union([z.string().regex(/^\d+$/), z.number().int()]).default("5000"),
@@ -87,7 +89,10 @@ export interface MlflowConfig {
       sep: string;
       longParamsStrategy: "fail" | "truncate" | "tag";
     };
+    /** Paths or globs relative to the project root. */
     logFiles: { before: string[]; after: string[] };
+    /** pipelinex's auto-logging: node outputs not in the catalog as metrics (numbers) or params. */
+    logOutputsNotInCatalog: boolean;
   };
   ui: { port: number; host: string };
   /** Where each key came from, for later errors (e.g. an unknown credentials name). */
@@ -157,6 +162,7 @@ export function parseMlflowConfig(
         longParamsStrategy: raw.tracking.params.long_params_strategy,
       },
       logFiles: { before: raw.tracking.log_files.before ?? [], after: raw.tracking.log_files.after ?? [] },
+      logOutputsNotInCatalog: raw.tracking.log_outputs_not_in_catalog,
     },
     ui: { port, host: raw.ui.host },
     locate: (path) => loaded.locate(path),

@@ -11,7 +11,10 @@ export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";
 export { MlflowRunState } from "./run_state.ts";
 export type { ExperimentRef, MetricPoint, RunRef, TrackingPort } from "./tracking_port.ts";
 export { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "./params.ts";
-export { pipelineArtifact, trackingHooks } from "./tracking_hook.ts";
+export { trackingHooks } from "./tracking_hook.ts";
+export { NODE_TIME_METRICS, NodeTimings, pipelineArtifact } from "./node_timings.ts";
+export { planOutputs } from "./output_logging.ts";
+export { filesToLog } from "./log_files.ts";
 export { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 export {
   MlflowMetricDataset,

@@ -38,6 +38,14 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
     state,
     resolvers: { "km.random_name": () => randomRunName() },
     registerDatasets: (registry) => registerMlflowDatasets(registry, state),
+    // Without the hook no run starts: Mlflow datasets then only do their local I/O, as for
+    // pipelines in disable_tracking.pipelines.
+    hooksDisabled() {
+      state.loggingEnabled = false;
+      options.notify?.(
+        "Tracking is off: kmlf.yml disable_hooks_for_plugins names kmlf-mlflow (Mlflow datasets only save locally)",
+      );
+    },
     async hooks(context) {
       const loaded = await context.loadConfig("mlflow");
       if (loaded.files.length === 0) {

@@ -4,13 +4,15 @@
  * Registered as a plugin hook, so the runner knows nothing about MLflow.
  */
 import { userInfo } from "node:os";
-import { resolve } from "node:path";
 import { ConfigError, KmlfError } from "../errors.ts";
 import type { Hooks, RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import { gitInfo } from "./git_info.ts";
+import { filesToLog } from "./log_files.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import { logInferenceModel } from "./model_logging.ts";
+import { NodeTimings, pipelineArtifact } from "./node_timings.ts";
+import { planOutputs } from "./output_logging.ts";
 import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
@@ -29,13 +31,6 @@ export interface TrackingHookOptions {
   notify?(message: string): void;
 }
 
-interface NodeTiming {
-  node: string;
-  start: number;
-  end?: number;
-  status: "running" | "completed" | "failed";
-}
-
 /**
  * Creates the hook implementation for one session.
  *
@@ -51,7 +46,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   let ownsRun = true;
   let pipelineRef: Pipeline | undefined;
   const logged = new Map<string, { value: string; node: string }>();
-  const timings = new Map<string, NodeTiming>();
+  const timings = new NodeTimings();
+  let listedInCatalog: ((name: string) => boolean) | undefined;
   const metricBuffer: MetricPoint[] = [];
   const previousEnv = new Map<string, string | undefined>();
   let onSignal: (() => void) | undefined;
@@ -67,6 +63,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
   const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
     if (!client || !runId) return;
+    metricBuffer.push(...timings.metrics());
     await flush();
     await client.logText(
       runId,
@@ -89,20 +86,23 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     runId = undefined;
   };
 
-  const logFiles = async (files: string[]) => {
-    for (const file of files) {
-      const abs = resolve(options.projectRoot, file);
-      if (!(await Deno.stat(abs).then(() => true, () => false))) {
-        options.notify?.(`mlflow.yml log_files: ${file} does not exist; not logged`);
-        continue;
+  const logFiles = async (entries: string[]) => {
+    for (const entry of entries) {
+      const files = await filesToLog(entry, options.projectRoot);
+      if (files.length === 0) {
+        options.notify?.(`mlflow.yml log_files: ${entry} matches no file; not logged`);
       }
-      await client!.logArtifact(runId!, abs, "kmlf/files");
+      for (const file of files) await client!.logArtifact(runId!, file.path, file.artifactPath);
     }
   };
 
   return {
-    async beforePipelineRun({ runParams, pipeline }) {
+    async beforePipelineRun({ runParams, pipeline, catalog }) {
       pipelineRef = pipeline;
+      if (config.tracking.logOutputsNotInCatalog) {
+        const declared = new Set(catalog.names());
+        listedInCatalog = (name) => declared.has(name) || catalog.resolveConfig(name) !== undefined;
+      }
       const names = runParams.pipelineNames.length ? runParams.pipelineNames : ["__default__"];
       exportCredentials(options.credentials, previousEnv);
       // The client is opened even when tracking is disabled, so datasets with a run_id can still read.
@@ -153,8 +153,13 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       for (const [sig, fn] of Object.entries(listeners)) Deno.addSignalListener(sig as Deno.Signal, fn);
     },
 
+    beforeDatasetLoaded: ({ node }) => timings.ioStarted(node.name),
+    afterDatasetLoaded: ({ node }) => timings.ioEnded(node.name),
+    beforeDatasetSaved: ({ node }) => timings.ioStarted(node.name),
+    afterDatasetSaved: ({ node }) => timings.ioEnded(node.name),
+
     async beforeNodeRun({ node, inputs }) {
-      timings.set(node.name, { node: node.name, start: Date.now(), status: "running" });
+      timings.functionStarted(node.name);
       if (!client || !runId) return;
       const plan = planParams(inputs, config.tracking.params);
       for (const [from, to] of Object.entries(plan.renamed)) {
@@ -185,24 +190,32 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       }
     },
 
-    afterNodeRun({ node }) {
-      const t = timings.get(node.name);
-      if (!t) return;
-      t.end = Date.now();
-      t.status = "completed";
-      if (runId) {
-        metricBuffer.push({
-          key: `node_duration_s.${node.name}`,
-          value: (t.end - t.start) / 1000,
-          timestamp: t.end,
-          step: 0,
-        });
+    async afterNodeRun({ node, outputs }) {
+      timings.functionEnded(node.name);
+      if (!client || !runId || !listedInCatalog) return;
+      const plan = planOutputs(outputs, listedInCatalog, Date.now());
+      metricBuffer.push(...plan.metrics);
+      const fresh: Record<string, string> = {};
+      for (const [key, value] of Object.entries(plan.params)) {
+        const previous = logged.get(key);
+        if (previous && previous.value !== value) {
+          plan.skipped.push({
+            name: key,
+            reason: `param "${key}" was already logged by node "${previous.node}"`,
+          });
+        } else if (!previous) {
+          logged.set(key, { value, node: node.name });
+          fresh[key] = value;
+        }
       }
+      for (const { name, reason } of plan.skipped) {
+        options.notify?.(`Output "${name}" of node "${node.name}" is not logged: ${reason}`);
+      }
+      if (Object.keys(fresh).length > 0) await client.logBatch(runId, { params: fresh });
     },
 
     onNodeError({ node }) {
-      const t = timings.get(node.name);
-      if (t) Object.assign(t, { end: Date.now(), status: "failed" });
+      timings.failed(node.name);
     },
 
     async afterPipelineRun({ pipeline, catalog }) {
@@ -249,8 +262,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     async onPipelineError({ error, pipeline }) {
       state.loggingEnabled = true;
       if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run failed");
-      const failed = [...timings.values()].find((t) => t.status === "failed")?.node ??
+      const failed = timings.firstFailed() ??
         (error as { failedNode?: string })?.failedNode;
+      // A node that failed loading or saving a dataset never reached onNodeError.
+      if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
       const message = error instanceof Error ? error.message : String(error);
       await finish("FAILED", {
         ...(failed ? { "kmlf.failed_node": failed } : {}),
@@ -335,30 +350,6 @@ function exportCredentials(
     if (!previous.has(key)) previous.set(key, Deno.env.get(key));
     Deno.env.set(key, String(value));
   }
-}
-
-/** The run artifact the UI draws as a DAG and a Gantt chart. */
-export function pipelineArtifact(
-  pipeline: Pipeline | undefined,
-  timings: Map<string, NodeTiming>,
-  status: string,
-) {
-  const json = pipeline?.toJSON();
-  return {
-    format: "kmlf.pipeline/1",
-    status,
-    inputs: json?.inputs ?? [],
-    outputs: json?.outputs ?? [],
-    nodes: (json?.nodes ?? []).map((n) => {
-      const t = timings.get(n.name);
-      return {
-        ...n,
-        start: t?.start ?? null,
-        end: t?.end ?? null,
-        status: t?.status === "running" ? "interrupted" : t?.status ?? "not_run",
-      };
-    }),
-  };
 }
 
 // Like MLflow: the login name of the process owner.

@@ -79,7 +79,7 @@ export async function resolveFunction(
       hint: pkg
         ? `"${
           pkg[1] ?? pkg[2] ?? pkg[3]
-        }" is not available: node modules may import relative files and the npm packages kmlf ships (\`kmlf info\` lists them)`
+        }" is not available: add it to the project's deno.json (\`deno add npm:<package>\` in the project); a compiled kmlf binary only has the npm packages kmlf ships (\`kmlf info\` lists them)`
         : "fix the error in the module (run `deno check` on it for details)",
     });
   }

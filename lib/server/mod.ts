@@ -14,4 +14,4 @@ export { type RunningServer, startServer, type StartServerOptions } from "./serv
 export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
 export { artifactRepositoryResolver, pathInsideRoot, proxiedPathOfUri } from "./artifact_paths.ts";
 export { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps } from "./metric_bulk.ts";
-export { serveUi } from "./ui/ui_routes.ts";
+export { serveUi, uiWithStartPage } from "./ui/ui_routes.ts";

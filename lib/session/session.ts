@@ -24,6 +24,7 @@ import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mo
 import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
+import { importPlugins } from "./project_plugins.ts";
 
 /** Options of {@link KmlfSession.create}. */
 export interface SessionOptions {
@@ -64,29 +65,46 @@ export class KmlfSession {
   readonly config: ConfigLoader;
   readonly runId: string;
   readonly #options: SessionOptions;
+  /** The given plugins, then kmlf.yml's `plugins:`. */
+  readonly #plugins: Plugin[];
   #ran = false;
 
-  private constructor(settings: ProjectSettings, config: ConfigLoader, options: SessionOptions) {
+  private constructor(
+    settings: ProjectSettings,
+    config: ConfigLoader,
+    options: SessionOptions,
+    plugins: Plugin[],
+  ) {
     this.settings = settings;
     this.env = config.env;
     this.config = config;
     this.runId = generateVersion();
     this.#options = options;
+    this.#plugins = plugins;
   }
 
-  /** Loads kmlf.yml and checks the environment folders exist. */
+  /** Loads kmlf.yml (and the plugins it lists) and checks the environment folders exist. */
   static async create(options: SessionOptions): Promise<KmlfSession> {
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
+    const given = options.plugins ?? [];
+    const plugins = [
+      ...given,
+      ...await importPlugins(settings.plugins, {
+        kmlfVersion: KMLF_VERSION,
+        projectRoot: settings.root,
+        taken: given.map((p) => p.name),
+      }),
+    ];
     const config = await ConfigLoader.create({
       confSource: options.confSource ?? settings.confSource,
       env,
       baseEnv: settings.baseEnv,
       runtimeParams: options.runtimeParams ?? {},
       mergeStrategy: settings.mergeStrategy,
-      resolvers: Object.assign({}, ...(options.plugins ?? []).map((p) => p.resolvers ?? {})),
+      resolvers: Object.assign({}, ...plugins.map((p) => p.resolvers ?? {})),
     });
-    return new KmlfSession(settings, config, options);
+    return new KmlfSession(settings, config, options, plugins);
   }
 
   /** The merged parameters (runtime params included). */
@@ -202,10 +220,13 @@ export class KmlfSession {
     return result;
   }
 
-  /** A dataset registry with built-ins plus every enabled plugin's dataset types. */
+  /**
+   * A dataset registry with built-ins plus every plugin's dataset types (`disable_hooks_for_plugins`
+   * disables hooks only, as in Kedro: the plugin's datasets stay usable).
+   */
   registry(): DatasetRegistry {
     const registry = builtinRegistry();
-    for (const plugin of this.enabledPlugins()) plugin.registerDatasets?.(registry);
+    for (const plugin of this.#plugins) plugin.registerDatasets?.(registry);
     return registry;
   }
 
@@ -213,7 +234,12 @@ export class KmlfSession {
   async hookManager(): Promise<HookManager> {
     const manager = new HookManager();
     const context = this.pluginContext();
-    for (const plugin of this.enabledPlugins()) {
+    const disabled = new Set(this.settings.disableHooksForPlugins);
+    for (const plugin of this.#plugins) {
+      if (disabled.has(plugin.name)) {
+        await plugin.hooksDisabled?.(context);
+        continue;
+      }
       const hooks = await plugin.hooks?.(context);
       if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
     }
@@ -221,11 +247,6 @@ export class KmlfSession {
       manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
     }
     return manager;
-  }
-
-  private enabledPlugins(): Plugin[] {
-    const disabled = new Set(this.settings.disableHooksForPlugins);
-    return (this.#options.plugins ?? []).filter((p) => !disabled.has(p.name));
   }
 
   private pluginContext(): PluginContext {

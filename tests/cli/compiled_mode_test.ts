@@ -20,7 +20,8 @@ async function compiledKmlf(args: string[], cwd: string) {
       ...args,
     ],
     cwd,
-    env: { NO_COLOR: "1" },
+    // A compiled binary runs project code under its own import map (no project runtime).
+    env: { NO_COLOR: "1", KMLF_PROJECT_RUNTIME: "off" },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -9,6 +9,7 @@ import { join } from "node:path";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
 import { REPO } from "../cli_harness.ts";
+import { CHROMIUM } from "../prerequisites.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";
 import {
   autoRefresh,
@@ -19,8 +20,6 @@ import {
   uiSession,
 } from "./ui_browser_steps.ts";
 
-/** Debian's Chromium; CI installs it (.ci/run). */
-export const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(REPO, "tests/artifacts/screenshots");
 
 /** Launches headless Chromium, failing with the install command when it is missing. */

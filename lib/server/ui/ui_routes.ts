@@ -72,3 +72,29 @@ export function serveUi(url: URL): Response | undefined {
   }
   return undefined;
 }
+
+/**
+ * The UI with a start page: a bare URL (no `#/…`) opens `startHash` instead of the experiments list.
+ * `kmlf mlflow ui` passes the project's experiment, whose runs are what the user came to see; links
+ * with a hash (and the UI's own "home" link, `#/`) are left alone.
+ *
+ * @example
+ * ```ts
+ * createRequestHandler(store, { ui: uiWithStartPage("#/experiments/1") });
+ * ```
+ */
+export function uiWithStartPage(startHash: string): (url: URL) => Response | undefined {
+  if (!/^#\/[\w/-]*$/.test(startHash)) throw new Error(`Not a UI route: ${startHash}`);
+  let page: Uint8Array<ArrayBuffer> | undefined;
+  return (url) => {
+    const response = serveUi(url);
+    if (!response || (url.pathname !== "/" && url.pathname !== "/index.html")) return response;
+    page ??= new TextEncoder().encode(
+      UI_ASSETS["index.html"].replace(
+        "<head>",
+        `<head>\n    <meta name="kmlf-start-page" content="${startHash}">`,
+      ),
+    ) as Uint8Array<ArrayBuffer>;
+    return new Response(page, { headers: response.headers });
+  };
+}

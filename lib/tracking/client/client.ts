@@ -169,7 +169,12 @@ export class MlflowClient {
     const list = Object.entries(params).map(([key, value]) => ({ key, value: paramValueToString(value) }));
     return this.logBatch(runId, { params: list });
   }
-  logMetric(runId: string, key: string, value: number, options: { step?: number; timestamp?: number } = {}) {
+  logMetric(
+    runId: string,
+    key: string,
+    value: number,
+    options: { step?: number; timestamp?: number } = {},
+  ): Promise<void> {
     return this.store.logBatch(runId, {
       metrics: [{ key, value, timestamp: options.timestamp ?? Date.now(), step: options.step ?? 0 }],
     });
@@ -178,7 +183,7 @@ export class MlflowClient {
     runId: string,
     metrics: Record<string, number>,
     options: { step?: number; timestamp?: number } = {},
-  ) {
+  ): Promise<void> {
     const timestamp = options.timestamp ?? Date.now();
     const list = Object.entries(metrics).map(([key, value]) => ({
       key,

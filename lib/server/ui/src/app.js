@@ -52,4 +52,7 @@ async function route() {
 
 globalThis.kmlf = { parseRoute, parseIdList, activePollers };
 addEventListener("hashchange", route);
+// `kmlf mlflow ui` names the project's experiment as the page a bare URL opens.
+const startPage = document.querySelector("meta[name=kmlf-start-page]")?.content;
+if (!location.hash && startPage) history.replaceState(null, "", startPage);
 route();

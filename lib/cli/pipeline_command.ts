@@ -1,0 +1,125 @@
+/**
+ * `kmlf pipeline create <name>` and `kmlf pipeline delete <name>`, like Kedro's: scaffold a pipeline
+ * (YAML, nodes module, test, parameters) or remove those files again.
+ */
+import { dirname, join, relative } from "node:path";
+import { loadProjectSettings } from "../config/mod.ts";
+import { UsageError } from "../errors.ts";
+import { EXIT } from "./exit_codes.ts";
+import { requireProject } from "./project.ts";
+import { pipelineFiles } from "./templates/pipeline_files.ts";
+import { out, style } from "./terminal.ts";
+
+/** Options of `kmlf pipeline create` / `delete`. */
+export interface PipelineCommandOptions {
+  project?: string;
+  /** Environment folder of the parameters file (default `base`, as in Kedro). */
+  env?: string;
+  /** Commander sets this false for `--skip-config`. */
+  config?: boolean;
+  /** `delete` without asking. */
+  yes?: boolean;
+}
+
+// Kedro's rule for pipeline names: a letter or underscore, then letters, digits or underscores.
+const NAME = /^[A-Za-z_]\w+$/;
+
+/**
+ * Creates the files of a new pipeline and returns the exit code; refuses to overwrite anything.
+ *
+ * @example
+ * ```ts
+ * await pipelineCreate("scoring", { env: "base" });
+ * ```
+ */
+export async function pipelineCreate(name: string, options: PipelineCommandOptions): Promise<number> {
+  const { root, paths, files } = await plan(name, options, { create: true });
+  const existing = [];
+  for (const path of [paths.yml, dirname(paths.nodes), paths.test, paths.parameters]) {
+    if (path && await exists(join(root, path))) existing.push(path);
+  }
+  if (existing.length > 0) {
+    throw new UsageError(
+      "pipeline/exists",
+      `Cannot create pipeline "${name}": ${existing.join(", ")} already exist${
+        existing.length === 1 ? "s" : ""
+      }`,
+      {
+        hint: `choose another name, or remove it first with \`kmlf pipeline delete ${name}\``,
+      },
+    );
+  }
+  for (const [path, content] of Object.entries(files)) {
+    await Deno.mkdir(dirname(join(root, path)), { recursive: true });
+    await Deno.writeTextFile(join(root, path), content, { createNew: true });
+  }
+  out(style.green(`✔ Created pipeline "${name}"`));
+  for (const path of Object.keys(files)) out(`  ${path}`);
+  out(`  run it: kmlf run ${name}    test its nodes: deno test ${paths.test}`);
+  return EXIT.ok;
+}
+
+/**
+ * Deletes what `pipeline create` made for `name` (asks first unless `--yes`).
+ *
+ * @example
+ * ```ts
+ * await pipelineDelete("scoring", { yes: true });
+ * ```
+ */
+export async function pipelineDelete(name: string, options: PipelineCommandOptions): Promise<number> {
+  const { root, paths } = await plan(name, { ...options, config: true }, { create: false });
+  const targets = [];
+  for (const path of [paths.yml, dirname(paths.nodes), dirname(paths.test), paths.parameters]) {
+    if (path && await exists(join(root, path))) targets.push(path);
+  }
+  if (targets.length === 0) {
+    throw new UsageError("pipeline/not-found", `Pipeline "${name}" has no files to delete`, {
+      hint: `expected ${paths.yml}; \`kmlf registry list\` shows the pipelines`,
+    });
+  }
+  if (!options.yes) {
+    if (!Deno.stdin.isTerminal()) {
+      throw new UsageError("pipeline/confirm", `Deleting pipeline "${name}" needs confirmation`, {
+        hint: `pass --yes to delete ${targets.join(", ")}`,
+      });
+    }
+    out(`This deletes:\n${targets.map((t) => `  ${t}`).join("\n")}`);
+    if (!confirm(`Delete pipeline "${name}"?`)) {
+      out("Nothing deleted.");
+      return EXIT.ok;
+    }
+  }
+  for (const path of targets) await Deno.remove(join(root, path), { recursive: true });
+  out(style.green(`✔ Deleted pipeline "${name}"`) + style.dim(` (${targets.join(", ")})`));
+  return EXIT.ok;
+}
+
+async function plan(name: string, options: PipelineCommandOptions, mode: { create: boolean }) {
+  if (!NAME.test(name) || name === "__default__") {
+    throw new UsageError("pipeline/bad-name", `Cannot use "${name}" as a pipeline name`, {
+      hint:
+        "start with a letter or _, then letters, digits or _ (at least 2 characters); __default__ is reserved",
+    });
+  }
+  const root = await requireProject(options);
+  const settings = await loadProjectSettings(root);
+  const env = options.env ?? settings.baseEnv;
+  const envDir = join(settings.confSource, env);
+  if (mode.create && options.config !== false && !(await exists(envDir))) {
+    throw new UsageError("pipeline/no-env", `Environment folder ${relative(root, envDir)} does not exist`, {
+      hint: "create it, choose another --env, or pass --skip-config",
+    });
+  }
+  const { paths, files } = pipelineFiles(name, {
+    pipelinesDir: relative(root, settings.pipelinesDir),
+    parametersFile: options.config === false
+      ? undefined
+      : relative(root, join(envDir, `parameters_${name}.yml`)),
+  });
+  return { root, paths, files };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.lstat(path).then(() => true, () => false);
+}

@@ -1,0 +1,297 @@
+/**
+ * Running kmlf inside a project's own Deno configuration. A project's node modules, datasets, hooks
+ * and plugins may import npm packages of their own (mapped in the project's deno.json) and `"kmlf"`;
+ * those dependencies belong in the project's lockfile, never in kmlf's. So for a command that loads
+ * project code, kmlf starts itself again (one more Deno start, 30–50 ms) with the project's deno.json
+ * and lockfile and an import map that joins the project's imports with kmlf's own (scoped to kmlf's
+ * folder, so a project pinning another version of a package kmlf uses does not change kmlf).
+ *
+ * Not done in a compiled binary (it carries its own import map), for kmlf's own repository (the demo
+ * project), or with `KMLF_PROJECT_RUNTIME=off`.
+ *
+ * @module
+ */
+import kmlfConfig from "../../deno.json" with { type: "json" };
+
+/** The Deno flags every kmlf process runs with (the `kmlf`/`compile` tasks and `deno task install`). */
+export const KMLF_RUN_FLAGS = ["--allow-all", "--v8-flags=--max-semi-space-size=2"] as const;
+
+/** Commands that never load project code, so they run where they are. */
+const PLAIN_COMMANDS = new Set(["new", "server", "completion", "help", "pipeline"]);
+
+/** The project import map is written here, below the project root (`.kmlf/` is git-ignored). */
+export const PROJECT_IMPORT_MAP = ".kmlf/import_map.json";
+
+/**
+ * kmlf's source folder as a file URL ending in `/`, or undefined in a compiled binary (whose files
+ * are not on disk).
+ *
+ * @example
+ * ```ts
+ * kmlfRoot()?.href; // "file:///home/me/kmlf/"
+ * ```
+ */
+export function kmlfRoot(): URL | undefined {
+  return isCompiledBinary() ? undefined : new URL("../../", import.meta.url);
+}
+
+/**
+ * Whether this process is a `deno compile`d kmlf rather than `deno run` of the sources.
+ *
+ * @example
+ * ```ts
+ * if (isCompiledBinary()) console.log("single binary");
+ * ```
+ */
+export function isCompiledBinary(): boolean {
+  return !/^deno(\.exe)?$/.test(Deno.execPath().split(/[\\/]/).pop() ?? "");
+}
+
+/**
+ * kmlf's own import map entries (npm packages, and `"kmlf"` → mod.ts as an absolute URL).
+ *
+ * @example
+ * ```ts
+ * kmlfImports()["js-yaml"]; // "npm:js-yaml@4.1.0"
+ * ```
+ */
+export function kmlfImports(root: URL | undefined = kmlfRoot()): Record<string, string> {
+  const imports: Record<string, string> = {};
+  for (const [name, target] of Object.entries(kmlfConfig.imports as Record<string, string>)) {
+    if (!/^\.{1,2}\//.test(target)) imports[name] = target;
+    else if (root) imports[name] = new URL(target, root).href;
+  }
+  return imports;
+}
+
+/** How to start kmlf again inside the project, or why not. */
+export type RelaunchPlan =
+  | { relaunch: false }
+  | {
+    relaunch: true;
+    root: string;
+    args: string[];
+    importMap: Record<string, unknown>;
+    /** Where `args` expect the import map (`.kmlf/import_map.json` in the project). */
+    importMapPath: string;
+    notes: string[];
+  };
+
+/**
+ * Decides whether `kmlf <argv>` run from `cwd` should restart inside the project's configuration, and
+ * with which Deno arguments. Reads only small files; never throws for a broken project (the command
+ * itself then reports it).
+ *
+ * @example
+ * ```ts
+ * const plan = relaunchPlan(["run", "training"], { cwd: "/p", env: {} });
+ * ```
+ */
+export function relaunchPlan(
+  argv: readonly string[],
+  options: { cwd: string; env: Record<string, string | undefined> },
+): RelaunchPlan {
+  const root = kmlfRoot();
+  const marker = options.env.KMLF_PROJECT_RUNTIME;
+  if (!root || marker === "off") return { relaunch: false };
+  const { command, project } = commandOf(argv);
+  if (
+    command === undefined || PLAIN_COMMANDS.has(command) || argv.some((a) => a === "-h" || a === "--help")
+  ) {
+    return { relaunch: false };
+  }
+  const projectRoot = findProjectRoot(project ? resolvePath(options.cwd, project) : options.cwd);
+  if (!projectRoot || marker === projectRoot) return { relaunch: false };
+  if (toDirUrl(realPath(projectRoot)).href === toDirUrl(realPath(decodeURIComponent(root.pathname))).href) {
+    return { relaunch: false };
+  }
+  const configPath = ["deno.json", "deno.jsonc"].map((f) => `${projectRoot}/${f}`).find(isFile);
+  const notes: string[] = [];
+  const config = configPath ? readConfig(configPath, notes) : {};
+  // deno.json may keep its map in a separate file ("importMap"); paths there are relative to that file.
+  const mapFile = typeof config.importMap === "string"
+    ? resolvePath(projectRoot, config.importMap)
+    : undefined;
+  const importMap = mapFile
+    ? projectImportMap(readConfig(mapFile, notes), { projectRoot: dirOf(mapFile), kmlfRoot: root })
+    : projectImportMap(config, { projectRoot, kmlfRoot: root });
+  const mapped = (config.imports as Record<string, unknown> | undefined)?.kmlf;
+  const expected = new URL("mod.ts", root).href;
+  if (typeof mapped === "string" && new URL(mapped, toDirUrl(projectRoot)).href !== expected) {
+    notes.push(
+      `note: deno.json maps "kmlf" to ${mapped}, but kmlf runs from ${expected}; runs use the latter, ` +
+        `editors and \`deno check\` the former (set imports.kmlf in deno.json to ${expected})`,
+    );
+  }
+  const importMapPath = `${projectRoot}/${PROJECT_IMPORT_MAP}`;
+  const args = [
+    "run",
+    ...KMLF_RUN_FLAGS,
+    ...(configPath ? ["--config", configPath] : ["--no-config", `--lock=${projectRoot}/deno.lock`]),
+    "--import-map",
+    importMapPath,
+    new URL("cli.ts", root).href,
+    ...argv,
+  ];
+  return { relaunch: true, root: projectRoot, args, importMap, importMapPath, notes };
+}
+
+/**
+ * The import map a project runs with: its own imports and scopes (paths made absolute), kmlf's
+ * packages where the project does not map them, `"kmlf"` → the running kmlf, and kmlf's own imports
+ * scoped to kmlf's folder.
+ *
+ * @example
+ * ```ts
+ * projectImportMap({ imports: { lodash: "npm:lodash@4" } }, { projectRoot: "/p", kmlfRoot: new URL("file:///k/") });
+ * ```
+ */
+export function projectImportMap(
+  config: { imports?: unknown; scopes?: unknown },
+  options: { projectRoot: string; kmlfRoot: URL },
+): { imports: Record<string, string>; scopes: Record<string, Record<string, string>> } {
+  const base = toDirUrl(options.projectRoot);
+  const absolute = (map: unknown) =>
+    Object.fromEntries(
+      Object.entries(isRecord(map) ? map : {}).filter(([, v]) => typeof v === "string").map((
+        [k, v],
+      ) => [k, /^\.{0,2}\//.test(v as string) ? new URL(v as string, base).href : v as string]),
+    );
+  const own = kmlfImports(options.kmlfRoot);
+  const scopes: Record<string, Record<string, string>> = {};
+  for (const [scope, map] of Object.entries(isRecord(config.scopes) ? config.scopes : {})) {
+    scopes[new URL(scope, base).href] = absolute(map);
+  }
+  scopes[options.kmlfRoot.href] = own;
+  return { imports: { ...own, ...absolute(config.imports), kmlf: own.kmlf }, scopes };
+}
+
+/**
+ * Runs kmlf again inside the project (see the module doc) and returns its exit code, or undefined when
+ * this process should run the command itself. Signals reach the child once; its exit code is ours.
+ *
+ * @example
+ * ```ts
+ * const code = await relaunchInProject(Deno.args);
+ * if (code !== undefined) Deno.exit(code);
+ * ```
+ */
+export async function relaunchInProject(argv: readonly string[]): Promise<number | undefined> {
+  const plan = relaunchPlan(argv, { cwd: Deno.cwd(), env: Deno.env.toObject() });
+  if (!plan.relaunch) return undefined;
+  for (const note of plan.notes) console.error(note);
+  const map = JSON.stringify(plan.importMap, null, 2) + "\n";
+  let args = plan.args;
+  let temp: string | undefined;
+  try {
+    writeIfChanged(plan.importMapPath, map);
+  } catch {
+    // A project folder kmlf may not write to (a read-only checkout): the map goes to a temp file.
+    temp = Deno.makeTempFileSync({ prefix: "kmlf-import-map-", suffix: ".json" });
+    Deno.writeTextFileSync(temp, map);
+    args = args.map((a) => (a === plan.importMapPath ? temp! : a));
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env: { KMLF_PROJECT_RUNTIME: plan.root },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+    // Its own process group: a Ctrl-C reaches this process only, which passes it on exactly once.
+    detached: true,
+  }).spawn();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+  const forward = signals.map((s) => [s, () => child.kill(s)] as const);
+  for (const [s, fn] of forward) Deno.addSignalListener(s, fn);
+  const status = await child.status;
+  for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
+  if (temp) Deno.removeSync(temp);
+  return status.code;
+}
+
+// The subcommand (the first word that is not an option) and `--project`, which may come anywhere.
+function commandOf(argv: readonly string[]): { command?: string; project?: string } {
+  let project: string | undefined;
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") break;
+    if (a === "--project") project = argv[++i];
+    else if (a.startsWith("--project=")) project = a.slice("--project=".length);
+    else if (command === undefined && !a.startsWith("-")) command = a;
+  }
+  return { command, project };
+}
+
+function findProjectRoot(start: string): string | undefined {
+  let dir = start.replace(/\/+$/, "") || "/";
+  for (;;) {
+    if (isFile(`${dir}/kmlf.yml`)) return dir;
+    const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function readConfig(path: string, notes: string[]): Record<string, unknown> {
+  try {
+    const text = Deno.readTextFileSync(path);
+    const json = path.endsWith(".jsonc") ? stripJsonComments(text) : text;
+    const value = JSON.parse(json);
+    return isRecord(value) ? value : {};
+  } catch (error) {
+    notes.push(`note: cannot read ${path} (${(error as Error).message}); kmlf's own imports are used`);
+    return {};
+  }
+}
+
+// Comments and trailing commas out, strings untouched.
+function stripJsonComments(text: string): string {
+  return text.replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str) => str ?? "")
+    .replace(/,(\s*[}\]])/g, "$1");
+}
+
+function writeIfChanged(path: string, content: string): void {
+  try {
+    if (Deno.readTextFileSync(path) === content) return;
+  } catch { /* missing: write it */ }
+  Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  // Written beside, then renamed: a concurrent kmlf in the same project never reads half a file.
+  const temp = `${path}.${Deno.pid}.tmp`;
+  Deno.writeTextFileSync(temp, content);
+  Deno.renameSync(temp, path);
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf("/")) || "/";
+}
+
+function resolvePath(cwd: string, path: string): string {
+  return path.startsWith("/") ? path : decodeURIComponent(new URL(path, toDirUrl(cwd)).pathname);
+}
+
+function toDirUrl(path: string): URL {
+  const url = new URL("file://");
+  url.pathname = path.endsWith("/") ? path : `${path}/`;
+  return url;
+}
+
+function realPath(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,44 @@
+/**
+ * `tracking.log_files.before/after` in mlflow.yml: paths or globs (`logs/*.log`, `reports/**\/*.html`)
+ * relative to the project root, expanded to the files to log under `kmlf/files/`.
+ */
+import { glob } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+
+/** One file to log, and the artifact folder it goes to. */
+export interface FileToLog {
+  path: string;
+  artifactPath: string;
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/**
+ * Expands one `log_files` entry. A plain path gives itself (if it is a file); a glob gives the files it
+ * matches, sorted, each keeping its folders below the glob's fixed part (`logs/**\/*.log` logs
+ * `logs/a/x.log` as `kmlf/files/a/x.log`). An empty result means nothing matched.
+ *
+ * @example
+ * ```ts
+ * await filesToLog("logs/*.log", "/project"); // [{ path: "/project/logs/info.log", artifactPath: "kmlf/files" }]
+ * ```
+ */
+export async function filesToLog(entry: string, projectRoot: string): Promise<FileToLog[]> {
+  const pattern = resolve(projectRoot, entry);
+  if (!GLOB_CHARS.test(entry)) {
+    const isFile = await Deno.stat(pattern).then((s) => s.isFile, () => false);
+    return isFile ? [{ path: pattern, artifactPath: "kmlf/files" }] : [];
+  }
+  const parts = pattern.split(sep);
+  const firstGlob = parts.findIndex((p) => GLOB_CHARS.test(p));
+  const base = parts.slice(0, firstGlob).join(sep) || sep;
+  const matches: string[] = [];
+  for await (const path of glob(pattern)) matches.push(path);
+  const files: FileToLog[] = [];
+  for (const path of matches.sort()) {
+    if (!(await Deno.stat(path).then((s) => s.isFile, () => false))) continue;
+    const folder = dirname(relative(base, path));
+    files.push({ path, artifactPath: folder === "." ? "kmlf/files" : join("kmlf/files", folder) });
+  }
+  return files;
+}
