@@ -212,8 +212,9 @@ class FileLoader {
     };
     const funcSource = () => src.locate([...at, "func"]);
     try {
+      const module = resolve(dirname(src.file), modulePath);
       const func = await resolveFunction(
-        resolve(dirname(src.file), modulePath),
+        module,
         exportName,
         e.func,
         funcSource,
@@ -223,6 +224,7 @@ class FileLoader {
         name,
         func,
         funcRef: e.func,
+        funcLocation: { module, exportName },
         inputs: inputs.names,
         outputs: outputs.names,
         inputBinding: inputs.binding,

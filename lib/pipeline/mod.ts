@@ -5,6 +5,7 @@
  */
 export {
   type DatasetField,
+  type FuncLocation,
   type InputBinding,
   Node,
   type NodeFunction,
@@ -12,6 +13,6 @@ export {
   type OutputBinding,
 } from "./node.ts";
 export { Pipeline, type PipelineFilter, type PipelineJson } from "./pipeline.ts";
-export { loadPipelines, pipelineNames } from "./loader.ts";
+export { loadPipelines, pipelineNames } from "./lazy_loader.ts";
 export { isParameter, transcodeBase } from "../dataset_names.ts";
 export { importModule } from "./modules.ts";
