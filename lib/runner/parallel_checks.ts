@@ -1,0 +1,99 @@
+/**
+ * What the parallel runner refuses before any node runs, each problem naming the node, the dataset and a
+ * fix: functions a worker cannot import, memory datasets whose `copy_mode: assign` promises one shared
+ * object to nodes that run in separate workers, and known values (parameters, pre-filled memory datasets)
+ * that cannot be copied to a worker.
+ */
+import { type Catalog, MemoryDataset } from "../catalog/mod.ts";
+import { DatasetError, type KmlfError, PipelineDefinitionError, throwIfAny } from "../errors.ts";
+import { isParameter, type Node, type Pipeline } from "../pipeline/mod.ts";
+import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
+
+const SUMMARY = "Cannot run the pipeline with --runner parallel";
+
+/**
+ * Every node must name its function as `module#export` so a worker can import it.
+ *
+ * @example
+ * ```ts
+ * checkImportable(pipeline); // throws runner/not-importable for nodes built in code
+ * ```
+ */
+export function checkImportable(pipeline: Pipeline): void {
+  const problems = pipeline.nodes.filter((n) => !n.funcLocation).map((node) =>
+    new PipelineDefinitionError(
+      "runner/not-importable",
+      `Node "${node.name}" cannot run in a worker: its function (${node.funcRef}) is not an export of a module file`,
+      {
+        source: node.source,
+        hint:
+          "declare the node in a pipeline YAML with func: ./module.ts#export, or run with --runner thread or sequential",
+      },
+    )
+  );
+  throwIfAny(problems, SUMMARY);
+}
+
+/**
+ * Materializes the pipeline's datasets, refuses what cannot cross, and returns the names whose loads are
+ * private copies (deep-copying memory datasets), whose ArrayBuffers may therefore be transferred.
+ *
+ * @example
+ * ```ts
+ * const transferable = await checkCrossings(pipeline, catalog);
+ * ```
+ */
+export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Promise<Set<string>> {
+  checkImportable(pipeline);
+  const problems: KmlfError[] = [];
+  const privateCopies = new Set<string>();
+  const freeInputs = pipeline.inputs();
+  for (const name of [...pipeline.datasets()].sort()) {
+    const dataset = await catalog.get(name, { fallbackToRuntimePattern: true });
+    if (!(dataset instanceof MemoryDataset)) continue;
+    const mode = dataset.copyMode ?? "deepcopy";
+    if (mode === "deepcopy") privateCopies.add(name);
+    const users = pipeline.nodes.filter((n) => n.inputs.includes(name) || n.outputs.includes(name));
+    if (mode === "assign" && users.length > 1 && !isParameter(name)) {
+      problems.push(sharedAssign(name, users, catalog));
+      continue;
+    }
+    if (freeInputs.has(name) && (await dataset.exists())) {
+      const problem = inspectCrossing(await dataset.load(), { transfer: false }).problem;
+      const reader = users[0];
+      if (problem && reader) problems.push(knownValueCannotCross(name, reader, problem, catalog));
+    }
+  }
+  throwIfAny(problems, SUMMARY);
+  return privateCopies;
+}
+
+function sharedAssign(name: string, users: Node[], catalog: Catalog): DatasetError {
+  const names = users.map((n) => `"${n.name}"`);
+  const list = `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return new DatasetError(
+    "runner/shared-assign",
+    `Dataset "${name}" (memory, copy_mode: assign) is shared by nodes ${list}, which run in separate workers under --runner parallel: each would get its own copy, not the same object`,
+    {
+      source: catalog.sourceOf(name) ?? users[0].inputSource(name),
+      hint:
+        "remove copy_mode: assign from its catalog entry (the data then crosses as a copy), or run with --runner thread (one thread, shared objects)",
+    },
+  );
+}
+
+function knownValueCannotCross(
+  name: string,
+  reader: Node,
+  problem: { path: string; what: string },
+  catalog: Catalog,
+): DatasetError {
+  const where = problem.path ? `${name}${problem.path}` : "it";
+  return new DatasetError(
+    "runner/cannot-cross",
+    `Input "${name}" of node "${reader.name}" cannot be sent to a worker: ${where} is ${problem.what}, ${
+      consequence(problem)
+    }`,
+    { source: reader.inputSource(name, "inputs") ?? catalog.sourceOf(name), hint: CROSSING_HINT },
+  );
+}
