@@ -42,6 +42,12 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."',
     )
     .option("--only-missing-outputs", "skip nodes whose persisted outputs already exist")
+    .option(
+      "-r, --runner <name>",
+      "sequential (default), parallel (Web Workers) or thread (concurrent async)",
+    )
+    .option("--max-workers <n>", "nodes running at once with --runner parallel|thread (default: CPU cores)")
+    .option("--async", "load a node's inputs and save its outputs concurrently")
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {

@@ -64,7 +64,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     }
   };
 
-  const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
+  // Ends the run once: a signal listener and onPipelineError can both get here (parallel runs).
+  let finishing: Promise<void> | undefined;
+  const finish = (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) =>
+    finishing ??= endRun(status, extraTags);
+  const endRun = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string>) => {
     if (!client || !runId) return;
     await flush();
     await client.logText(
@@ -211,6 +215,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async onPipelineError({ error }) {
       state.loggingEnabled = true;
+      if (error instanceof KmlfError && error.code === "run/interrupted") return await finish("KILLED");
       const failed = [...timings.values()].find((t) => t.status === "failed")?.node ??
         (error as { failedNode?: string })?.failedNode;
       const message = error instanceof Error ? error.message : String(error);

@@ -3,5 +3,5 @@
  *
  * @module
  */
-export { KmlfSession, type SessionOptions, type SessionRunOptions } from "./session.ts";
+export { KmlfSession, type RunnerFlags, type SessionOptions, type SessionRunOptions } from "./session.ts";
 export type { Plugin, PluginContext } from "../plugin.ts";
