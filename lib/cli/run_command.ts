@@ -89,7 +89,14 @@ export async function runCommand(
       namespaces: splitList(options.namespaces),
       loadVersions: parseLoadVersions(options.loadVersions),
       onlyMissingOutputs: options.onlyMissingOutputs,
-      reporter: progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
+      reporter: {
+        ...progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
+        // Printed at once: with tracking on, the MLflow hook exits as soon as the run is ended KILLED.
+        runInterrupted: ({ error }) => {
+          err(style.yellow(`✘ ${error.message}`));
+          printResumeHint(error, argv);
+        },
+      },
       runner,
       signal: interrupt?.signal,
     });
@@ -122,17 +129,10 @@ export async function runCommand(
       debug: globals.debug ?? false,
       root,
     });
-    if (interrupted) err(style.yellow(`✘ ${error.message}`));
-    if (error instanceof PipelineRunError) {
-      const notRun = error.resumeFromNodes.length;
+    if (error instanceof PipelineRunError && !interrupted) {
       if (error.completedNodes.length === 0) {
-        if (!interrupted) {
-          err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
-        }
-      } else if (notRun > 0) {
-        err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
-        err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
-      }
+        err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
+      } else printResumeHint(error, argv);
     }
     if (options.json) {
       out(
@@ -249,6 +249,12 @@ function progressReporter(quiet: boolean, report: NodeReport[], concurrent: bool
       }
     },
   };
+}
+
+function printResumeHint(error: PipelineRunError, argv: string[]): void {
+  if (error.completedNodes.length === 0 || error.resumeFromNodes.length === 0) return;
+  err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
+  err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
 }
 
 // The user's own command line with --from-nodes replaced (other filters intersect, so they stay).

@@ -96,7 +96,10 @@ const SettingsSchema = z.strictObject({
       max_workers: z.number().int().min(1).optional(),
       async: z.boolean().optional(),
     }),
-  ]).optional(),
+  ], {
+    error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
+  })
+    .optional(),
 });
 
 /**

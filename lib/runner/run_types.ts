@@ -2,6 +2,7 @@
 import type { Catalog, Dataset } from "../catalog/mod.ts";
 import type { HookManager } from "../hooks/mod.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
+import type { PipelineRunError } from "./run_error.ts";
 
 /** A node began: `index` counts starts (0-based), `running` includes this node. */
 export interface NodeStartedEvent {
@@ -37,6 +38,8 @@ export interface RunReporter {
   nodeStarted?(event: NodeStartedEvent): void;
   nodeCompleted?(event: NodeCompletedEvent): void;
   nodeFailed?(event: NodeFailedEvent): void;
+  /** The run's abort signal fired: running nodes are being stopped; `error` is what the run rejects with. */
+  runInterrupted?(event: { error: PipelineRunError }): void;
 }
 
 /** Options of {@link Runner.run}. */

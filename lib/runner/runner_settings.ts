@@ -64,7 +64,7 @@ export function parseMaxWorkers(value: string | number, origin: SettingOrigin): 
       origin,
       "runner/bad-max-workers",
       `${origin.flag ?? "max_workers"} must be a whole number of at least 1, got ${JSON.stringify(value)}`,
-      `the default is the number of CPU cores (${defaultMaxWorkers()} here) for parallel, ${THREAD_DEFAULT} for thread`,
+      `leave it out for the default: the number of CPU cores for parallel, ${THREAD_DEFAULT} for thread`,
     );
   }
   return n;

@@ -100,10 +100,19 @@ export async function runScheduled(
       notify();
     },
   });
-  let interrupted = false;
+  const running = new Map<Node, { start: number; index: number }>();
+  const done = new Set<Node>();
+  const timings: NodeTiming[] = [];
+  // Reported at once (the process may exit soon after a signal), then thrown by the loop.
+  let interrupted: PipelineRunError | undefined;
   const onAbort = () => {
-    interrupted = true;
+    interrupted = interruption(signal, pipeline, catalog, done, [...running.keys()]);
+    const now = Date.now();
+    for (const [node, { start }] of running) {
+      timings.push({ node: node.name, start, end: now, status: "interrupted" });
+    }
     executor.stop?.();
+    reporter?.runInterrupted?.({ error: interrupted });
     notify();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -120,9 +129,6 @@ export async function runScheduled(
     const order = new Map(pipeline.nodes.map((n, i) => [n, i]));
     const waiting = new Map(pipeline.nodes.map((n) => [n, pipeline.dependencies(n).length]));
     const ready = pipeline.nodes.filter((n) => waiting.get(n) === 0);
-    const running = new Map<Node, { start: number; index: number }>();
-    const done = new Set<Node>();
-    const timings: NodeTiming[] = [];
     const total = pipeline.nodes.length;
     const task = { catalog, hooks, runId, isAsync: plan.isAsync, call: executor.call };
     let started = 0;
@@ -142,6 +148,7 @@ export async function runScheduled(
       if (interrupted) break;
       if (running.size === 0) break;
       if (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      if (interrupted) break; // what the stopped nodes report now is noise
       for (const f of finished.splice(0)) {
         const { node, start, end, worker } = f;
         const { index } = running.get(node)!;
@@ -164,13 +171,7 @@ export async function runScheduled(
         }
       }
     }
-    if (interrupted) {
-      const now = Date.now();
-      for (const [node, { start }] of running) {
-        timings.push({ node: node.name, start, end: now, status: "interrupted" });
-      }
-      throw interruption(signal, pipeline, catalog, done, [...running.keys()]);
-    }
+    if (interrupted) throw interrupted;
     if (failure) throw runFailure(failure.node, failure.error, pipeline, catalog, done);
     if (done.size < total) {
       const stuck = pipeline.nodes.filter((n) => !done.has(n)).map((n) => n.name);

@@ -5,30 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { demoProject, REPO } from "../cli_harness.ts";
-
-async function compiledKmlf(args: string[], cwd: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--cached-only",
-      "--allow-all",
-      "--config",
-      join(REPO, "deno.json"),
-      join(REPO, "cli.ts"),
-      ...args,
-    ],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
+import { compiledKmlf, demoProject, REPO } from "../cli_harness.ts";
 
 Deno.test("compiled mode: user nodes load from the project dir and may import kmlf's npm packages", async () => {
   const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(
