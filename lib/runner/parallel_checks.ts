@@ -48,12 +48,19 @@ export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Prom
   const problems: KmlfError[] = [];
   const privateCopies = new Set<string>();
   const freeInputs = pipeline.inputs();
+  const usersOf = new Map<string, Node[]>();
+  for (const node of pipeline.nodes) {
+    for (const name of new Set([...node.inputs, ...node.outputs])) {
+      const users = usersOf.get(name);
+      users ? users.push(node) : usersOf.set(name, [node]);
+    }
+  }
   for (const name of [...pipeline.datasets()].sort()) {
     const dataset = await catalog.get(name, { fallbackToRuntimePattern: true });
     if (!(dataset instanceof MemoryDataset)) continue;
     const mode = dataset.copyMode ?? "deepcopy";
     if (mode === "deepcopy") privateCopies.add(name);
-    const users = pipeline.nodes.filter((n) => n.inputs.includes(name) || n.outputs.includes(name));
+    const users = usersOf.get(name) ?? [];
     if (mode === "assign" && users.length > 1 && !isParameter(name)) {
       problems.push(sharedAssign(name, users, catalog));
       continue;

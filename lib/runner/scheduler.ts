@@ -128,22 +128,26 @@ export async function runScheduled(
     for (const node of pipeline.nodes) for (const i of node.inputs) readers.set(i, (readers.get(i) ?? 0) + 1);
     const order = new Map(pipeline.nodes.map((n, i) => [n, i]));
     const waiting = new Map(pipeline.nodes.map((n) => [n, pipeline.dependencies(n).length]));
-    const ready = pipeline.nodes.filter((n) => waiting.get(n) === 0);
+    const ready = new ReadyQueue(order);
+    for (const node of pipeline.nodes) if (waiting.get(node) === 0) ready.push(node);
     const total = pipeline.nodes.length;
     const task = { catalog, hooks, runId, isAsync: plan.isAsync, call: executor.call };
     let started = 0;
 
     for (;;) {
-      while (!failure && !interrupted && ready.length > 0 && running.size < executor.slots) {
-        const node = ready.shift()!;
+      while (!failure && !interrupted && ready.size > 0 && running.size < executor.slots) {
+        const node = ready.pop();
         const start = Date.now();
         const index = started++;
         running.set(node, { start, index });
         reporter?.nodeStarted?.({ node, index, total, start, running: running.size });
-        executeNode(node, task).then(
-          (worker) => finished.push({ node, start, end: Date.now(), worker }),
-          (error) => finished.push({ node, start, end: Date.now(), error }),
-        ).finally(notify);
+        const settled = executeNode(node, task).then(
+          (worker) => void finished.push({ node, start, end: Date.now(), worker }),
+          (error) => void finished.push({ node, start, end: Date.now(), error }),
+        );
+        // One slot (the sequential runner): wait right here, without waking the loop through a promise.
+        if (executor.slots === 1) await settled;
+        else settled.finally(notify);
       }
       if (interrupted) break;
       if (running.size === 0) break;
@@ -167,7 +171,7 @@ export async function runScheduled(
         for (const child of pipeline.children(node)) {
           const left = waiting.get(child)! - 1;
           waiting.set(child, left);
-          if (left === 0) insertByOrder(ready, child, order);
+          if (left === 0) ready.push(child);
         }
       }
     }
@@ -233,17 +237,54 @@ function interruptedAlready(signal: AbortSignal | undefined, pipeline: Pipeline)
   });
 }
 
-// Ready nodes stay sorted by their position in the pipeline's topological order.
-function insertByOrder(ready: Node[], node: Node, order: Map<Node, number>): void {
-  const at = order.get(node)!;
-  let lo = 0;
-  let hi = ready.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (order.get(ready[mid])! < at) lo = mid + 1;
-    else hi = mid;
+// Ready nodes, the earliest in the pipeline's topological order first: a binary min-heap, since a
+// 10,000-node pipeline can have a thousand nodes ready at once.
+class ReadyQueue {
+  readonly #heap: Node[] = [];
+  readonly #order: Map<Node, number>;
+
+  constructor(order: Map<Node, number>) {
+    this.#order = order;
   }
-  ready.splice(lo, 0, node);
+
+  get size(): number {
+    return this.#heap.length;
+  }
+
+  push(node: Node): void {
+    const heap = this.#heap;
+    heap.push(node);
+    for (let i = heap.length - 1; i > 0;) {
+      const parent = (i - 1) >> 1;
+      if (this.#at(parent) <= this.#at(i)) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): Node {
+    const heap = this.#heap;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let min = i;
+        if (l < heap.length && this.#at(l) < this.#at(min)) min = l;
+        if (r < heap.length && this.#at(r) < this.#at(min)) min = r;
+        if (min === i) break;
+        [heap[min], heap[i]] = [heap[i], heap[min]];
+        i = min;
+      }
+    }
+    return top;
+  }
+
+  #at(i: number): number {
+    return this.#order.get(this.#heap[i])!;
+  }
 }
 
 // Frees in-memory data as soon as its last reader ran (never free inputs/outputs of the pipeline).
