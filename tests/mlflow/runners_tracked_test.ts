@@ -101,6 +101,10 @@ ${
       "r_c.json",
       "r_d.json",
     ]);
+    // What the UI's Gantt chart draws: bars from each node's start to its end, overlapping here.
+    const { nodes } = await pipelineJson(client, runs[0].info.runId);
+    const overlaps = nodes.some((a) => nodes.some((b) => a !== b && a.start! < b.end! && b.start! < a.end!));
+    assert.ok(overlaps, JSON.stringify(nodes.map((n) => [n.name, n.start, n.end])));
   });
 });
 
