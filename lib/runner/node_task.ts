@@ -8,11 +8,14 @@ import { KmlfError, NodeError } from "../errors.ts";
 import type { HookManager } from "../hooks/mod.ts";
 import type { Node } from "../pipeline/mod.ts";
 
-/** How the function of a node is called, and what the call reports back. */
+/**
+ * How the function of a node is called, and what the call reports back. `replaced` names inputs a hook
+ * supplied; `observed` says hooks will see the inputs after the call (so their buffers must not move).
+ */
 export type NodeCall = (
   node: Node,
   inputs: Record<string, unknown>,
-  info: { replaced: ReadonlySet<string> },
+  info: { replaced: ReadonlySet<string>; observed: boolean },
 ) => Promise<{ outputs: Record<string, unknown>; worker?: number }>;
 
 /** Everything {@link executeNode} needs besides the node. */
@@ -45,7 +48,8 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
   }
   let result: Awaited<ReturnType<NodeCall>>;
   try {
-    result = await ctx.call(node, inputs, { replaced });
+    const observed = hooks.has("afterNodeRun") || hooks.has("onNodeError");
+    result = await ctx.call(node, inputs, { replaced, observed });
   } catch (error) {
     await hooks.call("onNodeError", { error, node, catalog, inputs, runId });
     throw error instanceof KmlfError ? error : new NodeError("node/failed", `Node "${node.name}" failed`, {

@@ -75,10 +75,11 @@ export class ParallelRunner {
       check: async (pipeline, catalog) => {
         fresh = await checkCrossings(pipeline, catalog);
       },
-      call: async (node, inputs, { replaced }) => {
+      call: async (node, inputs, { replaced, observed }) => {
         const transfer: ArrayBuffer[] = [];
         for (const [name, value] of Object.entries(inputs)) {
-          const crossing = inspectCrossing(value, { transfer: fresh.has(name) && !replaced.has(name) });
+          const movable = !observed && fresh.has(name) && !replaced.has(name);
+          const crossing = inspectCrossing(value, { transfer: movable });
           if (crossing.problem) throw inputCannotCross(node, name, crossing.problem);
           transfer.push(...crossing.transfer);
         }

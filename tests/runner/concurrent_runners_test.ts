@@ -111,6 +111,29 @@ Deno.test("parallel runner: typed arrays cross intact (transferred), memory is r
   });
 });
 
+Deno.test("parallel runner: input buffers move into the worker unless a hook looks at the inputs afterwards", async () => {
+  const yaml = `nodes:
+  - {name: make, func: ./ops.ts#vector, inputs: params:n, outputs: v}
+  - {name: sum, func: ./ops.ts#total, inputs: v, outputs: s}
+`;
+  for (const observe of [false, true]) {
+    await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
+      const c = await catalog();
+      c.addParameters({ n: 1000 });
+      const seen: Float64Array[] = [];
+      const hooks = new HookManager();
+      hooks.register({
+        beforeNodeRun: ({ node, inputs }) =>
+          void (node.name === "sum" && seen.push(inputs.v as Float64Array)),
+        ...(observe ? { afterNodeRun: () => {} } : {}),
+      }, { name: "t", kind: "project" });
+      await runWith({ kind: "parallel" }, pipeline, c, { hooks });
+      assert.equal((seen[0].buffer as ArrayBuffer).detached, !observe, observe ? "copied" : "transferred");
+      assert.equal(seen[0].length, observe ? 1000 : 0);
+    });
+  }
+});
+
 Deno.test("parallel runner: a node that throws fails the run like the sequential runner, siblings finish", async () => {
   const yaml = `nodes:
   - {name: slow, func: ./ops.ts#burn, inputs: [params:ms, params:a], outputs: kept}
