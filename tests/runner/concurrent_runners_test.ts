@@ -214,3 +214,25 @@ class SlowMemory implements Dataset {
     return {};
   }
 }
+
+for (const spec of RUNNERS) {
+  Deno.test(`${spec.kind} runner: a failing node gives the sequential runner's error, completed nodes and resume point`, async () => {
+    const yaml = `nodes:
+  - {name: first, func: ./ops.ts#sleep, inputs: [params:ms, params:a], outputs: kept}
+  - {name: broken, func: ./ops.ts#fail, inputs: kept, outputs: never}
+  - {name: after, func: ./ops.ts#gather, inputs: never, outputs: last}
+`;
+    await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
+      const c = await catalog("kept: {type: json, filepath: kept.json}\n");
+      c.addParameters({ ms: 5, a: "A" });
+      await assert.rejects(() => runWith(spec, pipeline, c), (e: PipelineRunError) => {
+        assert.equal(e.code, "node/failed");
+        assert.equal(e.failedNode, "broken");
+        assert.deepEqual(e.completedNodes, ["first"]);
+        assert.deepEqual(e.resumeFromNodes, ["broken"]);
+        assert.match(e.message, /bad value/);
+        return true;
+      });
+    });
+  });
+}
