@@ -10,9 +10,11 @@
 import { NodeError } from "../errors.ts";
 import { Node } from "../pipeline/mod.ts";
 import { inspectCrossing } from "./crossing.ts";
-import { type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
+import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+const partitionRequests = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+let nextRequest = 1;
 let current: number | undefined;
 let exited = false;
 
@@ -56,11 +58,22 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     for (const url of message.modules) load(url);
     return;
   }
+  if (message.type === "partition" || message.type === "partition-failed") {
+    const request = partitionRequests.get(message.request);
+    partitionRequests.delete(message.request);
+    if (message.type === "partition") request?.resolve(message.value);
+    else request?.reject(fromWire(message.error));
+    return;
+  }
   if (exited) return;
   const { id, job } = message;
   current = id;
   try {
-    const outputs = await run(job, message.inputs);
+    const inputs = message.inputs;
+    for (const [dataset, ids] of Object.entries(message.lazy ?? {})) {
+      inputs[dataset] = Object.fromEntries(ids.map((p) => [p, () => loadPartition(id, dataset, p)]));
+    }
+    const outputs = await run(job, inputs);
     if (exited) return;
     const transfer: ArrayBuffer[] = [];
     for (const [dataset, value] of Object.entries(outputs)) {
@@ -75,6 +88,15 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
     current = undefined;
   }
 };
+
+// A partitioned input's loader: the partition is loaded on the main thread (datasets live there).
+function loadPartition(id: number, dataset: string, partition: string): Promise<unknown> {
+  const request = nextRequest++;
+  return new Promise((resolve, reject) => {
+    partitionRequests.set(request, { resolve, reject });
+    post({ type: "load-partition", id, request, dataset, partition });
+  });
+}
 
 async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
   let mod: Record<string, unknown>;

@@ -4,7 +4,7 @@
  * object to nodes that run in separate workers, and known values (parameters, pre-filled memory datasets)
  * that cannot be copied to a worker.
  */
-import { type Catalog, MemoryDataset } from "../catalog/mod.ts";
+import { type Catalog, MemoryDataset, PartitionedDataset } from "../catalog/mod.ts";
 import { DatasetError, type KmlfError, PipelineDefinitionError, throwIfAny } from "../errors.ts";
 import { isParameter, type Node, type Pipeline } from "../pipeline/mod.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
@@ -34,19 +34,27 @@ export function checkImportable(pipeline: Pipeline): void {
   throwIfAny(problems, SUMMARY);
 }
 
+/** What the parallel runner learns about the pipeline's datasets before the run. */
+export interface CrossingPlan {
+  /** Loads are private copies (deep-copying memory datasets): their ArrayBuffers may be transferred. */
+  privateCopies: Set<string>;
+  /** Partitioned datasets: their lazy loaders stay on the main thread and load on a worker's request. */
+  partitioned: Set<string>;
+}
+
 /**
- * Materializes the pipeline's datasets, refuses what cannot cross, and returns the names whose loads are
- * private copies (deep-copying memory datasets), whose ArrayBuffers may therefore be transferred.
+ * Materializes the pipeline's datasets, refuses what cannot cross, and says how each may cross.
  *
  * @example
  * ```ts
- * const transferable = await checkCrossings(pipeline, catalog);
+ * const { privateCopies, partitioned } = await checkCrossings(pipeline, catalog);
  * ```
  */
-export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Promise<Set<string>> {
+export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Promise<CrossingPlan> {
   checkImportable(pipeline);
   const problems: KmlfError[] = [];
   const privateCopies = new Set<string>();
+  const partitioned = new Set<string>();
   const freeInputs = pipeline.inputs();
   const usersOf = new Map<string, Node[]>();
   for (const node of pipeline.nodes) {
@@ -57,6 +65,7 @@ export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Prom
   }
   for (const name of [...pipeline.datasets()].sort()) {
     const dataset = await catalog.get(name, { fallbackToRuntimePattern: true });
+    if (dataset instanceof PartitionedDataset) partitioned.add(name);
     if (!(dataset instanceof MemoryDataset)) continue;
     const mode = dataset.copyMode ?? "deepcopy";
     if (mode === "deepcopy") privateCopies.add(name);
@@ -72,7 +81,7 @@ export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Prom
     }
   }
   throwIfAny(problems, SUMMARY);
-  return privateCopies;
+  return { privateCopies, partitioned };
 }
 
 function sharedAssign(name: string, users: Node[], catalog: Catalog): DatasetError {

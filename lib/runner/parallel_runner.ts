@@ -8,7 +8,7 @@ import type { Catalog } from "../catalog/mod.ts";
 import { NodeError } from "../errors.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
-import { checkCrossings, checkImportable } from "./parallel_checks.ts";
+import { checkCrossings, checkImportable, type CrossingPlan } from "./parallel_checks.ts";
 import type { RunnerConstructorOptions, RunnerOptions, RunResult } from "./run_types.ts";
 import { checkMaxWorkers, defaultMaxWorkers } from "./runner_settings.ts";
 import { type ExecutorContext, type NodeExecutor, runScheduled } from "./scheduler.ts";
@@ -69,26 +69,39 @@ export class ParallelRunner {
     pool.serve({ size, modules, onEscaped: fault });
     // Kedro's estimate of useful parallelism: nodes minus generations, plus one.
     pool.grow(pipeline.nodes.length - pipeline.groupedNodes().length + 1);
-    let fresh = new Set<string>();
+    let plan: CrossingPlan = { privateCopies: new Set(), partitioned: new Set() };
     return {
       slots: size,
       check: async (pipeline, catalog) => {
-        fresh = await checkCrossings(pipeline, catalog);
+        plan = await checkCrossings(pipeline, catalog);
       },
       call: async (node, inputs, { replaced, observed }) => {
         const transfer: ArrayBuffer[] = [];
+        const lazy: Record<string, Record<string, () => Promise<unknown>>> = {};
+        const sent: Record<string, unknown> = {};
         for (const [name, value] of Object.entries(inputs)) {
-          const movable = !observed && fresh.has(name) && !replaced.has(name);
+          if (plan.partitioned.has(name) && !replaced.has(name) && isLoaders(value)) {
+            lazy[name] = value;
+            continue;
+          }
+          const movable = !observed && plan.privateCopies.has(name) && !replaced.has(name);
           const crossing = inspectCrossing(value, { transfer: movable });
           if (crossing.problem) throw inputCannotCross(node, name, crossing.problem);
           transfer.push(...crossing.transfer);
+          sent[name] = value;
         }
-        return await pool.run(node, jobs.get(node)!, inputs, transfer);
+        return await pool.run(node, jobs.get(node)!, sent, { transfer, lazy });
       },
       stop: () => pool.terminate(),
       close: () => Promise.resolve(pool.terminate()),
     };
   }
+}
+
+// A partitioned dataset's load result: partition id → loader.
+function isLoaders(value: unknown): value is Record<string, () => Promise<unknown>> {
+  return typeof value === "object" && value !== null &&
+    Object.values(value).every((v) => typeof v === "function");
 }
 
 function jobOf(node: Node): NodeJob {

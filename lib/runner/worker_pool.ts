@@ -4,8 +4,8 @@
  */
 import { type KmlfError, NodeError, RunError } from "../errors.ts";
 import type { Node } from "../pipeline/mod.ts";
-import { consequence, CROSSING_HINT } from "./crossing.ts";
-import { fromWire, type FromWorker, type NodeJob, type ToWorker } from "./worker_protocol.ts";
+import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
+import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
 
 /** A node's outputs as they came back, and the worker (1-based) that ran it. */
 export interface PoolResult {
@@ -16,6 +16,8 @@ export interface PoolResult {
 interface Job {
   id: number;
   node: Node;
+  /** Partition loaders of partitioned inputs, called when the worker asks. */
+  lazy: Record<string, Record<string, () => Promise<unknown>>>;
   resolve(result: PoolResult): void;
   reject(error: unknown): void;
 }
@@ -79,13 +81,17 @@ export class WorkerPool {
     for (const slot of this.#workers) this.#init(slot);
   }
 
-  /** Runs `job` on an idle worker; inputs listed in `transfer` move instead of being copied. */
+  /**
+   * Runs `job` on an idle worker; buffers in `transfer` move instead of being copied; `lazy` holds the
+   * partition loaders of partitioned inputs (their values in `inputs` are left out).
+   */
   run(
     node: Node,
     job: NodeJob,
     inputs: Record<string, unknown>,
-    transfer: ArrayBuffer[],
+    options: { transfer: ArrayBuffer[]; lazy: Job["lazy"] },
   ): Promise<PoolResult> {
+    const { transfer, lazy } = options;
     if (this.#stopped) return Promise.reject(stoppedError(node));
     const slot = this.#workers.find((w) => !w.job) ??
       (this.#workers.length < this.#size ? this.#spawn() : undefined);
@@ -98,10 +104,13 @@ export class WorkerPool {
     }
     return new Promise<PoolResult>((resolve, reject) => {
       const id = this.#nextId++;
-      slot.job = { id, node, resolve, reject };
+      slot.job = { id, node, lazy, resolve, reject };
       slot.previous = slot.last;
       slot.last = node;
-      const message: ToWorker = { type: "run", id, job, inputs };
+      const ids = Object.fromEntries(
+        Object.entries(lazy).map(([name, loaders]) => [name, Object.keys(loaders)]),
+      );
+      const message: ToWorker = { type: "run", id, job, inputs, lazy: ids };
       try {
         slot.worker.postMessage(message, transfer);
       } catch {
@@ -183,6 +192,9 @@ export class WorkerPool {
       case "failed":
         if (current) this.#settle(slot, fromWire(message.error, current.node.source));
         return;
+      case "load-partition":
+        if (current) this.#loadPartition(slot, current, message);
+        return;
       case "cannot-cross": {
         if (!current) return;
         const { node } = current;
@@ -234,6 +246,35 @@ export class WorkerPool {
         return;
       }
     }
+  }
+
+  // Loads one partition for a node running in `slot` and sends it over (moved: a load is a fresh value).
+  #loadPartition(
+    slot: PoolWorker,
+    job: Job,
+    message: Extract<FromWorker, { type: "load-partition" }>,
+  ): void {
+    const { request, dataset, partition } = message;
+    const reply = (answer: ToWorker, transfer: ArrayBuffer[] = []) => {
+      if (slot.job === job) slot.worker.postMessage(answer, transfer);
+    };
+    const fail = (error: unknown) => reply({ type: "partition-failed", request, error: toWire(error) });
+    const loader = job.lazy[dataset]?.[partition];
+    if (!loader) return fail(new Error(`Partition "${partition}" of "${dataset}" is not known`));
+    loader().then((value) => {
+      const crossing = inspectCrossing(value, { transfer: true });
+      if (!crossing.problem) return reply({ type: "partition", request, value }, crossing.transfer);
+      const where = `${dataset}["${partition}"]${crossing.problem.path}`;
+      fail(
+        new NodeError(
+          "runner/cannot-cross",
+          `Partition "${partition}" of input "${dataset}" of node "${job.node.name}" cannot be sent to a worker: ${where} is ${crossing.problem.what}, ${
+            consequence(crossing.problem)
+          }`,
+          { hint: CROSSING_HINT },
+        ),
+      );
+    }, fail);
   }
 
   #settle(slot: PoolWorker, error: unknown): void {

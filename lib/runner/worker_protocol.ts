@@ -18,10 +18,18 @@ export interface NodeJob {
   outputBinding: OutputBinding;
 }
 
-/** Main thread → worker. */
+/** Main thread → worker. `lazy` lists, per partitioned input, the partition ids the node may load. */
 export type ToWorker =
   | { type: "init"; modules: string[] }
-  | { type: "run"; id: number; job: NodeJob; inputs: Record<string, unknown> };
+  | {
+    type: "run";
+    id: number;
+    job: NodeJob;
+    inputs: Record<string, unknown>;
+    lazy?: Record<string, string[]>;
+  }
+  | { type: "partition"; request: number; value: unknown }
+  | { type: "partition-failed"; request: number; error: WireError };
 
 /** Worker → main thread. */
 export type FromWorker =
@@ -29,7 +37,8 @@ export type FromWorker =
   | { type: "failed"; id: number; error: WireError }
   | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
   | { type: "exit"; id?: number; code: number }
-  | { type: "escaped"; id?: number; error: WireError };
+  | { type: "escaped"; id?: number; error: WireError }
+  | { type: "load-partition"; id: number; request: number; dataset: string; partition: string };
 
 /** An error as plain data. */
 export interface WireError {

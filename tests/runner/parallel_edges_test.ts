@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { MemoryDataset } from "../../lib/catalog/mod.ts";
 import type { KmlfAggregateError, KmlfError } from "../../lib/errors.ts";
+import { HookManager } from "../../lib/hooks/mod.ts";
 import { Pipeline } from "../../lib/pipeline/mod.ts";
 import { inspectCrossing, type PipelineRunError } from "../../lib/runner/mod.ts";
 import { node } from "../pipeline/helpers.ts";
@@ -197,4 +198,47 @@ Deno.test("inspectCrossing finds functions, symbols and class instances anywhere
   const cyclic: Record<string, unknown> = { v: shared, w: new Float64Array(shared.buffer, 8) };
   cyclic.self = cyclic;
   assert.deepEqual(inspectCrossing(cyclic, { transfer: true }), { transfer: [shared.buffer] });
+});
+
+Deno.test("parallel runner: a partitioned input stays lazy: each partition loads on the main thread when the node asks", async () => {
+  const ops = `
+export async function countRows(parts: Record<string, () => Promise<number[]>>) {
+  const sizes: Record<string, number> = {};
+  for (const [id, load] of Object.entries(parts)) sizes[id] = (await load()).length;
+  return sizes;
+}
+export async function firstOnly(parts: Record<string, () => Promise<unknown>>) {
+  return await parts[Object.keys(parts)[0]]();
+}
+`;
+  const yaml = `nodes:
+  - {name: count, func: ./ops.ts#countRows, inputs: parts, outputs: sizes}
+  - {name: first, func: ./ops.ts#firstOnly, inputs: parts, outputs: head}
+`;
+  const files = {
+    "data/parts/a.json": "[1, 2, 3]",
+    "data/parts/b.json": "[4]",
+    "data/parts/c.json": "{broken",
+  };
+  await withPipeline(yaml, ops, async ({ root, pipeline, catalog }) => {
+    const c = await catalog(
+      "parts: {type: partitioned, path: data/parts, dataset: json, filename_suffix: .json}\n",
+    );
+    const loaded: string[] = [];
+    await assert.rejects(() => runWith({ kind: "parallel" }, pipeline, c), (e: PipelineRunError) => {
+      assert.equal(e.failedNode, "count", "the broken partition fails the node that loads it");
+      assert.match(e.message, /c\.json|parts\/c/);
+      return true;
+    });
+    await Deno.remove(`${root}/data/parts/c.json`);
+    const hooks = new HookManager();
+    hooks.register({ afterDatasetLoaded: ({ datasetName }) => void loaded.push(datasetName) }, {
+      name: "t",
+      kind: "project",
+    });
+    const result = await runWith({ kind: "parallel" }, pipeline, c, { hooks });
+    assert.deepEqual(await result.outputs.sizes.load(), { a: 3, b: 1 });
+    assert.deepEqual(await result.outputs.head.load(), [1, 2, 3]);
+    assert.deepEqual(loaded, ["parts", "parts"]);
+  }, files);
 });
