@@ -46,7 +46,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       "-r, --runner <name>",
       "sequential (default), parallel (Web Workers) or thread (concurrent async)",
     )
-    .option("--max-workers <n>", "nodes running at once with --runner parallel|thread (default: CPU cores)")
+    .option("--max-workers <n>", "nodes at once with --runner parallel (default: CPU cores) or thread (32)")
     .option("--async", "load a node's inputs and save its outputs concurrently")
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
