@@ -12,7 +12,7 @@ import { checkCrossings, checkImportable, type CrossingPlan } from "./parallel_c
 import type { RunnerConstructorOptions, RunnerOptions, RunResult } from "./run_types.ts";
 import { checkMaxWorkers, defaultMaxWorkers } from "./runner_settings.ts";
 import { type ExecutorContext, type NodeExecutor, runScheduled } from "./scheduler.ts";
-import { WorkerPool } from "./worker_pool.ts";
+import { type PoolRun, WorkerPool } from "./worker_pool.ts";
 import type { NodeJob } from "./worker_protocol.ts";
 
 /**
@@ -35,10 +35,14 @@ export class ParallelRunner {
     this.maxWorkers = checkMaxWorkers(options.maxWorkers);
   }
 
-  /** Starts the first worker now, so it boots while the caller loads pipelines and the catalog. */
-  warmUp(): void {
+  /**
+   * Starts workers early so they boot while the caller prepares the run: one at first; with the pipeline
+   * (once loaded), as many as it can use, importing its node modules while the catalog is built.
+   */
+  warmUp(pipeline?: Pipeline): void {
     this.#pool ??= new WorkerPool(this.maxWorkers ?? defaultMaxWorkers());
-    this.#pool.grow(1);
+    if (!pipeline) return this.#pool.grow(1);
+    if (pipeline.nodes.every((n) => n.funcLocation)) prepare(this.#pool, pipeline, this.maxWorkers, () => {});
   }
 
   /** Stops workers that {@link warmUp} started when no run follows (a run stops its own). */
@@ -61,14 +65,9 @@ export class ParallelRunner {
 
   #open({ pipeline, fault }: ExecutorContext): NodeExecutor {
     checkImportable(pipeline);
-    const size = Math.max(1, Math.min(this.maxWorkers ?? defaultMaxWorkers(), pipeline.nodes.length));
-    const jobs = new Map(pipeline.nodes.map((n) => [n, jobOf(n)]));
-    const modules = [...new Set([...jobs.values()].map((j) => j.url))];
-    const pool = this.#pool ?? new WorkerPool(size);
+    const pool = this.#pool ?? new WorkerPool(this.maxWorkers ?? defaultMaxWorkers());
     this.#pool = undefined; // this run owns it now and terminates it at the end
-    pool.serve({ size, modules, onEscaped: fault });
-    // Kedro's estimate of useful parallelism: nodes minus generations, plus one.
-    pool.grow(pipeline.nodes.length - pipeline.groupedNodes().length + 1);
+    const { size, jobs } = prepare(pool, pipeline, this.maxWorkers, fault);
     let plan: CrossingPlan = { privateCopies: new Set(), partitioned: new Set() };
     return {
       slots: size,
@@ -102,6 +101,22 @@ export class ParallelRunner {
 function isLoaders(value: unknown): value is Record<string, () => Promise<unknown>> {
   return typeof value === "object" && value !== null &&
     Object.values(value).every((v) => typeof v === "function");
+}
+
+// Sizes the pool for the pipeline, tells workers what to import and starts the ones it can use.
+function prepare(
+  pool: WorkerPool,
+  pipeline: Pipeline,
+  maxWorkers: number | undefined,
+  fault: PoolRun["onEscaped"],
+) {
+  const size = Math.max(1, Math.min(maxWorkers ?? defaultMaxWorkers(), pipeline.nodes.length));
+  const jobs = new Map(pipeline.nodes.map((n) => [n, jobOf(n)]));
+  const modules = [...new Set([...jobs.values()].map((j) => j.url))];
+  pool.serve({ size, modules, onEscaped: fault });
+  // Kedro's estimate of useful parallelism: nodes minus generations, plus one.
+  pool.grow(pipeline.nodes.length - pipeline.groupedNodes().length + 1);
+  return { size, jobs };
 }
 
 function jobOf(node: Node): NodeJob {

@@ -92,8 +92,11 @@ export interface Runner {
    * starts a tracked run; `run` checks again.
    */
   check?(pipeline: Pipeline, catalog: Catalog): Promise<void>;
-  /** Starts resources early (the parallel runner's first worker) while the caller prepares the run. */
-  warmUp?(): void;
+  /**
+   * Starts resources early (the parallel runner's workers) while the caller prepares the run: call it
+   * first without, then with the pipeline once it is loaded.
+   */
+  warmUp?(pipeline?: Pipeline): void;
   /** Releases what `warmUp` started when the run does not happen (`run` releases its own). */
   close?(): void;
   run(pipeline: Pipeline, catalog: Catalog, options: RunnerOptions): Promise<RunResult>;

@@ -29,6 +29,8 @@ interface PoolWorker {
   /** The node it runs or ran last, and the one before (an escaped error may come from either). */
   last?: Node;
   previous?: Node;
+  /** The module list it was told to import. */
+  imports?: string[];
 }
 
 /** What a pool needs to know about the run it serves. */
@@ -76,7 +78,7 @@ export class WorkerPool {
   /** Sets up the run: running workers import its modules now, later ones when they start. */
   serve(run: PoolRun): void {
     this.#size = Math.min(this.#size, run.size);
-    this.#modules = run.modules;
+    if (run.modules.join("\n") !== this.#modules.join("\n")) this.#modules = run.modules;
     this.#onEscaped = run.onEscaped;
     for (const slot of this.#workers) this.#init(slot);
   }
@@ -175,7 +177,8 @@ export class WorkerPool {
   }
 
   #init(slot: PoolWorker): void {
-    if (this.#modules.length === 0) return;
+    if (this.#modules.length === 0 || slot.imports === this.#modules) return;
+    slot.imports = this.#modules;
     const init: ToWorker = { type: "init", modules: this.#modules };
     slot.worker.postMessage(init);
   }

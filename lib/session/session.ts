@@ -199,6 +199,7 @@ export class KmlfSession {
     await hooks.call("afterContextCreated", { context: this.contextInfo() });
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options) ? full.filter(options) : full;
+    runner.warmUp?.(pipeline);
     const loadVersions = options.loadVersions ?? {};
     const catalog = await this.catalog({ loadVersions, registry });
     const [confCatalog, confCreds, parameters] = await Promise.all([
