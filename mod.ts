@@ -59,7 +59,16 @@ export {
 } from "./lib/catalog/mod.ts";
 export { loadPipelines, Node, type NodeFunction, Pipeline, type PipelineFilter } from "./lib/pipeline/mod.ts";
 export { HookManager, type Hooks, type NodeHookArgs, type RunParams } from "./lib/hooks/mod.ts";
-export { PipelineRunError, type RunResult, SequentialRunner } from "./lib/runner/mod.ts";
+export {
+  createRunner,
+  ParallelRunner,
+  PipelineRunError,
+  type Runner,
+  type RunnerSpec,
+  type RunResult,
+  SequentialRunner,
+  ThreadRunner,
+} from "./lib/runner/mod.ts";
 export { ConfigLoader, parseRuntimeParams } from "./lib/config/mod.ts";
 export { KMLF_VERSION } from "./lib/version.ts";
 export { type KmlfModel, loadModel, type LoadModelOptions, ScoringError } from "./lib/models/mod.ts";

@@ -43,6 +43,28 @@ export async function kmlf(
 }
 
 /**
+ * Runs kmlf the way the compiled binary would (deno-runtime.md): `--cached-only` with kmlf's own
+ * deno.json, from a project directory outside kmlf's tree.
+ *
+ * @example
+ * ```ts
+ * const r = await compiledKmlf(["run", "training", "-q"], projectDir);
+ * ```
+ */
+export async function compiledKmlf(args: string[], cwd: string): Promise<CliResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--cached-only", "--allow-all", "--config", join(REPO, "deno.json"), CLI, ...args],
+    cwd,
+    // A compiled binary runs project code under its own import map (no project runtime).
+    env: { NO_COLOR: "1", KMLF_PROJECT_RUNTIME: "off" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
  * The demo catalog with plain file datasets instead of Mlflow ones, for core-engine tests that run
  * without tracking (the demo itself tracks to mlflow.db).
  */

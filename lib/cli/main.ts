@@ -49,6 +49,12 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--conf-source <dir>", "configuration folder to use instead of kmlf.yml's conf_source")
     .option("-c, --config <file>", "YAML file whose `run:` section gives defaults for these options")
     .option("--only-missing-outputs", "skip nodes whose persisted outputs already exist")
+    .option(
+      "-r, --runner <name>",
+      "sequential (default), parallel (Web Workers) or thread (concurrent async)",
+    )
+    .option("--max-workers <n>", "nodes at once with --runner parallel (default: CPU cores) or thread (32)")
+    .option("--async", "load a node's inputs and save its outputs concurrently")
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {

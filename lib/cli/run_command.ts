@@ -1,11 +1,18 @@
 /** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
 import { parseRuntimeParams } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
-import { PipelineRunError, type RunReporter } from "../runner/mod.ts";
+import {
+  createRunner,
+  defaultMaxWorkers,
+  PipelineRunError,
+  type RunnerSpec,
+  type RunReporter,
+} from "../runner/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { printCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
+import { interruptOnSignals } from "./interrupt.ts";
 import { builtinPlugins } from "./plugins.ts";
 import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
@@ -29,6 +36,9 @@ export interface RunCommandOptions {
   confSource?: string;
   quiet?: boolean;
   json?: boolean;
+  runner?: string;
+  maxWorkers?: string;
+  async?: boolean;
 }
 
 /**
@@ -63,13 +73,19 @@ export async function runCommand(
         note: `"${warning.name}" is not used by the selected pipelines, so the run goes on without it`,
       }),
   });
+  const runner = session.resolveRunner({
+    runner: options.runner,
+    maxWorkers: options.maxWorkers,
+    isAsync: options.async,
+  });
   if (!quiet) {
     out(
       style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) +
-        style.dim(` (env ${session.env}, run ${session.runId})`),
+        style.dim(` (env ${session.env}, run ${session.runId}${describeRunner(runner)})`),
     );
   }
-  const nodeReport: { name: string; status: string; durationMs: number }[] = [];
+  const nodeReport: NodeReport[] = [];
+  const interrupt = runner.kind === "parallel" ? interruptOnSignals() : undefined;
   try {
     const result = await session.run({
       pipelineNames,
@@ -82,7 +98,16 @@ export async function runCommand(
       namespaces: splitList(options.namespaces),
       loadVersions: parseLoadVersions(options.loadVersions),
       onlyMissingOutputs: options.onlyMissingOutputs,
-      reporter: progressReporter(quiet ?? false, nodeReport),
+      reporter: {
+        ...progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
+        // Printed at once: with tracking on, the MLflow hook exits as soon as the run is ended KILLED.
+        runInterrupted: ({ error }) => {
+          err(style.yellow(`✘ ${error.message}`));
+          printResumeHint(error, argv);
+        },
+      },
+      runner,
+      signal: interrupt?.signal,
     });
     const elapsed = performance.now() - started;
     if (options.json) {
@@ -92,6 +117,7 @@ export async function runCommand(
           runId: session.runId,
           env: session.env,
           pipelines: pipelineNames,
+          runner: createRunner(runner).name,
           nodes: nodeReport,
           durationMs: Math.round(elapsed),
         }),
@@ -107,15 +133,15 @@ export async function runCommand(
     }
     return EXIT.ok;
   } catch (error) {
-    const code = reportError(error, { debug: globals.debug ?? false, root });
-    if (error instanceof PipelineRunError) {
-      const notRun = error.resumeFromNodes.length;
+    const interrupted = error instanceof PipelineRunError && error.code === "run/interrupted";
+    const code = interrupted ? interrupt?.exitCode() ?? EXIT.runFailed : reportError(error, {
+      debug: globals.debug ?? false,
+      root,
+    });
+    if (error instanceof PipelineRunError && !interrupted) {
       if (error.completedNodes.length === 0) {
         err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
-      } else if (notRun > 0) {
-        err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
-        err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
-      }
+      } else printResumeHint(error, argv);
     }
     if (options.json) {
       out(
@@ -130,6 +156,8 @@ export async function runCommand(
       );
     }
     return code;
+  } finally {
+    interrupt?.dispose();
   }
 }
 
@@ -172,10 +200,29 @@ export function parseLoadVersions(value: string | undefined): Record<string, str
   return result;
 }
 
-function progressReporter(
-  quiet: boolean,
-  report: { name: string; status: string; durationMs: number }[],
-): RunReporter {
+/** One node in the `--json` summary: times in epoch ms, `worker` under the parallel runner. */
+interface NodeReport {
+  name: string;
+  status: string;
+  durationMs: number;
+  start: number;
+  end: number;
+  worker?: number;
+}
+
+// The default (sequential, no --async) adds nothing to the header line.
+function describeRunner(spec: RunnerSpec): string {
+  if (spec.kind === "sequential") return spec.isAsync ? ", async I/O" : "";
+  const workers = spec.maxWorkers ?? defaultMaxWorkers(spec.kind);
+  return `, ${spec.kind} runner, up to ${workers} at once${spec.isAsync ? ", async I/O" : ""}`;
+}
+
+// Concurrent runs also show when each node ran, relative to the first start, so overlaps are visible.
+function progressReporter(quiet: boolean, report: NodeReport[], concurrent: boolean): RunReporter {
+  let t0: number | undefined;
+  const span = (start: number, end: number) =>
+    concurrent ? `, ${((start - t0!) / 1000).toFixed(2)}→${((end - t0!) / 1000).toFixed(2)} s` : "";
+  const on = (worker: number | undefined) => (worker ? style.dim(` [worker ${worker}]`) : "");
   return {
     nodesSkipped({ skipped, total }) {
       if (!quiet && skipped.length > 0) {
@@ -186,30 +233,38 @@ function progressReporter(
         );
       }
     },
-    nodeStarted({ node, index, total }) {
-      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.cyan("▶")} ${node.name}`);
+    nodeStarted({ node, index, total, start, running }) {
+      t0 ??= start;
+      const more = concurrent && running > 1 ? style.dim(` (${running} running)`) : "";
+      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.cyan("▶")} ${node.name}${more}`);
     },
-    nodeCompleted({ node, index, total, durationMs }) {
-      report.push({ name: node.name, status: "completed", durationMs });
+    nodeCompleted({ node, done, total, durationMs, start, end, worker }) {
+      report.push({ name: node.name, status: "completed", durationMs, start, end, worker });
       if (!quiet) {
         out(
-          `${style.dim(`[${index + 1}/${total}]`)} ${style.green("✔")} ${node.name} ${
-            style.dim(`(${formatDuration(durationMs)})`)
-          }`,
+          `${style.dim(`[${done}/${total}]`)} ${style.green("✔")} ${node.name} ${
+            style.dim(`(${formatDuration(durationMs)}${span(start, end)})`)
+          }${on(worker)}`,
         );
       }
     },
-    nodeFailed({ node, index, total, durationMs }) {
-      report.push({ name: node.name, status: "failed", durationMs });
+    nodeFailed({ node, done, total, durationMs, start, end, worker }) {
+      report.push({ name: node.name, status: "failed", durationMs, start, end, worker });
       if (!quiet) {
         out(
-          `${style.dim(`[${index + 1}/${total}]`)} ${style.red("✘")} ${node.name} ${
-            style.dim(`(${formatDuration(durationMs)})`)
-          }`,
+          `${style.dim(`[${done + 1}/${total}]`)} ${style.red("✘")} ${node.name} ${
+            style.dim(`(${formatDuration(durationMs)}${span(start, end)})`)
+          }${on(worker)}`,
         );
       }
     },
   };
+}
+
+function printResumeHint(error: PipelineRunError, argv: string[]): void {
+  if (error.completedNodes.length === 0 || error.resumeFromNodes.length === 0) return;
+  err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
+  err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
 }
 
 // The user's own command line with --from-nodes replaced (other filters intersect, so they stay).

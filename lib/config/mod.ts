@@ -13,6 +13,7 @@ export {
   type ProjectSettings,
   requireProjectRoot,
   resolveEnv,
+  type RunnerSetting,
   SETTINGS_FILE,
 } from "./project.ts";
 export { parseRuntimeParams } from "./runtime_params.ts";

@@ -73,7 +73,25 @@ export interface ProjectSettings {
   plugins: PluginRef[];
   disableHooksForPlugins: string[];
   mergeStrategy: Record<string, "soft" | "destructive">;
+  /** `runner:` — the default runner of `kmlf run` (flags override it); the session resolves the name. */
+  runner?: RunnerSetting;
   locate(path: KeyPath): SourceLocation;
+}
+
+/**
+ * kmlf.yml's `runner:`, either a name (`runner: parallel`) or `{type, max_workers, async}`.
+ *
+ * @example
+ * ```ts
+ * settings.runner; // { type: "parallel", maxWorkers: 4, isAsync: false, typeKey: ["runner", "type"] }
+ * ```
+ */
+export interface RunnerSetting {
+  type: string;
+  maxWorkers?: number;
+  isAsync?: boolean;
+  /** Where `type` is written, for errors. */
+  typeKey: KeyPath;
 }
 
 const NAME = /^[A-Za-z][\w.-]*$/;
@@ -99,6 +117,17 @@ const SettingsSchema = z.strictObject({
   ).nullable().default([]),
   disable_hooks_for_plugins: z.array(z.string()).nullable().default([]),
   merge_strategy: z.record(z.string(), z.enum(["soft", "destructive"])).nullable().default({}),
+  runner: z.union([
+    z.string().min(1),
+    z.strictObject({
+      type: z.string().min(1),
+      max_workers: z.number().int().min(1).optional(),
+      async: z.boolean().optional(),
+    }),
+  ], {
+    error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
+  })
+    .optional(),
 });
 
 /**
@@ -215,6 +244,12 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     plugins,
     disableHooksForPlugins: raw.disable_hooks_for_plugins ?? [],
     mergeStrategy: raw.merge_strategy ?? {},
+    runner: typeof raw.runner === "string" ? { type: raw.runner, typeKey: ["runner"] } : raw.runner && {
+      type: raw.runner.type,
+      maxWorkers: raw.runner.max_workers,
+      isAsync: raw.runner.async,
+      typeKey: ["runner", "type"],
+    },
     locate: (path) => src.locate(path),
   };
 }

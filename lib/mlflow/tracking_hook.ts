@@ -61,7 +61,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     }
   };
 
-  const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
+  // Ends the run once: a signal listener and onPipelineError can both get here (parallel runs).
+  let finishing: Promise<void> | undefined;
+  const finish = (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) =>
+    finishing ??= endRun(status, extraTags);
+  const endRun = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string>) => {
     if (!client || !runId) return;
     metricBuffer.push(...timings.metrics());
     await flush();
@@ -261,6 +265,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async onPipelineError({ error, pipeline }) {
       state.loggingEnabled = true;
+      if (error instanceof KmlfError && error.code === "run/interrupted") {
+        if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
+        return await finish("KILLED");
+      }
       if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run failed");
       const failed = timings.firstFailed() ??
         (error as { failedNode?: string })?.failedNode;

@@ -12,40 +12,16 @@
  *   copy_mode: assign            # assign | copy | deepcopy, or a map dataset → mode
  * ```
  *
- * This module holds the declaration and kedro-mlflow's structural checks (one output, `input_name` an
- * input, no free inputs). Whether inputs are persisted needs the catalog: the session checks that.
+ * This module holds the conversion and kedro-mlflow's structural checks (one output, `input_name` an
+ * input, no free inputs); the schema is in inference_schema.ts, so code that only runs nodes does not
+ * load zod. Whether inputs are persisted needs the catalog: the session checks that.
  *
  * @module
  */
-import { z } from "zod";
+import type { InferenceEntryValue } from "./inference_schema.ts";
 import { didYouMeanHint, PipelineDefinitionError } from "../errors.ts";
 import { isParameter, transcodeBase } from "../dataset_names.ts";
 import type { InferenceSpec, Pipeline } from "./pipeline.ts";
-
-const MODE = z.enum(["assign", "copy", "deepcopy"]);
-const MODEL_NAME = z.string().regex(
-  /^[\w.-]+(\/[\w.-]+)*$/,
-  "use a relative artifact path: letters, digits, _ . - and /",
-).refine((s) => !s.split("/").includes(".."), "must not contain ..");
-
-/** The `inference:` block of a pipeline file, as written. */
-export const InferenceEntry = z.strictObject({
-  pipeline: z.string().min(1),
-  input_name: z.string().min(1),
-  log_model: z.strictObject({
-    name: MODEL_NAME.default("model"),
-    signature: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
-      .default("auto"),
-    input_example: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
-      .default("auto"),
-    registered_model_name: z.string().regex(/^[^/:%]+$/, "must not contain / : or %").nullable().default(
-      null,
-    ),
-  }).prefault({}),
-  copy_mode: z.union([MODE, z.record(z.string(), MODE)], {
-    error: "must be assign, copy or deepcopy, or a map of dataset name to one of them",
-  }).default("assign"),
-});
 
 /**
  * Converts a parsed `inference:` entry.
@@ -57,7 +33,7 @@ export const InferenceEntry = z.strictObject({
  * ```
  */
 export function inferenceSpec(
-  entry: z.infer<typeof InferenceEntry>,
+  entry: InferenceEntryValue,
   bound: Pick<InferenceSpec, "pipeline" | "file" | "declaredIn" | "locate">,
 ): InferenceSpec {
   const spec: InferenceSpec = {

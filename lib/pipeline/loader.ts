@@ -45,7 +45,8 @@ import { type DatasetField, Node } from "./node.ts";
 import { checkArity, resolveFunction } from "./modules.ts";
 import { Pipeline } from "./pipeline.ts";
 import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toMapping } from "./schema.ts";
-import { type InferenceEntry, inferenceSpec } from "./inference.ts";
+import { inferenceSpec } from "./inference.ts";
+import type { InferenceEntryValue } from "./inference_schema.ts";
 
 const DEFAULT = "__default__";
 
@@ -162,7 +163,7 @@ export async function loadPipelineFile(file: string): Promise<Pipeline> {
 // Parses each file once per load; included files are shared, so equal nodes merge in unions.
 class FileLoader {
   readonly #cache = new Map<string, Promise<Pipeline | undefined>>();
-  readonly #inference = new Map<string, { entry: z.infer<typeof InferenceEntry>; src: YamlSource }>();
+  readonly #inference = new Map<string, { entry: InferenceEntryValue; src: YamlSource }>();
   constructor(readonly problems: KmlfError[]) {}
 
   // A registered pipeline whose file declares `inference:` becomes kedro-mlflow's PipelineML.
@@ -286,8 +287,9 @@ class FileLoader {
     };
     const funcSource = () => src.locate([...at, "func"]);
     try {
+      const module = resolve(dirname(src.file), modulePath);
       const func = await resolveFunction(
-        resolve(dirname(src.file), modulePath),
+        module,
         exportName,
         e.func,
         funcSource,
@@ -297,6 +299,7 @@ class FileLoader {
         name,
         func,
         funcRef: e.func,
+        funcLocation: { module, exportName },
         inputs: inputs.names,
         outputs: outputs.names,
         inputBinding: inputs.binding,

@@ -5,6 +5,7 @@
  */
 export {
   type DatasetField,
+  type FuncLocation,
   type InputBinding,
   Node,
   type NodeFunction,
@@ -18,7 +19,7 @@ export {
   type PipelineFilter,
   type PipelineJson,
 } from "./pipeline.ts";
-export { loadPipelineFile, loadPipelines, pipelineNames } from "./loader.ts";
-export { InferenceEntry, inferenceOutput, inferenceProblems, inferenceSpec } from "./inference.ts";
+export { loadPipelineFile, loadPipelines, pipelineNames } from "./lazy_loader.ts";
+export { inferenceOutput, inferenceProblems, inferenceSpec } from "./inference.ts";
 export { isParameter, transcodeBase } from "../dataset_names.ts";
 export { importModule } from "./modules.ts";

@@ -22,11 +22,19 @@ export type DatasetField = "inputs" | "outputs" | "confirms";
 // deno-lint-ignore no-explicit-any
 export type NodeFunction = (...args: any[]) => unknown;
 
+/** Where a node's function lives: an absolute module path and the export, so a worker can import it. */
+export interface FuncLocation {
+  module: string;
+  exportName: string;
+}
+
 /** Everything needed to build a {@link Node}. */
 export interface NodeSpec {
   name: string;
   func: NodeFunction;
   funcRef: string;
+  /** Set for functions loaded from a module file (YAML `func:`); nodes built in code have none. */
+  funcLocation?: FuncLocation;
   inputs: string[];
   outputs: string[];
   inputBinding: InputBinding;
@@ -56,6 +64,7 @@ export class Node {
   readonly name: string;
   readonly func: NodeFunction;
   readonly funcRef: string;
+  readonly funcLocation?: FuncLocation;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   readonly inputBinding: InputBinding;
@@ -70,6 +79,7 @@ export class Node {
     this.name = spec.name;
     this.func = spec.func;
     this.funcRef = spec.funcRef;
+    this.funcLocation = spec.funcLocation;
     this.inputs = Object.freeze([...spec.inputs]);
     this.outputs = Object.freeze([...spec.outputs]);
     this.inputBinding = spec.inputBinding;
@@ -101,6 +111,7 @@ export class Node {
       name: this.name,
       func: this.func,
       funcRef: this.funcRef,
+      funcLocation: this.funcLocation,
       inputs: [...this.inputs],
       outputs: [...this.outputs],
       inputBinding: this.inputBinding,

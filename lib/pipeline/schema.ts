@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
-import { InferenceEntry } from "./inference.ts";
+import { InferenceEntry } from "./inference_schema.ts";
 
 const NAME = z.string().regex(/^[\w.-]+$/, "use letters, digits, _ . - only");
 const DATASET = z.string().min(1);

@@ -20,7 +20,15 @@ import {
 import { didYouMeanHint, throwIfAny, UsageError } from "../errors.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
-import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
+import {
+  createRunner,
+  parseMaxWorkers,
+  parseRunnerKind,
+  type Runner,
+  type RunnerSpec,
+  type RunReporter,
+  type RunResult,
+} from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
@@ -48,6 +56,17 @@ export interface SessionRunOptions extends PipelineFilter {
   loadVersions?: Record<string, string>;
   onlyMissingOutputs?: boolean;
   reporter?: RunReporter;
+  /** Default: {@link KmlfSession.resolveRunner} with no flags (kmlf.yml `runner:`, else sequential). */
+  runner?: RunnerSpec;
+  /** Aborting interrupts the run (workers stop; the run ends with `run/interrupted`). */
+  signal?: AbortSignal;
+}
+
+/** Runner flags as the CLI takes them (text), each overriding kmlf.yml's `runner:` one by one. */
+export interface RunnerFlags {
+  runner?: string;
+  maxWorkers?: string | number;
+  isAsync?: boolean;
 }
 
 /**
@@ -162,6 +181,30 @@ export class KmlfSession {
     return union!;
   }
 
+  /**
+   * The runner for a run: each flag, else kmlf.yml's `runner:` setting, else sequential.
+   *
+   * @example
+   * ```ts
+   * session.resolveRunner({ runner: "ParallelRunner", maxWorkers: "2" }); // { kind: "parallel", maxWorkers: 2, isAsync: false }
+   * ```
+   */
+  resolveRunner(flags: RunnerFlags = {}): RunnerSpec {
+    const setting = this.settings.runner;
+    const at = (key: string) => ({ source: this.settings.locate(["runner", key]) });
+    const kind = flags.runner !== undefined
+      ? parseRunnerKind(flags.runner, { flag: "--runner" })
+      : setting
+      ? parseRunnerKind(setting.type, { source: this.settings.locate(setting.typeKey) })
+      : "sequential";
+    const maxWorkers = flags.maxWorkers !== undefined
+      ? parseMaxWorkers(flags.maxWorkers, { flag: "--max-workers" })
+      : setting?.maxWorkers !== undefined
+      ? parseMaxWorkers(setting.maxWorkers, at("max_workers"))
+      : undefined;
+    return { kind, maxWorkers, isAsync: flags.isAsync || (setting?.isAsync ?? false) };
+  }
+
   /** Runs pipelines once: hooks fire, versioned datasets share this session's run id. */
   async run(options: SessionRunOptions = {}): Promise<RunResult> {
     if (this.#ran) {
@@ -171,11 +214,22 @@ export class KmlfSession {
     }
     this.#ran = true;
     const names = options.pipelineNames?.length ? options.pipelineNames : ["__default__"];
+    const runner = createRunner(options.runner ?? this.resolveRunner());
+    runner.warmUp?.();
+    try {
+      return await this.runWith(runner, names, options);
+    } finally {
+      runner.close?.();
+    }
+  }
+
+  private async runWith(runner: Runner, names: string[], options: SessionRunOptions): Promise<RunResult> {
     const registry = this.registry();
     const hooks = await this.hookManager();
     await hooks.call("afterContextCreated", { context: this.contextInfo() });
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options) ? full.filter(options) : full;
+    runner.warmUp?.(pipeline);
     const loadVersions = options.loadVersions ?? {};
     // A model this run will log (the filters kept it) needs its inference inputs persisted: they are
     // checked against the catalog too, so they count as used by the lazy catalog.
@@ -202,15 +256,17 @@ export class KmlfSession {
       saveVersion: this.runId,
       loadVersions,
     });
-    const runParams = this.runParams(names, options);
+    await runner.check?.(pipeline, catalog); // refusals before a tracked run starts
+    const runParams = this.runParams(names, options, runner.name);
     await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
     let result: RunResult;
     try {
-      result = await new SequentialRunner().run(pipeline, catalog, {
+      result = await runner.run(pipeline, catalog, {
         runId: this.runId,
         hooks,
         onlyMissingOutputs: options.onlyMissingOutputs,
         reporter: options.reporter,
+        signal: options.signal,
       });
     } catch (error) {
       await hooks.call("onPipelineError", { error, runParams, pipeline, catalog });
@@ -268,7 +324,7 @@ export class KmlfSession {
     };
   }
 
-  private runParams(pipelineNames: string[], options: SessionRunOptions): RunParams {
+  private runParams(pipelineNames: string[], options: SessionRunOptions, runner: string): RunParams {
     return {
       runId: this.runId,
       projectPath: this.settings.root,
@@ -285,7 +341,7 @@ export class KmlfSession {
       loadVersions: options.loadVersions ?? {},
       runtimeParams: this.#options.runtimeParams ?? {},
       onlyMissingOutputs: options.onlyMissingOutputs ?? false,
-      runner: "SequentialRunner",
+      runner,
       commandLine: this.#options.commandLine ?? "",
     };
   }

@@ -132,6 +132,13 @@ function unwrap(node: unknown): unknown {
   let current = node;
   for (let i = 0; i < 10; i++) {
     const def = defOf(current);
+    // `a | {…}` (a shorthand or a mapping): the keys that can be wrong are the mapping's.
+    if (def?.type === "union") {
+      const mapping = (def.options as unknown[]).find((o) => defOf(unwrap(o))?.type === "object");
+      if (!mapping) break;
+      current = mapping;
+      continue;
+    }
     if (
       !def ||
       !["optional", "nullable", "default", "prefault", "readonly", "catch", "pipe"].includes(String(def.type))

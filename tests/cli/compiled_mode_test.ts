@@ -5,32 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { demoProject, REPO } from "../cli_harness.ts";
+import { compiledKmlf, demoProject, REPO } from "../cli_harness.ts";
 import { spaceflightsProject } from "../spaceflights_project.ts";
-
-async function compiledKmlf(args: string[], cwd: string) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--cached-only",
-      "--allow-all",
-      "--config",
-      join(REPO, "deno.json"),
-      join(REPO, "cli.ts"),
-      ...args,
-    ],
-    cwd,
-    // A compiled binary runs project code under its own import map (no project runtime).
-    env: { NO_COLOR: "1", KMLF_PROJECT_RUNTIME: "off" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: out.code,
-    stdout: new TextDecoder().decode(out.stdout),
-    stderr: new TextDecoder().decode(out.stderr),
-  };
-}
 
 Deno.test("compiled mode: user nodes load from the project dir and may import kmlf's npm packages", async () => {
   const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(

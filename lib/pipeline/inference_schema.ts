@@ -1,0 +1,35 @@
+/**
+ * The schema of a pipeline file's `inference:` block (see inference.ts). Apart, so that importing the
+ * pipeline layer to run nodes — a parallel runner's worker — does not load zod.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const MODE = z.enum(["assign", "copy", "deepcopy"]);
+const MODEL_NAME = z.string().regex(
+  /^[\w.-]+(\/[\w.-]+)*$/,
+  "use a relative artifact path: letters, digits, _ . - and /",
+).refine((s) => !s.split("/").includes(".."), "must not contain ..");
+
+/** The `inference:` block of a pipeline file, as written. */
+export const InferenceEntry = z.strictObject({
+  pipeline: z.string().min(1),
+  input_name: z.string().min(1),
+  log_model: z.strictObject({
+    name: MODEL_NAME.default("model"),
+    signature: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
+      .default("auto"),
+    input_example: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
+      .default("auto"),
+    registered_model_name: z.string().regex(/^[^/:%]+$/, "must not contain / : or %").nullable().default(
+      null,
+    ),
+  }).prefault({}),
+  copy_mode: z.union([MODE, z.record(z.string(), MODE)], {
+    error: "must be assign, copy or deepcopy, or a map of dataset name to one of them",
+  }).default("assign"),
+});
+
+/** A parsed `inference:` block. */
+export type InferenceEntryValue = z.infer<typeof InferenceEntry>;

@@ -1,0 +1,136 @@
+/**
+ * Entry module of the parallel runner's workers. A worker imports the pipeline's node modules once (by
+ * file URL, from the project directory), then runs one node at a time: bind inputs, call, map outputs,
+ * check they can cross back, and post them with their ArrayBuffers transferred. Catalog, hooks and I/O
+ * stay on the main thread. Embedded in the compiled binary with `--include` (see deno.json's compile task).
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { NodeError } from "../errors.ts";
+import { Node } from "../pipeline/mod.ts";
+import { inspectCrossing } from "./crossing.ts";
+import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+const partitionRequests = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
+let nextRequest = 1;
+let current: number | undefined;
+let exited = false;
+
+function post(message: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(message, transfer);
+}
+
+function load(url: string): Promise<Record<string, unknown>> {
+  let mod = modules.get(url);
+  if (!mod) {
+    mod = import(url);
+    mod.catch(() => {}); // reported when a node needs it
+    modules.set(url, mod);
+  }
+  return mod;
+}
+
+// A node calling Deno.exit would silently end this worker; report it and unwind the node instead.
+class WorkerExit extends Error {}
+(Deno as { exit: (code?: number) => never }).exit = (code?: number): never => {
+  if (!exited) post({ type: "exit", id: current, code: code ?? 0 });
+  exited = true;
+  throw new WorkerExit(`Deno.exit(${code ?? 0})`);
+};
+
+// Errors thrown outside a node's promise chain (timers, forgotten promises) would end the worker.
+self.addEventListener("error", (event) => {
+  event.preventDefault();
+  if (!exited) post({ type: "escaped", id: current, error: toWire(event.error ?? event.message) });
+});
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  if (!exited && !(event.reason instanceof WorkerExit)) {
+    post({ type: "escaped", id: current, error: toWire(event.reason) });
+  }
+});
+
+self.onmessage = async (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  if (message.type === "init") {
+    for (const url of message.modules) load(url);
+    return;
+  }
+  if (message.type === "partition" || message.type === "partition-failed") {
+    const request = partitionRequests.get(message.request);
+    partitionRequests.delete(message.request);
+    if (message.type === "partition") request?.resolve(message.value);
+    else request?.reject(fromWire(message.error));
+    return;
+  }
+  if (exited) return;
+  const { id, job } = message;
+  current = id;
+  try {
+    const inputs = message.inputs;
+    for (const [dataset, ids] of Object.entries(message.lazy ?? {})) {
+      inputs[dataset] = Object.fromEntries(ids.map((p) => [p, () => loadPartition(id, dataset, p)]));
+    }
+    const outputs = await run(job, inputs);
+    if (exited) return;
+    const transfer: ArrayBuffer[] = [];
+    for (const [dataset, value] of Object.entries(outputs)) {
+      const crossing = inspectCrossing(value, { transfer: true });
+      if (crossing.problem) return post({ type: "cannot-cross", id, dataset, ...crossing.problem });
+      transfer.push(...crossing.transfer);
+    }
+    postOutputs(id, outputs, transfer);
+  } catch (error) {
+    if (!exited && !(error instanceof WorkerExit)) post({ type: "failed", id, error: toWire(error) });
+  } finally {
+    current = undefined;
+  }
+};
+
+// A partitioned input's loader: the partition is loaded on the main thread (datasets live there).
+function loadPartition(id: number, dataset: string, partition: string): Promise<unknown> {
+  const request = nextRequest++;
+  return new Promise((resolve, reject) => {
+    partitionRequests.set(request, { resolve, reject });
+    post({ type: "load-partition", id, request, dataset, partition });
+  });
+}
+
+async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = await load(job.url);
+  } catch (cause) {
+    throw new NodeError(
+      "runner/worker-import",
+      `Cannot import ${job.url} in a worker for node "${job.name}": ${(cause as Error)?.message ?? cause}`,
+      { cause, hint: "the module imported fine on the main thread; check code that runs when it loads" },
+    );
+  }
+  const func = mod[job.exportName];
+  if (typeof func !== "function") {
+    throw new NodeError(
+      "runner/worker-import",
+      `Export "${job.exportName}" of ${job.url} is not a function in a worker (node "${job.name}")`,
+      { hint: "export the function directly, not something computed from main-thread state" },
+    );
+  }
+  const node = new Node({ ...job, func: func as (...args: unknown[]) => unknown });
+  return await node.run(inputs);
+}
+
+// A buffer that cannot be transferred (WebAssembly memory, …) is copied instead.
+function postOutputs(id: number, outputs: Record<string, unknown>, transfer: ArrayBuffer[]): void {
+  try {
+    post({ type: "done", id, outputs }, transfer);
+  } catch {
+    try {
+      post({ type: "done", id, outputs });
+    } catch (error) {
+      const dataset = Object.keys(outputs).join(", ");
+      post({ type: "cannot-cross", id, dataset, path: "", what: `a value ${(error as Error).message}` });
+    }
+  }
+}

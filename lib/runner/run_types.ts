@@ -1,0 +1,111 @@
+/** What every runner takes and returns: options, progress events, node timings, the result. */
+import type { Catalog, Dataset } from "../catalog/mod.ts";
+import type { HookManager } from "../hooks/mod.ts";
+import type { Node, Pipeline } from "../pipeline/mod.ts";
+import type { PipelineRunError } from "./run_error.ts";
+
+/** A node began: `index` counts starts (0-based), `running` includes this node. */
+export interface NodeStartedEvent {
+  node: Node;
+  index: number;
+  total: number;
+  /** Epoch milliseconds, before its inputs load. */
+  start: number;
+  running: number;
+}
+
+/** A node finished (its outputs are saved): `done` counts finished nodes, this one included. */
+export interface NodeCompletedEvent {
+  node: Node;
+  index: number;
+  total: number;
+  done: number;
+  durationMs: number;
+  start: number;
+  end: number;
+  /** The worker that ran the function (parallel runner only), 1-based. */
+  worker?: number;
+}
+
+/** A node failed; `error` is what made it fail. */
+export interface NodeFailedEvent extends NodeCompletedEvent {
+  error: unknown;
+}
+
+/** Progress callbacks; the CLI turns them into terminal output. All optional. */
+export interface RunReporter {
+  nodesSkipped?(event: { skipped: string[]; total: number }): void;
+  nodeStarted?(event: NodeStartedEvent): void;
+  nodeCompleted?(event: NodeCompletedEvent): void;
+  nodeFailed?(event: NodeFailedEvent): void;
+  /** The run's abort signal fired: running nodes are being stopped; `error` is what the run rejects with. */
+  runInterrupted?(event: { error: PipelineRunError }): void;
+}
+
+/** Options of {@link Runner.run}. */
+export interface RunnerOptions {
+  runId: string;
+  hooks: HookManager;
+  onlyMissingOutputs?: boolean;
+  reporter?: RunReporter;
+  /**
+   * Aborting stops the run at once: no node starts any more, workers are terminated, and the run
+   * rejects with a {@link PipelineRunError} of code `run/interrupted` (the CLI wires SIGINT/SIGTERM here).
+   */
+  signal?: AbortSignal;
+}
+
+/** Timing of one node, in epoch milliseconds (from loading its inputs to saving its outputs). */
+export interface NodeTiming {
+  node: string;
+  start: number;
+  end: number;
+  status: "completed" | "failed" | "interrupted";
+  /** The worker that ran it (parallel runner only), 1-based. */
+  worker?: number;
+}
+
+/** What a successful run returns. */
+export interface RunResult {
+  /** Free outputs of the pipeline (not released), by name. */
+  outputs: Record<string, Dataset>;
+  /** One entry per node that started, in the order they finished. */
+  timings: NodeTiming[];
+  /** The pipeline that actually ran (after --only-missing-outputs). */
+  pipeline: Pipeline;
+}
+
+/**
+ * A runner executes a pipeline against a catalog, firing hooks.
+ *
+ * @example
+ * ```ts
+ * const runner: Runner = new ThreadRunner({ maxWorkers: 8 });
+ * const result = await runner.run(pipeline, catalog, { runId, hooks: new HookManager() });
+ * ```
+ */
+export interface Runner {
+  /** Kedro's class name: `SequentialRunner`, `ParallelRunner`, `ThreadRunner`. */
+  readonly name: string;
+  /**
+   * Refusals known before any node runs (the parallel runner's), so a caller can report them before it
+   * starts a tracked run; `run` checks again.
+   */
+  check?(pipeline: Pipeline, catalog: Catalog): Promise<void>;
+  /**
+   * Starts resources early (the parallel runner's workers) while the caller prepares the run: call it
+   * first without, then with the pipeline once it is loaded.
+   */
+  warmUp?(pipeline?: Pipeline): void;
+  /** Releases what `warmUp` started when the run does not happen (`run` releases its own). */
+  close?(): void;
+  run(pipeline: Pipeline, catalog: Catalog, options: RunnerOptions): Promise<RunResult>;
+}
+
+/** Constructor options shared by the runners (Kedro's `max_workers` and `is_async`). */
+export interface RunnerConstructorOptions {
+  /** Load a node's inputs concurrently and save its outputs concurrently. */
+  isAsync?: boolean;
+  /** Nodes running at once (thread, parallel); default: the number of CPU cores. */
+  maxWorkers?: number;
+}

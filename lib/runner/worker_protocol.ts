@@ -1,0 +1,91 @@
+/**
+ * Messages between the parallel runner and its workers, and errors as plain data (structured clone keeps
+ * an Error's message and stack but drops kmlf's code, hint and cause).
+ */
+import { KmlfError, NodeError } from "../errors.ts";
+import type { InputBinding, OutputBinding } from "../pipeline/mod.ts";
+
+/** A node as a worker needs it: where its function lives and how inputs and outputs bind. */
+export interface NodeJob {
+  name: string;
+  funcRef: string;
+  /** `file://` URL of the module. */
+  url: string;
+  exportName: string;
+  inputs: string[];
+  outputs: string[];
+  inputBinding: InputBinding;
+  outputBinding: OutputBinding;
+}
+
+/** Main thread → worker. `lazy` lists, per partitioned input, the partition ids the node may load. */
+export type ToWorker =
+  | { type: "init"; modules: string[] }
+  | {
+    type: "run";
+    id: number;
+    job: NodeJob;
+    inputs: Record<string, unknown>;
+    lazy?: Record<string, string[]>;
+  }
+  | { type: "partition"; request: number; value: unknown }
+  | { type: "partition-failed"; request: number; error: WireError };
+
+/** Worker → main thread. */
+export type FromWorker =
+  | { type: "done"; id: number; outputs: Record<string, unknown> }
+  | { type: "failed"; id: number; error: WireError }
+  | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
+  | { type: "exit"; id?: number; code: number }
+  | { type: "escaped"; id?: number; error: WireError }
+  | { type: "load-partition"; id: number; request: number; dataset: string; partition: string };
+
+/** An error as plain data. */
+export interface WireError {
+  name: string;
+  message: string;
+  stack?: string;
+  code?: string;
+  hint?: string;
+  /** A non-Error thrown value, as text. */
+  value?: string;
+  cause?: WireError;
+}
+
+/**
+ * Flattens any thrown value (kmlf errors keep code, hint and cause).
+ *
+ * @example
+ * ```ts
+ * toWire(new RangeError("bad")); // { name: "RangeError", message: "bad", stack: "RangeError: bad\n    at …" }
+ * ```
+ */
+export function toWire(error: unknown, depth = 0): WireError {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error), value: String(error) };
+  const wire: WireError = { name: error.name, message: error.message, stack: error.stack };
+  if (error instanceof KmlfError) {
+    wire.code = error.code;
+    wire.hint = error.hint;
+  }
+  if (error.cause !== undefined && depth < 4) wire.cause = toWire(error.cause, depth + 1);
+  return wire;
+}
+
+/**
+ * Rebuilds an error from the wire: kmlf errors become {@link NodeError}s located at `source`, anything
+ * else an Error with the original name and stack (or the thrown non-Error value itself).
+ *
+ * @example
+ * ```ts
+ * const error = fromWire(message.error, node.source);
+ * ```
+ */
+export function fromWire(wire: WireError, source?: KmlfError["source"]): unknown {
+  if (wire.value !== undefined) return wire.value;
+  const cause = wire.cause ? fromWire(wire.cause) : undefined;
+  if (wire.code) return new NodeError(wire.code, wire.message, { cause, hint: wire.hint, source });
+  const error = new Error(wire.message, cause === undefined ? undefined : { cause });
+  error.name = wire.name;
+  if (wire.stack) error.stack = wire.stack;
+  return error;
+}
