@@ -34,7 +34,8 @@ function artifactNotFound(path: string) {
   return mlflowError("RESOURCE_DOES_NOT_EXIST", `Artifact '${path}' does not exist`);
 }
 
-async function fileResponse(file: string, displayPath: string): Promise<Response> {
+/** A local file as a download (RESOURCE_DOES_NOT_EXIST when it is missing or a folder). */
+export async function fileResponse(file: string, displayPath: string): Promise<Response> {
   const info = await statOrUndefined(file);
   if (!info?.isFile) throw artifactNotFound(displayPath);
   const handle = await Deno.open(file, { read: true });

@@ -12,7 +12,8 @@ import { artifactRepositoryResolver } from "./artifact_paths.ts";
 import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
-import { handleRegistry } from "./registry_routes.ts";
+import { handleModelVersionArtifact } from "./model_version_artifact.ts";
+import { registryRoute } from "./registry_routes.ts";
 import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
 import { errorResponse, jsonResponse, methodNotAllowed, notFound, textResponse } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
@@ -136,8 +137,19 @@ export function createRequestHandler(
           );
         }
         if (REGISTRY_PATH.test(rest)) {
+          const route = registryRoute(rest, request.method === "HEAD" ? "GET" : request.method);
+          if (!route) return notFound(path);
+          if (request.method === "OPTIONS") {
+            return new Response(null, {
+              status: 204,
+              headers: { allow: [...route.allowed, "OPTIONS"].join(", ") },
+            });
+          }
+          if (!route.handler) return methodNotAllowed(path, route.allowed);
           const msg = await readRequestMessage(request, url, maxJson);
-          return jsonResponse(handleRegistry(store.registry, request.method, rest, msg));
+          return jsonResponse(
+            await route.handler(ctx, msg, request.method === "GET" || request.method === "HEAD"),
+          );
         }
         const rpc = TRACKING_RPCS[rest];
         if (!rpc) return notFound(path);
@@ -159,6 +171,7 @@ export function createRequestHandler(
         });
       }
       if (path === "/get-artifact") return await handleGetArtifact(ctx, url);
+      if (path === "/model-versions/get-artifact") return await handleModelVersionArtifact(ctx, url);
       if (request.method === "GET" || request.method === "HEAD") {
         const page = (options.ui ?? serveUi)(url);
         if (page) return page;
