@@ -308,11 +308,12 @@ export class FileRegistry implements ModelRegistryStore {
     const { dir } = await this.#version(name, version);
     await withModelLock(dir, name, async () => {
       const { meta } = await this.#version(name, version);
+      const now = Date.now();
+      // MLflow's order: the version is saved (listing its aliases), then the aliases pointing at it go.
+      await writeVersionMeta(dir, { ...meta, current_stage: DELETED_STAGE, last_updated_timestamp: now });
       for (const [alias, v] of Object.entries(await readKeyFiles(join(dir, "aliases")))) {
         if (Number(v) === meta.version) await writeKeyFile(join(dir, "aliases", alias), undefined);
       }
-      const now = Date.now();
-      await writeVersionMeta(dir, { ...meta, current_stage: DELETED_STAGE, last_updated_timestamp: now });
       await this.#touch(dir, now);
     });
   }
@@ -375,9 +376,9 @@ export class FileRegistry implements ModelRegistryStore {
     const { dir } = await this.#model(name);
     await withModelLock(dir, name, async () => {
       await this.#version(name, version);
+      // Like MLflow, only the alias file and the model's meta.yaml change; a version's meta.yaml lists
+      // its aliases as of its last save (readers take them from aliases/).
       await writeKeyFile(join(dir, "aliases", alias), String(number));
-      const meta = (await readVersionMeta(versionDir(dir, number)))!;
-      await writeVersionMeta(dir, meta); // its aliases list changed
       await this.#touch(dir);
     });
   }
@@ -389,8 +390,6 @@ export class FileRegistry implements ModelRegistryStore {
       const version = (await readKeyFiles(join(dir, "aliases")))[alias];
       if (version === undefined) return;
       await writeKeyFile(join(dir, "aliases", alias), undefined);
-      const meta = await readVersionMeta(versionDir(dir, Number(version)));
-      if (meta) await writeVersionMeta(dir, meta);
       await this.#touch(dir);
     });
   }
