@@ -146,10 +146,14 @@ export function createRequestHandler(
             });
           }
           if (!route.handler) return methodNotAllowed(path, route.allowed);
-          const msg = await readRequestMessage(request, url, maxJson);
-          return jsonResponse(
-            await route.handler(ctx, msg, request.method === "GET" || request.method === "HEAD"),
+          const fromQuery = request.method === "GET" || request.method === "HEAD";
+          // As in MLflow, a registry call other than GET takes its fields from the body only.
+          const msg = await readRequestMessage(
+            request,
+            fromQuery ? url : new URL(url.pathname, url),
+            maxJson,
           );
+          return jsonResponse(await route.handler(ctx, msg, fromQuery));
         }
         const rpc = TRACKING_RPCS[rest];
         if (!rpc) return notFound(path);
@@ -171,7 +175,7 @@ export function createRequestHandler(
         });
       }
       if (path === "/get-artifact") return await handleGetArtifact(ctx, url);
-      if (path === "/model-versions/get-artifact") return await handleModelVersionArtifact(ctx, url);
+      if (path === "/model-versions/get-artifact") return await handleModelVersionArtifact(ctx, request, url);
       if (request.method === "GET" || request.method === "HEAD") {
         const page = (options.ui ?? serveUi)(url);
         if (page) return page;

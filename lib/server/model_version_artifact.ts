@@ -9,6 +9,7 @@ import { basename } from "node:path";
 import { localPathOfUri, mlflowError } from "../tracking/mod.ts";
 import { artifactHeaders, pathInsideRoot } from "./artifact_paths.ts";
 import { fileResponse } from "./artifact_routes.ts";
+import { methodNotAllowed } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 
 /** The artifact URI behind a download URI (`runs:/…` resolved through the run). */
@@ -25,10 +26,15 @@ async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> 
  *
  * @example
  * ```ts
- * await handleModelVersionArtifact(ctx, new URL("http://h/model-versions/get-artifact?name=iris&version=1&path=MLmodel"));
+ * await handleModelVersionArtifact(ctx, request, new URL("http://h/model-versions/get-artifact?name=iris&version=1&path=MLmodel"));
  * ```
  */
-export async function handleModelVersionArtifact(ctx: ServerContext, url: URL): Promise<Response> {
+export async function handleModelVersionArtifact(
+  ctx: ServerContext,
+  request: Request,
+  url: URL,
+): Promise<Response> {
+  if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed(url.pathname, ["GET"]);
   const path = url.searchParams.get("path");
   if (!path) {
     throw mlflowError(
@@ -36,6 +42,7 @@ export async function handleModelVersionArtifact(ctx: ServerContext, url: URL): 
       "Missing value for required parameter 'path'. See the API docs for more information about request parameters.",
     );
   }
+  if (path.includes("\u0000")) throw mlflowError("INVALID_PARAMETER_VALUE", "Invalid path");
   const name = url.searchParams.get("name") ?? "";
   const version = url.searchParams.get("version") ?? "";
   const uri = await artifactRootOf(ctx, await ctx.store.registry.getModelVersionDownloadUri(name, version));

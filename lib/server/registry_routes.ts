@@ -163,7 +163,8 @@ export const REGISTRY_ROUTES: Readonly<Record<string, Readonly<Record<string, Re
   "model-versions/update": {
     PATCH: (ctx, msg, q) => {
       const [name, version] = [nameOf(msg, q), versionOf(msg, q)];
-      const description = text(msg, "description", optional(q)) ?? "";
+      // MLflow clears the description when the request has none.
+      const description = text(msg, "description", optional(q)) ?? null;
       return versionBody(registry(ctx).updateModelVersion(name, version, description));
     },
   },

@@ -67,6 +67,27 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
     await rejectsWith(r.getRegisteredModel("t"), "RESOURCE_DOES_NOT_EXIST");
   });
 
+  test("refuses NUL characters and over-long names when storing, and finds no model by such a name", async (r) => {
+    await rejectsWith(r.createRegisteredModel("a\u0000b"), "INVALID_PARAMETER_VALUE", "control characters");
+    await rejectsWith(
+      r.createRegisteredModel("n".repeat(257)),
+      "INVALID_PARAMETER_VALUE",
+      "exceeded length limit of 256",
+    );
+    await rejectsWith(r.getRegisteredModel("a\u0000b"), "RESOURCE_DOES_NOT_EXIST");
+    await rejectsWith(r.getRegisteredModel("n".repeat(300)), "RESOURCE_DOES_NOT_EXIST");
+    await rejectsWith(
+      r.createRegisteredModel("m", { description: "a\u0000" }),
+      "INVALID_PARAMETER_VALUE",
+      "NUL",
+    );
+    await r.createRegisteredModel("m");
+    await rejectsWith(r.setRegisteredModelTag("m", "k", "v\u0000"), "INVALID_PARAMETER_VALUE", "NUL");
+    await rejectsWith(r.updateRegisteredModel("m", "\u0000"), "INVALID_PARAMETER_VALUE", "NUL");
+    await rejectsWith(r.createModelVersion("m", "s3://b/\u0000"), "INVALID_PARAMETER_VALUE");
+    assert.equal((await r.createModelVersion("m", "s3://b/m")).version, "1");
+  });
+
   test("numbers versions 1, 2, 3 and records source, run, link, description and tags", async (r) => {
     await r.createRegisteredModel("iris");
     const v1 = await r.createModelVersion("iris", "s3://bucket/m1", {

@@ -58,17 +58,30 @@ function checkLength(entity: string, limit: number, value: string): void {
 }
 
 /**
- * A registered model name: not empty, no NUL or line breaks, at most 256 characters (the width of
- * MLflow's `registered_models.name`).
+ * A registered model name given to find a model: not empty (MLflow's only rule; a name that cannot
+ * exist is simply not found).
  *
  * @example
  * ```ts
- * validateModelName("iris"); // ok
  * validateModelName(""); // throws "Registered model name cannot be empty."
  * ```
  */
 export function validateModelName(name: string): void {
   if (!name) throw mlflowError("INVALID_PARAMETER_VALUE", "Registered model name cannot be empty.");
+}
+
+/**
+ * A name for a new (or renamed) model: not empty, no control characters (SQLite would cut the text at
+ * a NUL, a file name cannot hold one), at most 256 characters (the width of MLflow's
+ * `registered_models.name`, which MLflow on PostgreSQL or MySQL enforces).
+ *
+ * @example
+ * ```ts
+ * validateNewModelName("iris"); // ok
+ * ```
+ */
+export function validateNewModelName(name: string): void {
+  validateModelName(name);
   if ([...name].some((c) => c.charCodeAt(0) < 0x20)) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -85,6 +98,43 @@ export function validateModelName(name: string): void {
         `of ${REGISTRY_LIMITS.nameLength}`,
     );
   }
+}
+
+/**
+ * A stored text (description, tag value, source, run link): no NUL character, which SQLite would cut
+ * the text at.
+ *
+ * @example
+ * ```ts
+ * validateStoredText("description", "the demo model");
+ * ```
+ */
+export function validateStoredText(field: string, value: string | null | undefined): void {
+  if (value?.includes("\u0000")) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid value ${pythonJsonString(value.slice(0, 250))} for '${field}': it contains a NUL character`,
+      "remove the NUL (\\u0000) character",
+    );
+  }
+}
+
+/**
+ * The texts of a new model version (source, run id, run link, description): no NUL character.
+ *
+ * @example
+ * ```ts
+ * validateVersionTexts("s3://bucket/model", { description: "first" });
+ * ```
+ */
+export function validateVersionTexts(
+  source: string,
+  options: { runId?: string | null; runLink?: string | null; description?: string | null },
+): void {
+  validateStoredText("source", source);
+  validateStoredText("run_id", options.runId);
+  validateStoredText("run_link", options.runLink);
+  validateStoredText("description", options.description);
 }
 
 /** A tag key: MLflow's key characters, a normalized relative path. */
@@ -118,6 +168,7 @@ function validateTagKey(key: string): void {
  */
 export function validateRegisteredModelTag(key: string, value: string): void {
   validateTagKey(key);
+  validateStoredText("value", value);
   checkLength("Registered model key", REGISTRY_LIMITS.tagKeyLength, key);
   checkLength("Registered model value", REGISTRY_LIMITS.tagValueLength, value);
 }
@@ -132,6 +183,7 @@ export function validateRegisteredModelTag(key: string, value: string): void {
  */
 export function validateModelVersionTag(key: string, value: string): void {
   validateTagKey(key);
+  validateStoredText("value", value);
   checkLength("Model version key", REGISTRY_LIMITS.tagKeyLength, key);
   checkLength("Model version value", REGISTRY_LIMITS.tagValueLength, value);
 }

@@ -37,6 +37,8 @@ import {
   validateModelVersionTag,
   validateRegisteredModelTag,
   validateRegistryMaxResults,
+  validateStoredText,
+  validateVersionTexts,
 } from "../../registry/rules.ts";
 import {
   modelVersionMatches,
@@ -109,7 +111,8 @@ export class FileRegistry implements ModelRegistryStore {
     name: string,
     options: CreateRegisteredModelOptions = {},
   ): Promise<RegisteredModel> {
-    const dir = modelDir(this.#root, name);
+    const dir = modelDir(this.#root, name, { creating: true });
+    validateStoredText("description", options.description);
     const tags = Object.entries(options.tags ?? {});
     for (const [k, v] of tags) validateRegisteredModelTag(k, v);
     await Deno.mkdir(join(this.#root, "models"), { recursive: true });
@@ -140,7 +143,7 @@ export class FileRegistry implements ModelRegistryStore {
   }
 
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
-    const newDir = modelDir(this.#root, newName);
+    const newDir = modelDir(this.#root, newName, { creating: true });
     const { dir } = await this.#model(name);
     if (newName === name) return await this.getRegisteredModel(name);
     await withModelLock(dir, name, async () => {
@@ -163,6 +166,7 @@ export class FileRegistry implements ModelRegistryStore {
   }
 
   async updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
+    validateStoredText("description", description);
     const { dir } = await this.#model(name);
     await withModelLock(dir, name, async () => {
       const meta = (await this.#model(name)).meta;
@@ -223,6 +227,7 @@ export class FileRegistry implements ModelRegistryStore {
     source: string,
     options: CreateModelVersionOptions = {},
   ): Promise<ModelVersion> {
+    validateVersionTexts(source, options);
     const tags = Object.entries(options.tags ?? {});
     for (const [k, v] of tags) validateModelVersionTag(k, v);
     const { dir } = await this.#model(name);
@@ -267,6 +272,7 @@ export class FileRegistry implements ModelRegistryStore {
   }
 
   async updateModelVersion(name: string, version: string, description: string | null): Promise<ModelVersion> {
+    validateStoredText("description", description);
     const { dir } = await this.#version(name, version);
     const meta = await withModelLock(dir, name, async () => {
       const { meta } = await this.#version(name, version);

@@ -16,18 +16,23 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { TrackingError } from "../../../errors.ts";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import type { ModelVersion, ModelVersionStatus, RegisteredModel } from "../../registry/entities.ts";
 import { latestPerStage } from "../../registry/entities.ts";
-import { registeredModelNotFound, validateModelName } from "../../registry/rules.ts";
+import { registeredModelNotFound, validateModelName, validateNewModelName } from "../../registry/rules.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import { readKeyFiles, readMeta, writeAtomic, writeMeta } from "./file_format.ts";
+import { readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
 
-/** Where a model's folder is; refuses names that are not one folder name (MLflow's file-store rule). */
-export function modelDir(root: string, name: string): string {
-  validateModelName(name);
+/**
+ * Where a model's folder is. Names that cannot be one folder name are refused as MLflow's file store
+ * refuses them (`/`, `%`); when only looking a model up, a name no folder can have (a NUL, over 255
+ * bytes) is simply not found.
+ */
+export function modelDir(root: string, name: string, options: { creating?: boolean } = {}): string {
+  if (options.creating) validateNewModelName(name);
+  else validateModelName(name);
   if (name.includes("/") || name.includes("\\") || name === "." || name === "..") {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -41,7 +46,9 @@ export function modelDir(root: string, name: string): string {
       `Invalid name: '${name}'. Registered model name cannot contain '%' character`,
     );
   }
-  if (new TextEncoder().encode(name).length > 255) {
+  const tooLong = new TextEncoder().encode(name).length > 255;
+  if (!options.creating && (tooLong || name.includes("\u0000"))) throw registeredModelNotFound(name);
+  if (tooLong) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid name: '${name.slice(0, 250)}…'. The file store keeps a model in a folder named after it, ` +
@@ -206,7 +213,14 @@ export async function modelEntity(dir: string): Promise<RegisteredModel | undefi
 
 /** Writes a tag or alias file (`value`), or removes it (undefined; a missing file is fine). */
 export async function writeKeyFile(path: string, value: string | undefined): Promise<void> {
-  if (value !== undefined) return await writeAtomic(path, value);
+  if (value !== undefined) {
+    // The temp file has a short name of its own: a 250-character key plus a suffix would exceed the
+    // file system's 255-byte limit. Readers skip `*.tmp` files.
+    await Deno.mkdir(dirname(path), { recursive: true });
+    const tmp = join(dirname(path), `.kmlf-${crypto.randomUUID().slice(0, 8)}.tmp`);
+    await Deno.writeTextFile(tmp, value);
+    return await Deno.rename(tmp, path);
+  }
   try {
     await Deno.remove(path);
   } catch (error) {

@@ -31,8 +31,10 @@ import {
   REGISTRY_LIMITS,
   validateAliasName,
   validateModelName,
+  validateNewModelName,
   validateRegisteredModelTag,
   validateRegistryMaxResults,
+  validateStoredText,
 } from "../../registry/rules.ts";
 import {
   modelVersionMatches,
@@ -87,7 +89,8 @@ export class SqliteRegistry implements ModelRegistryStore {
 
   createRegisteredModel(name: string, options: CreateRegisteredModelOptions = {}): Promise<RegisteredModel> {
     return this.#do((r, db) => {
-      validateModelName(name);
+      validateNewModelName(name);
+      validateStoredText("description", options.description);
       const tags = Object.entries(options.tags ?? {});
       for (const [k, v] of tags) validateRegisteredModelTag(k, v);
       const now = Date.now();
@@ -114,7 +117,7 @@ export class SqliteRegistry implements ModelRegistryStore {
 
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     return this.#do((r, db) => {
-      validateModelName(newName);
+      validateNewModelName(newName);
       const now = Date.now();
       db.write(() => {
         modelRow(r, name);
@@ -136,6 +139,7 @@ export class SqliteRegistry implements ModelRegistryStore {
 
   updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
     return this.#do((r, db) => {
+      validateStoredText("description", description);
       db.write(() => {
         modelRow(r, name);
         db.run(

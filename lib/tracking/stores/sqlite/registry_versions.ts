@@ -6,7 +6,13 @@
  */
 import { ACTIVE_STAGES, canonicalStage, DELETED_STAGE } from "../../registry/entities.ts";
 import type { CreateModelVersionOptions, TransitionStageOptions } from "../../registry/registry_store.ts";
-import { cannotArchiveInStage, validateModelName, validateModelVersionTag } from "../../registry/rules.ts";
+import {
+  cannotArchiveInStage,
+  validateModelName,
+  validateModelVersionTag,
+  validateStoredText,
+  validateVersionTexts,
+} from "../../registry/rules.ts";
 import { modelRow, type RegistryDb, versionRow } from "./registry_rows.ts";
 
 function touchModel({ db }: RegistryDb, name: string, now: number): void {
@@ -25,6 +31,7 @@ export function insertModelVersion(
   now: number,
 ): string {
   validateModelName(name);
+  validateVersionTexts(source.source, options);
   const tags = Object.entries(options.tags ?? {});
   for (const [k, v] of tags) validateModelVersionTag(k, v);
   return r.db.write(() => {
@@ -75,6 +82,7 @@ export function updateVersionDescription(
   version: string,
   description: string | null,
 ): string {
+  validateStoredText("description", description);
   return r.db.write(() => {
     const row = versionRow(r, name, version);
     r.db.run(
