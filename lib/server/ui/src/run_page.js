@@ -17,6 +17,7 @@ import { metricsTab } from "./metrics_tab.js";
 import { artifactBrowser } from "./artifacts.js";
 import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
+import { registerModelButton } from "./register_model.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -97,6 +98,7 @@ export async function runPage(container, route) {
     location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
   };
 
+  const register = registerModelButton(run);
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / ", expLink, " / "),
@@ -107,8 +109,10 @@ export async function runPage(container, route) {
       statusSlot,
       run.info.lifecycle_stage === "deleted" ? h("span", { class: "badge deleted" }, "deleted") : null,
       h("span", { class: "spacer" }),
+      register.button,
       lifecycleButton,
     ),
+    register.panel,
     tabBar,
     panel,
   );
