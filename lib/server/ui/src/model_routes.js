@@ -1,6 +1,9 @@
 // Hash routes of the model registry pages: #/models, #/models/<name>, #/models/<name>/versions/<v>.
 
-/** The registry route for decoded path parts, or undefined when the path is not a registry page. */
+/**
+ * The registry route for decoded path parts, or undefined when the path is not a registry page.
+ * @returns {{name: string, params: Record<string, any>, query: URLSearchParams} | undefined}
+ */
 export function parseModelRoute(parts, query) {
   if (parts[0] !== "models") return undefined;
   if (parts.length === 1) return { name: "models", params: {}, query };
