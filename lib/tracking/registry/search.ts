@@ -230,7 +230,10 @@ function compare(actual: string | number | undefined, clause: RegistryClause): b
  * registeredModelMatches(model, parseRegisteredModelFilter("tags.team = 'ml'"));
  * ```
  */
-export function registeredModelMatches(model: RegisteredModel, clauses: readonly RegistryClause[]): boolean {
+export function registeredModelMatches(
+  model: Pick<RegisteredModel, "name" | "tags">,
+  clauses: readonly RegistryClause[],
+): boolean {
   return clauses.every((c) => compare(c.isTag ? model.tags[c.key] : model.name, c));
 }
 
@@ -242,7 +245,10 @@ export function registeredModelMatches(model: RegisteredModel, clauses: readonly
  * modelVersionMatches(version, parseModelVersionFilter("version_number > 2"));
  * ```
  */
-export function modelVersionMatches(version: ModelVersion, clauses: readonly RegistryClause[]): boolean {
+export function modelVersionMatches(
+  version: Pick<ModelVersion, "name" | "version" | "source" | "runId" | "tags">,
+  clauses: readonly RegistryClause[],
+): boolean {
   return clauses.every((c) => {
     if (c.isTag) return compare(version.tags[c.key], c);
     const actual = c.key === "version_number"
@@ -254,6 +260,19 @@ export function modelVersionMatches(version: ModelVersion, clauses: readonly Reg
       : version.name;
     return compare(actual, c);
   });
+}
+
+/**
+ * The clauses that look only at attributes, not tags: stores check them on what they read first and
+ * load tags only for what passes.
+ *
+ * @example
+ * ```ts
+ * attributeClauses(parseModelVersionFilter("name = 'iris' AND tags.k = 'v'")); // the name clause
+ * ```
+ */
+export function attributeClauses(clauses: readonly RegistryClause[]): RegistryClause[] {
+  return clauses.filter((c) => !c.isTag);
 }
 
 function parseOrderBy(orderBy: readonly string[] | undefined, grammar: Grammar): RegistryOrder[] {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import {
   ACTIVE_STAGES,
@@ -41,6 +41,7 @@ import {
   validateVersionTexts,
 } from "../../registry/rules.ts";
 import {
+  attributeClauses,
   modelVersionMatches,
   parseModelVersionFilter,
   parseModelVersionOrderBy,
@@ -68,6 +69,11 @@ import {
   writeModelMeta,
   writeVersionMeta,
 } from "./registry_files.ts";
+
+/** A version-shaped record with only a name, for checking name clauses on a model's folder name. */
+function nameOnly(name: string) {
+  return { name, version: "0", source: null, runId: null, tags: {} };
+}
 
 /** The registry under `<root>/models` (`FileStore.registry`). */
 export class FileRegistry implements ModelRegistryStore {
@@ -185,8 +191,11 @@ export class FileRegistry implements ModelRegistryStore {
     validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchModelsMaxResults);
     const clauses = parseRegisteredModelFilter(options.filter);
     const order = parseRegisteredModelOrderBy(options.orderBy);
+    const byName = attributeClauses(clauses);
     const models: RegisteredModel[] = [];
     for (const dir of await this.#modelDirs()) {
+      // A model's folder is named after it: name clauses are checked before anything is read.
+      if (!registeredModelMatches({ name: basename(dir), tags: {} }, byName)) continue;
       const model = await modelEntity(dir);
       if (model && registeredModelMatches(model, clauses)) models.push(model);
     }
@@ -334,11 +343,26 @@ export class FileRegistry implements ModelRegistryStore {
     validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchVersionsMaxResults);
     const clauses = parseModelVersionFilter(options.filter);
     const order = parseModelVersionOrderBy(options.orderBy);
+    const first = attributeClauses(clauses);
     const versions: ModelVersion[] = [];
     for (const dir of await this.#modelDirs()) {
+      if (
+        first.some((c) => c.key === "name") &&
+        !modelVersionMatches(nameOnly(basename(dir)), first.filter((c) => c.key === "name"))
+      ) {
+        continue;
+      }
       const aliases = await readKeyFiles(join(dir, "aliases"));
       for (const meta of await readVersionMetas(dir)) {
         if (meta.current_stage === DELETED_STAGE) continue;
+        const partial = {
+          name: meta.name,
+          version: String(meta.version),
+          source: meta.source,
+          runId: meta.run_id,
+          tags: {},
+        };
+        if (!modelVersionMatches(partial, first)) continue;
         const version = await versionEntity(dir, meta, aliases);
         if (modelVersionMatches(version, clauses)) versions.push(version);
       }

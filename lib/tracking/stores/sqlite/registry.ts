@@ -37,6 +37,7 @@ import {
   validateStoredText,
 } from "../../registry/rules.ts";
 import {
+  attributeClauses,
   modelVersionMatches,
   parseModelVersionFilter,
   parseModelVersionOrderBy,
@@ -173,9 +174,11 @@ export class SqliteRegistry implements ModelRegistryStore {
       validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchModelsMaxResults);
       const clauses = parseRegisteredModelFilter(options.filter);
       const order = parseRegisteredModelOrderBy(options.orderBy);
-      const models = db.read(() =>
-        modelsOf(db, r.schema, db.all<ModelRow>("SELECT * FROM registered_models"))
-      );
+      // Name clauses are checked on the rows, before tags, aliases and versions are read.
+      const byName = attributeClauses(clauses);
+      const rows = db.all<ModelRow>("SELECT * FROM registered_models")
+        .filter((m) => registeredModelMatches({ name: m.name, tags: {} }, byName));
+      const models = db.read(() => modelsOf(db, r.schema, rows));
       const matching = sortRegistry(models.filter((m) => registeredModelMatches(m, clauses)), order);
       const page = paginate(matching, options.pageToken, maxResults);
       return {
@@ -268,13 +271,19 @@ export class SqliteRegistry implements ModelRegistryStore {
       validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchVersionsMaxResults);
       const clauses = parseModelVersionFilter(options.filter);
       const order = parseModelVersionOrderBy(options.orderBy);
-      const versions = db.read(() =>
-        versionsOf(
-          db,
-          r.schema,
-          db.all<VersionRow>("SELECT * FROM model_versions WHERE current_stage != ?", DELETED_STAGE),
-        )
-      );
+      // Attribute clauses are checked on the rows, before tags and aliases are read.
+      const first = attributeClauses(clauses);
+      const rows = db.all<VersionRow>("SELECT * FROM model_versions WHERE current_stage != ?", DELETED_STAGE)
+        .filter((v) =>
+          modelVersionMatches({
+            name: v.name,
+            version: String(v.version),
+            source: v.source,
+            runId: v.run_id,
+            tags: {},
+          }, first)
+        );
+      const versions = db.read(() => versionsOf(db, r.schema, rows));
       const matching = sortRegistry(versions.filter((v) => modelVersionMatches(v, clauses)), order);
       const page = paginate(matching, options.pageToken, maxResults);
       return {
