@@ -126,6 +126,7 @@ export type {
   RegistrySearchOptions,
   TransitionStageOptions,
 } from "./registry/registry_store.ts";
+export { registerModel, type RegisterModelOptions } from "./registry/register_model.ts";
 export {
   parseModelVersion,
   pythonJsonString,

@@ -4,7 +4,7 @@
  * `runRegistryContract("file", factory)`; the factories are the tracking contract's.
  */
 import assert from "node:assert/strict";
-import type { ModelRegistryStore, TrackingStore } from "../../lib/tracking/mod.ts";
+import { type ModelRegistryStore, registerModel, type TrackingStore } from "../../lib/tracking/mod.ts";
 import { contractTest, rejectsWith, type StoreFactory } from "./store_contract_helpers.ts";
 import { registrySearchContract } from "./registry_contract_search.ts";
 
@@ -321,6 +321,32 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
     );
     await rejectsWith(r.getModelVersionDownloadUri("base", "5"), "RESOURCE_DOES_NOT_EXIST");
   });
+
+  test(
+    "registerModel registers a run's model as the next version, creating the model once",
+    async (r, store) => {
+      const run = await store.createRun({ experimentId: "0" });
+      const v1 = await registerModel(store, `runs:/${run.info.runId}/model`, "iris", {
+        tags: { from: "run" },
+      });
+      assert.equal(v1.version, "1");
+      assert.equal(v1.source, `${run.info.artifactUri}/model`);
+      assert.equal(v1.runId, run.info.runId);
+      assert.deepEqual(v1.tags, { from: "run" });
+      const v2 = await registerModel(store, "s3://bucket/iris", "iris");
+      assert.equal(v2.version, "2");
+      assert.equal((await r.getRegisteredModel("iris")).latestVersions[0].version, "2");
+      await rejectsWith(
+        registerModel(store, `runs:/${run.info.runId}`, "iris"),
+        "INVALID_PARAMETER_VALUE",
+        "artifact path",
+      );
+      await rejectsWith(
+        registerModel(store, `runs:/${"0".repeat(32)}/model`, "iris"),
+        "RESOURCE_DOES_NOT_EXIST",
+      );
+    },
+  );
 
   registrySearchContract(test);
 }
