@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import {
   ACTIVE_STAGES,
@@ -32,26 +32,14 @@ import {
   parseModelVersion,
   registeredModelExists,
   registeredModelNotFound,
-  REGISTRY_LIMITS,
   validateAliasName,
   validateModelVersionTag,
   validateRegisteredModelTag,
-  validateRegistryMaxResults,
   validateStoredText,
   validateVersionTexts,
 } from "../../registry/rules.ts";
-import {
-  attributeClauses,
-  modelVersionMatches,
-  parseModelVersionFilter,
-  parseModelVersionOrderBy,
-  parseRegisteredModelFilter,
-  parseRegisteredModelOrderBy,
-  registeredModelMatches,
-  sortRegistry,
-} from "../../registry/search.ts";
-import { paginate } from "../../search/page_token.ts";
 import { readKeyFiles } from "./file_format.ts";
+import { searchModelFolders, searchVersionFolders } from "./registry_search_files.ts";
 import {
   modelDir,
   modelEntity,
@@ -69,11 +57,6 @@ import {
   writeModelMeta,
   writeVersionMeta,
 } from "./registry_files.ts";
-
-/** A version-shaped record with only a name, for checking name clauses on a model's folder name. */
-function nameOnly(name: string) {
-  return { name, version: "0", source: null, runId: null, tags: {} };
-}
 
 /** The registry under `<root>/models` (`FileStore.registry`). */
 export class FileRegistry implements ModelRegistryStore {
@@ -105,12 +88,6 @@ export class FileRegistry implements ModelRegistryStore {
   async #touch(dir: string, now = Date.now()): Promise<void> {
     const meta = await readModelMeta(dir);
     if (meta) await writeModelMeta(dir, { ...meta, last_updated_timestamp: now });
-  }
-
-  async #modelDirs(): Promise<string[]> {
-    const models = join(this.#root, "models");
-    if (!(await statOrUndefined(models))?.isDirectory) return [];
-    return [...Deno.readDirSync(models)].filter((e) => e.isDirectory).map((e) => join(models, e.name));
   }
 
   async createRegisteredModel(
@@ -186,24 +163,8 @@ export class FileRegistry implements ModelRegistryStore {
     await withModelLock(dir, name, () => removeModelFolder(dir));
   }
 
-  async searchRegisteredModels(options: RegistrySearchOptions = {}): Promise<RegisteredModelsPage> {
-    const maxResults = options.maxResults ?? REGISTRY_LIMITS.searchModelsDefault;
-    validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchModelsMaxResults);
-    const clauses = parseRegisteredModelFilter(options.filter);
-    const order = parseRegisteredModelOrderBy(options.orderBy);
-    const byName = attributeClauses(clauses);
-    const models: RegisteredModel[] = [];
-    for (const dir of await this.#modelDirs()) {
-      // A model's folder is named after it: name clauses are checked before anything is read.
-      if (!registeredModelMatches({ name: basename(dir), tags: {} }, byName)) continue;
-      const model = await modelEntity(dir);
-      if (model && registeredModelMatches(model, clauses)) models.push(model);
-    }
-    const page = paginate(sortRegistry(models, order), options.pageToken, maxResults);
-    return {
-      registeredModels: page.items,
-      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
-    };
+  searchRegisteredModels(options: RegistrySearchOptions = {}): Promise<RegisteredModelsPage> {
+    return searchModelFolders(this.#root, options);
   }
 
   async getLatestVersions(name: string, stages: readonly string[] = []): Promise<ModelVersion[]> {
@@ -333,45 +294,13 @@ export class FileRegistry implements ModelRegistryStore {
     });
   }
 
+  searchModelVersions(options: RegistrySearchOptions = {}): Promise<ModelVersionsPage> {
+    return searchVersionFolders(this.#root, options);
+  }
+
   async getModelVersionDownloadUri(name: string, version: string): Promise<string> {
     const { meta } = await this.#version(name, version);
     return meta.storage_location || meta.source || "";
-  }
-
-  async searchModelVersions(options: RegistrySearchOptions = {}): Promise<ModelVersionsPage> {
-    const maxResults = options.maxResults ?? REGISTRY_LIMITS.searchVersionsDefault;
-    validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchVersionsMaxResults);
-    const clauses = parseModelVersionFilter(options.filter);
-    const order = parseModelVersionOrderBy(options.orderBy);
-    const first = attributeClauses(clauses);
-    const versions: ModelVersion[] = [];
-    for (const dir of await this.#modelDirs()) {
-      if (
-        first.some((c) => c.key === "name") &&
-        !modelVersionMatches(nameOnly(basename(dir)), first.filter((c) => c.key === "name"))
-      ) {
-        continue;
-      }
-      const aliases = await readKeyFiles(join(dir, "aliases"));
-      for (const meta of await readVersionMetas(dir)) {
-        if (meta.current_stage === DELETED_STAGE) continue;
-        const partial = {
-          name: meta.name,
-          version: String(meta.version),
-          source: meta.source,
-          runId: meta.run_id,
-          tags: {},
-        };
-        if (!modelVersionMatches(partial, first)) continue;
-        const version = await versionEntity(dir, meta, aliases);
-        if (modelVersionMatches(version, clauses)) versions.push(version);
-      }
-    }
-    const page = paginate(sortRegistry(versions, order), options.pageToken, maxResults);
-    return {
-      modelVersions: page.items,
-      ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
-    };
   }
 
   async setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
