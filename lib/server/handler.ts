@@ -12,19 +12,20 @@ import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";
 import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
-import { handleRegistry } from "./registry_routes.ts";
+import { handleModelVersionArtifact } from "./model_version_artifact.ts";
+import { registryRoute } from "./registry_routes.ts";
 import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
 import {
   checkMethod,
   errorResponse,
   jsonResponse,
+  methodNotAllowed,
   notFound,
   serverPathRedactor,
   textResponse,
 } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { AJAX_ONLY, AJAX_ROUTES } from "./ajax_routes.ts";
-import { handleModelVersionArtifact } from "./model_version_artifact.ts";
 import { decodeRequest } from "./request/decode.ts";
 import { TRACKING_RPCS } from "./tracking_routes.ts";
 import { serveUi } from "./ui/ui_routes.ts";
@@ -210,8 +211,19 @@ export function createRequestHandler(
           );
         }
         if (REGISTRY_PATH.test(rest)) {
-          const msg = await readRequestMessage(request, url, maxJson);
-          return jsonResponse(handleRegistry(store.registry, request.method, rest, msg));
+          const route = registryRoute(rest, request.method === "HEAD" ? "GET" : request.method);
+          if (!route) return notFound(path);
+          const refused = checkMethod(request, path, route.allowed);
+          if (refused) return refused;
+          if (!route.handler) return methodNotAllowed(path, route.allowed);
+          const fromQuery = request.method === "GET" || request.method === "HEAD";
+          // As in MLflow, a registry call other than GET takes its fields from the body only.
+          const msg = await readRequestMessage(
+            request,
+            fromQuery ? url : new URL(url.pathname, url),
+            maxJson,
+          );
+          return jsonResponse(await route.handler(ctx, msg, fromQuery));
         }
         const ajax = prefix === "ajax-api" ? AJAX_ROUTES[rest] : undefined;
         if (ajax) {

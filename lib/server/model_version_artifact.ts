@@ -1,7 +1,8 @@
 /**
- * `/model-versions/get-artifact?name=…&version=…&path=…`: one file of a registered model version's
- * artifacts (the MLflow UI shows a version's MLmodel through it). The version's download URI comes
- * from the store's registry; the file is served like `/get-artifact`.
+ * `GET /model-versions/get-artifact?name=&version=&path=`: a file of a registered model version, as
+ * MLflow's UI fetches it (e.g. the version's `MLmodel`). The version's download URI is its artifact
+ * root; `runs:/<run id>/<path>` sources are read from that run's artifacts. The file is served like
+ * `/get-artifact`.
  *
  * @module
  */
@@ -10,33 +11,34 @@ import { validateArtifactPathParam } from "./artifact_paths.ts";
 import { sendRepositoryArtifact } from "./artifact_routes.ts";
 import type { ServerContext } from "./server_context.ts";
 
+/** The artifact URI behind a download URI (`runs:/…` resolved through the run). */
+async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> {
+  const runs = uri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/);
+  if (!runs) return uri;
+  const run = await ctx.store.getRun(runs[1]);
+  const sub = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
+  return sub ? `${run.info.artifactUri.replace(/\/+$/, "")}/${sub}` : run.info.artifactUri;
+}
+
 /**
  * Serves one artifact file of a model version.
  *
  * @example
  * ```ts
- * await handleModelVersionArtifact(ctx, new URL("http://x/model-versions/get-artifact?name=iris&version=1&path=MLmodel"));
+ * await handleModelVersionArtifact(ctx, new URL("http://h/model-versions/get-artifact?name=iris&version=1&path=MLmodel"));
  * ```
  */
 export async function handleModelVersionArtifact(ctx: ServerContext, url: URL): Promise<Response> {
   const rawPath = url.searchParams.get("path");
   if (rawPath === null) {
-    throw mlflowError("INVALID_PARAMETER_VALUE", "Missing value for required parameter 'path'.");
-  }
-  const path = validateArtifactPathParam(rawPath);
-  const registry = ctx.store.registry;
-  if (!registry) {
-    throw mlflowError("NOT_IMPLEMENTED", "This store has no model registry (model-versions/get-artifact)");
-  }
-  const version = await registry.getModelVersion(
-    url.searchParams.get("name") ?? "",
-    url.searchParams.get("version") ?? "",
-  );
-  if (!version.source) {
     throw mlflowError(
-      "RESOURCE_DOES_NOT_EXIST",
-      `Model version ${version.name}/${version.version} has no source`,
+      "INVALID_PARAMETER_VALUE",
+      "Missing value for required parameter 'path'. See the API docs for more information about request parameters.",
     );
   }
-  return await sendRepositoryArtifact(ctx, version.source, path);
+  const path = validateArtifactPathParam(rawPath);
+  const name = url.searchParams.get("name") ?? "";
+  const version = url.searchParams.get("version") ?? "";
+  const root = await artifactRootOf(ctx, await ctx.store.registry.getModelVersionDownloadUri(name, version));
+  return await sendRepositoryArtifact(ctx, root, path);
 }

@@ -107,14 +107,56 @@ export type {
   UpdateRunOptions,
 } from "./stores/store.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./stores/sqlite/sqlite_store.ts";
+
+// Model registry
 export {
-  matchesRegistryFilter,
-  type ModelRegistryReader,
+  ACTIVE_STAGES,
+  canonicalStage,
+  DELETED_STAGE,
+  MODEL_VERSION_STAGES,
+  type ModelVersion,
+  type ModelVersionStage,
+  type ModelVersionStatus,
+  type RegisteredModel,
+} from "./registry/entities.ts";
+export type {
+  CreateModelVersionOptions,
+  CreateRegisteredModelOptions,
+  ModelRegistryStore,
+  ModelVersionsPage,
+  RegisteredModelsPage,
+  RegistrySearchOptions,
+  TransitionStageOptions,
+} from "./registry/registry_store.ts";
+export { registerModel, type RegisterModelOptions } from "./registry/register_model.ts";
+export {
+  parseModelVersion,
+  pythonJsonString,
+  REGISTRY_LIMITS,
+  validateAliasName,
+  validateModelName,
+  validateModelVersionTag,
+  validateRegisteredModelTag,
+} from "./registry/rules.ts";
+export {
+  modelVersionMatches,
+  parseModelVersionFilter,
+  parseModelVersionOrderBy,
+  parseRegisteredModelFilter,
+  parseRegisteredModelOrderBy,
+  registeredModelMatches,
+  type RegistryClause,
+  type RegistryOrder,
+  sortRegistry,
+} from "./registry/search.ts";
+export {
+  modelVersionFromWire,
+  modelVersionToWire,
   type ModelVersionWire,
-  parseRegistryFilter,
+  registeredModelFromWire,
+  registeredModelToWire,
   type RegisteredModelWire,
-  type RegistrySearchOptions,
-} from "./registry.ts";
+} from "./registry/wire.ts";
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./stores/sqlite/schema.ts";
 export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./stores/tracking_uri.ts";
 export { openStore, type OpenStoreOptions } from "./stores/open_store.ts";
@@ -196,12 +238,7 @@ export {
 
 // Models: model URIs, the MLmodel format, signatures
 export { type ModelUri, parseModelUri } from "./models/model_uri.ts";
-export {
-  registryVersion,
-  type ResolvedModel,
-  resolveModel,
-  type ResolveModelOptions,
-} from "./models/resolve_model.ts";
+export { type ResolvedModel, resolveModel, type ResolveModelOptions } from "./models/resolve_model.ts";
 export {
   appendLogModelHistory,
   inputExampleFiles,

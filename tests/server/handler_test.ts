@@ -39,10 +39,10 @@ Deno.test("user errors answer MLflow's error JSON with 4xx statuses, never 5xx",
       ],
       [fx.get("/api/2.0/mlflow/no/such/endpoint"), 404, "ENDPOINT_NOT_FOUND", /no\/such/],
       [
-        fx.post("/api/2.0/mlflow/registered-models/create", { name: "m" }),
-        501,
-        "NOT_IMPLEMENTED",
-        /read-only/,
+        fx.get("/api/2.0/mlflow/registered-models/get", { name: "nope" }),
+        404,
+        "RESOURCE_DOES_NOT_EXIST",
+        /Registered Model with name=nope not found/,
       ],
     ];
     for (const [pending, status, code, message] of cases) {

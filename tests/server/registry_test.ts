@@ -1,4 +1,4 @@
-/** The model registry of an MLflow SQLite database, served read-only. */
+/** The model registry of an MLflow SQLite database as MLflow writes it, served through kmlf's REST API. */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
@@ -23,7 +23,7 @@ function seedRegistry(path: string) {
   db.close();
 }
 
-Deno.test("registered models and versions of an MLflow database are served read-only", async () => {
+Deno.test("registered models and versions that MLflow wrote into its database are served as MLflow serves them", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-registry-" });
   const path = join(dir, "mlflow.db");
   SqliteStore.open(path).close();
@@ -69,23 +69,44 @@ Deno.test("registered models and versions of an MLflow database are served read-
     r = await get("registered-models/get", { name: "nope" });
     assert.equal(r.status, 404);
     assert.equal(r.body.error_code, "RESOURCE_DOES_NOT_EXIST");
-    r = await get("model-versions/search", { filter: "tags.x = 'y'" });
+    r = await get("model-versions/search", { filter: "bogus = 'y'" });
     assert.equal(r.status, 400);
-    assert.match(r.body.message, /Invalid model registry filter clause 'tags.x = 'y''/);
+    assert.match(r.body.message, /Invalid attribute key 'bogus' specified/);
+    r = await get("registered-models/alias", { name: "iris-classifier", alias: "champion" });
+    assert.equal(r.body.model_version.version, "2");
   } finally {
     await store.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("a store without a registry answers registry calls with 501 and a hint", async () => {
+Deno.test("a file store's registry is served too, and unknown registry paths and wrong methods are refused", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-registry-" });
   const store = await FileStore.open(join(dir, "mlruns"));
   try {
     const handle = createRequestHandler(store, { artifactsDestination: join(dir, "a") });
-    const res = await handle(new Request("http://127.0.0.1/api/2.0/mlflow/registered-models/search"));
-    assert.equal(res.status, 501);
-    assert.match((await res.json()).message, /no model registry/);
+    const created = await handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow/registered-models/create", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "iris" }),
+      }),
+    );
+    assert.equal(created.status, 200);
+    assert.equal((await created.json()).registered_model.name, "iris");
+    const search = await handle(new Request("http://127.0.0.1/ajax-api/2.0/mlflow/registered-models/search"));
+    assert.deepEqual((await search.json()).registered_models.map((m: { name: string }) => m.name), ["iris"]);
+    const unknown = await handle(new Request("http://127.0.0.1/api/2.0/mlflow/registered-models/nope"));
+    assert.equal(unknown.status, 404);
+    await unknown.body?.cancel();
+    const wrong = await handle(new Request("http://127.0.0.1/api/2.0/mlflow/registered-models/create"));
+    assert.equal(wrong.status, 405);
+    assert.equal(wrong.headers.get("allow"), "OPTIONS, POST");
+    await wrong.body?.cancel();
+    const options = await handle(
+      new Request("http://127.0.0.1/api/2.0/mlflow/registered-models/alias", { method: "OPTIONS" }),
+    );
+    assert.equal(options.headers.get("allow"), "DELETE, GET, HEAD, OPTIONS, POST"); // as Flask answers
   } finally {
     await store.close();
     await Deno.remove(dir, { recursive: true });

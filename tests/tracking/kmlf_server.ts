@@ -4,7 +4,13 @@
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
-import { RestStore, type RestStoreOptions, SqliteStore } from "../../lib/tracking/mod.ts";
+import {
+  FileStore,
+  RestStore,
+  type RestStoreOptions,
+  SqliteStore,
+  type TrackingStore,
+} from "../../lib/tracking/mod.ts";
 
 /** A running server and a client of it; always `close()` it. */
 export interface KmlfServer {
@@ -16,16 +22,21 @@ export interface KmlfServer {
 }
 
 /**
- * Starts the server. Experiments keep artifacts behind the proxy (`mlflow-artifacts:/`) unless
+ * Starts the server (over SQLite unless `backend` says `file`). Experiments keep artifacts behind the proxy (`mlflow-artifacts:/`) unless
  * `artifactRoot` says otherwise; the client ignores the environment's credentials.
  */
 export async function startKmlfServer(
-  options: { artifactRoot?: (dir: string) => string; client?: RestStoreOptions } = {},
+  options: {
+    artifactRoot?: (dir: string) => string;
+    client?: RestStoreOptions;
+    backend?: "sqlite" | "file";
+  } = {},
 ): Promise<KmlfServer> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-server-" });
-  const backend = SqliteStore.open(join(dir, "mlflow.db"), {
-    artifactRoot: options.artifactRoot?.(dir) ?? "mlflow-artifacts:/",
-  });
+  const artifactRoot = options.artifactRoot?.(dir) ?? "mlflow-artifacts:/";
+  const backend: TrackingStore = options.backend === "file"
+    ? await FileStore.open(join(dir, "mlruns"), { artifactRoot })
+    : SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot });
   const handler = createRequestHandler(backend, { artifactsDestination: join(dir, "mlartifacts") });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   const url = `http://127.0.0.1:${server.addr.port}`;

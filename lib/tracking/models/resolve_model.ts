@@ -8,7 +8,8 @@ import { dirname, join, posix } from "node:path";
 import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";
-import type { ModelRegistryReader, ModelVersionWire } from "../registry.ts";
+import type { ModelVersion } from "../registry/entities.ts";
+import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
 
@@ -21,7 +22,7 @@ export interface ResolvedModel {
   /** The run that logged it, when known. */
   runId?: string;
   /** For `models:/` URIs: the registered version it resolved to. */
-  version?: ModelVersionWire;
+  version?: ModelVersion;
 }
 
 /** Options of {@link resolveModel}. */
@@ -100,16 +101,9 @@ async function resolveParsed(
     }
     case "models": {
       const store = needStore(parsed.uri, options);
-      if (!store.registry) {
-        throw new TrackingError(
-          "model/no-registry",
-          `Cannot resolve ${parsed.uri}: the ${store.kind} store at ${store.uri} has no model registry`,
-          {
-            hint: "use runs:/<run_id>/<path>, or a SQLite tracking store that holds the registry",
-          },
-        );
-      }
-      const version = await registryVersion(store.registry, parsed);
+      const version = await versionOfModelUri(store.registry, parsed).catch(async (error) => {
+        throw await explainRegistryMiss(store, parsed, error);
+      });
       if (!version.source || depth > 2) {
         throw new TrackingError(
           "model/bad-source",
@@ -119,71 +113,51 @@ async function resolveParsed(
           },
         );
       }
-      const source = version.source.startsWith("runs:") || !version.run_id
+      const source = version.source.startsWith("runs:") || !version.runId
         ? version.source
         : runsUriOf(version);
       const resolved = await resolveParsed(parseModelUri(source, options), options, depth + 1);
-      return { ...resolved, uri: parsed.uri, runId: resolved.runId ?? version.run_id, version };
+      return { ...resolved, uri: parsed.uri, runId: resolved.runId ?? version.runId ?? undefined, version };
     }
   }
 }
 
-/**
- * The registered version a `models:/` URI names: by number, the latest in a stage, the latest overall, or
- * the version an alias points at. The one place registry lookups happen, so a richer registry plugs in here.
- *
- * @example
- * ```ts
- * const v = await registryVersion(store.registry!, { kind: "models", uri, name: "iris", alias: "champion" });
- * ```
- */
-export async function registryVersion(
-  registry: ModelRegistryReader,
+// The registry's own words (MLflow's) name no way out: say which aliases or versions the model has.
+async function explainRegistryMiss(
+  store: TrackingStore,
   ref: Extract<ModelUri, { kind: "models" }>,
-): Promise<ModelVersionWire> {
-  if ("version" in ref) return await registry.getModelVersion(ref.name, ref.version);
-  const model = await registry.getRegisteredModel(ref.name);
+  error: unknown,
+): Promise<unknown> {
+  if (!(error instanceof TrackingError) || "version" in ref) return error;
+  const model = await store.registry.getRegisteredModel(ref.name).catch(() => undefined);
+  if (!model) return error;
   if ("alias" in ref) {
-    const hit = (model.aliases ?? []).find((a) => a.alias === ref.alias);
-    if (!hit) {
-      throw new TrackingError(
-        "model/unknown-alias",
-        `Registered model "${ref.name}" has no alias "${ref.alias}"`,
-        {
-          hint: (model.aliases ?? []).length
-            ? `aliases: ${model.aliases!.map((a) => `${a.alias} → ${a.version}`).join(", ")}`
-            : "set an alias on a version first, or use models:/<name>/<version>",
-        },
-      );
-    }
-    return await registry.getModelVersion(ref.name, hit.version);
-  }
-  const filter = `name = '${ref.name.replace(/'/g, "''")}'`;
-  const { modelVersions } = await registry.searchModelVersions({ filter, maxResults: 10000 });
-  const wanted = "stage" in ref
-    ? modelVersions.filter((v) => (v.current_stage ?? "None").toLowerCase() === ref.stage.toLowerCase())
-    : modelVersions;
-  const latest = wanted.sort((a, b) => Number(b.version) - Number(a.version))[0];
-  if (!latest) {
-    throw new TrackingError(
-      "model/no-version",
-      "stage" in ref
-        ? `Registered model "${ref.name}" has no version in stage ${ref.stage}`
-        : `Registered model "${ref.name}" has no versions`,
+    const aliases = Object.entries(model.aliases).map(([alias, v]) => `${alias} → ${v}`);
+    return new TrackingError(
+      "model/unknown-alias",
+      `Registered model "${ref.name}" has no alias "${ref.alias}"`,
       {
-        hint: `versions: ${
-          modelVersions.map((v) => `${v.version} (${v.current_stage ?? "None"})`).join(", ") || "none"
-        }`,
+        cause: error,
+        hint: aliases.length
+          ? `aliases: ${aliases.join(", ")}`
+          : "set an alias on a version first (kmlf's Models page or registered-models/alias), or use models:/<name>/<version>",
       },
     );
   }
-  return latest;
+  const versions = model.latestVersions.map((v) => `${v.version} (${v.currentStage})`);
+  return new TrackingError(
+    "model/no-version",
+    "stage" in ref
+      ? `Registered model "${ref.name}" has no version in stage ${ref.stage}`
+      : `Registered model "${ref.name}" has no versions`,
+    { cause: error, hint: `latest versions: ${versions.join(", ") || "none"}` },
+  );
 }
 
 // A version whose source is an artifact location under its run: read it through the run.
-function runsUriOf(version: ModelVersionWire): string {
+function runsUriOf(version: ModelVersion): string {
   const m = version.source!.match(/\/artifacts\/(.+)$/);
-  return m ? `runs:/${version.run_id}/${m[1]}` : version.source!;
+  return m ? `runs:/${version.runId}/${m[1]}` : version.source!;
 }
 
 function needStore(uri: string, options: ResolveModelOptions): TrackingStore {

@@ -23,7 +23,7 @@
  */
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
-import type { ModelRegistryReader } from "../registry.ts";
+import type { ModelRegistryStore } from "../registry/registry_store.ts";
 import type {
   ExperimentsPage,
   RunsPage,
@@ -134,8 +134,8 @@ export interface TrackingStore {
   /** Records dataset inputs of a run (deduplicated by name and digest). */
   logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void>;
 
-  /** The store's model registry, when it has one (read-only). */
-  readonly registry?: ModelRegistryReader;
+  /** The store's model registry (registered models, versions, tags, aliases), kept where the store keeps runs. */
+  readonly registry: ModelRegistryStore;
 
   /** The artifact repository serving an artifact URI of this store (a run's `artifactUri`). */
   getArtifactRepository(artifactUri: string): ArtifactRepository;

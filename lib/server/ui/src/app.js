@@ -6,6 +6,9 @@ import { runsPage } from "./runs_page.js";
 import { runPage } from "./run_page.js";
 import { comparePage, metricPage } from "./compare.js";
 import { activePollers } from "./poller.js";
+import { modelsPage } from "./models_page.js";
+import { modelPage } from "./model_page.js";
+import { modelVersionPage } from "./model_version_page.js";
 
 const PAGES = {
   experiments: experimentsPage,
@@ -13,6 +16,9 @@ const PAGES = {
   run: runPage,
   compare: comparePage,
   metric: metricPage,
+  models: modelsPage,
+  model: modelPage,
+  "model-version": modelVersionPage,
 };
 
 let current; // { key, view }

@@ -1,4 +1,5 @@
 // Hash routes, the same as MLflow's UI: links printed by MLflow clients open the right page.
+import { parseModelRoute } from "./model_routes.js";
 
 /** Parses `location.hash` into {name, params, query}. */
 export function parseRoute(hash) {
@@ -32,6 +33,8 @@ export function parseRoute(hash) {
       query,
     };
   }
+  const model = parseModelRoute(parts, query);
+  if (model) return model;
   if (parts[0] === "compare-runs") return { name: "compare", params: {}, query };
   if (parts[0] === "metric" && parts.length >= 2) {
     return { name: "metric", params: { key: parts.slice(1).join("/") }, query };

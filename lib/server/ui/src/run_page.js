@@ -18,6 +18,7 @@ import { artifactBrowser } from "./artifacts.js";
 import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
 import { loggedModelsSection } from "./logged_models.js";
+import { registerModelButton } from "./register_model.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -98,6 +99,7 @@ export async function runPage(container, route) {
     location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
   };
 
+  const register = registerModelButton(run);
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / ", expLink, " / "),
@@ -108,8 +110,10 @@ export async function runPage(container, route) {
       statusSlot,
       run.info.lifecycle_stage === "deleted" ? h("span", { class: "badge deleted" }, "deleted") : null,
       h("span", { class: "spacer" }),
+      register.button,
       lifecycleButton,
     ),
+    register.panel,
     tabBar,
     panel,
   );

@@ -36,9 +36,9 @@ export async function readMeta(path: string): Promise<Record<string, unknown> | 
   }
 }
 
-/** Writes a meta.yaml atomically, keys sorted like PyYAML's `sort_keys=True`. */
+/** Writes a meta.yaml atomically as PyYAML does: keys sorted (`sort_keys=True`), list items not indented. */
 export async function writeMeta(path: string, meta: Record<string, unknown>): Promise<void> {
-  await writeAtomic(path, dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true }));
+  await writeAtomic(path, dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true }));
 }
 
 /** Writes a file through a temp file and a rename, creating folders. */

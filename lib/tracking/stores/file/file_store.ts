@@ -60,6 +60,7 @@ import {
 } from "./file_errors.ts";
 import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
+import { FileRegistry } from "./file_registry.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import {
   allExperiments,
@@ -88,10 +89,13 @@ export class FileStore implements TrackingStore {
   readonly #validation: ValidationOptions;
   readonly #metricFiles = new MetricFileWriter();
   readonly #runs: RunFolders;
+  /** The model registry under `<root>/models`, in MLflow's file layout. */
+  readonly registry: FileRegistry;
 
   private constructor(root: string, artifactRoot: string, validation: ValidationOptions) {
     this.root = root;
     this.#runs = new RunFolders(root);
+    this.registry = new FileRegistry(root);
     this.uri = pathToFileURL(root).href;
     this.artifactRoot = artifactRoot.replace(/\/$/, "");
     this.#validation = validation;

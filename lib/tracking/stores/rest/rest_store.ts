@@ -40,6 +40,7 @@ import { recordToWire } from "../../wire_values.ts";
 import { validateBatch, validateExperimentName, validateKey } from "../../validation.ts";
 import { HttpClient, type HttpClientOptions } from "../../http_client.ts";
 import { artifactRepositoryForRest } from "../../artifacts/http_repository.ts";
+import { RestRegistry } from "./rest_registry.ts";
 
 /** Options of {@link RestStore}. */
 export type RestStoreOptions = HttpClientOptions;
@@ -65,15 +66,18 @@ export class RestStore implements TrackingStore {
   readonly uri: string;
   /** The HTTP client (auth, retries, error mapping) shared with the artifact repositories. */
   readonly http: HttpClient;
+  /** The server's model registry. */
+  readonly registry: RestRegistry;
   #closed = false;
 
   constructor(uri: string, options: RestStoreOptions = {}) {
     this.uri = uri;
     this.http = new HttpClient(uri, options);
+    this.registry = new RestRegistry((method, endpoint, message) => this.#call(method, endpoint, message));
   }
 
   async #call(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PATCH" | "DELETE",
     endpoint: string,
     message: object = {},
   ): Promise<Record<string, unknown>> {

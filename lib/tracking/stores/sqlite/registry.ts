@@ -1,159 +1,339 @@
 /**
- * The model registry of an MLflow SQLite database, read-only: registered models with their tags,
- * aliases and latest version per stage, and model versions with tags and aliases.
+ * The model registry of an MLflow SQLite database, read and written as MLflow 2.17.2's
+ * `SqlAlchemyStore` does: the same rows in `registered_models`, `model_versions`,
+ * `registered_model_tags`, `model_version_tags` and `registered_model_aliases`, so either tool opens
+ * what the other wrote. Writes run in `BEGIN IMMEDIATE` transactions: two processes creating versions
+ * of one model at once get distinct numbers.
  *
  * @module
  */
 import {
-  matchesRegistryFilter,
-  type ModelRegistryReader,
-  type ModelVersionWire,
-  parseRegistryFilter,
-  type RegisteredModelWire,
-  type RegistrySearchOptions,
-} from "../../registry.ts";
+  canonicalStage,
+  DELETED_STAGE,
+  MODEL_VERSION_STAGES,
+  type ModelVersion,
+  type RegisteredModel,
+} from "../../registry/entities.ts";
+import { storageLocationOf } from "../../registry/models_source.ts";
+import type {
+  CreateModelVersionOptions,
+  CreateRegisteredModelOptions,
+  ModelRegistryStore,
+  ModelVersionsPage,
+  RegisteredModelsPage,
+  RegistrySearchOptions,
+  TransitionStageOptions,
+} from "../../registry/registry_store.ts";
+import {
+  aliasNotFound,
+  parseModelVersion,
+  registeredModelExists,
+  REGISTRY_LIMITS,
+  validateAliasName,
+  validateModelName,
+  validateNewModelName,
+  validateRegisteredModelTag,
+  validateRegistryMaxResults,
+  validateStoredText,
+} from "../../registry/rules.ts";
+import {
+  attributeClauses,
+  modelVersionMatches,
+  parseModelVersionFilter,
+  parseModelVersionOrderBy,
+  parseRegisteredModelFilter,
+  parseRegisteredModelOrderBy,
+  registeredModelMatches,
+  sortRegistry,
+} from "../../registry/search.ts";
 import { paginate } from "../../search/page_token.ts";
-import { mlflowError } from "../../tracking_errors.ts";
-import { validateMaxResults } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
+import {
+  type ModelRow,
+  modelRow,
+  modelsOf,
+  readModel,
+  readVersion,
+  type RegistryDb,
+  registrySchema,
+  requireAliases,
+  type VersionRow,
+  versionRow,
+  versionsOf,
+} from "./registry_rows.ts";
+import {
+  deleteAlias,
+  deleteVersion,
+  insertModelVersion,
+  setAlias,
+  transitionStage,
+  updateVersionDescription,
+  writeVersionTag,
+} from "./registry_versions.ts";
 
-interface ModelRow {
-  name: string;
-  creation_time: number | null;
-  last_updated_time: number | null;
-  description: string | null;
-}
-interface VersionRow extends ModelRow {
-  version: number;
-  user_id: string | null;
-  current_stage: string | null;
-  source: string | null;
-  run_id: string | null;
-  status: string | null;
-  status_message: string | null;
-  run_link: string | null;
-}
-
-// MLflow marks deleted versions with this stage and never returns them.
-const DELETED_STAGE = "Deleted_Internal";
-
-function set<T extends object>(target: T, key: keyof T, value: unknown): void {
-  if (value !== null && value !== undefined && value !== "") {
-    (target as Record<string, unknown>)[key as string] = value;
-  }
-}
-
-/** Registry reads over one SQLite database. */
-export class SqliteRegistry implements ModelRegistryReader {
-  readonly #db: SqliteDb;
+/** The registry over one SQLite database (`SqliteStore.registry`). */
+export class SqliteRegistry implements ModelRegistryStore {
+  readonly #r: RegistryDb;
 
   constructor(db: SqliteDb) {
-    this.#db = db;
+    this.#r = { db, schema: registrySchema(db) };
   }
 
-  #versionToWire(row: VersionRow): ModelVersionWire {
-    const wire: ModelVersionWire = { name: row.name, version: String(row.version) };
-    set(wire, "creation_timestamp", row.creation_time);
-    set(wire, "last_updated_timestamp", row.last_updated_time);
-    set(wire, "user_id", row.user_id);
-    set(wire, "current_stage", row.current_stage);
-    set(wire, "description", row.description);
-    set(wire, "source", row.source);
-    set(wire, "run_id", row.run_id);
-    set(wire, "status", row.status);
-    set(wire, "status_message", row.status_message);
-    set(wire, "run_link", row.run_link);
-    const tags = this.#db.all<{ key: string; value: string | null }>(
-      'SELECT "key", value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY "key"',
-      row.name,
-      row.version,
-    );
-    if (tags.length) wire.tags = tags.map((t) => ({ key: t.key, value: t.value ?? "" }));
-    const aliases = this.#db.all<{ alias: string }>(
-      "SELECT alias FROM registered_model_aliases WHERE name = ? AND version = ? ORDER BY alias",
-      row.name,
-      row.version,
-    );
-    if (aliases.length) wire.aliases = aliases.map((a) => a.alias);
-    return wire;
-  }
-
-  #modelToWire(row: ModelRow): RegisteredModelWire {
-    const wire: RegisteredModelWire = { name: row.name };
-    set(wire, "creation_timestamp", row.creation_time);
-    set(wire, "last_updated_timestamp", row.last_updated_time);
-    set(wire, "description", row.description);
-    // The latest version per stage, as MLflow's `latest_versions`.
-    const latest = this.#db.all<VersionRow>(
-      "SELECT * FROM model_versions v WHERE name = ? AND current_stage != ? AND version = " +
-        "(SELECT MAX(version) FROM model_versions w WHERE w.name = v.name AND w.current_stage = v.current_stage) " +
-        "ORDER BY version",
-      row.name,
-      DELETED_STAGE,
-    );
-    if (latest.length) wire.latest_versions = latest.map((v) => this.#versionToWire(v));
-    const tags = this.#db.all<{ key: string; value: string | null }>(
-      'SELECT "key", value FROM registered_model_tags WHERE name = ? ORDER BY "key"',
-      row.name,
-    );
-    if (tags.length) wire.tags = tags.map((t) => ({ key: t.key, value: t.value ?? "" }));
-    const aliases = this.#db.all<{ alias: string; version: number }>(
-      "SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias",
-      row.name,
-    );
-    if (aliases.length) wire.aliases = aliases.map((a) => ({ alias: a.alias, version: String(a.version) }));
-    return wire;
-  }
-
-  searchRegisteredModels(options: RegistrySearchOptions = {}) {
-    const maxResults = options.maxResults ?? 100;
-    validateMaxResults(maxResults);
-    const clauses = parseRegistryFilter(options.filter);
-    const rows = this.#db.all<ModelRow>("SELECT * FROM registered_models ORDER BY name")
-      .filter((r) => matchesRegistryFilter(r as unknown as Record<string, unknown>, clauses));
-    const page = paginate(rows, options.pageToken, maxResults);
-    return {
-      registeredModels: page.items.map((r) => this.#modelToWire(r)),
-      nextPageToken: page.nextPageToken,
-    };
-  }
-
-  getRegisteredModel(name: string): RegisteredModelWire {
-    const row = this.#db.all<ModelRow>("SELECT * FROM registered_models WHERE name = ?", name)[0];
-    if (!row) throw mlflowError("RESOURCE_DOES_NOT_EXIST", `Registered Model with name=${name} not found`);
-    return this.#modelToWire(row);
-  }
-
-  searchModelVersions(options: RegistrySearchOptions = {}) {
-    const maxResults = options.maxResults ?? 200_000;
-    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 200_000) {
-      throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid value for max_results: ${maxResults}`);
+  // The work is synchronous (node:sqlite); errors become rejections like every other store's.
+  #do<T>(fn: (r: RegistryDb, db: SqliteDb) => T): Promise<T> {
+    try {
+      return Promise.resolve(fn(this.#r, this.#r.db));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const clauses = parseRegistryFilter(options.filter);
-    const rows = this.#db.all<VersionRow>(
-      "SELECT * FROM model_versions WHERE current_stage != ? ORDER BY name, version DESC",
-      DELETED_STAGE,
-    ).filter((r) => matchesRegistryFilter(r as unknown as Record<string, unknown>, clauses));
-    const page = paginate(rows, options.pageToken, maxResults);
-    return {
-      modelVersions: page.items.map((r) => this.#versionToWire(r)),
-      nextPageToken: page.nextPageToken,
-    };
   }
 
-  getModelVersion(name: string, version: string): ModelVersionWire {
-    const row = this.#db.all<VersionRow>(
-      "SELECT * FROM model_versions WHERE name = ? AND version = ? AND current_stage != ?",
-      name,
-      Number(version),
-      DELETED_STAGE,
-    )[0];
-    if (!row) {
-      throw mlflowError(
-        "RESOURCE_DOES_NOT_EXIST",
-        `Model Version (name=${name}, version=${version}) not found`,
+  createRegisteredModel(name: string, options: CreateRegisteredModelOptions = {}): Promise<RegisteredModel> {
+    return this.#do((r, db) => {
+      validateNewModelName(name);
+      validateStoredText("description", options.description);
+      const tags = Object.entries(options.tags ?? {});
+      for (const [k, v] of tags) validateRegisteredModelTag(k, v);
+      const now = Date.now();
+      db.write(() => {
+        if (db.get("SELECT 1 FROM registered_models WHERE name = ?", name)) throw registeredModelExists(name);
+        db.run(
+          "INSERT INTO registered_models (name, creation_time, last_updated_time, description) VALUES (?, ?, ?, ?)",
+          name,
+          now,
+          now,
+          options.description ?? null,
+        );
+        for (const [k, v] of tags) {
+          db.run('INSERT INTO registered_model_tags ("key", value, name) VALUES (?, ?, ?)', k, v, name);
+        }
+      });
+      return readModel(r, name);
+    });
+  }
+
+  getRegisteredModel(name: string): Promise<RegisteredModel> {
+    return this.#do((r) => readModel(r, name));
+  }
+
+  renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
+    return this.#do((r, db) => {
+      validateNewModelName(newName);
+      const now = Date.now();
+      db.write(() => {
+        modelRow(r, name);
+        if (newName !== name && db.get("SELECT 1 FROM registered_models WHERE name = ?", newName)) {
+          throw registeredModelExists(newName);
+        }
+        // Versions, tags and aliases follow through the schema's ON UPDATE CASCADE foreign keys.
+        db.run(
+          "UPDATE registered_models SET name = ?, last_updated_time = ? WHERE name = ?",
+          newName,
+          now,
+          name,
+        );
+        db.run("UPDATE model_versions SET last_updated_time = ? WHERE name = ?", now, newName);
+      });
+      return readModel(r, newName);
+    });
+  }
+
+  updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
+    return this.#do((r, db) => {
+      validateStoredText("description", description);
+      db.write(() => {
+        modelRow(r, name);
+        db.run(
+          "UPDATE registered_models SET description = ?, last_updated_time = ? WHERE name = ?",
+          description,
+          Date.now(),
+          name,
+        );
+      });
+      return readModel(r, name);
+    });
+  }
+
+  deleteRegisteredModel(name: string): Promise<void> {
+    return this.#do((r, db) =>
+      db.write(() => {
+        modelRow(r, name);
+        // MLflow's ORM deletes the children itself: the foreign keys do not cascade on delete.
+        db.run("DELETE FROM model_version_tags WHERE name = ?", name);
+        if (r.schema.hasAliases) db.run("DELETE FROM registered_model_aliases WHERE name = ?", name);
+        db.run("DELETE FROM model_versions WHERE name = ?", name);
+        db.run("DELETE FROM registered_model_tags WHERE name = ?", name);
+        db.run("DELETE FROM registered_models WHERE name = ?", name);
+      })
+    );
+  }
+
+  searchRegisteredModels(options: RegistrySearchOptions = {}): Promise<RegisteredModelsPage> {
+    return this.#do((r, db) => {
+      const maxResults = options.maxResults ?? REGISTRY_LIMITS.searchModelsDefault;
+      validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchModelsMaxResults);
+      const clauses = parseRegisteredModelFilter(options.filter);
+      const order = parseRegisteredModelOrderBy(options.orderBy);
+      // Name clauses are checked on the rows, before tags, aliases and versions are read.
+      const byName = attributeClauses(clauses);
+      const rows = db.all<ModelRow>("SELECT * FROM registered_models")
+        .filter((m) => registeredModelMatches({ name: m.name, tags: {} }, byName));
+      const models = db.read(() => modelsOf(db, r.schema, rows));
+      const matching = sortRegistry(models.filter((m) => registeredModelMatches(m, clauses)), order);
+      const page = paginate(matching, options.pageToken, maxResults);
+      return {
+        registeredModels: page.items,
+        ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+      };
+    });
+  }
+
+  getLatestVersions(name: string, stages: readonly string[] = []): Promise<ModelVersion[]> {
+    return this.#do((r, db) => {
+      const wanted = new Set<string>((stages.length ? stages : MODEL_VERSION_STAGES).map(canonicalStage));
+      return db.read(() =>
+        modelsOf(db, r.schema, [modelRow(r, name)])[0].latestVersions
+          .filter((v) => wanted.has(v.currentStage))
+          // latest_versions of a model carry no aliases; this call returns them with aliases.
+          .map((v) => readVersion(r, name, v.version))
       );
-    }
-    return this.#versionToWire(row);
+    });
+  }
+
+  setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
+    return this.#do((r, db) => {
+      validateRegisteredModelTag(key, value);
+      db.write(() => {
+        modelRow(r, name);
+        db.run(
+          'INSERT INTO registered_model_tags ("key", value, name) VALUES (?, ?, ?) ' +
+            'ON CONFLICT ("key", name) DO UPDATE SET value = excluded.value',
+          key,
+          value,
+          name,
+        );
+      });
+    });
+  }
+
+  deleteRegisteredModelTag(name: string, key: string): Promise<void> {
+    return this.#do((r, db) => {
+      validateRegisteredModelTag(key, "");
+      db.write(() => {
+        modelRow(r, name);
+        db.run('DELETE FROM registered_model_tags WHERE name = ? AND "key" = ?', name, key);
+      });
+    });
+  }
+
+  async createModelVersion(
+    name: string,
+    source: string,
+    options: CreateModelVersionOptions = {},
+  ): Promise<ModelVersion> {
+    validateModelName(name);
+    const storageLocation = await storageLocationOf(this, source);
+    const version = insertModelVersion(this.#r, name, { source, storageLocation }, options, Date.now());
+    return readVersion(this.#r, name, version);
+  }
+
+  getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    return this.#do((r) => readVersion(r, name, version));
+  }
+
+  updateModelVersion(name: string, version: string, description: string | null): Promise<ModelVersion> {
+    return this.#do((r) => readVersion(r, name, updateVersionDescription(r, name, version, description)));
+  }
+
+  transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: string,
+    options: TransitionStageOptions = {},
+  ): Promise<ModelVersion> {
+    return this.#do((r) => readVersion(r, name, transitionStage(r, name, version, stage, options)));
+  }
+
+  deleteModelVersion(name: string, version: string): Promise<void> {
+    return this.#do((r) => deleteVersion(r, name, version));
+  }
+
+  getModelVersionDownloadUri(name: string, version: string): Promise<string> {
+    return this.#do((r) => {
+      const row = versionRow(r, name, version);
+      return row.storage_location || row.source || "";
+    });
+  }
+
+  searchModelVersions(options: RegistrySearchOptions = {}): Promise<ModelVersionsPage> {
+    return this.#do((r, db) => {
+      const maxResults = options.maxResults ?? REGISTRY_LIMITS.searchVersionsDefault;
+      validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchVersionsMaxResults);
+      const clauses = parseModelVersionFilter(options.filter);
+      const order = parseModelVersionOrderBy(options.orderBy);
+      // Attribute clauses are checked on the rows, before tags and aliases are read.
+      const first = attributeClauses(clauses);
+      const rows = db.all<VersionRow>("SELECT * FROM model_versions WHERE current_stage != ?", DELETED_STAGE)
+        .filter((v) =>
+          modelVersionMatches({
+            name: v.name,
+            version: String(v.version),
+            source: v.source,
+            runId: v.run_id,
+            tags: {},
+          }, first)
+        );
+      const versions = db.read(() => versionsOf(db, r.schema, rows));
+      const matching = sortRegistry(versions.filter((v) => modelVersionMatches(v, clauses)), order);
+      const page = paginate(matching, options.pageToken, maxResults);
+      return {
+        modelVersions: page.items,
+        ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}),
+      };
+    });
+  }
+
+  setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void> {
+    return this.#do((r) => writeVersionTag(r, name, version, key, value));
+  }
+
+  deleteModelVersionTag(name: string, version: string, key: string): Promise<void> {
+    return this.#do((r) => writeVersionTag(r, name, version, key, undefined));
+  }
+
+  setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
+    return this.#do((r) => {
+      validateModelName(name);
+      validateAliasName(alias);
+      parseModelVersion(version);
+      requireAliases(r);
+      setAlias(r, name, alias, version);
+    });
+  }
+
+  deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
+    return this.#do((r) => {
+      validateModelName(name);
+      validateAliasName(alias);
+      requireAliases(r);
+      deleteAlias(r, name, alias);
+    });
+  }
+
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    return this.#do((r, db) => {
+      validateModelName(name);
+      validateAliasName(alias);
+      requireAliases(r);
+      return db.read(() => {
+        const row = db.get<{ version: number }>(
+          "SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?",
+          name,
+          alias,
+        );
+        if (!row) throw aliasNotFound(alias);
+        return readVersion(r, name, String(row.version));
+      });
+    });
   }
 }

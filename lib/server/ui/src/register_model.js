@@ -1,0 +1,106 @@
+// The run page's "Register model" action: registers a model the run logged (an artifact folder holding
+// an MLmodel file) as a new version of a new or existing registered model, like MLflow's UI.
+import { apiGet, listArtifacts } from "./api.js";
+import { errorBox, h, mount } from "./dom.js";
+import { registerModel, versionHash } from "./registry_api.js";
+
+/** Folders of the run's artifacts (up to two levels deep) that hold an MLmodel file. */
+export async function loggedModelPaths(run) {
+  const found = new Set();
+  const history = (run.data?.tags ?? []).find((t) => t.key === "mlflow.log-model.history")?.value;
+  try {
+    for (const entry of JSON.parse(history ?? "[]")) if (entry?.artifact_path) found.add(entry.artifact_path);
+  } catch {
+    // a malformed history tag: the folders below still tell
+  }
+  const scan = async (path, depth) => {
+    const files = await listArtifacts(run.info.run_id, path);
+    if (files.some((f) => !f.is_dir && f.path.split("/").pop() === "MLmodel") && path) found.add(path);
+    if (depth === 0) return;
+    for (const f of files.filter((f) => f.is_dir).slice(0, 50)) await scan(f.path, depth - 1);
+  };
+  await scan("", 2);
+  return [...found].sort();
+}
+
+/** The "Register model" button and its form. */
+export function registerModelButton(run) {
+  const panel = h("div", { class: "register-panel", testid: "register-panel", hidden: true });
+  const open = async () => {
+    panel.hidden = !panel.hidden;
+    if (panel.hidden) return;
+    mount(panel, h("p", { class: "muted" }, "Looking for logged models…"));
+    try {
+      const [paths, models] = await Promise.all([
+        loggedModelPaths(run),
+        apiGet("registered-models/search", { max_results: 1000, order_by: ["name ASC"] }),
+      ]);
+      if (!paths.length) {
+        mount(
+          panel,
+          h(
+            "p",
+            { testid: "no-logged-model" },
+            "This run has no logged model: an artifact folder holding an MLmodel file.",
+          ),
+        );
+        return;
+      }
+      const pathSelect = h(
+        "select",
+        { testid: "register-path" },
+        paths.map((p) => h("option", { value: p }, p)),
+      );
+      const list = h(
+        "datalist",
+        { id: "registered-model-names" },
+        (models.registered_models ?? []).map((m) => h("option", { value: m.name })),
+      );
+      const nameInput = h("input", {
+        class: "search",
+        list: "registered-model-names",
+        placeholder: "model name (new or existing)",
+        testid: "register-name",
+      });
+      const result = h("div", { testid: "register-result" });
+      const submit = async () => {
+        const name = nameInput.value.trim();
+        if (!name) return mount(result, errorBox("Name the registered model first."));
+        try {
+          const source = `${run.info.artifact_uri.replace(/\/+$/, "")}/${pathSelect.value}`;
+          const mv = await registerModel(name, source, run.info.run_id);
+          mount(
+            result,
+            "Registered ",
+            h(
+              "a",
+              { href: versionHash(mv.name, mv.version), testid: "registered-version" },
+              `${mv.name} version ${mv.version}`,
+            ),
+            ".",
+          );
+        } catch (error) {
+          mount(result, errorBox(error.message ?? String(error)));
+        }
+      };
+      mount(
+        panel,
+        h(
+          "div",
+          { class: "toolbar" },
+          h("label", {}, "Model ", pathSelect),
+          h("label", {}, "as ", nameInput, list),
+          h("button", { testid: "register-submit", onclick: submit }, "Register"),
+        ),
+        result,
+      );
+      nameInput.focus();
+    } catch (error) {
+      mount(panel, errorBox(error.message ?? String(error)));
+    }
+  };
+  return {
+    button: h("button", { testid: "register-model", onclick: open }, "Register model"),
+    panel,
+  };
+}

@@ -1,0 +1,91 @@
+// Model registry calls (ajax-api, like MLflow's UI) and the registry's page addresses.
+import { ApiError, apiGet, apiPost } from "./api.js";
+
+const BASE = "ajax-api/2.0/mlflow/";
+
+/** PATCH or DELETE a JSON body (the registry's update and delete calls). */
+export async function apiSend(method, endpoint, body) {
+  const response = await fetch(BASE + endpoint, {
+    method,
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json = {};
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    json = { message: text };
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, json.error_code ?? `HTTP_${response.status}`, json.message || text);
+  }
+  return json;
+}
+
+/** A value quoted for a registry filter: `'it''s'`. */
+export function quote(value) {
+  return `'${String(value).replaceAll("'", "''")}'`;
+}
+
+/** `#/models/<name>`. */
+export function modelHash(name) {
+  return `#/models/${encodeURIComponent(name)}`;
+}
+
+/** `#/models/<name>/versions/<version>`. */
+export function versionHash(name, version) {
+  return `${modelHash(name)}/versions/${encodeURIComponent(version)}`;
+}
+
+/** One page of registered models matching a name fragment, by name. */
+export function searchModels(text, pageToken) {
+  return apiGet("registered-models/search", {
+    filter: text ? `name ILIKE ${quote(`%${text}%`)}` : undefined,
+    max_results: 100,
+    order_by: ["name ASC"],
+    page_token: pageToken,
+  });
+}
+
+/** A registered model. */
+export async function getModel(name) {
+  return (await apiGet("registered-models/get", { name })).registered_model;
+}
+
+/** Every version of a model, newest first. */
+export async function modelVersions(name) {
+  const versions = [];
+  let pageToken;
+  do {
+    const page = await apiGet("model-versions/search", {
+      filter: `name = ${quote(name)}`,
+      order_by: ["version_number DESC"],
+      max_results: 1000,
+      page_token: pageToken,
+    });
+    versions.push(...(page.model_versions ?? []));
+    pageToken = page.next_page_token;
+  } while (pageToken);
+  return versions;
+}
+
+/** One version. */
+export async function getVersion(name, version) {
+  return (await apiGet("model-versions/get", { name, version })).model_version;
+}
+
+/** Creates the model when it is new (an existing one is fine), then a version from the run's files. */
+export async function registerModel(name, source, runId) {
+  try {
+    await apiPost("registered-models/create", { name });
+  } catch (error) {
+    if (error.code !== "RESOURCE_ALREADY_EXISTS") throw error;
+  }
+  return (await apiPost("model-versions/create", { name, source, run_id: runId })).model_version;
+}
+
+/** alias → version of a model, as [alias, version] pairs sorted by alias. */
+export function aliasPairs(model) {
+  return (model.aliases ?? []).map((a) => [a.alias, a.version]).sort((a, b) => a[0].localeCompare(b[0]));
+}

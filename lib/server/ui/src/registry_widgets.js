@@ -1,0 +1,154 @@
+// Pieces of the registry pages: alias chips, stage badges, a tags editor, a description editor and
+// links to the run a version came from.
+import { getRun } from "./api.js";
+import { h, mount } from "./dom.js";
+import { versionHash } from "./registry_api.js";
+
+/** A chip per alias; with `onRemove`, each chip has a × button. */
+export function aliasChips(name, pairs, { onRemove, link = true } = {}) {
+  return h(
+    "span",
+    { class: "alias-chips", testid: "alias-chips" },
+    pairs.map(([alias, version]) =>
+      h(
+        "span",
+        { class: "alias-chip", testid: "alias-chip", dataset: { alias, version } },
+        "@",
+        alias,
+        link ? [" → ", h("a", { href: versionHash(name, version) }, `v${version}`)] : null,
+        onRemove
+          ? h("button", {
+            class: "chip-remove",
+            title: `Remove alias ${alias}`,
+            testid: "alias-remove",
+            onclick: () => onRemove(alias),
+          }, "×")
+          : null,
+      )
+    ),
+  );
+}
+
+/** A version's stage as a badge ("None" is shown muted). */
+export function stageBadge(stage) {
+  const value = stage || "None";
+  return h("span", { class: `stage stage-${value.toLowerCase()}`, testid: "version-stage" }, value);
+}
+
+/** A link to the run a version came from (its experiment looked up); the id alone when it is gone. */
+export function runLink(runId) {
+  if (!runId) return "—";
+  const slot = h("span", { class: "mono", testid: "source-run" }, runId);
+  getRun(runId).then(
+    (run) =>
+      mount(
+        slot,
+        h("a", {
+          href: `#/experiments/${encodeURIComponent(run.info.experiment_id)}/runs/${
+            encodeURIComponent(runId)
+          }`,
+          testid: "source-run-link",
+        }, run.info.run_name || runId),
+      ),
+    () => {},
+  );
+  return slot;
+}
+
+/** A tags table with add and remove; `onSet(key, value)` / `onDelete(key)` save and resolve. */
+export function tagsEditor(tags, { onSet, onDelete, onError }) {
+  const el = h("div", { class: "tags-editor" });
+  const render = () => {
+    const key = h("input", { class: "search", placeholder: "key", testid: "tag-key" });
+    const value = h("input", { class: "search", placeholder: "value", testid: "tag-value" });
+    const add = async () => {
+      if (!key.value) return;
+      try {
+        await onSet(key.value, value.value);
+        tags = [...tags.filter((t) => t.key !== key.value), { key: key.value, value: value.value }];
+        render();
+      } catch (error) {
+        onError(error);
+      }
+    };
+    mount(
+      el,
+      h(
+        "table",
+        { class: "grid-table kv", testid: "tags-table" },
+        h(
+          "tbody",
+          {},
+          [...tags].sort((a, b) => a.key.localeCompare(b.key)).map((t) =>
+            h(
+              "tr",
+              { testid: "tag-row" },
+              h("td", {}, t.key),
+              h("td", { class: "value" }, t.value),
+              h(
+                "td",
+                {},
+                h("button", {
+                  testid: "tag-remove",
+                  title: `Remove tag ${t.key}`,
+                  onclick: async () => {
+                    try {
+                      await onDelete(t.key);
+                      tags = tags.filter((x) => x.key !== t.key);
+                      render();
+                    } catch (error) {
+                      onError(error);
+                    }
+                  },
+                }, "×"),
+              ),
+            )
+          ),
+        ),
+      ),
+      h("div", { class: "toolbar" }, key, value, h("button", { testid: "tag-add", onclick: add }, "Add tag")),
+    );
+  };
+  render();
+  return el;
+}
+
+/** A description with an Edit button; `onSave(text)` saves and resolves. */
+export function descriptionEditor(text, { onSave, onError }) {
+  const el = h("div", { class: "description", testid: "description" });
+  const show = () =>
+    mount(
+      el,
+      text
+        ? h("p", { class: "note", testid: "description-text" }, text)
+        : h("p", { class: "muted" }, "No description"),
+      h("button", { testid: "description-edit", onclick: edit }, "Edit description"),
+    );
+  const edit = () => {
+    const area = h("textarea", { class: "description-input", testid: "description-input", rows: 5 }, text);
+    mount(
+      el,
+      area,
+      h(
+        "div",
+        { class: "toolbar" },
+        h("button", {
+          testid: "description-save",
+          onclick: async () => {
+            try {
+              await onSave(area.value);
+              text = area.value;
+              show();
+            } catch (error) {
+              onError(error);
+            }
+          },
+        }, "Save"),
+        h("button", { onclick: show }, "Cancel"),
+      ),
+    );
+    area.focus();
+  };
+  show();
+  return el;
+}

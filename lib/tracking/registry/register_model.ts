@@ -1,0 +1,62 @@
+/**
+ * `registerModel`: MLflow's `mlflow.register_model(model_uri, name)` over a tracking store — creates
+ * the registered model when it does not exist yet (an existing one is fine) and adds a version. A
+ * `runs:/<run id>/<path>` URI is registered as the run's artifact URI plus the path, with the run id
+ * recorded, as MLflow's client does.
+ *
+ * @module
+ */
+import { TrackingError } from "../../errors.ts";
+import type { TrackingStore } from "../stores/store.ts";
+import { mlflowError } from "../tracking_errors.ts";
+import type { ModelVersion } from "./entities.ts";
+
+/** Options of {@link registerModel}. */
+export interface RegisterModelOptions {
+  /** Tags of the new version. */
+  tags?: Record<string, string>;
+  description?: string;
+}
+
+/**
+ * Registers the model at `modelUri` as the next version of `name`.
+ *
+ * @example
+ * ```ts
+ * const v = await registerModel(store, `runs:/${runId}/model`, "iris");
+ * await store.registry.setRegisteredModelAlias("iris", "champion", v.version);
+ * ```
+ */
+export async function registerModel(
+  store: TrackingStore,
+  modelUri: string,
+  name: string,
+  options: RegisterModelOptions = {},
+): Promise<ModelVersion> {
+  let source = modelUri;
+  let runId: string | undefined;
+  const runs = modelUri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/);
+  if (runs) {
+    runId = runs[1];
+    const path = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
+    if (!path) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot register '${modelUri}': a runs:/ URI needs the model's artifact path`,
+        "write runs:/<run id>/<artifact path>, e.g. runs:/abc123/model",
+      );
+    }
+    const run = await store.getRun(runId);
+    source = `${run.info.artifactUri.replace(/\/+$/, "")}/${path}`;
+  }
+  try {
+    await store.registry.createRegisteredModel(name);
+  } catch (error) {
+    if (!(error instanceof TrackingError && error.code === "RESOURCE_ALREADY_EXISTS")) throw error;
+  }
+  return await store.registry.createModelVersion(name, source, {
+    runId,
+    tags: options.tags,
+    description: options.description,
+  });
+}
