@@ -10,7 +10,14 @@
 import { NodeError } from "../errors.ts";
 import { Node } from "../pipeline/mod.ts";
 import { inspectCrossing } from "./crossing.ts";
-import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
+import {
+  fromWire,
+  type FromWorker,
+  type NodeJob,
+  STDOUT_CONSOLE_METHODS,
+  toWire,
+  type ToWorker,
+} from "./worker_protocol.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const partitionRequests = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
@@ -30,6 +37,15 @@ function load(url: string): Promise<Record<string, unknown>> {
     modules.set(url, mod);
   }
   return mod;
+}
+
+// What a node prints to stdout goes through the main thread's console, so it lands where the main thread
+// sends its own (stderr under `kmlf run --json`, where stdout carries one JSON document).
+for (const method of STDOUT_CONSOLE_METHODS) {
+  console[method] = (...args: unknown[]) => {
+    const text = args.map((a) => (typeof a === "string" ? a : Deno.inspect(a, { colors: false }))).join(" ");
+    post({ type: "console", method, text });
+  };
 }
 
 // A node calling Deno.exit would silently end this worker; report it and unwind the node instead.

@@ -38,7 +38,13 @@ export type FromWorker =
   | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
   | { type: "exit"; id?: number; code: number }
   | { type: "escaped"; id?: number; error: WireError }
-  | { type: "load-partition"; id: number; request: number; dataset: string; partition: string };
+  | { type: "load-partition"; id: number; request: number; dataset: string; partition: string }
+  | { type: "console"; method: ConsoleMethod; text: string };
+
+/** The console methods that write to stdout: a worker passes them to the main thread's console. */
+export const STDOUT_CONSOLE_METHODS = ["log", "info", "debug", "dir", "dirxml", "table"] as const;
+/** One of {@link STDOUT_CONSOLE_METHODS}. */
+export type ConsoleMethod = typeof STDOUT_CONSOLE_METHODS[number];
 
 /** An error as plain data. */
 export interface WireError {

@@ -50,6 +50,13 @@ Deno.test("--json: what nodes and hooks print goes to stderr; stdout is one JSON
     ) {
       assert.ok(ok.stderr.includes(printed), printed);
     }
+    // Nodes running in the parallel runner's workers print through the main thread's console too.
+    const parallel = await kmlf(["run", "training", "--json", "--runner", "parallel"], { cwd: dir });
+    assert.equal(parallel.code, 0, parallel.stderr);
+    assert.equal(JSON.parse(parallel.stdout).status, "success");
+    for (const printed of ["splitting 150 rows", "info: true", "debug line", "dir: 1"]) {
+      assert.ok(parallel.stderr.includes(printed), `parallel: ${printed}`);
+    }
     const failed = await kmlf(["run", "training", "--json"], { cwd: dir, env: { FAIL_REPORT: "1" } });
     assert.equal(failed.code, 1);
     const doc = JSON.parse(failed.stdout);
