@@ -1,20 +1,17 @@
 /**
- * Where artifacts live on disk for the server, and the checks that keep every request inside its
- * artifact root: MLflow's `validate_path_is_safe` rules (no `..`, absolute paths, backslashes, `#`)
- * plus a symlink check on the resolved path.
+ * Where artifacts live on disk for the server (every request path goes through lib/tracking's
+ * `pathInsideRoot`: MLflow's `validate_path_is_safe` rules plus a symlink check), and how they are served.
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   type ArtifactRepository,
   LocalArtifactRepository,
-  mlflowError,
   safeArtifactPath,
   type TrackingStore,
 } from "../tracking/mod.ts";
-import { realPathOrUndefined } from "../fs_utils.ts";
 
 /**
  * The relative path of an `mlflow-artifacts:` URI (`mlflow-artifacts:/1/<run>/artifacts` →
@@ -49,37 +46,6 @@ export function artifactRepositoryResolver(
     if (proxied === undefined) return store.getArtifactRepository(artifactUri);
     return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
   };
-}
-
-/**
- * The absolute path of `relPath` under `rootDir`, refused when unsafe or when a symlink on the way
- * leads outside the root. For paths that do not exist yet, the deepest existing ancestor is checked.
- *
- * @example
- * ```ts
- * await pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
- * await pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
- * ```
- */
-export async function pathInsideRoot(rootDir: string, relPath: string): Promise<string> {
-  const safe = safeArtifactPath(relPath);
-  const root = resolve(rootDir);
-  const target = safe ? join(root, safe) : root;
-  const realRoot = (await realPathOrUndefined(root)) ?? root;
-  let probe = target;
-  let real = await realPathOrUndefined(probe);
-  while (real === undefined && probe !== root && probe !== dirname(probe)) {
-    probe = dirname(probe);
-    real = await realPathOrUndefined(probe);
-  }
-  if (real !== undefined && real !== realRoot && !real.startsWith(realRoot + "/")) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
-      "artifact paths must stay inside the run's artifact root; symlinks leaving it are not followed",
-    );
-  }
-  return target;
 }
 
 const TEXT_TYPES: Record<string, string> = {

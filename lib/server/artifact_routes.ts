@@ -4,19 +4,20 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import {
   type FileInfo,
   fileInfoToWire,
   localPathOfUri,
   mlflowError,
+  pathInsideRoot,
   safeArtifactPath,
 } from "../tracking/mod.ts";
-import { artifactHeaders, pathInsideRoot } from "./artifact_paths.ts";
+import { artifactHeaders } from "./artifact_paths.ts";
 import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import { jsonResponse, methodNotAllowed } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
-import { statOrUndefined } from "../fs_utils.ts";
+import { resolvesInside, statOrUndefined } from "../fs_utils.ts";
 
 /** A percent-encoded path, or a client error for a malformed one (never a 5xx the client would retry). */
 export function decodePath(encoded: string): string {
@@ -43,11 +44,13 @@ async function fileResponse(file: string, displayPath: string): Promise<Response
   return new Response(handle.readable, { headers });
 }
 
-async function listDir(dir: string, prefix: string): Promise<FileInfo[]> {
+async function listDir(root: string, dir: string, prefix: string): Promise<FileInfo[]> {
   const info = await statOrUndefined(dir);
   if (!info?.isDirectory) return [];
   const files: FileInfo[] = [];
   for await (const entry of Deno.readDir(dir)) {
+    // A symlink leading out of the artifact root is not listed (its target is never served either).
+    if (entry.isSymlink && !(await resolvesInside(root, join(dir, entry.name)))) continue;
     const stat = await statOrUndefined(join(dir, entry.name));
     if (!stat) continue;
     files.push({
@@ -116,7 +119,8 @@ export async function handleArtifactProxy(
     if (request.method !== "GET") return methodNotAllowed(url.pathname, ["GET"]);
     // The list answer names entries by basename; the client joins them to the path it asked for.
     const path = url.searchParams.get("path") ?? "";
-    const files = await listDir(await pathInsideRoot(ctx.artifactsDestination, path), "");
+    const dir = await pathInsideRoot(ctx.artifactsDestination, path);
+    const files = await listDir(resolve(ctx.artifactsDestination), dir, "");
     return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
   }
   if (!rest.startsWith("artifacts/")) {

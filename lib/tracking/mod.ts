@@ -50,6 +50,7 @@ export {
   runNotFound,
 } from "./tracking_errors.ts";
 export { LIMITS } from "./limits.ts";
+export { isValidExperimentId, validateExperimentId, validateRunId } from "./id_rules.ts";
 export {
   posixNormpath,
   validateArtifactLocation,
@@ -128,6 +129,7 @@ export {
   LocalArtifactRepository,
   localArtifactRepository,
   localPathOfUri,
+  pathInsideRoot,
 } from "./artifacts/local_repository.ts";
 
 // Wire format

@@ -5,6 +5,8 @@
 import { dirname, join } from "node:path";
 import { dump, load } from "js-yaml";
 import type { RunStatus } from "../../entities.ts";
+import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
+import { mlflowError } from "../../tracking_errors.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
   RUNNING: 1,
@@ -50,6 +52,33 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
 }
 
 /**
+ * The file of `key` in a key folder (a run's `metrics`, `params` or `tags`, an experiment's `tags`),
+ * refused when a symbolic link on the way leads out of that folder: a name never reaches a file outside
+ * the store, even when someone linked one in. The key itself is checked by the caller (`validateKey`,
+ * which already refuses `..`, absolute paths, backslashes and NUL).
+ *
+ * @example
+ * ```ts
+ * const path = await keyFile(join(runDir, "metrics"), "val/loss", "metric");
+ * ```
+ */
+export async function keyFile(
+  folder: string,
+  key: string,
+  kind: "metric" | "param" | "tag",
+): Promise<string> {
+  const path = join(folder, key);
+  if (!(await resolvesInside(folder, path))) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid ${kind} name: '${key}'. Its file in the store is a symbolic link leading out of the store.`,
+      "the store never follows links out of a run or experiment folder; remove the link or move its target in",
+    );
+  }
+  return path;
+}
+
+/**
  * Creates `relDir` below a run folder one level at a time, never the run folder itself: when the run has
  * moved (its experiment was deleted meanwhile), this fails with NotFound instead of leaving a ghost folder.
  *
@@ -80,7 +109,8 @@ export async function mkdirInRun(runDir: string, relDir: string): Promise<void> 
  * ```
  */
 export async function writeAtomicInRun(runDir: string, relPath: string, text: string): Promise<void> {
-  const path = join(runDir, relPath);
+  const [folder, ...key] = relPath.split("/");
+  const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
   const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
   try {
     await Deno.writeTextFile(tmp, text); // never creates parent folders
@@ -107,6 +137,15 @@ export function parseMetricLine(
   key: string,
 ): { key: string; timestamp: number; value: number; step: number } {
   const [ts, raw, step] = line.trim().split(/\s+/);
+  if (raw === undefined) {
+    throw mlflowError(
+      "INTERNAL_ERROR",
+      `Cannot read the history of metric '${key}': the line '${
+        line.slice(0, 80)
+      }' is not '<timestamp> <value> <step>'`,
+      "the store's metric file was edited by hand or cut short; fix or remove that line",
+    );
+  }
   const lower = raw.toLowerCase();
   const value = lower === "nan"
     ? NaN
@@ -118,7 +157,11 @@ export function parseMetricLine(
   return { key, timestamp: Number(ts), value, step: Number(step ?? 0) };
 }
 
-/** Every file under `dir` as `key → content` (keys with `/` are nested folders, as MLflow stores them). */
+/**
+ * Every file under `dir` as `key → content` (keys with `/` are nested folders, as MLflow stores them).
+ * Symbolic links are followed only while they stay inside `dir`; a link leading out is not part of the
+ * store and is left out.
+ */
 export async function readKeyFiles(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const walk = async (current: string, prefix: string) => {
@@ -132,8 +175,15 @@ export async function readKeyFiles(dir: string): Promise<Record<string, string>>
     for (const e of entries) {
       if (e.name.endsWith(".tmp")) continue;
       const key = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory) await walk(join(current, e.name), key);
-      else out[key] = await Deno.readTextFile(join(current, e.name));
+      const path = join(current, e.name);
+      let isDirectory = e.isDirectory;
+      if (e.isSymlink) {
+        const target = await statOrUndefined(path); // undefined: a dangling link
+        if (!target || !(await resolvesInside(dir, path))) continue;
+        isDirectory = target.isDirectory;
+      }
+      if (isDirectory) await walk(path, key);
+      else out[key] = await Deno.readTextFile(path);
     }
   };
   await walk(dir, "");

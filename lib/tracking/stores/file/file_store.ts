@@ -49,7 +49,8 @@ import {
   validateTag,
   type ValidationOptions,
 } from "../../validation.ts";
-import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
+import { validateExperimentId } from "../../id_rules.ts";
+import { keyFile, readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import {
@@ -142,6 +143,7 @@ export class FileStore implements TrackingStore {
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
+    validateExperimentId(experimentId);
     const dir = await experimentDir(this.root, experimentId);
     if (!dir) throw experimentNotFound(experimentId);
     return await readExperiment(dir);
@@ -192,14 +194,15 @@ export class FileStore implements TrackingStore {
     validateExperimentTag(key, value);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
-    await writeAtomic(join(this.root, experimentId, "tags", key), value);
+    await writeAtomic(await keyFile(join(this.root, experimentId, "tags"), key, "tag"), value);
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    validateKey("tag", key);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
     if (!(key in e.tags)) throw experimentTagNotFound(experimentId, key);
-    await Deno.remove(join(this.root, experimentId, "tags", key));
+    await Deno.remove(await keyFile(join(this.root, experimentId, "tags"), key, "tag"));
   }
 
   // ---- runs ----------------------------------------------------------------------------------
@@ -276,10 +279,10 @@ export class FileStore implements TrackingStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    const dir = await this.#runs.findActive(runId);
     validateKey("tag", key);
+    const dir = await this.#runs.findActive(runId);
     try {
-      await Deno.remove(join(dir, "tags", key));
+      await Deno.remove(await keyFile(join(dir, "tags"), key, "tag"));
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) throw runTagNotFound(runId, key);
       throw error;

@@ -1,6 +1,7 @@
 /** Locating experiments and runs inside an mlruns tree, and changing their lifecycle stage. */
 import { join } from "node:path";
 import type { Experiment } from "../../entities.ts";
+import { isValidExperimentId, validateRunId } from "../../id_rules.ts";
 import { runNotActive, runNotFound } from "../../tracking_errors.ts";
 import { readMeta, writeMeta } from "./file_format.ts";
 import { readExperiment } from "./file_read.ts";
@@ -8,9 +9,9 @@ import { readExperiment } from "./file_read.ts";
 /** Where deleted experiments are moved. */
 export const TRASH = ".trash";
 
-/** The folder of experiment `id` (active or in .trash), if it exists. */
+/** The folder of experiment `id` (active or in .trash), if it exists (never for an id breaking MLflow's rule). */
 export async function experimentDir(root: string, id: string): Promise<string | undefined> {
-  if (!/^[\w-]+$/.test(id)) return undefined;
+  if (!isValidExperimentId(id)) return undefined;
   for (const dir of [join(root, id), join(root, TRASH, id)]) {
     if (await readMeta(join(dir, "meta.yaml"))) return dir;
   }
@@ -44,16 +45,18 @@ export async function updateExperimentMeta(
   await writeMeta(join(dir, "meta.yaml"), { ...meta, ...changes, last_update_time: Date.now() });
 }
 
-/** The folder of run `runId` in any experiment; RESOURCE_DOES_NOT_EXIST when there is none. */
+/**
+ * The folder of run `runId` in any experiment: INVALID_PARAMETER_VALUE for an id breaking MLflow's rule
+ * (so no id can name a path), RESOURCE_DOES_NOT_EXIST when there is no such run.
+ */
 export async function runDir(root: string, runId: string): Promise<string> {
-  if (/^[\w-]+$/.test(runId)) {
-    for (const base of [root, join(root, TRASH)]) {
-      for (const e of Deno.readDirSync(base)) {
-        if (!e.isDirectory || e.name.startsWith(".")) continue;
-        const dir = join(base, e.name, runId);
-        const meta = await readMeta(join(dir, "meta.yaml"));
-        if (meta && String(meta.experiment_id) === e.name) return dir;
-      }
+  validateRunId(runId);
+  for (const base of [root, join(root, TRASH)]) {
+    for (const e of Deno.readDirSync(base)) {
+      if (!e.isDirectory || e.name.startsWith(".")) continue;
+      const dir = join(base, e.name, runId);
+      const meta = await readMeta(join(dir, "meta.yaml"));
+      if (meta && String(meta.experiment_id) === e.name) return dir;
     }
   }
   throw runNotFound(runId);
@@ -76,6 +79,7 @@ export class RunFolders {
 
   /** The run's folder (deleted runs too), else RESOURCE_DOES_NOT_EXIST. */
   async find(runId: string): Promise<string> {
+    validateRunId(runId);
     const known = this.#known.get(runId);
     if (known && (await Deno.stat(join(known, "meta.yaml")).then((i) => i.isFile, () => false))) return known;
     const dir = await runDir(this.#root, runId);
