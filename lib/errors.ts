@@ -61,6 +61,17 @@ export class NodeError extends KmlfError {}
 export class RunError extends KmlfError {}
 /** A hook implementation threw. */
 export class HookError extends KmlfError {}
+/**
+ * A pipeline run stopped by SIGINT/SIGTERM: tracked runs end KILLED, and kmlf exits like a killed process
+ * (128 + the signal's number).
+ */
+export class RunInterruptedError extends RunError {
+  readonly signal: "SIGINT" | "SIGTERM";
+  constructor(signal: "SIGINT" | "SIGTERM", options: KmlfErrorOptions = {}) {
+    super("run/interrupted", `The run was interrupted (${signal})`, options);
+    this.signal = signal;
+  }
+}
 /** A tracking store rejected an operation (MLflow error codes live in `code`, e.g. `INVALID_PARAMETER_VALUE`). */
 export class TrackingError extends KmlfError {}
 /** Bad command-line usage. */

@@ -5,7 +5,7 @@
  */
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
-import { ConfigError, KmlfError } from "../errors.ts";
+import { ConfigError, KmlfError, RunInterruptedError, TrackingError } from "../errors.ts";
 import type { Hooks, RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import { gitInfo } from "./git_info.ts";
@@ -22,6 +22,8 @@ export interface TrackingHookOptions {
   kmlfVersion: string;
   /** Opens the client for the resolved tracking URI (called once, when a run starts). */
   openClient(): Promise<TrackingPort>;
+  /** The resolved tracking URI, for messages. */
+  trackingUri?: string;
   /** Credentials entry exported as environment variables for the run. */
   credentials?: Record<string, unknown>;
   /** Called with human-readable notes (run started, params renamed, …). */
@@ -53,49 +55,96 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   const timings = new Map<string, NodeTiming>();
   const metricBuffer: MetricPoint[] = [];
   const previousEnv = new Map<string, string | undefined>();
-  let onSignal: (() => void) | undefined;
 
-  const flush = async () => {
-    if (client && runId && metricBuffer.length > 0) {
+  const flush = async (id: string) => {
+    if (client && metricBuffer.length > 0) {
       const batch = metricBuffer.splice(0, metricBuffer.length);
       for (let i = 0; i < batch.length; i += 1000) {
-        await client.logBatch(runId, { metrics: batch.slice(i, i + 1000) });
+        await client.logBatch(id, { metrics: batch.slice(i, i + 1000) });
       }
     }
   };
 
+  /**
+   * Ends the run with `status`. Every step is tried even when one fails (a full store, an unusable
+   * artifact location, a server gone): the run always gets its end status if the store takes it
+   * (FAILED when logging failed), and the error then says what was lost — or, when even the status
+   * could not be set, that the run stays RUNNING, naming it.
+   */
   const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
     if (!client || !runId) return;
-    await flush();
-    await client.logText(
-      runId,
-      JSON.stringify(pipelineArtifact(pipelineRef, timings, status), null, 2),
-      "kmlf/pipeline.json",
-    );
-    if (Object.keys(extraTags).length > 0) await client.logBatch(runId, { tags: extraTags });
-    await logFiles(config.tracking.logFiles.after);
-    if (ownsRun) await client.setTerminated(runId, status, Date.now());
-    else {options.notify?.(
-        `MLflow run ${runId} was open before kmlf started, so it stays open (status ${status} not set)`,
-      );}
+    const id = runId;
+    runId = undefined; // ended once, whatever happens below
+    const lost: string[] = [];
+    const attempt = async (what: string, step: () => Promise<unknown>) => {
+      try {
+        await step();
+      } catch (error) {
+        lost.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    await attempt("buffered metrics", () => flush(id));
+    await attempt("kmlf/pipeline.json", () =>
+      client!.logText(
+        id,
+        JSON.stringify(pipelineArtifact(pipelineRef, timings, status), null, 2),
+        "kmlf/pipeline.json",
+      ));
+    await attempt("log_files.after", () => logFiles(id, config.tracking.logFiles.after));
+    const endStatus = lost.length > 0 && status === "FINISHED" ? "FAILED" : status;
+    const tags = { ...extraTags };
+    if (lost.length > 0) tags["kmlf.tracking_error"] = lost.join("; ").slice(0, 8000);
+    if (Object.keys(tags).length > 0) await attempt("tags", () => client!.logBatch(id, { tags }));
+    let endError: unknown;
+    if (ownsRun) {
+      try {
+        await client.setTerminated(id, endStatus, Date.now());
+      } catch (error) {
+        endError = error;
+      }
+    } else {
+      options.notify?.(
+        `MLflow run ${id} was open before kmlf started, so it stays open (status ${endStatus} not set)`,
+      );
+    }
     state.deactivate();
     for (const [name, value] of previousEnv) {
       value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
     }
     previousEnv.clear();
-    onSignal?.();
-    onSignal = undefined;
-    runId = undefined;
+    // The store, named without any credentials a URI may carry.
+    const where = options.trackingUri ? ` in ${options.trackingUri.replace(/\/\/[^@/]*@/, "//")}` : "";
+    if (endError !== undefined) {
+      throw new TrackingError(
+        "mlflow/run-not-ended",
+        `MLflow run ${id} could not be marked ${endStatus}: it stays RUNNING${where} (${
+          endError instanceof Error ? endError.message : String(endError)
+        })` + (lost.length > 0 ? `; also not logged: ${lost.join("; ")}` : ""),
+        {
+          cause: endError,
+          hint:
+            `once the store works again, end it yourself: MlflowClient.setTerminated("${id}", "${endStatus}")` +
+            " (or delete it in the UI)",
+        },
+      );
+    }
+    if (lost.length > 0) {
+      throw new TrackingError(
+        "mlflow/run-logging-failed",
+        `MLflow run ${id} ended ${endStatus}, but some of it could not be logged: ${lost.join("; ")}`,
+        { hint: "check the tracking store and the experiment's artifact location (disk space, permissions)" },
+      );
+    }
   };
 
-  const logFiles = async (files: string[]) => {
+  const logFiles = async (id: string, files: string[]) => {
     for (const file of files) {
       const abs = resolve(options.projectRoot, file);
       if (!(await Deno.stat(abs).then(() => true, () => false))) {
         options.notify?.(`mlflow.yml log_files: ${file} does not exist; not logged`);
         continue;
       }
-      await client!.logArtifact(runId!, abs, "kmlf/files");
+      await client!.logArtifact(id, abs, "kmlf/files");
     }
   };
 
@@ -142,14 +191,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       }
       state.activate(client, runId);
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
-      await logFiles(config.tracking.logFiles.before);
-      // Ctrl-C / SIGTERM: flush buffered metrics, end the run KILLED, exit like a killed process (128 + n).
-      const listeners = { SIGINT: () => killed(130), SIGTERM: () => killed(143) };
-      const killed = (code: number) => void finish("KILLED").finally(() => Deno.exit(code));
-      onSignal = () => {
-        for (const [sig, fn] of Object.entries(listeners)) Deno.removeSignalListener(sig as Deno.Signal, fn);
-      };
-      for (const [sig, fn] of Object.entries(listeners)) Deno.addSignalListener(sig as Deno.Signal, fn);
+      // A failure from here on reaches onPipelineError (the session sends every way a run ends there).
+      await logFiles(runId, config.tracking.logFiles.before);
     },
 
     async beforeNodeRun({ node, inputs }) {
@@ -214,7 +257,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       const failed = [...timings.values()].find((t) => t.status === "failed")?.node ??
         (error as { failedNode?: string })?.failedNode;
       const message = error instanceof Error ? error.message : String(error);
-      await finish("FAILED", {
+      // Ctrl-C / SIGTERM (the session turns them into this error): buffered metrics flushed, run KILLED.
+      await finish(error instanceof RunInterruptedError ? "KILLED" : "FAILED", {
         ...(failed ? { "kmlf.failed_node": failed } : {}),
         "kmlf.error": message.slice(0, 8000),
         ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),

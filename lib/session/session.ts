@@ -16,11 +16,12 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import { didYouMeanHint, UsageError } from "../errors.ts";
+import { didYouMeanHint, KmlfAggregateError, KmlfError, UsageError } from "../errors.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
+import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 
 /** Options of {@link KmlfSession.create}. */
@@ -162,21 +163,29 @@ export class KmlfSession {
       loadVersions,
     });
     const runParams = this.runParams(names, options);
-    await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
-    let result: RunResult;
+    // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
+    const guard = RunGuard.install();
     try {
-      result = await new SequentialRunner().run(pipeline, catalog, {
-        runId: this.runId,
-        hooks,
-        onlyMissingOutputs: options.onlyMissingOutputs,
-        reporter: options.reporter,
-      });
-    } catch (error) {
-      await hooks.call("onPipelineError", { error, runParams, pipeline, catalog });
-      throw error;
+      let result: RunResult;
+      try {
+        await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
+        result = await guard.race(
+          new SequentialRunner().run(pipeline, catalog, {
+            runId: this.runId,
+            hooks,
+            onlyMissingOutputs: options.onlyMissingOutputs,
+            reporter: options.reporter,
+          }),
+        );
+        await guard.settle(); // a promise the last node left rejected fails the run, not the process
+      } catch (error) {
+        throw await pipelineError(hooks, error, { runParams, pipeline, catalog });
+      }
+      await hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog });
+      return result;
+    } finally {
+      guard.uninstall();
     }
-    await hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog });
-    return result;
   }
 
   /** A dataset registry with built-ins plus every enabled plugin's dataset types. */
@@ -248,6 +257,24 @@ export class KmlfSession {
 
   private relative(path: string): string {
     return path.startsWith(this.settings.root + "/") ? path.slice(this.settings.root.length + 1) : path;
+  }
+}
+
+/**
+ * Fires onPipelineError and returns the error to throw: the run's own error, or, when a hook could not
+ * handle it either (tracking could not end the run), both together, the run's error first.
+ */
+async function pipelineError(
+  hooks: HookManager,
+  error: unknown,
+  args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
+): Promise<unknown> {
+  try {
+    await hooks.call("onPipelineError", { error, ...args });
+    return error;
+  } catch (hookError) {
+    if (!(error instanceof KmlfError) || !(hookError instanceof KmlfError)) return error;
+    return new KmlfAggregateError([error, hookError], "The run failed, and so did ending it");
   }
 }
 

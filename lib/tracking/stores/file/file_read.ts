@@ -18,8 +18,14 @@ export async function readExperiment(dir: string): Promise<Experiment> {
   };
 }
 
+/**
+ * The points of a metric file. Every line is written with its newline, so text after the last newline is
+ * an append that was cut short (a full disk, a killed process): it was never a point and is left out.
+ */
 function parseHistory(text: string, key: string): Metric[] {
-  return text.split("\n").filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
+  const lines = text.split("\n");
+  lines.pop(); // "" after the final newline, or the torn tail of an interrupted append
+  return lines.filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
 }
 
 /**
