@@ -67,3 +67,23 @@ export async function resolvesInside(rootDir: string, target: string): Promise<b
     throw error;
   }
 }
+
+/**
+ * Whether process `pid` is running, when it can be told (Linux's /proc, which Deno opens only with
+ * --allow-all); undefined otherwise. Used to tell a lock or temp file of a dead process from a live one.
+ *
+ * @example
+ * ```ts
+ * processAlive(Deno.pid); // true on Linux
+ * ```
+ */
+export function processAlive(pid: number): boolean | undefined {
+  if (Deno.build.os !== "linux") return pid === Deno.pid ? true : undefined;
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    // Deno lets only --allow-all processes look into /proc: without it, "cannot tell".
+    return error instanceof Deno.errors.NotFound ? false : undefined;
+  }
+}

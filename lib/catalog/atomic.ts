@@ -8,7 +8,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { statOrUndefined } from "../fs_utils.ts";
+import { processAlive, statOrUndefined } from "../fs_utils.ts";
 
 /** Temp files being written right now, by this process. */
 const inFlight = new Set<string>();
@@ -20,17 +20,6 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
 function tempPattern(name: string): RegExp {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return new RegExp(`^\\.${escaped}\\.(?:(\\d+)-)?[0-9a-f]{8}\\.tmp$`);
-}
-
-/** Whether process `pid` is alive, when the platform can tell (Linux's /proc); undefined otherwise. */
-function processAlive(pid: number): boolean | undefined {
-  if (Deno.build.os !== "linux") return undefined;
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -271,7 +271,16 @@ async function experimentFor(client: TrackingPort, config: MlflowConfig): Promis
   const { name, artifactLocation, tags, restoreIfDeleted } = config.tracking.experiment;
   const existing = await client.getExperimentByName(name);
   if (!existing) {
-    return await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
+    try {
+      return await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
+    } catch (error) {
+      // Another run (another process) created it a moment ago: use that one.
+      const created = error instanceof KmlfError && error.code === "RESOURCE_ALREADY_EXISTS"
+        ? await client.getExperimentByName(name)
+        : undefined;
+      if (!created) throw error;
+      return created.experimentId;
+    }
   }
   if (existing.lifecycleStage === "deleted") {
     if (!restoreIfDeleted) {

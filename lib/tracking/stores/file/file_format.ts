@@ -38,17 +38,40 @@ export async function readMeta(path: string): Promise<Record<string, unknown> | 
   }
 }
 
-/** Writes a meta.yaml atomically, keys sorted like PyYAML's `sort_keys=True`. */
-export async function writeMeta(path: string, meta: Record<string, unknown>): Promise<void> {
-  await writeAtomic(path, dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true }));
+/** Options of {@link writeAtomic}. */
+export interface WriteAtomicOptions {
+  /**
+   * Create missing folders. Only for a new experiment (its folder does not exist yet); everywhere else the
+   * folder must exist, so that a write racing with a delete (the folder moved to .trash) fails with
+   * NotFound instead of re-creating a ghost folder.
+   */
+  createFolders?: boolean;
 }
 
-/** Writes a file through a temp file and a rename, creating folders. */
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+/** Writes a meta.yaml atomically, keys sorted like PyYAML's `sort_keys=True`. */
+export async function writeMeta(
+  path: string,
+  meta: Record<string, unknown>,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
+  await writeAtomic(path, dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true }), options);
+}
+
+/** Writes a file through a temp file and a rename (NotFound when its folder is missing, unless told). */
+export async function writeAtomic(
+  path: string,
+  text: string,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
+  if (options.createFolders) await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
+  try {
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -120,6 +143,50 @@ export async function writeAtomicInRun(runDir: string, relPath: string, text: st
     await Deno.writeTextFile(tmp, text);
   }
   await Deno.rename(tmp, path);
+}
+
+/**
+ * Creates a file inside a run folder only if it does not exist yet, atomically and with its whole
+ * content (a temp file hard-linked into place), and returns the content already there otherwise: two
+ * writers racing to log one param can never both win. Without hard links (some file systems), the file
+ * is created exclusively and written.
+ *
+ * @example
+ * ```ts
+ * const existing = await createAtomicInRun(runDir, "params/lr", "0.1"); // undefined when created
+ * ```
+ */
+export async function createAtomicInRun(
+  runDir: string,
+  relPath: string,
+  text: string,
+): Promise<string | undefined> {
+  const [folder, ...key] = relPath.split("/");
+  const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await Deno.writeTextFile(tmp, text);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await mkdirInRun(runDir, dirname(relPath));
+    await Deno.writeTextFile(tmp, text);
+  }
+  try {
+    await Deno.link(tmp, path);
+    return undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
+    // No hard links here: create exclusively instead (a reader may briefly see it empty).
+    try {
+      await Deno.writeTextFile(path, text, { createNew: true });
+      return undefined;
+    } catch (inner) {
+      if (inner instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
+      throw inner;
+    }
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
 }
 
 /** A float as Python's `str()` writes it: `1.0`, `0.1`, `nan`, `inf`, `1e+300`. */

@@ -50,7 +50,17 @@ import {
   type ValidationOptions,
 } from "../../validation.ts";
 import { validateExperimentId } from "../../id_rules.ts";
-import { keyFile, readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
+import {
+  keyFile,
+  mkdirInRun,
+  readKeyFiles,
+  readMeta,
+  statusToCode,
+  writeAtomic,
+  writeAtomicInRun,
+  writeMeta,
+} from "./file_format.ts";
+import { withStoreLock } from "./store_lock.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import {
@@ -110,7 +120,7 @@ export class FileStore implements TrackingStore {
         last_update_time: now,
         lifecycle_stage: "active",
         name: "Default",
-      });
+      }, { createFolders: true });
     }
     return store;
   }
@@ -121,25 +131,26 @@ export class FileStore implements TrackingStore {
     validateExperimentName(name);
     for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
     if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
-    if ((await allExperiments(this.root)).some((e) => e.name === name)) throw experimentExists(name);
-    let id = "";
-    do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n).padStart(
-      18,
-      "1",
-    ); while (await experimentDir(this.root, id));
-    const now = Date.now();
-    await writeMeta(join(this.root, id, "meta.yaml"), {
-      artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
-      creation_time: now,
-      experiment_id: id,
-      last_update_time: now,
-      lifecycle_stage: "active",
-      name,
+    // Checking the name is free and taking it is one step: other processes and requests wait their turn.
+    return await withStoreLock(this.root, async () => {
+      if ((await allExperiments(this.root)).some((e) => e.name === name)) throw experimentExists(name);
+      let id = "";
+      do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n)
+        .padStart(18, "1"); while (await experimentDir(this.root, id));
+      const now = Date.now();
+      await writeMeta(join(this.root, id, "meta.yaml"), {
+        artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
+        creation_time: now,
+        experiment_id: id,
+        last_update_time: now,
+        lifecycle_stage: "active",
+        name,
+      }, { createFolders: true });
+      for (const [k, v] of Object.entries(options.tags ?? {})) {
+        await writeAtomic(join(this.root, id, "tags", k), v, { createFolders: true });
+      }
+      return id;
     });
-    for (const [k, v] of Object.entries(options.tags ?? {})) {
-      await writeAtomic(join(this.root, id, "tags", k), v);
-    }
-    return id;
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -161,40 +172,49 @@ export class FileStore implements TrackingStore {
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     validateExperimentName(newName);
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
-    if (
-      (await allExperiments(this.root)).some((x) => x.name === newName && x.experimentId !== experimentId)
-    ) {
-      throw experimentExists(newName);
-    }
-    await updateExperimentMeta(this.root, experimentId, { name: newName });
+    await withStoreLock(this.root, async () => {
+      const e = await this.getExperiment(experimentId);
+      if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
+      if (
+        (await allExperiments(this.root)).some((x) => x.name === newName && x.experimentId !== experimentId)
+      ) {
+        throw experimentExists(newName);
+      }
+      await updateExperimentMeta(this.root, experimentId, { name: newName });
+    });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw experimentNotFound(experimentId);
-    await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
-    await setRunsStage(join(this.root, experimentId), "deleted");
-    await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
+    await withStoreLock(this.root, async () => {
+      const e = await this.getExperiment(experimentId);
+      if (e.lifecycleStage !== "active") throw experimentNotFound(experimentId);
+      await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
+      await setRunsStage(join(this.root, experimentId), "deleted");
+      await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
+    });
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage === "active") throw experimentNotFound(experimentId);
-    if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
-      throw experimentExists(e.name);
-    }
-    await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
-    await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "active" });
-    await setRunsStage(join(this.root, experimentId), "active");
+    await withStoreLock(this.root, async () => {
+      const e = await this.getExperiment(experimentId);
+      if (e.lifecycleStage === "active") throw experimentNotFound(experimentId);
+      if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
+        throw experimentExists(e.name);
+      }
+      await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
+      await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "active" });
+      await setRunsStage(join(this.root, experimentId), "active");
+    });
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     validateExperimentTag(key, value);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
-    await writeAtomic(await keyFile(join(this.root, experimentId, "tags"), key, "tag"), value);
+    // Never re-creates the experiment folder, should the experiment be deleted meanwhile.
+    await writeAtomicInRun(join(this.root, experimentId), `tags/${key}`, value).catch((error) => {
+      throw error instanceof Deno.errors.NotFound ? experimentNotActive(experimentId, "deleted") : error;
+    });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
@@ -224,6 +244,12 @@ export class FileStore implements TrackingStore {
     if (e.lifecycleStage !== "active") throw experimentNotActive(options.experimentId, e.lifecycleStage);
     const runId = newRunId();
     const dir = join(this.root, e.experimentId, runId);
+    // Created below the experiment folder, never with it, and filled without creating folders: if the
+    // experiment is deleted meanwhile (moved to .trash), this fails instead of leaving a ghost folder.
+    const gone = (error: unknown) => {
+      throw error instanceof Deno.errors.NotFound ? experimentNotActive(e.experimentId, "deleted") : error;
+    };
+    await Deno.mkdir(dir).catch(gone);
     await writeMeta(join(dir, "meta.yaml"), {
       artifact_uri: `${e.artifactLocation.replace(/\/$/, "")}/${runId}/artifacts`,
       end_time: null,
@@ -240,11 +266,9 @@ export class FileStore implements TrackingStore {
       status: statusToCode("RUNNING"),
       tags: [],
       user_id: options.userId ?? "",
-    });
-    for (const sub of ["metrics", "params", "artifacts"]) {
-      await Deno.mkdir(join(dir, sub), { recursive: true });
-    }
-    for (const [k, v] of Object.entries(tags)) await writeAtomic(join(dir, "tags", k), v);
+    }).catch(gone);
+    for (const sub of ["metrics", "params", "artifacts"]) await Deno.mkdir(join(dir, sub)).catch(gone);
+    for (const [k, v] of Object.entries(tags)) await writeAtomicInRun(dir, `tags/${k}`, v).catch(gone);
     return await this.getRun(runId);
   }
 
@@ -260,7 +284,7 @@ export class FileStore implements TrackingStore {
     if (update.endTime !== undefined) meta.end_time = update.endTime;
     if (update.runName) {
       meta.run_name = update.runName;
-      await writeAtomic(join(dir, "tags", MLFLOW_TAGS.runName), update.runName);
+      await writeAtomicInRun(dir, `tags/${MLFLOW_TAGS.runName}`, update.runName);
     }
     await writeMeta(join(dir, "meta.yaml"), meta);
     return (await readRun(dir)).info;
@@ -347,6 +371,7 @@ export class FileStore implements TrackingStore {
     for (const input of datasets) {
       const d = input.dataset;
       const datasetId = md5(d.name + d.digest);
+      await mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
         name: d.name,
@@ -355,6 +380,7 @@ export class FileStore implements TrackingStore {
         source: d.source,
         source_type: d.sourceType,
       });
+      await mkdirInRun(dir, `inputs/${md5(datasetId + runId)}`);
       await writeMeta(join(dir, "inputs", md5(datasetId + runId), "meta.yaml"), {
         destination_id: runId,
         destination_type: "RUN",

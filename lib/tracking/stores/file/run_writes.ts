@@ -6,10 +6,18 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import { type KeyValue, type Metric, MLFLOW_TAGS } from "../../entities.ts";
-import { mkdirInRun, pythonFloat, readMeta, writeAtomicInRun, writeMeta } from "./file_format.ts";
+import {
+  createAtomicInRun,
+  mkdirInRun,
+  pythonFloat,
+  readMeta,
+  writeAtomicInRun,
+  writeMeta,
+} from "./file_format.ts";
+import { paramValueChanged } from "../../tracking_errors.ts";
 import { readHistory } from "./file_read.ts";
 
 /** Bounds of the remembered lines (least recently used files are forgotten first). */
@@ -131,7 +139,13 @@ export async function writeRunBatch(
   batch: { params: readonly KeyValue[]; metrics: readonly Metric[]; tags: readonly KeyValue[] },
   metricFiles: MetricFileWriter,
 ): Promise<void> {
-  for (const p of batch.params) await writeAtomicInRun(runDir, `params/${p.key}`, p.value);
+  for (const p of batch.params) {
+    // Created only if absent: of two writers racing with different values, one gets the conflict.
+    const existing = await createAtomicInRun(runDir, `params/${p.key}`, p.value);
+    if (existing !== undefined && existing !== p.value) {
+      throw paramValueChanged(basename(runDir), p.key, existing, p.value);
+    }
+  }
   const byKey = new Map<string, Metric[]>();
   for (const m of batch.metrics) {
     const list = byKey.get(m.key);
