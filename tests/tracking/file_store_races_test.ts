@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { TrackingError } from "../../lib/errors.ts";
+import type { TrackingError } from "../../lib/errors.ts";
 import { createRequestHandler } from "../../lib/server/mod.ts";
 import { FileStore, MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { demoProject, kmlf, REPO } from "../cli_harness.ts";
