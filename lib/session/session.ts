@@ -19,7 +19,7 @@ import {
 import { didYouMeanHint, KmlfAggregateError, KmlfError, UsageError } from "../errors.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
-import { type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
+import { checkRunnable, type RunReporter, type RunResult, SequentialRunner } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
@@ -163,6 +163,8 @@ export class KmlfSession {
       loadVersions,
     });
     const runParams = this.runParams(names, options);
+    // Known before any node runs: reported before a (tracked) run is started.
+    await checkRunnable(pipeline, catalog, { full });
     // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
     const guard = RunGuard.install();
     try {

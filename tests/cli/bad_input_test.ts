@@ -177,6 +177,7 @@ const CASES: Record<string, Case> = {
   },
   "settings-missing-name": { files: { "kmlf.yml": "default_env: local\n" }, args: ["run", "training"] },
   "project-not-found": { args: ["run", "training"], cwd: () => "/" },
+  "from-nodes-not-persisted": { args: ["run", "training", "--from-nodes", "predict"] },
   "unknown-node-filter": { args: ["run", "training", "--nodes", "train"] },
   "empty-after-filters": { args: ["run", "training", "--tags", "training", "--nodes", "predict"] },
   "node-raises": {
