@@ -8,7 +8,7 @@
  * @module
  */
 import { basename, dirname, join } from "node:path";
-import { processAlive, statOrUndefined } from "../fs_utils.ts";
+import { processAlive, realPathOrUndefined, statOrUndefined } from "../fs_utils.ts";
 
 /** Temp files being written right now, by this process. */
 const inFlight = new Set<string>();
@@ -88,7 +88,14 @@ export function removeTempFilesInFlight(): string[] {
  * await atomicWrite("data/out.json", new TextEncoder().encode("{}"));
  * ```
  */
-export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+export async function atomicWrite(target: string, data: Uint8Array | string): Promise<void> {
+  const path = await writablePath(target);
+  if (path === undefined) {
+    // A device or a pipe (/dev/stdout, a FIFO): written in place, as there is nothing to replace.
+    if (typeof data === "string") await Deno.writeTextFile(target, data);
+    else await Deno.writeFile(target, data);
+    return;
+  }
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true });
   await sweepStaleTempFiles(path);
@@ -104,6 +111,23 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
   } finally {
     inFlight.delete(tmp);
   }
+}
+
+/**
+ * Where an atomic write of `target` goes: through a symlink to the file it names (the link stays), or
+ * undefined for a device or pipe (written in place). A folder is refused (EISDIR) before any temp file
+ * is written beside it.
+ */
+async function writablePath(target: string): Promise<string | undefined> {
+  let path = target;
+  const link = await Deno.lstat(target).catch(() => undefined);
+  if (link?.isSymlink) path = (await realPathOrUndefined(target)) ?? target;
+  const info = link?.isSymlink ? await statOrUndefined(path) : link;
+  if (info?.isDirectory) {
+    throw new Deno.errors.IsADirectory(`Is a directory (os error 21): ${target}`);
+  }
+  if (info && !info.isFile) return undefined;
+  return path;
 }
 
 /**

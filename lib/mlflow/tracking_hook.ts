@@ -3,16 +3,15 @@
  * durations, the pipeline description and files, and ends the run FINISHED, FAILED or KILLED.
  * Registered as a plugin hook, so the runner knows nothing about MLflow.
  */
-import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { ConfigError, KmlfError, RunInterruptedError, TrackingError } from "../errors.ts";
-import type { Hooks, RunParams } from "../hooks/mod.ts";
+import type { Hooks } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
-import { gitInfo } from "./git_info.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
+import { experimentFor, namedRun, runTags } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -168,17 +167,27 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       // A run already active around kmlf (MLFLOW_RUN_ID, as MLflow Projects and orchestrators set it):
       // with run.nested, this run becomes its child; otherwise kmlf logs into it and leaves it open.
       const outer = Deno.env.get("MLFLOW_RUN_ID");
+      const outerRun = () =>
+        namedRun(client!, outer!, {
+          what: `MLFLOW_RUN_ID=${outer}`,
+          hint:
+            "unset MLFLOW_RUN_ID, or set it to the id of an existing run (kmlf then starts its own run or a child)",
+        });
       if (outer && !config.tracking.run.nested && !config.tracking.run.id) {
-        runId = (await client.getRun(outer)).info.runId;
+        runId = (await outerRun()).info.runId;
         ownsRun = false;
         await client.logBatch(runId, { tags });
       } else if (config.tracking.run.id) {
-        const run = await client.getRun(config.tracking.run.id);
+        const run = await namedRun(client, config.tracking.run.id, {
+          what: `mlflow.yml tracking.run.id ${config.tracking.run.id}`,
+          hint: "set tracking.run.id to the id of an existing run, or to null to start a new run",
+          source: config.locate(["tracking", "run", "id"]),
+        });
         runId = run.info.runId;
         await client.updateRun(runId, { status: "RUNNING" });
         await client.logBatch(runId, { tags });
       } else {
-        if (outer) tags["mlflow.parentRunId"] = (await client.getRun(outer)).info.runId;
+        if (outer) tags["mlflow.parentRunId"] = (await outerRun()).info.runId;
         const run = await client.createRun(
           experimentId,
           {
@@ -267,74 +276,6 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   };
 }
 
-async function experimentFor(client: TrackingPort, config: MlflowConfig): Promise<string> {
-  const { name, artifactLocation, tags, restoreIfDeleted } = config.tracking.experiment;
-  const existing = await client.getExperimentByName(name);
-  if (!existing) {
-    try {
-      return await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
-    } catch (error) {
-      // Another run (another process) created it a moment ago: use that one.
-      const created = error instanceof KmlfError && error.code === "RESOURCE_ALREADY_EXISTS"
-        ? await client.getExperimentByName(name)
-        : undefined;
-      if (!created) throw error;
-      return created.experimentId;
-    }
-  }
-  if (existing.lifecycleStage === "deleted") {
-    if (!restoreIfDeleted) {
-      throw new ConfigError("mlflow/experiment-deleted", `Experiment "${name}" is deleted`, {
-        source: config.locate(["tracking", "experiment", "restore_if_deleted"]),
-        hint:
-          "set tracking.experiment.restore_if_deleted: true, restore it in the UI, or choose another experiment name",
-      });
-    }
-    await client.restoreExperiment(existing.experimentId);
-  }
-  return existing.experimentId;
-}
-
-async function runTags(runParams: RunParams, options: TrackingHookOptions): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {
-    "mlflow.user": currentUser(),
-    "mlflow.source.name": runParams.commandLine.split(" ")[0] || "kmlf",
-    "mlflow.source.type": "LOCAL",
-    kmlf_command: runParams.commandLine,
-    kmlf_version: options.kmlfVersion,
-    run_id: runParams.runId,
-    project_path: runParams.projectPath,
-    env: runParams.env,
-    pipeline_names: runParams.pipelineNames.join(","),
-    runner: runParams.runner,
-  };
-  const lists: [string, string[]][] = [
-    ["tags", runParams.tags],
-    ["node_names", runParams.nodeNames],
-    ["from_nodes", runParams.fromNodes],
-    ["to_nodes", runParams.toNodes],
-    ["from_inputs", runParams.fromInputs],
-    ["to_outputs", runParams.toOutputs],
-    ["namespaces", runParams.namespaces],
-  ];
-  for (const [key, values] of lists) if (values.length > 0) tags[key] = values.join(",");
-  if (Object.keys(runParams.loadVersions).length > 0) {
-    tags.load_versions = Object.entries(runParams.loadVersions).map(([k, v]) => `${k}:${v}`).join(",");
-  }
-  if (Object.keys(runParams.runtimeParams).length > 0) {
-    tags.runtime_params = JSON.stringify(runParams.runtimeParams);
-  }
-  if (runParams.onlyMissingOutputs) tags.only_missing_outputs = "true";
-  const git = await gitInfo(options.projectRoot);
-  if (git) {
-    tags["mlflow.source.git.commit"] = git.commit;
-    if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
-    tags["kmlf.git.dirty"] = String(git.dirty);
-    if (git.dirty) tags["kmlf.git.changed_files"] = git.changed.join(",").slice(0, 8000);
-  }
-  return tags;
-}
-
 // Exported for the run only; the previous values come back when the run ends.
 function exportCredentials(
   credentials: Record<string, unknown> | undefined,
@@ -368,15 +309,6 @@ export function pipelineArtifact(
       };
     }),
   };
-}
-
-// Like MLflow: the login name of the process owner.
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
-  }
 }
 
 function short(value: string): string {

@@ -10,6 +10,7 @@
 import { load, type LoadOptions } from "js-yaml";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { loadWithinLimits, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
+import { decodeUtf8 } from "./utf8.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
 export type KeyPath = readonly (string | number)[];
@@ -126,7 +127,7 @@ export async function readYamlFile(path: string, options: { code?: string } = {}
         },
       );
     }
-    text = await Deno.readTextFile(path);
+    text = decodeUtf8(await Deno.readFile(path), path);
   } catch (cause) {
     if (cause instanceof ConfigError) throw cause;
     throw new ConfigError("yaml/unreadable", `Cannot read ${path}: ${(cause as Error).message}`, {

@@ -86,34 +86,45 @@ for (const [what, m] of Object.entries(MISBEHAVIOURS)) {
   });
 }
 
-Deno.test("a failing afterPipelineRun (an unusable artifact location) ends the run FAILED, saying what was lost", async () => {
-  // The experiment's artifact location is below a regular file: every artifact write fails.
-  const dir = await trackedDemo("return real(model, x);", {
-    mlflowYml: (y) =>
-      y.replace("artifact_location: null", "artifact_location: ./not-a-folder/artifacts")
-        .replace("after: []", "after: [conf/base/parameters.yml]"),
-    files: { "not-a-folder": "a file, not a folder\n" },
+for (
+  const [what, location] of [["relative (unsupported)", "./not-a-folder/artifacts"], ["below a file", "ABS"]]
+) {
+  Deno.test(`a failing afterPipelineRun (an artifact location ${what}) ends the run FAILED, saying what was lost`, async () => {
+    const dir = await trackedDemo("return real(model, x);", {
+      mlflowYml: (y) => y.replace("after: []", "after: [conf/base/parameters.yml]"),
+      files: { "not-a-folder": "a file, not a folder\n" },
+    });
+    try {
+      // Every artifact write fails there; the catalog's artifact datasets stay local, so only the
+      // end-of-run artifacts (kmlf/pipeline.json, log_files.after) are written to it.
+      const yml = join(dir, "conf/base/mlflow.yml");
+      const at = location === "ABS" ? `${dir}/not-a-folder/artifacts` : location;
+      await Deno.writeTextFile(
+        yml,
+        (await Deno.readTextFile(yml)).replace("artifact_location: null", `artifact_location: ${at}`),
+      );
+      const catalog = join(dir, "conf/base/catalog.yml");
+      await Deno.writeTextFile(
+        catalog,
+        (await Deno.readTextFile(catalog)).replaceAll(
+          "type: mlflow_artifact\n  dataset:\n    type: ",
+          "type: ",
+        )
+          .replaceAll("\n    filepath:", "\n  filepath:"),
+      );
+      const r = await kmlf(["run", "training"], { cwd: dir });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /error\[mlflow\/run-logging-failed\]/);
+      assert.match(r.stderr, /kmlf\/pipeline\.json/);
+      const run = await onlyRun(dir);
+      assert.equal(run.info.status, "FAILED");
+      assert.match(run.data.tags["kmlf.tracking_error"], /kmlf\/pipeline\.json/);
+      assert.ok(run.data.metrics["metrics.accuracy"] > 0.8, "what could be logged was logged");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
-  try {
-    // Only the end-of-run artifacts are written there: the catalog's artifact datasets stay local.
-    const catalog = join(dir, "conf/base/catalog.yml");
-    await Deno.writeTextFile(
-      catalog,
-      (await Deno.readTextFile(catalog)).replaceAll("type: mlflow_artifact\n  dataset:\n    type: ", "type: ")
-        .replaceAll("\n    filepath:", "\n  filepath:"),
-    );
-    const r = await kmlf(["run", "training"], { cwd: dir });
-    assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /mlflow\/run-logging-failed/);
-    assert.match(r.stderr, /kmlf\/pipeline\.json/);
-    const run = await onlyRun(dir);
-    assert.equal(run.info.status, "FAILED");
-    assert.match(run.data.tags["kmlf.tracking_error"], /kmlf\/pipeline\.json/);
-    assert.ok(run.data.metrics["metrics.accuracy"] > 0.8, "what could be logged was logged");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+}
 
 /** Runs kmlf with the size of any file it writes capped (SIGXFSZ ignored, so writes fail with EFBIG). */
 async function kmlfWithFileSizeLimit(dir: string, kib: number) {

@@ -7,6 +7,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { TrackingError } from "../../../errors.ts";
+import { ioProblem } from "../../../io_errors.ts";
 
 /** A value SQLite binds or returns. */
 export type SqlValue = string | number | bigint | null | Uint8Array;
@@ -28,6 +29,32 @@ export function mapSqliteError(error: unknown, path: string): unknown {
     );
   }
   return error;
+}
+
+/**
+ * An error opening the database at `path` as a TrackingError naming the file and what is wrong with it
+ * (not a database, unreadable, on a full or failing disk); other errors pass through.
+ *
+ * @example
+ * ```ts
+ * throw openError(error, "/project/mlflow.db");
+ * ```
+ */
+export function openError(error: unknown, path: string): unknown {
+  if (error instanceof TrackingError) return error;
+  const problem = ioProblem(error, path);
+  if (!problem) return error;
+  return new TrackingError(
+    `tracking/${problem.code}`,
+    `Cannot open the SQLite tracking store ${path}: ${problem.what}`,
+    {
+      cause: error,
+      hint: problem.code === "not-a-database"
+        ? "point mlflow_tracking_uri (or --backend-store-uri) at an MLflow SQLite database or a new file " +
+          "(a folder selects MLflow's file store), or move this file away"
+        : problem.hint,
+    },
+  );
 }
 
 /**
@@ -57,17 +84,22 @@ export class SqliteDb {
           "check that the directory exists and is writable (and that --allow-read/--allow-write cover it)",
       });
     }
-    this.#db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 20000}`);
-    this.#db.exec("PRAGMA foreign_keys = ON");
-    // Reads through a memory map (up to 256 MiB) skip a read() per page: searches over large stores
-    // are ~12% faster. Writes and the WAL are unaffected; the pages are file-backed and reclaimable.
-    this.#db.exec("PRAGMA mmap_size = 268435456");
-    // MLflow sets this too: LIKE is case-sensitive, ILIKE is lower(x) LIKE lower(p).
-    this.#db.exec("PRAGMA case_sensitive_like = true");
-    if (path !== ":memory:") {
-      this.#guard(() => this.#db.exec("PRAGMA journal_mode = WAL"));
-      // In WAL mode NORMAL is safe against application crashes; only a power loss can drop the last commits.
-      this.#db.exec("PRAGMA synchronous = NORMAL");
+    try {
+      this.#db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 20000}`);
+      this.#db.exec("PRAGMA foreign_keys = ON");
+      // Reads through a memory map (up to 256 MiB) skip a read() per page: searches over large stores
+      // are ~12% faster. Writes and the WAL are unaffected; the pages are file-backed and reclaimable.
+      this.#db.exec("PRAGMA mmap_size = 268435456");
+      // MLflow sets this too: LIKE is case-sensitive, ILIKE is lower(x) LIKE lower(p).
+      this.#db.exec("PRAGMA case_sensitive_like = true");
+      if (path !== ":memory:") {
+        this.#guard(() => this.#db.exec("PRAGMA journal_mode = WAL"));
+        // In WAL mode NORMAL is safe against application crashes; only a power loss can drop the last commits.
+        this.#db.exec("PRAGMA synchronous = NORMAL");
+      }
+    } catch (error) {
+      this.#db.close();
+      throw openError(error, path);
     }
   }
 
