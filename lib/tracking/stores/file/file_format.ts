@@ -7,6 +7,8 @@ import { dump, load } from "js-yaml";
 import type { RunStatus } from "../../entities.ts";
 import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
 import { mlflowError } from "../../tracking_errors.ts";
+import { TrackingError } from "../../../errors.ts";
+import { ioProblem } from "../../../io_errors.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
   RUNNING: 1,
@@ -26,6 +28,28 @@ export function statusFromCode(code: unknown): RunStatus {
   if (typeof code === "string" && code in STATUS_CODES) return code as RunStatus;
   const found = Object.entries(STATUS_CODES).find(([, c]) => c === Number(code));
   return (found?.[0] ?? "RUNNING") as RunStatus;
+}
+
+/**
+ * A disk failure (full, size limit, read-only, permissions) while writing the store at `root` as a
+ * TrackingError naming the store; other errors pass through.
+ *
+ * @example
+ * ```ts
+ * throw storeIoError(error, "/project/mlruns");
+ * ```
+ */
+export function storeIoError(error: unknown, root: string): unknown {
+  const problem = error instanceof TrackingError ? undefined : ioProblem(error, root);
+  if (!problem) return error;
+  return new TrackingError(
+    `tracking/${problem.code}`,
+    `Cannot write to the file tracking store ${root}: ${problem.what}`,
+    {
+      cause: error,
+      hint: problem.hint,
+    },
+  );
 }
 
 /** Reads a meta.yaml (undefined when the file does not exist). */

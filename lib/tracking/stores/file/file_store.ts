@@ -56,6 +56,7 @@ import {
   readKeyFiles,
   readMeta,
   statusToCode,
+  storeIoError,
   writeAtomic,
   writeAtomicInRun,
   writeMeta,
@@ -332,7 +333,7 @@ export class FileStore implements TrackingStore {
     } catch (error) {
       // The run folder vanished under us: its experiment was deleted while we were logging.
       if (error instanceof Deno.errors.NotFound) throw runNotActive(runId, "deleted");
-      throw error;
+      throw storeIoError(error, this.root);
     }
   }
 

@@ -18,7 +18,10 @@ export interface SqliteDbOptions {
   busyTimeoutMs?: number;
 }
 
-/** Maps SQLite's "database is locked" to a retryable MLflow error; other errors pass through. */
+/**
+ * Maps SQLite's "database is locked" to a retryable MLflow error and disk failures (full, read-only, I/O)
+ * to a TrackingError naming the store; other errors pass through.
+ */
 export function mapSqliteError(error: unknown, path: string): unknown {
   // Deno's node:sqlite reports only the message (no errcode), so match SQLITE_BUSY / SQLITE_LOCKED text.
   if (error instanceof Error && /database (?:table )?is locked|database is busy/.test(error.message)) {
@@ -26,6 +29,17 @@ export function mapSqliteError(error: unknown, path: string): unknown {
       "TEMPORARILY_UNAVAILABLE",
       `Cannot write to ${path}: the database stayed locked by another process past the busy timeout`,
       { cause: error, hint: "retry, or raise busyTimeoutMs when many processes log at once" },
+    );
+  }
+  const problem = error instanceof TrackingError ? undefined : ioProblem(error, path);
+  if (problem) {
+    return new TrackingError(
+      `tracking/${problem.code}`,
+      `Cannot use the SQLite tracking store ${path}: ${problem.what}`,
+      {
+        cause: error,
+        hint: problem.hint,
+      },
     );
   }
   return error;
