@@ -181,7 +181,11 @@ for (const uri of ["mlflow.db", "mlruns"]) {
         assert.equal(run.data.tags["kmlf.failed_node"], "log_history");
       }
       assert.match(r.stderr, /File too large|disk is full|disk I\/O error/i, r.stderr);
-      assert.match(r.stderr, /error\[tracking\/(io-error|file-too-large|no-space)\]: .*tracking store/, r.stderr);
+      assert.match(
+        r.stderr,
+        /error\[tracking\/(io-error|file-too-large|no-space)\]: .*tracking store/,
+        r.stderr,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
