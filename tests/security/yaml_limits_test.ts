@@ -204,3 +204,23 @@ for (const entry of ENTRY_POINTS) {
     }
   });
 }
+
+Deno.test("a file store's meta.yaml holding an alias bomb is refused when read, not expanded", async () => {
+  const { FileStore } = await import("../../lib/tracking/mod.ts");
+  const { TrackingError } = await import("../../lib/errors.ts");
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-yaml-meta-" });
+  try {
+    const store = await FileStore.open(join(dir, "mlruns"));
+    const id = await store.createExperiment("bombed");
+    const run = await store.createRun({ experimentId: id });
+    const meta = join(dir, "mlruns", id, run.info.runId, "meta.yaml");
+    await Deno.writeTextFile(meta, (await Deno.readTextFile(meta)) + listBomb());
+    await assert.rejects(store.getRun(run.info.runId), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.match(e.message, /alias/);
+      return true;
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

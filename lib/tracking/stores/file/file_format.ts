@@ -3,11 +3,12 @@
  * statuses as integers, metric lines `"<timestamp> <value> <step>"` with Python float spelling.
  */
 import { dirname, join } from "node:path";
-import { dump, load } from "js-yaml";
+import { dump } from "js-yaml";
+import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";
 import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import { TrackingError } from "../../../errors.ts";
+import { KmlfError, TrackingError } from "../../../errors.ts";
 import { ioProblem } from "../../../io_errors.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
@@ -54,11 +55,22 @@ export function storeIoError(error: unknown, root: string): unknown {
 
 /** Reads a meta.yaml (undefined when the file does not exist). */
 export async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
   try {
-    return (load(await Deno.readTextFile(path)) ?? {}) as Record<string, unknown>;
+    text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
+  }
+  try {
+    // Held to kmlf's YAML limits: a hostile or corrupted meta.yaml must not hang a server reading it.
+    return (loadWithinLimits(text, path) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof KmlfError)) throw error;
+    throw new TrackingError("INTERNAL_ERROR", `The file store's ${path} is unusable: ${error.message}`, {
+      cause: error,
+      hint: "restore the file from a backup, or remove its experiment or run folder",
+    });
   }
 }
 
