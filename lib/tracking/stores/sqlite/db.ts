@@ -31,18 +31,7 @@ export function mapSqliteError(error: unknown, path: string): unknown {
       { cause: error, hint: "retry, or raise busyTimeoutMs when many processes log at once" },
     );
   }
-  const problem = error instanceof TrackingError ? undefined : ioProblem(error, path);
-  if (problem) {
-    return new TrackingError(
-      `tracking/${problem.code}`,
-      `Cannot use the SQLite tracking store ${path}: ${problem.what}`,
-      {
-        cause: error,
-        hint: problem.hint,
-      },
-    );
-  }
-  return error;
+  return diskError(error, path, "use") ?? error;
 }
 
 /**
@@ -55,12 +44,21 @@ export function mapSqliteError(error: unknown, path: string): unknown {
  * ```
  */
 export function openError(error: unknown, path: string): unknown {
-  if (error instanceof TrackingError) return error;
+  // Errors already mapped while opening (a pragma reads the file) are worded as an open failure.
+  const original =
+    error instanceof TrackingError && error.code.startsWith("tracking/") && error.cause !== undefined
+      ? error.cause
+      : error;
+  return diskError(original, path, "open") ?? error;
+}
+
+function diskError(error: unknown, path: string, verb: "open" | "use"): TrackingError | undefined {
+  if (error instanceof TrackingError) return undefined;
   const problem = ioProblem(error, path);
-  if (!problem) return error;
+  if (!problem) return undefined;
   return new TrackingError(
     `tracking/${problem.code}`,
-    `Cannot open the SQLite tracking store ${path}: ${problem.what}`,
+    `Cannot ${verb} the SQLite tracking store ${path}: ${problem.what}`,
     {
       cause: error,
       hint: problem.code === "not-a-database"
