@@ -61,6 +61,17 @@ export class NodeError extends KmlfError {}
 export class RunError extends KmlfError {}
 /** A hook implementation threw. */
 export class HookError extends KmlfError {}
+/**
+ * A pipeline run stopped by SIGINT/SIGTERM: tracked runs end KILLED, and kmlf exits like a killed process
+ * (128 + the signal's number).
+ */
+export class RunInterruptedError extends RunError {
+  readonly signal: "SIGINT" | "SIGTERM";
+  constructor(signal: "SIGINT" | "SIGTERM", options: KmlfErrorOptions = {}) {
+    super("run/interrupted", `The run was interrupted (${signal})`, options);
+    this.signal = signal;
+  }
+}
 /** A tracking store rejected an operation (MLflow error codes live in `code`, e.g. `INVALID_PARAMETER_VALUE`). */
 export class TrackingError extends KmlfError {}
 /** Bad command-line usage. */
@@ -131,17 +142,54 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
   const lines = [`error[${error.code}]: ${rel(error.message)}`];
   const at = formatLocation(error.source, options.relativeTo);
   if (at) lines.push(`  at ${at}`);
-  if (error.cause !== undefined && !(error.cause instanceof KmlfError)) {
-    const cause = error.cause instanceof Error ? error.cause : new Error(String(error.cause));
-    if ((error instanceof NodeError || error instanceof RunError) && cause.stack) {
-      lines.push(indent(rel(userStack(cause.stack)), "    "));
-    } else lines.push(`  caused by: ${rel(cause.message)}`);
-  } else if (error.cause instanceof KmlfError) {
-    lines.push(indent(renderError(error.cause, options), "  "));
-  }
+  lines.push(...causeLines(error, options, rel));
   if (error.hint) lines.push(`  hint: ${rel(error.hint)}`);
   if (options.debug && error.stack) lines.push(indent(error.stack, "  "));
   return lines.join("\n");
+}
+
+/**
+ * What a cause adds under its error: a kmlf error whose message the outer one already quotes adds only
+ * what it has more (its own location, cause, hint), never the same text twice; a user's error adds the
+ * user's own stack frames (kmlf's are shown with --debug); a thrown non-Error value is shown as it is.
+ */
+function causeLines(error: KmlfError, options: RenderOptions, rel: (text: string) => string): string[] {
+  const cause = error.cause;
+  if (cause === undefined) return [];
+  if (cause instanceof KmlfError) {
+    if (!error.message.includes(cause.message)) return [indent(renderError(cause, options), "  ")];
+    const lines: string[] = [];
+    const causeAt = formatLocation(cause.source, options.relativeTo);
+    if (causeAt && causeAt !== formatLocation(error.source, options.relativeTo)) {
+      lines.push(`  at ${causeAt}`);
+    }
+    lines.push(...causeLines(cause, options, rel));
+    if (cause.hint && cause.hint !== error.hint) lines.push(`  hint: ${rel(cause.hint)}`);
+    return lines;
+  }
+  if (!(cause instanceof Error)) {
+    const note =
+      "a value that is not an Error was thrown, so there is no stack; throw new Error(...) to get one";
+    const value = describeThrown(cause);
+    return [error.message.includes(value) ? `  (${note})` : `  thrown: ${rel(value)} (${note})`];
+  }
+  const ranUserCode = error instanceof NodeError || error instanceof RunError;
+  if (ranUserCode && options.debug) return [indent(rel(cause.stack ?? String(cause)), "    ")];
+  const stack = ranUserCode ? userStack(cause.stack ?? "") : undefined;
+  if (stack !== undefined) return [indent(rel(stack), "    ")];
+  return error.message.includes(cause.message) ? [] : [`  caused by: ${rel(cause.message)}`];
+}
+
+/**
+ * A thrown value that is not an Error, as it would be printed (strings quoted, objects inspected).
+ *
+ * @example
+ * ```ts
+ * describeThrown({ code: 42 }); // "{ code: 42 }"
+ * ```
+ */
+export function describeThrown(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : Deno.inspect(value, { depth: 3, colors: false });
 }
 
 /** `file:line:col (keyPath)`, with the file relative to `relativeTo` when it is inside it. */
@@ -208,9 +256,22 @@ function indent(text: string, prefix: string): string {
   return text.split("\n").map((l) => prefix + l).join("\n");
 }
 
-// Keeps the user's frames: everything up to the node function itself ("[as func]"), none of kmlf's callers.
-function userStack(stack: string): string {
+// kmlf's own code: its lib folder and its entry point (also inside a compiled binary's virtual root).
+const KMLF_FILES = [new URL("./", import.meta.url).href, new URL("../cli.ts", import.meta.url).href];
+
+/**
+ * The user's part of a stack: the message, then the frames above the first frame of kmlf's own code
+ * (kmlf called the user's function; everything below that is kmlf's callers). Undefined when the error
+ * was raised by kmlf itself (no user frame): then the message says it all.
+ */
+function userStack(stack: string): string | undefined {
   const lines = stack.split("\n");
-  const end = lines.findIndex((l) => l.includes("[as func]"));
-  return (end < 0 ? lines : lines.slice(0, end + 1)).filter((l) => !/ext:|node:internal/.test(l)).join("\n");
+  const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
+  if (firstFrame < 0) return undefined;
+  const frames: string[] = [];
+  for (const line of lines.slice(firstFrame)) {
+    if (KMLF_FILES.some((f) => line.includes(f))) break;
+    if (!/ext:|node:internal|<anonymous>/.test(line)) frames.push(line);
+  }
+  return frames.length > 0 ? [...lines.slice(0, firstFrame), ...frames].join("\n") : undefined;
 }

@@ -1,18 +1,106 @@
-/** Atomic file writes: a crash never leaves a half-written dataset behind. */
+/**
+ * Atomic file writes: a crash never leaves a half-written dataset behind, and no temp file outlives
+ * its save. A temp file is named `.<name>.<pid>-<random>.tmp` beside the target; the ones still being
+ * written can be removed synchronously when the process exits ({@link removeTempFilesInFlight}, which the
+ * session calls on exit and on Ctrl-C), and the ones a killed process left behind (SIGKILL, power loss)
+ * are swept by the next save of the same dataset.
+ *
+ * @module
+ */
 import { basename, dirname, join } from "node:path";
+import { processAlive, realPathOrUndefined, statOrUndefined } from "../fs_utils.ts";
+
+/** Temp files being written right now, by this process. */
+const inFlight = new Set<string>();
+
+/** A temp file not touched for this long is stale even when its process cannot be checked. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/** `.<name>.<pid>-<random>.tmp` (and the older `.<name>.<random>.tmp`) beside a target. */
+function tempPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^\\.${escaped}\\.(?:(\\d+)-)?[0-9a-f]{8}\\.tmp$`);
+}
 
 /**
- * Writes `data` to a temporary file next to `path`, then renames it over `path`.
+ * Removes the temp files a dead process left beside `path` (its own, or written by a process that no
+ * longer runs, or untouched for an hour); a temp file another live process is writing is left alone.
+ *
+ * @example
+ * ```ts
+ * await sweepStaleTempFiles("data/06_models/model.pkl");
+ * ```
+ */
+export async function sweepStaleTempFiles(path: string): Promise<string[]> {
+  const dir = dirname(path);
+  const pattern = tempPattern(basename(path));
+  const removed: string[] = [];
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch {
+    return removed; // no folder yet: nothing to sweep
+  }
+  for (const entry of entries) {
+    const m = entry.isFile ? entry.name.match(pattern) : null;
+    const tmp = join(dir, entry.name);
+    if (!m || inFlight.has(tmp)) continue;
+    const pid = m[1] === undefined ? undefined : Number(m[1]);
+    // This process's own temp files that are not being written are leftovers of a failed save.
+    const alive = pid === undefined ? undefined : pid === Deno.pid ? false : processAlive(pid);
+    if (alive === true) continue;
+    if (alive === undefined) {
+      const info = await statOrUndefined(tmp);
+      if (!info?.mtime || Date.now() - info.mtime.getTime() < STALE_AFTER_MS) continue;
+    }
+    await Deno.remove(tmp).then(() => removed.push(tmp), () => {});
+  }
+  return removed;
+}
+
+/**
+ * Synchronously removes the temp files of saves still in progress (for exit and signal handlers, which
+ * cannot wait). Returns the removed paths.
+ *
+ * @example
+ * ```ts
+ * globalThis.addEventListener("unload", () => removeTempFilesInFlight());
+ * ```
+ */
+export function removeTempFilesInFlight(): string[] {
+  const removed: string[] = [];
+  for (const tmp of inFlight) {
+    try {
+      Deno.removeSync(tmp);
+      removed.push(tmp);
+    } catch { /* already renamed or removed */ }
+  }
+  inFlight.clear();
+  return removed;
+}
+
+/**
+ * Writes `data` to a temporary file next to `path`, then renames it over `path`. Stale temp files of
+ * the same target (from a process that was killed) are swept first.
  *
  * @example
  * ```ts
  * await atomicWrite("data/out.json", new TextEncoder().encode("{}"));
  * ```
  */
-export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
+export async function atomicWrite(target: string, data: Uint8Array | string): Promise<void> {
+  const path = await writablePath(target);
+  if (path === undefined) {
+    // A device or a pipe (/dev/stdout, a FIFO): written in place, as there is nothing to replace.
+    if (typeof data === "string") await Deno.writeTextFile(target, data);
+    else await Deno.writeFile(target, data);
+    return;
+  }
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${crypto.randomUUID().slice(0, 8)}.tmp`);
+  await sweepStaleTempFiles(path);
+  const tmp = join(dir, `.${basename(path)}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`);
+  inFlight.add(tmp);
   try {
     if (typeof data === "string") await Deno.writeTextFile(tmp, data);
     else await Deno.writeFile(tmp, data);
@@ -20,7 +108,26 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     throw error;
+  } finally {
+    inFlight.delete(tmp);
   }
+}
+
+/**
+ * Where an atomic write of `target` goes: through a symlink to the file it names (the link stays), or
+ * undefined for a device or pipe (written in place). A folder is refused (EISDIR) before any temp file
+ * is written beside it.
+ */
+async function writablePath(target: string): Promise<string | undefined> {
+  let path = target;
+  const link = await Deno.lstat(target).catch(() => undefined);
+  if (link?.isSymlink) path = (await realPathOrUndefined(target)) ?? target;
+  const info = link?.isSymlink ? await statOrUndefined(path) : link;
+  if (info?.isDirectory) {
+    throw new Deno.errors.IsADirectory(`Is a directory (os error 21): ${target}`);
+  }
+  if (info && !info.isFile) return undefined;
+  return path;
 }
 
 /**

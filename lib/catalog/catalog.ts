@@ -1,6 +1,7 @@
 /** The data catalog: named datasets from config, factory patterns, parameters, load/save with clear errors. */
 import { DatasetError, didYouMeanHint, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { isParameter } from "../dataset_names.ts";
+import { ioProblem } from "../io_errors.ts";
 import {
   catchAllProblem,
   checkTranscoding,
@@ -396,6 +397,17 @@ export class Catalog {
       });
     }
     const message = error instanceof Error ? error.message : String(error);
+    const filepath = this.resolveConfig(name)?.filepath;
+    const problem = ioProblem(error, typeof filepath === "string" ? filepath : `dataset "${name}"`);
+    if (problem) {
+      return new DatasetError(
+        `dataset/${problem.code}`,
+        `Cannot ${what} "${name}" (${type})${
+          typeof filepath === "string" ? ` at ${filepath}` : ""
+        }: ${problem.what}`,
+        { source: this.sourceOf(name), hint: problem.hint, cause: error },
+      );
+    }
     return new DatasetError(`dataset/${action}-failed`, `Cannot ${what} "${name}" (${type}): ${message}`, {
       source: this.sourceOf(name),
       hint: action === "save"

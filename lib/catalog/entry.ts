@@ -62,6 +62,21 @@ export function checkEntry(
     );
   }
   const config = entry as Record<string, unknown>;
+  if (config.type !== undefined && config.type !== null && typeof config.type !== "string") {
+    const given = Array.isArray(config.type)
+      ? "a list"
+      : typeof config.type === "object"
+      ? "a mapping"
+      : "a " +
+        typeof config.type;
+    const first = Array.isArray(config.type) && typeof config.type[0] === "string" ? config.type[0] : "csv";
+    throw new DatasetError("catalog/bad-type", `Catalog entry "${name}" has ${given} as its type`, {
+      source: ctx.locate([...at, "type"]),
+      hint: `a type is one name: write "type: ${first}" (known types: ${
+        ctx.registry.typeNames().join(", ")
+      })`,
+    });
+  }
   if (typeof config.type !== "string" || config.type.trim() === "") {
     throw new DatasetError("catalog/missing-type", `Catalog entry "${name}" has no type`, {
       source: ctx.locate("type" in config ? [...at, "type"] : at),

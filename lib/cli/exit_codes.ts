@@ -1,5 +1,14 @@
 /** Exit codes are decided here and only here. */
-import { NodeError, renderError, RunError } from "../errors.ts";
+import {
+  ConfigError,
+  HookError,
+  KmlfAggregateError,
+  NodeError,
+  renderError,
+  RunError,
+  RunInterruptedError,
+  UsageError,
+} from "../errors.ts";
 import { err } from "./terminal.ts";
 
 /** 0 ok, 1 run failed, 2 usage or config error (also internal errors of kmlf, with a bug hint). */
@@ -18,8 +27,25 @@ export function reportError(error: unknown, options: { debug: boolean; root?: st
   return exitCodeOf(error);
 }
 
-/** Run failures (a node or dataset I/O during the run) → 1; everything a user fixes in files or flags → 2. */
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/**
+ * Run failures (a node, dataset I/O, a hook or tracking failing during the run) → 1; an interrupted run →
+ * 128 + the signal's number, like a killed process; everything a user fixes in files or flags → 2.
+ */
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof KmlfAggregateError) {
+    const codes = error.errors.map(exitCodeOf);
+    return codes.find((c) => c > EXIT.usage) ??
+      (codes.includes(EXIT.runFailed) ? EXIT.runFailed : EXIT.usage);
+  }
+  if (error instanceof RunInterruptedError) return SIGNAL_EXIT[error.signal];
   if (error instanceof RunError || error instanceof NodeError) return EXIT.runFailed;
+  // A hook failing during a run is a run failure, unless it refused a configuration (a bad mlflow.yml).
+  if (error instanceof HookError) {
+    return error.cause instanceof ConfigError || error.cause instanceof UsageError
+      ? EXIT.usage
+      : EXIT.runFailed;
+  }
   return EXIT.usage;
 }

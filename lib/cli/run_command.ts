@@ -12,7 +12,6 @@ import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { printCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
-import { interruptOnSignals } from "./interrupt.ts";
 import { builtinPlugins } from "./plugins.ts";
 import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
@@ -85,7 +84,6 @@ export async function runCommand(
     );
   }
   const nodeReport: NodeReport[] = [];
-  const interrupt = runner.kind === "parallel" ? interruptOnSignals() : undefined;
   try {
     const result = await session.run({
       pipelineNames,
@@ -100,14 +98,10 @@ export async function runCommand(
       onlyMissingOutputs: options.onlyMissingOutputs,
       reporter: {
         ...progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
-        // Printed at once: with tracking on, the MLflow hook exits as soon as the run is ended KILLED.
-        runInterrupted: ({ error }) => {
-          err(style.yellow(`✘ ${error.message}`));
-          printResumeHint(error, argv);
-        },
+        // The resume hint, printed as soon as the runner stops (the error itself is reported below).
+        runInterrupted: ({ error }) => printResumeHint(error, argv),
       },
       runner,
-      signal: interrupt?.signal,
     });
     const elapsed = performance.now() - started;
     if (options.json) {
@@ -133,11 +127,9 @@ export async function runCommand(
     }
     return EXIT.ok;
   } catch (error) {
-    const interrupted = error instanceof PipelineRunError && error.code === "run/interrupted";
-    const code = interrupted ? interrupt?.exitCode() ?? EXIT.runFailed : reportError(error, {
-      debug: globals.debug ?? false,
-      root,
-    });
+    // Ctrl-C/SIGTERM: exit 130/143 (reportError maps the guard's RunInterruptedError).
+    const interrupted = (error as { code?: unknown })?.code === "run/interrupted";
+    const code = reportError(error, { debug: globals.debug ?? false, root });
     if (error instanceof PipelineRunError && !interrupted) {
       if (error.completedNodes.length === 0) {
         err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
@@ -156,8 +148,6 @@ export async function runCommand(
       );
     }
     return code;
-  } finally {
-    interrupt?.dispose();
   }
 }
 

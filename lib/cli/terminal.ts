@@ -7,8 +7,30 @@ export function useColor(): boolean {
   return !Deno.env.get("NO_COLOR") && Deno.stdout.isTerminal();
 }
 
+/** Whether styles emit ANSI codes at all; each writer then strips them for a stream that is no terminal. */
+function anyColor(): boolean {
+  return !Deno.env.get("NO_COLOR") && (Deno.stdout.isTerminal() || Deno.stderr.isTerminal());
+}
+
 function wrap(code: number): (s: string) => string {
-  return (s) => (useColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
+  return (s) => (anyColor() ? `\x1b[${code}m${s}\x1b[0m` : s);
+}
+
+// deno-lint-ignore no-control-regex -- ANSI escape sequences
+const ANSI = /\x1b\[[0-9;]*m/g;
+let stdoutClosed = false;
+
+/** Writes to a stream, without colors unless it is a terminal; a reader gone away (`| head`) ends output quietly. */
+function write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
+  if (stream === Deno.stdout && stdoutClosed) return;
+  const plain = Deno.env.get("NO_COLOR") || !stream.isTerminal() ? text.replace(ANSI, "") : text;
+  try {
+    const bytes = encoder.encode(plain);
+    for (let written = 0; written < bytes.length;) written += stream.writeSync(bytes.subarray(written));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+    if (stream === Deno.stdout) stdoutClosed = true;
+  }
 }
 
 /** ANSI styles that disappear when colors are off. */
@@ -23,12 +45,12 @@ export const style = {
 
 /** Writes a line to stdout. */
 export function out(line = ""): void {
-  Deno.stdout.writeSync(encoder.encode(line + "\n"));
+  write(Deno.stdout, line + "\n");
 }
 
 /** Writes a line to stderr. */
 export function err(line = ""): void {
-  Deno.stderr.writeSync(encoder.encode(line + "\n"));
+  write(Deno.stderr, line + "\n");
 }
 
 /**

@@ -81,11 +81,15 @@ export class HookManager {
         // raised on purpose (e.g. a bad mlflow.yml) is kept as the cause and rendered under it.
         const where = origin.module ? `${origin.name} (${origin.module})` : origin.name;
         throw new HookError(
-          "hooks/failed",
+          // A kmlf error keeps its code (the troubleshooting table is keyed by it).
+          cause instanceof KmlfError ? cause.code : "hooks/failed",
           `Hook ${hook} of ${where} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
           {
             cause,
-            hint: origin.kind === "project"
+            // A kmlf error knows its own fix (e.g. which variable to unset); otherwise: the hook itself.
+            hint: cause instanceof KmlfError && cause.hint
+              ? cause.hint
+              : origin.kind === "project"
               ? "fix the hook, or remove it from kmlf.yml hooks:"
               : `disable the plugin with disable_hooks_for_plugins: [${origin.name}] in kmlf.yml`,
           },

@@ -97,6 +97,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         credentials,
         notify: options.notify,
         openClient: () => options.openClient(uri, context.projectRoot, { headers }),
+        trackingUri: uri,
       });
     },
   };

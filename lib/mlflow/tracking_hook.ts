@@ -3,11 +3,9 @@
  * durations, the pipeline description and files, and ends the run FINISHED, FAILED or KILLED.
  * Registered as a plugin hook, so the runner knows nothing about MLflow.
  */
-import { userInfo } from "node:os";
-import { ConfigError, KmlfError } from "../errors.ts";
-import type { Hooks, RunParams } from "../hooks/mod.ts";
+import { ConfigError, KmlfError, TrackingError } from "../errors.ts";
+import type { Hooks } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
-import { gitInfo } from "./git_info.ts";
 import { filesToLog } from "./log_files.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import { logInferenceModel } from "./model_logging.ts";
@@ -16,6 +14,7 @@ import { planOutputs } from "./output_logging.ts";
 import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
+import { experimentFor, namedRun, runTags } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -25,6 +24,8 @@ export interface TrackingHookOptions {
   kmlfVersion: string;
   /** Opens the client for the resolved tracking URI (called once, when a run starts). */
   openClient(): Promise<TrackingPort>;
+  /** The resolved tracking URI, for messages. */
+  trackingUri?: string;
   /** Credentials entry exported as environment variables for the run. */
   credentials?: Record<string, unknown>;
   /** Called with human-readable notes (run started, params renamed, …). */
@@ -50,53 +51,96 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   let listedInCatalog: ((name: string) => boolean) | undefined;
   const metricBuffer: MetricPoint[] = [];
   const previousEnv = new Map<string, string | undefined>();
-  let onSignal: (() => void) | undefined;
 
-  const flush = async () => {
-    if (client && runId && metricBuffer.length > 0) {
+  const flush = async (id: string) => {
+    if (client && metricBuffer.length > 0) {
       const batch = metricBuffer.splice(0, metricBuffer.length);
       for (let i = 0; i < batch.length; i += 1000) {
-        await client.logBatch(runId, { metrics: batch.slice(i, i + 1000) });
+        await client.logBatch(id, { metrics: batch.slice(i, i + 1000) });
       }
     }
   };
 
-  // Ends the run once: a signal listener and onPipelineError can both get here (parallel runs).
-  let finishing: Promise<void> | undefined;
-  const finish = (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) =>
-    finishing ??= endRun(status, extraTags);
-  const endRun = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string>) => {
+  /**
+   * Ends the run with `status`, once (onPipelineError and afterPipelineRun may both get here). Every step
+   * is tried even when one fails (a full store, an unusable artifact location, a server gone): the run
+   * always gets its end status if the store takes it (FAILED when logging failed), and the error then says
+   * what was lost — or, when even the status could not be set, that the run stays RUNNING, naming it.
+   */
+  const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
     if (!client || !runId) return;
+    const id = runId;
+    runId = undefined; // ended once, whatever happens below
+    const lost: string[] = [];
+    const attempt = async (what: string, step: () => Promise<unknown>) => {
+      try {
+        await step();
+      } catch (error) {
+        lost.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
     metricBuffer.push(...timings.metrics());
-    await flush();
-    await client.logText(
-      runId,
-      JSON.stringify(pipelineArtifact(pipelineRef, timings, status), null, 2),
-      "kmlf/pipeline.json",
-    );
-    if (Object.keys(extraTags).length > 0) await client.logBatch(runId, { tags: extraTags });
-    await logFiles(config.tracking.logFiles.after);
-    if (ownsRun) await client.setTerminated(runId, status, Date.now());
-    else {options.notify?.(
-        `MLflow run ${runId} was open before kmlf started, so it stays open (status ${status} not set)`,
-      );}
+    await attempt("buffered metrics", () => flush(id));
+    await attempt("kmlf/pipeline.json", () =>
+      client!.logText(
+        id,
+        JSON.stringify(pipelineArtifact(pipelineRef, timings, status), null, 2),
+        "kmlf/pipeline.json",
+      ));
+    await attempt("log_files.after", () => logFiles(id, config.tracking.logFiles.after));
+    const endStatus = lost.length > 0 && status === "FINISHED" ? "FAILED" : status;
+    const tags = { ...extraTags };
+    if (lost.length > 0) tags["kmlf.tracking_error"] = lost.join("; ").slice(0, 8000);
+    if (Object.keys(tags).length > 0) await attempt("tags", () => client!.logBatch(id, { tags }));
+    let endError: unknown;
+    if (ownsRun) {
+      try {
+        await client.setTerminated(id, endStatus, Date.now());
+      } catch (error) {
+        endError = error;
+      }
+    } else {
+      options.notify?.(
+        `MLflow run ${id} was open before kmlf started, so it stays open (status ${endStatus} not set)`,
+      );
+    }
     state.deactivate();
     for (const [name, value] of previousEnv) {
       value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
     }
     previousEnv.clear();
-    onSignal?.();
-    onSignal = undefined;
-    runId = undefined;
+    // The store, named without any credentials a URI may carry.
+    const where = options.trackingUri ? ` in ${options.trackingUri.replace(/\/\/[^@/]*@/, "//")}` : "";
+    if (endError !== undefined) {
+      throw new TrackingError(
+        "mlflow/run-not-ended",
+        `MLflow run ${id} could not be marked ${endStatus}: it stays RUNNING${where} (${
+          endError instanceof Error ? endError.message : String(endError)
+        })` + (lost.length > 0 ? `; also not logged: ${lost.join("; ")}` : ""),
+        {
+          cause: endError,
+          hint:
+            `once the store works again, end it yourself: MlflowClient.setTerminated("${id}", "${endStatus}")` +
+            " (or delete it in the UI)",
+        },
+      );
+    }
+    if (lost.length > 0) {
+      throw new TrackingError(
+        "mlflow/run-logging-failed",
+        `MLflow run ${id} ended ${endStatus}, but some of it could not be logged: ${lost.join("; ")}`,
+        { hint: "check the tracking store and the experiment's artifact location (disk space, permissions)" },
+      );
+    }
   };
 
-  const logFiles = async (entries: string[]) => {
+  const logFiles = async (id: string, entries: string[]) => {
     for (const entry of entries) {
       const files = await filesToLog(entry, options.projectRoot);
       if (files.length === 0) {
         options.notify?.(`mlflow.yml log_files: ${entry} matches no file; not logged`);
       }
-      for (const file of files) await client!.logArtifact(runId!, file.path, file.artifactPath);
+      for (const file of files) await client!.logArtifact(id, file.path, file.artifactPath);
     }
   };
 
@@ -124,17 +168,27 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       // A run already active around kmlf (MLFLOW_RUN_ID, as MLflow Projects and orchestrators set it):
       // with run.nested, this run becomes its child; otherwise kmlf logs into it and leaves it open.
       const outer = Deno.env.get("MLFLOW_RUN_ID");
+      const outerRun = () =>
+        namedRun(client!, outer!, {
+          what: `MLFLOW_RUN_ID=${outer}`,
+          hint:
+            "unset MLFLOW_RUN_ID, or set it to the id of an existing run (kmlf then starts its own run or a child)",
+        });
       if (outer && !config.tracking.run.nested && !config.tracking.run.id) {
-        runId = (await client.getRun(outer)).info.runId;
+        runId = (await outerRun()).info.runId;
         ownsRun = false;
         await client.logBatch(runId, { tags });
       } else if (config.tracking.run.id) {
-        const run = await client.getRun(config.tracking.run.id);
+        const run = await namedRun(client, config.tracking.run.id, {
+          what: `mlflow.yml tracking.run.id ${config.tracking.run.id}`,
+          hint: "set tracking.run.id to the id of an existing run, or to null to start a new run",
+          source: config.locate(["tracking", "run", "id"]),
+        });
         runId = run.info.runId;
         await client.updateRun(runId, { status: "RUNNING" });
         await client.logBatch(runId, { tags });
       } else {
-        if (outer) tags["mlflow.parentRunId"] = (await client.getRun(outer)).info.runId;
+        if (outer) tags["mlflow.parentRunId"] = (await outerRun()).info.runId;
         const run = await client.createRun(
           experimentId,
           {
@@ -147,14 +201,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       }
       state.activate(client, runId);
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
-      await logFiles(config.tracking.logFiles.before);
-      // Ctrl-C / SIGTERM: flush buffered metrics, end the run KILLED, exit like a killed process (128 + n).
-      const listeners = { SIGINT: () => killed(130), SIGTERM: () => killed(143) };
-      const killed = (code: number) => void finish("KILLED").finally(() => Deno.exit(code));
-      onSignal = () => {
-        for (const [sig, fn] of Object.entries(listeners)) Deno.removeSignalListener(sig as Deno.Signal, fn);
-      };
-      for (const [sig, fn] of Object.entries(listeners)) Deno.addSignalListener(sig as Deno.Signal, fn);
+      // A failure from here on reaches onPipelineError (the session sends every way a run ends there).
+      await logFiles(runId, config.tracking.logFiles.before);
     },
 
     beforeDatasetLoaded: ({ node }) => timings.ioStarted(node.name),
@@ -290,65 +338,6 @@ function notModelLogged(options: TrackingHookOptions, pipeline: Pipeline, why: s
   options.notify?.(`Model "${spec.logModel.name}" (inference pipeline "${spec.ref}") not logged: ${why}`);
 }
 
-async function experimentFor(client: TrackingPort, config: MlflowConfig): Promise<string> {
-  const { name, artifactLocation, tags, restoreIfDeleted } = config.tracking.experiment;
-  const existing = await client.getExperimentByName(name);
-  if (!existing) {
-    return await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
-  }
-  if (existing.lifecycleStage === "deleted") {
-    if (!restoreIfDeleted) {
-      throw new ConfigError("mlflow/experiment-deleted", `Experiment "${name}" is deleted`, {
-        source: config.locate(["tracking", "experiment", "restore_if_deleted"]),
-        hint:
-          "set tracking.experiment.restore_if_deleted: true, restore it in the UI, or choose another experiment name",
-      });
-    }
-    await client.restoreExperiment(existing.experimentId);
-  }
-  return existing.experimentId;
-}
-
-async function runTags(runParams: RunParams, options: TrackingHookOptions): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {
-    "mlflow.user": currentUser(),
-    "mlflow.source.name": runParams.commandLine.split(" ")[0] || "kmlf",
-    "mlflow.source.type": "LOCAL",
-    kmlf_command: runParams.commandLine,
-    kmlf_version: options.kmlfVersion,
-    run_id: runParams.runId,
-    project_path: runParams.projectPath,
-    env: runParams.env,
-    pipeline_names: runParams.pipelineNames.join(","),
-    runner: runParams.runner,
-  };
-  const lists: [string, string[]][] = [
-    ["tags", runParams.tags],
-    ["node_names", runParams.nodeNames],
-    ["from_nodes", runParams.fromNodes],
-    ["to_nodes", runParams.toNodes],
-    ["from_inputs", runParams.fromInputs],
-    ["to_outputs", runParams.toOutputs],
-    ["namespaces", runParams.namespaces],
-  ];
-  for (const [key, values] of lists) if (values.length > 0) tags[key] = values.join(",");
-  if (Object.keys(runParams.loadVersions).length > 0) {
-    tags.load_versions = Object.entries(runParams.loadVersions).map(([k, v]) => `${k}:${v}`).join(",");
-  }
-  if (Object.keys(runParams.runtimeParams).length > 0) {
-    tags.runtime_params = JSON.stringify(runParams.runtimeParams);
-  }
-  if (runParams.onlyMissingOutputs) tags.only_missing_outputs = "true";
-  const git = await gitInfo(options.projectRoot);
-  if (git) {
-    tags["mlflow.source.git.commit"] = git.commit;
-    if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
-    tags["kmlf.git.dirty"] = String(git.dirty);
-    if (git.dirty) tags["kmlf.git.changed_files"] = git.changed.join(",").slice(0, 8000);
-  }
-  return tags;
-}
-
 // Exported for the run only; the previous values come back when the run ends.
 function exportCredentials(
   credentials: Record<string, unknown> | undefined,
@@ -357,15 +346,6 @@ function exportCredentials(
   for (const [key, value] of Object.entries(credentials ?? {})) {
     if (!previous.has(key)) previous.set(key, Deno.env.get(key));
     Deno.env.set(key, String(value));
-  }
-}
-
-// Like MLflow: the login name of the process owner.
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
   }
 }
 

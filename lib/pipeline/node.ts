@@ -1,5 +1,5 @@
 /** A node: one TypeScript function bound to named input and output datasets. */
-import { KmlfError, NodeError, type SourceLocation } from "../errors.ts";
+import { describeThrown, KmlfError, NodeError, type SourceLocation } from "../errors.ts";
 
 /** How a node's inputs become function arguments. */
 export type InputBinding =
@@ -138,7 +138,7 @@ export class Node {
       result = await this.func(...this.arguments(inputs));
     } catch (cause) {
       if (cause instanceof KmlfError) throw cause;
-      const message = cause instanceof Error ? cause.message : String(cause);
+      const message = cause instanceof Error ? cause.message : `it threw ${describeThrown(cause)}`;
       throw new NodeError("node/failed", `Node "${this.name}" (${this.funcRef}) failed: ${message}`, {
         cause,
         source: this.source,

@@ -1,4 +1,8 @@
-/** Pre-run check that every free input of a pipeline can be loaded, reporting all gaps at once. */
+/**
+ * Pre-run checks that every free input of a pipeline can be loaded, reporting all gaps at once. The
+ * session runs them before a run starts (so a tracked run is never created just to fail them); the
+ * runner repeats the cheap part.
+ */
 import type { Catalog } from "../catalog/mod.ts";
 import { DatasetError, didYouMeanHint, throwIfAny } from "../errors.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
@@ -13,7 +17,57 @@ import type { Pipeline } from "../pipeline/mod.ts";
  * ```
  */
 export function checkFreeInputs(pipeline: Pipeline, catalog: Catalog): void {
+  throwIfAny(freeInputProblems(pipeline, catalog), "Cannot run the pipeline");
+}
+
+/**
+ * Everything {@link checkFreeInputs} checks, plus free inputs with no data yet: kept in memory and made by
+ * nodes of `full` (the pipeline before `--from-nodes`, `--nodes`… filtered it) that this run leaves out.
+ * Throws all problems together.
+ *
+ * @example
+ * ```ts
+ * await checkRunnable(filtered, catalog, { full });
+ * ```
+ */
+export async function checkRunnable(
+  pipeline: Pipeline,
+  catalog: Catalog,
+  options: { full: Pipeline },
+): Promise<void> {
   const problems: DatasetError[] = [];
+  const ran = new Set(pipeline.nodes);
+  const unresolved = new Set<string>();
+  for (const name of [...pipeline.inputs()].sort()) {
+    if (name === "parameters" || name.startsWith("params:")) continue;
+    const producers = options.full.nodes.filter((n) => n.outputs.includes(name) && !ran.has(n));
+    const inMemory = !catalog.has(name) || catalog.isEphemeral(name);
+    if (producers.length === 0 || !inMemory || (catalog.has(name) && await catalog.exists(name))) continue;
+    unresolved.add(name);
+    const consumers = pipeline.nodes.filter((n) => n.inputs.includes(name));
+    const node = consumers[0];
+    const producer = producers.map((n) => n.name).join(", ");
+    problems.push(
+      new DatasetError(
+        "runner/input-not-persisted",
+        `Input "${name}" of node ${
+          consumers.map((n) => `"${n.name}"`).join(", ")
+        } has no data: it is kept in ` +
+          `memory and made by node "${producer}", which this run leaves out`,
+        {
+          source: node?.inputSource(name) ?? node?.source,
+          hint: `run "${producer}" too (e.g. --from-nodes ${producers[0].name}), or persist "${name}" in ` +
+            "conf/base/catalog.yml (e.g. type: pickle) so that later runs can start after it",
+        },
+      ),
+    );
+  }
+  problems.push(...freeInputProblems(pipeline, catalog).filter((p) => !unresolved.has(p.inputName)));
+  throwIfAny(problems, "Cannot run the pipeline");
+}
+
+function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError & { inputName: string })[] {
+  const problems: (DatasetError & { inputName: string })[] = [];
   const known = [...catalog.names(), ...pipeline.allOutputs()];
   for (const name of [...pipeline.inputs()].sort()) {
     if (catalog.has(name)) continue;
@@ -26,30 +80,40 @@ export function checkFreeInputs(pipeline: Pipeline, catalog: Catalog): void {
       const params = catalog.names().filter((n) => n.startsWith("params:")).map((n) => n.slice(7));
       const guess = didYouMeanHint(key, params);
       problems.push(
-        new DatasetError(
-          "runner/unknown-parameter",
-          `Parameter "${key}" used by node ${nodeList} is not defined`,
-          {
-            source,
-            hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
-              (guess ? `; ${guess}` : ""),
-          },
+        named(
+          name,
+          new DatasetError(
+            "runner/unknown-parameter",
+            `Parameter "${key}" used by node ${nodeList} is not defined`,
+            {
+              source,
+              hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+                (guess ? `; ${guess}` : ""),
+            },
+          ),
         ),
       );
       continue;
     }
     const guess = didYouMeanHint(name, known);
     problems.push(
-      new DatasetError(
-        "runner/missing-input",
-        `Input "${name}" of node ${nodeList} is not produced by any node and not declared in the catalog`,
-        {
-          source,
-          hint: `declare "${name}" in conf/base/catalog.yml, produce it with a node, or fix the name` +
-            (guess ? `; ${guess}` : ""),
-        },
+      named(
+        name,
+        new DatasetError(
+          "runner/missing-input",
+          `Input "${name}" of node ${nodeList} is not produced by any node and not declared in the catalog`,
+          {
+            source,
+            hint: `declare "${name}" in conf/base/catalog.yml, produce it with a node, or fix the name` +
+              (guess ? `; ${guess}` : ""),
+          },
+        ),
       ),
     );
   }
-  throwIfAny(problems, "Cannot run the pipeline");
+  return problems;
+}
+
+function named(inputName: string, error: DatasetError): DatasetError & { inputName: string } {
+  return Object.assign(error, { inputName });
 }

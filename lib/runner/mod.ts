@@ -31,4 +31,4 @@ export { inspectCrossing } from "./crossing.ts";
 export { PipelineRunError } from "./run_error.ts";
 export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";
-export { checkFreeInputs } from "./check_inputs.ts";
+export { checkFreeInputs, checkRunnable } from "./check_inputs.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   type ArtifactRepository,
@@ -14,7 +14,6 @@ import {
   safeArtifactPath,
   type TrackingStore,
 } from "../tracking/mod.ts";
-import { realPathOrUndefined } from "../fs_utils.ts";
 
 const ARTIFACTS_ROUTE = "/api/2.0/mlflow-artifacts/artifacts";
 
@@ -124,35 +123,4 @@ export function validateArtifactPathParam(rawPath: string): string {
     throw invalid();
   }
   return path;
-}
-
-/**
- * The absolute path of `relPath` under `rootDir`, refused when unsafe or when a symlink on the way
- * leads outside the root. For paths that do not exist yet, the deepest existing ancestor is checked.
- *
- * @example
- * ```ts
- * await pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
- * await pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
- * ```
- */
-export async function pathInsideRoot(rootDir: string, relPath: string): Promise<string> {
-  const safe = safeArtifactPath(relPath);
-  const root = resolve(rootDir);
-  const target = safe ? join(root, safe) : root;
-  const realRoot = (await realPathOrUndefined(root)) ?? root;
-  let probe = target;
-  let real = await realPathOrUndefined(probe);
-  while (real === undefined && probe !== root && probe !== dirname(probe)) {
-    probe = dirname(probe);
-    real = await realPathOrUndefined(probe);
-  }
-  if (real !== undefined && real !== realRoot && !real.startsWith(realRoot + "/")) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
-      "artifact paths must stay inside the run's artifact root; symlinks leaving it are not followed",
-    );
-  }
-  return target;
 }

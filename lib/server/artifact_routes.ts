@@ -7,10 +7,16 @@
  *
  * @module
  */
-import { dirname } from "node:path";
-import { fileInfoToWire, localPathOfUri, mlflowError, safeArtifactPath } from "../tracking/mod.ts";
+import { dirname, join, resolve } from "node:path";
+import {
+  fileInfoToWire,
+  localPathOfUri,
+  mlflowError,
+  pathInsideRoot,
+  safeArtifactPath,
+} from "../tracking/mod.ts";
 import { artifactHeaders } from "./artifact_content_type.ts";
-import { pathInsideRoot, validateArtifactPathParam } from "./artifact_paths.ts";
+import { validateArtifactPathParam } from "./artifact_paths.ts";
 import type { MessageDesc } from "./request/proto_parse.ts";
 import { decodeRequest } from "./request/decode.ts";
 import { pyStr } from "./request/py_values.ts";
@@ -18,7 +24,7 @@ import { intlike, required, type Schema, string } from "./request/schema.ts";
 import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import { checkMethod, jsonResponse, notFound } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
-import { statOrUndefined } from "../fs_utils.ts";
+import { resolvesInside, statOrUndefined } from "../fs_utils.ts";
 
 /** Default cap on one artifact upload (bytes). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
@@ -85,8 +91,11 @@ async function listDestination(ctx: ServerContext, path: string | undefined): Pr
   const info = await statOrUndefined(dir);
   const files = [];
   if (info?.isDirectory) {
+    const root = resolve(ctx.artifactsDestination);
     for await (const entry of Deno.readDir(dir)) {
-      const stat = await statOrUndefined(`${dir}/${entry.name}`);
+      // A symlink leading out of the artifact root is not listed (its target is never served either).
+      if (entry.isSymlink && !(await resolvesInside(root, join(dir, entry.name)))) continue;
+      const stat = await statOrUndefined(join(dir, entry.name));
       if (stat) {
         files.push({
           path: entry.name,

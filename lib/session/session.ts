@@ -17,10 +17,18 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import { didYouMeanHint, throwIfAny, UsageError } from "../errors.ts";
+import {
+  didYouMeanHint,
+  KmlfAggregateError,
+  KmlfError,
+  RunInterruptedError,
+  throwIfAny,
+  UsageError,
+} from "../errors.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import {
+  checkRunnable,
   createRunner,
   parseMaxWorkers,
   parseRunnerKind,
@@ -31,6 +39,7 @@ import {
 } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
+import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 import { importPlugins } from "./project_plugins.ts";
 
@@ -258,22 +267,36 @@ export class KmlfSession {
     });
     await runner.check?.(pipeline, catalog); // refusals before a tracked run starts
     const runParams = this.runParams(names, options, runner.name);
-    await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
-    let result: RunResult;
+    // Known before any node runs: reported before a (tracked) run is started.
+    await checkRunnable(pipeline, catalog, { full });
+    // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
+    const guard = RunGuard.install();
+    // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.
+    const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
     try {
-      result = await runner.run(pipeline, catalog, {
-        runId: this.runId,
-        hooks,
-        onlyMissingOutputs: options.onlyMissingOutputs,
-        reporter: options.reporter,
-        signal: options.signal,
-      });
-    } catch (error) {
-      await hooks.call("onPipelineError", { error, runParams, pipeline, catalog });
-      throw error;
+      let result: RunResult;
+      try {
+        await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
+        result = await guard.race(
+          runner.run(pipeline, catalog, {
+            runId: this.runId,
+            hooks,
+            onlyMissingOutputs: options.onlyMissingOutputs,
+            reporter: options.reporter,
+            signal,
+          }),
+        );
+        await guard.settle(); // a promise the last node left rejected fails the run, not the process
+      } catch (error) {
+        // After a signal the runner stops with its own "interrupted" error: the signal's says which one.
+        const cause = guard.failure instanceof RunInterruptedError ? guard.failure : error;
+        throw await pipelineError(hooks, cause, { runParams, pipeline, catalog });
+      }
+      await hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog });
+      return result;
+    } finally {
+      guard.uninstall();
     }
-    await hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog });
-    return result;
   }
 
   /**
@@ -348,6 +371,24 @@ export class KmlfSession {
 
   private relative(path: string): string {
     return path.startsWith(this.settings.root + "/") ? path.slice(this.settings.root.length + 1) : path;
+  }
+}
+
+/**
+ * Fires onPipelineError and returns the error to throw: the run's own error, or, when a hook could not
+ * handle it either (tracking could not end the run), both together, the run's error first.
+ */
+async function pipelineError(
+  hooks: HookManager,
+  error: unknown,
+  args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
+): Promise<unknown> {
+  try {
+    await hooks.call("onPipelineError", { error, ...args });
+    return error;
+  } catch (hookError) {
+    if (!(error instanceof KmlfError) || !(hookError instanceof KmlfError)) return error;
+    return new KmlfAggregateError([error, hookError], "The run failed, and so did ending it");
   }
 }
 

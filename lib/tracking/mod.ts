@@ -172,6 +172,7 @@ export {
   LocalArtifactRepository,
   localArtifactRepository,
   localPathOfUri,
+  pathInsideRoot,
 } from "./artifacts/local_repository.ts";
 
 // Wire format

@@ -9,6 +9,8 @@
  */
 import { load, type LoadOptions } from "js-yaml";
 import { ConfigError, type SourceLocation } from "../errors.ts";
+import { loadWithinLimits, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
+import { decodeUtf8 } from "./utf8.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
 export type KeyPath = readonly (string | number)[];
@@ -37,7 +39,9 @@ interface Frame {
 
 /**
  * Parses YAML text. Syntax errors and duplicate keys become a {@link ConfigError} with
- * `file:line:column`. JSON is valid YAML, so `.json` config files go through here too.
+ * `file:line:column`; so do alias bombs, alias cycles and nesting past {@link YAML_LIMITS}
+ * (`yaml/alias-expansion`, `yaml/alias-cycle`, `yaml/too-deep`). JSON is valid YAML, so `.json` config
+ * files go through here too.
  *
  * @example
  * ```ts
@@ -49,8 +53,10 @@ interface Frame {
 export function parseYaml(text: string, file: string, options: { code?: string } = {}): YamlSource {
   let value: unknown;
   try {
-    value = load(text, { filename: file }) ?? null;
+    value = loadWithinLimits(text, file) ?? null;
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    if (error instanceof RangeError) throw tooDeepForParser(text, file); // the parser ran out of stack
     const e = error as Error & { reason?: string; mark?: YamlMark };
     const duplicate = /duplicated mapping key/.test(e.reason ?? "");
     throw new ConfigError(
@@ -98,7 +104,8 @@ export function parseYaml(text: string, file: string, options: { code?: string }
 }
 
 /**
- * Reads and parses a YAML file; a missing file is a {@link ConfigError}.
+ * Reads and parses a YAML configuration file (at most {@link YAML_LIMITS}`.maxFileBytes`); a missing file
+ * is a {@link ConfigError}.
  *
  * @example
  * ```ts
@@ -108,8 +115,21 @@ export function parseYaml(text: string, file: string, options: { code?: string }
 export async function readYamlFile(path: string, options: { code?: string } = {}): Promise<YamlSource> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    const size = (await Deno.stat(path)).size;
+    if (size > YAML_LIMITS.maxFileBytes) {
+      throw new ConfigError(
+        "yaml/too-large",
+        `Cannot read ${path}: it is ${(size / 1024 ** 2).toFixed(1)} MiB, more than a configuration file ` +
+          `may be (${YAML_LIMITS.maxFileBytes / 1024 ** 2} MiB)`,
+        {
+          source: { file: path },
+          hint: "keep data out of configuration: put it in a dataset file and declare it in the catalog",
+        },
+      );
+    }
+    text = decodeUtf8(await Deno.readFile(path), path);
   } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
     throw new ConfigError("yaml/unreadable", `Cannot read ${path}: ${(cause as Error).message}`, {
       source: { file: path },
       hint: "check that the file exists and is readable",

@@ -39,6 +39,21 @@ const CASES: Record<string, Case> = {
     },
     args: ["run", "training"],
   },
+  "yaml-alias-bomb": {
+    files: {
+      [PARAMS]: params + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" +
+        Array.from(
+          { length: 9 },
+          (_, i) => `a${i + 1}: &a${i + 1} [${Array(10).fill(`*a${i}`).join(", ")}]\n`,
+        )
+          .join(""),
+    },
+    args: ["run", "training"],
+  },
+  "yaml-too-deep": {
+    files: { [TRAINING]: training + "deep: " + "[".repeat(3000) + "]".repeat(3000) + "\n" },
+    args: ["run", "training"],
+  },
   "yaml-duplicate-key": { files: { [PARAMS]: params + "target: kind\n" }, args: ["run", "training"] },
   "unknown-node-key": {
     files: { [TRAINING]: training.replace("    tags: [preprocessing]", "    tag: [preprocessing]") },
@@ -179,6 +194,7 @@ const CASES: Record<string, Case> = {
   },
   "settings-missing-name": { files: { "kmlf.yml": "default_env: local\n" }, args: ["run", "training"] },
   "project-not-found": { args: ["run", "training"], cwd: () => "/" },
+  "from-nodes-not-persisted": { args: ["run", "training", "--from-nodes", "predict"] },
   "unknown-node-filter": { args: ["run", "training", "--nodes", "train"] },
   "empty-after-filters": { args: ["run", "training", "--tags", "training", "--nodes", "predict"] },
   "node-raises": {

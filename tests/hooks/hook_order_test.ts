@@ -87,7 +87,7 @@ Deno.test("a throwing hook is named with its module in the error, with the origi
   );
 });
 
-Deno.test("a plugin hook raising a kmlf error is still reported as that plugin's hook failure", async () => {
+Deno.test("a plugin hook raising a kmlf error is reported as that plugin's hook failure, with the error's code", async () => {
   const m = new HookManager();
   const inner = new UsageError("mlflow/bad-config", "mlflow.yml is invalid");
   m.register({
@@ -99,7 +99,8 @@ Deno.test("a plugin hook raising a kmlf error is still reported as that plugin's
   await assert.rejects(
     () => m.call("beforePipelineRun", {} as never),
     (e: HookError) => {
-      assert.equal(e.code, "hooks/failed");
+      assert.ok(e instanceof HookError);
+      assert.equal(e.code, "mlflow/bad-config", "a kmlf error keeps its code");
       assert.match(e.message, /beforePipelineRun of kmlf-mlflow failed: mlflow\.yml is invalid/);
       assert.equal(e.cause, inner);
       assert.match(e.hint!, /disable_hooks_for_plugins: \[kmlf-mlflow\]/);

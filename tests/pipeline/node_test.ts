@@ -84,7 +84,7 @@ Deno.test("a throwing function becomes node/failed naming the node, with the use
   );
   await assert.rejects(
     () => node("r", ["x"], ["y"], () => Promise.reject("plain string")).run({ x: 1 }),
-    (e: NodeError) => e.code === "node/failed" && /failed: plain string/.test(e.message),
+    (e: NodeError) => e.code === "node/failed" && /failed: it threw "plain string"/.test(e.message),
   );
 });
 

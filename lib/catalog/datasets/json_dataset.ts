@@ -1,6 +1,7 @@
 /** JSON files: any JSON value. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { unserializableError } from "./_plain_data.ts";
 
 /**
  * Any JSON value. `save_args: {indent: 2}` controls formatting (default 2).
@@ -27,7 +28,12 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
   }
 
   protected encode(data: T): string {
-    const text = JSON.stringify(data, null, (this.saveArgs.indent as number | undefined) ?? 2);
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(data, null, (this.saveArgs.indent as number | undefined) ?? 2);
+    } catch (error) {
+      throw unserializableError(data, "JSON") ?? error;
+    }
     if (text === undefined) {
       throw new DatasetError("dataset/not-json", `JsonDataset cannot save a ${typeof data}`, {
         hint: "return plain data (objects, arrays, numbers, strings, booleans) or use a pickle dataset",

@@ -3,6 +3,7 @@ import { DatasetError, KmlfError } from "../../errors.ts";
 import { toYaml } from "../../yaml/dump.ts";
 import { parseYaml } from "../../yaml/parse_yaml.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { unserializableError } from "./_plain_data.ts";
 
 /**
  * Any YAML value. Syntax errors name the file, line and column.
@@ -24,6 +25,9 @@ export class YamlDataset<T = unknown> extends FileDataset<T> {
   }
 
   protected encode(data: T): string {
+    // Checked first: js-yaml refuses a BigInt, and a cycle would recurse until the stack overflows.
+    const problem = unserializableError(data, "YAML");
+    if (problem) throw problem;
     return toYaml(data);
   }
 }

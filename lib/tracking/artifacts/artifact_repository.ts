@@ -40,9 +40,27 @@ export interface ArtifactRepository {
   deleteArtifacts(artifactPath?: string): Promise<void>;
 }
 
+/** `path` percent-decoded until it stops changing (at most 10 times), as MLflow's `_decode` does. */
+function fullyDecoded(path: string): string {
+  let current = path;
+  for (let i = 0; i < 10; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current; // not valid percent-encoding: the path is taken literally
+    }
+    if (next === current) break;
+    current = next;
+  }
+  return current;
+}
+
 /**
- * Normalizes a relative artifact path and refuses unsafe ones (absolute, `..`, backslashes, `#`),
- * like MLflow's `validate_path_is_safe`. Returns "" for the root.
+ * Normalizes a relative artifact path and refuses unsafe ones like MLflow's `validate_path_is_safe`:
+ * absolute paths (`/x`, `C:\x`, `file:` URIs), `..` segments, backslashes, `#` and NUL, also once
+ * percent-decoded (`%2e%2e/`, double-encoded). Returns "" for the root. The message names the path as
+ * given, never a folder of the machine.
  *
  * @example
  * ```ts
@@ -55,15 +73,19 @@ export function safeArtifactPath(path: string | undefined): string {
   const refuse = (why: string) =>
     mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid artifact path: '${path}'. ${why}`,
+      `Invalid artifact path: '${JSON.stringify(path).slice(1, -1)}'. ${why}`,
       "use a relative path inside the run's artifact root, e.g. 'plots/loss.png'",
     );
-  if (path.includes("\\")) throw refuse("Backslashes are not allowed.");
-  if (path.includes("#")) throw refuse("'#' is not allowed.");
-  if (path.startsWith("/") || /^[a-zA-Z]:/.test(path)) throw refuse("Absolute paths are not allowed.");
-  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
-  if (parts.includes("..")) throw refuse("'..' is not allowed.");
-  return parts.join("/");
+  for (const form of new Set([path, fullyDecoded(path)])) {
+    if (form.includes("\0")) throw refuse("NUL characters are not allowed.");
+    if (form.includes("\\")) throw refuse("Backslashes are not allowed.");
+    if (form.includes("#")) throw refuse("'#' is not allowed.");
+    if (form.startsWith("/") || /^[a-zA-Z]:/.test(form) || /^file:/i.test(form)) {
+      throw refuse("Absolute paths are not allowed.");
+    }
+    if (form.split("/").includes("..")) throw refuse("'..' is not allowed.");
+  }
+  return path.split("/").filter((p) => p !== "" && p !== ".").join("/");
 }
 
 /**

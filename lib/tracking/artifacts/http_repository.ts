@@ -70,7 +70,9 @@ export class HttpArtifactRepository implements ArtifactRepository {
     this.rootUri = rootUri;
     this.#http = http;
     this.#endpoint = location.endpoint.replace(/\/+$/, "");
-    this.#root = trimSlashes(location.root);
+    // The root comes from a run's artifact URI (the server's answer): the same rules as any path, so a
+    // `..` in it can never make the client reach another part of the server.
+    this.#root = safeArtifactPath(trimSlashes(location.root));
   }
 
   #fileUrl(rel: string): string {
@@ -166,7 +168,23 @@ export class HttpArtifactRepository implements ArtifactRepository {
       return { ...info, name: info.path.split("/").at(-1) ?? info.path };
     }).filter((e) => e.name !== "" && e.name !== "." && e.name !== "..") // a bad server must not loop us
       .map(({ name, ...info }) => ({ ...info, path: joinPath(rel, name) }));
+    // Downloads write these names under a local folder: a name a server made up (`a\\..`, NUL) is refused.
+    for (const e of entries) this.#serverPath(e.path);
     return await completeListing(entries, options, (path) => this.listArtifacts(path, options));
+  }
+
+  /** A path named by the server, checked like any artifact path (a bad answer, not the caller's mistake). */
+  #serverPath(path: string): string {
+    try {
+      return safeArtifactPath(path);
+    } catch (error) {
+      throw new TrackingError(
+        "tracking/bad-response",
+        `The server at ${this.#endpoint} listed an unsafe artifact name under ${this.rootUri}: ` +
+          (error as Error).message,
+        { hint: "check that the tracking URI points at a trusted MLflow server" },
+      );
+    }
   }
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {

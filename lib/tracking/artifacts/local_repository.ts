@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
@@ -15,7 +15,7 @@ import {
   type ListArtifactsOptions,
   safeArtifactPath,
 } from "./artifact_repository.ts";
-import { statOrUndefined } from "../../fs_utils.ts";
+import { resolvesInside, statOrUndefined } from "../../fs_utils.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
@@ -34,13 +34,40 @@ export function localPathOfUri(uri: string): string | undefined {
   return undefined;
 }
 
-async function copyTree(src: string, dst: string): Promise<void> {
+/**
+ * The absolute path of `relPath` under `rootDir`, refused (INVALID_PARAMETER_VALUE, naming only `relPath`)
+ * when it breaks MLflow's path rules or when a symlink on the way leads outside the root. For paths that
+ * do not exist yet, the deepest existing ancestor is checked.
+ *
+ * @example
+ * ```ts
+ * await pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
+ * await pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
+export async function pathInsideRoot(rootDir: string, relPath: string | undefined): Promise<string> {
+  const safe = safeArtifactPath(relPath);
+  const root = resolve(rootDir);
+  const target = safe ? join(root, safe) : root;
+  if (!(await resolvesInside(root, target))) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
+      "artifact paths must stay inside the run's artifact root; symlinks leaving it are not followed",
+    );
+  }
+  return target;
+}
+
+/** Copies a tree; with `within`, entries that resolve outside that folder (symlinks) are left out. */
+async function copyTree(src: string, dst: string, within?: string): Promise<void> {
   await Deno.mkdir(dst, { recursive: true });
   for await (const entry of Deno.readDir(src)) {
     const from = join(src, entry.name);
     const to = join(dst, entry.name);
+    if (within !== undefined && entry.isSymlink && !(await resolvesInside(within, from))) continue;
     const info = await Deno.stat(from);
-    if (info.isDirectory) await copyTree(from, to);
+    if (info.isDirectory) await copyTree(from, to, within);
     else await Deno.copyFile(from, to);
   }
 }
@@ -71,9 +98,10 @@ export class LocalArtifactRepository implements ArtifactRepository {
     this.rootPath = path;
   }
 
-  #path(artifactPath: string | undefined): { rel: string; abs: string } {
-    const rel = safeArtifactPath(artifactPath);
-    return { rel, abs: rel ? join(this.rootPath, rel) : this.rootPath };
+  /** Every path goes through here: MLflow's rules, then no symlink may lead out of the root. */
+  async #path(artifactPath: string | undefined): Promise<{ rel: string; abs: string }> {
+    const abs = await pathInsideRoot(this.rootPath, artifactPath);
+    return { rel: safeArtifactPath(artifactPath), abs };
   }
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
@@ -81,7 +109,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     if (!info?.isFile) {
       throw mlflowError("INVALID_PARAMETER_VALUE", `Cannot log artifact ${localFile}: no such file`);
     }
-    const { abs } = this.#path(artifactPath);
+    const { abs } = await this.#path(artifactPath);
     await Deno.mkdir(abs, { recursive: true });
     await Deno.copyFile(localFile, join(abs, basename(localFile)));
   }
@@ -94,11 +122,11 @@ export class LocalArtifactRepository implements ArtifactRepository {
         `Cannot log artifacts from ${localDir}: no such directory`,
       );
     }
-    await copyTree(localDir, this.#path(artifactPath).abs);
+    await copyTree(localDir, (await this.#path(artifactPath)).abs);
   }
 
   async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
-    const { rel, abs } = this.#path(artifactFile);
+    const { rel, abs } = await this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
     await Deno.mkdir(dirname(abs), { recursive: true });
     // Write then rename, so readers never see half a file.
@@ -109,7 +137,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async readArtifact(artifactFile: string): Promise<Uint8Array> {
-    const { abs } = this.#path(artifactFile);
+    const { abs } = await this.#path(artifactFile);
     const info = await statOrUndefined(abs);
     if (!info?.isFile) {
       throw mlflowError(
@@ -121,11 +149,13 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async listArtifacts(path?: string, options: ListArtifactsOptions = {}): Promise<FileInfo[]> {
-    const { rel, abs } = this.#path(path);
+    const { rel, abs } = await this.#path(path);
     const info = await statOrUndefined(abs);
     if (!info?.isDirectory) return [];
     const entries: FileInfo[] = [];
     for await (const entry of Deno.readDir(abs)) {
+      // A symlink leading out of the root is not part of the artifacts: not listed, never read.
+      if (entry.isSymlink && !(await resolvesInside(this.rootPath, join(abs, entry.name)))) continue;
       const stat = await Deno.stat(join(abs, entry.name));
       entries.push({
         path: rel ? `${rel}/${entry.name}` : entry.name,
@@ -137,14 +167,14 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
-    const { rel, abs } = this.#path(artifactPath);
+    const { rel, abs } = await this.#path(artifactPath);
     const info = await statOrUndefined(abs);
     if (!info) {
       throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact '${artifactPath}' under ${this.rootUri}`);
     }
     if (dstDir === undefined) return abs;
     const dest = rel ? join(dstDir, rel) : dstDir;
-    if (info.isDirectory) await copyTree(abs, dest);
+    if (info.isDirectory) await copyTree(abs, dest, this.rootPath);
     else {
       await Deno.mkdir(dirname(dest), { recursive: true });
       await Deno.copyFile(abs, dest);
@@ -153,7 +183,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async deleteArtifacts(artifactPath?: string): Promise<void> {
-    const { abs } = this.#path(artifactPath);
+    const { abs } = await this.#path(artifactPath);
     await Deno.remove(abs, { recursive: true }).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });

@@ -3,8 +3,13 @@
  * statuses as integers, metric lines `"<timestamp> <value> <step>"` with Python float spelling.
  */
 import { dirname, join } from "node:path";
-import { dump, load } from "js-yaml";
+import { dump } from "js-yaml";
+import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";
+import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
+import { mlflowError } from "../../tracking_errors.ts";
+import { KmlfError, TrackingError } from "../../../errors.ts";
+import { ioProblem } from "../../../io_errors.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
   RUNNING: 1,
@@ -26,22 +31,72 @@ export function statusFromCode(code: unknown): RunStatus {
   return (found?.[0] ?? "RUNNING") as RunStatus;
 }
 
+/**
+ * A disk failure (full, size limit, read-only, permissions) while writing the store at `root` as a
+ * TrackingError naming the store; other errors pass through.
+ *
+ * @example
+ * ```ts
+ * throw storeIoError(error, "/project/mlruns");
+ * ```
+ */
+export function storeIoError(error: unknown, root: string): unknown {
+  const problem = error instanceof TrackingError ? undefined : ioProblem(error, root);
+  if (!problem) return error;
+  return new TrackingError(
+    `tracking/${problem.code}`,
+    `Cannot write to the file tracking store ${root}: ${problem.what}`,
+    {
+      cause: error,
+      hint: problem.hint,
+    },
+  );
+}
+
 /** Reads a meta.yaml (undefined when the file does not exist). */
 export async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {
+  let text: string;
   try {
-    return (load(await Deno.readTextFile(path)) ?? {}) as Record<string, unknown>;
+    text = await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  try {
+    // Held to kmlf's YAML limits: a hostile or corrupted meta.yaml must not hang a server reading it.
+    return (loadWithinLimits(text, path) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    if (!(error instanceof KmlfError)) throw error;
+    throw new TrackingError("INTERNAL_ERROR", `The file store's ${path} is unusable: ${error.message}`, {
+      cause: error,
+      hint: "restore the file from a backup, or remove its experiment or run folder",
+    });
+  }
+}
+
+/** Options of {@link writeAtomic}. */
+export interface WriteAtomicOptions {
+  /**
+   * Create missing folders. Only for a new experiment (its folder does not exist yet); everywhere else the
+   * folder must exist, so that a write racing with a delete (the folder moved to .trash) fails with
+   * NotFound instead of re-creating a ghost folder.
+   */
+  createFolders?: boolean;
 }
 
 /** Writes a meta.yaml atomically as PyYAML does: keys sorted (`sort_keys=True`), list items not indented. */
-export async function writeMeta(path: string, meta: Record<string, unknown>): Promise<void> {
-  await writeAtomic(path, dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true }));
+export async function writeMeta(
+  path: string,
+  meta: Record<string, unknown>,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
+  await writeAtomic(
+    path,
+    dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true }),
+    options,
+  );
 }
 
-/** Writes a file through a temp file and a rename, creating folders. */
 /**
  * A temp file name in `path`'s folder. Short whatever the name: a key of 250 characters is a valid
  * file name, the same name with a suffix may be over the file system's 255 bytes.
@@ -50,11 +105,48 @@ function tempBeside(path: string): string {
   return join(dirname(path), `.kmlf-${crypto.randomUUID().slice(0, 8)}.tmp`);
 }
 
-export async function writeAtomic(path: string, text: string): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+/** Writes a file through a temp file and a rename (NotFound when its folder is missing, unless told). */
+export async function writeAtomic(
+  path: string,
+  text: string,
+  options: WriteAtomicOptions = {},
+): Promise<void> {
+  if (options.createFolders) await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = tempBeside(path);
-  await Deno.writeTextFile(tmp, text);
-  await Deno.rename(tmp, path);
+  try {
+    await Deno.writeTextFile(tmp, text);
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The file of `key` in a key folder (a run's `metrics`, `params` or `tags`, an experiment's `tags`),
+ * refused when a symbolic link on the way leads out of that folder: a name never reaches a file outside
+ * the store, even when someone linked one in. The key itself is checked by the caller (`validateKey`,
+ * which already refuses `..`, absolute paths, backslashes and NUL).
+ *
+ * @example
+ * ```ts
+ * const path = await keyFile(join(runDir, "metrics"), "val/loss", "metric");
+ * ```
+ */
+export async function keyFile(
+  folder: string,
+  key: string,
+  kind: "metric" | "param" | "tag",
+): Promise<string> {
+  const path = join(folder, key);
+  if (!(await resolvesInside(folder, path))) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid ${kind} name: '${key}'. Its file in the store is a symbolic link leading out of the store.`,
+      "the store never follows links out of a run or experiment folder; remove the link or move its target in",
+    );
+  }
+  return path;
 }
 
 /**
@@ -88,7 +180,8 @@ export async function mkdirInRun(runDir: string, relDir: string): Promise<void> 
  * ```
  */
 export async function writeAtomicInRun(runDir: string, relPath: string, text: string): Promise<void> {
-  const path = join(runDir, relPath);
+  const [folder, ...key] = relPath.split("/");
+  const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
   const tmp = tempBeside(path);
   try {
     await Deno.writeTextFile(tmp, text); // never creates parent folders
@@ -98,6 +191,50 @@ export async function writeAtomicInRun(runDir: string, relPath: string, text: st
     await Deno.writeTextFile(tmp, text);
   }
   await Deno.rename(tmp, path);
+}
+
+/**
+ * Creates a file inside a run folder only if it does not exist yet, atomically and with its whole
+ * content (a temp file hard-linked into place), and returns the content already there otherwise: two
+ * writers racing to log one param can never both win. Without hard links (some file systems), the file
+ * is created exclusively and written.
+ *
+ * @example
+ * ```ts
+ * const existing = await createAtomicInRun(runDir, "params/lr", "0.1"); // undefined when created
+ * ```
+ */
+export async function createAtomicInRun(
+  runDir: string,
+  relPath: string,
+  text: string,
+): Promise<string | undefined> {
+  const [folder, ...key] = relPath.split("/");
+  const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
+  const tmp = tempBeside(path);
+  try {
+    await Deno.writeTextFile(tmp, text);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await mkdirInRun(runDir, dirname(relPath));
+    await Deno.writeTextFile(tmp, text);
+  }
+  try {
+    await Deno.link(tmp, path);
+    return undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
+    // No hard links here: create exclusively instead (a reader may briefly see it empty).
+    try {
+      await Deno.writeTextFile(path, text, { createNew: true });
+      return undefined;
+    } catch (inner) {
+      if (inner instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
+      throw inner;
+    }
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
+  }
 }
 
 /** A float as Python's `str()` writes it: `1.0`, `0.1`, `nan`, `inf`, `1e+300`. */
@@ -115,6 +252,15 @@ export function parseMetricLine(
   key: string,
 ): { key: string; timestamp: number; value: number; step: number } {
   const [ts, raw, step] = line.trim().split(/\s+/);
+  if (raw === undefined) {
+    throw mlflowError(
+      "INTERNAL_ERROR",
+      `Cannot read the history of metric '${key}': the line '${
+        line.slice(0, 80)
+      }' is not '<timestamp> <value> <step>'`,
+      "the store's metric file was edited by hand or cut short; fix or remove that line",
+    );
+  }
   const lower = raw.toLowerCase();
   const value = lower === "nan"
     ? NaN
@@ -126,7 +272,11 @@ export function parseMetricLine(
   return { key, timestamp: Number(ts), value, step: Number(step ?? 0) };
 }
 
-/** Every file under `dir` as `key → content` (keys with `/` are nested folders, as MLflow stores them). */
+/**
+ * Every file under `dir` as `key → content` (keys with `/` are nested folders, as MLflow stores them).
+ * Symbolic links are followed only while they stay inside `dir`; a link leading out is not part of the
+ * store and is left out.
+ */
 export async function readKeyFiles(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const walk = async (current: string, prefix: string) => {
@@ -140,8 +290,15 @@ export async function readKeyFiles(dir: string): Promise<Record<string, string>>
     for (const e of entries) {
       if (e.name.endsWith(".tmp")) continue;
       const key = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory) await walk(join(current, e.name), key);
-      else out[key] = await Deno.readTextFile(join(current, e.name));
+      const path = join(current, e.name);
+      let isDirectory = e.isDirectory;
+      if (e.isSymlink) {
+        const target = await statOrUndefined(path); // undefined: a dangling link
+        if (!target || !(await resolvesInside(dir, path))) continue;
+        isDirectory = target.isDirectory;
+      }
+      if (isDirectory) await walk(path, key);
+      else out[key] = await Deno.readTextFile(path);
     }
   };
   await walk(dir, "");

@@ -1,7 +1,8 @@
 /** Reading experiments and runs from an mlruns tree into kmlf's entities. */
 import { join } from "node:path";
 import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../../entities.ts";
-import { parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
+import { validateKey } from "../../validation.ts";
+import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
 
 /** An experiment folder's meta.yaml and tags. */
 export async function readExperiment(dir: string): Promise<Experiment> {
@@ -17,16 +18,30 @@ export async function readExperiment(dir: string): Promise<Experiment> {
   };
 }
 
-/** Every point of one metric, in logging order (none when the file is missing). */
+/**
+ * The points of a metric file. Every line is written with its newline, so text after the last newline is
+ * an append that was cut short (a full disk, a killed process): it was never a point and is left out.
+ */
+function parseHistory(text: string, key: string): Metric[] {
+  const lines = text.split("\n");
+  lines.pop(); // "" after the final newline, or the torn tail of an interrupted append
+  return lines.filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
+}
+
+/**
+ * Every point of one metric of the run in `dir`, in logging order (none when the file is missing). The
+ * key is checked as on writes (MLflow's rules), and its file must not lead out of the run.
+ */
 export async function readHistory(dir: string, key: string): Promise<Metric[]> {
+  validateKey("metric", key);
   let text: string;
   try {
-    text = await Deno.readTextFile(join(dir, "metrics", key));
+    text = await Deno.readTextFile(await keyFile(join(dir, "metrics"), key, "metric"));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return [];
     throw error;
   }
-  return text.split("\n").filter((l) => l.trim() !== "").map((l) => parseMetricLine(l, key));
+  return parseHistory(text, key);
 }
 
 /** A run folder as a Run: latest metric per key by (step, timestamp, value), params, tags, inputs. */
@@ -34,12 +49,12 @@ export async function readRun(dir: string): Promise<Run> {
   const meta = (await readMeta(join(dir, "meta.yaml")))!;
   const tags = await readKeyFiles(join(dir, "tags"));
   const params = await readKeyFiles(join(dir, "params"));
-  const metricKeys = Object.keys(await readKeyFiles(join(dir, "metrics")));
+  const metricFiles = await readKeyFiles(join(dir, "metrics"));
   const metrics: Record<string, number> = {};
   const latestMetrics: Record<string, Metric> = {};
-  for (const key of metricKeys) {
+  for (const [key, text] of Object.entries(metricFiles)) {
     let best: Metric | undefined;
-    for (const m of await readHistory(dir, key)) {
+    for (const m of parseHistory(text, key)) {
       if (
         !best || m.step > best.step ||
         (m.step === best.step &&

@@ -58,7 +58,18 @@ import {
   isExperimentId,
   validateExperimentId,
 } from "./file_errors.ts";
-import { readKeyFiles, readMeta, statusToCode, writeAtomic, writeMeta } from "./file_format.ts";
+import {
+  keyFile,
+  mkdirInRun,
+  readKeyFiles,
+  readMeta,
+  statusToCode,
+  storeIoError,
+  writeAtomic,
+  writeAtomicInRun,
+  writeMeta,
+} from "./file_format.ts";
+import { withStoreLock } from "./store_lock.ts";
 import { readExperiment, readHistory, readRun } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
@@ -122,7 +133,7 @@ export class FileStore implements TrackingStore {
         last_update_time: now,
         lifecycle_stage: "active",
         name: "Default",
-      });
+      }, { createFolders: true });
     }
     return store;
   }
@@ -133,26 +144,27 @@ export class FileStore implements TrackingStore {
     validateExperimentName(name);
     for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
     if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
-    const taken = (await allExperiments(this.root)).find((e) => e.name === name);
-    if (taken) throw experimentNameTaken(name, taken.lifecycleStage !== "active");
-    let id = "";
-    do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n).padStart(
-      18,
-      "1",
-    ); while (await experimentDir(this.root, id));
-    const now = Date.now();
-    await writeMeta(join(this.root, id, "meta.yaml"), {
-      artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
-      creation_time: now,
-      experiment_id: id,
-      last_update_time: now,
-      lifecycle_stage: "active",
-      name,
+    // Checking the name is free and taking it is one step: other processes and requests wait their turn.
+    return await withStoreLock(this.root, async () => {
+      const taken = (await allExperiments(this.root)).find((e) => e.name === name);
+      if (taken) throw experimentNameTaken(name, taken.lifecycleStage !== "active");
+      let id = "";
+      do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n)
+        .padStart(18, "1"); while (await experimentDir(this.root, id));
+      const now = Date.now();
+      await writeMeta(join(this.root, id, "meta.yaml"), {
+        artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
+        creation_time: now,
+        experiment_id: id,
+        last_update_time: now,
+        lifecycle_stage: "active",
+        name,
+      }, { createFolders: true });
+      for (const [k, v] of Object.entries(options.tags ?? {})) {
+        await writeAtomic(join(this.root, id, "tags", k), v, { createFolders: true });
+      }
+      return id;
     });
-    for (const [k, v] of Object.entries(options.tags ?? {})) {
-      await writeAtomic(join(this.root, id, "tags", k), v);
-    }
-    return id;
   }
 
   async getExperiment(experimentId: string): Promise<Experiment> {
@@ -174,52 +186,62 @@ export class FileStore implements TrackingStore {
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     validateExperimentName(newName);
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
-    const taken = (await allExperiments(this.root)).find((x) =>
-      x.name === newName && x.experimentId !== experimentId
-    );
-    if (taken) throw experimentNameTaken(newName, taken.lifecycleStage !== "active");
-    await updateExperimentMeta(this.root, experimentId, { name: newName });
+    await withStoreLock(this.root, async () => {
+      const e = await this.getExperiment(experimentId);
+      if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
+      const taken = (await allExperiments(this.root)).find((x) =>
+        x.name === newName && x.experimentId !== experimentId
+      );
+      if (taken) throw experimentNameTaken(newName, taken.lifecycleStage !== "active");
+      await updateExperimentMeta(this.root, experimentId, { name: newName });
+    });
   }
 
   async deleteExperiment(experimentId: string): Promise<void> {
     // MLflow's file store looks an id up without checking its form here: a malformed one is not found.
     if (!isExperimentId(experimentId)) throw experimentIdNotFound(experimentId);
     if (experimentId === "0") throw cannotDeleteDefault();
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw experimentIdNotFound(experimentId);
-    await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
-    await setRunsStage(join(this.root, experimentId), "deleted");
-    await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
+    await withStoreLock(this.root, async () => {
+      const e = await this.getExperiment(experimentId);
+      if (e.lifecycleStage !== "active") throw experimentIdNotFound(experimentId);
+      await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
+      await setRunsStage(join(this.root, experimentId), "deleted");
+      await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
+    });
   }
 
   async restoreExperiment(experimentId: string): Promise<void> {
     if (!isExperimentId(experimentId)) throw deletedExperimentNotFound(experimentId);
-    const e = await this.getExperiment(experimentId).catch((error) => {
-      throw error.code === "RESOURCE_DOES_NOT_EXIST" ? deletedExperimentNotFound(experimentId) : error;
+    await withStoreLock(this.root, async () => {
+      const e = await this.getExperiment(experimentId).catch((error) => {
+        throw error.code === "RESOURCE_DOES_NOT_EXIST" ? deletedExperimentNotFound(experimentId) : error;
+      });
+      if (e.lifecycleStage === "active") throw deletedExperimentNotFound(experimentId);
+      if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
+        throw experimentExists(e.name);
+      }
+      await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
+      await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "active" });
+      await setRunsStage(join(this.root, experimentId), "active");
     });
-    if (e.lifecycleStage === "active") throw deletedExperimentNotFound(experimentId);
-    if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
-      throw experimentExists(e.name);
-    }
-    await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
-    await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "active" });
-    await setRunsStage(join(this.root, experimentId), "active");
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     validateExperimentTag(key, value);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
-    await writeAtomic(join(this.root, experimentId, "tags", key), value);
+    // Never re-creates the experiment folder, should the experiment be deleted meanwhile.
+    await writeAtomicInRun(join(this.root, experimentId), `tags/${key}`, value).catch((error) => {
+      throw error instanceof Deno.errors.NotFound ? experimentNotActive(experimentId, "deleted") : error;
+    });
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    validateKey("tag", key);
     const e = await this.getExperiment(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
     if (!(key in e.tags)) throw experimentTagNotFound(experimentId, key);
-    await Deno.remove(join(this.root, experimentId, "tags", key));
+    await Deno.remove(await keyFile(join(this.root, experimentId, "tags"), key, "tag"));
   }
 
   // ---- runs ----------------------------------------------------------------------------------
@@ -241,6 +263,12 @@ export class FileStore implements TrackingStore {
     if (e.lifecycleStage !== "active") throw experimentNotActiveForRun(options.experimentId);
     const runId = newRunId();
     const dir = join(this.root, e.experimentId, runId);
+    // Created below the experiment folder, never with it, and filled without creating folders: if the
+    // experiment is deleted meanwhile (moved to .trash), this fails instead of leaving a ghost folder.
+    const gone = (error: unknown) => {
+      throw error instanceof Deno.errors.NotFound ? experimentNotActive(e.experimentId, "deleted") : error;
+    };
+    await Deno.mkdir(dir).catch(gone);
     await writeMeta(join(dir, "meta.yaml"), {
       artifact_uri: `${e.artifactLocation.replace(/\/$/, "")}/${runId}/artifacts`,
       end_time: null,
@@ -257,11 +285,9 @@ export class FileStore implements TrackingStore {
       status: statusToCode("RUNNING"),
       tags: [],
       user_id: options.userId ?? "",
-    });
-    for (const sub of ["metrics", "params", "artifacts"]) {
-      await Deno.mkdir(join(dir, sub), { recursive: true });
-    }
-    for (const [k, v] of Object.entries(tags)) await writeAtomic(join(dir, "tags", k), v);
+    }).catch(gone);
+    for (const sub of ["metrics", "params", "artifacts"]) await Deno.mkdir(join(dir, sub)).catch(gone);
+    for (const [k, v] of Object.entries(tags)) await writeAtomicInRun(dir, `tags/${k}`, v).catch(gone);
     return await this.getRun(runId);
   }
 
@@ -277,7 +303,7 @@ export class FileStore implements TrackingStore {
     if (update.endTime !== undefined) meta.end_time = update.endTime;
     if (update.runName) {
       meta.run_name = update.runName;
-      await writeAtomic(join(dir, "tags", MLFLOW_TAGS.runName), update.runName);
+      await writeAtomicInRun(dir, `tags/${MLFLOW_TAGS.runName}`, update.runName);
     }
     await writeMeta(join(dir, "meta.yaml"), meta);
     return (await readRun(dir)).info;
@@ -296,10 +322,10 @@ export class FileStore implements TrackingStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
-    const dir = await this.#runs.findActive(runId);
     validateKey("tag", key);
+    const dir = await this.#runs.findActive(runId);
     try {
-      await Deno.remove(join(dir, "tags", key));
+      await Deno.remove(await keyFile(join(dir, "tags"), key, "tag"));
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) throw runTagNotFound(runId, key);
       throw error;
@@ -325,7 +351,7 @@ export class FileStore implements TrackingStore {
     } catch (error) {
       // The run folder vanished under us: its experiment was deleted while we were logging.
       if (error instanceof Deno.errors.NotFound) throw runNotActive(runId, "deleted");
-      throw error;
+      throw storeIoError(error, this.root);
     }
   }
 
@@ -367,6 +393,7 @@ export class FileStore implements TrackingStore {
     for (const input of datasets) {
       const d = input.dataset;
       const datasetId = md5(d.name + d.digest);
+      await mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
         name: d.name,
@@ -375,6 +402,7 @@ export class FileStore implements TrackingStore {
         source: d.source,
         source_type: d.sourceType,
       });
+      await mkdirInRun(dir, `inputs/${md5(datasetId + runId)}`);
       await writeMeta(join(dir, "inputs", md5(datasetId + runId), "meta.yaml"), {
         destination_id: runId,
         destination_type: "RUN",

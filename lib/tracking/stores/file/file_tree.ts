@@ -76,6 +76,7 @@ export class RunFolders {
 
   /** The run's folder (deleted runs too), else RESOURCE_DOES_NOT_EXIST. */
   async find(runId: string): Promise<string> {
+    validateRunId(runId);
     const known = this.#known.get(runId);
     if (known && (await Deno.stat(join(known, "meta.yaml")).then((i) => i.isFile, () => false))) return known;
     const dir = await runDir(this.#root, runId);

@@ -6,10 +6,18 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import { type KeyValue, type Metric, MLFLOW_TAGS } from "../../entities.ts";
-import { mkdirInRun, pythonFloat, readMeta, writeAtomicInRun, writeMeta } from "./file_format.ts";
+import {
+  createAtomicInRun,
+  mkdirInRun,
+  pythonFloat,
+  readMeta,
+  writeAtomicInRun,
+  writeMeta,
+} from "./file_format.ts";
+import { paramValueChanged } from "../../tracking_errors.ts";
 import { readHistory } from "./file_read.ts";
 
 /** Bounds of the remembered lines (least recently used files are forgotten first). */
@@ -23,12 +31,26 @@ function metricLine(m: Metric): string {
 interface FileMemory {
   size: number;
   mtime: number;
+  /** The file ends in a torn line (an append cut short): the next append starts a new line. */
+  torn?: boolean;
   lines: Set<string>;
 }
 
 async function signature(path: string): Promise<{ size: number; mtime: number }> {
   const info = await statOrUndefined(path);
   return { size: info?.size ?? 0, mtime: info?.mtime?.getTime() ?? 0 };
+}
+
+/** Whether a non-empty file's last byte is a newline. */
+async function endsWithNewline(path: string): Promise<boolean> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    await file.seek(-1, Deno.SeekMode.End);
+    const last = new Uint8Array(1);
+    return (await file.read(last)) === 1 && last[0] === 10;
+  } finally {
+    file.close();
+  }
 }
 
 /** Appends to a file in a run folder, creating missing sub-folders (never the run folder) only when needed. */
@@ -69,7 +91,8 @@ export class MetricFileWriter {
     const now = await signature(path);
     const known = this.#files.get(path);
     if (known && known.size === now.size && known.mtime === now.mtime) return known;
-    return { ...now, lines: new Set((await readHistory(runDir, key)).map(metricLine)) };
+    const lines = new Set((await readHistory(runDir, key)).map(metricLine));
+    return { ...now, lines, torn: now.size > 0 && !(await endsWithNewline(path)) };
   }
 
   /**
@@ -91,14 +114,14 @@ export class MetricFileWriter {
     }
     if (fresh.length === 0) return;
     try {
-      await appendInRun(runDir, join("metrics", key), fresh.join(""));
+      await appendInRun(runDir, join("metrics", key), (memory.torn ? "\n" : "") + fresh.join(""));
     } catch (error) {
       this.#forget(path); // the file's content is unknown now: re-read it next time
       throw error;
     }
     // Remember the lines only once they are on disk, so a failed write is retried in full.
     for (const line of fresh) memory.lines.add(line);
-    this.#remember(path, { ...memory, ...(await signature(path)) });
+    this.#remember(path, { ...memory, ...(await signature(path)), torn: false });
   }
 }
 
@@ -116,7 +139,13 @@ export async function writeRunBatch(
   batch: { params: readonly KeyValue[]; metrics: readonly Metric[]; tags: readonly KeyValue[] },
   metricFiles: MetricFileWriter,
 ): Promise<void> {
-  for (const p of batch.params) await writeAtomicInRun(runDir, `params/${p.key}`, p.value);
+  for (const p of batch.params) {
+    // Created only if absent: of two writers racing with different values, one gets the conflict.
+    const existing = await createAtomicInRun(runDir, `params/${p.key}`, p.value);
+    if (existing !== undefined && existing !== p.value) {
+      throw paramValueChanged(basename(runDir), p.key, existing, p.value);
+    }
+  }
   const byKey = new Map<string, Metric[]>();
   for (const m of batch.metrics) {
     const list = byKey.get(m.key);

@@ -2,8 +2,8 @@
  * `RestStore`: a `TrackingStore` that is a client of an MLflow tracking server's REST API 2.0
  * (`http(s)://` tracking URIs). It converts entities with `wire.ts` and sends what MLflow's Python
  * client sends (ids as strings, int64 as numbers, non-finite doubles as "NaN"/"Infinity", enums by
- * name). Names are checked before sending (keys, experiment names, metric fields, batch limits), so
- * mistakes fail with the same wording as the local stores; value lengths are left to the server,
+ * name). Names are checked before sending (keys, reads included, experiment names, metric fields, batch
+ * limits), so mistakes fail with the same wording as the local stores; value lengths are left to the server,
  * which may truncate them (`MLFLOW_TRUNCATE_LONG_VALUES`).
  *
  * @module
@@ -150,6 +150,7 @@ export class RestStore implements TrackingStore {
   }
 
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    validateKey("tag", key);
     await this.#call("POST", "/experiments/delete-experiment-tag", { experiment_id: experimentId, key });
   }
 
@@ -198,6 +199,7 @@ export class RestStore implements TrackingStore {
   }
 
   async deleteTag(runId: string, key: string): Promise<void> {
+    validateKey("tag", key);
     await this.#call("POST", "/runs/delete-tag", { run_id: runId, key });
   }
 
@@ -225,6 +227,7 @@ export class RestStore implements TrackingStore {
     key: string,
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
+    validateKey("metric", key); // as on writes: no name a file store would turn into a path outside it
     const page = async (maxResults: number, pageToken: string | undefined) => {
       const body = await this.#call("GET", "/metrics/get-history", {
         run_uuid: runId,

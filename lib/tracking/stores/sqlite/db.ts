@@ -7,6 +7,7 @@
  */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { TrackingError } from "../../../errors.ts";
+import { ioProblem } from "../../../io_errors.ts";
 
 /** A value SQLite binds or returns. */
 export type SqlValue = string | number | bigint | null | Uint8Array;
@@ -17,7 +18,10 @@ export interface SqliteDbOptions {
   busyTimeoutMs?: number;
 }
 
-/** Maps SQLite's "database is locked" to a retryable MLflow error; other errors pass through. */
+/**
+ * Maps SQLite's "database is locked" to a retryable MLflow error and disk failures (full, read-only, I/O)
+ * to a TrackingError naming the store; other errors pass through.
+ */
 export function mapSqliteError(error: unknown, path: string): unknown {
   // Deno's node:sqlite reports only the message (no errcode), so match SQLITE_BUSY / SQLITE_LOCKED text.
   if (error instanceof Error && /database (?:table )?is locked|database is busy/.test(error.message)) {
@@ -27,7 +31,42 @@ export function mapSqliteError(error: unknown, path: string): unknown {
       { cause: error, hint: "retry, or raise busyTimeoutMs when many processes log at once" },
     );
   }
-  return error;
+  return diskError(error, path, "use") ?? error;
+}
+
+/**
+ * An error opening the database at `path` as a TrackingError naming the file and what is wrong with it
+ * (not a database, unreadable, on a full or failing disk); other errors pass through.
+ *
+ * @example
+ * ```ts
+ * throw openError(error, "/project/mlflow.db");
+ * ```
+ */
+export function openError(error: unknown, path: string): unknown {
+  // Errors already mapped while opening (a pragma reads the file) are worded as an open failure.
+  const original =
+    error instanceof TrackingError && error.code.startsWith("tracking/") && error.cause !== undefined
+      ? error.cause
+      : error;
+  return diskError(original, path, "open") ?? error;
+}
+
+function diskError(error: unknown, path: string, verb: "open" | "use"): TrackingError | undefined {
+  if (error instanceof TrackingError) return undefined;
+  const problem = ioProblem(error, path);
+  if (!problem) return undefined;
+  return new TrackingError(
+    `tracking/${problem.code}`,
+    `Cannot ${verb} the SQLite tracking store ${path}: ${problem.what}`,
+    {
+      cause: error,
+      hint: problem.code === "not-a-database"
+        ? "point mlflow_tracking_uri (or --backend-store-uri) at an MLflow SQLite database or a new file " +
+          "(a folder selects MLflow's file store), or move this file away"
+        : problem.hint,
+    },
+  );
 }
 
 /**
@@ -57,17 +96,22 @@ export class SqliteDb {
           "check that the directory exists and is writable (and that --allow-read/--allow-write cover it)",
       });
     }
-    this.#db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 20000}`);
-    this.#db.exec("PRAGMA foreign_keys = ON");
-    // Reads through a memory map (up to 256 MiB) skip a read() per page: searches over large stores
-    // are ~12% faster. Writes and the WAL are unaffected; the pages are file-backed and reclaimable.
-    this.#db.exec("PRAGMA mmap_size = 268435456");
-    // MLflow sets this too: LIKE is case-sensitive, ILIKE is lower(x) LIKE lower(p).
-    this.#db.exec("PRAGMA case_sensitive_like = true");
-    if (path !== ":memory:") {
-      this.#guard(() => this.#db.exec("PRAGMA journal_mode = WAL"));
-      // In WAL mode NORMAL is safe against application crashes; only a power loss can drop the last commits.
-      this.#db.exec("PRAGMA synchronous = NORMAL");
+    try {
+      this.#db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 20000}`);
+      this.#db.exec("PRAGMA foreign_keys = ON");
+      // Reads through a memory map (up to 256 MiB) skip a read() per page: searches over large stores
+      // are ~12% faster. Writes and the WAL are unaffected; the pages are file-backed and reclaimable.
+      this.#db.exec("PRAGMA mmap_size = 268435456");
+      // MLflow sets this too: LIKE is case-sensitive, ILIKE is lower(x) LIKE lower(p).
+      this.#db.exec("PRAGMA case_sensitive_like = true");
+      if (path !== ":memory:") {
+        this.#guard(() => this.#db.exec("PRAGMA journal_mode = WAL"));
+        // In WAL mode NORMAL is safe against application crashes; only a power loss can drop the last commits.
+        this.#db.exec("PRAGMA synchronous = NORMAL");
+      }
+    } catch (error) {
+      this.#db.close();
+      throw openError(error, path);
     }
   }
 

@@ -26,7 +26,7 @@ import type {
   UpdateRunOptions,
 } from "../store.ts";
 import type { ValidationOptions } from "../../validation.ts";
-import { SqliteDb } from "./db.ts";
+import { openError, SqliteDb } from "./db.ts";
 import { SqliteRegistry } from "./registry.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
@@ -102,7 +102,7 @@ export class SqliteStore implements TrackingStore {
       this.registry = new SqliteRegistry(this.#db);
     } catch (error) {
       this.#db.close();
-      throw error;
+      throw openError(error, this.path);
     }
   }
 

@@ -1,0 +1,59 @@
+/**
+ * Why a value cannot be written as JSON or YAML, and where: text formats hold plain data, so a BigInt,
+ * a cycle (an object containing itself), a function or a symbol inside it is named by its path
+ * (`value.model.weights[3]`) instead of surfacing as the serializer's bare TypeError.
+ */
+import { DatasetError } from "../../errors.ts";
+
+/** The first value a text format cannot hold, with its path, or undefined. Walks iteratively. */
+export function findUnserializable(data: unknown): { path: string; what: string } | undefined {
+  const ancestors = new Set<object>();
+  const stack: { value: unknown; path: string; leave?: object }[] = [{ value: data, path: "value" }];
+  while (stack.length > 0) {
+    const { value, path, leave } = stack.pop()!;
+    if (leave) {
+      ancestors.delete(leave);
+      continue;
+    }
+    if (typeof value === "bigint") return { path, what: `a BigInt (${value}n)` };
+    if (typeof value === "function") return { path, what: "a function" };
+    if (typeof value === "symbol") return { path, what: "a symbol" };
+    if (value === null || typeof value !== "object") continue;
+    if (ancestors.has(value)) return { path, what: "a reference to an object containing it (a cycle)" };
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === "function" || value instanceof Date) continue; // serializes itself
+    ancestors.add(value);
+    stack.push({ value: undefined, path, leave: value });
+    const entries = Array.isArray(value) ? value.map((v, i) => [`[${i}]`, v] as const) : Object.entries(value)
+      .map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`, v] as const);
+    for (const [suffix, child] of entries.reverse()) {
+      stack.push({ value: child, path: `${path}${suffix}` });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A DatasetError naming what in `data` a text format (`format`) cannot hold, or undefined when the
+ * failure has another cause.
+ *
+ * @example
+ * ```ts
+ * throw unserializableError({ n: 1n }, "JSON") ?? error;
+ * ```
+ */
+export function unserializableError(data: unknown, format: string): DatasetError | undefined {
+  const found = findUnserializable(data);
+  if (!found) return undefined;
+  return new DatasetError(
+    "dataset/not-serializable",
+    `${format} cannot hold ${found.what} at ${found.path}`,
+    {
+      hint: found.what.startsWith("a BigInt")
+        ? "convert it first (Number(x) when it fits, else String(x)), or save to a pickle dataset"
+        : found.what.includes("cycle")
+        ? "save a copy without the back-reference, or use a pickle dataset (it keeps references)"
+        : `return plain data (objects, arrays, numbers, strings, booleans), or use a pickle dataset`,
+    },
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * Guards one pipeline run against the ways user code can end the process behind the runner's back, so
+ * that every run ends through the hooks (a tracked run FAILED or KILLED, never left RUNNING):
+ *
+ * - `Deno.exit()` / `process.exit()` from a node or a hook: refused with an error of the run;
+ * - a rejected promise nobody awaits, an error thrown from a timer: the run fails with it;
+ * - SIGINT / SIGTERM: the run is interrupted (a second signal exits at once);
+ * - and whenever the process exits, the temp files of saves still in progress are removed.
+ *
+ * @module
+ */
+import process from "node:process";
+import { removeTempFilesInFlight } from "../catalog/mod.ts";
+import { type KmlfError, RunError, RunInterruptedError } from "../errors.ts";
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
+let unloadCleanup = false;
+
+function describe(value: unknown): string {
+  return value instanceof Error ? value.message : typeof value === "string" ? value : Deno.inspect(value);
+}
+
+/**
+ * One run's guard: install before the run starts, `race` the runner against it, uninstall at the end.
+ *
+ * @example
+ * ```ts
+ * const guard = RunGuard.install();
+ * try {
+ *   await guard.race(runner.run(pipeline, catalog, options));
+ * } finally {
+ *   guard.uninstall();
+ * }
+ * ```
+ */
+export class RunGuard {
+  #failure: KmlfError | undefined;
+  #signals = 0;
+  #fail: (error: KmlfError) => void = () => {};
+  readonly #failed: Promise<never>;
+  readonly #abort = new AbortController();
+  readonly #exit = Deno.exit;
+  readonly #processExit = process.exit;
+  readonly #signalListeners = new Map<Deno.Signal, () => void>();
+  readonly #onError = (event: ErrorEvent) => {
+    event.preventDefault();
+    this.#record(
+      new RunError(
+        "run/uncaught-error",
+        `An error was thrown outside any node's await: ${describe(event.error)}`,
+        {
+          cause: event.error,
+          hint: "an error thrown in a timer or callback cannot fail its node; await the work inside the node",
+        },
+      ),
+    );
+  };
+  readonly #onRejection = (event: PromiseRejectionEvent) => {
+    event.preventDefault();
+    this.#record(
+      new RunError(
+        "run/unhandled-rejection",
+        `A promise was rejected while nothing awaited it: ${describe(event.reason)}`,
+        {
+          cause: event.reason,
+          hint: "await (or return) every promise a node starts, so its failure fails the node",
+        },
+      ),
+    );
+  };
+
+  private constructor() {
+    this.#failed = new Promise<never>((_, reject) => {
+      this.#fail = reject;
+    });
+    this.#failed.catch(() => {}); // observed through race()/throwIfFailed()
+  }
+
+  /** Starts guarding: exits are refused, stray errors and signals are recorded as the run's failure. */
+  static install(): RunGuard {
+    const guard = new RunGuard();
+    if (!unloadCleanup) {
+      unloadCleanup = true;
+      globalThis.addEventListener("unload", () => removeTempFilesInFlight());
+    }
+    const refuseExit = (how: string) => (code?: number) => {
+      const error = new RunError(
+        "run/exit-called",
+        `${how}(${code ?? ""}) was called during the run`,
+        {
+          hint:
+            "return from the node (or throw an Error to fail it); kmlf ends the run and the process itself",
+        },
+      );
+      // Thrown in the node, the refusal fails that node (the runner names it); the race only ends the
+      // run itself when the refusal was swallowed or thrown outside any node (a timer).
+      if (!guard.#failure) guard.#failure = error;
+      setTimeout(() => guard.#fail(error), 0);
+      throw error;
+    };
+    Deno.exit = refuseExit("Deno.exit") as typeof Deno.exit;
+    process.exit = refuseExit("process.exit") as typeof process.exit;
+    globalThis.addEventListener("error", guard.#onError);
+    globalThis.addEventListener("unhandledrejection", guard.#onRejection);
+    for (const signal of SIGNALS) {
+      const listener = () => {
+        if (guard.#signals++ > 0) {
+          removeTempFilesInFlight();
+          guard.#exit(128 + SIGNAL_NUMBER[signal]); // a second Ctrl-C: stop waiting for the hooks
+        }
+        guard.#record(new RunInterruptedError(signal));
+      };
+      try {
+        Deno.addSignalListener(signal, listener);
+        guard.#signalListeners.set(signal, listener);
+      } catch { /* signal not supported on this platform */ }
+    }
+    return guard;
+  }
+
+  /** Aborted when a failure is recorded, so the runner stops too (a parallel run's workers at once). */
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  /** The first failure recorded (a refused exit, a stray error, a signal), if any. */
+  get failure(): KmlfError | undefined {
+    return this.#failure;
+  }
+
+  /** Throws the recorded failure, if any (between phases of the run). */
+  throwIfFailed(): void {
+    if (this.#failure) throw this.#failure;
+  }
+
+  /** `work`'s result, unless a failure is recorded first: then that failure (the work is abandoned). */
+  race<T>(work: Promise<T>): Promise<T> {
+    this.throwIfFailed();
+    return Promise.race([work, this.#failed]);
+  }
+
+  /**
+   * Lets pending rejections and errors of the work just finished surface (one macrotask), then throws
+   * the recorded failure, if any.
+   */
+  async settle(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    this.throwIfFailed();
+  }
+
+  /** Restores `Deno.exit`, `process.exit` and the default signal and error handling. */
+  uninstall(): void {
+    Deno.exit = this.#exit;
+    process.exit = this.#processExit;
+    globalThis.removeEventListener("error", this.#onError);
+    globalThis.removeEventListener("unhandledrejection", this.#onRejection);
+    for (const [signal, listener] of this.#signalListeners) Deno.removeSignalListener(signal, listener);
+    this.#signalListeners.clear();
+  }
+
+  #record(error: KmlfError): void {
+    if (this.#failure) return;
+    this.#failure = error;
+    this.#fail(error);
+    this.#abort.abort(error);
+  }
+}

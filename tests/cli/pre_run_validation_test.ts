@@ -1,0 +1,80 @@
+/**
+ * Problems known before any node runs are reported before a tracked run is started (no FAILED run is
+ * left behind for them): a missing `params:` value, filters (`--from-nodes`, `--nodes`) that leave out
+ * the node making an in-memory input. A memory input given data by a hook is fine.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
+import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+
+const TRAINING = await Deno.readTextFile(join(REPO, "pipelines/training.yml"));
+
+async function runsIn(dir: string): Promise<number> {
+  const store = await openStore("mlflow.db", { baseDir: dir });
+  try {
+    const exp = await new MlflowClient(store).getExperimentByName("iris");
+    return exp
+      ? (await store.searchRuns({ experimentIds: [exp.experimentId], runViewType: "ALL" })).runs.length
+      : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+const CASES: { what: string; files?: Record<string, string>; args: string[]; codes: RegExp[] }[] = [
+  {
+    what: "--from-nodes past the node making two in-memory inputs",
+    args: ["--from-nodes", "predict"],
+    codes: [
+      /error\[runner\/input-not-persisted\]: Input "X_test" of node "predict" has no data: .* made by node "split_data"/,
+      /error\[runner\/input-not-persisted\]: Input "y_test" of node "report_accuracy"/,
+    ],
+  },
+  {
+    what: "--nodes picking a node whose input is made by another",
+    args: ["--nodes", "train_model"],
+    codes: [/error\[runner\/input-not-persisted\]: Input "X_train" .* "split_data"/],
+  },
+  {
+    what: "a params: value that is not defined",
+    files: { "pipelines/training.yml": TRAINING.replace("params:target", "params:no_such_param") },
+    args: [],
+    codes: [/error\[runner\/unknown-parameter\]: Parameter "no_such_param"/],
+  },
+];
+
+for (const c of CASES) {
+  Deno.test(`${c.what}: reported before a tracked run starts, exit 2, no run recorded`, async () => {
+    const dir = await demoProject(c.files ?? {}, { tracked: true });
+    try {
+      const r = await kmlf(["run", "training", ...c.args], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      for (const code of c.codes) assert.match(r.stderr, code);
+      assert.doesNotMatch(r.stderr, /MLflow run [0-9a-f]{32} started/);
+      assert.equal(await runsIn(dir), 0);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("an in-memory input that a hook filled before the run is not refused", async () => {
+  const dir = await demoProject({
+    "kmlf.yml": "name: iris\ndefault_env: local\nhooks: [./hooks.ts#fill]\n",
+    "hooks.ts": `export const fill = {
+  async afterCatalogCreated({ catalog }: { catalog: { save(n: string, d: unknown): Promise<void> } }) {
+    await catalog.save("X_test", [[5.1, 3.5, 1.4, 0.2]]);
+    await catalog.save("y_test", ["setosa"]);
+  },
+};
+`,
+  });
+  try {
+    const r = await kmlf(["run", "training", "--from-nodes", "predict"], { cwd: dir });
+    assert.doesNotMatch(r.stderr, /input-not-persisted/, r.stderr);
+    assert.match(r.stdout, /▶ predict/, "the run started");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
