@@ -8,9 +8,10 @@ if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === 
   const { KMLF_VERSION } = await import("./lib/version.ts");
   console.log(KMLF_VERSION);
 } else {
-  const { relaunchInProject } = await import("./lib/cli/project_runtime.ts");
+  const { relaunchInProject, watchLauncher } = await import("./lib/cli/project_runtime.ts");
   const code = await relaunchInProject(Deno.args);
   if (code !== undefined) Deno.exit(code);
+  watchLauncher();
   const { main } = await import("./lib/cli/main.ts");
   Deno.exit(await main(Deno.args));
 }

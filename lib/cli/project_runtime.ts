@@ -66,7 +66,7 @@ export function kmlfImports(root: URL | undefined = kmlfRoot()): Record<string, 
 
 /** How to start kmlf again inside the project, or why not. */
 export type RelaunchPlan =
-  | { relaunch: false }
+  | { relaunch: false; notes?: string[] }
   | {
     relaunch: true;
     root: string;
@@ -106,8 +106,10 @@ export function relaunchPlan(
     return { relaunch: false };
   }
   const configPath = ["deno.json", "deno.jsonc"].map((f) => `${projectRoot}/${f}`).find(isFile);
+  // Without a deno.json of its own, the project can only use what kmlf provides: no restart needed.
+  if (!configPath) return { relaunch: false };
   const notes: string[] = [];
-  const config = configPath ? readConfig(configPath, notes) : {};
+  const config = readConfig(configPath, notes);
   // deno.json may keep its map in a separate file ("importMap"); paths there are relative to that file.
   const mapFile = typeof config.importMap === "string"
     ? resolvePath(projectRoot, config.importMap)
@@ -123,17 +125,42 @@ export function relaunchPlan(
         `editors and \`deno check\` the former (set imports.kmlf in deno.json to ${expected})`,
     );
   }
+  // A project that maps nothing beyond kmlf's own packages (what `kmlf new` writes) runs as it is: one
+  // Deno start, not two.
+  if (!mapFile && providedByKmlf(config, root)) return { relaunch: false, notes };
   const importMapPath = `${projectRoot}/${PROJECT_IMPORT_MAP}`;
   const args = [
     "run",
     ...KMLF_RUN_FLAGS,
-    ...(configPath ? ["--config", configPath] : ["--no-config", `--lock=${projectRoot}/deno.lock`]),
+    "--config",
+    configPath,
     "--import-map",
     importMapPath,
     new URL("cli.ts", root).href,
     ...argv,
   ];
   return { relaunch: true, root: projectRoot, args, importMap, importMapPath, notes };
+}
+
+/**
+ * Whether everything the project's deno.json maps is what kmlf maps too (`"kmlf"` aside): then kmlf's own
+ * configuration resolves the project's imports exactly as the project's would.
+ *
+ * @example
+ * ```ts
+ * providedByKmlf({ imports: { kmlf: "../kmlf/mod.ts", zod: "npm:zod@4.6.7" } }, kmlfRoot()!); // true
+ * ```
+ */
+export function providedByKmlf(config: Record<string, unknown>, root: URL): boolean {
+  if (config.importMap !== undefined) return false;
+  const own = kmlfImports(root);
+  const same = (map: unknown) =>
+    Object.entries(isRecord(map) ? map : {}).every(([name, target]) =>
+      name === "kmlf" || own[name] === target
+    );
+  // `kmlf new` also scopes kmlf's folder to kmlf's packages, for editors: that changes nothing here.
+  const scopes = Object.entries(isRecord(config.scopes) ? config.scopes : {});
+  return same(config.imports) && scopes.every(([scope, map]) => scope === root.href && same(map));
 }
 
 /**
@@ -178,8 +205,8 @@ export function projectImportMap(
  */
 export async function relaunchInProject(argv: readonly string[]): Promise<number | undefined> {
   const plan = relaunchPlan(argv, { cwd: Deno.cwd(), env: Deno.env.toObject() });
+  for (const note of plan.notes ?? []) console.error(note);
   if (!plan.relaunch) return undefined;
-  for (const note of plan.notes) console.error(note);
   const map = JSON.stringify(plan.importMap, null, 2) + "\n";
   let args = plan.args;
   let temp: string | undefined;
@@ -193,7 +220,7 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   }
   const child = new Deno.Command(Deno.execPath(), {
     args,
-    env: { KMLF_PROJECT_RUNTIME: plan.root },
+    env: { KMLF_PROJECT_RUNTIME: plan.root, [PARENT_ENV]: String(Deno.pid) },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -207,6 +234,34 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
   if (temp) Deno.removeSync(temp);
   return status.code;
+}
+
+/** The restarted kmlf learns its launcher's pid here, to end when the launcher is gone. */
+const PARENT_ENV = "KMLF_PROJECT_RUNTIME_PARENT";
+
+/**
+ * In a kmlf restarted inside its project: when the launching kmlf disappears (killed with SIGKILL, which
+ * it cannot pass on), end as if interrupted (SIGTERM: a tracked run ends KILLED) instead of running on
+ * unseen. Checks twice a second, without keeping the process alive.
+ *
+ * @example
+ * ```ts
+ * watchLauncher();
+ * ```
+ */
+export function watchLauncher(): void {
+  const parent = Number(Deno.env.get(PARENT_ENV));
+  if (!Number.isInteger(parent) || parent <= 0 || Deno.build.os !== "linux") return;
+  const timer = setInterval(() => {
+    try {
+      Deno.statSync(`/proc/${parent}`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) return clearInterval(timer); // cannot tell: stop looking
+      clearInterval(timer);
+      Deno.kill(Deno.pid, "SIGTERM");
+    }
+  }, 500);
+  Deno.unrefTimer(timer);
 }
 
 // The subcommand (the first word that is not an option) and `--project`, which may come anywhere.

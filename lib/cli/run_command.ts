@@ -98,8 +98,12 @@ export async function runCommand(
       onlyMissingOutputs: options.onlyMissingOutputs,
       reporter: {
         ...progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
-        // The resume hint, printed as soon as the runner stops (the error itself is reported below).
-        runInterrupted: ({ error }) => printResumeHint(error, argv),
+        // What was stopped and how to resume, printed as soon as the runner stops (with tracking on, the
+        // error itself follows once the MLflow run is ended KILLED).
+        runInterrupted: ({ error }) => {
+          err(style.yellow(`✘ ${error.message}`));
+          printResumeHint(error, argv);
+        },
       },
       runner,
     });

@@ -266,7 +266,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       if (Object.keys(fresh).length > 0) await client.logBatch(runId, { params: fresh });
     },
 
-    onNodeError({ node }) {
+    onNodeError({ node, error }) {
+      // A node stopped by Ctrl-C did not fail: pipeline.json shows it interrupted.
+      if (error instanceof KmlfError && error.code === "run/interrupted") return;
       timings.failed(node.name);
     },
 

@@ -5,7 +5,7 @@
  * running nodes finish (their outputs are saved, so resuming skips them) and fails the run.
  */
 import type { Catalog, Dataset } from "../catalog/mod.ts";
-import { KmlfError, RunError } from "../errors.ts";
+import { KmlfError, RunError, RunInterruptedError } from "../errors.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { checkFreeInputs } from "./check_inputs.ts";
 import { executeNode, type NodeCall } from "./node_task.ts";
@@ -217,7 +217,7 @@ function interruption(
   done: ReadonlySet<Node>,
   running: Node[],
 ): PipelineRunError {
-  const reason = typeof signal?.reason === "string" ? signal.reason : "an abort signal";
+  const reason = reasonOf(signal);
   const what = running.length > 0 ? `; stopped ${running.map((n) => `"${n.name}"`).join(", ")}` : "";
   return new PipelineRunError(`Run interrupted by ${reason}${what}`, {
     failedNode: running[0]?.name ?? "",
@@ -227,9 +227,17 @@ function interruption(
   });
 }
 
+// "SIGINT" for the session's guard (it aborts with a RunInterruptedError), or the abort reason given.
+function reasonOf(signal: AbortSignal | undefined): string {
+  const reason = signal?.reason;
+  if (reason instanceof RunInterruptedError) return reason.signal;
+  if (typeof reason === "string") return reason;
+  return reason instanceof Error ? reason.message : "an abort signal";
+}
+
 function interruptedAlready(signal: AbortSignal | undefined, pipeline: Pipeline): void {
   if (!signal?.aborted) return;
-  throw new PipelineRunError(`Run interrupted by ${String(signal.reason ?? "an abort signal")}`, {
+  throw new PipelineRunError(`Run interrupted by ${reasonOf(signal)}`, {
     failedNode: pipeline.nodes[0]?.name ?? "",
     completedNodes: [],
     resumeFromNodes: [],

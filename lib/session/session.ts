@@ -277,15 +277,14 @@ export class KmlfSession {
       let result: RunResult;
       try {
         await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
-        result = await guard.race(
-          runner.run(pipeline, catalog, {
-            runId: this.runId,
-            hooks,
-            onlyMissingOutputs: options.onlyMissingOutputs,
-            reporter: options.reporter,
-            signal,
-          }),
-        );
+        const run = runner.run(pipeline, catalog, {
+          runId: this.runId,
+          hooks,
+          onlyMissingOutputs: options.onlyMissingOutputs,
+          reporter: options.reporter,
+          signal,
+        });
+        result = await guard.race(run);
         await guard.settle(); // a promise the last node left rejected fails the run, not the process
       } catch (error) {
         // After a signal the runner stops with its own "interrupted" error: the signal's says which one.

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { projectImportMap, relaunchPlan } from "../../lib/cli/project_runtime.ts";
-import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
 
 // argparse is in Deno's cache already (js-yaml depends on it), so no test needs the network.
 const ARGS_DATASET = `import { ArgumentParser } from "argparse";
@@ -106,7 +106,10 @@ Deno.test('an error class a project imports from "kmlf" is kmlf\'s own (code and
     );
     const r = await kmlf(["run", "reader"], { cwd: dir });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /error\[description\/write-only\]: DescriptionDataset cannot load/);
+    assert.match(
+      r.stderr,
+      /error\[description\/write-only\]: Cannot load dataset "description" \(DescriptionDataset\): DescriptionDataset cannot load/,
+    );
     assert.match(r.stderr, /hint: only save to it/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -148,6 +151,10 @@ Deno.test('a deno.json pointing "kmlf" elsewhere: the running kmlf is used, and 
 Deno.test("a project folder where .kmlf/ cannot be written still runs (the import map goes to a temp file)", async () => {
   const dir = await demoProject({ ".kmlf": "not a folder\n" });
   try {
+    // A package of the project's own, so kmlf restarts inside the project's configuration.
+    const config = JSON.parse(await Deno.readTextFile(join(dir, "deno.json")));
+    config.imports["is-number"] = "npm:is-number@7.0.0";
+    await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config, null, 2));
     const r = await kmlf(["run", "training", "-q"], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await Deno.readTextFile(join(dir, ".kmlf")), "not a folder\n");
@@ -156,9 +163,15 @@ Deno.test("a project folder where .kmlf/ cannot be written still runs (the impor
   }
 });
 
-Deno.test("relaunchPlan: project commands move into the project; others, kmlf's repo and 'off' do not", async () => {
+Deno.test("relaunchPlan: only a project that maps packages of its own restarts inside its configuration", async () => {
   const dir = await demoProject();
   try {
+    // What `kmlf new` writes maps only kmlf and the packages kmlf ships: kmlf's own configuration serves it.
+    assert.equal(relaunchPlan(["run", "training"], { cwd: dir, env: {} }).relaunch, false);
+    const denoJson = join(dir, "deno.json");
+    const config = JSON.parse(await Deno.readTextFile(denoJson));
+    config.imports["is-number"] = "npm:is-number@7.0.0";
+    await Deno.writeTextFile(denoJson, JSON.stringify(config));
     const plan = relaunchPlan(["run", "training"], { cwd: join(dir, "pipelines"), env: {} });
     assert.ok(plan.relaunch);
     assert.equal(plan.root, dir);
@@ -167,7 +180,7 @@ Deno.test("relaunchPlan: project commands move into the project; others, kmlf's 
       "--allow-all",
       "--v8-flags=--max-semi-space-size=2",
       "--config",
-      join(dir, "deno.json"),
+      denoJson,
     ]);
     assert.deepEqual(plan.args.slice(-2), ["run", "training"]);
     const byFlag = relaunchPlan(["--project", dir, "info"], { cwd: "/", env: {} });
@@ -187,16 +200,18 @@ Deno.test("relaunchPlan: project commands move into the project; others, kmlf's 
     ) {
       assert.equal(relaunchPlan(argv, { cwd, env }).relaunch, false, `${argv.join(" ")} in ${cwd}`);
     }
-    await Deno.writeTextFile(join(dir, "deno.json"), '{ "importMap": "./maps/map.json" }');
+    // Another version of a package kmlf ships is the project's own too.
+    await Deno.writeTextFile(denoJson, JSON.stringify({ imports: { zod: "npm:zod@3.25.0" } }));
+    assert.ok(relaunchPlan(["run"], { cwd: dir, env: {} }).relaunch);
+    await Deno.writeTextFile(denoJson, '{ "importMap": "./maps/map.json" }');
     await Deno.mkdir(join(dir, "maps"));
     await Deno.writeTextFile(join(dir, "maps/map.json"), '{ "imports": { "util": "../src/util.ts" } }');
     const separate = relaunchPlan(["run"], { cwd: dir, env: {} });
     assert.ok(separate.relaunch);
     assert.equal((separate.importMap.imports as Record<string, string>).util, `file://${dir}/src/util.ts`);
-    await Deno.remove(join(dir, "deno.json"));
-    const bare = relaunchPlan(["run"], { cwd: dir, env: {} });
-    assert.ok(bare.relaunch && bare.args.includes("--no-config"));
-    assert.ok(bare.relaunch && bare.args.includes(`--lock=${dir}/deno.lock`));
+    // No deno.json: the project can only use what kmlf provides.
+    await Deno.remove(denoJson);
+    assert.equal(relaunchPlan(["run"], { cwd: dir, env: {} }).relaunch, false);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -217,4 +232,43 @@ Deno.test("projectImportMap: the project's imports (made absolute) win at the to
   assert.equal(map.imports.kmlf, "file:///opt/kmlf/mod.ts", "runs always use the running kmlf");
   assert.deepEqual(map.scopes["file:///p/vendor/"], { zod: "npm:zod@2" });
   assert.equal(map.scopes["file:///opt/kmlf/"].zod, "npm:zod@4.6.7");
+});
+
+Deno.test("a kmlf restarted inside its project ends when its launcher is killed with SIGKILL", async () => {
+  const dir = await demoProject({
+    "pipelines/slow.yml":
+      "nodes:\n  - name: wait\n    func: ./slow.ts#wait\n    inputs: params:pidFile\n    outputs: done\n",
+    "pipelines/slow.ts": "export async function wait(pidFile: string) {\n" +
+      "  await Deno.writeTextFile(pidFile, String(Deno.pid));\n" +
+      "  await new Promise((r) => setTimeout(r, 20_000));\n  return 1;\n}\n",
+  });
+  const pidFile = join(dir, "child.pid");
+  try {
+    await Deno.writeTextFile(join(dir, "conf/base/parameters.yml"), `pidFile: ${JSON.stringify(pidFile)}\n`);
+    const config = JSON.parse(await Deno.readTextFile(join(dir, "deno.json")));
+    config.imports["is-number"] = "npm:is-number@7.0.0"; // a package of its own: kmlf restarts inside it
+    await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config, null, 2));
+    const launcher = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI_PATH, "run", "slow"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    const deadline = Date.now() + 20_000;
+    let child = 0;
+    while (!child && Date.now() < deadline) {
+      child = Number(await Deno.readTextFile(pidFile).catch(() => "0"));
+      if (!child) await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.ok(child > 0 && child !== launcher.pid, "the node runs in the restarted kmlf");
+    launcher.kill("SIGKILL");
+    await launcher.status;
+    const alive = () => Deno.stat(`/proc/${child}`).then(() => true, () => false);
+    const gone = Date.now() + 10_000;
+    while (await alive() && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await alive(), false, "the restarted kmlf outlived its launcher");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

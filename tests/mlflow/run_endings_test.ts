@@ -155,10 +155,14 @@ for (const uri of ["mlflow.db", "mlruns"]) {
     });
     try {
       const training = join(dir, "pipelines/training.yml");
+      // One more node at the end of the node list (the file's inference: block follows it).
       await Deno.writeTextFile(
         training,
-        (await Deno.readTextFile(training)) +
-          "\n  - name: log_history\n    func: ./iris/history.ts#history\n    inputs: predictions\n    outputs: long_history\n",
+        (await Deno.readTextFile(training)).replace(
+          "\n\n# The inference pipeline",
+          "\n  - name: log_history\n    func: ./iris/history.ts#history\n    inputs: predictions\n    outputs: long_history\n" +
+            "\n# The inference pipeline",
+        ),
       );
       const catalog = join(dir, "conf/base/catalog.yml");
       await Deno.writeTextFile(

@@ -90,7 +90,11 @@ for (const kind of ["file", "sqlite"] as const) {
           safe(
             fx,
             await answer(
-              fx.get(`${prefix}/metrics/get-history-bulk`, { run_id: [fx.runId, fx.runId], metric_key: key }),
+              // MLflow serves the bulk history under ajax-api only.
+              fx.get(`/ajax-api/2.0/mlflow/metrics/get-history-bulk`, {
+                run_id: [fx.runId, fx.runId],
+                metric_key: key,
+              }),
             ),
             `${what} bulk`,
             keyStatuses,
@@ -197,11 +201,19 @@ for (const kind of ["file", "sqlite"] as const) {
           // The URL parser itself resolves dot segments (also `%2e%2e`): what is left is a listing of a
           // folder inside the destination, which is allowed.
           const resolvedAway = url.pathname !== `/api/2.0/mlflow-artifacts/artifacts/${encoded}`;
+          const download = await fx.handle(new Request(url));
+          // A doubled slash is answered as Werkzeug does: a 308 to the path with slashes merged, which
+          // stays under the proxy's route (so inside the destination).
+          if (download.status === 308) {
+            const location = new URL(download.headers.get("location") ?? "", url).pathname;
+            assert.ok(location.startsWith("/api/2.0/mlflow-artifacts/artifacts/"), `${what}: ${location}`);
+            assert.ok(!location.split("/").includes(".."), `${what}: ${location}`);
+          }
           safe(
             fx,
-            await answer(fx.handle(new Request(url))),
+            await answer(download),
             `${what} proxy download`,
-            resolvedAway ? [200, 400, 404] : [400, 404],
+            resolvedAway ? [200, 308, 400, 404] : [308, 400, 404],
           );
           // `1//etc/passwd` is the relative `1/etc/passwd` (MLflow agrees), and a missing folder lists
           // nothing: an empty answer from inside the root. Planted links and traversals are refused.
