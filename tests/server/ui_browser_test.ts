@@ -95,11 +95,11 @@ Deno.test({
         );
         await page.getByTestId("runs-filter").press("Enter");
         await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 2);
-        const header = page.getByTestId("col-metric-metrics.accuracy");
+        const header = page.getByTestId("col-metric:metrics.accuracy");
         await header.click();
         await page.waitForFunction(() => location.hash.includes("orderByKey"));
         await page.waitForFunction(() =>
-          document.querySelector("[data-testid='col-metric-metrics.accuracy']")?.getAttribute("data-sort") ===
+          document.querySelector("[data-testid='col-metric:metrics.accuracy']")?.getAttribute("data-sort") ===
             "DESC"
         );
         const accuracy = async () =>
@@ -252,8 +252,17 @@ Deno.test({
         await page.getByTestId("compare-button").click();
         await page.getByTestId("compare-params").waitFor();
         assert.equal(await page.getByTestId("compare-title").textContent(), "Comparing 2 runs");
-        const model = page.locator("[data-testid=param-row][data-key=model]");
-        assert.equal(await model.getAttribute("data-differs"), "true");
+        // The dict param `model` is split into dotted rows: one value each, not a cut-off JSON text.
+        assert.equal(await page.locator("[data-testid=param-row][data-key=model]").count(), 0);
+        const rate = page.locator("[data-testid=param-row][data-key='model.learning_rate']");
+        assert.equal(await rate.getAttribute("data-differs"), "true");
+        assert.deepEqual((await rate.locator("td").allTextContents()).sort(), ["0.05", "0.1"]);
+        assert.equal(
+          await page.locator("[data-testid=param-row][data-key='model.n_iter']").getAttribute("data-differs"),
+          "false",
+        );
+        // The scatter's x axis defaults to the first param that differs.
+        assert.equal(await page.getByTestId("scatter-x").inputValue(), "param:model.learning_rate");
         assert.equal(
           await page.locator("[data-testid=param-row][data-key=target]").getAttribute("data-differs"),
           "false",
@@ -284,14 +293,14 @@ Deno.test({
         await page.getByTestId("parallel-axes").locator("summary").click();
         for (const box of await page.getByTestId("parallel-dim").all()) await box.uncheck();
         await page.getByTestId("parallel-empty").waitFor();
-        await page.locator("[data-testid=parallel-dim][data-key='param:model']").check();
+        await page.locator("[data-testid=parallel-dim][data-key='param:model.learning_rate']").check();
         await page.locator("[data-testid=parallel-dim][data-key='metric:train_history.train_loss']").check();
         await page.locator("[data-testid=parallel-dim][data-key='metric:metrics.accuracy']").check();
         const axes = await page.getByTestId("parallel-axis").evaluateAll((gs) =>
           gs.map((g) => `${(g as SVGElement).dataset.label}=${(g as SVGElement).dataset.kind}`)
         );
         assert.deepEqual(axes, [
-          "param model=cat",
+          "param model.learning_rate=num",
           "metric metrics.accuracy=num",
           "metric train_history.train_loss=num",
         ]);
