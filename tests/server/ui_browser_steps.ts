@@ -37,6 +37,8 @@ export interface UiSession {
   >;
   shot(name: string): Promise<void>;
   texts(selector: string): Promise<string[]>;
+  /** Opens `hash` in a freshly loaded page (goto alone keeps the page when only the hash is the same). */
+  open(hash: string): Promise<void>;
 }
 
 /** The helpers over one page. */
@@ -67,6 +69,10 @@ export function uiSession(page: Page, base: string, f: UiFixture): UiSession {
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     },
     texts: (selector) => page.locator(selector).allTextContents(),
+    async open(hash) {
+      await page.goto(`${base}/${hash}`);
+      await page.reload();
+    },
   };
 }
 

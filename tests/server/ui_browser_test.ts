@@ -7,8 +7,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
-import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
+import type { Page } from "npm:playwright-core@1.65.1";
 import { REPO } from "../cli_harness.ts";
+import { launchChromium } from "./ui_browser_harness.ts";
+// Kept here too for tests that import them from this file.
+export { CHROMIUM, launchChromium } from "./ui_browser_harness.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";
 import {
   autoRefresh,
@@ -18,23 +21,6 @@ import {
   searchAutocomplete,
   uiSession,
 } from "./ui_browser_steps.ts";
-
-/** Debian's Chromium; CI installs it (.ci/run). */
-export const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = join(REPO, "tests/artifacts/screenshots");
-
-/** Launches headless Chromium, failing with the install command when it is missing. */
-export async function launchChromium(): Promise<Browser> {
-  if (!(await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false))) {
-    throw new Error(
-      `Cannot run the browser tests: ${CHROMIUM} is missing; install it with \`apt-get install -y chromium\``,
-    );
-  }
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-}
 
 async function shot(page: Page, name: string) {
   await Deno.mkdir(SHOTS, { recursive: true });

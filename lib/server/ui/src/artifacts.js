@@ -255,7 +255,13 @@ export function artifactBrowser(run, initialPath, onSelect) {
       pdfUrl = URL.createObjectURL(blob);
       return void mount(
         body,
-        h("iframe", { src: pdfUrl, class: "preview-pdf", testid: "preview-pdf", title: info.path }),
+        h("iframe", {
+          src: pdfUrl,
+          class: "preview-pdf",
+          testid: "preview-pdf",
+          title: info.path,
+          dataset: { type: blob.type, bytes: String(blob.size) },
+        }),
       );
     }
     const text = await response.text();

@@ -1,7 +1,8 @@
 // The chart view's cards and sections, free of the DOM (tests run it in Deno): by default one card per
 // metric — a line chart when some run logged it at more than one step, else a bar chart of the last
 // values — grouped in sections by the metric name's prefix (`train/loss`, `train_history.loss` →
-// "train", "train_history"), plus a scatter and a parallel-coordinates card of the params that vary.
+// "train", "train_history"), plus a scatter and a parallel-coordinates card of the params that vary
+// against the metric most runs have.
 // The user's changes (settings, removed cards, added cards, folded sections) are kept beside.
 import { NODE_TIMING_PREFIX } from "./column_prefs.js";
 
@@ -35,9 +36,10 @@ export const LINE_DEFAULTS = {
 
 /**
  * The default cards for the known metric keys (`steps(key)` → the largest latest step any run has) and
- * the param keys that vary (`varying`): [{id, type, section, ...settings}].
+ * `plot` = {metric, params}: the metric and the varying params of the scatter and parallel-coordinates
+ * cards (none when there is no such param). Cards: [{id, type, section, ...settings}].
  */
-export function defaultCards(metricKeys, steps, varying = []) {
+export function defaultCards(metricKeys, steps, plot = {}) {
   const keys = [...metricKeys].sort();
   const cards = keys.map((key) => ({
     id: `auto:${key}`,
@@ -46,20 +48,20 @@ export function defaultCards(metricKeys, steps, varying = []) {
     metrics: [key],
     ...LINE_DEFAULTS,
   }));
-  const firstMetric = keys.find((k) => !k.startsWith(NODE_TIMING_PREFIX)) ?? keys[0];
-  if (firstMetric && varying.length > 0) {
+  const params = plot.params ?? [];
+  if (plot.metric && params.length > 0) {
     cards.push({
       id: "auto:scatter",
       type: "scatter",
       section: PARAMS_SECTION,
-      x: `param:${varying[0]}`,
-      y: `metric:${firstMetric}`,
+      x: `param:${params[0]}`,
+      y: `metric:${plot.metric}`,
     });
     cards.push({
       id: "auto:parallel",
       type: "parallel",
       section: PARAMS_SECTION,
-      dims: [...varying.slice(0, 6).map((k) => `param:${k}`), `metric:${firstMetric}`],
+      dims: [...params.slice(0, 6).map((k) => `param:${k}`), `metric:${plot.metric}`],
     });
   }
   return cards;

@@ -23,7 +23,8 @@ function loadSaved(key) {
 
 /**
  * The chart view. ctx: {scope, items() → all runs or groups in table order ({id, label, color, runIds}),
- * marks ({isPinned, isHidden}), metricKeys(), paramKeys(), steps(key), varying(), valueOf(item, choice),
+ * marks ({isPinned, isHidden}), metricKeys(), paramKeys(), steps(key), plot() → {metric, params} for
+ * the scatter and parallel cards, valueOf(item, choice),
  * aggregate()}. Returns {el, refresh(), dispose()}.
  */
 export function chartView(ctx) {
@@ -112,7 +113,7 @@ export function chartView(ctx) {
   const render = () => {
     for (const c of cards) c.dispose();
     cards = [];
-    const defaults = defaultCards(ctx.metricKeys(), ctx.steps, ctx.varying());
+    const defaults = defaultCards(ctx.metricKeys(), ctx.steps, ctx.plot());
     const { sections } = chartLayout(defaults, saved);
     layoutKey = defaults.map((c) => `${c.id}:${c.type}`).join(",");
     if (sections.length === 0) {
@@ -202,7 +203,7 @@ export function chartView(ctx) {
     el,
     /** New runs, marks or grouping: redraw the cards with the runs now on show (new metrics: new cards). */
     refresh() {
-      const defaults = defaultCards(ctx.metricKeys(), ctx.steps, ctx.varying());
+      const defaults = defaultCards(ctx.metricKeys(), ctx.steps, ctx.plot());
       if (defaults.map((c) => `${c.id}:${c.type}`).join(",") !== layoutKey) render();
       refreshItems();
     },

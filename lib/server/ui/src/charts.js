@@ -125,7 +125,7 @@ export function lineChart(seriesList, options = {}) {
     data.map((d) =>
       h(
         "span",
-        { class: "legend-item" },
+        { class: "legend-item", testid: "legend-item", dataset: { color: d.color } },
         h("span", { class: "swatch", style: { background: d.color } }),
         d.label,
       )
@@ -136,6 +136,9 @@ export function lineChart(seriesList, options = {}) {
   root.dataset.pointCount = String(data.reduce((sum, d) => sum + d.xs.length, 0));
   root.dataset.seriesCount = String(data.length);
   root.dataset.kind = "line";
+  root.dataset.smoothing = String(options.smoothing ?? 0);
+  root.dataset.points = options.points ?? "auto";
+  root.dataset.yLog = String(Boolean(options.yLog));
   let xRange = options.xRange;
   let model;
 

@@ -21,7 +21,7 @@ const RULES = {
   ],
   yaml: [
     ["comment", /^#.*/],
-    ["key", /^[\w.\-/ ]*[\w.\-/](?=\s*:(?:\s|$))/],
+    ["key", /^[\w.\-/](?:[\w.\-/ ]*[\w.\-/])?(?=\s*:(?:\s|$))/],
     ["string", STRING2],
     ["string", STRING1],
     ["number", NUMBER],
@@ -73,7 +73,7 @@ const RULES = {
   toml: [
     ["comment", /^[#;].*/],
     ["section", /^\[[^\]\n]*\]/],
-    ["key", /^[\w.\- ]*[\w.\-](?=\s*=)/],
+    ["key", /^[\w.\-](?:[\w.\- ]*[\w.\-])?(?=\s*=)/],
     ["string", STRING2],
     ["string", STRING1],
     ["number", NUMBER],

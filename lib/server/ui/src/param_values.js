@@ -42,7 +42,15 @@ export function flattenParams(params) {
   return new Map([...out.entries()].sort((a, b) => a[0].localeCompare(b[0])));
 }
 
-/** The first key (in order) whose value is not the same in every map (a missing value counts). */
+const NUMBER = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?\s*$/i;
+
+/**
+ * The param to plot first among `keys` (in order): the first whose value differs between the maps and
+ * that every map has; else the first differing one with numeric values; else the first differing one.
+ */
 export function firstDiffering(keys, maps) {
-  return keys.find((k) => new Set(maps.map((m) => m.get(k))).size > 1);
+  const differs = keys.filter((k) => new Set(maps.map((m) => m.get(k))).size > 1);
+  const everywhere = differs.filter((k) => maps.every((m) => m.has(k)));
+  const numeric = differs.filter((k) => maps.every((m) => !m.has(k) || NUMBER.test(String(m.get(k)))));
+  return everywhere[0] ?? numeric[0] ?? differs[0];
 }

@@ -84,10 +84,24 @@ export function pipelineGraph(pipeline, { params = true, expanded = new Set() } 
   };
   const datasetItem = (d) =>
     itemOf(isParam(d) ? "param" : "dataset", d, datasetNamespace(d, users.get(d) ?? []));
+  // Outputs first: a dataset a collapsed namespace both makes and reads inside is its output only
+  // (the inner read is hidden with the namespace, as in kedro-viz; no loop back into the box).
+  const producedBy = new Map();
   for (const n of nodes) {
     const nodeItem = itemOf("node", n.name, n.namespace ?? "", n);
-    for (const d of names(n.inputs)) if (params || !isParam(d)) link(datasetItem(d), nodeItem);
-    for (const d of names(n.outputs)) link(nodeItem, datasetItem(d));
+    for (const d of names(n.outputs)) {
+      const data = datasetItem(d);
+      link(nodeItem, data);
+      producedBy.set(data.id, nodeItem.id);
+    }
+  }
+  for (const n of nodes) {
+    const nodeItem = itemOf("node", n.name, n.namespace ?? "", n);
+    for (const d of names(n.inputs)) {
+      if (!params && isParam(d)) continue;
+      const data = datasetItem(d);
+      if (producedBy.get(data.id) !== nodeItem.id || nodeItem.kind !== "namespace") link(data, nodeItem);
+    }
   }
   for (const item of items.values()) {
     if (item.kind === "namespace") item.status = groupStatus(item.members);

@@ -104,14 +104,17 @@ export function dagSvg(pipeline, options = {}) {
     item.w = boxWidth(text);
   }
   const colW = layers.map((layer) => Math.max(...layer.map((i) => i.w)) + GAP);
+  const depth = (ns) => ns.split(".").length;
   const colX = colW.map((_, i) => PAD + colW.slice(0, i).reduce((a, b) => a + b, 0));
   const maxRows = Math.max(1, ...layers.map((l) => l.length));
   const width = PAD * 2 + colW.reduce((a, b) => a + b, 0);
-  const height = PAD * 2 + 24 + maxRows * ROW_H;
+  const nesting = Math.max(0, ...[...expanded].map(depth));
+  const top = PAD + 4 + 20 * nesting;
+  const height = top + PAD + maxRows * ROW_H;
   for (const item of items) {
     const layer = layers[item.layer];
     item.x = colX[item.layer] + (colW[item.layer] - GAP - item.w) / 2;
-    item.y = PAD + 24 + (maxRows - layer.length) * ROW_H / 2 + item.pos * ROW_H;
+    item.y = top + (maxRows - layer.length) * ROW_H / 2 + item.pos * ROW_H;
   }
   const svg = s("svg", {
     class: "dag",
@@ -136,12 +139,17 @@ export function dagSvg(pipeline, options = {}) {
     ),
   );
   // Frames behind the members of each open namespace, labelled, a click closes it.
+  // A frame holding open namespaces of its own is drawn wider, so each label stays clickable.
+  const levelsInside = (ns) =>
+    Math.max(0, ...[...expanded].filter((x) => x.startsWith(`${ns}.`)).map((x) => depth(x) - depth(ns)));
   for (const ns of [...expanded].sort()) {
     const members = items.filter((i) => i.namespace === ns || i.namespace.startsWith(`${ns}.`));
     if (members.length === 0) continue;
-    const x0 = Math.min(...members.map((i) => i.x)) - 10, y0 = Math.min(...members.map((i) => i.y)) - 22;
-    const x1 = Math.max(...members.map((i) => i.x + i.w)) + 10,
-      y1 = Math.max(...members.map((i) => i.y)) + BOX_H + 8;
+    const extra = levelsInside(ns);
+    const x0 = Math.min(...members.map((i) => i.x)) - 10 - 8 * extra;
+    const y0 = Math.min(...members.map((i) => i.y)) - 22 - 20 * extra;
+    const x1 = Math.max(...members.map((i) => i.x + i.w)) + 10 + 8 * extra;
+    const y1 = Math.max(...members.map((i) => i.y)) + BOX_H + 8 + 8 * extra;
     svg.append(
       s(
         "g",
@@ -211,7 +219,11 @@ export function ganttSvg(pipeline) {
     a.start - b.start
   );
   const untimed = nodes.filter((n) => n.start === null || n.start === undefined);
-  const labelW = 200, barW = 640, rowH = 22, top = 28, pad = 10;
+  // The label column fits the longest node name (namespaced names are long), up to 420 px.
+  const longest = Math.max(0, ...nodes.map((n) => n.name.length));
+  const labelW = Math.min(420, Math.max(200, Math.ceil(longest * 6.6) + 16));
+  const labelChars = Math.floor((labelW - 16) / 6.6);
+  const barW = 640, rowH = 22, top = 28, pad = 10;
   const width = labelW + barW + 110;
   const height = top + (timed.length + untimed.length) * rowH + pad;
   const svg = s("svg", {
@@ -237,7 +249,7 @@ export function ganttSvg(pipeline) {
   }
   [...timed, ...untimed].forEach((n, i) => {
     const y = top + i * rowH;
-    const label = n.name.length > 28 ? n.name.slice(0, 27) + "…" : n.name;
+    const label = n.name.length > labelChars ? n.name.slice(0, labelChars - 1) + "…" : n.name;
     svg.append(
       s(
         "text",

@@ -14,7 +14,7 @@ import { runColumns } from "./runs_columns.js";
 import { errorBox, h, mount, runLabel, toMap } from "./dom.js";
 import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
 import { compareHash, experimentHash } from "./routes.js";
-import { columnPrefs, defaultColumns, moveColumn, shownColumns, varyingParams } from "./column_prefs.js";
+import { columnPrefs, defaultColumns, moveColumn, shownColumns } from "./column_prefs.js";
 import { columnChooser } from "./column_chooser.js";
 import { onRunColorChange, runColor, runMarks, setRunColor } from "./run_marks.js";
 import { groupRuns } from "./run_groups.js";
@@ -24,7 +24,7 @@ import { datasetsFilter, groupControls, startTimeSelect, viewToggle } from "./ru
 import { experimentSidebar } from "./experiment_sidebar.js";
 import { experimentHeader } from "./experiment_header.js";
 import { promptDialog } from "./editors.js";
-import { previewOf, runsPageState } from "./runs_page_state.js";
+import { plotDefaults, previewOf, runsPageState } from "./runs_page_state.js";
 import { downloadRunsCsv } from "./runs_download.js";
 
 const PAGE_SIZE = 500;
@@ -266,7 +266,7 @@ export async function runsPage(container, route) {
         metricKeys: () => st.known.metrics,
         paramKeys: () => st.known.params,
         steps: (key) => st.metricSteps.get(key) ?? 0,
-        varying: () => varyingParams(runs, [...st.known.params].sort()),
+        plot: () => plotDefaults(runs, st.known.metrics, st.known.params),
         valueOf: (item, choice) => st.valueOf(item, choice),
         aggregate: () => st.group.aggregate ?? "mean",
       });

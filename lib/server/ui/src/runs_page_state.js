@@ -4,8 +4,33 @@
 // cell is shown in the preview pane. Free of the DOM apart from localStorage.
 import { formatTime, runDuration, runLabel, toNumber } from "./dom.js";
 import { datasetsOf, groupValueOf } from "./run_groups.js";
-import { parseColumnId } from "./column_prefs.js";
+import { NODE_TIMING_PREFIX, parseColumnId } from "./column_prefs.js";
 import { AGGREGATES } from "./chart_math.js";
+import { firstDiffering } from "./param_values.js";
+
+/**
+ * What the scatter and parallel-coordinates cards plot by default: the metric (not a node timing) that
+ * most runs with params have, and the params that differ between those runs (the best first: present
+ * in all, numeric). {metric, params}.
+ */
+export function plotDefaults(runs, metricKeys, paramKeys) {
+  const score = (k) => [
+    runs.filter((r) => r.metrics.has(k) && r.params.size > 0).length,
+    runs.filter((r) => r.metrics.has(k)).length,
+  ];
+  const metrics = [...metricKeys].filter((k) => !k.startsWith(NODE_TIMING_PREFIX)).sort();
+  const metric = metrics.map((k) => [k, score(k)]).sort((a, b) => b[1][0] - a[1][0] || b[1][1] - a[1][1])[0]
+    ?.[0];
+  if (!metric) return { metric: undefined, params: [] };
+  const holders = runs.filter((r) => r.metrics.has(metric)).map((r) => r.params);
+  const params = [];
+  let rest = [...paramKeys].sort();
+  for (let k = firstDiffering(rest, holders); k !== undefined; k = firstDiffering(rest, holders)) {
+    params.push(k);
+    rest = rest.filter((x) => x !== k);
+  }
+  return { metric, params };
+}
 
 /** The page's knowledge for `scope` (the experiment ids). */
 export function runsPageState(scope) {

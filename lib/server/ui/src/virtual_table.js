@@ -55,9 +55,10 @@ export function virtualTable(
       event.stopPropagation();
       const startX = event.clientX, startW = c.width;
       handle.setPointerCapture(event.pointerId);
+      // The header keeps its elements while dragging (replacing them would drop the pointer capture).
       const move = (e) => {
         c.width = Math.max(MIN_WIDTH, Math.round(startW + e.clientX - startX));
-        renderHeader();
+        layoutHeader();
         renderRows();
       };
       const up = () => {
@@ -72,7 +73,8 @@ export function virtualTable(
     return handle;
   };
 
-  const renderHeader = () => {
+  /** Widths and pinned offsets from the columns, applied to the header cells in place. */
+  const layoutHeader = () => {
     const width = cols.reduce((sum, c) => sum + c.width, 0);
     header.style.width = `${width}px`;
     body.style.width = `${width}px`;
@@ -83,6 +85,11 @@ export function virtualTable(
       lefts.set(c.id, left);
       left += c.width;
     }
+    cols.forEach((c, i) => header.children[i] && place(header.children[i], c));
+  };
+
+  const renderHeader = () => {
+    layoutHeader();
     header.replaceChildren(
       ...cols.map((c) => {
         const arrow = c.onSort
@@ -100,16 +107,20 @@ export function virtualTable(
             title: c.title ?? c.label,
             testid: `col-${c.id}`,
             dataset: { col: c.id, ...(c.sort ? { sort: c.sort } : {}) },
-            draggable: movable(c) ? "true" : undefined,
             onclick: c.onSort,
           },
-          h("span", { class: "vt-label" }, c.header ? c.header() : c.label),
+          // Only the label drags (a drag from the resize handle must stay a resize).
+          h(
+            "span",
+            { class: "vt-label", draggable: movable(c) ? "true" : undefined, testid: "col-label" },
+            c.header ? c.header() : c.label,
+          ),
           arrow,
           c.fixed || !onResize ? null : resizeHandle(c),
         );
         place(cell, c);
         if (movable(c)) {
-          cell.addEventListener("dragstart", (e) => {
+          cell.firstChild.addEventListener("dragstart", (e) => {
             dragging = c.id;
             e.dataTransfer?.setData("text/plain", c.id);
           });
@@ -146,10 +157,10 @@ export function virtualTable(
           class: `vt-row${i % 2 ? " odd" : ""}`,
           role: "row",
           style: { transform: `translateY(${i * rowHeight}px)`, height: `${rowHeight}px` },
-          dataset: { index: String(i) },
           ...(rowAttrs?.(row, i) ?? {}),
         },
       );
+      el.dataset.index = String(i);
       for (const c of cols) {
         const content = c.cell(row, i);
         const cell = h("div", {
