@@ -8,8 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import type { Page } from "npm:playwright-core@1.65.1";
-import { REPO } from "../cli_harness.ts";
-import { launchChromium } from "./ui_browser_harness.ts";
+import { launchChromium, SCREENSHOTS_DIR } from "./ui_browser_harness.ts";
 // Kept here too for tests that import them from this file.
 export { CHROMIUM, launchChromium } from "./ui_browser_harness.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";
@@ -23,8 +22,8 @@ import {
 } from "./ui_browser_steps.ts";
 
 async function shot(page: Page, name: string) {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await Deno.mkdir(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
 
 const texts = (page: Page, selector: string) => page.locator(selector).allTextContents();

@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import type { Download, Page } from "npm:playwright-core@1.65.1";
 import type { UiSession } from "./ui_browser_steps.ts";
 import { pageShot } from "./ui_browser_harness.ts";
-import { XSS_NAME } from "./ui_fixture.ts";
 
 /** Clicks `button` and returns the download it starts, with its text. */
 export async function download(
@@ -45,7 +44,7 @@ async function drawn(page: Page, id: string): Promise<Record<string, string>> {
 
 /** Step: the chart view draws every metric across the runs, without selecting runs first. */
 export async function chartView(ui: UiSession) {
-  const { page, base, f, expHash } = ui;
+  const { page, expHash } = ui;
   await page.evaluate(() => localStorage.clear());
   await ui.open(`${expHash}?compareRunsMode=CHART`);
   await page.getByTestId("chart-view").waitFor();
@@ -131,7 +130,6 @@ export async function chartView(ui: UiSession) {
   assert.equal(await card(page, "auto:metrics.n_test").count(), 0, "a removed card stays removed");
   assert.equal(await page.locator("[data-testid=chart-card][data-card^='custom:']").count(), 0);
   await page.evaluate(() => localStorage.clear());
-  void f;
 }
 
 /** Step: zoom, smoothing, points, outliers per chart; the metric page with several metrics; single values. */
@@ -208,7 +206,6 @@ export async function interactiveCharts(ui: UiSession) {
   await setRange(page, "[data-testid=smoothing]", 30);
   await page.waitForFunction(() => location.hash.includes("line_smoothness=30"));
   await pageShot(page, "05-metric-page");
-  void expHash;
 }
 
 /** Step: group runs by a param with min / max / mean; pin, hide and recolour runs, the same everywhere. */
@@ -293,5 +290,4 @@ export async function sweeps(ui: UiSession) {
     "rgb(18, 52, 86)",
   );
   await page.evaluate(() => localStorage.clear());
-  void XSS_NAME;
 }

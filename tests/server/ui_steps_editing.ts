@@ -13,7 +13,7 @@ import { download } from "./ui_steps_charts.ts";
 
 /** Step: rename a run, edit its description and tags; rename from the table; experiment name and note. */
 export async function editing(ui: UiSession) {
-  const { page, base, f, expHash, runHash, rowCount } = ui;
+  const { page, f, expHash, runHash, rowCount } = ui;
   const runName = async (id: string) => (await f.store.getRun(id)).info.runName;
   const runTags = async (id: string) => (await f.store.getRun(id)).data.tags;
 

@@ -9,7 +9,7 @@ import { pageShot } from "./ui_browser_harness.ts";
 
 /** Step: highlighted code, YAML and JSON; PDF; a folder's image gallery; copy path. */
 export async function artifacts(ui: UiSession) {
-  const { page, base, f, runHash } = ui;
+  const { page, f, runHash } = ui;
   await page.context().grantPermissions(["clipboard-read", "clipboard-write"]);
   await ui.open(`${runHash(f.curveRunId)}/artifacts/config/params.yaml`);
   const text = page.getByTestId("preview-text");

@@ -17,7 +17,7 @@ const headerIds = (ui: UiSession) =>
 
 /** Step: sensible default columns; resize, sort arrows, tooltips; chooser with search, pin, reorder. */
 export async function columnControl(ui: UiSession) {
-  const { page, base, f, expHash, rowCount } = ui;
+  const { page, f, expHash, rowCount } = ui;
   await page.evaluate(() => localStorage.clear());
   await ui.open(`${expHash}`);
   await rowCount(4);
@@ -103,7 +103,7 @@ export async function columnControl(ui: UiSession) {
 
 /** Step: time created and datasets filters, datasets column, CSV download, the cell preview pane. */
 export async function filtersAndExport(ui: UiSession) {
-  const { page, base, f, expHash, rowCount, api } = ui;
+  const { page, f, expHash, rowCount, api } = ui;
   // A run created three days ago.
   const old = (await api("runs/create", {
     experiment_id: f.experimentId,
@@ -184,7 +184,7 @@ export async function filtersAndExport(ui: UiSession) {
 
 /** Step: the experiment list beside the runs; several experiments' runs together. */
 export async function sidebarAndExperiments(ui: UiSession) {
-  const { page, base, f, expHash, rowCount } = ui;
+  const { page, f, expHash, rowCount } = ui;
   await ui.open(`${expHash}`);
   await rowCount(4);
   const sidebar = page.getByTestId("experiment-sidebar");
