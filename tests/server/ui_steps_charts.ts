@@ -33,10 +33,10 @@ async function setRange(page: Page, selector: string, value: number) {
 async function drawn(page: Page, id: string): Promise<Record<string, string>> {
   const c = card(page, id);
   await c.scrollIntoViewIfNeeded();
-  await page.waitForFunction(
-    (id) => document.querySelector(`[data-testid=chart-card][data-card='${id}']`)?.getAttribute("data-drawn"),
-    id,
-  );
+  await page.waitForFunction((id) => {
+    const el = document.querySelector(`[data-testid=chart-card][data-card='${id}']`);
+    return el?.getAttribute("data-drawn") && !el.hasAttribute("data-busy");
+  }, id);
   return await c.locator(".chart").evaluate((el) =>
     ({ ...(el as HTMLElement).dataset }) as Record<string, string>
   );
@@ -147,12 +147,14 @@ export async function interactiveCharts(ui: UiSession) {
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 4 });
   await page.mouse.up();
   await page.waitForFunction(() =>
+    !document.querySelector("[data-card='auto:loss']")?.hasAttribute("data-busy") &&
     document.querySelector("[data-card='auto:loss'] .chart")?.getAttribute("data-zoomed") === "true"
   );
   const [lo, hi] = (await loss.locator(".chart").getAttribute("data-x-range"))!.split(",").map(Number);
   assert.ok(lo > 250 && hi < 750 && hi - lo < 400, `zoomed to ${lo}…${hi}`);
   await loss.getByTestId("chart-overlay").dblclick();
   await page.waitForFunction(() =>
+    !document.querySelector("[data-card='auto:loss']")?.hasAttribute("data-busy") &&
     document.querySelector("[data-card='auto:loss'] .chart")?.getAttribute("data-zoomed") === "false"
   );
   // Per-chart settings.

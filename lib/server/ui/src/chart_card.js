@@ -160,6 +160,7 @@ export function chartCard(card, ctx) {
 
   const draw = async () => {
     const mine = ++generation;
+    el.dataset.busy = "true"; // tests wait for the chart that follows a zoom or a setting
     try {
       const built = await buildChart(card, ctx.items(), ctx, {
         range,
@@ -174,6 +175,8 @@ export function chartCard(card, ctx) {
       el.dataset.drawn = "true";
     } catch (error) {
       if (mine === generation) mount(body, errorBox(error.message, "chart-error"));
+    } finally {
+      if (mine === generation) delete el.dataset.busy;
     }
   };
   const toggleSettings = () => {
