@@ -5,39 +5,29 @@
 // paging by page_token and auto-refresh of RUNNING runs. A child whose parent is not in the loaded pages
 // gets it fetched (`attributes.run_id IN (…)`, any lifecycle, as MLflow's UI does): such parents are
 // shown (row data-for-nesting="true") and start expanded; "N runs" counts only the search's runs.
-import { apiPost, forgetRun } from "./api.js";
+import { apiPost } from "./api.js";
 import { virtualTable } from "./virtual_table.js";
-import { missingParentIds, runIdFilter, runsByIdRequests, visibleRunRows, withParents } from "./run_tree.js";
+import { runIdFilter } from "./run_tree.js";
+import { fetchParentRuns, prepareRun } from "./runs_loading.js";
 import { attachAutocomplete } from "./search_suggest_box.js";
 import { createPoller } from "./poller.js";
 import { runColumns } from "./runs_columns.js";
-import { errorBox, h, mount, runLabel, toMap } from "./dom.js";
+import { errorBox, h, mount } from "./dom.js";
 import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
-import { compareHash, experimentHash } from "./routes.js";
+import { experimentHash } from "./routes.js";
 import { columnPrefs, defaultColumns, moveColumn, shownColumns } from "./column_prefs.js";
 import { columnChooser } from "./column_chooser.js";
 import { onRunColorChange, runColor, runMarks, setRunColor } from "./run_marks.js";
-import { groupRuns } from "./run_groups.js";
 import { cellPreview } from "./cell_preview.js";
 import { chartView } from "./chart_view.js";
 import { datasetsFilter, groupControls, startTimeSelect, viewToggle } from "./runs_toolbar.js";
 import { experimentSidebar } from "./experiment_sidebar.js";
 import { experimentHeader } from "./experiment_header.js";
-import { promptDialog } from "./editors.js";
 import { plotDefaults, previewOf, runsPageState } from "./runs_page_state.js";
-import { downloadRunsCsv } from "./runs_download.js";
+import { runActions } from "./runs_actions.js";
+import { chartItemsOf, tableRows } from "./runs_rows.js";
 
 const PAGE_SIZE = 500;
-/** Rounds of parent fetching after a page (a parent's own missing parent needs another round). */
-const PARENT_ROUNDS = 10;
-
-function prepare(run) {
-  run.params = toMap(run.data?.params);
-  run.tags = toMap(run.data?.tags);
-  run.metrics = new Map((run.data?.metrics ?? []).map((m) => [m.key, m.value]));
-  run.steps = new Map((run.data?.metrics ?? []).map((m) => [m.key, Number(m.step ?? 0)]));
-  return run;
-}
 
 /** Renders the runs page of one or several experiments. */
 export async function runsPage(container, route) {
@@ -73,15 +63,6 @@ export async function runsPage(container, route) {
     h("option", { value: "deleted" }, "Deleted"),
   );
   viewSelect.value = state.deleted ? "deleted" : "active";
-  const compareButton = h("button", { testid: "compare-button", disabled: true }, "Compare");
-  const renameButton = h("button", { testid: "rename-button", disabled: true }, "Rename");
-  const deleteButton = h("button", { testid: "delete-button", disabled: true }, "Delete");
-  const restoreButton = h("button", { testid: "restore-button", disabled: true }, "Restore");
-  const csvButton = h(
-    "button",
-    { testid: "download-csv", title: "Every run the search matches, as CSV" },
-    "Download CSV",
-  );
   const previewButton = h("button", { testid: "preview-toggle", "aria-pressed": "false" }, "Preview");
   const errorSlot = h("div");
   const count = h("span", { class: "muted", testid: "runs-count" });
@@ -121,7 +102,7 @@ export async function runsPage(container, route) {
   const selectAll = h("input", { type: "checkbox", testid: "select-all", title: "Select all loaded runs" });
   selectAll.addEventListener("change", () => {
     for (const r of runs) selectAll.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
-    updateButtons();
+    actions.update();
     table.refresh();
   });
 
@@ -137,7 +118,7 @@ export async function runsPage(container, route) {
       colorOf: runColor,
       repeated: st.repeatedNames(runs),
       experimentName: (id) => experimentNames.get(id) ?? id,
-      onSelect: () => updateButtons(),
+      onSelect: () => actions.update(),
       onToggle: (id) => toggle(id),
       onToggleGroup: (id) => {
         collapsedGroups.has(id) ? collapsedGroups.delete(id) : collapsedGroups.add(id);
@@ -199,55 +180,26 @@ export async function runsPage(container, route) {
     previewButton.classList.toggle("active", !preview.el.hidden);
   });
 
-  // Pinned runs first (stable), then the search's order; parents fetched for nesting before their children.
-  const shownRuns = () => {
-    const all = withParents(runs, parents);
-    return [
-      ...all.filter((r) => marks.isPinned(r.info.run_id)),
-      ...all.filter((r) => !marks.isPinned(r.info.run_id)),
-    ];
-  };
-  const tableRows = () => {
-    if (!st.group.groupBy) return visibleRunRows(shownRuns(), expanded);
-    const rows = [];
-    for (const group of groupRuns(runs, st.group.groupBy, st.group.aggregate)) {
-      group.color = runColor(group.id);
-      const open = !collapsedGroups.has(group.id);
-      rows.push({ group, expanded: open });
-      if (open) { for (const run of group.runs) rows.push({ run, depth: 1, inGroup: true, childCount: 0 }); }
-    }
-    return rows;
-  };
+  const rowsCtx = () => ({
+    runs,
+    parents,
+    isPinned: marks.isPinned,
+    group: st.group,
+    expanded,
+    collapsedGroups,
+    colorOf: runColor,
+    repeated: st.repeatedNames(runs),
+  });
   const emptyText = () => (state.filter ? "No runs match the search" : "No runs");
   const showRows = (options = {}) => {
     table.setColumns(columns());
-    table.setRows(tableRows(), { emptyText: emptyText(), ...options });
+    table.setRows(tableRows(rowsCtx()), { emptyText: emptyText(), ...options });
   };
   const toggle = (runId) => {
     expanded.has(runId) ? expanded.delete(runId) : expanded.add(runId);
     showRows({ keepScroll: true });
   };
 
-  // The chart view's items: groups when grouping, else runs (pinned first, hidden left out there).
-  const chartItemsOf = () => {
-    if (st.group.groupBy) {
-      return groupRuns(runs, st.group.groupBy, st.group.aggregate).map((g) => ({
-        id: g.id,
-        label: g.label,
-        color: runColor(g.id),
-        runIds: g.runs.map((r) => r.info.run_id),
-        group: g,
-      }));
-    }
-    const repeated = st.repeatedNames(runs);
-    return shownRuns().filter((r) => !r.forNesting).map((r) => ({
-      id: r.info.run_id,
-      label: repeated.has(runLabel(r)) ? `${runLabel(r)} (${r.info.run_id.slice(0, 7)})` : runLabel(r),
-      color: runColor(r.info.run_id),
-      runIds: [r.info.run_id],
-      run: r,
-    }));
-  };
   let charts;
   const chartSlot = h("div", { class: "chart-slot" });
   const tableSlot = h("div", { class: "table-with-preview" }, table.el, preview.el);
@@ -261,7 +213,7 @@ export async function runsPage(container, route) {
     if (chartMode && !charts) {
       charts = chartView({
         scope,
-        items: chartItemsOf,
+        items: () => chartItemsOf(rowsCtx()),
         marks,
         metricKeys: () => st.known.metrics,
         paramKeys: () => st.known.params,
@@ -293,7 +245,7 @@ export async function runsPage(container, route) {
         max_results: ids.length,
       });
       if (mine !== generation || loading) return;
-      const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepare(r)]));
+      const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepareRun(r)]));
       runs = runs.map((r) => fresh.get(r.info.run_id) ?? r);
       for (const id of parents.keys()) {
         if (fresh.has(id)) parents.set(id, Object.assign(fresh.get(id), { forNesting: true }));
@@ -303,16 +255,6 @@ export async function runsPage(container, route) {
       charts?.refresh();
     },
   });
-
-  const updateButtons = () => {
-    compareButton.disabled = selected.size < 2;
-    renameButton.disabled = selected.size !== 1;
-    deleteButton.disabled = selected.size === 0;
-    restoreButton.disabled = selected.size === 0;
-    deleteButton.hidden = state.deleted;
-    restoreButton.hidden = !state.deleted;
-    compareButton.textContent = selected.size ? `Compare (${selected.size})` : "Compare";
-  };
 
   /** Adds the runs' keys to the known ones; new keys (or `force`) redraw the columns and menus. */
   function learnKeys(fresh, force) {
@@ -324,35 +266,23 @@ export async function runsPage(container, route) {
     }
   }
 
-  /**
-   * Fetches the parents of loaded runs that are not loaded (nor asked for before), then their own
-   * missing parents, and re-nests. A failure leaves the children at top level.
-   */
+  /** Fetches parents missing from the loaded pages (expanded, so children nest); a failure leaves them. */
   async function fetchParents(mine) {
-    let added = false;
     try {
-      for (let round = 0; round < PARENT_ROUNDS; round++) {
-        const ids = missingParentIds(shownRuns(), asked);
-        if (ids.length === 0) break;
-        for (const id of ids) asked.add(id);
-        const found = [];
-        for (const request of runsByIdRequests(ids, experimentIds)) {
-          const page = await apiPost("runs/search", request);
-          if (mine !== generation) return;
-          for (const r of page.runs ?? []) found.push(Object.assign(prepare(r), { forNesting: true }));
-        }
-        for (const r of found) {
-          parents.set(r.info.run_id, r);
-          expanded.add(r.info.run_id);
-        }
-        if (found.length === 0) break;
-        learnKeys(found, false);
-        added = true;
-      }
+      const found = await fetchParentRuns({
+        runs,
+        parents,
+        asked,
+        experimentIds,
+        stale: () => mine !== generation,
+      });
+      if (!found?.length) return;
+      for (const r of found) expanded.add(r.info.run_id);
+      learnKeys(found, false);
+      if (mine === generation) showRows({ keepScroll: true });
     } catch (error) {
       console.warn(`Could not fetch parent runs: ${error.message}`);
     }
-    if (added && mine === generation) showRows({ keepScroll: true });
   }
 
   const searchRequest = (pageToken, maxResults = PAGE_SIZE) => ({
@@ -371,7 +301,7 @@ export async function runsPage(container, route) {
     try {
       const page = await apiPost("runs/search", searchRequest(reset ? undefined : nextPageToken));
       if (mine !== generation) return;
-      const fresh = (page.runs ?? []).map(prepare);
+      const fresh = (page.runs ?? []).map(prepareRun);
       if (reset) {
         parents = new Map();
         asked = new Set();
@@ -403,61 +333,20 @@ export async function runsPage(container, route) {
     }
   }
 
-  const lifecycle = async (endpoint) => {
-    if (endpoint === "runs/delete" && !confirm(`Delete ${selected.size} run(s)?`)) return;
-    try {
-      for (const id of selected) {
-        await apiPost(endpoint, { run_id: id });
-        forgetRun(id);
-      }
-      selected.clear();
-      updateButtons();
-      await fetchPage(true);
-    } catch (error) {
-      mount(errorSlot, errorBox(error.message, "runs-error"));
-    }
-  };
-  const rename = async () => {
-    const id = [...selected][0];
-    const run = runs.find((r) => r.info.run_id === id) ?? parents.get(id);
-    if (!run) return;
-    const name = await promptDialog({
-      title: "Rename run",
-      label: "New name",
-      value: runLabel(run),
-      testid: "rename-run",
-    });
-    if (name === undefined || name === run.info.run_name) return;
-    try {
-      if (!name) throw new Error("Cannot rename the run: the name is empty");
-      const answer = await apiPost("runs/update", { run_id: id, run_name: name });
-      run.info.run_name = answer.run_info?.run_name ?? name;
-      run.tags.set("mlflow.runName", run.info.run_name);
-      forgetRun(id);
-      mount(errorSlot);
+  const actions = runActions({
+    selected,
+    runById: (id) => runs.find((r) => r.info.run_id === id) ?? parents.get(id),
+    experimentIds,
+    experimentName: (id) => experimentNames.get(id) ?? id,
+    deleted: () => state.deleted,
+    searchRequest,
+    errorSlot,
+    reload: () => fetchPage(true),
+    renamed: () => {
       showRows({ keepScroll: true });
       charts?.refresh();
-    } catch (error) {
-      mount(errorSlot, errorBox(error.message, "runs-error"));
-    }
-  };
-  deleteButton.addEventListener("click", () => lifecycle("runs/delete"));
-  restoreButton.addEventListener("click", () => lifecycle("runs/restore"));
-  renameButton.addEventListener("click", rename);
-  compareButton.addEventListener("click", () => {
-    const ids = [...selected];
-    const exps = [
-      ...new Set(runs.filter((r) => selected.has(r.info.run_id)).map((r) => r.info.experiment_id)),
-    ];
-    location.hash = compareHash(ids, exps.length ? exps : experimentIds);
+    },
   });
-  csvButton.addEventListener("click", () =>
-    downloadRunsCsv({
-      request: searchRequest,
-      experimentName: (id) => experimentNames.get(id) ?? id,
-      name: experimentIds.map((id) => experimentNames.get(id) ?? id).join("_"),
-      button: csvButton,
-    }).catch((error) => mount(errorSlot, errorBox(error.message, "runs-error"))));
   loadMore.addEventListener("click", () => fetchPage());
 
   mount(
@@ -497,11 +386,7 @@ export async function runsPage(container, route) {
           "div",
           { class: "toolbar" },
           chooser.el,
-          compareButton,
-          renameButton,
-          deleteButton,
-          restoreButton,
-          csvButton,
+          actions.el,
           previewButton,
           count,
         ),
@@ -512,7 +397,7 @@ export async function runsPage(container, route) {
       ),
     ),
   );
-  updateButtons();
+  actions.update();
   showMode();
   await fetchPage(true);
 
@@ -534,7 +419,7 @@ export async function runsPage(container, route) {
       datasets.set(state.datasets);
       selected.clear();
       selectAll.checked = false;
-      updateButtons();
+      actions.update();
       table.setColumns(columns());
       void fetchPage(true);
     },
