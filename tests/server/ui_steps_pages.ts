@@ -164,6 +164,7 @@ export async function namespaces(ui: UiSession) {
   const names = (testid: string) =>
     page.getByTestId(testid).evaluateAll((gs) => gs.map((g) => (g as SVGElement).dataset.name).sort());
   assert.deepEqual(await names("dag-namespace"), ["candidates"]);
+  assert.equal(await page.locator("[data-testid=dag-namespace] text").textContent(), "▸ candidates (8)");
   assert.deepEqual(await names("dag-node"), ["pick_best"]);
   assert.ok(!(await names("dag-dataset")).includes("candidates.fast_learner.model"), "inner datasets hidden");
   assert.ok((await names("dag-dataset")).includes("candidates.fast_learner.predictions"), "outputs shown");

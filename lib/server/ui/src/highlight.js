@@ -21,7 +21,7 @@ const RULES = {
   ],
   yaml: [
     ["comment", /^#.*/],
-    ["key", /^[\w.\-/](?:[\w.\-/ ]*[\w.\-/])?(?=\s*:(?:\s|$))/],
+    ["key", /^[\w./](?:[\w.\-/ ]*[\w.\-/])?(?=\s*:(?:\s|$))/],
     ["string", STRING2],
     ["string", STRING1],
     ["number", NUMBER],

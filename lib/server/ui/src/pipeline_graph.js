@@ -2,7 +2,7 @@
 // namespace is one node standing for all its nodes and the datasets used only inside it; an expanded one
 // shows its members, named without the namespace prefix. A dataset belongs to the deepest namespace its
 // name starts with (`data_science.X_train` → data_science) whose nodes are all that produce and use it;
-// the others (free inputs, outputs, datasets between namespaces) stay outside. Free of the DOM.
+// the others (free inputs, outputs, datasets between namespaces, parameters) stay outside. Free of the DOM.
 
 const names = (x) => (Array.isArray(x) ? x : x && typeof x === "object" ? Object.values(x) : []).map(String);
 export const isParam = (d) => d === "parameters" || d.startsWith("params:");
@@ -18,21 +18,18 @@ export function namespacesOf(pipeline) {
   return [...all].sort();
 }
 
-/** The namespace a dataset belongs to (see the module comment), or "" for the top level. */
+/**
+ * The namespace a dataset belongs to (see the module comment), or "" for the top level. Parameters stay
+ * at the top level: they are a namespace's inputs, shown (or not, "Show parameters") beside its box.
+ */
 function datasetNamespace(name, users) {
-  const bare = name.startsWith("params:") ? name.slice(7) : name;
-  const candidates = prefixes(bare.split(".").slice(0, -1).join(".")).reverse();
+  if (isParam(name)) return "";
+  const candidates = prefixes(name.split(".").slice(0, -1).join(".")).reverse();
   return candidates.find((ns) => users.length > 0 && users.every((n) => inside(n.namespace, ns))) ?? "";
 }
 
 /** The name shown inside `ns`: without its prefix. */
-const shortName = (name, ns) => {
-  if (!ns) return name;
-  if (name.startsWith("params:") && name.startsWith(`params:${ns}.`)) {
-    return `params:${name.slice(ns.length + 8)}`;
-  }
-  return name.startsWith(`${ns}.`) ? name.slice(ns.length + 1) : name;
-};
+const shortName = (name, ns) => (ns && name.startsWith(`${ns}.`) ? name.slice(ns.length + 1) : name);
 
 /**
  * Items and edges to draw. Options: params (show parameter inputs), expanded (Set of namespaces shown
@@ -87,16 +84,17 @@ export function pipelineGraph(pipeline, { params = true, expanded = new Set() } 
   // Outputs first: a dataset a collapsed namespace both makes and reads inside is its output only
   // (the inner read is hidden with the namespace, as in kedro-viz; no loop back into the box).
   const producedBy = new Map();
-  for (const n of nodes) {
-    const nodeItem = itemOf("node", n.name, n.namespace ?? "", n);
+  const nodeItems = nodes.map((n) => itemOf("node", n.name, n.namespace ?? "", n));
+  for (const [i, n] of nodes.entries()) {
+    const nodeItem = nodeItems[i];
     for (const d of names(n.outputs)) {
       const data = datasetItem(d);
       link(nodeItem, data);
       producedBy.set(data.id, nodeItem.id);
     }
   }
-  for (const n of nodes) {
-    const nodeItem = itemOf("node", n.name, n.namespace ?? "", n);
+  for (const [i, n] of nodes.entries()) {
+    const nodeItem = nodeItems[i];
     for (const d of names(n.inputs)) {
       if (!params && isParam(d)) continue;
       const data = datasetItem(d);
