@@ -257,7 +257,8 @@ export async function sweeps(ui: UiSession) {
   await row(f.curveRunId).getByTestId("hide-run").click();
   assert.equal(await row(f.curveRunId).getByTestId("hide-run").getAttribute("aria-pressed"), "true");
   // Recolour the pinned run.
-  await row(older).getByTestId("run-color").fill("#123456");
+  await row(older).getByTestId("run-color").click();
+  await row(older).getByTestId("run-color-input").fill("#123456");
   await page.waitForFunction(
     (id) =>
       (document.querySelector(`[data-run-id='${id}'] .color-chip`) as HTMLElement)?.style.background ===

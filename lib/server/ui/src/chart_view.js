@@ -64,12 +64,15 @@ export function chartView(ctx) {
     sectionsEl,
   );
 
+  // Histories are kept per metric and zoom range; a RUNNING run's are fetched again at each redraw (the
+  // page's live refresh), finished runs' only once.
   const cache = new Map(); // `${metric}|${range}` → Map(runId → points)
   const histories = async (metric, runIds, range) => {
     const key = `${metric}|${range ? range.join(":") : ""}`;
     if (!cache.has(key)) cache.set(key, new Map());
     const known = cache.get(key);
-    const missing = runIds.filter((id) => !known.has(id));
+    const running = new Set(items.filter((it) => it.run?.info.status === "RUNNING").map((it) => it.id));
+    const missing = runIds.filter((id) => !known.has(id) || running.has(id));
     if (missing.length) {
       const fetched = await bulkMetricHistory(missing, metric, SAMPLED_POINTS, range);
       for (const [id, points] of fetched) known.set(id, points);

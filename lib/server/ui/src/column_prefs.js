@@ -19,8 +19,8 @@ export const ATTRIBUTE_COLUMNS = {
 
 /** kmlf's per-node timing metrics (node_duration_s.<node>): not shown until asked for. */
 export const NODE_TIMING_PREFIX = "node_duration_s.";
-const MAX_DEFAULT_METRICS = 10;
-const MAX_DEFAULT_PARAMS = 10;
+const MAX_DEFAULT_METRICS = 8;
+const MAX_DEFAULT_PARAMS = 8;
 
 /** The column id of a key: "metric:<k>", "param:<k>", "tag:<k>". */
 export const columnId = (kind, key) => `${kind}:${key}`;

@@ -70,11 +70,32 @@ const ATTRIBUTES = {
   "attr:description": { width: 200, value: noteLine },
 };
 
-/** A colour chip that opens the browser's colour picker; `onChange(color)`. */
+/**
+ * A colour chip; a click puts the browser's colour picker (`<input type=color>`, testid `${testid}-input`)
+ * on it — made then, not for every row drawn, as scrolling redraws rows. `onChange(color)`.
+ */
 export function colorChip(color, title, onChange, testid = "run-color") {
-  const input = h("input", { type: "color", value: color, class: "color-input", testid, title });
-  input.addEventListener("input", () => onChange(input.value));
-  return h("label", { class: "color-chip", style: { background: color }, title }, input);
+  const chip = h("span", {
+    class: "color-chip",
+    style: { background: color },
+    title,
+    testid,
+    role: "button",
+  });
+  chip.addEventListener("click", () => {
+    if (chip.firstChild) return;
+    const input = h("input", {
+      type: "color",
+      value: color,
+      class: "color-input",
+      testid: `${testid}-input`,
+      title,
+    });
+    input.addEventListener("input", () => onChange(input.value));
+    chip.append(input);
+    input.click();
+  });
+  return chip;
 }
 
 /**
