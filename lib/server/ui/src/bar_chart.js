@@ -40,7 +40,7 @@ export function barChart(bars, { testid = "bar-chart", title = "", singleValue =
       s(
         "text",
         { x: labelW - 6, y: y + 15, "text-anchor": "end", class: "tick" },
-        clip(b.label, 26),
+        clip(b.label, 24),
         s("title", {}, b.label),
       ),
     );
