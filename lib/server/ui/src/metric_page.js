@@ -1,7 +1,7 @@
 // The metric page (#/metric/…): several metrics of several runs, in MLflow's URL form (runs, experiments,
 // plot_metric_keys, x_axis, y_axis_scale, line_smoothness, show_point, deselected_curves). Controls
 // write back to the URL (replaceState), so the link shares what is on screen.
-import { bulkMetricHistory, getRun } from "./api.js";
+import { bulkMetricHistory, getExperiment, getRun } from "./api.js";
 import { errorBox, h, mount, parseIdList, runLabel } from "./dom.js";
 import { metricChart, xAxisSelect } from "./charts.js";
 import { runColor } from "./run_marks.js";
@@ -138,6 +138,8 @@ export async function metricPage(container, route) {
   }
 
   const exp = experimentIds[0] ?? runs[0].info.experiment_id;
+  const expLink = h("a", { href: `#/experiments/${encodeURIComponent(exp)}` }, exp);
+  getExperiment(exp).then((e) => (expLink.textContent = e.name), () => {});
   mount(
     container,
     h(
@@ -145,7 +147,7 @@ export async function metricPage(container, route) {
       { class: "crumbs" },
       h("a", { href: "#/experiments" }, "Experiments"),
       " / ",
-      h("a", { href: `#/experiments/${encodeURIComponent(exp)}` }, "experiment"),
+      expLink,
       " / ",
       runs.length === 1
         ? h(
