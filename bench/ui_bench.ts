@@ -4,8 +4,10 @@
  *   after opening the page (target ≤ 1 s), all 10,000 loaded by scrolling, and one scroll re-render;
  * - the same for 10,000 nested runs (2,000 parents with 4 children each, collapsed by default), and the
  *   cost of expanding or collapsing one parent once all 10,000 are loaded (re-nesting + render);
- * - a 100,000-point metric chart: canvas draw (target ≤ 300 ms) and tab open → chart drawn, fetch included.
- * Run: `deno run -A bench/ui_bench.ts`. Prints figures; asserts nothing. About 1 minute.
+ * - a 100,000-point metric chart: canvas draw (target ≤ 300 ms) and tab open → chart drawn, fetch included;
+ * - the experiment chart view of 100 runs × 5 metrics × 1,000 steps: opening the page → all five line
+ *   charts drawn with every run (target ≤ 1.5 s), histories fetched as the chart view does (sampled).
+ * Run: `deno run -A bench/ui_bench.ts`. Prints figures; asserts nothing. About 2 minutes.
  */
 /// <reference lib="dom" />
 import { join } from "node:path";
@@ -15,6 +17,7 @@ import { MlflowClient, SqliteStore } from "../lib/tracking/mod.ts";
 import { createRequestHandler } from "../lib/server/mod.ts";
 import { seedSearchRuns } from "./seed_runs.ts";
 import { median, report } from "./bench_utils.ts";
+import { SAMPLED_POINTS } from "../lib/server/ui/src/chart_view.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 if (!(await Deno.stat(CHROMIUM).then(() => true, () => false))) {
@@ -62,8 +65,29 @@ for (let p = 0; p < 2000; p++) {
     });
   }
 }
+// 100 runs × 5 metrics × 1,000 steps for the chart view.
+const chartExperiment = await store.createExperiment("charts");
+for (let r = 0; r < 100; r++) {
+  const run = await store.createRun({
+    experimentId: chartExperiment,
+    runName: `sweep-${r}`,
+    startTime: 1_700_000_000_000 + r,
+  });
+  await store.logBatch(run.info.runId, { params: [{ key: "lr", value: String((r % 10) / 100) }] });
+  await store.updateRun(run.info.runId, { status: "FINISHED", endTime: 1_700_000_100_000 + r });
+  for (let m = 0; m < 5; m++) {
+    await store.logBatch(run.info.runId, {
+      metrics: Array.from({ length: 1000 }, (_, s) => ({
+        key: `metric_${m}`,
+        value: Math.exp(-s / (200 + r)) + 0.01 * m + 0.02 * Math.sin(s / 9),
+        timestamp: 1_700_000_000_000 + s,
+        step: s,
+      })),
+    });
+  }
+}
 console.log(
-  `(seeded 20,000 runs and a 100,000-point metric in ${
+  `(seeded 20,100 runs, 500,000 chart points and a 100,000-point metric in ${
     ((performance.now() - seedStart) / 1000).toFixed(1)
   } s)`,
 );
@@ -201,6 +225,37 @@ try {
   report("metric chart, 100,000 points: canvas draw", median(draw), "ms", 300);
   console.log(`  (${drawn} vertices drawn after per-pixel min/max downsampling)`);
   report("metric chart, 100,000 points: tab open → drawn", median(open), "ms", 2000);
+
+  // 3. The chart view: navigation start → the five line charts drawn with all 100 runs (in the page's clock).
+  const chartView: number[] = [];
+  let series = 0;
+  for (let i = 0; i < 5; i++) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 2400 } });
+    await page.addInitScript(
+      (key) => localStorage.setItem(key, JSON.stringify({ maxRuns: 100 })),
+      `kmlf.charts.${chartExperiment}`,
+    );
+    await page.goto(`${base}/#/experiments/${chartExperiment}?compareRunsMode=CHART`);
+    const done = await page.waitForFunction(
+      () => {
+        const charts = document.querySelectorAll("[data-testid=chart-line][data-points-drawn]");
+        const busy = document.querySelector("[data-testid=chart-card][data-busy]");
+        return charts.length === 5 && !busy ? performance.now() : false;
+      },
+      undefined,
+      { polling: "raf", timeout: 60_000 },
+    );
+    chartView.push(await done.jsonValue() as number);
+    series = Number(await page.locator("[data-testid=chart-line]").first().getAttribute("data-series-count"));
+    await page.close();
+  }
+  report(
+    "chart view, 100 runs × 5 metrics × 1,000 steps: page open → 5 charts drawn",
+    median(chartView),
+    "ms",
+    1500,
+  );
+  console.log(`  (${series} runs per chart, ${SAMPLED_POINTS} sampled points per run and metric)`);
 } finally {
   await browser.close();
   await server.shutdown();

@@ -9,10 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import type { Page } from "npm:playwright-core@1.65.1";
-import { REPO } from "../cli_harness.ts";
+import { SCREENSHOTS_DIR } from "./ui_browser_harness.ts";
 import type { UiFixture } from "./ui_fixture.ts";
-
-const SHOTS = join(REPO, "tests/artifacts/screenshots");
 
 /** What every step gets: the page, the server's URL, the fixture and small helpers. */
 export interface UiSession {
@@ -37,6 +35,8 @@ export interface UiSession {
   >;
   shot(name: string): Promise<void>;
   texts(selector: string): Promise<string[]>;
+  /** Opens `hash` in a freshly loaded page (goto alone keeps the page when only the hash is the same). */
+  open(hash: string): Promise<void>;
 }
 
 /** The helpers over one page. */
@@ -63,10 +63,14 @@ export function uiSession(page: Page, base: string, f: UiFixture): UiSession {
       return { status: response.status, body: await response.json() };
     },
     async shot(name) {
-      await Deno.mkdir(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+      await Deno.mkdir(SCREENSHOTS_DIR, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
     },
     texts: (selector) => page.locator(selector).allTextContents(),
+    async open(hash) {
+      await page.goto(`${base}/${hash}`);
+      await page.reload();
+    },
   };
 }
 

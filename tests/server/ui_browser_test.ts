@@ -7,9 +7,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
-import { type Browser, chromium, type Page } from "npm:playwright-core@1.65.1";
-import { REPO } from "../cli_harness.ts";
-import { CHROMIUM } from "../prerequisites.ts";
+import type { Page } from "npm:playwright-core@1.65.1";
+import { launchChromium, SCREENSHOTS_DIR } from "./ui_browser_harness.ts";
+// Kept here too for tests that import them from this file.
+export { CHROMIUM, launchChromium } from "./ui_browser_harness.ts";
 import { buildUiFixture, CURVE_POINTS, serveFixture, type UiFixture, XSS_NAME } from "./ui_fixture.ts";
 import {
   autoRefresh,
@@ -20,24 +21,9 @@ import {
   uiSession,
 } from "./ui_browser_steps.ts";
 
-const SHOTS = join(REPO, "tests/artifacts/screenshots");
-
-/** Launches headless Chromium, failing with the install command when it is missing. */
-export async function launchChromium(): Promise<Browser> {
-  if (!(await Deno.stat(CHROMIUM).then((s) => s.isFile, () => false))) {
-    throw new Error(
-      `Cannot run the browser tests: ${CHROMIUM} is missing; install it with \`apt-get install -y chromium\``,
-    );
-  }
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
-}
-
 async function shot(page: Page, name: string) {
-  await Deno.mkdir(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await Deno.mkdir(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
 }
 
 const texts = (page: Page, selector: string) => page.locator(selector).allTextContents();
@@ -94,11 +80,11 @@ Deno.test({
         );
         await page.getByTestId("runs-filter").press("Enter");
         await page.waitForFunction(() => document.querySelectorAll("[data-testid=run-row]").length === 2);
-        const header = page.getByTestId("col-metric-metrics.accuracy");
+        const header = page.getByTestId("col-metric:metrics.accuracy");
         await header.click();
         await page.waitForFunction(() => location.hash.includes("orderByKey"));
         await page.waitForFunction(() =>
-          document.querySelector("[data-testid='col-metric-metrics.accuracy']")?.getAttribute("data-sort") ===
+          document.querySelector("[data-testid='col-metric:metrics.accuracy']")?.getAttribute("data-sort") ===
             "DESC"
         );
         const accuracy = async () =>
@@ -251,8 +237,17 @@ Deno.test({
         await page.getByTestId("compare-button").click();
         await page.getByTestId("compare-params").waitFor();
         assert.equal(await page.getByTestId("compare-title").textContent(), "Comparing 2 runs");
-        const model = page.locator("[data-testid=param-row][data-key=model]");
-        assert.equal(await model.getAttribute("data-differs"), "true");
+        // The dict param `model` is split into dotted rows: one value each, not a cut-off JSON text.
+        assert.equal(await page.locator("[data-testid=param-row][data-key=model]").count(), 0);
+        const rate = page.locator("[data-testid=param-row][data-key='model.learning_rate']");
+        assert.equal(await rate.getAttribute("data-differs"), "true");
+        assert.deepEqual((await rate.locator("td").allTextContents()).sort(), ["0.05", "0.1"]);
+        assert.equal(
+          await page.locator("[data-testid=param-row][data-key='model.n_iter']").getAttribute("data-differs"),
+          "false",
+        );
+        // The scatter's x axis defaults to the first param that differs.
+        assert.equal(await page.getByTestId("scatter-x").inputValue(), "param:model.learning_rate");
         assert.equal(
           await page.locator("[data-testid=param-row][data-key=target]").getAttribute("data-differs"),
           "false",
@@ -283,14 +278,14 @@ Deno.test({
         await page.getByTestId("parallel-axes").locator("summary").click();
         for (const box of await page.getByTestId("parallel-dim").all()) await box.uncheck();
         await page.getByTestId("parallel-empty").waitFor();
-        await page.locator("[data-testid=parallel-dim][data-key='param:model']").check();
+        await page.locator("[data-testid=parallel-dim][data-key='param:model.learning_rate']").check();
         await page.locator("[data-testid=parallel-dim][data-key='metric:train_history.train_loss']").check();
         await page.locator("[data-testid=parallel-dim][data-key='metric:metrics.accuracy']").check();
         const axes = await page.getByTestId("parallel-axis").evaluateAll((gs) =>
           gs.map((g) => `${(g as SVGElement).dataset.label}=${(g as SVGElement).dataset.kind}`)
         );
         assert.deepEqual(axes, [
-          "param model=cat",
+          "param model.learning_rate=num",
           "metric metrics.accuracy=num",
           "metric train_history.train_loss=num",
         ]);

@@ -1,7 +1,9 @@
 /**
  * A tracking store for UI tests: two real tracked runs of the demo's training pipeline (so runs carry
- * kmlf's tags, metrics with steps and kmlf/pipeline.json), a run with a 1000-point metric history and
- * text/CSV/HTML/image artifacts, a child run, and a run whose name is an HTML injection attempt.
+ * kmlf's tags, metrics with steps and kmlf/pipeline.json) that used the dataset "iris", a run with a
+ * 1000-point metric history and text/code/CSV/HTML/PDF/image artifacts, a child run, a run whose name,
+ * description, tag and dataset are HTML injection attempts, and in a second experiment ("namespaces") a
+ * tracked run of a pipeline made of two namespaced copies of the training pipeline.
  * Run directly to browse it: `deno run -A tests/server/ui_fixture.ts [port]`.
  */
 import assert from "node:assert/strict";
@@ -12,6 +14,15 @@ import { demoProject, kmlf } from "../cli_harness.ts";
 
 /** The run name that must render as text. */
 export const XSS_NAME = `<img src=x onerror="document.body.dataset.pwned='1'">`;
+/** Markdown with HTML and a javascript: link: the description must show text and no such link. */
+export const XSS_NOTE = [
+  "# Notes <script>document.body.dataset.pwned='1'</script>",
+  "",
+  `Some **bold** text and <img src=x onerror="document.body.dataset.pwned='1'"> inline HTML.`,
+  "",
+  "- [a safe link](https://mlflow.org)",
+  "- [a bad link](javascript:document.body.dataset.pwned='1')",
+].join("\n");
 /** Points in the `loss` history of the curve run. */
 export const CURVE_POINTS = 1000;
 
@@ -25,20 +36,60 @@ export interface UiFixture {
   curveRunId: string;
   childRunId: string;
   xssRunId: string;
+  /** The experiment and run of the namespaced pipeline. */
+  nsExperimentId: string;
+  nsRunId: string;
   close(): Promise<void>;
 }
+
+/** The smallest valid one-page PDF (catalog, pages, an empty page, xref, trailer). */
+const TINY_PDF = [
+  "%PDF-1.4",
+  "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj",
+  "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj",
+  "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 100] >> endobj",
+  "trailer << /Root 1 0 R >>",
+  "%%EOF",
+  "",
+].join("\n");
 
 // A 2×2 PNG (red, green / blue, white).
 const PNG_BASE64 =
   "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEklEQVR4nGP4z8DAAMIM/4EAAB/uBfsL2WiLAAAAAElFTkSuQmCC";
 
 /** Builds the fixture in a temp project (runs the demo twice through the real CLI). */
+/** Two namespaced copies of the training pipeline and a node reading both (pipeline `candidates`). */
+const CANDIDATES_PIPELINE = `# Two candidate models trained side by side, each in its own namespace.
+nodes:
+  - pipeline: ./training.yml
+    namespace: candidates.fast_learner
+    inputs: { iris: iris }
+    parameters: { split: split, target: target, model: model, features: features }
+  - pipeline: ./training.yml
+    namespace: candidates.slow_learner
+    inputs: { iris: iris }
+    parameters: { split: split, target: target, model: model, features: features }
+  - name: pick_best
+    func: ./iris/nodes.ts#reportAccuracy
+    inputs: [candidates.fast_learner.predictions, candidates.slow_learner.y_test]
+    outputs: best
+`;
+
 export async function buildUiFixture(): Promise<UiFixture> {
-  const dir = await demoProject({}, { tracked: true });
+  const dir = await demoProject({ "pipelines/candidates.yml": CANDIDATES_PIPELINE }, { tracked: true });
   for (const params of [[], ["--params", "model.learning_rate=0.05"]]) {
     const r = await kmlf(["run", "training", ...params], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
   }
+  // The namespaced pipeline goes to its own experiment (env "ns" renames it in mlflow.yml).
+  const baseMlflow = await Deno.readTextFile(join(dir, "conf/base/mlflow.yml"));
+  await Deno.mkdir(join(dir, "conf/ns"), { recursive: true });
+  await Deno.writeTextFile(
+    join(dir, "conf/ns/mlflow.yml"),
+    baseMlflow.replace("name: iris", "name: namespaces"),
+  );
+  const ns = await kmlf(["run", "candidates", "--env", "ns"], { cwd: dir });
+  assert.equal(ns.code, 0, ns.stderr);
   const store = await openStore("mlflow.db", { baseDir: dir });
   const client = new MlflowClient(store);
   const experiment = await client.getExperimentByName("iris");
@@ -46,6 +97,15 @@ export async function buildUiFixture(): Promise<UiFixture> {
   const experimentId = experiment.experimentId;
   const training = await client.searchRuns([experimentId], { orderBy: ["attributes.start_time ASC"] });
   const trainingRunIds = training.runs.map((r) => r.info.runId);
+  for (const runId of trainingRunIds) {
+    await store.logInputs(runId, [{
+      dataset: { name: "iris", digest: "d1g35t01", sourceType: "local", source: "data/01_raw/iris.csv" },
+      tags: { "mlflow.data.context": "training" },
+    }]);
+  }
+  const nsExperiment = await client.getExperimentByName("namespaces");
+  assert.ok(nsExperiment, "the namespaced run created experiment namespaces");
+  const nsRunId = (await client.searchRuns([nsExperiment.experimentId])).runs[0].info.runId;
 
   const files = join(dir, "ui-artifacts");
   await Deno.mkdir(join(files, "reports"), { recursive: true });
@@ -78,16 +138,32 @@ export async function buildUiFixture(): Promise<UiFixture> {
       "reports/report.html",
     );
     await run.logArtifact(join(files, "reports", "plot.png"), "reports");
+    await run.logText(
+      "model:\n  name: mlp # the model\n  layers: [64, 32]\nseed: 42\n",
+      "config/params.yaml",
+    );
+    await run.logText('{"name": "<b>mlp</b>", "layers": [64, 32], "ok": true}', "config/model.json");
+    await run.logText("def train(x):\n    # fit\n    return x * 2  # '<script>'\n", "code/train.py");
+    await run.logText(TINY_PDF, "reports/summary.pdf");
+    for (const name of ["a.png", "b.png", "c.png"]) {
+      await Deno.copyFile(join(files, "reports", "plot.png"), join(files, name));
+      await run.logArtifact(join(files, name), "gallery");
+    }
     const child = await client.startRun({ runName: "curve-child", nested: true });
     childRunId = child.runId;
     child.logMetric("loss", 0.5);
     await child.end();
   });
   let xssRunId = "";
-  await client.withRun({ experimentId, runName: XSS_NAME }, (run) => {
+  await client.withRun({ experimentId, runName: XSS_NAME, description: XSS_NOTE }, async (run) => {
     xssRunId = run.runId;
     run.logMetric("accuracy", 0.5);
+    await run.setTags({ team: XSS_NAME });
   });
+  await store.logInputs(xssRunId, [{
+    dataset: { name: XSS_NAME, digest: "x55", sourceType: "local", source: "x" },
+    tags: { "mlflow.data.context": XSS_NAME },
+  }]);
   return {
     dir,
     store,
@@ -96,6 +172,8 @@ export async function buildUiFixture(): Promise<UiFixture> {
     curveRunId,
     childRunId,
     xssRunId,
+    nsExperimentId: nsExperiment.experimentId,
+    nsRunId,
     async close() {
       await store.close();
       await Deno.remove(dir, { recursive: true });

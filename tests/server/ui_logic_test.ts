@@ -5,9 +5,10 @@
 import assert from "node:assert/strict";
 import { parseRoute } from "../../lib/server/ui/src/routes.js";
 import { parseIdList } from "../../lib/server/ui/src/dom.js";
-import { downsample, niceTicks, seriesArrays } from "../../lib/server/ui/src/charts.js";
-import { parseDelimited, previewKind } from "../../lib/server/ui/src/artifacts.js";
-import { layout } from "../../lib/server/ui/src/pipeline_views.js";
+import { downsample, niceTicks, seriesArrays } from "../../lib/server/ui/src/chart_math.js";
+import { previewKind } from "../../lib/server/ui/src/artifacts.js";
+import { parseDelimited } from "../../lib/server/ui/src/delimited.js";
+import { layout } from "../../lib/server/ui/src/pipeline_graph.js";
 import {
   missingParentIds,
   runForest,
@@ -24,7 +25,7 @@ import { parseFilter, parseOrderBy } from "../../lib/tracking/mod.ts";
 Deno.test("MLflow's hash routes open the matching pages", () => {
   assert.equal(parseRoute("").name, "experiments");
   assert.equal(parseRoute("#/").name, "experiments");
-  assert.deepEqual(parseRoute("#/experiments/12").params, { experimentId: "12" });
+  assert.deepEqual(parseRoute("#/experiments/12").params, { experimentId: "12", experimentIds: ["12"] });
   const run = parseRoute("#/experiments/123456789012345678/runs/abc");
   assert.deepEqual(run.params, {
     experimentId: "123456789012345678",
@@ -320,20 +321,20 @@ Deno.test("one key quoting for search and sort: the server reads back the same k
   // Sortable columns use it too.
   const orderKeys: Record<string, string | undefined> = {};
   const cols = runColumns({
-    experimentId: "1",
     selected: new Set(),
     selectAll: null,
     sortColumn: (orderKey: string) => ({ sort: undefined, onSort: () => void (orderKeys.last = orderKey) }),
-    chosenKeys: (kind: string) => (kind === "metrics" ? [...ODD_KEYS, 'c`"d'] : []),
-    onSelect: () => {},
-    onToggle: () => {},
+    shown: [...ODD_KEYS, 'c`"d'].map((k) => `metric:${k}`),
+    prefs: { widths: {}, pinned: [] },
+    marks: { isPinned: () => false, isHidden: () => false },
+    repeated: new Set(),
   });
   for (const key of ODD_KEYS) {
-    const col = cols.find((c: { id: string }) => c.id === `metric-${key}`);
+    const col = cols.find((c: { id: string }) => c.id === `metric:${key}`);
     col.onSort();
     assert.equal(parseOrderBy(`${orderKeys.last} DESC`).key, key, orderKeys.last);
   }
-  assert.equal(cols.find((c: { id: string }) => c.id === 'metric-c`"d').onSort, undefined, "not sortable");
+  assert.equal(cols.find((c: { id: string }) => c.id === 'metric:c`"d').onSort, undefined, "not sortable");
 });
 
 Deno.test("search suggestions appear only where an identifier goes and replace the whole word", () => {

@@ -1,4 +1,4 @@
-/** The registry pages' routes, parsed by the UI's router (routes.js with model_routes.js). */
+/** The registry pages' routes, parsed by the UI's router (routes.js). */
 import assert from "node:assert/strict";
 import { parseRoute } from "../../lib/server/ui/src/routes.js";
 

@@ -73,6 +73,13 @@ Deno.test("every file index.html links and every module a script imports is embe
   }
 });
 
+Deno.test("index.html preloads every script module (the embedded copy lists them all)", () => {
+  const preloaded = [...UI_ASSETS["index.html"].matchAll(/rel="modulepreload" href="static-files\/([^"]+)"/g)]
+    .map((m) => m[1]);
+  const modules = Object.keys(UI_ASSETS).filter((n) => n.endsWith(".js") && n !== "app.js").sort();
+  assert.deepEqual(preloaded, modules);
+});
+
 Deno.test("the UI never parses strings as HTML (user text goes through textContent)", async () => {
   for await (const entry of Deno.readDir(join(REPO, UI_SOURCE_DIR))) {
     if (!entry.name.endsWith(".js")) continue;

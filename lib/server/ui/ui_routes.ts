@@ -18,11 +18,13 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * Scripts only from this server; HTML artifacts are shown in `sandbox=""` iframes (no scripts either).
- * Inline styles stay allowed so HTML reports keep their look in the preview.
+ * Inline styles stay allowed so HTML reports keep their look in the preview. PDF artifacts are shown
+ * in a frame from a `blob:` URL the page makes from the file's bytes (typed application/pdf).
  */
 const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
+  "frame-src 'self' blob:",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "object-src 'none'",

@@ -101,15 +101,23 @@ export async function metricHistory(runId, key) {
   return points;
 }
 
-/** Histories of one metric for several runs (≤ 100 per call), sampled by the server. */
-export async function bulkMetricHistory(runIds, key, maxResults = 2500) {
+/**
+ * Histories of one metric for several runs (≤ 100 per call, calls in parallel), sampled by the server
+ * to `maxResults` steps per run; `range` [startStep, endStep] limits the steps (a zoomed chart).
+ */
+export async function bulkMetricHistory(runIds, key, maxResults = 2500, range = undefined) {
   const byRun = new Map(runIds.map((id) => [id, []]));
+  const calls = [];
   for (let i = 0; i < runIds.length; i += 100) {
-    const { metrics } = await apiGet("metrics/get-history-bulk-interval", {
+    calls.push(apiGet("metrics/get-history-bulk-interval", {
       run_ids: runIds.slice(i, i + 100),
       metric_key: key,
       max_results: maxResults,
-    });
+      start_step: range ? Math.floor(range[0]) : undefined,
+      end_step: range ? Math.ceil(range[1]) : undefined,
+    }));
+  }
+  for (const { metrics } of await Promise.all(calls)) {
     for (const m of metrics ?? []) byRun.get(m.run_id)?.push(m);
   }
   return byRun;

@@ -1,7 +1,11 @@
 // Artifact browser: a tree loaded lazily per directory (artifacts/list) and previews by extension:
-// text, CSV/TSV tables, images, HTML in a sandboxed iframe; every file has a download link.
+// highlighted code / YAML / JSON, CSV/TSV tables, images, PDFs, HTML in a sandboxed iframe; every file
+// has a download link and "Copy path". Selecting a directory shows its images as a gallery, its PDFs and
+// files, and any panel registered for it (registerDirectoryView: e.g. a logged model's MLmodel panel).
 import { artifactUrl, listArtifacts } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
+import { highlighted } from "./highlight.js";
+import { parseDelimited } from "./delimited.js";
 
 const TEXT = new Set(
   "txt log err cfg conf cnf cf ini properties prop hocon toml yaml yml xml json js ts py py3 rst jsonnet md markdown mdx sh sql r"
@@ -10,9 +14,11 @@ const TEXT = new Set(
 const TEXT_NAMES = new Set(["MLmodel", "MLproject", "requirements.txt", "conda.yaml", "python_env.yaml"]);
 const IMAGE = new Set(["jpg", "jpeg", "png", "gif", "bmp", "svg", "webp"]);
 const MAX_PREVIEW_BYTES = 5 * 1024 * 1024;
+const MAX_PDF_BYTES = 50 * 1024 * 1024;
 const MAX_TABLE_ROWS = 1000;
+const MAX_GALLERY = 60;
 
-/** The preview kind of a file name: text, table, image, html or none. */
+/** The preview kind of a file name: text, table, image, pdf, html or none. */
 export function previewKind(name) {
   const base = name.split("/").pop();
   if (TEXT_NAMES.has(base)) return "text";
@@ -20,32 +26,21 @@ export function previewKind(name) {
   if (TEXT.has(ext)) return "text";
   if (ext === "csv" || ext === "tsv") return "table";
   if (IMAGE.has(ext)) return "image";
+  if (ext === "pdf") return "pdf";
   if (ext === "html" || ext === "htm") return "html";
   return "none";
 }
 
-/** Rows of a CSV/TSV text (RFC 4180 quoting). */
-export function parseDelimited(text, delimiter) {
-  const rows = [];
-  let row = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === "") quoted = true;
-    else if (c === delimiter) row.push(field), (field = "");
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field), rows.push(row), (row = []), (field = "");
-      if (rows.length > MAX_TABLE_ROWS) return rows;
-    } else field += c;
-  }
-  if (field !== "" || row.length > 0) row.push(field), rows.push(row);
-  return rows;
+const directoryViews = [];
+
+/**
+ * Registers a panel for directories: `view({run, path, files})` returns a Node (or a promise of one) to
+ * show above the directory's gallery, or undefined when the directory is not its kind.
+ *
+ * @example registerDirectoryView(({ files }) => files.some((f) => f.path.endsWith("/MLmodel")) ? panel : undefined)
+ */
+export function registerDirectoryView(view) {
+  directoryViews.push(view);
 }
 
 function formatSize(bytes) {
@@ -54,6 +49,21 @@ function formatSize(bytes) {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A "Copy …" button putting `text` on the clipboard; it says "Copied" for a moment. */
+function copyButton(label, text, testid) {
+  const button = h("button", { class: "small", testid, title: text }, label);
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      button.textContent = "Copied";
+    } catch {
+      button.textContent = "Copy failed";
+    }
+    setTimeout(() => (button.textContent = label), 1500);
+  });
+  return button;
 }
 
 /** The browser for one run; `onSelect(path)` is told about the selected path. */
@@ -68,6 +78,7 @@ export function artifactBrowser(run, initialPath, onSelect) {
   const el = h("div", { class: "artifacts-layout" }, h("div", { class: "tree-box" }, tree), preview);
   const nodes = new Map(); // path → {info, li, children(ul), loaded}
   let selectedPath;
+  let pdfUrl;
 
   const loadInto = async (ul, path) => {
     const files = await listArtifacts(runId, path);
@@ -91,10 +102,11 @@ export function artifactBrowser(run, initialPath, onSelect) {
       nodes.set(f.path, { info: f, li, label, children, loaded: false });
       label.addEventListener("click", (event) => {
         event.preventDefault();
-        void (f.is_dir ? toggle(f.path) : select(f.path));
+        void (f.is_dir ? toggle(f.path).then(() => select(f.path)) : select(f.path));
       });
       ul.append(li);
     }
+    return files;
   };
 
   const toggle = async (path, open) => {
@@ -115,22 +127,105 @@ export function artifactBrowser(run, initialPath, onSelect) {
     for (const n of nodes.values()) n.label.classList.toggle("selected", n === node);
     selectedPath = path;
     onSelect?.(path);
-    await renderPreview(node.info);
+    if (pdfUrl) URL.revokeObjectURL(pdfUrl), (pdfUrl = undefined);
+    await (node.info.is_dir ? renderDirectory(path) : renderPreview(node.info));
+  };
+
+  const header = (info, name, url) =>
+    h(
+      "div",
+      { class: "preview-header" },
+      h("strong", { testid: "preview-path" }, info.path),
+      h("span", { class: "muted" }, info.is_dir ? "" : formatSize(info.file_size)),
+      url
+        ? h(
+          "a",
+          { href: url, download: name, testid: "artifact-download", class: "button small" },
+          "Download",
+        )
+        : null,
+      copyButton("Copy path", info.path, "copy-path"),
+      run.info.artifact_uri
+        ? copyButton("Copy full URI", `${run.info.artifact_uri.replace(/\/$/, "")}/${info.path}`, "copy-uri")
+        : null,
+    );
+
+  const renderDirectory = async (path) => {
+    const body = h("div", { class: "preview-body" }, h("p", { class: "muted" }, "Loading…"));
+    mount(preview, header({ path, is_dir: true }, path, undefined), body);
+    let files;
+    try {
+      files = await listArtifacts(runId, path);
+    } catch (error) {
+      return void mount(body, errorBox(error.message, "preview-error"));
+    }
+    if (selectedPath !== path) return;
+    const panels = [];
+    for (const view of directoryViews) {
+      try {
+        const panel = await view({ run, path, files });
+        if (panel) panels.push(panel);
+      } catch (error) {
+        panels.push(errorBox(error.message, "preview-error"));
+      }
+    }
+    if (selectedPath !== path) return;
+    const images = files.filter((f) => !f.is_dir && previewKind(f.path) === "image");
+    const others = files.filter((f) => f.is_dir || previewKind(f.path) !== "image");
+    mount(
+      body,
+      panels,
+      images.length
+        ? h(
+          "div",
+          { class: "gallery", testid: "artifact-gallery" },
+          images.slice(0, MAX_GALLERY).map((f) =>
+            h(
+              "a",
+              {
+                href: "#",
+                class: "gallery-item",
+                testid: "gallery-item",
+                title: f.path,
+                onclick: (e) => (e.preventDefault(), void open(f.path)),
+              },
+              h("img", { src: artifactUrl(runId, f.path), alt: f.path.split("/").pop(), loading: "lazy" }),
+              h("span", {}, f.path.split("/").pop()),
+            )
+          ),
+        )
+        : null,
+      images.length > MAX_GALLERY ? h("p", { class: "muted" }, `First ${MAX_GALLERY} images shown.`) : null,
+      others.length
+        ? h(
+          "ul",
+          { class: "dir-listing", testid: "dir-listing" },
+          others.map((f) =>
+            h(
+              "li",
+              {},
+              h(
+                "a",
+                { href: "#", onclick: (e) => (e.preventDefault(), void open(f.path)) },
+                f.path.split("/").pop(),
+              ),
+              f.is_dir
+                ? h("span", { class: "muted" }, " (folder)")
+                : h("span", { class: "muted" }, ` ${formatSize(f.file_size)}`),
+            )
+          ),
+        )
+        : null,
+      files.length === 0 ? h("p", { class: "muted" }, "Empty folder.") : null,
+    );
   };
 
   const renderPreview = async (info) => {
     const name = info.path.split("/").pop();
     const url = artifactUrl(runId, info.path);
     const kind = previewKind(info.path);
-    const header = h(
-      "div",
-      { class: "preview-header" },
-      h("strong", { testid: "preview-path" }, info.path),
-      h("span", { class: "muted" }, formatSize(info.file_size)),
-      h("a", { href: url, download: name, testid: "artifact-download", class: "button" }, "Download"),
-    );
     const body = h("div", { class: "preview-body" });
-    mount(preview, header, body);
+    mount(preview, header(info, name, url), body);
     if (kind === "none") {
       return void mount(body, h("p", { class: "muted" }, "No preview for this file type."));
     }
@@ -140,19 +235,36 @@ export function artifactBrowser(run, initialPath, onSelect) {
         h("img", { src: url, alt: name, testid: "preview-image", class: "preview-image" }),
       );
     }
-    if (Number(info.file_size ?? 0) > MAX_PREVIEW_BYTES) {
+    const limit = kind === "pdf" ? MAX_PDF_BYTES : MAX_PREVIEW_BYTES;
+    if (Number(info.file_size ?? 0) > limit) {
       return void mount(body, h("p", { class: "muted" }, "File too large to preview; download it instead."));
     }
-    let text;
+    let response;
     try {
-      const response = await fetch(url);
+      response = await fetch(url);
       if (!response.ok) {
         throw new Error(`Cannot load ${info.path}: ${response.status} ${await response.text()}`);
       }
-      text = await response.text();
     } catch (error) {
       return void mount(body, errorBox(error.message, "preview-error"));
     }
+    if (kind === "pdf") {
+      // The bytes get the PDF type here, whatever the server said: the frame shows a PDF, nothing else.
+      const blob = new Blob([await response.arrayBuffer()], { type: "application/pdf" });
+      if (selectedPath !== info.path) return;
+      pdfUrl = URL.createObjectURL(blob);
+      return void mount(
+        body,
+        h("iframe", {
+          src: pdfUrl,
+          class: "preview-pdf",
+          testid: "preview-pdf",
+          title: info.path,
+          dataset: { type: blob.type, bytes: String(blob.size) },
+        }),
+      );
+    }
+    const text = await response.text();
     if (selectedPath !== info.path) return;
     if (kind === "text") {
       let shown = text;
@@ -163,9 +275,13 @@ export function artifactBrowser(run, initialPath, onSelect) {
           // not valid JSON: show as is
         }
       }
-      mount(body, h("pre", { class: "preview-text", testid: "preview-text" }, shown));
+      mount(body, highlighted(shown, info.path));
     } else if (kind === "table") {
-      const rows = parseDelimited(text, info.path.toLowerCase().endsWith(".tsv") ? "\t" : ",");
+      const rows = parseDelimited(
+        text,
+        info.path.toLowerCase().endsWith(".tsv") ? "\t" : ",",
+        MAX_TABLE_ROWS,
+      );
       const [head = [], ...rest] = rows;
       mount(
         body,
@@ -198,7 +314,7 @@ export function artifactBrowser(run, initialPath, onSelect) {
     for (let i = 1; i < parts.length; i++) await toggle(parts.slice(0, i).join("/"), true);
     const node = nodes.get(path);
     if (node?.info.is_dir) await toggle(path, true);
-    else if (node) await select(path);
+    if (node) await select(path);
   };
 
   loadInto(tree, "").then(

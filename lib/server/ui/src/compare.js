@@ -1,6 +1,7 @@
 // Compare runs (#/compare-runs?runs=[…]&experiments=[…]): params and metrics side by side with
-// differences highlighted, overlaid metric histories, a scatter plot of a param or metric vs a
-// metric and a parallel-coordinates plot of chosen params and metrics. Also the metric page (#/metric/<key>?runs=[…]).
+// differences highlighted (dict params split into dotted rows), overlaid metric histories, a scatter
+// plot (x defaults to the first param that differs) and parallel coordinates that widen with their axes.
+// Runs keep their colours from the runs table.
 import { bulkMetricHistory, getRun, metricHistory } from "./api.js";
 import {
   errorBox,
@@ -9,39 +10,24 @@ import {
   formatTime,
   h,
   mount,
-  PALETTE,
   parseIdList,
   runDuration,
-  runLabel,
   statusBadge,
   toMap,
 } from "./dom.js";
-import { lineChart, xAxisSelect } from "./charts.js";
+import { metricChart, xAxisSelect } from "./charts.js";
 import { scatterPlot } from "./scatter.js";
 import { parallelPlot } from "./parallel.js";
+import { runColor } from "./run_marks.js";
+import { distinctLabels } from "./metric_page.js";
+import { firstDiffering, flattenParams } from "./param_values.js";
+import { metricHash, runHash } from "./routes.js";
+import { exportButtons } from "./chart_export.js";
 
-const runHref = (r) => `#/experiments/${encodeURIComponent(r.info.experiment_id)}/runs/${r.info.run_id}`;
-
-async function loadRuns(query) {
-  const ids = parseIdList(query.get("runs"));
-  if (ids.length === 0) throw new Error('No runs to compare: the link needs ?runs=["<run id>", …]');
-  const runs = await Promise.all(ids.map((id) => getRun(id)));
-  const labels = distinctLabels(runs);
-  return { runs, label: (r) => labels.get(r.info.run_id) };
-}
-
-/** Run names, with the short run id added where names repeat. */
-function distinctLabels(runs) {
-  const counts = new Map();
-  for (const r of runs) counts.set(runLabel(r), (counts.get(runLabel(r)) ?? 0) + 1);
-  return new Map(
-    runs.map((
-      r,
-    ) => [
-      r.info.run_id,
-      counts.get(runLabel(r)) > 1 ? `${runLabel(r)} (${r.info.run_id.slice(0, 7)})` : runLabel(r),
-    ]),
-  );
+/** A name that may wrap only after . _ - / (never mid-word): a <wbr> after each separator. */
+export function breakable(text) {
+  const parts = String(text).split(/(?<=[._\-/:])/);
+  return h("span", { class: "breakable" }, parts.flatMap((p, i) => (i ? [h("wbr"), p] : [p])));
 }
 
 async function histories(runs, key) {
@@ -49,31 +35,33 @@ async function histories(runs, key) {
   try {
     return await bulkMetricHistory(ids, key);
   } catch {
-    // Older servers without get-history-bulk-interval: one call per run.
+    // Servers without get-history-bulk-interval: one call per run.
     return new Map(await Promise.all(ids.map(async (id) => [id, await metricHistory(id, key)])));
   }
 }
 
-function historyChart(runs, label, keys, initial) {
+function historyChart(runs, label, keys, experimentIds) {
   const select = h(
     "select",
     { testid: "compare-metric-select" },
     keys.map((k) => h("option", { value: k }, k)),
   );
-  if (initial && keys.includes(initial)) select.value = initial;
   const xAxis = xAxisSelect();
   const box = h("div", { class: "chart-card wide" });
+  const open = h("a", { class: "button small", testid: "open-metric-page" }, "Open on the metric page");
+  let chart;
   const draw = async () => {
     if (!select.value) return;
+    open.href = metricHash(runs.map((r) => r.info.run_id), [select.value], experimentIds);
     try {
       const byRun = await histories(runs, select.value);
-      const chart = lineChart(
-        runs.map((r, i) => ({
+      chart = metricChart(
+        runs.map((r) => ({
           label: label(r),
-          color: PALETTE[i % PALETTE.length],
+          color: runColor(r.info.run_id),
           points: byRun.get(r.info.run_id) ?? [],
         })),
-        { xType: xAxis.value, testid: "compare-chart" },
+        { xType: xAxis.value, testid: "compare-chart", title: select.value },
       );
       chart.dataset.metric = select.value;
       mount(box, chart);
@@ -87,7 +75,14 @@ function historyChart(runs, label, keys, initial) {
   return h(
     "div",
     {},
-    h("div", { class: "toolbar" }, h("label", {}, "Metric ", select), h("label", {}, "X axis ", xAxis)),
+    h(
+      "div",
+      { class: "toolbar" },
+      h("label", {}, "Metric ", select),
+      h("label", {}, "X axis ", xAxis),
+      open,
+      exportButtons(() => chart, () => select.value),
+    ),
     box,
   );
 }
@@ -96,7 +91,16 @@ function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
   return h(
     "table",
     { class: "grid-table compare", testid },
-    h("thead", {}, h("tr", {}, h("th", {}, ""), runs.map((r) => h("th", {}, label(r))))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", {}, ""),
+        runs.map((r) => h("th", { class: "run-head" }, swatch(r), breakable(label(r)))),
+      ),
+    ),
     h(
       "tbody",
       {},
@@ -106,7 +110,7 @@ function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
         return h(
           "tr",
           { class: differs ? "diff" : "same", testid: rowTestid, dataset: { key, differs: String(differs) } },
-          h("th", {}, key),
+          h("th", {}, breakable(key)),
           values.map((v) => h("td", {}, v ?? "")),
         );
       }),
@@ -114,11 +118,18 @@ function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
   );
 }
 
+const swatch = (r) => h("span", { class: "swatch", style: { background: runColor(r.info.run_id) } });
+
 /** Renders the compare page. */
 export async function comparePage(container, route) {
+  const ids = parseIdList(route.query.get("runs"));
+  if (ids.length === 0) throw new Error('No runs to compare: the link needs ?runs=["<run id>", …]');
   mount(container, h("p", { class: "muted" }, "Loading runs…"));
-  const { runs, label } = await loadRuns(route.query);
-  const params = runs.map((r) => toMap(r.data?.params));
+  const runs = await Promise.all(ids.map((id) => getRun(id)));
+  const labels = distinctLabels(runs);
+  const label = (r) => labels.get(r.info.run_id);
+  const experimentIds = parseIdList(route.query.get("experiments"));
+  const params = runs.map((r) => flattenParams(toMap(r.data?.params)));
   const metrics = runs.map((r) => new Map((r.data?.metrics ?? []).map((m) => [m.key, m.value])));
   const index = new Map(runs.map((r, i) => [r, i]));
   const paramKeys = [...new Set(params.flatMap((m) => [...m.keys()]))].sort();
@@ -144,21 +155,23 @@ export async function comparePage(container, route) {
   diffOnly.addEventListener("change", renderTables);
   renderTables();
 
-  const xSelect = h("select", { testid: "scatter-x" }, [
-    ...paramKeys.map((k) => h("option", { value: `param:${k}` }, `param ${k}`)),
-    ...metricKeys.map((k) => h("option", { value: `metric:${k}` }, `metric ${k}`)),
-  ]);
-  const ySelect = h(
-    "select",
-    { testid: "scatter-y" },
-    metricKeys.map((k) => h("option", { value: `metric:${k}` }, `metric ${k}`)),
-  );
-  const scatterBox = h("div");
   const valueFor = (r, choice) => {
     const [kind, ...rest] = choice.split(":");
     const key = rest.join(":");
     return kind === "param" ? paramOf(r, key) : metrics[index.get(r)].get(key);
   };
+  const xSelect = h("select", { testid: "scatter-x" }, [
+    ...paramKeys.map((k) => h("option", { value: `param:${k}` }, `param ${k}`)),
+    ...metricKeys.map((k) => h("option", { value: `metric:${k}` }, `metric ${k}`)),
+  ]);
+  const differing = firstDiffering(paramKeys, params);
+  if (differing !== undefined) xSelect.value = `param:${differing}`;
+  const ySelect = h(
+    "select",
+    { testid: "scatter-y" },
+    metricKeys.map((k) => h("option", { value: `metric:${k}` }, `metric ${k}`)),
+  );
+  const scatterBox = h("div", { class: "svg-scroll-x" });
   const drawScatter = () => {
     if (!xSelect.value || !ySelect.value) {
       return void mount(scatterBox, h("p", { class: "muted" }, "Needs at least one metric."));
@@ -170,6 +183,7 @@ export async function comparePage(container, route) {
           x: valueFor(r, xSelect.value),
           y: valueFor(r, ySelect.value),
           label: label(r),
+          color: runColor(r.info.run_id),
         })),
         { xLabel: xSelect.selectedOptions[0]?.textContent, yLabel: ySelect.selectedOptions[0]?.textContent },
       ),
@@ -178,7 +192,7 @@ export async function comparePage(container, route) {
   xSelect.addEventListener("change", drawScatter);
   ySelect.addEventListener("change", drawScatter);
   drawScatter();
-  const parallel = parallelSection(runs, label, paramKeys, metricKeys, valueFor);
+  const row = (title, cell) => h("tr", {}, h("th", {}, title), runs.map((r) => h("td", {}, cell(r))));
 
   mount(
     container,
@@ -189,27 +203,29 @@ export async function comparePage(container, route) {
       h(
         "tbody",
         {},
-        h(
-          "tr",
-          {},
-          h("th", {}, "Run"),
-          runs.map((r) => h("td", {}, h("a", { href: runHref(r), testid: "compare-run-link" }, label(r)))),
+        row(
+          "Run",
+          (
+            r,
+          ) => [
+            swatch(r),
+            h(
+              "a",
+              { href: runHash(r.info.experiment_id, r.info.run_id), testid: "compare-run-link" },
+              breakable(label(r)),
+            ),
+          ],
         ),
-        h("tr", {}, h("th", {}, "Run ID"), runs.map((r) => h("td", { class: "mono" }, r.info.run_id))),
-        h("tr", {}, h("th", {}, "Status"), runs.map((r) => h("td", {}, statusBadge(r.info.status)))),
-        h("tr", {}, h("th", {}, "Start time"), runs.map((r) => h("td", {}, formatTime(r.info.start_time)))),
-        h(
-          "tr",
-          {},
-          h("th", {}, "Duration"),
-          runs.map((r) => h("td", {}, formatDuration(runDuration(r.info)))),
-        ),
+        row("Run ID", (r) => h("span", { class: "mono" }, r.info.run_id)),
+        row("Status", (r) => statusBadge(r.info.status)),
+        row("Start time", (r) => formatTime(r.info.start_time)),
+        row("Duration", (r) => formatDuration(runDuration(r.info))),
       ),
     ),
     h("label", { class: "check" }, diffOnly, "Show differences only"),
     tables,
     metricKeys.length
-      ? h("section", {}, h("h2", {}, "Metric history"), historyChart(runs, label, metricKeys))
+      ? h("section", {}, h("h2", {}, "Metric history"), historyChart(runs, label, metricKeys, experimentIds))
       : null,
     h(
       "section",
@@ -218,23 +234,23 @@ export async function comparePage(container, route) {
       h("div", { class: "toolbar" }, h("label", {}, "X ", xSelect), h("label", {}, "Y ", ySelect)),
       scatterBox,
     ),
-    parallel,
+    parallelSection(runs, label, paramKeys, metricKeys, valueFor, params),
   );
   return {};
 }
 
 /** Parallel coordinates with a chooser of axes: by default the params that differ, then the metrics. */
-function parallelSection(runs, label, paramKeys, metricKeys, valueFor) {
+function parallelSection(runs, label, paramKeys, metricKeys, valueFor, params) {
   const choices = [
     ...paramKeys.map((k) => ({ id: `param:${k}`, text: `param ${k}` })),
     ...metricKeys.map((k) => ({ id: `metric:${k}`, text: `metric ${k}` })),
   ];
-  const differs = (id) => new Set(runs.map((r) => String(valueFor(r, id)))).size > 1;
+  const differs = new Set(paramKeys.filter((k) => new Set(params.map((m) => m.get(k))).size > 1));
   const initial = new Set([
-    ...choices.filter((c) => c.id.startsWith("param:") && differs(c.id)).slice(0, 6).map((c) => c.id),
-    ...choices.filter((c) => c.id.startsWith("metric:")).slice(0, 4).map((c) => c.id),
+    ...paramKeys.filter((k) => differs.has(k)).slice(0, 6).map((k) => `param:${k}`),
+    ...metricKeys.slice(0, 4).map((k) => `metric:${k}`),
   ]);
-  const plotBox = h("div", { class: "chart-card wide" });
+  const plotBox = h("div", { class: "chart-card wide svg-scroll-x" });
   const boxes = choices.map((c) =>
     h("input", {
       type: "checkbox",
@@ -255,7 +271,13 @@ function parallelSection(runs, label, paramKeys, metricKeys, valueFor) {
         h("p", { class: "muted", testid: "parallel-empty" }, "Choose axes to plot."),
       );
     }
-    mount(plotBox, parallelPlot(dims, runs.map(label)));
+    mount(
+      plotBox,
+      parallelPlot(dims, runs.map(label), {
+        colors: runs.map((r) => runColor(r.info.run_id)),
+        minWidth: Math.max(600, (plotBox.clientWidth || 900) - 20),
+      }),
+    );
   };
   draw();
   return h(
@@ -274,15 +296,4 @@ function parallelSection(runs, label, paramKeys, metricKeys, valueFor) {
     ),
     plotBox,
   );
-}
-
-/** Renders the metric page: one metric across the given runs. */
-export async function metricPage(container, route) {
-  const { runs, label } = await loadRuns(route.query);
-  mount(
-    container,
-    h("h1", {}, route.params.key),
-    historyChart(runs, label, [route.params.key], route.params.key),
-  );
-  return {};
 }

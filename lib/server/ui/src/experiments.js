@@ -4,7 +4,8 @@
 import { apiPost, forgetExperiment } from "./api.js";
 import { errorBox, formatRelative, formatTime, h, mount } from "./dom.js";
 
-async function allExperiments(viewType) {
+/** Every experiment of a view (ACTIVE_ONLY or DELETED_ONLY), most recently updated first. */
+export async function allExperiments(viewType) {
   const experiments = [];
   let pageToken;
   do {

@@ -3,8 +3,8 @@
 // non-finite numbers (NaN, ±Infinity, as MLflow spells them or Python prints them); non-finite values
 // are gaps there, like missing ones. Otherwise (text values, or no finite value at all) it is an ordinal
 // axis: the distinct values in order, evenly spaced. A run missing a value has a gap on that axis.
-import { formatNumber, PALETTE, s } from "./dom.js";
-import { niceTicks } from "./charts.js";
+import { PALETTE, s } from "./dom.js";
+import { formatTick, niceTicks } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 const isMissing = (v) => v === undefined || v === null;
@@ -37,7 +37,7 @@ export function parallelAxes(dims) {
       return {
         label,
         kind: "num",
-        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatNumber(t) })),
+        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatTick(t, hi - lo) })),
         pos: values.map((v) => {
           const n = isMissing(v) ? undefined : numberOf(v);
           return Number.isFinite(n) ? at(n) : undefined;
@@ -57,11 +57,32 @@ export function parallelAxes(dims) {
   });
 }
 
-/** The SVG: `dims` as for parallelAxes, `labels[i]` the name of run i. */
-export function parallelPlot(dims, labels, { width = 900, height = 380, testid = "parallel-plot" } = {}) {
-  const m = { left: 110, right: 90, top: 34, bottom: 24 };
+/** Horizontal room per axis: the plot grows with the axes so labels never overlap. */
+export const AXIS_SPACING = 150;
+
+/**
+ * The SVG: `dims` as for parallelAxes, `labels[i]` the name of run i, `colors[i]` its colour. The width
+ * is at least `minWidth` (the space available) and AXIS_SPACING per axis; axis labels alternate between
+ * two rows and are clipped to the room they have (full text in their tooltip).
+ */
+export function parallelPlot(
+  dims,
+  labels,
+  { minWidth = 600, height = 400, testid = "parallel-plot", colors = [] } = {},
+) {
+  const m = { left: 110, right: 110, top: 46, bottom: 24 };
   const axes = parallelAxes(dims);
+  const width = Math.max(minWidth, m.left + m.right + Math.max(0, axes.length - 1) * AXIS_SPACING);
   const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
+  const spacing = axes.length > 1 ? pw / (axes.length - 1) : pw;
+  // Labels alternate between two rows, so each may use about twice the spacing, but not beyond the plot's
+  // edges (≈ 6.5 px a character).
+  const labelChars = (x) =>
+    Math.max(
+      6,
+      Math.floor((2 * Math.min(axes.length > 1 ? spacing - 6 : width, x - 4, width - x - 4)) / 6.5),
+    );
+  const tickChars = Math.max(4, Math.floor((spacing - 16) / 6.5));
   const X = (i) => m.left + (axes.length === 1 ? pw / 2 : (i / (axes.length - 1)) * pw);
   const Y = (pos) => m.top + (1 - pos) * ph;
   const svg = s("svg", {
@@ -84,7 +105,12 @@ export function parallelPlot(dims, labels, { width = 900, height = 380, testid =
     svg.append(
       s(
         "path",
-        { d: d.trim(), class: "pc-line", stroke: PALETTE[r % PALETTE.length], testid: "parallel-line" },
+        {
+          d: d.trim(),
+          class: "pc-line",
+          stroke: colors[r] ?? PALETTE[r % PALETTE.length],
+          testid: "parallel-line",
+        },
         s("title", {}, label),
       ),
     );
@@ -104,7 +130,7 @@ export function parallelPlot(dims, labels, { width = 900, height = 380, testid =
         s(
           "text",
           { x: x - 6, y: y + 4, "text-anchor": "end", class: "tick" },
-          clip(t.text, 16),
+          clip(t.text, Math.min(16, tickChars)),
           s("title", {}, t.text),
         ),
       );
@@ -112,8 +138,14 @@ export function parallelPlot(dims, labels, { width = 900, height = 380, testid =
     g.append(
       s(
         "text",
-        { x, y: m.top - 12, "text-anchor": "middle", class: "axis-label" },
-        clip(axis.label, 28),
+        {
+          x,
+          y: m.top - (i % 2 ? 10 : 26),
+          "text-anchor": "middle",
+          class: "axis-label",
+          testid: "parallel-label",
+        },
+        clip(axis.label, labelChars(x)),
         s("title", {}, axis.label),
       ),
     );

@@ -1,12 +1,12 @@
-// Pipeline views from the run artifact kmlf/pipeline.json (written by kmlf's tracking hook):
-// a layered DAG of nodes and datasets, and a Gantt chart of node timings.
+// Pipeline views from the run artifact kmlf/pipeline.json (written by kmlf's tracking hook): a layered
+// DAG of nodes and datasets whose namespaces collapse and expand as in kedro-viz (pipeline_graph.js),
+// and a Gantt chart of node timings.
 import { artifactUrl } from "./api.js";
 import { errorBox, formatDuration, h, mount, s } from "./dom.js";
-import { niceTicks } from "./charts.js";
+import { niceTicks } from "./chart_math.js";
+import { layoutGraph, namespacesOf, pipelineGraph } from "./pipeline_graph.js";
 
 export const PIPELINE_ARTIFACT = "kmlf/pipeline.json";
-const names = (x) => (Array.isArray(x) ? x : x && typeof x === "object" ? Object.values(x) : []).map(String);
-const isParam = (d) => d === "parameters" || d.startsWith("params:");
 
 /** Renders the pipeline tab of `run`. */
 export async function pipelineTab(pane, run) {
@@ -30,105 +30,91 @@ export async function pipelineTab(pane, run) {
     mount(pane, errorBox(`Cannot read ${PIPELINE_ARTIFACT}: ${error.message}`, "pipeline-error"));
     return;
   }
+  const namespaces = namespacesOf(pipeline);
+  const expanded = new Set(); // namespaces start collapsed, as in kedro-viz
   const showParams = h("input", { type: "checkbox", checked: true, testid: "show-params" });
   const dagBox = h("div", { class: "svg-scroll" });
-  const drawDag = () => mount(dagBox, dagSvg(pipeline, { params: showParams.checked }));
+  const drawDag = () =>
+    mount(
+      dagBox,
+      dagSvg(pipeline, {
+        params: showParams.checked,
+        expanded,
+        onToggle: (ns) => {
+          // Closing a namespace closes the ones inside it too.
+          if (!expanded.has(ns)) expanded.add(ns);
+          else for (const x of [...expanded]) if (x === ns || x.startsWith(`${ns}.`)) expanded.delete(x);
+          drawDag();
+        },
+      }),
+    );
   showParams.addEventListener("change", drawDag);
   drawDag();
+  const all = (open) => () => {
+    expanded.clear();
+    if (open) { for (const ns of namespaces) expanded.add(ns); }
+    drawDag();
+  };
   mount(
     pane,
     h(
       "section",
       {},
       h("h2", {}, "DAG"),
-      h("label", { class: "check" }, showParams, "Show parameters"),
+      h(
+        "div",
+        { class: "toolbar" },
+        h("label", { class: "check" }, showParams, "Show parameters"),
+        namespaces.length
+          ? [
+            h(
+              "button",
+              { class: "small", testid: "expand-all", onclick: all(true) },
+              "Expand all namespaces",
+            ),
+            h("button", { class: "small", testid: "collapse-all", onclick: all(false) }, "Collapse all"),
+            h("span", { class: "muted" }, "Click a namespace to open or close it."),
+          ]
+          : null,
+      ),
       dagBox,
     ),
     h("section", {}, h("h2", {}, "Node timings"), h("div", { class: "svg-scroll" }, ganttSvg(pipeline))),
   );
 }
 
-/** Layers: datasets on even columns, nodes on odd ones, each after everything it depends on. */
-export function layout(pipeline, { params = true } = {}) {
-  const nodes = pipeline.nodes ?? [];
-  const producer = new Map();
-  for (const n of nodes) for (const d of names(n.outputs)) producer.set(d, n);
-  const rank = new Map();
-  const visiting = new Set();
-  const nodeRank = (n) => {
-    if (rank.has(n)) return rank.get(n);
-    if (visiting.has(n)) return 1; // a cycle cannot come from a valid pipeline; do not loop
-    visiting.add(n);
-    let r = 1;
-    for (const d of names(n.inputs)) {
-      const p = producer.get(d);
-      if (p) r = Math.max(r, nodeRank(p) + 2);
-    }
-    visiting.delete(n);
-    rank.set(n, r);
-    return r;
-  };
-  const items = []; // {id, kind, label, layer, data}
-  const byId = new Map();
-  const add = (id, kind, label, layer, data) => {
-    if (byId.has(id)) return byId.get(id);
-    const item = { id, kind, label, layer, data };
-    byId.set(id, item);
-    items.push(item);
-    return item;
-  };
-  const edges = [];
-  for (const n of nodes) add(`n:${n.name}`, "node", n.name, nodeRank(n), n);
-  for (const n of nodes) {
-    for (const d of names(n.outputs)) {
-      add(`d:${d}`, "dataset", d, nodeRank(n) + 1);
-      edges.push([`n:${n.name}`, `d:${d}`]);
-    }
-  }
-  for (const n of nodes) {
-    for (const d of names(n.inputs)) {
-      if (!params && isParam(d)) continue;
-      if (!byId.has(`d:${d}`)) {
-        const consumers = nodes.filter((m) => names(m.inputs).includes(d)).map(nodeRank);
-        add(`d:${d}`, isParam(d) ? "param" : "dataset", d, Math.min(...consumers) - 1);
-      }
-      edges.push([`d:${d}`, `n:${n.name}`]);
-    }
-  }
-  const layers = [];
-  for (const item of items) (layers[item.layer] ??= []).push(item);
-  const compact = layers.filter(Boolean);
-  compact.forEach((layer, i) => layer.forEach((item, j) => ((item.layer = i), (item.pos = j))));
-  // Barycenter sweeps reduce edge crossings.
-  const preds = new Map(items.map((i) => [i.id, []]));
-  const succs = new Map(items.map((i) => [i.id, []]));
-  for (const [a, b] of edges) preds.get(b).push(byId.get(a)), succs.get(a).push(byId.get(b));
-  for (let iter = 0; iter < 4; iter++) {
-    const down = iter % 2 === 0;
-    const order = down ? compact.slice(1) : compact.slice(0, -1).reverse();
-    for (const layer of order) {
-      const center = (item) => {
-        const ns = (down ? preds : succs).get(item.id);
-        return ns.length ? ns.reduce((sum, x) => sum + x.pos, 0) / ns.length : item.pos;
-      };
-      layer.sort((a, b) => center(a) - center(b));
-      layer.forEach((item, j) => (item.pos = j));
-    }
-  }
-  return { items, edges: edges.map(([a, b]) => [byId.get(a), byId.get(b)]), layers: compact };
-}
+const CHAR_W = 6.8, MIN_BOX = 150, MAX_BOX = 320, BOX_H = 34, ROW_H = 56, GAP = 48, PAD = 20;
+const boxWidth = (label) => Math.min(MAX_BOX, Math.max(MIN_BOX, Math.ceil(label.length * CHAR_W) + 28));
+const fit = (label, width) => {
+  const chars = Math.floor((width - 20) / CHAR_W);
+  return label.length > chars ? label.slice(0, chars - 1) + "…" : label;
+};
 
-/** The DAG as SVG, left to right. */
-export function dagSvg(pipeline, options) {
-  const { items, edges, layers } = layout(pipeline, options);
-  const colW = 210, rowH = 56, boxW = 170, boxH = 34, pad = 20;
+/**
+ * The DAG as SVG, left to right. Options: params, expanded (Set of open namespaces; all open when not
+ * given), onToggle(namespace) (a click on a namespace box or an open namespace's frame label).
+ */
+export function dagSvg(pipeline, options = {}) {
+  const expanded = options.expanded ?? new Set(namespacesOf(pipeline));
+  const { items, edges } = pipelineGraph(pipeline, { params: options.params, expanded });
+  const layers = layoutGraph(items, edges);
+  for (const item of items) {
+    const text = item.kind === "namespace" ? `▸ ${item.label} (${item.members.length})` : item.label;
+    item.text = text;
+    item.w = boxWidth(text);
+  }
+  const colW = layers.map((layer) => Math.max(...layer.map((i) => i.w)) + GAP);
+  const depth = (ns) => ns.split(".").length;
+  const colX = colW.map((_, i) => PAD + colW.slice(0, i).reduce((a, b) => a + b, 0));
   const maxRows = Math.max(1, ...layers.map((l) => l.length));
-  const width = pad * 2 + layers.length * colW;
-  const height = pad * 2 + maxRows * rowH;
+  const width = PAD * 2 + colW.reduce((a, b) => a + b, 0);
+  const nesting = Math.max(0, ...[...expanded].map(depth));
+  const top = PAD + 4 + 20 * nesting;
+  const height = top + PAD + maxRows * ROW_H;
   for (const item of items) {
     const layer = layers[item.layer];
-    item.x = pad + item.layer * colW;
-    item.y = pad + (maxRows - layer.length) * rowH / 2 + item.pos * rowH;
+    item.x = colX[item.layer] + (colW[item.layer] - GAP - item.w) / 2;
+    item.y = top + (maxRows - layer.length) * ROW_H / 2 + item.pos * ROW_H;
   }
   const svg = s("svg", {
     class: "dag",
@@ -152,8 +138,35 @@ export function dagSvg(pipeline, options) {
       }, s("path", { d: "M 0 0 L 10 5 L 0 10 z", class: "arrow" })),
     ),
   );
+  // Frames behind the members of each open namespace, labelled, a click closes it.
+  // A frame holding open namespaces of its own is drawn wider, so each label stays clickable.
+  const levelsInside = (ns) =>
+    Math.max(0, ...[...expanded].filter((x) => x.startsWith(`${ns}.`)).map((x) => depth(x) - depth(ns)));
+  for (const ns of [...expanded].sort()) {
+    const members = items.filter((i) => i.namespace === ns || i.namespace.startsWith(`${ns}.`));
+    if (members.length === 0) continue;
+    const extra = levelsInside(ns);
+    const x0 = Math.min(...members.map((i) => i.x)) - 10 - 8 * extra;
+    const y0 = Math.min(...members.map((i) => i.y)) - 22 - 20 * extra;
+    const x1 = Math.max(...members.map((i) => i.x + i.w)) + 10 + 8 * extra;
+    const y1 = Math.max(...members.map((i) => i.y)) + BOX_H + 8 + 8 * extra;
+    svg.append(
+      s(
+        "g",
+        {
+          class: "dag-frame",
+          testid: "dag-namespace-frame",
+          dataset: { namespace: ns },
+          onclick: () => options.onToggle?.(ns),
+        },
+        s("title", {}, `namespace ${ns} (click to collapse)`),
+        s("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, rx: 6 }),
+        s("text", { x: x0 + 6, y: y0 + 14 }, `▾ ${ns}`),
+      ),
+    );
+  }
   for (const [a, b] of edges) {
-    const x1 = a.x + boxW, y1 = a.y + boxH / 2, x2 = b.x, y2 = b.y + boxH / 2;
+    const x1 = a.x + a.w, y1 = a.y + BOX_H / 2, x2 = b.x, y2 = b.y + BOX_H / 2;
     const mx = (x1 + x2) / 2;
     svg.append(
       s("path", {
@@ -165,25 +178,34 @@ export function dagSvg(pipeline, options) {
   }
   for (const item of items) {
     const n = item.data;
-    const status = n?.status ?? "";
-    const label = item.label.length > 24 ? item.label.slice(0, 23) + "…" : item.label;
-    const tip = n
+    const status = item.kind === "namespace" ? item.status : n?.status ?? "";
+    const tip = item.kind === "namespace"
+      ? `namespace ${item.title}: ${item.members.length} node(s)\n${
+        item.members.map((m) => m.name).join("\n")
+      }\n(click to expand)`
+      : n
       ? `${n.name}\nfunction: ${n.func ?? ""}\nstatus: ${status}${
         n.start && n.end ? `\nduration: ${formatDuration(n.end - n.start)}` : ""
       }${n.tags?.length ? `\ntags: ${n.tags.join(", ")}` : ""}`
-      : item.label;
+      : item.title;
+    const testid = { node: "dag-node", namespace: "dag-namespace" }[item.kind] ?? "dag-dataset";
     svg.append(
       s(
         "g",
         {
           class: `dag-${item.kind} status-${status}`,
-          testid: item.kind === "node" ? "dag-node" : "dag-dataset",
-          dataset: { name: item.label },
+          testid,
+          dataset: { name: item.title },
           transform: `translate(${item.x} ${item.y})`,
+          onclick: item.kind === "namespace" ? () => options.onToggle?.(item.title) : undefined,
         },
         s("title", {}, tip),
-        s("rect", { width: boxW, height: boxH, rx: item.kind === "node" ? 4 : 17 }),
-        s("text", { x: boxW / 2, y: boxH / 2 + 4, "text-anchor": "middle" }, label),
+        s("rect", {
+          width: item.w,
+          height: BOX_H,
+          rx: item.kind === "node" ? 4 : item.kind === "namespace" ? 8 : 17,
+        }),
+        s("text", { x: item.w / 2, y: BOX_H / 2 + 4, "text-anchor": "middle" }, fit(item.text, item.w)),
       ),
     );
   }
@@ -197,7 +219,11 @@ export function ganttSvg(pipeline) {
     a.start - b.start
   );
   const untimed = nodes.filter((n) => n.start === null || n.start === undefined);
-  const labelW = 200, barW = 640, rowH = 22, top = 28, pad = 10;
+  // The label column fits the longest node name (namespaced names are long), up to 420 px.
+  const longest = Math.max(0, ...nodes.map((n) => n.name.length));
+  const labelW = Math.min(420, Math.max(200, Math.ceil(longest * 6.6) + 16));
+  const labelChars = Math.floor((labelW - 16) / 6.6);
+  const barW = 640, rowH = 22, top = 28, pad = 10;
   const width = labelW + barW + 110;
   const height = top + (timed.length + untimed.length) * rowH + pad;
   const svg = s("svg", {
@@ -223,7 +249,7 @@ export function ganttSvg(pipeline) {
   }
   [...timed, ...untimed].forEach((n, i) => {
     const y = top + i * rowH;
-    const label = n.name.length > 28 ? n.name.slice(0, 27) + "…" : n.name;
+    const label = n.name.length > labelChars ? n.name.slice(0, labelChars - 1) + "…" : n.name;
     svg.append(
       s(
         "text",

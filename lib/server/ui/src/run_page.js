@@ -1,6 +1,8 @@
-// Run page: overview (metadata, params, metrics, tags), metric charts, artifacts, pipeline views.
-// Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
-// While the run is RUNNING it is re-read every few seconds and the status and overview follow.
+// Run page: overview (metadata, description, params, metrics, tags), metric charts, artifacts, pipeline
+// views. Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
+// The name, the markdown description (tag mlflow.note.content) and the tags are edited in place through
+// runs/update, runs/set-tag and runs/delete-tag, as MLflow's UI does. While the run is RUNNING it is
+// re-read every few seconds and the status and overview follow.
 import { apiPost, forgetRun, getExperiment, getRun } from "./api.js";
 import {
   formatDuration,
@@ -19,6 +21,8 @@ import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
 import { loggedModelsSection } from "./logged_models.js";
 import { registerModelButton } from "./register_model.js";
+import { descriptionEditor, editableTitle, tagEditor } from "./editors.js";
+import { NOTE_TAG } from "./experiment_header.js";
 
 const TABS = [
   ["overview", "Overview"],
@@ -106,7 +110,16 @@ export async function runPage(container, route) {
     h(
       "div",
       { class: "title-row" },
-      h("h1", { testid: "run-name" }, runLabel(run)),
+      editableTitle({
+        text: runLabel(run),
+        testid: "run-name",
+        onSave: async (name) => {
+          const answer = await apiPost("runs/update", { run_id: runId, run_name: name });
+          run.info.run_name = answer.run_info?.run_name ?? name;
+          forgetRun(runId);
+          document.title = `${run.info.run_name} · kmlf`;
+        },
+      }),
       statusSlot,
       run.info.lifecycle_stage === "deleted" ? h("span", { class: "badge deleted" }, "deleted") : null,
       h("span", { class: "spacer" }),
@@ -203,7 +216,7 @@ function overview(pane, run, tags, base) {
       ),
     ]);
   }
-  const note = tags.get("mlflow.note.content");
+  const note = tags.get(NOTE_TAG);
   const metrics = [...(run.data?.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const params = [...(run.data?.params ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const allTags = [...(run.data?.tags ?? [])].sort((a, b) => a.key.localeCompare(b.key));
@@ -229,14 +242,14 @@ function overview(pane, run, tags, base) {
   mount(
     pane,
     kvTable(rows, "run-overview", ["Field", "Value"]),
-    note
-      ? h(
-        "section",
-        {},
-        h("h2", {}, "Description"),
-        h("p", { class: "note", testid: "run-description" }, note),
-      )
-      : null,
+    descriptionEditor({
+      value: note ?? "",
+      testid: "run-description",
+      onSave: async (text) => {
+        await apiPost("runs/set-tag", { run_id: info.run_id, key: NOTE_TAG, value: text });
+        forgetRun(info.run_id);
+      },
+    }),
     h("section", {}, h("h2", {}, `Parameters (${params.length})`), paramFilter, paramBox),
     h(
       "section",
@@ -263,12 +276,18 @@ function overview(pane, run, tags, base) {
       "section",
       {},
       h("h2", {}, `Tags (${allTags.length})`),
-      kvTable(
-        allTags.filter((t) => !t.key.startsWith("mlflow.")).map((
-          t,
-        ) => [t.key, h("span", { class: "value" }, t.value)]),
-        "tags-table",
-      ),
+      tagEditor({
+        tags: allTags,
+        testid: "tags-table",
+        onSet: async (key, value) => {
+          await apiPost("runs/set-tag", { run_id: info.run_id, key, value });
+          forgetRun(info.run_id);
+        },
+        onDelete: async (key) => {
+          await apiPost("runs/delete-tag", { run_id: info.run_id, key });
+          forgetRun(info.run_id);
+        },
+      }),
       h(
         "details",
         {},

@@ -1,4 +1,7 @@
-// Columns of the runs table: attributes (MLflow's set), then the chosen metric, param and tag columns.
+// Columns of the runs table: the fixed ones (select, the run's colour / pin / hide marks, run name),
+// then the shown attribute, metric, param and tag columns in the user's order (column_prefs.js). Rows
+// are tree rows `{run, depth, childCount, expanded}` or, when runs are grouped, group rows
+// `{group, expanded}` followed by their members.
 import {
   formatDuration,
   formatNumber,
@@ -10,6 +13,9 @@ import {
   statusBadge,
 } from "./dom.js";
 import { quoteKey } from "./search_suggest.js";
+import { ATTRIBUTE_COLUMNS, parseColumnId } from "./column_prefs.js";
+import { commonValue, datasetsOf } from "./run_groups.js";
+import { runHash } from "./routes.js";
 
 /** Sorting by `<entity>.<key>`; none for a key that cannot be quoted (see quoteKey). */
 const keySort = (sortColumn, entity, key) => {
@@ -17,129 +23,245 @@ const keySort = (sortColumn, entity, key) => {
   return quoted === undefined ? {} : sortColumn(`${entity}.${quoted}`);
 };
 
+/** The first line of a run's description (mlflow.note.content). */
+const noteLine = (r) => (r.tags.get("mlflow.note.content") ?? "").split("\n").find((l) => l.trim()) ?? "";
+
+/** Attribute columns: id → {label, width, sortKey?, value(run) → string or Node, className?}. */
+const ATTRIBUTES = {
+  "attr:created": {
+    width: 165,
+    sortKey: "attributes.start_time",
+    value: (r) => h("span", { title: formatRelative(r.info.start_time) }, formatTime(r.info.start_time)),
+  },
+  "attr:duration": { width: 90, value: (r) => formatDuration(runDuration(r.info)) },
+  "attr:status": { width: 95, sortKey: "attributes.status", value: (r) => statusBadge(r.info.status) },
+  "attr:user": {
+    width: 90,
+    sortKey: "attributes.user_id",
+    value: (r) => r.info.user_id || r.tags.get("mlflow.user") || "",
+  },
+  "attr:source": {
+    width: 110,
+    sortTag: "mlflow.source.name",
+    value: (r) => r.tags.get("mlflow.source.name") ?? "",
+  },
+  "attr:version": {
+    width: 80,
+    className: "mono",
+    value: (r) => (r.tags.get("mlflow.source.git.commit") ?? "").slice(0, 7),
+  },
+  "attr:datasets": {
+    width: 180,
+    value: (r) =>
+      h(
+        "span",
+        { class: "chips" },
+        datasetsOf(r).map((d) =>
+          h(
+            "span",
+            { class: "chip", title: `${d.name} (digest ${d.digest})` },
+            d.context ? `${d.name} (${d.context})` : d.name,
+          )
+        ),
+      ),
+  },
+  "attr:run_id": { width: 120, className: "mono", sortKey: "attributes.run_id", value: (r) => r.info.run_id },
+  "attr:experiment": { width: 130, value: (r, ctx) => ctx.experimentName(r.info.experiment_id) },
+  "attr:description": { width: 200, value: noteLine },
+};
+
 /**
- * Column definitions for virtualTable; rows are tree rows `{run, depth, childCount, expanded}`.
- * `sortColumn(orderKey)` gives a column's sort state and handler, `chosenKeys(kind)` the shown keys.
+ * A colour chip; a click puts the browser's colour picker (`<input type=color>`, testid `${testid}-input`)
+ * on it — made then, not for every row drawn, as scrolling redraws rows. `onChange(color)`.
  */
-export function runColumns(
-  { experimentId, selected, selectAll, sortColumn, chosenKeys, onSelect, onToggle },
-) {
+export function colorChip(color, title, onChange, testid = "run-color") {
+  const chip = h("span", {
+    class: "color-chip",
+    style: { background: color },
+    title,
+    testid,
+    role: "button",
+  });
+  chip.addEventListener("click", () => {
+    if (chip.firstChild) return;
+    const input = h("input", {
+      type: "color",
+      value: color,
+      class: "color-input",
+      testid: `${testid}-input`,
+      title,
+    });
+    input.addEventListener("input", () => onChange(input.value));
+    chip.append(input);
+    input.click();
+  });
+  return chip;
+}
+
+/**
+ * Column definitions for virtualTable. ctx: {selected, selectAll, sortColumn, shown (column ids),
+ * prefs ({widths, pinned}), marks, colorOf(runId), repeated (run names used more than once),
+ * experimentName(id), onSelect, onToggle(runId), onToggleGroup(groupId), onMarks(), onColor(id, color)}.
+ */
+export function runColumns(ctx) {
+  const width = (id, w) => ctx.prefs?.widths?.[id] ?? w;
+  const pinned = new Set(ctx.prefs?.pinned ?? []);
+  const runCell = (fn) => (row) => row.group ? "" : fn(row.run, row);
   const cols = [
     {
       id: "select",
       label: "",
       width: 34,
-      header: () => selectAll,
-      cell: (r) => {
+      fixed: true,
+      pinned: true,
+      header: () => ctx.selectAll,
+      cell: (row) => {
+        const ids = row.group ? row.group.runs.map((r) => r.info.run_id) : [row.run.info.run_id];
         const box = h("input", {
           type: "checkbox",
-          checked: selected.has(r.info.run_id),
-          testid: "run-select",
+          checked: ids.every((id) => ctx.selected.has(id)),
+          testid: row.group ? "group-select" : "run-select",
         });
         box.addEventListener("change", () => {
-          box.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
-          onSelect();
+          for (const id of ids) box.checked ? ctx.selected.add(id) : ctx.selected.delete(id);
+          ctx.onSelect();
         });
         return box;
       },
     },
     {
+      id: "marks",
+      label: "",
+      width: 66,
+      fixed: true,
+      pinned: true,
+      cell: (row) => {
+        if (row.group) {
+          return colorChip(
+            row.group.color,
+            "Group colour",
+            (c) => ctx.onColor(row.group.id, c),
+            "group-color",
+          );
+        }
+        const id = row.run.info.run_id;
+        const isPinned = ctx.marks.isPinned(id), isHidden = ctx.marks.isHidden(id);
+        return h(
+          "span",
+          { class: "marks" },
+          colorChip(ctx.colorOf(id), "Run colour (click to change)", (c) => ctx.onColor(id, c)),
+          h("button", {
+            class: `icon${isPinned ? " on" : ""}`,
+            testid: "pin-run",
+            "aria-pressed": String(isPinned),
+            title: isPinned ? "Unpin" : "Pin to the top and to the charts",
+            onclick: () => (ctx.marks.togglePin(id), ctx.onMarks()),
+          }, isPinned ? "★" : "☆"),
+          h("button", {
+            class: `icon${isHidden ? " on" : ""}`,
+            testid: "hide-run",
+            "aria-pressed": String(isHidden),
+            title: isHidden ? "Show in the charts" : "Hide from the charts",
+            onclick: () => (ctx.marks.toggleHidden(id), ctx.onMarks()),
+          }, isHidden ? "◌" : "◉"),
+        );
+      },
+    },
+    {
       id: "run_name",
       label: "Run name",
-      width: 200,
-      ...sortColumn("attributes.run_name"),
-      cell: (r, row) =>
-        h(
-          "span",
-          { class: "run-name-cell", style: { paddingLeft: `${row.depth * 18}px` } },
-          row.childCount
-            ? h("button", {
-              class: "expander",
-              testid: "expand-toggle",
-              "aria-expanded": String(row.expanded),
-              title: `${row.expanded ? "Hide" : "Show"} ${row.childCount} child run(s)`,
-              onclick: () => onToggle(r.info.run_id),
-            }, row.expanded ? "▾" : "▸")
-            : h("span", { class: "expander-space" }),
-          h(
-            "a",
-            {
-              href: `#/experiments/${encodeURIComponent(experimentId)}/runs/${r.info.run_id}`,
-              testid: "run-link",
-            },
-            (row.depth ? "↳ " : "") + runLabel(r),
-          ),
-          row.childCount ? h("span", { class: "muted child-count" }, ` (${row.childCount})`) : null,
-        ),
-    },
-    {
-      id: "created",
-      label: "Created",
-      width: 165,
-      ...sortColumn("attributes.start_time"),
-      cell: (r) => h("span", { title: formatRelative(r.info.start_time) }, formatTime(r.info.start_time)),
-    },
-    { id: "duration", label: "Duration", width: 90, cell: (r) => formatDuration(runDuration(r.info)) },
-    {
-      id: "status",
-      label: "Status",
-      width: 90,
-      ...sortColumn("attributes.status"),
-      cell: (r) => statusBadge(r.info.status),
-    },
-    {
-      id: "user",
-      label: "User",
-      width: 90,
-      ...sortColumn("attributes.user_id"),
-      cell: (r) => r.info.user_id || r.tags.get("mlflow.user") || "",
-    },
-    {
-      id: "source",
-      label: "Source",
-      width: 110,
-      ...keySort(sortColumn, "tags", "mlflow.source.name"),
-      cell: (r) => r.tags.get("mlflow.source.name") ?? "",
-    },
-    {
-      id: "version",
-      label: "Version",
-      width: 80,
-      className: "mono",
-      cell: (r) => (r.tags.get("mlflow.source.git.commit") ?? "").slice(0, 7),
+      width: width("run_name", 220),
+      pinned: true,
+      immovable: true,
+      ...ctx.sortColumn("attributes.run_name"),
+      cell: (row) => (row.group ? groupNameCell(row, ctx) : runNameCell(row, ctx)),
     },
   ];
-  for (const key of chosenKeys("metrics")) {
-    cols.push({
-      id: `metric-${key}`,
-      label: key,
-      title: `metric ${key}`,
-      width: 110,
-      className: "num",
-      ...keySort(sortColumn, "metrics", key),
-      cell: (r) => formatNumber(r.metrics.get(key)),
-    });
+  const shown = [...ctx.shown].sort((a, b) => Number(pinned.has(b)) - Number(pinned.has(a)));
+  for (const id of shown) {
+    const { kind, key } = parseColumnId(id);
+    const base = { id, width: width(id, 110), pinned: pinned.has(id) };
+    if (kind === "attr" && ATTRIBUTES[id]) {
+      const a = ATTRIBUTES[id];
+      cols.push({
+        ...base,
+        label: ATTRIBUTE_COLUMNS[id],
+        width: width(id, a.width),
+        className: a.className,
+        ...(a.sortKey
+          ? ctx.sortColumn(a.sortKey)
+          : a.sortTag
+          ? keySort(ctx.sortColumn, "tags", a.sortTag)
+          : {}),
+        cell: runCell((r) => a.value(r, ctx)),
+      });
+    } else if (kind === "metric") {
+      cols.push({
+        ...base,
+        label: key,
+        title: `metric ${key}`,
+        className: "num",
+        ...keySort(ctx.sortColumn, "metrics", key),
+        cell: (row) => formatNumber(row.group ? row.group.metrics.get(key) : row.run.metrics.get(key)),
+      });
+    } else if (kind === "param" || kind === "tag") {
+      const of = (r) => (kind === "param" ? r.params : r.tags).get(key);
+      cols.push({
+        ...base,
+        label: key,
+        title: `${kind} ${key}`,
+        width: width(id, 120),
+        ...keySort(ctx.sortColumn, kind === "param" ? "params" : "tags", key),
+        cell: (row) => (row.group ? commonValue(row.group.runs, of) : of(row.run)) ?? "",
+      });
+    }
   }
-  for (const key of chosenKeys("params")) {
-    cols.push({
-      id: `param-${key}`,
-      label: key,
-      title: `param ${key}`,
-      width: 120,
-      ...keySort(sortColumn, "params", key),
-      cell: (r) => r.params.get(key) ?? "",
-    });
-  }
-  for (const key of chosenKeys("tags")) {
-    cols.push({
-      id: `tag-${key}`,
-      label: key,
-      title: `tag ${key}`,
-      width: 120,
-      ...keySort(sortColumn, "tags", key),
-      cell: (r) => r.tags.get(key) ?? "",
-    });
-  }
-  // Cells get the run and its tree row ({depth, childCount, expanded}).
-  return cols.map((c) => ({ ...c, cell: (row) => c.cell(row.run, row) }));
+  return cols;
+}
+
+function runNameCell(row, ctx) {
+  const r = row.run;
+  const name = runLabel(r);
+  return h(
+    "span",
+    { class: "run-name-cell", style: { paddingLeft: `${row.depth * 18}px` } },
+    row.childCount
+      ? h("button", {
+        class: "expander",
+        testid: "expand-toggle",
+        "aria-expanded": String(row.expanded),
+        title: `${row.expanded ? "Hide" : "Show"} ${row.childCount} child run(s)`,
+        onclick: () => ctx.onToggle(r.info.run_id),
+      }, row.expanded ? "▾" : "▸")
+      : h("span", { class: "expander-space" }),
+    h(
+      "a",
+      { href: runHash(r.info.experiment_id, r.info.run_id), testid: "run-link", title: name },
+      (row.depth && !row.inGroup ? "↳ " : "") + name,
+    ),
+    ctx.repeated.has(name)
+      ? h(
+        "span",
+        { class: "muted short-id", testid: "short-id", title: r.info.run_id },
+        r.info.run_id.slice(0, 7),
+      )
+      : null,
+    row.childCount ? h("span", { class: "muted child-count" }, ` (${row.childCount})`) : null,
+  );
+}
+
+function groupNameCell(row, ctx) {
+  return h(
+    "span",
+    { class: "run-name-cell group-name" },
+    h("button", {
+      class: "expander",
+      testid: "group-toggle",
+      "aria-expanded": String(row.expanded),
+      title: `${row.expanded ? "Hide" : "Show"} the group's runs`,
+      onclick: () => ctx.onToggleGroup(row.group.id),
+    }, row.expanded ? "▾" : "▸"),
+    h("strong", { testid: "group-label", title: row.group.label }, row.group.label),
+    h("span", { class: "muted child-count" }, ` (${row.group.runs.length})`),
+  );
 }

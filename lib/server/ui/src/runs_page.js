@@ -1,54 +1,41 @@
-// Experiment page: MLflow-syntax search, sortable virtualized runs table with param/metric/tag
-// columns, Active/Deleted view, paging by page_token, compare / delete / restore of selected runs, child
-// runs nested under their parents, key autocomplete in the search box, and auto-refresh of RUNNING runs.
-// A child whose parent is not in the loaded pages gets it fetched (`attributes.run_id IN (…)`, any
-// lifecycle, as MLflow's UI does): such parents are shown (row data-for-nesting="true") and start
-// expanded, so the runs the search returned stay in sight; "N runs" counts only those.
-import { apiPost, forgetRun, getExperiment } from "./api.js";
+// The experiment page (one experiment, or several from #/compare-experiments): the experiment list
+// beside; MLflow-syntax search with time-created and datasets filters; a virtualized runs table (column
+// chooser, resize / reorder / pin, sort, nested child runs, grouping, per-run colour, pin and hide, a
+// cell preview pane) or the chart view; compare / rename / delete / restore of selected runs; CSV export;
+// paging by page_token and auto-refresh of RUNNING runs. A child whose parent is not in the loaded pages
+// gets it fetched (`attributes.run_id IN (…)`, any lifecycle, as MLflow's UI does): such parents are
+// shown (row data-for-nesting="true") and start expanded; "N runs" counts only the search's runs.
+import { apiPost } from "./api.js";
 import { virtualTable } from "./virtual_table.js";
-import { missingParentIds, runIdFilter, runsByIdRequests, visibleRunRows, withParents } from "./run_tree.js";
+import { runIdFilter } from "./run_tree.js";
+import { fetchParentRuns, prepareRun } from "./runs_loading.js";
 import { attachAutocomplete } from "./search_suggest_box.js";
 import { createPoller } from "./poller.js";
 import { runColumns } from "./runs_columns.js";
-import { errorBox, h, mount, toMap } from "./dom.js";
+import { errorBox, h, mount } from "./dom.js";
+import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
+import { experimentHash } from "./routes.js";
+import { columnPrefs, defaultColumns, moveColumn, shownColumns } from "./column_prefs.js";
+import { columnChooser } from "./column_chooser.js";
+import { onRunColorChange, runColor, runMarks, setRunColor } from "./run_marks.js";
+import { cellPreview } from "./cell_preview.js";
+import { chartView } from "./chart_view.js";
+import { datasetsFilter, groupControls, startTimeSelect, viewToggle } from "./runs_toolbar.js";
+import { experimentSidebar } from "./experiment_sidebar.js";
+import { experimentHeader } from "./experiment_header.js";
+import { plotDefaults, previewOf, runsPageState } from "./runs_page_state.js";
+import { runActions } from "./runs_actions.js";
+import { chartItemsOf, tableRows } from "./runs_rows.js";
 
 const PAGE_SIZE = 500;
-const DEFAULT_ORDER = "attributes.start_time";
-/** Rounds of parent fetching after a page (a parent's own missing parent needs another round). */
-const PARENT_ROUNDS = 10;
 
-/** State of the page as kept in the hash query (MLflow's names). */
-function stateOf(route) {
-  const q = route.query;
-  return {
-    filter: q.get("searchFilter") ?? "",
-    orderKey: q.get("orderByKey") || DEFAULT_ORDER,
-    asc: q.get("orderByAsc") === "true",
-    deleted: q.get("lifecycleFilter") === "Deleted",
-  };
-}
-
-function hashFor(experimentId, state) {
-  const q = new URLSearchParams();
-  if (state.filter) q.set("searchFilter", state.filter);
-  if (state.orderKey !== DEFAULT_ORDER) q.set("orderByKey", state.orderKey);
-  if (state.asc) q.set("orderByAsc", "true");
-  if (state.deleted) q.set("lifecycleFilter", "Deleted");
-  const qs = q.toString();
-  return `#/experiments/${encodeURIComponent(experimentId)}${qs ? "?" + qs : ""}`;
-}
-
-function prepare(run) {
-  run.params = toMap(run.data?.params);
-  run.tags = toMap(run.data?.tags);
-  run.metrics = new Map((run.data?.metrics ?? []).map((m) => [m.key, m.value]));
-  return run;
-}
-
-/** Renders the runs page of one experiment. */
+/** Renders the runs page of one or several experiments. */
 export async function runsPage(container, route) {
-  const experimentId = route.params.experimentId;
-  let state = stateOf(route);
+  container.classList.add("page-runs");
+  const experimentIds = route.params.experimentIds;
+  const scope = experimentIds.join(",");
+  const st = runsPageState(scope);
+  let state = stateOf(route.query);
   let runs = []; // the search's runs, in order
   let parents = new Map(); // run id → run fetched only for nesting (not in `runs`)
   let asked = new Set(); // parent ids already fetched (found or not) since the last reset
@@ -56,13 +43,12 @@ export async function runsPage(container, route) {
   let loading = false;
   let generation = 0;
   const selected = new Set();
-  const known = { metrics: new Set(), params: new Set(), tags: new Set() };
-  const allTagKeys = new Set(); // known.tags without the mlflow.* ones, for columns; this for search
   const expanded = new Set();
-  const storageKey = `kmlf.columns.${experimentId}`;
-  let chosen = JSON.parse(localStorage.getItem(storageKey) ?? "null");
+  const collapsedGroups = new Set();
+  const prefs = columnPrefs(scope);
+  const marks = runMarks(scope);
+  const experimentNames = new Map();
 
-  const title = h("h1", { testid: "experiment-name" }, "…");
   const filterInput = h("input", {
     type: "search",
     class: "search wide",
@@ -77,22 +63,36 @@ export async function runsPage(container, route) {
     h("option", { value: "deleted" }, "Deleted"),
   );
   viewSelect.value = state.deleted ? "deleted" : "active";
-  const compareButton = h("button", { testid: "compare-button", disabled: true }, "Compare");
-  const deleteButton = h("button", { testid: "delete-button", disabled: true }, "Delete");
-  const restoreButton = h("button", { testid: "restore-button", disabled: true }, "Restore");
-  const columnsMenu = h("details", { class: "columns-menu", testid: "columns-menu" });
+  const previewButton = h("button", { testid: "preview-toggle", "aria-pressed": "false" }, "Preview");
   const errorSlot = h("div");
   const count = h("span", { class: "muted", testid: "runs-count" });
   const loadMore = h("button", { testid: "load-more", hidden: true }, "Load more");
+  const preview = cellPreview();
 
   const go = (patch) => {
-    location.hash = hashFor(experimentId, { ...state, ...patch });
+    location.hash = experimentHash(experimentIds, queryOf({ ...state, ...patch }));
   };
-  const searchBox = attachAutocomplete(filterInput, () => ({ ...known, tags: allTagKeys }));
+  const searchBox = attachAutocomplete(filterInput, () => ({ ...st.known, tags: st.allTagKeys }));
   filterInput.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.defaultPrevented) go({ filter: filterInput.value.trim() });
   });
   viewSelect.addEventListener("change", () => go({ deleted: viewSelect.value === "deleted" }));
+  const timeSelect = startTimeSelect(state.startTime, (startTime) => go({ startTime }));
+  const datasets = datasetsFilter({
+    selected: state.datasets,
+    known: () => st.datasetList(),
+    onChange: (list) => go({ datasets: list }),
+  });
+  const modeToggle = viewToggle(state.mode, (mode) => go({ mode }));
+  const grouping = groupControls({
+    value: st.group,
+    choices: () => st.groupChoices(),
+    onChange: (value) => {
+      st.setGroup(value);
+      showRows({ keepScroll: true });
+      charts?.refresh();
+    },
+  });
 
   const sortColumn = (orderKey) => ({
     sort: state.orderKey === orderKey ? (state.asc ? "ASC" : "DESC") : undefined,
@@ -101,57 +101,137 @@ export async function runsPage(container, route) {
 
   const selectAll = h("input", { type: "checkbox", testid: "select-all", title: "Select all loaded runs" });
   selectAll.addEventListener("change", () => {
-    for (const r of shownRuns()) {
-      selectAll.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
-    }
-    updateButtons();
+    for (const r of runs) selectAll.checked ? selected.add(r.info.run_id) : selected.delete(r.info.run_id);
+    actions.update();
     table.refresh();
   });
 
+  const defaults = () => defaultColumns(runs, st.known, { experiments: experimentIds.length });
   const columns = () =>
     runColumns({
-      experimentId,
       selected,
       selectAll,
       sortColumn,
-      chosenKeys,
-      onSelect: () => updateButtons(),
+      shown: shownColumns(prefs, defaults()),
+      prefs,
+      marks,
+      colorOf: runColor,
+      repeated: st.repeatedNames(runs),
+      experimentName: (id) => experimentNames.get(id) ?? id,
+      onSelect: () => actions.update(),
       onToggle: (id) => toggle(id),
+      onToggleGroup: (id) => {
+        collapsedGroups.has(id) ? collapsedGroups.delete(id) : collapsedGroups.add(id);
+        showRows({ keepScroll: true });
+      },
+      onMarks: () => {
+        showRows({ keepScroll: true });
+        charts?.refresh();
+      },
+      onColor: (id, color) => setRunColor(id, color),
     });
-
-  const chosenKeys = (kind) => {
-    if (chosen) return chosen[kind] ?? [];
-    return kind === "tags" ? [] : [...known[kind]].sort().slice(0, 8);
-  };
+  const stopColors = onRunColorChange(() => {
+    table.refresh();
+    charts?.refresh();
+  });
 
   const table = virtualTable({
     columns: columns(),
     testid: "runs-table",
-    rowAttrs: (row) => ({
-      testid: "run-row",
-      dataset: {
-        runId: row.run.info.run_id,
-        depth: String(row.depth),
-        ...(row.run.forNesting ? { forNesting: "true" } : {}),
+    rowAttrs: (row) =>
+      row.group ? { testid: "group-row", class: "vt-row group-row", dataset: { groupId: row.group.id } } : {
+        testid: "run-row",
+        dataset: {
+          runId: row.run.info.run_id,
+          depth: String(row.depth),
+          ...(row.run.forNesting ? { forNesting: "true" } : {}),
+          ...(marks.isPinned(row.run.info.run_id) ? { pinned: "true" } : {}),
+        },
       },
-    }),
     onNearEnd: () => {
       if (nextPageToken && !loading) void fetchPage();
     },
     onRender: () => poller?.ensure(),
+    onResize: (id, width) => {
+      prefs.widths[id] = width;
+      prefs.save();
+    },
+    onMove: (id, beforeId) => {
+      prefs.shown = moveColumn(prefs.shown ?? defaults(), id, beforeId);
+      prefs.save();
+      table.setColumns(columns());
+      chooser.refresh();
+    },
+    onCellClick: (row, column) => {
+      if (preview.el.hidden) return;
+      const p = previewOf(row, column, experimentNames);
+      preview.show(p.title, p.subtitle, p.text);
+    },
+  });
+  const chooser = columnChooser({
+    known: () => st.known,
+    prefs,
+    defaults,
+    onChange: () => table.setColumns(columns()),
+  });
+  previewButton.addEventListener("click", () => {
+    preview.el.hidden = !preview.el.hidden;
+    previewButton.setAttribute("aria-pressed", String(!preview.el.hidden));
+    previewButton.classList.toggle("active", !preview.el.hidden);
   });
 
-  const shownRuns = () => withParents(runs, parents);
-  const showRows = (options) => table.setRows(visibleRunRows(shownRuns(), expanded), options);
+  const rowsCtx = () => ({
+    runs,
+    parents,
+    isPinned: marks.isPinned,
+    group: st.group,
+    expanded,
+    collapsedGroups,
+    colorOf: runColor,
+    repeated: st.repeatedNames(runs),
+  });
+  const emptyText = () => (state.filter ? "No runs match the search" : "No runs");
+  const showRows = (options = {}) => {
+    table.setColumns(columns());
+    table.setRows(tableRows(rowsCtx()), { emptyText: emptyText(), ...options });
+  };
   const toggle = (runId) => {
     expanded.has(runId) ? expanded.delete(runId) : expanded.add(runId);
-    showRows({ keepScroll: true, emptyText: emptyText() });
+    showRows({ keepScroll: true });
   };
-  const emptyText = () => state.filter ? "No runs match the search" : "No runs";
+
+  let charts;
+  const chartSlot = h("div", { class: "chart-slot" });
+  const tableSlot = h("div", { class: "table-with-preview" }, table.el, preview.el);
+  const showMode = () => {
+    modeToggle.set(state.mode);
+    const chartMode = state.mode === "CHART";
+    tableSlot.hidden = chartMode;
+    chartSlot.hidden = !chartMode;
+    chooser.el.hidden = chartMode;
+    previewButton.hidden = chartMode;
+    if (chartMode && !charts) {
+      charts = chartView({
+        scope,
+        items: () => chartItemsOf(rowsCtx()),
+        marks,
+        metricKeys: () => st.known.metrics,
+        paramKeys: () => st.known.params,
+        steps: (key) => st.metricSteps.get(key) ?? 0,
+        plot: () => plotDefaults(runs, st.known.metrics, st.known.params),
+        valueOf: (item, choice) => st.valueOf(item, choice),
+        aggregate: () => st.group.aggregate ?? "mean",
+      });
+      mount(chartSlot, charts.el);
+    }
+    if (chartMode) charts.refresh();
+  };
 
   // Auto-refresh: while a run on screen is RUNNING, re-read the RUNNING ones on screen.
   const runningOnScreen = () =>
-    table.renderedRows().filter((row) => row.run.info.status === "RUNNING").map((row) => row.run.info.run_id);
+    table.renderedRows().filter((row) => row.run?.info.status === "RUNNING").map((row) =>
+      row.run.info.run_id
+    );
   const poller = createPoller({
     wanted: () => runningOnScreen().length > 0,
     tick: async () => {
@@ -159,131 +239,69 @@ export async function runsPage(container, route) {
       const ids = runningOnScreen().slice(0, 100);
       if (ids.length === 0) return;
       const page = await apiPost("runs/search", {
-        experiment_ids: [experimentId],
+        experiment_ids: experimentIds,
         filter: runIdFilter(ids),
         run_view_type: "ALL",
         max_results: ids.length,
       });
       if (mine !== generation || loading) return;
-      const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepare(r)]));
+      const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepareRun(r)]));
       runs = runs.map((r) => fresh.get(r.info.run_id) ?? r);
       for (const id of parents.keys()) {
         if (fresh.has(id)) parents.set(id, Object.assign(fresh.get(id), { forNesting: true }));
       }
-      showRows({ keepScroll: true, emptyText: emptyText() });
+      st.learn([...fresh.values()]);
+      showRows({ keepScroll: true });
+      charts?.refresh();
     },
   });
 
-  const updateButtons = () => {
-    compareButton.disabled = selected.size < 2;
-    deleteButton.disabled = selected.size === 0;
-    restoreButton.disabled = selected.size === 0;
-    deleteButton.hidden = state.deleted;
-    restoreButton.hidden = !state.deleted;
-    compareButton.textContent = selected.size ? `Compare (${selected.size})` : "Compare";
-  };
-
-  const renderColumnsMenu = () => {
-    const group = (kind, label) => {
-      const keys = [...known[kind]].sort();
-      if (keys.length === 0) return null;
-      const active = new Set(chosenKeys(kind));
-      return h(
-        "fieldset",
-        {},
-        h("legend", {}, label),
-        keys.map((key) => {
-          const box = h("input", { type: "checkbox", checked: active.has(key), dataset: { kind, key } });
-          box.addEventListener("change", () => {
-            chosen = {
-              metrics: chosenKeys("metrics"),
-              params: chosenKeys("params"),
-              tags: chosenKeys("tags"),
-            };
-            chosen[kind] = box.checked ? [...chosen[kind], key] : chosen[kind].filter((k) => k !== key);
-            localStorage.setItem(storageKey, JSON.stringify(chosen));
-            table.setColumns(columns());
-          });
-          return h("label", { class: "check" }, box, key);
-        }),
-      );
-    };
-    mount(
-      columnsMenu,
-      h("summary", {}, "Columns"),
-      h(
-        "div",
-        { class: "menu-panel" },
-        group("metrics", "Metrics"),
-        group("params", "Parameters"),
-        group("tags", "Tags"),
-      ),
-    );
-  };
-
-  /** Adds the runs' keys to the known ones; new keys (or `force`) redraw the columns. */
+  /** Adds the runs' keys to the known ones; new keys (or `force`) redraw the columns and menus. */
   function learnKeys(fresh, force) {
-    const sizes = [known.metrics.size, known.params.size, known.tags.size];
-    for (const r of fresh) {
-      for (const k of r.metrics.keys()) known.metrics.add(k);
-      for (const k of r.params.keys()) known.params.add(k);
-      for (const k of r.tags.keys()) {
-        allTagKeys.add(k);
-        if (!k.startsWith("mlflow.")) known.tags.add(k);
-      }
-    }
-    if (force || sizes.join() !== [known.metrics.size, known.params.size, known.tags.size].join()) {
-      renderColumnsMenu();
+    if (st.learn(fresh) || force) {
       table.setColumns(columns());
+      chooser.refresh();
+      datasets.refresh();
+      grouping.refresh();
     }
   }
 
-  /**
-   * Fetches the parents of loaded runs that are not loaded (nor asked for before), then their own
-   * missing parents, and re-nests. A failure leaves the children at top level.
-   */
+  /** Fetches parents missing from the loaded pages (expanded, so children nest); a failure leaves them. */
   async function fetchParents(mine) {
-    let added = false;
     try {
-      for (let round = 0; round < PARENT_ROUNDS; round++) {
-        const ids = missingParentIds(shownRuns(), asked);
-        if (ids.length === 0) break;
-        for (const id of ids) asked.add(id);
-        const found = [];
-        for (const request of runsByIdRequests(ids, [experimentId])) {
-          const page = await apiPost("runs/search", request);
-          if (mine !== generation) return;
-          for (const r of page.runs ?? []) found.push(Object.assign(prepare(r), { forNesting: true }));
-        }
-        for (const r of found) {
-          parents.set(r.info.run_id, r);
-          expanded.add(r.info.run_id);
-        }
-        if (found.length === 0) break;
-        learnKeys(found, false);
-        added = true;
-      }
+      const found = await fetchParentRuns({
+        runs,
+        parents,
+        asked,
+        experimentIds,
+        stale: () => mine !== generation,
+      });
+      if (!found?.length) return;
+      for (const r of found) expanded.add(r.info.run_id);
+      learnKeys(found, false);
+      if (mine === generation) showRows({ keepScroll: true });
     } catch (error) {
       console.warn(`Could not fetch parent runs: ${error.message}`);
     }
-    if (added && mine === generation) showRows({ keepScroll: true, emptyText: emptyText() });
   }
+
+  const searchRequest = (pageToken, maxResults = PAGE_SIZE) => ({
+    experiment_ids: experimentIds,
+    filter: searchFilterOf(state),
+    run_view_type: state.deleted ? "DELETED_ONLY" : "ACTIVE_ONLY",
+    max_results: maxResults,
+    order_by: [`${state.orderKey} ${state.asc ? "ASC" : "DESC"}`],
+    page_token: pageToken,
+  });
 
   async function fetchPage(reset = false) {
     const mine = reset ? ++generation : generation;
     loading = true;
     loadMore.disabled = true;
     try {
-      const page = await apiPost("runs/search", {
-        experiment_ids: [experimentId],
-        filter: state.filter,
-        run_view_type: state.deleted ? "DELETED_ONLY" : "ACTIVE_ONLY",
-        max_results: PAGE_SIZE,
-        order_by: [`${state.orderKey} ${state.asc ? "ASC" : "DESC"}`],
-        page_token: reset ? undefined : nextPageToken,
-      });
+      const page = await apiPost("runs/search", searchRequest(reset ? undefined : nextPageToken));
       if (mine !== generation) return;
-      const fresh = (page.runs ?? []).map(prepare);
+      const fresh = (page.runs ?? []).map(prepareRun);
       if (reset) {
         parents = new Map();
         asked = new Set();
@@ -293,7 +311,8 @@ export async function runsPage(container, route) {
       nextPageToken = page.next_page_token;
       mount(errorSlot);
       learnKeys(fresh, reset);
-      showRows({ keepScroll: !reset, emptyText: emptyText() });
+      showRows({ keepScroll: !reset });
+      charts?.refresh();
       await fetchParents(mine);
     } catch (error) {
       if (mine !== generation) return;
@@ -314,75 +333,93 @@ export async function runsPage(container, route) {
     }
   }
 
-  const lifecycle = async (endpoint) => {
-    if (endpoint === "runs/delete" && !confirm(`Delete ${selected.size} run(s)?`)) return;
-    try {
-      for (const id of selected) {
-        await apiPost(endpoint, { run_id: id });
-        forgetRun(id);
-      }
-      selected.clear();
-      updateButtons();
-      await fetchPage(true);
-    } catch (error) {
-      mount(errorSlot, errorBox(error.message, "runs-error"));
-    }
-  };
-  deleteButton.addEventListener("click", () => lifecycle("runs/delete"));
-  restoreButton.addEventListener("click", () => lifecycle("runs/restore"));
-  compareButton.addEventListener("click", () => {
-    const ids = [...selected];
-    location.hash = `#/compare-runs?runs=${encodeURIComponent(JSON.stringify(ids))}&experiments=${
-      encodeURIComponent(JSON.stringify([experimentId]))
-    }`;
+  const actions = runActions({
+    selected,
+    runById: (id) => runs.find((r) => r.info.run_id === id) ?? parents.get(id),
+    experimentIds,
+    experimentName: (id) => experimentNames.get(id) ?? id,
+    deleted: () => state.deleted,
+    searchRequest,
+    errorSlot,
+    reload: () => fetchPage(true),
+    renamed: () => {
+      showRows({ keepScroll: true });
+      charts?.refresh();
+    },
   });
   loadMore.addEventListener("click", () => fetchPage());
 
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / "),
-    title,
     h(
       "div",
-      { class: "toolbar" },
-      searchBox,
+      { class: "runs-layout" },
+      experimentSidebar(experimentIds),
       h(
-        "button",
-        { testid: "runs-search", onclick: () => go({ filter: filterInput.value.trim() }) },
-        "Search",
+        "div",
+        { class: "runs-main" },
+        experimentHeader(experimentIds, (id, name) => {
+          experimentNames.set(id, name);
+          if (experimentIds.length > 1) table.refresh();
+        }),
+        h(
+          "div",
+          { class: "toolbar" },
+          modeToggle.el,
+          searchBox,
+          h(
+            "button",
+            { testid: "runs-search", onclick: () => go({ filter: filterInput.value.trim() }) },
+            "Search",
+          ),
+          h("button", {
+            testid: "runs-clear",
+            onclick: () => go({ filter: "", startTime: "ALL", datasets: [] }),
+          }, "Clear"),
+          timeSelect,
+          datasets.el,
+          viewSelect,
+          grouping.el,
+        ),
+        h(
+          "div",
+          { class: "toolbar" },
+          chooser.el,
+          actions.el,
+          previewButton,
+          count,
+        ),
+        errorSlot,
+        tableSlot,
+        chartSlot,
+        h("div", { class: "footer" }, loadMore),
       ),
-      h("button", { testid: "runs-clear", onclick: () => go({ filter: "" }) }, "Clear"),
-      viewSelect,
-      columnsMenu,
-      compareButton,
-      deleteButton,
-      restoreButton,
-      count,
     ),
-    errorSlot,
-    table.el,
-    h("div", { class: "footer" }, loadMore),
   );
-  renderColumnsMenu();
-  updateButtons();
-  getExperiment(experimentId).then(
-    (e) => {
-      title.textContent = e.name;
-      document.title = `${e.name} · kmlf`;
-    },
-    (error) => mount(errorSlot, errorBox(error.message, "experiment-error")),
-  );
+  actions.update();
+  showMode();
   await fetchPage(true);
 
   return {
-    dispose: () => poller.stop(),
+    dispose: () => {
+      poller.stop();
+      stopColors();
+      charts?.dispose();
+    },
     update(next) {
-      state = stateOf(next);
+      const before = state;
+      state = stateOf(next.query);
+      const onlyMode = queryOf({ ...before, mode: "TABLE" }) === queryOf({ ...state, mode: "TABLE" });
+      showMode();
+      if (onlyMode) return;
       filterInput.value = state.filter;
       viewSelect.value = state.deleted ? "deleted" : "active";
+      timeSelect.value = state.startTime;
+      datasets.set(state.datasets);
       selected.clear();
       selectAll.checked = false;
-      updateButtons();
+      actions.update();
       table.setColumns(columns());
       void fetchPage(true);
     },

@@ -1,9 +1,9 @@
-/** The compare page's scatter plot of one param or metric against another (SVG). */
-import { formatNumber, PALETTE, s } from "./dom.js";
-import { niceTicks } from "./charts.js";
+/** The scatter plot of one param or metric against another (SVG), on the compare page and in the chart view. */
+import { PALETTE, s } from "./dom.js";
+import { formatTick, niceTicks } from "./chart_math.js";
 
 /**
- * An SVG scatter plot of `points` {x, y, label, href?}. Non-numeric x or y values are placed on a
+ * An SVG scatter plot of `points` {x, y, label, color?}. Non-numeric x or y values are placed on a
  * categorical axis.
  */
 export function scatterPlot(
@@ -47,7 +47,7 @@ export function scatterPlot(
       s(
         "text",
         { x, y: m.top + ph + 16, "text-anchor": "middle", class: "tick" },
-        ax.kind === "num" ? formatNumber(t) : t,
+        ax.kind === "num" ? formatTick(t, ax.hi - ax.lo) : t,
       ),
     );
   }
@@ -58,7 +58,7 @@ export function scatterPlot(
       s(
         "text",
         { x: m.left - 6, y: y + 4, "text-anchor": "end", class: "tick" },
-        ay.kind === "num" ? formatNumber(t) : t,
+        ay.kind === "num" ? formatTick(t, ay.hi - ay.lo) : t,
       ),
     );
   }
@@ -85,7 +85,7 @@ export function scatterPlot(
         cx: X(p.x),
         cy: Y(p.y),
         r: 6,
-        fill: PALETTE[i % PALETTE.length],
+        fill: p.color ?? PALETTE[i % PALETTE.length],
         class: "dot",
         testid: "scatter-point",
       }, s("title", {}, `${p.label}: (${p.x}, ${p.y})`)),

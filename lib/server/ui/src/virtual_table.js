@@ -1,46 +1,139 @@
 // A virtualized table: fixed-height rows, only the visible ones (plus a margin) are in the DOM, so
-// tens of thousands of runs scroll smoothly.
+// tens of thousands of runs scroll smoothly. Columns can be resized (drag a header's right edge),
+// reordered (drag a header onto another) and pinned (they stay at the left while scrolling sideways);
+// sortable headers always show their arrow; a click on a cell is reported (the preview pane).
 import { h } from "./dom.js";
 
 const OVERSCAN = 8;
+const MIN_WIDTH = 40;
 
 /**
- * columns: [{id, label, width, sort?: "ASC"|"DESC", onSort?, header?: () => Node, cell(row, i)}].
+ * columns: [{id, label, width, sort?: "ASC"|"DESC", onSort?, header?: () => Node, cell(row, i), title?,
+ * className?, pinned?, fixed? (neither resized nor moved), immovable? (resized, not moved)}].
  * onNearEnd() is called when the user scrolls close to the last loaded row; onRender(rows) after each
- * render with the rows now in the DOM.
+ * render with the rows now in the DOM; onResize(id, width), onMove(id, beforeId) and
+ * onCellClick(row, column) after the user's gestures.
  */
 export function virtualTable(
-  { columns, rowHeight = 30, onNearEnd, onRender, rowAttrs, testid = "virtual-table" },
+  {
+    columns,
+    rowHeight = 30,
+    onNearEnd,
+    onRender,
+    rowAttrs,
+    onResize,
+    onMove,
+    onCellClick,
+    testid = "virtual-table",
+  },
 ) {
   let rows = [];
   let shown = { first: 0, last: 0 };
   let cols = columns;
+  let lefts = new Map(); // pinned column id → sticky left offset
   const header = h("div", { class: "vt-header", role: "row" });
   const body = h("div", { class: "vt-body", role: "rowgroup" });
   const empty = h("div", { class: "vt-empty muted", hidden: true });
   const scroller = h("div", { class: "vt-scroll", role: "table", testid }, header, body, empty);
   let scheduled = false;
+  let dragging; // id of the header being dragged
 
-  const renderHeader = () => {
+  const place = (cell, c) => {
+    cell.style.width = `${c.width}px`;
+    if (lefts.has(c.id)) {
+      cell.classList.add("pinned");
+      cell.style.left = `${lefts.get(c.id)}px`;
+    }
+  };
+
+  const movable = (c) => Boolean(onMove) && !c.fixed && !c.immovable;
+
+  const resizeHandle = (c) => {
+    const handle = h("span", { class: "vt-resize", testid: "col-resize", title: "Drag to resize" });
+    handle.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      const startX = event.clientX, startW = c.width;
+      handle.setPointerCapture(event.pointerId);
+      // The header keeps its elements while dragging (replacing them would drop the pointer capture).
+      const move = (e) => {
+        c.width = Math.max(MIN_WIDTH, Math.round(startW + e.clientX - startX));
+        layoutHeader();
+        renderRows();
+      };
+      const up = () => {
+        handle.removeEventListener("pointermove", move);
+        handle.removeEventListener("pointerup", up);
+        onResize?.(c.id, c.width);
+      };
+      handle.addEventListener("pointermove", move);
+      handle.addEventListener("pointerup", up);
+    });
+    handle.addEventListener("click", (event) => event.stopPropagation());
+    return handle;
+  };
+
+  /** Widths and pinned offsets from the columns, applied to the header cells in place. */
+  const layoutHeader = () => {
     const width = cols.reduce((sum, c) => sum + c.width, 0);
     header.style.width = `${width}px`;
     body.style.width = `${width}px`;
+    lefts = new Map();
+    let left = 0;
+    for (const c of cols) {
+      if (!c.pinned) break;
+      lefts.set(c.id, left);
+      left += c.width;
+    }
+    cols.forEach((c, i) => header.children[i] && place(header.children[i], c));
+  };
+
+  const renderHeader = () => {
+    layoutHeader();
     header.replaceChildren(
       ...cols.map((c) => {
+        const arrow = c.onSort
+          ? h(
+            "span",
+            { class: `sort-arrow${c.sort ? " active" : ""}`, "aria-hidden": "true" },
+            c.sort === "ASC" ? "▲" : c.sort === "DESC" ? "▼" : "⇅",
+          )
+          : null;
         const cell = h(
           "div",
           {
             class: `vt-cell vt-head${c.onSort ? " sortable" : ""}`,
             role: "columnheader",
-            style: { width: `${c.width}px` },
             title: c.title ?? c.label,
             testid: `col-${c.id}`,
-            dataset: c.sort ? { sort: c.sort } : {},
+            dataset: { col: c.id, ...(c.sort ? { sort: c.sort } : {}) },
             onclick: c.onSort,
           },
-          c.header ? c.header() : c.label,
-          c.sort ? (c.sort === "ASC" ? " ▲" : " ▼") : "",
+          // Only the label drags (a drag from the resize handle must stay a resize).
+          h(
+            "span",
+            { class: "vt-label", draggable: movable(c) ? "true" : undefined, testid: "col-label" },
+            c.header ? c.header() : c.label,
+          ),
+          arrow,
+          c.fixed || !onResize ? null : resizeHandle(c),
         );
+        place(cell, c);
+        if (movable(c)) {
+          cell.firstChild.addEventListener("dragstart", (e) => {
+            dragging = c.id;
+            e.dataTransfer?.setData("text/plain", c.id);
+          });
+          cell.addEventListener("dragover", (e) => {
+            if (dragging && dragging !== c.id) e.preventDefault();
+          });
+          cell.addEventListener("drop", (e) => {
+            e.preventDefault();
+            if (dragging && dragging !== c.id) onMove(dragging, c.id);
+            dragging = undefined;
+          });
+          cell.addEventListener("dragend", () => (dragging = undefined));
+        }
         return cell;
       }),
     );
@@ -67,13 +160,15 @@ export function virtualTable(
           ...(rowAttrs?.(row, i) ?? {}),
         },
       );
+      el.dataset.index = String(i);
       for (const c of cols) {
         const content = c.cell(row, i);
         const cell = h("div", {
           class: `vt-cell ${c.className ?? ""}`,
           role: "cell",
-          style: { width: `${c.width}px` },
+          dataset: { col: c.id },
         }, content);
+        place(cell, c);
         if (typeof content === "string" && content.length > 12) cell.title = content;
         el.append(cell);
       }
@@ -86,6 +181,16 @@ export function virtualTable(
     if (onNearEnd && rows.length > 0 && last >= rows.length - OVERSCAN * 4) onNearEnd();
     onRender?.(rows.slice(first, last));
   };
+
+  body.addEventListener("click", (event) => {
+    if (!onCellClick || event.target.closest("a, button, input, select, label")) return;
+    const cell = event.target.closest(".vt-cell");
+    const rowEl = event.target.closest(".vt-row");
+    if (!cell || !rowEl) return;
+    const column = cols.find((c) => c.id === cell.dataset.col);
+    const row = rows[Number(rowEl.dataset.index)];
+    if (column && row) onCellClick(row, column, cell);
+  });
 
   const schedule = () => {
     if (scheduled) return;
@@ -115,5 +220,7 @@ export function virtualTable(
     refresh: renderRows,
     /** The rows currently in the DOM (the visible ones plus the overscan margin). */
     renderedRows: () => rows.slice(shown.first, shown.last),
+    /** All rows, in table order. */
+    rows: () => rows,
   };
 }

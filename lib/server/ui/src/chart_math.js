@@ -1,0 +1,190 @@
+// The numbers behind every chart, free of the DOM (tests run them in Deno): ticks, series arrays,
+// per-pixel downsampling, smoothing, outlier clipping, step aggregation and tick labels.
+import { formatNumber, toNumber } from "./dom.js";
+
+/**
+ * "Nice" tick values covering [min, max]. Each tick is an integer multiple of the step, rounded to the
+ * step's precision, so a tick at zero reads 0 (never -5.5511e-17 from adding steps up).
+ */
+export function niceTicks(min, max, count = 6) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (min === max) return [min];
+  if (min > max) [min, max] = [max, min];
+  const raw = (max - min) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => raw <= st) ?? 10 * mag;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const ticks = [];
+  const first = Math.ceil(min / step - 1e-9);
+  const last = Math.floor(max / step + 1e-9);
+  for (let k = first; k <= last && ticks.length < 1000; k++) {
+    const v = k === 0 ? 0 : Number((k * step).toFixed(Math.min(decimals, 100)));
+    ticks.push(Object.is(v, -0) ? 0 : v);
+  }
+  return ticks;
+}
+
+/** A tick label: formatNumber, with values that are zero to 12 digits printed as 0. */
+export function formatTick(v, span = Math.abs(v)) {
+  if (span > 0 && Math.abs(v) < span * 1e-12) return "0";
+  return formatNumber(v);
+}
+
+/**
+ * Points of one series as sorted typed arrays. `points` are wire metrics {value, step, timestamp};
+ * `xType` is "step", "time" (wall time) or "relative" (ms since the series' first point).
+ */
+export function seriesArrays(points, xType) {
+  const n = points.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  let t0 = 0;
+  if (xType === "relative") {
+    t0 = Infinity;
+    for (const p of points) t0 = Math.min(t0, Number(p.timestamp));
+  }
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    const p = points[i];
+    xs[i] = xType === "step" ? Number(p.step ?? 0) : Number(p.timestamp) - (xType === "relative" ? t0 : 0);
+    ys[i] = toNumber(p.value);
+    if (i > 0 && xs[i] < xs[i - 1]) sorted = false;
+  }
+  if (sorted) return { xs, ys };
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => xs[a] - xs[b]);
+  return { xs: Float64Array.from(order, (i) => xs[i]), ys: Float64Array.from(order, (i) => ys[i]) };
+}
+
+/**
+ * Vertices to draw for a sorted series on `width` pixel columns: all points when they are few,
+ * else per column the first, min, max and last point (M4), which keeps the exact visual envelope.
+ */
+export function downsample(xs, ys, toPx, width) {
+  const n = xs.length;
+  const out = [];
+  if (n <= width * 2) {
+    for (let i = 0; i < n; i++) out.push(i);
+    return out;
+  }
+  let col = -Infinity;
+  let first = -1, last = -1, min = -1, max = -1;
+  const flush = () => {
+    if (first < 0) return;
+    const picked = [first, min, max, last].filter((v, i, a) => v >= 0 && a.indexOf(v) === i).sort((a, b) =>
+      a - b
+    );
+    for (const i of picked) out.push(i);
+  };
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(toPx(xs[i]));
+    if (c !== col) {
+      flush();
+      col = c;
+      first =
+        last =
+        min =
+        max =
+          i;
+      continue;
+    }
+    last = i;
+    const y = ys[i];
+    if (y < ys[min] || (Number.isNaN(ys[min]) && !Number.isNaN(y))) min = i;
+    if (y > ys[max] || (Number.isNaN(ys[max]) && !Number.isNaN(y))) max = i;
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (the first points are not pulled to 0):
+ * `weight` in [0, 1), 0 = no smoothing. Non-finite values are kept as they are and skipped.
+ */
+export function smooth(ys, weight) {
+  if (!(weight > 0)) return ys;
+  const out = new Float64Array(ys.length);
+  let last = 0;
+  let count = 0;
+  for (let i = 0; i < ys.length; i++) {
+    const y = ys[i];
+    if (!Number.isFinite(y)) {
+      out[i] = y;
+      continue;
+    }
+    last = last * weight + (1 - weight) * y;
+    count++;
+    out[i] = last / (1 - weight ** count);
+  }
+  return out;
+}
+
+/** The p-th percentile (0..100) of a sorted array, interpolated. */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const at = (p / 100) * (sorted.length - 1);
+  const lo = Math.floor(at), hi = Math.ceil(at);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/**
+ * The y range that ignores outliers: the 5th to 95th percentile of the finite values (MLflow's "ignore
+ * outliers"), or undefined when there are fewer than 5 values to judge by.
+ */
+export function inlierRange(values) {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length < 5) return undefined;
+  const lo = percentile(finite, 5), hi = percentile(finite, 95);
+  return lo < hi ? [lo, hi] : undefined;
+}
+
+/** Index of the x closest to `x` in a sorted array (-1 for an empty one). */
+export function nearest(xs, x) {
+  if (xs.length === 0) return -1;
+  let lo = 0, hi = xs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && Math.abs(xs[lo - 1] - x) < Math.abs(xs[lo] - x) ? lo - 1 : lo;
+}
+
+/** The aggregate functions of grouped runs. */
+export const AGGREGATES = {
+  min: (vs) => Math.min(...vs),
+  max: (vs) => Math.max(...vs),
+  mean: (vs) => vs.reduce((a, b) => a + b, 0) / vs.length,
+};
+
+/**
+ * One series from several runs' points of a metric: per step, the aggregate of the runs' values (finite
+ * ones), plus the min and max as a band. Returns wire-like points `{step, timestamp, value, min, max}`.
+ */
+export function aggregateByStep(pointLists, aggregate = "mean") {
+  const byStep = new Map();
+  for (const points of pointLists) {
+    for (const p of points) {
+      const v = toNumber(p.value);
+      if (!Number.isFinite(v)) continue;
+      const step = Number(p.step ?? 0);
+      let entry = byStep.get(step);
+      if (!entry) byStep.set(step, entry = { values: [], timestamp: Number(p.timestamp) });
+      entry.values.push(v);
+      entry.timestamp = Math.min(entry.timestamp, Number(p.timestamp));
+    }
+  }
+  const fn = AGGREGATES[aggregate] ?? AGGREGATES.mean;
+  return [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([step, e]) => ({
+    step,
+    timestamp: e.timestamp,
+    value: fn(e.values),
+    min: Math.min(...e.values),
+    max: Math.max(...e.values),
+  }));
+}
+
+/** Whether every series has at most one distinct x: a chart of single values (drawn as bars). */
+export function isSingleValued(seriesList) {
+  return seriesList.length > 0 &&
+    seriesList.every((s) => new Set((s.points ?? []).map((p) => Number(p.step ?? 0))).size <= 1);
+}
