@@ -60,6 +60,8 @@ export async function chartView(ui: UiSession) {
     "metrics:true",
     "train_history:true",
     "node_duration_s:false",
+    "node_function_s:false",
+    "node_io_s:false",
     "Params and metrics:true",
   ]);
   // loss has 1000 steps in `curve` (and one value in its child): a line chart of both runs.

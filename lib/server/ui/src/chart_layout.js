@@ -4,7 +4,7 @@
 // "train", "train_history"), plus a scatter and a parallel-coordinates card of the params that vary
 // against the metric most runs have.
 // The user's changes (settings, removed cards, added cards, folded sections) are kept beside.
-import { NODE_TIMING_PREFIX } from "./column_prefs.js";
+import { NODE_TIMING_SECTIONS } from "./column_prefs.js";
 
 export const MODEL_SECTION = "Model metrics";
 export const PARAMS_SECTION = "Params and metrics";
@@ -17,13 +17,13 @@ export function sectionOf(key) {
 
 /** The title shown for a section name. */
 export function sectionTitle(name) {
-  if (name === NODE_TIMING_PREFIX.slice(0, -1)) return "Node durations (s)";
+  if (name in NODE_TIMING_SECTIONS) return NODE_TIMING_SECTIONS[name];
   if (name === "system") return "System metrics";
   return name;
 }
 
 /** Sections folded until the user opens them: kmlf's per-node timings. */
-export const FOLDED_BY_DEFAULT = new Set([NODE_TIMING_PREFIX.slice(0, -1)]);
+export const FOLDED_BY_DEFAULT = new Set(Object.keys(NODE_TIMING_SECTIONS));
 
 /** A line card's settings when the user has not changed them. */
 export const LINE_DEFAULTS = {

@@ -17,8 +17,18 @@ export const ATTRIBUTE_COLUMNS = {
   "attr:description": "Description",
 };
 
-/** kmlf's per-node timing metrics (node_duration_s.<node>): not shown until asked for. */
-export const NODE_TIMING_PREFIX = "node_duration_s.";
+/**
+ * kmlf's per-node timing metrics, by section (the key prefix): the node's whole time, its function alone,
+ * its dataset loads and saves. Not shown until asked for.
+ */
+export const NODE_TIMING_SECTIONS = {
+  node_duration_s: "Node durations (s)",
+  node_function_s: "Node function times (s)",
+  node_io_s: "Node load and save times (s)",
+};
+
+/** Whether a metric key is one of kmlf's per-node timings. */
+export const isNodeTiming = (key) => Object.keys(NODE_TIMING_SECTIONS).some((p) => key.startsWith(`${p}.`));
 const MAX_DEFAULT_METRICS = 8;
 const MAX_DEFAULT_PARAMS = 8;
 
@@ -48,7 +58,7 @@ export function defaultColumns(runs, known, { experiments = 1 } = {}) {
   const attrs = ["attr:created", "attr:duration", "attr:status", "attr:user", "attr:source", "attr:version"];
   if (runs.some((r) => (r.inputs?.dataset_inputs ?? []).length > 0)) attrs.push("attr:datasets");
   if (experiments > 1) attrs.splice(1, 0, "attr:experiment");
-  const metrics = [...known.metrics].sort().filter((k) => !k.startsWith(NODE_TIMING_PREFIX)).slice(
+  const metrics = [...known.metrics].sort().filter((k) => !isNodeTiming(k)).slice(
     0,
     MAX_DEFAULT_METRICS,
   );

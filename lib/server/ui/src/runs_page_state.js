@@ -4,7 +4,7 @@
 // cell is shown in the preview pane. Free of the DOM apart from localStorage.
 import { formatTime, runDuration, runLabel, toNumber } from "./dom.js";
 import { datasetsOf, groupValueOf } from "./run_groups.js";
-import { NODE_TIMING_PREFIX, parseColumnId } from "./column_prefs.js";
+import { isNodeTiming, parseColumnId } from "./column_prefs.js";
 import { AGGREGATES } from "./chart_math.js";
 import { firstDiffering } from "./param_values.js";
 
@@ -18,7 +18,7 @@ export function plotDefaults(runs, metricKeys, paramKeys) {
     runs.filter((r) => r.metrics.has(k) && r.params.size > 0).length,
     runs.filter((r) => r.metrics.has(k)).length,
   ];
-  const metrics = [...metricKeys].filter((k) => !k.startsWith(NODE_TIMING_PREFIX)).sort();
+  const metrics = [...metricKeys].filter((k) => !isNodeTiming(k)).sort();
   const metric = metrics.map((k) => [k, score(k)]).sort((a, b) => b[1][0] - a[1][0] || b[1][1] - a[1][1])[0]
     ?.[0];
   if (!metric) return { metric: undefined, params: [] };
