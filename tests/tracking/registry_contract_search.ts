@@ -83,7 +83,7 @@ export function registrySearchContract(test: RegistryTest): void {
     await rejectsWith(
       r.searchRegisteredModels({ filter: "name = iris" }),
       "INVALID_PARAMETER_VALUE",
-      "Invalid clause(s) in filter string",
+      "Parameter value is either not quoted or unidentified quote types used for string value iris.",
     );
     await rejectsWith(
       r.searchRegisteredModels({ orderBy: ["bogus DESC"] }),
@@ -156,7 +156,7 @@ export function registrySearchContract(test: RegistryTest): void {
     await rejectsWith(
       r.searchModelVersions({ filter: "name IN ('a')" }),
       "INVALID_PARAMETER_VALUE",
-      "Invalid comparator",
+      "Only the 'run_id' attribute supports comparison with a list of quoted string values.",
     );
     await rejectsWith(
       r.searchModelVersions({ orderBy: [""] }),

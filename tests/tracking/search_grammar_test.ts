@@ -10,7 +10,7 @@ import {
   parseOrderByList,
 } from "../../lib/tracking/mod.ts";
 
-function parseError(fn: () => unknown, fragment: string, column?: number): TrackingError {
+function parseError(fn: () => unknown, message: string, column?: number): TrackingError {
   let caught: unknown;
   try {
     fn();
@@ -19,10 +19,10 @@ function parseError(fn: () => unknown, fragment: string, column?: number): Track
   }
   assert.ok(caught instanceof TrackingError, `expected a TrackingError, got ${caught}`);
   assert.equal(caught.code, "INVALID_PARAMETER_VALUE");
-  assert.ok(caught.message.includes(fragment), `"${caught.message}" lacks "${fragment}"`);
+  assert.equal(caught.message, message);
   if (column !== undefined) {
     assert.equal(caught.source?.column, column);
-    assert.ok(caught.message.includes(`at character ${column}`), caught.message);
+    assert.ok(caught.hint?.includes(`character ${column})`), caught.hint);
   }
   return caught;
 }
@@ -44,7 +44,7 @@ Deno.test("filters parse into clauses for every entity type, with aliases and qu
     { type: "attribute", key: "start_time", comparator: ">=", value: 17 },
     { type: "attribute", key: "run_name", comparator: "ILIKE", value: "x%" },
   ]);
-  assert.deepEqual(parseFilter("attributes.run_id IN ('a', \"b\") AND run_id NOT IN ('c')"), [
+  assert.deepEqual(parseFilter("attributes.run_id IN ('a', 'b') AND run_id NOT IN ('c')"), [
     { type: "attribute", key: "run_id", comparator: "IN", value: ["a", "b"] },
     { type: "attribute", key: "run_id", comparator: "NOT IN", value: ["c"] },
   ]);
@@ -57,8 +57,10 @@ Deno.test("filters parse into clauses for every entity type, with aliases and qu
     { type: "dataset", key: "digest", comparator: "IN", value: ["d1"] },
     { type: "dataset", key: "context", comparator: "=", value: "training" },
   ]);
-  assert.deepEqual(parseFilter("  "), []);
+  assert.deepEqual(parseFilter(""), []);
   assert.deepEqual(parseFilter(undefined), []);
+  // MLflow refuses a filter of blanks only.
+  parseError(() => parseFilter("  "), "Invalid filter '  '. Could not be parsed.");
 });
 
 Deno.test("experiment filters accept name, times and tags only", () => {
@@ -70,34 +72,124 @@ Deno.test("experiment filters accept name, times and tags only", () => {
       { type: "attribute", key: "creation_time", comparator: ">", value: 5 },
     ],
   );
-  parseError(() => parseFilter("metrics.a > 1", "experiments"), "invalid entity type 'metrics'", 1);
-  parseError(() => parseFilter("status = 'x'", "experiments"), "invalid attribute key 'status'", 1);
-});
-
-Deno.test("bad filters name the bad token and its character position", () => {
-  const e = parseError(() => parseFilter("metrics.acc ~ 0.9"), "unexpected character '~'", 13);
-  assert.equal(e.hint, "metrics.acc ~ 0.9\n            ^");
   parseError(
-    () => parseFilter("metrics.acc > 'x'"),
-    "expected a numeric value for metric 'acc', found 'x'",
-    15,
-  );
-  parseError(() => parseFilter("params.p = 3"), "expected a quoted string value for parameter 'p'", 12);
-  parseError(() => parseFilter("metrics.a > 1 OR metrics.b > 2"), "OR is not supported", 15);
-  parseError(() => parseFilter("metrics.a > 1 metrics.b > 2"), "expected AND", 15);
-  parseError(() => parseFilter("metrics.a LIKE '1'"), "invalid comparator 'LIKE' for metric 'a'", 11);
-  parseError(() => parseFilter("params.a <> 'x'"), "invalid comparator '<>'", 10);
-  parseError(
-    () => parseFilter("attributes.lifecycle_stage = 'x'"),
-    "invalid attribute key 'lifecycle_stage'",
+    () => parseFilter("metrics.a > 1", "experiments"),
+    "Invalid entity type 'metrics'. Valid entity types are ('attribute', 'tag', 'tags')",
     1,
   );
-  parseError(() => parseFilter("tags.my-tag = 'x'"), "unexpected character '-'", 8);
-  parseError(() => parseFilter("run_id IN ()"), "expected a non-empty list", 12);
-  parseError(() => parseFilter("run_id IN ('a' 'b')"), "expected ',' or ')'", 16);
-  parseError(() => parseFilter("params.a ="), "end of input", 11);
-  parseError(() => parseFilter("(metrics.a > 1)"), "expected an identifier", 1);
-  parseError(() => parseFilter("datasets.size = 'x'"), "invalid dataset key 'size'", 1);
+  parseError(
+    () => parseFilter("status = 'x'", "experiments"),
+    "Invalid attribute key 'status' specified. Valid keys are '{'last_update_time', 'creation_time', 'name'}'",
+    1,
+  );
+});
+
+const RUN_KEYS = "{'artifact_uri', 'status', 'Created', 'Run Name', 'run name', 'run_name', 'run_id', " +
+  "'start_time', 'user_id', 'Run name', 'end_time', 'created'}";
+
+Deno.test("bad filters get MLflow's message; the hint explains it and points at the token", () => {
+  const e = parseError(
+    () => parseFilter("metrics.acc ~ 0.9"),
+    "Invalid comparator '~' not one of '{'<', '>', '=', '>=', '<=', '!='}",
+    13,
+  );
+  assert.match(e.hint!, /compared with <, >, =, >=, <=, !=/);
+  const quoted = parseError(
+    () => parseFilter("params.p1 = v1"),
+    "Parameter value is either not quoted or unidentified quote types used for string value v1. Use either " +
+      "single or double quotes.",
+    13,
+  );
+  assert.equal(
+    quoted.hint,
+    "put the value in quotes: 'v1' (filter, character 13):\n    params.p1 = v1\n                ^",
+  );
+  parseError(() => parseFilter("metrics.acc > 'x'"), "Expected numeric value type for metric. Found 'x'", 15);
+  parseError(
+    () => parseFilter("params.p = 3"),
+    "Expected a quoted string value for parameter (e.g. 'my-value'). Got value 3",
+    12,
+  );
+  const or = parseError(
+    () => parseFilter("metrics.a > 1 OR metrics.b > 2"),
+    "Invalid clause(s) in filter string: 'OR'",
+    15,
+  );
+  assert.match(or.hint!, /^OR is not supported/);
+  assert.match(
+    parseError(
+      () => parseFilter("metrics.acc >"),
+      "Invalid clause(s) in filter string: 'metrics.acc', '>'",
+      13,
+    )
+      .hint!,
+    /no value after '>'/,
+  );
+  parseError(() => parseFilter("metrics.a LIKE '1'"), "Expected numeric value type for metric. Found '1'");
+  parseError(
+    () => parseFilter("params.a <> 'x'"),
+    "Invalid comparator '<>' not one of '{'LIKE', 'ILIKE', '=', '!='}'",
+  );
+  parseError(
+    () => parseFilter("attributes.lifecycle_stage = 'x'"),
+    `Invalid attribute key 'lifecycle_stage' specified. Valid keys are '${RUN_KEYS}'`,
+  );
+  parseError(
+    () => parseFilter("tags.my-tag = 'x'"),
+    "Invalid comparison clause. Expected 'Identifier' found 'tags.my-tag'",
+  );
+  parseError(
+    () => parseFilter("run_id IN ()"),
+    "While parsing a list in the query, expected a non-empty list of string values, but got empty list",
+  );
+  parseError(
+    () => parseFilter("run_id IN ('a' 'b')"),
+    "While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.",
+  );
+  parseError(
+    () => parseFilter("(metrics.a > 1)"),
+    "Invalid clause(s) in filter string: '(metrics.a > 1)'",
+    1,
+  );
+  parseError(
+    () => parseFilter("datasets.size = 'x'"),
+    "Invalid dataset key 'size' specified. Valid keys are '{'digest', 'context', 'name'}'",
+  );
+  parseError(
+    () => parseFilter("metrics.a > 1; metrics.b > 1"),
+    "Search filter contained multiple expression 'metrics.a > 1; metrics.b > 1'. Provide AND-ed expression list.",
+  );
+});
+
+Deno.test("kmlf's deliberate differences: IS [NOT] NULL on params and tags, and an AND that joins nothing", () => {
+  assert.deepEqual(parseFilter("params.lr IS NULL AND tags.`a b` IS NOT NULL"), [
+    { type: "parameter", key: "lr", comparator: "IS NULL", value: null },
+    { type: "tag", key: "a b", comparator: "IS NOT NULL", value: null },
+  ]);
+  // Elsewhere IS NULL is what MLflow makes of it: tokens that are no comparison.
+  parseError(
+    () => parseFilter("metrics.a IS NULL"),
+    "Invalid clause(s) in filter string: 'metrics.a', 'IS', 'NULL'",
+  );
+  parseError(
+    () => parseFilter("params.a IS NULL OR params.b = 'x'"),
+    "Invalid clause(s) in filter string: 'params.a', 'IS', 'NULL', 'OR'",
+  );
+  // MLflow ignores these ANDs; kmlf names them, once everything MLflow checks has passed.
+  parseError(() => parseFilter("metrics.a > 1 AND"), "Invalid clause(s) in filter string: 'AND'", 15);
+  parseError(() => parseFilter("AND metrics.a > 1"), "Invalid clause(s) in filter string: 'AND'", 1);
+  parseError(
+    () => parseFilter("name = 'a' AND AND name = 'b'", "experiments"),
+    "Invalid clause(s) in filter string: AND",
+    16,
+  );
+  // Comparisons side by side are joined by AND, as in MLflow.
+  assert.equal(parseFilter("metrics.a > 1 metrics.b > 2").length, 2);
+  // A quote inside a '…' value is written '' (or \'), as SQL does; MLflow keeps both characters.
+  assert.deepEqual(parseFilter("params.q = 'it''s' AND params.r = 'a\\'b'").map((c) => c.value), [
+    "it's",
+    "a'b",
+  ]);
 });
 
 Deno.test("order_by clauses parse with ASC/DESC in any case and refuse duplicates", () => {
@@ -122,26 +214,46 @@ Deno.test("order_by clauses parse with ASC/DESC in any case and refuse duplicate
     key: "experiment_id",
     ascending: false,
   });
-  parseError(() => parseOrderBy("metrics.acc DOWN"), "expected ASC, DESC", 13);
-  parseError(() => parseOrderBy("metrics.acc DESC x"), "expected the end", 18);
-  parseError(() => parseOrderBy("datasets.name"), "datasets cannot be used in order_by");
-  parseError(() => parseOrderByList(["metrics.a", "metric.a DESC"]), "duplicate fields");
+  parseError(
+    () => parseOrderBy("metrics.acc DOWN"),
+    "Invalid ordering key in order_by clause 'metrics.acc DOWN'.",
+    13,
+  );
+  parseError(
+    () => parseOrderBy("metrics.acc DESC x"),
+    "Invalid order_by clause 'metrics.acc DESC x'. Could not be parsed.",
+  );
+  parseError(() => parseOrderBy(""), "Invalid order_by clause ''. Could not be parsed.");
+  parseError(() => parseOrderBy("datasets.name"), "Invalid identifier type 'dataset'");
+  parseError(
+    () => parseOrderByList(["metrics.a", "metric.a DESC"]),
+    "`order_by` contains duplicate fields: ['metrics.a', 'metric.a DESC']",
+  );
+  parseError(() => parseOrderBy("tags.x", "experiments"), "Invalid order_by entity: tag");
+  // Experiment searches may name a field twice (MLflow's do).
+  assert.equal(parseOrderByList(["name", "name DESC"], "experiments").length, 2);
+  // A key with quotes inside its backticks is read as filters read it (MLflow's shlex pass would mangle it).
+  assert.equal(parseOrderBy('tags.`say "hi"` DESC').key, 'say "hi"');
 });
+
+function tokenError(fn: () => unknown, fragment: string): void {
+  assert.throws(fn, (e: unknown) => e instanceof TrackingError && e.message.includes(fragment));
+}
 
 Deno.test("page tokens are MLflow's base64 offsets, and bad tokens are refused", () => {
   assert.equal(encodePageToken(1000), "eyJvZmZzZXQiOiAxMDAwfQ==");
   assert.equal(decodePageToken("eyJvZmZzZXQiOiAxMDAwfQ=="), 1000);
   assert.equal(decodePageToken(undefined), 0);
-  parseError(() => decodePageToken("abc"), "could not base64-decode");
+  tokenError(() => decodePageToken("abc"), "could not base64-decode");
   // Python's b64decode skips characters outside the alphabet: "%%%" is an empty token.
-  parseError(() => decodePageToken("%%%"), "decoded value=b''");
-  parseError(() => decodePageToken(btoa("nope")), "decoded value=b'nope'");
-  parseError(() => decodePageToken(btoa('{"offset": -1}')), "offset -1 is out of range");
-  parseError(() => decodePageToken(btoa('{"offset": 1e20}')), "is out of range");
-  parseError(() => decodePageToken(btoa('{"offset": 9223372036854775808}')), "is out of range");
-  parseError(() => decodePageToken(btoa('{"offset": "a"}')), "not stringable a");
+  tokenError(() => decodePageToken("%%%"), "decoded value=b''");
+  tokenError(() => decodePageToken(btoa("nope")), "decoded value=b'nope'");
+  tokenError(() => decodePageToken(btoa('{"offset": -1}')), "offset -1 is out of range");
+  tokenError(() => decodePageToken(btoa('{"offset": 1e20}')), "is out of range");
+  tokenError(() => decodePageToken(btoa('{"offset": 9223372036854775808}')), "is out of range");
+  tokenError(() => decodePageToken(btoa('{"offset": "a"}')), "not stringable a");
   assert.equal(decodePageToken(btoa('{"offset": 1.5}')), 1, "Python's int(1.5)");
-  parseError(() => decodePageToken(btoa('{"x": 1}')), "parsed value");
+  tokenError(() => decodePageToken(btoa('{"x": 1}')), "parsed value");
   assert.deepEqual(paginate([1, 2, 3, 4, 5], undefined, 2), {
     items: [1, 2],
     nextPageToken: encodePageToken(2),

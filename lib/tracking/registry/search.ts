@@ -8,7 +8,10 @@
  * @module
  */
 import { compareCodePoints, likeToRegExp } from "../search/evaluate.ts";
-import { mlflowError } from "../tracking_errors.ts";
+import { parseMlflowFilter } from "../search/mlflow_filter.ts";
+import { parseMlflowOrderByList } from "../search/mlflow_order_by.ts";
+import { checkListUse } from "../search/parser.ts";
+import { searchSyntaxError } from "../search/search_errors.ts";
 import type { ModelVersion, RegisteredModel } from "./entities.ts";
 
 /** One comparison of a registry filter. */
@@ -29,145 +32,54 @@ export interface RegistryOrder {
 type Grammar = "models" | "versions";
 
 const STRING_OPS = ["=", "!=", "LIKE", "ILIKE"];
-const ATTRIBUTES: Record<Grammar, Record<string, string[]>> = {
-  models: { name: STRING_OPS },
-  versions: {
-    name: STRING_OPS,
-    run_id: ["=", "!=", "IN", "NOT IN"],
-    source_path: STRING_OPS,
-    version_number: ["=", "!=", "<", "<=", ">", ">=", "IN", "NOT IN"],
-  },
-};
-// MLflow prints these Python sets in its messages; the order is the one its servers print.
-const FILTER_KEYS: Record<Grammar, string> = {
-  models: "{'name'}",
-  versions: "{'version_number', 'source_path', 'run_id', 'name'}",
-};
-const ORDER_KEYS: Record<Grammar, string> = {
-  models: "{'creation_timestamp', 'last_updated_timestamp', 'name'}",
-  versions: "{'creation_timestamp', 'last_updated_timestamp', 'version_number', 'name'}",
-};
+const NUMERIC_OPS = ["=", "!=", "<", "<=", ">", ">="];
+const VERSION_STRING_OPS = ["!=", "=", "LIKE", "ILIKE", "IN"];
 
-interface Token {
-  kind: "word" | "string" | "number" | "op" | "lparen" | "rparen" | "comma";
-  value: string;
-}
-
-const TOKEN =
-  /\s*(?:'((?:[^'\\]|''|\\.)*)'|"((?:[^"\\]|""|\\.)*)"|`([^`]*)`|([-+]?\d+(?:\.\d+)?)(?![\p{L}\p{N}_.])|([\p{L}\p{N}_.]+)|(!=|<>|>=|<=|==|=|<|>)|(\()|(\))|(,))/uy;
-
-function invalidClause(filter: string, detail: string) {
-  return mlflowError(
-    "INVALID_PARAMETER_VALUE",
-    `Invalid clause(s) in filter string: ${detail}`,
-    `in "${filter}": write comparisons like name LIKE 'iris%' AND tags.team = 'ml', with values in single quotes`,
-  );
-}
-
-function tokenize(filter: string): Token[] {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while (TOKEN.lastIndex < filter.length && (m = TOKEN.exec(filter))) {
-    if (m[1] !== undefined) {
-      tokens.push({
-        kind: "string",
-        value: m[1].replace(/''|\\(.)/g, (_x, c) => c ?? "'"),
-      });
-    } else if (m[2] !== undefined) {
-      tokens.push({
-        kind: "string",
-        value: m[2].replace(/""|\\(.)/g, (_x, c) => c ?? '"'),
-      });
-    } else if (m[3] !== undefined) tokens.push({ kind: "word", value: m[3] });
-    else if (m[4] !== undefined) tokens.push({ kind: "number", value: m[4] });
-    else if (m[5] !== undefined) tokens.push({ kind: "word", value: m[5] });
-    else if (m[6] !== undefined) tokens.push({ kind: "op", value: m[6] });
-    else tokens.push({ kind: m[7] ? "lparen" : m[8] ? "rparen" : "comma", value: m[0].trim() });
-  }
-  const rest = filter.slice(TOKEN.lastIndex);
-  if (rest.trim()) throw invalidClause(filter, rest.trim());
-  return tokens;
-}
-
-function splitIdentifier(raw: string, grammar: Grammar): { key: string; isTag: boolean } {
-  const m = raw.match(/^(tags?|attributes?|attr)\.(.+)$/);
-  if (m && m[1].startsWith("tag")) return { key: m[2].replace(/^`(.*)`$/, "$1"), isTag: true };
-  const key = m ? m[2] : raw;
-  if (!(key in ATTRIBUTES[grammar])) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid attribute key '${key}' specified. Valid keys are '${FILTER_KEYS[grammar]}'`,
-    );
-  }
-  return { key, isTag: false };
-}
-
+/**
+ * MLflow's registry filter grammar (sqlparse's tree, `SearchModelUtils` / `SearchModelVersionUtils`), then
+ * the comparator checks of MLflow's SQL registry store, with their messages.
+ */
 function parseFilter(filter: string | undefined, grammar: Grammar): RegistryClause[] {
-  if (!filter || !filter.trim()) return [];
-  const tokens = tokenize(filter);
-  const clauses: RegistryClause[] = [];
-  let i = 0;
-  const describe = (from: number) => tokens.slice(from).map((t) => t.value).join(", ");
-  while (i < tokens.length) {
-    const start = i;
-    const idToken = tokens[i++];
-    let opToken = tokens[i++];
-    if (idToken.kind !== "word" || !opToken) throw invalidClause(filter, describe(start));
-    // A backtick-quoted tag key arrives as the word after `tags.`: `tags.`a b``.
-    let raw = idToken.value;
-    if (raw.endsWith(".") && opToken.kind === "word" && /^tags?\.$/.test(raw)) {
-      raw += opToken.value;
-      opToken = tokens[i++];
-    }
-    const { key, isTag } = splitIdentifier(raw, grammar);
-    let comparator = opToken?.value.toUpperCase() ?? "";
-    if (comparator === "NOT" && tokens[i]?.value.toUpperCase() === "IN") {
-      comparator = "NOT IN";
-      i++;
-    }
-    if (i >= tokens.length) throw invalidClause(filter, describe(start)); // a comparison without a value
-    const allowed = isTag ? STRING_OPS : ATTRIBUTES[grammar][key];
-    if (!allowed.includes(comparator)) {
-      throw mlflowError(
-        "INVALID_PARAMETER_VALUE",
-        `Invalid comparator '${opToken?.value ?? ""}' for ${
-          isTag ? "tag" : "attribute"
-        } '${key}' in filter ` +
-          `string '${filter}'. Valid comparators are ${allowed.join(", ")}`,
-      );
-    }
-    let value: RegistryClause["value"];
-    if (comparator === "IN" || comparator === "NOT IN") {
-      if (tokens[i++]?.kind !== "lparen") throw invalidClause(filter, describe(start));
-      const list: string[] = [];
-      for (;;) {
-        const t = tokens[i++];
-        if (!t || (t.kind !== "string" && t.kind !== "number")) throw invalidClause(filter, describe(start));
-        list.push(t.value);
-        const sep = tokens[i++];
-        if (sep?.kind === "rparen") break;
-        if (sep?.kind !== "comma") throw invalidClause(filter, describe(start));
+  if (!filter) return [];
+  const { comparisons, strayAnd } = parseMlflowFilter(filter, grammar);
+  const clauses = comparisons.map((c) => {
+    const refuse = (message: string, explain: string): never => {
+      throw searchSyntaxError("filter", filter, c.comparatorPos, message, explain);
+    };
+    const op = c.comparator;
+    const isTag = c.type === "tag";
+    if (isTag || grammar === "models") {
+      if (!STRING_OPS.includes(op)) {
+        refuse(
+          `Invalid comparator for ${isTag ? "tag" : "attribute"}: ${op}`,
+          `compare ${isTag ? "tags" : c.key} with ${STRING_OPS.join(", ")}`,
+        );
       }
-      value = key === "version_number" ? list.map(Number) as unknown as string[] : list;
-    } else {
-      const t = tokens[i++];
-      if (!t || (t.kind !== "string" && !(key === "version_number" && t.kind === "number"))) {
-        throw invalidClause(filter, describe(start));
+    } else if (c.key === "version_number") {
+      if (!NUMERIC_OPS.includes(op)) {
+        refuse(
+          `Invalid comparator for attribute ${c.key}: ${op}`,
+          `compare it with ${NUMERIC_OPS.join(", ")}`,
+        );
       }
-      value = key === "version_number" ? Number(t.value) : t.value;
-      if (key === "version_number" && !Number.isInteger(value)) {
-        throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid version_number value '${t.value}' in filter`);
+    } else if (!VERSION_STRING_OPS.includes(op) || (op === "IN" && c.key !== "run_id")) {
+      refuse(`Invalid comparator for attribute: ${op}`, `compare ${c.key} with ${STRING_OPS.join(", ")}`);
+    }
+    checkListUse(c, refuse);
+    let value = c.value as RegistryClause["value"];
+    if (c.key === "version_number" && !isTag) {
+      value = Number(c.value);
+      // MLflow's SQL store would compare the number column with the text; kmlf asks for a number.
+      if (typeof c.value !== "string" || c.value.trim() === "" || !Number.isFinite(value)) {
+        refuse(
+          `Invalid version_number value '${c.value}' in filter`,
+          "version_number is compared with a number",
+        );
       }
     }
-    clauses.push({ key, isTag, comparator: comparator as RegistryClause["comparator"], value });
-    if (i < tokens.length) {
-      if (tokens[i].value.toUpperCase() !== "AND" || i + 1 >= tokens.length) {
-        throw invalidClause(filter, describe(i));
-      }
-      i++;
-    }
-  }
+    return { key: c.key, isTag, comparator: op as RegistryClause["comparator"], value };
+  });
+  if (strayAnd) throw strayAnd;
   return clauses;
 }
 
@@ -276,39 +188,10 @@ export function attributeClauses(clauses: readonly RegistryClause[]): RegistryCl
 }
 
 function parseOrderBy(orderBy: readonly string[] | undefined, grammar: Grammar): RegistryOrder[] {
-  const keys = grammar === "models"
-    ? ["name", "creation_timestamp", "last_updated_timestamp", "timestamp"]
-    : ["name", "version_number", "creation_timestamp", "last_updated_timestamp"];
-  const seen = new Set<string>();
-  return (orderBy ?? []).map((clause) => {
-    const m = clause.trim().match(/^(?:attributes?\.)?(`[^`]+`|[\w.]+)(?:\s+(\S+))?$/);
-    if (!m) {
-      throw mlflowError(
-        "INVALID_PARAMETER_VALUE",
-        `Invalid order_by clause '${clause}'. Could not be parsed.`,
-      );
-    }
-    const direction = (m[2] ?? "ASC").toUpperCase();
-    if (direction !== "ASC" && direction !== "DESC") {
-      throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid ordering key in order_by clause '${clause}'.`);
-    }
-    const raw = m[1].replace(/^`(.*)`$/, "$1");
-    if (!keys.includes(raw)) {
-      throw mlflowError(
-        "INVALID_PARAMETER_VALUE",
-        `Invalid attribute key '${raw}' specified. Valid keys are '${ORDER_KEYS[grammar]}'`,
-      );
-    }
-    const key = (raw === "timestamp" ? "last_updated_timestamp" : raw) as RegistryOrder["key"];
-    if (seen.has(key)) {
-      throw mlflowError(
-        "INVALID_PARAMETER_VALUE",
-        `\`order_by\` contains duplicate fields: ${orderBy!.join(", ")}`,
-      );
-    }
-    seen.add(key);
-    return { key, ascending: direction === "ASC" };
-  });
+  return parseMlflowOrderByList(orderBy, grammar).map((o) => ({
+    key: o.key as RegistryOrder["key"],
+    ascending: o.ascending,
+  }));
 }
 
 /**

@@ -12,8 +12,8 @@ import {
   type Comparator,
   type FilterClause,
   type OrderByClause,
-  parseFilter,
   parseOrderByList,
+  parseSearch,
 } from "./parser.ts";
 
 /**
@@ -233,8 +233,7 @@ export interface RunsPage {
 export function searchRunsInMemory(runs: readonly Run[], options: SearchRunsOptions): RunsPage {
   const maxResults = options.maxResults ?? 1000;
   validateMaxResults(maxResults);
-  const clauses = parseFilter(options.filter);
-  const orderBy = parseOrderByList(options.orderBy);
+  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy);
   const stages = stagesForViewType(options.runViewType ?? "ACTIVE_ONLY");
   const experiments = new Set(options.experimentIds);
   const matching = runs.filter((r) =>
@@ -346,8 +345,7 @@ export function searchExperimentsInMemory(
 ): ExperimentsPage {
   const maxResults = options.maxResults ?? 1000;
   validateMaxResults(maxResults);
-  const clauses = parseFilter(options.filter, "experiments");
-  const orderBy = parseOrderByList(options.orderBy, "experiments");
+  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy, "experiments");
   const stages = stagesForViewType(options.viewType ?? "ACTIVE_ONLY");
   const matching = experiments.filter((e) =>
     stages.includes(e.lifecycleStage) && experimentMatchesFilter(e, clauses)

@@ -1,15 +1,23 @@
 /**
- * MLflow's search grammar (`SearchUtils` / `SearchExperimentsUtils`): AND-ed comparisons over
- * `metrics.`, `params.`, `tags.`, `attributes.` and `datasets.` identifiers, and `order_by`
- * clauses. Parsing yields plain clause objects that the in-memory evaluator and the SQL translator
- * both consume.
+ * Run and experiment search filters and order_by clauses, read as MLflow 2.17.2 reads them (through
+ * sqlparse's tree: `mlflow_filter.ts`, `mlflow_order_by.ts`) and refused with MLflow's messages, in the
+ * order its SQL store checks them (filter syntax, order_by, then comparators). Yields plain clause
+ * objects that the in-memory evaluator and the SQL translator both consume.
  *
  * @module
  */
-import { syntaxError, type Token, tokenize } from "./tokens.ts";
+import { parseMlflowFilter } from "./mlflow_filter.ts";
+import {
+  type EntityType,
+  GRAMMARS,
+  RUN_ATTRIBUTE_ALIASES,
+  RUN_COMPARATORS,
+  type SearchGrammar as MlflowGrammar,
+} from "./mlflow_grammars.ts";
+import { parseMlflowOrderBy, parseMlflowOrderByList } from "./mlflow_order_by.ts";
+import { searchSyntaxError } from "./search_errors.ts";
 
-/** What a clause compares. */
-export type EntityType = "metric" | "parameter" | "tag" | "attribute" | "dataset";
+export type { EntityType } from "./mlflow_grammars.ts";
 
 /** Comparators of the grammar (upper case). */
 export type Comparator =
@@ -45,241 +53,109 @@ export interface OrderByClause {
 /** Which search the grammar serves. */
 export type SearchGrammar = "runs" | "experiments";
 
-const ENTITY_ALIASES: Record<string, EntityType> = {
-  metric: "metric",
-  metrics: "metric",
-  parameter: "parameter",
-  parameters: "parameter",
-  param: "parameter",
-  params: "parameter",
-  tag: "tag",
-  tags: "tag",
-  attribute: "attribute",
-  attributes: "attribute",
-  attr: "attribute",
-  run: "attribute",
-  dataset: "dataset",
-  datasets: "dataset",
-};
-const EXPERIMENT_ENTITIES = ["attribute", "tag", "tags"];
-
-/** Searchable run attributes (RunInfo.get_searchable_attributes). */
-export const RUN_ATTRIBUTES = [
-  "artifact_uri",
-  "end_time",
-  "run_id",
-  "run_name",
-  "start_time",
-  "status",
-  "user_id",
-];
 /** Run attributes holding numbers. */
 export const NUMERIC_RUN_ATTRIBUTES = new Set(["start_time", "end_time"]);
-const RUN_ATTRIBUTE_ALIASES: Record<string, string> = {
-  created: "start_time",
-  Created: "start_time",
-  "run name": "run_name",
-  "Run name": "run_name",
-  "Run Name": "run_name",
-};
-const DATASET_KEYS = ["name", "digest", "context"];
-/** Searchable and orderable experiment attributes. */
-export const EXPERIMENT_FILTER_ATTRIBUTES = ["name", "creation_time", "last_update_time"];
-export const EXPERIMENT_ORDER_ATTRIBUTES = ["name", "experiment_id", "creation_time", "last_update_time"];
 /** Experiment attributes holding numbers. */
 export const NUMERIC_EXPERIMENT_ATTRIBUTES = new Set(["creation_time", "last_update_time", "experiment_id"]);
 
-const NUMERIC_OPS: Comparator[] = ["=", "!=", ">", ">=", "<", "<="];
-const STRING_OPS: Comparator[] = ["=", "!=", "LIKE", "ILIKE"];
-const NULL_OPS: Comparator[] = ["IS NULL", "IS NOT NULL"];
-const LIST_OPS: Comparator[] = ["IN", "NOT IN"];
+const NULL_CHECKS = ["IS NULL", "IS NOT NULL"];
+const STRING_COMPARATORS = ["=", "!=", "LIKE", "ILIKE"];
 
-class Cursor {
-  i = 0;
-  constructor(readonly tokens: Token[], readonly input: string, readonly what: string) {}
-  peek(offset = 0): Token {
-    return this.tokens[Math.min(this.i + offset, this.tokens.length - 1)];
-  }
-  next(): Token {
-    return this.tokens[Math.min(this.i++, this.tokens.length - 1)];
-  }
-  fail(token: Token, message: string): never {
-    throw syntaxError(this.what, this.input, token.pos, message);
-  }
-  isWord(word: string, offset = 0): boolean {
-    const t = this.peek(offset);
-    return t.kind === "word" && t.value.toUpperCase() === word;
-  }
+interface Parsed extends FilterClause {
+  /** Where the comparator is in the filter (errors about it point there). */
+  pos: number;
+  /** The comparator as written. */
+  text: string;
 }
 
-interface Identifier {
-  type: EntityType;
-  key: string;
-  token: Token;
-}
-
-function readIdentifier(c: Cursor, grammar: SearchGrammar, forOrderBy: boolean): Identifier {
-  const first = c.next();
-  if (first.kind !== "word" && first.kind !== "backtick" && first.kind !== "quoted") {
-    c.fail(
-      first,
-      first.kind === "end"
-        ? "expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<key>"
-        : "expected an identifier such as metrics.<key>, params.<key>, tags.<key> or attributes.<key>",
-    );
-  }
-  let type: EntityType = "attribute";
-  let key = first.value;
-  if (c.peek().kind === "dot") {
-    c.next();
-    const entity = first.value;
-    const valid = grammar === "runs" ? Object.keys(ENTITY_ALIASES) : EXPERIMENT_ENTITIES;
-    if (!valid.includes(entity)) {
-      c.fail(
-        first,
-        `invalid entity type '${entity}'; valid values are ${
-          grammar === "runs" ? "metrics, params, tags, attributes and datasets" : "attribute and tags"
-        }`,
-      );
-    }
-    type = ENTITY_ALIASES[entity];
-    const keyStart = c.peek();
-    if (keyStart.kind === "backtick" || keyStart.kind === "quoted") {
-      c.next();
-      key = keyStart.value;
-    } else if (keyStart.kind === "word") {
-      // Bare keys may contain dots: tags.mlflow.source.name.
-      const parts = [c.next().value];
-      while (c.peek().kind === "dot" && c.peek(1).kind === "word") {
-        c.next();
-        parts.push(c.next().value);
-      }
-      key = parts.join(".");
-    } else c.fail(keyStart, `expected a key after '${entity}.'`);
-    if (c.peek().kind === "dot") {
-      c.fail(c.peek(), "unexpected '.'; quote keys with special characters in backticks");
-    }
-  }
-  if (type === "attribute") {
-    if (grammar === "runs") {
-      key = RUN_ATTRIBUTE_ALIASES[key] && !(forOrderBy && key.includes(" "))
-        ? RUN_ATTRIBUTE_ALIASES[key]
-        : key;
-      if (!RUN_ATTRIBUTES.includes(key)) {
-        c.fail(
-          first,
-          `invalid attribute key '${key}'; valid keys are ${RUN_ATTRIBUTES.join(", ")} and created`,
-        );
-      }
-    } else {
-      const valid = forOrderBy ? EXPERIMENT_ORDER_ATTRIBUTES : EXPERIMENT_FILTER_ATTRIBUTES;
-      if (!valid.includes(key)) {
-        c.fail(first, `invalid attribute key '${key}'; valid keys are ${valid.join(", ")}`);
-      }
-    }
-  } else if (type === "dataset") {
-    if (forOrderBy) c.fail(first, "datasets cannot be used in order_by");
-    if (!DATASET_KEYS.includes(key)) {
-      c.fail(first, `invalid dataset key '${key}'; valid keys are ${DATASET_KEYS.join(", ")}`);
-    }
-  }
-  return { type, key, token: first };
-}
-
-function readComparator(c: Cursor): { comparator: Comparator; token: Token } {
-  const t = c.next();
-  if (t.kind === "op") {
-    if (t.value === "<>" || t.value === "==") c.fail(t, `invalid comparator '${t.value}'; use '!=' or '='`);
-    return { comparator: t.value as Comparator, token: t };
-  }
-  if (t.kind === "word") {
-    const w = t.value.toUpperCase();
-    if (w === "LIKE" || w === "ILIKE" || w === "IN") return { comparator: w, token: t };
-    if (w === "NOT" && c.isWord("IN")) {
-      c.next();
-      return { comparator: "NOT IN", token: t };
-    }
-    if (w === "IS") {
-      const not = c.isWord("NOT");
-      if (not) c.next();
-      if (!c.isWord("NULL")) c.fail(c.peek(), "expected NULL after IS");
-      c.next();
-      return { comparator: not ? "IS NOT NULL" : "IS NULL", token: t };
-    }
-  }
-  return c.fail(
-    t,
-    "expected a comparator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL)",
+function readFilter(
+  filter: string | undefined | null,
+  grammar: MlflowGrammar,
+): Parsed[] & { strayAnd?: Error } {
+  if (!filter) return [];
+  const { comparisons, strayAnd } = parseMlflowFilter(filter, grammar);
+  return Object.assign(
+    comparisons.map((c) => {
+      const key = grammar === "runs" && c.type === "attribute"
+        ? RUN_ATTRIBUTE_ALIASES[c.key] ?? c.key
+        : c.key;
+      const value = c.numeric && typeof c.value === "string" ? Number(c.value) : c.value;
+      const comparator = c.comparator as Comparator;
+      return { type: c.type, key, comparator, value, pos: c.comparatorPos, text: c.comparatorText };
+    }),
+    { strayAnd },
   );
 }
 
-function allowedComparators(id: Identifier, grammar: SearchGrammar): Comparator[] {
-  switch (id.type) {
-    case "metric":
-      return NUMERIC_OPS;
-    case "parameter":
-    case "tag":
-      return [...STRING_OPS, ...NULL_OPS];
-    case "dataset":
-      return [...STRING_OPS, ...LIST_OPS];
-    default: {
-      const numeric = grammar === "runs" ? NUMERIC_RUN_ATTRIBUTES : NUMERIC_EXPERIMENT_ATTRIBUTES;
-      if (numeric.has(id.key)) return NUMERIC_OPS;
-      return grammar === "runs" ? [...STRING_OPS, ...LIST_OPS] : STRING_OPS;
-    }
-  }
-}
-
-function entityLabel(id: Identifier): string {
-  return id.type === "attribute" ? `attribute '${id.key}'` : `${id.type} '${id.key}'`;
-}
-
-function readValue(c: Cursor, id: Identifier, comparator: Comparator, grammar: SearchGrammar) {
-  if (comparator === "IS NULL" || comparator === "IS NOT NULL") return null;
-  const t = c.next();
-  if (comparator === "IN" || comparator === "NOT IN") {
-    if (!(id.type === "dataset" || id.key === "run_id")) {
-      c.fail(t, "only the 'run_id' attribute supports comparison with a list of quoted string values");
-    }
-    if (t.kind !== "lparen") c.fail(t, `expected '(' and a list of quoted strings after ${comparator}`);
-    const values: string[] = [];
-    for (;;) {
-      const v = c.next();
-      if (v.kind !== "string" && v.kind !== "quoted") {
-        c.fail(v, "expected a non-empty list of quoted string values");
-      }
-      values.push(v.value);
-      const sep = c.next();
-      if (sep.kind === "rparen") break;
-      if (sep.kind !== "comma") c.fail(sep, "expected ',' or ')' in the list");
-    }
-    return values;
-  }
-  const numeric = id.type === "metric" ||
-    (id.type === "attribute" &&
-      (grammar === "runs" ? NUMERIC_RUN_ATTRIBUTES : NUMERIC_EXPERIMENT_ATTRIBUTES).has(id.key));
-  if (numeric) {
-    if (t.kind !== "number") {
-      c.fail(
-        t,
-        `expected a numeric value for ${entityLabel(id)}, found ${t.kind === "end" ? "nothing" : t.text}`,
+/**
+ * The comparator checks MLflow's SQL store makes once the filter parsed, with its messages (some print
+ * their set without a closing quote; numeric attributes print the string attributes' set), and kmlf's:
+ * a list goes with IN / NOT IN only. kmlf also takes IS [NOT] NULL for params and tags.
+ */
+function checkComparators(filter: string, clauses: readonly Parsed[], grammar: MlflowGrammar): void {
+  const { metric, parameter, tag, string, dataset } = RUN_COMPARATORS;
+  for (const c of clauses) {
+    const refuse = (message: string, explain: string): never => {
+      throw searchSyntaxError("filter", filter, c.pos, message, explain);
+    };
+    const op = c.comparator;
+    // MLflow's experiment search prints the comparator as written (its run search upper-cases it).
+    const shown = grammar === "experiments" ? c.text : op;
+    /** Refuses `op` unless in `allowed` (or `also`), printing `printed` as MLflow does. */
+    const only = (allowed: ReadonlySet<string>, printed: string, closing: "'" | "", also: string[] = []) => {
+      if (allowed.has(op) || also.includes(op)) return;
+      refuse(
+        `Invalid comparator '${shown}' not one of '${printed}${closing}`,
+        `${c.type} '${c.key}' is compared with ${[...allowed, ...also].join(", ")}`,
       );
-    }
-    return Number(t.value);
+    };
+    const numeric = c.type === "attribute" &&
+      (grammar === "runs" ? NUMERIC_RUN_ATTRIBUTES : GRAMMARS.experiments.numeric).has(c.key);
+    if (c.type === "attribute") {
+      if (numeric) only(metric.keys, string.repr, "");
+      else only(string.keys, string.repr, "'");
+      if (grammar === "experiments" && !numeric && !STRING_COMPARATORS.includes(op)) {
+        refuse(
+          `Invalid comparator for string attribute: ${shown}`,
+          `${c.key} is compared with ${STRING_COMPARATORS.join(", ")}`,
+        );
+      }
+    } else if (grammar === "experiments") {
+      if (!STRING_COMPARATORS.includes(op) && !NULL_CHECKS.includes(op)) {
+        refuse(
+          `Invalid comparator for tag: ${shown}`,
+          `tags are compared with ${STRING_COMPARATORS.join(", ")}`,
+        );
+      }
+    } else if (c.type === "metric") only(metric.keys, metric.repr, "");
+    else if (c.type === "parameter") only(parameter.keys, parameter.repr, "'", NULL_CHECKS);
+    else if (c.type === "tag") only(tag.keys, tag.repr, "", NULL_CHECKS);
+    else only(dataset.keys, dataset.repr, "");
+    checkListUse(c, refuse);
   }
-  if (t.kind !== "string" && t.kind !== "quoted") {
-    c.fail(
-      t,
-      `expected a quoted string value for ${entityLabel(id)} (e.g. 'my-value'), got ${
-        t.kind === "end" ? "nothing" : t.text
-      }`,
+}
+
+/** A list needs IN / NOT IN and IN / NOT IN a list (MLflow's SQL store fails on either with a 500). */
+export function checkListUse(
+  c: { comparator: string; value: unknown },
+  refuse: (message: string, explain: string) => never,
+): void {
+  const list = c.comparator === "IN" || c.comparator === "NOT IN";
+  if (Array.isArray(c.value) && !list) {
+    refuse(`Invalid comparator '${c.comparator}' for a list of values`, "compare a list with IN or NOT IN");
+  }
+  if (list && !Array.isArray(c.value)) {
+    refuse(
+      `Invalid value for comparator '${c.comparator}': expected a list of quoted string values`,
+      "write the list as ('a', 'b')",
     );
   }
-  return t.value;
 }
 
+const strip = ({ pos: _, text: __, ...clause }: Parsed): FilterClause => clause;
+
 /**
- * Parses a search filter into clauses (an empty or blank filter gives no clauses).
+ * Parses a search filter into clauses (none for an empty filter), refusing what MLflow refuses.
  *
  * @example
  * ```ts
@@ -291,30 +167,10 @@ export function parseFilter(
   filter: string | undefined | null,
   grammar: SearchGrammar = "runs",
 ): FilterClause[] {
-  if (!filter || !filter.trim()) return [];
-  const c = new Cursor(tokenize(filter, "filter"), filter, "filter");
-  const clauses: FilterClause[] = [];
-  for (;;) {
-    const id = readIdentifier(c, grammar, false);
-    const { comparator, token } = readComparator(c);
-    if (!allowedComparators(id, grammar).includes(comparator)) {
-      c.fail(
-        token,
-        `invalid comparator '${comparator}' for ${entityLabel(id)}; use one of ${
-          allowedComparators(id, grammar).join(", ")
-        }`,
-      );
-    }
-    clauses.push({ type: id.type, key: id.key, comparator, value: readValue(c, id, comparator, grammar) });
-    const t = c.next();
-    if (t.kind === "end") return clauses;
-    if (t.kind === "word" && t.value.toUpperCase() === "OR") {
-      c.fail(t, "OR is not supported; a filter is a list of comparisons joined by AND");
-    }
-    if (!(t.kind === "word" && t.value.toUpperCase() === "AND")) {
-      c.fail(t, "expected AND or the end of the filter");
-    }
-  }
+  const clauses = readFilter(filter, grammar);
+  checkComparators(filter ?? "", clauses, grammar);
+  if (clauses.strayAnd) throw clauses.strayAnd;
+  return clauses.map(strip);
 }
 
 /**
@@ -326,20 +182,11 @@ export function parseFilter(
  * ```
  */
 export function parseOrderBy(clause: string, grammar: SearchGrammar = "runs"): OrderByClause {
-  const c = new Cursor(tokenize(clause, "order_by"), clause, "order_by");
-  const id = readIdentifier(c, grammar, true);
-  let ascending = true;
-  const t = c.next();
-  if (t.kind === "word" && ["ASC", "DESC"].includes(t.value.toUpperCase())) {
-    ascending = t.value.toUpperCase() === "ASC";
-    const end = c.next();
-    if (end.kind !== "end") c.fail(end, "expected the end of the order_by clause");
-  } else if (t.kind !== "end") c.fail(t, "expected ASC, DESC or the end of the order_by clause");
-  return { type: id.type, key: id.key, ascending };
+  return parseMlflowOrderBy(clause, grammar);
 }
 
 /**
- * Parses a list of order_by clauses, refusing the same field twice.
+ * Parses a list of order_by clauses (run searches refuse the same field twice, as MLflow's SQL store).
  *
  * @example
  * ```ts
@@ -350,19 +197,29 @@ export function parseOrderByList(
   orderBy: readonly string[] | undefined,
   grammar: SearchGrammar = "runs",
 ): OrderByClause[] {
-  const parsed = (orderBy ?? []).map((o) => parseOrderBy(o, grammar));
-  const seen = new Set<string>();
-  parsed.forEach((p, i) => {
-    const id = `${p.type}\u0000${p.key}`;
-    if (seen.has(id)) {
-      throw syntaxError(
-        "order_by",
-        orderBy![i],
-        0,
-        `order_by contains duplicate fields: ${orderBy!.join(", ")}`,
-      );
-    }
-    seen.add(id);
-  });
-  return parsed;
+  return parseMlflowOrderByList(orderBy, grammar);
+}
+
+/**
+ * A search's filter and order_by, checked in the order MLflow's SQL store checks them.
+ *
+ * @example
+ * ```ts
+ * const { clauses, orderBy } = parseSearch("metrics.acc > 0.9", ["metrics.acc DESC"], "runs");
+ * ```
+ */
+export function parseSearch(
+  filter: string | undefined | null,
+  orderBy: readonly string[] | undefined,
+  grammar: SearchGrammar = "runs",
+): { clauses: FilterClause[]; orderBy: OrderByClause[] } {
+  const clauses = readFilter(filter, grammar);
+  // MLflow's SQL store reads a run search's order_by before checking comparators, an experiment
+  // search's after.
+  if (grammar === "experiments") checkComparators(filter ?? "", clauses, grammar);
+  const order = parseMlflowOrderByList(orderBy, grammar);
+  if (grammar === "runs") checkComparators(filter ?? "", clauses, grammar);
+  // kmlf's own refusal comes last: MLflow would have answered anything else first.
+  if (clauses.strayAnd) throw clauses.strayAnd;
+  return { clauses: clauses.map(strip), orderBy: order };
 }

@@ -7,7 +7,7 @@ import type { Experiment, LifecycleStage, ViewType } from "../../entities.ts";
 import { setEntry, stagesForViewType } from "../../entities.ts";
 import type { ExperimentsPage, SearchExperimentsOptions } from "../../search/evaluate.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
-import { parseFilter, parseOrderByList } from "../../search/parser.ts";
+import { parseSearch } from "../../search/parser.ts";
 import { experimentSearchSql } from "../../search/sql.ts";
 import type { CreateExperimentOptions } from "../store.ts";
 import {
@@ -141,8 +141,7 @@ export function activeExperimentRow(db: SqliteDb, experimentId: string): Experim
 export function searchExperiments(db: SqliteDb, options: SearchExperimentsOptions): ExperimentsPage {
   const maxResults = options.maxResults ?? 1000;
   validateMaxResults(maxResults);
-  const clauses = parseFilter(options.filter, "experiments");
-  const orderBy = parseOrderByList(options.orderBy, "experiments");
+  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy, "experiments");
   const offset = decodePageToken(options.pageToken);
   const stages = stagesForViewType(options.viewType ?? ("ACTIVE_ONLY" as ViewType));
   const query = experimentSearchSql({ stages, clauses, orderBy, limit: maxResults + 1, offset });

@@ -7,7 +7,7 @@
 import { stagesForViewType } from "../../entities.ts";
 import type { RunsPage, SearchRunsOptions } from "../../search/evaluate.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
-import { parseFilter, parseOrderByList } from "../../search/parser.ts";
+import { parseSearch } from "../../search/parser.ts";
 import { runSearchSql } from "../../search/sql.ts";
 import { validateMaxResults } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
@@ -17,8 +17,7 @@ import { loadRuns, type RunRow } from "./rows.ts";
 export function searchRuns(db: SqliteDb, options: SearchRunsOptions, hasInputs: boolean): RunsPage {
   const maxResults = options.maxResults ?? 1000;
   validateMaxResults(maxResults);
-  const clauses = parseFilter(options.filter);
-  const orderBy = parseOrderByList(options.orderBy);
+  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy);
   const offset = decodePageToken(options.pageToken);
   if (options.experimentIds.length === 0) return { runs: [] };
   const query = runSearchSql({

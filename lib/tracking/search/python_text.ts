@@ -1,0 +1,125 @@
+/**
+ * The bits of Python MLflow's search messages are made of: `repr()` of strings, lists and sets (in the
+ * order MLflow 2.17.2's server printed them), `str.strip()`, and `shlex.split()` as order_by parsing
+ * uses it.
+ *
+ * @module
+ */
+
+/**
+ * Python's `repr()` of a string: single quotes unless the text holds a single quote and no double one.
+ *
+ * @example
+ * ```ts
+ * pyRepr("it's"); // "\"it's\""
+ * ```
+ */
+export function pyRepr(text: string): string {
+  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === quote) out += "\\" + ch;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
+    else if (!isPrintable(ch)) {
+      out += code <= 0xff
+        ? "\\x" + code.toString(16).padStart(2, "0")
+        : code <= 0xffff
+        ? "\\u" + code.toString(16).padStart(4, "0")
+        : "\\U" + code.toString(16).padStart(8, "0");
+    } else out += ch;
+  }
+  return quote + out + quote;
+}
+
+// Python's str.isprintable(): not a control, format, surrogate, unassigned, private-use or separator
+// character other than the ASCII space.
+function isPrintable(ch: string): boolean {
+  return ch === " " || !/[\p{C}\p{Z}]/u.test(ch);
+}
+
+/**
+ * Python's `repr()` of a list of strings.
+ *
+ * @example
+ * ```ts
+ * pyListRepr(["name", "name DESC"]); // "['name', 'name DESC']"
+ * ```
+ */
+export function pyListRepr(items: readonly string[]): string {
+  return `[${items.map(pyRepr).join(", ")}]`;
+}
+
+/**
+ * Python's `repr()` of a set of strings whose iteration order is given (MLflow's server printed its
+ * sets in one fixed order: see the constants that use this).
+ *
+ * @example
+ * ```ts
+ * pySetRepr(["timestamp", "name"]); // "{'timestamp', 'name'}"
+ * ```
+ */
+export function pySetRepr(items: readonly string[]): string {
+  return `{${items.map(pyRepr).join(", ")}}`;
+}
+
+const PY_SPACE =
+  "\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, "gu");
+
+/**
+ * Python's `str.strip()` (its whitespace, which differs from JavaScript's `trim()`).
+ *
+ * @example
+ * ```ts
+ * pyStrip("\x1c name "); // "name"
+ * ```
+ */
+export function pyStrip(text: string): string {
+  return text.replace(STRIP, "");
+}
+
+/**
+ * Python's `shlex.split(text)` (POSIX mode, no comments): words split on whitespace, quotes removed,
+ * backslash escapes. Returns undefined where shlex raises ("No closing quotation", "No escaped
+ * character").
+ *
+ * @example
+ * ```ts
+ * shlexSplit('metrics."val loss" DESC'); // ["metrics.val loss", "DESC"]
+ * ```
+ */
+export function shlexSplit(text: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | null = null;
+  let quote = "";
+  const isSpace = (c: string) => " \t\r\n".includes(c);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = "";
+      else word += c;
+    } else if (quote === '"') {
+      if (c === '"') quote = "";
+      else if (c === "\\" && i + 1 < text.length && '"\\'.includes(text[i + 1])) word += text[++i];
+      else if (c === "\\" && i + 1 >= text.length) return undefined;
+      else word += c;
+    } else if (isSpace(c)) {
+      if (word !== null) words.push(word);
+      word = null;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      word ??= "";
+    } else if (c === "\\") {
+      if (i + 1 >= text.length) return undefined;
+      word = (word ?? "") + text[++i];
+    } else word = (word ?? "") + c;
+  }
+  if (quote) return undefined;
+  if (word !== null) words.push(word);
+  return words;
+}

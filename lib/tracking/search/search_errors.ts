@@ -1,0 +1,35 @@
+/**
+ * The error for a filter or order_by MLflow would refuse: MLflow's own message (clients match on it),
+ * the position of the token at fault, and a hint that explains it with the input and a caret.
+ *
+ * @module
+ */
+import { TrackingError } from "../../errors.ts";
+
+const WINDOW = 60;
+
+/**
+ * A refused filter or order_by (`INVALID_PARAMETER_VALUE`).
+ *
+ * @example
+ * ```ts
+ * throw searchSyntaxError("filter", "metrics.acc >", 12, "Invalid clause(s) in filter string: …", "…");
+ * ```
+ */
+export function searchSyntaxError(
+  what: "filter" | "order_by",
+  input: string,
+  pos: number,
+  message: string,
+  explain: string,
+): TrackingError {
+  // Long inputs are shown around the fault only.
+  const from = Math.max(0, pos - WINDOW);
+  const to = Math.min(input.length, pos + WINDOW);
+  const shown = (from > 0 ? "…" : "") + input.slice(from, to) + (to < input.length ? "…" : "");
+  const caret = " ".repeat(pos - from + (from > 0 ? 1 : 0)) + "^";
+  return new TrackingError("INVALID_PARAMETER_VALUE", message, {
+    source: { keyPath: what, column: pos + 1 },
+    hint: `${explain} (${what}, character ${pos + 1}):\n    ${shown}\n    ${caret}`,
+  });
+}
