@@ -14,7 +14,7 @@ import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
 import { registryRoute } from "./registry_routes.ts";
-import { DEFAULT_MAX_JSON_BYTES, readRequestMessage } from "./request_message.ts";
+import { DEFAULT_MAX_JSON_BYTES, readRequestMessage, type RequestMessage } from "./request_message.ts";
 import {
   checkMethod,
   errorResponse,
@@ -26,7 +26,8 @@ import {
 } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
 import { AJAX_ONLY, AJAX_ROUTES } from "./ajax_routes.ts";
-import { decodeRequest } from "./request/decode.ts";
+import { decodeRequest, readJsonBody } from "./request/decode.ts";
+import { fromPy } from "./request/py_values.ts";
 import { TRACKING_RPCS } from "./tracking_routes.ts";
 import { serveUi } from "./ui/ui_routes.ts";
 
@@ -217,12 +218,11 @@ export function createRequestHandler(
           if (refused) return refused;
           if (!route.handler) return methodNotAllowed(path, route.allowed);
           const fromQuery = request.method === "GET" || request.method === "HEAD";
-          // As in MLflow, a registry call other than GET takes its fields from the body only.
-          const msg = await readRequestMessage(
-            request,
-            fromQuery ? url : new URL(url.pathname, url),
-            maxJson,
-          );
+          // As in MLflow, a registry call other than GET takes its fields from the body only, read as
+          // the tracking calls read theirs.
+          const msg = fromQuery
+            ? await readRequestMessage(request, url, maxJson)
+            : fromPy(await readJsonBody(request, maxJson)) as RequestMessage;
           return jsonResponse(await route.handler(ctx, msg, fromQuery));
         }
         const ajax = prefix === "ajax-api" ? AJAX_ROUTES[rest] : undefined;

@@ -1,11 +1,11 @@
 /**
  * Replays the REST validation matrix recorded from MLflow 2.17.2 (tests/fixtures/mlflow-2.17.2/
- * rest-validation) against kmlf's request handler over a fresh store of the same kind, in the
- * recorded send order, and compares every answer: status, `error_code` and message (ids and the
- * server root substituted), content type and bytes of downloads, `Location` of redirects.
+ * rest-validation: tracking, artifacts, routing and the model registry) against kmlf's request handler
+ * over a fresh store of the same kind, in the recorded send order, and compares every answer (see
+ * replay_answers.ts for what is compared).
  *
- * Used by `validation_replay_test.ts`; `deno run -A tests/server/validation_replay.ts [store] [filter]`
- * prints the differences for a look while working.
+ * Used by `validation_replay_test.ts`; `deno run -A tests/server/validation_replay.ts [store] [filter|--all]`
+ * prints the differences and the figures per group for a look while working.
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
@@ -16,20 +16,17 @@ import {
   type RecordedHeader,
   type RecordedStore,
 } from "../rest_validation_fixtures.ts";
+import {
+  type Answer,
+  answerOf,
+  describeAnswer,
+  type EndpointGroup,
+  groupOf,
+  sameAnswer,
+  Substitutions,
+} from "./replay_answers.ts";
 
-/** Endpoint groups, by fixture file. */
-export type EndpointGroup = "setup" | "tracking" | "artifacts" | "misc" | "registry";
-
-/** What one side answered, reduced to what is compared. */
-export interface Answer {
-  status: number;
-  contentType: string;
-  errorCode?: string;
-  message?: string;
-  /** Non-JSON bodies (downloads, health, HTML pages), as text. */
-  text?: string;
-  location?: string;
-}
+export { type Answer, describeAnswer, type EndpointGroup } from "./replay_answers.ts";
 
 /** One replayed exchange. */
 export interface ReplayOutcome {
@@ -45,64 +42,10 @@ export interface ReplayOutcome {
 }
 
 const HOST = "127.0.0.1:5000";
-
-/** The endpoint group of a fixture file (setup calls of the registry count as registry). */
-export function groupOf(file: string, endpoint = ""): EndpointGroup {
-  if (file === "_setup") return /^(registered-models|model-versions)\//.test(endpoint) ? "registry" : "setup";
-  if (file === "misc") return "misc";
-  if (/^(registered-models|model-versions)-/.test(file)) return "registry";
-  if (/^(artifacts-list|get-artifact|mlflow-artifacts-)/.test(file)) return "artifacts";
-  return "tracking";
-}
-
-function isJson(contentType: string | null | undefined): boolean {
-  return /^application\/json/.test(contentType ?? "");
-}
-
-function answerOf(status: number, contentType: string, body: string, location?: string): Answer {
-  const answer: Answer = { status, contentType };
-  if (location) answer.location = location;
-  if (isJson(contentType)) {
-    try {
-      const json = JSON.parse(body);
-      if (json && typeof json === "object" && "error_code" in json) {
-        answer.errorCode = json.error_code;
-        answer.message = json.message;
-      }
-    } catch {
-      /* a JSON content type with a non-JSON body: keep as text */
-      answer.text = body;
-    }
-  } else {
-    answer.text = body;
-  }
-  return answer;
-}
-
-/**
- * Substitutes recorded ids with kmlf's and `__ROOT__`/`__HOST__` with the replay's. Only ids long
- * enough to be unambiguous (run ids, file-store experiment ids) are swapped inside text; SQLite's
- * short experiment ids must come out the same as MLflow's (checked after the setup).
- */
-class Substitutions {
-  readonly #pairs: [string, string][] = [];
-  constructor(root: string) {
-    this.#pairs.push(["__ROOT__", root], ["__HOST__", HOST]);
-  }
-  add(recorded: string, ours: string): void {
-    if (recorded === ours || recorded.length < 8) return;
-    this.#pairs.push([recorded, ours], [recorded.toUpperCase(), ours.toUpperCase()]);
-  }
-  apply(text: string): string {
-    for (const [from, to] of this.#pairs) text = text.replaceAll(from, to);
-    return text;
-  }
-  /** Ours back to recorded (for kmlf's messages, so both sides read alike in reports). */
-  reverse(text: string): string {
-    for (const [from, to] of this.#pairs.slice(2)) text = text.replaceAll(to, from);
-    return text;
-  }
-}
+// The recording's requests each took over a millisecond: one clock tick per exchange makes orders by
+// timestamp depend on the order of the calls, not on the machine's speed.
+const CLOCK_START = 1_800_000_000_000;
+const CLOCK_TICK = 10;
 
 /** Ids that responses to creating calls reveal: recorded → kmlf's. */
 function learnIds(
@@ -130,8 +73,19 @@ function learnIds(
   }
 }
 
+/** One unrecorded call of the recorder's. */
+interface ResetCall {
+  path: string;
+  body: Record<string, unknown>;
+  /**
+   * A rename back whose target name kmlf still holds because it refused the rename MLflow made: the holder
+   * is moved aside, so the model MLflow renamed back takes the name, as in MLflow.
+   */
+  parkIfTaken?: boolean;
+}
+
 /** The unrecorded calls that put shared objects back after a case changed them (header notes). */
-function resetCalls(note: string, header: RecordedHeader): { path: string; body: unknown }[] {
+function resetCalls(note: string, header: RecordedHeader): ResetCall[] {
   const id = (name: string) => header.setup_ids[name] ?? name;
   const rm1 = header.setup_ids.rm1;
   let m;
@@ -145,7 +99,7 @@ function resetCalls(note: string, header: RecordedHeader): { path: string; body:
     return [{ path: "experiments/update", body: { experiment_id: id(m[1]), new_name: m[2] } }];
   }
   if ((m = note.match(/: renamed '(.+)' back to (.+)$/))) {
-    return [{ path: "registered-models/rename", body: { name: m[1], new_name: m[2] } }];
+    return [{ path: "registered-models/rename", body: { name: m[1], new_name: m[2] }, parkIfTaken: true }];
   }
   if ((m = note.match(/: restored run (\w+)$/))) {
     return [{ path: "runs/restore", body: { run_id: id(m[1]) } }];
@@ -197,29 +151,46 @@ function requestOf(ex: RecordedExchange, subs: Substitutions): Request {
   return request;
 }
 
-/** Whether kmlf's answer is the one MLflow gave. */
-function sameAnswer(mlflow: Answer, kmlf: Answer, subs: Substitutions): boolean {
-  if (mlflow.status !== kmlf.status) return false;
-  // An empty JSON body (MLflow's HEAD answer) says nothing but its status.
-  if (isJson(mlflow.contentType) && mlflow.text === "") return true;
-  if (mlflow.errorCode !== undefined) {
-    return kmlf.errorCode === mlflow.errorCode && kmlf.message === subs.apply(mlflow.message ?? "");
-  }
-  if (mlflow.location !== undefined) return kmlf.location === subs.apply(mlflow.location);
-  if (kmlf.errorCode !== undefined && isJson(mlflow.contentType)) return false;
-  // Flask's HTML error pages (404, 405, 400) are matched by status: kmlf answers MLflow's JSON shape.
-  if (!isJson(mlflow.contentType) && mlflow.status === 200) {
-    return kmlf.contentType === mlflow.contentType && kmlf.text === mlflow.text;
-  }
-  return true;
-}
-
 async function openReplayStore(kind: RecordedStore, root: string): Promise<TrackingStore> {
   // `mlflow server --artifacts-destination <root>/art`: new experiments get `mlflow-artifacts:/<id>`.
   const options = { artifactRoot: "mlflow-artifacts:/", truncateLongValues: true };
   return kind === "sqlite"
     ? SqliteStore.open(join(root, "mlflow.db"), options)
     : await FileStore.open(join(root, "mlruns"), options);
+}
+
+async function post(handle: Handler, path: string, body: unknown, subs: Substitutions) {
+  const response = await handle(
+    new Request(`http://${HOST}/api/2.0/mlflow/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", host: HOST },
+      body: subs.apply(JSON.stringify(body)),
+    }),
+  );
+  return { status: response.status, json: await response.json().catch(() => ({})) };
+}
+
+type Handler = (request: Request) => Promise<Response>;
+
+/** Makes one of the recorder's resets. */
+async function reset(handle: Handler, call: ResetCall, subs: Substitutions, seq: number): Promise<void> {
+  const answer = await post(handle, call.path, call.body, subs);
+  if (!call.parkIfTaken || answer.json.error_code !== "RESOURCE_ALREADY_EXISTS") return;
+  const { name, new_name } = call.body;
+  await post(handle, call.path, { name: new_name, new_name: `${new_name}-parked-${seq}` }, subs);
+  await post(handle, call.path, call.body, subs);
+}
+
+/**
+ * Where kmlf refused a model-versions/create that MLflow accepted (a deliberate difference), MLflow used up
+ * a version number: kmlf uses one up too (creates and deletes a version), so later cases name the same
+ * versions.
+ */
+async function alignVersionNumbers(store: TrackingStore, ex: RecordedExchange, kmlf: Answer): Promise<void> {
+  if (ex.endpoint !== "model-versions/create" || ex.response.status !== 200 || kmlf.status === 200) return;
+  const recorded = JSON.parse(ex.response.body).model_version as { name: string };
+  const placeholder = await store.registry.createModelVersion(recorded.name, "s3://replay/placeholder");
+  await store.registry.deleteModelVersion(recorded.name, placeholder.version);
 }
 
 /**
@@ -233,12 +204,15 @@ async function openReplayStore(kind: RecordedStore, root: string): Promise<Track
 export async function replayRecordedStore(kind: RecordedStore): Promise<ReplayOutcome[]> {
   const files = await loadRecordedFiles(kind);
   const root = await Deno.makeTempDir({ prefix: "kmlf-rest-validation-" });
+  const realNow = Date.now;
+  let clock = CLOCK_START;
+  Date.now = () => clock;
   const store = await openReplayStore(kind, root);
   const handle = createRequestHandler(store, {
     artifactsDestination: join(root, "art"),
     stateDir: join(root, "state"),
   });
-  const subs = new Substitutions(root);
+  const subs = new Substitutions(root, HOST);
   const ids = new Map<string, string>();
   const all = files.flatMap((f) => f.exchanges.map((ex) => ({ ex, header: f.header })));
   all.sort((a, b) => a.ex.seq - b.ex.seq);
@@ -252,6 +226,7 @@ export async function replayRecordedStore(kind: RecordedStore): Promise<ReplayOu
   const outcomes: ReplayOutcome[] = [];
   try {
     for (const { ex, header } of all) {
+      clock += CLOCK_TICK;
       const response = await handle(requestOf(ex, subs));
       const text = new TextDecoder().decode(await response.arrayBuffer());
       const contentType = response.headers.get("content-type") ?? "";
@@ -268,56 +243,60 @@ export async function replayRecordedStore(kind: RecordedStore): Promise<ReplayOu
         text,
         response.headers.get("location") ?? undefined,
       );
+      const group = groupOf(header.file, ex.endpoint);
       outcomes.push({
         store: kind,
-        group: groupOf(header.file, ex.endpoint),
+        group,
         file: header.file,
         seq: ex.seq,
         case: ex.case,
         method: ex.method,
         mlflow,
         kmlf,
-        matches: sameAnswer(mlflow, kmlf, subs),
+        matches: sameAnswer(mlflow, kmlf, subs, group),
       });
+      await alignVersionNumbers(store, ex, kmlf);
       for (const { note, header: h } of resets.get(ex.seq) ?? []) {
-        for (const call of resetCalls(note, h)) {
-          await handle(
-            new Request(`http://${HOST}/api/2.0/mlflow/${call.path}`, {
-              method: "POST",
-              headers: { "content-type": "application/json", host: HOST },
-              body: subs.apply(JSON.stringify(call.body)),
-            }),
-          ).then((r) => r.body?.cancel());
-        }
+        for (const call of resetCalls(note, h)) await reset(handle, call, subs, ex.seq);
       }
     }
   } finally {
+    Date.now = realNow;
     await store.close();
     await Deno.remove(root, { recursive: true });
   }
   for (const o of outcomes) {
     if (o.kmlf.message) o.kmlf.message = subs.reverse(o.kmlf.message);
+    if (o.kmlf.json !== undefined) o.kmlf.json = JSON.parse(subs.reverse(JSON.stringify(o.kmlf.json)));
   }
   return outcomes;
 }
 
-/** One line describing an answer, for reports and golden files. */
-export function describeAnswer(a: Answer): string {
-  if (a.errorCode !== undefined) return `${a.status} ${a.errorCode} ${JSON.stringify(a.message)}`;
-  if (a.location) return `${a.status} → ${a.location}`;
-  const kind = isJson(a.contentType) ? "json" : (a.contentType.split(";")[0] || "empty");
-  return `${a.status} ${kind}`;
-}
-
-/** MLflow's recorded answers of one store pass, by seq (to compare with the other store's). */
-export async function recordedAnswers(kind: RecordedStore): Promise<Map<number, Answer>> {
+/**
+ * MLflow's answers of the other store pass, by seq, with that pass's setup ids written as this pass's (so a
+ * message of the other store can be compared with kmlf's).
+ */
+export async function otherStoreAnswers(kind: RecordedStore): Promise<Map<number, Answer>> {
+  const ownIds = (await loadRecordedFiles(kind))[0].header.setup_ids;
   const answers = new Map<number, Answer>();
-  for (const f of await loadRecordedFiles(kind)) {
+  for (const f of await loadRecordedFiles(kind === "sqlite" ? "filestore" : "sqlite")) {
+    const names = Object.keys(f.header.setup_ids).filter((name) => ownIds[name] !== undefined);
+    const long = names.filter((name) => f.header.setup_ids[name].length >= 8)
+      .sort((a, b) => f.header.setup_ids[b].length - f.header.setup_ids[a].length);
+    // SQLite's experiment ids ("1" … "7") are swapped only where a message names an experiment.
+    const short = new Map(
+      names.filter((name) => /^exp/.test(name) && f.header.setup_ids[name].length < 8)
+        .map((name) => [f.header.setup_ids[name], ownIds[name]]),
+    );
+    const map = (text: string) =>
+      long.reduce((t, name) => t.replaceAll(f.header.setup_ids[name], ownIds[name]), text)
+        .replace(
+          /(experiment(?:_id)?[ =]'?|[Ee]xperiment with id=|mlflow-artifacts:\/)(\d{1,7})\b/g,
+          (m, pre, id) => short.has(id) ? pre + short.get(id) : m,
+        );
     for (const ex of f.exchanges) {
-      answers.set(
-        ex.seq,
-        answerOf(ex.response.status, ex.response.content_type ?? "", ex.response.body, ex.response.location),
-      );
+      const { status, content_type, body, location } = ex.response;
+      answers.set(ex.seq, answerOf(status, content_type ?? "", map(body), location));
     }
   }
   return answers;
@@ -331,7 +310,7 @@ if (import.meta.main) {
     : ["sqlite", "filestore"];
   for (const store of stores) {
     const outcomes = await replayRecordedStore(store);
-    const other = await recordedAnswers(store === "sqlite" ? "filestore" : "sqlite");
+    const other = await otherStoreAnswers(store);
     const byGroup = new Map<string, [number, number, number]>();
     const byClass = new Map<string, number>();
     for (const o of outcomes) {
@@ -339,7 +318,7 @@ if (import.meta.main) {
       const [m, d, n] = byGroup.get(o.group) ?? [0, 0, 0];
       byGroup.set(o.group, [m + Number(o.matches), d + Number(cls !== undefined), n + 1]);
       if (cls) byClass.set(cls.name, (byClass.get(cls.name) ?? 0) + 1);
-      const show = filter === "--all" ? !o.matches : !o.matches && !cls && o.group !== "registry";
+      const show = filter === "--all" ? !o.matches : !o.matches && !cls;
       if (show && (!filter || filter === "--all" || `${o.file} ${o.case}`.includes(filter))) {
         console.log(
           `${store} ${o.seq} ${o.file} [${o.case}] ${o.method}${cls ? ` (${cls.name})` : ""}\n   mlflow: ${

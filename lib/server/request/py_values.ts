@@ -340,3 +340,20 @@ export function toPy(v: unknown): PyValue {
   if (v instanceof Map) return v as PyDict;
   return new Map(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toPy(x)]));
 }
+
+/**
+ * A Python-model value back as plain JSON (as `JSON.parse` would give it): ints and floats become
+ * numbers, dicts objects. For handlers that read fields from plain objects.
+ *
+ * @example
+ * ```ts
+ * fromPy(new Map([["a", [1n, new PyFloat(1.5)]]])); // { a: [1, 1.5] }
+ * ```
+ */
+export function fromPy(v: PyValue): unknown {
+  if (typeof v === "bigint") return Number(v);
+  if (v instanceof PyFloat) return v.value;
+  if (Array.isArray(v)) return v.map(fromPy);
+  if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, fromPy(x)]));
+  return v;
+}
