@@ -176,7 +176,7 @@ type Handler = (request: Request) => Promise<Response>;
 async function reset(handle: Handler, call: ResetCall, subs: Substitutions, seq: number): Promise<void> {
   const answer = await post(handle, call.path, call.body, subs);
   if (!call.parkIfTaken || answer.json.error_code !== "RESOURCE_ALREADY_EXISTS") return;
-  const { name, new_name } = call.body;
+  const { new_name } = call.body;
   await post(handle, call.path, { name: new_name, new_name: `${new_name}-parked-${seq}` }, subs);
   await post(handle, call.path, call.body, subs);
 }
