@@ -14,11 +14,11 @@ import {
   GRAMMARS,
   RUN_ENTITIES,
   type SearchGrammar,
-  VERSION_NUMERIC_REPR,
 } from "./mlflow_grammars.ts";
-import { searchSyntaxError } from "./search_errors.ts";
+import { readValue, stripQuotes, trimBackticks } from "./mlflow_values.ts";
+import { type Fail, searchSyntaxError } from "./search_errors.ts";
 import { groupStatement } from "./sql_grouping.ts";
-import { parseSql, type SqlGroup, type SqlToken } from "./sql_tree.ts";
+import { flatten, parseSql, type SqlGroup, type SqlToken } from "./sql_tree.ts";
 
 /** One comparison as MLflow's parser leaves it (value as text; numbers still as their token text). */
 export interface MlflowComparison {
@@ -36,8 +36,6 @@ export interface MlflowComparison {
   /** Offset of its comparator. */
   comparatorPos: number;
 }
-
-const NUMBER_TYPES = ["Literal.Number.Integer", "Literal.Number.Float"];
 
 /** A filter as MLflow reads it, and kmlf's refusal of an AND that joins nothing (to raise once MLflow's own checks passed). */
 export interface MlflowFilter {
@@ -97,8 +95,6 @@ export function parseMlflowFilter(filter: string, grammar: SearchGrammar): Mlflo
   }
   return { comparisons, strayAnd: strayAnd(filter, tokens, consumed, grammar) };
 }
-
-type Fail = (message: string, pos: number, explain: string) => never;
 
 /** What is wrong with the tokens that are not comparisons, in words, and the token to point at. */
 function explainInvalid(invalid: SqlToken[]): [string, SqlToken] {
@@ -265,182 +261,4 @@ export function readIdentifier(
   }
   if (keyFirst) key = trimBackticks(stripQuotes(key));
   return { type, key };
-}
-
-function readValue(
-  type: EntityType,
-  key: string,
-  token: SqlToken,
-  grammar: SearchGrammar,
-  fail: Fail,
-): { value: string | string[]; numeric: boolean } {
-  const isNumber = NUMBER_TYPES.includes(token.ttype as string);
-  const isString = token.ttype === "Literal.String.Single" || token.is("Identifier");
-  const registry = grammar === "models" || grammar === "versions";
-  const quoted = () => ({ value: unquoteValue(token.value, token.pos, fail), numeric: false });
-  const numberValue = () => ({ value: token.value, numeric: true });
-  const expected = (message: string, explain: string) => fail(message, token.pos, explain);
-  if (type === "metric") {
-    if (!isNumber) {
-      expected(
-        `Expected numeric value type for metric. Found ${token.value}`,
-        "metrics compare with numbers",
-      );
-    }
-    return numberValue();
-  }
-  if (type === "parameter" || type === "tag") {
-    if (isString) return quoted();
-    return expected(
-      `Expected a quoted string value for ${type} (e.g. 'my-value'). Got value ${token.value}`,
-      "quote the value: 'my-value'",
-    );
-  }
-  if (type === "dataset") {
-    if (isString) return quoted();
-    if (token.is("Parenthesis")) return { value: readList(token as SqlGroup, fail), numeric: false };
-    return expected(
-      `Expected a quoted string value for dataset attributes. Got value ${token.value}`,
-      "quote the value: 'my-value'",
-    );
-  }
-  if (!registry && GRAMMARS[grammar].numeric.has(key)) {
-    if (!isNumber) {
-      expected(
-        `Expected numeric value type for numeric attribute: ${key}. Found ${token.value}`,
-        `${key} is a time in milliseconds: compare it with a number`,
-      );
-    }
-    return numberValue();
-  }
-  if (isString) return quoted();
-  if (token.is("Parenthesis")) {
-    if (key !== "run_id") {
-      expected(
-        "Only the 'run_id' attribute supports comparison with a list of quoted string values.",
-        "IN lists are for run_id",
-      );
-    }
-    return { value: readList(token as SqlGroup, fail), numeric: false };
-  }
-  if (grammar === "versions" && isNumber) {
-    if (!GRAMMARS.versions.numeric.has(key)) {
-      expected(
-        `Only the '${VERSION_NUMERIC_REPR}' attributes support comparison with numeric values.`,
-        "quote string values: 'my-value'",
-      );
-    }
-    return numberValue();
-  }
-  return expected(
-    registry
-      ? `Expected a quoted string value or a list of quoted string values for attributes. Got value ${token.value}`
-      : `Expected a quoted string value for attributes. Got value ${token.value}`,
-    "quote string values: 'my-value'",
-  );
-}
-
-function isQuoted(text: string, quote: string): boolean {
-  return text.length >= 2 && text.startsWith(quote) && text.endsWith(quote);
-}
-
-function trimBackticks(text: string): string {
-  return isQuoted(text, "`") ? text.slice(1, -1) : text;
-}
-
-function stripQuotes(text: string): string {
-  return isQuoted(text, "'") || isQuoted(text, '"') ? text.slice(1, -1) : text;
-}
-
-/** A quoted value with kmlf's escapes read: '' and \' are a quote and \\ a backslash in '…', "" a quote in "…". */
-function unquoteValue(text: string, pos: number, fail: Fail): string {
-  if (isQuoted(text, "'")) return text.slice(1, -1).replace(/''|\\'|\\\\/g, (m) => m === "\\\\" ? "\\" : "'");
-  if (isQuoted(text, '"')) return text.slice(1, -1).replaceAll('""', '"');
-  return fail(
-    `Parameter value is either not quoted or unidentified quote types used for string value ${text}. ` +
-      "Use either single or double quotes.",
-    pos,
-    `put the value in quotes: '${text}'`,
-  );
-}
-
-const LIST_ITEM_TYPES = ["Literal.String.Single", "Punctuation", "Text.Whitespace"];
-
-/** `_parse_run_ids`: a parenthesised list of '…' strings (MLflow checks the list, then evaluates it as Python). */
-function readList(list: SqlGroup, fail: Fail): string[] {
-  const illFormed = () =>
-    fail(
-      "While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.",
-      list.pos,
-      "write the list as ('a', 'b')",
-    );
-  const inner = list.groupable;
-  if (inner.length === 0) {
-    fail(
-      "While parsing a list in the query, expected a non-empty list of string values, but got empty list",
-      list.pos,
-      "write the list as ('a', 'b')",
-    );
-  }
-  if (!(inner.length === 1 && inner[0].ttype === "Literal.String.Single")) {
-    if (!inner[0].is("IdentifierList")) illFormed();
-    if (!(inner[0] as SqlGroup).tokens.every((t) => LIST_ITEM_TYPES.includes(t.ttype as string))) {
-      fail(
-        "While parsing a list in the query, expected string value, punctuation, or whitespace, but got " +
-          `different type in list: ${list.value}`,
-        list.pos,
-        "a list holds quoted strings only: ('a', 'b')",
-      );
-    }
-  }
-  // Python's ast.literal_eval of the text: string literals (adjacent ones join), commas between items.
-  const items: string[] = [];
-  let current: string | undefined;
-  let afterComma = false;
-  for (const token of flatten(list).slice(1, -1)) {
-    if (token.isWhitespace) continue;
-    if (token.ttype === "Literal.String.Single") {
-      if (!isPythonStringLiterals(token.value)) illFormed();
-      current = (current ?? "") + unquoteValue(token.value, token.pos, fail);
-      afterComma = false;
-    } else if (token.match("Punctuation", ",") && current !== undefined) {
-      items.push(current);
-      current = undefined;
-      afterComma = true;
-    } else illFormed();
-  }
-  if (current !== undefined) items.push(current);
-  else if (!afterComma) illFormed();
-  return items;
-}
-
-function flatten(token: SqlToken): SqlToken[] {
-  return "tokens" in token ? (token as SqlGroup).tokens.flatMap(flatten) : [token];
-}
-
-/** Whether Python reads the text as one or more adjacent '…' string literals (escapes valid, no raw newline). */
-function isPythonStringLiterals(text: string): boolean {
-  let i = 0;
-  while (i < text.length) {
-    if (text[i] !== "'") return false;
-    i++;
-    for (;;) {
-      if (i >= text.length) return false;
-      const c = text[i];
-      if (c === "'") break;
-      if (c === "\n" || c === "\r") return false;
-      if (c === "\\") {
-        const rest = text.slice(i + 1);
-        const escape = rest.match(
-          /^(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|N\{[^}]+\}|\r\n|[^xuUN])/s,
-        );
-        if (!escape) return false;
-        i += 1 + escape[0].length;
-        continue;
-      }
-      i++;
-    }
-    i++;
-  }
-  return true;
 }

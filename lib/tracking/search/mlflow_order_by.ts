@@ -9,9 +9,9 @@
 import { readIdentifier } from "./mlflow_filter.ts";
 import { type EntityType, RUN_ATTRIBUTE_ALIASES, type SearchGrammar } from "./mlflow_grammars.ts";
 import { pyListRepr, pyStrip, shlexSplit } from "./python_text.ts";
-import { searchSyntaxError } from "./search_errors.ts";
+import { type Fail, searchSyntaxError } from "./search_errors.ts";
 import { groupStatement } from "./sql_grouping.ts";
-import { parseSql, type SqlGroup, type SqlToken } from "./sql_tree.ts";
+import { flatten, parseSql } from "./sql_tree.ts";
 
 /** One order_by clause as MLflow reads it (run attribute aliases translated). */
 export interface MlflowOrder {
@@ -99,8 +99,6 @@ export function parseMlflowOrderBy(clause: string, grammar: SearchGrammar): Mlfl
   return { ...id, key: RUN_ATTRIBUTE_ALIASES[id.key] ?? id.key, ascending };
 }
 
-type Fail = (message: string, pos: number, explain: string) => never;
-
 /**
  * Reads a search's order_by clauses; runs and registry searches refuse the same field twice (MLflow's
  * SQL stores do; experiments allow it).
@@ -132,8 +130,4 @@ export function parseMlflowOrderByList(
     parsed.push(order);
   }
   return parsed;
-}
-
-function flatten(token: SqlToken): SqlToken[] {
-  return "tokens" in token ? (token as SqlGroup).tokens.flatMap(flatten) : [token];
 }

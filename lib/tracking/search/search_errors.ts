@@ -8,6 +8,9 @@ import { TrackingError } from "../../errors.ts";
 
 const WINDOW = 60;
 
+/** Refuses with MLflow's message, the offset of the token at fault, and an explanation for the hint. */
+export type Fail = (message: string, pos: number, explain: string) => never;
+
 /**
  * A refused filter or order_by (`INVALID_PARAMETER_VALUE`).
  *

@@ -161,6 +161,18 @@ export class SqlGroup extends SqlToken {
   }
 }
 
+/**
+ * The leaf tokens of a token, in order.
+ *
+ * @example
+ * ```ts
+ * flatten(identifier).map((t) => t.value); // ["metrics", ".", "acc"]
+ * ```
+ */
+export function flatten(token: SqlToken): SqlToken[] {
+  return token instanceof SqlGroup ? token.tokens.flatMap(flatten) : [token];
+}
+
 const EOS_TYPES = ["Text.Whitespace", "Comment.Single"];
 
 /** sqlparse's StatementSplitter: a statement ends at a `;` outside parentheses and blocks. */
