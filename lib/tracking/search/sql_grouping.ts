@@ -6,11 +6,26 @@
  *
  * @module
  */
-import { type GroupKind, type Imt, imt, SqlGroup, type SqlToken } from "./sql_tree.ts";
+import { flatten, type GroupKind, type Imt, imt, isUnder, SqlGroup, type SqlToken } from "./sql_tree.ts";
 
 const T_NUMERICAL = ["Literal.Number", "Literal.Number.Integer", "Literal.Number.Float"];
 const T_STRING = ["Literal.String", "Literal.String.Single", "Literal.String.Symbol"];
 const T_NAME = ["Name", "Name.Placeholder"];
+// What each step's checks accept, built once (the checks run for every token of every pass).
+const OPERAND: Imt = {
+  i: ["SquareBrackets", "Parenthesis", "Function", "Identifier", "Operation", "TypedLiteral"],
+  t: [...T_NUMERICAL, ...T_STRING, ...T_NAME],
+};
+const COMPARED: Imt = {
+  i: ["Parenthesis", "Function", "Identifier", "Operation", "TypedLiteral"],
+  t: [...T_NUMERICAL, ...T_STRING, ...T_NAME],
+};
+const LISTED: Imt = {
+  i: ["Function", "Case", "Identifier", "Comparison", "IdentifierList", "Operation"],
+  m: [["Keyword", ["null", "role"]]],
+  t: [...T_NUMERICAL, ...T_STRING, ...T_NAME, "Keyword", "Comment", "Wildcard"],
+};
+const OPERATORS: Imt = { t: ["Operator", "Wildcard"] };
 
 type Check = (token: SqlToken | undefined) => boolean;
 type Post = (tlist: SqlGroup, pidx: number, tidx: number, nidx: number | undefined) => [number, number];
@@ -60,7 +75,9 @@ function group(
   let offset = 0;
   let pidx: number | undefined;
   let prev: SqlToken | undefined;
-  for (const [idx, token] of [...tlist.tokens].entries()) {
+  const snapshot = tlist.tokens.slice();
+  for (let idx = 0; idx < snapshot.length; idx++) {
+    const token = snapshot[idx];
     const tidx = idx - offset;
     if (tidx < 0) continue;
     if (token.isWhitespace) continue;
@@ -230,14 +247,12 @@ function groupTypedLiteral(tlist: SqlGroup): void {
 
 function groupOperator(tlist: SqlGroup): void {
   const valid: Check = (t) =>
-    imt(t, {
-      i: ["SquareBrackets", "Parenthesis", "Function", "Identifier", "Operation", "TypedLiteral"],
-      t: [...T_NUMERICAL, ...T_STRING, ...T_NAME],
-    }) || (t !== undefined && t.match("Keyword", ["CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP"]));
+    imt(t, OPERAND) ||
+    (t !== undefined && t.match("Keyword", ["CURRENT_DATE", "CURRENT_TIME", "CURRENT_TIMESTAMP"]));
   group(
     tlist,
     "Operation",
-    (t) => imt(t, { t: ["Operator", "Wildcard"] }),
+    (t) => imt(t, OPERATORS),
     valid,
     valid,
     (tl, pidx, tidx, nidx) => {
@@ -249,11 +264,7 @@ function groupOperator(tlist: SqlGroup): void {
 }
 
 function groupComparison(tlist: SqlGroup): void {
-  const valid: Check = (t) =>
-    imt(t, {
-      i: ["Parenthesis", "Function", "Identifier", "Operation", "TypedLiteral"],
-      t: [...T_NUMERICAL, ...T_STRING, ...T_NAME],
-    }) || (t !== undefined && t.isKeyword && t.normalized === "NULL");
+  const valid: Check = (t) => imt(t, COMPARED) || (t !== undefined && t.isKeyword && t.normalized === "NULL");
   group(tlist, "Comparison", (t) => t.ttype === "Operator.Comparison", valid, valid, prevAndNext, false);
 }
 
@@ -302,12 +313,7 @@ const alignComments = recursing([], (tlist) => {
 });
 
 function groupIdentifierList(tlist: SqlGroup): void {
-  const valid: Check = (t) =>
-    imt(t, {
-      i: ["Function", "Case", "Identifier", "Comparison", "IdentifierList", "Operation"],
-      m: [["Keyword", ["null", "role"]]],
-      t: [...T_NUMERICAL, ...T_STRING, ...T_NAME, "Keyword", "Comment", "Wildcard"],
-    });
+  const valid: Check = (t) => imt(t, LISTED);
   group(tlist, "IdentifierList", (t) => t.match("Punctuation", ","), valid, valid, prevAndNext, true);
 }
 
@@ -323,6 +329,37 @@ function groupValues(tlist: SqlGroup): void {
 }
 
 /**
+ * The grouping steps in sqlparse's order, each with the leaf token it needs: a step is skipped when the
+ * statement holds none (it would change nothing), which saves most of the work on short filters.
+ */
+const STEPS: [(tlist: SqlGroup) => void, (leaf: SqlToken) => boolean][] = [
+  [groupComments, (t) => isUnder(t.ttype, "Comment")],
+  [(t) => groupMatching(t, "SquareBrackets"), (t) => t.match("Punctuation", "[")],
+  [(t) => groupMatching(t, "Parenthesis"), (t) => t.match("Punctuation", "(")],
+  [(t) => groupMatching(t, "Case"), (t) => t.match("Keyword", "CASE")],
+  [(t) => groupMatching(t, "If"), (t) => t.match("Keyword", "IF")],
+  [(t) => groupMatching(t, "For"), (t) => t.match("Keyword", ["FOR", "FOREACH"])],
+  [(t) => groupMatching(t, "Begin"), (t) => t.match("Keyword", "BEGIN")],
+  [groupFunctions, (t) => t.match("Punctuation", "(")],
+  [groupWhere, (t) => t.match("Keyword", "WHERE")],
+  [groupPeriod, (t) => t.match("Punctuation", ".")],
+  [groupArrays, (t) => t.match("Punctuation", "[")],
+  [groupIdentifier, () => true],
+  [groupOrder, (t) => t.ttype === "Keyword.Order"],
+  [groupTypecasts, (t) => t.match("Punctuation", "::")],
+  [groupTzcasts, (t) => t.ttype === "Keyword.TZCast"],
+  [groupTypedLiteral, (t) => t.ttype === "Name.Builtin" || t.match("Keyword", "TIMESTAMP")],
+  [groupOperator, (t) => t.ttype === "Operator" || t.ttype === "Wildcard"],
+  [groupComparison, (t) => t.ttype === "Operator.Comparison"],
+  [groupAs, (t) => t.isKeyword && t.normalized === "AS"],
+  [groupAliased, () => true],
+  [groupAssignment, (t) => t.match("Assignment", ":=")],
+  [alignComments, (t) => isUnder(t.ttype, "Comment")],
+  [groupIdentifierList, (t) => t.match("Punctuation", ",")],
+  [groupValues, (t) => t.match("Keyword", "VALUES")],
+];
+
+/**
  * `sqlparse.engine.grouping.group`: every grouping step in sqlparse's order, in place.
  *
  * @example
@@ -331,32 +368,8 @@ function groupValues(tlist: SqlGroup): void {
  * ```
  */
 export function groupStatement(statement: SqlGroup): void {
-  for (
-    const step of [
-      groupComments,
-      (t: SqlGroup) => groupMatching(t, "SquareBrackets"),
-      (t: SqlGroup) => groupMatching(t, "Parenthesis"),
-      (t: SqlGroup) => groupMatching(t, "Case"),
-      (t: SqlGroup) => groupMatching(t, "If"),
-      (t: SqlGroup) => groupMatching(t, "For"),
-      (t: SqlGroup) => groupMatching(t, "Begin"),
-      groupFunctions,
-      groupWhere,
-      groupPeriod,
-      groupArrays,
-      groupIdentifier,
-      groupOrder,
-      groupTypecasts,
-      groupTzcasts,
-      groupTypedLiteral,
-      groupOperator,
-      groupComparison,
-      groupAs,
-      groupAliased,
-      groupAssignment,
-      alignComments,
-      groupIdentifierList,
-      groupValues,
-    ]
-  ) step(statement);
+  const leaves = flatten(statement);
+  for (const [step, needs] of STEPS) {
+    if (leaves.some(needs)) step(statement);
+  }
 }

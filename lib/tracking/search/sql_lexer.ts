@@ -24,63 +24,86 @@ const D = String.raw`\p{Nd}`;
 const B = String.raw`(?!${W})`; // \b after a word character
 const A = "[A-ZÀ-Ü]";
 
-/** [pattern (with \w \s \S \d \b written as W S NS D B), token type or "keyword"]. */
-const RULES: [string, string][] = [
-  [String.raw`(--|# )\+[^\n]*?(\r\n|\r|\n|$)`, "Comment.Single.Hint"],
-  [String.raw`/\*\+[\s\S]*?\*/`, "Comment.Multiline.Hint"],
-  [String.raw`(--|# )[^\n]*?(\r\n|\r|\n|$)`, "Comment.Single"],
-  [String.raw`/\*[\s\S]*?\*/`, "Comment.Multiline"],
-  [String.raw`(\r\n|\r|\n)`, "Text.Whitespace.Newline"],
-  [`${S}+?`, "Text.Whitespace"],
-  [":=", "Assignment"],
-  ["::", "Punctuation"],
-  [String.raw`\*`, "Wildcard"],
-  ["`(``|[^`])*`", "Name"],
-  ["´(´´|[^´])*´", "Name"],
-  [String.raw`((?<!${NS})\$(?:[_A-ZÀ-Ü]${W}*)?\$)[\s\S]*?\1`, "Literal"],
-  [String.raw`\?`, "Name.Placeholder"],
-  [String.raw`%(\(${W}+\))?s`, "Name.Placeholder"],
-  [String.raw`(?<!${W})[$:?]${W}+`, "Name.Placeholder"],
-  [String.raw`\\${W}+`, "Generic.Command"],
-  [String.raw`(NOT${S}+)?(IN)${B}`, "Operator.Comparison"],
-  [String.raw`(CASE|IN|VALUES|USING|FROM|AS)${B}`, "Keyword"],
-  [String.raw`(@|##|#)${A}${W}+`, "Name"],
-  [String.raw`${A}${W}*(?=${S}*\.)`, "Name"],
-  [String.raw`(?<=\.)${A}${W}*`, "Name"],
-  [String.raw`${A}${W}*(?=\()`, "Name"],
-  [String.raw`-?0x[${D}A-F]+`, "Literal.Number.Hexadecimal"],
-  [String.raw`-?${D}+(\.${D}+)?E-?${D}+`, "Literal.Number.Float"],
-  [String.raw`(?![_A-ZÀ-Ü])-?(${D}+(\.${D}*)|\.${D}+)(?![_A-ZÀ-Ü])`, "Literal.Number.Float"],
-  [String.raw`(?![_A-ZÀ-Ü])-?${D}+(?![_A-ZÀ-Ü])`, "Literal.Number.Integer"],
-  [String.raw`'(''|\\'|[^'])*'`, "Literal.String.Single"],
-  [String.raw`"(""|\\"|[^"])*"`, "Literal.String.Symbol"],
-  [String.raw`(""|"[^\n]*?[^\\]")`, "Literal.String.Symbol"],
-  [String.raw`(?<![\p{L}\p{N}_\]\)])(\[[^\]\[]+\])`, "Name"],
+/**
+ * [pattern (with \w \s \S \d \b written as W S NS D B), token type or "keyword", the characters it can
+ * start with (a superset; "S": whitespace, "L": a letter)]. The last column only spares trying rules that
+ * cannot match; it never changes which one does.
+ */
+const RULES: [string, string, string][] = [
+  [String.raw`(--|# )\+[^\n]*?(\r\n|\r|\n|$)`, "Comment.Single.Hint", String.raw`[-#]`],
+  [String.raw`/\*\+[\s\S]*?\*/`, "Comment.Multiline.Hint", String.raw`\/`],
+  [String.raw`(--|# )[^\n]*?(\r\n|\r|\n|$)`, "Comment.Single", String.raw`[-#]`],
+  [String.raw`/\*[\s\S]*?\*/`, "Comment.Multiline", String.raw`\/`],
+  [String.raw`(\r\n|\r|\n)`, "Text.Whitespace.Newline", String.raw`[\r\n]`],
+  [`${S}+?`, "Text.Whitespace", "S"],
+  [":=", "Assignment", String.raw`:`],
+  ["::", "Punctuation", String.raw`:`],
+  [String.raw`\*`, "Wildcard", String.raw`\*`],
+  ["`(``|[^`])*`", "Name", "`"],
+  ["´(´´|[^´])*´", "Name", "´"],
+  [String.raw`((?<!${NS})\$(?:[_A-ZÀ-Ü]${W}*)?\$)[\s\S]*?\1`, "Literal", String.raw`\$`],
+  [String.raw`\?`, "Name.Placeholder", String.raw`\?`],
+  [String.raw`%(\(${W}+\))?s`, "Name.Placeholder", String.raw`%`],
+  [String.raw`(?<!${W})[$:?]${W}+`, "Name.Placeholder", String.raw`[$:?]`],
+  [String.raw`\\${W}+`, "Generic.Command", String.raw`\\`],
+  [String.raw`(NOT${S}+)?(IN)${B}`, "Operator.Comparison", "L"],
+  [String.raw`(CASE|IN|VALUES|USING|FROM|AS)${B}`, "Keyword", "L"],
+  [String.raw`(@|##|#)${A}${W}+`, "Name", String.raw`[@#]`],
+  [String.raw`${A}${W}*(?=${S}*\.)`, "Name", "L"],
+  [String.raw`(?<=\.)${A}${W}*`, "Name", "L"],
+  [String.raw`${A}${W}*(?=\()`, "Name", "L"],
+  [String.raw`-?0x[${D}A-F]+`, "Literal.Number.Hexadecimal", String.raw`[-0]`],
+  [String.raw`-?${D}+(\.${D}+)?E-?${D}+`, "Literal.Number.Float", String.raw`[-\p{Nd}]`],
+  [
+    String.raw`(?![_A-ZÀ-Ü])-?(${D}+(\.${D}*)|\.${D}+)(?![_A-ZÀ-Ü])`,
+    "Literal.Number.Float",
+    String.raw`[-.\p{Nd}]`,
+  ],
+  [String.raw`(?![_A-ZÀ-Ü])-?${D}+(?![_A-ZÀ-Ü])`, "Literal.Number.Integer", String.raw`[-\p{Nd}]`],
+  [String.raw`'(''|\\'|[^'])*'`, "Literal.String.Single", String.raw`'`],
+  [String.raw`"(""|\\"|[^"])*"`, "Literal.String.Symbol", String.raw`"`],
+  [String.raw`(""|"[^\n]*?[^\\]")`, "Literal.String.Symbol", String.raw`"`],
+  [String.raw`(?<![\p{L}\p{N}_\]\)])(\[[^\]\[]+\])`, "Name", String.raw`\[`],
   [
     String
       .raw`((LEFT${S}+|RIGHT${S}+|FULL${S}+)?(INNER${S}+|OUTER${S}+|STRAIGHT${S}+)?|(CROSS${S}+|NATURAL${S}+)?)?JOIN${B}`,
     "Keyword",
+    "L",
   ],
-  [String.raw`END(${S}+IF|${S}+LOOP|${S}+WHILE)?${B}`, "Keyword"],
-  [String.raw`NOT${S}+NULL${B}`, "Keyword"],
-  [String.raw`NULLS${S}+(FIRST|LAST)${B}`, "Keyword"],
-  [String.raw`UNION${S}+ALL${B}`, "Keyword"],
-  [String.raw`CREATE(${S}+OR${S}+REPLACE)?${B}`, "Keyword.DDL"],
-  [String.raw`DOUBLE${S}+PRECISION${B}`, "Name.Builtin"],
-  [String.raw`GROUP${S}+BY${B}`, "Keyword"],
-  [String.raw`ORDER${S}+BY${B}`, "Keyword"],
-  [String.raw`HANDLER${S}+FOR${B}`, "Keyword"],
-  [String.raw`(LATERAL${S}+VIEW${S}+)(EXPLODE|INLINE|PARSE_URL_TUPLE|POSEXPLODE|STACK)${B}`, "Keyword"],
-  [String.raw`(AT|WITH')${S}+TIME${S}+ZONE${S}+'[^']+'`, "Keyword.TZCast"],
-  [String.raw`(NOT${S}+)?(LIKE|ILIKE|RLIKE)${B}`, "Operator.Comparison"],
-  [String.raw`[0-9_A-ZÀ-Ü][_$#\p{L}\p{N}_]*`, "keyword"],
-  [String.raw`[;:()\[\],\.]`, "Punctuation"],
-  [String.raw`[<>=~!]+`, "Operator.Comparison"],
-  [String.raw`[+/@#%^&|^-]+`, "Operator"],
+  [String.raw`END(${S}+IF|${S}+LOOP|${S}+WHILE)?${B}`, "Keyword", "L"],
+  [String.raw`NOT${S}+NULL${B}`, "Keyword", "L"],
+  [String.raw`NULLS${S}+(FIRST|LAST)${B}`, "Keyword", "L"],
+  [String.raw`UNION${S}+ALL${B}`, "Keyword", "L"],
+  [String.raw`CREATE(${S}+OR${S}+REPLACE)?${B}`, "Keyword.DDL", "L"],
+  [String.raw`DOUBLE${S}+PRECISION${B}`, "Name.Builtin", "L"],
+  [String.raw`GROUP${S}+BY${B}`, "Keyword", "L"],
+  [String.raw`ORDER${S}+BY${B}`, "Keyword", "L"],
+  [String.raw`HANDLER${S}+FOR${B}`, "Keyword", "L"],
+  [String.raw`(LATERAL${S}+VIEW${S}+)(EXPLODE|INLINE|PARSE_URL_TUPLE|POSEXPLODE|STACK)${B}`, "Keyword", "L"],
+  [String.raw`(AT|WITH')${S}+TIME${S}+ZONE${S}+'[^']+'`, "Keyword.TZCast", "L"],
+  [String.raw`(NOT${S}+)?(LIKE|ILIKE|RLIKE)${B}`, "Operator.Comparison", "L"],
+  [String.raw`[0-9_A-ZÀ-Ü][_$#\p{L}\p{N}_]*`, "keyword", String.raw`[\p{L}\p{N}_]`],
+  [String.raw`[;:()\[\],\.]`, "Punctuation", String.raw`[;:()\[\],.]`],
+  [String.raw`[<>=~!]+`, "Operator.Comparison", String.raw`[<>=~!]`],
+  [String.raw`[+/@#%^&|^-]+`, "Operator", String.raw`[+\/@#%^&|-]`],
 ];
 
 // Python's `.` (any character but \n) is written [^\n]: JavaScript's also stops at \r, \u2028 and \u2029.
-const COMPILED = RULES.map(([pattern, ttype]) => ({ re: new RegExp(pattern, "iuy"), ttype }));
+const COMPILED = RULES.map(([pattern, ttype, first]) => ({
+  re: new RegExp(pattern, "iuy"),
+  ttype,
+  first: new RegExp(first === "S" ? S : first === "L" ? String.raw`\p{L}` : first, "u"),
+}));
+const CANDIDATES = new Map<string, typeof COMPILED>();
+
+function candidates(char: string): typeof COMPILED {
+  let list = CANDIDATES.get(char);
+  if (!list) {
+    list = COMPILED.filter((rule) => rule.first.test(char));
+    if (CANDIDATES.size < 4096) CANDIDATES.set(char, list);
+  }
+  return list;
+}
 
 /**
  * Splits text into sqlparse's tokens.
@@ -95,8 +118,9 @@ export function lex(text: string): LexedToken[] {
   const tokens: LexedToken[] = [];
   let pos = 0;
   while (pos < text.length) {
+    const char = String.fromCodePoint(text.codePointAt(pos)!);
     let matched = false;
-    for (const { re, ttype } of COMPILED) {
+    for (const { re, ttype } of candidates(char)) {
       re.lastIndex = pos;
       const m = re.exec(text);
       if (!m) continue;
@@ -110,7 +134,6 @@ export function lex(text: string): LexedToken[] {
       break;
     }
     if (!matched) {
-      const char = String.fromCodePoint(text.codePointAt(pos)!);
       tokens.push({ ttype: "Error", value: char, pos });
       pos += char.length;
     }

@@ -93,7 +93,9 @@ export type Found = [number, SqlToken] | [undefined, undefined];
 /** A group of tokens (sqlparse's TokenList and its subclasses). */
 export class SqlGroup extends SqlToken {
   constructor(readonly kind: GroupKind, readonly tokens: SqlToken[]) {
-    super(null, tokens.map((t) => t.value).join(""), tokens[0]?.pos ?? 0);
+    let value = "";
+    for (const token of tokens) value += token.value;
+    super(null, value, tokens[0]?.pos ?? 0);
   }
 
   /** The tokens grouping may combine (a Parenthesis' without its brackets). */
@@ -152,7 +154,8 @@ export class SqlGroup extends SqlToken {
       const group = first as SqlGroup;
       const moved = this.tokens.splice(start + 1, endIdx - start - 1);
       group.tokens.push(...moved);
-      group.value = group.tokens.map((t) => t.value).join("");
+      // sqlparse recomputes the whole text; the moved tokens are appended, so appending their text is the same.
+      group.value += moved.map((t) => t.value).join("");
       return group;
     }
     const group = new SqlGroup(kind, this.tokens.slice(start, endIdx));
