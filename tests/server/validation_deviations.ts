@@ -1,6 +1,6 @@
 /**
  * Where kmlf deliberately answers differently from MLflow 2.17.2 in the recorded REST validation
- * matrix, class by class (README, "Compatibility with MLflow's REST validation"). A replayed
+ * matrix, class by class (README, "REST compatibility with MLflow 2.17.2", lists each). A replayed
  * exchange whose answer differs must fall in one of these classes; anything else is a regression.
  */
 import { normalizeBody } from "./replay_answers.ts";

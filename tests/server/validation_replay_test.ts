@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { assertGolden } from "../cli_harness.ts";
 import type { RecordedStore } from "../rest_validation_fixtures.ts";
-import { deviationOf } from "./validation_deviations.ts";
+import { DEVIATION_CLASSES, deviationOf } from "./validation_deviations.ts";
 import {
   describeAnswer,
   otherStoreAnswers,
@@ -109,4 +109,11 @@ Deno.test("where MLflow answers a client mistake with an HTML 500, kmlf answers 
     assert.equal(typeof o.kmlf.errorCode, "string", `${o.seq} ${o.case}`);
     assert.equal(typeof o.kmlf.message, "string", `${o.seq} ${o.case}`);
   }
+});
+
+Deno.test("the README's REST compatibility section names every deliberate difference", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const section = readme.slice(readme.indexOf("## REST compatibility with MLflow 2.17.2"));
+  const listed = section.slice(0, section.indexOf("\n## ", 3));
+  for (const cls of DEVIATION_CLASSES) assert.ok(listed.includes(`| \`${cls.name}\``), cls.name);
 });
