@@ -185,6 +185,11 @@ Deno.test("kmlf's deliberate differences: IS [NOT] NULL on params and tags, and 
   );
   // Comparisons side by side are joined by AND, as in MLflow.
   assert.equal(parseFilter("metrics.a > 1 metrics.b > 2").length, 2);
+  // Searches longer than 50,000 characters are refused (parsing them is quadratic in the worst case).
+  parseError(
+    () => parseFilter("metrics.a > 1 AND ".repeat(3000) + "metrics.a > 1"),
+    "Invalid filter string: 54013 characters, over kmlf's limit of 50000",
+  );
   // A quote inside a '…' value is written '' (or \'), as SQL does; MLflow keeps both characters.
   assert.deepEqual(parseFilter("params.q = 'it''s' AND params.r = 'a\\'b'").map((c) => c.value), [
     "it's",

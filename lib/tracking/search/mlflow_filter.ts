@@ -16,7 +16,7 @@ import {
   type SearchGrammar,
 } from "./mlflow_grammars.ts";
 import { readValue, stripQuotes, trimBackticks } from "./mlflow_values.ts";
-import { type Fail, searchSyntaxError } from "./search_errors.ts";
+import { checkSearchLength, type Fail, searchSyntaxError } from "./search_errors.ts";
 import { groupStatement } from "./sql_grouping.ts";
 import { flatten, parseSql, type SqlGroup, type SqlToken } from "./sql_tree.ts";
 
@@ -52,6 +52,7 @@ export interface MlflowFilter {
  * ```
  */
 export function parseMlflowFilter(filter: string, grammar: SearchGrammar): MlflowFilter {
+  checkSearchLength("filter", filter);
   const statements = parseSql(filter, groupStatement);
   const fail = (message: string, pos: number, explain: string): never => {
     throw searchSyntaxError("filter", filter, pos, message, explain);

@@ -9,7 +9,7 @@
 import { readIdentifier } from "./mlflow_filter.ts";
 import { type EntityType, RUN_ATTRIBUTE_ALIASES, type SearchGrammar } from "./mlflow_grammars.ts";
 import { pyListRepr, pyStrip, shlexSplit } from "./python_text.ts";
-import { type Fail, searchSyntaxError } from "./search_errors.ts";
+import { checkSearchLength, type Fail, searchSyntaxError } from "./search_errors.ts";
 import { groupStatement } from "./sql_grouping.ts";
 import { flatten, parseSql } from "./sql_tree.ts";
 
@@ -28,6 +28,7 @@ export function parseMlflowOrderBy(clause: string, grammar: SearchGrammar): Mlfl
     throw searchSyntaxError("order_by", clause, pos, message, explain);
   };
   const unparsable = `Invalid order_by clause '${clause}'. Could not be parsed.`;
+  checkSearchLength("order_by", clause);
   const statements = parseSql(clause, groupStatement);
   if (statements.length !== 1) fail(unparsable, 0);
   const tokens = statements[0].tokens;

@@ -36,3 +36,27 @@ export function searchSyntaxError(
     hint: `${explain} (${what}, character ${pos + 1}):\n    ${shown}\n    ${caret}`,
   });
 }
+
+/**
+ * The longest filter or order_by clause kmlf reads (50,000 characters): parsing is quadratic in the worst
+ * case, as it is in MLflow, and a longer text is no search anyone writes.
+ */
+export const MAX_SEARCH_TEXT = 50_000;
+
+/**
+ * Refuses a filter or order_by clause over {@link MAX_SEARCH_TEXT} characters.
+ *
+ * @example
+ * ```ts
+ * checkSearchLength("filter", filter);
+ * ```
+ */
+export function checkSearchLength(what: "filter" | "order_by", text: string): void {
+  if (text.length <= MAX_SEARCH_TEXT) return;
+  throw new TrackingError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid ${what === "filter" ? "filter string" : "order_by clause"}: ${text.length} characters, over ` +
+      `kmlf's limit of ${MAX_SEARCH_TEXT}`,
+    { source: { keyPath: what }, hint: "split the search into several smaller ones" },
+  );
+}

@@ -116,11 +116,15 @@ function candidates(char: string): typeof COMPILED {
  */
 export function lex(text: string): LexedToken[] {
   const tokens: LexedToken[] = [];
+  // A /* with no */ after it cannot start a comment: known without scanning to the end for every one of
+  // them (which would make a run of unclosed /* quadratic).
+  const lastCommentEnd = text.lastIndexOf("*/");
   let pos = 0;
   while (pos < text.length) {
     const char = String.fromCodePoint(text.codePointAt(pos)!);
     let matched = false;
     for (const { re, ttype } of candidates(char)) {
+      if (ttype.startsWith("Comment.Multiline") && lastCommentEnd < pos + 2) continue;
       re.lastIndex = pos;
       const m = re.exec(text);
       if (!m) continue;

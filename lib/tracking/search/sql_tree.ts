@@ -159,7 +159,9 @@ export class SqlGroup extends SqlToken {
       return group;
     }
     const group = new SqlGroup(kind, this.tokens.slice(start, endIdx));
-    this.tokens.splice(start, endIdx - start, group);
+    // One token wrapped in place (most groups of names are) moves nothing.
+    if (endIdx - start === 1) this.tokens[start] = group;
+    else this.tokens.splice(start, endIdx - start, group);
     return group;
   }
 }
