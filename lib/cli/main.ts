@@ -181,7 +181,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--model-name <name>", "artifact path of the model (default: model-<pipeline>)")
     .option(
       "--registered-model-name <name>",
-      "model registry name (validated; registering comes with the registry)",
+      "register the logged model as the next version of this registered model",
     )
     .option("-e, --env <env>", "configuration environment")
     .action(async (options, command) => {

@@ -9,7 +9,14 @@ export { paramValueToString, randomRunName } from "../mlflow_conventions.ts";
 export { type HeaderFunction, loadHeaderProvider, type RequestHeaderProvider } from "./header_provider.ts";
 export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";
 export { MlflowRunState } from "./run_state.ts";
-export type { ExperimentRef, MetricPoint, RunRef, TrackingPort } from "./tracking_port.ts";
+export type {
+  ExperimentRef,
+  MetricPoint,
+  ModelVersionRef,
+  ResolvedModelRef,
+  RunRef,
+  TrackingPort,
+} from "./tracking_port.ts";
 export { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "./params.ts";
 export { trackingHooks } from "./tracking_hook.ts";
 export { NODE_TIME_METRICS, NodeTimings, pipelineArtifact } from "./node_timings.ts";
@@ -22,5 +29,11 @@ export {
   MlflowMetricsHistoryDataset,
 } from "./datasets/metric_datasets.ts";
 export { registerMlflowDatasets } from "./datasets/register.ts";
-export { type LoggedModel, logInferenceModel, type LogModelOptions, writeModelDir } from "./model_logging.ts";
+export {
+  type LoggedModel,
+  logInferenceModel,
+  type LogModelOptions,
+  registerLoggedModel,
+  writeModelDir,
+} from "./model_logging.ts";
 export { type ModuleGraph, moduleGraph, scanImports } from "./module_graph.ts";

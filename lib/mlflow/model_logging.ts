@@ -5,9 +5,10 @@
  */
 import { join } from "node:path";
 import type { Catalog } from "../catalog/mod.ts";
+import { KmlfError, TrackingError } from "../errors.ts";
 import type { InferenceSpec } from "../pipeline/mod.ts";
 import { writeBundle } from "./model_bundle.ts";
-import type { TrackingPort } from "./tracking_port.ts";
+import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
 
 /** What {@link logInferenceModel} needs. */
 export interface LogModelOptions {
@@ -59,6 +60,37 @@ export async function logInferenceModel(options: LogModelOptions): Promise<Logge
     };
   } finally {
     await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Registers a model the run logged as the next version of `name` (`log_model.registered_model_name`,
+ * modelify's `--registered-model-name`, the model datasets' `save_args.registered_model_name`). A failure
+ * is an error that says the model is logged and how to register it later.
+ *
+ * @example
+ * ```ts
+ * const v = await registerLoggedModel(client, "runs:/0a1b…/model", "iris"); // v.version === "3"
+ * ```
+ */
+export async function registerLoggedModel(
+  client: TrackingPort,
+  uri: string,
+  name: string,
+): Promise<ModelVersionRef> {
+  try {
+    return await client.registerModel(uri, name);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new TrackingError(
+      "mlflow/model-not-registered",
+      `Model ${uri} is logged, but registering it as "${name}" failed: ${why}`,
+      {
+        cause,
+        hint: (cause instanceof KmlfError && cause.hint ? `${cause.hint}; ` : "") +
+          `once fixed, register it: kmlf models register -m ${uri} --name ${JSON.stringify(name)}`,
+      },
+    );
   }
 }
 
