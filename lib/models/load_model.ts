@@ -32,8 +32,20 @@ const KmlfFlavor = z.looseObject({
   artifacts: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
 });
 
+/** Where a model was loaded from. */
+export interface ModelOrigin {
+  /** The URI as given (`models:/iris@champion`, `runs:/…/model`, a folder). */
+  uri: string;
+  /** The run that logged it, when known. */
+  runId?: string;
+  /** For `models:/` URIs: the registered version the URI resolved to. */
+  registered?: { name: string; version: string };
+}
+
 /** A loaded model. */
 export interface KmlfModel {
+  /** Where it was loaded from (set by {@link loadModel}). */
+  readonly origin?: ModelOrigin;
   /** The parsed MLmodel file. */
   readonly metadata: MlModel;
   /** The signature, when the model has one. */
@@ -84,7 +96,12 @@ export async function loadModel(uri: string, options: LoadModelOptions = {}): Pr
       cacheDir: options.cacheDir ?? defaultModelCacheDir(),
       baseDir,
     });
-    return await loadModelDir(resolved.dir);
+    const registered = resolved.version
+      ? { name: resolved.version.name, version: resolved.version.version }
+      : undefined;
+    return await loadModelDir(resolved.dir, {
+      origin: { uri, runId: resolved.runId, ...(registered ? { registered } : {}) },
+    });
   } finally {
     if (needsStore) await store?.close();
   }
@@ -113,7 +130,7 @@ export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toOb
  * const model = await loadModelDir("/tmp/downloaded/model");
  * ```
  */
-export async function loadModelDir(dir: string): Promise<KmlfModel> {
+export async function loadModelDir(dir: string, options: { origin?: ModelOrigin } = {}): Promise<KmlfModel> {
   const file = join(dir, "MLmodel");
   const text = await Deno.readTextFile(file).catch((cause) => {
     throw new KmlfError("model/no-mlmodel", `${dir} holds no MLmodel file`, {
@@ -165,7 +182,9 @@ export async function loadModelDir(dir: string): Promise<KmlfModel> {
   );
   const loaded = new Map<string, unknown>();
   for (const name of Object.keys(flavor.artifacts)) loaded.set(name, await catalog.load(name));
-  return new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, registry);
+  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, registry);
+  model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
+  return model;
 }
 
 // kedro-mlflow's load_context check: the artifacts are exactly the inputs other than input_name.
@@ -189,6 +208,7 @@ function checkArtifacts(pipeline: Pipeline, inputName: string, artifacts: string
 }
 
 class LoadedModel implements KmlfModel {
+  origin?: ModelOrigin;
   readonly inputName: string;
   readonly outputName: string;
   readonly #pipeline: Pipeline;

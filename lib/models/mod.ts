@@ -12,6 +12,7 @@ export {
   loadModel,
   loadModelDir,
   type LoadModelOptions,
+  type ModelOrigin,
 } from "./load_model.ts";
 export { convertColumns, enforceColumns, enforceParams, frameRepr, type Row } from "./enforce.ts";
 export { contentKind, parseScoringBody, predictionsBody, type ScoringInput } from "./scoring_protocol.ts";

@@ -129,6 +129,7 @@ export type {
   TransitionStageOptions,
 } from "./registry/registry_store.ts";
 export { registerModel, type RegisterModelOptions } from "./registry/register_model.ts";
+export { type ModelsUri, versionOfModelUri } from "./registry/models_source.ts";
 export {
   parseModelVersion,
   pythonJsonString,

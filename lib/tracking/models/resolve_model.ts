@@ -140,7 +140,7 @@ async function explainRegistryMiss(
         cause: error,
         hint: aliases.length
           ? `aliases: ${aliases.join(", ")}`
-          : "set an alias on a version first (kmlf's Models page or registered-models/alias), or use models:/<name>/<version>",
+          : `set one first: kmlf models alias ${ref.name} ${ref.alias} <version> (or on the model's page in kmlf's UI), or use models:/${ref.name}/<version>`,
       },
     );
   }
