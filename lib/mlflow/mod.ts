@@ -3,7 +3,12 @@
  *
  * @module
  */
-export { type MlflowConfig, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
+export {
+  checkRegistryUri,
+  type MlflowConfig,
+  parseMlflowConfig,
+  resolveTrackingUri,
+} from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
 export { paramValueToString, randomRunName } from "../mlflow_conventions.ts";
 export { type HeaderFunction, loadHeaderProvider, type RequestHeaderProvider } from "./header_provider.ts";

@@ -3,7 +3,7 @@ import { ConfigError } from "../errors.ts";
 import type { Plugin } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import { type HeaderFunction, loadHeaderProvider } from "./header_provider.ts";
-import { parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
+import { checkRegistryUri, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
 import { trackingHooks } from "./tracking_hook.ts";
@@ -85,6 +85,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         projectRoot: context.projectRoot,
         envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
       });
+      checkRegistryUri(config, uri, context.projectRoot);
       const headers = await loadHeaderProvider(config, {
         projectRoot: context.projectRoot,
         env: context.env,

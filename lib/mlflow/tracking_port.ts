@@ -66,7 +66,11 @@ export interface TrackingPort {
   downloadArtifacts(runId: string, path: string, dstDir: string): Promise<string>;
   setTerminated(runId: string, status: "FINISHED" | "FAILED" | "KILLED", endTime?: number): Promise<void>;
   /** MLflow's `register_model`: the model at `modelUri` becomes the next version of `name` (created if new). */
-  registerModel(modelUri: string, name: string, options?: { tags?: Record<string, string> }): Promise<ModelVersionRef>;
+  registerModel(
+    modelUri: string,
+    name: string,
+    options?: { tags?: Record<string, string> },
+  ): Promise<ModelVersionRef>;
   /** The local folder of the model a URI names (`runs:/`, `models:/`, a folder); downloads go to `cacheDir`. */
   resolveModel(modelUri: string, options: { cacheDir: string; baseDir?: string }): Promise<ResolvedModelRef>;
 }
