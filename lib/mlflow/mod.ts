@@ -34,6 +34,15 @@ export {
   MlflowMetricsHistoryDataset,
 } from "./datasets/metric_datasets.ts";
 export { registerMlflowDatasets } from "./datasets/register.ts";
+export { type ModelDatasetOptions, registerModelDatasets } from "./datasets/register_models.ts";
+export { MlflowModelTrackingDataset, type ModelTrackingOptions } from "./datasets/model_tracking_dataset.ts";
+export { MlflowModelLocalFileSystemDataset, type ModelLocalOptions } from "./datasets/model_local_dataset.ts";
+export {
+  MlflowModelRegistryDataset,
+  type ModelRegistryOptions,
+  registryModelUri,
+} from "./datasets/model_registry_dataset.ts";
+export { BUILTIN_FLAVORS, type FlavorProvider, resolveFlavor } from "./flavors/resolve_flavor.ts";
 export {
   type LoggedModel,
   logInferenceModel,

@@ -142,7 +142,7 @@ export async function writeModelDir(
     artifactPath: options.artifactPath,
     flavors: { kmlf: bundle.flavor },
     mlflowVersion: tracking.MLMODEL_FORMAT_VERSION,
-    modelSizeBytes: await sizeOf(dir),
+    modelSizeBytes: await tracking.folderSize(dir),
     modelUuid: crypto.randomUUID().replaceAll("-", ""),
     runId: options.runId,
     savedInputExampleInfo: info,
@@ -155,14 +155,4 @@ export async function writeModelDir(
 
 function isRow(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-async function sizeOf(dir: string): Promise<number> {
-  let total = 0;
-  for await (const e of Deno.readDir(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory) total += await sizeOf(path);
-    else if (e.isFile) total += (await Deno.stat(path)).size;
-  }
-  return total;
 }

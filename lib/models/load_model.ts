@@ -13,6 +13,7 @@ import { HookManager } from "../hooks/mod.ts";
 import { loadPipelineFile, type Pipeline } from "../pipeline/mod.ts";
 import { SequentialRunner } from "../runner/mod.ts";
 import {
+  defaultModelCacheDir,
   type MlModel,
   type ModelSignature,
   parseMlmodel,
@@ -108,21 +109,6 @@ export async function loadModel(uri: string, options: LoadModelOptions = {}): Pr
 }
 
 /**
- * The default download cache for models: `$KMLF_CACHE_DIR/models`, `$XDG_CACHE_HOME/kmlf/models`, or
- * `~/.cache/kmlf/models`.
- *
- * @example
- * ```ts
- * defaultModelCacheDir({ HOME: "/home/me" }); // "/home/me/.cache/kmlf/models"
- * ```
- */
-export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toObject()): string {
-  if (env.KMLF_CACHE_DIR) return join(env.KMLF_CACHE_DIR, "models");
-  const base = env.XDG_CACHE_HOME ?? join(env.HOME ?? env.USERPROFILE ?? Deno.cwd(), ".cache");
-  return join(base, "kmlf", "models");
-}
-
-/**
  * Loads a model folder: reads MLmodel, imports the pipeline from `code/`, loads every artifact once.
  *
  * @example
@@ -148,7 +134,9 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
         Object.keys(metadata.flavors).join(", ") || "none"
       })`,
       {
-        hint: "kmlf loads models logged by kmlf (a training pipeline's inference:, or kmlf mlflow modelify)",
+        hint: "kmlf serves and predicts with kmlf-flavor models (a training pipeline's inference:, or kmlf " +
+          "mlflow modelify); a model of another flavor (js_value, a flavor class) loads in a pipeline through " +
+          "an Mlflow model dataset with that flavor (type: mlflow_model_registry, flavor: js_value, …)",
       },
     );
   }

@@ -23,10 +23,10 @@ export const InferenceEntry = z.strictObject({
     input_example: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
       .default("auto"),
     // MLflow's registry rules, checked before the run rather than after training: not empty, at most
-    // 256 characters, no control characters; `/ : %` cannot be in a models:/ URI or a file-store folder.
+    // 256 characters, no control characters; `/ : % @` cannot be in a models:/ URI or a file-store folder.
     registered_model_name: z.string().min(1, "must not be empty").max(256, "must be at most 256 characters")
       // deno-lint-ignore no-control-regex -- refusing control characters is the point
-      .regex(/^[^/:%\u0000-\u001f]+$/, "must not contain / : % or control characters").nullable().default(
+      .regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters").nullable().default(
         null,
       ),
   }).prefault({}),

@@ -207,3 +207,18 @@ async function fetchArtifacts(
     await Deno.remove(partial, { recursive: true }).catch(() => {});
   }
 }
+
+/**
+ * The default download cache for models: `$KMLF_CACHE_DIR/models`, `$XDG_CACHE_HOME/kmlf/models`, or
+ * `~/.cache/kmlf/models`.
+ *
+ * @example
+ * ```ts
+ * defaultModelCacheDir({ HOME: "/home/me" }); // "/home/me/.cache/kmlf/models"
+ * ```
+ */
+export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toObject()): string {
+  if (env.KMLF_CACHE_DIR) return join(env.KMLF_CACHE_DIR, "models");
+  const base = env.XDG_CACHE_HOME ?? join(env.HOME ?? env.USERPROFILE ?? Deno.cwd(), ".cache");
+  return join(base, "kmlf", "models");
+}
