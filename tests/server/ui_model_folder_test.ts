@@ -43,7 +43,9 @@ Deno.test({
         ["crafted", (d: string) =>
           Deno.writeTextFile(
             join(d, "MLmodel"),
-            `flavors:\n  '${XSS.replaceAll("'", "''")}':\n    data: x\nsignature:\n  inputs: '[{"type": "double", "name": "${
+            `flavors:\n  '${
+              XSS.replaceAll("'", "''")
+            }':\n    data: x\nsignature:\n  inputs: '[{"type": "double", "name": "${
               XSS.replaceAll('"', '\\"')
             }", "required": true}]'\n`,
           )],
