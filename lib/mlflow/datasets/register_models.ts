@@ -112,7 +112,6 @@ export function registerModelDatasets(
       "mlflow_model_tracking",
       "MlflowModelTrackingDataset",
       "kedro_mlflow.io.models.MlflowModelTrackingDataset",
-      "kedro_mlflow.io.models.MlflowModelLoggerDataSet",
     ],
     async (a, ctx) => {
       const { common, ownLoad } = await base(a, ctx, a.flavor as string, ["model_uri"]);
@@ -176,7 +175,6 @@ export function registerModelDatasets(
       "mlflow_model_local",
       "MlflowModelLocalFileSystemDataset",
       "kedro_mlflow.io.models.MlflowModelLocalFileSystemDataset",
-      "kedro_mlflow.io.models.MlflowModelSaverDataSet",
     ],
     async (a, ctx) => {
       const { common } = await base(a, ctx, a.flavor as string, []);
@@ -210,7 +208,6 @@ export function registerModelDatasets(
       "mlflow_model_registry",
       "MlflowModelRegistryDataset",
       "kedro_mlflow.io.models.MlflowModelRegistryDataset",
-      "kedro_mlflow.io.models.MlflowModelRegistryDataSet",
     ],
     async (a, ctx) => {
       const { common } = await base(a, ctx, (a.flavor as string | undefined) ?? "kmlf", []);
