@@ -137,14 +137,22 @@ export class Catalog {
     const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
     const needed = neededEntries(options, explicitNames);
     // A broken entry fails the build when needed; otherwise it stays out of the catalog, as a warning.
+    // Entries are built concurrently; their problems are reported in the order the entries are written.
+    const found = new Map<string, KmlfError[]>();
     const check = async (name: string, build: () => unknown) => {
-      const found: KmlfError[] = [];
-      await collectProblems(found, build);
-      if (found.length === 0) return;
-      if (needed(name)) problems.push(...found);
-      else {
-        catalog.#broken.set(name, found);
-        catalog.warnings.push({ name, problems: found });
+      const own: KmlfError[] = [];
+      await collectProblems(own, build);
+      if (own.length > 0) found.set(name, own);
+    };
+    const report = (names: string[]) => {
+      for (const name of names) {
+        const own = found.get(name);
+        if (!own) continue;
+        if (needed(name)) problems.push(...own);
+        else {
+          catalog.#broken.set(name, own);
+          catalog.warnings.push({ name, problems: own });
+        }
       }
     };
     const patterns: DatasetPattern[] = [];
@@ -156,6 +164,7 @@ export class Catalog {
         patterns.push(compileEntryPattern(name, entry, ctx));
       });
     }
+    report(entries.map(([name]) => name).filter((name) => name.includes("{")));
     const catchAlls = patterns.filter((p) => p.specificity === 0);
     const tooMany = catchAllProblem(catchAlls, (path) => config.locate(path));
     if (tooMany) problems.push(tooMany);
@@ -173,6 +182,7 @@ export class Catalog {
         });
       }),
     );
+    report(entries.map(([name]) => name).filter((name) => explicitNames.has(name)));
     catalog.warnings.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const declared = new Map(entries.filter(([name]) => explicitNames.has(name)));
     problems.push(...loadVersionProblems(options.loadVersions ?? {}, {

@@ -48,7 +48,9 @@ export async function createCustomDataset(
   ctx: DatasetFactoryContext,
   source: SourceLocation | undefined,
 ): Promise<Dataset> {
-  const Cls = await importClass(type, ctx.projectRoot, source);
+  const Cls = await importProjectClass(type, ctx.projectRoot, DATASET_CLASS, source) as new (
+    options: Record<string, unknown>,
+  ) => Dataset;
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(args)) options[camelCase(key)] = value;
   if (ctx.metadata !== undefined) options.metadata = ctx.metadata;
@@ -72,18 +74,49 @@ export function camelCase(key: string): string {
   return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-async function importClass(
+/** What kind of project class {@link importProjectClass} imports, for its messages and codes. */
+export interface ProjectClassKind {
+  /** "dataset", "flavor": named in messages ("Cannot find dataset module …"). */
+  noun: string;
+  /** Codes are `<prefix>-type`, `<prefix>-module-not-found`, …: `catalog/custom`, `mlflow/flavor`. */
+  codePrefix: string;
+  /** An example reference: `./datasets/my_dataset.ts#MyDataset`. */
+  example: string;
+  /** How the class is written, for an export that is not one. */
+  classHint: string;
+}
+
+const DATASET_CLASS: ProjectClassKind = {
+  noun: "dataset",
+  codePrefix: "catalog/custom",
+  example: "./datasets/my_dataset.ts#MyDataset",
+  classHint: "export a class implementing Dataset: export class MyDataset { load() {…} save(d) {…} … }",
+};
+
+/**
+ * Imports the class a project reference names (`./module.ts#ExportedClass`, relative to the project root):
+ * custom dataset types and custom model flavors. Each failure is an error naming the file and the fix.
+ *
+ * @example
+ * ```ts
+ * const Flavor = await importProjectClass("./flavors/onnx.ts#OnnxFlavor", "/p", { noun: "flavor", codePrefix: "mlflow/flavor", example: "./flavors/my_flavor.ts#MyFlavor", classHint: "export class MyFlavor { save(model, dir) {…} load(dir) {…} }" });
+ * ```
+ */
+export async function importProjectClass(
   type: string,
   projectRoot: string,
-  source: SourceLocation | undefined,
-): Promise<new (options: Record<string, unknown>) => Dataset> {
+  kind: ProjectClassKind,
+  source?: SourceLocation,
+): Promise<new (options?: Record<string, unknown>) => unknown> {
+  const code = (what: string) => `${kind.codePrefix}-${what}`;
+  const placeholder = kind.example.slice(kind.example.lastIndexOf("#") + 1);
   const hash = type.lastIndexOf("#");
   if (hash < 0 || hash === type.length - 1) {
-    throw new DatasetError("catalog/custom-type", `Custom dataset type "${type}" does not name a class`, {
+    throw new DatasetError(code("type"), `Custom ${kind.noun} type "${type}" does not name a class`, {
       source,
       hint: `write the module path, "#" and the exported class: ${
         hash < 0 ? type : type.slice(0, -1)
-      }#MyDataset`,
+      }#${placeholder}`,
     });
   }
   const file = resolve(projectRoot, type.slice(0, hash));
@@ -91,10 +124,9 @@ async function importClass(
   try {
     if (!(await Deno.stat(file)).isFile) throw new Deno.errors.NotFound(file);
   } catch {
-    throw new DatasetError("catalog/custom-module-not-found", `Cannot find dataset module ${file}`, {
+    throw new DatasetError(code("module-not-found"), `Cannot find ${kind.noun} module ${file}`, {
       source,
-      hint:
-        "custom dataset module paths are relative to the project root, e.g. ./datasets/my_dataset.ts#MyDataset",
+      hint: `custom ${kind.noun} module paths are relative to the project root, e.g. ${kind.example}`,
     });
   }
   let mod: Record<string, unknown>;
@@ -102,15 +134,15 @@ async function importClass(
     mod = await import(pathToFileURL(file).href);
   } catch (cause) {
     throw new DatasetError(
-      "catalog/custom-import-failed",
-      `Cannot import dataset module ${file}: ${(cause as Error).message.split("\n")[0]}`,
+      code("import-failed"),
+      `Cannot import ${kind.noun} module ${file}: ${(cause as Error).message.split("\n")[0]}`,
       { source, cause, hint: "fix the module so that it imports cleanly (run `deno check` on it)" },
     );
   }
   if (!(exportName in mod)) {
     const exports = Object.keys(mod);
     throw new DatasetError(
-      "catalog/custom-export-not-found",
+      code("export-not-found"),
       `Module ${file} has no export "${exportName}"`,
       {
         source,
@@ -121,10 +153,10 @@ async function importClass(
   const Cls = mod[exportName];
   // Arrow functions and methods have no prototype and cannot be constructed.
   if (typeof Cls !== "function" || !Cls.prototype) {
-    throw new DatasetError("catalog/custom-not-a-class", `Export "${exportName}" of ${file} is not a class`, {
+    throw new DatasetError(code("not-a-class"), `Export "${exportName}" of ${file} is not a class`, {
       source,
-      hint: "export a class implementing Dataset: export class MyDataset { load() {…} save(d) {…} … }",
+      hint: kind.classHint,
     });
   }
-  return Cls as new (options: Record<string, unknown>) => Dataset;
+  return Cls as new (options?: Record<string, unknown>) => unknown;
 }

@@ -218,6 +218,7 @@ export async function createFromEntry(
     name,
     projectRoot: ctx.projectRoot,
     source,
+    locate: (keyPath) => ctx.locate([...at, ...keyPath]) ?? source,
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
     // Wrapped datasets report problems at the wrapper's entry.
@@ -284,8 +285,8 @@ export async function createFromEntry(
   }
 }
 
-// Keys with an argument hint (pandas names kmlf does not take) become one error each, saying what to do,
-// and are removed so the schema does not report them again as unknown.
+// Keys with an argument hint (pandas names, kedro-mlflow's Python-only keys kmlf does not take) become one
+// error each, saying what to do, and are removed so the schema does not report them again as unknown.
 function takeHintedArguments(
   args: Record<string, unknown>,
   hints: Readonly<Record<string, string>>,
@@ -293,6 +294,18 @@ function takeHintedArguments(
 ): { rest: Record<string, unknown>; errors: DatasetError[] } {
   const errors: DatasetError[] = [];
   const rest: Record<string, unknown> = { ...args };
+  const unsupported = (keyPath: string[], hint: string) =>
+    new DatasetError(
+      "catalog/unsupported-argument",
+      `"${[where.name, ...keyPath].join(".")}" is not supported by kmlf's ${where.type}`,
+      { source: where.locate([...where.at, ...keyPath]), hint },
+    );
+  for (const key of Object.keys(args)) {
+    const hint = hints[key];
+    if (hint === undefined) continue;
+    delete rest[key];
+    errors.push(unsupported([key], hint));
+  }
   for (const group of ["load_args", "save_args"]) {
     const value = rest[group];
     if (!isMapping(value)) continue;
@@ -301,13 +314,7 @@ function takeHintedArguments(
       const hint = hints[`${group}.${key}`];
       if (hint === undefined) continue;
       delete kept[key];
-      errors.push(
-        new DatasetError(
-          "catalog/unsupported-argument",
-          `"${where.name}.${group}.${key}" is not supported by kmlf's ${where.type}`,
-          { source: where.locate([...where.at, group, key]), hint },
-        ),
-      );
+      errors.push(unsupported([group, key], hint));
     }
     rest[group] = kept;
   }

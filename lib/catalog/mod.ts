@@ -22,6 +22,7 @@ export {
   type RegisterOptions,
 } from "./registry.ts";
 export { builtinRegistry } from "./builtin_types.ts";
+export { importProjectClass, isCustomType, type ProjectClassKind } from "./custom_type.ts";
 export { checkVersion, generateVersion, VersionedPath, type VersionSpec } from "./versioning.ts";
 export { FileDataset, type FileDatasetOptions, hasFilePath } from "./file_dataset.ts";
 export { atomicWrite, pathExists, removeTempFilesInFlight, sweepStaleTempFiles } from "./atomic.ts";

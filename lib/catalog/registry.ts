@@ -14,6 +14,8 @@ export interface DatasetFactoryContext {
   projectRoot: string;
   /** Where the entry is declared. */
   source?: SourceLocation;
+  /** Where a key of the entry is (`["save_args", "name"]`), for errors about one argument. */
+  locate?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
   /** Set when the entry says `versioned: true`: the pinned load version and the catalog's save version. */
   version?: VersionSpec;
   /** The entry's `metadata` (free-form, passed through). */
@@ -42,7 +44,8 @@ export interface RegisterOptions {
   typeName?: string;
   /**
    * Arguments users of the Python original write that this type does not take, by key path
-   * (`load_args.index_col`), each with what to do instead; reported instead of "unknown key".
+   * (`load_args.index_col`, or a top-level key such as `pyfunc_workflow`), each with what to do instead;
+   * reported instead of "unknown key".
    */
   argumentHints?: Readonly<Record<string, string>>;
 }

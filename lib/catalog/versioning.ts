@@ -96,7 +96,8 @@ export class VersionedPath {
     this.checkNotPlainFile("load");
     if (this.pinned !== undefined) {
       const path = this.pathOf(this.pinned);
-      if (!statOf(path)?.isFile) {
+      // Like listVersions: a version holds the file, or a folder of its name (images, model folders).
+      if (!statOf(path)) {
         const available = this.listVersions();
         throw new DatasetError(
           "dataset/version-not-found",
@@ -124,7 +125,7 @@ export class VersionedPath {
   /** Whether the version {@link loadPath} would read exists. */
   exists(): boolean {
     if (statOf(this.filepath)?.isFile) return false;
-    if (this.pinned !== undefined) return statOf(this.pathOf(this.pinned))?.isFile === true;
+    if (this.pinned !== undefined) return statOf(this.pathOf(this.pinned)) !== undefined;
     return this.#latest !== undefined || this.listVersions().length > 0;
   }
 

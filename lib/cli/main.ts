@@ -181,7 +181,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--model-name <name>", "artifact path of the model (default: model-<pipeline>)")
     .option(
       "--registered-model-name <name>",
-      "model registry name (validated; registering comes with the registry)",
+      "register the logged model as the next version of this registered model",
     )
     .option("-e, --env <env>", "configuration environment")
     .action(async (options, command) => {
@@ -190,7 +190,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     });
 
   const models = program.command("models").description(
-    "Use models logged by kmlf: batch predictions, serving",
+    "Use models logged by kmlf: batch predictions, serving, registering and aliases",
   );
   models.command("predict").description("Predict a CSV or JSON file with a logged model")
     .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, a folder, …")
@@ -217,6 +217,35 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .action(async (options, command) => {
       const { modelsServe } = await import("./models_command.ts");
       state.exitCode = await modelsServe({ ...command.optsWithGlobals(), ...options });
+    });
+
+  models.command("register").description(
+    "Register a logged model as the next version of a registered model (MLflow's register_model)",
+  )
+    .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, …")
+    .requiredOption("-n, --name <name>", "registered model name (created when new)")
+    .option(
+      "--tag <key=value>",
+      "a tag of the new version (repeatable)",
+      (v, all: string[] = []) => [...all, v],
+    )
+    .option("--description <text>", "description of the new version")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .action(async (options, command) => {
+      const { modelsRegister } = await import("./models_registry_command.ts");
+      state.exitCode = await modelsRegister({ ...command.optsWithGlobals(), ...options });
+    });
+  models.command("alias").description(
+    "Point an alias (champion, challenger, …) of a registered model at a version, or remove it",
+  )
+    .argument("<name>", "registered model name")
+    .argument("<alias>", "alias name")
+    .argument("[version]", "version number, or latest")
+    .option("--delete", "remove the alias")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .action(async (name, alias, version, options, command) => {
+      const { modelsAlias } = await import("./models_registry_command.ts");
+      state.exitCode = await modelsAlias({ ...command.optsWithGlobals(), ...options, name, alias, version });
     });
 
   program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")

@@ -96,7 +96,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
   throwIfAny(problems, `Cannot modelify pipeline ${options.pipeline}`);
   const where = await projectTracking({ project: root, env: options.env });
   const { MlflowClient, openStore } = await import("../tracking/mod.ts");
-  const { logInferenceModel } = await import("../mlflow/mod.ts");
+  const { logInferenceModel, registerLoggedModel } = await import("../mlflow/mod.ts");
   const client = new MlflowClient(await openStore(where.trackingUri, { baseDir: root }));
   try {
     const experiment = await client.getOrCreateExperiment(
@@ -115,11 +115,18 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
         projectRoot: root,
         kmlfVersion: (await import("../version.ts")).KMLF_VERSION,
       });
-      await client.setTerminated(run.info.runId, "FINISHED");
       for (const note of logged.notes) err(style.dim(`Model note: ${note}`));
       err(
         `Model '${spec.logModel.name}' logged in run ${run.info.runId} (serve it: kmlf models serve -m ${logged.uri})`,
       );
+      const name = spec.logModel.registeredModelName;
+      const version = name ? await registerLoggedModel(client, logged.uri, name) : undefined;
+      await client.setTerminated(run.info.runId, "FINISHED");
+      if (version) {
+        err(
+          `Model registered: "${version.name}" version ${version.version} (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
+        );
+      }
       out(logged.uri);
     } catch (error) {
       await client.setTerminated(run.info.runId, "FAILED");

@@ -131,10 +131,14 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
     }),
     { hostname: options.host, port },
   );
+  const origin = model.origin;
+  const which = [
+    origin?.registered ? `"${origin.registered.name}" version ${origin.registered.version}` : "",
+    origin?.runId ? `run ${origin.runId}` : "",
+  ].filter(Boolean).join(", ");
   out(
-    `Serving model ${
-      style.bold(options.modelUri)
-    } (input "${model.inputName}" → output "${model.outputName}")`,
+    `Serving model ${style.bold(options.modelUri)}${which ? ` (${which})` : ""}: input "${model.inputName}"` +
+      ` → output "${model.outputName}"`,
   );
   out(`  listening on ${style.bold(running.url)}  POST /invocations, GET /ping  (Ctrl-C to stop)`);
   if (!allowedHosts) {

@@ -17,6 +17,8 @@ export function builtinPlugins(options: { notify?(message: string): void } = {})
     mlflowPlugin({
       kmlfVersion: KMLF_VERSION,
       notify: options.notify,
+      // The inference-pipeline flavor of the model datasets; lib/models is imported only when one uses it.
+      flavors: { kmlf: async () => (await import("../models/mod.ts")).kmlfFlavor },
       async openClient(trackingUri, projectRoot, options) {
         const { MlflowClient, openStore } = await import("../tracking/mod.ts");
         return new MlflowClient(

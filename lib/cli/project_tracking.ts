@@ -5,7 +5,13 @@
  */
 import { resolve } from "node:path";
 import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
-import { type MlflowConfig, parseMlflowConfig, randomRunName, resolveTrackingUri } from "../mlflow/mod.ts";
+import {
+  checkRegistryUri,
+  type MlflowConfig,
+  parseMlflowConfig,
+  randomRunName,
+  resolveTrackingUri,
+} from "../mlflow/mod.ts";
 
 /** Where a command's runs live. */
 export interface ProjectTracking {
@@ -45,5 +51,6 @@ export async function projectTracking(options: { project?: string; env?: string 
   const loaded = await loader.get("mlflow");
   const config = loaded.files.length ? parseMlflowConfig(loaded, { projectName: settings.name }) : undefined;
   const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, { projectRoot: root, envUri });
+  if (config) checkRegistryUri(config, trackingUri, root);
   return { root, trackingUri, baseDir: root, config, projectName: settings.name };
 }

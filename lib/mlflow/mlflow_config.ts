@@ -192,3 +192,25 @@ export function resolveTrackingUri(
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
   return abs.endsWith(".db") ? `sqlite:///${abs}` : `file://${abs}`;
 }
+
+/**
+ * kmlf keeps the model registry in the tracking store (`store.registry`), as MLflow does by default: a
+ * `server.mlflow_registry_uri` naming another store is refused rather than ignored.
+ *
+ * @example
+ * ```ts
+ * checkRegistryUri(config, "sqlite:////p/mlflow.db", "/p"); // ok when unset or the same store
+ * ```
+ */
+export function checkRegistryUri(config: MlflowConfig, trackingUri: string, projectRoot: string): void {
+  const configured = config.server.registryUri;
+  if (configured === null || resolveTrackingUri(configured, { projectRoot }) === trackingUri) return;
+  throw new ConfigError(
+    "mlflow/registry-uri",
+    `mlflow.yml server.mlflow_registry_uri "${configured}" names another store than the tracking URI (${trackingUri})`,
+    {
+      source: config.locate(["server", "mlflow_registry_uri"]),
+      hint: "kmlf keeps registered models in the tracking store: set mlflow_registry_uri to null",
+    },
+  );
+}

@@ -5,9 +5,10 @@
  */
 import { join } from "node:path";
 import type { Catalog } from "../catalog/mod.ts";
+import { KmlfError, TrackingError } from "../errors.ts";
 import type { InferenceSpec } from "../pipeline/mod.ts";
 import { writeBundle } from "./model_bundle.ts";
-import type { TrackingPort } from "./tracking_port.ts";
+import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
 
 /** What {@link logInferenceModel} needs. */
 export interface LogModelOptions {
@@ -63,6 +64,37 @@ export async function logInferenceModel(options: LogModelOptions): Promise<Logge
 }
 
 /**
+ * Registers a model the run logged as the next version of `name` (`log_model.registered_model_name`,
+ * modelify's `--registered-model-name`, the model datasets' `save_args.registered_model_name`). A failure
+ * is an error that says the model is logged and how to register it later.
+ *
+ * @example
+ * ```ts
+ * const v = await registerLoggedModel(client, "runs:/0a1b…/model", "iris"); // v.version === "3"
+ * ```
+ */
+export async function registerLoggedModel(
+  client: TrackingPort,
+  uri: string,
+  name: string,
+): Promise<ModelVersionRef> {
+  try {
+    return await client.registerModel(uri, name);
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new TrackingError(
+      "mlflow/model-not-registered",
+      `Model ${uri} is logged, but registering it as "${name}" failed: ${why}`,
+      {
+        cause,
+        hint: (cause instanceof KmlfError && cause.hint ? `${cause.hint}; ` : "") +
+          `once fixed, register it: kmlf models register -m ${uri} --name ${JSON.stringify(name)}`,
+      },
+    );
+  }
+}
+
+/**
  * Writes a complete MLflow Model directory (also used by `kmlf mlflow modelify`).
  *
  * @example
@@ -110,7 +142,7 @@ export async function writeModelDir(
     artifactPath: options.artifactPath,
     flavors: { kmlf: bundle.flavor },
     mlflowVersion: tracking.MLMODEL_FORMAT_VERSION,
-    modelSizeBytes: await sizeOf(dir),
+    modelSizeBytes: await tracking.folderSize(dir),
     modelUuid: crypto.randomUUID().replaceAll("-", ""),
     runId: options.runId,
     savedInputExampleInfo: info,
@@ -123,14 +155,4 @@ export async function writeModelDir(
 
 function isRow(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-async function sizeOf(dir: string): Promise<number> {
-  let total = 0;
-  for await (const e of Deno.readDir(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory) total += await sizeOf(path);
-    else if (e.isFile) total += (await Deno.stat(path)).size;
-  }
-  return total;
 }

@@ -2,8 +2,9 @@
 import { ConfigError } from "../errors.ts";
 import type { Plugin } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
+import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import { type HeaderFunction, loadHeaderProvider } from "./header_provider.ts";
-import { parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
+import { checkRegistryUri, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
 import { trackingHooks } from "./tracking_hook.ts";
@@ -20,6 +21,8 @@ export interface MlflowPluginOptions {
   ): Promise<TrackingPort>;
   /** Human-readable notes: run started, tracking off, renamed params. */
   notify?(message: string): void;
+  /** Model flavors the host provides besides js_value (the CLI adds kmlf, which lives in lib/models). */
+  flavors?: Record<string, FlavorProvider>;
 }
 
 /**
@@ -33,11 +36,12 @@ export interface MlflowPluginOptions {
  */
 export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: MlflowRunState } {
   const state = new MlflowRunState();
+  state.notify = options.notify;
   return {
     name: "kmlf-mlflow",
     state,
     resolvers: { "km.random_name": () => randomRunName() },
-    registerDatasets: (registry) => registerMlflowDatasets(registry, state),
+    registerDatasets: (registry) => registerMlflowDatasets(registry, state, { flavors: options.flavors }),
     // Without the hook no run starts: Mlflow datasets then only do their local I/O, as for
     // pipelines in disable_tracking.pipelines.
     hooksDisabled() {
@@ -85,6 +89,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         projectRoot: context.projectRoot,
         envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
       });
+      checkRegistryUri(config, uri, context.projectRoot);
       const headers = await loadHeaderProvider(config, {
         projectRoot: context.projectRoot,
         env: context.env,

@@ -16,6 +16,8 @@ export class MlflowRunState {
   runId?: string;
   /** Off for pipelines listed in disable_tracking.pipelines: Mlflow datasets then only do local I/O. */
   loggingEnabled = true;
+  /** Human-readable notes from the datasets (a model logged, a model not logged and why). */
+  notify?: (message: string) => void;
 
   activate(client: TrackingPort, runId: string): void {
     this.client = client;

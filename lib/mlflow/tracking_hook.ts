@@ -8,7 +8,7 @@ import type { Hooks } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import { filesToLog } from "./log_files.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
-import { logInferenceModel } from "./model_logging.ts";
+import { logInferenceModel, registerLoggedModel } from "./model_logging.ts";
 import { NodeTimings, pipelineArtifact } from "./node_timings.ts";
 import { planOutputs } from "./output_logging.ts";
 import { planParams } from "./params.ts";
@@ -283,6 +283,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         );
       } else if (ml?.dropped) notModelLogged(options, pipeline, ml.dropped);
       else if (ml && client && runId) {
+        let uri: string;
         try {
           const logged = await logInferenceModel({
             client,
@@ -293,21 +294,25 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             kmlfVersion: options.kmlfVersion,
           });
           for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
-          const registered = ml.spec.logModel.registeredModelName;
-          if (registered) {
-            options.notify?.(
-              `Model note: registered_model_name "${registered}" is not registered: this kmlf has no model registry writes yet`,
-            );
-          }
           options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
+          uri = logged.uri;
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           notModelLogged(options, pipeline, message);
-          await finish("FAILED", {
-            "kmlf.error": `model not logged: ${message}`.slice(0, 8000),
-            ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
-          });
+          await finish("FAILED", endTags("model not logged", error));
           throw error;
+        }
+        const name = ml.spec.logModel.registeredModelName;
+        if (name) {
+          try {
+            const v = await registerLoggedModel(client, uri, name);
+            options.notify?.(
+              `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m models:/${v.name}/${v.version})`,
+            );
+          } catch (error) {
+            await finish("FAILED", endTags("model not registered", error));
+            throw error;
+          }
         }
       }
       await finish("FINISHED");
@@ -331,6 +336,15 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
       });
     },
+  };
+}
+
+// The tags a run ending FAILED in afterPipelineRun gets: what failed, and the error's code.
+function endTags(what: string, error: unknown): Record<string, string> {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    "kmlf.error": `${what}: ${message}`.slice(0, 8000),
+    ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
   };
 }
 

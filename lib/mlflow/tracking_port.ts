@@ -24,6 +24,23 @@ export interface MetricPoint {
   step: number;
 }
 
+/** A registered model version, as the mlflow layer reads it. */
+export interface ModelVersionRef {
+  name: string;
+  version: string;
+  runId: string | null;
+  source: string | null;
+}
+
+/** A model URI resolved to a local folder holding `MLmodel`. */
+export interface ResolvedModelRef {
+  dir: string;
+  /** The run that logged it, when known. */
+  runId?: string;
+  /** For `models:/` URIs: the registered version it resolved to. */
+  version?: ModelVersionRef;
+}
+
 /** What a pipeline run's tracking needs from an MLflow client. */
 export interface TrackingPort {
   getExperimentByName(name: string): Promise<ExperimentRef | undefined>;
@@ -48,4 +65,12 @@ export interface TrackingPort {
   logText(runId: string, text: string, artifactFile: string): Promise<void>;
   downloadArtifacts(runId: string, path: string, dstDir: string): Promise<string>;
   setTerminated(runId: string, status: "FINISHED" | "FAILED" | "KILLED", endTime?: number): Promise<void>;
+  /** MLflow's `register_model`: the model at `modelUri` becomes the next version of `name` (created if new). */
+  registerModel(
+    modelUri: string,
+    name: string,
+    options?: { tags?: Record<string, string> },
+  ): Promise<ModelVersionRef>;
+  /** The local folder of the model a URI names (`runs:/`, `models:/`, a folder); downloads go to `cacheDir`. */
+  resolveModel(modelUri: string, options: { cacheDir: string; baseDir?: string }): Promise<ResolvedModelRef>;
 }

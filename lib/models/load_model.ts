@@ -13,6 +13,7 @@ import { HookManager } from "../hooks/mod.ts";
 import { loadPipelineFile, type Pipeline } from "../pipeline/mod.ts";
 import { SequentialRunner } from "../runner/mod.ts";
 import {
+  defaultModelCacheDir,
   type MlModel,
   type ModelSignature,
   parseMlmodel,
@@ -32,8 +33,20 @@ const KmlfFlavor = z.looseObject({
   artifacts: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
 });
 
+/** Where a model was loaded from. */
+export interface ModelOrigin {
+  /** The URI as given (`models:/iris@champion`, `runs:/…/model`, a folder). */
+  uri: string;
+  /** The run that logged it, when known. */
+  runId?: string;
+  /** For `models:/` URIs: the registered version the URI resolved to. */
+  registered?: { name: string; version: string };
+}
+
 /** A loaded model. */
 export interface KmlfModel {
+  /** Where it was loaded from (set by {@link loadModel}). */
+  readonly origin?: ModelOrigin;
   /** The parsed MLmodel file. */
   readonly metadata: MlModel;
   /** The signature, when the model has one. */
@@ -84,25 +97,15 @@ export async function loadModel(uri: string, options: LoadModelOptions = {}): Pr
       cacheDir: options.cacheDir ?? defaultModelCacheDir(),
       baseDir,
     });
-    return await loadModelDir(resolved.dir);
+    const registered = resolved.version
+      ? { name: resolved.version.name, version: resolved.version.version }
+      : undefined;
+    return await loadModelDir(resolved.dir, {
+      origin: { uri, runId: resolved.runId, ...(registered ? { registered } : {}) },
+    });
   } finally {
     if (needsStore) await store?.close();
   }
-}
-
-/**
- * The default download cache for models: `$KMLF_CACHE_DIR/models`, `$XDG_CACHE_HOME/kmlf/models`, or
- * `~/.cache/kmlf/models`.
- *
- * @example
- * ```ts
- * defaultModelCacheDir({ HOME: "/home/me" }); // "/home/me/.cache/kmlf/models"
- * ```
- */
-export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toObject()): string {
-  if (env.KMLF_CACHE_DIR) return join(env.KMLF_CACHE_DIR, "models");
-  const base = env.XDG_CACHE_HOME ?? join(env.HOME ?? env.USERPROFILE ?? Deno.cwd(), ".cache");
-  return join(base, "kmlf", "models");
 }
 
 /**
@@ -113,7 +116,7 @@ export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toOb
  * const model = await loadModelDir("/tmp/downloaded/model");
  * ```
  */
-export async function loadModelDir(dir: string): Promise<KmlfModel> {
+export async function loadModelDir(dir: string, options: { origin?: ModelOrigin } = {}): Promise<KmlfModel> {
   const file = join(dir, "MLmodel");
   const text = await Deno.readTextFile(file).catch((cause) => {
     throw new KmlfError("model/no-mlmodel", `${dir} holds no MLmodel file`, {
@@ -131,7 +134,9 @@ export async function loadModelDir(dir: string): Promise<KmlfModel> {
         Object.keys(metadata.flavors).join(", ") || "none"
       })`,
       {
-        hint: "kmlf loads models logged by kmlf (a training pipeline's inference:, or kmlf mlflow modelify)",
+        hint: "kmlf serves and predicts with kmlf-flavor models (a training pipeline's inference:, or kmlf " +
+          "mlflow modelify); a model of another flavor (js_value, a flavor class) loads in a pipeline through " +
+          "an Mlflow model dataset with that flavor (type: mlflow_model_registry, flavor: js_value, …)",
       },
     );
   }
@@ -165,7 +170,9 @@ export async function loadModelDir(dir: string): Promise<KmlfModel> {
   );
   const loaded = new Map<string, unknown>();
   for (const name of Object.keys(flavor.artifacts)) loaded.set(name, await catalog.load(name));
-  return new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, registry);
+  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, registry);
+  model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
+  return model;
 }
 
 // kedro-mlflow's load_context check: the artifacts are exactly the inputs other than input_name.
@@ -189,6 +196,7 @@ function checkArtifacts(pipeline: Pipeline, inputName: string, artifacts: string
 }
 
 class LoadedModel implements KmlfModel {
+  origin?: ModelOrigin;
   readonly inputName: string;
   readonly outputName: string;
   readonly #pipeline: Pipeline;

@@ -6,13 +6,15 @@
  *
  * @module
  */
+export { defaultModelCacheDir } from "../tracking/mod.ts";
 export {
-  defaultModelCacheDir,
   type KmlfModel,
   loadModel,
   loadModelDir,
   type LoadModelOptions,
+  type ModelOrigin,
 } from "./load_model.ts";
+export { kmlfFlavor } from "./kmlf_flavor.ts";
 export { convertColumns, enforceColumns, enforceParams, frameRepr, type Row } from "./enforce.ts";
 export { contentKind, parseScoringBody, predictionsBody, type ScoringInput } from "./scoring_protocol.ts";
 export { pyRepr, ScoringError } from "./scoring_error.ts";

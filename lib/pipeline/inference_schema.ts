@@ -22,9 +22,13 @@ export const InferenceEntry = z.strictObject({
       .default("auto"),
     input_example: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
       .default("auto"),
-    registered_model_name: z.string().regex(/^[^/:%]+$/, "must not contain / : or %").nullable().default(
-      null,
-    ),
+    // MLflow's registry rules, checked before the run rather than after training: not empty, at most
+    // 256 characters, no control characters; `/ : % @` cannot be in a models:/ URI or a file-store folder.
+    registered_model_name: z.string().min(1, "must not be empty").max(256, "must be at most 256 characters")
+      // deno-lint-ignore no-control-regex -- refusing control characters is the point
+      .regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters").nullable().default(
+        null,
+      ),
   }).prefault({}),
   copy_mode: z.union([MODE, z.record(z.string(), MODE)], {
     error: "must be assign, copy or deepcopy, or a map of dataset name to one of them",

@@ -129,6 +129,7 @@ export type {
   TransitionStageOptions,
 } from "./registry/registry_store.ts";
 export { registerModel, type RegisterModelOptions } from "./registry/register_model.ts";
+export { type ModelsUri, versionOfModelUri } from "./registry/models_source.ts";
 export {
   parseModelVersion,
   pythonJsonString,
@@ -239,7 +240,27 @@ export {
 
 // Models: model URIs, the MLmodel format, signatures
 export { type ModelUri, parseModelUri } from "./models/model_uri.ts";
-export { type ResolvedModel, resolveModel, type ResolveModelOptions } from "./models/resolve_model.ts";
+export {
+  type FlavorLoadContext,
+  folderSize,
+  loadModelFolder,
+  type ModelFlavor,
+  type SavedFlavor,
+  saveModelFolder,
+  type SaveModelFolderOptions,
+} from "./models/flavor.ts";
+export {
+  jsonProblem,
+  jsValueFlavor,
+  VALUE_SERIALIZATIONS,
+  type ValueSerialization,
+} from "./models/value_flavor.ts";
+export {
+  defaultModelCacheDir,
+  type ResolvedModel,
+  resolveModel,
+  type ResolveModelOptions,
+} from "./models/resolve_model.ts";
 export {
   appendLogModelHistory,
   inputExampleFiles,

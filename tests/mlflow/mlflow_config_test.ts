@@ -102,3 +102,17 @@ Deno.test("kmlf mlflow init writes the file, refuses to overwrite without --forc
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("mlflow_registry_uri: unset or the tracking store is fine; another store is refused, not ignored", async () => {
+  const { checkRegistryUri } = await import("../../lib/mlflow/mod.ts");
+  const same = parse("server:\n  mlflow_tracking_uri: mlflow.db\n  mlflow_registry_uri: mlflow.db\n");
+  checkRegistryUri(same, "sqlite:////p/mlflow.db", "/p");
+  checkRegistryUri(parse("server: {}\n"), "sqlite:////p/mlflow.db", "/p");
+  const other = parse("server:\n  mlflow_registry_uri: databricks-uc\n");
+  assert.throws(() => checkRegistryUri(other, "sqlite:////p/mlflow.db", "/p"), (e: ConfigError) => {
+    assert.equal(e.code, "mlflow/registry-uri");
+    assert.equal(e.source?.line, 2);
+    assert.match(e.hint!, /set mlflow_registry_uri to null/);
+    return true;
+  });
+});

@@ -1,4 +1,5 @@
-/** kedro-mlflow's MlflowArtifactDataset: save through any dataset, then log the file to the run. */
+/** kedro-mlflow's MlflowArtifactDataset: save through any dataset, then log the file (or folder) to the run. */
+import { cp } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import { type Dataset, hasFilePath } from "../../catalog/mod.ts";
 import { DatasetError } from "../../errors.ts";
@@ -49,7 +50,11 @@ export class MlflowArtifactDataset implements Dataset {
       try {
         const downloaded = await client.downloadArtifacts(runId, remote, tmp);
         await Deno.mkdir(dirname(local), { recursive: true });
-        await Deno.copyFile(downloaded, local);
+        if ((await Deno.stat(downloaded)).isDirectory) {
+          // A folder dataset (partitions, a model folder): the run's copy replaces the local folder.
+          await Deno.remove(local, { recursive: true }).catch(() => {});
+          await cp(downloaded, local, { recursive: true });
+        } else await Deno.copyFile(downloaded, local);
       } finally {
         await Deno.remove(tmp, { recursive: true });
       }
@@ -62,7 +67,14 @@ export class MlflowArtifactDataset implements Dataset {
     const state = this.options.state;
     const runId = this.options.runId ?? state.runId;
     if (!state.loggingEnabled || !state.client || !runId) return;
-    await state.client.logArtifact(runId, this.localPath(), this.options.artifactPath);
+    const local = this.localPath();
+    if ((await Deno.stat(local)).isDirectory) {
+      // As kedro-mlflow lays a folder out: <artifact_path>/<folder name>/…
+      const under = this.options.artifactPath
+        ? `${this.options.artifactPath}/${basename(local)}`
+        : basename(local);
+      await state.client.logArtifacts(runId, local, under);
+    } else await state.client.logArtifact(runId, local, this.options.artifactPath);
   }
 
   exists(): Promise<boolean> | boolean {

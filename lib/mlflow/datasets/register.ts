@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { DatasetRegistry } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
+import { type ModelDatasetOptions, registerModelDatasets } from "./register_models.ts";
 import { MlflowArtifactDataset } from "./artifact_dataset.ts";
 import {
   MlflowMetricDataset,
@@ -13,15 +14,20 @@ const RunId = z.string().regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow r
 
 /**
  * Adds `mlflow_artifact`, `mlflow_metric`, `mlflow_metric_history` and `mlflow_metrics_history` (also
- * `MlflowArtifactDataset`, `kedro_mlflow.io.artifacts.MlflowArtifactDataset`, …). Metric keys and the
- * metrics prefix default to the catalog entry's name, as in kedro-mlflow.
+ * `MlflowArtifactDataset`, `kedro_mlflow.io.artifacts.MlflowArtifactDataset`, …) and the model datasets
+ * (`register_models.ts`). Metric keys and the metrics prefix default to the catalog entry's name, as in
+ * kedro-mlflow.
  *
  * @example
  * ```ts
  * registerMlflowDatasets(registry, new MlflowRunState());
  * ```
  */
-export function registerMlflowDatasets(registry: DatasetRegistry, state: MlflowRunState): void {
+export function registerMlflowDatasets(
+  registry: DatasetRegistry,
+  state: MlflowRunState,
+  options: ModelDatasetOptions = {},
+): void {
   registry.register(
     ["mlflow_artifact", "MlflowArtifactDataset", "kedro_mlflow.io.artifacts.MlflowArtifactDataset"],
     async (a, ctx) => {
@@ -96,4 +102,5 @@ export function registerMlflowDatasets(registry: DatasetRegistry, state: MlflowR
       }),
     { schema: z.strictObject({ run_id: RunId, prefix: z.string().optional() }) },
   );
+  registerModelDatasets(registry, state, options);
 }

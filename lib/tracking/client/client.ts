@@ -23,6 +23,9 @@ import {
 import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "../search/evaluate.ts";
 import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "../stores/store.ts";
 import { LIMITS } from "../limits.ts";
+import type { ModelVersion } from "../registry/entities.ts";
+import { registerModel, type RegisterModelOptions } from "../registry/register_model.ts";
+import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
 
 /**
  * MLflow's tracking client over any store.
@@ -273,6 +276,20 @@ export class MlflowClient {
   /** Downloads a file or directory of a run's artifacts; returns its local path. */
   async downloadArtifacts(runId: string, path: string, dstDir?: string): Promise<string> {
     return await (await this.artifactRepository(runId)).downloadArtifacts(path, dstDir);
+  }
+
+  // ---- models
+
+  /**
+   * MLflow's `mlflow.register_model`: the model at `modelUri` (`runs:/<run id>/<path>`, an artifact URI,
+   * `models:/…`) becomes the next version of `name`, which is created when it does not exist yet.
+   */
+  registerModel(modelUri: string, name: string, options?: RegisterModelOptions): Promise<ModelVersion> {
+    return registerModel(this.store, modelUri, name, options);
+  }
+  /** The local folder holding the model a URI names (remote artifacts downloaded once into `cacheDir`). */
+  resolveModel(modelUri: string, options: Omit<ResolveModelOptions, "store">): Promise<ResolvedModel> {
+    return resolveModel(modelUri, { ...options, store: this.store });
   }
 
   // ---- active runs

@@ -140,7 +140,7 @@ async function explainRegistryMiss(
         cause: error,
         hint: aliases.length
           ? `aliases: ${aliases.join(", ")}`
-          : "set an alias on a version first (kmlf's Models page or registered-models/alias), or use models:/<name>/<version>",
+          : `set one first: kmlf models alias ${ref.name} ${ref.alias} <version> (or on the model's page in kmlf's UI), or use models:/${ref.name}/<version>`,
       },
     );
   }
@@ -206,4 +206,19 @@ async function fetchArtifacts(
   } finally {
     await Deno.remove(partial, { recursive: true }).catch(() => {});
   }
+}
+
+/**
+ * The default download cache for models: `$KMLF_CACHE_DIR/models`, `$XDG_CACHE_HOME/kmlf/models`, or
+ * `~/.cache/kmlf/models`.
+ *
+ * @example
+ * ```ts
+ * defaultModelCacheDir({ HOME: "/home/me" }); // "/home/me/.cache/kmlf/models"
+ * ```
+ */
+export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toObject()): string {
+  if (env.KMLF_CACHE_DIR) return join(env.KMLF_CACHE_DIR, "models");
+  const base = env.XDG_CACHE_HOME ?? join(env.HOME ?? env.USERPROFILE ?? Deno.cwd(), ".cache");
+  return join(base, "kmlf", "models");
 }

@@ -1,8 +1,13 @@
 // The run page's "Logged models" section: every model recorded in the run's `mlflow.log-model.history`
 // tag (as MLflow 2.17 writes it), with its flavors, signature, input example and the exact command that
-// serves it. Reads MLmodel and input_example.json through the artifact route; all text via text nodes.
-import { artifactUrl } from "./api.js";
+// serves it. The same panel, with a Register button and the versions registered from it, shows in the
+// artifact browser for any folder holding an MLmodel file (registerDirectoryView). Reads MLmodel and
+// input_example.json through the artifact route; all text via text nodes.
+import { apiGet, artifactUrl } from "./api.js";
+import { registerDirectoryView } from "./artifacts.js";
 import { h, mount } from "./dom.js";
+import { registerModelButton } from "./register_model.js";
+import { quote, versionHash } from "./registry_api.js";
 
 /** The entries of a run's `mlflow.log-model.history` tag (newest last); [] when absent or malformed. */
 export function loggedModels(tags) {
@@ -40,6 +45,28 @@ export function mlmodelSignature(text) {
     }
   }
   return result;
+}
+
+/** The flavor names under `flavors:` in an MLmodel file (its two-space-indented keys, quoted or not). */
+export function mlmodelFlavors(text) {
+  const lines = text.split("\n");
+  const start = lines.findIndex((l) => /^flavors:\s*$/.test(l));
+  if (start < 0) return [];
+  const names = [];
+  for (let i = start + 1; i < lines.length && /^(\s|$)/.test(lines[i]); i++) {
+    const m = lines[i].match(/^ {2}('(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[^\s:'"][^:]*):/);
+    if (!m) continue;
+    const key = m[1];
+    if (key.startsWith("'")) names.push(key.slice(1, -1).replaceAll("''", "'"));
+    else if (key.startsWith('"')) {
+      try {
+        names.push(JSON.parse(key));
+      } catch {
+        names.push(key);
+      }
+    } else names.push(key);
+  }
+  return names;
 }
 
 function typeText(type) {
@@ -113,31 +140,86 @@ async function fetchText(runId, path) {
   return await res.text();
 }
 
-async function modelCard(run, entry) {
+/** Versions registered from the model at `path` of the run (matched by their source). */
+async function registeredFrom(run, path) {
   const runId = run.info.run_id;
-  const uri = `runs:/${runId}/${entry.artifact_path}`;
-  const command = `kmlf models serve -m ${uri}`;
+  const page = await apiGet("model-versions/search", {
+    filter: `run_id = ${quote(runId)}`,
+    max_results: 1000,
+  });
+  const root = (run.info.artifact_uri ?? "").replace(/\/+$/, "");
+  const sources = new Set([`runs:/${runId}/${path}`, `${root}/${path}`]);
+  return (page.model_versions ?? []).filter((v) => sources.has((v.source ?? "").replace(/\/+$/, "")));
+}
+
+// How to use the model: kmlf serves kmlf-flavor models; others load through an Mlflow model dataset.
+function usage(uri, flavors) {
+  if (flavors.length === 0 || flavors.includes("kmlf")) {
+    const command = `kmlf models serve -m ${uri}`;
+    return h("p", { class: "serve" }, h("code", { testid: "serve-command" }, command), copyButton(command));
+  }
+  const entry = `{type: mlflow_model_tracking, flavor: ${flavors[0]}, load_args: {model_uri: "${uri}"}}`;
+  return h(
+    "p",
+    { class: "serve", testid: "load-model-hint" },
+    `A ${flavors[0]} model: load it in a pipeline with the catalog entry `,
+    h("code", { testid: "load-entry" }, entry),
+    copyButton(entry),
+  );
+}
+
+/**
+ * The panel of one logged model: flavors, how to serve or load it, its signature and input example; with
+ * `options.register`, also the versions registered from it and a Register button.
+ */
+async function modelCard(run, path, options = {}) {
+  const runId = run.info.run_id;
+  const uri = `runs:/${runId}/${path}`;
   const body = h("div", { class: "model-details" }, "Loading MLmodel…");
+  const badges = h("span", { testid: "model-flavors" });
+  const how = h("div");
   const card = h(
     "div",
-    { class: "logged-model", testid: "logged-model", dataset: { path: entry.artifact_path } },
-    h(
-      "h3",
-      {},
-      h("span", { class: "mono" }, entry.artifact_path),
-      " ",
-      Object.keys(entry.flavors ?? {}).map((f) => h("span", { class: "badge", testid: "model-flavor" }, f)),
-    ),
-    h(
-      "p",
-      { class: "serve" },
-      h("code", { testid: "serve-command" }, command),
-      copyButton(command),
-    ),
+    { class: "logged-model", testid: "logged-model", dataset: { path } },
+    h("h3", {}, h("span", { class: "mono" }, path), " ", badges),
+    how,
     body,
   );
+  if (options.register) {
+    const versions = h("p", { class: "registered-versions", testid: "model-registered-versions" });
+    const showVersions = async () => {
+      try {
+        const found = await registeredFrom(run, path);
+        mount(
+          versions,
+          found.length ? "Registered as " : "Not registered yet.",
+          found.flatMap((v, i) => [
+            i ? ", " : "",
+            h(
+              "a",
+              { href: versionHash(v.name, v.version), testid: "model-registered-version" },
+              `${v.name} v${v.version}`,
+            ),
+          ]),
+        );
+      } catch {
+        mount(versions); // a server without the registry: nothing to say
+      }
+    };
+    const register = registerModelButton(run, {
+      path,
+      testid: "register-model-folder",
+      onRegistered: showVersions,
+    });
+    card.append(h("div", { class: "toolbar" }, versions, register.button), register.panel);
+    void showVersions();
+  }
   try {
-    const signature = mlmodelSignature(await fetchText(runId, `${entry.artifact_path}/MLmodel`));
+    const text = await fetchText(runId, `${path}/MLmodel`);
+    const flavors = options.flavors ?? mlmodelFlavors(text);
+    mount(badges, flavors.map((f) => h("span", { class: "badge", testid: "model-flavor" }, f)));
+    mount(how, usage(uri, flavors));
+    const signature = mlmodelSignature(text);
     const parts = [];
     if (signature?.inputs) {
       parts.push(h("h4", {}, "Signature: inputs"), specTable(signature.inputs, "model-signature"));
@@ -149,7 +231,7 @@ async function modelCard(run, entry) {
       parts.push(h("h4", {}, "Params"), specTable(signature.params, "model-params", true));
     }
     try {
-      const example = JSON.parse(await fetchText(runId, `${entry.artifact_path}/input_example.json`));
+      const example = JSON.parse(await fetchText(runId, `${path}/input_example.json`));
       parts.push(h("h4", {}, "Input example"), exampleTable(example));
     } catch {
       // A model logged without an input example.
@@ -167,5 +249,14 @@ export function loggedModelsSection(pane, run, tags) {
   if (models.length === 0) return;
   const list = h("div", { testid: "logged-models" });
   pane.append(h("section", {}, h("h2", {}, `Logged models (${models.length})`), list));
-  Promise.all(models.map((m) => modelCard(run, m))).then((cards) => mount(list, cards));
+  Promise.all(models.map((m) => modelCard(run, m.artifact_path, { flavors: Object.keys(m.flavors ?? {}) })))
+    .then((cards) => mount(list, cards));
 }
+
+/** The artifact browser shows a folder holding an MLmodel file as a logged model, with Register. */
+export function modelDirectoryView({ run, path, files }) {
+  const isModel = files.some((f) => !f.is_dir && f.path.split("/").pop() === "MLmodel");
+  return isModel && path ? modelCard(run, path, { register: true }) : undefined;
+}
+
+registerDirectoryView(modelDirectoryView);

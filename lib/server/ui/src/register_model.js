@@ -23,8 +23,15 @@ export async function loggedModelPaths(run) {
   return [...found].sort();
 }
 
-/** The "Register model" button and its form. */
-export function registerModelButton(run) {
+// Each open form gets its own datalist id (a run page and a folder view may both show one).
+let forms = 0;
+
+/**
+ * The "Register model" button and its form: registers one of the run's logged models (or, with
+ * `options.path`, the model in that artifact folder); `options.onRegistered(version)` hears of success,
+ * `options.testid` names the button (default register-model).
+ */
+export function registerModelButton(run, options = {}) {
   const panel = h("div", { class: "register-panel", testid: "register-panel", hidden: true });
   const open = async () => {
     panel.hidden = !panel.hidden;
@@ -32,7 +39,7 @@ export function registerModelButton(run) {
     mount(panel, h("p", { class: "muted" }, "Looking for logged models…"));
     try {
       const [paths, models] = await Promise.all([
-        loggedModelPaths(run),
+        options.path ? [options.path] : loggedModelPaths(run),
         apiGet("registered-models/search", { max_results: 1000, order_by: ["name ASC"] }),
       ]);
       if (!paths.length) {
@@ -51,14 +58,15 @@ export function registerModelButton(run) {
         { testid: "register-path" },
         paths.map((p) => h("option", { value: p }, p)),
       );
+      const listId = `registered-model-names-${++forms}`;
       const list = h(
         "datalist",
-        { id: "registered-model-names" },
+        { id: listId },
         (models.registered_models ?? []).map((m) => h("option", { value: m.name })),
       );
       const nameInput = h("input", {
         class: "search",
-        list: "registered-model-names",
+        list: listId,
         placeholder: "model name (new or existing)",
         testid: "register-name",
       });
@@ -69,6 +77,7 @@ export function registerModelButton(run) {
         try {
           const source = `${run.info.artifact_uri.replace(/\/+$/, "")}/${pathSelect.value}`;
           const mv = await registerModel(name, source, run.info.run_id);
+          options.onRegistered?.(mv);
           mount(
             result,
             "Registered ",
@@ -100,7 +109,7 @@ export function registerModelButton(run) {
     }
   };
   return {
-    button: h("button", { testid: "register-model", onclick: open }, "Register model"),
+    button: h("button", { testid: options.testid ?? "register-model", onclick: open }, "Register model"),
     panel,
   };
 }

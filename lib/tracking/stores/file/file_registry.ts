@@ -39,6 +39,7 @@ import {
   validateVersionTexts,
 } from "../../registry/rules.ts";
 import { readKeyFiles } from "./file_format.ts";
+import { LOCK_FILE } from "./store_lock.ts";
 import { searchModelFolders, searchVersionFolders } from "./registry_search_files.ts";
 import {
   modelDir,
@@ -143,7 +144,7 @@ export class FileRegistry implements ModelRegistryStore {
         await writeVersionMeta(newDir, { ...v, name: newName, last_updated_timestamp: now });
       }
       await writeModelMeta(newDir, { ...meta, name: newName, last_updated_timestamp: now });
-      await writeKeyFile(join(newDir, ".kmlf-lock"), undefined); // our lock moved along with the folder
+      await writeKeyFile(join(newDir, LOCK_FILE), undefined); // our lock moved along with the folder
     });
     return await this.getRegisteredModel(newName);
   }

@@ -12,18 +12,18 @@
  *
  * meta.yaml files are written as PyYAML does (sorted keys, block style) with the keys MLflow's
  * entities read. Writers of one model take a lock file in its folder (`.kmlf-lock`, which MLflow
- * ignores), so concurrent processes neither lose updates nor hand out one version number twice.
+ * ignores; `store_lock.ts`' mechanism), so concurrent processes neither lose updates nor hand out one version number twice.
  *
  * @module
  */
 import { dirname, join } from "node:path";
 import { TrackingError } from "../../../errors.ts";
-import { statOrUndefined } from "../../../fs_utils.ts";
 import type { ModelVersion, ModelVersionStatus, RegisteredModel } from "../../registry/entities.ts";
 import { latestPerStage } from "../../registry/entities.ts";
 import { registeredModelNotFound, validateModelName, validateNewModelName } from "../../registry/rules.ts";
 import { mlflowError } from "../../tracking_errors.ts";
 import { readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
+import { LOCK_FILE, withFileLock } from "./store_lock.ts";
 
 /**
  * Where a model's folder is. Names that cannot be one folder name are refused as MLflow's file store
@@ -228,50 +228,31 @@ export async function writeKeyFile(path: string, value: string | undefined): Pro
   }
 }
 
-const LOCK = ".kmlf-lock";
-/** A lock older than this was left by a process that died while holding it. */
-const STALE_LOCK_MS = 30_000;
+const LOCK = LOCK_FILE;
 const LOCK_WAIT_MS = 20_000;
 
 /**
- * Runs `fn` holding the model's lock (a file created exclusively in its folder). A missing folder is
- * RESOURCE_DOES_NOT_EXIST for `name`; a lock held past 20 s is TEMPORARILY_UNAVAILABLE.
+ * Runs `fn` holding the model's lock (`.kmlf-lock` in its folder; the file store's one lock mechanism,
+ * `withFileLock`). A missing folder is RESOURCE_DOES_NOT_EXIST for `name`; a lock held past 20 s is
+ * TEMPORARILY_UNAVAILABLE.
  *
  * @example
  * ```ts
  * await withModelLock(dir, "iris", async () => { … });
  * ```
  */
-export async function withModelLock<T>(dir: string, name: string, fn: () => Promise<T>): Promise<T> {
+export function withModelLock<T>(dir: string, name: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(dir, LOCK);
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  for (let attempt = 0;; attempt++) {
-    try {
-      (await Deno.open(lock, { createNew: true, write: true })).close();
-      break;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) throw registeredModelNotFound(name);
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      const info = await statOrUndefined(lock);
-      if (info?.mtime && Date.now() - info.mtime.getTime() > STALE_LOCK_MS) {
-        await writeKeyFile(lock, undefined);
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new TrackingError(
-          "TEMPORARILY_UNAVAILABLE",
-          `Cannot change registered model '${name}': another process has held its lock (${lock}) for 20 s`,
-          { hint: `retry; if no kmlf process is running, delete ${lock}` },
-        );
-      }
-      await new Promise((r) => setTimeout(r, Math.min(50, 2 + attempt) + Math.random() * 5));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await writeKeyFile(lock, undefined);
-  }
+  return withFileLock(lock, fn, {
+    waitMs: LOCK_WAIT_MS,
+    missingFolder: () => registeredModelNotFound(name),
+    busy: () =>
+      new TrackingError(
+        "TEMPORARILY_UNAVAILABLE",
+        `Cannot change registered model '${name}': another process has held its lock (${lock}) for 20 s`,
+        { hint: `retry; if no kmlf process is running, delete ${lock}` },
+      ),
+  });
 }
 
 /**

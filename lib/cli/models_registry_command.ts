@@ -1,0 +1,179 @@
+/**
+ * `kmlf models register` and `kmlf models alias`: the two registry writes of MLflow's promotion loop
+ * (`mlflow.register_model(model_uri, name)` and `MlflowClient.set_registered_model_alias`) from the shell,
+ * against the project's tracking store (mlflow.yml, else `MLFLOW_TRACKING_URI`, else `mlflow.db`). The
+ * rest of the registry is in the web UI (Models page) and the REST API.
+ */
+import { TrackingError, UsageError } from "../errors.ts";
+import type { ModelsUri, TrackingStore } from "../tracking/mod.ts";
+import { EXIT } from "./exit_codes.ts";
+import { projectTracking } from "./project_tracking.ts";
+import { err, out, style } from "./terminal.ts";
+
+/** Options of `kmlf models register`. */
+export interface RegisterOptions {
+  modelUri: string;
+  name: string;
+  /** `key=value` pairs. */
+  tag?: string[];
+  description?: string;
+  env?: string;
+  project?: string;
+}
+
+/** Options of `kmlf models alias`. */
+export interface AliasOptions {
+  name: string;
+  alias: string;
+  /** A version number, or `latest`. */
+  version?: string;
+  delete?: boolean;
+  env?: string;
+  project?: string;
+}
+
+async function withRegistry<T>(
+  options: { env?: string; project?: string },
+  fn: (store: TrackingStore) => Promise<T>,
+): Promise<T> {
+  const [where, { openStore }] = await Promise.all([projectTracking(options), import("../tracking/mod.ts")]);
+  const store = await openStore(where.trackingUri, { baseDir: where.baseDir });
+  try {
+    return await fn(store);
+  } catch (error) {
+    throw await explainMissing(error, store);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * Registers the model at `--model-uri` as the next version of `--name` (created if new); prints
+ * `models:/<name>/<version>` on stdout.
+ *
+ * @example
+ * ```ts
+ * await modelsRegister({ modelUri: "runs:/0a1b…/model", name: "iris" });
+ * ```
+ */
+export async function modelsRegister(options: RegisterOptions): Promise<number> {
+  const tags = parseTags(options.tag ?? []);
+  const { parseModelUri, registerModel } = await import("../tracking/mod.ts");
+  const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
+  if (parsed.kind === "local") {
+    throw new UsageError(
+      "cli/register-local-model",
+      `Cannot register ${options.modelUri}: a registered version points at a model in the tracking store`,
+      {
+        hint: "register a logged model: runs:/<run_id>/model (printed by kmlf run after “Model logged:”)",
+      },
+    );
+  }
+  const version = await withRegistry(
+    options,
+    (store) =>
+      registerModel(store, options.modelUri, options.name, {
+        tags,
+        description: options.description,
+      }),
+  );
+  err(
+    `Registered ${style.bold(`"${version.name}" version ${version.version}`)} from ${options.modelUri}` +
+      ` (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
+  );
+  out(`models:/${version.name}/${version.version}`);
+  return EXIT.ok;
+}
+
+/**
+ * Points `alias` of the registered model `name` at `version` (a number or `latest`), or removes it with
+ * `--delete` (MLflow's `set_registered_model_alias(name, alias, version)`).
+ *
+ * @example
+ * ```ts
+ * await modelsAlias({ name: "iris", alias: "champion", version: "2" });
+ * ```
+ */
+export async function modelsAlias(options: AliasOptions): Promise<number> {
+  if (Boolean(options.delete) === (options.version !== undefined)) {
+    throw new UsageError(
+      "cli/alias-needs-version",
+      options.delete
+        ? `Cannot both remove alias "${options.alias}" and point it at version ${options.version}`
+        : `Missing the version: which version of "${options.name}" should "${options.alias}" point at?`,
+      {
+        hint: `kmlf models alias ${options.name} ${options.alias} 2 (a version number, or latest), ` +
+          `or kmlf models alias ${options.name} ${options.alias} --delete`,
+      },
+    );
+  }
+  await withRegistry(options, async (store) => {
+    if (options.delete) {
+      await store.registry.deleteRegisteredModelAlias(options.name, options.alias);
+      err(`Alias "${options.alias}" of "${options.name}" removed`);
+      return;
+    }
+    const version = await versionNumber(store, options.name, options.version!);
+    const before = await store.registry.getModelVersionByAlias(options.name, options.alias).catch(() =>
+      undefined
+    );
+    await store.registry.setRegisteredModelAlias(options.name, options.alias, version);
+    err(
+      `models:/${options.name}@${options.alias} → version ${version}` +
+        (before && before.version !== version ? ` (was version ${before.version})` : ""),
+    );
+  });
+  return EXIT.ok;
+}
+
+// `latest` is the newest version, as in models:/<name>/latest; anything else is checked by the registry.
+async function versionNumber(
+  store: TrackingStore,
+  name: string,
+  version: string,
+): Promise<string> {
+  if (version.trim().toLowerCase() !== "latest") return version;
+  const { parseModelUri, versionOfModelUri } = await import("../tracking/mod.ts");
+  const ref = parseModelUri(`models:/${name}/latest`) as ModelsUri;
+  return (await versionOfModelUri(store.registry, ref)).version;
+}
+
+// MLflow's "not found" names the thing but not where kmlf looked or what is there: add both.
+async function explainMissing(error: unknown, store: TrackingStore): Promise<unknown> {
+  if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST" || error.hint) {
+    return error;
+  }
+  const where = store.uri.replace(/\/\/[^@/]*@/, "//");
+  let hint = `kmlf looked in ${where} (mlflow.yml server.mlflow_tracking_uri, else MLFLOW_TRACKING_URI)`;
+  if (/^Run /.test(error.message)) {
+    hint += "; copy the run id from the “Model logged: runs:/…” line of kmlf run";
+  } else {
+    const model = error.message.match(/name=([^,)]+)/)?.[1];
+    const found = model ? await store.registry.getRegisteredModel(model).catch(() => undefined) : undefined;
+    if (found) {
+      const versions = found.latestVersions.map((v) => v.version).sort((a, b) => Number(a) - Number(b));
+      hint += `; "${found.name}" has versions up to ${versions.at(-1) ?? "none"}`;
+    } else {
+      const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
+        .catch(() => ({ registeredModels: [] }));
+      hint += registeredModels.length
+        ? `; registered models: ${registeredModels.map((m) => m.name).join(", ")}`
+        : "; no model is registered there yet: kmlf models register -m runs:/<run_id>/model -n <name>";
+    }
+  }
+  return new TrackingError(error.code, error.message, { cause: error, hint });
+}
+
+function parseTags(pairs: string[]): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) {
+      throw new UsageError("cli/bad-tag", `--tag ${JSON.stringify(pair)} is not key=value`, {
+        hint: "e.g. --tag stage=candidate (repeat --tag for more)",
+      });
+    }
+    tags[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return tags;
+}

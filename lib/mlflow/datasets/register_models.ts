@@ -1,0 +1,237 @@
+/**
+ * Registers kedro-mlflow's three model datasets with the catalog's registry, by short and kedro-mlflow
+ * names: `mlflow_model_tracking` (MlflowModelTrackingDataset), `mlflow_model_local`
+ * (MlflowModelLocalFileSystemDataset), `mlflow_model_registry` (MlflowModelRegistryDataset).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { DatasetFactoryContext, DatasetRegistry } from "../../catalog/mod.ts";
+import { DatasetError } from "../../errors.ts";
+import { BUILTIN_FLAVORS, type FlavorProvider, resolveFlavor } from "../flavors/resolve_flavor.ts";
+import type { MlflowRunState } from "../run_state.ts";
+import {
+  located,
+  type ModelDatasetBase,
+  type ModelSaveSettings,
+  signatureArg,
+  splitArgs,
+} from "./model_access.ts";
+import { MlflowModelLocalFileSystemDataset } from "./model_local_dataset.ts";
+import { MlflowModelRegistryDataset, registryModelUri } from "./model_registry_dataset.ts";
+import { MlflowModelTrackingDataset } from "./model_tracking_dataset.ts";
+
+const ARTIFACT_PATH = z.string().regex(
+  /^[\w.-]+(\/[\w.-]+)*$/,
+  "use a relative artifact path: letters, digits, _ . - and /",
+).refine((s) => !s.split("/").includes(".."), "must not contain ..");
+// MLflow's registry rules (as log_model.registered_model_name of a pipeline's inference: block).
+const MODEL_NAME = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters")
+  // deno-lint-ignore no-control-regex -- refusing control characters is the point
+  .regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters");
+const ARGS = z.record(z.string(), z.unknown());
+
+// kedro-mlflow arguments that only mean something for Python models.
+const PYTHON_ONLY: Record<string, string> = {
+  pyfunc_workflow: "kmlf has no pyfunc: an inference pipeline is flavor: kmlf, a JS model object flavor: " +
+    "js_value, anything else a flavor class of the project (./flavors/my_flavor.ts#MyFlavor)",
+  "save_args.conda_env": "a kmlf model needs no Python environment: remove it",
+  "save_args.pip_requirements": "a kmlf model needs no Python environment: remove it",
+  "save_args.extra_pip_requirements": "a kmlf model needs no Python environment: remove it",
+  "save_args.artifact_path": "write save_args.name (the artifact path under the run; MLflow 3's name for it)",
+};
+
+/** Options of {@link registerModelDatasets}. */
+export interface ModelDatasetOptions {
+  /** Flavors the host provides besides js_value (the CLI adds kmlf). */
+  flavors?: Record<string, FlavorProvider>;
+}
+
+/**
+ * Adds the three model dataset types.
+ *
+ * @example
+ * ```ts
+ * registerModelDatasets(registry, state, { flavors: { kmlf: async () => (await import("../models/mod.ts")).kmlfFlavor } });
+ * ```
+ */
+export function registerModelDatasets(
+  registry: DatasetRegistry,
+  state: MlflowRunState,
+  options: ModelDatasetOptions = {},
+): void {
+  const builtins = { ...BUILTIN_FLAVORS, ...options.flavors };
+  const base = async (
+    a: Record<string, unknown>,
+    ctx: DatasetFactoryContext,
+    flavorRef: string,
+    ownLoadKeys: string[],
+  ) => {
+    const flavor = await resolveFlavor(flavorRef, {
+      projectRoot: ctx.projectRoot,
+      builtins,
+      dataset: ctx.name,
+      source: ctx.locate?.(["flavor"]) ?? ctx.source,
+    });
+    const load = splitArgs(a.load_args as Record<string, unknown>, ownLoadKeys, flavor, {
+      dataset: ctx.name,
+      group: "load_args",
+      locate: ctx.locate,
+    });
+    const common: ModelDatasetBase = {
+      name: ctx.name,
+      flavor,
+      state,
+      projectRoot: ctx.projectRoot,
+      loadArgs: load.flavorArgs,
+    };
+    return { common, ownLoad: load.own };
+  };
+  const saveSettings = async (
+    a: Record<string, unknown>,
+    ctx: DatasetFactoryContext,
+    common: ModelDatasetBase,
+    ownKeys: string[],
+  ): Promise<ModelSaveSettings & { own: Record<string, unknown> }> => {
+    const { own, flavorArgs } = splitArgs(
+      a.save_args as Record<string, unknown>,
+      ["signature", "input_example", ...ownKeys],
+      common.flavor,
+      { dataset: ctx.name, group: "save_args", locate: ctx.locate },
+    );
+    return {
+      own,
+      flavorArgs,
+      signature: await signatureArg(own.signature, ctx.name, ctx.locate?.(["save_args", "signature"])),
+      inputExample: own.input_example,
+    };
+  };
+
+  registry.register(
+    [
+      "mlflow_model_tracking",
+      "MlflowModelTrackingDataset",
+      "kedro_mlflow.io.models.MlflowModelTrackingDataset",
+    ],
+    async (a, ctx) => {
+      const { common, ownLoad } = await base(a, ctx, a.flavor as string, ["model_uri"]);
+      const save = await saveSettings(a, ctx, common, ["name", "registered_model_name"]);
+      for (const [key, schema] of [["name", ARTIFACT_PATH], ["registered_model_name", MODEL_NAME]] as const) {
+        const checked = schema.optional().safeParse(save.own[key]);
+        if (!checked.success) {
+          throw new DatasetError(
+            "catalog/bad-argument",
+            `Invalid value for "${ctx.name}.save_args.${key}": ${checked.error.issues[0].message}`,
+            {
+              source: ctx.locate?.(["save_args", key]),
+              hint: `fix this value (got ${JSON.stringify(save.own[key])})`,
+            },
+          );
+        }
+      }
+      const modelUri = ownLoad.model_uri;
+      if (modelUri !== undefined) {
+        const where = ctx.locate?.(["load_args", "model_uri"]);
+        if (typeof modelUri !== "string" || modelUri.trim() === "") {
+          throw new DatasetError(
+            "catalog/bad-argument",
+            `"${ctx.name}.load_args.model_uri" must be a model URI`,
+            {
+              source: where,
+              hint: "e.g. runs:/<run_id>/model, models:/iris@champion, models:/iris/3, or a folder",
+            },
+          );
+        }
+        const { parseModelUri } = await import("../../tracking/mod.ts");
+        await located(where, () => parseModelUri(modelUri, { baseDir: ctx.projectRoot }));
+      }
+      return new MlflowModelTrackingDataset({
+        ...common,
+        ...save,
+        modelUri: modelUri as string | undefined,
+        artifactPath: (save.own.name as string | undefined) ?? ctx.name,
+        registeredModelName: save.own.registered_model_name as string | undefined,
+      });
+    },
+    {
+      schema: z.strictObject({
+        flavor: z.string().min(1),
+        load_args: ARGS.optional(),
+        save_args: ARGS.optional(),
+      }),
+      argumentHints: {
+        ...PYTHON_ONLY,
+        // Removed by kedro-mlflow 2.0 from this dataset.
+        run_id: "to load a model of another run, set load_args.model_uri: runs:/<run_id>/<name> " +
+          "(kedro-mlflow 2.0 removed run_id); a save always logs into the active run",
+        artifact_path:
+          "write save_args.name (the artifact path under the run; kedro-mlflow 2.0 removed artifact_path)",
+      },
+    },
+  );
+
+  registry.register(
+    [
+      "mlflow_model_local",
+      "MlflowModelLocalFileSystemDataset",
+      "kedro_mlflow.io.models.MlflowModelLocalFileSystemDataset",
+    ],
+    async (a, ctx) => {
+      const { common } = await base(a, ctx, a.flavor as string, []);
+      const save = await saveSettings(a, ctx, common, []);
+      return new MlflowModelLocalFileSystemDataset({
+        ...common,
+        ...save,
+        filepath: a.filepath as string,
+        version: ctx.version,
+      });
+    },
+    {
+      schema: z.strictObject({
+        filepath: z.string().min(1),
+        flavor: z.string().min(1),
+        load_args: ARGS.optional(),
+        save_args: ARGS.optional(),
+        versioned: z.boolean().optional(),
+      }),
+      versionable: true,
+      argumentHints: {
+        ...PYTHON_ONLY,
+        log_args: "kedro-mlflow ignores it too; to also log the folder to the run, wrap the dataset: " +
+          "type: mlflow_artifact, dataset: {type: mlflow_model_local, …}",
+      },
+    },
+  );
+
+  registry.register(
+    [
+      "mlflow_model_registry",
+      "MlflowModelRegistryDataset",
+      "kedro_mlflow.io.models.MlflowModelRegistryDataset",
+    ],
+    async (a, ctx) => {
+      const { common } = await base(a, ctx, (a.flavor as string | undefined) ?? "kmlf", []);
+      const options = {
+        ...common,
+        modelName: a.model_name as string,
+        alias: a.alias as string | undefined,
+        stageOrVersion: a.stage_or_version === undefined ? undefined : String(a.stage_or_version),
+      };
+      // The URI is checked now (a stage that is none of MLflow's), before the run.
+      const key = a.alias !== undefined && a.stage_or_version === undefined ? "alias" : "stage_or_version";
+      const { parseModelUri } = await import("../../tracking/mod.ts");
+      await located(ctx.locate?.([key]), () => parseModelUri(registryModelUri(options)));
+      return new MlflowModelRegistryDataset(options);
+    },
+    {
+      schema: z.strictObject({
+        model_name: MODEL_NAME,
+        stage_or_version: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+        alias: z.string().regex(/^[\w-]+$/, "use letters, digits, _ and -").optional(),
+        flavor: z.string().min(1).optional(),
+        load_args: ARGS.optional(),
+      }),
+      argumentHints: PYTHON_ONLY,
+    },
+  );
+}
