@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
   type ArtifactRepository,
+  artifactRepositoryFor,
+  type ArtifactRepositoryOptions,
   LocalArtifactRepository,
   mlflowError,
   safeArtifactPath,
@@ -42,8 +44,22 @@ export function proxiedPathOfUri(uri: string): string | undefined {
 }
 
 /**
+ * Whether an `--artifacts-destination` names a remote store (`s3://…`) rather than a local folder.
+ *
+ * @example
+ * ```ts
+ * isRemoteDestination("s3://bucket/mlflow"); // true
+ * isRemoteDestination("/srv/mlartifacts"); // false
+ * ```
+ */
+export function isRemoteDestination(destination: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(destination) && !/^file:/i.test(destination);
+}
+
+/**
  * An artifact-repository resolver for the server: `mlflow-artifacts:` URIs map into the proxy's
- * destination directory, everything else goes to the store.
+ * destination (a directory, or a remote store such as `s3://bucket/prefix`), everything else goes to
+ * the store.
  *
  * @example
  * ```ts
@@ -54,16 +70,20 @@ export function proxiedPathOfUri(uri: string): string | undefined {
 export function artifactRepositoryResolver(
   store: TrackingStore,
   destination: string,
+  options: ArtifactRepositoryOptions = {},
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
     const proxied = proxiedPathOfUri(artifactUri);
     if (proxied !== undefined) {
+      if (isRemoteDestination(destination)) {
+        return artifactRepositoryFor([destination.replace(/\/+$/, ""), proxied].filter(Boolean).join("/"), options);
+      }
       return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
     }
     try {
       return store.getArtifactRepository(artifactUri);
     } catch (error) {
-      // A root this server cannot read (s3://…, another server's http://…) is not the client's mistake.
+      // A root this server cannot read (another server's http://…) is not the client's mistake.
       if ((error as { code?: string }).code === "tracking/unsupported-artifact-uri") {
         throw mlflowError("NOT_IMPLEMENTED", `This server cannot serve artifacts stored at ${artifactUri}`);
       }

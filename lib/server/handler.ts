@@ -7,8 +7,9 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { mlflowError, type TrackingStore } from "../tracking/mod.ts";
-import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";
+import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import { handleRemoteArtifactProxy } from "./artifact_proxy_remote.ts";
+import { artifactRepositoryResolver, isRemoteDestination, unquote } from "./artifact_paths.ts";
 import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
@@ -35,8 +36,10 @@ export const MLFLOW_API_VERSION = "2.17.2";
 
 /** Options of {@link createRequestHandler}. */
 export interface RequestHandlerOptions {
-  /** Directory behind the `mlflow-artifacts` proxy (default `./mlartifacts`). */
+  /** Directory (or remote store, `s3://bucket/prefix`) behind the `mlflow-artifacts` proxy (default `./mlartifacts`). */
   artifactsDestination?: string;
+  /** Settings of a remote destination (default: S3 settings from the process environment). */
+  artifactOptions?: ArtifactRepositoryOptions;
   /**
    * Where the server keeps its own records (MLflow 3 logged models); default: `.kmlf/server` beside the
    * artifacts destination. Never inside it, so the artifact proxy cannot reach the records.
@@ -143,11 +146,15 @@ export function createRequestHandler(
   options: RequestHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
   const artifactsDestination = options.artifactsDestination ?? join(Deno.cwd(), "mlartifacts");
+  const remote = isRemoteDestination(artifactsDestination);
   const ctx: ServerContext = {
     store,
     artifactsDestination,
-    stateDir: options.stateDir ?? join(dirname(resolve(artifactsDestination)), ".kmlf", "server"),
-    artifactRepository: artifactRepositoryResolver(store, artifactsDestination),
+    stateDir: options.stateDir ??
+      (remote
+        ? join(Deno.cwd(), ".kmlf", "server")
+        : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
+    artifactRepository: artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions),
     cwd: options.cwd ?? Deno.cwd(),
   };
   const redact = serverPathRedactor({
@@ -202,7 +209,9 @@ export function createRequestHandler(
           if (malformedEscapes(rawPath(request.url))) {
             throw mlflowError("INVALID_PARAMETER_VALUE", "Malformed percent-encoding in the artifact path");
           }
-          return await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson);
+          return remote
+            ? await handleRemoteArtifactProxy(ctx, request, url, rest, maxUpload)
+            : await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson);
         }
         if (rest === "logged-models" || rest.startsWith("logged-models/")) {
           const msg = await readRequestMessage(request, url, maxJson);

@@ -8,41 +8,9 @@
 import { TrackingError } from "../../../errors.ts";
 import type { SqliteDb } from "./db.ts";
 import { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./mlflow_schema.ts";
+import { REQUIRED_COLUMNS } from "../sql/schema_rules.ts";
 
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA };
-
-/** Columns kmlf reads and writes, per table. */
-const REQUIRED_COLUMNS: Record<string, string[]> = {
-  experiments: [
-    "experiment_id",
-    "name",
-    "artifact_location",
-    "lifecycle_stage",
-    "creation_time",
-    "last_update_time",
-  ],
-  experiment_tags: ["key", "value", "experiment_id"],
-  runs: [
-    "run_uuid",
-    "name",
-    "source_type",
-    "source_name",
-    "entry_point_name",
-    "user_id",
-    "status",
-    "start_time",
-    "end_time",
-    "deleted_time",
-    "source_version",
-    "lifecycle_stage",
-    "artifact_uri",
-    "experiment_id",
-  ],
-  metrics: ["key", "value", "timestamp", "run_uuid", "step", "is_nan"],
-  latest_metrics: ["key", "value", "timestamp", "step", "is_nan", "run_uuid"],
-  params: ["key", "value", "run_uuid"],
-  tags: ["key", "value", "run_uuid"],
-};
 
 /** What an opened database offers beyond the core tables. */
 export interface SchemaInfo {

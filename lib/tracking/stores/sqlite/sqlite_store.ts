@@ -8,7 +8,7 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
-import { localArtifactRepository } from "../../artifacts/local_repository.ts";
+import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
 import type { DatasetInput, Experiment, Run, RunInfo } from "../../entities.ts";
 import type {
   ExperimentsPage,
@@ -211,7 +211,7 @@ export class SqliteStore implements TrackingStore {
   }
 
   getArtifactRepository(artifactUri: string): ArtifactRepository {
-    return localArtifactRepository(artifactUri);
+    return artifactRepositoryFor(artifactUri);
   }
 
   close(): Promise<void> {
