@@ -10,6 +10,8 @@
  * | `ILIKE` | `lower()` folds ASCII letters only | `lower(x COLLATE "C")`: ASCII only as well |
  * | text order | BINARY (code points) | `COLLATE "C"` (code points), not the database's locale |
  * | `is_nan` | `0` / `1` | a real `boolean` |
+ * | insertion order | `rowid` | `ctid` (MLflow's ORM reads rows in physical order there too) |
+ * | a list parameter | `IN (?, ?, …)`, at most 500 at once | `= ANY(?)`, one array |
  *
  * @module
  */
@@ -27,7 +29,16 @@ export interface SqlDialect {
   isNan(column: string, not?: boolean): string;
   /** The final SQL with its placeholders numbered if the engine needs it. */
   placeholders(sql: string): string;
+  /** An ORDER BY key giving rows in the order they were inserted (for tags and aliases, as MLflow lists them). */
+  readonly rowOrder: string;
+  /** `column` is one of `values` (at most {@link maxList} of them), and the parameters to bind. */
+  inList(column: string, values: readonly (string | number)[]): { sql: string; params: SqlListParams };
+  /** The most values one {@link inList} takes. */
+  readonly maxList: number;
 }
+
+/** What {@link SqlDialect.inList} binds: the values, or one array of them. */
+export type SqlListParams = (string | number | readonly (string | number)[])[];
 
 /** SQLite (MLflow's pragmas: `case_sensitive_like = true`). */
 export const SQLITE: SqlDialect = {
@@ -37,6 +48,13 @@ export const SQLITE: SqlDialect = {
   textOrder: (column) => column,
   isNan: (column, not = false) => `${column} = ${not ? 0 : 1}`,
   placeholders: (sql) => sql,
+  rowOrder: "rowid",
+  inList: (column, values) => ({
+    sql: `${column} IN (${values.map(() => "?").join(", ")})`,
+    params: [...values],
+  }),
+  // Far below SQLite's variable limit, whatever the build.
+  maxList: 500,
 };
 
 /** PostgreSQL, with results identical to SQLite's under any database locale. */
@@ -47,6 +65,9 @@ export const POSTGRESQL: SqlDialect = {
   textOrder: (column) => `${column} COLLATE "C"`,
   isNan: (column, not = false) => (not ? `NOT ${column}` : column),
   placeholders: numberPlaceholders,
+  rowOrder: "ctid",
+  inList: (column, values) => ({ sql: `${column} = ANY(?)`, params: [values] }),
+  maxList: Infinity,
 };
 
 /**

@@ -13,6 +13,7 @@ import {
   schemaProblems,
   unsupportedSchema,
 } from "../sql/schema_rules.ts";
+import type { RegistrySchema } from "../sql/registry_rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
 import { PG_MLFLOW_SCHEMA } from "./pg_mlflow_schema.ts";
 
@@ -22,6 +23,8 @@ export interface PgSchemaInfo {
   revision?: string;
   /** Whether dataset inputs can be stored (MLflow ≥ 2.4). */
   hasInputs: boolean;
+  /** What the registry tables offer. */
+  registry: RegistrySchema;
 }
 
 // Any fixed 64-bit key: every kmlf process creating a schema takes the same lock.
@@ -84,5 +87,12 @@ async function checkPgSchema(db: PgDb, tables: Map<string, Set<string>>): Promis
   if (problems.length > 0 || OLDER_REVISIONS.includes(revision!)) {
     throw unsupportedSchema(db.where, revision, problems);
   }
-  return { revision, hasInputs: INPUT_TABLES.every((t) => tables.has(t)) };
+  return {
+    revision,
+    hasInputs: INPUT_TABLES.every((t) => tables.has(t)),
+    registry: {
+      hasAliases: tables.has("registered_model_aliases"),
+      hasStorageLocation: tables.get("model_versions")?.has("storage_location") ?? false,
+    },
+  };
 }

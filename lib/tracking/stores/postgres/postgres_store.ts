@@ -3,9 +3,8 @@
  * postgresql://…` and kmlf share one database in both directions. Searches compile to SQL with the
  * same compiler as SQLite's (PostgreSQL dialect) and return the same runs in the same order. A pool of
  * connections serves concurrent calls (`kmlf server`); dropped connections are retried with backoff.
- *
- * Adding the model registry here is one module (`pg_registry.ts` over {@link PgDb}, like
- * `../sqlite/registry.ts` over `SqliteDb`) assigned to `registry` in the constructor.
+ * The model registry is the SQLite store's own implementation (`../sql/sql_registry.ts`) run on
+ * PostgreSQL.
  *
  * @module
  */
@@ -24,6 +23,7 @@ import { parseFilter, parseOrderByList } from "../../search/parser.ts";
 import { POSTGRESQL, runSearchSql } from "../../search/sql.ts";
 import { validateMaxResults, type ValidationOptions } from "../../validation.ts";
 import type { RunRow } from "../sql/rows.ts";
+import { SqlRegistry } from "../sql/sql_registry.ts";
 import type {
   CreateExperimentOptions,
   CreateRunOptions,
@@ -35,6 +35,7 @@ import type {
   UpdateRunOptions,
 } from "../store.ts";
 import { PgDb, type PgDbOptions } from "./pg_db.ts";
+import { pgEngine } from "./pg_engine.ts";
 import * as experiments from "./pg_experiments.ts";
 import { logInputs } from "./pg_inputs.ts";
 import { loadPgRuns } from "./pg_rows.ts";
@@ -66,6 +67,8 @@ export class PostgresStore implements TrackingStore {
   readonly #db: PgDb;
   readonly #schema: PgSchemaInfo;
   readonly #validation: ValidationOptions;
+  /** The database's model registry, in MLflow's registry tables. */
+  readonly registry: SqlRegistry;
 
   private constructor(uri: string, db: PgDb, schema: PgSchemaInfo, options: PostgresStoreOptions) {
     this.uri = uri;
@@ -73,6 +76,7 @@ export class PostgresStore implements TrackingStore {
     this.#schema = schema;
     this.artifactRoot = options.artifactRoot.replace(/\/+$/, "");
     this.#validation = { truncateLongValues: options.truncateLongValues };
+    this.registry = new SqlRegistry(pgEngine(db), schema.registry);
   }
 
   /** Connects, creates MLflow's schema in an empty database (or checks the existing one) and experiment 0. */

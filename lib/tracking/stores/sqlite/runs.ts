@@ -8,7 +8,6 @@ import { newRunId } from "../../run_names.ts";
 import { newRunTags } from "../sql/run_inputs.ts";
 import type { CreateRunOptions, LogBatch, UpdateRunOptions } from "../store.ts";
 import {
-  mlflowError,
   paramValueChanged,
   paramValuesChanged,
   runNotActive,

@@ -8,6 +8,7 @@
 import { TrackingError } from "../../../errors.ts";
 import type { SqliteDb } from "./db.ts";
 import { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./mlflow_schema.ts";
+import type { RegistrySchema } from "../sql/registry_rows.ts";
 import { REQUIRED_COLUMNS } from "../sql/schema_rules.ts";
 
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA };
@@ -86,4 +87,20 @@ export function checkSchema(db: SqliteDb): SchemaInfo {
     );
   }
   return { revision, hasInputs: ["datasets", "inputs", "input_tags"].every((t) => tables.has(t)) };
+}
+
+/**
+ * What the database's registry tables offer (older MLflow schemas lack aliases and storage_location).
+ *
+ * @example
+ * ```ts
+ * registrySchema(db); // { hasAliases: true, hasStorageLocation: true }
+ * ```
+ */
+export function registrySchema(db: SqliteDb): RegistrySchema {
+  const columns = new Set(db.all<{ name: string }>('PRAGMA table_info("model_versions")').map((c) => c.name));
+  return {
+    hasAliases: tableNames(db).has("registered_model_aliases"),
+    hasStorageLocation: columns.has("storage_location"),
+  };
 }
