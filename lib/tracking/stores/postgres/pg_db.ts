@@ -8,6 +8,7 @@
  */
 import type { Sql, TransactionSql } from "postgres";
 import { TrackingError } from "../../../errors.ts";
+import { mlflowError } from "../../tracking_errors.ts";
 
 /** Runs statements: the pool itself, or one transaction. */
 export interface PgQuery {
@@ -191,7 +192,28 @@ export class PgDb implements PgQuery {
   }
 }
 
+function holdsNul(value: unknown): boolean {
+  return typeof value === "string" ? value.includes("\u0000") : Array.isArray(value) && value.some(holdsNul);
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character (the server refuses the statement), so no stored value
+ * holds one: a lookup by such a value finds nothing, as it does on SQLite, and a write of one is
+ * refused with a clear error instead of the server's encoding error.
+ */
+function withoutNul(text: string, params: readonly unknown[]): unknown[] | undefined {
+  if (!params.some(holdsNul)) return undefined;
+  if (/^\s*(?:SELECT|DELETE)\b/i.test(text)) return Object.assign([], { count: 0 });
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    "Cannot store a value holding a NUL character (\\u0000): PostgreSQL text cannot hold one",
+    "remove the NUL character from the name, key or value",
+  );
+}
+
 function rowsOf<T>(sql: Sql | TransactionSql, text: string, params: readonly unknown[]): Promise<T[]> {
+  const none = withoutNul(text, params);
+  if (none) return Promise.resolve(none as T[]);
   // deno-lint-ignore no-explicit-any -- npm `postgres` types its parameters narrowly; values are checked by the server
   return sql.unsafe(text, params as any[], { prepare: true }) as unknown as Promise<T[]>;
 }

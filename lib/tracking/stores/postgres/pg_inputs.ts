@@ -6,6 +6,7 @@
  */
 import type { DatasetInput } from "../../entities.ts";
 import { mlflowError, runNotActive } from "../../tracking_errors.ts";
+import { validateRunId } from "../../validation.ts";
 import { uniqueDatasetInputs } from "../sql/run_inputs.ts";
 import type { PgDb } from "./pg_db.ts";
 import { runRow } from "./pg_runs.ts";
@@ -19,6 +20,7 @@ export async function logInputs(
   inputs: readonly DatasetInput[],
   hasInputs: boolean,
 ): Promise<void> {
+  validateRunId(runId);
   const unique = uniqueDatasetInputs(inputs);
   if (unique.length === 0) return;
   if (!hasInputs) {

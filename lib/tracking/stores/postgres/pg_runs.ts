@@ -11,8 +11,20 @@ import { newRunTags } from "../sql/run_inputs.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import { RUN_INFO_COLUMNS } from "../../search/sql.ts";
 import type { CreateRunOptions, LogBatch, MetricHistoryPage, UpdateRunOptions } from "../store.ts";
-import { paramValueChanged, runNotActive, runNotFound, runTagNotFound } from "../../tracking_errors.ts";
-import { validateBatch, validateRunName, validateTag, type ValidationOptions } from "../../validation.ts";
+import {
+  paramValueChanged,
+  paramValuesChanged,
+  runNotActive,
+  runNotFound,
+  runTagNotFound,
+} from "../../tracking_errors.ts";
+import {
+  validateBatch,
+  validateRunId,
+  validateRunName,
+  validateTag,
+  type ValidationOptions,
+} from "../../validation.ts";
 import { appendToUri, isNewerMetric, type RunRow, storedMetricValue, toRunInfo } from "../sql/rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
 import { activeExperimentRow } from "./pg_experiments.ts";
@@ -136,6 +148,7 @@ export async function deleteTag(db: PgDb, runId: string, key: string): Promise<v
 
 /** Logs params, then metrics, then tags (MLflow's order), all or nothing. */
 export async function logBatch(db: PgDb, runId: string, batch: LogBatch, validation: ValidationOptions) {
+  validateRunId(runId);
   const { metrics, params, tags } = validateBatch(batch, validation);
   if (metrics.length + params.length + tags.length === 0) {
     await runRow(db, runId);
@@ -143,14 +156,20 @@ export async function logBatch(db: PgDb, runId: string, batch: LogBatch, validat
   }
   await db.write(async (q) => {
     await activeRunRow(q, runId);
-    if (params.length > 0) await insertParams(q, runId, params);
+    if (params.length > 0) await insertParams(q, runId, params, batch.asBatch ?? false);
     await insertMetrics(q, runId, metrics);
     await setTagRows(q, runId, tags);
   });
 }
 
 // New params are inserted; an existing one must keep its value (another process may have just written it).
-async function insertParams(q: PgQuery, runId: string, params: readonly { key: string; value: string }[]) {
+// `asBatch` words a change as MLflow's log-batch does (every changed param), else as its log-param.
+async function insertParams(
+  q: PgQuery,
+  runId: string,
+  params: readonly { key: string; value: string }[],
+  asBatch: boolean,
+) {
   const keys = params.map((p) => p.key);
   await q.run(
     "INSERT INTO params (key, value, run_uuid) SELECT k, v, $3 FROM unnest($1::text[], $2::text[]) AS t(k, v) " +
@@ -163,10 +182,12 @@ async function insertParams(q: PgQuery, runId: string, params: readonly { key: s
       [runId, keys],
     )).map((r) => [r.key, r.value]),
   );
-  for (const p of params) {
+  const changed = params.flatMap((p) => {
     const old = stored.get(p.key);
-    if (old !== undefined && old !== p.value) throw paramValueChanged(runId, p.key, old, p.value);
-  }
+    return old !== undefined && old !== p.value ? [{ key: p.key, old, value: p.value }] : [];
+  });
+  if (changed.length && asBatch) throw paramValuesChanged(runId, changed);
+  if (changed.length) throw paramValueChanged(runId, changed[0].key, changed[0].old, changed[0].value);
 }
 
 // The row value comparison keeps the older point on ties, like MLflow's strict `>`.
