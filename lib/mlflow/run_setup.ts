@@ -44,7 +44,6 @@ export async function namedRun(
   }
 }
 
-
 export async function runTags(
   runParams: RunParams,
   options: { kmlfVersion: string; projectRoot: string },
@@ -87,4 +86,3 @@ export async function runTags(
   }
   return tags;
 }
-

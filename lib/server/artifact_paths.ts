@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { TrackingError } from "../errors.ts";
 import {
   type ArtifactRepository,
   artifactRepositoryFor,
@@ -76,7 +77,10 @@ export function artifactRepositoryResolver(
     const proxied = proxiedPathOfUri(artifactUri);
     if (proxied !== undefined) {
       if (isRemoteDestination(destination)) {
-        return artifactRepositoryFor([destination.replace(/\/+$/, ""), proxied].filter(Boolean).join("/"), options);
+        return artifactRepositoryFor(
+          [destination.replace(/\/+$/, ""), proxied].filter(Boolean).join("/"),
+          options,
+        );
       }
       return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
     }
@@ -143,4 +147,33 @@ export function validateArtifactPathParam(rawPath: string): string {
     throw invalid();
   }
   return path;
+}
+
+/**
+ * A proxied download of a path holding nothing: RESOURCE_DOES_NOT_EXIST (404), naming the path as the
+ * client sent it and nothing of where the server keeps it.
+ *
+ * @example
+ * ```ts
+ * throw noArtifactAt("1/abc/artifacts/missing.txt");
+ * ```
+ */
+export function noArtifactAt(relPath: string): TrackingError {
+  return mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact at '${relPath}'`);
+}
+
+/**
+ * A proxied download of a folder (MLflow answers 500; kmlf says what to do instead).
+ *
+ * @example
+ * ```ts
+ * throw artifactIsDirectory("1/abc/artifacts");
+ * ```
+ */
+export function artifactIsDirectory(relPath: string): TrackingError {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Artifact '${relPath}' is a directory, not a file`,
+    "list a directory with artifacts/list; download its files one by one",
+  );
 }

@@ -1,79 +1,64 @@
 /**
- * The `mlflow-artifacts` proxy in front of a remote artifact store (`kmlf server
- * --artifacts-destination s3://bucket/prefix`), like `mlflow server` with an S3 destination: uploads
- * stream through to the store part by part (never whole in memory or on disk), downloads stream back,
- * listings and deletes go to the store. MLflow's path rules apply to every path.
+ * The `mlflow-artifacts` proxy's destination when it is a remote store (`kmlf server
+ * --artifacts-destination s3://bucket/prefix`), like `mlflow server` with an S3 destination. The
+ * request handling (methods, MLflow's path rules and messages, the list call's decoding) is the local
+ * proxy's (`artifact_routes.ts`); this module only stores: uploads stream through to the store part by
+ * part (never whole in memory or on disk), downloads stream back, listings and deletes go to the
+ * store. Answers are worded as the local folder's, and never name the bucket.
  *
  * @module
  */
-import { type FileInfo, fileInfoToWire, mlflowError, safeArtifactPath } from "../tracking/mod.ts";
-import { artifactHeaders } from "./artifact_paths.ts";
-import { decodePath } from "./artifact_routes.ts";
-import { limitedChunks } from "./request_message.ts";
-import { jsonResponse, methodNotAllowed } from "./responses.ts";
-import type { ServerContext } from "./server_context.ts";
-
-const ROOT = "mlflow-artifacts:/";
+import { TrackingError } from "../errors.ts";
+import type { ArtifactRepository } from "../tracking/mod.ts";
+import { artifactHeaders } from "./artifact_content_type.ts";
+import { artifactIsDirectory, noArtifactAt } from "./artifact_paths.ts";
+import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
+import type { ProxyDestination } from "./server_context.ts";
 
 /**
- * Serves `/api/2.0/mlflow-artifacts/<rest>` from the remote destination.
+ * A remote store as the proxy's destination; `repository` gives the store's root repository
+ * (the server's resolver for `mlflow-artifacts:/`).
  *
  * @example
  * ```ts
- * await handleRemoteArtifactProxy(ctx, request, url, "artifacts/1/abc/artifacts/model.pkl", 2 ** 31);
+ * const destination = remoteProxyDestination(() => ctx.artifactRepository("mlflow-artifacts:/"));
  * ```
  */
-export async function handleRemoteArtifactProxy(
-  ctx: ServerContext,
-  request: Request,
-  url: URL,
-  rest: string,
-  maxUploadBytes: number,
-): Promise<Response> {
-  if (rest.startsWith("mpu/")) {
-    throw mlflowError(
-      "NOT_IMPLEMENTED",
-      "Multipart upload is not supported for the current artifact repository",
-    );
-  }
-  const repo = ctx.artifactRepository(ROOT);
-  if (rest === "artifacts" || rest === "artifacts/") {
-    if (request.method !== "GET") return methodNotAllowed(url.pathname, ["GET"]);
-    // The list answer names entries by basename; the client joins them to the path it asked for.
-    const files: FileInfo[] = (await repo.listArtifacts(url.searchParams.get("path") ?? ""))
-      .map((f) => ({ ...f, path: f.path.split("/").at(-1)! }));
-    return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
-  }
-  if (!rest.startsWith("artifacts/")) {
-    throw mlflowError("ENDPOINT_NOT_FOUND", `No endpoint at ${url.pathname}`);
-  }
-  const relPath = safeArtifactPath(decodePath(rest.slice("artifacts/".length)));
-  if ((request.method === "PUT" || request.method === "DELETE") && relPath === "") {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Cannot ${request.method === "PUT" ? "write" : "delete"} the artifact root itself`,
-      "name a file or folder below it, e.g. 1/<run id>/artifacts/model.pkl",
-    );
-  }
-  switch (request.method) {
-    case "GET": {
-      const found = repo.readArtifactStream
-        ? await repo.readArtifactStream(relPath)
-        : { body: await repo.readArtifact(relPath), size: undefined };
+export function remoteProxyDestination(repository: () => ArtifactRepository): ProxyDestination {
+  return {
+    async list(path) {
+      const files = await repository().listArtifacts(path ?? "");
+      return files.map((f) => ({ ...f, path: f.path.split("/").at(-1)! }));
+    },
+
+    async send(relPath) {
+      const repo = repository();
+      let found: { body: ReadableStream<Uint8Array> | Uint8Array; size?: number };
+      try {
+        found = repo.readArtifactStream
+          ? await repo.readArtifactStream(relPath)
+          : { body: await repo.readArtifact(relPath) };
+      } catch (error) {
+        if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+        // No object: a "folder" when keys lie below it, as a directory is on disk.
+        if ((await repo.listArtifacts(relPath)).length > 0) throw artifactIsDirectory(relPath);
+        throw noArtifactAt(relPath);
+      }
       const headers = artifactHeaders(relPath);
       if (found.size !== undefined) headers.set("content-length", String(found.size));
       return new Response(found.body as BodyInit, { headers });
-    }
-    case "PUT": {
-      const stream = ReadableStream.from(limitedChunks(request, maxUploadBytes));
+    },
+
+    async upload(request, relPath, maxBytes) {
+      checkDeclaredSize(request, maxBytes);
+      const repo = repository();
+      const stream = ReadableStream.from(limitedChunks(request, maxBytes));
       if (repo.writeArtifactStream) await repo.writeArtifactStream(relPath, stream);
       else await repo.writeArtifact(relPath, new Uint8Array(await new Response(stream).arrayBuffer()));
-      return jsonResponse({});
-    }
-    case "DELETE":
-      await repo.deleteArtifacts(relPath);
-      return jsonResponse({});
-    default:
-      return methodNotAllowed(url.pathname, ["GET", "PUT", "DELETE"]);
-  }
+    },
+
+    async remove(relPath) {
+      await repository().deleteArtifacts(relPath);
+    },
+  };
 }

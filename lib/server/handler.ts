@@ -8,9 +8,14 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
-import { handleRemoteArtifactProxy } from "./artifact_proxy_remote.ts";
+import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
 import { artifactRepositoryResolver, isRemoteDestination, unquote } from "./artifact_paths.ts";
-import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
+import {
+  DEFAULT_MAX_ARTIFACT_BYTES,
+  handleArtifactProxy,
+  handleGetArtifact,
+  localProxyDestination,
+} from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
@@ -147,14 +152,18 @@ export function createRequestHandler(
 ): (request: Request) => Promise<Response> {
   const artifactsDestination = options.artifactsDestination ?? join(Deno.cwd(), "mlartifacts");
   const remote = isRemoteDestination(artifactsDestination);
+  const artifactRepository = artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions);
   const ctx: ServerContext = {
     store,
     artifactsDestination,
+    proxyDestination: remote
+      ? remoteProxyDestination(() => artifactRepository("mlflow-artifacts:/"))
+      : localProxyDestination(artifactsDestination),
     stateDir: options.stateDir ??
       (remote
         ? join(Deno.cwd(), ".kmlf", "server")
         : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
-    artifactRepository: artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions),
+    artifactRepository,
     cwd: options.cwd ?? Deno.cwd(),
   };
   const redact = serverPathRedactor({
@@ -209,9 +218,7 @@ export function createRequestHandler(
           if (malformedEscapes(rawPath(request.url))) {
             throw mlflowError("INVALID_PARAMETER_VALUE", "Malformed percent-encoding in the artifact path");
           }
-          return remote
-            ? await handleRemoteArtifactProxy(ctx, request, url, rest, maxUpload)
-            : await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson);
+          return await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson);
         }
         if (rest === "logged-models" || rest.startsWith("logged-models/")) {
           const msg = await readRequestMessage(request, url, maxJson);
