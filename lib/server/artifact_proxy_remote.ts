@@ -16,6 +16,32 @@ import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import type { ProxyDestination } from "./server_context.ts";
 
 /**
+ * One file of a repository as a download, streamed when the repository can, answered as a local
+ * folder would: RESOURCE_DOES_NOT_EXIST naming only `relPath` (never the bucket), and a "folder" (keys
+ * below the path) refused as a directory.
+ *
+ * @example
+ * ```ts
+ * return await sendRepositoryFile(artifactRepositoryFor("s3://bucket/1/abc/artifacts"), "model/MLmodel");
+ * ```
+ */
+export async function sendRepositoryFile(repo: ArtifactRepository, relPath: string): Promise<Response> {
+  let found: { body: ReadableStream<Uint8Array> | Uint8Array; size?: number };
+  try {
+    found = repo.readArtifactStream
+      ? await repo.readArtifactStream(relPath)
+      : { body: await repo.readArtifact(relPath) };
+  } catch (error) {
+    if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+    if ((await repo.listArtifacts(relPath)).length > 0) throw artifactIsDirectory(relPath);
+    throw noArtifactAt(relPath);
+  }
+  const headers = artifactHeaders(relPath);
+  if (found.size !== undefined) headers.set("content-length", String(found.size));
+  return new Response(found.body as BodyInit, { headers });
+}
+
+/**
  * A remote store as the proxy's destination; `repository` gives the store's root repository
  * (the server's resolver for `mlflow-artifacts:/`).
  *
@@ -31,23 +57,7 @@ export function remoteProxyDestination(repository: () => ArtifactRepository): Pr
       return files.map((f) => ({ ...f, path: f.path.split("/").at(-1)! }));
     },
 
-    async send(relPath) {
-      const repo = repository();
-      let found: { body: ReadableStream<Uint8Array> | Uint8Array; size?: number };
-      try {
-        found = repo.readArtifactStream
-          ? await repo.readArtifactStream(relPath)
-          : { body: await repo.readArtifact(relPath) };
-      } catch (error) {
-        if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
-        // No object: a "folder" when keys lie below it, as a directory is on disk.
-        if ((await repo.listArtifacts(relPath)).length > 0) throw artifactIsDirectory(relPath);
-        throw noArtifactAt(relPath);
-      }
-      const headers = artifactHeaders(relPath);
-      if (found.size !== undefined) headers.set("content-length", String(found.size));
-      return new Response(found.body as BodyInit, { headers });
-    },
+    send: (relPath) => sendRepositoryFile(repository(), relPath),
 
     async upload(request, relPath, maxBytes) {
       checkDeclaredSize(request, maxBytes);

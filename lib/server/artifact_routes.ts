@@ -18,6 +18,7 @@ import {
   safeArtifactPath,
 } from "../tracking/mod.ts";
 import { artifactHeaders } from "./artifact_content_type.ts";
+import { sendRepositoryFile } from "./artifact_proxy_remote.ts";
 import { artifactIsDirectory, noArtifactAt, validateArtifactPathParam } from "./artifact_paths.ts";
 import type { MessageDesc } from "./request/proto_parse.ts";
 import { decodeRequest } from "./request/decode.ts";
@@ -233,8 +234,8 @@ export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<R
 }
 
 /**
- * One file under an artifact root URI: streamed from disk for local and proxied roots, read
- * through the repository otherwise.
+ * One file under an artifact root URI: streamed from disk for local and proxied roots, through the
+ * repository otherwise (S3), with the same answers.
  */
 export async function sendRepositoryArtifact(
   ctx: ServerContext,
@@ -244,6 +245,5 @@ export async function sendRepositoryArtifact(
   const repo = ctx.artifactRepository(rootUri);
   const root = localPathOfUri(repo.rootUri);
   if (root !== undefined) return await sendArtifactFile(await pathInsideRoot(root, path), path);
-  const bytes = await repo.readArtifact(safeArtifactPath(path));
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: artifactHeaders(path) });
+  return await sendRepositoryFile(repo, path);
 }

@@ -9,7 +9,12 @@
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
-import { FileStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import {
+  type ArtifactRepositoryOptions,
+  FileStore,
+  SqliteStore,
+  type TrackingStore,
+} from "../../lib/tracking/mod.ts";
 import {
   loadRecordedFiles,
   type RecordedExchange,
@@ -222,6 +227,16 @@ async function openReplayStore(kind: RecordedStore, root: string): Promise<Track
     : await FileStore.open(join(root, "mlruns"), options);
 }
 
+/** Options of {@link replayRecordedStore}. */
+export interface ReplayOptions {
+  /** Which fixture files to replay (default all; `_setup` is needed by the others). */
+  files?: (file: string) => boolean;
+  /** The proxy's destination instead of a folder in the replay's temp dir (e.g. `s3://bucket/prefix`). */
+  artifactsDestination?: string;
+  /** Settings of a remote destination. */
+  artifactOptions?: ArtifactRepositoryOptions;
+}
+
 /**
  * Replays one store pass and returns every outcome (setup included).
  *
@@ -230,12 +245,16 @@ async function openReplayStore(kind: RecordedStore, root: string): Promise<Track
  * const outcomes = await replayRecordedStore("sqlite");
  * ```
  */
-export async function replayRecordedStore(kind: RecordedStore): Promise<ReplayOutcome[]> {
-  const files = await loadRecordedFiles(kind);
+export async function replayRecordedStore(
+  kind: RecordedStore,
+  options: ReplayOptions = {},
+): Promise<ReplayOutcome[]> {
+  const files = (await loadRecordedFiles(kind)).filter((f) => options.files?.(f.header.file) ?? true);
   const root = await Deno.makeTempDir({ prefix: "kmlf-rest-validation-" });
   const store = await openReplayStore(kind, root);
   const handle = createRequestHandler(store, {
-    artifactsDestination: join(root, "art"),
+    artifactsDestination: options.artifactsDestination ?? join(root, "art"),
+    artifactOptions: options.artifactOptions,
     stateDir: join(root, "state"),
   });
   const subs = new Substitutions(root);

@@ -41,7 +41,7 @@ async function startS3Server(): Promise<S3Server> {
     port = await Deno.readTextFile(portFile).catch(() => "");
     if (!port && Date.now() > deadline) {
       const log = await Deno.readTextFile(join(dir, "server.log")).catch(() => "");
-      throw new Error(`Cannot start the S3 test server (npm @20minutes/s3rver): ${log}`);
+      throw new Error(`Cannot start the S3 test server (npm fauxqs): ${log}`);
     }
     if (!port) await new Promise((r) => setTimeout(r, 50));
   }
