@@ -1,73 +1,18 @@
 /**
- * A real PostgreSQL server for the tests, from Debian's `postgresql` package: `initdb` into a temp
- * directory, started with `pg_ctl` on a free loopback port (unix socket in the same directory), one per
- * test process, stopped when the process ends. As root it runs as the `postgres` user (the server refuses
- * to run as root). Each caller gets its own fresh database.
+ * A real PostgreSQL server for the tests, from Debian's `postgresql` package (a prerequisite of the test
+ * command: tests/prerequisites.ts): `initdb` into a temp directory, started with `pg_ctl` on a free
+ * loopback port (unix socket in the same directory). As root it runs as the `postgres` user (the server
+ * refuses to run as root). Each caller gets its own fresh database.
+ *
+ * Under the test command (tests/run_tests.ts sets `KMLF_TEST_SERVICES`) every test file shares one server,
+ * started by the first file that needs it and stopped when the command ends: `initdb` takes seconds,
+ * so a server per file would cost a minute. A test file run on its own starts its own server.
  *
  * @module
  */
 import { join } from "node:path";
+import { ensurePrerequisites, postgresBinDir, PREREQUISITES } from "../prerequisites.ts";
 import { cleanupOnExit } from "./watchdog.ts";
-
-/** Where Debian installs PostgreSQL's server binaries: /usr/lib/postgresql/<major>/bin. */
-const DEBIAN_ROOT = "/usr/lib/postgresql";
-
-/** The newest installed PostgreSQL bin directory, or undefined when the server is not installed. */
-export function postgresBinDir(): string | undefined {
-  let majors: number[] = [];
-  try {
-    majors = [...Deno.readDirSync(DEBIAN_ROOT)].map((e) => Number(e.name)).filter((n) => n > 0);
-  } catch {
-    return undefined;
-  }
-  for (const major of majors.sort((a, b) => b - a)) {
-    const bin = join(DEBIAN_ROOT, String(major), "bin");
-    // The client package alone has a bin folder too, without the server's initdb.
-    try {
-      if (Deno.statSync(join(bin, "initdb")).isFile) return bin;
-    } catch {
-      // not this version
-    }
-  }
-  return undefined;
-}
-
-/**
- * PostgreSQL as a prerequisite of the test command, in the shape tests/prerequisites.ts lists them
- * (name, who needs it, whether it is there, Debian packages).
- */
-export const POSTGRESQL_PREREQUISITE = {
-  name: "postgresql",
-  neededBy:
-    "the PostgreSQL tracking store, export and scale-out tests (tests/tracking/postgres_*_test.ts, tests/export/)",
-  present: () => Promise.resolve(postgresBinDir() !== undefined),
-  apt: ["postgresql"],
-};
-
-/**
- * Installs Debian's `postgresql` when missing (as root, else through non-interactive sudo), without the
- * system cluster its package would otherwise create and start on port 5432: the tests start their own.
- */
-export async function installPostgresql(): Promise<void> {
-  console.error(
-    `kmlf tests: installing postgresql with apt-get (needed by ${POSTGRESQL_PREREQUISITE.neededBy})`,
-  );
-  const sudo = Deno.uid() === 0 ? "" : "sudo -n ";
-  // One installer at a time (test files may start servers in parallel); the later ones find it installed.
-  const script = `ls ${DEBIAN_ROOT}/*/bin/initdb >/dev/null 2>&1 || { ` +
-    `${sudo}sh -c "mkdir -p /etc/postgresql-common && (grep -qs '^create_main_cluster' ` +
-    `/etc/postgresql-common/createcluster.conf || echo 'create_main_cluster = false' >> ` +
-    `/etc/postgresql-common/createcluster.conf)" && ${sudo}apt-get update -qq && ` +
-    `${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${
-      POSTGRESQL_PREREQUISITE.apt.join(" ")
-    }; }`;
-  await new Deno.Command("flock", {
-    args: ["/tmp/kmlf-postgresql-install.lock", "sh", "-c", script],
-    stdin: "null",
-    stdout: "null",
-    stderr: "inherit",
-  }).output().catch((error) => console.error(`kmlf tests: cannot install postgresql: ${error.message}`));
-}
 
 /** A running test server. */
 export interface PostgresServer {
@@ -123,22 +68,15 @@ async function run(bin: string, tool: string, args: string[]): Promise<void> {
 }
 
 /**
- * Initializes and starts a server in a new temp directory. Fails with the install command when Debian's
- * `postgresql` package is missing (the test command installs it: tests/services/prerequisites.ts).
- *
- * @example
- * ```ts
- * const server = await startPostgres();
- * const url = await server.createDatabase(); // postgresql://kmlf@127.0.0.1:<port>/kmlf_1
- * await server.stop();
- * ```
+ * Initializes and starts a server in a new temp directory (installing PostgreSQL when missing);
+ * `onCleanup` gets the shell line that stops it and removes its files before it starts.
  */
-export async function startPostgres(): Promise<PostgresServer> {
-  if (!postgresBinDir()) await installPostgresql();
+async function launchPostgres(onCleanup: (cleanup: string) => Promise<void>): Promise<PostgresServer> {
+  if (!postgresBinDir()) await ensurePrerequisites(PREREQUISITES.filter((p) => p.name === "postgresql"));
   const bin = postgresBinDir();
   if (!bin) {
     throw new Error(
-      `Cannot start PostgreSQL for the tests: no server under ${DEBIAN_ROOT}/<version>/bin; ` +
+      "Cannot start PostgreSQL for the tests: no server under /usr/lib/postgresql/<version>/bin and " +
         "installing it failed: run `sudo apt-get install -y postgresql` yourself",
     );
   }
@@ -163,29 +101,87 @@ export async function startPostgres(): Promise<PostgresServer> {
   const start = () =>
     run(bin, "pg_ctl", ["-D", data, "-w", "-l", join(dir, "server.log"), "-o", options, "start"]);
   const stop = () => run(bin, "pg_ctl", ["-D", data, "-w", "-m", "fast", "stop"]);
-  await start();
-  // When the test process ends, however it ends: stop the server and remove its files.
   const asUser = Deno.uid() === 0 ? "runuser -u postgres -- " : "";
-  await cleanupOnExit(`${asUser}'${join(bin, "pg_ctl")}' -D '${data}' -m immediate stop; rm -rf '${dir}'`);
-  const adminUrl = `postgresql://${USER}@127.0.0.1:${port}/postgres`;
-  let counter = 0;
+  await onCleanup(`${asUser}'${join(bin, "pg_ctl")}' -D '${data}' -m immediate stop; rm -rf '${dir}'`);
+  await start();
+  return serverAt(bin, port, { start, stop });
+}
+
+/** The server on `port`; `control` stops and starts it (absent for the test command's shared one). */
+function serverAt(
+  bin: string,
+  port: number,
+  control?: { start(): Promise<void>; stop(): Promise<void> },
+): PostgresServer {
+  const refuse = () =>
+    Promise.reject(
+      new Error(
+        "The test command's shared PostgreSQL server stays up: stop and start one from startPostgres()",
+      ),
+    );
   return {
-    adminUrl,
+    adminUrl: `postgresql://${USER}@127.0.0.1:${port}/postgres`,
     port,
     async createDatabase(prefix = "kmlf") {
-      const name = `${prefix}_${Deno.pid}_${++counter}`;
+      // Unique across test files sharing the server (one process, one module instance per file).
+      const name = `${prefix}_${Deno.pid}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
       await run(bin, "createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", USER, name]);
       return `postgresql://${USER}@127.0.0.1:${port}/${name}`;
     },
-    stop,
-    start,
+    stop: control?.stop ?? refuse,
+    start: control?.start ?? refuse,
   };
+}
+
+/**
+ * A server of this test process alone, stopped (and its files removed) when the process ends however
+ * it ends. Tests that stop and restart a server use this one.
+ *
+ * @example
+ * ```ts
+ * const server = await startPostgres();
+ * const url = await server.createDatabase(); // postgresql://kmlf@127.0.0.1:<port>/kmlf_…
+ * await server.stop();
+ * ```
+ */
+export async function startPostgres(): Promise<PostgresServer> {
+  return await launchPostgres(cleanupOnExit);
+}
+
+/** The environment variable naming the test command's services directory (tests/run_tests.ts). */
+export const TEST_SERVICES_ENV = "KMLF_TEST_SERVICES";
+
+/**
+ * The test command's shared server: the first caller (under a file lock, as test files may run in
+ * parallel) starts it and records it in the services directory with the line that stops it; later
+ * callers attach. The test command runs every `*.stop` line there when it ends.
+ */
+async function commandWidePostgres(servicesDir: string): Promise<PostgresServer> {
+  const lock = await Deno.open(join(servicesDir, "postgres.lock"), { create: true, write: true });
+  await lock.lock(true);
+  try {
+    const state = join(servicesDir, "postgres.json");
+    const known = await Deno.readTextFile(state).then(
+      (t) => JSON.parse(t) as { port: number },
+      () => undefined,
+    );
+    const bin = postgresBinDir();
+    if (known && bin) return serverAt(bin, known.port);
+    const server = await launchPostgres((cleanup) =>
+      Deno.writeTextFile(join(servicesDir, "postgres.stop"), cleanup)
+    );
+    await Deno.writeTextFile(state, JSON.stringify({ port: server.port }));
+    return serverAt(postgresBinDir()!, server.port);
+  } finally {
+    lock.close();
+  }
 }
 
 let shared: Promise<PostgresServer> | undefined;
 
 /**
- * The test process's server, started on first use and stopped when the process ends.
+ * The server for tests that only need databases: the test command's shared server, or one of this
+ * test process's own when a file is run by itself. It cannot be stopped (use {@link startPostgres}).
  *
  * @example
  * ```ts
@@ -193,6 +189,32 @@ let shared: Promise<PostgresServer> | undefined;
  * ```
  */
 export function sharedPostgres(): Promise<PostgresServer> {
-  shared ??= startPostgres();
+  if (!shared) {
+    const servicesDir = Deno.env.get(TEST_SERVICES_ENV);
+    shared = servicesDir ? commandWidePostgres(servicesDir) : startPostgres();
+  }
   return shared;
+}
+
+/**
+ * Creates the directory shared test servers record themselves in, and the line that stops them all and
+ * removes it (run by the test command when it ends, and by its watchdog if it dies).
+ *
+ * @example
+ * ```ts
+ * const services = await testServicesDir();
+ * // … run the tests with KMLF_TEST_SERVICES=services.dir …
+ * await services.stop();
+ * ```
+ */
+export async function testServicesDir(): Promise<{ dir: string; cleanup: string; stop(): Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-test-services-" });
+  const cleanup = `for f in '${dir}'/*.stop; do [ -f "$f" ] && sh "$f"; done; rm -rf '${dir}'`;
+  return {
+    dir,
+    cleanup,
+    async stop() {
+      await new Deno.Command("sh", { args: ["-c", cleanup], stdout: "null", stderr: "null" }).output();
+    },
+  };
 }
