@@ -4,7 +4,8 @@
  * with 200 registered models of 10 versions each; and the two registry searches (target ≤ 50 ms). "cold" opens the store, resolves and closes it (what a
  * fresh `kmlf models serve -m models:/…` does); "warm" reuses an open store. Loading the cached model
  * itself comes with the model-URI work of issue 10.
- * Run: `deno run -A bench/registry_bench.ts`. Prints figures; asserts nothing. About 20 s.
+ * PostgreSQL (a server the bench starts, tests/services/postgres_server.ts) runs the same code as SQLite.
+ * Run: `deno run -A bench/registry_bench.ts`. Prints figures; asserts nothing. About 40 s.
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../lib/server/mod.ts";
@@ -15,6 +16,7 @@ import {
   SqliteStore,
   type TrackingStore,
 } from "../lib/tracking/mod.ts";
+import { startPostgres } from "../tests/services/postgres_server.ts";
 import { median, report } from "./bench_utils.ts";
 
 const MODELS = 200;
@@ -108,6 +110,8 @@ async function measure(label: string, open: () => Promise<TrackingStore>): Promi
 try {
   console.log("Model registry (machine shared with other work: figures are noisy)");
   await measure("SQLite", () => Promise.resolve(SqliteStore.open(join(dir, "mlflow.db"))));
+  const pgUrl = await (await startPostgres()).createDatabase("registry_bench");
+  await measure("PostgreSQL", () => openStore(pgUrl, { baseDir: dir }));
   await measure("file store", () => FileStore.open(join(dir, "mlruns")));
   const backend = SqliteStore.open(join(dir, "server.db"));
   const server = Deno.serve(
