@@ -3,10 +3,11 @@
  * at, then its download URI) and `models:/iris/latest` through each store's registry, target ≤ 20 ms,
  * with 200 registered models of 10 versions each; and the two registry searches (target ≤ 50 ms). "cold"
  * opens the store, resolves and closes it (what a fresh `kmlf models serve -m models:/…` does); "warm"
- * reuses an open store. Then the issue's figure: `models:/iris@champion` resolved *and* the demo's logged
+ * reuses an open store. PostgreSQL (a server the bench starts, tests/services/postgres_server.ts) runs the
+ * same code as SQLite. Then the issue's figure: `models:/iris@champion` resolved *and* the demo's logged
  * model loaded (`loadModel`: MLmodel, the inference pipeline from its code/, its artifacts), target ≤ 20 ms,
  * from a SQLite store (artifacts read in place) and from a kmlf server (the download cached).
- * Run: `deno run -A bench/registry_bench.ts`. Prints figures; asserts nothing. About 30 s.
+ * Run: `deno run -A bench/registry_bench.ts`. Prints figures; asserts nothing. About 40 s.
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../lib/server/mod.ts";
@@ -20,6 +21,7 @@ import {
 } from "../lib/tracking/mod.ts";
 import { loadModel } from "../lib/models/mod.ts";
 import { demoProject, kmlf } from "../tests/cli_harness.ts";
+import { startPostgres } from "../tests/services/postgres_server.ts";
 import { median, report } from "./bench_utils.ts";
 
 const MODELS = 200;
@@ -165,6 +167,8 @@ try {
   console.log("Model registry (machine shared with other work: figures are noisy)");
   await measureModelLoad();
   await measure("SQLite", () => Promise.resolve(SqliteStore.open(join(dir, "mlflow.db"))));
+  const pgUrl = await (await startPostgres()).createDatabase("registry_bench");
+  await measure("PostgreSQL", () => openStore(pgUrl, { baseDir: dir }));
   await measure("file store", () => FileStore.open(join(dir, "mlruns")));
   const backend = SqliteStore.open(join(dir, "server.db"));
   const server = Deno.serve(

@@ -28,6 +28,8 @@ export const FORBIDDEN: Record<string, string[]> = {
   ],
   session: ["cli", "server"],
   models: ["config", "session", "mlflow", "server", "cli"],
+  // Exporting to orchestrators plans from a pipeline and a persistence predicate the CLI passes in.
+  export: ["catalog", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],
 };
 // lib/models loads and serves logged models, so it runs pipelines: only the CLI (and mod.ts) import it.
 for (
@@ -35,6 +37,9 @@ for (
 ) {
   FORBIDDEN[layer].push("models");
 }
+// Only the CLI exports workflows.
+for (const layer of Object.keys(FORBIDDEN)) if (layer !== "export") FORBIDDEN[layer].push("export");
+FORBIDDEN.export.push("models");
 
 /** One import that crosses a forbidden line. */
 export interface LayerViolation {

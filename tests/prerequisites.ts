@@ -1,15 +1,47 @@
 /**
- * What the test suite needs besides Deno and the npm registry, in one place. The test command
- * (`deno task test`, tests/run_tests.ts) calls {@link ensurePrerequisites} first, so the README's test
- * command passes by itself on a fresh machine: whatever is missing is installed from Debian's apt,
- * saying so on stderr. Add a new prerequisite (a database server, an S3 server, …) to
- * {@link PREREQUISITES}; the tests that use it start and stop it themselves.
+ * What the test suite needs besides Deno and the npm registry, in one place: Debian's Chromium and
+ * PostgreSQL (the S3-compatible test server is npm `fauxqs`, fetched like every npm dependency). The
+ * test command (`deno task test`, tests/run_tests.ts) calls {@link ensurePrerequisites} first, so the
+ * README's test command passes by itself on a fresh machine: whatever is missing is installed from
+ * Debian's apt, saying so on stderr. Add a new prerequisite to {@link PREREQUISITES}; the tests that use
+ * it start and stop it themselves (tests/services/).
  *
  * @module
  */
+import { join } from "node:path";
 
 /** Debian's Chromium, driven by playwright-core in the web UI's browser tests. */
 export const CHROMIUM = "/usr/bin/chromium";
+
+/** Where Debian installs PostgreSQL's server binaries: /usr/lib/postgresql/<major>/bin. */
+const POSTGRESQL_ROOT = "/usr/lib/postgresql";
+
+/**
+ * The newest installed PostgreSQL server's bin directory (the one holding `initdb`), or undefined.
+ *
+ * @example
+ * ```ts
+ * postgresBinDir(); // "/usr/lib/postgresql/15/bin"
+ * ```
+ */
+export function postgresBinDir(): string | undefined {
+  let majors: number[] = [];
+  try {
+    majors = [...Deno.readDirSync(POSTGRESQL_ROOT)].map((e) => Number(e.name)).filter((n) => n > 0);
+  } catch {
+    return undefined;
+  }
+  for (const major of majors.sort((a, b) => b - a)) {
+    const bin = join(POSTGRESQL_ROOT, String(major), "bin");
+    // The client package alone has a bin folder too, without the server's initdb.
+    try {
+      if (Deno.statSync(join(bin, "initdb")).isFile) return bin;
+    } catch {
+      // not this version
+    }
+  }
+  return undefined;
+}
 
 /** Something the tests need that Deno does not bring. */
 export interface Prerequisite {
@@ -21,6 +53,8 @@ export interface Prerequisite {
   present(): Promise<boolean>;
   /** Debian packages that provide it. */
   apt: string[];
+  /** A shell command run (as root) before the packages are installed, e.g. settings their scripts read. */
+  beforeInstall?: string;
 }
 
 /** Everything the suite needs, checked in order. */
@@ -30,6 +64,17 @@ export const PREREQUISITES: Prerequisite[] = [
     neededBy: "the web UI's browser tests (tests/server/ui_browser_test.ts)",
     present: () => isFile(CHROMIUM),
     apt: ["chromium"],
+  },
+  {
+    name: "postgresql",
+    neededBy:
+      "the PostgreSQL store, registry, export and scale-out tests (tests/services/postgres_server.ts)",
+    present: () => Promise.resolve(postgresBinDir() !== undefined),
+    apt: ["postgresql"],
+    // Debian's package would create and start a system cluster on port 5432; the tests start their own.
+    beforeInstall: "mkdir -p /etc/postgresql-common && " +
+      "{ grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf || " +
+      "echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf; }",
   },
 ];
 
@@ -44,8 +89,8 @@ export interface EnsureOptions {
 }
 
 /**
- * Installs the missing prerequisites with one `apt-get update` and one `apt-get install`, telling the
- * user what and why. Returns the names still missing afterwards (the tests needing them then fail
+ * Installs the missing prerequisites with one `apt-get update` and one `apt-get install` (after
+ * their `beforeInstall` commands), telling the user what and why. Returns the names still missing afterwards (the tests needing them then fail
  * with their own message); never throws, so the rest of the suite still runs.
  *
  * @example
@@ -62,15 +107,25 @@ export async function ensurePrerequisites(
   const missing: Prerequisite[] = [];
   for (const p of list) if (!(await p.present())) missing.push(p);
   if (missing.length === 0) return [];
-  for (const p of missing) {
-    log(`kmlf tests: installing ${p.name} with apt-get (needed by ${p.neededBy})`);
-  }
-  const commands = aptCommands(
-    missing.flatMap((p) => p.apt),
-    options.uid === undefined ? Deno.uid() : options.uid,
-  );
-  for (const argv of commands) {
-    if (!(await run(argv, { DEBIAN_FRONTEND: "noninteractive" }))) break;
+  // One installer at a time (a test file run on its own may install what it needs too).
+  const lock = await Deno.open(INSTALL_LOCK, { create: true, write: true });
+  await lock.lock(true);
+  try {
+    const installing: Prerequisite[] = [];
+    for (const p of missing) if (!(await p.present())) installing.push(p);
+    for (const p of installing) {
+      log(`kmlf tests: installing ${p.name} with apt-get (needed by ${p.neededBy})`);
+    }
+    const uid = options.uid === undefined ? Deno.uid() : options.uid;
+    const commands = [
+      ...installing.flatMap((p) => (p.beforeInstall ? [asRoot(["sh", "-c", p.beforeInstall], uid)] : [])),
+      ...(installing.length ? aptCommands(installing.flatMap((p) => p.apt), uid) : []),
+    ];
+    for (const argv of commands) {
+      if (!(await run(argv, { DEBIAN_FRONTEND: "noninteractive" }))) break;
+    }
+  } finally {
+    lock.close();
   }
   const still: string[] = [];
   for (const p of missing) if (!(await p.present())) still.push(p.name);
@@ -94,12 +149,18 @@ export async function ensurePrerequisites(
  * ```
  */
 export function aptCommands(packages: readonly string[], uid: number | null): string[][] {
-  const prefix = uid === 0 ? [] : ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND"];
   return [
-    [...prefix, "apt-get", "update", "-qq"],
-    [...prefix, "apt-get", "install", "-y", "-qq", ...packages],
+    asRoot(["apt-get", "update", "-qq"], uid),
+    asRoot(["apt-get", "install", "-y", "-qq", ...packages], uid),
   ];
 }
+
+/** `argv` run as root: directly when we are root, else through non-interactive sudo. */
+function asRoot(argv: string[], uid: number | null): string[] {
+  return uid === 0 ? argv : ["sudo", "-n", "--preserve-env=DEBIAN_FRONTEND", ...argv];
+}
+
+const INSTALL_LOCK = "/tmp/kmlf-prerequisites.lock";
 
 async function runToStderr(argv: string[], env: Record<string, string>): Promise<boolean> {
   try {

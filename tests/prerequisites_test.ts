@@ -1,7 +1,7 @@
 /** The test command's prerequisites: what it installs, how, and what it says. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { aptCommands, ensurePrerequisites, type Prerequisite } from "./prerequisites.ts";
+import { aptCommands, ensurePrerequisites, type Prerequisite, PREREQUISITES } from "./prerequisites.ts";
 
 Deno.test("apt-get runs directly as root and through non-interactive sudo otherwise", () => {
   assert.deepEqual(aptCommands(["chromium"], 0), [
@@ -52,4 +52,43 @@ Deno.test("nothing runs when every prerequisite is present", async () => {
     { run: () => Promise.reject(new Error("must not run")) },
   );
   assert.deepEqual(missing, []);
+});
+
+Deno.test("the suite's prerequisites are Chromium and PostgreSQL, without a system cluster", () => {
+  assert.deepEqual(PREREQUISITES.map((p) => [p.name, p.apt]), [
+    ["chromium", ["chromium"]],
+    ["postgresql", ["postgresql"]],
+  ]);
+  // Debian's postgresql package would start a cluster on port 5432 unless told not to create one.
+  assert.match(PREREQUISITES[1].beforeInstall ?? "", /create_main_cluster = false/);
+});
+
+Deno.test("a prerequisite's beforeInstall runs as root before apt installs it", async () => {
+  const ran: string[][] = [];
+  let installed = false;
+  const missing = await ensurePrerequisites(
+    [{
+      name: "db",
+      neededBy: "the db tests",
+      present: () => Promise.resolve(installed),
+      apt: ["db-server"],
+      beforeInstall: "echo no-cluster > /etc/db.conf",
+    }],
+    {
+      uid: 1000,
+      log: () => {},
+      run: (argv) => {
+        ran.push(argv);
+        if (argv.includes("install")) installed = true;
+        return Promise.resolve(true);
+      },
+    },
+  );
+  assert.deepEqual(missing, []);
+  assert.deepEqual(ran.map((argv) => argv.slice(3)), [
+    ["sh", "-c", "echo no-cluster > /etc/db.conf"],
+    ["apt-get", "update", "-qq"],
+    ["apt-get", "install", "-y", "-qq", "db-server"],
+  ]);
+  assert.ok(ran.every((argv) => argv[0] === "sudo"), "through sudo when not root");
 });

@@ -189,6 +189,59 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       state.exitCode = await modelify({ ...command.optsWithGlobals(), ...options }, argv);
     });
 
+  mlflow.command("start-run").description(
+    "Start the one MLflow run of an exported workflow and print its id (its first task)",
+  )
+    .option("-p, --pipeline <name>", "the pipeline the workflow runs", "__default__")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .option("--workflow <engine>", "the orchestrator, recorded as tag kmlf.workflow", "workflow")
+    .option("--run-id-file <path>", "also write the run id to this file")
+    .action(async (options, command) => {
+      const { mlflowStartRun } = await import("./mlflow_run_command.ts");
+      state.exitCode = await mlflowStartRun({ ...command.optsWithGlobals(), ...options }, argv);
+    });
+  mlflow.command("end-run").description("End an exported workflow's MLflow run (its exit handler)")
+    .requiredOption("--run-id <id>", "the run kmlf mlflow start-run printed")
+    .requiredOption("--status <status>", "FINISHED, FAILED or KILLED (Argo's Succeeded/Failed/Error too)")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .action(async (options, command) => {
+      const { mlflowEndRun } = await import("./mlflow_run_command.ts");
+      state.exitCode = await mlflowEndRun({ ...command.optsWithGlobals(), ...options });
+    });
+
+  const exporter = program.command("export").description(
+    "Export a pipeline to an orchestrator: one task per node (or group), one MLflow run for the workflow",
+  );
+  const exportOptions = (cmd: Command) =>
+    cmd.option("-p, --pipeline <name>", "pipeline to export", "__default__")
+      .option("-e, --env <env>", "configuration environment the tasks run with")
+      .option("--group-by <how>", "one task per node, per top-level namespace, or per first tag", "node")
+      .option("-o, --output <file>", "write here instead of stdout");
+  exportOptions(exporter.command("argo").description("An Argo Workflows Workflow with a DAG template"))
+    .option("--image <image>", "container image with kmlf and the project (default <project>:latest)")
+    .option("--kind <kind>", "Workflow or WorkflowTemplate", "Workflow")
+    .option("--name <name>", "workflow name (default <project>-<pipeline>)")
+    .option("--namespace <namespace>", "Kubernetes namespace")
+    .option(
+      "--secret <name>",
+      "Kubernetes Secret exported as every task's environment (tracking URI, credentials)",
+    )
+    .option(
+      "--volume <claim:path>",
+      "a PersistentVolumeClaim mounted in every task, so tasks share data files",
+    )
+    .action(async (options, command) => {
+      const { exportArgo } = await import("./export_command.ts");
+      state.exitCode = await exportArgo({ ...command.optsWithGlobals(), ...options });
+    });
+  exportOptions(exporter.command("airflow").description("An Airflow 2 DAG file (like kedro-airflow)"))
+    .option("--dag-id <id>", "DAG id (default <project>-<pipeline>)")
+    .option("--project-path <dir>", "the project directory on the Airflow workers (default: this project)")
+    .action(async (options, command) => {
+      const { exportAirflow } = await import("./export_command.ts");
+      state.exitCode = await exportAirflow({ ...command.optsWithGlobals(), ...options });
+    });
+
   const models = program.command("models").description(
     "Use models logged by kmlf: batch predictions, serving, registering and aliases",
   );
@@ -251,10 +304,14 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
   program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")
     .option(
       "--backend-store-uri <uri>",
-      "tracking store: sqlite:///path.db, a .db path or an mlruns folder",
+      "tracking store: sqlite:///path.db, a .db path, an mlruns folder or postgresql://user:pass@host/db",
       "mlflow.db",
     )
-    .option("--artifacts-destination <dir>", "where proxied artifacts are stored", "mlartifacts")
+    .option(
+      "--artifacts-destination <dir>",
+      "where proxied artifacts are stored: a folder or s3://bucket/prefix",
+      "mlartifacts",
+    )
     .option("--default-artifact-root <uri>", "artifact root of new experiments", "mlflow-artifacts:/")
     .option("-p, --port <port>", "port", "5000")
     .option("--host <host>", "address to bind", "127.0.0.1")

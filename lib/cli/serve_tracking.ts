@@ -14,7 +14,7 @@ export interface ServeTrackingOptions {
   baseDir: string;
   host: string;
   port: number;
-  /** Local directory behind the `mlflow-artifacts` proxy. */
+  /** Local directory (or `s3://bucket/prefix`) behind the `mlflow-artifacts` proxy. */
   artifactsDestination: string;
   /** Artifact root for new experiments (`mlflow-artifacts:/` makes clients upload through the proxy). */
   defaultArtifactRoot?: string;
@@ -65,18 +65,31 @@ export function parsePort(value: string | number, flag: string): number {
  * ```
  */
 export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
-  const [{ openStore }, serverModule] = await Promise.all([
+  const [{ openStore, artifactRepositoryFor }, serverModule] = await Promise.all([
     import("../tracking/mod.ts"),
     import("../server/mod.ts"),
   ]);
-  const { createRequestHandler, serverAuthFromEnv, authEnabled, startServer, loopbackHostsFor } =
-    serverModule;
+  const {
+    createRequestHandler,
+    serverAuthFromEnv,
+    authEnabled,
+    startServer,
+    loopbackHostsFor,
+    isRemoteDestination,
+  } = serverModule;
   const allowedHosts = loopbackHostsFor(options.host);
+  if (isRemoteDestination(options.artifactsDestination)) {
+    // A remote destination that cannot be reached (or an unsupported scheme) stops the server before it
+    // accepts a single upload.
+    await artifactRepositoryFor(options.artifactsDestination).checkAccess?.();
+  }
   const store = await openStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,
     // Like MLflow's server (MLFLOW_TRUNCATE_LONG_VALUES): over-long params and tags are cut, not refused.
     truncateLongValues: true,
+    // A database server (PostgreSQL) answers concurrent requests on up to 10 pooled connections.
+    poolSize: 10,
   });
   const auth = serverAuthFromEnv(Deno.env.toObject());
   let server;

@@ -3,6 +3,8 @@
  * artifacts served through the `mlflow-artifacts` proxy from `--artifacts-destination`.
  */
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isRemoteDestination } from "../server/mod.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 
 /** Options of `kmlf server`. */
@@ -32,8 +34,14 @@ export async function serverCommand(
     baseDir: cwd,
     host: options.host ?? "127.0.0.1",
     port: parsePort(options.port ?? 5000, "--port"),
-    artifactsDestination: resolve(cwd, options.artifactsDestination ?? "mlartifacts"),
+    artifactsDestination: destination(options.artifactsDestination ?? "mlartifacts", cwd),
     defaultArtifactRoot: options.defaultArtifactRoot ?? "mlflow-artifacts:/",
     ...serveOptions,
   });
+}
+
+// A remote store (s3://bucket/prefix) is used as given; a folder or file:// URI becomes an absolute path.
+function destination(value: string, cwd: string): string {
+  if (isRemoteDestination(value)) return value;
+  return /^file:/i.test(value) ? fileURLToPath(value) : resolve(cwd, value);
 }

@@ -16,7 +16,8 @@ export function mlflowYmlTemplate(projectName: string): string {
 server:
   # Where runs are recorded. null → $MLFLOW_TRACKING_URI, else the SQLite store mlflow.db at the project
   # root. Also: a relative or absolute path (a folder = MLflow's mlruns file store, *.db = SQLite),
-  # sqlite:///relative.db, sqlite:////absolute.db, file:///abs/mlruns, or http(s)://your-mlflow-server.
+  # sqlite:///relative.db, sqlite:////absolute.db, file:///abs/mlruns, postgresql://user:pass@host:5432/db
+  # (MLflow's schema, shared with mlflow server), or http(s)://your-mlflow-server.
   mlflow_tracking_uri: null
   mlflow_registry_uri: null # null → same as the tracking uri
   # Name of an entry of credentials.yml whose keys are exported as environment variables during the run
@@ -39,7 +40,7 @@ tracking:
   experiment:
     name: ${projectName}
     create_experiment_kwargs: # used only when the experiment is created
-      artifact_location: null # null → the store's default artifact root
+      artifact_location: null # null → the store's default artifact root; or s3://bucket/prefix (S3, MinIO)
       tags: null # a mapping of experiment tags
     restore_if_deleted: true # restore the experiment if it was deleted
 

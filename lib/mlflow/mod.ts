@@ -27,6 +27,8 @@ export { trackingHooks } from "./tracking_hook.ts";
 export { NODE_TIME_METRICS, NodeTimings, pipelineArtifact } from "./node_timings.ts";
 export { planOutputs } from "./output_logging.ts";
 export { filesToLog } from "./log_files.ts";
+export { WORKFLOW_TAG } from "./experiment_setup.ts";
+export { endWorkflowRun, startWorkflowRun, type WorkflowRunOptions, workflowStatus } from "./workflow_run.ts";
 export { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 export {
   MlflowMetricDataset,

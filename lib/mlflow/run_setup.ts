@@ -1,14 +1,13 @@
 /**
- * Setting up a tracked run: its experiment (created once, even when several runs start at once), the run
- * named by configuration (MLFLOW_RUN_ID, tracking.run.id), and the tags every kmlf run carries.
+ * Setting up a tracked run: the run named by configuration (MLFLOW_RUN_ID, tracking.run.id) and the tags
+ * every kmlf run carries (its experiment is experiment_setup.ts').
  *
  * @module
  */
-import { userInfo } from "node:os";
 import { ConfigError, KmlfError, type SourceLocation } from "../errors.ts";
 import type { RunParams } from "../hooks/mod.ts";
+import { currentUser } from "./experiment_setup.ts";
 import { gitInfo } from "./git_info.ts";
-import type { MlflowConfig } from "./mlflow_config.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
 /**
@@ -43,34 +42,6 @@ export async function namedRun(
       },
     );
   }
-}
-
-export async function experimentFor(client: TrackingPort, config: MlflowConfig): Promise<string> {
-  const { name, artifactLocation, tags, restoreIfDeleted } = config.tracking.experiment;
-  const existing = await client.getExperimentByName(name);
-  if (!existing) {
-    try {
-      return await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
-    } catch (error) {
-      // Another run (another process) created it a moment ago: use that one.
-      const created = error instanceof KmlfError && error.code === "RESOURCE_ALREADY_EXISTS"
-        ? await client.getExperimentByName(name)
-        : undefined;
-      if (!created) throw error;
-      return created.experimentId;
-    }
-  }
-  if (existing.lifecycleStage === "deleted") {
-    if (!restoreIfDeleted) {
-      throw new ConfigError("mlflow/experiment-deleted", `Experiment "${name}" is deleted`, {
-        source: config.locate(["tracking", "experiment", "restore_if_deleted"]),
-        hint:
-          "set tracking.experiment.restore_if_deleted: true, restore it in the UI, or choose another experiment name",
-      });
-    }
-    await client.restoreExperiment(existing.experimentId);
-  }
-  return existing.experimentId;
 }
 
 export async function runTags(
@@ -114,13 +85,4 @@ export async function runTags(
     if (git.dirty) tags["kmlf.git.changed_files"] = git.changed.join(",").slice(0, 8000);
   }
   return tags;
-}
-
-// Like MLflow: the login name of the process owner.
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
-  }
 }

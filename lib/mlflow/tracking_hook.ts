@@ -14,7 +14,8 @@ import { planOutputs } from "./output_logging.ts";
 import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
-import { experimentFor, namedRun, runTags } from "./run_setup.ts";
+import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
+import { namedRun, runTags } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -45,6 +46,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   let client: TrackingPort | undefined;
   let runId: string | undefined;
   let ownsRun = true;
+  // A task of an exported workflow records its nodes apart; `kmlf mlflow end-run` joins the records.
+  let pipelineJsonPath = "kmlf/pipeline.json";
   let pipelineRef: Pipeline | undefined;
   const logged = new Map<string, { value: string; node: string }>();
   const timings = new NodeTimings();
@@ -81,11 +84,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     };
     metricBuffer.push(...timings.metrics());
     await attempt("buffered metrics", () => flush(id));
-    await attempt("kmlf/pipeline.json", () =>
+    await attempt(pipelineJsonPath, () =>
       client!.logText(
         id,
         JSON.stringify(pipelineArtifact(pipelineRef, timings, status), null, 2),
-        "kmlf/pipeline.json",
+        pipelineJsonPath,
       ));
     await attempt("log_files.after", () => logFiles(id, config.tracking.logFiles.after));
     const endStatus = lost.length > 0 && status === "FINISHED" ? "FAILED" : status;
@@ -163,34 +166,47 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         return;
       }
       client = state.client;
-      const experimentId = await experimentFor(client, config);
+      const experiment = await experimentFor(client, config);
       const tags = await runTags(runParams, options);
       // A run already active around kmlf (MLFLOW_RUN_ID, as MLflow Projects and orchestrators set it):
-      // with run.nested, this run becomes its child; otherwise kmlf logs into it and leaves it open.
-      const outer = Deno.env.get("MLFLOW_RUN_ID");
-      const outerRun = () =>
-        namedRun(client!, outer!, {
-          what: `MLFLOW_RUN_ID=${outer}`,
+      // with run.nested, this run becomes its child; otherwise — or when the run was started for an
+      // exported workflow (tag kmlf.workflow), whose tasks all log into it — kmlf logs into it and leaves it open.
+      const outerId = Deno.env.get("MLFLOW_RUN_ID");
+      const outer = outerId
+        ? await namedRun(client, outerId, {
+          what: `MLFLOW_RUN_ID=${outerId}`,
           hint:
             "unset MLFLOW_RUN_ID, or set it to the id of an existing run (kmlf then starts its own run or a child)",
-        });
-      if (outer && !config.tracking.run.nested && !config.tracking.run.id) {
-        runId = (await outerRun()).info.runId;
-        ownsRun = false;
-        await client.logBatch(runId, { tags });
-      } else if (config.tracking.run.id) {
-        const run = await namedRun(client, config.tracking.run.id, {
+        })
+        : undefined;
+      const attach = outer && (!config.tracking.run.nested || outer.data.tags[WORKFLOW_TAG] !== undefined);
+      const continued = config.tracking.run.id
+        ? await namedRun(client, config.tracking.run.id, {
           what: `mlflow.yml tracking.run.id ${config.tracking.run.id}`,
           hint: "set tracking.run.id to the id of an existing run, or to null to start a new run",
           source: config.locate(["tracking", "run", "id"]),
-        });
-        runId = run.info.runId;
+        })
+        : undefined;
+      // Where this run's artifacts will go must work before any node runs: never a run left RUNNING
+      // with its work done and its artifacts lost.
+      const artifactUri = continued?.info.artifactUri ??
+        (attach ? outer.info.artifactUri : experiment.artifactLocation);
+      await checkArtifacts(client, config, artifactUri);
+      if (attach && !continued) {
+        runId = outer.info.runId;
+        ownsRun = false;
+        if (outer.data.tags[WORKFLOW_TAG] !== undefined) {
+          pipelineJsonPath = workflowRecordPath(runParams.runId);
+        }
+        await client.logBatch(runId, { tags });
+      } else if (continued) {
+        runId = continued.info.runId;
         await client.updateRun(runId, { status: "RUNNING" });
         await client.logBatch(runId, { tags });
       } else {
-        if (outer) tags["mlflow.parentRunId"] = (await outerRun()).info.runId;
+        if (outer) tags["mlflow.parentRunId"] = outer.info.runId;
         const run = await client.createRun(
-          experimentId,
+          experiment.experimentId,
           {
             runName: config.tracking.run.name ?? names.join("+"),
             startTime: Date.now(),

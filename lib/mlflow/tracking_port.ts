@@ -8,6 +8,7 @@ export interface ExperimentRef {
   experimentId: string;
   name: string;
   lifecycleStage: string;
+  artifactLocation: string;
 }
 
 /** Run fields the hook and datasets read. */
@@ -60,9 +61,12 @@ export interface TrackingPort {
     batch: { metrics?: MetricPoint[]; params?: Record<string, string>; tags?: Record<string, string> },
   ): Promise<void>;
   getMetricHistory(runId: string, key: string): Promise<MetricPoint[]>;
+  /** Fails (with the fix) when artifacts cannot be stored at `artifactUri`: checked before any node runs. */
+  checkArtifactLocation(artifactUri: string): Promise<void>;
   logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;
   logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void>;
   logText(runId: string, text: string, artifactFile: string): Promise<void>;
+  listArtifacts(runId: string, path?: string): Promise<{ path: string; isDir: boolean }[]>;
   downloadArtifacts(runId: string, path: string, dstDir: string): Promise<string>;
   setTerminated(runId: string, status: "FINISHED" | "FAILED" | "KILLED", endTime?: number): Promise<void>;
   /** MLflow's `register_model`: the model at `modelUri` becomes the next version of `name` (created if new). */

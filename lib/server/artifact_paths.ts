@@ -7,8 +7,11 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import type { TrackingError } from "../errors.ts";
 import {
   type ArtifactRepository,
+  artifactRepositoryFor,
+  type ArtifactRepositoryOptions,
   LocalArtifactRepository,
   mlflowError,
   safeArtifactPath,
@@ -42,8 +45,22 @@ export function proxiedPathOfUri(uri: string): string | undefined {
 }
 
 /**
+ * Whether an `--artifacts-destination` names a remote store (`s3://…`) rather than a local folder.
+ *
+ * @example
+ * ```ts
+ * isRemoteDestination("s3://bucket/mlflow"); // true
+ * isRemoteDestination("/srv/mlartifacts"); // false
+ * ```
+ */
+export function isRemoteDestination(destination: string): boolean {
+  return /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(destination) && !/^file:/i.test(destination);
+}
+
+/**
  * An artifact-repository resolver for the server: `mlflow-artifacts:` URIs map into the proxy's
- * destination directory, everything else goes to the store.
+ * destination (a directory, or a remote store such as `s3://bucket/prefix`), everything else goes to
+ * the store.
  *
  * @example
  * ```ts
@@ -54,16 +71,23 @@ export function proxiedPathOfUri(uri: string): string | undefined {
 export function artifactRepositoryResolver(
   store: TrackingStore,
   destination: string,
+  options: ArtifactRepositoryOptions = {},
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
     const proxied = proxiedPathOfUri(artifactUri);
     if (proxied !== undefined) {
+      if (isRemoteDestination(destination)) {
+        return artifactRepositoryFor(
+          [destination.replace(/\/+$/, ""), proxied].filter(Boolean).join("/"),
+          options,
+        );
+      }
       return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
     }
     try {
       return store.getArtifactRepository(artifactUri);
     } catch (error) {
-      // A root this server cannot read (s3://…, another server's http://…) is not the client's mistake.
+      // A root this server cannot read (another server's http://…) is not the client's mistake.
       if ((error as { code?: string }).code === "tracking/unsupported-artifact-uri") {
         throw mlflowError("NOT_IMPLEMENTED", `This server cannot serve artifacts stored at ${artifactUri}`);
       }
@@ -123,4 +147,33 @@ export function validateArtifactPathParam(rawPath: string): string {
     throw invalid();
   }
   return path;
+}
+
+/**
+ * A proxied download of a path holding nothing: RESOURCE_DOES_NOT_EXIST (404), naming the path as the
+ * client sent it and nothing of where the server keeps it.
+ *
+ * @example
+ * ```ts
+ * throw noArtifactAt("1/abc/artifacts/missing.txt");
+ * ```
+ */
+export function noArtifactAt(relPath: string): TrackingError {
+  return mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact at '${relPath}'`);
+}
+
+/**
+ * A proxied download of a folder (MLflow answers 500; kmlf says what to do instead).
+ *
+ * @example
+ * ```ts
+ * throw artifactIsDirectory("1/abc/artifacts");
+ * ```
+ */
+export function artifactIsDirectory(relPath: string): TrackingError {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Artifact '${relPath}' is a directory, not a file`,
+    "list a directory with artifacts/list; download its files one by one",
+  );
 }

@@ -1,6 +1,7 @@
 /**
  * Artifact endpoints as MLflow 2.17.2 serves them: the `mlflow-artifacts` proxy (list, download,
- * upload, delete under the server's artifacts destination; multipart upload answers 501 like
+ * upload, delete under the server's artifacts destination — a local folder here, a remote store in
+ * `artifact_proxy_remote.ts`, one request handling for both; multipart upload answers 501 like
  * MLflow's local repository) and the UI's `/get-artifact?path=&run_id=`. Every client path goes
  * through MLflow's `validate_path_is_safe` (`Invalid path`) and a symlink check; a missing file is
  * a 404 and a directory a 400 (MLflow: 500).
@@ -9,6 +10,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import {
+  type FileInfo,
   fileInfoToWire,
   localPathOfUri,
   mlflowError,
@@ -16,14 +18,15 @@ import {
   safeArtifactPath,
 } from "../tracking/mod.ts";
 import { artifactHeaders } from "./artifact_content_type.ts";
-import { validateArtifactPathParam } from "./artifact_paths.ts";
+import { sendRepositoryFile } from "./artifact_proxy_remote.ts";
+import { artifactIsDirectory, noArtifactAt, validateArtifactPathParam } from "./artifact_paths.ts";
 import type { MessageDesc } from "./request/proto_parse.ts";
 import { decodeRequest } from "./request/decode.ts";
 import { pyStr } from "./request/py_values.ts";
 import { intlike, required, type Schema, string } from "./request/schema.ts";
 import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import { checkMethod, jsonResponse, notFound } from "./responses.ts";
-import type { ServerContext } from "./server_context.ts";
+import type { ProxyDestination, ServerContext } from "./server_context.ts";
 import { resolvesInside, statOrUndefined } from "../fs_utils.ts";
 
 /** Default cap on one artifact upload (bytes). */
@@ -40,14 +43,8 @@ export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
  */
 export async function sendArtifactFile(file: string, relPath: string): Promise<Response> {
   const info = await statOrUndefined(file);
-  if (!info) throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact at '${relPath}'`);
-  if (!info.isFile) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Artifact '${relPath}' is a directory, not a file`,
-      "list a directory with artifacts/list; download its files one by one",
-    );
-  }
+  if (!info) throw noArtifactAt(relPath);
+  if (!info.isFile) throw artifactIsDirectory(relPath);
   const handle = await Deno.open(file, { read: true });
   const headers = artifactHeaders(relPath);
   headers.set("content-length", String(info.size));
@@ -86,15 +83,15 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
   }
 }
 
-async function listDestination(ctx: ServerContext, path: string | undefined): Promise<Response> {
-  const dir = await pathInsideRoot(ctx.artifactsDestination, path ?? "");
+async function listFolder(root: string, path: string | undefined): Promise<FileInfo[]> {
+  const dir = await pathInsideRoot(root, path ?? "");
   const info = await statOrUndefined(dir);
-  const files = [];
+  const files: FileInfo[] = [];
   if (info?.isDirectory) {
-    const root = resolve(ctx.artifactsDestination);
+    const resolvedRoot = resolve(root);
     for await (const entry of Deno.readDir(dir)) {
       // A symlink leading out of the artifact root is not listed (its target is never served either).
-      if (entry.isSymlink && !(await resolvesInside(root, join(dir, entry.name)))) continue;
+      if (entry.isSymlink && !(await resolvesInside(resolvedRoot, join(dir, entry.name)))) continue;
       const stat = await statOrUndefined(join(dir, entry.name));
       if (stat) {
         files.push({
@@ -105,9 +102,30 @@ async function listDestination(ctx: ServerContext, path: string | undefined): Pr
       }
     }
   }
-  // The list answer names entries by basename; the client joins them to the path it asked for.
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
+  return files;
+}
+
+/**
+ * The server's local artifacts folder as the proxy's destination (`kmlf server --artifacts-destination
+ * /srv/mlartifacts`); every path is resolved inside it, symlinks out of it refused.
+ *
+ * @example
+ * ```ts
+ * const destination = localProxyDestination("/srv/mlartifacts");
+ * ```
+ */
+export function localProxyDestination(root: string): ProxyDestination {
+  return {
+    list: (path) => listFolder(root, path),
+    send: async (relPath) => await sendArtifactFile(await pathInsideRoot(root, relPath), relPath),
+    upload: async (request, relPath, maxBytes) =>
+      await upload(request, await pathInsideRoot(root, relPath), maxBytes),
+    async remove(relPath) {
+      await Deno.remove(await pathInsideRoot(root, relPath), { recursive: true }).catch((error) => {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      });
+    },
+  };
 }
 
 const s = (name: string) => ({ name, type: "string" as const });
@@ -159,17 +177,17 @@ export async function handleArtifactProxy(
     const refused = checkMethod(request, url.pathname, ["GET"]);
     if (refused) return refused;
     const { message } = await decodeRequest(request, url, LIST_MESSAGE, [], maxJsonBytes);
-    return await listDestination(
-      ctx,
-      message.has("path") ? validateArtifactPathParam(message.str("path")) : undefined,
-    );
+    const path = message.has("path") ? validateArtifactPathParam(message.str("path")) : undefined;
+    // The list answer names entries by basename; the client joins them to the path it asked for.
+    const files = (await ctx.proxyDestination.list(path))
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
   }
   const path = rest.match(/^artifacts\/(.+)$/)?.[1];
   if (path === undefined) return notFound(url.pathname);
   const refused = checkMethod(request, url.pathname, ["GET", "PUT", "DELETE"]);
   if (refused) return refused;
   const relPath = validateArtifactPathParam(path);
-  const target = await pathInsideRoot(ctx.artifactsDestination, relPath);
   if ((request.method === "PUT" || request.method === "DELETE") && safeArtifactPath(relPath) === "") {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -185,15 +203,13 @@ export async function handleArtifactProxy(
           `Cannot upload to '${relPath}': the path names a directory`,
         );
       }
-      await upload(request, target, maxUploadBytes);
+      await ctx.proxyDestination.upload(request, relPath, maxUploadBytes);
       return jsonResponse({});
     case "DELETE":
-      await Deno.remove(target, { recursive: true }).catch((error) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      });
+      await ctx.proxyDestination.remove(relPath);
       return jsonResponse({});
     default:
-      return await sendArtifactFile(target, relPath);
+      return await ctx.proxyDestination.send(relPath);
   }
 }
 
@@ -218,8 +234,8 @@ export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<R
 }
 
 /**
- * One file under an artifact root URI: streamed from disk for local and proxied roots, read
- * through the repository otherwise.
+ * One file under an artifact root URI: streamed from disk for local and proxied roots, through the
+ * repository otherwise (S3), with the same answers.
  */
 export async function sendRepositoryArtifact(
   ctx: ServerContext,
@@ -229,6 +245,5 @@ export async function sendRepositoryArtifact(
   const repo = ctx.artifactRepository(rootUri);
   const root = localPathOfUri(repo.rootUri);
   if (root !== undefined) return await sendArtifactFile(await pathInsideRoot(root, path), path);
-  const bytes = await repo.readArtifact(safeArtifactPath(path));
-  return new Response(bytes as Uint8Array<ArrayBuffer>, { headers: artifactHeaders(path) });
+  return await sendRepositoryFile(repo, path);
 }

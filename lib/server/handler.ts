@@ -7,9 +7,15 @@
  * @module
  */
 import { dirname, join, resolve } from "node:path";
-import { mlflowError, type TrackingStore } from "../tracking/mod.ts";
-import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";
-import { DEFAULT_MAX_ARTIFACT_BYTES, handleArtifactProxy, handleGetArtifact } from "./artifact_routes.ts";
+import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
+import { artifactRepositoryResolver, isRemoteDestination, unquote } from "./artifact_paths.ts";
+import {
+  DEFAULT_MAX_ARTIFACT_BYTES,
+  handleArtifactProxy,
+  handleGetArtifact,
+  localProxyDestination,
+} from "./artifact_routes.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
@@ -36,8 +42,10 @@ export const MLFLOW_API_VERSION = "2.17.2";
 
 /** Options of {@link createRequestHandler}. */
 export interface RequestHandlerOptions {
-  /** Directory behind the `mlflow-artifacts` proxy (default `./mlartifacts`). */
+  /** Directory (or remote store, `s3://bucket/prefix`) behind the `mlflow-artifacts` proxy (default `./mlartifacts`). */
   artifactsDestination?: string;
+  /** Settings of a remote destination (default: S3 settings from the process environment). */
+  artifactOptions?: ArtifactRepositoryOptions;
   /**
    * Where the server keeps its own records (MLflow 3 logged models); default: `.kmlf/server` beside the
    * artifacts destination. Never inside it, so the artifact proxy cannot reach the records.
@@ -144,11 +152,19 @@ export function createRequestHandler(
   options: RequestHandlerOptions = {},
 ): (request: Request) => Promise<Response> {
   const artifactsDestination = options.artifactsDestination ?? join(Deno.cwd(), "mlartifacts");
+  const remote = isRemoteDestination(artifactsDestination);
+  const artifactRepository = artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions);
   const ctx: ServerContext = {
     store,
     artifactsDestination,
-    stateDir: options.stateDir ?? join(dirname(resolve(artifactsDestination)), ".kmlf", "server"),
-    artifactRepository: artifactRepositoryResolver(store, artifactsDestination),
+    proxyDestination: remote
+      ? remoteProxyDestination(() => artifactRepository("mlflow-artifacts:/"))
+      : localProxyDestination(artifactsDestination),
+    stateDir: options.stateDir ??
+      (remote
+        ? join(Deno.cwd(), ".kmlf", "server")
+        : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
+    artifactRepository,
     cwd: options.cwd ?? Deno.cwd(),
   };
   const redact = serverPathRedactor({

@@ -12,6 +12,6 @@ export {
 } from "./handler.ts";
 export { type RunningServer, startServer, type StartServerOptions } from "./serve.ts";
 export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
-export { artifactRepositoryResolver, proxiedPathOfUri } from "./artifact_paths.ts";
+export { artifactRepositoryResolver, isRemoteDestination, proxiedPathOfUri } from "./artifact_paths.ts";
 export { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps } from "./metric_bulk.ts";
 export { serveUi, uiWithStartPage } from "./ui/ui_routes.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ArtifactRepository, TrackingStore } from "../tracking/mod.ts";
+import type { ArtifactRepository, FileInfo, TrackingStore } from "../tracking/mod.ts";
 import type { MessageDesc, ProtoMessage } from "./request/proto_parse.ts";
 import type { Schema } from "./request/schema.ts";
 
@@ -12,12 +12,30 @@ export interface ServerContext {
   store: TrackingStore;
   /** The artifact repository for any artifact URI, `mlflow-artifacts:` ones included. */
   artifactRepository(artifactUri: string): ArtifactRepository;
-  /** Local directory behind the `mlflow-artifacts` proxy. */
+  /** Local directory (or remote store, `s3://…`) behind the `mlflow-artifacts` proxy. */
   artifactsDestination: string;
+  /** Where the proxy reads and writes: {@link artifactsDestination} as files or as a remote store. */
+  proxyDestination: ProxyDestination;
   /** Server-private records (logged models), outside every tree the API can read or write. */
   stateDir: string;
   /** The server's working directory: relative artifact locations resolve against it. */
   cwd: string;
+}
+
+/**
+ * The storage behind the `mlflow-artifacts` proxy. Paths are relative and already checked with
+ * MLflow's rules (`validateArtifactPathParam`); each implementation answers like the local folder
+ * does: a missing file is RESOURCE_DOES_NOT_EXIST, a folder downloaded is INVALID_PARAMETER_VALUE.
+ */
+export interface ProxyDestination {
+  /** The entries directly below `path` (the root when undefined), named by basename. */
+  list(path: string | undefined): Promise<FileInfo[]>;
+  /** One file as a download response. */
+  send(relPath: string): Promise<Response>;
+  /** Stores the request body at `relPath`, refusing more than `maxBytes`. */
+  upload(request: Request, relPath: string, maxBytes: number): Promise<void>;
+  /** Deletes a file or a folder with everything below it (a missing path is fine). */
+  remove(relPath: string): Promise<void>;
 }
 
 /** One RPC: decoded message (and the raw query, which a few handlers read) in, JSON body out. */

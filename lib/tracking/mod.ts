@@ -1,7 +1,8 @@
 /**
- * MLflow-compatible tracking: entities, the `TrackingStore` interface and its stores (SQLite with
- * MLflow's own schema, mlruns files, and REST for an MLflow server), MLflow's search grammar, local
- * and proxied artifacts, the wire format, and `MlflowClient`.
+ * MLflow-compatible tracking: entities, the `TrackingStore` interface and its stores (SQLite and
+ * PostgreSQL with MLflow's own schema — PostgreSQL loaded only through `openStore` — mlruns files, and
+ * REST for an MLflow server), MLflow's search grammar, local, S3 and proxied artifacts, the wire format,
+ * and `MlflowClient`.
  * Standalone: it imports nothing of the pipeline, catalog, runner, config or session layers.
  *
  * @example
@@ -175,6 +176,19 @@ export {
   localPathOfUri,
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
+export {
+  artifactRepositoryFor,
+  type ArtifactRepositoryOptions,
+  SUPPORTED_ARTIFACT_LOCATIONS,
+} from "./artifacts/repository_for.ts";
+export {
+  MULTIPART_THRESHOLD,
+  parseS3Uri,
+  PART_SIZE,
+  S3ArtifactRepository,
+  type S3RepositoryOptions,
+} from "./artifacts/s3/s3_repository.ts";
+export { type EnvReader, type S3Config, s3ConfigFromEnv } from "./artifacts/s3/s3_config.ts";
 
 // Wire format
 export {

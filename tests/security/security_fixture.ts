@@ -5,7 +5,8 @@
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
-import { FileStore, RestStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import { FileStore, openStore, RestStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import { sharedPostgres } from "../services/postgres_server.ts";
 
 /** The secret's content: it must never appear in any answer. */
 export const SECRET = "1 31337.25 0\nTOP-SECRET-CONTENT\n";
@@ -30,8 +31,26 @@ export interface SecurityFixture {
   dispose(): Promise<void>;
 }
 
-/** Builds the fixture over a `file` or `sqlite` store. */
-export async function securityFixture(kind: "file" | "sqlite"): Promise<SecurityFixture> {
+/** The stores a security test runs against. */
+export type SecurityStoreKind = "file" | "sqlite" | "postgresql";
+
+async function openKind(kind: SecurityStoreKind, dir: string, artifactRoot: string): Promise<TrackingStore> {
+  switch (kind) {
+    case "file":
+      return await FileStore.open(join(dir, "store", "mlruns"), { artifactRoot: `file://${artifactRoot}` });
+    case "sqlite":
+      return SqliteStore.open(join(dir, "store", "mlflow.db"), { artifactRoot });
+    case "postgresql":
+      // A fresh database on the suite's PostgreSQL server; artifacts local, as with SQLite.
+      return await openStore(await (await sharedPostgres()).createDatabase(), {
+        baseDir: join(dir, "store"),
+        artifactRoot,
+      });
+  }
+}
+
+/** Builds the fixture over a `file`, `sqlite` or `postgresql` store. */
+export async function securityFixture(kind: SecurityStoreKind): Promise<SecurityFixture> {
   const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "kmlf-security-" }));
   const outsideDir = join(dir, "outside");
   await Deno.mkdir(outsideDir);
@@ -43,9 +62,7 @@ export async function securityFixture(kind: "file" | "sqlite"): Promise<Security
     await Deno.writeTextFile(join(d, "secret"), SECRET);
   }
   const artifactRoot = join(dir, "store", "artifacts");
-  const store: TrackingStore = kind === "file"
-    ? await FileStore.open(join(dir, "store", "mlruns"), { artifactRoot: `file://${artifactRoot}` })
-    : SqliteStore.open(join(dir, "store", "mlflow.db"), { artifactRoot });
+  const store = await openKind(kind, dir, artifactRoot);
   const experimentId = await store.createExperiment("security");
   const run = await store.createRun({ experimentId });
   const runId = run.info.runId;

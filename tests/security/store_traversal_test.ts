@@ -1,8 +1,9 @@
 /**
  * Every store refuses a user-supplied name that would become a path outside it, on reads as on writes:
- * the file store (keys, run ids, experiment ids, planted symlinks), the SQLite store (keys are not
- * paths there: an odd key finds nothing, as in MLflow's SQL store; artifact paths are refused), the REST
- * client (refuses before sending), and the local and HTTP artifact repositories.
+ * the file store (keys, run ids, experiment ids, planted symlinks), the SQLite and PostgreSQL stores
+ * (keys are not paths there: an odd key finds nothing, as in MLflow's SQL store; run ids follow MLflow's
+ * rule where it checks them; artifact paths are refused), the REST client (refuses before sending), and
+ * the local and HTTP artifact repositories.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -13,7 +14,13 @@ import {
   type TrackingStore,
 } from "../../lib/tracking/mod.ts";
 import { HttpClient } from "../../lib/tracking/http_client.ts";
-import { fileRunDir, SECRET, type SecurityFixture, securityFixture } from "./security_fixture.ts";
+import {
+  fileRunDir,
+  SECRET,
+  type SecurityFixture,
+  securityFixture,
+  type SecurityStoreKind,
+} from "./security_fixture.ts";
 import { BAD_EXPERIMENT_IDS, BAD_RUN_IDS, leaksPath, TRAVERSAL_NAMES } from "./traversal_variants.ts";
 
 /** Asserts a TrackingError with one of `codes` whose message shows no folder of the machine. */
@@ -48,7 +55,7 @@ async function harmless(fx: SecurityFixture, call: () => Promise<unknown>, what:
   }
 }
 
-async function withFixture(kind: "file" | "sqlite", fn: (fx: SecurityFixture) => Promise<void>) {
+async function withFixture(kind: SecurityStoreKind, fn: (fx: SecurityFixture) => Promise<void>) {
   const fx = await securityFixture(kind);
   try {
     await fn(fx);
@@ -169,24 +176,53 @@ Deno.test("file store: symlinks planted in a run or experiment lead nowhere outs
     assert.equal(await Deno.readTextFile(fx.secretPath), SECRET);
   }));
 
-Deno.test("sqlite store: keys are not paths there, so odd keys find nothing; writes are refused", () =>
-  withFixture("sqlite", async (fx) => {
-    await keysRefused(fx, fx.store, "sqlite", false);
-    for (const name of TRAVERSAL_NAMES) {
-      // MLflow's SQL store answers an empty history for any unknown key; nothing is read from disk.
-      assert.deepEqual((await fx.store.getMetricHistory(fx.runId, name)).metrics, [], JSON.stringify(name));
-    }
-    // Ids are looked up, never turned into paths: a bad one finds nothing (its exact answer is MLflow's).
-    for (const id of BAD_RUN_IDS) {
-      await harmless(fx, () => fx.store.getRun(id), `run id ${JSON.stringify(id)}`);
-      await harmless(fx, () => fx.store.getMetricHistory(id, "loss"), `run id ${JSON.stringify(id)}`);
-    }
-    for (const id of BAD_EXPERIMENT_IDS) {
-      await harmless(fx, () => fx.store.getExperiment(id), `experiment id ${JSON.stringify(id)}`);
-    }
-  }));
+for (const kind of ["sqlite", "postgresql"] as const) {
+  Deno.test(`${kind} store: keys are not paths there, so odd keys find nothing; writes are refused`, () =>
+    withFixture(kind, async (fx) => {
+      await keysRefused(fx, fx.store, kind, false);
+      for (const name of TRAVERSAL_NAMES) {
+        // MLflow's SQL store answers an empty history for any unknown key; nothing is read from disk.
+        assert.deepEqual((await fx.store.getMetricHistory(fx.runId, name)).metrics, [], JSON.stringify(name));
+      }
+      // Ids are looked up, never turned into paths: a bad one finds nothing (its exact answer is MLflow's).
+      for (const id of BAD_RUN_IDS) {
+        await harmless(fx, () => fx.store.getRun(id), `run id ${JSON.stringify(id)}`);
+        await harmless(fx, () => fx.store.getMetricHistory(id, "loss"), `run id ${JSON.stringify(id)}`);
+      }
+      for (const id of BAD_EXPERIMENT_IDS) {
+        await harmless(fx, () => fx.store.getExperiment(id), `experiment id ${JSON.stringify(id)}`);
+      }
+      // The run is untouched and readable.
+      const run = await fx.store.getRun(fx.runId);
+      assert.deepEqual(run.data.params, { lr: "0.1" });
+      assert.deepEqual(Object.keys(run.data.metrics), ["loss"]);
+    }));
 
-for (const kind of ["file", "sqlite"] as const) {
+  Deno.test(`${kind} store: run ids that are not ids are refused where MLflow checks them (log-batch, inputs)`, () =>
+    withFixture(kind, async (fx) => {
+      for (const id of BAD_RUN_IDS) {
+        const what = `run id ${JSON.stringify(id)}`;
+        await refused(
+          fx,
+          () => fx.store.logBatch(id, { params: [{ key: "p", value: "x" }] }),
+          ["INVALID_PARAMETER_VALUE"],
+          what,
+        );
+        await refused(
+          fx,
+          () =>
+            fx.store.logInputs(id, [{
+              dataset: { name: "d", digest: "1", sourceType: "local", source: "x" },
+              tags: {},
+            }]),
+          ["INVALID_PARAMETER_VALUE"],
+          what,
+        );
+      }
+    }));
+}
+
+for (const kind of ["file", "sqlite", "postgresql"] as const) {
   Deno.test(`rest client over a ${kind}-store server: traversal keys are refused before they are sent`, () =>
     withFixture(kind, async (fx) => {
       const rest = await fx.rest();

@@ -9,7 +9,12 @@
  */
 import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
-import { FileStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import {
+  type ArtifactRepositoryOptions,
+  FileStore,
+  SqliteStore,
+  type TrackingStore,
+} from "../../lib/tracking/mod.ts";
 import {
   loadRecordedFiles,
   type RecordedExchange,
@@ -193,6 +198,16 @@ async function alignVersionNumbers(store: TrackingStore, ex: RecordedExchange, k
   await store.registry.deleteModelVersion(recorded.name, placeholder.version);
 }
 
+/** Options of {@link replayRecordedStore}. */
+export interface ReplayOptions {
+  /** Which fixture files to replay (default all; `_setup` is needed by the others). */
+  files?: (file: string) => boolean;
+  /** The proxy's destination instead of a folder in the replay's temp dir (e.g. `s3://bucket/prefix`). */
+  artifactsDestination?: string;
+  /** Settings of a remote destination. */
+  artifactOptions?: ArtifactRepositoryOptions;
+}
+
 /**
  * Replays one store pass and returns every outcome (setup included).
  *
@@ -201,15 +216,19 @@ async function alignVersionNumbers(store: TrackingStore, ex: RecordedExchange, k
  * const outcomes = await replayRecordedStore("sqlite");
  * ```
  */
-export async function replayRecordedStore(kind: RecordedStore): Promise<ReplayOutcome[]> {
-  const files = await loadRecordedFiles(kind);
+export async function replayRecordedStore(
+  kind: RecordedStore,
+  options: ReplayOptions = {},
+): Promise<ReplayOutcome[]> {
+  const files = (await loadRecordedFiles(kind)).filter((f) => options.files?.(f.header.file) ?? true);
   const root = await Deno.makeTempDir({ prefix: "kmlf-rest-validation-" });
   const realNow = Date.now;
   let clock = CLOCK_START;
   Date.now = () => clock;
   const store = await openReplayStore(kind, root);
   const handle = createRequestHandler(store, {
-    artifactsDestination: join(root, "art"),
+    artifactsDestination: options.artifactsDestination ?? join(root, "art"),
+    artifactOptions: options.artifactOptions,
     stateDir: join(root, "state"),
   });
   const subs = new Substitutions(root, HOST);

@@ -1,13 +1,17 @@
 /**
- * A worker process of concurrency_test.ts: opens the shared SQLite store (possibly creating it at the
- * same moment as the other workers), gets or creates the shared experiment, and logs into its own run
- * through many small transactions. Args: <db path> <worker index> <points>.
+ * A worker process of concurrency_test.ts and postgres_concurrency_test.ts: opens the shared store (a
+ * SQLite path or a postgresql:// URI, possibly creating it at the same moment as the other workers),
+ * gets or creates the shared experiment, and logs into its own run through many small transactions.
+ * Args: <db path or URI> <worker index> <points>.
  */
-import { MlflowClient, SqliteStore } from "../../lib/tracking/mod.ts";
+import { MlflowClient, openStore, SqliteStore } from "../../lib/tracking/mod.ts";
 
 const [path, worker, count] = Deno.args;
 const n = Number(count);
-const client = new MlflowClient(SqliteStore.open(path), {
+const store = /^postgres/.test(path)
+  ? await openStore(path, { baseDir: Deno.cwd() })
+  : SqliteStore.open(path);
+const client = new MlflowClient(store, {
   processHooks: false,
   context: { user: `w${worker}` },
 });

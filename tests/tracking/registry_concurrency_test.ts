@@ -1,10 +1,11 @@
 /**
  * Processes creating versions of one registered model at once get distinct, gap-free version numbers,
- * in the SQLite store and in the file store.
+ * in the SQLite store, in PostgreSQL (a real server started by the suite) and in the file store.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openStore } from "../../lib/tracking/mod.ts";
+import { sharedPostgres } from "../services/postgres_server.ts";
 
 const WORKER = new URL("./registry_version_writer.ts", import.meta.url).pathname;
 
@@ -20,6 +21,7 @@ async function raceVersions(storePath: string, workers: number, each: number): P
           "--allow-read",
           "--allow-write",
           "--allow-env",
+          "--allow-net=127.0.0.1",
           WORKER,
           storePath,
           String(w),
@@ -60,6 +62,10 @@ Deno.test("three processes creating versions of one model in a SQLite store get 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("three processes creating versions of one model in PostgreSQL get distinct numbers", async () => {
+  await raceVersions(await (await sharedPostgres()).createDatabase(), 3, 15);
 });
 
 Deno.test("three processes creating versions of one model in a file store get distinct numbers", async () => {

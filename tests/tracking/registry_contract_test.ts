@@ -1,9 +1,11 @@
 /**
- * The registry contract on every store: SQLite (file and in-memory), the mlruns file store, and the
- * REST store talking to kmlf's own server over SQLite and over a file store.
+ * The registry contract on every store: SQLite (file and in-memory), PostgreSQL (a real server started
+ * by the suite, one fresh database per test), the mlruns file store, and the REST store talking to
+ * kmlf's own server over SQLite and over a file store.
  */
 import { join } from "node:path";
-import { FileStore, SqliteStore } from "../../lib/tracking/mod.ts";
+import { FileStore, openStore, SqliteStore } from "../../lib/tracking/mod.ts";
+import { sharedPostgres } from "../services/postgres_server.ts";
 import { startKmlfServer } from "./kmlf_server.ts";
 import { runRegistryContract } from "./registry_contract.ts";
 
@@ -22,6 +24,12 @@ runRegistryContract("sqlite", async () => {
 runRegistryContract("sqlite :memory:", () => {
   const store = SqliteStore.open(":memory:");
   return Promise.resolve({ store, dispose: () => store.close() });
+});
+
+runRegistryContract("postgresql", async () => {
+  const url = await (await sharedPostgres()).createDatabase();
+  const store = await openStore(url, { baseDir: Deno.cwd() });
+  return { store, dispose: () => store.close() };
 });
 
 runRegistryContract("file", async () => {

@@ -11,6 +11,7 @@ import {
   HttpClient,
   LocalArtifactRepository,
   proxyLocation,
+  S3ArtifactRepository,
   STREAM_UPLOAD_BYTES,
 } from "../../lib/tracking/mod.ts";
 import { json, rejection, ScriptedServer } from "./rest_test_server.ts";
@@ -49,8 +50,12 @@ Deno.test("local artifact URIs of a REST store are written directly; other schem
   assert.ok(
     artifactRepositoryForRest("mlflow-artifacts:/1/abc/artifacts", http) instanceof HttpArtifactRepository,
   );
-  for (const uri of ["s3://bucket/1/abc/artifacts", "http://h/not/the/proxy"]) {
-    assert.throws(() => artifactRepositoryForRest(uri, http), (e: unknown) => {
+  const env = (name: string) => ({ AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" })[name];
+  assert.ok(
+    artifactRepositoryForRest("s3://bucket/1/abc/artifacts", http, { env }) instanceof S3ArtifactRepository,
+  );
+  for (const uri of ["gs://bucket/1/abc/artifacts", "http://h/not/the/proxy"]) {
+    assert.throws(() => artifactRepositoryForRest(uri, http, { env }), (e: unknown) => {
       assert.ok(e instanceof TrackingError);
       assert.equal(e.code, "tracking/unsupported-artifact-uri");
       assert.ok(e.message.includes(uri));

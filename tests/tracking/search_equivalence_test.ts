@@ -1,143 +1,14 @@
 /**
- * The SQL translator (SQLite store) and the in-memory evaluator (file store) give the same results:
- * the same runs in the same order, over generated runs with missing values, NaN, ±Infinity, ties,
- * mixed case, Unicode and LIKE metacharacters, for many filters and orderings.
+ * The SQL translator on SQLite and the in-memory evaluator (file store) give the same results
+ * (tests/tracking/search_equivalence.ts); PostgreSQL is compared in postgres_search_test.ts.
  */
-import assert from "node:assert/strict";
-import {
-  type Run,
-  searchExperimentsInMemory,
-  searchRunsInMemory,
-  SqliteStore,
-} from "../../lib/tracking/mod.ts";
-
-// Deterministic pseudo-random numbers (mulberry32).
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const WORDS = [
-  "alpha",
-  "Alpha",
-  "beta",
-  "b_ta",
-  "gamma%",
-  "δέλτα",
-  "ÉCOLE",
-  "école",
-  "a.c",
-  "abc",
-  "😀x",
-  "x",
-];
-
-async function seed(store: SqliteStore, random: () => number): Promise<string[]> {
-  const exps = [await store.createExperiment("eq-a"), await store.createExperiment("eq-b")];
-  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  for (let i = 0; i < 60; i++) {
-    const run = await store.createRun({
-      experimentId: pick(exps),
-      runName: `${pick(WORDS)}-${i % 7}`,
-      startTime: 1000 + Math.floor(random() * 20) * 10, // many ties on start_time
-      userId: pick(["ann", "bob", "Ann"]),
-    });
-    const id = run.info.runId;
-    const metrics = [];
-    for (const key of ["m1", "m2", "m3"]) {
-      if (random() < 0.25) continue;
-      const value = pick([random(), random() * 100 - 50, NaN, Infinity, -Infinity, 0, 1, 0.5, 0.5]);
-      metrics.push({ key, value, timestamp: 5 + Math.floor(random() * 3), step: Math.floor(random() * 3) });
-    }
-    const params = ["p1", "p2"].filter(() => random() > 0.2).map((key) => ({ key, value: pick(WORDS) }));
-    const tags = ["t1", "t2"].filter(() => random() > 0.3).map((key) => ({ key, value: pick(WORDS) }));
-    await store.logBatch(id, { metrics, params, tags });
-    if (random() < 0.3) {
-      await store.updateRun(id, { status: pick(["FINISHED", "FAILED", "KILLED"]), endTime: 5000 + i });
-    }
-    if (random() < 0.15) await store.deleteRun(id);
-  }
-  return exps;
-}
-
-const FILTERS = [
-  "",
-  "metrics.m1 > 0.5",
-  "metrics.m1 >= 0.5",
-  "metrics.m2 < 0",
-  "metrics.m2 <= 1e308",
-  "metrics.m3 = 0.5",
-  "metrics.m3 != 0.5",
-  "metrics.m1 > -1e309",
-  "params.p1 = 'alpha'",
-  "params.p1 != 'alpha'",
-  "params.p1 LIKE 'a%'",
-  "params.p1 LIKE 'b_ta'",
-  "params.p1 ILIKE 'ALPHA'",
-  "params.p1 ILIKE 'école'",
-  "params.p2 LIKE '%\\%'",
-  "params.p2 LIKE 'gamma%'",
-  "params.p2 LIKE '%.%'",
-  "params.p1 IS NULL",
-  "tags.t1 IS NOT NULL AND tags.t2 IS NULL",
-  "tags.t1 LIKE '%x'",
-  "attributes.status = 'FAILED'",
-  "attributes.status != 'RUNNING'",
-  "attributes.user_id ILIKE 'ann'",
-  "attributes.run_name LIKE 'alpha-%'",
-  "attributes.end_time > 5020",
-  "attributes.start_time <= 1100 AND metrics.m1 < 0.9",
-  "tags.mlflow.runName LIKE '%-3'",
-];
-
-const ORDERS = [
-  [],
-  ["metrics.m1 DESC"],
-  ["metrics.m1 ASC"],
-  ["metrics.m2 DESC", "params.p1 ASC"],
-  ["params.p1 DESC"],
-  ["tags.t1 ASC", "metrics.m3 DESC"],
-  ["attributes.end_time DESC"],
-  ["attributes.run_name ASC"],
-  ["attributes.start_time ASC"],
-  ["attributes.user_id DESC", "attributes.status ASC"],
-];
+import { SqliteStore } from "../../lib/tracking/mod.ts";
+import { experimentSearchesAgree, runSearchesAgree } from "./search_equivalence.ts";
 
 Deno.test("the SQLite translator and the in-memory evaluator return the same runs in the same order", async () => {
   const store = SqliteStore.open(":memory:", { artifactRoot: "file:///tmp/kmlf-unused" });
   try {
-    const exps = await seed(store, rng(7));
-    const all: Run[] =
-      (await store.searchRuns({ experimentIds: exps, runViewType: "ALL", maxResults: 50000 })).runs;
-    assert.equal(all.length, 60);
-    let compared = 0;
-    for (const filter of FILTERS) {
-      for (const orderBy of ORDERS) {
-        for (const runViewType of ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"] as const) {
-          for (const experimentIds of [exps, [exps[1]]]) {
-            const options = { experimentIds, filter, orderBy, runViewType, maxResults: 7 };
-            let token: string | undefined;
-            let sqlIds: string[] = [];
-            let memIds: string[] = [];
-            do {
-              const sql = await store.searchRuns({ ...options, pageToken: token });
-              const mem = searchRunsInMemory(all, { ...options, pageToken: token });
-              assert.equal(sql.nextPageToken, mem.nextPageToken);
-              sqlIds = [...sqlIds, ...sql.runs.map((r) => r.info.runId)];
-              memIds = [...memIds, ...mem.runs.map((r) => r.info.runId)];
-              token = sql.nextPageToken;
-            } while (token);
-            assert.deepEqual(sqlIds, memIds, `filter="${filter}" order=${orderBy} view=${runViewType}`);
-            compared++;
-          }
-        }
-      }
-    }
-    assert.equal(compared, FILTERS.length * ORDERS.length * 6);
+    await runSearchesAgree(store);
   } finally {
     await store.close();
   }
@@ -146,41 +17,7 @@ Deno.test("the SQLite translator and the in-memory evaluator return the same run
 Deno.test("experiment searches agree between SQLite and the in-memory evaluator", async () => {
   const store = SqliteStore.open(":memory:", { artifactRoot: "file:///tmp/kmlf-unused" });
   try {
-    const random = rng(11);
-    for (let i = 0; i < 25; i++) {
-      const id = await store.createExperiment(`${WORDS[i % WORDS.length]}-${i}`);
-      if (random() < 0.5) await store.setExperimentTag(id, "team", WORDS[Math.floor(random() * 4)]);
-      if (random() < 0.2) await store.deleteExperiment(id);
-    }
-    const all = (await store.searchExperiments({ viewType: "ALL", maxResults: 100 })).experiments;
-    const filters = [
-      "",
-      "name LIKE 'a%'",
-      "name ILIKE 'A%'",
-      "tags.team = 'beta'",
-      "tags.team IS NULL",
-      "creation_time > 0",
-    ];
-    const orders = [[], ["name"], ["name DESC"], ["experiment_id DESC"], ["creation_time ASC", "name DESC"]];
-    for (const filter of filters) {
-      for (const orderBy of orders) {
-        for (const viewType of ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"] as const) {
-          const options = { filter, orderBy, viewType, maxResults: 4 };
-          let token: string | undefined;
-          do {
-            const sql = await store.searchExperiments({ ...options, pageToken: token });
-            const mem = searchExperimentsInMemory(all, { ...options, pageToken: token });
-            assert.deepEqual(
-              sql.experiments.map((e) => e.experimentId),
-              mem.experiments.map((e) => e.experimentId),
-              `${filter} ${orderBy} ${viewType}`,
-            );
-            assert.equal(sql.nextPageToken, mem.nextPageToken);
-            token = sql.nextPageToken;
-          } while (token);
-        }
-      }
-    }
+    await experimentSearchesAgree(store);
   } finally {
     await store.close();
   }

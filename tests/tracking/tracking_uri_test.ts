@@ -55,12 +55,34 @@ Deno.test("http(s) URIs name the REST store", () => {
   assert.equal(parseTrackingUri("https://mlflow.example.com/prefix", base).kind, "rest");
 });
 
-Deno.test("unknown schemes are refused with the list of supported forms", () => {
-  for (const uri of ["postgresql://u@h/db", "databricks://profile", "s3://bucket/x", ""]) {
+Deno.test("postgresql:// and postgres:// URIs (and SQLAlchemy's +driver form) name the PostgreSQL store", () => {
+  assert.deepEqual(parseTrackingUri("postgresql://u:p@db.example:5432/mlflow", base), {
+    kind: "postgresql",
+    uri: "postgresql://u:p@db.example:5432/mlflow",
+    url: "postgresql://u:p@db.example:5432/mlflow",
+  });
+  assert.equal(parseTrackingUri("postgres://h/mlflow", base).kind, "postgresql");
+  assert.equal(parseTrackingUri("postgresql+psycopg2://u@h/mlflow?sslmode=require", base).kind, "postgresql");
+  assert.equal(
+    (parseTrackingUri("postgresql+psycopg2://u@h/mlflow", base) as { url: string }).url,
+    "postgresql://u@h/mlflow",
+  );
+  for (const uri of ["postgresql://", "postgresql://host", "postgres://host/"]) {
     assert.throws(() => parseTrackingUri(uri, base), (e: unknown) => {
       assert.ok(e instanceof TrackingError);
       assert.equal(e.code, "tracking/unsupported-uri");
-      assert.match(e.hint ?? "", /sqlite:\/\/\/.*http\(s\)/);
+      assert.match(e.hint ?? "", /postgresql:\/\/<user>:<password>@<host>:<port>\/<database>/);
+      return true;
+    });
+  }
+});
+
+Deno.test("unknown schemes are refused with the list of supported forms", () => {
+  for (const uri of ["mysql://u@h/db", "databricks://profile", "s3://bucket/x", ""]) {
+    assert.throws(() => parseTrackingUri(uri, base), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "tracking/unsupported-uri");
+      assert.match(e.hint ?? "", /sqlite:\/\/\/.*postgresql:\/\/.*http\(s\)/);
       return true;
     });
   }

@@ -38,6 +38,12 @@ export interface ArtifactRepository {
   downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string>;
   /** Deletes `artifactPath` (or everything) — used by garbage collection. */
   deleteArtifacts(artifactPath?: string): Promise<void>;
+  /** Streams one artifact file out, with its size when known (remote repositories). */
+  readArtifactStream?(artifactFile: string): Promise<{ body: ReadableStream<Uint8Array>; size?: number }>;
+  /** Streams bytes into `artifactFile` without holding them in memory (remote repositories). */
+  writeArtifactStream?(artifactFile: string, stream: ReadableStream<Uint8Array>): Promise<void>;
+  /** Checks the location answers and accepts these credentials, before any work is done (remote repositories). */
+  checkAccess?(): Promise<void>;
 }
 
 /** `path` percent-decoded until it stops changing (at most 10 times), as MLflow's `_decode` does. */

@@ -15,7 +15,7 @@ import {
   type ListArtifactsOptions,
   safeArtifactPath,
 } from "./artifact_repository.ts";
-import { localArtifactRepository, localPathOfUri } from "./local_repository.ts";
+import { artifactRepositoryFor, type ArtifactRepositoryOptions } from "./repository_for.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
 import { type HttpClient, parseJsonObject, type RequestBody } from "../http_client.ts";
@@ -255,23 +255,31 @@ export function proxyLocation(
 
 /**
  * The artifact repository for an artifact URI of a REST store: the server's proxy for
- * `mlflow-artifacts:` and proxy `http(s)` URIs, the local file system for `file://` and absolute paths.
+ * `mlflow-artifacts:` and proxy `http(s)` URIs; a location the client writes itself (`file://`, an
+ * absolute path, `s3://`) as MLflow's client does, through {@link artifactRepositoryFor}.
  *
  * @example
  * ```ts
  * const repo = artifactRepositoryForRest(run.info.artifactUri, store.http);
  * ```
  */
-export function artifactRepositoryForRest(artifactUri: string, http: HttpClient): ArtifactRepository {
+export function artifactRepositoryForRest(
+  artifactUri: string,
+  http: HttpClient,
+  options: ArtifactRepositoryOptions = {},
+): ArtifactRepository {
   const location = proxyLocation(artifactUri, http.baseUrl);
   if (location) return new HttpArtifactRepository(artifactUri, http, location);
-  if (localPathOfUri(artifactUri) !== undefined) return localArtifactRepository(artifactUri);
-  throw new TrackingError(
-    "tracking/unsupported-artifact-uri",
-    `Cannot store artifacts at ${artifactUri}: kmlf reads and writes mlflow-artifacts:, ` +
-      "http(s)://…/mlflow-artifacts/artifacts/…, file:// and absolute-path artifact locations only",
-    {
-      hint: "start the MLflow server with --serve-artifacts (the default) so runs get mlflow-artifacts: URIs",
-    },
-  );
+  if (/^https?:\/\//i.test(artifactUri)) {
+    throw new TrackingError(
+      "tracking/unsupported-artifact-uri",
+      `Cannot store artifacts at ${artifactUri}: an http(s) location must be a server's ` +
+        "…/mlflow-artifacts/artifacts/… proxy",
+      {
+        hint:
+          "start the MLflow server with --serve-artifacts (the default) so runs get mlflow-artifacts: URIs",
+      },
+    );
+  }
+  return artifactRepositoryFor(artifactUri, options);
 }

@@ -251,6 +251,19 @@ export class MlflowClient {
     }
     return repo;
   }
+  /**
+   * Checks an artifact location (an experiment's, or a run's artifact URI) can be used before any
+   * work is done: an unsupported scheme, missing credentials, an unreachable S3 server or a missing
+   * bucket fail here, with the fix.
+   *
+   * @example
+   * ```ts
+   * await client.checkArtifactLocation((await client.getExperiment("1")).artifactLocation);
+   * ```
+   */
+  async checkArtifactLocation(artifactUri: string): Promise<void> {
+    await this.store.getArtifactRepository(artifactUri).checkAccess?.();
+  }
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
     await (await this.artifactRepository(runId)).logArtifact(localPath, artifactPath);
   }

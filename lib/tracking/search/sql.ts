@@ -1,6 +1,6 @@
 /**
- * The SQL translator: turns parsed filters and order_by clauses into one SQLite query over MLflow's
- * own schema (`runs`, `latest_metrics`, `params`, `tags`, `experiments`, `experiment_tags`,
+ * The SQL translator: turns parsed filters and order_by clauses into one query over MLflow's own
+ * schema, in SQLite's or PostgreSQL's dialect (`sql_dialect.ts` holds every difference) (`runs`, `latest_metrics`, `params`, `tags`, `experiments`, `experiment_tags`,
  * `inputs`, `datasets`, `input_tags`). It gives the same results as the in-memory evaluator:
  * NaN metrics match only `!=`, missing values never match (except IS NULL), present values sort
  * first, then NaN, then missing. The connection must run `PRAGMA case_sensitive_like = true`
@@ -11,6 +11,9 @@
 import type { LifecycleStage } from "../entities.ts";
 import { DEFAULT_EXPERIMENT_ORDER } from "./evaluate.ts";
 import { type Comparator, type FilterClause, type OrderByClause, parseOrderByList } from "./parser.ts";
+import { type SqlDialect, SQLITE } from "./sql_dialect.ts";
+
+export { numberPlaceholders, POSTGRESQL, type SqlDialect, SQLITE } from "./sql_dialect.ts";
 
 /** A query and its positional parameters. */
 export interface SqlQuery {
@@ -50,6 +53,7 @@ function placeholders(n: number): string {
 
 /** `column <comparator> ?` for string and numeric comparisons, pushing the parameters. */
 function condition(
+  d: SqlDialect,
   column: string,
   comparator: Comparator,
   value: unknown,
@@ -58,10 +62,10 @@ function condition(
   switch (comparator) {
     case "LIKE":
       params.push(value as string);
-      return `${column} LIKE ?`;
+      return d.like(column);
     case "ILIKE":
       params.push(value as string);
-      return `lower(${column}) LIKE lower(?)`;
+      return d.ilike(column);
     case "IN":
     case "NOT IN": {
       const list = value as string[];
@@ -75,6 +79,7 @@ function condition(
 }
 
 function keyValueCondition(
+  d: SqlDialect,
   table: string,
   owner: string,
   ownerColumn: string,
@@ -85,10 +90,10 @@ function keyValueCondition(
   const base = `SELECT 1 FROM ${table} f WHERE f.${ownerColumn} = ${owner} AND f.key = ?`;
   if (c.comparator === "IS NULL") return `NOT EXISTS (${base})`;
   if (c.comparator === "IS NOT NULL") return `EXISTS (${base})`;
-  return `EXISTS (${base} AND ${condition("f.value", c.comparator, c.value, params)})`;
+  return `EXISTS (${base} AND ${condition(d, "f.value", c.comparator, c.value, params)})`;
 }
 
-function runClauseSql(c: FilterClause, params: SqlQuery["params"]): string {
+function runClauseSql(d: SqlDialect, c: FilterClause, params: SqlQuery["params"]): string {
   switch (c.type) {
     case "metric": {
       params.push(c.key);
@@ -96,34 +101,54 @@ function runClauseSql(c: FilterClause, params: SqlQuery["params"]): string {
       params.push(c.value as number);
       // NaN is stored as value 0 with is_nan = 1; like Python's float compare it only satisfies `!=`.
       return c.comparator === "!="
-        ? `EXISTS (${base} AND (f.is_nan = 1 OR f.value != ?))`
-        : `EXISTS (${base} AND f.is_nan = 0 AND f.value ${c.comparator} ?)`;
+        ? `EXISTS (${base} AND (${d.isNan("f.is_nan")} OR f.value != ?))`
+        : `EXISTS (${base} AND ${d.isNan("f.is_nan", true)} AND f.value ${c.comparator} ?)`;
     }
     case "parameter":
-      return keyValueCondition("params", "r.run_uuid", "run_uuid", c, params);
+      return keyValueCondition(d, "params", "r.run_uuid", "run_uuid", c, params);
     case "tag":
-      return keyValueCondition("tags", "r.run_uuid", "run_uuid", c, params);
+      return keyValueCondition(d, "tags", "r.run_uuid", "run_uuid", c, params);
     case "dataset": {
       const run =
         "i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = r.run_uuid";
       if (c.key === "context") {
         return `EXISTS (SELECT 1 FROM inputs i JOIN input_tags t ON t.input_uuid = i.input_uuid WHERE ${run} ` +
-          `AND t.name = 'mlflow.data.context' AND ${condition("t.value", c.comparator, c.value, params)})`;
+          `AND t.name = 'mlflow.data.context' AND ${condition(d, "t.value", c.comparator, c.value, params)})`;
       }
       return `EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE ${run} ` +
-        `AND ${condition(`d.${c.key}`, c.comparator, c.value, params)})`;
+        `AND ${condition(d, `d.${c.key}`, c.comparator, c.value, params)})`;
     }
     default:
       if (c.key === "run_name") {
         // Like MLflow: run names live in the mlflow.runName tag (runs.name is empty for MLflow ≤ 1.29 runs).
-        return keyValueCondition("tags", "r.run_uuid", "run_uuid", { ...c, key: "mlflow.runName" }, params);
+        return keyValueCondition(
+          d,
+          "tags",
+          "r.run_uuid",
+          "run_uuid",
+          { ...c, key: "mlflow.runName" },
+          params,
+        );
       }
-      return condition(RUN_COLUMN[c.key], c.comparator, c.value, params);
+      return condition(d, RUN_COLUMN[c.key], c.comparator, c.value, params);
   }
 }
 
-function nullsLast(column: string, ascending: boolean): string[] {
-  return [`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, `${column} ${ascending ? "ASC" : "DESC"}`];
+function nullsLast(column: string, ascending: boolean, key = column): string[] {
+  return [`CASE WHEN ${column} IS NULL THEN 1 ELSE 0 END`, `${key} ${ascending ? "ASC" : "DESC"}`];
+}
+
+// Attributes holding numbers; every other attribute and every param/tag value sorts as text.
+const NUMERIC_ATTRIBUTES = new Set([
+  "start_time",
+  "end_time",
+  "creation_time",
+  "last_update_time",
+  "experiment_id",
+]);
+
+function orderKey(d: SqlDialect, column: string, attribute?: string): string {
+  return attribute !== undefined && NUMERIC_ATTRIBUTES.has(attribute) ? column : d.textOrder(column);
 }
 
 /** Options of {@link runSearchSql}. */
@@ -134,6 +159,8 @@ export interface RunSearchSqlOptions {
   orderBy: readonly OrderByClause[];
   limit: number;
   offset: number;
+  /** Default SQLite. */
+  dialect?: SqlDialect;
 }
 
 function experimentIdParam(id: string): string | number {
@@ -152,13 +179,15 @@ function experimentIdParam(id: string): string | number {
  * ```
  */
 export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
+  const d = options.dialect ?? SQLITE;
   const joins: string[] = [];
   const joinParams: SqlQuery["params"] = [];
   const order: string[] = [];
   options.orderBy.forEach((o, i) => {
     const alias = `o${i}`;
     if (o.type === "attribute") {
-      order.push(...nullsLast(RUN_COLUMN[o.key], o.ascending));
+      const column = RUN_COLUMN[o.key];
+      order.push(...nullsLast(column, o.ascending, orderKey(d, column, o.key)));
       return;
     }
     const table = o.type === "metric" ? "latest_metrics" : o.type === "parameter" ? "params" : "tags";
@@ -166,15 +195,15 @@ export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
     joinParams.push(o.key);
     if (o.type === "metric") {
       order.push(
-        `CASE WHEN ${alias}.is_nan = 1 THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END`,
+        `CASE WHEN ${d.isNan(`${alias}.is_nan`)} THEN 1 WHEN ${alias}.value IS NULL THEN 2 ELSE 0 END`,
         `${alias}.value ${o.ascending ? "ASC" : "DESC"}`,
       );
-    } else order.push(...nullsLast(`${alias}.value`, o.ascending));
+    } else order.push(...nullsLast(`${alias}.value`, o.ascending, d.textOrder(`${alias}.value`)));
   });
   if (!options.orderBy.some((o) => o.type === "attribute" && o.key === "start_time")) {
     order.push("r.start_time DESC");
   }
-  order.push("r.run_uuid ASC");
+  order.push(`${d.textOrder("r.run_uuid")} ASC`);
 
   const whereParams: SqlQuery["params"] = [
     ...options.experimentIds.map(experimentIdParam),
@@ -183,11 +212,11 @@ export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
   const where = [
     `r.experiment_id IN (${placeholders(options.experimentIds.length)})`,
     `r.lifecycle_stage IN (${placeholders(options.stages.length)})`,
-    ...options.clauses.map((c) => runClauseSql(c, whereParams)),
+    ...options.clauses.map((c) => runClauseSql(d, c, whereParams)),
   ];
   const sql = `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${joins.join(" ")} WHERE ${where.join(" AND ")} ` +
     `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`;
-  return { sql, params: [...joinParams, ...whereParams, options.limit, options.offset] };
+  return { sql: d.placeholders(sql), params: [...joinParams, ...whereParams, options.limit, options.offset] };
 }
 
 /** Options of {@link experimentSearchSql}. */
@@ -197,6 +226,8 @@ export interface ExperimentSearchSqlOptions {
   orderBy: readonly OrderByClause[];
   limit: number;
   offset: number;
+  /** Default SQLite. */
+  dialect?: SqlDialect;
 }
 
 /**
@@ -208,13 +239,14 @@ export interface ExperimentSearchSqlOptions {
  * ```
  */
 export function experimentSearchSql(options: ExperimentSearchSqlOptions): SqlQuery {
+  const d = options.dialect ?? SQLITE;
   const params: SqlQuery["params"] = [...options.stages];
   const where = [`e.lifecycle_stage IN (${placeholders(options.stages.length)})`];
   for (const c of options.clauses) {
     where.push(
       c.type === "tag"
-        ? keyValueCondition("experiment_tags", "e.experiment_id", "experiment_id", c, params)
-        : condition(EXPERIMENT_COLUMN[c.key], c.comparator, c.value, params),
+        ? keyValueCondition(d, "experiment_tags", "e.experiment_id", "experiment_id", c, params)
+        : condition(d, EXPERIMENT_COLUMN[c.key], c.comparator, c.value, params),
     );
   }
   const orderBy = options.orderBy.length
@@ -226,13 +258,16 @@ export function experimentSearchSql(options: ExperimentSearchSqlOptions): SqlQue
       order.push(`e.experiment_id ${o.ascending ? "ASC" : "DESC"}`);
       break; // ids are unique: later clauses cannot matter
     }
-    order.push(...nullsLast(EXPERIMENT_COLUMN[o.key], o.ascending));
+    const column = EXPERIMENT_COLUMN[o.key];
+    order.push(...nullsLast(column, o.ascending, orderKey(d, column, o.key)));
   }
   if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id ASC");
   params.push(options.limit, options.offset);
   return {
-    sql: `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE ${where.join(" AND ")} ` +
-      `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`,
+    sql: d.placeholders(
+      `SELECT ${EXPERIMENT_COLUMNS} FROM experiments e WHERE ${where.join(" AND ")} ` +
+        `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`,
+    ),
     params,
   };
 }

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import { FileStore } from "./file/file_store.ts";
 import type { HeaderSource } from "../http_client.ts";
 import { RestStore } from "./rest/rest_store.ts";
-import { SqliteStore } from "./sqlite/sqlite_store.ts";
+import { artifactRootUri, SqliteStore } from "./sqlite/sqlite_store.ts";
 import type { TrackingStore } from "./store.ts";
 import { parseTrackingUri } from "./tracking_uri.ts";
 
@@ -17,6 +17,8 @@ export interface OpenStoreOptions {
   baseDir: string;
   /** Artifact root for new experiments of local stores (default: `mlartifacts` beside a SQLite file). */
   artifactRoot?: string;
+  /** PostgreSQL: most connections open at once (default 4; `kmlf server` opens 10). */
+  poolSize?: number;
   /** SQLite: how long a writer waits for another process's lock, in ms (default 20000). */
   busyTimeoutMs?: number;
   /** Truncate over-long param/tag values instead of failing (MLflow server behaviour). */
@@ -29,9 +31,12 @@ export interface OpenStoreOptions {
   headers?: HeaderSource;
   /** REST: where credentials are read from (default: the process environment). */
   env?: (name: string) => string | undefined;
-  /** REST: retries of 408/429/5xx answers and connection errors (default `MLFLOW_HTTP_REQUEST_MAX_RETRIES`, else 5). */
+  /**
+   * REST: retries of 408/429/5xx answers and connection errors (default `MLFLOW_HTTP_REQUEST_MAX_RETRIES`,
+   * else 5). PostgreSQL: retries of a dropped or refused connection (default 5).
+   */
   maxRetries?: number;
-  /** REST: delay before the first retry in ms, doubled for each further retry (default 500). */
+  /** REST / PostgreSQL: delay before the first retry in ms, doubled for each further retry (default 500 / 200). */
   backoffMs?: number;
   /** REST: per-request timeout in ms (default `MLFLOW_HTTP_REQUEST_TIMEOUT` seconds, else 120 s). */
   timeoutMs?: number;
@@ -66,6 +71,18 @@ export async function openStore(uri: string, options: OpenStoreOptions): Promise
         artifactRoot,
         truncateLongValues: options.truncateLongValues,
       });
+    case "postgresql": {
+      // Loaded only for PostgreSQL URIs: SQLite runs and `kmlf --help` never load the driver.
+      const { PostgresStore } = await import("./postgres/postgres_store.ts");
+      return await PostgresStore.open(target.url, {
+        // Like `mlflow server` with a database backend: artifacts default to ./mlartifacts (kmlf's name).
+        artifactRoot: artifactRootUri(artifactRoot ?? "mlartifacts", options.baseDir),
+        truncateLongValues: options.truncateLongValues,
+        poolSize: options.poolSize,
+        maxRetries: options.maxRetries,
+        backoffMs: options.backoffMs,
+      });
+    }
     case "rest":
       return new RestStore(target.url, {
         headers: options.headers,

@@ -1,5 +1,5 @@
 /**
- * The `TrackingStore` interface every backend implements (SQLite, file store, REST), with the
+ * The `TrackingStore` interface every backend implements (SQLite, file store, REST, PostgreSQL), with the
  * semantics the contract suite (`tests/tracking/store_contract.ts`) checks for each of them.
  *
  * Rules shared by every implementation:
@@ -83,7 +83,7 @@ export interface MetricHistoryPage {
 
 /** A tracking backend. All methods are async so local and remote stores share one shape. */
 export interface TrackingStore {
-  /** "sqlite", "file" or "rest". */
+  /** "sqlite", "file", "rest" or "postgresql". */
   readonly kind: string;
   /** The tracking URI the store was opened with. */
   readonly uri: string;

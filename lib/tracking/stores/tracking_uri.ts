@@ -10,6 +10,7 @@
  * | a bare path: `*.db` / `*.sqlite` / `*.sqlite3` | SQLite |
  * | any other bare path (a directory) | file store |
  * | `http://…`, `https://…` | REST store (an MLflow server) |
+ * | `postgresql://user:pass@host:port/db` (`postgres://`, `postgresql+psycopg2://`) | PostgreSQL |
  *
  * @module
  */
@@ -21,7 +22,8 @@ import { TrackingError } from "../../errors.ts";
 export type TrackingTarget =
   | { kind: "sqlite"; uri: string; path: string }
   | { kind: "file"; uri: string; path: string }
-  | { kind: "rest"; uri: string; url: string };
+  | { kind: "rest"; uri: string; url: string }
+  | { kind: "postgresql"; uri: string; url: string };
 
 /** Options of {@link parseTrackingUri}. */
 export interface TrackingUriOptions {
@@ -31,7 +33,8 @@ export interface TrackingUriOptions {
 
 const SUPPORTED =
   "sqlite:///<path>.db (sqlite:////<absolute path>.db), file:///<directory> or a plain directory path (file store), " +
-  "a plain <path>.db, and http(s)://<host>:<port> (an MLflow server)";
+  "a plain <path>.db, postgresql://<user>:<password>@<host>:<port>/<database>, and http(s)://<host>:<port> " +
+  "(an MLflow server)";
 
 const SQLITE_EXTENSIONS = /\.(?:db|sqlite|sqlite3)$/i;
 
@@ -74,6 +77,18 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
     return { kind: "file", uri: text, path };
   }
   if (/^https?:\/\//i.test(text)) return { kind: "rest", uri: text, url: text.replace(/\/+$/, "") };
+  // SQLAlchemy's dialect+driver form (postgresql+psycopg2://) names the same database.
+  const pg = text.match(/^postgres(?:ql)?(?:\+[a-z0-9_]+)?:\/\/(.*)$/i);
+  if (pg) {
+    if (!/^[^/]*\/[^/?#]+/.test(pg[1])) {
+      throw new TrackingError(
+        "tracking/unsupported-uri",
+        `Cannot use tracking URI "${uri}": a PostgreSQL URI names a host and a database`,
+        { hint: "write postgresql://<user>:<password>@<host>:<port>/<database>" },
+      );
+    }
+    return { kind: "postgresql", uri: text, url: `postgresql://${pg[1]}` };
+  }
   // A scheme is two or more characters before ':' (a single letter is a Windows drive).
   const scheme = text.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];
   if (scheme) {

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
-import { localArtifactRepository } from "../../artifacts/local_repository.ts";
+import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
 import { type DatasetInput, type Experiment, MLFLOW_TAGS, type Run, type RunInfo } from "../../entities.ts";
 import { newRunId, randomRunName } from "../../run_names.ts";
 import {
@@ -414,7 +414,7 @@ export class FileStore implements TrackingStore {
   }
 
   getArtifactRepository(artifactUri: string): ArtifactRepository {
-    return localArtifactRepository(artifactUri);
+    return artifactRepositoryFor(artifactUri);
   }
 
   close(): Promise<void> {

@@ -24,14 +24,9 @@ import {
   validateMaxResults,
 } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
-import { type ExperimentRow, toExperiment } from "./rows.ts";
+import { appendToUri, type ExperimentRow, toExperiment } from "../sql/rows.ts";
 
 const COLUMNS = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
-
-/** `<uri>/<part>/<part>` without doubling slashes (MLflow's append_to_uri_path). */
-export function appendToUri(uri: string, ...parts: string[]): string {
-  return [uri.replace(/\/+$/, ""), ...parts].join("/");
-}
 
 function loadTags(db: SqliteDb, ids: readonly (number | string)[]): Map<string, Record<string, string>> {
   const tags = new Map<string, Record<string, string>>();

@@ -6,7 +6,8 @@
  */
 import type { DatasetInput } from "../../entities.ts";
 import { mlflowError, runNotActive } from "../../tracking_errors.ts";
-import { validateDatasetInputs, validateRunId } from "../../validation.ts";
+import { validateRunId } from "../../validation.ts";
+import { uniqueDatasetInputs } from "../sql/run_inputs.ts";
 import type { SqliteDb } from "./db.ts";
 import { runRow } from "./runs.ts";
 
@@ -20,8 +21,8 @@ export function logInputs(
   hasInputs: boolean,
 ): void {
   validateRunId(runId);
-  validateDatasetInputs(inputs);
-  if (inputs.length === 0) return;
+  const unique = uniqueDatasetInputs(inputs);
+  if (unique.length === 0) return;
   if (!hasInputs) {
     throw mlflowError(
       "INVALID_STATE",
@@ -29,15 +30,10 @@ export function logInputs(
       "upgrade it with 'mlflow db upgrade'",
     );
   }
-  const unique = new Map<string, DatasetInput>();
-  for (const input of inputs) {
-    const id = `${input.dataset.name}\u0000${input.dataset.digest}`;
-    if (!unique.has(id)) unique.set(id, input);
-  }
   db.write(() => {
     const run = runRow(db, runId);
     if (run.lifecycle_stage !== "active") throw runNotActive(runId, run.lifecycle_stage ?? "");
-    for (const { dataset: d, tags } of unique.values()) {
+    for (const { dataset: d, tags } of unique) {
       let datasetUuid = db.get<{ dataset_uuid: string }>(
         "SELECT dataset_uuid FROM datasets WHERE experiment_id = ? AND name = ? AND digest = ?",
         run.experiment_id,

@@ -8,15 +8,8 @@
 import type { Metric } from "../../entities.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import type { MetricHistoryPage } from "../store.ts";
+import { isNewerMetric, storedMetricValue } from "../sql/rows.ts";
 import type { SqliteDb } from "./db.ts";
-
-/** The value MLflow stores for a metric value, and whether it is NaN. */
-export function storedMetricValue(value: number): { value: number; isNan: 0 | 1 } {
-  if (Number.isNaN(value)) return { value: 0, isNan: 1 };
-  if (value === Infinity) return { value: Number.MAX_VALUE, isNan: 0 };
-  if (value === -Infinity) return { value: -Number.MAX_VALUE, isNan: 0 };
-  return { value, isNan: 0 };
-}
 
 // node:sqlite's per-call cost dominates bulk inserts, so rows go 50 to a statement (half the time of one each).
 const ROWS_PER_INSERT = 50;
@@ -40,12 +33,6 @@ interface Stored {
   step: number;
 }
 
-function newer(a: Stored, b: Stored): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  return a.value > b.value;
-}
-
 /**
  * Appends metric points (exact duplicates are stored once) and updates `latest_metrics`. Must run
  * inside a write transaction; the caller has validated the points.
@@ -67,7 +54,7 @@ export function insertMetrics(db: SqliteDb, runId: string, metrics: readonly Met
       args.length = 0;
     }
     const current = best.get(m.key);
-    if (!current || newer({ key: m.key, value, isNan, timestamp: m.timestamp, step: m.step }, current)) {
+    if (!current || isNewerMetric({ value, timestamp: m.timestamp, step: m.step }, current)) {
       best.set(m.key, { key: m.key, value, isNan, timestamp: m.timestamp, step: m.step });
     }
   }

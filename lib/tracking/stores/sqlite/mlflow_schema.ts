@@ -8,15 +8,7 @@
  * @module
  */
 
-/**
- * The alembic revision of MLflow 2.17.2 ("increase run tag value limit to 8000").
- *
- * @example
- * ```ts
- * db.prepare("SELECT version_num FROM alembic_version").get(); // { version_num: ALEMBIC_REVISION }
- * ```
- */
-export const ALEMBIC_REVISION = "f5a4f2784254";
+export { ALEMBIC_REVISION } from "../sql/schema_rules.ts";
 
 /**
  * CREATE TABLE / CREATE INDEX statements, in the order MLflow's migrations leave in `sqlite_master`.

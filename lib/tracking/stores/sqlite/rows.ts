@@ -4,79 +4,12 @@
  *
  * @module
  */
-import {
-  type DatasetInput,
-  type Experiment,
-  type LifecycleStage,
-  type Metric,
-  type Run,
-  type RunInfo,
-  type RunStatus,
-  setEntry,
-} from "../../entities.ts";
+import { type DatasetInput, type Metric, type Run, setEntry } from "../../entities.ts";
+import { type RunRow, toRunInfo } from "../sql/rows.ts";
+import { datasetInputsByRun, type InputRow } from "../sql/run_inputs.ts";
 import type { SqliteDb } from "./db.ts";
 
-/** A row of `runs` as selected by RUN_INFO_COLUMNS. */
-export interface RunRow {
-  run_uuid: string;
-  name: string | null;
-  experiment_id: number | string;
-  user_id: string | null;
-  status: string | null;
-  start_time: number | null;
-  end_time: number | null;
-  artifact_uri: string | null;
-  lifecycle_stage: string | null;
-}
-
-/** A row of `experiments`. */
-export interface ExperimentRow {
-  experiment_id: number | string;
-  name: string;
-  artifact_location: string | null;
-  lifecycle_stage: string | null;
-  creation_time: number | null;
-  last_update_time: number | null;
-}
-
-/** An experiment from its row and tags. */
-export function toExperiment(row: ExperimentRow, tags: Record<string, string>): Experiment {
-  return {
-    experimentId: String(row.experiment_id),
-    name: row.name,
-    artifactLocation: row.artifact_location ?? "",
-    lifecycleStage: (row.lifecycle_stage ?? "active") as LifecycleStage,
-    creationTime: row.creation_time,
-    lastUpdateTime: row.last_update_time,
-    tags,
-  };
-}
-
-/** Run info from its row; the name falls back to the `mlflow.runName` tag (MLflow ≤ 1.29 rows). */
-export function toRunInfo(row: RunRow, tags?: Record<string, string>): RunInfo {
-  return {
-    runId: row.run_uuid,
-    runName: row.name ?? tags?.["mlflow.runName"] ?? "",
-    experimentId: String(row.experiment_id),
-    userId: row.user_id ?? "",
-    status: (row.status ?? "RUNNING") as RunStatus,
-    startTime: row.start_time ?? 0,
-    endTime: row.end_time,
-    artifactUri: row.artifact_uri ?? "",
-    lifecycleStage: (row.lifecycle_stage ?? "active") as LifecycleStage,
-  };
-}
-
-interface InputRow {
-  run_uuid: string;
-  input_uuid: string;
-  name: string;
-  digest: string;
-  dataset_source_type: string;
-  dataset_source: string;
-  dataset_schema: string | null;
-  dataset_profile: string | null;
-}
+export { type ExperimentRow, type RunRow, toExperiment, toRunInfo } from "../sql/rows.ts";
 
 const IDS = "SELECT value FROM json_each(?)";
 
@@ -142,7 +75,6 @@ export function loadRuns(db: SqliteDb, rows: readonly RunRow[], options: { hasIn
 }
 
 function loadInputs(db: SqliteDb, ids: string): Map<string, DatasetInput[]> {
-  const result = new Map<string, DatasetInput[]>();
   const rows = db.all<InputRow>(
     "SELECT i.destination_id AS run_uuid, i.input_uuid, d.name, d.digest, d.dataset_source_type, " +
       "d.dataset_source, d.dataset_schema, d.dataset_profile FROM inputs i " +
@@ -151,30 +83,10 @@ function loadInputs(db: SqliteDb, ids: string): Map<string, DatasetInput[]> {
       "ORDER BY i.rowid",
     ids,
   );
-  if (rows.length === 0) return result;
-  const tags = new Map<string, Record<string, string>>();
+  if (rows.length === 0) return new Map();
   const tagRows = db.all<{ input_uuid: string; name: string; value: string }>(
     `SELECT input_uuid, name, value FROM input_tags WHERE input_uuid IN (${IDS})`,
     JSON.stringify(rows.map((r) => r.input_uuid)),
   );
-  for (const t of tagRows) {
-    if (!tags.has(t.input_uuid)) tags.set(t.input_uuid, {});
-    setEntry(tags.get(t.input_uuid)!, t.name, t.value);
-  }
-  for (const r of rows) {
-    const input: DatasetInput = {
-      dataset: {
-        name: r.name,
-        digest: r.digest,
-        sourceType: r.dataset_source_type,
-        source: r.dataset_source,
-        ...(r.dataset_schema === null ? {} : { schema: r.dataset_schema }),
-        ...(r.dataset_profile === null ? {} : { profile: r.dataset_profile }),
-      },
-      tags: tags.get(r.input_uuid) ?? {},
-    };
-    if (!result.has(r.run_uuid)) result.set(r.run_uuid, []);
-    result.get(r.run_uuid)!.push(input);
-  }
-  return result;
+  return datasetInputsByRun(rows, tagRows);
 }

@@ -4,10 +4,10 @@
  * @module
  */
 import { MLFLOW_TAGS, type Run, type RunInfo } from "../../entities.ts";
-import { newRunId, randomRunName } from "../../run_names.ts";
+import { newRunId } from "../../run_names.ts";
+import { newRunTags } from "../sql/run_inputs.ts";
 import type { CreateRunOptions, LogBatch, UpdateRunOptions } from "../store.ts";
 import {
-  mlflowError,
   paramValueChanged,
   paramValuesChanged,
   runNotActive,
@@ -22,7 +22,8 @@ import {
   type ValidationOptions,
 } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
-import { activeExperimentRow, appendToUri } from "./experiments.ts";
+import { activeExperimentRow } from "./experiments.ts";
+import { appendToUri } from "../sql/rows.ts";
 import { insertMetrics } from "./metrics.ts";
 import { loadRuns, type RunRow, toRunInfo } from "./rows.ts";
 import { RUN_INFO_COLUMNS } from "../../search/sql.ts";
@@ -54,21 +55,7 @@ export function createRun(
   validation: ValidationOptions,
   now: number,
 ): string {
-  const tags = Object.entries(options.tags ?? {}).map(([key, value]) => ({
-    key,
-    value: validateTag(key, value, validation),
-  }));
-  const tagName = tags.find((t) => t.key === MLFLOW_TAGS.runName)?.value;
-  if (options.runName !== undefined) validateRunName(options.runName);
-  if (options.runName && tagName && options.runName !== tagName) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      "Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values " +
-        `(run_name='${options.runName}', mlflow.runName='${tagName}').`,
-    );
-  }
-  const runName = options.runName || tagName || randomRunName();
-  if (!tagName) tags.push({ key: MLFLOW_TAGS.runName, value: runName });
+  const { runName, tags } = newRunTags(options, validation);
   const runId = newRunId();
   return db.write(() => {
     const experiment = activeExperimentRow(db, options.experimentId);

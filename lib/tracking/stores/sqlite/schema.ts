@@ -8,41 +8,10 @@
 import { TrackingError } from "../../../errors.ts";
 import type { SqliteDb } from "./db.ts";
 import { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./mlflow_schema.ts";
+import type { RegistrySchema } from "../sql/registry_rows.ts";
+import { REQUIRED_COLUMNS } from "../sql/schema_rules.ts";
 
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA };
-
-/** Columns kmlf reads and writes, per table. */
-const REQUIRED_COLUMNS: Record<string, string[]> = {
-  experiments: [
-    "experiment_id",
-    "name",
-    "artifact_location",
-    "lifecycle_stage",
-    "creation_time",
-    "last_update_time",
-  ],
-  experiment_tags: ["key", "value", "experiment_id"],
-  runs: [
-    "run_uuid",
-    "name",
-    "source_type",
-    "source_name",
-    "entry_point_name",
-    "user_id",
-    "status",
-    "start_time",
-    "end_time",
-    "deleted_time",
-    "source_version",
-    "lifecycle_stage",
-    "artifact_uri",
-    "experiment_id",
-  ],
-  metrics: ["key", "value", "timestamp", "run_uuid", "step", "is_nan"],
-  latest_metrics: ["key", "value", "timestamp", "step", "is_nan", "run_uuid"],
-  params: ["key", "value", "run_uuid"],
-  tags: ["key", "value", "run_uuid"],
-};
 
 /** What an opened database offers beyond the core tables. */
 export interface SchemaInfo {
@@ -118,4 +87,20 @@ export function checkSchema(db: SqliteDb): SchemaInfo {
     );
   }
   return { revision, hasInputs: ["datasets", "inputs", "input_tags"].every((t) => tables.has(t)) };
+}
+
+/**
+ * What the database's registry tables offer (older MLflow schemas lack aliases and storage_location).
+ *
+ * @example
+ * ```ts
+ * registrySchema(db); // { hasAliases: true, hasStorageLocation: true }
+ * ```
+ */
+export function registrySchema(db: SqliteDb): RegistrySchema {
+  const columns = new Set(db.all<{ name: string }>('PRAGMA table_info("model_versions")').map((c) => c.name));
+  return {
+    hasAliases: tableNames(db).has("registered_model_aliases"),
+    hasStorageLocation: columns.has("storage_location"),
+  };
 }

@@ -8,7 +8,7 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
-import { localArtifactRepository } from "../../artifacts/local_repository.ts";
+import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
 import type { DatasetInput, Experiment, Run, RunInfo } from "../../entities.ts";
 import type {
   ExperimentsPage,
@@ -27,12 +27,13 @@ import type {
 } from "../store.ts";
 import type { ValidationOptions } from "../../validation.ts";
 import { openError, SqliteDb } from "./db.ts";
-import { SqliteRegistry } from "./registry.ts";
+import { SqlRegistry } from "../sql/sql_registry.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
 import { metricHistory } from "./metrics.ts";
 import * as runs from "./runs.ts";
-import { ensureSchema, type SchemaInfo } from "./schema.ts";
+import { ensureSchema, registrySchema, type SchemaInfo } from "./schema.ts";
+import { sqliteEngine } from "./sql_engine.ts";
 import { searchRuns } from "./search_runs.ts";
 
 /** Options of {@link SqliteStore.open}. */
@@ -84,8 +85,8 @@ export class SqliteStore implements TrackingStore {
   readonly artifactRoot: string;
   readonly #db: SqliteDb;
   readonly #schema: SchemaInfo;
-  /** The database's model registry (read-only), as MLflow wrote it. */
-  readonly registry: SqliteRegistry;
+  /** The database's model registry, in MLflow's registry tables. */
+  readonly registry: SqlRegistry;
   readonly #validation: ValidationOptions;
 
   private constructor(path: string, options: SqliteStoreOptions) {
@@ -99,7 +100,7 @@ export class SqliteStore implements TrackingStore {
     try {
       this.#schema = ensureSchema(this.#db);
       experiments.ensureDefaultExperiment(this.#db, this.artifactRoot, Date.now());
-      this.registry = new SqliteRegistry(this.#db);
+      this.registry = new SqlRegistry(sqliteEngine(this.#db), registrySchema(this.#db));
     } catch (error) {
       this.#db.close();
       throw openError(error, this.path);
@@ -211,7 +212,7 @@ export class SqliteStore implements TrackingStore {
   }
 
   getArtifactRepository(artifactUri: string): ArtifactRepository {
-    return localArtifactRepository(artifactUri);
+    return artifactRepositoryFor(artifactUri);
   }
 
   close(): Promise<void> {

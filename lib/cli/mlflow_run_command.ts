@@ -1,0 +1,94 @@
+/**
+ * `kmlf mlflow start-run` / `kmlf mlflow end-run`: the first and last tasks of an exported workflow
+ * (`kmlf export argo|airflow`), opening and closing the one MLflow run every task logs into.
+ */
+import { ConfigError } from "../errors.ts";
+import { endWorkflowRun, startWorkflowRun, workflowStatus } from "../mlflow/mod.ts";
+import { KMLF_VERSION } from "../version.ts";
+import { EXIT } from "./exit_codes.ts";
+import { projectTracking } from "./project_tracking.ts";
+import { requireProject } from "./project.ts";
+import { err, out } from "./terminal.ts";
+
+/** Options of `kmlf mlflow start-run`. */
+export interface StartRunOptions {
+  project?: string;
+  env?: string;
+  pipeline?: string;
+  workflow?: string;
+  runIdFile?: string;
+}
+
+/** Options of `kmlf mlflow end-run`. */
+export interface EndRunOptions {
+  project?: string;
+  env?: string;
+  runId: string;
+  status: string;
+}
+
+async function openClient(options: { project?: string; env?: string }) {
+  await requireProject(options);
+  const tracking = await projectTracking(options);
+  const { MlflowClient, openStore } = await import("../tracking/mod.ts");
+  const client = new MlflowClient(await openStore(tracking.trackingUri, { baseDir: tracking.baseDir }));
+  return { client, tracking };
+}
+
+/**
+ * Starts the workflow's MLflow run; prints its id (alone on stdout) and writes it to `--run-id-file`.
+ *
+ * @example
+ * ```ts
+ * await mlflowStartRun({ pipeline: "training", workflow: "argo" }, ["mlflow", "start-run"]);
+ * ```
+ */
+export async function mlflowStartRun(options: StartRunOptions, argv: string[]): Promise<number> {
+  const { client, tracking } = await openClient(options);
+  try {
+    if (!tracking.config) {
+      throw new ConfigError(
+        "mlflow/not-configured",
+        "Cannot start a workflow run: this project has no mlflow.yml",
+        {
+          hint:
+            "write one with `kmlf mlflow init --env base` (it names the tracking store and the experiment)",
+        },
+      );
+    }
+    const runId = await startWorkflowRun(client, tracking.config, {
+      pipeline: options.pipeline ?? "__default__",
+      env: options.env ?? Deno.env.get("KMLF_ENV") ?? "",
+      engine: options.workflow ?? "workflow",
+      commandLine: ["kmlf", ...argv].join(" "),
+      projectRoot: tracking.root!,
+      kmlfVersion: KMLF_VERSION,
+    });
+    if (options.runIdFile) await Deno.writeTextFile(options.runIdFile, runId);
+    out(runId);
+    return EXIT.ok;
+  } finally {
+    await client.store.close();
+  }
+}
+
+/**
+ * Ends the workflow's run with `--status` (MLflow's, Argo's or Airflow's words) after joining the tasks'
+ * node records into `kmlf/pipeline.json`.
+ *
+ * @example
+ * ```ts
+ * await mlflowEndRun({ runId, status: "Succeeded" });
+ * ```
+ */
+export async function mlflowEndRun(options: EndRunOptions): Promise<number> {
+  const status = workflowStatus(options.status);
+  const { client } = await openClient(options);
+  try {
+    await endWorkflowRun(client, options.runId, status);
+    err(`MLflow run ${options.runId} ended ${status}`);
+    return EXIT.ok;
+  } finally {
+    await client.store.close();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * An Airflow 2 DAG file for an export plan, laid out like kedro-airflow's: a `tasks` dict of operators
+ * and one `>>` line per dependency. Each task is a `BashOperator` running `kmlf run --nodes …` in the
+ * project directory; `mlflow-start-run` opens the workflow's single MLflow run (its id goes to XCom
+ * and into every task's `MLFLOW_RUN_ID`), `mlflow-end-run` ends it FINISHED when all tasks succeed,
+ * `mlflow-end-run-failed` ends it FAILED as soon as one fails (trigger rules).
+ *
+ * @module
+ */
+import { endRunArgs, startRunArgs, taskArgs } from "./commands.ts";
+import type { ExportPlan } from "./plan.ts";
+
+/** Options of {@link airflowDag}. */
+export interface AirflowOptions {
+  /** The DAG id (default `<project>-<pipeline>`). */
+  dagId: string;
+  /** The project directory on the Airflow workers. */
+  projectPath: string;
+  /** The kmlf executable on the workers (default `kmlf`). */
+  command?: string;
+}
+
+const py = (text: string) => JSON.stringify(text); // a JSON string is a valid Python string literal
+
+/** One shell word, quoted for bash; a whole Jinja expression stays bare (Airflow renders it to a run id first). */
+function shellWord(word: string): string {
+  if (/^\{\{[^{}]*\}\}$/.test(word) || /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+const RUN_ID = "{{ ti.xcom_pull(task_ids='mlflow-start-run') }}";
+
+/**
+ * The DAG file's Python source.
+ *
+ * @example
+ * ```ts
+ * airflowDag(plan, { dagId: "iris-training", projectPath: "/opt/airflow/iris" });
+ * ```
+ */
+export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
+  const kmlf = options.command ?? "kmlf";
+  const bash = (args: string[]) => py([kmlf, ...args].map(shellWord).join(" "));
+  const operator = (id: string, args: string[], extra: string[] = []) =>
+    [
+      `        ${py(id)}: BashOperator(`,
+      `            task_id=${py(id)},`,
+      `            bash_command=${bash(args)},`,
+      `            cwd=PROJECT_PATH,`,
+      ...extra.map((e) => `            ${e},`),
+      `        ),`,
+    ].join("\n");
+  // Only the start task's output (the run id) is an XCom; the others print progress.
+  const runEnv = [`env={"MLFLOW_RUN_ID": RUN_ID}`, "append_env=True", "do_xcom_push=False"];
+  const quiet = ["do_xcom_push=False"];
+  const lines = [
+    `"""Airflow DAG for the kmlf pipeline ${py(plan.pipeline)} (env ${
+      py(plan.env)
+    }), written by \`kmlf export airflow\`.`,
+    "",
+    "One task per node (or group of nodes), each running `kmlf run --nodes ...` in the project directory.",
+    "One MLflow run for the whole DAG run: mlflow-start-run opens it and pushes its id to XCom, every task",
+    "logs into it through MLFLOW_RUN_ID, and mlflow-end-run / mlflow-end-run-failed end it.",
+    '"""',
+    "from __future__ import annotations",
+    "",
+    "from datetime import datetime, timedelta",
+    "",
+    "from airflow import DAG",
+    "from airflow.operators.bash import BashOperator",
+    "from airflow.utils.trigger_rule import TriggerRule",
+    "",
+    `PROJECT_PATH = ${py(options.projectPath)}`,
+    `RUN_ID = ${py(RUN_ID)}`,
+    "",
+    "with DAG(",
+    `    dag_id=${py(options.dagId)},`,
+    "    start_date=datetime(2024, 1, 1),",
+    "    schedule=None,",
+    "    catchup=False,",
+    "    max_active_runs=1,",
+    `    tags=["kmlf", ${py(plan.pipeline)}],`,
+    "    default_args=dict(",
+    '        owner="airflow",',
+    "        depends_on_past=False,",
+    "        email_on_failure=False,",
+    "        email_on_retry=False,",
+    "        retries=0,",
+    "        retry_delay=timedelta(minutes=5),",
+    "    ),",
+    ") as dag:",
+    "    tasks = {",
+    operator("mlflow-start-run", startRunArgs(plan, "airflow"), ["do_xcom_push=True"]),
+    ...plan.tasks.map((task) => operator(task.name, taskArgs(plan, task), runEnv)),
+    operator("mlflow-end-run", endRunArgs(plan, RUN_ID, "FINISHED"), [
+      ...quiet,
+      "trigger_rule=TriggerRule.ALL_SUCCESS",
+    ]),
+    operator("mlflow-end-run-failed", endRunArgs(plan, RUN_ID, "FAILED"), [
+      ...quiet,
+      "trigger_rule=TriggerRule.ONE_FAILED",
+    ]),
+    "    }",
+    "",
+  ];
+  const edge = (from: string, to: string) => `    tasks[${py(from)}] >> tasks[${py(to)}]`;
+  const consumed = new Set(plan.tasks.flatMap((t) => t.dependencies));
+  for (const task of plan.tasks) {
+    if (task.dependencies.length === 0) lines.push(edge("mlflow-start-run", task.name));
+    for (const dep of task.dependencies) lines.push(edge(dep, task.name));
+  }
+  for (const task of plan.tasks) if (!consumed.has(task.name)) lines.push(edge(task.name, "mlflow-end-run"));
+  // Any failing task (not only the last ones) ends the run FAILED.
+  for (const task of plan.tasks) lines.push(edge(task.name, "mlflow-end-run-failed"));
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,139 @@
+/**
+ * An Argo Workflows `Workflow` (or `WorkflowTemplate`) for an export plan: a DAG template with a task
+ * per plan task after an `mlflow-start-run` task, each running `kmlf run --nodes …` in the image with
+ * `MLFLOW_RUN_ID` set to the run the first task started; an exit handler ends that run with the
+ * workflow's status (`Succeeded` → FINISHED, otherwise FAILED). Valid against Argo's v4.1.2 schema.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { toYaml } from "../yaml/dump.ts";
+import { endRunArgs, startRunArgs, taskArgs } from "./commands.ts";
+import { type ExportPlan, taskSlug } from "./plan.ts";
+
+/** Options of {@link argoWorkflow}. */
+export interface ArgoOptions {
+  /** Container image holding kmlf and the project (its working directory is the project root). */
+  image: string;
+  /** `Workflow` (run once: generateName) or `WorkflowTemplate` (named, submitted later). */
+  kind: "Workflow" | "WorkflowTemplate";
+  /** Base name of the workflow (default `<project>-<pipeline>`). */
+  name: string;
+  /** Kubernetes namespace (metadata.namespace). */
+  namespace?: string;
+  /** A Kubernetes Secret whose keys become every task's environment (tracking URI, database and S3 credentials). */
+  secret?: string;
+  /** A PersistentVolumeClaim mounted in every task, `<claim>:<mount path>`, so tasks share the data folder. */
+  volume?: string;
+  /** The kmlf executable in the image (default `kmlf`). */
+  command?: string;
+}
+
+/**
+ * `--volume <claim>:<mount path>` as its parts, or a usage error.
+ *
+ * @example
+ * ```ts
+ * parseVolume("iris-data:/app/data"); // { claim: "iris-data", mountPath: "/app/data" }
+ * ```
+ */
+export function parseVolume(volume: string): { claim: string; mountPath: string } {
+  const m = volume.match(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?):(\/.*)$/);
+  if (!m) {
+    throw new UsageError(
+      "cli/invalid-option",
+      `--volume must be <claim>:<absolute mount path>, got "${volume}"`,
+      {
+        hint: "e.g. --volume iris-data:/app/data (a PersistentVolumeClaim holding the project's data folder)",
+      },
+    );
+  }
+  return { claim: m[1], mountPath: m[3] };
+}
+
+/** Where the start task writes the run id inside its container, read back as its output parameter. */
+export const RUN_ID_FILE = "/tmp/kmlf-run-id";
+
+/**
+ * The workflow as YAML.
+ *
+ * @example
+ * ```ts
+ * argoWorkflow(plan, { image: "ghcr.io/acme/iris:1.0", kind: "Workflow", name: "iris-training" });
+ * ```
+ */
+export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
+  const command = [options.command ?? "kmlf"];
+  const envFrom = options.secret ? { envFrom: [{ secretRef: { name: options.secret } }] } : {};
+  const volume = options.volume ? parseVolume(options.volume) : undefined;
+  const mounts = volume ? { volumeMounts: [{ name: "data", mountPath: volume.mountPath }] } : {};
+  const container = (args: string[], env?: { name: string; value: string }[]) => ({
+    image: options.image,
+    command,
+    args,
+    ...(env ? { env } : {}),
+    ...envFrom,
+    ...mounts,
+  });
+  const name = taskSlug(options.name);
+  const workflow = {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: options.kind,
+    metadata: {
+      ...(options.kind === "Workflow" ? { generateName: `${name}-` } : { name }),
+      ...(options.namespace ? { namespace: options.namespace } : {}),
+      labels: { "app.kubernetes.io/managed-by": "kmlf" },
+      annotations: { "kmlf/pipeline": plan.pipeline, "kmlf/env": plan.env },
+    },
+    spec: {
+      entrypoint: "pipeline",
+      onExit: "mlflow-end-run",
+      ...(volume ? { volumes: [{ name: "data", persistentVolumeClaim: { claimName: volume.claim } }] } : {}),
+      templates: [
+        {
+          name: "pipeline",
+          dag: {
+            tasks: [
+              { name: "mlflow-start-run", template: "mlflow-start-run" },
+              ...plan.tasks.map((task) => ({
+                name: task.name,
+                template: "kmlf-run",
+                dependencies: task.dependencies.length ? task.dependencies : ["mlflow-start-run"],
+                arguments: {
+                  parameters: [
+                    { name: "nodes", value: task.nodes.join(",") },
+                    { name: "run-id", value: "{{tasks.mlflow-start-run.outputs.parameters.run-id}}" },
+                  ],
+                },
+              })),
+            ],
+          },
+        },
+        {
+          name: "mlflow-start-run",
+          container: container(startRunArgs(plan, "argo", RUN_ID_FILE)),
+          outputs: {
+            parameters: [{ name: "run-id", valueFrom: { path: RUN_ID_FILE }, globalName: "kmlf-run-id" }],
+          },
+        },
+        {
+          name: "kmlf-run",
+          inputs: { parameters: [{ name: "nodes" }, { name: "run-id" }] },
+          container: container(
+            taskArgs(plan, { name: "", nodes: ["{{inputs.parameters.nodes}}"], dependencies: [] }),
+            [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }],
+          ),
+        },
+        {
+          name: "mlflow-end-run",
+          container: container(
+            endRunArgs(plan, "{{workflow.outputs.parameters.kmlf-run-id}}", "{{workflow.status}}"),
+          ),
+        },
+      ],
+    },
+  };
+  return `# Argo Workflows ${options.kind} for kmlf pipeline "${plan.pipeline}" (env "${plan.env}"), ` +
+    `written by \`kmlf export argo\`.\n# One MLflow run for the whole workflow: mlflow-start-run opens it, every task ` +
+    `logs into it (MLFLOW_RUN_ID), the exit handler ends it.\n` + toYaml(workflow);
+}

@@ -1,0 +1,95 @@
+/**
+ * Setting up where a tracked run goes, shared by the tracking hook and `kmlf mlflow start-run`: the
+ * experiment from mlflow.yml (created, or restored when allowed) and the check that its artifact
+ * location works before anything runs.
+ *
+ * @module
+ */
+import { userInfo } from "node:os";
+import { ConfigError, KmlfError } from "../errors.ts";
+import type { MlflowConfig } from "./mlflow_config.ts";
+import type { ExperimentRef, TrackingPort } from "./tracking_port.ts";
+
+/** The tag marking a run started for an exported workflow (`kmlf mlflow start-run`); its value is the engine. */
+export const WORKFLOW_TAG = "kmlf.workflow";
+
+/**
+ * Where one task of a workflow run records its nodes (`kmlf/workflow/<kmlf run id>.json`); `kmlf mlflow
+ * end-run` joins them into `kmlf/pipeline.json`.
+ */
+export function workflowRecordPath(kmlfRunId: string): string {
+  return `kmlf/workflow/${kmlfRunId.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+}
+
+/**
+ * Fails with mlflow.yml's key and the fix when artifacts cannot be stored at `artifactUri`.
+ *
+ * @example
+ * ```ts
+ * await checkArtifacts(client, config, experiment.artifactLocation);
+ * ```
+ */
+export async function checkArtifacts(
+  client: TrackingPort,
+  config: MlflowConfig,
+  artifactUri: string,
+): Promise<void> {
+  try {
+    await client.checkArtifactLocation(artifactUri);
+  } catch (error) {
+    const configured = config.tracking.experiment.artifactLocation;
+    throw new ConfigError(
+      "mlflow/artifact-location",
+      `Cannot track this run: its artifacts cannot be stored at ${artifactUri}`,
+      {
+        cause: error,
+        source: configured ? config.locate(["tracking", "experiment", "artifact_location"]) : undefined,
+        hint: "nothing ran and no run was started; fix the cause below, or point " +
+          "tracking.experiment.artifact_location (a new experiment) at a location that works",
+      },
+    );
+  }
+}
+
+/**
+ * The run's experiment (mlflow.yml `tracking.experiment`), created when missing, restored when deleted
+ * and `restore_if_deleted` allows it.
+ *
+ * @example
+ * ```ts
+ * const { experimentId, artifactLocation } = await experimentFor(client, config);
+ * ```
+ */
+export async function experimentFor(client: TrackingPort, config: MlflowConfig): Promise<ExperimentRef> {
+  const { name, artifactLocation, tags, restoreIfDeleted } = config.tracking.experiment;
+  const existing = await client.getExperimentByName(name);
+  if (!existing) {
+    try {
+      await client.createExperiment(name, { artifactLocation: artifactLocation ?? undefined, tags });
+    } catch (error) {
+      // Another run (another process) created it a moment ago: use that one.
+      if (!(error instanceof KmlfError && error.code === "RESOURCE_ALREADY_EXISTS")) throw error;
+    }
+    return (await client.getExperimentByName(name))!;
+  }
+  if (existing.lifecycleStage === "deleted") {
+    if (!restoreIfDeleted) {
+      throw new ConfigError("mlflow/experiment-deleted", `Experiment "${name}" is deleted`, {
+        source: config.locate(["tracking", "experiment", "restore_if_deleted"]),
+        hint:
+          "set tracking.experiment.restore_if_deleted: true, restore it in the UI, or choose another experiment name",
+      });
+    }
+    await client.restoreExperiment(existing.experimentId);
+  }
+  return existing;
+}
+
+/** Like MLflow: the login name of the process owner. */
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The single MLflow run of an exported workflow (Argo, Airflow): `kmlf mlflow start-run` opens it in
+ * the project's experiment, tagged `kmlf.workflow`, before any task runs; every task's `kmlf run`
+ * logs into it (MLFLOW_RUN_ID) and records its nodes under `kmlf/workflow/`; `kmlf mlflow end-run`
+ * joins those records into the run's `kmlf/pipeline.json` (the UI's DAG and Gantt chart of the whole
+ * workflow) and ends the run FINISHED or FAILED.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import { checkArtifacts, currentUser, experimentFor, WORKFLOW_TAG } from "./experiment_setup.ts";
+import type { MlflowConfig } from "./mlflow_config.ts";
+import type { TrackingPort } from "./tracking_port.ts";
+
+/** What `kmlf mlflow start-run` knows about the workflow. */
+export interface WorkflowRunOptions {
+  pipeline: string;
+  env: string;
+  /** The orchestrator (`argo`, `airflow`, or another name). */
+  engine: string;
+  commandLine: string;
+  projectRoot: string;
+  kmlfVersion: string;
+}
+
+/**
+ * Starts the workflow's run (after checking its artifact location) and returns its id.
+ *
+ * @example
+ * ```ts
+ * const runId = await startWorkflowRun(client, config, { pipeline: "training", env: "prod", engine: "argo", … });
+ * ```
+ */
+export async function startWorkflowRun(
+  client: TrackingPort,
+  config: MlflowConfig,
+  options: WorkflowRunOptions,
+): Promise<string> {
+  const experiment = await experimentFor(client, config);
+  await checkArtifacts(client, config, experiment.artifactLocation);
+  const run = await client.createRun(experiment.experimentId, {
+    runName: config.tracking.run.name ?? options.pipeline,
+    startTime: Date.now(),
+    tags: {
+      [WORKFLOW_TAG]: options.engine,
+      "mlflow.user": currentUser(),
+      "mlflow.source.name": "kmlf",
+      "mlflow.source.type": "LOCAL",
+      kmlf_command: options.commandLine,
+      kmlf_version: options.kmlfVersion,
+      pipeline_names: options.pipeline,
+      env: options.env,
+      project_path: options.projectRoot,
+    },
+  });
+  return run.info.runId;
+}
+
+const STATUSES: Record<string, "FINISHED" | "FAILED" | "KILLED"> = {
+  FINISHED: "FINISHED",
+  FAILED: "FAILED",
+  KILLED: "KILLED",
+  // Argo's {{workflow.status}}
+  SUCCEEDED: "FINISHED",
+  ERROR: "FAILED",
+  // Airflow's DAG run states
+  SUCCESS: "FINISHED",
+};
+
+/**
+ * An end status from MLflow's, Argo's or Airflow's vocabulary.
+ *
+ * @example
+ * ```ts
+ * workflowStatus("Succeeded"); // "FINISHED"
+ * ```
+ */
+export function workflowStatus(status: string): "FINISHED" | "FAILED" | "KILLED" {
+  const found = STATUSES[status.trim().toUpperCase()];
+  if (!found) {
+    throw new UsageError(
+      "cli/invalid-option",
+      `--status must be FINISHED, FAILED or KILLED, got "${status}"`,
+      {
+        hint: "Argo's {{workflow.status}} (Succeeded, Failed, Error) is understood too",
+      },
+    );
+  }
+  return found;
+}
+
+interface NodeRecord {
+  name: string;
+  inputs: string[];
+  outputs: string[];
+  dependencies: string[];
+  status: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Joins the tasks' node records into `kmlf/pipeline.json` and ends the run with `status`.
+ *
+ * @example
+ * ```ts
+ * await endWorkflowRun(client, runId, "FINISHED");
+ * ```
+ */
+export async function endWorkflowRun(
+  client: TrackingPort,
+  runId: string,
+  status: "FINISHED" | "FAILED" | "KILLED",
+): Promise<void> {
+  const records = (await client.listArtifacts(runId, "kmlf/workflow")).filter((f) =>
+    f.path.endsWith(".json")
+  );
+  if (records.length > 0) {
+    const dir = await Deno.makeTempDir({ prefix: "kmlf-workflow-" });
+    try {
+      const nodes = new Map<string, NodeRecord>();
+      for (const record of records) {
+        const file = await client.downloadArtifacts(runId, record.path, dir);
+        for (const node of JSON.parse(await Deno.readTextFile(file)).nodes as NodeRecord[]) {
+          // A node some task ran wins over its "not_run" entry in another task's record.
+          if (!nodes.has(node.name) || nodes.get(node.name)!.status === "not_run") nodes.set(node.name, node);
+        }
+      }
+      await client.logText(
+        runId,
+        JSON.stringify(joined([...nodes.values()], status), null, 2),
+        "kmlf/pipeline.json",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+  await client.setTerminated(runId, status, Date.now());
+}
+
+// The whole workflow's pipeline description: edges and free inputs/outputs recomputed over every task's nodes.
+function joined(nodes: NodeRecord[], status: string) {
+  const producer = new Map(nodes.flatMap((n) => n.outputs.map((o) => [o, n.name] as const)));
+  const consumed = new Set(nodes.flatMap((n) => n.inputs));
+  return {
+    format: "kmlf.pipeline/1",
+    status,
+    inputs: [...consumed].filter((d) => !producer.has(d)).sort(),
+    outputs: [...producer.keys()].filter((d) => !consumed.has(d)).sort(),
+    nodes: nodes.map((n) => ({
+      ...n,
+      dependencies: [...new Set(n.inputs.map((i) => producer.get(i)).filter((p): p is string => !!p))].sort(),
+    })),
+  };
+}

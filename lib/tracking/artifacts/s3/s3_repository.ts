@@ -1,0 +1,309 @@
+/**
+ * Artifacts in S3 (`s3://bucket/prefix`), as MLflow's S3ArtifactRepository keeps them: one object per
+ * file under `<prefix>/<artifact path>`, "directories" as common prefixes, MLflow's path rules for
+ * every path, each object typed as MLflow's client types uploads. Files above {@link MULTIPART_THRESHOLD} go up in parts (boto3's default 8 MiB), read
+ * from disk or from a stream part by part, so memory stays bounded.
+ *
+ * @module
+ */
+import { basename, dirname, join, relative } from "node:path";
+import { TrackingError } from "../../../errors.ts";
+import type { FileInfo } from "../../entities.ts";
+import { mlflowError } from "../../tracking_errors.ts";
+import {
+  type ArtifactRepository,
+  completeListing,
+  type ListArtifactsOptions,
+  safeArtifactPath,
+} from "../artifact_repository.ts";
+import { uploadContentType } from "../upload_content_type.ts";
+import type { S3Client } from "./s3_client.ts";
+import type { S3Config } from "./s3_config.ts";
+
+/** Uploads above this many bytes use multipart upload (boto3's `multipart_threshold`). */
+export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+
+/** Size of each part (boto3's `multipart_chunksize`; S3's minimum is 5 MiB except the last part). */
+export const PART_SIZE = 8 * 1024 * 1024;
+
+/**
+ * `s3://bucket/some/prefix/` → `{ bucket, prefix: "some/prefix" }`, or a clear error.
+ *
+ * @example
+ * ```ts
+ * parseS3Uri("s3://my-bucket/mlflow/1"); // { bucket: "my-bucket", prefix: "mlflow/1" }
+ * ```
+ */
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
+  const m = uri.match(/^s3:\/\/([^/?#]+)\/*([^?#]*)$/i);
+  if (!m) {
+    throw new TrackingError("tracking/unsupported-artifact-uri", `Cannot use ${uri} as an S3 location`, {
+      hint: "write s3://<bucket>/<prefix>, e.g. s3://my-bucket/mlflow",
+    });
+  }
+  return { bucket: m[1], prefix: m[2].split("/").filter((p) => p !== "").join("/") };
+}
+
+/** Options of {@link S3ArtifactRepository}. */
+export interface S3RepositoryOptions {
+  /** Bytes above which uploads go in parts (default {@link MULTIPART_THRESHOLD}). */
+  multipartThreshold?: number;
+  /** Part size (default {@link PART_SIZE}). */
+  partSize?: number;
+  /** Retries of 5xx/429 answers (default 3). */
+  retries?: number;
+}
+
+/**
+ * An artifact repository rooted at an `s3://` URI.
+ *
+ * @example
+ * ```ts
+ * const repo = new S3ArtifactRepository("s3://bucket/mlflow/1/abc/artifacts", s3ConfigFromEnv((n) => Deno.env.get(n)));
+ * await repo.writeArtifact("notes.txt", "hello");
+ * ```
+ */
+export class S3ArtifactRepository implements ArtifactRepository {
+  readonly rootUri: string;
+  readonly #bucket: string;
+  readonly #config: S3Config;
+  readonly #retries?: number;
+  #client?: Promise<S3Client>;
+  readonly #root: string;
+  readonly #threshold: number;
+  readonly #partSize: number;
+
+  constructor(rootUri: string, config: S3Config, options: S3RepositoryOptions = {}) {
+    const { bucket, prefix } = parseS3Uri(rootUri);
+    this.rootUri = rootUri;
+    this.#root = prefix;
+    this.#bucket = bucket;
+    this.#config = config;
+    this.#retries = options.retries;
+    this.#partSize = options.partSize ?? PART_SIZE;
+    this.#threshold = options.multipartThreshold ?? MULTIPART_THRESHOLD;
+  }
+
+  // The S3 client (and its SigV4 signer) loads on first use: runs that never touch S3 never load it.
+  #s3(): Promise<S3Client> {
+    this.#client ??= import("./s3_client.ts").then(({ S3Client }) =>
+      new S3Client(this.#bucket, this.#config, { retries: this.#retries })
+    );
+    return this.#client;
+  }
+
+  #key(rel: string): string {
+    return [this.#root, rel].filter((p) => p !== "").join("/");
+  }
+
+  /** Checks the bucket can be listed with these credentials: before any work is done (pre-run). */
+  async checkAccess(): Promise<void> {
+    const s3 = await this.#s3();
+    await s3.checkAccess(this.#root ? `${this.#root}/` : "");
+  }
+
+  async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
+    const s3 = await this.#s3();
+    const info = await Deno.stat(localFile).catch(() => undefined);
+    if (!info?.isFile) {
+      throw mlflowError("INVALID_PARAMETER_VALUE", `Cannot log artifact ${localFile}: no such file`);
+    }
+    const rel = [safeArtifactPath(artifactPath), basename(localFile)].filter((p) => p !== "").join("/");
+    if (info.size <= this.#threshold) {
+      await s3.putObject(this.#key(rel), await Deno.readFile(localFile), uploadContentType(rel));
+      return;
+    }
+    using file = await Deno.open(localFile, { read: true });
+    await this.#multipart(this.#key(rel), file.readable);
+  }
+
+  async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
+    const info = await Deno.stat(localDir).catch(() => undefined);
+    if (!info?.isDirectory) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot log artifacts from ${localDir}: no such directory`,
+      );
+    }
+    const base = safeArtifactPath(artifactPath);
+    for await (const file of walkFiles(localDir)) {
+      const dir = dirname(relative(localDir, file)).split("\\").join("/");
+      await this.logArtifact(file, [base, dir === "." ? "" : dir].filter((p) => p !== "").join("/"));
+    }
+  }
+
+  async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
+    const s3 = await this.#s3();
+    const rel = safeArtifactPath(artifactFile);
+    if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    await s3.putObject(this.#key(rel), bytes, uploadContentType(rel));
+  }
+
+  /** Streams an artifact up: one PUT when it fits under the threshold, else part by part. */
+  async writeArtifactStream(artifactFile: string, stream: ReadableStream<Uint8Array>): Promise<void> {
+    const rel = safeArtifactPath(artifactFile);
+    if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
+    await this.#multipart(this.#key(rel), stream);
+  }
+
+  async readArtifactStream(
+    artifactFile: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; size?: number }> {
+    const s3 = await this.#s3();
+    const rel = safeArtifactPath(artifactFile);
+    const response = rel ? await s3.getObject(this.#key(rel)) : undefined;
+    if (!response?.body) {
+      throw mlflowError(
+        "RESOURCE_DOES_NOT_EXIST",
+        `No artifact file '${artifactFile}' under ${this.rootUri}`,
+      );
+    }
+    const length = response.headers.get("content-length");
+    return { body: response.body, size: length === null ? undefined : Number(length) };
+  }
+
+  async readArtifact(artifactFile: string): Promise<Uint8Array> {
+    const s3 = await this.#s3();
+    const rel = safeArtifactPath(artifactFile);
+    const response = rel ? await s3.getObject(this.#key(rel)) : undefined;
+    if (!response) {
+      throw mlflowError(
+        "RESOURCE_DOES_NOT_EXIST",
+        `No artifact file '${artifactFile}' under ${this.rootUri}`,
+      );
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  async listArtifacts(path?: string, options: ListArtifactsOptions = {}): Promise<FileInfo[]> {
+    const s3 = await this.#s3();
+    const rel = safeArtifactPath(path);
+    const prefix = this.#key(rel);
+    const listing = await s3.list(prefix ? `${prefix}/` : "", { delimiter: "/" });
+    const below = (key: string) => {
+      // MLflow's _verify_listed_object_contains_artifact_path_prefix: S3 must answer inside the prefix.
+      if (!key.startsWith(prefix ? `${prefix}/` : "")) {
+        throw mlflowError("INTERNAL_ERROR", `S3 listed '${key}' outside the artifact path '${prefix}'`);
+      }
+      return [rel, key.slice(prefix ? prefix.length + 1 : 0)].filter((p) => p !== "").join("/");
+    };
+    const entries: FileInfo[] = [
+      ...listing.prefixes.map((p) => ({ path: below(p).replace(/\/$/, ""), isDir: true, fileSize: null })),
+      // A zero-byte key ending in "/" is a folder marker some tools write, not a file.
+      ...listing.objects.filter((o) => !o.key.endsWith("/")).map((o) => ({
+        path: below(o.key),
+        isDir: false,
+        fileSize: o.size,
+      })),
+    ];
+    return await completeListing(entries, options, (p) => this.listArtifacts(p, options));
+  }
+
+  async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
+    const s3 = await this.#s3();
+    const rel = safeArtifactPath(artifactPath);
+    const dest = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-s3-artifacts-" });
+    const file = rel ? await s3.getObject(this.#key(rel)) : undefined;
+    if (file) {
+      const target = join(dest, rel);
+      await saveResponse(file, target);
+      return target;
+    }
+    const entries = (await this.listArtifacts(rel, { recursive: true })).filter((e) => !e.isDir);
+    if (entries.length === 0) {
+      throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact '${artifactPath}' under ${this.rootUri}`);
+    }
+    for (const entry of entries) {
+      const response = await s3.getObject(this.#key(entry.path));
+      if (response) await saveResponse(response, join(dest, entry.path));
+    }
+    return rel ? join(dest, rel) : dest;
+  }
+
+  async deleteArtifacts(artifactPath?: string): Promise<void> {
+    const s3 = await this.#s3();
+    const rel = safeArtifactPath(artifactPath);
+    const prefix = this.#key(rel);
+    // The path itself (a file) and everything below it (a folder); never a sibling sharing its prefix.
+    const listing = await s3.list(prefix ? `${prefix}/` : "");
+    const keys = listing.objects.map((o) => o.key);
+    if (rel) keys.push(prefix);
+    for (const key of keys) await s3.deleteObject(key);
+  }
+
+  // Reads `stream` part by part: content up to the threshold goes up in one PUT, more in a multipart
+  // upload that is aborted if anything fails, so no orphaned parts stay billed in the bucket.
+  async #multipart(key: string, stream: ReadableStream<Uint8Array>): Promise<void> {
+    const s3 = await this.#s3();
+    const parts = readParts(stream, this.#partSize);
+    const head: Uint8Array[] = [];
+    let total = 0;
+    while (total <= this.#threshold) {
+      const next = await parts.next();
+      if (next.done) {
+        await s3.putObject(key, concat(head, total), uploadContentType(key));
+        return;
+      }
+      head.push(next.value);
+      total += next.value.byteLength;
+    }
+    const uploadId = await s3.createMultipartUpload(key, uploadContentType(key));
+    try {
+      const etags: string[] = [];
+      for (const part of head) etags.push(await s3.uploadPart(key, uploadId, etags.length + 1, part));
+      for await (const part of parts) etags.push(await s3.uploadPart(key, uploadId, etags.length + 1, part));
+      await s3.completeMultipartUpload(key, uploadId, etags);
+    } catch (error) {
+      await s3.abortMultipartUpload(key, uploadId).catch(() => {});
+      throw error;
+    }
+  }
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0].slice();
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Collects a stream into chunks of exactly `size` bytes (the last one shorter), copying only to join. */
+async function* readParts(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let pending: Uint8Array[] = [];
+  let filled = 0;
+  for await (let chunk of stream) {
+    while (filled + chunk.byteLength >= size) {
+      const take = size - filled;
+      pending.push(chunk.subarray(0, take));
+      yield concat(pending, size);
+      chunk = chunk.subarray(take);
+      pending = [];
+      filled = 0;
+    }
+    if (chunk.byteLength > 0) {
+      pending.push(chunk);
+      filled += chunk.byteLength;
+    }
+  }
+  if (filled > 0) yield concat(pending, filled);
+}
+
+async function saveResponse(response: Response, target: string): Promise<void> {
+  await Deno.mkdir(dirname(target), { recursive: true });
+  using file = await Deno.open(target, { write: true, create: true, truncate: true });
+  await response.body?.pipeTo(file.writable, { preventClose: true });
+}
+
+async function* walkFiles(dir: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = join(dir, entry.name);
+    const info = await Deno.stat(path);
+    if (info.isDirectory) yield* walkFiles(path);
+    else yield path;
+  }
+}

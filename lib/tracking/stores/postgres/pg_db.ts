@@ -1,0 +1,232 @@
+/**
+ * A pool of connections to one PostgreSQL database through npm `postgres` (loaded on first use, so
+ * `kmlf --help` and SQLite runs never pay for it), with the rules the tracking store needs: BIGINT
+ * columns as numbers, cached prepared statements, write transactions, read-only snapshot reads, and a
+ * dropped or refused connection retried with exponential backoff before a clear error.
+ *
+ * @module
+ */
+import type { Sql, TransactionSql } from "postgres";
+import { TrackingError } from "../../../errors.ts";
+import { mlflowError } from "../../tracking_errors.ts";
+
+/** Runs statements: the pool itself, or one transaction. */
+export interface PgQuery {
+  /** All rows of a query. */
+  all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** The first row of a query, or undefined. */
+  get<T>(sql: string, params?: readonly unknown[]): Promise<T | undefined>;
+  /** Runs a statement; returns the number of rows it changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** Options of {@link PgDb.connect}. */
+export interface PgDbOptions {
+  /** Most connections open at once (default 4; `kmlf server` uses 10). */
+  poolSize?: number;
+  /** Retries of a dropped or refused connection (default 5). */
+  maxRetries?: number;
+  /** Delay before the first retry in ms, doubled for each further one (default 200). */
+  backoffMs?: number;
+  /** Seconds to wait for a connection (default 10). */
+  connectTimeoutS?: number;
+}
+
+/** `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`, for messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z0-9+]+:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
+}
+
+// Client-side codes of npm `postgres` and the system, and server SQLSTATEs, that mean "the connection
+// went away or could not be made": worth retrying. 40001/40P01 are serialization failures and deadlocks.
+const RETRYABLE = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "57P01",
+  "57P02",
+  "57P03",
+  "53300",
+  "40001",
+  "40P01",
+]);
+
+function errorCode(error: unknown): string {
+  return String((error as { code?: unknown })?.code ?? "");
+}
+
+/** Whether an error means the connection failed (rather than the statement). */
+export function isConnectionError(error: unknown): boolean {
+  const code = errorCode(error);
+  return RETRYABLE.has(code) || code.startsWith("08");
+}
+
+// Answers of the server that retrying cannot change, with the fix.
+function configurationError(error: unknown, where: string): TrackingError | undefined {
+  const code = errorCode(error);
+  const message = (error as Error).message;
+  if (code === "28P01" || code === "28000") {
+    return new TrackingError("tracking/database-auth", `Cannot log in to ${where}: ${message}`, {
+      cause: error,
+      hint: "check the user and password in the tracking URI (postgresql://user:password@host:port/database)",
+    });
+  }
+  if (code === "3D000") {
+    return new TrackingError("tracking/database-missing", `Cannot use ${where}: ${message}`, {
+      cause: error,
+      hint: "create the database first (createdb <name>, or CREATE DATABASE <name>), as for mlflow server",
+    });
+  }
+  return undefined;
+}
+
+type PostgresFactory = typeof import("postgres").default;
+
+/**
+ * One database's connection pool.
+ *
+ * @example
+ * ```ts
+ * const db = await PgDb.connect("postgresql://mlflow@127.0.0.1:5432/mlflow");
+ * const ids = await db.read((q) => q.all<{ run_uuid: string }>("SELECT run_uuid FROM runs"));
+ * await db.close();
+ * ```
+ */
+export class PgDb implements PgQuery {
+  /** The URL without its password. */
+  readonly where: string;
+  readonly #sql: Sql;
+  readonly #maxRetries: number;
+  readonly #backoffMs: number;
+
+  private constructor(sql: Sql, where: string, options: PgDbOptions) {
+    this.#sql = sql;
+    this.where = where;
+    this.#maxRetries = options.maxRetries ?? 5;
+    this.#backoffMs = options.backoffMs ?? 200;
+  }
+
+  /** Creates the pool (connections open on first use). */
+  static async connect(url: string, options: PgDbOptions = {}): Promise<PgDb> {
+    const postgres: PostgresFactory = (await import("postgres")).default;
+    const sql = postgres(url, {
+      max: options.poolSize ?? 4,
+      connect_timeout: options.connectTimeoutS ?? 10,
+      // Idle connections close after a while, so a CLI run never waits on the pool to exit.
+      idle_timeout: 30,
+      // The pool would otherwise wait up to 20 s between connection attempts after failures, and fail
+      // queries fast meanwhile; kmlf's own retries (below) are the one backoff policy.
+      backoff: 0,
+      onnotice: () => {},
+      connection: { application_name: "kmlf" },
+      // Millisecond timestamps and steps fit a double exactly; npm `postgres` reads int8 as text otherwise.
+      types: {
+        bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+      },
+    });
+    return new PgDb(sql as unknown as Sql, redactUrl(url), options);
+  }
+
+  all<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.#retry(() => rowsOf<T>(this.#sql, text, params));
+  }
+
+  async get<T>(text: string, params: readonly unknown[] = []): Promise<T | undefined> {
+    return (await this.all<T>(text, params))[0];
+  }
+
+  run(text: string, params: readonly unknown[] = []): Promise<number> {
+    return this.#retry(() => countOf(this.#sql, text, params));
+  }
+
+  /** Runs `fn` in a READ COMMITTED transaction (retried whole when the connection drops). */
+  write<T>(fn: (q: PgQuery) => Promise<T>): Promise<T> {
+    return this.#retry(() => this.#sql.begin((tx) => fn(transactionQuery(tx))) as Promise<T>);
+  }
+
+  /** Runs `fn` in a read-only REPEATABLE READ transaction: several SELECTs see one snapshot. */
+  read<T>(fn: (q: PgQuery) => Promise<T>): Promise<T> {
+    return this.#retry(() =>
+      this.#sql.begin(
+        "isolation level repeatable read read only",
+        (tx) => fn(transactionQuery(tx)),
+      ) as Promise<T>
+    );
+  }
+
+  /** Closes every connection (waiting up to 5 s for running queries). */
+  async close(): Promise<void> {
+    await this.#sql.end({ timeout: 5 });
+  }
+
+  async #retry<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await fn();
+      } catch (error) {
+        const config = configurationError(error, this.where);
+        if (config) throw config;
+        if (!isConnectionError(error)) throw error;
+        if (attempt >= this.#maxRetries) {
+          throw new TrackingError(
+            "tracking/database-unreachable",
+            `Cannot reach the PostgreSQL tracking database ${this.where} after ${attempt + 1} attempts: ` +
+              (error as Error).message,
+            {
+              cause: error,
+              hint: "check that the server is running and that host, port and database in the tracking URI " +
+                "are right (mlflow.yml server.mlflow_tracking_uri, MLFLOW_TRACKING_URI or --backend-store-uri)",
+            },
+          );
+        }
+        await new Promise((r) => setTimeout(r, this.#backoffMs * 2 ** attempt));
+      }
+    }
+  }
+}
+
+function holdsNul(value: unknown): boolean {
+  return typeof value === "string" ? value.includes("\u0000") : Array.isArray(value) && value.some(holdsNul);
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character (the server refuses the statement), so no stored value
+ * holds one: a lookup by such a value finds nothing, as it does on SQLite, and a write of one is
+ * refused with a clear error instead of the server's encoding error.
+ */
+function withoutNul(text: string, params: readonly unknown[]): unknown[] | undefined {
+  if (!params.some(holdsNul)) return undefined;
+  if (/^\s*(?:SELECT|DELETE)\b/i.test(text)) return Object.assign([], { count: 0 });
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    "Cannot store a value holding a NUL character (\\u0000): PostgreSQL text cannot hold one",
+    "remove the NUL character from the name, key or value",
+  );
+}
+
+function rowsOf<T>(sql: Sql | TransactionSql, text: string, params: readonly unknown[]): Promise<T[]> {
+  const none = withoutNul(text, params);
+  if (none) return Promise.resolve(none as T[]);
+  // deno-lint-ignore no-explicit-any -- npm `postgres` types its parameters narrowly; values are checked by the server
+  return sql.unsafe(text, params as any[], { prepare: true }) as unknown as Promise<T[]>;
+}
+
+async function countOf(sql: Sql | TransactionSql, text: string, params: readonly unknown[]): Promise<number> {
+  const result = await rowsOf<unknown>(sql, text, params);
+  return (result as unknown as { count: number }).count;
+}
+
+function transactionQuery(tx: TransactionSql): PgQuery {
+  return {
+    all: <T>(text: string, params: readonly unknown[] = []) => rowsOf<T>(tx, text, params),
+    get: async <T>(text: string, params: readonly unknown[] = []) => (await rowsOf<T>(tx, text, params))[0],
+    run: (text: string, params: readonly unknown[] = []) => countOf(tx, text, params),
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * `kmlf export argo|airflow`: the Argo workflow is valid against Argo Workflows' v4.1.2 JSON schema
+ * (Workflow and WorkflowTemplate, every grouping); the Airflow DAG file compiles and, imported under a
+ * stand-in `airflow` package, declares one task per node with the pipeline's dependencies and the
+ * MLflow run's start and end tasks; memory datasets crossing tasks and grouping loops are refused.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
+import Ajv2020 from "npm:ajv@8.20.0/dist/2020.js";
+import { planExport } from "../../lib/export/mod.ts";
+import { Node, Pipeline } from "../../lib/pipeline/mod.ts";
+import { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
+import { assertGolden, demoProject, kmlf, normalize } from "../cli_harness.ts";
+import { exportableDemo, exportArgo, inspectDag } from "./export_helpers.ts";
+
+const SCHEMA = JSON.parse(
+  await Deno.readTextFile(new URL("../fixtures/argo/argo-workflows-v4.1.2.schema.json", import.meta.url)),
+);
+// The schema's formats (int-or-string, …) are Kubernetes', not JSON Schema's: types and structure are checked.
+// deno-lint-ignore no-explicit-any
+const validate = new (Ajv2020 as any)({ strict: false, validateFormats: false, allErrors: true }).compile(
+  SCHEMA,
+);
+
+function assertValidArgo(doc: unknown): void {
+  assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+}
+
+Deno.test("kmlf export argo writes a Workflow and a WorkflowTemplate valid against Argo's v4.1.2 schema", async () => {
+  const dir = await exportableDemo();
+  try {
+    const { doc, text } = await exportArgo(dir, [
+      "--pipeline",
+      "training",
+      "--image",
+      "ghcr.io/acme/iris:1.0",
+      "--secret",
+      "iris-tracking",
+      "--volume",
+      "iris-data:/app/data",
+    ]);
+    assertValidArgo(doc);
+    assert.equal(doc.kind, "Workflow");
+    assert.equal(doc.metadata.generateName, "iris-training-");
+    const dag = doc.spec.templates.find((t) => t.name === "pipeline")!.dag!;
+    assert.deepEqual(dag.tasks.map((t) => [t.name, t.dependencies]), [
+      ["mlflow-start-run", undefined],
+      ["split-data", ["mlflow-start-run"]],
+      ["train-model", ["split-data"]],
+      ["predict", ["split-data", "train-model"]],
+      ["report-accuracy", ["predict", "split-data"]],
+    ]);
+    const run = doc.spec.templates.find((t) => t.name === "kmlf-run")!.container!;
+    assert.deepEqual(run.args, [
+      "run",
+      "--pipeline",
+      "training",
+      "--env",
+      "local",
+      "--nodes",
+      "{{inputs.parameters.nodes}}",
+    ]);
+    assert.deepEqual(run.env, [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }]);
+    assert.equal(doc.spec.onExit, "mlflow-end-run");
+    assert.match(text, /'--status'\n\s+- '\{\{workflow\.status\}\}'/);
+    // The validator is live: a wrongly typed field is caught.
+    const broken = structuredClone(doc);
+    (broken.spec.templates[0].dag!.tasks[1] as unknown as { dependencies: string }).dependencies =
+      "split-data";
+    assert.equal(validate(broken), false);
+
+    const template = await exportArgo(dir, [
+      "--pipeline",
+      "training",
+      "--kind",
+      "WorkflowTemplate",
+      "--name",
+      "Iris Nightly",
+    ]);
+    assertValidArgo(template.doc);
+    assert.equal(template.doc.kind, "WorkflowTemplate");
+    assert.equal(template.doc.metadata.name, "iris-nightly");
+    for (const groupBy of ["tag", "namespace"]) {
+      assertValidArgo((await exportArgo(dir, ["--pipeline", "training", "--group-by", groupBy])).doc);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kmlf export airflow writes a DAG file that compiles and declares the pipeline's tasks and edges", async () => {
+  const dir = await exportableDemo();
+  try {
+    const file = join(dir, "iris_training.py");
+    const r = await kmlf(["export", "airflow", "--pipeline", "training", "-o", file], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const compiled = await new Deno.Command("python3", { args: ["-m", "py_compile", file], stderr: "piped" })
+      .output();
+    assert.ok(compiled.success, new TextDecoder().decode(compiled.stderr));
+    const dag = await inspectDag(file);
+    assert.equal(dag.dag_id, "iris-training");
+    assert.equal(dag.args.schedule, null);
+    const byId = new Map(dag.tasks.map((t) => [t.task_id, t]));
+    assert.deepEqual([...byId.keys()], [
+      "mlflow-start-run",
+      "split-data",
+      "train-model",
+      "predict",
+      "report-accuracy",
+      "mlflow-end-run",
+      "mlflow-end-run-failed",
+    ]);
+    assert.equal(
+      byId.get("split-data")!.bash_command,
+      "kmlf run --pipeline training --env local --nodes split_data",
+    );
+    assert.equal(byId.get("split-data")!.cwd, dir);
+    assert.deepEqual(byId.get("split-data")!.env, {
+      MLFLOW_RUN_ID: "{{ ti.xcom_pull(task_ids='mlflow-start-run') }}",
+    });
+    assert.ok(byId.get("split-data")!.append_env);
+    assert.deepEqual(byId.get("split-data")!.upstream, ["mlflow-start-run"]);
+    assert.deepEqual(byId.get("predict")!.upstream, ["split-data", "train-model"]);
+    assert.deepEqual(byId.get("mlflow-end-run")!.upstream, ["report-accuracy"]);
+    assert.equal(byId.get("mlflow-end-run")!.trigger_rule, "all_success");
+    assert.deepEqual(byId.get("mlflow-end-run-failed")!.upstream, [
+      "predict",
+      "report-accuracy",
+      "split-data",
+      "train-model",
+    ]);
+    assert.equal(byId.get("mlflow-end-run-failed")!.trigger_rule, "one_failed");
+    assert.match(
+      byId.get("mlflow-start-run")!.bash_command,
+      /^kmlf mlflow start-run --pipeline training --env local --workflow airflow$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("exporting refuses memory datasets that cross tasks, naming each dataset, its tasks and a catalog entry", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    for (const engine of ["argo", "airflow"]) {
+      const r = await kmlf(["export", engine, "--pipeline", "training"], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, "");
+      await assertGolden("errors/export-memory-datasets", `exit ${r.code}\n${normalize(r.stderr, dir)}`);
+    }
+    // Grouped into one task, the same datasets never leave their process.
+    const r = await kmlf(["export", "argo", "--pipeline", "training", "--group-by", "namespace"], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 2, "the demo has no namespaces: each node is its own group");
+    const usage = await kmlf(["export", "argo", "--pipeline", "training", "--group-by", "folder"], {
+      cwd: dir,
+    });
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--group-by must be node, namespace, tag, got "folder"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function node(
+  name: string,
+  inputs: string[],
+  outputs: string[],
+  extra: { tags?: string[]; namespace?: string } = {},
+) {
+  return new Node(
+    {
+      name,
+      func: () => undefined,
+      funcRef: `./nodes.ts#${name}`,
+      inputs,
+      outputs,
+      inputBinding: { kind: "positional" },
+      outputBinding: { kind: "list" },
+      ...extra,
+    },
+  );
+}
+
+Deno.test("nodes group by top-level namespace or first tag; memory datasets inside a group are fine", () => {
+  const pipeline = new Pipeline([
+    node("dp.clean", ["raw"], ["dp.clean_data"], { namespace: "dp", tags: ["prep"] }),
+    node("dp.sub.features", ["dp.clean_data"], ["dp.features"], { namespace: "dp.sub", tags: ["prep"] }),
+    node("train", ["dp.features", "params:lr"], ["model"], { tags: ["fit", "prep2"] }),
+    node("report", ["model"], ["report"]),
+  ]);
+  const persisted = new Set(["raw", "dp.features", "model", "report"]);
+  const plan = (groupBy: "node" | "namespace" | "tag") =>
+    planExport(pipeline, { pipeline: "p", env: "e", groupBy, isPersisted: (d) => persisted.has(d) })
+      .tasks.map((t) => [t.name, t.nodes, t.dependencies]);
+  assert.deepEqual(plan("namespace"), [
+    ["dp", ["dp.clean", "dp.sub.features"], []],
+    ["train", ["train"], ["dp"]],
+    ["report", ["report"], ["train"]],
+  ]);
+  assert.deepEqual(plan("tag"), [
+    ["prep", ["dp.clean", "dp.sub.features"], []],
+    ["fit", ["train"], ["prep"]],
+    ["report", ["report"], ["fit"]],
+  ]);
+  assert.throws(() => plan("node"), (e: unknown) => {
+    assert.ok(e instanceof ConfigError);
+    assert.equal(e.code, "export/memory-dataset");
+    assert.match(
+      e.message,
+      /"dp\.clean_data" is kept in memory, but task "dp-clean" produces it and task "dp-sub-features" reads it/,
+    );
+    return true;
+  });
+});
+
+Deno.test("groups that would depend on each other in a loop are refused with the loop", () => {
+  const pipeline = new Pipeline([
+    node("a", ["raw"], ["x"], { tags: ["g1"] }),
+    node("b", ["x"], ["y"], { tags: ["g2"] }),
+    node("c", ["y"], ["z"], { tags: ["g1"] }),
+  ]);
+  assert.throws(
+    () => planExport(pipeline, { pipeline: "p", env: "e", groupBy: "tag", isPersisted: () => true }),
+    (e: unknown) => {
+      const errors = e instanceof KmlfAggregateError ? e.errors : [e];
+      const loop = errors.find((x) => (x as ConfigError).code === "export/task-cycle") as ConfigError;
+      assert.ok(loop, String(e));
+      assert.match(loop.message, /g1 → g2 → g1|g2 → g1 → g2/);
+      assert.match(loop.hint ?? "", /--group-by node/);
+      return true;
+    },
+  );
+});

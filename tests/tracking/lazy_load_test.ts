@@ -1,0 +1,55 @@
+/**
+ * The PostgreSQL driver and the S3 signer load only when a postgresql:// store or an s3:// location is
+ * used: neither is in the static import graph of the CLI's entry, of the run command, or of lib/tracking
+ * (what every SQLite run loads), while both stay reachable by dynamic import (so `deno compile` embeds them).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { REPO } from "../cli_harness.ts";
+
+interface InfoModule {
+  specifier: string;
+  dependencies?: { specifier: string; isDynamic?: boolean; code?: { specifier?: string } }[];
+  npmPackage?: string;
+}
+
+async function graph(entry: string): Promise<{ static: Set<string>; all: Set<string> }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", join(REPO, entry)],
+    cwd: REPO,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.ok(out.success, new TextDecoder().decode(out.stderr));
+  const info: { roots: string[]; modules: InfoModule[]; redirects: Record<string, string> } = JSON.parse(
+    new TextDecoder().decode(out.stdout),
+  );
+  const byUrl = new Map(info.modules.map((m) => [m.specifier, m]));
+  const walk = (includeDynamic: boolean) => {
+    const seen = new Set<string>();
+    const visit = (url: string) => {
+      const resolved = info.redirects[url] ?? url;
+      if (seen.has(resolved)) return;
+      seen.add(resolved);
+      for (const dep of byUrl.get(resolved)?.dependencies ?? []) {
+        if (dep.isDynamic && !includeDynamic) continue;
+        if (dep.code?.specifier) visit(dep.code.specifier);
+      }
+    };
+    info.roots.forEach(visit);
+    return new Set([...seen].map((u) => byUrl.get(u)?.npmPackage ?? u));
+  };
+  return { static: walk(false), all: walk(true) };
+}
+
+const heavy = (modules: Set<string>) => [...modules].filter((m) => /postgres@|aws4fetch@/.test(m));
+
+for (const entry of ["cli.ts", "lib/cli/run_command.ts", "lib/tracking/mod.ts"]) {
+  Deno.test(`${entry} does not load the PostgreSQL driver or the S3 signer until they are used`, async () => {
+    const { static: loaded, all } = await graph(entry);
+    assert.deepEqual(heavy(loaded), []);
+    if (entry !== "lib/cli/run_command.ts") {
+      assert.deepEqual(heavy(all).sort(), ["aws4fetch@1.0.20", "postgres@4.2.0"]);
+    }
+  });
+}
