@@ -8,34 +8,7 @@
  * @module
  */
 
-// mlflow/utils/mime_type_utils.py get_text_extensions(), compared case-sensitively like MLflow.
-const TEXT_EXTENSIONS = new Set([
-  "txt",
-  "log",
-  "err",
-  "cfg",
-  "conf",
-  "cnf",
-  "cf",
-  "ini",
-  "properties",
-  "prop",
-  "hocon",
-  "toml",
-  "yaml",
-  "yml",
-  "xml",
-  "json",
-  "js",
-  "py",
-  "py3",
-  "csv",
-  "tsv",
-  "md",
-  "rst",
-  "MLmodel",
-  "MLproject",
-]); // deno-fmt-ignore
+import { MLFLOW_TEXT_EXTENSIONS as TEXT_EXTENSIONS } from "../tracking/mod.ts";
 
 // Python's mimetypes for the types runs commonly hold (lower-cased extension → type).
 const MIME_TYPES: Record<string, string> = {

@@ -176,6 +176,7 @@ export {
   localPathOfUri,
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
+export { MLFLOW_TEXT_EXTENSIONS } from "./artifacts/upload_content_type.ts";
 export {
   artifactRepositoryFor,
   type ArtifactRepositoryOptions,

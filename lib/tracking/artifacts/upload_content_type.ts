@@ -7,7 +7,8 @@
  * @module
  */
 
-const TEXT_EXTENSIONS = new Set([
+/** MLflow's text extensions (`get_text_extensions()`), compared case-sensitively as MLflow does. */
+export const MLFLOW_TEXT_EXTENSIONS: ReadonlySet<string> = new Set([
   "txt",
   "log",
   "err",
@@ -61,6 +62,6 @@ export function uploadContentType(path: string): string {
   const name = path.split("/").at(-1) ?? path;
   const dot = name.lastIndexOf(".");
   const extension = dot > 0 ? name.slice(dot + 1) : name;
-  if (TEXT_EXTENSIONS.has(extension)) return "text/plain";
+  if (MLFLOW_TEXT_EXTENSIONS.has(extension)) return "text/plain";
   return BY_EXTENSION[extension.toLowerCase()] ?? "application/octet-stream";
 }
