@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { userInfo } from "node:os";
 import { ConfigError, KmlfError, type SourceLocation } from "../errors.ts";
 import type { RunParams } from "../hooks/mod.ts";
-import { gitInfo } from "./git_info.ts";
+import { type GitInfo, gitInfo } from "./git_info.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
@@ -73,12 +72,21 @@ export async function experimentFor(client: TrackingPort, config: MlflowConfig):
   return existing.experimentId;
 }
 
+/**
+ * The tags every kmlf run carries: MLflow's (user, source), the run's parameters and filters, and the
+ * project's git state (`git`: a lookup already under way, else one is started).
+ *
+ * @example
+ * ```ts
+ * const tags = await runTags(runParams, { kmlfVersion: "0.1.0", projectRoot: "/p" });
+ * ```
+ */
 export async function runTags(
   runParams: RunParams,
-  options: { kmlfVersion: string; projectRoot: string },
+  options: { kmlfVersion: string; projectRoot: string; git?: Promise<GitInfo | undefined> },
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {
-    "mlflow.user": currentUser(),
+    "mlflow.user": await currentUser(),
     "mlflow.source.name": runParams.commandLine.split(" ")[0] || "kmlf",
     "mlflow.source.type": "LOCAL",
     kmlf_command: runParams.commandLine,
@@ -106,7 +114,7 @@ export async function runTags(
     tags.runtime_params = JSON.stringify(runParams.runtimeParams);
   }
   if (runParams.onlyMissingOutputs) tags.only_missing_outputs = "true";
-  const git = await gitInfo(options.projectRoot);
+  const git = await (options.git ?? gitInfo(options.projectRoot));
   if (git) {
     tags["mlflow.source.git.commit"] = git.commit;
     if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
@@ -116,11 +124,16 @@ export async function runTags(
   return tags;
 }
 
-// Like MLflow: the login name of the process owner.
-function currentUser(): string {
+// Like MLflow (Python's getpass.getuser): LOGNAME, USER, LNAME or USERNAME, else the login name of the
+// process owner (node:os is loaded only then: it costs every run a few ms).
+async function currentUser(): Promise<string> {
+  for (const name of ["LOGNAME", "USER", "LNAME", "USERNAME"]) {
+    const value = Deno.env.get(name);
+    if (value) return value;
+  }
   try {
-    return userInfo().username;
+    return (await import("node:os")).userInfo().username;
   } catch {
-    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
+    return "unknown";
   }
 }
