@@ -3,7 +3,6 @@
  * run with meta.yaml, `params/`, `tags/`, `metrics/` (one line per point) and `artifacts/`. Read and
  * written in the layout MLflow 2.x uses, so either tool opens what the other wrote.
  */
-import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
@@ -392,7 +391,7 @@ export class FileStore implements TrackingStore {
     const expDir = join(dir, "..");
     for (const input of datasets) {
       const d = input.dataset;
-      const datasetId = md5(d.name + d.digest);
+      const datasetId = await md5(d.name + d.digest);
       await mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
@@ -402,8 +401,9 @@ export class FileStore implements TrackingStore {
         source: d.source,
         source_type: d.sourceType,
       });
-      await mkdirInRun(dir, `inputs/${md5(datasetId + runId)}`);
-      await writeMeta(join(dir, "inputs", md5(datasetId + runId), "meta.yaml"), {
+      const inputId = await md5(datasetId + runId);
+      await mkdirInRun(dir, `inputs/${inputId}`);
+      await writeMeta(join(dir, "inputs", inputId, "meta.yaml"), {
         destination_id: runId,
         destination_type: "RUN",
         source_id: datasetId,
@@ -422,6 +422,9 @@ export class FileStore implements TrackingStore {
   }
 }
 
-function md5(text: string): string {
+// node:crypto (Web Crypto has no MD5) is loaded only when dataset inputs are logged: every command that
+// opens a store would pay ~5 ms for it otherwise.
+async function md5(text: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
   return createHash("md5").update(text).digest("hex");
 }
