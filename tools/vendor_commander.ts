@@ -1,9 +1,10 @@
 /**
  * Copies the npm package commander (the version deno.json pins) into lib/cli/_commander/ with one change:
- * `node:fs` and `node:child_process` load on first use instead of with the module. Only commander's
- * executable subcommands use them (kmlf has none), and importing them costs every kmlf command ~13 ms
- * (Deno's node:fs evaluates its stream and process polyfills). Everything else is commander's own file,
- * byte for byte; tests/cli/commander_vendor_test.ts fails when the copy drifts from the pinned package.
+ * `node:fs`, `node:child_process` and `node:util` load on first use instead of with the module. Only
+ * commander's executable subcommands use the first two (kmlf has none) and only help output the third,
+ * and importing them costs every kmlf command ~20 ms (Deno evaluates its Node stream, process and inspect
+ * polyfills for them). Everything else is commander's own file, byte for byte;
+ * tests/cli/commander_vendor_test.ts fails when the copy drifts from the pinned package.
  * Run: `deno task vendor-commander` after changing commander's version in deno.json.
  *
  * kmlf's own modules import the copy; projects still get npm commander through kmlf's import map.
@@ -35,6 +36,10 @@ const LAZY_IMPORTS = "import path from 'node:path';\n" +
   "  new Proxy({}, { get: (_, key) => process.getBuiltinModule(name)[key] });\n" +
   "const childProcess = lazyBuiltin('node:child_process');\n" +
   "const fs = lazyBuiltin('node:fs');\n";
+const EAGER_UTIL = "import { stripVTControlCharacters } from 'node:util';\n";
+const LAZY_UTIL = "// kmlf: node:util loads on first use (help output), not with this module.\n" +
+  "const stripVTControlCharacters = (str) =>\n" +
+  "  process.getBuiltinModule('node:util').stripVTControlCharacters(str);\n";
 const TYPES_HEADER = '// @ts-self-types="./typings/index.d.ts"\n';
 
 /**
@@ -50,18 +55,23 @@ export async function vendoredFiles(packageDir: string): Promise<Record<string, 
   for (const file of FILES) {
     let text = await Deno.readTextFile(join(packageDir, file));
     if (file === "index.js") text = TYPES_HEADER + text;
-    if (file === "lib/command.js") {
-      if (!text.includes(EAGER_IMPORTS)) {
-        throw new Error(
-          "commander's lib/command.js no longer starts with the imports tools/vendor_commander.ts rewrites: " +
-            "update EAGER_IMPORTS/LAZY_IMPORTS for this version",
-        );
-      }
-      text = text.replace(EAGER_IMPORTS, LAZY_IMPORTS);
+    if (file === "lib/command.js") text = rewrite(text, file, EAGER_IMPORTS, LAZY_IMPORTS);
+    if (file === "lib/command.js" || file === "lib/help.js") {
+      text = rewrite(text, file, EAGER_UTIL, LAZY_UTIL);
     }
     files[file] = text;
   }
   return files;
+}
+
+function rewrite(text: string, file: string, from: string, to: string): string {
+  if (!text.includes(from)) {
+    throw new Error(
+      `commander's ${file} no longer has the import tools/vendor_commander.ts rewrites (${from.trim()}): ` +
+        "update the rewrites for this version",
+    );
+  }
+  return text.replace(from, to);
 }
 
 /**

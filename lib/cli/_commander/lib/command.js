@@ -7,7 +7,9 @@ const lazyBuiltin = (name) =>
 const childProcess = lazyBuiltin('node:child_process');
 const fs = lazyBuiltin('node:fs');
 import process from 'node:process';
-import { stripVTControlCharacters } from 'node:util';
+// kmlf: node:util loads on first use (help output), not with this module.
+const stripVTControlCharacters = (str) =>
+  process.getBuiltinModule('node:util').stripVTControlCharacters(str);
 
 import { Argument, humanReadableArgName } from './argument.js';
 import { CommanderError } from './error.js';
