@@ -250,7 +250,8 @@ export async function createFromEntry(
       at,
       locate: (path) => ctx.locate(path),
     });
-    const parsed = def.schema.safeParse(rest);
+    // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
+    const parsed = def.schema.safeParse(rest, { jitless: true });
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
