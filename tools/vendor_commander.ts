@@ -1,9 +1,9 @@
 /**
  * Copies the npm package commander (the version deno.json pins) into lib/cli/_commander/ with one change:
- * `node:fs`, `node:child_process` and `node:util` load on first use instead of with the module. Only
- * commander's executable subcommands use the first two (kmlf has none) and only help output the third,
- * and importing them costs every kmlf command ~20 ms (Deno evaluates its Node stream, process and inspect
- * polyfills for them). Everything else is commander's own file, byte for byte;
+ * `node:process`, `node:fs`, `node:child_process` and `node:util` load on first use instead of with the
+ * module. Parsing arguments needs none of them (executable subcommands, which kmlf has none of, use fs
+ * and child_process; help and error output use process and util), and importing them costs every kmlf
+ * command ~20 ms (Deno evaluates its Node stream, process and inspect polyfills for them). Everything else is commander's own file, byte for byte;
  * tests/cli/commander_vendor_test.ts fails when the copy drifts from the pinned package.
  * Run: `deno task vendor-commander` after changing commander's version in deno.json.
  *
@@ -28,18 +28,25 @@ const FILES = [
 ];
 
 const EAGER_IMPORTS = "import childProcess from 'node:child_process';\nimport path from 'node:path';\n" +
-  "import fs from 'node:fs';\n";
+  "import fs from 'node:fs';\nimport process from 'node:process';\n";
 const LAZY_IMPORTS = "import path from 'node:path';\n" +
-  "// kmlf: node:child_process and node:fs load on first use (only executable subcommands use them), not\n" +
-  "// with this module; see kmlf's tools/vendor_commander.ts.\n" +
-  "const lazyBuiltin = (name) =>\n" +
-  "  new Proxy({}, { get: (_, key) => process.getBuiltinModule(name)[key] });\n" +
-  "const childProcess = lazyBuiltin('node:child_process');\n" +
-  "const fs = lazyBuiltin('node:fs');\n";
+  "// kmlf: node:process, node:child_process and node:fs load on first use, not with this module (parsing\n" +
+  "// arguments needs none of them); see kmlf's tools/vendor_commander.ts.\n" +
+  "const lazy = (load) =>\n" +
+  "  new Proxy({}, {\n" +
+  "    get: (_, key) => {\n" +
+  "      const target = load();\n" +
+  "      const value = target[key];\n" +
+  "      return typeof value === 'function' ? value.bind(target) : value;\n" +
+  "    },\n" +
+  "  });\n" +
+  "const process = lazy(() => globalThis.process);\n" +
+  "const childProcess = lazy(() => globalThis.process.getBuiltinModule('node:child_process'));\n" +
+  "const fs = lazy(() => globalThis.process.getBuiltinModule('node:fs'));\n";
 const EAGER_UTIL = "import { stripVTControlCharacters } from 'node:util';\n";
 const LAZY_UTIL = "// kmlf: node:util loads on first use (help output), not with this module.\n" +
   "const stripVTControlCharacters = (str) =>\n" +
-  "  process.getBuiltinModule('node:util').stripVTControlCharacters(str);\n";
+  "  globalThis.process.getBuiltinModule('node:util').stripVTControlCharacters(str);\n";
 const TYPES_HEADER = '// @ts-self-types="./typings/index.d.ts"\n';
 
 /**

@@ -1,15 +1,21 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-// kmlf: node:child_process and node:fs load on first use (only executable subcommands use them), not
-// with this module; see kmlf's tools/vendor_commander.ts.
-const lazyBuiltin = (name) =>
-  new Proxy({}, { get: (_, key) => process.getBuiltinModule(name)[key] });
-const childProcess = lazyBuiltin('node:child_process');
-const fs = lazyBuiltin('node:fs');
-import process from 'node:process';
+// kmlf: node:process, node:child_process and node:fs load on first use, not with this module (parsing
+// arguments needs none of them); see kmlf's tools/vendor_commander.ts.
+const lazy = (load) =>
+  new Proxy({}, {
+    get: (_, key) => {
+      const target = load();
+      const value = target[key];
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+const process = lazy(() => globalThis.process);
+const childProcess = lazy(() => globalThis.process.getBuiltinModule('node:child_process'));
+const fs = lazy(() => globalThis.process.getBuiltinModule('node:fs'));
 // kmlf: node:util loads on first use (help output), not with this module.
 const stripVTControlCharacters = (str) =>
-  process.getBuiltinModule('node:util').stripVTControlCharacters(str);
+  globalThis.process.getBuiltinModule('node:util').stripVTControlCharacters(str);
 
 import { Argument, humanReadableArgName } from './argument.js';
 import { CommanderError } from './error.js';

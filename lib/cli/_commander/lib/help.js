@@ -1,7 +1,7 @@
 import { humanReadableArgName } from './argument.js';
 // kmlf: node:util loads on first use (help output), not with this module.
 const stripVTControlCharacters = (str) =>
-  process.getBuiltinModule('node:util').stripVTControlCharacters(str);
+  globalThis.process.getBuiltinModule('node:util').stripVTControlCharacters(str);
 
 /**
  * TypeScript import types for JSDoc, used by Visual Studio Code IntelliSense and `npm run typescript-checkJS`
