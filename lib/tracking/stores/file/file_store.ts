@@ -7,7 +7,14 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import { localArtifactRepository } from "../../artifacts/local_repository.ts";
-import { type DatasetInput, type Experiment, MLFLOW_TAGS, type Run, type RunInfo } from "../../entities.ts";
+import {
+  type DatasetInput,
+  type Experiment,
+  type Metric,
+  MLFLOW_TAGS,
+  type Run,
+  type RunInfo,
+} from "../../entities.ts";
 import { newRunId, randomRunName } from "../../run_names.ts";
 import {
   type ExperimentsPage,
@@ -23,6 +30,7 @@ import type {
   LogBatch,
   MetricHistoryOptions,
   MetricHistoryPage,
+  SampledHistoryOptions,
   TrackingStore,
   UpdateRunOptions,
 } from "../store.ts";
@@ -69,7 +77,7 @@ import {
   writeMeta,
 } from "./file_format.ts";
 import { withStoreLock } from "./store_lock.ts";
-import { readExperiment, readHistory, readRun } from "./file_read.ts";
+import { readExperiment, readHistory, readRun, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import {
@@ -352,6 +360,20 @@ export class FileStore implements TrackingStore {
       if (error instanceof Deno.errors.NotFound) throw runNotActive(runId, "deleted");
       throw storeIoError(error, this.root);
     }
+  }
+
+  async sampledMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options: SampledHistoryOptions,
+  ): Promise<Metric[][]> {
+    validateKey("metric", key);
+    const dirs = [];
+    for (const runId of runIds) {
+      validateRunId(runId);
+      dirs.push(await this.#runs.find(runId));
+    }
+    return await sampledHistories(dirs, key, options);
   }
 
   async getMetricHistory(
