@@ -9,7 +9,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { removeTempFilesInFlight } from "../catalog/mod.ts";
 import { type KmlfError, RunError, RunInterruptedError } from "../errors.ts";
 
@@ -19,6 +18,37 @@ let unloadCleanup = false;
 
 function describe(value: unknown): string {
   return value instanceof Error ? value.message : typeof value === "string" ? value : Deno.inspect(value);
+}
+
+type ProcessLike = { exit(code?: number): never };
+
+/**
+ * Refuses `process.exit` without loading node:process (~8 ms of every run): the global `process` is a
+ * lazy accessor in Deno, so it is wrapped to patch `exit` on first use. Code that imports node:process
+ * itself gets the same object, whose `exit` ends in `Deno.exit`, refused too. Returns the undo.
+ */
+function refuseProcessExit(refuse: (code?: number) => never): () => void {
+  const global = globalThis as unknown as { process?: ProcessLike };
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, "process");
+  let patched: { target: ProcessLike; exit: ProcessLike["exit"] } | undefined;
+  const patch = (target: ProcessLike | undefined) => {
+    if (target && !patched) {
+      patched = { target, exit: target.exit };
+      target.exit = refuse;
+    }
+    return target;
+  };
+  if (descriptor?.get && descriptor.configurable) {
+    const get = descriptor.get;
+    Object.defineProperty(globalThis, "process", {
+      ...descriptor,
+      get: () => patch(get.call(globalThis)),
+    });
+  } else patch(global.process);
+  return () => {
+    if (descriptor?.get && descriptor.configurable) Object.defineProperty(globalThis, "process", descriptor);
+    if (patched) patched.target.exit = patched.exit;
+  };
 }
 
 /**
@@ -41,7 +71,7 @@ export class RunGuard {
   readonly #failed: Promise<never>;
   readonly #abort = new AbortController();
   readonly #exit = Deno.exit;
-  readonly #processExit = process.exit;
+  #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
@@ -100,7 +130,7 @@ export class RunGuard {
       throw error;
     };
     Deno.exit = refuseExit("Deno.exit") as typeof Deno.exit;
-    process.exit = refuseExit("process.exit") as typeof process.exit;
+    guard.#restoreProcessExit = refuseProcessExit(refuseExit("process.exit"));
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);
     for (const signal of SIGNALS) {
@@ -152,7 +182,7 @@ export class RunGuard {
   /** Restores `Deno.exit`, `process.exit` and the default signal and error handling. */
   uninstall(): void {
     Deno.exit = this.#exit;
-    process.exit = this.#processExit;
+    this.#restoreProcessExit();
     globalThis.removeEventListener("error", this.#onError);
     globalThis.removeEventListener("unhandledrejection", this.#onRejection);
     for (const [signal, listener] of this.#signalListeners) Deno.removeSignalListener(signal, listener);
