@@ -197,7 +197,6 @@ export async function createFromEntry(
   at: KeyPath,
   ctx: EntryContext,
 ): Promise<CreatedDataset> {
-  const source = ctx.locate(at);
   const raw = checkEntry(name, entry, at, ctx);
   const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot);
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
@@ -214,15 +213,21 @@ export async function createFromEntry(
       ctx.locate([...at, "versioned"]),
     );
   }
+  // The entry's position is looked up when a factory or an error reads it: locating re-parses the
+  // catalog file with positions, which building a valid catalog never needs otherwise.
+  let entrySource: { at: SourceLocation | undefined } | undefined;
+  const sourceOfEntry = () => (entrySource ??= { at: ctx.locate(at) }).at;
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
-    source,
+    get source() {
+      return sourceOfEntry();
+    },
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
     // Wrapped datasets report problems at the wrapper's entry.
     createDataset: async (inner, innerName) =>
-      (await createFromEntry(innerName, inner, at, { ...ctx, locate: () => source })).dataset,
+      (await createFromEntry(innerName, inner, at, { ...ctx, locate: sourceOfEntry })).dataset,
   };
   const typeName = typeNameOf(type, ctx.registry);
   try {
@@ -271,13 +276,17 @@ export async function createFromEntry(
   } catch (error) {
     if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
     if (error instanceof KmlfError) {
-      throw new DatasetError(error.code, error.message, { source, hint: error.hint, cause: error.cause });
+      throw new DatasetError(error.code, error.message, {
+        source: sourceOfEntry(),
+        hint: error.hint,
+        cause: error.cause,
+      });
     }
     throw new DatasetError(
       "catalog/create-failed",
       `Cannot create dataset "${name}" (${typeName}): ${(error as Error).message}`,
       {
-        source,
+        source: sourceOfEntry(),
         cause: error,
         hint: "check the entry's arguments",
       },
