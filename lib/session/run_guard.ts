@@ -25,7 +25,8 @@ type ProcessLike = { exit(code?: number): never };
 /**
  * Refuses `process.exit` without loading node:process (~8 ms of every run): the global `process` is a
  * lazy accessor in Deno, so it is wrapped to patch `exit` on first use. Code that imports node:process
- * itself gets the same object, whose `exit` ends in `Deno.exit`, refused too. Returns the undo.
+ * itself gets the same object, whose `exit` ends in `Deno.exit` (refused there as process.exit, with the
+ * exit code it set cleared). Returns the undo.
  */
 function refuseProcessExit(refuse: (code?: number) => never): () => void {
   const global = globalThis as unknown as { process?: ProcessLike };
@@ -129,8 +130,17 @@ export class RunGuard {
       setTimeout(() => guard.#fail(error), 0);
       throw error;
     };
-    Deno.exit = refuseExit("Deno.exit") as typeof Deno.exit;
-    guard.#restoreProcessExit = refuseProcessExit(refuseExit("process.exit"));
+    const refuseDenoExit = refuseExit("Deno.exit");
+    const refuseProcess = refuseExit("process.exit");
+    Deno.exit = ((code?: number) => {
+      // An imported node:process's exit (not the patched global's) lands here, having set exitCode.
+      if (/\bprocess\.exit \(node:process:/.test(new Error().stack ?? "")) {
+        (globalThis as unknown as { process: { exitCode?: number } }).process.exitCode = undefined;
+        refuseProcess(code);
+      }
+      refuseDenoExit(code);
+    }) as typeof Deno.exit;
+    guard.#restoreProcessExit = refuseProcessExit(refuseProcess);
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);
     for (const signal of SIGNALS) {
