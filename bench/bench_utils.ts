@@ -12,6 +12,9 @@ export interface CommandTiming {
   ms: number;
   /** Peak resident set size in MB (from GNU time), when available. */
   rssMb?: number;
+  /** User + system CPU time in ms (from GNU time, 10 ms resolution), when available: unlike wall time it
+   * hardly moves when other work shares the cores. */
+  cpuMs?: number;
   code: number;
 }
 
@@ -35,7 +38,7 @@ export async function timeCommand(
   cmd: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CommandTiming> {
-  const argv = hasGnuTime ? ["/usr/bin/time", "-f", "__RSS__%M", ...cmd] : cmd;
+  const argv = hasGnuTime ? ["/usr/bin/time", "-f", "__RSS__%M %U %S", ...cmd] : cmd;
   const start = performance.now();
   const out = await new Deno.Command(argv[0], {
     args: argv.slice(1),
@@ -45,22 +48,53 @@ export async function timeCommand(
     stderr: "piped",
   }).output();
   const ms = performance.now() - start;
-  const rss = new TextDecoder().decode(out.stderr).match(/__RSS__(\d+)/);
-  return { ms, rssMb: rss ? Number(rss[1]) / 1024 : undefined, code: out.code };
+  const rss = new TextDecoder().decode(out.stderr).match(/__RSS__(\d+) ([\d.]+) ([\d.]+)/);
+  return {
+    ms,
+    rssMb: rss ? Number(rss[1]) / 1024 : undefined,
+    cpuMs: rss ? (Number(rss[2]) + Number(rss[3])) * 1000 : undefined,
+    code: out.code,
+  };
 }
 
-/** Runs `timeCommand` n times after one warm-up and returns median ms and median peak RSS. */
+/** Medians of n timed runs: wall ms, peak RSS and mean CPU ms (GNU time's 10 ms steps average out). */
+export interface MedianTiming {
+  ms: number;
+  rssMb?: number;
+  cpuMs?: number;
+}
+
+/** Runs `timeCommand` n times after one warm-up and returns median wall ms, median peak RSS, mean CPU. */
 export async function medianOf(
   n: number,
   cmd: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<{ ms: number; rssMb?: number }> {
+): Promise<MedianTiming> {
   const first = await timeCommand(cmd, options);
   if (first.code !== 0) throw new Error(`${cmd.join(" ")} exited ${first.code}`);
   const runs: CommandTiming[] = [];
   for (let i = 0; i < n; i++) runs.push(await timeCommand(cmd, options));
+  return summarizeTimings(runs);
+}
+
+/** Median wall ms and peak RSS, mean CPU ms of timed runs. */
+export function summarizeTimings(runs: CommandTiming[]): MedianTiming {
   const rss = runs.map((r) => r.rssMb).filter((v): v is number => v !== undefined);
-  return { ms: median(runs.map((r) => r.ms)), rssMb: rss.length ? median(rss) : undefined };
+  const cpu = runs.map((r) => r.cpuMs).filter((v): v is number => v !== undefined);
+  return {
+    ms: median(runs.map((r) => r.ms)),
+    rssMb: rss.length ? median(rss) : undefined,
+    cpuMs: cpu.length ? cpu.reduce((a, b) => a + b, 0) / cpu.length : undefined,
+  };
+}
+
+/** The machine's 1-minute load average (from /proc/loadavg), to print next to figures. */
+export function loadAverage(): number | undefined {
+  try {
+    return Number(Deno.readTextFileSync("/proc/loadavg").split(" ")[0]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Prints one benchmark line: name, figure, target and ratio to a baseline where there is one. */

@@ -1,11 +1,14 @@
 /**
- * Core-engine benchmarks (issue: core engine): `kmlf --version`, `kmlf run training` on the demo
- * (wall + peak RSS), and a generated 10,000-node pipeline (resolve + validate + run).
- * Run: `deno task bench` (or `deno run -A bench/core_bench.ts`). Prints figures; asserts nothing.
+ * Core-engine benchmarks (issue 13's table), medians on this machine: `kmlf --version`, `kmlf registry
+ * list`, `kmlf catalog list`, `kmlf run training` on the demo untracked and tracked to SQLite (wall, CPU,
+ * peak RSS), and a generated 10,000-node no-op pipeline (resolve + validate + run, in-process).
+ * Commands run with exactly the `kmlf` task's flags (what `deno task kmlf` and `deno task install` run).
+ * Run: `deno task bench` (or `deno run -A bench/core_bench.ts`; `BENCH_RUNS=N` for more runs).
+ * Prints figures and the machine's load; asserts nothing.
  */
 import { join, resolve } from "node:path";
 import { KmlfSession } from "../lib/session/mod.ts";
-import { median, medianOf, report } from "./bench_utils.ts";
+import { loadAverage, median, medianOf, type MedianTiming, report } from "./bench_utils.ts";
 import { demoProject } from "../tests/cli_harness.ts";
 
 const repo = resolve(new URL("..", import.meta.url).pathname);
@@ -18,42 +21,71 @@ const kmlf = [
   "--cached-only",
   ...task.split(" ").slice(2).map((a) => (a === "cli.ts" ? join(repo, "cli.ts") : a)),
 ];
-const runs = Number(Deno.env.get("BENCH_RUNS") ?? 7);
+const runs = Number(Deno.env.get("BENCH_RUNS") ?? 11);
+const env = { NO_COLOR: "1" };
 
-const version = await medianOf(runs, [...kmlf, "--version"]);
-report("kmlf --version", version.ms, "ms", 60);
-
-// The core engine is measured untracked (plain catalog, no mlflow.yml); the tracked demo after it.
-const demo = await demoProject({}, { tracked: false });
-const training = await medianOf(runs, [...kmlf, "run", "training", "--quiet"], {
-  cwd: demo,
-  env: { NO_COLOR: "1" },
-});
-report("kmlf run training (untracked, wall)", training.ms, "ms", 200, 1600);
-if (training.rssMb !== undefined) report("kmlf run training (untracked, peak RSS)", training.rssMb, "MB", 80);
-
-const trackedDemo = await demoProject({}, { tracked: true });
-const tracked = await medianOf(runs, [...kmlf, "run", "training", "--quiet"], {
-  cwd: trackedDemo,
-  env: { NO_COLOR: "1" },
-});
-report("kmlf run training (tracked to SQLite, wall)", tracked.ms, "ms", 250, 2240);
-if (tracked.rssMb !== undefined) {
-  report("kmlf run training (tracked to SQLite, peak RSS)", tracked.rssMb, "MB", 90);
+function reportCommand(
+  name: string,
+  t: MedianTiming,
+  target: number,
+  options: { rss?: number; ref?: number } = {},
+) {
+  report(`${name} (wall)`, t.ms, "ms", target, options.ref);
+  if (t.cpuMs !== undefined) {
+    console.log(`${"".padEnd(52)} ${t.cpuMs.toFixed(0).padStart(9)} ms CPU (user + system)`);
+  }
+  if (options.rss !== undefined && t.rssMb !== undefined) {
+    report(`${name} (peak RSS)`, t.rssMb, "MB", options.rss);
+  }
 }
-await Deno.remove(trackedDemo, { recursive: true });
+
+console.log(`load average ${loadAverage() ?? "?"} at start, ${runs} runs per command after one warm-up`);
+const untracked = await demoProject({}, { tracked: false });
+const tracked = await demoProject({}, { tracked: true });
+try {
+  reportCommand("kmlf --version", await medianOf(runs, [...kmlf, "--version"], { cwd: untracked, env }), 30);
+  reportCommand(
+    "kmlf registry list",
+    await medianOf(runs, [...kmlf, "registry", "list"], { cwd: untracked, env }),
+    50,
+  );
+  reportCommand(
+    "kmlf catalog list",
+    await medianOf(runs, [...kmlf, "catalog", "list"], { cwd: untracked, env }),
+    50,
+  );
+  // The core engine untracked (plain catalog, no mlflow.yml); then the demo as `kmlf new` writes it.
+  reportCommand(
+    "kmlf run training, untracked",
+    await medianOf(runs, [...kmlf, "run", "training", "--quiet"], { cwd: untracked, env }),
+    70,
+    { rss: 60 },
+  );
+  reportCommand(
+    "kmlf run training, tracked to SQLite",
+    await medianOf(runs, [...kmlf, "run", "training", "--quiet"], { cwd: tracked, env }),
+    100,
+    { rss: 60, ref: 1130 },
+  );
+} finally {
+  await Deno.remove(untracked, { recursive: true });
+  await Deno.remove(tracked, { recursive: true });
+}
 
 const big = await makeBigProject(10_000);
-const times: number[] = [];
-for (let i = 0; i < 3; i++) {
-  const start = performance.now();
-  const session = await KmlfSession.create({ projectRoot: big });
-  await session.run({ pipelineNames: ["big"] });
-  times.push(performance.now() - start);
+try {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const session = await KmlfSession.create({ projectRoot: big });
+    await session.run({ pipelineNames: ["big"] });
+    times.push(performance.now() - start);
+  }
+  report("10,000-node pipeline: resolve + validate + run", median(times.slice(1)), "ms", 500);
+} finally {
+  await Deno.remove(big, { recursive: true });
 }
-report("10,000-node pipeline: resolve + validate + run", median(times), "ms", 1000);
-await Deno.remove(demo, { recursive: true });
-await Deno.remove(big, { recursive: true });
+console.log(`load average ${loadAverage() ?? "?"} at end`);
 
 // Chains of 10 nodes fanning out from a shared source and back into per-group joins: memory datasets only.
 async function makeBigProject(nodes: number): Promise<string> {

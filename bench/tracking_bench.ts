@@ -4,7 +4,8 @@
  *   (target ≤ 1 s), the file store (≤ 2 s) and, over REST, kmlf's own server;
  * - 1,000 unbuffered `client.logMetric` calls per store (the reference MLflow client: 0.6 s into a file
  *   store, 11.9 s against a server);
- * - `searchRuns` over 10,000 runs (20 params, 10 metrics each) with a metric filter + order (≤ 50 ms);
+ * - `searchRuns` over 10,000 runs (20 params, 10 metrics each) with a metric filter + order (≤ 50 ms for a
+ *   page of 100, ≤ 40 ms for a page of 1,000: issue 13);
  * - `getRun` of such a run (≤ 1 ms).
  * Run: `deno run -A bench/tracking_bench.ts`. Prints figures; asserts nothing. About 20–40 s.
  * `deno run -A bench/tracking_bench.ts --search-only` skips the logging figures (search and getRun only).
@@ -141,7 +142,12 @@ try {
         }),
       );
     }
-    report(`searchRuns 10,000 runs, filter + order (page of ${count})`, median(times.slice(2)), "ms", 50);
+    report(
+      `searchRuns 10,000 runs, filter + order (page of ${count})`,
+      median(times.slice(2)),
+      "ms",
+      maxResults === 1000 ? 40 : 50,
+    );
   }
 
   const getTimes: number[] = [];

@@ -75,7 +75,10 @@ export class Catalog {
   readonly #declared = new Map<string, Dataset>();
   readonly #typeNames = new Map<string, string>();
   readonly #configs = new Map<string, Record<string, unknown>>();
-  readonly #sources = new Map<string, SourceLocation | undefined>();
+  // Names declared in the catalog config; their file:line is looked up only when asked for (an error, the
+  // `kmlf catalog` commands): locating re-parses the YAML with positions, which a run never needs otherwise.
+  readonly #sourceNames = new Set<string>();
+  readonly #locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
   readonly #fromPatterns = new Map<string, Promise<Dataset>>();
   readonly #built = new Map<string, Dataset>();
   readonly #runtime = new Map<string, Dataset>();
@@ -90,6 +93,7 @@ export class Catalog {
     const loadVersions = Object.fromEntries(
       Object.entries(options.loadVersions ?? {}).filter(([, v]) => isSafeVersion(v)),
     );
+    this.#locate = (path) => config.locate(path);
     this.#ctx = {
       projectRoot: options.projectRoot,
       registry: this.registry,
@@ -158,9 +162,9 @@ export class Catalog {
     const patterns: DatasetPattern[] = [];
     for (const [name, entry] of entries) {
       if (!name.includes("{")) continue;
-      catalog.#sources.set(name, config.locate([name]));
+      catalog.#sourceNames.add(name);
       await check(name, () => {
-        checkTranscoding(name, config.locate([name]));
+        checkTranscoding(name, () => config.locate([name]));
         patterns.push(compileEntryPattern(name, entry, ctx));
       });
     }
@@ -172,10 +176,10 @@ export class Catalog {
     catalog.#patterns = rankPatterns(patterns.filter((p) => p.specificity > 0));
     await Promise.all(
       entries.filter(([name]) => explicitNames.has(name)).map(([name, entry]) => {
-        catalog.#sources.set(name, config.locate([name]));
+        catalog.#sourceNames.add(name);
         catalog.#configs.set(name, entry as Record<string, unknown>);
         return check(name, async () => {
-          checkTranscoding(name, config.locate([name]));
+          checkTranscoding(name, () => config.locate([name]));
           const { dataset, typeName } = await createFromEntry(name, entry, [name], ctx);
           catalog.#declared.set(name, dataset);
           catalog.#typeNames.set(name, typeName);
@@ -222,10 +226,10 @@ export class Catalog {
    * ```
    */
   add(name: string, dataset: Dataset, options: { replace?: boolean } = {}): void {
-    checkTranscoding(name, undefined);
+    checkTranscoding(name);
     if (!options.replace && (this.#declared.has(name) || this.#built.has(name) || this.#runtime.has(name))) {
       throw new DatasetError("catalog/duplicate", `Dataset "${name}" is already in the catalog`, {
-        source: this.#sources.get(name),
+        source: this.#declaredSource(name),
         hint: "pass { replace: true } to replace it",
       });
     }
@@ -257,7 +261,7 @@ export class Catalog {
     if (known) return known;
     const broken = this.#broken.get(name);
     if (broken) throwIfAny(broken, `Invalid catalog entry "${name}"`);
-    checkTranscoding(name, undefined);
+    checkTranscoding(name);
     const pending = this.#fromPatterns.get(name);
     if (pending) return await pending;
     const match = this.matchPattern(name);
@@ -299,7 +303,7 @@ export class Catalog {
   async save(name: string, data: unknown): Promise<void> {
     if (data === undefined || data === null) {
       throw new DatasetError("dataset/save-none", `Cannot save ${data} to dataset "${name}"`, {
-        source: this.#sources.get(name),
+        source: this.#declaredSource(name),
         hint: "the node producing this output must return a value for it",
       });
     }
@@ -336,7 +340,7 @@ export class Catalog {
         "catalog/no-confirm",
         `Dataset "${name}" (${this.typeName(name)}) does not have a confirm() method`,
         {
-          source: this.#sources.get(name),
+          source: this.#declaredSource(name),
           hint: "remove it from the node's confirms:, or use a dataset type that supports confirm",
         },
       );
@@ -381,7 +385,11 @@ export class Catalog {
 
   /** Where `name` is declared (its catalog entry or pattern). */
   sourceOf(name: string): SourceLocation | undefined {
-    return this.#sources.get(name) ?? this.matchPattern(name)?.source;
+    return this.#declaredSource(name) ?? this.matchPattern(name)?.source;
+  }
+
+  #declaredSource(name: string): SourceLocation | undefined {
+    return this.#sourceNames.has(name) ? this.#locate([name]) : undefined;
   }
 
   private matchPattern(
@@ -390,7 +398,7 @@ export class Catalog {
     if (this.#declared.has(name) || this.#broken.has(name)) return undefined;
     for (const pattern of [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])]) {
       const config = resolvePattern(pattern, name);
-      if (config) return { pattern, config, source: this.#sources.get(pattern.pattern) };
+      if (config) return { pattern, config, source: this.#declaredSource(pattern.pattern) };
     }
     return undefined;
   }

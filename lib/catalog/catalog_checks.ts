@@ -66,14 +66,17 @@ export function neededEntries(
  *
  * @example
  * ```ts
- * checkTranscoding("model@pickle", undefined); // ok
+ * checkTranscoding("model@pickle"); // ok
  * ```
  */
-export function checkTranscoding(name: string, source: SourceLocation | undefined): void {
+export function checkTranscoding(
+  name: string,
+  source: () => SourceLocation | undefined = () => undefined,
+): void {
   const count = name.split("@").length - 1;
   if (count <= 1) return;
   throw new DatasetError("catalog/bad-transcoding", `Dataset name "${name}" has ${count} "@" separators`, {
-    source,
+    source: source(),
     hint: 'use at most one transcoding separator: "name@format"',
   });
 }

@@ -197,7 +197,6 @@ export async function createFromEntry(
   at: KeyPath,
   ctx: EntryContext,
 ): Promise<CreatedDataset> {
-  const source = ctx.locate(at);
   const raw = checkEntry(name, entry, at, ctx);
   const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot);
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
@@ -214,16 +213,22 @@ export async function createFromEntry(
       ctx.locate([...at, "versioned"]),
     );
   }
+  // The entry's position is looked up when a factory or an error reads it: locating re-parses the
+  // catalog file with positions, which building a valid catalog never needs otherwise.
+  let entrySource: { at: SourceLocation | undefined } | undefined;
+  const sourceOfEntry = () => (entrySource ??= { at: ctx.locate(at) }).at;
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
-    source,
-    locate: (keyPath) => ctx.locate([...at, ...keyPath]) ?? source,
+    get source() {
+      return sourceOfEntry();
+    },
+    locate: (keyPath) => ctx.locate([...at, ...keyPath]) ?? sourceOfEntry(),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
     // Wrapped datasets report problems at the wrapper's entry.
     createDataset: async (inner, innerName) =>
-      (await createFromEntry(innerName, inner, at, { ...ctx, locate: () => source })).dataset,
+      (await createFromEntry(innerName, inner, at, { ...ctx, locate: sourceOfEntry })).dataset,
   };
   const typeName = typeNameOf(type, ctx.registry);
   try {
@@ -251,7 +256,8 @@ export async function createFromEntry(
       at,
       locate: (path) => ctx.locate(path),
     });
-    const parsed = def.schema.safeParse(rest);
+    // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
+    const parsed = def.schema.safeParse(rest, { jitless: true });
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
@@ -271,13 +277,17 @@ export async function createFromEntry(
   } catch (error) {
     if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
     if (error instanceof KmlfError) {
-      throw new DatasetError(error.code, error.message, { source, hint: error.hint, cause: error.cause });
+      throw new DatasetError(error.code, error.message, {
+        source: sourceOfEntry(),
+        hint: error.hint,
+        cause: error.cause,
+      });
     }
     throw new DatasetError(
       "catalog/create-failed",
       `Cannot create dataset "${name}" (${typeName}): ${(error as Error).message}`,
       {
-        source,
+        source: sourceOfEntry(),
         cause: error,
         hint: "check the entry's arguments",
       },

@@ -1,5 +1,5 @@
 /** `kmlf completion bash|zsh|fish`: completion scripts generated from the live command tree. */
-import type { Command } from "commander";
+import type { Command } from "./_commander/index.js";
 import { EXIT } from "./exit_codes.ts";
 import { out } from "./terminal.ts";
 

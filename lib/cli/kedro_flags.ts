@@ -3,7 +3,7 @@
  * flags (it reads `-ns x` as `-n s` plus a stray `x`), so they are rewritten to their long form before
  * parsing, and shown in `kmlf run --help` through the option's help flags.
  */
-import type { Option } from "commander";
+import type { Option } from "./_commander/index.js";
 
 /** Kedro's multi-letter short flags of `kedro run` and the long option each stands for. */
 export const KEDRO_SHORT_FLAGS: Readonly<Record<string, string>> = {

@@ -2,7 +2,7 @@
  * The `kmlf` command tree. Only this file and the per-command files read argv or decide exit codes.
  * Commands import their implementation lazily so `kmlf --help` and `--version` stay fast.
  */
-import { Command, CommanderError, Option } from "commander";
+import { Command, CommanderError, Option } from "./_commander/index.js";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";

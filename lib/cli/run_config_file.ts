@@ -4,7 +4,7 @@
  * flags given on the command line win.
  */
 import { resolve } from "node:path";
-import type { Command } from "commander";
+import type { Command } from "./_commander/index.js";
 import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { userInfo } from "node:os";
 import { ConfigError, KmlfError } from "../errors.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { ExperimentRef, TrackingPort } from "./tracking_port.ts";
@@ -85,11 +84,23 @@ export async function experimentFor(client: TrackingPort, config: MlflowConfig):
   return existing;
 }
 
-/** Like MLflow: the login name of the process owner. */
-export function currentUser(): string {
+/**
+ * Like MLflow (Python's getpass.getuser): LOGNAME, USER, LNAME or USERNAME, else the login name of the
+ * process owner (node:os is loaded only then: it costs every run a few ms).
+ *
+ * @example
+ * ```ts
+ * const user = await currentUser();
+ * ```
+ */
+export async function currentUser(): Promise<string> {
+  for (const name of ["LOGNAME", "USER", "LNAME", "USERNAME"]) {
+    const value = Deno.env.get(name);
+    if (value) return value;
+  }
   try {
-    return userInfo().username;
+    return (await import("node:os")).userInfo().username;
   } catch {
-    return Deno.env.get("USER") ?? Deno.env.get("USERNAME") ?? "unknown";
+    return "unknown";
   }
 }

@@ -1,4 +1,5 @@
 /** The git commit of the project and whether the work tree had uncommitted changes. */
+import { dirname, join, resolve } from "node:path";
 
 /** Git state recorded as run tags. */
 export interface GitInfo {
@@ -18,6 +19,8 @@ export interface GitInfo {
  * ```
  */
 export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
+  // Starting git costs a few ms on every tracked run; outside a work tree there is nothing to ask.
+  if (!mayBeInGitWorkTree(dir)) return undefined;
   let text: string;
   try {
     // One process: porcelain v2 gives the commit, the branch and the changed paths together.
@@ -49,4 +52,27 @@ export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
 function pathOf(line: string): string {
   const skip = line[0] === "1" ? 8 : line[0] === "2" ? 9 : 10;
   return line.split(" ").slice(skip).join(" ").split("\t")[0];
+}
+
+/**
+ * False only when git could not find a repository for `dir` either: no `.git` (folder, or file of a linked
+ * work tree) in `dir` or above it, and no `GIT_DIR` / `GIT_WORK_TREE` telling git where to look.
+ *
+ * @example
+ * ```ts
+ * mayBeInGitWorkTree("/tmp/scratch"); // false
+ * ```
+ */
+export function mayBeInGitWorkTree(dir: string): boolean {
+  if (Deno.env.get("GIT_DIR") !== undefined || Deno.env.get("GIT_WORK_TREE") !== undefined) return true;
+  for (let at = resolve(dir);; at = dirname(at)) {
+    try {
+      Deno.lstatSync(join(at, ".git"));
+      return true;
+    } catch (error) {
+      // Unreadable (permissions) is not "missing": let git decide.
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) return true;
+    }
+    if (dirname(at) === at) return false;
+  }
 }

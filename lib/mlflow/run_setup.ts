@@ -7,7 +7,7 @@
 import { ConfigError, KmlfError, type SourceLocation } from "../errors.ts";
 import type { RunParams } from "../hooks/mod.ts";
 import { currentUser } from "./experiment_setup.ts";
-import { gitInfo } from "./git_info.ts";
+import { type GitInfo, gitInfo } from "./git_info.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
 /**
@@ -44,12 +44,21 @@ export async function namedRun(
   }
 }
 
+/**
+ * The tags every kmlf run carries: MLflow's (user, source), the run's parameters and filters, and the
+ * project's git state (`git`: a lookup already under way, else one is started).
+ *
+ * @example
+ * ```ts
+ * const tags = await runTags(runParams, { kmlfVersion: "0.1.0", projectRoot: "/p" });
+ * ```
+ */
 export async function runTags(
   runParams: RunParams,
-  options: { kmlfVersion: string; projectRoot: string },
+  options: { kmlfVersion: string; projectRoot: string; git?: Promise<GitInfo | undefined> },
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {
-    "mlflow.user": currentUser(),
+    "mlflow.user": await currentUser(),
     "mlflow.source.name": runParams.commandLine.split(" ")[0] || "kmlf",
     "mlflow.source.type": "LOCAL",
     kmlf_command: runParams.commandLine,
@@ -77,7 +86,7 @@ export async function runTags(
     tags.runtime_params = JSON.stringify(runParams.runtimeParams);
   }
   if (runParams.onlyMissingOutputs) tags.only_missing_outputs = "true";
-  const git = await gitInfo(options.projectRoot);
+  const git = await (options.git ?? gitInfo(options.projectRoot));
   if (git) {
     tags["mlflow.source.git.commit"] = git.commit;
     if (git.branch) tags["mlflow.source.git.branch"] = git.branch;

@@ -6,6 +6,7 @@
 import { ConfigError, KmlfError, TrackingError } from "../errors.ts";
 import type { Hooks } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
+import { gitInfo } from "./git_info.ts";
 import { filesToLog } from "./log_files.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import { logInferenceModel, registerLoggedModel } from "./model_logging.ts";
@@ -156,9 +157,12 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       }
       const names = runParams.pipelineNames.length ? runParams.pipelineNames : ["__default__"];
       exportCredentials(options.credentials, previousEnv);
+      const disabled = names.every((n) => config.tracking.disablePipelines.includes(n));
+      // git runs while the store opens (it is a process of its own); gitInfo never rejects.
+      const git = disabled ? undefined : gitInfo(options.projectRoot);
       // The client is opened even when tracking is disabled, so datasets with a run_id can still read.
       state.client = await options.openClient();
-      if (names.every((n) => config.tracking.disablePipelines.includes(n))) {
+      if (disabled) {
         state.loggingEnabled = false;
         options.notify?.(
           `Tracking is disabled for pipeline ${names.join("+")} (mlflow.yml disable_tracking.pipelines)`,
@@ -167,7 +171,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       }
       client = state.client;
       const experiment = await experimentFor(client, config);
-      const tags = await runTags(runParams, options);
+      const tags = await runTags(runParams, { ...options, git });
       // A run already active around kmlf (MLFLOW_RUN_ID, as MLflow Projects and orchestrators set it):
       // with run.nested, this run becomes its child; otherwise — or when the run was started for an
       // exported workflow (tag kmlf.workflow), whose tasks all log into it — kmlf logs into it and leaves it open.

@@ -43,7 +43,7 @@ export async function startWorkflowRun(
     startTime: Date.now(),
     tags: {
       [WORKFLOW_TAG]: options.engine,
-      "mlflow.user": currentUser(),
+      "mlflow.user": await currentUser(),
       "mlflow.source.name": "kmlf",
       "mlflow.source.type": "LOCAL",
       kmlf_command: options.commandLine,

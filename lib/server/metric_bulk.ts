@@ -9,6 +9,8 @@
  */
 import {
   type Metric,
+  type MetricStepSummary,
+  metricStepSummary,
   metricToWire,
   type MetricWire,
   mlflowError,
@@ -86,15 +88,30 @@ export function sampleRunSteps(
   maxResults: number,
   range?: { start: number; end: number },
 ): number[] {
-  const minsAndMaxes = new Set<number>();
-  for (const steps of runSteps) {
-    if (steps.length) minsAndMaxes.add(Math.min(...steps)).add(Math.max(...steps));
-  }
-  const allSteps = [...new Set(runSteps.flat())].sort((a, b) => a - b);
+  return sampleSteps(metricStepSummary(runSteps), maxResults, range);
+}
+
+/**
+ * {@link sampleRunSteps} from a summary of the runs' steps (all distinct steps, each run's extremes):
+ * what a store that reads only sampled points hands the server.
+ *
+ * @example
+ * ```ts
+ * sampleSteps({ steps: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], extremes: [[0, 9]] }, 5); // [0, 2, 4, 6, 8, 9]
+ * ```
+ */
+export function sampleSteps(
+  summary: MetricStepSummary,
+  maxResults: number,
+  range?: { start: number; end: number },
+): number[] {
+  const allSteps = summary.steps;
   const start = range?.start ?? 0;
   const end = range?.end ?? (allSteps.at(-1) ?? 0);
   const sampled = sampledStepsFromSteps(start, end, maxResults, allSteps);
-  for (const step of minsAndMaxes) if (step >= start && step <= end) sampled.add(step);
+  for (const [min, max] of summary.extremes) {
+    for (const step of [min, max]) if (step >= start && step <= end) sampled.add(step);
+  }
   return [...sampled].sort((a, b) => a - b);
 }
 
@@ -144,18 +161,41 @@ export async function bulkIntervalHistory(
       "If either start step or end step are specified, both must be specified.",
     );
   }
-  const histories: Metric[][] = [];
-  for (const runId of options.runIds) {
-    histories.push((await store.getMetricHistory(runId, options.metricKey)).metrics);
-  }
-  const steps = new Set(sampleRunSteps(histories.map((h) => h.map((m) => m.step)), maxResults, range));
+  const pick = (summary: MetricStepSummary) => sampleSteps(summary, maxResults, range);
+  const histories = store.sampledMetricHistories
+    ? await store.sampledMetricHistories(options.runIds, options.metricKey, {
+      pick,
+      maxPerRun: BULK_LIMITS.maxHistory,
+    })
+    : await sampleWholeHistories(store, options.runIds, options.metricKey, pick);
   const out: (MetricWire & { run_id: string })[] = [];
   options.runIds.forEach((runId, i) => {
-    const kept = histories[i].filter((m) => steps.has(m.step));
-    kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
-    for (const m of kept.slice(0, BULK_LIMITS.maxHistory)) out.push({ ...metricToWire(m), run_id: runId });
+    for (const m of histories[i]) out.push({ ...metricToWire(m), run_id: runId });
   });
   return out;
+}
+
+// A store without sampledMetricHistories: whole histories read, then sampled here.
+async function sampleWholeHistories(
+  store: TrackingStore,
+  runIds: readonly string[],
+  key: string,
+  pick: (summary: MetricStepSummary) => number[],
+): Promise<Metric[][]> {
+  const histories: Metric[][] = [];
+  for (const runId of runIds) histories.push((await store.getMetricHistory(runId, key)).metrics);
+  const runSteps = histories.map((h) => h.map((m) => m.step));
+  const steps = new Set(pick({
+    steps: [...new Set(runSteps.flat())].sort((a, b) => a - b),
+    extremes: runSteps.filter((s) => s.length > 0).map((
+      s,
+    ): [number, number] => [Math.min(...s), Math.max(...s)]),
+  }));
+  return histories.map((history) => {
+    const kept = history.filter((m) => steps.has(m.step));
+    kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    return kept.slice(0, BULK_LIMITS.maxHistory);
+  });
 }
 
 /**

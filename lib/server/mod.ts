@@ -13,5 +13,5 @@ export {
 export { type RunningServer, startServer, type StartServerOptions } from "./serve.ts";
 export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
 export { artifactRepositoryResolver, isRemoteDestination, proxiedPathOfUri } from "./artifact_paths.ts";
-export { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps } from "./metric_bulk.ts";
+export { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps, sampleSteps } from "./metric_bulk.ts";
 export { serveUi, uiWithStartPage } from "./ui/ui_routes.ts";

@@ -5,7 +5,7 @@
  * exist, and `signature`/`input_example: auto` can read `input_name`'s data once training is done.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { didYouMeanHint, type KmlfError, PipelineDefinitionError } from "../errors.ts";
+import { didYouMeanHint, type KmlfError, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import { inferenceProblems, type InferenceSpec, isParameter, type Pipeline } from "../pipeline/mod.ts";
 
 /**
@@ -22,7 +22,9 @@ export function inferenceCatalogProblems(
   catalog: Catalog,
 ): KmlfError[] {
   const problems: KmlfError[] = inferenceProblems(training, spec);
-  const where = spec.locate(["pipeline"]);
+  // Located only for a problem: locating re-parses the pipeline file with positions.
+  let where: SourceLocation | undefined;
+  const at = () => (where ??= spec.locate(["pipeline"]));
   const inputs = [...spec.pipeline.inputs()].sort();
   const notPersisted = inputs.filter((i) =>
     i !== spec.inputName && !isParameter(i) && catalog.isEphemeral(i)
@@ -34,7 +36,7 @@ export function inferenceCatalogProblems(
         `Inference input "${name}" is an in-memory dataset, so the model could not take it along: ` +
           `it must be persisted by the training run`,
         {
-          source: where,
+          source: at(),
           hint: `declare "${name}" in conf/base/catalog.yml with a file dataset, e.g. ` +
             `${name}: {type: pickle, filepath: data/06_models/${name}.pkl}`,
         },
@@ -50,7 +52,7 @@ export function inferenceCatalogProblems(
         "pipeline/inference-unknown-parameter",
         `Parameter "${key}" used by inference pipeline "${spec.ref}" is not defined`,
         {
-          source: where,
+          source: at(),
           hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
             (guess ? `; ${guess}` : ""),
         },

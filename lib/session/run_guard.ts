@@ -9,7 +9,6 @@
  *
  * @module
  */
-import process from "node:process";
 import { removeTempFilesInFlight } from "../catalog/mod.ts";
 import { type KmlfError, RunError, RunInterruptedError } from "../errors.ts";
 
@@ -19,6 +18,54 @@ let unloadCleanup = false;
 
 function describe(value: unknown): string {
   return value instanceof Error ? value.message : typeof value === "string" ? value : Deno.inspect(value);
+}
+
+/**
+ * Resolves after one turn of the event loop (when rejections nobody handled have been reported). A message
+ * port takes ~0.1 ms; `setTimeout(…, 0)` takes ~2 ms in Deno, and its first use ~7 ms (the timers start).
+ */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      channel.port2.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+type ProcessLike = { exit(code?: number): never };
+
+/**
+ * Refuses `process.exit` without loading node:process (~8 ms of every run): the global `process` is a
+ * lazy accessor in Deno, so it is wrapped to patch `exit` on first use. Code that imports node:process
+ * itself gets the same object, whose `exit` ends in `Deno.exit` (refused there as process.exit, with the
+ * exit code it set cleared). Returns the undo.
+ */
+function refuseProcessExit(refuse: (code?: number) => never): () => void {
+  const global = globalThis as unknown as { process?: ProcessLike };
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, "process");
+  let patched: { target: ProcessLike; exit: ProcessLike["exit"] } | undefined;
+  const patch = (target: ProcessLike | undefined) => {
+    if (target && !patched) {
+      patched = { target, exit: target.exit };
+      target.exit = refuse;
+    }
+    return target;
+  };
+  if (descriptor?.get && descriptor.configurable) {
+    const get = descriptor.get;
+    Object.defineProperty(globalThis, "process", {
+      ...descriptor,
+      get: () => patch(get.call(globalThis)),
+    });
+  } else patch(global.process);
+  return () => {
+    if (descriptor?.get && descriptor.configurable) Object.defineProperty(globalThis, "process", descriptor);
+    if (patched) patched.target.exit = patched.exit;
+  };
 }
 
 /**
@@ -41,7 +88,7 @@ export class RunGuard {
   readonly #failed: Promise<never>;
   readonly #abort = new AbortController();
   readonly #exit = Deno.exit;
-  readonly #processExit = process.exit;
+  #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
@@ -99,8 +146,17 @@ export class RunGuard {
       setTimeout(() => guard.#fail(error), 0);
       throw error;
     };
-    Deno.exit = refuseExit("Deno.exit") as typeof Deno.exit;
-    process.exit = refuseExit("process.exit") as typeof process.exit;
+    const refuseDenoExit = refuseExit("Deno.exit");
+    const refuseProcess = refuseExit("process.exit");
+    Deno.exit = ((code?: number) => {
+      // An imported node:process's exit (not the patched global's) lands here, having set exitCode.
+      if (/\bprocess\.exit \(node:process:/.test(new Error().stack ?? "")) {
+        (globalThis as unknown as { process: { exitCode?: number } }).process.exitCode = undefined;
+        refuseProcess(code);
+      }
+      refuseDenoExit(code);
+    }) as typeof Deno.exit;
+    guard.#restoreProcessExit = refuseProcessExit(refuseProcess);
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);
     for (const signal of SIGNALS) {
@@ -145,14 +201,14 @@ export class RunGuard {
    * the recorded failure, if any.
    */
   async settle(): Promise<void> {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextMacrotask();
     this.throwIfFailed();
   }
 
   /** Restores `Deno.exit`, `process.exit` and the default signal and error handling. */
   uninstall(): void {
     Deno.exit = this.#exit;
-    process.exit = this.#processExit;
+    this.#restoreProcessExit();
     globalThis.removeEventListener("error", this.#onError);
     globalThis.removeEventListener("unhandledrejection", this.#onRejection);
     for (const [signal, listener] of this.#signalListeners) Deno.removeSignalListener(signal, listener);

@@ -104,9 +104,12 @@ export type {
   LogBatch,
   MetricHistoryOptions,
   MetricHistoryPage,
+  MetricStepSummary,
+  SampledHistoryOptions,
   TrackingStore,
   UpdateRunOptions,
 } from "./stores/store.ts";
+export { metricStepSummary } from "./stores/step_summary.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./stores/sqlite/sqlite_store.ts";
 
 // Model registry

@@ -41,7 +41,9 @@ export function validateWith<S extends z.ZodType>(
   locator: Locator,
   options: ValidateOptions,
 ): z.infer<S> {
-  const result = schema.safeParse(value);
+  // jitless: zod compiles a fast path for an object schema on its first parse, which only pays off over
+  // many parses; a settings file is parsed once per process.
+  const result = schema.safeParse(value, { jitless: true });
   if (result.success) return result.data;
   throwIfAny(
     issuesToErrors(schema, result.error.issues, locator, { ...options, value }),

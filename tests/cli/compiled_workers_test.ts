@@ -27,6 +27,27 @@ Deno.test("deno task compile --include's every module kmlf starts as a Worker", 
   }
 });
 
+Deno.test("deno task compile --include's every module kmlf imports by a computed URL", async () => {
+  const task: string = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json"))).tasks.compile;
+  const included = [...task.matchAll(/--include[= ](\S+)/g)].map((m) => m[1]);
+  const files = [join(REPO, "cli.ts")];
+  for await (const file of walk(join(REPO, "lib"))) if (!file.endsWith("_test.ts")) files.push(file);
+  const entries: string[] = [];
+  for (const file of files) {
+    const text = await Deno.readTextFile(file);
+    for (const m of text.matchAll(/import\(\s*new URL\("(\.{1,2}\/[^"]+)", import\.meta\.url\)/g)) {
+      entries.push(relative(REPO, resolve(dirname(file), m[1])));
+    }
+  }
+  assert.ok(entries.includes("lib/cli/main.ts"), `found computed imports: ${entries}`);
+  for (const entry of entries) {
+    assert.ok(
+      included.includes(entry),
+      `${entry} is imported by URL but not --include'd by deno task compile`,
+    );
+  }
+});
+
 Deno.test("compiled mode: --runner parallel imports node modules in workers from the project dir, npm packages included", async () => {
   const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml"))).replace(
     "./iris/nodes.ts#reportAccuracy",

@@ -45,7 +45,8 @@ Deno.test("kmlf mlflow ui creates the project's experiment and a bare URL opens 
     assert.match(html, new RegExp(`<meta name="kmlf-start-page" content="#/experiments/${id}">`));
     const page = await browser.newPage();
     await page.goto(`${ui.base}/`);
-    await page.getByTestId("experiment-name").waitFor();
+    // The name shows "…" until the experiment is read.
+    await page.getByTestId("experiment-name").filter({ hasNotText: "…" }).waitFor();
     assert.equal(await page.getByTestId("experiment-name").textContent(), "iris");
     assert.equal(new URL(page.url()).hash, `#/experiments/${id}`);
     // The UI's own home link and explicit routes are left alone.

@@ -62,6 +62,10 @@ const MISBEHAVIOURS: Record<string, { body: string; code: string }> = {
   "calls Deno.exit(0)": { body: "Deno.exit(0);\nreturn real(model, x);", code: "run/exit-called" },
   "calls Deno.exit(3)": { body: "Deno.exit(3);\nreturn real(model, x);", code: "run/exit-called" },
   "calls process.exit(1)": { body: "process.exit(1);\nreturn real(model, x);", code: "run/exit-called" },
+  "calls exit(2) of an imported node:process": {
+    body: '(await import("node:process")).default.exit(2);\nreturn real(model, x);',
+    code: "run/exit-called",
+  },
   "calls Deno.exit from a timer": {
     body:
       "setTimeout(() => Deno.exit(5), 0);\nawait new Promise((r) => setTimeout(r, 20));\nreturn real(model, x);",

@@ -5,7 +5,9 @@
  * plus properties checked on fresh random sets, plus the endpoint end to end.
  */
 import assert from "node:assert/strict";
-import { sampledStepsFromSteps, sampleRunSteps } from "../../lib/server/mod.ts";
+import { join } from "node:path";
+import { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps } from "../../lib/server/mod.ts";
+import { FileStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
 import { serverFixture } from "./server_harness.ts";
 
 interface SamplingCase {
@@ -104,5 +106,81 @@ Deno.test("get-history-bulk-interval answers the sampled points of each run", as
     assert(body.metrics.every((m: { run_id: string }) => m.run_id === runId));
   } finally {
     await fx.dispose();
+  }
+});
+
+/** The store without its sampled-read fast path: the server then reads whole histories. */
+function wholeHistoriesOnly(store: TrackingStore): TrackingStore {
+  return new Proxy(store, {
+    get(target, key) {
+      if (key === "sampledMetricHistories") return undefined;
+      const value = Reflect.get(target, key, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+async function storesUnderTest(dir: string): Promise<[string, TrackingStore][]> {
+  return [
+    ["sqlite", SqliteStore.open(join(dir, "mlflow.db"))],
+    ["file", await FileStore.open(join(dir, "mlruns"))],
+  ];
+}
+
+Deno.test("stores that read only sampled points answer bulk-interval exactly as whole histories sampled", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-sampled-" });
+  try {
+    for (const [name, store] of await storesUnderTest(dir)) {
+      assert.ok(store.sampledMetricHistories, `${name} store reads sampled points`);
+      const random = rng(11);
+      const exp = await store.createExperiment("sampled");
+      const runIds: string[] = [];
+      for (let r = 0; r < 6; r++) {
+        const run = await store.createRun({ experimentId: exp });
+        runIds.push(run.info.runId);
+        // Unsorted steps, repeated steps at several timestamps, gaps, NaN and infinities; one run without it.
+        const n = r === 3 ? 0 : Math.floor(random() * 700);
+        const metrics = Array.from({ length: n }, (_, i) => ({
+          key: "loss",
+          value: i % 97 === 0 ? NaN : i % 89 === 0 ? -Infinity : random(),
+          timestamp: 1_000 + Math.floor(random() * 50),
+          step: Math.floor(random() * 900) - 20,
+        }));
+        for (let i = 0; i < metrics.length; i += 1000) {
+          await store.logBatch(run.info.runId, { metrics: metrics.slice(i, i + 1000) });
+        }
+        await store.logBatch(run.info.runId, {
+          metrics: [{ key: "other", value: 1, timestamp: 1, step: 5 }],
+        });
+      }
+      const plain = wholeHistoriesOnly(store);
+      for (let trial = 0; trial < 40; trial++) {
+        const ids = runIds.filter(() => random() < 0.7);
+        const maxResults = String(1 + Math.floor(random() * 400));
+        const ranged = random() < 0.4;
+        const start = Math.floor(random() * 500) - 30;
+        const options = {
+          runIds: ids,
+          metricKey: trial % 10 === 9 ? "missing" : "loss",
+          maxResults,
+          ...(ranged
+            ? { startStep: String(start), endStep: String(start + Math.floor(random() * 400)) }
+            : {}),
+        };
+        assert.deepEqual(
+          await bulkIntervalHistory(store, options),
+          await bulkIntervalHistory(plain, options),
+          `${name} trial ${trial}`,
+        );
+      }
+      const unknown = { runIds: [runIds[0], "0123456789abcdef0123456789abcdef"], metricKey: "loss" };
+      const fast = await bulkIntervalHistory(store, unknown).catch((e) => e);
+      const whole = await bulkIntervalHistory(plain, unknown).catch((e) => e);
+      assert.ok(fast instanceof Error && whole instanceof Error, `${name}: an unknown run fails`);
+      assert.equal(fast.message, whole.message, name);
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -44,7 +44,8 @@ async function graph(entry: string): Promise<{ static: Set<string>; all: Set<str
 
 const heavy = (modules: Set<string>) => [...modules].filter((m) => /postgres@|aws4fetch@/.test(m));
 
-for (const entry of ["cli.ts", "lib/cli/run_command.ts", "lib/tracking/mod.ts"]) {
+// cli.ts reaches the command tree (lib/cli/main.ts) through a computed import, which no graph follows.
+for (const entry of ["lib/cli/main.ts", "lib/cli/run_command.ts", "lib/tracking/mod.ts"]) {
   Deno.test(`${entry} does not load the PostgreSQL driver or the S3 signer until they are used`, async () => {
     const { static: loaded, all } = await graph(entry);
     assert.deepEqual(heavy(loaded), []);

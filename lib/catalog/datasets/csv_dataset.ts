@@ -1,8 +1,7 @@
 /** CSV files as arrays of row objects with typed values; pandas' argument names work. */
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { parseCsv, stringifyCsv } from "./_csv.ts";
 import { gridToRows, type TableReadArgs } from "./_table_rows.ts";
 
 /** A CSV row: column → value (number, boolean, string or null when typing is on). */
@@ -68,16 +67,14 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     const args = this.loadArgs as CsvLoadArgs;
     let records: string[][];
     try {
-      records = parse(textDecoder(args.encoding ?? "utf-8").decode(bytes), {
+      records = parseCsv(textDecoder(args.encoding ?? "utf-8").decode(bytes), {
         delimiter: args.sep ?? args.delimiter ?? ",",
         // Lines pandas skips by count are skipped before parsing: they need not look like records.
-        ...(typeof args.skiprows === "number" ? { from_line: args.skiprows + 1 } : {}),
-        skip_empty_lines: args.skip_blank_lines !== false,
-        bom: true,
-        relax_column_count: true, // checked once the header row is known
-        ...(args.quotechar ? { quote: args.quotechar } : {}),
-        ...(args.escapechar ? { escape: args.escapechar } : {}),
-        ...(args.comment ? { comment: args.comment } : {}),
+        skipLines: typeof args.skiprows === "number" ? args.skiprows : 0,
+        skipEmptyLines: args.skip_blank_lines !== false,
+        quote: args.quotechar,
+        escape: args.escapechar,
+        comment: args.comment,
       });
     } catch (error) {
       throw new DatasetError("dataset/bad-csv", `Cannot parse CSV ${path}: ${(error as Error).message}`, {
@@ -105,13 +102,12 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     const naRep = args.na_rep ?? "";
     const cell = (v: unknown) => (v === null || v === undefined ? naRep : v);
     const index = args.index === true;
-    const text = stringify(
+    const text = stringifyCsv(
       rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]),
       {
         delimiter: args.sep ?? args.delimiter ?? ",",
-        header: args.header !== false,
-        columns: [...(index ? [args.index_label ?? ""] : []), ...columns],
-        cast: { boolean: (v) => (v ? "True" : "False"), date: (d) => d.toISOString() },
+        header: args.header !== false ? [...(index ? [args.index_label ?? ""] : []), ...columns] : undefined,
+        boolean: (v) => (v ? "True" : "False"),
       },
     );
     return args.encoding === "utf-8-sig" ? "\ufeff" + text : text;

@@ -81,6 +81,22 @@ export interface MetricHistoryPage {
   nextPageToken?: string;
 }
 
+/** What a step picker of {@link TrackingStore.sampledMetricHistories} sees of one metric over several runs. */
+export interface MetricStepSummary {
+  /** Every distinct step the runs logged the metric at, ascending. */
+  steps: number[];
+  /** Each run's smallest and largest step, `[min, max]` (runs that never logged the metric are left out). */
+  extremes: [number, number][];
+}
+
+/** Options of {@link TrackingStore.sampledMetricHistories}. */
+export interface SampledHistoryOptions {
+  /** Chooses the steps to read from the summary of all of them. */
+  pick(summary: MetricStepSummary): readonly number[];
+  /** At most this many points per run (the first by step, then logging time). */
+  maxPerRun: number;
+}
+
 /** A tracking backend. All methods are async so local and remote stores share one shape. */
 export interface TrackingStore {
   /** "sqlite", "file", "rest" or "postgresql". */
@@ -129,6 +145,18 @@ export interface TrackingStore {
   logBatch(runId: string, batch: LogBatch): Promise<void>;
   /** Every logged point of one metric, in logging order; RESOURCE_DOES_NOT_EXIST for an unknown run. */
   getMetricHistory(runId: string, key: string, options?: MetricHistoryOptions): Promise<MetricHistoryPage>;
+  /**
+   * Optional, for the web UI's charts (get-history-bulk-interval): the points of one metric for several
+   * runs at the steps `pick` chooses from a summary of their steps, each run's sorted by step then
+   * logging time; one list per run, in `runIds` order. A store that implements it reads only the points
+   * it returns; without it the server reads whole histories through getMetricHistory and samples them.
+   * An unknown run fails as getMetricHistory does.
+   */
+  sampledMetricHistories?(
+    runIds: readonly string[],
+    key: string,
+    options: SampledHistoryOptions,
+  ): Promise<Metric[][]>;
   /** MLflow's run search: filter grammar, order_by, view type, max results (≤ 50000) and page tokens. */
   searchRuns(options: SearchRunsOptions): Promise<RunsPage>;
   /** Records dataset inputs of a run (deduplicated by name and digest). */

@@ -245,7 +245,11 @@ export async function runsPage(container, route) {
         max_results: ids.length,
       });
       if (mine !== generation || loading) return;
-      const fresh = new Map((page.runs ?? []).map((r) => [r.info.run_id, prepareRun(r)]));
+      // Only runs that changed are redrawn: a redraw under the pointer would swallow a click.
+      const onScreen = new Map(runs.map((r) => [r.info.run_id, r]));
+      const changed = (page.runs ?? []).filter((r) => !sameRun(onScreen.get(r.info.run_id), r));
+      if (changed.length === 0) return;
+      const fresh = new Map(changed.map((r) => [r.info.run_id, prepareRun(r)]));
       runs = runs.map((r) => fresh.get(r.info.run_id) ?? r);
       for (const id of parents.keys()) {
         if (fresh.has(id)) parents.set(id, Object.assign(fresh.get(id), { forNesting: true }));
@@ -424,4 +428,11 @@ export async function runsPage(container, route) {
       void fetchPage(true);
     },
   };
+}
+
+/** Whether a re-read run says what the one on screen says (its wire fields, not the derived maps). */
+function sameRun(shown, read) {
+  if (!shown) return false;
+  const wire = (r) => JSON.stringify([r.info, r.data, r.inputs]);
+  return wire(shown) === wire(read);
 }

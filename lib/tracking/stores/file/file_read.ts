@@ -2,6 +2,8 @@
 import { join } from "node:path";
 import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../../entities.ts";
 import { validateKey } from "../../validation.ts";
+import type { SampledHistoryOptions } from "../store.ts";
+import { metricStepSummary } from "../step_summary.ts";
 import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
 
 /** An experiment folder's meta.yaml and tags. */
@@ -33,15 +35,58 @@ function parseHistory(text: string, key: string): Metric[] {
  * key is checked as on writes (MLflow's rules), and its file must not lead out of the run.
  */
 export async function readHistory(dir: string, key: string): Promise<Metric[]> {
+  return parseHistory(await readHistoryText(dir, key), key);
+}
+
+async function readHistoryText(dir: string, key: string): Promise<string> {
   validateKey("metric", key);
-  let text: string;
   try {
-    text = await Deno.readTextFile(await keyFile(join(dir, "metrics"), key, "metric"));
+    return await Deno.readTextFile(await keyFile(join(dir, "metrics"), key, "metric"));
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return [];
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return "";
     throw error;
   }
-  return parseHistory(text, key);
+}
+
+/**
+ * The points of `key` in the run folders `dirs` at the steps `options.pick` chooses (see
+ * TrackingStore.sampledMetricHistories). Every line is read, but only its last field (the step) is looked
+ * at until the picker has chosen: just the kept lines become points. A line that is not
+ * `<timestamp> <value> <step>` fails as in {@link readHistory}.
+ */
+export async function sampledHistories(
+  dirs: readonly string[],
+  key: string,
+  options: SampledHistoryOptions,
+): Promise<Metric[][]> {
+  const histories: { lines: string[]; steps: number[] }[] = [];
+  for (const dir of dirs) histories.push(stepsOfLines(await readHistoryText(dir, key), key));
+  const picked = new Set(options.pick(metricStepSummary(histories.map((h) => h.steps))));
+  return histories.map((h) => {
+    const kept: Metric[] = [];
+    h.lines.forEach((line, i) => {
+      if (picked.has(h.steps[i])) kept.push(parseMetricLine(line, key));
+    });
+    kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    return kept.slice(0, options.maxPerRun);
+  });
+}
+
+function stepsOfLines(text: string, key: string): { lines: string[]; steps: number[] } {
+  const lines = text.split("\n");
+  lines.pop(); // "" after the final newline, or the torn tail of an interrupted append
+  const kept: string[] = [];
+  const steps: number[] = [];
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    const cut = trimmed.lastIndexOf(" ");
+    const step = cut > 0 && trimmed.indexOf(" ") < cut ? Number(trimmed.slice(cut + 1)) : NaN;
+    // Anything but the plain three-field form goes through the full parser (its errors, tabs, 2 fields).
+    steps.push(Number.isFinite(step) ? step : parseMetricLine(trimmed, key).step);
+    kept.push(trimmed);
+  }
+  return { lines: kept, steps };
 }
 
 /** A run folder as a Run: latest metric per key by (step, timestamp, value), params, tags, inputs. */

@@ -3,12 +3,18 @@
  * run with meta.yaml, `params/`, `tags/`, `metrics/` (one line per point) and `artifacts/`. Read and
  * written in the layout MLflow 2.x uses, so either tool opens what the other wrote.
  */
-import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
-import { type DatasetInput, type Experiment, MLFLOW_TAGS, type Run, type RunInfo } from "../../entities.ts";
+import {
+  type DatasetInput,
+  type Experiment,
+  type Metric,
+  MLFLOW_TAGS,
+  type Run,
+  type RunInfo,
+} from "../../entities.ts";
 import { newRunId, randomRunName } from "../../run_names.ts";
 import {
   type ExperimentsPage,
@@ -24,6 +30,7 @@ import type {
   LogBatch,
   MetricHistoryOptions,
   MetricHistoryPage,
+  SampledHistoryOptions,
   TrackingStore,
   UpdateRunOptions,
 } from "../store.ts";
@@ -70,7 +77,7 @@ import {
   writeMeta,
 } from "./file_format.ts";
 import { withStoreLock } from "./store_lock.ts";
-import { readExperiment, readHistory, readRun } from "./file_read.ts";
+import { readExperiment, readHistory, readRun, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import {
@@ -355,6 +362,20 @@ export class FileStore implements TrackingStore {
     }
   }
 
+  async sampledMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options: SampledHistoryOptions,
+  ): Promise<Metric[][]> {
+    validateKey("metric", key);
+    const dirs = [];
+    for (const runId of runIds) {
+      validateRunId(runId);
+      dirs.push(await this.#runs.find(runId));
+    }
+    return await sampledHistories(dirs, key, options);
+  }
+
   async getMetricHistory(
     runId: string,
     key: string,
@@ -392,7 +413,7 @@ export class FileStore implements TrackingStore {
     const expDir = join(dir, "..");
     for (const input of datasets) {
       const d = input.dataset;
-      const datasetId = md5(d.name + d.digest);
+      const datasetId = await md5(d.name + d.digest);
       await mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
@@ -402,8 +423,9 @@ export class FileStore implements TrackingStore {
         source: d.source,
         source_type: d.sourceType,
       });
-      await mkdirInRun(dir, `inputs/${md5(datasetId + runId)}`);
-      await writeMeta(join(dir, "inputs", md5(datasetId + runId), "meta.yaml"), {
+      const inputId = await md5(datasetId + runId);
+      await mkdirInRun(dir, `inputs/${inputId}`);
+      await writeMeta(join(dir, "inputs", inputId, "meta.yaml"), {
         destination_id: runId,
         destination_type: "RUN",
         source_id: datasetId,
@@ -422,6 +444,9 @@ export class FileStore implements TrackingStore {
   }
 }
 
-function md5(text: string): string {
+// node:crypto (Web Crypto has no MD5) is loaded only when dataset inputs are logged: every command that
+// opens a store would pay ~5 ms for it otherwise.
+async function md5(text: string): Promise<string> {
+  const { createHash } = await import("node:crypto");
   return createHash("md5").update(text).digest("hex");
 }

@@ -7,7 +7,8 @@
  */
 import type { Metric } from "../../entities.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
-import type { MetricHistoryPage } from "../store.ts";
+import type { MetricHistoryPage, SampledHistoryOptions } from "../store.ts";
+import { metricStepSummary } from "../step_summary.ts";
 import { isNewerMetric, storedMetricValue } from "../sql/rows.ts";
 import type { SqliteDb } from "./db.ts";
 
@@ -70,7 +71,8 @@ export function metricHistory(
 ): MetricHistoryPage {
   const offset = decodePageToken(options.pageToken);
   const limit = options.maxResults === undefined ? -1 : options.maxResults + 1;
-  const rows = db.all<{ value: number; timestamp: number; step: number; is_nan: number }>(
+  // Rows as arrays: about twice as fast as objects for long histories.
+  const rows = db.rows<[number, number, number, number]>(
     "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY rowid " +
       "LIMIT ? OFFSET ?",
     runId,
@@ -80,11 +82,40 @@ export function metricHistory(
   );
   const more = options.maxResults !== undefined && rows.length > options.maxResults;
   const page = more ? rows.slice(0, options.maxResults) : rows;
-  const metrics = page.map((r) => ({
+  const metrics = page.map(([value, timestamp, step, isNan]) => ({
     key,
-    value: r.is_nan ? NaN : r.value,
-    timestamp: r.timestamp,
-    step: r.step,
+    value: isNan ? NaN : value,
+    timestamp,
+    step,
   }));
   return more ? { metrics, nextPageToken: encodePageToken(offset + options.maxResults!) } : { metrics };
+}
+
+/**
+ * The points of `key` for `runIds` at the steps `options.pick` chooses. MLflow's schema has no index on
+ * (run, key), so each run's history is read through the run index, as getMetricHistory does (SQLite's
+ * planner picks a key-prefix scan of every run's points for most other query shapes, or for set queries
+ * over many runs, which is far slower); rows come back as arrays and only the kept points become
+ * Metric objects. Ties on step and timestamp keep logging order. The caller checks the runs exist.
+ */
+export function sampledHistories(
+  db: SqliteDb,
+  runIds: readonly string[],
+  key: string,
+  options: SampledHistoryOptions,
+): Metric[][] {
+  const histories = runIds.map((runId) =>
+    db.rows<[number, number, number, number]>(
+      "SELECT step, timestamp, value, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY rowid",
+      runId,
+      key,
+    )
+  );
+  const picked = new Set(options.pick(metricStepSummary(histories.map((rows) => rows.map((r) => r[0])))));
+  return histories.map((rows) => {
+    const kept = rows.filter((r) => picked.has(r[0]));
+    kept.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    return kept.slice(0, options.maxPerRun)
+      .map(([step, timestamp, value, isNan]) => ({ key, value: isNan ? NaN : value, timestamp, step }));
+  });
 }

@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
-import type { DatasetInput, Experiment, Run, RunInfo } from "../../entities.ts";
+import type { DatasetInput, Experiment, Metric, Run, RunInfo } from "../../entities.ts";
 import type {
   ExperimentsPage,
   RunsPage,
@@ -22,6 +22,7 @@ import type {
   LogBatch,
   MetricHistoryOptions,
   MetricHistoryPage,
+  SampledHistoryOptions,
   TrackingStore,
   UpdateRunOptions,
 } from "../store.ts";
@@ -30,7 +31,7 @@ import { openError, SqliteDb } from "./db.ts";
 import { SqlRegistry } from "../sql/sql_registry.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
-import { metricHistory } from "./metrics.ts";
+import { metricHistory, sampledHistories } from "./metrics.ts";
 import * as runs from "./runs.ts";
 import { ensureSchema, registrySchema, type SchemaInfo } from "./schema.ts";
 import { sqliteEngine } from "./sql_engine.ts";
@@ -188,6 +189,19 @@ export class SqliteStore implements TrackingStore {
 
   logBatch(runId: string, batch: LogBatch): Promise<void> {
     return this.#do(() => runs.logBatch(this.#db, runId, batch, this.#validation));
+  }
+
+  sampledMetricHistories(
+    runIds: readonly string[],
+    key: string,
+    options: SampledHistoryOptions,
+  ): Promise<Metric[][]> {
+    return this.#do(() =>
+      this.#db.read(() => {
+        for (const runId of runIds) runs.runRow(this.#db, runId);
+        return sampledHistories(this.#db, runIds, key, options);
+      })
+    );
   }
 
   getMetricHistory(
