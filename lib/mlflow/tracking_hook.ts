@@ -344,7 +344,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
         return await finish("KILLED");
       }
-      if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run failed");
+      if (pipeline.ml) {
+        // Tracking itself may have refused to start (no run exists): say that, not "the run failed".
+        const why = runId === undefined ? "no MLflow run was started" : "the run failed";
+        notModelLogged(options, pipeline, pipeline.ml.dropped ?? why);
+      }
       const failed = timings.firstFailed() ??
         (error as { failedNode?: string })?.failedNode;
       // A node that failed loading or saving a dataset never reached onNodeError.

@@ -69,7 +69,8 @@ export function uiSession(page: Page, base: string, f: UiFixture): UiSession {
     texts: (selector) => page.locator(selector).allTextContents(),
     async open(hash) {
       await page.goto(`${base}/${hash}`);
-      await page.reload();
+      // Idle, not just loaded: a page still fetching may render again and drop what a step clicks next.
+      await page.reload({ waitUntil: "networkidle" });
     },
   };
 }

@@ -176,6 +176,7 @@ async function filtersWithOldRun(ui: UiSession, old: string) {
   await ui.open(`${expHash}`);
   await rowCount(5);
   await page.getByTestId("preview-toggle").click();
+  await page.getByTestId("cell-preview").waitFor({ state: "visible" });
   await page.locator(`[data-run-id='${f.xssRunId}'] [data-col='attr:datasets']`).click();
   assert.equal(
     await page.getByTestId("cell-preview-value").textContent(),
