@@ -1,6 +1,6 @@
 /**
- * Atomic file writes: a crash never leaves a half-written dataset behind, and no temp file outlives
- * its save. A temp file is named `.<name>.<pid>-<random>.tmp` beside the target; the ones still being
+ * Atomic file and folder writes: a crash never leaves a half-written dataset behind, and no temp file or
+ * folder outlives its save. A temp is named `.<name>.<pid>-<random>.tmp` beside the target; the ones still being
  * written can be removed synchronously when the process exits ({@link removeTempFilesInFlight}, which the
  * session calls on exit and on Ctrl-C), and the ones a killed process left behind (SIGKILL, power loss)
  * are swept by the next save of the same dataset.
@@ -42,7 +42,7 @@ export async function sweepStaleTempFiles(path: string): Promise<string[]> {
     return removed; // no folder yet: nothing to sweep
   }
   for (const entry of entries) {
-    const m = entry.isFile ? entry.name.match(pattern) : null;
+    const m = entry.isFile || entry.isDirectory ? entry.name.match(pattern) : null;
     const tmp = join(dir, entry.name);
     if (!m || inFlight.has(tmp)) continue;
     const pid = m[1] === undefined ? undefined : Number(m[1]);
@@ -53,7 +53,7 @@ export async function sweepStaleTempFiles(path: string): Promise<string[]> {
       const info = await statOrUndefined(tmp);
       if (!info?.mtime || Date.now() - info.mtime.getTime() < STALE_AFTER_MS) continue;
     }
-    await Deno.remove(tmp).then(() => removed.push(tmp), () => {});
+    await Deno.remove(tmp, { recursive: entry.isDirectory }).then(() => removed.push(tmp), () => {});
   }
   return removed;
 }
@@ -71,7 +71,7 @@ export function removeTempFilesInFlight(): string[] {
   const removed: string[] = [];
   for (const tmp of inFlight) {
     try {
-      Deno.removeSync(tmp);
+      Deno.removeSync(tmp, { recursive: true });
       removed.push(tmp);
     } catch { /* already renamed or removed */ }
   }
@@ -99,7 +99,7 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
   const dir = dirname(path);
   await Deno.mkdir(dir, { recursive: true });
   await sweepStaleTempFiles(path);
-  const tmp = join(dir, `.${basename(path)}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`);
+  const tmp = tempPathFor(path);
   inFlight.add(tmp);
   try {
     if (typeof data === "string") await Deno.writeTextFile(tmp, data);
@@ -111,6 +111,43 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
   } finally {
     inFlight.delete(tmp);
   }
+}
+
+/**
+ * Replaces the folder `target` with one `fill` writes into a fresh temp folder beside it: a failed `fill`
+ * leaves the previous folder as it was, and a kill at any point leaves temps the next save sweeps.
+ *
+ * @example
+ * ```ts
+ * await atomicFolder("data/06_models/model", (tmp) => Deno.writeTextFile(`${tmp}/MLmodel`, text));
+ * ```
+ */
+export async function atomicFolder<T>(target: string, fill: (tmp: string) => Promise<T>): Promise<T> {
+  await Deno.mkdir(dirname(target), { recursive: true });
+  await sweepStaleTempFiles(target);
+  const tmp = tempPathFor(target);
+  const aside = tempPathFor(target);
+  inFlight.add(tmp);
+  inFlight.add(aside);
+  try {
+    await Deno.mkdir(tmp);
+    const result = await fill(tmp);
+    if (await pathExists(target)) {
+      await Deno.rename(target, aside);
+      await Deno.rename(tmp, target);
+      await Deno.remove(aside, { recursive: true });
+    } else await Deno.rename(tmp, target);
+    return result;
+  } finally {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    inFlight.delete(tmp);
+    inFlight.delete(aside);
+  }
+}
+
+// `.<name>.<pid>-<random>.tmp` beside `path` (the pattern sweepStaleTempFiles recognizes).
+function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`);
 }
 
 /**

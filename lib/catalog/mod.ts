@@ -25,7 +25,13 @@ export { builtinRegistry } from "./builtin_types.ts";
 export { importProjectClass, isCustomType, type ProjectClassKind } from "./custom_type.ts";
 export { checkVersion, generateVersion, VersionedPath, type VersionSpec } from "./versioning.ts";
 export { FileDataset, type FileDatasetOptions, hasFilePath } from "./file_dataset.ts";
-export { atomicWrite, pathExists, removeTempFilesInFlight, sweepStaleTempFiles } from "./atomic.ts";
+export {
+  atomicFolder,
+  atomicWrite,
+  pathExists,
+  removeTempFilesInFlight,
+  sweepStaleTempFiles,
+} from "./atomic.ts";
 export { assertSavable } from "./save_checks.ts";
 export { type CopyMode, MemoryDataset, type MemoryDatasetOptions } from "./datasets/memory_dataset.ts";
 export { JsonDataset } from "./datasets/json_dataset.ts";

@@ -5,8 +5,14 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
-import { type Dataset, pathExists, VersionedPath, type VersionSpec } from "../../catalog/mod.ts";
+import { join } from "node:path";
+import {
+  atomicFolder,
+  type Dataset,
+  pathExists,
+  VersionedPath,
+  type VersionSpec,
+} from "../../catalog/mod.ts";
 import { DatasetError } from "../../errors.ts";
 import type { ModelDatasetBase, ModelSaveSettings } from "./model_access.ts";
 
@@ -54,12 +60,9 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
 
   async save(model: unknown): Promise<void> {
     const target = this.versioned ? this.versioned.savePath() : this.options.filepath;
-    const parent = dirname(target);
-    await Deno.mkdir(parent, { recursive: true });
     const { saveModelFolder } = await import("../../tracking/mod.ts");
     // Written beside the target, then swapped in: a failed save leaves the previous model as it was.
-    const tmp = await Deno.makeTempDir({ dir: parent, prefix: `.${basename(target)}.${Deno.pid}-` });
-    try {
+    await atomicFolder(target, async (tmp) => {
       const { notes } = await saveModelFolder(tmp, model, this.options.flavor, {
         flavorArgs: this.options.flavorArgs,
         signature: this.options.signature,
@@ -68,15 +71,7 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
       for (const note of notes) {
         this.options.state.notify?.(`Model note (dataset "${this.options.name}"): ${note}`);
       }
-      if (await pathExists(target)) {
-        const aside = `${tmp}.old`;
-        await Deno.rename(target, aside);
-        await Deno.rename(tmp, target);
-        await Deno.remove(aside, { recursive: true });
-      } else await Deno.rename(tmp, target);
-    } finally {
-      await Deno.remove(tmp, { recursive: true }).catch(() => {});
-    }
+    });
     this.versioned?.committed();
     this.#lastSaved = target;
   }
