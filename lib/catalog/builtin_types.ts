@@ -15,7 +15,7 @@ import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
 import { TextDataset } from "./datasets/text_dataset.ts";
 import { YamlDataset } from "./datasets/yaml_dataset.ts";
-import type { FileDatasetOptions } from "./file_dataset.ts";
+import { type FileDatasetOptions, fileDatasetOptions } from "./file_dataset.ts";
 import { type DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import { registerReportTypes } from "./report_types.ts";
 import {
@@ -65,7 +65,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
     schema = fileSchema(),
     argumentHints: Record<string, string> = {},
   ) =>
-    registry.register(names, (args, ctx) => new Cls(fileOptions(args, ctx)), {
+    registry.register(names, (args, ctx) => new Cls(fileDatasetOptions(args, ctx)), {
       schema,
       versionable: true,
       argumentHints,
@@ -168,17 +168,6 @@ function registerBuiltins(registry: DatasetRegistry): void {
       }),
     },
   );
-}
-
-function fileOptions(args: Record<string, unknown>, ctx: DatasetFactoryContext): FileDatasetOptions {
-  return {
-    filepath: args.filepath as string,
-    loadArgs: args.load_args as Record<string, unknown> | undefined,
-    saveArgs: args.save_args as Record<string, unknown> | undefined,
-    version: ctx.version,
-    name: ctx.name,
-    metadata: ctx.metadata,
-  };
 }
 
 // Each partition is the underlying dataset at `<path>/<id><suffix>`; the entry must not set its filepath.

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { ImageDataset } from "./datasets/image_dataset.ts";
 import { PlotlyDataset, PlotlyJsonDataset } from "./datasets/plotly_dataset.ts";
 import { EXPRESS_TYPES, FIG_ARGS, type PlotlyArgs } from "./datasets/plotly_figure.ts";
-import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
-import type { FileDatasetOptions } from "./file_dataset.ts";
+import type { DatasetRegistry } from "./registry.ts";
+import { fileDatasetOptions } from "./file_dataset.ts";
 
 const file = {
   filepath: z.string().min(1),
@@ -35,7 +35,7 @@ const SAVEFIG =
 export function registerReportTypes(registry: DatasetRegistry): void {
   registry.register(
     ["plotly_json", "PlotlyJSONDataset", "plotly.JSONDataset"],
-    (args, ctx) => new PlotlyJsonDataset(options(args, ctx)),
+    (args, ctx) => new PlotlyJsonDataset(fileDatasetOptions(args, ctx)),
     {
       schema: z.strictObject({ ...file, load_args: jsonLoad.optional(), save_args: jsonSave.optional() }),
       versionable: true,
@@ -44,7 +44,8 @@ export function registerReportTypes(registry: DatasetRegistry): void {
   );
   registry.register(
     ["plotly", "PlotlyDataset", "plotly.PlotlyDataset"],
-    (args, ctx) => new PlotlyDataset({ ...options(args, ctx), plotlyArgs: args.plotly_args as PlotlyArgs }),
+    (args, ctx) =>
+      new PlotlyDataset({ ...fileDatasetOptions(args, ctx), plotlyArgs: args.plotly_args as PlotlyArgs }),
     {
       schema: z.strictObject({
         ...file,
@@ -63,7 +64,10 @@ export function registerReportTypes(registry: DatasetRegistry): void {
   registry.register(
     ["image", "ImageDataset", "matplotlib.MatplotlibDataset", "MatplotlibDataset"],
     (args, ctx) =>
-      new ImageDataset({ ...options(args, ctx), overwrite: args.overwrite as boolean | undefined }),
+      new ImageDataset({
+        ...fileDatasetOptions(args, ctx),
+        overwrite: args.overwrite as boolean | undefined,
+      }),
     {
       schema: z.strictObject({
         ...file,
@@ -83,15 +87,4 @@ export function registerReportTypes(registry: DatasetRegistry): void {
       ),
     },
   );
-}
-
-function options(args: Record<string, unknown>, ctx: DatasetFactoryContext): FileDatasetOptions {
-  return {
-    filepath: args.filepath as string,
-    loadArgs: args.load_args as Record<string, unknown> | undefined,
-    saveArgs: args.save_args as Record<string, unknown> | undefined,
-    version: ctx.version,
-    name: ctx.name,
-    metadata: ctx.metadata,
-  };
 }

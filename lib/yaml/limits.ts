@@ -95,8 +95,15 @@ function lineAt(text: string, offset: number): { line: number; column: number } 
   return { line, column: Math.max(1, offset - start + 1) };
 }
 
-/** The offset of a node's first character: js-yaml reports nodes before blanks and comments. */
-function skipBlanks(text: string, offset: number): number {
+/**
+ * The offset of a node's first character: js-yaml reports nodes before blanks and comments.
+ *
+ * @example
+ * ```ts
+ * skipBlanks("a:\n  # note\n  b", 2); // the offset of "b"
+ * ```
+ */
+export function skipBlanks(text: string, offset: number): number {
   let i = offset;
   while (i < text.length) {
     const ch = text[i];

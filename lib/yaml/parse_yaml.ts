@@ -9,7 +9,7 @@
  */
 import { load, type LoadOptions } from "js-yaml";
 import { ConfigError, type SourceLocation } from "../errors.ts";
-import { loadWithinLimits, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
+import { loadWithinLimits, skipBlanks, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
 import { decodeUtf8 } from "./utf8.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
@@ -195,16 +195,4 @@ function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
-}
-
-// js-yaml reports a node's start before the separating whitespace and comments; skip them.
-function skipBlanks(text: string, offset: number): number {
-  let i = offset;
-  while (i < text.length) {
-    const ch = text[i];
-    if (ch === " " || ch === "\t" || ch === "\n" || ch === "\r") i++;
-    else if (ch === "#") { while (i < text.length && text[i] !== "\n") i++; }
-    else break;
-  }
-  return i;
 }
