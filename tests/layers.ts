@@ -48,9 +48,15 @@ FORBIDDEN.export.push("models");
  * folder's public surface: the folder's `mod.ts` re-exports it (checked), and the forbidden lines still apply.
  */
 export const START_UP_ENTRIES: readonly string[] = [
+  "mlflow/mlflow_config.ts",
+  "runner/sequential_runner.ts",
   "server/auth.ts",
   "server/serve.ts",
   "server/server_options.ts",
+  "tracking/models/mlmodel.ts",
+  "tracking/models/model_uri.ts",
+  "tracking/models/resolve_model.ts",
+  "tracking/models/signature.ts",
   "tracking/stores/open_store.ts",
 ];
 

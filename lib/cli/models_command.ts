@@ -2,13 +2,21 @@
  * `kmlf models predict` (batch) and `kmlf models serve` (MLflow's scoring server) for models logged by
  * kmlf. Model URIs resolve through the project's tracking store (mlflow.yml) or `MLFLOW_TRACKING_URI`.
  */
-import { stringify } from "csv-stringify/sync";
 import { extname } from "node:path";
 import { UsageError } from "../errors.ts";
+import { startServer } from "../server/serve.ts";
+import { loopbackHostsFor } from "../server/server_options.ts";
+import { parseModelUri } from "../tracking/models/model_uri.ts";
+import { openStore } from "../tracking/stores/open_store.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
+
+// lib/models loads by a computed URL: a literal import() would make Deno read its ~170 modules (catalog,
+// pipelines, runner) for `kmlf models --help` too. `deno task compile` --include's it.
+const modelsModule = (): Promise<typeof import("../models/mod.ts")> =>
+  import(new URL("../models/mod.ts", import.meta.url).href);
 
 /** Options of `kmlf models predict`. */
 export interface PredictOptions {
@@ -36,18 +44,17 @@ export interface ServeOptions {
   signal?: AbortSignal;
 }
 
-// Opens the store only when the URI needs one; returns the model and a way to release the store.
+// Opens the store only when the URI needs one, while lib/models loads; returns the model.
 async function openModel(options: { modelUri: string; env?: string; project?: string }) {
-  const [{ loadModel }, tracking] = await Promise.all([
-    import("../models/mod.ts"),
-    import("../tracking/mod.ts"),
-  ]);
+  const models = modelsModule();
+  models.catch(() => {}); // awaited below, after the store: not an unhandled rejection meanwhile
   const where = await projectTracking(options);
-  const parsed = tracking.parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
+  const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
   const store = parsed.kind === "local"
     ? undefined
-    : await tracking.openStore(where.trackingUri, { baseDir: where.baseDir });
+    : await openStore(where.trackingUri, { baseDir: where.baseDir });
   try {
+    const { loadModel } = await models;
     return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
   } finally {
     await store?.close();
@@ -65,7 +72,7 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
  */
 export async function modelsPredict(options: PredictOptions): Promise<number> {
   try {
-    const models = await import("../models/mod.ts");
+    const models = await modelsModule();
     const kind = contentTypeOf(options.contentType, options.inputPath);
     const text = await Deno.readTextFile(options.inputPath).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
@@ -81,7 +88,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const input = models.parseScoringBody(body, kind, model.signature?.inputs);
     const predictions = await model.predict(input.data, input.params);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
-      ? toCsv(predictions)
+      ? await toCsv(predictions)
       : models.predictionsBody(predictions) + "\n";
     if (options.outputPath) await Deno.writeTextFile(options.outputPath, result);
     else await Deno.stdout.write(new TextEncoder().encode(result));
@@ -117,13 +124,9 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
       { hint: "e.g. --timeout 30" },
     );
   }
-  const [{ model }, { scoringHandler }, server] = await Promise.all([
-    openModel(options),
-    import("../models/mod.ts"),
-    import("../server/mod.ts"),
-  ]);
-  const allowedHosts = server.loopbackHostsFor(options.host);
-  const running = server.startServer(
+  const [{ model }, { scoringHandler }] = await Promise.all([openModel(options), modelsModule()]);
+  const allowedHosts = loopbackHostsFor(options.host);
+  const running = startServer(
     scoringHandler(model, {
       maxBodyBytes: maxBodyMb * 1024 * 1024,
       timeoutMs: timeoutS * 1000,
@@ -169,7 +172,8 @@ function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {
   });
 }
 
-function toCsv(predictions: unknown): string {
+async function toCsv(predictions: unknown): Promise<string> {
+  const { stringify } = await import("csv-stringify/sync");
   const rows = Array.isArray(predictions) ? predictions : [predictions];
   if (rows.every((r) => typeof r === "object" && r !== null && !Array.isArray(r))) {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r as object)))];
@@ -186,7 +190,7 @@ function toCsv(predictions: unknown): string {
 
 // Bad input (4xx) is the user's to fix (exit 2); a failing model is a failed run (exit 1).
 async function reportModelError(error: unknown, debug = false): Promise<number> {
-  const { ScoringError } = await import("../models/mod.ts");
+  const { ScoringError } = await modelsModule();
   const code = reportError(error, { debug });
   if (error instanceof ScoringError) return error.status >= 500 ? EXIT.runFailed : EXIT.usage;
   return code;

@@ -11,15 +11,14 @@ import { builtinRegistry, Catalog, type CopyMode, generateVersion, MemoryDataset
 import { KmlfError } from "../errors.ts";
 import { HookManager } from "../hooks/mod.ts";
 import { loadPipelineFile, type Pipeline } from "../pipeline/mod.ts";
-import { SequentialRunner } from "../runner/mod.ts";
-import {
-  defaultModelCacheDir,
-  type MlModel,
-  type ModelSignature,
-  parseMlmodel,
-  parseSignature,
-  type TrackingStore,
-} from "../tracking/mod.ts";
+import { SequentialRunner } from "../runner/sequential_runner.ts";
+import type { TrackingStore } from "../tracking/mod.ts";
+// What loading a model needs of tracking, without the rest of it (tests/layers.ts, START_UP_ENTRIES).
+import { type MlModel, parseMlmodel } from "../tracking/models/mlmodel.ts";
+import { parseModelUri } from "../tracking/models/model_uri.ts";
+import { defaultModelCacheDir, resolveModel } from "../tracking/models/resolve_model.ts";
+import { type ModelSignature, parseSignature } from "../tracking/models/signature.ts";
+import { openStore } from "../tracking/stores/open_store.ts";
 import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
@@ -85,7 +84,6 @@ export interface LoadModelOptions {
  * ```
  */
 export async function loadModel(uri: string, options: LoadModelOptions = {}): Promise<KmlfModel> {
-  const { openStore, parseModelUri, resolveModel } = await import("../tracking/mod.ts");
   const baseDir = options.baseDir ?? Deno.cwd();
   const needsStore = !options.store && parseModelUri(uri, { baseDir }).kind !== "local";
   const store = needsStore

@@ -6,7 +6,8 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import { type ColSpec, pythonJson } from "../tracking/mod.ts";
+import type { ColSpec } from "../tracking/mod.ts";
+import { pythonJson } from "../tracking/models/signature.ts";
 import type { Row } from "./enforce.ts";
 import { pyRepr, ScoringError } from "./scoring_error.ts";
 

@@ -6,7 +6,8 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
-import { MLMODEL_FORMAT_VERSION, pythonJson } from "../tracking/mod.ts";
+import { MLMODEL_FORMAT_VERSION } from "../tracking/models/mlmodel.ts";
+import { pythonJson } from "../tracking/models/signature.ts";
 import type { KmlfModel } from "./load_model.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { contentKind, parseScoringBody, predictionsBody } from "./scoring_protocol.ts";
