@@ -58,6 +58,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "tracking/models/resolve_model.ts",
   "tracking/models/signature.ts",
   "tracking/stores/open_store.ts",
+  "tracking/stores/prepare_store.ts",
 ];
 
 /** One import that crosses a forbidden line. */

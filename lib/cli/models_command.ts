@@ -4,6 +4,9 @@
  */
 import { extname } from "node:path";
 import { UsageError } from "../errors.ts";
+// Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
+// which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
+import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
 import { startServer } from "../server/serve.ts";
 import { loopbackHostsFor } from "../server/server_options.ts";
 import { parseModelUri } from "../tracking/models/model_uri.ts";
@@ -12,11 +15,6 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
-
-// lib/models loads by a computed URL: a literal import() would make Deno read its ~170 modules (catalog,
-// pipelines, runner) for `kmlf models --help` too. `deno task compile` --include's it.
-const modelsModule = (): Promise<typeof import("../models/mod.ts")> =>
-  import(new URL("../models/mod.ts", import.meta.url).href);
 
 /** Options of `kmlf models predict`. */
 export interface PredictOptions {
@@ -44,17 +42,14 @@ export interface ServeOptions {
   signal?: AbortSignal;
 }
 
-// Opens the store only when the URI needs one, while lib/models loads; returns the model.
+// Opens the store only when the URI needs one; returns the model.
 async function openModel(options: { modelUri: string; env?: string; project?: string }) {
-  const models = modelsModule();
-  models.catch(() => {}); // awaited below, after the store: not an unhandled rejection meanwhile
   const where = await projectTracking(options);
   const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
   const store = parsed.kind === "local"
     ? undefined
     : await openStore(where.trackingUri, { baseDir: where.baseDir });
   try {
-    const { loadModel } = await models;
     return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
   } finally {
     await store?.close();
@@ -72,7 +67,6 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
  */
 export async function modelsPredict(options: PredictOptions): Promise<number> {
   try {
-    const models = await modelsModule();
     const kind = contentTypeOf(options.contentType, options.inputPath);
     const text = await Deno.readTextFile(options.inputPath).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
@@ -85,16 +79,16 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const body = kind === "json" && /^\s*\[/.test(text)
       ? JSON.stringify({ dataframe_records: JSON.parse(text) })
       : text;
-    const input = models.parseScoringBody(body, kind, model.signature?.inputs);
+    const input = await parseScoringBody(body, kind, model.signature?.inputs);
     const predictions = await model.predict(input.data, input.params);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(predictions)
-      : models.predictionsBody(predictions) + "\n";
+      : predictionsBody(predictions) + "\n";
     if (options.outputPath) await Deno.writeTextFile(options.outputPath, result);
     else await Deno.stdout.write(new TextEncoder().encode(result));
     return EXIT.ok;
   } catch (error) {
-    return await reportModelError(error, options.debug);
+    return reportModelError(error, options.debug);
   }
 }
 
@@ -124,7 +118,7 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
       { hint: "e.g. --timeout 30" },
     );
   }
-  const [{ model }, { scoringHandler }] = await Promise.all([openModel(options), modelsModule()]);
+  const { model } = await openModel(options);
   const allowedHosts = loopbackHostsFor(options.host);
   const running = startServer(
     scoringHandler(model, {
@@ -189,8 +183,7 @@ async function toCsv(predictions: unknown): Promise<string> {
 }
 
 // Bad input (4xx) is the user's to fix (exit 2); a failing model is a failed run (exit 1).
-async function reportModelError(error: unknown, debug = false): Promise<number> {
-  const { ScoringError } = await modelsModule();
+function reportModelError(error: unknown, debug = false): number {
   const code = reportError(error, { debug });
   if (error instanceof ScoringError) return error.status >= 500 ? EXIT.runFailed : EXIT.usage;
   return code;

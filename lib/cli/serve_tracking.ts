@@ -14,7 +14,7 @@ import { UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
 import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
-import { prepareStore } from "../tracking/stores/open_store.ts";
+import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
@@ -98,15 +98,16 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   });
   const auth = serverAuthFromEnv(Deno.env.toObject());
   let startPage: string | undefined;
-  const loadApi = (): Promise<Handler> =>
-    Promise.all([serverModule(), prepared.open()]).then(([server, store]) =>
-      server.createRequestHandler(store, {
-        artifactsDestination: options.artifactsDestination,
-        auth,
-        allowedHosts,
-        ui: startPage ? server.uiWithStartPage(startPage) : undefined,
-      })
-    );
+  const loadApi = async (): Promise<Handler> => {
+    // One module graph at a time: the server's holds the store's code, which open() then finds loaded.
+    const server = await serverModule();
+    return server.createRequestHandler(await prepared.open(), {
+      artifactsDestination: options.artifactsDestination,
+      auth,
+      allowedHosts,
+      ui: startPage ? server.uiWithStartPage(startPage) : undefined,
+    });
+  };
   let server: RunningServer;
   try {
     // `kmlf mlflow ui` opens on its experiment, created first if need be: it needs the store at once.

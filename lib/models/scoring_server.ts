@@ -65,7 +65,7 @@ export function scoringHandler(
     try {
       const kind = contentKind(request.headers.get("content-type"));
       const body = await readLimited(request, maxBody);
-      const input = parseScoringBody(body, kind, model.signature?.inputs);
+      const input = await parseScoringBody(body, kind, model.signature?.inputs);
       const predictions = await withTimeout(model.predict(input.data, input.params), timeoutMs);
       return new Response(predictionsBody(predictions), { headers: JSON_TYPE });
     } catch (error) {

@@ -165,7 +165,8 @@ export {
 } from "./registry/wire.ts";
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./stores/sqlite/schema.ts";
 export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./stores/tracking_uri.ts";
-export { openStore, type OpenStoreOptions, type PreparedStore, prepareStore } from "./stores/open_store.ts";
+export { openStore, type OpenStoreOptions } from "./stores/open_store.ts";
+export { type PreparedStore, prepareStore } from "./stores/prepare_store.ts";
 export { newRunId, randomRunName } from "./run_names.ts";
 
 // Artifacts

@@ -1,20 +1,18 @@
 /**
- * `openStore`: the one factory turning a tracking URI into a `TrackingStore`, and `prepareStore`, the
- * same in two steps. Each store's code is imported by a computed URL when its kind is used (a literal
- * `import()` would make Deno read every store's modules with this one; `deno task compile` --include's
- * them): a SQLite run never loads the file, REST or PostgreSQL stores.
+ * `openStore`: the one factory turning a tracking URI into a `TrackingStore`. The SQLite store (the
+ * default) is part of this module's graph; the others are imported by computed URLs when their kind is
+ * used (a literal `import()` would make Deno read their modules with this one; `deno task compile`
+ * --include's them), so a SQLite run never loads the file, REST or PostgreSQL stores.
  *
  * @module
  */
-import { dirname, isAbsolute, resolve } from "node:path";
 import type { HeaderSource } from "../http_client.ts";
-import { artifactRootUri, openSqliteDb } from "./sqlite/open_db.ts";
+import { artifactRootUri, openSqliteTarget } from "./sqlite/open_db.ts";
+import { SqliteStore } from "./sqlite/sqlite_store.ts";
 import type { TrackingStore } from "./store.ts";
-import { parseTrackingUri } from "./tracking_uri.ts";
+import { parseTrackingUri, resolveArtifactRoot } from "./tracking_uri.ts";
 
 const storeModules = {
-  sqlite: (): Promise<typeof import("./sqlite/sqlite_store.ts")> =>
-    import(new URL("./sqlite/sqlite_store.ts", import.meta.url).href),
   file: (): Promise<typeof import("./file/file_store.ts")> =>
     import(new URL("./file/file_store.ts", import.meta.url).href),
   rest: (): Promise<typeof import("./rest/rest_store.ts")> =>
@@ -64,98 +62,40 @@ export interface OpenStoreOptions {
  * ```
  */
 export async function openStore(uri: string, options: OpenStoreOptions): Promise<TrackingStore> {
-  return await (await prepareStore(uri, options)).open();
-}
-
-/** A store {@link prepareStore} checked. */
-export interface PreparedStore {
-  /** Builds the store (once; later calls return the same store). */
-  open(): Promise<TrackingStore>;
-  /** Closes the store, built or not. */
-  close(): Promise<void>;
-}
-
-/**
- * {@link openStore} in two steps. `prepareStore` does everything that can fail with the user's store —
- * for SQLite, opening the file and checking (or creating) MLflow's schema, with a handful of modules;
- * other stores are opened whole — and `open()` loads the store's code (~60 modules for SQLite) and builds
- * it. `kmlf server` listens in between, and answers `/health` meanwhile.
- *
- * @example
- * ```ts
- * const prepared = await prepareStore("sqlite:///mlflow.db", { baseDir: Deno.cwd() }); // errors here
- * const store = await prepared.open();
- * ```
- */
-export async function prepareStore(uri: string, options: OpenStoreOptions): Promise<PreparedStore> {
   const target = parseTrackingUri(uri, options);
-  const artifactRoot =
-    options.artifactRoot === undefined || /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(options.artifactRoot) ||
-      isAbsolute(options.artifactRoot)
-      ? options.artifactRoot
-      : resolve(options.baseDir, options.artifactRoot);
+  const artifactRoot = resolveArtifactRoot(options.artifactRoot, options.baseDir);
   switch (target.kind) {
-    case "sqlite": {
-      if (target.path !== ":memory:") await Deno.mkdir(dirname(target.path), { recursive: true });
-      const opened = openSqliteDb(target.path, {
-        uri: target.uri,
-        artifactRoot,
-        busyTimeoutMs: options.busyTimeoutMs,
+    case "sqlite":
+      return SqliteStore.fromOpened(await openSqliteTarget(target, options), {
+        truncateLongValues: options.truncateLongValues,
       });
-      let store: Promise<TrackingStore> | undefined;
-      return {
-        open: () =>
-          store ??= storeModules.sqlite().then(
-            ({ SqliteStore }) =>
-              SqliteStore.fromOpened(opened, { truncateLongValues: options.truncateLongValues }),
-            (error) => {
-              opened.db.close();
-              throw error;
-            },
-          ),
-        close: async () => {
-          if (store) await (await store.catch(() => undefined))?.close();
-          else opened.db.close();
-        },
-      };
-    }
     case "file": {
       const { FileStore } = await storeModules.file();
-      return ready(
-        await FileStore.open(target.path, {
-          artifactRoot,
-          truncateLongValues: options.truncateLongValues,
-        }),
-      );
+      return await FileStore.open(target.path, {
+        artifactRoot,
+        truncateLongValues: options.truncateLongValues,
+      });
     }
     case "postgresql": {
       const { PostgresStore } = await storeModules.postgresql();
-      return ready(
-        await PostgresStore.open(target.url, {
-          // Like `mlflow server` with a database backend: artifacts default to ./mlartifacts (kmlf's name).
-          artifactRoot: artifactRootUri(artifactRoot ?? "mlartifacts", options.baseDir),
-          truncateLongValues: options.truncateLongValues,
-          poolSize: options.poolSize,
-          maxRetries: options.maxRetries,
-          backoffMs: options.backoffMs,
-        }),
-      );
+      return await PostgresStore.open(target.url, {
+        // Like `mlflow server` with a database backend: artifacts default to ./mlartifacts (kmlf's name).
+        artifactRoot: artifactRootUri(artifactRoot ?? "mlartifacts", options.baseDir),
+        truncateLongValues: options.truncateLongValues,
+        poolSize: options.poolSize,
+        maxRetries: options.maxRetries,
+        backoffMs: options.backoffMs,
+      });
     }
     case "rest": {
       const { RestStore } = await storeModules.rest();
-      return ready(
-        new RestStore(target.url, {
-          headers: options.headers,
-          env: options.env,
-          maxRetries: options.maxRetries,
-          backoffMs: options.backoffMs,
-          timeoutMs: options.timeoutMs,
-        }),
-      );
+      return new RestStore(target.url, {
+        headers: options.headers,
+        env: options.env,
+        maxRetries: options.maxRetries,
+        backoffMs: options.backoffMs,
+        timeoutMs: options.timeoutMs,
+      });
     }
   }
-}
-
-function ready(store: TrackingStore): PreparedStore {
-  return { open: () => Promise.resolve(store), close: () => store.close() };
 }

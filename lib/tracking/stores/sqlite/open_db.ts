@@ -9,6 +9,7 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { appendToUri } from "../sql/rows.ts";
+import { resolveArtifactRoot, type TrackingTarget } from "../tracking_uri.ts";
 import { openError, SqliteDb } from "./db.ts";
 import { ensureSchema, type SchemaInfo } from "./schema.ts";
 
@@ -82,6 +83,28 @@ export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): O
     db.close();
     throw openError(error, absolute);
   }
+}
+
+/**
+ * Opens the database a parsed tracking URI names, as `openStore` does: its folder is created, a relative
+ * `artifactRoot` resolves against `baseDir`.
+ *
+ * @example
+ * ```ts
+ * const target = parseTrackingUri("sqlite:///mlflow.db", { baseDir: "/project" });
+ * if (target.kind === "sqlite") await openSqliteTarget(target, { baseDir: "/project" });
+ * ```
+ */
+export async function openSqliteTarget(
+  target: Extract<TrackingTarget, { kind: "sqlite" }>,
+  options: { baseDir: string; artifactRoot?: string; busyTimeoutMs?: number },
+): Promise<OpenedSqliteDb> {
+  if (target.path !== ":memory:") await Deno.mkdir(dirname(target.path), { recursive: true });
+  return openSqliteDb(target.path, {
+    uri: target.uri,
+    artifactRoot: resolveArtifactRoot(options.artifactRoot, options.baseDir),
+    busyTimeoutMs: options.busyTimeoutMs,
+  });
 }
 
 // Experiment 0 "Default" when the database has no experiment at all (as MLflow does).
