@@ -21,7 +21,7 @@ export function healthResponse(): Response {
 
 /**
  * A handler that answers `/health` at once and every other request with the handler `load` resolves
- * to; `load` runs once, for the first such request, which waits for it. `kmlf server` listens with it
+ * to; `load` runs once (again only if it failed), for the first such request, which waits for it. `kmlf server` listens with it
  * so that `/health` does not wait for the API's code (~150 modules), which loads only when a request
  * needs it.
  *
@@ -32,10 +32,18 @@ export function healthResponse(): Response {
  */
 export function healthFirst(load: () => Promise<Handler>): Handler {
   let api: Promise<Handler> | undefined;
+  const loaded = () => {
+    // A load that failed is tried again by the next request (this one gets the error, as a 500).
+    api ??= load().catch((error) => {
+      api = undefined;
+      throw error;
+    });
+    return api;
+  };
   return (request) =>
     rawPath(request.url) === "/health"
       ? Promise.resolve(healthResponse())
-      : (api ??= load()).then((handle) => handle(request));
+      : loaded().then((handle) => handle(request));
 }
 
 /** Options of {@link startServer}. */

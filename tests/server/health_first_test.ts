@@ -58,3 +58,16 @@ Deno.test("healthFirst's /health is the full handler's, and other spellings of i
     await store.close();
   }
 });
+
+Deno.test("a failed API load answers that request with the error and is tried again by the next", async () => {
+  let loads = 0;
+  const handler = healthFirst(() => {
+    loads++;
+    return loads === 1
+      ? Promise.reject(new Error("disk hiccup"))
+      : Promise.resolve(() => Promise.resolve(new Response("api")));
+  });
+  await assert.rejects(handler(new Request("http://127.0.0.1/version")), /disk hiccup/);
+  assert.equal(await (await handler(new Request("http://127.0.0.1/version"))).text(), "api");
+  assert.equal(loads, 2);
+});
