@@ -238,7 +238,7 @@ export async function createFromEntry(
         typeName,
       };
     }
-    const def = ctx.registry.lookup(type)!;
+    const def = (await ctx.registry.resolve(type))!;
     if (versioned && !def.versionable) {
       throw new DatasetError(
         "catalog/not-versionable",

@@ -22,29 +22,6 @@ export interface FileDatasetOptions {
 }
 
 /**
- * The options of a file dataset from a catalog entry's arguments (`filepath`, `load_args`, `save_args`)
- * and what the catalog knows of the entry (name, version, metadata).
- *
- * @example
- * ```ts
- * new TextDataset(fileDatasetOptions({ filepath: "/p/data/notes.txt" }, { name: "notes" }));
- * ```
- */
-export function fileDatasetOptions(
-  args: Record<string, unknown>,
-  entry: { name?: string; version?: VersionSpec; metadata?: Record<string, unknown> },
-): FileDatasetOptions {
-  return {
-    filepath: args.filepath as string,
-    loadArgs: args.load_args as Record<string, unknown> | undefined,
-    saveArgs: args.save_args as Record<string, unknown> | undefined,
-    version: entry.version,
-    name: entry.name,
-    metadata: entry.metadata,
-  };
-}
-
-/**
  * A dataset stored in one local file. Wrapper datasets find the file through {@link filePath}.
  *
  * @example

@@ -19,6 +19,8 @@ export {
   type DatasetFactoryContext,
   DatasetRegistry,
   type DatasetType,
+  type DatasetTypeDefinition,
+  type DatasetTypeInfo,
   type RegisterOptions,
 } from "./registry.ts";
 export { builtinRegistry } from "./builtin_types.ts";

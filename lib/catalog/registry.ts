@@ -62,6 +62,21 @@ export interface DatasetType {
   argumentHints: Readonly<Record<string, string>>;
 }
 
+/** What {@link DatasetRegistry.lookup} tells of a type without loading it. */
+export type DatasetTypeInfo = Pick<DatasetType, "names" | "typeName">;
+
+/** A type {@link DatasetRegistry.registerLazy} loads on first use: its factory and register options. */
+export interface DatasetTypeDefinition extends Omit<RegisterOptions, "typeName"> {
+  factory: DatasetFactory;
+}
+
+// A registration: built, or loaded (once) by `resolve`.
+interface Registration {
+  info: DatasetTypeInfo;
+  type?: DatasetType;
+  load?: () => Promise<DatasetType>;
+}
+
 // `kedro_datasets.pandas.CSVDataset` and `kedro.io.MemoryDataset` resolve like `pandas.CSVDataset`.
 const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
 
@@ -77,7 +92,7 @@ const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
  * ```
  */
 export class DatasetRegistry {
-  readonly #types = new Map<string, DatasetType>();
+  readonly #types = new Map<string, Registration>();
 
   /**
    * Registers `factory` under every name in `names` (later registrations of a name win).
@@ -88,33 +103,77 @@ export class DatasetRegistry {
    * ```
    */
   register(names: string[], factory: DatasetFactory, options: RegisterOptions = {}): void {
-    if (names.length === 0) throw new TypeError("DatasetRegistry.register needs at least one name");
-    const type: DatasetType = {
-      names,
-      typeName: options.typeName ?? names.find((n) => n.endsWith("Dataset") && !n.includes(".")) ?? names[0],
-      factory,
-      schema: options.schema ?? z.record(z.string(), z.unknown()),
-      versionable: options.versionable ?? false,
-      argumentHints: options.argumentHints ?? {},
-    };
-    for (const name of names) this.#types.set(name, type);
+    const type = datasetType(names, { ...options, factory }, options.typeName);
+    this.#add(names, { info: type, type });
+  }
+
+  /**
+   * Registers a type whose code loads when a catalog first uses it ({@link resolve}): a catalog that
+   * uses no Excel file should not load the Excel dataset, its schemas and its npm package.
+   *
+   * @example
+   * ```ts
+   * registry.registerLazy(["csv", "CSVDataset"], async () => (await loadTabularTypes()).csvType);
+   * ```
+   */
+  registerLazy(
+    names: string[],
+    load: () => Promise<DatasetTypeDefinition>,
+    options: { typeName?: string } = {},
+  ): void {
+    const info = { names, typeName: typeNameOf(names, options.typeName) };
+    let loaded: Promise<DatasetType> | undefined;
+    this.#add(names, {
+      info,
+      load: () => loaded ??= load().then((definition) => datasetType(names, definition, info.typeName)),
+    });
   }
 
   /** The type registered under `name` (Kedro's `kedro_datasets.` / `kedro.io.` prefixes are optional). */
-  lookup(name: string): DatasetType | undefined {
-    const direct = this.#types.get(name);
-    if (direct) return direct;
-    const prefix = KEDRO_PREFIXES.find((p) => name.startsWith(p));
-    return prefix ? this.#types.get(name.slice(prefix.length)) : undefined;
+  lookup(name: string): DatasetTypeInfo | undefined {
+    return this.#registration(name)?.info;
+  }
+
+  /** The type registered under `name` with its factory and schema, loading them if need be. */
+  async resolve(name: string): Promise<DatasetType | undefined> {
+    const registration = this.#registration(name);
+    return registration?.type ?? await registration?.load?.();
   }
 
   /** Short names of all types (the first name of each), in registration order. */
   typeNames(): string[] {
-    return [...new Set([...this.#types.values()].map((t) => t.names[0]))];
+    return [...new Set([...this.#types.values()].map((t) => t.info.names[0]))];
   }
 
   /** Every accepted name (for did-you-mean). */
   allNames(): string[] {
     return [...this.#types.keys()];
   }
+
+  #add(names: string[], registration: Registration): void {
+    if (names.length === 0) throw new TypeError("DatasetRegistry.register needs at least one name");
+    for (const name of names) this.#types.set(name, registration);
+  }
+
+  #registration(name: string): Registration | undefined {
+    const direct = this.#types.get(name);
+    if (direct) return direct;
+    const prefix = KEDRO_PREFIXES.find((p) => name.startsWith(p));
+    return prefix ? this.#types.get(name.slice(prefix.length)) : undefined;
+  }
+}
+
+function typeNameOf(names: string[], typeName: string | undefined): string {
+  return typeName ?? names.find((n) => n.endsWith("Dataset") && !n.includes(".")) ?? names[0];
+}
+
+function datasetType(names: string[], definition: DatasetTypeDefinition, typeName?: string): DatasetType {
+  return {
+    names,
+    typeName: typeNameOf(names, typeName),
+    factory: definition.factory,
+    schema: definition.schema ?? z.record(z.string(), z.unknown()),
+    versionable: definition.versionable ?? false,
+    argumentHints: definition.argumentHints ?? {},
+  };
 }

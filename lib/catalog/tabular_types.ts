@@ -1,13 +1,13 @@
 /**
- * The catalog arguments of the tabular datasets (csv, excel, parquet) in pandas' names, and what kmlf
- * says about the pandas arguments it does not take.
+ * The csv dataset type, and what the tabular types (csv, excel, parquet) share: their catalog arguments
+ * in pandas' names, and what kmlf says about the pandas arguments it does not take.
  */
 import { z } from "zod";
-import { DTYPES } from "./datasets/parquet_schema.ts";
 import { LOAD_DTYPES } from "./datasets/_table_rows.ts";
-import { textDecoder } from "./datasets/csv_dataset.ts";
+import { CsvDataset, textDecoder } from "./datasets/csv_dataset.ts";
+import { fileSchema, fileType } from "./file_types.ts";
 
-const strings = z.array(z.string());
+export const strings = z.array(z.string());
 const loadDtype = z.enum(Object.values(LOAD_DTYPES).flat() as [string, ...string[]]);
 const encoding = z.string().refine((label) => {
   try {
@@ -19,7 +19,7 @@ const encoding = z.string().refine((label) => {
 }, "is not a text encoding (utf-8, latin-1, cp1252, utf-16le, …)");
 
 /** pandas' reading arguments shared by read_csv and read_excel. */
-const tableRead = {
+export const tableRead = {
   header: z.union([z.boolean(), z.number().int().min(0), z.null()]).optional(),
   names: strings.optional(),
   columns: strings.optional(),
@@ -36,7 +36,7 @@ const tableRead = {
 };
 
 /** pandas' writing arguments shared by to_csv and to_excel. */
-const tableWrite = {
+export const tableWrite = {
   header: z.boolean().optional(),
   columns: strings.optional(),
   index: z.boolean().optional(),
@@ -45,7 +45,7 @@ const tableWrite = {
 };
 
 // `engine` picks one of pandas' parsers; kmlf has one, so any of pandas' names is accepted and changes nothing.
-const engine = (names: [string, ...string[]]) => z.enum(names).nullable().optional();
+export const engine = (names: [string, ...string[]]) => z.enum(names).nullable().optional();
 
 /** `load_args` of the csv dataset. */
 export const CsvLoad = z.strictObject({
@@ -72,47 +72,9 @@ export const CsvSave = z.strictObject({
   encoding: z.enum(["utf-8", "utf8", "utf-8-sig"]).optional(),
 });
 
-/** `load_args` of the excel dataset. */
-export const ExcelLoad = z.strictObject({
-  ...tableRead,
-  sheet_name: z.union([
-    z.string(),
-    z.number().int().min(0),
-    z.array(z.union([z.string(), z.number().int().min(0)])),
-    z.null(),
-  ])
-    .optional(),
-  engine: engine(["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
-});
-
-/** `save_args` of the excel dataset. */
-export const ExcelSave = z.strictObject({
-  ...tableWrite,
-  sheet_name: z.string().min(1).max(31).optional(),
-  engine: engine(["openpyxl", "xlsxwriter"]),
-});
-
-/** `load_args` of the parquet dataset. */
-export const ParquetLoad = z.strictObject({
-  columns: strings.optional(),
-  reset_index: z.boolean().optional(),
-  engine: engine(["auto", "pyarrow", "fastparquet"]),
-});
-
-/** `save_args` of the parquet dataset. */
-export const ParquetSave = z.strictObject({
-  schema: z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]])).optional(),
-  row_group_size: z.number().int().positive().optional(),
-  compression: z.enum(["snappy", "gzip", "brotli", "none"]).nullable().optional()
-    .transform((c) => (c === null ? "none" : c)),
-  // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.
-  index: z.union([z.literal(false), z.null()]).optional(),
-  engine: engine(["auto", "pyarrow", "fastparquet"]),
-});
-
-const NO_INDEX =
+export const NO_INDEX =
   "kmlf rows have no index: every column stays a column (remove it; drop or rename the column in the node if needed)";
-const NO_EFFECT = "it tunes pandas' own parser and has no counterpart in kmlf; remove it";
+export const NO_EFFECT = "it tunes pandas' own parser and has no counterpart in kmlf; remove it";
 const IN_THE_NODE = "convert the column in the node (e.g. new Date(row.when)); remove it";
 
 /** pandas' read_csv/to_csv arguments kmlf does not take, with what to do instead. */
@@ -134,24 +96,5 @@ export const CSV_HINTS: Readonly<Record<string, string>> = {
   "save_args.lineterminator": "lines end with \\n; remove it",
 };
 
-/** pandas' read_excel/to_excel arguments kmlf does not take. */
-export const EXCEL_HINTS: Readonly<Record<string, string>> = {
-  "load_args.index_col": NO_INDEX,
-  "load_args.parse_dates": "date cells already load as Dates; convert text columns in the node; remove it",
-  "load_args.converters": CSV_HINTS["load_args.converters"],
-  "save_args.writer":
-    "kmlf writes a new workbook each save; return {sheet: rows} from the node to write several sheets",
-  "save_args.startrow": "sheets are written from their first cell; remove it",
-  "save_args.startcol": "sheets are written from their first cell; remove it",
-  "save_args.float_format": CSV_HINTS["save_args.float_format"],
-  "save_args.freeze_panes": "kmlf writes data, not layout; remove it",
-};
-
-/** pandas' read_parquet/to_parquet arguments kmlf does not take. */
-export const PARQUET_HINTS: Readonly<Record<string, string>> = {
-  "load_args.filters": "filter the rows in the node; remove it",
-  "load_args.dtype_backend": NO_EFFECT,
-  "save_args.dtype": 'kmlf\'s name for column types is "schema": {column: int64|float64|string|bool|…}',
-  "save_args.partition_cols": "use a partitioned dataset with one parquet file per partition; remove it",
-  "save_args.coerce_timestamps": "Dates are written as millisecond timestamps; remove it",
-};
+/** `csv` (pandas.CSVDataset). */
+export const csvType = fileType(CsvDataset, fileSchema(CsvLoad, CsvSave), CSV_HINTS);

@@ -7,6 +7,47 @@ import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
 
+// Command modules are imported by computed URLs: Deno reads, checks and resolves every module a literal
+// `import()` reaches as soon as the importing module loads, so literal imports here made every command
+// (even `--help`) read all of kmlf's ~300 modules first. `deno task compile` --include's each one
+// (tests/cli/compiled_workers_test.ts checks).
+const modules = {
+  catalog: (): Promise<typeof import("./catalog_command.ts")> =>
+    import(new URL("./catalog_command.ts", import.meta.url).href),
+  completion: (): Promise<typeof import("./completion_command.ts")> =>
+    import(new URL("./completion_command.ts", import.meta.url).href),
+  export: (): Promise<typeof import("./export_command.ts")> =>
+    import(new URL("./export_command.ts", import.meta.url).href),
+  info: (): Promise<typeof import("./info_command.ts")> =>
+    import(new URL("./info_command.ts", import.meta.url).href),
+  mlflowInit: (): Promise<typeof import("./mlflow_init_command.ts")> =>
+    import(new URL("./mlflow_init_command.ts", import.meta.url).href),
+  mlflowRun: (): Promise<typeof import("./mlflow_run_command.ts")> =>
+    import(new URL("./mlflow_run_command.ts", import.meta.url).href),
+  mlflowUi: (): Promise<typeof import("./mlflow_ui_command.ts")> =>
+    import(new URL("./mlflow_ui_command.ts", import.meta.url).href),
+  modelify: (): Promise<typeof import("./modelify_command.ts")> =>
+    import(new URL("./modelify_command.ts", import.meta.url).href),
+  models: (): Promise<typeof import("./models_command.ts")> =>
+    import(new URL("./models_command.ts", import.meta.url).href),
+  modelsRegistry: (): Promise<typeof import("./models_registry_command.ts")> =>
+    import(new URL("./models_registry_command.ts", import.meta.url).href),
+  new: (): Promise<typeof import("./new_command.ts")> =>
+    import(new URL("./new_command.ts", import.meta.url).href),
+  pipeline: (): Promise<typeof import("./pipeline_command.ts")> =>
+    import(new URL("./pipeline_command.ts", import.meta.url).href),
+  registry: (): Promise<typeof import("./registry_command.ts")> =>
+    import(new URL("./registry_command.ts", import.meta.url).href),
+  run: (): Promise<typeof import("./run_command.ts")> =>
+    import(new URL("./run_command.ts", import.meta.url).href),
+  runConfigFile: (): Promise<typeof import("./run_config_file.ts")> =>
+    import(new URL("./run_config_file.ts", import.meta.url).href),
+  server: (): Promise<typeof import("./server_command.ts")> =>
+    import(new URL("./server_command.ts", import.meta.url).href),
+  terminal: (): Promise<typeof import("./terminal.ts")> =>
+    import(new URL("./terminal.ts", import.meta.url).href),
+};
+
 /** Options every project command accepts. */
 export interface GlobalOptions {
   project?: string;
@@ -59,11 +100,11 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
       const [{ runCommand }, { consoleToStderr, out }] = await Promise.all([
-        import("./run_command.ts"),
-        import("./terminal.ts"),
+        modules.run(),
+        modules.terminal(),
       ]);
       if (options.config) {
-        options = await (await import("./run_config_file.ts")).applyRunConfigFile(options.config, command);
+        options = await (await modules.runConfigFile()).applyRunConfigFile(options.config, command);
       }
       // Under --json stdout carries exactly one JSON document: what user code prints goes to stderr,
       // and an error before the run starts (bad config, unknown pipeline) is a document too.
@@ -83,13 +124,13 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
 
   const registry = program.command("registry").description("Inspect registered pipelines");
   registry.command("list").description("List pipeline names").action(async (_o, command) => {
-    const { registryList } = await import("./registry_command.ts");
+    const { registryList } = await modules.registry();
     state.exitCode = await registryList(command.optsWithGlobals());
   });
   registry.command("describe").description("List the nodes of a pipeline in run order")
     .argument("[name]", "pipeline name", "__default__")
     .action(async (name, _o, command) => {
-      const { registryDescribe } = await import("./registry_command.ts");
+      const { registryDescribe } = await modules.registry();
       state.exitCode = await registryDescribe(name, command.optsWithGlobals());
     });
 
@@ -103,7 +144,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-e, --env <env>", "environment folder for parameters_<name>.yml (default: base)")
     .option("--skip-config", "do not create parameters_<name>.yml")
     .action(async (name, options, command) => {
-      const { pipelineCreate } = await import("./pipeline_command.ts");
+      const { pipelineCreate } = await modules.pipeline();
       const { skipConfig, ...rest } = { ...command.optsWithGlobals(), ...options };
       state.exitCode = await pipelineCreate(name, { ...rest, config: !skipConfig });
     });
@@ -112,7 +153,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-e, --env <env>", "environment folder of parameters_<name>.yml (default: base)")
     .option("-y, --yes", "delete without asking")
     .action(async (name, options, command) => {
-      const { pipelineDelete } = await import("./pipeline_command.ts");
+      const { pipelineDelete } = await modules.pipeline();
       state.exitCode = await pipelineDelete(name, { ...command.optsWithGlobals(), ...options });
     });
 
@@ -121,14 +162,14 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-e, --env <env>", "configuration environment")
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
     .action(async (options, command) => {
-      const { catalogList } = await import("./catalog_command.ts");
+      const { catalogList } = await modules.catalog();
       state.exitCode = await catalogList({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("resolve").description("Print each dataset's configuration after factory patterns")
     .option("-e, --env <env>", "configuration environment")
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
     .action(async (options, command) => {
-      const { catalogResolve } = await import("./catalog_command.ts");
+      const { catalogResolve } = await modules.catalog();
       state.exitCode = await catalogResolve({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("validate")
@@ -136,13 +177,13 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-e, --env <env>", "configuration environment")
     .option("-p, --pipeline <names>", "comma-separated pipelines: check what they use (default: everything)")
     .action(async (options, command) => {
-      const { catalogValidate } = await import("./catalog_command.ts");
+      const { catalogValidate } = await modules.catalog();
       state.exitCode = await catalogValidate({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("patterns").description("List dataset factory patterns in matching order")
     .option("-e, --env <env>", "configuration environment")
     .action(async (options, command) => {
-      const { catalogPatterns } = await import("./catalog_command.ts");
+      const { catalogPatterns } = await modules.catalog();
       state.exitCode = await catalogPatterns({ ...command.optsWithGlobals(), ...options });
     });
 
@@ -154,7 +195,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-f, --force", "overwrite an existing mlflow.yml")
     .option("-s, --silent", "print nothing on success")
     .action(async (options, command) => {
-      const { mlflowInit } = await import("./mlflow_init_command.ts");
+      const { mlflowInit } = await modules.mlflowInit();
       state.exitCode = await mlflowInit({ ...command.optsWithGlobals(), ...options });
     });
 
@@ -166,7 +207,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-p, --port <port>", "port (default: mlflow.yml ui.port, else 5000)")
     .option("--host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)")
     .action(async (options, command) => {
-      const { mlflowUi } = await import("./mlflow_ui_command.ts");
+      const { mlflowUi } = await modules.mlflowUi();
       state.exitCode = await mlflowUi({ ...command.optsWithGlobals(), ...options });
     });
 
@@ -185,7 +226,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     )
     .option("-e, --env <env>", "configuration environment")
     .action(async (options, command) => {
-      const { modelify } = await import("./modelify_command.ts");
+      const { modelify } = await modules.modelify();
       state.exitCode = await modelify({ ...command.optsWithGlobals(), ...options }, argv);
     });
 
@@ -197,7 +238,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--workflow <engine>", "the orchestrator, recorded as tag kmlf.workflow", "workflow")
     .option("--run-id-file <path>", "also write the run id to this file")
     .action(async (options, command) => {
-      const { mlflowStartRun } = await import("./mlflow_run_command.ts");
+      const { mlflowStartRun } = await modules.mlflowRun();
       state.exitCode = await mlflowStartRun({ ...command.optsWithGlobals(), ...options }, argv);
     });
   mlflow.command("end-run").description("End an exported workflow's MLflow run (its exit handler)")
@@ -205,7 +246,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .requiredOption("--status <status>", "FINISHED, FAILED or KILLED (Argo's Succeeded/Failed/Error too)")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .action(async (options, command) => {
-      const { mlflowEndRun } = await import("./mlflow_run_command.ts");
+      const { mlflowEndRun } = await modules.mlflowRun();
       state.exitCode = await mlflowEndRun({ ...command.optsWithGlobals(), ...options });
     });
 
@@ -231,14 +272,14 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       "a PersistentVolumeClaim mounted in every task, so tasks share data files",
     )
     .action(async (options, command) => {
-      const { exportArgo } = await import("./export_command.ts");
+      const { exportArgo } = await modules.export();
       state.exitCode = await exportArgo({ ...command.optsWithGlobals(), ...options });
     });
   exportOptions(exporter.command("airflow").description("An Airflow 2 DAG file (like kedro-airflow)"))
     .option("--dag-id <id>", "DAG id (default <project>-<pipeline>)")
     .option("--project-path <dir>", "the project directory on the Airflow workers (default: this project)")
     .action(async (options, command) => {
-      const { exportAirflow } = await import("./export_command.ts");
+      const { exportAirflow } = await modules.export();
       state.exitCode = await exportAirflow({ ...command.optsWithGlobals(), ...options });
     });
 
@@ -255,7 +296,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-t, --content-type <type>", "json or csv (default: from the file extension)")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .action(async (options, command) => {
-      const { modelsPredict } = await import("./models_command.ts");
+      const { modelsPredict } = await modules.models();
       state.exitCode = await modelsPredict({ ...command.optsWithGlobals(), ...options });
     });
   models.command("serve").description(
@@ -268,7 +309,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--timeout <seconds>", "a prediction taking longer gets 504", "60")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .action(async (options, command) => {
-      const { modelsServe } = await import("./models_command.ts");
+      const { modelsServe } = await modules.models();
       state.exitCode = await modelsServe({ ...command.optsWithGlobals(), ...options });
     });
 
@@ -285,7 +326,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--description <text>", "description of the new version")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .action(async (options, command) => {
-      const { modelsRegister } = await import("./models_registry_command.ts");
+      const { modelsRegister } = await modules.modelsRegistry();
       state.exitCode = await modelsRegister({ ...command.optsWithGlobals(), ...options });
     });
   models.command("alias").description(
@@ -297,7 +338,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--delete", "remove the alias")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .action(async (name, alias, version, options, command) => {
-      const { modelsAlias } = await import("./models_registry_command.ts");
+      const { modelsAlias } = await modules.modelsRegistry();
       state.exitCode = await modelsAlias({ ...command.optsWithGlobals(), ...options, name, alias, version });
     });
 
@@ -316,7 +357,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("-p, --port <port>", "port", "5000")
     .option("--host <host>", "address to bind", "127.0.0.1")
     .action(async (options) => {
-      const { serverCommand } = await import("./server_command.ts");
+      const { serverCommand } = await modules.server();
       state.exitCode = await serverCommand(options);
     });
 
@@ -325,13 +366,13 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .option("--name <name>", "project name (default: the directory name)")
     .addOption(new Option("--no-example", "create an empty project without the iris example"))
     .action(async (dir, options) => {
-      const { newCommand } = await import("./new_command.ts");
+      const { newCommand } = await modules.new();
       state.exitCode = await newCommand(dir, options);
     });
 
   program.command("info").description("Show kmlf, runtime and project information").action(
     async (_o, command) => {
-      const { infoCommand } = await import("./info_command.ts");
+      const { infoCommand } = await modules.info();
       state.exitCode = await infoCommand(command.optsWithGlobals());
     },
   );
@@ -343,7 +384,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       ),
     )
     .action(async (shell) => {
-      const { completionCommand } = await import("./completion_command.ts");
+      const { completionCommand } = await modules.completion();
       state.exitCode = completionCommand(shell, buildProgram(argv));
     });
 

@@ -2,9 +2,15 @@
  * `kmlf models predict` (batch) and `kmlf models serve` (MLflow's scoring server) for models logged by
  * kmlf. Model URIs resolve through the project's tracking store (mlflow.yml) or `MLFLOW_TRACKING_URI`.
  */
-import { stringify } from "csv-stringify/sync";
 import { extname } from "node:path";
 import { UsageError } from "../errors.ts";
+// Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
+// which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
+import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
+import { startServer } from "../server/serve.ts";
+import { loopbackHostsFor } from "../server/server_options.ts";
+import { parseModelUri } from "../tracking/models/model_uri.ts";
+import { openStore } from "../tracking/stores/open_store.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { parsePort } from "./serve_tracking.ts";
@@ -36,17 +42,13 @@ export interface ServeOptions {
   signal?: AbortSignal;
 }
 
-// Opens the store only when the URI needs one; returns the model and a way to release the store.
+// Opens the store only when the URI needs one; returns the model.
 async function openModel(options: { modelUri: string; env?: string; project?: string }) {
-  const [{ loadModel }, tracking] = await Promise.all([
-    import("../models/mod.ts"),
-    import("../tracking/mod.ts"),
-  ]);
   const where = await projectTracking(options);
-  const parsed = tracking.parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
+  const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
   const store = parsed.kind === "local"
     ? undefined
-    : await tracking.openStore(where.trackingUri, { baseDir: where.baseDir });
+    : await openStore(where.trackingUri, { baseDir: where.baseDir });
   try {
     return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
   } finally {
@@ -65,7 +67,6 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
  */
 export async function modelsPredict(options: PredictOptions): Promise<number> {
   try {
-    const models = await import("../models/mod.ts");
     const kind = contentTypeOf(options.contentType, options.inputPath);
     const text = await Deno.readTextFile(options.inputPath).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
@@ -78,16 +79,16 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const body = kind === "json" && /^\s*\[/.test(text)
       ? JSON.stringify({ dataframe_records: JSON.parse(text) })
       : text;
-    const input = models.parseScoringBody(body, kind, model.signature?.inputs);
+    const input = await parseScoringBody(body, kind, model.signature?.inputs);
     const predictions = await model.predict(input.data, input.params);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
-      ? toCsv(predictions)
-      : models.predictionsBody(predictions) + "\n";
+      ? await toCsv(predictions)
+      : predictionsBody(predictions) + "\n";
     if (options.outputPath) await Deno.writeTextFile(options.outputPath, result);
     else await Deno.stdout.write(new TextEncoder().encode(result));
     return EXIT.ok;
   } catch (error) {
-    return await reportModelError(error, options.debug);
+    return reportModelError(error, options.debug);
   }
 }
 
@@ -117,13 +118,9 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
       { hint: "e.g. --timeout 30" },
     );
   }
-  const [{ model }, { scoringHandler }, server] = await Promise.all([
-    openModel(options),
-    import("../models/mod.ts"),
-    import("../server/mod.ts"),
-  ]);
-  const allowedHosts = server.loopbackHostsFor(options.host);
-  const running = server.startServer(
+  const { model } = await openModel(options);
+  const allowedHosts = loopbackHostsFor(options.host);
+  const running = startServer(
     scoringHandler(model, {
       maxBodyBytes: maxBodyMb * 1024 * 1024,
       timeoutMs: timeoutS * 1000,
@@ -169,7 +166,8 @@ function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {
   });
 }
 
-function toCsv(predictions: unknown): string {
+async function toCsv(predictions: unknown): Promise<string> {
+  const { stringify } = await import("csv-stringify/sync");
   const rows = Array.isArray(predictions) ? predictions : [predictions];
   if (rows.every((r) => typeof r === "object" && r !== null && !Array.isArray(r))) {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r as object)))];
@@ -185,8 +183,7 @@ function toCsv(predictions: unknown): string {
 }
 
 // Bad input (4xx) is the user's to fix (exit 2); a failing model is a failed run (exit 1).
-async function reportModelError(error: unknown, debug = false): Promise<number> {
-  const { ScoringError } = await import("../models/mod.ts");
+function reportModelError(error: unknown, debug = false): number {
   const code = reportError(error, { debug });
   if (error instanceof ScoringError) return error.status >= 500 ? EXIT.runFailed : EXIT.usage;
   return code;

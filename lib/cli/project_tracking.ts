@@ -5,13 +5,14 @@
  */
 import { resolve } from "node:path";
 import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
+// mlflow.yml alone, not the kedro-mlflow layer (tests/layers.ts, START_UP_ENTRIES): `kmlf models serve`.
 import {
   checkRegistryUri,
   type MlflowConfig,
   parseMlflowConfig,
-  randomRunName,
   resolveTrackingUri,
-} from "../mlflow/mod.ts";
+} from "../mlflow/mlflow_config.ts";
+import { randomRunName } from "../mlflow_conventions.ts";
 
 /** Where a command's runs live. */
 export interface ProjectTracking {

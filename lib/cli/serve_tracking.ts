@@ -1,11 +1,27 @@
 /**
  * Serving a tracking store until Ctrl-C: shared by `kmlf mlflow ui` and `kmlf server`.
- * Opens the store, starts kmlf's MLflow-compatible server and web UI, prints the URL, and on
- * SIGINT/SIGTERM stops accepting requests, lets open ones finish and closes the store.
+ * Checks the store, listens and prints the URL; kmlf's MLflow-compatible API and web UI load on the
+ * first request that needs them. On SIGINT/SIGTERM it stops accepting requests, lets open ones finish
+ * and closes the store.
+ *
+ * Start-up loads only what can fail before the server listens — the options, the store's file and
+ * schema, the socket — so `/health` answers in about half the time; the API's ~150 modules (~50 ms)
+ * load once, for the first request that is not `/health`. They are imported by computed URLs, which
+ * `deno task compile` --include's: Deno reads every module a literal `import()` reaches before the
+ * importing module runs.
  */
 import { UsageError } from "../errors.ts";
+import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
+import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
+import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
+import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
+
+const serverModule = (): Promise<typeof import("../server/mod.ts")> =>
+  import(new URL("../server/mod.ts", import.meta.url).href);
+const trackingModule = (): Promise<typeof import("../tracking/mod.ts")> =>
+  import(new URL("../tracking/mod.ts", import.meta.url).href);
 
 /** What to serve and where. */
 export interface ServeTrackingOptions {
@@ -65,25 +81,14 @@ export function parsePort(value: string | number, flag: string): number {
  * ```
  */
 export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
-  const [{ openStore, artifactRepositoryFor }, serverModule] = await Promise.all([
-    import("../tracking/mod.ts"),
-    import("../server/mod.ts"),
-  ]);
-  const {
-    createRequestHandler,
-    serverAuthFromEnv,
-    authEnabled,
-    startServer,
-    loopbackHostsFor,
-    isRemoteDestination,
-  } = serverModule;
   const allowedHosts = loopbackHostsFor(options.host);
   if (isRemoteDestination(options.artifactsDestination)) {
     // A remote destination that cannot be reached (or an unsupported scheme) stops the server before it
     // accepts a single upload.
+    const { artifactRepositoryFor } = await trackingModule();
     await artifactRepositoryFor(options.artifactsDestination).checkAccess?.();
   }
-  const store = await openStore(options.trackingUri, {
+  const prepared = await prepareStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,
     // Like MLflow's server (MLFLOW_TRUNCATE_LONG_VALUES): over-long params and tags are cut, not refused.
@@ -92,21 +97,24 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
     poolSize: 10,
   });
   const auth = serverAuthFromEnv(Deno.env.toObject());
-  let server;
   let startPage: string | undefined;
+  const loadApi = async (): Promise<Handler> => {
+    // One module graph at a time: the server's holds the store's code, which open() then finds loaded.
+    const server = await serverModule();
+    return server.createRequestHandler(await prepared.open(), {
+      artifactsDestination: options.artifactsDestination,
+      auth,
+      allowedHosts,
+      ui: startPage ? server.uiWithStartPage(startPage) : undefined,
+    });
+  };
+  let server: RunningServer;
   try {
-    startPage = options.experiment && await experimentPage(store, options.experiment);
-    server = startServer(
-      createRequestHandler(store, {
-        artifactsDestination: options.artifactsDestination,
-        auth,
-        allowedHosts,
-        ui: startPage ? serverModule.uiWithStartPage(startPage) : undefined,
-      }),
-      { hostname: options.host, port: options.port },
-    );
+    // `kmlf mlflow ui` opens on its experiment, created first if need be: it needs the store at once.
+    startPage = options.experiment && await experimentPage(await prepared.open(), options.experiment);
+    server = startServer(healthFirst(loadApi), { hostname: options.host, port: options.port });
   } catch (error) {
-    await store.close();
+    await prepared.close();
     throw error;
   }
   out(`kmlf tracking server for ${style.bold(options.trackingUri)}`);
@@ -133,7 +141,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
     await server.finished;
   } finally {
     for (const s of signals) Deno.removeSignalListener(s, stop);
-    await store.close();
+    await prepared.close();
   }
   out("Server stopped.");
   return EXIT.ok;

@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { isRemoteDestination } from "../server/mod.ts";
+import { isRemoteDestination } from "../server/server_options.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 
 /** Options of `kmlf server`. */

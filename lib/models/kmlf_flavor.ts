@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { cp } from "node:fs/promises";
 import { join } from "node:path";
 import { TrackingError } from "../errors.ts";
 import type { ModelFlavor } from "../tracking/mod.ts";
@@ -38,6 +37,8 @@ export const kmlfFlavor: ModelFlavor<KmlfModel> = {
       );
     }
     const { metadata } = model;
+    // node:fs loads Deno's stream polyfills (~13 ms): only saving a model needs it, not serving one.
+    const { cp } = await import("node:fs/promises");
     // Everything but MLmodel, which the caller writes for the new place (run id, artifact path, uuid).
     await cp(model.dir, dir, { recursive: true, filter: (source) => source !== join(model.dir, "MLmodel") });
     const { kmlf_version: _, ...entry } = metadata.flavors.kmlf;

@@ -7,19 +7,20 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { builtinRegistry, Catalog, type CopyMode, generateVersion, MemoryDataset } from "../catalog/mod.ts";
+// The catalog's class and memory datasets, not every dataset type (tests/layers.ts, START_UP_ENTRIES).
+import { Catalog } from "../catalog/catalog.ts";
+import { type CopyMode, MemoryDataset } from "../catalog/datasets/memory_dataset.ts";
 import { KmlfError } from "../errors.ts";
 import { HookManager } from "../hooks/mod.ts";
 import { loadPipelineFile, type Pipeline } from "../pipeline/mod.ts";
-import { SequentialRunner } from "../runner/mod.ts";
-import {
-  defaultModelCacheDir,
-  type MlModel,
-  type ModelSignature,
-  parseMlmodel,
-  parseSignature,
-  type TrackingStore,
-} from "../tracking/mod.ts";
+import { SequentialRunner } from "../runner/sequential_runner.ts";
+import type { TrackingStore } from "../tracking/mod.ts";
+// What loading a model needs of tracking, without the rest of it (tests/layers.ts, START_UP_ENTRIES).
+import { type MlModel, parseMlmodel } from "../tracking/models/mlmodel.ts";
+import { parseModelUri } from "../tracking/models/model_uri.ts";
+import { defaultModelCacheDir, resolveModel } from "../tracking/models/resolve_model.ts";
+import { type ModelSignature, parseSignature } from "../tracking/models/signature.ts";
+import { openStore } from "../tracking/stores/open_store.ts";
 import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
@@ -85,7 +86,6 @@ export interface LoadModelOptions {
  * ```
  */
 export async function loadModel(uri: string, options: LoadModelOptions = {}): Promise<KmlfModel> {
-  const { openStore, parseModelUri, resolveModel } = await import("../tracking/mod.ts");
   const baseDir = options.baseDir ?? Deno.cwd();
   const needsStore = !options.store && parseModelUri(uri, { baseDir }).kind !== "local";
   const store = needsStore
@@ -163,14 +163,13 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   }
   const pipeline = await loadPipelineFile(join(dir, flavor.pipeline));
   checkArtifacts(pipeline, flavor.input_name, Object.keys(flavor.artifacts), file);
-  const registry = builtinRegistry();
   const catalog = await Catalog.fromConfig(
     { data: flavor.artifacts, locate: () => ({ file, keyPath: "flavors.kmlf.artifacts" }) },
-    { projectRoot: dir, registry },
+    { projectRoot: dir },
   );
   const loaded = new Map<string, unknown>();
   for (const name of Object.keys(flavor.artifacts)) loaded.set(name, await catalog.load(name));
-  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, registry);
+  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
   model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
   return model;
 }
@@ -202,12 +201,12 @@ class LoadedModel implements KmlfModel {
   readonly #pipeline: Pipeline;
   readonly #artifacts: Map<string, unknown>;
   readonly #modeOf: (name: string) => CopyMode | undefined;
-  readonly #registry;
+  readonly #registry: Catalog["registry"];
   readonly #hooks = new HookManager();
   readonly #runner = new SequentialRunner();
   readonly #datasets: string[];
   // One version for every prediction's catalog (nothing is versioned there; this saves a clock read per call).
-  readonly #version = generateVersion();
+  readonly #version: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -216,13 +215,14 @@ class LoadedModel implements KmlfModel {
     pipeline: Pipeline,
     flavor: z.infer<typeof KmlfFlavor>,
     artifacts: Map<string, unknown>,
-    registry: ReturnType<typeof builtinRegistry>,
+    artifactsCatalog: Catalog,
   ) {
     this.inputName = flavor.input_name;
     this.outputName = flavor.output_name;
     this.#pipeline = pipeline;
     this.#artifacts = artifacts;
-    this.#registry = registry;
+    this.#registry = artifactsCatalog.registry;
+    this.#version = artifactsCatalog.saveVersion;
     const mode = flavor.copy_mode;
     // kedro-mlflow's copy_mode: one mode for every dataset, or a map (others keep the default).
     this.#modeOf = typeof mode === "string" ? () => mode : (name) => mode[name];

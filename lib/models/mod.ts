@@ -6,7 +6,7 @@
  *
  * @module
  */
-export { defaultModelCacheDir } from "../tracking/mod.ts";
+export { defaultModelCacheDir } from "../tracking/models/resolve_model.ts";
 export {
   type KmlfModel,
   loadModel,

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { parse } from "csv-parse/sync";
-import { type ColSpec, pythonJson } from "../tracking/mod.ts";
+import type { ColSpec } from "../tracking/mod.ts";
+import { pythonJson } from "../tracking/models/signature.ts";
 import type { Row } from "./enforce.ts";
 import { pyRepr, ScoringError } from "./scoring_error.ts";
 
@@ -56,15 +56,15 @@ export function contentKind(contentType: string | null): "json" | "csv" {
  *
  * @example
  * ```ts
- * parseScoringBody('{"dataframe_records": [{"a": 1}]}', "json"); // { data: [{ a: 1 }] }
+ * await parseScoringBody('{"dataframe_records": [{"a": 1}]}', "json"); // { data: [{ a: 1 }] }
  * ```
  */
-export function parseScoringBody(
+export async function parseScoringBody(
   body: string,
   kind: "json" | "csv",
   inputs?: readonly ColSpec[],
-): ScoringInput {
-  return kind === "csv" ? { data: parseCsv(body, inputs) } : parseJson(body, inputs);
+): Promise<ScoringInput> {
+  return kind === "csv" ? { data: await parseCsv(body, inputs) } : parseJson(body, inputs);
 }
 
 /**
@@ -167,7 +167,9 @@ function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): 
   throw bad("known");
 }
 
-function parseCsv(body: string, inputs?: readonly ColSpec[]): Row[] {
+async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Row[]> {
+  // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.
+  const { parse } = await import("csv-parse/sync");
   let records: string[][];
   try {
     records = parse(body, { skip_empty_lines: true, bom: true });

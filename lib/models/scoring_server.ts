@@ -6,7 +6,8 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
-import { MLMODEL_FORMAT_VERSION, pythonJson } from "../tracking/mod.ts";
+import { MLMODEL_FORMAT_VERSION } from "../tracking/models/mlmodel.ts";
+import { pythonJson } from "../tracking/models/signature.ts";
 import type { KmlfModel } from "./load_model.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { contentKind, parseScoringBody, predictionsBody } from "./scoring_protocol.ts";
@@ -64,7 +65,7 @@ export function scoringHandler(
     try {
       const kind = contentKind(request.headers.get("content-type"));
       const body = await readLimited(request, maxBody);
-      const input = parseScoringBody(body, kind, model.signature?.inputs);
+      const input = await parseScoringBody(body, kind, model.signature?.inputs);
       const predictions = await withTimeout(model.predict(input.data, input.params), timeoutMs);
       return new Response(predictionsBody(predictions), { headers: JSON_TYPE });
     } catch (error) {

@@ -17,6 +17,7 @@ import {
   safeArtifactPath,
   type TrackingStore,
 } from "../tracking/mod.ts";
+import { isRemoteDestination } from "./server_options.ts";
 
 const ARTIFACTS_ROUTE = "/api/2.0/mlflow-artifacts/artifacts";
 
@@ -42,19 +43,6 @@ export function proxiedPathOfUri(uri: string): string | undefined {
   const rest = path.slice(at + ARTIFACTS_ROUTE.length);
   if (rest !== "" && !rest.startsWith("/")) return undefined;
   return safeArtifactPath(decodeRepeatedly(rest.replace(/^\/+/, "")));
-}
-
-/**
- * Whether an `--artifacts-destination` names a remote store (`s3://…`) rather than a local folder.
- *
- * @example
- * ```ts
- * isRemoteDestination("s3://bucket/mlflow"); // true
- * isRemoteDestination("/srv/mlartifacts"); // false
- * ```
- */
-export function isRemoteDestination(destination: string): boolean {
-  return /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(destination) && !/^file:/i.test(destination);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { dirname, join, resolve } from "node:path";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
-import { artifactRepositoryResolver, isRemoteDestination, unquote } from "./artifact_paths.ts";
+import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";
 import {
   DEFAULT_MAX_ARTIFACT_BYTES,
   handleArtifactProxy,
@@ -36,6 +36,8 @@ import { decodeRequest, readJsonBody } from "./request/decode.ts";
 import { fromPy } from "./request/py_values.ts";
 import { TRACKING_RPCS } from "./tracking_routes.ts";
 import { serveUi } from "./ui/ui_routes.ts";
+import { healthResponse, rawPath } from "./serve.ts";
+import { isRemoteDestination } from "./server_options.ts";
 
 /** The MLflow release whose REST API the server speaks; `/version` answers it (clients gate features on it). */
 export const MLFLOW_API_VERSION = "2.17.2";
@@ -75,23 +77,6 @@ function hostName(header: string | null): string {
   return host.replace(/:\d+$/, "");
 }
 
-/**
- * The `Host` names a server bound to `bindHost` should answer: for a loopback address, the loopback
- * names (plus the address itself) — a web page cannot then reach it through DNS rebinding; for any
- * other address, undefined (an exposed server answers any name).
- *
- * @example
- * ```ts
- * loopbackHostsFor("127.0.0.1"); // ["localhost", "127.0.0.1", "::1"]
- * loopbackHostsFor("0.0.0.0"); // undefined
- * ```
- */
-export function loopbackHostsFor(bindHost: string): string[] | undefined {
-  const host = bindHost.toLowerCase();
-  if (host !== "localhost" && host !== "::1" && !/^127\./.test(host)) return undefined;
-  return [...new Set(["localhost", "127.0.0.1", "::1", host])];
-}
-
 const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
 const ARTIFACTS_PREFIX = /^\/+(api|ajax-api)\/+2\.0\/+mlflow-artifacts\/+artifacts\/+/;
 
@@ -107,11 +92,6 @@ function storeDirectory(uri: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/** The path of a request URL as sent: no origin, query or fragment, nothing decoded or resolved. */
-function rawPath(requestUrl: string): string {
-  return requestUrl.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/, "").split(/[?#]/)[0] || "/";
 }
 
 /** Whether `%XX` escapes in a path are not valid UTF-8 (werkzeug would substitute U+FFFD). */
@@ -182,7 +162,7 @@ export function createRequestHandler(
     // `artifacts/../x` must reach the artifact checks, not resolve to another route.
     const path = unquote(rawPath(request.url));
     try {
-      if (path === "/health") return textResponse("OK", "text/html; charset=utf-8");
+      if (path === "/health") return healthResponse();
       if (options.allowedHosts && !options.allowedHosts.includes(hostName(request.headers.get("host")))) {
         return jsonResponse({
           error_code: "PERMISSION_DENIED",

@@ -4,14 +4,16 @@
  *
  * @module
  */
+export { createRequestHandler, MLFLOW_API_VERSION, type RequestHandlerOptions } from "./handler.ts";
 export {
-  createRequestHandler,
-  loopbackHostsFor,
-  MLFLOW_API_VERSION,
-  type RequestHandlerOptions,
-} from "./handler.ts";
-export { type RunningServer, startServer, type StartServerOptions } from "./serve.ts";
+  type Handler,
+  healthFirst,
+  type RunningServer,
+  startServer,
+  type StartServerOptions,
+} from "./serve.ts";
+export { isRemoteDestination, loopbackHostsFor } from "./server_options.ts";
 export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
-export { artifactRepositoryResolver, isRemoteDestination, proxiedPathOfUri } from "./artifact_paths.ts";
+export { artifactRepositoryResolver, proxiedPathOfUri } from "./artifact_paths.ts";
 export { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps, sampleSteps } from "./metric_bulk.ts";
 export { serveUi, uiWithStartPage } from "./ui/ui_routes.ts";

@@ -1,10 +1,50 @@
 /**
  * Binding the request handler to a socket: `startServer` listens, reports the URL, turns a busy
- * port into a clear error, and shuts down cleanly.
+ * port into a clear error, and shuts down cleanly; `healthFirst` answers `/health` while the API loads.
  *
  * @module
  */
 import { KmlfError } from "../errors.ts";
+
+/** A request handler. */
+export type Handler = (request: Request) => Promise<Response>;
+
+/** The path of a request URL as sent: no origin, query or fragment, nothing decoded or resolved. */
+export function rawPath(requestUrl: string): string {
+  return requestUrl.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/, "").split(/[?#]/)[0] || "/";
+}
+
+/** MLflow's answer to `GET /health` (no credentials needed, whatever the Host). */
+export function healthResponse(): Response {
+  return new Response("OK", { headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+/**
+ * A handler that answers `/health` at once and every other request with the handler `load` resolves
+ * to; `load` runs once (again only if it failed), for the first such request, which waits for it. `kmlf server` listens with it
+ * so that `/health` does not wait for the API's code (~150 modules), which loads only when a request
+ * needs it.
+ *
+ * @example
+ * ```ts
+ * const server = startServer(healthFirst(async () => createRequestHandler(store)), { port: 5000 });
+ * ```
+ */
+export function healthFirst(load: () => Promise<Handler>): Handler {
+  let api: Promise<Handler> | undefined;
+  const loaded = () => {
+    // A load that failed is tried again by the next request (this one gets the error, as a 500).
+    api ??= load().catch((error) => {
+      api = undefined;
+      throw error;
+    });
+    return api;
+  };
+  return (request) =>
+    rawPath(request.url) === "/health"
+      ? Promise.resolve(healthResponse())
+      : loaded().then((handle) => handle(request));
+}
 
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
@@ -38,7 +78,7 @@ export interface RunningServer {
  * ```
  */
 export function startServer(
-  handler: (request: Request) => Promise<Response>,
+  handler: Handler,
   options: StartServerOptions,
 ): RunningServer {
   const hostname = options.hostname ?? "127.0.0.1";

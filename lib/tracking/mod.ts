@@ -111,6 +111,7 @@ export type {
 } from "./stores/store.ts";
 export { metricStepSummary } from "./stores/step_summary.ts";
 export { SqliteStore, type SqliteStoreOptions } from "./stores/sqlite/sqlite_store.ts";
+export { type OpenedSqliteDb, openSqliteDb } from "./stores/sqlite/open_db.ts";
 
 // Model registry
 export {
@@ -165,6 +166,7 @@ export {
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./stores/sqlite/schema.ts";
 export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./stores/tracking_uri.ts";
 export { openStore, type OpenStoreOptions } from "./stores/open_store.ts";
+export { type PreparedStore, prepareStore } from "./stores/prepare_store.ts";
 export { newRunId, randomRunName } from "./run_names.ts";
 
 // Artifacts

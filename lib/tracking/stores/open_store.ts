@@ -1,15 +1,26 @@
 /**
- * `openStore`: the one factory turning a tracking URI into a `TrackingStore`.
+ * `openStore`: the one factory turning a tracking URI into a `TrackingStore`. The SQLite store (the
+ * default) is part of this module's graph; the others are imported by computed URLs when their kind is
+ * used (a literal `import()` would make Deno read their modules with this one; `deno task compile`
+ * --include's them), so a SQLite run never loads the file, REST or PostgreSQL stores.
  *
  * @module
  */
-import { dirname, isAbsolute, resolve } from "node:path";
-import { FileStore } from "./file/file_store.ts";
 import type { HeaderSource } from "../http_client.ts";
-import { RestStore } from "./rest/rest_store.ts";
-import { artifactRootUri, SqliteStore } from "./sqlite/sqlite_store.ts";
+import { artifactRootUri, openSqliteTarget } from "./sqlite/open_db.ts";
+import { SqliteStore } from "./sqlite/sqlite_store.ts";
 import type { TrackingStore } from "./store.ts";
-import { parseTrackingUri } from "./tracking_uri.ts";
+import { parseTrackingUri, resolveArtifactRoot } from "./tracking_uri.ts";
+
+const storeModules = {
+  file: (): Promise<typeof import("./file/file_store.ts")> =>
+    import(new URL("./file/file_store.ts", import.meta.url).href),
+  rest: (): Promise<typeof import("./rest/rest_store.ts")> =>
+    import(new URL("./rest/rest_store.ts", import.meta.url).href),
+  // Loaded only for PostgreSQL URIs: SQLite runs and `kmlf --help` never load the driver.
+  postgresql: (): Promise<typeof import("./postgres/postgres_store.ts")> =>
+    import(new URL("./postgres/postgres_store.ts", import.meta.url).href),
+};
 
 /** Options of {@link openStore}. */
 export interface OpenStoreOptions {
@@ -52,28 +63,21 @@ export interface OpenStoreOptions {
  */
 export async function openStore(uri: string, options: OpenStoreOptions): Promise<TrackingStore> {
   const target = parseTrackingUri(uri, options);
-  const artifactRoot =
-    options.artifactRoot === undefined || /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(options.artifactRoot) ||
-      isAbsolute(options.artifactRoot)
-      ? options.artifactRoot
-      : resolve(options.baseDir, options.artifactRoot);
+  const artifactRoot = resolveArtifactRoot(options.artifactRoot, options.baseDir);
   switch (target.kind) {
     case "sqlite":
-      if (target.path !== ":memory:") await Deno.mkdir(dirname(target.path), { recursive: true });
-      return SqliteStore.open(target.path, {
-        uri: target.uri,
-        artifactRoot,
-        busyTimeoutMs: options.busyTimeoutMs,
+      return SqliteStore.fromOpened(await openSqliteTarget(target, options), {
         truncateLongValues: options.truncateLongValues,
       });
-    case "file":
+    case "file": {
+      const { FileStore } = await storeModules.file();
       return await FileStore.open(target.path, {
         artifactRoot,
         truncateLongValues: options.truncateLongValues,
       });
+    }
     case "postgresql": {
-      // Loaded only for PostgreSQL URIs: SQLite runs and `kmlf --help` never load the driver.
-      const { PostgresStore } = await import("./postgres/postgres_store.ts");
+      const { PostgresStore } = await storeModules.postgresql();
       return await PostgresStore.open(target.url, {
         // Like `mlflow server` with a database backend: artifacts default to ./mlartifacts (kmlf's name).
         artifactRoot: artifactRootUri(artifactRoot ?? "mlartifacts", options.baseDir),
@@ -83,7 +87,8 @@ export async function openStore(uri: string, options: OpenStoreOptions): Promise
         backoffMs: options.backoffMs,
       });
     }
-    case "rest":
+    case "rest": {
+      const { RestStore } = await storeModules.rest();
       return new RestStore(target.url, {
         headers: options.headers,
         env: options.env,
@@ -91,5 +96,6 @@ export async function openStore(uri: string, options: OpenStoreOptions): Promise
         backoffMs: options.backoffMs,
         timeoutMs: options.timeoutMs,
       });
+    }
   }
 }

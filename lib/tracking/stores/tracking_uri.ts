@@ -31,6 +31,23 @@ export interface TrackingUriOptions {
   baseDir: string;
 }
 
+/**
+ * An artifact root option as given to a store: URIs and absolute paths as they are, a relative path
+ * resolved against `baseDir` (the project root), undefined for the store's default.
+ *
+ * @example
+ * ```ts
+ * resolveArtifactRoot("mlartifacts", "/project"); // "/project/mlartifacts"
+ * resolveArtifactRoot("s3://bucket/mlflow", "/project"); // "s3://bucket/mlflow"
+ * ```
+ */
+export function resolveArtifactRoot(artifactRoot: string | undefined, baseDir: string): string | undefined {
+  return artifactRoot === undefined || /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(artifactRoot) ||
+      isAbsolute(artifactRoot)
+    ? artifactRoot
+    : resolve(baseDir, artifactRoot);
+}
+
 const SUPPORTED =
   "sqlite:///<path>.db (sqlite:////<absolute path>.db), file:///<directory> or a plain directory path (file store), " +
   "a plain <path>.db, postgresql://<user>:<password>@<host>:<port>/<database>, and http(s)://<host>:<port> " +

@@ -59,21 +59,6 @@ function rowById(db: SqliteDb, experimentId: string, stages?: readonly Lifecycle
   return row;
 }
 
-/** Creates experiment 0 "Default" when the database has no experiment at all (as MLflow does). */
-export function ensureDefaultExperiment(db: SqliteDb, artifactRoot: string, now: number): void {
-  if (db.get("SELECT 1 AS one FROM experiments LIMIT 1")) return;
-  db.write(() => {
-    if (db.get("SELECT 1 AS one FROM experiments LIMIT 1")) return;
-    db.run(
-      "INSERT INTO experiments (experiment_id, name, artifact_location, lifecycle_stage, creation_time, " +
-        "last_update_time) VALUES (0, 'Default', ?, 'active', ?, ?)",
-      appendToUri(artifactRoot, "0"),
-      now,
-      now,
-    );
-  });
-}
-
 /** Creates an experiment; returns its id. */
 export function createExperiment(
   db: SqliteDb,

@@ -5,8 +5,6 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
 import type { DatasetInput, Experiment, Metric, Run, RunInfo } from "../../entities.ts";
@@ -27,43 +25,21 @@ import type {
   UpdateRunOptions,
 } from "../store.ts";
 import type { ValidationOptions } from "../../validation.ts";
-import { openError, SqliteDb } from "./db.ts";
+import { openError, type SqliteDb } from "./db.ts";
 import { SqlRegistry } from "../sql/sql_registry.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
 import { metricHistory, sampledHistories } from "./metrics.ts";
 import * as runs from "./runs.ts";
-import { ensureSchema, registrySchema, type SchemaInfo } from "./schema.ts";
+import { type OpenedSqliteDb, openSqliteDb, type SqliteDbOpenOptions } from "./open_db.ts";
+import { registrySchema, type SchemaInfo } from "./schema.ts";
 import { sqliteEngine } from "./sql_engine.ts";
 import { searchRuns } from "./search_runs.ts";
 
 /** Options of {@link SqliteStore.open}. */
-export interface SqliteStoreOptions extends ValidationOptions {
-  /**
-   * Where new experiments put artifacts: a path or a URI. Relative paths are resolved against the
-   * database's directory. Default `<directory of the database>/mlartifacts` (a temp dir for `:memory:`).
-   */
-  artifactRoot?: string;
-  /** How long a writer waits for another process's lock, in ms (default 20000). */
-  busyTimeoutMs?: number;
-  /** The tracking URI to report as `store.uri` (default `sqlite:///<absolute path>`). */
-  uri?: string;
-}
+export interface SqliteStoreOptions extends ValidationOptions, SqliteDbOpenOptions {}
 
-const HAS_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
-
-/**
- * A path or URI as an artifact root URI (`file:///abs/path` for paths), without a trailing slash.
- *
- * @example
- * ```ts
- * artifactRootUri("mlartifacts", "/project"); // "file:///project/mlartifacts"
- * ```
- */
-export function artifactRootUri(root: string, baseDir: string): string {
-  if (HAS_SCHEME.test(root)) return root.replace(/\/+$/, "");
-  return pathToFileURL(isAbsolute(root) ? root : resolve(baseDir, root)).href.replace(/\/+$/, "");
-}
+export { artifactRootUri } from "./open_db.ts";
 
 /**
  * A tracking store in an MLflow-schema SQLite database.
@@ -90,17 +66,14 @@ export class SqliteStore implements TrackingStore {
   readonly registry: SqlRegistry;
   readonly #validation: ValidationOptions;
 
-  private constructor(path: string, options: SqliteStoreOptions) {
-    const memory = path === ":memory:";
-    this.path = memory ? path : resolve(path);
-    this.uri = options.uri ?? (memory ? "sqlite://" : `sqlite:///${this.path}`);
-    const baseDir = memory ? Deno.makeTempDirSync({ prefix: "kmlf-artifacts-" }) : dirname(this.path);
-    this.artifactRoot = artifactRootUri(options.artifactRoot ?? join(baseDir, "mlartifacts"), baseDir);
+  private constructor(opened: OpenedSqliteDb, options: ValidationOptions) {
+    this.path = opened.path;
+    this.uri = opened.uri;
+    this.artifactRoot = opened.artifactRoot;
+    this.#db = opened.db;
+    this.#schema = opened.schema;
     this.#validation = { truncateLongValues: options.truncateLongValues };
-    this.#db = new SqliteDb(this.path, { busyTimeoutMs: options.busyTimeoutMs });
     try {
-      this.#schema = ensureSchema(this.#db);
-      experiments.ensureDefaultExperiment(this.#db, this.artifactRoot, Date.now());
       this.registry = new SqlRegistry(sqliteEngine(this.#db), registrySchema(this.#db));
     } catch (error) {
       this.#db.close();
@@ -110,7 +83,15 @@ export class SqliteStore implements TrackingStore {
 
   /** Opens (creating if needed) the database at `path` (`:memory:` for a throwaway store). */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    return new SqliteStore(path, options);
+    return new SqliteStore(openSqliteDb(path, options), options);
+  }
+
+  /**
+   * The store over a database {@link openSqliteDb} opened: `kmlf server` opens and checks the file before
+   * it listens, and loads the store's code once it listens.
+   */
+  static fromOpened(opened: OpenedSqliteDb, options: ValidationOptions = {}): SqliteStore {
+    return new SqliteStore(opened, options);
   }
 
   /** The alembic revision recorded in the database. */

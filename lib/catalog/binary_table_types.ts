@@ -1,0 +1,76 @@
+/**
+ * The tabular types stored in binary files — excel (pandas.ExcelDataset) and parquet
+ * (pandas.ParquetDataset) — which a catalog loads only when it uses one (with the xlsx and hyparquet
+ * packages they read with).
+ */
+import { z } from "zod";
+import { ExcelDataset } from "./datasets/excel_dataset.ts";
+import { ParquetDataset } from "./datasets/parquet_dataset.ts";
+import { DTYPES } from "./datasets/parquet_schema.ts";
+import { fileSchema, fileType } from "./file_types.ts";
+import { CSV_HINTS, engine, NO_EFFECT, NO_INDEX, strings, tableRead, tableWrite } from "./tabular_types.ts";
+
+/** `load_args` of the excel dataset. */
+export const ExcelLoad = z.strictObject({
+  ...tableRead,
+  sheet_name: z.union([
+    z.string(),
+    z.number().int().min(0),
+    z.array(z.union([z.string(), z.number().int().min(0)])),
+    z.null(),
+  ])
+    .optional(),
+  engine: engine(["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
+});
+
+/** `save_args` of the excel dataset. */
+export const ExcelSave = z.strictObject({
+  ...tableWrite,
+  sheet_name: z.string().min(1).max(31).optional(),
+  engine: engine(["openpyxl", "xlsxwriter"]),
+});
+
+/** `load_args` of the parquet dataset. */
+export const ParquetLoad = z.strictObject({
+  columns: strings.optional(),
+  reset_index: z.boolean().optional(),
+  engine: engine(["auto", "pyarrow", "fastparquet"]),
+});
+
+/** `save_args` of the parquet dataset. */
+export const ParquetSave = z.strictObject({
+  schema: z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]])).optional(),
+  row_group_size: z.number().int().positive().optional(),
+  compression: z.enum(["snappy", "gzip", "brotli", "none"]).nullable().optional()
+    .transform((c) => (c === null ? "none" : c)),
+  // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.
+  index: z.union([z.literal(false), z.null()]).optional(),
+  engine: engine(["auto", "pyarrow", "fastparquet"]),
+});
+
+/** pandas' read_excel/to_excel arguments kmlf does not take. */
+export const EXCEL_HINTS: Readonly<Record<string, string>> = {
+  "load_args.index_col": NO_INDEX,
+  "load_args.parse_dates": "date cells already load as Dates; convert text columns in the node; remove it",
+  "load_args.converters": CSV_HINTS["load_args.converters"],
+  "save_args.writer":
+    "kmlf writes a new workbook each save; return {sheet: rows} from the node to write several sheets",
+  "save_args.startrow": "sheets are written from their first cell; remove it",
+  "save_args.startcol": "sheets are written from their first cell; remove it",
+  "save_args.float_format": CSV_HINTS["save_args.float_format"],
+  "save_args.freeze_panes": "kmlf writes data, not layout; remove it",
+};
+
+/** pandas' read_parquet/to_parquet arguments kmlf does not take. */
+export const PARQUET_HINTS: Readonly<Record<string, string>> = {
+  "load_args.filters": "filter the rows in the node; remove it",
+  "load_args.dtype_backend": NO_EFFECT,
+  "save_args.dtype": 'kmlf\'s name for column types is "schema": {column: int64|float64|string|bool|…}',
+  "save_args.partition_cols": "use a partitioned dataset with one parquet file per partition; remove it",
+  "save_args.coerce_timestamps": "Dates are written as millisecond timestamps; remove it",
+};
+
+/** `excel` (pandas.ExcelDataset). */
+export const excelType = fileType(ExcelDataset, fileSchema(ExcelLoad, ExcelSave), EXCEL_HINTS);
+/** `parquet` (pandas.ParquetDataset). */
+export const parquetType = fileType(ParquetDataset, fileSchema(ParquetLoad, ParquetSave), PARQUET_HINTS);

@@ -1,0 +1,52 @@
+/** The partitioned dataset type (kedro's partitions.PartitionedDataset): one dataset per file of a folder. */
+import { join } from "node:path";
+import { z } from "zod";
+import { DatasetError } from "../errors.ts";
+import type { Dataset } from "./dataset.ts";
+import { PartitionedDataset } from "./datasets/partitioned_dataset.ts";
+import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
+
+/** `partitioned`: its `dataset` is any other type, built once per partition file. */
+export const partitionedType: DatasetTypeDefinition = {
+  factory: partitioned,
+  schema: z.strictObject({
+    path: z.string().min(1),
+    dataset: z.union([z.string().min(1), z.looseObject({ type: z.string().min(1) })]),
+    filename_suffix: z.string().optional(),
+    overwrite: z.boolean().optional(),
+    credentials: z.unknown().optional(),
+  }),
+};
+
+// Each partition is the underlying dataset at `<path>/<id><suffix>`; the entry must not set its filepath.
+async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryContext): Promise<Dataset> {
+  const inner = typeof args.dataset === "string"
+    ? { type: args.dataset }
+    : { ...(args.dataset as Record<string, unknown>) };
+  for (const key of ["filepath", "versioned"]) {
+    if (key in inner) {
+      throw new DatasetError(
+        "catalog/bad-argument",
+        `The dataset of partitioned "${ctx.name}" must not set ${key}`,
+        {
+          hint: key === "filepath"
+            ? "partition files are <path>/<partition id><filename_suffix>; remove dataset.filepath"
+            : "partitioned datasets are not versioned; remove dataset.versioned",
+        },
+      );
+    }
+  }
+  // Build one partition now so a bad underlying type or argument fails with the catalog, not mid-run.
+  await ctx.createDataset(
+    { ...inner, filepath: join(args.path as string, "partition") },
+    ctx.name,
+  );
+  return new PartitionedDataset({
+    path: args.path as string,
+    filenameSuffix: args.filename_suffix as string | undefined,
+    overwrite: args.overwrite as boolean | undefined,
+    datasetType: String(inner.type),
+    metadata: ctx.metadata,
+    createPartition: (filepath, id) => ctx.createDataset({ ...inner, filepath }, `${ctx.name}/${id}`),
+  });
+}
