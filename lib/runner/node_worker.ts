@@ -8,7 +8,8 @@
  */
 /// <reference lib="deno.worker" />
 import { NodeError } from "../errors.ts";
-import { Node } from "../pipeline/mod.ts";
+// node.ts, not the pipeline barrel: a worker boots faster without the YAML loader and zod it does not use.
+import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
 import {
   fromWire,

@@ -3,7 +3,7 @@
  * an Error's message and stack but drops kmlf's code, hint and cause).
  */
 import { KmlfError, NodeError } from "../errors.ts";
-import type { InputBinding, OutputBinding } from "../pipeline/mod.ts";
+import type { InputBinding, OutputBinding } from "../pipeline/node.ts";
 
 /** A node as a worker needs it: where its function lives and how inputs and outputs bind. */
 export interface NodeJob {
