@@ -73,11 +73,16 @@ Deno.test("every file index.html links and every module a script imports is embe
   }
 });
 
-Deno.test("index.html preloads every script module (the embedded copy lists them all)", () => {
-  const preloaded = [...UI_ASSETS["index.html"].matchAll(/rel="modulepreload" href="static-files\/([^"]+)"/g)]
-    .map((m) => m[1]);
-  const modules = Object.keys(UI_ASSETS).filter((n) => n.endsWith(".js") && n !== "app.js").sort();
-  assert.deepEqual(preloaded, modules);
+Deno.test("the script is one bundle of every UI module: it imports nothing, and index.html loads it alone", async () => {
+  const script = UI_ASSETS["app.js"];
+  assert.doesNotMatch(script, /^\s*(?:import|export)\b/m, "a bundle: no import or export statement left");
+  const scripts = Object.keys(UI_ASSETS).filter((n) => n.endsWith(".js"));
+  assert.deepEqual(scripts, ["app.js"]);
+  for await (const entry of Deno.readDir(join(REPO, UI_SOURCE_DIR))) {
+    if (!entry.name.endsWith(".js")) continue;
+    assert.ok(script.includes(`// ${UI_SOURCE_DIR}/${entry.name}\n`), `${entry.name} is in the bundle`);
+  }
+  assert.doesNotMatch(UI_ASSETS["index.html"], /modulepreload/);
 });
 
 Deno.test("the UI never parses strings as HTML (user text goes through textContent)", async () => {

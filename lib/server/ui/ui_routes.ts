@@ -1,7 +1,7 @@
 /**
  * kmlf's web UI, served from assets embedded in the binary (generated into `ui_assets.ts` from
  * `src/` by `deno task embed-ui`): `GET /` (and `/index.html`) is the single page, `/static-files/<name>`
- * its scripts, styles and icon. The page talks to the REST API under `/ajax-api/2.0/mlflow/` and
+ * its script (`app.js`, the bundle of every module of `src/`), styles and icon. The page talks to the REST API under `/ajax-api/2.0/mlflow/` and
  * reads artifacts through `/get-artifact`.
  *
  * @module

@@ -118,7 +118,12 @@ export async function bulkMetricHistory(runIds, key, maxResults = 2500, range = 
     }));
   }
   for (const { metrics } of await Promise.all(calls)) {
-    for (const m of metrics ?? []) byRun.get(m.run_id)?.push(m);
+    // The server answers run by run: look a run's list up only when the run changes.
+    let runId, list;
+    for (const m of metrics ?? []) {
+      if (m.run_id !== runId) (runId = m.run_id), (list = byRun.get(runId));
+      list?.push(m);
+    }
   }
   return byRun;
 }

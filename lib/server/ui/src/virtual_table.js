@@ -148,38 +148,42 @@ export function virtualTable(
       rows.length,
       Math.ceil((top + (scroller.clientHeight || 600)) / rowHeight) + OVERSCAN,
     );
+    // Hidden (the chart view shows instead), the rows "on screen" are known but their elements are built
+    // only when the table shows again (the resize observer sees it appear): the chart view starts sooner.
+    const hidden = scroller.getClientRects().length === 0;
     const fragment = document.createDocumentFragment();
-    for (let i = first; i < last; i++) {
-      const row = rows[i];
-      const el = h(
-        "div",
-        {
-          class: `vt-row${i % 2 ? " odd" : ""}`,
-          role: "row",
-          style: { transform: `translateY(${i * rowHeight}px)`, height: `${rowHeight}px` },
-          ...(rowAttrs?.(row, i) ?? {}),
-        },
-      );
-      el.dataset.index = String(i);
-      for (const c of cols) {
-        const content = c.cell(row, i);
-        const cell = h("div", {
-          class: `vt-cell ${c.className ?? ""}`,
-          role: "cell",
-          dataset: { col: c.id },
-        }, content);
-        place(cell, c);
-        if (typeof content === "string" && content.length > 12) cell.title = content;
-        el.append(cell);
-      }
-      fragment.append(el);
-    }
+    for (let i = first; i < (hidden ? first : last); i++) fragment.append(rowElement(rows[i], i));
     body.replaceChildren(fragment);
-    scroller.dataset.renderedRows = String(last - first);
+    scroller.dataset.renderedRows = String(hidden ? 0 : last - first);
     scroller.dataset.totalRows = String(rows.length);
     shown = { first, last };
     if (onNearEnd && rows.length > 0 && last >= rows.length - OVERSCAN * 4) onNearEnd();
     onRender?.(rows.slice(first, last));
+  };
+
+  const rowElement = (row, i) => {
+    const el = h(
+      "div",
+      {
+        class: `vt-row${i % 2 ? " odd" : ""}`,
+        role: "row",
+        style: { transform: `translateY(${i * rowHeight}px)`, height: `${rowHeight}px` },
+        ...(rowAttrs?.(row, i) ?? {}),
+      },
+    );
+    el.dataset.index = String(i);
+    for (const c of cols) {
+      const content = c.cell(row, i);
+      const cell = h("div", {
+        class: `vt-cell ${c.className ?? ""}`,
+        role: "cell",
+        dataset: { col: c.id },
+      }, content);
+      place(cell, c);
+      if (typeof content === "string" && content.length > 12) cell.title = content;
+      el.append(cell);
+    }
+    return el;
   };
 
   body.addEventListener("click", (event) => {
