@@ -22,6 +22,25 @@ export function xAxisSelect(value = "step") {
 }
 
 /**
+ * The metric checkboxes beside metric charts: ticking one adds its key to `chosen` (a Set), unticking
+ * removes it, then `onChange()` redraws.
+ */
+export function metricPicker(keys, chosen, onChange) {
+  return h(
+    "div",
+    { class: "metric-picker", testid: "metric-picker" },
+    keys.map((key) => {
+      const box = h("input", { type: "checkbox", checked: chosen.has(key), dataset: { metric: key } });
+      box.addEventListener("change", () => {
+        box.checked ? chosen.add(key) : chosen.delete(key);
+        onChange();
+      });
+      return h("label", { class: "check" }, box, key);
+    }),
+  );
+}
+
+/**
  * A chart of metric series `{label, color?, points}`: bars when every series holds a single value
  * (one dot on a −1…1 axis says nothing), else a line chart. Options as for lineChart.
  */

@@ -3,7 +3,7 @@
 // write back to the URL (replaceState), so the link shares what is on screen.
 import { bulkMetricHistory, getExperiment, getRun } from "./api.js";
 import { errorBox, h, mount, parseIdList, runLabel } from "./dom.js";
-import { metricChart, xAxisSelect } from "./charts.js";
+import { metricChart, metricPicker, xAxisSelect } from "./charts.js";
 import { runColor } from "./run_marks.js";
 import { metricHash, runHash } from "./routes.js";
 import { exportButtons } from "./chart_export.js";
@@ -52,18 +52,7 @@ export async function metricPage(container, route) {
   const outliers = h("input", { type: "checkbox", testid: "ignore-outliers" });
   const overlay = h("input", { type: "checkbox", testid: "overlay" });
   const charts = h("div", { class: "charts", testid: "charts" });
-  const picker = h(
-    "div",
-    { class: "metric-picker", testid: "metric-picker" },
-    allKeys.map((key) => {
-      const box = h("input", { type: "checkbox", checked: chosen.has(key), dataset: { metric: key } });
-      box.addEventListener("change", () => {
-        box.checked ? chosen.add(key) : chosen.delete(key);
-        void draw();
-      });
-      return h("label", { class: "check" }, box, key);
-    }),
-  );
+  const picker = metricPicker(allKeys, chosen, () => void draw());
   for (const c of [xAxis, logY, smoothness, points, outliers, overlay]) {
     c.addEventListener("change", () => draw());
   }

@@ -4,7 +4,7 @@
 // opens on the metric page.
 import { metricHistory } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { metricChart, xAxisSelect } from "./charts.js";
+import { metricChart, metricPicker, xAxisSelect } from "./charts.js";
 import { exportButtons } from "./chart_export.js";
 import { metricHash } from "./routes.js";
 import { runColor } from "./run_marks.js";
@@ -34,18 +34,7 @@ export async function metricsTab(pane, run, focus) {
   const outliers = h("input", { type: "checkbox", testid: "ignore-outliers" });
   const overlay = h("input", { type: "checkbox", testid: "overlay" });
   const charts = h("div", { class: "charts", testid: "charts" });
-  const picker = h(
-    "div",
-    { class: "metric-picker", testid: "metric-picker" },
-    keys.map((key) => {
-      const box = h("input", { type: "checkbox", checked: selected.has(key), dataset: { metric: key } });
-      box.addEventListener("change", () => {
-        box.checked ? selected.add(key) : selected.delete(key);
-        void draw();
-      });
-      return h("label", { class: "check" }, box, key);
-    }),
-  );
+  const picker = metricPicker(keys, selected, () => void draw());
   for (const c of [xAxis, logY, smoothing, points, outliers, overlay]) {
     c.addEventListener("change", () => void draw());
   }
