@@ -186,14 +186,25 @@ export function virtualTable(
     return el;
   };
 
+  // The cell is noted when the button goes down: a render between press and release (live refresh)
+  // replaces the row, and the click then lands on the body, not on a cell.
+  let pressed;
+  const cellAt = (target) => {
+    const cell = target.closest(".vt-cell");
+    const rowEl = target.closest(".vt-row");
+    return cell && rowEl ? { index: Number(rowEl.dataset.index), col: cell.dataset.col, cell } : undefined;
+  };
+  body.addEventListener("pointerdown", (event) => {
+    pressed = event.target.closest("a, button, input, select, label") ? undefined : cellAt(event.target);
+  });
   body.addEventListener("click", (event) => {
     if (!onCellClick || event.target.closest("a, button, input, select, label")) return;
-    const cell = event.target.closest(".vt-cell");
-    const rowEl = event.target.closest(".vt-row");
-    if (!cell || !rowEl) return;
-    const column = cols.find((c) => c.id === cell.dataset.col);
-    const row = rows[Number(rowEl.dataset.index)];
-    if (column && row) onCellClick(row, column, cell);
+    const at = cellAt(event.target) ?? pressed;
+    pressed = undefined;
+    if (!at) return;
+    const column = cols.find((c) => c.id === at.col);
+    const row = rows[at.index];
+    if (column && row) onCellClick(row, column, at.cell);
   });
 
   const schedule = () => {
