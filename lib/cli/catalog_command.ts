@@ -5,10 +5,9 @@
 import type { Catalog } from "../catalog/mod.ts";
 import { toYaml as stringify } from "../yaml/dump.ts";
 import { isParameter } from "../pipeline/mod.ts";
-import { KmlfSession } from "../session/mod.ts";
+import type { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
-import { builtinPlugins } from "./plugins.ts";
-import { requireProject } from "./project.ts";
+import { openProjectSession } from "./project_session.ts";
 import { splitList } from "./split_list.ts";
 import { printCatalogWarning } from "./catalog_warnings.ts";
 import { out, style } from "./terminal.ts";
@@ -30,7 +29,7 @@ export interface CatalogCommandOptions {
  * ```
  */
 export async function catalogList(options: CatalogCommandOptions): Promise<number> {
-  const session = await openSession(options);
+  const session = await openProjectSession(options);
   const catalog = await listingCatalog(session);
   const declared = new Set(catalog.names());
   const report: Record<string, unknown> = {};
@@ -58,7 +57,7 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
  * ```
  */
 export async function catalogResolve(options: CatalogCommandOptions): Promise<number> {
-  const session = await openSession(options);
+  const session = await openProjectSession(options);
   const catalog = await listingCatalog(session);
   const names = new Set(catalog.names());
   for (const name of await pipelinesOf(session, options)) {
@@ -81,7 +80,7 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
  * ```
  */
 export async function catalogPatterns(options: CatalogCommandOptions): Promise<number> {
-  const session = await openSession(options);
+  const session = await openProjectSession(options);
   out(stringify((await listingCatalog(session)).listPatterns()).trimEnd());
   return EXIT.ok;
 }
@@ -96,7 +95,7 @@ export async function catalogPatterns(options: CatalogCommandOptions): Promise<n
  * ```
  */
 export async function catalogValidate(options: CatalogCommandOptions): Promise<number> {
-  const session = await openSession(options);
+  const session = await openProjectSession(options);
   const requested = splitList(options.pipeline);
   const used = requested.length > 0 ? (await session.pipeline(requested)).datasets() : undefined;
   const catalog = await session.catalog({ used });
@@ -124,16 +123,6 @@ async function listingCatalog(session: KmlfSession): Promise<Catalog> {
     });
   }
   return catalog;
-}
-
-async function openSession(options: CatalogCommandOptions): Promise<KmlfSession> {
-  const root = await requireProject(options);
-  return await KmlfSession.create({
-    projectRoot: root,
-    env: options.env,
-    envVar: Deno.env.get("KMLF_ENV"),
-    plugins: builtinPlugins(),
-  });
 }
 
 async function pipelinesOf(session: KmlfSession, options: CatalogCommandOptions): Promise<string[]> {

@@ -13,10 +13,8 @@ import {
   taskSlug,
 } from "../export/mod.ts";
 import { UsageError } from "../errors.ts";
-import { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
-import { builtinPlugins } from "./plugins.ts";
-import { requireProject } from "./project.ts";
+import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
 
 /** Options both exports share. */
@@ -61,13 +59,8 @@ async function plan(options: ExportOptions): Promise<Planned> {
       },
     );
   }
-  const root = await requireProject(options);
-  const session = await KmlfSession.create({
-    projectRoot: root,
-    env: options.env,
-    envVar: Deno.env.get("KMLF_ENV"),
-    plugins: builtinPlugins(),
-  });
+  const session = await openProjectSession(options);
+  const root = session.settings.root;
   const name = options.pipeline ?? "__default__";
   const [pipeline, catalog] = await Promise.all([session.pipeline([name]), session.catalog()]);
   return {

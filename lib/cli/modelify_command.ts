@@ -5,11 +5,10 @@
  */
 import { KmlfError, throwIfAny, UsageError } from "../errors.ts";
 import { type InferenceSpec, inferenceSpec, isParameter } from "../pipeline/mod.ts";
-import { KmlfSession } from "../session/mod.ts";
+import type { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
-import { builtinPlugins } from "./plugins.ts";
 import { projectTracking } from "./project_tracking.ts";
-import { requireProject } from "./project.ts";
+import { openProjectSession } from "./project_session.ts";
 import { err, out, shellQuote, style } from "./terminal.ts";
 
 /** Options of `kmlf mlflow modelify` (kedro-mlflow's names). */
@@ -43,13 +42,8 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       },
     );
   }
-  const root = await requireProject(options);
-  const session = await KmlfSession.create({
-    projectRoot: root,
-    env: options.env,
-    envVar: Deno.env.get("KMLF_ENV"),
-    plugins: builtinPlugins(),
-  });
+  const session = await openProjectSession(options);
+  const root = session.settings.root;
   const pipeline = await session.pipeline([options.pipeline]);
   const catalog = await session.catalog({ registry: session.registry() });
   const spec: InferenceSpec = inferenceSpec({

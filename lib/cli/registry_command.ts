@@ -1,9 +1,7 @@
 /** `kmlf registry list|describe`. */
 import { toYaml as stringify } from "../yaml/dump.ts";
-import { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
-import { builtinPlugins } from "./plugins.ts";
-import { requireProject } from "./project.ts";
+import { openProjectSession } from "./project_session.ts";
 import { out } from "./terminal.ts";
 
 /**
@@ -15,7 +13,7 @@ import { out } from "./terminal.ts";
  * ```
  */
 export async function registryList(globals: { project?: string }): Promise<number> {
-  const session = await openSession(globals);
+  const session = await openProjectSession(globals);
   const names = await session.pipelineNames();
   out(stringify([...new Set(["__default__", ...names])].sort()).trimEnd());
   return EXIT.ok;
@@ -30,7 +28,7 @@ export async function registryList(globals: { project?: string }): Promise<numbe
  * ```
  */
 export async function registryDescribe(name: string, globals: { project?: string }): Promise<number> {
-  const session = await openSession(globals);
+  const session = await openProjectSession(globals);
   const pipeline = await session.pipeline([name]);
   const nodes = pipeline.nodes.map((n) => ({
     [n.name]: { func: n.funcRef, inputs: [...n.inputs], outputs: [...n.outputs], tags: [...n.tags] },
@@ -55,13 +53,4 @@ export async function registryDescribe(name: string, globals: { project?: string
     }).trimEnd(),
   );
   return EXIT.ok;
-}
-
-async function openSession(globals: { project?: string }): Promise<KmlfSession> {
-  const root = await requireProject(globals);
-  return await KmlfSession.create({
-    projectRoot: root,
-    envVar: Deno.env.get("KMLF_ENV"),
-    plugins: builtinPlugins(),
-  });
 }

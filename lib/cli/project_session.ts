@@ -1,0 +1,22 @@
+/** The session of the project a command works on, with kmlf's built-in plugins (kmlf-mlflow). */
+import { KmlfSession } from "../session/mod.ts";
+import { builtinPlugins } from "./plugins.ts";
+import { requireProject } from "./project.ts";
+
+/**
+ * Opens the project found from `--project` (or the working directory) in environment `--env`, else
+ * KMLF_ENV, else the project's default. `kmlf run` builds its own: it passes run options too.
+ *
+ * @example
+ * ```ts
+ * const session = await openProjectSession({ project: undefined, env: "local" });
+ * ```
+ */
+export async function openProjectSession(options: { project?: string; env?: string }): Promise<KmlfSession> {
+  return await KmlfSession.create({
+    projectRoot: await requireProject(options),
+    env: options.env,
+    envVar: Deno.env.get("KMLF_ENV"),
+    plugins: builtinPlugins(),
+  });
+}
