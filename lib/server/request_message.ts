@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { concatBytes } from "../bytes.ts";
 import { doubleFromWire, mlflowError } from "../tracking/mod.ts";
 
 /** A decoded request: field name → JSON value (query strings give strings or string lists). */
@@ -49,19 +50,7 @@ export async function* limitedChunks(request: Request, maxBytes: number): AsyncG
  * ```
  */
 export async function readBodyLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of limitedChunks(request, maxBytes)) {
-    total += chunk.byteLength;
-    chunks.push(chunk);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  return concatBytes(await Array.fromAsync(limitedChunks(request, maxBytes)));
 }
 
 /** The error for an oversized body; the handler answers it with HTTP 413. */

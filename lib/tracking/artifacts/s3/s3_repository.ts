@@ -7,6 +7,7 @@
  * @module
  */
 import { basename, dirname, join, relative } from "node:path";
+import { concatBytes } from "../../../bytes.ts";
 import { TrackingError } from "../../../errors.ts";
 import type { FileInfo } from "../../entities.ts";
 import { mlflowError } from "../../tracking_errors.ts";
@@ -242,7 +243,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     while (total <= this.#threshold) {
       const next = await parts.next();
       if (next.done) {
-        await s3.putObject(key, concat(head, total), uploadContentType(key));
+        await s3.putObject(key, concatBytes(head), uploadContentType(key));
         return;
       }
       head.push(next.value);
@@ -261,17 +262,6 @@ export class S3ArtifactRepository implements ArtifactRepository {
   }
 }
 
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0].slice();
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
 /** Collects a stream into chunks of exactly `size` bytes (the last one shorter), copying only to join. */
 async function* readParts(stream: ReadableStream<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
   let pending: Uint8Array[] = [];
@@ -280,7 +270,7 @@ async function* readParts(stream: ReadableStream<Uint8Array>, size: number): Asy
     while (filled + chunk.byteLength >= size) {
       const take = size - filled;
       pending.push(chunk.subarray(0, take));
-      yield concat(pending, size);
+      yield concatBytes(pending);
       chunk = chunk.subarray(take);
       pending = [];
       filled = 0;
@@ -290,7 +280,7 @@ async function* readParts(stream: ReadableStream<Uint8Array>, size: number): Asy
       filled += chunk.byteLength;
     }
   }
-  if (filled > 0) yield concat(pending, filled);
+  if (filled > 0) yield concatBytes(pending);
 }
 
 async function saveResponse(response: Response, target: string): Promise<void> {
