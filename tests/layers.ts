@@ -27,6 +27,20 @@ export const FORBIDDEN: Record<string, string[]> = {
     "config",
   ],
   session: ["cli", "server"],
+  // The vendored zod bundle (tools/vendor_zod.ts) is a leaf.
+  zod: [
+    "pipeline",
+    "catalog",
+    "runner",
+    "session",
+    "tracking",
+    "mlflow",
+    "server",
+    "cli",
+    "hooks",
+    "config",
+    "yaml",
+  ],
   models: ["config", "session", "mlflow", "server", "cli"],
   // Exporting to orchestrators plans from a pipeline and a persistence predicate the CLI passes in.
   export: ["catalog", "config", "runner", "session", "tracking", "mlflow", "server", "cli", "hooks"],

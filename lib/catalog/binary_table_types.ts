@@ -3,7 +3,7 @@
  * (pandas.ParquetDataset) — which a catalog loads only when it uses one (with the xlsx and hyparquet
  * packages they read with).
  */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { ExcelDataset } from "./datasets/excel_dataset.ts";
 import { ParquetDataset } from "./datasets/parquet_dataset.ts";
 import { DTYPES } from "./datasets/parquet_schema.ts";

@@ -3,7 +3,7 @@
  * types register at once; the excel, parquet, report (plotly, image), SQLite and partitioned types load
  * their code and schemas when a catalog first uses them.
  */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { BinaryDataset } from "./datasets/binary_dataset.ts";
 import { JsonDataset } from "./datasets/json_dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";

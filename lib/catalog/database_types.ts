@@ -1,5 +1,5 @@
 /** The SQLite dataset types (kedro's pandas.SQLTableDataset / SQLQueryDataset on a SQLite file). */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";

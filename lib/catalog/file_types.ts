@@ -1,5 +1,5 @@
 /** What the file dataset types share: their catalog arguments' schema and the options their classes take. */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import type { Dataset } from "./dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
 import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";

@@ -1,6 +1,6 @@
 /** The partitioned dataset type (kedro's partitions.PartitionedDataset): one dataset per file of a folder. */
 import { join } from "node:path";
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { DatasetError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import { PartitionedDataset } from "./datasets/partitioned_dataset.ts";

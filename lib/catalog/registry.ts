@@ -2,7 +2,7 @@
  * Dataset types by name. Built-ins register here; the MLflow layer adds its own types the same way.
  * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run.
  */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import type { SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { VersionSpec } from "./versioning.ts";

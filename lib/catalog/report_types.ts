@@ -1,5 +1,5 @@
 /** The reporting dataset types: Plotly figures and images (Kedro's starters use both). */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { ImageDataset } from "./datasets/image_dataset.ts";
 import { PlotlyDataset, PlotlyJsonDataset } from "./datasets/plotly_dataset.ts";
 import { EXPRESS_TYPES, FIG_ARGS, type PlotlyArgs } from "./datasets/plotly_figure.ts";

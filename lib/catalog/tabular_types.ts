@@ -2,7 +2,7 @@
  * The csv dataset type, and what the tabular types (csv, excel, parquet) share: their catalog arguments
  * in pandas' names, and what kmlf says about the pandas arguments it does not take.
  */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { LOAD_DTYPES } from "./datasets/_table_rows.ts";
 import { CsvDataset, textDecoder } from "./datasets/csv_dataset.ts";
 import { fileSchema, fileType } from "./file_types.ts";

@@ -1,7 +1,7 @@
 /** The project settings file `kmlf.yml`: finding the project root and reading its settings. */
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";

@@ -4,7 +4,7 @@
  * `tracking.log_outputs_not_in_catalog`.
  */
 import { isAbsolute, resolve } from "node:path";
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateWith } from "../yaml/validate.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 import { join } from "node:path";
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 // The catalog's class and memory datasets, not every dataset type (tests/layers.ts, START_UP_ENTRIES).
 import { Catalog } from "../catalog/catalog.ts";
 import { type CopyMode, MemoryDataset } from "../catalog/datasets/memory_dataset.ts";

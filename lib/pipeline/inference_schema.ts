@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 
 const MODE = z.enum(["assign", "copy", "deepcopy"]);
 const MODEL_NAME = z.string().regex(

@@ -29,7 +29,7 @@
  * every problem is reported together, each at `file:line:column`.
  */
 import { basename, dirname, join, relative, resolve } from "node:path";
-import type { z } from "zod";
+import type { z } from "../zod/mod.ts";
 import {
   didYouMean,
   didYouMeanHint,

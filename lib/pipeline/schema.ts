@@ -2,7 +2,7 @@
  * The shape of pipeline YAML files (zod schemas) and the conversion of YAML `inputs:`/`outputs:` forms
  * into node bindings. The YAML keys are the same words as the TypeScript API, so nothing is renamed.
  */
-import { z } from "zod";
+import { z } from "../zod/mod.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
 import { InferenceEntry } from "./inference_schema.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { z } from "zod";
+import type { z } from "../zod/mod.ts";
 import { ConfigError, didYouMeanHint, type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "./parse_yaml.ts";
 

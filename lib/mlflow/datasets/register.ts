@@ -1,5 +1,5 @@
 /** Registers the Mlflow datasets with the catalog's registry, by short and kedro-mlflow names. */
-import { z } from "zod";
+import { z } from "../../zod/mod.ts";
 import type { DatasetRegistry } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import { type ModelDatasetOptions, registerModelDatasets } from "./register_models.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "zod";
+import { z } from "../../zod/mod.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "../../catalog/mod.ts";
 import { DatasetError } from "../../errors.ts";
 import { BUILTIN_FLAVORS, type FlavorProvider, resolveFlavor } from "../flavors/resolve_flavor.ts";
