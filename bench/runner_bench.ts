@@ -83,6 +83,9 @@ const parWall = median(wall.parallel);
 report("demo (4 nodes), sequential, wall", seqWall, "ms", 200);
 report("demo (4 nodes), --runner parallel, wall", parWall, "ms", seqWall + 40);
 report("  overhead of --runner parallel", parWall - seqWall, "ms", 40);
+// Each parallel run follows a sequential one: the median of those pairs' differences moves less with load.
+const pairs = wall.parallel.map((ms, i) => ms - wall.sequential[i]);
+report("  same, median of paired differences", median(pairs), "ms", 40);
 await Deno.remove(demo, { recursive: true });
 await Deno.remove(cpu, { recursive: true });
 await Deno.remove(io, { recursive: true });

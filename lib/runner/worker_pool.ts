@@ -185,6 +185,7 @@ export class WorkerPool {
 
   #receive(slot: PoolWorker, message: FromWorker): void {
     if (message.type === "console") return console[message.method](message.text);
+    if (message.type === "ready") return;
     const job = slot.job;
     const current = job && message.id === job.id ? job : undefined;
     switch (message.type) {

@@ -33,6 +33,8 @@ export type ToWorker =
 
 /** Worker → main thread. */
 export type FromWorker =
+  /** The node modules are imported; `sample` only warms up both sides' structured clone (see node_worker.ts). */
+  | { type: "ready"; sample: unknown }
   | { type: "done"; id: number; outputs: Record<string, unknown> }
   | { type: "failed"; id: number; error: WireError }
   | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
