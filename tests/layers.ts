@@ -70,6 +70,8 @@ export const START_UP_ENTRIES: readonly string[] = [
   "server/auth.ts",
   "server/serve.ts",
   "server/server_options.ts",
+  "tracking/client/client.ts",
+  "tracking/models/flavor.ts",
   "tracking/models/mlmodel.ts",
   "tracking/models/model_uri.ts",
   "tracking/models/resolve_model.ts",

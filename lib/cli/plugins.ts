@@ -20,11 +20,14 @@ export function builtinPlugins(options: { notify?(message: string): void } = {})
       // The inference-pipeline flavor of the model datasets; lib/models is imported only when one uses it.
       flavors: { kmlf: async () => (await import("../models/mod.ts")).kmlfFlavor },
       async openClient(trackingUri, projectRoot, options) {
-        const { MlflowClient, openStore } = await import("../tracking/mod.ts");
-        return new MlflowClient(
-          await openStore(trackingUri, { baseDir: projectRoot, headers: options?.headers }),
-        );
+        const { MlflowClient } = await trackingClient();
+        return await MlflowClient.open(trackingUri, { baseDir: projectRoot, headers: options?.headers });
       },
     }),
   ];
 }
+
+// The client alone, not the tracking barrel (which also loads the file, REST and S3 stores and the search
+// grammar): by a computed URL, which Deno does not read with this module (`deno task compile` --include's it).
+const trackingClient = (): Promise<typeof import("../tracking/client/client.ts")> =>
+  import(new URL("../tracking/client/client.ts", import.meta.url).href);

@@ -7,6 +7,15 @@ import { join } from "node:path";
 import type { Catalog } from "../catalog/mod.ts";
 import { KmlfError, TrackingError } from "../errors.ts";
 import type { InferenceSpec } from "../pipeline/mod.ts";
+import { folderSize } from "../tracking/models/flavor.ts";
+import {
+  appendLogModelHistory,
+  inputExampleFiles,
+  MLMODEL_FORMAT_VERSION,
+  mlmodelToYaml,
+  utcTimeCreated,
+} from "../tracking/models/mlmodel.ts";
+import { inferColumns, inferParams, signatureToStrings } from "../tracking/models/signature.ts";
 import { writeBundle } from "./model_bundle.ts";
 import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
 
@@ -44,7 +53,6 @@ export async function logInferenceModel(options: LogModelOptions): Promise<Logge
     const mlmodel = await writeModelDir(dir, { ...options, runId, artifactPath: spec.logModel.name });
     await client.logArtifacts(runId, dir, spec.logModel.name);
     const run = await client.getRun(runId);
-    const { appendLogModelHistory } = await import("../tracking/mod.ts");
     await client.logBatch(runId, {
       tags: {
         "mlflow.log-model.history": appendLogModelHistory(
@@ -106,22 +114,21 @@ export async function writeModelDir(
   dir: string,
   options: Omit<LogModelOptions, "client" | "runId"> & { runId?: string; artifactPath: string },
 ) {
-  const tracking = await import("../tracking/mod.ts");
   const bundle = await writeBundle(dir, options);
   const notes = [...bundle.notes];
   const { spec } = options;
   let signature;
   if (spec.logModel.signature === "auto") {
-    const inputs = tracking.inferColumns(bundle.inputData);
+    const inputs = inferColumns(bundle.inputData);
     if (!inputs) notes.push(`no signature: the data of "${spec.inputName}" is not a list of rows or values`);
     else {
-      const { params, skipped } = tracking.inferParams(bundle.params);
+      const { params, skipped } = inferParams(bundle.params);
       if (skipped.length) {
         notes.push(
           `parameters ${skipped.join(", ")} are fixed in the model (MLflow params are scalars or lists)`,
         );
       }
-      signature = tracking.signatureToStrings({
+      signature = signatureToStrings({
         inputs,
         outputs: null,
         params: params.length ? params : null,
@@ -132,7 +139,7 @@ export async function writeModelDir(
   const rows = bundle.inputData;
   if (spec.logModel.inputExample === "auto") {
     if (Array.isArray(rows) && rows.length > 0 && rows.every(isRow)) {
-      const files = tracking.inputExampleFiles(rows.slice(0, 5));
+      const files = inputExampleFiles(rows.slice(0, 5));
       await Deno.writeTextFile(join(dir, "input_example.json"), files.inputExample);
       await Deno.writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
       info = files.info;
@@ -141,15 +148,15 @@ export async function writeModelDir(
   const model = {
     artifactPath: options.artifactPath,
     flavors: { kmlf: bundle.flavor },
-    mlflowVersion: tracking.MLMODEL_FORMAT_VERSION,
-    modelSizeBytes: await tracking.folderSize(dir),
+    mlflowVersion: MLMODEL_FORMAT_VERSION,
+    modelSizeBytes: await folderSize(dir),
     modelUuid: crypto.randomUUID().replaceAll("-", ""),
     runId: options.runId,
     savedInputExampleInfo: info,
     signature,
-    utcTimeCreated: tracking.utcTimeCreated(new Date()),
+    utcTimeCreated: utcTimeCreated(new Date()),
   };
-  await Deno.writeTextFile(join(dir, "MLmodel"), tracking.mlmodelToYaml(model));
+  await Deno.writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(model));
   return { model, notes };
 }
 

@@ -21,14 +21,9 @@ export interface SqlQuery {
   params: (string | number | null)[];
 }
 
-/** Columns a run search selects from `runs` (aliased `r`), in this order. */
-export const RUN_INFO_COLUMNS =
-  "r.run_uuid, r.name, r.experiment_id, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, " +
-  "r.lifecycle_stage";
+import { EXPERIMENT_COLUMNS, RUN_INFO_COLUMNS } from "./columns.ts";
 
-/** Columns an experiment search selects from `experiments` (aliased `e`), in this order. */
-export const EXPERIMENT_COLUMNS =
-  "e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, e.creation_time, e.last_update_time";
+export { EXPERIMENT_COLUMNS, RUN_INFO_COLUMNS };
 
 const RUN_COLUMN: Record<string, string> = {
   run_id: "r.run_uuid",

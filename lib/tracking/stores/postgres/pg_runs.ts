@@ -9,7 +9,7 @@ import { type Metric, MLFLOW_TAGS, type Run, type RunInfo } from "../../entities
 import { newRunId } from "../../run_names.ts";
 import { newRunTags } from "../sql/run_inputs.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
-import { RUN_INFO_COLUMNS } from "../../search/sql.ts";
+import { RUN_INFO_COLUMNS } from "../../search/columns.ts";
 import type { CreateRunOptions, LogBatch, MetricHistoryPage, UpdateRunOptions } from "../store.ts";
 import {
   paramValueChanged,

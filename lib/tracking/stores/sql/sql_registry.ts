@@ -37,16 +37,6 @@ import {
   validateRegistryMaxResults,
   validateStoredText,
 } from "../../registry/rules.ts";
-import {
-  attributeClauses,
-  modelVersionMatches,
-  parseModelVersionFilter,
-  parseModelVersionOrderBy,
-  parseRegisteredModelFilter,
-  parseRegisteredModelOrderBy,
-  registeredModelMatches,
-  sortRegistry,
-} from "../../registry/search.ts";
 import { paginate } from "../../search/page_token.ts";
 import {
   aliasVersion,
@@ -173,6 +163,13 @@ export class SqlRegistry implements ModelRegistryStore {
   async searchRegisteredModels(options: RegistrySearchOptions = {}): Promise<RegisteredModelsPage> {
     const maxResults = options.maxResults ?? REGISTRY_LIMITS.searchModelsDefault;
     validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchModelsMaxResults);
+    const {
+      attributeClauses,
+      parseRegisteredModelFilter,
+      parseRegisteredModelOrderBy,
+      registeredModelMatches,
+      sortRegistry,
+    } = await registrySearch();
     const clauses = parseRegisteredModelFilter(options.filter);
     const order = parseRegisteredModelOrderBy(options.orderBy);
     // Name clauses are checked on the rows, before tags, aliases and versions are read.
@@ -276,6 +273,13 @@ export class SqlRegistry implements ModelRegistryStore {
   async searchModelVersions(options: RegistrySearchOptions = {}): Promise<ModelVersionsPage> {
     const maxResults = options.maxResults ?? REGISTRY_LIMITS.searchVersionsDefault;
     validateRegistryMaxResults(maxResults, REGISTRY_LIMITS.searchVersionsMaxResults);
+    const {
+      attributeClauses,
+      modelVersionMatches,
+      parseModelVersionFilter,
+      parseModelVersionOrderBy,
+      sortRegistry,
+    } = await registrySearch();
     const clauses = parseModelVersionFilter(options.filter);
     const order = parseModelVersionOrderBy(options.orderBy);
     // Attribute clauses are checked on the rows, before tags and aliases are read.
@@ -338,3 +342,9 @@ export class SqlRegistry implements ModelRegistryStore {
     });
   }
 }
+
+// The search grammar behind registry filters (~15 modules) loads with the first search, not with the store
+// every tracked run opens; by a computed URL, which Deno does not read with this module (`deno task compile`
+// --include's it).
+const registrySearch = (): Promise<typeof import("../../registry/search.ts")> =>
+  import(new URL("../../registry/search.ts", import.meta.url).href);

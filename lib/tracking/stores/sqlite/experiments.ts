@@ -1,14 +1,10 @@
 /**
- * Experiments in MLflow's SQL schema: create, read, search, rename, delete/restore, tags.
+ * Experiments in MLflow's SQL schema: create, read, rename, delete/restore, tags (search: searches.ts).
  *
  * @module
  */
-import type { Experiment, LifecycleStage, ViewType } from "../../entities.ts";
-import { setEntry, stagesForViewType } from "../../entities.ts";
-import type { ExperimentsPage, SearchExperimentsOptions } from "../../search/evaluate.ts";
-import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
-import { parseSearch } from "../../search/parser.ts";
-import { experimentSearchSql } from "../../search/sql.ts";
+import type { Experiment, LifecycleStage } from "../../entities.ts";
+import { setEntry } from "../../entities.ts";
 import type { CreateExperimentOptions } from "../store.ts";
 import {
   cannotRenameDeleted,
@@ -17,12 +13,7 @@ import {
   experimentNotFound,
   experimentTagNotFound,
 } from "../../tracking_errors.ts";
-import {
-  validateArtifactLocation,
-  validateExperimentName,
-  validateExperimentTag,
-  validateMaxResults,
-} from "../../validation.ts";
+import { validateArtifactLocation, validateExperimentName, validateExperimentTag } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { appendToUri, type ExperimentRow, toExperiment } from "../sql/rows.ts";
 
@@ -42,7 +33,7 @@ function loadTags(db: SqliteDb, ids: readonly (number | string)[]): Map<string, 
   return tags;
 }
 
-function withTags(db: SqliteDb, rows: readonly ExperimentRow[]): Experiment[] {
+export function withTags(db: SqliteDb, rows: readonly ExperimentRow[]): Experiment[] {
   if (rows.length === 0) return [];
   const tags = loadTags(db, rows.map((r) => r.experiment_id));
   return rows.map((r) => toExperiment(r, tags.get(String(r.experiment_id)) ?? {}));
@@ -115,23 +106,6 @@ export function activeExperimentRow(db: SqliteDb, experimentId: string): Experim
   const row = rowById(db, experimentId);
   if (row.lifecycle_stage !== "active") throw experimentNotActive(experimentId, row.lifecycle_stage ?? "");
   return row;
-}
-
-/** MLflow's experiment search. */
-export function searchExperiments(db: SqliteDb, options: SearchExperimentsOptions): ExperimentsPage {
-  const maxResults = options.maxResults ?? 1000;
-  validateMaxResults(maxResults);
-  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy, "experiments");
-  const offset = decodePageToken(options.pageToken);
-  const stages = stagesForViewType(options.viewType ?? ("ACTIVE_ONLY" as ViewType));
-  const query = experimentSearchSql({ stages, clauses, orderBy, limit: maxResults + 1, offset });
-  return db.read(() => {
-    const rows = db.all<ExperimentRow>(query.sql, ...query.params);
-    const experiments = withTags(db, rows.slice(0, maxResults));
-    return rows.length > maxResults
-      ? { experiments, nextPageToken: encodePageToken(offset + maxResults) }
-      : { experiments };
-  });
 }
 
 /** Renames an active experiment. */

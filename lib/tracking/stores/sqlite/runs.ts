@@ -26,7 +26,7 @@ import { activeExperimentRow } from "./experiments.ts";
 import { appendToUri } from "../sql/rows.ts";
 import { insertMetrics } from "./metrics.ts";
 import { loadRuns, type RunRow, toRunInfo } from "./rows.ts";
-import { RUN_INFO_COLUMNS } from "../../search/sql.ts";
+import { RUN_INFO_COLUMNS } from "../../search/columns.ts";
 
 const SELECT_RUN = `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.run_uuid = ?`;
 

@@ -34,7 +34,6 @@ import * as runs from "./runs.ts";
 import { type OpenedSqliteDb, openSqliteDb, type SqliteDbOpenOptions } from "./open_db.ts";
 import { registrySchema, type SchemaInfo } from "./schema.ts";
 import { sqliteEngine } from "./sql_engine.ts";
-import { searchRuns } from "./search_runs.ts";
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions extends ValidationOptions, SqliteDbOpenOptions {}
@@ -113,8 +112,9 @@ export class SqliteStore implements TrackingStore {
     return this.#do(() => experiments.getExperimentByName(this.#db, name));
   }
 
-  searchExperiments(options: SearchExperimentsOptions = {}): Promise<ExperimentsPage> {
-    return this.#do(() => experiments.searchExperiments(this.#db, options));
+  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<ExperimentsPage> {
+    const { searchExperiments } = await searches();
+    return this.#do(() => searchExperiments(this.#db, options));
   }
 
   renameExperiment(experimentId: string, newName: string): Promise<void> {
@@ -198,7 +198,8 @@ export class SqliteStore implements TrackingStore {
     );
   }
 
-  searchRuns(options: SearchRunsOptions): Promise<RunsPage> {
+  async searchRuns(options: SearchRunsOptions): Promise<RunsPage> {
+    const { searchRuns } = await searches();
     return this.#do(() => searchRuns(this.#db, options, this.#schema.hasInputs));
   }
 
@@ -224,3 +225,8 @@ export class SqliteStore implements TrackingStore {
     }
   }
 }
+
+// The search grammar (parser, SQL translator: ~15 modules) loads with the first search, not with the store;
+// by a computed URL, which Deno does not read with this module (`deno task compile` --include's it).
+const searches = (): Promise<typeof import("./searches.ts")> =>
+  import(new URL("./searches.ts", import.meta.url).href);

@@ -1,0 +1,29 @@
+/**
+ * Code point order for strings: a leaf module, so artifact listings sort like MLflow without loading the
+ * search grammar.
+ *
+ * @module
+ */
+
+/**
+ * Compares strings by Unicode code point, like SQLite's BINARY collation and Python's `<`
+ * (JS `<` compares UTF-16 code units, which differs above U+FFFF).
+ *
+ * @example
+ * ```ts
+ * ["b", "a", "😀", "\uffff"].sort(compareCodePoints); // ["a", "b", "\uffff", "😀"]
+ * ```
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (D800–DFFF) encode code points above every BMP unit: move them past E000–FFFF.
+    if (x >= 0xd800) x += x <= 0xdfff ? 0x2000 : -0x800;
+    if (y >= 0xd800) y += y <= 0xdfff ? 0x2000 : -0x800;
+    return x - y;
+  }
+  return a.length - b.length;
+}

@@ -1,0 +1,64 @@
+/**
+ * Run and experiment search on SQLite: the SQL translator selects one page of rows, then the page's
+ * params, tags, latest metrics and inputs load with one query per table. The store imports this module
+ * on its first search, with the search grammar behind it: runs that only log never load them.
+ *
+ * @module
+ */
+import { stagesForViewType, type ViewType } from "../../entities.ts";
+import type {
+  ExperimentsPage,
+  RunsPage,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
+} from "../../search/evaluate.ts";
+import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
+import { parseSearch } from "../../search/parser.ts";
+import { experimentSearchSql, runSearchSql } from "../../search/sql.ts";
+import { validateMaxResults } from "../../validation.ts";
+import type { ExperimentRow } from "../sql/rows.ts";
+import type { SqliteDb } from "./db.ts";
+import { withTags } from "./experiments.ts";
+import { loadRuns, type RunRow } from "./rows.ts";
+
+/** MLflow's run search over the SQLite schema. */
+export function searchRuns(db: SqliteDb, options: SearchRunsOptions, hasInputs: boolean): RunsPage {
+  const maxResults = options.maxResults ?? 1000;
+  validateMaxResults(maxResults);
+  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy);
+  const offset = decodePageToken(options.pageToken);
+  if (options.experimentIds.length === 0) return { runs: [] };
+  const query = runSearchSql({
+    experimentIds: options.experimentIds,
+    stages: stagesForViewType(options.runViewType ?? "ACTIVE_ONLY"),
+    clauses,
+    orderBy,
+    // One extra row tells whether another page exists.
+    limit: maxResults + 1,
+    offset,
+  });
+  return db.read(() => {
+    const rows = db.all<RunRow>(query.sql, ...query.params);
+    const runs = loadRuns(db, rows.slice(0, maxResults), { hasInputs });
+    return rows.length > maxResults
+      ? { runs, nextPageToken: encodePageToken(offset + maxResults) }
+      : { runs };
+  });
+}
+
+/** MLflow's experiment search. */
+export function searchExperiments(db: SqliteDb, options: SearchExperimentsOptions): ExperimentsPage {
+  const maxResults = options.maxResults ?? 1000;
+  validateMaxResults(maxResults);
+  const { clauses, orderBy } = parseSearch(options.filter, options.orderBy, "experiments");
+  const offset = decodePageToken(options.pageToken);
+  const stages = stagesForViewType(options.viewType ?? ("ACTIVE_ONLY" as ViewType));
+  const query = experimentSearchSql({ stages, clauses, orderBy, limit: maxResults + 1, offset });
+  return db.read(() => {
+    const rows = db.all<ExperimentRow>(query.sql, ...query.params);
+    const experiments = withTags(db, rows.slice(0, maxResults));
+    return rows.length > maxResults
+      ? { experiments, nextPageToken: encodePageToken(offset + maxResults) }
+      : { experiments };
+  });
+}
