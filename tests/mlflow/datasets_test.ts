@@ -189,3 +189,28 @@ model:
     );
   });
 });
+
+Deno.test("MlflowArtifactDataset with run_id loads a logged folder over the local one", async () => {
+  await withRun(async ({ state, runId, dir }) => {
+    const registry = builtinRegistry();
+    registerMlflowDatasets(registry, state);
+    const catalogOf = async (yaml: string) => {
+      const src = parseYaml(yaml, join(dir, "catalog.yml"));
+      return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+        projectRoot: dir,
+        registry,
+      });
+    };
+    const parts =
+      "{type: partitions.PartitionedDataset, path: data/parts, dataset: json, filename_suffix: .json}";
+    const saving = await catalogOf(`parts: {type: mlflow_artifact, dataset: ${parts}}\n`);
+    await saving.save("parts", { a: { v: 1 }, b: { v: 2 } });
+    // The local folder changes after the run logged it; loading from the run puts the logged one back.
+    await Deno.remove(join(dir, "data/parts/b.json"));
+    await Deno.writeTextFile(join(dir, "data/parts/c.json"), '{"v": 3}');
+    const loading = await catalogOf(`parts: {type: mlflow_artifact, run_id: ${runId}, dataset: ${parts}}\n`);
+    const loaded = await loading.load("parts") as Record<string, () => Promise<unknown>>;
+    assert.deepEqual(Object.keys(loaded).sort(), ["a", "b"]);
+    assert.deepEqual(await loaded.b(), { v: 2 });
+  });
+});
