@@ -10,6 +10,7 @@
  * kmlf's own modules import the copy; projects still get npm commander through kmlf's import map.
  */
 import { dirname, join } from "node:path";
+import { npmPackage } from "./npm_package.ts";
 
 /** Where the copy lives, relative to the repository root. */
 export const VENDOR_DIR = "lib/cli/_commander";
@@ -90,20 +91,7 @@ function rewrite(text: string, file: string, from: string, to: string): string {
  * ```
  */
 export async function commanderPackageDir(root: string): Promise<string> {
-  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
-  const specifier: string = config.imports.commander;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", specifier],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`deno info ${specifier} failed: ${new TextDecoder().decode(out.stderr)}`);
-  const info = JSON.parse(new TextDecoder().decode(out.stdout));
-  const version = specifier.replace(/^npm:/, "");
-  const pkg = info.npmPackages?.[version];
-  if (!pkg?.localPath) throw new Error(`deno info did not report where ${specifier} is installed`);
-  return pkg.localPath;
+  return (await npmPackage(root, "commander")).dir;
 }
 
 if (import.meta.main) {

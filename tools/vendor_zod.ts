@@ -10,6 +10,7 @@
  * User code is unaffected: projects import npm zod through their import map as before.
  */
 import { join, relative } from "node:path";
+import { npmPackage } from "./npm_package.ts";
 
 /** Where the bundle lives, relative to the repository root. */
 export const BUNDLE = "lib/zod/_bundle.js";
@@ -93,19 +94,8 @@ export async function bundledZod(root: string): Promise<string> {
 }
 
 async function zodPackage(root: string): Promise<{ version: string; license: string }> {
-  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
-  const specifier: string = config.imports.zod;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", specifier],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!out.success) throw new Error(`deno info ${specifier} failed: ${new TextDecoder().decode(out.stderr)}`);
-  const id = specifier.replace(/^npm:/, "");
-  const dir = JSON.parse(new TextDecoder().decode(out.stdout)).npmPackages?.[id]?.localPath;
-  if (!dir) throw new Error(`deno info did not report where ${specifier} is installed`);
-  return { version: id.split("@").pop()!, license: await Deno.readTextFile(join(dir, "LICENSE")) };
+  const { dir, version } = await npmPackage(root, "zod");
+  return { version, license: await Deno.readTextFile(join(dir, "LICENSE")) };
 }
 
 if (import.meta.main) {

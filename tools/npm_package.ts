@@ -1,0 +1,28 @@
+/** Where Deno installed an npm package deno.json maps, for the tools that vendor one (commander, zod). */
+import { join } from "node:path";
+
+/**
+ * The installed folder and version of the npm package `name` maps to in `root`'s deno.json (downloaded
+ * into Deno's cache if needed).
+ *
+ * @example
+ * ```ts
+ * await npmPackage("/path/to/kmlf", "zod"); // { dir: "/home/me/.cache/deno/npm/registry.npmjs.org/zod/4.6.7", version: "4.6.7" }
+ * ```
+ */
+export async function npmPackage(root: string, name: string): Promise<{ dir: string; version: string }> {
+  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
+  const specifier: string | undefined = config.imports?.[name];
+  if (!specifier?.startsWith("npm:")) throw new Error(`deno.json does not map "${name}" to an npm package`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", specifier],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`deno info ${specifier} failed: ${new TextDecoder().decode(out.stderr)}`);
+  const id = specifier.replace(/^npm:/, "").replace(/\/.*$/, "");
+  const dir = JSON.parse(new TextDecoder().decode(out.stdout)).npmPackages?.[id]?.localPath;
+  if (!dir) throw new Error(`deno info did not report where ${specifier} is installed`);
+  return { dir, version: id.slice(id.lastIndexOf("@") + 1) };
+}
