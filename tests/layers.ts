@@ -53,6 +53,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/catalog.ts",
   "catalog/datasets/memory_dataset.ts",
   "mlflow/mlflow_config.ts",
+  "mlflow/plugin.ts",
   "pipeline/node.ts", // a parallel runner's worker: Node without the YAML loader and zod
   "runner/sequential_runner.ts",
   "server/auth.ts",

@@ -1,6 +1,6 @@
 /** The plugins a kmlf binary ships with, registered through the same mechanism as any plugin. */
 import type { Plugin } from "../plugin.ts";
-import { mlflowPlugin } from "../mlflow/mod.ts";
+import { mlflowPlugin } from "../mlflow/plugin.ts";
 import { KMLF_VERSION } from "../version.ts";
 
 /**

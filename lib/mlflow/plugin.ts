@@ -3,11 +3,10 @@ import { ConfigError } from "../errors.ts";
 import type { Plugin } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
-import { type HeaderFunction, loadHeaderProvider } from "./header_provider.ts";
+import type { HeaderFunction } from "./header_provider.ts";
 import { checkRegistryUri, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
-import { trackingHooks } from "./tracking_hook.ts";
 import type { TrackingPort } from "./tracking_port.ts";
 
 /** What the plugin needs from its host (the CLI wires the tracking client in). */
@@ -90,6 +89,10 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
       });
       checkRegistryUri(config, uri, context.projectRoot);
+      const [{ loadHeaderProvider }, { trackingHooks }] = await Promise.all([
+        headerProvider(),
+        trackingHook(),
+      ]);
       const headers = await loadHeaderProvider(config, {
         projectRoot: context.projectRoot,
         env: context.env,
@@ -107,3 +110,11 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
     },
   };
 }
+
+// The tracking hook (run setup, logging, model logging: ~20 modules) and the header provider load when a run
+// is tracked, not with the plugin every command registers; by computed URLs, which Deno does not read with
+// this module (`deno task compile` --include's them).
+const trackingHook = (): Promise<typeof import("./tracking_hook.ts")> =>
+  import(new URL("./tracking_hook.ts", import.meta.url).href);
+const headerProvider = (): Promise<typeof import("./header_provider.ts")> =>
+  import(new URL("./header_provider.ts", import.meta.url).href);
