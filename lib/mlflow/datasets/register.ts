@@ -1,8 +1,12 @@
 /** Registers the Mlflow datasets with the catalog's registry, by short and kedro-mlflow names. */
 import { z } from "../../zod/mod.ts";
-import type { DatasetRegistry } from "../../catalog/mod.ts";
+import type { DatasetRegistry, DatasetTypeDefinition } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
-import { type ModelDatasetOptions, registerModelDatasets } from "./register_models.ts";
+import {
+  MODEL_DATASET_NAMES,
+  type ModelDatasetOptions,
+  type ModelDatasetType,
+} from "./model_dataset_names.ts";
 import { MlflowArtifactDataset } from "./artifact_dataset.ts";
 import {
   MlflowMetricDataset,
@@ -102,5 +106,16 @@ export function registerMlflowDatasets(
       }),
     { schema: z.strictObject({ run_id: RunId, prefix: z.string().optional() }) },
   );
-  registerModelDatasets(registry, state, options);
+  // The model datasets (and the model logging behind them) load when a catalog uses one.
+  let models: Promise<Record<ModelDatasetType, DatasetTypeDefinition>> | undefined;
+  for (const [type, names] of Object.entries(MODEL_DATASET_NAMES)) {
+    registry.registerLazy([...names], async () => {
+      models ??= modelTypes().then((m) => m.modelDatasetDefinitions(state, options));
+      return (await models)[type as ModelDatasetType];
+    });
+  }
 }
+
+// By a computed URL, which Deno does not read with this module (`deno task compile` --include's it).
+const modelTypes = (): Promise<typeof import("./register_models.ts")> =>
+  import(new URL("./register_models.ts", import.meta.url).href);

@@ -6,10 +6,15 @@
  * @module
  */
 import { z } from "../../zod/mod.ts";
-import type { DatasetFactoryContext, DatasetRegistry } from "../../catalog/mod.ts";
+import type { DatasetFactoryContext, DatasetRegistry, DatasetTypeDefinition } from "../../catalog/mod.ts";
 import { DatasetError } from "../../errors.ts";
-import { BUILTIN_FLAVORS, type FlavorProvider, resolveFlavor } from "../flavors/resolve_flavor.ts";
+import { BUILTIN_FLAVORS, resolveFlavor } from "../flavors/resolve_flavor.ts";
 import type { MlflowRunState } from "../run_state.ts";
+import {
+  MODEL_DATASET_NAMES,
+  type ModelDatasetOptions,
+  type ModelDatasetType,
+} from "./model_dataset_names.ts";
 import {
   located,
   type ModelDatasetBase,
@@ -41,14 +46,11 @@ const PYTHON_ONLY: Record<string, string> = {
   "save_args.artifact_path": "write save_args.name (the artifact path under the run; MLflow 3's name for it)",
 };
 
-/** Options of {@link registerModelDatasets}. */
-export interface ModelDatasetOptions {
-  /** Flavors the host provides besides js_value (the CLI adds kmlf). */
-  flavors?: Record<string, FlavorProvider>;
-}
+export type { ModelDatasetOptions };
 
 /**
- * Adds the three model dataset types.
+ * Adds the three model dataset types (built now; `registerMlflowDatasets` registers them to load on first
+ * use).
  *
  * @example
  * ```ts
@@ -60,6 +62,25 @@ export function registerModelDatasets(
   state: MlflowRunState,
   options: ModelDatasetOptions = {},
 ): void {
+  const definitions = modelDatasetDefinitions(state, options);
+  for (const [type, names] of Object.entries(MODEL_DATASET_NAMES)) {
+    const { factory, ...rest } = definitions[type as ModelDatasetType];
+    registry.register([...names], factory, rest);
+  }
+}
+
+/**
+ * The three model dataset types' factories, schemas and hints, by short name.
+ *
+ * @example
+ * ```ts
+ * const { mlflow_model_local } = modelDatasetDefinitions(state, {});
+ * ```
+ */
+export function modelDatasetDefinitions(
+  state: MlflowRunState,
+  options: ModelDatasetOptions = {},
+): Record<ModelDatasetType, DatasetTypeDefinition> {
   const builtins = { ...BUILTIN_FLAVORS, ...options.flavors };
   const base = async (
     a: Record<string, unknown>,
@@ -107,13 +128,8 @@ export function registerModelDatasets(
     };
   };
 
-  registry.register(
-    [
-      "mlflow_model_tracking",
-      "MlflowModelTrackingDataset",
-      "kedro_mlflow.io.models.MlflowModelTrackingDataset",
-    ],
-    async (a, ctx) => {
+  const mlflow_model_tracking: DatasetTypeDefinition = {
+    factory: async (a, ctx) => {
       const { common, ownLoad } = await base(a, ctx, a.flavor as string, ["model_uri"]);
       const save = await saveSettings(a, ctx, common, ["name", "registered_model_name"]);
       for (const [key, schema] of [["name", ARTIFACT_PATH], ["registered_model_name", MODEL_NAME]] as const) {
@@ -153,30 +169,23 @@ export function registerModelDatasets(
         registeredModelName: save.own.registered_model_name as string | undefined,
       });
     },
-    {
-      schema: z.strictObject({
-        flavor: z.string().min(1),
-        load_args: ARGS.optional(),
-        save_args: ARGS.optional(),
-      }),
-      argumentHints: {
-        ...PYTHON_ONLY,
-        // Removed by kedro-mlflow 2.0 from this dataset.
-        run_id: "to load a model of another run, set load_args.model_uri: runs:/<run_id>/<name> " +
-          "(kedro-mlflow 2.0 removed run_id); a save always logs into the active run",
-        artifact_path:
-          "write save_args.name (the artifact path under the run; kedro-mlflow 2.0 removed artifact_path)",
-      },
+    schema: z.strictObject({
+      flavor: z.string().min(1),
+      load_args: ARGS.optional(),
+      save_args: ARGS.optional(),
+    }),
+    argumentHints: {
+      ...PYTHON_ONLY,
+      // Removed by kedro-mlflow 2.0 from this dataset.
+      run_id: "to load a model of another run, set load_args.model_uri: runs:/<run_id>/<name> " +
+        "(kedro-mlflow 2.0 removed run_id); a save always logs into the active run",
+      artifact_path:
+        "write save_args.name (the artifact path under the run; kedro-mlflow 2.0 removed artifact_path)",
     },
-  );
+  };
 
-  registry.register(
-    [
-      "mlflow_model_local",
-      "MlflowModelLocalFileSystemDataset",
-      "kedro_mlflow.io.models.MlflowModelLocalFileSystemDataset",
-    ],
-    async (a, ctx) => {
+  const mlflow_model_local: DatasetTypeDefinition = {
+    factory: async (a, ctx) => {
       const { common } = await base(a, ctx, a.flavor as string, []);
       const save = await saveSettings(a, ctx, common, []);
       return new MlflowModelLocalFileSystemDataset({
@@ -186,30 +195,23 @@ export function registerModelDatasets(
         version: ctx.version,
       });
     },
-    {
-      schema: z.strictObject({
-        filepath: z.string().min(1),
-        flavor: z.string().min(1),
-        load_args: ARGS.optional(),
-        save_args: ARGS.optional(),
-        versioned: z.boolean().optional(),
-      }),
-      versionable: true,
-      argumentHints: {
-        ...PYTHON_ONLY,
-        log_args: "kedro-mlflow ignores it too; to also log the folder to the run, wrap the dataset: " +
-          "type: mlflow_artifact, dataset: {type: mlflow_model_local, …}",
-      },
+    schema: z.strictObject({
+      filepath: z.string().min(1),
+      flavor: z.string().min(1),
+      load_args: ARGS.optional(),
+      save_args: ARGS.optional(),
+      versioned: z.boolean().optional(),
+    }),
+    versionable: true,
+    argumentHints: {
+      ...PYTHON_ONLY,
+      log_args: "kedro-mlflow ignores it too; to also log the folder to the run, wrap the dataset: " +
+        "type: mlflow_artifact, dataset: {type: mlflow_model_local, …}",
     },
-  );
+  };
 
-  registry.register(
-    [
-      "mlflow_model_registry",
-      "MlflowModelRegistryDataset",
-      "kedro_mlflow.io.models.MlflowModelRegistryDataset",
-    ],
-    async (a, ctx) => {
+  const mlflow_model_registry: DatasetTypeDefinition = {
+    factory: async (a, ctx) => {
       const { common } = await base(a, ctx, (a.flavor as string | undefined) ?? "kmlf", []);
       const options = {
         ...common,
@@ -223,15 +225,14 @@ export function registerModelDatasets(
       await located(ctx.locate?.([key]), () => parseModelUri(registryModelUri(options)));
       return new MlflowModelRegistryDataset(options);
     },
-    {
-      schema: z.strictObject({
-        model_name: MODEL_NAME,
-        stage_or_version: z.union([z.string().min(1), z.number().int().positive()]).optional(),
-        alias: z.string().regex(/^[\w-]+$/, "use letters, digits, _ and -").optional(),
-        flavor: z.string().min(1).optional(),
-        load_args: ARGS.optional(),
-      }),
-      argumentHints: PYTHON_ONLY,
-    },
-  );
+    schema: z.strictObject({
+      model_name: MODEL_NAME,
+      stage_or_version: z.union([z.string().min(1), z.number().int().positive()]).optional(),
+      alias: z.string().regex(/^[\w-]+$/, "use letters, digits, _ and -").optional(),
+      flavor: z.string().min(1).optional(),
+      load_args: ARGS.optional(),
+    }),
+    argumentHints: PYTHON_ONLY,
+  };
+  return { mlflow_model_tracking, mlflow_model_local, mlflow_model_registry };
 }
