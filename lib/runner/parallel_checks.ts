@@ -4,7 +4,9 @@
  * object to nodes that run in separate workers, and known values (parameters, pre-filled memory datasets)
  * that cannot be copied to a worker.
  */
-import { type Catalog, MemoryDataset, PartitionedDataset } from "../catalog/mod.ts";
+import type { Catalog } from "../catalog/mod.ts";
+import { MemoryDataset } from "../catalog/datasets/memory_dataset.ts";
+import { PartitionedDataset } from "../catalog/datasets/partitioned_dataset.ts";
 import { DatasetError, type KmlfError, PipelineDefinitionError, throwIfAny } from "../errors.ts";
 import { isParameter, type Node, type Pipeline } from "../pipeline/mod.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { removeTempFilesInFlight } from "../catalog/mod.ts";
+import { removeTempFilesInFlight } from "../catalog/atomic.ts";
 import { type KmlfError, RunError, RunInterruptedError } from "../errors.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;

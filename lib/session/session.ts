@@ -2,14 +2,11 @@
  * The composition root: project settings + config → catalog, pipelines and hooks → runner.
  * The only layer (besides the CLI) that sees config; tracking joins through plugins' hooks.
  */
-import {
-  builtinRegistry,
-  Catalog,
-  type CatalogConfig,
-  type CatalogWarning,
-  type DatasetRegistry,
-  generateVersion,
-} from "../catalog/mod.ts";
+import type { DatasetRegistry } from "../catalog/mod.ts";
+// The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
+import { builtinRegistry } from "../catalog/builtin_types.ts";
+import { Catalog, type CatalogConfig, type CatalogWarning } from "../catalog/catalog.ts";
+import { generateVersion } from "../catalog/versioning.ts";
 import {
   ConfigLoader,
   type LoadedConfig,

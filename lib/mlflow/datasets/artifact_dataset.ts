@@ -1,6 +1,7 @@
 /** kedro-mlflow's MlflowArtifactDataset: save through any dataset, then log the file (or folder) to the run. */
 import { basename, dirname } from "node:path";
-import { type Dataset, hasFilePath } from "../../catalog/mod.ts";
+import type { Dataset } from "../../catalog/mod.ts";
+import { hasFilePath } from "../../catalog/file_dataset.ts";
 import { DatasetError } from "../../errors.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import { requireRun } from "./run_access.ts";
