@@ -292,75 +292,105 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       timings.failed(node.name);
     },
 
-    async afterPipelineRun({ pipeline, catalog }) {
-      state.loggingEnabled = true;
-      const ml = pipeline.ml;
-      if (ml && (!client || !runId)) {
-        notModelLogged(
-          options,
-          pipeline,
-          "tracking is disabled for this pipeline (mlflow.yml disable_tracking.pipelines)",
-        );
-      } else if (ml?.dropped) notModelLogged(options, pipeline, ml.dropped);
-      else if (ml && client && runId) {
-        let uri: string;
-        try {
-          const logged = await logInferenceModel({
-            client,
-            runId,
-            spec: ml.spec,
-            catalog,
-            projectRoot: options.projectRoot,
-            kmlfVersion: options.kmlfVersion,
-          });
-          for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
-          options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
-          uri = logged.uri;
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          notModelLogged(options, pipeline, message);
-          await finish("FAILED", endTags("model not logged", error));
-          throw error;
-        }
-        const name = ml.spec.logModel.registeredModelName;
-        if (name) {
-          try {
-            const v = await registerLoggedModel(client, uri, name);
-            options.notify?.(
-              `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m models:/${v.name}/${v.version})`,
-            );
-          } catch (error) {
-            await finish("FAILED", endTags("model not registered", error));
-            throw error;
-          }
-        }
+    async afterPipelineRun(args) {
+      try {
+        await afterRun(args);
+      } finally {
+        await release();
       }
-      await finish("FINISHED");
     },
 
-    async onPipelineError({ error, pipeline }) {
-      state.loggingEnabled = true;
-      if (error instanceof KmlfError && error.code === "run/interrupted") {
-        if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
-        return await finish("KILLED");
+    async onPipelineError(args) {
+      try {
+        await onError(args);
+      } finally {
+        await release();
       }
-      if (pipeline.ml) {
-        // Tracking itself may have refused to start (no run exists): say that, not "the run failed".
-        const why = runId === undefined ? "no MLflow run was started" : "the run failed";
-        notModelLogged(options, pipeline, pipeline.ml.dropped ?? why);
-      }
-      const failed = timings.firstFailed() ??
-        (error as { failedNode?: string })?.failedNode;
-      // A node that failed loading or saving a dataset never reached onNodeError.
-      if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
-      const message = error instanceof Error ? error.message : String(error);
-      await finish("FAILED", {
-        ...(failed ? { "kmlf.failed_node": failed } : {}),
-        "kmlf.error": message.slice(0, 8000),
-        ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
-      });
     },
   };
+
+  // The store is closed when the run is over: a SQLite database left open at exit keeps its write-ahead
+  // log, which the next command to open it replays (megabytes after a few dozen runs).
+  async function release(): Promise<void> {
+    const opened = state.client;
+    if (!opened?.close) return;
+    try {
+      await opened.close();
+    } catch (error) {
+      options.notify?.(
+        `The tracking store could not be closed: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+
+  async function afterRun({ pipeline, catalog }: HookArgs<"afterPipelineRun">): Promise<void> {
+    state.loggingEnabled = true;
+    const ml = pipeline.ml;
+    if (ml && (!client || !runId)) {
+      notModelLogged(
+        options,
+        pipeline,
+        "tracking is disabled for this pipeline (mlflow.yml disable_tracking.pipelines)",
+      );
+    } else if (ml?.dropped) notModelLogged(options, pipeline, ml.dropped);
+    else if (ml && client && runId) {
+      let uri: string;
+      try {
+        const logged = await logInferenceModel({
+          client,
+          runId,
+          spec: ml.spec,
+          catalog,
+          projectRoot: options.projectRoot,
+          kmlfVersion: options.kmlfVersion,
+        });
+        for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
+        options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
+        uri = logged.uri;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        notModelLogged(options, pipeline, message);
+        await finish("FAILED", endTags("model not logged", error));
+        throw error;
+      }
+      const name = ml.spec.logModel.registeredModelName;
+      if (name) {
+        try {
+          const v = await registerLoggedModel(client, uri, name);
+          options.notify?.(
+            `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m models:/${v.name}/${v.version})`,
+          );
+        } catch (error) {
+          await finish("FAILED", endTags("model not registered", error));
+          throw error;
+        }
+      }
+    }
+    await finish("FINISHED");
+  }
+
+  async function onError({ error, pipeline }: HookArgs<"onPipelineError">): Promise<void> {
+    state.loggingEnabled = true;
+    if (error instanceof KmlfError && error.code === "run/interrupted") {
+      if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
+      return await finish("KILLED");
+    }
+    if (pipeline.ml) {
+      // Tracking itself may have refused to start (no run exists): say that, not "the run failed".
+      const why = runId === undefined ? "no MLflow run was started" : "the run failed";
+      notModelLogged(options, pipeline, pipeline.ml.dropped ?? why);
+    }
+    const failed = timings.firstFailed() ??
+      (error as { failedNode?: string })?.failedNode;
+    // A node that failed loading or saving a dataset never reached onNodeError.
+    if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
+    const message = error instanceof Error ? error.message : String(error);
+    await finish("FAILED", {
+      ...(failed ? { "kmlf.failed_node": failed } : {}),
+      "kmlf.error": message.slice(0, 8000),
+      ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
+    });
+  }
 }
 
 // The tags a run ending FAILED in afterPipelineRun gets: what failed, and the error's code.
@@ -371,6 +401,9 @@ function endTags(what: string, error: unknown): Record<string, string> {
     ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
   };
 }
+
+// The argument of a pipeline hook.
+type HookArgs<K extends "afterPipelineRun" | "onPipelineError"> = Parameters<NonNullable<Hooks[K]>>[0];
 
 // kedro-mlflow's worst bug (#690) was a model silently not logged: kmlf always says why.
 function notModelLogged(options: TrackingHookOptions, pipeline: Pipeline, why: string): void {

@@ -77,4 +77,6 @@ export interface TrackingPort {
   ): Promise<ModelVersionRef>;
   /** The local folder of the model a URI names (`runs:/`, `models:/`, a folder); downloads go to `cacheDir`. */
   resolveModel(modelUri: string, options: { cacheDir: string; baseDir?: string }): Promise<ResolvedModelRef>;
+  /** Releases the store once the pipeline run is over (a SQLite store checkpoints its write-ahead log). */
+  close?(): Promise<void>;
 }

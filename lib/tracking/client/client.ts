@@ -58,6 +58,14 @@ export class MlflowClient {
     return new MlflowClient(await openStore(uri, options), options);
   }
 
+  /**
+   * Releases the store: its connections and file handles (a SQLite database checkpoints its write-ahead
+   * log, so the next process to open it does not replay it). Further calls fail.
+   */
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
   /** The run context used for default tags. */
   get context(): RunContext {
     this.#context ??= { ...defaultRunContext(), ...this.#options.context };
