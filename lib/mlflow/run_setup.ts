@@ -1,6 +1,6 @@
 /**
- * Setting up a tracked run: the run named by configuration (MLFLOW_RUN_ID, tracking.run.id) and the tags
- * every kmlf run carries (its experiment is experiment_setup.ts').
+ * Setting up a tracked run: the run named by configuration (MLFLOW_RUN_ID, tracking.run.id), the tags
+ * every kmlf run carries (its experiment is experiment_setup.ts') and the credentials it exports.
  *
  * @module
  */
@@ -94,4 +94,24 @@ export async function runTags(
     if (git.dirty) tags["kmlf.git.changed_files"] = git.changed.join(",").slice(0, 8000);
   }
   return tags;
+}
+
+/**
+ * Exports mlflow.yml's `server.credentials` to the environment for the run only, remembering the previous
+ * values in `previous` (the run's end puts them back).
+ *
+ * @example
+ * ```ts
+ * const previous = new Map<string, string | undefined>();
+ * exportCredentials({ AWS_ACCESS_KEY_ID: "minio" }, previous);
+ * ```
+ */
+export function exportCredentials(
+  credentials: Record<string, unknown> | undefined,
+  previous: Map<string, string | undefined>,
+): void {
+  for (const [key, value] of Object.entries(credentials ?? {})) {
+    if (!previous.has(key)) previous.set(key, Deno.env.get(key));
+    Deno.env.set(key, String(value));
+  }
 }

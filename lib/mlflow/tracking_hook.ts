@@ -16,7 +16,7 @@ import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
-import { namedRun, runTags } from "./run_setup.ts";
+import { exportCredentials, namedRun, runTags } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -71,7 +71,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
    * always gets its end status if the store takes it (FAILED when logging failed), and the error then says
    * what was lost — or, when even the status could not be set, that the run stays RUNNING, naming it.
    */
-  const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
+  const endRun = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
     if (!client || !runId) return;
     const id = runId;
     runId = undefined; // ended once, whatever happens below
@@ -134,6 +134,19 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         "mlflow/run-logging-failed",
         `MLflow run ${id} ended ${endStatus}, but some of it could not be logged: ${lost.join("; ")}`,
         { hint: "check the tracking store and the experiment's artifact location (disk space, permissions)" },
+      );
+    }
+  };
+  // Every way a run ends comes here, and then the store is closed: a SQLite database left open at exit keeps
+  // its write-ahead log, so mlflow.db copied alone lacks the latest runs and the next command replays it.
+  const finish = async (status: "FINISHED" | "FAILED" | "KILLED", extraTags: Record<string, string> = {}) => {
+    try {
+      await endRun(status, extraTags);
+    } finally {
+      await state.client?.close?.().catch((error: unknown) =>
+        options.notify?.(
+          `The tracking store could not be closed: ${error instanceof Error ? error.message : error}`,
+        )
       );
     }
   };
@@ -292,105 +305,75 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       timings.failed(node.name);
     },
 
-    async afterPipelineRun(args) {
-      try {
-        await afterRun(args);
-      } finally {
-        await release();
-      }
-    },
-
-    async onPipelineError(args) {
-      try {
-        await onError(args);
-      } finally {
-        await release();
-      }
-    },
-  };
-
-  // The store is closed when the run is over: a SQLite database left open at exit keeps its write-ahead
-  // log, which the next command to open it replays (megabytes after a few dozen runs).
-  async function release(): Promise<void> {
-    const opened = state.client;
-    if (!opened?.close) return;
-    try {
-      await opened.close();
-    } catch (error) {
-      options.notify?.(
-        `The tracking store could not be closed: ${error instanceof Error ? error.message : error}`,
-      );
-    }
-  }
-
-  async function afterRun({ pipeline, catalog }: HookArgs<"afterPipelineRun">): Promise<void> {
-    state.loggingEnabled = true;
-    const ml = pipeline.ml;
-    if (ml && (!client || !runId)) {
-      notModelLogged(
-        options,
-        pipeline,
-        "tracking is disabled for this pipeline (mlflow.yml disable_tracking.pipelines)",
-      );
-    } else if (ml?.dropped) notModelLogged(options, pipeline, ml.dropped);
-    else if (ml && client && runId) {
-      let uri: string;
-      try {
-        const logged = await logInferenceModel({
-          client,
-          runId,
-          spec: ml.spec,
-          catalog,
-          projectRoot: options.projectRoot,
-          kmlfVersion: options.kmlfVersion,
-        });
-        for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
-        options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
-        uri = logged.uri;
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        notModelLogged(options, pipeline, message);
-        await finish("FAILED", endTags("model not logged", error));
-        throw error;
-      }
-      const name = ml.spec.logModel.registeredModelName;
-      if (name) {
+    async afterPipelineRun({ pipeline, catalog }) {
+      state.loggingEnabled = true;
+      const ml = pipeline.ml;
+      if (ml && (!client || !runId)) {
+        notModelLogged(
+          options,
+          pipeline,
+          "tracking is disabled for this pipeline (mlflow.yml disable_tracking.pipelines)",
+        );
+      } else if (ml?.dropped) notModelLogged(options, pipeline, ml.dropped);
+      else if (ml && client && runId) {
+        let uri: string;
         try {
-          const v = await registerLoggedModel(client, uri, name);
-          options.notify?.(
-            `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m models:/${v.name}/${v.version})`,
-          );
+          const logged = await logInferenceModel({
+            client,
+            runId,
+            spec: ml.spec,
+            catalog,
+            projectRoot: options.projectRoot,
+            kmlfVersion: options.kmlfVersion,
+          });
+          for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
+          options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
+          uri = logged.uri;
         } catch (error) {
-          await finish("FAILED", endTags("model not registered", error));
+          const message = error instanceof Error ? error.message : String(error);
+          notModelLogged(options, pipeline, message);
+          await finish("FAILED", endTags("model not logged", error));
           throw error;
         }
+        const name = ml.spec.logModel.registeredModelName;
+        if (name) {
+          try {
+            const v = await registerLoggedModel(client, uri, name);
+            options.notify?.(
+              `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m models:/${v.name}/${v.version})`,
+            );
+          } catch (error) {
+            await finish("FAILED", endTags("model not registered", error));
+            throw error;
+          }
+        }
       }
-    }
-    await finish("FINISHED");
-  }
+      await finish("FINISHED");
+    },
 
-  async function onError({ error, pipeline }: HookArgs<"onPipelineError">): Promise<void> {
-    state.loggingEnabled = true;
-    if (error instanceof KmlfError && error.code === "run/interrupted") {
-      if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
-      return await finish("KILLED");
-    }
-    if (pipeline.ml) {
-      // Tracking itself may have refused to start (no run exists): say that, not "the run failed".
-      const why = runId === undefined ? "no MLflow run was started" : "the run failed";
-      notModelLogged(options, pipeline, pipeline.ml.dropped ?? why);
-    }
-    const failed = timings.firstFailed() ??
-      (error as { failedNode?: string })?.failedNode;
-    // A node that failed loading or saving a dataset never reached onNodeError.
-    if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
-    const message = error instanceof Error ? error.message : String(error);
-    await finish("FAILED", {
-      ...(failed ? { "kmlf.failed_node": failed } : {}),
-      "kmlf.error": message.slice(0, 8000),
-      ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
-    });
-  }
+    async onPipelineError({ error, pipeline }) {
+      state.loggingEnabled = true;
+      if (error instanceof KmlfError && error.code === "run/interrupted") {
+        if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
+        return await finish("KILLED");
+      }
+      if (pipeline.ml) {
+        // Tracking itself may have refused to start (no run exists): say that, not "the run failed".
+        const why = runId === undefined ? "no MLflow run was started" : "the run failed";
+        notModelLogged(options, pipeline, pipeline.ml.dropped ?? why);
+      }
+      const failed = timings.firstFailed() ??
+        (error as { failedNode?: string })?.failedNode;
+      // A node that failed loading or saving a dataset never reached onNodeError.
+      if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
+      const message = error instanceof Error ? error.message : String(error);
+      await finish("FAILED", {
+        ...(failed ? { "kmlf.failed_node": failed } : {}),
+        "kmlf.error": message.slice(0, 8000),
+        ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
+      });
+    },
+  };
 }
 
 // The tags a run ending FAILED in afterPipelineRun gets: what failed, and the error's code.
@@ -402,24 +385,10 @@ function endTags(what: string, error: unknown): Record<string, string> {
   };
 }
 
-// The argument of a pipeline hook.
-type HookArgs<K extends "afterPipelineRun" | "onPipelineError"> = Parameters<NonNullable<Hooks[K]>>[0];
-
 // kedro-mlflow's worst bug (#690) was a model silently not logged: kmlf always says why.
 function notModelLogged(options: TrackingHookOptions, pipeline: Pipeline, why: string): void {
   const spec = pipeline.ml!.spec;
   options.notify?.(`Model "${spec.logModel.name}" (inference pipeline "${spec.ref}") not logged: ${why}`);
-}
-
-// Exported for the run only; the previous values come back when the run ends.
-function exportCredentials(
-  credentials: Record<string, unknown> | undefined,
-  previous: Map<string, string | undefined>,
-): void {
-  for (const [key, value] of Object.entries(credentials ?? {})) {
-    if (!previous.has(key)) previous.set(key, Deno.env.get(key));
-    Deno.env.set(key, String(value));
-  }
 }
 
 function short(value: string): string {
