@@ -57,8 +57,10 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/datasets/partitioned_dataset.ts",
   "catalog/file_dataset.ts",
   "catalog/versioning.ts",
+  "config/project.ts",
   "mlflow/mlflow_config.ts",
   "mlflow/plugin.ts",
+  "pipeline/lazy_loader.ts",
   "pipeline/node.ts", // a parallel runner's worker: Node without the YAML loader and zod
   "runner/sequential_runner.ts",
   "server/auth.ts",

@@ -1,7 +1,9 @@
 /** `kmlf registry list|describe`. */
+import { loadProjectSettings } from "../config/project.ts";
+import { pipelineNames } from "../pipeline/lazy_loader.ts";
 import { toYaml as stringify } from "../yaml/dump.ts";
 import { EXIT } from "./exit_codes.ts";
-import { openProjectSession } from "./project_session.ts";
+import { requireProject } from "./project.ts";
 import { out } from "./terminal.ts";
 
 /**
@@ -13,8 +15,9 @@ import { out } from "./terminal.ts";
  * ```
  */
 export async function registryList(globals: { project?: string }): Promise<number> {
-  const session = await openProjectSession(globals);
-  const names = await session.pipelineNames();
+  // Like `kedro registry list`: the project's settings and pipeline files, not a session (catalog, plugins).
+  const settings = await loadProjectSettings(await requireProject(globals));
+  const names = await pipelineNames(settings.pipelinesDir);
   out(stringify([...new Set(["__default__", ...names])].sort()).trimEnd());
   return EXIT.ok;
 }
@@ -28,6 +31,7 @@ export async function registryList(globals: { project?: string }): Promise<numbe
  * ```
  */
 export async function registryDescribe(name: string, globals: { project?: string }): Promise<number> {
+  const { openProjectSession } = await projectSession();
   const session = await openProjectSession(globals);
   const pipeline = await session.pipeline([name]);
   const nodes = pipeline.nodes.map((n) => ({
@@ -54,3 +58,8 @@ export async function registryDescribe(name: string, globals: { project?: string
   );
   return EXIT.ok;
 }
+
+// The session (catalog, plugins, runners) loads for `describe` only; by a computed URL, which Deno does not
+// read with this module (`deno task compile` --include's it).
+const projectSession = (): Promise<typeof import("./project_session.ts")> =>
+  import(new URL("./project_session.ts", import.meta.url).href);
