@@ -4,17 +4,8 @@
  */
 import type * as Loader from "./loader.ts";
 
-/**
- * Names of the registered pipelines, without importing any node module.
- *
- * @example
- * ```ts
- * await pipelineNames("/project/pipelines"); // ["inference", "training"]
- * ```
- */
-export async function pipelineNames(pipelinesDir: string): Promise<string[]> {
-  return (await import("./loader.ts")).pipelineNames(pipelinesDir);
-}
+// Names of the registered pipelines: listed without the loader.
+export { pipelineNames } from "./pipeline_files.ts";
 
 /**
  * Loads, validates and returns the pipelines of `pipelinesDir` by name (see loader.ts for the YAML).

@@ -48,46 +48,9 @@ import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toM
 import { inferenceSpec } from "./inference.ts";
 import type { InferenceEntryValue } from "./inference_schema.ts";
 
-const DEFAULT = "__default__";
+import { DEFAULT, pipelineFiles, pipelineNames } from "./pipeline_files.ts";
 
-/**
- * Names of the registered pipelines (top-level `*.yml` files, `__default__` excluded), without
- * importing anything.
- *
- * @example
- * ```ts
- * await pipelineNames("/project/pipelines"); // ["inference", "training"]
- * ```
- */
-export async function pipelineNames(pipelinesDir: string): Promise<string[]> {
-  return [...(await pipelineFiles(pipelinesDir)).keys()].filter((n) => n !== DEFAULT).sort();
-}
-
-// name → absolute file (`.yml` or `.yaml`), `__default__` included when the file exists.
-async function pipelineFiles(dir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  try {
-    for await (const e of Deno.readDir(dir)) {
-      const m = e.isFile && e.name.match(/^([^.].*)\.ya?ml$/);
-      if (!m) continue;
-      const other = files.get(m[1]);
-      if (other) {
-        throw new PipelineDefinitionError(
-          "pipeline/duplicate-file",
-          `Pipeline "${m[1]}" is declared twice: ${other} and ${join(dir, e.name)}`,
-          { source: { file: join(dir, e.name) }, hint: "keep one of the two files" },
-        );
-      }
-      files.set(m[1], join(dir, e.name));
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new PipelineDefinitionError("pipeline/no-dir", `Pipelines folder ${dir} does not exist`, {
-      hint: "create it and add one <name>.yml per pipeline (or set pipelines_dir in kmlf.yml)",
-    });
-  }
-  return files;
-}
+export { pipelineNames };
 
 /**
  * Loads pipelines (only those named in `only`, plus what they include) and validates them;
