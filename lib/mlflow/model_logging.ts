@@ -39,7 +39,8 @@ export interface LoggedModel {
 }
 
 /**
- * Builds the model folder in a temporary directory and logs it to the run under `log_model.name`.
+ * Builds the model folder and logs it to the run under `log_model.name` (written in place when the run's
+ * artifacts are local, else in a temporary directory then uploaded).
  *
  * @example
  * ```ts
@@ -48,27 +49,25 @@ export interface LoggedModel {
  */
 export async function logInferenceModel(options: LogModelOptions): Promise<LoggedModel> {
   const { client, runId, spec } = options;
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-model-" });
-  try {
-    const mlmodel = await writeModelDir(dir, { ...options, runId, artifactPath: spec.logModel.name });
-    await client.logArtifacts(runId, dir, spec.logModel.name);
-    const run = await client.getRun(runId);
-    await client.logBatch(runId, {
-      tags: {
-        "mlflow.log-model.history": appendLogModelHistory(
-          run.data.tags["mlflow.log-model.history"],
-          mlmodel.model,
-        ),
-      },
-    });
-    return {
-      uri: `runs:/${runId}/${spec.logModel.name}`,
-      modelUuid: mlmodel.model.modelUuid!,
-      notes: mlmodel.notes,
-    };
-  } finally {
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  }
+  const mlmodel = await client.buildArtifacts(
+    runId,
+    spec.logModel.name,
+    (dir) => writeModelDir(dir, { ...options, runId, artifactPath: spec.logModel.name }),
+  );
+  const run = await client.getRun(runId);
+  await client.logBatch(runId, {
+    tags: {
+      "mlflow.log-model.history": appendLogModelHistory(
+        run.data.tags["mlflow.log-model.history"],
+        mlmodel.model,
+      ),
+    },
+  });
+  return {
+    uri: `runs:/${runId}/${spec.logModel.name}`,
+    modelUuid: mlmodel.model.modelUuid!,
+    notes: mlmodel.notes,
+  };
 }
 
 /**

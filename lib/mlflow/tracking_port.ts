@@ -65,6 +65,8 @@ export interface TrackingPort {
   checkArtifactLocation(artifactUri: string): Promise<void>;
   logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void>;
   logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void>;
+  /** A folder `fill` writes, logged under `artifactPath` (written in place when the store is local). */
+  buildArtifacts<T>(runId: string, artifactPath: string, fill: (dir: string) => Promise<T>): Promise<T>;
   logText(runId: string, text: string, artifactFile: string): Promise<void>;
   listArtifacts(runId: string, path?: string): Promise<{ path: string; isDir: boolean }[]>;
   downloadArtifacts(runId: string, path: string, dstDir: string): Promise<string>;

@@ -22,6 +22,11 @@ export interface ArtifactRepository {
   logArtifact(localFile: string, artifactPath?: string): Promise<void>;
   /** Copies the contents of a local directory under `artifactPath`. */
   logArtifacts(localDir: string, artifactPath?: string): Promise<void>;
+  /**
+   * Lets `fill` write a folder of artifacts straight where `artifactPath` goes (local repositories: a
+   * temp folder beside it, renamed into place), instead of writing it elsewhere and copying it in.
+   */
+  buildArtifacts?<T>(artifactPath: string, fill: (dir: string) => Promise<T>): Promise<T>;
   /** Writes bytes or text to the artifact file `artifactFile` (e.g. `reports/summary.json`). */
   writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void>;
   /** Reads one artifact file. */

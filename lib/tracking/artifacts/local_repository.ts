@@ -125,6 +125,24 @@ export class LocalArtifactRepository implements ArtifactRepository {
     await copyTree(localDir, (await this.#path(artifactPath)).abs);
   }
 
+  async buildArtifacts<T>(artifactPath: string, fill: (dir: string) => Promise<T>): Promise<T> {
+    const { rel, abs } = await this.#path(artifactPath);
+    if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot build artifacts without a folder name");
+    await Deno.mkdir(dirname(abs), { recursive: true });
+    // Built beside its place and renamed in, so readers never see half a folder; an existing folder gets the
+    // files merged in, as logArtifacts does.
+    const tmp = `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+    await Deno.mkdir(tmp);
+    try {
+      const result = await fill(tmp);
+      if (await statOrUndefined(abs)) await copyTree(tmp, abs);
+      else await Deno.rename(tmp, abs);
+      return result;
+    } finally {
+      await Deno.remove(tmp, { recursive: true }).catch(() => {});
+    }
+  }
+
   async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
     const { rel, abs } = await this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");

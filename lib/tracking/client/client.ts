@@ -278,6 +278,31 @@ export class MlflowClient {
   async logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void> {
     await (await this.artifactRepository(runId)).logArtifacts(localDir, artifactPath);
   }
+  /**
+   * Lets `fill` write a folder of artifacts that lands under `artifactPath`: in place for a local artifact
+   * root, else written to a temp folder and uploaded.
+   *
+   * @example
+   * ```ts
+   * await client.buildArtifacts(runId, "model", (dir) => Deno.writeTextFile(`${dir}/MLmodel`, text));
+   * ```
+   */
+  async buildArtifacts<T>(
+    runId: string,
+    artifactPath: string,
+    fill: (dir: string) => Promise<T>,
+  ): Promise<T> {
+    const repo = await this.artifactRepository(runId);
+    if (repo.buildArtifacts) return await repo.buildArtifacts(artifactPath, fill);
+    const dir = await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
+    try {
+      const result = await fill(dir);
+      await repo.logArtifacts(dir, artifactPath);
+      return result;
+    } finally {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  }
   async logText(runId: string, text: string, artifactFile: string): Promise<void> {
     await (await this.artifactRepository(runId)).writeArtifact(artifactFile, text);
   }
