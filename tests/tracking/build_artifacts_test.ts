@@ -58,6 +58,10 @@ Deno.test("buildArtifacts: a fill that fails logs nothing; a path out of the roo
     assert.deepEqual(await client.listArtifacts(runId), []);
     assert.deepEqual(await leftovers(root), []);
     await assert.rejects(() => client.buildArtifacts(runId, "../outside", () => Promise.resolve()));
+    await assert.rejects(
+      () => client.buildArtifacts(runId, "", () => Promise.resolve()),
+      /without a folder name/,
+    );
     assert.equal(await Deno.stat(join(root, "..", "outside")).catch(() => undefined), undefined);
   });
 });
