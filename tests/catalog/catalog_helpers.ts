@@ -17,3 +17,22 @@ export function catalogConfig(yaml: string, file = CATALOG_FILE): CatalogConfig 
   const src = parseYaml(yaml, file);
   return { data: (src.value ?? {}) as Record<string, unknown>, locate: (path) => src.locate(path) };
 }
+
+/** kmlf's built-in dataset types, by type name, in registration order. */
+export const BUILTIN_TYPE_NAMES = [
+  "json",
+  "yaml",
+  "text",
+  "csv",
+  "excel",
+  "parquet",
+  "binary",
+  "pickle",
+  "plotly_json",
+  "plotly",
+  "image",
+  "memory",
+  "partitioned",
+  "sqlite_table",
+  "sqlite_query",
+];

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { builtinRegistry, Catalog, DatasetRegistry, MemoryDataset } from "../../lib/catalog/mod.ts";
 import { DatasetError } from "../../lib/errors.ts";
+import { BUILTIN_TYPE_NAMES } from "./catalog_helpers.ts";
 
 Deno.test("lookup names a lazy type without loading it; resolve loads it once", async () => {
   let loads = 0;
@@ -29,23 +30,7 @@ Deno.test("lookup names a lazy type without loading it; resolve loads it once", 
 
 Deno.test("every built-in type resolves with the type name lookup gives, in registration order", async () => {
   const registry = builtinRegistry();
-  assert.deepEqual(registry.typeNames(), [
-    "json",
-    "yaml",
-    "text",
-    "csv",
-    "excel",
-    "parquet",
-    "binary",
-    "pickle",
-    "plotly_json",
-    "plotly",
-    "image",
-    "memory",
-    "partitioned",
-    "sqlite_table",
-    "sqlite_query",
-  ]);
+  assert.deepEqual(registry.typeNames(), BUILTIN_TYPE_NAMES);
   for (const name of registry.allNames()) {
     const type = await registry.resolve(name);
     assert.equal(type?.typeName, registry.lookup(name)?.typeName, name);

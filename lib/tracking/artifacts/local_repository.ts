@@ -59,6 +59,11 @@ export async function pathInsideRoot(rootDir: string, relPath: string | undefine
   return target;
 }
 
+// A fresh temp path beside `abs`: written there, then renamed in, so readers never see half an artifact.
+function tempBeside(abs: string): string {
+  return `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+}
+
 /** Copies a tree; with `within`, entries that resolve outside that folder (symlinks) are left out. */
 async function copyTree(src: string, dst: string, within?: string): Promise<void> {
   await Deno.mkdir(dst, { recursive: true });
@@ -129,9 +134,8 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const { rel, abs } = await this.#path(artifactPath);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot build artifacts without a folder name");
     await Deno.mkdir(dirname(abs), { recursive: true });
-    // Built beside its place and renamed in, so readers never see half a folder; an existing folder gets the
-    // files merged in, as logArtifacts does.
-    const tmp = `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+    // An existing folder gets the files merged in, as logArtifacts does.
+    const tmp = tempBeside(abs);
     await Deno.mkdir(tmp);
     try {
       const result = await fill(tmp);
@@ -147,8 +151,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const { rel, abs } = await this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
     await Deno.mkdir(dirname(abs), { recursive: true });
-    // Write then rename, so readers never see half a file.
-    const tmp = `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+    const tmp = tempBeside(abs);
     if (typeof data === "string") await Deno.writeTextFile(tmp, data);
     else await Deno.writeFile(tmp, data);
     await Deno.rename(tmp, abs);
