@@ -42,9 +42,32 @@ export async function kmlf(
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
 
+let bundle: Promise<string> | undefined;
+
 /**
- * Runs kmlf the way the compiled binary would (deno-runtime.md): `--cached-only` with kmlf's own
- * deno.json, from a project directory outside kmlf's tree.
+ * The folder of kmlf's bundle (tools/build_bundle.ts, what `deno task install` and `deno task compile`
+ * ship), built once per test process into a temp folder.
+ *
+ * @example
+ * ```ts
+ * const dir = await kmlfBundle(); // holds cli.js, mod.js, deno.json, chunks
+ * ```
+ */
+export function kmlfBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const { buildBundle } = await import("../tools/build_bundle.ts");
+    const parent = await Deno.makeTempDir({ prefix: "kmlf-test-bundle-" });
+    globalThis.addEventListener("unload", () => Deno.removeSync(parent, { recursive: true }));
+    const dir = join(parent, "bundle");
+    await buildBundle(REPO, dir);
+    return dir;
+  })();
+  return bundle;
+}
+
+/**
+ * Runs kmlf the way the compiled binary would (deno-runtime.md): the bundle the binary is compiled from,
+ * `--cached-only` with the bundle's deno.json, from a project directory outside kmlf's tree.
  *
  * @example
  * ```ts
@@ -52,8 +75,17 @@ export async function kmlf(
  * ```
  */
 export async function compiledKmlf(args: string[], cwd: string): Promise<CliResult> {
+  const dir = await kmlfBundle();
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--cached-only", "--allow-all", "--config", join(REPO, "deno.json"), CLI, ...args],
+    args: [
+      "run",
+      "--cached-only",
+      "--allow-all",
+      "--config",
+      join(dir, "deno.json"),
+      join(dir, "cli.js"),
+      ...args,
+    ],
     cwd,
     // A compiled binary runs project code under its own import map (no project runtime).
     env: { NO_COLOR: "1", KMLF_PROJECT_RUNTIME: "off" },

@@ -8,7 +8,7 @@ import { EXIT } from "./exit_codes.ts";
 import { out, style } from "./terminal.ts";
 import { IRIS_FILES } from "./templates/iris_files.ts";
 import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/project_files.ts";
-import { kmlfImports, kmlfRoot } from "./project_runtime.ts";
+import { kmlfImports, kmlfSourceRoot } from "./project_runtime.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 
 /** Options of `kmlf new`. */
@@ -61,7 +61,7 @@ export function projectFiles(name: string, example: boolean): Record<string, str
     `# kmlf project settings: marks the project root.\nname: ${name}\ndefault_env: local\nconf_source: conf\npipelines_dir: pipelines\nhooks: []\n`;
   const common: Record<string, string> = {
     "kmlf.yml": settings,
-    "deno.json": projectDenoJson(kmlfImports(), kmlfRoot()),
+    "deno.json": projectDenoJson(kmlfImports(), kmlfSourceRoot()),
     ".gitignore": PROJECT_GITIGNORE,
     "conf/local/.gitkeep": "",
     "README.md": projectReadme(name, { example }),

@@ -12,6 +12,7 @@
  * @module
  */
 import kmlfConfig from "../../deno.json" with { type: "json" };
+import { BUNDLED_FROM } from "./bundle_info.ts";
 
 /** The Deno flags every kmlf process runs with (the `kmlf`/`compile` tasks and `deno task install`). */
 export const KMLF_RUN_FLAGS = ["--allow-all", "--v8-flags=--max-semi-space-size=2"] as const;
@@ -33,6 +34,21 @@ export const PROJECT_IMPORT_MAP = ".kmlf/import_map.json";
  */
 export function kmlfRoot(): URL | undefined {
   return isCompiledBinary() ? undefined : new URL("../../", import.meta.url);
+}
+
+/**
+ * kmlf's source checkout as a file URL ending in `/`: what a project maps `"kmlf"` to for editors and
+ * `deno check` (`kmlf new` writes it). The same as {@link kmlfRoot} unless kmlf runs from its bundle
+ * (then the checkout the bundle was built from); undefined in a compiled binary.
+ *
+ * @example
+ * ```ts
+ * new URL("mod.ts", kmlfSourceRoot()).href; // "file:///home/me/kmlf/mod.ts"
+ * ```
+ */
+export function kmlfSourceRoot(): URL | undefined {
+  const root = kmlfRoot();
+  return root && BUNDLED_FROM ? new URL(BUNDLED_FROM) : root;
 }
 
 /**
@@ -102,7 +118,10 @@ export function relaunchPlan(
   }
   const projectRoot = findProjectRoot(project ? resolvePath(options.cwd, project) : options.cwd);
   if (!projectRoot || marker === projectRoot) return { relaunch: false };
-  if (toDirUrl(realPath(projectRoot)).href === toDirUrl(realPath(decodeURIComponent(root.pathname))).href) {
+  const sources = kmlfSourceRoot() ?? root;
+  if (
+    toDirUrl(realPath(projectRoot)).href === toDirUrl(realPath(decodeURIComponent(sources.pathname))).href
+  ) {
     return { relaunch: false };
   }
   const configPath = ["deno.json", "deno.jsonc"].map((f) => `${projectRoot}/${f}`).find(isFile);
@@ -118,7 +137,7 @@ export function relaunchPlan(
     ? projectImportMap(readConfig(mapFile, notes), { projectRoot: dirOf(mapFile), kmlfRoot: root })
     : projectImportMap(config, { projectRoot, kmlfRoot: root });
   const mapped = (config.imports as Record<string, unknown> | undefined)?.kmlf;
-  const expected = new URL("mod.ts", root).href;
+  const expected = new URL("mod.ts", sources).href;
   if (typeof mapped === "string" && new URL(mapped, toDirUrl(projectRoot)).href !== expected) {
     notes.push(
       `note: deno.json maps "kmlf" to ${mapped}, but kmlf runs from ${expected}; runs use the latter, ` +
@@ -127,7 +146,7 @@ export function relaunchPlan(
   }
   // A project that maps nothing beyond kmlf's own packages (what `kmlf new` writes) runs as it is: one
   // Deno start, not two.
-  if (!mapFile && providedByKmlf(config, root)) return { relaunch: false, notes };
+  if (!mapFile && providedByKmlf(config, sources)) return { relaunch: false, notes };
   const importMapPath = `${projectRoot}/${PROJECT_IMPORT_MAP}`;
   const args = [
     "run",
@@ -136,7 +155,7 @@ export function relaunchPlan(
     configPath,
     "--import-map",
     importMapPath,
-    new URL("cli.ts", root).href,
+    new URL(BUNDLED_FROM ? "cli.js" : "cli.ts", root).href,
     ...argv,
   ];
   return { relaunch: true, root: projectRoot, args, importMap, importMapPath, notes };

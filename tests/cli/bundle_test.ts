@@ -1,0 +1,152 @@
+/**
+ * kmlf's bundle (tools/build_bundle.ts): the URL rewriting it relies on, and the bundle itself running what
+ * users run through `deno task install` (a tracked project run, restarted in the project's configuration)
+ * with one copy of kmlf's classes shared by the CLI and the project's modules.
+ */
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { markComputedUrls, resolveMarkers } from "../../tools/build_bundle.ts";
+import { demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
+
+Deno.test("computed URLs become markers naming their target; folders keep their slash", () => {
+  const { text, targets } = markComputedUrls(
+    [
+      'import(new URL("./a.ts", import.meta.url).href);',
+      'const W = new URL("../runner/w.ts", import.meta.url);',
+      'const ROOT = new URL("../../", import.meta.url);',
+      'const LIB = new URL("./", import.meta.url);',
+      "if (import.meta.main) run();",
+    ].join("\n"),
+    "lib/cli/main.ts",
+  );
+  assert.deepEqual(targets, ["lib/cli/a.ts", "lib/runner/w.ts", "", "lib/cli/"]);
+  assert.match(text, /new URL\("@@kmlf:lib\/cli\/a\.ts@@", import\.meta\.url\)/);
+  assert.match(text, /new URL\("@@kmlf:@@", import\.meta\.url\)/);
+  assert.match(text, /import\.meta\.main/);
+});
+
+Deno.test("an import.meta use the bundle cannot keep, or a URL out of kmlf's folder, fails the build with file:line", () => {
+  assert.throws(
+    () => markComputedUrls("const a = 1;\nconst u = new URL(name, import.meta.url);", "lib/x.ts"),
+    /^Error: lib\/x\.ts:2: import\.meta used in a way the bundle cannot keep; use new URL\("\.\/…", import\.meta\.url\)/,
+  );
+  assert.throws(
+    () => markComputedUrls('import.meta.resolve("./a.ts")', "lib/x.ts"),
+    /lib\/x\.ts:1: import\.meta/,
+  );
+  assert.throws(
+    () => markComputedUrls('new URL("../../secret.ts", import.meta.url)', "lib/x.ts"),
+    /lib\/x\.ts: \.\.\/\.\.\/secret\.ts points outside kmlf's folder/,
+  );
+});
+
+Deno.test("markers resolve relative to the output file that holds them", () => {
+  const text =
+    'a(new URL("@@kmlf:lib/cli/run.ts@@", u)); b(new URL("@@kmlf:lib/@@", u)); c(new URL("@@kmlf:@@", u));';
+  assert.equal(
+    resolveMarkers(text, "chunk-X.js"),
+    'a(new URL("./lib/cli/run.js", u)); b(new URL("./", u)); c(new URL("./", u));',
+  );
+  assert.equal(
+    resolveMarkers(text, "lib/cli/main.js"),
+    'a(new URL("./run.js", u)); b(new URL("../../", u)); c(new URL("../../", u));',
+  );
+});
+
+Deno.test("the built bundle: no marker left, every URL it loads exists, the checkout it came from recorded", async () => {
+  const dir = await kmlfBundle();
+  let recorded = false;
+  for await (const file of walk(dir)) {
+    if (!file.endsWith(".js")) continue;
+    const text = await Deno.readTextFile(file);
+    assert.ok(!text.includes("@@kmlf:"), `${file} keeps a marker`);
+    // (.js modules and folders: the demo template's text also holds a data file URL)
+    for (const m of text.matchAll(/new URL\("(\.{1,2}\/(?:[^"]*\.js|[^"]*\/)?)", import\.meta\.url\)/g)) {
+      const target = join(dirname(file), m[1]);
+      assert.ok(await Deno.stat(target).then(() => true, () => false), `${file}: ${m[1]} does not exist`);
+    }
+    if (text.includes(`BUNDLED_FROM = ${JSON.stringify(`file://${REPO}/`)}`)) recorded = true;
+  }
+  assert.ok(recorded, "lib/cli/bundle_info.ts was not stamped");
+});
+
+Deno.test("run from the bundle in a restarted project: its modules share kmlf's classes, stacks stop at kmlf", async () => {
+  const dir = await demoProject({
+    "pipelines/boom.yml": [
+      "nodes:",
+      "  - { name: raise_kmlf, func: ./lib/boom.ts#raiseKmlf, inputs: iris, outputs: a }",
+      "  - { name: raise_plain, func: ./lib/boom.ts#raisePlain, inputs: iris, outputs: b }",
+    ].join("\n") + "\n",
+    "pipelines/lib/boom.ts": [
+      'export { raiseKmlf } from "own-helpers";',
+      'function deeper(): never { throw new TypeError("plain failure"); }',
+      "export function raisePlain(_rows: unknown) { deeper(); }",
+    ].join("\n") + "\n",
+    "pipelines/lib/helpers.ts": [
+      'import { KmlfError } from "kmlf";',
+      "export function raiseKmlf(_rows: unknown) {",
+      '  throw new KmlfError("user.boom", "boom from the project", { hint: "fix the project" });',
+      "}",
+    ].join("\n") + "\n",
+  });
+  try {
+    // A package of the project's own makes kmlf restart inside the project's configuration.
+    const config = JSON.parse(await Deno.readTextFile(join(dir, "deno.json")));
+    config.imports["own-helpers"] = "./pipelines/lib/helpers.ts";
+    await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config, null, 2));
+    const bundle = await kmlfBundle();
+    const run = (args: string[]) =>
+      new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "--config", join(bundle, "deno.json"), join(bundle, "cli.js"), ...args],
+        cwd: dir,
+        env: { NO_COLOR: "1" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const dec = new TextDecoder();
+    const kmlfError = await run(["run", "boom", "--nodes", "raise_kmlf"]);
+    const errText = dec.decode(kmlfError.stderr);
+    assert.equal(kmlfError.code, 1, errText);
+    assert.match(
+      errText,
+      /error\[user\.boom\]: boom from the project\n {2}at pipelines\/boom\.yml:2:5 \(nodes\[0\]\)\n {2}hint: fix the project/,
+    );
+    const map = JSON.parse(await Deno.readTextFile(join(dir, ".kmlf/import_map.json")));
+    assert.equal(map.imports.kmlf, new URL("mod.js", `file://${bundle}/`).href, "restarted under the bundle");
+    const plain = dec.decode((await run(["run", "boom", "--nodes", "raise_plain"])).stderr);
+    assert.match(
+      plain,
+      /TypeError: plain failure\n {8}at deeper \(pipelines\/lib\/boom\.ts:2:34\)\n {8}at Node\.raisePlain/,
+    );
+    assert.doesNotMatch(plain, /chunk-|cli\.js/, "kmlf's own frames are cut");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for editors', async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    const bundle = await kmlfBundle();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--config", join(bundle, "deno.json"), join(bundle, "cli.js"), "new", "p"],
+      cwd: parent,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const config = JSON.parse(await Deno.readTextFile(join(parent, "p", "deno.json")));
+    assert.equal(config.imports.kmlf, `file://${REPO}/mod.ts`);
+    assert.deepEqual(Object.keys(config.scopes), [`file://${REPO}/`]);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const path = join(dir, e.name);
+    if (e.isDirectory) yield* walk(path);
+    else yield path;
+  }
+}

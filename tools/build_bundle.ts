@@ -1,0 +1,212 @@
+/**
+ * `deno task bundle`: builds `dist/bundle/`, kmlf as about a hundred JavaScript files instead of ~200
+ * TypeScript modules and the npm packages they import (`deno bundle --code-splitting`, which inlines those
+ * packages too); a command loads a few dozen of them. It reads and compiles far less code before it starts:
+ * the tracked demo run takes ~45 ms less (bench/README.md). `deno task install`
+ * and `deno task compile` ship it; the repository's own tasks and the tests run the sources.
+ *
+ *   deno task bundle [OUT_DIR]      (default dist/bundle)
+ *
+ * kmlf loads some modules lazily by a computed URL (`new URL("./x.ts", import.meta.url)`, so Deno does not
+ * read them at start-up) and finds its own folder the same way. A bundle moves code into chunks, so those
+ * URLs are rewritten: each target becomes an entry point of the bundle, and the URL is replaced by the path
+ * from the output file that holds it to that entry's output. Any other `import.meta` use fails the build.
+ *
+ * In the bundle, `"kmlf"` maps to the bundle's `mod.js` (its `deno.json`), so a project's modules share the
+ * CLI's classes (`instanceof KmlfError` holds across them), and `lib/cli/bundle_info.ts` records the
+ * checkout it was built from (what `kmlf new` maps for editors).
+ */
+import { dirname, join, normalize, relative, resolve } from "node:path";
+
+const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const COMPUTED_URL = /new URL\(\s*"(\.{1,2}\/[^"]*)",\s*import\.meta\.url\s*\)/g;
+const MARKER = /"@@kmlf:([^"@]*)@@"/g;
+const BUNDLE_INFO = "lib/cli/bundle_info.ts";
+// Generated modules holding other files' text (the demo template, the UI): their strings are left alone.
+const EMBEDDED_TEXT = ["lib/cli/templates/iris_files.ts", "lib/server/ui/ui_assets.ts"];
+const BUNDLE_INFO_LINE = "export const BUNDLED_FROM: string | undefined = undefined;";
+
+/** What a build wrote. */
+export interface BundleBuild {
+  outDir: string;
+  /** Entry points, relative to the repository (`cli.ts`, `mod.ts`, every computed-URL target). */
+  entries: string[];
+  files: number;
+}
+
+/**
+ * Replaces each computed `new URL("./…", import.meta.url)` of a module by a marker naming its target
+ * relative to the repository (a folder keeps its trailing `/`), and lists the targets.
+ *
+ * @example
+ * ```ts
+ * markComputedUrls('import(new URL("./a.ts", import.meta.url).href)', "lib/cli/main.ts");
+ * // { text: 'import(new URL("@@kmlf:lib/cli/a.ts@@", import.meta.url).href)', targets: ["lib/cli/a.ts"] }
+ * ```
+ */
+export function markComputedUrls(text: string, file: string): { text: string; targets: string[] } {
+  const targets: string[] = [];
+  const marked = text.replace(COMPUTED_URL, (_match, rel: string) => {
+    const path = normalize(join(dirname(file), rel)).replace(/\/$/, "");
+    if (path.startsWith("..")) throw new Error(`${file}: ${rel} points outside kmlf's folder`);
+    const target = rel.endsWith("/") ? (path === "." ? "" : `${path}/`) : path;
+    targets.push(target);
+    return `new URL("@@kmlf:${target}@@", import.meta.url)`;
+  });
+  const rest = marked.split("\n").findIndex((line) => /import\.meta\.(?!main\b)/.test(stripMarkers(line)));
+  if (rest >= 0) {
+    throw new Error(
+      `${file}:${
+        rest + 1
+      }: import.meta used in a way the bundle cannot keep; use new URL("./…", import.meta.url)`,
+    );
+  }
+  return { text: marked, targets };
+}
+
+/**
+ * Replaces the markers in one output file by paths relative to it: a module's output (`.ts` → `.js`), or
+ * the bundle's root for a folder (every chunk lives under it).
+ *
+ * @example
+ * ```ts
+ * resolveMarkers('new URL("@@kmlf:lib/cli/a.ts@@", import.meta.url)', "chunk-X.js"); // '…"./lib/cli/a.js"…'
+ * ```
+ */
+export function resolveMarkers(text: string, outputFile: string): string {
+  return text.replace(MARKER, (_match, target: string) => {
+    const isDir = target === "" || target.endsWith("/");
+    const dest = isDir ? "." : target.replace(/\.ts$/, ".js");
+    let path = relative(dirname(outputFile), dest) || ".";
+    if (!path.startsWith(".")) path = `./${path}`;
+    return JSON.stringify(isDir ? `${path}/` : path);
+  });
+}
+
+/**
+ * Builds the bundle of the checkout `repo` into `outDir` (replaced when the build succeeds).
+ *
+ * @example
+ * ```ts
+ * const { entries } = await buildBundle(REPO, join(REPO, "dist/bundle"));
+ * ```
+ */
+export async function buildBundle(repo: string, outDir: string): Promise<BundleBuild> {
+  const src = await Deno.makeTempDir({ prefix: "kmlf-bundle-src-" });
+  const staging = `${outDir}.new-${Deno.pid}`;
+  try {
+    await copySources(repo, src);
+    const entries = new Set(["cli.ts", "mod.ts"]);
+    for (const file of await sourceFiles(src)) {
+      const text = await Deno.readTextFile(join(src, file));
+      const { text: marked, targets } = markComputedUrls(text, file);
+      for (const t of targets) if (t.endsWith(".ts")) entries.add(t);
+      if (marked !== text) await Deno.writeTextFile(join(src, file), marked);
+    }
+    await stampBundleInfo(src, repo);
+    const config = JSON.parse(await Deno.readTextFile(join(src, "deno.json")));
+    config.imports.kmlf = "./mod.js";
+    await Deno.writeTextFile(join(src, "deno.json"), JSON.stringify(config, null, 2));
+    await denoBundle(src, staging, [...entries]);
+    let files = 0;
+    for (const file of await outputFiles(staging)) {
+      files++;
+      if (!file.endsWith(".js")) continue;
+      const text = await Deno.readTextFile(join(staging, file));
+      const resolved = resolveMarkers(text, file);
+      if (resolved !== text) await Deno.writeTextFile(join(staging, file), resolved);
+    }
+    for (const entry of entries) await Deno.stat(join(staging, entry.replace(/\.ts$/, ".js")));
+    await Deno.writeTextFile(
+      join(staging, "deno.json"),
+      JSON.stringify({ imports: config.imports }, null, 2),
+    );
+    await Deno.copyFile(join(repo, "deno.lock"), join(staging, "deno.lock"));
+    await Deno.remove(outDir, { recursive: true }).catch(() => {});
+    await Deno.rename(staging, outDir);
+    return { outDir, entries: [...entries].sort(), files: files + 2 };
+  } finally {
+    await Deno.remove(src, { recursive: true }).catch(() => {});
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+async function copySources(repo: string, dest: string): Promise<void> {
+  for (const name of ["cli.ts", "mod.ts", "deno.json", "deno.lock"]) {
+    await Deno.copyFile(join(repo, name), join(dest, name));
+  }
+  const out = await new Deno.Command("cp", { args: ["-R", join(repo, "lib"), dest] }).output();
+  if (!out.success) throw new Error(`copying ${repo}/lib failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+async function stampBundleInfo(src: string, repo: string): Promise<void> {
+  const path = join(src, BUNDLE_INFO);
+  const text = await Deno.readTextFile(path);
+  if (!text.includes(BUNDLE_INFO_LINE)) {
+    throw new Error(`${BUNDLE_INFO} no longer holds "${BUNDLE_INFO_LINE}"`);
+  }
+  const from = new URL(`file://${repo.replace(/\/?$/, "/")}`).href;
+  await Deno.writeTextFile(
+    path,
+    text.replace(
+      BUNDLE_INFO_LINE,
+      `export const BUNDLED_FROM: string | undefined = ${JSON.stringify(from)};`,
+    ),
+  );
+}
+
+async function denoBundle(src: string, outDir: string, entries: string[]): Promise<void> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "bundle",
+      "--quiet",
+      "--config",
+      join(src, "deno.json"),
+      "--code-splitting",
+      "--platform",
+      "deno",
+      "--outdir",
+      outDir,
+      ...entries.map((e) => join(src, e)),
+    ],
+    cwd: src,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(`deno bundle failed:\n${new TextDecoder().decode(out.stderr)}`);
+}
+
+// TypeScript modules of the copy (kmlf's lib/ and its two entry points), relative to `src`.
+async function sourceFiles(src: string): Promise<string[]> {
+  return ["cli.ts", "mod.ts", ...(await outputFiles(join(src, "lib"))).map((f) => `lib/${f}`)]
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !EMBEDDED_TEXT.includes(f));
+}
+
+async function outputFiles(dir: string, prefix = ""): Promise<string[]> {
+  const files: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory) files.push(...await outputFiles(join(dir, entry.name), rel));
+    else files.push(rel);
+  }
+  return files;
+}
+
+function stripMarkers(line: string): string {
+  return line.replace(/new URL\("@@kmlf:[^"]*@@", import\.meta\.url\)/g, "");
+}
+
+if (import.meta.main) {
+  const outDir = resolve(Deno.args[0] ?? join(REPO, "dist", "bundle"));
+  const started = performance.now();
+  try {
+    const build = await buildBundle(REPO, outDir);
+    const ms = Math.round(performance.now() - started);
+    console.log(
+      `✔ Bundled kmlf into ${relative(Deno.cwd(), outDir) || "."}: ${build.files} files (${ms} ms)`,
+    );
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    Deno.exit(1);
+  }
+}
