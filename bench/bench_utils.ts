@@ -1,5 +1,8 @@
 /** Small helpers shared by the benchmark scripts: timing commands, medians, peak RSS. */
 
+import { join } from "node:path";
+import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
+
 /** Median of numbers. */
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -64,17 +67,29 @@ export interface MedianTiming {
   cpuMs?: number;
 }
 
-/** Runs `timeCommand` n times after one warm-up and returns median wall ms, median peak RSS, mean CPU. */
-export async function medianOf(
+/**
+ * Medians of several commands run in alternation (one warm-up each, then `n` rounds of each in turn), so
+ * every command sees the same machine state.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = await alternatedMedians(11, [["deno", "--version"], ["node", "--version"]]);
+ * ```
+ */
+export async function alternatedMedians(
   n: number,
-  cmd: string[],
+  cmds: string[][],
   options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<MedianTiming> {
-  const first = await timeCommand(cmd, options);
-  if (first.code !== 0) throw new Error(`${cmd.join(" ")} exited ${first.code}`);
-  const runs: CommandTiming[] = [];
-  for (let i = 0; i < n; i++) runs.push(await timeCommand(cmd, options));
-  return summarizeTimings(runs);
+): Promise<MedianTiming[]> {
+  for (const cmd of cmds) {
+    const first = await timeCommand(cmd, options);
+    if (first.code !== 0) throw new Error(`${cmd.join(" ")} exited ${first.code}`);
+  }
+  const runs: CommandTiming[][] = cmds.map(() => []);
+  for (let i = 0; i < n; i++) {
+    for (const [k, cmd] of cmds.entries()) runs[k].push(await timeCommand(cmd, options));
+  }
+  return runs.map(summarizeTimings);
 }
 
 /** Median wall ms and peak RSS, mean CPU ms of timed runs. */
@@ -108,4 +123,25 @@ export function report(name: string, value: number, unit: string, target: number
       (value < 1 ? value.toFixed(3) : value.toFixed(1)).padStart(9)
     } ${unit}  target ≤ ${target} ${unit}  ${ok}${ratio}`,
   );
+}
+
+/**
+ * The command `deno task install` installs (tools/install.ts): kmlf's bundle in `bundleDir` with kmlf's run
+ * flags, plus `--cached-only`.
+ *
+ * @example
+ * ```ts
+ * const kmlf = installedKmlf(await kmlfBundle()); // [deno, "run", "--cached-only", …, ".../cli.js"]
+ * ```
+ */
+export function installedKmlf(bundleDir: string): string[] {
+  return [
+    Deno.execPath(),
+    "run",
+    "--cached-only",
+    ...KMLF_RUN_FLAGS,
+    "--config",
+    join(bundleDir, "deno.json"),
+    join(bundleDir, "cli.js"),
+  ];
 }

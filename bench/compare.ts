@@ -3,20 +3,19 @@
  * alternation so both see the same machine, with both medians (wall time, peak RSS) and the ratio.
  *
  * kmlf's side is always measured: `kmlf new` writes the demo project into a temporary folder and
- * `kmlf run training` runs there (tracked to SQLite, the model logged), with exactly the Deno flags of the
- * `kmlf` task (or `--kmlf "<command>"`, e.g. an installed or compiled kmlf). The peer is measured only when
- * a kedro installation is found — `KEDRO_BIN` or `kedro` on PATH — together with a kedro project to run
- * (`KEDRO_PROJECT` or `--kedro-project DIR`, e.g. kedro's iris starter with kedro-mlflow added); nothing is
- * installed for it. Without one, kmlf's figures are printed alone, with how to add the peer.
+ * `kmlf run training` runs there (tracked to SQLite, the model logged), as `deno task install` installs it
+ * (this checkout's bundle, built first) or as `--kmlf "<command>"` says (e.g. a compiled kmlf). The peer is
+ * measured only when a kedro installation is found — `KEDRO_BIN` or `kedro` on PATH — together with a kedro
+ * project to run (`KEDRO_PROJECT` or `--kedro-project DIR`, e.g. kedro's iris starter with kedro-mlflow
+ * added); nothing is installed for it. Without one, kmlf's figures are printed alone, with how to add the peer.
  *
  *   deno task bench:compare [--runs N] [--kmlf "<command>"] [--kedro-project DIR] [--kedro-args "run …"]
  *
  * Prints figures; asserts nothing. Peak RSS needs GNU time (/usr/bin/time).
  */
 import { join, resolve } from "node:path";
-import { type CommandTiming, loadAverage, median, timeCommand } from "./bench_utils.ts";
-
-const REPO = resolve(new URL("..", import.meta.url).pathname);
+import { type CommandTiming, installedKmlf, loadAverage, median, timeCommand } from "./bench_utils.ts";
+import { kmlfBundle } from "../tests/cli_harness.ts";
 
 /** Parsed command line of the comparison. */
 export interface CompareArgs {
@@ -53,17 +52,6 @@ export function parseCompareArgs(args: readonly string[]): CompareArgs {
   return parsed;
 }
 
-/** The `kmlf` command of this checkout: the `kmlf` task's Deno flags, run from the sources. */
-function kmlfFromTask(): string[] {
-  const task: string = JSON.parse(Deno.readTextFileSync(join(REPO, "deno.json"))).tasks.kmlf;
-  return [
-    Deno.execPath(),
-    "run",
-    "--cached-only",
-    ...task.split(" ").slice(2).map((a) => (a === "cli.ts" ? join(REPO, "cli.ts") : a)),
-  ];
-}
-
 /** `KEDRO_BIN`, else `kedro` found on PATH, else undefined. */
 function findKedro(): string | undefined {
   const explicit = Deno.env.get("KEDRO_BIN");
@@ -97,7 +85,7 @@ function line(name: string, runs: CommandTiming[]): string {
 
 if (import.meta.main) {
   const args = parseCompareArgs(Deno.args);
-  const kmlf = args.kmlf ?? kmlfFromTask();
+  const kmlf = args.kmlf ?? installedKmlf(await kmlfBundle());
   const kedro = findKedro();
   const kedroProject = args.kedroProject ?? Deno.env.get("KEDRO_PROJECT");
   const peer = kedro && kedroProject ? { bin: kedro, project: resolve(kedroProject) } : undefined;

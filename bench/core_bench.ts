@@ -2,14 +2,22 @@
  * Core-engine benchmarks (issue 13's table), medians on this machine: `kmlf --version`, `kmlf registry
  * list`, `kmlf catalog list`, `kmlf run training` on the demo untracked and tracked to SQLite (wall, CPU,
  * peak RSS), and a generated 10,000-node no-op pipeline (resolve + validate + run, in-process).
- * Commands run with exactly the `kmlf` task's flags (what `deno task kmlf` and `deno task install` run).
+ * Each command runs as `deno task install` installs kmlf (the bundle, tools/build_bundle.ts, built first) and,
+ * in alternation, from the sources with the `kmlf` task's flags; targets apply to the installed command.
  * Run: `deno task bench` (or `deno run -A bench/core_bench.ts`; `BENCH_RUNS=N` for more runs).
  * Prints figures and the machine's load; asserts nothing.
  */
 import { join, resolve } from "node:path";
 import { KmlfSession } from "../lib/session/mod.ts";
-import { loadAverage, median, medianOf, type MedianTiming, report } from "./bench_utils.ts";
-import { demoProject } from "../tests/cli_harness.ts";
+import {
+  alternatedMedians,
+  installedKmlf,
+  loadAverage,
+  median,
+  type MedianTiming,
+  report,
+} from "./bench_utils.ts";
+import { demoProject, kmlfBundle } from "../tests/cli_harness.ts";
 
 const repo = resolve(new URL("..", import.meta.url).pathname);
 const deno = Deno.execPath();
@@ -21,8 +29,30 @@ const kmlf = [
   "--cached-only",
   ...task.split(" ").slice(2).map((a) => (a === "cli.ts" ? join(repo, "cli.ts") : a)),
 ];
+// What `deno task install` installs.
+const installed = installedKmlf(await kmlfBundle());
 const runs = Number(Deno.env.get("BENCH_RUNS") ?? 11);
 const env = { NO_COLOR: "1" };
+
+// The installed command against its target; the sources' figure beside it.
+async function benchCommand(
+  name: string,
+  args: string[],
+  cwd: string,
+  target: number,
+  options: { rss?: number; ref?: number } = {},
+) {
+  const [bundled, sources] = await alternatedMedians(runs, [[...installed, ...args], [...kmlf, ...args]], {
+    cwd,
+    env,
+  });
+  reportCommand(name, bundled, target, options);
+  console.log(
+    `${"".padEnd(52)} ${sources.ms.toFixed(0).padStart(9)} ms from the sources (${
+      sources.cpuMs?.toFixed(0)
+    } ms CPU, ${sources.rssMb?.toFixed(0)} MB)`,
+  );
+}
 
 function reportCommand(
   name: string,
@@ -43,30 +73,17 @@ console.log(`load average ${loadAverage() ?? "?"} at start, ${runs} runs per com
 const untracked = await demoProject({}, { tracked: false });
 const tracked = await demoProject({}, { tracked: true });
 try {
-  reportCommand("kmlf --version", await medianOf(runs, [...kmlf, "--version"], { cwd: untracked, env }), 30);
-  reportCommand(
-    "kmlf registry list",
-    await medianOf(runs, [...kmlf, "registry", "list"], { cwd: untracked, env }),
-    50,
-  );
-  reportCommand(
-    "kmlf catalog list",
-    await medianOf(runs, [...kmlf, "catalog", "list"], { cwd: untracked, env }),
-    50,
-  );
+  await benchCommand("kmlf --version", ["--version"], untracked, 30);
+  await benchCommand("kmlf registry list", ["registry", "list"], untracked, 50);
+  await benchCommand("kmlf catalog list", ["catalog", "list"], untracked, 50);
   // The core engine untracked (plain catalog, no mlflow.yml); then the demo as `kmlf new` writes it.
-  reportCommand(
-    "kmlf run training, untracked",
-    await medianOf(runs, [...kmlf, "run", "training", "--quiet"], { cwd: untracked, env }),
-    70,
-    { rss: 60 },
-  );
-  reportCommand(
-    "kmlf run training, tracked to SQLite",
-    await medianOf(runs, [...kmlf, "run", "training", "--quiet"], { cwd: tracked, env }),
-    100,
-    { rss: 60, ref: 1130 },
-  );
+  await benchCommand("kmlf run training, untracked", ["run", "training", "--quiet"], untracked, 70, {
+    rss: 60,
+  });
+  await benchCommand("kmlf run training, tracked to SQLite", ["run", "training", "--quiet"], tracked, 100, {
+    rss: 60,
+    ref: 1130,
+  });
 } finally {
   await Deno.remove(untracked, { recursive: true });
   await Deno.remove(tracked, { recursive: true });

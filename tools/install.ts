@@ -1,9 +1,10 @@
 /**
  * `deno task install`: puts a `kmlf` command on PATH with `deno install -g` of this checkout's CLI, with
  * kmlf's config and the permissions and V8 flags it runs with. Works wherever Deno runs (no download
- * host needed, unlike `deno task compile`).
+ * host needed, unlike `deno task compile`). It installs the bundle (`deno task bundle`, built first into
+ * dist/bundle/), which starts faster; `--sources` installs cli.ts itself, so edits take effect at once.
  *
- *   deno task install [--root DIR]               install (default root: $DENO_INSTALL_ROOT or ~/.deno)
+ *   deno task install [--root DIR] [--sources]   install (default root: $DENO_INSTALL_ROOT or ~/.deno)
  *   deno task install --uninstall [--root DIR]   remove it again
  *
  * The command deno writes runs `deno` from PATH. When PATH has no Deno of this version (say, Deno came
@@ -11,19 +12,24 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
+import { buildBundle } from "./build_bundle.ts";
 
 const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
 /** Marks a `deno` this script placed next to `kmlf`, so uninstall removes only what it added. */
 const OWN_DENO_MARKER = ".kmlf-deno";
+/** Where `deno task install` builds the bundle it installs. */
+export const BUNDLE_DIR = join(REPO, "dist", "bundle");
 
 /** Parsed arguments. */
 export interface InstallArgs {
   root?: string;
   uninstall: boolean;
+  /** Install cli.ts instead of the bundle. */
+  sources?: boolean;
 }
 
 /**
- * Parses `--root DIR`, `--root=DIR` and `--uninstall`.
+ * Parses `--root DIR`, `--root=DIR`, `--sources` and `--uninstall`.
  *
  * @example
  * ```ts
@@ -35,9 +41,10 @@ export function parseInstallArgs(args: readonly string[]): InstallArgs {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--uninstall") parsed.uninstall = true;
+    else if (a === "--sources") parsed.sources = true;
     else if (a === "--root" && args[i + 1]) parsed.root = resolve(args[++i]);
     else if (a.startsWith("--root=")) parsed.root = resolve(a.slice("--root=".length));
-    else throw new Error(`Unknown argument "${a}": use --root DIR and/or --uninstall`);
+    else throw new Error(`Unknown argument "${a}": use --root DIR, --sources and/or --uninstall`);
   }
   return parsed;
 }
@@ -73,8 +80,8 @@ export function installCommand(args: InstallArgs): string[] {
     ...(args.root ? ["--root", args.root] : []),
     ...KMLF_RUN_FLAGS,
     "--config",
-    join(REPO, "deno.json"),
-    join(REPO, "cli.ts"),
+    join(args.sources ? REPO : BUNDLE_DIR, "deno.json"),
+    args.sources ? join(REPO, "cli.ts") : join(BUNDLE_DIR, "cli.js"),
   ];
 }
 
@@ -118,10 +125,15 @@ async function pinDeno(bin: string): Promise<string> {
 }
 
 async function install(args: InstallArgs): Promise<void> {
-  await run(installCommand(args));
+  if (!args.sources) await buildBundle(REPO, BUNDLE_DIR);
+  const command = installCommand(args);
+  await run(command);
   const bin = binDir(args.root);
   const pinned = (await denoOnPath()) ? undefined : await pinDeno(bin);
-  console.log(`✔ Installed kmlf ${join(bin, "kmlf")} (runs ${join(REPO, "cli.ts")})`);
+  console.log(`✔ Installed kmlf ${join(bin, "kmlf")} (runs ${command.at(-1)})`);
+  if (!args.sources) {
+    console.log("  it runs the bundle: after pulling or editing kmlf, run deno task install again");
+  }
   if (pinned) console.log(`  Deno ${Deno.version.deno} is not on PATH: kmlf uses ${pinned}`);
   const onPath = (Deno.env.get("PATH") ?? "").split(":").some((p) => resolve(p) === resolve(bin));
   if (!onPath) console.log(`  add it to PATH: export PATH="${bin}:$PATH"`);

@@ -1,50 +1,42 @@
 /**
- * The parallel runner in the single binary: `deno compile` embeds worker modules only when `--include`
- * names them, and workers import the user's node modules by file URL from the project directory.
+ * The parallel runner in the single binary: `deno compile` embeds modules loaded by URL (workers, lazily
+ * imported commands) only when `--include` names them, so it embeds the whole bundle; workers import the
+ * user's node modules by file URL from the project directory.
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative, resolve } from "node:path";
-import { compiledKmlf, demoProject, REPO } from "../cli_harness.ts";
+import { compiledKmlf, demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
 
-Deno.test("deno task compile --include's every module kmlf starts as a Worker", async () => {
+Deno.test('deno task compile builds the bundle and embeds all of it, entry cli.js, "kmlf" mapped to its mod.js', async () => {
   const task: string = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json"))).tasks.compile;
-  const included = [...task.matchAll(/--include[= ](\S+)/g)].map((m) => m[1]);
-  const entries: string[] = [];
-  for await (const file of walk(join(REPO, "lib"))) {
-    const text = await Deno.readTextFile(file);
-    if (!text.includes("new Worker(")) continue;
-    for (const m of text.matchAll(/new URL\("(\.{1,2}\/[^"]+)", import\.meta\.url\)/g)) {
-      entries.push(relative(REPO, resolve(dirname(file), m[1])));
-    }
-  }
-  assert.ok(entries.includes("lib/runner/node_worker.ts"), `found worker entries: ${entries}`);
-  for (const entry of entries) {
-    assert.ok(
-      included.includes(entry),
-      `${entry} is started as a Worker but not --include'd by deno task compile`,
-    );
-    assert.ok((await Deno.stat(join(REPO, entry))).isFile);
-  }
+  const [build, compile] = task.split(" && ");
+  assert.equal(build, "deno run --allow-all tools/build_bundle.ts");
+  const args = compile.split(" ");
+  assert.equal(args[args.indexOf("--config") + 1], "dist/bundle/deno.json");
+  assert.equal(args[args.indexOf("--include") + 1], "dist/bundle", "chunks loaded by URL must be embedded");
+  assert.equal(args.at(-1), "dist/bundle/cli.js");
+  const config = JSON.parse(await Deno.readTextFile(join(await kmlfBundle(), "deno.json")));
+  assert.equal(config.imports.kmlf, "./mod.js");
 });
 
-Deno.test("deno task compile --include's every module kmlf imports by a computed URL", async () => {
-  const task: string = JSON.parse(await Deno.readTextFile(join(REPO, "deno.json"))).tasks.compile;
-  const included = [...task.matchAll(/--include[= ](\S+)/g)].map((m) => m[1]);
+Deno.test("the bundle holds an entry for every module kmlf starts as a Worker or imports by a computed URL", async () => {
+  const dir = await kmlfBundle();
   const files = [join(REPO, "cli.ts")];
   for await (const file of walk(join(REPO, "lib"))) if (!file.endsWith("_test.ts")) files.push(file);
-  const entries: string[] = [];
+  const targets: string[] = [];
   for (const file of files) {
     const text = await Deno.readTextFile(file);
-    for (const m of text.matchAll(/import\(\s*new URL\("(\.{1,2}\/[^"]+)", import\.meta\.url\)/g)) {
-      entries.push(relative(REPO, resolve(dirname(file), m[1])));
+    for (const m of text.matchAll(/new URL\("(\.{1,2}\/[^"]+\.ts)", import\.meta\.url\)/g)) {
+      targets.push(relative(REPO, resolve(dirname(file), m[1])));
     }
   }
-  assert.ok(entries.includes("lib/cli/main.ts"), `found computed imports: ${entries}`);
-  for (const entry of entries) {
-    assert.ok(
-      included.includes(entry),
-      `${entry} is imported by URL but not --include'd by deno task compile`,
-    );
+  assert.ok(
+    targets.includes("lib/runner/node_worker.ts") && targets.includes("lib/cli/main.ts"),
+    `${targets}`,
+  );
+  for (const target of targets) {
+    const output = join(dir, target.replace(/\.ts$/, ".js"));
+    assert.ok((await Deno.stat(output)).isFile, `${target} has no entry in the bundle`);
   }
 });
 
