@@ -5,7 +5,8 @@ import { importPlugins } from "../session/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { builtinPlugins } from "./plugins.ts";
-import { isCompiledBinary } from "./project_runtime.ts";
+import { isCompiledBinary, kmlfRoot } from "./project_runtime.ts";
+import { BUNDLED_FROM } from "./bundle_info.ts";
 import { out, style } from "./terminal.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
@@ -20,6 +21,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 export async function infoCommand(globals: { project?: string }): Promise<number> {
   out(style.bold(`kmlf ${KMLF_VERSION}`));
   out(`runtime: deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`);
+  out(`runs from: ${runsFrom()}`);
   const root = await findProjectRoot(globals.project ?? Deno.cwd());
   const plugins = builtinPlugins();
   if (root) {
@@ -42,4 +44,13 @@ export async function infoCommand(globals: { project?: string }): Promise<number
       : "project dependencies: what the project's deno.json imports maps (`deno add npm:<package>`), locked in its deno.lock",
   );
   return EXIT.ok;
+}
+
+// Sources, the bundle `deno task install` built (edits need a new install), or a compiled binary.
+function runsFrom(): string {
+  if (isCompiledBinary()) return `a compiled binary (${Deno.execPath()})`;
+  const root = decodeURIComponent(kmlfRoot()!.pathname);
+  if (!BUNDLED_FROM) return `the sources in ${root}`;
+  const sources = decodeURIComponent(new URL(BUNDLED_FROM).pathname);
+  return `the bundle in ${root}, built from ${sources} (run deno task install there again after editing or pulling)`;
 }

@@ -124,7 +124,7 @@ Deno.test("run from the bundle in a restarted project: its modules share kmlf's 
   }
 });
 
-Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for editors', async () => {
+Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for editors; kmlf info says where kmlf runs from', async () => {
   const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   try {
     const bundle = await kmlfBundle();
@@ -138,6 +138,16 @@ Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for 
     const config = JSON.parse(await Deno.readTextFile(join(parent, "p", "deno.json")));
     assert.equal(config.imports.kmlf, `file://${REPO}/mod.ts`);
     assert.deepEqual(Object.keys(config.scopes), [`file://${REPO}/`]);
+    const info = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--config", join(bundle, "deno.json"), join(bundle, "cli.js"), "info"],
+      cwd: join(parent, "p"),
+      stdout: "piped",
+    }).output();
+    assert.ok(
+      new TextDecoder().decode(info.stdout).includes(
+        `runs from: the bundle in ${bundle}/, built from ${REPO}/ (`,
+      ),
+    );
   } finally {
     await Deno.remove(parent, { recursive: true });
   }

@@ -167,6 +167,7 @@ Deno.test("registry, catalog and info commands print stable output (golden)", as
     const info = await kmlf(["info"], { cwd: dir });
     assert.match(info.stdout, /project: iris/);
     assert.match(info.stdout, /dataset types: .*csv/);
+    assert.ok(info.stdout.includes(`runs from: the sources in ${REPO}/\n`), info.stdout);
   });
 });
 
