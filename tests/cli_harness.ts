@@ -66,15 +66,17 @@ export function kmlfBundle(): Promise<string> {
 }
 
 /**
- * Runs kmlf the way the compiled binary would (deno-runtime.md): the bundle the binary is compiled from,
- * `--cached-only` with the bundle's deno.json, from a project directory outside kmlf's tree.
+ * Runs `kmlf <args>` as `deno task install` installs it: the bundle with its deno.json (`--cached-only`).
  *
  * @example
  * ```ts
- * const r = await compiledKmlf(["run", "training", "-q"], projectDir);
+ * const r = await bundledKmlf(["run", "training"], { cwd: projectDir });
  * ```
  */
-export async function compiledKmlf(args: string[], cwd: string): Promise<CliResult> {
+export async function bundledKmlf(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliResult> {
   const dir = await kmlfBundle();
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
@@ -86,14 +88,27 @@ export async function compiledKmlf(args: string[], cwd: string): Promise<CliResu
       join(dir, "cli.js"),
       ...args,
     ],
-    cwd,
-    // A compiled binary runs project code under its own import map (no project runtime).
-    env: { NO_COLOR: "1", KMLF_PROJECT_RUNTIME: "off" },
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
     stdout: "piped",
     stderr: "piped",
   }).output();
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/**
+ * Runs kmlf the way the compiled binary would (deno-runtime.md): the bundle the binary is compiled from,
+ * from a project directory outside kmlf's tree, without restarting in the project's configuration.
+ *
+ * @example
+ * ```ts
+ * const r = await compiledKmlf(["run", "training", "-q"], projectDir);
+ * ```
+ */
+export function compiledKmlf(args: string[], cwd: string): Promise<CliResult> {
+  // A compiled binary runs project code under its own import map (no project runtime).
+  return bundledKmlf(args, { cwd, env: { KMLF_PROJECT_RUNTIME: "off" } });
 }
 
 /**

@@ -16,6 +16,7 @@
  * CLI's classes (`instanceof KmlfError` holds across them), and `lib/cli/bundle_info.ts` records the
  * checkout it was built from (what `kmlf new` maps for editors).
  */
+import { cp } from "node:fs/promises";
 import { dirname, join, normalize, relative, resolve } from "node:path";
 
 const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -135,8 +136,7 @@ async function copySources(repo: string, dest: string): Promise<void> {
   for (const name of ["cli.ts", "mod.ts", "deno.json", "deno.lock"]) {
     await Deno.copyFile(join(repo, name), join(dest, name));
   }
-  const out = await new Deno.Command("cp", { args: ["-R", join(repo, "lib"), dest] }).output();
-  if (!out.success) throw new Error(`copying ${repo}/lib failed: ${new TextDecoder().decode(out.stderr)}`);
+  await cp(join(repo, "lib"), join(dest, "lib"), { recursive: true });
 }
 
 async function stampBundleInfo(src: string, repo: string): Promise<void> {

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { markComputedUrls, resolveMarkers } from "../../tools/build_bundle.ts";
-import { demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
+import { bundledKmlf, demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
 
 Deno.test("computed URLs become markers naming their target; folders keep their slash", () => {
   const { text, targets } = markComputedUrls(
@@ -95,25 +95,15 @@ Deno.test("run from the bundle in a restarted project: its modules share kmlf's 
     config.imports["own-helpers"] = "./pipelines/lib/helpers.ts";
     await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config, null, 2));
     const bundle = await kmlfBundle();
-    const run = (args: string[]) =>
-      new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", "--config", join(bundle, "deno.json"), join(bundle, "cli.js"), ...args],
-        cwd: dir,
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-    const dec = new TextDecoder();
-    const kmlfError = await run(["run", "boom", "--nodes", "raise_kmlf"]);
-    const errText = dec.decode(kmlfError.stderr);
-    assert.equal(kmlfError.code, 1, errText);
+    const kmlfError = await bundledKmlf(["run", "boom", "--nodes", "raise_kmlf"], { cwd: dir });
+    assert.equal(kmlfError.code, 1, kmlfError.stderr);
     assert.match(
-      errText,
+      kmlfError.stderr,
       /error\[user\.boom\]: boom from the project\n {2}at pipelines\/boom\.yml:2:5 \(nodes\[0\]\)\n {2}hint: fix the project/,
     );
     const map = JSON.parse(await Deno.readTextFile(join(dir, ".kmlf/import_map.json")));
     assert.equal(map.imports.kmlf, new URL("mod.js", `file://${bundle}/`).href, "restarted under the bundle");
-    const plain = dec.decode((await run(["run", "boom", "--nodes", "raise_plain"])).stderr);
+    const plain = (await bundledKmlf(["run", "boom", "--nodes", "raise_plain"], { cwd: dir })).stderr;
     assert.match(
       plain,
       /TypeError: plain failure\n {8}at deeper \(pipelines\/lib\/boom\.ts:2:34\)\n {8}at Node\.raisePlain/,
@@ -128,25 +118,15 @@ Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for 
   const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   try {
     const bundle = await kmlfBundle();
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--config", join(bundle, "deno.json"), join(bundle, "cli.js"), "new", "p"],
-      cwd: parent,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const out = await bundledKmlf(["new", "p"], { cwd: parent });
+    assert.equal(out.code, 0, out.stderr);
     const config = JSON.parse(await Deno.readTextFile(join(parent, "p", "deno.json")));
     assert.equal(config.imports.kmlf, `file://${REPO}/mod.ts`);
     assert.deepEqual(Object.keys(config.scopes), [`file://${REPO}/`]);
-    const info = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--config", join(bundle, "deno.json"), join(bundle, "cli.js"), "info"],
-      cwd: join(parent, "p"),
-      stdout: "piped",
-    }).output();
+    const info = await bundledKmlf(["info"], { cwd: join(parent, "p") });
     assert.ok(
-      new TextDecoder().decode(info.stdout).includes(
-        `runs from: the bundle in ${bundle}/, built from ${REPO}/ (`,
-      ),
+      info.stdout.includes(`runs from: the bundle in ${bundle}/, built from ${REPO}/ (`),
+      info.stdout,
     );
   } finally {
     await Deno.remove(parent, { recursive: true });
