@@ -53,22 +53,22 @@ export {
 export { LIMITS } from "./limits.ts";
 export { pyFloatRepr, pyJsonString } from "./py_format.ts";
 export {
-  posixNormpath,
   validateArtifactLocation,
-  validateBatch,
-  validateBatchLimits,
   validateDatasetInputs,
   validateExperimentName,
   validateExperimentTag,
-  validateKey,
   validateMaxResults,
+  validateRunName,
+} from "./validation.ts";
+export { posixNormpath, validateKey, validateRunId } from "./key_validation.ts";
+export {
+  validateBatch,
+  validateBatchLimits,
   validateMetric,
   validateParam,
-  validateRunId,
-  validateRunName,
   validateTag,
   type ValidationOptions,
-} from "./validation.ts";
+} from "./batch_validation.ts";
 
 // Search grammar, evaluator, SQL translator, page tokens
 export {

@@ -11,7 +11,7 @@ import type { KeyValueInput } from "./client_options.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type HookedRun, unwatchRun, watchRun } from "./process_hooks.ts";
 import { LIMITS } from "../limits.ts";
-import { validateMetric } from "../validation.ts";
+import { validateMetric } from "../batch_validation.ts";
 
 /** Options of one metric point. */
 export interface MetricOptions {

@@ -6,7 +6,7 @@
  */
 import type { TrackingError } from "../../errors.ts";
 import { mlflowError } from "../tracking_errors.ts";
-import { posixNormpath } from "../validation.ts";
+import { posixNormpath } from "../key_validation.ts";
 
 /** MLflow 2.17's registry limits (`registered_model_tags.value` and friends are VARCHAR(5000)). */
 export const REGISTRY_LIMITS = {

@@ -1,7 +1,7 @@
 /** Reading experiments and runs from an mlruns tree into kmlf's entities. */
 import { join } from "node:path";
 import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../../entities.ts";
-import { validateKey } from "../../validation.ts";
+import { validateKey } from "../../key_validation.ts";
 import type { SampledHistoryOptions } from "../store.ts";
 import { metricStepSummary } from "../step_summary.ts";
 import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";

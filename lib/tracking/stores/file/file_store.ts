@@ -46,16 +46,13 @@ import {
 } from "../../tracking_errors.ts";
 import {
   validateArtifactLocation,
-  validateBatch,
   validateDatasetInputs,
   validateExperimentName,
   validateExperimentTag,
-  validateKey,
-  validateRunId,
   validateRunName,
-  validateTag,
-  type ValidationOptions,
 } from "../../validation.ts";
+import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
+import { validateKey, validateRunId } from "../../key_validation.ts";
 import {
   cannotDeleteDefault,
   deletedExperimentNotFound,

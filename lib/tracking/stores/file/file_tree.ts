@@ -1,7 +1,7 @@
 /** Locating experiments and runs inside an mlruns tree, and changing their lifecycle stage. */
 import { join } from "node:path";
 import type { Experiment } from "../../entities.ts";
-import { validateRunId } from "../../validation.ts";
+import { validateRunId } from "../../key_validation.ts";
 import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";
 import { readMeta, writeMeta } from "./file_format.ts";
 import { readExperiment } from "./file_read.ts";

@@ -6,7 +6,7 @@
  */
 import type { DatasetInput } from "../../entities.ts";
 import { mlflowError, runNotActive } from "../../tracking_errors.ts";
-import { validateRunId } from "../../validation.ts";
+import { validateRunId } from "../../key_validation.ts";
 import { uniqueDatasetInputs } from "../sql/run_inputs.ts";
 import type { PgDb } from "./pg_db.ts";
 import { runRow } from "./pg_runs.ts";

@@ -18,13 +18,9 @@ import {
   runNotFound,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import {
-  validateBatch,
-  validateRunId,
-  validateRunName,
-  validateTag,
-  type ValidationOptions,
-} from "../../validation.ts";
+import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
+import { validateRunId } from "../../key_validation.ts";
+import { validateRunName } from "../../validation.ts";
 import { appendToUri, isNewerMetric, type RunRow, storedMetricValue, toRunInfo } from "../sql/rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
 import { activeExperimentRow } from "./pg_experiments.ts";

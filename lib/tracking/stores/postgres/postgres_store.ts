@@ -21,7 +21,8 @@ import type { RunsPage, SearchExperimentsOptions, SearchRunsOptions } from "../.
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import { parseSearch } from "../../search/parser.ts";
 import { POSTGRESQL, runSearchSql } from "../../search/sql.ts";
-import { validateMaxResults, type ValidationOptions } from "../../validation.ts";
+import { validateMaxResults } from "../../validation.ts";
+import type { ValidationOptions } from "../../batch_validation.ts";
 import type { RunRow } from "../sql/rows.ts";
 import { SqlRegistry } from "../sql/sql_registry.ts";
 import type {

@@ -37,7 +37,9 @@ import {
   type RunWire,
 } from "../../wire.ts";
 import { recordToWire } from "../../wire_values.ts";
-import { validateBatch, validateExperimentName, validateKey } from "../../validation.ts";
+import { validateBatch } from "../../batch_validation.ts";
+import { validateExperimentName } from "../../validation.ts";
+import { validateKey } from "../../key_validation.ts";
 import { HttpClient, type HttpClientOptions } from "../../http_client.ts";
 import { artifactRepositoryForRest } from "../../artifacts/http_repository.ts";
 import { RestRegistry } from "./rest_registry.ts";

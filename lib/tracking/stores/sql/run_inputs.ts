@@ -8,12 +8,8 @@
 import { type DatasetInput, MLFLOW_TAGS, setEntry } from "../../entities.ts";
 import { randomRunName } from "../../run_names.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import {
-  validateDatasetInputs,
-  validateRunName,
-  validateTag,
-  type ValidationOptions,
-} from "../../validation.ts";
+import { validateDatasetInputs, validateRunName } from "../../validation.ts";
+import { validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import type { CreateRunOptions } from "../store.ts";
 
 /**

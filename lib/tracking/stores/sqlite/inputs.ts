@@ -6,7 +6,7 @@
  */
 import type { DatasetInput } from "../../entities.ts";
 import { mlflowError, runNotActive } from "../../tracking_errors.ts";
-import { validateRunId } from "../../validation.ts";
+import { validateRunId } from "../../key_validation.ts";
 import { uniqueDatasetInputs } from "../sql/run_inputs.ts";
 import type { SqliteDb } from "./db.ts";
 import { runRow } from "./runs.ts";

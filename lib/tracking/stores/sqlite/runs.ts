@@ -14,13 +14,9 @@ import {
   runNotFound,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import {
-  validateBatch,
-  validateRunId,
-  validateRunName,
-  validateTag,
-  type ValidationOptions,
-} from "../../validation.ts";
+import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
+import { validateRunId } from "../../key_validation.ts";
+import { validateRunName } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { activeExperimentRow } from "./experiments.ts";
 import { appendToUri } from "../sql/rows.ts";

@@ -24,7 +24,7 @@ import type {
   TrackingStore,
   UpdateRunOptions,
 } from "../store.ts";
-import type { ValidationOptions } from "../../validation.ts";
+import type { ValidationOptions } from "../../batch_validation.ts";
 import { openError, type SqliteDb } from "./db.ts";
 import { SqlRegistry } from "../sql/sql_registry.ts";
 import * as experiments from "./experiments.ts";
