@@ -1,7 +1,6 @@
 /** The data catalog: named datasets from config, factory patterns, parameters, load/save with clear errors. */
-import { DatasetError, didYouMeanHint, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import { type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { isParameter } from "../dataset_names.ts";
-import { ioProblem } from "../io_errors.ts";
 import {
   catchAllProblem,
   checkTranscoding,
@@ -11,6 +10,8 @@ import {
   loadVersionProblems,
   neededEntries,
 } from "./catalog_checks.ts";
+import { datasetFailure, duplicateDataset, noConfirm, saveNone, unknownDataset } from "./catalog_errors.ts";
+import type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
 import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
@@ -18,39 +19,6 @@ import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
-
-/** A merged catalog (or credentials) config with source positions. */
-export interface CatalogConfig {
-  data: Record<string, unknown>;
-  locate(path: readonly (string | number)[]): SourceLocation | undefined;
-}
-
-/** Options of {@link Catalog.fromConfig}. */
-export interface CatalogOptions {
-  /** Relative `filepath`/`path`/`filename` values and custom dataset modules resolve against it. */
-  projectRoot: string;
-  credentials?: CatalogConfig;
-  /** Pinned load versions of versioned datasets, by name. */
-  loadVersions?: Record<string, string>;
-  /** The save version of every versioned dataset (the run id); a new timestamp when omitted. */
-  saveVersion?: string;
-  registry?: DatasetRegistry;
-  /**
-   * The names the caller will use (a run: its pipeline's datasets and `--load-versions` names). Only
-   * their entries (and the patterns they match) must be valid; any other broken entry is kept out of the
-   * catalog and reported in {@link Catalog.warnings}, like Kedro's lazy catalog. Omitted: every entry
-   * must be valid.
-   */
-  used?: Iterable<string>;
-}
-
-/** A catalog entry left out because it is broken and none of the used names needs it. */
-export interface CatalogWarning {
-  /** The entry's key (a dataset name or a factory pattern). */
-  name: string;
-  /** Its problems, as the errors a strict build would have thrown. */
-  problems: readonly KmlfError[];
-}
 
 const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
 
@@ -228,10 +196,7 @@ export class Catalog {
   add(name: string, dataset: Dataset, options: { replace?: boolean } = {}): void {
     checkTranscoding(name);
     if (!options.replace && (this.#declared.has(name) || this.#built.has(name) || this.#runtime.has(name))) {
-      throw new DatasetError("catalog/duplicate", `Dataset "${name}" is already in the catalog`, {
-        source: this.#declaredSource(name),
-        hint: "pass { replace: true } to replace it",
-      });
+      throw duplicateDataset(name, this.#declaredSource(name));
     }
     for (const map of [this.#fromPatterns, this.#built, this.#runtime, this.#configs, this.#broken]) {
       map.delete(name);
@@ -282,11 +247,7 @@ export class Catalog {
       this.#typeNames.set(name, "MemoryDataset");
       return dataset;
     }
-    const guess = didYouMeanHint(name, [...this.#declared.keys(), ...this.#built.keys()]);
-    throw new DatasetError("catalog/unknown-dataset", `Dataset "${name}" is not in the catalog`, {
-      hint: (guess ? `${guess} ` : "") +
-        "declare it in conf/base/catalog.yml or match it with a dataset factory pattern",
-    });
+    throw unknownDataset(name, [...this.#declared.keys(), ...this.#built.keys()]);
   }
 
   /** Loads a dataset; failures name the dataset and its type. */
@@ -295,23 +256,20 @@ export class Catalog {
     try {
       return await dataset.load();
     } catch (error) {
-      throw this.wrap(error, "load", name);
+      throw datasetFailure(error, { action: "load", name, catalog: this });
     }
   }
 
   /** Saves data (never `undefined`/`null`); an undeclared name becomes a MemoryDataset. */
   async save(name: string, data: unknown): Promise<void> {
     if (data === undefined || data === null) {
-      throw new DatasetError("dataset/save-none", `Cannot save ${data} to dataset "${name}"`, {
-        source: this.#declaredSource(name),
-        hint: "the node producing this output must return a value for it",
-      });
+      throw saveNone(name, { data, source: this.#declaredSource(name) });
     }
     const dataset = await this.get(name, { fallbackToRuntimePattern: true });
     try {
       await dataset.save(data);
     } catch (error) {
-      throw this.wrap(error, "save", name);
+      throw datasetFailure(error, { action: "save", name, catalog: this });
     }
   }
 
@@ -322,7 +280,7 @@ export class Catalog {
     try {
       return await dataset.exists();
     } catch (error) {
-      throw this.wrap(error, "check", name);
+      throw datasetFailure(error, { action: "check", name, catalog: this });
     }
   }
 
@@ -336,14 +294,7 @@ export class Catalog {
   async confirm(name: string): Promise<void> {
     const dataset = await this.get(name);
     if (typeof dataset.confirm !== "function") {
-      throw new DatasetError(
-        "catalog/no-confirm",
-        `Dataset "${name}" (${this.typeName(name)}) does not have a confirm() method`,
-        {
-          source: this.#declaredSource(name),
-          hint: "remove it from the node's confirms:, or use a dataset type that supports confirm",
-        },
-      );
+      throw noConfirm(name, { typeName: this.typeName(name), source: this.#declaredSource(name) });
     }
     await dataset.confirm();
   }
@@ -401,38 +352,6 @@ export class Catalog {
       if (config) return { pattern, config, source: this.#declaredSource(pattern.pattern) };
     }
     return undefined;
-  }
-
-  // Keeps a dataset's own error code and hint, names the dataset and its type, and chains the original.
-  private wrap(error: unknown, action: "load" | "save" | "check", name: string): KmlfError {
-    const type = this.typeName(name);
-    const what = action === "check" ? "check whether dataset" : `${action} dataset`;
-    if (error instanceof KmlfError) {
-      return new DatasetError(error.code, `Cannot ${what} "${name}" (${type}): ${error.message}`, {
-        source: error.source ?? this.sourceOf(name),
-        hint: error.hint,
-        cause: error,
-      });
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    const filepath = this.resolveConfig(name)?.filepath;
-    const problem = ioProblem(error, typeof filepath === "string" ? filepath : `dataset "${name}"`);
-    if (problem) {
-      return new DatasetError(
-        `dataset/${problem.code}`,
-        `Cannot ${what} "${name}" (${type})${
-          typeof filepath === "string" ? ` at ${filepath}` : ""
-        }: ${problem.what}`,
-        { source: this.sourceOf(name), hint: problem.hint, cause: error },
-      );
-    }
-    return new DatasetError(`dataset/${action}-failed`, `Cannot ${what} "${name}" (${type}): ${message}`, {
-      source: this.sourceOf(name),
-      hint: action === "save"
-        ? "check the data the node returned and save_args"
-        : "check the file and load_args",
-      cause: error,
-    });
   }
 }
 

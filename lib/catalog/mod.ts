@@ -13,7 +13,8 @@
  * @module
  */
 export type { Dataset } from "./dataset.ts";
-export { Catalog, type CatalogConfig, type CatalogOptions, type CatalogWarning } from "./catalog.ts";
+export { Catalog } from "./catalog.ts";
+export type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
 export {
   type DatasetFactory,
   type DatasetFactoryContext,

@@ -2,10 +2,10 @@
  * The composition root: project settings + config → catalog, pipelines and hooks → runner.
  * The only layer (besides the CLI) that sees config; tracking joins through plugins' hooks.
  */
-import type { DatasetRegistry } from "../catalog/mod.ts";
+import type { CatalogConfig, CatalogWarning, DatasetRegistry } from "../catalog/mod.ts";
 // The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
 import { builtinRegistry } from "../catalog/builtin_types.ts";
-import { Catalog, type CatalogConfig, type CatalogWarning } from "../catalog/catalog.ts";
+import { Catalog } from "../catalog/catalog.ts";
 import { generateVersion } from "../catalog/versioning.ts";
 import {
   ConfigLoader,

@@ -1,0 +1,36 @@
+/** What `Catalog.fromConfig` takes (the merged config and its options) and what it reports back. */
+import type { KmlfError, SourceLocation } from "../errors.ts";
+import type { DatasetRegistry } from "./registry.ts";
+
+/** A merged catalog (or credentials) config with source positions. */
+export interface CatalogConfig {
+  data: Record<string, unknown>;
+  locate(path: readonly (string | number)[]): SourceLocation | undefined;
+}
+
+/** Options of {@link Catalog.fromConfig}. */
+export interface CatalogOptions {
+  /** Relative `filepath`/`path`/`filename` values and custom dataset modules resolve against it. */
+  projectRoot: string;
+  credentials?: CatalogConfig;
+  /** Pinned load versions of versioned datasets, by name. */
+  loadVersions?: Record<string, string>;
+  /** The save version of every versioned dataset (the run id); a new timestamp when omitted. */
+  saveVersion?: string;
+  registry?: DatasetRegistry;
+  /**
+   * The names the caller will use (a run: its pipeline's datasets and `--load-versions` names). Only
+   * their entries (and the patterns they match) must be valid; any other broken entry is kept out of the
+   * catalog and reported in {@link Catalog.warnings}, like Kedro's lazy catalog. Omitted: every entry
+   * must be valid.
+   */
+  used?: Iterable<string>;
+}
+
+/** A catalog entry left out because it is broken and none of the used names needs it. */
+export interface CatalogWarning {
+  /** The entry's key (a dataset name or a factory pattern). */
+  name: string;
+  /** Its problems, as the errors a strict build would have thrown. */
+  problems: readonly KmlfError[];
+}
