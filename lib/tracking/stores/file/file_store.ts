@@ -1,7 +1,9 @@
 /**
  * MLflow's `mlruns` file store: one folder per experiment (deleted ones moved to `.trash`), one per
  * run with meta.yaml, `params/`, `tags/`, `metrics/` (one line per point) and `artifacts/`. Read and
- * written in the layout MLflow 2.x uses, so either tool opens what the other wrote.
+ * written in the layout MLflow 2.x uses, so either tool opens what the other wrote. The experiment
+ * operations live in `file_experiments.ts`, reading and writing run folders in `file_read.ts` and
+ * `run_writes.ts`.
  */
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,12 +18,7 @@ import {
   type RunInfo,
 } from "../../entities.ts";
 import { newRunId, randomRunName } from "../../run_names.ts";
-import {
-  type ExperimentsPage,
-  type RunsPage,
-  searchExperimentsInMemory,
-  searchRunsInMemory,
-} from "../../search/evaluate.ts";
+import { type ExperimentsPage, type RunsPage, searchRunsInMemory } from "../../search/evaluate.ts";
 import type { SearchExperimentsOptions, SearchRunsOptions } from "../../search/evaluate.ts";
 import { paginate } from "../../search/page_token.ts";
 import type {
@@ -35,33 +32,16 @@ import type {
   UpdateRunOptions,
 } from "../store.ts";
 import {
-  cannotRenameDeleted,
-  experimentExists,
   experimentNotActive,
-  experimentTagNotFound,
   mlflowError,
   paramValueChanged,
   runNotActive,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import {
-  validateArtifactLocation,
-  validateDatasetInputs,
-  validateExperimentName,
-  validateExperimentTag,
-  validateRunName,
-} from "../../validation.ts";
+import { validateDatasetInputs, validateRunName } from "../../validation.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateKey, validateRunId } from "../../key_validation.ts";
-import {
-  cannotDeleteDefault,
-  deletedExperimentNotFound,
-  experimentIdNotFound,
-  experimentNameTaken,
-  experimentNotActiveForRun,
-  isExperimentId,
-  validateExperimentId,
-} from "./file_errors.ts";
+import { experimentNotActiveForRun } from "./file_errors.ts";
 import {
   keyFile,
   mkdirInRun,
@@ -69,23 +49,14 @@ import {
   readMeta,
   statusToCode,
   storeIoError,
-  writeAtomic,
   writeAtomicInRun,
   writeMeta,
 } from "./file_format.ts";
-import { withStoreLock } from "./store_lock.ts";
-import { readExperiment, readHistory, readRun, sampledHistories } from "./file_read.ts";
+import { readHistory, readRun, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
-import {
-  allExperiments,
-  experimentDir,
-  RunFolders,
-  setRunsStage,
-  setRunStage,
-  TRASH,
-  updateExperimentMeta,
-} from "./file_tree.ts";
+import { experimentDir, RunFolders, setRunStage, TRASH } from "./file_tree.ts";
+import { FileExperiments } from "./file_experiments.ts";
 
 /**
  * A tracking store in an `mlruns` folder.
@@ -104,6 +75,7 @@ export class FileStore implements TrackingStore {
   readonly #validation: ValidationOptions;
   readonly #metricFiles = new MetricFileWriter();
   readonly #runs: RunFolders;
+  readonly #experiments: FileExperiments;
   /** The model registry under `<root>/models`, in MLflow's file layout. */
   readonly registry: FileRegistry;
 
@@ -113,6 +85,7 @@ export class FileStore implements TrackingStore {
     this.registry = new FileRegistry(root);
     this.uri = pathToFileURL(root).href;
     this.artifactRoot = artifactRoot.replace(/\/$/, "");
+    this.#experiments = new FileExperiments(root, this.artifactRoot);
     this.#validation = validation;
   }
 
@@ -126,126 +99,46 @@ export class FileStore implements TrackingStore {
       truncateLongValues: options.truncateLongValues,
     });
     await Deno.mkdir(join(abs, TRASH), { recursive: true });
-    if (
-      !(await readMeta(join(abs, "0", "meta.yaml"))) && !(await readMeta(join(abs, TRASH, "0", "meta.yaml")))
-    ) {
-      const now = Date.now();
-      await writeMeta(join(abs, "0", "meta.yaml"), {
-        artifact_location: `${store.artifactRoot}/0`,
-        creation_time: now,
-        experiment_id: "0",
-        last_update_time: now,
-        lifecycle_stage: "active",
-        name: "Default",
-      }, { createFolders: true });
-    }
+    await store.#experiments.writeDefault();
     return store;
   }
 
   // ---- experiments ---------------------------------------------------------------------------
 
-  async createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
-    validateExperimentName(name);
-    for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
-    if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
-    // Checking the name is free and taking it is one step: other processes and requests wait their turn.
-    return await withStoreLock(this.root, async () => {
-      const taken = (await allExperiments(this.root)).find((e) => e.name === name);
-      if (taken) throw experimentNameTaken(name, taken.lifecycleStage !== "active");
-      let id = "";
-      do id = String(BigInt("0x" + crypto.randomUUID().replaceAll("-", "").slice(0, 15)) % 10n ** 18n)
-        .padStart(18, "1"); while (await experimentDir(this.root, id));
-      const now = Date.now();
-      await writeMeta(join(this.root, id, "meta.yaml"), {
-        artifact_location: options.artifactLocation || `${this.artifactRoot}/${id}`,
-        creation_time: now,
-        experiment_id: id,
-        last_update_time: now,
-        lifecycle_stage: "active",
-        name,
-      }, { createFolders: true });
-      for (const [k, v] of Object.entries(options.tags ?? {})) {
-        await writeAtomic(join(this.root, id, "tags", k), v, { createFolders: true });
-      }
-      return id;
-    });
+  createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
+    return this.#experiments.create(name, options);
   }
 
-  async getExperiment(experimentId: string): Promise<Experiment> {
-    validateExperimentId(experimentId);
-    const dir = await experimentDir(this.root, experimentId);
-    if (!dir) throw experimentIdNotFound(experimentId);
-    return await readExperiment(dir);
+  getExperiment(experimentId: string): Promise<Experiment> {
+    return this.#experiments.get(experimentId);
   }
 
-  async getExperimentByName(name: string): Promise<Experiment | undefined> {
-    const matches = (await allExperiments(this.root)).filter((e) => e.name === name);
-    matches.sort((a, b) => Number(a.lifecycleStage !== "active") - Number(b.lifecycleStage !== "active"));
-    return matches[0];
+  getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return this.#experiments.getByName(name);
   }
 
-  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<ExperimentsPage> {
-    return searchExperimentsInMemory(await allExperiments(this.root), options);
+  searchExperiments(options: SearchExperimentsOptions = {}): Promise<ExperimentsPage> {
+    return this.#experiments.search(options);
   }
 
-  async renameExperiment(experimentId: string, newName: string): Promise<void> {
-    validateExperimentName(newName);
-    await withStoreLock(this.root, async () => {
-      const e = await this.getExperiment(experimentId);
-      if (e.lifecycleStage !== "active") throw cannotRenameDeleted();
-      const taken = (await allExperiments(this.root)).find((x) =>
-        x.name === newName && x.experimentId !== experimentId
-      );
-      if (taken) throw experimentNameTaken(newName, taken.lifecycleStage !== "active");
-      await updateExperimentMeta(this.root, experimentId, { name: newName });
-    });
+  renameExperiment(experimentId: string, newName: string): Promise<void> {
+    return this.#experiments.rename(experimentId, newName);
   }
 
-  async deleteExperiment(experimentId: string): Promise<void> {
-    // MLflow's file store looks an id up without checking its form here: a malformed one is not found.
-    if (!isExperimentId(experimentId)) throw experimentIdNotFound(experimentId);
-    if (experimentId === "0") throw cannotDeleteDefault();
-    await withStoreLock(this.root, async () => {
-      const e = await this.getExperiment(experimentId);
-      if (e.lifecycleStage !== "active") throw experimentIdNotFound(experimentId);
-      await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "deleted" });
-      await setRunsStage(join(this.root, experimentId), "deleted");
-      await Deno.rename(join(this.root, experimentId), join(this.root, TRASH, experimentId));
-    });
+  deleteExperiment(experimentId: string): Promise<void> {
+    return this.#experiments.delete(experimentId);
   }
 
-  async restoreExperiment(experimentId: string): Promise<void> {
-    if (!isExperimentId(experimentId)) throw deletedExperimentNotFound(experimentId);
-    await withStoreLock(this.root, async () => {
-      const e = await this.getExperiment(experimentId).catch((error) => {
-        throw error.code === "RESOURCE_DOES_NOT_EXIST" ? deletedExperimentNotFound(experimentId) : error;
-      });
-      if (e.lifecycleStage === "active") throw deletedExperimentNotFound(experimentId);
-      if ((await allExperiments(this.root)).some((x) => x.name === e.name && x.lifecycleStage === "active")) {
-        throw experimentExists(e.name);
-      }
-      await Deno.rename(join(this.root, TRASH, experimentId), join(this.root, experimentId));
-      await updateExperimentMeta(this.root, experimentId, { lifecycle_stage: "active" });
-      await setRunsStage(join(this.root, experimentId), "active");
-    });
+  restoreExperiment(experimentId: string): Promise<void> {
+    return this.#experiments.restore(experimentId);
   }
 
-  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    validateExperimentTag(key, value);
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
-    // Never re-creates the experiment folder, should the experiment be deleted meanwhile.
-    await writeAtomicInRun(join(this.root, experimentId), `tags/${key}`, value).catch((error) => {
-      throw error instanceof Deno.errors.NotFound ? experimentNotActive(experimentId, "deleted") : error;
-    });
+  setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    return this.#experiments.setTag(experimentId, key, value);
   }
 
-  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    validateKey("tag", key);
-    const e = await this.getExperiment(experimentId);
-    if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
-    if (!(key in e.tags)) throw experimentTagNotFound(experimentId, key);
-    await Deno.remove(await keyFile(join(this.root, experimentId, "tags"), key, "tag"));
+  deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    return this.#experiments.deleteTag(experimentId, key);
   }
 
   // ---- runs ----------------------------------------------------------------------------------
