@@ -1,6 +1,7 @@
 /** An immutable, validated set of nodes in deterministic topological order, with Kedro's filters. */
 import { didYouMeanHint, PipelineDefinitionError, throwIfAny } from "../errors.ts";
 import { graphProblems } from "./graph.ts";
+import { closure, linkNodes, toposort, uniqueNodes } from "./topology.ts";
 import { transcodeBase } from "../dataset_names.ts";
 import type { Node } from "./node.ts";
 import type { SourceLocation } from "../errors.ts";
@@ -73,8 +74,8 @@ export interface PipelineJson {
  */
 export class Pipeline {
   readonly nodes: readonly Node[];
-  readonly #parents = new Map<Node, Node[]>();
-  readonly #children = new Map<Node, Node[]>();
+  readonly #parents: Map<Node, Node[]>;
+  readonly #children: Map<Node, Node[]>;
   readonly #generations: Node[][];
   #inputs?: string[];
   #outputs?: string[];
@@ -83,24 +84,10 @@ export class Pipeline {
   constructor(nodes: Iterable<Node>) {
     const list = uniqueNodes(nodes);
     throwIfAny(graphProblems(list), "Invalid pipeline");
-    const producer = new Map<string, Node>();
-    for (const n of list) for (const o of n.outputs) producer.set(transcodeBase(o), n);
-    for (const n of list) {
-      this.#parents.set(n, []);
-      this.#children.set(n, []);
-    }
-    for (const n of list) {
-      const seen = new Set<Node>();
-      for (const i of n.inputs) {
-        const p = producer.get(transcodeBase(i));
-        if (p && !seen.has(p)) {
-          seen.add(p);
-          this.#parents.get(n)!.push(p);
-          this.#children.get(p)!.push(n);
-        }
-      }
-    }
-    this.#generations = this.toposort(list);
+    const links = linkNodes(list);
+    this.#parents = links.parents;
+    this.#children = links.children;
+    this.#generations = toposort(list, links);
     this.nodes = Object.freeze(this.#generations.flat());
   }
 
@@ -223,26 +210,26 @@ export class Pipeline {
 
   /** The named nodes and everything downstream of them. */
   fromNodes(...names: string[]): Pipeline {
-    return new Pipeline(this.closure(this.onlyNodes(...names).nodes, (n) => this.children(n)));
+    return new Pipeline(closure(this.onlyNodes(...names).nodes, (n) => this.children(n)));
   }
 
   /** The named nodes and everything upstream of them. */
   toNodes(...names: string[]): Pipeline {
-    return new Pipeline(this.closure(this.onlyNodes(...names).nodes, (n) => this.dependencies(n)));
+    return new Pipeline(closure(this.onlyNodes(...names).nodes, (n) => this.dependencies(n)));
   }
 
   /** Nodes consuming these datasets, and everything downstream. */
   fromInputs(...datasets: string[]): Pipeline {
     const start = this.nodes.filter((n) => n.inputs.some((i) => datasets.some((d) => sameDataset(i, d))));
     this.checkDatasets(datasets);
-    return new Pipeline(this.closure(start, (n) => this.children(n)));
+    return new Pipeline(closure(start, (n) => this.children(n)));
   }
 
   /** Nodes producing these datasets, and everything upstream. */
   toOutputs(...datasets: string[]): Pipeline {
     const start = this.nodes.filter((n) => n.outputs.some((o) => datasets.some((d) => sameDataset(o, d))));
     this.checkDatasets(datasets);
-    return new Pipeline(this.closure(start, (n) => this.dependencies(n)));
+    return new Pipeline(closure(start, (n) => this.dependencies(n)));
   }
 
   /** Intersection of each given filter applied to this pipeline; an empty result is an error. */
@@ -337,13 +324,6 @@ export class Pipeline {
     };
   }
 
-  private closure(start: readonly Node[], next: (n: Node) => readonly Node[]): Node[] {
-    const seen = new Set<Node>(start);
-    const queue = [...start];
-    while (queue.length > 0) for (const n of next(queue.pop()!)) if (!seen.has(n)) seen.add(n), queue.push(n);
-    return [...seen];
-  }
-
   private checkDatasets(datasets: string[]): void {
     const known = this.datasets();
     const unknown = datasets.filter((d) => ![...known].some((k) => sameDataset(k, d)));
@@ -357,52 +337,6 @@ export class Pipeline {
       );
     }
   }
-
-  private toposort(list: Node[]): Node[][] {
-    const indegree = new Map<Node, number>();
-    for (const n of list) indegree.set(n, this.#parents.get(n)!.length);
-    let current = list.filter((n) => indegree.get(n) === 0);
-    const generations: Node[][] = [];
-    while (current.length > 0) {
-      current.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      generations.push(current);
-      const next: Node[] = [];
-      for (const n of current) {
-        for (const c of this.#children.get(n)!) {
-          const d = indegree.get(c)! - 1;
-          indegree.set(c, d);
-          if (d === 0) next.push(c);
-        }
-      }
-      current = next;
-    }
-    return generations;
-  }
-}
-
-// Kedro merges equal nodes (same name, function, bindings and datasets), so two pipelines that include
-// the same reusable part without a namespace can still be added together.
-function uniqueNodes(nodes: Iterable<Node>): Node[] {
-  const byName = new Map<string, Node[]>();
-  const list: Node[] = [];
-  for (const node of nodes) {
-    const same = byName.get(node.name);
-    if (same?.some((other) => other === node || equalNodes(other, node))) continue;
-    if (same) same.push(node);
-    else byName.set(node.name, [node]);
-    list.push(node);
-  }
-  return list;
-}
-
-function equalNodes(a: Node, b: Node): boolean {
-  return a.func === b.func && a.namespace === b.namespace && sameList(a.inputs, b.inputs) &&
-    sameList(a.outputs, b.outputs) && JSON.stringify(a.inputBinding) === JSON.stringify(b.inputBinding) &&
-    JSON.stringify(a.outputBinding) === JSON.stringify(b.outputBinding);
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 // "x" matches every transcoded variant "x@…"; "x@f" matches exactly.
