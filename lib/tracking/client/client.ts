@@ -1,15 +1,15 @@
 /**
  * `MlflowClient`: MLflow's tracking client API in TypeScript (camelCase) over any TrackingStore,
- * plus `startRun` for code that records runs (buffered metrics, nested runs, default tags).
+ * plus `startRun` for code that records runs (buffered metrics, nested runs, default tags). How a run
+ * starts is in `_start_run.ts`, the artifact writes the client adds to a repository's in
+ * `_artifact_writes.ts`.
  *
  * @module
  */
-import { extname } from "node:path";
-import { TrackingError } from "../../errors.ts";
 import { ActiveRun } from "./active_run.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "../entities.ts";
-import { DEFAULT_EXPERIMENT, MLFLOW_TAGS } from "../entities.ts";
+import { MLFLOW_TAGS } from "../entities.ts";
 import { openStore, type OpenStoreOptions } from "../stores/open_store.ts";
 import { defaultRunContext, type RunContext } from "./run_context.ts";
 import {
@@ -26,6 +26,8 @@ import { LIMITS } from "../limits.ts";
 import type { ModelVersion } from "../registry/entities.ts";
 import { registerModel, type RegisterModelOptions } from "../registry/register_model.ts";
 import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
+import { createOrResumeRun, getOrCreateExperiment } from "./_start_run.ts";
+import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
 
 /**
  * MLflow's tracking client over any store.
@@ -110,27 +112,8 @@ export class MlflowClient {
    * const { experimentId } = await client.getOrCreateExperiment("iris");
    * ```
    */
-  async getOrCreateExperiment(name: string, options?: CreateExperimentOptions): Promise<Experiment> {
-    let experiment = await this.store.getExperimentByName(name);
-    if (!experiment) {
-      try {
-        experiment = await this.store.getExperiment(await this.store.createExperiment(name, options));
-      } catch (error) {
-        // Another process created it first.
-        experiment = (error as TrackingError).code === "RESOURCE_ALREADY_EXISTS"
-          ? await this.store.getExperimentByName(name)
-          : undefined;
-        if (!experiment) throw error;
-      }
-    }
-    if (experiment.lifecycleStage !== "active") {
-      throw new TrackingError(
-        "INVALID_PARAMETER_VALUE",
-        `Cannot set a deleted experiment '${name}' as the active experiment.`,
-        { hint: "restore the experiment (restoreExperiment) or pick another name" },
-      );
-    }
-    return experiment;
+  getOrCreateExperiment(name: string, options?: CreateExperimentOptions): Promise<Experiment> {
+    return getOrCreateExperiment(this.store, name, options);
   }
 
   // ---- runs
@@ -292,29 +275,14 @@ export class MlflowClient {
     artifactPath: string,
     fill: (dir: string) => Promise<T>,
   ): Promise<T> {
-    const repo = await this.artifactRepository(runId);
-    if (repo.buildArtifacts) return await repo.buildArtifacts(artifactPath, fill);
-    const dir = await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
-    try {
-      const result = await fill(dir);
-      await repo.logArtifacts(dir, artifactPath);
-      return result;
-    } finally {
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
-    }
+    return await buildArtifactsWith(await this.artifactRepository(runId), artifactPath, fill);
   }
   async logText(runId: string, text: string, artifactFile: string): Promise<void> {
     await (await this.artifactRepository(runId)).writeArtifact(artifactFile, text);
   }
   /** Writes `dict` as YAML for `.yaml`/`.yml` files, otherwise as JSON (indent 2, like MLflow). */
   async logDict(runId: string, dict: unknown, artifactFile: string): Promise<void> {
-    const ext = extname(artifactFile).toLowerCase();
-    let text: string;
-    if (ext === ".yaml" || ext === ".yml") {
-      const { dump } = await import("js-yaml");
-      text = dump(dict, { noRefs: true });
-    } else text = JSON.stringify(dict, null, 2);
-    await this.logText(runId, text, artifactFile);
+    await this.logText(runId, await dictText(dict, artifactFile), artifactFile);
   }
   async listArtifacts(runId: string, path?: string, options?: { recursive?: boolean }): Promise<FileInfo[]> {
     return await (await this.artifactRepository(runId)).listArtifacts(path, options);
@@ -358,46 +326,7 @@ export class MlflowClient {
    * ```
    */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
-    const current = this.activeRun();
-    const parentRunId = options.parentRunId ?? (options.nested ? current?.runId : undefined);
-    if (options.nested && !parentRunId) {
-      throw new TrackingError("tracking/no-active-run", "Cannot start a nested run: no run is active", {
-        hint: "start the parent run first, or pass parentRunId",
-      });
-    }
-    if (current && !options.nested && !options.parentRunId) {
-      throw new TrackingError(
-        "tracking/run-already-active",
-        `Run with UUID ${current.runId} is already active. To start a new run, first end the current run; ` +
-          "to start a nested run, pass nested: true",
-      );
-    }
-    const experimentId = options.experimentId ??
-      (options.experimentName
-        ? (await this.getOrCreateExperiment(options.experimentName)).experimentId
-        : undefined) ??
-      (parentRunId ? (await this.store.getRun(parentRunId)).info.experimentId : DEFAULT_EXPERIMENT.id);
-    const tags: Record<string, string> = {
-      [MLFLOW_TAGS.user]: this.context.user,
-      [MLFLOW_TAGS.sourceName]: this.context.sourceName,
-      [MLFLOW_TAGS.sourceType]: this.context.sourceType,
-      ...options.tags,
-    };
-    if (parentRunId) tags[MLFLOW_TAGS.parentRunId] = parentRunId;
-    if (options.description !== undefined) tags[MLFLOW_TAGS.note] = options.description;
-    let run: Run;
-    if (options.runId) {
-      const old = await this.store.getRun(options.runId);
-      await this.store.updateRun(options.runId, { status: "RUNNING", runName: options.runName });
-      const extra = { ...options.tags };
-      if (parentRunId && !old.data.tags[MLFLOW_TAGS.parentRunId]) {
-        extra[MLFLOW_TAGS.parentRunId] = parentRunId;
-      }
-      if (Object.keys(extra).length) await this.setTags(options.runId, extra);
-      run = await this.store.getRun(options.runId);
-    } else {
-      run = await this.createRun(experimentId, { runName: options.runName, tags });
-    }
+    const run = await createOrResumeRun(this, options);
     const active = new ActiveRun(this, run, {
       processHooks: this.#options.processHooks ?? true,
       onEnd: (r) => {

@@ -1,0 +1,51 @@
+/**
+ * What `MlflowClient` adds to an artifact repository's calls: a folder of artifacts built where the
+ * repository cannot build it in place, and a dict written as YAML or JSON text.
+ *
+ * @module
+ */
+import { extname } from "node:path";
+import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
+
+/**
+ * Lets `fill` write a folder of artifacts that lands under `artifactPath`: in place when the repository can
+ * build it (a local artifact root), else written to a temp folder and uploaded.
+ *
+ * @example
+ * ```ts
+ * await buildArtifactsWith(repo, "model", (dir) => Deno.writeTextFile(`${dir}/MLmodel`, text));
+ * ```
+ */
+export async function buildArtifactsWith<T>(
+  repo: ArtifactRepository,
+  artifactPath: string,
+  fill: (dir: string) => Promise<T>,
+): Promise<T> {
+  if (repo.buildArtifacts) return await repo.buildArtifacts(artifactPath, fill);
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
+  try {
+    const result = await fill(dir);
+    await repo.logArtifacts(dir, artifactPath);
+    return result;
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * `dict` as the text of `artifactFile`: YAML for `.yaml`/`.yml` files, otherwise JSON (indent 2, like MLflow).
+ *
+ * @example
+ * ```ts
+ * await dictText({ a: 1 }, "config.yaml"); // "a: 1\n"
+ * ```
+ */
+export async function dictText(dict: unknown, artifactFile: string): Promise<string> {
+  const ext = extname(artifactFile).toLowerCase();
+  let text: string;
+  if (ext === ".yaml" || ext === ".yml") {
+    const { dump } = await import("js-yaml");
+    text = dump(dict, { noRefs: true });
+  } else text = JSON.stringify(dict, null, 2);
+  return text;
+}
