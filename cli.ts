@@ -4,7 +4,7 @@
  *
  * The command tree is imported by a computed URL, not a string literal: Deno reads (and resolves the npm
  * packages of) every module a literal `import()` reaches before the entry runs, which cost `--version`
- * about 15 ms. `deno task compile` embeds it with `--include` (tests/cli/compiled_workers_test.ts checks).
+ * about 15 ms. It is an entry point of the bundle `deno task compile` embeds (tests/cli/compiled_workers_test.ts).
  *
  * @module
  */

@@ -5,7 +5,7 @@
 
 // Command modules are imported by computed URLs: Deno reads, checks and resolves every module a literal
 // `import()` reaches as soon as the importing module loads, so literal imports here made every command
-// (even `--help`) read all of kmlf's ~300 modules first. `deno task compile` --include's each one
+// (even `--help`) read all of kmlf's ~300 modules first. Each is an entry point of the bundle
 // (tests/cli/compiled_workers_test.ts checks).
 /** Each command's module, imported on first use. */
 export const modules = {

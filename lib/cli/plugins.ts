@@ -28,6 +28,6 @@ export function builtinPlugins(options: { notify?(message: string): void } = {})
 }
 
 // The client alone, not the tracking barrel (which also loads the file, REST and S3 stores and the search
-// grammar): by a computed URL, which Deno does not read with this module (`deno task compile` --include's it).
+// grammar): by a computed URL, which Deno does not read with this module (the bundle makes it an entry point).
 const trackingClient = (): Promise<typeof import("../tracking/client/client.ts")> =>
   import(new URL("../tracking/client/client.ts", import.meta.url).href);

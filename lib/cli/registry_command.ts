@@ -60,6 +60,6 @@ export async function registryDescribe(name: string, globals: { project?: string
 }
 
 // The session (catalog, plugins, runners) loads for `describe` only; by a computed URL, which Deno does not
-// read with this module (`deno task compile` --include's it).
+// read with this module (the bundle makes it an entry point).
 const projectSession = (): Promise<typeof import("./project_session.ts")> =>
   import(new URL("./project_session.ts", import.meta.url).href);

@@ -6,9 +6,9 @@
  *
  * Start-up loads only what can fail before the server listens — the options, the store's file and
  * schema, the socket — so `/health` answers in about half the time; the API's ~150 modules (~50 ms)
- * load once, for the first request that is not `/health`. They are imported by computed URLs, which
- * `deno task compile` --include's: Deno reads every module a literal `import()` reaches before the
- * importing module runs.
+ * load once, for the first request that is not `/health`. They are imported by computed URLs (entry
+ * points of the bundle): Deno reads every module a literal `import()` reaches before the importing module
+ * runs.
  */
 import { UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";

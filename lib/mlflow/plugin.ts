@@ -113,7 +113,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
 
 // The tracking hook (run setup, logging, model logging: ~20 modules) and the header provider load when a run
 // is tracked, not with the plugin every command registers; by computed URLs, which Deno does not read with
-// this module (`deno task compile` --include's them).
+// this module (the bundle makes each an entry point).
 const trackingHook = (): Promise<typeof import("./tracking_hook.ts")> =>
   import(new URL("./tracking_hook.ts", import.meta.url).href);
 const headerProvider = (): Promise<typeof import("./header_provider.ts")> =>

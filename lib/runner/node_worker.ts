@@ -2,7 +2,7 @@
  * Entry module of the parallel runner's workers. A worker imports the pipeline's node modules once (by
  * file URL, from the project directory), then runs one node at a time: bind inputs, call, map outputs,
  * check they can cross back, and post them with their ArrayBuffers transferred. Catalog, hooks and I/O
- * stay on the main thread. Embedded in the compiled binary with `--include` (see deno.json's compile task).
+ * stay on the main thread. An entry point of the bundle the compiled binary embeds (tools/build_bundle.ts).
  *
  * @module
  */

@@ -116,6 +116,6 @@ export function registerMlflowDatasets(
   }
 }
 
-// By a computed URL, which Deno does not read with this module (`deno task compile` --include's it).
+// By a computed URL, which Deno does not read with this module (the bundle makes it an entry point).
 const modelTypes = (): Promise<typeof import("./register_models.ts")> =>
   import(new URL("./register_models.ts", import.meta.url).href);

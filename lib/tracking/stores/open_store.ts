@@ -1,8 +1,8 @@
 /**
  * `openStore`: the one factory turning a tracking URI into a `TrackingStore`. The SQLite store (the
  * default) is part of this module's graph; the others are imported by computed URLs when their kind is
- * used (a literal `import()` would make Deno read their modules with this one; `deno task compile`
- * --include's them), so a SQLite run never loads the file, REST or PostgreSQL stores.
+ * used (a literal `import()` would make Deno read their modules with this one; the bundle makes each an
+ * entry point), so a SQLite run never loads the file, REST or PostgreSQL stores.
  *
  * @module
  */

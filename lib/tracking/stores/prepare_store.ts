@@ -3,7 +3,7 @@
  * it listens. The first step does everything that can fail with the user's store — for SQLite, opening
  * the file and checking (or creating) MLflow's schema, with a handful of modules; other stores are
  * opened whole — and `open()` then loads the store's code (~60 modules for SQLite) and builds it. The
- * server listens in between. Both are imported by computed URLs (`deno task compile` --include's them).
+ * server listens in between. Both are imported by computed URLs (entry points of the bundle).
  *
  * @module
  */

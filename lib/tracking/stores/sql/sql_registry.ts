@@ -344,7 +344,7 @@ export class SqlRegistry implements ModelRegistryStore {
 }
 
 // The search grammar behind registry filters (~15 modules) loads with the first search, not with the store
-// every tracked run opens; by a computed URL, which Deno does not read with this module (`deno task compile`
-// --include's it).
+// every tracked run opens; by a computed URL, which Deno does not read with this module (the bundle makes it
+// an entry point).
 const registrySearch = (): Promise<typeof import("../../registry/search.ts")> =>
   import(new URL("../../registry/search.ts", import.meta.url).href);

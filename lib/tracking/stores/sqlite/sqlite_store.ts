@@ -227,6 +227,6 @@ export class SqliteStore implements TrackingStore {
 }
 
 // The search grammar (parser, SQL translator: ~15 modules) loads with the first search, not with the store;
-// by a computed URL, which Deno does not read with this module (`deno task compile` --include's it).
+// by a computed URL, which Deno does not read with this module (the bundle makes it an entry point).
 const searches = (): Promise<typeof import("./searches.ts")> =>
   import(new URL("./searches.ts", import.meta.url).href);
