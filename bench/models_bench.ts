@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { demoProject, kmlf } from "../tests/cli_harness.ts";
 import { median, report, timeCommand } from "./bench_utils.ts";
+import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const ROW = JSON.stringify({
@@ -22,9 +23,8 @@ async function spawnServe(dir: string, uri: string) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-all",
+      ...KMLF_RUN_FLAGS,
       "--quiet",
-      "--v8-flags=--max-semi-space-size=2",
       CLI,
       "models",
       "serve",
@@ -148,9 +148,8 @@ try {
   const cmd = [
     Deno.execPath(),
     "run",
-    "--allow-all",
+    ...KMLF_RUN_FLAGS,
     "--quiet",
-    "--v8-flags=--max-semi-space-size=2",
     CLI,
     "run",
     "training",

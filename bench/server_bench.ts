@@ -12,6 +12,7 @@ import { createRequestHandler } from "../lib/server/mod.ts";
 import { SqliteStore } from "../lib/tracking/mod.ts";
 import { loadAverage, median, report } from "./bench_utils.ts";
 import { seedSearchRuns } from "./seed_runs.ts";
+import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
 
 const CLI = new URL("../cli.ts", import.meta.url).pathname;
 const dir = await Deno.makeTempDir({ prefix: "kmlf-server-bench-" });
@@ -21,9 +22,8 @@ async function spawnServer(db: string) {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
-      "--allow-all",
+      ...KMLF_RUN_FLAGS,
       "--quiet",
-      "--v8-flags=--max-semi-space-size=2",
       CLI,
       "server",
       "--backend-store-uri",

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { projectImportMap, relaunchPlan } from "../../lib/cli/project_runtime.ts";
+import { KMLF_RUN_FLAGS, projectImportMap, relaunchPlan } from "../../lib/cli/project_runtime.ts";
 import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
 
 // argparse is in Deno's cache already (js-yaml depends on it), so no test needs the network.
@@ -177,8 +177,7 @@ Deno.test("relaunchPlan: only a project that maps packages of its own restarts i
     assert.equal(plan.root, dir);
     assert.deepEqual(plan.args.slice(0, 5), [
       "run",
-      "--allow-all",
-      "--v8-flags=--max-semi-space-size=2",
+      ...KMLF_RUN_FLAGS,
       "--config",
       denoJson,
     ]);
