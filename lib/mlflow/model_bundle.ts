@@ -80,7 +80,10 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
       entry.type = `./code/${relative(base, resolve(options.projectRoot, mod))}#${cls}`;
     }
   }
-  const pins = Object.fromEntries(graph.external.filter((s) => s in NPM_PINS).map((s) => [s, NPM_PINS[s]]));
+  // "kmlf" is whichever kmlf loads the model (its version is in the flavor): not a path into code/.
+  const pins = Object.fromEntries(
+    graph.external.filter((s) => s in NPM_PINS && s !== "kmlf").map((s) => [s, NPM_PINS[s]]),
+  );
   await writeFile(join(dir, "code", "deno.json"), JSON.stringify({ imports: pins }, null, 2) + "\n");
   const needsData = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
   return {

@@ -125,6 +125,22 @@ Deno.test("a model predicts after its project is moved away: the bundle carries 
   }
 });
 
+Deno.test('the model\'s code/deno.json pins the npm packages its modules import, and not "kmlf"', async () => {
+  const t = await trainedRulesProject({
+    "pipelines/rules/util/labels.ts": 'import type { NodeFunction } from "kmlf";\n' +
+      'export const SPECIES = ["setosa", "virginica"] as const;\nexport const noop: NodeFunction = () => 0;\n',
+  });
+  try {
+    const client = new MlflowClient(await openStore(`sqlite:///${t.store}`, { baseDir: t.base }));
+    const local = await client.downloadArtifacts(t.runId, "model");
+    await client.store.close();
+    const config = JSON.parse(await Deno.readTextFile(join(local, "code", "deno.json")));
+    assert.deepEqual(config, { imports: { zod: "npm:zod@4.6.7" } });
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
 Deno.test("loadModel(uri) from mod.ts: metadata, signature and predict", async () => {
   const t = await trainedRulesProject();
   try {
