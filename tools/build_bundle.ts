@@ -17,9 +17,10 @@
  * checkout it was built from (what `kmlf new` maps for editors).
  */
 import { cp } from "node:fs/promises";
-import { dirname, join, normalize, relative, resolve } from "node:path";
+import { dirname, join, posix, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
+const REPO = fileURLToPath(new URL("..", import.meta.url));
 const COMPUTED_URL = /new URL\(\s*"(\.{1,2}\/[^"]*)",\s*import\.meta\.url\s*\)/g;
 const MARKER = /"@@kmlf:([^"@]*)@@"/g;
 const BUNDLE_INFO = "lib/cli/bundle_info.ts";
@@ -48,7 +49,8 @@ export interface BundleBuild {
 export function markComputedUrls(text: string, file: string): { text: string; targets: string[] } {
   const targets: string[] = [];
   const marked = text.replace(COMPUTED_URL, (_match, rel: string) => {
-    const path = normalize(join(dirname(file), rel)).replace(/\/$/, "");
+    // Bundle-relative paths are URL paths: posix on every platform.
+    const path = posix.normalize(posix.join(posix.dirname(file), rel)).replace(/\/$/, "");
     if (path.startsWith("..")) throw new Error(`${file}: ${rel} points outside kmlf's folder`);
     const target = rel.endsWith("/") ? (path === "." ? "" : `${path}/`) : path;
     targets.push(target);
@@ -78,7 +80,7 @@ export function resolveMarkers(text: string, outputFile: string): string {
   return text.replace(MARKER, (_match, target: string) => {
     const isDir = target === "" || target.endsWith("/");
     const dest = isDir ? "." : target.replace(/\.ts$/, ".js");
-    let path = relative(dirname(outputFile), dest) || ".";
+    let path = posix.relative(posix.dirname(outputFile), dest) || ".";
     if (!path.startsWith(".")) path = `./${path}`;
     return JSON.stringify(isDir ? `${path}/` : path);
   });
@@ -145,7 +147,7 @@ async function stampBundleInfo(src: string, repo: string): Promise<void> {
   if (!text.includes(BUNDLE_INFO_LINE)) {
     throw new Error(`${BUNDLE_INFO} no longer holds "${BUNDLE_INFO_LINE}"`);
   }
-  const from = new URL(`file://${repo.replace(/\/?$/, "/")}`).href;
+  const from = pathToFileURL(join(repo, "/")).href.replace(/\/?$/, "/");
   await Deno.writeTextFile(
     path,
     text.replace(
