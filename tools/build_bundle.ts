@@ -17,7 +17,7 @@
  * checkout it was built from (what `kmlf new` maps for editors).
  */
 import { cp } from "node:fs/promises";
-import { dirname, join, posix, relative, resolve } from "node:path";
+import { join, posix, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
