@@ -1,9 +1,9 @@
 /**
- * `deno task bundle`: builds `dist/bundle/`, kmlf as about a hundred JavaScript files instead of ~200
- * TypeScript modules and the npm packages they import (`deno bundle --code-splitting`, which inlines those
- * packages too); a command loads a few dozen of them. It reads and compiles far less code before it starts:
- * the tracked demo run takes ~45 ms less (bench/README.md). `deno task install`
- * and `deno task compile` ship it; the repository's own tasks and the tests run the sources.
+ * `deno task bundle`: builds `dist/bundle/`, kmlf as ~130 JavaScript files instead of ~200 TypeScript modules
+ * and the npm packages they import (`deno bundle --code-splitting`, which inlines those packages too); a
+ * command loads a few dozen of them, so it reads and compiles far less code before it starts (the tracked
+ * demo run ~40 ms less: bench/README.md). `deno task install` and `deno task compile` ship it; the
+ * repository's own tasks and the tests run the sources.
  *
  *   deno task bundle [OUT_DIR]      (default dist/bundle)
  *
@@ -119,7 +119,14 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
       const resolved = resolveMarkers(text, file);
       if (resolved !== text) await Deno.writeTextFile(join(staging, file), resolved);
     }
-    for (const entry of entries) await Deno.stat(join(staging, entry.replace(/\.ts$/, ".js")));
+    for (const entry of entries) {
+      const output = entry.replace(/\.ts$/, ".js");
+      if (!(await Deno.stat(join(staging, output)).then(() => true, () => false))) {
+        throw new Error(
+          `deno bundle wrote no ${output} for the entry point ${entry}, which kmlf loads by URL`,
+        );
+      }
+    }
     await Deno.writeTextFile(
       join(staging, "deno.json"),
       JSON.stringify({ imports: config.imports }, null, 2),
