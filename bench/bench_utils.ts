@@ -1,6 +1,6 @@
 /** Small helpers shared by the benchmark scripts: timing commands, medians, peak RSS. */
 
-import { join } from "node:path";
+import { bundleRunArgs } from "../tools/build_bundle.ts";
 import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
 
 /** Median of numbers. */
@@ -135,13 +135,5 @@ export function report(name: string, value: number, unit: string, target: number
  * ```
  */
 export function installedKmlf(bundleDir: string): string[] {
-  return [
-    Deno.execPath(),
-    "run",
-    "--cached-only",
-    ...KMLF_RUN_FLAGS,
-    "--config",
-    join(bundleDir, "deno.json"),
-    join(bundleDir, "cli.js"),
-  ];
+  return [Deno.execPath(), "run", "--cached-only", ...KMLF_RUN_FLAGS, ...bundleRunArgs(bundleDir)];
 }

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join, resolve } from "node:path";
+import { buildBundle, bundleRunArgs } from "../tools/build_bundle.ts";
 
 /** The repository root. */
 export const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
@@ -27,14 +28,19 @@ export interface CliResult {
  * const r = await kmlf(["--version"], { cwd: REPO });
  * ```
  */
-export async function kmlf(
+export function kmlf(
   args: string[],
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliResult> {
+  return runDeno(["run", "--allow-all", "--quiet", CLI, ...args], options.cwd, { TZ: "UTC", ...options.env });
+}
+
+// `deno <args>` in `cwd` with colors off, its output decoded.
+async function runDeno(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", CLI, ...args],
-    cwd: options.cwd,
-    env: { NO_COLOR: "1", TZ: "UTC", ...options.env },
+    args,
+    cwd,
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
@@ -55,7 +61,6 @@ let bundle: Promise<string> | undefined;
  */
 export function kmlfBundle(): Promise<string> {
   bundle ??= (async () => {
-    const { buildBundle } = await import("../tools/build_bundle.ts");
     const parent = await Deno.makeTempDir({ prefix: "kmlf-test-bundle-" });
     globalThis.addEventListener("unload", () => Deno.removeSync(parent, { recursive: true }));
     const dir = join(parent, "bundle");
@@ -78,23 +83,11 @@ export async function bundledKmlf(
   options: { cwd: string; env?: Record<string, string> },
 ): Promise<CliResult> {
   const dir = await kmlfBundle();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--cached-only",
-      "--allow-all",
-      "--config",
-      join(dir, "deno.json"),
-      join(dir, "cli.js"),
-      ...args,
-    ],
-    cwd: options.cwd,
-    env: { NO_COLOR: "1", ...options.env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return runDeno(
+    ["run", "--cached-only", "--allow-all", ...bundleRunArgs(dir), ...args],
+    options.cwd,
+    options.env,
+  );
 }
 
 /**

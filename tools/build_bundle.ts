@@ -112,7 +112,7 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
     await Deno.writeTextFile(join(src, "deno.json"), JSON.stringify(config, null, 2));
     await denoBundle(src, staging, [...entries]);
     let files = 0;
-    for (const file of await outputFiles(staging)) {
+    for (const file of await bundleFiles(staging)) {
       files++;
       if (!file.endsWith(".js")) continue;
       const text = await Deno.readTextFile(join(staging, file));
@@ -187,18 +187,38 @@ async function denoBundle(src: string, outDir: string, entries: string[]): Promi
 
 // TypeScript modules of the copy (kmlf's lib/ and its two entry points), relative to `src`.
 async function sourceFiles(src: string): Promise<string[]> {
-  return ["cli.ts", "mod.ts", ...(await outputFiles(join(src, "lib"))).map((f) => `lib/${f}`)]
+  return ["cli.ts", "mod.ts", ...(await bundleFiles(join(src, "lib"))).map((f) => `lib/${f}`)]
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !EMBEDDED_TEXT.includes(f));
 }
 
-async function outputFiles(dir: string, prefix = ""): Promise<string[]> {
+/**
+ * Every file under `dir`, as `/`-separated paths relative to it (a bundle's outputs, a source folder).
+ *
+ * @example
+ * ```ts
+ * await bundleFiles("dist/bundle"); // ["cli.js", "chunk-…js", "lib/cli/main.js", …]
+ * ```
+ */
+export async function bundleFiles(dir: string, prefix = ""): Promise<string[]> {
   const files: string[] = [];
   for await (const entry of Deno.readDir(dir)) {
     const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory) files.push(...await outputFiles(join(dir, entry.name), rel));
+    if (entry.isDirectory) files.push(...await bundleFiles(join(dir, entry.name), rel));
     else files.push(rel);
   }
   return files;
+}
+
+/**
+ * The `deno run` arguments after the flags that run the bundle in `dir`: its config, then its entry.
+ *
+ * @example
+ * ```ts
+ * ["run", ...KMLF_RUN_FLAGS, ...bundleRunArgs("dist/bundle"), "--version"];
+ * ```
+ */
+export function bundleRunArgs(dir: string): string[] {
+  return ["--config", join(dir, "deno.json"), join(dir, "cli.js")];
 }
 
 function stripMarkers(line: string): string {

@@ -12,7 +12,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
-import { buildBundle } from "./build_bundle.ts";
+import { buildBundle, bundleRunArgs } from "./build_bundle.ts";
 
 const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
 /** Marks a `deno` this script placed next to `kmlf`, so uninstall removes only what it added. */
@@ -79,9 +79,9 @@ export function installCommand(args: InstallArgs): string[] {
     "kmlf",
     ...(args.root ? ["--root", args.root] : []),
     ...KMLF_RUN_FLAGS,
-    "--config",
-    join(args.sources ? REPO : BUNDLE_DIR, "deno.json"),
-    args.sources ? join(REPO, "cli.ts") : join(BUNDLE_DIR, "cli.js"),
+    ...(args.sources
+      ? ["--config", join(REPO, "deno.json"), join(REPO, "cli.ts")]
+      : bundleRunArgs(BUNDLE_DIR)),
   ];
 }
 

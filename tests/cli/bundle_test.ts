@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { markComputedUrls, resolveMarkers } from "../../tools/build_bundle.ts";
+import { bundleFiles, markComputedUrls, resolveMarkers } from "../../tools/build_bundle.ts";
 import { bundledKmlf, demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
 
 Deno.test("computed URLs become markers naming their target; folders keep their slash", () => {
@@ -56,7 +56,7 @@ Deno.test("markers resolve relative to the output file that holds them", () => {
 Deno.test("the built bundle: no marker left, every URL it loads exists, the checkout it came from recorded", async () => {
   const dir = await kmlfBundle();
   let recorded = false;
-  for await (const file of walk(dir)) {
+  for (const file of (await bundleFiles(dir)).map((f) => join(dir, f))) {
     if (!file.endsWith(".js")) continue;
     const text = await Deno.readTextFile(file);
     assert.ok(!text.includes("@@kmlf:"), `${file} keeps a marker`);
@@ -132,11 +132,3 @@ Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for 
     await Deno.remove(parent, { recursive: true });
   }
 });
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for await (const e of Deno.readDir(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory) yield* walk(path);
-    else yield path;
-  }
-}

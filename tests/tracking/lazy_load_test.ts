@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { bundleFiles } from "../../tools/build_bundle.ts";
 import { kmlfBundle, REPO } from "../cli_harness.ts";
 
 interface InfoModule {
@@ -56,7 +57,7 @@ for (const entry of ["lib/cli/main.ts", "lib/cli/run_command.ts", "lib/tracking/
 Deno.test("deno task compile embeds the PostgreSQL driver and the S3 signer, in chunks loaded on first use", async () => {
   // The binary is compiled from the bundle (all of it --include'd), which inlines both packages.
   const bundle = await kmlfBundle();
-  const files = await jsFiles(bundle);
+  const files = (await bundleFiles(bundle)).filter((f) => f.endsWith(".js"));
   const holding = async (marker: string) => {
     const found = [];
     for (const f of files) if ((await Deno.readTextFile(join(bundle, f))).includes(marker)) found.push(f);
@@ -73,13 +74,3 @@ Deno.test("deno task compile embeds the PostgreSQL driver and the S3 signer, in 
     }
   }
 });
-
-async function jsFiles(dir: string, prefix = ""): Promise<string[]> {
-  const files: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory) files.push(...await jsFiles(join(dir, e.name), rel));
-    else if (e.name.endsWith(".js")) files.push(rel);
-  }
-  return files;
-}
