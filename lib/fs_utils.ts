@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { dirname } from "./path.ts";
 
 /**
  * `Deno.stat`, with undefined for a missing path (or one below a file) (other errors, e.g. permissions, still throw).

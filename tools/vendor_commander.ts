@@ -1,10 +1,13 @@
 /**
  * Copies the npm package commander (the version deno.json pins) into lib/cli/_commander/ with one change:
- * `node:process`, `node:fs`, `node:child_process` and `node:util` load on first use instead of with the
- * module. Parsing arguments needs none of them (executable subcommands, which kmlf has none of, use fs
- * and child_process; help and error output use process and util), and importing them costs every kmlf
- * command ~20 ms (Deno evaluates its Node stream, process and inspect polyfills for them). Everything else is commander's own file, byte for byte;
- * tests/cli/commander_vendor_test.ts fails when the copy drifts from the pinned package.
+ * it imports no Node built-in module. `node:process`, `node:fs`, `node:child_process`, `node:path` and
+ * `node:util` load on first use instead of with the module: parsing arguments needs none of them
+ * (executable subcommands, which kmlf has none of, use fs, child_process and path; help and error output
+ * use process and util). `node:events` is replaced by a small emitter with the three methods commander
+ * calls (lib/event_emitter.js, written here). Importing any Node built-in starts Deno's Node
+ * compatibility layer, which costs a command 10–20 ms before its first line runs. Everything else is
+ * commander's own file, byte for byte; tests/cli/commander_vendor_test.ts fails when the copy drifts
+ * from the pinned package.
  * Run: `deno task vendor-commander` after changing commander's version in deno.json.
  *
  * kmlf's own modules import the copy; projects still get npm commander through kmlf's import map.
@@ -30,9 +33,9 @@ const FILES = [
 
 const EAGER_IMPORTS = "import childProcess from 'node:child_process';\nimport path from 'node:path';\n" +
   "import fs from 'node:fs';\nimport process from 'node:process';\n";
-const LAZY_IMPORTS = "import path from 'node:path';\n" +
-  "// kmlf: node:process, node:child_process and node:fs load on first use, not with this module (parsing\n" +
-  "// arguments needs none of them); see kmlf's tools/vendor_commander.ts.\n" +
+const LAZY_IMPORTS =
+  "// kmlf: node:process, node:child_process, node:fs and node:path load on first use, not with this\n" +
+  "// module (parsing arguments needs none of them); see kmlf's tools/vendor_commander.ts.\n" +
   "const lazy = (load) =>\n" +
   "  new Proxy({}, {\n" +
   "    get: (_, key) => {\n" +
@@ -43,7 +46,38 @@ const LAZY_IMPORTS = "import path from 'node:path';\n" +
   "  });\n" +
   "const process = lazy(() => globalThis.process);\n" +
   "const childProcess = lazy(() => globalThis.process.getBuiltinModule('node:child_process'));\n" +
-  "const fs = lazy(() => globalThis.process.getBuiltinModule('node:fs'));\n";
+  "const fs = lazy(() => globalThis.process.getBuiltinModule('node:fs'));\n" +
+  "const path = lazy(() => globalThis.process.getBuiltinModule('node:path'));\n";
+const NODE_EVENTS = "import { EventEmitter } from 'node:events';\n";
+const OWN_EVENTS =
+  "// kmlf: commander's events without node:events; see kmlf's tools/vendor_commander.ts.\n" +
+  "import { EventEmitter } from './event_emitter.js';\n";
+/** The emitter commander's Command extends: on, emit and listenerCount, as node:events has them. */
+const EVENT_EMITTER =
+  `// kmlf: the part of node:events commander uses (Command extends it), so that parsing arguments loads
+// no Node built-in module; written by kmlf's tools/vendor_commander.ts.
+export class EventEmitter {
+  #listeners = new Map();
+
+  on(event, listener) {
+    const list = this.#listeners.get(event);
+    if (list) list.push(listener);
+    else this.#listeners.set(event, [listener]);
+    return this;
+  }
+
+  emit(event, ...args) {
+    const list = this.#listeners.get(event);
+    if (!list || list.length === 0) return false;
+    for (const listener of [...list]) listener.apply(this, args);
+    return true;
+  }
+
+  listenerCount(event) {
+    return this.#listeners.get(event)?.length ?? 0;
+  }
+}
+`;
 const EAGER_UTIL = "import { stripVTControlCharacters } from 'node:util';\n";
 const LAZY_UTIL = "// kmlf: node:util loads on first use (help output), not with this module.\n" +
   "const stripVTControlCharacters = (str) =>\n" +
@@ -63,12 +97,15 @@ export async function vendoredFiles(packageDir: string): Promise<Record<string, 
   for (const file of FILES) {
     let text = await Deno.readTextFile(join(packageDir, file));
     if (file === "index.js") text = TYPES_HEADER + text;
-    if (file === "lib/command.js") text = rewrite(text, file, EAGER_IMPORTS, LAZY_IMPORTS);
+    if (file === "lib/command.js") {
+      text = rewrite(rewrite(text, file, EAGER_IMPORTS, LAZY_IMPORTS), file, NODE_EVENTS, OWN_EVENTS);
+    }
     if (file === "lib/command.js" || file === "lib/help.js") {
       text = rewrite(text, file, EAGER_UTIL, LAZY_UTIL);
     }
     files[file] = text;
   }
+  files["lib/event_emitter.js"] = EVENT_EMITTER;
   return files;
 }
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../path.ts";
 import { processAlive, realPathOrUndefined, statOrUndefined } from "../fs_utils.ts";
 
 /** Temp files being written right now, by this process. */

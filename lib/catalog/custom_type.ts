@@ -1,6 +1,5 @@
 /** User dataset classes: `type: ./datasets/my_dataset.ts#MyDataset` (module relative to the project root). */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL, resolve } from "../path.ts";
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { DatasetFactoryContext } from "./registry.ts";

@@ -1,5 +1,5 @@
 /** Turning one catalog entry (a YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "../path.ts";
 import {
   ConfigError,
   DatasetError,

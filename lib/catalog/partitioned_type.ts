@@ -1,5 +1,5 @@
 /** The partitioned dataset type (kedro's partitions.PartitionedDataset): one dataset per file of a folder. */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { z } from "../zod/mod.ts";
 import { DatasetError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";

@@ -2,7 +2,7 @@
  * Kedro-style versioned paths: `<filepath>/<YYYY-MM-DDThh.mm.ss.sssZ>/<basename>`. Lookups are
  * synchronous (one small directory listing) so wrappers can ask for the current file at any time.
  */
-import { basename, join } from "node:path";
+import { basename, join } from "../path.ts";
 import { DatasetError } from "../errors.ts";
 
 /**

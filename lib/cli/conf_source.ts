@@ -1,5 +1,5 @@
 /** `--conf-source`: Kedro's option for reading configuration from another folder. */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
 
 /**

@@ -1,5 +1,5 @@
 /** `kmlf mlflow init`: writes a commented conf/<env>/mlflow.yml. */
-import { join, relative } from "node:path";
+import { join, relative } from "../path.ts";
 import { loadProjectSettings } from "../config/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";

@@ -4,7 +4,7 @@
  * experiment (created if missing, as kedro-mlflow does). A remote `http(s)` tracking URI is not
  * served: the command prints its address instead.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";

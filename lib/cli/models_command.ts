@@ -2,7 +2,7 @@
  * `kmlf models predict` (batch) and `kmlf models serve` (MLflow's scoring server) for models logged by
  * kmlf. Model URIs resolve through the project's tracking store (mlflow.yml) or `MLFLOW_TRACKING_URI`.
  */
-import { extname } from "node:path";
+import { extname } from "../path.ts";
 import { UsageError } from "../errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.

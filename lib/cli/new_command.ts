@@ -2,7 +2,7 @@
  * `kmlf new <dir>`: writes a working project. The iris example is this repository's own demo,
  * embedded as a generated module (never read from kmlf's source tree at run time).
  */
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { out, style } from "./terminal.ts";

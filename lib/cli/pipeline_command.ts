@@ -2,7 +2,7 @@
  * `kmlf pipeline create <name>` and `kmlf pipeline delete <name>`, like Kedro's: scaffold a pipeline
  * (YAML, nodes module, test, parameters) or remove those files again.
  */
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative } from "../path.ts";
 import { loadProjectSettings } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";

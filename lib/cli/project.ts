@@ -1,5 +1,5 @@
 /** Finding the project for commands that need one. */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { requireProjectRoot } from "../config/mod.ts";
 
 /**

@@ -3,7 +3,7 @@
  * `MLFLOW_TRACKING_URI`, else `mlflow.db` at the project root — or, outside a project, `MLFLOW_TRACKING_URI`
  * else `mlflow.db` in the working directory (like `kmlf server`).
  */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
 // mlflow.yml alone, not the kedro-mlflow layer (tests/layers.ts, START_UP_ENTRIES): `kmlf models serve`.
 import {

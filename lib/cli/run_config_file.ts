@@ -3,7 +3,7 @@
  * keys are `kmlf run`'s option names with underscores (`from_nodes`, `load_versions`). They are defaults:
  * flags given on the command line win.
  */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import type { Command } from "./_commander/index.js";
 import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";

@@ -2,8 +2,7 @@
  * `kmlf server`: the tracking server outside a project, like `mlflow server`: a backend store URI,
  * artifacts served through the `mlflow-artifacts` proxy from `--artifacts-destination`.
  */
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, resolve } from "../path.ts";
 import { isRemoteDestination } from "../server/server_options.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 

@@ -1,5 +1,5 @@
 /** Finding the config files of one type inside one environment folder. */
-import { join, relative } from "node:path";
+import { join, relative } from "../path.ts";
 
 /**
  * Default config types and their glob patterns, relative to each env folder (Kedro's `catalog*`,

@@ -2,7 +2,7 @@
  * The config loader: `conf/base` overlaid by `conf/<env>`, one config type at a time, with Kedro's
  * merge rules and interpolation. Every loaded config can still say which file and line a value came from.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { ConfigError, KmlfAggregateError, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { formatKeyPath, type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { checkDuplicates, checkMappings } from "./_checks.ts";

@@ -1,6 +1,5 @@
 /** The project settings file `kmlf.yml`: finding the project root and reading its settings. */
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
 import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";

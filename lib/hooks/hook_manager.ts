@@ -1,5 +1,5 @@
 /** Registers hook implementations and calls them in Kedro's order, naming the culprit when one throws. */
-import { pathToFileURL } from "node:url";
+import { pathToFileURL } from "../path.ts";
 import {
   ConfigError,
   didYouMeanHint,

@@ -1,5 +1,5 @@
 /** The git commit of the project and whether the work tree had uncommitted changes. */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "../path.ts";
 
 /** Git state recorded as run tags. */
 export interface GitInfo {

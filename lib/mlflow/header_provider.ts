@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { pathToFileURL, resolve } from "../path.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 

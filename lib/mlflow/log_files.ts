@@ -2,7 +2,7 @@
  * `tracking.log_files.before/after` in mlflow.yml: paths or globs (`logs/*.log`, `reports/**\/*.html`)
  * relative to the project root, expanded to the files to log under `kmlf/files/`.
  */
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "../path.ts";
 
 /** One file to log, and the artifact folder it goes to. */
 export interface FileToLog {

@@ -3,7 +3,7 @@
  * error with file:line:column and did-you-mean, plus kmlf's `tracking.log_files` and
  * `tracking.log_outputs_not_in_catalog`.
  */
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";

@@ -4,10 +4,10 @@
  * needs, transitively, in their relative layout, plus `deno.json` pinning its npm imports), `artifacts/`
  * (each persisted inference input and each parameter), and the input example files.
  */
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
-import { serialize } from "node:v8";
+import { basename, dirname, join, relative, resolve, sep } from "../path.ts";
 import { type Catalog, hasFilePath } from "../catalog/mod.ts";
 import { KmlfError } from "../errors.ts";
+import { v8Serialize } from "../v8_serializer.ts";
 import { inferenceOutput, type InferenceSpec, isParameter } from "../pipeline/mod.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
@@ -139,7 +139,7 @@ async function bundleDataset(
   }
   let bytes: Uint8Array;
   try {
-    bytes = serialize(await catalog.load(name));
+    bytes = await v8Serialize(await catalog.load(name));
   } catch (cause) {
     throw new KmlfError(
       "model/cannot-bundle",

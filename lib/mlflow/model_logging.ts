@@ -3,7 +3,7 @@
  * `after_pipeline_run` with a PipelineML): the bundle, its signature and input example, `MLmodel`, the
  * upload under the run's artifacts, and the run's `mlflow.log-model.history` tag.
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import type { Catalog } from "../catalog/mod.ts";
 import { KmlfError, TrackingError } from "../errors.ts";
 import type { InferenceSpec } from "../pipeline/mod.ts";

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { dirname, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, fileURLToPath, resolve } from "../path.ts";
 import { KmlfError } from "../errors.ts";
 
 /** What {@link moduleGraph} found. */

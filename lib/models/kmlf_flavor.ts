@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { TrackingError } from "../errors.ts";
 import type { ModelFlavor } from "../tracking/mod.ts";
 import { type KmlfModel, loadModelDir } from "./load_model.ts";

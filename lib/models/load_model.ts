@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { z } from "../zod/mod.ts";
 // The catalog's class and memory datasets, not every dataset type (tests/layers.ts, START_UP_ENTRIES).
 import { Catalog } from "../catalog/catalog.ts";

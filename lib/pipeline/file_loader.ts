@@ -2,7 +2,7 @@
  * Reading one pipeline file (the YAML described in loader.ts): its nodes, bound to their functions, and its
  * `pipeline:` includes, namespaced; every problem is collected, each at `file:line:column`.
  */
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "../path.ts";
 import type { z } from "../zod/mod.ts";
 import {
   didYouMean,

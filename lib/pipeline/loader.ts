@@ -28,7 +28,7 @@
  * Modules are imported by file URL, once per path. Everything is validated before anything runs and
  * every problem is reported together, each at `file:line:column`.
  */
-import { resolve } from "node:path";
+import { resolve } from "../path.ts";
 import { didYouMeanHint, type KmlfError, PipelineDefinitionError, throwIfAny } from "../errors.ts";
 import { errorsOf, FileLoader } from "./file_loader.ts";
 import { Pipeline } from "./pipeline.ts";

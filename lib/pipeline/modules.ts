@@ -2,7 +2,7 @@
  * Importing user node modules by file URL (never relative to kmlf's own location, so the compiled
  * binary can load them) and checking that an export can be called the way a node binds it.
  */
-import { pathToFileURL } from "node:url";
+import { pathToFileURL } from "../path.ts";
 import { didYouMeanHint, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import type { InputBinding, NodeFunction } from "./node.ts";
 import { declaredParams } from "./signature.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { PipelineDefinitionError } from "../errors.ts";
 
 /** The pipeline every run without a name runs: its own file, or the union of all the others. */

@@ -3,7 +3,7 @@
  * the main thread keeps the scheduler, the catalog, every hook (tracking included) and all dataset I/O.
  * Inputs and outputs cross by structured clone, ArrayBuffers by transfer where nothing else holds them.
  */
-import { pathToFileURL } from "node:url";
+import { pathToFileURL } from "../path.ts";
 import type { Catalog } from "../catalog/mod.ts";
 import { NodeError } from "../errors.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../path.ts";
 import { mlflowError } from "../tracking/mod.ts";
 import { validateArtifactPathParam } from "./artifact_paths.ts";
 import { historyBulk } from "./metric_bulk.ts";

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, pathToFileURL } from "../path.ts";
 import type { TrackingError } from "../errors.ts";
 import {
   type ArtifactRepository,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "../path.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
 import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../path.ts";
 import { fileInfoToWire, mlflowError, recordFromWire, recordToWire } from "../tracking/mod.ts";
 import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";

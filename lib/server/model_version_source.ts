@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { posix } from "node:path";
+import { posix } from "../path.ts";
 import { localPathOfUri, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { pathToFileURL } from "node:url";
+import { pathToFileURL } from "../path.ts";
 import { TrackingError } from "../errors.ts";
 import { errorToWire, mlflowError } from "../tracking/mod.ts";
 

@@ -5,8 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { isAbsolute, pathToFileURL, resolve } from "../path.ts";
 import {
   type DatasetInput,
   experimentToWire,

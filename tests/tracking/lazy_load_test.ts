@@ -6,43 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { moduleGraph as graph } from "../module_graph.ts";
 import { bundleFiles } from "../../tools/build_bundle.ts";
 import { kmlfBundle, REPO } from "../cli_harness.ts";
-
-interface InfoModule {
-  specifier: string;
-  dependencies?: { specifier: string; isDynamic?: boolean; code?: { specifier?: string } }[];
-  npmPackage?: string;
-}
-
-async function graph(entry: string, root = REPO): Promise<{ static: Set<string>; all: Set<string> }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["info", "--json", "--config", join(root, "deno.json"), join(root, entry)],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.ok(out.success, new TextDecoder().decode(out.stderr));
-  const info: { roots: string[]; modules: InfoModule[]; redirects: Record<string, string> } = JSON.parse(
-    new TextDecoder().decode(out.stdout),
-  );
-  const byUrl = new Map(info.modules.map((m) => [m.specifier, m]));
-  const walk = (includeDynamic: boolean) => {
-    const seen = new Set<string>();
-    const visit = (url: string) => {
-      const resolved = info.redirects[url] ?? url;
-      if (seen.has(resolved)) return;
-      seen.add(resolved);
-      for (const dep of byUrl.get(resolved)?.dependencies ?? []) {
-        if (dep.isDynamic && !includeDynamic) continue;
-        if (dep.code?.specifier) visit(dep.code.specifier);
-      }
-    };
-    info.roots.forEach(visit);
-    return new Set([...seen].map((u) => byUrl.get(u)?.npmPackage ?? u));
-  };
-  return { static: walk(false), all: walk(true) };
-}
 
 const heavy = (modules: Set<string>) => [...modules].filter((m) => /postgres@|aws4fetch@/.test(m));
 

@@ -1,5 +1,5 @@
 /** Images a node rendered (SVG text, PNG/JPEG/GIF/WebP/PDF bytes): kmlf's MatplotlibDataset. */
-import { extname, join } from "node:path";
+import { extname, join } from "../../path.ts";
 import { DatasetError } from "../../errors.ts";
 import { atomicWrite, pathExists } from "../atomic.ts";
 import { FileDataset, type FileDatasetOptions } from "../file_dataset.ts";

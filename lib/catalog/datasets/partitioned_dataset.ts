@@ -1,5 +1,5 @@
 /** A folder of files of one underlying dataset type, loaded lazily partition by partition. */
-import { join, relative, sep } from "node:path";
+import { join, relative, sep } from "../../path.ts";
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import type { Dataset } from "../dataset.ts";

@@ -1,7 +1,7 @@
 /** Any JS value through V8's serializer: kmlf's counterpart of Kedro's pickle. */
-import { deserialize, serialize } from "node:v8";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { v8Deserialize, v8Serialize } from "../../v8_serializer.ts";
 
 /**
  * Any structured-cloneable value: objects, arrays, typed arrays, Map, Set, Date, RegExp, BigInt,
@@ -14,9 +14,9 @@ import { FileDataset } from "../file_dataset.ts";
  * ```
  */
 export class PickleDataset<T = unknown> extends FileDataset<T> {
-  protected decode(bytes: Uint8Array, path: string): T {
+  protected async decode(bytes: Uint8Array, path: string): Promise<T> {
     try {
-      return deserialize(bytes) as T;
+      return await v8Deserialize(bytes) as T;
     } catch (error) {
       throw new DatasetError(
         "dataset/bad-pickle",
@@ -28,9 +28,9 @@ export class PickleDataset<T = unknown> extends FileDataset<T> {
     }
   }
 
-  protected encode(data: T): Uint8Array {
+  protected async encode(data: T): Promise<Uint8Array> {
     try {
-      return serialize(data);
+      return await v8Serialize(data);
     } catch (error) {
       throw new DatasetError(
         "dataset/not-serializable",

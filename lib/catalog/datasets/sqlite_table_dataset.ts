@@ -1,5 +1,5 @@
 /** A SQLite table as an array of row objects. */
-import { dirname } from "node:path";
+import { dirname } from "../../path.ts";
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import type { Dataset } from "../dataset.ts";

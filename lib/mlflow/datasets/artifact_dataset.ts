@@ -1,5 +1,5 @@
 /** kedro-mlflow's MlflowArtifactDataset: save through any dataset, then log the file (or folder) to the run. */
-import { basename, dirname } from "node:path";
+import { basename, dirname } from "../../path.ts";
 import type { Dataset } from "../../catalog/mod.ts";
 import { hasFilePath } from "../../catalog/file_dataset.ts";
 import { DatasetError } from "../../errors.ts";

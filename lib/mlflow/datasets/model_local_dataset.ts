@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import {
   atomicFolder,
   type Dataset,

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
 import {

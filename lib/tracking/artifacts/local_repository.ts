@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, dirname, fileURLToPath, isAbsolute, join, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
 import { mlflowError } from "../tracking_errors.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { extname } from "node:path";
+import { extname } from "../../path.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { fileURLToPath } from "../../path.ts";
 
 /** Who and what starts runs. */
 export interface RunContext {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { KMLF_VERSION } from "../../version.ts";
 import {

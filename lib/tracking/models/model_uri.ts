@@ -13,8 +13,7 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 
 /** A parsed model URI. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname, join, posix } from "node:path";
+import { dirname, join, posix } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";

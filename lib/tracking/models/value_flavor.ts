@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { deserialize, serialize } from "node:v8";
-import { join } from "node:path";
+import { join } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
+import { v8Deserialize, v8Serialize } from "../../v8_serializer.ts";
 import type { ModelFlavor } from "./flavor.ts";
 
 /** The serializations of the `js_value` flavor. */
@@ -53,7 +53,7 @@ export const jsValueFlavor: ModelFlavor<unknown> = {
       bytes = new TextEncoder().encode(JSON.stringify(model, null, 2) + "\n");
     } else {
       try {
-        bytes = serialize(model);
+        bytes = await v8Serialize(model);
       } catch (error) {
         throw new TrackingError(
           "model/not-serializable",
@@ -79,7 +79,9 @@ export const jsValueFlavor: ModelFlavor<unknown> = {
     }
     const bytes = await Deno.readFile(join(dir, data));
     try {
-      return serialization === "json" ? JSON.parse(new TextDecoder().decode(bytes)) : deserialize(bytes);
+      return serialization === "json"
+        ? JSON.parse(new TextDecoder().decode(bytes))
+        : await v8Deserialize(bytes);
     } catch (error) {
       throw new TrackingError(
         "model/bad-data",

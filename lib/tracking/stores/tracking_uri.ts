@@ -14,8 +14,7 @@
  *
  * @module
  */
-import { isAbsolute, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 
 /** Where a tracking URI points. Paths are absolute (or `:memory:`). */

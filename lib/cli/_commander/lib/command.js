@@ -1,7 +1,7 @@
-import { EventEmitter } from 'node:events';
-import path from 'node:path';
-// kmlf: node:process, node:child_process and node:fs load on first use, not with this module (parsing
-// arguments needs none of them); see kmlf's tools/vendor_commander.ts.
+// kmlf: commander's events without node:events; see kmlf's tools/vendor_commander.ts.
+import { EventEmitter } from './event_emitter.js';
+// kmlf: node:process, node:child_process, node:fs and node:path load on first use, not with this
+// module (parsing arguments needs none of them); see kmlf's tools/vendor_commander.ts.
 const lazy = (load) =>
   new Proxy({}, {
     get: (_, key) => {
@@ -13,6 +13,7 @@ const lazy = (load) =>
 const process = lazy(() => globalThis.process);
 const childProcess = lazy(() => globalThis.process.getBuiltinModule('node:child_process'));
 const fs = lazy(() => globalThis.process.getBuiltinModule('node:fs'));
+const path = lazy(() => globalThis.process.getBuiltinModule('node:path'));
 // kmlf: node:util loads on first use (help output), not with this module.
 const stripVTControlCharacters = (str) =>
   globalThis.process.getBuiltinModule('node:util').stripVTControlCharacters(str);

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../../path.ts";
 import { TrackingError } from "../../../errors.ts";
 
 /** Everything an S3 request needs besides the bucket and key. */

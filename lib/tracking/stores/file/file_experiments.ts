@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../../path.ts";
 import type { Experiment } from "../../entities.ts";
 import { type ExperimentsPage, searchExperimentsInMemory } from "../../search/evaluate.ts";
 import type { SearchExperimentsOptions } from "../../search/evaluate.ts";

@@ -2,7 +2,7 @@
  * MLflow's `mlruns` file formats: meta.yaml as PyYAML writes it (sorted keys, block style), run
  * statuses as integers, metric lines `"<timestamp> <value> <step>"` with Python float spelling.
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../../path.ts";
 import { dump } from "js-yaml";
 import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";

@@ -1,5 +1,5 @@
 /** Reading experiments and runs from an mlruns tree into kmlf's entities. */
-import { join } from "node:path";
+import { join } from "../../../path.ts";
 import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run } from "../../entities.ts";
 import { validateKey } from "../../key_validation.ts";
 import type { SampledHistoryOptions } from "../store.ts";

@@ -5,8 +5,7 @@
  * operations live in `file_experiments.ts`, reading and writing run folders in `file_read.ts` and
  * `run_writes.ts`.
  */
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, pathToFileURL, resolve } from "../../../path.ts";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
 import {

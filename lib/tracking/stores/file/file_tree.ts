@@ -1,5 +1,5 @@
 /** Locating experiments and runs inside an mlruns tree, and changing their lifecycle stage. */
-import { join } from "node:path";
+import { join } from "../../../path.ts";
 import type { Experiment } from "../../entities.ts";
 import { validateRunId } from "../../key_validation.ts";
 import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
+import { dirname, join } from "../../../path.ts";
 import { TrackingError } from "../../../errors.ts";
 import type { ModelVersion, ModelVersionStatus, RegisteredModel } from "../../registry/entities.ts";
 import { latestPerStage } from "../../registry/entities.ts";

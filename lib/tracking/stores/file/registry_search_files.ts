@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { basename, join } from "node:path";
+import { basename, join } from "../../../path.ts";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import { DELETED_STAGE, type ModelVersion, type RegisteredModel } from "../../registry/entities.ts";
 import type {

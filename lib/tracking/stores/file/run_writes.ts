@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join } from "../../../path.ts";
 import { statOrUndefined } from "../../../fs_utils.ts";
 import { type KeyValue, type Metric, MLFLOW_TAGS } from "../../entities.ts";
 import {

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../../../path.ts";
 import { TrackingError } from "../../../errors.ts";
 import { processAlive } from "../../../fs_utils.ts";
 

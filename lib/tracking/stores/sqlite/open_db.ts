@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { dirname, isAbsolute, join, pathToFileURL, resolve } from "../../../path.ts";
 import { appendToUri } from "../sql/rows.ts";
 import { resolveArtifactRoot, type TrackingTarget } from "../tracking_uri.ts";
 import { openError, SqliteDb } from "./db.ts";
