@@ -21,7 +21,10 @@ interface InfoModule {
  * const { static: atStart } = await moduleGraph("lib/cli/main.ts");
  * ```
  */
-export async function moduleGraph(entry: string, root = REPO): Promise<{ static: Set<string>; all: Set<string> }> {
+export async function moduleGraph(
+  entry: string,
+  root = REPO,
+): Promise<{ static: Set<string>; all: Set<string> }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", "--config", join(root, "deno.json"), join(root, entry)],
     cwd: root,
@@ -49,4 +52,3 @@ export async function moduleGraph(entry: string, root = REPO): Promise<{ static:
   };
   return { static: walk(false), all: walk(true) };
 }
-

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { moduleGraph as graph } from "../module_graph.ts";
 import { bundleFiles } from "../../tools/build_bundle.ts";
-import { kmlfBundle, REPO } from "../cli_harness.ts";
+import { kmlfBundle } from "../cli_harness.ts";
 
 const heavy = (modules: Set<string>) => [...modules].filter((m) => /postgres@|aws4fetch@/.test(m));
 
