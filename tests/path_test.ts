@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import nodePath from "node:path";
 import nodeUrl from "node:url";
 import { fileURLToPath, pathToFileURL, posix } from "../lib/path.ts";
+import { seededRandom } from "./seeded_random.ts";
 
 const PARTS = [
   "",
@@ -26,16 +27,9 @@ const PARTS = [
   "\t",
 ];
 
-// A deterministic generator (mulberry32), so a failure names a path that reproduces.
+// Generated from a seed, so a failure names a path that reproduces.
 function paths(count: number, seed: number): string[] {
-  let state = seed;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = seededRandom(seed);
   const out = ["", "/", "//", "///", ".", "..", "./", "../", "/..", "a/..", "a/../", "//a", "/a//b", "a//"];
   while (out.length < count) {
     const n = 1 + Math.floor(random() * 5);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { HookManager } from "../../lib/hooks/mod.ts";
 import type { RunnerSpec } from "../../lib/runner/mod.ts";
 import { runWith, withPipeline } from "./runner_helpers.ts";
+import { seededRandom } from "../seeded_random.ts";
 
 const OPS = `
 /** Deterministic output from the node's id and its inputs, after a delay that shuffles completion order. */
@@ -33,18 +34,6 @@ function hash(text: string): number {
 }
 `;
 
-// A small seeded PRNG (mulberry32), so a failing case can be replayed from its seed.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface RandomDag {
   yaml: string;
   catalog: string;
@@ -52,7 +41,7 @@ interface RandomDag {
 }
 
 function randomDag(seed: number): RandomDag {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const count = 3 + Math.floor(rand() * 10);
   const produced: string[] = [];
@@ -103,7 +92,7 @@ Deno.test("random DAGs: thread and parallel runners (with and without --async) s
   for (const seed of seeds) {
     const dag = randomDag(seed);
     const expected = await savedBy({ kind: "sequential" }, dag);
-    const rand = prng(seed ^ 0x5eed);
+    const rand = seededRandom(seed ^ 0x5eed);
     const variants: RunnerSpec[] = [
       { kind: "sequential", isAsync: true },
       { kind: "thread", maxWorkers: 1 + Math.floor(rand() * 4), isAsync: rand() < 0.5 },

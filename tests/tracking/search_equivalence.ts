@@ -5,22 +5,13 @@
  * filters and orderings. Each run carries its seed index as tag `seq`, so two stores' results compare.
  */
 import assert from "node:assert/strict";
+import { seededRandom } from "../seeded_random.ts";
 import {
   type Run,
   searchExperimentsInMemory,
   searchRunsInMemory,
   type TrackingStore,
 } from "../../lib/tracking/mod.ts";
-
-// Deterministic pseudo-random numbers (mulberry32).
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = [
   "alpha",
@@ -116,7 +107,7 @@ const ORDERS = [
 export async function runSearchesAgree(store: TrackingStore): Promise<Map<string, string[]>> {
   const results = new Map<string, string[]>();
   {
-    const exps = await seed(store, rng(7));
+    const exps = await seed(store, seededRandom(7));
     const all: Run[] =
       (await store.searchRuns({ experimentIds: exps, runViewType: "ALL", maxResults: 50000 })).runs;
     assert.equal(all.length, 60);
@@ -156,7 +147,7 @@ export async function runSearchesAgree(store: TrackingStore): Promise<Map<string
 /** Creates experiments in `store` and compares every experiment search with the in-memory evaluator. */
 export async function experimentSearchesAgree(store: TrackingStore): Promise<void> {
   {
-    const random = rng(11);
+    const random = seededRandom(11);
     for (let i = 0; i < 25; i++) {
       const id = await store.createExperiment(`${WORDS[i % WORDS.length]}-${i}`);
       if (random() < 0.5) await store.setExperimentTag(id, "team", WORDS[Math.floor(random() * 4)]);

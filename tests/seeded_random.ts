@@ -1,0 +1,20 @@
+/**
+ * A seeded pseudo-random generator (mulberry32) for generated test cases, so a failing case can be replayed
+ * from its seed on every platform.
+ *
+ * @example
+ * ```ts
+ * const random = seededRandom(7);
+ * random(); // a number in [0, 1), the same for seed 7 on every run
+ * ```
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
