@@ -78,8 +78,9 @@ export const posix: PathApi = {
   },
 
   relative(from, to) {
-    const a = collapse(posix.resolve(from).split("/"), false);
-    const b = collapse(posix.resolve(to).split("/"), false);
+    // resolve() has applied the dots already: only the root's empty segment goes.
+    const a = posix.resolve(from).split("/").filter((segment) => segment !== "");
+    const b = posix.resolve(to).split("/").filter((segment) => segment !== "");
     let common = 0;
     while (common < a.length && common < b.length && a[common] === b[common]) common++;
     return [...a.slice(common).map(() => ".."), ...b.slice(common)].join("/");
@@ -88,7 +89,7 @@ export const posix: PathApi = {
   dirname(path) {
     if (path === "") return ".";
     const { start } = lastSegment(path);
-    if (start === 0) return path.startsWith("/") ? "/" : ".";
+    if (start === 0) return "."; // one relative segment ("a", "a/"); a root always leaves start ≥ 1
     // Only the one slash before the last segment goes ("/a//b" → "/a/"); a root of two stays ("//a" → "//").
     if (start === 1) return "/";
     if (start === 2 && path[0] === "/") return "//";
