@@ -86,7 +86,8 @@ export async function experimentFor(client: TrackingPort, config: MlflowConfig):
 
 /**
  * Like MLflow (Python's getpass.getuser): LOGNAME, USER, LNAME or USERNAME, else the login name of the
- * process owner (node:os is loaded only then: it costs every run a few ms).
+ * process owner: its line of /etc/passwd, or node:os where that has none (users from LDAP and the like;
+ * Windows). Containers often set none of the variables, and loading node:os costs a run ~5 ms.
  *
  * @example
  * ```ts
@@ -99,8 +100,30 @@ export async function currentUser(): Promise<string> {
     if (value) return value;
   }
   try {
-    return (await import("node:os")).userInfo().username;
+    const uid = Deno.uid();
+    const fromPasswd = uid === null
+      ? undefined
+      : passwdUserName(await Deno.readTextFile("/etc/passwd").catch(() => ""), uid);
+    return fromPasswd ?? (await import("node:os")).userInfo().username;
   } catch {
     return "unknown";
   }
+}
+
+/**
+ * The name on the first line of an /etc/passwd text whose user id is `uid` (as getpwuid reads the file).
+ *
+ * @example
+ * ```ts
+ * passwdUserName("root:x:0:0:root:/root:/bin/bash\n", 0); // "root"
+ * ```
+ */
+export function passwdUserName(passwd: string, uid: number): string | undefined {
+  for (const line of passwd.split("\n")) {
+    const fields = line.split(":");
+    if (fields.length >= 3 && fields[0] !== "" && !fields[0].startsWith("#") && fields[2] === String(uid)) {
+      return fields[0];
+    }
+  }
+  return undefined;
 }
