@@ -24,17 +24,33 @@ Deno.test("the bundle has every builder lib/ calls, and none of zod's locales bu
   ]);
 });
 
-Deno.test("the bundled zod reports in English, with paths, like npm zod", () => {
-  const issues = (zod: typeof z) => {
-    const schema = zod.strictObject({ name: zod.string(), size: zod.union([zod.number(), zod.null()]) });
-    const result = schema.safeParse({ name: 3, size: "big", extra: true });
+Deno.test("the bundled zod/mini reports in English, with paths, like npm zod's classic API", () => {
+  type Result = { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } };
+  const issues = (schema: { safeParse(value: unknown): Result }) => {
+    const result = schema.safeParse({ name: 3, size: "big", extra: true, count: 1.5, tag: "" });
     assert.equal(result.success, false);
     return result.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   };
-  assert.deepEqual(issues(z), issues(npmZod));
-  assert.deepEqual(issues(z), [
+  const ours = issues(z.strictObject({
+    name: z.string(),
+    size: z.union([z.number(), z.null()]),
+    count: z.int().check(z.gte(0)),
+    tag: z.optional(z.string().check(z.minLength(1))),
+  }));
+  assert.deepEqual(
+    ours,
+    issues(npmZod.strictObject({
+      name: npmZod.string(),
+      size: npmZod.union([npmZod.number(), npmZod.null()]),
+      count: npmZod.number().int().min(0),
+      tag: npmZod.string().min(1).optional(),
+    })),
+  );
+  assert.deepEqual(ours, [
     "name: Invalid input: expected string, received number",
     "size: Invalid input",
+    "count: Invalid input: expected int, received number",
+    "tag: Too small: expected string to have >=1 characters",
     ': Unrecognized key: "extra"',
   ]);
 });

@@ -1,10 +1,11 @@
 /**
- * Writes lib/zod/_bundle.js: the zod version deno.json pins, bundled (`deno bundle`, tree-shaken) down to
- * the schema builders kmlf's code calls. Importing npm zod makes Deno read ~95 modules, among them 64
- * locales a `z` namespace re-exports, and costs every command that validates a file ~15 ms (bench/README.md);
- * the bundle is one module and keeps zod's English messages. The list of builders comes from scanning
- * lib/ for `z.<name>(`, so a new one fails tests/zod_vendor_test.ts until this task runs again; types
- * still come from the npm package (`_bundle.d.ts`).
+ * Writes lib/zod/_bundle.js: the zod version deno.json pins, its `zod/mini` API bundled (`deno bundle`,
+ * tree-shaken) down to the functions kmlf's code calls. Importing npm zod makes Deno read ~95 modules, among
+ * them 64 locales a `z` namespace re-exports, and costs every command that validates a file ~15 ms
+ * (bench/README.md); the bundle is one module (74 KB; the classic API's was 203 KB and built schemas ~3x
+ * slower) and registers zod's English messages, as the classic API does. The list of functions comes from
+ * scanning lib/ for `z.<name>(`, so a new one fails tests/zod_vendor_test.ts until this task runs again;
+ * types still come from the npm package (`_bundle.d.ts`).
  * Run: `deno task vendor-zod` after using a new zod builder or changing zod's version in deno.json.
  *
  * User code is unaffected: projects import npm zod through their import map as before.
@@ -55,9 +56,11 @@ export async function usedBuilders(root: string): Promise<string[]> {
 export async function bundledZod(root: string): Promise<string> {
   const builders = await usedBuilders(root);
   const local = (name: string) => (RESERVED.has(name) ? `${name}_` : name);
+  // zod/mini registers no locale by itself: English, as npm zod's classic API sets on its first schema.
   const entry =
-    `import { ${builders.map((b) => (RESERVED.has(b) ? `${b} as ${local(b)}` : b)).join(", ")} } ` +
-    `from "zod";\nexport const z = Object.freeze({ ${
+    `import { config, ${builders.map((b) => (RESERVED.has(b) ? `${b} as ${local(b)}` : b)).join(", ")} } ` +
+    `from "zod/mini";\nimport en from "zod/v4/locales/en.js";\nconfig(en());\n` +
+    `export const z = Object.freeze({ ${
       builders.map((b) => (RESERVED.has(b) ? `${b}: ${local(b)}` : b)).join(", ")
     } });\n`;
   const dir = await Deno.makeTempDir({ prefix: "kmlf-vendor-zod-" });

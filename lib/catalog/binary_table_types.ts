@@ -13,38 +13,39 @@ import { CSV_HINTS, engine, NO_EFFECT, NO_INDEX, strings, tableRead, tableWrite 
 /** `load_args` of the excel dataset. */
 export const ExcelLoad = z.strictObject({
   ...tableRead,
-  sheet_name: z.union([
+  sheet_name: z.optional(z.union([
     z.string(),
-    z.number().int().min(0),
-    z.array(z.union([z.string(), z.number().int().min(0)])),
+    z.int().check(z.gte(0)),
+    z.array(z.union([z.string(), z.int().check(z.gte(0))])),
     z.null(),
-  ])
-    .optional(),
+  ])),
   engine: engine(["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
 });
 
 /** `save_args` of the excel dataset. */
 export const ExcelSave = z.strictObject({
   ...tableWrite,
-  sheet_name: z.string().min(1).max(31).optional(),
+  sheet_name: z.optional(z.string().check(z.minLength(1), z.maxLength(31))),
   engine: engine(["openpyxl", "xlsxwriter"]),
 });
 
 /** `load_args` of the parquet dataset. */
 export const ParquetLoad = z.strictObject({
-  columns: strings.optional(),
-  reset_index: z.boolean().optional(),
+  columns: z.optional(strings),
+  reset_index: z.optional(z.boolean()),
   engine: engine(["auto", "pyarrow", "fastparquet"]),
 });
 
 /** `save_args` of the parquet dataset. */
 export const ParquetSave = z.strictObject({
-  schema: z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]])).optional(),
-  row_group_size: z.number().int().positive().optional(),
-  compression: z.enum(["snappy", "gzip", "brotli", "none"]).nullable().optional()
-    .transform((c) => (c === null ? "none" : c)),
+  schema: z.optional(z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]]))),
+  row_group_size: z.optional(z.int().check(z.positive())),
+  compression: z.pipe(
+    z.optional(z.nullable(z.enum(["snappy", "gzip", "brotli", "none"]))),
+    z.transform((c) => (c === null ? "none" : c)),
+  ),
   // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.
-  index: z.union([z.literal(false), z.null()]).optional(),
+  index: z.optional(z.union([z.literal(false), z.null()])),
   engine: engine(["auto", "pyarrow", "fastparquet"]),
 });
 

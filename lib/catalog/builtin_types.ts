@@ -40,7 +40,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
     ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
     fileType(
       JsonDataset,
-      fileSchema(NoArgs, z.strictObject({ indent: z.number().int().min(0).max(10).optional() })),
+      fileSchema(NoArgs, z.strictObject({ indent: z.optional(z.int().check(z.gte(0), z.lte(10))) })),
     ),
   );
   now(["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"], fileType(YamlDataset));
@@ -71,8 +71,8 @@ function registerBuiltins(registry: DatasetRegistry): void {
         metadata: ctx.metadata,
       }),
     schema: z.strictObject({
-      copy_mode: z.enum(["deepcopy", "copy", "assign"]).optional(),
-      data: z.unknown().optional(),
+      copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
+      data: z.optional(z.unknown()),
     }),
   });
   later(

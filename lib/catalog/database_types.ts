@@ -4,7 +4,7 @@ import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";
 
-const database = { filepath: z.string().min(1), credentials: z.unknown().optional() };
+const database = { filepath: z.string().check(z.minLength(1)), credentials: z.optional(z.unknown()) };
 
 /** `sqlite_table`: rows in a table of a SQLite file. */
 export const sqliteTableType: DatasetTypeDefinition = {
@@ -17,12 +17,12 @@ export const sqliteTableType: DatasetTypeDefinition = {
     }),
   schema: z.strictObject({
     ...database,
-    table_name: z.string().regex(/^[A-Za-z_]\w*$/, "must be a plain SQL identifier"),
-    save_args: z.strictObject({
-      if_exists: z.enum(["replace", "append", "fail"]).optional(),
+    table_name: z.string().check(z.regex(/^[A-Za-z_]\w*$/, "must be a plain SQL identifier")),
+    save_args: z.optional(z.strictObject({
+      if_exists: z.optional(z.enum(["replace", "append", "fail"])),
       // pandas' to_sql writes the index unless told not to; rows have none, so only "no" is meaningful.
-      index: z.union([z.literal(false), z.null()]).optional(),
-    }).optional(),
+      index: z.optional(z.union([z.literal(false), z.null()])),
+    })),
   }),
 };
 
@@ -37,10 +37,9 @@ export const sqliteQueryType: DatasetTypeDefinition = {
     }),
   schema: z.strictObject({
     ...database,
-    sql: z.string().min(1),
-    load_args: z.strictObject({
-      params: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
-    })
-      .optional(),
+    sql: z.string().check(z.minLength(1)),
+    load_args: z.optional(z.strictObject({
+      params: z.optional(z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())])),
+    })),
   }),
 };

@@ -10,6 +10,7 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors } from "../yaml/validate.ts";
+import { z } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
@@ -257,7 +258,7 @@ export async function createFromEntry(
       locate: (path) => ctx.locate(path),
     });
     // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
-    const parsed = def.schema.safeParse(rest, { jitless: true });
+    const parsed = z.safeParse(def.schema, rest, { jitless: true });
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,

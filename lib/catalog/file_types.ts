@@ -17,13 +17,13 @@ export const NoArgs = z.strictObject({});
  * fileSchema(NoArgs, z.strictObject({ indent: z.number().optional() }));
  * ```
  */
-export function fileSchema(load: z.ZodType = NoArgs, save: z.ZodType = NoArgs): z.ZodType {
+export function fileSchema(load: z.core.$ZodType = NoArgs, save: z.core.$ZodType = NoArgs): z.ZodMiniType {
   return z.strictObject({
-    filepath: z.string().min(1),
-    load_args: load.optional(),
-    save_args: save.optional(),
-    versioned: z.boolean().optional(),
-    credentials: z.unknown().optional(),
+    filepath: z.string().check(z.minLength(1)),
+    load_args: z.optional(load),
+    save_args: z.optional(save),
+    versioned: z.optional(z.boolean()),
+    credentials: z.optional(z.unknown()),
   });
 }
 
@@ -56,7 +56,7 @@ export function fileOptions(args: Record<string, unknown>, ctx: DatasetFactoryCo
  */
 export function fileType(
   Cls: new (options: FileDatasetOptions) => Dataset,
-  schema: z.ZodType = fileSchema(),
+  schema: z.core.$ZodType = fileSchema(),
   argumentHints: Readonly<Record<string, string>> = {},
 ): DatasetTypeDefinition {
   return {

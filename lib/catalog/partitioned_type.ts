@@ -10,11 +10,14 @@ import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts
 export const partitionedType: DatasetTypeDefinition = {
   factory: partitioned,
   schema: z.strictObject({
-    path: z.string().min(1),
-    dataset: z.union([z.string().min(1), z.looseObject({ type: z.string().min(1) })]),
-    filename_suffix: z.string().optional(),
-    overwrite: z.boolean().optional(),
-    credentials: z.unknown().optional(),
+    path: z.string().check(z.minLength(1)),
+    dataset: z.union([
+      z.string().check(z.minLength(1)),
+      z.looseObject({ type: z.string().check(z.minLength(1)) }),
+    ]),
+    filename_suffix: z.optional(z.string()),
+    overwrite: z.optional(z.boolean()),
+    credentials: z.optional(z.unknown()),
   }),
 };
 

@@ -37,7 +37,7 @@ export type DatasetFactory = (
 /** Options of {@link DatasetRegistry.register}. */
 export interface RegisterOptions {
   /** Strict schema of the arguments (default: any mapping). */
-  schema?: z.ZodType;
+  schema?: z.core.$ZodType;
   /** Whether `versioned: true` is supported (default false). */
   versionable?: boolean;
   /** Name shown by `kmlf catalog` and in errors (default: the first name ending in "Dataset"). */
@@ -57,7 +57,7 @@ export interface DatasetType {
   /** The class-style name shown to users, e.g. `CSVDataset`. */
   typeName: string;
   factory: DatasetFactory;
-  schema: z.ZodType;
+  schema: z.core.$ZodType;
   versionable: boolean;
   argumentHints: Readonly<Record<string, string>>;
 }

@@ -7,18 +7,18 @@ import { fileOptions } from "./file_types.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";
 
 const file = {
-  filepath: z.string().min(1),
-  versioned: z.boolean().optional(),
-  credentials: z.unknown().optional(),
+  filepath: z.string().check(z.minLength(1)),
+  versioned: z.optional(z.boolean()),
+  credentials: z.optional(z.unknown()),
 };
 // plotly.io.write_json / from_json arguments; `engine` picks a JSON library in plotly.py: no effect here.
 const jsonSave = z.strictObject({
-  pretty: z.boolean().optional(),
-  remove_uids: z.boolean().optional(),
-  engine: z.string().optional(),
+  pretty: z.optional(z.boolean()),
+  remove_uids: z.optional(z.boolean()),
+  engine: z.optional(z.string()),
 });
-const jsonLoad = z.strictObject({ engine: z.string().optional() });
-const fig = z.strictObject(Object.fromEntries(FIG_ARGS.map((k) => [k, z.unknown().optional()])));
+const jsonLoad = z.strictObject({ engine: z.optional(z.string()) });
+const fig = z.strictObject(Object.fromEntries(FIG_ARGS.map((k) => [k, z.optional(z.unknown())])));
 
 const SAVEFIG =
   "the node renders the image (size, resolution and margins are set there); kmlf saves its bytes; remove it";
@@ -26,7 +26,7 @@ const SAVEFIG =
 /** `plotly_json` (plotly.JSONDataset): a figure as Plotly JSON. */
 export const plotlyJsonType: DatasetTypeDefinition = {
   factory: (args, ctx) => new PlotlyJsonDataset(fileOptions(args, ctx)),
-  schema: z.strictObject({ ...file, load_args: jsonLoad.optional(), save_args: jsonSave.optional() }),
+  schema: z.strictObject({ ...file, load_args: z.optional(jsonLoad), save_args: z.optional(jsonSave) }),
   versionable: true,
 };
 
@@ -38,12 +38,12 @@ export const plotlyType: DatasetTypeDefinition = {
     ...file,
     plotly_args: z.strictObject({
       type: z.enum(EXPRESS_TYPES),
-      fig: fig.optional(),
-      layout: z.record(z.string(), z.unknown()).optional(),
-      theme: z.enum(["plotly", "plotly_white", "plotly_dark", "simple_white", "none"]).optional(),
+      fig: z.optional(fig),
+      layout: z.optional(z.record(z.string(), z.unknown())),
+      theme: z.optional(z.enum(["plotly", "plotly_white", "plotly_dark", "simple_white", "none"])),
     }),
-    load_args: jsonLoad.optional(),
-    save_args: jsonSave.optional(),
+    load_args: z.optional(jsonLoad),
+    save_args: z.optional(jsonSave),
   }),
   versionable: true,
 };
@@ -54,11 +54,10 @@ export const imageType: DatasetTypeDefinition = {
     new ImageDataset({ ...fileOptions(args, ctx), overwrite: args.overwrite as boolean | undefined }),
   schema: z.strictObject({
     ...file,
-    overwrite: z.boolean().optional(),
-    save_args: z.strictObject({
-      format: z.enum(["png", "svg", "jpg", "jpeg", "gif", "webp", "pdf"]).optional(),
-    })
-      .optional(),
+    overwrite: z.optional(z.boolean()),
+    save_args: z.optional(z.strictObject({
+      format: z.optional(z.enum(["png", "svg", "jpg", "jpeg", "gif", "webp", "pdf"])),
+    })),
   }),
   versionable: true,
   argumentHints: Object.fromEntries(

@@ -9,67 +9,67 @@ import { fileSchema, fileType } from "./file_types.ts";
 
 export const strings = z.array(z.string());
 const loadDtype = z.enum(Object.values(LOAD_DTYPES).flat() as [string, ...string[]]);
-const encoding = z.string().refine((label) => {
+const encoding = z.string().check(z.refine((label) => {
   try {
     textDecoder(label);
     return true;
   } catch {
     return false;
   }
-}, "is not a text encoding (utf-8, latin-1, cp1252, utf-16le, …)");
+}, "is not a text encoding (utf-8, latin-1, cp1252, utf-16le, …)"));
 
 /** pandas' reading arguments shared by read_csv and read_excel. */
 export const tableRead = {
-  header: z.union([z.boolean(), z.number().int().min(0), z.null()]).optional(),
-  names: strings.optional(),
-  columns: strings.optional(),
-  usecols: z.union([z.array(z.union([z.string(), z.number().int().min(0)])), z.string()]).optional(),
-  skiprows: z.union([z.number().int().min(0), z.array(z.number().int().min(0))]).optional(),
-  nrows: z.number().int().min(0).optional(),
-  na_values: z.union([z.string(), strings, z.record(z.string(), z.union([z.string(), strings]))]).optional(),
-  keep_default_na: z.boolean().optional(),
-  dtype: z.union([loadDtype, z.record(z.string(), loadDtype)]).optional(),
-  true_values: strings.optional(),
-  false_values: strings.optional(),
-  thousands: z.string().length(1).optional(),
-  decimal: z.string().length(1).optional(),
+  header: z.optional(z.union([z.boolean(), z.int().check(z.gte(0)), z.null()])),
+  names: z.optional(strings),
+  columns: z.optional(strings),
+  usecols: z.optional(z.union([z.array(z.union([z.string(), z.int().check(z.gte(0))])), z.string()])),
+  skiprows: z.optional(z.union([z.int().check(z.gte(0)), z.array(z.int().check(z.gte(0)))])),
+  nrows: z.optional(z.int().check(z.gte(0))),
+  na_values: z.optional(z.union([z.string(), strings, z.record(z.string(), z.union([z.string(), strings]))])),
+  keep_default_na: z.optional(z.boolean()),
+  dtype: z.optional(z.union([loadDtype, z.record(z.string(), loadDtype)])),
+  true_values: z.optional(strings),
+  false_values: z.optional(strings),
+  thousands: z.optional(z.string().check(z.length(1))),
+  decimal: z.optional(z.string().check(z.length(1))),
 };
 
 /** pandas' writing arguments shared by to_csv and to_excel. */
 export const tableWrite = {
-  header: z.boolean().optional(),
-  columns: strings.optional(),
-  index: z.boolean().optional(),
-  index_label: z.string().optional(),
-  na_rep: z.string().optional(),
+  header: z.optional(z.boolean()),
+  columns: z.optional(strings),
+  index: z.optional(z.boolean()),
+  index_label: z.optional(z.string()),
+  na_rep: z.optional(z.string()),
 };
 
 // `engine` picks one of pandas' parsers; kmlf has one, so any of pandas' names is accepted and changes nothing.
-export const engine = (names: [string, ...string[]]) => z.enum(names).nullable().optional();
+export const engine = (names: [string, ...string[]]) => z.optional(z.nullable(z.enum(names)));
 
 /** `load_args` of the csv dataset. */
 export const CsvLoad = z.strictObject({
   ...tableRead,
-  sep: z.string().min(1).optional(),
-  delimiter: z.string().min(1).optional(),
-  typing: z.boolean().optional(),
-  encoding: encoding.optional(),
-  quotechar: z.string().length(1).optional(),
-  escapechar: z.string().length(1).optional(),
-  comment: z.string().length(1).optional(),
-  skip_blank_lines: z.boolean().optional(),
+  sep: z.optional(z.string().check(z.minLength(1))),
+  delimiter: z.optional(z.string().check(z.minLength(1))),
+  typing: z.optional(z.boolean()),
+  encoding: z.optional(encoding),
+  quotechar: z.optional(z.string().check(z.length(1))),
+  escapechar: z.optional(z.string().check(z.length(1))),
+  comment: z.optional(z.string().check(z.length(1))),
+  skip_blank_lines: z.optional(z.boolean()),
   engine: engine(["c", "python", "pyarrow"]),
-}).refine((a) => !(a.sep !== undefined && a.delimiter !== undefined && a.sep !== a.delimiter), {
+}).check(z.refine((a) => !(a.sep !== undefined && a.delimiter !== undefined && a.sep !== a.delimiter), {
   message: "sep and delimiter are the same argument; give one",
   path: ["delimiter"],
-});
+}));
 
 /** `save_args` of the csv dataset. */
 export const CsvSave = z.strictObject({
   ...tableWrite,
-  sep: z.string().min(1).optional(),
-  delimiter: z.string().min(1).optional(),
-  encoding: z.enum(["utf-8", "utf8", "utf-8-sig"]).optional(),
+  sep: z.optional(z.string().check(z.minLength(1))),
+  delimiter: z.optional(z.string().check(z.minLength(1))),
+  encoding: z.optional(z.enum(["utf-8", "utf8", "utf-8-sig"])),
 });
 
 export const NO_INDEX =

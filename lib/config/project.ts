@@ -102,31 +102,35 @@ const HOOK_REF = /^(.+\.(?:ts|js|mts|mjs))#([A-Za-z_$][\w$]*)$/;
 const PLUGIN_REF = /^([^\s#]+?)(?:#([A-Za-z_$][\w$]*))?$/;
 
 const SettingsSchema = z.strictObject({
-  name: z.string().regex(NAME, "must start with a letter and use letters, digits, _ . -"),
-  default_env: z.string().regex(ENV_NAME, ENV_MESSAGE).default("local"),
-  base_env: z.string().regex(ENV_NAME, ENV_MESSAGE).default("base"),
-  conf_source: z.string().min(1).default("conf"),
-  pipelines_dir: z.string().min(1).default("pipelines"),
-  hooks: z.array(z.string().regex(HOOK_REF, 'must look like "./hooks.ts#myHooks"')).nullable().default([]),
-  plugins: z.array(
-    z.string().regex(
-      PLUGIN_REF,
-      'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name',
-    ),
-  ).nullable().default([]),
-  disable_hooks_for_plugins: z.array(z.string()).nullable().default([]),
-  merge_strategy: z.record(z.string(), z.enum(["soft", "destructive"])).nullable().default({}),
-  runner: z.union([
-    z.string().min(1),
+  name: z.string().check(z.regex(NAME, "must start with a letter and use letters, digits, _ . -")),
+  default_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "local"),
+  base_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "base"),
+  conf_source: z._default(z.string().check(z.minLength(1)), "conf"),
+  pipelines_dir: z._default(z.string().check(z.minLength(1)), "pipelines"),
+  hooks: z._default(
+    z.nullable(z.array(z.string().check(z.regex(HOOK_REF, 'must look like "./hooks.ts#myHooks"')))),
+    [],
+  ),
+  plugins: z._default(
+    z.nullable(z.array(
+      z.string().check(
+        z.regex(PLUGIN_REF, 'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name'),
+      ),
+    )),
+    [],
+  ),
+  disable_hooks_for_plugins: z._default(z.nullable(z.array(z.string())), []),
+  merge_strategy: z._default(z.nullable(z.record(z.string(), z.enum(["soft", "destructive"]))), {}),
+  runner: z.optional(z.union([
+    z.string().check(z.minLength(1)),
     z.strictObject({
-      type: z.string().min(1),
-      max_workers: z.number().int().min(1).optional(),
-      async: z.boolean().optional(),
+      type: z.string().check(z.minLength(1)),
+      max_workers: z.optional(z.int().check(z.gte(1))),
+      async: z.optional(z.boolean()),
     }),
   ], {
     error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
-  })
-    .optional(),
+  })),
 });
 
 /**

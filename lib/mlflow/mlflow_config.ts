@@ -9,60 +9,92 @@ import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateWith } from "../yaml/validate.ts";
 
-const Nullable = <T extends z.ZodType>(t: T) => t.nullable().optional();
+const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
 
 const Schema = z.strictObject({
-  server: z.strictObject({
-    mlflow_tracking_uri: Nullable(z.string()),
-    mlflow_registry_uri: Nullable(z.string()),
-    credentials: Nullable(z.string()),
-    request_header_provider: z.strictObject({
-      type: Nullable(
-        z.string().regex(
-          /^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/,
-          'must look like "./auth.ts#TokenProvider"',
-        ),
+  server: z.prefault(
+    z.strictObject({
+      mlflow_tracking_uri: Nullable(z.string()),
+      mlflow_registry_uri: Nullable(z.string()),
+      credentials: Nullable(z.string()),
+      request_header_provider: z.prefault(
+        z.strictObject({
+          type: Nullable(
+            z.string().check(
+              z.regex(/^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/, 'must look like "./auth.ts#TokenProvider"'),
+            ),
+          ),
+          pass_context: z._default(z.boolean(), false),
+          init_kwargs: z._default(z.nullable(z.record(z.string(), z.unknown())), {}),
+        }),
+        {},
       ),
-      pass_context: z.boolean().default(false),
-      init_kwargs: z.record(z.string(), z.unknown()).nullable().default({}),
-    }).prefault({}),
-  }).prefault({}),
-  tracking: z.strictObject({
-    disable_tracking: z.strictObject({
-      disable_autologging: z.boolean().default(true),
-      pipelines: z.array(z.string()).nullable().default([]),
-    }).prefault({}),
-    experiment: z.strictObject({
-      name: Nullable(z.string().min(1)),
-      create_experiment_kwargs: z.strictObject({
-        artifact_location: Nullable(z.string()),
-        tags: Nullable(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
-      }).prefault({}),
-      restore_if_deleted: z.boolean().default(true),
-    }).prefault({}),
-    run: z.strictObject({
-      id: Nullable(z.string()),
-      name: Nullable(z.string()),
-      nested: z.boolean().default(true),
-    }).prefault({}),
-    params: z.strictObject({
-      dict_params: z.strictObject({
-        flatten: z.boolean().default(false),
-        recursive: z.boolean().default(true),
-        sep: z.string().default("."),
-      }).prefault({}),
-      long_params_strategy: z.enum(["fail", "truncate", "tag"]).default("fail"),
-    }).prefault({}),
-    log_files: z.strictObject({
-      before: z.array(z.string()).nullable().default([]),
-      after: z.array(z.string()).nullable().default([]),
-    }).prefault({}),
-    log_outputs_not_in_catalog: z.boolean().default(false),
-  }).prefault({}),
-  ui: z.strictObject({
-    port: z.union([z.string().regex(/^\d+$/), z.number().int()]).default("5000"),
-    host: z.string().default("127.0.0.1"),
-  }).prefault({}),
+    }),
+    {},
+  ),
+  tracking: z.prefault(
+    z.strictObject({
+      disable_tracking: z.prefault(
+        z.strictObject({
+          disable_autologging: z._default(z.boolean(), true),
+          pipelines: z._default(z.nullable(z.array(z.string())), []),
+        }),
+        {},
+      ),
+      experiment: z.prefault(
+        z.strictObject({
+          name: Nullable(z.string().check(z.minLength(1))),
+          create_experiment_kwargs: z.prefault(
+            z.strictObject({
+              artifact_location: Nullable(z.string()),
+              tags: Nullable(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+            }),
+            {},
+          ),
+          restore_if_deleted: z._default(z.boolean(), true),
+        }),
+        {},
+      ),
+      run: z.prefault(
+        z.strictObject({
+          id: Nullable(z.string()),
+          name: Nullable(z.string()),
+          nested: z._default(z.boolean(), true),
+        }),
+        {},
+      ),
+      params: z.prefault(
+        z.strictObject({
+          dict_params: z.prefault(
+            z.strictObject({
+              flatten: z._default(z.boolean(), false),
+              recursive: z._default(z.boolean(), true),
+              sep: z._default(z.string(), "."),
+            }),
+            {},
+          ),
+          long_params_strategy: z._default(z.enum(["fail", "truncate", "tag"]), "fail"),
+        }),
+        {},
+      ),
+      log_files: z.prefault(
+        z.strictObject({
+          before: z._default(z.nullable(z.array(z.string())), []),
+          after: z._default(z.nullable(z.array(z.string())), []),
+        }),
+        {},
+      ),
+      log_outputs_not_in_catalog: z._default(z.boolean(), false),
+    }),
+    {},
+  ),
+  ui: z.prefault(
+    z.strictObject({
+      port: z._default(z.union([z.string().check(z.regex(/^\d+$/)), z.int()]), "5000"),
+      host: z._default(z.string(), "127.0.0.1"),
+    }),
+    {},
+  ),
 });
 
 /** The validated `mlflow.yml`, camelCase, with defaults filled in and paths still as written. */

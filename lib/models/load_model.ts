@@ -25,13 +25,13 @@ import { convertColumns, enforceColumns, enforceParams, type Row } from "./enfor
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
 const KmlfFlavor = z.looseObject({
-  kmlf_version: z.string().optional(),
-  code: z.string().default("code"),
+  kmlf_version: z.optional(z.string()),
+  code: z._default(z.string(), "code"),
   pipeline: z.string(),
   input_name: z.string(),
   output_name: z.string(),
-  copy_mode: z.union([Mode, z.record(z.string(), Mode)]).default("assign"),
-  artifacts: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  copy_mode: z._default(z.union([Mode, z.record(z.string(), Mode)]), "assign"),
+  artifacts: z._default(z.record(z.string(), z.record(z.string(), z.unknown())), {}),
 });
 
 /** Where a model was loaded from. */

@@ -263,7 +263,7 @@ function isInclude(entry: unknown): boolean {
 
 // Schema problems are pipeline definition errors, whatever the generic YAML validator calls them.
 function schemaErrors(
-  schema: z.ZodType,
+  schema: z.ZodMiniType,
   issues: readonly z.core.$ZodIssue[],
   src: YamlSource,
   value: unknown,

@@ -7,32 +7,48 @@
 import { z } from "../zod/mod.ts";
 
 const MODE = z.enum(["assign", "copy", "deepcopy"]);
-const MODEL_NAME = z.string().regex(
-  /^[\w.-]+(\/[\w.-]+)*$/,
-  "use a relative artifact path: letters, digits, _ . - and /",
-).refine((s) => !s.split("/").includes(".."), "must not contain ..");
+const MODEL_NAME = z.string().check(
+  z.regex(/^[\w.-]+(\/[\w.-]+)*$/, "use a relative artifact path: letters, digits, _ . - and /"),
+  z.refine((s) => !s.split("/").includes(".."), "must not contain .."),
+);
 
 /** The `inference:` block of a pipeline file, as written. */
 export const InferenceEntry = z.strictObject({
-  pipeline: z.string().min(1),
-  input_name: z.string().min(1),
-  log_model: z.strictObject({
-    name: MODEL_NAME.default("model"),
-    signature: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
-      .default("auto"),
-    input_example: z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" })
-      .default("auto"),
-    // MLflow's registry rules, checked before the run rather than after training: not empty, at most
-    // 256 characters, no control characters; `/ : % @` cannot be in a models:/ URI or a file-store folder.
-    registered_model_name: z.string().min(1, "must not be empty").max(256, "must be at most 256 characters")
-      // deno-lint-ignore no-control-regex -- refusing control characters is the point
-      .regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters").nullable().default(
+  pipeline: z.string().check(z.minLength(1)),
+  input_name: z.string().check(z.minLength(1)),
+  log_model: z.prefault(
+    z.strictObject({
+      name: z._default(MODEL_NAME, "model"),
+      signature: z._default(
+        z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" }),
+        "auto",
+      ),
+      input_example: z._default(
+        z.union([z.literal("auto"), z.null(), z.literal(false)], { error: "must be auto or null" }),
+        "auto",
+      ),
+      // MLflow's registry rules, checked before the run rather than after training: not empty, at most
+      // 256 characters, no control characters; `/ : % @` cannot be in a models:/ URI or a file-store folder.
+      registered_model_name: z._default(
+        z.nullable(
+          z.string().check(
+            z.minLength(1, "must not be empty"),
+            z.maxLength(256, "must be at most 256 characters"),
+            // deno-lint-ignore no-control-regex -- refusing control characters is the point
+            z.regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters"),
+          ),
+        ),
         null,
       ),
-  }).prefault({}),
-  copy_mode: z.union([MODE, z.record(z.string(), MODE)], {
-    error: "must be assign, copy or deepcopy, or a map of dataset name to one of them",
-  }).default("assign"),
+    }),
+    {},
+  ),
+  copy_mode: z._default(
+    z.union([MODE, z.record(z.string(), MODE)], {
+      error: "must be assign, copy or deepcopy, or a map of dataset name to one of them",
+    }),
+    "assign",
+  ),
 });
 
 /** A parsed `inference:` block. */

@@ -7,28 +7,28 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
 import { InferenceEntry } from "./inference_schema.ts";
 
-const NAME = z.string().regex(/^[\w.-]+$/, "use letters, digits, _ . - only");
-const DATASET = z.string().min(1);
-const Names = z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]).nullable().optional();
-const TagList = z.union([NAME, z.array(NAME)]).optional();
+const NAME = z.string().check(z.regex(/^[\w.-]+$/, "use letters, digits, _ . - only"));
+const DATASET = z.string().check(z.minLength(1));
+const Names = z.optional(z.nullable(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)])));
+const TagList = z.optional(z.union([NAME, z.array(NAME)]));
 
 /** One `- name: …, func: …` entry of `nodes:`. */
 export const NodeEntry = z.strictObject({
-  name: NAME.optional(),
-  func: z.string().regex(/^.+#[A-Za-z_$][\w$]*$/, 'must look like "./module.ts#exportName"'),
+  name: z.optional(NAME),
+  func: z.string().check(z.regex(/^.+#[A-Za-z_$][\w$]*$/, 'must look like "./module.ts#exportName"')),
   inputs: Names,
   outputs: Names,
   tags: TagList,
-  namespace: NAME.optional(),
-  confirms: z.union([DATASET, z.array(DATASET)]).optional(),
+  namespace: z.optional(NAME),
+  confirms: z.optional(z.union([DATASET, z.array(DATASET)])),
 });
 
-const Mapping = z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]).optional();
+const Mapping = z.optional(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]));
 
 /** One `- pipeline: ./file.yml` entry of `nodes:` (modular pipeline reuse). */
 export const IncludeEntry = z.strictObject({
-  pipeline: z.string().min(1),
-  namespace: NAME.optional(),
+  pipeline: z.string().check(z.minLength(1)),
+  namespace: z.optional(NAME),
   inputs: Mapping,
   outputs: Mapping,
   parameters: Mapping,
@@ -39,7 +39,7 @@ export const IncludeEntry = z.strictObject({
 export const PipelineFile = z.strictObject({
   nodes: z.array(z.unknown()),
   tags: TagList,
-  inference: InferenceEntry.optional(),
+  inference: z.optional(InferenceEntry),
 });
 
 /** A node's datasets as written, with the bindings they imply. */

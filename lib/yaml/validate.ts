@@ -35,7 +35,7 @@ export interface ValidateOptions {
  * const settings = validateWith(Settings, src.value, src, { code: "settings/invalid", what: "kmlf.yml" });
  * ```
  */
-export function validateWith<S extends z.ZodType>(
+export function validateWith<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   locator: Locator,
@@ -61,7 +61,7 @@ export function validateWith<S extends z.ZodType>(
  * ```
  */
 export function issuesToErrors(
-  schema: z.ZodType,
+  schema: z.core.$ZodType,
   issues: readonly z.core.$ZodIssue[],
   locator: Locator,
   options: ValidateOptions,
@@ -115,7 +115,7 @@ function locateKey(locator: Locator, path: KeyPath): SourceLocation | undefined 
 }
 
 /** Keys declared by the object schema found at `path` (unwrapping optional/default/nullable). */
-function objectKeysAt(schema: z.ZodType, path: KeyPath): string[] {
+function objectKeysAt(schema: z.core.$ZodType, path: KeyPath): string[] {
   let node: unknown = schema;
   for (const seg of [...path, null]) {
     node = unwrap(node);

@@ -1,3 +1,3 @@
-// Types of lib/zod/_bundle.js: npm zod's own (the bundle holds only the builders kmlf calls; see
+// Types of lib/zod/_bundle.js: npm zod/mini's own (the bundle holds only the functions kmlf calls; see
 // tools/vendor_zod.ts, whose test fails when lib/ calls one it lacks).
-export { z } from "zod";
+export { z } from "zod/mini";

@@ -1,6 +1,7 @@
 /** The Catalog API over catalog config: entries, arguments, credentials, parameters and errors. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { z as npmZod } from "zod";
 import {
   builtinRegistry,
   Catalog,
@@ -286,4 +287,28 @@ Deno.test("the registry is extensible by other layers, with optional strict argu
   assert.equal(c.typeName("k"), "ConstDataset");
   assert.deepEqual(builtinRegistry().typeNames(), BUILTIN_TYPE_NAMES);
   assert.ok(registry.typeNames().includes("const"));
+});
+
+Deno.test("a plugin's schema built with npm zod's classic API validates its type's arguments", async () => {
+  // kmlf's own schemas use zod/mini; plugins and projects import npm zod, whose schemas must work as well.
+  const registry = builtinRegistry();
+  registry.register(
+    ["const", "ConstDataset"],
+    (args) => ({ load: () => args.value, save() {}, exists: () => true, describe: () => ({}) }),
+    { schema: npmZod.strictObject({ value: npmZod.number().int().min(0) }) },
+  );
+  const build = (yaml: string) => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p", registry });
+  assert.equal(await (await build("k: {type: const, value: 42}\n")).load("k"), 42);
+  const problems = async (yaml: string) => {
+    const error = await build(yaml).then(() => undefined, (e: DatasetError | KmlfAggregateError) => e);
+    assert.ok(error, `no error for ${yaml}`);
+    const errors = error instanceof KmlfAggregateError ? error.errors : [error];
+    return errors.map((e) => `${e.source?.keyPath}: ${e.message} (${e.hint ?? ""})`);
+  };
+  const typo = (await problems("k: {type: const, valeu: 42}\n")).join("\n");
+  assert.match(typo, /^k\.valeu: Unknown key "k\.valeu".*did you mean "value"/m);
+  assert.match(typo, /^k: Missing key "k\.value"/m);
+  assert.deepEqual(await problems("k: {type: const, value: -1}\n"), [
+    'k.value: Invalid value for "k.value" in dataset "k" (const): Too small: expected number to be >=0 (fix this value (got -1))',
+  ]);
 });

@@ -14,7 +14,7 @@ import {
   MlflowMetricsHistoryDataset,
 } from "./metric_datasets.ts";
 
-const RunId = z.string().regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id").optional();
+const RunId = z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
 
 /**
  * Adds `mlflow_artifact`, `mlflow_metric`, `mlflow_metric_history` and `mlflow_metrics_history` (also
@@ -51,8 +51,8 @@ export function registerMlflowDatasets(
       schema: z.strictObject({
         dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
         run_id: RunId,
-        artifact_path: z.string().optional(),
-        credentials: z.unknown().optional(),
+        artifact_path: z.optional(z.string()),
+        credentials: z.optional(z.unknown()),
       }),
     },
   );
@@ -67,15 +67,15 @@ export function registerMlflowDatasets(
   });
   const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
     z.strictObject({
-      key: z.string().optional(),
+      key: z.optional(z.string()),
       run_id: RunId,
-      load_args: z.strictObject(
-        stepKey ? { step: z.number().int().optional() } : { mode: z.enum(modes).optional() },
-      ).optional(),
-      save_args: z.strictObject({
-        mode: z.enum(modes).optional(),
-        ...(stepKey ? { step: z.number().int().optional() } : {}),
-      }).optional(),
+      load_args: z.optional(z.strictObject(
+        stepKey ? { step: z.optional(z.int()) } : { mode: z.optional(z.enum(modes)) },
+      )),
+      save_args: z.optional(z.strictObject({
+        mode: z.optional(z.enum(modes)),
+        ...(stepKey ? { step: z.optional(z.int()) } : {}),
+      })),
     });
   registry.register(
     ["mlflow_metric", "MlflowMetricDataset", "kedro_mlflow.io.metrics.MlflowMetricDataset"],
@@ -104,7 +104,7 @@ export function registerMlflowDatasets(
         state,
         runId: a.run_id as string | undefined,
       }),
-    { schema: z.strictObject({ run_id: RunId, prefix: z.string().optional() }) },
+    { schema: z.strictObject({ run_id: RunId, prefix: z.optional(z.string()) }) },
   );
   // The model datasets (and the model logging behind them) load when a catalog uses one.
   let models: Promise<Record<ModelDatasetType, DatasetTypeDefinition>> | undefined;

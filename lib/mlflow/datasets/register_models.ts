@@ -26,14 +26,17 @@ import { MlflowModelLocalFileSystemDataset } from "./model_local_dataset.ts";
 import { MlflowModelRegistryDataset, registryModelUri } from "./model_registry_dataset.ts";
 import { MlflowModelTrackingDataset } from "./model_tracking_dataset.ts";
 
-const ARTIFACT_PATH = z.string().regex(
-  /^[\w.-]+(\/[\w.-]+)*$/,
-  "use a relative artifact path: letters, digits, _ . - and /",
-).refine((s) => !s.split("/").includes(".."), "must not contain ..");
+const ARTIFACT_PATH = z.string().check(
+  z.regex(/^[\w.-]+(\/[\w.-]+)*$/, "use a relative artifact path: letters, digits, _ . - and /"),
+  z.refine((s) => !s.split("/").includes(".."), "must not contain .."),
+);
 // MLflow's registry rules (as log_model.registered_model_name of a pipeline's inference: block).
-const MODEL_NAME = z.string().min(1, "must not be empty").max(256, "must be at most 256 characters")
+const MODEL_NAME = z.string().check(
+  z.minLength(1, "must not be empty"),
+  z.maxLength(256, "must be at most 256 characters"),
   // deno-lint-ignore no-control-regex -- refusing control characters is the point
-  .regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters");
+  z.regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters"),
+);
 const ARGS = z.record(z.string(), z.unknown());
 
 // kedro-mlflow arguments that only mean something for Python models.
@@ -133,7 +136,7 @@ export function modelDatasetDefinitions(
       const { common, ownLoad } = await base(a, ctx, a.flavor as string, ["model_uri"]);
       const save = await saveSettings(a, ctx, common, ["name", "registered_model_name"]);
       for (const [key, schema] of [["name", ARTIFACT_PATH], ["registered_model_name", MODEL_NAME]] as const) {
-        const checked = schema.optional().safeParse(save.own[key]);
+        const checked = z.optional(schema).safeParse(save.own[key]);
         if (!checked.success) {
           throw new DatasetError(
             "catalog/bad-argument",
@@ -170,9 +173,9 @@ export function modelDatasetDefinitions(
       });
     },
     schema: z.strictObject({
-      flavor: z.string().min(1),
-      load_args: ARGS.optional(),
-      save_args: ARGS.optional(),
+      flavor: z.string().check(z.minLength(1)),
+      load_args: z.optional(ARGS),
+      save_args: z.optional(ARGS),
     }),
     argumentHints: {
       ...PYTHON_ONLY,
@@ -196,11 +199,11 @@ export function modelDatasetDefinitions(
       });
     },
     schema: z.strictObject({
-      filepath: z.string().min(1),
-      flavor: z.string().min(1),
-      load_args: ARGS.optional(),
-      save_args: ARGS.optional(),
-      versioned: z.boolean().optional(),
+      filepath: z.string().check(z.minLength(1)),
+      flavor: z.string().check(z.minLength(1)),
+      load_args: z.optional(ARGS),
+      save_args: z.optional(ARGS),
+      versioned: z.optional(z.boolean()),
     }),
     versionable: true,
     argumentHints: {
@@ -227,10 +230,10 @@ export function modelDatasetDefinitions(
     },
     schema: z.strictObject({
       model_name: MODEL_NAME,
-      stage_or_version: z.union([z.string().min(1), z.number().int().positive()]).optional(),
-      alias: z.string().regex(/^[\w-]+$/, "use letters, digits, _ and -").optional(),
-      flavor: z.string().min(1).optional(),
-      load_args: ARGS.optional(),
+      stage_or_version: z.optional(z.union([z.string().check(z.minLength(1)), z.int().check(z.positive())])),
+      alias: z.optional(z.string().check(z.regex(/^[\w-]+$/, "use letters, digits, _ and -"))),
+      flavor: z.optional(z.string().check(z.minLength(1))),
+      load_args: z.optional(ARGS),
     }),
     argumentHints: PYTHON_ONLY,
   };
