@@ -53,6 +53,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/atomic.ts",
   "catalog/builtin_types.ts",
   "catalog/catalog.ts",
+  "catalog/custom_type.ts",
   "catalog/datasets/memory_dataset.ts",
   "catalog/datasets/partitioned_dataset.ts",
   "catalog/file_dataset.ts",

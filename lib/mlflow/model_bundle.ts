@@ -5,7 +5,8 @@
  * (each persisted inference input and each parameter), and the input example files.
  */
 import { basename, dirname, join, relative, resolve, sep } from "../path.ts";
-import { type Catalog, hasFilePath } from "../catalog/mod.ts";
+import type { Catalog } from "../catalog/catalog.ts";
+import { hasFilePath } from "../catalog/file_dataset.ts";
 import { KmlfError } from "../errors.ts";
 import { v8Serialize } from "../v8_serializer.ts";
 import { inferenceOutput, type InferenceSpec, isParameter } from "../pipeline/mod.ts";

@@ -6,13 +6,9 @@
  * @module
  */
 import { join } from "../../path.ts";
-import {
-  atomicFolder,
-  type Dataset,
-  pathExists,
-  VersionedPath,
-  type VersionSpec,
-} from "../../catalog/mod.ts";
+import { atomicFolder, pathExists } from "../../catalog/atomic.ts";
+import type { Dataset } from "../../catalog/mod.ts";
+import { VersionedPath, type VersionSpec } from "../../catalog/versioning.ts";
 import { DatasetError } from "../../errors.ts";
 import type { ModelDatasetBase, ModelSaveSettings } from "./model_access.ts";
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { importProjectClass, isCustomType, type ProjectClassKind } from "../../catalog/mod.ts";
+import { importProjectClass, isCustomType, type ProjectClassKind } from "../../catalog/custom_type.ts";
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../../errors.ts";
 import type { ModelFlavor } from "../../tracking/mod.ts";
 
