@@ -9,6 +9,7 @@
  */
 import { basename, dirname, join } from "../path.ts";
 import { processAlive, realPathOrUndefined, statOrUndefined } from "../fs_utils.ts";
+import { writeFile, writeTextFile } from "../write_file.ts";
 
 /** Temp files being written right now, by this process. */
 const inFlight = new Set<string>();
@@ -92,8 +93,8 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
   const path = await writablePath(target);
   if (path === undefined) {
     // A device or a pipe (/dev/stdout, a FIFO): written in place, as there is nothing to replace.
-    if (typeof data === "string") await Deno.writeTextFile(target, data);
-    else await Deno.writeFile(target, data);
+    if (typeof data === "string") await writeTextFile(target, data);
+    else await writeFile(target, data);
     return;
   }
   const dir = dirname(path);
@@ -102,8 +103,8 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
   const tmp = tempPathFor(path);
   inFlight.add(tmp);
   try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
+    if (typeof data === "string") await writeTextFile(tmp, data);
+    else await writeFile(tmp, data);
     await Deno.rename(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});

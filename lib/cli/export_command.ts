@@ -16,6 +16,7 @@ import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** Options both exports share. */
 export interface ExportOptions {
@@ -81,7 +82,7 @@ async function write(text: string, output: string | undefined, what: string): Pr
     out(text.trimEnd());
     return EXIT.ok;
   }
-  await Deno.writeTextFile(output, text);
+  await writeTextFile(output, text);
   err(`Wrote ${what} to ${output}`);
   return EXIT.ok;
 }

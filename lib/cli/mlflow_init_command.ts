@@ -6,6 +6,7 @@ import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireProject } from "./project.ts";
 import { out, style } from "./terminal.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** Options of `kmlf mlflow init`. */
 export interface MlflowInitOptions {
@@ -44,7 +45,7 @@ export async function mlflowInit(options: MlflowInitOptions): Promise<number> {
       hint: "pass --force to overwrite it (your changes in that file will be lost)",
     });
   }
-  await Deno.writeTextFile(file, mlflowYmlTemplate(settings.name));
+  await writeTextFile(file, mlflowYmlTemplate(settings.name));
   if (!options.silent) {
     out(style.green(`✔ Wrote ${relative(root, file)}`));
     out(

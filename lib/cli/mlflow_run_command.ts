@@ -9,6 +9,7 @@ import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { err, out } from "./terminal.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** Options of `kmlf mlflow start-run`. */
 export interface StartRunOptions {
@@ -64,7 +65,7 @@ export async function mlflowStartRun(options: StartRunOptions, argv: string[]): 
       projectRoot: tracking.root!,
       kmlfVersion: KMLF_VERSION,
     });
-    if (options.runIdFile) await Deno.writeTextFile(options.runIdFile, runId);
+    if (options.runIdFile) await writeTextFile(options.runIdFile, runId);
     out(runId);
     return EXIT.ok;
   } finally {

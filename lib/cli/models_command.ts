@@ -15,6 +15,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** Options of `kmlf models predict`. */
 export interface PredictOptions {
@@ -84,7 +85,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(predictions)
       : predictionsBody(predictions) + "\n";
-    if (options.outputPath) await Deno.writeTextFile(options.outputPath, result);
+    if (options.outputPath) await writeTextFile(options.outputPath, result);
     else await Deno.stdout.write(new TextEncoder().encode(result));
     return EXIT.ok;
   } catch (error) {

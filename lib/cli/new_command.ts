@@ -10,6 +10,7 @@ import { IRIS_FILES } from "./templates/iris_files.ts";
 import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/project_files.ts";
 import { kmlfImports, kmlfSourceRoot } from "./project_runtime.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** Options of `kmlf new`. */
 export interface NewOptions {
@@ -43,7 +44,7 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
   for (const [path, content] of Object.entries(files)) {
     const target = join(root, path);
     await Deno.mkdir(dirname(target), { recursive: true });
-    await Deno.writeTextFile(target, content);
+    await writeTextFile(target, content);
   }
   out(style.green(`✔ Created project "${name}" in ${root}`));
   out(

@@ -9,6 +9,7 @@ import { EXIT } from "./exit_codes.ts";
 import { requireProject } from "./project.ts";
 import { pipelineFiles } from "./templates/pipeline_files.ts";
 import { out, style } from "./terminal.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** Options of `kmlf pipeline create` / `delete`. */
 export interface PipelineCommandOptions {
@@ -51,7 +52,7 @@ export async function pipelineCreate(name: string, options: PipelineCommandOptio
   }
   for (const [path, content] of Object.entries(files)) {
     await Deno.mkdir(dirname(join(root, path)), { recursive: true });
-    await Deno.writeTextFile(join(root, path), content, { createNew: true });
+    await writeTextFile(join(root, path), content, { createNew: true });
   }
   out(style.green(`✔ Created pipeline "${name}"`));
   for (const path of Object.keys(files)) out(`  ${path}`);

@@ -14,6 +14,7 @@ import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 import { moduleGraph } from "./module_graph.ts";
 import denoJson from "../../deno.json" with { type: "json" };
+import { writeFile, writeTextFile } from "../write_file.ts";
 
 /** What to bundle. */
 export interface BundleOptions {
@@ -61,7 +62,7 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
       const key = name === "parameters" ? "parameters" : name.slice("params:".length);
       params[key] = value;
       const file = `artifacts/params/${safeFileName(key)}.json`;
-      await writeFile(join(dir, file), JSON.stringify(value, null, 2));
+      await writeInto(join(dir, file), JSON.stringify(value, null, 2));
       artifacts[name] = { type: "json", filepath: file };
       continue;
     }
@@ -85,7 +86,7 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
   const pins = Object.fromEntries(
     graph.external.filter((s) => s in NPM_PINS && s !== "kmlf").map((s) => [s, NPM_PINS[s]]),
   );
-  await writeFile(join(dir, "code", "deno.json"), JSON.stringify({ imports: pins }, null, 2) + "\n");
+  await writeInto(join(dir, "code", "deno.json"), JSON.stringify({ imports: pins }, null, 2) + "\n");
   const needsData = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
   return {
     flavor: {
@@ -151,7 +152,7 @@ async function bundleDataset(
     );
   }
   const file = `artifacts/${safeFileName(name)}.pkl`;
-  await writeFile(join(dir, file), bytes);
+  await writeInto(join(dir, file), bytes);
   notes.push(
     `"${name}" (${catalog.typeName(name)}) has no local file: its loaded value is bundled as ${file}`,
   );
@@ -196,10 +197,10 @@ function safeFileName(name: string): string {
   return name.replace(/[^\w.@-]/g, "_");
 }
 
-async function writeFile(path: string, data: string | Uint8Array): Promise<void> {
+async function writeInto(path: string, data: string | Uint8Array): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  if (typeof data === "string") await Deno.writeTextFile(path, data);
-  else await Deno.writeFile(path, data);
+  if (typeof data === "string") await writeTextFile(path, data);
+  else await writeFile(path, data);
 }
 
 async function copyInto(source: string, target: string): Promise<void> {

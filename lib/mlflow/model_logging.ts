@@ -18,6 +18,7 @@ import {
 import { inferColumns, inferParams, signatureToStrings } from "../tracking/models/signature.ts";
 import { writeBundle } from "./model_bundle.ts";
 import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** What {@link logInferenceModel} needs. */
 export interface LogModelOptions {
@@ -139,8 +140,8 @@ export async function writeModelDir(
   if (spec.logModel.inputExample === "auto") {
     if (Array.isArray(rows) && rows.length > 0 && rows.every(isRow)) {
       const files = inputExampleFiles(rows.slice(0, 5));
-      await Deno.writeTextFile(join(dir, "input_example.json"), files.inputExample);
-      await Deno.writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
+      await writeTextFile(join(dir, "input_example.json"), files.inputExample);
+      await writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
       info = files.info;
     } else notes.push(`no input example: the data of "${spec.inputName}" is not a list of rows`);
   }
@@ -155,7 +156,7 @@ export async function writeModelDir(
     signature,
     utcTimeCreated: utcTimeCreated(new Date()),
   };
-  await Deno.writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(model));
+  await writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(model));
   return { model, notes };
 }
 

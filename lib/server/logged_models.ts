@@ -11,6 +11,7 @@ import { fileInfoToWire, mlflowError, recordFromWire, recordToWire } from "../tr
 import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
 import type { ServerContext } from "./server_context.ts";
+import { writeTextFile } from "../write_file.ts";
 
 /** A logged model as stored (wire field names, ready to serve). */
 interface LoggedModelRecord {
@@ -79,7 +80,7 @@ async function load(ctx: ServerContext, modelId: string, allowDeleted = false): 
 async function save(ctx: ServerContext, record: LoggedModelRecord): Promise<void> {
   await Deno.mkdir(dirOf(ctx), { recursive: true });
   const path = join(dirOf(ctx), `${record.model_id}.json`);
-  await Deno.writeTextFile(`${path}.tmp`, JSON.stringify(record));
+  await writeTextFile(`${path}.tmp`, JSON.stringify(record));
   await Deno.rename(`${path}.tmp`, path);
 }
 

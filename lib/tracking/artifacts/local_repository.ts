@@ -15,6 +15,7 @@ import {
   safeArtifactPath,
 } from "./artifact_repository.ts";
 import { resolvesInside, statOrUndefined } from "../../fs_utils.ts";
+import { writeFile, writeTextFile } from "../../write_file.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
@@ -151,8 +152,8 @@ export class LocalArtifactRepository implements ArtifactRepository {
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
     await Deno.mkdir(dirname(abs), { recursive: true });
     const tmp = tempBeside(abs);
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
+    if (typeof data === "string") await writeTextFile(tmp, data);
+    else await writeFile(tmp, data);
     await Deno.rename(tmp, abs);
   }
 

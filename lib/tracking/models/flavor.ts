@@ -19,6 +19,7 @@ import {
   utcTimeCreated,
 } from "./mlmodel.ts";
 import { inferColumns, pythonJson, type SignatureStrings, signatureToStrings } from "./signature.ts";
+import { writeTextFile } from "../../write_file.ts";
 
 /** What a flavor's save returns. */
 export interface SavedFlavor {
@@ -112,7 +113,7 @@ export async function saveModelFolder<M>(
     signature,
     utcTimeCreated: utcTimeCreated(new Date()),
   };
-  await Deno.writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(mlmodel));
+  await writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(mlmodel));
   return { model: mlmodel, notes };
 }
 
@@ -160,11 +161,11 @@ async function writeInputExample(dir: string, example: unknown): Promise<SavedIn
   const rows = Array.isArray(example) && example.length > 0 && example.every(isRow);
   if (rows) {
     const files = inputExampleFiles((example as Record<string, unknown>[]).slice(0, 5));
-    await Deno.writeTextFile(join(dir, "input_example.json"), files.inputExample);
-    await Deno.writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
+    await writeTextFile(join(dir, "input_example.json"), files.inputExample);
+    await writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
     return files.info;
   }
-  await Deno.writeTextFile(join(dir, "input_example.json"), pythonJson(example));
+  await writeTextFile(join(dir, "input_example.json"), pythonJson(example));
   return { artifactPath: "input_example.json", type: "json_object" };
 }
 

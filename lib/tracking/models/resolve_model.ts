@@ -12,6 +12,7 @@ import type { ModelVersion } from "../registry/entities.ts";
 import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
+import { writeTextFile } from "../../write_file.ts";
 
 /** Where a model was found. */
 export interface ResolvedModel {
@@ -199,7 +200,7 @@ async function fetchArtifacts(
       throw notFound(cause);
     });
     if (!(await statOrUndefined(got))?.isDirectory) throw notFound();
-    await Deno.writeTextFile(join(got, ".kmlf-complete"), new Date().toISOString());
+    await writeTextFile(join(got, ".kmlf-complete"), new Date().toISOString());
     await Deno.remove(target, { recursive: true }).catch(() => {});
     await Deno.rename(got, target);
     return target;

@@ -11,6 +11,7 @@ import { join } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { v8Deserialize, v8Serialize } from "../../v8_serializer.ts";
 import type { ModelFlavor } from "./flavor.ts";
+import { writeFile } from "../../write_file.ts";
 
 /** The serializations of the `js_value` flavor. */
 export const VALUE_SERIALIZATIONS = ["json", "v8"] as const;
@@ -64,7 +65,7 @@ export const jsValueFlavor: ModelFlavor<unknown> = {
         );
       }
     }
-    await Deno.writeFile(join(dir, FILES[serialization]), bytes);
+    await writeFile(join(dir, FILES[serialization]), bytes);
     return { entry: { serialization, data: FILES[serialization] } };
   },
   async load(dir, { entry }) {

@@ -10,6 +10,7 @@ import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
 import { mlflowError } from "../../tracking_errors.ts";
 import { KmlfError, TrackingError } from "../../../errors.ts";
 import { ioProblem } from "../../../io_errors.ts";
+import { writeTextFile } from "../../../write_file.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
   RUNNING: 1,
@@ -114,7 +115,7 @@ export async function writeAtomic(
   if (options.createFolders) await Deno.mkdir(dirname(path), { recursive: true });
   const tmp = tempBeside(path);
   try {
-    await Deno.writeTextFile(tmp, text);
+    await writeTextFile(tmp, text);
     await Deno.rename(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
@@ -184,11 +185,11 @@ export async function writeAtomicInRun(runDir: string, relPath: string, text: st
   const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
   const tmp = tempBeside(path);
   try {
-    await Deno.writeTextFile(tmp, text); // never creates parent folders
+    await writeTextFile(tmp, text); // never creates parent folders
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     await mkdirInRun(runDir, dirname(relPath));
-    await Deno.writeTextFile(tmp, text);
+    await writeTextFile(tmp, text);
   }
   await Deno.rename(tmp, path);
 }
@@ -213,11 +214,11 @@ export async function createAtomicInRun(
   const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
   const tmp = tempBeside(path);
   try {
-    await Deno.writeTextFile(tmp, text);
+    await writeTextFile(tmp, text);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     await mkdirInRun(runDir, dirname(relPath));
-    await Deno.writeTextFile(tmp, text);
+    await writeTextFile(tmp, text);
   }
   try {
     await Deno.link(tmp, path);
@@ -226,7 +227,7 @@ export async function createAtomicInRun(
     if (error instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
     // No hard links here: create exclusively instead (a reader may briefly see it empty).
     try {
-      await Deno.writeTextFile(path, text, { createNew: true });
+      await writeTextFile(path, text, { createNew: true });
       return undefined;
     } catch (inner) {
       if (inner instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);

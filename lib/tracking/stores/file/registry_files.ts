@@ -24,6 +24,7 @@ import { registeredModelNotFound, validateModelName, validateNewModelName } from
 import { mlflowError } from "../../tracking_errors.ts";
 import { readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
 import { LOCK_FILE, withFileLock } from "./store_lock.ts";
+import { writeTextFile } from "../../../write_file.ts";
 
 /**
  * Where a model's folder is. Names that cannot be one folder name are refused as MLflow's file store
@@ -218,7 +219,7 @@ export async function writeKeyFile(path: string, value: string | undefined): Pro
     // file system's 255-byte limit. Readers skip `*.tmp` files.
     await Deno.mkdir(dirname(path), { recursive: true });
     const tmp = join(dirname(path), `.kmlf-${crypto.randomUUID().slice(0, 8)}.tmp`);
-    await Deno.writeTextFile(tmp, value);
+    await writeTextFile(tmp, value);
     return await Deno.rename(tmp, path);
   }
   try {

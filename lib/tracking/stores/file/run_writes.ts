@@ -19,6 +19,7 @@ import {
 } from "./file_format.ts";
 import { paramValueChanged } from "../../tracking_errors.ts";
 import { readHistory } from "./file_read.ts";
+import { writeTextFile } from "../../../write_file.ts";
 
 /** Bounds of the remembered lines (least recently used files are forgotten first). */
 const REMEMBERED = { files: 64, lines: 2_000_000 } as const;
@@ -57,11 +58,11 @@ async function endsWithNewline(path: string): Promise<boolean> {
 async function appendInRun(runDir: string, relPath: string, text: string): Promise<void> {
   const path = join(runDir, relPath);
   try {
-    await Deno.writeTextFile(path, text, { append: true }); // never creates parent folders
+    await writeTextFile(path, text, { append: true }); // never creates parent folders
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     await mkdirInRun(runDir, dirname(relPath));
-    await Deno.writeTextFile(path, text, { append: true });
+    await writeTextFile(path, text, { append: true });
   }
 }
 

@@ -16,6 +16,7 @@
 import { join } from "../../../path.ts";
 import { TrackingError } from "../../../errors.ts";
 import { processAlive } from "../../../fs_utils.ts";
+import { writeTextFile } from "../../../write_file.ts";
 
 /** The lock file's name, in the store's root and in each registered model's folder. */
 export const LOCK_FILE = ".kmlf-lock";
@@ -61,7 +62,7 @@ async function acquire(path: string, options: FileLockOptions): Promise<void> {
   const waitMs = options.waitMs ?? 60_000;
   for (let wait = 1;; wait = Math.min(wait * 2, 50)) {
     try {
-      await Deno.writeTextFile(path, `${Deno.pid} ${Date.now()}`, { createNew: true });
+      await writeTextFile(path, `${Deno.pid} ${Date.now()}`, { createNew: true });
       return;
     } catch (error) {
       if (error instanceof Deno.errors.NotFound && options.missingFolder) throw options.missingFolder();
