@@ -86,6 +86,16 @@ export class FileRegistry implements ModelRegistryStore {
     return await versionEntity(dir, meta, await readKeyFiles(join(dir, "aliases")));
   }
 
+  /**
+   * Runs a write under the model's lock, asked for before any await: writes this process issues to one
+   * model apply in the order they were issued (one issued after a delete finds the model gone), not in
+   * the order some earlier read happened to finish. `fn` checks that the model or version still exists.
+   */
+  #locked<T>(name: string, fn: (dir: string) => Promise<T>): Promise<T> {
+    const dir = modelDir(this.#root, name);
+    return withModelLock(dir, name, () => fn(dir));
+  }
+
   async #touch(dir: string, now = Date.now()): Promise<void> {
     const meta = await readModelMeta(dir);
     if (meta) await writeModelMeta(dir, { ...meta, last_updated_timestamp: now });
@@ -128,9 +138,9 @@ export class FileRegistry implements ModelRegistryStore {
 
   async renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel> {
     const newDir = modelDir(this.#root, newName, { creating: true });
-    const { dir } = await this.#model(name);
     if (newName === name) return await this.getRegisteredModel(name);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
+      await this.#model(name);
       try {
         await Deno.mkdir(newDir); // claim the new name; the rename below replaces this empty folder
       } catch (error) {
@@ -151,8 +161,7 @@ export class FileRegistry implements ModelRegistryStore {
 
   async updateRegisteredModel(name: string, description: string | null): Promise<RegisteredModel> {
     validateStoredText("description", description);
-    const { dir } = await this.#model(name);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
       const meta = (await this.#model(name)).meta;
       await writeModelMeta(dir, { ...meta, description, last_updated_timestamp: Date.now() });
     });
@@ -160,8 +169,10 @@ export class FileRegistry implements ModelRegistryStore {
   }
 
   async deleteRegisteredModel(name: string): Promise<void> {
-    const { dir } = await this.#model(name);
-    await withModelLock(dir, name, () => removeModelFolder(dir));
+    await this.#locked(name, async (dir) => {
+      await this.#model(name);
+      await removeModelFolder(dir);
+    });
   }
 
   searchRegisteredModels(options: RegistrySearchOptions = {}): Promise<RegisteredModelsPage> {
@@ -176,8 +187,8 @@ export class FileRegistry implements ModelRegistryStore {
 
   async setRegisteredModelTag(name: string, key: string, value: string): Promise<void> {
     validateRegisteredModelTag(key, value);
-    const { dir } = await this.#model(name);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
+      await this.#model(name);
       await writeKeyFile(join(dir, "tags", key), value);
       await this.#touch(dir);
     });
@@ -185,8 +196,8 @@ export class FileRegistry implements ModelRegistryStore {
 
   async deleteRegisteredModelTag(name: string, key: string): Promise<void> {
     validateRegisteredModelTag(key, "");
-    const { dir } = await this.#model(name);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
+      await this.#model(name);
       if (!(await statOrUndefined(join(dir, "tags", key)))) return;
       await writeKeyFile(join(dir, "tags", key), undefined);
       await this.#touch(dir);
@@ -201,9 +212,9 @@ export class FileRegistry implements ModelRegistryStore {
     validateVersionTexts(source, options);
     const tags = Object.entries(options.tags ?? {});
     for (const [k, v] of tags) validateModelVersionTag(k, v);
-    const { dir } = await this.#model(name);
-    const storageLocation = await storageLocationOf(this, source);
-    const meta = await withModelLock(dir, name, async () => {
+    return await this.#locked(name, async (dir) => {
+      await this.#model(name);
+      const storageLocation = await storageLocationOf(this, source);
       let next = Math.max(0, ...versionNumbers(dir)) + 1;
       for (;; next++) {
         try {
@@ -232,9 +243,8 @@ export class FileRegistry implements ModelRegistryStore {
       for (const [k, v] of tags) await writeKeyFile(join(versionDir(dir, next), "tags", k), v);
       await writeVersionMeta(dir, meta);
       await this.#touch(dir, now);
-      return meta;
+      return await this.#versionEntity(dir, meta);
     });
-    return await this.#versionEntity(dir, meta);
   }
 
   async getModelVersion(name: string, version: string): Promise<ModelVersion> {
@@ -244,14 +254,12 @@ export class FileRegistry implements ModelRegistryStore {
 
   async updateModelVersion(name: string, version: string, description: string | null): Promise<ModelVersion> {
     validateStoredText("description", description);
-    const { dir } = await this.#version(name, version);
-    const meta = await withModelLock(dir, name, async () => {
+    return await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
       const updated = { ...meta, description, last_updated_timestamp: Date.now() };
       await writeVersionMeta(dir, updated);
-      return updated;
+      return await this.#versionEntity(dir, updated);
     });
-    return await this.#versionEntity(dir, meta);
   }
 
   async transitionModelVersionStage(
@@ -262,8 +270,7 @@ export class FileRegistry implements ModelRegistryStore {
   ): Promise<ModelVersion> {
     const target = canonicalStage(stage);
     if (options.archiveExistingVersions && !ACTIVE_STAGES.includes(target)) throw cannotArchiveInStage(stage);
-    const { dir } = await this.#version(name, version);
-    const meta = await withModelLock(dir, name, async () => {
+    return await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
       const now = Date.now();
       if (options.archiveExistingVersions) {
@@ -276,14 +283,12 @@ export class FileRegistry implements ModelRegistryStore {
       const moved = { ...meta, current_stage: target, last_updated_timestamp: now };
       await writeVersionMeta(dir, moved);
       await this.#touch(dir, now);
-      return moved;
+      return await this.#versionEntity(dir, moved);
     });
-    return await this.#versionEntity(dir, meta);
   }
 
   async deleteModelVersion(name: string, version: string): Promise<void> {
-    const { dir } = await this.#version(name, version);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
       const now = Date.now();
       // MLflow's order: the version is saved (listing its aliases), then the aliases pointing at it go.
@@ -320,8 +325,7 @@ export class FileRegistry implements ModelRegistryStore {
     key: string,
     value: string | undefined,
   ): Promise<void> {
-    const { dir } = await this.#version(name, version);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
       const path = join(versionDir(dir, meta.version), "tags", key);
       if (value === undefined && !(await statOrUndefined(path))) return;
@@ -333,8 +337,7 @@ export class FileRegistry implements ModelRegistryStore {
   async setRegisteredModelAlias(name: string, alias: string, version: string): Promise<void> {
     validateAliasName(alias);
     const number = parseModelVersion(version);
-    const { dir } = await this.#model(name);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
       await this.#version(name, version);
       // Like MLflow, only the alias file and the model's meta.yaml change; a version's meta.yaml lists
       // its aliases as of its last save (readers take them from aliases/).
@@ -345,8 +348,8 @@ export class FileRegistry implements ModelRegistryStore {
 
   async deleteRegisteredModelAlias(name: string, alias: string): Promise<void> {
     validateAliasName(alias);
-    const { dir } = await this.#model(name);
-    await withModelLock(dir, name, async () => {
+    await this.#locked(name, async (dir) => {
+      await this.#model(name);
       const version = (await readKeyFiles(join(dir, "aliases")))[alias];
       if (version === undefined) return;
       await writeKeyFile(join(dir, "aliases", alias), undefined);
