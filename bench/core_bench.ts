@@ -18,6 +18,7 @@ import {
   report,
 } from "./bench_utils.ts";
 import { demoProject, kmlfBundle } from "../tests/cli_harness.ts";
+import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
 
 const repo = resolve(new URL("..", import.meta.url).pathname);
 const deno = Deno.execPath();
@@ -33,6 +34,11 @@ const kmlf = [
 const installed = installedKmlf(await kmlfBundle());
 const runs = Number(Deno.env.get("BENCH_RUNS") ?? 11);
 const env = { NO_COLOR: "1" };
+// An empty module run with kmlf's flags, timed in the same alternation: Deno's own start and exit. This VM's
+// speed drifts by 15–25 % over minutes; the time a command takes beyond this floor drifts less.
+const emptyDir = await Deno.makeTempDir({ prefix: "kmlf-bench-empty-" });
+await Deno.writeTextFile(join(emptyDir, "empty.js"), "");
+const emptyDeno = [deno, "run", "--cached-only", ...KMLF_RUN_FLAGS, join(emptyDir, "empty.js")];
 
 // The installed command against its target; the sources' figure beside it.
 async function benchCommand(
@@ -42,15 +48,21 @@ async function benchCommand(
   target: number,
   options: { rss?: number; ref?: number } = {},
 ) {
-  const [bundled, sources] = await alternatedMedians(runs, [[...installed, ...args], [...kmlf, ...args]], {
-    cwd,
-    env,
-  });
+  const [bundled, sources, empty] = await alternatedMedians(
+    runs,
+    [[...installed, ...args], [...kmlf, ...args], emptyDeno],
+    { cwd, env },
+  );
   reportCommand(name, bundled, target, options);
   console.log(
     `${"".padEnd(52)} ${sources.ms.toFixed(0).padStart(9)} ms from the sources (${
       sources.cpuMs?.toFixed(0)
     } ms CPU, ${sources.rssMb?.toFixed(0)} MB)`,
+  );
+  console.log(
+    `${"".padEnd(52)} ${(bundled.ms - empty.ms).toFixed(0).padStart(9)} ms beyond an empty \`deno run\` (${
+      empty.ms.toFixed(0)
+    } ms, ${empty.rssMb?.toFixed(0)} MB)`,
   );
 }
 
@@ -87,6 +99,7 @@ try {
 } finally {
   await Deno.remove(untracked, { recursive: true });
   await Deno.remove(tracked, { recursive: true });
+  await Deno.remove(emptyDir, { recursive: true });
 }
 
 const big = await makeBigProject(10_000);
