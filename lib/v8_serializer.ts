@@ -1,8 +1,7 @@
 /**
- * V8's structured serialization (what `node:v8` reads and writes): kmlf's own codec for the small values
- * pipelines usually pickle (lib/v8_codec.ts), `node:v8` for everything else and for everything once it is
- * loaded. Importing `node:v8` costs ~8 ms (it loads `node:buffer`), which a run that saves a model or a
- * few rows no longer pays.
+ * V8's structured serialization (what `node:v8` reads and writes): kmlf's own codec for the values pipelines
+ * usually pickle (lib/v8_codec.ts), `node:v8` for everything else, loaded on first need. Importing `node:v8`
+ * costs ~8 ms (it loads `node:buffer`), which a run that saves a model or a few rows no longer pays.
  *
  * @example
  * ```ts
@@ -14,20 +13,13 @@
  */
 import { decodeV8, encodeV8 } from "./v8_codec.ts";
 
-let native: typeof import("node:v8") | undefined;
-
-async function nodeV8(): Promise<typeof import("node:v8")> {
-  return native ??= await import("node:v8");
-}
-
 /** The V8 serialization of `value` (throws what `v8.serialize` throws, e.g. for a function). */
 export async function v8Serialize(value: unknown): Promise<Uint8Array> {
-  const bytes = native ? undefined : encodeV8(value);
-  return bytes ?? (await nodeV8()).serialize(value);
+  return encodeV8(value) ?? (await import("node:v8")).serialize(value);
 }
 
 /** The value V8 serialized into `bytes` (throws what `v8.deserialize` throws for other bytes). */
 export async function v8Deserialize(bytes: Uint8Array): Promise<unknown> {
-  const decoded = native ? undefined : decodeV8(bytes);
-  return decoded ? decoded.value : (await nodeV8()).deserialize(bytes);
+  const decoded = decodeV8(bytes);
+  return decoded ? decoded.value : (await import("node:v8")).deserialize(bytes);
 }

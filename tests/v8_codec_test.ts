@@ -184,6 +184,9 @@ Deno.test("what the codec leaves to node:v8 comes back as undefined, and v8_seri
   // Functions and symbols: node:v8's own error.
   await assert.rejects(v8Serialize({ f() {} }), /could not be cloned/);
   await assert.rejects(v8Serialize(Symbol("s")), /could not be cloned/);
+  // A Proxy shows as the object it wraps (JavaScript cannot tell it apart); node:v8 refuses it.
+  assert.throws(() => serialize(new Proxy({ a: 1 }, {})), /could not be cloned/);
+  assert.deepEqual(deserialize((await v8Serialize(new Proxy({ a: 1 }, {}))) as Uint8Array), { a: 1 });
   // Bytes that are not V8's: node:v8's own error too.
   await assert.rejects(v8Deserialize(new TextEncoder().encode("not a pickle")));
   await assert.rejects(v8Deserialize(new Uint8Array([0xff, 0x0f, 0x6f, 0x22, 0x05, 0x61])));
