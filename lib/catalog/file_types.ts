@@ -14,7 +14,7 @@ export const NoArgs = z.strictObject({});
  *
  * @example
  * ```ts
- * fileSchema(NoArgs, z.strictObject({ indent: z.number().optional() }));
+ * fileSchema(NoArgs, z.strictObject({ indent: z.optional(z.number()) }));
  * ```
  */
 export function fileSchema(load: z.core.$ZodType = NoArgs, save: z.core.$ZodType = NoArgs): z.ZodMiniType {
