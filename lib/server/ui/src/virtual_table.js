@@ -186,25 +186,28 @@ export function virtualTable(
     return el;
   };
 
-  // The cell is noted when the button goes down: a render between press and release (live refresh)
-  // replaces the row, and the click then lands on the body, not on a cell.
+  // A cell click is a press and a release of the main button on one cell, seen as pointer events, not as
+  // the click event: a render between press and release (a live refresh, the table resizing) replaces the
+  // row, and Chrome then sends no click at all, since the pressed element left the page.
   let pressed;
+  const control = (target) => target.closest("a, button, input, select, label");
   const cellAt = (target) => {
     const cell = target.closest(".vt-cell");
     const rowEl = target.closest(".vt-row");
     return cell && rowEl ? { index: Number(rowEl.dataset.index), col: cell.dataset.col, cell } : undefined;
   };
   body.addEventListener("pointerdown", (event) => {
-    pressed = event.target.closest("a, button, input, select, label") ? undefined : cellAt(event.target);
+    pressed = event.button === 0 && !control(event.target) ? cellAt(event.target) : undefined;
   });
-  body.addEventListener("click", (event) => {
-    if (!onCellClick || event.target.closest("a, button, input, select, label")) return;
-    const at = cellAt(event.target) ?? pressed;
+  body.addEventListener("pointerup", (event) => {
+    const at = pressed;
     pressed = undefined;
-    if (!at) return;
+    if (!at || !onCellClick || event.button !== 0 || control(event.target)) return;
+    const up = cellAt(event.target);
+    if (up && (up.index !== at.index || up.col !== at.col)) return; // a drag to another cell (selecting text)
     const column = cols.find((c) => c.id === at.col);
     const row = rows[at.index];
-    if (column && row) onCellClick(row, column, at.cell);
+    if (column && row) onCellClick(row, column, up?.cell ?? at.cell);
   });
 
   const schedule = () => {
