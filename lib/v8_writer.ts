@@ -19,7 +19,10 @@ export function encodeV8(value: unknown): Uint8Array | undefined {
   try {
     writer.value(value);
   } catch (error) {
-    if (error instanceof Unsupported || error instanceof RangeError) return undefined;
+    // RangeError: too deep or too long; TypeError: an object posing as a Date or a RegExp. node:v8 decides.
+    if (error instanceof Unsupported || error instanceof RangeError || error instanceof TypeError) {
+      return undefined;
+    }
     throw error;
   }
   return writer.bytes();
@@ -69,18 +72,13 @@ class Writer {
       this.#byte(TAG.reference);
       return this.#varint(id);
     }
+    // Numbered in the order V8 numbers them; a kind left to node:v8 abandons the whole encoding anyway.
+    this.#ids.set(v, this.#ids.size);
+    // Only exact built-in kinds: a subclass or a class instance is V8's (and Node's) business.
     const proto = Object.getPrototypeOf(v);
     const view = VIEW_INDEX.get(proto);
-    // Only exact built-in kinds: a subclass or a class instance is V8's (and Node's) business.
-    if (
-      view === undefined && proto !== Object.prototype && proto !== null && proto !== Array.prototype &&
-      proto !== Date.prototype && proto !== RegExp.prototype && proto !== Map.prototype &&
-      proto !== Set.prototype && proto !== ArrayBuffer.prototype
-    ) throw new Unsupported();
-    if (proto === Array.prototype && !Array.isArray(v)) throw new Unsupported();
-    this.#ids.set(v, this.#ids.size);
-    if (view !== undefined) return this.#view_(v as ArrayBufferView, view);
-    if (proto === Array.prototype) return this.#array(v as unknown[]);
+    if (view !== undefined) return this.#arrayBufferView(v as ArrayBufferView, view);
+    if (proto === Array.prototype && Array.isArray(v)) return this.#array(v);
     if (proto === Date.prototype) {
       this.#byte(TAG.date);
       return this.#double((v as Date).getTime());
@@ -112,6 +110,7 @@ class Writer {
       this.#varint(buffer.byteLength);
       return this.#raw(new Uint8Array(buffer));
     }
+    if (proto !== Object.prototype && proto !== null) throw new Unsupported();
     const keys = Object.keys(v);
     this.#byte(TAG.object);
     this.#properties(v as Record<string, unknown>, keys);
@@ -149,7 +148,7 @@ class Writer {
     this.#varint(length);
   }
 
-  #view_(v: ArrayBufferView, index: number): void {
+  #arrayBufferView(v: ArrayBufferView, index: number): void {
     const buffer = v.buffer as ArrayBuffer & { resizable?: boolean; detached?: boolean };
     if (!(buffer instanceof ArrayBuffer) || buffer.resizable || buffer.detached) throw new Unsupported();
     this.#byte(TAG.host);

@@ -170,6 +170,7 @@ Deno.test("what the codec leaves to node:v8 comes back as undefined, and v8_seri
     ["boxed", new Number(3)],
     ["subclass", new (class extends Map {})()],
     ["resizable", new ArrayBuffer(2, { maxByteLength: 4 })],
+    ["an object posing as a Date", Object.create(Date.prototype)],
   ];
   for (const [label, value] of leftToNode) {
     assert.equal(encodeV8(value), undefined, label);

@@ -3,18 +3,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { writeFile, writeTextFile } from "../lib/write_file.ts";
 import { REPO } from "./cli_harness.ts";
-
-async function inTemp(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-write-file-" });
-  try {
-    await fn(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { inTempDir } from "./catalog/dataset_contract.ts";
 
 Deno.test("writeFile and writeTextFile create, replace and append like Deno's", async () => {
-  await inTemp(async (dir) => {
+  await inTempDir(async (dir) => {
     const ours = join(dir, "ours.bin");
     const deno = join(dir, "deno.bin");
     const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251); // more than one write() call
@@ -31,7 +23,7 @@ Deno.test("writeFile and writeTextFile create, replace and append like Deno's", 
 });
 
 Deno.test("writeFile options and errors match Deno.writeFile's", async () => {
-  await inTemp(async (dir) => {
+  await inTempDir(async (dir) => {
     const path = join(dir, "f.txt");
     await writeTextFile(path, "x", { createNew: true });
     const outcome = async (write: () => Promise<void>) =>
