@@ -6,17 +6,19 @@
 import { dirname } from "./path.ts";
 
 /**
- * `Deno.stat`, with undefined for a missing path (or one below a file) (other errors, e.g. permissions, still throw).
+ * `Deno.statSync`, with undefined for a missing path (or one below a file) (other errors, e.g. permissions,
+ * still throw). kmlf's metadata calls are synchronous: the system call takes microseconds, where Deno's
+ * asynchronous version is a hop to its blocking-thread pool and back (~0.1 ms, the first ~0.9 ms).
  *
  * @example
  * ```ts
- * const info = await statOrUndefined("/tmp/maybe.txt");
+ * const info = statOrUndefined("/tmp/maybe.txt");
  * if (info?.isFile) console.log(info.size);
  * ```
  */
-export async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
+export function statOrUndefined(path: string): Deno.FileInfo | undefined {
   try {
-    return await Deno.stat(path);
+    return Deno.statSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return undefined;
     throw error;
@@ -24,16 +26,16 @@ export async function statOrUndefined(path: string): Promise<Deno.FileInfo | und
 }
 
 /**
- * `Deno.realPath`, with undefined for a missing path (or one below a file).
+ * `Deno.realPathSync`, with undefined for a missing path (or one below a file).
  *
  * @example
  * ```ts
- * await realPathOrUndefined("/tmp/link"); // "/tmp/target" or undefined
+ * realPathOrUndefined("/tmp/link"); // "/tmp/target" or undefined
  * ```
  */
-export async function realPathOrUndefined(path: string): Promise<string | undefined> {
+export function realPathOrUndefined(path: string): string | undefined {
   try {
-    return await Deno.realPath(path);
+    return Deno.realPathSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return undefined;
     throw error;
@@ -47,18 +49,18 @@ export async function realPathOrUndefined(path: string): Promise<string | undefi
  *
  * @example
  * ```ts
- * await resolvesInside("/srv/mlruns/0/run/metrics", "/srv/mlruns/0/run/metrics/loss"); // true
- * await resolvesInside("/srv/art", "/srv/art/link-to-etc/passwd"); // false
+ * resolvesInside("/srv/mlruns/0/run/metrics", "/srv/mlruns/0/run/metrics/loss"); // true
+ * resolvesInside("/srv/art", "/srv/art/link-to-etc/passwd"); // false
  * ```
  */
-export async function resolvesInside(rootDir: string, target: string): Promise<boolean> {
+export function resolvesInside(rootDir: string, target: string): boolean {
   try {
-    const realRoot = (await realPathOrUndefined(rootDir)) ?? rootDir;
+    const realRoot = realPathOrUndefined(rootDir) ?? rootDir;
     let probe = target;
-    let real = await realPathOrUndefined(probe);
+    let real = realPathOrUndefined(probe);
     while (real === undefined && probe !== rootDir && probe !== dirname(probe)) {
       probe = dirname(probe);
-      real = await realPathOrUndefined(probe);
+      real = realPathOrUndefined(probe);
     }
     return real === undefined || real === realRoot ||
       real.startsWith(realRoot === "/" ? "/" : `${realRoot}/`);
@@ -66,6 +68,50 @@ export async function resolvesInside(rootDir: string, target: string): Promise<b
     if (error instanceof Deno.errors.FilesystemLoop) return false; // a symlink loop leads nowhere safe
     throw error;
   }
+}
+
+/**
+ * `Deno.statSync`, or undefined when it fails for any reason (missing, unreadable, a file in the way).
+ *
+ * @example
+ * ```ts
+ * if (statIfAny("conf/local")?.isDirectory) console.log("local settings");
+ * ```
+ */
+export function statIfAny(path: string | URL): Deno.FileInfo | undefined {
+  try {
+    return Deno.statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `Deno.lstatSync` (a symlink as itself), or undefined when it fails for any reason.
+ *
+ * @example
+ * ```ts
+ * if (lstatIfAny("data/model.pkl")?.isSymlink) console.log("a link");
+ * ```
+ */
+export function lstatIfAny(path: string | URL): Deno.FileInfo | undefined {
+  try {
+    return Deno.lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `path` is a regular file (symlinks followed); false when it cannot be looked at.
+ *
+ * @example
+ * ```ts
+ * if (!isFile("pipelines/iris/nodes.ts")) throw new Error("no node module");
+ * ```
+ */
+export function isFile(path: string | URL): boolean {
+  return statIfAny(path)?.isFile ?? false;
 }
 
 /**

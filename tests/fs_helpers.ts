@@ -21,7 +21,7 @@ export async function writeTree(files: Record<string, string>, dir?: string): Pr
 /** Runs `fn` with a fresh temp tree and removes it afterwards. */
 export async function withTree<T>(
   files: Record<string, string>,
-  fn: (dir: string) => Promise<T>,
+  fn: (dir: string) => Promise<T> | T,
 ): Promise<T> {
   const dir = await writeTree(files);
   try {

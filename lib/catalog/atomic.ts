@@ -8,8 +8,8 @@
  * @module
  */
 import { basename, dirname, join } from "../path.ts";
-import { processAlive, realPathOrUndefined, statOrUndefined } from "../fs_utils.ts";
-import { writeFile, writeTextFile } from "../write_file.ts";
+import { lstatIfAny, processAlive, realPathOrUndefined, statOrUndefined } from "../fs_utils.ts";
+import { writeFile, writeTextFile } from "../file_io.ts";
 
 /** Temp files being written right now, by this process. */
 const inFlight = new Set<string>();
@@ -38,7 +38,7 @@ export async function sweepStaleTempFiles(path: string): Promise<string[]> {
   const removed: string[] = [];
   let entries: Deno.DirEntry[];
   try {
-    entries = await Array.fromAsync(Deno.readDir(dir));
+    entries = Array.from(Deno.readDirSync(dir));
   } catch {
     return removed; // no folder yet: nothing to sweep
   }
@@ -51,7 +51,7 @@ export async function sweepStaleTempFiles(path: string): Promise<string[]> {
     const alive = pid === undefined ? undefined : pid === Deno.pid ? false : processAlive(pid);
     if (alive === true) continue;
     if (alive === undefined) {
-      const info = await statOrUndefined(tmp);
+      const info = statOrUndefined(tmp);
       if (!info?.mtime || Date.now() - info.mtime.getTime() < STALE_AFTER_MS) continue;
     }
     await Deno.remove(tmp, { recursive: entry.isDirectory }).then(() => removed.push(tmp), () => {});
@@ -90,7 +90,7 @@ export function removeTempFilesInFlight(): string[] {
  * ```
  */
 export async function atomicWrite(target: string, data: Uint8Array | string): Promise<void> {
-  const path = await writablePath(target);
+  const path = writablePath(target);
   if (path === undefined) {
     // A device or a pipe (/dev/stdout, a FIFO): written in place, as there is nothing to replace.
     if (typeof data === "string") await writeTextFile(target, data);
@@ -98,14 +98,14 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
     return;
   }
   const dir = dirname(path);
-  await Deno.mkdir(dir, { recursive: true });
+  Deno.mkdirSync(dir, { recursive: true });
   await sweepStaleTempFiles(path);
   const tmp = tempPathFor(path);
   inFlight.add(tmp);
   try {
     if (typeof data === "string") await writeTextFile(tmp, data);
     else await writeFile(tmp, data);
-    await Deno.rename(tmp, path);
+    Deno.renameSync(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     throw error;
@@ -124,20 +124,20 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
  * ```
  */
 export async function atomicFolder<T>(target: string, fill: (tmp: string) => Promise<T>): Promise<T> {
-  await Deno.mkdir(dirname(target), { recursive: true });
+  Deno.mkdirSync(dirname(target), { recursive: true });
   await sweepStaleTempFiles(target);
   const tmp = tempPathFor(target);
   const aside = tempPathFor(target);
   inFlight.add(tmp);
   inFlight.add(aside);
   try {
-    await Deno.mkdir(tmp);
+    Deno.mkdirSync(tmp);
     const result = await fill(tmp);
-    if (await pathExists(target)) {
-      await Deno.rename(target, aside);
-      await Deno.rename(tmp, target);
+    if (pathExists(target)) {
+      Deno.renameSync(target, aside);
+      Deno.renameSync(tmp, target);
       await Deno.remove(aside, { recursive: true });
-    } else await Deno.rename(tmp, target);
+    } else Deno.renameSync(tmp, target);
     return result;
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});
@@ -156,11 +156,11 @@ function tempPathFor(path: string): string {
  * undefined for a device or pipe (written in place). A folder is refused (EISDIR) before any temp file
  * is written beside it.
  */
-async function writablePath(target: string): Promise<string | undefined> {
+function writablePath(target: string): string | undefined {
   let path = target;
-  const link = await Deno.lstat(target).catch(() => undefined);
-  if (link?.isSymlink) path = (await realPathOrUndefined(target)) ?? target;
-  const info = link?.isSymlink ? await statOrUndefined(path) : link;
+  const link = lstatIfAny(target);
+  if (link?.isSymlink) path = (realPathOrUndefined(target)) ?? target;
+  const info = link?.isSymlink ? statOrUndefined(path) : link;
   if (info?.isDirectory) {
     throw new Deno.errors.IsADirectory(`Is a directory (os error 21): ${target}`);
   }
@@ -173,12 +173,12 @@ async function writablePath(target: string): Promise<string | undefined> {
  *
  * @example
  * ```ts
- * if (await pathExists("data/01_raw/iris.csv")) console.log("raw data present");
+ * if (pathExists("data/01_raw/iris.csv")) console.log("raw data present");
  * ```
  */
-export async function pathExists(path: string): Promise<boolean> {
+export function pathExists(path: string): boolean {
   try {
-    await Deno.stat(path);
+    Deno.statSync(path);
     return true;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;

@@ -7,6 +7,7 @@ import { atomicWrite, pathExists } from "./atomic.ts";
 import type { Dataset } from "./dataset.ts";
 import { assertSavable } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
+import { readFile } from "../file_io.ts";
 
 /** Options every file dataset takes (camelCase form of the catalog entry). */
 export interface FileDatasetOptions {
@@ -67,7 +68,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     const path = this.versioned ? this.versioned.loadPath() : this.filepath;
     let bytes: Uint8Array;
     try {
-      bytes = await Deno.readFile(path);
+      bytes = await readFile(path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         throw new DatasetError("dataset/file-not-found", `File ${path} does not exist`, {
@@ -95,9 +96,12 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     this.lastPath = this.#lastSaved = path;
   }
 
-  async exists(): Promise<boolean> {
-    if (this.versioned) return this.versioned.exists();
-    return (await pathExists(this.filepath)) && (await Deno.stat(this.filepath)).isFile;
+  exists(): Promise<boolean> {
+    return Promise.resolve(
+      this.versioned
+        ? this.versioned.exists()
+        : pathExists(this.filepath) && Deno.statSync(this.filepath).isFile,
+    );
   }
 
   release(): void {

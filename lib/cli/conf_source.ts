@@ -1,6 +1,7 @@
 /** `--conf-source`: Kedro's option for reading configuration from another folder. */
 import { resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 /**
  * The absolute folder `--conf-source` names (relative to the current directory). Kedro also reads
@@ -8,17 +9,17 @@ import { UsageError } from "../errors.ts";
  *
  * @example
  * ```ts
- * await confSourceDir("./conf-prod"); // "/home/me/project/conf-prod"
+ * confSourceDir("./conf-prod"); // "/home/me/project/conf-prod"
  * ```
  */
-export async function confSourceDir(value: string): Promise<string> {
+export function confSourceDir(value: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     throw new UsageError("cli/bad-conf-source", `--conf-source ${value} is a URL`, {
       hint: "kmlf reads configuration from a local folder; download or mount it and pass that folder",
     });
   }
   const dir = resolve(value);
-  const stat = await Deno.stat(dir).catch(() => undefined);
+  const stat = statIfAny(dir);
   if (stat?.isDirectory) return dir;
   throw new UsageError(
     "cli/bad-conf-source",

@@ -16,7 +16,7 @@ import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
-import { writeTextFile } from "../write_file.ts";
+import { writeTextFile } from "../file_io.ts";
 
 /** Options both exports share. */
 export interface ExportOptions {

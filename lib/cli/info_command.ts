@@ -22,7 +22,7 @@ export async function infoCommand(globals: { project?: string }): Promise<number
   out(style.bold(`kmlf ${KMLF_VERSION}`));
   out(`runtime: deno ${Deno.version.deno} (v8 ${Deno.version.v8}, typescript ${Deno.version.typescript})`);
   out(`runs from: ${runsFrom()}`);
-  const root = await findProjectRoot(globals.project ?? Deno.cwd());
+  const root = findProjectRoot(globals.project ?? Deno.cwd());
   const plugins = builtinPlugins();
   if (root) {
     const settings = await loadProjectSettings(root);

@@ -6,7 +6,8 @@ import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireProject } from "./project.ts";
 import { out, style } from "./terminal.ts";
-import { writeTextFile } from "../write_file.ts";
+import { writeTextFile } from "../file_io.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 /** Options of `kmlf mlflow init`. */
 export interface MlflowInitOptions {
@@ -25,11 +26,11 @@ export interface MlflowInitOptions {
  * ```
  */
 export async function mlflowInit(options: MlflowInitOptions): Promise<number> {
-  const root = await requireProject(options);
+  const root = requireProject(options);
   const settings = await loadProjectSettings(root);
   const env = options.env ?? "local";
   const dir = join(settings.confSource, env);
-  const stat = await Deno.stat(dir).catch(() => undefined);
+  const stat = statIfAny(dir);
   if (!stat?.isDirectory) {
     throw new ConfigError(
       "mlflow/init-no-env",
@@ -40,7 +41,7 @@ export async function mlflowInit(options: MlflowInitOptions): Promise<number> {
     );
   }
   const file = join(dir, "mlflow.yml");
-  if (await Deno.stat(file).then(() => true, () => false) && !options.force) {
+  if ((statIfAny(file) !== undefined) && !options.force) {
     throw new ConfigError("mlflow/init-exists", `${file} already exists`, {
       hint: "pass --force to overwrite it (your changes in that file will be lost)",
     });

@@ -9,7 +9,7 @@ import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { err, out } from "./terminal.ts";
-import { writeTextFile } from "../write_file.ts";
+import { writeTextFile } from "../file_io.ts";
 
 /** Options of `kmlf mlflow start-run`. */
 export interface StartRunOptions {
@@ -29,7 +29,7 @@ export interface EndRunOptions {
 }
 
 async function openClient(options: { project?: string; env?: string }) {
-  await requireProject(options);
+  requireProject(options);
   const tracking = await projectTracking(options);
   const { MlflowClient, openStore } = await import("../tracking/mod.ts");
   const client = new MlflowClient(await openStore(tracking.trackingUri, { baseDir: tracking.baseDir }));

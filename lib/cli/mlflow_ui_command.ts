@@ -31,7 +31,7 @@ export async function mlflowUi(
   options: MlflowUiOptions,
   serveOptions: Pick<ServeTrackingOptions, "onListening" | "signal"> = {},
 ): Promise<number> {
-  const root = await requireProject(options);
+  const root = requireProject(options);
   const { trackingUri, config, projectName } = await projectTracking({ project: root, env: options.env });
   if (/^https?:\/\//i.test(trackingUri)) {
     out(`Runs of this project are tracked on a remote MLflow server; open ${style.bold(trackingUri)}`);

@@ -10,6 +10,7 @@ import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out, shellQuote, style } from "./terminal.ts";
+import { isFile } from "../fs_utils.ts";
 
 /** Options of `kmlf mlflow modelify` (kedro-mlflow's names). */
 export interface ModelifyOptions {
@@ -58,7 +59,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
     copy_mode: options.copyMode as "assign",
   }, {
     pipeline,
-    file: await pipelineFile(session, options.pipeline),
+    file: pipelineFile(session, options.pipeline),
     declaredIn: "--pipeline",
     locate: () => undefined,
   });
@@ -132,10 +133,10 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
   return EXIT.ok;
 }
 
-async function pipelineFile(session: KmlfSession, name: string): Promise<string> {
+function pipelineFile(session: KmlfSession, name: string): string {
   for (const ext of [".yml", ".yaml"]) {
     const file = `${session.settings.pipelinesDir}/${name}${ext}`;
-    if (await Deno.stat(file).then((s) => s.isFile, () => false)) return file;
+    if (isFile(file)) return file;
   }
   return `${session.settings.pipelinesDir}/${name}.yml`;
 }

@@ -15,7 +15,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
-import { writeTextFile } from "../write_file.ts";
+import { readTextFile, writeTextFile } from "../file_io.ts";
 
 /** Options of `kmlf models predict`. */
 export interface PredictOptions {
@@ -69,7 +69,7 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
 export async function modelsPredict(options: PredictOptions): Promise<number> {
   try {
     const kind = contentTypeOf(options.contentType, options.inputPath);
-    const text = await Deno.readTextFile(options.inputPath).catch((cause) => {
+    const text = await readTextFile(options.inputPath).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
         hint:
           'pass a CSV file with a header line, or a JSON file ({"dataframe_split": …} or a list of records)',

@@ -10,7 +10,7 @@ import { IRIS_FILES } from "./templates/iris_files.ts";
 import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/project_files.ts";
 import { kmlfImports, kmlfSourceRoot } from "./project_runtime.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";
-import { writeTextFile } from "../write_file.ts";
+import { writeTextFile } from "../file_io.ts";
 
 /** Options of `kmlf new`. */
 export interface NewOptions {
@@ -35,7 +35,7 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
       hint: "start with a letter and use letters, digits, '_', '-' or '.'; pass --name to choose one",
     });
   }
-  if (await nonEmpty(root)) {
+  if (nonEmpty(root)) {
     throw new UsageError("new/not-empty", `Cannot create a project in ${root}: the directory is not empty`, {
       hint: "choose a new directory name, or empty this one first",
     });
@@ -43,7 +43,7 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
   const files = projectFiles(name, options.example !== false);
   for (const [path, content] of Object.entries(files)) {
     const target = join(root, path);
-    await Deno.mkdir(dirname(target), { recursive: true });
+    Deno.mkdirSync(dirname(target), { recursive: true });
     await writeTextFile(target, content);
   }
   out(style.green(`✔ Created project "${name}" in ${root}`));
@@ -80,9 +80,9 @@ export function projectFiles(name: string, example: boolean): Record<string, str
   return { ...IRIS_FILES, "conf/base/mlflow.yml": mlflowYmlTemplate(name), ...common };
 }
 
-async function nonEmpty(dir: string): Promise<boolean> {
+function nonEmpty(dir: string): boolean {
   try {
-    for await (const _ of Deno.readDir(dir)) return true;
+    for (const _ of Deno.readDirSync(dir)) return true;
     return false;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;

@@ -9,7 +9,8 @@ import { EXIT } from "./exit_codes.ts";
 import { requireProject } from "./project.ts";
 import { pipelineFiles } from "./templates/pipeline_files.ts";
 import { out, style } from "./terminal.ts";
-import { writeTextFile } from "../write_file.ts";
+import { writeTextFile } from "../file_io.ts";
+import { lstatIfAny } from "../fs_utils.ts";
 
 /** Options of `kmlf pipeline create` / `delete`. */
 export interface PipelineCommandOptions {
@@ -51,7 +52,7 @@ export async function pipelineCreate(name: string, options: PipelineCommandOptio
     );
   }
   for (const [path, content] of Object.entries(files)) {
-    await Deno.mkdir(dirname(join(root, path)), { recursive: true });
+    Deno.mkdirSync(dirname(join(root, path)), { recursive: true });
     await writeTextFile(join(root, path), content, { createNew: true });
   }
   out(style.green(`✔ Created pipeline "${name}"`));
@@ -103,7 +104,7 @@ async function plan(name: string, options: PipelineCommandOptions, mode: { creat
         "start with a letter or _, then letters, digits or _ (at least 2 characters); __default__ is reserved",
     });
   }
-  const root = await requireProject(options);
+  const root = requireProject(options);
   const settings = await loadProjectSettings(root);
   const env = options.env ?? settings.baseEnv;
   const envDir = join(settings.confSource, env);
@@ -121,6 +122,6 @@ async function plan(name: string, options: PipelineCommandOptions, mode: { creat
   return { root, paths, files };
 }
 
-async function exists(path: string): Promise<boolean> {
-  return await Deno.lstat(path).then(() => true, () => false);
+function exists(path: string): boolean {
+  return (lstatIfAny(path) !== undefined);
 }

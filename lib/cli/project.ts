@@ -8,9 +8,9 @@ import { requireProjectRoot } from "../config/mod.ts";
  *
  * @example
  * ```ts
- * const root = await requireProject({ project: undefined });
+ * const root = requireProject({ project: undefined });
  * ```
  */
-export function requireProject(options: { project?: string }): Promise<string> {
+export function requireProject(options: { project?: string }): string {
   return requireProjectRoot(resolve(options.project ?? Deno.cwd()));
 }

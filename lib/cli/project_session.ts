@@ -14,7 +14,7 @@ import { requireProject } from "./project.ts";
  */
 export async function openProjectSession(options: { project?: string; env?: string }): Promise<KmlfSession> {
   return await KmlfSession.create({
-    projectRoot: await requireProject(options),
+    projectRoot: requireProject(options),
     env: options.env,
     envVar: Deno.env.get("KMLF_ENV"),
     plugins: builtinPlugins(),

@@ -38,11 +38,11 @@ export interface ProjectTracking {
  */
 export async function projectTracking(options: { project?: string; env?: string }): Promise<ProjectTracking> {
   const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
-  const root = await findProjectRoot(resolve(options.project ?? Deno.cwd()));
+  const root = findProjectRoot(resolve(options.project ?? Deno.cwd()));
   if (!root) return { trackingUri: envUri || "mlflow.db", baseDir: Deno.cwd() };
   const settings = await loadProjectSettings(root);
   const env = resolveEnv({ flag: options.env, envVar: Deno.env.get("KMLF_ENV"), settings });
-  const loader = await ConfigLoader.create({
+  const loader = ConfigLoader.create({
     confSource: settings.confSource,
     env,
     baseEnv: settings.baseEnv,

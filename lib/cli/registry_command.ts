@@ -16,8 +16,8 @@ import { out } from "./terminal.ts";
  */
 export async function registryList(globals: { project?: string }): Promise<number> {
   // Like `kedro registry list`: the project's settings and pipeline files, not a session (catalog, plugins).
-  const settings = await loadProjectSettings(await requireProject(globals));
-  const names = await pipelineNames(settings.pipelinesDir);
+  const settings = await loadProjectSettings(requireProject(globals));
+  const names = pipelineNames(settings.pipelinesDir);
   out(stringify([...new Set(["__default__", ...names])].sort()).trimEnd());
   return EXIT.ok;
 }

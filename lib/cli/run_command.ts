@@ -56,7 +56,7 @@ export async function runCommand(
 ): Promise<number> {
   const started = performance.now();
   const pipelineNames = selectPipelines(positional, options);
-  const root = await requireProject(globals);
+  const root = requireProject(globals);
   const quiet = options.quiet || options.json;
   const session = await KmlfSession.create({
     projectRoot: root,
@@ -65,7 +65,7 @@ export async function runCommand(
     runtimeParams: options.params ? parseRuntimeParams(options.params, "--params") : {},
     plugins: builtinPlugins({ notify: (message) => quiet || err(style.dim(message)) }),
     commandLine: ["kmlf", ...argv].map(shellQuote).join(" "),
-    confSource: options.confSource === undefined ? undefined : await confSourceDir(options.confSource),
+    confSource: options.confSource === undefined ? undefined : confSourceDir(options.confSource),
     onCatalogWarning: (warning) =>
       printCatalogWarning(warning, {
         root,

@@ -1,5 +1,6 @@
 /** Finding the config files of one type inside one environment folder. */
 import { join, relative } from "../path.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 /**
  * Default config types and their glob patterns, relative to each env folder (Kedro's `catalog*`,
@@ -45,14 +46,14 @@ export async function listConfigFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const seen = new Set<string>();
   const walk = async (current: string) => {
-    for await (const entry of Deno.readDir(current)) {
+    for (const entry of Deno.readDirSync(current)) {
       if (entry.name.startsWith(".")) continue;
       const path = join(current, entry.name);
       if (entry.isSymlink) {
         // A symlinked credentials.yml or folder is common (secrets kept elsewhere): follow it, once.
-        const stat = await Deno.stat(path).catch(() => undefined);
+        const stat = statIfAny(path);
         if (stat?.isDirectory) {
-          const real = await Deno.realPath(path);
+          const real = Deno.realPathSync(path);
           if (!seen.has(real)) {
             seen.add(real);
             await walk(path);

@@ -9,6 +9,7 @@ import { checkDuplicates, checkMappings } from "./_checks.ts";
 import { listConfigFiles, matchesPatterns, patternsFor } from "./files.ts";
 import { resolveAll, type Resolver } from "./interpolate.ts";
 import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 /**
  * A merged, interpolated config type plus where its values came from.
@@ -68,7 +69,7 @@ interface EnvConfig {
  *
  * @example
  * ```ts
- * const loader = await ConfigLoader.create({ confSource: "/p/conf", env: "local" });
+ * const loader = ConfigLoader.create({ confSource: "/p/conf", env: "local" });
  * const { data: params, locate } = await loader.get("parameters");
  * locate(["model", "lr"]); // { file: "/p/conf/base/parameters.yml", line: 2, column: 7, keyPath: "model.lr" }
  * ```
@@ -87,12 +88,12 @@ export class ConfigLoader {
   }
 
   /** Checks that the base and env folders exist and that every merge strategy is known. */
-  static async create(options: ConfigLoaderOptions): Promise<ConfigLoader> {
+  static create(options: ConfigLoaderOptions): ConfigLoader {
     const loader = new ConfigLoader(options);
     const errors: ConfigError[] = [];
     for (const env of loader.envs()) {
       const dir = join(options.confSource, env);
-      const stat = await Deno.stat(dir).catch(() => undefined);
+      const stat = statIfAny(dir);
       if (!stat?.isDirectory) {
         errors.push(
           new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {

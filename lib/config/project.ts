@@ -5,6 +5,7 @@ import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../err
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateWith } from "../yaml/validate.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 /**
  * The settings file name that marks a project root.
@@ -138,13 +139,13 @@ const SettingsSchema = z.strictObject({
  *
  * @example
  * ```ts
- * const root = await findProjectRoot(Deno.cwd()); // "/home/me/project" or undefined
+ * const root = findProjectRoot(Deno.cwd()); // "/home/me/project" or undefined
  * ```
  */
-export async function findProjectRoot(start: string): Promise<string | undefined> {
+export function findProjectRoot(start: string): string | undefined {
   let dir = resolve(start);
   for (;;) {
-    const stat = await Deno.stat(join(dir, SETTINGS_FILE)).catch(() => undefined);
+    const stat = statIfAny(join(dir, SETTINGS_FILE));
     if (stat?.isFile) return dir;
     const parent = dirname(dir);
     if (parent === dir) return undefined;
@@ -157,11 +158,11 @@ export async function findProjectRoot(start: string): Promise<string | undefined
  *
  * @example
  * ```ts
- * const root = await requireProjectRoot(Deno.cwd());
+ * const root = requireProjectRoot(Deno.cwd());
  * ```
  */
-export async function requireProjectRoot(start: string): Promise<string> {
-  const root = await findProjectRoot(start);
+export function requireProjectRoot(start: string): string {
+  const root = findProjectRoot(start);
   if (root !== undefined) return root;
   const dir = resolve(start);
   throw new ConfigError(
@@ -208,7 +209,7 @@ function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSour
  */
 export async function loadProjectSettings(root: string): Promise<ProjectSettings> {
   const file = join(root, SETTINGS_FILE);
-  const stat = await Deno.stat(file).catch(() => undefined);
+  const stat = statIfAny(file);
   if (!stat?.isFile) {
     throw new ConfigError("project/not-found", `No ${SETTINGS_FILE} found in ${root}`, {
       source: { file },

@@ -9,6 +9,7 @@ import {
   throwIfAny,
 } from "../errors.ts";
 import { HOOK_NAMES, type HookName, type Hooks } from "./hook_spec.ts";
+import { isFile } from "../fs_utils.ts";
 
 /** Where a set of hooks came from, for error messages and `disable`. */
 export interface HookOrigin {
@@ -156,7 +157,7 @@ export async function importHooks(refs: readonly HooksRef[]): Promise<ImportedHo
 async function importOne(ref: HooksRef): Promise<ImportedHooks> {
   const fail = (code: string, message: string, hint: string, cause?: unknown) =>
     new ConfigError(code, message, { source: ref.source, hint, cause });
-  if (!(await Deno.stat(ref.module).then((s) => s.isFile, () => false))) {
+  if (!(isFile(ref.module))) {
     throw fail(
       "hooks/module-not-found",
       `Cannot find hooks module ${ref.module}`,

@@ -8,6 +8,7 @@
 import { ConfigError, KmlfError } from "../errors.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { ExperimentRef, TrackingPort } from "./tracking_port.ts";
+import { readTextFile } from "../file_io.ts";
 
 /** The tag marking a run started for an exported workflow (`kmlf mlflow start-run`); its value is the engine. */
 export const WORKFLOW_TAG = "kmlf.workflow";
@@ -103,7 +104,7 @@ export async function currentUser(): Promise<string> {
     const uid = Deno.uid();
     const fromPasswd = uid === null
       ? undefined
-      : passwdUserName(await Deno.readTextFile("/etc/passwd").catch(() => ""), uid);
+      : passwdUserName(await readTextFile("/etc/passwd").catch(() => ""), uid);
     return fromPasswd ?? (await import("node:os")).userInfo().username;
   } catch {
     return "unknown";

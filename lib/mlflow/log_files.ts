@@ -3,6 +3,7 @@
  * relative to the project root, expanded to the files to log under `kmlf/files/`.
  */
 import { dirname, join, relative, resolve, sep } from "../path.ts";
+import { isFile } from "../fs_utils.ts";
 
 /** One file to log, and the artifact folder it goes to. */
 export interface FileToLog {
@@ -25,8 +26,7 @@ const GLOB_CHARS = /[*?[\]{}]/;
 export async function filesToLog(entry: string, projectRoot: string): Promise<FileToLog[]> {
   const pattern = resolve(projectRoot, entry);
   if (!GLOB_CHARS.test(entry)) {
-    const isFile = await Deno.stat(pattern).then((s) => s.isFile, () => false);
-    return isFile ? [{ path: pattern, artifactPath: "kmlf/files" }] : [];
+    return isFile(pattern) ? [{ path: pattern, artifactPath: "kmlf/files" }] : [];
   }
   const parts = pattern.split(sep);
   const firstGlob = parts.findIndex((p) => GLOB_CHARS.test(p));
@@ -37,7 +37,7 @@ export async function filesToLog(entry: string, projectRoot: string): Promise<Fi
   for await (const path of glob(pattern)) matches.push(path);
   const files: FileToLog[] = [];
   for (const path of matches.sort()) {
-    if (!(await Deno.stat(path).then((s) => s.isFile, () => false))) continue;
+    if (!isFile(path)) continue;
     const folder = dirname(relative(base, path));
     files.push({ path, artifactPath: folder === "." ? "kmlf/files" : join("kmlf/files", folder) });
   }

@@ -14,7 +14,7 @@ import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 import { moduleGraph } from "./module_graph.ts";
 import denoJson from "../../deno.json" with { type: "json" };
-import { writeFile, writeTextFile } from "../write_file.ts";
+import { copyFile, writeFile, writeTextFile } from "../file_io.ts";
 
 /** What to bundle. */
 export interface BundleOptions {
@@ -198,20 +198,20 @@ function safeFileName(name: string): string {
 }
 
 async function writeInto(path: string, data: string | Uint8Array): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+  Deno.mkdirSync(dirname(path), { recursive: true });
   if (typeof data === "string") await writeTextFile(path, data);
   else await writeFile(path, data);
 }
 
 async function copyInto(source: string, target: string): Promise<void> {
-  await Deno.mkdir(dirname(target), { recursive: true });
-  await Deno.copyFile(source, target);
+  Deno.mkdirSync(dirname(target), { recursive: true });
+  await copyFile(source, target);
 }
 
 async function copyTree(source: string, target: string): Promise<void> {
-  await Deno.mkdir(target, { recursive: true });
-  for await (const e of Deno.readDir(source)) {
+  Deno.mkdirSync(target, { recursive: true });
+  for (const e of Deno.readDirSync(source)) {
     if (e.isDirectory) await copyTree(join(source, e.name), join(target, e.name));
-    else if (e.isFile) await Deno.copyFile(join(source, e.name), join(target, e.name));
+    else if (e.isFile) await copyFile(join(source, e.name), join(target, e.name));
   }
 }

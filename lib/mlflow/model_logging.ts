@@ -18,7 +18,7 @@ import {
 import { inferColumns, inferParams, signatureToStrings } from "../tracking/models/signature.ts";
 import { writeBundle } from "./model_bundle.ts";
 import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
-import { writeTextFile } from "../write_file.ts";
+import { writeTextFile } from "../file_io.ts";
 
 /** What {@link logInferenceModel} needs. */
 export interface LogModelOptions {

@@ -7,6 +7,7 @@
  */
 import { dirname, fileURLToPath, resolve } from "../path.ts";
 import { KmlfError } from "../errors.ts";
+import { readTextFile } from "../file_io.ts";
 
 /** What {@link moduleGraph} found. */
 export interface ModuleGraph {
@@ -36,7 +37,7 @@ export async function moduleGraph(entries: readonly string[]): Promise<ModuleGra
     if (local.has(file)) continue;
     let text: string;
     try {
-      text = await Deno.readTextFile(file);
+      text = await readTextFile(file);
     } catch (cause) {
       throw new KmlfError(
         "model/module-unreadable",

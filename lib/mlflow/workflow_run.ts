@@ -11,6 +11,7 @@ import { UsageError } from "../errors.ts";
 import { checkArtifacts, currentUser, experimentFor, WORKFLOW_TAG } from "./experiment_setup.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { TrackingPort } from "./tracking_port.ts";
+import { readTextFile } from "../file_io.ts";
 
 /** What `kmlf mlflow start-run` knows about the workflow. */
 export interface WorkflowRunOptions {
@@ -120,7 +121,7 @@ export async function endWorkflowRun(
       const nodes = new Map<string, NodeRecord>();
       for (const record of records) {
         const file = await client.downloadArtifacts(runId, record.path, dir);
-        for (const node of JSON.parse(await Deno.readTextFile(file)).nodes as NodeRecord[]) {
+        for (const node of JSON.parse(await readTextFile(file)).nodes as NodeRecord[]) {
           // A node some task ran wins over its "not_run" entry in another task's record.
           if (!nodes.has(node.name) || nodes.get(node.name)!.status === "not_run") nodes.set(node.name, node);
         }

@@ -22,6 +22,7 @@ import { defaultModelCacheDir, resolveModel } from "../tracking/models/resolve_m
 import { type ModelSignature, parseSignature } from "../tracking/models/signature.ts";
 import { openStore } from "../tracking/stores/open_store.ts";
 import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
+import { readTextFile } from "../file_io.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
 const KmlfFlavor = z.looseObject({
@@ -118,7 +119,7 @@ export async function loadModel(uri: string, options: LoadModelOptions = {}): Pr
  */
 export async function loadModelDir(dir: string, options: { origin?: ModelOrigin } = {}): Promise<KmlfModel> {
   const file = join(dir, "MLmodel");
-  const text = await Deno.readTextFile(file).catch((cause) => {
+  const text = await readTextFile(file).catch((cause) => {
     throw new KmlfError("model/no-mlmodel", `${dir} holds no MLmodel file`, {
       hint:
         "point at the folder logged by the run (e.g. runs:/<run_id>/model), not at the run or a file in it",

@@ -21,6 +21,7 @@ import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toM
 import { inferenceSpec } from "./inference.ts";
 import type { InferenceEntryValue } from "./inference_schema.ts";
 import { DEFAULT } from "./pipeline_files.ts";
+import { isFile } from "../fs_utils.ts";
 
 /**
  * Loads pipeline files, collecting their problems in `problems`. Parses each file once per load; included
@@ -63,7 +64,7 @@ export class FileLoader {
         "inference.pipeline names the pipeline that predicts (e.g. inference), not the training pipeline",
       ) ?? pipeline;
     }
-    if (!target || !(await Deno.stat(target).then((s) => s.isFile, () => false))) {
+    if (!target || !(isFile(target))) {
       return fail(
         "pipeline/inference-unknown",
         byPath
@@ -219,8 +220,8 @@ export class FileLoader {
       );
       return [];
     }
-    if (!(await Deno.stat(target).then((s) => s.isFile, () => false))) {
-      const guess = await siblingGuess(target);
+    if (!(isFile(target))) {
+      const guess = siblingGuess(target);
       this.problems.push(
         new PipelineDefinitionError("pipeline/include-not-found", `Cannot find included pipeline ${target}`, {
           source,
@@ -295,10 +296,10 @@ export function errorsOf(error: unknown): KmlfError[] {
   return list.map(asPipelineError);
 }
 
-async function siblingGuess(target: string): Promise<string | undefined> {
+function siblingGuess(target: string): string | undefined {
   const names: string[] = [];
   try {
-    for await (const e of Deno.readDir(dirname(target))) if (/\.ya?ml$/.test(e.name)) names.push(e.name);
+    for (const e of Deno.readDirSync(dirname(target))) if (/\.ya?ml$/.test(e.name)) names.push(e.name);
   } catch {
     return undefined;
   }

@@ -50,7 +50,7 @@ export async function loadPipelines(
   pipelinesDir: string,
   options: { only?: string[] } = {},
 ): Promise<Record<string, Pipeline>> {
-  const files = await pipelineFiles(pipelinesDir);
+  const files = pipelineFiles(pipelinesDir);
   const all = [...files.keys()].filter((n) => n !== DEFAULT).sort();
   const wanted = options.only?.length ? options.only : [...all, DEFAULT];
   const unionDefault = wanted.includes(DEFAULT) && !files.has(DEFAULT);

@@ -6,6 +6,7 @@ import { pathToFileURL } from "../path.ts";
 import { didYouMeanHint, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import type { InputBinding, NodeFunction } from "./node.ts";
 import { declaredParams } from "./signature.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 type Loaded =
   | { ok: true; exports: Record<string, unknown> }
@@ -32,7 +33,7 @@ function loadModule(absPath: string): Promise<Loaded> {
   let loaded = modules.get(absPath);
   if (!loaded) {
     loaded = (async (): Promise<Loaded> => {
-      const stat = await Deno.stat(absPath).catch(() => undefined);
+      const stat = statIfAny(absPath);
       if (!stat?.isFile) return { ok: false, missing: true };
       try {
         return { ok: true, exports: await import(pathToFileURL(absPath).href) };

@@ -16,11 +16,11 @@ export const DEFAULT = "__default__";
  *
  * @example
  * ```ts
- * await pipelineNames("/project/pipelines"); // ["inference", "training"]
+ * pipelineNames("/project/pipelines"); // ["inference", "training"]
  * ```
  */
-export async function pipelineNames(pipelinesDir: string): Promise<string[]> {
-  return [...(await pipelineFiles(pipelinesDir)).keys()].filter((n) => n !== DEFAULT).sort();
+export function pipelineNames(pipelinesDir: string): string[] {
+  return [...pipelineFiles(pipelinesDir).keys()].filter((n) => n !== DEFAULT).sort();
 }
 
 /**
@@ -29,13 +29,13 @@ export async function pipelineNames(pipelinesDir: string): Promise<string[]> {
  *
  * @example
  * ```ts
- * (await pipelineFiles("/project/pipelines")).get("training"); // "/project/pipelines/training.yml"
+ * pipelineFiles("/project/pipelines").get("training"); // "/project/pipelines/training.yml"
  * ```
  */
-export async function pipelineFiles(dir: string): Promise<Map<string, string>> {
+export function pipelineFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   try {
-    for await (const e of Deno.readDir(dir)) {
+    for (const e of Deno.readDirSync(dir)) {
       const m = e.isFile && e.name.match(/^([^.].*)\.ya?ml$/);
       if (!m) continue;
       const other = files.get(m[1]);

@@ -38,11 +38,11 @@ export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
  *
  * @example
  * ```ts
- * return await sendArtifactFile(await pathInsideRoot(root, "notes.txt"), "notes.txt");
+ * return await sendArtifactFile(pathInsideRoot(root, "notes.txt"), "notes.txt");
  * ```
  */
 export async function sendArtifactFile(file: string, relPath: string): Promise<Response> {
-  const info = await statOrUndefined(file);
+  const info = statOrUndefined(file);
   if (!info) throw noArtifactAt(relPath);
   if (!info.isFile) throw artifactIsDirectory(relPath);
   const handle = await Deno.open(file, { read: true });
@@ -53,12 +53,14 @@ export async function sendArtifactFile(file: string, relPath: string): Promise<R
 
 async function upload(request: Request, target: string, maxBytes: number): Promise<void> {
   checkDeclaredSize(request, maxBytes);
-  await Deno.mkdir(dirname(target), { recursive: true }).catch((error) => {
+  try {
+    Deno.mkdirSync(dirname(target), { recursive: true });
+  } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory) {
       throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot upload an artifact below an existing file");
     }
     throw error;
-  });
+  }
   // Write beside the target and rename, so a failed or oversized upload leaves the old file intact.
   const partial = `${target}.kmlf-upload-${crypto.randomUUID()}`;
   const file = await Deno.open(partial, { write: true, create: true, truncate: true });
@@ -68,12 +70,14 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
       while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
     }
     file.close();
-    await Deno.rename(partial, target).catch((error) => {
+    try {
+      Deno.renameSync(partial, target);
+    } catch (error) {
       if (error instanceof Deno.errors.IsADirectory || error instanceof Deno.errors.AlreadyExists) {
         throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot upload an artifact over an existing directory");
       }
       throw error;
-    });
+    }
   } catch (error) {
     try {
       file.close();
@@ -84,15 +88,16 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
 }
 
 async function listFolder(root: string, path: string | undefined): Promise<FileInfo[]> {
-  const dir = await pathInsideRoot(root, path ?? "");
-  const info = await statOrUndefined(dir);
+  const dir = pathInsideRoot(root, path ?? "");
+  const info = statOrUndefined(dir);
   const files: FileInfo[] = [];
   if (info?.isDirectory) {
     const resolvedRoot = resolve(root);
+    // Listed asynchronously: an artifact folder can hold many thousands of entries.
     for await (const entry of Deno.readDir(dir)) {
       // A symlink leading out of the artifact root is not listed (its target is never served either).
-      if (entry.isSymlink && !(await resolvesInside(resolvedRoot, join(dir, entry.name)))) continue;
-      const stat = await statOrUndefined(join(dir, entry.name));
+      if (entry.isSymlink && !(resolvesInside(resolvedRoot, join(dir, entry.name)))) continue;
+      const stat = statOrUndefined(join(dir, entry.name));
       if (stat) {
         files.push({
           path: entry.name,
@@ -117,11 +122,11 @@ async function listFolder(root: string, path: string | undefined): Promise<FileI
 export function localProxyDestination(root: string): ProxyDestination {
   return {
     list: (path) => listFolder(root, path),
-    send: async (relPath) => await sendArtifactFile(await pathInsideRoot(root, relPath), relPath),
+    send: async (relPath) => await sendArtifactFile(pathInsideRoot(root, relPath), relPath),
     upload: async (request, relPath, maxBytes) =>
-      await upload(request, await pathInsideRoot(root, relPath), maxBytes),
+      await upload(request, pathInsideRoot(root, relPath), maxBytes),
     async remove(relPath) {
-      await Deno.remove(await pathInsideRoot(root, relPath), { recursive: true }).catch((error) => {
+      await Deno.remove(pathInsideRoot(root, relPath), { recursive: true }).catch((error) => {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       });
     },
@@ -244,6 +249,6 @@ export async function sendRepositoryArtifact(
 ): Promise<Response> {
   const repo = ctx.artifactRepository(rootUri);
   const root = localPathOfUri(repo.rootUri);
-  if (root !== undefined) return await sendArtifactFile(await pathInsideRoot(root, path), path);
+  if (root !== undefined) return await sendArtifactFile(pathInsideRoot(root, path), path);
   return await sendRepositoryFile(repo, path);
 }

@@ -11,7 +11,7 @@ import { fileInfoToWire, mlflowError, recordFromWire, recordToWire } from "../tr
 import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
 import type { ServerContext } from "./server_context.ts";
-import { writeTextFile } from "../write_file.ts";
+import { readTextFile, writeTextFile } from "../file_io.ts";
 
 /** A logged model as stored (wire field names, ready to serve). */
 interface LoggedModelRecord {
@@ -54,7 +54,7 @@ function checkId(modelId: string): string {
 async function load(ctx: ServerContext, modelId: string, allowDeleted = false): Promise<LoggedModelRecord> {
   try {
     const record: LoggedModelRecord = JSON.parse(
-      await Deno.readTextFile(join(dirOf(ctx), `${checkId(modelId)}.json`)),
+      await readTextFile(join(dirOf(ctx), `${checkId(modelId)}.json`)),
     );
     if (record.deleted && !allowDeleted) throw new Deno.errors.NotFound();
     // A record edited on disk must not point the artifact listing elsewhere.
@@ -78,10 +78,10 @@ async function load(ctx: ServerContext, modelId: string, allowDeleted = false): 
 }
 
 async function save(ctx: ServerContext, record: LoggedModelRecord): Promise<void> {
-  await Deno.mkdir(dirOf(ctx), { recursive: true });
+  Deno.mkdirSync(dirOf(ctx), { recursive: true });
   const path = join(dirOf(ctx), `${record.model_id}.json`);
   await writeTextFile(`${path}.tmp`, JSON.stringify(record));
-  await Deno.rename(`${path}.tmp`, path);
+  Deno.renameSync(`${path}.tmp`, path);
 }
 
 function toWire(r: LoggedModelRecord) {
@@ -149,9 +149,9 @@ async function search(ctx: ServerContext, msg: RequestMessage) {
   }
   const models: LoggedModelRecord[] = [];
   try {
-    for await (const entry of Deno.readDir(dirOf(ctx))) {
+    for (const entry of Deno.readDirSync(dirOf(ctx))) {
       if (!entry.name.endsWith(".json")) continue;
-      const record: LoggedModelRecord = JSON.parse(await Deno.readTextFile(join(dirOf(ctx), entry.name)));
+      const record: LoggedModelRecord = JSON.parse(await readTextFile(join(dirOf(ctx), entry.name)));
       if (record.deleted || !experimentIds.has(record.experiment_id)) continue;
       const fields = record as unknown as Record<string, unknown>;
       if (clauses.every(([field, value]) => fields[field] === value)) models.push(record);

@@ -121,7 +121,7 @@ export class KmlfSession {
         taken: given.map((p) => p.name),
       }),
     ];
-    const config = await ConfigLoader.create({
+    const config = ConfigLoader.create({
       confSource: options.confSource ?? settings.confSource,
       env,
       baseEnv: settings.baseEnv,
@@ -163,13 +163,13 @@ export class KmlfSession {
   }
 
   /** All registered pipeline names (no module imports). */
-  pipelineNames(): Promise<string[]> {
+  pipelineNames(): string[] {
     return pipelineNames(this.settings.pipelinesDir);
   }
 
   /** Loads the requested pipelines (and what they include) and returns their union. */
   async pipeline(names: string[] = ["__default__"]): Promise<Pipeline> {
-    const available = await this.pipelineNames();
+    const available = this.pipelineNames();
     const unknown = names.filter((n) => n !== "__default__" && !available.includes(n));
     if (unknown.length > 0) {
       throw new UsageError("pipeline/unknown", `Pipeline "${unknown[0]}" does not exist`, {

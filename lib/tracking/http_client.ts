@@ -330,7 +330,7 @@ export class HttpClient {
       throw error;
     }
     try {
-      await Deno.rename(partial, saveTo);
+      Deno.renameSync(partial, saveTo);
     } catch (error) {
       await Deno.remove(partial).catch(() => {});
       return localIoError(`write ${saveTo}`, error);

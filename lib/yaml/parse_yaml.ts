@@ -11,6 +11,7 @@ import { load, type LoadOptions } from "js-yaml";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { loadWithinLimits, skipBlanks, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
 import { decodeUtf8 } from "./utf8.ts";
+import { readFile } from "../file_io.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
 export type KeyPath = readonly (string | number)[];
@@ -115,7 +116,7 @@ export function parseYaml(text: string, file: string, options: { code?: string }
 export async function readYamlFile(path: string, options: { code?: string } = {}): Promise<YamlSource> {
   let text: string;
   try {
-    const size = (await Deno.stat(path)).size;
+    const size = Deno.statSync(path).size;
     if (size > YAML_LIMITS.maxFileBytes) {
       throw new ConfigError(
         "yaml/too-large",
@@ -127,7 +128,7 @@ export async function readYamlFile(path: string, options: { code?: string } = {}
         },
       );
     }
-    text = decodeUtf8(await Deno.readFile(path), path);
+    text = decodeUtf8(await readFile(path), path);
   } catch (cause) {
     if (cause instanceof ConfigError) throw cause;
     throw new ConfigError("yaml/unreadable", `Cannot read ${path}: ${(cause as Error).message}`, {

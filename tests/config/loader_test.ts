@@ -164,7 +164,7 @@ Deno.test("missing base and env folders are reported together", async () => {
 
 Deno.test("when the env is the base env only base is read and no other folder is needed", async () => {
   await withTree({ "conf/base/parameters.yml": "a: 1\n" }, async (dir) => {
-    const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "base" });
+    const loader = ConfigLoader.create({ confSource: join(dir, "conf"), env: "base" });
     assert.equal(loader.env, "base");
     assert.deepEqual((await loader.get("parameters")).data, { a: 1 });
   });
@@ -338,7 +338,7 @@ Deno.test("loading is lazy: only files of the requested type are read, and each 
     "conf/base/parameters.yml": "a: 1\n",
     "conf/local/.gitkeep": "",
   }, async (dir) => {
-    const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "local" });
+    const loader = ConfigLoader.create({ confSource: join(dir, "conf"), env: "local" });
     const first = await loader.get("parameters");
     await Deno.writeTextFile(join(dir, "conf/base/parameters.yml"), "a: 2\n");
     assert.equal(await loader.get("parameters"), first);

@@ -11,17 +11,17 @@ import { withTree } from "../fs_helpers.ts";
 import { rejectsWith, throwsWith } from "./_helpers.ts";
 
 Deno.test("the project root is found by walking up to kmlf.yml", async () => {
-  await withTree({ "kmlf.yml": "name: p\n", "pipelines/sub/x.txt": "" }, async (dir) => {
-    assert.equal(await findProjectRoot(join(dir, "pipelines/sub")), dir);
-    assert.equal(await findProjectRoot(dir), dir);
-    assert.equal(await requireProjectRoot(join(dir, "pipelines")), dir);
+  await withTree({ "kmlf.yml": "name: p\n", "pipelines/sub/x.txt": "" }, (dir) => {
+    assert.equal(findProjectRoot(join(dir, "pipelines/sub")), dir);
+    assert.equal(findProjectRoot(dir), dir);
+    assert.equal(requireProjectRoot(join(dir, "pipelines")), dir);
   });
 });
 
 Deno.test("outside a project, the root is undefined and requireProjectRoot says how to create one", async () => {
   await withTree({ "a/b/readme.txt": "" }, async (dir) => {
     const start = join(dir, "a/b");
-    assert.equal(await findProjectRoot(start), undefined);
+    assert.equal(findProjectRoot(start), undefined);
     const e = await rejectsWith(
       () => requireProjectRoot(start),
       ConfigError,

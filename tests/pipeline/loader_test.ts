@@ -139,7 +139,7 @@ Deno.test("selective loading imports only the requested pipeline; names need no 
     "pipelines/good.yml": "nodes:\n  - {name: a, func: ./lib/ops.ts#double, inputs: x, outputs: y}\n",
     "pipelines/broken.yml": "nodes:\n  - {name: a, func: ./lib/missing.ts#double, inputs: x, outputs: y}\n",
   }, async (dir) => {
-    assert.deepEqual(await pipelineNames(join(dir, "pipelines")), ["broken", "good"]);
+    assert.deepEqual(pipelineNames(join(dir, "pipelines")), ["broken", "good"]);
     const { good } = await loadPipelines(join(dir, "pipelines"), { only: ["good"] });
     assert.equal(good.nodes.length, 1);
     await assert.rejects(
@@ -157,7 +157,7 @@ Deno.test("__default__.yml, when present, defines the default pipeline", async (
   }, async (dir) => {
     const loaded = await loadPipelines(join(dir, "pipelines"), { only: ["__default__"] });
     assert.deepEqual(loaded.__default__.nodes.map((n) => n.name), ["a"]);
-    assert.deepEqual(await pipelineNames(join(dir, "pipelines")), ["a"]);
+    assert.deepEqual(pipelineNames(join(dir, "pipelines")), ["a"]);
   });
 });
 
@@ -170,7 +170,7 @@ Deno.test("the registry is the top-level .yml/.yaml files; subfolders and dotfil
     "pipelines/.hidden.yml": "nodes: []\n",
     "pipelines/notes.txt": "not a pipeline",
   }, async (dir) => {
-    assert.deepEqual(await pipelineNames(join(dir, "pipelines")), ["a", "b"]);
+    assert.deepEqual(pipelineNames(join(dir, "pipelines")), ["a", "b"]);
     const loaded = await loadPipelines(join(dir, "pipelines"));
     assert.deepEqual(Object.keys(loaded).sort(), ["__default__", "a", "b"]);
     assert.deepEqual(loaded.__default__.nodes.map((n) => n.name), ["double", "split"]);
@@ -217,8 +217,8 @@ Deno.test("each node module is imported once, however many nodes and files use i
   });
 });
 
-Deno.test("a missing pipelines folder is an error with a hint", async () => {
-  await assert.rejects(
+Deno.test("a missing pipelines folder is an error with a hint", () => {
+  assert.throws(
     () => pipelineNames("/nonexistent/kmlf/pipelines"),
     (e: PipelineDefinitionError) => e.code === "pipeline/no-dir" && /pipelines_dir/.test(e.hint!),
   );

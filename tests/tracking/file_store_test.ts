@@ -35,24 +35,24 @@ Deno.test("metric dedupe stays right when another writer appends between batches
 Deno.test("a metric write that fails is stored in full when the batch is retried", async () => {
   const root = await Deno.makeTempDir({ prefix: "kmlf-file-retry-" });
   const store = await FileStore.open(root);
-  const original = Deno.open;
+  const original = Deno.openSync;
   try {
     const { info } = await store.createRun({ experimentId: "0" });
     const point = (step: number) => ({ key: "loss", value: step, timestamp: 1000 + step, step });
     await store.logBatch(info.runId, { metrics: [point(0)] });
     let failures = 1;
-    // kmlf writes files through Deno.open (lib/write_file.ts): the metric file's open fails once.
-    Deno.open = ((path: string | URL, options?: Deno.OpenOptions) => {
+    // kmlf writes small files through Deno.openSync (lib/file_io.ts): the metric file's open fails once.
+    Deno.openSync = ((path: string | URL, options?: Deno.OpenOptions) => {
       if (String(path).endsWith("/metrics/loss") && options?.write && failures-- > 0) {
-        return Promise.reject(new Deno.errors.BadResource("disk trouble"));
+        throw new Deno.errors.BadResource("disk trouble");
       }
       return original(path, options);
-    }) as typeof Deno.open;
+    }) as typeof Deno.openSync;
     await assert.rejects(store.logBatch(info.runId, { metrics: [point(1)] }), /disk trouble/);
     await store.logBatch(info.runId, { metrics: [point(1)] });
     assert.deepEqual((await store.getMetricHistory(info.runId, "loss")).metrics.map((m) => m.step), [0, 1]);
   } finally {
-    Deno.open = original;
+    Deno.openSync = original;
     await store.close();
     await Deno.remove(root, { recursive: true });
   }

@@ -7,12 +7,12 @@ import { pathExists } from "../atomic.ts";
 export type SqlRow = Record<string, unknown>;
 
 /** Opens the database for the duration of `fn`; reading a missing database file is an error. */
-export async function withDb<T>(
+export function withDb<T>(
   path: string,
   options: { write: boolean },
   fn: (db: DatabaseSync) => T,
-): Promise<T> {
-  if (!options.write && !(await pathExists(path))) {
+): T {
+  if (!options.write && !(pathExists(path))) {
     throw new DatasetError("dataset/file-not-found", `SQLite database ${path} does not exist`, {
       hint: "check filepath, or save the table first",
     });

@@ -67,16 +67,15 @@ export class ImageDataset extends FileDataset<Images> {
         return [name, encodeImage(image, this.expected(name), `image "${name}"`)];
       });
     const dir = this.versioned ? this.versioned.savePath() : this.filepath;
-    if (this.overwrite && !this.versioned && await pathExists(dir)) {
+    if (this.overwrite && !this.versioned && pathExists(dir)) {
       await Deno.remove(dir, { recursive: true });
     }
     for (const [name, bytes] of files) await atomicWrite(join(dir, name), bytes);
     this.recordSave(dir);
   }
 
-  override async exists(): Promise<boolean> {
-    if (this.versioned) return this.versioned.exists();
-    return await pathExists(this.filepath);
+  override exists(): Promise<boolean> {
+    return Promise.resolve(this.versioned ? this.versioned.exists() : pathExists(this.filepath));
   }
 
   private expected(path: string): ImageFormat | undefined {

@@ -119,7 +119,7 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
   private async partitionIds(): Promise<string[]> {
     const ids: string[] = [];
     const walk = async (dir: string) => {
-      for await (const e of Deno.readDir(dir)) {
+      for (const e of Deno.readDirSync(dir)) {
         if (e.name.startsWith(".")) continue; // temp files of in-flight atomic writes
         const p = join(dir, e.name);
         if (e.isDirectory) await walk(p);
@@ -129,7 +129,7 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
         }
       }
     };
-    if (await pathExists(this.path)) await walk(this.path);
+    if (pathExists(this.path)) await walk(this.path);
     return ids.sort();
   }
 }

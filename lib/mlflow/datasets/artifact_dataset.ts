@@ -5,6 +5,7 @@ import { hasFilePath } from "../../catalog/file_dataset.ts";
 import { DatasetError } from "../../errors.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import { requireRun } from "./run_access.ts";
+import { copyFile } from "../../file_io.ts";
 
 /** Options of {@link MlflowArtifactDataset}. */
 export interface ArtifactDatasetOptions {
@@ -49,14 +50,14 @@ export class MlflowArtifactDataset implements Dataset {
       const tmp = await Deno.makeTempDir({ prefix: "kmlf-artifact-" });
       try {
         const downloaded = await client.downloadArtifacts(runId, remote, tmp);
-        await Deno.mkdir(dirname(local), { recursive: true });
-        if ((await Deno.stat(downloaded)).isDirectory) {
+        Deno.mkdirSync(dirname(local), { recursive: true });
+        if ((Deno.statSync(downloaded)).isDirectory) {
           // A folder dataset (partitions, a model folder): the run's copy replaces the local folder.
           await Deno.remove(local, { recursive: true }).catch(() => {});
           // node:fs loads on this first use: importing it costs every run ~20 ms of Deno's Node polyfills.
           const { cp } = await import("node:fs/promises");
           await cp(downloaded, local, { recursive: true });
-        } else await Deno.copyFile(downloaded, local);
+        } else await copyFile(downloaded, local);
       } finally {
         await Deno.remove(tmp, { recursive: true });
       }
@@ -70,7 +71,7 @@ export class MlflowArtifactDataset implements Dataset {
     const runId = this.options.runId ?? state.runId;
     if (!state.loggingEnabled || !state.client || !runId) return;
     const local = this.localPath();
-    if ((await Deno.stat(local)).isDirectory) {
+    if ((Deno.statSync(local)).isDirectory) {
       // As kedro-mlflow lays a folder out: <artifact_path>/<folder name>/…
       const under = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`

@@ -41,7 +41,7 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
 
   async load(): Promise<unknown> {
     const dir = this.versioned ? this.versioned.loadPath() : this.options.filepath;
-    if (!(await pathExists(join(dir, "MLmodel")))) {
+    if (!(pathExists(join(dir, "MLmodel")))) {
       throw new DatasetError(
         "dataset/file-not-found",
         `Model folder ${dir} does not exist or holds no MLmodel`,
@@ -72,9 +72,10 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
     this.#lastSaved = target;
   }
 
-  async exists(): Promise<boolean> {
-    if (this.versioned) return this.versioned.exists();
-    return await pathExists(join(this.options.filepath, "MLmodel"));
+  exists(): Promise<boolean> {
+    return Promise.resolve(
+      this.versioned ? this.versioned.exists() : pathExists(join(this.options.filepath, "MLmodel")),
+    );
   }
 
   release(): void {

@@ -20,6 +20,8 @@ import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
 import { type HttpClient, parseJsonObject, type RequestBody } from "../http_client.ts";
 import { uploadContentType } from "./upload_content_type.ts";
+import { readFile } from "../../file_io.ts";
+import { statIfAny } from "../../fs_utils.ts";
 
 /** The artifact proxy endpoint, below a server's base URL. */
 export const ARTIFACTS_ENDPOINT = "/api/2.0/mlflow-artifacts/artifacts";
@@ -41,8 +43,8 @@ export const STREAM_UPLOAD_BYTES = 8 * 1024 * 1024;
 
 /** A local file as an upload body: its bytes, or for big files a stream reopened on each attempt. */
 async function fileBody(path: string): Promise<RequestBody> {
-  const info = await Deno.stat(path);
-  if (info.size <= STREAM_UPLOAD_BYTES) return await Deno.readFile(path);
+  const info = Deno.statSync(path);
+  if (info.size <= STREAM_UPLOAD_BYTES) return await readFile(path);
   return async () => (await Deno.open(path, { read: true })).readable;
 }
 
@@ -105,7 +107,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
 
   async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
     const dir = safeArtifactPath(artifactPath);
-    const info = await Deno.stat(localDir).catch(() => undefined);
+    const info = statIfAny(localDir);
     if (!info?.isDirectory) {
       throw mlflowError(
         "INVALID_PARAMETER_VALUE",
@@ -113,9 +115,9 @@ export class HttpArtifactRepository implements ArtifactRepository {
       );
     }
     const walk = async (abs: string): Promise<void> => {
-      for await (const entry of Deno.readDir(abs)) {
+      for (const entry of Deno.readDirSync(abs)) {
         const path = join(abs, entry.name);
-        const stat = await Deno.stat(path);
+        const stat = Deno.statSync(path);
         if (stat.isDirectory) await walk(path);
         else {
           const rel = relative(localDir, path).split("\\").join("/");
@@ -193,19 +195,19 @@ export class HttpArtifactRepository implements ArtifactRepository {
     const dest = rel ? join(target, rel) : target;
     const listing = await this.listArtifacts(rel, { recursive: true });
     if (listing.length === 0 && rel === "") {
-      await Deno.mkdir(dest, { recursive: true });
+      Deno.mkdirSync(dest, { recursive: true });
       return dest;
     }
     if (listing.length === 0) {
-      await Deno.mkdir(dirname(dest), { recursive: true });
+      Deno.mkdirSync(dirname(dest), { recursive: true });
       await this.#download(rel, dest);
       return dest;
     }
     for (const entry of listing) {
       const local = join(target, entry.path);
-      if (entry.isDir) await Deno.mkdir(local, { recursive: true });
+      if (entry.isDir) Deno.mkdirSync(local, { recursive: true });
       else {
-        await Deno.mkdir(dirname(local), { recursive: true });
+        Deno.mkdirSync(dirname(local), { recursive: true });
         await this.#download(entry.path, local);
       }
     }

@@ -15,7 +15,7 @@ import {
   safeArtifactPath,
 } from "./artifact_repository.ts";
 import { resolvesInside, statOrUndefined } from "../../fs_utils.ts";
-import { writeFile, writeTextFile } from "../../write_file.ts";
+import { copyFile, readFile, writeFile, writeTextFile } from "../../file_io.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
@@ -41,15 +41,15 @@ export function localPathOfUri(uri: string): string | undefined {
  *
  * @example
  * ```ts
- * await pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
- * await pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
+ * pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
+ * pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
  * ```
  */
-export async function pathInsideRoot(rootDir: string, relPath: string | undefined): Promise<string> {
+export function pathInsideRoot(rootDir: string, relPath: string | undefined): string {
   const safe = safeArtifactPath(relPath);
   const root = resolve(rootDir);
   const target = safe ? join(root, safe) : root;
-  if (!(await resolvesInside(root, target))) {
+  if (!(resolvesInside(root, target))) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
@@ -66,14 +66,14 @@ function tempBeside(abs: string): string {
 
 /** Copies a tree; with `within`, entries that resolve outside that folder (symlinks) are left out. */
 async function copyTree(src: string, dst: string, within?: string): Promise<void> {
-  await Deno.mkdir(dst, { recursive: true });
-  for await (const entry of Deno.readDir(src)) {
+  Deno.mkdirSync(dst, { recursive: true });
+  for (const entry of Deno.readDirSync(src)) {
     const from = join(src, entry.name);
     const to = join(dst, entry.name);
-    if (within !== undefined && entry.isSymlink && !(await resolvesInside(within, from))) continue;
-    const info = await Deno.stat(from);
+    if (within !== undefined && entry.isSymlink && !(resolvesInside(within, from))) continue;
+    const info = Deno.statSync(from);
     if (info.isDirectory) await copyTree(from, to, within);
-    else await Deno.copyFile(from, to);
+    else await copyFile(from, to);
   }
 }
 
@@ -104,43 +104,43 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   /** Every path goes through here: MLflow's rules, then no symlink may lead out of the root. */
-  async #path(artifactPath: string | undefined): Promise<{ rel: string; abs: string }> {
-    const abs = await pathInsideRoot(this.rootPath, artifactPath);
+  #path(artifactPath: string | undefined): { rel: string; abs: string } {
+    const abs = pathInsideRoot(this.rootPath, artifactPath);
     return { rel: safeArtifactPath(artifactPath), abs };
   }
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
-    const info = await statOrUndefined(localFile);
+    const info = statOrUndefined(localFile);
     if (!info?.isFile) {
       throw mlflowError("INVALID_PARAMETER_VALUE", `Cannot log artifact ${localFile}: no such file`);
     }
-    const { abs } = await this.#path(artifactPath);
-    await Deno.mkdir(abs, { recursive: true });
-    await Deno.copyFile(localFile, join(abs, basename(localFile)));
+    const { abs } = this.#path(artifactPath);
+    Deno.mkdirSync(abs, { recursive: true });
+    await copyFile(localFile, join(abs, basename(localFile)));
   }
 
   async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
-    const info = await statOrUndefined(localDir);
+    const info = statOrUndefined(localDir);
     if (!info?.isDirectory) {
       throw mlflowError(
         "INVALID_PARAMETER_VALUE",
         `Cannot log artifacts from ${localDir}: no such directory`,
       );
     }
-    await copyTree(localDir, (await this.#path(artifactPath)).abs);
+    await copyTree(localDir, this.#path(artifactPath).abs);
   }
 
   async buildArtifacts<T>(artifactPath: string, fill: (dir: string) => Promise<T>): Promise<T> {
-    const { rel, abs } = await this.#path(artifactPath);
+    const { rel, abs } = this.#path(artifactPath);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot build artifacts without a folder name");
-    await Deno.mkdir(dirname(abs), { recursive: true });
+    Deno.mkdirSync(dirname(abs), { recursive: true });
     // An existing folder gets the files merged in, as logArtifacts does.
     const tmp = tempBeside(abs);
-    await Deno.mkdir(tmp);
+    Deno.mkdirSync(tmp);
     try {
       const result = await fill(tmp);
-      if (await statOrUndefined(abs)) await copyTree(tmp, abs);
-      else await Deno.rename(tmp, abs);
+      if (statOrUndefined(abs)) await copyTree(tmp, abs);
+      else Deno.renameSync(tmp, abs);
       return result;
     } finally {
       await Deno.remove(tmp, { recursive: true }).catch(() => {});
@@ -148,36 +148,36 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
-    const { rel, abs } = await this.#path(artifactFile);
+    const { rel, abs } = this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
-    await Deno.mkdir(dirname(abs), { recursive: true });
+    Deno.mkdirSync(dirname(abs), { recursive: true });
     const tmp = tempBeside(abs);
     if (typeof data === "string") await writeTextFile(tmp, data);
     else await writeFile(tmp, data);
-    await Deno.rename(tmp, abs);
+    Deno.renameSync(tmp, abs);
   }
 
   async readArtifact(artifactFile: string): Promise<Uint8Array> {
-    const { abs } = await this.#path(artifactFile);
-    const info = await statOrUndefined(abs);
+    const { abs } = this.#path(artifactFile);
+    const info = statOrUndefined(abs);
     if (!info?.isFile) {
       throw mlflowError(
         "RESOURCE_DOES_NOT_EXIST",
         `No artifact file '${artifactFile}' under ${this.rootUri}`,
       );
     }
-    return await Deno.readFile(abs);
+    return await readFile(abs);
   }
 
   async listArtifacts(path?: string, options: ListArtifactsOptions = {}): Promise<FileInfo[]> {
-    const { rel, abs } = await this.#path(path);
-    const info = await statOrUndefined(abs);
+    const { rel, abs } = this.#path(path);
+    const info = statOrUndefined(abs);
     if (!info?.isDirectory) return [];
     const entries: FileInfo[] = [];
-    for await (const entry of Deno.readDir(abs)) {
+    for (const entry of Deno.readDirSync(abs)) {
       // A symlink leading out of the root is not part of the artifacts: not listed, never read.
-      if (entry.isSymlink && !(await resolvesInside(this.rootPath, join(abs, entry.name)))) continue;
-      const stat = await Deno.stat(join(abs, entry.name));
+      if (entry.isSymlink && !(resolvesInside(this.rootPath, join(abs, entry.name)))) continue;
+      const stat = Deno.statSync(join(abs, entry.name));
       entries.push({
         path: rel ? `${rel}/${entry.name}` : entry.name,
         isDir: stat.isDirectory,
@@ -188,8 +188,8 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
-    const { rel, abs } = await this.#path(artifactPath);
-    const info = await statOrUndefined(abs);
+    const { rel, abs } = this.#path(artifactPath);
+    const info = statOrUndefined(abs);
     if (!info) {
       throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact '${artifactPath}' under ${this.rootUri}`);
     }
@@ -197,14 +197,14 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const dest = rel ? join(dstDir, rel) : dstDir;
     if (info.isDirectory) await copyTree(abs, dest, this.rootPath);
     else {
-      await Deno.mkdir(dirname(dest), { recursive: true });
-      await Deno.copyFile(abs, dest);
+      Deno.mkdirSync(dirname(dest), { recursive: true });
+      await copyFile(abs, dest);
     }
     return dest;
   }
 
   async deleteArtifacts(artifactPath?: string): Promise<void> {
-    const { abs } = await this.#path(artifactPath);
+    const { abs } = this.#path(artifactPath);
     await Deno.remove(abs, { recursive: true }).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });

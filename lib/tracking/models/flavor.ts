@@ -19,7 +19,7 @@ import {
   utcTimeCreated,
 } from "./mlmodel.ts";
 import { inferColumns, pythonJson, type SignatureStrings, signatureToStrings } from "./signature.ts";
-import { writeTextFile } from "../../write_file.ts";
+import { readTextFile, writeTextFile } from "../../file_io.ts";
 
 /** What a flavor's save returns. */
 export interface SavedFlavor {
@@ -132,7 +132,7 @@ export async function loadModelFolder<M>(
   args: Record<string, unknown> = {},
 ): Promise<M> {
   const file = join(dir, "MLmodel");
-  const text = await Deno.readTextFile(file).catch((cause) => {
+  const text = await readTextFile(file).catch((cause) => {
     throw new TrackingError("model/no-mlmodel", `${dir} holds no MLmodel file`, {
       hint: "point at an MLflow Model folder (the folder holding MLmodel), e.g. runs:/<run_id>/model",
       cause,
@@ -183,10 +183,10 @@ function isRow(v: unknown): v is Record<string, unknown> {
  */
 export async function folderSize(dir: string): Promise<number> {
   let total = 0;
-  for await (const e of Deno.readDir(dir)) {
+  for (const e of Deno.readDirSync(dir)) {
     const path = join(dir, e.name);
     if (e.isDirectory) total += await folderSize(path);
-    else if (e.isFile) total += (await Deno.stat(path)).size;
+    else if (e.isFile) total += (Deno.statSync(path)).size;
   }
   return total;
 }

@@ -12,7 +12,7 @@ import type { ModelVersion } from "../registry/entities.ts";
 import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
-import { writeTextFile } from "../../write_file.ts";
+import { writeTextFile } from "../../file_io.ts";
 
 /** Where a model was found. */
 export interface ResolvedModel {
@@ -55,7 +55,7 @@ async function resolveParsed(
 ): Promise<ResolvedModel> {
   switch (parsed.kind) {
     case "local": {
-      const info = await statOrUndefined(parsed.path);
+      const info = statOrUndefined(parsed.path);
       if (!info?.isDirectory) {
         throw new TrackingError("model/not-found", `Model folder ${parsed.path} does not exist`, {
           hint: "pass the folder holding MLmodel, or runs:/<run_id>/model",
@@ -188,21 +188,21 @@ async function fetchArtifacts(
     const dir = await repo.downloadArtifacts(path).catch((cause) => {
       throw notFound(cause);
     });
-    if (!(await statOrUndefined(dir))?.isDirectory) throw notFound();
+    if (!(statOrUndefined(dir))?.isDirectory) throw notFound();
     return dir;
   }
   const target = join(cache.cacheDir, cache.cacheKey);
-  if (await statOrUndefined(join(target, ".kmlf-complete"))) return target;
-  await Deno.mkdir(dirname(target), { recursive: true });
+  if (statOrUndefined(join(target, ".kmlf-complete"))) return target;
+  Deno.mkdirSync(dirname(target), { recursive: true });
   const partial = await Deno.makeTempDir({ dir: dirname(target), prefix: ".download-" });
   try {
     const got = await repo.downloadArtifacts(path, partial).catch((cause) => {
       throw notFound(cause);
     });
-    if (!(await statOrUndefined(got))?.isDirectory) throw notFound();
+    if (!(statOrUndefined(got))?.isDirectory) throw notFound();
     await writeTextFile(join(got, ".kmlf-complete"), new Date().toISOString());
     await Deno.remove(target, { recursive: true }).catch(() => {});
-    await Deno.rename(got, target);
+    Deno.renameSync(got, target);
     return target;
   } finally {
     await Deno.remove(partial, { recursive: true }).catch(() => {});

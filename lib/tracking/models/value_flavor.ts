@@ -11,7 +11,7 @@ import { join } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { v8Deserialize, v8Serialize } from "../../v8_serializer.ts";
 import type { ModelFlavor } from "./flavor.ts";
-import { writeFile } from "../../write_file.ts";
+import { readFile, writeFile } from "../../file_io.ts";
 
 /** The serializations of the `js_value` flavor. */
 export const VALUE_SERIALIZATIONS = ["json", "v8"] as const;
@@ -78,7 +78,7 @@ export const jsValueFlavor: ModelFlavor<unknown> = {
         { hint: "save the model again" },
       );
     }
-    const bytes = await Deno.readFile(join(dir, data));
+    const bytes = await readFile(join(dir, data));
     try {
       return serialization === "json"
         ? JSON.parse(new TextDecoder().decode(bytes))

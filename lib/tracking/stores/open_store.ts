@@ -66,7 +66,7 @@ export async function openStore(uri: string, options: OpenStoreOptions): Promise
   const artifactRoot = resolveArtifactRoot(options.artifactRoot, options.baseDir);
   switch (target.kind) {
     case "sqlite":
-      return SqliteStore.fromOpened(await openSqliteTarget(target, options), {
+      return SqliteStore.fromOpened(openSqliteTarget(target, options), {
         truncateLongValues: options.truncateLongValues,
       });
     case "file": {

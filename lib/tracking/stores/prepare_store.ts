@@ -40,7 +40,7 @@ export async function prepareStore(uri: string, options: OpenStoreOptions): Prom
     const store = await (await openStoreModule()).openStore(uri, options);
     return { open: () => Promise.resolve(store), close: () => store.close() };
   }
-  const opened = await openSqliteTarget(target, options);
+  const opened = openSqliteTarget(target, options);
   let store: Promise<TrackingStore> | undefined;
   return {
     open: () =>

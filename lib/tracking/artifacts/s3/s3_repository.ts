@@ -20,6 +20,8 @@ import {
 import { uploadContentType } from "../upload_content_type.ts";
 import type { S3Client } from "./s3_client.ts";
 import type { S3Config } from "./s3_config.ts";
+import { readFile } from "../../../file_io.ts";
+import { statIfAny } from "../../../fs_utils.ts";
 
 /** Uploads above this many bytes use multipart upload (boto3's `multipart_threshold`). */
 export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
@@ -105,13 +107,13 @@ export class S3ArtifactRepository implements ArtifactRepository {
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
     const s3 = await this.#s3();
-    const info = await Deno.stat(localFile).catch(() => undefined);
+    const info = statIfAny(localFile);
     if (!info?.isFile) {
       throw mlflowError("INVALID_PARAMETER_VALUE", `Cannot log artifact ${localFile}: no such file`);
     }
     const rel = [safeArtifactPath(artifactPath), basename(localFile)].filter((p) => p !== "").join("/");
     if (info.size <= this.#threshold) {
-      await s3.putObject(this.#key(rel), await Deno.readFile(localFile), uploadContentType(rel));
+      await s3.putObject(this.#key(rel), await readFile(localFile), uploadContentType(rel));
       return;
     }
     using file = await Deno.open(localFile, { read: true });
@@ -119,7 +121,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   }
 
   async logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
-    const info = await Deno.stat(localDir).catch(() => undefined);
+    const info = statIfAny(localDir);
     if (!info?.isDirectory) {
       throw mlflowError(
         "INVALID_PARAMETER_VALUE",
@@ -284,15 +286,15 @@ async function* readParts(stream: ReadableStream<Uint8Array>, size: number): Asy
 }
 
 async function saveResponse(response: Response, target: string): Promise<void> {
-  await Deno.mkdir(dirname(target), { recursive: true });
+  Deno.mkdirSync(dirname(target), { recursive: true });
   using file = await Deno.open(target, { write: true, create: true, truncate: true });
   await response.body?.pipeTo(file.writable, { preventClose: true });
 }
 
 async function* walkFiles(dir: string): AsyncGenerator<string> {
-  for await (const entry of Deno.readDir(dir)) {
+  for (const entry of Deno.readDirSync(dir)) {
     const path = join(dir, entry.name);
-    const info = await Deno.stat(path);
+    const info = Deno.statSync(path);
     if (info.isDirectory) yield* walkFiles(path);
     else yield path;
   }

@@ -137,7 +137,7 @@ export class FileExperiments {
       if (e.lifecycleStage !== "active") throw experimentIdNotFound(experimentId);
       await updateExperimentMeta(this.#root, experimentId, { lifecycle_stage: "deleted" });
       await setRunsStage(join(this.#root, experimentId), "deleted");
-      await Deno.rename(join(this.#root, experimentId), join(this.#root, TRASH, experimentId));
+      Deno.renameSync(join(this.#root, experimentId), join(this.#root, TRASH, experimentId));
     });
   }
 
@@ -153,7 +153,7 @@ export class FileExperiments {
       ) {
         throw experimentExists(e.name);
       }
-      await Deno.rename(join(this.#root, TRASH, experimentId), join(this.#root, experimentId));
+      Deno.renameSync(join(this.#root, TRASH, experimentId), join(this.#root, experimentId));
       await updateExperimentMeta(this.#root, experimentId, { lifecycle_stage: "active" });
       await setRunsStage(join(this.#root, experimentId), "active");
     });
@@ -174,6 +174,6 @@ export class FileExperiments {
     const e = await this.get(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
     if (!(key in e.tags)) throw experimentTagNotFound(experimentId, key);
-    await Deno.remove(await keyFile(join(this.#root, experimentId, "tags"), key, "tag"));
+    await Deno.remove(keyFile(join(this.#root, experimentId, "tags"), key, "tag"));
   }
 }

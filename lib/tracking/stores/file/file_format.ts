@@ -10,7 +10,7 @@ import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
 import { mlflowError } from "../../tracking_errors.ts";
 import { KmlfError, TrackingError } from "../../../errors.ts";
 import { ioProblem } from "../../../io_errors.ts";
-import { writeTextFile } from "../../../write_file.ts";
+import { readTextFile, writeTextFile } from "../../../file_io.ts";
 
 const STATUS_CODES: Record<RunStatus, number> = {
   RUNNING: 1,
@@ -58,7 +58,7 @@ export function storeIoError(error: unknown, root: string): unknown {
 export async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
@@ -112,11 +112,11 @@ export async function writeAtomic(
   text: string,
   options: WriteAtomicOptions = {},
 ): Promise<void> {
-  if (options.createFolders) await Deno.mkdir(dirname(path), { recursive: true });
+  if (options.createFolders) Deno.mkdirSync(dirname(path), { recursive: true });
   const tmp = tempBeside(path);
   try {
     await writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
+    Deno.renameSync(tmp, path);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     throw error;
@@ -131,16 +131,16 @@ export async function writeAtomic(
  *
  * @example
  * ```ts
- * const path = await keyFile(join(runDir, "metrics"), "val/loss", "metric");
+ * const path = keyFile(join(runDir, "metrics"), "val/loss", "metric");
  * ```
  */
-export async function keyFile(
+export function keyFile(
   folder: string,
   key: string,
   kind: "metric" | "param" | "tag",
-): Promise<string> {
+): string {
   const path = join(folder, key);
-  if (!(await resolvesInside(folder, path))) {
+  if (!(resolvesInside(folder, path))) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid ${kind} name: '${key}'. Its file in the store is a symbolic link leading out of the store.`,
@@ -156,16 +156,16 @@ export async function keyFile(
  *
  * @example
  * ```ts
- * await mkdirInRun(runDir, "metrics/train");
+ * mkdirInRun(runDir, "metrics/train");
  * ```
  */
-export async function mkdirInRun(runDir: string, relDir: string): Promise<void> {
-  await Deno.stat(join(runDir, "meta.yaml")); // NotFound when the run folder is gone
+export function mkdirInRun(runDir: string, relDir: string): void {
+  Deno.statSync(join(runDir, "meta.yaml")); // NotFound when the run folder is gone
   let current = runDir;
   for (const segment of relDir.split("/").filter((s) => s !== "" && s !== ".")) {
     current = join(current, segment);
     try {
-      await Deno.mkdir(current);
+      Deno.mkdirSync(current);
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     }
@@ -182,16 +182,16 @@ export async function mkdirInRun(runDir: string, relDir: string): Promise<void> 
  */
 export async function writeAtomicInRun(runDir: string, relPath: string, text: string): Promise<void> {
   const [folder, ...key] = relPath.split("/");
-  const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
+  const path = keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
   const tmp = tempBeside(path);
   try {
     await writeTextFile(tmp, text); // never creates parent folders
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await mkdirInRun(runDir, dirname(relPath));
+    mkdirInRun(runDir, dirname(relPath));
     await writeTextFile(tmp, text);
   }
-  await Deno.rename(tmp, path);
+  Deno.renameSync(tmp, path);
 }
 
 /**
@@ -211,26 +211,26 @@ export async function createAtomicInRun(
   text: string,
 ): Promise<string | undefined> {
   const [folder, ...key] = relPath.split("/");
-  const path = await keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
+  const path = keyFile(join(runDir, folder), key.join("/"), folder === "params" ? "param" : "tag");
   const tmp = tempBeside(path);
   try {
     await writeTextFile(tmp, text);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await mkdirInRun(runDir, dirname(relPath));
+    mkdirInRun(runDir, dirname(relPath));
     await writeTextFile(tmp, text);
   }
   try {
     await Deno.link(tmp, path);
     return undefined;
   } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
+    if (error instanceof Deno.errors.AlreadyExists) return await readTextFile(path);
     // No hard links here: create exclusively instead (a reader may briefly see it empty).
     try {
       await writeTextFile(path, text, { createNew: true });
       return undefined;
     } catch (inner) {
-      if (inner instanceof Deno.errors.AlreadyExists) return await Deno.readTextFile(path);
+      if (inner instanceof Deno.errors.AlreadyExists) return await readTextFile(path);
       throw inner;
     }
   } finally {
@@ -294,12 +294,12 @@ export async function readKeyFiles(dir: string): Promise<Record<string, string>>
       const path = join(current, e.name);
       let isDirectory = e.isDirectory;
       if (e.isSymlink) {
-        const target = await statOrUndefined(path); // undefined: a dangling link
-        if (!target || !(await resolvesInside(dir, path))) continue;
+        const target = statOrUndefined(path); // undefined: a dangling link
+        if (!target || !(resolvesInside(dir, path))) continue;
         isDirectory = target.isDirectory;
       }
       if (isDirectory) await walk(path, key);
-      else out[key] = await Deno.readTextFile(path);
+      else out[key] = await readTextFile(path);
     }
   };
   await walk(dir, "");

@@ -5,6 +5,7 @@ import { validateKey } from "../../key_validation.ts";
 import type { SampledHistoryOptions } from "../store.ts";
 import { metricStepSummary } from "../step_summary.ts";
 import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
+import { readTextFile } from "../../../file_io.ts";
 
 /** An experiment folder's meta.yaml and tags. */
 export async function readExperiment(dir: string): Promise<Experiment> {
@@ -41,7 +42,7 @@ export async function readHistory(dir: string, key: string): Promise<Metric[]> {
 async function readHistoryText(dir: string, key: string): Promise<string> {
   validateKey("metric", key);
   try {
-    return await Deno.readTextFile(await keyFile(join(dir, "metrics"), key, "metric"));
+    return await readTextFile(keyFile(join(dir, "metrics"), key, "metric"));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.IsADirectory) return "";
     throw error;

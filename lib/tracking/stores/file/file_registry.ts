@@ -109,9 +109,9 @@ export class FileRegistry implements ModelRegistryStore {
     validateStoredText("description", options.description);
     const tags = Object.entries(options.tags ?? {});
     for (const [k, v] of tags) validateRegisteredModelTag(k, v);
-    await Deno.mkdir(join(this.#root, "models"), { recursive: true });
+    Deno.mkdirSync(join(this.#root, "models"), { recursive: true });
     try {
-      await Deno.mkdir(dir); // the name is claimed by whoever creates the folder
+      Deno.mkdirSync(dir); // the name is claimed by whoever creates the folder
     } catch (error) {
       if (error instanceof Deno.errors.AlreadyExists) throw registeredModelExists(name);
       throw error;
@@ -142,12 +142,12 @@ export class FileRegistry implements ModelRegistryStore {
     await this.#locked(name, async (dir) => {
       await this.#model(name);
       try {
-        await Deno.mkdir(newDir); // claim the new name; the rename below replaces this empty folder
+        Deno.mkdirSync(newDir); // claim the new name; the rename below replaces this empty folder
       } catch (error) {
         if (error instanceof Deno.errors.AlreadyExists) throw registeredModelExists(newName);
         throw error;
       }
-      await Deno.rename(dir, newDir);
+      Deno.renameSync(dir, newDir);
       const now = Date.now();
       const meta = (await readModelMeta(newDir))!;
       for (const v of await readVersionMetas(newDir)) {
@@ -198,7 +198,7 @@ export class FileRegistry implements ModelRegistryStore {
     validateRegisteredModelTag(key, "");
     await this.#locked(name, async (dir) => {
       await this.#model(name);
-      if (!(await statOrUndefined(join(dir, "tags", key)))) return;
+      if (!(statOrUndefined(join(dir, "tags", key)))) return;
       await writeKeyFile(join(dir, "tags", key), undefined);
       await this.#touch(dir);
     });
@@ -218,7 +218,7 @@ export class FileRegistry implements ModelRegistryStore {
       let next = Math.max(0, ...versionNumbers(dir)) + 1;
       for (;; next++) {
         try {
-          await Deno.mkdir(versionDir(dir, next)); // claims the number even against a writer without the lock
+          Deno.mkdirSync(versionDir(dir, next)); // claims the number even against a writer without the lock
           break;
         } catch (error) {
           if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
@@ -328,7 +328,7 @@ export class FileRegistry implements ModelRegistryStore {
     await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
       const path = join(versionDir(dir, meta.version), "tags", key);
-      if (value === undefined && !(await statOrUndefined(path))) return;
+      if (value === undefined && !(statOrUndefined(path))) return;
       await writeKeyFile(path, value);
       await this.#touch(dir);
     });

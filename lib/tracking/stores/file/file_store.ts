@@ -97,7 +97,7 @@ export class FileStore implements TrackingStore {
     const store = new FileStore(abs, options.artifactRoot ?? pathToFileURL(abs).href, {
       truncateLongValues: options.truncateLongValues,
     });
-    await Deno.mkdir(join(abs, TRASH), { recursive: true });
+    Deno.mkdirSync(join(abs, TRASH), { recursive: true });
     await store.#experiments.writeDefault();
     return store;
   }
@@ -164,7 +164,11 @@ export class FileStore implements TrackingStore {
     const gone = (error: unknown) => {
       throw error instanceof Deno.errors.NotFound ? experimentNotActive(e.experimentId, "deleted") : error;
     };
-    await Deno.mkdir(dir).catch(gone);
+    try {
+      Deno.mkdirSync(dir);
+    } catch (error) {
+      gone(error);
+    }
     await writeMeta(join(dir, "meta.yaml"), {
       artifact_uri: `${e.artifactLocation.replace(/\/$/, "")}/${runId}/artifacts`,
       end_time: null,
@@ -182,7 +186,11 @@ export class FileStore implements TrackingStore {
       tags: [],
       user_id: options.userId ?? "",
     }).catch(gone);
-    for (const sub of ["metrics", "params", "artifacts"]) await Deno.mkdir(join(dir, sub)).catch(gone);
+    try {
+      for (const sub of ["metrics", "params", "artifacts"]) Deno.mkdirSync(join(dir, sub));
+    } catch (error) {
+      gone(error);
+    }
     for (const [k, v] of Object.entries(tags)) await writeAtomicInRun(dir, `tags/${k}`, v).catch(gone);
     return await this.getRun(runId);
   }
@@ -221,7 +229,7 @@ export class FileStore implements TrackingStore {
     validateKey("tag", key);
     const dir = await this.#runs.findActive(runId);
     try {
-      await Deno.remove(await keyFile(join(dir, "tags"), key, "tag"));
+      await Deno.remove(keyFile(join(dir, "tags"), key, "tag"));
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) throw runTagNotFound(runId, key);
       throw error;
@@ -303,7 +311,7 @@ export class FileStore implements TrackingStore {
     for (const input of datasets) {
       const d = input.dataset;
       const datasetId = await md5(d.name + d.digest);
-      await mkdirInRun(expDir, `datasets/${datasetId}`);
+      mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
         name: d.name,
@@ -313,7 +321,7 @@ export class FileStore implements TrackingStore {
         source_type: d.sourceType,
       });
       const inputId = await md5(datasetId + runId);
-      await mkdirInRun(dir, `inputs/${inputId}`);
+      mkdirInRun(dir, `inputs/${inputId}`);
       await writeMeta(join(dir, "inputs", inputId, "meta.yaml"), {
         destination_id: runId,
         destination_type: "RUN",

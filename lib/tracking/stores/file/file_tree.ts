@@ -5,6 +5,7 @@ import { validateRunId } from "../../key_validation.ts";
 import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";
 import { readMeta, writeMeta } from "./file_format.ts";
 import { readExperiment } from "./file_read.ts";
+import { isFile } from "../../../fs_utils.ts";
 
 /** Where deleted experiments are moved. */
 export const TRASH = ".trash";
@@ -78,7 +79,7 @@ export class RunFolders {
   async find(runId: string): Promise<string> {
     validateRunId(runId);
     const known = this.#known.get(runId);
-    if (known && (await Deno.stat(join(known, "meta.yaml")).then((i) => i.isFile, () => false))) return known;
+    if (known && (isFile(join(known, "meta.yaml")))) return known;
     const dir = await runDir(this.#root, runId);
     // Bounded for long-lived servers: the oldest entry goes first (it is only a shortcut).
     if (this.#known.size >= REMEMBERED_RUNS) this.#known.delete(this.#known.keys().next().value!);

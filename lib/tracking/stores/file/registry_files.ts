@@ -24,7 +24,7 @@ import { registeredModelNotFound, validateModelName, validateNewModelName } from
 import { mlflowError } from "../../tracking_errors.ts";
 import { readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
 import { LOCK_FILE, withFileLock } from "./store_lock.ts";
-import { writeTextFile } from "../../../write_file.ts";
+import { writeTextFile } from "../../../file_io.ts";
 
 /**
  * Where a model's folder is. Names that cannot be one folder name are refused as MLflow's file store
@@ -217,10 +217,10 @@ export async function writeKeyFile(path: string, value: string | undefined): Pro
   if (value !== undefined) {
     // The temp file has a short name of its own: a 250-character key plus a suffix would exceed the
     // file system's 255-byte limit. Readers skip `*.tmp` files.
-    await Deno.mkdir(dirname(path), { recursive: true });
+    Deno.mkdirSync(dirname(path), { recursive: true });
     const tmp = join(dirname(path), `.kmlf-${crypto.randomUUID().slice(0, 8)}.tmp`);
     await writeTextFile(tmp, value);
-    return await Deno.rename(tmp, path);
+    return Deno.renameSync(tmp, path);
   }
   try {
     await Deno.remove(path);

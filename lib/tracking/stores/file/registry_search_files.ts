@@ -34,9 +34,9 @@ function nameOnly(name: string) {
 }
 
 /** Every model folder under `<root>/models`. */
-async function modelFolders(root: string): Promise<string[]> {
+function modelFolders(root: string): string[] {
   const models = join(root, "models");
-  if (!(await statOrUndefined(models))?.isDirectory) return [];
+  if (!(statOrUndefined(models))?.isDirectory) return [];
   return [...Deno.readDirSync(models)].filter((e) => e.isDirectory).map((e) => join(models, e.name));
 }
 
@@ -51,7 +51,7 @@ export async function searchModelFolders(
   const order = parseRegisteredModelOrderBy(options.orderBy);
   const byName = attributeClauses(clauses);
   const models: RegisteredModel[] = [];
-  for (const dir of await modelFolders(root)) {
+  for (const dir of modelFolders(root)) {
     // A model's folder is named after it: name clauses are checked before anything is read.
     if (!registeredModelMatches({ name: basename(dir), tags: {} }, byName)) continue;
     const model = await modelEntity(dir);
@@ -75,7 +75,7 @@ export async function searchVersionFolders(
   const order = parseModelVersionOrderBy(options.orderBy);
   const first = attributeClauses(clauses);
   const versions: ModelVersion[] = [];
-  for (const dir of await modelFolders(root)) {
+  for (const dir of modelFolders(root)) {
     if (
       first.some((c) => c.key === "name") &&
       !modelVersionMatches(nameOnly(basename(dir)), first.filter((c) => c.key === "name"))

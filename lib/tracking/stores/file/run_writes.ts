@@ -19,7 +19,7 @@ import {
 } from "./file_format.ts";
 import { paramValueChanged } from "../../tracking_errors.ts";
 import { readHistory } from "./file_read.ts";
-import { writeTextFile } from "../../../write_file.ts";
+import { writeTextFile } from "../../../file_io.ts";
 
 /** Bounds of the remembered lines (least recently used files are forgotten first). */
 const REMEMBERED = { files: 64, lines: 2_000_000 } as const;
@@ -37,8 +37,8 @@ interface FileMemory {
   lines: Set<string>;
 }
 
-async function signature(path: string): Promise<{ size: number; mtime: number }> {
-  const info = await statOrUndefined(path);
+function signature(path: string): { size: number; mtime: number } {
+  const info = statOrUndefined(path);
   return { size: info?.size ?? 0, mtime: info?.mtime?.getTime() ?? 0 };
 }
 
@@ -61,7 +61,7 @@ async function appendInRun(runDir: string, relPath: string, text: string): Promi
     await writeTextFile(path, text, { append: true }); // never creates parent folders
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    await mkdirInRun(runDir, dirname(relPath));
+    mkdirInRun(runDir, dirname(relPath));
     await writeTextFile(path, text, { append: true });
   }
 }
@@ -89,7 +89,7 @@ export class MetricFileWriter {
   }
 
   async #linesOf(runDir: string, key: string, path: string): Promise<FileMemory> {
-    const now = await signature(path);
+    const now = signature(path);
     const known = this.#files.get(path);
     if (known && known.size === now.size && known.mtime === now.mtime) return known;
     const lines = new Set((await readHistory(runDir, key)).map(metricLine));
@@ -122,7 +122,7 @@ export class MetricFileWriter {
     }
     // Remember the lines only once they are on disk, so a failed write is retried in full.
     for (const line of fresh) memory.lines.add(line);
-    this.#remember(path, { ...memory, ...(await signature(path)), torn: false });
+    this.#remember(path, { ...memory, ...(signature(path)), torn: false });
   }
 }
 

@@ -16,7 +16,7 @@
 import { join } from "../../../path.ts";
 import { TrackingError } from "../../../errors.ts";
 import { processAlive } from "../../../fs_utils.ts";
-import { writeTextFile } from "../../../write_file.ts";
+import { readTextFile, writeTextFile } from "../../../file_io.ts";
 
 /** The lock file's name, in the store's root and in each registered model's folder. */
 export const LOCK_FILE = ".kmlf-lock";
@@ -39,8 +39,8 @@ async function breakIfStale(path: string): Promise<void> {
   let text: string;
   let age: number;
   try {
-    text = await Deno.readTextFile(path);
-    age = Date.now() - ((await Deno.stat(path)).mtime?.getTime() ?? Date.now());
+    text = await readTextFile(path);
+    age = Date.now() - ((Deno.statSync(path)).mtime?.getTime() ?? Date.now());
   } catch {
     return; // released meanwhile
   }
@@ -51,8 +51,8 @@ async function breakIfStale(path: string): Promise<void> {
   // Move it aside first: of several writers breaking the same lock, one wins the rename.
   const aside = `${path}.stale-${crypto.randomUUID().slice(0, 8)}`;
   try {
-    if ((await Deno.readTextFile(path)) !== text) return; // a new holder took it
-    await Deno.rename(path, aside);
+    if ((await readTextFile(path)) !== text) return; // a new holder took it
+    Deno.renameSync(path, aside);
     await Deno.remove(aside);
   } catch { /* someone else broke it */ }
 }

@@ -91,14 +91,14 @@ export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): O
  * @example
  * ```ts
  * const target = parseTrackingUri("sqlite:///mlflow.db", { baseDir: "/project" });
- * if (target.kind === "sqlite") await openSqliteTarget(target, { baseDir: "/project" });
+ * if (target.kind === "sqlite") openSqliteTarget(target, { baseDir: "/project" });
  * ```
  */
-export async function openSqliteTarget(
+export function openSqliteTarget(
   target: Extract<TrackingTarget, { kind: "sqlite" }>,
   options: { baseDir: string; artifactRoot?: string; busyTimeoutMs?: number },
-): Promise<OpenedSqliteDb> {
-  if (target.path !== ":memory:") await Deno.mkdir(dirname(target.path), { recursive: true });
+): OpenedSqliteDb {
+  if (target.path !== ":memory:") Deno.mkdirSync(dirname(target.path), { recursive: true });
   return openSqliteDb(target.path, {
     uri: target.uri,
     artifactRoot: resolveArtifactRoot(options.artifactRoot, options.baseDir),
