@@ -159,7 +159,7 @@ function tempPathFor(path: string): string {
 function writablePath(target: string): string | undefined {
   let path = target;
   const link = lstatIfAny(target);
-  if (link?.isSymlink) path = (realPathOrUndefined(target)) ?? target;
+  if (link?.isSymlink) path = realPathOrUndefined(target) ?? target;
   const info = link?.isSymlink ? statOrUndefined(path) : link;
   if (info?.isDirectory) {
     throw new Deno.errors.IsADirectory(`Is a directory (os error 21): ${target}`);

@@ -121,7 +121,7 @@ export async function importProjectClass(
   const file = resolve(projectRoot, type.slice(0, hash));
   const exportName = type.slice(hash + 1);
   try {
-    if (!(Deno.statSync(file)).isFile) throw new Deno.errors.NotFound(file);
+    if (!Deno.statSync(file).isFile) throw new Deno.errors.NotFound(file);
   } catch {
     throw new DatasetError(code("module-not-found"), `Cannot find ${kind.noun} module ${file}`, {
       source,

@@ -157,7 +157,7 @@ export async function importHooks(refs: readonly HooksRef[]): Promise<ImportedHo
 async function importOne(ref: HooksRef): Promise<ImportedHooks> {
   const fail = (code: string, message: string, hint: string, cause?: unknown) =>
     new ConfigError(code, message, { source: ref.source, hint, cause });
-  if (!(isFile(ref.module))) {
+  if (!isFile(ref.module)) {
     throw fail(
       "hooks/module-not-found",
       `Cannot find hooks module ${ref.module}`,

@@ -64,7 +64,7 @@ export class FileLoader {
         "inference.pipeline names the pipeline that predicts (e.g. inference), not the training pipeline",
       ) ?? pipeline;
     }
-    if (!target || !(isFile(target))) {
+    if (!target || !isFile(target)) {
       return fail(
         "pipeline/inference-unknown",
         byPath
@@ -220,7 +220,7 @@ export class FileLoader {
       );
       return [];
     }
-    if (!(isFile(target))) {
+    if (!isFile(target)) {
       const guess = siblingGuess(target);
       this.problems.push(
         new PipelineDefinitionError("pipeline/include-not-found", `Cannot find included pipeline ${target}`, {

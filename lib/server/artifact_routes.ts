@@ -96,7 +96,7 @@ async function listFolder(root: string, path: string | undefined): Promise<FileI
     // Listed asynchronously: an artifact folder can hold many thousands of entries.
     for await (const entry of Deno.readDir(dir)) {
       // A symlink leading out of the artifact root is not listed (its target is never served either).
-      if (entry.isSymlink && !(resolvesInside(resolvedRoot, join(dir, entry.name)))) continue;
+      if (entry.isSymlink && !resolvesInside(resolvedRoot, join(dir, entry.name))) continue;
       const stat = statOrUndefined(join(dir, entry.name));
       if (stat) {
         files.push({

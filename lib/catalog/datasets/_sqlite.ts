@@ -12,7 +12,7 @@ export function withDb<T>(
   options: { write: boolean },
   fn: (db: DatabaseSync) => T,
 ): T {
-  if (!options.write && !(pathExists(path))) {
+  if (!options.write && !pathExists(path)) {
     throw new DatasetError("dataset/file-not-found", `SQLite database ${path} does not exist`, {
       hint: "check filepath, or save the table first",
     });

@@ -128,7 +128,7 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
 
   // deno-lint-ignore require-await -- async like every dataset: a refusal is a rejection, not a throw
   async exists(): Promise<boolean> {
-    if (!(pathExists(this.filepath))) return false;
+    if (!pathExists(this.filepath)) return false;
     return withDb(this.filepath, { write: false }, (db) => tableExists(db, this.tableName));
   }
 

@@ -51,7 +51,7 @@ export class MlflowArtifactDataset implements Dataset {
       try {
         const downloaded = await client.downloadArtifacts(runId, remote, tmp);
         Deno.mkdirSync(dirname(local), { recursive: true });
-        if ((Deno.statSync(downloaded)).isDirectory) {
+        if (Deno.statSync(downloaded).isDirectory) {
           // A folder dataset (partitions, a model folder): the run's copy replaces the local folder.
           await Deno.remove(local, { recursive: true }).catch(() => {});
           // node:fs loads on this first use: importing it costs every run ~20 ms of Deno's Node polyfills.
@@ -71,7 +71,7 @@ export class MlflowArtifactDataset implements Dataset {
     const runId = this.options.runId ?? state.runId;
     if (!state.loggingEnabled || !state.client || !runId) return;
     const local = this.localPath();
-    if ((Deno.statSync(local)).isDirectory) {
+    if (Deno.statSync(local).isDirectory) {
       // As kedro-mlflow lays a folder out: <artifact_path>/<folder name>/…
       const under = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`

@@ -41,7 +41,7 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
 
   async load(): Promise<unknown> {
     const dir = this.versioned ? this.versioned.loadPath() : this.options.filepath;
-    if (!(pathExists(join(dir, "MLmodel")))) {
+    if (!pathExists(join(dir, "MLmodel"))) {
       throw new DatasetError(
         "dataset/file-not-found",
         `Model folder ${dir} does not exist or holds no MLmodel`,

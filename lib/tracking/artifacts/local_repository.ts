@@ -49,7 +49,7 @@ export function pathInsideRoot(rootDir: string, relPath: string | undefined): st
   const safe = safeArtifactPath(relPath);
   const root = resolve(rootDir);
   const target = safe ? join(root, safe) : root;
-  if (!(resolvesInside(root, target))) {
+  if (!resolvesInside(root, target)) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
@@ -70,7 +70,7 @@ async function copyTree(src: string, dst: string, within?: string): Promise<void
   for (const entry of Deno.readDirSync(src)) {
     const from = join(src, entry.name);
     const to = join(dst, entry.name);
-    if (within !== undefined && entry.isSymlink && !(resolvesInside(within, from))) continue;
+    if (within !== undefined && entry.isSymlink && !resolvesInside(within, from)) continue;
     const info = Deno.statSync(from);
     if (info.isDirectory) await copyTree(from, to, within);
     else await copyFile(from, to);
@@ -176,7 +176,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const entries: FileInfo[] = [];
     for (const entry of Deno.readDirSync(abs)) {
       // A symlink leading out of the root is not part of the artifacts: not listed, never read.
-      if (entry.isSymlink && !(resolvesInside(this.rootPath, join(abs, entry.name)))) continue;
+      if (entry.isSymlink && !resolvesInside(this.rootPath, join(abs, entry.name))) continue;
       const stat = Deno.statSync(join(abs, entry.name));
       entries.push({
         path: rel ? `${rel}/${entry.name}` : entry.name,

@@ -186,7 +186,7 @@ export async function folderSize(dir: string): Promise<number> {
   for (const e of Deno.readDirSync(dir)) {
     const path = join(dir, e.name);
     if (e.isDirectory) total += await folderSize(path);
-    else if (e.isFile) total += (Deno.statSync(path)).size;
+    else if (e.isFile) total += Deno.statSync(path).size;
   }
   return total;
 }

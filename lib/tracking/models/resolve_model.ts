@@ -188,7 +188,7 @@ async function fetchArtifacts(
     const dir = await repo.downloadArtifacts(path).catch((cause) => {
       throw notFound(cause);
     });
-    if (!(statOrUndefined(dir))?.isDirectory) throw notFound();
+    if (!statOrUndefined(dir)?.isDirectory) throw notFound();
     return dir;
   }
   const target = join(cache.cacheDir, cache.cacheKey);
@@ -199,7 +199,7 @@ async function fetchArtifacts(
     const got = await repo.downloadArtifacts(path, partial).catch((cause) => {
       throw notFound(cause);
     });
-    if (!(statOrUndefined(got))?.isDirectory) throw notFound();
+    if (!statOrUndefined(got)?.isDirectory) throw notFound();
     await writeTextFile(join(got, ".kmlf-complete"), new Date().toISOString());
     await Deno.remove(target, { recursive: true }).catch(() => {});
     Deno.renameSync(got, target);

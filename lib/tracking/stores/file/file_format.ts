@@ -140,7 +140,7 @@ export function keyFile(
   kind: "metric" | "param" | "tag",
 ): string {
   const path = join(folder, key);
-  if (!(resolvesInside(folder, path))) {
+  if (!resolvesInside(folder, path)) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid ${kind} name: '${key}'. Its file in the store is a symbolic link leading out of the store.`,
@@ -295,7 +295,7 @@ export async function readKeyFiles(dir: string): Promise<Record<string, string>>
       let isDirectory = e.isDirectory;
       if (e.isSymlink) {
         const target = statOrUndefined(path); // undefined: a dangling link
-        if (!target || !(resolvesInside(dir, path))) continue;
+        if (!target || !resolvesInside(dir, path)) continue;
         isDirectory = target.isDirectory;
       }
       if (isDirectory) await walk(path, key);

@@ -198,7 +198,7 @@ export class FileRegistry implements ModelRegistryStore {
     validateRegisteredModelTag(key, "");
     await this.#locked(name, async (dir) => {
       await this.#model(name);
-      if (!(statOrUndefined(join(dir, "tags", key)))) return;
+      if (!statOrUndefined(join(dir, "tags", key))) return;
       await writeKeyFile(join(dir, "tags", key), undefined);
       await this.#touch(dir);
     });
@@ -328,7 +328,7 @@ export class FileRegistry implements ModelRegistryStore {
     await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
       const path = join(versionDir(dir, meta.version), "tags", key);
-      if (value === undefined && !(statOrUndefined(path))) return;
+      if (value === undefined && !statOrUndefined(path)) return;
       await writeKeyFile(path, value);
       await this.#touch(dir);
     });

@@ -79,7 +79,7 @@ export class RunFolders {
   async find(runId: string): Promise<string> {
     validateRunId(runId);
     const known = this.#known.get(runId);
-    if (known && (isFile(join(known, "meta.yaml")))) return known;
+    if (known && isFile(join(known, "meta.yaml"))) return known;
     const dir = await runDir(this.#root, runId);
     // Bounded for long-lived servers: the oldest entry goes first (it is only a shortcut).
     if (this.#known.size >= REMEMBERED_RUNS) this.#known.delete(this.#known.keys().next().value!);

@@ -36,7 +36,7 @@ function nameOnly(name: string) {
 /** Every model folder under `<root>/models`. */
 function modelFolders(root: string): string[] {
   const models = join(root, "models");
-  if (!(statOrUndefined(models))?.isDirectory) return [];
+  if (!statOrUndefined(models)?.isDirectory) return [];
   return [...Deno.readDirSync(models)].filter((e) => e.isDirectory).map((e) => join(models, e.name));
 }
 

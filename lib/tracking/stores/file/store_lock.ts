@@ -40,7 +40,7 @@ async function breakIfStale(path: string): Promise<void> {
   let age: number;
   try {
     text = await readTextFile(path);
-    age = Date.now() - ((Deno.statSync(path)).mtime?.getTime() ?? Date.now());
+    age = Date.now() - (Deno.statSync(path).mtime?.getTime() ?? Date.now());
   } catch {
     return; // released meanwhile
   }
