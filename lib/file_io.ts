@@ -2,7 +2,7 @@
  * Reading, writing and copying whole files, as `Deno.readFile`/`readTextFile`/`writeFile`/`writeTextFile`/
  * `copyFile` do (same options, same errors), at a CLI's pace:
  *
- * - **Small regular files are read and written synchronously.** Each asynchronous file operation is a hop to
+ * - **Small regular files are read, written and copied synchronously.** Each asynchronous file operation is a hop to
  *   Deno's blocking-thread pool and back, ~0.1 ms here (the first one ~0.9 ms, as the pool starts), while the
  *   system call itself takes microseconds; a run reads and writes dozens of small files (settings, pipelines,
  *   datasets, a model's folder). Files above {@link SYNC_IO_BYTES}, pipes and devices keep the asynchronous
@@ -10,7 +10,12 @@
  * - **No web streams.** `Deno.writeFile`/`writeTextFile` first check whether the data is a `ReadableStream`,
  *   and that check makes Deno load its web streams, ~3 ms of every command that writes a file.
  *
- * kmlf's modules use these instead of Deno's (a test checks).
+ * kmlf's modules use these instead of Deno's, and look at the file system (stat, lstat, mkdir, realPath,
+ * rename, readDir) with Deno's synchronous calls only (a test checks both). The price, accepted: a listing or
+ * search over thousands of files holds the event loop for its duration (~10 µs a file here, where the
+ * asynchronous calls took ten times that in all), so the server answers such a request before the next one,
+ * as it always has with its SQLite store; and a hung network mount holds the process, Ctrl-C included,
+ * where an asynchronous call held one pool thread.
  *
  * @module
  */
@@ -63,7 +68,7 @@ export async function readTextFile(path: string | URL): Promise<string> {
  * ```
  */
 export async function copyFile(from: string | URL, to: string | URL): Promise<void> {
-  if (smallFile(from)) Deno.copyFileSync(from, to);
+  if (smallFile(from) && !existsAsNonFile(to)) Deno.copyFileSync(from, to);
   else await Deno.copyFile(from, to);
 }
 

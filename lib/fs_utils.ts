@@ -8,7 +8,8 @@ import { dirname } from "./path.ts";
 /**
  * `Deno.statSync`, with undefined for a missing path (or one below a file) (other errors, e.g. permissions,
  * still throw). kmlf's metadata calls are synchronous: the system call takes microseconds, where Deno's
- * asynchronous version is a hop to its blocking-thread pool and back (~0.1 ms, the first ~0.9 ms).
+ * asynchronous version is a hop to its blocking-thread pool and back (~0.1 ms, the first ~0.9 ms); see
+ * lib/file_io.ts for the price.
  *
  * @example
  * ```ts

@@ -8,6 +8,7 @@ import type { Dataset } from "./dataset.ts";
 import { assertSavable } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
 import { readFile } from "../file_io.ts";
+import { promised } from "../promised.ts";
 
 /** Options every file dataset takes (camelCase form of the catalog entry). */
 export interface FileDatasetOptions {
@@ -97,10 +98,10 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   }
 
   exists(): Promise<boolean> {
-    return Promise.resolve(
+    return promised(() =>
       this.versioned
         ? this.versioned.exists()
-        : pathExists(this.filepath) && Deno.statSync(this.filepath).isFile,
+        : pathExists(this.filepath) && Deno.statSync(this.filepath).isFile
     );
   }
 

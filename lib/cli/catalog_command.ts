@@ -33,7 +33,7 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
   const catalog = await listingCatalog(session);
   const declared = new Set(catalog.names());
   const report: Record<string, unknown> = {};
-  for (const name of pipelinesOf(session, options)) {
+  for (const name of await pipelinesOf(session, options)) {
     const pipeline = await session.pipeline([name]);
     const groups: Record<string, Record<string, string[]>> = { datasets: {}, factories: {}, defaults: {} };
     for (const ds of [...pipeline.datasets()].sort()) {
@@ -60,7 +60,7 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
   const session = await openProjectSession(options);
   const catalog = await listingCatalog(session);
   const names = new Set(catalog.names());
-  for (const name of pipelinesOf(session, options)) {
+  for (const name of await pipelinesOf(session, options)) {
     for (const ds of (await session.pipeline([name])).datasets()) {
       if (!isParameter(ds) && catalog.has(ds)) names.add(ds);
     }
@@ -125,7 +125,7 @@ async function listingCatalog(session: KmlfSession): Promise<Catalog> {
   return catalog;
 }
 
-function pipelinesOf(session: KmlfSession, options: CatalogCommandOptions): string[] {
+async function pipelinesOf(session: KmlfSession, options: CatalogCommandOptions): Promise<string[]> {
   const requested = splitList(options.pipeline);
-  return requested.length > 0 ? requested : session.pipelineNames();
+  return requested.length > 0 ? requested : await session.pipelineNames();
 }

@@ -42,7 +42,7 @@ export async function projectTracking(options: { project?: string; env?: string 
   if (!root) return { trackingUri: envUri || "mlflow.db", baseDir: Deno.cwd() };
   const settings = await loadProjectSettings(root);
   const env = resolveEnv({ flag: options.env, envVar: Deno.env.get("KMLF_ENV"), settings });
-  const loader = ConfigLoader.create({
+  const loader = await ConfigLoader.create({
     confSource: settings.confSource,
     env,
     baseEnv: settings.baseEnv,

@@ -10,6 +10,7 @@ import { listConfigFiles, matchesPatterns, patternsFor } from "./files.ts";
 import { resolveAll, type Resolver } from "./interpolate.ts";
 import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
 import { statIfAny } from "../fs_utils.ts";
+import { promised } from "../promised.ts";
 
 /**
  * A merged, interpolated config type plus where its values came from.
@@ -69,7 +70,7 @@ interface EnvConfig {
  *
  * @example
  * ```ts
- * const loader = ConfigLoader.create({ confSource: "/p/conf", env: "local" });
+ * const loader = await ConfigLoader.create({ confSource: "/p/conf", env: "local" });
  * const { data: params, locate } = await loader.get("parameters");
  * locate(["model", "lr"]); // { file: "/p/conf/base/parameters.yml", line: 2, column: 7, keyPath: "model.lr" }
  * ```
@@ -88,38 +89,42 @@ export class ConfigLoader {
   }
 
   /** Checks that the base and env folders exist and that every merge strategy is known. */
-  static create(options: ConfigLoaderOptions): ConfigLoader {
-    const loader = new ConfigLoader(options);
-    const errors: ConfigError[] = [];
-    for (const env of loader.envs()) {
-      const dir = join(options.confSource, env);
-      const stat = statIfAny(dir);
-      if (!stat?.isDirectory) {
-        errors.push(
-          new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {
-            source: { file: dir },
-            hint: env === loader.baseEnv
-              ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
-              : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV`,
-          }),
-        );
+  static create(options: ConfigLoaderOptions): Promise<ConfigLoader> {
+    // Synchronous work (the folders are looked at with statSync); a refusal is still a rejection.
+    return promised(() => {
+      const loader = new ConfigLoader(options);
+      const errors: ConfigError[] = [];
+      for (const env of loader.envs()) {
+        const dir = join(options.confSource, env);
+        const stat = statIfAny(dir);
+        if (!stat?.isDirectory) {
+          errors.push(
+            new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {
+              source: { file: dir },
+              hint: env === loader.baseEnv
+                ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
+                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV`,
+            }),
+          );
+        }
       }
-    }
-    for (const [type, strategy] of Object.entries(options.mergeStrategy ?? {})) {
-      if (strategy !== "soft" && strategy !== "destructive") {
-        errors.push(
-          new ConfigError(
-            "config/bad-merge-strategy",
-            `Merge strategy "${strategy}" for ${type} is not supported`,
-            {
-              hint: 'use "soft" (deep merge) or "destructive" (top-level replace) in kmlf.yml merge_strategy',
-            },
-          ),
-        );
+      for (const [type, strategy] of Object.entries(options.mergeStrategy ?? {})) {
+        if (strategy !== "soft" && strategy !== "destructive") {
+          errors.push(
+            new ConfigError(
+              "config/bad-merge-strategy",
+              `Merge strategy "${strategy}" for ${type} is not supported`,
+              {
+                hint:
+                  'use "soft" (deep merge) or "destructive" (top-level replace) in kmlf.yml merge_strategy',
+              },
+            ),
+          );
+        }
       }
-    }
-    throwIfAny(errors);
-    return loader;
+      throwIfAny(errors);
+      return loader;
+    });
   }
 
   /**

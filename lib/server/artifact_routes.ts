@@ -28,6 +28,7 @@ import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import { checkMethod, jsonResponse, notFound } from "./responses.ts";
 import type { ProxyDestination, ServerContext } from "./server_context.ts";
 import { resolvesInside, statOrUndefined } from "../fs_utils.ts";
+import { promised } from "../promised.ts";
 
 /** Default cap on one artifact upload (bytes). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
@@ -87,14 +88,13 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
   }
 }
 
-async function listFolder(root: string, path: string | undefined): Promise<FileInfo[]> {
+function listFolder(root: string, path: string | undefined): FileInfo[] {
   const dir = pathInsideRoot(root, path ?? "");
   const info = statOrUndefined(dir);
   const files: FileInfo[] = [];
   if (info?.isDirectory) {
     const resolvedRoot = resolve(root);
-    // Listed asynchronously: an artifact folder can hold many thousands of entries.
-    for await (const entry of Deno.readDir(dir)) {
+    for (const entry of Deno.readDirSync(dir)) {
       // A symlink leading out of the artifact root is not listed (its target is never served either).
       if (entry.isSymlink && !resolvesInside(resolvedRoot, join(dir, entry.name))) continue;
       const stat = statOrUndefined(join(dir, entry.name));
@@ -121,7 +121,7 @@ async function listFolder(root: string, path: string | undefined): Promise<FileI
  */
 export function localProxyDestination(root: string): ProxyDestination {
   return {
-    list: (path) => listFolder(root, path),
+    list: (path) => promised(() => listFolder(root, path)),
     send: async (relPath) => await sendArtifactFile(pathInsideRoot(root, relPath), relPath),
     upload: async (request, relPath, maxBytes) =>
       await upload(request, pathInsideRoot(root, relPath), maxBytes),

@@ -39,6 +39,7 @@ import { inferenceCatalogProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 import { importPlugins } from "./project_plugins.ts";
+import { promised } from "../promised.ts";
 
 /** Options of {@link KmlfSession.create}. */
 export interface SessionOptions {
@@ -121,7 +122,7 @@ export class KmlfSession {
         taken: given.map((p) => p.name),
       }),
     ];
-    const config = ConfigLoader.create({
+    const config = await ConfigLoader.create({
       confSource: options.confSource ?? settings.confSource,
       env,
       baseEnv: settings.baseEnv,
@@ -163,13 +164,13 @@ export class KmlfSession {
   }
 
   /** All registered pipeline names (no module imports). */
-  pipelineNames(): string[] {
-    return pipelineNames(this.settings.pipelinesDir);
+  pipelineNames(): Promise<string[]> {
+    return promised(() => pipelineNames(this.settings.pipelinesDir));
   }
 
   /** Loads the requested pipelines (and what they include) and returns their union. */
   async pipeline(names: string[] = ["__default__"]): Promise<Pipeline> {
-    const available = this.pipelineNames();
+    const available = await this.pipelineNames();
     const unknown = names.filter((n) => n !== "__default__" && !available.includes(n));
     if (unknown.length > 0) {
       throw new UsageError("pipeline/unknown", `Pipeline "${unknown[0]}" does not exist`, {

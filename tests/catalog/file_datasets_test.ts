@@ -5,9 +5,13 @@ import {
   BinaryDataset,
   CsvDataset,
   type CsvRow,
+  type Dataset,
+  ImageDataset,
   JsonDataset,
   ParquetDataset,
   PickleDataset,
+  SqliteQueryDataset,
+  SqliteTableDataset,
   TextDataset,
   YamlDataset,
 } from "../../lib/catalog/mod.ts";
@@ -194,5 +198,26 @@ Deno.test("json save_args.indent controls formatting; binary accepts an ArrayBuf
     const bin = new BinaryDataset({ filepath: join(dir, "b.bin") });
     await bin.save(new Uint8Array([5, 6]).buffer as never);
     assert.deepEqual(await bin.load(), new Uint8Array([5, 6]));
+  });
+});
+
+Deno.test("exists() of a file dataset that cannot look is a rejection, not a throw", async () => {
+  await inTempDir(async (dir) => {
+    // A file where a folder should be: stat fails with NotADirectory, which exists() reports.
+    await Deno.writeTextFile(join(dir, "plain"), "x");
+    const below = join(dir, "plain", "below");
+    const datasets: Dataset[] = [
+      new TextDataset({ filepath: below }),
+      new CsvDataset({ filepath: below }),
+      new ImageDataset({ filepath: below }),
+      new SqliteQueryDataset({ filepath: below, sql: "SELECT 1" }),
+      new SqliteTableDataset({ filepath: below, tableName: "t" }),
+    ];
+    for (const ds of datasets) {
+      let pending: Promise<boolean> | boolean | undefined;
+      assert.doesNotThrow(() => pending = ds.exists(), ds.constructor.name);
+      assert.ok(pending instanceof Promise, ds.constructor.name);
+      await assert.rejects(pending, Deno.errors.NotADirectory, ds.constructor.name);
+    }
   });
 });

@@ -10,13 +10,13 @@ export async function load(
   type: string,
   options: Partial<ConfigLoaderOptions> = {},
 ): Promise<LoadedConfig> {
-  const loader = ConfigLoader.create({ confSource: join(dir, "conf"), env: "local", ...options });
+  const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "local", ...options });
   return await loader.get(type);
 }
 
 /** Awaits `fn`, asserts it threw a `kind` error with `code` and a message matching `message`. */
 export async function rejectsWith<E extends KmlfError>(
-  fn: () => unknown,
+  fn: () => Promise<unknown>,
   kind: new (...args: never[]) => E,
   code: string,
   message?: RegExp,

@@ -135,6 +135,14 @@ Deno.test("an invalid merge strategy is an error naming it", async () => {
   });
 });
 
+Deno.test("ConfigLoader.create refuses with a rejected promise, never a synchronous throw", async () => {
+  await withTree({ "conf/README": "" }, async (dir) => {
+    let pending: Promise<unknown> | undefined;
+    assert.doesNotThrow(() => pending = ConfigLoader.create({ confSource: join(dir, "conf"), env: "local" }));
+    await assert.rejects(pending!, KmlfAggregateError);
+  });
+});
+
 Deno.test("a missing env folder is an error naming the path and the fix", async () => {
   await withTree({ "conf/base/parameters.yml": "a: 1\n" }, async (dir) => {
     const e = await rejectsWith(
@@ -164,7 +172,7 @@ Deno.test("missing base and env folders are reported together", async () => {
 
 Deno.test("when the env is the base env only base is read and no other folder is needed", async () => {
   await withTree({ "conf/base/parameters.yml": "a: 1\n" }, async (dir) => {
-    const loader = ConfigLoader.create({ confSource: join(dir, "conf"), env: "base" });
+    const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "base" });
     assert.equal(loader.env, "base");
     assert.deepEqual((await loader.get("parameters")).data, { a: 1 });
   });
@@ -338,7 +346,7 @@ Deno.test("loading is lazy: only files of the requested type are read, and each 
     "conf/base/parameters.yml": "a: 1\n",
     "conf/local/.gitkeep": "",
   }, async (dir) => {
-    const loader = ConfigLoader.create({ confSource: join(dir, "conf"), env: "local" });
+    const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "local" });
     const first = await loader.get("parameters");
     await Deno.writeTextFile(join(dir, "conf/base/parameters.yml"), "a: 2\n");
     assert.equal(await loader.get("parameters"), first);

@@ -19,10 +19,10 @@ Deno.test("the project root is found by walking up to kmlf.yml", async () => {
 });
 
 Deno.test("outside a project, the root is undefined and requireProjectRoot says how to create one", async () => {
-  await withTree({ "a/b/readme.txt": "" }, async (dir) => {
+  await withTree({ "a/b/readme.txt": "" }, (dir) => {
     const start = join(dir, "a/b");
     assert.equal(findProjectRoot(start), undefined);
-    const e = await rejectsWith(
+    const e = throwsWith(
       () => requireProjectRoot(start),
       ConfigError,
       "project/not-found",

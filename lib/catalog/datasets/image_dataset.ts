@@ -3,6 +3,7 @@ import { extname, join } from "../../path.ts";
 import { DatasetError } from "../../errors.ts";
 import { atomicWrite, pathExists } from "../atomic.ts";
 import { FileDataset, type FileDatasetOptions } from "../file_dataset.ts";
+import { promised } from "../../promised.ts";
 
 /** One image: SVG markup, encoded bytes, or a DOM element whose `outerHTML` is an `<svg>`. */
 export type Image = string | Uint8Array | ArrayBuffer | { outerHTML: string };
@@ -75,7 +76,7 @@ export class ImageDataset extends FileDataset<Images> {
   }
 
   override exists(): Promise<boolean> {
-    return Promise.resolve(this.versioned ? this.versioned.exists() : pathExists(this.filepath));
+    return promised(() => this.versioned ? this.versioned.exists() : pathExists(this.filepath));
   }
 
   private expected(path: string): ImageFormat | undefined {

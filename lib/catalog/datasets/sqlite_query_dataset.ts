@@ -3,6 +3,7 @@ import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import type { Dataset } from "../dataset.ts";
 import { plainRow, type SqlRow, withDb } from "./_sqlite.ts";
+import { promised } from "../../promised.ts";
 
 /** Options of {@link SqliteQueryDataset}. */
 export interface SqliteQueryOptions {
@@ -39,16 +40,17 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
     this.metadata = options.metadata;
   }
 
-  // deno-lint-ignore require-await -- async like every dataset: a refusal is a rejection, not a throw
-  async load(): Promise<SqlRow[]> {
-    return withDb(this.filepath, { write: false }, (db) => {
-      type Bindable = null | number | bigint | string | Uint8Array;
-      const stmt = db.prepare(this.sql);
-      const params = this.params;
-      if (Array.isArray(params)) return stmt.all(...(params as Bindable[])).map(plainRow);
-      if (params) return stmt.all(params as Record<string, Bindable>).map(plainRow);
-      return stmt.all().map(plainRow);
-    });
+  load(): Promise<SqlRow[]> {
+    return promised(() =>
+      withDb(this.filepath, { write: false }, (db) => {
+        type Bindable = null | number | bigint | string | Uint8Array;
+        const stmt = db.prepare(this.sql);
+        const params = this.params;
+        if (Array.isArray(params)) return stmt.all(...(params as Bindable[])).map(plainRow);
+        if (params) return stmt.all(params as Record<string, Bindable>).map(plainRow);
+        return stmt.all().map(plainRow);
+      })
+    );
   }
 
   save(): never {
@@ -58,7 +60,7 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
   }
 
   exists(): Promise<boolean> {
-    return Promise.resolve(pathExists(this.filepath));
+    return promised(() => pathExists(this.filepath));
   }
 
   describe(): Record<string, unknown> {

@@ -5,6 +5,7 @@ import { pathExists } from "../atomic.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { plainRow, quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
+import { promised } from "../../promised.ts";
 
 /** What a save does when the table exists: `replace` (default), `append` or `fail`. */
 export type IfExists = "replace" | "append" | "fail";
@@ -60,76 +61,85 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
     }
   }
 
-  // deno-lint-ignore require-await -- async like every dataset: a refusal is a rejection, not a throw
-  async load(): Promise<SqlRow[]> {
-    return withDb(this.filepath, { write: false }, (db) => {
-      if (!tableExists(db, this.tableName)) {
-        throw new DatasetError(
-          "dataset/table-not-found",
-          `Table "${this.tableName}" does not exist in ${this.filepath}`,
-          {
-            hint: "save the table first, or fix table_name",
-          },
-        );
-      }
-      return db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`).all().map(plainRow);
-    });
+  load(): Promise<SqlRow[]> {
+    return promised(() =>
+      withDb(this.filepath, { write: false }, (db) => {
+        if (!tableExists(db, this.tableName)) {
+          throw new DatasetError(
+            "dataset/table-not-found",
+            `Table "${this.tableName}" does not exist in ${this.filepath}`,
+            {
+              hint: "save the table first, or fix table_name",
+            },
+          );
+        }
+        return db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`).all().map(plainRow);
+      })
+    );
   }
 
-  // deno-lint-ignore require-await -- async like every dataset: a refusal is a rejection, not a throw
-  async save(rows: SqlRow[]): Promise<void> {
-    assertSavable(rows, "SqliteTableDataset");
-    if (!Array.isArray(rows) || rows.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
-      throw new DatasetError("dataset/not-rows", "SqliteTableDataset saves an array of row objects", {
-        hint: "return rows like [{id: 1, name: 'x'}] from the node",
-      });
-    }
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    Deno.mkdirSync(dirname(this.filepath), { recursive: true });
-    withDb(this.filepath, { write: true }, (db) => {
-      const exists = tableExists(db, this.tableName);
-      if (exists && this.ifExists === "fail") {
-        throw new DatasetError(
-          "dataset/table-exists",
-          `Table "${this.tableName}" already exists in ${this.filepath}`,
-          {
-            hint: "set save_args.if_exists to replace or append",
-          },
-        );
-      }
-      if (!exists && columns.length === 0) {
-        throw new DatasetError("dataset/not-rows", `Cannot create table "${this.tableName}" from zero rows`, {
-          hint: "save at least one row the first time, so the columns are known",
+  save(rows: SqlRow[]): Promise<void> {
+    return promised(() => {
+      assertSavable(rows, "SqliteTableDataset");
+      if (!Array.isArray(rows) || rows.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
+        throw new DatasetError("dataset/not-rows", "SqliteTableDataset saves an array of row objects", {
+          hint: "return rows like [{id: 1, name: 'x'}] from the node",
         });
       }
-      const table = quoteIdent(this.tableName);
-      db.exec("BEGIN IMMEDIATE");
-      try {
-        if (exists && this.ifExists === "replace") db.exec(`DROP TABLE ${table}`);
-        if ((!exists || this.ifExists === "replace") && columns.length > 0) {
-          const defs = columns.map((c) => `${quoteIdent(c)} ${sqlType(rows.find((r) => r[c] != null)?.[c])}`);
-          db.exec(`CREATE TABLE ${table} (${defs.join(", ")})`);
-        }
-        if (rows.length > 0) {
-          const insert = db.prepare(
-            `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${
-              columns.map(() => "?").join(", ")
-            })`,
+      const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+      Deno.mkdirSync(dirname(this.filepath), { recursive: true });
+      withDb(this.filepath, { write: true }, (db) => {
+        const exists = tableExists(db, this.tableName);
+        if (exists && this.ifExists === "fail") {
+          throw new DatasetError(
+            "dataset/table-exists",
+            `Table "${this.tableName}" already exists in ${this.filepath}`,
+            {
+              hint: "set save_args.if_exists to replace or append",
+            },
           );
-          for (const r of rows) insert.run(...columns.map((c) => sqlValue(r[c])));
         }
-        db.exec("COMMIT");
-      } catch (error) {
-        db.exec("ROLLBACK");
-        throw error;
-      }
+        if (!exists && columns.length === 0) {
+          throw new DatasetError(
+            "dataset/not-rows",
+            `Cannot create table "${this.tableName}" from zero rows`,
+            {
+              hint: "save at least one row the first time, so the columns are known",
+            },
+          );
+        }
+        const table = quoteIdent(this.tableName);
+        db.exec("BEGIN IMMEDIATE");
+        try {
+          if (exists && this.ifExists === "replace") db.exec(`DROP TABLE ${table}`);
+          if ((!exists || this.ifExists === "replace") && columns.length > 0) {
+            const defs = columns.map((c) =>
+              `${quoteIdent(c)} ${sqlType(rows.find((r) => r[c] != null)?.[c])}`
+            );
+            db.exec(`CREATE TABLE ${table} (${defs.join(", ")})`);
+          }
+          if (rows.length > 0) {
+            const insert = db.prepare(
+              `INSERT INTO ${table} (${columns.map(quoteIdent).join(", ")}) VALUES (${
+                columns.map(() => "?").join(", ")
+              })`,
+            );
+            for (const r of rows) insert.run(...columns.map((c) => sqlValue(r[c])));
+          }
+          db.exec("COMMIT");
+        } catch (error) {
+          db.exec("ROLLBACK");
+          throw error;
+        }
+      });
     });
   }
 
-  // deno-lint-ignore require-await -- async like every dataset: a refusal is a rejection, not a throw
-  async exists(): Promise<boolean> {
-    if (!pathExists(this.filepath)) return false;
-    return withDb(this.filepath, { write: false }, (db) => tableExists(db, this.tableName));
+  exists(): Promise<boolean> {
+    return promised(() => {
+      if (!pathExists(this.filepath)) return false;
+      return withDb(this.filepath, { write: false }, (db) => tableExists(db, this.tableName));
+    });
   }
 
   describe(): Record<string, unknown> {

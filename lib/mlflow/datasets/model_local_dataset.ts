@@ -11,6 +11,7 @@ import type { Dataset } from "../../catalog/mod.ts";
 import { VersionedPath, type VersionSpec } from "../../catalog/versioning.ts";
 import { DatasetError } from "../../errors.ts";
 import type { ModelDatasetBase, ModelSaveSettings } from "./model_access.ts";
+import { promised } from "../../promised.ts";
 
 /** Options of {@link MlflowModelLocalFileSystemDataset}. */
 export interface ModelLocalOptions extends ModelDatasetBase, ModelSaveSettings {
@@ -73,8 +74,8 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
   }
 
   exists(): Promise<boolean> {
-    return Promise.resolve(
-      this.versioned ? this.versioned.exists() : pathExists(join(this.options.filepath, "MLmodel")),
+    return promised(() =>
+      this.versioned ? this.versioned.exists() : pathExists(join(this.options.filepath, "MLmodel"))
     );
   }
 

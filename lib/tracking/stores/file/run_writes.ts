@@ -122,7 +122,7 @@ export class MetricFileWriter {
     }
     // Remember the lines only once they are on disk, so a failed write is retried in full.
     for (const line of fresh) memory.lines.add(line);
-    this.#remember(path, { ...memory, ...(signature(path)), torn: false });
+    this.#remember(path, { ...memory, ...signature(path), torn: false });
   }
 }
 
