@@ -41,7 +41,7 @@ export async function mlflowInit(options: MlflowInitOptions): Promise<number> {
     );
   }
   const file = join(dir, "mlflow.yml");
-  if ((statIfAny(file) !== undefined) && !options.force) {
+  if (statIfAny(file) !== undefined && !options.force) {
     throw new ConfigError("mlflow/init-exists", `${file} already exists`, {
       hint: "pass --force to overwrite it (your changes in that file will be lost)",
     });

@@ -123,5 +123,5 @@ async function plan(name: string, options: PipelineCommandOptions, mode: { creat
 }
 
 function exists(path: string): boolean {
-  return (lstatIfAny(path) !== undefined);
+  return lstatIfAny(path) !== undefined;
 }
