@@ -177,11 +177,27 @@ function writablePath(target: string): string | undefined {
  * ```
  */
 export function pathExists(path: string): boolean {
+  return statUnlessMissing(path) !== undefined;
+}
+
+/**
+ * Whether a regular file is at `path` (symlinks followed); a missing path is false, other errors
+ * (permissions, a file where a folder should be) are thrown.
+ *
+ * @example
+ * ```ts
+ * if (fileExists("data/06_models/model.pkl")) console.log("model saved");
+ * ```
+ */
+export function fileExists(path: string): boolean {
+  return statUnlessMissing(path)?.isFile ?? false;
+}
+
+function statUnlessMissing(path: string): Deno.FileInfo | undefined {
   try {
-    Deno.statSync(path);
-    return true;
+    return Deno.statSync(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }

@@ -3,7 +3,7 @@
  * type only supplies how to decode bytes into data and encode data into bytes.
  */
 import { DatasetError } from "../errors.ts";
-import { atomicWrite, pathExists } from "./atomic.ts";
+import { atomicWrite, fileExists } from "./atomic.ts";
 import type { Dataset } from "./dataset.ts";
 import { assertSavable } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
@@ -98,11 +98,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   }
 
   exists(): Promise<boolean> {
-    return promised(() =>
-      this.versioned
-        ? this.versioned.exists()
-        : pathExists(this.filepath) && Deno.statSync(this.filepath).isFile
-    );
+    return promised(() => this.versioned ? this.versioned.exists() : fileExists(this.filepath));
   }
 
   release(): void {
