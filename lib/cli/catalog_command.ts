@@ -33,8 +33,10 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
   const catalog = await listingCatalog(session);
   const declared = new Set(catalog.names());
   const report: Record<string, unknown> = {};
-  for (const name of await pipelinesOf(session, options)) {
-    const pipeline = await session.pipeline([name]);
+  const names = await pipelinesOf(session, options);
+  const pipelines = await session.pipelines(names);
+  for (const name of names) {
+    const pipeline = pipelines[name];
     const groups: Record<string, Record<string, string[]>> = { datasets: {}, factories: {}, defaults: {} };
     for (const ds of [...pipeline.datasets()].sort()) {
       if (isParameter(ds)) continue;
@@ -60,8 +62,8 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
   const session = await openProjectSession(options);
   const catalog = await listingCatalog(session);
   const names = new Set(catalog.names());
-  for (const name of await pipelinesOf(session, options)) {
-    for (const ds of (await session.pipeline([name])).datasets()) {
+  for (const pipeline of Object.values(await session.pipelines(await pipelinesOf(session, options)))) {
+    for (const ds of pipeline.datasets()) {
       if (!isParameter(ds) && catalog.has(ds)) names.add(ds);
     }
   }

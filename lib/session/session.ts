@@ -170,6 +170,23 @@ export class KmlfSession {
 
   /** Loads the requested pipelines (and what they include) and returns their union. */
   async pipeline(names: string[] = ["__default__"]): Promise<Pipeline> {
+    const loaded = await this.pipelines(names);
+    let union: Pipeline | undefined;
+    const label = `--pipelines ${names.join(",")}`;
+    for (const name of names) union = union ? union.union(loaded[name], label) : loaded[name];
+    return union!;
+  }
+
+  /**
+   * Loads the requested pipelines by name, reading each pipeline file once however many of them include
+   * it (a listing of every pipeline: `__default__` and each one it joins).
+   *
+   * @example
+   * ```ts
+   * const { training, inference } = await session.pipelines(["training", "inference"]);
+   * ```
+   */
+  async pipelines(names: string[]): Promise<Record<string, Pipeline>> {
     const available = await this.pipelineNames();
     const unknown = names.filter((n) => n !== "__default__" && !available.includes(n));
     if (unknown.length > 0) {
@@ -181,11 +198,7 @@ export class KmlfSession {
           (didYouMeanHint(unknown[0], available) ? `; ${didYouMeanHint(unknown[0], available)}` : ""),
       });
     }
-    const loaded = await loadPipelines(this.settings.pipelinesDir, { only: names });
-    let union: Pipeline | undefined;
-    const label = `--pipelines ${names.join(",")}`;
-    for (const name of names) union = union ? union.union(loaded[name], label) : loaded[name];
-    return union!;
+    return await loadPipelines(this.settings.pipelinesDir, { only: names });
   }
 
   /**

@@ -156,7 +156,9 @@ Deno.test("registry, catalog and info commands print stable output (golden)", as
         ["registry", "list"],
         ["registry", "describe", "training"],
         ["catalog", "list", "-p", "training"],
+        ["catalog", "list"],
         ["catalog", "resolve", "-p", "inference"],
+        ["catalog", "resolve"],
         ["catalog", "patterns"],
       ]
     ) {
