@@ -5,7 +5,7 @@
  * rest of the registry is in the web UI (Models page) and the REST API.
  */
 import { TrackingError, UsageError } from "../errors.ts";
-import type { ModelsUri, TrackingStore } from "../tracking/mod.ts";
+import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
@@ -69,14 +69,14 @@ export async function modelsRegister(options: RegisterOptions): Promise<number> 
       },
     );
   }
-  const version = await withRegistry(
-    options,
-    (store) =>
-      registerModel(store, options.modelUri, options.name, {
-        tags,
-        description: options.description,
-      }),
-  );
+  checkServableName(options.name);
+  const version = await withRegistry(options, async (store) => {
+    await checkHoldsModel(store, parsed, options.modelUri);
+    return await registerModel(store, options.modelUri, options.name, {
+      tags,
+      description: options.description,
+    });
+  });
   err(
     `Registered ${style.bold(`"${version.name}" version ${version.version}`)} from ${options.modelUri}` +
       ` (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
@@ -124,6 +124,57 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
     );
   });
   return EXIT.ok;
+}
+
+// MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character) can never be
+// served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is refused.
+function checkServableName(name: string): void {
+  // deno-lint-ignore no-control-regex -- refusing control characters is the point
+  const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
+  if (bad === undefined) return;
+  throw new UsageError(
+    "cli/bad-model-name",
+    `Cannot register a model named ${JSON.stringify(name)}: ${JSON.stringify(bad)} cannot be part of a ` +
+      "registered model's name (models:/<name>/<version> could not name it)",
+    { hint: "--name takes letters, digits, spaces, . _ - (e.g. --name iris-classifier); no / : % @" },
+  );
+}
+
+// A version is a pointer to a logged model: pointing one at a folder without an MLmodel file (a typo in
+// the artifact path) registers something no one can serve, so look first.
+async function checkHoldsModel(store: TrackingStore, parsed: ModelUri, uri: string): Promise<void> {
+  if (parsed.kind === "mlflow-artifacts" && store.kind !== "rest") {
+    throw new UsageError("cli/register-no-model", `Cannot register ${uri} with the store ${store.uri}`, {
+      hint: "mlflow-artifacts:/ URIs are served by a tracking server (MLFLOW_TRACKING_URI=http://…); " +
+        "register the run's model instead: runs:/<run_id>/model",
+    });
+  }
+  if (parsed.kind !== "runs") return;
+  const run = await store.getRun(parsed.runId);
+  const repo = store.getArtifactRepository(run.info.artifactUri);
+  const path = parsed.path.replace(/^\/+|\/+$/g, "");
+  const files = await repo.listArtifacts(path).catch(() => []);
+  if (files.some((f) => !f.isDir && f.path.split("/").at(-1) === "MLmodel")) return;
+  const models = await modelFolders(repo);
+  throw new UsageError(
+    "cli/register-no-model",
+    `Cannot register ${uri}: run ${parsed.runId} has no model at "${path}" (no MLmodel file there)`,
+    {
+      hint: models.length
+        ? `the run's models: ${models.map((m) => `runs:/${parsed.runId}/${m}`).join(", ")}`
+        : "this run logged no model: kmlf run logs one for a training pipeline with an inference: section",
+    },
+  );
+}
+
+// Top-level artifact folders of a run that hold an MLmodel file.
+async function modelFolders(repo: ReturnType<TrackingStore["getArtifactRepository"]>): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of (await repo.listArtifacts().catch(() => [])).filter((f) => f.isDir).slice(0, 50)) {
+    const inside = await repo.listArtifacts(entry.path).catch(() => []);
+    if (inside.some((f) => !f.isDir && f.path.split("/").at(-1) === "MLmodel")) found.push(entry.path);
+  }
+  return found;
 }
 
 // `latest` is the newest version, as in models:/<name>/latest; anything else is checked by the registry.
