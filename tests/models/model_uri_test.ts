@@ -112,6 +112,22 @@ Deno.test("models:/ URIs resolve through the store's registry: version, stage, l
       /has no alias "challenger"/,
     );
     await assert.rejects(() => resolveModel("models:/rules/Staging", options), /no version in stage Staging/);
+    // An unknown version or model says what there is (MLflow's "not found" names neither).
+    await assert.rejects(
+      () => resolveModel("models:/rules/7", options),
+      (e: Error & { code?: string; hint?: string }) =>
+        e.code === "model/unknown-version" && /has no version 7/.test(e.message) &&
+        e.hint === "its versions: 2, 1; or use models:/rules/latest",
+    );
+    for (const uri of ["models:/rulez/1", "models:/rulez/latest", "models:/rulez@champion"]) {
+      await assert.rejects(
+        () => resolveModel(uri, options),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "model/unknown-model" && /No registered model "rulez" in sqlite:/.test(e.message) &&
+          e.hint === "registered models: rules",
+        uri,
+      );
+    }
     await assert.rejects(
       () => resolveModel("runs:/ffffffffffffffffffffffffffffffff/model", options),
       /Cannot find run ffff/,
