@@ -130,6 +130,13 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
 // served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is refused.
 function checkServableName(name: string): void {
   // deno-lint-ignore no-control-regex -- refusing control characters is the point
+  if (name !== name.trim()) {
+    throw new UsageError(
+      "cli/bad-model-name",
+      `Cannot register a model named ${JSON.stringify(name)}: it starts or ends with a space`,
+      { hint: `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}` },
+    );
+  }
   const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
   if (bad === undefined) return;
   throw new UsageError(
@@ -183,7 +190,7 @@ async function versionNumber(
   name: string,
   version: string,
 ): Promise<string> {
-  if (version.trim().toLowerCase() !== "latest") return version;
+  if (version.trim().toLowerCase() !== "latest") return version.trim();
   const { parseModelUri, versionOfModelUri } = await import("../tracking/mod.ts");
   const ref = parseModelUri(`models:/${name}/latest`) as ModelsUri;
   return (await versionOfModelUri(store.registry, ref)).version;
@@ -199,11 +206,14 @@ async function explainMissing(error: unknown, store: TrackingStore): Promise<unk
   if (/^Run /.test(error.message)) {
     hint += "; copy the run id from the “Model logged: runs:/…” line of kmlf run";
   } else {
-    const model = error.message.match(/name=([^,)]+)/)?.[1];
+    // MLflow names the model as name=<name> or, for "has no versions", as 'name'.
+    const model = error.message.match(/name=([^,)]+)/)?.[1] ?? error.message.match(/model '(.+)'/)?.[1];
     const found = model ? await store.registry.getRegisteredModel(model).catch(() => undefined) : undefined;
     if (found) {
       const versions = found.latestVersions.map((v) => v.version).sort((a, b) => Number(a) - Number(b));
-      hint += `; "${found.name}" has versions up to ${versions.at(-1) ?? "none"}`;
+      hint += versions.length
+        ? `; "${found.name}" has versions up to ${versions.at(-1)}`
+        : `; "${found.name}" has no versions yet: kmlf models register -m runs:/<run_id>/model -n ${found.name}`;
     } else {
       const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
         .catch(() => ({ registeredModels: [] }));

@@ -37,14 +37,14 @@ Deno.test("models register: a runs:/ path without an MLmodel file is refused, na
 });
 
 Deno.test("models register: a name models:/ URIs cannot address is refused before the store is touched", async () => {
-  for (const name of ["team/iris", "iris@prod", "a:b", "50%"]) {
+  for (const name of ["team/iris", "iris@prod", "a:b", "50%", " ", "iris "]) {
     const r = await kmlf(["models", "register", "-m", t.modelUri, "-n", name], { cwd: t.project });
     assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
-      /error\[cli\/bad-model-name\]: Cannot register a model named .* cannot be part of/,
+      /error\[cli\/bad-model-name\]: Cannot register a model named .*(cannot be part of|starts or ends with a space)/,
     );
-    assert.match(r.stderr, /hint: --name takes/);
+    assert.match(r.stderr, /hint: (--name takes|a stray space)/);
   }
   assert.deepEqual(await registeredNames(), []);
 });
@@ -85,4 +85,26 @@ Deno.test("models predict: a JSON file that is not JSON, or an output it cannot 
   assert.equal(out.code, 2, out.stderr);
   assert.match(out.stderr, /error\[cli\/output-unwritable\]: Cannot write --output-path .*p\.json/);
   assert.match(out.stderr, /hint: create its folder first/);
+});
+
+Deno.test("models alias: a model without versions says so, and a padded version number is read as the number", async () => {
+  const store = await openStore(`sqlite:///${t.store}`, { baseDir: t.base });
+  try {
+    await store.registry.createRegisteredModel("empty");
+  } finally {
+    await store.close();
+  }
+  const r = await kmlf(["models", "alias", "empty", "champion", "latest"], { cwd: t.project });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /hint: .*"empty" has no versions yet: kmlf models register -m runs:\/<run_id>\/model -n empty/,
+  );
+  assert.equal(
+    (await kmlf(["models", "register", "-m", t.modelUri, "-n", "padded"], { cwd: t.project })).code,
+    0,
+  );
+  const padded = await kmlf(["models", "alias", "padded", "champion", " 1"], { cwd: t.project });
+  assert.equal(padded.code, 0, padded.stderr);
+  assert.match(padded.stderr, /models:\/padded@champion → version 1$/m);
 });
