@@ -129,7 +129,6 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
 // MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character) can never be
 // served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is refused.
 function checkServableName(name: string): void {
-  // deno-lint-ignore no-control-regex -- refusing control characters is the point
   if (name !== name.trim()) {
     throw new UsageError(
       "cli/bad-model-name",
@@ -137,6 +136,7 @@ function checkServableName(name: string): void {
       { hint: `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}` },
     );
   }
+  // deno-lint-ignore no-control-regex -- refusing control characters is the point
   const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
   if (bad === undefined) return;
   throw new UsageError(
