@@ -115,7 +115,7 @@ function requireValues(rows: Row[], name: string): void {
 
 /**
  * Predict-time params: declared ones are converted to their type (undeclared ones are ignored, as MLflow
- * does), missing ones take their default.
+ * does), missing or null ones take their default.
  *
  * @example
  * ```ts
@@ -128,7 +128,9 @@ export function enforceParams(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const spec of specs ?? []) {
-    const has = given !== undefined && spec.name in given;
+    // A null param is an unset one: it takes the default (the training value) rather than reaching the
+    // pipeline as a value it cannot hold.
+    const has = given !== undefined && given[spec.name] !== null && given[spec.name] !== undefined;
     const value = has ? given![spec.name] : spec.default;
     try {
       result[spec.name] = spec.shape
