@@ -8,7 +8,7 @@ import { dirname, join, posix } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";
-import type { ModelVersion } from "../registry/entities.ts";
+import type { ModelVersion, RegisteredModel } from "../registry/entities.ts";
 import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
@@ -130,9 +130,13 @@ async function explainRegistryMiss(
   error: unknown,
 ): Promise<unknown> {
   if (!(error instanceof TrackingError)) return error;
-  const model = await store.registry.getRegisteredModel(ref.name).catch(() => undefined);
-  const where = store.uri.replace(/\/\/[^@/]*@/, "//");
-  if (!model) {
+  let model: RegisteredModel;
+  try {
+    model = await store.registry.getRegisteredModel(ref.name);
+  } catch (lookup) {
+    // Only a model the store says it does not have is "unknown"; an unreachable store keeps its own error.
+    if (!(lookup instanceof TrackingError && lookup.code === "RESOURCE_DOES_NOT_EXIST")) return error;
+    const where = store.uri.replace(/\/\/[^@/]*@/, "//");
     const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
       .catch(() => ({ registeredModels: [] }));
     return new TrackingError("model/unknown-model", `No registered model "${ref.name}" in ${where}`, {
@@ -144,6 +148,7 @@ async function explainRegistryMiss(
     });
   }
   if ("version" in ref) {
+    if (error.code !== "RESOURCE_DOES_NOT_EXIST") return error;
     const { modelVersions } = await store.registry.searchModelVersions({
       filter: `name = '${ref.name.replaceAll("'", "\\'")}'`,
       orderBy: ["version_number DESC"],
