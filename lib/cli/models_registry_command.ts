@@ -160,7 +160,8 @@ async function checkHoldsModel(store: TrackingStore, parsed: ModelUri, uri: stri
   const run = await store.getRun(parsed.runId);
   const repo = store.getArtifactRepository(run.info.artifactUri);
   const path = parsed.path.replace(/^\/+|\/+$/g, "");
-  const files = await repo.listArtifacts(path).catch(() => []);
+  // A missing path lists as empty; any other failure (an unreachable server) is reported as itself.
+  const files = await repo.listArtifacts(path);
   if (files.some((f) => !f.isDir && f.path.split("/").at(-1) === "MLmodel")) return;
   const models = await modelFolders(repo);
   throw new UsageError(
