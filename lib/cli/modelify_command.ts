@@ -4,7 +4,13 @@
  * 2.17's model format lives under a run. Prints the model URI.
  */
 import { KmlfError, throwIfAny, UsageError } from "../errors.ts";
-import { type InferenceSpec, inferenceSpec, isParameter } from "../pipeline/mod.ts";
+import {
+  checkInferenceEntry,
+  type InferenceEntryValue,
+  type InferenceSpec,
+  inferenceSpec,
+  isParameter,
+} from "../pipeline/mod.ts";
 import type { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
@@ -43,11 +49,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       },
     );
   }
-  const session = await openProjectSession(options);
-  const root = session.settings.root;
-  const pipeline = await session.pipeline([options.pipeline]);
-  const catalog = await session.catalog({ registry: session.registry() });
-  const spec: InferenceSpec = inferenceSpec({
+  const entry = await checkedEntry({
     pipeline: options.pipeline,
     input_name: options.inputName,
     log_model: {
@@ -56,8 +58,13 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       input_example: options.inferInputExample ? "auto" : null,
       registered_model_name: options.registeredModelName ?? null,
     },
-    copy_mode: options.copyMode as "assign",
-  }, {
+    copy_mode: options.copyMode,
+  });
+  const session = await openProjectSession(options);
+  const root = session.settings.root;
+  const pipeline = await session.pipeline([options.pipeline]);
+  const catalog = await session.catalog({ registry: session.registry() });
+  const spec: InferenceSpec = inferenceSpec(entry, {
     pipeline,
     file: pipelineFile(session, options.pipeline),
     declaredIn: "--pipeline",
@@ -131,6 +138,26 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
     await client.store.close();
   }
   return EXIT.ok;
+}
+
+const FLAGS: Record<string, string> = {
+  "log_model.name": "--model-name",
+  "log_model.registered_model_name": "--registered-model-name",
+};
+
+// The flags go through the rules of a pipeline file's inference: block (an artifact path for the model's
+// name, MLflow's registry rules for the registered name) before a run is created for them.
+async function checkedEntry(entry: Record<string, unknown>): Promise<InferenceEntryValue> {
+  const { value: parsed, issue } = await checkInferenceEntry(entry);
+  if (parsed) return parsed;
+  const key = issue!.path.join(".");
+  const flag = FLAGS[key] ?? key;
+  const value = issue!.path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown>)?.[k], entry);
+  throw new UsageError("cli/bad-option", `${flag} ${JSON.stringify(value)}: ${issue!.message}`, {
+    hint: flag === "--model-name"
+      ? "the model's folder in the run, e.g. --model-name model-inference"
+      : "e.g. --registered-model-name iris-classifier",
+  });
 }
 
 function pipelineFile(session: KmlfSession, name: string): string {

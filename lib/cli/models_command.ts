@@ -4,6 +4,7 @@
  */
 import { extname } from "../path.ts";
 import { UsageError } from "../errors.ts";
+import { ioProblem } from "../io_errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
 import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
@@ -76,6 +77,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
         cause,
       });
     });
+    if (kind === "json") checkJson(text, options.inputPath);
     const { model } = await openModel(options);
     const body = kind === "json" && /^\s*\[/.test(text)
       ? JSON.stringify({ dataframe_records: JSON.parse(text) })
@@ -85,8 +87,19 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(predictions)
       : predictionsBody(predictions) + "\n";
-    if (options.outputPath) await writeTextFile(options.outputPath, result);
-    else await Deno.stdout.write(new TextEncoder().encode(result));
+    if (options.outputPath) {
+      await writeTextFile(options.outputPath, result).catch((cause) => {
+        const problem = ioProblem(cause, options.outputPath!);
+        throw new UsageError(
+          "cli/output-unwritable",
+          `Cannot write --output-path ${options.outputPath}: ${problem?.what ?? (cause as Error).message}`,
+          {
+            hint: problem?.hint ?? "create its folder first, or pass a path in a writable folder",
+            cause,
+          },
+        );
+      });
+    } else await Deno.stdout.write(new TextEncoder().encode(result));
     return EXIT.ok;
   } catch (error) {
     return reportModelError(error, options.debug);
@@ -156,6 +169,23 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
   }
   out("Server stopped.");
   return EXIT.ok;
+}
+
+// A file that is not JSON at all is the file's problem, said with its name and the place (the scoring
+// protocol's message would quote the whole file back).
+function checkJson(text: string, path: string): void {
+  try {
+    JSON.parse(text);
+  } catch (cause) {
+    throw new UsageError(
+      "cli/input-bad-json",
+      `--input-path ${path} is not valid JSON: ${(cause as Error).message}`,
+      {
+        hint: 'a JSON file holds {"dataframe_split": …}, {"dataframe_records": […]}, {"instances": …}, ' +
+          '{"inputs": …} or a list of records; for a CSV file use the .csv extension or --content-type csv',
+      },
+    );
+  }
 }
 
 function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {

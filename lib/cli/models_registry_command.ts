@@ -5,7 +5,7 @@
  * rest of the registry is in the web UI (Models page) and the REST API.
  */
 import { TrackingError, UsageError } from "../errors.ts";
-import type { ModelsUri, TrackingStore } from "../tracking/mod.ts";
+import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
@@ -69,14 +69,14 @@ export async function modelsRegister(options: RegisterOptions): Promise<number> 
       },
     );
   }
-  const version = await withRegistry(
-    options,
-    (store) =>
-      registerModel(store, options.modelUri, options.name, {
-        tags,
-        description: options.description,
-      }),
-  );
+  checkServableName(options.name);
+  const version = await withRegistry(options, async (store) => {
+    await checkHoldsModel(store, parsed, options.modelUri);
+    return await registerModel(store, options.modelUri, options.name, {
+      tags,
+      description: options.description,
+    });
+  });
   err(
     `Registered ${style.bold(`"${version.name}" version ${version.version}`)} from ${options.modelUri}` +
       ` (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
@@ -126,13 +126,72 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
   return EXIT.ok;
 }
 
+// MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character) can never be
+// served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is refused.
+function checkServableName(name: string): void {
+  if (name !== name.trim()) {
+    throw new UsageError(
+      "cli/bad-model-name",
+      `Cannot register a model named ${JSON.stringify(name)}: it starts or ends with a space`,
+      { hint: `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}` },
+    );
+  }
+  // deno-lint-ignore no-control-regex -- refusing control characters is the point
+  const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
+  if (bad === undefined) return;
+  throw new UsageError(
+    "cli/bad-model-name",
+    `Cannot register a model named ${JSON.stringify(name)}: ${JSON.stringify(bad)} cannot be part of a ` +
+      "registered model's name (models:/<name>/<version> could not name it)",
+    { hint: "--name takes letters, digits, spaces, . _ - (e.g. --name iris-classifier); no / : % @" },
+  );
+}
+
+// A version is a pointer to a logged model: pointing one at a folder without an MLmodel file (a typo in
+// the artifact path) registers something no one can serve, so look first.
+async function checkHoldsModel(store: TrackingStore, parsed: ModelUri, uri: string): Promise<void> {
+  if (parsed.kind === "mlflow-artifacts" && store.kind !== "rest") {
+    throw new UsageError("cli/register-no-model", `Cannot register ${uri} with the store ${store.uri}`, {
+      hint: "mlflow-artifacts:/ URIs are served by a tracking server (MLFLOW_TRACKING_URI=http://…); " +
+        "register the run's model instead: runs:/<run_id>/model",
+    });
+  }
+  if (parsed.kind !== "runs") return;
+  const run = await store.getRun(parsed.runId);
+  const repo = store.getArtifactRepository(run.info.artifactUri);
+  const path = parsed.path.replace(/^\/+|\/+$/g, "");
+  // A missing path lists as empty; any other failure (an unreachable server) is reported as itself.
+  const files = await repo.listArtifacts(path);
+  if (files.some((f) => !f.isDir && f.path.split("/").at(-1) === "MLmodel")) return;
+  const models = await modelFolders(repo);
+  throw new UsageError(
+    "cli/register-no-model",
+    `Cannot register ${uri}: run ${parsed.runId} has no model at "${path}" (no MLmodel file there)`,
+    {
+      hint: models.length
+        ? `the run's models: ${models.map((m) => `runs:/${parsed.runId}/${m}`).join(", ")}`
+        : "this run logged no model: kmlf run logs one for a training pipeline with an inference: section",
+    },
+  );
+}
+
+// Top-level artifact folders of a run that hold an MLmodel file.
+async function modelFolders(repo: ReturnType<TrackingStore["getArtifactRepository"]>): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of (await repo.listArtifacts().catch(() => [])).filter((f) => f.isDir).slice(0, 50)) {
+    const inside = await repo.listArtifacts(entry.path).catch(() => []);
+    if (inside.some((f) => !f.isDir && f.path.split("/").at(-1) === "MLmodel")) found.push(entry.path);
+  }
+  return found;
+}
+
 // `latest` is the newest version, as in models:/<name>/latest; anything else is checked by the registry.
 async function versionNumber(
   store: TrackingStore,
   name: string,
   version: string,
 ): Promise<string> {
-  if (version.trim().toLowerCase() !== "latest") return version;
+  if (version.trim().toLowerCase() !== "latest") return version.trim();
   const { parseModelUri, versionOfModelUri } = await import("../tracking/mod.ts");
   const ref = parseModelUri(`models:/${name}/latest`) as ModelsUri;
   return (await versionOfModelUri(store.registry, ref)).version;
@@ -148,11 +207,14 @@ async function explainMissing(error: unknown, store: TrackingStore): Promise<unk
   if (/^Run /.test(error.message)) {
     hint += "; copy the run id from the “Model logged: runs:/…” line of kmlf run";
   } else {
-    const model = error.message.match(/name=([^,)]+)/)?.[1];
+    // MLflow names the model as name=<name> or, for "has no versions", as 'name'.
+    const model = error.message.match(/name=([^,)]+)/)?.[1] ?? error.message.match(/model '(.+)'/)?.[1];
     const found = model ? await store.registry.getRegisteredModel(model).catch(() => undefined) : undefined;
     if (found) {
       const versions = found.latestVersions.map((v) => v.version).sort((a, b) => Number(a) - Number(b));
-      hint += `; "${found.name}" has versions up to ${versions.at(-1) ?? "none"}`;
+      hint += versions.length
+        ? `; "${found.name}" has versions up to ${versions.at(-1)}`
+        : `; "${found.name}" has no versions yet: kmlf models register -m runs:/<run_id>/model -n ${found.name}`;
     } else {
       const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
         .catch(() => ({ registeredModels: [] }));

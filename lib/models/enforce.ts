@@ -87,6 +87,7 @@ export function enforceColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
         (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}.` : ""),
     );
   }
+  for (const c of named.filter((c) => c.required)) requireValues(rows, c.name!);
   return rows.map((r) => {
     const row: Row = {};
     for (const c of named) if (c.name! in r) row[c.name!] = r[c.name!];
@@ -94,9 +95,27 @@ export function enforceColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
   });
 }
 
+// A required column is one the training data had a value for in every row (a column with gaps is inferred
+// optional): a row without one would reach the nodes as null (0 in JS arithmetic) and predict garbage.
+function requireValues(rows: Row[], name: string): void {
+  const index = rows.findIndex((r) => r[name] === null || r[name] === undefined || Number.isNaN(r[name]));
+  if (index < 0) return;
+  const value = rows[index][name];
+  const what = value === undefined ? "the column is absent" : value === null ? "null" : "NaN";
+  throw new ScoringError(
+    400,
+    "BAD_REQUEST",
+    `Invalid input. Column ${
+      pyRepr(name)
+    } is required by the model signature, but row ${index} has no value ` +
+      `(${what}): give it a value in every row (the signature marks a column optional when the data the model ` +
+      `was logged from has gaps in it)`,
+  );
+}
+
 /**
  * Predict-time params: declared ones are converted to their type (undeclared ones are ignored, as MLflow
- * does), missing ones take their default.
+ * does), missing or null ones take their default.
  *
  * @example
  * ```ts
@@ -109,7 +128,9 @@ export function enforceParams(
 ): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const spec of specs ?? []) {
-    const has = given !== undefined && spec.name in given;
+    // A null param is an unset one: it takes the default (the training value) rather than reaching the
+    // pipeline as a value it cannot hold.
+    const has = given !== undefined && given[spec.name] !== null && given[spec.name] !== undefined;
     const value = has ? given![spec.name] : spec.default;
     try {
       result[spec.name] = spec.shape
@@ -148,21 +169,33 @@ function convert(value: unknown, type: ColumnType): unknown {
       if (typeof value === "string") {
         const n = pyFloat(value);
         if (n !== undefined) return n;
+        throw new Error(`ValueError("could not convert string to float: ${pyRepr(value)}")`);
       }
-      throw new Error(`ValueError("could not convert string to float: ${pyRepr(String(value))}")`);
+      throw new Error(
+        `TypeError("float() argument must be a string or a real number, not ${pyType(value)}")`,
+      );
     }
     case "long":
     case "integer": {
       const n = typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
       if (typeof n === "number" && Number.isInteger(n)) return n;
       if (typeof n === "boolean") return n ? 1 : 0;
+      if (typeof value === "object") {
+        throw new Error(
+          `TypeError("int() argument must be a string or a real number, not ${pyType(value)}")`,
+        );
+      }
       throw new Error(`ValueError("invalid literal for int() with base 10: ${pyRepr(String(value))}")`);
     }
     case "boolean": {
       if (typeof value === "boolean") return value;
       if (value === 0 || value === 1) return value === 1;
       if (typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
-      throw new Error(`ValueError("cannot convert ${pyRepr(String(value))} to bool")`);
+      throw new Error(
+        `ValueError("cannot convert ${
+          typeof value === "object" ? pyType(value) : pyRepr(String(value))
+        } to bool")`,
+      );
     }
     case "string":
       if (typeof value === "string") return value;
@@ -177,6 +210,11 @@ function convert(value: unknown, type: ColumnType): unknown {
     default:
       return value;
   }
+}
+
+// Python's name of a JSON value's type, as its TypeErrors print it ('list', 'dict').
+function pyType(value: unknown): string {
+  return Array.isArray(value) ? "'list'" : value instanceof Date ? "'datetime'" : "'dict'";
 }
 
 // Python's float(): decimal and exponent forms, inf/nan, surrounding blanks.

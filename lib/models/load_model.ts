@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "../path.ts";
+import { isAbsolute, join, normalize } from "../path.ts";
 import { z } from "../zod/mod.ts";
 // The catalog's class and memory datasets, not every dataset type (tests/layers.ts, START_UP_ENTRIES).
 import { Catalog } from "../catalog/catalog.ts";
@@ -22,6 +22,7 @@ import { defaultModelCacheDir, resolveModel } from "../tracking/models/resolve_m
 import { type ModelSignature, parseSignature } from "../tracking/models/signature.ts";
 import { openStore } from "../tracking/stores/open_store.ts";
 import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
+import { pyRepr, ScoringError } from "./scoring_error.ts";
 import { readTextFile } from "../file_io.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
@@ -162,8 +163,14 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
       hint: "re-log the model",
     });
   }
+  checkInsideModel(file, "flavors.kmlf.pipeline", flavor.pipeline);
+  for (const [name, config] of Object.entries(flavor.artifacts)) {
+    if (typeof config.filepath === "string") {
+      checkInsideModel(file, `flavors.kmlf.artifacts.${name}.filepath`, config.filepath);
+    }
+  }
   const pipeline = await loadPipelineFile(join(dir, flavor.pipeline));
-  checkArtifacts(pipeline, flavor.input_name, Object.keys(flavor.artifacts), file);
+  checkArtifacts(pipeline, flavor, file);
   const catalog = await Catalog.fromConfig(
     { data: flavor.artifacts, locate: () => ({ file, keyPath: "flavors.kmlf.artifacts" }) },
     { projectRoot: dir },
@@ -175,11 +182,33 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   return model;
 }
 
-// kedro-mlflow's load_context check: the artifacts are exactly the inputs other than input_name.
-function checkArtifacts(pipeline: Pipeline, inputName: string, artifacts: string[], file: string): void {
+// Predicting reads only the model folder: a path in MLmodel that leaves it is an edited or foreign file.
+function checkInsideModel(file: string, key: string, path: string): void {
+  const norm = normalize(path).replaceAll("\\", "/");
+  if (isAbsolute(path) || norm === ".." || norm.startsWith("../")) {
+    throw new KmlfError("model/bad-flavor", `${file}: ${key} (${path}) leaves the model folder`, {
+      hint: "paths in MLmodel are relative to the folder holding it; re-log the model",
+    });
+  }
+}
+
+// kedro-mlflow's load_context check: the artifacts are exactly the inputs other than input_name, and
+// output_name is what the pipeline produces.
+function checkArtifacts(pipeline: Pipeline, flavor: z.infer<typeof KmlfFlavor>, file: string): void {
+  const { input_name: inputName, output_name: outputName } = flavor;
+  const artifacts = Object.keys(flavor.artifacts);
   const inputs = [...pipeline.inputs()].filter((i) => i !== inputName);
   const missing = inputs.filter((i) => !artifacts.includes(i));
   const extra = artifacts.filter((a) => !inputs.includes(a));
+  if (!pipeline.outputs().has(outputName)) {
+    throw new KmlfError(
+      "model/artifacts-mismatch",
+      `${file}: output_name "${outputName}" is not an output of the inference pipeline`,
+      {
+        hint: `the pipeline's outputs: ${[...pipeline.outputs()].join(", ") || "none"}; re-log the model`,
+      },
+    );
+  }
   if (missing.length || extra.length || !pipeline.inputs().has(inputName)) {
     throw new KmlfError(
       "model/artifacts-mismatch",
@@ -235,6 +264,20 @@ class LoadedModel implements KmlfModel {
     const columns = this.signature?.inputs;
     if (columns && Array.isArray(data) && data.every(isRow)) {
       data = enforceColumns(convertColumns(data as Row[], columns), columns);
+    } else if (columns?.some((c) => c.name !== undefined) && Array.isArray(data)) {
+      // Plain values for a model whose signature names columns would reach the nodes unchecked.
+      const names = columns.filter((c) => c.name !== undefined).map((c) => c.name!);
+      const index = data.findIndex((v) => !isRow(v));
+      throw new ScoringError(
+        400,
+        "BAD_REQUEST",
+        `Invalid input. The model's signature names the columns ${pyRepr(names)}, but row ${index} is ` +
+          `${JSON.stringify(data[index])?.slice(0, 80)}${
+            data.some(isRow) ? " while other rows are records" : ""
+          }: ` +
+          `send every row the same way, as a record ({"column": value, ...}) or as a list of values in that ` +
+          `column order`,
+      );
     }
     const paramValues = enforceParams(params, this.signature?.params);
     const catalog = Catalog.empty({ registry: this.#registry, saveVersion: this.#version });

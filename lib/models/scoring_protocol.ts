@@ -123,8 +123,19 @@ function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): 
   const bad = (what: string) =>
     new ScoringError(400, "BAD_REQUEST", `Invalid input. '${format}' must be ${what}, got ${short(payload)}`);
   const columnsOfSignature = inputs?.filter((c) => c.name !== undefined).map((c) => c.name!);
-  const zipRow = (values: unknown[], columns: string[]) =>
-    Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+  // A row of values is zipped with the columns: a row of another length would shift or drop values
+  // silently (pandas refuses it too: "4 columns passed, passed data had 2 columns").
+  const zipRow = (values: unknown[], columns: string[], index: number) => {
+    if (values.length !== columns.length) {
+      throw new ScoringError(
+        400,
+        "BAD_REQUEST",
+        `Invalid input. Row ${index} of '${format}' has ${values.length} values for ${columns.length} columns ` +
+          `${pyRepr(columns)}, got ${short(values)}: give each row one value per column, in that order`,
+      );
+    }
+    return Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+  };
   switch (format) {
     case "dataframe_split": {
       if (!isRecord(payload) || !Array.isArray(payload.data)) {
@@ -132,9 +143,9 @@ function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): 
       }
       const columns = Array.isArray(payload.columns) ? payload.columns.map(String) : columnsOfSignature;
       if (!columns) throw bad("an object with columns (the model has no signature naming them)");
-      return payload.data.map((r) => {
+      return payload.data.map((r, i) => {
         if (!Array.isArray(r)) throw bad("a list of rows, each a list of values");
-        return zipRow(r, columns);
+        return zipRow(r, columns, i);
       });
     }
     case "dataframe_records":
@@ -159,7 +170,7 @@ function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): 
       if (!Array.isArray(payload)) throw bad("a list");
       if (payload.every(isRecord)) return payload as Row[];
       if (payload.every(Array.isArray) && columnsOfSignature?.length) {
-        return (payload as unknown[][]).map((r) => zipRow(r, columnsOfSignature));
+        return (payload as unknown[][]).map((r, i) => zipRow(r, columnsOfSignature, i));
       }
       return payload;
     }

@@ -100,8 +100,10 @@ export function errorResponse(error: unknown): Response {
     });
   }
   // A node (or a dataset) failed: the model's fault, not the request's.
+  // The cause's text is added only when the message does not already carry it (a node's error quotes it).
+  const cause = error instanceof KmlfError ? (error.cause as Error | undefined)?.message : undefined;
   const message = error instanceof KmlfError
-    ? [error.message, (error.cause as Error | undefined)?.message].filter(Boolean).join(": ")
+    ? cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message
     : error instanceof Error
     ? error.message
     : String(error);

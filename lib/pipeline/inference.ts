@@ -55,6 +55,27 @@ export function inferenceSpec(
   return spec;
 }
 
+/**
+ * Checks an `inference:` block built in code (e.g. from `kmlf mlflow modelify`'s flags) against the rules of
+ * a pipeline file's block; the first problem's key path and message, or the parsed value. The schema (and
+ * zod) loads only when this is called.
+ *
+ * @example
+ * ```ts
+ * const { issue } = await checkInferenceEntry({ pipeline: "inference", input_name: "x", log_model: { name: "" } });
+ * issue?.path; // ["log_model", "name"]
+ * ```
+ */
+export async function checkInferenceEntry(
+  entry: unknown,
+): Promise<{ value?: InferenceEntryValue; issue?: { path: PropertyKey[]; message: string } }> {
+  const { InferenceEntry } = await import("./inference_schema.ts");
+  const parsed = InferenceEntry.safeParse(entry);
+  if (parsed.success) return { value: parsed.data };
+  const [first] = parsed.error.issues;
+  return { issue: { path: first.path, message: first.message } };
+}
+
 /** The single output of a consistent inference pipeline. */
 export function inferenceOutput(spec: InferenceSpec): string | undefined {
   const outputs = [...spec.pipeline.outputs()];

@@ -20,6 +20,7 @@ export {
   type PipelineJson,
 } from "./pipeline.ts";
 export { loadPipelineFile, loadPipelines, pipelineNames } from "./lazy_loader.ts";
-export { inferenceOutput, inferenceProblems, inferenceSpec } from "./inference.ts";
+export { checkInferenceEntry, inferenceOutput, inferenceProblems, inferenceSpec } from "./inference.ts";
+export type { InferenceEntryValue } from "./inference_schema.ts";
 export { isParameter, transcodeBase } from "../dataset_names.ts";
 export { importModule } from "./modules.ts";

@@ -108,6 +108,21 @@ export function startServer(
         },
       );
     }
+    // Deno refuses a malformed or unresolvable host name with a TypeError or a lookup error: the flag's fault.
+    if (
+      error instanceof TypeError || error instanceof Deno.errors.NotFound ||
+      /host|lookup/i.test(String(error))
+    ) {
+      throw new KmlfError(
+        "server/bad-host",
+        `Cannot start the server: --host ${JSON.stringify(hostname)} is not an address of this machine`,
+        {
+          hint:
+            "use --host 127.0.0.1 (this machine only), 0.0.0.0 (every interface) or an IP or name of this machine",
+          cause: error,
+        },
+      );
+    }
     throw error;
   }
   const port = server.addr.port;

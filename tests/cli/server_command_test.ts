@@ -80,7 +80,7 @@ Deno.test("kmlf server serves a store until Ctrl-C, then stops cleanly", async (
   }
 });
 
-Deno.test("a busy port, an address not on this machine and a bad --port value are clear errors", async () => {
+Deno.test("a busy port, an address not on this machine, a malformed --host and a bad --port value are clear errors", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
   const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {
@@ -93,6 +93,17 @@ Deno.test("a busy port, an address not on this machine and a bad --port value ar
     assert.equal(result.code, 2);
     assert.match(result.stderr, /server\/cannot-bind.*203\.0\.113\.7/);
     assert.match(result.stderr, /--host 127\.0\.0\.1/);
+    for (const host of ["", "bad host", "no-such-host.invalid"]) {
+      result = await kmlf(["server", "--host", host, "--port", "0"], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `error\\[server/bad-host\\]: .*--host ${JSON.stringify(host)} is not an address of this machine`,
+        ),
+      );
+      assert.doesNotMatch(result.stderr, /internal/);
+    }
     result = await kmlf(["server", "--port", "http"], { cwd: dir });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--port must be a port number between 0 and 65535, got "http"/);

@@ -208,6 +208,11 @@ Deno.test("predict-time params: declared ones override the training value, undec
       () => model.predict(row, { confidence: "high" }),
       /param 'confidence' must be double/,
     );
+    // A null param is an unset one: the training value, not an internal "has not been saved" error.
+    assert.equal(
+      ((await model.predict(row, { confidence: null })) as { probability: number }[])[0].probability,
+      0.9,
+    );
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { loadModel } from "../../lib/models/mod.ts";
-import { parseModelUri, resolveModel, SqliteStore } from "../../lib/tracking/mod.ts";
+import { parseModelUri, resolveModel, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
 import { TrackingError } from "../../lib/errors.ts";
 import { trainedRulesProject } from "./model_helpers.ts";
 
@@ -112,6 +112,22 @@ Deno.test("models:/ URIs resolve through the store's registry: version, stage, l
       /has no alias "challenger"/,
     );
     await assert.rejects(() => resolveModel("models:/rules/Staging", options), /no version in stage Staging/);
+    // An unknown version or model says what there is (MLflow's "not found" names neither).
+    await assert.rejects(
+      () => resolveModel("models:/rules/7", options),
+      (e: Error & { code?: string; hint?: string }) =>
+        e.code === "model/unknown-version" && /has no version 7/.test(e.message) &&
+        e.hint === "its versions: 2, 1; or use models:/rules/latest",
+    );
+    for (const uri of ["models:/rulez/1", "models:/rulez/latest", "models:/rulez@champion"]) {
+      await assert.rejects(
+        () => resolveModel(uri, options),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "model/unknown-model" && /No registered model "rulez" in sqlite:/.test(e.message) &&
+          e.hint === "registered models: rules",
+        uri,
+      );
+    }
     await assert.rejects(
       () => resolveModel("runs:/ffffffffffffffffffffffffffffffff/model", options),
       /Cannot find run ffff/,
@@ -133,5 +149,28 @@ Deno.test("a folder without MLmodel, or a model of another flavor, is a clear er
     await assert.rejects(() => loadModel(dir), /has no kmlf flavor \(flavors: python_function\)/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a registry that cannot be reached keeps its own error (not 'no registered model')", async () => {
+  const unreachable = () =>
+    Promise.reject(new TrackingError("tracking/server-unreachable", "Cannot GET http://127.0.0.1:1/…"));
+  // Only what resolving a models:/ URI calls: every registry read fails as an unreachable server does.
+  const store = {
+    uri: "http://127.0.0.1:1",
+    kind: "rest",
+    registry: {
+      getModelVersion: unreachable,
+      getModelVersionByAlias: unreachable,
+      getLatestVersions: unreachable,
+      getRegisteredModel: unreachable,
+    },
+  } as unknown as TrackingStore;
+  for (const uri of ["models:/iris/1", "models:/iris@champion", "models:/iris/latest"]) {
+    await assert.rejects(
+      () => resolveModel(uri, { store, cacheDir: "/nonexistent" }),
+      (e: Error & { code?: string }) => e.code === "tracking/server-unreachable",
+      uri,
+    );
   }
 });

@@ -78,3 +78,37 @@ Deno.test("modelify refuses an input name that is not an input, and data that do
     await Deno.remove(t.base, { recursive: true });
   }
 });
+
+Deno.test("modelify refuses a --model-name or --registered-model-name that cannot work, before creating a run", async () => {
+  const t = await trainedRulesProject();
+  try {
+    const cases: [string[], RegExp][] = [
+      [
+        ["--registered-model-name", "team/iris"],
+        /--registered-model-name "team\/iris": must not contain \/ : % @/,
+      ],
+      [["--registered-model-name", ""], /--registered-model-name "": must not be empty/],
+      [["--model-name", "../elsewhere"], /--model-name "\.\.\/elsewhere": must not contain \.\./],
+      [["--model-name", ""], /--model-name "": use a relative artifact path/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await kmlf(["mlflow", "modelify", "-p", "inference", "-i", "instances", ...flags], {
+        cwd: t.project,
+      });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /error\[cli\/bad-option\]: /);
+      assert.match(r.stderr, message);
+    }
+    const { openStore } = await import("../../lib/tracking/mod.ts");
+    const store = await openStore(`sqlite:///${t.store}`, { baseDir: t.base });
+    try {
+      const runs = await store.searchRuns({ experimentIds: ["1"] });
+      assert.deepEqual(runs.runs.map((r) => r.info.runId), [t.runId], "no modelify run was created");
+      assert.deepEqual((await store.registry.searchRegisteredModels({})).registeredModels, []);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});

@@ -348,5 +348,17 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
     },
   );
 
+  test(
+    "registerModel: a refused version removes the registered model it created, never an existing one",
+    async (r, store) => {
+      const tags = { note: "x".repeat(6000) };
+      await rejectsWith(registerModel(store, "s3://bucket/m", "fresh", { tags }), "INVALID_PARAMETER_VALUE");
+      await rejectsWith(r.getRegisteredModel("fresh"), "RESOURCE_DOES_NOT_EXIST");
+      await r.createRegisteredModel("kept");
+      await rejectsWith(registerModel(store, "s3://bucket/m", "kept", { tags }), "INVALID_PARAMETER_VALUE");
+      assert.equal((await r.getRegisteredModel("kept")).name, "kept");
+    },
+  );
+
   registrySearchContract(test);
 }

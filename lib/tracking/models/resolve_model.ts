@@ -8,7 +8,7 @@ import { dirname, join, posix } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";
-import type { ModelVersion } from "../registry/entities.ts";
+import type { ModelVersion, RegisteredModel } from "../registry/entities.ts";
 import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
@@ -129,9 +129,44 @@ async function explainRegistryMiss(
   ref: Extract<ModelUri, { kind: "models" }>,
   error: unknown,
 ): Promise<unknown> {
-  if (!(error instanceof TrackingError) || "version" in ref) return error;
-  const model = await store.registry.getRegisteredModel(ref.name).catch(() => undefined);
-  if (!model) return error;
+  if (!(error instanceof TrackingError)) return error;
+  let model: RegisteredModel;
+  try {
+    model = await store.registry.getRegisteredModel(ref.name);
+  } catch (lookup) {
+    // Only a model the store says it does not have is "unknown"; an unreachable store keeps its own error.
+    if (!(lookup instanceof TrackingError && lookup.code === "RESOURCE_DOES_NOT_EXIST")) return error;
+    const where = store.uri.replace(/\/\/[^@/]*@/, "//");
+    const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
+      .catch(() => ({ registeredModels: [] }));
+    return new TrackingError("model/unknown-model", `No registered model "${ref.name}" in ${where}`, {
+      cause: error,
+      hint: registeredModels.length
+        ? `registered models: ${registeredModels.map((m) => m.name).join(", ")}`
+        : "none is registered there yet: kmlf models register -m runs:/<run_id>/model -n <name> " +
+          "(or check the tracking URI: mlflow.yml, else MLFLOW_TRACKING_URI)",
+    });
+  }
+  if ("version" in ref) {
+    if (error.code !== "RESOURCE_DOES_NOT_EXIST") return error;
+    const { modelVersions } = await store.registry.searchModelVersions({
+      filter: `name = '${ref.name.replaceAll("'", "\\'")}'`,
+      orderBy: ["version_number DESC"],
+      maxResults: 20,
+    }).catch(() => ({ modelVersions: [] }));
+    return new TrackingError(
+      "model/unknown-version",
+      `Registered model "${ref.name}" has no version ${ref.version}`,
+      {
+        cause: error,
+        hint: modelVersions.length
+          ? `its versions: ${
+            modelVersions.map((v) => v.version).join(", ")
+          }; or use models:/${ref.name}/latest`
+          : `it has no versions yet: kmlf models register -m runs:/<run_id>/model -n ${ref.name}`,
+      },
+    );
+  }
   if ("alias" in ref) {
     const aliases = Object.entries(model.aliases).map(([alias, v]) => `${alias} → ${v}`);
     return new TrackingError(

@@ -2,7 +2,8 @@
  * `registerModel`: MLflow's `mlflow.register_model(model_uri, name)` over a tracking store — creates
  * the registered model when it does not exist yet (an existing one is fine) and adds a version. A
  * `runs:/<run id>/<path>` URI is registered as the run's artifact URI plus the path, with the run id
- * recorded, as MLflow's client does.
+ * recorded, as MLflow's client does. When the version is refused, a registered model this call created is
+ * removed again (MLflow's client leaves it behind, empty).
  *
  * @module
  */
@@ -49,14 +50,32 @@ export async function registerModel(
     const run = await store.getRun(runId);
     source = `${run.info.artifactUri.replace(/\/+$/, "")}/${path}`;
   }
+  let created = false;
   try {
     await store.registry.createRegisteredModel(name);
+    created = true;
   } catch (error) {
     if (!(error instanceof TrackingError && error.code === "RESOURCE_ALREADY_EXISTS")) throw error;
   }
-  return await store.registry.createModelVersion(name, source, {
-    runId,
-    tags: options.tags,
-    description: options.description,
-  });
+  try {
+    return await store.registry.createModelVersion(name, source, {
+      runId,
+      tags: options.tags,
+      description: options.description,
+    });
+  } catch (error) {
+    // A refused version (a bad tag, source or description) must not leave behind the empty model this call
+    // created: the registry is as it was before. A model another writer gave a version meanwhile stays.
+    if (created) await dropIfEmpty(store, name);
+    throw error;
+  }
+}
+
+async function dropIfEmpty(store: TrackingStore, name: string): Promise<void> {
+  try {
+    const model = await store.registry.getRegisteredModel(name);
+    if (model.latestVersions.length === 0) await store.registry.deleteRegisteredModel(name);
+  } catch {
+    // Best effort: the version's own error is the one to report.
+  }
 }

@@ -75,14 +75,29 @@ export async function getVersion(name, version) {
   return (await apiGet("model-versions/get", { name, version })).model_version;
 }
 
-/** Creates the model when it is new (an existing one is fine), then a version from the run's files. */
+/**
+ * Creates the model when it is new (an existing one is fine), then a version from the run's files. A
+ * refused version removes the model this call created, so a failed registration leaves nothing behind.
+ */
 export async function registerModel(name, source, runId) {
+  let created = false;
   try {
     await apiPost("registered-models/create", { name });
+    created = true;
   } catch (error) {
     if (error.code !== "RESOURCE_ALREADY_EXISTS") throw error;
   }
-  return (await apiPost("model-versions/create", { name, source, run_id: runId })).model_version;
+  try {
+    return (await apiPost("model-versions/create", { name, source, run_id: runId })).model_version;
+  } catch (error) {
+    if (created) {
+      const model = await getModel(name).catch(() => undefined);
+      if (model && !(model.latest_versions ?? []).length) {
+        await apiSend("DELETE", "registered-models/delete", { name }).catch(() => {});
+      }
+    }
+    throw error;
+  }
 }
 
 /** alias → version of a model, as [alias, version] pairs sorted by alias. */

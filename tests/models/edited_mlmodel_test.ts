@@ -1,0 +1,52 @@
+/**
+ * A model folder whose MLmodel was edited (or written by another tool) fails to load with an error naming
+ * the MLmodel key and the fix, never an internal TypeError, and never reads files outside the folder.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadModel, loadModelDir } from "../../lib/models/mod.ts";
+import { trainedRulesProject } from "./model_helpers.ts";
+
+const t = await trainedRulesProject();
+globalThis.addEventListener("unload", () => Deno.removeSync(t.base, { recursive: true }));
+const logged = await loadModel(t.modelUri, {
+  trackingUri: `sqlite:///${t.store}`,
+  cacheDir: join(t.base, "c"),
+});
+const original = await Deno.readTextFile(join(logged.dir, "MLmodel"));
+
+/** A copy of the logged model folder with MLmodel edited by `edit`. */
+async function edited(edit: (mlmodel: string) => string): Promise<string> {
+  const dir = await Deno.makeTempDir({ dir: t.base });
+  await new Deno.Command("cp", { args: ["-R", `${logged.dir}/.`, dir] }).output();
+  const text = edit(original);
+  assert.notEqual(text, original, "the edit applies");
+  await Deno.writeTextFile(join(dir, "MLmodel"), text);
+  return dir;
+}
+
+Deno.test("an output_name the inference pipeline does not produce is named, with the pipeline's outputs", async () => {
+  const dir = await edited((m) => m.replace(/output_name: \S+/, "output_name: scores"));
+  await assert.rejects(() => loadModelDir(dir), (error: Error & { code?: string; hint?: string }) => {
+    assert.equal(error.code, "model/artifacts-mismatch");
+    assert.match(error.message, /MLmodel: output_name "scores" is not an output of the inference pipeline/);
+    assert.match(error.hint!, /the pipeline's outputs: predictions; re-log the model/);
+    return true;
+  });
+});
+
+Deno.test("a pipeline or artifact path in MLmodel that leaves the model folder is refused", async () => {
+  const outside = await edited((m) => m.replace(/pipeline: \S+/, "pipeline: ../../../../etc/passwd"));
+  await assert.rejects(
+    () => loadModelDir(outside),
+    /MLmodel: flavors\.kmlf\.pipeline \(\.\.\/\.\.\/\.\.\/\.\.\/etc\/passwd\) leaves the model folder/,
+  );
+  const absolute = await edited((m) => m.replace(/filepath: \S+/, "filepath: /etc/hostname"));
+  await assert.rejects(
+    () => loadModelDir(absolute),
+    /MLmodel: flavors\.kmlf\.artifacts\.rule\.filepath \(\/etc\/hostname\) leaves the model folder/,
+  );
+  // Paths that only pass through ".." inside the folder are fine.
+  const inside = await edited((m) => m.replace(/pipeline: code\//, "pipeline: code/../code/"));
+  assert.equal((await loadModelDir(inside)).outputName, "predictions");
+});

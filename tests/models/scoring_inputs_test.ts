@@ -1,0 +1,112 @@
+/**
+ * Scoring requests that do not fit the model's signature are 400s that name the row and the column, never a
+ * prediction made from shifted, dropped or missing values (MLflow 2.17 answers some of these with pandas'
+ * ValueError or predicts on NaN); and a failing node's message is said once.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { loadModel, scoringHandler } from "../../lib/models/mod.ts";
+import { enforceColumns } from "../../lib/models/enforce.ts";
+import { openStore } from "../../lib/tracking/mod.ts";
+import { trainedRulesProject } from "./model_helpers.ts";
+
+const trained = await trainedRulesProject();
+const store = await openStore(`sqlite:///${trained.store}`, { baseDir: trained.base });
+const model = await loadModel(trained.modelUri, { store, cacheDir: join(trained.base, "cache") });
+await store.close();
+const handler = scoringHandler(model, { maxBodyBytes: 1 << 20, allowedHosts: ["127.0.0.1"] });
+globalThis.addEventListener("unload", () => Deno.removeSync(trained.base, { recursive: true }));
+
+const COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
+
+async function invoke(body: unknown, contentType = "application/json") {
+  const res = await handler(
+    new Request("http://127.0.0.1/invocations", {
+      method: "POST",
+      headers: { "content-type": contentType },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+  );
+  return { status: res.status, body: await res.json() as { error_code?: string; message?: string } };
+}
+
+async function assertBadRequest(body: unknown, pattern: RegExp, contentType?: string) {
+  const res = await invoke(body, contentType);
+  assert.equal(res.status, 400, JSON.stringify(res.body));
+  assert.equal(res.body.error_code, "BAD_REQUEST");
+  assert.match(res.body.message!, pattern);
+}
+
+Deno.test("a row of values with more or fewer values than columns is a 400 naming the row", async () => {
+  await assertBadRequest(
+    { dataframe_split: { columns: COLUMNS, data: [[5.1, 3.5, 1.4, 0.2], [5.1, 3.5]] } },
+    /Row 1 of 'dataframe_split' has 2 values for 4 columns \['sepal_length', .*give each row one value per column/,
+  );
+  await assertBadRequest(
+    { dataframe_split: { columns: COLUMNS, data: [[5.1, 3.5, 1.4, 0.2, 9]] } },
+    /Row 0 of 'dataframe_split' has 5 values for 4 columns/,
+  );
+  // Without columns, the signature's columns name the values: the same rule.
+  await assertBadRequest({ dataframe_split: { data: [[1.4, 0.2]] } }, /has 2 values for 4 columns/);
+  await assertBadRequest({ instances: [[5.1, 3.5, 1.4]] }, /Row 0 of 'instances' has 3 values/);
+  await assertBadRequest({ inputs: [[5.1, 3.5, 1.4, 0.2, 1, 2]] }, /Row 0 of 'inputs' has 6 values/);
+  assert.equal((await invoke({ instances: [[5.1, 3.5, 1.4, 0.2]] })).status, 200);
+});
+
+Deno.test("a required column without a value in some row (null, absent, NaN, empty CSV cell) is a 400", async () => {
+  const row = { sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 };
+  await assertBadRequest(
+    { dataframe_split: { columns: COLUMNS, data: [[5.1, 3.5, 1.4, 0.2], [null, 3.5, 1.4, 0.2]] } },
+    /Column 'sepal_length' is required by the model signature, but row 1 has no value \(null\): give it a value/,
+  );
+  await assertBadRequest(
+    { dataframe_records: [row, { ...row, sepal_width: undefined }] },
+    /Column 'sepal_width' is required .* row 1 has no value \(the column is absent\)/,
+  );
+  await assertBadRequest(
+    { dataframe_records: [{ ...row, petal_width: "nan" }] },
+    /Column 'petal_width' is required .* row 0 has no value \(NaN\)/,
+  );
+  await assertBadRequest(
+    `${COLUMNS.join(",")}\n5.1,,1.4,0.2\n`,
+    /Column 'sepal_width' is required .* row 0 has no value \(null\)/,
+    "text/csv",
+  );
+  // A column the signature marks optional (the logged data had gaps in it) takes missing values.
+  assert.deepEqual(
+    enforceColumns([{ a: 1, b: null }], [
+      { name: "a", type: "long", required: true },
+      { name: "b", type: "double", required: false },
+    ]),
+    [{ a: 1, b: null }],
+  );
+});
+
+Deno.test("values that are not rows, for a signature naming columns, are a 400 (not a node's 500)", async () => {
+  await assertBadRequest({ instances: [1, 2] }, /names the columns \['sepal_length', .* but row 0 is 1/);
+  await assertBadRequest(
+    {
+      instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }, [1, 2, 3, 4]],
+    },
+    /row 1 is \[1,2,3,4\] while other rows are records: send every row the same way/,
+  );
+});
+
+Deno.test("a list or an object where a number is expected is named as such", async () => {
+  await assertBadRequest(
+    { dataframe_split: { columns: COLUMNS, data: [[[1], 3.5, 1.4, 0.2]] } },
+    /Failed to convert column sepal_length to type 'float64'.*not 'list'/,
+  );
+  const res = await invoke({ dataframe_split: { columns: COLUMNS, data: [[{ a: 1 }, 3.5, 1.4, 0.2]] } });
+  assert.match(res.body.message!, /not 'dict'/);
+  assert.doesNotMatch(res.body.message!, /\[object Object\]/);
+});
+
+Deno.test("a failing node's message is said once", async () => {
+  const res = await invoke({
+    dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: -1, petal_width: 0.2 }],
+  });
+  assert.equal(res.status, 500);
+  const said = res.body.message!.split("petal_length must not be negative").length - 1;
+  assert.equal(said, 1, res.body.message);
+});
