@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "../path.ts";
 import {
   type FileInfo,
   fileInfoToWire,
-  localPathOfUri,
+  LocalArtifactRepository,
   mlflowError,
   pathInsideRoot,
   safeArtifactPath,
@@ -248,7 +248,6 @@ export async function sendRepositoryArtifact(
   path: string,
 ): Promise<Response> {
   const repo = ctx.artifactRepository(rootUri);
-  const root = localPathOfUri(repo.rootUri);
-  if (root !== undefined) return await sendArtifactFile(pathInsideRoot(root, path), path);
+  if (repo instanceof LocalArtifactRepository) return await sendArtifactFile(repo.localPath(path), path);
   return await sendRepositoryFile(repo, path);
 }

@@ -36,23 +36,26 @@ export function localPathOfUri(uri: string): string | undefined {
 
 /**
  * The absolute path of `relPath` under `rootDir`, refused (INVALID_PARAMETER_VALUE, naming only `relPath`)
- * when it breaks MLflow's path rules or when a symlink on the way leads outside the root. For paths that
- * do not exist yet, the deepest existing ancestor is checked.
+ * when it breaks MLflow's path rules or when a symlink on the way leads outside the root — or outside
+ * `within`, a folder holding the root (a server's artifacts destination), so a root that is itself a link
+ * (a run's or an experiment's folder) cannot lead out either. For paths that do not exist yet, the deepest
+ * existing ancestor is checked.
  *
  * @example
  * ```ts
  * pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
  * pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
+ * pathInsideRoot("/srv/mlartifacts/1/abc/artifacts", "m.pkl", "/srv/mlartifacts");
  * ```
  */
-export function pathInsideRoot(rootDir: string, relPath: string | undefined): string {
+export function pathInsideRoot(rootDir: string, relPath: string | undefined, within?: string): string {
   const safe = safeArtifactPath(relPath);
   const root = resolve(rootDir);
   const target = safe ? join(root, safe) : root;
-  if (!resolvesInside(root, target)) {
+  if (!resolvesInside(root, target) || (within !== undefined && !resolvesInside(resolve(within), target))) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
+      `Invalid artifact path: '${relPath ?? ""}'. It resolves outside the artifact root.`,
       "artifact paths must stay inside the run's artifact root; symlinks leaving it are not followed",
     );
   }
@@ -90,8 +93,11 @@ async function copyTree(src: string, dst: string, within?: string): Promise<void
 export class LocalArtifactRepository implements ArtifactRepository {
   readonly rootUri: string;
   readonly rootPath: string;
+  /** A folder holding the root that no path may leave, even when the root itself is a link. */
+  readonly within?: string;
 
-  constructor(rootUri: string) {
+  /** `options.within`: a folder the root lies in (a server's artifacts destination); see {@link pathInsideRoot}. */
+  constructor(rootUri: string, options: { within?: string } = {}) {
     const path = localPathOfUri(rootUri);
     if (path === undefined) {
       throw new TrackingError(
@@ -101,11 +107,24 @@ export class LocalArtifactRepository implements ArtifactRepository {
     }
     this.rootUri = rootUri;
     this.rootPath = path;
+    this.within = options.within;
+  }
+
+  /**
+   * The local file of `artifactPath`, checked as every access is (for callers that stream it themselves).
+   *
+   * @example
+   * ```ts
+   * const file = repo.localPath("model/MLmodel");
+   * ```
+   */
+  localPath(artifactPath: string | undefined): string {
+    return this.#path(artifactPath).abs;
   }
 
   /** Every path goes through here: MLflow's rules, then no symlink may lead out of the root. */
   #path(artifactPath: string | undefined): { rel: string; abs: string } {
-    const abs = pathInsideRoot(this.rootPath, artifactPath);
+    const abs = pathInsideRoot(this.rootPath, artifactPath, this.within);
     return { rel: safeArtifactPath(artifactPath), abs };
   }
 
