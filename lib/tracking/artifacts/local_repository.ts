@@ -62,9 +62,32 @@ export function pathInsideRoot(rootDir: string, relPath: string | undefined, wit
   return target;
 }
 
-// A fresh temp path beside `abs`: written there, then renamed in, so readers never see half an artifact.
-function tempBeside(abs: string): string {
-  return `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+const PARTIAL = /\.kmlf-partial-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A fresh temp path beside `abs`: an artifact is written there, then renamed in, so readers never see
+ * half of it. Listings leave such paths out ({@link isPartialArtifact}).
+ *
+ * @example
+ * ```ts
+ * partialBeside("/srv/mlartifacts/1/abc/artifacts/model.pkl"); // ".../model.pkl.kmlf-partial-<uuid>"
+ * ```
+ */
+export function partialBeside(abs: string): string {
+  return `${abs}.kmlf-partial-${crypto.randomUUID()}`;
+}
+
+/**
+ * Whether a folder entry is an artifact still being written (or left by a writer that was killed):
+ * not an artifact, so never listed.
+ *
+ * @example
+ * ```ts
+ * isPartialArtifact(basename(partialBeside("model.pkl"))); // true
+ * ```
+ */
+export function isPartialArtifact(name: string): boolean {
+  return PARTIAL.test(name);
 }
 
 /** Copies a tree; with `within`, entries that resolve outside that folder (symlinks) are left out. */
@@ -154,7 +177,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot build artifacts without a folder name");
     Deno.mkdirSync(dirname(abs), { recursive: true });
     // An existing folder gets the files merged in, as logArtifacts does.
-    const tmp = tempBeside(abs);
+    const tmp = partialBeside(abs);
     Deno.mkdirSync(tmp);
     try {
       const result = await fill(tmp);
@@ -170,7 +193,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const { rel, abs } = this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
     Deno.mkdirSync(dirname(abs), { recursive: true });
-    const tmp = tempBeside(abs);
+    const tmp = partialBeside(abs);
     if (typeof data === "string") await writeTextFile(tmp, data);
     else await writeFile(tmp, data);
     Deno.renameSync(tmp, abs);
@@ -196,6 +219,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     for (const entry of Deno.readDirSync(abs)) {
       // A symlink leading out of the root is not part of the artifacts: not listed, never read.
       if (entry.isSymlink && !resolvesInside(this.rootPath, join(abs, entry.name))) continue;
+      if (isPartialArtifact(entry.name)) continue;
       const stat = Deno.statSync(join(abs, entry.name));
       entries.push({
         path: rel ? `${rel}/${entry.name}` : entry.name,
