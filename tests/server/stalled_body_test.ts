@@ -149,7 +149,7 @@ Deno.test("an upload still in flight, or cut off by a crash, is not listed", asy
     }
     // A writer killed midway leaves its partial file too.
     Deno.writeTextFileSync(
-      join(folder, "crashed.bin.kmlf-partial-0b7e1f0c-5b8e-4a43-9c7e-2f1e7b5a9d11"),
+      join(folder, ".kmlf-partial-0b7e1f0c-5b8e-4a43-9c7e-2f1e7b5a9d11"),
       "x",
     );
     const proxied = await (await fx.get("/api/2.0/mlflow-artifacts/artifacts", { path: root })).json();

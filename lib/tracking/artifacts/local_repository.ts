@@ -62,19 +62,20 @@ export function pathInsideRoot(rootDir: string, relPath: string | undefined, wit
   return target;
 }
 
-const PARTIAL = /\.kmlf-partial-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const PARTIAL = /^\.kmlf-partial-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
- * A fresh temp path beside `abs`: an artifact is written there, then renamed in, so readers never see
- * half of it. Listings leave such paths out ({@link isPartialArtifact}).
+ * A fresh temp path in `abs`'s folder: an artifact is written there, then renamed in, so readers never
+ * see half of it. Listings leave such paths out ({@link isPartialArtifact}). Its name is short whatever
+ * the artifact's: a name that fits the file system's 255 bytes must not stop fitting with a suffix.
  *
  * @example
  * ```ts
- * partialBeside("/srv/mlartifacts/1/abc/artifacts/model.pkl"); // ".../model.pkl.kmlf-partial-<uuid>"
+ * partialBeside("/srv/mlartifacts/1/abc/artifacts/model.pkl"); // ".../artifacts/.kmlf-partial-<uuid>"
  * ```
  */
 export function partialBeside(abs: string): string {
-  return `${abs}.kmlf-partial-${crypto.randomUUID()}`;
+  return join(dirname(abs), `.kmlf-partial-${crypto.randomUUID()}`);
 }
 
 /**
