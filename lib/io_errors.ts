@@ -1,6 +1,6 @@
 /**
  * What a failed file-system or SQLite operation means, in words a user can act on: the OS error (EACCES,
- * EROFS, ENOSPC, EFBIG, EISDIR, ENOTDIR, EIO) or SQLite's message, mapped to a short code, a description
+ * EROFS, ENOSPC, EFBIG, EISDIR, ENOTDIR, ENAMETOOLONG, EIO) or SQLite's message, mapped to a short code, a description
  * and a hint. Datasets and tracking stores use it so that a full disk says "free space", not "check the
  * data the node returned".
  *
@@ -82,6 +82,13 @@ export function ioProblem(error: unknown, subject: string): IoProblem | undefine
       code: "not-a-database",
       what: "it is not an SQLite database",
       hint: `${subject} holds something else; point at an SQLite file (or a new path), or move the file away`,
+    };
+  }
+  if (osError(error, "ENAMETOOLONG", 36)) {
+    return {
+      code: "name-too-long",
+      what: "a file or folder name on its path is too long (over 255 bytes of UTF-8)",
+      hint: `use shorter names for ${subject}: non-ASCII letters take 2-4 bytes each`,
     };
   }
   if (osError(error, "EIO", 5) || /disk I\/O error/i.test(message)) {

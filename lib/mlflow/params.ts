@@ -49,15 +49,17 @@ export function planParams(inputs: Record<string, unknown>, options: ParamOption
     const safe = sanitizeName(name);
     if (safe !== name) plan.renamed[name] = safe;
     const text = paramValueToString(value);
-    if (text.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;
+    // Characters as Python (and MLflow) count them: an emoji is one, and is never cut in half.
+    const chars = text.length <= MAX_PARAM_VALUE_LENGTH ? undefined : [...text];
+    if (!chars || chars.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;
     else if (options.longParamsStrategy === "tag") plan.tags[safe] = text;
     else if (options.longParamsStrategy === "truncate") {
-      plan.params[safe] = text.slice(0, MAX_PARAM_VALUE_LENGTH);
+      plan.params[safe] = chars.slice(0, MAX_PARAM_VALUE_LENGTH).join("");
       plan.truncated.push(safe);
     } else {
       throw new ConfigError(
         "mlflow/param-too-long",
-        `Parameter "${safe}" is ${text.length} characters long; MLflow accepts at most ${MAX_PARAM_VALUE_LENGTH}`,
+        `Parameter "${safe}" is ${chars.length} characters long; MLflow accepts at most ${MAX_PARAM_VALUE_LENGTH}`,
         {
           hint:
             "set tracking.params.long_params_strategy to truncate or tag in mlflow.yml, or flatten dict params (dict_params.flatten: true)",

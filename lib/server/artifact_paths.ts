@@ -69,7 +69,10 @@ export function artifactRepositoryResolver(
           options,
         );
       }
-      return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href);
+      // Confined to the destination: a run's or an experiment's folder there that is a link leads nowhere.
+      return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href, {
+        within: destination,
+      });
     }
     try {
       return store.getArtifactRepository(artifactUri);

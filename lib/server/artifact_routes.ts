@@ -12,8 +12,10 @@ import { dirname, join, resolve } from "../path.ts";
 import {
   type FileInfo,
   fileInfoToWire,
-  localPathOfUri,
+  isPartialArtifact,
+  LocalArtifactRepository,
   mlflowError,
+  partialBeside,
   pathInsideRoot,
   safeArtifactPath,
 } from "../tracking/mod.ts";
@@ -63,7 +65,7 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
     throw error;
   }
   // Write beside the target and rename, so a failed or oversized upload leaves the old file intact.
-  const partial = `${target}.kmlf-upload-${crypto.randomUUID()}`;
+  const partial = partialBeside(target);
   const file = await Deno.open(partial, { write: true, create: true, truncate: true });
   try {
     for await (const chunk of limitedChunks(request, maxBytes)) {
@@ -97,6 +99,8 @@ function listFolder(root: string, path: string | undefined): FileInfo[] {
     for (const entry of Deno.readDirSync(dir)) {
       // A symlink leading out of the artifact root is not listed (its target is never served either).
       if (entry.isSymlink && !resolvesInside(resolvedRoot, join(dir, entry.name))) continue;
+      // An upload still streaming in (or cut off by a crash) is not an artifact yet.
+      if (isPartialArtifact(entry.name)) continue;
       const stat = statOrUndefined(join(dir, entry.name));
       if (stat) {
         files.push({
@@ -248,7 +252,6 @@ export async function sendRepositoryArtifact(
   path: string,
 ): Promise<Response> {
   const repo = ctx.artifactRepository(rootUri);
-  const root = localPathOfUri(repo.rootUri);
-  if (root !== undefined) return await sendArtifactFile(pathInsideRoot(root, path), path);
+  if (repo instanceof LocalArtifactRepository) return await sendArtifactFile(repo.localPath(path), path);
   return await sendRepositoryFile(repo, path);
 }

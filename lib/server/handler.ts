@@ -20,7 +20,13 @@ import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
 import { registryRoute } from "./registry_routes.ts";
-import { DEFAULT_MAX_JSON_BYTES, readRequestMessage, type RequestMessage } from "./request_message.ts";
+import {
+  DEFAULT_BODY_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_JSON_BYTES,
+  readRequestMessage,
+  type RequestMessage,
+  setBodyIdleTimeout,
+} from "./request_message.ts";
 import {
   checkMethod,
   errorResponse,
@@ -64,6 +70,8 @@ export interface RequestHandlerOptions {
   maxJsonBytes?: number;
   /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
   maxUploadBytes?: number;
+  /** Longest silence between two pieces of a request body before the request fails with 408 (ms; default 120 s). */
+  bodyIdleTimeoutMs?: number;
   /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
   cwd?: string;
   /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
@@ -155,8 +163,10 @@ export function createRequestHandler(
   });
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
+  const bodyIdleMs = options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS;
 
   return async (request) => {
+    setBodyIdleTimeout(request, bodyIdleMs);
     const url = new URL(request.url);
     // Routes match the path as sent, percent-decoded and not dot-normalised (as werkzeug routes):
     // `artifacts/../x` must reach the artifact checks, not resolve to another route.

@@ -15,6 +15,63 @@ export type RequestMessage = Record<string, unknown>;
 /** Default cap on JSON request bodies (MLflow's server has no cap; a local tool wants one). */
 export const DEFAULT_MAX_JSON_BYTES = 16 * 1024 * 1024;
 
+/**
+ * Default longest wait for the next piece of a request body (ms): MLflow's gunicorn ends a request that
+ * takes longer than 120 s; kmlf bounds the silence between two pieces instead, so large uploads that
+ * keep sending are never cut.
+ */
+export const DEFAULT_BODY_IDLE_TIMEOUT_MS = 120_000;
+
+const idleTimeouts = new WeakMap<Request, number>();
+
+/**
+ * Sets how long {@link limitedChunks} waits for the next piece of `request`'s body before failing it
+ * (HTTP 408, MLflow's error shape): a client that stops midway (crashed, or a slowloris) cannot hold a
+ * request, an upload's partial file or a server's shutdown forever. Default {@link DEFAULT_BODY_IDLE_TIMEOUT_MS}.
+ *
+ * @example
+ * ```ts
+ * setBodyIdleTimeout(request, 60_000);
+ * const bytes = await readBodyLimited(request, 1024);
+ * ```
+ */
+export function setBodyIdleTimeout(request: Request, idleMs: number): void {
+  idleTimeouts.set(request, idleMs);
+}
+
+/** The body's pieces, failing when none comes for `idleMs`; the body is cancelled then. */
+async function* idleBoundedChunks(
+  body: ReadableStream<Uint8Array>,
+  idleMs: number,
+): AsyncGenerator<Uint8Array> {
+  const reader = body.getReader();
+  try {
+    while (true) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(bodyStalled(idleMs)), idleMs);
+      });
+      // The timer is cleared before the piece is handed on: a slow consumer is not the client's silence.
+      const next = await Promise.race([reader.read(), stalled]).finally(() => clearTimeout(timer));
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Stops reading a body left unread (stalled, oversized, refused): the client gets its answer now.
+    reader.cancel().catch(() => {});
+  }
+}
+
+/** The error for a body whose client went silent; the handler answers it with HTTP 408. */
+function bodyStalled(idleMs: number) {
+  const error = mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Request body incomplete: the client sent nothing for ${idleMs / 1000} s`,
+    "send the whole body without long pauses; a stalled upload is discarded",
+  );
+  return Object.assign(error, { httpStatus: 408 });
+}
+
 /** Refuses a request whose `Content-Length` is over `maxBytes`, before anything is read or written. */
 export function checkDeclaredSize(request: Request, maxBytes: number): void {
   const declared = Number(request.headers.get("content-length") ?? NaN);
@@ -34,7 +91,9 @@ export async function* limitedChunks(request: Request, maxBytes: number): AsyncG
   checkDeclaredSize(request, maxBytes);
   if (!request.body) return;
   let total = 0;
-  for await (const chunk of request.body) {
+  for await (
+    const chunk of idleBoundedChunks(request.body, idleTimeouts.get(request) ?? DEFAULT_BODY_IDLE_TIMEOUT_MS)
+  ) {
     total += chunk.byteLength;
     if (total > maxBytes) throw bodyTooLarge(maxBytes);
     yield chunk;

@@ -6,6 +6,7 @@
  */
 import { pathToFileURL } from "../path.ts";
 import { TrackingError } from "../errors.ts";
+import { ioProblem } from "../io_errors.ts";
 import { errorToWire, mlflowError } from "../tracking/mod.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -44,14 +45,28 @@ export function textResponse(body: string, contentType = "text/plain; charset=ut
  * ```
  */
 export function errorResponse(error: unknown, redact: (message: string) => string = (m) => m): Response {
-  const tracking = error instanceof TrackingError
-    ? error
-    : mlflowError("INTERNAL_ERROR", `Internal server error: ${(error as Error)?.message ?? String(error)}`);
+  const tracking = error instanceof TrackingError ? error : clientFileNameError(error) ??
+    mlflowError("INTERNAL_ERROR", `Internal server error: ${(error as Error)?.message ?? String(error)}`);
   const { status, body } = errorToWire(tracking);
   const override = (error as { httpStatus?: number }).httpStatus;
   return jsonResponse(
     { ...body, message: redact(body.message) },
     typeof override === "number" ? override : status,
+  );
+}
+
+/**
+ * A name the client sent that the file system cannot hold (an artifact path, a file-store key or model
+ * name over 255 bytes): the client's mistake, a 400 naming no server path — not a 500 that MLflow
+ * clients would retry for minutes.
+ */
+function clientFileNameError(error: unknown): TrackingError | undefined {
+  if (ioProblem(error, "")?.code !== "name-too-long") return undefined;
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    "A name in the request is too long to be stored as a file: each file or folder name holds at most " +
+      "255 bytes of UTF-8",
+    "use shorter names (non-ASCII letters take 2-4 bytes each)",
   );
 }
 

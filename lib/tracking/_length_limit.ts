@@ -7,16 +7,55 @@
 import type { TrackingError } from "../errors.ts";
 import { mlflowError } from "./tracking_errors.ts";
 
+/**
+ * The length of `text` as Python's `len` counts it — code points, where JavaScript's `length` counts
+ * UTF-16 units (an emoji is 1, not 2) — so limits and truncation agree with MLflow's and never cut a
+ * character in half.
+ *
+ * @example
+ * ```ts
+ * pyLength("😀é"); // 2
+ * ```
+ */
+export function pyLength(text: string): number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+/** The first `count` code points of `text` (Python's `text[:count]`). */
+export function pyPrefix(text: string, count: number): string {
+  if (!/[\uD800-\uDFFF]/.test(text)) return text.slice(0, count);
+  let end = 0;
+  let n = 0;
+  for (const c of text) {
+    if (n++ === count) break;
+    end += c.length;
+  }
+  return text.slice(0, end);
+}
+
 function lengthError(entity: string, limit: number, value: string): TrackingError {
   return mlflowError(
     "INVALID_PARAMETER_VALUE",
-    `${entity} '${value.slice(0, 250)}' had length ${value.length}, which exceeded length limit of ${limit}`,
+    `${entity} '${pyPrefix(value, 250)}' had length ${
+      pyLength(value)
+    }, which exceeded length limit of ${limit}`,
   );
 }
 
-/** `value`, or MLflow's length error when it is over `limit` (cut to `limit` when `truncate`). */
+/**
+ * `value`, or MLflow's length error when it is over `limit` characters (code points, as Python counts
+ * them; cut to `limit` when `truncate`).
+ *
+ * @example
+ * ```ts
+ * checkLength("Param value", 6000, "😀".repeat(6000)); // kept whole: 6000 characters
+ * ```
+ */
 export function checkLength(entity: string, limit: number, value: string, truncate = false): string {
-  if (value.length <= limit) return value;
-  if (truncate) return value.slice(0, limit);
+  if (value.length <= limit || pyLength(value) <= limit) return value;
+  if (truncate) return pyPrefix(value, limit);
   throw lengthError(entity, limit, value);
 }

@@ -176,9 +176,11 @@ export {
   safeArtifactPath,
 } from "./artifacts/artifact_repository.ts";
 export {
+  isPartialArtifact,
   LocalArtifactRepository,
   localArtifactRepository,
   localPathOfUri,
+  partialBeside,
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
 export { MLFLOW_TEXT_EXTENSIONS } from "./artifacts/upload_content_type.ts";

@@ -11,7 +11,7 @@ import type { DatasetInput } from "./entities.ts";
 import { LIMITS } from "./limits.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
-import { checkLength } from "./_length_limit.ts";
+import { checkLength, pyLength } from "./_length_limit.ts";
 
 /**
  * Checks an experiment tag (limits 250 / 5000, never truncated).
@@ -47,7 +47,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
       `Invalid experiment name: ${String(name)}. Expects a string.`,
     );
   }
-  if (name.length > LIMITS.experimentNameLength) {
+  if (pyLength(name) > LIMITS.experimentNameLength) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `'name' exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
@@ -122,7 +122,7 @@ export function validateMaxResults(maxResults: number | bigint): void {
 
 /** MLflow's `_validate_length_limit` wording for dataset fields. */
 function fieldLength(field: string, limit: number, value: string): void {
-  if (value.length > limit) {
+  if (value.length > limit && pyLength(value) > limit) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `'${field}' exceeds the maximum length of ${limit} characters`,

@@ -49,3 +49,12 @@ Deno.test("long params: fail names the parameter and the limit; truncate cuts; t
   assert.deepEqual(tagged.params, {});
   assert.equal(tagged.tags.features.length, MAX_PARAM_VALUE_LENGTH + 1);
 });
+
+Deno.test("long params are measured in characters, as kedro-mlflow does: an emoji is one, never cut in half", () => {
+  const emoji = { "params:labels": "😀".repeat(MAX_PARAM_VALUE_LENGTH) };
+  assert.equal(planParams(emoji, opts).params.labels, "😀".repeat(MAX_PARAM_VALUE_LENGTH));
+  const over = { "params:labels": "a" + "😀".repeat(MAX_PARAM_VALUE_LENGTH) };
+  assert.throws(() => planParams(over, opts), /"labels" is 6001 characters long/);
+  const cut = planParams(over, { ...opts, longParamsStrategy: "truncate" });
+  assert.equal(cut.params.labels, "a" + "😀".repeat(MAX_PARAM_VALUE_LENGTH - 1));
+});

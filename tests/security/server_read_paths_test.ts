@@ -249,3 +249,73 @@ for (const kind of ["file", "sqlite"] as const) {
       assert.deepEqual([notes.status, notes.text], [200, "hello"]);
     }));
 }
+
+for (const kind of ["file", "sqlite"] as const) {
+  // The proxy's destination is the jail of every `mlflow-artifacts:` root: a run's or an experiment's
+  // folder there that is itself a link leads nowhere — through `/get-artifact`, `artifacts/list`, the
+  // UI's upload and model-version downloads, as through the proxy's own routes.
+  Deno.test(`${kind} store server: a proxied run root that is a link out of the destination is refused`, () =>
+    withFixture(kind, async (fx) => {
+      const destination = join(fx.dir, "store", "mlartifacts");
+      const experimentId = await fx.store.createExperiment("proxied", {
+        artifactLocation: "mlflow-artifacts:/",
+      });
+      const linkedRun = (await fx.store.createRun({ experimentId })).info.runId;
+      const inLinkedExperiment = await fx.store.createExperiment("linked", {
+        artifactLocation: "mlflow-artifacts:/linked",
+      });
+      const deepRun = (await fx.store.createRun({ experimentId: inLinkedExperiment })).info.runId;
+      await Deno.mkdir(join(destination, linkedRun), { recursive: true });
+      await Deno.symlink(fx.outsideDir, join(destination, linkedRun, "artifacts"));
+      await Deno.symlink(fx.outsideDir, join(destination, "linked"));
+      await fx.store.registry.createRegisteredModel("leaky");
+      await fx.store.registry.createModelVersion("leaky", `mlflow-artifacts:/${linkedRun}/artifacts`, {
+        runId: linkedRun,
+      });
+      for (const runId of [linkedRun, deepRun]) {
+        const secret = runId === linkedRun ? "secret" : `${deepRun}/artifacts/secret`;
+        if (runId === deepRun) {
+          await Deno.mkdir(join(fx.outsideDir, deepRun, "artifacts"), { recursive: true });
+          await Deno.copyFile(fx.secretPath, join(fx.outsideDir, deepRun, "artifacts", "secret"));
+        }
+        for (const path of [undefined, "", "secret"]) {
+          const query: Record<string, string> = path === undefined
+            ? { run_id: runId }
+            : { run_id: runId, path };
+          safe(fx, await answer(fx.get(`${API}/artifacts/list`, query)), `list ${secret} ${path}`, [400]);
+        }
+        safe(fx, await answer(fx.get("/get-artifact", { run_id: runId, path: "secret" })), "get-artifact", [
+          400,
+        ]);
+        const upload = await answer(
+          fx.handle(
+            new Request(`http://127.0.0.1:5000${AJAX}/upload-artifact?run_uuid=${runId}&path=planted.txt`, {
+              method: "POST",
+              body: "planted",
+            }),
+          ),
+        );
+        safe(fx, upload, "upload-artifact", [400]);
+        if (runId === deepRun) await Deno.remove(join(fx.outsideDir, deepRun), { recursive: true });
+      }
+      safe(
+        fx,
+        await answer(fx.get("/model-versions/get-artifact", { name: "leaky", version: "1", path: "secret" })),
+        "model-versions/get-artifact",
+        [400],
+      );
+      // A proxied run root inside the destination still works.
+      const fine = (await fx.store.createRun({ experimentId })).info.runId;
+      const written = await answer(
+        fx.handle(
+          new Request(`http://127.0.0.1:5000${AJAX}/upload-artifact?run_uuid=${fine}&path=ok.txt`, {
+            method: "POST",
+            body: "fine",
+          }),
+        ),
+      );
+      assert.equal(written.status, 200, written.text);
+      const read = await answer(fx.get("/get-artifact", { run_id: fine, path: "ok.txt" }));
+      assert.deepEqual([read.status, read.text], [200, "fine"]);
+    }));
+}

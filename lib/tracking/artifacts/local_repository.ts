@@ -36,32 +36,59 @@ export function localPathOfUri(uri: string): string | undefined {
 
 /**
  * The absolute path of `relPath` under `rootDir`, refused (INVALID_PARAMETER_VALUE, naming only `relPath`)
- * when it breaks MLflow's path rules or when a symlink on the way leads outside the root. For paths that
- * do not exist yet, the deepest existing ancestor is checked.
+ * when it breaks MLflow's path rules or when a symlink on the way leads outside the root — or outside
+ * `within`, a folder holding the root (a server's artifacts destination), so a root that is itself a link
+ * (a run's or an experiment's folder) cannot lead out either. For paths that do not exist yet, the deepest
+ * existing ancestor is checked.
  *
  * @example
  * ```ts
  * pathInsideRoot("/srv/mlartifacts", "1/abc/artifacts/model.pkl");
  * pathInsideRoot("/srv/mlartifacts", "../etc/passwd"); // throws INVALID_PARAMETER_VALUE
+ * pathInsideRoot("/srv/mlartifacts/1/abc/artifacts", "m.pkl", "/srv/mlartifacts");
  * ```
  */
-export function pathInsideRoot(rootDir: string, relPath: string | undefined): string {
+export function pathInsideRoot(rootDir: string, relPath: string | undefined, within?: string): string {
   const safe = safeArtifactPath(relPath);
   const root = resolve(rootDir);
   const target = safe ? join(root, safe) : root;
-  if (!resolvesInside(root, target)) {
+  if (!resolvesInside(root, target) || (within !== undefined && !resolvesInside(resolve(within), target))) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Invalid artifact path: '${relPath}'. It resolves outside the artifact root.`,
+      `Invalid artifact path: '${relPath ?? ""}'. It resolves outside the artifact root.`,
       "artifact paths must stay inside the run's artifact root; symlinks leaving it are not followed",
     );
   }
   return target;
 }
 
-// A fresh temp path beside `abs`: written there, then renamed in, so readers never see half an artifact.
-function tempBeside(abs: string): string {
-  return `${abs}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+const PARTIAL = /^\.kmlf-partial-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A fresh temp path in `abs`'s folder: an artifact is written there, then renamed in, so readers never
+ * see half of it. Listings leave such paths out ({@link isPartialArtifact}). Its name is short whatever
+ * the artifact's: a name that fits the file system's 255 bytes must not stop fitting with a suffix.
+ *
+ * @example
+ * ```ts
+ * partialBeside("/srv/mlartifacts/1/abc/artifacts/model.pkl"); // ".../artifacts/.kmlf-partial-<uuid>"
+ * ```
+ */
+export function partialBeside(abs: string): string {
+  return join(dirname(abs), `.kmlf-partial-${crypto.randomUUID()}`);
+}
+
+/**
+ * Whether a folder entry is an artifact still being written (or left by a writer that was killed):
+ * not an artifact, so never listed.
+ *
+ * @example
+ * ```ts
+ * isPartialArtifact(basename(partialBeside("model.pkl"))); // true
+ * ```
+ */
+export function isPartialArtifact(name: string): boolean {
+  return PARTIAL.test(name);
 }
 
 /** Copies a tree; with `within`, entries that resolve outside that folder (symlinks) are left out. */
@@ -90,8 +117,11 @@ async function copyTree(src: string, dst: string, within?: string): Promise<void
 export class LocalArtifactRepository implements ArtifactRepository {
   readonly rootUri: string;
   readonly rootPath: string;
+  /** A folder holding the root that no path may leave, even when the root itself is a link. */
+  readonly within?: string;
 
-  constructor(rootUri: string) {
+  /** `options.within`: a folder the root lies in (a server's artifacts destination); see {@link pathInsideRoot}. */
+  constructor(rootUri: string, options: { within?: string } = {}) {
     const path = localPathOfUri(rootUri);
     if (path === undefined) {
       throw new TrackingError(
@@ -101,11 +131,24 @@ export class LocalArtifactRepository implements ArtifactRepository {
     }
     this.rootUri = rootUri;
     this.rootPath = path;
+    this.within = options.within;
+  }
+
+  /**
+   * The local file of `artifactPath`, checked as every access is (for callers that stream it themselves).
+   *
+   * @example
+   * ```ts
+   * const file = repo.localPath("model/MLmodel");
+   * ```
+   */
+  localPath(artifactPath: string | undefined): string {
+    return this.#path(artifactPath).abs;
   }
 
   /** Every path goes through here: MLflow's rules, then no symlink may lead out of the root. */
   #path(artifactPath: string | undefined): { rel: string; abs: string } {
-    const abs = pathInsideRoot(this.rootPath, artifactPath);
+    const abs = pathInsideRoot(this.rootPath, artifactPath, this.within);
     return { rel: safeArtifactPath(artifactPath), abs };
   }
 
@@ -135,7 +178,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot build artifacts without a folder name");
     Deno.mkdirSync(dirname(abs), { recursive: true });
     // An existing folder gets the files merged in, as logArtifacts does.
-    const tmp = tempBeside(abs);
+    const tmp = partialBeside(abs);
     Deno.mkdirSync(tmp);
     try {
       const result = await fill(tmp);
@@ -151,7 +194,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     const { rel, abs } = this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
     Deno.mkdirSync(dirname(abs), { recursive: true });
-    const tmp = tempBeside(abs);
+    const tmp = partialBeside(abs);
     if (typeof data === "string") await writeTextFile(tmp, data);
     else await writeFile(tmp, data);
     Deno.renameSync(tmp, abs);
@@ -177,6 +220,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     for (const entry of Deno.readDirSync(abs)) {
       // A symlink leading out of the root is not part of the artifacts: not listed, never read.
       if (entry.isSymlink && !resolvesInside(this.rootPath, join(abs, entry.name))) continue;
+      if (isPartialArtifact(entry.name)) continue;
       const stat = Deno.statSync(join(abs, entry.name));
       entries.push({
         path: rel ? `${rel}/${entry.name}` : entry.name,

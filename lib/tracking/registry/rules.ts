@@ -7,6 +7,7 @@
 import type { TrackingError } from "../../errors.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { posixNormpath } from "../key_validation.ts";
+import { pyLength, pyPrefix } from "../_length_limit.ts";
 
 /** MLflow 2.17's registry limits (`registered_model_tags.value` and friends are VARCHAR(5000)). */
 export const REGISTRY_LIMITS = {
@@ -47,12 +48,12 @@ function invalidValue(parameter: string, value: string, rule: string): TrackingE
 }
 
 function checkLength(entity: string, limit: number, value: string): void {
-  if (value.length > limit) {
+  if (value.length > limit && pyLength(value) > limit) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `${entity} '${
-        value.slice(0, 250)
-      }' had length ${value.length}, which exceeded length limit of ${limit}`,
+      `${entity} '${pyPrefix(value, 250)}' had length ${
+        pyLength(value)
+      }, which exceeded length limit of ${limit}`,
     );
   }
 }
@@ -89,12 +90,12 @@ export function validateNewModelName(name: string): void {
       "use letters, digits, spaces and punctuation",
     );
   }
-  if (name.length > REGISTRY_LIMITS.nameLength) {
+  if (name.length > REGISTRY_LIMITS.nameLength && pyLength(name) > REGISTRY_LIMITS.nameLength) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
-      `Registered model name '${
-        name.slice(0, 250)
-      }' had length ${name.length}, which exceeded length limit ` +
+      `Registered model name '${pyPrefix(name, 250)}' had length ${
+        pyLength(name)
+      }, which exceeded length limit ` +
         `of ${REGISTRY_LIMITS.nameLength}`,
     );
   }

@@ -26,7 +26,15 @@ import {
   isExperimentId,
   validateExperimentId,
 } from "./file_errors.ts";
-import { keyFile, readMeta, writeAtomic, writeAtomicInRun, writeMeta } from "./file_format.ts";
+import {
+  checkKeyFitsFileName,
+  checkKeyPaths,
+  keyFile,
+  readMeta,
+  writeAtomic,
+  writeAtomicInRun,
+  writeMeta,
+} from "./file_format.ts";
 import { withStoreLock } from "./store_lock.ts";
 import { readExperiment } from "./file_read.ts";
 import { allExperiments, experimentDir, setRunsStage, TRASH, updateExperimentMeta } from "./file_tree.ts";
@@ -73,7 +81,11 @@ export class FileExperiments {
 
   async create(name: string, options: CreateExperimentOptions = {}): Promise<string> {
     validateExperimentName(name);
-    for (const [k, v] of Object.entries(options.tags ?? {})) validateExperimentTag(k, v);
+    for (const [k, v] of Object.entries(options.tags ?? {})) {
+      validateExperimentTag(k, v);
+      checkKeyFitsFileName(k, "tag"); // before the experiment exists: a refused create leaves nothing
+    }
+    checkKeyPaths(undefined, Object.keys(options.tags ?? {}), "tag");
     if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
     // Checking the name is free and taking it is one step: other processes and requests wait their turn.
     return await withStoreLock(this.#root, async () => {
@@ -163,6 +175,7 @@ export class FileExperiments {
     validateExperimentTag(key, value);
     const e = await this.get(experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActive(experimentId, e.lifecycleStage);
+    checkKeyPaths(join(this.#root, experimentId, "tags"), [key], "tag");
     // Never re-creates the experiment folder, should the experiment be deleted meanwhile.
     await writeAtomicInRun(join(this.#root, experimentId), `tags/${key}`, value).catch((error) => {
       throw error instanceof Deno.errors.NotFound ? experimentNotActive(experimentId, "deleted") : error;

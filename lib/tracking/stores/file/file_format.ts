@@ -123,6 +123,78 @@ export async function writeAtomic(
   }
 }
 
+/** The longest file name (bytes) of Linux, macOS and Windows file systems. */
+const FILE_NAME_BYTES = 255;
+
+/**
+ * Refuses a key that cannot name a file: a key of 250 characters is valid in MLflow, but not every such
+ * key fits a file name (255 bytes of UTF-8). Refused by name, rather than as the OS error (a 500) that
+ * MLflow's file store answers; a batch checks all its keys before writing any.
+ *
+ * @example
+ * ```ts
+ * checkKeyFitsFileName("é".repeat(200), "metric"); // throws INVALID_PARAMETER_VALUE (400 bytes)
+ * ```
+ */
+export function checkKeyFitsFileName(key: string, kind: "metric" | "param" | "tag"): void {
+  if (key.length * 3 <= FILE_NAME_BYTES) return; // a UTF-16 unit takes at most 3 bytes of UTF-8
+  for (const part of key.split("/")) {
+    const bytes = new TextEncoder().encode(part).byteLength;
+    if (bytes <= FILE_NAME_BYTES) continue;
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid ${kind} name: '${key}'. The file store keeps each ${kind} in a file named after it, and ` +
+        `'${part}' is ${bytes} bytes in UTF-8, over the ${FILE_NAME_BYTES} a file name may hold.`,
+      "use a shorter name (non-ASCII letters take 2-4 bytes each), or a SQLite store (sqlite:///mlflow.db), " +
+        "which has no such limit",
+    );
+  }
+}
+
+/**
+ * Refuses keys that would need one path as both a file and a folder: `a` beside `a/b` in one request, or
+ * either one when the other is already in `folder` (a run's `metrics`, `params` or `tags`, an
+ * experiment's or a registered model's `tags`; undefined for a folder not created yet). A file store
+ * keeps each key in a file named after it, so MLflow's file store fails midway with an OS error (a 500,
+ * half of a batch written); kmlf refuses the request before writing anything. SQLite has no such limit.
+ *
+ * @example
+ * ```ts
+ * checkKeyPaths(join(runDir, "tags"), ["stage", "stage/env"], "tag"); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
+export function checkKeyPaths(
+  folder: string | undefined,
+  keys: Iterable<string>,
+  kind: "metric" | "param" | "tag",
+): void {
+  const all = new Set(keys);
+  const hint =
+    `rename one of the two ${kind}s, or use a SQLite store (sqlite:///mlflow.db), which keeps both`;
+  for (const key of all) {
+    const parts = key.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const file = parts.slice(0, i).join("/");
+      if (all.has(file) || (folder !== undefined && statOrUndefined(join(folder, file))?.isFile)) {
+        throw mlflowError(
+          "INVALID_PARAMETER_VALUE",
+          `Invalid ${kind} name: '${key}'. The file store keeps the ${kind} '${file}' in a file of that name, ` +
+            `so '${file}' cannot also be a folder holding '${key}'.`,
+          hint,
+        );
+      }
+    }
+    if (folder === undefined || !statOrUndefined(join(folder, key))?.isDirectory) continue;
+    const below = [...Deno.readDirSync(join(folder, key))][0]?.name ?? "…";
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid ${kind} name: '${key}'. The file store keeps ${kind}s such as '${key}/${below}' in a folder ` +
+        `named '${key}', so '${key}' cannot also be a ${kind} of its own.`,
+      hint,
+    );
+  }
+}
+
 /**
  * The file of `key` in a key folder (a run's `metrics`, `params` or `tags`, an experiment's `tags`),
  * refused when a symbolic link on the way leads out of that folder: a name never reaches a file outside
@@ -139,6 +211,7 @@ export function keyFile(
   key: string,
   kind: "metric" | "param" | "tag",
 ): string {
+  checkKeyFitsFileName(key, kind);
   const path = join(folder, key);
   if (!resolvesInside(folder, path)) {
     throw mlflowError(

@@ -38,7 +38,7 @@ import {
   validateStoredText,
   validateVersionTexts,
 } from "../../registry/rules.ts";
-import { readKeyFiles } from "./file_format.ts";
+import { checkKeyFitsFileName, checkKeyPaths, readKeyFiles } from "./file_format.ts";
 import { LOCK_FILE } from "./store_lock.ts";
 import { searchModelFolders, searchVersionFolders } from "./registry_search_files.ts";
 import {
@@ -108,7 +108,11 @@ export class FileRegistry implements ModelRegistryStore {
     const dir = modelDir(this.#root, name, { creating: true });
     validateStoredText("description", options.description);
     const tags = Object.entries(options.tags ?? {});
-    for (const [k, v] of tags) validateRegisteredModelTag(k, v);
+    for (const [k, v] of tags) {
+      validateRegisteredModelTag(k, v);
+      checkKeyFitsFileName(k, "tag");
+    }
+    checkKeyPaths(undefined, tags.map(([k]) => k), "tag");
     Deno.mkdirSync(join(this.#root, "models"), { recursive: true });
     try {
       Deno.mkdirSync(dir); // the name is claimed by whoever creates the folder
@@ -116,16 +120,22 @@ export class FileRegistry implements ModelRegistryStore {
       if (error instanceof Deno.errors.AlreadyExists) throw registeredModelExists(name);
       throw error;
     }
-    await withModelLock(dir, name, async () => {
-      for (const [k, v] of tags) await writeKeyFile(join(dir, "tags", k), v);
-      const now = Date.now();
-      await writeModelMeta(dir, {
-        name,
-        creation_timestamp: now,
-        last_updated_timestamp: now,
-        description: options.description ?? null,
+    try {
+      await withModelLock(dir, name, async () => {
+        for (const [k, v] of tags) await writeKeyFile(join(dir, "tags", k), v);
+        const now = Date.now();
+        await writeModelMeta(dir, {
+          name,
+          creation_timestamp: now,
+          last_updated_timestamp: now,
+          description: options.description ?? null,
+        });
       });
-    });
+    } catch (error) {
+      // A folder without meta.yaml would hold the name forever (exists to create, missing to get).
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      throw error;
+    }
     return await this.getRegisteredModel(name);
   }
 
@@ -189,6 +199,7 @@ export class FileRegistry implements ModelRegistryStore {
     validateRegisteredModelTag(key, value);
     await this.#locked(name, async (dir) => {
       await this.#model(name);
+      checkKeyPaths(join(dir, "tags"), [key], "tag");
       await writeKeyFile(join(dir, "tags", key), value);
       await this.#touch(dir);
     });
@@ -211,7 +222,11 @@ export class FileRegistry implements ModelRegistryStore {
   ): Promise<ModelVersion> {
     validateVersionTexts(source, options);
     const tags = Object.entries(options.tags ?? {});
-    for (const [k, v] of tags) validateModelVersionTag(k, v);
+    for (const [k, v] of tags) {
+      validateModelVersionTag(k, v);
+      checkKeyFitsFileName(k, "tag");
+    }
+    checkKeyPaths(undefined, tags.map(([k]) => k), "tag");
     return await this.#locked(name, async (dir) => {
       await this.#model(name);
       const storageLocation = await storageLocationOf(this, source);
@@ -240,8 +255,14 @@ export class FileRegistry implements ModelRegistryStore {
         status_message: null,
         storage_location: storageLocation,
       };
-      for (const [k, v] of tags) await writeKeyFile(join(versionDir(dir, next), "tags", k), v);
-      await writeVersionMeta(dir, meta);
+      try {
+        for (const [k, v] of tags) await writeKeyFile(join(versionDir(dir, next), "tags", k), v);
+        await writeVersionMeta(dir, meta);
+      } catch (error) {
+        // A version folder without its meta.yaml is no version: give the number back.
+        await Deno.remove(versionDir(dir, next), { recursive: true }).catch(() => {});
+        throw error;
+      }
       await this.#touch(dir, now);
       return await this.#versionEntity(dir, meta);
     });
@@ -329,6 +350,7 @@ export class FileRegistry implements ModelRegistryStore {
       const { meta } = await this.#version(name, version);
       const path = join(versionDir(dir, meta.version), "tags", key);
       if (value === undefined && !statOrUndefined(path)) return;
+      if (value !== undefined) checkKeyPaths(join(versionDir(dir, meta.version), "tags"), [key], "tag");
       await writeKeyFile(path, value);
       await this.#touch(dir);
     });

@@ -42,6 +42,8 @@ import { validateBatch, validateTag, type ValidationOptions } from "../../batch_
 import { validateKey, validateRunId } from "../../key_validation.ts";
 import { experimentNotActiveForRun } from "./file_errors.ts";
 import {
+  checkKeyFitsFileName,
+  checkKeyPaths,
   keyFile,
   mkdirInRun,
   readKeyFiles,
@@ -144,7 +146,10 @@ export class FileStore implements TrackingStore {
 
   async createRun(options: CreateRunOptions): Promise<Run> {
     const tags: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.tags ?? {})) tags[k] = validateTag(k, v, this.#validation);
+    for (const [k, v] of Object.entries(options.tags ?? {})) {
+      tags[k] = validateTag(k, v, this.#validation);
+      checkKeyFitsFileName(k, "tag"); // before the run exists: a refused create leaves nothing
+    }
     if (options.runName !== undefined) validateRunName(options.runName);
     const tagName = tags[MLFLOW_TAGS.runName];
     if (options.runName && tagName && options.runName !== tagName) {
@@ -155,6 +160,7 @@ export class FileStore implements TrackingStore {
     }
     const runName = options.runName || tagName || randomRunName();
     tags[MLFLOW_TAGS.runName] = runName;
+    checkKeyPaths(undefined, Object.keys(tags), "tag");
     const e = await this.getExperiment(options.experimentId);
     if (e.lifecycleStage !== "active") throw experimentNotActiveForRun(options.experimentId);
     const runId = newRunId();
@@ -238,7 +244,13 @@ export class FileStore implements TrackingStore {
 
   async logBatch(runId: string, batch: LogBatch): Promise<void> {
     const { metrics, params, tags } = validateBatch(batch, this.#validation);
+    for (const [kind, items] of [["metric", metrics], ["param", params], ["tag", tags]] as const) {
+      for (const item of items) checkKeyFitsFileName(item.key, kind);
+    }
     const dir = await this.#runs.findActive(runId);
+    checkKeyPaths(join(dir, "metrics"), metrics.map((m) => m.key), "metric");
+    checkKeyPaths(join(dir, "params"), params.map((p) => p.key), "param");
+    checkKeyPaths(join(dir, "tags"), tags.map((t) => t.key), "tag");
     // Check every param before writing anything, so a conflict leaves the run unchanged.
     const existing = params.length ? await readKeyFiles(join(dir, "params")) : {};
     for (const p of params) {

@@ -11,6 +11,7 @@ import { statOrUndefined } from "../../../fs_utils.ts";
 import { type KeyValue, type Metric, MLFLOW_TAGS } from "../../entities.ts";
 import {
   createAtomicInRun,
+  keyFile,
   mkdirInRun,
   pythonFloat,
   readMeta,
@@ -106,7 +107,7 @@ export class MetricFileWriter {
    * ```
    */
   async append(runDir: string, key: string, points: readonly Metric[]): Promise<void> {
-    const path = join(runDir, "metrics", key);
+    const path = keyFile(join(runDir, "metrics"), key, "metric");
     const memory = await this.#linesOf(runDir, key, path);
     const fresh: string[] = [];
     const batch = new Set<string>();
