@@ -33,6 +33,8 @@ Deno.test("kmlf run takes Kedro's short flags, --conf-source and a run config fi
     ),
     "conf-prod/local/.keep": "",
     "run.yml": "run:\n  pipeline: training\n  tags: [preprocessing]\n  params: {split: {test_size: 0.5}}\n",
+    // Kedro's own run.yml names --nodes and --async by their click parameters: node_names, is_async.
+    "kedro_run.yml": "run:\n  pipeline: training\n  node_names: split_data, train_model\n  is_async: true\n",
   });
   try {
     const ns = await kmlf(["run", "ns", "-ns", "dp", "--params", "split.seed:7", "--json"], { cwd: dir });
@@ -53,6 +55,12 @@ Deno.test("kmlf run takes Kedro's short flags, --conf-source and a run config fi
     const file = await kmlf(["run", "-c", "run.yml", "--json"], { cwd: dir });
     assert.equal(file.code, 0, file.stderr);
     assert.deepEqual(JSON.parse(file.stdout).nodes.map((n: { name: string }) => n.name), ["split_data"]);
+    const kedroFile = await kmlf(["run", "-c", "kedro_run.yml", "--json"], { cwd: dir });
+    assert.equal(kedroFile.code, 0, kedroFile.stderr);
+    assert.deepEqual(
+      JSON.parse(kedroFile.stdout).nodes.map((n: { name: string }) => n.name),
+      ["split_data", "train_model"],
+    );
     const help = await kmlf(["run", "--help"], { cwd: dir });
     assert.match(help.stdout, /-ns, --namespaces <namespaces>/);
     assert.match(help.stdout, /-lv, --load-versions <pairs>/);
