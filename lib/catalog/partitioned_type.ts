@@ -4,6 +4,7 @@ import { z } from "../zod/mod.ts";
 import { DatasetError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import { PartitionedDataset } from "./datasets/partitioned_dataset.ts";
+import { PARTITIONED_HINTS } from "./kedro_arguments.ts";
 import { localFilePath } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
 
@@ -20,6 +21,7 @@ export const partitionedType: DatasetTypeDefinition = {
     overwrite: z.optional(z.boolean()),
     credentials: z.optional(z.unknown()),
   }),
+  argumentHints: PARTITIONED_HINTS,
 };
 
 // Each partition is the underlying dataset at `<path>/<id><suffix>`; the entry must not set its filepath.
