@@ -67,12 +67,14 @@ function commandWords(program: Command): Record<string, string[]> {
   const kedroShort = (long: string | undefined, path: string) =>
     path === "run" ? Object.keys(KEDRO_SHORT_FLAGS).find((s) => KEDRO_SHORT_FLAGS[s] === long) : undefined;
   const walk = (cmd: Command, path: string) => {
-    const subs = cmd.commands.map((c) => c.name());
+    const subs = cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]);
     const flags = cmd.options.flatMap((o) =>
       [o.long, o.short ?? kedroShort(o.long, path)].filter((f): f is string => !!f)
     );
     result[path] = [...subs, ...flags, "--help"];
-    for (const sub of cmd.commands) walk(sub, path ? `${path} ${sub.name()}` : sub.name());
+    for (const sub of cmd.commands) {
+      for (const name of [sub.name(), ...sub.aliases()]) walk(sub, path ? `${path} ${name}` : name);
+    }
   };
   walk(program, "");
   return result;
