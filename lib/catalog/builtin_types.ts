@@ -11,7 +11,7 @@ import { PickleDataset } from "./datasets/pickle_dataset.ts";
 import { TextDataset } from "./datasets/text_dataset.ts";
 import { YamlDataset } from "./datasets/yaml_dataset.ts";
 import { fileSchema, fileType, NoArgs } from "./file_types.ts";
-import { JSON_HINTS, PICKLE_HINTS, YAML_HINTS } from "./kedro_arguments.ts";
+import { ENTRY_HINTS, JSON_HINTS, PICKLE_HINTS, YAML_HINTS } from "./kedro_arguments.ts";
 import { DatasetRegistry, type DatasetTypeDefinition } from "./registry.ts";
 import { csvType } from "./tabular_types.ts";
 
@@ -94,6 +94,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
       copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
       data: z.optional(z.unknown()),
     }),
+    argumentHints: ENTRY_HINTS,
   });
   later(
     ["partitioned", "PartitionedDataset", "partitions.PartitionedDataset"],

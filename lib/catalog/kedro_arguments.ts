@@ -1,15 +1,22 @@
 /**
  * Arguments of kedro-datasets' non-pandas types (fsspec's `fs_args`, `PickleDataset`'s `backend`, the
- * `json.dump` / `yaml.dump` / `pickle.dump` keywords) that a catalog copied from Kedro carries and kmlf does
- * not take: each is reported as `catalog/unsupported-argument` with what to do, not as an unknown key.
+ * `json.dump` / `yaml.dump` / `pickle.dump` keywords, Kedro 0.18's `layer`) that a catalog copied from Kedro
+ * carries and kmlf does not take: each is reported as `catalog/unsupported-argument` with what to do, not as an unknown key.
  * (pandas' arguments are in tabular_types.ts and binary_table_types.ts.)
  */
 
 const PYTHON_KEYWORD = "it is an argument of Python's own writer, with no counterpart in kmlf; remove it";
 const SORT_IN_NODE = "keys are written in the order the node built them (sort them in the node); remove it";
 
+/** Keys any Kedro 0.18 entry may carry, whatever its type (given to every built-in type). */
+export const ENTRY_HINTS: Readonly<Record<string, string>> = {
+  layer: "Kedro 0.19 moved it to metadata: write `metadata: {kedro-viz: {layer: <the layer>}}` instead " +
+    "(kmlf keeps metadata as is)",
+};
+
 /** `fs_args` of any file type: kmlf opens local files itself, without fsspec. */
 export const FS_ARGS_HINTS: Readonly<Record<string, string>> = {
+  ...ENTRY_HINTS,
   fs_args: "kmlf opens local files itself, without fsspec: folders are created as needed and text is " +
     "UTF-8 (csv takes another in load_args.encoding); remove it",
 };

@@ -15,6 +15,12 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
     "y: {type: yaml.YAMLDataset, filepath: y.yml, save_args: {sort_keys: false}}",
     "parts: {type: partitions.PartitionedDataset, path: parts, dataset: pandas.CSVDataset, load_args: {maxdepth: 1}}",
     "wrapped: {type: partitions.PartitionedDataset, path: w, dataset: {type: pickle, backend: pickle}}",
+    // Kedro 0.18's `layer`, on every built-in type.
+    "l_csv: {type: pandas.CSVDataset, filepath: l.csv, layer: raw}",
+    "l_mem: {type: MemoryDataset, layer: intermediate}",
+    "l_img: {type: matplotlib.MatplotlibDataset, filepath: l.png, layer: reporting, fs_args: {}}",
+    "l_sql: {type: sqlite_query, filepath: l.db, sql: select 1, layer: raw}",
+    "l_parts: {type: partitions.PartitionedDataset, path: lp, dataset: csv, layer: raw}",
   ].join("\n") + "\n";
   await assert.rejects(
     () => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" }),
@@ -24,6 +30,12 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
       assert.deepEqual(Object.keys(byKey).sort(), [
         "c.fs_args",
         "j.save_args.sort_keys",
+        "l_csv.layer",
+        "l_img.fs_args",
+        "l_img.layer",
+        "l_mem.layer",
+        "l_parts.layer",
+        "l_sql.layer",
         "p.backend",
         "p.save_args.protocol",
         "parts.load_args",
@@ -34,11 +46,12 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
       for (const [key, error] of Object.entries(byKey)) {
         assert.ok(error instanceof DatasetError, key);
         assert.equal(error.code, "catalog/unsupported-argument", `${key}: ${error.message}`);
-        assert.match(error.hint!, /remove it/, key);
+        assert.match(error.hint!, /remove it|instead/, key);
       }
       assert.match(byKey["t.fs_args"].hint!, /without fsspec/);
       assert.match(byKey["p.backend"].hint!, /V8's serialization/);
       assert.match(byKey["wrapped"].message, /"wrapped\.backend"/);
+      assert.match(byKey["l_mem.layer"].hint!, /metadata: \{kedro-viz: \{layer: <the layer>\}\}/);
       return true;
     },
   );
