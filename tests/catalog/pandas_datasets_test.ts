@@ -217,3 +217,43 @@ Deno.test("parquet types do not depend on the values: int64/double, kept across 
     assert.deepEqual(await gz.load(), [{ a: 1.5 }]);
   });
 });
+
+Deno.test("a mistyped column in usecols (csv, excel) or columns (parquet) gets a did-you-mean and the file's columns", async () => {
+  await inTempDir(async (root) => {
+    const rows = [{ id: 1, shuttle_type: "A", price: 2.5 }];
+    const csv = join(root, "t.csv");
+    const xlsx = join(root, "t.xlsx");
+    const parquet = join(root, "t.parquet");
+    await new CsvDataset({ filepath: csv }).save(rows);
+    await new ExcelDataset({ filepath: xlsx }).save(rows);
+    await new ParquetDataset({ filepath: parquet }).save(rows);
+    const cases: [string, () => Promise<unknown>][] = [
+      [
+        "dataset/bad-usecols",
+        () => new CsvDataset({ filepath: csv, loadArgs: { usecols: ["id", "shuttle_typ"] } }).load(),
+      ],
+      [
+        "dataset/bad-usecols",
+        () => new ExcelDataset({ filepath: xlsx, loadArgs: { usecols: ["shuttle_typ"] } }).load(),
+      ],
+      [
+        "dataset/bad-columns",
+        () => new ParquetDataset({ filepath: parquet, loadArgs: { columns: ["shuttle_typ"] } }).load(),
+      ],
+    ];
+    for (const [code, load] of cases) {
+      await assert.rejects(load, (e: DatasetError) => {
+        assert.equal(e.code, code);
+        assert.match(e.message, /shuttle_typ/);
+        assert.equal(e.hint, 'did you mean "shuttle_type"? the columns are: id, shuttle_type, price');
+        return true;
+      });
+    }
+    assert.deepEqual(
+      await new ParquetDataset({ filepath: parquet, loadArgs: { columns: ["price"] } }).load(),
+      [
+        { price: 2.5 },
+      ],
+    );
+  });
+});
