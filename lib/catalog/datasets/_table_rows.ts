@@ -217,3 +217,30 @@ export function columnsHint(missing: readonly (string | number)[], names: readon
   const guess = typo === undefined ? "" : didYouMeanHint(typo, names);
   return `${guess ? `${guess} ` : ""}the columns are: ${names.join(", ")}`;
 }
+
+/**
+ * The columns to save: `save_args.columns` as given — each must be a column of the rows, as pandas' `to_csv`
+ * and `to_excel` require, or a typo would write an empty column and leave the data out — else every key of
+ * the rows, in first-seen order.
+ *
+ * @example
+ * ```ts
+ * savedColumns([{ id: 1, price: 2 }], ["price"]); // ["price"]
+ * ```
+ */
+export function savedColumns(
+  rows: readonly Record<string, unknown>[],
+  columns?: readonly string[],
+): string[] {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (columns === undefined) return keys;
+  const missing = rows.length === 0 ? [] : columns.filter((c) => !keys.includes(c));
+  if (missing.length > 0) {
+    throw new DatasetError(
+      "dataset/bad-columns",
+      `save_args.columns names columns the rows do not have: ${missing.join(", ")}`,
+      { hint: columnsHint(missing, keys) },
+    );
+  }
+  return [...columns];
+}

@@ -1,7 +1,7 @@
 /** Excel workbooks (.xlsx) as arrays of row objects, read and written with SheetJS (loaded on first use). */
-import { DatasetError } from "../../errors.ts";
+import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
-import { type Cell, gridToRows, type TableReadArgs, type TableRow } from "./_table_rows.ts";
+import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
 export interface ExcelLoadArgs extends TableReadArgs {
@@ -73,7 +73,12 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
           "dataset/unknown-sheet",
           `Workbook ${path} has no sheet ${JSON.stringify(sheet)}`,
           {
-            hint: `its sheets: ${names.join(", ")} (load_args.sheet_name takes a name or a 0-based position)`,
+            hint: `${
+              typeof sheet === "string" && didYouMeanHint(sheet, names)
+                ? `${didYouMeanHint(sheet, names)} `
+                : ""
+            }` +
+              `its sheets: ${names.join(", ")} (load_args.sheet_name takes a name or a 0-based position)`,
           },
         );
       }
@@ -126,7 +131,7 @@ function isRows(value: unknown): value is TableRow[] {
 }
 
 function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
-  const columns = args.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const columns = savedColumns(rows, args.columns);
   const index = args.index === true;
   const cell = (v: unknown) => (v === null || v === undefined ? (args.na_rep ?? null) : v);
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);

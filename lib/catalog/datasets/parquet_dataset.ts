@@ -2,7 +2,7 @@
 import type { CompressionCodec } from "hyparquet";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
-import { columnsHint } from "./_table_rows.ts";
+import { columnsHint, savedColumns } from "./_table_rows.ts";
 import {
   coerceColumn,
   type ColumnType,
@@ -119,8 +119,17 @@ export class ParquetDataset extends FileDataset<Row[]> {
     }
     const args = this.saveArgs as ParquetSaveArgs;
     const declared = args.schema ?? {};
+    const columns = savedColumns(rows);
+    // pyarrow refuses a schema field the table lacks; ignoring it would leave the intended column unpinned.
+    const unknown = Object.keys(declared).filter((c) => !columns.includes(c));
+    if (unknown.length > 0) {
+      throw new DatasetError(
+        "dataset/bad-columns",
+        `save_args.schema names columns the rows do not have: ${unknown.join(", ")}`,
+        { hint: columnsHint(unknown, columns) },
+      );
+    }
     const previous = await this.previousColumnTypes();
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const columnData = columns.map((name) => {
       const values = rows.map((r) => r[name] ?? null);
       const type = name in declared ? DTYPES[declared[name]] : inferColumnType(values, previous[name]);
