@@ -268,6 +268,7 @@ export async function createFromEntry(
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,
           basePath: at,
+          alsoKnown: ["type", "metadata"],
         }).map(asDatasetError)),
       ];
       throw errors.length === 1

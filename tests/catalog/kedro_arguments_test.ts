@@ -101,3 +101,15 @@ Deno.test("parquet compression takes pyarrow's names in any case, and YAML's Non
     );
   });
 });
+
+Deno.test("a misspelt metadata key gets a did-you-mean like the type's own arguments", async () => {
+  await assert.rejects(
+    () =>
+      Catalog.fromConfig(catalogConfig("a: {type: csv, filepath: a.csv, metdata: {owner: me}}\n"), {
+        projectRoot: "/p",
+      }),
+    (e: DatasetError) =>
+      e.code === "catalog/bad-argument" && /did you mean "metadata"\?/.test(e.hint!) &&
+      /metadata\)$/.test(e.hint!),
+  );
+});
