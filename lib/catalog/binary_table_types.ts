@@ -40,8 +40,12 @@ export const ParquetLoad = z.strictObject({
 export const ParquetSave = z.strictObject({
   schema: z.optional(z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]]))),
   row_group_size: z.optional(z.int().check(z.positive())),
+  // pyarrow takes codec names in any case (Kedro's docs write GZIP); `None` in YAML is pandas' None.
   compression: z.pipe(
-    z.optional(z.nullable(z.enum(["snappy", "gzip", "brotli", "none"]))),
+    z.pipe(
+      z.transform((c: unknown) => (typeof c === "string" ? c.toLowerCase() : c)),
+      z.optional(z.nullable(z.enum(["snappy", "gzip", "brotli", "none"]))),
+    ),
     z.transform((c) => (c === null ? "none" : c)),
   ),
   // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.

@@ -11,6 +11,7 @@ import { PickleDataset } from "./datasets/pickle_dataset.ts";
 import { TextDataset } from "./datasets/text_dataset.ts";
 import { YamlDataset } from "./datasets/yaml_dataset.ts";
 import { fileSchema, fileType, NoArgs } from "./file_types.ts";
+import { ENTRY_HINTS, JSON_HINTS, PICKLE_HINTS, YAML_HINTS } from "./kedro_arguments.ts";
 import { DatasetRegistry, type DatasetTypeDefinition } from "./registry.ts";
 import { csvType } from "./tabular_types.ts";
 
@@ -40,10 +41,26 @@ function registerBuiltins(registry: DatasetRegistry): void {
     ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
     fileType(
       JsonDataset,
-      fileSchema(NoArgs, z.strictObject({ indent: z.optional(z.int().check(z.gte(0), z.lte(10))) })),
+      fileSchema(
+        NoArgs,
+        z.strictObject({
+          indent: z.optional(z.int().check(z.gte(0), z.lte(10))),
+          // What JSON.stringify does (Kedro users write it to keep accents readable).
+          ensure_ascii: z.optional(z.literal(false)),
+        }),
+      ),
+      JSON_HINTS,
     ),
   );
-  now(["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"], fileType(YamlDataset));
+  now(
+    ["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"],
+    // kedro-datasets' default save_args, and what kmlf writes: block style.
+    fileType(
+      YamlDataset,
+      fileSchema(NoArgs, z.strictObject({ default_flow_style: z.optional(z.literal(false)) })),
+      YAML_HINTS,
+    ),
+  );
   now(["text", "TextDataset", "text.TextDataset"], fileType(TextDataset));
   now(["csv", "CSVDataset", "CsvDataset", "pandas.CSVDataset"], csvType);
   later(["excel", "ExcelDataset", "pandas.ExcelDataset"], async () => (await binaryTables()).excelType);
@@ -52,7 +69,10 @@ function registerBuiltins(registry: DatasetRegistry): void {
     async () => (await binaryTables()).parquetType,
   );
   now(["binary", "BinaryDataset"], fileType(BinaryDataset));
-  now(["pickle", "PickleDataset", "pickle.PickleDataset"], fileType(PickleDataset));
+  now(
+    ["pickle", "PickleDataset", "pickle.PickleDataset"],
+    fileType(PickleDataset, fileSchema(), PICKLE_HINTS),
+  );
   later(
     ["plotly_json", "PlotlyJSONDataset", "plotly.JSONDataset"],
     async () => (await reports()).plotlyJsonType,
@@ -74,6 +94,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
       copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
       data: z.optional(z.unknown()),
     }),
+    argumentHints: ENTRY_HINTS,
   });
   later(
     ["partitioned", "PartitionedDataset", "partitions.PartitionedDataset"],

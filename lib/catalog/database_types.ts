@@ -2,6 +2,7 @@
 import { z } from "../zod/mod.ts";
 import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
+import { ENTRY_HINTS } from "./kedro_arguments.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";
 
 const database = { filepath: z.string().check(z.minLength(1)), credentials: z.optional(z.unknown()) };
@@ -24,6 +25,7 @@ export const sqliteTableType: DatasetTypeDefinition = {
       index: z.optional(z.union([z.literal(false), z.null()])),
     })),
   }),
+  argumentHints: ENTRY_HINTS,
 };
 
 /** `sqlite_query`: the rows of a query on a SQLite file (load only). */
@@ -42,4 +44,5 @@ export const sqliteQueryType: DatasetTypeDefinition = {
       params: z.optional(z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())])),
     })),
   }),
+  argumentHints: ENTRY_HINTS,
 };

@@ -1,5 +1,5 @@
 /** Turning one catalog entry (a YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
-import { isAbsolute, resolve } from "../path.ts";
+import { fileURLToPath, isAbsolute, resolve } from "../path.ts";
 import {
   ConfigError,
   DatasetError,
@@ -14,6 +14,7 @@ import { z } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
+import { urlScheme } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import type { VersionSpec } from "./versioning.ts";
 
@@ -162,7 +163,8 @@ export function resolveCredentials(
 
 /**
  * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth) absolute against
- * `root`; URLs and absolute paths are kept.
+ * `root`, and `file://` URLs paths; other URLs and absolute paths are kept (kmlf's own datasets refuse
+ * URLs: see local_path.ts).
  *
  * @example
  * ```ts
@@ -172,10 +174,9 @@ export function resolveCredentials(
 export function absolutePaths(config: Record<string, unknown>, root: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    if (
-      PATH_KEYS.has(key) && typeof value === "string" && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) &&
-      !isAbsolute(value)
-    ) {
+    const scheme = typeof value === "string" ? urlScheme(value)?.toLowerCase() : undefined;
+    if (PATH_KEYS.has(key) && scheme === "file") out[key] = fileURLToPath(value as string);
+    else if (PATH_KEYS.has(key) && typeof value === "string" && scheme === undefined && !isAbsolute(value)) {
       out[key] = resolve(root, value);
     } else if (isMapping(value) && key !== "credentials") out[key] = absolutePaths(value, root);
     else out[key] = value;
@@ -267,6 +268,7 @@ export async function createFromEntry(
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,
           basePath: at,
+          alsoKnown: ["type", "metadata"],
         }).map(asDatasetError)),
       ];
       throw errors.length === 1

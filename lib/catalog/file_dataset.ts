@@ -4,6 +4,7 @@
  */
 import { DatasetError } from "../errors.ts";
 import { atomicWrite, fileExists } from "./atomic.ts";
+import { localFilePath } from "./local_path.ts";
 import type { Dataset } from "./dataset.ts";
 import { assertSavable } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
@@ -51,7 +52,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
         hint: "add `filepath: data/…` to the catalog entry",
       });
     }
-    this.filepath = options.filepath;
+    this.filepath = localFilePath(options.filepath, "filepath");
     this.loadArgs = options.loadArgs ?? {};
     this.saveArgs = options.saveArgs ?? {};
     this.metadata = options.metadata;

@@ -2,6 +2,7 @@
 import { z } from "../zod/mod.ts";
 import type { Dataset } from "./dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
+import { FS_ARGS_HINTS } from "./kedro_arguments.ts";
 import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
 
 /** No arguments: `load_args: {}` / `save_args: {}` only. */
@@ -47,7 +48,7 @@ export function fileOptions(args: Record<string, unknown>, ctx: DatasetFactoryCo
 }
 
 /**
- * A versionable file type whose class takes {@link fileOptions}.
+ * A versionable file type whose class takes {@link fileOptions}; Kedro's `fs_args` gets a hint.
  *
  * @example
  * ```ts
@@ -63,6 +64,6 @@ export function fileType(
     factory: (args, ctx) => new Cls(fileOptions(args, ctx)),
     schema,
     versionable: true,
-    argumentHints,
+    argumentHints: { ...FS_ARGS_HINTS, ...argumentHints },
   };
 }

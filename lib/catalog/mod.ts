@@ -28,6 +28,7 @@ export { builtinRegistry } from "./builtin_types.ts";
 export { importProjectClass, isCustomType, type ProjectClassKind } from "./custom_type.ts";
 export { checkVersion, generateVersion, VersionedPath, type VersionSpec } from "./versioning.ts";
 export { FileDataset, type FileDatasetOptions, hasFilePath } from "./file_dataset.ts";
+export { localFilePath } from "./local_path.ts";
 export {
   atomicFolder,
   atomicWrite,

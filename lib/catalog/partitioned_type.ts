@@ -4,6 +4,8 @@ import { z } from "../zod/mod.ts";
 import { DatasetError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import { PartitionedDataset } from "./datasets/partitioned_dataset.ts";
+import { PARTITIONED_HINTS } from "./kedro_arguments.ts";
+import { localFilePath } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
 
 /** `partitioned`: its `dataset` is any other type, built once per partition file. */
@@ -19,10 +21,12 @@ export const partitionedType: DatasetTypeDefinition = {
     overwrite: z.optional(z.boolean()),
     credentials: z.optional(z.unknown()),
   }),
+  argumentHints: PARTITIONED_HINTS,
 };
 
 // Each partition is the underlying dataset at `<path>/<id><suffix>`; the entry must not set its filepath.
 async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryContext): Promise<Dataset> {
+  localFilePath(args.path as string, "path"); // before join() below folds "s3://" into "s3:/"
   const inner = typeof args.dataset === "string"
     ? { type: args.dataset }
     : { ...(args.dataset as Record<string, unknown>) };

@@ -5,6 +5,7 @@ import { PlotlyDataset, PlotlyJsonDataset } from "./datasets/plotly_dataset.ts";
 import { EXPRESS_TYPES, FIG_ARGS, type PlotlyArgs } from "./datasets/plotly_figure.ts";
 import { fileOptions } from "./file_types.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";
+import { FS_ARGS_HINTS } from "./kedro_arguments.ts";
 
 const file = {
   filepath: z.string().check(z.minLength(1)),
@@ -28,6 +29,7 @@ export const plotlyJsonType: DatasetTypeDefinition = {
   factory: (args, ctx) => new PlotlyJsonDataset(fileOptions(args, ctx)),
   schema: z.strictObject({ ...file, load_args: z.optional(jsonLoad), save_args: z.optional(jsonSave) }),
   versionable: true,
+  argumentHints: FS_ARGS_HINTS,
 };
 
 /** `plotly` (plotly.PlotlyDataset): a Plotly Express figure made from rows. */
@@ -46,6 +48,7 @@ export const plotlyType: DatasetTypeDefinition = {
     save_args: z.optional(jsonSave),
   }),
   versionable: true,
+  argumentHints: FS_ARGS_HINTS,
 };
 
 /** `image` (matplotlib.MatplotlibDataset): image bytes a node rendered. */
@@ -60,10 +63,13 @@ export const imageType: DatasetTypeDefinition = {
     })),
   }),
   versionable: true,
-  argumentHints: Object.fromEntries(
-    ["dpi", "bbox_inches", "transparent", "facecolor", "edgecolor", "pad_inches", "metadata"].map((k) => [
-      `save_args.${k}`,
-      SAVEFIG,
-    ]),
-  ),
+  argumentHints: {
+    ...FS_ARGS_HINTS,
+    ...Object.fromEntries(
+      ["dpi", "bbox_inches", "transparent", "facecolor", "edgecolor", "pad_inches", "metadata"].map((k) => [
+        `save_args.${k}`,
+        SAVEFIG,
+      ]),
+    ),
+  },
 };

@@ -4,8 +4,9 @@
  */
 import { dirname, join, relative } from "../path.ts";
 import { loadProjectSettings } from "../config/mod.ts";
-import { UsageError } from "../errors.ts";
+import { KmlfAggregateError, UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
+import { pipelineReferences } from "./pipeline_references.ts";
 import { requireProject } from "./project.ts";
 import { pipelineFiles } from "./templates/pipeline_files.ts";
 import { out, style } from "./terminal.ts";
@@ -70,8 +71,8 @@ export async function pipelineCreate(name: string, options: PipelineCommandOptio
  * ```
  */
 export async function pipelineDelete(name: string, options: PipelineCommandOptions): Promise<number> {
-  const { root, paths } = await plan(name, { ...options, config: true }, { create: false });
-  const targets = [];
+  const { root, paths, pipelinesDir } = await plan(name, { ...options, config: true }, { create: false });
+  const targets: string[] = [];
   for (const path of [paths.yml, dirname(paths.nodes), dirname(paths.test), paths.parameters]) {
     if (path && await exists(join(root, path))) targets.push(path);
   }
@@ -79,6 +80,19 @@ export async function pipelineDelete(name: string, options: PipelineCommandOptio
     throw new UsageError("pipeline/not-found", `Pipeline "${name}" has no files to delete`, {
       hint: `expected ${paths.yml}; \`kmlf registry list\` shows the pipelines`,
     });
+  }
+  // Other pipelines using this one's YAML or modules would break: say where, and delete nothing.
+  const uses = pipelineReferences(name, { pipelinesDir });
+  if (uses.length > 0) {
+    const errors = uses.map(({ source, uses }) =>
+      new UsageError("pipeline/in-use", `Cannot delete pipeline "${name}": another pipeline uses ${uses}`, {
+        source,
+        hint: `change or remove this use first: deleting would remove ${targets.join(", ")}`,
+      })
+    );
+    throw errors.length === 1
+      ? errors[0]
+      : new KmlfAggregateError(errors, `Cannot delete pipeline "${name}": other pipelines use its files`);
   }
   if (!options.yes) {
     if (!Deno.stdin.isTerminal()) {
@@ -119,7 +133,7 @@ async function plan(name: string, options: PipelineCommandOptions, mode: { creat
       ? undefined
       : relative(root, join(envDir, `parameters_${name}.yml`)),
   });
-  return { root, paths, files };
+  return { root, paths, files, pipelinesDir: settings.pipelinesDir };
 }
 
 function exists(path: string): boolean {

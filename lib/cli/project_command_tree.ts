@@ -105,15 +105,18 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
       state.exitCode = await pipelineDelete(name, { ...command.optsWithGlobals(), ...options });
     });
 
+  // Kedro 1.x names these describe-datasets, resolve-patterns and list-patterns (0.19: list, resolve, rank).
   const catalog = program.command("catalog").description("Inspect the data catalog");
-  catalog.command("list").description("Datasets used by pipelines, grouped by type and origin")
+  catalog.command("list").alias("describe-datasets")
+    .description("Datasets used by pipelines, grouped by type and origin")
     .option("-e, --env <env>", "configuration environment")
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
     .action(async (options, command) => {
       const { catalogList } = await modules.catalog();
       state.exitCode = await catalogList({ ...command.optsWithGlobals(), ...options });
     });
-  catalog.command("resolve").description("Print each dataset's configuration after factory patterns")
+  catalog.command("resolve").alias("resolve-patterns")
+    .description("Print each dataset's configuration after factory patterns")
     .option("-e, --env <env>", "configuration environment")
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
     .action(async (options, command) => {
@@ -128,7 +131,8 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
       const { catalogValidate } = await modules.catalog();
       state.exitCode = await catalogValidate({ ...command.optsWithGlobals(), ...options });
     });
-  catalog.command("patterns").description("List dataset factory patterns in matching order")
+  catalog.command("patterns").aliases(["list-patterns", "rank"])
+    .description("List dataset factory patterns in matching order")
     .option("-e, --env <env>", "configuration environment")
     .action(async (options, command) => {
       const { catalogPatterns } = await modules.catalog();

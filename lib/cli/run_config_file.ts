@@ -1,7 +1,7 @@
 /**
  * `kmlf run --config run.yml` (`-c`), Kedro's run configuration file: a top-level `run:` mapping whose
- * keys are `kmlf run`'s option names with underscores (`from_nodes`, `load_versions`). They are defaults:
- * flags given on the command line win.
+ * keys are `kmlf run`'s option names with underscores (`from_nodes`, `load_versions`), or Kedro's parameter
+ * names `node_names` and `is_async`. They are defaults: flags given on the command line win.
  */
 import { resolve } from "../path.ts";
 import type { Command } from "./_commander/index.js";
@@ -9,6 +9,8 @@ import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 
 type Scalar = string | number | boolean;
+
+const KEDRO_KEYS: Readonly<Record<string, string>> = { node_names: "nodes", is_async: "async" };
 
 /**
  * The options of `command` with the values of `file`'s `run:` section filled in where the command line
@@ -34,6 +36,9 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
     command.options.map((o) => [o.attributeName().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), o]),
   );
   byKey.delete("config");
+  // Kedro validates the file's keys against its click parameters, two of which are not named after their
+  // flag: `node_names` (--nodes) and `is_async` (--async). A Kedro run.yml uses those.
+  for (const [kedroKey, key] of Object.entries(KEDRO_KEYS)) byKey.set(kedroKey, byKey.get(key)!);
   const options = { ...command.opts() };
   const problems: UsageError[] = [];
   for (const [key, value] of Object.entries(run as Record<string, unknown>)) {
@@ -44,8 +49,8 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
         new UsageError("cli/bad-config-file", `Unknown key "run.${key}" in ${file}`, {
           source: at,
           hint: `${didYouMeanHint(key, byKey.keys())} keys are \`kmlf run\` options with underscores: ${
-            [...byKey.keys()].join(", ")
-          }`.trim(),
+            [...byKey.keys()].filter((k) => !(k in KEDRO_KEYS)).join(", ")
+          } (Kedro's node_names and is_async work too)`.trim(),
         }),
       );
       continue;

@@ -3,7 +3,14 @@
  * merge rules and interpolation. Every loaded config can still say which file and line a value came from.
  */
 import { join } from "../path.ts";
-import { ConfigError, KmlfAggregateError, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMeanHint,
+  KmlfAggregateError,
+  KmlfError,
+  type SourceLocation,
+  throwIfAny,
+} from "../errors.ts";
 import { formatKeyPath, type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { checkDuplicates, checkMappings } from "./_checks.ts";
 import { listConfigFiles, matchesPatterns, patternsFor } from "./files.ts";
@@ -103,7 +110,8 @@ export class ConfigLoader {
               source: { file: dir },
               hint: env === loader.baseEnv
                 ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
-                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV`,
+                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV` +
+                  otherEnvs(options.confSource, env, loader.baseEnv),
             }),
           );
         }
@@ -290,4 +298,19 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
   }
   throwIfAny(errors);
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+// "; environments: local, prod; did you mean "local"?" for a mistyped --env (the folders beside base).
+function otherEnvs(confSource: string, env: string, baseEnv: string): string {
+  let envs: string[];
+  try {
+    envs = [...Deno.readDirSync(confSource)]
+      .filter((e) => e.isDirectory && e.name !== baseEnv && !e.name.startsWith("."))
+      .map((e) => e.name).sort();
+  } catch {
+    return "";
+  }
+  if (envs.length === 0) return "";
+  const guess = didYouMeanHint(env, envs);
+  return `; environments: ${envs.join(", ")}${guess ? `; ${guess}` : ""}`;
 }

@@ -173,9 +173,37 @@ export function requireProjectRoot(start: string): string {
 }
 
 function createHint(dir: string): string {
+  const kedro = kedroProjectName(dir);
+  if (kedro !== undefined) {
+    // A Kedro project (pyproject.toml's [tool.kedro]): its conf/ works as is; kmlf.yml marks the root.
+    return `this is a Kedro project: create ${
+      join(kedro.root, SETTINGS_FILE)
+    } containing "name: ${kedro.name}" ` +
+      "(conf/ is used as is), then declare the pipelines in pipelines/<name>.yml; see the README's " +
+      '"Moving a Kedro project over"';
+  }
   return `run kmlf inside a project (or pass --project <dir>), create one with \`kmlf new <dir>\`, or create ${
     join(dir, SETTINGS_FILE)
   } containing "name: my_project"`;
+}
+
+// The nearest pyproject.toml with a [tool.kedro] table, from `dir` up, and its project_name.
+function kedroProjectName(dir: string): { root: string; name: string } | undefined {
+  for (let at = dir;; at = dirname(at)) {
+    let text: string | undefined;
+    try {
+      text = Deno.readTextFileSync(join(at, "pyproject.toml"));
+    } catch {
+      text = undefined;
+    }
+    if (text !== undefined && /^\[tool\.kedro\]\s*$/m.test(text)) {
+      const table = text.slice(text.search(/^\[tool\.kedro\]/m)).split(/^\[(?!tool\.kedro\])/m)[0];
+      const value = (key: string) => new RegExp(`^${key}\\s*=\\s*["']([^"']+)["']`, "m").exec(table)?.[1];
+      const name = value("package_name") ?? value("project_name");
+      return { root: at, name: name?.replace(/[^A-Za-z0-9_.-]+/g, "_") ?? "my_project" };
+    }
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 // merge_strategy may name plugin config types, but a near miss of a built-in type is a typo.

@@ -188,6 +188,17 @@ export class Pipeline {
     return new Pipeline(this.nodes.filter((n) => tags.some((t) => n.tags.has(t))));
   }
 
+  // A tag no node has (a typo, most often): the tags there are, and the closest one.
+  #unknownTags(tags: string[] | undefined): string | undefined {
+    const known = [...new Set(this.nodes.flatMap((n) => [...n.tags]))].sort();
+    const unknown = (tags ?? []).filter((t) => !known.includes(t));
+    if (unknown.length === 0) return undefined;
+    const guess = didYouMeanHint(unknown[0], known);
+    return `no node has tag ${unknown.map((t) => `"${t}"`).join(", ")}; ` +
+      (known.length ? `tags: ${known.join(", ")}` : "this pipeline's nodes have no tags") +
+      (guess ? `; ${guess}` : "");
+  }
+
   /** Nodes in any of the namespaces (prefix on a dot boundary); unknown namespaces are an error. */
   onlyNodesWithNamespaces(...namespaces: string[]): Pipeline {
     const inNs = (n: Node, ns: string) => n.namespace === ns || (n.namespace ?? "").startsWith(`${ns}.`);
@@ -255,7 +266,7 @@ export class Pipeline {
         "pipeline/empty-after-filter",
         `No nodes left after applying ${used.join(" and ")}`,
         {
-          hint:
+          hint: this.#unknownTags(f.tags) ??
             "filters combine by intersection; relax one of them (`kmlf registry describe <pipeline>` lists the nodes)",
         },
       );

@@ -24,6 +24,8 @@ export interface ValidateOptions {
   basePath?: KeyPath;
   /** The validated value, to quote bad values in hints. */
   value?: unknown;
+  /** Top-level keys taken before `schema` sees the value (a catalog entry's `type`, `metadata`). */
+  alsoKnown?: readonly string[];
 }
 
 /**
@@ -72,7 +74,7 @@ export function issuesToErrors(
     const rel = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
     const path = [...base, ...rel];
     if (issue.code === "unrecognized_keys") {
-      const known = objectKeysAt(schema, rel);
+      const known = [...objectKeysAt(schema, rel), ...(rel.length === 0 ? options.alsoKnown ?? [] : [])];
       for (const key of issue.keys) {
         const keyPath = [...path, key];
         const guess = didYouMeanHint(key, known);

@@ -217,3 +217,95 @@ Deno.test("parquet types do not depend on the values: int64/double, kept across 
     assert.deepEqual(await gz.load(), [{ a: 1.5 }]);
   });
 });
+
+Deno.test("a mistyped column in usecols (csv, excel) or columns (parquet) gets a did-you-mean and the file's columns", async () => {
+  await inTempDir(async (root) => {
+    const rows = [{ id: 1, shuttle_type: "A", price: 2.5 }];
+    const csv = join(root, "t.csv");
+    const xlsx = join(root, "t.xlsx");
+    const parquet = join(root, "t.parquet");
+    await new CsvDataset({ filepath: csv }).save(rows);
+    await new ExcelDataset({ filepath: xlsx }).save(rows);
+    await new ParquetDataset({ filepath: parquet }).save(rows);
+    const cases: [string, () => Promise<unknown>][] = [
+      [
+        "dataset/bad-usecols",
+        () => new CsvDataset({ filepath: csv, loadArgs: { usecols: ["id", "shuttle_typ"] } }).load(),
+      ],
+      [
+        "dataset/bad-usecols",
+        () => new ExcelDataset({ filepath: xlsx, loadArgs: { usecols: ["shuttle_typ"] } }).load(),
+      ],
+      [
+        "dataset/bad-columns",
+        () => new ParquetDataset({ filepath: parquet, loadArgs: { columns: ["shuttle_typ"] } }).load(),
+      ],
+    ];
+    for (const [code, load] of cases) {
+      await assert.rejects(load, (e: DatasetError) => {
+        assert.equal(e.code, code);
+        assert.match(e.message, /shuttle_typ/);
+        assert.equal(e.hint, 'did you mean "shuttle_type"? the columns are: id, shuttle_type, price');
+        return true;
+      });
+    }
+    assert.deepEqual(
+      await new ParquetDataset({ filepath: parquet, loadArgs: { columns: ["price"] } }).load(),
+      [
+        { price: 2.5 },
+      ],
+    );
+  });
+});
+
+Deno.test("save_args.columns (csv, excel) and save_args.schema (parquet) naming a column the rows lack are errors, as in pandas", async () => {
+  await inTempDir(async (root) => {
+    const rows = [{ id: 1, shuttle_type: "A", price: 2.5 }];
+    const cases: [string, () => Promise<unknown>][] = [
+      [
+        "csv",
+        () =>
+          new CsvDataset({ filepath: join(root, "t.csv"), saveArgs: { columns: ["id", "prise"] } }).save(
+            rows,
+          ),
+      ],
+      [
+        "excel",
+        () =>
+          new ExcelDataset({ filepath: join(root, "t.xlsx"), saveArgs: { columns: ["prise"] } }).save(rows),
+      ],
+      [
+        "parquet",
+        () =>
+          new ParquetDataset({
+            filepath: join(root, "t.parquet"),
+            saveArgs: { schema: { prise: "float64" } },
+          }).save(rows),
+      ],
+    ];
+    for (const [what, save] of cases) {
+      await assert.rejects(save, (e: DatasetError) => {
+        assert.equal(e.code, "dataset/bad-columns", what);
+        assert.match(e.message, /names columns the rows do not have: prise/);
+        assert.equal(e.hint, 'did you mean "price"? the columns are: id, shuttle_type, price');
+        return true;
+      });
+    }
+    assert.deepEqual([...Deno.readDirSync(root)], [], "nothing written");
+    await new CsvDataset({ filepath: join(root, "ok.csv"), saveArgs: { columns: ["price", "id"] } }).save(
+      rows,
+    );
+    assert.equal(await Deno.readTextFile(join(root, "ok.csv")), "price,id\n2.5,1\n");
+  });
+});
+
+Deno.test("a mistyped Excel sheet_name gets a did-you-mean", async () => {
+  await inTempDir(async (root) => {
+    const filepath = join(root, "t.xlsx");
+    await new ExcelDataset({ filepath, saveArgs: { sheet_name: "Shuttles" } }).save([{ id: 1 }]);
+    await assert.rejects(
+      () => new ExcelDataset({ filepath, loadArgs: { sheet_name: "shuttles" } }).load(),
+      (e: DatasetError) => e.code === "dataset/unknown-sheet" && /did you mean "Shuttles"\?/.test(e.hint!),
+    );
+  });
+});

@@ -170,6 +170,7 @@ const CASES: Record<string, Case> = {
     args: ["run", "training", "--load-versions", "modl:2024-01-01T00.00.00.000Z"],
   },
   "missing-env-folder": { args: ["run", "training", "--env", "prod"] },
+  "env-typo": { args: ["run", "training", "-e", "lcal"] },
   "missing-env-from-variable": { args: ["run", "training"], env: { KMLF_ENV: "staging" } },
   "missing-base-folder": { files: { [CATALOG]: null, [PARAMS]: null }, args: ["run", "training"] },
   "duplicate-key-two-files": {
@@ -197,6 +198,7 @@ const CASES: Record<string, Case> = {
   "from-nodes-not-persisted": { args: ["run", "training", "--from-nodes", "predict"] },
   "unknown-node-filter": { args: ["run", "training", "--nodes", "train"] },
   "empty-after-filters": { args: ["run", "training", "--tags", "training", "--nodes", "predict"] },
+  "tag-typo": { args: ["run", "training", "-t", "trainig"] },
   "node-raises": {
     files: { [PARAMS]: params.replace("test_fraction: 0.3", "test_fraction: 3") },
     args: ["run", "training"],

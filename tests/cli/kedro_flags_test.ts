@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { expandKedroShortFlags } from "../../lib/cli/kedro_flags.ts";
 import { parseRuntimeParams } from "../../lib/config/mod.ts";
-import { demoProject, kmlf } from "../cli_harness.ts";
+import { demoProject, kmlf, REPO } from "../cli_harness.ts";
 
 Deno.test("-ns and -lv after `run` become --namespaces and --load-versions; other tokens stay", () => {
   assert.deepEqual(
@@ -33,6 +33,8 @@ Deno.test("kmlf run takes Kedro's short flags, --conf-source and a run config fi
     ),
     "conf-prod/local/.keep": "",
     "run.yml": "run:\n  pipeline: training\n  tags: [preprocessing]\n  params: {split: {test_size: 0.5}}\n",
+    // Kedro's own run.yml names --nodes and --async by their click parameters: node_names, is_async.
+    "kedro_run.yml": "run:\n  pipeline: training\n  node_names: split_data, train_model\n  is_async: true\n",
   });
   try {
     const ns = await kmlf(["run", "ns", "-ns", "dp", "--params", "split.seed:7", "--json"], { cwd: dir });
@@ -53,9 +55,40 @@ Deno.test("kmlf run takes Kedro's short flags, --conf-source and a run config fi
     const file = await kmlf(["run", "-c", "run.yml", "--json"], { cwd: dir });
     assert.equal(file.code, 0, file.stderr);
     assert.deepEqual(JSON.parse(file.stdout).nodes.map((n: { name: string }) => n.name), ["split_data"]);
+    const kedroFile = await kmlf(["run", "-c", "kedro_run.yml", "--json"], { cwd: dir });
+    assert.equal(kedroFile.code, 0, kedroFile.stderr);
+    assert.deepEqual(
+      JSON.parse(kedroFile.stdout).nodes.map((n: { name: string }) => n.name),
+      ["split_data", "train_model"],
+    );
     const help = await kmlf(["run", "--help"], { cwd: dir });
     assert.match(help.stdout, /-ns, --namespaces <namespaces>/);
     assert.match(help.stdout, /-lv, --load-versions <pairs>/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Kedro's catalog subcommand names (describe-datasets, resolve-patterns, list-patterns, rank) are kmlf's", async () => {
+  const dir = await demoProject({});
+  try {
+    for (
+      const [kedro, kmlfName] of [
+        ["describe-datasets", "list"],
+        ["resolve-patterns", "resolve"],
+        ["list-patterns", "patterns"],
+        ["rank", "patterns"],
+      ]
+    ) {
+      const [a, b] = [
+        await kmlf(["catalog", kedro], { cwd: dir }),
+        await kmlf(["catalog", kmlfName], { cwd: dir }),
+      ];
+      assert.equal(a.code, 0, a.stderr);
+      assert.equal(a.stdout, b.stdout, kedro);
+    }
+    const { stdout } = await kmlf(["completion", "bash"], { cwd: REPO });
+    assert.match(stdout, /"catalog describe-datasets"\) opts="--env -e --pipeline -p --help"/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

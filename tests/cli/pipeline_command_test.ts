@@ -70,6 +70,34 @@ Deno.test("pipeline delete removes what create made, after --yes", async () => {
   }
 });
 
+Deno.test("pipeline delete refuses, naming each use, when other pipelines use its modules or its YAML", async () => {
+  const dir = await demoProject();
+  try {
+    await kmlf(["pipeline", "create", "scoring"], { cwd: dir });
+    const nodes = await Deno.readTextFile(join(dir, "pipelines/scoring.yml"));
+    const func = /func: (\S+)/.exec(nodes)![1];
+    await Deno.writeTextFile(
+      join(dir, "pipelines/report.yml"),
+      `nodes:\n  - name: again\n    func: ${func}\n    inputs: iris\n    outputs: again_out\n`,
+    );
+    await Deno.mkdir(join(dir, "pipelines/sub"));
+    await Deno.writeTextFile(
+      join(dir, "pipelines/sub/all.yml"),
+      "nodes:\n  - pipeline: ../scoring.yml\n    namespace: s\n",
+    );
+    const r = await kmlf(["pipeline", "delete", "scoring", "--yes"], { cwd: dir });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error\[pipeline\/in-use\].*uses \.\/scoring\/nodes\.ts#/);
+    assert.match(r.stderr, /at pipelines\/report\.yml:3:11 \(nodes\[0\]\.func\)/);
+    assert.match(r.stderr, /at pipelines\/sub\/all\.yml:2:15 \(nodes\[0\]\.pipeline\)/);
+    for (const path of ["pipelines/scoring.yml", "pipelines/scoring", "conf/base/parameters_scoring.yml"]) {
+      assert.ok(await exists(join(dir, path)), `${path} is kept`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 const ERROR_CASES: Record<string, string[][]> = {
   "pipeline-bad-name": [["pipeline", "create", "2fast"]],
   "pipeline-reserved-name": [["pipeline", "create", "__default__"]],
@@ -78,6 +106,8 @@ const ERROR_CASES: Record<string, string[][]> = {
   "pipeline-no-env": [["pipeline", "create", "scoring", "--env", "prod"]],
   "pipeline-delete-unknown": [["pipeline", "delete", "nothing", "-y"]],
   "pipeline-delete-needs-yes": [["pipeline", "create", "scoring"], ["pipeline", "delete", "scoring"]],
+  // training.yml's `inference: {pipeline: inference}` names it.
+  "pipeline-delete-in-use": [["pipeline", "delete", "inference", "--yes"]],
 };
 
 for (const [name, commands] of Object.entries(ERROR_CASES)) {

@@ -33,6 +33,28 @@ Deno.test("outside a project, the root is undefined and requireProjectRoot says 
   });
 });
 
+Deno.test("inside a Kedro project without kmlf.yml, the hint says how to move it over, with its package name", async () => {
+  const pyproject =
+    '[build-system]\nrequires = ["setuptools"]\n\n[tool.kedro]\npackage_name = "spaceflights"\n' +
+    'project_name = "Spaceflights Pandas"\nkedro_init_version = "1.0.0"\n\n[tool.ruff]\nline-length = 88\n';
+  await withTree({ "pyproject.toml": pyproject, "conf/base/catalog.yml": "", "src/x.py": "" }, (dir) => {
+    const e = throwsWith(
+      () => requireProjectRoot(join(dir, "src")),
+      ConfigError,
+      "project/not-found",
+      /no kmlf.yml/,
+    );
+    assert.match(e.hint!, /this is a Kedro project/);
+    assert.ok(e.hint!.includes(`create ${join(dir, "kmlf.yml")} containing "name: spaceflights"`), e.hint);
+    assert.match(e.hint!, /Moving a Kedro project over/);
+  });
+  // A pyproject.toml of another tool is not a Kedro project.
+  await withTree({ "pyproject.toml": '[tool.poetry]\nname = "x"\n' }, (dir) => {
+    const e = throwsWith(() => requireProjectRoot(dir), ConfigError, "project/not-found", /no kmlf.yml/);
+    assert.match(e.hint!, /kmlf new <dir>/);
+  });
+});
+
 Deno.test("loading settings from a folder without kmlf.yml is project/not-found", async () => {
   await withTree({ "x.yml": "" }, async (dir) => {
     const e = await rejectsWith(

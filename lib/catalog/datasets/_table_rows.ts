@@ -2,7 +2,7 @@
  * pandas' reading options over a grid of cells (CSV text or typed spreadsheet cells): skiprows, header,
  * names, usecols, nrows, na_values, dtype, true/false values, thousands and decimal separators.
  */
-import { DatasetError } from "../../errors.ts";
+import { DatasetError, didYouMeanHint } from "../../errors.ts";
 
 /** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
 export type Cell = string | number | boolean | Date | null;
@@ -106,7 +106,7 @@ function selectColumns(names: readonly string[], usecols: TableReadArgs["usecols
       "dataset/bad-usecols",
       `usecols names columns that do not exist: ${missing.join(", ")}`,
       {
-        hint: `the columns are: ${names.join(", ")}`,
+        hint: columnsHint(missing, names),
       },
     );
   }
@@ -202,4 +202,45 @@ function badValue(column: string, cell: Cell, dtype: string): DatasetError {
     `Column "${column}" is read as ${dtype} (load_args.dtype) but holds ${JSON.stringify(String(cell))}`,
     { hint: "read it as str and convert in the node, or add the value to na_values" },
   );
+}
+
+/**
+ * `did you mean "price"? the columns are: id, price` for column names a load argument got wrong.
+ *
+ * @example
+ * ```ts
+ * columnsHint(["prise"], ["id", "price"]); // 'did you mean "price"? the columns are: id, price'
+ * ```
+ */
+export function columnsHint(missing: readonly (string | number)[], names: readonly string[]): string {
+  const typo = missing.find((c): c is string => typeof c === "string");
+  const guess = typo === undefined ? "" : didYouMeanHint(typo, names);
+  return `${guess ? `${guess} ` : ""}the columns are: ${names.join(", ")}`;
+}
+
+/**
+ * The columns to save: `save_args.columns` as given — each must be a column of the rows, as pandas' `to_csv`
+ * and `to_excel` require, or a typo would write an empty column and leave the data out — else every key of
+ * the rows, in first-seen order.
+ *
+ * @example
+ * ```ts
+ * savedColumns([{ id: 1, price: 2 }], ["price"]); // ["price"]
+ * ```
+ */
+export function savedColumns(
+  rows: readonly Record<string, unknown>[],
+  columns?: readonly string[],
+): string[] {
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (columns === undefined) return keys;
+  const missing = rows.length === 0 ? [] : columns.filter((c) => !keys.includes(c));
+  if (missing.length > 0) {
+    throw new DatasetError(
+      "dataset/bad-columns",
+      `save_args.columns names columns the rows do not have: ${missing.join(", ")}`,
+      { hint: columnsHint(missing, keys) },
+    );
+  }
+  return [...columns];
 }

@@ -2,7 +2,7 @@
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { parseCsv, stringifyCsv } from "./_csv.ts";
-import { gridToRows, type TableReadArgs } from "./_table_rows.ts";
+import { gridToRows, savedColumns, type TableReadArgs } from "./_table_rows.ts";
 
 /** A CSV row: column → value (number, boolean, string or null when typing is on). */
 export type CsvRow = Record<string, string | number | boolean | null>;
@@ -97,7 +97,7 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
       });
     }
     const args = this.saveArgs as CsvSaveArgs;
-    const columns = args.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    const columns = savedColumns(rows, args.columns);
     if (columns.length === 0) return "";
     const naRep = args.na_rep ?? "";
     const cell = (v: unknown) => (v === null || v === undefined ? naRep : v);

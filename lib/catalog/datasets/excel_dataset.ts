@@ -1,7 +1,7 @@
 /** Excel workbooks (.xlsx) as arrays of row objects, read and written with SheetJS (loaded on first use). */
-import { DatasetError } from "../../errors.ts";
+import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
-import { type Cell, gridToRows, type TableReadArgs, type TableRow } from "./_table_rows.ts";
+import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
 export interface ExcelLoadArgs extends TableReadArgs {
@@ -38,6 +38,13 @@ type Sheets = Record<string, TableRow[]>;
 export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
   protected async decode(bytes: Uint8Array, path: string): Promise<TableRow[] | Sheets> {
     const args = this.loadArgs as ExcelLoadArgs;
+    if (!isWorkbookFile(bytes)) {
+      // SheetJS would read a text file (CSV, HTML) as a one-sheet workbook; pandas refuses it, and so do we.
+      throw new DatasetError("dataset/bad-excel", `File ${path} is not an Excel workbook`, {
+        hint: "pandas' Excel formats (.xlsx, .xlsm, .xlsb, .ods: ZIP; .xls: OLE2) start otherwise; " +
+          "point filepath at the workbook, or use type: pandas.CSVDataset for a CSV file",
+      });
+    }
     const XLSX = await import("xlsx");
     let workbook: import("xlsx").WorkBook;
     try {
@@ -66,7 +73,12 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
           "dataset/unknown-sheet",
           `Workbook ${path} has no sheet ${JSON.stringify(sheet)}`,
           {
-            hint: `its sheets: ${names.join(", ")} (load_args.sheet_name takes a name or a 0-based position)`,
+            hint: `${
+              typeof sheet === "string" && didYouMeanHint(sheet, names)
+                ? `${didYouMeanHint(sheet, names)} `
+                : ""
+            }` +
+              `its sheets: ${names.join(", ")} (load_args.sheet_name takes a name or a 0-based position)`,
           },
         );
       }
@@ -119,9 +131,15 @@ function isRows(value: unknown): value is TableRow[] {
 }
 
 function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
-  const columns = args.columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  const columns = savedColumns(rows, args.columns);
   const index = args.index === true;
   const cell = (v: unknown) => (v === null || v === undefined ? (args.na_rep ?? null) : v);
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
   return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
+}
+
+// A ZIP local file header (xlsx, xlsm, xlsb, ods) or an OLE2 compound file (xls).
+function isWorkbookFile(bytes: Uint8Array): boolean {
+  const starts = (magic: number[]) => magic.every((b, i) => bytes[i] === b);
+  return starts([0x50, 0x4b, 0x03, 0x04]) || starts([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 }

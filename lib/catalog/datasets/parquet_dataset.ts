@@ -2,6 +2,7 @@
 import type { CompressionCodec } from "hyparquet";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { columnsHint, savedColumns } from "./_table_rows.ts";
 import {
   coerceColumn,
   type ColumnType,
@@ -70,9 +71,18 @@ export class ParquetDataset extends FileDataset<Row[]> {
     const args = this.loadArgs as ParquetLoadArgs;
     try {
       // Loaded on first use: most runs never touch Parquet, and the libraries cost startup memory.
-      const { parquetMetadata, parquetReadObjects } = await import("hyparquet");
+      const { parquetMetadata, parquetReadObjects, parquetSchema } = await import("hyparquet");
       const metadata = parquetMetadata(bytes);
       const index = pandasIndexColumns(metadata.key_value_metadata).filter(isUnnamedIndex);
+      const names = parquetSchema(metadata).children.map((c) => c.element.name);
+      const missing = (args.columns ?? []).filter((c) => !names.includes(c));
+      if (missing.length > 0) {
+        throw new DatasetError(
+          "dataset/bad-columns",
+          `load_args.columns names columns ${path} does not have: ${missing.join(", ")}`,
+          { hint: columnsHint(missing, names.filter((n) => !index.includes(n))) },
+        );
+      }
       const rename = new Map(
         args.reset_index ? index.map((c, i) => [c, index.length === 1 ? "index" : `level_${i}`]) : [],
       );
@@ -90,6 +100,7 @@ export class ParquetDataset extends FileDataset<Row[]> {
         return row;
       });
     } catch (error) {
+      if (error instanceof DatasetError) throw error;
       throw new DatasetError(
         "dataset/bad-parquet",
         `Cannot read Parquet ${path}: ${(error as Error).message}`,
@@ -108,8 +119,17 @@ export class ParquetDataset extends FileDataset<Row[]> {
     }
     const args = this.saveArgs as ParquetSaveArgs;
     const declared = args.schema ?? {};
+    const columns = savedColumns(rows);
+    // pyarrow refuses a schema field the table lacks; ignoring it would leave the intended column unpinned.
+    const unknown = Object.keys(declared).filter((c) => !columns.includes(c));
+    if (unknown.length > 0) {
+      throw new DatasetError(
+        "dataset/bad-columns",
+        `save_args.schema names columns the rows do not have: ${unknown.join(", ")}`,
+        { hint: columnsHint(unknown, columns) },
+      );
+    }
     const previous = await this.previousColumnTypes();
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
     const columnData = columns.map((name) => {
       const values = rows.map((r) => r[name] ?? null);
       const type = name in declared ? DTYPES[declared[name]] : inferColumnType(values, previous[name]);

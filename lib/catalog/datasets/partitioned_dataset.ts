@@ -2,6 +2,7 @@
 import { join, relative, sep } from "../../path.ts";
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
+import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 
@@ -48,7 +49,7 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
   readonly #datasetType?: string;
 
   constructor(options: PartitionedOptions) {
-    this.path = options.path;
+    this.path = localFilePath(options.path, "path");
     this.filenameSuffix = options.filenameSuffix ?? "";
     this.overwrite = options.overwrite ?? false;
     this.metadata = options.metadata;

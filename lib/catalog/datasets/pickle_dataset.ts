@@ -22,7 +22,12 @@ export class PickleDataset<T = unknown> extends FileDataset<T> {
         "dataset/bad-pickle",
         `Cannot deserialize ${path}: ${(error as Error).message}`,
         {
-          hint: "the file was not written by a kmlf pickle dataset (or by an incompatible runtime)",
+          hint: pythonPickleProtocol(bytes) === undefined
+            ? "the file was not written by a kmlf pickle dataset (or by an incompatible runtime)"
+            : `it is a Python pickle (protocol ${
+              pythonPickleProtocol(bytes)
+            }), which kmlf cannot read: its ` +
+              "pickle is V8's serialization; export the data from Python as Parquet, CSV or JSON and load that",
         },
       );
     }
@@ -41,4 +46,9 @@ export class PickleDataset<T = unknown> extends FileDataset<T> {
       );
     }
   }
+}
+
+// Python's pickle protocols 2–5 start with PROTO (0x80) and the protocol number (joblib's files too).
+function pythonPickleProtocol(bytes: Uint8Array): number | undefined {
+  return bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5 ? bytes[1] : undefined;
 }

@@ -1,6 +1,7 @@
 /** The rows of a SQL query against a SQLite database (load only). */
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
+import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { plainRow, type SqlRow, withDb } from "./_sqlite.ts";
 import { promised } from "../../promised.ts";
@@ -34,7 +35,7 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
   readonly metadata?: Record<string, unknown>;
 
   constructor(options: SqliteQueryOptions) {
-    this.filepath = options.filepath;
+    this.filepath = localFilePath(options.filepath, "filepath");
     this.sql = options.sql;
     this.params = options.loadArgs?.params;
     this.metadata = options.metadata;

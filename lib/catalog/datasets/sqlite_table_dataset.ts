@@ -2,6 +2,7 @@
 import { dirname } from "../../path.ts";
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
+import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { plainRow, quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
@@ -46,7 +47,7 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
         },
       );
     }
-    this.filepath = options.filepath;
+    this.filepath = localFilePath(options.filepath, "filepath");
     this.tableName = options.tableName;
     this.ifExists = options.saveArgs?.if_exists ?? "replace";
     this.metadata = options.metadata;

@@ -7,7 +7,7 @@
  */
 import { join } from "../../path.ts";
 import { atomicFolder, pathExists } from "../../catalog/atomic.ts";
-import type { Dataset } from "../../catalog/mod.ts";
+import { type Dataset, localFilePath } from "../../catalog/mod.ts";
 import { VersionedPath, type VersionSpec } from "../../catalog/versioning.ts";
 import { DatasetError } from "../../errors.ts";
 import type { ModelDatasetBase, ModelSaveSettings } from "./model_access.ts";
@@ -35,6 +35,7 @@ export class MlflowModelLocalFileSystemDataset implements Dataset {
   #lastSaved?: string;
 
   constructor(readonly options: ModelLocalOptions) {
+    localFilePath(options.filepath, "filepath");
     this.versioned = options.version
       ? new VersionedPath(options.filepath, options.version, options.name)
       : undefined;
