@@ -6,6 +6,7 @@
  */
 import { TrackingError, UsageError } from "../errors.ts";
 import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
+import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
@@ -126,24 +127,19 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
   return EXIT.ok;
 }
 
-// MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character) can never be
-// served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is refused.
+// MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character, or a padding
+// space) can never be served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is.
 function checkServableName(name: string): void {
-  if (name !== name.trim()) {
-    throw new UsageError(
-      "cli/bad-model-name",
-      `Cannot register a model named ${JSON.stringify(name)}: it starts or ends with a space`,
-      { hint: `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}` },
-    );
-  }
-  // deno-lint-ignore no-control-regex -- refusing control characters is the point
-  const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
-  if (bad === undefined) return;
+  const problem = servableModelNameProblem(name);
+  if (problem === undefined) return;
   throw new UsageError(
     "cli/bad-model-name",
-    `Cannot register a model named ${JSON.stringify(name)}: ${JSON.stringify(bad)} cannot be part of a ` +
-      "registered model's name (models:/<name>/<version> could not name it)",
-    { hint: "--name takes letters, digits, spaces, . _ - (e.g. --name iris-classifier); no / : % @" },
+    `Cannot register a model named ${JSON.stringify(name)}: ${problem}`,
+    {
+      hint: name !== name.trim()
+        ? `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}`
+        : "--name takes letters, digits, spaces, . _ - (e.g. --name iris-classifier); no / : % @",
+    },
   );
 }
 
