@@ -1,7 +1,7 @@
 /**
  * MLflow conventions shared by the tracking engine and the kedro-mlflow layer, kept in a module that
- * imports nothing so the mlflow layer can use them without loading the stores: random run names and
- * how param values are spelled.
+ * imports nothing so the mlflow layer can use them without loading the stores: random run names,
+ * how param values are spelled, and which registered model names can be served.
  *
  * @module
  */
@@ -238,4 +238,30 @@ export function paramValueToString(value: unknown): string {
     return String(value);
   }
   return JSON.stringify(value) ?? String(value);
+}
+
+/**
+ * Why `name` could not be served as `models:/<name>/<version>` (undefined when it can): a leading or
+ * trailing space makes a look-alike of the trimmed name, and `/ : % @` or a control character cannot be
+ * carried by the URI (nor by a file-store folder). MLflow's stores accept such names: kmlf refuses them
+ * where it registers a model itself (`kmlf models register -n`, `registered_model_name` in a pipeline file
+ * or a catalog entry, modelify's `--registered-model-name`).
+ *
+ * @example
+ * ```ts
+ * servableModelNameProblem("team/iris"); // "\"/\" cannot be part of a registered model's name (…)"
+ * servableModelNameProblem("iris"); // undefined
+ * ```
+ */
+export function servableModelNameProblem(name: string): string | undefined {
+  if (name !== name.trim()) {
+    return `it starts or ends with a space (a model apart from ${
+      JSON.stringify(name.trim())
+    }, easily mistaken for it)`;
+  }
+  // deno-lint-ignore no-control-regex -- refusing control characters is the point
+  const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
+  if (bad === undefined) return undefined;
+  return `${JSON.stringify(bad)} cannot be part of a registered model's name ` +
+    "(models:/<name>/<version> could not name it)";
 }

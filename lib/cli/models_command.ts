@@ -83,7 +83,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
       ? JSON.stringify({ dataframe_records: JSON.parse(text) })
       : text;
     const input = await parseScoringBody(body, kind, model.signature?.inputs);
-    const predictions = await model.predict(input.data, input.params);
+    const predictions = await model.predict(input.data, input.params, input.columns);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(predictions)
       : predictionsBody(predictions) + "\n";

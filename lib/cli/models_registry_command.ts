@@ -6,6 +6,7 @@
  */
 import { TrackingError, UsageError } from "../errors.ts";
 import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
+import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
@@ -57,8 +58,9 @@ async function withRegistry<T>(
  * ```
  */
 export async function modelsRegister(options: RegisterOptions): Promise<number> {
-  const tags = parseTags(options.tag ?? []);
-  const { parseModelUri, registerModel } = await import("../tracking/mod.ts");
+  const tracking = await import("../tracking/mod.ts");
+  const { parseModelUri, registerModel } = tracking;
+  const tags = parseTags(options.tag ?? [], tracking);
   const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
   if (parsed.kind === "local") {
     throw new UsageError(
@@ -126,24 +128,19 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
   return EXIT.ok;
 }
 
-// MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character) can never be
-// served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is refused.
+// MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character, or a padding
+// space) can never be served as models:/<name>/<version>: refuse it, as log_model.registered_model_name is.
 function checkServableName(name: string): void {
-  if (name !== name.trim()) {
-    throw new UsageError(
-      "cli/bad-model-name",
-      `Cannot register a model named ${JSON.stringify(name)}: it starts or ends with a space`,
-      { hint: `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}` },
-    );
-  }
-  // deno-lint-ignore no-control-regex -- refusing control characters is the point
-  const bad = name.match(/[/:%@\u0000-\u001f]/)?.[0];
-  if (bad === undefined) return;
+  const problem = servableModelNameProblem(name);
+  if (problem === undefined) return;
   throw new UsageError(
     "cli/bad-model-name",
-    `Cannot register a model named ${JSON.stringify(name)}: ${JSON.stringify(bad)} cannot be part of a ` +
-      "registered model's name (models:/<name>/<version> could not name it)",
-    { hint: "--name takes letters, digits, spaces, . _ - (e.g. --name iris-classifier); no / : % @" },
+    `Cannot register a model named ${JSON.stringify(name)}: ${problem}`,
+    {
+      hint: name !== name.trim()
+        ? `a stray space in the shell's quoting? --name ${JSON.stringify(name.trim() || "iris")}`
+        : "--name takes letters, digits, spaces, . _ - (e.g. --name iris-classifier); no / : % @",
+    },
   );
 }
 
@@ -226,16 +223,53 @@ async function explainMissing(error: unknown, store: TrackingStore): Promise<unk
   return new TrackingError(error.code, error.message, { cause: error, hint });
 }
 
-function parseTags(pairs: string[]): Record<string, string> {
+// Each --tag is checked by the registry's own rules before anything is written, and refused with a message
+// that names the flag and the key and quotes a long value shortened (MLflow's would quote 250 characters).
+function parseTags(
+  pairs: string[],
+  rules: Pick<typeof import("../tracking/mod.ts"), "REGISTRY_LIMITS" | "validateModelVersionTag">,
+): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) {
-      throw new UsageError("cli/bad-tag", `--tag ${JSON.stringify(pair)} is not key=value`, {
+      throw new UsageError("cli/bad-tag", `--tag ${shortText(pair)} is not key=value`, {
         hint: "e.g. --tag stage=candidate (repeat --tag for more)",
       });
     }
-    tags[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    const value = pair.slice(eq + 1);
+    const { tagKeyLength, tagValueLength } = rules.REGISTRY_LIMITS;
+    const refuse = (problem: string, hint: string) =>
+      new UsageError("cli/bad-tag", `--tag ${shortText(key)}: ${problem}`, { hint });
+    if (key.length > tagKeyLength) {
+      throw refuse(
+        `the key has ${key.length} characters, more than the registry's limit of ${tagKeyLength}`,
+        "use a short key (e.g. --tag source=…)",
+      );
+    }
+    if (value.length > tagValueLength) {
+      throw refuse(
+        `the value ${shortText(value)} has ${value.length} characters, more than the registry's limit of ` +
+          tagValueLength,
+        "keep a tag short; put long text in --description or in a run artifact",
+      );
+    }
+    try {
+      rules.validateModelVersionTag(key, value);
+    } catch (error) {
+      if (!(error instanceof TrackingError)) throw error;
+      throw refuse(
+        `the registry refuses it: ${error.message}`,
+        error.hint ?? "a tag key takes letters, digits, spaces and _ - . : / (e.g. --tag stage=candidate)",
+      );
+    }
+    tags[key] = value;
   }
   return tags;
+}
+
+// A user's value in a message: quoted, and cut to its first 40 and last 10 characters when long.
+function shortText(text: string): string {
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 40)}…${text.slice(-10)}` : text);
 }

@@ -59,22 +59,27 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
 
 /**
  * Step 2: every required column present (else MLflow's "Model is missing inputs" error); extra columns
- * dropped; columns in signature order.
+ * dropped; columns in signature order. `columns` are the frame's own column names when the request named
+ * them: a frame without rows that has the signature's columns passes (and predicts nothing), as in MLflow.
  *
  * @example
  * ```ts
  * enforceColumns([{ a: 1, x: 2 }], [{ name: "a", type: "long", required: true }]); // [{ a: 1 }]
+ * enforceColumns([], [{ name: "a", type: "long", required: true }], ["a"]); // []
  * ```
  */
-export function enforceColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
+export function enforceColumns(
+  rows: Row[],
+  inputs: readonly ColSpec[],
+  columns: readonly string[] = [],
+): Row[] {
   const named = inputs.filter((c) => c.name !== undefined);
   if (named.length === 0) return rows;
-  const present = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  const missing = named.filter((c) => c.required && (rows.length === 0 || !present.includes(c.name!)))
-    .map((c) => c.name!);
+  const present = [...new Set([...columns, ...rows.flatMap((r) => Object.keys(r))])];
+  const missing = named.filter((c) => c.required && !present.includes(c.name!)).map((c) => c.name!);
   if (missing.length > 0) {
     const extra = present.filter((p) => !named.some((c) => c.name === p));
-    const repr = frameRepr(rows, named);
+    const repr = frameRepr(rows, named, present);
     const schema = `[${
       named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
         .join(", ")
@@ -232,7 +237,7 @@ function typeLabel(t: ColumnType): string {
 
 /**
  * pandas' text form of a small data frame (right-aligned columns, index first, floats with a common
- * number of decimals), as MLflow quotes the data in its errors.
+ * number of decimals; "Empty DataFrame" without rows), as MLflow quotes the data in its errors.
  *
  * @example
  * ```ts
@@ -240,8 +245,13 @@ function typeLabel(t: ColumnType): string {
  * // "     a\n0  5.1\n1  6.0"
  * ```
  */
-export function frameRepr(rows: Row[], schema: readonly ColSpec[] = []): string {
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+export function frameRepr(
+  rows: Row[],
+  schema: readonly ColSpec[] = [],
+  frameColumns: readonly string[] = [],
+): string {
+  const columns = [...new Set([...frameColumns, ...rows.flatMap((r) => Object.keys(r))])];
+  if (rows.length === 0) return `Empty DataFrame\nColumns: [${columns.join(", ")}]\nIndex: []`;
   const shown = rows.length > 10
     ? [...rows.slice(0, 5).entries(), ...[...rows.entries()].slice(-5)]
     : [...rows.entries()];

@@ -61,8 +61,10 @@ export interface KmlfModel {
   /**
    * Runs the inference pipeline on `input` (rows of records, or values for an unnamed-column model) and
    * returns its output. Signature columns are converted and checked; `params` override declared params.
+   * `columns` are the input frame's column names when the request named them (a frame without rows keeps
+   * them: the pipeline then predicts on zero rows).
    */
-  predict(input: unknown, params?: Record<string, unknown>): Promise<unknown>;
+  predict(input: unknown, params?: Record<string, unknown>, columns?: readonly string[]): Promise<unknown>;
 }
 
 /** Options of {@link loadModel}. */
@@ -259,11 +261,15 @@ class LoadedModel implements KmlfModel {
     this.#datasets = [...pipeline.datasets()];
   }
 
-  async predict(input: unknown, params?: Record<string, unknown>): Promise<unknown> {
+  async predict(
+    input: unknown,
+    params?: Record<string, unknown>,
+    frameColumns?: readonly string[],
+  ): Promise<unknown> {
     let data = input;
     const columns = this.signature?.inputs;
     if (columns && Array.isArray(data) && data.every(isRow)) {
-      data = enforceColumns(convertColumns(data as Row[], columns), columns);
+      data = enforceColumns(convertColumns(data as Row[], columns), columns, frameColumns);
     } else if (columns?.some((c) => c.name !== undefined) && Array.isArray(data)) {
       // Plain values for a model whose signature names columns would reach the nodes unchecked.
       const names = columns.filter((c) => c.name !== undefined).map((c) => c.name!);

@@ -14,6 +14,11 @@ import { pyRepr, ScoringError } from "./scoring_error.ts";
 export interface ScoringInput {
   /** Rows of records (a data frame), or plain values for a model with one unnamed input column. */
   data: Row[] | unknown[];
+  /**
+   * The frame's column names when the request names them (`dataframe_split`'s columns, an `inputs` object's
+   * keys, a CSV header): a frame without rows still has its columns, as in pandas.
+   */
+  columns?: string[];
   params?: Record<string, unknown>;
 }
 
@@ -64,7 +69,7 @@ export async function parseScoringBody(
   kind: "json" | "csv",
   inputs?: readonly ColSpec[],
 ): Promise<ScoringInput> {
-  return kind === "csv" ? { data: await parseCsv(body, inputs) } : parseJson(body, inputs);
+  return kind === "csv" ? await parseCsv(body, inputs) : parseJson(body, inputs);
 }
 
 /**
@@ -105,8 +110,7 @@ function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
     );
   }
   const format = present[0];
-  const data = rowsOf(format, record[format], inputs);
-  return { data, params: params as Record<string, unknown> | undefined };
+  return { ...rowsOf(format, record[format], inputs), params: params as Record<string, unknown> | undefined };
 }
 
 function formatError(present: string[]): ScoringError {
@@ -119,7 +123,13 @@ function formatError(present: string[]): ScoringError {
   );
 }
 
-function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): Row[] | unknown[] {
+// The rows of a request, and its columns when it names them (`dataframe_records` and `instances` name none:
+// an empty list of them is a frame without columns, as pandas builds it).
+function rowsOf(
+  format: string,
+  payload: unknown,
+  inputs?: readonly ColSpec[],
+): Pick<ScoringInput, "data" | "columns"> {
   const bad = (what: string) =>
     new ScoringError(400, "BAD_REQUEST", `Invalid input. '${format}' must be ${what}, got ${short(payload)}`);
   const columnsOfSignature = inputs?.filter((c) => c.name !== undefined).map((c) => c.name!);
@@ -143,16 +153,17 @@ function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): 
       }
       const columns = Array.isArray(payload.columns) ? payload.columns.map(String) : columnsOfSignature;
       if (!columns) throw bad("an object with columns (the model has no signature naming them)");
-      return payload.data.map((r, i) => {
+      const data = payload.data.map((r, i) => {
         if (!Array.isArray(r)) throw bad("a list of rows, each a list of values");
         return zipRow(r, columns, i);
       });
+      return { data, columns: Array.isArray(payload.columns) ? columns : undefined };
     }
     case "dataframe_records":
       if (!Array.isArray(payload) || !payload.every(isRecord)) {
         throw bad("a list of records ({column: value})");
       }
-      return payload as Row[];
+      return { data: payload as Row[] };
     case "instances":
     case "inputs": {
       if (format === "inputs" && isRecord(payload)) {
@@ -162,23 +173,24 @@ function rowsOf(format: string, payload: unknown, inputs?: readonly ColSpec[]): 
         ) => (Array.isArray(payload[c]) ? payload[c] as unknown[] : [payload[c]]));
         const n = Math.max(0, ...lists.map((l) => l.length));
         if (lists.some((l) => l.length !== n)) throw bad("an object of columns of equal length");
-        return Array.from(
+        const data = Array.from(
           { length: n },
           (_, i) => Object.fromEntries(columns.map((c, j) => [c, lists[j][i]])),
         );
+        return { data, columns };
       }
       if (!Array.isArray(payload)) throw bad("a list");
-      if (payload.every(isRecord)) return payload as Row[];
+      if (payload.every(isRecord)) return { data: payload as Row[] };
       if (payload.every(Array.isArray) && columnsOfSignature?.length) {
-        return (payload as unknown[][]).map((r, i) => zipRow(r, columnsOfSignature, i));
+        return { data: (payload as unknown[][]).map((r, i) => zipRow(r, columnsOfSignature, i)) };
       }
-      return payload;
+      return { data: payload };
     }
   }
   throw bad("known");
 }
 
-async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Row[]> {
+async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<ScoringInput> {
   // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.
   const { parse } = await import("csv-parse/sync");
   let records: string[][];
@@ -194,9 +206,11 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Row[
   const [header = [], ...rows] = records;
   // Text columns of the signature stay text ("007" is a code, not 7).
   const text = header.map((h) => inputs?.some((c) => c.name === h && c.type === "string") ?? false);
-  return rows.map((r) =>
+  const data = rows.map((r) =>
     Object.fromEntries(header.map((h, i) => [h, text[i] && r[i] !== "" ? r[i] : typed(r[i] ?? "")]))
   );
+  // A header line alone is a frame with these columns and no rows.
+  return { data, columns: header };
 }
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;

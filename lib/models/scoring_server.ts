@@ -66,7 +66,10 @@ export function scoringHandler(
       const kind = contentKind(request.headers.get("content-type"));
       const body = await readLimited(request, maxBody);
       const input = await parseScoringBody(body, kind, model.signature?.inputs);
-      const predictions = await withTimeout(model.predict(input.data, input.params), timeoutMs);
+      const predictions = await withTimeout(
+        model.predict(input.data, input.params, input.columns),
+        timeoutMs,
+      );
       return new Response(predictionsBody(predictions), { headers: JSON_TYPE });
     } catch (error) {
       return errorResponse(error);

@@ -4,12 +4,22 @@
  *
  * @module
  */
+import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { z } from "../zod/mod.ts";
 
 const MODE = z.enum(["assign", "copy", "deepcopy"]);
 const MODEL_NAME = z.string().check(
   z.regex(/^[\w.-]+(\/[\w.-]+)*$/, "use a relative artifact path: letters, digits, _ . - and /"),
   z.refine((s) => !s.split("/").includes(".."), "must not contain .."),
+);
+
+/** A registered model's name that MLflow's registry takes and `models:/<name>/<version>` can serve. */
+const SERVABLE_MODEL_NAME = z.string().check(
+  z.minLength(1, "must not be empty"),
+  z.maxLength(256, "must be at most 256 characters"),
+  z.refine((s) => servableModelNameProblem(s) === undefined, {
+    error: (issue) => servableModelNameProblem(String(issue.input)),
+  }),
 );
 
 /** The `inference:` block of a pipeline file, as written. */
@@ -28,18 +38,8 @@ export const InferenceEntry = z.strictObject({
         "auto",
       ),
       // MLflow's registry rules, checked before the run rather than after training: not empty, at most
-      // 256 characters, no control characters; `/ : % @` cannot be in a models:/ URI or a file-store folder.
-      registered_model_name: z._default(
-        z.nullable(
-          z.string().check(
-            z.minLength(1, "must not be empty"),
-            z.maxLength(256, "must be at most 256 characters"),
-            // deno-lint-ignore no-control-regex -- refusing control characters is the point
-            z.regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters"),
-          ),
-        ),
-        null,
-      ),
+      // 256 characters; and a name models:/<name>/<version> can serve (the rule kmlf models register uses).
+      registered_model_name: z._default(z.nullable(SERVABLE_MODEL_NAME), null),
     }),
     {},
   ),

@@ -35,6 +35,13 @@ const CASES: Record<string, Record<string, string>> = {
       "log_model: { name: ../model, signature: yes, registered_model_name: a/b }\n  copy_mode: clone",
     ),
   },
+  // The rule of kmlf models register -n: a padded name would register a look-alike of "iris".
+  "inference-model-name-space": {
+    [TRAINING]: training.replace(
+      "log_model: { name: model, signature: auto, input_example: auto }",
+      'log_model: { name: model, registered_model_name: "iris " }',
+    ),
+  },
   "inference-several-problems": {
     [CATALOG]: UNTRACKED_CATALOG.replace(/\nmodel:\n.*\n.*\n/, "\n"),
     [INFERENCE]: inference + [

@@ -16,6 +16,7 @@ const CASES: Record<string, { catalog: string[]; files?: Record<string, string>;
       "typo_flavor: {type: mlflow_model_tracking, flavor: js_valeu}",
       "bad_name: {type: mlflow_model_tracking, flavor: js_value, save_args: {name: ../up}}",
       "bad_registered_name: {type: mlflow_model_tracking, flavor: js_value, save_args: {registered_model_name: a/b}}",
+      "padded_registered_name: {type: mlflow_model_tracking, flavor: js_value, save_args: {registered_model_name: ' iris'}}",
       "python_env: {type: mlflow_model_tracking, flavor: js_value, save_args: {conda_env: {python: '3.11'}}}",
       "typo_save_arg: {type: mlflow_model_tracking, flavor: js_value, save_args: {serialisation: v8}}",
       "bad_signature: {type: mlflow_model_tracking, flavor: js_value, save_args: {signature: {inputs: [{name: x, type: float64}]}}}",

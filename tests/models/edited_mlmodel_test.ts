@@ -50,3 +50,33 @@ Deno.test("a pipeline or artifact path in MLmodel that leaves the model folder i
   const inside = await edited((m) => m.replace(/pipeline: code\//, "pipeline: code/../code/"));
   assert.equal((await loadModelDir(inside)).outputName, "predictions");
 });
+
+Deno.test("a signature entry with a type MLflow does not have is named, with the bad type and MLflow's types", async () => {
+  const cases: [(m: string) => string, RegExp][] = [
+    [
+      (m) =>
+        m.replace('{"type": "double", "name": "sepal_width"', '{"type": "float64", "name": "sepal_width"'),
+      /MLmodel: signature\.inputs\[1\] \("sepal_width"\) has the unknown type "float64": MLflow's types are boolean, integer, long, float, double, string, binary, datetime, or \{"type": "array"/,
+    ],
+    [
+      (m) =>
+        m.replace(
+          '{"type": "double", "name": "petal_width"',
+          '{"type": {"type": "array", "items": "int"}, "name": "petal_width"',
+        ),
+      /signature\.inputs\[3\] \("petal_width"\) is an array whose items have the unknown type "int": MLflow's types/,
+    ],
+    [
+      (m) => m.replace('{"type": "double", "name": "sepal_length", "required": true}', '"sepal_length"'),
+      /signature\.inputs\[0\] is not a column spec \{"type": …, "name": …\} \(got "sepal_length"\)/,
+    ],
+  ];
+  for (const [edit, message] of cases) {
+    const dir = await edited(edit);
+    await assert.rejects(() => loadModelDir(dir), (error: Error & { code?: string }) => {
+      assert.equal(error.code, "model/bad-signature");
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});

@@ -49,13 +49,41 @@ Deno.test("models register: a name models:/ URIs cannot address is refused befor
   assert.deepEqual(await registeredNames(), []);
 });
 
+Deno.test("models register: a --tag the registry would refuse names the flag and the key, shortened", async () => {
+  const cases: [string, RegExp][] = [
+    [
+      `note=${"x".repeat(6000)}`,
+      /--tag "note": the value "x{40}…x{10}" has 6000 characters, more than the registry's limit of 5000\n/,
+    ],
+    [
+      `${"k".repeat(300)}=v`,
+      /--tag "k{40}…k{10}": the key has 300 characters, more than the registry's limit of 250\n/,
+    ],
+    [
+      "a*b=v",
+      /--tag "a\*b": the registry refuses it: Invalid value "a\*b" for parameter 'key' supplied: Names may only/,
+    ],
+  ];
+  for (const [tag, message] of cases) {
+    const r = await kmlf(["models", "register", "-m", t.modelUri, "-n", "tagged", "--tag", tag], {
+      cwd: t.project,
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /error\[cli\/bad-tag\]: /);
+    assert.match(r.stderr, message);
+    assert.ok(r.stderr.length < 400, r.stderr);
+  }
+  assert.deepEqual(await registeredNames(), []);
+});
+
 Deno.test("models register: a version the registry refuses leaves no empty registered model", async () => {
-  const r = await kmlf(
-    ["models", "register", "-m", t.modelUri, "-n", "fresh", "--tag", `note=${"x".repeat(6000)}`],
-    { cwd: t.project },
-  );
+  // The source names a version that does not exist: the registry refuses it after creating the model.
+  const r = await kmlf(["models", "register", "-m", "models:/nowhere/1", "-n", "fresh"], { cwd: t.project });
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /exceeded length limit of 5000/);
+  assert.match(
+    r.stderr,
+    /Unable to fetch model from model URI source artifact location 'models:\/nowhere\/1'/,
+  );
   assert.deepEqual(await registeredNames(), [], "the model created for the version is removed again");
   const ok = await kmlf(["models", "register", "-m", t.modelUri, "-n", "fresh"], { cwd: t.project });
   assert.equal(ok.code, 0, ok.stderr);

@@ -85,7 +85,11 @@ Deno.test("modelify refuses a --model-name or --registered-model-name that canno
     const cases: [string[], RegExp][] = [
       [
         ["--registered-model-name", "team/iris"],
-        /--registered-model-name "team\/iris": must not contain \/ : % @/,
+        /--registered-model-name "team\/iris": "\/" cannot be part of a registered model's name/,
+      ],
+      [
+        ["--registered-model-name", " iris"],
+        /--registered-model-name " iris": it starts or ends with a space \(a model apart from "iris"/,
       ],
       [["--registered-model-name", ""], /--registered-model-name "": must not be empty/],
       [["--model-name", "../elsewhere"], /--model-name "\.\.\/elsewhere": must not contain \.\./],

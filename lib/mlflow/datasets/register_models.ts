@@ -8,6 +8,7 @@
 import { z } from "../../zod/mod.ts";
 import type { DatasetFactoryContext, DatasetRegistry, DatasetTypeDefinition } from "../../catalog/mod.ts";
 import { DatasetError } from "../../errors.ts";
+import { servableModelNameProblem } from "../../mlflow_conventions.ts";
 import { BUILTIN_FLAVORS, resolveFlavor } from "../flavors/resolve_flavor.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import {
@@ -30,12 +31,14 @@ const ARTIFACT_PATH = z.string().check(
   z.regex(/^[\w.-]+(\/[\w.-]+)*$/, "use a relative artifact path: letters, digits, _ . - and /"),
   z.refine((s) => !s.split("/").includes(".."), "must not contain .."),
 );
-// MLflow's registry rules (as log_model.registered_model_name of a pipeline's inference: block).
+// MLflow's registry rules and a name models:/ can serve (as log_model.registered_model_name of a pipeline's
+// inference: block and kmlf models register -n).
 const MODEL_NAME = z.string().check(
   z.minLength(1, "must not be empty"),
   z.maxLength(256, "must be at most 256 characters"),
-  // deno-lint-ignore no-control-regex -- refusing control characters is the point
-  z.regex(/^[^/:%@\u0000-\u001f]+$/, "must not contain / : % @ or control characters"),
+  z.refine((s) => servableModelNameProblem(s) === undefined, {
+    error: (issue) => servableModelNameProblem(String(issue.input)),
+  }),
 );
 const ARGS = z.record(z.string(), z.unknown());
 

@@ -193,9 +193,9 @@ export function signatureToStrings(signature: ModelSignature): SignatureStrings 
  */
 export function parseSignature(strings: SignatureStrings): ModelSignature {
   const part = <T>(
-    name: string,
+    name: "inputs" | "outputs" | "params",
     text: string | null | undefined,
-    check: (v: unknown) => v is T,
+    problem: (part: string, v: unknown) => string | undefined,
   ): T | null => {
     if (text === null || text === undefined) return null;
     let value: unknown;
@@ -204,19 +204,16 @@ export function parseSignature(strings: SignatureStrings): ModelSignature {
     } catch (error) {
       throw new Error(`signature.${name} is not JSON: ${(error as Error).message}`);
     }
-    if (!check(value)) {
-      throw new Error(
-        `signature.${name} is not a list of MLflow ${name === "params" ? "param" : "column"} specs`,
-      );
-    }
-    return value;
+    const bad = problem(`signature.${name}`, value);
+    if (bad) throw new Error(bad);
+    return value as T;
   };
-  const inputs = part("inputs", strings.inputs, isColSpecs);
+  const inputs = part<ColSpec[]>("inputs", strings.inputs, colSpecsProblem);
   if (!inputs) throw new Error("signature.inputs is missing");
   return {
     inputs: inputs.map(withRequired),
-    outputs: part("outputs", strings.outputs, isColSpecs)?.map(withRequired) ?? null,
-    params: part("params", strings.params, isParamSpecs),
+    outputs: part<ColSpec[]>("outputs", strings.outputs, colSpecsProblem)?.map(withRequired) ?? null,
+    params: part<ParamSpec[]>("params", strings.params, paramSpecsProblem),
   };
 }
 
@@ -224,24 +221,72 @@ function withRequired(c: ColSpec): ColSpec {
   return { ...c, required: c.required !== false };
 }
 
-function isColSpecs(v: unknown): v is ColSpec[] {
-  return Array.isArray(v) && v.every((c) => isRecord(c) && isColumnType(c.type));
+// MLflow's DataType names and the composite forms, for messages about a type that is not one of them.
+const TYPES_TEXT = `MLflow's types are ${SCALARS.join(", ")}, ` +
+  `or {"type": "array", "items": <type>}, {"type": "object", "properties": {…}}, {"type": "map", …}`;
+
+// What is wrong with a list of column specs, naming the entry (index and name) and the bad type.
+function colSpecsProblem(part: string, v: unknown): string | undefined {
+  if (!Array.isArray(v)) return `${part} is not a list of MLflow column specs (got ${shortJson(v)})`;
+  for (const [i, c] of v.entries()) {
+    const where = entryName(part, i, c);
+    if (!isRecord(c)) return `${where} is not a column spec {"type": …, "name": …} (got ${shortJson(c)})`;
+    if (c.name !== undefined && typeof c.name !== "string") {
+      return `${where} has the name ${shortJson(c.name)}, which is not a string`;
+    }
+    if (c.type === "tensor") {
+      return `${where} is a tensor spec: kmlf models take column specs ({"type": "double", "name": …})`;
+    }
+    const bad = typeProblem(c.type);
+    if (bad) return `${where} ${bad}: ${TYPES_TEXT}`;
+  }
+  return undefined;
 }
 
-function isParamSpecs(v: unknown): v is ParamSpec[] {
-  return Array.isArray(v) &&
-    v.every((p) =>
-      isRecord(p) && typeof p.name === "string" && typeof p.type === "string" && SCALARS.includes(p.type)
-    );
+function paramSpecsProblem(part: string, v: unknown): string | undefined {
+  if (!Array.isArray(v)) return `${part} is not a list of MLflow param specs (got ${shortJson(v)})`;
+  for (const [i, p] of v.entries()) {
+    const where = entryName(part, i, p);
+    if (!isRecord(p)) {
+      return `${where} is not a param spec {"name": …, "type": …, "default": …} (got ${shortJson(p)})`;
+    }
+    if (typeof p.name !== "string") return `${where} has no name`;
+    if (typeof p.type !== "string" || !SCALARS.includes(p.type)) {
+      return `${where} has the unknown type ${shortJson(p.type)}: a param's type is one of ${
+        SCALARS.join(", ")
+      }`;
+    }
+  }
+  return undefined;
 }
 
-function isColumnType(t: unknown): boolean {
-  if (typeof t === "string") return SCALARS.includes(t);
-  if (!isRecord(t)) return false;
-  if (t.type === "array") return isColumnType(t.items);
-  if (t.type === "object") return isRecord(t.properties);
-  if (t.type === "map") return true;
-  return false;
+// `signature.inputs[1] ("sepal_width")`: the index, and the name when the entry has one.
+function entryName(part: string, index: number, entry: unknown): string {
+  const name = isRecord(entry) && typeof entry.name === "string" ? ` (${JSON.stringify(entry.name)})` : "";
+  return `${part}[${index}]${name}`;
+}
+
+// Why `t` is not an MLflow column type (undefined when it is); array items are checked in depth.
+function typeProblem(t: unknown): string | undefined {
+  if (t === undefined) return "has no type";
+  if (typeof t === "string") {
+    return SCALARS.includes(t) ? undefined : `has the unknown type ${JSON.stringify(t)}`;
+  }
+  if (!isRecord(t)) return `has the type ${shortJson(t)}, which is not an MLflow type`;
+  if (t.type === "array") {
+    const items = typeProblem(t.items);
+    return items && `is an array whose items ${items.replace(/^has /, "have ")}`;
+  }
+  if (t.type === "object") {
+    return isRecord(t.properties) ? undefined : 'is an object type without "properties"';
+  }
+  if (t.type === "map") return undefined;
+  return `has the unknown type ${shortJson(t)}`;
+}
+
+function shortJson(v: unknown): string {
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
