@@ -25,12 +25,14 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
     });
 
   mlflow.command("ui").description("Serve the project's runs: web UI + MLflow-compatible REST API")
+    // kedro-mlflow's `ui` takes -h for the host (click gives help no short flag): help is --help here.
+    .helpOption("--help", "display help for command")
     .option(
       "-e, --env <env>",
       "environment whose mlflow.yml names the store (default: $KMLF_ENV, then default_env)",
     )
     .option("-p, --port <port>", "port (default: mlflow.yml ui.port, else 5000)")
-    .option("--host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)")
+    .option("-h, --host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)")
     .action(async (options, command) => {
       const { mlflowUi } = await modules.mlflowUi();
       state.exitCode = await mlflowUi({ ...command.optsWithGlobals(), ...options });

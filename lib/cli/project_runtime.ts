@@ -119,7 +119,7 @@ export function relaunchPlan(
   if (!root || marker === "off") return { relaunch: false };
   const { command, project } = commandOf(argv);
   if (
-    command === undefined || PLAIN_COMMANDS.has(command) || argv.some((a) => a === "-h" || a === "--help")
+    command === undefined || PLAIN_COMMANDS.has(command) || asksForHelp(argv)
   ) {
     return { relaunch: false };
   }
@@ -291,6 +291,13 @@ export function watchLauncher(): void {
 }
 
 // The subcommand (the first word that is not an option) and `--project`, which may come anywhere.
+// `-h` is help everywhere but in `mlflow ui`, where it names the host as in kedro-mlflow.
+function asksForHelp(argv: readonly string[]): boolean {
+  const words = argv.filter((a) => !a.startsWith("-"));
+  const hostFlag = words[0] === "mlflow" && words[1] === "ui";
+  return argv.some((a) => a === "--help" || (a === "-h" && !hostFlag));
+}
+
 function commandOf(argv: readonly string[]): { command?: string; project?: string } {
   let project: string | undefined;
   let command: string | undefined;

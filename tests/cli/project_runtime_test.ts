@@ -202,6 +202,11 @@ Deno.test("relaunchPlan: only a project that maps packages of its own restarts i
     // Another version of a package kmlf ships is the project's own too.
     await Deno.writeTextFile(denoJson, JSON.stringify({ imports: { zod: "npm:zod@3.25.0" } }));
     assert.ok(relaunchPlan(["run"], { cwd: dir, env: {} }).relaunch);
+    // -h asks for help, except in `mlflow ui`, where it is the host (kedro-mlflow's flag).
+    assert.equal(relaunchPlan(["run", "-h"], { cwd: dir, env: {} }).relaunch, false);
+    assert.equal(relaunchPlan(["mlflow", "init", "-h"], { cwd: dir, env: {} }).relaunch, false);
+    assert.ok(relaunchPlan(["mlflow", "ui", "-h", "127.0.0.1"], { cwd: dir, env: {} }).relaunch);
+    assert.equal(relaunchPlan(["mlflow", "ui", "--help"], { cwd: dir, env: {} }).relaunch, false);
     await Deno.writeTextFile(denoJson, '{ "importMap": "./maps/map.json" }');
     await Deno.mkdir(join(dir, "maps"));
     await Deno.writeTextFile(join(dir, "maps/map.json"), '{ "imports": { "util": "../src/util.ts" } }');

@@ -118,7 +118,9 @@ Deno.test("kmlf mlflow ui serves the project's store from mlflow.yml; a remote U
   try {
     const run = await kmlf(["run", "training", "-q"], { cwd: project });
     assert.equal(run.code, 0, run.stderr);
-    const ui = await startKmlf(["mlflow", "ui", "--port", "0"], project);
+    // -h is the host, as in kedro-mlflow (`--help` is the help).
+    const ui = await startKmlf(["mlflow", "ui", "-h", "127.0.0.1", "--port", "0"], project);
+    assert.match(ui.url, /^http:\/\/127\.0\.0\.1:/);
     const search = await fetch(`${ui.url}/api/2.0/mlflow/experiments/search?max_results=10`);
     const names = (await search.json()).experiments.map((e: { name: string }) => e.name);
     assert.ok(names.includes("iris"), names.join(","));
@@ -131,6 +133,11 @@ Deno.test("kmlf mlflow ui serves the project's store from mlflow.yml; a remote U
     });
     assert.equal(remote.code, 0, remote.stderr);
     assert.match(remote.stdout, /remote MLflow server; open http:\/\/mlflow\.example:5000/);
+    const help = await kmlf(["mlflow", "ui", "--help"], { cwd: project });
+    assert.match(help.stdout, /-h, --host <host>/);
+    const bare = await kmlf(["mlflow", "ui", "-h"], { cwd: project });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /'-h, --host <host>' argument missing/);
   } finally {
     await Deno.remove(project, { recursive: true });
   }
