@@ -180,7 +180,10 @@ export class Node {
     if (b.kind === "list") {
       if (!Array.isArray(result)) throw fail(`an array of ${this.outputs.length}`, describe(result));
       if (result.length !== this.outputs.length) {
-        throw fail(`${this.outputs.length} values (${this.outputs.join(", ")})`, `${result.length} values`);
+        throw fail(
+          `${this.outputs.length} values (${this.outputs.join(", ")})`,
+          `${result.length} value${result.length === 1 ? "" : "s"}`,
+        );
       }
       return Object.fromEntries(this.outputs.map((o, i) => [o, result[i]]));
     }
@@ -205,6 +208,6 @@ export class Node {
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

@@ -41,7 +41,7 @@ Deno.test("list inputs are positional and list outputs take an array (async func
 Deno.test("a list output needs an array of the declared length", async () => {
   await assert.rejects(
     () => node("s", ["x"], ["a", "b"], (x: number) => [x]).run({ x: 1 }),
-    badOutputs(/Node "s" returned 1 values, but its outputs need 2 values \(a, b\)/),
+    badOutputs(/Node "s" returned 1 value, but its outputs need 2 values \(a, b\)/),
   );
   await assert.rejects(
     () => node("t", ["x"], ["a", "b"], () => 7).run({ x: 1 }),
@@ -57,6 +57,17 @@ Deno.test("a map output needs exactly the declared keys", async () => {
   await assert.rejects(
     () => objectNode(() => [1, 2]).run({ x: 1, y: 1 }),
     badOutputs(/returned an array of 2/),
+  );
+});
+
+Deno.test("undefined or null where a list or a map of outputs is due is named as such", async () => {
+  await assert.rejects(
+    () => node("l", ["x"], ["a", "b"], () => undefined).run({ x: 1 }),
+    badOutputs(/Node "l" returned undefined, but its outputs need an array of 2$/),
+  );
+  await assert.rejects(
+    () => objectNode(() => null).run({ x: 1, y: 1 }),
+    badOutputs(/returned null, but its outputs need an object with keys/),
   );
 });
 

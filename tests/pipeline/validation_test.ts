@@ -287,3 +287,35 @@ Deno.test("every problem of every file is reported together", async () => {
     "pipeline/unknown-export one.yml:3:11",
   ]);
 });
+
+Deno.test("a node that writes one dataset twice (also transcoded, also through a map) is an error", async () => {
+  const problems = await problemsOf({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/p.yml": [
+      "nodes:",
+      "  - name: a",
+      "    func: ./lib/ops.ts#split",
+      "    inputs: x",
+      "    outputs: [y, y]",
+      "  - name: b",
+      "    func: ./lib/ops.ts#stats",
+      "    inputs: {values: x, scale: s}",
+      "    outputs: {total: t@json, count: t@pickle}",
+      "",
+    ].join("\n"),
+  });
+  const found = problems.map((p) => `${p.code} ${where(p)} ${p.message}`).sort();
+  assert.deepEqual(found, [
+    'pipeline/duplicate-output p.yml:5:15 Node "a" writes "y" twice',
+    'pipeline/duplicate-output p.yml:9:37 Node "b" writes "t" twice',
+  ]);
+});
+
+Deno.test("a node with neither inputs nor outputs is an error at the node", async () => {
+  const e = await only({
+    "pipelines/p.yml": "nodes:\n  - name: lonely\n    func: ./lib/ops.ts#constant\n",
+  });
+  assert.equal(e.code, "pipeline/node-without-datasets");
+  assert.equal(e.message, 'Node "lonely" has no inputs and no outputs');
+  assert.equal(where(e), "p.yml:2:5");
+});
