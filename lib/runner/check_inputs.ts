@@ -4,7 +4,7 @@
  * runner repeats the cheap part.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { DatasetError, didYouMeanHint, throwIfAny } from "../errors.ts";
+import { DatasetError, didYouMeanHint, KmlfAggregateError, KmlfError, throwIfAny } from "../errors.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 
 /**
@@ -35,6 +35,7 @@ export async function checkRunnable(
   catalog: Catalog,
   options: { full: Pipeline },
 ): Promise<void> {
+  await buildPatternDatasets(pipeline, catalog);
   const problems: DatasetError[] = [];
   const ran = new Set(pipeline.nodes);
   const unresolved = new Set<string>();
@@ -64,6 +65,23 @@ export async function checkRunnable(
   }
   problems.push(...freeInputProblems(pipeline, catalog).filter((p) => !unresolved.has(p.inputName)));
   throwIfAny(problems, "Cannot run the pipeline");
+}
+
+// A factory pattern's dataset is built on first use, which for an output is during the run: build them all
+// now, so that a broken pattern entry (a missing argument, unknown credentials) is reported, every one,
+// before a tracked run is started rather than as a failed run.
+async function buildPatternDatasets(pipeline: Pipeline, catalog: Catalog): Promise<void> {
+  const problems: KmlfError[] = [];
+  for (const name of [...pipeline.datasets()].sort()) {
+    if (name === "parameters" || name.startsWith("params:") || !catalog.has(name)) continue;
+    try {
+      await catalog.get(name);
+    } catch (error) {
+      if (!(error instanceof KmlfError)) throw error;
+      problems.push(...(error instanceof KmlfAggregateError ? error.errors : [error]));
+    }
+  }
+  throwIfAny(problems, "Invalid catalog");
 }
 
 function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError & { inputName: string })[] {

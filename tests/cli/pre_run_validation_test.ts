@@ -42,6 +42,29 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
     args: [],
     codes: [/error\[runner\/unknown-parameter\]: Parameter "no_such_param"/],
   },
+  {
+    what: "outputs matched by factory patterns whose entries are broken (a missing argument, credentials)",
+    files: {
+      "pipelines/training.yml": TRAINING.replace("outputs: predictions", "outputs: predictions_csv")
+        .replace("[predictions, y_test]", "[predictions_csv, y_test]")
+        .replace("outputs: metrics", "outputs: metrics_db"),
+      "conf/base/catalog_patterns.yml": [
+        '"{name}_csv":',
+        "  type: csv",
+        '"{name}_db":',
+        "  type: sqlite_table",
+        "  table_name: t",
+        "  filepath: data/t.db",
+        '  credentials: "{name}_creds"',
+        "",
+      ].join("\n"),
+    },
+    args: [],
+    codes: [
+      /error\[catalog\/unknown-credentials\]: Unable to find credentials "metrics_creds" used by catalog entry "\{name\}_db"/,
+      /error\[catalog\/bad-argument\]: Missing key "\{name\}_csv\.filepath" in dataset "predictions_csv" \(csv\)/,
+    ],
+  },
 ];
 
 for (const c of CASES) {
