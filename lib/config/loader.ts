@@ -98,10 +98,13 @@ export class ConfigLoader {
         const dir = join(options.confSource, env);
         const stat = statIfAny(dir);
         if (!stat?.isDirectory) {
+          const state = stat ? "is a file, not a folder" : "does not exist";
           errors.push(
-            new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {
+            new ConfigError("config/missing-env", `Configuration folder ${dir} ${state}`, {
               source: { file: dir },
-              hint: env === loader.baseEnv
+              hint: stat
+                ? `move that file away and create the folder ${dir}`
+                : env === loader.baseEnv
                 ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
                 : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV`,
             }),

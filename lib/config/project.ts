@@ -165,11 +165,26 @@ export function requireProjectRoot(start: string): string {
   const root = findProjectRoot(start);
   if (root !== undefined) return root;
   const dir = resolve(start);
+  // A kmlf.yml that is a folder marks no project; saying so beats "create kmlf.yml" where one is.
+  for (let at = dir;; at = dirname(at)) {
+    if (statIfAny(join(at, SETTINGS_FILE))?.isDirectory) {
+      throw new ConfigError(
+        "project/not-found",
+        `No kmlf project found in ${dir} or its parents: ${join(at, SETTINGS_FILE)} is a folder, not a file`,
+        { source: { file: join(at, SETTINGS_FILE) }, hint: folderHint(join(at, SETTINGS_FILE)) },
+      );
+    }
+    if (dirname(at) === at) break;
+  }
   throw new ConfigError(
     "project/not-found",
     `No kmlf project found in ${dir} or its parents (no ${SETTINGS_FILE})`,
     { hint: createHint(dir) },
   );
+}
+
+function folderHint(file: string): string {
+  return `move that folder away and write ${file} containing "name: my_project"`;
 }
 
 function createHint(dir: string): string {
@@ -210,6 +225,12 @@ function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSour
 export async function loadProjectSettings(root: string): Promise<ProjectSettings> {
   const file = join(root, SETTINGS_FILE);
   const stat = statIfAny(file);
+  if (stat && !stat.isFile) {
+    throw new ConfigError("project/not-found", `${SETTINGS_FILE} in ${root} is a folder, not a file`, {
+      source: { file },
+      hint: folderHint(file),
+    });
+  }
   if (!stat?.isFile) {
     throw new ConfigError("project/not-found", `No ${SETTINGS_FILE} found in ${root}`, {
       source: { file },

@@ -156,6 +156,18 @@ Deno.test("a missing env folder is an error naming the path and the fix", async 
   });
 });
 
+Deno.test("an env folder that is a file is named as such", async () => {
+  await withTree({ "conf/base/parameters.yml": "a: 1\n", "conf/local": "oops" }, async (dir) => {
+    const e = await rejectsWith(
+      () => load(dir, "parameters"),
+      ConfigError,
+      "config/missing-env",
+      /Configuration folder .*conf\/local is a file, not a folder/,
+    );
+    assert.match(e.hint!, /move that file away/);
+  });
+});
+
 Deno.test("missing base and env folders are reported together", async () => {
   await withTree({ "conf/README": "" }, async (dir) => {
     await assert.rejects(() => load(dir, "catalog"), (e: KmlfAggregateError) => {
