@@ -77,6 +77,7 @@ export async function resolveFunction(
     throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
       source: where(),
       cause: loaded.cause,
+      userCode: true,
       hint: pkg
         ? `"${
           pkg[1] ?? pkg[2] ?? pkg[3]
