@@ -6,6 +6,7 @@
 import type { Catalog } from "../catalog/mod.ts";
 import { DatasetError, didYouMeanHint, KmlfAggregateError, KmlfError, throwIfAny } from "../errors.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
+import { transcodeBase } from "../dataset_names.ts";
 
 /**
  * Throws when a free input is neither produced by a node, declared in the catalog (or matched by a
@@ -64,7 +65,43 @@ export async function checkRunnable(
     );
   }
   problems.push(...freeInputProblems(pipeline, catalog).filter((p) => !unresolved.has(p.inputName)));
+  problems.push(...transcodedInMemoryProblems(pipeline, catalog));
   throwIfAny(problems, "Cannot run the pipeline");
+}
+
+// `x@a` written and `x@b` read are two catalog entries that share data only through their file: when
+// either is kept in memory, the reader would find nothing (or a stale file), so refuse it before the run.
+function transcodedInMemoryProblems(pipeline: Pipeline, catalog: Catalog): DatasetError[] {
+  const problems: DatasetError[] = [];
+  const writers = new Map<string, { name: string; node: string }>();
+  for (const node of pipeline.nodes) {
+    for (const o of node.outputs) {
+      if (o.includes("@")) writers.set(transcodeBase(o), { name: o, node: node.name });
+    }
+  }
+  for (const node of pipeline.nodes) {
+    for (const input of node.inputs) {
+      const writer = writers.get(transcodeBase(input));
+      if (!input.includes("@") || !writer || writer.name === input) continue;
+      const inMemory = [writer.name, input].filter((n) => !catalog.has(n) || catalog.isEphemeral(n));
+      if (inMemory.length === 0) continue;
+      problems.push(
+        new DatasetError(
+          "runner/transcoded-in-memory",
+          `Input "${input}" of node "${node.name}" is written as "${writer.name}" by node "${writer.node}", ` +
+            `but ${inMemory.map((n) => `"${n}"`).join(" and ")} ${
+              inMemory.length > 1 ? "are" : "is"
+            } kept in memory`,
+          {
+            source: node.inputSource(input),
+            hint: `transcoded datasets share data through their file: declare both "${writer.name}" and ` +
+              `"${input}" in conf/base/catalog.yml with the same filepath`,
+          },
+        ),
+      );
+    }
+  }
+  return problems;
 }
 
 // A factory pattern's dataset is built on first use, which for an output is during the run: build them all

@@ -65,6 +65,17 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
       /error\[catalog\/bad-argument\]: Missing key "\{name\}_csv\.filepath" in dataset "predictions_csv" \(csv\)/,
     ],
   },
+  {
+    what: "a transcoded dataset written and read in two forms that are kept in memory",
+    files: {
+      "pipelines/training.yml": TRAINING.replace("outputs: predictions", "outputs: predictions@rows")
+        .replace("[predictions, y_test]", "[predictions@table, y_test]"),
+    },
+    args: [],
+    codes: [
+      /error\[runner\/transcoded-in-memory\]: Input "predictions@table" of node "report_accuracy" is written as "predictions@rows" by node "predict", but "predictions@rows" and "predictions@table" are kept in memory/,
+    ],
+  },
 ];
 
 for (const c of CASES) {
