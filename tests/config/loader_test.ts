@@ -330,6 +330,25 @@ Deno.test("a YAML syntax error in a conf file names the file, line and column", 
   });
 });
 
+Deno.test("two YAML documents in one file, or a language tag, get a position and a hint that fits", async () => {
+  await withTree({
+    "conf/base/parameters.yml": "# comment\n---\na: 1\n---\nb: 2\n",
+    "conf/base/catalog.yml": "a: !!python/tuple [1, 2]\n",
+    "conf/local/.gitkeep": "",
+  }, async (dir) => {
+    const docs = await rejectsWith(
+      () => load(dir, "parameters"),
+      ConfigError,
+      "yaml/syntax",
+      /single document/,
+    );
+    assert.deepEqual([docs.source?.line, docs.source?.column], [4, 1]);
+    assert.match(docs.hint!, /one YAML document: remove the `---` separator/);
+    const tag = await rejectsWith(() => load(dir, "catalog"), ConfigError, "yaml/syntax", /unknown tag/);
+    assert.match(tag.hint!, /tags such as !!python\/tuple .* are not supported/);
+  });
+});
+
 Deno.test("YAML errors in several files of one type are all reported", async () => {
   await withTree({
     "conf/base/parameters.yml": "a: [1\n",
