@@ -32,6 +32,11 @@ export interface LoadedConfig {
    * ancestor in the winning file, or `undefined` when no file defines even its first key.
    */
   locate(path: KeyPath): SourceLocation | undefined;
+  /**
+   * Where the base folder wrote the top-level `key` that the env folder replaced whole (the destructive
+   * merge strategy); undefined when nothing was replaced. For hints: an override that lost base's keys.
+   */
+  replacedBase?(key: string): SourceLocation | undefined;
 }
 
 /**
@@ -170,7 +175,12 @@ export class ConfigLoader {
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
     for (const env of perEnv) data = soft ? deepMerge(data, env.data) : { ...data, ...env.data };
-    return { data, files, locate: makeLocate(perEnv, soft, runtime) };
+    const [base, overlay] = perEnv;
+    const replacedBase = (key: string) =>
+      !soft && overlay && Object.hasOwn(overlay.data, key) && Object.hasOwn(base.data, key)
+        ? locateIn(base.sources, [key])
+        : undefined;
+    return { data, files, locate: makeLocate(perEnv, soft, runtime), replacedBase };
   }
 
   private async loadEnv(env: string, type: string, globals: Record<string, unknown>): Promise<EnvConfig> {

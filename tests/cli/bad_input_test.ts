@@ -82,6 +82,10 @@ const CASES: Record<string, Case> = {
     args: ["run", "training"],
   },
   "module-syntax-error": { files: { [NODES]: "export function splitData( {\n" }, args: ["run", "training"] },
+  "catalog-env-entry-replaces-base": {
+    files: { "conf/local/catalog.yml": 'iris:\n  load_args:\n    sep: ","\n' },
+    args: ["run", "training"],
+  },
   "module-throws-at-import": {
     files: {
       [NODES]: 'function check(): never {\n  throw new Error("MODEL_DIR is not set");\n}\ncheck();\n',
