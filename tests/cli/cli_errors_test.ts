@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { statIfAny } from "../../lib/fs_utils.ts";
 import {
   assertGolden,
   CLI_PATH,
@@ -286,6 +287,56 @@ Deno.test("a store file that is not SQLite: named, with a hint, for kmlf server 
     assert.match(run.stderr, /notes\.db: it is not an SQLite database/);
     assert.match(run.stderr, /hint: point mlflow_tracking_uri/);
     assert.doesNotMatch(run.stderr, /disable the plugin/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a tracking URI of the wrong kind is a config error at mlflow.yml (or MLFLOW_TRACKING_URI), exit 2", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  const yml = join(dir, "conf/base/mlflow.yml");
+  const original = await Deno.readTextFile(yml);
+  const runWith = async (uri: string, env: Record<string, string> = {}) => {
+    await Deno.writeTextFile(
+      yml,
+      original.replace("mlflow_tracking_uri: null", `mlflow_tracking_uri: ${uri}`),
+    );
+    return await kmlf(["run", "training"], { cwd: dir, env });
+  };
+  try {
+    await Deno.mkdir(join(dir, "store.db"));
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        "kmlf.yml",
+        {},
+        /error\[mlflow\/bad-tracking-uri\]: .*kmlf\.yml is a file, but a file store is a folder/,
+      ],
+      [
+        "store.db",
+        {},
+        /error\[mlflow\/bad-tracking-uri\]: .*store\.db is a folder, but a SQLite store is one file/,
+      ],
+      [
+        '"nope://x"',
+        {},
+        /error\[tracking\/unsupported-uri\]: .*\(tracking URI from mlflow\.yml server\.mlflow_tracking_uri\)/,
+      ],
+    ];
+    for (const [uri, env, message] of cases) {
+      const r = await runWith(uri, env);
+      assert.equal(r.code, 2, r.stderr);
+      assertTidy(r.stderr);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /at conf\/base\/mlflow\.yml:\d+:\d+ \(server\.mlflow_tracking_uri\)/);
+      assert.doesNotMatch(r.stderr, /MLflow run [0-9a-f]{32} started|os error/);
+    }
+    const fromEnv = await runWith("null", { MLFLOW_TRACKING_URI: "nope://y" });
+    assert.equal(fromEnv.code, 2, fromEnv.stderr);
+    assert.match(
+      fromEnv.stderr,
+      /\(tracking URI from the MLFLOW_TRACKING_URI variable\)\n  at MLFLOW_TRACKING_URI/,
+    );
+    assert.ok(statIfAny(join(dir, "kmlf.yml"))?.isFile, "kmlf.yml is left alone");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
