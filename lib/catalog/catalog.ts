@@ -67,6 +67,7 @@ export class Catalog {
       registry: this.registry,
       credentials: options.credentials?.data ?? {},
       locate: (path) => config.locate(path),
+      locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
       replacedBase: (name) => config.replacedBase?.(name),
       versionFor: (name) => ({
         load: loadVersions[name],

@@ -26,6 +26,8 @@ export interface EntryContext {
   credentials: Record<string, unknown>;
   /** Location of a key path of the catalog config. */
   locate(path: KeyPath): SourceLocation | undefined;
+  /** The position of the key itself at `path` (for "unknown key" errors). */
+  locateKey?(path: KeyPath): SourceLocation | undefined;
   /** The versions a versioned dataset of this name uses. */
   versionFor(name: string): VersionSpec;
   /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */

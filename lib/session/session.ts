@@ -393,6 +393,7 @@ function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
   return {
     data: conf.data,
     locate: (path) => conf.locate(path),
+    locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),
     replacedBase: (n) => conf.replacedBase?.(n),
   };
 }

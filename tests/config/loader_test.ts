@@ -92,6 +92,14 @@ Deno.test("across envs the env replaces base at top level (destructive), and loc
     });
     assert.equal(p.locate(["seed"])?.file, join(dir, "conf/base/parameters.yml"));
     assert.equal(p.locate(["seed"])?.line, 2);
+    assert.deepEqual(p.locateKey?.(["model", "lr"]), {
+      file: join(dir, "conf/local/parameters.yml"),
+      line: 1,
+      column: 9,
+      keyPath: "model.lr",
+    }, "locateKey is the key's position, for unknown-key errors");
+    assert.equal(p.replacedBase?.("model")?.file, join(dir, "conf/base/parameters.yml"));
+    assert.equal(p.replacedBase?.("seed"), undefined);
     const gone = p.locate(["model", "n_iter"]);
     assert.deepEqual(
       [gone?.file, gone?.line, gone?.column, gone?.keyPath],
