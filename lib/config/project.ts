@@ -1,7 +1,14 @@
 /** The project settings file `kmlf.yml`: finding the project root and reading its settings. */
 import { dirname, isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
-import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMean,
+  KmlfAggregateError,
+  KmlfError,
+  type SourceLocation,
+  throwIfAny,
+} from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateWith } from "../yaml/validate.ts";
@@ -194,9 +201,10 @@ function createHint(dir: string): string {
 }
 
 // merge_strategy may name plugin config types, but a near miss of a built-in type is a typo.
-function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSource): void {
+function mergeStrategyTypeProblems(strategy: unknown, src: YamlSource): ConfigError[] {
+  if (typeof strategy !== "object" || strategy === null || Array.isArray(strategy)) return [];
   const builtIn = Object.keys(DEFAULT_PATTERNS);
-  const errors = Object.keys(strategy).flatMap((type) => {
+  return Object.keys(strategy).flatMap((type) => {
     const guess = builtIn.includes(type) ? undefined : didYouMean(type, builtIn);
     if (guess === undefined) return [];
     return [
@@ -210,7 +218,6 @@ function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSour
       ),
     ];
   });
-  throwIfAny(errors, `Invalid ${SETTINGS_FILE}`);
 }
 
 /**
@@ -238,11 +245,23 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     });
   }
   const src = await readYamlFile(file);
-  const raw = validateWith(SettingsSchema, src.value ?? {}, src, {
-    code: "settings/invalid",
-    what: SETTINGS_FILE,
-  });
-  checkMergeStrategyTypes(raw.merge_strategy ?? {}, src);
+  // Checked on the raw value too, so that a misspelt type is reported with every schema problem at once.
+  const typeProblems = mergeStrategyTypeProblems(
+    (src.value as { merge_strategy?: unknown } | null)?.merge_strategy,
+    src,
+  );
+  let raw: z.infer<typeof SettingsSchema>;
+  try {
+    raw = validateWith(SettingsSchema, src.value ?? {}, src, {
+      code: "settings/invalid",
+      what: SETTINGS_FILE,
+    });
+  } catch (error) {
+    if (!(error instanceof KmlfError) || typeProblems.length === 0) throw error;
+    const schemaProblems = error instanceof KmlfAggregateError ? error.errors : [error];
+    throw new KmlfAggregateError([...schemaProblems, ...typeProblems], `Invalid ${SETTINGS_FILE}`);
+  }
+  throwIfAny(typeProblems, `Invalid ${SETTINGS_FILE}`);
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };

@@ -188,6 +188,22 @@ Deno.test("several kmlf.yml problems are reported together", async () => {
   });
 });
 
+Deno.test("a misspelt merge_strategy type is reported with the schema's problems, not after them", async () => {
+  await withTree(
+    { "kmlf.yml": "name: demo\nmerge_strategy:\n  parameters: sofft\n  catlog: soft\n" },
+    async (dir) => {
+      await assert.rejects(() => loadProjectSettings(dir), (e: KmlfAggregateError) => {
+        assert.ok(e instanceof KmlfAggregateError);
+        assert.deepEqual(e.errors.map((x) => x.source?.keyPath), [
+          "merge_strategy.parameters",
+          "merge_strategy.catlog",
+        ]);
+        return true;
+      });
+    },
+  );
+});
+
 Deno.test("a YAML syntax error in kmlf.yml names its line and column", async () => {
   await withTree({ "kmlf.yml": "name: demo\nhooks: [a\n" }, async (dir) => {
     const e = await rejectsWith(() => loadProjectSettings(dir), ConfigError, "yaml/syntax", /kmlf.yml/);
