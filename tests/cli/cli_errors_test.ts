@@ -204,6 +204,34 @@ for (const [name, c] of Object.entries(CASES)) {
   });
 }
 
+Deno.test("a generator or an unawaited promise returned by a node leaves the good output as it was", async () => {
+  const cases: [string, string][] = [
+    ["return (function* () { yield 1; })();", "outputs: out"],
+    ["return [Promise.resolve(1)];", "outputs: [out]"],
+  ];
+  for (const [body, outputs] of cases) {
+    const dir = await demoProject(
+      oneNode(body, JSON_OUT, {
+        "pipelines/x.yml": `nodes:\n  - {name: make, func: ./x.ts#make, ${outputs}}\n`,
+      }),
+    );
+    try {
+      await Deno.mkdir(join(dir, "data"), { recursive: true });
+      await Deno.writeTextFile(join(dir, "data/out.json"), '{"good": 1}');
+      const r = await kmlf(["run", "x"], { cwd: dir });
+      assert.equal(r.code, 1, r.stderr);
+      assertTidy(r.stderr);
+      assert.match(
+        r.stderr,
+        /error\[node\/bad-outputs\]: Node "make" returned (a generator|an unawaited promise)/,
+      );
+      assert.equal(await Deno.readTextFile(join(dir, "data/out.json")), '{"good": 1}');
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
 Deno.test("a full device (a real /dev/full-like node), /sys (permission or read-only) and a file-size limit: disk hints", async () => {
   const dir = await demoProject(
     oneNode('return "0123456789".repeat(20000);', "  type: text\n  filepath: data/full\n"),
