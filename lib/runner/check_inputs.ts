@@ -134,17 +134,22 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
       const key = name.slice("params:".length);
       const params = catalog.names().filter((n) => n.startsWith("params:")).map((n) => n.slice(7));
       const guess = didYouMeanHint(key, params);
+      // A namespace prefixes params: too; the usual fix is to keep the shared name in the include.
+      const ns = node?.namespace;
+      const bare = ns && key.startsWith(`${ns}.`) ? key.slice(ns.length + 1) : undefined;
+      const hint = bare !== undefined && params.includes(bare)
+        ? `namespace "${ns}" turned params:${bare} into params:${key}: add parameters: [${bare}] to the ` +
+          `pipeline include that sets namespace: ${ns} (to share params:${bare}), or define "${key}" in ` +
+          "conf/base/parameters.yml"
+        : `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+          (guess ? `; ${guess}` : "");
       problems.push(
         named(
           name,
           new DatasetError(
             "runner/unknown-parameter",
             `Parameter "${key}" used by node ${nodeList} is not defined`,
-            {
-              source,
-              hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
-                (guess ? `; ${guess}` : ""),
-            },
+            { source, hint },
           ),
         ),
       );

@@ -76,6 +76,20 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
       /error\[runner\/transcoded-in-memory\]: Input "predictions@table" of node "report_accuracy" is written as "predictions@rows" by node "predict", but "predictions@rows" and "predictions@table" are kept in memory/,
     ],
   },
+  {
+    what: "params: prefixed by an include's namespace",
+    files: {
+      "pipelines/split_part.yml": "nodes:\n  - name: split_data\n    func: ./iris/nodes.ts#splitData\n" +
+        "    inputs: [iris, params:split, params:target]\n    outputs: [X_train, y_train, X_test, y_test]\n",
+      "pipelines/training.yml":
+        "nodes:\n  - pipeline: ./split_part.yml\n    namespace: ns\n    inputs: [iris]\n" +
+        "    parameters: [target]\n",
+    },
+    args: [],
+    codes: [
+      /error\[runner\/unknown-parameter\]: Parameter "ns\.split" used by node "ns\.split_data" is not defined\n.*\n  hint: namespace "ns" turned params:split into params:ns\.split: add parameters: \[split\] to the pipeline include/,
+    ],
+  },
 ];
 
 for (const c of CASES) {
