@@ -66,7 +66,49 @@ export async function checkRunnable(
   }
   problems.push(...freeInputProblems(pipeline, catalog).filter((p) => !unresolved.has(p.inputName)));
   problems.push(...transcodedInMemoryProblems(pipeline, catalog));
+  problems.push(...await confirmsProblems(pipeline, catalog));
   throwIfAny(problems, "Cannot run the pipeline");
+}
+
+// `confirms:` names a dataset whose confirm() runs after the node succeeds: an unknown name or a dataset
+// without confirm() would fail the run only after the node's work is done.
+async function confirmsProblems(pipeline: Pipeline, catalog: Catalog): Promise<DatasetError[]> {
+  const problems: DatasetError[] = [];
+  const used = pipeline.datasets();
+  for (const node of pipeline.nodes) {
+    for (const name of node.confirms) {
+      const source = node.inputSource(name, "confirms");
+      if (!catalog.has(name) && !used.has(name)) {
+        problems.push(
+          new DatasetError(
+            "catalog/unknown-dataset",
+            `Dataset "${name}" confirmed by node "${node.name}" is not in the catalog`,
+            {
+              source,
+              hint: "declare it in conf/base/catalog.yml (with a type that has confirm()), or fix the name" +
+                (didYouMeanHint(name, catalog.names()) ? `; ${didYouMeanHint(name, catalog.names())}` : ""),
+            },
+          ),
+        );
+        continue;
+      }
+      const dataset = catalog.has(name) ? await catalog.get(name) : undefined;
+      if (typeof dataset?.confirm === "function") continue;
+      problems.push(
+        new DatasetError(
+          "catalog/no-confirm",
+          `Dataset "${name}" confirmed by node "${node.name}" (${
+            catalog.typeName(name)
+          }) has no confirm() method`,
+          {
+            source,
+            hint: "remove it from the node's confirms:, or use a dataset type that supports confirm",
+          },
+        ),
+      );
+    }
+  }
+  return problems;
 }
 
 // `x@a` written and `x@b` read are two catalog entries that share data only through their file: when

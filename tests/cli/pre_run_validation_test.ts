@@ -90,6 +90,20 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
       /error\[runner\/unknown-parameter\]: Parameter "ns\.split" used by node "ns\.split_data" is not defined\n.*\n  hint: namespace "ns" turned params:split into params:ns\.split: add parameters: \[split\] to the pipeline include/,
     ],
   },
+  {
+    what: "confirms: naming an unknown dataset, or one without confirm()",
+    files: {
+      "pipelines/training.yml": TRAINING.replace(
+        "    tags: [preprocessing]",
+        "    tags: [preprocessing]\n    confirms: [X_train, no_such_dataset]",
+      ),
+    },
+    args: [],
+    codes: [
+      /error\[catalog\/no-confirm\]: Dataset "X_train" confirmed by node "split_data" \(MemoryDataset\) has no confirm\(\) method\n  at pipelines\/training\.yml:\d+:\d+ \(nodes\[0\]\.confirms\[0\]\)/,
+      /error\[catalog\/unknown-dataset\]: Dataset "no_such_dataset" confirmed by node "split_data" is not in the catalog/,
+    ],
+  },
 ];
 
 for (const c of CASES) {
