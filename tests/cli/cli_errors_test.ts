@@ -362,7 +362,7 @@ Deno.test("a tracking URI of the wrong kind is a config error at mlflow.yml (or 
     assert.equal(fromEnv.code, 2, fromEnv.stderr);
     assert.match(
       fromEnv.stderr,
-      /\(tracking URI from the MLFLOW_TRACKING_URI variable\)\n  at MLFLOW_TRACKING_URI/,
+      /\(tracking URI from the MLFLOW_TRACKING_URI variable\)\n {2}at MLFLOW_TRACKING_URI/,
     );
     assert.ok(statIfAny(join(dir, "kmlf.yml"))?.isFile, "kmlf.yml is left alone");
   } finally {

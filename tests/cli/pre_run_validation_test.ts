@@ -87,7 +87,7 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
     },
     args: [],
     codes: [
-      /error\[runner\/unknown-parameter\]: Parameter "ns\.split" used by node "ns\.split_data" is not defined\n.*\n  hint: namespace "ns" turned params:split into params:ns\.split: add parameters: \[split\] to the pipeline include/,
+      /error\[runner\/unknown-parameter\]: Parameter "ns\.split" used by node "ns\.split_data" is not defined\n.*\n {2}hint: namespace "ns" turned params:split into params:ns\.split: add parameters: \[split\] to the pipeline include/,
     ],
   },
   {
@@ -100,7 +100,7 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
     },
     args: [],
     codes: [
-      /error\[catalog\/no-confirm\]: Dataset "X_train" confirmed by node "split_data" \(MemoryDataset\) has no confirm\(\) method\n  at pipelines\/training\.yml:\d+:\d+ \(nodes\[0\]\.confirms\[0\]\)/,
+      /error\[catalog\/no-confirm\]: Dataset "X_train" confirmed by node "split_data" \(MemoryDataset\) has no confirm\(\) method\n {2}at pipelines\/training\.yml:\d+:\d+ \(nodes\[0\]\.confirms\[0\]\)/,
       /error\[catalog\/unknown-dataset\]: Dataset "no_such_dataset" confirmed by node "split_data" is not in the catalog/,
     ],
   },
