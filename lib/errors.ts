@@ -22,6 +22,11 @@ export interface KmlfErrorOptions {
   source?: SourceLocation;
   hint?: string;
   cause?: unknown;
+  /**
+   * The cause was thrown by the user's own code (the top level of a project module while it was imported):
+   * rendering shows its frames in the user's files, as for a failing node.
+   */
+  userCode?: boolean;
 }
 
 /**
@@ -39,6 +44,7 @@ export class KmlfError extends Error {
   readonly code: string;
   readonly source?: SourceLocation;
   readonly hint?: string;
+  readonly userCode?: boolean;
 
   constructor(code: string, message: string, options: KmlfErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -46,6 +52,7 @@ export class KmlfError extends Error {
     this.code = code;
     this.source = options.source;
     this.hint = options.hint;
+    if (options.userCode) this.userCode = true;
   }
 }
 
@@ -173,9 +180,9 @@ function causeLines(error: KmlfError, options: RenderOptions, rel: (text: string
     const value = describeThrown(cause);
     return [error.message.includes(value) ? `  (${note})` : `  thrown: ${rel(value)} (${note})`];
   }
-  const ranUserCode = error instanceof NodeError || error instanceof RunError;
+  const ranUserCode = error instanceof NodeError || error instanceof RunError || error.userCode === true;
   if (ranUserCode && options.debug) return [indent(rel(cause.stack ?? String(cause)), "    ")];
-  const stack = ranUserCode ? userStack(cause.stack ?? "") : undefined;
+  const stack = ranUserCode ? userStack(cause) : undefined;
   if (stack !== undefined) return [indent(rel(stack), "    ")];
   return error.message.includes(cause.message) ? [] : [`  caused by: ${rel(cause.message)}`];
 }
@@ -264,9 +271,13 @@ const KMLF_FILES = [new URL("./", import.meta.url).href, new URL("../cli.ts", im
  * (kmlf called the user's function; everything below that is kmlf's callers). Undefined when the error
  * was raised by kmlf itself (no user frame): then the message says it all.
  */
-function userStack(stack: string): string | undefined {
+function userStack(error: Error): string | undefined {
+  const stack = error.stack ?? "";
   const lines = stack.split("\n");
-  const firstFrame = lines.findIndex((l) => /^\s+at /.test(l));
+  // A module's syntax error holds its own "at file:line:col" line in the message: frames come after it.
+  const head = `${error.name}: ${error.message}`;
+  const headLines = stack.startsWith(head) ? head.split("\n").length : 0;
+  const firstFrame = lines.findIndex((l, i) => i >= headLines && /^\s+at /.test(l));
   if (firstFrame < 0) return undefined;
   const frames: string[] = [];
   for (const line of lines.slice(firstFrame)) {

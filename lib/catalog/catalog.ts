@@ -67,6 +67,8 @@ export class Catalog {
       registry: this.registry,
       credentials: options.credentials?.data ?? {},
       locate: (path) => config.locate(path),
+      locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
+      replacedBase: (name) => config.replacedBase?.(name),
       versionFor: (name) => ({
         load: loadVersions[name],
         save: this.saveVersion !== undefined && isSafeVersion(this.saveVersion)

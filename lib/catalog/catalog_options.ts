@@ -6,6 +6,10 @@ import type { DatasetRegistry } from "./registry.ts";
 export interface CatalogConfig {
   data: Record<string, unknown>;
   locate(path: readonly (string | number)[]): SourceLocation | undefined;
+  /** The position of the key itself at `path` (for "unknown key" errors); falls back to `locate`. */
+  locateKey?(path: readonly (string | number)[]): SourceLocation | undefined;
+  /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */
+  replacedBase?(name: string): SourceLocation | undefined;
 }
 
 /** Options of {@link Catalog.fromConfig}. */

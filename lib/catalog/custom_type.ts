@@ -135,7 +135,12 @@ export async function importProjectClass(
     throw new DatasetError(
       code("import-failed"),
       `Cannot import ${kind.noun} module ${file}: ${(cause as Error).message.split("\n")[0]}`,
-      { source, cause, hint: "fix the module so that it imports cleanly (run `deno check` on it)" },
+      {
+        source,
+        cause,
+        userCode: true,
+        hint: "fix the module so that it imports cleanly (run `deno check` on it)",
+      },
     );
   }
   if (!(exportName in mod)) {

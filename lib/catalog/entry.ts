@@ -4,6 +4,7 @@ import {
   ConfigError,
   DatasetError,
   didYouMeanHint,
+  formatLocation,
   KmlfAggregateError,
   KmlfError,
   type SourceLocation,
@@ -26,8 +27,12 @@ export interface EntryContext {
   credentials: Record<string, unknown>;
   /** Location of a key path of the catalog config. */
   locate(path: KeyPath): SourceLocation | undefined;
+  /** The position of the key itself at `path` (for "unknown key" errors). */
+  locateKey?(path: KeyPath): SourceLocation | undefined;
   /** The versions a versioned dataset of this name uses. */
   versionFor(name: string): VersionSpec;
+  /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */
+  replacedBase?(name: string): SourceLocation | undefined;
 }
 
 /** A built dataset and the type name shown to users. */
@@ -80,11 +85,17 @@ export function checkEntry(
     });
   }
   if (typeof config.type !== "string" || config.type.trim() === "") {
+    // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default).
+    const replaced = at.length === 1 && !("type" in config) ? ctx.replacedBase?.(name) : undefined;
     throw new DatasetError("catalog/missing-type", `Catalog entry "${name}" has no type`, {
       source: ctx.locate("type" in config ? [...at, "type"] : at),
-      hint: `add e.g. "type: csv" (known types: ${
-        ctx.registry.typeNames().join(", ")
-      }); prefix template keys with "_"`,
+      hint: replaced
+        ? `this entry replaces the whole "${name}" of ${
+          formatLocation({ ...replaced, keyPath: undefined })
+        } (merge strategy destructive, as in Kedro): repeat its type and other keys here, or set merge_strategy: {catalog: soft} in kmlf.yml`
+        : `add e.g. "type: csv" (known types: ${
+          ctx.registry.typeNames().join(", ")
+        }); prefix template keys with "_"`,
     });
   }
   return config;

@@ -214,13 +214,14 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
         return fail(
           path,
           `Environment variable "${key}" is not set and no default value provided`,
-          `export ${key}=... or add a default: \${env:${key}, value}`,
+          `export ${key}=... or add a default: \${${name}:${key}, value}`,
         );
       }
       default: {
         const resolver = ctx.resolvers[name];
         if (!resolver) {
-          const known = [...BUILTINS, ...Object.keys(ctx.resolvers)];
+          // Kedro's spelling of the environment resolver is oc.env; offer it (`env` is kmlf's short form).
+          const known = [...BUILTINS, "oc.env", ...Object.keys(ctx.resolvers)];
           const guess = didYouMean(name, known);
           return fail(
             path,

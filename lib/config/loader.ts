@@ -39,6 +39,13 @@ export interface LoadedConfig {
    * ancestor in the winning file, or `undefined` when no file defines even its first key.
    */
   locate(path: KeyPath): SourceLocation | undefined;
+  /** Like {@link locate}, but the position of the key itself (for "unknown key" errors). */
+  locateKey?(path: KeyPath): SourceLocation | undefined;
+  /**
+   * Where the base folder wrote the top-level `key` that the env folder replaced whole (the destructive
+   * merge strategy); undefined when nothing was replaced. For hints: an override that lost base's keys.
+   */
+  replacedBase?(key: string): SourceLocation | undefined;
 }
 
 /**
@@ -105,10 +112,13 @@ export class ConfigLoader {
         const dir = join(options.confSource, env);
         const stat = statIfAny(dir);
         if (!stat?.isDirectory) {
+          const state = stat ? "is a file, not a folder" : "does not exist";
           errors.push(
-            new ConfigError("config/missing-env", `Configuration folder ${dir} does not exist`, {
+            new ConfigError("config/missing-env", `Configuration folder ${dir} ${state}`, {
               source: { file: dir },
-              hint: env === loader.baseEnv
+              hint: stat
+                ? `move that file away and create the folder ${dir}`
+                : env === loader.baseEnv
                 ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
                 : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV` +
                   otherEnvs(options.confSource, env, loader.baseEnv),
@@ -175,7 +185,18 @@ export class ConfigLoader {
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
     for (const env of perEnv) data = soft ? deepMerge(data, env.data) : { ...data, ...env.data };
-    return { data, files, locate: makeLocate(perEnv, soft, runtime) };
+    const [base, overlay] = perEnv;
+    const replacedBase = (key: string) =>
+      !soft && overlay && Object.hasOwn(overlay.data, key) && Object.hasOwn(base.data, key)
+        ? locateIn(base.sources, [key])
+        : undefined;
+    return {
+      data,
+      files,
+      locate: makeLocate(perEnv, soft, runtime, false),
+      locateKey: makeLocate(perEnv, soft, runtime, true),
+      replacedBase,
+    };
   }
 
   private async loadEnv(env: string, type: string, globals: Record<string, unknown>): Promise<EnvConfig> {
@@ -226,6 +247,7 @@ function makeLocate(
   perEnv: EnvConfig[],
   soft: boolean,
   runtime: Record<string, unknown> | undefined,
+  key: boolean,
 ): (path: KeyPath) => SourceLocation | undefined {
   const [base, overlay] = perEnv;
   return (path) => {
@@ -240,12 +262,12 @@ function makeLocate(
       : Object.hasOwn(overlay.data, String(path[0]))
       ? [overlay]
       : [base];
-    return locateIn(envs.flatMap((e) => e.sources), path) ?? locateRuntime(runtime, path);
+    return locateIn(envs.flatMap((e) => e.sources), path, key) ?? locateRuntime(runtime, path);
   };
 }
 
 // The file (the last, on ties) holding the longest prefix of `path`; its position is that prefix's.
-function locateIn(sources: readonly YamlSource[], path: KeyPath): SourceLocation | undefined {
+function locateIn(sources: readonly YamlSource[], path: KeyPath, key = false): SourceLocation | undefined {
   let best: YamlSource | undefined;
   let bestDepth = 0;
   for (const source of sources) {
@@ -254,7 +276,10 @@ function locateIn(sources: readonly YamlSource[], path: KeyPath): SourceLocation
   }
   if (!best) return undefined;
   const normalized = numericIndexes(best.value, path);
-  return { ...best.locate(normalized.slice(0, bestDepth)), keyPath: formatKeyPath(path) };
+  const found = key && bestDepth === path.length
+    ? best.locateKey(normalized)
+    : best.locate(normalized.slice(0, bestDepth));
+  return { ...found, keyPath: formatKeyPath(path) };
 }
 
 // A path whose value (or a scalar above it) was set by --params, rather than by a file.

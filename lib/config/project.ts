@@ -1,7 +1,14 @@
 /** The project settings file `kmlf.yml`: finding the project root and reading its settings. */
 import { dirname, isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
-import { ConfigError, didYouMean, type SourceLocation, throwIfAny } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMean,
+  KmlfAggregateError,
+  KmlfError,
+  type SourceLocation,
+  throwIfAny,
+} from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateWith } from "../yaml/validate.ts";
@@ -165,11 +172,26 @@ export function requireProjectRoot(start: string): string {
   const root = findProjectRoot(start);
   if (root !== undefined) return root;
   const dir = resolve(start);
+  // A kmlf.yml that is a folder marks no project; saying so beats "create kmlf.yml" where one is.
+  for (let at = dir;; at = dirname(at)) {
+    if (statIfAny(join(at, SETTINGS_FILE))?.isDirectory) {
+      throw new ConfigError(
+        "project/not-found",
+        `No kmlf project found in ${dir} or its parents: ${join(at, SETTINGS_FILE)} is a folder, not a file`,
+        { source: { file: join(at, SETTINGS_FILE) }, hint: folderHint(join(at, SETTINGS_FILE)) },
+      );
+    }
+    if (dirname(at) === at) break;
+  }
   throw new ConfigError(
     "project/not-found",
     `No kmlf project found in ${dir} or its parents (no ${SETTINGS_FILE})`,
     { hint: createHint(dir) },
   );
+}
+
+function folderHint(file: string): string {
+  return `move that folder away and write ${file} containing "name: my_project"`;
 }
 
 function createHint(dir: string): string {
@@ -207,9 +229,10 @@ function kedroProjectName(dir: string): { root: string; name: string } | undefin
 }
 
 // merge_strategy may name plugin config types, but a near miss of a built-in type is a typo.
-function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSource): void {
+function mergeStrategyTypeProblems(strategy: unknown, src: YamlSource): ConfigError[] {
+  if (typeof strategy !== "object" || strategy === null || Array.isArray(strategy)) return [];
   const builtIn = Object.keys(DEFAULT_PATTERNS);
-  const errors = Object.keys(strategy).flatMap((type) => {
+  return Object.keys(strategy).flatMap((type) => {
     const guess = builtIn.includes(type) ? undefined : didYouMean(type, builtIn);
     if (guess === undefined) return [];
     return [
@@ -223,7 +246,6 @@ function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSour
       ),
     ];
   });
-  throwIfAny(errors, `Invalid ${SETTINGS_FILE}`);
 }
 
 /**
@@ -238,6 +260,12 @@ function checkMergeStrategyTypes(strategy: Record<string, string>, src: YamlSour
 export async function loadProjectSettings(root: string): Promise<ProjectSettings> {
   const file = join(root, SETTINGS_FILE);
   const stat = statIfAny(file);
+  if (stat && !stat.isFile) {
+    throw new ConfigError("project/not-found", `${SETTINGS_FILE} in ${root} is a folder, not a file`, {
+      source: { file },
+      hint: folderHint(file),
+    });
+  }
   if (!stat?.isFile) {
     throw new ConfigError("project/not-found", `No ${SETTINGS_FILE} found in ${root}`, {
       source: { file },
@@ -245,11 +273,23 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     });
   }
   const src = await readYamlFile(file);
-  const raw = validateWith(SettingsSchema, src.value ?? {}, src, {
-    code: "settings/invalid",
-    what: SETTINGS_FILE,
-  });
-  checkMergeStrategyTypes(raw.merge_strategy ?? {}, src);
+  // Checked on the raw value too, so that a misspelt type is reported with every schema problem at once.
+  const typeProblems = mergeStrategyTypeProblems(
+    (src.value as { merge_strategy?: unknown } | null)?.merge_strategy,
+    src,
+  );
+  let raw: z.infer<typeof SettingsSchema>;
+  try {
+    raw = validateWith(SettingsSchema, src.value ?? {}, src, {
+      code: "settings/invalid",
+      what: SETTINGS_FILE,
+    });
+  } catch (error) {
+    if (!(error instanceof KmlfError) || typeProblems.length === 0) throw error;
+    const schemaProblems = error instanceof KmlfAggregateError ? error.errors : [error];
+    throw new KmlfAggregateError([...schemaProblems, ...typeProblems], `Invalid ${SETTINGS_FILE}`);
+  }
+  throwIfAny(typeProblems, `Invalid ${SETTINGS_FILE}`);
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };

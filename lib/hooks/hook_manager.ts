@@ -156,7 +156,7 @@ export async function importHooks(refs: readonly HooksRef[]): Promise<ImportedHo
 
 async function importOne(ref: HooksRef): Promise<ImportedHooks> {
   const fail = (code: string, message: string, hint: string, cause?: unknown) =>
-    new ConfigError(code, message, { source: ref.source, hint, cause });
+    new ConfigError(code, message, { source: ref.source, hint, cause, userCode: cause !== undefined });
   if (!isFile(ref.module)) {
     throw fail(
       "hooks/module-not-found",

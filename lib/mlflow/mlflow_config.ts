@@ -8,6 +8,7 @@ import { z } from "../zod/mod.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateWith } from "../yaml/validate.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
 
@@ -243,6 +244,65 @@ export function checkRegistryUri(config: MlflowConfig, trackingUri: string, proj
     {
       source: config.locate(["server", "mlflow_registry_uri"]),
       hint: "kmlf keeps registered models in the tracking store: set mlflow_registry_uri to null",
+    },
+  );
+}
+
+/** Where a tracking URI came from, for errors about it. */
+export interface TrackingUriOrigin {
+  /** `mlflow.yml server.mlflow_tracking_uri`, `the MLFLOW_TRACKING_URI variable`, or the default. */
+  what: string;
+  source?: SourceLocation;
+}
+
+/**
+ * Where the tracking URI in use comes from: mlflow.yml, else `MLFLOW_TRACKING_URI`, else the default.
+ *
+ * @example
+ * ```ts
+ * trackingUriOrigin(config, undefined).what; // "mlflow.yml server.mlflow_tracking_uri" when it is set
+ * ```
+ */
+export function trackingUriOrigin(config: MlflowConfig, envUri: string | undefined): TrackingUriOrigin {
+  if (config.server.trackingUri !== null) {
+    return {
+      what: "mlflow.yml server.mlflow_tracking_uri",
+      source: config.locate(["server", "mlflow_tracking_uri"]),
+    };
+  }
+  if (envUri !== undefined) {
+    return { what: "the MLFLOW_TRACKING_URI variable", source: { keyPath: "MLFLOW_TRACKING_URI" } };
+  }
+  return { what: "the default tracking URI (mlflow.db at the project root)" };
+}
+
+/**
+ * Refuses, before a run starts, a local tracking URI whose path is the wrong kind of thing: a SQLite
+ * store's `.db` that is a folder, or a file store's folder that is a file (opening them later fails with
+ * an operating-system message, or creates `<file>/.trash`).
+ *
+ * @example
+ * ```ts
+ * checkTrackingTarget("sqlite:////p/mlflow.db", { what: "mlflow.yml server.mlflow_tracking_uri" });
+ * ```
+ */
+export function checkTrackingTarget(uri: string, origin: TrackingUriOrigin): void {
+  const sqlite = uri.match(/^sqlite:\/\/\/(.+)$/);
+  const file = uri.match(/^file:\/\/(\/.*)$/);
+  const path = sqlite ? sqlite[1] : file ? decodeURIComponent(file[1]) : undefined;
+  if (path === undefined) return;
+  const stat = statIfAny(path);
+  if (!stat || (sqlite ? !stat.isDirectory : stat.isDirectory)) return;
+  throw new ConfigError(
+    "mlflow/bad-tracking-uri",
+    `Cannot use tracking URI "${uri}" (from ${origin.what}): ${path} is a ${
+      sqlite ? "folder" : "file"
+    }, but ${sqlite ? "a SQLite store is one file" : "a file store is a folder"}`,
+    {
+      source: origin.source,
+      hint: sqlite
+        ? "name a new or existing SQLite file (*.db), or the folder without .db for MLflow's file store"
+        : "name a folder (MLflow's mlruns file store) or a *.db file (SQLite store), or move that file away",
     },
   );
 }

@@ -1,10 +1,17 @@
 /** The kedro-mlflow layer as a kmlf plugin: dataset types, the `km.random_name` resolver, the tracking hook. */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, KmlfError } from "../errors.ts";
 import type { Plugin } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import type { HeaderFunction } from "./header_provider.ts";
-import { checkRegistryUri, parseMlflowConfig, resolveTrackingUri } from "./mlflow_config.ts";
+import {
+  checkRegistryUri,
+  checkTrackingTarget,
+  parseMlflowConfig,
+  resolveTrackingUri,
+  type TrackingUriOrigin,
+  trackingUriOrigin,
+} from "./mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
 import type { TrackingPort } from "./tracking_port.ts";
@@ -84,10 +91,10 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         }
         credentials = entry as Record<string, unknown>;
       }
-      const uri = resolveTrackingUri(config.server.trackingUri, {
-        projectRoot: context.projectRoot,
-        envUri: Deno.env.get("MLFLOW_TRACKING_URI"),
-      });
+      const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
+      const uri = resolveTrackingUri(config.server.trackingUri, { projectRoot: context.projectRoot, envUri });
+      const origin = trackingUriOrigin(config, envUri);
+      checkTrackingTarget(uri, origin);
       checkRegistryUri(config, uri, context.projectRoot);
       const [{ loadHeaderProvider }, { trackingHooks }] = await Promise.all([
         headerProvider(),
@@ -104,7 +111,13 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         kmlfVersion: options.kmlfVersion,
         credentials,
         notify: options.notify,
-        openClient: () => options.openClient(uri, context.projectRoot, { headers }),
+        openClient: async () => {
+          try {
+            return await options.openClient(uri, context.projectRoot, { headers });
+          } catch (error) {
+            throw storeOpenError(error, origin);
+          }
+        },
         trackingUri: uri,
       });
     },
@@ -118,3 +131,22 @@ const trackingHook = (): Promise<typeof import("./tracking_hook.ts")> =>
   import(new URL("./tracking_hook.ts", import.meta.url).href);
 const headerProvider = (): Promise<typeof import("./header_provider.ts")> =>
   import(new URL("./header_provider.ts", import.meta.url).href);
+
+// A store that cannot be opened because of the URI (its scheme, its file) is a configuration error: say
+// which setting gave the URI, and where it is written.
+const URI_PROBLEMS = new Set([
+  "tracking/unsupported-uri",
+  "tracking/cannot-open-database",
+  "tracking/not-a-database",
+  "tracking/is-a-directory",
+  "tracking/not-a-directory",
+]);
+
+function storeOpenError(error: unknown, origin: TrackingUriOrigin): unknown {
+  if (!(error instanceof KmlfError) || !URI_PROBLEMS.has(error.code)) return error;
+  return new ConfigError(error.code, `${error.message} (tracking URI from ${origin.what})`, {
+    source: origin.source ?? error.source,
+    hint: error.hint,
+    cause: error.cause,
+  });
+}

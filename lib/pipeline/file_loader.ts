@@ -15,7 +15,7 @@ import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.
 import { issuesToErrors } from "../yaml/validate.ts";
 import { applyNamespace, type MappingField } from "./namespace.ts";
 import { type DatasetField, Node } from "./node.ts";
-import { checkArity, resolveFunction } from "./modules.ts";
+import { checkArity, checkInputKeys, resolveFunction } from "./modules.ts";
 import { Pipeline } from "./pipeline.ts";
 import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toMapping } from "./schema.ts";
 import { inferenceSpec } from "./inference.ts";
@@ -167,6 +167,7 @@ export class FileLoader {
         funcSource,
       );
       checkArity(func, inputs.binding, inputs.names.length, `Node "${name}"`, funcSource);
+      checkInputKeys(func, inputs.binding, `Node "${name}"`, (key) => src.locateKey([...at, "inputs", key]));
       return new Node({
         name,
         func,

@@ -28,9 +28,37 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
   }
   const producer = new Map<string, Node>();
   for (const node of nodes) {
+    if (node.inputs.length === 0 && node.outputs.length === 0) {
+      problems.push(
+        new PipelineDefinitionError(
+          "pipeline/node-without-datasets",
+          `Node "${node.name}" has no inputs and no outputs`,
+          {
+            source: node.source,
+            hint: "a node must read or write at least one dataset (as in Kedro); add `inputs:` or `outputs:`",
+          },
+        ),
+      );
+    }
     const bases = node.inputs.map(transcodeBase);
+    const written = new Set<string>();
     for (const output of node.outputs) {
       const base = transcodeBase(output);
+      // Two outputs of one node with one base would be saved one over the other (Kedro refuses them too).
+      if (written.has(base)) {
+        problems.push(
+          new PipelineDefinitionError(
+            "pipeline/duplicate-output",
+            `Node "${node.name}" writes "${base}" twice`,
+            {
+              source: node.inputSource(output, "outputs"),
+              hint: "each output of a node must be a different dataset (even transcoded); rename one of them",
+            },
+          ),
+        );
+        continue;
+      }
+      written.add(base);
       if (bases.includes(base)) {
         problems.push(
           new PipelineDefinitionError(

@@ -3,9 +3,9 @@
  * binary can load them) and checking that an export can be called the way a node binds it.
  */
 import { pathToFileURL } from "../path.ts";
-import { didYouMeanHint, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
+import { didYouMeanHint, PipelineDefinitionError, type SourceLocation, throwIfAny } from "../errors.ts";
 import type { InputBinding, NodeFunction } from "./node.ts";
-import { declaredParams } from "./signature.ts";
+import { type DeclaredParams, declaredParams } from "./signature.ts";
 import { statIfAny } from "../fs_utils.ts";
 
 type Loaded =
@@ -77,6 +77,7 @@ export async function resolveFunction(
     throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
       source: where(),
       cause: loaded.cause,
+      userCode: true,
       hint: pkg
         ? `"${
           pkg[1] ?? pkg[2] ?? pkg[3]
@@ -119,6 +120,43 @@ export async function resolveFunction(
 }
 
 /**
+ * Checks a map of inputs against the keys the function destructures from its object argument, where it
+ * destructures one (`function f({ features, labels })`): a key it does not read is an error (a typo would
+ * otherwise pass undefined). A destructured key with no input is allowed (it may be optional).
+ *
+ * @example
+ * ```ts
+ * checkInputKeys(({ a }: { a: number }) => a, { kind: "object", keys: ["b"] }, "f", () => loc); // throws
+ * ```
+ */
+export function checkInputKeys(
+  fn: NodeFunction,
+  binding: InputBinding,
+  label: string,
+  whereKey: (key: string) => SourceLocation | undefined,
+): void {
+  if (binding.kind !== "object") return;
+  let params = arities.get(fn);
+  if (!arities.has(fn)) arities.set(fn, params = declaredParams(fn));
+  const known = params?.firstKeys;
+  if (!known) return;
+  const problems = binding.keys.filter((k) => !known.includes(k)).map((key) => {
+    const guess = didYouMeanHint(key, known.filter((k) => !binding.keys.includes(k)));
+    return new PipelineDefinitionError(
+      "pipeline/unknown-input-key",
+      `${label} passes input "${key}", which the function does not read (it reads ${
+        known.map((k) => `"${k}"`).join(", ")
+      })`,
+      {
+        source: whereKey(key),
+        hint: guess || "rename the key under inputs: to one the function destructures",
+      },
+    );
+  });
+  throwIfAny(problems);
+}
+
+/**
  * Checks the binding against the function's declared parameters where that is detectable: more
  * arguments than declared parameters (counting ones with defaults, without a rest parameter) is an error.
  * Fewer is allowed, because TypeScript's optional parameters look like required ones at run time.
@@ -153,4 +191,4 @@ export function checkArity(
   }
 }
 
-const arities = new WeakMap<NodeFunction, { count: number; rest: boolean } | undefined>();
+const arities = new WeakMap<NodeFunction, DeclaredParams | undefined>();

@@ -144,7 +144,9 @@ export class Node {
         source: this.source,
       });
     }
-    return this.mapOutputs(result);
+    const outputs = this.mapOutputs(result);
+    this.checkSettled(this.outputBinding.kind === "none" ? { "(no outputs)": result } : outputs);
+    return outputs;
   }
 
   /** `name: func([a;b]) -> [c]`, Kedro's node description. */
@@ -158,6 +160,26 @@ export class Node {
     if (b.kind === "none") return [];
     if (b.kind === "object") return [Object.fromEntries(b.keys.map((k, i) => [k, inputs[this.inputs[i]]]))];
     return this.inputs.map((i) => inputs[i]);
+  }
+
+  // A generator's body has not run, and a promise inside a list or map was not awaited: saved, either
+  // would become "{}" over the dataset's good data (and its errors would be lost), so refuse them.
+  private checkSettled(outputs: Record<string, unknown>): void {
+    for (const [output, value] of Object.entries(outputs)) {
+      const what = pendingKind(value);
+      if (!what) continue;
+      throw new NodeError(
+        "node/bad-outputs",
+        `Node "${this.name}" returned ${what} for ${output.startsWith("(") ? "its result" : `"${output}"`}`,
+        {
+          source: this.source,
+          hint: what === "an unawaited promise"
+            ? "await it in the function (return await …; Promise.all([...]) for several values)"
+            : "kmlf does not stream generator nodes: collect the chunks and return them " +
+              "(Array.from(gen), or push each chunk in a for await loop)",
+        },
+      );
+    }
   }
 
   private mapOutputs(result: unknown): Record<string, unknown> {
@@ -180,7 +202,10 @@ export class Node {
     if (b.kind === "list") {
       if (!Array.isArray(result)) throw fail(`an array of ${this.outputs.length}`, describe(result));
       if (result.length !== this.outputs.length) {
-        throw fail(`${this.outputs.length} values (${this.outputs.join(", ")})`, `${result.length} values`);
+        throw fail(
+          `${this.outputs.length} values (${this.outputs.join(", ")})`,
+          `${result.length} value${result.length === 1 ? "" : "s"}`,
+        );
       }
       return Object.fromEntries(this.outputs.map((o, i) => [o, result[i]]));
     }
@@ -203,8 +228,17 @@ export class Node {
   }
 }
 
+function pendingKind(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if (typeof (value as { then?: unknown }).then === "function") return "an unawaited promise";
+  const it = value as { next?: unknown; [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown };
+  if (typeof it.next !== "function") return undefined;
+  if (typeof it[Symbol.asyncIterator] === "function") return "an async generator (or iterator)";
+  return typeof it[Symbol.iterator] === "function" ? "a generator (or iterator)" : undefined;
+}
+
 function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
-  if (value === null) return "null";
+  if (value === null || value === undefined) return String(value);
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }

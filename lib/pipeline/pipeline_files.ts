@@ -6,6 +6,7 @@
  */
 import { join } from "../path.ts";
 import { PipelineDefinitionError } from "../errors.ts";
+import { statIfAny } from "../fs_utils.ts";
 
 /** The pipeline every run without a name runs: its own file, or the union of all the others. */
 export const DEFAULT = "__default__";
@@ -36,8 +37,9 @@ export function pipelineFiles(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   try {
     for (const e of Deno.readDirSync(dir)) {
-      const m = e.isFile && e.name.match(/^([^.].*)\.ya?ml$/);
-      if (!m) continue;
+      const m = e.name.match(/^([^.].*)\.ya?ml$/);
+      // A symlinked pipeline file counts, as a symlinked config file does (lib/config/files.ts).
+      if (!m || !(e.isFile || (e.isSymlink && statIfAny(join(dir, e.name))?.isFile))) continue;
       const other = files.get(m[1]);
       if (other) {
         throw new PipelineDefinitionError(
@@ -49,6 +51,16 @@ export function pipelineFiles(dir: string): Map<string, string> {
       files.set(m[1], join(dir, e.name));
     }
   } catch (error) {
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new PipelineDefinitionError(
+        "pipeline/no-dir",
+        `Pipelines folder ${dir} is a file, not a folder`,
+        {
+          source: { file: dir },
+          hint: "move that file away and create the folder (or set pipelines_dir in kmlf.yml)",
+        },
+      );
+    }
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     throw new PipelineDefinitionError("pipeline/no-dir", `Pipelines folder ${dir} does not exist`, {
       hint: "create it and add one <name>.yml per pipeline (or set pipelines_dir in kmlf.yml)",

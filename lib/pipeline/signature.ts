@@ -8,6 +8,11 @@
 export interface DeclaredParams {
   count: number;
   rest: boolean;
+  /**
+   * The keys the first parameter destructures (`{ features, labels }` → ["features", "labels"]); undefined
+   * when it is not a plain object pattern (a name, `...rest` inside, computed keys).
+   */
+  firstKeys?: string[];
 }
 
 /**
@@ -30,7 +35,25 @@ export function declaredParams(fn: (...args: any[]) => unknown): DeclaredParams 
   const parts = splitTopLevel(src, open + 1);
   if (!parts) return undefined;
   const params = parts.map((p) => p.trim()).filter((p) => p.length > 0);
-  return { count: params.length, rest: params.some((p) => p.startsWith("...")) };
+  const firstKeys = params[0]?.startsWith("{") ? patternKeys(params[0]) : undefined;
+  return {
+    count: params.length,
+    rest: params.some((p) => p.startsWith("...")),
+    ...(firstKeys && { firstKeys }),
+  };
+}
+
+// `{ a, b = 1, c: alias, "d": e }` → ["a", "b", "c", "d"]; undefined for `...rest` or `[computed]` keys.
+function patternKeys(param: string): string[] | undefined {
+  const parts = splitTopLevel(param, 1);
+  if (!parts) return undefined;
+  const keys: string[] = [];
+  for (const part of parts.map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const key = part.match(/^([A-Za-z_$][\w$]*)/)?.[1] ?? part.match(/^(["'])(.*?)\1/)?.[2];
+    if (key === undefined || part.startsWith("...")) return undefined;
+    keys.push(key);
+  }
+  return keys;
 }
 
 // Splits `a, b = f(1, 2), {c, d}` at top-level commas up to the closing parenthesis, skipping strings,

@@ -4,8 +4,9 @@
  * runner repeats the cheap part.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { DatasetError, didYouMeanHint, throwIfAny } from "../errors.ts";
+import { DatasetError, didYouMeanHint, KmlfAggregateError, KmlfError, throwIfAny } from "../errors.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
+import { transcodeBase } from "../dataset_names.ts";
 
 /**
  * Throws when a free input is neither produced by a node, declared in the catalog (or matched by a
@@ -35,6 +36,7 @@ export async function checkRunnable(
   catalog: Catalog,
   options: { full: Pipeline },
 ): Promise<void> {
+  await buildPatternDatasets(pipeline, catalog);
   const problems: DatasetError[] = [];
   const ran = new Set(pipeline.nodes);
   const unresolved = new Set<string>();
@@ -63,7 +65,102 @@ export async function checkRunnable(
     );
   }
   problems.push(...freeInputProblems(pipeline, catalog).filter((p) => !unresolved.has(p.inputName)));
+  problems.push(...transcodedInMemoryProblems(pipeline, catalog));
+  problems.push(...await confirmsProblems(pipeline, catalog));
   throwIfAny(problems, "Cannot run the pipeline");
+}
+
+// `confirms:` names a dataset whose confirm() runs after the node succeeds: an unknown name or a dataset
+// without confirm() would fail the run only after the node's work is done.
+async function confirmsProblems(pipeline: Pipeline, catalog: Catalog): Promise<DatasetError[]> {
+  const problems: DatasetError[] = [];
+  const used = pipeline.datasets();
+  for (const node of pipeline.nodes) {
+    for (const name of node.confirms) {
+      const source = node.inputSource(name, "confirms");
+      if (!catalog.has(name) && !used.has(name)) {
+        problems.push(
+          new DatasetError(
+            "catalog/unknown-dataset",
+            `Dataset "${name}" confirmed by node "${node.name}" is not in the catalog`,
+            {
+              source,
+              hint: "declare it in conf/base/catalog.yml (with a type that has confirm()), or fix the name" +
+                (didYouMeanHint(name, catalog.names()) ? `; ${didYouMeanHint(name, catalog.names())}` : ""),
+            },
+          ),
+        );
+        continue;
+      }
+      const dataset = catalog.has(name) ? await catalog.get(name) : undefined;
+      if (typeof dataset?.confirm === "function") continue;
+      problems.push(
+        new DatasetError(
+          "catalog/no-confirm",
+          `Dataset "${name}" confirmed by node "${node.name}" (${
+            catalog.typeName(name)
+          }) has no confirm() method`,
+          {
+            source,
+            hint: "remove it from the node's confirms:, or use a dataset type that supports confirm",
+          },
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+// `x@a` written and `x@b` read are two catalog entries that share data only through their file: when
+// either is kept in memory, the reader would find nothing (or a stale file), so refuse it before the run.
+function transcodedInMemoryProblems(pipeline: Pipeline, catalog: Catalog): DatasetError[] {
+  const problems: DatasetError[] = [];
+  const writers = new Map<string, { name: string; node: string }>();
+  for (const node of pipeline.nodes) {
+    for (const o of node.outputs) {
+      if (o.includes("@")) writers.set(transcodeBase(o), { name: o, node: node.name });
+    }
+  }
+  for (const node of pipeline.nodes) {
+    for (const input of node.inputs) {
+      const writer = writers.get(transcodeBase(input));
+      if (!input.includes("@") || !writer || writer.name === input) continue;
+      const inMemory = [writer.name, input].filter((n) => !catalog.has(n) || catalog.isEphemeral(n));
+      if (inMemory.length === 0) continue;
+      problems.push(
+        new DatasetError(
+          "runner/transcoded-in-memory",
+          `Input "${input}" of node "${node.name}" is written as "${writer.name}" by node "${writer.node}", ` +
+            `but ${inMemory.map((n) => `"${n}"`).join(" and ")} ${
+              inMemory.length > 1 ? "are" : "is"
+            } kept in memory`,
+          {
+            source: node.inputSource(input),
+            hint: `transcoded datasets share data through their file: declare both "${writer.name}" and ` +
+              `"${input}" in conf/base/catalog.yml with the same filepath`,
+          },
+        ),
+      );
+    }
+  }
+  return problems;
+}
+
+// A factory pattern's dataset is built on first use, which for an output is during the run: build them all
+// now, so that a broken pattern entry (a missing argument, unknown credentials) is reported, every one,
+// before a tracked run is started rather than as a failed run.
+async function buildPatternDatasets(pipeline: Pipeline, catalog: Catalog): Promise<void> {
+  const problems: KmlfError[] = [];
+  for (const name of [...pipeline.datasets()].sort()) {
+    if (name === "parameters" || name.startsWith("params:") || !catalog.has(name)) continue;
+    try {
+      await catalog.get(name);
+    } catch (error) {
+      if (!(error instanceof KmlfError)) throw error;
+      problems.push(...(error instanceof KmlfAggregateError ? error.errors : [error]));
+    }
+  }
+  throwIfAny(problems, "Invalid catalog");
 }
 
 function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError & { inputName: string })[] {
@@ -79,17 +176,22 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
       const key = name.slice("params:".length);
       const params = catalog.names().filter((n) => n.startsWith("params:")).map((n) => n.slice(7));
       const guess = didYouMeanHint(key, params);
+      // A namespace prefixes params: too; the usual fix is to keep the shared name in the include.
+      const ns = node?.namespace;
+      const bare = ns && key.startsWith(`${ns}.`) ? key.slice(ns.length + 1) : undefined;
+      const hint = bare !== undefined && params.includes(bare)
+        ? `namespace "${ns}" turned params:${bare} into params:${key}: add parameters: [${bare}] to the ` +
+          `pipeline include that sets namespace: ${ns} (to share params:${bare}), or define "${key}" in ` +
+          "conf/base/parameters.yml"
+        : `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+          (guess ? `; ${guess}` : "");
       problems.push(
         named(
           name,
           new DatasetError(
             "runner/unknown-parameter",
             `Parameter "${key}" used by node ${nodeList} is not defined`,
-            {
-              source,
-              hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
-                (guess ? `; ${guess}` : ""),
-            },
+            { source, hint },
           ),
         ),
       );

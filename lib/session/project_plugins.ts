@@ -61,6 +61,9 @@ async function importOne(
     );
     const isPath = ref.specifier.startsWith("file:");
     throw fail(ref, "plugins/import-failed", `Cannot import plugin "${ref.written}": ${first}`, {
+      // A project module's own throw is shown with its frames; a package that is not mapped needs no more.
+      cause: isPath ? cause : undefined,
+      userCode: isPath,
       hint: isPath
         ? "paths in kmlf.yml plugins: are relative to kmlf.yml; check the path, then run `deno check` on the module"
         : `map "${ref.specifier}" in the project's deno.json imports (e.g. \`deno add npm:${ref.specifier}\`), or give a path`,
@@ -148,7 +151,7 @@ function fail(
   ref: PluginRef,
   code: string,
   message: string,
-  options: { hint: string; cause?: unknown },
+  options: { hint: string; cause?: unknown; userCode?: boolean },
 ): ConfigError {
   return new ConfigError(code, message, { source: ref.source, ...options });
 }

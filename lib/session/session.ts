@@ -403,7 +403,12 @@ async function pipelineError(
 }
 
 function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
-  return { data: conf.data, locate: (path) => conf.locate(path) };
+  return {
+    data: conf.data,
+    locate: (path) => conf.locate(path),
+    locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),
+    replacedBase: (n) => conf.replacedBase?.(n),
+  };
 }
 
 function hasFilter(f: PipelineFilter): boolean {

@@ -59,14 +59,26 @@ export function parseYaml(text: string, file: string, options: { code?: string }
     if (error instanceof ConfigError) throw error;
     if (error instanceof RangeError) throw tooDeepForParser(text, file); // the parser ran out of stack
     const e = error as Error & { reason?: string; mark?: YamlMark };
-    const duplicate = /duplicated mapping key/.test(e.reason ?? "");
+    const reason = e.reason ?? e.message;
+    const duplicate = /duplicated mapping key/.test(reason);
+    const documents = /expected a single document/.test(reason);
+    // The parser gives no position for a second document: point at its `---` line.
+    const separator = documents ? secondDocumentLine(text) : undefined;
     throw new ConfigError(
       options.code ?? (duplicate ? "yaml/duplicate-key" : "yaml/syntax"),
-      `Cannot parse ${file}: ${e.reason ?? e.message}`,
+      `Cannot parse ${file}: ${reason}`,
       {
-        source: e.mark ? { file, line: e.mark.line + 1, column: e.mark.column + 1 } : { file },
+        source: e.mark
+          ? { file, line: e.mark.line + 1, column: e.mark.column + 1 }
+          : separator
+          ? { file, line: separator, column: 1 }
+          : { file },
         hint: duplicate
           ? "a key may appear only once in a mapping; remove or rename one of them"
+          : documents
+          ? "a config file holds one YAML document: remove the `---` separator (or split the file in two)"
+          : /unknown tag/.test(reason)
+          ? "kmlf reads plain YAML: tags such as !!python/tuple or !Ref are not supported; write the value as a list, mapping or string"
           : "check the indentation and quoting around this position",
       },
     );
@@ -196,4 +208,13 @@ function computeLineStarts(text: string): number[] {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
+}
+
+// 1-based line of the `---` that starts a second document, if one can be found.
+function secondDocumentLine(text: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  const starts = lines.flatMap((line, i) => (/^---(\s|$)/.test(line) ? [i] : []));
+  const hasContentBefore = (i: number) => lines.slice(0, i).some((l) => l.trim() !== "" && !/^\s*#/.test(l));
+  const second = starts.find((i) => hasContentBefore(i));
+  return second === undefined ? undefined : second + 1;
 }

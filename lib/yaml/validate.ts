@@ -98,6 +98,21 @@ export function issuesToErrors(
       continue;
     }
     const actual = options.value === undefined ? undefined : valueAt(options.value, rel);
+    if (path.length === 0 && issue.code === "invalid_type" && issue.expected === "object") {
+      // The whole document: `Invalid value for ""` would name no key.
+      const got = Array.isArray(actual) ? "a list" : actual === null ? "null" : `a ${typeof actual}`;
+      errors.push(
+        new ConfigError(
+          options.code,
+          `Cannot read ${options.what}: it is ${got}, not a mapping of keys to values`,
+          {
+            source: locator.locate([]),
+            hint: "write `key: value` entries at the top level",
+          },
+        ),
+      );
+      continue;
+    }
     errors.push(
       new ConfigError(
         options.code,

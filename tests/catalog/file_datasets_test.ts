@@ -201,6 +201,35 @@ Deno.test("json save_args.indent controls formatting; binary accepts an ArrayBuf
   });
 });
 
+Deno.test("JSON and YAML refuse a Map, Set, typed array, Error or RegExp by path instead of writing {}", async () => {
+  await inTempDir(async (dir) => {
+    const json = new JsonDataset({ filepath: join(dir, "x.json") });
+    const yaml = new YamlDataset({ filepath: join(dir, "x.yml") });
+    await json.save({ good: 1 });
+    await yaml.save({ good: 1 });
+    const cases: [unknown, RegExp][] = [
+      [{ m: new Map([["a", 1]]) }, /cannot hold a Map at value\.m$/],
+      [[1, new Set([1])], /cannot hold a Set at value\[1\]$/],
+      [{ w: { t: new Float32Array(2) } }, /cannot hold a Float32Array at value\.w\.t$/],
+      [{ e: new Error("x") }, /cannot hold an Error at value\.e$/],
+      [{ r: /x/ }, /cannot hold a RegExp at value\.r$/],
+    ];
+    for (const [data, message] of cases) {
+      for (const ds of [json, yaml]) {
+        await assert.rejects(
+          () => ds.save(data as never),
+          (e: DatasetError) =>
+            e instanceof DatasetError && e.code === "dataset/not-serializable" && message.test(e.message),
+        );
+      }
+    }
+    assert.deepEqual(await json.load(), { good: 1 }, "the good file is kept");
+    assert.deepEqual(await yaml.load(), { good: 1 });
+    await json.save({ d: new Date(0), n: null, nested: [{ a: [1] }] });
+    assert.deepEqual(await json.load(), { d: "1970-01-01T00:00:00.000Z", n: null, nested: [{ a: [1] }] });
+  });
+});
+
 Deno.test("exists() of a file dataset that cannot look is a rejection, not a throw", async () => {
   await inTempDir(async (dir) => {
     // A file where a folder should be: stat fails with NotADirectory, which exists() reports.

@@ -69,6 +69,24 @@ Deno.test("partitioned overwrite removes stale partitions; bad ids and non-recor
   });
 });
 
+Deno.test("a partition its dataset refuses is named in the error, and good partitions on disk stay", async () => {
+  await inTempDir(async (dir) => {
+    const ds = new PartitionedDataset({
+      path: join(dir, "p"),
+      filenameSuffix: ".json",
+      createPartition: (f) => new JsonDataset({ filepath: f }),
+    });
+    await ds.save({ a: [1], b: [2] });
+    await assert.rejects(
+      () => ds.save({ a: [1], b: [{ x: 10n }] }),
+      (e: DatasetError) =>
+        e instanceof DatasetError && e.code === "dataset/not-serializable" &&
+        /^partition "b": JSON cannot hold a BigInt/.test(e.message) && /convert it first/.test(e.hint!),
+    );
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(join(dir, "p/b.json"))), [2]);
+  });
+});
+
 Deno.test("a partitioned catalog entry builds its underlying dataset type per file", async () => {
   await inTempDir(async (root) => {
     const yaml =

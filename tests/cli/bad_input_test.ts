@@ -82,6 +82,24 @@ const CASES: Record<string, Case> = {
     args: ["run", "training"],
   },
   "module-syntax-error": { files: { [NODES]: "export function splitData( {\n" }, args: ["run", "training"] },
+  "catalog-env-entry-replaces-base": {
+    files: { "conf/local/catalog.yml": 'iris:\n  load_args:\n    sep: ","\n' },
+    args: ["run", "training"],
+  },
+  "module-throws-at-import": {
+    files: {
+      [NODES]: 'function check(): never {\n  throw new Error("MODEL_DIR is not set");\n}\ncheck();\n',
+    },
+    args: ["run", "training"],
+  },
+  "hooks-module-throws-at-import": {
+    files: {
+      "kmlf.yml": "name: iris\ndefault_env: local\nhooks: [./hooks.ts#hooks]\n",
+      "hooks.ts":
+        'const token = undefined as string | undefined;\nif (!token) throw new Error("no token");\nexport const hooks = {};\n',
+    },
+    args: ["run", "training"],
+  },
   "too-many-inputs": {
     files: {
       [TRAINING]: training.replace("inputs: [predictions, y_test]", "inputs: [predictions, y_test, X_test]"),

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { statIfAny } from "../../lib/fs_utils.ts";
 import {
   assertGolden,
   CLI_PATH,
@@ -203,6 +204,34 @@ for (const [name, c] of Object.entries(CASES)) {
   });
 }
 
+Deno.test("a generator or an unawaited promise returned by a node leaves the good output as it was", async () => {
+  const cases: [string, string][] = [
+    ["return (function* () { yield 1; })();", "outputs: out"],
+    ["return [Promise.resolve(1)];", "outputs: [out]"],
+  ];
+  for (const [body, outputs] of cases) {
+    const dir = await demoProject(
+      oneNode(body, JSON_OUT, {
+        "pipelines/x.yml": `nodes:\n  - {name: make, func: ./x.ts#make, ${outputs}}\n`,
+      }),
+    );
+    try {
+      await Deno.mkdir(join(dir, "data"), { recursive: true });
+      await Deno.writeTextFile(join(dir, "data/out.json"), '{"good": 1}');
+      const r = await kmlf(["run", "x"], { cwd: dir });
+      assert.equal(r.code, 1, r.stderr);
+      assertTidy(r.stderr);
+      assert.match(
+        r.stderr,
+        /error\[node\/bad-outputs\]: Node "make" returned (a generator|an unawaited promise)/,
+      );
+      assert.equal(await Deno.readTextFile(join(dir, "data/out.json")), '{"good": 1}');
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
 Deno.test("a full device (a real /dev/full-like node), /sys (permission or read-only) and a file-size limit: disk hints", async () => {
   const dir = await demoProject(
     oneNode('return "0123456789".repeat(20000);', "  type: text\n  filepath: data/full\n"),
@@ -286,6 +315,56 @@ Deno.test("a store file that is not SQLite: named, with a hint, for kmlf server 
     assert.match(run.stderr, /notes\.db: it is not an SQLite database/);
     assert.match(run.stderr, /hint: point mlflow_tracking_uri/);
     assert.doesNotMatch(run.stderr, /disable the plugin/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a tracking URI of the wrong kind is a config error at mlflow.yml (or MLFLOW_TRACKING_URI), exit 2", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  const yml = join(dir, "conf/base/mlflow.yml");
+  const original = await Deno.readTextFile(yml);
+  const runWith = async (uri: string, env: Record<string, string> = {}) => {
+    await Deno.writeTextFile(
+      yml,
+      original.replace("mlflow_tracking_uri: null", `mlflow_tracking_uri: ${uri}`),
+    );
+    return await kmlf(["run", "training"], { cwd: dir, env });
+  };
+  try {
+    await Deno.mkdir(join(dir, "store.db"));
+    const cases: [string, Record<string, string>, RegExp][] = [
+      [
+        "kmlf.yml",
+        {},
+        /error\[mlflow\/bad-tracking-uri\]: .*kmlf\.yml is a file, but a file store is a folder/,
+      ],
+      [
+        "store.db",
+        {},
+        /error\[mlflow\/bad-tracking-uri\]: .*store\.db is a folder, but a SQLite store is one file/,
+      ],
+      [
+        '"nope://x"',
+        {},
+        /error\[tracking\/unsupported-uri\]: .*\(tracking URI from mlflow\.yml server\.mlflow_tracking_uri\)/,
+      ],
+    ];
+    for (const [uri, env, message] of cases) {
+      const r = await runWith(uri, env);
+      assert.equal(r.code, 2, r.stderr);
+      assertTidy(r.stderr);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /at conf\/base\/mlflow\.yml:\d+:\d+ \(server\.mlflow_tracking_uri\)/);
+      assert.doesNotMatch(r.stderr, /MLflow run [0-9a-f]{32} started|os error/);
+    }
+    const fromEnv = await runWith("null", { MLFLOW_TRACKING_URI: "nope://y" });
+    assert.equal(fromEnv.code, 2, fromEnv.stderr);
+    assert.match(
+      fromEnv.stderr,
+      /\(tracking URI from the MLFLOW_TRACKING_URI variable\)\n {2}at MLFLOW_TRACKING_URI/,
+    );
+    assert.ok(statIfAny(join(dir, "kmlf.yml"))?.isFile, "kmlf.yml is left alone");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -42,6 +42,68 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
     args: [],
     codes: [/error\[runner\/unknown-parameter\]: Parameter "no_such_param"/],
   },
+  {
+    what: "outputs matched by factory patterns whose entries are broken (a missing argument, credentials)",
+    files: {
+      "pipelines/training.yml": TRAINING.replace("outputs: predictions", "outputs: predictions_csv")
+        .replace("[predictions, y_test]", "[predictions_csv, y_test]")
+        .replace("outputs: metrics", "outputs: metrics_db"),
+      "conf/base/catalog_patterns.yml": [
+        '"{name}_csv":',
+        "  type: csv",
+        '"{name}_db":',
+        "  type: sqlite_table",
+        "  table_name: t",
+        "  filepath: data/t.db",
+        '  credentials: "{name}_creds"',
+        "",
+      ].join("\n"),
+    },
+    args: [],
+    codes: [
+      /error\[catalog\/unknown-credentials\]: Unable to find credentials "metrics_creds" used by catalog entry "\{name\}_db"/,
+      /error\[catalog\/bad-argument\]: Missing key "\{name\}_csv\.filepath" in dataset "predictions_csv" \(csv\)/,
+    ],
+  },
+  {
+    what: "a transcoded dataset written and read in two forms that are kept in memory",
+    files: {
+      "pipelines/training.yml": TRAINING.replace("outputs: predictions", "outputs: predictions@rows")
+        .replace("[predictions, y_test]", "[predictions@table, y_test]"),
+    },
+    args: [],
+    codes: [
+      /error\[runner\/transcoded-in-memory\]: Input "predictions@table" of node "report_accuracy" is written as "predictions@rows" by node "predict", but "predictions@rows" and "predictions@table" are kept in memory/,
+    ],
+  },
+  {
+    what: "params: prefixed by an include's namespace",
+    files: {
+      "pipelines/split_part.yml": "nodes:\n  - name: split_data\n    func: ./iris/nodes.ts#splitData\n" +
+        "    inputs: [iris, params:split, params:target]\n    outputs: [X_train, y_train, X_test, y_test]\n",
+      "pipelines/training.yml":
+        "nodes:\n  - pipeline: ./split_part.yml\n    namespace: ns\n    inputs: [iris]\n" +
+        "    parameters: [target]\n",
+    },
+    args: [],
+    codes: [
+      /error\[runner\/unknown-parameter\]: Parameter "ns\.split" used by node "ns\.split_data" is not defined\n.*\n {2}hint: namespace "ns" turned params:split into params:ns\.split: add parameters: \[split\] to the pipeline include/,
+    ],
+  },
+  {
+    what: "confirms: naming an unknown dataset, or one without confirm()",
+    files: {
+      "pipelines/training.yml": TRAINING.replace(
+        "    tags: [preprocessing]",
+        "    tags: [preprocessing]\n    confirms: [X_train, no_such_dataset]",
+      ),
+    },
+    args: [],
+    codes: [
+      /error\[catalog\/no-confirm\]: Dataset "X_train" confirmed by node "split_data" \(MemoryDataset\) has no confirm\(\) method\n {2}at pipelines\/training\.yml:\d+:\d+ \(nodes\[0\]\.confirms\[0\]\)/,
+      /error\[catalog\/unknown-dataset\]: Dataset "no_such_dataset" confirmed by node "split_data" is not in the catalog/,
+    ],
+  },
 ];
 
 for (const c of CASES) {

@@ -235,6 +235,27 @@ Deno.test("an unset environment variable without default is an error", async () 
   );
 });
 
+Deno.test("the hints of environment resolvers speak the user's spelling (oc.env is Kedro's)", async () => {
+  await withTree(
+    { "conf/base/credentials.yml": "a: ${oc.env:KMLF_SURELY_UNSET}\n", "conf/local/.gitkeep": "" },
+    async (dir) => {
+      const e = await rejectsWith(
+        () => load(dir, "credentials", { getEnv: () => undefined }),
+        ConfigError,
+        "config/interpolation",
+      );
+      assert.match(e.hint!, /add a default: \$\{oc\.env:KMLF_SURELY_UNSET, value\}/);
+    },
+  );
+  await withTree(
+    { "conf/base/credentials.yml": "a: ${oc.nev:HOME}\n", "conf/local/.gitkeep": "" },
+    async (dir) => {
+      const e = await rejectsWith(() => load(dir, "credentials"), ConfigError, "config/interpolation");
+      assert.equal(e.hint, 'did you mean "oc.env"?');
+    },
+  );
+});
+
 Deno.test("circular interpolation is an error showing the cycle", async () => {
   await withTree(
     only({ "conf/base/parameters.yml": "a: ${b}\nb: ${c.x}\nc: {x: '${a}'}\n" }),

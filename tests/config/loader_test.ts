@@ -92,6 +92,14 @@ Deno.test("across envs the env replaces base at top level (destructive), and loc
     });
     assert.equal(p.locate(["seed"])?.file, join(dir, "conf/base/parameters.yml"));
     assert.equal(p.locate(["seed"])?.line, 2);
+    assert.deepEqual(p.locateKey?.(["model", "lr"]), {
+      file: join(dir, "conf/local/parameters.yml"),
+      line: 1,
+      column: 9,
+      keyPath: "model.lr",
+    }, "locateKey is the key's position, for unknown-key errors");
+    assert.equal(p.replacedBase?.("model")?.file, join(dir, "conf/base/parameters.yml"));
+    assert.equal(p.replacedBase?.("seed"), undefined);
     const gone = p.locate(["model", "n_iter"]);
     assert.deepEqual(
       [gone?.file, gone?.line, gone?.column, gone?.keyPath],
@@ -153,6 +161,18 @@ Deno.test("a missing env folder is an error naming the path and the fix", async 
     );
     assert.equal(e.source?.file, join(dir, "conf/prod"));
     assert.match(e.hint!, /create .*conf\/prod.*or pass another --env/);
+  });
+});
+
+Deno.test("an env folder that is a file is named as such", async () => {
+  await withTree({ "conf/base/parameters.yml": "a: 1\n", "conf/local": "oops" }, async (dir) => {
+    const e = await rejectsWith(
+      () => load(dir, "parameters"),
+      ConfigError,
+      "config/missing-env",
+      /Configuration folder .*conf\/local is a file, not a folder/,
+    );
+    assert.match(e.hint!, /move that file away/);
   });
 });
 
@@ -315,6 +335,25 @@ Deno.test("a YAML syntax error in a conf file names the file, line and column", 
     const e = await rejectsWith(() => load(dir, "catalog"), ConfigError, "yaml/syntax", /catalog.yml/);
     assert.equal(e.source?.file, join(dir, "conf/base/catalog.yml"));
     assert.deepEqual([e.source?.line, e.source?.column], [3, 2]);
+  });
+});
+
+Deno.test("two YAML documents in one file, or a language tag, get a position and a hint that fits", async () => {
+  await withTree({
+    "conf/base/parameters.yml": "# comment\n---\na: 1\n---\nb: 2\n",
+    "conf/base/catalog.yml": "a: !!python/tuple [1, 2]\n",
+    "conf/local/.gitkeep": "",
+  }, async (dir) => {
+    const docs = await rejectsWith(
+      () => load(dir, "parameters"),
+      ConfigError,
+      "yaml/syntax",
+      /single document/,
+    );
+    assert.deepEqual([docs.source?.line, docs.source?.column], [4, 1]);
+    assert.match(docs.hint!, /one YAML document: remove the `---` separator/);
+    const tag = await rejectsWith(() => load(dir, "catalog"), ConfigError, "yaml/syntax", /unknown tag/);
+    assert.match(tag.hint!, /tags such as !!python\/tuple .* are not supported/);
   });
 });
 

@@ -210,6 +210,22 @@ Deno.test("several kmlf.yml problems are reported together", async () => {
   });
 });
 
+Deno.test("a misspelt merge_strategy type is reported with the schema's problems, not after them", async () => {
+  await withTree(
+    { "kmlf.yml": "name: demo\nmerge_strategy:\n  parameters: sofft\n  catlog: soft\n" },
+    async (dir) => {
+      await assert.rejects(() => loadProjectSettings(dir), (e: KmlfAggregateError) => {
+        assert.ok(e instanceof KmlfAggregateError);
+        assert.deepEqual(e.errors.map((x) => x.source?.keyPath), [
+          "merge_strategy.parameters",
+          "merge_strategy.catlog",
+        ]);
+        return true;
+      });
+    },
+  );
+});
+
 Deno.test("a YAML syntax error in kmlf.yml names its line and column", async () => {
   await withTree({ "kmlf.yml": "name: demo\nhooks: [a\n" }, async (dir) => {
     const e = await rejectsWith(() => loadProjectSettings(dir), ConfigError, "yaml/syntax", /kmlf.yml/);
@@ -236,4 +252,37 @@ Deno.test("env names that are not plain folder names are refused, naming where t
     throwsWith(() => resolveEnv({ envVar: "..", settings }), ConfigError, "config/bad-env", /from KMLF_ENV/);
     throwsWith(() => resolveEnv({ flag: ".hidden", settings }), ConfigError, "config/bad-env");
   });
+});
+
+Deno.test("a kmlf.yml that is a folder is named as such, not as a missing file", async () => {
+  await withTree({ "kmlf.yml/readme.txt": "", "sub/x.txt": "" }, async (dir) => {
+    const e = throwsWith(
+      () => requireProjectRoot(join(dir, "sub")),
+      ConfigError,
+      "project/not-found",
+      /kmlf\.yml is a folder, not a file/,
+    );
+    assert.equal(e.source?.file, join(dir, "kmlf.yml"));
+    assert.match(e.hint!, /move that folder away/);
+    await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "project/not-found",
+      /is a folder, not a file/,
+    );
+  });
+});
+
+Deno.test("a kmlf.yml that is a list or a scalar says so, naming no empty key", async () => {
+  for (const [text, what] of [["- a\n", "a list"], ["3\n", "a number"]]) {
+    await withTree({ "kmlf.yml": text }, async (dir) => {
+      const e = await rejectsWith(
+        () => loadProjectSettings(dir),
+        ConfigError,
+        "settings/invalid",
+        new RegExp(`^Cannot read kmlf\\.yml: it is ${what}, not a mapping of keys to values$`),
+      );
+      assert.equal(e.source?.line, 1);
+    });
+  }
 });

@@ -223,3 +223,26 @@ Deno.test("a missing pipelines folder is an error with a hint", () => {
     (e: PipelineDefinitionError) => e.code === "pipeline/no-dir" && /pipelines_dir/.test(e.hint!),
   );
 });
+
+Deno.test("a pipelines path that is a file is named as such, not as an internal error", async () => {
+  await withTree({ "pipelines": "not a folder" }, (dir) => {
+    assert.throws(
+      () => pipelineNames(join(dir, "pipelines")),
+      (e: PipelineDefinitionError) =>
+        e.code === "pipeline/no-dir" && /is a file, not a folder/.test(e.message) &&
+        e.source?.file === join(dir, "pipelines"),
+    );
+  });
+});
+
+Deno.test("a symlinked pipeline file is a pipeline (a dangling link or a linked folder is not)", async () => {
+  await withTree({
+    "shared/a.yml": "nodes:\n  - {func: ../pipelines/lib/ops.ts#double, inputs: x, outputs: y}\n",
+    "pipelines/lib/ops.ts": OPS,
+  }, async (dir) => {
+    await Deno.symlink(join(dir, "shared/a.yml"), join(dir, "pipelines/a.yml"));
+    await Deno.symlink(join(dir, "shared/gone.yml"), join(dir, "pipelines/gone.yml"));
+    await Deno.symlink(join(dir, "shared"), join(dir, "pipelines/folder.yml"));
+    assert.deepEqual(pipelineNames(join(dir, "pipelines")), ["a"]);
+  });
+});

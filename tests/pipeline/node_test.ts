@@ -41,7 +41,7 @@ Deno.test("list inputs are positional and list outputs take an array (async func
 Deno.test("a list output needs an array of the declared length", async () => {
   await assert.rejects(
     () => node("s", ["x"], ["a", "b"], (x: number) => [x]).run({ x: 1 }),
-    badOutputs(/Node "s" returned 1 values, but its outputs need 2 values \(a, b\)/),
+    badOutputs(/Node "s" returned 1 value, but its outputs need 2 values \(a, b\)/),
   );
   await assert.rejects(
     () => node("t", ["x"], ["a", "b"], () => 7).run({ x: 1 }),
@@ -58,6 +58,49 @@ Deno.test("a map output needs exactly the declared keys", async () => {
     () => objectNode(() => [1, 2]).run({ x: 1, y: 1 }),
     badOutputs(/returned an array of 2/),
   );
+});
+
+Deno.test("undefined or null where a list or a map of outputs is due is named as such", async () => {
+  await assert.rejects(
+    () => node("l", ["x"], ["a", "b"], () => undefined).run({ x: 1 }),
+    badOutputs(/Node "l" returned undefined, but its outputs need an array of 2$/),
+  );
+  await assert.rejects(
+    () => objectNode(() => null).run({ x: 1, y: 1 }),
+    badOutputs(/returned null, but its outputs need an object with keys/),
+  );
+});
+
+Deno.test("generators and unawaited promises are refused as outputs, not saved as {}", async () => {
+  let ran = false;
+  function* chunks() {
+    ran = true;
+    yield 1;
+  }
+  await assert.rejects(
+    () => node("g", ["x"], ["y"], () => chunks()).run({ x: 1 }),
+    badOutputs(/^Node "g" returned a generator \(or iterator\) for "y"$/),
+  );
+  assert.equal(ran, false, "the generator's body never ran");
+  await assert.rejects(
+    () => node("a", ["x"], ["y"], async function* () {}).run({ x: 1 }),
+    badOutputs(/returned an async generator \(or iterator\) for "y"/),
+  );
+  await assert.rejects(
+    () => node("p", ["x"], ["a", "b"], () => [Promise.resolve(1), 2]).run({ x: 1 }),
+    badOutputs(/returned an unawaited promise for "a"/),
+  );
+  await assert.rejects(
+    () => objectNode(() => ({ sum: 1, diff: [1].values() })).run({ x: 1, y: 1 }),
+    badOutputs(/returned a generator \(or iterator\) for "d"/),
+  );
+  await assert.rejects(
+    () => node("n", ["x"], [], function* () {}).run({ x: 1 }),
+    badOutputs(/returned a generator \(or iterator\) for its result/),
+  );
+  // Plain data that happens to be iterable is fine.
+  const kept = await node("m", ["x"], ["y"], () => new Map([["k", 1]])).run({ x: 1 });
+  assert.ok(kept.y instanceof Map);
 });
 
 Deno.test("a single output must not be undefined", async () => {

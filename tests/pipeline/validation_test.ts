@@ -149,6 +149,33 @@ Deno.test("more inputs than declared parameters is an arity error at func:", asy
   assert.match(problems[2].message, /passes 5 arguments but the function declares 4/);
 });
 
+Deno.test("a map of inputs with a key the function does not destructure is an error at that key", async () => {
+  const problems = await problemsOf({
+    "pipelines/lib/ops.ts": OPS +
+      "export function spread({ values, ...more }: Record<string, unknown>) { return [values, more]; }\n" +
+      'export function quoted({ "a-b": ab, c = 1, d: { e } }: any) { return [ab, c, e]; }\n',
+    "pipelines/p.yml": [
+      "nodes:",
+      "  - name: a",
+      "    func: ./lib/ops.ts#stats",
+      "    inputs: {valeus: x, scale: s}",
+      "    outputs: y",
+      "  - {name: b, func: ./lib/ops.ts#stats, inputs: {values: x}, outputs: z}",
+      "  - {name: c, func: ./lib/ops.ts#spread, inputs: {values: x, other: s}, outputs: w}",
+      "  - {name: d, func: ./lib/ops.ts#quoted, inputs: {a-b: x, c: s, d: x, f: s}, outputs: v}",
+      "",
+    ].join("\n"),
+  });
+  assert.deepEqual(problems.map((p) => `${p.code} ${where(p)} ${p.hint}`), [
+    'pipeline/unknown-input-key p.yml:4:14 did you mean "values"?',
+    "pipeline/unknown-input-key p.yml:8:71 rename the key under inputs: to one the function destructures",
+  ]);
+  assert.match(
+    problems[0].message,
+    /Node "a" passes input "valeus", which the function does not read \(it reads "values", "scale"\)/,
+  );
+});
+
 Deno.test("two nodes with one name: the second is reported, pointing at the first", async () => {
   const e = await only({
     "pipelines/p.yml": [
@@ -286,4 +313,36 @@ Deno.test("every problem of every file is reported together", async () => {
     "pipeline/schema two.yml:4:5",
     "pipeline/unknown-export one.yml:3:11",
   ]);
+});
+
+Deno.test("a node that writes one dataset twice (also transcoded, also through a map) is an error", async () => {
+  const problems = await problemsOf({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/p.yml": [
+      "nodes:",
+      "  - name: a",
+      "    func: ./lib/ops.ts#split",
+      "    inputs: x",
+      "    outputs: [y, y]",
+      "  - name: b",
+      "    func: ./lib/ops.ts#stats",
+      "    inputs: {values: x, scale: s}",
+      "    outputs: {total: t@json, count: t@pickle}",
+      "",
+    ].join("\n"),
+  });
+  const found = problems.map((p) => `${p.code} ${where(p)} ${p.message}`).sort();
+  assert.deepEqual(found, [
+    'pipeline/duplicate-output p.yml:5:15 Node "a" writes "y" twice',
+    'pipeline/duplicate-output p.yml:9:37 Node "b" writes "t" twice',
+  ]);
+});
+
+Deno.test("a node with neither inputs nor outputs is an error at the node", async () => {
+  const e = await only({
+    "pipelines/p.yml": "nodes:\n  - name: lonely\n    func: ./lib/ops.ts#constant\n",
+  });
+  assert.equal(e.code, "pipeline/node-without-datasets");
+  assert.equal(e.message, 'Node "lonely" has no inputs and no outputs');
+  assert.equal(where(e), "p.yml:2:5");
 });

@@ -1,9 +1,48 @@
 /**
  * Why a value cannot be written as JSON or YAML, and where: text formats hold plain data, so a BigInt,
  * a cycle (an object containing itself), a function or a symbol inside it is named by its path
- * (`value.model.weights[3]`) instead of surfacing as the serializer's bare TypeError.
+ * (`value.model.weights[3]`) instead of surfacing as the serializer's bare TypeError; so is a Map, a
+ * Set, a typed array, an Error or a RegExp, which JSON.stringify would silently write as `{}`.
  */
 import { DatasetError } from "../../errors.ts";
+
+/**
+ * The built-in object kinds that JSON.stringify writes as `{}` (or a typed array as `{"0": …}`), losing
+ * their content; undefined for plain objects, arrays, dates and anything with its own toJSON.
+ *
+ * @example
+ * ```ts
+ * lossyKind(new Map()); // "a Map"
+ * ```
+ */
+export function lossyKind(value: object): string | undefined {
+  if (value instanceof Map) return "a Map";
+  if (value instanceof Set) return "a Set";
+  if (value instanceof WeakMap || value instanceof WeakSet) return `a ${value.constructor.name}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (value instanceof ArrayBuffer) return "an ArrayBuffer";
+  if (value instanceof Error) return "an Error";
+  if (value instanceof RegExp) return "a RegExp";
+  if (value instanceof Promise) return "a promise";
+  return undefined;
+}
+
+/**
+ * A `JSON.stringify` replacer that throws on a value {@link lossyKind} names (cheaply: plain objects and
+ * arrays pass at once), so the caller can report it with its path rather than write `{}`.
+ *
+ * @example
+ * ```ts
+ * JSON.stringify({ a: new Set([1]) }, refuseLossy); // throws
+ * ```
+ */
+export function refuseLossy(_key: string, value: unknown): unknown {
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null && lossyKind(value)) throw new TypeError("lossy value");
+  }
+  return value;
+}
 
 /** The first value a text format cannot hold, with its path, or undefined. Walks iteratively. */
 export function findUnserializable(data: unknown): { path: string; what: string } | undefined {
@@ -20,6 +59,8 @@ export function findUnserializable(data: unknown): { path: string; what: string 
     if (typeof value === "symbol") return { path, what: "a symbol" };
     if (value === null || typeof value !== "object") continue;
     if (ancestors.has(value)) return { path, what: "a reference to an object containing it (a cycle)" };
+    const lossy = lossyKind(value);
+    if (lossy) return { path, what: lossy };
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function" || value instanceof Date) continue; // serializes itself
     ancestors.add(value);
@@ -53,6 +94,8 @@ export function unserializableError(data: unknown, format: string): DatasetError
         ? "convert it first (Number(x) when it fits, else String(x)), or save to a pickle dataset"
         : found.what.includes("cycle")
         ? "save a copy without the back-reference, or use a pickle dataset (it keeps references)"
+        : /^an? (Map|Set|\w+Array|ArrayBuffer)$/.test(found.what)
+        ? "convert it first (Object.fromEntries(map), [...set], Array.from(typedArray)), or use a pickle dataset"
         : `return plain data (objects, arrays, numbers, strings, booleans), or use a pickle dataset`,
     },
   );

@@ -1,7 +1,7 @@
 /** JSON files: any JSON value. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
-import { unserializableError } from "./_plain_data.ts";
+import { refuseLossy, unserializableError } from "./_plain_data.ts";
 
 /**
  * Any JSON value. `save_args: {indent: 2}` controls formatting (default 2).
@@ -30,7 +30,7 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
   protected encode(data: T): string {
     let text: string | undefined;
     try {
-      text = JSON.stringify(data, null, (this.saveArgs.indent as number | undefined) ?? 2);
+      text = JSON.stringify(data, refuseLossy, (this.saveArgs.indent as number | undefined) ?? 2);
     } catch (error) {
       throw unserializableError(data, "JSON") ?? error;
     }

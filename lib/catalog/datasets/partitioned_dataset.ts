@@ -1,6 +1,6 @@
 /** A folder of files of one underlying dataset type, loaded lazily partition by partition. */
 import { join, relative, sep } from "../../path.ts";
-import { DatasetError } from "../../errors.ts";
+import { DatasetError, KmlfError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
@@ -96,7 +96,17 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
     for (const id of ids) {
       const value = partitions[id];
       const data = typeof value === "function" ? await (value as () => unknown)() : value;
-      await (await this.#create(this.fileOf(id), id)).save(data);
+      try {
+        await (await this.#create(this.fileOf(id), id)).save(data);
+      } catch (error) {
+        // Which partition was refused: "at value[0].x" alone does not say.
+        if (!(error instanceof KmlfError)) throw error;
+        throw new DatasetError(error.code, `partition "${id}": ${error.message}`, {
+          source: error.source,
+          hint: error.hint,
+          cause: error.cause,
+        });
+      }
     }
     for (const id of before) if (!ids.includes(id)) await Deno.remove(this.fileOf(id));
   }
