@@ -1,12 +1,13 @@
 /** `--params "a=1,b.c=x"` parsing, like Kedro's `_split_params` + OmegaConf dotlist. */
-import { parseScalar } from "../yaml/dump.ts";
+import { parseFlowValue } from "../yaml/dump.ts";
 import { UsageError } from "../errors.ts";
 import { isRecord, setOwn } from "./merge.ts";
 
 /**
  * Parses runtime parameters: items split on commas, each on its first `=`, or on its first `:` when that
  * comes before any `=` (`a.b:8`, as `kedro run --help` documents); dotted keys nest;
- * values are YAML scalars (`1` → 1, `1e-2` → 0.01, `true` → true, empty → null, `1a` → "1a").
+ * values are YAML scalars (`1` → 1, `1e-2` → 0.01, `true` → true, empty → null, `1a` → "1a") or, as
+ * OmegaConf reads them, flow lists and maps (`[a]`, `{k: 1}`; no commas inside: items split on every comma).
  * The last duplicate wins.
  *
  * @example
@@ -33,11 +34,19 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
         hint: "give every value a key like name=value or section.name=value",
       });
     }
-    setPath(
-      result,
-      key.split("."),
-      item.slice(eq + 1).trim() === "" ? null : parseScalar(item.slice(eq + 1).trim()),
-    );
+    const text = item.slice(eq + 1).trim();
+    const value = text === "" ? null : parseFlowValue(text);
+    if (value === undefined) {
+      throw new UsageError(
+        "cli/bad-params",
+        `Cannot parse ${argName} item "${item}": "${text}" is not a YAML value`,
+        {
+          hint: `items split on every comma, so a list or map in ${argName} holds one element at most ` +
+            `(${key}=[a] or ${key}={k: v}); set longer ones in parameters.yml`,
+        },
+      );
+    }
+    setPath(result, key.split("."), value);
   }
   return result;
 }

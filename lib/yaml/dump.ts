@@ -1,4 +1,4 @@
-/** Writing YAML and reading single scalars, with one library (js-yaml) and one set of options. */
+/** Writing YAML and reading single values, with one library (js-yaml) and one set of options. */
 import { dump, load } from "js-yaml";
 
 /**
@@ -28,5 +28,26 @@ export function parseScalar(text: string): unknown {
     return value !== null && typeof value === "object" ? text : value ?? null;
   } catch {
     return text;
+  }
+}
+
+/**
+ * Parses text as a YAML value the way OmegaConf reads a `--params` value: scalars as {@link parseScalar}
+ * does, and flow collections (`[a, b]`, `{k: v}`) as lists and maps. Any other text stays the string
+ * (`x: y` included, which YAML would read as a mapping); `undefined` when text opens a flow collection
+ * that does not parse.
+ *
+ * @example
+ * ```ts
+ * parseFlowValue("[a, 1]"); // ["a", 1]
+ * parseFlowValue("[a"); // undefined
+ * ```
+ */
+export function parseFlowValue(text: string): unknown {
+  if (!/^[[{]/.test(text)) return parseScalar(text);
+  try {
+    return load(text);
+  } catch {
+    return undefined;
   }
 }

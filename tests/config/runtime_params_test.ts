@@ -22,13 +22,32 @@ Deno.test("--params values parse as YAML scalars and dotted keys nest", () => {
   );
 });
 
-Deno.test("--params values that are not scalars stay strings", () => {
-  assert.deepEqual(parseRuntimeParams("a=[1,b=x: y,c=2024-01-01,d='q'"), {
-    a: "[1",
+Deno.test("--params values that are not scalars or flow collections stay strings", () => {
+  assert.deepEqual(parseRuntimeParams("b=x: y,c=2024-01-01,d='q'"), {
     b: "x: y",
     c: "2024-01-01",
     d: "q",
   });
+});
+
+Deno.test("--params flow lists and maps become lists and maps, as OmegaConf's dotlist reads them", () => {
+  assert.deepEqual(parseRuntimeParams("features=[sepal_length],model={n_iter: 5},none=[],m.n={}"), {
+    features: ["sepal_length"],
+    model: { n_iter: 5 },
+    none: [],
+    m: { n: {} },
+  });
+});
+
+Deno.test("--params a list cut by the comma split is a usage error that says why", () => {
+  const e = throwsWith(
+    () => parseRuntimeParams("features=[a,b]"),
+    UsageError,
+    "cli/bad-params",
+    /item "features=\[a": "\[a" is not a YAML value/,
+  );
+  assert.match(e.hint!, /split on every comma/);
+  assert.match(e.hint!, /parameters\.yml/);
 });
 
 Deno.test("--params: the last duplicate wins, spaces are trimmed, values may contain = and :", () => {
