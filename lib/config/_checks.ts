@@ -94,3 +94,39 @@ export function checkDuplicates(sources: readonly YamlSource[], type: string): v
   }
   throwIfAny(errors, "Found keys defined in more than one file");
 }
+
+/**
+ * A `--params` key below a list (`features.0=x`) would replace the list with a mapping; say so instead, at
+ * the list's place in the parameter files (Kedro's OmegaConf refuses to merge a mapping into a list too).
+ *
+ * @example
+ * ```ts
+ * checkRuntimeParamsOverLists({ features: ["a"] }, { features: { 0: "x" } }, sources); // throws
+ * ```
+ */
+export function checkRuntimeParamsOverLists(
+  params: Record<string, unknown>,
+  runtime: Record<string, unknown>,
+  sources: readonly YamlSource[],
+  path: string[] = [],
+): void {
+  for (const [key, value] of Object.entries(runtime)) {
+    if (!isRecord(value) || !Object.hasOwn(params, key)) continue;
+    const here = [...path, key];
+    const current = params[key];
+    if (Array.isArray(current)) {
+      const keys = Object.keys(value).map((k) => `${formatKeyPath(here)}.${k}`).join(", ");
+      throw new ConfigError(
+        "config/params-into-list",
+        `--params sets ${keys}, but parameter ${formatKeyPath(here)} is a list`,
+        {
+          source: sources.map((s) => s.locate(here)).find((l) => l !== undefined),
+          hint:
+            `give the whole list instead: --params "${formatKeyPath(here)}=[...]" (one element, as items ` +
+            "split on commas), or change it in parameters.yml",
+        },
+      );
+    }
+    if (isRecord(current)) checkRuntimeParamsOverLists(current, value, sources, here);
+  }
+}

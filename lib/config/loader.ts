@@ -12,7 +12,7 @@ import {
   throwIfAny,
 } from "../errors.ts";
 import { formatKeyPath, type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
-import { checkDuplicates, checkMappings } from "./_checks.ts";
+import { checkDuplicates, checkMappings, checkRuntimeParamsOverLists } from "./_checks.ts";
 import { listConfigFiles, matchesPatterns, patternsFor } from "./files.ts";
 import { resolveAll, type Resolver } from "./interpolate.ts";
 import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
@@ -210,7 +210,10 @@ export class ConfigLoader {
     for (const s of sources) merged = deepMerge(merged, (s.value ?? {}) as Record<string, unknown>);
     const runtime = this.#options.runtimeParams ?? {};
     // Kedro's quirk, kept: runtime params join every env folder that has parameter files.
-    if (type === "parameters" && sources.length > 0) merged = deepMerge(merged, runtime);
+    if (type === "parameters" && sources.length > 0) {
+      checkRuntimeParamsOverLists(merged, runtime, sources);
+      merged = deepMerge(merged, runtime);
+    }
     const resolved = resolveAll({
       configType: type,
       root: merged,

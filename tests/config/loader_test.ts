@@ -410,6 +410,24 @@ Deno.test("runtime params are deep-merged into each env that has parameter files
   });
 });
 
+Deno.test("a runtime param below a list parameter is refused at the list instead of replacing it", async () => {
+  await withTree({
+    "conf/base/parameters.yml": "model:\n  features: [a, b]\n  lr: 0.1\n",
+    "conf/local/.gitkeep": "",
+  }, async (dir) => {
+    const e = await rejectsWith(
+      () => load(dir, "parameters", { runtimeParams: { model: { features: { 0: "x" } } } }),
+      ConfigError,
+      "config/params-into-list",
+      /--params sets model\.features\.0, but parameter model\.features is a list/,
+    );
+    assert.equal(e.source?.line, 2);
+    assert.match(e.hint!, /model\.features=\[\.\.\.\]/);
+    const whole = await load(dir, "parameters", { runtimeParams: { model: { features: ["x"] } } });
+    assert.deepEqual(whole.data, { model: { features: ["x"], lr: 0.1 } });
+  });
+});
+
 Deno.test("runtime params alone become the parameters when there are no parameter files", async () => {
   await withTree({ "conf/base/catalog.yml": "{}\n", "conf/local/.gitkeep": "" }, async (dir) => {
     const p = await load(dir, "parameters", { runtimeParams: { a: { b: 1 } } });
