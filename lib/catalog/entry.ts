@@ -90,9 +90,7 @@ export function checkEntry(
     throw new DatasetError("catalog/missing-type", `Catalog entry "${name}" has no type`, {
       source: ctx.locate("type" in config ? [...at, "type"] : at),
       hint: replaced
-        ? `this entry replaces the whole "${name}" of ${
-          formatLocation({ ...replaced, keyPath: undefined })
-        } (merge strategy destructive, as in Kedro): repeat its type and other keys here, or set merge_strategy: {catalog: soft} in kmlf.yml`
+        ? replacedBaseNote(name, replaced, "its type and other keys")
         : `add e.g. "type: csv" (known types: ${
           ctx.registry.typeNames().join(", ")
         }); prefix template keys with "_"`,
@@ -280,7 +278,7 @@ export async function createFromEntry(
           what: `dataset "${name}" (${type})`,
           basePath: at,
           alsoKnown: ["type", "metadata"],
-        }).map(asDatasetError)),
+        }).map(asDatasetError).map((e) => withReplacedBaseNote(e, name, at, ctx))),
       ];
       throw errors.length === 1
         ? errors[0]
@@ -343,6 +341,25 @@ function takeHintedArguments(
     rest[group] = kept;
   }
   return { rest, errors };
+}
+
+// An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key
+// base gave is "missing" from the env's: say why, with both ways out.
+function replacedBaseNote(name: string, replaced: SourceLocation, what: string): string {
+  return `this entry replaces the whole "${name}" of ${
+    formatLocation({ ...replaced, keyPath: undefined })
+  } (merge strategy destructive, as in Kedro): repeat ${what} here, or set merge_strategy: {catalog: soft} in kmlf.yml`;
+}
+
+function withReplacedBaseNote(error: KmlfError, name: string, at: KeyPath, ctx: EntryContext): KmlfError {
+  const replaced = at.length === 1 && /^Missing key /.test(error.message)
+    ? ctx.replacedBase?.(name)
+    : undefined;
+  if (!replaced) return error;
+  return new DatasetError(error.code, error.message, {
+    source: error.source,
+    hint: `${error.hint}; ${replacedBaseNote(name, replaced, "base's other keys")}`,
+  });
 }
 
 function asDatasetError(error: KmlfError): KmlfError {

@@ -188,7 +188,7 @@ export class ConfigLoader {
     const [base, overlay] = perEnv;
     const replacedBase = (key: string) =>
       !soft && overlay && Object.hasOwn(overlay.data, key) && Object.hasOwn(base.data, key)
-        ? locateIn(base.sources, [key])
+        ? locateIn(base.sources, [key], true)
         : undefined;
     return {
       data,

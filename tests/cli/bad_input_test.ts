@@ -86,6 +86,10 @@ const CASES: Record<string, Case> = {
     files: { "conf/local/catalog.yml": 'iris:\n  load_args:\n    sep: ","\n' },
     args: ["run", "training"],
   },
+  "catalog-env-entry-replaces-base-filepath": {
+    files: { "conf/local/catalog.yml": "model:\n  type: pickle\n" },
+    args: ["run", "training"],
+  },
   "module-throws-at-import": {
     files: {
       [NODES]: 'function check(): never {\n  throw new Error("MODEL_DIR is not set");\n}\ncheck();\n',
