@@ -4,7 +4,7 @@
 export type Piece = string | { expr: string };
 
 /**
- * Splits text into literals and `${…}` expressions, honouring nesting and `\${` escapes.
+ * Splits text into literals and `${…}` expressions, honouring nesting, quoted arguments and `\${` escapes.
  *
  * @example
  * ```ts
@@ -25,12 +25,16 @@ export function scanInterpolations(text: string, fail: (message: string) => neve
       continue;
     }
     let depth = 0;
+    let quote: string | undefined; // braces in a quoted argument are text: ${oc.create:'{k: v}'}
     let j = i;
     for (; j < text.length; j++) {
-      if (text.startsWith("${", j)) {
+      if (quote) {
+        if (text[j] === quote) quote = undefined;
+      } else if (text.startsWith("${", j)) {
         depth++;
         j++;
-      } else if (text[j] === "}" && --depth === 0) break;
+      } else if (j > i + 1 && (text[j] === "'" || text[j] === '"')) quote = text[j];
+      else if (text[j] === "}" && --depth === 0) break;
     }
     if (depth !== 0) fail("unclosed ${");
     const expr = text.slice(i + 2, j);

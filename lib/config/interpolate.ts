@@ -1,11 +1,12 @@
 /**
  * `${…}` interpolation, resolved per environment folder like Kedro's OmegaConf loader:
  * `${a.b}` / `${a.list[0]}` / `${.sibling}` (same config type), `${globals:key, default}`,
- * `${runtime_params:key, default}`, `${env:VAR, default}` (credentials only), plus resolvers
+ * `${runtime_params:key, default}`, `${env:VAR, default}` (credentials only), OmegaConf's own resolvers
+ * (`oc.env`, `oc.select`, `oc.dict.keys`, `oc.dict.values`, `oc.decode`, `oc.create`), plus resolvers
  * registered by plugins (`${km.random_name:}`). Every node is resolved once, so a resolver's
  * value is the same wherever it is referenced.
  */
-import { parseScalar } from "../yaml/dump.ts";
+import { parseScalar, parseYaml } from "../yaml/dump.ts";
 import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
 import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
@@ -47,6 +48,8 @@ export interface InterpolationContext {
 }
 
 const BUILTINS = ["globals", "runtime_params", "env"];
+// OmegaConf's own resolvers, which Kedro keeps available (`oc.env` only in credentials).
+const OMEGACONF = ["oc.env", "oc.select", "oc.dict.keys", "oc.dict.values", "oc.decode", "oc.create"];
 
 /**
  * Returns `root` with every interpolation resolved (a new tree; the input is not changed).
@@ -101,7 +104,8 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     return out;
   };
 
-  const lookupReference = (ref: string, path: KeyPath): unknown => {
+  // With `ifMissing`, a key that is not there gives MISSING instead of failing (`oc.select`).
+  const lookupReference = (ref: string, path: KeyPath, ifMissing = false): unknown => {
     const target = referencePath(ref, path);
     if (!target) {
       return fail(
@@ -116,6 +120,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     for (const step of target) {
       const seg = Array.isArray(node) && /^\d+$/.test(String(step)) ? Number(step) : step;
       const next = childOf(node, seg);
+      if (next === MISSING && ifMissing) return MISSING;
       if (next === MISSING) {
         const guess = didYouMean(String(seg), isRecord(node) ? Object.keys(node) : []);
         fail(
@@ -217,11 +222,56 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           `export ${key}=... or add a default: \${${name}:${key}, value}`,
         );
       }
+      case "oc.select": {
+        // OmegaConf's: the value at a key path (relative paths too), else the default (else null).
+        if (args.length < 1 || args.length > 2) {
+          fail(
+            path,
+            `\${oc.select:…} takes a key and an optional default, got ${args.length} argument(s)`,
+            "write ${oc.select:a.b} or ${oc.select:a.b, default}",
+          );
+        }
+        const found = lookupReference(args[0].trim(), path, true);
+        return found !== MISSING ? found : hasDefault ? values[1] : null;
+      }
+      case "oc.dict.keys":
+      case "oc.dict.values": {
+        const node = args.length === 1 ? lookupReference(args[0].trim(), path) : undefined;
+        if (!isRecord(node)) {
+          return fail(
+            path,
+            `\${${name}:…} needs the key path of a mapping${
+              args.length === 1 ? `, and "${args[0].trim()}" is not one` : ""
+            }`,
+            `write \${${name}:some.mapping}`,
+          );
+        }
+        return name === "oc.dict.keys" ? Object.keys(node) : Object.values(node);
+      }
+      case "oc.decode":
+      case "oc.create": {
+        if (args.length !== 1) {
+          fail(
+            path,
+            `\${${name}:…} takes one argument, got ${args.length}`,
+            `write \${${name}:'[1, 2]'} (quote text with commas)`,
+          );
+        }
+        const decoded = typeof values[0] === "string" ? decodeYaml(values[0]) : values[0];
+        if (decoded === MISSING) {
+          return fail(
+            path,
+            `\${${name}:…} cannot read ${JSON.stringify(values[0])} as YAML`,
+            "give a YAML value: a number, true/false, null, [a, b] or {k: v}",
+          );
+        }
+        return decoded;
+      }
       default: {
         const resolver = ctx.resolvers[name];
         if (!resolver) {
           // Kedro's spelling of the environment resolver is oc.env; offer it (`env` is kmlf's short form).
-          const known = [...BUILTINS, "oc.env", ...Object.keys(ctx.resolvers)];
+          const known = [...BUILTINS, ...OMEGACONF, ...Object.keys(ctx.resolvers)];
           const guess = didYouMean(name, known);
           return fail(
             path,
@@ -301,6 +351,15 @@ function dottedKeys(tree: Record<string, unknown>, prefix = ""): string[] {
     const key = prefix ? `${prefix}.${k}` : k;
     return isRecord(v) ? [key, ...dottedKeys(v, key)] : [key];
   });
+}
+
+// A YAML value of any kind (`oc.decode`, `oc.create`), or MISSING when the text is not YAML.
+function decodeYaml(text: string): unknown {
+  try {
+    return parseYaml(text) ?? null;
+  } catch {
+    return MISSING;
+  }
 }
 
 function stringify(value: unknown): string {

@@ -46,8 +46,20 @@ export function parseScalar(text: string): unknown {
 export function parseFlowValue(text: string): unknown {
   if (!/^[[{]/.test(text)) return parseScalar(text);
   try {
-    return load(text);
+    return parseYaml(text);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Parses text as one YAML value of any kind (throws on invalid YAML).
+ *
+ * @example
+ * ```ts
+ * parseYaml("{a: [1, 2]}"); // { a: [1, 2] }
+ * ```
+ */
+export function parseYaml(text: string): unknown {
+  return load(text);
 }

@@ -359,3 +359,52 @@ Deno.test("escaped \\${ stays literal; an unclosed ${ is an error", async () => 
     await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", /unclosed/);
   });
 });
+
+Deno.test("OmegaConf's own resolvers: oc.select, oc.dict.keys/values, oc.decode, oc.create", async () => {
+  await withTree(
+    only({
+      "conf/base/parameters.yml": [
+        "model: {lr: 0.1, depth: 3}",
+        "lr: ${oc.select:model.lr, 0.5}",
+        "missing: ${oc.select:model.momentum, 0.9}",
+        "none: ${oc.select:nope}",
+        "sibling: {a: 1, b: '${oc.select:.a}'}",
+        "names: ${oc.dict.keys:model}",
+        "vals: ${oc.dict.values:model}",
+        "port: ${oc.decode:'8080'}",
+        "list: ${oc.decode:'[1, 2]'}",
+        `made: "\${oc.create:'{k: [x]}'}"`,
+        "",
+      ].join("\n"),
+    }),
+    async (dir) => {
+      const p = (await load(dir, "parameters")).data;
+      assert.equal(p.lr, 0.1);
+      assert.equal(p.missing, 0.9);
+      assert.equal(p.none, null);
+      assert.deepEqual(p.sibling, { a: 1, b: 1 });
+      assert.deepEqual(p.names, ["lr", "depth"]);
+      assert.deepEqual(p.vals, [0.1, 3]);
+      assert.equal(p.port, 8080);
+      assert.deepEqual(p.list, [1, 2]);
+      assert.deepEqual(p.made, { k: ["x"] });
+    },
+  );
+});
+
+Deno.test("OmegaConf resolvers given the wrong arguments say how to call them", async () => {
+  for (
+    const [text, message] of [
+      ["a: ${oc.dict.keys:nope.x}", /no key "nope\.x"/],
+      ["a: 1\nb: ${oc.dict.keys:a}", /needs the key path of a mapping, and "a" is not one/],
+      ["a: ${oc.decode:'[1'}", /cannot read "\[1" as YAML/],
+      ["a: ${oc.select:}", /takes a key and an optional default, got 0/],
+      ["a: ${oc.selct:x}", /Unknown resolver "oc.selct"/],
+    ] as const
+  ) {
+    await withTree(only({ "conf/base/parameters.yml": `${text}\n` }), async (dir) => {
+      const e = await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", message);
+      if (text.includes("selct")) assert.match(e.hint!, /did you mean "oc.select"/);
+    });
+  }
+});
