@@ -403,7 +403,12 @@ Deno.test("OmegaConf resolvers given the wrong arguments say how to call them", 
     ] as const
   ) {
     await withTree(only({ "conf/base/parameters.yml": `${text}\n` }), async (dir) => {
-      const e = await rejectsWith(() => load(dir, "parameters"), ConfigError, "config/interpolation", message);
+      const e = await rejectsWith(
+        () => load(dir, "parameters"),
+        ConfigError,
+        "config/interpolation",
+        message,
+      );
       if (text.includes("selct")) assert.match(e.hint!, /did you mean "oc.select"/);
     });
   }
