@@ -250,3 +250,48 @@ Deno.test("exists() of a file dataset that cannot look is a rejection, not a thr
     }
   });
 });
+
+Deno.test("every rows dataset says what it got instead of rows: the value's kind or the first bad row", async () => {
+  const { ExcelDataset, PlotlyDataset } = await import("../../lib/catalog/mod.ts");
+  await inTempDir(async (dir) => {
+    const cases: [Dataset<never>, unknown, RegExp][] = [
+      [
+        new CsvDataset({ filepath: join(dir, "a.csv") }) as never,
+        { a: 1 },
+        /CsvDataset .*: got an object, not a list/,
+      ],
+      [new CsvDataset({ filepath: join(dir, "a.csv") }) as never, [{ a: 1 }, 2], /: row 1 is a number$/],
+      [new ParquetDataset({ filepath: join(dir, "a.parquet") }) as never, [], /: got an empty array$/],
+      [new ParquetDataset({ filepath: join(dir, "a.parquet") }) as never, [null], /: row 0 is null$/],
+      [new ExcelDataset({ filepath: join(dir, "a.xlsx") }) as never, "x", /: got a string$/],
+      [new ExcelDataset({ filepath: join(dir, "a.xlsx") }) as never, {}, /: got an object with no sheets$/],
+      [
+        new ExcelDataset({ filepath: join(dir, "a.xlsx") }) as never,
+        { ok: [{ a: 1 }], bad: [{ a: 1 }, [1]] },
+        /sheet "bad": row 1 is a list$/,
+      ],
+      [
+        new SqliteTableDataset({ filepath: join(dir, "a.db"), tableName: "t" }) as never,
+        [{ a: 1 }, "x"],
+        /SqliteTableDataset .*: row 1 is a string$/,
+      ],
+      [
+        new PlotlyDataset({
+          filepath: join(dir, "p.json"),
+          plotlyArgs: { type: "bar", fig: { x: "a", y: "b" } },
+        }) as never,
+        5,
+        /: got a number$/,
+      ],
+    ];
+    for (const [dataset, data, message] of cases) {
+      await assert.rejects(
+        async () => await dataset.save(data as never),
+        (e: DatasetError) =>
+          e instanceof DatasetError && e.code === "dataset/not-rows" && message.test(e.message),
+        `${message}`,
+      );
+    }
+    assert.deepEqual(await filesUnder(dir), [], "nothing written");
+  });
+});

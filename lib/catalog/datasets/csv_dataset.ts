@@ -1,6 +1,7 @@
 /** CSV files as arrays of row objects with typed values; pandas' argument names work. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { assertRows } from "../save_checks.ts";
 import { parseCsv, stringifyCsv } from "./_csv.ts";
 import { gridToRows, savedColumns, type TableReadArgs } from "./_table_rows.ts";
 
@@ -91,11 +92,11 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
   }
 
   protected encode(rows: CsvRow[]): string {
-    if (!Array.isArray(rows) || rows.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
-      throw new DatasetError("dataset/not-rows", "CsvDataset saves an array of row objects", {
-        hint: "return rows like [{a: 1, b: 'x'}] from the node",
-      });
-    }
+    assertRows(
+      rows,
+      "CsvDataset saves an array of row objects",
+      "return rows like [{a: 1, b: 'x'}] from the node",
+    );
     const args = this.saveArgs as CsvSaveArgs;
     const columns = savedColumns(rows, args.columns);
     if (columns.length === 0) return "";

@@ -1,6 +1,7 @@
 /** Excel workbooks (.xlsx) as arrays of row objects, read and written with SheetJS (loaded on first use). */
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { assertRows } from "../save_checks.ts";
 import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
@@ -106,12 +107,19 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
       : typeof data === "object" && data !== null
       ? Object.entries(data)
       : [];
-    if (sheets.length === 0 || sheets.some(([, rows]) => !isRows(rows))) {
-      throw new DatasetError(
-        "dataset/not-rows",
-        "ExcelDataset saves an array of row objects, or an object of sheet name → rows",
-        { hint: "return rows like [{a: 1, b: 'x'}] (or {Sheet1: rows, Sheet2: rows}) from the node" },
-      );
+    const hint = "return rows like [{a: 1, b: 'x'}] (or {Sheet1: rows, Sheet2: rows}) from the node";
+    if (sheets.length === 0) {
+      const message = "ExcelDataset saves an array of row objects, or an object of sheet name → rows";
+      if (typeof data === "object" && data !== null) {
+        throw new DatasetError("dataset/not-rows", `${message}: got an object with no sheets`, { hint });
+      }
+      assertRows(data, message, hint);
+    }
+    for (const [name, rows] of sheets) {
+      const what = Array.isArray(data)
+        ? "ExcelDataset saves an array of row objects"
+        : `ExcelDataset's sheet "${name}"`;
+      assertRows(rows, what, hint);
     }
     const XLSX = await import("xlsx");
     const workbook = XLSX.utils.book_new();
@@ -124,10 +132,6 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
     }
     return new Uint8Array(XLSX.write(workbook, { type: "array", bookType: "xlsx", compression: true }));
   }
-}
-
-function isRows(value: unknown): value is TableRow[] {
-  return Array.isArray(value) && value.every((r) => typeof r === "object" && r !== null && !Array.isArray(r));
 }
 
 function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {

@@ -2,6 +2,7 @@
 import type { CompressionCodec } from "hyparquet";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { assertRows } from "../save_checks.ts";
 import { columnsHint, savedColumns } from "./_table_rows.ts";
 import {
   coerceColumn,
@@ -112,11 +113,12 @@ export class ParquetDataset extends FileDataset<Row[]> {
   }
 
   protected async encode(rows: Row[]): Promise<Uint8Array> {
-    if (!Array.isArray(rows) || rows.length === 0 || rows.some((r) => typeof r !== "object" || r === null)) {
-      throw new DatasetError("dataset/not-rows", "ParquetDataset saves a non-empty array of row objects", {
-        hint: "return rows like [{a: 1, b: 'x'}] from the node",
-      });
-    }
+    assertRows(
+      rows,
+      "ParquetDataset saves a non-empty array of row objects",
+      "return rows like [{a: 1, b: 'x'}] from the node",
+      { nonEmpty: true },
+    );
     const args = this.saveArgs as ParquetSaveArgs;
     const declared = args.schema ?? {};
     const columns = savedColumns(rows);

@@ -1,6 +1,7 @@
 /** kedro-datasets' plotly.JSONDataset and plotly.PlotlyDataset: Plotly figures stored as JSON. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset, type FileDatasetOptions } from "../file_dataset.ts";
+import { assertRows } from "../save_checks.ts";
 import { checkFigure, figureFromRows, type PlotlyArgs, type PlotlyFigure } from "./plotly_figure.ts";
 
 /**
@@ -62,11 +63,11 @@ export class PlotlyDataset extends PlotlyJsonDataset {
   }
 
   override async save(data: PlotlyFigure | Record<string, unknown>[]): Promise<void> {
-    if (!Array.isArray(data) || data.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
-      throw new DatasetError("dataset/not-rows", "PlotlyDataset saves an array of row objects to plot", {
-        hint: "return rows from the node (or save a ready figure through a plotly.JSONDataset)",
-      });
-    }
+    assertRows(
+      data,
+      "PlotlyDataset saves an array of row objects to plot",
+      "return rows from the node (or save a ready figure through a plotly.JSONDataset)",
+    );
     await super.save(figureFromRows(data, this.plotlyArgs));
   }
 

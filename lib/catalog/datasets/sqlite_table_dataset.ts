@@ -4,7 +4,7 @@ import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
-import { assertSavable } from "../save_checks.ts";
+import { assertRows, assertSavable } from "../save_checks.ts";
 import { plainRow, quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
 import { promised } from "../../promised.ts";
 
@@ -82,11 +82,11 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
   save(rows: SqlRow[]): Promise<void> {
     return promised(() => {
       assertSavable(rows, "SqliteTableDataset");
-      if (!Array.isArray(rows) || rows.some((r) => typeof r !== "object" || r === null || Array.isArray(r))) {
-        throw new DatasetError("dataset/not-rows", "SqliteTableDataset saves an array of row objects", {
-          hint: "return rows like [{id: 1, name: 'x'}] from the node",
-        });
-      }
+      assertRows(
+        rows,
+        "SqliteTableDataset saves an array of row objects",
+        "return rows like [{id: 1, name: 'x'}] from the node",
+      );
       const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
       Deno.mkdirSync(dirname(this.filepath), { recursive: true });
       withDb(this.filepath, { write: true }, (db) => {
