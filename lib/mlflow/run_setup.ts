@@ -91,7 +91,7 @@ export async function runTags(
     tags["mlflow.source.git.commit"] = git.commit;
     if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
     tags["kmlf.git.dirty"] = String(git.dirty);
-    if (git.dirty) tags["kmlf.git.changed_files"] = git.changed.join(",").slice(0, 8000);
+    if (git.dirty) tags["kmlf.git.changed_files"] = tagValue(git.changed.join(","));
   }
   return tags;
 }
@@ -114,4 +114,20 @@ export function exportCredentials(
     if (!previous.has(key)) previous.set(key, Deno.env.get(key));
     Deno.env.set(key, String(value));
   }
+}
+
+/**
+ * `text` cut to MLflow's limit for a run tag's value: 8000 characters as Python counts them (code points),
+ * so an emoji at the cut is kept or dropped whole, never split into U+FFFD.
+ *
+ * @example
+ * ```ts
+ * tagValue("😀".repeat(9000)).length; // 16000 (8000 emoji)
+ * ```
+ */
+export function tagValue(text: string): string {
+  const limit = 8000;
+  if (text.length <= limit) return text;
+  const chars = [...text];
+  return chars.length <= limit ? text : chars.slice(0, limit).join("");
 }

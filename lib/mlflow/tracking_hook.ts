@@ -16,7 +16,7 @@ import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
-import { exportCredentials, namedRun, runTags } from "./run_setup.ts";
+import { exportCredentials, namedRun, runTags, tagValue } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -94,7 +94,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     await attempt("log_files.after", () => logFiles(id, config.tracking.logFiles.after));
     const endStatus = lost.length > 0 && status === "FINISHED" ? "FAILED" : status;
     const tags = { ...extraTags };
-    if (lost.length > 0) tags["kmlf.tracking_error"] = lost.join("; ").slice(0, 8000);
+    if (lost.length > 0) tags["kmlf.tracking_error"] = tagValue(lost.join("; "));
     if (Object.keys(tags).length > 0) await attempt("tags", () => client!.logBatch(id, { tags }));
     let endError: unknown;
     if (ownsRun) {
@@ -369,7 +369,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       const message = error instanceof Error ? error.message : String(error);
       await finish("FAILED", {
         ...(failed ? { "kmlf.failed_node": failed } : {}),
-        "kmlf.error": message.slice(0, 8000),
+        "kmlf.error": tagValue(message),
         ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
       });
     },
@@ -380,7 +380,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 function endTags(what: string, error: unknown): Record<string, string> {
   const message = error instanceof Error ? error.message : String(error);
   return {
-    "kmlf.error": `${what}: ${message}`.slice(0, 8000),
+    "kmlf.error": tagValue(`${what}: ${message}`),
     ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
   };
 }

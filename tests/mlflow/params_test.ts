@@ -1,3 +1,4 @@
+import { tagValue } from "../../lib/mlflow/run_setup.ts";
 import assert from "node:assert/strict";
 import type { ConfigError } from "../../lib/errors.ts";
 import { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "../../lib/mlflow/mod.ts";
@@ -57,4 +58,18 @@ Deno.test("long params are measured in characters, as kedro-mlflow does: an emoj
   assert.throws(() => planParams(over, opts), /"labels" is 6001 characters long/);
   const cut = planParams(over, { ...opts, longParamsStrategy: "truncate" });
   assert.equal(cut.params.labels, "a" + "😀".repeat(MAX_PARAM_VALUE_LENGTH - 1));
+});
+
+Deno.test("tag values kmlf writes are cut at MLflow's 8000 characters, never inside a character", () => {
+  assert.equal(tagValue("short"), "short");
+  const emoji = "😀".repeat(9000);
+  assert.equal(tagValue(emoji), "😀".repeat(8000), "8000 characters as Python counts them");
+  const cut = tagValue("a" + "😀".repeat(8000));
+  assert.equal([...cut].length, 8000);
+  assert.ok(!cut.endsWith("\uD83D"), "no lone surrogate at the end");
+  assert.equal(
+    tagValue("😀".repeat(8000)),
+    "😀".repeat(8000),
+    "16,000 UTF-16 units are still 8000 characters",
+  );
 });
