@@ -76,6 +76,15 @@ export const PREREQUISITES: Prerequisite[] = [
       "{ grep -qs '^create_main_cluster' /etc/postgresql-common/createcluster.conf || " +
       "echo 'create_main_cluster = false' >> /etc/postgresql-common/createcluster.conf; }",
   },
+  {
+    name: "python3-jinja2",
+    neededBy: "the Airflow export tests, which import the DAG file and render its commands with Airflow's " +
+      "template engine (tests/export/airflow_inspect.py)",
+    present: async () =>
+      await new Deno.Command("python3", { args: ["-c", "import jinja2"], stdout: "null", stderr: "null" })
+        .output().then((r) => r.success, () => false),
+    apt: ["python3", "python3-jinja2"],
+  },
 ];
 
 /** How {@link ensurePrerequisites} runs commands and reports; tests pass their own. */

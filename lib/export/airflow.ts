@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { UsageError } from "../errors.ts";
 import { endRunArgs, startRunArgs, taskArgs } from "./commands.ts";
 import type { ExportPlan } from "./plan.ts";
 
@@ -22,13 +23,46 @@ export interface AirflowOptions {
 
 const py = (text: string) => JSON.stringify(text); // a JSON string is a valid Python string literal
 
-/** One shell word, quoted for bash; a whole Jinja expression stays bare (Airflow renders it to a run id first). */
+/** Airflow's rule for DAG and task ids (`airflow.utils.helpers.validate_key`): Python's `^[\w.-]+$`, ≤ 250. */
+const AIRFLOW_KEY = /^[\p{L}\p{N}_.-]+$/u;
+
+/**
+ * `--dag-id` as Airflow accepts it, or a usage error (Airflow would refuse to import the whole file).
+ *
+ * @example
+ * ```ts
+ * checkDagId("iris-training"); // "iris-training"
+ * ```
+ */
+export function checkDagId(dagId: string): string {
+  if (AIRFLOW_KEY.test(dagId) && [...dagId].length <= 250) return dagId;
+  throw new UsageError(
+    "cli/invalid-option",
+    `--dag-id must be letters, digits, _ . - only (at most 250), as Airflow requires, got "${dagId}"`,
+    { hint: "e.g. --dag-id iris-training" },
+  );
+}
+
+/** Airflow refuses a DAG tag longer than this (`TAG_MAX_LEN`, counted in code points). */
+const TAG_MAX_LEN = 100;
+
+/**
+ * One shell word, quoted for bash, then kept literal for Jinja: Airflow renders `bash_command` as a
+ * Jinja template before bash runs it, so a `{{`, `{%` or `{#` in a name would be evaluated (or break the
+ * render) unless its `{` is written as the expression `{{ '{' }}`. A word ending in `.sh`/`.bash` is
+ * quoted too: Airflow takes a command ending so for a template file's path.
+ */
 function shellWord(word: string): string {
-  if (/^\{\{[^{}]*\}\}$/.test(word) || /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replaceAll("'", "'\\''")}'`;
+  const quoted = /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) && !/\.(sh|bash)$/.test(word)
+    ? word
+    : `'${word.replaceAll("'", "'\\''")}'`;
+  return quoted.replace(/\{(?=[{%#])/g, "{{ '{' }}");
 }
 
 const RUN_ID = "{{ ti.xcom_pull(task_ids='mlflow-start-run') }}";
+
+/** A command word: kmlf's own Jinja expression (the run id) stays as it is, anything else is quoted. */
+const commandWord = (word: string) => word === RUN_ID ? word : shellWord(word);
 
 /**
  * The DAG file's Python source.
@@ -39,8 +73,9 @@ const RUN_ID = "{{ ti.xcom_pull(task_ids='mlflow-start-run') }}";
  * ```
  */
 export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
+  checkDagId(options.dagId);
   const kmlf = options.command ?? "kmlf";
-  const bash = (args: string[]) => py([kmlf, ...args].map(shellWord).join(" "));
+  const bash = (args: string[]) => py([kmlf, ...args].map(commandWord).join(" "));
   const operator = (id: string, args: string[], extra: string[] = []) =>
     [
       `        ${py(id)}: BashOperator(`,
@@ -79,7 +114,7 @@ export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
     "    schedule=None,",
     "    catchup=False,",
     "    max_active_runs=1,",
-    `    tags=["kmlf", ${py(plan.pipeline)}],`,
+    `    tags=["kmlf", ${py([...plan.pipeline].slice(0, TAG_MAX_LEN).join(""))}],`,
     "    default_args=dict(",
     '        owner="airflow",',
     "        depends_on_past=False,",

@@ -51,6 +51,50 @@ export function parseVolume(volume: string): { claim: string; mountPath: string 
   return { claim: m[1], mountPath: m[3] };
 }
 
+/**
+ * A `--namespace` (a DNS-1123 label) or `--secret` (a DNS-1123 subdomain) as Kubernetes accepts it, or a
+ * usage error naming the option (Argo's schema does not check names; `argo submit` would refuse them).
+ *
+ * @example
+ * ```ts
+ * checkKubernetesName("--namespace", "ml-prod"); // "ml-prod"
+ * ```
+ */
+export function checkKubernetesName(option: "--namespace" | "--secret", value: string): string {
+  const label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const ok = option === "--namespace"
+    ? label.test(value) && value.length <= 63
+    : value.length <= 253 && value.split(".").every((part) => label.test(part));
+  if (ok) return value;
+  throw new UsageError(
+    "cli/invalid-option",
+    `${option} must be a Kubernetes name (lowercase letters, digits and -${
+      option === "--secret" ? ", dot-separated" : ""
+    }; at most ${
+      option === "--namespace" ? 63 : 253
+    }, starting and ending with a letter or digit), got "${value}"`,
+    { hint: option === "--namespace" ? "e.g. --namespace ml-prod" : "e.g. --secret iris-tracking" },
+  );
+}
+
+/**
+ * Refuses text Argo would read as a template tag: Argo resolves every `{{…}}` in a workflow's templates
+ * (and refuses one it cannot resolve), with no way to escape it, so a pipeline name holding `{{` cannot
+ * be passed to `kmlf run` literally.
+ */
+function checkNoArgoTags(plan: ExportPlan): void {
+  if (!plan.pipeline.includes("{{")) return;
+  throw new UsageError(
+    "export/argo-template-tag",
+    `Cannot export pipeline "${plan.pipeline}" to Argo: Argo Workflows reads "{{" in a task's arguments as one of ` +
+      `its template tags`,
+    {
+      hint:
+        `rename pipelines/${plan.pipeline}.yml (a pipeline is named after its file) so that its name holds no "{{"`,
+    },
+  );
+}
+
 /** Where the start task writes the run id inside its container, read back as its output parameter. */
 export const RUN_ID_FILE = "/tmp/kmlf-run-id";
 
@@ -63,6 +107,9 @@ export const RUN_ID_FILE = "/tmp/kmlf-run-id";
  * ```
  */
 export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
+  checkNoArgoTags(plan);
+  if (options.namespace !== undefined) checkKubernetesName("--namespace", options.namespace);
+  if (options.secret !== undefined) checkKubernetesName("--secret", options.secret);
   const command = [options.command ?? "kmlf"];
   const envFrom = options.secret ? { envFrom: [{ secretRef: { name: options.secret } }] } : {};
   const volume = options.volume ? parseVolume(options.volume) : undefined;

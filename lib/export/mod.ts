@@ -14,6 +14,6 @@ export {
   RESERVED_TASKS,
   taskSlug,
 } from "./plan.ts";
-export { type ArgoOptions, argoWorkflow, RUN_ID_FILE } from "./argo.ts";
-export { airflowDag, type AirflowOptions } from "./airflow.ts";
+export { type ArgoOptions, argoWorkflow, checkKubernetesName, RUN_ID_FILE } from "./argo.ts";
+export { airflowDag, type AirflowOptions, checkDagId } from "./airflow.ts";
 export { endRunArgs, startRunArgs, taskArgs, type WorkflowEngine } from "./commands.ts";

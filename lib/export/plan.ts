@@ -59,7 +59,9 @@ export const RESERVED_TASKS = ["mlflow-start-run", "mlflow-end-run", "mlflow-end
  * ```
  */
 export function taskSlug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "task";
+  // Cut before trimming: a cut at a dash must not leave one at the end (Kubernetes names end alphanumeric).
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 60).replace(/-+$/, "") ||
+    "task";
 }
 
 function groupKey(node: Node, groupBy: GroupBy): string {

@@ -1,5 +1,8 @@
 /** Shared by the export tests: a demo project whose intermediate datasets are persisted, and the exports. */
+import assert from "node:assert/strict";
 import { load } from "js-yaml";
+// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
+import Ajv2020 from "npm:ajv@8.20.0/dist/2020.js";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
 /** Catalog entries that persist the demo's intermediate datasets (they are in memory in the demo). */
@@ -60,6 +63,8 @@ export interface AirflowTask {
   do_xcom_push: boolean;
   trigger_rule: string;
   upstream: string[];
+  /** The command as Airflow renders it (Jinja), `ti.xcom_pull` answering "xcom-of-TASK_ID". */
+  rendered_command: string;
 }
 
 /** Imports a DAG file under tests/fixtures/airflow_stub and returns what it declared. */
@@ -75,4 +80,20 @@ export async function inspectDag(
   }).output();
   if (!out.success) throw new Error(`importing ${file} failed: ${new TextDecoder().decode(out.stderr)}`);
   return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+const SCHEMA = JSON.parse(
+  await Deno.readTextFile(new URL("../fixtures/argo/argo-workflows-v4.1.2.schema.json", import.meta.url)),
+);
+/**
+ * Argo Workflows' v4.1.2 JSON schema, compiled. Its formats (int-or-string, …) are Kubernetes', not JSON
+ * Schema's: types and structure are checked.
+ */
+// deno-lint-ignore no-explicit-any
+export const validateArgo = new (Ajv2020 as any)({ strict: false, validateFormats: false, allErrors: true })
+  .compile(SCHEMA);
+
+/** Fails with the schema's first errors unless `doc` is a valid Argo workflow. */
+export function assertValidArgo(doc: unknown): void {
+  assert.ok(validateArgo(doc), JSON.stringify(validateArgo.errors?.slice(0, 5), null, 2));
 }

@@ -6,26 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
-import Ajv2020 from "npm:ajv@8.20.0/dist/2020.js";
 import { planExport } from "../../lib/export/mod.ts";
 import { Node, Pipeline } from "../../lib/pipeline/mod.ts";
 import { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
 import { assertGolden, demoProject, kmlf, normalize } from "../cli_harness.ts";
-import { exportableDemo, exportArgo, inspectDag } from "./export_helpers.ts";
-
-const SCHEMA = JSON.parse(
-  await Deno.readTextFile(new URL("../fixtures/argo/argo-workflows-v4.1.2.schema.json", import.meta.url)),
-);
-// The schema's formats (int-or-string, …) are Kubernetes', not JSON Schema's: types and structure are checked.
-// deno-lint-ignore no-explicit-any
-const validate = new (Ajv2020 as any)({ strict: false, validateFormats: false, allErrors: true }).compile(
-  SCHEMA,
-);
-
-function assertValidArgo(doc: unknown): void {
-  assert.ok(validate(doc), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
-}
+import {
+  assertValidArgo,
+  exportableDemo,
+  exportArgo,
+  inspectDag,
+  validateArgo as validate,
+} from "./export_helpers.ts";
 
 Deno.test("kmlf export argo writes a Workflow and a WorkflowTemplate valid against Argo's v4.1.2 schema", async () => {
   const dir = await exportableDemo();
