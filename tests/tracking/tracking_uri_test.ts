@@ -77,6 +77,28 @@ Deno.test("postgresql:// and postgres:// URIs (and SQLAlchemy's +driver form) na
   }
 });
 
+Deno.test("a malformed PostgreSQL host or port is refused before connecting, naming it, without the password", () => {
+  for (
+    const [uri, problem] of [
+      ["postgresql://u:s3cret@db:notaport/mlflow", /the port "notaport" is not a number/],
+      ["postgresql://u:s3cret@db:99999/mlflow", /the port 99999 is not between 1 and 65535/],
+      ["postgresql+psycopg2://u:s3cret@db:0/mlflow", /the port 0 is not between 1 and 65535/],
+      ["postgresql://u:s3cret@[::1/mlflow", /the host part is malformed \(an IPv6 address goes in brackets/],
+      ["postgres://u:s3cret@db", /a PostgreSQL URI names a host and a database/],
+    ] as const
+  ) {
+    assert.throws(() => parseTrackingUri(uri, base), (e: unknown) => {
+      assert.ok(e instanceof TrackingError, String(e));
+      assert.equal(e.code, "tracking/unsupported-uri");
+      assert.match(e.message, problem);
+      assert.ok(!e.message.includes("s3cret"), e.message);
+      assert.match(e.message, /u:\*\*\*@/);
+      return true;
+    });
+  }
+  assert.equal(parseTrackingUri("postgresql://u@[::1]:5432/mlflow", base).kind, "postgresql");
+});
+
 Deno.test("unknown schemes are refused with the list of supported forms", () => {
   for (const uri of ["mysql://u@h/db", "databricks://profile", "s3://bucket/x", ""]) {
     assert.throws(() => parseTrackingUri(uri, base), (e: unknown) => {

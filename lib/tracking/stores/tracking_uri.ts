@@ -16,6 +16,7 @@
  */
 import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
+import { redactUrl } from "./postgres/pg_db.ts";
 
 /** Where a tracking URI points. Paths are absolute (or `:memory:`). */
 export type TrackingTarget =
@@ -96,11 +97,15 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
   // SQLAlchemy's dialect+driver form (postgresql+psycopg2://) names the same database.
   const pg = text.match(/^postgres(?:ql)?(?:\+[a-z0-9_]+)?:\/\/(.*)$/i);
   if (pg) {
-    if (!/^[^/]*\/[^/?#]+/.test(pg[1])) {
+    const problem = postgresUriProblem(`postgresql://${pg[1]}`);
+    if (problem) {
       throw new TrackingError(
         "tracking/unsupported-uri",
-        `Cannot use tracking URI "${uri}": a PostgreSQL URI names a host and a database`,
-        { hint: "write postgresql://<user>:<password>@<host>:<port>/<database>" },
+        `Cannot use tracking URI "${redactUrl(uri)}": ${problem}`,
+        {
+          hint:
+            "write postgresql://<user>:<password>@<host>:<port>/<database> (percent-encode @ : / in the password)",
+        },
       );
     }
     return { kind: "postgresql", uri: text, url: `postgresql://${pg[1]}` };
@@ -118,4 +123,24 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
   return SQLITE_EXTENSIONS.test(path)
     ? { kind: "sqlite", uri: `sqlite:///${path}`, path }
     : { kind: "file", uri: text, path };
+}
+
+/** What is wrong with a PostgreSQL URL (host, port, database), or undefined: checked before connecting. */
+function postgresUriProblem(url: string): string | undefined {
+  if (!/^postgresql:\/\/[^/]*\/[^/?#]+/.test(url)) return "a PostgreSQL URI names a host and a database";
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    const authority = url.slice("postgresql://".length).split("/")[0];
+    if (/\[(?![^\]]*\])/.test(authority)) {
+      return "the host part is malformed (an IPv6 address goes in brackets: [::1])";
+    }
+    const port = url.match(/^postgresql:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):([^/]*)\//)?.[1];
+    if (port !== undefined && !/^\d+$/.test(port)) return `the port "${port}" is not a number`;
+    if (port !== undefined) return `the port ${port} is not between 1 and 65535`;
+    return "the host part is malformed (an IPv6 address goes in brackets: [::1])";
+  }
+  if (parsed.port === "0") return "the port 0 is not between 1 and 65535";
+  return undefined;
 }

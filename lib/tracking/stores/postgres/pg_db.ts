@@ -50,6 +50,7 @@ const RETRYABLE = new Set([
   "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENETUNREACH",
+  "EAI_AGAIN",
   "57P01",
   "57P02",
   "57P03",
@@ -77,6 +78,43 @@ function configurationError(error: unknown, where: string): TrackingError | unde
       cause: error,
       hint: "check the user and password in the tracking URI (postgresql://user:password@host:port/database)",
     });
+  }
+  // npm `postgres`'s own codes for a connection the server refused to set up: retrying cannot change them.
+  if (/^(AUTH_|SASL_|AUTHENTICATION_|CHANNEL_BINDING_)/.test(code)) {
+    return new TrackingError("tracking/database-auth", `Cannot log in to ${where}: ${message}`, {
+      cause: error,
+      hint: "check the user and password in the tracking URI, and that the server's pg_hba.conf lets this " +
+        "user log in with a password (scram-sha-256 or md5)",
+    });
+  }
+  if (/^(SSL_|TLS_)/.test(code)) {
+    return new TrackingError("tracking/database-connection", `Cannot connect to ${where}: ${message}`, {
+      cause: error,
+      hint: "make the URI's sslmode match the server (?sslmode=disable for a server without TLS, " +
+        "?sslmode=require or verify-full for one with it)",
+    });
+  }
+  if (code === "PROTOCOL_ERROR" || code === "MESSAGE_NOT_SUPPORTED") {
+    return new TrackingError(
+      "tracking/database-connection",
+      `Cannot use ${where}: the server at that host and port does not speak PostgreSQL's protocol (${message})`,
+      {
+        cause: error,
+        hint: "point the URI at the PostgreSQL server's port (5432 by default); an MLflow tracking server " +
+          "is reached with http://host:port instead",
+      },
+    );
+  }
+  if (code === "ENOTFOUND") {
+    return new TrackingError(
+      "tracking/database-unreachable",
+      `Cannot reach the PostgreSQL tracking database ${where}: no host has that name (${message})`,
+      {
+        cause: error,
+        hint: "fix the host name in the tracking URI (mlflow.yml server.mlflow_tracking_uri, " +
+          "MLFLOW_TRACKING_URI or --backend-store-uri)",
+      },
+    );
   }
   if (code === "3D000") {
     return new TrackingError("tracking/database-missing", `Cannot use ${where}: ${message}`, {
