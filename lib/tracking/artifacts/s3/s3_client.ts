@@ -57,10 +57,13 @@ export class S3Client {
   readonly #config: S3Config;
   readonly #aws: AwsClient;
   readonly #base: string;
+  readonly #timeoutMs: number;
 
-  constructor(bucket: string, config: S3Config, options: { retries?: number } = {}) {
+  /** `timeoutMs`: longest wait for an answer's headers (boto3's 60 s), plus time to send the body. */
+  constructor(bucket: string, config: S3Config, options: { retries?: number; timeoutMs?: number } = {}) {
     this.bucket = bucket;
     this.#config = config;
+    this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#aws = new AwsClient({
       accessKeyId: config.accessKeyId,
       secretAccessKey: config.secretAccessKey,
@@ -123,7 +126,11 @@ export class S3Client {
   /** Checks the bucket exists and the credentials may list it (one cheap request). */
   async checkAccess(prefix: string): Promise<void> {
     const query = new URLSearchParams({ "list-type": "2", prefix, "max-keys": "1" });
-    await this.#send("ListObjectsV2", "GET", "", { query });
+    const text = await (await this.#send("ListObjectsV2", "GET", "", { query })).text();
+    // A server that answers 200 to anything (a web server at a wrong port) would swallow every upload.
+    if (!text.includes("<ListBucketResult")) {
+      throw this.#notS3(`ListObjectsV2 on s3://${this.bucket}/${prefix}`, 200, text);
+    }
   }
 
   /** Starts a multipart upload; returns its id. */
@@ -190,16 +197,25 @@ export class S3Client {
     const search = options.query ? `?${options.query.toString().replace(/=(?=&|$)/g, "")}` : "";
     const url = `${this.#base}${key ? `/${encodeKey(key)}` : ""}${search}`;
     let response: Response;
+    // Bounded until the answer's headers arrive (a server that accepts and never answers would hang the
+    // run); a body being streamed afterwards is not cut. Sending a body gets time at 64 KiB/s on top.
+    const waitMs = this.#timeoutMs + (options.body?.byteLength ?? 0) / 64;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), waitMs);
     try {
       response = await this.#aws.fetch(url, {
         method,
         headers: options.headers,
         body: options.body as Uint8Array<ArrayBuffer> | undefined,
+        signal: abort.signal,
       });
     } catch (error) {
+      const reason = abort.signal.aborted
+        ? `no answer within ${waitMs < 10_000 ? (waitMs / 1000).toFixed(1) : Math.round(waitMs / 1000)} s`
+        : (error as Error).message;
       throw new TrackingError(
         "tracking/artifact-store-unreachable",
-        `Cannot reach the S3 artifact store at ${this.#base}: ${(error as Error).message}`,
+        `Cannot reach the S3 artifact store at ${this.#base}: ${reason}`,
         {
           cause: error,
           hint: this.#config.endpoint
@@ -207,6 +223,8 @@ export class S3Client {
             : "check the network, or set MLFLOW_S3_ENDPOINT_URL for an S3-compatible server",
         },
       );
+    } finally {
+      clearTimeout(timer);
     }
     if (response.ok || (options.allow404 && response.status === 404)) return response;
     const where = `s3://${this.bucket}/${key || options.query?.get("prefix") || ""}`;
@@ -214,6 +232,8 @@ export class S3Client {
   }
 
   #s3Error(action: string, status: number, xml: string): TrackingError {
+    // A 403 may come without a body (a policy refusing the request): still a credentials matter.
+    if (!xml.includes("<Error") && status !== 403) return this.#notS3(action, status, xml);
     const code = xmlOne(xml, "Code") ?? `HTTP ${status}`;
     const message = `S3 refused ${action} (${code}: ${xmlOne(xml, "Message") ?? xml.slice(0, 200)})`;
     if (code === "NoSuchBucket") {
@@ -227,6 +247,22 @@ export class S3Client {
       });
     }
     return mlflowError(status >= 500 ? "INTERNAL_ERROR" : "INVALID_PARAMETER_VALUE", message);
+  }
+
+  // An answer without S3's XML: the endpoint is some other server (or a proxy's error page).
+  #notS3(action: string, status: number, body: string): TrackingError {
+    const sample = body.replace(/\s+/g, " ").trim().slice(0, 120);
+    return new TrackingError(
+      "tracking/artifact-store-unreachable",
+      `The server at ${this.#base} did not answer ${action} as S3 does (HTTP ${status}${
+        sample ? `: ${sample}` : ""
+      })`,
+      {
+        hint: this.#config.endpoint
+          ? "check that MLFLOW_S3_ENDPOINT_URL is the S3 server's URL (e.g. http://minio:9000), not another service"
+          : "check the network and any proxy between here and AWS S3, or set MLFLOW_S3_ENDPOINT_URL",
+      },
+    );
   }
 
   #badAnswer(action: string, detail: string): TrackingError {

@@ -86,13 +86,34 @@ export function s3ConfigFromEnv(env: EnvReader): S3Config {
     );
   }
   return {
-    endpoint: env("MLFLOW_S3_ENDPOINT_URL")?.replace(/\/+$/, "") || undefined,
+    endpoint: endpointUrl(env("MLFLOW_S3_ENDPOINT_URL")),
     region: env("AWS_DEFAULT_REGION") || env("AWS_REGION") || profileConfig.region || "us-east-1",
     accessKeyId,
     secretAccessKey,
     sessionToken: (fromEnv ? env("AWS_SESSION_TOKEN") : shared.aws_session_token) || undefined,
     uploadHeaders: uploadHeaders(env("MLFLOW_S3_UPLOAD_EXTRA_ARGS")),
   };
+}
+
+/** `MLFLOW_S3_ENDPOINT_URL` without its trailing slash; refused unless an http(s) URL (boto3 refuses it too). */
+function endpointUrl(value: string | undefined): string | undefined {
+  const endpoint = value?.trim().replace(/\/+$/, "");
+  if (!endpoint) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch { /* reported below */ }
+  if (url && (url.protocol === "http:" || url.protocol === "https:") && url.hostname && !url.search) {
+    return endpoint;
+  }
+  throw new TrackingError(
+    "tracking/s3-endpoint",
+    `Cannot use MLFLOW_S3_ENDPOINT_URL="${value}": it must be an http:// or https:// URL of the S3 server`,
+    {
+      hint:
+        "e.g. export MLFLOW_S3_ENDPOINT_URL=http://minio:9000 (scheme, host and port; no bucket, no query)",
+    },
+  );
 }
 
 function uploadHeaders(json: string | undefined): Record<string, string> {

@@ -55,6 +55,8 @@ export interface S3RepositoryOptions {
   partSize?: number;
   /** Retries of 5xx/429 answers (default 3). */
   retries?: number;
+  /** Longest wait in ms for a request's answer to start (default 60 s, as boto3). */
+  timeoutMs?: number;
 }
 
 /**
@@ -71,6 +73,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   readonly #bucket: string;
   readonly #config: S3Config;
   readonly #retries?: number;
+  readonly #timeoutMs?: number;
   #client?: Promise<S3Client>;
   readonly #root: string;
   readonly #threshold: number;
@@ -83,6 +86,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
     this.#bucket = bucket;
     this.#config = config;
     this.#retries = options.retries;
+    this.#timeoutMs = options.timeoutMs;
     this.#partSize = options.partSize ?? PART_SIZE;
     this.#threshold = options.multipartThreshold ?? MULTIPART_THRESHOLD;
   }
@@ -90,7 +94,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   // The S3 client (and its SigV4 signer) loads on first use: runs that never touch S3 never load it.
   #s3(): Promise<S3Client> {
     this.#client ??= import("./s3_client.ts").then(({ S3Client }) =>
-      new S3Client(this.#bucket, this.#config, { retries: this.#retries })
+      new S3Client(this.#bucket, this.#config, { retries: this.#retries, timeoutMs: this.#timeoutMs })
     );
     return this.#client;
   }
