@@ -2,12 +2,13 @@
  * `kmlf mlflow start-run` / `kmlf mlflow end-run`: the first and last tasks of an exported workflow
  * (`kmlf export argo|airflow`), opening and closing the one MLflow run every task logs into.
  */
-import { ConfigError } from "../errors.ts";
+import { ConfigError, TrackingError } from "../errors.ts";
 import { endWorkflowRun, startWorkflowRun, workflowStatus } from "../mlflow/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
+import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
 import { writeTextFile } from "../file_io.ts";
 
@@ -45,6 +46,9 @@ async function openClient(options: { project?: string; env?: string }) {
  * ```
  */
 export async function mlflowStartRun(options: StartRunOptions, argv: string[]): Promise<number> {
+  const pipeline = options.pipeline ?? "__default__";
+  // A run for a pipeline that cannot load would only be ended FAILED by the workflow: refuse it first.
+  await (await openProjectSession(options)).pipeline([pipeline]);
   const { client, tracking } = await openClient(options);
   try {
     if (!tracking.config) {
@@ -58,7 +62,7 @@ export async function mlflowStartRun(options: StartRunOptions, argv: string[]): 
       );
     }
     const runId = await startWorkflowRun(client, tracking.config, {
-      pipeline: options.pipeline ?? "__default__",
+      pipeline,
       env: options.env ?? Deno.env.get("KMLF_ENV") ?? "",
       engine: options.workflow ?? "workflow",
       commandLine: ["kmlf", ...argv].join(" "),
@@ -86,7 +90,18 @@ export async function mlflowEndRun(options: EndRunOptions): Promise<number> {
   const status = workflowStatus(options.status);
   const { client } = await openClient(options);
   try {
-    await endWorkflowRun(client, options.runId, status);
+    await endWorkflowRun(client, options.runId, status).catch((error) => {
+      if ((error as TrackingError).code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+      throw new TrackingError(
+        "mlflow/no-such-run",
+        `Cannot end run "${options.runId}" (--run-id): the tracking store has no such run`,
+        {
+          cause: error,
+          hint: "pass the id `kmlf mlflow start-run` printed, and give end-run the same tracking store " +
+            "(MLFLOW_TRACKING_URI, mlflow.yml of the same --env) as the other tasks",
+        },
+      );
+    });
     err(`MLflow run ${options.runId} ended ${status}`);
     return EXIT.ok;
   } finally {
