@@ -16,7 +16,7 @@ import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
-import { writeTextFile } from "../file_io.ts";
+import { writeOutputFile } from "./output_file.ts";
 
 /** Options both exports share. */
 export interface ExportOptions {
@@ -82,7 +82,7 @@ async function write(text: string, output: string | undefined, what: string): Pr
     out(text.trimEnd());
     return EXIT.ok;
   }
-  await writeTextFile(output, text);
+  await writeOutputFile("-o", output, text);
   err(`Wrote ${what} to ${output}`);
   return EXIT.ok;
 }

@@ -10,7 +10,7 @@ import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
-import { writeTextFile } from "../file_io.ts";
+import { writeOutputFile } from "./output_file.ts";
 
 /** Options of `kmlf mlflow start-run`. */
 export interface StartRunOptions {
@@ -69,7 +69,13 @@ export async function mlflowStartRun(options: StartRunOptions, argv: string[]): 
       projectRoot: tracking.root!,
       kmlfVersion: KMLF_VERSION,
     });
-    if (options.runIdFile) await writeTextFile(options.runIdFile, runId);
+    if (options.runIdFile) {
+      // No task would ever learn the id: end the run rather than leave it RUNNING.
+      await writeOutputFile("--run-id-file", options.runIdFile, runId).catch(async (error) => {
+        await client.setTerminated(runId, "FAILED");
+        throw error;
+      });
+    }
     out(runId);
     return EXIT.ok;
   } finally {

@@ -74,6 +74,16 @@ const commandWord = (word: string) => word === RUN_ID ? word : shellWord(word);
  */
 export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
   checkDagId(options.dagId);
+  if (!options.projectPath.startsWith("/")) {
+    // BashOperator's cwd is taken from the worker's own working directory otherwise: not the project.
+    throw new UsageError(
+      "cli/invalid-option",
+      `--project-path must be an absolute path on the Airflow workers, got "${options.projectPath}"`,
+      {
+        hint: "e.g. --project-path /opt/airflow/projects/iris (where the project is deployed on the workers)",
+      },
+    );
+  }
   const kmlf = options.command ?? "kmlf";
   const bash = (args: string[]) => py([kmlf, ...args].map(commandWord).join(" "));
   const operator = (id: string, args: string[], extra: string[] = []) =>

@@ -153,6 +153,10 @@ Deno.test("options Kubernetes or Airflow would refuse are refused naming the opt
           /--dag-id must be letters, digits, _ \. - only .* got "iris training"/,
         ],
         [["airflow", "--dag-id", "d".repeat(251)], /--dag-id must be/],
+        [
+          ["airflow", "--project-path", "relative/dir"],
+          /--project-path must be an absolute path on the Airflow workers, got "relative\/dir"/,
+        ],
       ] as const
     ) {
       const r = await kmlf(["export", args[0], "--pipeline", "training", ...args.slice(1)], { cwd: dir });

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openStore } from "../../lib/tracking/mod.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
+import { exportableDemo } from "./export_helpers.ts";
 
 Deno.test("start-run of an unknown pipeline starts no run; end-run of an unknown id names --run-id and the fix", async () => {
   const dir = await demoProject({}, { tracked: true });
@@ -39,6 +40,49 @@ Deno.test("start-run of an unknown pipeline starts no run; end-run of an unknown
         end.stderr,
       );
       assert.match(end.stderr, /hint: pass the id `kmlf mlflow start-run` printed.*same tracking store/);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("an export or a run id file that cannot be written names the option, the path and the fix", async () => {
+  const dir = await exportableDemo();
+  try {
+    for (
+      const [args, message, hint] of [
+        [
+          ["export", "airflow", "--pipeline", "training", "-o", "data"],
+          /Cannot write -o data: it is a folder/,
+          /name a file inside it/,
+        ],
+        [
+          ["export", "argo", "--pipeline", "training", "--group-by", "tag", "-o", "no/such/dir/wf.yaml"],
+          /Cannot write -o no\/such\/dir\/wf\.yaml: /,
+          /create its folder first/,
+        ],
+        [
+          ["mlflow", "start-run", "--pipeline", "training", "--run-id-file", "data"],
+          /Cannot write --run-id-file data: it is a folder/,
+          /name a file inside it/,
+        ],
+      ] as const
+    ) {
+      const r = await kmlf([...args], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /error\[cli\/output-unwritable\]/);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, hint);
+      assert.doesNotMatch(r.stderr, /error\[internal\]/);
+    }
+    // The run start-run opened is not left RUNNING when its id cannot be handed on.
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
+      const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
+      assert.deepEqual(runs.map((r) => r.info.status), ["FAILED"]);
+    } finally {
+      await store.close();
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
