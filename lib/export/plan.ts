@@ -132,6 +132,18 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
       },
     )
   );
+  if (pipeline.nodes.length === 0) {
+    // An Airflow DAG of only the start and end tasks would end the run before (or while) starting it.
+    problems.push(
+      new ConfigError(
+        "export/empty-pipeline",
+        `Cannot export ${options.pipeline}: it has no nodes to schedule`,
+        {
+          hint: `add nodes to pipelines/${options.pipeline}.yml, or export another pipeline (--pipeline)`,
+        },
+      ),
+    );
+  }
   const order = topologicalTasks(deps);
   if (!order) {
     problems.push(

@@ -225,3 +225,17 @@ Deno.test("groups that would depend on each other in a loop are refused with the
     },
   );
 });
+
+Deno.test("an empty pipeline is refused: its workflow would end the run while starting it", () => {
+  assert.throws(
+    () =>
+      planExport(new Pipeline([]), { pipeline: "empty", env: "e", groupBy: "node", isPersisted: () => true }),
+    (e: unknown) => {
+      assert.ok(e instanceof ConfigError, String(e));
+      assert.equal(e.code, "export/empty-pipeline");
+      assert.match(e.message, /Cannot export empty: it has no nodes to schedule/);
+      assert.match(e.hint ?? "", /pipelines\/empty\.yml/);
+      return true;
+    },
+  );
+});
