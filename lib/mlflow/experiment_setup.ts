@@ -14,11 +14,14 @@ import { readTextFile } from "../file_io.ts";
 export const WORKFLOW_TAG = "kmlf.workflow";
 
 /**
- * Where one task of a workflow run records its nodes (`kmlf/workflow/<kmlf run id>.json`); `kmlf mlflow
- * end-run` joins them into `kmlf/pipeline.json`.
+ * Where one task of a workflow run records its nodes (`kmlf/workflow/<kmlf run id>-<random>.json`);
+ * `kmlf mlflow end-run` joins them into `kmlf/pipeline.json`. The kmlf run id is a millisecond
+ * timestamp: two parallel tasks may share it, so a random part keeps one record from replacing another.
  */
 export function workflowRecordPath(kmlfRunId: string): string {
-  return `kmlf/workflow/${kmlfRunId.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+  return `kmlf/workflow/${kmlfRunId.replace(/[^A-Za-z0-9._-]/g, "_")}-${
+    crypto.randomUUID().slice(0, 8)
+  }.json`;
 }
 
 /**

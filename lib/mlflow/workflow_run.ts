@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { UsageError } from "../errors.ts";
+import { TrackingError, UsageError } from "../errors.ts";
 import { checkArtifacts, currentUser, experimentFor, WORKFLOW_TAG } from "./experiment_setup.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { TrackingPort } from "./tracking_port.ts";
@@ -112,30 +112,62 @@ export async function endWorkflowRun(
   runId: string,
   status: "FINISHED" | "FAILED" | "KILLED",
 ): Promise<void> {
+  // Ending the run is what matters: a record that cannot be read, or an artifact store that does not
+  // answer, must not leave the run RUNNING. The join's failure is reported after the run has ended.
+  let joinError: unknown;
+  try {
+    await joinRecords(client, runId, status);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "RESOURCE_DOES_NOT_EXIST") throw error;
+    joinError = error;
+  }
+  await client.setTerminated(runId, status, Date.now());
+  if (joinError) {
+    throw new TrackingError(
+      "mlflow/workflow-join",
+      `Ended run ${runId} ${status}, but could not join its tasks' node records (kmlf/workflow/) into ` +
+        `kmlf/pipeline.json: ${(joinError as Error).message}`,
+      {
+        cause: joinError,
+        hint: "the run's params, metrics and artifacts are kept; run `kmlf mlflow end-run` again once the " +
+          "artifact store answers to write the workflow's DAG chart",
+      },
+    );
+  }
+}
+
+async function joinRecords(client: TrackingPort, runId: string, status: string): Promise<void> {
   const records = (await client.listArtifacts(runId, "kmlf/workflow")).filter((f) =>
     f.path.endsWith(".json")
   );
-  if (records.length > 0) {
-    const dir = await Deno.makeTempDir({ prefix: "kmlf-workflow-" });
-    try {
-      const nodes = new Map<string, NodeRecord>();
-      for (const record of records) {
-        const file = await client.downloadArtifacts(runId, record.path, dir);
-        for (const node of JSON.parse(await readTextFile(file)).nodes as NodeRecord[]) {
-          // A node some task ran wins over its "not_run" entry in another task's record.
-          if (!nodes.has(node.name) || nodes.get(node.name)!.status === "not_run") nodes.set(node.name, node);
-        }
+  if (records.length === 0) return;
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-workflow-" });
+  try {
+    const nodes = new Map<string, NodeRecord>();
+    for (const record of records) {
+      const file = await client.downloadArtifacts(runId, record.path, dir);
+      let parsed: { nodes?: unknown };
+      try {
+        parsed = JSON.parse(await readTextFile(file));
+      } catch (error) {
+        throw new Error(`${record.path} is not a node record (${(error as Error).message})`);
       }
-      await client.logText(
-        runId,
-        JSON.stringify(joined([...nodes.values()], status), null, 2),
-        "kmlf/pipeline.json",
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+      if (!Array.isArray(parsed?.nodes)) {
+        throw new Error(`${record.path} is not a node record (no "nodes" list)`);
+      }
+      for (const node of parsed.nodes as NodeRecord[]) {
+        // A node some task ran wins over its "not_run" entry in another task's record.
+        if (!nodes.has(node.name) || nodes.get(node.name)!.status === "not_run") nodes.set(node.name, node);
+      }
     }
+    await client.logText(
+      runId,
+      JSON.stringify(joined([...nodes.values()], status), null, 2),
+      "kmlf/pipeline.json",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
-  await client.setTerminated(runId, status, Date.now());
 }
 
 // The whole workflow's pipeline description: edges and free inputs/outputs recomputed over every task's nodes.
