@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TrackingError } from "../../lib/errors.ts";
 import { openStore, parseTrackingUri } from "../../lib/tracking/mod.ts";
+import { redactUrl } from "../../lib/tracking/stores/postgres/pg_db.ts";
 
 const base = { baseDir: "/project" };
 
@@ -85,6 +86,11 @@ Deno.test("a malformed PostgreSQL host or port is refused before connecting, nam
       ["postgresql+psycopg2://u:s3cret@db:0/mlflow", /the port 0 is not between 1 and 65535/],
       ["postgresql://u:s3cret@[::1/mlflow", /the host part is malformed \(an IPv6 address goes in brackets/],
       ["postgres://u:s3cret@db", /a PostgreSQL URI names a host and a database/],
+      [
+        "postgresql://u:s3cret#x@db/mlflow",
+        /the user or password holds \/ \? or #, which must be percent-encoded/,
+      ],
+      ["postgresql://u:s3cret/x@db/mlflow", /the user or password holds \/ \? or #/],
     ] as const
   ) {
     assert.throws(() => parseTrackingUri(uri, base), (e: unknown) => {
@@ -97,6 +103,19 @@ Deno.test("a malformed PostgreSQL host or port is refused before connecting, nam
     });
   }
   assert.equal(parseTrackingUri("postgresql://u@[::1]:5432/mlflow", base).kind, "postgresql");
+  // libpq's other forms stay accepted: a Unix socket folder, a list of hosts, an @ in the password.
+  for (
+    const uri of [
+      "postgresql://u@/mlflow?host=/var/run/postgresql",
+      "postgresql://u@h1:5432,h2:5433/mlflow",
+      "postgresql://u:p@ss@h/mlflow",
+    ]
+  ) assert.equal(parseTrackingUri(uri, base).kind, "postgresql", uri);
+  assert.throws(() => parseTrackingUri("mysql://u:s3cret@h/db", base), (e: unknown) => {
+    assert.ok(!(e as Error).message.includes("s3cret"), (e as Error).message);
+    return true;
+  });
+  assert.equal(redactUrl("postgresql://u:p@s/s3cret@h:5432/mlflow"), "postgresql://u:***@h:5432/mlflow");
 });
 
 Deno.test("unknown schemes are refused with the list of supported forms", () => {

@@ -16,7 +16,6 @@
  */
 import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
-import { redactUrl } from "./postgres/pg_db.ts";
 
 /** Where a tracking URI points. Paths are absolute (or `:memory:`). */
 export type TrackingTarget =
@@ -97,14 +96,14 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
   // SQLAlchemy's dialect+driver form (postgresql+psycopg2://) names the same database.
   const pg = text.match(/^postgres(?:ql)?(?:\+[a-z0-9_]+)?:\/\/(.*)$/i);
   if (pg) {
-    const problem = postgresUriProblem(`postgresql://${pg[1]}`);
+    const problem = postgresUriProblem(pg[1]);
     if (problem) {
       throw new TrackingError(
         "tracking/unsupported-uri",
-        `Cannot use tracking URI "${redactUrl(uri)}": ${problem}`,
+        `Cannot use tracking URI "${maskCredentials(uri)}": ${problem}`,
         {
           hint:
-            "write postgresql://<user>:<password>@<host>:<port>/<database> (percent-encode @ : / in the password)",
+            "write postgresql://<user>:<password>@<host>:<port>/<database> (percent-encode / ? # : @ in the user and password)",
         },
       );
     }
@@ -115,7 +114,7 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
   if (scheme) {
     throw new TrackingError(
       "tracking/unsupported-uri",
-      `Cannot use tracking URI "${uri}": the scheme "${scheme}:" is not supported`,
+      `Cannot use tracking URI "${maskCredentials(uri)}": the scheme "${scheme}:" is not supported`,
       { hint: `use one of: ${SUPPORTED}` },
     );
   }
@@ -125,22 +124,42 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
     : { kind: "file", uri: text, path };
 }
 
-/** What is wrong with a PostgreSQL URL (host, port, database), or undefined: checked before connecting. */
-function postgresUriProblem(url: string): string | undefined {
-  if (!/^postgresql:\/\/[^/]*\/[^/?#]+/.test(url)) return "a PostgreSQL URI names a host and a database";
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    const authority = url.slice("postgresql://".length).split("/")[0];
-    if (/\[(?![^\]]*\])/.test(authority)) {
+/**
+ * What is wrong with the part of a PostgreSQL URI after `postgresql://` (credentials, hosts, ports,
+ * database), or undefined; checked before connecting. A socket form (`u@/db?host=/var/run/postgresql`)
+ * and libpq's host lists (`h1:5432,h2:5433`) are fine.
+ */
+function postgresUriProblem(rest: string): string | undefined {
+  let hostAndDb = rest;
+  const at = rest.lastIndexOf("@");
+  if (at >= 0 && rest.slice(at + 1).includes("/")) {
+    if (/[/?#]/.test(rest.slice(0, at))) {
+      return "the user or password holds / ? or #, which must be percent-encoded (%2F %3F %23)";
+    }
+    hostAndDb = rest.slice(at + 1);
+  }
+  const m = hostAndDb.match(/^([^/?#]*)\/([^/?#]+)/);
+  if (!m) return "a PostgreSQL URI names a host and a database";
+  for (const part of m[1] ? m[1].split(",") : []) {
+    const hp = part.match(/^(\[[^\]]*\]|[^:[\]]*)(?::(.*))?$/);
+    if (!hp || (hp[1].startsWith("[") && !/^\[[0-9A-Fa-f:.]+(%[\w.-]+)?\]$/.test(hp[1]))) {
       return "the host part is malformed (an IPv6 address goes in brackets: [::1])";
     }
-    const port = url.match(/^postgresql:\/\/(?:[^@/]*@)?(?:\[[^\]]*\]|[^:/]*):([^/]*)\//)?.[1];
-    if (port !== undefined && !/^\d+$/.test(port)) return `the port "${port}" is not a number`;
-    if (port !== undefined) return `the port ${port} is not between 1 and 65535`;
-    return "the host part is malformed (an IPv6 address goes in brackets: [::1])";
+    if (hp[2] === undefined) continue;
+    if (!/^\d+$/.test(hp[2])) return `the port "${hp[2]}" is not a number`;
+    if (Number(hp[2]) < 1 || Number(hp[2]) > 65535) return `the port ${hp[2]} is not between 1 and 65535`;
   }
-  if (parsed.port === "0") return "the port 0 is not between 1 and 65535";
   return undefined;
+}
+
+/**
+ * A URI for a message: the password (and a user holding URL delimiters) masked, whatever the URI's
+ * shape, since a URI refused for its shape may be one a URL parser cannot split.
+ */
+function maskCredentials(uri: string): string {
+  const m = uri.match(/^([a-z][a-z0-9+.-]*:\/\/)(.*)@([^@]*)$/is);
+  if (!m) return uri;
+  const user = m[2].split(":")[0];
+  const shownUser = /^[^/?#]*$/.test(user) ? user : "***";
+  return `${m[1]}${m[2].includes(":") ? `${shownUser}:***` : shownUser}@${m[3]}`;
 }

@@ -32,9 +32,12 @@ export interface PgDbOptions {
   connectTimeoutS?: number;
 }
 
-/** `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`, for messages. */
+/**
+ * `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`, for messages. The password ends
+ * at the last `@` (as URL parsers read it), so one holding `@` or `/` is masked whole.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9+]+:\/\/[^:@/]*):[^@/]*@/i, "$1:***@");
+  return url.replace(/^([a-z0-9+]+:\/\/[^:@/]*):.*@(?=[^@]*$)/is, "$1:***@");
 }
 
 // Client-side codes of npm `postgres` and the system, and server SQLSTATEs, that mean "the connection
