@@ -15,6 +15,7 @@ import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
 import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
 import { prepareStore } from "../tracking/stores/prepare_store.ts";
+import { redactUrl } from "../tracking/stores/postgres/pg_db.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
@@ -117,7 +118,8 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
     await prepared.close();
     throw error;
   }
-  out(`kmlf tracking server for ${style.bold(options.trackingUri)}`);
+  // Server logs are kept and shared (a pod's log): the store's password never goes there.
+  out(`kmlf tracking server for ${style.bold(redactUrl(options.trackingUri))}`);
   out(`  listening on ${style.bold(server.url)}  (Ctrl-C to stop)`);
   if (startPage) {
     out(`  opens on experiment "${options.experiment!.name}": ${new URL(startPage, server.url).href}`);
