@@ -14,8 +14,7 @@ import { UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
 import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
-import { prepareStore } from "../tracking/stores/prepare_store.ts";
-import { redactUrl } from "../tracking/stores/postgres/pg_db.ts";
+import { prepareStore, redactUrl } from "../tracking/stores/prepare_store.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
