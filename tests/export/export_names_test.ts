@@ -27,6 +27,7 @@ async function oddProject(names: string[]): Promise<string> {
 const ODD = [
   `we'ird "dq" $HOME \`id\` {{ x }} {%raw%} {#c#} {{{ é 训练.sh`,
   "ünïcode-训练",
+  "tab\there: {a: 1} # not a comment",
   "p".repeat(90) + ".long-" + "q".repeat(90),
 ];
 
