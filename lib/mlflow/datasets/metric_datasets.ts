@@ -151,17 +151,17 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     let points: MetricPoint[];
     if (mode === "list") {
       if (!Array.isArray(data)) throw bad();
-      points = data.map((value, step) => ({ key: this.key, value: Number(value), step, timestamp: now }));
+      points = data.map((value, step) => ({ key: this.key, value, step, timestamp: now }));
     } else if (mode === "dict") {
       if (!data || typeof data !== "object" || Array.isArray(data)) throw bad();
       points = Object.entries(data).map(([step, value]) => ({
         key: this.key,
-        value: Number(value),
+        value,
         step: Number(step),
         timestamp: now,
       }));
     } else {
-      if (!Array.isArray(data)) throw bad();
+      if (!Array.isArray(data) || !data.every((p) => p !== null && typeof p === "object")) throw bad();
       points = data.map((p: { step?: number; value: number; timestamp?: number }) => ({
         key: this.key,
         value: p.value,
@@ -169,7 +169,8 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
         timestamp: p.timestamp ?? now,
       }));
     }
-    if (points.some((p) => typeof p.value !== "number" || Number.isNaN(p.step))) throw bad();
+    // No coercion: a string or null in the history is refused, not logged as NaN or 0.
+    if (points.some((p) => typeof p.value !== "number" || !Number.isInteger(p.step))) throw bad();
     for (let i = 0; i < points.length; i += 1000) {
       await client.logBatch(runId, { metrics: points.slice(i, i + 1000) });
     }
@@ -228,9 +229,19 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
   async save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      // Object.entries of a number or a string has nothing to log: the value would be lost silently.
+      throw new DatasetError(
+        "mlflow/bad-metrics",
+        `Unexpected metric value for "${this.options.name}": ${
+          JSON.stringify(data)?.slice(0, 80) ?? String(data)
+        } (${Array.isArray(data) ? "a list" : typeof data}), not an object of metrics`,
+        { hint: "return {name: {value, step}} or {name: [{value, step}, …]} from the node" },
+      );
+    }
     const now = Date.now();
     const points: MetricPoint[] = [];
-    for (const [name, v] of Object.entries(data ?? {})) {
+    for (const [name, v] of Object.entries(data)) {
       const list = Array.isArray(v) ? v : [v];
       const ok = list.length > 0 &&
         list.every((p) =>
