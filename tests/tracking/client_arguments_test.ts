@@ -1,0 +1,83 @@
+/**
+ * MlflowClient called from plain JavaScript with wrong arguments, on the SQLite and the file store: every
+ * mistake is a TrackingError naming the argument and the fix — never a SQLite binding error, a TypeError,
+ * a CHECK constraint, nor (file store) a run id `undefined` read or written beside the runs.
+ */
+import assert from "node:assert/strict";
+import { TrackingError } from "../../lib/errors.ts";
+import { MlflowClient } from "../../lib/tracking/mod.ts";
+
+// deno-lint-ignore no-explicit-any
+type Loose = any;
+
+for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
+  const withClient = async (fn: (client: Loose, runId: string, experimentId: string) => Promise<void>) => {
+    const dir = await Deno.makeTempDir({ prefix: "kmlf-client-args-" });
+    const client = await MlflowClient.open(uri, { baseDir: dir, processHooks: false });
+    try {
+      const { experimentId } = await client.getOrCreateExperiment("args");
+      const run = await client.createRun(experimentId);
+      await fn(client, run.info.runId, experimentId);
+    } finally {
+      await client.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  };
+
+  const refused = (argument: string) => (e: unknown) =>
+    e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" &&
+    e.message.includes(`'${argument}'`) && !!e.hint;
+
+  Deno.test(`MlflowClient (${uri}): a missing or non-string run id names run_id, and nothing is written`, async () => {
+    await withClient(async (client, runId) => {
+      for (const id of [undefined, null, "", 12]) {
+        await assert.rejects(() => client.getRun(id), refused("run_id"), `getRun ${id}`);
+        await assert.rejects(() => client.logMetric(id, "m", 1), refused("run_id"), `logMetric ${id}`);
+        await assert.rejects(() => client.logParam(id, "p", 1), refused("run_id"));
+        await assert.rejects(() => client.setTag(id, "t", "v"), refused("run_id"));
+        await assert.rejects(() => client.logBatch(id, { metrics: [] }), refused("run_id"));
+        await assert.rejects(() => client.getMetricHistory(id, "m"), refused("run_id"));
+        await assert.rejects(() => client.deleteRun(id), refused("run_id"));
+        await assert.rejects(() => client.setTerminated(id), refused("run_id"));
+        await assert.rejects(() => client.logText(id, "x", "a.txt"), refused("run_id"));
+      }
+      assert.deepEqual((await client.getRun(runId)).data.metrics, {});
+    });
+  });
+
+  Deno.test(`MlflowClient (${uri}): experiment ids may be whole numbers; other values name experiment_id`, async () => {
+    await withClient(async (client, _runId, experimentId) => {
+      // The Default experiment "0" in both stores (a file store's other ids exceed Number's precision).
+      assert.equal((await client.getExperiment(0)).experimentId, "0");
+      assert.equal((await client.createRun(0)).info.experimentId, "0");
+      assert.equal((await client.searchRuns(0)).runs.length, 1);
+      assert.equal((await client.searchRuns([experimentId, 0])).runs.length, 2);
+      for (const id of [undefined, null, 1.5, -1, {}]) {
+        await assert.rejects(() => client.getExperiment(id), refused("experiment_id"), `${id}`);
+        await assert.rejects(() => client.createRun(id), refused("experiment_id"));
+        await assert.rejects(() => client.searchRuns([id]), refused("experiment_id"));
+      }
+    });
+  });
+
+  Deno.test(`MlflowClient (${uri}): a status that is not MLflow's and metrics that are not a list are named`, async () => {
+    await withClient(async (client, runId) => {
+      await assert.rejects(() => client.setTerminated(runId, "DONE"), refused("status"));
+      await assert.rejects(() => client.updateRun(runId, { status: "ok" }), refused("status"));
+      await assert.rejects(() => client.logBatch(runId, { metrics: { a: 1 } }), refused("metrics"));
+      assert.equal((await client.getRun(runId)).info.status, "RUNNING");
+    });
+  });
+
+  Deno.test(`MlflowClient (${uri}): after close() every call says the client is closed; close() twice is fine`, async () => {
+    await withClient(async (client, runId) => {
+      await client.close();
+      const closed = (e: unknown) =>
+        e instanceof TrackingError && e.code === "tracking/store-closed" && !!e.hint;
+      await assert.rejects(() => client.getRun(runId), closed);
+      await assert.rejects(() => client.logMetric(runId, "m", 1), closed);
+      await assert.rejects(() => client.startRun({}), closed);
+      await client.close();
+    });
+  });
+}
