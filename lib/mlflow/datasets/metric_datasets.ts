@@ -6,7 +6,7 @@ import { DatasetError } from "../../errors.ts";
 import type { Dataset } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import type { MetricPoint } from "../tracking_port.ts";
-import { requireRun } from "./run_access.ts";
+import { onDatasetRun, requireRun } from "./run_access.ts";
 
 /** Options shared by the metric datasets. */
 export interface MetricDatasetOptions {
@@ -40,7 +40,11 @@ export class MlflowMetricDataset implements Dataset<number> {
     }
   }
 
-  async load(): Promise<number> {
+  load(): Promise<number> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<number> {
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const history = await client.getMetricHistory(runId, this.key);
     const step = this.options.loadArgs?.step;
@@ -57,7 +61,11 @@ export class MlflowMetricDataset implements Dataset<number> {
     return points[points.length - 1].value;
   }
 
-  async save(value: number): Promise<void> {
+  save(value: number): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(value));
+  }
+
+  async #save(value: number): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     if (typeof value !== "number") {
       throw new DatasetError(
@@ -120,7 +128,11 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     }
   }
 
-  async load(): Promise<unknown> {
+  load(): Promise<unknown> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<unknown> {
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const history = await client.getMetricHistory(runId, this.key);
     const mode = (this.options.loadArgs?.mode ?? "list") as HistoryMode;
@@ -129,7 +141,11 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     return history.map((p) => ({ step: p.step, value: p.value, timestamp: p.timestamp }));
   }
 
-  async save(data: unknown): Promise<void> {
+  save(data: unknown): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(data));
+  }
+
+  async #save(data: unknown): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const mode = (this.options.saveArgs?.mode ?? "list") as HistoryMode;
@@ -210,7 +226,11 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
     this.prefix = options.prefix;
   }
 
-  async load(): Promise<Record<string, MetricValue | MetricValue[]>> {
+  load(): Promise<Record<string, MetricValue | MetricValue[]>> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<Record<string, MetricValue | MetricValue[]>> {
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const keys = Object.keys((await client.getRun(runId)).data.metrics).filter((k) =>
       !this.prefix || k.startsWith(`${this.prefix}.`)
@@ -226,7 +246,11 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
     return out;
   }
 
-  async save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
+  save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(data));
+  }
+
+  async #save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {

@@ -1,0 +1,62 @@
+/**
+ * A `run_id` on an Mlflow dataset that names no run (or a run without the artifact) fails with the store's
+ * words plus what to fix in the catalog entry, for every dataset that takes one.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatasetError } from "../../lib/errors.ts";
+import { type Dataset, JsonDataset } from "../../lib/catalog/mod.ts";
+import {
+  MlflowArtifactDataset,
+  MlflowMetricDataset,
+  MlflowMetricHistoryDataset,
+  MlflowMetricsHistoryDataset,
+  MlflowRunState,
+} from "../../lib/mlflow/mod.ts";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
+
+const MISSING = "0123456789abcdef0123456789abcdef";
+
+for (const uri of ["mlflow.db", "mlruns"]) {
+  Deno.test(`Mlflow datasets (${uri}): a run_id naming no run says to fix run_id of the dataset`, async () => {
+    const dir = await Deno.makeTempDir();
+    const client = new MlflowClient(await openStore(uri, { baseDir: dir }), { processHooks: false });
+    const run = await client.createRun("0");
+    const state = new MlflowRunState();
+    state.activate(client, run.info.runId);
+    const inner = () => new JsonDataset({ filepath: join(dir, "scores.json") });
+    try {
+      const missingRun = (e: unknown) =>
+        e instanceof DatasetError && e.message.includes(MISSING) && /run_id of "scores"/.test(e.hint ?? "");
+      const datasets: Dataset[] = [
+        new MlflowMetricDataset({ name: "scores", key: "scores", state, runId: MISSING }),
+        new MlflowMetricHistoryDataset({ name: "scores", key: "scores", state, runId: MISSING }),
+        new MlflowMetricsHistoryDataset({ name: "scores", prefix: "scores", state, runId: MISSING }),
+      ];
+      for (const ds of datasets) {
+        await assert.rejects(async () => await ds.load(), missingRun, ds.constructor.name);
+      }
+      await assert.rejects(async () => await datasets[0].save(1), missingRun);
+      await assert.rejects(async () => await datasets[1].save([1]), missingRun);
+      await assert.rejects(async () => await datasets[2].save({ a: { value: 1, step: 0 } }), missingRun);
+      const artifact = new MlflowArtifactDataset({ name: "scores", inner: inner(), state, runId: MISSING });
+      await assert.rejects(() => artifact.load(), missingRun);
+      // The local file is written before the run is asked for: nothing the node made is lost.
+      await assert.rejects(() => artifact.save({ a: 1 }), missingRun);
+      assert.deepEqual(await inner().load(), { a: 1 });
+      const noArtifact = new MlflowArtifactDataset({
+        name: "scores",
+        inner: inner(),
+        state,
+        runId: run.info.runId,
+      });
+      await assert.rejects(
+        () => noArtifact.load(),
+        (e: unknown) => e instanceof DatasetError && /artifact_path of "scores"/.test(e.hint ?? ""),
+      );
+    } finally {
+      await client.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
