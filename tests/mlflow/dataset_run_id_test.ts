@@ -5,13 +5,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatasetError } from "../../lib/errors.ts";
-import { type Dataset, JsonDataset } from "../../lib/catalog/mod.ts";
+import { builtinRegistry, Catalog, type Dataset, JsonDataset } from "../../lib/catalog/mod.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import {
   MlflowArtifactDataset,
   MlflowMetricDataset,
   MlflowMetricHistoryDataset,
   MlflowMetricsHistoryDataset,
   MlflowRunState,
+  registerMlflowDatasets,
 } from "../../lib/mlflow/mod.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 
@@ -60,3 +62,29 @@ for (const uri of ["mlflow.db", "mlruns"]) {
     }
   });
 }
+
+Deno.test("MlflowArtifactDataset: an artifact_path escaping the run's artifacts is refused when the catalog is read", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const registry = builtinRegistry();
+    registerMlflowDatasets(registry, new MlflowRunState());
+    for (const path of ["../x", "a/../../b", "/etc", "C:/x"]) {
+      const src = parseYaml(
+        `art:\n  type: mlflow_artifact\n  artifact_path: "${path}"\n  dataset: {type: json, filepath: x.json}\n`,
+        join(dir, "catalog.yml"),
+      );
+      await assert.rejects(
+        () =>
+          Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+            projectRoot: dir,
+            registry,
+          }),
+        (e: unknown) =>
+          e instanceof DatasetError && e.message.includes("art.artifact_path") && e.source?.line === 3,
+        path,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

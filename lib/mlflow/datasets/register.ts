@@ -2,6 +2,7 @@
 import { z } from "../../zod/mod.ts";
 import type { DatasetRegistry, DatasetTypeDefinition } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
+import { safeArtifactPath } from "../../tracking/artifacts/artifact_repository.ts";
 import {
   MODEL_DATASET_NAMES,
   type ModelDatasetOptions,
@@ -13,6 +14,21 @@ import {
   MlflowMetricHistoryDataset,
   MlflowMetricsHistoryDataset,
 } from "./metric_datasets.ts";
+
+// The artifact path is refused when the catalog is read (as `kmlf catalog validate` does), by the rule the
+// artifact repositories apply at logging time — after the node ran and its output was saved.
+const ArtifactPath = z.optional(
+  z.string().check(z.refine((s) => artifactPathProblem(s) === undefined, {
+    error: (issue) => artifactPathProblem(String(issue.input)),
+  })),
+);
+function artifactPathProblem(path: string): string | undefined {
+  try {
+    safeArtifactPath(path);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 const RunId = z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
 
@@ -51,7 +67,7 @@ export function registerMlflowDatasets(
       schema: z.strictObject({
         dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
         run_id: RunId,
-        artifact_path: z.optional(z.string()),
+        artifact_path: ArtifactPath,
         credentials: z.optional(z.unknown()),
       }),
     },
