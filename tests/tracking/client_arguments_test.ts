@@ -69,6 +69,19 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
     });
   });
 
+  Deno.test(`MlflowClient (${uri}): a value of the wrong type keeps MLflow's words and says what came instead`, async () => {
+    await withClient(async (client, runId) => {
+      const hinted = (pattern: RegExp) => (e: unknown) =>
+        e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" && pattern.test(e.hint ?? "");
+      await assert.rejects(() => client.logMetric(runId, "m", "0.5"), hinted(/the string "0\.5".*Number/));
+      await assert.rejects(() => client.logMetric(runId, "m", 1, { step: 1.5 }), hinted(/step is 1\.5/));
+      await assert.rejects(() => client.logMetric(runId, "m", 1, { timestamp: "x" }), hinted(/Date\.now/));
+      await assert.rejects(() => client.logBatch(runId, { params: { p: 5 } }), hinted(/String\(value\)/));
+      await assert.rejects(() => client.setTags(runId, { t: 5 }), hinted(/String\(value\)/));
+      assert.deepEqual((await client.getRun(runId)).data.metrics, {});
+    });
+  });
+
   Deno.test(`MlflowClient (${uri}): after close() every call says the client is closed; close() twice is fine`, async () => {
     await withClient(async (client, runId) => {
       await client.close();
