@@ -1,6 +1,7 @@
 /**
  * Metric datasets refuse every value kedro-mlflow refuses, instead of logging nothing (a bare number given
- * to MlflowMetricsHistoryDataset) or a coerced value (a string or null in a history logged as NaN or 0).
+ * to MlflowMetricsHistoryDataset) or a coerced value (a string or null in a history logged as NaN or 0),
+ * and take the save_args kedro-mlflow takes.
  */
 import assert from "node:assert/strict";
 import type { DatasetError } from "../../lib/errors.ts";
@@ -8,7 +9,10 @@ import {
   MlflowMetricHistoryDataset,
   MlflowMetricsHistoryDataset,
   MlflowRunState,
+  registerMlflowDatasets,
 } from "../../lib/mlflow/mod.ts";
+import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 
 async function withRun(
@@ -60,5 +64,28 @@ Deno.test("MlflowMetricHistoryDataset refuses non-numbers in every mode instead 
       );
     }
     assert.deepEqual(await client.getMetricHistory(runId, "loss"), []);
+  });
+});
+
+Deno.test("mlflow_metric takes save_args.timestamp, which kedro-mlflow passes on to log_metric", async () => {
+  await withRun(async ({ client, state, runId }) => {
+    const registry = builtinRegistry();
+    registerMlflowDatasets(registry, state);
+    const src = parseYaml(
+      "acc:\n  type: mlflow_metric\n  save_args: {timestamp: 1700000000000}\n",
+      "catalog.yml",
+    );
+    const catalog = await Catalog.fromConfig({
+      data: src.value as Record<string, unknown>,
+      locate: src.locate,
+    }, {
+      projectRoot: Deno.cwd(),
+      registry,
+    });
+    await catalog.save("acc", 0.9);
+    assert.deepEqual(
+      (await client.getMetricHistory(runId, "acc")).map((p) => [p.value, p.timestamp]),
+      [[0.9, 1700000000000]],
+    );
   });
 });

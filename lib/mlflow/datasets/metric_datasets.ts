@@ -19,7 +19,8 @@ export interface MetricDatasetOptions {
 
 /**
  * A single metric value. `save_args.mode`: `overwrite` (same step as the last point, default) or
- * `append` (next step); `save_args.step` forces a step. `load_args.step` reads the value at a step.
+ * `append` (next step); `save_args.step` forces a step, `save_args.timestamp` the time (as kedro-mlflow
+ * passes it to `log_metric`). `load_args.step` reads the value at a step.
  *
  * @example
  * ```ts
@@ -82,7 +83,8 @@ export class MlflowMetricDataset implements Dataset<number> {
         ? (steps.length ? Math.max(...steps) + 1 : 0)
         : (steps.length ? Math.max(...steps) : 0);
     }
-    await client.logBatch(runId, { metrics: [{ key: this.key, value, step, timestamp: Date.now() }] });
+    const timestamp = (this.options.saveArgs?.timestamp as number | undefined) ?? Date.now();
+    await client.logBatch(runId, { metrics: [{ key: this.key, value, step, timestamp }] });
   }
 
   async exists(): Promise<boolean> {

@@ -90,7 +90,8 @@ export function registerMlflowDatasets(
       )),
       save_args: z.optional(z.strictObject({
         mode: z.optional(z.enum(modes)),
-        ...(stepKey ? { step: z.optional(z.int()) } : {}),
+        // kedro-mlflow passes the other save_args to log_metric: timestamp is the one it takes.
+        ...(stepKey ? { step: z.optional(z.int()), timestamp: z.optional(z.int().check(z.gte(0))) } : {}),
       })),
     });
   registry.register(
