@@ -88,3 +88,25 @@ Deno.test("MlflowArtifactDataset: an artifact_path escaping the run's artifacts 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("MlflowArtifactDataset: a problem of the wrapped dataset names art.dataset.<key>, not a key of the wrapper", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const registry = builtinRegistry();
+    registerMlflowDatasets(registry, new MlflowRunState());
+    const src = parseYaml(
+      "art:\n  type: mlflow_artifact\n  dataset:\n    type: json\n",
+      join(dir, "catalog.yml"),
+    );
+    await assert.rejects(
+      () =>
+        Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+          projectRoot: dir,
+          registry,
+        }),
+      (e: unknown) => e instanceof DatasetError && e.message.includes('"art.dataset.filepath"') && !!e.source,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

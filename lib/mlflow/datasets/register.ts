@@ -54,6 +54,7 @@ export function registerMlflowDatasets(
       const inner = await ctx.createDataset(
         typeof a.dataset === "string" ? { type: a.dataset } : a.dataset as Record<string, unknown>,
         ctx.name,
+        ["dataset"],
       );
       return new MlflowArtifactDataset({
         name: ctx.name,
