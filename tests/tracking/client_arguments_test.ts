@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { TrackingError } from "../../lib/errors.ts";
-import { MlflowClient } from "../../lib/tracking/mod.ts";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 type Loose = any;
@@ -94,3 +94,31 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
     });
   });
 }
+
+Deno.test("MlflowClient.open and openStore without options resolve against the working directory; a URI that is not a string is named", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-client-open-" });
+  const cwd = Deno.cwd();
+  Deno.chdir(dir);
+  try {
+    const client = await MlflowClient.open("sqlite:///here.db");
+    await client.getOrCreateExperiment("x");
+    await client.close();
+    await (await openStore("mlruns")).close();
+    assert.ok((await Deno.stat(`${dir}/here.db`)).isFile);
+    assert.ok((await Deno.stat(`${dir}/mlruns`)).isDirectory);
+    for (const uri of [undefined, null, 5]) {
+      await assert.rejects(
+        () => MlflowClient.open(uri as unknown as string),
+        (e: unknown) =>
+          e instanceof TrackingError && e.code === "tracking/unsupported-uri" && /sqlite:/.test(e.hint ?? ""),
+      );
+    }
+    assert.throws(
+      () => new MlflowClient(undefined as unknown as Loose),
+      (e: unknown) => e instanceof TrackingError && /MlflowClient\.open/.test(e.hint ?? ""),
+    );
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -10,6 +10,7 @@ import { ActiveRun } from "./active_run.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "../entities.ts";
 import { MLFLOW_TAGS } from "../entities.ts";
+import { TrackingError } from "../../errors.ts";
 import { openStore, type OpenStoreOptions } from "../stores/open_store.ts";
 import { defaultRunContext, type RunContext } from "./run_context.ts";
 import {
@@ -60,13 +61,22 @@ export class MlflowClient {
   #context: RunContext | undefined;
 
   constructor(store: TrackingStore, options: MlflowClientOptions = {}) {
+    if (typeof store?.getRun !== "function") {
+      throw new TrackingError("tracking/no-store", "new MlflowClient(store) needs a tracking store", {
+        hint:
+          'open one by its URI: await MlflowClient.open("sqlite:///mlflow.db"), or new MlflowClient(await openStore(uri))',
+      });
+    }
     this.#store = store;
     this.#options = options;
   }
 
-  /** Opens the store a tracking URI names and wraps it in a client. */
-  static async open(uri: string, options: OpenStoreOptions & MlflowClientOptions): Promise<MlflowClient> {
-    return new MlflowClient(await openStore(uri, options), options);
+  /** Opens the store a tracking URI names and wraps it in a client (relative paths: from `baseDir`, else the working directory). */
+  static async open(
+    uri: string,
+    options: OpenStoreOptions & MlflowClientOptions = { baseDir: Deno.cwd() },
+  ): Promise<MlflowClient> {
+    return new MlflowClient(await openStore(uri, options), options ?? {});
   }
 
   /**
