@@ -122,3 +122,46 @@ Deno.test("MlflowClient.open and openStore without options resolve against the w
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
+  Deno.test(`MlflowClient (${uri}): records given as strings or lists, a missing metric key, a dict JSON cannot hold, a single orderBy`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kmlf-client-records-" });
+    const client: Loose = await MlflowClient.open(uri, { baseDir: dir, processHooks: false });
+    try {
+      const { experimentId } = await client.getOrCreateExperiment("records");
+      const runId = (await client.createRun(experimentId)).info.runId;
+      const refused = (argument: string) => (e: unknown) =>
+        e instanceof TrackingError && e.message.includes(`'${argument}'`) && !!e.hint;
+      await assert.rejects(() => client.logParams(runId, "abc"), refused("params"));
+      await assert.rejects(() => client.logParams(runId, [1, 2]), refused("params"));
+      await assert.rejects(() => client.logMetrics(runId, [1, 2]), refused("metrics"));
+      await assert.rejects(() => client.setTags(runId, "abc"), refused("tags"));
+      await assert.rejects(() => client.logBatch(runId, { params: "abc" }), refused("params"));
+      await assert.rejects(() => client.getMetricHistory(runId, undefined), refused("metric_key"));
+      const run = await client.startRun({ runId });
+      assert.throws(() => run.logMetrics([1, 2]), refused("metrics"));
+      await run.end();
+      const stored = await client.getRun(runId);
+      assert.deepEqual(stored.data.params, {});
+      assert.deepEqual(stored.data.metrics, {});
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      for (const dict of [cyclic, { n: 1n }, undefined]) {
+        await assert.rejects(
+          () => client.logDict(runId, dict, "d.json"),
+          (e: unknown) =>
+            e instanceof TrackingError && e.code === "tracking/unserializable-dict" &&
+            /d\.json/.test(e.message),
+        );
+      }
+      await client.logMetric(runId, "acc", 0.5);
+      const other = (await client.createRun(experimentId)).info.runId;
+      await client.logMetric(other, "acc", 0.9);
+      const { runs } = await client.searchRuns(experimentId, { orderBy: "metrics.acc DESC" });
+      assert.deepEqual(runs.map((r: Loose) => r.info.runId), [other, runId]);
+    } finally {
+      await client.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

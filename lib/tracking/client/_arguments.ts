@@ -94,6 +94,59 @@ export function listArgument<T>(
 }
 
 /**
+ * A record argument (`params` of logParams, `metrics` of logMetrics): a plain object, else
+ * INVALID_PARAMETER_VALUE — `Object.entries` of a string or a list would log "0", "1", … silently.
+ *
+ * @example
+ * ```ts
+ * recordArgument(params, "params", "logParams", "{ lr: 0.1 }");
+ * ```
+ */
+export function recordArgument<T>(value: T, name: string, method: string, example: string): T {
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Parameter '${name}' of MlflowClient.${method} must be an object of key → value, got ${describe(value)}`,
+    `pass ${name} as an object: ${example}`,
+  );
+}
+
+/**
+ * Params or tags of logBatch/setTags: an object of key → value or a list of `{key, value}`.
+ *
+ * @example
+ * ```ts
+ * keyValuesArgument(batch.tags, "tags", "logBatch");
+ * ```
+ */
+export function keyValuesArgument<T>(value: T, name: string, method: string): T {
+  if (value === undefined || value === null || typeof value === "object") return value;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Parameter '${name}' of MlflowClient.${method} must be an object of key → value or a list of ` +
+      `{ key, value }, got ${describe(value)}`,
+    `pass ${name} as { name: "value" } or [{ key: "name", value: "value" }]`,
+  );
+}
+
+/**
+ * A metric key to read: a string, else INVALID_PARAMETER_VALUE naming `metric_key` (MLflow's REST name).
+ *
+ * @example
+ * ```ts
+ * metricKeyArgument("loss", "getMetricHistory"); // "loss"
+ * ```
+ */
+export function metricKeyArgument(value: unknown, method: string): string {
+  if (typeof value === "string") return value;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Missing value for required parameter 'metric_key' of MlflowClient.${method}`,
+    'pass the metric\'s key as a string, e.g. "loss"',
+  );
+}
+
+/**
  * The error of any call on a closed client.
  *
  * @example

@@ -32,7 +32,10 @@ import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
 import {
   clientClosed,
   experimentIdArgument,
+  keyValuesArgument,
   listArgument,
+  metricKeyArgument,
+  recordArgument,
   runIdArgument,
   statusArgument,
 } from "./_arguments.ts";
@@ -191,9 +194,12 @@ export class MlflowClient {
     options: ClientSearchRunsOptions = {},
   ): Promise<RunsPage> {
     const ids = Array.isArray(experimentIds) ? experimentIds : [experimentIds];
+    // A single order_by string would be read character by character.
+    const orderBy = typeof options.orderBy === "string" ? [options.orderBy] : options.orderBy;
     return await this.store.searchRuns({
       experimentIds: ids.map((id) => experimentIdArgument(id, "searchRuns")),
       ...options,
+      ...(orderBy === undefined ? {} : { orderBy }),
     });
   }
 
@@ -205,7 +211,8 @@ export class MlflowClient {
     });
   }
   async logParams(runId: string, params: Record<string, unknown>): Promise<void> {
-    const list = Object.entries(params).map(([key, value]) => ({ key, value: paramValueToString(value) }));
+    const list = Object.entries(recordArgument(params, "params", "logParams", '{ lr: 0.1, model: "logreg" }'))
+      .map(([key, value]) => ({ key, value: paramValueToString(value) }));
     return await this.logBatch(runId, { params: list });
   }
   async logMetric(
@@ -224,7 +231,9 @@ export class MlflowClient {
     options: { step?: number; timestamp?: number } = {},
   ): Promise<void> {
     const timestamp = options.timestamp ?? Date.now();
-    const list = Object.entries(metrics).map(([key, value]) => ({
+    const list = Object.entries(recordArgument(metrics, "metrics", "logMetrics", "{ accuracy: 0.93 }")).map((
+      [key, value],
+    ) => ({
       key,
       value,
       timestamp,
@@ -236,7 +245,7 @@ export class MlflowClient {
     return await this.store.setTag(runIdArgument(runId, "setTag"), key, value);
   }
   async setTags(runId: string, tags: KeyValueInput): Promise<void> {
-    return await this.logBatch(runId, { tags });
+    return await this.logBatch(runId, { tags: keyValuesArgument(tags, "tags", "setTags") });
   }
   async deleteTag(runId: string, key: string): Promise<void> {
     return await this.store.deleteTag(runIdArgument(runId, "deleteTag"), key);
@@ -257,8 +266,8 @@ export class MlflowClient {
     const metrics = [
       ...listArgument(batch.metrics, "metrics", "logBatch", "[{ key, value, timestamp, step }]"),
     ];
-    const params = toKeyValues(batch.params);
-    const tags = toKeyValues(batch.tags);
+    const params = toKeyValues(keyValuesArgument(batch.params, "params", "logBatch"));
+    const tags = toKeyValues(keyValuesArgument(batch.tags, "tags", "logBatch"));
     do {
       const p = params.splice(0, LIMITS.paramsPerBatch);
       const t = tags.splice(0, LIMITS.tagsPerBatch);
@@ -272,6 +281,7 @@ export class MlflowClient {
     const all: Metric[] = [];
     let pageToken: string | undefined;
     runIdArgument(runId, "getMetricHistory");
+    metricKeyArgument(key, "getMetricHistory");
     do {
       const page = await this.store.getMetricHistory(runId, key, { maxResults: 25000, pageToken });
       all.push(...page.metrics);
