@@ -110,3 +110,35 @@ Deno.test("MlflowArtifactDataset: a problem of the wrapped dataset names art.dat
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("MlflowArtifactDataset with run_id loads a versioned dataset where no local version exists yet (a fresh checkout)", async () => {
+  const dir = await Deno.makeTempDir();
+  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }), { processHooks: false });
+  try {
+    const run = await client.createRun("0");
+    const state = new MlflowRunState();
+    state.activate(client, run.info.runId);
+    const catalogOf = async (yaml: string, saveVersion: string) => {
+      const registry = builtinRegistry();
+      registerMlflowDatasets(registry, state);
+      const src = parseYaml(yaml, join(dir, "catalog.yml"));
+      return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+        projectRoot: dir,
+        registry,
+        saveVersion,
+      });
+    };
+    const entry =
+      "  type: mlflow_artifact\n  dataset: {type: json, filepath: data/a.json, versioned: true}\n";
+    await (await catalogOf(`art:\n${entry}`, "2026-01-01T00.00.00.000Z")).save("art", { a: 1 });
+    await Deno.remove(join(dir, "data"), { recursive: true });
+    const reading = await catalogOf(
+      `art:\n  run_id: ${run.info.runId}\n${entry}`,
+      "2026-01-02T00.00.00.000Z",
+    );
+    assert.deepEqual(await reading.load("art"), { a: 1 });
+  } finally {
+    await client.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -47,7 +47,7 @@ export class MlflowArtifactDataset implements Dataset {
     const { runId, state } = this.options;
     if (runId) {
       const { client } = requireRun(state, runId, this.options.name);
-      const local = this.localPath();
+      const local = this.downloadTarget();
       const remote = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`
         : basename(local);
@@ -102,6 +102,20 @@ export class MlflowArtifactDataset implements Dataset {
       run_id: this.options.runId ?? null,
       artifact_path: this.options.artifactPath ?? null,
     };
+  }
+
+  // Where the run's copy goes: the local file, or — a versioned dataset with no local version yet, as on a
+  // fresh checkout — the catalog's save version, which the inner load then finds as the latest.
+  private downloadTarget(): string {
+    try {
+      return this.localPath();
+    } catch (error) {
+      const versioned = (this.options.inner as { versioned?: { savePath(): string } }).versioned;
+      if (error instanceof DatasetError && error.code === "dataset/no-versions" && versioned) {
+        return versioned.savePath();
+      }
+      throw error;
+    }
   }
 
   private localPath(): string {
