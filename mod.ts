@@ -29,6 +29,12 @@ export {
   TrackingError,
   UsageError,
 } from "./lib/errors.ts";
+import { setBuiltinPlugins } from "./lib/session/mod.ts";
+import { builtinPlugins } from "./lib/cli/plugins.ts";
+// A session made from a script has kmlf's built-in plugins (kmlf-mlflow: tracking, the mlflow_* datasets),
+// as `kmlf run` has them.
+setBuiltinPlugins(() => builtinPlugins());
+
 export {
   KmlfSession,
   type Plugin,

@@ -67,6 +67,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "server/auth.ts",
   "server/serve.ts",
   "server/server_options.ts",
+  "tracking/artifacts/artifact_repository.ts", // safeArtifactPath: the catalog checks artifact_path with it
   "tracking/client/client.ts",
   "tracking/models/flavor.ts",
   "tracking/models/mlmodel.ts",

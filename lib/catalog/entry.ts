@@ -238,8 +238,13 @@ export async function createFromEntry(
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
     // Wrapped datasets report problems at the wrapper's entry.
-    createDataset: async (inner, innerName) =>
-      (await createFromEntry(innerName, inner, at, { ...ctx, locate: sourceOfEntry })).dataset,
+    // The inner config's key path (`dataset` of MlflowArtifactDataset) makes its errors name
+    // `art.dataset.filepath`, not a key of the wrapper; positions fall back to the wrapper's entry.
+    createDataset: async (inner, innerName, keyPath = []) =>
+      (await createFromEntry(innerName, inner, [...at, ...keyPath], {
+        ...ctx,
+        locate: (path) => (keyPath.length > 0 ? ctx.locate(path) : undefined) ?? sourceOfEntry(),
+      })).dataset,
   };
   const typeName = typeNameOf(type, ctx.registry);
   try {

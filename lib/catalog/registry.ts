@@ -20,8 +20,15 @@ export interface DatasetFactoryContext {
   version?: VersionSpec;
   /** The entry's `metadata` (free-form, passed through). */
   metadata?: Record<string, unknown>;
-  /** Builds another dataset from a catalog-style config (for wrapper datasets such as MlflowArtifactDataset). */
-  createDataset(config: Record<string, unknown>, name: string): Promise<Dataset>;
+  /**
+   * Builds another dataset from a catalog-style config (for wrapper datasets such as MlflowArtifactDataset);
+   * `keyPath` is where that config sits in the entry (`["dataset"]`), for its errors.
+   */
+  createDataset(
+    config: Record<string, unknown>,
+    name: string,
+    keyPath?: readonly (string | number)[],
+  ): Promise<Dataset>;
 }
 
 /**

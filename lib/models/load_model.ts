@@ -266,8 +266,8 @@ class LoadedModel implements KmlfModel {
     params?: Record<string, unknown>,
     frameColumns?: readonly string[],
   ): Promise<unknown> {
-    let data = input;
     const columns = this.signature?.inputs;
+    let data = predictionInput(input, columns);
     if (columns && Array.isArray(data) && data.every(isRow)) {
       data = enforceColumns(convertColumns(data as Row[], columns), columns, frameColumns);
     } else if (columns?.some((c) => c.name !== undefined) && Array.isArray(data)) {
@@ -303,6 +303,26 @@ class LoadedModel implements KmlfModel {
     const result = await this.#runner.run(this.#pipeline, catalog, { runId: "predict", hooks: this.#hooks });
     return await result.outputs[this.outputName].load();
   }
+}
+
+/**
+ * The input `predict` runs on: one record becomes one row, as MLflow's pyfunc turns a dict of scalars into a
+ * one-row frame, when the signature names columns; a missing input is refused instead of reaching the
+ * pipeline as a dataset that was never saved.
+ */
+function predictionInput(input: unknown, columns: ModelSignature["inputs"] | undefined): unknown {
+  if (input === undefined || input === null) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. predict() was given ${input}: pass the rows to score, e.g. ` +
+        `model.predict([{"column": value, ...}, ...])`,
+    );
+  }
+  const named = columns?.some((c) => c.name !== undefined) ?? false;
+  return named && isRow(input) && Object.values(input).every((v) => v === null || typeof v !== "object")
+    ? [input]
+    : input;
 }
 
 function isRow(v: unknown): v is Row {

@@ -41,6 +41,21 @@ import type { Plugin, PluginContext } from "../plugin.ts";
 import { importPlugins } from "./project_plugins.ts";
 import { promised } from "../promised.ts";
 
+let builtinPlugins: () => Plugin[] = () => [];
+
+/**
+ * Sets the plugins every session starts with, as Kedro loads installed plugins: the entry points (the CLI,
+ * `mod.ts`) register kmlf's built-in kmlf-mlflow, which this layer cannot import.
+ *
+ * @example
+ * ```ts
+ * setBuiltinPlugins(() => [mlflowPlugin({ kmlfVersion, openClient })]);
+ * ```
+ */
+export function setBuiltinPlugins(factory: () => Plugin[]): void {
+  builtinPlugins = factory;
+}
+
 /** Options of {@link KmlfSession.create}. */
 export interface SessionOptions {
   projectRoot: string;
@@ -59,7 +74,8 @@ export interface SessionOptions {
 
 /** Options of {@link KmlfSession.run}. */
 export interface SessionRunOptions extends PipelineFilter {
-  pipelineNames?: string[];
+  /** The pipelines to run (one name may be given as a string); default `__default__`. */
+  pipelineNames?: string[] | string;
   loadVersions?: Record<string, string>;
   onlyMissingOutputs?: boolean;
   reporter?: RunReporter;
@@ -111,9 +127,25 @@ export class KmlfSession {
 
   /** Loads kmlf.yml (and the plugins it lists) and checks the environment folders exist. */
   static async create(options: SessionOptions): Promise<KmlfSession> {
+    if (typeof options?.projectRoot !== "string") {
+      throw new UsageError(
+        "session/no-project-root",
+        `KmlfSession.create needs { projectRoot }, got ${
+          typeof options === "string" ? "a string" : String(options)
+        }`,
+        {
+          hint:
+            'pass the project folder (the one holding kmlf.yml): KmlfSession.create({ projectRoot: "." })',
+        },
+      );
+    }
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
-    const given = options.plugins ?? [];
+    // Built-in plugins come first, as `kmlf run` has them; a given plugin of the same name replaces one.
+    const given = [
+      ...builtinPlugins().filter((b) => !(options.plugins ?? []).some((p) => p.name === b.name)),
+      ...options.plugins ?? [],
+    ];
     const plugins = [
       ...given,
       ...await importPlugins(settings.plugins, {
@@ -233,7 +265,9 @@ export class KmlfSession {
       });
     }
     this.#ran = true;
-    const names = options.pipelineNames?.length ? options.pipelineNames : ["__default__"];
+    // One name as a string (Kedro's pipeline_name) is that pipeline, not one per character.
+    const given = typeof options.pipelineNames === "string" ? [options.pipelineNames] : options.pipelineNames;
+    const names = given?.length ? given : ["__default__"];
     const runner = createRunner(options.runner ?? this.resolveRunner());
     runner.warmUp?.();
     try {

@@ -44,6 +44,7 @@ export function validateMetric(metric: Metric, path = ""): void {
         at("value")
       }' supplied: metric '${key}' (timestamp=${timestamp}). ` +
         "Please specify value as a valid double (64-bit floating point)",
+      `the value is ${kindOf(value)}: pass a number${typeof value === "string" ? " (Number(text))" : ""}`,
     );
   }
   if (typeof timestamp !== "number" || !Number.isInteger(timestamp) || timestamp < 0) {
@@ -53,6 +54,7 @@ export function validateMetric(metric: Metric, path = ""): void {
         at("timestamp")
       }' supplied: metric '${key}' (value=${v}). ` +
         "Timestamp must be a nonnegative long (64-bit integer) ",
+      `the timestamp is ${kindOf(timestamp)}: pass whole milliseconds since the epoch (Date.now())`,
     );
   }
   if (typeof step !== "number" || !Number.isInteger(step)) {
@@ -60,6 +62,7 @@ export function validateMetric(metric: Metric, path = ""): void {
       "INVALID_PARAMETER_VALUE",
       `Invalid value ${String(step)} for parameter '${at("step")}' supplied: metric '${key}' (value=${v}). ` +
         "Step must be a valid long (64-bit integer).",
+      `the step is ${kindOf(step)}: pass a whole number`,
     );
   }
   checkLength("Metric name", LIMITS.keyLength, key);
@@ -81,7 +84,11 @@ export function validateParam(
 ): string {
   validateKey("parameter", key, path ? `${path}.key` : "key");
   if (typeof value !== "string") {
-    throw mlflowError("INVALID_PARAMETER_VALUE", `Param value for key '${key}' must be a string`);
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Param value for key '${key}' must be a string`,
+      `the value is ${kindOf(value)}: pass String(value), or use logParam/logParams, which convert any value`,
+    );
   }
   return checkLength("Param value", LIMITS.paramValueLength, value, options.truncateLongValues);
 }
@@ -97,9 +104,21 @@ export function validateParam(
 export function validateTag(key: string, value: string, options: ValidationOptions = {}, path = ""): string {
   validateKey("tag", key, path ? `${path}.key` : "key");
   if (typeof value !== "string") {
-    throw mlflowError("INVALID_PARAMETER_VALUE", `Tag value for key '${key}' must be a string`);
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Tag value for key '${key}' must be a string`,
+      `the value is ${kindOf(value)}: pass String(value)`,
+    );
   }
   return checkLength("Tag value", LIMITS.tagValueLength, value, options.truncateLongValues);
+}
+
+// What a caller passed instead, for the hint (the messages keep MLflow's words).
+function kindOf(value: unknown): string {
+  if (typeof value === "string") return `the string ${JSON.stringify(value).slice(0, 40)}`;
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "number") return String(value);
+  return Array.isArray(value) ? "a list" : `a ${typeof value}`;
 }
 
 function checkBatchLimit(entity: string, limit: number, length: number): void {

@@ -70,7 +70,8 @@ const RUN_ID = /^[a-zA-Z0-9][\p{L}\p{N}_-]{0,255}\n?$/u;
  * ```
  */
 export function validateRunId(runId: string): void {
-  if (!RUN_ID.test(runId)) {
+  // A missing id (undefined from JavaScript) must not pass as the text "undefined" and name a folder.
+  if (typeof runId !== "string" || !RUN_ID.test(runId)) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid value ${pyJsonString(runId)} for parameter 'run_id' supplied.`,

@@ -172,7 +172,7 @@ for (const uri of ["mlflow.db", "mlruns"]) {
       await Deno.writeTextFile(
         catalog,
         (await Deno.readTextFile(catalog)) +
-          "\nlong_history:\n  type: mlflow_metric_history\n  save_args: {mode: list}\n",
+          "\nlong_history:\n  type: mlflow_metric_history\n  save_args: {mode: history}\n",
       );
       const r = await kmlfWithFileSizeLimit(dir, 3 * 1024);
       assert.notEqual(r.code, 0, r.stderr);

@@ -1,7 +1,8 @@
 /**
  * Child process of process_hooks_test.ts: starts a run, buffers a few metrics (fewer than a batch,
  * so nothing is written yet), prints the run id, then ends the way `mode` says: "signal" (waits to
- * be killed), "error" (uncaught throw), "rejection" (unhandled rejection) or "exit" (just returns).
+ * be killed), "error" (uncaught throw), "rejection" (unhandled rejection), "exit" (just returns) or
+ * "deno-exit" (Deno.exit(3)).
  * Args: <db path> <mode>.
  */
 import { MlflowClient, SqliteStore } from "../../lib/tracking/mod.ts";
@@ -20,3 +21,4 @@ if (mode === "error") {
   }, 10);
 }
 if (mode === "rejection") Promise.reject(new Error("boom-rejected"));
+if (mode === "deno-exit") Deno.exit(3);

@@ -88,3 +88,12 @@ Deno.test("a script that returns without ending its run gets it flushed and ende
     assert.equal(status.code, 0);
     await assertFlushed(store, runId, "FINISHED");
   }));
+
+Deno.test("Deno.exit with a run active says which run stays RUNNING and how many points were not written", () =>
+  runChild("deno-exit", async ({ runId, status, stderr }, store) => {
+    assert.equal(status.code, 3);
+    assert.equal((await store.getRun(runId)).info.status, "RUNNING"); // what the warning says
+    assert.match(stderr, /warning\[tracking\/run-left-active\]/);
+    assert.match(stderr, new RegExp(`run ${runId} stays RUNNING; 10 buffered metric point`));
+    assert.match(stderr, /await run\.end\(\)/);
+  }));

@@ -4,7 +4,7 @@ import type { Dataset } from "../../catalog/mod.ts";
 import { hasFilePath } from "../../catalog/file_dataset.ts";
 import { DatasetError } from "../../errors.ts";
 import type { MlflowRunState } from "../run_state.ts";
-import { requireRun } from "./run_access.ts";
+import { onDatasetRun, requireRun } from "./run_access.ts";
 import { copyFile } from "../../file_io.ts";
 
 /** Options of {@link MlflowArtifactDataset}. */
@@ -39,11 +39,15 @@ export class MlflowArtifactDataset implements Dataset {
     }
   }
 
-  async load(): Promise<unknown> {
+  load(): Promise<unknown> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<unknown> {
     const { runId, state } = this.options;
     if (runId) {
       const { client } = requireRun(state, runId, this.options.name);
-      const local = this.localPath();
+      const local = this.downloadTarget();
       const remote = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`
         : basename(local);
@@ -65,7 +69,11 @@ export class MlflowArtifactDataset implements Dataset {
     return await this.options.inner.load();
   }
 
-  async save(data: unknown): Promise<void> {
+  save(data: unknown): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(data));
+  }
+
+  async #save(data: unknown): Promise<void> {
     await this.options.inner.save(data);
     const state = this.options.state;
     const runId = this.options.runId ?? state.runId;
@@ -94,6 +102,20 @@ export class MlflowArtifactDataset implements Dataset {
       run_id: this.options.runId ?? null,
       artifact_path: this.options.artifactPath ?? null,
     };
+  }
+
+  // Where the run's copy goes: the local file, or — a versioned dataset with no local version yet, as on a
+  // fresh checkout — the catalog's save version, which the inner load then finds as the latest.
+  private downloadTarget(): string {
+    try {
+      return this.localPath();
+    } catch (error) {
+      const versioned = (this.options.inner as { versioned?: { savePath(): string } }).versioned;
+      if (error instanceof DatasetError && error.code === "dataset/no-versions" && versioned) {
+        return versioned.savePath();
+      }
+      throw error;
+    }
   }
 
   private localPath(): string {

@@ -6,7 +6,7 @@ import { DatasetError } from "../../errors.ts";
 import type { Dataset } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import type { MetricPoint } from "../tracking_port.ts";
-import { requireRun } from "./run_access.ts";
+import { onDatasetRun, requireRun } from "./run_access.ts";
 
 /** Options shared by the metric datasets. */
 export interface MetricDatasetOptions {
@@ -19,7 +19,8 @@ export interface MetricDatasetOptions {
 
 /**
  * A single metric value. `save_args.mode`: `overwrite` (same step as the last point, default) or
- * `append` (next step); `save_args.step` forces a step. `load_args.step` reads the value at a step.
+ * `append` (next step); `save_args.step` forces a step, `save_args.timestamp` the time (as kedro-mlflow
+ * passes it to `log_metric`). `load_args.step` reads the value at a step.
  *
  * @example
  * ```ts
@@ -40,7 +41,11 @@ export class MlflowMetricDataset implements Dataset<number> {
     }
   }
 
-  async load(): Promise<number> {
+  load(): Promise<number> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<number> {
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const history = await client.getMetricHistory(runId, this.key);
     const step = this.options.loadArgs?.step;
@@ -57,7 +62,11 @@ export class MlflowMetricDataset implements Dataset<number> {
     return points[points.length - 1].value;
   }
 
-  async save(value: number): Promise<void> {
+  save(value: number): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(value));
+  }
+
+  async #save(value: number): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     if (typeof value !== "number") {
       throw new DatasetError(
@@ -74,7 +83,8 @@ export class MlflowMetricDataset implements Dataset<number> {
         ? (steps.length ? Math.max(...steps) + 1 : 0)
         : (steps.length ? Math.max(...steps) : 0);
     }
-    await client.logBatch(runId, { metrics: [{ key: this.key, value, step, timestamp: Date.now() }] });
+    const timestamp = (this.options.saveArgs?.timestamp as number | undefined) ?? Date.now();
+    await client.logBatch(runId, { metrics: [{ key: this.key, value, step, timestamp }] });
   }
 
   async exists(): Promise<boolean> {
@@ -120,7 +130,11 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     }
   }
 
-  async load(): Promise<unknown> {
+  load(): Promise<unknown> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<unknown> {
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const history = await client.getMetricHistory(runId, this.key);
     const mode = (this.options.loadArgs?.mode ?? "list") as HistoryMode;
@@ -129,7 +143,11 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     return history.map((p) => ({ step: p.step, value: p.value, timestamp: p.timestamp }));
   }
 
-  async save(data: unknown): Promise<void> {
+  save(data: unknown): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(data));
+  }
+
+  async #save(data: unknown): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const mode = (this.options.saveArgs?.mode ?? "list") as HistoryMode;
@@ -151,17 +169,17 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     let points: MetricPoint[];
     if (mode === "list") {
       if (!Array.isArray(data)) throw bad();
-      points = data.map((value, step) => ({ key: this.key, value: Number(value), step, timestamp: now }));
+      points = data.map((value, step) => ({ key: this.key, value, step, timestamp: now }));
     } else if (mode === "dict") {
       if (!data || typeof data !== "object" || Array.isArray(data)) throw bad();
       points = Object.entries(data).map(([step, value]) => ({
         key: this.key,
-        value: Number(value),
+        value,
         step: Number(step),
         timestamp: now,
       }));
     } else {
-      if (!Array.isArray(data)) throw bad();
+      if (!Array.isArray(data) || !data.every((p) => p !== null && typeof p === "object")) throw bad();
       points = data.map((p: { step?: number; value: number; timestamp?: number }) => ({
         key: this.key,
         value: p.value,
@@ -169,7 +187,8 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
         timestamp: p.timestamp ?? now,
       }));
     }
-    if (points.some((p) => typeof p.value !== "number" || Number.isNaN(p.step))) throw bad();
+    // No coercion: a string or null in the history is refused, not logged as NaN or 0.
+    if (points.some((p) => typeof p.value !== "number" || !Number.isInteger(p.step))) throw bad();
     for (let i = 0; i < points.length; i += 1000) {
       await client.logBatch(runId, { metrics: points.slice(i, i + 1000) });
     }
@@ -209,7 +228,11 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
     this.prefix = options.prefix;
   }
 
-  async load(): Promise<Record<string, MetricValue | MetricValue[]>> {
+  load(): Promise<Record<string, MetricValue | MetricValue[]>> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#load());
+  }
+
+  async #load(): Promise<Record<string, MetricValue | MetricValue[]>> {
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
     const keys = Object.keys((await client.getRun(runId)).data.metrics).filter((k) =>
       !this.prefix || k.startsWith(`${this.prefix}.`)
@@ -225,12 +248,26 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
     return out;
   }
 
-  async save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
+  save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
+    return onDatasetRun(this.options.name, this.options.runId, () => this.#save(data));
+  }
+
+  async #save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
     const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      // Object.entries of a number or a string has nothing to log: the value would be lost silently.
+      throw new DatasetError(
+        "mlflow/bad-metrics",
+        `Unexpected metric value for "${this.options.name}": ${
+          JSON.stringify(data)?.slice(0, 80) ?? String(data)
+        } (${Array.isArray(data) ? "a list" : typeof data}), not an object of metrics`,
+        { hint: "return {name: {value, step}} or {name: [{value, step}, …]} from the node" },
+      );
+    }
     const now = Date.now();
     const points: MetricPoint[] = [];
-    for (const [name, v] of Object.entries(data ?? {})) {
+    for (const [name, v] of Object.entries(data)) {
       const list = Array.isArray(v) ? v : [v];
       const ok = list.length > 0 &&
         list.every((p) =>

@@ -2,6 +2,7 @@
 import { z } from "../../zod/mod.ts";
 import type { DatasetRegistry, DatasetTypeDefinition } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
+import { safeArtifactPath } from "../../tracking/artifacts/artifact_repository.ts";
 import {
   MODEL_DATASET_NAMES,
   type ModelDatasetOptions,
@@ -13,6 +14,21 @@ import {
   MlflowMetricHistoryDataset,
   MlflowMetricsHistoryDataset,
 } from "./metric_datasets.ts";
+
+// The artifact path is refused when the catalog is read (as `kmlf catalog validate` does), by the rule the
+// artifact repositories apply at logging time — after the node ran and its output was saved.
+const ArtifactPath = z.optional(
+  z.string().check(z.refine((s) => artifactPathProblem(s) === undefined, {
+    error: (issue) => artifactPathProblem(String(issue.input)),
+  })),
+);
+function artifactPathProblem(path: string): string | undefined {
+  try {
+    safeArtifactPath(path);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 const RunId = z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
 
@@ -38,6 +54,7 @@ export function registerMlflowDatasets(
       const inner = await ctx.createDataset(
         typeof a.dataset === "string" ? { type: a.dataset } : a.dataset as Record<string, unknown>,
         ctx.name,
+        ["dataset"],
       );
       return new MlflowArtifactDataset({
         name: ctx.name,
@@ -51,7 +68,7 @@ export function registerMlflowDatasets(
       schema: z.strictObject({
         dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
         run_id: RunId,
-        artifact_path: z.optional(z.string()),
+        artifact_path: ArtifactPath,
         credentials: z.optional(z.unknown()),
       }),
     },
@@ -74,7 +91,8 @@ export function registerMlflowDatasets(
       )),
       save_args: z.optional(z.strictObject({
         mode: z.optional(z.enum(modes)),
-        ...(stepKey ? { step: z.optional(z.int()) } : {}),
+        // kedro-mlflow passes the other save_args to log_metric: timestamp is the one it takes.
+        ...(stepKey ? { step: z.optional(z.int()), timestamp: z.optional(z.int().check(z.gte(0))) } : {}),
       })),
     });
   registry.register(

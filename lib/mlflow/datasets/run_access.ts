@@ -1,5 +1,5 @@
 /** How Mlflow datasets find the run they read from or write to. */
-import { DatasetError } from "../../errors.ts";
+import { DatasetError, TrackingError } from "../../errors.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import type { TrackingPort } from "../tracking_port.ts";
 
@@ -30,4 +30,39 @@ export function requireRun(
     );
   }
   return { client: state.client, runId: id };
+}
+
+/**
+ * Runs `work` against the run a dataset's `run_id` names; a run or artifact the store does not have
+ * becomes an error of the dataset saying which key to fix (the store's own words are kept).
+ *
+ * @example
+ * ```ts
+ * const value = await onDatasetRun("metrics", options.runId, () => client.getMetricHistory(runId, key));
+ * ```
+ */
+export async function onDatasetRun<T>(
+  name: string,
+  runId: string | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (
+      !runId || !(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST" || error.hint
+    ) {
+      throw error;
+    }
+    const noRun = error.message.includes(runId) && /\brun\b/i.test(error.message) &&
+      !/artifact/i.test(error.message);
+    throw new DatasetError("RESOURCE_DOES_NOT_EXIST", error.message, {
+      hint: noRun
+        ? `run_id of "${name}" names no run of this tracking store: copy a run id from \`kmlf mlflow ui\`, ` +
+          "check server.mlflow_tracking_uri in mlflow.yml, or remove run_id to use the pipeline's run"
+        : `the run ${runId} has no such artifact: check artifact_path of "${name}" and the file name of its ` +
+          "dataset (the artifact is <artifact_path>/<file name>)",
+      cause: error,
+    });
+  }
 }

@@ -6,6 +6,7 @@
  */
 import { extname } from "../../path.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
+import { TrackingError } from "../../errors.ts";
 
 /**
  * Lets `fill` write a folder of artifacts that lands under `artifactPath`: in place when the repository can
@@ -41,11 +42,34 @@ export async function buildArtifactsWith<T>(
  * ```
  */
 export async function dictText(dict: unknown, artifactFile: string): Promise<string> {
-  const ext = extname(artifactFile).toLowerCase();
-  let text: string;
-  if (ext === ".yaml" || ext === ".yml") {
-    const { dump } = await import("js-yaml");
-    text = dump(dict, { noRefs: true });
-  } else text = JSON.stringify(dict, null, 2);
+  const ext = extname(String(artifactFile)).toLowerCase();
+  const yaml = ext === ".yaml" || ext === ".yml";
+  let text: string | undefined;
+  try {
+    if (yaml) {
+      const { dump } = await import("js-yaml");
+      text = dump(dict, { noRefs: true });
+    } else text = JSON.stringify(dict, null, 2);
+  } catch (error) {
+    // A cycle, a BigInt, a function: what cannot be written is named, not a bare TypeError.
+    throw new TrackingError(
+      "tracking/unserializable-dict",
+      `Cannot write ${artifactFile} with logDict: ${(error as Error).message.split("\n")[0]}`,
+      {
+        hint: `pass plain data (objects, lists, strings, numbers, booleans, null) that ${
+          yaml ? "YAML" : "JSON"
+        } can hold`,
+      },
+    );
+  }
+  if (text === undefined) {
+    throw new TrackingError(
+      "tracking/unserializable-dict",
+      `Cannot write ${artifactFile} with logDict: the dict is ${dict}`,
+      {
+        hint: 'pass the object to log, e.g. client.logDict(runId, { lr: 0.1 }, "config.json")',
+      },
+    );
+  }
   return text;
 }

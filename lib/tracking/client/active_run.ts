@@ -10,6 +10,7 @@ import type { FileInfo, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
 import type { KeyValueInput } from "./client_options.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type HookedRun, unwatchRun, watchRun } from "./process_hooks.ts";
+import { recordArgument } from "./_arguments.ts";
 import { LIMITS } from "../limits.ts";
 import { validateMetric } from "../batch_validation.ts";
 
@@ -105,7 +106,8 @@ export class ActiveRun implements HookedRun {
   /** Buffers several metrics with the same step and timestamp. */
   logMetrics(metrics: Record<string, number>, options: MetricOptions = {}): void {
     const timestamp = options.timestamp ?? Date.now();
-    for (const [key, value] of Object.entries(metrics)) this.logMetric(key, value, { ...options, timestamp });
+    const record = recordArgument(metrics, "metrics", "logMetrics", "{ accuracy: 0.93 }");
+    for (const [key, value] of Object.entries(record)) this.logMetric(key, value, { ...options, timestamp });
   }
 
   /** Logs one param now. */

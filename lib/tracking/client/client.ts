@@ -10,6 +10,7 @@ import { ActiveRun } from "./active_run.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "../entities.ts";
 import { MLFLOW_TAGS } from "../entities.ts";
+import { TrackingError } from "../../errors.ts";
 import { openStore, type OpenStoreOptions } from "../stores/open_store.ts";
 import { defaultRunContext, type RunContext } from "./run_context.ts";
 import {
@@ -28,13 +29,24 @@ import { registerModel, type RegisterModelOptions } from "../registry/register_m
 import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
 import { createOrResumeRun, getOrCreateExperiment } from "./_start_run.ts";
 import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
+import {
+  clientClosed,
+  experimentIdArgument,
+  keyValuesArgument,
+  listArgument,
+  metricKeyArgument,
+  recordArgument,
+  runIdArgument,
+  statusArgument,
+} from "./_arguments.ts";
 
 /**
  * MLflow's tracking client over any store.
  *
  * @example
  * ```ts
- * const client = new MlflowClient(SqliteStore.open("mlflow.db"));
+ * import { MlflowClient } from "kmlf";
+ * const client = await MlflowClient.open("sqlite:///mlflow.db", { baseDir: Deno.cwd() });
  * const experimentId = await client.createExperiment("iris");
  * const run = await client.createRun(experimentId, { runName: "baseline" });
  * await client.logParam(run.info.runId, "C", 1.0);
@@ -44,20 +56,30 @@ import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
  * ```
  */
 export class MlflowClient {
-  readonly store: TrackingStore;
+  readonly #store: TrackingStore;
+  #closed = false;
   readonly #options: MlflowClientOptions;
   readonly #repositories = new Map<string, ArtifactRepository>();
   readonly #active: ActiveRun[] = [];
   #context: RunContext | undefined;
 
   constructor(store: TrackingStore, options: MlflowClientOptions = {}) {
-    this.store = store;
+    if (typeof store?.getRun !== "function") {
+      throw new TrackingError("tracking/no-store", "new MlflowClient(store) needs a tracking store", {
+        hint:
+          'open one by its URI: await MlflowClient.open("sqlite:///mlflow.db"), or new MlflowClient(await openStore(uri))',
+      });
+    }
+    this.#store = store;
     this.#options = options;
   }
 
-  /** Opens the store a tracking URI names and wraps it in a client. */
-  static async open(uri: string, options: OpenStoreOptions & MlflowClientOptions): Promise<MlflowClient> {
-    return new MlflowClient(await openStore(uri, options), options);
+  /** Opens the store a tracking URI names and wraps it in a client (relative paths: from `baseDir`, else the working directory). */
+  static async open(
+    uri: string,
+    options: OpenStoreOptions & MlflowClientOptions = { baseDir: Deno.cwd() },
+  ): Promise<MlflowClient> {
+    return new MlflowClient(await openStore(uri, options), options ?? {});
   }
 
   /**
@@ -65,7 +87,15 @@ export class MlflowClient {
    * log, so the next process to open it does not replay it). Further calls fail.
    */
   close(): Promise<void> {
-    return this.store.close();
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    return this.#store.close();
+  }
+
+  /** The store this client calls; after {@link close} it is refused with the fix. */
+  get store(): TrackingStore {
+    if (this.#closed) throw clientClosed();
+    return this.#store;
   }
 
   /** The run context used for default tags. */
@@ -76,32 +106,39 @@ export class MlflowClient {
 
   // ---- experiments
 
-  createExperiment(name: string, options?: CreateExperimentOptions): Promise<string> {
-    return this.store.createExperiment(name, options);
+  async createExperiment(name: string, options?: CreateExperimentOptions): Promise<string> {
+    return await this.store.createExperiment(name, options);
   }
-  getExperiment(experimentId: string): Promise<Experiment> {
-    return this.store.getExperiment(experimentId);
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    return await this.store.getExperiment(experimentIdArgument(experimentId, "getExperiment"));
   }
-  getExperimentByName(name: string): Promise<Experiment | undefined> {
-    return this.store.getExperimentByName(name);
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    return await this.store.getExperimentByName(name);
   }
-  searchExperiments(options?: SearchExperimentsOptions): Promise<ExperimentsPage> {
-    return this.store.searchExperiments(options);
+  async searchExperiments(options?: SearchExperimentsOptions): Promise<ExperimentsPage> {
+    return await this.store.searchExperiments(options);
   }
-  renameExperiment(experimentId: string, newName: string): Promise<void> {
-    return this.store.renameExperiment(experimentId, newName);
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    return await this.store.renameExperiment(experimentIdArgument(experimentId, "renameExperiment"), newName);
   }
-  deleteExperiment(experimentId: string): Promise<void> {
-    return this.store.deleteExperiment(experimentId);
+  async deleteExperiment(experimentId: string): Promise<void> {
+    return await this.store.deleteExperiment(experimentIdArgument(experimentId, "deleteExperiment"));
   }
-  restoreExperiment(experimentId: string): Promise<void> {
-    return this.store.restoreExperiment(experimentId);
+  async restoreExperiment(experimentId: string): Promise<void> {
+    return await this.store.restoreExperiment(experimentIdArgument(experimentId, "restoreExperiment"));
   }
-  setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    return this.store.setExperimentTag(experimentId, key, value);
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    return await this.store.setExperimentTag(
+      experimentIdArgument(experimentId, "setExperimentTag"),
+      key,
+      value,
+    );
   }
-  deleteExperimentTag(experimentId: string, key: string): Promise<void> {
-    return this.store.deleteExperimentTag(experimentId, key);
+  async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
+    return await this.store.deleteExperimentTag(
+      experimentIdArgument(experimentId, "deleteExperimentTag"),
+      key,
+    );
   }
 
   /**
@@ -112,92 +149,109 @@ export class MlflowClient {
    * const { experimentId } = await client.getOrCreateExperiment("iris");
    * ```
    */
-  getOrCreateExperiment(name: string, options?: CreateExperimentOptions): Promise<Experiment> {
-    return getOrCreateExperiment(this.store, name, options);
+  async getOrCreateExperiment(name: string, options?: CreateExperimentOptions): Promise<Experiment> {
+    return await getOrCreateExperiment(this.store, name, options);
   }
 
   // ---- runs
 
   /** Creates a run; its user is `userId`, else the `mlflow.user` tag, else this client's user (as MLflow's client). */
-  createRun(
+  async createRun(
     experimentId: string,
     options: { runName?: string; startTime?: number; tags?: Record<string, string>; userId?: string } = {},
   ): Promise<Run> {
     const userId = options.userId ?? options.tags?.[MLFLOW_TAGS.user] ?? this.context.user;
-    return this.store.createRun({ experimentId, ...options, userId });
+    return await this.store.createRun({
+      ...options,
+      experimentId: experimentIdArgument(experimentId, "createRun"),
+      userId,
+    });
   }
-  getRun(runId: string): Promise<Run> {
-    return this.store.getRun(runId);
+  async getRun(runId: string): Promise<Run> {
+    return await this.store.getRun(runIdArgument(runId, "getRun"));
   }
   /** Changes status, end time or name of an active run. */
   async updateRun(runId: string, update: UpdateRunOptions): Promise<void> {
-    await this.store.updateRun(runId, update);
+    const status = update.status === undefined ? {} : { status: statusArgument(update.status, "updateRun") };
+    await this.store.updateRun(runIdArgument(runId, "updateRun"), { ...update, ...status });
   }
   /** Ends a run: status (default FINISHED) and end time (default now). */
   async setTerminated(runId: string, status: RunStatus = "FINISHED", endTime?: number): Promise<void> {
-    await this.store.updateRun(runId, { status, endTime: endTime ?? Date.now() });
+    await this.store.updateRun(runIdArgument(runId, "setTerminated"), {
+      status: statusArgument(status, "setTerminated"),
+      endTime: endTime ?? Date.now(),
+    });
   }
-  deleteRun(runId: string): Promise<void> {
-    return this.store.deleteRun(runId);
+  async deleteRun(runId: string): Promise<void> {
+    return await this.store.deleteRun(runIdArgument(runId, "deleteRun"));
   }
-  restoreRun(runId: string): Promise<void> {
-    return this.store.restoreRun(runId);
+  async restoreRun(runId: string): Promise<void> {
+    return await this.store.restoreRun(runIdArgument(runId, "restoreRun"));
   }
   /** Searches runs of one or more experiments (MLflow's filter grammar and order_by). */
-  searchRuns(
+  async searchRuns(
     experimentIds: string | readonly string[],
     options: ClientSearchRunsOptions = {},
   ): Promise<RunsPage> {
-    return this.store.searchRuns({
-      experimentIds: typeof experimentIds === "string" ? [experimentIds] : experimentIds,
+    const ids = Array.isArray(experimentIds) ? experimentIds : [experimentIds];
+    // A single order_by string would be read character by character.
+    const orderBy = typeof options.orderBy === "string" ? [options.orderBy] : options.orderBy;
+    return await this.store.searchRuns({
+      experimentIds: ids.map((id) => experimentIdArgument(id, "searchRuns")),
       ...options,
+      ...(orderBy === undefined ? {} : { orderBy }),
     });
   }
 
   // ---- logging
 
-  logParam(runId: string, key: string, value: unknown): Promise<void> {
-    return this.store.logBatch(runId, { params: [{ key, value: paramValueToString(value) }] });
+  async logParam(runId: string, key: string, value: unknown): Promise<void> {
+    return await this.store.logBatch(runIdArgument(runId, "logParam"), {
+      params: [{ key, value: paramValueToString(value) }],
+    });
   }
-  logParams(runId: string, params: Record<string, unknown>): Promise<void> {
-    const list = Object.entries(params).map(([key, value]) => ({ key, value: paramValueToString(value) }));
-    return this.logBatch(runId, { params: list });
+  async logParams(runId: string, params: Record<string, unknown>): Promise<void> {
+    const list = Object.entries(recordArgument(params, "params", "logParams", '{ lr: 0.1, model: "logreg" }'))
+      .map(([key, value]) => ({ key, value: paramValueToString(value) }));
+    return await this.logBatch(runId, { params: list });
   }
-  logMetric(
+  async logMetric(
     runId: string,
     key: string,
     value: number,
     options: { step?: number; timestamp?: number } = {},
   ): Promise<void> {
-    return this.store.logBatch(runId, {
+    return await this.store.logBatch(runIdArgument(runId, "logMetric"), {
       metrics: [{ key, value, timestamp: options.timestamp ?? Date.now(), step: options.step ?? 0 }],
     });
   }
-  logMetrics(
+  async logMetrics(
     runId: string,
     metrics: Record<string, number>,
     options: { step?: number; timestamp?: number } = {},
   ): Promise<void> {
     const timestamp = options.timestamp ?? Date.now();
-    const list = Object.entries(metrics).map(([key, value]) => ({
+    const list = Object.entries(recordArgument(metrics, "metrics", "logMetrics", "{ accuracy: 0.93 }")).map((
+      [key, value],
+    ) => ({
       key,
       value,
       timestamp,
       step: options.step ?? 0,
     }));
-    return this.logBatch(runId, { metrics: list });
+    return await this.logBatch(runId, { metrics: list });
   }
-  setTag(runId: string, key: string, value: string): Promise<void> {
-    return this.store.setTag(runId, key, value);
+  async setTag(runId: string, key: string, value: string): Promise<void> {
+    return await this.store.setTag(runIdArgument(runId, "setTag"), key, value);
   }
-  setTags(runId: string, tags: KeyValueInput): Promise<void> {
-    return this.logBatch(runId, { tags });
+  async setTags(runId: string, tags: KeyValueInput): Promise<void> {
+    return await this.logBatch(runId, { tags: keyValuesArgument(tags, "tags", "setTags") });
   }
-  deleteTag(runId: string, key: string): Promise<void> {
-    return this.store.deleteTag(runId, key);
+  async deleteTag(runId: string, key: string): Promise<void> {
+    return await this.store.deleteTag(runIdArgument(runId, "deleteTag"), key);
   }
-  logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
-    return this.store.logInputs(runId, datasets);
+  async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+    return await this.store.logInputs(runIdArgument(runId, "logInputs"), datasets);
   }
 
   /**
@@ -208,9 +262,12 @@ export class MlflowClient {
     runId: string,
     batch: { metrics?: readonly Metric[]; params?: KeyValueInput; tags?: KeyValueInput },
   ): Promise<void> {
-    const metrics = [...(batch.metrics ?? [])];
-    const params = toKeyValues(batch.params);
-    const tags = toKeyValues(batch.tags);
+    runIdArgument(runId, "logBatch");
+    const metrics = [
+      ...listArgument(batch.metrics, "metrics", "logBatch", "[{ key, value, timestamp, step }]"),
+    ];
+    const params = toKeyValues(keyValuesArgument(batch.params, "params", "logBatch"));
+    const tags = toKeyValues(keyValuesArgument(batch.tags, "tags", "logBatch"));
     do {
       const p = params.splice(0, LIMITS.paramsPerBatch);
       const t = tags.splice(0, LIMITS.tagsPerBatch);
@@ -223,6 +280,8 @@ export class MlflowClient {
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     const all: Metric[] = [];
     let pageToken: string | undefined;
+    runIdArgument(runId, "getMetricHistory");
+    metricKeyArgument(key, "getMetricHistory");
     do {
       const page = await this.store.getMetricHistory(runId, key, { maxResults: 25000, pageToken });
       all.push(...page.metrics);
@@ -235,7 +294,7 @@ export class MlflowClient {
 
   /** The artifact repository of a run (resolved from its `artifactUri`, cached). */
   async artifactRepository(runId: string): Promise<ArtifactRepository> {
-    let repo = this.#repositories.get(runId);
+    let repo = this.#repositories.get(runIdArgument(runId, "artifactRepository"));
     if (!repo) {
       repo = this.store.getArtifactRepository((await this.store.getRun(runId)).info.artifactUri);
       this.#repositories.set(runId, repo);
@@ -298,12 +357,12 @@ export class MlflowClient {
    * MLflow's `mlflow.register_model`: the model at `modelUri` (`runs:/<run id>/<path>`, an artifact URI,
    * `models:/…`) becomes the next version of `name`, which is created when it does not exist yet.
    */
-  registerModel(modelUri: string, name: string, options?: RegisterModelOptions): Promise<ModelVersion> {
-    return registerModel(this.store, modelUri, name, options);
+  async registerModel(modelUri: string, name: string, options?: RegisterModelOptions): Promise<ModelVersion> {
+    return await registerModel(this.store, modelUri, name, options);
   }
   /** The local folder holding the model a URI names (remote artifacts downloaded once into `cacheDir`). */
-  resolveModel(modelUri: string, options: Omit<ResolveModelOptions, "store">): Promise<ResolvedModel> {
-    return resolveModel(modelUri, { ...options, store: this.store });
+  async resolveModel(modelUri: string, options: Omit<ResolveModelOptions, "store">): Promise<ResolvedModel> {
+    return await resolveModel(modelUri, { ...options, store: this.store });
   }
 
   // ---- active runs

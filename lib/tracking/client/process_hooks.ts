@@ -3,13 +3,17 @@
  * SIGINT/SIGTERM (flush, end runs KILLED, then re-raise the signal so the process still dies of it),
  * uncaught errors and unhandled rejections (flush, end runs FAILED, then re-throw so the process
  * still fails with the same error), and the end of the event loop (flush, end runs FINISHED, like
- * MLflow's atexit hook). Nothing is installed while no run is active.
+ * MLflow's atexit hook). `Deno.exit()` leaves no time to write: a warning names the runs left RUNNING
+ * and the points lost. Nothing is installed while no run is active.
  *
  * @module
  */
 
 /** What the hooks need from an active run. */
 export interface HookedRun {
+  readonly runId: string;
+  /** Metric points buffered and not yet written. */
+  readonly pendingMetrics: number;
   /** Flushes buffered data and ends the run with `status`; never throws. */
   endQuietly(status: "FINISHED" | "FAILED" | "KILLED"): Promise<void>;
 }
@@ -62,6 +66,21 @@ function onBeforeUnload(event: Event): void {
   setTimeout(() => endAll("FINISHED"), 0);
 }
 
+// `Deno.exit()` skips beforeunload and leaves no time to write: the runs stay RUNNING and their buffered
+// points are lost. Say so, naming them, rather than lose them silently.
+function onUnload(): void {
+  if (live.size === 0) return;
+  const runs = [...live].map((r) =>
+    `  run ${r.runId} stays RUNNING` +
+    (r.pendingMetrics > 0 ? `; ${r.pendingMetrics} buffered metric point(s) were not written` : "")
+  );
+  console.error(
+    `warning[tracking/run-left-active]: the process exited (Deno.exit) while MLflow runs were active:\n` +
+      `${runs.join("\n")}\n  hint: await run.end() (or use client.withRun) before Deno.exit; ` +
+      `end a run left behind with client.setTerminated(runId, "FAILED")`,
+  );
+}
+
 function install(): void {
   if (installed) return;
   installed = true;
@@ -81,6 +100,7 @@ function install(): void {
   globalThis.addEventListener("error", onError);
   globalThis.addEventListener("unhandledrejection", onRejection);
   globalThis.addEventListener("beforeunload", onBeforeUnload);
+  globalThis.addEventListener("unload", onUnload);
 }
 
 function uninstall(): void {
@@ -91,6 +111,7 @@ function uninstall(): void {
   globalThis.removeEventListener("error", onError);
   globalThis.removeEventListener("unhandledrejection", onRejection);
   globalThis.removeEventListener("beforeunload", onBeforeUnload);
+  globalThis.removeEventListener("unload", onUnload);
 }
 
 /** Starts watching a run (installs the hooks with the first one). */

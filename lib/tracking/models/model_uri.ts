@@ -44,6 +44,14 @@ function bad(uri: string, why: string, hint: string): TrackingError {
  * ```
  */
 export function parseModelUri(uri: string, options: { baseDir?: string } = {}): ModelUri {
+  // From plain JavaScript: a missing URI is named, not a TypeError on `.trim`.
+  if (typeof uri !== "string") {
+    throw bad(
+      String(uri),
+      `it is ${uri === null ? "null" : typeof uri}, not a string`,
+      `pass one of: ${FORMS}`,
+    );
+  }
   const text = uri.trim();
   if (text === "") throw bad(uri, "it is empty", `use one of: ${FORMS}`);
   if (/^runs:/i.test(text)) return parseRuns(uri, text);

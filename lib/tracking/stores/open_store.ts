@@ -61,7 +61,12 @@ export interface OpenStoreOptions {
  * const store = await openStore("sqlite:///mlflow.db", { baseDir: "/path/to/project" });
  * ```
  */
-export async function openStore(uri: string, options: OpenStoreOptions): Promise<TrackingStore> {
+export async function openStore(
+  uri: string,
+  given: OpenStoreOptions = { baseDir: Deno.cwd() },
+): Promise<TrackingStore> {
+  // Relative paths resolve against the working directory when a script gives no baseDir.
+  const options = { ...given, baseDir: given?.baseDir ?? Deno.cwd() };
   const target = parseTrackingUri(uri, options);
   const artifactRoot = resolveArtifactRoot(options.artifactRoot, options.baseDir);
   switch (target.kind) {

@@ -64,6 +64,16 @@ const SQLITE_EXTENSIONS = /\.(?:db|sqlite|sqlite3)$/i;
  * ```
  */
 export function parseTrackingUri(uri: string, options: TrackingUriOptions): TrackingTarget {
+  if (typeof uri !== "string") {
+    // From plain JavaScript (an unset variable): named here, not a TypeError on `.trim`.
+    throw new TrackingError(
+      "tracking/unsupported-uri",
+      `The tracking URI is ${uri === null ? "null" : typeof uri}, not a string`,
+      {
+        hint: `pass one of: ${SUPPORTED}`,
+      },
+    );
+  }
   const text = uri.trim();
   const abs = (p: string) => (isAbsolute(p) ? resolve(p) : resolve(options.baseDir, p));
   if (text === "") {
