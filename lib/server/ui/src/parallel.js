@@ -4,7 +4,7 @@
 // are gaps there, like missing ones. Otherwise (text values, or no finite value at all) it is an ordinal
 // axis: the distinct values in order, evenly spaced. A run missing a value has a gap on that axis.
 import { PALETTE, s } from "./dom.js";
-import { formatTick, niceTicks } from "./chart_math.js";
+import { formatTick, fractionOf, niceTicks, spanOf } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 const isMissing = (v) => v === undefined || v === null;
@@ -33,11 +33,11 @@ export function parallelAxes(dims) {
       let lo = finite[0], hi = finite[0];
       for (const n of finite) (lo = Math.min(lo, n)), (hi = Math.max(hi, n));
       if (lo === hi) (lo -= 1), (hi += 1);
-      const at = (v) => (v - lo) / (hi - lo);
+      const at = (v) => fractionOf(v, lo, hi);
       return {
         label,
         kind: "num",
-        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatTick(t, hi - lo) })),
+        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatTick(t, spanOf(lo, hi)) })),
         pos: values.map((v) => {
           const n = isMissing(v) ? undefined : numberOf(v);
           return Number.isFinite(n) ? at(n) : undefined;

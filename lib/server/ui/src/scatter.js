@@ -1,6 +1,6 @@
 /** The scatter plot of one param or metric against another (SVG), on the compare page and in the chart view. */
 import { PALETTE, s } from "./dom.js";
-import { formatTick, niceTicks } from "./chart_math.js";
+import { formatTick, fractionOf, niceTicks, padRange } from "./chart_math.js";
 
 /**
  * An SVG scatter plot of `points` {x, y, label, color?}. Non-numeric x or y values are placed on a
@@ -16,13 +16,13 @@ export function scatterPlot(
     if (values.every((v, i) => v !== "" && v !== undefined && Number.isFinite(nums[i]))) {
       let lo = Math.min(...nums), hi = Math.max(...nums);
       if (lo === hi) (lo -= 1), (hi += 1);
-      const pad = (hi - lo) * 0.08;
+      [lo, hi] = padRange(lo, hi, 0.08);
       return {
         kind: "num",
-        lo: lo - pad,
-        hi: hi + pad,
-        pos: (v) => (Number(v) - lo + pad) / (hi - lo + 2 * pad),
-        ticks: niceTicks(lo - pad, hi + pad, 5),
+        lo,
+        hi,
+        pos: (v) => fractionOf(Number(v), lo, hi),
+        ticks: niceTicks(lo, hi, 5),
       };
     }
     const cats = [...new Set(values.map((v) => String(v ?? "")))].sort();
