@@ -57,6 +57,8 @@ export function experimentHeader(experimentIds, onName = () => {}) {
           descriptionEditor({
             value: note,
             testid: "experiment-description",
+            // MLflow's MAX_EXPERIMENT_TAG_VAL_LENGTH (the server refuses longer, quoting the whole text).
+            maxChars: 5000,
             onSave: async (text) => {
               await apiPost("experiments/set-experiment-tag", {
                 experiment_id: e.experiment_id,
