@@ -116,6 +116,8 @@ Deno.test({
           await page.getByTestId("stage-select").selectOption("Production");
           await page.getByTestId("stage-apply").click();
           await page.getByTestId("version-stage").filter({ hasText: "Production" }).waitFor();
+          // The next success clears the failure: a stale message would say the stage move failed.
+          assert.equal(await page.getByTestId("version-errors").textContent(), "");
           await page.getByTestId("description-edit").click();
           await page.getByTestId("description-input").fill("first good one");
           await page.getByTestId("description-save").click();
@@ -151,10 +153,14 @@ Deno.test({
           await page.getByTestId("description-input").fill("Iris classifiers");
           await page.getByTestId("description-save").click();
           await page.getByTestId("description-text").filter({ hasText: "Iris classifiers" }).waitFor();
+          await page.getByTestId("tag-key").fill("bad key!");
+          await page.getByTestId("tag-add").click();
+          await page.getByTestId("model-errors").filter({ hasText: "Invalid value" }).waitFor();
           await page.getByTestId("tag-key").fill("team");
           await page.getByTestId("tag-value").fill("ml");
           await page.getByTestId("tag-add").click();
           await page.getByTestId("tag-row").filter({ hasText: "team" }).waitFor();
+          assert.equal(await page.getByTestId("model-errors").textContent(), "");
           await shot(page, "registry-03-model-page");
           const model = await r.getRegisteredModel("iris");
           assert.equal(model.description, "Iris classifiers");

@@ -12,6 +12,8 @@ export async function modelPage(container, route) {
   document.title = `${name} · Models · kmlf`;
   const problems = h("div", { testid: "model-errors" });
   const onError = (error) => mount(problems, errorBox(error.message ?? String(error)));
+  // A success clears the failure shown before: a stale message would say the last edit failed.
+  const onDone = () => problems.replaceChildren();
   const aliasesOf = new Map();
   for (const [alias, version] of aliasPairs(model)) {
     aliasesOf.set(version, [...(aliasesOf.get(version) ?? []), [alias, version]]);
@@ -27,6 +29,7 @@ export async function modelPage(container, route) {
             try {
               await apiSend("DELETE", "registered-models/alias", { name, alias });
               pairs = pairs.filter(([a]) => a !== alias);
+              onDone();
               renderAliases();
             } catch (error) {
               onError(error);
@@ -90,6 +93,7 @@ export async function modelPage(container, route) {
     descriptionEditor(model.description ?? "", {
       onSave: (description) => apiSend("PATCH", "registered-models/update", { name, description }),
       onError,
+      onDone,
     }),
     h("h2", {}, `Versions (${versions.length})`),
     versions.length
@@ -115,6 +119,7 @@ export async function modelPage(container, route) {
       onSet: (key, value) => apiPost("registered-models/set-tag", { name, key, value }),
       onDelete: (key) => apiSend("DELETE", "registered-models/delete-tag", { name, key }),
       onError,
+      onDone,
     }),
   );
 }

@@ -55,8 +55,11 @@ export function runLink(runId) {
   return slot;
 }
 
-/** A tags table with add and remove; `onSet(key, value)` / `onDelete(key)` save and resolve. */
-export function tagsEditor(tags, { onSet, onDelete, onError }) {
+/**
+ * A tags table with add and remove; `onSet(key, value)` / `onDelete(key)` save and resolve; `onError`
+ * shows a failure, `onDone` runs after each success (the page clears the failure shown before).
+ */
+export function tagsEditor(tags, { onSet, onDelete, onError, onDone }) {
   const el = h("div", { class: "tags-editor" });
   const render = () => {
     const key = h("input", { class: "search", placeholder: "key", testid: "tag-key" });
@@ -66,6 +69,7 @@ export function tagsEditor(tags, { onSet, onDelete, onError }) {
       try {
         await onSet(key.value, value.value);
         tags = [...tags.filter((t) => t.key !== key.value), { key: key.value, value: value.value }];
+        onDone?.();
         render();
       } catch (error) {
         onError(error);
@@ -95,6 +99,7 @@ export function tagsEditor(tags, { onSet, onDelete, onError }) {
                     try {
                       await onDelete(t.key);
                       tags = tags.filter((x) => x.key !== t.key);
+                      onDone?.();
                       render();
                     } catch (error) {
                       onError(error);
@@ -113,8 +118,8 @@ export function tagsEditor(tags, { onSet, onDelete, onError }) {
   return el;
 }
 
-/** A description with an Edit button; `onSave(text)` saves and resolves. */
-export function descriptionEditor(text, { onSave, onError }) {
+/** A description with an Edit button; `onSave(text)` saves and resolves; `onError`/`onDone` as for tagsEditor. */
+export function descriptionEditor(text, { onSave, onError, onDone }) {
   const el = h("div", { class: "description", testid: "description" });
   const show = () =>
     mount(
@@ -138,6 +143,7 @@ export function descriptionEditor(text, { onSave, onError }) {
             try {
               await onSave(area.value);
               text = area.value;
+              onDone?.();
               show();
             } catch (error) {
               onError(error);
