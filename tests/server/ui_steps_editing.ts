@@ -88,6 +88,18 @@ export async function editing(ui: UiSession) {
   await tags.locator("[data-testid=tag-row][data-key=stage]").waitFor({ state: "detached" });
   assert.equal((await runTags(f.curveRunId)).stage, undefined);
   await pageShot(page, "07-run-overview");
+  // A refused delete says why on the page and stays there (it used to do nothing, with a page error).
+  await page.route("**/runs/delete", (route) =>
+    route.fulfill({
+      status: 403,
+      contentType: "application/json",
+      body: JSON.stringify({ error_code: "PERMISSION_DENIED", message: "Permission denied for run" }),
+    }));
+  await page.getByTestId("delete-run").click();
+  await page.getByTestId("run-action-error").filter({ hasText: "Permission denied for run" }).waitFor();
+  await page.unroute("**/runs/delete");
+  assert.equal((await f.store.getRun(f.curveRunId)).info.lifecycleStage, "active");
+  assert.ok(page.url().endsWith(runHash(f.curveRunId)));
 
   // Rename from the runs table's selection.
   await ui.open(`${expHash}`);

@@ -5,6 +5,7 @@
 // re-read every few seconds and the status and overview follow.
 import { apiPost, forgetRun, getExperiment, getRun } from "./api.js";
 import {
+  errorBox,
   formatDuration,
   formatNumber,
   formatTime,
@@ -100,8 +101,15 @@ export async function runPage(container, route) {
       { testid: "delete-run", onclick: () => confirm("Delete this run?") && act("runs/delete") },
       "Delete",
     );
+  const actionErrors = h("div");
   const act = async (endpoint) => {
-    await apiPost(endpoint, { run_id: runId });
+    mount(actionErrors);
+    try {
+      await apiPost(endpoint, { run_id: runId });
+    } catch (error) {
+      // Said on the page: a refused or lost request must not look like a button that does nothing.
+      return void mount(actionErrors, errorBox(error.message ?? String(error), "run-action-error"));
+    }
     forgetRun(runId);
     location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
   };
@@ -129,6 +137,7 @@ export async function runPage(container, route) {
       register.button,
       lifecycleButton,
     ),
+    actionErrors,
     register.panel,
     tabBar,
     panel,
