@@ -119,9 +119,11 @@ Deno.test({
           // The next success clears the failure: a stale message would say the stage move failed.
           assert.equal(await page.getByTestId("version-errors").textContent(), "");
           await page.getByTestId("description-edit").click();
-          await page.getByTestId("description-input").fill("first good one");
+          await page.getByTestId("description-input").fill("first **good** one");
           await page.getByTestId("description-save").click();
           await page.getByTestId("description-text").filter({ hasText: "first good one" }).waitFor();
+          // Markdown, as MLflow's UI shows it.
+          assert.equal(await page.locator("[data-testid=description-text] strong").textContent(), "good");
           await page.getByTestId("tag-key").fill("validated");
           await page.getByTestId("tag-value").fill("yes");
           await page.getByTestId("tag-add").click();
@@ -130,7 +132,7 @@ Deno.test({
           const v1 = await r.getModelVersion("iris", "1");
           assert.deepEqual(v1.aliases, ["champion"]);
           assert.equal(v1.currentStage, "Production");
-          assert.equal(v1.description, "first good one");
+          assert.equal(v1.description, "first **good** one");
           assert.deepEqual(v1.tags, { validated: "yes" });
         },
       );

@@ -3,7 +3,8 @@
 import { apiPost } from "./api.js";
 import { errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, apiSend, getModel, modelVersions, versionHash } from "./registry_api.js";
-import { aliasChips, descriptionEditor, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { aliasChips, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { descriptionEditor } from "./editors.js";
 
 /** Renders one registered model. */
 export async function modelPage(container, route) {
@@ -89,11 +90,13 @@ export async function modelPage(container, route) {
         h("tr", {}, h("td", {}, "Aliases"), h("td", {}, aliasSlot)),
       ),
     ),
-    h("h2", {}, "Description"),
-    descriptionEditor(model.description ?? "", {
-      onSave: (description) => apiSend("PATCH", "registered-models/update", { name, description }),
-      onError,
-      onDone,
+    // Markdown, as MLflow's UI renders a registered model's description (the run page's editor).
+    descriptionEditor({
+      value: model.description ?? "",
+      onSave: async (description) => {
+        await apiSend("PATCH", "registered-models/update", { name, description });
+        onDone();
+      },
     }),
     h("h2", {}, `Versions (${versions.length})`),
     versions.length

@@ -3,7 +3,8 @@
 import { apiGet, apiPost } from "./api.js";
 import { errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, apiSend, getModel, getVersion, modelHash } from "./registry_api.js";
-import { aliasChips, descriptionEditor, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { aliasChips, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { descriptionEditor } from "./editors.js";
 
 const STAGES = ["None", "Staging", "Production", "Archived"];
 
@@ -131,12 +132,12 @@ export async function modelVersionPage(container, route) {
         ].map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, v))),
       ),
     ),
-    h("h2", {}, "Description"),
-    descriptionEditor(mv.description ?? "", {
-      onSave: (description) =>
-        apiSend("PATCH", "model-versions/update", { name, version: mv.version, description }),
-      onError,
-      onDone,
+    descriptionEditor({
+      value: mv.description ?? "",
+      onSave: async (description) => {
+        await apiSend("PATCH", "model-versions/update", { name, version: mv.version, description });
+        onDone();
+      },
     }),
     h("h2", {}, "Tags"),
     tagsEditor(mv.tags ?? [], {
