@@ -339,6 +339,11 @@ export async function experimentLifecycle(ui: UiSession) {
   await row("ui-renamed").getByTestId("delete-experiment").click();
   await row("ui-renamed").waitFor({ state: "detached" });
   assert.equal((await f.store.getExperiment(id)).lifecycleStage, "deleted");
+  // Its page, opened from an old link, says it is deleted.
+  await ui.open(`#/experiments/${id}`);
+  await page.getByTestId("experiment-deleted").waitFor();
+  await ui.open("#/experiments");
+  await row("iris").waitFor();
 
   // Active → Deleted → Active with the Deleted list answering last: the Active list stays, with its
   // buttons.

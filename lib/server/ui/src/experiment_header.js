@@ -46,6 +46,13 @@ export function experimentHeader(experimentIds, onName = () => {}) {
             document.title = `${name} · kmlf`;
           },
         }),
+        e.lifecycle_stage === "deleted"
+          ? h("span", {
+            class: "badge deleted",
+            testid: "experiment-deleted",
+            title: "Restore it from the Experiments page's Deleted view",
+          }, "deleted")
+          : null,
         h(
           "details",
           {
