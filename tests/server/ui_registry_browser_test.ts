@@ -213,6 +213,12 @@ Deno.test({
           assert.match(page.url(), /#\/models\?q=IRI$/);
           await page.getByTestId("models-search").fill("zzz");
           await page.getByTestId("models-count").filter({ hasText: "No model matches." }).waitFor();
+          // % and _ are what the user typed, not LIKE wildcards matching every model.
+          for (const text of ["_", "%"]) {
+            await page.getByTestId("models-search").fill(text);
+            await page.waitForURL(`**/#/models?q=${encodeURIComponent(text)}`);
+            await page.getByTestId("models-count").filter({ hasText: "No model matches." }).waitFor();
+          }
           await page.goto(`${base}/#/models?q=win`);
           await page.waitForFunction(() => document.querySelectorAll("[data-testid=model-row]").length === 1);
           await page.getByTestId("model-link").click();
