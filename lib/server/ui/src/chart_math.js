@@ -24,6 +24,22 @@ export function niceTicks(min, max, count = 6) {
   return ticks;
 }
 
+const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
+
+/**
+ * A param or metric value as a number when it is one (NaN for every non-finite spelling — MLflow's and
+ * Python's — which a numeric axis leaves out), else undefined (text: a categorical axis).
+ * @example numberOf("0.5") // 0.5; numberOf("inf") // NaN; numberOf("adam") // undefined
+ */
+export function numberOf(v) {
+  if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
+  if (typeof v !== "string") return undefined;
+  const text = v.trim();
+  if (NON_FINITE.test(text)) return NaN;
+  const n = text === "" ? NaN : Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 /**
  * max − min, at most the largest double: MLflow's SQL stores store ±Infinity as ±1.7976931348623157e308,
  * so a chart holding both would overflow to Infinity (and its positions to NaN).
