@@ -276,6 +276,29 @@ export async function autoRefresh(ui: UiSession) {
   await page.getByTestId("experiments-table").waitFor();
   assert.equal(await pollers(), 0);
   await api("runs/update", { run_id: live3, status: "FINISHED", end_time: Date.now() });
+
+  // A refresh while a description and a tag are being typed keeps them; the overview is redrawn after.
+  const live4 = (await api("runs/create", { experiment_id: f.experimentId, run_name: "live-4" }))
+    .body.run!.info.run_id;
+  await page.goto(`${base}/${runHash(live4)}`);
+  await page.getByTestId("run-overview").waitFor();
+  await page.getByTestId("run-description-edit").click();
+  await page.getByTestId("run-description-input").fill("draft being typed");
+  await page.getByTestId("tag-key").fill("half-typed");
+  await api("runs/log-metric", { run_id: live4, key: "progress", value: 1, timestamp: Date.now(), step: 1 });
+  await api("runs/update", { run_id: live4, status: "FINISHED", end_time: Date.now() });
+  await page.waitForFunction(
+    () => document.querySelector(".title-row [data-testid=run-status]")?.textContent === "FINISHED",
+    undefined,
+    { timeout: 15_000 },
+  );
+  assert.equal(await page.getByTestId("run-description-input").inputValue(), "draft being typed");
+  assert.equal(await page.getByTestId("tag-key").inputValue(), "half-typed");
+  await page.getByTestId("tag-key").fill("");
+  await page.getByTestId("run-description-save").click();
+  await page.getByTestId("metric-link").waitFor({ timeout: 15_000 });
+  assert.equal(await page.getByTestId("run-description-text").textContent(), "draft being typed");
+  assert.equal(await pollers(), 0);
 }
 
 /** Step: experiments can be created, renamed, deleted and restored. */
@@ -316,6 +339,11 @@ export async function experimentLifecycle(ui: UiSession) {
   await row("ui-renamed").getByTestId("delete-experiment").click();
   await row("ui-renamed").waitFor({ state: "detached" });
   assert.equal((await f.store.getExperiment(id)).lifecycleStage, "deleted");
+  // Its page, opened from an old link, says it is deleted.
+  await ui.open(`#/experiments/${id}`);
+  await page.getByTestId("experiment-deleted").waitFor();
+  await ui.open("#/experiments");
+  await row("iris").waitFor();
 
   // Active → Deleted → Active with the Deleted list answering last: the Active list stays, with its
   // buttons.

@@ -116,10 +116,14 @@ Deno.test({
           await page.getByTestId("stage-select").selectOption("Production");
           await page.getByTestId("stage-apply").click();
           await page.getByTestId("version-stage").filter({ hasText: "Production" }).waitFor();
+          // The next success clears the failure: a stale message would say the stage move failed.
+          assert.equal(await page.getByTestId("version-errors").textContent(), "");
           await page.getByTestId("description-edit").click();
-          await page.getByTestId("description-input").fill("first good one");
+          await page.getByTestId("description-input").fill("first **good** one");
           await page.getByTestId("description-save").click();
           await page.getByTestId("description-text").filter({ hasText: "first good one" }).waitFor();
+          // Markdown, as MLflow's UI shows it.
+          assert.equal(await page.locator("[data-testid=description-text] strong").textContent(), "good");
           await page.getByTestId("tag-key").fill("validated");
           await page.getByTestId("tag-value").fill("yes");
           await page.getByTestId("tag-add").click();
@@ -128,7 +132,7 @@ Deno.test({
           const v1 = await r.getModelVersion("iris", "1");
           assert.deepEqual(v1.aliases, ["champion"]);
           assert.equal(v1.currentStage, "Production");
-          assert.equal(v1.description, "first good one");
+          assert.equal(v1.description, "first **good** one");
           assert.deepEqual(v1.tags, { validated: "yes" });
         },
       );
@@ -151,10 +155,14 @@ Deno.test({
           await page.getByTestId("description-input").fill("Iris classifiers");
           await page.getByTestId("description-save").click();
           await page.getByTestId("description-text").filter({ hasText: "Iris classifiers" }).waitFor();
+          await page.getByTestId("tag-key").fill("bad key!");
+          await page.getByTestId("tag-add").click();
+          await page.getByTestId("model-errors").filter({ hasText: "Invalid value" }).waitFor();
           await page.getByTestId("tag-key").fill("team");
           await page.getByTestId("tag-value").fill("ml");
           await page.getByTestId("tag-add").click();
           await page.getByTestId("tag-row").filter({ hasText: "team" }).waitFor();
+          assert.equal(await page.getByTestId("model-errors").textContent(), "");
           await shot(page, "registry-03-model-page");
           const model = await r.getRegisteredModel("iris");
           assert.equal(model.description, "Iris classifiers");
@@ -205,6 +213,12 @@ Deno.test({
           assert.match(page.url(), /#\/models\?q=IRI$/);
           await page.getByTestId("models-search").fill("zzz");
           await page.getByTestId("models-count").filter({ hasText: "No model matches." }).waitFor();
+          // % and _ are what the user typed, not LIKE wildcards matching every model.
+          for (const text of ["_", "%"]) {
+            await page.getByTestId("models-search").fill(text);
+            await page.waitForURL(`**/#/models?q=${encodeURIComponent(text)}`);
+            await page.getByTestId("models-count").filter({ hasText: "No model matches." }).waitFor();
+          }
           await page.goto(`${base}/#/models?q=win`);
           await page.waitForFunction(() => document.querySelectorAll("[data-testid=model-row]").length === 1);
           await page.getByTestId("model-link").click();

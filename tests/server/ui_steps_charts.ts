@@ -132,6 +132,11 @@ export async function chartView(ui: UiSession) {
   assert.equal(await card(page, "auto:metrics.n_test").count(), 0, "a removed card stays removed");
   assert.equal(await page.locator("[data-testid=chart-card][data-card^='custom:']").count(), 0);
   await page.evaluate(() => localStorage.clear());
+
+  // No metric yet (the empty Default experiment): nothing to add, instead of "metric undefined" cards.
+  await ui.open("#/experiments/0?compareRunsMode=CHART");
+  await page.getByTestId("no-charts").waitFor();
+  assert.ok(await page.getByTestId("add-chart").isDisabled());
 }
 
 /** Step: zoom, smoothing, points, outliers per chart; the metric page with several metrics; single values. */

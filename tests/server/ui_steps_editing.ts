@@ -50,6 +50,14 @@ export async function editing(ui: UiSession) {
     "https://mlflow.org/",
   );
   assert.equal(await page.locator("[data-testid=run-description-text] li").count(), 2);
+  // Longer than the 8000 characters the server keeps (it would cut the end silently): refused, kept open.
+  await page.getByTestId("run-description-edit").click();
+  await page.getByTestId("run-description-input").fill("é".repeat(8001));
+  await page.getByTestId("run-description-save").click();
+  assert.match((await page.getByTestId("run-description-error").textContent())!, /at most 8000 .* has 8001/);
+  assert.equal((await page.getByTestId("run-description-input").inputValue()).length, 8001);
+  assert.equal((await runTags(f.curveRunId))["mlflow.note.content"], note);
+  await page.getByTestId("run-description-cancel").click();
 
   // Tags: add, edit, delete; MLflow's own keys are refused.
   const tags = page.getByTestId("tags-table");
@@ -67,6 +75,12 @@ export async function editing(ui: UiSession) {
       "production"
   );
   assert.equal((await runTags(f.curveRunId)).stage, "production");
+  await page.getByTestId("tag-key").fill("long");
+  await page.getByTestId("tag-value").fill("x".repeat(8001));
+  await page.getByTestId("tag-add").click();
+  assert.match((await page.getByTestId("tag-error").textContent())!, /tag "long" holds at most 8000/);
+  assert.equal((await runTags(f.curveRunId)).long, undefined);
+  await page.getByTestId("tag-value").fill("");
   await page.getByTestId("tag-key").fill("mlflow.user");
   await page.getByTestId("tag-add").click();
   assert.match((await page.getByTestId("tag-error").textContent())!, /mlflow\. are MLflow's own/);
@@ -74,6 +88,18 @@ export async function editing(ui: UiSession) {
   await tags.locator("[data-testid=tag-row][data-key=stage]").waitFor({ state: "detached" });
   assert.equal((await runTags(f.curveRunId)).stage, undefined);
   await pageShot(page, "07-run-overview");
+  // A refused delete says why on the page and stays there (it used to do nothing, with a page error).
+  await page.route("**/runs/delete", (route) =>
+    route.fulfill({
+      status: 403,
+      contentType: "application/json",
+      body: JSON.stringify({ error_code: "PERMISSION_DENIED", message: "Permission denied for run" }),
+    }));
+  await page.getByTestId("delete-run").click();
+  await page.getByTestId("run-action-error").filter({ hasText: "Permission denied for run" }).waitFor();
+  await page.unroute("**/runs/delete");
+  assert.equal((await f.store.getRun(f.curveRunId)).info.lifecycleStage, "active");
+  assert.ok(page.url().endsWith(runHash(f.curveRunId)));
 
   // Rename from the runs table's selection.
   await ui.open(`${expHash}`);

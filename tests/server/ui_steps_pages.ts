@@ -4,6 +4,8 @@
  * (item 9), the compare page fixes (item 10) and the pipeline DAG's namespaces (issue 18 item 7).
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { UiSession } from "./ui_browser_steps.ts";
 import { pageShot } from "./ui_browser_harness.ts";
 
@@ -76,6 +78,17 @@ export async function artifacts(ui: UiSession) {
   await page.getByTestId("preview-image").waitFor();
   assert.equal(await page.getByTestId("preview-path").textContent(), "gallery/b.png");
   await page.context().clearPermissions();
+
+  // A folder the server refuses to list (MLflow's "Invalid path" for a #) says so in the tree.
+  const root = fileURLToPath((await f.store.getRun(f.curveRunId)).info.artifactUri);
+  await Deno.mkdir(join(root, "odd", "sub#hash"), { recursive: true });
+  await Deno.writeTextFile(join(root, "odd", "sub#hash", "a.txt"), "a");
+  await ui.open(`${runHash(f.curveRunId)}/artifacts`);
+  await page.locator("[data-testid=artifact-node][data-path=odd]").click();
+  await page.locator("[data-testid=artifact-node][data-path='odd/sub#hash']").click();
+  await page.getByTestId("artifacts-error").filter({ hasText: "Cannot list odd/sub#hash: Invalid path" })
+    .waitFor();
+  await Deno.remove(join(root, "odd"), { recursive: true });
 }
 
 /** Step: MLflow's other links open the right pages. */

@@ -115,7 +115,13 @@ export function artifactBrowser(run, initialPath, onSelect) {
     const show = open ?? node.children.hidden;
     if (show && !node.loaded) {
       node.loaded = true;
-      await loadInto(node.children, path);
+      // A folder the server will not list (MLflow refuses a path holding #) says so in place.
+      await loadInto(node.children, path).catch((error) =>
+        mount(
+          node.children,
+          h("li", {}, errorBox(`Cannot list ${path}: ${error.message}`, "artifacts-error")),
+        )
+      );
     }
     node.children.hidden = !show;
     node.label.firstChild.textContent = show ? "▾ " : "▸ ";

@@ -1,7 +1,7 @@
 // Horizontal bars of one value per run (SVG): the chart view's "last value" charts, and how a metric with
 // a single value is drawn (a value with a bar, not one dot on a −1…1 axis).
 import { formatNumber, h, s } from "./dom.js";
-import { formatTick, niceTicks } from "./chart_math.js";
+import { formatTick, fractionOf, niceTicks, spanOf } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 
@@ -17,7 +17,7 @@ export function barChart(bars, { testid = "bar-chart", title = "", singleValue =
   const lo = Math.min(0, ...finite);
   let hi = Math.max(0, ...finite);
   if (lo === hi) hi = lo + 1;
-  const X = (v) => labelW + ((v - lo) / (hi - lo)) * plotW;
+  const X = (v) => labelW + fractionOf(v, lo, hi) * plotW;
   const height = top + bars.length * rowH + axisH;
   const svg = s("svg", {
     class: "bars",
@@ -30,7 +30,7 @@ export function barChart(bars, { testid = "bar-chart", title = "", singleValue =
     const x = X(t);
     svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - axisH, class: "grid" }));
     svg.append(
-      s("text", { x, y: height - 6, "text-anchor": "middle", class: "tick" }, formatTick(t, hi - lo)),
+      s("text", { x, y: height - 6, "text-anchor": "middle", class: "tick" }, formatTick(t, spanOf(lo, hi))),
     );
   }
   bars.forEach((b, i) => {

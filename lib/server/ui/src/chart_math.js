@@ -10,7 +10,7 @@ export function niceTicks(min, max, count = 6) {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
   if (min === max) return [min];
   if (min > max) [min, max] = [max, min];
-  const raw = (max - min) / Math.max(1, count);
+  const raw = spanOf(min, max) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => raw <= st) ?? 10 * mag;
   const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
@@ -22,6 +22,41 @@ export function niceTicks(min, max, count = 6) {
     ticks.push(Object.is(v, -0) ? 0 : v);
   }
   return ticks;
+}
+
+const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
+
+/**
+ * A param or metric value as a number when it is one (NaN for every non-finite spelling — MLflow's and
+ * Python's — which a numeric axis leaves out), else undefined (text: a categorical axis).
+ * @example numberOf("0.5") // 0.5; numberOf("inf") // NaN; numberOf("adam") // undefined
+ */
+export function numberOf(v) {
+  if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
+  if (typeof v !== "string") return undefined;
+  const text = v.trim();
+  if (NON_FINITE.test(text)) return NaN;
+  const n = text === "" ? NaN : Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * max − min, at most the largest double: MLflow's SQL stores store ±Infinity as ±1.7976931348623157e308,
+ * so a chart holding both would overflow to Infinity (and its positions to NaN).
+ */
+export function spanOf(min, max) {
+  return Math.min(Number.MAX_VALUE, max - min);
+}
+
+/** Where v lies in [lo, hi] (0 at lo, 1 at hi), computed on halves so it never overflows. */
+export function fractionOf(v, lo, hi) {
+  return (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+}
+
+/** [lo, hi] widened by `ratio` (< 0.5) of its span on each side, kept finite. */
+export function padRange(lo, hi, ratio) {
+  const pad = (hi / 2 - lo / 2) * 2 * ratio;
+  return [Math.max(-Number.MAX_VALUE, lo - pad), Math.min(Number.MAX_VALUE, hi + pad)];
 }
 
 /** A tick label: formatNumber, with values that are zero to 12 digits printed as 0. */

@@ -1,7 +1,7 @@
 // Painting a line chart through the subset of the canvas 2D API it uses, so one drawing routine serves
 // both the canvas on screen and the SVG export (SvgContext records the same calls as SVG elements).
 import { formatNumber, s } from "./dom.js";
-import { downsample, formatTick, niceTicks } from "./chart_math.js";
+import { downsample, formatTick, niceTicks, spanOf } from "./chart_math.js";
 
 export const MARGIN = { left: 64, right: 16, top: 12, bottom: 38 };
 
@@ -49,7 +49,7 @@ export function paintLineChart(ctx, model) {
     ctx.moveTo(MARGIN.left, py);
     ctx.lineTo(width - MARGIN.right, py);
     ctx.stroke();
-    const label = yLog ? formatNumber(t) : formatTick(t, hi - lo);
+    const label = yLog ? formatNumber(t) : formatTick(t, spanOf(lo, hi));
     yLabels.push(label);
     ctx.fillText(label, MARGIN.left - 6, py);
   }

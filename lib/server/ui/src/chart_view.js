@@ -50,6 +50,7 @@ export function chartView(ctx) {
   });
   const shownCount = h("span", { class: "muted", testid: "chart-runs-shown" });
   const sectionsEl = h("div", { class: "chart-sections", testid: "chart-view" });
+  const addButton = h("button", { testid: "add-chart", onclick: () => addChart() }, "+ Add chart");
   const el = h(
     "div",
     { class: "chart-view" },
@@ -59,7 +60,7 @@ export function chartView(ctx) {
       h("label", {}, "Show ", maxSelect),
       shownCount,
       h("span", { class: "spacer" }),
-      h("button", { testid: "add-chart", onclick: () => addChart() }, "+ Add chart"),
+      addButton,
     ),
     sectionsEl,
   );
@@ -119,6 +120,9 @@ export function chartView(ctx) {
     const defaults = defaultCards(ctx.metricKeys(), ctx.steps, ctx.plot());
     const { sections } = chartLayout(defaults, saved);
     layoutKey = defaults.map((c) => `${c.id}:${c.type}`).join(",");
+    // Every chart plots a metric: with none logged yet a new card would chart "metric undefined".
+    addButton.disabled = [...ctx.metricKeys()].length === 0;
+    addButton.title = addButton.disabled ? "No metric logged by these runs yet" : "";
     if (sections.length === 0) {
       mount(sectionsEl, h("p", { class: "muted", testid: "no-charts" }, "No metrics to chart yet."));
       return;
@@ -182,8 +186,8 @@ export function chartView(ctx) {
         },
       ],
     });
-    if (!answer) return;
-    const metric = answer.metric || metricKeys[0];
+    const metric = answer?.metric || metricKeys[0];
+    if (!answer || !metric) return;
     const card = {
       id: `custom:${Date.now().toString(36)}`,
       type: answer.type,

@@ -4,7 +4,15 @@
 // renders the SVG export (chart_paint.js). Charts expose data-point-count / data-points-drawn /
 // data-draw-ms / data-y-ticks for tests, and toSvg() / csvRows() for export.
 import { formatNumber, h, PALETTE, toNumber } from "./dom.js";
-import { inlierRange, isSingleValued, nearest, seriesArrays, smooth } from "./chart_math.js";
+import {
+  fractionOf,
+  inlierRange,
+  isSingleValued,
+  nearest,
+  padRange,
+  seriesArrays,
+  smooth,
+} from "./chart_math.js";
 import { formatX, MARGIN, paintLineChart, SvgContext } from "./chart_paint.js";
 import { barChart } from "./bar_chart.js";
 
@@ -87,10 +95,8 @@ function lineChartModel(data, options, width, height) {
   if (inliers) [yMin, yMax] = inliers;
   const ty = yLog ? Math.log10 : (v) => v;
   let lo = ty(yMin), hi = ty(yMax);
-  if (lo === hi) (lo -= Math.abs(lo) * 0.1 || 1), (hi += Math.abs(hi) * 0.1 || 1);
-  const pad = (hi - lo) * 0.05;
-  lo -= pad;
-  hi += pad;
+  if (lo === hi) [lo, hi] = padRange(lo - (Math.abs(lo) * 0.1 || 1), hi + (Math.abs(hi) * 0.1 || 1), 0);
+  [lo, hi] = padRange(lo, hi, 0.05);
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
   return {
@@ -106,8 +112,8 @@ function lineChartModel(data, options, width, height) {
     series: data,
     showPoints: options.points ?? "auto",
     clipped: Boolean(inliers),
-    toX: (x) => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW,
-    toY: (y) => MARGIN.top + (1 - (ty(y) - lo) / (hi - lo)) * plotH,
+    toX: (x) => MARGIN.left + fractionOf(x, xMin, xMax) * plotW,
+    toY: (y) => MARGIN.top + (1 - fractionOf(ty(y), lo, hi)) * plotH,
     fromX: (px) => xMin + ((px - MARGIN.left) / plotW) * (xMax - xMin),
   };
 }

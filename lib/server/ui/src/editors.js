@@ -18,6 +18,31 @@ async function attempt(slot, save, testid) {
 }
 
 /**
+ * The refusal of a value longer than `maxChars` characters (counted as MLflow's Python does, by code
+ * point), else undefined. The server cuts a long run tag to its limit without a word: the UI says so
+ * before sending, so an edit never loses its end silently.
+ * @example tooLong("é".repeat(9000), 8000, "A run's description") // "A run's description holds at most …"
+ */
+export function tooLong(text, maxChars, what) {
+  const n = maxChars === undefined ? 0 : [...text].length;
+  if (n <= (maxChars ?? 0)) return undefined;
+  return `${what} holds at most ${maxChars} characters; this one has ${n}. Shorten it (or attach the text as an artifact).`;
+}
+
+/**
+ * Whether `el` holds an edit in progress: an open editor (a textarea), a text field with something typed
+ * in it, or the focus. A page refreshing itself must not redraw such a part: the draft would be lost.
+ * Search boxes (type=search) are filters, not edits.
+ * @example if (!isEditing(pane)) redraw(pane);
+ */
+export function isEditing(el) {
+  if (el.contains(document.activeElement) && document.activeElement?.matches("input, textarea")) return true;
+  return [...el.querySelectorAll("textarea, input[type=text]")].some((f) =>
+    f.tagName === "TEXTAREA" || f.value
+  );
+}
+
+/**
  * A heading that turns into an input on "Rename": Enter or Save calls `onSave(newName)` (an empty name
  * is refused here), Escape or Cancel goes back.
  */
@@ -62,9 +87,10 @@ export function editableTitle({ text, onSave, testid = "title", tag = "h1", labe
 
 /**
  * A markdown description: rendered, with "Edit" (or "Add a description") opening a textarea with
- * Write / Preview tabs; Save calls `onSave(text)` (empty text clears it).
+ * Write / Preview tabs; Save calls `onSave(text)` (empty text clears it). A text over `maxChars`
+ * characters is refused before the server (which would cut it).
  */
-export function descriptionEditor({ value, onSave, testid = "description" }) {
+export function descriptionEditor({ value, onSave, testid = "description", maxChars }) {
   const el = h("section", { class: "description", testid });
   const errors = h("div");
   const view = () => {
@@ -109,6 +135,8 @@ export function descriptionEditor({ value, onSave, testid = "description" }) {
     };
     const save = async () => {
       const text = area.value;
+      const refusal = tooLong(text, maxChars, "A description");
+      if (refusal) return void mount(errors, errorBox(refusal, `${testid}-error`));
       if (await attempt(errors, () => onSave(text), `${testid}-error`)) {
         value = text;
         view();
@@ -141,9 +169,9 @@ export function descriptionEditor({ value, onSave, testid = "description" }) {
 /**
  * The tags of a run or experiment (the mlflow.* system tags excluded): a table with Edit and Delete on
  * each row and a form to add one. `onSet(key, value)` and `onDelete(key)` talk to the server; on success
- * the table shows the new state.
+ * the table shows the new state. A value over `maxChars` characters is refused before the server.
  */
-export function tagEditor({ tags, onSet, onDelete, testid = "tags" }) {
+export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) {
   let list = [...tags].filter((t) => !t.key.startsWith("mlflow.")).sort((a, b) => a.key.localeCompare(b.key));
   const el = h("div", { class: "tag-editor" });
   const errors = h("div");
@@ -160,6 +188,8 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags" }) {
         errorBox(`"${key}": keys starting with mlflow. are MLflow's own`, "tag-error"),
       );
     }
+    const refusal = tooLong(valueInput.value, maxChars, `The value of tag "${key}"`);
+    if (refusal) return void mount(errors, errorBox(refusal, "tag-error"));
     if (await attempt(errors, () => onSet(key, valueInput.value), "tag-error")) {
       list = [...list.filter((t) => t.key !== key), { key, value: valueInput.value }].sort((a, b) =>
         a.key.localeCompare(b.key)
@@ -172,6 +202,8 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags" }) {
     if (editing === t.key) {
       const input = h("input", { type: "text", value: t.value, class: "search", testid: "tag-edit-value" });
       const save = async () => {
+        const refusal = tooLong(input.value, maxChars, `The value of tag "${t.key}"`);
+        if (refusal) return void mount(errors, errorBox(refusal, "tag-error"));
         if (await attempt(errors, () => onSet(t.key, input.value), "tag-error")) {
           t.value = input.value;
           editing = undefined;

@@ -46,6 +46,13 @@ export function experimentHeader(experimentIds, onName = () => {}) {
             document.title = `${name} · kmlf`;
           },
         }),
+        e.lifecycle_stage === "deleted"
+          ? h("span", {
+            class: "badge deleted",
+            testid: "experiment-deleted",
+            title: "Restore it from the Experiments page's Deleted view",
+          }, "deleted")
+          : null,
         h(
           "details",
           {
@@ -57,6 +64,8 @@ export function experimentHeader(experimentIds, onName = () => {}) {
           descriptionEditor({
             value: note,
             testid: "experiment-description",
+            // MLflow's MAX_EXPERIMENT_TAG_VAL_LENGTH (the server refuses longer, quoting the whole text).
+            maxChars: 5000,
             onSave: async (text) => {
               await apiPost("experiments/set-experiment-tag", {
                 experiment_id: e.experiment_id,

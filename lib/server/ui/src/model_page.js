@@ -3,7 +3,8 @@
 import { apiPost } from "./api.js";
 import { errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, apiSend, getModel, modelVersions, versionHash } from "./registry_api.js";
-import { aliasChips, descriptionEditor, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { aliasChips, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { descriptionEditor } from "./editors.js";
 
 /** Renders one registered model. */
 export async function modelPage(container, route) {
@@ -12,6 +13,8 @@ export async function modelPage(container, route) {
   document.title = `${name} · Models · kmlf`;
   const problems = h("div", { testid: "model-errors" });
   const onError = (error) => mount(problems, errorBox(error.message ?? String(error)));
+  // A success clears the failure shown before: a stale message would say the last edit failed.
+  const onDone = () => problems.replaceChildren();
   const aliasesOf = new Map();
   for (const [alias, version] of aliasPairs(model)) {
     aliasesOf.set(version, [...(aliasesOf.get(version) ?? []), [alias, version]]);
@@ -27,6 +30,7 @@ export async function modelPage(container, route) {
             try {
               await apiSend("DELETE", "registered-models/alias", { name, alias });
               pairs = pairs.filter(([a]) => a !== alias);
+              onDone();
               renderAliases();
             } catch (error) {
               onError(error);
@@ -86,10 +90,13 @@ export async function modelPage(container, route) {
         h("tr", {}, h("td", {}, "Aliases"), h("td", {}, aliasSlot)),
       ),
     ),
-    h("h2", {}, "Description"),
-    descriptionEditor(model.description ?? "", {
-      onSave: (description) => apiSend("PATCH", "registered-models/update", { name, description }),
-      onError,
+    // Markdown, as MLflow's UI renders a registered model's description (the run page's editor).
+    descriptionEditor({
+      value: model.description ?? "",
+      onSave: async (description) => {
+        await apiSend("PATCH", "registered-models/update", { name, description });
+        onDone();
+      },
     }),
     h("h2", {}, `Versions (${versions.length})`),
     versions.length
@@ -115,6 +122,7 @@ export async function modelPage(container, route) {
       onSet: (key, value) => apiPost("registered-models/set-tag", { name, key, value }),
       onDelete: (key) => apiSend("DELETE", "registered-models/delete-tag", { name, key }),
       onError,
+      onDone,
     }),
   );
 }

@@ -3,7 +3,8 @@
 import { apiGet, apiPost } from "./api.js";
 import { errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, apiSend, getModel, getVersion, modelHash } from "./registry_api.js";
-import { aliasChips, descriptionEditor, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { aliasChips, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
+import { descriptionEditor } from "./editors.js";
 
 const STAGES = ["None", "Staging", "Production", "Archived"];
 
@@ -15,6 +16,8 @@ export async function modelVersionPage(container, route) {
   document.title = `${name} v${version} · kmlf`;
   const problems = h("div", { testid: "version-errors" });
   const onError = (error) => mount(problems, errorBox(error.message ?? String(error)));
+  // A success clears the failure shown before: a stale message would say the last edit failed.
+  const onDone = () => problems.replaceChildren();
 
   let pairs = aliasPairs(model).filter(([, v]) => v === mv.version);
   const aliasSlot = h("span");
@@ -27,6 +30,7 @@ export async function modelVersionPage(container, route) {
           try {
             await apiSend("DELETE", "registered-models/alias", { name, alias });
             pairs = pairs.filter(([a]) => a !== alias);
+            onDone();
             renderAliases();
           } catch (error) {
             onError(error);
@@ -49,7 +53,7 @@ export async function modelVersionPage(container, route) {
         a[0].localeCompare(b[0])
       );
       aliasInput.value = "";
-      problems.replaceChildren();
+      onDone();
       renderAliases();
     } catch (error) {
       onError(error);
@@ -73,6 +77,7 @@ export async function modelVersionPage(container, route) {
         archive_existing_versions: archive.checked,
       });
       mount(stageSlot, stageBadge(moved.current_stage));
+      onDone();
     } catch (error) {
       onError(error);
     }
@@ -127,17 +132,19 @@ export async function modelVersionPage(container, route) {
         ].map(([k, v]) => h("tr", {}, h("td", {}, k), h("td", {}, v))),
       ),
     ),
-    h("h2", {}, "Description"),
-    descriptionEditor(mv.description ?? "", {
-      onSave: (description) =>
-        apiSend("PATCH", "model-versions/update", { name, version: mv.version, description }),
-      onError,
+    descriptionEditor({
+      value: mv.description ?? "",
+      onSave: async (description) => {
+        await apiSend("PATCH", "model-versions/update", { name, version: mv.version, description });
+        onDone();
+      },
     }),
     h("h2", {}, "Tags"),
     tagsEditor(mv.tags ?? [], {
       onSet: (key, value) => apiPost("model-versions/set-tag", { name, version: mv.version, key, value }),
       onDelete: (key) => apiSend("DELETE", "model-versions/delete-tag", { name, version: mv.version, key }),
       onError,
+      onDone,
     }),
   );
 }

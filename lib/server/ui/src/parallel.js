@@ -4,20 +4,10 @@
 // are gaps there, like missing ones. Otherwise (text values, or no finite value at all) it is an ordinal
 // axis: the distinct values in order, evenly spaced. A run missing a value has a gap on that axis.
 import { PALETTE, s } from "./dom.js";
-import { formatTick, niceTicks } from "./chart_math.js";
+import { formatTick, fractionOf, niceTicks, numberOf, spanOf } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 const isMissing = (v) => v === undefined || v === null;
-const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
-/** The value as a number when it is one (NaN for every non-finite spelling: a gap), else undefined. */
-const numberOf = (v) => {
-  if (typeof v === "number") return Number.isFinite(v) ? v : NaN;
-  if (typeof v !== "string") return undefined;
-  const text = v.trim();
-  if (NON_FINITE.test(text)) return NaN;
-  const n = text === "" ? NaN : Number(text);
-  return Number.isFinite(n) ? n : undefined;
-};
 
 /**
  * One axis per dimension `{label, values}` (`values[i]` belongs to run i; undefined = missing):
@@ -33,11 +23,11 @@ export function parallelAxes(dims) {
       let lo = finite[0], hi = finite[0];
       for (const n of finite) (lo = Math.min(lo, n)), (hi = Math.max(hi, n));
       if (lo === hi) (lo -= 1), (hi += 1);
-      const at = (v) => (v - lo) / (hi - lo);
+      const at = (v) => fractionOf(v, lo, hi);
       return {
         label,
         kind: "num",
-        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatTick(t, hi - lo) })),
+        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatTick(t, spanOf(lo, hi)) })),
         pos: values.map((v) => {
           const n = isMissing(v) ? undefined : numberOf(v);
           return Number.isFinite(n) ? at(n) : undefined;

@@ -39,13 +39,21 @@ export function versionHash(name, version) {
 }
 
 /** One page of registered models matching a name fragment, by name. */
-export function searchModels(text, pageToken) {
-  return apiGet("registered-models/search", {
+export async function searchModels(text, pageToken) {
+  const page = await apiGet("registered-models/search", {
     filter: text ? `name ILIKE ${quote(`%${text}%`)}` : undefined,
     max_results: 100,
     order_by: ["name ASC"],
     page_token: pageToken,
   });
+  // MLflow's ILIKE has no escape character: a typed % or _ is a wildcard there, so names are checked here.
+  const needle = text.toLowerCase();
+  if (needle) {
+    page.registered_models = (page.registered_models ?? []).filter((m) =>
+      m.name.toLowerCase().includes(needle)
+    );
+  }
+  return page;
 }
 
 /** A registered model. */

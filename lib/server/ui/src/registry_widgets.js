@@ -55,8 +55,11 @@ export function runLink(runId) {
   return slot;
 }
 
-/** A tags table with add and remove; `onSet(key, value)` / `onDelete(key)` save and resolve. */
-export function tagsEditor(tags, { onSet, onDelete, onError }) {
+/**
+ * A tags table with add and remove; `onSet(key, value)` / `onDelete(key)` save and resolve; `onError`
+ * shows a failure, `onDone` runs after each success (the page clears the failure shown before).
+ */
+export function tagsEditor(tags, { onSet, onDelete, onError, onDone }) {
   const el = h("div", { class: "tags-editor" });
   const render = () => {
     const key = h("input", { class: "search", placeholder: "key", testid: "tag-key" });
@@ -66,6 +69,7 @@ export function tagsEditor(tags, { onSet, onDelete, onError }) {
       try {
         await onSet(key.value, value.value);
         tags = [...tags.filter((t) => t.key !== key.value), { key: key.value, value: value.value }];
+        onDone?.();
         render();
       } catch (error) {
         onError(error);
@@ -95,6 +99,7 @@ export function tagsEditor(tags, { onSet, onDelete, onError }) {
                     try {
                       await onDelete(t.key);
                       tags = tags.filter((x) => x.key !== t.key);
+                      onDone?.();
                       render();
                     } catch (error) {
                       onError(error);
@@ -110,45 +115,5 @@ export function tagsEditor(tags, { onSet, onDelete, onError }) {
     );
   };
   render();
-  return el;
-}
-
-/** A description with an Edit button; `onSave(text)` saves and resolves. */
-export function descriptionEditor(text, { onSave, onError }) {
-  const el = h("div", { class: "description", testid: "description" });
-  const show = () =>
-    mount(
-      el,
-      text
-        ? h("p", { class: "note", testid: "description-text" }, text)
-        : h("p", { class: "muted" }, "No description"),
-      h("button", { testid: "description-edit", onclick: edit }, "Edit description"),
-    );
-  const edit = () => {
-    const area = h("textarea", { class: "description-input", testid: "description-input", rows: 5 }, text);
-    mount(
-      el,
-      area,
-      h(
-        "div",
-        { class: "toolbar" },
-        h("button", {
-          testid: "description-save",
-          onclick: async () => {
-            try {
-              await onSave(area.value);
-              text = area.value;
-              show();
-            } catch (error) {
-              onError(error);
-            }
-          },
-        }, "Save"),
-        h("button", { onclick: show }, "Cancel"),
-      ),
-    );
-    area.focus();
-  };
-  show();
   return el;
 }

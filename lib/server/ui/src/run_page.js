@@ -5,6 +5,7 @@
 // re-read every few seconds and the status and overview follow.
 import { apiPost, forgetRun, getExperiment, getRun } from "./api.js";
 import {
+  errorBox,
   formatDuration,
   formatNumber,
   formatTime,
@@ -21,8 +22,11 @@ import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
 import { loggedModelsSection } from "./logged_models.js";
 import { registerModelButton } from "./register_model.js";
-import { descriptionEditor, editableTitle, tagEditor } from "./editors.js";
+import { descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
 import { NOTE_TAG } from "./experiment_header.js";
+
+/** MLflow's MAX_TAG_VAL_LENGTH: the server cuts a longer run tag (a description is one) to this length. */
+const RUN_TAG_MAX_CHARS = 8000;
 
 const TABS = [
   ["overview", "Overview"],
@@ -97,8 +101,15 @@ export async function runPage(container, route) {
       { testid: "delete-run", onclick: () => confirm("Delete this run?") && act("runs/delete") },
       "Delete",
     );
+  const actionErrors = h("div");
   const act = async (endpoint) => {
-    await apiPost(endpoint, { run_id: runId });
+    mount(actionErrors);
+    try {
+      await apiPost(endpoint, { run_id: runId });
+    } catch (error) {
+      // Said on the page: a refused or lost request must not look like a button that does nothing.
+      return void mount(actionErrors, errorBox(error.message ?? String(error), "run-action-error"));
+    }
     forgetRun(runId);
     location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
   };
@@ -126,6 +137,7 @@ export async function runPage(container, route) {
       register.button,
       lifecycleButton,
     ),
+    actionErrors,
     register.panel,
     tabBar,
     panel,
@@ -137,11 +149,18 @@ export async function runPage(container, route) {
     tick: async () => {
       const fresh = await getRun(runId, { fresh: true });
       if (JSON.stringify(fresh) === JSON.stringify(run)) return;
+      mount(statusSlot, statusBadge(fresh.info.status));
+      const pane = panes.get("overview");
+      // A redraw would drop a description or tag being typed: the next tick redraws once it is saved.
+      if (pane && isEditing(pane)) return;
       run = fresh;
       tags = toMap(run.data?.tags);
-      mount(statusSlot, statusBadge(run.info.status));
-      const pane = panes.get("overview");
-      if (pane) overview(pane, run, tags, base);
+      if (pane) {
+        const filter = pane.querySelector("[data-testid=params-filter]")?.value ?? "";
+        overview(pane, run, tags, base);
+        const box = pane.querySelector("[data-testid=params-filter]");
+        if (box && filter) (box.value = filter), box.dispatchEvent(new Event("input"));
+      }
     },
   });
   poller.ensure();
@@ -245,6 +264,7 @@ function overview(pane, run, tags, base) {
     descriptionEditor({
       value: note ?? "",
       testid: "run-description",
+      maxChars: RUN_TAG_MAX_CHARS,
       onSave: async (text) => {
         await apiPost("runs/set-tag", { run_id: info.run_id, key: NOTE_TAG, value: text });
         forgetRun(info.run_id);
@@ -279,6 +299,7 @@ function overview(pane, run, tags, base) {
       tagEditor({
         tags: allTags,
         testid: "tags-table",
+        maxChars: RUN_TAG_MAX_CHARS,
         onSet: async (key, value) => {
           await apiPost("runs/set-tag", { run_id: info.run_id, key, value });
           forgetRun(info.run_id);

@@ -1,6 +1,32 @@
 /** The scatter plot of one param or metric against another (SVG), on the compare page and in the chart view. */
 import { PALETTE, s } from "./dom.js";
-import { formatTick, niceTicks } from "./chart_math.js";
+import { formatTick, fractionOf, niceTicks, numberOf, padRange, spanOf } from "./chart_math.js";
+
+/**
+ * One axis of the scatter plot for `values` (undefined or "" = the run has no such value; its point is
+ * not drawn and does not turn a numeric axis into categories): numeric (`lo`, `hi`, `pos`, `ticks`) when
+ * every present value is a number (NaN and ±Infinity get no position), else categorical (`cats`).
+ */
+export function scatterAxis(values) {
+  const present = values.filter((v) => v !== undefined && v !== null && v !== "");
+  const nums = present.map(numberOf);
+  const finite = nums.filter(Number.isFinite);
+  if (finite.length > 0 && nums.every((n) => n !== undefined)) {
+    let lo = Math.min(...finite), hi = Math.max(...finite);
+    if (lo === hi) (lo -= 1), (hi += 1);
+    [lo, hi] = padRange(lo, hi, 0.08);
+    // A non-finite value (NaN, ±Infinity) has no place on the axis: its point is not drawn.
+    const pos = (v) => (Number.isFinite(numberOf(v)) ? fractionOf(numberOf(v), lo, hi) : undefined);
+    return { kind: "num", lo, hi, pos, ticks: niceTicks(lo, hi, 5) };
+  }
+  const cats = [...new Set(present.map(String))].sort();
+  return {
+    kind: "cat",
+    cats,
+    pos: (v) => (cats.indexOf(String(v ?? "")) + 0.5) / cats.length,
+    ticks: cats,
+  };
+}
 
 /**
  * An SVG scatter plot of `points` {x, y, label, color?}. Non-numeric x or y values are placed on a
@@ -11,54 +37,32 @@ export function scatterPlot(
   { xLabel, yLabel, testid = "scatter-plot", width = 640, height = 360 } = {},
 ) {
   const m = { left: 70, right: 20, top: 16, bottom: 46 };
-  const axis = (values) => {
-    const nums = values.map(Number);
-    if (values.every((v, i) => v !== "" && v !== undefined && Number.isFinite(nums[i]))) {
-      let lo = Math.min(...nums), hi = Math.max(...nums);
-      if (lo === hi) (lo -= 1), (hi += 1);
-      const pad = (hi - lo) * 0.08;
-      return {
-        kind: "num",
-        lo: lo - pad,
-        hi: hi + pad,
-        pos: (v) => (Number(v) - lo + pad) / (hi - lo + 2 * pad),
-        ticks: niceTicks(lo - pad, hi + pad, 5),
-      };
-    }
-    const cats = [...new Set(values.map((v) => String(v ?? "")))].sort();
-    return {
-      kind: "cat",
-      cats,
-      pos: (v) => (cats.indexOf(String(v ?? "")) + 0.5) / cats.length,
-      ticks: cats,
-    };
-  };
-  const ax = axis(points.map((p) => p.x));
-  const ay = axis(points.map((p) => p.y));
+  const ax = scatterAxis(points.map((p) => p.x));
+  const ay = scatterAxis(points.map((p) => p.y));
   const pw = width - m.left - m.right, ph = height - m.top - m.bottom;
   const X = (v) => m.left + ax.pos(v) * pw;
   const Y = (v) => m.top + (1 - ay.pos(v)) * ph;
   const svg = s("svg", { class: "scatter", width, height, viewBox: `0 0 ${width} ${height}`, testid });
   svg.append(s("rect", { x: m.left, y: m.top, width: pw, height: ph, class: "plot-frame" }));
   for (const t of ax.ticks) {
-    const x = ax.kind === "num" ? m.left + ((t - ax.lo) / (ax.hi - ax.lo)) * pw : X(t);
+    const x = X(t);
     svg.append(s("line", { x1: x, x2: x, y1: m.top, y2: m.top + ph, class: "grid" }));
     svg.append(
       s(
         "text",
         { x, y: m.top + ph + 16, "text-anchor": "middle", class: "tick" },
-        ax.kind === "num" ? formatTick(t, ax.hi - ax.lo) : t,
+        ax.kind === "num" ? formatTick(t, spanOf(ax.lo, ax.hi)) : t,
       ),
     );
   }
   for (const t of ay.ticks) {
-    const y = ay.kind === "num" ? m.top + (1 - (t - ay.lo) / (ay.hi - ay.lo)) * ph : Y(t);
+    const y = Y(t);
     svg.append(s("line", { x1: m.left, x2: m.left + pw, y1: y, y2: y, class: "grid" }));
     svg.append(
       s(
         "text",
         { x: m.left - 6, y: y + 4, "text-anchor": "end", class: "tick" },
-        ay.kind === "num" ? formatTick(t, ay.hi - ay.lo) : t,
+        ay.kind === "num" ? formatTick(t, spanOf(ay.lo, ay.hi)) : t,
       ),
     );
   }
@@ -79,11 +83,17 @@ export function scatterPlot(
     }, yLabel ?? ""),
   );
   points.forEach((p, i) => {
-    if (p.x === undefined || p.y === undefined) return;
+    const [px, py] = [ax.pos(p.x), ay.pos(p.y)];
+    if (
+      [p.x, p.y].some((v) => v === undefined || v === null || v === "") || px === undefined ||
+      py === undefined
+    ) {
+      return;
+    }
     svg.append(
       s("circle", {
-        cx: X(p.x),
-        cy: Y(p.y),
+        cx: m.left + px * pw,
+        cy: m.top + (1 - py) * ph,
         r: 6,
         fill: p.color ?? PALETTE[i % PALETTE.length],
         class: "dot",
