@@ -51,10 +51,21 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
     const observed = hooks.has("afterNodeRun") || hooks.has("onNodeError");
     result = await ctx.call(node, inputs, { replaced, observed });
   } catch (error) {
-    await hooks.call("onNodeError", { error, node, catalog, inputs, runId });
-    throw error instanceof KmlfError ? error : new NodeError("node/failed", `Node "${node.name}" failed`, {
-      cause: error,
-    });
+    const failed = error instanceof KmlfError
+      ? error
+      : new NodeError("node/failed", `Node "${node.name}" failed`, { cause: error });
+    try {
+      await hooks.call("onNodeError", { error, node, catalog, inputs, runId });
+    } catch (hookError) {
+      // The node's own error stays the one reported (its stack is what needs fixing first); the hook's
+      // failure is named with it rather than replacing it.
+      throw new NodeError(failed.code, `${failed.message}; then ${(hookError as Error).message}`, {
+        cause: failed.cause,
+        hint: (hookError as KmlfError).hint,
+        source: failed.source,
+      });
+    }
+    throw failed;
   }
   const { outputs } = result;
   await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, runId });

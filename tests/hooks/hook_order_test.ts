@@ -39,7 +39,7 @@ Deno.test("hook results are returned in call order; sets without the hook are sk
     kind: "project",
   });
   const results = await m.call("beforeNodeRun", {
-    node: fakeNode,
+    node: { name: "n", inputs: ["a"] } as unknown as Node, // the returned keys must be inputs of the node
     catalog: {} as never,
     inputs: {},
     runId: "r",
