@@ -90,8 +90,10 @@ export class RunGuard {
   readonly #exit = Deno.exit;
   #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
+  readonly #refusals = new WeakSet<object>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
+    if (this.#refusals.has(event.error)) return this.#fail(event.error);
     this.#record(
       new RunError(
         "run/uncaught-error",
@@ -105,6 +107,7 @@ export class RunGuard {
   };
   readonly #onRejection = (event: PromiseRejectionEvent) => {
     event.preventDefault();
+    if (this.#refusals.has(event.reason)) return this.#fail(event.reason);
     this.#record(
       new RunError(
         "run/unhandled-rejection",
@@ -140,10 +143,12 @@ export class RunGuard {
             "return from the node (or throw an Error to fail it); kmlf ends the run and the process itself",
         },
       );
-      // Thrown in the node, the refusal fails that node (the runner names it); the race only ends the
-      // run itself when the refusal was swallowed or thrown outside any node (a timer).
+      // Thrown in the node, the refusal fails that node: the runner names it, lets the nodes still
+      // running finish and says where to resume, so it is not raced here (under the thread runner that
+      // lost the runner's error). Thrown outside any node (a timer), it reaches #onError and ends the run
+      // at once; swallowed by a node, it fails the run when the run settles.
       if (!guard.#failure) guard.#failure = error;
-      setTimeout(() => guard.#fail(error), 0);
+      guard.#refusals.add(error);
       throw error;
     };
     const refuseDenoExit = refuseExit("Deno.exit");

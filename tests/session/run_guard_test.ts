@@ -35,3 +35,39 @@ Deno.test("Deno.exit, the global process.exit and an imported node:process's exi
     "process.exit is back",
   );
 });
+
+Deno.test("an exit refused inside a node leaves the run's own error to the runner, however long it takes", async () => {
+  // The thread runner lets the other running nodes finish before it fails the run with the node, its
+  // location and the resume command: the guard must not end the race with the bare refusal meanwhile.
+  const guard = RunGuard.install();
+  try {
+    const run = (async () => {
+      await new Promise((r) => setTimeout(r, 1)); // the runner awaits before its first node
+      let refusal: unknown;
+      try {
+        Deno.exit(3);
+      } catch (e) {
+        refusal = e;
+      }
+      await new Promise((r) => setTimeout(r, 30)); // another node still running
+      throw new Error(`node "ne" failed: ${(refusal as Error).message}`);
+    })();
+    await assert.rejects(() => guard.race(run), /node "ne" failed: Deno.exit\(3\) was called/);
+    assert.equal(guard.failure?.code, "run/exit-called", "still recorded, for a node that swallows it");
+  } finally {
+    guard.uninstall();
+  }
+});
+
+Deno.test("an exit refused in a timer ends the race at once", async () => {
+  const guard = RunGuard.install();
+  try {
+    setTimeout(() => Deno.exit(5), 0);
+    const run = new Promise((r) => setTimeout(r, 2000));
+    const started = Date.now();
+    await assert.rejects(() => guard.race(run), /Deno.exit\(5\) was called/);
+    assert.ok(Date.now() - started < 1500);
+  } finally {
+    guard.uninstall();
+  }
+});
