@@ -15,6 +15,7 @@ import {
   resolveEnv,
 } from "../config/mod.ts";
 import {
+  ConfigError,
   didYouMeanHint,
   KmlfAggregateError,
   KmlfError,
@@ -222,6 +223,21 @@ export class KmlfSession {
       : setting?.maxWorkers !== undefined
       ? parseMaxWorkers(setting.maxWorkers, at("max_workers"))
       : undefined;
+    // Kedro's SequentialRunner takes no max_workers (TypeError): a count that would silently change nothing
+    // is refused, unless it is kmlf.yml's default for another runner than the one --runner picked.
+    const countFromYaml = flags.maxWorkers === undefined && flags.runner === undefined;
+    if (
+      kind === "sequential" && maxWorkers !== undefined && (flags.maxWorkers !== undefined || countFromYaml)
+    ) {
+      const message = `${
+        flags.maxWorkers !== undefined ? "--max-workers" : "max_workers"
+      } has no effect with the sequential runner, which runs one node at a time`;
+      const hint =
+        "use --runner thread (async, I/O-bound nodes) or parallel (CPU-bound nodes), or leave it out";
+      throw flags.maxWorkers !== undefined
+        ? new UsageError("runner/bad-max-workers", message, { hint })
+        : new ConfigError("runner/bad-max-workers", message, { ...at("max_workers"), hint });
+    }
     return { kind, maxWorkers, isAsync: flags.isAsync || (setting?.isAsync ?? false) };
   }
 
