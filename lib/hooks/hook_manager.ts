@@ -34,7 +34,7 @@ type Result<K extends HookName> = Awaited<ReturnType<NonNullable<Hooks[K]>>>;
  * ```ts
  * const hooks = new HookManager();
  * hooks.register({ afterNodeRun: ({ node }) => console.log(node.name) }, { name: "log", kind: "project" });
- * await hooks.call("afterNodeRun", { node, catalog, inputs: {}, outputs: {}, runId });
+ * await hooks.call("afterNodeRun", { node, catalog, inputs: {}, outputs: {}, isAsync: false, runId });
  * ```
  */
 export class HookManager {

@@ -39,7 +39,7 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
   const { catalog, hooks, runId } = ctx;
   const inputs = ctx.isAsync ? await loadConcurrently(node, ctx) : await loadInOrder(node, ctx);
   const replaced = new Set<string>();
-  const overrides = await hooks.call("beforeNodeRun", { node, catalog, inputs, runId });
+  const overrides = await hooks.call("beforeNodeRun", { node, catalog, inputs, isAsync: ctx.isAsync, runId });
   for (const override of overrides) {
     if (override && typeof override === "object") {
       for (const key of Object.keys(override)) replaced.add(key);
@@ -55,7 +55,7 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
       ? error
       : new NodeError("node/failed", `Node "${node.name}" failed`, { cause: error });
     try {
-      await hooks.call("onNodeError", { error, node, catalog, inputs, runId });
+      await hooks.call("onNodeError", { error, node, catalog, inputs, isAsync: ctx.isAsync, runId });
     } catch (hookError) {
       // The node's own error stays the one reported (its stack is what needs fixing first); the hook's
       // failure is named with it rather than replacing it.
@@ -68,7 +68,7 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
     throw failed;
   }
   const { outputs } = result;
-  await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, runId });
+  await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync: ctx.isAsync, runId });
   if (ctx.isAsync) await saveConcurrently(node, outputs, ctx);
   else {
     for (const [name, data] of Object.entries(outputs)) {

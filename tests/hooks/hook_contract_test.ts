@@ -114,3 +114,25 @@ Deno.test("an onNodeError hook that throws keeps the node's own error, naming th
     },
   );
 });
+
+Deno.test("node hooks get Kedro's is_async as isAsync, as the runner runs", async () => {
+  for (const isAsync of [false, true]) {
+    const seen: unknown[] = [];
+    const catalog = await Catalog.fromConfig({ data: {}, locate: () => undefined }, { projectRoot: "/tmp" });
+    catalog.add("a", new MemoryDataset({ data: 1 }));
+    const hooks = new HookManager();
+    hooks.register({
+      beforeNodeRun: (args) => void seen.push(args.isAsync),
+      afterNodeRun: (args) => void seen.push(args.isAsync),
+      onNodeError: (args) => void seen.push(args.isAsync),
+    }, project);
+    const p = new Pipeline([
+      node("ok", ["a"], ["b"]),
+      node("bad", ["b"], ["c"], () => {
+        throw new Error("x");
+      }),
+    ]);
+    await assert.rejects(() => new SequentialRunner({ isAsync }).run(p, catalog, { runId: "r", hooks }));
+    assert.deepEqual(seen, [isAsync, isAsync, isAsync, isAsync]);
+  }
+});
