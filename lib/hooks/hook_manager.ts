@@ -103,6 +103,8 @@ export class HookManager {
           `Hook ${hook} of ${where} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
           {
             cause,
+            // The hook's own frames (file:line:col) are shown under the error, as for a failing node.
+            userCode: !(cause instanceof KmlfError),
             // A kmlf error knows its own fix (e.g. which variable to unset); otherwise: the hook itself.
             hint: cause instanceof KmlfError && cause.hint
               ? cause.hint

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Catalog, MemoryDataset } from "../../lib/catalog/mod.ts";
-import { ConfigError, HookError } from "../../lib/errors.ts";
+import { ConfigError, HookError, renderError } from "../../lib/errors.ts";
 import { HookManager, type Hooks, importHooks } from "../../lib/hooks/mod.ts";
 import { Pipeline } from "../../lib/pipeline/mod.ts";
 import { type PipelineRunError, SequentialRunner } from "../../lib/runner/mod.ts";
@@ -135,4 +135,19 @@ Deno.test("node hooks get Kedro's is_async as isAsync, as the runner runs", asyn
     await assert.rejects(() => new SequentialRunner({ isAsync }).run(p, catalog, { runId: "r", hooks }));
     assert.deepEqual(seen, [isAsync, isAsync, isAsync, isAsync]);
   }
+});
+
+Deno.test("a pipeline-level hook that throws shows the hook's own file:line:col, not only its module", async () => {
+  await withTree({
+    "hooks.ts": "export const h = {\n  afterPipelineRun() {\n    throw new Error('boom');\n  },\n};\n",
+  }, async (dir) => {
+    const [set] = await importHooks([{ module: `${dir}/hooks.ts`, exportName: "h" }]);
+    const m = new HookManager();
+    m.register(set.hooks, { name: set.name, module: set.module, kind: "project" });
+    const error = await m.call("afterPipelineRun", {} as never).then(() => undefined, (e) => e);
+    assert.ok(error instanceof HookError);
+    const text = renderError(error, { relativeTo: dir });
+    assert.match(text, /Hook afterPipelineRun of h \(hooks\.ts\) failed: boom/);
+    assert.match(text, /at Object\.afterPipelineRun \(hooks\.ts:3:11\)/);
+  });
 });
