@@ -54,7 +54,7 @@ export class HookManager {
     if (problem) {
       throw new ConfigError(problem.code, problem.message, {
         hint: origin.kind === "plugin"
-          ? `${problem.hint}; fix the plugin's hooks(), or disable them with disable_hooks_for_plugins: [${origin.name}]`
+          ? `in the plugin's hooks(): ${problem.hint}; or turn them off with disable_hooks_for_plugins: [${origin.name}]`
           : problem.hint,
       });
     }
@@ -194,7 +194,20 @@ export interface HooksRef {
 export async function importHooks(refs: readonly HooksRef[]): Promise<ImportedHooks[]> {
   const result: ImportedHooks[] = [];
   const problems: KmlfError[] = [];
+  const seen = new Set<string>();
   for (const ref of refs) {
+    // pluggy refuses to register a plugin twice; here it would call every hook of the set twice.
+    const key = `${ref.module}#${ref.exportName}`;
+    if (seen.has(key)) {
+      problems.push(
+        new ConfigError("hooks/duplicate", `Hooks "${ref.exportName}" of ${ref.module} are listed twice`, {
+          source: ref.source,
+          hint: "remove this entry from kmlf.yml hooks: (each hook would otherwise run twice)",
+        }),
+      );
+      continue;
+    }
+    seen.add(key);
     try {
       result.push(await importOne(ref));
     } catch (error) {
@@ -307,7 +320,7 @@ function hookSetProblem(
 function unknownHookHint(key: string): string {
   const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
   if (camel !== key && (HOOK_NAMES as readonly string[]).includes(camel)) {
-    return `Kedro's ${key} is "${camel}" in kmlf (hooks are camelCase, taking one arguments object).`;
+    return `Kedro's ${key} is "${camel}" in kmlf (hooks are camelCase, taking one arguments object)`;
   }
   return didYouMeanHint(key, HOOK_NAMES);
 }

@@ -340,6 +340,7 @@ export class KmlfSession {
     const manager = new HookManager();
     const context = this.pluginContext();
     const disabled = new Set(this.settings.disableHooksForPlugins);
+    this.checkDisabledPlugins();
     for (const plugin of this.#plugins) {
       if (disabled.has(plugin.name)) {
         await plugin.hooksDisabled?.(context);
@@ -352,6 +353,33 @@ export class KmlfSession {
       manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
     }
     return manager;
+  }
+
+  // Kedro ignores a name in DISABLE_HOOKS_FOR_PLUGINS that matches no plugin; then the hooks meant to be off
+  // (tracking, typically) would run, so a name that is no plugin's is refused.
+  private checkDisabledPlugins(): void {
+    const names = this.#plugins.map((p) => p.name);
+    throwIfAny(
+      this.settings.disableHooksForPlugins.flatMap((name, i) => {
+        if (names.includes(name)) return [];
+        const kedro = /^kedro[-_]mlflow$/i.test(name) && names.includes("kmlf-mlflow")
+          ? `kedro-mlflow's hooks are those of the plugin "kmlf-mlflow" here`
+          : "";
+        return [
+          new ConfigError(
+            "plugins/unknown-disabled",
+            `disable_hooks_for_plugins names "${name}", which is no plugin of this project`,
+            {
+              source: this.settings.locate(["disable_hooks_for_plugins", i]),
+              hint: `${kedro || didYouMeanHint(name, names) || "remove it"} (plugins: ${
+                names.join(", ") || "none"
+              })`,
+            },
+          ),
+        ];
+      }),
+      "Cannot apply disable_hooks_for_plugins",
+    );
   }
 
   private pluginContext(): PluginContext {

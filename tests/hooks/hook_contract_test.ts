@@ -151,3 +151,21 @@ Deno.test("a pipeline-level hook that throws shows the hook's own file:line:col,
     assert.match(text, /at Object\.afterPipelineRun \(hooks\.ts:3:11\)/);
   });
 });
+
+Deno.test("the same hooks listed twice in kmlf.yml are refused (pluggy refuses a second registration)", async () => {
+  await withTree({ "hooks.ts": "export const h = { afterNodeRun() {} };\n" }, async (dir) => {
+    const source = { file: `${dir}/kmlf.yml`, line: 6, column: 20 };
+    await assert.rejects(
+      () =>
+        importHooks([
+          { module: `${dir}/hooks.ts`, exportName: "h" },
+          { module: `${dir}/hooks.ts`, exportName: "h", source },
+        ]),
+      (e: ConfigError) => {
+        assert.equal(e.code, "hooks/duplicate");
+        assert.deepEqual(e.source, source);
+        return true;
+      },
+    );
+  });
+});
