@@ -169,3 +169,14 @@ Deno.test("the same hooks listed twice in kmlf.yml are refused (pluggy refuses a
     );
   });
 });
+
+Deno.test("hook order in a project: plugins: last to first, then the built-in plugin, then hooks: last to first", () => {
+  // As the session registers them: built-in plugin, kmlf.yml plugins in order, kmlf.yml hooks in order.
+  const m = new HookManager();
+  m.register({ afterNodeRun() {} }, { name: "kmlf-mlflow", kind: "plugin" });
+  m.register({ afterNodeRun() {} }, { name: "pa", kind: "plugin" });
+  m.register({ afterNodeRun() {} }, { name: "pb", kind: "plugin" });
+  m.register({ afterNodeRun() {} }, { name: "h1", kind: "project" });
+  m.register({ afterNodeRun() {} }, { name: "h2", kind: "project" });
+  assert.deepEqual(m.names(), ["pb", "pa", "kmlf-mlflow", "h2", "h1"]);
+});
