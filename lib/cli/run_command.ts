@@ -147,6 +147,11 @@ export async function runCommand(
           nodes: nodeReport,
           error: (error as Error).message,
           code: (error as { code?: string }).code,
+          // What the printed resume command passes to --from-nodes, for scripts that retry.
+          ...(error instanceof PipelineRunError && error.completedNodes.length > 0 &&
+              error.resumeFromNodes.length > 0
+            ? { resumeFromNodes: error.resumeFromNodes }
+            : {}),
           durationMs: Math.round(performance.now() - started),
         }),
       );
