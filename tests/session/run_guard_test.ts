@@ -1,6 +1,6 @@
 /** The RunGuard refuses every way of exiting during a run, Node's included, and leaves no trace after. */
 import assert from "node:assert/strict";
-import { RunError } from "../../lib/errors.ts";
+import { renderError, RunError } from "../../lib/errors.ts";
 import { RunGuard } from "../../lib/session/run_guard.ts";
 
 type Exiting = { exit(code?: number): never; exitCode?: number | string };
@@ -67,6 +67,37 @@ Deno.test("an exit refused in a timer ends the race at once", async () => {
     const started = Date.now();
     await assert.rejects(() => guard.race(run), /Deno.exit\(5\) was called/);
     assert.ok(Date.now() - started < 1500);
+  } finally {
+    guard.uninstall();
+  }
+});
+
+Deno.test("a refused exit points at the user's line that called it, for Deno.exit and both process.exit", async () => {
+  const imported = (await import("node:process")).default as unknown as Exiting;
+  const guard = RunGuard.install();
+  try {
+    const calls: [string, () => unknown][] = [
+      ["Deno.exit(1)", () => Deno.exit(1)],
+      ["process.exit(2)", () => (globalThis as unknown as { process: Exiting }).process.exit(2)],
+      ["process.exit(3)", () => imported.exit(3)],
+    ];
+    for (const [how, call] of calls) {
+      const error = (() => {
+        try {
+          call();
+        } catch (e) {
+          return e as RunError;
+        }
+      })()!;
+      const at = error.cause as Error;
+      assert.equal(at.message, `${how} called`);
+      const frames = at.stack!.split("\n").filter((l) => /^\s+at /.test(l));
+      assert.match(frames[0], /run_guard_test\.ts:\d+:\d+/, `${how}: ${at.stack}`);
+      assert.match(
+        renderError(error),
+        new RegExp(`${how.replace(/[().]/g, "\\$&")} called\\n\\s+at .*run_guard_test\\.ts`),
+      );
+    }
   } finally {
     guard.uninstall();
   }
