@@ -4,7 +4,7 @@
  * (dataset hooks), confirm. With `isAsync`, inputs load concurrently and outputs save concurrently.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { KmlfError, NodeError } from "../errors.ts";
+import { HookError, KmlfError, NodeError } from "../errors.ts";
 import type { HookManager } from "../hooks/mod.ts";
 import type { Node } from "../pipeline/mod.ts";
 
@@ -68,7 +68,10 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
     throw failed;
   }
   const { outputs } = result;
-  await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync: ctx.isAsync, runId });
+  if (hooks.has("afterNodeRun")) {
+    await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync: ctx.isAsync, runId });
+    checkOutputsKept(node, outputs);
+  }
   if (ctx.isAsync) await saveConcurrently(node, outputs, ctx);
   else {
     for (const [name, data] of Object.entries(outputs)) {
@@ -121,4 +124,24 @@ async function saveConcurrently(
   }));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;
+}
+
+// afterNodeRun hooks may change output values (the dict is shared, as in Kedro) but not which outputs
+// exist: an added key would be saved to a dataset no node declares, a removed one never saved.
+function checkOutputsKept(node: Node, outputs: Record<string, unknown>): void {
+  const added = Object.keys(outputs).filter((k) => !node.outputs.includes(k));
+  const removed = node.outputs.filter((o) => !(o in outputs));
+  if (added.length === 0 && removed.length === 0) return;
+  const what = [
+    added.length > 0 ? `added ${added.map((k) => `"${k}"`).join(", ")}` : "",
+    removed.length > 0 ? `removed ${removed.map((k) => `"${k}"`).join(", ")}` : "",
+  ].filter(Boolean).join(" and ");
+  throw new HookError(
+    "hooks/bad-outputs",
+    `An afterNodeRun hook changed which outputs node "${node.name}" has: ${what}`,
+    {
+      source: node.source,
+      hint: `change only the values of the node's outputs (${node.outputs.map((o) => `"${o}"`).join(", ")})`,
+    },
+  );
 }

@@ -180,3 +180,23 @@ Deno.test("hook order in a project: plugins: last to first, then the built-in pl
   m.register({ afterNodeRun() {} }, { name: "h2", kind: "project" });
   assert.deepEqual(m.names(), ["pb", "pa", "kmlf-mlflow", "h2", "h1"]);
 });
+
+Deno.test("afterNodeRun may change output values but not add or remove outputs (Kedro: no such dataset)", async () => {
+  const changed = await runWith({
+    afterNodeRun: ({ outputs }) => void (outputs.b = 100),
+  });
+  assert.equal(await changed.outputs.b.load(), 100);
+  for (
+    const [hook, pattern] of [
+      [({ outputs }: { outputs: Record<string, unknown> }) => void (outputs.extra = 1), /added "extra"/],
+      [({ outputs }: { outputs: Record<string, unknown> }) => void delete outputs.b, /removed "b"/],
+    ] as const
+  ) {
+    await assert.rejects(() => runWith({ afterNodeRun: hook }), (e: PipelineRunError) => {
+      assert.equal(e.code, "hooks/bad-outputs");
+      assert.match(e.message, /An afterNodeRun hook changed which outputs node "n" has/);
+      assert.match(e.message, pattern);
+      return true;
+    });
+  }
+});
