@@ -29,8 +29,8 @@ export interface PluginContext {
 /**
  * A plugin registers dataset types, hook implementations and/or config resolvers. A module listed in
  * kmlf.yml `plugins:` exports one (as `plugin`, or the export named after `#`), or a
- * {@link PluginFactory}. Order: built-in plugins, then kmlf.yml's in order; plugin hooks run before the
- * project's `hooks:`. `disable_hooks_for_plugins` in
+ * {@link PluginFactory}. Registered built-in plugins first, then kmlf.yml's in order; hooks are called
+ * last registered first (pluggy's LIFO), plugins' before the project's `hooks:`. `disable_hooks_for_plugins` in
  * kmlf.yml disables a plugin's hooks by name (its dataset types and resolvers stay, as in Kedro).
  *
  * @example

@@ -1,6 +1,6 @@
 /** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
 import { parseRuntimeParams } from "../config/mod.ts";
-import { UsageError } from "../errors.ts";
+import { renderError, UsageError } from "../errors.ts";
 import {
   createRunner,
   defaultMaxWorkers,
@@ -102,6 +102,13 @@ export async function runCommand(
         // error itself follows once the MLflow run is ended KILLED).
         runInterrupted: ({ error }) => {
           err(style.yellow(`✘ ${error.message}`));
+          // Stopped while waiting after a failure: where that node failed, and its stack.
+          if (error.cause !== undefined || error.source) {
+            err(
+              renderError(error, { relativeTo: root, debug: globals.debug ?? false }).split("\n").slice(1)
+                .join("\n"),
+            );
+          }
           printResumeHint(error, argv);
         },
       },
@@ -147,6 +154,11 @@ export async function runCommand(
           nodes: nodeReport,
           error: (error as Error).message,
           code: (error as { code?: string }).code,
+          // What the printed resume command passes to --from-nodes, for scripts that retry.
+          ...(error instanceof PipelineRunError && error.completedNodes.length > 0 &&
+              error.resumeFromNodes.length > 0
+            ? { resumeFromNodes: error.resumeFromNodes }
+            : {}),
           durationMs: Math.round(performance.now() - started),
         }),
       );
@@ -242,7 +254,8 @@ function progressReporter(quiet: boolean, report: NodeReport[], concurrent: bool
         );
       }
     },
-    nodeFailed({ node, done, total, durationMs, start, end, worker }) {
+    nodeFailed({ node, done, total, durationMs, start, end, worker, stillRunning = [] }) {
+      const first = !report.some((r) => r.status === "failed");
       report.push({ name: node.name, status: "failed", durationMs, start, end, worker });
       if (!quiet) {
         out(
@@ -250,6 +263,12 @@ function progressReporter(quiet: boolean, report: NodeReport[], concurrent: bool
             style.dim(`(${formatDuration(durationMs)}${span(start, end)})`)
           }${on(worker)}`,
         );
+        // The error is printed once the running nodes finished; a node that never does would otherwise
+        // leave the user looking at a bare ✘.
+        if (first && stillRunning.length > 0) {
+          const names = stillRunning.map((n) => `"${n}"`).join(", ");
+          err(style.dim(`  waiting for ${names} to finish before the run fails (Ctrl-C stops them)`));
+        }
       }
     },
   };

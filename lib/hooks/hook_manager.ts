@@ -34,15 +34,30 @@ type Result<K extends HookName> = Awaited<ReturnType<NonNullable<Hooks[K]>>>;
  * ```ts
  * const hooks = new HookManager();
  * hooks.register({ afterNodeRun: ({ node }) => console.log(node.name) }, { name: "log", kind: "project" });
- * await hooks.call("afterNodeRun", { node, catalog, inputs: {}, outputs: {}, runId });
+ * await hooks.call("afterNodeRun", { node, catalog, inputs: {}, outputs: {}, isAsync: false, runId });
  * ```
  */
 export class HookManager {
   readonly #registered: Registered[] = [];
   #byHook = new Map<HookName, Registered[]>();
 
-  /** Adds a hook set; plugins are called before project hooks, the last registered first. */
+  /**
+   * Adds a hook set; plugins are called before project hooks, the last registered first. A set naming an
+   * unknown hook (`before_node_run`, `afterNodeRan`) or holding a non-function under a hook's name is
+   * refused, since it would silently never be called.
+   */
   register(hooks: Hooks, origin: HookOrigin): void {
+    const problem = hookSetProblem(
+      hooks,
+      origin.kind === "plugin" ? `of plugin "${origin.name}"` : `"${origin.name}"`,
+    );
+    if (problem) {
+      throw new ConfigError(problem.code, problem.message, {
+        hint: origin.kind === "plugin"
+          ? `in the plugin's hooks(): ${problem.hint}; or turn them off with disable_hooks_for_plugins: [${origin.name}]`
+          : problem.hint,
+      });
+    }
     this.#registered.push({ hooks, origin });
     this.reindex();
   }
@@ -75,8 +90,9 @@ export class HookManager {
     const results: Result<K>[] = [];
     for (const { hooks, origin } of impls) {
       const fn = hooks[hook] as (a: Args<K>) => Result<K> | Promise<Result<K>>;
+      let result: Result<K>;
       try {
-        results.push(await fn.call(hooks, args));
+        result = await fn.call(hooks, args);
       } catch (cause) {
         // Always wrapped, so the user learns which hook of which plugin or module failed; a kmlf error
         // raised on purpose (e.g. a bad mlflow.yml) is kept as the cause and rendered under it.
@@ -87,6 +103,8 @@ export class HookManager {
           `Hook ${hook} of ${where} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
           {
             cause,
+            // The hook's own frames (file:line:col) are shown under the error, as for a failing node.
+            userCode: !(cause instanceof KmlfError),
             // A kmlf error knows its own fix (e.g. which variable to unset); otherwise: the hook itself.
             hint: cause instanceof KmlfError && cause.hint
               ? cause.hint
@@ -96,6 +114,8 @@ export class HookManager {
           },
         );
       }
+      if (hook === "beforeNodeRun") checkInputOverrides(result, args as Args<"beforeNodeRun">, origin);
+      results.push(result);
     }
     return results;
   }
@@ -110,6 +130,38 @@ export class HookManager {
     const ordered = this.ordered();
     this.#byHook = new Map(
       HOOK_NAMES.map((h) => [h, ordered.filter((r) => typeof r.hooks[h] === "function")]),
+    );
+  }
+}
+
+// Kedro's before_node_run may return a dict of new inputs and nothing else (TypeError otherwise); a key that
+// is not an input of the node would be dropped silently here, so it is refused too (Kedro's node.run does).
+function checkInputOverrides(result: unknown, args: Args<"beforeNodeRun">, origin: HookOrigin): void {
+  if (result === undefined || result === null) return;
+  const where = origin.module ? `${origin.name} (${origin.module})` : origin.name;
+  const node = args.node;
+  const fix = `return nothing, or an object mapping some of the node's inputs (${
+    node.inputs.map((i) => `"${i}"`).join(", ") || "none"
+  }) to new values`;
+  if (typeof result !== "object" || Array.isArray(result)) {
+    throw new HookError(
+      "hooks/bad-return",
+      `Hook beforeNodeRun of ${where} returned ${
+        Array.isArray(result) ? "an array" : `a ${typeof result}`
+      } for node "${node.name}"`,
+      { hint: fix, source: node.source },
+    );
+  }
+  const unknown = Object.keys(result).filter((key) => !node.inputs.includes(key));
+  if (unknown.length > 0) {
+    throw new HookError(
+      "hooks/bad-return",
+      `Hook beforeNodeRun of ${where} returned ${
+        unknown.map((k) => `"${k}"`).join(", ")
+      } for node "${node.name}", which ${
+        unknown.length > 1 ? "are not its inputs" : "is not one of its inputs"
+      }`,
+      { hint: `${didYouMeanHint(unknown[0], node.inputs)} ${fix}`.trim(), source: node.source },
     );
   }
 }
@@ -142,7 +194,20 @@ export interface HooksRef {
 export async function importHooks(refs: readonly HooksRef[]): Promise<ImportedHooks[]> {
   const result: ImportedHooks[] = [];
   const problems: KmlfError[] = [];
+  const seen = new Set<string>();
   for (const ref of refs) {
+    // pluggy refuses to register a plugin twice; here it would call every hook of the set twice.
+    const key = `${ref.module}#${ref.exportName}`;
+    if (seen.has(key)) {
+      problems.push(
+        new ConfigError("hooks/duplicate", `Hooks "${ref.exportName}" of ${ref.module} are listed twice`, {
+          source: ref.source,
+          hint: "remove this entry from kmlf.yml hooks: (each hook would otherwise run twice)",
+        }),
+      );
+      continue;
+    }
+    seen.add(key);
     try {
       result.push(await importOne(ref));
     } catch (error) {
@@ -213,18 +278,57 @@ async function importOne(ref: HooksRef): Promise<ImportedHooks> {
       "export an object (or class) with hook methods such as afterNodeRun",
     );
   }
+  const problem = hookSetProblem(hooks, `"${ref.exportName}" in ${ref.module}`);
+  if (problem) throw fail(problem.code, problem.message, problem.hint);
+  return { name: ref.exportName, module: ref.module, hooks: hooks as Hooks };
+}
+
+/**
+ * What is wrong with a hook set, if anything: a function under a name that is no hook (Kedro's
+ * snake_case names included), or a hook's name holding something that is not a function.
+ */
+function hookSetProblem(
+  hooks: object,
+  what: string,
+): { code: string; message: string; hint: string } | undefined {
   const unknown = methodNames(hooks).filter((key) => !(HOOK_NAMES as readonly string[]).includes(key));
   if (unknown.length > 0) {
-    throw fail(
-      "hooks/unknown-hook",
-      `Hooks "${ref.exportName}" in ${ref.module} define unknown hook${unknown.length > 1 ? "s" : ""} ${
+    return {
+      code: "hooks/unknown-hook",
+      message: `Hooks ${what} define unknown hook${unknown.length > 1 ? "s" : ""} ${
         unknown.map((k) => `"${k}"`).join(", ")
       }`,
-      unknown.map((k) => didYouMeanHint(k, HOOK_NAMES)).filter(Boolean).join(" ") ||
+      hint: unknown.map(unknownHookHint).filter(Boolean).join(" ") ||
         `known hooks: ${HOOK_NAMES.join(", ")}`,
-    );
+    };
   }
-  return { name: ref.exportName, module: ref.module, hooks: hooks as Hooks };
+  const record = hooks as Record<string, unknown>;
+  const notFunctions = HOOK_NAMES.filter((h) => record[h] !== undefined && typeof record[h] !== "function");
+  if (notFunctions.length > 0) {
+    return {
+      code: "hooks/not-a-function",
+      message: `Hooks ${what}: ${
+        notFunctions.map((h) => `${h} is ${kindOf(record[h])}`).join(", ")
+      }, not a function`,
+      hint: `make ${notFunctions.join(", ")} a method, e.g. { ${notFunctions[0]}(args) { ... } }`,
+    };
+  }
+  return undefined;
+}
+
+// Kedro's snake_case names map one to one onto kmlf's camelCase ones.
+function unknownHookHint(key: string): string {
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  if (camel !== key && (HOOK_NAMES as readonly string[]).includes(camel)) {
+    return `Kedro's ${key} is "${camel}" in kmlf (hooks are camelCase, taking one arguments object)`;
+  }
+  return didYouMeanHint(key, HOOK_NAMES);
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 function methodNames(obj: object): string[] {

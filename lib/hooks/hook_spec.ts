@@ -35,6 +35,8 @@ export interface NodeHookArgs {
   node: Node;
   catalog: Catalog;
   inputs: Record<string, unknown>;
+  /** Kedro's `is_async`: whether the runner loads and saves this node's data concurrently (`--async`). */
+  isAsync: boolean;
   runId: string;
 }
 

@@ -4,7 +4,7 @@
  * (dataset hooks), confirm. With `isAsync`, inputs load concurrently and outputs save concurrently.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { KmlfError, NodeError } from "../errors.ts";
+import { HookError, KmlfError, NodeError } from "../errors.ts";
 import type { HookManager } from "../hooks/mod.ts";
 import type { Node } from "../pipeline/mod.ts";
 
@@ -39,7 +39,7 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
   const { catalog, hooks, runId } = ctx;
   const inputs = ctx.isAsync ? await loadConcurrently(node, ctx) : await loadInOrder(node, ctx);
   const replaced = new Set<string>();
-  const overrides = await hooks.call("beforeNodeRun", { node, catalog, inputs, runId });
+  const overrides = await hooks.call("beforeNodeRun", { node, catalog, inputs, isAsync: ctx.isAsync, runId });
   for (const override of overrides) {
     if (override && typeof override === "object") {
       for (const key of Object.keys(override)) replaced.add(key);
@@ -51,13 +51,27 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
     const observed = hooks.has("afterNodeRun") || hooks.has("onNodeError");
     result = await ctx.call(node, inputs, { replaced, observed });
   } catch (error) {
-    await hooks.call("onNodeError", { error, node, catalog, inputs, runId });
-    throw error instanceof KmlfError ? error : new NodeError("node/failed", `Node "${node.name}" failed`, {
-      cause: error,
-    });
+    const failed = error instanceof KmlfError
+      ? error
+      : new NodeError("node/failed", `Node "${node.name}" failed`, { cause: error });
+    try {
+      await hooks.call("onNodeError", { error, node, catalog, inputs, isAsync: ctx.isAsync, runId });
+    } catch (hookError) {
+      // The node's own error stays the one reported (its stack is what needs fixing first); the hook's
+      // failure is named with it rather than replacing it.
+      throw new NodeError(failed.code, `${failed.message}; then ${(hookError as Error).message}`, {
+        cause: failed.cause,
+        hint: (hookError as KmlfError).hint,
+        source: failed.source,
+      });
+    }
+    throw failed;
   }
   const { outputs } = result;
-  await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, runId });
+  if (hooks.has("afterNodeRun")) {
+    await hooks.call("afterNodeRun", { node, catalog, inputs, outputs, isAsync: ctx.isAsync, runId });
+    checkOutputsKept(node, outputs);
+  }
   if (ctx.isAsync) await saveConcurrently(node, outputs, ctx);
   else {
     for (const [name, data] of Object.entries(outputs)) {
@@ -110,4 +124,24 @@ async function saveConcurrently(
   }));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;
+}
+
+// afterNodeRun hooks may change output values (the dict is shared, as in Kedro) but not which outputs
+// exist: an added key would be saved to a dataset no node declares, a removed one never saved.
+function checkOutputsKept(node: Node, outputs: Record<string, unknown>): void {
+  const added = Object.keys(outputs).filter((k) => !node.outputs.includes(k));
+  const removed = node.outputs.filter((o) => !(o in outputs));
+  if (added.length === 0 && removed.length === 0) return;
+  const what = [
+    added.length > 0 ? `added ${added.map((k) => `"${k}"`).join(", ")}` : "",
+    removed.length > 0 ? `removed ${removed.map((k) => `"${k}"`).join(", ")}` : "",
+  ].filter(Boolean).join(" and ");
+  throw new HookError(
+    "hooks/bad-outputs",
+    `An afterNodeRun hook changed which outputs node "${node.name}" has: ${what}`,
+    {
+      source: node.source,
+      hint: `change only the values of the node's outputs (${node.outputs.map((o) => `"${o}"`).join(", ")})`,
+    },
+  );
 }

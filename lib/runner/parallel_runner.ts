@@ -85,7 +85,7 @@ export class ParallelRunner {
           }
           const movable = !observed && plan.privateCopies.has(name) && !replaced.has(name);
           const crossing = inspectCrossing(value, { transfer: movable });
-          if (crossing.problem) throw inputCannotCross(node, name, crossing.problem);
+          if (crossing.problem) throw inputCannotCross(node, name, crossing.problem, replaced.has(name));
           transfer.push(...crossing.transfer);
           sent[name] = value;
         }
@@ -137,13 +137,19 @@ function inputCannotCross(
   node: Node,
   dataset: string,
   problem: { path: string; what: string },
+  byHook: boolean,
 ): NodeError {
   const where = problem.path ? `${dataset}${problem.path}` : "it";
+  // The value is not the dataset's when a hook supplied it: the dataset is not where to look.
+  const from = byHook ? ", as a beforeNodeRun hook replaced it," : "";
   return new NodeError(
     "runner/cannot-cross",
-    `Input "${dataset}" of node "${node.name}" cannot be sent to a worker: ${where} is ${problem.what}, ${
+    `Input "${dataset}" of node "${node.name}"${from} cannot be sent to a worker: ${where} is ${problem.what}, ${
       consequence(problem)
     }`,
-    { source: node.inputSource(dataset, "inputs"), hint: CROSSING_HINT },
+    {
+      source: node.inputSource(dataset, "inputs"),
+      hint: byHook ? `return plain data from the hook; ${CROSSING_HINT}` : CROSSING_HINT,
+    },
   );
 }

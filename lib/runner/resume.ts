@@ -18,7 +18,9 @@ export function findResumeNodes(pipeline: Pipeline, done: ReadonlySet<Node>, cat
   const remaining = pipeline.nodes.filter((n) => !done.has(n));
   if (remaining.length === 0) return [];
   const external = new Pipeline(remaining).inputs();
-  const queue = remaining.filter((n) => n.inputs.some((i) => external.has(i)));
+  // A node without inputs (a source) needs nothing persisted: it is a start of its own (Kedro keeps every
+  // unfinished node in the resumed set).
+  const queue = remaining.filter((n) => n.inputs.length === 0 || n.inputs.some((i) => external.has(i)));
   const visited = new Set<Node>();
   const start = new Set<Node>();
   while (queue.length > 0) {

@@ -30,6 +30,8 @@ export interface NodeCompletedEvent {
 /** A node failed; `error` is what made it fail. */
 export interface NodeFailedEvent extends NodeCompletedEvent {
   error: unknown;
+  /** Nodes still running: the run fails once they finished (and their outputs are saved). */
+  stillRunning?: string[];
 }
 
 /** Progress callbacks; the CLI turns them into terminal output. All optional. */

@@ -106,7 +106,7 @@ export async function runScheduled(
   // Reported at once (the process may exit soon after a signal), then thrown by the loop.
   let interrupted: PipelineRunError | undefined;
   const onAbort = () => {
-    interrupted = interruption(signal, pipeline, catalog, done, [...running.keys()]);
+    interrupted = interruption(signal, pipeline, catalog, done, [...running.keys()], failure);
     const now = Date.now();
     for (const [node, { start }] of running) {
       timings.push({ node: node.name, start, end: now, status: "interrupted" });
@@ -153,14 +153,16 @@ export async function runScheduled(
       if (running.size === 0) break;
       if (finished.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       if (interrupted) break; // what the stopped nodes report now is noise
-      for (const f of finished.splice(0)) {
+      const batch = finished.splice(0);
+      for (const f of batch) {
         const { node, start, end, worker } = f;
         const { index } = running.get(node)!;
         running.delete(node);
         const event = { node, index, total, done: done.size, durationMs: end - start, start, end, worker };
         if ("error" in f) {
           timings.push({ node: node.name, start, end, status: "failed", worker });
-          reporter?.nodeFailed?.({ ...event, error: f.error });
+          const stillRunning = [...running.keys()].filter((n) => !batch.some((b) => b.node === n));
+          reporter?.nodeFailed?.({ ...event, error: f.error, stillRunning: stillRunning.map((n) => n.name) });
           failure ??= { node, error: f.error };
           continue;
         }
@@ -216,15 +218,19 @@ function interruption(
   catalog: Catalog,
   done: ReadonlySet<Node>,
   running: Node[],
+  failure: { node: Node; error: unknown } | undefined,
 ): PipelineRunError {
   const reason = reasonOf(signal);
   const what = running.length > 0 ? `; stopped ${running.map((n) => `"${n.name}"`).join(", ")}` : "";
-  return new PipelineRunError(`Run interrupted by ${reason}${what}`, {
-    failedNode: running[0]?.name ?? "",
+  // Stopped while waiting for running nodes after a failure: that failure is what to fix, so it is kept.
+  const failed = failure ? runFailure(failure.node, failure.error, pipeline, catalog, done) : undefined;
+  const after = failed ? ` (the run was waiting for it after a failure): ${failed.message}` : "";
+  return new PipelineRunError(`Run interrupted by ${reason}${what}${after}`, {
+    failedNode: failure?.node.name ?? running[0]?.name ?? "",
     completedNodes: [...done].map((n) => n.name),
     resumeFromNodes: findResumeNodes(pipeline, done, catalog),
     code: "run/interrupted",
-  });
+  }, failed ? { cause: failed.cause, source: failed.source, hint: failed.hint } : {});
 }
 
 // "SIGINT" for the session's guard (it aborts with a RunInterruptedError), or the abort reason given.

@@ -2,7 +2,7 @@
  * Messages between the parallel runner and its workers, and errors as plain data (structured clone keeps
  * an Error's message and stack but drops kmlf's code, hint and cause).
  */
-import { KmlfError, NodeError } from "../errors.ts";
+import { describeThrown, KmlfError, NodeError } from "../errors.ts";
 import type { InputBinding, OutputBinding } from "../pipeline/node.ts";
 
 /** A node as a worker needs it: where its function lives and how inputs and outputs bind. */
@@ -69,7 +69,11 @@ export interface WireError {
  * ```
  */
 export function toWire(error: unknown, depth = 0): WireError {
-  if (!(error instanceof Error)) return { name: "Error", message: String(error), value: String(error) };
+  if (!(error instanceof Error)) {
+    // As it would print in the main thread (String() of an object is "[object Object]").
+    const text = describeThrown(error);
+    return { name: "Error", message: text, value: text };
+  }
   const wire: WireError = { name: error.name, message: error.message, stack: error.stack };
   if (error instanceof KmlfError) {
     wire.code = error.code;
@@ -89,11 +93,17 @@ export function toWire(error: unknown, depth = 0): WireError {
  * ```
  */
 export function fromWire(wire: WireError, source?: KmlfError["source"]): unknown {
-  if (wire.value !== undefined) return wire.value;
+  if (wire.value !== undefined) return thrownValue(wire.value);
   const cause = wire.cause ? fromWire(wire.cause) : undefined;
   if (wire.code) return new NodeError(wire.code, wire.message, { cause, hint: wire.hint, source });
   const error = new Error(wire.message, cause === undefined ? undefined : { cause });
   error.name = wire.name;
   if (wire.stack) error.stack = wire.stack;
   return error;
+}
+
+// A non-Error value thrown in a worker (objects and symbols cannot all cross): it inspects and stringifies
+// as the original did, so errors read the same under every runner.
+function thrownValue(text: string): unknown {
+  return { [Symbol.for("Deno.customInspect")]: () => text, toString: () => text };
 }

@@ -90,8 +90,10 @@ export class RunGuard {
   readonly #exit = Deno.exit;
   #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
+  readonly #refusals = new WeakSet<object>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
+    if (this.#refusals.has(event.error)) return this.#fail(event.error);
     this.#record(
       new RunError(
         "run/uncaught-error",
@@ -105,6 +107,7 @@ export class RunGuard {
   };
   readonly #onRejection = (event: PromiseRejectionEvent) => {
     event.preventDefault();
+    if (this.#refusals.has(event.reason)) return this.#fail(event.reason);
     this.#record(
       new RunError(
         "run/unhandled-rejection",
@@ -131,31 +134,48 @@ export class RunGuard {
       unloadCleanup = true;
       globalThis.addEventListener("unload", () => removeTempFilesInFlight());
     }
-    const refuseExit = (how: string) => (code?: number) => {
-      const error = new RunError(
-        "run/exit-called",
-        `${how}(${code ?? ""}) was called during the run`,
-        {
-          hint:
-            "return from the node (or throw an Error to fail it); kmlf ends the run and the process itself",
-        },
-      );
-      // Thrown in the node, the refusal fails that node (the runner names it); the race only ends the
-      // run itself when the refusal was swallowed or thrown outside any node (a timer).
-      if (!guard.#failure) guard.#failure = error;
-      setTimeout(() => guard.#fail(error), 0);
-      throw error;
-    };
+    // `at` is captured above kmlf's frames, so the error shows the user's line that called exit (needed
+    // when no node is named: a node that swallowed the refusal, a timer).
+    const refuseExit = (how: string) =>
+      function refuse(code?: number, at?: Error): never {
+        if (!at) {
+          at = new Error();
+          Error.captureStackTrace(at, refuse);
+        }
+        at.message = `${how}(${code ?? ""}) called`;
+        at.stack = `Error: ${at.message}${(at.stack ?? "").replace(/^Error[^\n]*/, "")}`;
+        const error = new RunError(
+          "run/exit-called",
+          `${how}(${code ?? ""}) was called during the run`,
+          {
+            cause: at,
+            userCode: true,
+            hint:
+              "return from the node (or throw an Error to fail it); kmlf ends the run and the process itself",
+          },
+        );
+        // Thrown in the node, the refusal fails that node: the runner names it, lets the nodes still
+        // running finish and says where to resume, so it is not raced here (under the thread runner that
+        // lost the runner's error). Thrown outside any node (a timer), it reaches #onError and ends the run
+        // at once; swallowed by a node, it fails the run when the run settles.
+        if (!guard.#failure) guard.#failure = error;
+        guard.#refusals.add(error);
+        throw error;
+      };
     const refuseDenoExit = refuseExit("Deno.exit");
     const refuseProcess = refuseExit("process.exit");
-    Deno.exit = ((code?: number) => {
+    const denoExit = (code?: number): never => {
+      const at = new Error();
+      Error.captureStackTrace(at, denoExit);
       // An imported node:process's exit (not the patched global's) lands here, having set exitCode.
-      if (/\bprocess\.exit \(node:process:/.test(new Error().stack ?? "")) {
+      if (/\bprocess\.exit \(node:process:/.test(at.stack ?? "")) {
         (globalThis as unknown as { process: { exitCode?: number } }).process.exitCode = undefined;
-        refuseProcess(code);
+        at.stack = at.stack?.replace(/\n\s+at [^\n]*\(node:process:[^\n]*/g, "");
+        refuseProcess(code, at);
       }
-      refuseDenoExit(code);
-    }) as typeof Deno.exit;
+      return refuseDenoExit(code, at);
+    };
+    Deno.exit = denoExit as typeof Deno.exit;
     guard.#restoreProcessExit = refuseProcessExit(refuseProcess);
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);

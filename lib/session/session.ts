@@ -15,6 +15,7 @@ import {
   resolveEnv,
 } from "../config/mod.ts";
 import {
+  ConfigError,
   didYouMeanHint,
   KmlfAggregateError,
   KmlfError,
@@ -254,6 +255,21 @@ export class KmlfSession {
       : setting?.maxWorkers !== undefined
       ? parseMaxWorkers(setting.maxWorkers, at("max_workers"))
       : undefined;
+    // Kedro's SequentialRunner takes no max_workers (TypeError): a count that would silently change nothing
+    // is refused, unless it is kmlf.yml's default for another runner than the one --runner picked.
+    const countFromYaml = flags.maxWorkers === undefined && flags.runner === undefined;
+    if (
+      kind === "sequential" && maxWorkers !== undefined && (flags.maxWorkers !== undefined || countFromYaml)
+    ) {
+      const message = `${
+        flags.maxWorkers !== undefined ? "--max-workers" : "max_workers"
+      } has no effect with the sequential runner, which runs one node at a time`;
+      const hint =
+        "use --runner thread (async, I/O-bound nodes) or parallel (CPU-bound nodes), or leave it out";
+      throw flags.maxWorkers !== undefined
+        ? new UsageError("runner/bad-max-workers", message, { hint })
+        : new ConfigError("runner/bad-max-workers", message, { ...at("max_workers"), hint });
+    }
     return { kind, maxWorkers, isAsync: flags.isAsync || (setting?.isAsync ?? false) };
   }
 
@@ -358,6 +374,7 @@ export class KmlfSession {
     const manager = new HookManager();
     const context = this.pluginContext();
     const disabled = new Set(this.settings.disableHooksForPlugins);
+    this.checkDisabledPlugins();
     for (const plugin of this.#plugins) {
       if (disabled.has(plugin.name)) {
         await plugin.hooksDisabled?.(context);
@@ -370,6 +387,33 @@ export class KmlfSession {
       manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
     }
     return manager;
+  }
+
+  // Kedro ignores a name in DISABLE_HOOKS_FOR_PLUGINS that matches no plugin; then the hooks meant to be off
+  // (tracking, typically) would run, so a name that is no plugin's is refused.
+  private checkDisabledPlugins(): void {
+    const names = this.#plugins.map((p) => p.name);
+    throwIfAny(
+      this.settings.disableHooksForPlugins.flatMap((name, i) => {
+        if (names.includes(name)) return [];
+        const kedro = /^kedro[-_]mlflow$/i.test(name) && names.includes("kmlf-mlflow")
+          ? `kedro-mlflow's hooks are those of the plugin "kmlf-mlflow" here`
+          : "";
+        return [
+          new ConfigError(
+            "plugins/unknown-disabled",
+            `disable_hooks_for_plugins names "${name}", which is no plugin of this project`,
+            {
+              source: this.settings.locate(["disable_hooks_for_plugins", i]),
+              hint: `${kedro || didYouMeanHint(name, names) || "remove it"} (plugins: ${
+                names.join(", ") || "none"
+              })`,
+            },
+          ),
+        ];
+      }),
+      "Cannot apply disable_hooks_for_plugins",
+    );
   }
 
   private pluginContext(): PluginContext {

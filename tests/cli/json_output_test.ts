@@ -62,6 +62,9 @@ Deno.test("--json: what nodes and hooks print goes to stderr; stdout is one JSON
     const doc = JSON.parse(failed.stdout);
     assert.equal(doc.status, "failed");
     assert.match(doc.error, /report_accuracy/);
+    // y_test is in memory: resuming starts over from split_data, as the printed command says.
+    assert.deepEqual(doc.resumeFromNodes, ["split_data"]);
+    assert.match(failed.stderr, /--from-nodes split_data/);
     assert.match(failed.stderr, /about to fail/);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -111,6 +111,12 @@ const CASES: Record<string, { files?: Record<string, string | null>; args: strin
     args: ["run", "training"],
   },
   "runner-bad-max-workers": { args: ["run", "training", "--runner", "thread", "--max-workers", "0"] },
+  // Kedro's SequentialRunner takes no max_workers: a count that would change nothing is refused.
+  "runner-max-workers-sequential": { args: ["run", "training", "--max-workers", "4"] },
+  "runner-max-workers-sequential-in-kmlf-yml": {
+    files: { "kmlf.yml": "name: iris\nrunner:\n  type: sequential\n  max_workers: 4\n" },
+    args: ["run", "training"],
+  },
   "runner-bad-runner-setting": {
     files: { "kmlf.yml": "name: iris\nrunner:\n  type: parallel\n  max_worker: 2\n" },
     args: ["run", "training"],

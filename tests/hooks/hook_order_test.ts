@@ -25,7 +25,14 @@ Deno.test("a disabled plugin's hooks are no longer called", async () => {
   m.register({ afterNodeRun: () => void calls.push("mlflow") }, { name: "mlflow", kind: "plugin" });
   m.register({ afterNodeRun: () => void calls.push("project") }, { name: "timing", kind: "project" });
   m.disable("mlflow");
-  await m.call("afterNodeRun", { node: fakeNode, catalog: {} as never, inputs: {}, outputs: {}, runId: "r" });
+  await m.call("afterNodeRun", {
+    node: fakeNode,
+    catalog: {} as never,
+    inputs: {},
+    outputs: {},
+    isAsync: false,
+    runId: "r",
+  });
   assert.deepEqual(calls, ["project"]);
   assert.deepEqual(m.names(), ["timing"]);
 });
@@ -39,9 +46,10 @@ Deno.test("hook results are returned in call order; sets without the hook are sk
     kind: "project",
   });
   const results = await m.call("beforeNodeRun", {
-    node: fakeNode,
+    node: { name: "n", inputs: ["a"] } as unknown as Node, // the returned keys must be inputs of the node
     catalog: {} as never,
     inputs: {},
+    isAsync: false,
     runId: "r",
   });
   assert.deepEqual(results, [{ a: 2 }, { a: 1 }]);

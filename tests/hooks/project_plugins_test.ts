@@ -122,6 +122,16 @@ const BAD: Record<string, { settings: string; files?: Record<string, string> }> 
   },
   "plugin-unmapped-package": { settings: "plugins: [kmlf-plugin-not-installed]\n" },
   "plugin-bad-ref": { settings: 'plugins: ["./a.ts#1x"]\n' },
+  // Kedro ignores a DISABLE_HOOKS_FOR_PLUGINS name matching no plugin: the hooks meant to be off would run.
+  "plugin-disabled-unknown": {
+    settings: "plugins: [./plugins/shout/plugin.ts]\ndisable_hooks_for_plugins: [shot, kedro-mlflow]\n",
+  },
+  "plugin-hooks-snake-case": {
+    settings: "plugins: [./plugins/bad.ts]\n",
+    files: {
+      "plugins/bad.ts": 'export const plugin = { name: "bad", hooks: () => ({ after_node_run() {} }) };\n',
+    },
+  },
 };
 
 for (const [name, { settings, files }] of Object.entries(BAD)) {

@@ -1,6 +1,6 @@
 /** The RunGuard refuses every way of exiting during a run, Node's included, and leaves no trace after. */
 import assert from "node:assert/strict";
-import { RunError } from "../../lib/errors.ts";
+import { renderError, RunError } from "../../lib/errors.ts";
 import { RunGuard } from "../../lib/session/run_guard.ts";
 
 type Exiting = { exit(code?: number): never; exitCode?: number | string };
@@ -34,4 +34,71 @@ Deno.test("Deno.exit, the global process.exit and an imported node:process's exi
     processExit,
     "process.exit is back",
   );
+});
+
+Deno.test("an exit refused inside a node leaves the run's own error to the runner, however long it takes", async () => {
+  // The thread runner lets the other running nodes finish before it fails the run with the node, its
+  // location and the resume command: the guard must not end the race with the bare refusal meanwhile.
+  const guard = RunGuard.install();
+  try {
+    const run = (async () => {
+      await new Promise((r) => setTimeout(r, 1)); // the runner awaits before its first node
+      let refusal: unknown;
+      try {
+        Deno.exit(3);
+      } catch (e) {
+        refusal = e;
+      }
+      await new Promise((r) => setTimeout(r, 30)); // another node still running
+      throw new Error(`node "ne" failed: ${(refusal as Error).message}`);
+    })();
+    await assert.rejects(() => guard.race(run), /node "ne" failed: Deno.exit\(3\) was called/);
+    assert.equal(guard.failure?.code, "run/exit-called", "still recorded, for a node that swallows it");
+  } finally {
+    guard.uninstall();
+  }
+});
+
+Deno.test("an exit refused in a timer ends the race at once", async () => {
+  const guard = RunGuard.install();
+  try {
+    setTimeout(() => Deno.exit(5), 0);
+    const run = new Promise((r) => setTimeout(r, 2000));
+    const started = Date.now();
+    await assert.rejects(() => guard.race(run), /Deno.exit\(5\) was called/);
+    assert.ok(Date.now() - started < 1500);
+  } finally {
+    guard.uninstall();
+  }
+});
+
+Deno.test("a refused exit points at the user's line that called it, for Deno.exit and both process.exit", async () => {
+  const imported = (await import("node:process")).default as unknown as Exiting;
+  const guard = RunGuard.install();
+  try {
+    const calls: [string, () => unknown][] = [
+      ["Deno.exit(1)", () => Deno.exit(1)],
+      ["process.exit(2)", () => (globalThis as unknown as { process: Exiting }).process.exit(2)],
+      ["process.exit(3)", () => imported.exit(3)],
+    ];
+    for (const [how, call] of calls) {
+      const error = (() => {
+        try {
+          call();
+        } catch (e) {
+          return e as RunError;
+        }
+      })()!;
+      const at = error.cause as Error;
+      assert.equal(at.message, `${how} called`);
+      const frames = at.stack!.split("\n").filter((l) => /^\s+at /.test(l));
+      assert.match(frames[0], /run_guard_test\.ts:\d+:\d+/, `${how}: ${at.stack}`);
+      assert.match(
+        renderError(error),
+        new RegExp(`${how.replace(/[().]/g, "\\$&")} called\\n\\s+at .*run_guard_test\\.ts`),
+      );
+    }
+  } finally {
+    guard.uninstall();
+  }
 });
