@@ -14,27 +14,19 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import {
-  ConfigError,
-  didYouMeanHint,
-  KmlfAggregateError,
-  KmlfError,
-  RunInterruptedError,
-  throwIfAny,
-  UsageError,
-} from "../errors.ts";
-import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
+import { didYouMeanHint, RunInterruptedError, throwIfAny, UsageError } from "../errors.ts";
+import type { HookManager, RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import {
   checkRunnable,
   createRunner,
-  parseMaxWorkers,
-  parseRunnerKind,
   type Runner,
   type RunnerSpec,
   type RunReporter,
   type RunResult,
 } from "../runner/mod.ts";
+import { chooseRunner, type RunnerFlags } from "./runner_choice.ts";
+import { buildHookManager, pipelineError } from "./session_hooks.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
@@ -84,13 +76,6 @@ export interface SessionRunOptions extends PipelineFilter {
   runner?: RunnerSpec;
   /** Aborting interrupts the run (workers stop; the run ends with `run/interrupted`). */
   signal?: AbortSignal;
-}
-
-/** Runner flags as the CLI takes them (text), each overriding kmlf.yml's `runner:` one by one. */
-export interface RunnerFlags {
-  runner?: string;
-  maxWorkers?: string | number;
-  isAsync?: boolean;
 }
 
 /**
@@ -243,34 +228,7 @@ export class KmlfSession {
    * ```
    */
   resolveRunner(flags: RunnerFlags = {}): RunnerSpec {
-    const setting = this.settings.runner;
-    const at = (key: string) => ({ source: this.settings.locate(["runner", key]) });
-    const kind = flags.runner !== undefined
-      ? parseRunnerKind(flags.runner, { flag: "--runner" })
-      : setting
-      ? parseRunnerKind(setting.type, { source: this.settings.locate(setting.typeKey) })
-      : "sequential";
-    const maxWorkers = flags.maxWorkers !== undefined
-      ? parseMaxWorkers(flags.maxWorkers, { flag: "--max-workers" })
-      : setting?.maxWorkers !== undefined
-      ? parseMaxWorkers(setting.maxWorkers, at("max_workers"))
-      : undefined;
-    // Kedro's SequentialRunner takes no max_workers (TypeError): a count that would silently change nothing
-    // is refused, unless it is kmlf.yml's default for another runner than the one --runner picked.
-    const countFromYaml = flags.maxWorkers === undefined && flags.runner === undefined;
-    if (
-      kind === "sequential" && maxWorkers !== undefined && (flags.maxWorkers !== undefined || countFromYaml)
-    ) {
-      const message = `${
-        flags.maxWorkers !== undefined ? "--max-workers" : "max_workers"
-      } has no effect with the sequential runner, which runs one node at a time`;
-      const hint =
-        "use --runner thread (async, I/O-bound nodes) or parallel (CPU-bound nodes), or leave it out";
-      throw flags.maxWorkers !== undefined
-        ? new UsageError("runner/bad-max-workers", message, { hint })
-        : new ConfigError("runner/bad-max-workers", message, { ...at("max_workers"), hint });
-    }
-    return { kind, maxWorkers, isAsync: flags.isAsync || (setting?.isAsync ?? false) };
+    return chooseRunner(flags, this.settings);
   }
 
   /** Runs pipelines once: hooks fire, versioned datasets share this session's run id. */
@@ -370,50 +328,8 @@ export class KmlfSession {
   }
 
   /** Hook manager with plugin hooks, then the project's hooks from kmlf.yml. */
-  async hookManager(): Promise<HookManager> {
-    const manager = new HookManager();
-    const context = this.pluginContext();
-    const disabled = new Set(this.settings.disableHooksForPlugins);
-    this.checkDisabledPlugins();
-    for (const plugin of this.#plugins) {
-      if (disabled.has(plugin.name)) {
-        await plugin.hooksDisabled?.(context);
-        continue;
-      }
-      const hooks = await plugin.hooks?.(context);
-      if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
-    }
-    for (const imported of await importHooks(this.settings.hooks)) {
-      manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
-    }
-    return manager;
-  }
-
-  // Kedro ignores a name in DISABLE_HOOKS_FOR_PLUGINS that matches no plugin; then the hooks meant to be off
-  // (tracking, typically) would run, so a name that is no plugin's is refused.
-  private checkDisabledPlugins(): void {
-    const names = this.#plugins.map((p) => p.name);
-    throwIfAny(
-      this.settings.disableHooksForPlugins.flatMap((name, i) => {
-        if (names.includes(name)) return [];
-        const kedro = /^kedro[-_]mlflow$/i.test(name) && names.includes("kmlf-mlflow")
-          ? `kedro-mlflow's hooks are those of the plugin "kmlf-mlflow" here`
-          : "";
-        return [
-          new ConfigError(
-            "plugins/unknown-disabled",
-            `disable_hooks_for_plugins names "${name}", which is no plugin of this project`,
-            {
-              source: this.settings.locate(["disable_hooks_for_plugins", i]),
-              hint: `${kedro || didYouMeanHint(name, names) || "remove it"} (plugins: ${
-                names.join(", ") || "none"
-              })`,
-            },
-          ),
-        ];
-      }),
-      "Cannot apply disable_hooks_for_plugins",
-    );
+  hookManager(): Promise<HookManager> {
+    return buildHookManager(this.#plugins, this.settings, this.pluginContext());
   }
 
   private pluginContext(): PluginContext {
@@ -459,24 +375,6 @@ export class KmlfSession {
 
   private relative(path: string): string {
     return path.startsWith(this.settings.root + "/") ? path.slice(this.settings.root.length + 1) : path;
-  }
-}
-
-/**
- * Fires onPipelineError and returns the error to throw: the run's own error, or, when a hook could not
- * handle it either (tracking could not end the run), both together, the run's error first.
- */
-async function pipelineError(
-  hooks: HookManager,
-  error: unknown,
-  args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
-): Promise<unknown> {
-  try {
-    await hooks.call("onPipelineError", { error, ...args });
-    return error;
-  } catch (hookError) {
-    if (!(error instanceof KmlfError) || !(hookError instanceof KmlfError)) return error;
-    return new KmlfAggregateError([error, hookError], "The run failed, and so did ending it");
   }
 }
 
