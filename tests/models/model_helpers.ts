@@ -6,6 +6,8 @@
  */
 import { join } from "node:path";
 import { kmlf } from "../cli_harness.ts";
+import { type KmlfModel, loadModel } from "../../lib/models/mod.ts";
+import { openStore } from "../../lib/tracking/mod.ts";
 
 /** The files of the rules project; `store` is the tracking URI its mlflow.yml names. */
 export function rulesProjectFiles(store: string): Record<string, string> {
@@ -115,4 +117,19 @@ export async function trainedRulesProject(
   const uri = r.stderr.match(/Model logged: (runs:\/(\w+)\/\S+)/);
   if (!uri) throw new Error(`no "Model logged" line:\n${r.stderr}`);
   return { base, project, store, modelUri: uri[1], runId: uri[2], stderr: r.stderr };
+}
+
+/**
+ * {@link trainedRulesProject} with its logged model loaded (the store closed again); the temp folder is
+ * removed when the test process ends.
+ */
+export async function loadedRulesModel(): Promise<
+  { trained: Awaited<ReturnType<typeof trainedRulesProject>>; model: KmlfModel }
+> {
+  const trained = await trainedRulesProject();
+  const store = await openStore(`sqlite:///${trained.store}`, { baseDir: trained.base });
+  const model = await loadModel(trained.modelUri, { store, cacheDir: join(trained.base, "cache") });
+  await store.close();
+  globalThis.addEventListener("unload", () => Deno.removeSync(trained.base, { recursive: true }));
+  return { trained, model };
 }

@@ -5,10 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadModel, scoringHandler } from "../../lib/models/mod.ts";
-import { openStore } from "../../lib/tracking/mod.ts";
+import { scoringHandler } from "../../lib/models/mod.ts";
 import { CLI_PATH } from "../cli_harness.ts";
-import { trainedRulesProject } from "./model_helpers.ts";
+import { loadedRulesModel } from "./model_helpers.ts";
 
 const FIXTURES = new URL("../fixtures/mlflow-2.17.2/model/scoring/", import.meta.url).pathname;
 
@@ -27,10 +26,7 @@ async function exchanges(): Promise<Exchange[]> {
   );
 }
 
-const trained = await trainedRulesProject();
-const store = await openStore(`sqlite:///${trained.store}`, { baseDir: trained.base });
-const model = await loadModel(trained.modelUri, { store, cacheDir: join(trained.base, "cache") });
-await store.close();
+const { trained, model } = await loadedRulesModel();
 const handler = scoringHandler(model, {
   maxBodyBytes: 4096,
   allowedHosts: ["localhost", "127.0.0.1", "::1"],

@@ -6,17 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadModel, scoringHandler } from "../../lib/models/mod.ts";
-import { openStore } from "../../lib/tracking/mod.ts";
+import { scoringHandler } from "../../lib/models/mod.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
-import { trainedRulesProject } from "./model_helpers.ts";
+import { loadedRulesModel } from "./model_helpers.ts";
 
-const trained = await trainedRulesProject();
-const store = await openStore(`sqlite:///${trained.store}`, { baseDir: trained.base });
-const model = await loadModel(trained.modelUri, { store, cacheDir: join(trained.base, "cache") });
-await store.close();
+const { model } = await loadedRulesModel();
 const handler = scoringHandler(model, { maxBodyBytes: 1 << 20, allowedHosts: ["127.0.0.1"] });
-globalThis.addEventListener("unload", () => Deno.removeSync(trained.base, { recursive: true }));
 
 const COLUMNS = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 const EMPTY_BODIES: [string, string, string][] = [
