@@ -13,23 +13,7 @@ import {
 } from "../../lib/mlflow/mod.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
-
-async function withRun(
-  fn: (ctx: { client: MlflowClient; state: MlflowRunState; runId: string; dir: string }) => Promise<void>,
-) {
-  const dir = await Deno.makeTempDir();
-  const store = await openStore("mlflow.db", { baseDir: dir });
-  const client = new MlflowClient(store);
-  const run = await client.createRun("0", { runName: "t" });
-  const state = new MlflowRunState();
-  state.activate(client, run.info.runId);
-  try {
-    await fn({ client, state, runId: run.info.runId, dir });
-  } finally {
-    (store as { close?(): void }).close?.();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withRun } from "./run_fixture.ts";
 
 Deno.test("MlflowMetricDataset: overwrite keeps the step, append adds one, save_args.step forces it, load_args.step reads it", async () => {
   await withRun(async ({ client, state, runId }) => {

@@ -8,28 +8,11 @@ import type { DatasetError } from "../../lib/errors.ts";
 import {
   MlflowMetricHistoryDataset,
   MlflowMetricsHistoryDataset,
-  MlflowRunState,
   registerMlflowDatasets,
 } from "../../lib/mlflow/mod.ts";
 import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
-import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
-
-async function withRun(
-  fn: (ctx: { client: MlflowClient; state: MlflowRunState; runId: string }) => Promise<void>,
-) {
-  const dir = await Deno.makeTempDir();
-  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }), { processHooks: false });
-  const run = await client.createRun("0", { runName: "t" });
-  const state = new MlflowRunState();
-  state.activate(client, run.info.runId);
-  try {
-    await fn({ client, state, runId: run.info.runId });
-  } finally {
-    await client.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+import { withRun } from "./run_fixture.ts";
 
 Deno.test("MlflowMetricsHistoryDataset refuses a value that is not an object of metrics, naming the dataset", async () => {
   await withRun(async ({ client, state, runId }) => {
