@@ -11,7 +11,6 @@ import {
   MlflowRunState,
   registerMlflowDatasets,
 } from "../../lib/mlflow/mod.ts";
-import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { withRun } from "./run_fixture.ts";
 
