@@ -4,7 +4,6 @@
  */
 import { extname } from "../path.ts";
 import { UsageError } from "../errors.ts";
-import { ioProblem } from "../io_errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
 import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
@@ -16,7 +15,8 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
-import { readTextFile, writeTextFile } from "../file_io.ts";
+import { readTextFile } from "../file_io.ts";
+import { writeOutputFile } from "./output_file.ts";
 
 /** Options of `kmlf models predict`. */
 export interface PredictOptions {
@@ -88,17 +88,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
       ? await toCsv(predictions)
       : predictionsBody(predictions) + "\n";
     if (options.outputPath) {
-      await writeTextFile(options.outputPath, result).catch((cause) => {
-        const problem = ioProblem(cause, options.outputPath!);
-        throw new UsageError(
-          "cli/output-unwritable",
-          `Cannot write --output-path ${options.outputPath}: ${problem?.what ?? (cause as Error).message}`,
-          {
-            hint: problem?.hint ?? "create its folder first, or pass a path in a writable folder",
-            cause,
-          },
-        );
-      });
+      await writeOutputFile("--output-path", options.outputPath, result);
     } else await Deno.stdout.write(new TextEncoder().encode(result));
     return EXIT.ok;
   } catch (error) {
