@@ -3,10 +3,14 @@ import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
 import { parseCsv, stringifyCsv } from "./_csv.ts";
+import { assertCells } from "./_table_cells.ts";
 import { gridToRows, savedColumns, type TableReadArgs } from "./_table_rows.ts";
 
-/** A CSV row: column → value (number, boolean, string or null when typing is on). */
-export type CsvRow = Record<string, string | number | boolean | null>;
+/**
+ * A CSV row: column → value (number, boolean, string or null when typing is on; a BigInt for an integer
+ * too long for a number).
+ */
+export type CsvRow = Record<string, string | number | bigint | boolean | null>;
 
 /** `load_args` of {@link CsvDataset}: pandas' `read_csv` names (see {@link TableReadArgs}) plus these. */
 export interface CsvLoadArgs extends TableReadArgs {
@@ -100,6 +104,13 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     const args = this.saveArgs as CsvSaveArgs;
     const columns = savedColumns(rows, args.columns);
     if (columns.length === 0) return "";
+    assertCells(rows, columns, {
+      format: "CSV",
+      nestedHint: "save the rows to a JSON or Parquet dataset, which keep nested values",
+      bigint: "any",
+      nan: true,
+      bytes: false,
+    });
     const naRep = args.na_rep ?? "";
     const cell = (v: unknown) => (v === null || v === undefined ? naRep : v);
     const index = args.index === true;

@@ -2,6 +2,7 @@
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
+import { assertCells } from "./_table_cells.ts";
 import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
@@ -90,9 +91,13 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
         header: 1,
         raw: true,
         defval: null,
-        blankrows: false,
+        blankrows: true,
       });
-      return gridToRows(grid, args);
+      // Like pandas: an empty row inside the table is a row of missing values; empty rows after it are not
+      // rows (the sheet's range may reach past the data).
+      let end = grid.length;
+      while (end > 0 && grid[end - 1].every((c) => c === null || c === "")) end--;
+      return gridToRows(grid.slice(0, end), args);
     };
     const sheet = args.sheet_name === undefined ? 0 : args.sheet_name;
     if (sheet !== null && !Array.isArray(sheet)) return rowsOf(pick(sheet));
@@ -136,8 +141,22 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
 
 function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
   const columns = savedColumns(rows, args.columns);
+  assertCells(rows, columns, {
+    format: "Excel",
+    nestedHint: "save the rows to a JSON or Parquet dataset, which keep nested values",
+    bigint: "safe",
+    nan: true,
+    bytes: false,
+    maxText: 32767,
+  });
   const index = args.index === true;
-  const cell = (v: unknown) => (v === null || v === undefined ? (args.na_rep ?? null) : v);
+  // Excel has no NaN or infinity: they are written as pandas writes them (text it reads back as floats).
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? (args.na_rep ?? null)
+      : typeof v === "number" && !Number.isFinite(v)
+      ? (Number.isNaN(v) ? "NaN" : v > 0 ? "inf" : "-inf")
+      : v;
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
   return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
 }
