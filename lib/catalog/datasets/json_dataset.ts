@@ -1,6 +1,7 @@
 /** JSON files: any JSON value. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { decodeText } from "./_text_decoding.ts";
 import { refuseLossy, unserializableError } from "./_plain_data.ts";
 
 /**
@@ -16,7 +17,7 @@ import { refuseLossy, unserializableError } from "./_plain_data.ts";
  */
 export class JsonDataset<T = unknown> extends FileDataset<T> {
   protected decode(bytes: Uint8Array, path: string): T {
-    const text = new TextDecoder().decode(bytes);
+    const text = decodeText(bytes, path);
     try {
       return JSON.parse(text);
     } catch (error) {
