@@ -161,3 +161,24 @@ Deno.test("SQLite reads integers beyond 2^53 exactly, from a table and from a qu
     assert.deepEqual(await query.load(), [{ n: 2n ** 62n + 1n }, { n: 5 }]);
   });
 });
+
+Deno.test("Excel refuses sheet names Excel rejects or would merge, naming the sheet, before writing", async () => {
+  const bad: [Record<string, unknown[]>, RegExp][] = [
+    [{ Data: [{ a: 1 }], data: [{ a: 2 }] }, /"data" is the same sheet to Excel as "Data"/],
+    [{ "": [{ a: 1 }] }, /"" is empty/],
+    [{ "2024/01": [{ a: 1 }] }, /"2024\/01" contains one of/],
+    [{ ["x".repeat(32)]: [{ a: 1 }] }, /32 characters long/],
+    [{ "'q'": [{ a: 1 }] }, /apostrophe/],
+    [{ history: [{ a: 1 }] }, /reserved/],
+  ];
+  for (const [sheets, message] of bad) {
+    await refused(TABLES.excel, sheets, message, /rename the key/);
+  }
+  const sheets = { "Ünïcode 😀": [{ a: 1 }], ["x".repeat(31)]: [{ b: "y" }] };
+  const back = await roundTrip(
+    (dir) =>
+      new ExcelDataset({ filepath: join(dir, "t.xlsx"), loadArgs: { sheet_name: null } }) as Dataset<unknown>,
+    sheets,
+  );
+  assert.deepEqual(back, sheets);
+});

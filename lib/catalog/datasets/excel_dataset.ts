@@ -126,6 +126,7 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
         : `ExcelDataset's sheet "${name}"`;
       assertRows(rows, what, hint);
     }
+    assertSheetNames(sheets.map(([name]) => name));
     const XLSX = await import("xlsx");
     const workbook = XLSX.utils.book_new();
     for (const [name, rows] of sheets as [string, TableRow[]][]) {
@@ -159,6 +160,33 @@ function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
       : v;
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
   return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
+}
+
+// Excel's rules for sheet names (SheetJS enforces most, without saying which sheet; an empty name it
+// silently replaces, and two names differing in case it writes into a workbook Excel cannot open).
+function assertSheetNames(names: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const problem = name === ""
+      ? "is empty"
+      : name.length > 31
+      ? `is ${name.length} characters long (Excel allows 31)`
+      : /[:\\/?*[\]]/.test(name)
+      ? "contains one of : \\ / ? * [ ]"
+      : name.startsWith("'") || name.endsWith("'")
+      ? "starts or ends with an apostrophe"
+      : name.toLowerCase() === "history"
+      ? "is reserved by Excel"
+      : seen.has(name.toLowerCase())
+      ? `is the same sheet to Excel as "${seen.get(name.toLowerCase())}" (names ignore case)`
+      : undefined;
+    if (problem) {
+      throw new DatasetError("dataset/bad-sheet-name", `Sheet name ${JSON.stringify(name)} ${problem}`, {
+        hint: "rename the key of {sheet: rows} returned by the node (or save_args.sheet_name)",
+      });
+    }
+    seen.set(name.toLowerCase(), name);
+  }
 }
 
 // A ZIP local file header (xlsx, xlsm, xlsb, ods) or an OLE2 compound file (xls).
