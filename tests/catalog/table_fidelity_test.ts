@@ -182,3 +182,41 @@ Deno.test("Excel refuses sheet names Excel rejects or would merge, naming the sh
   );
   assert.deepEqual(back, sheets);
 });
+
+Deno.test("Excel dates come back to the millisecond, whatever the time zone of the machine that wrote them", async () => {
+  await inTempDir(async (dir) => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const start = Date.UTC(1850, 0, 1);
+    const dates = [
+      ...Array.from(
+        { length: 300 },
+        () => new Date(Math.floor(start + random() * (Date.UTC(2200, 0, 1) - start))),
+      ),
+      new Date("1900-02-28T12:00:00.000Z"),
+      new Date("1900-03-01T00:00:00.000Z"),
+      new Date("2024-03-10T07:30:00.123Z"), // a DST change in New York
+    ];
+    const file = join(dir, "dates.xlsx");
+    const rows = dates.map((d) => ({ d: d.toISOString() }));
+    await Deno.writeTextFile(join(dir, "rows.json"), JSON.stringify(rows));
+    // Written by another process in New York; SheetJS used the local time of the machine.
+    const script = `
+      import { ExcelDataset } from ${
+      JSON.stringify(new URL("../../lib/catalog/mod.ts", import.meta.url).href)
+    };
+      const rows = JSON.parse(Deno.readTextFileSync(${JSON.stringify(join(dir, "rows.json"))}));
+      await new ExcelDataset({ filepath: ${
+      JSON.stringify(file)
+    } }).save(rows.map((r) => ({ d: new Date(r.d) })));
+    `;
+    const config = new URL("../../deno.json", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["eval", "--config", config, script],
+      env: { TZ: "America/New_York" },
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const back = await new ExcelDataset({ filepath: file }).load() as { d: Date }[];
+    assert.deepEqual(back.map((r) => r.d.toISOString()), dates.map((d) => d.toISOString()));
+  });
+});

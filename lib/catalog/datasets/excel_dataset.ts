@@ -52,7 +52,8 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
     try {
       workbook = XLSX.read(bytes, {
         type: "array",
-        cellDates: true,
+        cellDates: false, // SheetJS truncates a date to the millisecond below; see exactDates
+        cellNF: true, // the number format says which numbers are dates
         dense: true,
         cellHTML: false,
         cellText: false,
@@ -86,12 +87,15 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
       }
       return name;
     };
+    const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
     const rowsOf = (name: string): TableRow[] => {
+      exactDates(workbook.Sheets[name], date1904, XLSX.SSF.is_date);
       const grid = XLSX.utils.sheet_to_json<Cell[]>(workbook.Sheets[name], {
         header: 1,
         raw: true,
         defval: null,
         blankrows: true,
+        UTC: true, // a date cell is the UTC time of a Date, whatever the machine's time zone
       });
       // Like pandas: an empty row inside the table is a row of missing values; empty rows after it are not
       // rows (the sheet's range may reach past the data).
@@ -132,7 +136,7 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
     for (const [name, rows] of sheets as [string, TableRow[]][]) {
       XLSX.utils.book_append_sheet(
         workbook,
-        XLSX.utils.aoa_to_sheet(grid(rows, args), { cellDates: true }),
+        XLSX.utils.aoa_to_sheet(grid(rows, args), { cellDates: true, UTC: true }),
         name,
       );
     }
@@ -160,6 +164,24 @@ function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
       : v;
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
   return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
+}
+
+const DAY_MS = 86_400_000;
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+// Date cells are numbers (days since 1899-12-30, or 1904-01-01) with a date format. SheetJS turns them
+// into Dates by truncating to the millisecond, so about one Date in six saved came back 1 ms early; here
+// they are rounded. Serials below 60 skip Excel's fictitious 1900-02-29, as SheetJS writes them.
+function exactDates(sheet: import("xlsx").WorkSheet, date1904: boolean, isDate: (format: string) => boolean) {
+  for (const row of sheet["!data"] ?? []) {
+    for (const cell of row ?? []) {
+      if (cell?.t !== "n" || typeof cell.z !== "string" || !isDate(cell.z)) continue;
+      const serial = cell.v as number;
+      const days = date1904 ? serial + 1462 : serial < 60 ? serial + 1 : serial;
+      cell.t = "d";
+      cell.v = new Date(EXCEL_EPOCH + Math.round(days * DAY_MS));
+    }
+  }
 }
 
 // Excel's rules for sheet names (SheetJS enforces most, without saying which sheet; an empty name it
