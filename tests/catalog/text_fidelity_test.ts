@@ -44,3 +44,24 @@ Deno.test("bytes that are not UTF-8 are an error naming the file, not replacemen
     );
   });
 });
+
+Deno.test("half of a character (a lone surrogate) is refused where UTF-8 would write U+FFFD, kept where JSON escapes it", async () => {
+  await inTempDir(async (dir) => {
+    const cut = "😀".slice(0, 1);
+    const text = new TextDataset({ filepath: join(dir, "t.txt") });
+    await assert.rejects(
+      () => text.save(`line 1\nab${cut}`),
+      (e: DatasetError) =>
+        e.code === "dataset/not-text" && /\\ud83d\) at line 2, column 3 of the text/.test(e.message),
+    );
+    assert.equal(await text.exists(), false);
+    const csv = new CsvDataset({ filepath: join(dir, "t.csv") });
+    await assert.rejects(
+      () => csv.save([{ a: "ok" }, { a: `x${cut}` }]),
+      (e: DatasetError) => e.code === "dataset/not-text" && /\(row 1, column "a"\)/.test(e.message),
+    );
+    const json = new JsonDataset({ filepath: join(dir, "t.json") });
+    await json.save({ s: `x${cut}` }); // JSON writes it as the escape \ud83d
+    assert.deepEqual(await json.load(), { s: `x${cut}` });
+  });
+});

@@ -5,6 +5,7 @@
  * silently.
  */
 import { DatasetError } from "../../errors.ts";
+import { assertWellFormed } from "../save_checks.ts";
 import { findUnserializable } from "./_plain_data.ts";
 
 /** The limits of one format's cells. */
@@ -50,6 +51,7 @@ export function assertCells(
       // The common cells first, at the cost of one typeof each.
       const type = typeof value;
       if (type === "string") {
+        assertWellFormed(value as string, rules.format, `(row ${i}, column ${JSON.stringify(column)})`);
         if (rules.maxText === undefined || (value as string).length <= rules.maxText) continue;
       } else if (type === "number") {
         if (rules.nan || !Number.isNaN(value)) continue;
