@@ -6,7 +6,7 @@ import { DatasetError } from "../errors.ts";
 import { atomicWrite, fileExists } from "./atomic.ts";
 import { localFilePath } from "./local_path.ts";
 import type { Dataset } from "./dataset.ts";
-import { assertSavable } from "./save_checks.ts";
+import { assertSavable, assertWellFormed } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
 import { readFile } from "../file_io.ts";
 import { promised } from "../promised.ts";
@@ -87,6 +87,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     assertSavable(data, this.constructor.name);
     // Encode first: a value of the wrong shape must not leave an empty version folder behind.
     const bytes = await this.encode(data);
+    if (typeof bytes === "string") assertWellFormed(bytes, this.constructor.name);
     const path = this.versioned ? this.versioned.savePath() : this.filepath;
     await atomicWrite(path, bytes);
     this.recordSave(path);

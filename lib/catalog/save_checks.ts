@@ -19,6 +19,41 @@ export function assertSavable(data: unknown, typeName: string): void {
 }
 
 /**
+ * Throws `dataset/not-text` when `text` holds a lone UTF-16 surrogate (half of an emoji or other character,
+ * usually from slicing a string), which UTF-8 cannot encode: it would be written as U+FFFD for good.
+ *
+ * @example
+ * ```ts
+ * assertWellFormed("😀".slice(0, 1), "TextDataset"); // throws, naming line 1, column 1
+ * ```
+ */
+export function assertWellFormed(text: string, typeName: string, where?: string): void {
+  if (text.isWellFormed()) return;
+  let at = 0;
+  for (; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      const pair = code <= 0xdbff && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00;
+      if (!pair) break;
+      at++;
+    }
+  }
+  const before = text.slice(0, at);
+  const line = before.split("\n").length;
+  const column = at - before.lastIndexOf("\n");
+  throw new DatasetError(
+    "dataset/not-text",
+    `${typeName} cannot write half of a character (the lone UTF-16 surrogate \\u${
+      text.charCodeAt(at).toString(16)
+    }) ${where ?? `at line ${line}, column ${column} of the text`}`,
+    {
+      hint:
+        "UTF-8 files cannot hold it: the string was cut inside a character (slice() on an emoji?); fix it in the node",
+    },
+  );
+}
+
+/**
  * Throws `dataset/not-rows` unless `data` is an array of row objects (non-empty with `nonEmpty`), saying
  * what it got instead: the value's kind, or which row is not an object.
  *

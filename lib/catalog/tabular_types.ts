@@ -4,7 +4,8 @@
  */
 import { z } from "../zod/mod.ts";
 import { LOAD_DTYPES } from "./datasets/_table_rows.ts";
-import { CsvDataset, textDecoder } from "./datasets/csv_dataset.ts";
+import { CsvDataset } from "./datasets/csv_dataset.ts";
+import { textDecoder } from "./datasets/_text_decoding.ts";
 import { fileSchema, fileType } from "./file_types.ts";
 
 export const strings = z.array(z.string());

@@ -78,13 +78,24 @@ Deno.test("malformed CSV is a CsvSyntaxError naming the line", () => {
 
 Deno.test("records write like csv-stringify: minimal quoting, numbers, bigints, nulls, objects, header", () => {
   const rows = [
-    [1, "x, y", 'q"uote', "line\nbreak", "cr\rx", null, undefined, "", 2n ** 70n, 1e21, -0, NaN, { k: [1] }],
+    [1, "x, y", 'q"uote', "line\nbreak", "cr\rx", null, undefined, "", 2n ** 70n, 1e21, { k: [1] }],
   ];
-  const header = ["a", "b,c", 'd"', "e", "f", "g", "h", "i", "j", "k", "l", "m", "n"];
+  const header = ["a", "b,c", 'd"', "e", "f", "g", "h", "i", "j", "k", "n"];
   assert.equal(stringifyCsv(rows, { header }), stringify(rows, { header: true, columns: header }));
   assert.equal(stringifyCsv([[1, 2]], { delimiter: "|" }), stringify([[1, 2]], { delimiter: "|" }));
   assert.equal(stringifyCsv([], { header: ["a"] }), "a\n");
   assert.equal(stringifyCsv([]), "");
+});
+
+Deno.test("numbers csv-stringify would write as text pandas misreads are written as pandas writes them", () => {
+  // String(-0) is "0" and String(Infinity) "Infinity", which pandas reads as text; pandas writes these.
+  assert.equal(stringifyCsv([[-0, NaN, Infinity, -Infinity, 0.5]]), "-0,NaN,inf,-inf,0.5\n");
+});
+
+Deno.test('a record of one empty field is written "" as Python\'s csv module does, so it stays a record', () => {
+  const csv = stringifyCsv([[""], [null], ["x"]], { header: [""] });
+  assert.equal(csv, '""\n""\n""\nx\n');
+  assert.deepEqual(parseCsv(csv), [[""], [""], [""], ["x"]], "a reader that skips empty lines keeps them");
 });
 
 Deno.test("generated grids round-trip and parse exactly as csv-parse reads them", () => {
@@ -102,10 +113,13 @@ Deno.test("generated grids round-trip and parse exactly as csv-parse reads them"
     );
     for (const delimiter of [",", ";"]) {
       const csv = stringifyCsv(grid, { delimiter });
-      assert.equal(csv, stringify(grid, { delimiter }), `stringify ${JSON.stringify(grid)}`);
+      // Unlike csv-stringify, a record of one empty field is written "" (an empty line is no record).
+      const lone = (line: string[]) => line.length === 1 && line[0] === "";
+      if (!grid.some(lone)) {
+        assert.equal(csv, stringify(grid, { delimiter }), `stringify ${JSON.stringify(grid)}`);
+      }
       const ours = parseCsv(csv, { delimiter, skipEmptyLines: false });
       assert.deepEqual(ours, reference(csv, { delimiter, skipEmpty: false }), `parse ${JSON.stringify(csv)}`);
-      // A record of one empty field is written as an empty line, which reads back as [""]: same grid.
       assert.deepEqual(ours, grid, `round trip ${JSON.stringify(grid)}`);
     }
   }

@@ -109,3 +109,27 @@ Deno.test("a partitioned catalog entry builds its underlying dataset type per fi
     );
   });
 });
+
+Deno.test("partition ids with spaces, unicode, dots and numeric text come back as saved; hidden ones are refused", async () => {
+  await inTempDir(async (dir) => {
+    const make = () =>
+      new PartitionedDataset({
+        path: join(dir, "p"),
+        filenameSuffix: ".txt",
+        createPartition: (f) => new TextDataset({ filepath: f }),
+      });
+    const ids = ["a b", "ü/ñ", "x.txt", "007", "1e3", "dotted.name", "#hash", "trailing "];
+    await make().save(Object.fromEntries(ids.map((id) => [id, id])));
+    const parts = await make().load();
+    assert.deepEqual(Object.keys(parts), [...ids].sort());
+    for (const id of ids) assert.equal(await parts[id](), id);
+    // A load skips hidden entries, so a partition saved under one would be lost.
+    for (const id of [".hidden", "2024/.draft", ".cache/x"]) {
+      await assert.rejects(
+        () => make().save({ [id]: "x" }),
+        (e: DatasetError) => e.code === "dataset/bad-partition-id" && /hidden/.test(e.message),
+      );
+    }
+    assert.deepEqual(Object.keys(await make().load()).length, ids.length, "nothing was written");
+  });
+});

@@ -249,7 +249,10 @@ export interface CsvStringifyOptions {
 
 /**
  * Writes records as CSV text, one `\n`-terminated line each. A field is quoted (quotes doubled) when it
- * holds the delimiter, a quote or a line break; null and undefined are empty, objects are JSON.
+ * holds the delimiter, a quote or a line break; null and undefined are empty, objects are JSON. Numbers
+ * are written as pandas writes floats where JavaScript's text differs: `-0`, `NaN`, `inf`, `-inf` (so
+ * pandas reads them back, and so does kmlf). A record of one empty field is written `""`, as Python's
+ * csv module does, because an empty line is no record to a reader.
  *
  * @example
  * ```ts
@@ -266,7 +269,8 @@ export function stringifyCsv(
   const text = (value: unknown): string => {
     if (value === null || value === undefined) return "";
     if (typeof value === "string") return value;
-    if (typeof value === "number" || typeof value === "bigint") return String(value);
+    if (typeof value === "number") return numberText(value);
+    if (typeof value === "bigint") return String(value);
     if (typeof value === "boolean") return boolean(value);
     if (value instanceof Date) return date(value);
     return JSON.stringify(value);
@@ -277,7 +281,17 @@ export function stringifyCsv(
     return `"${t.replaceAll('"', '""')}"`;
   };
   const lines: string[] = [];
-  if (options.header) lines.push(options.header.map(field).join(delimiter));
-  for (const record of records) lines.push(record.map(field).join(delimiter));
+  const line = (record: readonly unknown[]) => {
+    const text = record.map(field).join(delimiter);
+    return text === "" && record.length === 1 ? '""' : text;
+  };
+  if (options.header) lines.push(line(options.header));
+  for (const record of records) lines.push(line(record));
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
+}
+
+// String() writes -0 as "0" and the infinities as "Infinity", which pandas reads as text.
+function numberText(value: number): string {
+  if (Number.isFinite(value)) return Object.is(value, -0) ? "-0" : String(value);
+  return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "-inf";
 }

@@ -1,7 +1,8 @@
 /** Shared plumbing of the SQLite datasets (node:sqlite). */
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
+import type { CellRules } from "./_table_cells.ts";
 
 /** A row as node:sqlite returns it. */
 export type SqlRow = Record<string, unknown>;
@@ -44,7 +45,10 @@ export function sqlType(sample: unknown): string {
   return "TEXT";
 }
 
-/** A JS value as a bindable SQLite value: booleans → 0/1, Dates → ISO text, objects → JSON text. */
+/**
+ * A JS value as a bindable SQLite value: booleans → 0/1 (as pandas' to_sql), Dates → ISO text; check the
+ * rows with {@link SQLITE_CELLS} first, other objects are JSON text.
+ */
 export function sqlValue(value: unknown): null | number | bigint | string | Uint8Array {
   if (value === undefined || value === null) return null;
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -58,7 +62,40 @@ export function sqlValue(value: unknown): null | number | bigint | string | Uint
   return JSON.stringify(value);
 }
 
-/** node:sqlite rows have a null prototype; nodes and assertions expect ordinary objects. */
-export function plainRow(row: Record<string, unknown>): SqlRow {
-  return { ...row };
+/**
+ * The rows of a statement as ordinary objects (node:sqlite's have a null prototype). Integers are read as
+ * BigInts, so one beyond 2^53 neither throws nor rounds; each comes back as a number when the number is
+ * exactly it, else as the BigInt.
+ *
+ * @example
+ * ```ts
+ * readRows(db.prepare("SELECT * FROM scores")); // [{ id: 1, score: 0.9 }]
+ * ```
+ */
+export function readRows(
+  statement: StatementSync,
+  params: unknown[] | Record<string, unknown> = [],
+): SqlRow[] {
+  statement.setReadBigInts(true);
+  type Bindable = null | number | bigint | string | Uint8Array;
+  const rows = Array.isArray(params)
+    ? statement.all(...(params as Bindable[]))
+    : statement.all(params as Record<string, Bindable>);
+  return rows.map((row) => {
+    const plain: SqlRow = {};
+    for (const key in row) {
+      const value = row[key];
+      plain[key] = typeof value === "bigint" && BigInt(Number(value)) === value ? Number(value) : value;
+    }
+    return plain;
+  });
 }
+
+/** The limits of SQLite's cells, for {@link assertCells}. */
+export const SQLITE_CELLS: CellRules = {
+  format: "SQLite",
+  nestedHint: "save the rows to a JSON or Parquet dataset, which keep nested values",
+  bigint: "int64",
+  nan: false,
+  bytes: true,
+};

@@ -5,7 +5,7 @@
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 
 /** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
-export type Cell = string | number | boolean | Date | null;
+export type Cell = string | number | bigint | boolean | Date | null;
 /** A loaded row: column → value. */
 export type TableRow = Record<string, Cell>;
 
@@ -39,9 +39,31 @@ export const LOAD_DTYPES = {
 } as const;
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+// What pandas' parser reads as a float besides digits (kmlf's CSV writes NaN, inf and -inf).
+const SPECIAL_NUMBERS: ReadonlyMap<string, number> = new Map([
+  ["nan", NaN],
+  ["inf", Infinity],
+  ["+inf", Infinity],
+  ["-inf", -Infinity],
+  ["infinity", Infinity],
+  ["+infinity", Infinity],
+  ["-infinity", -Infinity],
+]);
+const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
+  ["true", true],
+  ["True", true],
+  ["TRUE", true],
+  ["false", false],
+  ["False", false],
+  ["FALSE", false],
+]);
 
 /**
- * Turns a grid of cells into row objects the way pandas' readers do with the same options.
+ * Turns a grid of cells into row objects the way pandas' readers do with the same options. Like pandas,
+ * text is typed by column: a column becomes numbers only when every value in it reads as one (and
+ * booleans likewise), so `0123` next to `12A` stays text; a repeated header name is made unique
+ * (`a`, `a.1`) instead of one column overwriting the other.
  *
  * @example
  * ```ts
@@ -77,23 +99,85 @@ export function gridToRows(
       { hint: "check the separator (load_args.sep or delimiter) and the quoting of the file" },
     );
   }
-  const names = args.names ?? args.columns ??
+  const given = args.names ?? args.columns;
+  if (given) assertUniqueNames(given, args.names ? "names" : "columns");
+  const names = given ??
     (header
-      ? Array.from(
+      ? uniqueNames(Array.from(
         { length: width },
         (_, i) => (header[i] === null || header[i] === undefined || header[i] === ""
           ? `Unnamed: ${i}`
+          : header[i] instanceof Date
+          ? (header[i] as Date).toISOString()
           : String(header[i])),
-      )
+      ))
       : Array.from({ length: width }, (_, i) => `column_${i}`));
   const keep = selectColumns(names, args.usecols);
   if (args.nrows !== undefined) body = body.slice(0, args.nrows);
   const convert = converter(args);
-  return body.map((cells) => {
+  const rows = body.map((cells) => {
     const row: TableRow = {};
     for (const i of keep) row[names[i]] = convert(names[i], cells[i] ?? null);
     return row;
   });
+  if (args.typing !== false) {
+    for (const i of keep) {
+      const dtype = typeof args.dtype === "string" ? args.dtype : args.dtype?.[names[i]];
+      if (dtype === undefined) typeColumn(rows, names[i], args);
+    }
+  }
+  return rows;
+}
+
+// pandas' mangle_dupe_cols: the second "a" is "a.1", the third "a.2" (skipping names already taken).
+function uniqueNames(names: string[]): string[] {
+  const taken = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let k = 1;
+    while (taken.has(`${name}.${k}`)) k++;
+    const unique = `${name}.${k}`;
+    taken.add(unique);
+    seen.add(unique);
+    return unique;
+  });
+}
+
+function assertUniqueNames(names: readonly string[], key: string): void {
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice === undefined) return;
+  throw new DatasetError("dataset/duplicate-names", `load_args.${key} names column "${twice}" twice`, {
+    hint: "each column needs its own name, or one would overwrite the other in every row",
+  });
+}
+
+// Types the text of one column as pandas does: numbers when every value reads as a number, booleans
+// when every value is one, else the column keeps its values as they are.
+function typeColumn(rows: TableRow[], column: string, args: TableReadArgs): void {
+  let kind: "number" | "boolean" | undefined;
+  for (const row of rows) {
+    const value = row[column];
+    if (value === null) continue;
+    const k = typeof value === "string"
+      ? BOOLEANS.has(value) ? "boolean" : numberText(value, args) !== undefined ? "number" : undefined
+      : typeof value === "number" || typeof value === "bigint"
+      ? "number"
+      : typeof value === "boolean"
+      ? "boolean"
+      : undefined;
+    if (k === undefined || (kind !== undefined && k !== kind)) return;
+    kind = k;
+  }
+  if (kind === undefined) return;
+  for (const row of rows) {
+    const value = row[column];
+    if (typeof value !== "string") continue;
+    row[column] = kind === "boolean" ? BOOLEANS.get(value)! : numberText(value, args)!;
+  }
 }
 
 function selectColumns(names: readonly string[], usecols: TableReadArgs["usecols"]): number[] {
@@ -157,24 +241,27 @@ function converter(args: TableReadArgs): (column: string, cell: Cell) => Cell {
     if (typeof cell === "string" && trueValues.has(cell)) return true;
     if (typeof cell === "string" && falseValues.has(cell)) return false;
     const dtype = dtypeOf(column);
-    if (dtype !== undefined) return withDtype(cell, dtype, column, args);
-    if (typeof cell !== "string" || args.typing === false) return cell;
-    return typedText(cell, args);
+    return dtype === undefined ? cell : withDtype(cell, dtype, column, args);
   };
 }
 
 function typedText(value: string, args: TableReadArgs): Cell {
-  if (value === "true" || value === "True" || value === "TRUE") return true;
-  if (value === "false" || value === "False" || value === "FALSE") return false;
+  const boolean = BOOLEANS.get(value);
+  if (boolean !== undefined) return boolean;
   const number = numberText(value, args);
   return number === undefined ? value : number;
 }
 
-function numberText(value: string, args: TableReadArgs): number | undefined {
+// An integer too long for a double stays exact as a BigInt (pandas reads it as int64).
+function numberText(value: string, args: TableReadArgs): number | bigint | undefined {
   let text = value;
   if (args.thousands) text = text.split(args.thousands).join("");
   if (args.decimal && args.decimal !== ".") text = text.replace(args.decimal, ".");
-  return NUMBER.test(text) ? Number(text) : undefined;
+  if (!NUMBER.test(text)) return SPECIAL_NUMBERS.get(text.trim().toLowerCase());
+  const number = Number(text);
+  if (Number.isSafeInteger(number) || !INTEGER.test(text)) return number;
+  const exact = BigInt(text.trim());
+  return BigInt(number) === exact ? number : exact;
 }
 
 function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, args: TableReadArgs): Cell {
@@ -187,13 +274,15 @@ function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, arg
     if (typeof typed === "boolean") return typed;
     throw badValue(column, cell, dtype);
   }
-  const number = typeof cell === "number"
+  const number = typeof cell === "number" || typeof cell === "bigint"
     ? cell
     : typeof cell === "string"
     ? numberText(cell, args)
     : undefined;
-  if (number === undefined || (is("int") && !Number.isInteger(number))) throw badValue(column, cell, dtype);
-  return number;
+  if (number === undefined || (is("int") && typeof number === "number" && !Number.isInteger(number))) {
+    throw badValue(column, cell, dtype);
+  }
+  return is("float") ? Number(number) : number;
 }
 
 function badValue(column: string, cell: Cell, dtype: string): DatasetError {
@@ -219,7 +308,8 @@ export function columnsHint(missing: readonly (string | number)[], names: readon
 }
 
 /**
- * The columns to save: `save_args.columns` as given — each must be a column of the rows, as pandas' `to_csv`
+ * The columns to save (refusing rows that are all `{}`, which a table file cannot hold):
+ * `save_args.columns` as given — each must be a column of the rows, as pandas' `to_csv`
  * and `to_excel` require, or a typo would write an empty column and leave the data out — else every key of
  * the rows, in first-seen order.
  *
@@ -233,6 +323,14 @@ export function savedColumns(
   columns?: readonly string[],
 ): string[] {
   const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (keys.length === 0 && rows.length > 0) {
+    // A file of no columns reads back as no rows: the rows would be lost.
+    throw new DatasetError(
+      "dataset/no-columns",
+      `Cannot save ${rows.length} row${rows.length === 1 ? "" : "s"} without columns: every row is {}`,
+      { hint: "return rows with at least one key, or an empty array for no rows" },
+    );
+  }
   if (columns === undefined) return keys;
   const missing = rows.length === 0 ? [] : columns.filter((c) => !keys.includes(c));
   if (missing.length > 0) {

@@ -3,10 +3,15 @@ import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
 import { parseCsv, stringifyCsv } from "./_csv.ts";
+import { assertCells } from "./_table_cells.ts";
+import { decodeText } from "./_text_decoding.ts";
 import { gridToRows, savedColumns, type TableReadArgs } from "./_table_rows.ts";
 
-/** A CSV row: column → value (number, boolean, string or null when typing is on). */
-export type CsvRow = Record<string, string | number | boolean | null>;
+/**
+ * A CSV row: column → value (number, boolean, string or null when typing is on; a BigInt for an integer
+ * too long for a number).
+ */
+export type CsvRow = Record<string, string | number | bigint | boolean | null>;
 
 /** `load_args` of {@link CsvDataset}: pandas' `read_csv` names (see {@link TableReadArgs}) plus these. */
 export interface CsvLoadArgs extends TableReadArgs {
@@ -40,21 +45,6 @@ export interface CsvSaveArgs {
 }
 
 /**
- * A decoder for a Python codec name or a WHATWG label (`latin-1`, `utf-8-sig`, `cp1252`, `utf_16_le`);
- * throws a RangeError for an unknown encoding.
- *
- * @example
- * ```ts
- * textDecoder("latin-1").encoding; // "windows-1252"
- * ```
- */
-export function textDecoder(encoding: string): TextDecoder {
-  const label = encoding.toLowerCase().replace(/_/g, "-");
-  const python: Record<string, string> = { "latin-1": "latin1", "utf-8-sig": "utf-8", "utf8-sig": "utf-8" };
-  return new TextDecoder(python[label] ?? label.replace(/^utf-16-(le|be)$/, "utf-16$1"));
-}
-
-/**
  * CSV rows. Loads `[{sepal_length: 5.1, species: "setosa"}, …]`; saves the same shape with a header.
  *
  * @example
@@ -66,9 +56,13 @@ export function textDecoder(encoding: string): TextDecoder {
 export class CsvDataset extends FileDataset<CsvRow[]> {
   protected decode(bytes: Uint8Array, path: string): CsvRow[] {
     const args = this.loadArgs as CsvLoadArgs;
+    const text = decodeText(bytes, path, {
+      encoding: args.encoding,
+      hint: "set load_args.encoding to the file's encoding (latin-1, cp1252, utf-16le, …)",
+    });
     let records: string[][];
     try {
-      records = parseCsv(textDecoder(args.encoding ?? "utf-8").decode(bytes), {
+      records = parseCsv(text, {
         delimiter: args.sep ?? args.delimiter ?? ",",
         // Lines pandas skips by count are skipped before parsing: they need not look like records.
         skipLines: typeof args.skiprows === "number" ? args.skiprows : 0,
@@ -100,6 +94,13 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     const args = this.saveArgs as CsvSaveArgs;
     const columns = savedColumns(rows, args.columns);
     if (columns.length === 0) return "";
+    assertCells(rows, columns, {
+      format: "CSV",
+      nestedHint: "save the rows to a JSON or Parquet dataset, which keep nested values",
+      bigint: "any",
+      nan: true,
+      bytes: false,
+    });
     const naRep = args.na_rep ?? "";
     const cell = (v: unknown) => (v === null || v === undefined ? naRep : v);
     const index = args.index === true;

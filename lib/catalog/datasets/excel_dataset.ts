@@ -2,6 +2,7 @@
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
+import { assertCells } from "./_table_cells.ts";
 import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
@@ -51,7 +52,8 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
     try {
       workbook = XLSX.read(bytes, {
         type: "array",
-        cellDates: true,
+        cellDates: false, // SheetJS truncates a date to the millisecond below; see exactDates
+        cellNF: true, // the number format says which numbers are dates
         dense: true,
         cellHTML: false,
         cellText: false,
@@ -85,14 +87,21 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
       }
       return name;
     };
+    const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
     const rowsOf = (name: string): TableRow[] => {
+      exactDates(workbook.Sheets[name], date1904, XLSX.SSF.is_date);
       const grid = XLSX.utils.sheet_to_json<Cell[]>(workbook.Sheets[name], {
         header: 1,
         raw: true,
         defval: null,
-        blankrows: false,
+        blankrows: true,
+        UTC: true, // a date cell is the UTC time of a Date, whatever the machine's time zone
       });
-      return gridToRows(grid, args);
+      // Like pandas: an empty row inside the table is a row of missing values; empty rows after it are not
+      // rows (the sheet's range may reach past the data).
+      let end = grid.length;
+      while (end > 0 && grid[end - 1].every((c) => c === null || c === "")) end--;
+      return gridToRows(grid.slice(0, end), args);
     };
     const sheet = args.sheet_name === undefined ? 0 : args.sheet_name;
     if (sheet !== null && !Array.isArray(sheet)) return rowsOf(pick(sheet));
@@ -121,12 +130,13 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
         : `ExcelDataset's sheet "${name}"`;
       assertRows(rows, what, hint);
     }
+    assertSheetNames(sheets.map(([name]) => name));
     const XLSX = await import("xlsx");
     const workbook = XLSX.utils.book_new();
     for (const [name, rows] of sheets as [string, TableRow[]][]) {
       XLSX.utils.book_append_sheet(
         workbook,
-        XLSX.utils.aoa_to_sheet(grid(rows, args), { cellDates: true }),
+        XLSX.utils.aoa_to_sheet(grid(rows, args), { cellDates: true, UTC: true }),
         name,
       );
     }
@@ -136,10 +146,69 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
 
 function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
   const columns = savedColumns(rows, args.columns);
+  assertCells(rows, columns, {
+    format: "Excel",
+    nestedHint: "save the rows to a JSON or Parquet dataset, which keep nested values",
+    bigint: "safe",
+    nan: true,
+    bytes: false,
+    maxText: 32767,
+  });
   const index = args.index === true;
-  const cell = (v: unknown) => (v === null || v === undefined ? (args.na_rep ?? null) : v);
+  // Excel has no NaN or infinity: they are written as pandas writes them (text it reads back as floats).
+  const cell = (v: unknown) =>
+    v === null || v === undefined
+      ? (args.na_rep ?? null)
+      : typeof v === "number" && !Number.isFinite(v)
+      ? (Number.isNaN(v) ? "NaN" : v > 0 ? "inf" : "-inf")
+      : v;
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
   return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
+}
+
+const DAY_MS = 86_400_000;
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+
+// Date cells are numbers (days since 1899-12-30, or 1904-01-01) with a date format. SheetJS turns them
+// into Dates by truncating to the millisecond, so about one Date in six saved came back 1 ms early; here
+// they are rounded. Serials below 60 skip Excel's fictitious 1900-02-29, as SheetJS writes them.
+function exactDates(sheet: import("xlsx").WorkSheet, date1904: boolean, isDate: (format: string) => boolean) {
+  for (const row of sheet["!data"] ?? []) {
+    for (const cell of row ?? []) {
+      if (cell?.t !== "n" || typeof cell.z !== "string" || !isDate(cell.z)) continue;
+      const serial = cell.v as number;
+      const days = date1904 ? serial + 1462 : serial < 60 ? serial + 1 : serial;
+      cell.t = "d";
+      cell.v = new Date(EXCEL_EPOCH + Math.round(days * DAY_MS));
+    }
+  }
+}
+
+// Excel's rules for sheet names (SheetJS enforces most, without saying which sheet; an empty name it
+// silently replaces, and two names differing in case it writes into a workbook Excel cannot open).
+function assertSheetNames(names: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const problem = name === ""
+      ? "is empty"
+      : name.length > 31
+      ? `is ${name.length} characters long (Excel allows 31)`
+      : /[:\\/?*[\]]/.test(name)
+      ? "contains one of : \\ / ? * [ ]"
+      : name.startsWith("'") || name.endsWith("'")
+      ? "starts or ends with an apostrophe"
+      : name.toLowerCase() === "history"
+      ? "is reserved by Excel"
+      : seen.has(name.toLowerCase())
+      ? `is the same sheet to Excel as "${seen.get(name.toLowerCase())}" (names ignore case)`
+      : undefined;
+    if (problem) {
+      throw new DatasetError("dataset/bad-sheet-name", `Sheet name ${JSON.stringify(name)} ${problem}`, {
+        hint: "rename the key of {sheet: rows} returned by the node (or save_args.sheet_name)",
+      });
+    }
+    seen.set(name.toLowerCase(), name);
+  }
 }
 
 // A ZIP local file header (xlsx, xlsm, xlsb, ods) or an OLE2 compound file (xls).

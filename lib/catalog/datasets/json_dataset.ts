@@ -1,10 +1,13 @@
 /** JSON files: any JSON value. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { decodeText } from "./_text_decoding.ts";
 import { refuseLossy, unserializableError } from "./_plain_data.ts";
 
 /**
- * Any JSON value. `save_args: {indent: 2}` controls formatting (default 2).
+ * Any JSON value. `save_args: {indent: 2}` controls formatting (default 2). Files Python's `json.dump`
+ * wrote (Kedro's JSONDataset) load with their `NaN`, `Infinity` and `-Infinity`; kmlf refuses to write
+ * them, as other JSON readers reject them.
  *
  * @example
  * ```ts
@@ -14,9 +17,12 @@ import { refuseLossy, unserializableError } from "./_plain_data.ts";
  */
 export class JsonDataset<T = unknown> extends FileDataset<T> {
   protected decode(bytes: Uint8Array, path: string): T {
+    const text = decodeText(bytes, path);
     try {
-      return JSON.parse(new TextDecoder().decode(bytes));
+      return JSON.parse(text);
     } catch (error) {
+      const python = parsePythonJson(text);
+      if (python.ok) return python.value as T;
       throw new DatasetError(
         "dataset/bad-json",
         `File ${path} is not valid JSON: ${(error as Error).message}`,
@@ -40,5 +46,51 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
       });
     }
     return text + "\n";
+  }
+}
+
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
+
+/**
+ * JSON with Python's non-standard `NaN`, `Infinity` and `-Infinity` (json.dump's default): each such token
+ * outside a string becomes a marker string no string in the text equals, which a reviver turns back.
+ */
+function parsePythonJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  if (!/NaN|Infinity/.test(text)) return { ok: false };
+  let marker = "\u0000kmlf-number:";
+  while (text.includes(marker.slice(1))) marker += "#";
+  let out = "";
+  let from = 0;
+  let found = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      // Skip the string, escapes included.
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      continue;
+    }
+    const token = ch === "N"
+      ? "NaN"
+      : ch === "I"
+      ? "Infinity"
+      : ch === "-" && text[i + 1] === "I"
+      ? "-Infinity"
+      : "";
+    if (token && text.startsWith(token, i)) {
+      out += text.slice(from, i) + JSON.stringify(marker + token);
+      i += token.length - 1;
+      from = i + 1;
+      found = true;
+    }
+  }
+  if (!found) return { ok: false };
+  try {
+    const value = JSON.parse(
+      out + text.slice(from),
+      (_key, v) => typeof v === "string" && v.startsWith(marker) ? NON_FINITE[v.slice(marker.length)] : v,
+    );
+    return { ok: true, value };
+  } catch {
+    return { ok: false };
   }
 }

@@ -3,6 +3,7 @@ import type { CompressionCodec } from "hyparquet";
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
+import { assertCells } from "./_table_cells.ts";
 import { columnsHint, savedColumns } from "./_table_rows.ts";
 import {
   coerceColumn,
@@ -122,6 +123,14 @@ export class ParquetDataset extends FileDataset<Row[]> {
     const args = this.saveArgs as ParquetSaveArgs;
     const declared = args.schema ?? {};
     const columns = savedColumns(rows);
+    assertCells(rows, columns, {
+      format: "Parquet",
+      nestedHint: "save it to a pickle dataset",
+      bigint: "int64",
+      nan: true,
+      bytes: true,
+      nested: true,
+    });
     // pyarrow refuses a schema field the table lacks; ignoring it would leave the intended column unpinned.
     const unknown = Object.keys(declared).filter((c) => !columns.includes(c));
     if (unknown.length > 0) {

@@ -95,10 +95,14 @@ export function coerceColumn(name: string, values: unknown[], type: ColumnType):
   return values.map((v) => (v === undefined ? null : v));
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
 function fits(value: unknown, type: ColumnType): boolean {
   switch (type) {
     case "INT64":
-      return typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value));
+      return (typeof value === "bigint" && value >= INT64_MIN && value <= INT64_MAX) ||
+        (typeof value === "number" && Number.isSafeInteger(value));
     case "INT32":
       return typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 2 ** 31;
     case "DOUBLE":
@@ -109,7 +113,7 @@ function fits(value: unknown, type: ColumnType): boolean {
     case "STRING":
       return typeof value === "string";
     case "TIMESTAMP":
-      return value instanceof Date;
+      return value instanceof Date && !Number.isNaN(value.getTime());
     case "BYTE_ARRAY":
       return value instanceof Uint8Array;
     case "JSON":

@@ -91,6 +91,12 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
           hint: "use ids like 2024-01 or region/2024-01",
         });
       }
+      if (id.split(/[\\/]/).some((p) => p.startsWith("."))) {
+        // A load lists no hidden entries (temp files of saves in flight, .ipynb_checkpoints): it would be lost.
+        throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" names a hidden file`, {
+          hint: "a load skips files and folders whose name starts with a dot: drop the leading dot",
+        });
+      }
     }
     const before = this.overwrite ? await this.partitionIds() : [];
     for (const id of ids) {

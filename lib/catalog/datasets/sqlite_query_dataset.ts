@@ -3,7 +3,7 @@ import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
-import { plainRow, type SqlRow, withDb } from "./_sqlite.ts";
+import { readRows, type SqlRow, withDb } from "./_sqlite.ts";
 import { promised } from "../../promised.ts";
 
 /** Options of {@link SqliteQueryDataset}. */
@@ -43,14 +43,7 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
 
   load(): Promise<SqlRow[]> {
     return promised(() =>
-      withDb(this.filepath, { write: false }, (db) => {
-        type Bindable = null | number | bigint | string | Uint8Array;
-        const stmt = db.prepare(this.sql);
-        const params = this.params;
-        if (Array.isArray(params)) return stmt.all(...(params as Bindable[])).map(plainRow);
-        if (params) return stmt.all(params as Record<string, Bindable>).map(plainRow);
-        return stmt.all().map(plainRow);
-      })
+      withDb(this.filepath, { write: false }, (db) => readRows(db.prepare(this.sql), this.params))
     );
   }
 

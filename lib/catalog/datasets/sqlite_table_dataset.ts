@@ -5,7 +5,18 @@ import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertRows, assertSavable } from "../save_checks.ts";
-import { plainRow, quoteIdent, type SqlRow, sqlType, sqlValue, tableExists, withDb } from "./_sqlite.ts";
+import {
+  quoteIdent,
+  readRows,
+  SQLITE_CELLS,
+  type SqlRow,
+  sqlType,
+  sqlValue,
+  tableExists,
+  withDb,
+} from "./_sqlite.ts";
+import { assertCells } from "./_table_cells.ts";
+import { savedColumns } from "./_table_rows.ts";
 import { promised } from "../../promised.ts";
 
 /** What a save does when the table exists: `replace` (default), `append` or `fail`. */
@@ -74,7 +85,7 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
             },
           );
         }
-        return db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`).all().map(plainRow);
+        return readRows(db.prepare(`SELECT * FROM ${quoteIdent(this.tableName)}`));
       })
     );
   }
@@ -87,7 +98,9 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
         "SqliteTableDataset saves an array of row objects",
         "return rows like [{id: 1, name: 'x'}] from the node",
       );
-      const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+      const columns = savedColumns(rows);
+      assertDistinctColumns(columns);
+      assertCells(rows, columns, SQLITE_CELLS);
       Deno.mkdirSync(dirname(this.filepath), { recursive: true });
       withDb(this.filepath, { write: true }, (db) => {
         const exists = tableExists(db, this.tableName);
@@ -145,5 +158,21 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
 
   describe(): Record<string, unknown> {
     return { filepath: this.filepath, table_name: this.tableName, save_args: { if_exists: this.ifExists } };
+  }
+}
+
+// SQLite compares column names without case: "Price" and "price" cannot both be columns.
+function assertDistinctColumns(columns: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const column of columns) {
+    const other = seen.get(column.toLowerCase());
+    if (other !== undefined) {
+      throw new DatasetError(
+        "dataset/duplicate-columns",
+        `Columns "${other}" and "${column}" are one column to SQLite, which ignores case in names`,
+        { hint: "rename one of them in the node" },
+      );
+    }
+    seen.set(column.toLowerCase(), column);
   }
 }

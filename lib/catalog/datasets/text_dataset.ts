@@ -1,9 +1,11 @@
 /** Plain text files. */
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { decodeText } from "./_text_decoding.ts";
 
 /**
- * A UTF-8 string.
+ * A UTF-8 string, exactly as in the file: a byte order mark and CRLF line ends are kept; bytes that are
+ * not UTF-8 are an error, not replacement characters.
  *
  * @example
  * ```ts
@@ -12,8 +14,8 @@ import { FileDataset } from "../file_dataset.ts";
  * ```
  */
 export class TextDataset extends FileDataset<string> {
-  protected decode(bytes: Uint8Array): string {
-    return new TextDecoder().decode(bytes);
+  protected decode(bytes: Uint8Array, path: string): string {
+    return decodeText(bytes, path, { keepBom: true });
   }
 
   protected encode(data: string): string {

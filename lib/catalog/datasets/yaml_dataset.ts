@@ -3,6 +3,7 @@ import { DatasetError, KmlfError } from "../../errors.ts";
 import { toYaml } from "../../yaml/dump.ts";
 import { parseYaml } from "../../yaml/parse_yaml.ts";
 import { FileDataset } from "../file_dataset.ts";
+import { decodeText } from "./_text_decoding.ts";
 import { unserializableError } from "./_plain_data.ts";
 
 /**
@@ -16,8 +17,9 @@ import { unserializableError } from "./_plain_data.ts";
  */
 export class YamlDataset<T = unknown> extends FileDataset<T> {
   protected decode(bytes: Uint8Array, path: string): T {
+    const text = decodeText(bytes, path);
     try {
-      return parseYaml(new TextDecoder().decode(bytes), path).value as T;
+      return parseYaml(text, path).value as T;
     } catch (error) {
       if (!(error instanceof KmlfError)) throw error;
       throw new DatasetError("dataset/bad-yaml", error.message, { source: error.source, hint: error.hint });
