@@ -1,5 +1,5 @@
 // Run page: overview (metadata, description, params, metrics, tags), metric charts, artifacts, pipeline
-// views. Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
+// views. The overview lists the model versions registered from the run. Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
 // The name, the markdown description (tag mlflow.note.content) and the tags are edited in place through
 // runs/update, runs/set-tag and runs/delete-tag, as MLflow's UI does. While the run is RUNNING it is
 // re-read every few seconds and the status and overview follow.
@@ -22,6 +22,7 @@ import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
 import { loggedModelsSection } from "./logged_models.js";
 import { registerModelButton } from "./register_model.js";
+import { registeredModelsCell } from "./run_registered_models.js";
 import { descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
 import { NOTE_TAG } from "./experiment_header.js";
 
@@ -54,6 +55,8 @@ export async function runPage(container, route) {
   const panel = h("div", { class: "tab-panel" });
   const panes = new Map();
   let artifacts;
+  // Shared by every redraw of the overview, and refreshed when a model is registered from this page.
+  const registered = registeredModelsCell(runId);
 
   const show = (r) => {
     const tab = TABS.some(([id]) => id === r.params.tab) ? r.params.tab : "overview";
@@ -76,7 +79,7 @@ export async function runPage(container, route) {
     if (!panes.has(paneKey)) {
       const pane = h("div", { testid: `pane-${tab}` });
       panes.set(paneKey, pane);
-      if (tab === "overview") overview(pane, run, tags, base);
+      if (tab === "overview") overview(pane, run, tags, base, registered.el);
       if (tab === "model-metrics") void metricsTab(pane, run, r.query.get("metric"));
       if (tab === "artifacts") {
         artifacts = artifactBrowser(run, r.params.artifactPath, (path) => {
@@ -90,6 +93,8 @@ export async function runPage(container, route) {
       if (tab === "pipeline") void pipelineTab(pane, run);
     } else if (tab === "artifacts" && r.params.artifactPath) {
       artifacts?.open(r.params.artifactPath);
+    } else if (tab === "overview") {
+      void registered.refresh(); // a model may have been registered from the artifact browser meanwhile
     }
     mount(panel, panes.get(paneKey));
   };
@@ -114,7 +119,7 @@ export async function runPage(container, route) {
     location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
   };
 
-  const register = registerModelButton(run);
+  const register = registerModelButton(run, { onRegistered: () => registered.refresh() });
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / ", expLink, " / "),
@@ -157,7 +162,7 @@ export async function runPage(container, route) {
       tags = toMap(run.data?.tags);
       if (pane) {
         const filter = pane.querySelector("[data-testid=params-filter]")?.value ?? "";
-        overview(pane, run, tags, base);
+        overview(pane, run, tags, base, registered.el);
         const box = pane.querySelector("[data-testid=params-filter]");
         if (box && filter) (box.value = filter), box.dispatchEvent(new Event("input"));
       }
@@ -176,7 +181,7 @@ function kvTable(rows, testid, headers = ["Name", "Value"]) {
   );
 }
 
-function overview(pane, run, tags, base) {
+function overview(pane, run, tags, base, registeredModels) {
   const info = run.info;
   const dirty = tags.get("kmlf.git.dirty") ?? tags.get("mlflow.source.git.dirty");
   const commit = tags.get("mlflow.source.git.commit");
@@ -221,6 +226,7 @@ function overview(pane, run, tags, base) {
         : "—",
     ],
     ["Child runs", children],
+    ["Registered models", registeredModels],
     ["Lifecycle", info.lifecycle_stage],
     ["Artifact URI", h("span", { class: "mono" }, info.artifact_uri ?? "")],
   ];

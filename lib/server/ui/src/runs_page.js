@@ -346,6 +346,10 @@ export async function runsPage(container, route) {
     searchRequest,
     errorSlot,
     reload: () => fetchPage(true),
+    selectionChanged: () => {
+      selectAll.checked = false;
+      table.refresh();
+    },
     renamed: () => {
       showRows({ keepScroll: true });
       charts?.refresh();
