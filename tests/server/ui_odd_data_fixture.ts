@@ -7,7 +7,6 @@
  * Run directly to browse it: `deno run -A tests/server/ui_odd_data_fixture.ts [port]`.
  */
 import { join } from "node:path";
-// deno-lint-ignore no-import-prefix -- node built-in, as the store itself uses it
 import { DatabaseSync } from "node:sqlite";
 import { localPathOfUri, SqliteStore } from "../../lib/tracking/mod.ts";
 import { serveFixture } from "./ui_fixture.ts";
