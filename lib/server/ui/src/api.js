@@ -11,21 +11,26 @@ export class ApiError extends Error {
   }
 }
 
-async function decode(response) {
-  const text = await response.text();
-  let body = {};
+function parseBody(text) {
   try {
-    body = text ? JSON.parse(text) : {};
+    return text ? JSON.parse(text) : {};
   } catch {
-    body = { message: text };
+    return { message: text };
   }
-  if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      body.error_code ?? "HTTP_" + response.status,
-      body.message || `${response.status} ${response.statusText}`,
-    );
-  }
+}
+
+/** The ApiError of a refused response, from MLflow's JSON error body (or its text). */
+function refusal(response, body, prefix = "") {
+  return new ApiError(
+    response.status,
+    body.error_code ?? "HTTP_" + response.status,
+    prefix + (body.message || `${response.status} ${response.statusText}`),
+  );
+}
+
+async function decode(response) {
+  const body = parseBody(await response.text());
+  if (!response.ok) throw refusal(response, body);
   return body;
 }
 
@@ -54,6 +59,20 @@ export async function apiPost(endpoint, body = {}) {
 /** The URL of a run's artifact file (raw bytes). */
 export function artifactUrl(runId, path) {
   return `get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`;
+}
+
+/**
+ * GETs a run's artifact file. A refusal throws an ApiError saying which file and the server's message
+ * (not its raw JSON); a path holding `#` gets the reason, which MLflow's terse "Invalid path" leaves out.
+ */
+export async function fetchArtifact(runId, path) {
+  const response = await fetch(artifactUrl(runId, path));
+  if (response.ok) return response;
+  const error = refusal(response, parseBody(await response.text()), `Cannot load ${path}: `);
+  if (response.status === 400 && path.includes("#")) {
+    error.message += " (MLflow servers refuse artifact paths holding '#': rename the file before logging it)";
+  }
+  throw error;
 }
 
 /** Fetches a run (cached per page load while the run is terminal). */

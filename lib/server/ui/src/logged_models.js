@@ -3,7 +3,7 @@
 // serves it. The same panel, with a Register button and the versions registered from it, shows in the
 // artifact browser for any folder holding an MLmodel file (registerDirectoryView). Reads MLmodel and
 // input_example.json through the artifact route; all text via text nodes.
-import { artifactUrl } from "./api.js";
+import { fetchArtifact } from "./api.js";
 import { registerDirectoryView } from "./artifacts.js";
 import { h, mount } from "./dom.js";
 import { registerModelButton } from "./register_model.js";
@@ -136,9 +136,7 @@ function copyButton(text) {
 }
 
 async function fetchText(runId, path) {
-  const res = await fetch(artifactUrl(runId, path));
-  if (!res.ok) throw new Error(`${path}: ${res.status}`);
-  return await res.text();
+  return await (await fetchArtifact(runId, path)).text();
 }
 
 /** Versions registered from the model at `path` of the run (matched by their source). */
