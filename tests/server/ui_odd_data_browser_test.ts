@@ -93,6 +93,66 @@ Deno.test({
         assert.equal((await f.store.getRun(f.plainRunId)).info.lifecycleStage, "active");
       });
 
+      await t.step("a refused filter shows the server's message and how to fix it", async () => {
+        await open(expHash);
+        await page.getByTestId("run-row").first().waitFor();
+        for (
+          const [filter, hint] of [
+            [
+              "params.ключ_über = 'x'",
+              "Quote a key holding other characters in backticks: params.`ключ_über`",
+            ],
+            ["metrics.accuracy > 0.5 or metrics.single < 1", "MLflow's search has no OR"],
+            ["accuracy > 0.5", "Name the entity of the key: metrics.accuracy."],
+          ]
+        ) {
+          await page.getByTestId("runs-filter").fill(filter);
+          await page.getByTestId("runs-search").click();
+          await page.getByTestId("filter-hint").filter({ hasText: hint }).waitFor();
+          assert.match((await page.getByTestId("runs-error").textContent())!, /Invalid|invalid/, filter);
+        }
+        // The fix the first hint names finds the run.
+        await page.getByTestId("runs-filter").fill("params.`ключ_über` = '模型-ü̈ber-🚀-نموذج'");
+        await page.getByTestId("runs-search").click();
+        await page.locator(`[data-testid=run-row][data-run-id='${f.wideRunId}']`).waitFor();
+        assert.equal(await page.getByTestId("runs-error").count(), 0);
+      });
+
+      await t.step(
+        "pages of odd runs: tag counts, refused artifact paths, links to a purged run",
+        async () => {
+          // The Tags heading counts the tags listed under it, not MLflow's own (mlflow.runName).
+          await open(runHash(f.wideRunId));
+          assert.equal(await page.getByTestId("tags-heading").textContent(), "Tags (1)");
+          assert.equal(await page.locator("[data-testid=params-table] tbody tr").count(), 301);
+
+          // MLflow's servers refuse a path holding '#': the page says so in words, not raw JSON.
+          const hashFile = ["déjà vu", "深い", "naïve #1.txt"].map(encodeURIComponent).join("/");
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts/${hashFile}`);
+          const refused = (await page.getByTestId("preview-error").textContent())!;
+          assert.match(
+            refused,
+            /^Cannot load déjà vu\/深い\/naïve #1\.txt: Invalid path \(MLflow servers refuse/,
+          );
+          assert.ok(!refused.includes("{"), refused);
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts/${encodeURIComponent("100% sure?.json")}`);
+          await page.getByText('"ok": true').waitFor();
+
+          // A compare link naming a purged run still compares the others and names the one left out.
+          const ids = JSON.stringify([f.registeredRunId, f.doomedRunId, f.wideRunId]);
+          await open(
+            `#/compare-runs?runs=${encodeURIComponent(ids)}&experiments=${
+              encodeURIComponent(`["${f.experimentId}"]`)
+            }`,
+          );
+          await page.getByTestId("compare-title").filter({ hasText: "Comparing 2 runs" }).waitFor();
+          assert.deepEqual(await testids(page, "missing-run"), [
+            `${f.doomedRunId}: Run with id=${f.doomedRunId} not found`,
+          ]);
+          await pageShot(page, "compare-with-purged-run");
+        },
+      );
+
       assert.deepEqual(pageErrors, []);
     } finally {
       await browser.close();

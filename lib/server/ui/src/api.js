@@ -84,6 +84,21 @@ export async function getRun(runId, { fresh = false } = {}) {
   return run;
 }
 
+/**
+ * The runs of a shared link (compare, metric pages): `{runs, missing}`, where `missing` lists the ids the
+ * server refused (`{id, message}`: purged, mistyped) so the page shows the rest and names those. Throws
+ * the first refusal when no run loads.
+ */
+export async function getRunsOf(ids) {
+  const answers = await Promise.allSettled(ids.map((id) => getRun(id)));
+  const runs = answers.filter((a) => a.status === "fulfilled").map((a) => a.value);
+  const missing = answers.flatMap((a, i) =>
+    a.status === "rejected" ? [{ id: ids[i], message: a.reason?.message ?? String(a.reason) }] : []
+  );
+  if (runs.length === 0 && missing.length) throw answers[0].reason;
+  return { runs, missing };
+}
+
 /** Forgets cached runs (after delete / restore). */
 export function forgetRun(runId) {
   runCache.delete(runId);

@@ -2,13 +2,14 @@
 // differences highlighted (dict params split into dotted rows), overlaid metric histories, a scatter
 // plot (x defaults to the first param that differs) and parallel coordinates that widen with their axes.
 // Runs keep their colours from the runs table.
-import { bulkMetricHistory, getRun, metricHistory } from "./api.js";
+import { bulkMetricHistory, getRunsOf, metricHistory } from "./api.js";
 import {
   errorBox,
   formatDuration,
   formatNumber,
   formatTime,
   h,
+  missingRunsNotice,
   mount,
   parseIdList,
   runDuration,
@@ -125,7 +126,7 @@ export async function comparePage(container, route) {
   const ids = parseIdList(route.query.get("runs"));
   if (ids.length === 0) throw new Error('No runs to compare: the link needs ?runs=["<run id>", …]');
   mount(container, h("p", { class: "muted" }, "Loading runs…"));
-  const runs = await Promise.all(ids.map((id) => getRun(id)));
+  const { runs, missing } = await getRunsOf(ids);
   const labels = distinctLabels(runs);
   const label = (r) => labels.get(r.info.run_id);
   const experimentIds = parseIdList(route.query.get("experiments"));
@@ -197,6 +198,7 @@ export async function comparePage(container, route) {
   mount(
     container,
     h("h1", { testid: "compare-title" }, `Comparing ${runs.length} runs`),
+    missingRunsNotice(missing),
     h(
       "table",
       { class: "grid-table compare", testid: "compare-runs" },

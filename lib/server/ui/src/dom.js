@@ -127,6 +127,17 @@ export function errorBox(message, testid = "error") {
   return h("div", { class: "error-box", testid, role: "alert" }, message);
 }
 
+/** The notice of a page that could not load some runs of its link (nothing when all loaded). */
+export function missingRunsNotice(missing) {
+  if (!missing.length) return null;
+  return h(
+    "div",
+    { class: "error-box", testid: "missing-runs", role: "alert" },
+    `${missing.length} run(s) of this link could not be loaded and are left out:`,
+    h("ul", {}, missing.map((m) => h("li", { testid: "missing-run" }, `${m.id}: ${m.message}`))),
+  );
+}
+
 /** The run name, or its id when unnamed. */
 export function runLabel(run) {
   return run.info.run_name || run.info.run_id.slice(0, 8);

@@ -245,6 +245,12 @@ function overview(pane, run, tags, base, registeredModels) {
   const metrics = [...(run.data?.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const params = [...(run.data?.params ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const allTags = [...(run.data?.tags ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  // The heading counts the tags the editor lists: MLflow's own (mlflow.*) are apart, below it.
+  const systemTags = allTags.filter((t) => t.key.startsWith("mlflow."));
+  const userTagKeys = new Set(allTags.filter((t) => !t.key.startsWith("mlflow.")).map((t) => t.key));
+  const tagsHeading = h("h2", { testid: "tags-heading" });
+  const countTags = () => (tagsHeading.textContent = `Tags (${userTagKeys.size})`);
+  countTags();
   const paramFilter = h("input", {
     type: "search",
     class: "search",
@@ -301,7 +307,7 @@ function overview(pane, run, tags, base, registeredModels) {
     h(
       "section",
       {},
-      h("h2", {}, `Tags (${allTags.length})`),
+      tagsHeading,
       tagEditor({
         tags: allTags,
         testid: "tags-table",
@@ -309,20 +315,22 @@ function overview(pane, run, tags, base, registeredModels) {
         onSet: async (key, value) => {
           await apiPost("runs/set-tag", { run_id: info.run_id, key, value });
           forgetRun(info.run_id);
+          userTagKeys.add(key);
+          countTags();
         },
         onDelete: async (key) => {
           await apiPost("runs/delete-tag", { run_id: info.run_id, key });
           forgetRun(info.run_id);
+          userTagKeys.delete(key);
+          countTags();
         },
       }),
       h(
         "details",
         {},
-        h("summary", {}, "System tags (mlflow.*)"),
+        h("summary", {}, `System tags (mlflow.*): ${systemTags.length}`),
         kvTable(
-          allTags.filter((t) => t.key.startsWith("mlflow.")).map((
-            t,
-          ) => [t.key, h("span", { class: "value" }, t.value)]),
+          systemTags.map((t) => [t.key, h("span", { class: "value" }, t.value)]),
           "system-tags-table",
         ),
       ),
