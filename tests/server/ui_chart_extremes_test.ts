@@ -5,7 +5,14 @@
  * A run lacking a value, or holding NaN, leaves an axis numeric: its point is simply not drawn.
  */
 import assert from "node:assert/strict";
-import { formatTick, fractionOf, niceTicks, padRange, spanOf } from "../../lib/server/ui/src/chart_math.js";
+import {
+  formatTick,
+  fractionOf,
+  logTicks,
+  niceTicks,
+  padRange,
+  spanOf,
+} from "../../lib/server/ui/src/chart_math.js";
 import { parallelAxes } from "../../lib/server/ui/src/parallel.js";
 import { scatterAxis } from "../../lib/server/ui/src/scatter.js";
 
@@ -63,4 +70,12 @@ Deno.test("tick labels of huge and tiny values are short and still tell the tick
   }
   assert.equal(formatTick(0.25, 1), "0.25");
   assert.equal(formatTick(123456, 1e6), "123456");
+});
+
+Deno.test("a log axis spanning less than two powers of ten still gets ticks, labelled short", () => {
+  assert.deepEqual(logTicks(0, 3), [1, 10, 100, 1000]);
+  // A metric between 2 and 7 once got no y label at all on a log scale.
+  assert.deepEqual(logTicks(Math.log10(2), Math.log10(7)), [2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(logTicks(0, 308).map((t) => formatTick(t)), ["1", "1e+100", "1e+200", "1e+300"]);
+  assert.deepEqual(logTicks(-7.2, -6.5).map((t) => formatTick(t)), ["1e-7", "2e-7", "3e-7"]);
 });

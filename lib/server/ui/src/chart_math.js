@@ -24,6 +24,17 @@ export function niceTicks(min, max, count = 6) {
   return ticks;
 }
 
+/**
+ * Tick values of a log axis whose exponents run [lo, hi]: the powers of ten in it, or — when it spans
+ * less than two of them (values 2…7) — nice values in between, so the axis is never left unlabelled.
+ * @example logTicks(0, 3) // [1, 10, 100, 1000]; logTicks(0.3, 0.9) // [2, 4, 6]
+ */
+export function logTicks(lo, hi) {
+  const powers = niceTicks(lo, hi, 5).filter((t) => Number.isInteger(t)).map((t) => 10 ** t);
+  if (powers.length >= 2) return powers;
+  return niceTicks(10 ** lo, 10 ** hi, 5).filter((v) => v > 0);
+}
+
 const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
 
 /**
