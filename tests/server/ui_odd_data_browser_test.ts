@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { Page } from "npm:playwright-core@1.65.1";
 import { launchChromium, pageShot } from "./ui_browser_harness.ts";
 import { serveFixture } from "./ui_fixture.ts";
-import { buildOddFixture, purgeRun } from "./ui_odd_data_fixture.ts";
+import { buildOddFixture, LONG_VALUE, purgeRun } from "./ui_odd_data_fixture.ts";
 
 const testids = (page: Page, id: string) => page.getByTestId(id).allTextContents();
 
@@ -124,7 +124,13 @@ Deno.test({
           // The Tags heading counts the tags listed under it, not MLflow's own (mlflow.runName).
           await open(runHash(f.wideRunId));
           assert.equal(await page.getByTestId("tags-heading").textContent(), "Tags (1)");
-          assert.equal(await page.locator("[data-testid=params-table] tbody tr").count(), 301);
+          assert.equal(await page.locator("[data-testid=params-table] tbody tr").count(), 302);
+          // A 5,000-character param shows its start and a button for the rest.
+          const config = page.locator("[data-testid=params-table] tr", { hasText: "config" });
+          const shownText = async () => (await config.locator(".value").textContent())!;
+          assert.ok((await shownText()).length < 400, await shownText());
+          await config.getByTestId("value-toggle").click();
+          assert.ok((await shownText()).startsWith(LONG_VALUE), "the whole value after Show all");
 
           // MLflow's servers refuse a path holding '#': the page says so in words, not raw JSON.
           const hashFile = ["déjà vu", "深い", "naïve #1.txt"].map(encodeURIComponent).join("/");

@@ -16,6 +16,9 @@ export const LONG_NAME = "a-very-long-run-name-" + "that-keeps-going-".repeat(12
 /** Unicode in names, keys and values (combining marks, CJK, emoji, right-to-left). */
 export const UNICODE_NAME = "模型-ü̈ber-🚀-نموذج";
 
+/** A pasted JSON config: 5,000+ characters in one param (MLflow allows 6,000). */
+export const LONG_VALUE = JSON.stringify({ layers: Array.from({ length: 400 }, (_, i) => `dense_${i}`) });
+
 /** What {@link buildOddFixture} created. */
 export interface OddFixture {
   dir: string;
@@ -83,7 +86,7 @@ export async function buildOddFixture(): Promise<OddFixture> {
     });
   }
   await store.logBatch(wide.runId, {
-    params: [{ key: "ключ_über", value: UNICODE_NAME }],
+    params: [{ key: "ключ_über", value: UNICODE_NAME }, { key: "config", value: LONG_VALUE }],
     metrics: [{ key: `metric/${"deep/".repeat(20)}loss`, value: 1.5, timestamp: 1, step: 0 }],
     tags: [{ key: "заметка", value: UNICODE_NAME }],
   });

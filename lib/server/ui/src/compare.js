@@ -15,6 +15,7 @@ import {
   runDuration,
   statusBadge,
   toMap,
+  valueText,
 } from "./dom.js";
 import { metricChart, xAxisSelect } from "./charts.js";
 import { scatterPlot } from "./scatter.js";
@@ -112,7 +113,7 @@ function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
           "tr",
           { class: differs ? "diff" : "same", testid: rowTestid, dataset: { key, differs: String(differs) } },
           h("th", {}, breakable(key)),
-          values.map((v) => h("td", {}, v ?? "")),
+          values.map((v) => h("td", {}, valueText(v ?? ""))),
         );
       }),
     ),

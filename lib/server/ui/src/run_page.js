@@ -15,6 +15,7 @@ import {
   runLabel,
   statusBadge,
   toMap,
+  valueText,
 } from "./dom.js";
 import { metricsTab } from "./metrics_tab.js";
 import { artifactBrowser } from "./artifacts.js";
@@ -265,7 +266,7 @@ function overview(pane, run, tags, base, registeredModels) {
     );
     mount(
       paramBox,
-      kvTable(shown.map((p) => [p.key, h("span", { class: "value" }, p.value)]), "params-table"),
+      kvTable(shown.map((p) => [p.key, valueText(p.value)]), "params-table"),
     );
   };
   paramFilter.addEventListener("input", renderParams);
@@ -330,7 +331,7 @@ function overview(pane, run, tags, base, registeredModels) {
         {},
         h("summary", {}, `System tags (mlflow.*): ${systemTags.length}`),
         kvTable(
-          systemTags.map((t) => [t.key, h("span", { class: "value" }, t.value)]),
+          systemTags.map((t) => [t.key, valueText(t.value)]),
           "system-tags-table",
         ),
       ),
