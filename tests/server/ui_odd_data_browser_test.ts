@@ -7,11 +7,18 @@
 import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import type { Page } from "npm:playwright-core@1.65.1";
-import { launchChromium, pageShot } from "./ui_browser_harness.ts";
+import { join } from "node:path";
+import { launchChromium, SCREENSHOTS_DIR } from "./ui_browser_harness.ts";
 import { serveFixture } from "./ui_fixture.ts";
 import { buildOddFixture, LONG_VALUE, purgeRun } from "./ui_odd_data_fixture.ts";
 
 const testids = (page: Page, id: string) => page.getByTestId(id).allTextContents();
+
+/** A screenshot for review under tests/artifacts/screenshots/ (not one of the committed main pages). */
+async function shot(page: Page, name: string) {
+  await Deno.mkdir(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
 
 Deno.test({
   name: "the web UI with registered models, refused bulk deletes and odd data",
@@ -42,7 +49,7 @@ Deno.test({
           "iris v1 Staging @champion → v1",
           "iris-archive v1",
         ]);
-        await pageShot(page, "run-registered-models");
+        await shot(page, "run-registered-models");
         await row.getByRole("link", { name: "iris v1" }).click();
         await page.waitForFunction(() => location.hash === "#/models/iris/versions/1");
 
@@ -81,7 +88,7 @@ Deno.test({
         assert.equal((await f.store.getRun(f.plainRunId)).info.lifecycleStage, "deleted");
         assert.equal((await f.store.getRun(f.longRunId)).info.lifecycleStage, "deleted");
         assert.equal(await page.getByTestId("delete-button").isDisabled(), true, "nothing left selected");
-        await pageShot(page, "runs-bulk-delete-refused");
+        await shot(page, "runs-bulk-delete-refused");
 
         // Restoring what was deleted works and clears the message.
         await page.getByTestId("runs-view").selectOption("deleted");
@@ -155,7 +162,7 @@ Deno.test({
           assert.deepEqual(await testids(page, "missing-run"), [
             `${f.doomedRunId}: Run with id=${f.doomedRunId} not found`,
           ]);
-          await pageShot(page, "compare-with-purged-run");
+          await shot(page, "compare-with-purged-run");
         },
       );
 
