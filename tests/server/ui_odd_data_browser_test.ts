@@ -148,6 +148,15 @@ Deno.test({
             /^Cannot load déjà vu\/深い\/naïve #1\.txt: Invalid path \(MLflow servers refuse/,
           );
           assert.ok(!refused.includes("{"), refused);
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts`);
+          await page.locator("[data-testid=artifact-node][data-path='run #2']").click();
+          await page.getByRole("alert").filter({
+            hasText: "Cannot list run #2: Invalid path (MLflow servers refuse",
+          })
+            .waitFor();
+          // Nor does that folder break the search for models to register.
+          await page.getByTestId("register-model").click();
+          await page.getByTestId("no-logged-model").waitFor();
           await open(`${runHash(f.oddMetricsRunId)}/artifacts/${encodeURIComponent("100% sure?.json")}`);
           await page.getByText('"ok": true').waitFor();
 

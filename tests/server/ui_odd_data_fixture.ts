@@ -108,6 +108,8 @@ export async function buildOddFixture(): Promise<OddFixture> {
   const oddRoot = localPathOfUri(odd.artifactUri)!;
   await Deno.mkdir(join(oddRoot, "déjà vu", "深い"), { recursive: true });
   await Deno.writeTextFile(join(oddRoot, "déjà vu", "深い", "naïve #1.txt"), "unicode path ✓\n");
+  await Deno.mkdir(join(oddRoot, "run #2"));
+  await Deno.writeTextFile(join(oddRoot, "run #2", "a.txt"), "in a folder MLflow's server cannot list\n");
   await Deno.writeTextFile(join(oddRoot, "empty.txt"), "");
   await Deno.writeTextFile(join(oddRoot, "100% sure?.json"), '{"ok": true}\n');
   await finish(store, odd.runId);

@@ -63,16 +63,20 @@ export function artifactUrl(runId, path) {
 
 /**
  * GETs a run's artifact file. A refusal throws an ApiError saying which file and the server's message
- * (not its raw JSON); a path holding `#` gets the reason, which MLflow's terse "Invalid path" leaves out.
+ * (not its raw JSON), with the reason for a path holding `#`.
  */
 export async function fetchArtifact(runId, path) {
   const response = await fetch(artifactUrl(runId, path));
   if (response.ok) return response;
-  const error = refusal(response, parseBody(await response.text()), `Cannot load ${path}: `);
-  if (response.status === 400 && path.includes("#")) {
-    error.message += " (MLflow servers refuse artifact paths holding '#': rename the file before logging it)";
+  throw withPathReason(refusal(response, parseBody(await response.text()), `Cannot load ${path}: `), path);
+}
+
+/** A refused artifact path holding `#` gets the reason, which MLflow's terse "Invalid path" leaves out. */
+function withPathReason(error, path) {
+  if (error.status === 400 && String(path ?? "").includes("#")) {
+    error.message += " (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
   }
-  throw error;
+  return error;
 }
 
 /** Fetches a run (cached per page load while the run is terminal). */
@@ -171,6 +175,8 @@ export async function listArtifacts(runId, path) {
       run_id: runId,
       path: path || undefined,
       page_token: pageToken,
+    }).catch((error) => {
+      throw withPathReason(error, path);
     });
     for (const f of page.files ?? []) files.push(f);
     pageToken = page.next_page_token;
