@@ -5,7 +5,14 @@
  * A run lacking a value, or holding NaN, leaves an axis numeric: its point is simply not drawn.
  */
 import assert from "node:assert/strict";
-import { fractionOf, niceTicks, padRange, spanOf } from "../../lib/server/ui/src/chart_math.js";
+import {
+  formatTick,
+  fractionOf,
+  logTicks,
+  niceTicks,
+  padRange,
+  spanOf,
+} from "../../lib/server/ui/src/chart_math.js";
 import { parallelAxes } from "../../lib/server/ui/src/parallel.js";
 import { scatterAxis } from "../../lib/server/ui/src/scatter.js";
 
@@ -41,4 +48,34 @@ Deno.test("a scatter axis stays numeric when some runs lack the value or hold Na
   assert.deepEqual(scatterAxis([undefined, "adam", "sgd"]).cats, ["adam", "sgd"]);
   const extreme = scatterAxis([-MAX, MAX]);
   assert.ok(Number.isFinite(extreme.pos(MAX)) && Number.isFinite(extreme.pos(-MAX)));
+});
+
+Deno.test("tick labels of huge and tiny values are short and still tell the ticks apart", () => {
+  const labels = (lo: number, hi: number) => niceTicks(lo, hi, 5).map((t) => formatTick(t, spanOf(lo, hi)));
+  // ±1.8e308 (±Infinity in a SQL store) once printed as "1.5000e+308", cut off by the plot's margin.
+  assert.deepEqual(labels(-MAX, MAX), [
+    "-1.5e+308",
+    "-1e+308",
+    "-5e+307",
+    "0",
+    "5e+307",
+    "1e+308",
+    "1.5e+308",
+  ]);
+  assert.deepEqual(labels(0, 3e12), ["0", "1e+12", "2e+12", "3e+12"]);
+  assert.deepEqual(labels(1e-7, 3e-7), ["1e-7", "1.5e-7", "2e-7", "2.5e-7", "3e-7"]);
+  for (const [lo, hi] of [[1234500000000, 1234502000000], [1e15, 1e15 + 1000], [-MAX, -1e300]]) {
+    const texts = labels(lo, hi);
+    assert.equal(new Set(texts).size, texts.length, `distinct labels: ${texts.join(" | ")}`);
+  }
+  assert.equal(formatTick(0.25, 1), "0.25");
+  assert.equal(formatTick(123456, 1e6), "123456");
+});
+
+Deno.test("a log axis spanning less than two powers of ten still gets ticks, labelled short", () => {
+  assert.deepEqual(logTicks(0, 3), [1, 10, 100, 1000]);
+  // A metric between 2 and 7 once got no y label at all on a log scale.
+  assert.deepEqual(logTicks(Math.log10(2), Math.log10(7)), [2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(logTicks(0, 308).map((t) => formatTick(t)), ["1", "1e+100", "1e+200", "1e+300"]);
+  assert.deepEqual(logTicks(-7.2, -6.5).map((t) => formatTick(t)), ["1e-7", "2e-7", "3e-7"]);
 });

@@ -11,21 +11,26 @@ export class ApiError extends Error {
   }
 }
 
-async function decode(response) {
-  const text = await response.text();
-  let body = {};
+function parseBody(text) {
   try {
-    body = text ? JSON.parse(text) : {};
+    return text ? JSON.parse(text) : {};
   } catch {
-    body = { message: text };
+    return { message: text };
   }
-  if (!response.ok) {
-    throw new ApiError(
-      response.status,
-      body.error_code ?? "HTTP_" + response.status,
-      body.message || `${response.status} ${response.statusText}`,
-    );
-  }
+}
+
+/** The ApiError of a refused response, from MLflow's JSON error body (or its text). */
+function refusal(response, body, prefix = "") {
+  return new ApiError(
+    response.status,
+    body.error_code ?? "HTTP_" + response.status,
+    prefix + (body.message || `${response.status} ${response.statusText}`),
+  );
+}
+
+async function decode(response) {
+  const body = parseBody(await response.text());
+  if (!response.ok) throw refusal(response, body);
   return body;
 }
 
@@ -56,6 +61,24 @@ export function artifactUrl(runId, path) {
   return `get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`;
 }
 
+/**
+ * GETs a run's artifact file. A refusal throws an ApiError saying which file and the server's message
+ * (not its raw JSON), with the reason for a path holding `#`.
+ */
+export async function fetchArtifact(runId, path) {
+  const response = await fetch(artifactUrl(runId, path));
+  if (response.ok) return response;
+  throw withPathReason(refusal(response, parseBody(await response.text()), `Cannot load ${path}: `), path);
+}
+
+/** A refused artifact path holding `#` gets the reason, which MLflow's terse "Invalid path" leaves out. */
+function withPathReason(error, path) {
+  if (error.status === 400 && String(path ?? "").includes("#")) {
+    error.message += " (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
+  }
+  return error;
+}
+
 /** Fetches a run (cached per page load while the run is terminal). */
 const runCache = new Map();
 export async function getRun(runId, { fresh = false } = {}) {
@@ -63,6 +86,21 @@ export async function getRun(runId, { fresh = false } = {}) {
   const { run } = await apiGet("runs/get", { run_id: runId });
   if (run.info.status !== "RUNNING") runCache.set(runId, run);
   return run;
+}
+
+/**
+ * The runs of a shared link (compare, metric pages): `{runs, missing}`, where `missing` lists the ids the
+ * server refused (`{id, message}`: purged, mistyped) so the page shows the rest and names those. Throws
+ * the first refusal when no run loads.
+ */
+export async function getRunsOf(ids) {
+  const answers = await Promise.allSettled(ids.map((id) => getRun(id)));
+  const runs = answers.filter((a) => a.status === "fulfilled").map((a) => a.value);
+  const missing = answers.flatMap((a, i) =>
+    a.status === "rejected" ? [{ id: ids[i], message: a.reason?.message ?? String(a.reason) }] : []
+  );
+  if (runs.length === 0 && missing.length) throw answers[0].reason;
+  return { runs, missing };
 }
 
 /** Forgets cached runs (after delete / restore). */
@@ -137,6 +175,8 @@ export async function listArtifacts(runId, path) {
       run_id: runId,
       path: path || undefined,
       page_token: pageToken,
+    }).catch((error) => {
+      throw withPathReason(error, path);
     });
     for (const f of page.files ?? []) files.push(f);
     pageToken = page.next_page_token;

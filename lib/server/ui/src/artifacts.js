@@ -2,7 +2,7 @@
 // highlighted code / YAML / JSON, CSV/TSV tables, images, PDFs, HTML in a sandboxed iframe; every file
 // has a download link and "Copy path". Selecting a directory shows its images as a gallery, its PDFs and
 // files, and any panel registered for it (registerDirectoryView: e.g. a logged model's MLmodel panel).
-import { artifactUrl, listArtifacts } from "./api.js";
+import { artifactUrl, fetchArtifact, listArtifacts } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
 import { highlighted } from "./highlight.js";
 import { parseDelimited } from "./delimited.js";
@@ -247,10 +247,7 @@ export function artifactBrowser(run, initialPath, onSelect) {
     }
     let response;
     try {
-      response = await fetch(url);
-      if (!response.ok) {
-        throw new Error(`Cannot load ${info.path}: ${response.status} ${await response.text()}`);
-      }
+      response = await fetchArtifact(runId, info.path);
     } catch (error) {
       return void mount(body, errorBox(error.message, "preview-error"));
     }

@@ -24,6 +24,17 @@ export function niceTicks(min, max, count = 6) {
   return ticks;
 }
 
+/**
+ * Tick values of a log axis whose exponents run [lo, hi]: the powers of ten in it, or — when it spans
+ * less than two of them (values 2…7) — nice values in between, so the axis is never left unlabelled.
+ * @example logTicks(0, 3) // [1, 10, 100, 1000]; logTicks(0.3, 0.9) // [2, 4, 6]
+ */
+export function logTicks(lo, hi) {
+  const powers = niceTicks(lo, hi, 5).filter((t) => Number.isInteger(t)).map((t) => 10 ** t);
+  if (powers.length >= 2) return powers;
+  return niceTicks(10 ** lo, 10 ** hi, 5).filter((v) => v > 0);
+}
+
 const NON_FINITE = /^[-+]?(nan|inf|infinity)$/i;
 
 /**
@@ -59,10 +70,18 @@ export function padRange(lo, hi, ratio) {
   return [Math.max(-Number.MAX_VALUE, lo - pad), Math.min(Number.MAX_VALUE, hi + pad)];
 }
 
-/** A tick label: formatNumber, with values that are zero to 12 digits printed as 0. */
+/**
+ * A tick label short enough for the margin beside a plot: formatNumber, with values that are zero to 12
+ * digits printed as 0, and large or tiny values in exponent form with as many digits as the axis span
+ * needs to tell ticks apart ("1.5e+308", not "1.5000e+308"; "2.5e+12", not "2500000000000").
+ * @example formatTick(1.5e308, 3e308) // "1.5e+308"; formatTick(1234500000000, 2e9) // "1.2345e+12"
+ */
 export function formatTick(v, span = Math.abs(v)) {
-  if (span > 0 && Math.abs(v) < span * 1e-12) return "0";
-  return formatNumber(v);
+  const abs = Math.abs(v);
+  if (span > 0 && abs < span * 1e-12) return "0";
+  if (!Number.isFinite(v) || abs === 0 || (abs < 1e9 && abs >= 1e-4)) return formatNumber(v);
+  const digits = span > 0 ? Math.min(16, Math.max(1, Math.ceil(Math.log10(abs / span)) + 2)) : 4;
+  return v.toExponential(digits).replace(/\.?0+e/, "e");
 }
 
 /**

@@ -2,18 +2,20 @@
 // differences highlighted (dict params split into dotted rows), overlaid metric histories, a scatter
 // plot (x defaults to the first param that differs) and parallel coordinates that widen with their axes.
 // Runs keep their colours from the runs table.
-import { bulkMetricHistory, getRun, metricHistory } from "./api.js";
+import { bulkMetricHistory, getRunsOf, metricHistory } from "./api.js";
 import {
   errorBox,
   formatDuration,
   formatNumber,
   formatTime,
   h,
+  missingRunsNotice,
   mount,
   parseIdList,
   runDuration,
   statusBadge,
   toMap,
+  valueText,
 } from "./dom.js";
 import { metricChart, xAxisSelect } from "./charts.js";
 import { scatterPlot } from "./scatter.js";
@@ -111,7 +113,7 @@ function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
           "tr",
           { class: differs ? "diff" : "same", testid: rowTestid, dataset: { key, differs: String(differs) } },
           h("th", {}, breakable(key)),
-          values.map((v) => h("td", {}, v ?? "")),
+          values.map((v) => h("td", {}, valueText(v ?? ""))),
         );
       }),
     ),
@@ -125,7 +127,7 @@ export async function comparePage(container, route) {
   const ids = parseIdList(route.query.get("runs"));
   if (ids.length === 0) throw new Error('No runs to compare: the link needs ?runs=["<run id>", …]');
   mount(container, h("p", { class: "muted" }, "Loading runs…"));
-  const runs = await Promise.all(ids.map((id) => getRun(id)));
+  const { runs, missing } = await getRunsOf(ids);
   const labels = distinctLabels(runs);
   const label = (r) => labels.get(r.info.run_id);
   const experimentIds = parseIdList(route.query.get("experiments"));
@@ -197,6 +199,7 @@ export async function comparePage(container, route) {
   mount(
     container,
     h("h1", { testid: "compare-title" }, `Comparing ${runs.length} runs`),
+    missingRunsNotice(missing),
     h(
       "table",
       { class: "grid-table compare", testid: "compare-runs" },

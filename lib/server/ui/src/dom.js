@@ -127,6 +127,38 @@ export function errorBox(message, testid = "error") {
   return h("div", { class: "error-box", testid, role: "alert" }, message);
 }
 
+/** The notice of a page that could not load some runs of its link (nothing when all loaded). */
+export function missingRunsNotice(missing) {
+  if (!missing.length) return null;
+  return h(
+    "div",
+    { class: "error-box", testid: "missing-runs", role: "alert" },
+    `${missing.length} run(s) of this link could not be loaded and are left out:`,
+    h("ul", {}, missing.map((m) => h("li", { testid: "missing-run" }, `${m.id}: ${m.message}`))),
+  );
+}
+
+/** Values longer than this show their start and a "Show all" button (MLflow allows 6000-char params). */
+const LONG_VALUE_CHARS = 400;
+
+/**
+ * A param or tag value as wrapped text; a long one (a pasted JSON config) is cut to its start with a
+ * button showing the rest, so one value does not push everything else off the page.
+ */
+export function valueText(value, testid) {
+  const text = String(value ?? "");
+  const el = h("span", { class: "value", testid });
+  if (text.length <= LONG_VALUE_CHARS) return mount(el, text);
+  const toggle = h("button", { type: "button", class: "small", testid: "value-toggle" });
+  const show = (all) => {
+    mount(el, all ? text : text.slice(0, 300) + "… ", toggle);
+    toggle.textContent = all ? " Show less" : `Show all ${text.length.toLocaleString("en")} characters`;
+    toggle.onclick = () => show(!all);
+  };
+  show(false);
+  return el;
+}
+
 /** The run name, or its id when unnamed. */
 export function runLabel(run) {
   return run.info.run_name || run.info.run_id.slice(0, 8);

@@ -2,7 +2,7 @@
 // place, a markdown description with Write / Preview, a tags table (add, edit, delete) and a small
 // prompt dialog. Each save goes to the server through the page's callback; a refusal shows the server's
 // message and keeps what the user typed.
-import { errorBox, h, mount } from "./dom.js";
+import { errorBox, h, mount, valueText } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 
 /** Runs `save()`; on failure shows its message in `slot` and returns false. */
@@ -228,7 +228,7 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) 
       "tr",
       { testid: "tag-row", dataset: { key: t.key } },
       h("td", {}, t.key),
-      h("td", {}, h("span", { class: "value", testid: "tag-row-value" }, t.value)),
+      h("td", {}, valueText(t.value, "tag-row-value")),
       h(
         "td",
         {},

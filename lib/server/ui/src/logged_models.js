@@ -3,11 +3,12 @@
 // serves it. The same panel, with a Register button and the versions registered from it, shows in the
 // artifact browser for any folder holding an MLmodel file (registerDirectoryView). Reads MLmodel and
 // input_example.json through the artifact route; all text via text nodes.
-import { apiGet, artifactUrl } from "./api.js";
+import { fetchArtifact } from "./api.js";
 import { registerDirectoryView } from "./artifacts.js";
 import { h, mount } from "./dom.js";
 import { registerModelButton } from "./register_model.js";
-import { quote, versionHash } from "./registry_api.js";
+import { versionHash } from "./registry_api.js";
+import { versionsOfRun } from "./run_registered_models.js";
 
 /** The entries of a run's `mlflow.log-model.history` tag (newest last); [] when absent or malformed. */
 export function loggedModels(tags) {
@@ -135,21 +136,15 @@ function copyButton(text) {
 }
 
 async function fetchText(runId, path) {
-  const res = await fetch(artifactUrl(runId, path));
-  if (!res.ok) throw new Error(`${path}: ${res.status}`);
-  return await res.text();
+  return await (await fetchArtifact(runId, path)).text();
 }
 
 /** Versions registered from the model at `path` of the run (matched by their source). */
 async function registeredFrom(run, path) {
   const runId = run.info.run_id;
-  const page = await apiGet("model-versions/search", {
-    filter: `run_id = ${quote(runId)}`,
-    max_results: 1000,
-  });
   const root = (run.info.artifact_uri ?? "").replace(/\/+$/, "");
   const sources = new Set([`runs:/${runId}/${path}`, `${root}/${path}`]);
-  return (page.model_versions ?? []).filter((v) => sources.has((v.source ?? "").replace(/\/+$/, "")));
+  return (await versionsOfRun(runId)).filter((v) => sources.has((v.source ?? "").replace(/\/+$/, "")));
 }
 
 // How to use the model: kmlf serves kmlf-flavor models; others load through an Mlflow model dataset.

@@ -1,8 +1,8 @@
 // The metric page (#/metric/…): several metrics of several runs, in MLflow's URL form (runs, experiments,
 // plot_metric_keys, x_axis, y_axis_scale, line_smoothness, show_point, deselected_curves). Controls
 // write back to the URL (replaceState), so the link shares what is on screen.
-import { bulkMetricHistory, getExperiment, getRun } from "./api.js";
-import { errorBox, h, mount, parseIdList, runLabel } from "./dom.js";
+import { bulkMetricHistory, getExperiment, getRunsOf } from "./api.js";
+import { errorBox, h, missingRunsNotice, mount, parseIdList, runLabel } from "./dom.js";
 import { metricChart, metricPicker, xAxisSelect } from "./charts.js";
 import { runColor } from "./run_marks.js";
 import { metricHash, runHash } from "./routes.js";
@@ -26,7 +26,7 @@ export async function metricPage(container, route) {
   const ids = parseIdList(route.query.get("runs"));
   if (ids.length === 0) throw new Error('No runs to plot: the link needs ?runs=["<run id>", …]');
   mount(container, h("p", { class: "muted" }, "Loading runs…"));
-  const runs = await Promise.all(ids.map((id) => getRun(id)));
+  const { runs, missing } = await getRunsOf(ids);
   const labels = distinctLabels(runs);
   const experimentIds = parseIdList(route.query.get("experiments"));
   const allKeys = [...new Set(runs.flatMap((r) => (r.data?.metrics ?? []).map((m) => m.key)))].sort();
@@ -59,7 +59,12 @@ export async function metricPage(container, route) {
 
   const histories = new Map(); // key → Map(runId → points)
   const load = async (key) => {
-    if (!histories.has(key)) histories.set(key, await bulkMetricHistory(ids, key, 2500));
+    if (!histories.has(key)) {
+      histories.set(
+        key,
+        await bulkMetricHistory(runs.map((r) => r.info.run_id), key, 2500),
+      );
+    }
     return histories.get(key);
   };
   const syncUrl = () => {
@@ -147,6 +152,7 @@ export async function metricPage(container, route) {
         : `${runs.length} runs`,
     ),
     h("h1", { testid: "metric-title" }, route.params.keys.join(", ") || "Metrics"),
+    missingRunsNotice(missing),
     h(
       "div",
       { class: "metrics-layout" },

@@ -1,7 +1,7 @@
 // Pipeline views from the run artifact kmlf/pipeline.json (written by kmlf's tracking hook): a layered
 // DAG of nodes and datasets whose namespaces collapse and expand as in kedro-viz (pipeline_graph.js),
 // and a Gantt chart of node timings.
-import { artifactUrl } from "./api.js";
+import { fetchArtifact } from "./api.js";
 import { errorBox, formatDuration, h, mount, s } from "./dom.js";
 import { niceTicks } from "./chart_math.js";
 import { layoutGraph, namespacesOf, pipelineGraph } from "./pipeline_graph.js";
@@ -11,23 +11,25 @@ export const PIPELINE_ARTIFACT = "kmlf/pipeline.json";
 /** Renders the pipeline tab of `run`. */
 export async function pipelineTab(pane, run) {
   mount(pane, h("p", { class: "muted" }, "Loading pipeline…"));
-  const response = await fetch(artifactUrl(run.info.run_id, PIPELINE_ARTIFACT));
-  if (!response.ok) {
-    mount(
-      pane,
-      h(
-        "p",
-        { class: "muted", testid: "no-pipeline" },
-        `This run has no ${PIPELINE_ARTIFACT} artifact (runs tracked by kmlf write one).`,
-      ),
-    );
-    return;
-  }
   let pipeline;
   try {
-    pipeline = await response.json();
+    pipeline = await (await fetchArtifact(run.info.run_id, PIPELINE_ARTIFACT)).json();
   } catch (error) {
-    mount(pane, errorBox(`Cannot read ${PIPELINE_ARTIFACT}: ${error.message}`, "pipeline-error"));
+    // Only a missing file means "no pipeline": a refused or broken read says what went wrong.
+    const missing = error.status === 404 || error.code === "RESOURCE_DOES_NOT_EXIST";
+    mount(
+      pane,
+      missing
+        ? h(
+          "p",
+          { class: "muted", testid: "no-pipeline" },
+          `This run has no ${PIPELINE_ARTIFACT} artifact (runs tracked by kmlf write one).`,
+        )
+        : errorBox(
+          error instanceof SyntaxError ? `Cannot read ${PIPELINE_ARTIFACT}: ${error.message}` : error.message,
+          "pipeline-error",
+        ),
+    );
     return;
   }
   const namespaces = namespacesOf(pipeline);

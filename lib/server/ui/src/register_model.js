@@ -14,7 +14,11 @@ export async function loggedModelPaths(run) {
     // a malformed history tag: the folders below still tell
   }
   const scan = async (path, depth) => {
-    const files = await listArtifacts(run.info.run_id, path);
+    // A folder the server will not list (a name holding '#') holds no model this UI could register.
+    const files = await listArtifacts(run.info.run_id, path).catch((error) => {
+      if (path && error.status === 400) return [];
+      throw error;
+    });
     if (files.some((f) => !f.is_dir && f.path.split("/").pop() === "MLmodel") && path) found.add(path);
     if (depth === 0) return;
     for (const f of files.filter((f) => f.is_dir).slice(0, 50)) await scan(f.path, depth - 1);

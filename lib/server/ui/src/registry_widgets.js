@@ -1,7 +1,7 @@
 // Pieces of the registry pages: alias chips, stage badges, a tags editor, a description editor and
 // links to the run a version came from.
 import { getRun } from "./api.js";
-import { h, mount } from "./dom.js";
+import { h, mount, valueText } from "./dom.js";
 import { versionHash } from "./registry_api.js";
 
 /** A chip per alias; with `onRemove`, each chip has a × button. */
@@ -88,7 +88,7 @@ export function tagsEditor(tags, { onSet, onDelete, onError, onDone }) {
               "tr",
               { testid: "tag-row" },
               h("td", {}, t.key),
-              h("td", { class: "value" }, t.value),
+              h("td", {}, valueText(t.value)),
               h(
                 "td",
                 {},

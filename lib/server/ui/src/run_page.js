@@ -1,5 +1,5 @@
 // Run page: overview (metadata, description, params, metrics, tags), metric charts, artifacts, pipeline
-// views. Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
+// views. The overview lists the model versions registered from the run. Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
 // The name, the markdown description (tag mlflow.note.content) and the tags are edited in place through
 // runs/update, runs/set-tag and runs/delete-tag, as MLflow's UI does. While the run is RUNNING it is
 // re-read every few seconds and the status and overview follow.
@@ -15,6 +15,7 @@ import {
   runLabel,
   statusBadge,
   toMap,
+  valueText,
 } from "./dom.js";
 import { metricsTab } from "./metrics_tab.js";
 import { artifactBrowser } from "./artifacts.js";
@@ -22,6 +23,7 @@ import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
 import { loggedModelsSection } from "./logged_models.js";
 import { registerModelButton } from "./register_model.js";
+import { registeredModelsCell } from "./run_registered_models.js";
 import { descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
 import { NOTE_TAG } from "./experiment_header.js";
 
@@ -54,6 +56,8 @@ export async function runPage(container, route) {
   const panel = h("div", { class: "tab-panel" });
   const panes = new Map();
   let artifacts;
+  // Shared by every redraw of the overview, and refreshed when a model is registered from this page.
+  const registered = registeredModelsCell(runId);
 
   const show = (r) => {
     const tab = TABS.some(([id]) => id === r.params.tab) ? r.params.tab : "overview";
@@ -76,7 +80,7 @@ export async function runPage(container, route) {
     if (!panes.has(paneKey)) {
       const pane = h("div", { testid: `pane-${tab}` });
       panes.set(paneKey, pane);
-      if (tab === "overview") overview(pane, run, tags, base);
+      if (tab === "overview") overview(pane, run, tags, base, registered.el);
       if (tab === "model-metrics") void metricsTab(pane, run, r.query.get("metric"));
       if (tab === "artifacts") {
         artifacts = artifactBrowser(run, r.params.artifactPath, (path) => {
@@ -90,6 +94,8 @@ export async function runPage(container, route) {
       if (tab === "pipeline") void pipelineTab(pane, run);
     } else if (tab === "artifacts" && r.params.artifactPath) {
       artifacts?.open(r.params.artifactPath);
+    } else if (tab === "overview") {
+      void registered.refresh(); // a model may have been registered from the artifact browser meanwhile
     }
     mount(panel, panes.get(paneKey));
   };
@@ -114,7 +120,7 @@ export async function runPage(container, route) {
     location.hash = `#/experiments/${encodeURIComponent(run.info.experiment_id)}`;
   };
 
-  const register = registerModelButton(run);
+  const register = registerModelButton(run, { onRegistered: () => registered.refresh() });
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / ", expLink, " / "),
@@ -157,7 +163,7 @@ export async function runPage(container, route) {
       tags = toMap(run.data?.tags);
       if (pane) {
         const filter = pane.querySelector("[data-testid=params-filter]")?.value ?? "";
-        overview(pane, run, tags, base);
+        overview(pane, run, tags, base, registered.el);
         const box = pane.querySelector("[data-testid=params-filter]");
         if (box && filter) (box.value = filter), box.dispatchEvent(new Event("input"));
       }
@@ -176,7 +182,7 @@ function kvTable(rows, testid, headers = ["Name", "Value"]) {
   );
 }
 
-function overview(pane, run, tags, base) {
+function overview(pane, run, tags, base, registeredModels) {
   const info = run.info;
   const dirty = tags.get("kmlf.git.dirty") ?? tags.get("mlflow.source.git.dirty");
   const commit = tags.get("mlflow.source.git.commit");
@@ -221,6 +227,7 @@ function overview(pane, run, tags, base) {
         : "—",
     ],
     ["Child runs", children],
+    ["Registered models", registeredModels],
     ["Lifecycle", info.lifecycle_stage],
     ["Artifact URI", h("span", { class: "mono" }, info.artifact_uri ?? "")],
   ];
@@ -239,6 +246,12 @@ function overview(pane, run, tags, base) {
   const metrics = [...(run.data?.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const params = [...(run.data?.params ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   const allTags = [...(run.data?.tags ?? [])].sort((a, b) => a.key.localeCompare(b.key));
+  // The heading counts the tags the editor lists: MLflow's own (mlflow.*) are apart, below it.
+  const systemTags = allTags.filter((t) => t.key.startsWith("mlflow."));
+  const userTagKeys = new Set(allTags.filter((t) => !t.key.startsWith("mlflow.")).map((t) => t.key));
+  const tagsHeading = h("h2", { testid: "tags-heading" });
+  const countTags = () => (tagsHeading.textContent = `Tags (${userTagKeys.size})`);
+  countTags();
   const paramFilter = h("input", {
     type: "search",
     class: "search",
@@ -253,7 +266,7 @@ function overview(pane, run, tags, base) {
     );
     mount(
       paramBox,
-      kvTable(shown.map((p) => [p.key, h("span", { class: "value" }, p.value)]), "params-table"),
+      kvTable(shown.map((p) => [p.key, valueText(p.value)]), "params-table"),
     );
   };
   paramFilter.addEventListener("input", renderParams);
@@ -295,7 +308,7 @@ function overview(pane, run, tags, base) {
     h(
       "section",
       {},
-      h("h2", {}, `Tags (${allTags.length})`),
+      tagsHeading,
       tagEditor({
         tags: allTags,
         testid: "tags-table",
@@ -303,20 +316,22 @@ function overview(pane, run, tags, base) {
         onSet: async (key, value) => {
           await apiPost("runs/set-tag", { run_id: info.run_id, key, value });
           forgetRun(info.run_id);
+          userTagKeys.add(key);
+          countTags();
         },
         onDelete: async (key) => {
           await apiPost("runs/delete-tag", { run_id: info.run_id, key });
           forgetRun(info.run_id);
+          userTagKeys.delete(key);
+          countTags();
         },
       }),
       h(
         "details",
         {},
-        h("summary", {}, "System tags (mlflow.*)"),
+        h("summary", {}, `System tags (mlflow.*): ${systemTags.length}`),
         kvTable(
-          allTags.filter((t) => t.key.startsWith("mlflow.")).map((
-            t,
-          ) => [t.key, h("span", { class: "value" }, t.value)]),
+          systemTags.map((t) => [t.key, valueText(t.value)]),
           "system-tags-table",
         ),
       ),

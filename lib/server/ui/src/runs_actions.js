@@ -1,6 +1,7 @@
 // The experiment page's actions on selected runs — Compare, Rename (one run, through runs/update as
 // MLflow's UI does), Delete / Restore — and "Download CSV" of every run the search matches. A refusal
-// shows the server's message in the page's error slot.
+// shows the server's message in the page's error slot; a bulk delete / restore tries every selected run,
+// reloads the table and says which runs the server refused and why.
 import { apiPost, forgetRun } from "./api.js";
 import { errorBox, h, mount, runLabel } from "./dom.js";
 import { compareHash } from "./routes.js";
@@ -10,7 +11,8 @@ import { downloadRunsCsv } from "./runs_download.js";
 /**
  * The action buttons. ctx: {selected (Set of run ids), runById(id), experimentIds, experimentName(id),
  * deleted() (the Deleted view is shown), searchRequest(pageToken, max), errorSlot, reload() (after a
- * lifecycle change), renamed() (after a rename)}. Returns {el (the buttons), update()}.
+ * lifecycle change), selectionChanged() (runs left the selection), renamed() (after a rename)}. Returns
+ * {el (the buttons), update()}.
  */
 export function runActions(ctx) {
   const { selected, errorSlot } = ctx;
@@ -36,18 +38,29 @@ export function runActions(ctx) {
   };
 
   const lifecycle = async (endpoint) => {
-    if (endpoint === "runs/delete" && !confirm(`Delete ${selected.size} run(s)?`)) return;
-    try {
-      for (const id of selected) {
+    const ids = [...selected];
+    const verb = endpoint === "runs/delete" ? "delete" : "restore";
+    if (verb === "delete" && !confirm(`Delete ${ids.length} run(s)?`)) return;
+    const labels = new Map(ids.map((id) => [id, ctx.runById(id) ? runLabel(ctx.runById(id)) : id]));
+    mount(errorSlot);
+    // Every run is tried, as MLflow's UI does; one refusal must not hide what the others did.
+    const failed = [];
+    for (const id of ids) {
+      try {
         await apiPost(endpoint, { run_id: id });
-        forgetRun(id);
+        selected.delete(id);
+      } catch (error) {
+        failed.push({ id, message: error.message ?? String(error) });
       }
-      selected.clear();
-      update();
-      await ctx.reload();
-    } catch (error) {
-      fail(error);
+      forgetRun(id);
     }
+    update();
+    await ctx.reload();
+    // The refused runs stay selected for a retry, when the reloaded table still shows them.
+    for (const id of [...selected]) if (!ctx.runById(id)) selected.delete(id);
+    update();
+    ctx.selectionChanged();
+    if (failed.length) errorSlot.append(partialFailure(verb, ids.length, failed, labels));
   };
   remove.addEventListener("click", () => lifecycle("runs/delete"));
   restore.addEventListener("click", () => lifecycle("runs/restore"));
@@ -90,4 +103,31 @@ export function runActions(ctx) {
       button: csv,
     }).catch(fail));
   return { el: [compare, rename, remove, restore, csv], update };
+}
+
+/** What a bulk delete / restore did and, run by run, what the server refused and why. */
+function partialFailure(verb, total, failed, labels) {
+  const done = total - failed.length;
+  const past = verb === "delete" ? "Deleted" : "Restored";
+  return h(
+    "div",
+    { class: "error-box", testid: "runs-error", role: "alert" },
+    h(
+      "p",
+      { testid: "lifecycle-summary" },
+      `${past} ${done} of ${total} run(s); the server refused to ${verb} ${failed.length}:`,
+    ),
+    h(
+      "ul",
+      {},
+      failed.map(({ id, message }) =>
+        h(
+          "li",
+          { testid: "lifecycle-failure", dataset: { runId: id } },
+          labels.get(id) === id ? id : `${labels.get(id)} (${id})`,
+          `: ${message}`,
+        )
+      ),
+    ),
+  );
 }

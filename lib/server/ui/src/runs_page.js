@@ -10,9 +10,10 @@ import { virtualTable } from "./virtual_table.js";
 import { runIdFilter } from "./run_tree.js";
 import { fetchParentRuns, prepareRun } from "./runs_loading.js";
 import { attachAutocomplete } from "./search_suggest_box.js";
+import { searchErrorBox } from "./search_hints.js";
 import { createPoller } from "./poller.js";
 import { runColumns } from "./runs_columns.js";
-import { errorBox, h, mount } from "./dom.js";
+import { h, mount } from "./dom.js";
 import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
 import { experimentHash } from "./routes.js";
 import { columnPrefs, defaultColumns, moveColumn, shownColumns } from "./column_prefs.js";
@@ -324,7 +325,7 @@ export async function runsPage(container, route) {
       parents = new Map();
       nextPageToken = undefined;
       table.setRows([], { emptyText: "" });
-      mount(errorSlot, errorBox(error.message, "runs-error"));
+      mount(errorSlot, searchErrorBox(error, state.filter, st.known));
     } finally {
       if (mine === generation) {
         loading = false;
@@ -346,6 +347,10 @@ export async function runsPage(container, route) {
     searchRequest,
     errorSlot,
     reload: () => fetchPage(true),
+    selectionChanged: () => {
+      selectAll.checked = false;
+      table.refresh();
+    },
     renamed: () => {
       showRows({ keepScroll: true });
       charts?.refresh();

@@ -1,0 +1,185 @@
+/// <reference lib="dom" />
+/**
+ * The web UI in headless Chromium against the odd-data store (tests/server/ui_odd_data_fixture.ts): the
+ * run page's "Registered models" row, a bulk delete that the server refuses halfway, and the odd inputs a
+ * careful MLflow user tries. One browser page walks every step, so the file stays fast on a busy machine.
+ */
+import assert from "node:assert/strict";
+// deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
+import type { Page } from "npm:playwright-core@1.65.1";
+import { join } from "node:path";
+import { launchChromium, SCREENSHOTS_DIR } from "./ui_browser_harness.ts";
+import { serveFixture } from "./ui_fixture.ts";
+import { buildOddFixture, LONG_VALUE, purgeRun } from "./ui_odd_data_fixture.ts";
+
+const testids = (page: Page, id: string) => page.getByTestId(id).allTextContents();
+
+/** A screenshot for review under tests/artifacts/screenshots/ (not one of the committed main pages). */
+async function shot(page: Page, name: string) {
+  await Deno.mkdir(SCREENSHOTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: true });
+}
+
+Deno.test({
+  name: "the web UI with registered models, refused bulk deletes and odd data",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn(t) {
+    const browser = await launchChromium();
+    const f = await buildOddFixture();
+    const { url: base, server } = serveFixture(f.store);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const pageErrors: string[] = [];
+      page.on("pageerror", (e) => pageErrors.push(e.message));
+      page.on("dialog", (d) => void d.accept());
+      const expHash = `#/experiments/${f.experimentId}`;
+      const runHash = (id: string) => `${expHash}/runs/${id}`;
+      const open = async (hash: string) => {
+        await page.goto(`${base}/${hash}`);
+        await page.reload({ waitUntil: "networkidle" });
+      };
+
+      await t.step("a run's overview lists the model versions registered from it", async () => {
+        await open(runHash(f.registeredRunId));
+        const row = page.getByTestId("run-registered-models");
+        await row.getByTestId("run-registered-version").first().waitFor();
+        // iris v2 came from another run: not listed here.
+        assert.deepEqual(await testids(page, "run-registered-version"), [
+          "iris v1 Staging @champion → v1",
+          "iris-archive v1",
+        ]);
+        await shot(page, "run-registered-models");
+        await row.getByRole("link", { name: "iris v1" }).click();
+        await page.waitForFunction(() => location.hash === "#/models/iris/versions/1");
+
+        // A run with none says so; registering from its page adds the version to the row at once.
+        await open(runHash(f.doomedRunId));
+        await row.filter({ hasText: "—" }).waitFor();
+        await page.getByTestId("register-model").click();
+        await page.getByTestId("register-name").fill("doomed-model");
+        await page.getByTestId("register-submit").click();
+        await row.getByTestId("run-registered-version").filter({ hasText: "doomed-model v1" }).waitFor();
+      });
+
+      await t.step("a bulk delete refused halfway reloads the table and says what failed", async () => {
+        await open(expHash);
+        await page.getByTestId("run-row").first().waitFor();
+        const select = (id: string) =>
+          page.locator(`[data-testid=run-row][data-run-id='${id}'] [data-testid=run-select]`).check();
+        for (const id of [f.plainRunId, f.doomedRunId, f.longRunId]) await select(id);
+        // Another user purges one of the selected runs for good before Delete is pressed.
+        purgeRun(f.dbPath, f.doomedRunId);
+        await page.getByTestId("delete-button").click();
+        const summary = page.getByTestId("lifecycle-summary");
+        await summary.waitFor();
+        assert.equal(
+          await summary.textContent(),
+          "Deleted 2 of 3 run(s); the server refused to delete 1:",
+        );
+        const failures = await testids(page, "lifecycle-failure");
+        assert.equal(failures.length, 1);
+        assert.match(failures[0], new RegExp(`^doomed \\(${f.doomedRunId}\\): .*${f.doomedRunId}`));
+        // The table was reloaded: neither the deleted runs nor the purged one is still listed.
+        const shown = await page.locator("[data-testid=run-row]").evaluateAll((rows) =>
+          rows.map((r) => (r as HTMLElement).dataset.runId)
+        );
+        for (const id of [f.plainRunId, f.doomedRunId, f.longRunId]) assert.ok(!shown.includes(id), id);
+        assert.equal((await f.store.getRun(f.plainRunId)).info.lifecycleStage, "deleted");
+        assert.equal((await f.store.getRun(f.longRunId)).info.lifecycleStage, "deleted");
+        assert.equal(await page.getByTestId("delete-button").isDisabled(), true, "nothing left selected");
+        await shot(page, "runs-bulk-delete-refused");
+
+        // Restoring what was deleted works and clears the message.
+        await page.getByTestId("runs-view").selectOption("deleted");
+        await page.locator(`[data-testid=run-row][data-run-id='${f.plainRunId}']`).waitFor();
+        for (const id of [f.plainRunId, f.longRunId]) await select(id);
+        await page.getByTestId("restore-button").click();
+        await page.waitForFunction(() => !document.querySelector("[data-testid=run-row]"));
+        assert.equal(await page.getByTestId("lifecycle-summary").count(), 0);
+        assert.equal((await f.store.getRun(f.plainRunId)).info.lifecycleStage, "active");
+      });
+
+      await t.step("a refused filter shows the server's message and how to fix it", async () => {
+        await open(expHash);
+        await page.getByTestId("run-row").first().waitFor();
+        for (
+          const [filter, hint] of [
+            [
+              "params.ключ_über = 'x'",
+              "Quote a key holding other characters in backticks: params.`ключ_über`",
+            ],
+            ["metrics.accuracy > 0.5 or metrics.single < 1", "MLflow's search has no OR"],
+            ["accuracy > 0.5", "Name the entity of the key: metrics.accuracy."],
+          ]
+        ) {
+          await page.getByTestId("runs-filter").fill(filter);
+          await page.getByTestId("runs-search").click();
+          await page.getByTestId("filter-hint").filter({ hasText: hint }).waitFor();
+          assert.match((await page.getByTestId("runs-error").textContent())!, /Invalid|invalid/, filter);
+        }
+        // The fix the first hint names finds the run.
+        await page.getByTestId("runs-filter").fill("params.`ключ_über` = '模型-ü̈ber-🚀-نموذج'");
+        await page.getByTestId("runs-search").click();
+        await page.locator(`[data-testid=run-row][data-run-id='${f.wideRunId}']`).waitFor();
+        assert.equal(await page.getByTestId("runs-error").count(), 0);
+      });
+
+      await t.step(
+        "pages of odd runs: tag counts, refused artifact paths, links to a purged run",
+        async () => {
+          // The Tags heading counts the tags listed under it, not MLflow's own (mlflow.runName).
+          await open(runHash(f.wideRunId));
+          assert.equal(await page.getByTestId("tags-heading").textContent(), "Tags (1)");
+          assert.equal(await page.locator("[data-testid=params-table] tbody tr").count(), 302);
+          // A 5,000-character param shows its start and a button for the rest.
+          const config = page.locator("[data-testid=params-table] tr", { hasText: "config" });
+          const shownText = async () => (await config.locator(".value").textContent())!;
+          assert.ok((await shownText()).length < 400, await shownText());
+          await config.getByTestId("value-toggle").click();
+          assert.ok((await shownText()).startsWith(LONG_VALUE), "the whole value after Show all");
+
+          // MLflow's servers refuse a path holding '#': the page says so in words, not raw JSON.
+          const hashFile = ["déjà vu", "深い", "naïve #1.txt"].map(encodeURIComponent).join("/");
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts/${hashFile}`);
+          const refused = (await page.getByTestId("preview-error").textContent())!;
+          assert.match(
+            refused,
+            /^Cannot load déjà vu\/深い\/naïve #1\.txt: Invalid path \(MLflow servers refuse/,
+          );
+          assert.ok(!refused.includes("{"), refused);
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts`);
+          await page.locator("[data-testid=artifact-node][data-path='run #2']").click();
+          await page.getByRole("alert").filter({
+            hasText: "Cannot list run #2: Invalid path (MLflow servers refuse",
+          })
+            .waitFor();
+          // Nor does that folder break the search for models to register.
+          await page.getByTestId("register-model").click();
+          await page.getByTestId("no-logged-model").waitFor();
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts/${encodeURIComponent("100% sure?.json")}`);
+          await page.getByText('"ok": true').waitFor();
+
+          // A compare link naming a purged run still compares the others and names the one left out.
+          const ids = JSON.stringify([f.registeredRunId, f.doomedRunId, f.wideRunId]);
+          await open(
+            `#/compare-runs?runs=${encodeURIComponent(ids)}&experiments=${
+              encodeURIComponent(`["${f.experimentId}"]`)
+            }`,
+          );
+          await page.getByTestId("compare-title").filter({ hasText: "Comparing 2 runs" }).waitFor();
+          assert.deepEqual(await testids(page, "missing-run"), [
+            `${f.doomedRunId}: Run with id=${f.doomedRunId} not found`,
+          ]);
+          await shot(page, "compare-with-purged-run");
+        },
+      );
+
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await browser.close();
+      await server.shutdown();
+      await f.close();
+    }
+  },
+});

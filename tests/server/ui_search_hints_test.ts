@@ -1,0 +1,46 @@
+/**
+ * The runs page's hints for a filter the server refused: each case is refused by kmlf's own filter
+ * parser (the server's), gets a hint naming the fix, and the fixed filter parses.
+ */
+import assert from "node:assert/strict";
+import { filterHint } from "../../lib/server/ui/src/search_hints.js";
+import { parseFilter } from "../../lib/tracking/mod.ts";
+
+const KNOWN = { metrics: ["accuracy"], params: ["model"], tags: [] };
+
+const CASES: [filter: string, hint: RegExp, fixed: string][] = [
+  ["metrics.accuracy >", /Complete the comparison/, "metrics.accuracy > 0.9"],
+  ["attributes.run_name LIKE", /Complete the comparison/, "attributes.run_name LIKE 'a%'"],
+  ["params.model = 'unterminated", /Close the quote/, "params.model = 'unterminated'"],
+  ["params.`my key = 'a'", /Close the backtick/, "params.`my key` = 'a'"],
+  ["metrics.accuracy > 0.5 or metrics.accuracy < 0.1", /no OR/, "metrics.accuracy > 0.5"],
+  [
+    "metrics.accuracy > 0.5 AND (params.model = 'b')",
+    /no parentheses/,
+    "metrics.accuracy > 0.5 AND params.model = 'b'",
+  ],
+  ["metrics.accuracy == 0.9", /not ==/, "metrics.accuracy = 0.9"],
+  ["metrics.accuracy > 0.5 and", /missing next to AND/, "metrics.accuracy > 0.5"],
+  ["metrics.train/loss > 1", /metrics\.`train\/loss`/, "metrics.`train/loss` > 1"],
+  ["params.my-key = 'a'", /params\.`my-key`/, "params.`my-key` = 'a'"],
+  ["params.ключ_über = 'x'", /params\.`ключ_über`/, "params.`ключ_über` = 'x'"],
+  ["accuracy > 0.5", /metrics\.accuracy\.$/, "metrics.accuracy > 0.5"],
+  ["foo = 'a'", /metrics\.foo, params\.foo or tags\.foo/, "params.foo = 'a'"],
+  ["metrics.accuracy > 'abc'", /numbers, written without quotes/, "metrics.accuracy > 0.5"],
+  ["params.model = 1", /strings, written in quotes/, "params.model = '1'"],
+];
+
+Deno.test("a refused runs filter gets a hint whose fix the server accepts", () => {
+  for (const [filter, hint, fixed] of CASES) {
+    assert.throws(() => parseFilter(filter), `the server refuses ${filter}`);
+    assert.match(filterHint(filter, KNOWN), hint, filter);
+    parseFilter(fixed);
+  }
+});
+
+Deno.test("a filter whose words only look like syntax inside quotes gets no hint", () => {
+  for (const filter of ["params.model = 'x or y'", "params.`a-b` = 'c (d)'", "tags.note = 'a == b'"]) {
+    parseFilter(filter);
+    assert.equal(filterHint(filter, KNOWN), "", filter);
+  }
+});
