@@ -2,7 +2,7 @@
  * The workflow run commands refuse what would leave a useless run behind or fail obscurely:
  * `kmlf mlflow start-run` for a pipeline that does not exist starts no run, and `kmlf mlflow end-run`
  * with an id the store does not hold (an unresolved template, another tracking store) names --run-id
- * and the fix.
+ * and the fix; ending a run again keeps its first outcome and says so.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -81,6 +81,42 @@ Deno.test("an export or a run id file that cannot be written names the option, t
       const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
       const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
       assert.deepEqual(runs.map((r) => r.info.status), ["FAILED"]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("end-run on a run that has ended keeps FINISHED, warns, and exits 0", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const start = await kmlf(["mlflow", "start-run", "--pipeline", "training", "--workflow", "airflow"], {
+      cwd: dir,
+    });
+    assert.equal(start.code, 0, start.stderr);
+    const runId = start.stdout.trim();
+    const end = (status: string) =>
+      kmlf(["mlflow", "end-run", "--run-id", runId, "--status", status], { cwd: dir });
+    const first = await end("success");
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(first.stderr.includes(`MLflow run ${runId} ended FINISHED`), first.stderr);
+    const again = await end("Succeeded");
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.stderr.includes(`MLflow run ${runId} had already ended FINISHED; kept`), again.stderr);
+    const late = await end("Failed");
+    assert.equal(late.code, 0, late.stderr);
+    assert.ok(
+      late.stderr.includes(
+        `warning[mlflow/run-already-ended]: MLflow run ${runId} had already ended FINISHED; kept (--status FAILED not applied)`,
+      ),
+      late.stderr,
+    );
+    assert.ok(late.stderr.includes(`MlflowClient.setTerminated("${runId}", "FAILED")`), late.stderr);
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      assert.equal((await store.getRun(runId)).info.status, "FINISHED");
     } finally {
       await store.close();
     }
