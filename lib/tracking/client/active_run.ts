@@ -57,21 +57,29 @@ export class ActiveRun implements HookedRun {
   readonly info: RunInfo;
   readonly #client: RunClient;
   readonly #onEnd: (run: ActiveRun) => void;
+  readonly #innerRuns: (run: ActiveRun) => readonly ActiveRun[];
   #buffer: Metric[] = [];
   #draining: Promise<void> | undefined;
   #error: unknown;
   #ended = false;
+  #ending: Promise<void> | undefined;
 
   constructor(
     client: RunClient,
     run: Run,
-    options: { processHooks: boolean; onEnd: (run: ActiveRun) => void },
+    options: {
+      processHooks: boolean;
+      onEnd: (run: ActiveRun) => void;
+      /** The runs started inside this one (nested) and still active, outermost first. */
+      innerRuns?: (run: ActiveRun) => readonly ActiveRun[];
+    },
   ) {
     this.#client = client;
     this.info = run.info;
     this.runId = run.info.runId;
     this.experimentId = run.info.experimentId;
     this.#onEnd = options.onEnd;
+    this.#innerRuns = options.innerRuns ?? (() => []);
     if (options.processHooks) watchRun(this);
   }
 
@@ -172,18 +180,14 @@ export class ActiveRun implements HookedRun {
   }
 
   /**
-   * Flushes, then ends the run with `status` (default FINISHED). If the flush fails the run is
-   * marked FAILED and the error is thrown.
+   * Ends the runs started inside this one that are still active (innermost first, with the same status, as
+   * MLflow's `end_run` ends the innermost run), then flushes and ends this run with `status` (default
+   * FINISHED). If the flush fails the run is marked FAILED and the error is thrown. A run ends once: calls
+   * made while or after it ends (a signal's KILLED racing the code's FINISHED) share the first ending.
    */
-  async end(status: RunStatus = "FINISHED"): Promise<void> {
-    if (this.#ended) return;
-    try {
-      await this.flush();
-    } catch (error) {
-      await this.#finish("FAILED").catch(() => {});
-      throw error;
-    }
-    await this.#finish(status);
+  end(status: RunStatus = "FINISHED"): Promise<void> {
+    this.#ending ??= this.#end(status);
+    return this.#ending;
   }
 
   /** Flushes and ends the run, swallowing errors (used on signals and at exit). */
@@ -191,8 +195,23 @@ export class ActiveRun implements HookedRun {
     await this.end(status).catch(() => {});
   }
 
+  async #end(status: RunStatus): Promise<void> {
+    this.#ended = true; // nothing more is buffered while the run ends
+    let innerError: unknown;
+    for (const inner of [...this.#innerRuns(this)].reverse()) {
+      await inner.end(status).catch((error) => (innerError ??= error));
+    }
+    try {
+      await this.flush();
+    } catch (error) {
+      await this.#finish("FAILED").catch(() => {});
+      throw error;
+    }
+    await this.#finish(status);
+    if (innerError !== undefined) throw innerError;
+  }
+
   async #finish(status: RunStatus): Promise<void> {
-    this.#ended = true;
     unwatchRun(this);
     this.#onEnd(this);
     await this.#client.setTerminated(this.runId, status);

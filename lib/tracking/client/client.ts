@@ -392,6 +392,11 @@ export class MlflowClient {
         const i = this.#active.indexOf(r);
         if (i >= 0) this.#active.splice(i, 1);
       },
+      // Every run above it on the stack was started inside it (a parent must be the active run).
+      innerRuns: (r) => {
+        const i = this.#active.indexOf(r);
+        return i >= 0 ? this.#active.slice(i + 1) : [];
+      },
     });
     this.#active.push(active);
     return active;
