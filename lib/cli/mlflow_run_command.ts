@@ -2,7 +2,7 @@
  * `kmlf mlflow start-run` / `kmlf mlflow end-run`: the first and last tasks of an exported workflow
  * (`kmlf export argo|airflow`), opening and closing the one MLflow run every task logs into.
  */
-import { ConfigError, TrackingError } from "../errors.ts";
+import { ConfigError, TrackingError, UsageError } from "../errors.ts";
 import { endWorkflowRun, startWorkflowRun, type WorkflowRunEnding, workflowStatus } from "../mlflow/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -94,6 +94,14 @@ export async function mlflowStartRun(options: StartRunOptions, argv: string[]): 
  */
 export async function mlflowEndRun(options: EndRunOptions): Promise<number> {
   const status = workflowStatus(options.status);
+  if (options.runId.trim() === "") {
+    // What an orchestrator passes when the start-run task's output never arrived (an empty XCom).
+    throw new UsageError("cli/invalid-option", "--run-id is empty: no run to end", {
+      hint:
+        "pass the id `kmlf mlflow start-run` printed: check that the workflow's start-run task succeeded " +
+        "and that its output (Argo output parameter, Airflow XCom) reaches end-run",
+    });
+  }
   const { client } = await openClient(options);
   try {
     const ending = await endWorkflowRun(client, options.runId, status).catch((error) => {

@@ -145,7 +145,14 @@ export async function endWorkflowRun(
   runId: string,
   status: EndStatus,
 ): Promise<WorkflowRunEnding> {
-  const current = (await client.getRun(runId)).info.status;
+  const run = await client.getRun(runId);
+  if (run.info.lifecycleStage === "deleted") {
+    throw new TrackingError("mlflow/run-deleted", `Cannot end run ${runId}: it has been deleted`, {
+      hint:
+        "restore it (the UI's deleted runs, or MlflowClient.restoreRun), then run `kmlf mlflow end-run` again",
+    });
+  }
+  const current = run.info.status;
   const final = workflowEndStatus(current, status);
   const ending: WorkflowRunEnding = TERMINAL.has(current)
     ? { status: final, previous: current as EndStatus }

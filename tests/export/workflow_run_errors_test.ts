@@ -41,6 +41,12 @@ Deno.test("start-run of an unknown pipeline starts no run; end-run of an unknown
       );
       assert.match(end.stderr, /hint: pass the id `kmlf mlflow start-run` printed.*same tracking store/);
     }
+    // An empty id (the start-run task's output never arrived) is named as such, in the CLI's words.
+    const empty = await kmlf(["mlflow", "end-run", "--run-id", " ", "--status", "Failed"], { cwd: dir });
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /error\[cli\/invalid-option\]: --run-id is empty: no run to end/);
+    assert.match(empty.stderr, /hint: .*start-run task succeeded .*XCom/);
+    assert.doesNotMatch(empty.stderr, /MlflowClient/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

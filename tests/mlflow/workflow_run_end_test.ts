@@ -125,3 +125,26 @@ Deno.test("a failed workflow run ends FINISHED when its retried workflow succeed
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a deleted workflow run is refused before anything is written to it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-end-run-" });
+  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
+  try {
+    const experimentId = await client.createExperiment("wf");
+    const runId = (await client.createRun(experimentId)).info.runId;
+    await client.logText(runId, JSON.stringify({ nodes: [] }), "kmlf/workflow/a.json");
+    await client.deleteRun(runId);
+    await assert.rejects(endWorkflowRun(client, runId, "FINISHED"), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "mlflow/run-deleted");
+      assert.match(e.hint ?? "", /restore it .*then run `kmlf mlflow end-run` again/);
+      return true;
+    });
+    const paths = (await client.listArtifacts(runId, "kmlf")).map((f) => f.path);
+    assert.deepEqual(paths, ["kmlf/workflow"], "no pipeline.json written");
+    assert.equal((await client.getRun(runId)).info.status, "RUNNING");
+  } finally {
+    await client.store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
