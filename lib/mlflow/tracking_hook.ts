@@ -132,7 +132,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     if (lost.length > 0) {
       throw new TrackingError(
         "mlflow/run-logging-failed",
-        `MLflow run ${id} ended ${endStatus}, but some of it could not be logged: ${lost.join("; ")}`,
+        `MLflow run ${id} ${
+          ownsRun ? `ended ${endStatus}` : "(left open)"
+        }, but some of it could not be logged: ${lost.join("; ")}`,
         { hint: "check the tracking store and the experiment's artifact location (disk space, permissions)" },
       );
     }
