@@ -133,7 +133,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       throw new TrackingError(
         "mlflow/run-logging-failed",
         `MLflow run ${id} ${
-          ownsRun ? `ended ${endStatus}` : "(left open)"
+          ownsRun ? `ended ${endStatus}` : "stays open (it was open before kmlf started)"
         }, but some of it could not be logged: ${lost.join("; ")}`,
         { hint: "check the tracking store and the experiment's artifact location (disk space, permissions)" },
       );

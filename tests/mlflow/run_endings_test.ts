@@ -130,6 +130,41 @@ for (const [what, location] of [["below a file", "ABS"]]) {
   });
 }
 
+Deno.test("a run kmlf attached to (MLFLOW_RUN_ID) whose end-of-run artifacts fail is said to stay open, not to have ended", async () => {
+  const dir = await trackedDemo("return real(model, x);", {
+    mlflowYml: (y) => y.replace("    nested: true", "    nested: false"),
+    files: { "not-a-folder": "a file, not a folder\n" },
+  });
+  try {
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    const client = new MlflowClient(store);
+    let outer: string;
+    try {
+      const exp = await client.createExperiment("iris", {
+        artifactLocation: `${dir}/not-a-folder/artifacts`,
+      });
+      outer = (await client.createRun(exp, { runName: "orchestrator" })).info.runId;
+    } finally {
+      await store.close();
+    }
+    const r = await kmlf(["run", "inference"], { cwd: dir, env: { MLFLOW_RUN_ID: outer } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `MLflow run ${outer} stays open (it was open before kmlf started), but some of it could not be logged: ` +
+          "kmlf/pipeline.json",
+      ),
+      r.stderr,
+    );
+    assert.match(r.stderr, /error\[mlflow\/run-logging-failed\]/);
+    assert.doesNotMatch(r.stderr, /ended FINISHED|ended FAILED/);
+    const run = await onlyRun(dir);
+    assert.equal(run.info.status, "RUNNING", "left open, as kmlf found it");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /** Runs kmlf with the size of any file it writes capped (SIGXFSZ ignored, so writes fail with EFBIG). */
 async function kmlfWithFileSizeLimit(dir: string, kib: number) {
   const out = await new Deno.Command("bash", {
