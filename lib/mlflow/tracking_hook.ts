@@ -46,6 +46,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   const { config, state } = options;
   let client: TrackingPort | undefined;
   let runId: string | undefined;
+  // Set once the run has been ended: a later afterPipelineRun or onPipelineError (a hook after this one
+  // failed, a signal while the hooks ran) has nothing left to do.
+  let ended = false;
   let ownsRun = true;
   // A task of an exported workflow records its nodes apart; `kmlf mlflow end-run` joins the records.
   let pipelineJsonPath = "kmlf/pipeline.json";
@@ -75,6 +78,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     if (!client || !runId) return;
     const id = runId;
     runId = undefined; // ended once, whatever happens below
+    ended = true;
     const lost: string[] = [];
     const attempt = async (what: string, step: () => Promise<unknown>) => {
       try {
@@ -309,6 +313,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async afterPipelineRun({ pipeline, catalog }) {
       state.loggingEnabled = true;
+      if (ended) return;
       const ml = pipeline.ml;
       if (ml && (!client || !runId)) {
         notModelLogged(
@@ -355,6 +360,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async onPipelineError({ error, pipeline }) {
       state.loggingEnabled = true;
+      if (ended) return;
       if (error instanceof KmlfError && error.code === "run/interrupted") {
         if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
         return await finish("KILLED");
