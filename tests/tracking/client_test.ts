@@ -262,6 +262,24 @@ Deno.test("a run started under another parent while a run is active is refused, 
     assert.equal((await client.getRun(child.runId)).data.tags["mlflow.parentRunId"], active.runId);
     await active.end();
     assert.ok(child.ended);
+    // A run has one handle: resuming one that is active is refused (two handles would each end it).
+    const again = await client.startRun({ runName: "again" });
+    await assert.rejects(
+      client.startRun({ runId: again.runId, nested: true }),
+      (e: unknown) =>
+        e instanceof TrackingError && e.code === "tracking/run-already-active" &&
+        /Cannot resume run \w+: it is already active/.test(e.message),
+    );
+    await again.end();
+    assert.equal(
+      (await client.getRun(again.runId)).data.tags["mlflow.parentRunId"],
+      undefined,
+      "never its own parent",
+    );
+    await assert.rejects(
+      client.startRun({ runId: again.runId, parentRunId: again.runId }),
+      (e: unknown) => e instanceof TrackingError && e.code === "tracking/invalid-parent",
+    );
     // With no run active, any existing parent is fine.
     const late = await client.startRun({ parentRunId: other.info.runId });
     assert.equal((await client.getRun(late.runId)).data.tags["mlflow.parentRunId"], other.info.runId);

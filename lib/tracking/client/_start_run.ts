@@ -54,6 +54,7 @@ export interface StartRunClient {
   readonly store: Pick<TrackingStore, "getRun" | "updateRun">;
   readonly context: RunContext;
   activeRun(): { readonly runId: string } | undefined;
+  activeRuns(): readonly { readonly runId: string }[];
   getOrCreateExperiment(name: string): Promise<Experiment>;
   createRun(experimentId: string, options: { runName?: string; tags?: Record<string, string> }): Promise<Run>;
   setTags(runId: string, tags: KeyValueInput): Promise<void>;
@@ -87,6 +88,19 @@ export async function createOrResumeRun(client: StartRunClient, options: StartRu
         hint: `end run ${current.runId} first (run.end()), or start the run nested under it (nested: true)`,
       },
     );
+  }
+  // One handle per run: two would each end it (the second ending overwriting the first's status).
+  if (options.runId && client.activeRuns().some((r) => r.runId === options.runId)) {
+    throw new TrackingError(
+      "tracking/run-already-active",
+      `Cannot resume run ${options.runId}: it is already active (started with startRun and not ended)`,
+      { hint: "log through the ActiveRun startRun returned for it (client.activeRuns() lists them)" },
+    );
+  }
+  if (options.runId && parentRunId === options.runId) {
+    throw new TrackingError("tracking/invalid-parent", `Run ${options.runId} cannot be its own parent`, {
+      hint: "pass another run as parentRunId, or leave it out",
+    });
   }
   if (current && !options.nested && !options.parentRunId) {
     throw new TrackingError(

@@ -372,6 +372,11 @@ export class MlflowClient {
     return this.#active.at(-1);
   }
 
+  /** Every run started with {@link startRun} and not yet ended, outermost first (each nested in the one before). */
+  activeRuns(): readonly ActiveRun[] {
+    return [...this.#active];
+  }
+
   /**
    * Starts (or resumes) a run with MLflow's default tags; metrics logged through it are buffered.
    *
