@@ -333,6 +333,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             projectRoot: options.projectRoot,
             kmlfVersion: options.kmlfVersion,
           });
+          // Ended meanwhile (a signal while the model was logged: the run is KILLED and said so): no
+          // "Model logged" and no registered version from it.
+          if (ended) return;
           for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
           options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
           uri = logged.uri;
