@@ -231,6 +231,53 @@ Deno.test("SIGTERM while the hooks end the run (the nodes are done) ends it KILL
   }
 });
 
+Deno.test("a second SIGTERM while the hooks end the run stops at once and says the run may stay RUNNING", async () => {
+  const dir = await trackedDemo(
+    'console.error("predicting");\nawait new Promise((r) => setTimeout(r, 30000));',
+    {
+      files: {
+        ...lateHookPlugin(""),
+        "plugins/report.ts": 'import type { Plugin } from "kmlf";\nexport const plugin: Plugin = {\n' +
+          '  name: "report",\n  hooks: () => ({\n    async onPipelineError() {\n' +
+          '      console.error("reporting failure");\n      await new Promise((r) => setTimeout(r, 30000));\n' +
+          "    },\n  }),\n};\n",
+      },
+    },
+  );
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--quiet", CLI_PATH, "run", "training"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.getReader();
+    let seen = "";
+    const until = async (text: string) => {
+      while (!seen.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+    };
+    await until("predicting");
+    child.kill("SIGTERM");
+    await until("reporting failure");
+    child.kill("SIGTERM");
+    await until("\u0000"); // to the end
+    assert.equal((await child.status).code, 143, seen);
+    assert.match(
+      seen,
+      /warning\[run\/stopped\]: a second SIGTERM: stopped at once, before the run's hooks finished ending it; a tracked MLflow run may stay RUNNING/,
+    );
+    assert.match(seen, /hint: end it with MlflowClient\.setTerminated\("<run id>", "KILLED"\)/);
+    assert.equal((await onlyRun(dir)).info.status, "RUNNING", "as the warning says");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 /** Runs kmlf with the size of any file it writes capped (SIGXFSZ ignored, so writes fail with EFBIG). */
 async function kmlfWithFileSizeLimit(dir: string, kib: number) {
   const out = await new Deno.Command("bash", {
