@@ -241,6 +241,32 @@ Deno.test("a run ends once: a second ending, even racing the first, does not cha
     assert.throws(() => run.logMetric("m", 2), /Cannot log to run \w+: it has ended/);
   }));
 
+Deno.test("a wrong status or a store refusing the end status leaves the run endable by a later end()", () =>
+  withClient(async ({ client }) => {
+    const run = await client.startRun({ runName: "retry" });
+    run.logMetric("m", 1);
+    await assert.rejects(
+      run.end("DONE" as "FINISHED"),
+      (e: unknown) =>
+        e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" &&
+        /"DONE" for parameter 'status'/.test(e.message),
+    );
+    assert.equal(run.ended, false, "nothing happened");
+    const store = client.store;
+    const updateRun = store.updateRun.bind(store);
+    store.updateRun = () => Promise.reject(new TrackingError("TEMPORARILY_UNAVAILABLE", "store down"));
+    try {
+      await assert.rejects(run.end(), /store down/);
+    } finally {
+      store.updateRun = updateRun;
+    }
+    assert.equal((await client.getRun(run.runId)).info.status, "RUNNING");
+    await run.end();
+    const after = await client.getRun(run.runId);
+    assert.equal(after.info.status, "FINISHED");
+    assert.equal(after.data.metrics.m, 1);
+  }));
+
 Deno.test("a run started under another parent while a run is active is refused, as in MLflow", () =>
   withClient(async ({ client }) => {
     const other = await client.createRun("0", { runName: "other" });

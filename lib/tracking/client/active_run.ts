@@ -10,7 +10,7 @@ import type { FileInfo, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
 import type { KeyValueInput } from "./client_options.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type HookedRun, unwatchRun, watchRun } from "./process_hooks.ts";
-import { recordArgument } from "./_arguments.ts";
+import { recordArgument, statusArgument } from "./_arguments.ts";
 import { LIMITS } from "../limits.ts";
 import { validateMetric } from "../batch_validation.ts";
 
@@ -63,6 +63,7 @@ export class ActiveRun implements HookedRun {
   #error: unknown;
   #ended = false;
   #ending: Promise<void> | undefined;
+  #terminated = false;
 
   constructor(
     client: RunClient,
@@ -186,7 +187,17 @@ export class ActiveRun implements HookedRun {
    * made while or after it ends (a signal's KILLED racing the code's FINISHED) share the first ending.
    */
   end(status: RunStatus = "FINISHED"): Promise<void> {
-    this.#ending ??= this.#end(status);
+    // A wrong status is refused before anything happens, so the run can still be ended.
+    try {
+      statusArgument(status, "setTerminated (through ActiveRun.end)");
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#ending ??= this.#end(status).catch((error) => {
+      // The store did not take the end status: a later end() tries again (it is not ended yet).
+      if (!this.#terminated) this.#ending = undefined;
+      throw error;
+    });
     return this.#ending;
   }
 
@@ -215,6 +226,7 @@ export class ActiveRun implements HookedRun {
     unwatchRun(this);
     this.#onEnd(this);
     await this.#client.setTerminated(this.runId, status);
+    this.#terminated = true;
   }
 
   // Sends the buffer in batches; a failure leaves the unsent points in the buffer and is recorded.
