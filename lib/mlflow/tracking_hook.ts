@@ -16,6 +16,7 @@ import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
+import { refuseRunId } from "./workflow_run.ts";
 import { exportCredentials, namedRun, runTags, tagValue } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
@@ -202,7 +203,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             "unset MLFLOW_RUN_ID, or set it to the id of an existing run (kmlf then starts its own run or a child)",
         })
         : undefined;
-      const attach = outer && (!config.tracking.run.nested || outer.data.tags[WORKFLOW_TAG] !== undefined);
+      const workflow = outer?.data.tags[WORKFLOW_TAG] !== undefined;
+      if (workflow) refuseRunId(config);
+      const attach = outer && (!config.tracking.run.nested || workflow);
       const continued = config.tracking.run.id
         ? await namedRun(client, config.tracking.run.id, {
           what: `mlflow.yml tracking.run.id ${config.tracking.run.id}`,
@@ -218,7 +221,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       if (attach && !continued) {
         runId = outer.info.runId;
         ownsRun = false;
-        if (outer.data.tags[WORKFLOW_TAG] !== undefined) {
+        if (workflow) {
           pipelineJsonPath = workflowRecordPath(runParams.runId);
         }
         await client.logBatch(runId, { tags });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { TrackingError, UsageError } from "../errors.ts";
+import { ConfigError, TrackingError, UsageError } from "../errors.ts";
 import { checkArtifacts, currentUser, experimentFor, WORKFLOW_TAG } from "./experiment_setup.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { TrackingPort } from "./tracking_port.ts";
@@ -38,6 +38,7 @@ export async function startWorkflowRun(
   config: MlflowConfig,
   options: WorkflowRunOptions,
 ): Promise<string> {
+  refuseRunId(config);
   const experiment = await experimentFor(client, config);
   await checkArtifacts(client, config, experiment.artifactLocation);
   const run = await client.createRun(experiment.experimentId, {
@@ -56,6 +57,31 @@ export async function startWorkflowRun(
     },
   });
   return run.info.runId;
+}
+
+/**
+ * Refuses `tracking.run.id` for a workflow: every task would resume that run (and end it) instead of logging
+ * into the workflow's run.
+ *
+ * @example
+ * ```ts
+ * refuseRunId(config); // throws mlflow/workflow-run-id when mlflow.yml sets tracking.run.id
+ * ```
+ */
+export function refuseRunId(config: MlflowConfig): void {
+  const id = config.tracking.run.id;
+  if (!id) return;
+  throw new ConfigError(
+    "mlflow/workflow-run-id",
+    `mlflow.yml tracking.run.id ${id} would take every task out of the workflow's run: each would resume and ` +
+      "end that run instead",
+    {
+      source: config.locate(["tracking", "run", "id"]),
+      hint:
+        "set tracking.run.id to null in the env the workflow runs with (`kmlf mlflow start-run` opens the " +
+        "run every task logs into)",
+    },
+  );
 }
 
 const STATUSES: Record<string, "FINISHED" | "FAILED" | "KILLED"> = {

@@ -130,3 +130,42 @@ Deno.test("end-run on a run that has ended keeps FINISHED, warns, and exits 0", 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("tracking.run.id is refused for a workflow: by start-run, and by a task given the workflow's run", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const start = await kmlf(["mlflow", "start-run", "--pipeline", "training", "--workflow", "argo"], {
+      cwd: dir,
+    });
+    assert.equal(start.code, 0, start.stderr);
+    const runId = start.stdout.trim();
+    const yml = join(dir, "conf/base/mlflow.yml");
+    const text = await Deno.readTextFile(yml);
+    await Deno.writeTextFile(yml, text.replace(/^ {4}id: null/m, `    id: ${runId}`));
+    const again = await kmlf(["mlflow", "start-run", "--pipeline", "training"], { cwd: dir });
+    const task = await kmlf(["run", "--pipeline", "training", "--nodes", "split_data"], {
+      cwd: dir,
+      env: { MLFLOW_RUN_ID: runId },
+    });
+    for (const r of [again, task]) {
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /error\[mlflow\/workflow-run-id\]: .*mlflow\.yml tracking\.run\.id \w+ would take every task out/,
+      );
+      assert.match(r.stderr, /at conf\/base\/mlflow\.yml:\d+:\d+ \(tracking\.run\.id\)/);
+      assert.match(r.stderr, /hint: set tracking\.run\.id to null/);
+    }
+    assert.equal(again.stdout, "", "no second run started");
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
+      const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
+      assert.deepEqual(runs.map((r) => [r.info.runId, r.info.status]), [[runId, "RUNNING"]]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
