@@ -336,13 +336,14 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             projectRoot: options.projectRoot,
             kmlfVersion: options.kmlfVersion,
           });
-          // Ended meanwhile (a signal while the model was logged: the run is KILLED and said so): no
-          // "Model logged" and no registered version from it.
+          // Ended meanwhile (a signal while the model was logged, in a script that goes on: the run is
+          // KILLED and said so): no "Model logged" and no registered version from it.
           if (ended) return;
           for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
           options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
           uri = logged.uri;
         } catch (error) {
+          if (ended) return; // the run was ended meanwhile, its store closed: already said
           const message = error instanceof Error ? error.message : String(error);
           notModelLogged(options, pipeline, message);
           await finish("FAILED", endTags("model not logged", error));
