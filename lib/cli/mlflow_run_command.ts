@@ -2,8 +2,8 @@
  * `kmlf mlflow start-run` / `kmlf mlflow end-run`: the first and last tasks of an exported workflow
  * (`kmlf export argo|airflow`), opening and closing the one MLflow run every task logs into.
  */
-import { ConfigError, TrackingError } from "../errors.ts";
-import { endWorkflowRun, startWorkflowRun, workflowStatus } from "../mlflow/mod.ts";
+import { ConfigError, TrackingError, UsageError } from "../errors.ts";
+import { endWorkflowRun, startWorkflowRun, type WorkflowRunEnding, workflowStatus } from "../mlflow/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
@@ -94,9 +94,17 @@ export async function mlflowStartRun(options: StartRunOptions, argv: string[]): 
  */
 export async function mlflowEndRun(options: EndRunOptions): Promise<number> {
   const status = workflowStatus(options.status);
+  if (options.runId.trim() === "") {
+    // What an orchestrator passes when the start-run task's output never arrived (an empty XCom).
+    throw new UsageError("cli/invalid-option", "--run-id is empty: no run to end", {
+      hint:
+        "pass the id `kmlf mlflow start-run` printed: check that the workflow's start-run task succeeded " +
+        "and that its output (Argo output parameter, Airflow XCom) reaches end-run",
+    });
+  }
   const { client } = await openClient(options);
   try {
-    await endWorkflowRun(client, options.runId, status).catch((error) => {
+    const ending = await endWorkflowRun(client, options.runId, status).catch((error) => {
       if ((error as TrackingError).code !== "RESOURCE_DOES_NOT_EXIST") throw error;
       throw new TrackingError(
         "mlflow/no-such-run",
@@ -108,9 +116,22 @@ export async function mlflowEndRun(options: EndRunOptions): Promise<number> {
         },
       );
     });
-    err(`MLflow run ${options.runId} ended ${status}`);
+    err(endingMessage(options.runId, status, ending));
     return EXIT.ok;
   } finally {
     await client.store.close();
   }
+}
+
+// What end-run did, when the run had ended before too: an ending kept says so (and how to change it).
+function endingMessage(runId: string, asked: string, ending: WorkflowRunEnding): string {
+  const { status, previous } = ending;
+  if (!previous) return `MLflow run ${runId} ended ${status}`;
+  if (status !== asked) {
+    return `warning[mlflow/run-already-ended]: MLflow run ${runId} had already ended ${previous}; kept ` +
+      `(--status ${asked} not applied)\n  hint: an ended run keeps its outcome; to change it anyway: ` +
+      `MlflowClient.setTerminated("${runId}", "${asked}")`;
+  }
+  if (previous === status) return `MLflow run ${runId} had already ended ${status}; kept`;
+  return `MLflow run ${runId} ended ${status} (it had ended ${previous}: the workflow was run again and succeeded)`;
 }

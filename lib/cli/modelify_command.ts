@@ -108,6 +108,8 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       runName: `modelify-${options.pipeline}`,
       tags: { kmlf_command: ["kmlf", ...argv].map(shellQuote).join(" "), "kmlf.modelify": options.pipeline },
     });
+    // Once the run has ended FINISHED, a later failure (printing the URI) must not turn it FAILED.
+    let ended = false;
     try {
       const logged = await logInferenceModel({
         client,
@@ -124,6 +126,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       const name = spec.logModel.registeredModelName;
       const version = name ? await registerLoggedModel(client, logged.uri, name) : undefined;
       await client.setTerminated(run.info.runId, "FINISHED");
+      ended = true;
       if (version) {
         err(
           `Model registered: "${version.name}" version ${version.version} (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
@@ -131,7 +134,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       }
       out(logged.uri);
     } catch (error) {
-      await client.setTerminated(run.info.runId, "FAILED");
+      if (!ended) await client.setTerminated(run.info.runId, "FAILED");
       throw error;
     }
   } finally {

@@ -28,7 +28,14 @@ export { NODE_TIME_METRICS, NodeTimings, pipelineArtifact } from "./node_timings
 export { planOutputs } from "./output_logging.ts";
 export { filesToLog } from "./log_files.ts";
 export { WORKFLOW_TAG } from "./experiment_setup.ts";
-export { endWorkflowRun, startWorkflowRun, type WorkflowRunOptions, workflowStatus } from "./workflow_run.ts";
+export {
+  endWorkflowRun,
+  startWorkflowRun,
+  workflowEndStatus,
+  type WorkflowRunEnding,
+  type WorkflowRunOptions,
+  workflowStatus,
+} from "./workflow_run.ts";
 export { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 export {
   MlflowMetricDataset,

@@ -11,7 +11,8 @@ import { type GitInfo, gitInfo } from "./git_info.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
 /**
- * A run named by configuration (MLFLOW_RUN_ID, tracking.run.id): when it does not exist, say who named it.
+ * A run named by configuration (MLFLOW_RUN_ID, tracking.run.id): when it does not exist or has been deleted,
+ * say who named it.
  *
  * @example
  * ```ts
@@ -23,8 +24,9 @@ export async function namedRun(
   runId: string,
   options: { what: string; hint: string; source?: SourceLocation },
 ): Promise<RunRef> {
+  let run: RunRef;
   try {
-    return await client.getRun(runId);
+    run = await client.getRun(runId);
   } catch (error) {
     if (
       !(error instanceof KmlfError) ||
@@ -42,6 +44,18 @@ export async function namedRun(
       },
     );
   }
+  // MLflow's start_run refuses it too: nothing can be logged to a deleted run, nor its status set.
+  if (run.info.lifecycleStage === "deleted") {
+    throw new ConfigError(
+      "mlflow/run-deleted",
+      `${options.what} names a deleted run`,
+      {
+        source: options.source,
+        hint: `restore it (the UI's deleted runs, or MlflowClient.restoreRun), or ${options.hint}`,
+      },
+    );
+  }
+  return run;
 }
 
 /**

@@ -16,6 +16,7 @@ import { planParams } from "./params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
+import { refuseRunId } from "./workflow_run.ts";
 import { exportCredentials, namedRun, runTags, tagValue } from "./run_setup.ts";
 
 /** Everything the hook needs besides the config. */
@@ -46,6 +47,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   const { config, state } = options;
   let client: TrackingPort | undefined;
   let runId: string | undefined;
+  // Set once the run has been ended: a later afterPipelineRun or onPipelineError (a hook after this one
+  // failed, a signal while the hooks ran) has nothing left to do.
+  let ended = false;
   let ownsRun = true;
   // A task of an exported workflow records its nodes apart; `kmlf mlflow end-run` joins the records.
   let pipelineJsonPath = "kmlf/pipeline.json";
@@ -75,6 +79,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     if (!client || !runId) return;
     const id = runId;
     runId = undefined; // ended once, whatever happens below
+    ended = true;
     const lost: string[] = [];
     const attempt = async (what: string, step: () => Promise<unknown>) => {
       try {
@@ -132,7 +137,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     if (lost.length > 0) {
       throw new TrackingError(
         "mlflow/run-logging-failed",
-        `MLflow run ${id} ended ${endStatus}, but some of it could not be logged: ${lost.join("; ")}`,
+        `MLflow run ${id} ${
+          ownsRun ? `ended ${endStatus}` : "stays open (it was open before kmlf started)"
+        }, but some of it could not be logged: ${lost.join("; ")}`,
         { hint: "check the tracking store and the experiment's artifact location (disk space, permissions)" },
       );
     }
@@ -196,7 +203,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             "unset MLFLOW_RUN_ID, or set it to the id of an existing run (kmlf then starts its own run or a child)",
         })
         : undefined;
-      const attach = outer && (!config.tracking.run.nested || outer.data.tags[WORKFLOW_TAG] !== undefined);
+      const workflow = outer?.data.tags[WORKFLOW_TAG] !== undefined;
+      if (workflow) refuseRunId(config);
+      const attach = outer && (!config.tracking.run.nested || workflow);
       const continued = config.tracking.run.id
         ? await namedRun(client, config.tracking.run.id, {
           what: `mlflow.yml tracking.run.id ${config.tracking.run.id}`,
@@ -212,7 +221,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       if (attach && !continued) {
         runId = outer.info.runId;
         ownsRun = false;
-        if (outer.data.tags[WORKFLOW_TAG] !== undefined) {
+        if (workflow) {
           pipelineJsonPath = workflowRecordPath(runParams.runId);
         }
         await client.logBatch(runId, { tags });
@@ -307,6 +316,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async afterPipelineRun({ pipeline, catalog }) {
       state.loggingEnabled = true;
+      if (ended) return;
       const ml = pipeline.ml;
       if (ml && (!client || !runId)) {
         notModelLogged(
@@ -326,10 +336,14 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
             projectRoot: options.projectRoot,
             kmlfVersion: options.kmlfVersion,
           });
+          // Ended meanwhile (a signal while the model was logged, in a script that goes on: the run is
+          // KILLED and said so): no "Model logged" and no registered version from it.
+          if (ended) return;
           for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
           options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
           uri = logged.uri;
         } catch (error) {
+          if (ended) return; // the run was ended meanwhile, its store closed: already said
           const message = error instanceof Error ? error.message : String(error);
           notModelLogged(options, pipeline, message);
           await finish("FAILED", endTags("model not logged", error));
@@ -353,6 +367,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
     async onPipelineError({ error, pipeline }) {
       state.loggingEnabled = true;
+      if (ended) return;
       if (error instanceof KmlfError && error.code === "run/interrupted") {
         if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
         return await finish("KILLED");

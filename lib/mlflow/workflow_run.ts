@@ -3,11 +3,12 @@
  * the project's experiment, tagged `kmlf.workflow`, before any task runs; every task's `kmlf run`
  * logs into it (MLFLOW_RUN_ID) and records its nodes under `kmlf/workflow/`; `kmlf mlflow end-run`
  * joins those records into the run's `kmlf/pipeline.json` (the UI's DAG and Gantt chart of the whole
- * workflow) and ends the run FINISHED or FAILED.
+ * workflow) and ends the run FINISHED or FAILED — once: an ended run keeps its outcome unless a retried
+ * workflow finally succeeded.
  *
  * @module
  */
-import { TrackingError, UsageError } from "../errors.ts";
+import { ConfigError, TrackingError, UsageError } from "../errors.ts";
 import { checkArtifacts, currentUser, experimentFor, WORKFLOW_TAG } from "./experiment_setup.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { TrackingPort } from "./tracking_port.ts";
@@ -37,6 +38,7 @@ export async function startWorkflowRun(
   config: MlflowConfig,
   options: WorkflowRunOptions,
 ): Promise<string> {
+  refuseRunId(config);
   const experiment = await experimentFor(client, config);
   await checkArtifacts(client, config, experiment.artifactLocation);
   const run = await client.createRun(experiment.experimentId, {
@@ -55,6 +57,31 @@ export async function startWorkflowRun(
     },
   });
   return run.info.runId;
+}
+
+/**
+ * Refuses `tracking.run.id` for a workflow: every task would resume that run (and end it) instead of logging
+ * into the workflow's run.
+ *
+ * @example
+ * ```ts
+ * refuseRunId(config); // throws mlflow/workflow-run-id when mlflow.yml sets tracking.run.id
+ * ```
+ */
+export function refuseRunId(config: MlflowConfig): void {
+  const id = config.tracking.run.id;
+  if (!id) return;
+  throw new ConfigError(
+    "mlflow/workflow-run-id",
+    `mlflow.yml tracking.run.id ${id} would take every task out of the workflow's run: each would resume and ` +
+      "end that run instead",
+    {
+      source: config.locate(["tracking", "run", "id"]),
+      hint:
+        "set tracking.run.id to null in the env the workflow runs with (`kmlf mlflow start-run` opens the " +
+        "run every task logs into)",
+    },
+  );
 }
 
 const STATUSES: Record<string, "FINISHED" | "FAILED" | "KILLED"> = {
@@ -99,33 +126,79 @@ interface NodeRecord {
   [key: string]: unknown;
 }
 
+type EndStatus = "FINISHED" | "FAILED" | "KILLED";
+
+/** How {@link endWorkflowRun} left the run. */
+export interface WorkflowRunEnding {
+  /** The run's status now. */
+  status: EndStatus;
+  /** The status the run had already ended with, when `end-run` came after an earlier ending. */
+  previous?: EndStatus;
+}
+
+const TERMINAL = new Set<string>(["FINISHED", "FAILED", "KILLED"]);
+
 /**
- * Joins the tasks' node records into `kmlf/pipeline.json` and ends the run with `status`.
+ * The status a run ends with when asked for `requested` while it is `current`. A run still going gets the
+ * status asked; an ended run keeps its first outcome, except that FINISHED replaces FAILED or KILLED: the
+ * orchestrator ends a run FINISHED only once every task has succeeded, which after a failure means the
+ * workflow was retried (`argo retry`, Airflow's "clear") and succeeded. So a later, unrelated ending (an exit
+ * handler or a trigger-ruled task run again, a status typed by hand) never turns FINISHED into FAILED.
  *
  * @example
  * ```ts
- * await endWorkflowRun(client, runId, "FINISHED");
+ * workflowEndStatus("FINISHED", "FAILED"); // "FINISHED": kept
+ * workflowEndStatus("FAILED", "FINISHED"); // "FINISHED": the retried workflow succeeded
+ * ```
+ */
+export function workflowEndStatus(current: string, requested: EndStatus): EndStatus {
+  if (!TERMINAL.has(current)) return requested;
+  return requested === "FINISHED" ? "FINISHED" : current as EndStatus;
+}
+
+/**
+ * Joins the tasks' node records into `kmlf/pipeline.json` and ends the run with `status`. A run that has
+ * already ended keeps its status and end time (see {@link workflowEndStatus}); the records are joined again,
+ * so a second `end-run` repairs a chart the first could not write.
+ *
+ * @example
+ * ```ts
+ * await endWorkflowRun(client, runId, "FINISHED"); // { status: "FINISHED" }
  * ```
  */
 export async function endWorkflowRun(
   client: TrackingPort,
   runId: string,
-  status: "FINISHED" | "FAILED" | "KILLED",
-): Promise<void> {
+  status: EndStatus,
+): Promise<WorkflowRunEnding> {
+  const run = await client.getRun(runId);
+  if (run.info.lifecycleStage === "deleted") {
+    throw new TrackingError("mlflow/run-deleted", `Cannot end run ${runId}: it has been deleted`, {
+      hint:
+        "restore it (the UI's deleted runs, or MlflowClient.restoreRun), then run `kmlf mlflow end-run` again",
+    });
+  }
+  const current = run.info.status;
+  const final = workflowEndStatus(current, status);
+  const ending: WorkflowRunEnding = TERMINAL.has(current)
+    ? { status: final, previous: current as EndStatus }
+    : {
+      status: final,
+    };
   // Ending the run is what matters: a record that cannot be read, or an artifact store that does not
   // answer, must not leave the run RUNNING. The join's failure is reported after the run has ended.
   let joinError: unknown;
   try {
-    await joinRecords(client, runId, status);
+    await joinRecords(client, runId, final);
   } catch (error) {
     if ((error as { code?: unknown }).code === "RESOURCE_DOES_NOT_EXIST") throw error;
     joinError = error;
   }
-  await client.setTerminated(runId, status, Date.now());
+  if (final !== current) await client.setTerminated(runId, final, Date.now());
   if (joinError) {
     throw new TrackingError(
       "mlflow/workflow-join",
-      `Ended run ${runId} ${status}, but could not join its tasks' node records (kmlf/workflow/) into ` +
+      `Ended run ${runId} ${final}, but could not join its tasks' node records (kmlf/workflow/) into ` +
         `kmlf/pipeline.json: ${(joinError as Error).message}`,
       {
         cause: joinError,
@@ -134,6 +207,7 @@ export async function endWorkflowRun(
       },
     );
   }
+  return ending;
 }
 
 async function joinRecords(client: TrackingPort, runId: string, status: string): Promise<void> {

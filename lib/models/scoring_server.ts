@@ -1,7 +1,8 @@
 /**
  * `kmlf models serve`'s request handler: MLflow's scoring server routes (`/ping`, `/health`, `/version`,
  * `POST /invocations`) over a loaded model, as a plain `(Request) => Response` that tests call directly.
- * Every request predicts on its own catalog; a failing node answers 500 and the server keeps serving.
+ * Every request predicts on its own catalog; a failing node answers 400 `BAD_REQUEST` (as MLflow's scoring
+ * server answers any error of the model's `predict`) and the server keeps serving.
  *
  * @module
  */
@@ -82,7 +83,8 @@ function notAllowed(): Response {
 }
 
 /**
- * MLflow's error answer: `{"error_code", "message"}` (415 is plain text, as MLflow's).
+ * MLflow's error answer: `{"error_code", "message"}`, plus `"stack_trace"` when the model failed while
+ * predicting (415 is plain text, as MLflow's).
  *
  * @example
  * ```ts
@@ -102,18 +104,35 @@ export function errorResponse(error: unknown): Response {
       headers: JSON_TYPE,
     });
   }
-  // A node (or a dataset) failed: the model's fault, not the request's.
-  // The cause's text is added only when the message does not already carry it (a node's error quotes it).
-  const cause = error instanceof KmlfError ? (error.cause as Error | undefined)?.message : undefined;
-  const message = error instanceof KmlfError
-    ? cause && !error.message.includes(cause) ? `${error.message}: ${cause}` : error.message
+  // A node (or a dataset) failed. MLflow 2.17's scoring server answers any error of `predict` with 400
+  // BAD_REQUEST, its fixed sentence and a `stack_trace` (mlflow/pyfunc/scoring_server: clients match on them);
+  // kmlf's detail (the node and its error) follows the sentence. The cause's text is added only when the
+  // message does not already carry it (a node's error quotes it).
+  const cause = error instanceof KmlfError ? error.cause : undefined;
+  const causeText = cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
+  const detail = error instanceof KmlfError
+    ? causeText && !error.message.includes(causeText) ? `${error.message}: ${causeText}` : error.message
     : error instanceof Error
     ? error.message
     : String(error);
-  return new Response(pythonJson({ error_code: "INTERNAL_ERROR", message }), {
-    status: 500,
-    headers: JSON_TYPE,
-  });
+  return new Response(
+    pythonJson({
+      error_code: "BAD_REQUEST",
+      message: `${PREDICT_FAILED} ${detail}`,
+      stack_trace: stackTrace(cause ?? error),
+    }),
+    { status: 400, headers: JSON_TYPE },
+  );
+}
+
+/** MLflow 2.17's words for an error raised by the model while it predicts. */
+const PREDICT_FAILED = "Encountered an unexpected error while evaluating the model. Verify that the " +
+  "serialized input Dataframe is compatible with the model for inference.";
+
+// The failing code's stack, as MLflow sends Python's traceback: the user's error where a node threw one.
+function stackTrace(error: unknown): string {
+  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 async function readLimited(request: Request, max: number): Promise<string> {

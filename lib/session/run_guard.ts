@@ -38,6 +38,19 @@ function nextMacrotask(): Promise<void> {
 
 type ProcessLike = { exit(code?: number): never };
 
+// Written straight to stderr: the process ends on the next line, with no one left to report to.
+function stopNote(signal: string): void {
+  try {
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(
+        `warning[run/stopped]: a second ${signal}: stopped at once, before the run's hooks finished ending it; ` +
+          "a tracked MLflow run may stay RUNNING\n  hint: end it with " +
+          'MlflowClient.setTerminated("<run id>", "KILLED") (the id kmlf printed when the run started)\n',
+      ),
+    );
+  } catch { /* stderr is gone: nothing to say it on */ }
+}
+
 /**
  * Refuses `process.exit` without loading node:process (~8 ms of every run): the global `process` is a
  * lazy accessor in Deno, so it is wrapped to patch `exit` on first use. Code that imports node:process
@@ -182,8 +195,10 @@ export class RunGuard {
     for (const signal of SIGNALS) {
       const listener = () => {
         if (guard.#signals++ > 0) {
+          // A second Ctrl-C: stop waiting for the hooks, and say what that leaves behind.
           removeTempFilesInFlight();
-          guard.#exit(128 + SIGNAL_NUMBER[signal]); // a second Ctrl-C: stop waiting for the hooks
+          stopNote(signal);
+          guard.#exit(128 + SIGNAL_NUMBER[signal]);
         }
         guard.#record(new RunInterruptedError(signal));
       };

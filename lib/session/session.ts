@@ -305,12 +305,17 @@ export class KmlfSession {
         });
         result = await guard.race(run);
         await guard.settle(); // a promise the last node left rejected fails the run, not the process
+        // Ending the run is part of it: a failing afterPipelineRun hook, or a signal while the hooks run,
+        // fails the run too, so the hooks that had not ended it yet (tracking) end it FAILED or KILLED
+        // rather than leave it RUNNING.
+        await guard.race(
+          hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog }),
+        );
       } catch (error) {
         // After a signal the runner stops with its own "interrupted" error: the signal's says which one.
         const cause = guard.failure instanceof RunInterruptedError ? guard.failure : error;
         throw await pipelineError(hooks, cause, { runParams, pipeline, catalog });
       }
-      await hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog });
       return result;
     } finally {
       guard.uninstall();

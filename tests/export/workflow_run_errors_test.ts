@@ -2,7 +2,7 @@
  * The workflow run commands refuse what would leave a useless run behind or fail obscurely:
  * `kmlf mlflow start-run` for a pipeline that does not exist starts no run, and `kmlf mlflow end-run`
  * with an id the store does not hold (an unresolved template, another tracking store) names --run-id
- * and the fix.
+ * and the fix; ending a run again keeps its first outcome and says so.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -41,6 +41,12 @@ Deno.test("start-run of an unknown pipeline starts no run; end-run of an unknown
       );
       assert.match(end.stderr, /hint: pass the id `kmlf mlflow start-run` printed.*same tracking store/);
     }
+    // An empty id (the start-run task's output never arrived) is named as such, in the CLI's words.
+    const empty = await kmlf(["mlflow", "end-run", "--run-id", " ", "--status", "Failed"], { cwd: dir });
+    assert.equal(empty.code, 2, empty.stderr);
+    assert.match(empty.stderr, /error\[cli\/invalid-option\]: --run-id is empty: no run to end/);
+    assert.match(empty.stderr, /hint: .*start-run task succeeded .*XCom/);
+    assert.doesNotMatch(empty.stderr, /MlflowClient/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -81,6 +87,81 @@ Deno.test("an export or a run id file that cannot be written names the option, t
       const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
       const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
       assert.deepEqual(runs.map((r) => r.info.status), ["FAILED"]);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("end-run on a run that has ended keeps FINISHED, warns, and exits 0", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const start = await kmlf(["mlflow", "start-run", "--pipeline", "training", "--workflow", "airflow"], {
+      cwd: dir,
+    });
+    assert.equal(start.code, 0, start.stderr);
+    const runId = start.stdout.trim();
+    const end = (status: string) =>
+      kmlf(["mlflow", "end-run", "--run-id", runId, "--status", status], { cwd: dir });
+    const first = await end("success");
+    assert.equal(first.code, 0, first.stderr);
+    assert.ok(first.stderr.includes(`MLflow run ${runId} ended FINISHED`), first.stderr);
+    const again = await end("Succeeded");
+    assert.equal(again.code, 0, again.stderr);
+    assert.ok(again.stderr.includes(`MLflow run ${runId} had already ended FINISHED; kept`), again.stderr);
+    const late = await end("Failed");
+    assert.equal(late.code, 0, late.stderr);
+    assert.ok(
+      late.stderr.includes(
+        `warning[mlflow/run-already-ended]: MLflow run ${runId} had already ended FINISHED; kept (--status FAILED not applied)`,
+      ),
+      late.stderr,
+    );
+    assert.ok(late.stderr.includes(`MlflowClient.setTerminated("${runId}", "FAILED")`), late.stderr);
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      assert.equal((await store.getRun(runId)).info.status, "FINISHED");
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("tracking.run.id is refused for a workflow: by start-run, and by a task given the workflow's run", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const start = await kmlf(["mlflow", "start-run", "--pipeline", "training", "--workflow", "argo"], {
+      cwd: dir,
+    });
+    assert.equal(start.code, 0, start.stderr);
+    const runId = start.stdout.trim();
+    const yml = join(dir, "conf/base/mlflow.yml");
+    const text = await Deno.readTextFile(yml);
+    await Deno.writeTextFile(yml, text.replace(/^ {4}id: null/m, `    id: ${runId}`));
+    const again = await kmlf(["mlflow", "start-run", "--pipeline", "training"], { cwd: dir });
+    const task = await kmlf(["run", "--pipeline", "training", "--nodes", "split_data"], {
+      cwd: dir,
+      env: { MLFLOW_RUN_ID: runId },
+    });
+    for (const r of [again, task]) {
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /error\[mlflow\/workflow-run-id\]: .*mlflow\.yml tracking\.run\.id \w+ would take every task out/,
+      );
+      assert.match(r.stderr, /at conf\/base\/mlflow\.yml:\d+:\d+ \(tracking\.run\.id\)/);
+      assert.match(r.stderr, /hint: set tracking\.run\.id to null/);
+    }
+    assert.equal(again.stdout, "", "no second run started");
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
+      const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
+      assert.deepEqual(runs.map((r) => [r.info.runId, r.info.status]), [[runId, "RUNNING"]]);
     } finally {
       await store.close();
     }

@@ -2,8 +2,9 @@
  * Every way a tracked run can end leaves it FAILED or KILLED, never RUNNING (or kmlf says clearly that it
  * could not, naming the run), with a non-zero exit: a node leaving a rejected promise or a throwing timer
  * behind, a node calling Deno.exit / process.exit, a failing afterPipelineRun (an unusable artifact
- * location), a tracking store that fills up mid-run (a real size limit, `ulimit -f`), and a remote kmlf
- * server killed mid-run.
+ * location), a plugin's afterPipelineRun that fails or is interrupted by a signal before the tracking hook's
+ * turn, a tracking store that fills up mid-run (a real size limit, `ulimit -f`), and a remote kmlf server
+ * killed mid-run.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -129,6 +130,153 @@ for (const [what, location] of [["below a file", "ABS"]]) {
     }
   });
 }
+
+Deno.test("a run kmlf attached to (MLFLOW_RUN_ID) whose end-of-run artifacts fail is said to stay open, not to have ended", async () => {
+  const dir = await trackedDemo("return real(model, x);", {
+    mlflowYml: (y) => y.replace("    nested: true", "    nested: false"),
+    files: { "not-a-folder": "a file, not a folder\n" },
+  });
+  try {
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    const client = new MlflowClient(store);
+    let outer: string;
+    try {
+      const exp = await client.createExperiment("iris", {
+        artifactLocation: `${dir}/not-a-folder/artifacts`,
+      });
+      outer = (await client.createRun(exp, { runName: "orchestrator" })).info.runId;
+    } finally {
+      await store.close();
+    }
+    const r = await kmlf(["run", "inference"], { cwd: dir, env: { MLFLOW_RUN_ID: outer } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(
+      r.stderr.includes(
+        `MLflow run ${outer} stays open (it was open before kmlf started), but some of it could not be logged: ` +
+          "kmlf/pipeline.json",
+      ),
+      r.stderr,
+    );
+    assert.match(r.stderr, /error\[mlflow\/run-logging-failed\]/);
+    assert.doesNotMatch(r.stderr, /ended FINISHED|ended FAILED/);
+    const run = await onlyRun(dir);
+    assert.equal(run.info.status, "RUNNING", "left open, as kmlf found it");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// A plugin's afterPipelineRun runs before kmlf-mlflow's (the last registered first, as pluggy calls them).
+const KMLF_YML = await Deno.readTextFile(join(REPO, "kmlf.yml"));
+const lateHookPlugin = (body: string) => ({
+  "kmlf.yml": `${KMLF_YML.trimEnd()}\nplugins:\n  - ./plugins/report.ts\n`,
+  "plugins/report.ts": 'import type { Plugin } from "kmlf";\nexport const plugin: Plugin = {\n' +
+    `  name: "report",\n  hooks: () => ({\n    async afterPipelineRun() {\n${body}\n    },\n  }),\n};\n`,
+});
+
+Deno.test("a plugin's afterPipelineRun that throws before the tracking hook's turn ends the run FAILED, not RUNNING", async () => {
+  const dir = await trackedDemo("return real(model, x);", {
+    files: lateHookPlugin('      throw new Error("report server refused the upload");'),
+  });
+  try {
+    const r = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /error\[hooks\/failed\]: Hook afterPipelineRun of report failed: report server refused/,
+    );
+    const run = await onlyRun(dir);
+    assert.equal(run.info.status, "FAILED");
+    assert.match(run.data.tags["kmlf.error"], /Hook afterPipelineRun of report failed/);
+    assert.match(r.stderr, /Model "model" .* not logged: the run failed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SIGTERM while the hooks end the run (the nodes are done) ends it KILLED with exit 143, not ignored", async () => {
+  const dir = await trackedDemo("return real(model, x);", {
+    files: lateHookPlugin(
+      '      console.error("uploading report");\n      await new Promise((r) => setTimeout(r, 30000));',
+    ),
+  });
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--quiet", CLI_PATH, "run", "training"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.getReader();
+    let seen = "";
+    while (!seen.includes("uploading report")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    child.kill("SIGTERM");
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      seen += new TextDecoder().decode(value);
+    }
+    const status = await child.status;
+    assert.equal(status.code, 143, seen);
+    assert.match(seen, /error\[run\/interrupted\]: The run was interrupted \(SIGTERM\)/);
+    const run = await onlyRun(dir);
+    assert.equal(run.info.status, "KILLED");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a second SIGTERM while the hooks end the run stops at once and says the run may stay RUNNING", async () => {
+  const dir = await trackedDemo(
+    'console.error("predicting");\nawait new Promise((r) => setTimeout(r, 30000));',
+    {
+      files: {
+        ...lateHookPlugin(""),
+        "plugins/report.ts": 'import type { Plugin } from "kmlf";\nexport const plugin: Plugin = {\n' +
+          '  name: "report",\n  hooks: () => ({\n    async onPipelineError() {\n' +
+          '      console.error("reporting failure");\n      await new Promise((r) => setTimeout(r, 30000));\n' +
+          "    },\n  }),\n};\n",
+      },
+    },
+  );
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--quiet", CLI_PATH, "run", "training"],
+      cwd: dir,
+      env: { NO_COLOR: "1" },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const reader = child.stderr.getReader();
+    let seen = "";
+    const until = async (text: string) => {
+      while (!seen.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+    };
+    await until("predicting");
+    child.kill("SIGTERM");
+    await until("reporting failure");
+    child.kill("SIGTERM");
+    await until("\u0000"); // to the end
+    assert.equal((await child.status).code, 143, seen);
+    assert.match(
+      seen,
+      /warning\[run\/stopped\]: a second SIGTERM: stopped at once, before the run's hooks finished ending it; a tracked MLflow run may stay RUNNING/,
+    );
+    assert.match(seen, /hint: end it with MlflowClient\.setTerminated\("<run id>", "KILLED"\)/);
+    assert.equal((await onlyRun(dir)).info.status, "RUNNING", "as the warning says");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
 
 /** Runs kmlf with the size of any file it writes capped (SIGXFSZ ignored, so writes fail with EFBIG). */
 async function kmlfWithFileSizeLimit(dir: string, kib: number) {

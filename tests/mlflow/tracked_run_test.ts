@@ -285,4 +285,46 @@ export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("
       assert.equal(after.data.tags.pipeline_names, "inference");
     });
   });
+
+  Deno.test(`${store.name}: a deleted run named by MLFLOW_RUN_ID or tracking.run.id is refused before any node runs`, async () => {
+    await withTracked({}, async (dir, open) => {
+      const client = await open();
+      const exp = await client.getOrCreateExperiment("iris");
+      const gone = await client.createRun(exp.experimentId, { runName: "gone" });
+      await client.deleteRun(gone.info.runId);
+      const yml = join(dir, "conf/base/mlflow.yml");
+      const text = await Deno.readTextFile(yml);
+      for (
+        const [env, conf, named, where] of [
+          [
+            { MLFLOW_RUN_ID: gone.info.runId },
+            text,
+            `MLFLOW_RUN_ID=${gone.info.runId}`,
+            /unset MLFLOW_RUN_ID/,
+          ],
+          [
+            {},
+            text.replace(/^ {4}id: null/m, `    id: ${gone.info.runId}`),
+            "mlflow.yml tracking.run.id",
+            /at conf\/base\/mlflow\.yml:\d+:\d+ \(tracking\.run\.id\)/,
+          ],
+        ] as const
+      ) {
+        await Deno.writeTextFile(yml, conf);
+        const r = await kmlf(["run", "training", "-q"], { cwd: dir, env });
+        assert.equal(r.code, 2, r.stderr);
+        assert.ok(r.stderr.includes(`error[mlflow/run-deleted]`), r.stderr);
+        assert.ok(r.stderr.includes(`${named}`) && r.stderr.includes("names a deleted run"), r.stderr);
+        assert.match(r.stderr, /hint: restore it/);
+        assert.match(r.stderr, where);
+        // Nothing claims the deleted run ended or stays RUNNING, and no node ran.
+        assert.doesNotMatch(r.stderr, /ended FAILED|stays RUNNING|failed, and so did ending it/);
+        const runs = await onlyRun(client);
+        assert.deepEqual(runs.map((run) => [run.info.runName, run.info.lifecycleStage]), [[
+          "gone",
+          "deleted",
+        ]]);
+      }
+    });
+  });
 }

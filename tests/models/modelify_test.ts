@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { loadModel } from "../../lib/models/mod.ts";
-import { kmlf } from "../cli_harness.ts";
+import { CLI_PATH, kmlf } from "../cli_harness.ts";
+import { openStore } from "../../lib/tracking/mod.ts";
 import { trainedRulesProject } from "./model_helpers.ts";
 
 Deno.test("modelify logs a pipeline as a model in a new run and prints its URI", async () => {
@@ -115,4 +116,42 @@ Deno.test("modelify refuses a --model-name or --registered-model-name that canno
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }
+});
+
+Deno.test({
+  name: "a failure after modelify's run ended FINISHED (stdout on a full disk) leaves the run FINISHED",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const t = await trainedRulesProject();
+    try {
+      // The model is logged and the run ended before the URI is printed; /dev/full refuses the print.
+      const r = await new Deno.Command("sh", {
+        args: [
+          "-c",
+          '"$0" run --allow-all --quiet "$1" mlflow modelify -p inference -i instances >/dev/full',
+          Deno.execPath(),
+          CLI_PATH,
+        ],
+        cwd: t.project,
+        env: { NO_COLOR: "1" },
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(r.stderr);
+      assert.notEqual(r.code, 0, stderr);
+      assert.match(stderr, /Model 'model-inference' logged in run/);
+      const store = await openStore(`sqlite:///${t.store}`, { baseDir: t.project });
+      try {
+        const ids = (await store.searchExperiments({})).experiments.map((e) => e.experimentId);
+        const runs =
+          (await store.searchRuns({ experimentIds: ids, filter: "tags.`kmlf.modelify` = 'inference'" }))
+            .runs;
+        assert.deepEqual(runs.map((run) => run.info.status), ["FINISHED"]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await Deno.remove(t.base, { recursive: true });
+    }
+  },
 });

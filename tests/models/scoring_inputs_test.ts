@@ -76,7 +76,7 @@ Deno.test("a required column without a value in some row (null, absent, NaN, emp
   );
 });
 
-Deno.test("values that are not rows, for a signature naming columns, are a 400 (not a node's 500)", async () => {
+Deno.test("values that are not rows, for a signature naming columns, are a 400 naming the rows (not a node's error)", async () => {
   await assertBadRequest({ instances: [1, 2] }, /names the columns \['sepal_length', .* but row 0 is 1/);
   await assertBadRequest(
     {
@@ -100,7 +100,8 @@ Deno.test("a failing node's message is said once", async () => {
   const res = await invoke({
     dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: -1, petal_width: 0.2 }],
   });
-  assert.equal(res.status, 500);
+  assert.equal(res.status, 400);
+  assert.equal(res.body.error_code, "BAD_REQUEST");
   const said = res.body.message!.split("petal_length must not be negative").length - 1;
   assert.equal(said, 1, res.body.message);
 });

@@ -1,7 +1,7 @@
 /**
  * `kmlf models serve`: the scoring handler answers like MLflow 2.17.2's scoring server (the 15 recorded
- * exchanges), all input formats agree, bad requests name the column, a failing node is a 500 that does not
- * stop the server, bodies are limited, and concurrent requests never see each other's data.
+ * exchanges), all input formats agree, bad requests name the column, a failing node is MLflow's 400 that
+ * does not stop the server, bodies are limited, and concurrent requests never see each other's data.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -122,14 +122,28 @@ Deno.test("extra columns are dropped before the pipeline runs, as MLflow does", 
   assert.equal((await res.json()).predictions[0].prediction, "setosa");
 });
 
-Deno.test("a node that throws answers 500 with its message, and the next request is served", async () => {
+Deno.test("a node that throws answers MLflow's 400 with the node and its error, and the next request is served", async () => {
   const bad = await invoke({
     dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: -1, petal_width: 0.2 }],
   });
-  assert.equal(bad.status, 500);
-  const body = await bad.json();
-  assert.equal(body.error_code, "INTERNAL_ERROR");
-  assert.match(body.message, /petal_length must not be negative, got -1/);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.headers.get("content-type"), "application/json");
+  const text = await bad.text();
+  // MLflow 2.17's shape, in its order (mlflow/pyfunc/scoring_server: MlflowException with a stack_trace).
+  assert.match(text, /^\{"error_code": "BAD_REQUEST", "message": "[^]*", "stack_trace": "[^]*"\}$/);
+  const body = JSON.parse(text);
+  assert.deepEqual(Object.keys(body), ["error_code", "message", "stack_trace"]);
+  assert.equal(
+    body.message,
+    "Encountered an unexpected error while evaluating the model. Verify that the serialized input Dataframe " +
+      'is compatible with the model for inference. Node "apply_rule" (./rules/predict.ts#applyRule) failed: ' +
+      "petal_length must not be negative, got -1",
+  );
+  // The node's own error and where it was thrown, as MLflow sends Python's traceback.
+  assert.match(
+    body.stack_trace,
+    /^Error: petal_length must not be negative, got -1\n\s+at [^]*predict\.ts:\d+/,
+  );
   const ok = await invoke({
     dataframe_records: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1, petal_width: 0.2 }],
   });

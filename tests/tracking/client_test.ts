@@ -192,6 +192,126 @@ Deno.test("nested runs record their parent, inherit its experiment, and need an 
     assert.deepEqual(runs.map((r) => r.info.runName), ["trial-1"]);
   }));
 
+Deno.test("ending a parent ends its active nested runs first, innermost first, with the same status", () =>
+  withClient(async ({ client }) => {
+    const parent = await client.startRun({ experimentName: "tuning", runName: "sweep" });
+    const child = await client.startRun({ runName: "trial", nested: true });
+    const grandchild = await client.startRun({ runName: "fold", nested: true });
+    grandchild.logMetric("loss", 0.5);
+    const ended: string[] = [];
+    const store = client.store;
+    const updateRun = store.updateRun.bind(store);
+    store.updateRun = (runId, update) => {
+      ended.push(runId);
+      return updateRun(runId, update);
+    };
+    try {
+      await parent.end();
+    } finally {
+      store.updateRun = updateRun;
+    }
+    assert.deepEqual(ended, [grandchild.runId, child.runId, parent.runId]);
+    for (const run of [parent, child, grandchild]) {
+      assert.equal((await client.getRun(run.runId)).info.status, "FINISHED", run.runId);
+      assert.ok(run.ended);
+    }
+    assert.equal((await client.getRun(grandchild.runId)).data.metrics.loss, 0.5, "flushed before it ended");
+    assert.equal(client.activeRun(), undefined);
+    // A failing parent's block fails the children it leaves open too (kedro-mlflow ends them all FAILED).
+    let childId = "";
+    await assert.rejects(
+      client.withRun({ runName: "outer" }, async () => {
+        childId = (await client.startRun({ runName: "inner", nested: true })).runId;
+        throw new Error("diverged");
+      }),
+      /diverged/,
+    );
+    assert.equal((await client.getRun(childId)).info.status, "FAILED");
+    assert.equal(client.activeRun(), undefined);
+  }));
+
+Deno.test("a run ends once: a second ending, even racing the first, does not change its status", () =>
+  withClient(async ({ client }) => {
+    const run = await client.startRun({ runName: "raced" });
+    // The code's FINISHED and a signal's KILLED at the same moment: the first ending wins.
+    await Promise.all([run.end("FINISHED"), run.endQuietly("KILLED"), run.end("FAILED")]);
+    assert.equal((await client.getRun(run.runId)).info.status, "FINISHED");
+    await run.end("FAILED");
+    assert.equal((await client.getRun(run.runId)).info.status, "FINISHED");
+    assert.throws(() => run.logMetric("m", 2), /Cannot log to run \w+: it has ended/);
+  }));
+
+Deno.test("a wrong status or a store refusing the end status leaves the run endable by a later end()", () =>
+  withClient(async ({ client }) => {
+    const run = await client.startRun({ runName: "retry" });
+    run.logMetric("m", 1);
+    await assert.rejects(
+      run.end("DONE" as "FINISHED"),
+      (e: unknown) =>
+        e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" &&
+        /"DONE" for parameter 'status'/.test(e.message),
+    );
+    assert.equal(run.ended, false, "nothing happened");
+    const store = client.store;
+    const updateRun = store.updateRun.bind(store);
+    store.updateRun = () => Promise.reject(new TrackingError("TEMPORARILY_UNAVAILABLE", "store down"));
+    try {
+      await assert.rejects(run.end(), /store down/);
+    } finally {
+      store.updateRun = updateRun;
+    }
+    assert.equal((await client.getRun(run.runId)).info.status, "RUNNING");
+    await run.end();
+    const after = await client.getRun(run.runId);
+    assert.equal(after.info.status, "FINISHED");
+    assert.equal(after.data.metrics.m, 1);
+  }));
+
+Deno.test("a run started under another parent while a run is active is refused, as in MLflow", () =>
+  withClient(async ({ client }) => {
+    const other = await client.createRun("0", { runName: "other" });
+    const deleted = await client.createRun("0", { runName: "gone" });
+    await client.deleteRun(deleted.info.runId);
+    await assert.rejects(
+      client.startRun({ parentRunId: deleted.info.runId }),
+      /Cannot start run under parent run with ID \w+ because it is in the deleted state/,
+    );
+    const active = await client.startRun({ runName: "active" });
+    await assert.rejects(client.startRun({ parentRunId: other.info.runId }), (e: unknown) => {
+      assert.ok(e instanceof TrackingError);
+      assert.equal(e.code, "tracking/parent-not-active");
+      assert.match(e.message, new RegExp(`run ${active.runId} is active`));
+      assert.match(e.hint ?? "", /nested: true/);
+      return true;
+    });
+    const child = await client.startRun({ parentRunId: active.runId });
+    assert.equal((await client.getRun(child.runId)).data.tags["mlflow.parentRunId"], active.runId);
+    await active.end();
+    assert.ok(child.ended);
+    // A run has one handle: resuming one that is active is refused (two handles would each end it).
+    const again = await client.startRun({ runName: "again" });
+    await assert.rejects(
+      client.startRun({ runId: again.runId, nested: true }),
+      (e: unknown) =>
+        e instanceof TrackingError && e.code === "tracking/run-already-active" &&
+        /Cannot resume run \w+: it is already active/.test(e.message),
+    );
+    await again.end();
+    assert.equal(
+      (await client.getRun(again.runId)).data.tags["mlflow.parentRunId"],
+      undefined,
+      "never its own parent",
+    );
+    await assert.rejects(
+      client.startRun({ runId: again.runId, parentRunId: again.runId }),
+      (e: unknown) => e instanceof TrackingError && e.code === "tracking/invalid-parent",
+    );
+    // With no run active, any existing parent is fine.
+    const late = await client.startRun({ parentRunId: other.info.runId });
+    assert.equal((await client.getRun(late.runId)).data.tags["mlflow.parentRunId"], other.info.runId);
+    await late.end();
+  }));
+
 Deno.test("withRun ends FINISHED on success and FAILED, flushed, on error", () =>
   withClient(async ({ client }) => {
     let okId = "";

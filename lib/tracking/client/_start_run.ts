@@ -54,6 +54,7 @@ export interface StartRunClient {
   readonly store: Pick<TrackingStore, "getRun" | "updateRun">;
   readonly context: RunContext;
   activeRun(): { readonly runId: string } | undefined;
+  activeRuns(): readonly { readonly runId: string }[];
   getOrCreateExperiment(name: string): Promise<Experiment>;
   createRun(experimentId: string, options: { runName?: string; tags?: Record<string, string> }): Promise<Run>;
   setTags(runId: string, tags: KeyValueInput): Promise<void>;
@@ -76,6 +77,31 @@ export async function createOrResumeRun(client: StartRunClient, options: StartRu
       hint: "start the parent run first, or pass parentRunId",
     });
   }
+  // As MLflow's start_run: a run started under a given parent while another run is active must be that
+  // run's child, so the runs of a client always nest (ending a run ends the runs started inside it).
+  if (current && options.parentRunId && options.parentRunId !== current.runId) {
+    throw new TrackingError(
+      "tracking/parent-not-active",
+      `Cannot start a run under parent ${options.parentRunId}: run ${current.runId} is active, and a new run ` +
+        "would be started inside it",
+      {
+        hint: `end run ${current.runId} first (run.end()), or start the run nested under it (nested: true)`,
+      },
+    );
+  }
+  // One handle per run: two would each end it (the second ending overwriting the first's status).
+  if (options.runId && client.activeRuns().some((r) => r.runId === options.runId)) {
+    throw new TrackingError(
+      "tracking/run-already-active",
+      `Cannot resume run ${options.runId}: it is already active (started with startRun and not ended)`,
+      { hint: "log through the ActiveRun startRun returned for it (client.activeRuns() lists them)" },
+    );
+  }
+  if (options.runId && parentRunId === options.runId) {
+    throw new TrackingError("tracking/invalid-parent", `Run ${options.runId} cannot be its own parent`, {
+      hint: "pass another run as parentRunId, or leave it out",
+    });
+  }
   if (current && !options.nested && !options.parentRunId) {
     throw new TrackingError(
       "tracking/run-already-active",
@@ -83,11 +109,20 @@ export async function createOrResumeRun(client: StartRunClient, options: StartRu
         "to start a nested run, pass nested: true",
     );
   }
+  // A new run's parent must exist and not be deleted (MLflow's check; getRun names a missing one).
+  const parent = parentRunId && !options.runId ? await client.store.getRun(parentRunId) : undefined;
+  if (parent?.info.lifecycleStage === "deleted") {
+    throw new TrackingError(
+      "INVALID_PARAMETER_VALUE",
+      `Cannot start run under parent run with ID ${parentRunId} because it is in the deleted state.`,
+      { hint: "restore the parent run (restoreRun) or start the run under another parent" },
+    );
+  }
   const experimentId = options.experimentId ??
     (options.experimentName
       ? (await client.getOrCreateExperiment(options.experimentName)).experimentId
       : undefined) ??
-    (parentRunId ? (await client.store.getRun(parentRunId)).info.experimentId : DEFAULT_EXPERIMENT.id);
+    parent?.info.experimentId ?? DEFAULT_EXPERIMENT.id;
   const tags: Record<string, string> = {
     [MLFLOW_TAGS.user]: client.context.user,
     [MLFLOW_TAGS.sourceName]: client.context.sourceName,

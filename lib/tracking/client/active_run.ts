@@ -10,7 +10,7 @@ import type { FileInfo, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
 import type { KeyValueInput } from "./client_options.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type HookedRun, unwatchRun, watchRun } from "./process_hooks.ts";
-import { recordArgument } from "./_arguments.ts";
+import { recordArgument, statusArgument } from "./_arguments.ts";
 import { LIMITS } from "../limits.ts";
 import { validateMetric } from "../batch_validation.ts";
 
@@ -57,21 +57,30 @@ export class ActiveRun implements HookedRun {
   readonly info: RunInfo;
   readonly #client: RunClient;
   readonly #onEnd: (run: ActiveRun) => void;
+  readonly #innerRuns: (run: ActiveRun) => readonly ActiveRun[];
   #buffer: Metric[] = [];
   #draining: Promise<void> | undefined;
   #error: unknown;
   #ended = false;
+  #ending: Promise<void> | undefined;
+  #terminated = false;
 
   constructor(
     client: RunClient,
     run: Run,
-    options: { processHooks: boolean; onEnd: (run: ActiveRun) => void },
+    options: {
+      processHooks: boolean;
+      onEnd: (run: ActiveRun) => void;
+      /** The runs started inside this one (nested) and still active, outermost first. */
+      innerRuns?: (run: ActiveRun) => readonly ActiveRun[];
+    },
   ) {
     this.#client = client;
     this.info = run.info;
     this.runId = run.info.runId;
     this.experimentId = run.info.experimentId;
     this.#onEnd = options.onEnd;
+    this.#innerRuns = options.innerRuns ?? (() => []);
     if (options.processHooks) watchRun(this);
   }
 
@@ -172,18 +181,24 @@ export class ActiveRun implements HookedRun {
   }
 
   /**
-   * Flushes, then ends the run with `status` (default FINISHED). If the flush fails the run is
-   * marked FAILED and the error is thrown.
+   * Ends the runs started inside this one that are still active (innermost first, with the same status, as
+   * MLflow's `end_run` ends the innermost run), then flushes and ends this run with `status` (default
+   * FINISHED). If the flush fails the run is marked FAILED and the error is thrown. A run ends once: calls
+   * made while or after it ends (a signal's KILLED racing the code's FINISHED) share the first ending.
    */
-  async end(status: RunStatus = "FINISHED"): Promise<void> {
-    if (this.#ended) return;
+  end(status: RunStatus = "FINISHED"): Promise<void> {
+    // A wrong status is refused before anything happens, so the run can still be ended.
     try {
-      await this.flush();
+      statusArgument(status, "setTerminated (through ActiveRun.end)");
     } catch (error) {
-      await this.#finish("FAILED").catch(() => {});
-      throw error;
+      return Promise.reject(error);
     }
-    await this.#finish(status);
+    this.#ending ??= this.#end(status).catch((error) => {
+      // The store did not take the end status: a later end() tries again (it is not ended yet).
+      if (!this.#terminated) this.#ending = undefined;
+      throw error;
+    });
+    return this.#ending;
   }
 
   /** Flushes and ends the run, swallowing errors (used on signals and at exit). */
@@ -191,11 +206,27 @@ export class ActiveRun implements HookedRun {
     await this.end(status).catch(() => {});
   }
 
+  async #end(status: RunStatus): Promise<void> {
+    this.#ended = true; // nothing more is buffered while the run ends
+    let innerError: unknown;
+    for (const inner of [...this.#innerRuns(this)].reverse()) {
+      await inner.end(status).catch((error) => (innerError ??= error));
+    }
+    try {
+      await this.flush();
+    } catch (error) {
+      await this.#finish("FAILED").catch(() => {});
+      throw error;
+    }
+    await this.#finish(status);
+    if (innerError !== undefined) throw innerError;
+  }
+
   async #finish(status: RunStatus): Promise<void> {
-    this.#ended = true;
     unwatchRun(this);
     this.#onEnd(this);
     await this.#client.setTerminated(this.runId, status);
+    this.#terminated = true;
   }
 
   // Sends the buffer in batches; a failure leaves the unsent points in the buffer and is recorded.

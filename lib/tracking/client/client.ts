@@ -372,6 +372,11 @@ export class MlflowClient {
     return this.#active.at(-1);
   }
 
+  /** Every run started with {@link startRun} and not yet ended, outermost first (each nested in the one before). */
+  activeRuns(): readonly ActiveRun[] {
+    return [...this.#active];
+  }
+
   /**
    * Starts (or resumes) a run with MLflow's default tags; metrics logged through it are buffered.
    *
@@ -391,6 +396,11 @@ export class MlflowClient {
       onEnd: (r) => {
         const i = this.#active.indexOf(r);
         if (i >= 0) this.#active.splice(i, 1);
+      },
+      // Every run above it on the stack was started inside it (a parent must be the active run).
+      innerRuns: (r) => {
+        const i = this.#active.indexOf(r);
+        return i >= 0 ? this.#active.slice(i + 1) : [];
       },
     });
     this.#active.push(active);
