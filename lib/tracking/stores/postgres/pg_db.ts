@@ -9,6 +9,7 @@
 import type { Sql, TransactionSql } from "postgres";
 import { TrackingError } from "../../../errors.ts";
 import { mlflowError } from "../../tracking_errors.ts";
+import { connectTimeoutHint, type PgTimeouts, pgTimeouts, timeoutError } from "./pg_timeouts.ts";
 
 /** Runs statements: the pool itself, or one transaction. */
 export interface PgQuery {
@@ -28,8 +29,10 @@ export interface PgDbOptions {
   maxRetries?: number;
   /** Delay before the first retry in ms, doubled for each further one (default 200). */
   backoffMs?: number;
-  /** Seconds to wait for a connection (default 10). */
+  /** Seconds to wait for a connection (default 10; the URI's `?connect_timeout=` wins). */
   connectTimeoutS?: number;
+  /** Seconds to wait for a canceled statement's answer before closing its connection (default 5). */
+  cancelTimeoutS?: number;
 }
 
 /**
@@ -144,35 +147,47 @@ export class PgDb implements PgQuery {
   /** The URL without its password. */
   readonly where: string;
   readonly #sql: Sql;
+  /** How long statements, lock waits and connection attempts may take (pg_timeouts.ts). */
+  readonly limits: PgTimeouts;
   readonly #maxRetries: number;
   readonly #backoffMs: number;
+  readonly #poolSize: number;
 
-  private constructor(sql: Sql, where: string, options: PgDbOptions) {
+  private constructor(sql: Sql, where: string, limits: PgTimeouts, options: PgDbOptions) {
     this.#sql = sql;
     this.where = where;
+    this.limits = limits;
     this.#maxRetries = options.maxRetries ?? 5;
     this.#backoffMs = options.backoffMs ?? 200;
+    this.#poolSize = options.poolSize ?? 4;
   }
 
   /** Creates the pool (connections open on first use). */
   static async connect(url: string, options: PgDbOptions = {}): Promise<PgDb> {
     const postgres: PostgresFactory = (await import("postgres")).default;
+    const limits = pgTimeouts(url, { connectTimeoutS: options.connectTimeoutS });
     const sql = postgres(url, {
       max: options.poolSize ?? 4,
-      connect_timeout: options.connectTimeoutS ?? 10,
+      connect_timeout: limits.connectS,
+      // The server-side limits are enforced only while the server answers: the client gives up on its
+      // own a margin later (a stalled server or network), and on a free connection as long.
+      query_timeout: limits.clientS,
+      queue_timeout: limits.clientS,
+      cancel_timeout: options.cancelTimeoutS ?? 5,
       // Idle connections close after a while, so a CLI run never waits on the pool to exit.
       idle_timeout: 30,
       // The pool would otherwise wait up to 20 s between connection attempts after failures, and fail
       // queries fast meanwhile; kmlf's own retries (below) are the one backoff policy.
       backoff: 0,
       onnotice: () => {},
-      connection: { application_name: "kmlf" },
+      // The URI's own query parameters are sent after these, so a URI setting one wins.
+      connection: { application_name: "kmlf", ...limits.startup },
       // Millisecond timestamps and steps fit a double exactly; npm `postgres` reads int8 as text otherwise.
       types: {
         bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
       },
     });
-    return new PgDb(sql as unknown as Sql, redactUrl(url), options);
+    return new PgDb(sql as unknown as Sql, redactUrl(url), limits, options);
   }
 
   all<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -212,7 +227,8 @@ export class PgDb implements PgQuery {
       try {
         return await fn();
       } catch (error) {
-        const config = configurationError(error, this.where);
+        const config = configurationError(error, this.where) ??
+          timeoutError(error, this.where, this.limits, this.#poolSize);
         if (config) throw config;
         if (!isConnectionError(error)) throw error;
         if (attempt >= this.#maxRetries) {
@@ -222,8 +238,11 @@ export class PgDb implements PgQuery {
               (error as Error).message,
             {
               cause: error,
-              hint: "check that the server is running and that host, port and database in the tracking URI " +
-                "are right (mlflow.yml server.mlflow_tracking_uri, MLFLOW_TRACKING_URI or --backend-store-uri)",
+              hint: errorCode(error) === "CONNECT_TIMEOUT"
+                ? connectTimeoutHint(this.limits)
+                : "check that the " +
+                  "server is running and that host, port and database in the tracking URI are right " +
+                  "(mlflow.yml server.mlflow_tracking_uri, MLFLOW_TRACKING_URI or --backend-store-uri)",
             },
           );
         }
