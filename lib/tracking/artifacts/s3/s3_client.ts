@@ -44,6 +44,50 @@ function encodeKey(key: string): string {
 }
 
 /**
+ * `body`, failing with `stalled(bytesSoFar, cause)` when a read waits longer than `idleMs` or the
+ * connection breaks mid-body; a stalled body is cancelled, which closes its connection. The clock runs
+ * only while the reader waits for the server (a slow consumer downstream is no stall), so a large object
+ * streams for as long as data keeps coming.
+ */
+function boundedBody(
+  body: ReadableStream<Uint8Array>,
+  idleMs: number,
+  stalled: (bytes: number, cause?: unknown) => TrackingError,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let bytes = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timedOut = false;
+      // The body is cancelled, not the fetch aborted: an abort after the answer started made Deno.serve's
+      // write of a response streaming this body fail ("resource closed") without closing its connection
+      // (Deno 2.9.6), so kmlf server's client hung instead of seeing the download cut.
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.error(stalled(bytes));
+        reader.cancel().catch(() => {});
+      }, idleMs);
+      try {
+        const { done, value } = await reader.read();
+        if (timedOut) return;
+        if (done) controller.close();
+        else {
+          bytes += value.byteLength;
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        if (!timedOut) controller.error(stalled(bytes, error));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
  * A client for one bucket.
  *
  * @example
@@ -198,8 +242,10 @@ export class S3Client {
     const url = `${this.#base}${key ? `/${encodeKey(key)}` : ""}${search}`;
     let response: Response;
     // Bounded until the answer's headers arrive (a server that accepts and never answers would hang the
-    // run); a body being streamed afterwards is not cut. Sending a body gets time at 64 KiB/s on top.
+    // run); sending a body gets time at 64 KiB/s on top. The answer's body is bounded afterwards by
+    // boundedBody: each read waits at most the timeout (boto3's read_timeout), however long the body.
     const waitMs = this.#timeoutMs + (options.body?.byteLength ?? 0) / 64;
+    const object = `s3://${this.bucket}/${key || options.query?.get("prefix") || ""}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), waitMs);
     try {
@@ -215,7 +261,7 @@ export class S3Client {
         : (error as Error).message;
       throw new TrackingError(
         "tracking/artifact-store-unreachable",
-        `Cannot reach the S3 artifact store at ${this.#base}: ${reason}`,
+        `Cannot reach the S3 artifact store at ${this.#base} (${action} ${object}): ${reason}`,
         {
           cause: error,
           hint: this.#config.endpoint
@@ -226,9 +272,28 @@ export class S3Client {
     } finally {
       clearTimeout(timer);
     }
+    if (response.body) {
+      const stalled = (bytes: number, error?: unknown) =>
+        new TrackingError(
+          "tracking/artifact-store-unreachable",
+          `S3 stopped sending ${action} ${object} from ${this.#base} after ${bytes} bytes: ${
+            error ? (error as Error).message : `no data for ${Math.round(this.#timeoutMs / 1000)} s`
+          }`,
+          {
+            cause: error,
+            hint: this.#config.endpoint
+              ? "check the S3 server at MLFLOW_S3_ENDPOINT_URL and the network to it, then try again"
+              : "check the network (and any proxy) to AWS S3, then try again",
+          },
+        );
+      response = new Response(boundedBody(response.body, this.#timeoutMs, stalled), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
     if (response.ok || (options.allow404 && response.status === 404)) return response;
-    const where = `s3://${this.bucket}/${key || options.query?.get("prefix") || ""}`;
-    throw this.#s3Error(`${action} on ${where}`, response.status, await response.text());
+    throw this.#s3Error(`${action} on ${object}`, response.status, await response.text());
   }
 
   #s3Error(action: string, status: number, xml: string): TrackingError {
