@@ -10,6 +10,7 @@ import type { Sql, TransactionSql } from "postgres";
 import { TrackingError } from "../../../errors.ts";
 import { mlflowError } from "../../tracking_errors.ts";
 import { connectTimeoutHint, type PgTimeouts, pgTimeouts, timeoutError } from "./pg_timeouts.ts";
+import { maskUriCredentials } from "../../../uri_credentials.ts";
 
 /** Runs statements: the pool itself, or one transaction. */
 export interface PgQuery {
@@ -33,14 +34,6 @@ export interface PgDbOptions {
   connectTimeoutS?: number;
   /** Seconds to wait for a canceled statement's answer before closing its connection (default 5). */
   cancelTimeoutS?: number;
-}
-
-/**
- * `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`, for messages. The password ends
- * at the last `@` (as URL parsers read it), so one holding `@` or `/` is masked whole.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9+]+:\/\/[^:@/]*):.*@(?=[^@]*$)/is, "$1:***@");
 }
 
 // Client-side codes of npm `postgres` and the system, and server SQLSTATEs, that mean "the connection
@@ -122,6 +115,17 @@ function configurationError(error: unknown, where: string): TrackingError | unde
       },
     );
   }
+  // A setting the URI passes to the server (a query parameter, or -c in ?options=) that it refuses.
+  if (
+    (code === "42704" || code === "22023") && /configuration parameter|value for parameter/i.test(message)
+  ) {
+    return new TrackingError("tracking/database-connection", `Cannot connect to ${where}: ${message}`, {
+      cause: error,
+      hint: "fix or remove that parameter in the tracking URI: kmlf passes query parameters other than " +
+        "sslmode, connect_timeout, password, options and target_session_attrs to the server as settings " +
+        "(libpq client parameters such as keepalives are not used)",
+    });
+  }
   if (code === "3D000") {
     return new TrackingError("tracking/database-missing", `Cannot use ${where}: ${message}`, {
       cause: error,
@@ -166,7 +170,10 @@ export class PgDb implements PgQuery {
   static async connect(url: string, options: PgDbOptions = {}): Promise<PgDb> {
     const postgres: PostgresFactory = (await import("postgres")).default;
     const limits = pgTimeouts(url, { connectTimeoutS: options.connectTimeoutS });
-    const sql = postgres(url, {
+    const { driverUrl, password } = libpqPassword(url);
+    const sql = postgres(driverUrl, {
+      // libpq's ?password= (the driver would send it to the server as a setting); the user info's wins.
+      ...(password === undefined ? {} : { password }),
       max: options.poolSize ?? 4,
       connect_timeout: limits.connectS,
       // The server-side limits are enforced only while the server answers: the client gives up on its
@@ -187,7 +194,7 @@ export class PgDb implements PgQuery {
         bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
       },
     });
-    return new PgDb(sql as unknown as Sql, redactUrl(url), limits, options);
+    return new PgDb(sql as unknown as Sql, maskUriCredentials(url), limits, options);
   }
 
   all<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -250,6 +257,26 @@ export class PgDb implements PgQuery {
       }
     }
   }
+}
+
+/**
+ * libpq's `?password=` taken out of the URI, for the driver's `password` option: npm `postgres` reads
+ * only the user info's password and would send the parameter to the server, which refuses it.
+ */
+function libpqPassword(url: string): { driverUrl: string; password?: string } {
+  const q = url.indexOf("?");
+  if (q < 0) return { driverUrl: url };
+  const query = new URLSearchParams(url.slice(q + 1));
+  const password = query.get("password") ?? undefined;
+  if (password === undefined) return { driverUrl: url };
+  query.delete("password");
+  const rest = query.toString();
+  // The user info's password, when there is one, wins (as in libpq).
+  const userInfo = url.slice(0, q).match(/^[a-z0-9+]+:\/\/([^/]*)@/i)?.[1];
+  return {
+    driverUrl: rest ? `${url.slice(0, q)}?${rest}` : url.slice(0, q),
+    password: userInfo?.includes(":") ? undefined : password,
+  };
 }
 
 function holdsNul(value: unknown): boolean {
