@@ -15,6 +15,10 @@ export interface StallingProxy {
   stallAfter(bytes: number): void;
   /** Forwards everything again (swallowed bytes are lost: those connections stay broken). */
   resume(): void;
+  /** Cuts the next connection that sends `text`, forwarding it but none of the server's answer. */
+  breakAfter(text: string): void;
+  /** How many connections `breakAfter` cut. */
+  readonly breaks: number;
   /** Closes the listener and every connection. */
   close(): Promise<void>;
 }
@@ -34,7 +38,17 @@ export function startStallingProxy(target: { hostname: string; port: number }): 
   const sockets = new Set<Deno.Conn>();
   const budgets = new Set<{ left: number }>();
   let budget = Infinity;
+  let breakText: string | undefined;
+  let breaks = 0;
+  const doomed = new Set<Deno.Conn>();
   const pumps: Promise<void>[] = [];
+  const closeQuietly = (conn: Deno.Conn) => {
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  };
 
   async function pump(from: Deno.Conn, to: Deno.Conn, limited?: { left: number }): Promise<void> {
     const buffer = new Uint8Array(64 * 1024);
@@ -43,12 +57,23 @@ export function startStallingProxy(target: { hostname: string; port: number }): 
         const n = await from.read(buffer);
         if (n === null) break;
         let chunk = buffer.subarray(0, n);
+        const cuts = !limited && breakText !== undefined &&
+          new TextDecoder().decode(chunk).includes(breakText);
+        if (cuts) breakText = undefined;
+        if (limited && doomed.has(to)) {
+          // The server answered what the doomed client sent: the client never sees it.
+          breaks++;
+          closeQuietly(to);
+          closeQuietly(from);
+          break;
+        }
         if (limited) {
           chunk = chunk.subarray(0, Math.max(0, Math.min(n, limited.left)));
           limited.left -= chunk.byteLength;
         }
         let written = 0;
         while (written < chunk.byteLength) written += await to.write(chunk.subarray(written));
+        if (cuts) doomed.add(from);
       }
       if (!limited || limited.left === Infinity) to.closeWrite().catch(() => {});
     } catch {
@@ -79,19 +104,19 @@ export function startStallingProxy(target: { hostname: string; port: number }): 
       budget = bytes;
       for (const b of budgets) b.left = bytes;
     },
+    get breaks() {
+      return breaks;
+    },
+    breakAfter(text) {
+      breakText = text;
+    },
     resume() {
       budget = Infinity;
       for (const b of budgets) b.left = Infinity;
     },
     async close() {
       listener.close();
-      for (const socket of sockets) {
-        try {
-          socket.close();
-        } catch {
-          // already closed
-        }
-      }
+      for (const socket of sockets) closeQuietly(socket);
       await serving;
       await Promise.allSettled(pumps);
     },

@@ -170,3 +170,35 @@ Deno.test("a host that accepts and never speaks is bounded by the URI's connect_
     await accepting;
   }
 });
+
+Deno.test("a connection lost while a write commits is not retried: no second run, a clear error", async () => {
+  const server = await sharedPostgres();
+  const url = await server.createDatabase();
+  const proxy = startStallingProxy({ hostname: "127.0.0.1", port: server.port });
+  const store = await openStore(
+    `postgresql://kmlf:s3cret@127.0.0.1:${proxy.port}${new URL(url).pathname}`,
+    { baseDir: Deno.cwd(), maxRetries: 3, backoffMs: 10 },
+  );
+  try {
+    proxy.breakAfter("commit");
+    const { error } = await failure(() => store.createRun({ experimentId: "0", runName: "once" }));
+    assert.equal(error.code, "tracking/database-outcome-unknown");
+    assert.match(
+      error.message,
+      /kmlf:\*\*\*@127\.0\.0\.1:\d+\/kmlf_\w+ broke while a change was being committed/,
+    );
+    assert.match(error.hint ?? "", /check the run in the store/);
+    // The commit reached the server: exactly one run, not one per retry.
+    const { runs } = await store.searchRuns({ experimentIds: ["0"] });
+    assert.deepEqual(runs.map((r) => r.info.runName), ["once"]);
+    // A connection lost before the commit is retried as before.
+    proxy.breakAfter("INSERT INTO runs");
+    const run = await store.createRun({ experimentId: "0", runName: "retried" });
+    assert.equal(run.info.runName, "retried");
+    assert.equal(proxy.breaks, 2, "both connections were cut");
+    assert.equal((await store.searchRuns({ experimentIds: ["0"] })).runs.length, 2);
+  } finally {
+    await store.close();
+    await proxy.close();
+  }
+});

@@ -211,7 +211,37 @@ export class PgDb implements PgQuery {
 
   /** Runs `fn` in a READ COMMITTED transaction (retried whole when the connection drops). */
   write<T>(fn: (q: PgQuery) => Promise<T>): Promise<T> {
-    return this.#retry(() => this.#sql.begin((tx) => fn(transactionQuery(tx))) as Promise<T>);
+    return this.#retry(async () => {
+      let committing = false;
+      try {
+        return await (this.#sql.begin(async (tx) => {
+          const result = await fn(transactionQuery(tx));
+          committing = true;
+          return result;
+        }) as Promise<T>);
+      } catch (error) {
+        // The connection broke once COMMIT may have been sent: the change may be saved, and doing it
+        // again would save it twice (a second run, metrics logged twice). Before that, the server
+        // rolled the transaction back and the retry is safe.
+        if (committing && isConnectionError(error)) throw this.#outcomeUnknown(error);
+        throw error;
+      }
+    });
+  }
+
+  #outcomeUnknown(error: unknown): TrackingError {
+    return new TrackingError(
+      "tracking/database-outcome-unknown",
+      `The connection to the PostgreSQL tracking database ${this.where} broke while a change was being ` +
+        `committed, so whether it was saved is unknown; it was not retried, to avoid saving it twice (${
+          (error as Error).message
+        })`,
+      {
+        cause: error,
+        hint: "check the run in the store (kmlf mlflow ui, or mlflow ui) before repeating what failed; " +
+          "a connection that keeps breaking points at the network or the server's logs",
+      },
+    );
   }
 
   /** Runs `fn` in a read-only REPEATABLE READ transaction: several SELECTs see one snapshot. */
@@ -234,6 +264,7 @@ export class PgDb implements PgQuery {
       try {
         return await fn();
       } catch (error) {
+        if (error instanceof TrackingError) throw error;
         const config = configurationError(error, this.where) ??
           timeoutError(error, this.where, this.limits, this.#poolSize);
         if (config) throw config;
