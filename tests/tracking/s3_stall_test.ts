@@ -190,3 +190,22 @@ Deno.test("kmlf server's artifact proxy over a stalling S3 cuts its client's dow
     await t.dispose();
   }
 });
+
+Deno.test("an S3 connection dropped before its answer is retried for reads and uploads", async () => {
+  const t = await stallingRepo();
+  const s3 = await sharedS3Server();
+  const retrying = artifactRepositoryFor(t.location, {
+    env: (n) => n === "MLFLOW_S3_ENDPOINT_URL" ? t.endpoint : s3.env[n],
+    s3: { timeoutMs: 5000, retries: 2 },
+  });
+  try {
+    t.proxy.breakAfter("GET /kmlf-tests/");
+    assert.deepEqual(await retrying.readArtifact("big.bin"), bytes(BIG, 1));
+    t.proxy.breakAfter("PUT /kmlf-tests/");
+    await retrying.writeArtifact("notes.txt", "hello");
+    assert.equal(new TextDecoder().decode(await retrying.readArtifact("notes.txt")), "hello");
+    assert.equal(t.proxy.breaks, 2, "both connections were cut");
+  } finally {
+    await t.dispose();
+  }
+});

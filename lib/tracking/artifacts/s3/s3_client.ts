@@ -3,7 +3,8 @@
  * multipart upload, HeadBucket), signed with SigV4 by npm `aws4fetch`: a 6 kB signer that loads in ~2 ms
  * where the AWS SDK's S3 client takes ~700 ms (bench/s3_bench.ts). Path-style URLs for
  * `MLFLOW_S3_ENDPOINT_URL` (MinIO and other S3-compatible servers), virtual-hosted ones for AWS. 5xx and
- * 429 answers are retried by the signer; a server that cannot be reached is a clear error.
+ * 429 answers are retried by the signer, failed connections here; a server that cannot be reached, or
+ * that stops answering or sending (60 s), is a clear error naming the object and the endpoint.
  *
  * @module
  */
@@ -102,19 +103,21 @@ export class S3Client {
   readonly #aws: AwsClient;
   readonly #base: string;
   readonly #timeoutMs: number;
+  readonly #retries: number;
 
   /** `timeoutMs`: longest wait for an answer's headers (boto3's 60 s), plus time to send the body. */
   constructor(bucket: string, config: S3Config, options: { retries?: number; timeoutMs?: number } = {}) {
     this.bucket = bucket;
     this.#config = config;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#retries = options.retries ?? 3;
     this.#aws = new AwsClient({
       accessKeyId: config.accessKeyId,
       secretAccessKey: config.secretAccessKey,
       sessionToken: config.sessionToken,
       service: "s3",
       region: config.region,
-      retries: options.retries ?? 3,
+      retries: this.#retries,
       initRetryMs: 100,
     });
     // Bucket names with dots break TLS for virtual-hosted URLs: AWS serves them path-style.
@@ -249,12 +252,23 @@ export class S3Client {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), waitMs);
     try {
-      response = await this.#aws.fetch(url, {
-        method,
-        headers: options.headers,
-        body: options.body as Uint8Array<ArrayBuffer> | undefined,
-        signal: abort.signal,
-      });
+      for (let attempt = 0;; attempt++) {
+        try {
+          response = await this.#aws.fetch(url, {
+            method,
+            headers: options.headers,
+            body: options.body as Uint8Array<ArrayBuffer> | undefined,
+            signal: abort.signal,
+          });
+          break;
+        } catch (error) {
+          // The signer retries 5xx and 429 answers only: a connection that failed (refused, reset, a
+          // pooled keep-alive connection the server closed) is retried here, as boto3 does, for the
+          // requests doing them twice cannot harm (not POST: creating or completing a multipart upload).
+          if (abort.signal.aborted || method === "POST" || attempt >= this.#retries) throw error;
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        }
+      }
     } catch (error) {
       const reason = abort.signal.aborted
         ? `no answer within ${waitMs < 10_000 ? (waitMs / 1000).toFixed(1) : Math.round(waitMs / 1000)} s`
