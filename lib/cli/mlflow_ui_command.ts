@@ -10,6 +10,7 @@ import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 import { out, style } from "./terminal.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 
 /** Options of `kmlf mlflow ui`. */
 export interface MlflowUiOptions {
@@ -34,7 +35,11 @@ export async function mlflowUi(
   const root = requireProject(options);
   const { trackingUri, config, projectName } = await projectTracking({ project: root, env: options.env });
   if (/^https?:\/\//i.test(trackingUri)) {
-    out(`Runs of this project are tracked on a remote MLflow server; open ${style.bold(trackingUri)}`);
+    out(
+      `Runs of this project are tracked on a remote MLflow server; open ${
+        style.bold(maskUriCredentials(trackingUri))
+      }`,
+    );
     return EXIT.ok;
   }
   return await serveTracking({

@@ -10,6 +10,7 @@ import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 
 /** Options of `kmlf models register`. */
 export interface RegisterOptions {
@@ -148,10 +149,14 @@ function checkServableName(name: string): void {
 // the artifact path) registers something no one can serve, so look first.
 async function checkHoldsModel(store: TrackingStore, parsed: ModelUri, uri: string): Promise<void> {
   if (parsed.kind === "mlflow-artifacts" && store.kind !== "rest") {
-    throw new UsageError("cli/register-no-model", `Cannot register ${uri} with the store ${store.uri}`, {
-      hint: "mlflow-artifacts:/ URIs are served by a tracking server (MLFLOW_TRACKING_URI=http://…); " +
-        "register the run's model instead: runs:/<run_id>/model",
-    });
+    throw new UsageError(
+      "cli/register-no-model",
+      `Cannot register ${uri} with the store ${maskUriCredentials(store.uri)}`,
+      {
+        hint: "mlflow-artifacts:/ URIs are served by a tracking server (MLFLOW_TRACKING_URI=http://…); " +
+          "register the run's model instead: runs:/<run_id>/model",
+      },
+    );
   }
   if (parsed.kind !== "runs") return;
   const run = await store.getRun(parsed.runId);
@@ -199,7 +204,7 @@ async function explainMissing(error: unknown, store: TrackingStore): Promise<unk
   if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST" || error.hint) {
     return error;
   }
-  const where = store.uri.replace(/\/\/[^@/]*@/, "//");
+  const where = maskUriCredentials(store.uri);
   let hint = `kmlf looked in ${where} (mlflow.yml server.mlflow_tracking_uri, else MLFLOW_TRACKING_URI)`;
   if (/^Run /.test(error.message)) {
     hint += "; copy the run id from the “Model logged: runs:/…” line of kmlf run";

@@ -14,7 +14,8 @@ import { UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
 import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
-import { prepareStore, redactUrl } from "../tracking/stores/prepare_store.ts";
+import { prepareStore } from "../tracking/stores/prepare_store.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
@@ -118,7 +119,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
     throw error;
   }
   // Server logs are kept and shared (a pod's log): the store's password never goes there.
-  out(`kmlf tracking server for ${style.bold(redactUrl(options.trackingUri))}`);
+  out(`kmlf tracking server for ${style.bold(maskUriCredentials(options.trackingUri))}`);
   out(`  listening on ${style.bold(server.url)}  (Ctrl-C to stop)`);
   if (startPage) {
     out(`  opens on experiment "${options.experiment!.name}": ${new URL(startPage, server.url).href}`);

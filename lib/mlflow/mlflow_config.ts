@@ -9,6 +9,7 @@ import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateWith } from "../yaml/validate.ts";
 import { statIfAny } from "../fs_utils.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 
 const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
 
@@ -240,7 +241,10 @@ export function checkRegistryUri(config: MlflowConfig, trackingUri: string, proj
   if (configured === null || resolveTrackingUri(configured, { projectRoot }) === trackingUri) return;
   throw new ConfigError(
     "mlflow/registry-uri",
-    `mlflow.yml server.mlflow_registry_uri "${configured}" names another store than the tracking URI (${trackingUri})`,
+    `mlflow.yml server.mlflow_registry_uri "${
+      maskUriCredentials(configured)
+    }" names another store than the ` +
+      `tracking URI (${maskUriCredentials(trackingUri)})`,
     {
       source: config.locate(["server", "mlflow_registry_uri"]),
       hint: "kmlf keeps registered models in the tracking store: set mlflow_registry_uri to null",

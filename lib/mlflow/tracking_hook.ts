@@ -18,6 +18,7 @@ import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
 import { refuseRunId } from "./workflow_run.ts";
 import { exportCredentials, namedRun, runTags, tagValue } from "./run_setup.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -118,8 +119,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       value === undefined ? Deno.env.delete(name) : Deno.env.set(name, value);
     }
     previousEnv.clear();
-    // The store, named without any credentials a URI may carry.
-    const where = options.trackingUri ? ` in ${options.trackingUri.replace(/\/\/[^@/]*@/, "//")}` : "";
+    const where = options.trackingUri ? ` in ${maskUriCredentials(options.trackingUri)}` : "";
     if (endError !== undefined) {
       throw new TrackingError(
         "mlflow/run-not-ended",

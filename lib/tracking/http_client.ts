@@ -11,6 +11,7 @@ import { TrackingError } from "../errors.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { mlflowError, type MlflowErrorCode } from "./tracking_errors.ts";
 import { errorFromWire } from "./wire_values.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 
 /** Extra request headers, or a function giving them per request (kedro-mlflow's request header provider). */
 export type HeaderSource =
@@ -127,7 +128,11 @@ function statusCode(status: number): MlflowErrorCode {
 }
 
 function statusHint(status: number, url: string): string | undefined {
-  if (status === 404) return `check that the tracking URI points to an MLflow server (no endpoint at ${url})`;
+  if (status === 404) {
+    return `check that the tracking URI points to an MLflow server (no endpoint at ${
+      maskUriCredentials(url)
+    })`;
+  }
   if (status === 401 || status === 403) return CREDENTIALS_HINT;
   if (RETRYABLE_STATUSES.has(status)) return "the server kept failing after retries; check its logs";
   return undefined;
@@ -157,7 +162,7 @@ export function httpError(method: string, url: string, status: number, text: str
   const snippet = text.trim().slice(0, 300);
   return mlflowError(
     statusCode(status),
-    `Cannot ${method} ${url}: HTTP ${status}${snippet ? `: ${snippet}` : ""}`,
+    `Cannot ${method} ${maskUriCredentials(url)}: HTTP ${status}${snippet ? `: ${snippet}` : ""}`,
     statusHint(status, url),
   );
 }
@@ -343,11 +348,12 @@ export class HttpClient {
     const tried = retries ? ` (after ${retries} ${retries === 1 ? "retry" : "retries"})` : "";
     return new TrackingError(
       timedOut ? "tracking/server-timeout" : "tracking/server-unreachable",
-      `Cannot ${method} ${url}${tried}: ${networkReason(error)}`,
+      `Cannot ${method} ${maskUriCredentials(url)}${tried}: ${networkReason(error)}`,
       {
         hint: timedOut
           ? "the MLflow server did not answer in time; check that it is healthy"
-          : `check that an MLflow server is running at ${this.baseUrl} (e.g. mlflow server --port <port>) ` +
+          : `check that an MLflow server is running at ${maskUriCredentials(this.baseUrl)} ` +
+            "(e.g. mlflow server --port <port>) " +
             "and that the tracking URI is right",
         cause: error,
       },
@@ -382,7 +388,9 @@ export function parseJsonObject(body: Uint8Array, url: string): Record<string, u
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw new TrackingError(
       "tracking/bad-response",
-      `Cannot read the answer of ${url}: expected a JSON object, got ${JSON.stringify(text.slice(0, 200))}`,
+      `Cannot read the answer of ${maskUriCredentials(url)}: expected a JSON object, got ${
+        JSON.stringify(text.slice(0, 200))
+      }`,
       { hint: "check that the tracking URI points to an MLflow server, not another web server" },
     );
   }

@@ -51,3 +51,26 @@ Deno.test("an unknown host name and an sslmode the server cannot meet say what t
   assert.match(ssl.error.hint ?? "", /sslmode=disable/);
   assert.ok(ssl.ms < 5000, `took ${ssl.ms} ms: retried a refusal retrying cannot change`);
 });
+
+Deno.test("libpq's ?password= is the login's password, and is masked in every message", async () => {
+  const url = await (await sharedPostgres()).createDatabase();
+  const store = await openStore(`${url}?password=s3cret`, { baseDir: Deno.cwd() });
+  assert.ok(await store.createExperiment("with-query-password"));
+  await store.close();
+  const missing = await refusal(
+    `${url.replace(/\/kmlf_\w+$/, "/no_such_db")}?sslmode=disable&password=s3cret`,
+  );
+  assert.equal(missing.error.code, "tracking/database-missing");
+  assert.match(missing.error.message, /no_such_db\?sslmode=disable&password=\*\*\*/);
+});
+
+Deno.test("a URI parameter the server does not know names itself and the fix", async () => {
+  const url = await (await sharedPostgres()).createDatabase();
+  for (const query of ["keepalives=1", "options=-c%20statement_timeout%3Dsoon"]) {
+    const { error, ms } = await refusal(`${url.replace("//kmlf@", "//kmlf:s3cret@")}?${query}`);
+    assert.equal(error.code, "tracking/database-connection", error.message);
+    assert.match(error.message, /kmlf:\*\*\*@.*(keepalives|statement_timeout)/);
+    assert.match(error.hint ?? "", /fix or remove that parameter in the tracking URI/);
+    assert.ok(ms < 5000, `took ${ms} ms: retried a refusal retrying cannot change`);
+  }
+});

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TrackingError } from "../../lib/errors.ts";
 import { openStore, parseTrackingUri } from "../../lib/tracking/mod.ts";
-import { redactUrl } from "../../lib/tracking/stores/postgres/pg_db.ts";
+import { maskUriCredentials } from "../../lib/uri_credentials.ts";
 
 const base = { baseDir: "/project" };
 
@@ -115,7 +115,10 @@ Deno.test("a malformed PostgreSQL host or port is refused before connecting, nam
     assert.ok(!(e as Error).message.includes("s3cret"), (e as Error).message);
     return true;
   });
-  assert.equal(redactUrl("postgresql://u:p@s/s3cret@h:5432/mlflow"), "postgresql://u:***@h:5432/mlflow");
+  assert.equal(
+    maskUriCredentials("postgresql://u:p@s/s3cret@h:5432/mlflow"),
+    "postgresql://u:***@h:5432/mlflow",
+  );
 });
 
 Deno.test("unknown schemes are refused with the list of supported forms", () => {

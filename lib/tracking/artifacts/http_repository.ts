@@ -22,6 +22,7 @@ import { type HttpClient, parseJsonObject, type RequestBody } from "../http_clie
 import { uploadContentType } from "./upload_content_type.ts";
 import { readFile } from "../../file_io.ts";
 import { statIfAny } from "../../fs_utils.ts";
+import { maskUriCredentials } from "../../uri_credentials.ts";
 
 /** The artifact proxy endpoint, below a server's base URL. */
 export const ARTIFACTS_ENDPOINT = "/api/2.0/mlflow-artifacts/artifacts";
@@ -182,7 +183,9 @@ export class HttpArtifactRepository implements ArtifactRepository {
     } catch (error) {
       throw new TrackingError(
         "tracking/bad-response",
-        `The server at ${this.#endpoint} listed an unsafe artifact name under ${this.rootUri}: ` +
+        `The server at ${
+          maskUriCredentials(this.#endpoint)
+        } listed an unsafe artifact name under ${this.rootUri}: ` +
           (error as Error).message,
         { hint: "check that the tracking URI points at a trusted MLflow server" },
       );

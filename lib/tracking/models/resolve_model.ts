@@ -13,6 +13,7 @@ import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
 import { writeTextFile } from "../../file_io.ts";
+import { maskUriCredentials } from "../../uri_credentials.ts";
 
 /** Where a model was found. */
 export interface ResolvedModel {
@@ -136,7 +137,7 @@ async function explainRegistryMiss(
   } catch (lookup) {
     // Only a model the store says it does not have is "unknown"; an unreachable store keeps its own error.
     if (!(lookup instanceof TrackingError && lookup.code === "RESOURCE_DOES_NOT_EXIST")) return error;
-    const where = store.uri.replace(/\/\/[^@/]*@/, "//");
+    const where = maskUriCredentials(store.uri);
     const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
       .catch(() => ({ registeredModels: [] }));
     return new TrackingError("model/unknown-model", `No registered model "${ref.name}" in ${where}`, {

@@ -12,9 +12,6 @@ import { openSqliteTarget } from "./sqlite/open_db.ts";
 import type { TrackingStore } from "./store.ts";
 import { parseTrackingUri } from "./tracking_uri.ts";
 
-// For the server's banner: the store's URI without its password.
-export { redactUrl } from "./postgres/pg_db.ts";
-
 const openStoreModule = (): Promise<typeof import("./open_store.ts")> =>
   import(new URL("./open_store.ts", import.meta.url).href);
 const sqliteStoreModule = (): Promise<typeof import("./sqlite/sqlite_store.ts")> =>

@@ -16,6 +16,7 @@
  */
 import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
+import { maskUriCredentials } from "../../uri_credentials.ts";
 
 /** Where a tracking URI points. Paths are absolute (or `:memory:`). */
 export type TrackingTarget =
@@ -110,7 +111,7 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
     if (problem) {
       throw new TrackingError(
         "tracking/unsupported-uri",
-        `Cannot use tracking URI "${maskCredentials(uri)}": ${problem}`,
+        `Cannot use tracking URI "${maskUriCredentials(uri)}": ${problem}`,
         {
           hint:
             "write postgresql://<user>:<password>@<host>:<port>/<database> (percent-encode / ? # : @ in the user and password)",
@@ -124,7 +125,7 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
   if (scheme) {
     throw new TrackingError(
       "tracking/unsupported-uri",
-      `Cannot use tracking URI "${maskCredentials(uri)}": the scheme "${scheme}:" is not supported`,
+      `Cannot use tracking URI "${maskUriCredentials(uri)}": the scheme "${scheme}:" is not supported`,
       { hint: `use one of: ${SUPPORTED}` },
     );
   }
@@ -160,16 +161,4 @@ function postgresUriProblem(rest: string): string | undefined {
     if (Number(hp[2]) < 1 || Number(hp[2]) > 65535) return `the port ${hp[2]} is not between 1 and 65535`;
   }
   return undefined;
-}
-
-/**
- * A URI for a message: the password (and a user holding URL delimiters) masked, whatever the URI's
- * shape, since a URI refused for its shape may be one a URL parser cannot split.
- */
-function maskCredentials(uri: string): string {
-  const m = uri.match(/^([a-z][a-z0-9+.-]*:\/\/)(.*)@([^@]*)$/is);
-  if (!m) return uri;
-  const user = m[2].split(":")[0];
-  const shownUser = /^[^/?#]*$/.test(user) ? user : "***";
-  return `${m[1]}${m[2].includes(":") ? `${shownUser}:***` : shownUser}@${m[3]}`;
 }

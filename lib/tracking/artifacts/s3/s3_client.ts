@@ -3,7 +3,8 @@
  * multipart upload, HeadBucket), signed with SigV4 by npm `aws4fetch`: a 6 kB signer that loads in ~2 ms
  * where the AWS SDK's S3 client takes ~700 ms (bench/s3_bench.ts). Path-style URLs for
  * `MLFLOW_S3_ENDPOINT_URL` (MinIO and other S3-compatible servers), virtual-hosted ones for AWS. 5xx and
- * 429 answers are retried by the signer; a server that cannot be reached is a clear error.
+ * 429 answers are retried by the signer, failed connections here; a server that cannot be reached, or
+ * that stops answering or sending (60 s), is a clear error naming the object and the endpoint.
  *
  * @module
  */
@@ -44,6 +45,50 @@ function encodeKey(key: string): string {
 }
 
 /**
+ * `body`, failing with `stalled(bytesSoFar, cause)` when a read waits longer than `idleMs` or the
+ * connection breaks mid-body; a stalled body is cancelled, which closes its connection. The clock runs
+ * only while the reader waits for the server (a slow consumer downstream is no stall), so a large object
+ * streams for as long as data keeps coming.
+ */
+function boundedBody(
+  body: ReadableStream<Uint8Array>,
+  idleMs: number,
+  stalled: (bytes: number, cause?: unknown) => TrackingError,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let bytes = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let timedOut = false;
+      // The body is cancelled, not the fetch aborted: an abort after the answer started made Deno.serve's
+      // write of a response streaming this body fail ("resource closed") without closing its connection
+      // (Deno 2.9.6), so kmlf server's client hung instead of seeing the download cut.
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.error(stalled(bytes));
+        reader.cancel().catch(() => {});
+      }, idleMs);
+      try {
+        const { done, value } = await reader.read();
+        if (timedOut) return;
+        if (done) controller.close();
+        else {
+          bytes += value.byteLength;
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        if (!timedOut) controller.error(stalled(bytes, error));
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  }, { highWaterMark: 0 });
+}
+
+/**
  * A client for one bucket.
  *
  * @example
@@ -58,19 +103,21 @@ export class S3Client {
   readonly #aws: AwsClient;
   readonly #base: string;
   readonly #timeoutMs: number;
+  readonly #retries: number;
 
   /** `timeoutMs`: longest wait for an answer's headers (boto3's 60 s), plus time to send the body. */
   constructor(bucket: string, config: S3Config, options: { retries?: number; timeoutMs?: number } = {}) {
     this.bucket = bucket;
     this.#config = config;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#retries = options.retries ?? 3;
     this.#aws = new AwsClient({
       accessKeyId: config.accessKeyId,
       secretAccessKey: config.secretAccessKey,
       sessionToken: config.sessionToken,
       service: "s3",
       region: config.region,
-      retries: options.retries ?? 3,
+      retries: this.#retries,
       initRetryMs: 100,
     });
     // Bucket names with dots break TLS for virtual-hosted URLs: AWS serves them path-style.
@@ -198,24 +245,37 @@ export class S3Client {
     const url = `${this.#base}${key ? `/${encodeKey(key)}` : ""}${search}`;
     let response: Response;
     // Bounded until the answer's headers arrive (a server that accepts and never answers would hang the
-    // run); a body being streamed afterwards is not cut. Sending a body gets time at 64 KiB/s on top.
+    // run); sending a body gets time at 64 KiB/s on top. The answer's body is bounded afterwards by
+    // boundedBody: each read waits at most the timeout (boto3's read_timeout), however long the body.
     const waitMs = this.#timeoutMs + (options.body?.byteLength ?? 0) / 64;
+    const object = `s3://${this.bucket}/${key || options.query?.get("prefix") || ""}`;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), waitMs);
     try {
-      response = await this.#aws.fetch(url, {
-        method,
-        headers: options.headers,
-        body: options.body as Uint8Array<ArrayBuffer> | undefined,
-        signal: abort.signal,
-      });
+      for (let attempt = 0;; attempt++) {
+        try {
+          response = await this.#aws.fetch(url, {
+            method,
+            headers: options.headers,
+            body: options.body as Uint8Array<ArrayBuffer> | undefined,
+            signal: abort.signal,
+          });
+          break;
+        } catch (error) {
+          // The signer retries 5xx and 429 answers only: a connection that failed (refused, reset, a
+          // pooled keep-alive connection the server closed) is retried here, as boto3 does, for the
+          // requests doing them twice cannot harm (not POST: creating or completing a multipart upload).
+          if (abort.signal.aborted || method === "POST" || attempt >= this.#retries) throw error;
+          await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+        }
+      }
     } catch (error) {
       const reason = abort.signal.aborted
         ? `no answer within ${waitMs < 10_000 ? (waitMs / 1000).toFixed(1) : Math.round(waitMs / 1000)} s`
         : (error as Error).message;
       throw new TrackingError(
         "tracking/artifact-store-unreachable",
-        `Cannot reach the S3 artifact store at ${this.#base}: ${reason}`,
+        `Cannot reach the S3 artifact store at ${this.#base} (${action} ${object}): ${reason}`,
         {
           cause: error,
           hint: this.#config.endpoint
@@ -226,9 +286,28 @@ export class S3Client {
     } finally {
       clearTimeout(timer);
     }
+    if (response.body) {
+      const stalled = (bytes: number, error?: unknown) =>
+        new TrackingError(
+          "tracking/artifact-store-unreachable",
+          `S3 stopped sending ${action} ${object} from ${this.#base} after ${bytes} bytes: ${
+            error ? (error as Error).message : `no data for ${Math.round(this.#timeoutMs / 1000)} s`
+          }`,
+          {
+            cause: error,
+            hint: this.#config.endpoint
+              ? "check the S3 server at MLFLOW_S3_ENDPOINT_URL and the network to it, then try again"
+              : "check the network (and any proxy) to AWS S3, then try again",
+          },
+        );
+      response = new Response(boundedBody(response.body, this.#timeoutMs, stalled), {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    }
     if (response.ok || (options.allow404 && response.status === 404)) return response;
-    const where = `s3://${this.bucket}/${key || options.query?.get("prefix") || ""}`;
-    throw this.#s3Error(`${action} on ${where}`, response.status, await response.text());
+    throw this.#s3Error(`${action} on ${object}`, response.status, await response.text());
   }
 
   #s3Error(action: string, status: number, xml: string): TrackingError {

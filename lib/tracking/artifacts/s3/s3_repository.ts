@@ -211,21 +211,27 @@ export class S3ArtifactRepository implements ArtifactRepository {
     const s3 = await this.#s3();
     const rel = safeArtifactPath(artifactPath);
     const dest = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-s3-artifacts-" });
-    const file = rel ? await s3.getObject(this.#key(rel)) : undefined;
-    if (file) {
-      const target = join(dest, rel);
-      await saveResponse(file, target);
-      return target;
+    try {
+      const file = rel ? await s3.getObject(this.#key(rel)) : undefined;
+      if (file) {
+        const target = join(dest, rel);
+        await saveResponse(file, target);
+        return target;
+      }
+      const entries = (await this.listArtifacts(rel, { recursive: true })).filter((e) => !e.isDir);
+      if (entries.length === 0) {
+        throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact '${artifactPath}' under ${this.rootUri}`);
+      }
+      for (const entry of entries) {
+        const response = await s3.getObject(this.#key(entry.path));
+        if (response) await saveResponse(response, join(dest, entry.path));
+      }
+      return rel ? join(dest, rel) : dest;
+    } catch (error) {
+      // A folder this call made holds nothing anyone can use once the download failed.
+      if (dstDir === undefined) await Deno.remove(dest, { recursive: true }).catch(() => {});
+      throw error;
     }
-    const entries = (await this.listArtifacts(rel, { recursive: true })).filter((e) => !e.isDir);
-    if (entries.length === 0) {
-      throw mlflowError("RESOURCE_DOES_NOT_EXIST", `No artifact '${artifactPath}' under ${this.rootUri}`);
-    }
-    for (const entry of entries) {
-      const response = await s3.getObject(this.#key(entry.path));
-      if (response) await saveResponse(response, join(dest, entry.path));
-    }
-    return rel ? join(dest, rel) : dest;
   }
 
   async deleteArtifacts(artifactPath?: string): Promise<void> {
@@ -289,10 +295,27 @@ async function* readParts(stream: ReadableStream<Uint8Array>, size: number): Asy
   if (filled > 0) yield concatBytes(pending);
 }
 
+/**
+ * Streams an object into `target` through a temp file beside it, renamed into place once the whole body
+ * arrived: a download that stalls or breaks leaves no file that looks complete (and no temp file).
+ */
 async function saveResponse(response: Response, target: string): Promise<void> {
   Deno.mkdirSync(dirname(target), { recursive: true });
-  using file = await Deno.open(target, { write: true, create: true, truncate: true });
-  await response.body?.pipeTo(file.writable, { preventClose: true });
+  const partial = join(
+    dirname(target),
+    `.${basename(target)}.${Deno.pid}-${crypto.randomUUID().slice(0, 8)}.tmp`,
+  );
+  try {
+    const file = await Deno.open(partial, { write: true, createNew: true });
+    // Closing the writable (not the file under it) waits for the last writes to land.
+    if (response.body) await response.body.pipeTo(file.writable);
+    else file.close();
+    Deno.renameSync(partial, target);
+  } catch (error) {
+    await response.body?.cancel().catch(() => {});
+    await Deno.remove(partial).catch(() => {});
+    throw error;
+  }
 }
 
 async function* walkFiles(dir: string): AsyncGenerator<string> {

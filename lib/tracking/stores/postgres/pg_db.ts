@@ -9,6 +9,8 @@
 import type { Sql, TransactionSql } from "postgres";
 import { TrackingError } from "../../../errors.ts";
 import { mlflowError } from "../../tracking_errors.ts";
+import { connectTimeoutHint, type PgTimeouts, pgTimeouts, timeoutError } from "./pg_timeouts.ts";
+import { maskUriCredentials } from "../../../uri_credentials.ts";
 
 /** Runs statements: the pool itself, or one transaction. */
 export interface PgQuery {
@@ -28,16 +30,10 @@ export interface PgDbOptions {
   maxRetries?: number;
   /** Delay before the first retry in ms, doubled for each further one (default 200). */
   backoffMs?: number;
-  /** Seconds to wait for a connection (default 10). */
+  /** Seconds to wait for a connection (default 10; the URI's `?connect_timeout=` wins). */
   connectTimeoutS?: number;
-}
-
-/**
- * `postgresql://user:secret@host/db` → `postgresql://user:***@host/db`, for messages. The password ends
- * at the last `@` (as URL parsers read it), so one holding `@` or `/` is masked whole.
- */
-export function redactUrl(url: string): string {
-  return url.replace(/^([a-z0-9+]+:\/\/[^:@/]*):.*@(?=[^@]*$)/is, "$1:***@");
+  /** Seconds to wait for a canceled statement's answer before closing its connection (default 5). */
+  cancelTimeoutS?: number;
 }
 
 // Client-side codes of npm `postgres` and the system, and server SQLSTATEs, that mean "the connection
@@ -119,6 +115,17 @@ function configurationError(error: unknown, where: string): TrackingError | unde
       },
     );
   }
+  // A setting the URI passes to the server (a query parameter, or -c in ?options=) that it refuses.
+  if (
+    (code === "42704" || code === "22023") && /configuration parameter|value for parameter/i.test(message)
+  ) {
+    return new TrackingError("tracking/database-connection", `Cannot connect to ${where}: ${message}`, {
+      cause: error,
+      hint: "fix or remove that parameter in the tracking URI: kmlf passes query parameters other than " +
+        "sslmode, connect_timeout, password, options and target_session_attrs to the server as settings " +
+        "(libpq client parameters such as keepalives are not used)",
+    });
+  }
   if (code === "3D000") {
     return new TrackingError("tracking/database-missing", `Cannot use ${where}: ${message}`, {
       cause: error,
@@ -144,35 +151,50 @@ export class PgDb implements PgQuery {
   /** The URL without its password. */
   readonly where: string;
   readonly #sql: Sql;
+  /** How long statements, lock waits and connection attempts may take (pg_timeouts.ts). */
+  readonly limits: PgTimeouts;
   readonly #maxRetries: number;
   readonly #backoffMs: number;
+  readonly #poolSize: number;
 
-  private constructor(sql: Sql, where: string, options: PgDbOptions) {
+  private constructor(sql: Sql, where: string, limits: PgTimeouts, options: PgDbOptions) {
     this.#sql = sql;
     this.where = where;
+    this.limits = limits;
     this.#maxRetries = options.maxRetries ?? 5;
     this.#backoffMs = options.backoffMs ?? 200;
+    this.#poolSize = options.poolSize ?? 4;
   }
 
   /** Creates the pool (connections open on first use). */
   static async connect(url: string, options: PgDbOptions = {}): Promise<PgDb> {
     const postgres: PostgresFactory = (await import("postgres")).default;
-    const sql = postgres(url, {
+    const limits = pgTimeouts(url, { connectTimeoutS: options.connectTimeoutS });
+    const { driverUrl, password } = libpqPassword(url);
+    const sql = postgres(driverUrl, {
+      // libpq's ?password= (the driver would send it to the server as a setting); the user info's wins.
+      ...(password === undefined ? {} : { password }),
       max: options.poolSize ?? 4,
-      connect_timeout: options.connectTimeoutS ?? 10,
+      connect_timeout: limits.connectS,
+      // The server-side limits are enforced only while the server answers: the client gives up on its
+      // own a margin later (a stalled server or network), and on a free connection as long.
+      query_timeout: limits.clientS,
+      queue_timeout: limits.clientS,
+      cancel_timeout: options.cancelTimeoutS ?? 5,
       // Idle connections close after a while, so a CLI run never waits on the pool to exit.
       idle_timeout: 30,
       // The pool would otherwise wait up to 20 s between connection attempts after failures, and fail
       // queries fast meanwhile; kmlf's own retries (below) are the one backoff policy.
       backoff: 0,
       onnotice: () => {},
-      connection: { application_name: "kmlf" },
+      // The URI's own query parameters are sent after these, so a URI setting one wins.
+      connection: { application_name: "kmlf", ...limits.startup },
       // Millisecond timestamps and steps fit a double exactly; npm `postgres` reads int8 as text otherwise.
       types: {
         bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
       },
     });
-    return new PgDb(sql as unknown as Sql, redactUrl(url), options);
+    return new PgDb(sql as unknown as Sql, maskUriCredentials(url), limits, options);
   }
 
   all<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -189,7 +211,37 @@ export class PgDb implements PgQuery {
 
   /** Runs `fn` in a READ COMMITTED transaction (retried whole when the connection drops). */
   write<T>(fn: (q: PgQuery) => Promise<T>): Promise<T> {
-    return this.#retry(() => this.#sql.begin((tx) => fn(transactionQuery(tx))) as Promise<T>);
+    return this.#retry(async () => {
+      let committing = false;
+      try {
+        return await (this.#sql.begin(async (tx) => {
+          const result = await fn(transactionQuery(tx));
+          committing = true;
+          return result;
+        }) as Promise<T>);
+      } catch (error) {
+        // The connection broke once COMMIT may have been sent: the change may be saved, and doing it
+        // again would save it twice (a second run, metrics logged twice). Before that, the server
+        // rolled the transaction back and the retry is safe.
+        if (committing && isConnectionError(error)) throw this.#outcomeUnknown(error);
+        throw error;
+      }
+    });
+  }
+
+  #outcomeUnknown(error: unknown): TrackingError {
+    return new TrackingError(
+      "tracking/database-outcome-unknown",
+      `The connection to the PostgreSQL tracking database ${this.where} broke while a change was being ` +
+        `committed, so whether it was saved is unknown; it was not retried, to avoid saving it twice (${
+          (error as Error).message
+        })`,
+      {
+        cause: error,
+        hint: "check the run in the store (kmlf mlflow ui, or mlflow ui) before repeating what failed; " +
+          "a connection that keeps breaking points at the network or the server's logs",
+      },
+    );
   }
 
   /** Runs `fn` in a read-only REPEATABLE READ transaction: several SELECTs see one snapshot. */
@@ -212,7 +264,9 @@ export class PgDb implements PgQuery {
       try {
         return await fn();
       } catch (error) {
-        const config = configurationError(error, this.where);
+        if (error instanceof TrackingError) throw error;
+        const config = configurationError(error, this.where) ??
+          timeoutError(error, this.where, this.limits, this.#poolSize);
         if (config) throw config;
         if (!isConnectionError(error)) throw error;
         if (attempt >= this.#maxRetries) {
@@ -222,8 +276,11 @@ export class PgDb implements PgQuery {
               (error as Error).message,
             {
               cause: error,
-              hint: "check that the server is running and that host, port and database in the tracking URI " +
-                "are right (mlflow.yml server.mlflow_tracking_uri, MLFLOW_TRACKING_URI or --backend-store-uri)",
+              hint: errorCode(error) === "CONNECT_TIMEOUT"
+                ? connectTimeoutHint(this.limits)
+                : "check that the " +
+                  "server is running and that host, port and database in the tracking URI are right " +
+                  "(mlflow.yml server.mlflow_tracking_uri, MLFLOW_TRACKING_URI or --backend-store-uri)",
             },
           );
         }
@@ -231,6 +288,26 @@ export class PgDb implements PgQuery {
       }
     }
   }
+}
+
+/**
+ * libpq's `?password=` taken out of the URI, for the driver's `password` option: npm `postgres` reads
+ * only the user info's password and would send the parameter to the server, which refuses it.
+ */
+function libpqPassword(url: string): { driverUrl: string; password?: string } {
+  const q = url.indexOf("?");
+  if (q < 0) return { driverUrl: url };
+  const query = new URLSearchParams(url.slice(q + 1));
+  const password = query.get("password") ?? undefined;
+  if (password === undefined) return { driverUrl: url };
+  query.delete("password");
+  const rest = query.toString();
+  // The user info's password, when there is one, wins (as in libpq).
+  const userInfo = url.slice(0, q).match(/^[a-z0-9+]+:\/\/([^/]*)@/i)?.[1];
+  return {
+    driverUrl: rest ? `${url.slice(0, q)}?${rest}` : url.slice(0, q),
+    password: userInfo?.includes(":") ? undefined : password,
+  };
 }
 
 function holdsNul(value: unknown): boolean {

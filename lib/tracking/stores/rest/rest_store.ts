@@ -43,6 +43,7 @@ import { validateKey } from "../../key_validation.ts";
 import { HttpClient, type HttpClientOptions } from "../../http_client.ts";
 import { artifactRepositoryForRest } from "../../artifacts/http_repository.ts";
 import { RestRegistry } from "./rest_registry.ts";
+import { maskUriCredentials } from "../../../uri_credentials.ts";
 
 /** Options of {@link RestStore}. */
 export type RestStoreOptions = HttpClientOptions;
@@ -86,7 +87,7 @@ export class RestStore implements TrackingStore {
     if (this.#closed) {
       throw new TrackingError(
         "tracking/store-closed",
-        `Cannot call ${endpoint} on ${this.uri}: the store is closed`,
+        `Cannot call ${endpoint} on ${maskUriCredentials(this.uri)}: the store is closed`,
       );
     }
     return await this.http.callJson(method, `${API}${endpoint}`, message) as Record<string, unknown>;
