@@ -45,10 +45,21 @@ export function planParams(inputs: Record<string, unknown>, options: ParamOption
   const entries = options.flatten
     ? Object.entries(flatten(raw, options.recursive, options.sep))
     : Object.entries(raw);
+  const sources = new Map<string, { name: string; text: string }>();
   for (const [name, value] of entries) {
     const safe = sanitizeName(name);
     if (safe !== name) plan.renamed[name] = safe;
     const text = paramValueToString(value);
+    // Two names one key (`model[lr]` and `model_lr_`): MLflow would keep one of the values, silently.
+    const other = sources.get(safe);
+    if (other && other.text !== text) {
+      throw new ConfigError(
+        "mlflow/param-conflict",
+        `Parameters "${other.name}" and "${name}" are both logged as "${safe}" (MLflow key rules) with different values`,
+        { hint: "rename one of the parameters so that their MLflow keys differ" },
+      );
+    }
+    sources.set(safe, { name, text });
     // Characters as Python (and MLflow) count them: an emoji is one, and is never cut in half.
     const chars = text.length <= MAX_PARAM_VALUE_LENGTH ? undefined : [...text];
     if (!chars || chars.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;

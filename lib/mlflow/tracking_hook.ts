@@ -13,6 +13,7 @@ import { logInferenceModel, registerLoggedModel } from "./model_logging.ts";
 import { NodeTimings, pipelineArtifact } from "./node_timings.ts";
 import { planOutputs } from "./output_logging.ts";
 import { planParams } from "./params.ts";
+import { LoggedParams } from "./logged_params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
@@ -55,7 +56,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   // A task of an exported workflow records its nodes apart; `kmlf mlflow end-run` joins the records.
   let pipelineJsonPath = "kmlf/pipeline.json";
   let pipelineRef: Pipeline | undefined;
-  const logged = new Map<string, { value: string; node: string }>();
+  const loggedParams = new LoggedParams();
   const timings = new NodeTimings();
   let listedInCatalog: ((name: string) => boolean) | undefined;
   const metricBuffer: MetricPoint[] = [];
@@ -259,26 +260,18 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       for (const [from, to] of Object.entries(plan.renamed)) {
         options.notify?.(`Parameter "${from}" is logged as "${to}" (MLflow key rules)`);
       }
-      const fresh: Record<string, string> = {};
-      for (const [key, value] of Object.entries(plan.params)) {
-        const previous = logged.get(key);
-        if (previous && previous.value !== value) {
-          throw new ConfigError(
-            "mlflow/param-conflict",
-            `Parameter "${key}" was logged as ${
-              short(previous.value)
-            } for node "${previous.node}" but node "${node.name}" uses ${short(value)}`,
-            {
-              hint:
-                "MLflow keeps one value per parameter and run; rename one of the parameters or set dict_params.flatten in mlflow.yml",
-            },
-          );
-        }
-        if (!previous) {
-          logged.set(key, { value, node: node.name });
-          fresh[key] = value;
-        }
-      }
+      const fresh = loggedParams.fresh(plan.params, node.name, (key, previous, value) => {
+        throw new ConfigError(
+          "mlflow/param-conflict",
+          `Parameter "${key}" was logged as ${
+            short(previous.value)
+          } for node "${previous.node}" but node "${node.name}" uses ${short(value)}`,
+          {
+            hint:
+              "MLflow keeps one value per parameter and run; rename one of the parameters or set dict_params.flatten in mlflow.yml",
+          },
+        );
+      });
       if (Object.keys(fresh).length > 0 || Object.keys(plan.tags).length > 0) {
         await client.logBatch(runId, { params: fresh, tags: plan.tags });
       }
@@ -289,19 +282,15 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       if (!client || !runId || !listedInCatalog) return;
       const plan = planOutputs(outputs, listedInCatalog, Date.now());
       metricBuffer.push(...plan.metrics);
-      const fresh: Record<string, string> = {};
-      for (const [key, value] of Object.entries(plan.params)) {
-        const previous = logged.get(key);
-        if (previous && previous.value !== value) {
+      const fresh = loggedParams.fresh(
+        plan.params,
+        node.name,
+        (key, previous) =>
           plan.skipped.push({
             name: key,
             reason: `param "${key}" was already logged by node "${previous.node}"`,
-          });
-        } else if (!previous) {
-          logged.set(key, { value, node: node.name });
-          fresh[key] = value;
-        }
-      }
+          }),
+      );
       for (const { name, reason } of plan.skipped) {
         options.notify?.(`Output "${name}" of node "${node.name}" is not logged: ${reason}`);
       }

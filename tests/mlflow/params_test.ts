@@ -2,6 +2,8 @@ import { tagValue } from "../../lib/mlflow/run_setup.ts";
 import assert from "node:assert/strict";
 import type { ConfigError } from "../../lib/errors.ts";
 import { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "../../lib/mlflow/mod.ts";
+import { LoggedParams } from "../../lib/mlflow/logged_params.ts";
+import { demoProject, kmlf } from "../cli_harness.ts";
 
 const opts = { flatten: false, recursive: true, sep: ".", longParamsStrategy: "fail" as const };
 
@@ -72,4 +74,53 @@ Deno.test("tag values kmlf writes are cut at MLflow's 8000 characters, never ins
     "😀".repeat(8000),
     "16,000 UTF-16 units are still 8000 characters",
   );
+});
+
+Deno.test("two parameters of one node with the same MLflow key and different values are refused", () => {
+  assert.throws(
+    () => planParams({ "params:model[lr]": 0.1, "params:model_lr_": 0.2 }, opts),
+    (e: ConfigError) =>
+      e.code === "mlflow/param-conflict" &&
+      /"model\[lr\]" and "model_lr_" are both logged as "model_lr_"/.test(e.message),
+  );
+  // The same value under both names is one param, as MLflow keeps it.
+  assert.deepEqual(planParams({ "params:model[lr]": 0.1, "params:model_lr_": 0.1 }, opts).params, {
+    model_lr_: "0.1",
+  });
+});
+
+Deno.test("LoggedParams: a key logged again is nothing new; another value is a conflict naming the first node", () => {
+  const logged = new LoggedParams();
+  const conflicts: string[] = [];
+  const onConflict = (key: string, previous: { node: string; value: string }, value: string) =>
+    void conflicts.push(`${key}: ${previous.value} (${previous.node}) vs ${value}`);
+  assert.deepEqual(logged.fresh({ lr: "0.1", n: "3" }, "train", onConflict), { lr: "0.1", n: "3" });
+  assert.deepEqual(logged.fresh({ lr: "0.1", seed: "1" }, "tune", onConflict), { seed: "1" });
+  assert.deepEqual(logged.fresh({ lr: "0.2" }, "tune", onConflict), {});
+  assert.deepEqual(conflicts, ["lr: 0.1 (train) vs 0.2"]);
+});
+
+Deno.test("a tracked run stops at the node whose parameter MLflow already holds with another value", async () => {
+  const dir = await demoProject({
+    "conf/base/parameters.yml":
+      'split: {test_fraction: 0.3, random_state: 42}\n"model[lr]": 0.1\nmodel_lr_: 0.2\n',
+    "pipelines/ops.ts": "export const same = (x: number) => x;\n",
+    "pipelines/clash.yml": [
+      "nodes:",
+      "  - {name: first, func: ./ops.ts#same, inputs: ['params:model[lr]'], outputs: a}",
+      "  - {name: second, func: ./ops.ts#same, inputs: [params:model_lr_], outputs: b}",
+    ].join("\n") + "\n",
+  }, { tracked: true });
+  try {
+    const r = await kmlf(["run", "clash"], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /error\[mlflow\/param-conflict\]/);
+    assert.match(
+      r.stderr,
+      /Parameter "model_lr_" was logged as "0\.1" for node "first" but node "second" uses "0\.2"/,
+    );
+    assert.match(r.stderr, /at pipelines\/clash\.yml:3:5/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
