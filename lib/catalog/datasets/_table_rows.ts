@@ -159,25 +159,30 @@ function assertUniqueNames(names: readonly string[], key: string): void {
 // when every value is one, else the column keeps its values as they are.
 function typeColumn(rows: TableRow[], column: string, args: TableReadArgs): void {
   let kind: "number" | "boolean" | undefined;
-  for (const row of rows) {
-    const value = row[column];
+  // Each value read once: the typed column is only written back when every value agreed.
+  const typed: Cell[] = new Array(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const value = rows[r][column];
     if (value === null) continue;
-    const k = typeof value === "string"
-      ? BOOLEANS.has(value) ? "boolean" : numberText(value, args) !== undefined ? "number" : undefined
-      : typeof value === "number" || typeof value === "bigint"
-      ? "number"
-      : typeof value === "boolean"
-      ? "boolean"
-      : undefined;
+    let k: "number" | "boolean" | undefined;
+    if (typeof value === "string") {
+      const flag = BOOLEANS.get(value);
+      const number = flag === undefined ? numberText(value, args) : undefined;
+      k = flag !== undefined ? "boolean" : number !== undefined ? "number" : undefined;
+      typed[r] = flag ?? number ?? value;
+    } else {
+      k = typeof value === "number" || typeof value === "bigint"
+        ? "number"
+        : typeof value === "boolean"
+        ? "boolean"
+        : undefined;
+      typed[r] = value;
+    }
     if (k === undefined || (kind !== undefined && k !== kind)) return;
     kind = k;
   }
   if (kind === undefined) return;
-  for (const row of rows) {
-    const value = row[column];
-    if (typeof value !== "string") continue;
-    row[column] = kind === "boolean" ? BOOLEANS.get(value)! : numberText(value, args)!;
-  }
+  for (let r = 0; r < rows.length; r++) if (rows[r][column] !== null) rows[r][column] = typed[r];
 }
 
 function selectColumns(names: readonly string[], usecols: TableReadArgs["usecols"]): number[] {
