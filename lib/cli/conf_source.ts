@@ -2,10 +2,11 @@
 import { resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
 import { statIfAny } from "../fs_utils.ts";
+import { isArchivePath } from "../config/mod.ts";
 
 /**
- * The absolute folder `--conf-source` names (relative to the current directory). Kedro also reads
- * archives and remote URLs; kmlf reads local folders only, and says so.
+ * The absolute folder or archive (`.zip`, `.tar`, `.tar.gz`) `--conf-source` names (relative to the
+ * current directory). Kedro also reads remote URLs; kmlf reads local paths only, and says so.
  *
  * @example
  * ```ts
@@ -20,14 +21,14 @@ export function confSourceDir(value: string): string {
   }
   const dir = resolve(value);
   const stat = statIfAny(dir);
-  if (stat?.isDirectory) return dir;
+  // Kedro reads a packed conf folder (`kedro package`'s conf-<pkg>.tar.gz) as it is; so does kmlf.
+  if (stat?.isDirectory || (stat?.isFile && isArchivePath(dir))) return dir;
   throw new UsageError(
     "cli/bad-conf-source",
     stat ? `--conf-source ${value} is a file, not a folder` : `--conf-source ${value} does not exist`,
     {
-      hint: stat && /\.(zip|tar|tar\.gz|tgz)$/i.test(value)
-        ? "kmlf does not read archives: extract it (tar -xzf / unzip) and pass the folder"
-        : "pass the folder holding base/ and your env folders (like conf/)",
+      hint: "pass the folder holding base/ and your env folders (like conf/), or a .zip, .tar or .tar.gz " +
+        "archive of it",
     },
   );
 }

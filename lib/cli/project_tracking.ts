@@ -47,6 +47,7 @@ export async function projectTracking(options: { project?: string; env?: string 
     env,
     baseEnv: settings.baseEnv,
     mergeStrategy: settings.mergeStrategy,
+    patterns: settings.configPatterns,
     resolvers: { "km.random_name": () => randomRunName() },
   });
   const loaded = await loader.get("mlflow");

@@ -1,6 +1,7 @@
 /** Finding the config files of one type inside one environment folder. */
 import { join, relative } from "../path.ts";
 import { statIfAny } from "../fs_utils.ts";
+import { readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 
 /**
  * Default config types and their glob patterns, relative to each env folder (Kedro's `catalog*`,
@@ -102,4 +103,63 @@ function globToRegExp(glob: string): RegExp {
   re = new RegExp(`^${src}$`);
   cache.set(glob, re);
   return re;
+}
+
+/**
+ * Where the conf folder's env folders and files are read from: the disk, or an archive
+ * (`conf_archive.ts`). Paths given and returned are display paths under `root`.
+ *
+ * @example
+ * ```ts
+ * const tree = diskTree("/p/conf");
+ * tree.kind("/p/conf/base"); // "dir"
+ * ```
+ */
+export interface ConfTree {
+  root: string;
+  kind(path: string): "dir" | "file" | undefined;
+  /** Config files under `dir`, relative, sorted. */
+  list(dir: string): Promise<string[]>;
+  /** The folder names directly under the root (env candidates, for hints). */
+  envs(): string[];
+  read(file: string): Promise<YamlSource>;
+}
+
+/**
+ * The conf folder on disk.
+ *
+ * @example
+ * ```ts
+ * const catalog = await diskTree("/p/conf").read("/p/conf/base/catalog.yml");
+ * ```
+ */
+export function diskTree(root: string): ConfTree {
+  return {
+    root,
+    kind(path) {
+      const stat = statIfAny(path);
+      return stat?.isDirectory ? "dir" : stat ? "file" : undefined;
+    },
+    list: listConfigFiles,
+    envs() {
+      try {
+        return [...Deno.readDirSync(root)].filter((e) => e.isDirectory).map((e) => e.name);
+      } catch {
+        return [];
+      }
+    },
+    read: (file) => readYamlFile(file),
+  };
+}
+
+/**
+ * Whether a conf source names an archive Kedro would open (`.zip`, `.tar`, `.tar.gz`, `.tgz`).
+ *
+ * @example
+ * ```ts
+ * isArchivePath("dist/conf-iris.tar.gz"); // true
+ * ```
+ */
+export function isArchivePath(path: string): boolean {
+  return /\.(zip|tar|tar\.gz|tgz)$/i.test(path);
 }

@@ -145,7 +145,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
   const callResolver = (name: string, argText: string, path: KeyPath): unknown => {
     const args = argText.trim() === "" ? [] : splitArgs(argText);
     const values = args.map((a) => (a.includes("${") ? resolveString(a, path) : parseScalar(a)));
-    if (BUILTINS.includes(name) || name === "oc.env") {
+    if (BUILTINS.includes(name) || (name === "oc.env" && !Object.hasOwn(ctx.resolvers, name))) {
       if (args.length < 1 || args.length > 2) {
         fail(
           path,
@@ -156,7 +156,10 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     }
     const key = String(values[0]);
     const hasDefault = args.length > 1;
-    switch (name) {
+    // Kedro clears oc.env and lets `custom_resolvers={"oc.env": …}` re-enable it everywhere: a plugin
+    // resolver of that name replaces the built-in one, in every config type.
+    const custom = name === "oc.env" && Object.hasOwn(ctx.resolvers, name) ? "custom" : name;
+    switch (custom) {
       case "globals": {
         if (key.startsWith("_")) {
           fail(
@@ -205,7 +208,8 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           fail(
             path,
             `\${${name}:…} is only allowed in credentials files (found in ${ctx.configType})`,
-            "move the value to conf/<env>/credentials.yml and reference it, or use ${runtime_params:…}",
+            "move the value to conf/<env>/credentials.yml and reference it, or use ${runtime_params:…} " +
+              '(a plugin resolver named "oc.env" allows it everywhere, like Kedro\'s custom_resolvers)',
           );
         }
         let value: string | undefined;

@@ -11,9 +11,9 @@ import {
   type SourceLocation,
   throwIfAny,
 } from "../errors.ts";
-import { formatKeyPath, type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
+import { formatKeyPath, type KeyPath, type YamlSource } from "../yaml/parse_yaml.ts";
 import { checkDuplicates, checkMappings, checkRuntimeParamsOverLists } from "./_checks.ts";
-import { listConfigFiles, matchesPatterns, patternsFor } from "./files.ts";
+import { type ConfTree, diskTree, isArchivePath, matchesPatterns, patternsFor } from "./files.ts";
 import { resolveAll, type Resolver } from "./interpolate.ts";
 import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
 import { statIfAny } from "../fs_utils.ts";
@@ -57,7 +57,7 @@ export interface LoadedConfig {
  * ```
  */
 export interface ConfigLoaderOptions {
-  /** Absolute path of the conf folder. */
+  /** Absolute path of the conf folder, or of a `.zip` / `.tar` / `.tar.gz` archive holding it. */
   confSource: string;
   env: string;
   /** Defaults to "base". When `env` equals it, only that folder is read. */
@@ -93,35 +93,46 @@ export class ConfigLoader {
   readonly env: string;
   readonly baseEnv: string;
   readonly #options: ConfigLoaderOptions;
+  readonly #tree: ConfTree;
   readonly #cache = new Map<string, Promise<LoadedConfig>>();
   readonly #files = new Map<string, Promise<string[]>>();
 
-  private constructor(options: ConfigLoaderOptions) {
+  private constructor(options: ConfigLoaderOptions, tree: ConfTree) {
     this.#options = options;
+    this.#tree = tree;
     this.env = options.env;
     this.baseEnv = options.baseEnv ?? "base";
   }
 
-  /** Checks that the base and env folders exist and that every merge strategy is known. */
-  static create(options: ConfigLoaderOptions): Promise<ConfigLoader> {
+  /**
+   * Checks that the base and env folders exist and that every merge strategy is known. A conf source
+   * that is an archive file is read in memory (its reader is loaded only then).
+   */
+  static async create(options: ConfigLoaderOptions): Promise<ConfigLoader> {
+    const tree = isArchivePath(options.confSource) && statIfAny(options.confSource)?.isFile
+      ? await (await import("./conf_archive.ts")).openConfArchive(
+        options.confSource,
+        options.baseEnv ?? "base",
+      )
+      : diskTree(options.confSource);
     // Synchronous work (the folders are looked at with statSync); a refusal is still a rejection.
     return promised(() => {
-      const loader = new ConfigLoader(options);
+      const loader = new ConfigLoader(options, tree);
       const errors: ConfigError[] = [];
       for (const env of loader.envs()) {
-        const dir = join(options.confSource, env);
-        const stat = statIfAny(dir);
-        if (!stat?.isDirectory) {
-          const state = stat ? "is a file, not a folder" : "does not exist";
+        const dir = join(tree.root, env);
+        const kind = tree.kind(dir);
+        if (kind !== "dir") {
+          const state = kind ? "is a file, not a folder" : "does not exist";
           errors.push(
             new ConfigError("config/missing-env", `Configuration folder ${dir} ${state}`, {
               source: { file: dir },
-              hint: stat
+              hint: kind
                 ? `move that file away and create the folder ${dir}`
                 : env === loader.baseEnv
                 ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
                 : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV` +
-                  otherEnvs(options.confSource, env, loader.baseEnv),
+                  otherEnvs(tree, env, loader.baseEnv),
             }),
           );
         }
@@ -169,7 +180,7 @@ export class ConfigLoader {
     const runtime = type === "parameters" ? this.#options.runtimeParams ?? {} : undefined;
     if (files.length === 0) {
       if (type === "catalog") {
-        const dirs = this.envs().map((env) => join(this.#options.confSource, env));
+        const dirs = this.envs().map((env) => join(this.#tree.root, env));
         throw new ConfigError(
           "config/missing-catalog",
           `No catalog files found in ${dirs.join(" or ")} matching ${this.patterns(type).join(", ")}`,
@@ -200,10 +211,10 @@ export class ConfigLoader {
   }
 
   private async loadEnv(env: string, type: string, globals: Record<string, unknown>): Promise<EnvConfig> {
-    const dir = join(this.#options.confSource, env);
+    const dir = join(this.#tree.root, env);
     const patterns = this.patterns(type);
     const rel = (await this.listFiles(dir)).filter((f) => matchesPatterns(f, patterns));
-    const sources = await settleAll(rel.map((file) => readYamlFile(join(dir, file))));
+    const sources = await settleAll(rel.map((file) => this.#tree.read(join(dir, file))));
     checkMappings(sources);
     checkDuplicates(sources, type);
     let merged: Record<string, unknown> = {};
@@ -239,7 +250,7 @@ export class ConfigLoader {
   private listFiles(dir: string): Promise<string[]> {
     let files = this.#files.get(dir);
     if (!files) {
-      files = listConfigFiles(dir);
+      files = this.#tree.list(dir);
       this.#files.set(dir, files);
     }
     return files;
@@ -329,15 +340,8 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 }
 
 // "; environments: local, prod; did you mean "local"?" for a mistyped --env (the folders beside base).
-function otherEnvs(confSource: string, env: string, baseEnv: string): string {
-  let envs: string[];
-  try {
-    envs = [...Deno.readDirSync(confSource)]
-      .filter((e) => e.isDirectory && e.name !== baseEnv && !e.name.startsWith("."))
-      .map((e) => e.name).sort();
-  } catch {
-    return "";
-  }
+function otherEnvs(tree: ConfTree, env: string, baseEnv: string): string {
+  const envs = tree.envs().filter((name) => name !== baseEnv && !name.startsWith(".")).sort();
   if (envs.length === 0) return "";
   const guess = didYouMeanHint(env, envs);
   return `; environments: ${envs.join(", ")}${guess ? `; ${guess}` : ""}`;

@@ -19,4 +19,4 @@ export {
 export { parseRuntimeParams } from "./runtime_params.ts";
 export { deepMerge, isRecord } from "./merge.ts";
 export type { Resolver } from "./interpolate.ts";
-export { DEFAULT_PATTERNS } from "./files.ts";
+export { DEFAULT_PATTERNS, isArchivePath } from "./files.ts";

@@ -80,6 +80,8 @@ export interface ProjectSettings {
   plugins: PluginRef[];
   disableHooksForPlugins: string[];
   mergeStrategy: Record<string, "soft" | "destructive">;
+  /** `config_patterns:` — Kedro's setting: extra config types, or other globs for a default one. */
+  configPatterns: Record<string, string[]>;
   /** `runner:` — the default runner of `kmlf run` (flags override it); the session resolves the name. */
   runner?: RunnerSetting;
   locate(path: KeyPath): SourceLocation;
@@ -129,6 +131,15 @@ const SettingsSchema = z.strictObject({
   ),
   disable_hooks_for_plugins: z._default(z.nullable(z.array(z.string())), []),
   merge_strategy: z._default(z.nullable(z.record(z.string(), z.enum(["soft", "destructive"]))), {}),
+  config_patterns: z._default(
+    z.nullable(z.record(
+      z.string(),
+      z.array(z.string().check(z.minLength(1))).check(
+        z.minLength(1, 'must list glob patterns relative to each env folder, e.g. ["spark*", "spark*/**"]'),
+      ),
+    )),
+    {},
+  ),
   runner: z.optional(z.union([
     z.string().check(z.minLength(1)),
     z.strictObject({
@@ -228,19 +239,20 @@ function kedroProjectName(dir: string): { root: string; name: string } | undefin
   }
 }
 
-// merge_strategy may name plugin config types, but a near miss of a built-in type is a typo.
-function mergeStrategyTypeProblems(strategy: unknown, src: YamlSource): ConfigError[] {
-  if (typeof strategy !== "object" || strategy === null || Array.isArray(strategy)) return [];
+// merge_strategy and config_patterns may name plugin config types, but a near miss of a built-in type is a
+// typo.
+function configTypeProblems(section: string, types: unknown, src: YamlSource): ConfigError[] {
+  if (typeof types !== "object" || types === null || Array.isArray(types)) return [];
   const builtIn = Object.keys(DEFAULT_PATTERNS);
-  return Object.keys(strategy).flatMap((type) => {
+  return Object.keys(types).flatMap((type) => {
     const guess = builtIn.includes(type) ? undefined : didYouMean(type, builtIn);
     if (guess === undefined) return [];
     return [
       new ConfigError(
         "settings/invalid",
-        `Unknown config type "${type}" in ${SETTINGS_FILE} merge_strategy`,
+        `Unknown config type "${type}" in ${SETTINGS_FILE} ${section}`,
         {
-          source: src.locateKey(["merge_strategy", type]),
+          source: src.locateKey([section, type]),
           hint: `did you mean "${guess}"? (config types: ${builtIn.join(", ")})`,
         },
       ),
@@ -274,9 +286,8 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
   }
   const src = await readYamlFile(file);
   // Checked on the raw value too, so that a misspelt type is reported with every schema problem at once.
-  const typeProblems = mergeStrategyTypeProblems(
-    (src.value as { merge_strategy?: unknown } | null)?.merge_strategy,
-    src,
+  const typeProblems = ["merge_strategy", "config_patterns"].flatMap((section) =>
+    configTypeProblems(section, (src.value as Record<string, unknown> | null)?.[section], src)
   );
   let raw: z.infer<typeof SettingsSchema>;
   try {
@@ -316,6 +327,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     plugins,
     disableHooksForPlugins: raw.disable_hooks_for_plugins ?? [],
     mergeStrategy: raw.merge_strategy ?? {},
+    configPatterns: raw.config_patterns ?? {},
     runner: typeof raw.runner === "string" ? { type: raw.runner, typeKey: ["runner"] } : raw.runner && {
       type: raw.runner.type,
       maxWorkers: raw.runner.max_workers,

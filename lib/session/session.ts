@@ -146,6 +146,7 @@ export class KmlfSession {
       baseEnv: settings.baseEnv,
       runtimeParams: options.runtimeParams ?? {},
       mergeStrategy: settings.mergeStrategy,
+      patterns: settings.configPatterns,
       resolvers: Object.assign({}, ...plugins.map((p) => p.resolvers ?? {})),
     });
     return new KmlfSession(settings, config, options, plugins);

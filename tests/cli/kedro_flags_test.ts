@@ -1,5 +1,7 @@
 /** Kedro's habits on `kmlf run`: two-letter short flags, `--params a:b`, a run config file. */
 import assert from "node:assert/strict";
+import { gzipSync } from "fflate";
+import { createTar } from "nanotar";
 import { expandKedroShortFlags } from "../../lib/cli/kedro_flags.ts";
 import { parseRuntimeParams } from "../../lib/config/mod.ts";
 import { demoProject, kmlf, REPO } from "../cli_harness.ts";
@@ -52,6 +54,25 @@ Deno.test("kmlf run takes Kedro's short flags, --conf-source and a run config fi
       cwd: dir,
     });
     assert.equal(conf.code, 0, conf.stderr);
+    // Kedro's packaged config: the same folder as a .tar.gz archive, read as it is.
+    const names = ["conf-prod/base/catalog.yml", "conf-prod/base/parameters.yml", "conf-prod/local/.keep"];
+    const tar = createTar(
+      await Promise.all(names.map(async (name) => ({ name, data: await Deno.readFile(`${dir}/${name}`) }))),
+    );
+    await Deno.writeFile(`${dir}/conf-prod.tar.gz`, gzipSync(tar));
+    await Deno.remove(`${dir}/conf-prod`, { recursive: true });
+    const packed = await kmlf([
+      "run",
+      "training",
+      "-t",
+      "preprocessing",
+      "--conf-source",
+      "conf-prod.tar.gz",
+      "--json",
+    ], {
+      cwd: dir,
+    });
+    assert.equal(packed.code, 0, packed.stderr);
     const file = await kmlf(["run", "-c", "run.yml", "--json"], { cwd: dir });
     assert.equal(file.code, 0, file.stderr);
     assert.deepEqual(JSON.parse(file.stdout).nodes.map((n: { name: string }) => n.name), ["split_data"]);

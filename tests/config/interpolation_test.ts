@@ -413,3 +413,19 @@ Deno.test("OmegaConf resolvers given the wrong arguments say how to call them", 
     });
   }
 });
+
+Deno.test("a resolver registered as oc.env replaces the built-in one in every config type (Kedro's custom_resolvers)", async () => {
+  await withTree({
+    "conf/base/catalog.yml": "x:\n  type: csv\n  filepath: '${oc.env:DATA_DIR, /d}/x.csv'\n",
+    "conf/local/credentials.yml": "db: {u: '${oc.env:USER_NAME}'}\n",
+  }, async (dir) => {
+    const resolvers = {
+      "oc.env": (args: unknown[]) =>
+        ({ USER_NAME: "ann" } as Record<string, string>)[String(args[0])] ?? args[1],
+    };
+    assert.deepEqual((await load(dir, "catalog", { resolvers })).data, {
+      x: { type: "csv", filepath: "/d/x.csv" },
+    });
+    assert.deepEqual((await load(dir, "credentials", { resolvers })).data, { db: { u: "ann" } });
+  });
+});
