@@ -1,5 +1,6 @@
 /** Writing YAML and reading single values, with one library (js-yaml) and one set of options. */
-import { dump, load } from "js-yaml";
+import { CORE_SCHEMA, dump, load, type Schema } from "js-yaml";
+import { OMEGACONF_SCHEMA, WRITE_SCHEMA } from "./yaml11.ts";
 
 /**
  * Serializes a value as block-style YAML (no anchors, no line folding).
@@ -10,21 +11,21 @@ import { dump, load } from "js-yaml";
  * ```
  */
 export function toYaml(value: unknown): string {
-  return dump(value, { noRefs: true, lineWidth: -1, skipInvalid: false });
+  return dump(value, { noRefs: true, lineWidth: -1, skipInvalid: false, schema: WRITE_SCHEMA });
 }
 
 /**
- * Parses text as a YAML scalar (`1` → 1, `true` → true, `null` → null); anything that is not a
- * scalar, or not valid YAML, stays the original string.
+ * Parses text as a scalar the way OmegaConf's grammar reads an interpolation's argument (`1` → 1, `true` →
+ * true, `null` → null; never a date); anything that is not a scalar, or not valid YAML, stays the string.
  *
  * @example
  * ```ts
  * parseScalar("1e-2"); // 0.01
  * ```
  */
-export function parseScalar(text: string): unknown {
+export function parseScalar(text: string, schema: Schema = CORE_SCHEMA): unknown {
   try {
-    const value = load(text);
+    const value = load(text, { schema });
     return value !== null && typeof value === "object" ? text : value ?? null;
   } catch {
     return text;
@@ -32,10 +33,10 @@ export function parseScalar(text: string): unknown {
 }
 
 /**
- * Parses text as a YAML value the way OmegaConf reads a `--params` value: scalars as {@link parseScalar}
- * does, and flow collections (`[a, b]`, `{k: v}`) as lists and maps. Any other text stays the string
- * (`x: y` included, which YAML would read as a mapping); `undefined` when text opens a flow collection
- * that does not parse.
+ * Parses text as a YAML value the way OmegaConf reads a `--params` value (its YAML 1.1 loader: `no` is
+ * false, `017` is 15): scalars, and flow collections (`[a, b]`, `{k: v}`) as lists and maps. Any other text
+ * stays the string (`x: y` included, which YAML would read as a mapping); `undefined` when text opens a
+ * flow collection that does not parse.
  *
  * @example
  * ```ts
@@ -44,9 +45,9 @@ export function parseScalar(text: string): unknown {
  * ```
  */
 export function parseFlowValue(text: string): unknown {
-  if (!/^[[{]/.test(text)) return parseScalar(text);
+  if (!/^[[{]/.test(text)) return parseScalar(text, OMEGACONF_SCHEMA);
   try {
-    return parseYaml(text);
+    return load(text, { schema: OMEGACONF_SCHEMA });
   } catch {
     return undefined;
   }

@@ -8,7 +8,8 @@
  *
  * @module
  */
-import { load, type LoadOptions } from "js-yaml";
+import { load, type LoadOptions, type Schema } from "js-yaml";
+import { OMEGACONF_SCHEMA } from "./yaml11.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 
 /**
@@ -135,9 +136,9 @@ function tooDeep(file: string, where: SourceLocation): ConfigError {
  * loadWithinLimits("a: &a [1, 2]\nb: *a\n", "conf/base/parameters.yml"); // { a: [1, 2], b: [1, 2] }
  * ```
  */
-export function loadWithinLimits(text: string, file: string): unknown {
+export function loadWithinLimits(text: string, file: string, schema: Schema = OMEGACONF_SCHEMA): unknown {
   if (!text.includes("&")) {
-    const value = load(text, { filename: file });
+    const value = load(text, { filename: file, schema });
     if (tooDeepValue(value)) throw tooDeep(file, locateDepth(text, file));
     return value;
   }
@@ -181,7 +182,10 @@ export function loadWithinLimits(text: string, file: string): unknown {
       );
     }
   };
-  const value = load(text, { filename: file, listener } as LoadOptions & { listener: typeof listener });
+  const value = load(
+    text,
+    { filename: file, schema, listener } as LoadOptions & { listener: typeof listener },
+  );
   // An alias to a mapping or list it sits in makes the value contain itself: every later walk would loop.
   if (aliases.length > 0 && new CostMeter().of(value) === "cycle") {
     const looping = aliases.find((a) => new CostMeter().of(a.target) === "cycle");

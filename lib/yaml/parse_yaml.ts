@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { load, type LoadOptions } from "js-yaml";
+import { load, type LoadOptions, type Schema } from "js-yaml";
+import { OMEGACONF_SCHEMA } from "./yaml11.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { loadWithinLimits, skipBlanks, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
 import { decodeUtf8 } from "./utf8.ts";
@@ -51,10 +52,15 @@ interface Frame {
  * src.locate(["a", "b"]); // { file: "conf/base/parameters.yml", line: 2, column: 6, keyPath: "a.b" }
  * ```
  */
-export function parseYaml(text: string, file: string, options: { code?: string } = {}): YamlSource {
+export function parseYaml(
+  text: string,
+  file: string,
+  options: { code?: string; schema?: Schema } = {},
+): YamlSource {
+  const schema = options.schema ?? OMEGACONF_SCHEMA;
   let value: unknown;
   try {
-    value = loadWithinLimits(text, file) ?? null;
+    value = loadWithinLimits(text, file, schema) ?? null;
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (error instanceof RangeError) throw tooDeepForParser(text, file); // the parser ran out of stack
@@ -85,7 +91,7 @@ export function parseYaml(text: string, file: string, options: { code?: string }
   }
   let root: Frame | undefined;
   let lineStarts: number[] | undefined;
-  const index = () => (root ??= buildIndex(text));
+  const index = () => (root ??= buildIndex(text, schema));
   const position = (offset: number): { line: number; column: number } => {
     lineStarts ??= computeLineStarts(text);
     const at = skipBlanks(text, offset);
@@ -167,7 +173,7 @@ export function formatKeyPath(path: KeyPath): string {
 }
 
 // Re-parses with js-yaml's listener, which reports every composed node in document order.
-function buildIndex(text: string): Frame {
+function buildIndex(text: string, schema: Schema): Frame {
   const top: Frame = { start: 0, children: [] };
   const stack: Frame[] = [top];
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
@@ -178,7 +184,7 @@ function buildIndex(text: string): Frame {
       stack[stack.length - 1].children.push(frame);
     }
   };
-  load(text, { listener } as LoadOptions & { listener: typeof listener });
+  load(text, { schema, listener } as LoadOptions & { listener: typeof listener });
   return top.children[0] ?? top;
 }
 

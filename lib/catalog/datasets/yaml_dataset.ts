@@ -2,6 +2,7 @@
 import { DatasetError, KmlfError } from "../../errors.ts";
 import { toYaml } from "../../yaml/dump.ts";
 import { parseYaml } from "../../yaml/parse_yaml.ts";
+import { PYYAML_SCHEMA } from "../../yaml/yaml11.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { decodeText } from "./_text_decoding.ts";
 import { unserializableError } from "./_plain_data.ts";
@@ -19,7 +20,8 @@ export class YamlDataset<T = unknown> extends FileDataset<T> {
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);
     try {
-      return parseYaml(text, path).value as T;
+      // Read as Kedro's YAMLDataset reads (PyYAML's safe_load): `yes` is true, `2024-01-01` a date.
+      return parseYaml(text, path, { schema: PYYAML_SCHEMA }).value as T;
     } catch (error) {
       if (!(error instanceof KmlfError)) throw error;
       throw new DatasetError("dataset/bad-yaml", error.message, { source: error.source, hint: error.hint });

@@ -5,6 +5,7 @@
  * @module
  */
 import { dump, load } from "js-yaml";
+import { PYYAML_SCHEMA } from "../../yaml/yaml11.ts";
 import { TrackingError } from "../../errors.ts";
 import { pythonJson, type SignatureStrings } from "./signature.ts";
 
@@ -72,7 +73,7 @@ export function mlmodelToYaml(model: MlModel): string {
     signature: model.signature,
     utc_time_created: model.utcTimeCreated,
   };
-  return dump(prune(raw), { sortKeys: true, noRefs: true, lineWidth: -1 });
+  return dump(prune(raw), { sortKeys: true, noRefs: true, lineWidth: -1, schema: PYYAML_SCHEMA });
 }
 
 /**
@@ -86,7 +87,7 @@ export function mlmodelToYaml(model: MlModel): string {
 export function parseMlmodel(text: string, file: string): MlModel {
   let raw: unknown;
   try {
-    raw = load(text);
+    raw = load(text, { schema: PYYAML_SCHEMA });
   } catch (error) {
     throw new TrackingError("model/bad-mlmodel", `Cannot parse ${file}: ${(error as Error).message}`, {
       hint: "the MLmodel file is YAML written by MLflow or kmlf; re-log the model",

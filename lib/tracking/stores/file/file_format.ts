@@ -4,6 +4,7 @@
  */
 import { dirname, join } from "../../../path.ts";
 import { dump } from "js-yaml";
+import { PYYAML_SCHEMA } from "../../../yaml/yaml11.ts";
 import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";
 import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
@@ -65,7 +66,7 @@ export async function readMeta(path: string): Promise<Record<string, unknown> | 
   }
   try {
     // Held to kmlf's YAML limits: a hostile or corrupted meta.yaml must not hang a server reading it.
-    return (loadWithinLimits(text, path) ?? {}) as Record<string, unknown>;
+    return (loadWithinLimits(text, path, PYYAML_SCHEMA) ?? {}) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof KmlfError)) throw error;
     throw new TrackingError("INTERNAL_ERROR", `The file store's ${path} is unusable: ${error.message}`, {
@@ -93,7 +94,7 @@ export async function writeMeta(
 ): Promise<void> {
   await writeAtomic(
     path,
-    dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true }),
+    dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true, schema: PYYAML_SCHEMA }),
     options,
   );
 }
