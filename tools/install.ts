@@ -16,7 +16,7 @@ import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
 import { buildBundle, bundleRunArgs } from "./build_bundle.ts";
 
 // A path, not a URL's text: a checkout in a folder with a space or a non-ASCII name installs too.
-const REPO = fileURLToPath(new URL("..", import.meta.url));
+const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 /** Marks a `deno` this script placed next to `kmlf`, so uninstall removes only what it added. */
 const OWN_DENO_MARKER = ".kmlf-deno";
 /** Where `deno task install` builds the bundle it installs. */

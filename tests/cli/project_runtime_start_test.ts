@@ -96,7 +96,7 @@ Deno.test("Deno refusing the project's configuration is a kmlf error naming deno
       assert.match(r.stderr, /The lockfile is out of date/, "Deno's own message stays");
       assert.match(
         r.stderr,
-        /error\[cli\/project-runtime-refused\]: Deno could not start kmlf with the project's configuration in .*\n  at deno\.json\n  hint: deno\.json freezes deno\.lock .*`deno install --frozen=false` in the project/,
+        /error\[cli\/project-runtime-refused\]: Deno could not start kmlf with the project's configuration in .*\n {2}at deno\.json\n {2}hint: deno\.json freezes deno\.lock .*`deno install --frozen=false` in the project/,
       );
       assert.doesNotMatch(r.stderr, /Stack backtrace/);
     }
