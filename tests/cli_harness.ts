@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { buildBundle, bundleRunArgs } from "../tools/build_bundle.ts";
 
 /** The repository root. */
-export const REPO = fileURLToPath(new URL("..", import.meta.url));
+export const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const CLI = join(REPO, "cli.ts");
 /** The CLI entry point, for tests that spawn kmlf themselves (long-running servers). */
 export const CLI_PATH = CLI;
