@@ -4,11 +4,12 @@
  * `UPDATE_GOLDEN=1 deno task test` rewrites the golden files; review them in the diff.
  */
 import assert from "node:assert/strict";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildBundle, bundleRunArgs } from "../tools/build_bundle.ts";
 
 /** The repository root. */
-export const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
+export const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 const CLI = join(REPO, "cli.ts");
 /** The CLI entry point, for tests that spawn kmlf themselves (long-running servers). */
 export const CLI_PATH = CLI;

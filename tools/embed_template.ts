@@ -7,6 +7,7 @@
  * is also imported as code when the repository runs as a project, and one URL cannot be both.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** Demo files copied into new projects, relative to the repository root. */
 export const TEMPLATE_FILES = [
@@ -33,7 +34,7 @@ export async function renderTemplateModule(root: string): Promise<string> {
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("..", import.meta.url));
   await Deno.writeTextFile(join(root, "lib/cli/templates/iris_files.ts"), await renderTemplateModule(root));
   console.log("wrote lib/cli/templates/iris_files.ts");
 }

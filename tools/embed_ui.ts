@@ -9,6 +9,7 @@
  * without HTTP/2); with one script it starts after 125–175 ms.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The UI source folder, relative to the repository root. */
 export const UI_SOURCE_DIR = "lib/server/ui/src";
@@ -65,7 +66,7 @@ export async function renderUiAssetsModule(root: string): Promise<string> {
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("..", import.meta.url));
   await Deno.writeTextFile(join(root, UI_ASSETS_MODULE), await renderUiAssetsModule(root));
   console.log(`wrote ${UI_ASSETS_MODULE}`);
 }

@@ -10,11 +10,13 @@
  * The command deno writes runs `deno` from PATH. When PATH has no Deno of this version (say, Deno came
  * through `npx deno@…`), this Deno is linked (or copied) next to `kmlf` and the command points at it.
  */
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { KMLF_RUN_FLAGS } from "../lib/cli/project_runtime.ts";
 import { buildBundle, bundleRunArgs } from "./build_bundle.ts";
 
-const REPO = resolve(dirname(new URL(import.meta.url).pathname), "..");
+// A path, not a URL's text: a checkout in a folder with a space or a non-ASCII name installs too.
+const REPO = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
 /** Marks a `deno` this script placed next to `kmlf`, so uninstall removes only what it added. */
 const OWN_DENO_MARKER = ".kmlf-deno";
 /** Where `deno task install` builds the bundle it installs. */

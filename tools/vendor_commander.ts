@@ -13,6 +13,7 @@
  * kmlf's own modules import the copy; projects still get npm commander through kmlf's import map.
  */
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { npmPackage } from "./npm_package.ts";
 
 /** Where the copy lives, relative to the repository root. */
@@ -132,7 +133,7 @@ export async function commanderPackageDir(root: string): Promise<string> {
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("..", import.meta.url));
   const files = await vendoredFiles(await commanderPackageDir(root));
   await Deno.remove(join(root, VENDOR_DIR), { recursive: true }).catch(() => {});
   for (const [file, text] of Object.entries(files)) {

@@ -11,6 +11,7 @@
  * User code is unaffected: projects import npm zod through their import map as before.
  */
 import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { npmPackage } from "./npm_package.ts";
 
 /** Where the bundle lives, relative to the repository root. */
@@ -102,7 +103,7 @@ async function zodPackage(root: string): Promise<{ version: string; license: str
 }
 
 if (import.meta.main) {
-  const root = new URL("..", import.meta.url).pathname;
+  const root = fileURLToPath(new URL("..", import.meta.url));
   await Deno.writeTextFile(join(root, BUNDLE), await bundledZod(root));
   console.log(`wrote ${BUNDLE} (${(await usedBuilders(root)).join(", ")})`);
 }

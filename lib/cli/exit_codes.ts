@@ -9,6 +9,7 @@ import {
   RunInterruptedError,
   UsageError,
 } from "../errors.ts";
+import { projectRefusal } from "./project_runtime_startup.ts";
 import { err } from "./terminal.ts";
 
 /** 0 ok, 1 run failed, 2 usage or config error (also internal errors of kmlf, with a bug hint). */
@@ -23,6 +24,7 @@ export const EXIT = { ok: 0, runFailed: 1, usage: 2 } as const;
  * ```
  */
 export function reportError(error: unknown, options: { debug: boolean; root?: string }): number {
+  error = projectRefusal(error) ?? error;
   err(renderError(error, { relativeTo: options.root ?? Deno.cwd(), debug: options.debug }));
   return exitCodeOf(error);
 }

@@ -13,6 +13,9 @@
  */
 import kmlfConfig from "../../deno.json" with { type: "json" };
 import { BUNDLED_FROM } from "./bundle_info.ts";
+import { readDenoConfig } from "./deno_config_file.ts";
+import { markStarted, STARTED_ENV, startMarker, startRefusal } from "./project_runtime_startup.ts";
+import { fileURLToPath, pathToFileURL, resolve } from "../path.ts";
 
 /**
  * The Deno flags every kmlf process runs with (the `kmlf`/`demo`/`compile` tasks, `deno task install`, a
@@ -95,6 +98,8 @@ export type RelaunchPlan =
     root: string;
     args: string[];
     importMap: Record<string, unknown>;
+    /** The project's deno.json (or deno.jsonc). */
+    configPath: string;
     /** Where `args` expect the import map (`.kmlf/import_map.json` in the project). */
     importMapPath: string;
     notes: string[];
@@ -123,11 +128,11 @@ export function relaunchPlan(
   ) {
     return { relaunch: false };
   }
-  const projectRoot = findProjectRoot(project ? resolvePath(options.cwd, project) : options.cwd);
+  const projectRoot = findProjectRoot(project ? resolve(options.cwd, project) : options.cwd);
   if (!projectRoot || marker === projectRoot) return { relaunch: false };
   const sources = kmlfSourceRoot() ?? root;
   if (
-    toDirUrl(realPath(projectRoot)).href === toDirUrl(realPath(decodeURIComponent(sources.pathname))).href
+    toDirUrl(realPath(projectRoot)).href === toDirUrl(realPath(fileURLToPath(sources))).href
   ) {
     return { relaunch: false };
   }
@@ -135,13 +140,11 @@ export function relaunchPlan(
   // Without a deno.json of its own, the project can only use what kmlf provides: no restart needed.
   if (!configPath) return { relaunch: false };
   const notes: string[] = [];
-  const config = readConfig(configPath, notes);
+  const config = readDenoConfig(configPath, notes);
   // deno.json may keep its map in a separate file ("importMap"); paths there are relative to that file.
-  const mapFile = typeof config.importMap === "string"
-    ? resolvePath(projectRoot, config.importMap)
-    : undefined;
+  const mapFile = typeof config.importMap === "string" ? resolve(projectRoot, config.importMap) : undefined;
   const importMap = mapFile
-    ? projectImportMap(readConfig(mapFile, notes), { projectRoot: dirOf(mapFile), kmlfRoot: root })
+    ? projectImportMap(readDenoConfig(mapFile, notes), { projectRoot: dirOf(mapFile), kmlfRoot: root })
     : projectImportMap(config, { projectRoot, kmlfRoot: root });
   const mapped = (config.imports as Record<string, unknown> | undefined)?.kmlf;
   const expected = new URL("mod.ts", sources).href;
@@ -165,7 +168,7 @@ export function relaunchPlan(
     new URL(BUNDLED_FROM ? "cli.js" : "cli.ts", root).href,
     ...argv,
   ];
-  return { relaunch: true, root: projectRoot, args, importMap, importMapPath, notes };
+  return { relaunch: true, root: projectRoot, args, configPath, importMap, importMapPath, notes };
 }
 
 /**
@@ -230,6 +233,7 @@ export function projectImportMap(
  * ```
  */
 export async function relaunchInProject(argv: readonly string[]): Promise<number | undefined> {
+  markStarted();
   const plan = relaunchPlan(argv, { cwd: Deno.cwd(), env: Deno.env.toObject() });
   for (const note of plan.notes ?? []) console.error(note);
   if (!plan.relaunch) return undefined;
@@ -244,9 +248,17 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
     Deno.writeTextFileSync(temp, map);
     args = args.map((a) => (a === plan.importMapPath ? temp! : a));
   }
+  const marker = startMarker();
   const child = new Deno.Command(Deno.execPath(), {
     args,
-    env: { KMLF_PROJECT_RUNTIME: plan.root, [PARENT_ENV]: String(Deno.pid) },
+    env: {
+      KMLF_PROJECT_RUNTIME: plan.root,
+      [PARENT_ENV]: String(Deno.pid),
+      ...(marker ? { [STARTED_ENV]: marker } : {}),
+      // Deno's own refusals (a frozen deno.lock, a package it cannot fetch) print a Rust backtrace under
+      // RUST_BACKTRACE=1: noise to a kmlf user, who gets kmlf's error naming the fix instead.
+      RUST_BACKTRACE: "0",
+    },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -259,7 +271,10 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   const status = await child.status;
   for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
   if (temp) Deno.removeSync(temp);
-  return status.code;
+  const refused = startRefusal(marker, status, { root: plan.root, configPath: plan.configPath });
+  if (!refused) return status.code;
+  const { reportError } = await import("./exit_codes.ts");
+  return reportError(refused, { debug: false, root: plan.root });
 }
 
 /** The restarted kmlf learns its launcher's pid here, to end when the launcher is gone. */
@@ -321,24 +336,6 @@ function findProjectRoot(start: string): string | undefined {
   }
 }
 
-function readConfig(path: string, notes: string[]): Record<string, unknown> {
-  try {
-    const text = Deno.readTextFileSync(path);
-    const json = path.endsWith(".jsonc") ? stripJsonComments(text) : text;
-    const value = JSON.parse(json);
-    return isRecord(value) ? value : {};
-  } catch (error) {
-    notes.push(`note: cannot read ${path} (${(error as Error).message}); kmlf's own imports are used`);
-    return {};
-  }
-}
-
-// Comments and trailing commas out, strings untouched.
-function stripJsonComments(text: string): string {
-  return text.replace(/("(?:\\.|[^"\\])*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str) => str ?? "")
-    .replace(/,(\s*[}\]])/g, "$1");
-}
-
 function writeIfChanged(path: string, content: string): void {
   try {
     if (Deno.readTextFileSync(path) === content) return;
@@ -354,14 +351,9 @@ function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf("/")) || "/";
 }
 
-function resolvePath(cwd: string, path: string): string {
-  return path.startsWith("/") ? path : decodeURIComponent(new URL(path, toDirUrl(cwd)).pathname);
-}
-
+// A folder's file: URL, escaped as Node escapes it (a `%` or `#` in a folder name stays part of the name).
 function toDirUrl(path: string): URL {
-  const url = new URL("file://");
-  url.pathname = path.endsWith("/") ? path : `${path}/`;
-  return url;
+  return pathToFileURL(path.endsWith("/") ? path : `${path}/`);
 }
 
 function realPath(path: string): string {

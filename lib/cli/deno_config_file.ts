@@ -1,0 +1,51 @@
+/**
+ * Reading a project's `deno.json`/`deno.jsonc` (and the import map file it may name) the way Deno reads
+ * them: both are JSONC, so comments and trailing commas are allowed in either, and strings are left as they
+ * are. Small and dependency-free because every kmlf command that looks at a project reads it before start.
+ *
+ * @module
+ */
+
+/**
+ * Parses JSONC text (JSON with `//` and `/* *\/` comments and trailing commas), as Deno parses deno.json.
+ *
+ * @example
+ * ```ts
+ * parseJsonc('{ "imports": { "a": "npm:a@1", }, // mine\n }'); // { imports: { a: "npm:a@1" } }
+ * ```
+ */
+export function parseJsonc(text: string): unknown {
+  const strings = /("(?:\\.|[^"\\])*")/.source;
+  const noComments = text.replace(
+    new RegExp(`${strings}|\\/\\/[^\\n]*|\\/\\*[\\s\\S]*?\\*\\/`, "g"),
+    (_m, str) => str ?? "",
+  );
+  const noTrailingCommas = noComments.replace(
+    new RegExp(`${strings}|,(\\s*[}\\]])`, "g"),
+    (_m, str, closing) => str ?? closing,
+  );
+  return JSON.parse(noTrailingCommas);
+}
+
+/**
+ * The object a Deno configuration or import map file holds, or `{}` with a note in `notes` when it cannot
+ * be read or is not an object (the command itself then runs with kmlf's own imports).
+ *
+ * @example
+ * ```ts
+ * const notes: string[] = [];
+ * readDenoConfig("/p/deno.json", notes).imports;
+ * ```
+ */
+export function readDenoConfig(path: string, notes: string[]): Record<string, unknown> {
+  try {
+    const value = parseJsonc(Deno.readTextFileSync(path));
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return value as Record<string, unknown>;
+    }
+    notes.push(`note: ${path} holds no JSON object; kmlf's own imports are used`);
+  } catch (error) {
+    notes.push(`note: cannot read ${path} (${(error as Error).message}); kmlf's own imports are used`);
+  }
+  return {};
+}
