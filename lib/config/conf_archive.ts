@@ -6,6 +6,7 @@ import { gunzipSync, unzipSync } from "fflate";
 import { parseTar } from "nanotar";
 import { basename, join } from "../path.ts";
 import { ConfigError } from "../errors.ts";
+import { readFile } from "../file_io.ts";
 import { decodeUtf8 } from "../yaml/utf8.ts";
 import { parseYaml, type YamlSource } from "../yaml/parse_yaml.ts";
 import type { ConfTree } from "./files.ts";
@@ -22,7 +23,7 @@ import type { ConfTree } from "./files.ts";
  * ```
  */
 export async function openConfArchive(path: string, baseEnv: string): Promise<ConfTree> {
-  const entries = readEntries(path, await Deno.readFile(path));
+  const entries = readEntries(path, await readFile(path));
   const tops = [...new Set([...entries.keys()].map((p) => p.split("/")[0]))].sort();
   const prefix = tops.includes(baseEnv) ? "" : tops.length === 1 ? `${tops[0]}/` : undefined;
   if (prefix === undefined) {
