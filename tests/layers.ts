@@ -76,6 +76,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "tracking/models/signature.ts",
   "tracking/stores/open_store.ts",
   "tracking/stores/prepare_store.ts",
+  "tracking/stores/tracking_uri.ts", // `kmlf server --no-serve-artifacts` picks the artifact root by store kind
 ];
 
 /** One import that crosses a forbidden line. */

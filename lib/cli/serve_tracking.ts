@@ -35,6 +35,8 @@ export interface ServeTrackingOptions {
   artifactsDestination: string;
   /** Artifact root for new experiments (`mlflow-artifacts:/` makes clients upload through the proxy). */
   defaultArtifactRoot?: string;
+  /** `--no-serve-artifacts` / `--artifacts-only` (default: everything served). */
+  mode?: { serveArtifacts: boolean; artifactsOnly: boolean };
   /** Resolves once the server is listening (tests use it to learn the port); default: wait for a signal. */
   onListening?(url: string): void;
   /** Stops the server when aborted (tests); signals do the same for users. */
@@ -106,6 +108,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
       artifactsDestination: options.artifactsDestination,
       auth,
       allowedHosts,
+      mode: options.mode,
       ui: startPage ? server.uiWithStartPage(startPage) : undefined,
     });
   };

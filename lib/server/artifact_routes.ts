@@ -157,6 +157,8 @@ const MPU: Record<string, { desc: MessageDesc; schema: Schema }> = {
 /**
  * Serves `/api/2.0/mlflow-artifacts/<rest>`: `artifacts` (list), `artifacts/<path>` (GET, PUT,
  * DELETE) and `mpu/{create,complete,abort}/<path>`. `rest` is percent-decoded, not dot-normalised.
+ * `gate`, when given, answers instead once the route and method are known (a server not serving
+ * artifacts).
  *
  * @example
  * ```ts
@@ -170,11 +172,13 @@ export async function handleArtifactProxy(
   rest: string,
   maxUploadBytes: number,
   maxJsonBytes: number,
+  gate?: () => Response,
 ): Promise<Response> {
   const mpu = rest.match(/^mpu\/(create|complete|abort)\/(.+)$/);
   if (mpu) {
     const refused = checkMethod(request, url.pathname, ["POST"]);
     if (refused) return refused;
+    if (gate) return gate();
     await decodeRequest(request, url, MPU[mpu[1]].desc, MPU[mpu[1]].schema, maxJsonBytes);
     validateArtifactPathParam(mpu[2]);
     throw mlflowError(
@@ -185,6 +189,7 @@ export async function handleArtifactProxy(
   if (rest === "artifacts") {
     const refused = checkMethod(request, url.pathname, ["GET"]);
     if (refused) return refused;
+    if (gate) return gate();
     const { message } = await decodeRequest(request, url, LIST_MESSAGE, [], maxJsonBytes);
     const path = message.has("path") ? validateArtifactPathParam(message.str("path")) : undefined;
     // The list answer names entries by basename; the client joins them to the path it asked for.
@@ -196,6 +201,7 @@ export async function handleArtifactProxy(
   if (path === undefined) return notFound(url.pathname);
   const refused = checkMethod(request, url.pathname, ["GET", "PUT", "DELETE"]);
   if (refused) return refused;
+  if (gate) return gate();
   const relPath = validateArtifactPathParam(path);
   if ((request.method === "PUT" || request.method === "DELETE") && safeArtifactPath(relPath) === "") {
     throw mlflowError(

@@ -44,6 +44,7 @@ import { TRACKING_RPCS } from "./tracking_routes.ts";
 import { serveUi } from "./ui/ui_routes.ts";
 import { healthResponse, rawPath } from "./serve.ts";
 import { isRemoteDestination } from "./server_options.ts";
+import { artifactsRule, disabledEndpoint, type ServeMode } from "./server_modes.ts";
 
 /** The MLflow release whose REST API the server speaks; `/version` answers it (clients gate features on it). */
 export const MLFLOW_API_VERSION = "2.17.2";
@@ -76,6 +77,8 @@ export interface RequestHandlerOptions {
   cwd?: string;
   /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
   ui?: (url: URL) => Response | undefined;
+  /** Which parts of the API answer (default: all, the proxy included), as `mlflow server`'s switches. */
+  mode?: Partial<ServeMode>;
 }
 
 /** The host name of a `Host` header, without port or IPv6 brackets. */
@@ -164,6 +167,8 @@ export function createRequestHandler(
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   const bodyIdleMs = options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS;
+  const serveArtifacts = options.mode?.serveArtifacts ?? true;
+  const artifactsOnly = options.mode?.artifactsOnly ?? false;
 
   return async (request) => {
     setBodyIdleTimeout(request, bodyIdleMs);
@@ -209,9 +214,17 @@ export function createRequestHandler(
           if (malformedEscapes(rawPath(request.url))) {
             throw mlflowError("INVALID_PARAMETER_VALUE", "Malformed percent-encoding in the artifact path");
           }
-          return await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson);
+          const gate = serveArtifacts
+            ? undefined
+            : () => disabledEndpoint(artifactsRule(prefix, rest), "no-serve-artifacts");
+          return await handleArtifactProxy(ctx, request, url, rest, maxUpload, maxJson, gate);
         }
+        // A tracking or registry call of an artifacts-only server: MLflow's 503 once routed and the method checked.
+        const trackingOff = () =>
+          artifactsOnly ? disabledEndpoint(`/${prefix}/2.0/${service}/${rest}`, "artifacts-only") : undefined;
         if (rest === "logged-models" || rest.startsWith("logged-models/")) {
+          const off = trackingOff();
+          if (off) return off;
           const msg = await readRequestMessage(request, url, maxJson);
           return jsonResponse(
             await handleLoggedModels(ctx, request.method, rest.slice("logged-models".length), msg),
@@ -223,6 +236,8 @@ export function createRequestHandler(
           const refused = checkMethod(request, path, route.allowed);
           if (refused) return refused;
           if (!route.handler) return methodNotAllowed(path, route.allowed);
+          const off = trackingOff();
+          if (off) return off;
           const fromQuery = request.method === "GET" || request.method === "HEAD";
           // As in MLflow, a registry call other than GET takes its fields from the body only, read as
           // the tracking calls read theirs.
@@ -235,12 +250,16 @@ export function createRequestHandler(
         if (ajax) {
           const refused = checkMethod(request, path, ajax.methods);
           if (refused) return refused;
+          const off = trackingOff();
+          if (off) return off;
           return await ajax.handle(ctx, request, url, maxUpload);
         }
         const rpc = TRACKING_RPCS[rest];
         if (!rpc || (AJAX_ONLY.has(rest) && prefix !== "ajax-api")) return notFound(path);
         const refused = checkMethod(request, path, rpc.methods);
         if (refused) return refused;
+        const off = trackingOff();
+        if (off) return off;
         const { message } = await decodeRequest(request, url, rpc.desc, rpc.schema, maxJson, rpc.lenient);
         return jsonResponse(await rpc.handle(ctx, message, url.searchParams));
       }

@@ -12,6 +12,11 @@ import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
 import type { ServerContext } from "./server_context.ts";
 import { readTextFile, writeTextFile } from "../file_io.ts";
+import {
+  decodeLoggedModelToken,
+  encodeLoggedModelToken,
+  type LoggedModelQuery,
+} from "./logged_model_pages.ts";
 
 /** A logged model as stored (wire field names, ready to serve). */
 interface LoggedModelRecord {
@@ -159,9 +164,22 @@ async function search(ctx: ServerContext, msg: RequestMessage) {
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  models.sort((a, b) => b.creation_timestamp_ms - a.creation_timestamp_ms);
-  const page = models.slice(0, maxResults);
-  return page.length ? { models: page.map(toWire) } : {};
+  // Newest first; the id breaks ties so that pages neither repeat nor skip a model.
+  models.sort((a, b) =>
+    b.creation_timestamp_ms - a.creation_timestamp_ms || (a.model_id < b.model_id ? -1 : 1)
+  );
+  const query: LoggedModelQuery = {
+    experimentIds: strList(msg, "experiment_ids"),
+    filter: str(msg, "filter") ?? null,
+    orderBy: msg.order_by === undefined ? null : objects(msg, "order_by"),
+  };
+  const start = decodeLoggedModelToken(str(msg, "page_token") || undefined, query);
+  const end = start + maxResults;
+  const page = models.slice(start, end);
+  return {
+    ...(page.length ? { models: page.map(toWire) } : {}),
+    ...(end < models.length ? { next_page_token: encodeLoggedModelToken(query, end) } : {}),
+  };
 }
 
 /**
