@@ -36,6 +36,61 @@ export function kmlf(
   return runDeno(["run", "--allow-all", "--quiet", CLI, ...args], options.cwd, { TZ: "UTC", ...options.env });
 }
 
+/** A running kmlf whose output one stream is read as it comes, to signal it at the right moment. */
+export interface WatchedKmlf {
+  child: Deno.ChildProcess;
+  /** Reads the watched stream until `text` has appeared (or the stream ended); returns all read so far. */
+  waitFor(text: string): Promise<string>;
+  /** Reads the watched stream to its end; the exit code and everything it printed. */
+  finish(): Promise<{ code: number; seen: string }>;
+}
+
+/**
+ * Starts `kmlf <args>` in `cwd` (colors off), reading `watch` (stderr by default; the other stream is
+ * discarded) so that a test can wait for a line, then send a signal.
+ *
+ * @example
+ * ```ts
+ * const run = spawnKmlf(["run", "training"], { cwd: dir });
+ * await run.waitFor("▶ predict");
+ * run.child.kill("SIGTERM");
+ * const { code, seen } = await run.finish();
+ * ```
+ */
+export function spawnKmlf(
+  args: string[],
+  options: { cwd: string; watch?: "stdout" | "stderr"; env?: Record<string, string> },
+): WatchedKmlf {
+  const watch = options.watch ?? "stderr";
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--quiet", CLI, ...args],
+    cwd: options.cwd,
+    env: { NO_COLOR: "1", ...options.env },
+    stdout: watch === "stdout" ? "piped" : "null",
+    stderr: watch === "stderr" ? "piped" : "null",
+  }).spawn();
+  const reader = child[watch].getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  let ended = false;
+  const readUntil = async (done: () => boolean) => {
+    while (!ended && !done()) {
+      const chunk = await reader.read();
+      if (chunk.done) ended = true;
+      else seen += decoder.decode(chunk.value, { stream: true });
+    }
+    return seen;
+  };
+  return {
+    child,
+    waitFor: (text) => readUntil(() => seen.includes(text)),
+    finish: async () => {
+      await readUntil(() => false);
+      return { code: (await child.status).code, seen };
+    },
+  };
+}
+
 // `deno <args>` in `cwd` with colors off, its output decoded.
 async function runDeno(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {

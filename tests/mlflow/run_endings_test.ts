@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
-import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { CLI_PATH, demoProject, kmlf, REPO, spawnKmlf } from "../cli_harness.ts";
 
 const TRAINING = await Deno.readTextFile(join(REPO, "pipelines/training.yml"));
 const MLFLOW_YML = await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"));
@@ -201,28 +201,11 @@ Deno.test("SIGTERM while the hooks end the run (the nodes are done) ends it KILL
     ),
   });
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--quiet", CLI_PATH, "run", "training"],
-      cwd: dir,
-      env: { NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.getReader();
-    let seen = "";
-    while (!seen.includes("uploading report")) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += new TextDecoder().decode(value);
-    }
-    child.kill("SIGTERM");
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      seen += new TextDecoder().decode(value);
-    }
-    const status = await child.status;
-    assert.equal(status.code, 143, seen);
+    const kmlfRun = spawnKmlf(["run", "training"], { cwd: dir });
+    await kmlfRun.waitFor("uploading report");
+    kmlfRun.child.kill("SIGTERM");
+    const { code, seen } = await kmlfRun.finish();
+    assert.equal(code, 143, seen);
     assert.match(seen, /error\[run\/interrupted\]: The run was interrupted \(SIGTERM\)/);
     const run = await onlyRun(dir);
     assert.equal(run.info.status, "KILLED");
@@ -245,28 +228,13 @@ Deno.test("a second SIGTERM while the hooks end the run stops at once and says t
     },
   );
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--quiet", CLI_PATH, "run", "training"],
-      cwd: dir,
-      env: { NO_COLOR: "1" },
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const reader = child.stderr.getReader();
-    let seen = "";
-    const until = async (text: string) => {
-      while (!seen.includes(text)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        seen += new TextDecoder().decode(value);
-      }
-    };
-    await until("predicting");
-    child.kill("SIGTERM");
-    await until("reporting failure");
-    child.kill("SIGTERM");
-    await until("\u0000"); // to the end
-    assert.equal((await child.status).code, 143, seen);
+    const kmlfRun = spawnKmlf(["run", "training"], { cwd: dir });
+    await kmlfRun.waitFor("predicting");
+    kmlfRun.child.kill("SIGTERM");
+    await kmlfRun.waitFor("reporting failure");
+    kmlfRun.child.kill("SIGTERM");
+    const { code, seen } = await kmlfRun.finish();
+    assert.equal(code, 143, seen);
     assert.match(
       seen,
       /warning\[run\/stopped\]: a second SIGTERM: stopped at once, before the run's hooks finished ending it; a tracked MLflow run may stay RUNNING/,

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
-import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { demoProject, kmlf, REPO, spawnKmlf } from "../cli_harness.ts";
 
 // The suite runs once per local store: the default SQLite database and MLflow's mlruns file store.
 const STORES = [{ name: "sqlite", uri: "mlflow.db" }, { name: "file store", uri: "mlruns" }];
@@ -230,25 +230,10 @@ export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("
       "pipelines/iris/slow.ts":
         "export async function predict(_m: unknown, _x: unknown) { await new Promise((r) => setTimeout(r, 20000)); return []; }\n",
     }, async (dir, open) => {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-all", join(REPO, "cli.ts"), "run", "training"],
-        cwd: dir,
-        env: { NO_COLOR: "1" },
-        stdout: "piped",
-        stderr: "null",
-      }).spawn();
-      const reader = child.stdout.getReader();
-      let seen = "";
-      while (!seen.includes("▶ predict")) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        seen += new TextDecoder().decode(value);
-      }
-      child.kill("SIGTERM");
-      reader.releaseLock();
-      await child.stdout.cancel();
-      const status = await child.status;
-      assert.equal(status.code, 143);
+      const kmlfRun = spawnKmlf(["run", "training"], { cwd: dir, watch: "stdout" });
+      await kmlfRun.waitFor("▶ predict");
+      kmlfRun.child.kill("SIGTERM");
+      assert.equal((await kmlfRun.finish()).code, 143);
       const client = await open();
       const [run] = await onlyRun(client);
       assert.equal(run.info.status, "KILLED");
