@@ -66,19 +66,13 @@ for (const uri of ["mlflow.db", "mlruns"]) {
 Deno.test("MlflowArtifactDataset: an artifact_path escaping the run's artifacts is refused when the catalog is read", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const registry = builtinRegistry();
-    registerMlflowDatasets(registry, new MlflowRunState());
     for (const path of ["../x", "a/../../b", "/etc", "C:/x"]) {
-      const src = parseYaml(
-        `art:\n  type: mlflow_artifact\n  artifact_path: "${path}"\n  dataset: {type: json, filepath: x.json}\n`,
-        join(dir, "catalog.yml"),
-      );
       await assert.rejects(
         () =>
-          Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
-            projectRoot: dir,
-            registry,
-          }),
+          catalogWithoutRun(
+            dir,
+            `art:\n  type: mlflow_artifact\n  artifact_path: "${path}"\n  dataset: {type: json, filepath: x.json}\n`,
+          ),
         (e: unknown) =>
           e instanceof DatasetError && e.message.includes("art.artifact_path") && e.source?.line === 3,
         path,
@@ -92,18 +86,8 @@ Deno.test("MlflowArtifactDataset: an artifact_path escaping the run's artifacts 
 Deno.test("MlflowArtifactDataset: a problem of the wrapped dataset names art.dataset.<key>, not a key of the wrapper", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const registry = builtinRegistry();
-    registerMlflowDatasets(registry, new MlflowRunState());
-    const src = parseYaml(
-      "art:\n  type: mlflow_artifact\n  dataset:\n    type: json\n",
-      join(dir, "catalog.yml"),
-    );
     await assert.rejects(
-      () =>
-        Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
-          projectRoot: dir,
-          registry,
-        }),
+      () => catalogWithoutRun(dir, "art:\n  type: mlflow_artifact\n  dataset:\n    type: json\n"),
       (e: unknown) => e instanceof DatasetError && e.message.includes('"art.dataset.filepath"') && !!e.source,
     );
   } finally {
@@ -142,3 +126,14 @@ Deno.test("MlflowArtifactDataset with run_id loads a versioned dataset where no 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// The catalog of `yaml` (written as <dir>/catalog.yml) with the Mlflow datasets and no active run.
+async function catalogWithoutRun(dir: string, yaml: string): Promise<Catalog> {
+  const registry = builtinRegistry();
+  registerMlflowDatasets(registry, new MlflowRunState());
+  const src = parseYaml(yaml, join(dir, "catalog.yml"));
+  return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+    projectRoot: dir,
+    registry,
+  });
+}
