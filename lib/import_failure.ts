@@ -74,7 +74,10 @@ const COMPILED_NOTE = "a compiled kmlf binary only has the npm packages kmlf shi
  * throw new ConfigError("x/import-failed", `Cannot import ${file}: ${failure.reason}`, failure);
  * ```
  */
-export function importFailure(error: unknown, options: { module: string; missingHint?: string }): ImportFailure {
+export function importFailure(
+  error: unknown,
+  options: { module: string; missingHint?: string },
+): ImportFailure {
   if (!(error instanceof Error)) return thrown(error);
   const raw = plain(error.message);
   if (!isDenoLoadError(error)) return thrown(error);
@@ -82,11 +85,13 @@ export function importFailure(error: unknown, options: { module: string; missing
     // Deno's parse errors: "SyntaxError: <what>\n <code frame>\n    at file:///x.ts:1:29".
     const at = position(raw);
     const what = raw.replace(/^SyntaxError: /, "").split("\n")[0];
-    const where = at ? ` at ${formatAt(at)}` : "";
     return {
       kind: "syntax",
-      reason: `syntax error${where}: ${what}`,
-      hint: `fix the syntax${where} (\`deno check ${at?.file ?? modulePath(options.module)}\` lists every error)`,
+      // The cause shows Deno's message with the code frame.
+      reason: at ? `syntax error at ${formatAt(at)}` : `syntax error: ${what}`,
+      hint: `fix the syntax error (\`deno check ${
+        at?.file ?? modulePath(options.module)
+      }\` lists every error)`,
       cause: cleaned(error, raw),
       userCode: false,
       at,
@@ -106,9 +111,12 @@ export function importFailure(error: unknown, options: { module: string; missing
   });
   if (LOCKFILE_REFUSAL.test(raw)) {
     const frozen = /--frozen=false/.test(raw);
+    // Deno's diff of the lock: the specifiers it would add are the imports the lock lacks.
+    const added = [...raw.matchAll(/^\s*\d+\s*\|\s*\+\s*"((?:npm|jsr):[^"]+)": "/gm)].map((m) => m[1]);
+    const lacks = added.length > 0 ? `: deno.lock lacks ${[...new Set(added)].join(", ")}` : "";
     return done({
       kind: "lockfile",
-      reason: reason(first.replace(/\. Run `deno install.*$/, "").replace(/\.$/, "")),
+      reason: reason(first.replace(/\. Run `deno install.*$/, "").replace(/\.$/, "") + lacks),
       hint: lockfileFix({ frozen }),
     });
   }
@@ -126,7 +134,10 @@ export function importFailure(error: unknown, options: { module: string; missing
     return done({
       kind: "unmapped-package",
       reason: reason(`"${name}" is not mapped in the project's deno.json`),
-      hint: `add it to the project: \`deno add npm:${packageName(name)}\` in the project folder maps it in deno.json ` +
+      hint:
+        `add it to the project: \`deno add npm:${
+          packageName(name)
+        }\` in the project folder maps it in deno.json ` +
         `(or import it as "npm:${name}"); ${COMPILED_NOTE}`,
     });
   }
@@ -135,11 +146,27 @@ export function importFailure(error: unknown, options: { module: string; missing
     return done({
       kind: "unknown-package",
       reason: reason(`npm package "${unknown[1]}" does not exist on the registry`),
-      hint: `fix the package name in the import or in the project's deno.json imports (\`deno add npm:<package>\` ` +
+      hint:
+        `fix the package name in the import or in the project's deno.json imports (\`deno add npm:<package>\` ` +
         `checks it), or point NPM_CONFIG_REGISTRY at the registry that has it`,
     });
   }
-  if (/^Failed (loading|caching|downloading)|failed to load|error sending request|^Import '[^']+' failed/.test(first)) {
+  // Deno's message when an import of a package it already failed to resolve in this process is retried.
+  const unresolved = first.match(/^Could not find constraint '([^']+)' in the list of packages/);
+  if (unresolved) {
+    return done({
+      kind: "unknown-package",
+      reason: reason(`npm package "${unresolved[1]}" could not be resolved`),
+      hint:
+        `fix the package name in the import or in the project's deno.json imports (\`deno add npm:<package>\` ` +
+        "checks it); if the name is right, check the network and the registry (NPM_CONFIG_REGISTRY)",
+    });
+  }
+  if (
+    /^Failed (loading|caching|downloading)|failed to load|error sending request|^Import '[^']+' failed/.test(
+      first,
+    )
+  ) {
     const pkg = first.match(/package ["']([^"']+)["']|for '([^']+)'/);
     const cacheOnly = /--cached-only/.test(raw);
     const name = pkg?.[1] ?? pkg?.[2];
@@ -147,8 +174,11 @@ export function importFailure(error: unknown, options: { module: string; missing
       kind: "download",
       reason: reason(first.replace(/\.$/, "")),
       hint: cacheOnly
-        ? `the package is not in Deno's cache and --cached-only forbids downloading it: run \`deno install\` in the project while online`
-        : `Deno could not download or cache ${name ? `"${name}"` : "it"}: check the network (the npm registry, ` +
+        ? "the package is not in Deno's cache and downloads are off (--cached-only): run `deno install` in the " +
+          `project while online; ${COMPILED_NOTE}`
+        : `Deno could not download or cache ${
+          name ? `"${name}"` : "it"
+        }: check the network (the npm registry, ` +
           `or NPM_CONFIG_REGISTRY / HTTPS_PROXY) and that DENO_DIR (${denoDir()}) is a folder you can write to; ` +
           "then `deno install` in the project fetches what deno.json maps",
     });

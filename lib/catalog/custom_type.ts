@@ -134,12 +134,16 @@ export async function importProjectClass(
     mod = await import(pathToFileURL(file).href);
   } catch (error) {
     const failure = importFailure(error, { module: file });
-    throw new DatasetError(code("import-failed"), `Cannot import ${kind.noun} module ${file}: ${failure.reason}`, {
-      source,
-      cause: failure.cause,
-      userCode: failure.userCode,
-      hint: failure.hint,
-    });
+    throw new DatasetError(
+      code("import-failed"),
+      `Cannot import ${kind.noun} module ${file}: ${failure.reason}`,
+      {
+        source,
+        cause: failure.cause,
+        userCode: failure.userCode,
+        hint: failure.hint,
+      },
+    );
   }
   if (!(exportName in mod)) {
     const exports = Object.keys(mod);

@@ -85,7 +85,11 @@ export function startRefusal(
  */
 export function projectRefusal(error: unknown): KmlfError | undefined {
   const root = Deno.env.get("KMLF_PROJECT_RUNTIME");
-  if (!root || root === "off" || !(error instanceof Error) || !LOCKFILE_REFUSAL.test(error.message)) {
+  // A kmlf error already explains its refusal (a project module's import, lib/import_failure.ts).
+  if (
+    !root || root === "off" || !(error instanceof Error) || error instanceof KmlfError ||
+    !LOCKFILE_REFUSAL.test(error.message)
+  ) {
     return undefined;
   }
   const configPath = ["deno.json", "deno.jsonc"].map((f) => `${root}/${f}`).find((f) => {

@@ -235,12 +235,16 @@ async function importOne(ref: HooksRef): Promise<ImportedHooks> {
     mod = await import(pathToFileURL(ref.module).href);
   } catch (error) {
     const failure = importFailure(error, { module: ref.module });
-    throw new ConfigError("hooks/import-failed", `Cannot import hooks module ${ref.module}: ${failure.reason}`, {
-      source: ref.source,
-      hint: failure.hint,
-      cause: failure.cause,
-      userCode: failure.userCode,
-    });
+    throw new ConfigError(
+      "hooks/import-failed",
+      `Cannot import hooks module ${ref.module}: ${failure.reason}`,
+      {
+        source: ref.source,
+        hint: failure.hint,
+        cause: failure.cause,
+        userCode: failure.userCode,
+      },
+    );
   }
   const value = mod[ref.exportName];
   if (value === undefined) {

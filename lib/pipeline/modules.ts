@@ -74,12 +74,16 @@ export async function resolveFunction(
   }
   if (!loaded.ok) {
     const failure = importFailure(loaded.cause, { module: absPath });
-    throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}: ${failure.reason}`, {
-      source: where(),
-      cause: failure.cause,
-      userCode: failure.userCode,
-      hint: failure.hint,
-    });
+    throw new PipelineDefinitionError(
+      "pipeline/module-failed",
+      `Cannot import ${absPath}: ${failure.reason}`,
+      {
+        source: where(),
+        cause: failure.cause,
+        userCode: failure.userCode,
+        hint: failure.hint,
+      },
+    );
   }
   const mod = loaded.exports;
   if (!(exportName in mod)) {

@@ -57,7 +57,8 @@ async function importOne(
   } catch (error) {
     const failure = importFailure(error, {
       module: ref.specifier,
-      missingHint: "paths in kmlf.yml plugins: are relative to kmlf.yml; check the path and the file extension",
+      missingHint:
+        "paths in kmlf.yml plugins: are relative to kmlf.yml; check the path and the file extension",
     });
     throw fail(ref, "plugins/import-failed", `Cannot import plugin "${ref.written}": ${failure.reason}`, {
       cause: failure.cause,
