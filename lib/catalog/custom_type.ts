@@ -1,5 +1,6 @@
 /** User dataset classes: `type: ./datasets/my_dataset.ts#MyDataset` (module relative to the project root). */
 import { pathToFileURL, resolve } from "../path.ts";
+import { importFailure } from "../import_failure.ts";
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { DatasetFactoryContext } from "./registry.ts";
@@ -131,15 +132,16 @@ export async function importProjectClass(
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(file).href);
-  } catch (cause) {
+  } catch (error) {
+    const failure = importFailure(error, { module: file });
     throw new DatasetError(
       code("import-failed"),
-      `Cannot import ${kind.noun} module ${file}: ${(cause as Error).message.split("\n")[0]}`,
+      `Cannot import ${kind.noun} module ${file}: ${failure.reason}`,
       {
         source,
-        cause,
-        userCode: true,
-        hint: "fix the module so that it imports cleanly (run `deno check` on it)",
+        cause: failure.cause,
+        userCode: failure.userCode,
+        hint: failure.hint,
       },
     );
   }

@@ -10,6 +10,7 @@
  */
 import { KmlfError } from "../errors.ts";
 import { readDenoConfig } from "./deno_config_file.ts";
+import { LOCKFILE_REFUSAL, lockfileFix } from "../import_failure.ts";
 
 /** The restarted kmlf finds its start marker here. */
 export const STARTED_ENV = "KMLF_PROJECT_RUNTIME_STARTED";
@@ -72,9 +73,6 @@ export function startRefusal(
   return refusalError(project);
 }
 
-// Deno's own refusals of a project's configuration, raised when kmlf loads one of its own modules.
-const DENO_REFUSAL = /The lockfile is out of date|Failed reading lockfile|Integrity check failed/;
-
 /**
  * In a kmlf restarted inside its project: the kmlf error for `error` when it is Deno refusing the
  * project's deno.json or deno.lock while kmlf loaded one of its own modules (so no kmlf code is at fault),
@@ -87,7 +85,11 @@ const DENO_REFUSAL = /The lockfile is out of date|Failed reading lockfile|Integr
  */
 export function projectRefusal(error: unknown): KmlfError | undefined {
   const root = Deno.env.get("KMLF_PROJECT_RUNTIME");
-  if (!root || root === "off" || !(error instanceof Error) || !DENO_REFUSAL.test(error.message)) {
+  // A kmlf error already explains its refusal (a project module's import, lib/import_failure.ts).
+  if (
+    !root || root === "off" || !(error instanceof Error) || error instanceof KmlfError ||
+    !LOCKFILE_REFUSAL.test(error.message)
+  ) {
     return undefined;
   }
   const configPath = ["deno.json", "deno.jsonc"].map((f) => `${root}/${f}`).find((f) => {
@@ -104,11 +106,7 @@ function refusalError(project: { root: string; configPath: string }, cause?: Err
   const config = readDenoConfig(project.configPath, []);
   const lock = config.lock;
   const frozen = typeof lock === "object" && lock !== null && (lock as { frozen?: unknown }).frozen === true;
-  const fix = frozen
-    ? 'deno.json freezes deno.lock ("lock": { "frozen": true }): after changing imports, run ' +
-      "`deno install --frozen=false` in the project to update it"
-    : "run `deno install` in the project: it updates deno.lock (delete one Deno cannot read) and fetches " +
-      "the packages deno.json maps, and shows what to correct";
+  const fix = lockfileFix({ frozen });
   const said = cause ? `: ${cause.message.split("\n")[0]}` : " (Deno's message is above)";
   return new KmlfError(
     "cli/project-runtime-refused",

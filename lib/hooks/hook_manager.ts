@@ -1,5 +1,6 @@
 /** Registers hook implementations and calls them in Kedro's order, naming the culprit when one throws. */
 import { pathToFileURL } from "../path.ts";
+import { importFailure } from "../import_failure.ts";
 import {
   ConfigError,
   didYouMeanHint,
@@ -232,14 +233,17 @@ async function importOne(ref: HooksRef): Promise<ImportedHooks> {
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(ref.module).href);
-  } catch (cause) {
-    throw fail(
+  } catch (error) {
+    const failure = importFailure(error, { module: ref.module });
+    throw new ConfigError(
       "hooks/import-failed",
-      `Cannot import hooks module ${ref.module}: ${
-        String((cause as Error)?.message ?? cause).split("\n")[0]
-      }`,
-      "fix the error in the module (run `deno check` on it for details)",
-      cause,
+      `Cannot import hooks module ${ref.module}: ${failure.reason}`,
+      {
+        source: ref.source,
+        hint: failure.hint,
+        cause: failure.cause,
+        userCode: failure.userCode,
+      },
     );
   }
   const value = mod[ref.exportName];

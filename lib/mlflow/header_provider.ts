@@ -8,6 +8,7 @@
  * @module
  */
 import { pathToFileURL, resolve } from "../path.ts";
+import { importFailure } from "../import_failure.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 
@@ -43,14 +44,14 @@ export async function loadHeaderProvider(
   try {
     module = await import(pathToFileURL(file).href);
   } catch (error) {
+    const failure = importFailure(error, {
+      module: file,
+      missingHint: "the path is relative to the project root, e.g. ./src/auth.ts#TokenProvider",
+    });
     throw new ConfigError(
       "mlflow/header-provider-import",
-      `Cannot import request_header_provider module ${modulePath}: ${(error as Error).message}`,
-      {
-        source,
-        hint: "the path is relative to the project root, e.g. ./src/auth.ts#TokenProvider",
-        cause: error,
-      },
+      `Cannot import request_header_provider module ${modulePath}: ${failure.reason}`,
+      { source, hint: failure.hint, cause: failure.cause, userCode: failure.userCode },
     );
   }
   const Provider = module[exportName];

@@ -7,6 +7,7 @@ import { didYouMeanHint, PipelineDefinitionError, type SourceLocation, throwIfAn
 import type { InputBinding, NodeFunction } from "./node.ts";
 import { type DeclaredParams, declaredParams } from "./signature.ts";
 import { statIfAny } from "../fs_utils.ts";
+import { importFailure } from "../import_failure.ts";
 
 type Loaded =
   | { ok: true; exports: Record<string, unknown> }
@@ -72,18 +73,17 @@ export async function resolveFunction(
     );
   }
   if (!loaded.ok) {
-    const detail = loaded.cause instanceof Error ? loaded.cause.message : String(loaded.cause);
-    const pkg = detail.match(/package "([^"]+)"|npm:([\w@/.-]+)|Import "([^"]+)" not a dependency/);
-    throw new PipelineDefinitionError("pipeline/module-failed", `Cannot import ${absPath}`, {
-      source: where(),
-      cause: loaded.cause,
-      userCode: true,
-      hint: pkg
-        ? `"${
-          pkg[1] ?? pkg[2] ?? pkg[3]
-        }" is not available: add it to the project's deno.json (\`deno add npm:<package>\` in the project); a compiled kmlf binary only has the npm packages kmlf ships (\`kmlf info\` lists them)`
-        : "fix the error in the module (run `deno check` on it for details)",
-    });
+    const failure = importFailure(loaded.cause, { module: absPath });
+    throw new PipelineDefinitionError(
+      "pipeline/module-failed",
+      `Cannot import ${absPath}: ${failure.reason}`,
+      {
+        source: where(),
+        cause: failure.cause,
+        userCode: failure.userCode,
+        hint: failure.hint,
+      },
+    );
   }
   const mod = loaded.exports;
   if (!(exportName in mod)) {

@@ -6,6 +6,7 @@
 import type { PluginRef } from "../config/mod.ts";
 import { ConfigError, didYouMean, type KmlfError, throwIfAny } from "../errors.ts";
 import type { Plugin, PluginFactory } from "../plugin.ts";
+import { importFailure } from "../import_failure.ts";
 
 const MEMBERS = ["name", "hooks", "hooksDisabled", "registerDatasets", "resolvers"] as const;
 const FUNCTIONS = ["hooks", "hooksDisabled", "registerDatasets"];
@@ -53,20 +54,16 @@ async function importOne(
   let mod: Record<string, unknown>;
   try {
     mod = await import(ref.specifier);
-  } catch (cause) {
-    // The first line says what failed; "from <kmlf's own file>" would only confuse.
-    const first = String((cause as Error)?.message ?? cause).split("\n")[0].replace(
-      / from "file:[^"]*"$/,
-      "",
-    );
-    const isPath = ref.specifier.startsWith("file:");
-    throw fail(ref, "plugins/import-failed", `Cannot import plugin "${ref.written}": ${first}`, {
-      // A project module's own throw is shown with its frames; a package that is not mapped needs no more.
-      cause: isPath ? cause : undefined,
-      userCode: isPath,
-      hint: isPath
-        ? "paths in kmlf.yml plugins: are relative to kmlf.yml; check the path, then run `deno check` on the module"
-        : `map "${ref.specifier}" in the project's deno.json imports (e.g. \`deno add npm:${ref.specifier}\`), or give a path`,
+  } catch (error) {
+    const failure = importFailure(error, {
+      module: ref.specifier,
+      missingHint:
+        "paths in kmlf.yml plugins: are relative to kmlf.yml; check the path and the file extension",
+    });
+    throw fail(ref, "plugins/import-failed", `Cannot import plugin "${ref.written}": ${failure.reason}`, {
+      cause: failure.cause,
+      userCode: failure.userCode,
+      hint: failure.hint,
     });
   }
   if (!(ref.exportName in mod)) {
