@@ -58,7 +58,9 @@ function readValue(text: string, item: string, argName: string): unknown {
   } catch (error) {
     if (!(error instanceof YamlValueError)) throw error;
     throw new UsageError("cli/bad-params", `Cannot read ${argName} item "${item}": ${error.message}`, {
-      hint: `quote the value to keep it as text, e.g. ${argName} "${item.slice(0, item.length - text.length)}'${text}'"`,
+      hint: `quote the value to keep it as text, e.g. ${argName} "${
+        item.slice(0, item.length - text.length)
+      }'${text}'"`,
     });
   }
 }

@@ -68,9 +68,9 @@ function constructInt(data: string): number {
   return number;
 }
 
-// Integers past 1e21 print in exponent form, which PyYAML reads as text without a dot: written as floats.
-const isInt = (value: unknown) =>
-  typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 1e21 && !Object.is(value, -0);
+// Integers past 2^53 - 1 are written as floats: kmlf refuses to read them back as integers (above), and
+// past 1e21 JavaScript prints them in exponent form, which PyYAML reads as text without a dot.
+const isInt = (value: unknown) => Number.isSafeInteger(value) && !Object.is(value, -0);
 
 const int = new Type("tag:yaml.org,2002:int", {
   kind: "scalar",
@@ -114,14 +114,20 @@ function constructFloat(data: string): number {
 
 function floatType(pattern: string): Type {
   const re = new RegExp(`^(?:${pattern})$`);
-  // js-yaml writes `.inf`, `.nan`, `-0.0`, `1.5` and `1.e+21`: all of them read back by both patterns.
+  // js-yaml writes `.inf`, `.nan`, `-0.0` and `1.5`, kmlf an integer past 2^53 as `9.007199254740994e+15`:
+  // all of them read back by both patterns.
   const base = types.float as unknown as { represent: (value: unknown, style: string) => string };
   return new Type("tag:yaml.org,2002:float", {
     kind: "scalar",
     resolve: (data: string | null) => data !== null && re.test(data),
     construct: constructFloat,
     predicate: (value: unknown) => typeof value === "number" && !isInt(value),
-    represent: { lowercase: (value: unknown) => base.represent(value, "lowercase") },
+    represent: {
+      lowercase: (value: unknown) =>
+        Number.isInteger(value) && !Object.is(value, -0)
+          ? (value as number).toExponential().replace(/^(-?\d)e/, "$1.0e")
+          : base.represent(value, "lowercase"),
+    },
     defaultStyle: "lowercase",
   });
 }
@@ -143,7 +149,9 @@ const TIMESTAMP = new RegExp(
 function constructTimestamp(data: string): Date {
   const found = TIMESTAMP.exec(data)!;
   // One group list whichever branch matched: year, month, day, hour, minute, second, fraction, zone...
-  const m = found[1] !== undefined ? [found[0], ...found.slice(1, 4), ...found.slice(7)] : [found[0], ...found.slice(4)];
+  const m = found[1] !== undefined
+    ? [found[0], ...found.slice(1, 4), ...found.slice(7)]
+    : [found[0], ...found.slice(4)];
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);

@@ -40,7 +40,12 @@ const SCRIPT = fileURLToPath(new URL("./pyyaml_oracle.py", import.meta.url));
 export async function pyyaml(
   request: { load?: string[]; dump?: unknown[] },
 ): Promise<{ load: PyReading[]; dump: string[] }> {
-  const child = new Deno.Command("python3", { args: [SCRIPT], stdin: "piped", stdout: "piped", stderr: "piped" })
+  const child = new Deno.Command("python3", {
+    args: [SCRIPT],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  })
     .spawn();
   const writer = child.stdin.getWriter();
   await writer.write(new TextEncoder().encode(JSON.stringify(request)));
@@ -58,7 +63,7 @@ export async function pyyaml(
 /**
  * Whether kmlf's value is what Python read, where JavaScript can hold it: numbers by value (a Python
  * float `1.0` and int `1` are both the number 1 in JavaScript), dates as the same instant (a naive Python
- * datetime taken as UTC, a date as UTC midnight), mapping keys as their JavaScript text.
+ * datetime taken as UTC, a date as UTC midnight), mappings by key, keys as their JavaScript text.
  *
  * @example
  * ```ts
@@ -71,18 +76,23 @@ export function sameValue(py: PyValue, js: unknown): boolean {
   if ("b" in py) return js === py.b;
   if ("s" in py) return js === py.s;
   if ("i" in py) {
-    return typeof js === "number" && Number.isInteger(js) && !Object.is(js, -0) && BigInt(js) === BigInt(py.i);
+    return typeof js === "number" && Number.isInteger(js) && !Object.is(js, -0) &&
+      BigInt(js) === BigInt(py.i);
   }
   if ("f" in py) return typeof js === "number" && Object.is(js, pyFloat(py.f));
   if ("ts" in py) return js instanceof Date && js.getTime() === py.ts;
   if ("d" in py) return js instanceof Date && js.toISOString() === `${py.d.padStart(10, "0")}T00:00:00.000Z`;
-  if ("l" in py) return Array.isArray(js) && js.length === py.l.length && py.l.every((v, i) => sameValue(v, js[i]));
+  if ("l" in py) {
+    return Array.isArray(js) && js.length === py.l.length && py.l.every((v, i) => sameValue(v, js[i]));
+  }
   if ("m" in py) {
     if (js === null || typeof js !== "object" || Array.isArray(js)) return false;
-    const entries = Object.entries(js);
-    return entries.length === py.m.length && py.m.every(([k, v], i) =>
-      entries[i][0] === jsKey(k) && sameValue(v, entries[i][1])
-    );
+    // By key, not by order: JavaScript puts integer-like keys first whatever the file's order.
+    const record = js as Record<string, unknown>;
+    return Object.keys(record).length === py.m.length && py.m.every(([k, v]) => {
+      const key = jsKey(k);
+      return key !== undefined && Object.hasOwn(record, key) && sameValue(v, record[key]);
+    });
   }
   return false;
 }
