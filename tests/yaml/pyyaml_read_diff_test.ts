@@ -9,6 +9,8 @@ import assert from "node:assert/strict";
 import { load, type Schema } from "js-yaml";
 import { OMEGACONF_SCHEMA, PYYAML_SCHEMA, YamlValueError } from "../../lib/yaml/yaml11.ts";
 import { parseFlowValue } from "../../lib/yaml/dump.ts";
+import { parseRuntimeParams } from "../../lib/config/runtime_params.ts";
+import { UsageError } from "../../lib/errors.ts";
 import { generateScalars as generate } from "./yaml_scalars.ts";
 import { type PyValue, pyyaml, sameValue } from "./pyyaml_oracle.ts";
 
@@ -127,4 +129,14 @@ Deno.test("mapping keys YAML 1.1 reads as booleans, numbers, null or dates becom
   // OmegaConf has no timestamps: the date keys stay the text as written.
   assert.deepEqual(load(text, { schema: OMEGACONF_SCHEMA }), expected);
   assert.ok(sameValue(reading.omegaconf, expected), JSON.stringify(reading.omegaconf));
+});
+
+Deno.test("--params refuses an integer kmlf cannot hold, naming the item and how to keep it", () => {
+  assert.throws(
+    () => parseRuntimeParams("seed=12345678901234567890"),
+    (error: unknown) =>
+      error instanceof UsageError && error.code === "cli/bad-params" &&
+      /seed=12345678901234567890.*beyond what kmlf holds exactly/.test(error.message) &&
+      /--params "seed='12345678901234567890'"/.test(error.hint ?? ""),
+  );
 });
