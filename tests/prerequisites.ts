@@ -85,6 +85,15 @@ export const PREREQUISITES: Prerequisite[] = [
         .output().then((r) => r.success, () => false),
     apt: ["python3", "python3-jinja2"],
   },
+  {
+    name: "python3-yaml",
+    neededBy: "the differential YAML tests, which read and write the same values with real PyYAML " +
+      "(tests/yaml/pyyaml_oracle.py)",
+    present: async () =>
+      await new Deno.Command("python3", { args: ["-c", "import yaml"], stdout: "null", stderr: "null" })
+        .output().then((r) => r.success, () => false),
+    apt: ["python3", "python3-yaml"],
+  },
 ];
 
 /** How {@link ensurePrerequisites} runs commands and reports; tests pass their own. */

@@ -1,5 +1,6 @@
 /** `--params "a=1,b.c=x"` parsing, like Kedro's `_split_params` + OmegaConf dotlist. */
 import { parseFlowValue } from "../yaml/dump.ts";
+import { YamlValueError } from "../yaml/yaml11.ts";
 import { UsageError } from "../errors.ts";
 import { isRecord, setOwn } from "./merge.ts";
 
@@ -35,7 +36,7 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
       });
     }
     const text = item.slice(eq + 1).trim();
-    const value = text === "" ? null : parseFlowValue(text);
+    const value = text === "" ? null : readValue(text, item, argName);
     if (value === undefined) {
       throw new UsageError(
         "cli/bad-params",
@@ -49,6 +50,19 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
     setPath(result, key.split("."), value);
   }
   return result;
+}
+
+function readValue(text: string, item: string, argName: string): unknown {
+  try {
+    return parseFlowValue(text);
+  } catch (error) {
+    if (!(error instanceof YamlValueError)) throw error;
+    throw new UsageError("cli/bad-params", `Cannot read ${argName} item "${item}": ${error.message}`, {
+      hint: `quote the value to keep it as text, e.g. ${argName} "${
+        item.slice(0, item.length - text.length)
+      }'${text}'"`,
+    });
+  }
 }
 
 // Kedro's rule: "=" splits when it comes before any ":" (so values may hold colons: `url=http://x`);

@@ -1,6 +1,6 @@
 /** Writing YAML and reading single values, with one library (js-yaml) and one set of options. */
 import { CORE_SCHEMA, dump, load, type Schema } from "js-yaml";
-import { OMEGACONF_SCHEMA, WRITE_SCHEMA } from "./yaml11.ts";
+import { OMEGACONF_SCHEMA, WRITE_SCHEMA, YamlValueError } from "./yaml11.ts";
 
 /**
  * Serializes a value as block-style YAML (no anchors, no line folding).
@@ -17,6 +17,7 @@ export function toYaml(value: unknown): string {
 /**
  * Parses text as a scalar the way OmegaConf's grammar reads an interpolation's argument (`1` → 1, `true` →
  * true, `null` → null; never a date); anything that is not a scalar, or not valid YAML, stays the string.
+ * A scalar the schema resolves but cannot hold (an integer past 2^53 - 1) throws {@link YamlValueError}.
  *
  * @example
  * ```ts
@@ -27,7 +28,8 @@ export function parseScalar(text: string, schema: Schema = CORE_SCHEMA): unknown
   try {
     const value = load(text, { schema });
     return value !== null && typeof value === "object" ? text : value ?? null;
-  } catch {
+  } catch (error) {
+    if (error instanceof YamlValueError) throw error;
     return text;
   }
 }
@@ -36,7 +38,7 @@ export function parseScalar(text: string, schema: Schema = CORE_SCHEMA): unknown
  * Parses text as a YAML value the way OmegaConf reads a `--params` value (its YAML 1.1 loader: `no` is
  * false, `017` is 15): scalars, and flow collections (`[a, b]`, `{k: v}`) as lists and maps. Any other text
  * stays the string (`x: y` included, which YAML would read as a mapping); `undefined` when text opens a
- * flow collection that does not parse.
+ * flow collection that does not parse; throws {@link YamlValueError} for a value kmlf cannot hold.
  *
  * @example
  * ```ts
@@ -48,7 +50,8 @@ export function parseFlowValue(text: string): unknown {
   if (!/^[[{]/.test(text)) return parseScalar(text, OMEGACONF_SCHEMA);
   try {
     return load(text, { schema: OMEGACONF_SCHEMA });
-  } catch {
+  } catch (error) {
+    if (error instanceof YamlValueError) throw error;
     return undefined;
   }
 }

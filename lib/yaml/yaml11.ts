@@ -26,28 +26,51 @@ const bool = new Type("tag:yaml.org,2002:bool", {
 const INT =
   /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
+/**
+ * A scalar whose pattern PyYAML resolves but whose value it refuses (`0b_`, 2024-02-30), or that
+ * JavaScript cannot hold exactly (an integer past 2^53 - 1). js-yaml passes it up from `load`.
+ *
+ * @example
+ * ```ts
+ * load("n: 12345678901234567890\n", { schema: PYYAML_SCHEMA }); // throws YamlValueError
+ * ```
+ */
+export class YamlValueError extends Error {
+  override name = "YamlValueError";
+}
+
+// Python's ints are unbounded; a JavaScript number is exact to 2^53 - 1. Past that kmlf refuses the value
+// rather than reading a different number (quoting it keeps the digits as text).
 function constructInt(data: string): number {
   let value = data.replace(/_/g, "");
-  let sign = 1;
+  let negative = false;
   if (value[0] === "-" || value[0] === "+") {
-    if (value[0] === "-") sign = -1;
+    negative = value[0] === "-";
     value = value.slice(1);
   }
-  if (value === "0") return 0;
-  if (value.startsWith("0b")) return sign * parseInt(value.slice(2), 2);
-  if (value.startsWith("0x")) return sign * parseInt(value.slice(2), 16);
-  if (value[0] === "0") return sign * parseInt(value, 8);
-  if (value.includes(":")) return sign * sexagesimal(value);
-  return sign * Number(value);
+  let big: bigint;
+  if (value.startsWith("0b") || value.startsWith("0x")) {
+    // `0b_` and `0x_` match PyYAML's pattern and fail its int(): refused the same way.
+    if (value.length === 2) throw new YamlValueError(`cannot read ${data} as an integer: it has no digits`);
+    big = BigInt(value);
+  } else if (value.includes(":")) {
+    big = value.split(":").reduce((sum, digits) => sum * 60n + BigInt(digits), 0n);
+  } else if (value[0] === "0" && value.length > 1) big = BigInt(`0o${value}`);
+  else big = BigInt(value);
+  if (negative) big = -big;
+  const number = Number(big);
+  if (!Number.isSafeInteger(number)) {
+    throw new YamlValueError(
+      `the integer ${data} is ${big}, beyond what kmlf holds exactly (±${Number.MAX_SAFE_INTEGER}); ` +
+        `quote it to keep it as text, or write it as a float (${number.toExponential()})`,
+    );
+  }
+  return number;
 }
 
-function sexagesimal(value: string): number {
-  return value.split(":").reduce((sum, digits) => sum * 60 + Number(digits), 0);
-}
-
-// Integers past 1e21 print in exponent form, which PyYAML reads as text without a dot: written as floats.
-const isInt = (value: unknown) =>
-  typeof value === "number" && Number.isInteger(value) && Math.abs(value) < 1e21 && !Object.is(value, -0);
+// Integers past 2^53 - 1 are written as floats: kmlf refuses to read them back as integers (above), and
+// past 1e21 JavaScript prints them in exponent form, which PyYAML reads as text without a dot.
+const isInt = (value: unknown) => Number.isSafeInteger(value) && !Object.is(value, -0);
 
 const int = new Type("tag:yaml.org,2002:int", {
   kind: "scalar",
@@ -58,9 +81,10 @@ const int = new Type("tag:yaml.org,2002:int", {
   defaultStyle: "decimal",
 });
 
-// PyYAML's float needs a dot (`1e3` is text to it); OmegaConf adds the exponent-only form.
+// PyYAML's float needs a dot (`1e3` is text to it), and a digit right after a leading dot (`._5` is text);
+// OmegaConf's resolver, tried after PyYAML's, adds the exponent-only form and `._5` (`._` it then refuses).
 const PYYAML_FLOAT =
-  String.raw`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|` +
+  String.raw`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|` +
   String.raw`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`;
 const OMEGACONF_FLOAT = String.raw`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|` +
   String.raw`[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)|\.[0-9_]+(?:[eE][-+][0-9]+)?|` +
@@ -75,25 +99,110 @@ function constructFloat(data: string): number {
   }
   if (value === ".inf") return sign * Infinity;
   if (value === ".nan") return NaN;
-  if (value.includes(":")) return sign * sexagesimal(value);
-  return sign * Number(value);
+  // Python's float() refuses a lone dot (`._` matches PyYAML's pattern).
+  if (value === ".") throw new YamlValueError(`cannot read ${data} as a float: it has no digits`);
+  if (!value.includes(":")) return sign * Number(value);
+  // Summed from the last part up, in floats, as PyYAML does (the rounding then matches).
+  let sum = 0;
+  let base = 1;
+  for (const part of value.split(":").reverse()) {
+    sum += Number(part) * base;
+    base *= 60;
+  }
+  return sign * sum;
 }
 
 function floatType(pattern: string): Type {
   const re = new RegExp(`^(?:${pattern})$`);
-  // js-yaml writes `.inf`, `.nan`, `-0.0`, `1.5` and `1.e+21`: all of them read back by both patterns.
+  // js-yaml writes `.inf`, `.nan`, `-0.0` and `1.5`, kmlf an integer past 2^53 as `9.007199254740994e+15`:
+  // all of them read back by both patterns.
   const base = types.float as unknown as { represent: (value: unknown, style: string) => string };
   return new Type("tag:yaml.org,2002:float", {
     kind: "scalar",
     resolve: (data: string | null) => data !== null && re.test(data),
     construct: constructFloat,
     predicate: (value: unknown) => typeof value === "number" && !isInt(value),
-    represent: { lowercase: (value: unknown) => base.represent(value, "lowercase") },
+    represent: {
+      lowercase: (value: unknown) =>
+        Number.isInteger(value) && !Object.is(value, -0)
+          ? (value as number).toExponential().replace(/^(-?\d)e/, "$1.0e")
+          : base.represent(value, "lowercase"),
+    },
     defaultStyle: "lowercase",
   });
 }
 
-const implicit = [types.null, bool, int];
+// PyYAML's timestamp pattern: a date (two-digit month and day), or a date (one or two digits) and a time
+// with an optional zone.
+const TIMESTAMP = new RegExp(
+  String.raw`^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})` +
+    String.raw`(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})` +
+    String.raw`(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)$`,
+);
+
+/**
+ * A timestamp as PyYAML constructs it: a date or datetime Python accepts (2024-02-30, hour 24 or a zone of
+ * 24 hours are refused as Python refuses them; years before 100 are not shifted to 19xx as `Date.UTC`
+ * would). As a mapping key it becomes Python's `str()` of the value (`2024-01-01`,
+ * `2024-01-01 10:00:00+02:00`), not JavaScript's long date text.
+ */
+function constructTimestamp(data: string): Date {
+  const found = TIMESTAMP.exec(data)!;
+  // One group list whichever branch matched: year, month, day, hour, minute, second, fraction, zone...
+  const m = found[1] !== undefined
+    ? [found[0], ...found.slice(1, 4), ...found.slice(7)]
+    : [found[0], ...found.slice(4)];
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  const refuse = (what: string) => new YamlValueError(`cannot read ${data} as a timestamp: ${what}`);
+  if (year < 1 || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    throw refuse("there is no such date");
+  }
+  const iso = `${m[1]}-${m[2].padStart(2, "0")}-${m[3].padStart(2, "0")}`;
+  if (m[4] === undefined) return withPythonText(date, iso);
+  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6])];
+  if (hour > 23 || minute > 59 || second > 59) throw refuse("there is no such time");
+  const micro = (m[7] ?? "").slice(0, 6).padEnd(6, "0");
+  let offset = 0; // minutes east of UTC
+  let zone = "";
+  if (m[9]) {
+    offset = (m[9] === "-" ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11] ?? 0));
+    if (Math.abs(offset) >= 24 * 60) throw refuse("a time zone is less than 24 hours from UTC");
+    const abs = Math.abs(offset);
+    zone = `${offset < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${
+      String(abs % 60).padStart(2, "0")
+    }`;
+  } else if (m[8]) zone = "+00:00";
+  date.setUTCHours(hour, minute - offset, second, Number(micro.slice(0, 3)));
+  const clock = `${m[4].padStart(2, "0")}:${m[5]}:${m[6]}${Number(micro) ? `.${micro}` : ""}`;
+  return withPythonText(date, `${iso} ${clock}${zone}`);
+}
+
+// js-yaml turns a mapping key into text with String(key): the key gets Python's str() of the value.
+function withPythonText(date: Date, text: string): Date {
+  Object.defineProperty(date, "toString", { value: () => text, enumerable: false });
+  return date;
+}
+
+const timestamp = new Type("tag:yaml.org,2002:timestamp", {
+  kind: "scalar",
+  resolve: (data: string | null) => data !== null && TIMESTAMP.test(data),
+  construct: constructTimestamp,
+  instanceOf: Date,
+  represent: (value: object) => (value as Date).toISOString(),
+});
+
+// YAML 1.1's "value key": PyYAML resolves a plain `=` to it, reads it as the text "=" as a mapping key and
+// refuses it as a value (no constructor). kmlf reads the text in both places (js-yaml builds keys and values
+// alike: refusing the value would refuse the key PyYAML reads); writing, the type makes js-yaml quote "=".
+const valueKey = new Type("tag:yaml.org,2002:value", {
+  kind: "scalar",
+  resolve: (data: string | null) => data === "=",
+  construct: () => "=",
+});
+
+const implicit = [types.null, bool, int, valueKey];
 
 /**
  * PyYAML's `safe_load`/`safe_dump` rules (YAML 1.1): what MLflow and Kedro's YAML dataset read and write.
@@ -104,7 +213,7 @@ const implicit = [types.null, bool, int];
  * ```
  */
 export const PYYAML_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
-  implicit: [...implicit, floatType(PYYAML_FLOAT), types.merge, types.timestamp],
+  implicit: [...implicit, floatType(PYYAML_FLOAT), types.merge, timestamp],
   explicit: [types.binary, types.omap, types.pairs, types.set],
 });
 
@@ -132,6 +241,6 @@ export const OMEGACONF_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
  * ```
  */
 export const WRITE_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
-  implicit: [...implicit, floatType(OMEGACONF_FLOAT), types.merge, types.timestamp],
+  implicit: [...implicit, floatType(OMEGACONF_FLOAT), types.merge, timestamp],
   explicit: [types.binary, types.omap, types.pairs, types.set],
 });

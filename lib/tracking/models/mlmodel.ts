@@ -73,7 +73,13 @@ export function mlmodelToYaml(model: MlModel): string {
     signature: model.signature,
     utc_time_created: model.utcTimeCreated,
   };
-  return dump(prune(raw), { sortKeys: true, noRefs: true, lineWidth: -1, schema: PYYAML_SCHEMA });
+  return dump(prune(raw), {
+    sortKeys: true,
+    noRefs: true,
+    lineWidth: -1,
+    schema: PYYAML_SCHEMA,
+    noCompatMode: true,
+  });
 }
 
 /**

@@ -86,7 +86,12 @@ export interface WriteAtomicOptions {
   createFolders?: boolean;
 }
 
-/** Writes a meta.yaml atomically as PyYAML does: keys sorted (`sort_keys=True`), list items not indented. */
+/**
+ * Writes a meta.yaml atomically as MLflow's write_yaml does (`safe_dump`, `sort_keys=True`, list items not
+ * indented; only what PyYAML resolves is quoted: `y` is not, `yes` is). Two differences, both read back the
+ * same value: PyYAML folds a value with spaces past column 80 onto the next line, kmlf keeps it on one line;
+ * js-yaml quotes a text starting with `-`, `?`, `:` or `=` (`'-028'`) that PyYAML writes plain.
+ */
 export async function writeMeta(
   path: string,
   meta: Record<string, unknown>,
@@ -94,7 +99,14 @@ export async function writeMeta(
 ): Promise<void> {
   await writeAtomic(
     path,
-    dump(meta, { sortKeys: true, lineWidth: -1, noRefs: true, noArrayIndent: true, schema: PYYAML_SCHEMA }),
+    dump(meta, {
+      sortKeys: true,
+      lineWidth: -1,
+      noRefs: true,
+      noArrayIndent: true,
+      schema: PYYAML_SCHEMA,
+      noCompatMode: true,
+    }),
     options,
   );
 }

@@ -1,0 +1,173 @@
+/**
+ * Differential test of writing: values kmlf writes with toYaml (config, the YAML dataset), the file
+ * store's meta.yaml writer and the MLmodel writer load back identically in real PyYAML (safe_load, and
+ * OmegaConf's loader for toYaml); meta.yaml is byte for byte what MLflow's write_yaml writes
+ * (`yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)`), except where PyYAML
+ * folds a long value at column 80 or
+ * leaves a text starting with `-`, `?`, `:` or `=` unquoted (js-yaml quotes it).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { load } from "js-yaml";
+import { PYYAML_SCHEMA } from "../../lib/yaml/yaml11.ts";
+import { toYaml } from "../../lib/yaml/dump.ts";
+import { writeMeta } from "../../lib/tracking/stores/file/file_format.ts";
+import { mlmodelToYaml } from "../../lib/tracking/models/mlmodel.ts";
+import { seededRandom } from "../seeded_random.ts";
+import { generateScalars } from "./yaml_scalars.ts";
+import { pyyaml, sameValue } from "./pyyaml_oracle.ts";
+
+/** Every generated text as a string, every value kmlf reads from one, and awkward numbers. */
+function values(): unknown[] {
+  const out: unknown[] = [];
+  for (const text of generateScalars()) {
+    out.push(text, ` ${text}`, `${text} `, `${text}\n`);
+    try {
+      out.push((load(`v: ${text}\n`, { schema: PYYAML_SCHEMA }) as { v: unknown }).v);
+    } catch {
+      // refused on read: nothing to write
+    }
+  }
+  const random = seededRandom(7);
+  const bits = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < 300; i++) {
+    bits.setUint32(0, random() * 2 ** 32);
+    bits.setUint32(4, random() * 2 ** 32);
+    out.push(
+      bits.getFloat64(0),
+      Math.floor((random() - 0.5) * 2 ** (1 + random() * 62)),
+      random() * 10 ** (random() * 40 - 20),
+    );
+  }
+  out.push(
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    2 ** 53,
+    2 ** 53 + 2,
+    1e21,
+    -1e21,
+    1e-7,
+    5e-324,
+    Number.MAX_VALUE,
+    "",
+    "\t",
+    "a\tb",
+    "é\u2028x",
+  );
+  return out;
+}
+
+Deno.test("values kmlf writes with toYaml load back identically in PyYAML's safe_load and OmegaConf's loader", async () => {
+  const all = values();
+  const texts = all.map((v) => toYaml({ v, [typeof v === "string" ? v : "k"]: [v] }));
+  const { load: readings } = await pyyaml({ load: texts });
+  const failures: string[] = [];
+  all.forEach((v, i) => {
+    const expected = { v, [typeof v === "string" ? v : "k"]: [v] };
+    if (!sameValue(readings[i].pyyaml, expected)) {
+      failures.push(`safe_load ${JSON.stringify(texts[i])}: ${JSON.stringify(readings[i].pyyaml)}`);
+    }
+    // OmegaConf has no timestamps: a date kmlf writes to a config file comes back as its ISO text.
+    if (!(v instanceof Date) && !sameValue(readings[i].omegaconf, expected)) {
+      failures.push(`omegaconf ${JSON.stringify(texts[i])}: ${JSON.stringify(readings[i].omegaconf)}`);
+    }
+  });
+  assert.ok(all.length > 3000, `only ${all.length} values`);
+  assert.deepEqual(failures.slice(0, 30), [], `${failures.length} of ${all.length} values`);
+});
+
+/** meta.yaml-shaped records whose text fields are the generated strings. */
+function metas(): Record<string, unknown>[] {
+  const random = seededRandom(11);
+  return generateScalars().flatMap((text, i) => [
+    {
+      artifact_location: `file:///tmp/mlruns/${i}`,
+      creation_time: 1700000000000 + i,
+      experiment_id: String(i),
+      last_update_time: 1700000000000 + i,
+      lifecycle_stage: "active",
+      name: text,
+    },
+    {
+      artifact_uri: `file:///tmp/mlruns/1/${text}/artifacts`,
+      end_time: i % 2 ? null : 1700000000000,
+      entry_point_name: "",
+      experiment_id: "1",
+      lifecycle_stage: "deleted",
+      run_id: "a".repeat(32),
+      run_name: `${text} ${"word ".repeat(Math.floor(random() * 30))}${text}`,
+      source_type: 4,
+      status: i % 5,
+      tags: [],
+      user_id: text,
+      deleted_time: 1700000000000 + Math.floor(random() * 1e9),
+    },
+  ]);
+}
+
+Deno.test("meta.yaml is byte for byte what MLflow's write_yaml writes, and reads back in PyYAML", async () => {
+  const records = metas();
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-meta-diff-" });
+  try {
+    const ours: string[] = [];
+    for (const [i, meta] of records.entries()) {
+      const path = join(dir, `${i}.yaml`);
+      await writeMeta(path, meta, { createFolders: true });
+      ours.push(await Deno.readTextFile(path));
+    }
+    const { load: readings, dump: theirs } = await pyyaml({ load: ours, dump: records });
+    const failures: string[] = [];
+    records.forEach((meta, i) => {
+      // PyYAML folds a value with spaces past column 80 (its default width); kmlf does not (see writeMeta).
+      // js-yaml quotes a string starting with -, ?, : or = that PyYAML writes plain (`-028`); same value read.
+      const folded = theirs[i].split("\n").some((line) => line.startsWith("  ")) ||
+        Object.values(meta).some((v) => typeof v === "string" && /^[-?:=]/.test(v));
+      if (!folded && ours[i] !== theirs[i]) {
+        failures.push(`bytes: kmlf ${JSON.stringify(ours[i])}\nPyYAML ${JSON.stringify(theirs[i])}`);
+      }
+      if (!sameValue(readings[i].pyyaml, sorted(meta))) failures.push(`reads back: ${ours[i]}`);
+    });
+    assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${records.length} records`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("MLmodel files kmlf writes read back in PyYAML's safe_load with every value as written", async () => {
+  const texts = generateScalars();
+  const models = texts.map((text, i) => ({
+    artifactPath: "model",
+    flavors: { kmlf: { pipeline: text, [text]: i } },
+    metadata: { note: text, n: i, list: [text, true, null] },
+    modelUuid: "ab12",
+    runId: text,
+    utcTimeCreated: "2024-10-29 07:39:02.032550",
+  }));
+  const written = models.map((m) => mlmodelToYaml(m));
+  const { load: readings } = await pyyaml({ load: written });
+  const failures: string[] = [];
+  models.forEach((m, i) => {
+    const expected = sorted({
+      artifact_path: m.artifactPath,
+      flavors: m.flavors,
+      metadata: m.metadata,
+      model_uuid: m.modelUuid,
+      run_id: m.runId,
+      utc_time_created: m.utcTimeCreated,
+    });
+    if (!sameValue(readings[i].pyyaml, expected)) {
+      failures.push(`${written[i]}\n${JSON.stringify(readings[i].pyyaml)}`);
+    }
+  });
+  assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${models.length} models`);
+});
+
+/** The value with its mappings' keys in PyYAML's sort_keys order (code points). */
+function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([k, v]) => [k, sorted(v)]));
+}
