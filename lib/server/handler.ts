@@ -273,8 +273,8 @@ export function createRequestHandler(
         const refused = checkMethod(request, path, ["GET"]);
         if (refused) return refused;
         return path === "/get-artifact"
-          ? await handleGetArtifact(ctx, url)
-          : await handleModelVersionArtifact(ctx, url);
+          ? await handleGetArtifact(ctx, url, request)
+          : await handleModelVersionArtifact(ctx, url, request);
       }
       if (request.method === "GET" || request.method === "HEAD") {
         const page = (options.ui ?? serveUi)(url);
