@@ -11,6 +11,7 @@ import { modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
 import { addModelsCommands } from "./models_command_tree.ts";
 import { addProjectCommands } from "./project_command_tree.ts";
+import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
 
 /** Options every project command accepts. */
 export interface GlobalOptions {
@@ -67,27 +68,15 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
 
   addModelsCommands(program, { argv, state });
 
-  program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")
-    .option(
-      "--backend-store-uri <uri>",
-      "tracking store: sqlite:///path.db, a .db path, an mlruns folder or postgresql://user:pass@host/db " +
-        "(default: mlflow.db)",
-    )
-    .option(
-      "--artifacts-destination <dir>",
-      "where proxied artifacts are stored: a folder or s3://bucket/prefix",
-      "mlartifacts",
-    )
-    .option(
-      "--default-artifact-root <uri>",
-      "artifact root of new experiments (default: mlflow-artifacts:/, or ./mlruns with --no-serve-artifacts)",
-    )
-    .option("--serve-artifacts", "serve artifacts through the mlflow-artifacts proxy (the default)")
-    .option(
-      "--no-serve-artifacts",
-      "turn the mlflow-artifacts proxy off (clients write to the artifact root)",
-    )
-    .option("--artifacts-only", "serve the mlflow-artifacts proxy alone, no tracking API")
+  addServeArtifactsOptions(
+    program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")
+      .option(
+        "--backend-store-uri <uri>",
+        "tracking store: sqlite:///path.db, a .db path, an mlruns folder or postgresql://user:pass@host/db " +
+          "(default: mlflow.db)",
+      ),
+    "mlflow-server",
+  )
     .option("-p, --port <port>", "port", "5000")
     .option("--host <host>", "address to bind", "127.0.0.1")
     .action(async (options) => {

@@ -1,6 +1,7 @@
 /** The kedro-mlflow commands of the `kmlf` command tree: `kmlf mlflow init|ui|modelify|start-run|end-run`. */
 import type { Command } from "./_commander/index.js";
 import { type CommandContext, modules } from "./command_modules.ts";
+import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
 
 /**
  * Adds `kmlf mlflow` and its subcommands to `program`.
@@ -24,15 +25,20 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
       state.exitCode = await mlflowInit({ ...command.optsWithGlobals(), ...options });
     });
 
-  mlflow.command("ui").description("Serve the project's runs: web UI + MLflow-compatible REST API")
-    // kedro-mlflow's `ui` takes -h for the host (click gives help no short flag): help is --help here.
-    .helpOption("--help", "display help for command")
-    .option(
-      "-e, --env <env>",
-      "environment whose mlflow.yml names the store (default: $KMLF_ENV, then default_env)",
-    )
-    .option("-p, --port <port>", "port (default: mlflow.yml ui.port, else 5000)")
-    .option("-h, --host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)")
+  addServeArtifactsOptions(
+    mlflow.command("ui").description("Serve the project's runs: web UI + MLflow-compatible REST API")
+      // kedro-mlflow's `ui` takes -h for the host (click gives help no short flag): help is --help here.
+      .helpOption("--help", "display help for command")
+      .option(
+        "-e, --env <env>",
+        "environment whose mlflow.yml names the store (default: $KMLF_ENV, then default_env)",
+      )
+      .option("-p, --port <port>", "port (default: mlflow.yml ui.port, else 5000)")
+      .option("-h, --host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)"),
+    // `mlflow ui` (what kedro-mlflow runs) is `mlflow server`: the same switches, read from the same
+    // variables; new experiments keep the project store's root so `kmlf run` can write them.
+    "store",
+  )
     .action(async (options, command) => {
       const { mlflowUi } = await modules.mlflowUi();
       state.exitCode = await mlflowUi({ ...command.optsWithGlobals(), ...options });

@@ -4,16 +4,17 @@
  * experiment (created if missing, as kedro-mlflow does). A remote `http(s)` tracking URI is not
  * served: the command prints its address instead.
  */
-import { join } from "../path.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 import { out, style } from "./terminal.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
+import type { ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
+import { resolveServeArtifacts } from "./serve_artifacts_options.ts";
 
-/** Options of `kmlf mlflow ui`. */
-export interface MlflowUiOptions {
+/** Options of `kmlf mlflow ui` (with `mlflow server`'s artifact-serving flags, as `mlflow ui` takes). */
+export interface MlflowUiOptions extends ServeArtifactsFlags {
   project?: string;
   env?: string;
   port?: string;
@@ -42,12 +43,19 @@ export async function mlflowUi(
     );
     return EXIT.ok;
   }
+  // As `kedro mlflow ui` runs `mlflow ui --backend-store-uri <the project's store>` from the project root.
+  const artifacts = resolveServeArtifacts(options, {
+    cwd: root,
+    trackingUri,
+    storeSource: `project store (${maskUriCredentials(trackingUri)}, from the env's mlflow.yml)`,
+    defaultRoot: "store",
+  });
   return await serveTracking({
     trackingUri,
     baseDir: root,
     host: options.host ?? config?.ui.host ?? "127.0.0.1",
     port: parsePort(options.port ?? config?.ui.port ?? 5000, "--port"),
-    artifactsDestination: join(root, "mlartifacts"),
+    ...artifacts,
     experiment: {
       name: config?.tracking.experiment.name ?? projectName ?? "Default",
       create: config !== undefined,

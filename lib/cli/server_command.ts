@@ -1,24 +1,17 @@
 /**
  * `kmlf server`: the tracking server outside a project, like `mlflow server`: a backend store URI,
- * artifacts served through the `mlflow-artifacts` proxy from `--artifacts-destination`.
+ * artifacts served through the `mlflow-artifacts` proxy from `--artifacts-destination` (the
+ * artifact-serving options are `serve_artifacts_options.ts`, shared with `kmlf mlflow ui`).
  */
-import { UsageError } from "../errors.ts";
-import { fileURLToPath, resolve } from "../path.ts";
-import { isRemoteDestination } from "../server/server_options.ts";
-import { parseTrackingUri } from "../tracking/stores/tracking_uri.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
+import type { ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
+import { resolveServeArtifacts } from "./serve_artifacts_options.ts";
 
 /** Options of `kmlf server`. */
-export interface ServerOptions {
+export interface ServerOptions extends ServeArtifactsFlags {
   backendStoreUri?: string;
-  artifactsDestination?: string;
-  defaultArtifactRoot?: string;
   host?: string;
   port?: string;
-  /** `--serve-artifacts` (default) / `--no-serve-artifacts`: whether the `mlflow-artifacts` proxy answers. */
-  serveArtifacts?: boolean;
-  /** `--artifacts-only`: serve the proxy alone, every tracking and registry call answers 503. */
-  artifactsOnly?: boolean;
 }
 
 /**
@@ -34,57 +27,21 @@ export async function serverCommand(
   serveOptions: Pick<ServeTrackingOptions, "onListening" | "signal"> = {},
 ): Promise<number> {
   const cwd = Deno.cwd();
-  const serveArtifacts = options.serveArtifacts ?? true;
-  const artifactsOnly = options.artifactsOnly ?? false;
-  checkModes(options, serveArtifacts, artifactsOnly);
   const trackingUri = options.backendStoreUri ?? "mlflow.db";
+  const artifacts = resolveServeArtifacts(options, {
+    cwd,
+    trackingUri,
+    storeSource: options.backendStoreUri === undefined
+      ? undefined
+      : `--backend-store-uri (got '${options.backendStoreUri}')`,
+    defaultRoot: "mlflow-server",
+  });
   return await serveTracking({
     trackingUri,
     baseDir: cwd,
     host: options.host ?? "127.0.0.1",
     port: parsePort(options.port ?? 5000, "--port"),
-    artifactsDestination: destination(options.artifactsDestination ?? "mlartifacts", cwd),
-    defaultArtifactRoot: options.defaultArtifactRoot ??
-      defaultArtifactRoot(serveArtifacts, trackingUri, cwd),
-    mode: { serveArtifacts, artifactsOnly },
+    ...artifacts,
     ...serveOptions,
   });
-}
-
-// The combinations `mlflow server` refuses (an explicit store with --artifacts-only), and the one it
-// starts but that could answer nothing (--artifacts-only --no-serve-artifacts).
-function checkModes(options: ServerOptions, serveArtifacts: boolean, artifactsOnly: boolean): void {
-  if (!artifactsOnly) return;
-  if (!serveArtifacts) {
-    throw new UsageError(
-      "cli/server-modes",
-      "--artifacts-only and --no-serve-artifacts together leave the server nothing to answer",
-      {
-        hint:
-          "drop one: --artifacts-only serves the artifact proxy alone, --no-serve-artifacts everything but it",
-      },
-    );
-  }
-  if (options.backendStoreUri !== undefined) {
-    throw new UsageError(
-      "cli/server-modes",
-      `--artifacts-only serves artifacts alone and takes no --backend-store-uri (got '${options.backendStoreUri}')`,
-      {
-        hint: "drop --backend-store-uri, or drop --artifacts-only to serve the tracking API from that store",
-      },
-    );
-  }
-}
-
-// As `mlflow server`: new experiments upload through the proxy when it is served; without it, a file
-// store keeps artifacts beside its runs and a database under ./mlruns.
-function defaultArtifactRoot(serveArtifacts: boolean, trackingUri: string, cwd: string): string | undefined {
-  if (serveArtifacts) return "mlflow-artifacts:/";
-  return parseTrackingUri(trackingUri, { baseDir: cwd }).kind === "file" ? undefined : resolve(cwd, "mlruns");
-}
-
-// A remote store (s3://bucket/prefix) is used as given; a folder or file:// URI becomes an absolute path.
-function destination(value: string, cwd: string): string {
-  if (isRemoteDestination(value)) return value;
-  return /^file:/i.test(value) ? fileURLToPath(value) : resolve(cwd, value);
 }

@@ -86,6 +86,33 @@ export function artifactRepositoryResolver(
   };
 }
 
+/**
+ * The resolver of a server running without the `mlflow-artifacts` proxy (`--no-serve-artifacts`): a
+ * proxied root (`mlflow-artifacts:…`, or an `http(s)` URL of a proxy route) is refused — MLflow 2.17
+ * fails there too (it has no tracking server to resolve the root through), though with a 500 its
+ * clients retry for minutes; kmlf answers NOT_IMPLEMENTED (501) as for any root it cannot serve, with
+ * the root and the fix in the message (the wire carries no hint). Other roots resolve as before.
+ *
+ * @example
+ * ```ts
+ * const repoFor = refusingProxiedRoots(artifactRepositoryResolver(store, "/srv/mlartifacts"));
+ * repoFor("mlflow-artifacts:/1/abc/artifacts"); // throws NOT_IMPLEMENTED
+ * ```
+ */
+export function refusingProxiedRoots(
+  resolver: (artifactUri: string) => ArtifactRepository,
+): (artifactUri: string) => ArtifactRepository {
+  return (artifactUri) => {
+    if (proxiedPathOfUri(artifactUri) === undefined) return resolver(artifactUri);
+    throw mlflowError(
+      "NOT_IMPLEMENTED",
+      `Artifacts stored at '${artifactUri}' are served through the mlflow-artifacts proxy, and this server ` +
+        "runs without it (--no-serve-artifacts): restart it with --serve-artifacts (the default; check " +
+        "MLFLOW_SERVE_ARTIFACTS) to serve them",
+    );
+  };
+}
+
 /** `urllib.parse.unquote` repeated until the text stops changing (at most 10 times), as MLflow's `_decode`. */
 export function decodeRepeatedly(text: string): string {
   for (let i = 0; i < 10; i++) {

@@ -11,6 +11,7 @@
 import { TrackingError } from "../errors.ts";
 import type { ArtifactRepository } from "../tracking/mod.ts";
 import { artifactHeaders } from "./artifact_content_type.ts";
+import { decideRange, type FileValidators, partialHeaders, rangeNotSatisfiable } from "./byte_ranges.ts";
 import { artifactIsDirectory, noArtifactAt } from "./artifact_paths.ts";
 import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import type { ProxyDestination } from "./server_context.ts";
@@ -18,27 +19,73 @@ import type { ProxyDestination } from "./server_context.ts";
 /**
  * One file of a repository as a download, streamed when the repository can, answered as a local
  * folder would: RESOURCE_DOES_NOT_EXIST naming only `relPath` (never the bucket), and a "folder" (keys
- * below the path) refused as a directory.
+ * below the path) refused as a directory. A `Range` in `request` is answered as for a local file when
+ * the repository can measure a file and read a slice of it (S3): the slice alone is fetched.
  *
  * @example
  * ```ts
  * return await sendRepositoryFile(artifactRepositoryFor("s3://bucket/1/abc/artifacts"), "model/MLmodel");
  * ```
  */
-export async function sendRepositoryFile(repo: ArtifactRepository, relPath: string): Promise<Response> {
-  let found: { body: ReadableStream<Uint8Array> | Uint8Array; size?: number };
+export async function sendRepositoryFile(
+  repo: ArtifactRepository,
+  relPath: string,
+  request?: Request,
+): Promise<Response> {
+  if (request?.headers.has("range") && repo.statArtifact && repo.readArtifactStream) {
+    return await sendRepositoryRange(repo, relPath, request);
+  }
+  let found: { body: ReadableStream<Uint8Array> | Uint8Array; size?: number } & FileValidators;
   try {
     found = repo.readArtifactStream
       ? await repo.readArtifactStream(relPath)
       : { body: await repo.readArtifact(relPath) };
   } catch (error) {
     if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
-    if ((await repo.listArtifacts(relPath)).length > 0) throw artifactIsDirectory(relPath);
-    throw noArtifactAt(relPath);
+    throw await missingOrFolder(repo, relPath);
   }
   const headers = artifactHeaders(relPath);
   if (found.size !== undefined) headers.set("content-length", String(found.size));
+  // What a client resuming this download sends back in If-Range.
+  if (found.etag) headers.set("etag", found.etag);
+  if (found.lastModified) headers.set("last-modified", found.lastModified.toUTCString());
+  if (repo.statArtifact && repo.readArtifactStream) headers.set("accept-ranges", "bytes");
   return new Response(found.body as BodyInit, { headers });
+}
+
+// The file measured first (its size decides the range, as Werkzeug's), then the slice alone fetched.
+async function sendRepositoryRange(
+  repo: ArtifactRepository,
+  relPath: string,
+  request: Request,
+): Promise<Response> {
+  const stat = await repo.statArtifact!(relPath);
+  if (!stat) throw await missingOrFolder(repo, relPath);
+  const headers = artifactHeaders(relPath);
+  if (stat.etag) headers.set("etag", stat.etag);
+  if (stat.lastModified) headers.set("last-modified", stat.lastModified.toUTCString());
+  headers.set("accept-ranges", "bytes");
+  const decision = decideRange(request, stat.size, stat);
+  if (decision.kind === "unsatisfiable") return rangeNotSatisfiable(stat.size);
+  const range = decision.kind === "partial" ? decision.range : undefined;
+  let found: { body: ReadableStream<Uint8Array>; size?: number };
+  try {
+    found = await repo.readArtifactStream!(relPath, range);
+  } catch (error) {
+    if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+    throw await missingOrFolder(repo, relPath);
+  }
+  if (!range) {
+    headers.set("content-length", String(stat.size));
+    return new Response(found.body, { headers });
+  }
+  return new Response(found.body, { status: partialHeaders(headers, range, stat.size), headers });
+}
+
+async function missingOrFolder(repo: ArtifactRepository, relPath: string): Promise<TrackingError> {
+  return (await repo.listArtifacts(relPath)).length > 0
+    ? artifactIsDirectory(relPath)
+    : noArtifactAt(relPath);
 }
 
 /**
@@ -57,7 +104,7 @@ export function remoteProxyDestination(repository: () => ArtifactRepository): Pr
       return files.map((f) => ({ ...f, path: f.path.split("/").at(-1)! }));
     },
 
-    send: (relPath) => sendRepositoryFile(repository(), relPath),
+    send: (relPath, request) => sendRepositoryFile(repository(), relPath, request),
 
     async upload(request, relPath, maxBytes) {
       checkDeclaredSize(request, maxBytes);

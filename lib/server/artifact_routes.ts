@@ -20,6 +20,13 @@ import {
   safeArtifactPath,
 } from "../tracking/mod.ts";
 import { artifactHeaders } from "./artifact_content_type.ts";
+import {
+  decideRange,
+  fileSlice,
+  type FileValidators,
+  partialHeaders,
+  rangeNotSatisfiable,
+} from "./byte_ranges.ts";
 import { sendRepositoryFile } from "./artifact_proxy_remote.ts";
 import { artifactIsDirectory, noArtifactAt, validateArtifactPathParam } from "./artifact_paths.ts";
 import type { MessageDesc } from "./request/proto_parse.ts";
@@ -37,21 +44,39 @@ export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
 
 /**
  * One artifact file as a download (`relPath` is what the client asked for, for messages and the
- * file name): 404 when missing, 400 for a directory.
+ * file name): 404 when missing, 400 for a directory. With the file's `ETag` and `Last-Modified`, and
+ * a `Range` in `request` answered as Werkzeug's `send_file` (206 with the slice streamed from its
+ * offset, 416 when it cannot be served).
  *
  * @example
  * ```ts
- * return await sendArtifactFile(pathInsideRoot(root, "notes.txt"), "notes.txt");
+ * return await sendArtifactFile(pathInsideRoot(root, "notes.txt"), "notes.txt", request);
  * ```
  */
-export async function sendArtifactFile(file: string, relPath: string): Promise<Response> {
+export async function sendArtifactFile(file: string, relPath: string, request?: Request): Promise<Response> {
   const info = statOrUndefined(file);
   if (!info) throw noArtifactAt(relPath);
   if (!info.isFile) throw artifactIsDirectory(relPath);
-  const handle = await Deno.open(file, { read: true });
   const headers = artifactHeaders(relPath);
+  const validators = fileValidators(info);
+  if (validators.etag) headers.set("etag", validators.etag);
+  if (validators.lastModified) headers.set("last-modified", validators.lastModified.toUTCString());
+  headers.set("accept-ranges", "bytes");
+  const decision = request ? decideRange(request, info.size, validators) : { kind: "full" as const };
+  if (decision.kind === "unsatisfiable") return rangeNotSatisfiable(info.size);
+  const handle = await Deno.open(file, { read: true });
+  if (decision.kind === "partial") {
+    const status = partialHeaders(headers, decision.range, info.size);
+    return new Response(fileSlice(handle, decision.range), { status, headers });
+  }
   headers.set("content-length", String(info.size));
   return new Response(handle.readable, { headers });
+}
+
+// As Werkzeug's send_file: a strong tag from the file's modification time and size, and the time itself.
+function fileValidators(info: Deno.FileInfo): FileValidators {
+  if (!info.mtime) return {};
+  return { etag: `"${info.mtime.getTime() / 1000}-${info.size}"`, lastModified: info.mtime };
 }
 
 async function upload(request: Request, target: string, maxBytes: number): Promise<void> {
@@ -126,7 +151,7 @@ function listFolder(root: string, path: string | undefined): FileInfo[] {
 export function localProxyDestination(root: string): ProxyDestination {
   return {
     list: (path) => promised(() => listFolder(root, path)),
-    send: async (relPath) => await sendArtifactFile(pathInsideRoot(root, relPath), relPath),
+    send: async (relPath, request) => await sendArtifactFile(pathInsideRoot(root, relPath), relPath, request),
     upload: async (request, relPath, maxBytes) =>
       await upload(request, pathInsideRoot(root, relPath), maxBytes),
     async remove(relPath) {
@@ -224,7 +249,7 @@ export async function handleArtifactProxy(
       await ctx.proxyDestination.remove(relPath);
       return jsonResponse({});
     default:
-      return await ctx.proxyDestination.send(relPath);
+      return await ctx.proxyDestination.send(relPath, request);
   }
 }
 
@@ -237,7 +262,7 @@ export async function handleArtifactProxy(
  * await handleGetArtifact(ctx, new URL("http://x/get-artifact?path=notes.txt&run_id=abc"));
  * ```
  */
-export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<Response> {
+export async function handleGetArtifact(ctx: ServerContext, url: URL, request?: Request): Promise<Response> {
   const runId = url.searchParams.get("run_id") || url.searchParams.get("run_uuid") || pyStr(null);
   const rawPath = url.searchParams.get("path");
   if (rawPath === null) {
@@ -245,19 +270,27 @@ export async function handleGetArtifact(ctx: ServerContext, url: URL): Promise<R
   }
   const path = validateArtifactPathParam(rawPath);
   const run = await ctx.store.getRun(runId);
-  return await sendRepositoryArtifact(ctx, run.info.artifactUri, path);
+  return await sendRepositoryArtifact(ctx, run.info.artifactUri, path, request);
 }
 
 /**
  * One file under an artifact root URI: streamed from disk for local and proxied roots, through the
- * repository otherwise (S3), with the same answers.
+ * repository otherwise (S3), with the same answers (a `Range` in `request` included).
+ *
+ * @example
+ * ```ts
+ * await sendRepositoryArtifact(ctx, run.info.artifactUri, "model/MLmodel", request);
+ * ```
  */
 export async function sendRepositoryArtifact(
   ctx: ServerContext,
   rootUri: string,
   path: string,
+  request?: Request,
 ): Promise<Response> {
   const repo = ctx.artifactRepository(rootUri);
-  if (repo instanceof LocalArtifactRepository) return await sendArtifactFile(repo.localPath(path), path);
-  return await sendRepositoryFile(repo, path);
+  if (repo instanceof LocalArtifactRepository) {
+    return await sendArtifactFile(repo.localPath(path), path, request);
+  }
+  return await sendRepositoryFile(repo, path, request);
 }

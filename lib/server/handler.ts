@@ -9,7 +9,7 @@
 import { dirname, join, resolve } from "../path.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
-import { artifactRepositoryResolver, unquote } from "./artifact_paths.ts";
+import { artifactRepositoryResolver, refusingProxiedRoots, unquote } from "./artifact_paths.ts";
 import {
   DEFAULT_MAX_ARTIFACT_BYTES,
   handleArtifactProxy,
@@ -144,12 +144,14 @@ export function createRequestHandler(
 ): (request: Request) => Promise<Response> {
   const artifactsDestination = options.artifactsDestination ?? join(Deno.cwd(), "mlartifacts");
   const remote = isRemoteDestination(artifactsDestination);
-  const artifactRepository = artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions);
+  const proxied = artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions);
+  // Without the proxy, runs whose root is proxied are not read from its destination (as MLflow).
+  const artifactRepository = options.mode?.serveArtifacts === false ? refusingProxiedRoots(proxied) : proxied;
   const ctx: ServerContext = {
     store,
     artifactsDestination,
     proxyDestination: remote
-      ? remoteProxyDestination(() => artifactRepository("mlflow-artifacts:/"))
+      ? remoteProxyDestination(() => proxied("mlflow-artifacts:/"))
       : localProxyDestination(artifactsDestination),
     stateDir: options.stateDir ??
       (remote
@@ -273,8 +275,8 @@ export function createRequestHandler(
         const refused = checkMethod(request, path, ["GET"]);
         if (refused) return refused;
         return path === "/get-artifact"
-          ? await handleGetArtifact(ctx, url)
-          : await handleModelVersionArtifact(ctx, url);
+          ? await handleGetArtifact(ctx, url, request)
+          : await handleModelVersionArtifact(ctx, url, request);
       }
       if (request.method === "GET" || request.method === "HEAD") {
         const page = (options.ui ?? serveUi)(url);

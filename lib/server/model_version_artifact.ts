@@ -28,7 +28,11 @@ async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> 
  * await handleModelVersionArtifact(ctx, new URL("http://h/model-versions/get-artifact?name=iris&version=1&path=MLmodel"));
  * ```
  */
-export async function handleModelVersionArtifact(ctx: ServerContext, url: URL): Promise<Response> {
+export async function handleModelVersionArtifact(
+  ctx: ServerContext,
+  url: URL,
+  request?: Request,
+): Promise<Response> {
   const rawPath = url.searchParams.get("path");
   if (rawPath === null) {
     throw mlflowError(
@@ -40,5 +44,5 @@ export async function handleModelVersionArtifact(ctx: ServerContext, url: URL): 
   const name = url.searchParams.get("name") ?? "";
   const version = url.searchParams.get("version") ?? "";
   const root = await artifactRootOf(ctx, await ctx.store.registry.getModelVersionDownloadUri(name, version));
-  return await sendRepositoryArtifact(ctx, root, path);
+  return await sendRepositoryArtifact(ctx, root, path, request);
 }

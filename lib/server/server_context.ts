@@ -31,7 +31,7 @@ export interface ProxyDestination {
   /** The entries directly below `path` (the root when undefined), named by basename. */
   list(path: string | undefined): Promise<FileInfo[]>;
   /** One file as a download response. */
-  send(relPath: string): Promise<Response>;
+  send(relPath: string, request?: Request): Promise<Response>;
   /** Stores the request body at `relPath`, refusing more than `maxBytes`. */
   upload(request: Request, relPath: string, maxBytes: number): Promise<void>;
   /** Deletes a file or a folder with everything below it (a missing path is fine). */

@@ -4,11 +4,16 @@ import { join } from "node:path";
 import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
 
 /** Starts kmlf with `args`, waits for the "listening on" line and returns the URL and the process. */
-async function startKmlf(args: string[], cwd: string, denoFlags: string[] = []) {
+async function startKmlf(
+  args: string[],
+  cwd: string,
+  denoFlags: string[] = [],
+  env: Record<string, string> = {},
+) {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--quiet", ...denoFlags, CLI_PATH, ...args],
     cwd,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -138,6 +143,60 @@ Deno.test("kmlf mlflow ui serves the project's store from mlflow.yml; a remote U
     const bare = await kmlf(["mlflow", "ui", "-h"], { cwd: project });
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /'-h, --host <host>' argument missing/);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("kmlf mlflow ui takes mlflow server's artifact switches, as flags or MLflow's variables (a flag wins)", async () => {
+  const project = await demoProject({}, { tracked: true });
+  const proxyStatus = async (url: string) => {
+    const response = await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts?path=1`);
+    await response.body?.cancel();
+    return response.status;
+  };
+  try {
+    // kedro-mlflow users reach `mlflow ui`'s switches only through its variables.
+    const off = await startKmlf(["mlflow", "ui", "--port", "0"], project, [], {
+      MLFLOW_SERVE_ARTIFACTS: "false",
+    });
+    assert.equal(await proxyStatus(off.url), 503);
+    const search = await fetch(`${off.url}/api/2.0/mlflow/experiments/search?max_results=10`);
+    assert.equal(search.status, 200);
+    await search.body?.cancel();
+    assert.equal((await off.stop()).code, 0);
+
+    const flag = await startKmlf(
+      ["mlflow", "ui", "--port", "0", "--serve-artifacts", "--artifacts-destination", "proxied"],
+      project,
+      [],
+      { MLFLOW_SERVE_ARTIFACTS: "0", MLFLOW_ARTIFACTS_DESTINATION: "elsewhere" },
+    );
+    const put = await fetch(`${flag.url}/api/2.0/mlflow-artifacts/artifacts/1/r/artifacts/a.txt`, {
+      method: "PUT",
+      body: "hello",
+    });
+    assert.equal(put.status, 200);
+    await put.body?.cancel();
+    // A relative destination is the project's folder, as `kedro mlflow ui` runs mlflow from the root.
+    assert.equal(await Deno.readTextFile(join(project, "proxied/1/r/artifacts/a.txt")), "hello");
+    assert.equal((await flag.stop()).code, 0);
+
+    const noProxy = await startKmlf(["mlflow", "ui", "--port", "0", "--no-serve-artifacts"], project);
+    assert.equal(await proxyStatus(noProxy.url), 503);
+    assert.equal((await noProxy.stop()).code, 0);
+
+    // `mlflow ui --artifacts-only` refuses the store kedro-mlflow always passes; kmlf says so first.
+    const only = await kmlf(["mlflow", "ui", "--artifacts-only"], { cwd: project });
+    assert.equal(only.code, 2, only.stderr);
+    assert.match(only.stderr, /--artifacts-only serves artifacts alone and takes no project store/);
+    assert.match(only.stderr, /kmlf server --artifacts-only/);
+    const bad = await kmlf(["server", "--port", "0"], {
+      cwd: project,
+      env: { MLFLOW_ARTIFACTS_ONLY: "maybe" },
+    });
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /MLFLOW_ARTIFACTS_ONLY="maybe" is not a boolean \(it sets --artifacts-only\)/);
   } finally {
     await Deno.remove(project, { recursive: true });
   }

@@ -151,3 +151,61 @@ Deno.test("kmlf server --no-serve-artifacts: new experiments keep artifacts unde
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--no-serve-artifacts: a run kept behind the proxy is not read from its destination (as MLflow), a local run is", async () => {
+  const fx = await serverFixture({ mode: { serveArtifacts: false } });
+  try {
+    const json = async (r: Response) => await r.json();
+    const { experiment_id } = await json(await fx.post("/api/2.0/mlflow/experiments/create", { name: "p" }));
+    const { run } = await json(await fx.post("/api/2.0/mlflow/runs/create", { experiment_id }));
+    const root: string = run.info.artifact_uri;
+    assert.match(root, /^mlflow-artifacts:\//);
+    // Logged while the server served artifacts: the file is in the destination.
+    const file = join(fx.artifactsDestination, root.replace(/^mlflow-artifacts:\//, ""), "notes.txt");
+    await Deno.mkdir(join(file, ".."), { recursive: true });
+    await Deno.writeTextFile(file, "kept");
+    const refusals = [
+      await fx.get("/get-artifact", { run_id: run.info.run_id, path: "notes.txt" }),
+      await fx.get("/api/2.0/mlflow/artifacts/list", { run_id: run.info.run_id }),
+    ];
+    await json(await fx.post("/api/2.0/mlflow/registered-models/create", { name: "m" }));
+    await json(
+      await fx.post("/api/2.0/mlflow/model-versions/create", {
+        name: "m",
+        source: `runs:/${run.info.run_id}`,
+        run_id: run.info.run_id,
+      }),
+    );
+    refusals.push(
+      await fx.get("/model-versions/get-artifact", { name: "m", version: "1", path: "notes.txt" }),
+    );
+    for (const response of refusals) {
+      // MLflow fails with a 500 (its clients retry those for minutes): kmlf's 501 says why at once.
+      assert.equal(response.status, 501);
+      const body = await json(response);
+      assert.equal(body.error_code, "NOT_IMPLEMENTED");
+      assert.match(
+        body.message,
+        /^Artifacts stored at 'mlflow-artifacts:\/.*' are served through the mlflow-artifacts proxy, and this server runs without it \(--no-serve-artifacts\)/,
+      );
+      assert.match(body.message, /restart it with --serve-artifacts/);
+    }
+    // A run whose root is a folder is served as ever.
+    const local = await json(
+      await fx.post("/api/2.0/mlflow/experiments/create", {
+        name: "l",
+        artifact_location: join(fx.dir, "plain"),
+      }),
+    );
+    const { run: plain } = await json(
+      await fx.post("/api/2.0/mlflow/runs/create", { experiment_id: local.experiment_id }),
+    );
+    await Deno.mkdir(join(fx.dir, "plain", plain.info.run_id, "artifacts"), { recursive: true });
+    await Deno.writeTextFile(join(fx.dir, "plain", plain.info.run_id, "artifacts", "a.txt"), "local");
+    const served = await fx.get("/get-artifact", { run_id: plain.info.run_id, path: "a.txt" });
+    assert.equal(served.status, 200);
+    assert.equal(await served.text(), "local");
+  } finally {
+    await fx.dispose();
+  }
+});

@@ -43,8 +43,21 @@ export interface ArtifactRepository {
   downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string>;
   /** Deletes `artifactPath` (or everything) — used by garbage collection. */
   deleteArtifacts(artifactPath?: string): Promise<void>;
-  /** Streams one artifact file out, with its size when known (remote repositories). */
-  readArtifactStream?(artifactFile: string): Promise<{ body: ReadableStream<Uint8Array>; size?: number }>;
+  /**
+   * Streams one artifact file out, with its size and validators when known (remote repositories); with
+   * `range`, only bytes `[start, end)` (a download answering an HTTP `Range`).
+   */
+  readArtifactStream?(
+    artifactFile: string,
+    range?: { start: number; end: number },
+  ): Promise<{ body: ReadableStream<Uint8Array>; size?: number; etag?: string; lastModified?: Date }>;
+  /**
+   * One artifact file's size and validators without its bytes, or undefined when there is no such
+   * file (remote repositories that can serve byte ranges).
+   */
+  statArtifact?(
+    artifactFile: string,
+  ): Promise<{ size: number; etag?: string; lastModified?: Date } | undefined>;
   /** Streams bytes into `artifactFile` without holding them in memory (remote repositories). */
   writeArtifactStream?(artifactFile: string, stream: ReadableStream<Uint8Array>): Promise<void>;
   /** Checks the location answers and accepts these credentials, before any work is done (remote repositories). */

@@ -141,10 +141,28 @@ export class S3Client {
     });
   }
 
-  /** The object's body, or undefined when there is no such key. */
-  async getObject(key: string): Promise<Response | undefined> {
-    const response = await this.#send("GetObject", "GET", key, { allow404: true });
+  /**
+   * The object's body (only bytes `[start, end)` with `range`), or undefined when there is no such key.
+   */
+  async getObject(key: string, range?: { start: number; end: number }): Promise<Response | undefined> {
+    const response = await this.#send("GetObject", "GET", key, {
+      allow404: true,
+      headers: range ? { range: `bytes=${range.start}-${range.end - 1}` } : undefined,
+    });
     return response.status === 404 ? undefined : response;
+  }
+
+  /** The object's size, entity tag and modification time, or undefined when there is no such key. */
+  async headObject(key: string): Promise<{ size: number; etag?: string; lastModified?: Date } | undefined> {
+    const response = await this.#send("HeadObject", "HEAD", key, { allow404: true });
+    await response.body?.cancel();
+    if (response.status === 404) return undefined;
+    const modified = response.headers.get("last-modified");
+    return {
+      size: Number(response.headers.get("content-length") ?? 0),
+      etag: response.headers.get("etag") ?? undefined,
+      lastModified: modified ? new Date(modified) : undefined,
+    };
   }
 
   /** Deletes one object (a missing key is fine, as in S3). */

@@ -156,10 +156,11 @@ export class S3ArtifactRepository implements ArtifactRepository {
 
   async readArtifactStream(
     artifactFile: string,
-  ): Promise<{ body: ReadableStream<Uint8Array>; size?: number }> {
+    range?: { start: number; end: number },
+  ): Promise<{ body: ReadableStream<Uint8Array>; size?: number; etag?: string; lastModified?: Date }> {
     const s3 = await this.#s3();
     const rel = safeArtifactPath(artifactFile);
-    const response = rel ? await s3.getObject(this.#key(rel)) : undefined;
+    const response = rel ? await s3.getObject(this.#key(rel), range) : undefined;
     if (!response?.body) {
       throw mlflowError(
         "RESOURCE_DOES_NOT_EXIST",
@@ -167,7 +168,21 @@ export class S3ArtifactRepository implements ArtifactRepository {
       );
     }
     const length = response.headers.get("content-length");
-    return { body: response.body, size: length === null ? undefined : Number(length) };
+    const modified = response.headers.get("last-modified");
+    return {
+      body: response.body,
+      size: length === null ? undefined : Number(length),
+      etag: response.headers.get("etag") ?? undefined,
+      lastModified: modified ? new Date(modified) : undefined,
+    };
+  }
+
+  async statArtifact(
+    artifactFile: string,
+  ): Promise<{ size: number; etag?: string; lastModified?: Date } | undefined> {
+    const rel = safeArtifactPath(artifactFile);
+    // A "folder" key (ending in /) is not a file, as in listArtifacts.
+    return rel ? await (await this.#s3()).headObject(this.#key(rel)) : undefined;
   }
 
   async readArtifact(artifactFile: string): Promise<Uint8Array> {
