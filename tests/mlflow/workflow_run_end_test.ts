@@ -11,11 +11,8 @@ import { endWorkflowRun, workflowEndStatus } from "../../lib/mlflow/mod.ts";
 import { workflowRecordPath } from "../../lib/mlflow/experiment_setup.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 
-Deno.test("a damaged node record is reported after the run has ended with the workflow's status", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-end-run-" });
-  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
-  try {
-    const experimentId = await client.createExperiment("wf");
+Deno.test("a damaged node record is reported after the run has ended with the workflow's status", () =>
+  withWorkflowRun(async ({ client, experimentId }) => {
     const run = await client.createRun(experimentId);
     await client.logText(run.info.runId, JSON.stringify({ nodes: [] }), "kmlf/workflow/a.json");
     await client.logText(run.info.runId, "{ truncated", "kmlf/workflow/b.json");
@@ -30,11 +27,7 @@ Deno.test("a damaged node record is reported after the run has ended with the wo
       return true;
     });
     assert.equal((await client.getRun(run.info.runId)).info.status, "FINISHED");
-  } finally {
-    await client.store.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
 Deno.test("tasks started in the same millisecond write separate node records", () => {
   const id = "2026-12-06T23.02.45.146Z";
@@ -63,11 +56,8 @@ Deno.test("an ended run keeps its first outcome; only FINISHED (a retried workfl
   }
 });
 
-Deno.test("ending a workflow run twice keeps FINISHED and its end time, and joins the records again", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-end-run-" });
-  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
-  try {
-    const experimentId = await client.createExperiment("wf");
+Deno.test("ending a workflow run twice keeps FINISHED and its end time, and joins the records again", () =>
+  withWorkflowRun(async ({ dir, client, experimentId }) => {
     const runId = (await client.createRun(experimentId)).info.runId;
     const record = {
       nodes: [{ name: "a", inputs: [], outputs: ["x"], dependencies: [], status: "success" }],
@@ -96,17 +86,10 @@ Deno.test("ending a workflow run twice keeps FINISHED and its end time, and join
     );
     assert.equal(chart.status, "FINISHED");
     assert.deepEqual(chart.nodes.map((n: { name: string }) => n.name), ["a"]);
-  } finally {
-    await client.store.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("a failed workflow run ends FINISHED when its retried workflow succeeds, FAILED stays FAILED otherwise", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-end-run-" });
-  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
-  try {
-    const experimentId = await client.createExperiment("wf");
+Deno.test("a failed workflow run ends FINISHED when its retried workflow succeeds, FAILED stays FAILED otherwise", () =>
+  withWorkflowRun(async ({ client, experimentId }) => {
     const runId = (await client.createRun(experimentId)).info.runId;
     assert.deepEqual(await endWorkflowRun(client, runId, "FAILED"), { status: "FAILED" });
     const failedAt = (await client.getRun(runId)).info.endTime;
@@ -120,17 +103,10 @@ Deno.test("a failed workflow run ends FINISHED when its retried workflow succeed
     const info = (await client.getRun(runId)).info;
     assert.equal(info.status, "FINISHED");
     assert.ok(info.endTime! > failedAt!, "the retried workflow's end time");
-  } finally {
-    await client.store.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));
 
-Deno.test("a deleted workflow run is refused before anything is written to it", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-end-run-" });
-  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
-  try {
-    const experimentId = await client.createExperiment("wf");
+Deno.test("a deleted workflow run is refused before anything is written to it", () =>
+  withWorkflowRun(async ({ client, experimentId }) => {
     const runId = (await client.createRun(experimentId)).info.runId;
     await client.logText(runId, JSON.stringify({ nodes: [] }), "kmlf/workflow/a.json");
     await client.deleteRun(runId);
@@ -143,8 +119,18 @@ Deno.test("a deleted workflow run is refused before anything is written to it", 
     const paths = (await client.listArtifacts(runId, "kmlf")).map((f) => f.path);
     assert.deepEqual(paths, ["kmlf/workflow"], "no pipeline.json written");
     assert.equal((await client.getRun(runId)).info.status, "RUNNING");
+  }));
+
+// A fresh SQLite store with an experiment "wf", closed and removed after `fn`.
+async function withWorkflowRun(
+  fn: (ctx: { dir: string; client: MlflowClient; experimentId: string }) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-end-run-" });
+  const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
+  try {
+    await fn({ dir, client, experimentId: await client.createExperiment("wf") });
   } finally {
     await client.store.close();
     await Deno.remove(dir, { recursive: true });
   }
-});
+}
