@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openStore } from "../../lib/tracking/mod.ts";
+import { openStore, type Run } from "../../lib/tracking/mod.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 import { exportableDemo } from "./export_helpers.ts";
 
@@ -22,14 +22,7 @@ Deno.test("start-run of an unknown pipeline starts no run; end-run of an unknown
     assert.match(start.stderr, /hint: .*training/);
     const exists = await Deno.stat(join(dir, "mlflow.db")).then(() => true, () => false);
     if (exists) {
-      const store = await openStore("mlflow.db", { baseDir: dir });
-      try {
-        const experiments = await store.searchExperiments({ viewType: "ALL" });
-        const ids = experiments.experiments.map((e) => e.experimentId);
-        assert.deepEqual((await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs, []);
-      } finally {
-        await store.close();
-      }
+      assert.deepEqual(await allRuns(dir), []);
     }
 
     for (const runId of ["{{workflow.outputs.parameters.kmlf-run-id}}", "0123456789abcdef0123456789abcdef"]) {
@@ -82,14 +75,7 @@ Deno.test("an export or a run id file that cannot be written names the option, t
       assert.doesNotMatch(r.stderr, /error\[internal\]/);
     }
     // The run start-run opened is not left RUNNING when its id cannot be handed on.
-    const store = await openStore("mlflow.db", { baseDir: dir });
-    try {
-      const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
-      const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
-      assert.deepEqual(runs.map((r) => r.info.status), ["FAILED"]);
-    } finally {
-      await store.close();
-    }
+    assert.deepEqual((await allRuns(dir)).map((r) => r.info.status), ["FAILED"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -120,12 +106,7 @@ Deno.test("end-run on a run that has ended keeps FINISHED, warns, and exits 0", 
       late.stderr,
     );
     assert.ok(late.stderr.includes(`MlflowClient.setTerminated("${runId}", "FAILED")`), late.stderr);
-    const store = await openStore("mlflow.db", { baseDir: dir });
-    try {
-      assert.equal((await store.getRun(runId)).info.status, "FINISHED");
-    } finally {
-      await store.close();
-    }
+    assert.deepEqual((await allRuns(dir)).map((r) => [r.info.runId, r.info.status]), [[runId, "FINISHED"]]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -157,15 +138,19 @@ Deno.test("tracking.run.id is refused for a workflow: by start-run, and by a tas
       assert.match(r.stderr, /hint: set tracking\.run\.id to null/);
     }
     assert.equal(again.stdout, "", "no second run started");
-    const store = await openStore("mlflow.db", { baseDir: dir });
-    try {
-      const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
-      const runs = (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
-      assert.deepEqual(runs.map((r) => [r.info.runId, r.info.status]), [[runId, "RUNNING"]]);
-    } finally {
-      await store.close();
-    }
+    assert.deepEqual((await allRuns(dir)).map((r) => [r.info.runId, r.info.status]), [[runId, "RUNNING"]]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Every run of the project's mlflow.db, deleted ones and every experiment's included.
+async function allRuns(dir: string): Promise<Run[]> {
+  const store = await openStore("mlflow.db", { baseDir: dir });
+  try {
+    const ids = (await store.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.experimentId);
+    return (await store.searchRuns({ experimentIds: ids, runViewType: "ALL" })).runs;
+  } finally {
+    await store.close();
+  }
+}
