@@ -85,6 +85,10 @@ const FILTERS = [
   "attributes.end_time > 5020",
   "attributes.start_time <= 1100 AND metrics.m1 < 0.9",
   "tags.mlflow.runName LIKE '%-3'",
+  // Two clauses on one key, and a filter on the sort key (keyed clauses are joins in SQL).
+  "metrics.m1 > 0 AND metrics.m1 < 0.9",
+  "metrics.m2 != 0.5 AND params.p1 != 'alpha' AND tags.t1 IS NOT NULL",
+  "params.p1 IS NOT NULL AND params.p2 IS NULL",
 ];
 
 const ORDERS = [
@@ -98,6 +102,7 @@ const ORDERS = [
   ["attributes.run_name ASC"],
   ["attributes.start_time ASC"],
   ["attributes.user_id DESC", "attributes.status ASC"],
+  ["metrics.m2 ASC", "metrics.m1 DESC"],
 ];
 
 /**

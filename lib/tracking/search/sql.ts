@@ -88,45 +88,60 @@ function keyValueCondition(
   return `EXISTS (${base} AND ${condition(d, "f.value", c.comparator, c.value, params)})`;
 }
 
-function runClauseSql(d: SqlDialect, c: FilterClause, params: SqlQuery["params"]): string {
-  switch (c.type) {
-    case "metric": {
-      params.push(c.key);
-      const base = "SELECT 1 FROM latest_metrics f WHERE f.run_uuid = r.run_uuid AND f.key = ?";
-      params.push(c.value as number);
-      // NaN is stored as value 0 with is_nan = 1; like Python's float compare it only satisfies `!=`.
-      return c.comparator === "!="
-        ? `EXISTS (${base} AND (${d.isNan("f.is_nan")} OR f.value != ?))`
-        : `EXISTS (${base} AND ${d.isNan("f.is_nan", true)} AND f.value ${c.comparator} ?)`;
-    }
-    case "parameter":
-      return keyValueCondition(d, "params", "r.run_uuid", "run_uuid", c, params);
-    case "tag":
-      return keyValueCondition(d, "tags", "r.run_uuid", "run_uuid", c, params);
-    case "dataset": {
-      const run =
-        "i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = r.run_uuid";
-      if (c.key === "context") {
-        return `EXISTS (SELECT 1 FROM inputs i JOIN input_tags t ON t.input_uuid = i.input_uuid WHERE ${run} ` +
-          `AND t.name = 'mlflow.data.context' AND ${condition(d, "t.value", c.comparator, c.value, params)})`;
-      }
-      return `EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE ${run} ` +
-        `AND ${condition(d, `d.${c.key}`, c.comparator, c.value, params)})`;
-    }
-    default:
-      if (c.key === "run_name") {
-        // Like MLflow: run names live in the mlflow.runName tag (runs.name is empty for MLflow ≤ 1.29 runs).
-        return keyValueCondition(
-          d,
-          "tags",
-          "r.run_uuid",
-          "run_uuid",
-          { ...c, key: "mlflow.runName" },
-          params,
-        );
-      }
-      return condition(d, RUN_COLUMN[c.key], c.comparator, c.value, params);
+// The tables whose rows a run has at most one of per key (their primary key is (key, run_uuid)).
+const KEYED_TABLE = { metric: "latest_metrics", parameter: "params", tag: "tags" } as const;
+
+/** The table and key a metric, param or tag clause reads (run_name lives in a tag), or undefined. */
+function keyedTarget(c: FilterClause): { table: string; key: string } | undefined {
+  if (c.type === "metric" || c.type === "parameter" || c.type === "tag") {
+    return { table: KEYED_TABLE[c.type], key: c.key };
   }
+  // Like MLflow: run names live in the mlflow.runName tag (runs.name is empty for MLflow ≤ 1.29 runs).
+  if (c.type === "attribute" && c.key === "run_name") return { table: "tags", key: "mlflow.runName" };
+  return undefined;
+}
+
+/** The condition a keyed clause puts on its row `f` beyond the key, or undefined for IS NOT NULL. */
+function keyedRowCondition(d: SqlDialect, c: FilterClause, f: string, params: SqlQuery["params"]) {
+  if (c.comparator === "IS NOT NULL") return undefined;
+  if (c.type !== "metric") return condition(d, `${f}.value`, c.comparator, c.value, params);
+  params.push(c.value as number);
+  // NaN is stored as value 0 with is_nan = 1; like Python's float compare it only satisfies `!=`.
+  return c.comparator === "!="
+    ? `(${d.isNan(`${f}.is_nan`)} OR ${f}.value != ?)`
+    : `${d.isNan(`${f}.is_nan`, true)} AND ${f}.value ${c.comparator} ?`;
+}
+
+/**
+ * A clause that needs the run to have a row for its key, as an inner join: with one row per (key, run)
+ * it filters exactly as EXISTS would, and joined in the written order (before the sort keys' joins) it
+ * drops the runs that fail it before their sort keys are looked up.
+ */
+function keyedJoin(d: SqlDialect, c: FilterClause, alias: string, params: SqlQuery["params"]) {
+  const target = keyedTarget(c);
+  if (target === undefined || c.comparator === "IS NULL") return undefined;
+  params.push(target.key);
+  const on = [`${alias}.run_uuid = r.run_uuid`, `${alias}.key = ?`];
+  const rowCondition = keyedRowCondition(d, c, alias, params);
+  if (rowCondition !== undefined) on.push(rowCondition);
+  return `${d.orderedJoin} ${target.table} ${alias} ON ${on.join(" AND ")}`;
+}
+
+function runClauseSql(d: SqlDialect, c: FilterClause, params: SqlQuery["params"]): string {
+  const target = keyedTarget(c);
+  if (target !== undefined) {
+    // Only IS NULL reaches here (the other keyed clauses are joins): the run has no row for the key.
+    params.push(target.key);
+    return `NOT EXISTS (SELECT 1 FROM ${target.table} f WHERE f.run_uuid = r.run_uuid AND f.key = ?)`;
+  }
+  if (c.type !== "dataset") return condition(d, RUN_COLUMN[c.key], c.comparator, c.value, params);
+  const run = "i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = r.run_uuid";
+  if (c.key === "context") {
+    return `EXISTS (SELECT 1 FROM inputs i JOIN input_tags t ON t.input_uuid = i.input_uuid WHERE ${run} ` +
+      `AND t.name = 'mlflow.data.context' AND ${condition(d, "t.value", c.comparator, c.value, params)})`;
+  }
+  return `EXISTS (SELECT 1 FROM inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE ${run} ` +
+    `AND ${condition(d, `d.${c.key}`, c.comparator, c.value, params)})`;
 }
 
 function nullsLast(column: string, ascending: boolean, key = column): string[] {
@@ -177,6 +192,12 @@ export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
   const d = options.dialect ?? SQLITE;
   const joins: string[] = [];
   const joinParams: SqlQuery["params"] = [];
+  const unjoined: FilterClause[] = [];
+  options.clauses.forEach((c, i) => {
+    const join = keyedJoin(d, c, `f${i}`, joinParams);
+    if (join === undefined) unjoined.push(c);
+    else joins.push(join);
+  });
   const order: string[] = [];
   options.orderBy.forEach((o, i) => {
     const alias = `o${i}`;
@@ -207,7 +228,7 @@ export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
   const where = [
     `r.experiment_id IN (${placeholders(options.experimentIds.length)})`,
     `r.lifecycle_stage IN (${placeholders(options.stages.length)})`,
-    ...options.clauses.map((c) => runClauseSql(d, c, whereParams)),
+    ...unjoined.map((c) => runClauseSql(d, c, whereParams)),
   ];
   const sql = `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${joins.join(" ")} WHERE ${where.join(" AND ")} ` +
     `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`;

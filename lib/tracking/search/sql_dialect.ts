@@ -10,6 +10,7 @@
  * | `ILIKE` | `lower()` folds ASCII letters only | `lower(x COLLATE "C")`: ASCII only as well |
  * | text order | BINARY (code points) | `COLLATE "C"` (code points), not the database's locale |
  * | `is_nan` | `0` / `1` | a real `boolean` |
+ * | a join kept in written order | `CROSS JOIN … ON` | `JOIN … ON` (the planner decides) |
  * | insertion order | `rowid` | `ctid` (MLflow's ORM reads rows in physical order there too) |
  * | a list parameter | `IN (?, ?, …)`, at most 500 at once | `= ANY(?)`, one array |
  *
@@ -27,6 +28,11 @@ export interface SqlDialect {
   textOrder(column: string): string;
   /** The condition "the metric row is NaN" (`not` = is not NaN). */
   isNan(column: string, not?: boolean): string;
+  /**
+   * An inner join the planner keeps in the written order (SQLite's `CROSS JOIN … ON`), so that a search's
+   * filters drop runs before the sort keys' joins look theirs up.
+   */
+  readonly orderedJoin: string;
   /** The final SQL with its placeholders numbered if the engine needs it. */
   placeholders(sql: string): string;
   /** An ORDER BY key giving rows in the order they were inserted (for tags and aliases, as MLflow lists them). */
@@ -47,6 +53,7 @@ export const SQLITE: SqlDialect = {
   ilike: (column) => `lower(${column}) LIKE lower(?)`,
   textOrder: (column) => column,
   isNan: (column, not = false) => `${column} = ${not ? 0 : 1}`,
+  orderedJoin: "CROSS JOIN",
   placeholders: (sql) => sql,
   rowOrder: "rowid",
   inList: (column, values) => ({
@@ -64,6 +71,8 @@ export const POSTGRESQL: SqlDialect = {
   ilike: (column) => `lower(${column} COLLATE "C") LIKE lower(? COLLATE "C") ESCAPE ''`,
   textOrder: (column) => `${column} COLLATE "C"`,
   isNan: (column, not = false) => (not ? `NOT ${column}` : column),
+  // PostgreSQL's planner orders joins by its own estimates (and refuses ON after CROSS JOIN).
+  orderedJoin: "JOIN",
   placeholders: numberPlaceholders,
   rowOrder: "ctid",
   inList: (column, values) => ({ sql: `${column} = ANY(?)`, params: [values] }),
