@@ -14,6 +14,30 @@ export function transcodeBase(name: string): string {
 }
 
 /**
+ * What is wrong with a dataset name's transcoding (`base@format`), or undefined when it is fine: more than
+ * one `@` (Kedro: "Expected maximum 1 transcoding separator"), or an empty base or format (a typo that would
+ * make `x@` a second name of `x`). Parameters are not datasets: `params:team.ann@x.org` is fine.
+ *
+ * @example
+ * ```ts
+ * transcodingProblem("model@pickle"); // undefined
+ * transcodingProblem("model@a@b"); // 'has 2 "@" separators'
+ * ```
+ */
+export function transcodingProblem(name: string): string | undefined {
+  const parts = name.split("@");
+  if (parts.length === 1 || isParameter(name)) return undefined;
+  if (parts.length > 2) return `has ${parts.length - 1} "@" separators`;
+  if (parts[0] === "") return 'has nothing before "@"';
+  if (parts[1] === "") return 'has nothing after "@"';
+  return undefined;
+}
+
+/** The hint for a {@link transcodingProblem}. */
+export const TRANSCODING_HINT =
+  'use at most one transcoding separator, with text on both sides: "name@format"';
+
+/**
  * Whether an input name is a parameter (`parameters` or `params:<path>`).
  *
  * @example

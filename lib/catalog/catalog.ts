@@ -66,6 +66,7 @@ export class Catalog {
       projectRoot: options.projectRoot,
       registry: this.registry,
       credentials: options.credentials?.data ?? {},
+      locateCredentials: (path) => options.credentials?.locate(path),
       locate: (path) => config.locate(path),
       locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
       replacedBase: (name) => config.replacedBase?.(name),

@@ -7,9 +7,11 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { checkEntry, checkTypeKnown, type EntryContext, resolveCredentials } from "./entry.ts";
+import { checkEntry, checkTypeKnown, type EntryContext } from "./entry.ts";
+import { resolveCredentials } from "./entry_credentials.ts";
 import { compilePattern, type DatasetPattern, undefinedPlaceholders } from "./patterns.ts";
 import { checkVersion } from "./versioning.ts";
+import { TRANSCODING_HINT, transcodingProblem } from "../dataset_names.ts";
 
 /**
  * Runs `fn`, adding the KmlfErrors it throws (an aggregate's errors one by one) to `problems`.
@@ -73,11 +75,11 @@ export function checkTranscoding(
   name: string,
   source: () => SourceLocation | undefined = () => undefined,
 ): void {
-  const count = name.split("@").length - 1;
-  if (count <= 1) return;
-  throw new DatasetError("catalog/bad-transcoding", `Dataset name "${name}" has ${count} "@" separators`, {
+  const problem = transcodingProblem(name);
+  if (problem === undefined) return;
+  throw new DatasetError("catalog/bad-transcoding", `Dataset name "${name}" ${problem}`, {
     source: source(),
-    hint: 'use at most one transcoding separator: "name@format"',
+    hint: TRANSCODING_HINT,
   });
 }
 

@@ -27,6 +27,11 @@ export interface Dataset<T = unknown> {
   release?(): Promise<void> | void;
   /** Optional confirmation step run after the node listing it in `confirms` succeeded. */
   confirm?(): Promise<void> | void;
+  /**
+   * The saved versions of a versioned dataset, newest first (Kedro's `list_versions`); a dataset that has
+   * it reads a `--load-versions` pin from its own storage, so kmlf checks the pin exists before a run.
+   */
+  listVersions?(): string[] | Promise<string[]>;
   /** Constructor arguments worth showing in `kmlf catalog` output and logs. */
   describe(): Record<string, unknown>;
   /** True for datasets that do not persist across runs (Memory): affects resume hints and --only-missing-outputs. */

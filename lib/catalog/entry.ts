@@ -15,18 +15,15 @@ import { z } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
+import { type CredentialsContext, resolveCredentials } from "./entry_credentials.ts";
 import { urlScheme } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import type { VersionSpec } from "./versioning.ts";
 
 /** Everything needed to build datasets from entries. */
-export interface EntryContext {
+export interface EntryContext extends CredentialsContext {
   projectRoot: string;
   registry: DatasetRegistry;
-  /** The merged credentials config: name → block. */
-  credentials: Record<string, unknown>;
-  /** Location of a key path of the catalog config. */
-  locate(path: KeyPath): SourceLocation | undefined;
   /** The position of the key itself at `path` (for "unknown key" errors). */
   locateKey?(path: KeyPath): SourceLocation | undefined;
   /** The versions a versioned dataset of this name uses. */
@@ -129,45 +126,6 @@ export function checkTypeKnown(type: string, name: string, at: KeyPath, ctx: Ent
 export function typeNameOf(type: string, registry: DatasetRegistry): string {
   if (isCustomType(type)) return customTypeName(type);
   return registry.lookup(type)?.typeName ?? type;
-}
-
-/**
- * Replaces every `credentials: <name>` string, at any mapping depth (lists are not traversed), by that
- * entry of the credentials config.
- *
- * @example
- * ```ts
- * resolveCredentials({ type: "x", credentials: "db" }, ["warehouse"], ctx); // { type: "x", credentials: { user: … } }
- * ```
- */
-export function resolveCredentials(
-  config: Record<string, unknown>,
-  at: KeyPath,
-  ctx: EntryContext,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    if (key === "credentials" && typeof value === "string") {
-      if (!Object.hasOwn(ctx.credentials, value)) {
-        const known = Object.keys(ctx.credentials);
-        const guess = didYouMeanHint(value, known);
-        throw new DatasetError(
-          "catalog/unknown-credentials",
-          `Unable to find credentials "${value}" used by catalog entry "${String(at[0])}"`,
-          {
-            source: ctx.locate([...at, key]),
-            hint: (guess ? `${guess} ` : "") +
-              (known.length
-                ? `defined credentials: ${known.join(", ")}`
-                : "no credentials are defined; add it to conf/local/credentials.yml"),
-          },
-        );
-      }
-      out[key] = ctx.credentials[value];
-    } else if (isMapping(value)) out[key] = resolveCredentials(value, [...at, key], ctx);
-    else out[key] = value;
-  }
-  return out;
 }
 
 /**

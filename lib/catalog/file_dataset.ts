@@ -107,6 +107,11 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     this.versioned?.reset();
   }
 
+  /** The saved versions, newest first (none when the dataset is not versioned). */
+  listVersions(): string[] {
+    return this.versioned?.listVersions() ?? [];
+  }
+
   /**
    * The concrete file: the one this instance last saved, else the one a load would read (the pinned
    * or newest version when versioned). Throws when a versioned dataset has no version yet.

@@ -6,7 +6,10 @@ export interface DatasetPattern {
   config: Record<string, unknown>;
   /** Characters outside `{…}`: more specific patterns are tried first. */
   specificity: number;
+  /** Distinct placeholder names, in order: the regex's capture groups. */
   placeholders: string[];
+  /** `{…}` pairs in the key, repeats included: Kedro ranks by `pattern.count("{")`. */
+  braces: number;
   regex: RegExp;
 }
 
@@ -22,9 +25,11 @@ export function compilePattern(pattern: string, config: Record<string, unknown>)
   const placeholders: string[] = [];
   let src = "";
   let specificity = 0;
+  let braces = 0;
   for (const part of pattern.split(/(\{[^{}]*\})/)) {
     const m = part.match(/^\{([^{}:]*)(?::[^{}]*)?\}$/);
     if (m) {
+      braces++;
       // A repeated placeholder must match the same text again (like Python's `parse`).
       const seen = placeholders.indexOf(m[1]);
       if (seen >= 0) src += `\\${seen + 1}`;
@@ -37,13 +42,13 @@ export function compilePattern(pattern: string, config: Record<string, unknown>)
       src += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     }
   }
-  return { pattern, config, specificity, placeholders, regex: new RegExp(`^${src}$`, "i") };
+  return { pattern, config, specificity, placeholders, braces, regex: new RegExp(`^${src}$`, "i") };
 }
 
-/** Ranks patterns: specificity desc, placeholder count desc, then alphabetical. */
+/** Ranks patterns: specificity desc, placeholder count (repeats included) desc, then alphabetical. */
 export function rankPatterns(patterns: DatasetPattern[]): DatasetPattern[] {
   return [...patterns].sort((a, b) =>
-    b.specificity - a.specificity || b.placeholders.length - a.placeholders.length ||
+    b.specificity - a.specificity || b.braces - a.braces ||
     (a.pattern < b.pattern ? -1 : a.pattern > b.pattern ? 1 : 0)
   );
 }

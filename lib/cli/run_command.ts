@@ -201,7 +201,17 @@ export function parseLoadVersions(value: string | undefined): Record<string, str
         hint: 'use the form "dataset_name:YYYY-MM-DDThh.mm.ss.sssZ", several separated by commas',
       });
     }
-    result[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+    const name = item.slice(0, at).trim();
+    const version = item.slice(at + 1).trim();
+    // Kedro keeps the last silently; two different pins of one dataset are a typo either way.
+    if (Object.hasOwn(result, name) && result[name] !== version) {
+      throw new UsageError(
+        "cli/bad-load-versions",
+        `--load-versions pins "${name}" twice: ${result[name]} and ${version}`,
+        { hint: `keep one version of "${name}" in --load-versions` },
+      );
+    }
+    result[name] = version;
   }
   return result;
 }

@@ -122,7 +122,7 @@ async function bundleDataset(
     const inner = config.dataset;
     config = typeof inner === "string" ? { type: inner } : { ...(inner as Record<string, unknown>) };
   }
-  delete config.credentials;
+  config = withoutCredentials(config);
   delete config.versioned;
   delete config.metadata;
   const type = String(config.type ?? "");
@@ -214,4 +214,17 @@ async function copyTree(source: string, target: string): Promise<void> {
     if (e.isDirectory) await copyTree(join(source, e.name), join(target, e.name));
     else if (e.isFile) await copyFile(join(source, e.name), join(target, e.name));
   }
+}
+
+// The model's MLmodel is shared with whoever can read the run: no credentials block (an inline one holds
+// secrets) at any depth, e.g. a partitioned dataset's `dataset: {credentials: …}`.
+function withoutCredentials(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === "credentials") continue;
+    out[key] = typeof value === "object" && value !== null && !Array.isArray(value)
+      ? withoutCredentials(value as Record<string, unknown>)
+      : value;
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 /** Structural checks of a set of nodes: unique names, outputs and confirms, transcoding, cycles. */
 import { type KmlfError, PipelineDefinitionError } from "../errors.ts";
-import { transcodeBase } from "../dataset_names.ts";
+import { transcodeBase, TRANSCODING_HINT, transcodingProblem } from "../dataset_names.ts";
 import type { Node } from "./node.ts";
 
 /**
@@ -108,6 +108,17 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
     }
   }
   const all = new Set(nodes.flatMap((n) => [...n.inputs, ...n.outputs]));
+  for (const name of all) {
+    const problem = transcodingProblem(name);
+    if (problem === undefined) continue;
+    const node = nodes.find((n) => n.inputs.includes(name) || n.outputs.includes(name))!;
+    problems.push(
+      new PipelineDefinitionError("pipeline/bad-transcoding", `Dataset name "${name}" ${problem}`, {
+        source: node.inputSource(name, node.inputs.includes(name) ? "inputs" : "outputs"),
+        hint: TRANSCODING_HINT,
+      }),
+    );
+  }
   const transcoded = new Set([...all].filter((n) => n.includes("@")).map(transcodeBase));
   for (const name of all) {
     if (!name.includes("@") && transcoded.has(name)) {

@@ -23,18 +23,19 @@ export function checkFreeInputs(pipeline: Pipeline, catalog: Catalog): void {
 
 /**
  * Everything {@link checkFreeInputs} checks, plus free inputs with no data yet: kept in memory and made by
- * nodes of `full` (the pipeline before `--from-nodes`, `--nodes`… filtered it) that this run leaves out.
+ * nodes of `full` (the pipeline before `--from-nodes`, `--nodes`… filtered it) that this run leaves out,
+ * and `--load-versions` pins (`loadVersions`) of datasets the run reads that name no saved version.
  * Throws all problems together.
  *
  * @example
  * ```ts
- * await checkRunnable(filtered, catalog, { full });
+ * await checkRunnable(filtered, catalog, { full, loadVersions: { model: "2024-01-15T10.30.00.000Z" } });
  * ```
  */
 export async function checkRunnable(
   pipeline: Pipeline,
   catalog: Catalog,
-  options: { full: Pipeline },
+  options: { full: Pipeline; loadVersions?: Record<string, string> },
 ): Promise<void> {
   await buildPatternDatasets(pipeline, catalog);
   const problems: DatasetError[] = [];
@@ -67,7 +68,41 @@ export async function checkRunnable(
   problems.push(...freeInputProblems(pipeline, catalog).filter((p) => !unresolved.has(p.inputName)));
   problems.push(...transcodedInMemoryProblems(pipeline, catalog));
   problems.push(...await confirmsProblems(pipeline, catalog));
+  problems.push(...await pinnedVersionProblems(pipeline, catalog, options.loadVersions ?? {}));
   throwIfAny(problems, "Cannot run the pipeline");
+}
+
+// A pinned version is read as it is (the run saves under its own new version): one that was never saved
+// would fail the first node reading it, after a tracked run had been started and earlier nodes had run.
+async function pinnedVersionProblems(
+  pipeline: Pipeline,
+  catalog: Catalog,
+  loadVersions: Record<string, string>,
+): Promise<DatasetError[]> {
+  const problems: DatasetError[] = [];
+  const read = new Set(pipeline.nodes.flatMap((n) => n.inputs));
+  for (const [name, version] of Object.entries(loadVersions)) {
+    if (!read.has(name) || !catalog.has(name)) continue;
+    const dataset = await catalog.get(name);
+    if (typeof dataset.listVersions !== "function" || await dataset.exists()) continue;
+    const available = await dataset.listVersions();
+    problems.push(
+      new DatasetError(
+        "dataset/version-not-found",
+        `--load-versions pins "${name}" to version ${version}, which was never saved`,
+        {
+          source: catalog.sourceOf(name),
+          hint: available.length
+            ? `pick one of its versions, newest first: ${available.slice(0, 10).join(", ")}` +
+              `${
+                available.length > 10 ? ", …" : ""
+              }; or drop "${name}" from --load-versions to read the newest`
+            : `"${name}" has no saved version yet: drop it from --load-versions and run the node that saves it`,
+        },
+      ),
+    );
+  }
+  return problems;
 }
 
 // `confirms:` names a dataset whose confirm() runs after the node succeeds: an unknown name or a dataset

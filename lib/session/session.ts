@@ -288,7 +288,7 @@ export class KmlfSession {
     await runner.check?.(pipeline, catalog); // refusals before a tracked run starts
     const runParams = this.runParams(names, options, runner.name);
     // Known before any node runs: reported before a (tracked) run is started.
-    await checkRunnable(pipeline, catalog, { full });
+    await checkRunnable(pipeline, catalog, { full, loadVersions });
     // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
     const guard = RunGuard.install();
     // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.

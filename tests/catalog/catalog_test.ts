@@ -142,7 +142,10 @@ Deno.test("a missing credentials name is an error naming the entry, its location
       assert.equal(e.code, "catalog/unknown-credentials");
       assert.match(e.message, /"dbb".*"t"/);
       assert.deepEqual(e.source, { file: CATALOG_FILE, line: 4, column: 16, keyPath: "t.credentials" });
-      assert.match(e.hint!, /did you mean "db"\? defined credentials: db, warehouse/);
+      assert.match(
+        e.hint!,
+        /did you mean "db"\? Otherwise add a "dbb:" block to conf\/local\/credentials\.yml \(defined credentials: db, warehouse\)/,
+      );
       return true;
     },
   );

@@ -42,6 +42,20 @@ Deno.test("pattern ranking: more literal characters, then more placeholders, the
   assert.deepEqual(c.listPatterns(), ["pre_{a}_suffix", "{a}-{b}x", "a{a}_", "b{a}_", "{a}_x"]);
 });
 
+Deno.test('pattern ranking counts a repeated placeholder twice, as Kedro\'s pattern.count("{") does', async () => {
+  const c = await Catalog.fromConfig(
+    catalogConfig(`
+"{b}_{c}": {type: memory}
+"{a}_{a}": {type: memory}
+"{z}_{y}_{z}": {type: memory}
+`),
+    { projectRoot: "/p" },
+  );
+  // Specificity 2 beats 1; then "{a}_{a}" (two braces) ties "{b}_{c}" and wins alphabetically.
+  assert.deepEqual(c.listPatterns(), ["{z}_{y}_{z}", "{a}_{a}", "{b}_{c}"]);
+  assert.equal(c.resolveConfig("x_x") !== undefined, true);
+});
+
 Deno.test("pattern matching is whole-name, case-insensitive, with non-empty lazy placeholders", async () => {
   const c = await Catalog.fromConfig(
     catalogConfig(`"{ns}.{name}": {type: json, filepath: "{ns}/{name}.json"}\n"{x}_{x}": {type: memory}\n`),

@@ -191,6 +191,44 @@ const CASES: Record<string, Case> = {
   "load-version-unknown-dataset": {
     args: ["run", "training", "--load-versions", "modl:2024-01-01T00.00.00.000Z"],
   },
+  "load-versions-twice": {
+    args: [
+      "run",
+      "training",
+      "--load-versions",
+      "model:2024-01-01T00.00.00.000Z,model:2024-02-01T00.00.00.000Z",
+    ],
+  },
+  // A pin no version was ever saved under fails before the run starts (not at the node reading it).
+  "load-version-never-saved": {
+    files: {
+      [CATALOG]: catalog.replace(
+        "filepath: data/06_models/model.pkl",
+        "filepath: data/06_models/model.pkl\n  versioned: true",
+      ),
+    },
+    args: ["run", "inference", "--load-versions", "model:2024-01-01T00.00.00.000Z"],
+  },
+  "pipeline-bad-transcoding": {
+    files: { [TRAINING]: training.replace("outputs: predictions", "outputs: predictions@csv@json") },
+    args: ["run", "training"],
+  },
+  "credentials-not-a-mapping": {
+    files: {
+      [CATALOG]: catalog.replace(
+        "filepath: data/01_raw/iris.csv",
+        "filepath: data/01_raw/iris.csv\n  credentials: dwh",
+      ),
+      "conf/local/credentials.yml": "dwh: hunter2-do-not-print\n",
+    },
+    args: ["run", "training"],
+  },
+  "catalog-cached-dataset": {
+    files: {
+      [CATALOG]: catalog.replace("iris:\n  type: csv", "iris:\n  type: kedro.io.CachedDataset"),
+    },
+    args: ["run", "training"],
+  },
   "missing-env-folder": { args: ["run", "training", "--env", "prod"] },
   "env-typo": { args: ["run", "training", "-e", "lcal"] },
   "missing-env-from-variable": { args: ["run", "training"], env: { KMLF_ENV: "staging" } },

@@ -159,7 +159,7 @@ const CASES: Record<string, Case> = {
       await Deno.writeFile(join(path, "model.pkl"), new Uint8Array([1]));
     },
     args: ["run", "inference", "--load-versions", "model:2020-01-01T00.00.00.000Z"],
-    code: 1,
+    code: 2,
     golden: true,
   },
   "unknown-mlflow-run-id": {

@@ -104,8 +104,9 @@ Deno.test("versioned datasets keep one version per run and --load-versions pins 
       "--load-versions",
       "model:2020-01-01T00.00.00.000Z",
     ], { cwd: dir });
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2, "refused before the run starts");
     assert.match(missing.stderr, /dataset\/version-not-found/);
+    assert.doesNotMatch(missing.stderr, /▶/, "no node ran");
     assert.ok(missing.stderr.includes(versions[1]), "the error lists available versions");
   });
 });

@@ -121,6 +121,32 @@ Deno.test("MlflowArtifactDataset with run_id loads a versioned dataset where no 
       "2026-01-02T00.00.00.000Z",
     );
     assert.deepEqual(await reading.load("art"), { a: 1 });
+    // A pinned version this checkout lacks is downloaded into its own folder, as kedro-mlflow does; a
+    // catalog without run_id has no download to fall back on and lists its local versions instead.
+    await Deno.remove(join(dir, "data"), { recursive: true });
+    const pinnedCatalog = await Catalog.fromConfig(
+      {
+        data: parseYaml(`art:\n  run_id: ${run.info.runId}\n${entry}`, join(dir, "c.yml")).value as Record<
+          string,
+          unknown
+        >,
+        locate: () => undefined,
+      },
+      {
+        projectRoot: dir,
+        registry: (() => {
+          const r = builtinRegistry();
+          registerMlflowDatasets(r, state);
+          return r;
+        })(),
+        loadVersions: { art: "2026-01-01T00.00.00.000Z" },
+      },
+    );
+    assert.equal((await pinnedCatalog.get("art")).listVersions, undefined, "run_id: no local pre-check");
+    assert.deepEqual(await pinnedCatalog.load("art"), { a: 1 });
+    assert.ok((await Deno.stat(join(dir, "data/a.json/2026-01-01T00.00.00.000Z/a.json"))).isFile);
+    const local = await catalogOf(`art:\n${entry}`, "2026-01-04T00.00.00.000Z");
+    assert.deepEqual(await (await local.get("art")).listVersions?.(), ["2026-01-01T00.00.00.000Z"]);
   } finally {
     await client.close();
     await Deno.remove(dir, { recursive: true });

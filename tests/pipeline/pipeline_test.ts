@@ -106,6 +106,24 @@ Deno.test("transcoding: x@a feeds x@b; mixing x and x@a, or reading and writing 
   );
 });
 
+Deno.test("transcoding: a name with two @, or nothing on one side of @, is refused (parameters are not)", () => {
+  const messages = (nodes: ReturnType<typeof node>[]) => {
+    try {
+      new Pipeline(nodes);
+    } catch (e) {
+      const all = (e as KmlfAggregateError).errors ?? [e];
+      return all.filter((x) => x.code === "pipeline/bad-transcoding").map((x) => `${x.message} | ${x.hint}`);
+    }
+    return [];
+  };
+  assert.deepEqual(messages([node("a", ["x@a@b"], ["y@"]), node("b", ["@csv"], ["z"])]), [
+    'Dataset name "x@a@b" has 2 "@" separators | use at most one transcoding separator, with text on both sides: "name@format"',
+    'Dataset name "y@" has nothing after "@" | use at most one transcoding separator, with text on both sides: "name@format"',
+    'Dataset name "@csv" has nothing before "@" | use at most one transcoding separator, with text on both sides: "name@format"',
+  ]);
+  assert.deepEqual(messages([node("p", ["params:mail.ann@x.org.bob@y.org"], ["out@json"])]), []);
+});
+
 Deno.test("union, difference and intersection", () => {
   const p = chain();
   const q = new Pipeline([node("extra", ["report"], ["final"])]);

@@ -27,7 +27,12 @@ export interface ArtifactDatasetOptions {
  * ```
  */
 export class MlflowArtifactDataset implements Dataset {
+  /** The local versions of the wrapped dataset; absent with `run_id`, whose load downloads the pinned one. */
+  readonly listVersions?: () => string[] | Promise<string[]>;
+
   constructor(readonly options: ArtifactDatasetOptions) {
+    const inner = options.inner;
+    if (!options.runId && inner.listVersions) this.listVersions = () => inner.listVersions?.() ?? [];
     if (!hasFilePath(options.inner) && typeof (options.inner as { path?: unknown }).path !== "string") {
       throw new DatasetError(
         "mlflow/artifact-needs-file",
@@ -110,9 +115,15 @@ export class MlflowArtifactDataset implements Dataset {
     try {
       return this.localPath();
     } catch (error) {
-      const versioned = (this.options.inner as { versioned?: { savePath(): string } }).versioned;
+      const versioned = (this.options.inner as {
+        versioned?: { savePath(): string; pathOf(version: string): string; pinned?: string };
+      }).versioned;
       if (error instanceof DatasetError && error.code === "dataset/no-versions" && versioned) {
         return versioned.savePath();
+      }
+      // A pinned version the run has but this checkout lacks: kedro-mlflow downloads it to its folder.
+      if (error instanceof DatasetError && error.code === "dataset/version-not-found" && versioned?.pinned) {
+        return versioned.pathOf(versioned.pinned);
       }
       throw error;
     }
