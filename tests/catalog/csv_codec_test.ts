@@ -88,8 +88,9 @@ Deno.test("records write like csv-stringify: minimal quoting, numbers, bigints, 
 });
 
 Deno.test("numbers csv-stringify would write as text pandas misreads are written as pandas writes them", () => {
-  // String(-0) is "0" and String(Infinity) "Infinity", which pandas reads as text; pandas writes these.
-  assert.equal(stringifyCsv([[-0, NaN, Infinity, -Infinity, 0.5]]), "-0,NaN,inf,-inf,0.5\n");
+  // String(-0) is "0" and String(Infinity) "Infinity", which pandas reads as text; pandas writes these
+  // ("-0.0": a column of "-0" pandas reads as the integer 0).
+  assert.equal(stringifyCsv([[-0, NaN, Infinity, -Infinity, 0.5]]), "-0.0,NaN,inf,-inf,0.5\n");
 });
 
 Deno.test('a record of one empty field is written "" as Python\'s csv module does, so it stays a record', () => {

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { dump, load } from "js-yaml";
 import { loadModel, loadModelDir } from "../../lib/models/mod.ts";
 import { trainedRulesProject } from "./model_helpers.ts";
 
@@ -13,7 +14,9 @@ const logged = await loadModel(t.modelUri, {
   trackingUri: `sqlite:///${t.store}`,
   cacheDir: join(t.base, "c"),
 });
-const original = await Deno.readTextFile(join(logged.dir, "MLmodel"));
+// Unfolded (kmlf writes MLmodel as MLflow does, folding long values at column 80), so an edit can match a
+// whole signature entry.
+const original = dump(load(await Deno.readTextFile(join(logged.dir, "MLmodel"))), { lineWidth: -1 });
 
 /** A copy of the logged model folder with MLmodel edited by `edit`. */
 async function edited(edit: (mlmodel: string) => string): Promise<string> {

@@ -4,8 +4,11 @@ timestamps removed, duplicate keys refused) — which Kedro's config loader read
 
 stdin: {"load": [yaml text, ...], "dump": [json value, ...]}. stdout: {"load": [{"pyyaml": v,
 "omegaconf": v}, ...], "dump": [text, ...]} where a read value is tagged ({"i": "12"}, {"f": "1.5"},
-{"s": "x"}, ...) or {"error": message}; "dump" is yaml.safe_dump(value, default_flow_style=False,
-allow_unicode=True, sort_keys=True), MLflow's write_yaml options for meta.yaml.
+{"s": "x"}, ...) or {"error": message}. Each value of "dump" is written as MLflow's write_yaml writes meta.yaml
+(`yaml.dump(value, default_flow_style=False, allow_unicode=True, sort_keys=True, Dumper=CSafeDumper)`,
+libyaml's emitter); of "safe_dump" as MLflow writes an MLmodel (`yaml.safe_dump(value,
+default_flow_style=False)`, PyYAML's own emitter); of "yaml_dump" as MLflow's log_dict writes a .yaml
+artifact (`yaml.dump(value, indent=2, default_flow_style=False)`).
 """
 import base64
 import datetime
@@ -88,6 +91,10 @@ request = json.load(sys.stdin)
 json.dump({
     "load": [{"pyyaml": read(t, yaml.SafeLoader), "omegaconf": read(t, OmegaConfLoader)}
              for t in request.get("load", [])],
-    "dump": [yaml.safe_dump(v, default_flow_style=False, allow_unicode=True, sort_keys=True)
+    "dump": [yaml.dump(v, default_flow_style=False, allow_unicode=True, sort_keys=True,
+                       Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper))
              for v in request.get("dump", [])],
+    "safe_dump": [yaml.safe_dump(v, default_flow_style=False) for v in request.get("safe_dump", [])],
+    "yaml_dump": [yaml.dump(v, indent=2, default_flow_style=False) for v in request.get("yaml_dump", [])],
+    "libyaml": yaml.__with_libyaml__,
 }, sys.stdout)

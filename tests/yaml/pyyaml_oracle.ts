@@ -29,8 +29,9 @@ export interface PyReading {
 const SCRIPT = fileURLToPath(new URL("./pyyaml_oracle.py", import.meta.url));
 
 /**
- * Reads every text with PyYAML and OmegaConf's loader, and dumps every value with MLflow's `safe_dump`
- * options, in one python3 process.
+ * Reads every text with PyYAML and OmegaConf's loader, and writes every value as MLflow writes a meta.yaml
+ * (`dump`: CSafeDumper), an MLmodel (`safe_dump`) and a `log_dict` YAML file (`yaml_dump`), in one python3
+ * process (`libyaml`: whether PyYAML has its C emitter, as pip's wheels do).
  *
  * @example
  * ```ts
@@ -38,8 +39,10 @@ const SCRIPT = fileURLToPath(new URL("./pyyaml_oracle.py", import.meta.url));
  * ```
  */
 export async function pyyaml(
-  request: { load?: string[]; dump?: unknown[] },
-): Promise<{ load: PyReading[]; dump: string[] }> {
+  request: { load?: string[]; dump?: unknown[]; safe_dump?: unknown[]; yaml_dump?: unknown[] },
+): Promise<
+  { load: PyReading[]; dump: string[]; safe_dump: string[]; yaml_dump: string[]; libyaml: boolean }
+> {
   const child = new Deno.Command("python3", {
     args: [SCRIPT],
     stdin: "piped",

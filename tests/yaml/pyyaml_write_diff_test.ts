@@ -2,9 +2,8 @@
  * Differential test of writing: values kmlf writes with toYaml (config, the YAML dataset), the file
  * store's meta.yaml writer and the MLmodel writer load back identically in real PyYAML (safe_load, and
  * OmegaConf's loader for toYaml); meta.yaml is byte for byte what MLflow's write_yaml writes
- * (`yaml.safe_dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True)`), except where PyYAML
- * folds a long value at column 80 or
- * leaves a text starting with `-`, `?`, `:` or `=` unquoted (js-yaml quotes it).
+ * (`yaml.dump(data, default_flow_style=False, allow_unicode=True, sort_keys=True, Dumper=CSafeDumper)`), and
+ * an MLmodel what MLflow's `Model.to_yaml` writes (`yaml.safe_dump(model, default_flow_style=False)`).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -120,11 +119,7 @@ Deno.test("meta.yaml is byte for byte what MLflow's write_yaml writes, and reads
     const { load: readings, dump: theirs } = await pyyaml({ load: ours, dump: records });
     const failures: string[] = [];
     records.forEach((meta, i) => {
-      // PyYAML folds a value with spaces past column 80 (its default width); kmlf does not (see writeMeta).
-      // js-yaml quotes a string starting with -, ?, : or = that PyYAML writes plain (`-028`); same value read.
-      const folded = theirs[i].split("\n").some((line) => line.startsWith("  ")) ||
-        Object.values(meta).some((v) => typeof v === "string" && /^[-?:=]/.test(v));
-      if (!folded && ours[i] !== theirs[i]) {
+      if (ours[i] !== theirs[i]) {
         failures.push(`bytes: kmlf ${JSON.stringify(ours[i])}\nPyYAML ${JSON.stringify(theirs[i])}`);
       }
       if (!sameValue(readings[i].pyyaml, sorted(meta))) failures.push(`reads back: ${ours[i]}`);
@@ -135,7 +130,7 @@ Deno.test("meta.yaml is byte for byte what MLflow's write_yaml writes, and reads
   }
 });
 
-Deno.test("MLmodel files kmlf writes read back in PyYAML's safe_load with every value as written", async () => {
+Deno.test("MLmodel files kmlf writes are byte for byte MLflow's and read back in PyYAML's safe_load", async () => {
   const texts = generateScalars();
   const models = texts.map((text, i) => ({
     artifactPath: "model",
@@ -146,19 +141,22 @@ Deno.test("MLmodel files kmlf writes read back in PyYAML's safe_load with every 
     utcTimeCreated: "2024-10-29 07:39:02.032550",
   }));
   const written = models.map((m) => mlmodelToYaml(m));
-  const { load: readings } = await pyyaml({ load: written });
+  const dicts = models.map((m) => ({
+    artifact_path: m.artifactPath,
+    flavors: m.flavors,
+    metadata: m.metadata,
+    model_uuid: m.modelUuid,
+    run_id: m.runId,
+    utc_time_created: m.utcTimeCreated,
+  }));
+  const { load: readings, safe_dump: theirs } = await pyyaml({ load: written, safe_dump: dicts });
   const failures: string[] = [];
-  models.forEach((m, i) => {
-    const expected = sorted({
-      artifact_path: m.artifactPath,
-      flavors: m.flavors,
-      metadata: m.metadata,
-      model_uuid: m.modelUuid,
-      run_id: m.runId,
-      utc_time_created: m.utcTimeCreated,
-    });
-    if (!sameValue(readings[i].pyyaml, expected)) {
+  models.forEach((_, i) => {
+    if (!sameValue(readings[i].pyyaml, sorted(dicts[i]))) {
       failures.push(`${written[i]}\n${JSON.stringify(readings[i].pyyaml)}`);
+    }
+    if (written[i] !== theirs[i]) {
+      failures.push(`bytes: kmlf ${JSON.stringify(written[i])}\nPyYAML ${JSON.stringify(theirs[i])}`);
     }
   });
   assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${models.length} models`);

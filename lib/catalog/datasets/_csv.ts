@@ -292,6 +292,7 @@ export function stringifyCsv(
 
 // String() writes -0 as "0" and the infinities as "Infinity", which pandas reads as text.
 function numberText(value: number): string {
-  if (Number.isFinite(value)) return Object.is(value, -0) ? "-0" : String(value);
+  // "-0.0", not "-0": pandas reads a column of "-0" as the integer 0, losing the sign.
+  if (Number.isFinite(value)) return Object.is(value, -0) ? "-0.0" : String(value);
   return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "-inf";
 }

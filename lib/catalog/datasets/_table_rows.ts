@@ -222,8 +222,34 @@ function excelColumns(spec: string): number[] {
   });
 }
 
+/**
+ * The texts pandas' `read_csv` and `read_excel` read as missing unless `keep_default_na=False` (pandas 2's
+ * `STR_NA_VALUES`): an empty field, quoted or not, and the spellings other tools write for a missing value.
+ */
+export const PANDAS_NA_VALUES: readonly string[] = [
+  "",
+  "#N/A",
+  "#N/A N/A",
+  "#NA",
+  "-1.#IND",
+  "-1.#QNAN",
+  "-NaN",
+  "-nan",
+  "1.#IND",
+  "1.#QNAN",
+  "<NA>",
+  "N/A",
+  "NA",
+  "NULL",
+  "NaN",
+  "None",
+  "n/a",
+  "nan",
+  "null",
+];
+
 function converter(args: TableReadArgs): (column: string, cell: Cell) => Cell {
-  // An empty field is missing (null), unless typing is off: then every field stays text.
+  // pandas' missing-value texts are missing (null), unless typing is off: then every field stays text.
   const keepDefault = args.keep_default_na ?? args.typing !== false;
   const naFor = (column: string): Set<string> => {
     const na = args.na_values;
@@ -234,7 +260,7 @@ function converter(args: TableReadArgs): (column: string, cell: Cell) => Cell {
       : Array.isArray(na)
       ? na
       : [na[column] ?? []].flat();
-    return new Set([...list.map(String), ...(keepDefault ? [""] : [])]);
+    return new Set([...list.map(String), ...(keepDefault ? PANDAS_NA_VALUES : [])]);
   };
   const trueValues = new Set(args.true_values ?? []);
   const falseValues = new Set(args.false_values ?? []);

@@ -102,7 +102,8 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
       bytes: false,
     });
     const naRep = args.na_rep ?? "";
-    const cell = (v: unknown) => (v === null || v === undefined ? naRep : v);
+    // Like pandas' to_csv, a NaN is a missing value: written as na_rep (read back as missing by both).
+    const cell = (v: unknown) => (v === null || v === undefined || Number.isNaN(v) ? naRep : v);
     const index = args.index === true;
     const text = stringifyCsv(
       rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]),

@@ -34,7 +34,8 @@ export async function buildArtifactsWith<T>(
 }
 
 /**
- * `dict` as the text of `artifactFile`: YAML for `.yaml`/`.yml` files, otherwise JSON (indent 2, like MLflow).
+ * `dict` as the text of `artifactFile`: YAML for `.yaml`/`.yml` files (as MLflow's `yaml.dump(dict, indent=2,
+ * default_flow_style=False)` writes it), otherwise JSON (indent 2, like MLflow).
  *
  * @example
  * ```ts
@@ -47,8 +48,8 @@ export async function dictText(dict: unknown, artifactFile: string): Promise<str
   let text: string | undefined;
   try {
     if (yaml) {
-      const { dump } = await import("js-yaml");
-      text = dump(dict, { noRefs: true });
+      const { pyyamlDump } = await import("../../yaml/pyyaml_dump.ts");
+      text = pyyamlDump(dict);
     } else text = JSON.stringify(dict, null, 2);
   } catch (error) {
     // A cycle, a BigInt, a function: what cannot be written is named, not a bare TypeError.

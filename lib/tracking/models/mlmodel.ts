@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { dump, load } from "js-yaml";
+import { load } from "js-yaml";
+import { pyyamlDump } from "../../yaml/pyyaml_dump.ts";
 import { PYYAML_SCHEMA } from "../../yaml/yaml11.ts";
 import { TrackingError } from "../../errors.ts";
 import { pythonJson, type SignatureStrings } from "./signature.ts";
@@ -47,7 +48,8 @@ export function utcTimeCreated(date: Date): string {
 }
 
 /**
- * Serializes an MLmodel like MLflow (`yaml.safe_dump`, sorted keys, block style).
+ * Serializes an MLmodel byte for byte as MLflow does (`yaml.safe_dump(model, default_flow_style=False)`:
+ * sorted keys, block style, long values folded at column 80, non-ASCII text escaped).
  *
  * @example
  * ```ts
@@ -73,13 +75,7 @@ export function mlmodelToYaml(model: MlModel): string {
     signature: model.signature,
     utc_time_created: model.utcTimeCreated,
   };
-  return dump(prune(raw), {
-    sortKeys: true,
-    noRefs: true,
-    lineWidth: -1,
-    schema: PYYAML_SCHEMA,
-    noCompatMode: true,
-  });
+  return pyyamlDump(prune(raw));
 }
 
 /**

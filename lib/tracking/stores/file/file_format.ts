@@ -3,8 +3,8 @@
  * statuses as integers, metric lines `"<timestamp> <value> <step>"` with Python float spelling.
  */
 import { dirname, join } from "../../../path.ts";
-import { dump } from "js-yaml";
 import { PYYAML_SCHEMA } from "../../../yaml/yaml11.ts";
+import { pyyamlDump } from "../../../yaml/pyyaml_dump.ts";
 import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";
 import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
@@ -87,10 +87,8 @@ export interface WriteAtomicOptions {
 }
 
 /**
- * Writes a meta.yaml atomically as MLflow's write_yaml does (`safe_dump`, `sort_keys=True`, list items not
- * indented; only what PyYAML resolves is quoted: `y` is not, `yes` is). Two differences, both read back the
- * same value: PyYAML folds a value with spaces past column 80 onto the next line, kmlf keeps it on one line;
- * js-yaml quotes a text starting with `-`, `?`, `:` or `=` (`'-028'`) that PyYAML writes plain.
+ * Writes a meta.yaml atomically, byte for byte as MLflow's write_yaml does (`yaml.dump` with `CSafeDumper`,
+ * `allow_unicode=True`, `sort_keys=True`): long values fold at column 80, only what PyYAML resolves is quoted.
  */
 export async function writeMeta(
   path: string,
@@ -99,14 +97,7 @@ export async function writeMeta(
 ): Promise<void> {
   await writeAtomic(
     path,
-    dump(meta, {
-      sortKeys: true,
-      lineWidth: -1,
-      noRefs: true,
-      noArrayIndent: true,
-      schema: PYYAML_SCHEMA,
-      noCompatMode: true,
-    }),
+    pyyamlDump(meta, { emitter: "libyaml", allowUnicode: true }),
     options,
   );
 }

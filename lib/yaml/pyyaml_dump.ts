@@ -1,0 +1,353 @@
+/**
+ * YAML written byte for byte as PyYAML 6 writes it with `default_flow_style=False`: how MLflow writes its
+ * files (meta.yaml through `CSafeDumper`, MLmodel through `yaml.safe_dump`, `log_dict` through `yaml.dump`),
+ * so real MLflow — and a diff — sees the same files whichever tool wrote them. Long texts fold at column 80,
+ * texts PyYAML's resolver would read as another type are quoted, floats are spelled as Python's `repr`.
+ *
+ * @module
+ */
+import {
+  analyzeScalar,
+  escapeChar,
+  isBreak,
+  needsEscape,
+  type PyYamlEmitter,
+  type ScalarAnalysis,
+} from "./pyyaml_scalar.ts";
+import { pyFloatRepr } from "../py_float.ts";
+
+export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
+
+/** Options of {@link pyyamlDump}; the defaults are `yaml.safe_dump(value, default_flow_style=False)`'s. */
+export interface PyYamlDumpOptions {
+  /** `libyaml` for PyYAML's `CSafeDumper` (MLflow's write_yaml), `python` for `safe_dump`/`dump`. */
+  emitter?: PyYamlEmitter;
+  /** PyYAML's `allow_unicode`: write non-ASCII text as it is rather than as escapes. */
+  allowUnicode?: boolean;
+}
+
+const WIDTH = 80;
+const INDENT = 2;
+
+type Node =
+  | { kind: "scalar"; text: string; str: boolean }
+  | { kind: "seq"; items: Node[] }
+  | { kind: "map"; entries: [Node, Node][] };
+
+/**
+ * Writes `value` (plain objects, arrays, strings, numbers, booleans, null, Dates) as PyYAML would write
+ * the matching Python value: keys sorted, block style, an integral number as an int. Throws a TypeError
+ * for what YAML cannot hold (a function, a cycle).
+ *
+ * @example
+ * ```ts
+ * pyyamlDump({ b: "yes", a: 0.5 }); // "a: 0.5\nb: 'yes'\n"
+ * ```
+ */
+export function pyyamlDump(value: unknown, options: PyYamlDumpOptions = {}): string {
+  const emitter = new Emitter(options.emitter ?? "python", options.allowUnicode ?? false);
+  emitter.node(represent(value, new Set()), { root: true });
+  emitter.writeIndent();
+  if (emitter.openEnded && emitter.kind === "python") {
+    emitter.writeIndicator("...", true);
+    emitter.writeIndent();
+  }
+  return emitter.out;
+}
+
+function represent(value: unknown, seen: Set<object>): Node {
+  if (value === null || value === undefined) return { kind: "scalar", text: "null", str: false };
+  if (typeof value === "string") return { kind: "scalar", text: value, str: true };
+  if (typeof value === "boolean") return { kind: "scalar", text: String(value), str: false };
+  if (typeof value === "bigint") return { kind: "scalar", text: String(value), str: false };
+  if (typeof value === "number") return { kind: "scalar", text: representNumber(value), str: false };
+  if (value instanceof Date) return { kind: "scalar", text: representDate(value), str: false };
+  if (typeof value !== "object") throw new TypeError(`Cannot write a ${typeof value} as YAML`);
+  if (seen.has(value)) throw new TypeError("Cannot write a value that contains itself as YAML");
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return { kind: "seq", items: value.map((v) => represent(v, seen)) };
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => compareCodePoints(a, b))
+      .map(([k, v]): [Node, Node] => [{ kind: "scalar", text: k, str: true }, represent(v, seen)]);
+    return { kind: "map", entries };
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** Python's `sorted` order of strings: by code point (JavaScript's `<` compares UTF-16 units). */
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a], y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+  }
+  return x.length - y.length;
+}
+
+/** SafeRepresenter: an int's digits, a float's `repr` lowered (`.0` added before a bare exponent). */
+function representNumber(n: number): string {
+  if (Number.isSafeInteger(n) && !Object.is(n, -0)) return String(n);
+  if (Number.isNaN(n)) return ".nan";
+  if (!Number.isFinite(n)) return n > 0 ? ".inf" : "-.inf";
+  const repr = pyFloatRepr(n).toLowerCase();
+  return !repr.includes(".") && repr.includes("e") ? repr.replace("e", ".0e") : repr;
+}
+
+/** SafeRepresenter's datetime: `isoformat(" ")` of the aware UTC datetime. */
+function representDate(date: Date): string {
+  const iso = date.toISOString();
+  const ms = iso.slice(20, 23);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === "000" ? "" : `.${ms}000`}+00:00`;
+}
+
+// PyYAML's implicit resolvers (resolver.py), keyed as it keys them: by the text's first character.
+const RESOLVERS: [string, RegExp][] = [
+  ["yYnNtTfFoO", /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/],
+  [
+    "-+0123456789.",
+    /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
+  ],
+  [
+    "-+0123456789",
+    /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  ],
+  ["<", /^(?:<<)$/],
+  ["~nN", /^(?:~|null|Null|NULL)$/],
+  [
+    "0123456789",
+    /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
+  ],
+  ["=", /^(?:=)$/],
+];
+
+/** Whether PyYAML reads `text`, written plain, as a string (its resolver finds no other type). */
+function plainIsString(text: string): boolean {
+  if (text === "") return false; // an empty plain scalar is null
+  // Python's `$` also matches before a final newline.
+  const body = text.endsWith("\n") ? text.slice(0, -1) : text;
+  return !RESOLVERS.some(([first, re]) => first.includes(text[0]) && (re.test(text) || re.test(body)));
+}
+
+interface Context {
+  root?: boolean;
+  sequence?: boolean;
+  mapping?: boolean;
+  simpleKey?: boolean;
+}
+
+/** PyYAML's Emitter state (column, whitespace, indention, indents), driven by a walk of the node tree. */
+class Emitter {
+  out = "";
+  column = 0;
+  whitespace = true;
+  indention = true;
+  openEnded = false;
+  #indent: number | null = null;
+  #indents: (number | null)[] = [];
+  #flowLevel = 0;
+
+  constructor(readonly kind: PyYamlEmitter, readonly allowUnicode: boolean) {}
+
+  node(node: Node, ctx: Context): void {
+    if (node.kind === "scalar") return this.#scalar(node, ctx);
+    const empty = node.kind === "seq" ? node.items.length === 0 : node.entries.length === 0;
+    if (empty) {
+      this.writeIndicator(node.kind === "seq" ? "[" : "{", true, { whitespace: true });
+      this.writeIndicator(node.kind === "seq" ? "]" : "}", false);
+      return;
+    }
+    if (node.kind === "seq") {
+      this.#increaseIndent(false, !!ctx.mapping && !this.indention);
+      for (const item of node.items) {
+        this.writeIndent();
+        this.writeIndicator("-", true, { indention: true });
+        this.node(item, { sequence: true });
+      }
+    } else {
+      this.#increaseIndent(false, false);
+      for (const [key, value] of node.entries) {
+        this.writeIndent();
+        if (this.#simpleKey(key)) {
+          this.node(key, { mapping: true, simpleKey: true });
+          this.writeIndicator(":", false);
+        } else {
+          this.writeIndicator("?", true, { indention: true });
+          this.node(key, { mapping: true });
+          this.writeIndent();
+          this.writeIndicator(":", true, { indention: true });
+        }
+        this.node(value, { mapping: true });
+      }
+    }
+    this.#indent = this.#indents.pop()!;
+  }
+
+  #simpleKey(key: Node): boolean {
+    if (key.kind !== "scalar") return false;
+    const chars = [...key.text];
+    const analysis = analyzeScalar(chars, this.kind, this.allowUnicode);
+    if (analysis.multiline) return false;
+    // libyaml counts UTF-8 bytes and takes an empty key as simple; PyYAML counts characters, the key's
+    // `!!str` tag included (5), and does not.
+    if (this.kind === "libyaml") return new TextEncoder().encode(key.text).length <= 128;
+    return !analysis.empty && chars.length + "!!str".length < 128;
+  }
+
+  #increaseIndent(flow: boolean, indentless: boolean): void {
+    this.#indents.push(this.#indent);
+    if (this.#indent === null) this.#indent = flow ? INDENT : 0;
+    else if (!indentless) this.#indent += INDENT;
+  }
+
+  #scalar(node: Extract<Node, { kind: "scalar" }>, ctx: Context): void {
+    this.#increaseIndent(true, false);
+    const chars = [...node.text];
+    const analysis = analyzeScalar(chars, this.kind, this.allowUnicode);
+    const style = this.#style(node, analysis, ctx);
+    if (!node.str && style !== "") {
+      throw new TypeError(`Cannot write ${node.text} as YAML without a tag`);
+    }
+    const split = !ctx.simpleKey;
+    if (style === '"') this.#doubleQuoted(chars, split);
+    else if (style === "'") this.#singleQuoted(chars, split);
+    else this.#plain(chars, split, !!ctx.root);
+    this.#indent = this.#indents.pop()!;
+  }
+
+  /** choose_scalar_style (libyaml's select_scalar_style): "" plain, `'` or `"`. */
+  #style(node: { text: string; str: boolean }, a: ScalarAnalysis, ctx: Context): string {
+    const implicitPlain = !node.str || plainIsString(node.text);
+    const plainAllowed = this.#flowLevel ? a.allowFlowPlain : a.allowBlockPlain;
+    if (implicitPlain && plainAllowed && !(ctx.simpleKey && (a.empty || a.multiline))) return "";
+    if (a.allowSingleQuoted && !(ctx.simpleKey && a.multiline)) return "'";
+    return '"';
+  }
+
+  writeIndicator(
+    indicator: string,
+    needWhitespace: boolean,
+    flags: { whitespace?: boolean; indention?: boolean } = {},
+  ) {
+    const data = this.whitespace || !needWhitespace ? indicator : ` ${indicator}`;
+    this.whitespace = !!flags.whitespace;
+    this.indention = this.indention && !!flags.indention;
+    this.#write(data);
+    this.openEnded = false;
+  }
+
+  writeIndent(): void {
+    const indent = this.#indent ?? 0;
+    if (!this.indention || this.column > indent || (this.column === indent && !this.whitespace)) {
+      this.#lineBreak();
+    }
+    if (this.column < indent) {
+      this.whitespace = true;
+      this.#write(" ".repeat(indent - this.column));
+    }
+    if (this.kind === "libyaml") this.whitespace = this.indention = true;
+  }
+
+  #write(data: string): void {
+    this.out += data;
+    for (const _ of data) this.column++;
+  }
+
+  #lineBreak(data = "\n"): void {
+    this.whitespace = this.indention = true;
+    this.out += data;
+    this.column = 0;
+  }
+
+  #plain(chars: string[], split: boolean, root: boolean): void {
+    if (root) this.openEnded = true;
+    if (chars.length === 0) return;
+    if (!this.whitespace) this.#write(" ");
+    this.whitespace = this.indention = false;
+    // Plain texts never hold breaks (the analysis refuses them): only the folding at spaces remains.
+    for (let i = 0; i < chars.length; i++) {
+      if (chars[i] === " " && split && chars[i - 1] !== " " && this.column > WIDTH && chars[i + 1] !== " ") {
+        this.writeIndent();
+        this.whitespace = this.indention = false;
+      } else this.#write(chars[i]);
+    }
+  }
+
+  #singleQuoted(chars: string[], split: boolean): void {
+    this.writeIndicator("'", true);
+    let breaks = false;
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i];
+      if (ch === " ") {
+        const fold = split && chars[i - 1] !== " " && this.column > WIDTH && i !== 0 &&
+          i !== chars.length - 1 && chars[i + 1] !== " ";
+        if (fold) this.writeIndent();
+        else this.#write(ch);
+      } else if (isBreak(ch, this.kind)) {
+        if (!breaks && ch === "\n") this.#lineBreak();
+        this.#lineBreak(ch);
+        breaks = true;
+        continue;
+      } else {
+        if (breaks) this.writeIndent();
+        this.#write(ch === "'" ? "''" : ch);
+      }
+      breaks = false;
+    }
+    if (breaks) this.writeIndent();
+    this.writeIndicator("'", false);
+  }
+
+  #doubleQuoted(chars: string[], split: boolean): void {
+    if (this.kind === "libyaml") return this.#doubleQuotedLibyaml(chars, split);
+    this.writeIndicator('"', true);
+    let start = 0;
+    for (let end = 0; end <= chars.length; end++) {
+      const ch = end < chars.length ? chars[end] : undefined;
+      if (ch === undefined || needsEscape(ch, "python", this.allowUnicode)) {
+        if (start < end) {
+          this.#write(chars.slice(start, end).join(""));
+          start = end;
+        }
+        if (ch !== undefined) {
+          this.#write(escapeChar(ch));
+          start = end + 1;
+        }
+      }
+      if (
+        end > 0 && end < chars.length - 1 && (ch === " " || start >= end) &&
+        this.column + (end - start) > WIDTH && split
+      ) {
+        this.#write(chars.slice(start, end).join("") + "\\");
+        if (start < end) start = end;
+        this.writeIndent();
+        this.whitespace = this.indention = false;
+        if (chars[start] === " ") this.#write("\\");
+      }
+    }
+    this.writeIndicator('"', false);
+  }
+
+  #doubleQuotedLibyaml(chars: string[], split: boolean): void {
+    this.writeIndicator('"', true);
+    let spaces = false;
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i];
+      if (needsEscape(ch, "libyaml", this.allowUnicode)) {
+        this.#write(escapeChar(ch));
+        spaces = false;
+      } else if (ch === " ") {
+        if (split && !spaces && this.column > WIDTH && i !== 0 && i !== chars.length - 1) {
+          this.writeIndent();
+          if (chars[i + 1] === " ") this.#write("\\");
+        } else this.#write(ch);
+        spaces = true;
+      } else {
+        this.#write(ch);
+        spaces = false;
+      }
+    }
+    this.writeIndicator('"', false);
+  }
+}
