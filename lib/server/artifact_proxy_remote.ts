@@ -13,14 +13,21 @@ import type { ArtifactRepository } from "../tracking/mod.ts";
 import { artifactHeaders } from "./artifact_content_type.ts";
 import { decideRange, type FileValidators, partialHeaders, rangeNotSatisfiable } from "./byte_ranges.ts";
 import { artifactIsDirectory, noArtifactAt } from "./artifact_paths.ts";
+import {
+  evaluatePreconditions,
+  hasPreconditions,
+  preconditionResponse,
+  setValidatorHeaders,
+} from "./conditional_requests.ts";
 import { checkDeclaredSize, limitedChunks } from "./request_message.ts";
 import type { ProxyDestination } from "./server_context.ts";
 
 /**
  * One file of a repository as a download, streamed when the repository can, answered as a local
  * folder would: RESOURCE_DOES_NOT_EXIST naming only `relPath` (never the bucket), and a "folder" (keys
- * below the path) refused as a directory. A `Range` in `request` is answered as for a local file when
- * the repository can measure a file and read a slice of it (S3): the slice alone is fetched.
+ * below the path) refused as a directory. A `Range` or a precondition in `request` is answered as for a
+ * local file; when the repository can measure a file and read a slice of it (S3), the file is measured
+ * first and the slice alone fetched (nothing for a 304).
  *
  * @example
  * ```ts
@@ -32,8 +39,9 @@ export async function sendRepositoryFile(
   relPath: string,
   request?: Request,
 ): Promise<Response> {
-  if (request?.headers.has("range") && repo.statArtifact && repo.readArtifactStream) {
-    return await sendRepositoryRange(repo, relPath, request);
+  const conditional = request && (request.headers.has("range") || hasPreconditions(request));
+  if (conditional && repo.statArtifact && repo.readArtifactStream) {
+    return await sendMeasuredFile(repo, relPath, request);
   }
   let found: { body: ReadableStream<Uint8Array> | Uint8Array; size?: number } & FileValidators;
   try {
@@ -46,15 +54,20 @@ export async function sendRepositoryFile(
   }
   const headers = artifactHeaders(relPath);
   if (found.size !== undefined) headers.set("content-length", String(found.size));
-  // What a client resuming this download sends back in If-Range.
-  if (found.etag) headers.set("etag", found.etag);
-  if (found.lastModified) headers.set("last-modified", found.lastModified.toUTCString());
+  // What a client resuming this download sends back in If-Range, or revalidating it in If-None-Match.
+  setValidatorHeaders(headers, found);
   if (repo.statArtifact && repo.readArtifactStream) headers.set("accept-ranges", "bytes");
+  const outcome = request ? evaluatePreconditions(request, found) : "proceed";
+  if (outcome !== "proceed") {
+    if (found.body instanceof ReadableStream) await found.body.cancel();
+    return preconditionResponse(outcome, headers);
+  }
   return new Response(found.body as BodyInit, { headers });
 }
 
-// The file measured first (its size decides the range, as Werkzeug's), then the slice alone fetched.
-async function sendRepositoryRange(
+// The file measured first (its validators decide the preconditions, its size the range, as Werkzeug's),
+// then the slice alone fetched, or nothing for a 304/412.
+async function sendMeasuredFile(
   repo: ArtifactRepository,
   relPath: string,
   request: Request,
@@ -62,9 +75,10 @@ async function sendRepositoryRange(
   const stat = await repo.statArtifact!(relPath);
   if (!stat) throw await missingOrFolder(repo, relPath);
   const headers = artifactHeaders(relPath);
-  if (stat.etag) headers.set("etag", stat.etag);
-  if (stat.lastModified) headers.set("last-modified", stat.lastModified.toUTCString());
+  setValidatorHeaders(headers, stat);
   headers.set("accept-ranges", "bytes");
+  const outcome = evaluatePreconditions(request, stat);
+  if (outcome !== "proceed") return preconditionResponse(outcome, headers);
   const decision = decideRange(request, stat.size, stat);
   if (decision.kind === "unsatisfiable") return rangeNotSatisfiable(stat.size);
   const range = decision.kind === "partial" ? decision.range : undefined;

@@ -28,6 +28,7 @@ import {
   rangeNotSatisfiable,
 } from "./byte_ranges.ts";
 import { sendRepositoryFile } from "./artifact_proxy_remote.ts";
+import { evaluatePreconditions, preconditionResponse, setValidatorHeaders } from "./conditional_requests.ts";
 import { artifactIsDirectory, noArtifactAt, validateArtifactPathParam } from "./artifact_paths.ts";
 import type { MessageDesc } from "./request/proto_parse.ts";
 import { decodeRequest } from "./request/decode.ts";
@@ -44,9 +45,9 @@ export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
 
 /**
  * One artifact file as a download (`relPath` is what the client asked for, for messages and the
- * file name): 404 when missing, 400 for a directory. With the file's `ETag` and `Last-Modified`, and
- * a `Range` in `request` answered as Werkzeug's `send_file` (206 with the slice streamed from its
- * offset, 416 when it cannot be served).
+ * file name): 404 when missing, 400 for a directory. With the file's `ETag` and `Last-Modified`, its
+ * preconditions answered (304, 412: `conditional_requests.ts`), and a `Range` in `request` answered as
+ * Werkzeug's `send_file` (206 with the slice streamed from its offset, 416 when it cannot be served).
  *
  * @example
  * ```ts
@@ -59,9 +60,10 @@ export async function sendArtifactFile(file: string, relPath: string, request?: 
   if (!info.isFile) throw artifactIsDirectory(relPath);
   const headers = artifactHeaders(relPath);
   const validators = fileValidators(info);
-  if (validators.etag) headers.set("etag", validators.etag);
-  if (validators.lastModified) headers.set("last-modified", validators.lastModified.toUTCString());
+  setValidatorHeaders(headers, validators);
   headers.set("accept-ranges", "bytes");
+  const outcome = request ? evaluatePreconditions(request, validators) : "proceed";
+  if (outcome !== "proceed") return preconditionResponse(outcome, headers);
   const decision = request ? decideRange(request, info.size, validators) : { kind: "full" as const };
   if (decision.kind === "unsatisfiable") return rangeNotSatisfiable(info.size);
   const handle = await Deno.open(file, { read: true });

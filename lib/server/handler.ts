@@ -44,6 +44,13 @@ import { TRACKING_RPCS } from "./tracking_routes.ts";
 import { serveUi } from "./ui/ui_routes.ts";
 import { healthResponse, rawPath } from "./serve.ts";
 import { isRemoteDestination } from "./server_options.ts";
+import {
+  backendLocationRedactor,
+  clientFacingError,
+  newErrorRef,
+  serverErrorLine,
+  type ServerErrorLog,
+} from "./server_errors.ts";
 import { artifactsRule, disabledEndpoint, type ServeMode } from "./server_modes.ts";
 
 /** The MLflow release whose REST API the server speaks; `/version` answers it (clients gate features on it). */
@@ -79,6 +86,11 @@ export interface RequestHandlerOptions {
   ui?: (url: URL) => Response | undefined;
   /** Which parts of the API answer (default: all, the proxy included), as `mlflow server`'s switches. */
   mode?: Partial<ServeMode>;
+  /**
+   * Where a request the server failed (a 5xx) is reported in full, with the reference its answer gives
+   * (default: stderr). Passwords are masked; the answer itself never names the database's location.
+   */
+  logError?: ServerErrorLog;
 }
 
 /** The host name of a `Host` header, without port or IPv6 brackets. */
@@ -166,6 +178,8 @@ export function createRequestHandler(
     "<backend store>": storeDirectory(store.uri),
     "<server directory>": ctx.cwd,
   });
+  const hideBackend = backendLocationRedactor(store.uri);
+  const logError = options.logError ?? ((line: string) => console.error(line));
   const maxJson = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const maxUpload = options.maxUploadBytes ?? DEFAULT_MAX_ARTIFACT_BYTES;
   const bodyIdleMs = options.bodyIdleTimeoutMs ?? DEFAULT_BODY_IDLE_TIMEOUT_MS;
@@ -284,7 +298,10 @@ export function createRequestHandler(
       }
       return notFound(path);
     } catch (error) {
-      return errorResponse(error, redact);
+      const ref = newErrorRef();
+      const answer = errorResponse(clientFacingError(error, ref), (m) => hideBackend(redact(m)));
+      if (answer.status >= 500) logError(serverErrorLine(request, answer.status, ref, error));
+      return answer;
     }
   };
 }

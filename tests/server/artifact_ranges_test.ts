@@ -6,20 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createRequestHandler, startServer } from "../../lib/server/mod.ts";
 import { decideRange, parseRangeHeader, rangeForLength } from "../../lib/server/byte_ranges.ts";
-import { SqliteStore } from "../../lib/tracking/mod.ts";
 import { sharedS3Server } from "../services/s3_server.ts";
+import { randomBytes, serveDownloads as serve } from "./artifact_download_harness.ts";
 
 const SIZE = 3 * 1024 * 1024 + 17;
-
-function randomBytes(size: number): Uint8Array<ArrayBuffer> {
-  const bytes = new Uint8Array(size);
-  for (let at = 0; at < size; at += 65536) {
-    crypto.getRandomValues(bytes.subarray(at, Math.min(at + 65536, size)));
-  }
-  return bytes;
-}
 
 Deno.test("Range headers are read as Werkzeug reads them", () => {
   const pick = (header: string, size = 1000) => {
@@ -63,38 +54,6 @@ Deno.test("Range headers are read as Werkzeug reads them", () => {
   assert.equal(get({ range: "bytes=5000-" }), "unsatisfiable");
   assert.equal(get({ range: "bytes=0-1" }, "DELETE"), "full");
 });
-
-/** A real server on a free port over an in-memory store; `root` is new experiments' artifact root. */
-async function serve(root: string, destination: string, env?: Record<string, string>) {
-  const store = SqliteStore.open(":memory:", { artifactRoot: root });
-  const handler = createRequestHandler(store, {
-    artifactsDestination: destination,
-    artifactOptions: env ? { env: (name) => env[name] } : undefined,
-    stateDir: await Deno.makeTempDir({ prefix: "kmlf-ranges-state-" }),
-  });
-  const server = startServer(handler, { hostname: "127.0.0.1", port: 0 });
-  const post = async (path: string, body: unknown) => {
-    const response = await fetch(`${server.url}/api/2.0/mlflow/${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    assert.equal(response.status, 200, `${path}: ${await response.clone().text()}`);
-    return await response.json();
-  };
-  const { experiment_id } = await post("experiments/create", { name: "ranges" });
-  const { run } = await post("runs/create", { experiment_id });
-  return {
-    url: server.url,
-    runId: run.info.run_id as string,
-    artifactUri: run.info.artifact_uri as string,
-    post,
-    async close() {
-      await server.shutdown();
-      await store.close();
-    },
-  };
-}
 
 /** Every range behaviour on one download URL serving `bytes`. */
 async function checkRanges(url: string, bytes: Uint8Array) {

@@ -113,6 +113,26 @@ export function runArtifactContract(name: string, make: () => Promise<ArtifactSu
     await rejectsWith(repo.logArtifact(join(scratch, "absent.txt")), "INVALID_PARAMETER_VALUE");
   });
 
+  test("a failed download without a destination leaves no temp folder behind", async (repo, scratch) => {
+    await repo.writeArtifact("model/MLmodel", "flavors: {}");
+    // Temp folders go to TMPDIR, read at each call: a scratch one shows what the downloads left.
+    const tmp = join(scratch, "tmp");
+    await Deno.mkdir(tmp);
+    const saved = Deno.env.get("TMPDIR");
+    Deno.env.set("TMPDIR", tmp);
+    try {
+      await rejectsWith(repo.downloadArtifacts("absent"), "RESOURCE_DOES_NOT_EXIST");
+      await rejectsWith(repo.downloadArtifacts("model/absent.bin"), "RESOURCE_DOES_NOT_EXIST");
+      assert.deepEqual([...Deno.readDirSync(tmp)].map((e) => e.name), []);
+      // A download that works keeps its folder: the caller owns it now.
+      const got = await repo.downloadArtifacts("model");
+      assert.equal(await Deno.readTextFile(join(got, "MLmodel")), "flavors: {}");
+    } finally {
+      if (saved === undefined) Deno.env.delete("TMPDIR");
+      else Deno.env.set("TMPDIR", saved);
+    }
+  });
+
   test("deletes a file or a folder, never a sibling that shares its name as a prefix", async (repo) => {
     await repo.writeArtifact("model", "a file named model");
     await repo.writeArtifact("model.txt", "keep");

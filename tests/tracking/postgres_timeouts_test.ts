@@ -202,3 +202,64 @@ Deno.test("a connection lost while a write commits is not retried: no second run
     await proxy.close();
   }
 });
+
+Deno.test("a limit the DBA set on the database or role wins over kmlf's default, and the URI's over both", async () => {
+  const url = await (await sharedPostgres()).createDatabase();
+  const name = new URL(url).pathname.slice(1);
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`ALTER DATABASE ${name} SET statement_timeout = '5min'`);
+  await admin.unsafe(`ALTER ROLE kmlf IN DATABASE ${name} SET lock_timeout = '2s'`);
+  await admin.end();
+  const shown = async (db: PgDb) => [
+    (await db.get<{ statement_timeout: string }>("SHOW statement_timeout"))!.statement_timeout,
+    (await db.get<{ lock_timeout: string }>("SHOW lock_timeout"))!.lock_timeout,
+  ];
+
+  const db = await PgDb.connect(withPassword(url));
+  try {
+    assert.deepEqual(await shown(db), ["5min", "2s"]);
+    assert.equal(db.limits.statement.origin, "server");
+    assert.equal(db.limits.statement.ms, 300_000);
+    assert.equal(db.limits.lock.ms, 2000);
+    assert.equal(db.limits.clientS, 310); // the client's backstop follows the server's limit
+    assert.deepEqual(db.limits.startup, {});
+  } finally {
+    await db.close();
+  }
+  // The URI's setting wins over the server's; what neither sets keeps the server's.
+  const explicit = await PgDb.connect(`${withPassword(url)}?options=-c%20statement_timeout%3D45s`);
+  try {
+    assert.deepEqual(await shown(explicit), ["45s", "2s"]);
+    assert.equal(explicit.limits.statement.origin, "uri");
+    assert.equal(explicit.limits.lock.origin, "server");
+  } finally {
+    await explicit.close();
+  }
+  // A lock wait past the DBA's limit says where the limit was set.
+  const store = await openStore(withPassword(url), { baseDir: Deno.cwd() });
+  const lock = await lockTable(url, "experiments");
+  try {
+    const { error } = await failure(() => store.createExperiment("blocked"));
+    assert.equal(error.code, "tracking/database-timeout");
+    assert.match(error.message, /lock_timeout=2000ms \(set on the database server\) for a lock/);
+  } finally {
+    await lock.release();
+    await store.close();
+  }
+});
+
+Deno.test("a server without its own limits gets kmlf's defaults", async () => {
+  const url = await (await sharedPostgres()).createDatabase();
+  const db = await PgDb.connect(withPassword(url));
+  try {
+    assert.equal(
+      (await db.get<{ statement_timeout: string }>("SHOW statement_timeout"))!.statement_timeout,
+      "1min",
+    );
+    assert.equal((await db.get<{ lock_timeout: string }>("SHOW lock_timeout"))!.lock_timeout, "30s");
+    assert.equal(db.limits.statement.origin, "kmlf");
+    assert.equal(db.limits.clientS, 70);
+  } finally {
+    await db.close();
+  }
+});

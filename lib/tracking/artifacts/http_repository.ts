@@ -20,6 +20,7 @@ import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
 import { type HttpClient, parseJsonObject, type RequestBody } from "../http_client.ts";
 import { uploadContentType } from "./upload_content_type.ts";
+import { downloadInto } from "./download_folder.ts";
 import { readFile } from "../../file_io.ts";
 import { statIfAny } from "../../fs_utils.ts";
 import { maskUriCredentials } from "../../uri_credentials.ts";
@@ -194,27 +195,28 @@ export class HttpArtifactRepository implements ArtifactRepository {
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
     const rel = safeArtifactPath(artifactPath);
-    const target = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
-    const dest = rel ? join(target, rel) : target;
-    const listing = await this.listArtifacts(rel, { recursive: true });
-    if (listing.length === 0 && rel === "") {
-      Deno.mkdirSync(dest, { recursive: true });
-      return dest;
-    }
-    if (listing.length === 0) {
-      Deno.mkdirSync(dirname(dest), { recursive: true });
-      await this.#download(rel, dest);
-      return dest;
-    }
-    for (const entry of listing) {
-      const local = join(target, entry.path);
-      if (entry.isDir) Deno.mkdirSync(local, { recursive: true });
-      else {
-        Deno.mkdirSync(dirname(local), { recursive: true });
-        await this.#download(entry.path, local);
+    return await downloadInto(dstDir, "kmlf-artifacts-", async (target) => {
+      const dest = rel ? join(target, rel) : target;
+      const listing = await this.listArtifacts(rel, { recursive: true });
+      if (listing.length === 0 && rel === "") {
+        Deno.mkdirSync(dest, { recursive: true });
+        return dest;
       }
-    }
-    return dest;
+      if (listing.length === 0) {
+        Deno.mkdirSync(dirname(dest), { recursive: true });
+        await this.#download(rel, dest);
+        return dest;
+      }
+      for (const entry of listing) {
+        const local = join(target, entry.path);
+        if (entry.isDir) Deno.mkdirSync(local, { recursive: true });
+        else {
+          Deno.mkdirSync(dirname(local), { recursive: true });
+          await this.#download(entry.path, local);
+        }
+      }
+      return dest;
+    });
   }
 
   async deleteArtifacts(artifactPath?: string): Promise<void> {

@@ -18,6 +18,7 @@ import {
   safeArtifactPath,
 } from "../artifact_repository.ts";
 import { uploadContentType } from "../upload_content_type.ts";
+import { downloadInto } from "../download_folder.ts";
 import type { S3Client } from "./s3_client.ts";
 import type { S3Config } from "./s3_config.ts";
 import { readFile } from "../../../file_io.ts";
@@ -225,8 +226,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
     const s3 = await this.#s3();
     const rel = safeArtifactPath(artifactPath);
-    const dest = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-s3-artifacts-" });
-    try {
+    return await downloadInto(dstDir, "kmlf-s3-artifacts-", async (dest) => {
       const file = rel ? await s3.getObject(this.#key(rel)) : undefined;
       if (file) {
         const target = join(dest, rel);
@@ -242,11 +242,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
         if (response) await saveResponse(response, join(dest, entry.path));
       }
       return rel ? join(dest, rel) : dest;
-    } catch (error) {
-      // A folder this call made holds nothing anyone can use once the download failed.
-      if (dstDir === undefined) await Deno.remove(dest, { recursive: true }).catch(() => {});
-      throw error;
-    }
+    });
   }
 
   async deleteArtifacts(artifactPath?: string): Promise<void> {

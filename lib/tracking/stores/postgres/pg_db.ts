@@ -9,7 +9,15 @@
 import type { Sql, TransactionSql } from "postgres";
 import { TrackingError } from "../../../errors.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import { connectTimeoutHint, type PgTimeouts, pgTimeouts, timeoutError } from "./pg_timeouts.ts";
+import {
+  connectTimeoutHint,
+  type PgTimeouts,
+  pgTimeouts,
+  SERVER_TIMEOUTS_QUERY,
+  type ServerTimeoutRow,
+  timeoutError,
+  withServerSettings,
+} from "./pg_timeouts.ts";
 import { maskUriCredentials } from "../../../uri_credentials.ts";
 
 /** Runs statements: the pool itself, or one transaction. */
@@ -166,35 +174,55 @@ export class PgDb implements PgQuery {
     this.#poolSize = options.poolSize ?? 4;
   }
 
-  /** Creates the pool (connections open on first use). */
+  /**
+   * Creates the pool (connections open on first use). When kmlf would default a limit the URI leaves
+   * unset, one connection first asks the server whether it sets that limit itself (a DBA's role or
+   * database setting wins over kmlf's default), and is closed.
+   */
   static async connect(url: string, options: PgDbOptions = {}): Promise<PgDb> {
     const postgres: PostgresFactory = (await import("postgres")).default;
-    const limits = pgTimeouts(url, { connectTimeoutS: options.connectTimeoutS });
+    const asked = pgTimeouts(url, { connectTimeoutS: options.connectTimeoutS });
     const { driverUrl, password } = libpqPassword(url);
-    const sql = postgres(driverUrl, {
-      // libpq's ?password= (the driver would send it to the server as a setting); the user info's wins.
-      ...(password === undefined ? {} : { password }),
-      max: options.poolSize ?? 4,
-      connect_timeout: limits.connectS,
-      // The server-side limits are enforced only while the server answers: the client gives up on its
-      // own a margin later (a stalled server or network), and on a free connection as long.
-      query_timeout: limits.clientS,
-      queue_timeout: limits.clientS,
-      cancel_timeout: options.cancelTimeoutS ?? 5,
-      // Idle connections close after a while, so a CLI run never waits on the pool to exit.
-      idle_timeout: 30,
-      // The pool would otherwise wait up to 20 s between connection attempts after failures, and fail
-      // queries fast meanwhile; kmlf's own retries (below) are the one backoff policy.
-      backoff: 0,
-      onnotice: () => {},
-      // The URI's own query parameters are sent after these, so a URI setting one wins.
-      connection: { application_name: "kmlf", ...limits.startup },
-      // Millisecond timestamps and steps fit a double exactly; npm `postgres` reads int8 as text otherwise.
-      types: {
-        bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
-      },
-    });
-    return new PgDb(sql as unknown as Sql, maskUriCredentials(url), limits, options);
+    const where = maskUriCredentials(url);
+    const pool = (limits: PgTimeouts, max = options.poolSize ?? 4) =>
+      postgres(driverUrl, {
+        // libpq's ?password= (the driver would send it to the server as a setting); the user info's wins.
+        ...(password === undefined ? {} : { password }),
+        max,
+        connect_timeout: limits.connectS,
+        // The server-side limits are enforced only while the server answers: the client gives up on its
+        // own a margin later (a stalled server or network), and on a free connection as long.
+        query_timeout: limits.clientS,
+        queue_timeout: limits.clientS,
+        cancel_timeout: options.cancelTimeoutS ?? 5,
+        // Idle connections close after a while, so a CLI run never waits on the pool to exit.
+        idle_timeout: 30,
+        // The pool would otherwise wait up to 20 s between connection attempts after failures, and fail
+        // queries fast meanwhile; kmlf's own retries (below) are the one backoff policy.
+        backoff: 0,
+        onnotice: () => {},
+        // The URI's own query parameters are sent after these, so a URI setting one wins.
+        connection: { application_name: "kmlf", ...limits.startup },
+        // Millisecond timestamps and steps fit a double exactly; npm `postgres` reads int8 as text otherwise.
+        types: {
+          bigint: {
+            to: 20,
+            from: [20],
+            serialize: (x: number) => String(x),
+            parse: (x: string) => Number(x),
+          },
+        },
+      }) as unknown as Sql;
+    if (Object.keys(asked.startup).length === 0) return new PgDb(pool(asked), where, asked, options);
+    // The server's own settings are read on a connection without kmlf's defaults (they would hide them).
+    const probe = new PgDb(pool({ ...asked, startup: {} }, 1), where, asked, options);
+    let limits: PgTimeouts;
+    try {
+      limits = withServerSettings(asked, await probe.all<ServerTimeoutRow>(SERVER_TIMEOUTS_QUERY));
+    } finally {
+      await probe.close().catch(() => {});
+    }
+    return new PgDb(pool(limits), where, limits, options);
   }
 
   all<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {

@@ -6,7 +6,10 @@
  * by `connect_timeout` (10 s). Settings in the tracking URI win, written as libpq and psycopg2 (so
  * MLflow/SQLAlchemy users) write them: `?connect_timeout=30` and
  * `?options=-c%20statement_timeout%3D5min%20-c%20lock_timeout%3D1min` (npm `postgres` also takes
- * `?statement_timeout=5min` as a startup parameter).
+ * `?statement_timeout=5min` as a startup parameter). Next comes what the database server sets (a DBA's
+ * `ALTER ROLE … SET`, `ALTER DATABASE … SET`, postgresql.conf: `withServerSettings`, read once at
+ * connect); kmlf's defaults apply only where neither says anything, since a startup parameter would
+ * override the server's own.
  *
  * @module
  */
@@ -19,11 +22,22 @@ export const DEFAULT_LOCK_TIMEOUT = "30s";
 /** Seconds to open a connection (libpq's `connect_timeout`). */
 export const DEFAULT_CONNECT_TIMEOUT_S = 10;
 
+/** Where a limit comes from: the tracking URI, the database server's own settings, or kmlf's default. */
+export type TimeoutOrigin = "uri" | "server" | "kmlf";
+
+/** One server-side limit in ms (0 = none, undefined = unreadable), as it reads where it was set. */
+export interface TimeoutSetting {
+  ms: number | undefined;
+  text: string;
+  fromUri: boolean;
+  origin: TimeoutOrigin;
+}
+
 /** The limits of one pool, and the startup parameters that set them. */
 export interface PgTimeouts {
-  /** Statement limit in ms (0 = none), and how it reads in the URI or kmlf's default. */
-  statement: { ms: number | undefined; text: string; fromUri: boolean };
-  lock: { ms: number | undefined; text: string; fromUri: boolean };
+  /** Statement limit in ms (0 = none), and how it reads in the URI, on the server or in kmlf's default. */
+  statement: TimeoutSetting;
+  lock: TimeoutSetting;
   /** Seconds per connection attempt. */
   connectS: number;
   connectFromUri: boolean;
@@ -101,25 +115,72 @@ export function pgTimeouts(url: string, defaults: { connectTimeoutS?: number } =
     const given = options.get(name) ?? query.get(name) ?? undefined;
     if (given === undefined) startup[name] = fallback;
     const text = given ?? fallback;
-    return { ms: durationMs(text), text, fromUri: given !== undefined };
+    const origin: TimeoutOrigin = given === undefined ? "kmlf" : "uri";
+    return { ms: durationMs(text), text, fromUri: given !== undefined, origin };
   };
   const statement = setting("statement_timeout", DEFAULT_STATEMENT_TIMEOUT);
   const lock = setting("lock_timeout", DEFAULT_LOCK_TIMEOUT);
   const uriConnect = Number(query.get("connect_timeout") ?? NaN);
   const connectFromUri = Number.isFinite(uriConnect) && uriConnect >= 0;
-  // The server cancels a statement at its limit; the client waits that long plus a margin for the
-  // cancel to arrive, and only when the server says nothing at all gives up on its own. An unreadable
-  // limit (the server refuses it at connect) gets the default's backstop.
-  const limitMs = statement.ms ?? durationMs(DEFAULT_STATEMENT_TIMEOUT)!;
-  const clientS = limitMs === 0 ? 0 : Math.ceil((limitMs + Math.min(limitMs, 10_000)) / 1000);
   return {
     statement,
     lock,
     connectS: connectFromUri ? uriConnect : defaults.connectTimeoutS ?? DEFAULT_CONNECT_TIMEOUT_S,
     connectFromUri,
-    clientS,
+    clientS: clientWaitS(statement),
     startup,
   };
+}
+
+// The server cancels a statement at its limit; the client waits that long plus a margin for the
+// cancel to arrive, and only when the server says nothing at all gives up on its own. An unreadable
+// limit (the server refuses it at connect) gets the default's backstop.
+function clientWaitS(statement: TimeoutSetting): number {
+  const limitMs = statement.ms ?? durationMs(DEFAULT_STATEMENT_TIMEOUT)!;
+  return limitMs === 0 ? 0 : Math.ceil((limitMs + Math.min(limitMs, 10_000)) / 1000);
+}
+
+/** The limits kmlf would default, as the server reports them in `pg_settings` (without kmlf's own). */
+export const SERVER_TIMEOUTS_QUERY = "SELECT name, setting, unit, source FROM pg_settings " +
+  "WHERE name IN ('statement_timeout', 'lock_timeout')";
+
+/** One row of {@link SERVER_TIMEOUTS_QUERY}. */
+export interface ServerTimeoutRow {
+  name: string;
+  setting: string;
+  unit: string | null;
+  source: string;
+}
+
+/**
+ * `limits` with the database server's own settings in place of kmlf's defaults: a limit the server
+ * sets anywhere (`source` other than `default`: a role's or a database's `ALTER … SET`, postgresql.conf,
+ * `ALTER SYSTEM`) is the server's, and kmlf no longer sends its default (a startup parameter would
+ * override it). A limit the URI sets is kept as it is.
+ *
+ * @example
+ * ```ts
+ * const rows = [{ name: "statement_timeout", setting: "300000", unit: "ms", source: "user" }];
+ * withServerSettings(pgTimeouts("postgresql://u@h/db"), rows).statement.text; // "300000ms"
+ * ```
+ */
+export function withServerSettings(limits: PgTimeouts, rows: readonly ServerTimeoutRow[]): PgTimeouts {
+  const startup = { ...limits.startup };
+  const pick = (name: string, current: TimeoutSetting): TimeoutSetting => {
+    const row = rows.find((r) => r.name === name);
+    if (current.origin !== "kmlf" || !row || row.source === "default") return current;
+    delete startup[name];
+    const text = `${row.setting}${row.unit ?? ""}`;
+    return { ms: durationMs(text), text, fromUri: false, origin: "server" };
+  };
+  const statement = pick("statement_timeout", limits.statement);
+  const lock = pick("lock_timeout", limits.lock);
+  return { ...limits, statement, lock, clientS: clientWaitS(statement), startup };
+}
+
+// Where a limit that ran out was set, for the message: a DBA's setting is changed on the server.
+function setWhere(setting: TimeoutSetting): string {
+  return setting.origin === "server" ? " (set on the database server)" : "";
 }
 
 const URI_HELP = "the tracking URI's options (mlflow.yml server.mlflow_tracking_uri, MLFLOW_TRACKING_URI " +
@@ -150,7 +211,9 @@ export function timeoutError(
   if (code === "55P03") {
     return new TrackingError(
       "tracking/database-timeout",
-      `The PostgreSQL tracking database ${where} waited longer than lock_timeout=${limits.lock.text} for ` +
+      `The PostgreSQL tracking database ${where} waited longer than lock_timeout=${limits.lock.text}${
+        setWhere(limits.lock)
+      } for ` +
         `a lock another session holds (${message})`,
       {
         cause: error,
@@ -165,7 +228,7 @@ export function timeoutError(
       "tracking/database-timeout",
       byLimit
         ? `The PostgreSQL tracking database ${where} did not finish a statement within ` +
-          `statement_timeout=${limits.statement.text} (${message})`
+          `statement_timeout=${limits.statement.text}${setWhere(limits.statement)} (${message})`
         : `The PostgreSQL tracking database ${where} canceled a statement (${message})`,
       {
         cause: error,

@@ -35,6 +35,11 @@ export interface OpenedSqliteDb {
   readonly uri: string;
   /** Artifact root URI for new experiments. */
   readonly artifactRoot: string;
+  /**
+   * The temp folder a `:memory:` database's artifacts default to: the store owns it and removes it when
+   * it closes, as the database itself goes then.
+   */
+  readonly tempDir?: string;
 }
 
 const HAS_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
@@ -65,9 +70,19 @@ export function artifactRootUri(root: string, baseDir: string): string {
 export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): OpenedSqliteDb {
   const memory = path === ":memory:";
   const absolute = memory ? path : resolve(path);
-  const baseDir = memory ? Deno.makeTempDirSync({ prefix: "kmlf-artifacts-" }) : dirname(absolute);
-  const artifactRoot = artifactRootUri(options.artifactRoot ?? join(baseDir, "mlartifacts"), baseDir);
-  const db = new SqliteDb(absolute, { busyTimeoutMs: options.busyTimeoutMs });
+  // A throwaway database needs a folder only when its artifact root is not given as a place of its own.
+  const given = options.artifactRoot;
+  const needsTemp = memory && (given === undefined || (!HAS_SCHEME.test(given) && !isAbsolute(given)));
+  const tempDir = needsTemp ? Deno.makeTempDirSync({ prefix: "kmlf-artifacts-" }) : undefined;
+  const baseDir = memory ? tempDir ?? "/" : dirname(absolute);
+  const artifactRoot = artifactRootUri(given ?? join(baseDir, "mlartifacts"), baseDir);
+  let db: SqliteDb;
+  try {
+    db = new SqliteDb(absolute, { busyTimeoutMs: options.busyTimeoutMs });
+  } catch (error) {
+    if (tempDir) Deno.removeSync(tempDir, { recursive: true });
+    throw error;
+  }
   try {
     const schema = ensureSchema(db);
     ensureDefaultExperiment(db, artifactRoot, Date.now());
@@ -77,9 +92,11 @@ export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): O
       path: absolute,
       uri: options.uri ?? (memory ? "sqlite://" : `sqlite:///${absolute}`),
       artifactRoot,
+      tempDir,
     };
   } catch (error) {
     db.close();
+    if (tempDir) Deno.removeSync(tempDir, { recursive: true });
     throw openError(error, absolute);
   }
 }

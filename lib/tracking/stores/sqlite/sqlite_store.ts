@@ -64,8 +64,10 @@ export class SqliteStore implements TrackingStore {
   /** The database's model registry, in MLflow's registry tables. */
   readonly registry: SqlRegistry;
   readonly #validation: ValidationOptions;
+  readonly #tempDir?: string;
 
   private constructor(opened: OpenedSqliteDb, options: ValidationOptions) {
+    this.#tempDir = opened.tempDir;
     this.path = opened.path;
     this.uri = opened.uri;
     this.artifactRoot = opened.artifactRoot;
@@ -76,6 +78,7 @@ export class SqliteStore implements TrackingStore {
       this.registry = new SqlRegistry(sqliteEngine(this.#db), registrySchema(this.#db));
     } catch (error) {
       this.#db.close();
+      this.#removeTempDir();
       throw openError(error, this.path);
     }
   }
@@ -211,9 +214,20 @@ export class SqliteStore implements TrackingStore {
     return artifactRepositoryFor(artifactUri);
   }
 
+  /** Closes the database; a `:memory:` store's default artifact folder goes with it. */
   close(): Promise<void> {
     this.#db.close();
+    this.#removeTempDir();
     return Promise.resolve();
+  }
+
+  #removeTempDir(): void {
+    if (!this.#tempDir) return;
+    try {
+      Deno.removeSync(this.#tempDir, { recursive: true });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
   }
 
   // The work is synchronous (node:sqlite); errors become rejections like every other store's.
