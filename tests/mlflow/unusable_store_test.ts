@@ -1,11 +1,13 @@
 /**
  * A tracking store or artifact location that cannot be used is refused before any node runs, naming the
- * file and the fix (golden), with no run started (so none is left RUNNING) and the store left as it was.
+ * file and the fix (golden), with no run started (so none is left RUNNING) and the store left as it was;
+ * so is a temp folder that cannot be made when artifacts go through a server's proxy.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { assertGolden, demoProject, kmlf, normalize } from "../cli_harness.ts";
+import { startKmlfServer } from "../tracking/kmlf_server.ts";
 
 const MODEL = "data/06_models/model.pkl";
 
@@ -57,5 +59,26 @@ Deno.test("an artifact location below a file: refused before any node runs, no r
     assert.equal(await Deno.readTextFile(join(dir, "mlartifacts")), "notes\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a TMPDIR that does not exist, with artifacts behind a server's proxy: refused before any node runs (golden)", async () => {
+  const server = await startKmlfServer();
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const r = await kmlf(["run", "training"], {
+      cwd: dir,
+      env: { MLFLOW_TRACKING_URI: server.url, TMPDIR: join(dir, "no-such-tmp") },
+    });
+    assert.equal(r.code, 2, r.stderr);
+    await assertGolden("errors/temp-folder-missing", `exit ${r.code}\n${normalize(r.stderr, dir)}`);
+    assert.equal(await Deno.stat(join(dir, MODEL)).catch(() => undefined), undefined, "no node ran");
+    const experiment = await server.store.getExperimentByName("iris");
+    assert.ok(experiment);
+    const { runs } = await server.store.searchRuns({ experimentIds: [experiment.experimentId] });
+    assert.deepEqual(runs, [], "no run started");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+    await server.close();
   }
 });

@@ -23,6 +23,7 @@ import { uploadContentType } from "./upload_content_type.ts";
 import { readFile } from "../../file_io.ts";
 import { statIfAny } from "../../fs_utils.ts";
 import { maskUriCredentials } from "../../uri_credentials.ts";
+import { makeTempFolder } from "../../temp_folder.ts";
 
 /** The artifact proxy endpoint, below a server's base URL. */
 export const ARTIFACTS_ENDPOINT = "/api/2.0/mlflow-artifacts/artifacts";
@@ -194,7 +195,7 @@ export class HttpArtifactRepository implements ArtifactRepository {
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
     const rel = safeArtifactPath(artifactPath);
-    const target = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
+    const target = dstDir ?? await makeTempFolder("kmlf-artifacts-");
     const dest = rel ? join(target, rel) : target;
     const listing = await this.listArtifacts(rel, { recursive: true });
     if (listing.length === 0 && rel === "") {

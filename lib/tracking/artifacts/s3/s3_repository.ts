@@ -22,6 +22,7 @@ import type { S3Client } from "./s3_client.ts";
 import type { S3Config } from "./s3_config.ts";
 import { readFile } from "../../../file_io.ts";
 import { statIfAny } from "../../../fs_utils.ts";
+import { makeTempFolder } from "../../../temp_folder.ts";
 
 /** Uploads above this many bytes use multipart upload (boto3's `multipart_threshold`). */
 export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
@@ -225,7 +226,7 @@ export class S3ArtifactRepository implements ArtifactRepository {
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
     const s3 = await this.#s3();
     const rel = safeArtifactPath(artifactPath);
-    const dest = dstDir ?? await Deno.makeTempDir({ prefix: "kmlf-s3-artifacts-" });
+    const dest = dstDir ?? await makeTempFolder("kmlf-s3-artifacts-");
     try {
       const file = rel ? await s3.getObject(this.#key(rel)) : undefined;
       if (file) {
