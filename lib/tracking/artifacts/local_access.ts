@@ -16,10 +16,10 @@ import { statOrUndefined } from "../../fs_utils.ts";
  *
  * @example
  * ```ts
- * await checkLocalArtifactRoot("/srv/mlartifacts/1"); // throws when /srv/mlartifacts is a file
+ * checkLocalArtifactRoot("/srv/mlartifacts/1"); // throws when /srv/mlartifacts is a file
  * ```
  */
-export async function checkLocalArtifactRoot(root: string): Promise<void> {
+export function checkLocalArtifactRoot(root: string): void {
   const target = resolve(root);
   let existing = target;
   let info = statOrUndefined(existing);
@@ -47,7 +47,7 @@ export async function checkLocalArtifactRoot(root: string): Promise<void> {
   }
   const probe = join(existing, `.kmlf-partial-${crypto.randomUUID()}`);
   try {
-    await Deno.mkdir(probe);
+    Deno.mkdirSync(probe);
   } catch (error) {
     throw refuse(
       `nothing can be created in ${existing} (${error instanceof Error ? error.message : String(error)})`,
@@ -56,5 +56,5 @@ export async function checkLocalArtifactRoot(root: string): Promise<void> {
       error,
     );
   }
-  await Deno.remove(probe).catch(() => {});
+  Deno.removeSync(probe);
 }

@@ -154,8 +154,8 @@ export class LocalArtifactRepository implements ArtifactRepository {
   }
 
   /** Checks files can be created under the root (a file in the way, a read-only folder), before any work. */
-  async checkAccess(): Promise<void> {
-    await checkLocalArtifactRoot(this.rootPath);
+  checkAccess(): Promise<void> {
+    return Promise.resolve().then(() => checkLocalArtifactRoot(this.rootPath));
   }
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {
