@@ -13,6 +13,7 @@ import { checkArtifacts, currentUser, experimentFor, WORKFLOW_TAG } from "./expe
 import type { MlflowConfig } from "./mlflow_config.ts";
 import type { TrackingPort } from "./tracking_port.ts";
 import { readTextFile } from "../file_io.ts";
+import { makeTempFolder } from "../temp_folder.ts";
 
 /** What `kmlf mlflow start-run` knows about the workflow. */
 export interface WorkflowRunOptions {
@@ -215,7 +216,7 @@ async function joinRecords(client: TrackingPort, runId: string, status: string):
     f.path.endsWith(".json")
   );
   if (records.length === 0) return;
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-workflow-" });
+  const dir = await makeTempFolder("kmlf-workflow-");
   try {
     const nodes = new Map<string, NodeRecord>();
     for (const record of records) {

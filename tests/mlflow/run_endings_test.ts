@@ -91,13 +91,26 @@ for (const [what, m] of Object.entries(MISBEHAVIOURS)) {
   });
 }
 
-// A location kmlf cannot use at all (relative, unknown scheme, unreachable S3) is refused before any node
-// runs (tests/mlflow/scale_out_tracking_test.ts); one that only fails when written to ends the run here.
+// A location kmlf cannot use at all (relative, unknown scheme, unreachable S3, below a file) is refused before
+// any node runs (tests/mlflow/scale_out_tracking_test.ts, unusable_store_test.ts); one that stops working
+// once the run started (here a node puts a file in its way) ends the run here.
+const BLOCK_ARTIFACTS =
+  'Deno.writeTextFileSync("not-a-folder", "a file, not a folder\\n");\nreturn real(model, x);';
+
+/** The catalog's artifact datasets made plain local ones, so only end-of-run artifacts go to the location. */
+async function keepArtifactDatasetsLocal(dir: string): Promise<void> {
+  const catalog = join(dir, "conf/base/catalog.yml");
+  await Deno.writeTextFile(
+    catalog,
+    (await Deno.readTextFile(catalog)).replaceAll("type: mlflow_artifact\n  dataset:\n    type: ", "type: ")
+      .replaceAll("\n    filepath:", "\n  filepath:"),
+  );
+}
+
 for (const [what, location] of [["below a file", "ABS"]]) {
   Deno.test(`a failing afterPipelineRun (an artifact location ${what}) ends the run FAILED, saying what was lost`, async () => {
-    const dir = await trackedDemo("return real(model, x);", {
+    const dir = await trackedDemo(BLOCK_ARTIFACTS, {
       mlflowYml: (y) => y.replace("after: []", "after: [conf/base/parameters.yml]"),
-      files: { "not-a-folder": "a file, not a folder\n" },
     });
     try {
       // Every artifact write fails there; the catalog's artifact datasets stay local, so only the
@@ -108,15 +121,7 @@ for (const [what, location] of [["below a file", "ABS"]]) {
         yml,
         (await Deno.readTextFile(yml)).replace("artifact_location: null", `artifact_location: ${at}`),
       );
-      const catalog = join(dir, "conf/base/catalog.yml");
-      await Deno.writeTextFile(
-        catalog,
-        (await Deno.readTextFile(catalog)).replaceAll(
-          "type: mlflow_artifact\n  dataset:\n    type: ",
-          "type: ",
-        )
-          .replaceAll("\n    filepath:", "\n  filepath:"),
-      );
+      await keepArtifactDatasetsLocal(dir);
       const r = await kmlf(["run", "training"], { cwd: dir });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stderr, /error\[mlflow\/run-logging-failed\]/);
@@ -132,9 +137,8 @@ for (const [what, location] of [["below a file", "ABS"]]) {
 }
 
 Deno.test("a run kmlf attached to (MLFLOW_RUN_ID) whose end-of-run artifacts fail is said to stay open, not to have ended", async () => {
-  const dir = await trackedDemo("return real(model, x);", {
+  const dir = await trackedDemo(BLOCK_ARTIFACTS, {
     mlflowYml: (y) => y.replace("    nested: true", "    nested: false"),
-    files: { "not-a-folder": "a file, not a folder\n" },
   });
   try {
     const store = await openStore("mlflow.db", { baseDir: dir });
@@ -148,7 +152,8 @@ Deno.test("a run kmlf attached to (MLFLOW_RUN_ID) whose end-of-run artifacts fai
     } finally {
       await store.close();
     }
-    const r = await kmlf(["run", "inference"], { cwd: dir, env: { MLFLOW_RUN_ID: outer } });
+    await keepArtifactDatasetsLocal(dir);
+    const r = await kmlf(["run", "training"], { cwd: dir, env: { MLFLOW_RUN_ID: outer } });
     assert.equal(r.code, 1, r.stderr);
     assert.ok(
       r.stderr.includes(

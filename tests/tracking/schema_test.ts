@@ -142,3 +142,36 @@ Deno.test("a database without MLflow's core tables or columns is refused with a 
       return true;
     });
   }));
+
+Deno.test("a database at an older MLflow revision, or with no revision, is refused as MLflow refuses it, untouched", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "old.db");
+    await SqliteStore.open(path).close();
+    const refused = async (fragments: string[]) => {
+      const before = await Deno.readFile(path);
+      assert.throws(() => SqliteStore.open(path), (e: unknown) => {
+        assert.ok(e instanceof TrackingError);
+        assert.equal(e.code, "tracking/unsupported-schema");
+        for (const f of fragments) {
+          assert.ok(`${e.message} / ${e.hint}`.includes(f), `${e.message} / ${e.hint}`);
+        }
+        return true;
+      });
+      assert.deepEqual(await Deno.readFile(path), before, "the database is left as it was");
+    };
+    const edit = (sql: string) => {
+      const db = new DatabaseSync(path);
+      db.exec(sql);
+      db.close();
+    };
+    // MLflow 2.17.2 says "Detected out-of-date database schema" for every revision before its head.
+    edit("UPDATE alembic_version SET version_num = '97727af70f4d'");
+    await refused([
+      "out-of-date database schema (found version 97727af70f4d, but expected f5a4f2784254)",
+      `mlflow db upgrade sqlite:///${path}`,
+    ]);
+    edit("DELETE FROM alembic_version");
+    await refused(["table alembic_version holds no revision", "mlflow db upgrade"]);
+    edit("DROP TABLE alembic_version");
+    await refused(["table alembic_version is missing", "mlflow db upgrade"]);
+  }));

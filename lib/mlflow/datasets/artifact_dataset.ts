@@ -6,6 +6,7 @@ import { DatasetError } from "../../errors.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import { onDatasetRun, requireRun } from "./run_access.ts";
 import { copyFile } from "../../file_io.ts";
+import { makeTempFolder } from "../../temp_folder.ts";
 
 /** Options of {@link MlflowArtifactDataset}. */
 export interface ArtifactDatasetOptions {
@@ -56,7 +57,7 @@ export class MlflowArtifactDataset implements Dataset {
       const remote = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`
         : basename(local);
-      const tmp = await Deno.makeTempDir({ prefix: "kmlf-artifact-" });
+      const tmp = await makeTempFolder("kmlf-artifact-");
       try {
         const downloaded = await client.downloadArtifacts(runId, remote, tmp);
         Deno.mkdirSync(dirname(local), { recursive: true });

@@ -9,6 +9,7 @@ import type { Dataset } from "../../catalog/mod.ts";
 import { registerLoggedModel } from "../model_logging.ts";
 import { loadModelUri, type ModelDatasetBase, type ModelSaveSettings } from "./model_access.ts";
 import { requireRun } from "./run_access.ts";
+import { makeTempFolder } from "../../temp_folder.ts";
 
 /** Options of {@link MlflowModelTrackingDataset}. */
 export interface ModelTrackingOptions extends ModelDatasetBase, ModelSaveSettings {
@@ -72,7 +73,7 @@ export class MlflowModelTrackingDataset implements Dataset {
     }
     const { client, runId } = requireRun(state, undefined, name);
     const tracking = await import("../../tracking/mod.ts");
-    const dir = await Deno.makeTempDir({ prefix: "kmlf-model-" });
+    const dir = await makeTempFolder("kmlf-model-");
     try {
       const { model: mlmodel, notes } = await tracking.saveModelFolder(dir, model, this.options.flavor, {
         flavorArgs: this.options.flavorArgs,

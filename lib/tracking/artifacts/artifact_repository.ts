@@ -60,7 +60,10 @@ export interface ArtifactRepository {
   ): Promise<{ size: number; etag?: string; lastModified?: Date } | undefined>;
   /** Streams bytes into `artifactFile` without holding them in memory (remote repositories). */
   writeArtifactStream?(artifactFile: string, stream: ReadableStream<Uint8Array>): Promise<void>;
-  /** Checks the location answers and accepts these credentials, before any work is done (remote repositories). */
+  /**
+   * Checks the location can take artifacts before any work is done: a remote one answers and accepts these
+   * credentials, a local one is a writable folder (or can become one).
+   */
   checkAccess?(): Promise<void>;
 }
 

@@ -6,9 +6,11 @@
  *
  * @module
  */
+import { makeTempFolder } from "../../temp_folder.ts";
 
 /**
- * Runs `fill` on `dstDir`, or on a new temp folder named `<prefix>…` that is removed if `fill` fails.
+ * Runs `fill` on `dstDir`, or on a new temp folder named `<prefix>…` that is removed if `fill` fails (an
+ * unusable temp root is `io/temp-folder-unusable`).
  *
  * @example
  * ```ts
@@ -24,7 +26,7 @@ export async function downloadInto<T>(
   fill: (dir: string) => Promise<T>,
 ): Promise<T> {
   if (dstDir !== undefined) return await fill(dstDir);
-  const dir = await Deno.makeTempDir({ prefix });
+  const dir = await makeTempFolder(prefix);
   try {
     return await fill(dir);
   } catch (error) {

@@ -16,6 +16,7 @@ import {
 } from "./artifact_repository.ts";
 import { resolvesInside, statOrUndefined } from "../../fs_utils.ts";
 import { copyFile, readFile, writeFile, writeTextFile } from "../../file_io.ts";
+import { checkLocalArtifactRoot } from "./local_access.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
@@ -150,6 +151,11 @@ export class LocalArtifactRepository implements ArtifactRepository {
   #path(artifactPath: string | undefined): { rel: string; abs: string } {
     const abs = pathInsideRoot(this.rootPath, artifactPath, this.within);
     return { rel: safeArtifactPath(artifactPath), abs };
+  }
+
+  /** Checks files can be created under the root (a file in the way, a read-only folder), before any work. */
+  checkAccess(): Promise<void> {
+    return Promise.resolve().then(() => checkLocalArtifactRoot(this.rootPath));
   }
 
   async logArtifact(localFile: string, artifactPath?: string): Promise<void> {

@@ -7,6 +7,7 @@
 import { extname } from "../../path.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import { TrackingError } from "../../errors.ts";
+import { makeTempFolder } from "../../temp_folder.ts";
 
 /**
  * Lets `fill` write a folder of artifacts that lands under `artifactPath`: in place when the repository can
@@ -23,7 +24,7 @@ export async function buildArtifactsWith<T>(
   fill: (dir: string) => Promise<T>,
 ): Promise<T> {
   if (repo.buildArtifacts) return await repo.buildArtifacts(artifactPath, fill);
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-artifacts-" });
+  const dir = await makeTempFolder("kmlf-artifacts-");
   try {
     const result = await fill(dir);
     await repo.logArtifacts(dir, artifactPath);

@@ -29,6 +29,7 @@ import { registerModel, type RegisterModelOptions } from "../registry/register_m
 import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
 import { createOrResumeRun, getOrCreateExperiment } from "./_start_run.ts";
 import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
+import { checkTempFolder } from "../../temp_folder.ts";
 import {
   clientClosed,
   experimentIdArgument,
@@ -303,8 +304,9 @@ export class MlflowClient {
   }
   /**
    * Checks an artifact location (an experiment's, or a run's artifact URI) can be used before any
-   * work is done: an unsupported scheme, missing credentials, an unreachable S3 server or a missing
-   * bucket fail here, with the fix.
+   * work is done: an unsupported scheme, missing credentials, an unreachable S3 server, a missing
+   * bucket, a local folder that cannot be written, or (for remote locations) no usable temp folder fail
+   * here, with the fix.
    *
    * @example
    * ```ts
@@ -312,7 +314,10 @@ export class MlflowClient {
    * ```
    */
   async checkArtifactLocation(artifactUri: string): Promise<void> {
-    await this.store.getArtifactRepository(artifactUri).checkAccess?.();
+    const repo = this.store.getArtifactRepository(artifactUri);
+    await repo.checkAccess?.();
+    // A repository that cannot build a folder in place gets it built in a temp folder, then uploaded.
+    if (!repo.buildArtifacts) await checkTempFolder();
   }
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
     await (await this.artifactRepository(runId)).logArtifact(localPath, artifactPath);

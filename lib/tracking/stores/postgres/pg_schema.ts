@@ -6,13 +6,7 @@
  *
  * @module
  */
-import {
-  ALEMBIC_REVISION,
-  INPUT_TABLES,
-  OLDER_REVISIONS,
-  schemaProblems,
-  unsupportedSchema,
-} from "../sql/schema_rules.ts";
+import { ALEMBIC_REVISION, INPUT_TABLES, verifySchema } from "../sql/schema_rules.ts";
 import type { RegistrySchema } from "../sql/registry_rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
 import { PG_MLFLOW_SCHEMA } from "./pg_mlflow_schema.ts";
@@ -80,13 +74,7 @@ async function checkPgSchema(db: PgDb, tables: Map<string, Set<string>>): Promis
   const revision = tables.has("alembic_version")
     ? (await db.get<{ version_num: string }>("SELECT version_num FROM alembic_version"))?.version_num
     : undefined;
-  const problems = schemaProblems(tables);
-  if (revision === undefined) problems.push("table alembic_version holds no revision");
-  // A revision that is neither 2.17.2's head nor one before it comes from a newer MLflow: its schema
-  // keeps every column kmlf uses (checked above), as with SQLite databases.
-  if (problems.length > 0 || OLDER_REVISIONS.includes(revision!)) {
-    throw unsupportedSchema(db.where, revision, problems);
-  }
+  verifySchema({ where: db.where, uri: db.where }, tables, revision);
   return {
     revision,
     hasInputs: INPUT_TABLES.every((t) => tables.has(t)),

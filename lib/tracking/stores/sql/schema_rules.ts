@@ -109,20 +109,56 @@ export function schemaProblems(tables: ReadonlyMap<string, ReadonlySet<string>>)
 }
 
 /**
+ * Refuses a database kmlf cannot write as MLflow 2.17.2 would, whatever the engine: missing core tables or
+ * columns, no alembic revision, or a revision before 2.17.2's head (MLflow refuses those as
+ * "out-of-date" until `mlflow db upgrade`). A revision kmlf does not know comes from a newer MLflow, whose
+ * schema keeps every column kmlf uses (checked here), so it is accepted.
+ *
+ * @example
+ * ```ts
+ * verifySchema({ where: "mlflow.db", uri: "sqlite:///mlflow.db" }, tables, "f5a4f2784254"); // passes
+ * ```
+ */
+export function verifySchema(
+  where: SchemaLocation,
+  tables: ReadonlyMap<string, ReadonlySet<string>>,
+  revision: string | undefined,
+): void {
+  const problems = schemaProblems(tables);
+  if (revision === undefined) {
+    problems.push(
+      tables.has("alembic_version")
+        ? "table alembic_version holds no revision"
+        : "table alembic_version is missing",
+    );
+  }
+  if (problems.length > 0 || OLDER_REVISIONS.includes(revision!)) {
+    throw unsupportedSchema(where, revision, problems);
+  }
+}
+
+/** A database as messages name it (`where`) and as `mlflow db upgrade` takes it (`uri`). */
+export interface SchemaLocation {
+  where: string;
+  uri: string;
+}
+
+/**
  * The error for a database whose schema kmlf cannot use: MLflow's "out-of-date database schema"
  * wording for an older revision, else the missing tables and columns.
  *
  * @example
  * ```ts
- * throw unsupportedSchema("postgresql://db/mlflow", "2d6e25af4d3e", []);
+ * throw unsupportedSchema({ where: "postgresql://db/mlflow", uri: "postgresql://db/mlflow" }, "2d6e25af4d3e", []);
  * ```
  */
 export function unsupportedSchema(
-  where: string,
+  location: SchemaLocation,
   revision: string | undefined,
   problems: string[],
 ): TrackingError {
-  const upgrade = `upgrade it with 'mlflow db upgrade ${where}' (kmlf writes revision ${ALEMBIC_REVISION})`;
+  const { where, uri } = location;
+  const upgrade = `upgrade it with 'mlflow db upgrade ${uri}' (kmlf writes revision ${ALEMBIC_REVISION})`;
   if (revision !== undefined && OLDER_REVISIONS.includes(revision)) {
     return new TrackingError(
       "tracking/unsupported-schema",

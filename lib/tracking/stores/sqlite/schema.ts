@@ -1,6 +1,7 @@
 /**
  * Creating MLflow's schema in a fresh database and checking an existing one (written by kmlf or by
- * any MLflow version since 2.4): the core tables must be there; extra tables and columns of newer
+ * MLflow 2.17.2 or newer): the core tables and an alembic revision must be there, a revision before 2.17.2's
+ * head is refused as MLflow refuses it ("out-of-date database schema"); extra tables and columns of newer
  * MLflow versions are ignored, and the alembic revision of an existing database is left untouched.
  *
  * @module
@@ -9,7 +10,7 @@ import { TrackingError } from "../../../errors.ts";
 import type { SqliteDb } from "./db.ts";
 import { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./mlflow_schema.ts";
 import type { RegistrySchema } from "../sql/registry_rows.ts";
-import { REQUIRED_COLUMNS } from "../sql/schema_rules.ts";
+import { INPUT_TABLES, verifySchema } from "../sql/schema_rules.ts";
 
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA };
 
@@ -59,34 +60,20 @@ export function ensureSchema(db: SqliteDb): SchemaInfo {
   return checkSchema(db);
 }
 
-/** Verifies the core tables and columns exist and reports the optional features. */
+/**
+ * Verifies the core tables and columns and the alembic revision (as the PostgreSQL store does), and
+ * reports the optional features.
+ */
 export function checkSchema(db: SqliteDb): SchemaInfo {
-  const tables = tableNames(db);
-  const problems: string[] = [];
-  for (const [table, columns] of Object.entries(REQUIRED_COLUMNS)) {
-    if (!tables.has(table)) {
-      problems.push(`table ${table} is missing`);
-      continue;
-    }
-    const have = new Set(db.all<{ name: string }>(`PRAGMA table_info("${table}")`).map((c) => c.name));
-    const missing = columns.filter((c) => !have.has(c));
-    if (missing.length) problems.push(`table ${table} lacks column(s) ${missing.join(", ")}`);
+  const tables = new Map<string, Set<string>>();
+  for (const table of tableNames(db)) {
+    tables.set(table, new Set(db.all<{ name: string }>(`PRAGMA table_info("${table}")`).map((c) => c.name)));
   }
   const revision = tables.has("alembic_version")
     ? db.get<{ version_num: string }>("SELECT version_num FROM alembic_version")?.version_num
     : undefined;
-  if (problems.length) {
-    throw new TrackingError(
-      "tracking/unsupported-schema",
-      `Cannot use ${db.path}: its MLflow schema (revision ${revision ?? "unknown"}) is too old or damaged: ` +
-        problems.join("; "),
-      {
-        hint:
-          `upgrade it with 'mlflow db upgrade sqlite:///${db.path}' (kmlf writes revision ${ALEMBIC_REVISION})`,
-      },
-    );
-  }
-  return { revision, hasInputs: ["datasets", "inputs", "input_tags"].every((t) => tables.has(t)) };
+  verifySchema({ where: db.path, uri: `sqlite:///${db.path}` }, tables, revision);
+  return { revision, hasInputs: INPUT_TABLES.every((t) => tables.has(t)) };
 }
 
 /**
