@@ -10,10 +10,11 @@
  * points of the bundle): Deno reads every module a literal `import()` reaches before the importing module
  * runs.
  */
-import { UsageError } from "../errors.ts";
+import { KmlfError, TrackingError, UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
 import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
+import { checkLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
 import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -23,6 +24,27 @@ const serverModule = (): Promise<typeof import("../server/mod.ts")> =>
   import(new URL("../server/mod.ts", import.meta.url).href);
 const trackingModule = (): Promise<typeof import("../tracking/mod.ts")> =>
   import(new URL("../tracking/mod.ts", import.meta.url).href);
+
+/**
+ * A destination that cannot take uploads stops the server before it accepts a single one: a remote one
+ * that cannot be reached (or an unsupported scheme), a local folder below a file or not writable.
+ */
+async function checkDestination(destination: string): Promise<void> {
+  if (isRemoteDestination(destination)) {
+    const { artifactRepositoryFor } = await trackingModule();
+    await artifactRepositoryFor(destination).checkAccess?.();
+    return;
+  }
+  try {
+    checkLocalArtifactRoot(destination);
+  } catch (error) {
+    if (!(error instanceof KmlfError)) throw error;
+    throw new TrackingError(error.code, error.message, {
+      cause: error.cause,
+      hint: `${error.hint}; the server's is --artifacts-destination (or MLFLOW_ARTIFACTS_DESTINATION)`,
+    });
+  }
+}
 
 /** What to serve and where. */
 export interface ServeTrackingOptions {
@@ -85,12 +107,7 @@ export function parsePort(value: string | number, flag: string): number {
  */
 export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
   const allowedHosts = loopbackHostsFor(options.host);
-  if (isRemoteDestination(options.artifactsDestination)) {
-    // A remote destination that cannot be reached (or an unsupported scheme) stops the server before it
-    // accepts a single upload.
-    const { artifactRepositoryFor } = await trackingModule();
-    await artifactRepositoryFor(options.artifactsDestination).checkAccess?.();
-  }
+  if (options.mode?.serveArtifacts ?? true) await checkDestination(options.artifactsDestination);
   const prepared = await prepareStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,

@@ -118,6 +118,28 @@ Deno.test("a busy port, an address not on this machine, a malformed --host and a
   }
 });
 
+Deno.test("an artifacts destination below a file stops the server before it listens; --no-serve-artifacts does not need one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
+  try {
+    await Deno.writeTextFile(join(dir, "blocker"), "a file, not a folder\n");
+    const args = ["server", "--port", "0", "--artifacts-destination", "blocker/mlartifacts"];
+    const result = await kmlf(args, { cwd: dir });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /tracking\/artifact-location-unusable/);
+    assert.match(result.stderr, /blocker is a file, not a folder/);
+    assert.match(result.stderr, /--artifacts-destination/);
+    assert.doesNotMatch(result.stdout + result.stderr, /listening on/);
+    assert.equal(await Deno.readTextFile(join(dir, "blocker")), "a file, not a folder\n");
+    // Not serving artifacts, the destination is never used, so it is not checked.
+    const server = await startKmlf([...args, "--no-serve-artifacts"], dir);
+    const health = await fetch(`${server.url}/health`);
+    assert.equal(await health.text(), "OK");
+    assert.equal((await server.stop()).code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("kmlf mlflow ui serves the project's store from mlflow.yml; a remote URI is only printed", async () => {
   const project = await demoProject({}, { tracked: true });
   try {
