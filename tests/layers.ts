@@ -68,6 +68,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "server/serve.ts",
   "server/server_options.ts",
   "tracking/artifacts/artifact_repository.ts", // safeArtifactPath: the catalog checks artifact_path with it
+  "tracking/artifacts/local_access.ts", // `kmlf server` checks a local artifacts destination before listening
   "tracking/client/client.ts",
   "tracking/models/flavor.ts",
   "tracking/models/mlmodel.ts",

@@ -183,6 +183,7 @@ export {
   partialBeside,
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
+export { checkLocalArtifactRoot } from "./artifacts/local_access.ts";
 export { MLFLOW_TEXT_EXTENSIONS } from "./artifacts/upload_content_type.ts";
 export {
   artifactRepositoryFor,
