@@ -81,7 +81,7 @@ async function lateProject(uri: string): Promise<string> {
     "conf/base/catalog.yml",
     (t) =>
       t.replace(
-        /^instances:\n  type: csv\n/m,
+        /^instances:\n {2}type: csv\n/m,
         "instances:\n  type: ./pipelines/gate_dataset.ts#GateDataset\n",
       ),
   );
