@@ -351,3 +351,32 @@ export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("
     });
   });
 }
+
+Deno.test("a filtered run records each filter and the runtime params as tags (kedro-mlflow's truthy run_params)", async () => {
+  await withTrackedIn("mlflow.db", {}, async (dir, open) => {
+    const r = await kmlf([
+      "run",
+      "training",
+      "--from-inputs=iris",
+      "--to-outputs=model",
+      "--from-nodes=split_data",
+      "--to-nodes=train_model",
+      "--nodes=split_data,train_model",
+      "--tags=preprocessing,training",
+      "--params=model.n_iter=5",
+      "--only-missing-outputs",
+    ], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const [run] = await onlyRun(await open());
+    const tags = run.data.tags;
+    assert.equal(tags.from_inputs, "iris");
+    assert.equal(tags.to_outputs, "model");
+    assert.equal(tags.from_nodes, "split_data");
+    assert.equal(tags.to_nodes, "train_model");
+    assert.equal(tags.node_names, "split_data,train_model");
+    assert.equal(tags.tags, "preprocessing,training");
+    assert.deepEqual(JSON.parse(tags.runtime_params), { model: { n_iter: 5 } });
+    assert.equal(tags.only_missing_outputs, "true");
+    assert.equal("namespaces" in tags || "load_versions" in tags, false, "empty ones are not tags");
+  });
+});
