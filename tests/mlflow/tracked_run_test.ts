@@ -271,6 +271,44 @@ export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("
     });
   });
 
+  Deno.test(`${store.name}: a run id naming no run (MLFLOW_RUN_ID, tracking.run.id) is refused before any node runs, naming who gave it`, async () => {
+    await withTracked({}, async (dir, open) => {
+      const yml = join(dir, "conf/base/mlflow.yml");
+      const text = await Deno.readTextFile(yml);
+      // A well-formed id no run has, and one no store could have.
+      for (const id of ["0123456789abcdef0123456789abcdef", "not-a-run"]) {
+        for (
+          const [env, conf, named, where] of [
+            [{ MLFLOW_RUN_ID: id }, text, `MLFLOW_RUN_ID=${id}`, /hint: unset MLFLOW_RUN_ID/],
+            [
+              {},
+              text.replace(/^ {4}id: null/m, `    id: ${id}`),
+              `mlflow.yml tracking.run.id ${id}`,
+              /at conf\/base\/mlflow\.yml:\d+:\d+ \(tracking\.run\.id\)[\s\S]*hint: set tracking\.run\.id to the id of an existing run/,
+            ],
+          ] as const
+        ) {
+          await Deno.writeTextFile(yml, conf);
+          const r = await kmlf(["run", "training", "-q"], { cwd: dir, env });
+          assert.equal(r.code, 2, r.stderr);
+          assert.match(r.stderr, /error\[mlflow\/unknown-run\]: /);
+          assert.ok(r.stderr.includes(`${named} names no run of the tracking store`), r.stderr);
+          assert.match(r.stderr, where);
+          assert.doesNotMatch(r.stderr, /ended FAILED|stays RUNNING|failed, and so did ending it/);
+          assert.equal(
+            await Deno.stat(join(dir, "data/06_models/model.pkl")).catch(() => null),
+            null,
+            "no node ran",
+          );
+        }
+      }
+      const client = await open();
+      const exp = await client.getExperimentByName("iris");
+      const runs = exp ? (await client.searchRuns([exp.experimentId], { runViewType: "ALL" })).runs : [];
+      assert.deepEqual(runs, [], "no run was started");
+    });
+  });
+
   Deno.test(`${store.name}: a deleted run named by MLFLOW_RUN_ID or tracking.run.id is refused before any node runs`, async () => {
     await withTracked({}, async (dir, open) => {
       const client = await open();
@@ -313,3 +351,32 @@ export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("
     });
   });
 }
+
+Deno.test("a filtered run records each filter and the runtime params as tags (kedro-mlflow's truthy run_params)", async () => {
+  await withTrackedIn("mlflow.db", {}, async (dir, open) => {
+    const r = await kmlf([
+      "run",
+      "training",
+      "--from-inputs=iris",
+      "--to-outputs=model",
+      "--from-nodes=split_data",
+      "--to-nodes=train_model",
+      "--nodes=split_data,train_model",
+      "--tags=preprocessing,training",
+      "--params=model.n_iter=5",
+      "--only-missing-outputs",
+    ], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const [run] = await onlyRun(await open());
+    const tags = run.data.tags;
+    assert.equal(tags.from_inputs, "iris");
+    assert.equal(tags.to_outputs, "model");
+    assert.equal(tags.from_nodes, "split_data");
+    assert.equal(tags.to_nodes, "train_model");
+    assert.equal(tags.node_names, "split_data,train_model");
+    assert.equal(tags.tags, "preprocessing,training");
+    assert.deepEqual(JSON.parse(tags.runtime_params), { model: { n_iter: 5 } });
+    assert.equal(tags.only_missing_outputs, "true");
+    assert.equal("namespaces" in tags || "load_versions" in tags, false, "empty ones are not tags");
+  });
+});

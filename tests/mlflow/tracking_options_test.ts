@@ -131,6 +131,42 @@ Deno.test("log_outputs_not_in_catalog logs unlisted outputs: numbers as metrics,
   });
 });
 
+// A node input params:target is logged as param "target" (kedro-mlflow's naming); a later node's unlisted
+// output of the same name cannot change it (MLflow keeps one value per param and run): said, not a failure.
+const CLASHING_PIPELINE = `nodes:
+  - name: count_rows
+    func: ./clash.ts#countRows
+    inputs: [iris, params:target]
+    outputs: n_rows
+  - name: guess_target
+    func: ./clash.ts#guessTarget
+    inputs: [iris, n_rows]
+    outputs: { target: target, fresh: split_fraction }
+`;
+const CLASHING_MODULE = `export const countRows = (rows: unknown[], _target: string) => rows.length;
+export const guessTarget = (_rows: unknown[], _n: number) => ({ target: "petal_length", fresh: "0.3" });
+`;
+
+Deno.test("log_outputs_not_in_catalog: an output named like a param another node logged is left out, saying so", async () => {
+  const files = { "pipelines/clash.yml": CLASHING_PIPELINE, "pipelines/clash.ts": CLASHING_MODULE };
+  const on = (t: string) =>
+    t.replace("log_outputs_not_in_catalog: false", "log_outputs_not_in_catalog: true");
+  await trackedDemo(files, on, async (dir, open) => {
+    const r = await kmlf(["run", "clash"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /Output "target" of node "guess_target" is not logged: param "target" was already logged by node "count_rows"/,
+    );
+    assert.doesNotMatch(r.stderr, /Output "split_fraction"/, "a fresh output is logged without a note");
+    const { runs: [run] } = await open();
+    assert.equal(run.info.status, "FINISHED");
+    assert.equal(run.data.params.target, "species", "the node input's value is kept");
+    assert.equal(run.data.params.split_fraction, "0.3");
+    assert.equal(run.data.metrics.n_rows, 150);
+  });
+});
+
 Deno.test("planOutputs: numbers (and bigints) are metrics; strings, booleans, lists, dicts are params", () => {
   const plan = planOutputs(
     { a: 1, b: 2n, c: "x", d: false, e: [1], f: { g: 1 }, h: new Date(0), i: null, listed: 3, "j[k]": 1 },
