@@ -1,6 +1,6 @@
 /**
  * Registration of the built-in dataset types: names, strict argument schemas, factories. The common file
- * types register at once; the excel, parquet, report (plotly, image), SQLite and partitioned types load
+ * types register at once; the excel, parquet, report (plotly, image), SQLite, partitioned and incremental types load
  * their code and schemas when a catalog first uses them.
  */
 import { z } from "../zod/mod.ts";
@@ -17,7 +17,7 @@ import { csvType } from "./tabular_types.ts";
 
 /**
  * A registry with kmlf's built-in types: memory, json, yaml, text, csv, excel, parquet, binary, pickle,
- * partitioned, sqlite_table, sqlite_query, plotly, plotly_json, image.
+ * partitioned, incremental, sqlite_table, sqlite_query, plotly, plotly_json, image.
  *
  * @example
  * ```ts
@@ -99,6 +99,10 @@ function registerBuiltins(registry: DatasetRegistry): void {
   later(
     ["partitioned", "PartitionedDataset", "partitions.PartitionedDataset"],
     async () => (await import("./partitioned_type.ts")).partitionedType,
+  );
+  later(
+    ["incremental", "IncrementalDataset", "partitions.IncrementalDataset"],
+    async () => (await import("./incremental_type.ts")).incrementalType,
   );
   later(
     ["sqlite_table", "SqliteTableDataset", "SQLiteTableDataset"],

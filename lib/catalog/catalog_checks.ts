@@ -58,7 +58,12 @@ export function neededEntries(
   return (entry) => {
     if (!entry.includes("{")) return used.has(entry);
     byPatterns ??= [...used].filter((name) => !explicitNames.has(name));
-    const { regex } = compilePattern(entry, {});
+    let regex: RegExp;
+    try {
+      regex = compilePattern(entry, {}).regex;
+    } catch {
+      return true; // a key kmlf cannot compile is reported, whatever the run uses
+    }
     return byPatterns.some((n) => regex.test(n));
   };
 }
@@ -105,7 +110,16 @@ export function isSafeVersion(version: string): boolean {
 export function compileEntryPattern(name: string, entry: unknown, ctx: EntryContext): DatasetPattern {
   const at: KeyPath = [name];
   const config = checkEntry(name, entry, at, ctx);
-  const pattern = compilePattern(name, config);
+  let pattern: DatasetPattern;
+  try {
+    pattern = compilePattern(name, config);
+  } catch (error) {
+    if (!(error instanceof DatasetError)) throw error;
+    throw new DatasetError(error.code, error.message, {
+      source: ctx.locateKey?.(at) ?? ctx.locate(at),
+      hint: error.hint,
+    });
+  }
   const missing = undefinedPlaceholders(pattern);
   if (missing.length > 0) {
     throw new DatasetError(

@@ -84,6 +84,8 @@ export interface ProjectClassKind {
   example: string;
   /** How the class is written, for an export that is not one. */
   classHint: string;
+  /** What the export is, for a reference without `#`: "class" (the default), "function". */
+  exportNoun?: string;
 }
 
 const DATASET_CLASS: ProjectClassKind = {
@@ -94,27 +96,28 @@ const DATASET_CLASS: ProjectClassKind = {
 };
 
 /**
- * Imports the class a project reference names (`./module.ts#ExportedClass`, relative to the project root):
- * custom dataset types and custom model flavors. Each failure is an error naming the file and the fix.
+ * Imports the export a project reference names (`./module.ts#name`, relative to the project root). Each
+ * failure (no `#`, missing module, failed import, missing export) is an error naming the file and the fix.
  *
  * @example
  * ```ts
- * const Flavor = await importProjectClass("./flavors/onnx.ts#OnnxFlavor", "/p", { noun: "flavor", codePrefix: "mlflow/flavor", example: "./flavors/my_flavor.ts#MyFlavor", classHint: "export class MyFlavor { save(model, dir) {…} load(dir) {…} }" });
+ * const compare = await importProjectExport("./src/compare.ts#newer", "/p", { noun: "comparison", codePrefix: "catalog/comparison", example: "./src/compare.ts#newer", classHint: "", exportNoun: "function" });
  * ```
  */
-export async function importProjectClass(
+export async function importProjectExport(
   type: string,
   projectRoot: string,
   kind: ProjectClassKind,
   source?: SourceLocation,
-): Promise<new (options?: Record<string, unknown>) => unknown> {
+): Promise<unknown> {
   const code = (what: string) => `${kind.codePrefix}-${what}`;
   const placeholder = kind.example.slice(kind.example.lastIndexOf("#") + 1);
   const hash = type.lastIndexOf("#");
   if (hash < 0 || hash === type.length - 1) {
-    throw new DatasetError(code("type"), `Custom ${kind.noun} type "${type}" does not name a class`, {
+    const exported = kind.exportNoun ?? "class";
+    throw new DatasetError(code("type"), `Custom ${kind.noun} type "${type}" does not name a ${exported}`, {
       source,
-      hint: `write the module path, "#" and the exported class: ${
+      hint: `write the module path, "#" and the exported ${exported}: ${
         hash < 0 ? type : type.slice(0, -1)
       }#${placeholder}`,
     });
@@ -156,7 +159,28 @@ export async function importProjectClass(
       },
     );
   }
-  const Cls = mod[exportName];
+  return mod[exportName];
+}
+
+/**
+ * Imports the class a project reference names (`./module.ts#ExportedClass`, relative to the project root):
+ * custom dataset types and custom model flavors. Each failure is an error naming the file and the fix.
+ *
+ * @example
+ * ```ts
+ * const Flavor = await importProjectClass("./flavors/onnx.ts#OnnxFlavor", "/p", { noun: "flavor", codePrefix: "mlflow/flavor", example: "./flavors/my_flavor.ts#MyFlavor", classHint: "export class MyFlavor { save(model, dir) {…} load(dir) {…} }" });
+ * ```
+ */
+export async function importProjectClass(
+  type: string,
+  projectRoot: string,
+  kind: ProjectClassKind,
+  source?: SourceLocation,
+): Promise<new (options?: Record<string, unknown>) => unknown> {
+  const Cls = await importProjectExport(type, projectRoot, kind, source);
+  const code = (what: string) => `${kind.codePrefix}-${what}`;
+  const exportName = type.slice(type.lastIndexOf("#") + 1);
+  const file = resolve(projectRoot, type.slice(0, type.lastIndexOf("#")));
   // Arrow functions and methods have no prototype and cannot be constructed.
   if (typeof Cls !== "function" || !Cls.prototype) {
     throw new DatasetError(code("not-a-class"), `Export "${exportName}" of ${file} is not a class`, {

@@ -15,11 +15,6 @@ const TYPES: Readonly<Record<string, string>> = {
   "json.JSONDataset": "use json",
   "networkx.JSONDataset": "use json with the graph as node-link data",
   "spark.SparkDataset": "kmlf runs on one machine: use parquet or csv",
-  "partitions.IncrementalDataset":
-    "kmlf has no IncrementalDataset (no checkpoint of processed partitions): use partitioned, which loads " +
-    "every partition on each run",
-  "IncrementalDataset": "kmlf has no IncrementalDataset (no checkpoint of processed partitions): use " +
-    "partitioned, which loads every partition on each run",
   "kedro.io.CachedDataset":
     "kmlf has no CachedDataset: declare the wrapped dataset itself (its dataset: entry)",
   "CachedDataset": "kmlf has no CachedDataset: declare the wrapped dataset itself (its dataset: entry)",

@@ -55,6 +55,11 @@ export {
   type PartitionLoaders,
 } from "./datasets/partitioned_dataset.ts";
 export {
+  IncrementalDataset,
+  type IncrementalOptions,
+  type PartitionComparison,
+} from "./datasets/incremental_dataset.ts";
+export {
   type IfExists,
   SqliteTableDataset,
   type SqliteTableOptions,

@@ -3,7 +3,7 @@ import { join } from "../path.ts";
 import { z } from "../zod/mod.ts";
 import { DatasetError } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
-import { PartitionedDataset } from "./datasets/partitioned_dataset.ts";
+import { PartitionedDataset, type PartitionedOptions } from "./datasets/partitioned_dataset.ts";
 import { PARTITIONED_HINTS } from "./kedro_arguments.ts";
 import { localFilePath } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
@@ -26,6 +26,28 @@ export const partitionedType: DatasetTypeDefinition = {
 
 // Each partition is the underlying dataset at `<path>/<id><suffix>`; the entry must not set its filepath.
 async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryContext): Promise<Dataset> {
+  return new PartitionedDataset({
+    path: args.path as string,
+    filenameSuffix: args.filename_suffix as string | undefined,
+    overwrite: args.overwrite as boolean | undefined,
+    metadata: ctx.metadata,
+    ...await partitionsOf(args, ctx),
+  });
+}
+
+/**
+ * The underlying dataset of a partitioned entry's `dataset:` (shared with the incremental type), checked
+ * now so a bad underlying type or argument fails with the catalog, not mid-run.
+ *
+ * @example
+ * ```ts
+ * const { datasetType, createPartition } = await partitionsOf({ path: "/p/parts", dataset: "json" }, ctx);
+ * ```
+ */
+export async function partitionsOf(
+  args: Record<string, unknown>,
+  ctx: DatasetFactoryContext,
+): Promise<Pick<PartitionedOptions, "datasetType" | "createPartition">> {
   localFilePath(args.path as string, "path"); // before join() below folds "s3://" into "s3:/"
   const inner = typeof args.dataset === "string"
     ? { type: args.dataset }
@@ -34,7 +56,7 @@ async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryCon
     if (key in inner) {
       throw new DatasetError(
         "catalog/bad-argument",
-        `The dataset of partitioned "${ctx.name}" must not set ${key}`,
+        `The dataset of "${ctx.name}" must not set ${key}`,
         {
           hint: key === "filepath"
             ? "partition files are <path>/<partition id><filename_suffix>; remove dataset.filepath"
@@ -43,17 +65,9 @@ async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryCon
       );
     }
   }
-  // Build one partition now so a bad underlying type or argument fails with the catalog, not mid-run.
-  await ctx.createDataset(
-    { ...inner, filepath: join(args.path as string, "partition") },
-    ctx.name,
-  );
-  return new PartitionedDataset({
-    path: args.path as string,
-    filenameSuffix: args.filename_suffix as string | undefined,
-    overwrite: args.overwrite as boolean | undefined,
+  await ctx.createDataset({ ...inner, filepath: join(args.path as string, "partition") }, ctx.name);
+  return {
     datasetType: String(inner.type),
-    metadata: ctx.metadata,
     createPartition: (filepath, id) => ctx.createDataset({ ...inner, filepath }, `${ctx.name}/${id}`),
-  });
+  };
 }

@@ -33,6 +33,7 @@ export const BUILTIN_TYPE_NAMES = [
   "image",
   "memory",
   "partitioned",
+  "incremental",
   "sqlite_table",
   "sqlite_query",
 ];

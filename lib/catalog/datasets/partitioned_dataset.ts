@@ -25,22 +25,17 @@ export interface PartitionedOptions {
 }
 
 /**
- * Kedro's PartitionedDataset. Load returns `{id: () => Promise<data>}` without reading any file;
- * save takes `{id: data}` or `{id: () => data}` (computed one at a time, to bound memory).
- * Ids are paths relative to the folder, without the suffix (`2024/01` for `2024/01.csv`).
+ * A folder of partition files: save, exists, listing, and each partition's dataset. Subclasses say what a
+ * load returns ({@link PartitionedDataset}: functions; the incremental dataset: data of new partitions).
  *
  * @example
  * ```ts
- * const parts = new PartitionedDataset({
- *   path: "/tmp/parts",
- *   filenameSuffix: ".json",
- *   createPartition: (filepath) => new JsonDataset({ filepath }),
- * });
- * await parts.save({ a: { x: 1 }, b: () => ({ x: 2 }) });
- * for (const [id, load] of Object.entries(await parts.load())) console.log(id, await load());
+ * class AllAtOnce extends PartitionFolder {
+ *   async load() { return Object.fromEntries(await Promise.all((await this.partitionIds()).map(async (id) => [id, await (await this.createPartitionOf(id)).load()]))); }
+ * }
  * ```
  */
-export class PartitionedDataset implements Dataset<Record<string, unknown>> {
+export abstract class PartitionFolder implements Dataset<Record<string, unknown>> {
   readonly path: string;
   readonly filenameSuffix: string;
   readonly overwrite: boolean;
@@ -57,26 +52,14 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
     this.#datasetType = options.datasetType;
   }
 
-  async load(): Promise<PartitionLoaders> {
-    const ids = await this.partitionIds();
-    if (ids.length === 0) {
-      throw new DatasetError("dataset/no-partitions", `No partitions found in ${this.path}`, {
-        hint: this.filenameSuffix
-          ? `only files ending with "${this.filenameSuffix}" count`
-          : "save the partitions first",
-      });
-    }
-    const loaders: PartitionLoaders = {};
-    for (const id of ids) loaders[id] = async () => await (await this.#create(this.fileOf(id), id)).load();
-    return loaders;
-  }
+  abstract load(): Promise<Record<string, unknown>>;
 
   async save(partitions: Record<string, unknown>): Promise<void> {
-    assertSavable(partitions, "PartitionedDataset");
+    assertSavable(partitions, this.constructor.name);
     if (typeof partitions !== "object" || Array.isArray(partitions)) {
       throw new DatasetError(
         "dataset/not-partitions",
-        "PartitionedDataset saves an object of partition id → data",
+        `${this.constructor.name} saves an object of partition id → data`,
         {
           hint: "return {id: data} (or {id: () => data} to compute lazily) from the node",
         },
@@ -103,7 +86,7 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
       const value = partitions[id];
       const data = typeof value === "function" ? await (value as () => unknown)() : value;
       try {
-        await (await this.#create(this.fileOf(id), id)).save(data);
+        await (await this.createPartitionOf(id)).save(data);
       } catch (error) {
         // Which partition was refused: "at value[0].x" alone does not say.
         if (!(error instanceof KmlfError)) throw error;
@@ -129,11 +112,16 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
     };
   }
 
-  private fileOf(id: string): string {
+  /** The underlying dataset of partition `id`. */
+  protected async createPartitionOf(id: string): Promise<Dataset> {
+    return await this.#create(this.fileOf(id), id);
+  }
+
+  protected fileOf(id: string): string {
     return join(this.path, id + this.filenameSuffix);
   }
 
-  private async partitionIds(): Promise<string[]> {
+  protected async partitionIds(): Promise<string[]> {
     const ids: string[] = [];
     const walk = async (dir: string) => {
       for (const e of Deno.readDirSync(dir)) {
@@ -148,5 +136,37 @@ export class PartitionedDataset implements Dataset<Record<string, unknown>> {
     };
     if (pathExists(this.path)) await walk(this.path);
     return ids.sort();
+  }
+}
+
+/**
+ * Kedro's PartitionedDataset. Load returns `{id: () => Promise<data>}` without reading any file;
+ * save takes `{id: data}` or `{id: () => data}` (computed one at a time, to bound memory).
+ * Ids are paths relative to the folder, without the suffix (`2024/01` for `2024/01.csv`).
+ *
+ * @example
+ * ```ts
+ * const parts = new PartitionedDataset({
+ *   path: "/tmp/parts",
+ *   filenameSuffix: ".json",
+ *   createPartition: (filepath) => new JsonDataset({ filepath }),
+ * });
+ * await parts.save({ a: { x: 1 }, b: () => ({ x: 2 }) });
+ * for (const [id, load] of Object.entries(await parts.load())) console.log(id, await load());
+ * ```
+ */
+export class PartitionedDataset extends PartitionFolder {
+  override async load(): Promise<PartitionLoaders> {
+    const ids = await this.partitionIds();
+    if (ids.length === 0) {
+      throw new DatasetError("dataset/no-partitions", `No partitions found in ${this.path}`, {
+        hint: this.filenameSuffix
+          ? `only files ending with "${this.filenameSuffix}" count`
+          : "save the partitions first",
+      });
+    }
+    const loaders: PartitionLoaders = {};
+    for (const id of ids) loaders[id] = async () => await (await this.createPartitionOf(id)).load();
+    return loaders;
   }
 }
