@@ -43,10 +43,12 @@ function registerBuiltins(registry: DatasetRegistry): void {
       JsonDataset,
       fileSchema(
         NoArgs,
+        // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2).
         z.strictObject({
-          indent: z.optional(z.int().check(z.gte(0), z.lte(10))),
-          // What JSON.stringify does (Kedro users write it to keep accents readable).
-          ensure_ascii: z.optional(z.literal(false)),
+          indent: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(10)))),
+          ensure_ascii: z.optional(z.boolean()),
+          sort_keys: z.optional(z.boolean()),
+          separators: z.optional(z.array(z.string()).check(z.length(2))),
         }),
       ),
       JSON_HINTS,
@@ -54,10 +56,19 @@ function registerBuiltins(registry: DatasetRegistry): void {
   );
   now(
     ["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"],
-    // kedro-datasets' default save_args, and what kmlf writes: block style.
+    // yaml.dump's keywords that shape the bytes; block style (kedro-datasets' default) only.
     fileType(
       YamlDataset,
-      fileSchema(NoArgs, z.strictObject({ default_flow_style: z.optional(z.literal(false)) })),
+      fileSchema(
+        NoArgs,
+        z.strictObject({
+          default_flow_style: z.optional(z.literal(false)),
+          allow_unicode: z.optional(z.boolean()),
+          sort_keys: z.optional(z.boolean()),
+          indent: z.optional(z.int().check(z.gte(2), z.lte(9))),
+          width: z.optional(z.number().check(z.positive())),
+        }),
+      ),
       YAML_HINTS,
     ),
   );

@@ -6,7 +6,6 @@
  */
 
 const PYTHON_KEYWORD = "it is an argument of Python's own writer, with no counterpart in kmlf; remove it";
-const SORT_IN_NODE = "keys are written in the order the node built them (sort them in the node); remove it";
 
 /** Keys any Kedro 0.18 entry may carry, whatever its type (given to every built-in type). */
 export const ENTRY_HINTS: Readonly<Record<string, string>> = {
@@ -34,24 +33,25 @@ export const PICKLE_HINTS: Readonly<Record<string, string>> = {
   "load_args.errors": PYTHON_KEYWORD,
 };
 
-/** json.JSONDataset: `json.dump`'s keywords beyond `indent` (and `ensure_ascii: false`, what kmlf does). */
+/** json.JSONDataset: `json.dump`'s keywords beyond `indent`, `ensure_ascii`, `sort_keys` and `separators`. */
 export const JSON_HINTS: Readonly<Record<string, string>> = {
   ...FS_ARGS_HINTS,
-  "save_args.sort_keys": SORT_IN_NODE,
-  "save_args.separators": "kmlf writes JSON.stringify's separators; use indent for the layout; remove it",
-  "save_args.allow_nan": "NaN and Infinity are written as null, as JSON.stringify does; remove it",
+  "save_args.allow_nan": "kmlf never writes NaN or Infinity to JSON (most JSON readers reject them): it " +
+    "refuses them, naming where they are; use null for a missing value, or a YAML or Parquet dataset; remove it",
+  "save_args.skipkeys": PYTHON_KEYWORD,
+  "save_args.check_circular": "kmlf always refuses a cycle, naming where it is; remove it",
   "save_args.default": PYTHON_KEYWORD,
   "save_args.cls": PYTHON_KEYWORD,
 };
 
-/** yaml.YAMLDataset: `yaml.dump`'s keywords (`default_flow_style: false`, what kmlf does, is accepted). */
+/** yaml.YAMLDataset: `yaml.dump`'s keywords beyond `default_flow_style: false`, `allow_unicode`, `sort_keys`, `indent`, `width`. */
 export const YAML_HINTS: Readonly<Record<string, string>> = {
   ...FS_ARGS_HINTS,
-  "save_args.sort_keys": SORT_IN_NODE,
-  "save_args.allow_unicode": "kmlf writes UTF-8 text as is; remove it",
-  "save_args.indent": "kmlf indents YAML by 2 spaces; remove it",
-  "save_args.width": "kmlf does not wrap long lines; remove it",
   "save_args.Dumper": PYTHON_KEYWORD,
+  "save_args.canonical": "kmlf writes PyYAML's ordinary block style; remove it",
+  "save_args.explicit_start":
+    "kmlf writes one document without `---`, as yaml.dump does by default; remove it",
+  "save_args.line_break": "kmlf writes \\n line breaks, as yaml.dump does by default; remove it",
   "load_args.Loader": PYTHON_KEYWORD,
 };
 

@@ -24,10 +24,13 @@ export interface PyYamlDumpOptions {
   emitter?: PyYamlEmitter;
   /** PyYAML's `allow_unicode`: write non-ASCII text as it is rather than as escapes. */
   allowUnicode?: boolean;
+  /** PyYAML's `sort_keys` (default true); false keeps the order the object holds its keys in. */
+  sortKeys?: boolean;
+  /** PyYAML's `indent`: spaces per level, 2 to 9 (anything else is PyYAML's default, 2). */
+  indent?: number;
+  /** PyYAML's `width`: the column past which long texts fold (default 80; at most 2 × indent is ignored). */
+  width?: number;
 }
-
-const WIDTH = 80;
-const INDENT = 2;
 
 type Node =
   | { kind: "scalar"; text: string; str: boolean }
@@ -45,8 +48,12 @@ type Node =
  * ```
  */
 export function pyyamlDump(value: unknown, options: PyYamlDumpOptions = {}): string {
-  const emitter = new Emitter(options.emitter ?? "python", options.allowUnicode ?? false);
-  emitter.node(represent(value, new Set()), { root: true });
+  const indent = options.indent !== undefined && options.indent > 1 && options.indent < 10
+    ? options.indent
+    : 2;
+  const width = options.width !== undefined && options.width > indent * 2 ? options.width : 80;
+  const emitter = new Emitter(options.emitter ?? "python", options.allowUnicode ?? false, indent, width);
+  emitter.node(represent(value, new Set(), options.sortKeys ?? true), { root: true });
   emitter.writeIndent();
   if (emitter.openEnded && emitter.kind === "python") {
     emitter.writeIndicator("...", true);
@@ -55,7 +62,7 @@ export function pyyamlDump(value: unknown, options: PyYamlDumpOptions = {}): str
   return emitter.out;
 }
 
-function represent(value: unknown, seen: Set<object>): Node {
+function represent(value: unknown, seen: Set<object>, sortKeys: boolean): Node {
   if (value === null || value === undefined) return { kind: "scalar", text: "null", str: false };
   if (typeof value === "string") return { kind: "scalar", text: value, str: true };
   if (typeof value === "boolean") return { kind: "scalar", text: String(value), str: false };
@@ -66,11 +73,12 @@ function represent(value: unknown, seen: Set<object>): Node {
   if (seen.has(value)) throw new TypeError("Cannot write a value that contains itself as YAML");
   seen.add(value);
   try {
-    if (Array.isArray(value)) return { kind: "seq", items: value.map((v) => represent(v, seen)) };
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => compareCodePoints(a, b))
-      .map(([k, v]): [Node, Node] => [{ kind: "scalar", text: k, str: true }, represent(v, seen)]);
+    if (Array.isArray(value)) return { kind: "seq", items: value.map((v) => represent(v, seen, sortKeys)) };
+    const kept = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (sortKeys) kept.sort(([a], [b]) => compareCodePoints(a, b));
+    const entries = kept.map((
+      [k, v],
+    ): [Node, Node] => [{ kind: "scalar", text: k, str: true }, represent(v, seen, sortKeys)]);
     return { kind: "map", entries };
   } finally {
     seen.delete(value);
@@ -148,7 +156,12 @@ class Emitter {
   #indents: (number | null)[] = [];
   #flowLevel = 0;
 
-  constructor(readonly kind: PyYamlEmitter, readonly allowUnicode: boolean) {}
+  constructor(
+    readonly kind: PyYamlEmitter,
+    readonly allowUnicode: boolean,
+    readonly bestIndent: number,
+    readonly bestWidth: number,
+  ) {}
 
   node(node: Node, ctx: Context): void {
     if (node.kind === "scalar") return this.#scalar(node, ctx);
@@ -197,8 +210,8 @@ class Emitter {
 
   #increaseIndent(flow: boolean, indentless: boolean): void {
     this.#indents.push(this.#indent);
-    if (this.#indent === null) this.#indent = flow ? INDENT : 0;
-    else if (!indentless) this.#indent += INDENT;
+    if (this.#indent === null) this.#indent = flow ? this.bestIndent : 0;
+    else if (!indentless) this.#indent += this.bestIndent;
   }
 
   #scalar(node: Extract<Node, { kind: "scalar" }>, ctx: Context): void {
@@ -267,7 +280,10 @@ class Emitter {
     this.whitespace = this.indention = false;
     // Plain texts never hold breaks (the analysis refuses them): only the folding at spaces remains.
     for (let i = 0; i < chars.length; i++) {
-      if (chars[i] === " " && split && chars[i - 1] !== " " && this.column > WIDTH && chars[i + 1] !== " ") {
+      if (
+        chars[i] === " " && split && chars[i - 1] !== " " && this.column > this.bestWidth &&
+        chars[i + 1] !== " "
+      ) {
         this.writeIndent();
         this.whitespace = this.indention = false;
       } else this.#write(chars[i]);
@@ -280,7 +296,7 @@ class Emitter {
     for (let i = 0; i < chars.length; i++) {
       const ch = chars[i];
       if (ch === " ") {
-        const fold = split && chars[i - 1] !== " " && this.column > WIDTH && i !== 0 &&
+        const fold = split && chars[i - 1] !== " " && this.column > this.bestWidth && i !== 0 &&
           i !== chars.length - 1 && chars[i + 1] !== " ";
         if (fold) this.writeIndent();
         else this.#write(ch);
@@ -317,7 +333,7 @@ class Emitter {
       }
       if (
         end > 0 && end < chars.length - 1 && (ch === " " || start >= end) &&
-        this.column + (end - start) > WIDTH && split
+        this.column + (end - start) > this.bestWidth && split
       ) {
         this.#write(chars.slice(start, end).join("") + "\\");
         if (start < end) start = end;
@@ -338,7 +354,7 @@ class Emitter {
         this.#write(escapeChar(ch));
         spaces = false;
       } else if (ch === " ") {
-        if (split && !spaces && this.column > WIDTH && i !== 0 && i !== chars.length - 1) {
+        if (split && !spaces && this.column > this.bestWidth && i !== 0 && i !== chars.length - 1) {
           this.writeIndent();
           if (chars[i + 1] === " ") this.#write("\\");
         } else this.#write(ch);

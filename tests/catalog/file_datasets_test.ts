@@ -192,10 +192,12 @@ Deno.test("loading a missing file or a malformed JSON/YAML file is a clear error
   });
 });
 
-Deno.test("json save_args.indent controls formatting; binary accepts an ArrayBuffer", async () => {
+Deno.test("json save_args.indent controls formatting as json.dump's does; binary accepts an ArrayBuffer", async () => {
   await inTempDir(async (dir) => {
     await new JsonDataset({ filepath: join(dir, "c.json"), saveArgs: { indent: 0 } }).save({ a: [1] });
-    assert.equal(await Deno.readTextFile(join(dir, "c.json")), '{"a":[1]}\n');
+    assert.equal(await Deno.readTextFile(join(dir, "c.json")), '{\n"a": [\n1\n]\n}');
+    await new JsonDataset({ filepath: join(dir, "d.json"), saveArgs: { indent: null } }).save({ a: [1, 2] });
+    assert.equal(await Deno.readTextFile(join(dir, "d.json")), '{"a": [1, 2]}');
     const bin = new BinaryDataset({ filepath: join(dir, "b.bin") });
     await bin.save(new Uint8Array([5, 6]).buffer as never);
     assert.deepEqual(await bin.load(), new Uint8Array([5, 6]));

@@ -11,8 +11,8 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
     "t: {type: text.TextDataset, filepath: t.txt, fs_args: {open_args_load: {encoding: utf-8}}}",
     "c: {type: pandas.CSVDataset, filepath: c.csv, fs_args: {auto_mkdir: true}}",
     "p: {type: pickle.PickleDataset, filepath: p.pkl, backend: joblib, save_args: {protocol: 4}}",
-    "j: {type: json.JSONDataset, filepath: j.json, save_args: {indent: 2, sort_keys: true}}",
-    "y: {type: yaml.YAMLDataset, filepath: y.yml, save_args: {sort_keys: false}}",
+    "j: {type: json.JSONDataset, filepath: j.json, save_args: {indent: 2, allow_nan: true}}",
+    "y: {type: yaml.YAMLDataset, filepath: y.yml, save_args: {explicit_start: true}}",
     "parts: {type: partitions.PartitionedDataset, path: parts, dataset: pandas.CSVDataset, load_args: {maxdepth: 1}}",
     "wrapped: {type: partitions.PartitionedDataset, path: w, dataset: {type: pickle, backend: pickle}}",
     // Kedro 0.18's `layer`, on every built-in type.
@@ -29,7 +29,7 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
       const byKey = Object.fromEntries(e.errors.map((x) => [x.source?.keyPath, x]));
       assert.deepEqual(Object.keys(byKey).sort(), [
         "c.fs_args",
-        "j.save_args.sort_keys",
+        "j.save_args.allow_nan",
         "l_csv.layer",
         "l_img.fs_args",
         "l_img.layer",
@@ -41,7 +41,7 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
         "parts.load_args",
         "t.fs_args",
         "wrapped",
-        "y.save_args.sort_keys",
+        "y.save_args.explicit_start",
       ]);
       for (const [key, error] of Object.entries(byKey)) {
         assert.ok(error instanceof DatasetError, key);
@@ -57,23 +57,29 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
   );
 });
 
-Deno.test("what kmlf does anyway is accepted as Kedro writes it: ensure_ascii false, default_flow_style False", async () => {
+Deno.test("json.dump's and yaml.dump's layout keywords are taken as Kedro writes them", async () => {
   await inTempDir(async (root) => {
     const yaml =
       "j: {type: json.JSONDataset, filepath: j.json, save_args: {indent: 2, ensure_ascii: false}}\n" +
-      "y: {type: yaml.YAMLDataset, filepath: y.yml, save_args: {default_flow_style: False}}\n";
+      "k: {type: json.JSONDataset, filepath: k.json, save_args: {indent: null, sort_keys: true}}\n" +
+      "y: {type: yaml.YAMLDataset, filepath: y.yml, save_args: {default_flow_style: False}}\n" +
+      "z: {type: yaml.YAMLDataset, filepath: z.yml, save_args: {allow_unicode: true, sort_keys: false}}\n";
     const c = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
     await c.save("j", { name: "Zürich" });
-    await c.save("y", { a: [1, 2] });
-    assert.equal(await Deno.readTextFile(join(root, "j.json")), '{\n  "name": "Zürich"\n}\n');
-    assert.equal(await Deno.readTextFile(join(root, "y.yml")), "a:\n  - 1\n  - 2\n");
+    await c.save("k", { name: "Zürich", a: [1, 2] });
+    await c.save("y", { b: "Zürich", a: [1, 2] });
+    await c.save("z", { b: "Zürich", a: [1, 2] });
+    assert.equal(await Deno.readTextFile(join(root, "j.json")), '{\n  "name": "Zürich"\n}');
+    assert.equal(await Deno.readTextFile(join(root, "k.json")), '{"a": [1, 2], "name": "Z\\u00fcrich"}');
+    assert.equal(await Deno.readTextFile(join(root, "y.yml")), 'a:\n- 1\n- 2\nb: "Z\\xFCrich"\n');
+    assert.equal(await Deno.readTextFile(join(root, "z.yml")), "b: Zürich\na:\n- 1\n- 2\n");
     await assert.rejects(
       () =>
         Catalog.fromConfig(
-          catalogConfig("j: {type: json, filepath: j.json, save_args: {ensure_ascii: true}}\n"),
+          catalogConfig("j: {type: json, filepath: j.json, save_args: {separators: [',']}}\n"),
           { projectRoot: root },
         ),
-      (e: DatasetError) => e.code === "catalog/bad-argument" && /ensure_ascii/.test(e.message),
+      (e: DatasetError) => e.code === "catalog/bad-argument" && /separators/.test(e.message),
     );
   });
 });

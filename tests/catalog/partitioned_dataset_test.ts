@@ -93,7 +93,7 @@ Deno.test("a partitioned catalog entry builds its underlying dataset type per fi
       'reports:\n  type: partitioned\n  path: data/reports\n  dataset: {type: json, save_args: {indent: 0}}\n  filename_suffix: ".json"\n';
     const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
     await catalog.save("reports", { jan: { n: 1 } });
-    assert.equal(await Deno.readTextFile(join(root, "data/reports/jan.json")), '{"n":1}\n');
+    assert.equal(await Deno.readTextFile(join(root, "data/reports/jan.json")), '{\n"n": 1\n}');
     assert.equal(catalog.typeName("reports"), "PartitionedDataset");
     const bad = "r:\n  type: partitioned\n  path: p\n  dataset: {type: json, filepath: x.json}\n";
     await assert.rejects(

@@ -125,7 +125,7 @@ Deno.test("the YAML dataset reads as Kedro's YAMLDataset (PyYAML safe_load) and 
       assert.deepEqual(await out.load(), saved);
       assert.match(
         await Deno.readTextFile(join(dir, "data/out.yml")),
-        /answer: 'yes'\ntime: '1:30'\ncode: '017'/,
+        /^answer: 'yes'\ncode: '017'\nn: 1\.0e\+21\ntime: '1:30'\n$/,
       );
     },
   );

@@ -2,12 +2,15 @@
 import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { decodeText } from "./_text_decoding.ts";
-import { refuseLossy, unserializableError } from "./_plain_data.ts";
+import { unserializableError } from "./_plain_data.ts";
+import { pyJsonDump } from "../../py_json.ts";
 
 /**
- * Any JSON value. `save_args: {indent: 2}` controls formatting (default 2). Files Python's `json.dump`
- * wrote (Kedro's JSONDataset) load with their `NaN`, `Infinity` and `-Infinity`; kmlf refuses to write
- * them, as other JSON readers reject them.
+ * Any JSON value, written byte for byte as Kedro's JSONDataset writes it (`json.dump(data, f, indent=2)`:
+ * non-ASCII escaped, no trailing newline); `save_args` takes json.dump's `indent`, `ensure_ascii`,
+ * `sort_keys` and `separators`. Files Python's `json.dump` wrote load with their `NaN`, `Infinity` and
+ * `-Infinity`; kmlf refuses to write them, as other JSON readers reject them. JavaScript has one number
+ * type: an integral float is written as an int (`1`, where Python writes `1.0`).
  *
  * @example
  * ```ts
@@ -34,18 +37,27 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
   }
 
   protected encode(data: T): string {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(data, refuseLossy, (this.saveArgs.indent as number | undefined) ?? 2);
-    } catch (error) {
-      throw unserializableError(data, "JSON") ?? error;
-    }
-    if (text === undefined) {
+    if (data === undefined || typeof data === "function" || typeof data === "symbol") {
       throw new DatasetError("dataset/not-json", `JsonDataset cannot save a ${typeof data}`, {
         hint: "return plain data (objects, arrays, numbers, strings, booleans) or use a pickle dataset",
       });
     }
-    return text + "\n";
+    const args = this.saveArgs as {
+      indent?: number | null;
+      ensure_ascii?: boolean;
+      sort_keys?: boolean;
+      separators?: [string, string];
+    };
+    try {
+      return pyJsonDump(data, {
+        indent: args.indent === undefined ? 2 : args.indent,
+        ensureAscii: args.ensure_ascii,
+        sortKeys: args.sort_keys,
+        separators: args.separators,
+      });
+    } catch (error) {
+      throw unserializableError(data, "JSON") ?? error;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 /** YAML files: any YAML value. */
 import { DatasetError, KmlfError } from "../../errors.ts";
-import { toYaml } from "../../yaml/dump.ts";
+import { pyyamlDump } from "../../yaml/pyyaml_dump.ts";
 import { parseYaml } from "../../yaml/parse_yaml.ts";
 import { PYYAML_SCHEMA } from "../../yaml/yaml11.ts";
 import { FileDataset } from "../file_dataset.ts";
@@ -8,7 +8,10 @@ import { decodeText } from "./_text_decoding.ts";
 import { unserializableError } from "./_plain_data.ts";
 
 /**
- * Any YAML value. Syntax errors name the file, line and column.
+ * Any YAML value, read as PyYAML's `safe_load` reads it and written byte for byte as Kedro's YAMLDataset
+ * writes it (`yaml.dump(data, default_flow_style=False, **save_args)`: keys sorted, non-ASCII escaped,
+ * long texts folded at column 80); `save_args` takes yaml.dump's `allow_unicode`, `sort_keys`, `indent` and
+ * `width`. Syntax errors name the file, line and column.
  *
  * @example
  * ```ts
@@ -29,9 +32,21 @@ export class YamlDataset<T = unknown> extends FileDataset<T> {
   }
 
   protected encode(data: T): string {
-    // Checked first: js-yaml refuses a BigInt, and a cycle would recurse until the stack overflows.
+    // Checked first, to name the path: a BigInt would not read back (kmlf holds no integer past 2^53 - 1).
     const problem = unserializableError(data, "YAML");
     if (problem) throw problem;
-    return toYaml(data);
+    const args = this.saveArgs as {
+      allow_unicode?: boolean;
+      sort_keys?: boolean;
+      indent?: number;
+      width?: number;
+    };
+    return pyyamlDump(data, {
+      emitter: "python",
+      allowUnicode: args.allow_unicode,
+      sortKeys: args.sort_keys,
+      indent: args.indent,
+      width: args.width,
+    });
   }
 }

@@ -36,7 +36,9 @@ export async function buildArtifactsWith<T>(
 
 /**
  * `dict` as the text of `artifactFile`: YAML for `.yaml`/`.yml` files (as MLflow's `yaml.dump(dict, indent=2,
- * default_flow_style=False)` writes it), otherwise JSON (indent 2, like MLflow).
+ * default_flow_style=False)` writes it), otherwise JSON as MLflow's `json.dump(dict, f, indent=2)` writes it
+ * (non-ASCII escaped, no trailing newline). NaN and the infinities are refused (most JSON readers reject
+ * what Python writes for them).
  *
  * @example
  * ```ts
@@ -51,7 +53,10 @@ export async function dictText(dict: unknown, artifactFile: string): Promise<str
     if (yaml) {
       const { pyyamlDump } = await import("../../yaml/pyyaml_dump.ts");
       text = pyyamlDump(dict);
-    } else text = JSON.stringify(dict, null, 2);
+    } else if (dict !== undefined && typeof dict !== "function" && typeof dict !== "symbol") {
+      const { pyJsonDump } = await import("../../py_json.ts");
+      text = pyJsonDump(dict, { indent: 2 });
+    }
   } catch (error) {
     // A cycle, a BigInt, a function: what cannot be written is named, not a bare TypeError.
     throw new TrackingError(
