@@ -156,7 +156,7 @@ ts_compare:
     assert.deepEqual(await catalog.load("shorthand"), { "2024-02": 2, "2024-03": 3 });
     assert.deepEqual(await catalog.load("elsewhere"), { "2024-01": 1, "2024-02": 2, "2024-03": 3 });
     await catalog.confirm("elsewhere");
-    assert.equal(await Deno.readTextFile(join(root, "data/state/checkpoint.json")), '"2024-03"\n');
+    assert.equal(await Deno.readTextFile(join(root, "data/state/checkpoint.json")), '"2024-03"'); // json.dump: no newline
     await catalog.release("elsewhere");
     assert.deepEqual(
       await catalog.load("elsewhere"),
