@@ -37,7 +37,8 @@ export interface ProjectTracking {
  * ```
  */
 export async function projectTracking(options: { project?: string; env?: string }): Promise<ProjectTracking> {
-  const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
+  // An empty variable is unset, as MLflow reads it (not the project root as a file store).
+  const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
   const root = findProjectRoot(resolve(options.project ?? Deno.cwd()));
   if (!root) return { trackingUri: envUri || "mlflow.db", baseDir: Deno.cwd() };
   const settings = await loadProjectSettings(root);

@@ -166,6 +166,7 @@ export {
 export { ALEMBIC_REVISION, MLFLOW_SCHEMA } from "./stores/sqlite/schema.ts";
 export { parseTrackingUri, type TrackingTarget, type TrackingUriOptions } from "./stores/tracking_uri.ts";
 export { openStore, type OpenStoreOptions } from "./stores/open_store.ts";
+export type { DeletedRun, HardDeletes } from "./stores/hard_delete.ts";
 export { type PreparedStore, prepareStore } from "./stores/prepare_store.ts";
 export { newRunId, randomRunName } from "./run_names.ts";
 

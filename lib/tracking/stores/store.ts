@@ -24,6 +24,7 @@
 import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo, RunStatus } from "../entities.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import type { ModelRegistryStore } from "../registry/registry_store.ts";
+import type { HardDeletes } from "./hard_delete.ts";
 import type {
   ExperimentsPage,
   RunsPage,
@@ -164,6 +165,9 @@ export interface TrackingStore {
 
   /** The store's model registry (registered models, versions, tags, aliases), kept where the store keeps runs. */
   readonly registry: ModelRegistryStore;
+
+  /** Permanent deletes for `kmlf gc` (MLflow's `_hard_delete_run`…); undefined for REST, which has none. */
+  readonly hardDeletes?: HardDeletes;
 
   /** The artifact repository serving an artifact URI of this store (a run's `artifactUri`). */
   getArtifactRepository(artifactUri: string): ArtifactRepository;

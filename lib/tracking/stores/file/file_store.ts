@@ -55,6 +55,8 @@ import {
 } from "./file_format.ts";
 import { readHistory, readRun, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
+import { fileHardDeletes } from "./file_hard_delete.ts";
+import type { HardDeletes } from "../hard_delete.ts";
 import { MetricFileWriter, writeRunBatch } from "./run_writes.ts";
 import { experimentDir, RunFolders, setRunStage, TRASH } from "./file_tree.ts";
 import { FileExperiments } from "./file_experiments.ts";
@@ -79,11 +81,14 @@ export class FileStore implements TrackingStore {
   readonly #experiments: FileExperiments;
   /** The model registry under `<root>/models`, in MLflow's file layout. */
   readonly registry: FileRegistry;
+  /** `kmlf gc`'s permanent deletes. */
+  readonly hardDeletes: HardDeletes;
 
   private constructor(root: string, artifactRoot: string, validation: ValidationOptions) {
     this.root = root;
     this.#runs = new RunFolders(root);
     this.registry = new FileRegistry(root);
+    this.hardDeletes = fileHardDeletes(root, this.#runs);
     this.uri = pathToFileURL(root).href;
     this.artifactRoot = artifactRoot.replace(/\/$/, "");
     this.#experiments = new FileExperiments(root, this.artifactRoot);

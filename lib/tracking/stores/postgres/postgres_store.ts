@@ -37,6 +37,8 @@ import type {
 } from "../store.ts";
 import { PgDb, type PgDbOptions } from "./pg_db.ts";
 import { pgEngine } from "./pg_engine.ts";
+import { sqlHardDeletes } from "../sql/sql_hard_delete.ts";
+import type { HardDeletes } from "../hard_delete.ts";
 import * as experiments from "./pg_experiments.ts";
 import { logInputs } from "./pg_inputs.ts";
 import { loadPgRuns } from "./pg_rows.ts";
@@ -70,6 +72,8 @@ export class PostgresStore implements TrackingStore {
   readonly #validation: ValidationOptions;
   /** The database's model registry, in MLflow's registry tables. */
   readonly registry: SqlRegistry;
+  /** `kmlf gc`'s permanent deletes. */
+  readonly hardDeletes: HardDeletes;
 
   private constructor(uri: string, db: PgDb, schema: PgSchemaInfo, options: PostgresStoreOptions) {
     this.uri = uri;
@@ -78,6 +82,7 @@ export class PostgresStore implements TrackingStore {
     this.artifactRoot = options.artifactRoot.replace(/\/+$/, "");
     this.#validation = { truncateLongValues: options.truncateLongValues };
     this.registry = new SqlRegistry(pgEngine(db), schema.registry);
+    this.hardDeletes = sqlHardDeletes(pgEngine(db));
   }
 
   /** Connects, creates MLflow's schema in an empty database (or checks the existing one) and experiment 0. */

@@ -27,6 +27,8 @@ import type {
 import type { ValidationOptions } from "../../batch_validation.ts";
 import { openError, type SqliteDb } from "./db.ts";
 import { SqlRegistry } from "../sql/sql_registry.ts";
+import { sqlHardDeletes } from "../sql/sql_hard_delete.ts";
+import type { HardDeletes } from "../hard_delete.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
 import { metricHistory, sampledHistories } from "./metrics.ts";
@@ -63,6 +65,8 @@ export class SqliteStore implements TrackingStore {
   readonly #schema: SchemaInfo;
   /** The database's model registry, in MLflow's registry tables. */
   readonly registry: SqlRegistry;
+  /** `kmlf gc`'s permanent deletes. */
+  readonly hardDeletes: HardDeletes;
   readonly #validation: ValidationOptions;
   readonly #tempDir?: string;
 
@@ -76,6 +80,7 @@ export class SqliteStore implements TrackingStore {
     this.#validation = { truncateLongValues: options.truncateLongValues };
     try {
       this.registry = new SqlRegistry(sqliteEngine(this.#db), registrySchema(this.#db));
+      this.hardDeletes = sqlHardDeletes(sqliteEngine(this.#db));
     } catch (error) {
       this.#db.close();
       this.#removeTempDir();
