@@ -12,6 +12,7 @@ import { addMlflowCommands } from "./mlflow_command_tree.ts";
 import { addModelsCommands } from "./models_command_tree.ts";
 import { addProjectCommands } from "./project_command_tree.ts";
 import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
+import { addStoreCommands } from "./store_command_tree.ts";
 
 /** Options every project command accepts. */
 export interface GlobalOptions {
@@ -67,6 +68,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     });
 
   addModelsCommands(program, { argv, state });
+  addStoreCommands(program, { argv, state });
 
   addServeArtifactsOptions(
     program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")
