@@ -3,7 +3,7 @@
  * `_create_table` (runs list, experiments search), `json.dumps(…, indent=N)` (runs describe, artifacts list),
  * `conv_longdate_to_str` (the Date column) and pandas' `DataFrame.to_csv` (experiments csv).
  */
-import { pyFloatRepr, pyJsonString } from "../tracking/py_format.ts";
+import { pyFloatRepr, pyJsonString } from "../tracking/mod.ts";
 
 /**
  * MLflow's `_create_table`: left-aligned columns two spaces apart, each at least 4 wide and 2 wider than
