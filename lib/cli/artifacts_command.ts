@@ -3,6 +3,7 @@
  * commands over the run's artifact repository (local folder, S3, or a tracking server's proxy).
  */
 import { KmlfError } from "../errors.ts";
+import { statOrUndefined } from "../fs_utils.ts";
 import { type ArtifactRepository, type FileInfo, safeArtifactPath } from "../tracking/mod.ts";
 import { type CliStore, runIdNotFound, type StoreCommandOptions, withCliStore } from "./cli_store.ts";
 import { pyJsonDumps } from "./mlflow_cli_format.ts";
@@ -145,11 +146,11 @@ export function artifactsLog(options: ArtifactsLogOptions): Promise<number> {
     const repo = await runRepository(store, options.runId);
     const where = options.artifactPath ?? "None";
     if (options.localFile !== undefined) {
-      await checkLocal(options.localFile, "--local-file", "file");
+      checkLocal(options.localFile, "--local-file", "file");
       await repo.logArtifact(options.localFile, options.artifactPath);
       err(`Logged artifact from local file ${options.localFile} to artifact_path=${where}`);
     } else {
-      await checkLocal(options.localDir!, "--local-dir", "directory");
+      checkLocal(options.localDir!, "--local-dir", "directory");
       await repo.logArtifacts(options.localDir!, options.artifactPath);
       err(`Logged artifact from local dir ${options.localDir} to artifact_path=${where}`);
     }
@@ -157,8 +158,8 @@ export function artifactsLog(options: ArtifactsLogOptions): Promise<number> {
 }
 
 // The path MLflow would fail on with a Python OSError, named with its flag.
-async function checkLocal(path: string, flag: string, kind: "file" | "directory"): Promise<void> {
-  const info = await Deno.stat(path).catch(() => undefined);
+function checkLocal(path: string, flag: string, kind: "file" | "directory"): void {
+  const info = statOrUndefined(path);
   const ok = kind === "file" ? info?.isFile : info?.isDirectory;
   if (ok) return;
   const flagOther = kind === "file" ? "log-artifacts --local-dir" : "log-artifact --local-file";
