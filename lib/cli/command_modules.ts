@@ -9,10 +9,14 @@
 // (tests/cli/compiled_workers_test.ts checks).
 /** Each command's module, imported on first use. */
 export const modules = {
+  artifacts: (): Promise<typeof import("./artifacts_command.ts")> =>
+    import(new URL("./artifacts_command.ts", import.meta.url).href),
   catalog: (): Promise<typeof import("./catalog_command.ts")> =>
     import(new URL("./catalog_command.ts", import.meta.url).href),
   completion: (): Promise<typeof import("./completion_command.ts")> =>
     import(new URL("./completion_command.ts", import.meta.url).href),
+  experiments: (): Promise<typeof import("./experiments_command.ts")> =>
+    import(new URL("./experiments_command.ts", import.meta.url).href),
   export: (): Promise<typeof import("./export_command.ts")> =>
     import(new URL("./export_command.ts", import.meta.url).href),
   info: (): Promise<typeof import("./info_command.ts")> =>
@@ -35,6 +39,8 @@ export const modules = {
     import(new URL("./pipeline_command.ts", import.meta.url).href),
   registry: (): Promise<typeof import("./registry_command.ts")> =>
     import(new URL("./registry_command.ts", import.meta.url).href),
+  runs: (): Promise<typeof import("./runs_command.ts")> =>
+    import(new URL("./runs_command.ts", import.meta.url).href),
   run: (): Promise<typeof import("./run_command.ts")> =>
     import(new URL("./run_command.ts", import.meta.url).href),
   runConfigFile: (): Promise<typeof import("./run_config_file.ts")> =>

@@ -13,6 +13,7 @@ import { addModelsCommands } from "./models_command_tree.ts";
 import { addProjectCommands } from "./project_command_tree.ts";
 import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
 import { addGcCommand } from "./gc_command_tree.ts";
+import { addStoreCommands } from "./store_command_tree.ts";
 
 /** Options every project command accepts. */
 export interface GlobalOptions {
@@ -68,6 +69,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     });
 
   addModelsCommands(program, { argv, state });
+  addStoreCommands(program, { argv, state });
   addGcCommand(program, { argv, state });
 
   addServeArtifactsOptions(

@@ -1,0 +1,175 @@
+/**
+ * `kmlf artifacts list|download|log-artifact|log-artifacts`: MLflow 2.17.2's `mlflow artifacts`
+ * commands over the run's artifact repository (local folder, S3, or a tracking server's proxy).
+ */
+import { KmlfError } from "../errors.ts";
+import { statOrUndefined } from "../fs_utils.ts";
+import { type ArtifactRepository, type FileInfo, safeArtifactPath } from "../tracking/mod.ts";
+import { type CliStore, runIdNotFound, type StoreCommandOptions, withCliStore } from "./cli_store.ts";
+import { pyJsonDumps } from "./mlflow_cli_format.ts";
+import { err, out } from "./terminal.ts";
+
+/** Options of `kmlf artifacts list`. */
+export interface ArtifactsListOptions extends StoreCommandOptions {
+  runId: string;
+  artifactPath?: string;
+}
+
+/** Options of `kmlf artifacts download`. */
+export interface ArtifactsDownloadOptions extends StoreCommandOptions {
+  runId?: string;
+  artifactPath?: string;
+  artifactUri?: string;
+  destPath?: string;
+}
+
+/** Options of `kmlf artifacts log-artifact` (`localFile`) and `log-artifacts` (`localDir`). */
+export interface ArtifactsLogOptions extends StoreCommandOptions {
+  runId: string;
+  localFile?: string;
+  localDir?: string;
+  artifactPath?: string;
+}
+
+async function runRepository({ client, where }: CliStore, runId: string): Promise<ArtifactRepository> {
+  return await client.artifactRepository(runId).catch((error) => {
+    throw runIdNotFound(error, runId, where);
+  });
+}
+
+/**
+ * Prints the entries directly under the run's artifact root (or `--artifact-path`) as MLflow's JSON list.
+ *
+ * @example
+ * ```ts
+ * await artifactsList({ runId: "0a1b…", artifactPath: "model" });
+ * ```
+ */
+export function artifactsList(options: ArtifactsListOptions): Promise<number> {
+  return withCliStore(options, async (store) => {
+    const repo = await runRepository(store, options.runId);
+    out(fileInfosJson(await repo.listArtifacts(options.artifactPath ?? "")));
+  });
+}
+
+// MLflow's `_file_infos_to_json`: each FileInfo as `message_to_json` (indent 2), joined by ", " in [].
+function fileInfosJson(infos: readonly FileInfo[]): string {
+  const items = infos.map((f) =>
+    pyJsonDumps(
+      { path: f.path, is_dir: f.isDir, ...(f.fileSize === null ? {} : { file_size: f.fileSize }) },
+      2,
+    )
+  );
+  return `[${items.join(", ")}]`;
+}
+
+/**
+ * Downloads a run's artifact (`--run-id`, `--artifact-path`) or an artifact URI (`--artifact-uri`:
+ * `runs:/<run_id>/<path>` or a location URI) into `--dest-path` (default: where a local artifact already
+ * is, else a new temp folder); prints the local path.
+ *
+ * @example
+ * ```ts
+ * await artifactsDownload({ runId: "0a1b…", artifactPath: "model", destPath: "out" });
+ * ```
+ */
+export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<number> {
+  return withCliStore(options, async (store) => {
+    if (options.runId === undefined && options.artifactUri === undefined) {
+      throw new KmlfError(
+        "cli/mlflow-download-source",
+        "Either --run-id or --artifact-uri must be provided.",
+        {
+          hint: "kmlf artifacts download --run-id <id> [--artifact-path model], " +
+            "or --artifact-uri runs:/<id>/model (or an artifact location URI)",
+        },
+      );
+    }
+    if (options.artifactUri !== undefined) {
+      const { repo, path } = await uriRepository(store, options.artifactUri);
+      out(await repo.downloadArtifacts(path, options.destPath));
+      return;
+    }
+    const repo = await runRepository(store, options.runId!);
+    out(await repo.downloadArtifacts(options.artifactPath ?? "", options.destPath));
+  });
+}
+
+// As MLflow's `_download_artifact_from_uri`: `runs:/<run_id>/<path>` through the run, any other URI as
+// the repository of its parent and the last segment.
+async function uriRepository(
+  store: CliStore,
+  uri: string,
+): Promise<{ repo: ArtifactRepository; path: string }> {
+  const runs = uri.match(/^runs:\/+([^/]+)\/?(.*?)\/*$/i);
+  if (runs) {
+    // As MLflow, the last segment lands directly in --dest-path: the repository is its parent's.
+    const [runId, path] = [runs[1], runs[2]];
+    const cut = path.lastIndexOf("/");
+    if (cut < 0) return { repo: await runRepository(store, runId), path };
+    const run = await store.client.getRun(runId).catch((error) => {
+      throw runIdNotFound(error, runId, store.where);
+    });
+    const parent = `${run.info.artifactUri.replace(/\/+$/, "")}/${safeArtifactPath(path.slice(0, cut))}`;
+    return { repo: store.client.store.getArtifactRepository(parent), path: path.slice(cut + 1) };
+  }
+  if (/^models:/i.test(uri)) {
+    throw new KmlfError(
+      "cli/mlflow-models-uri",
+      `Cannot download ${uri} (--artifact-uri): models:/ URIs are not downloaded here`,
+      {
+        hint: "kmlf models predict/serve read models:/ URIs; download the version's run instead: " +
+          "--artifact-uri runs:/<run_id>/<path> (the version's source, shown in the web UI's Models page)",
+      },
+    );
+  }
+  const trimmed = uri.replace(/\/+$/, "");
+  const cut = trimmed.lastIndexOf("/");
+  const parent = cut <= 0 ? trimmed.slice(0, cut + 1) : trimmed.slice(0, cut);
+  if (cut < 0 || parent === "" || /^[a-zA-Z][a-zA-Z0-9+.-]*:\/*$/.test(parent)) {
+    return { repo: store.client.store.getArtifactRepository(trimmed), path: "" };
+  }
+  return { repo: store.client.store.getArtifactRepository(parent), path: trimmed.slice(cut + 1) };
+}
+
+/**
+ * Logs a local file (`localFile`) or the files of a local folder (`localDir`) into the run's artifacts,
+ * under `--artifact-path` when given.
+ *
+ * @example
+ * ```ts
+ * await artifactsLog({ runId: "0a1b…", localFile: "report.html", artifactPath: "reports" });
+ * ```
+ */
+export function artifactsLog(options: ArtifactsLogOptions): Promise<number> {
+  return withCliStore(options, async (store) => {
+    const repo = await runRepository(store, options.runId);
+    const where = options.artifactPath ?? "None";
+    if (options.localFile !== undefined) {
+      checkLocal(options.localFile, "--local-file", "file");
+      await repo.logArtifact(options.localFile, options.artifactPath);
+      err(`Logged artifact from local file ${options.localFile} to artifact_path=${where}`);
+    } else {
+      checkLocal(options.localDir!, "--local-dir", "directory");
+      await repo.logArtifacts(options.localDir!, options.artifactPath);
+      err(`Logged artifact from local dir ${options.localDir} to artifact_path=${where}`);
+    }
+  });
+}
+
+// The path MLflow would fail on with a Python OSError, named with its flag.
+function checkLocal(path: string, flag: string, kind: "file" | "directory"): void {
+  const info = statOrUndefined(path);
+  const ok = kind === "file" ? info?.isFile : info?.isDirectory;
+  if (ok) return;
+  const flagOther = kind === "file" ? "log-artifacts --local-dir" : "log-artifact --local-file";
+  throw new KmlfError(
+    "cli/mlflow-local-path",
+    `Cannot log ${flag} ${path}: ${info ? `it is not a ${kind}` : "no such file or directory"}`,
+    {
+      hint: info
+        ? `use kmlf artifacts ${flagOther} for a ${kind === "file" ? "directory" : "file"}`
+        : "check the path (relative paths start from the working directory)",
+    },
+  );
+}

@@ -1,0 +1,148 @@
+/**
+ * The tracking store of `kmlf runs|experiments|artifacts`, chosen as MLflow's CLI chooses it:
+ * `MLFLOW_TRACKING_URI` (relative paths from the working directory); without it, inside a kmlf project,
+ * the project's store (its env's `mlflow.yml`, as `kmlf run` and `kmlf mlflow ui` use it); else
+ * `mlflow.db` in the working directory. Also MLflow's `--view` words and its exit codes.
+ */
+import { KmlfAggregateError, KmlfError, TrackingError } from "../errors.ts";
+import type { MlflowClient, ViewType } from "../tracking/mod.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
+import { EXIT, reportError } from "./exit_codes.ts";
+import { projectTracking } from "./project_tracking.ts";
+
+/** Options every store command accepts (the global ones). */
+export interface StoreCommandOptions {
+  project?: string;
+  debug?: boolean;
+}
+
+/** What a store command works with. */
+export interface CliStore {
+  client: MlflowClient;
+  /** The store for messages: its URI (credentials masked) and where it was chosen from. */
+  where: string;
+}
+
+/**
+ * Runs `fn` over the selected store, closes it, and turns a failure into MLflow's exit code: MLflow's
+ * CLI exits 1 on every error raised while a command runs (an unknown id, a name taken, a bad `--view`,
+ * a missing file) and 2 only on click's usage errors (a missing or unknown flag: the command tree's).
+ * kmlf's own configuration errors (a broken `mlflow.yml`) keep kmlf's 2.
+ *
+ * @example
+ * ```ts
+ * state.exitCode = await withCliStore(options, async ({ client }) => { … });
+ * ```
+ */
+export async function withCliStore(
+  options: StoreCommandOptions,
+  fn: (store: CliStore) => Promise<void>,
+): Promise<number> {
+  try {
+    const [{ MlflowClient, openStore }, location] = await Promise.all([
+      import("../tracking/mod.ts"),
+      storeLocation(options),
+    ]);
+    const client = new MlflowClient(await openStore(location.uri, { baseDir: location.baseDir }));
+    try {
+      await fn({ client, where: `${maskUriCredentials(location.uri)} (${location.source})` });
+    } finally {
+      await client.store.close();
+    }
+    return EXIT.ok;
+  } catch (error) {
+    const code = reportError(error, { debug: options.debug ?? false });
+    return isRuntimeFailure(error) ? EXIT.runFailed : code;
+  }
+}
+
+async function storeLocation(
+  options: StoreCommandOptions,
+): Promise<{ uri: string; baseDir: string; source: string }> {
+  const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
+  if (envUri) return { uri: envUri, baseDir: Deno.cwd(), source: "from MLFLOW_TRACKING_URI" };
+  const tracking = await projectTracking({ project: options.project });
+  const source = !tracking.root
+    ? "the default outside a project; set MLFLOW_TRACKING_URI for another store"
+    : tracking.config
+    ? "the project's store, from its mlflow.yml"
+    : "the project's default store";
+  return { uri: tracking.trackingUri, baseDir: tracking.baseDir, source };
+}
+
+// What MLflow's CLI fails on after parsing its flags (exit 1): the store's and artifact repositories'
+// errors, the file system's (Python's OSError), and the checks these commands make as MLflow does.
+function isRuntimeFailure(error: unknown): boolean {
+  if (error instanceof KmlfAggregateError) return error.errors.every(isRuntimeFailure);
+  if (error instanceof TrackingError) return true;
+  if (error instanceof KmlfError) {
+    return error.code.startsWith("cli/mlflow-") || error.code === "cli/output-unwritable";
+  }
+  return true;
+}
+
+const VIEWS: Record<string, ViewType> = {
+  active_only: "ACTIVE_ONLY",
+  deleted_only: "DELETED_ONLY",
+  all: "ALL",
+};
+
+/**
+ * MLflow's `ViewType.from_string` for `--view` (exit 1 on an unknown word, as MLflow's MlflowException).
+ *
+ * @example
+ * ```ts
+ * viewType("deleted_only"); // "DELETED_ONLY"
+ * ```
+ */
+export function viewType(view: string | undefined): ViewType {
+  if (view === undefined || view === "") return "ACTIVE_ONLY";
+  const found = VIEWS[view];
+  if (found) return found;
+  throw new KmlfError("cli/mlflow-bad-view", `Unrecognized view type '${view}' (--view)`, {
+    hint: `use one of ${Object.keys(VIEWS).join(", ")} (lower case, as MLflow's CLI takes them)`,
+  });
+}
+
+/**
+ * The store's "not found" for `--run-id`, naming the flag, the store searched, and how to find the id.
+ *
+ * @example
+ * ```ts
+ * const run = await client.getRun(id).catch((e) => { throw runIdNotFound(e, id, where); });
+ * ```
+ */
+export function runIdNotFound(error: unknown, runId: string, where: string): unknown {
+  if ((error as TrackingError)?.code !== "RESOURCE_DOES_NOT_EXIST") return error;
+  return new TrackingError(
+    "RESOURCE_DOES_NOT_EXIST",
+    `Run with id=${runId} not found (--run-id) in ${where}`,
+    {
+      cause: error,
+      hint:
+        "find the id with `kmlf runs list --experiment-id <id>` (experiments: `kmlf experiments search`), " +
+        "or point MLFLOW_TRACKING_URI at the store that holds the run",
+    },
+  );
+}
+
+/**
+ * The store's "not found" for `--experiment-id`, naming the flag, the store and how to find the id.
+ *
+ * @example
+ * ```ts
+ * await client.getExperiment(id).catch((e) => { throw experimentIdNotFound(e, id, where); });
+ * ```
+ */
+export function experimentIdNotFound(error: unknown, experimentId: string, where: string): unknown {
+  if ((error as TrackingError)?.code !== "RESOURCE_DOES_NOT_EXIST") return error;
+  return new TrackingError(
+    "RESOURCE_DOES_NOT_EXIST",
+    `No Experiment with id=${experimentId} exists (--experiment-id) in ${where}`,
+    {
+      cause: error,
+      hint: "list the experiments with `kmlf experiments search --view all`, " +
+        "or point MLFLOW_TRACKING_URI at the store that holds it",
+    },
+  );
+}
