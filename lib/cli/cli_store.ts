@@ -56,16 +56,25 @@ export async function withCliStore(
   }
 }
 
+// Inside a project, the store `kmlf run` writes and `kmlf mlflow ui` serves (mlflow.yml, then
+// MLFLOW_TRACKING_URI, then mlflow.db at the root), so these commands never show another store than the
+// project's runs; outside one, MLflow's CLI rule: MLFLOW_TRACKING_URI, else the default.
 async function storeLocation(
   options: StoreCommandOptions,
 ): Promise<{ uri: string; baseDir: string; source: string }> {
-  const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
-  if (envUri) return { uri: envUri, baseDir: Deno.cwd(), source: "from MLFLOW_TRACKING_URI" };
+  const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
   const tracking = await projectTracking({ project: options.project });
-  const source = !tracking.root
-    ? "the default outside a project; set MLFLOW_TRACKING_URI for another store"
-    : tracking.config
+  if (!tracking.root) {
+    return envUri ? { uri: envUri, baseDir: Deno.cwd(), source: "from MLFLOW_TRACKING_URI" } : {
+      uri: tracking.trackingUri,
+      baseDir: tracking.baseDir,
+      source: "the default outside a project; set MLFLOW_TRACKING_URI for another store",
+    };
+  }
+  const source = tracking.config?.server.trackingUri
     ? "the project's store, from its mlflow.yml"
+    : envUri
+    ? "the project's store, from MLFLOW_TRACKING_URI (its mlflow.yml names none)"
     : "the project's default store";
   return { uri: tracking.trackingUri, baseDir: tracking.baseDir, source };
 }

@@ -240,21 +240,29 @@ Deno.test("store command errors name the flag, the id and the store, with MLflow
   }
 });
 
-Deno.test("inside a kmlf project without MLFLOW_TRACKING_URI, the commands use the project's store", async () => {
+Deno.test("inside a kmlf project the commands use the project's store: its mlflow.yml before MLFLOW_TRACKING_URI, as kmlf run", async () => {
   const dir = await demoProject({
     "conf/base/mlflow.yml": "server:\n  mlflow_tracking_uri: tracking/runs.db\n",
   });
   const client = await MlflowClient.open(`sqlite:///${dir}/tracking/runs.db`, { baseDir: dir });
   const id = await client.createExperiment("from-project");
   await client.close();
+  const other = `sqlite:///${dir}/other.db`;
   const sub = join(dir, "conf");
-  const search = await kmlf(["experiments", "search"], { cwd: sub, env: { MLFLOW_TRACKING_URI: "" } });
-  assert.equal(search.code, 0, search.stderr);
-  assert.ok(search.stdout.includes("from-project"), search.stdout);
-  const unknown = await kmlf(["runs", "describe", "--run-id", "nope"], {
-    cwd: sub,
-    env: { MLFLOW_TRACKING_URI: "" },
-  });
-  assert.match(unknown.stderr, /tracking\/runs\.db \(the project's store, from its mlflow\.yml\)/);
+  for (const env of [{ MLFLOW_TRACKING_URI: "" }, { MLFLOW_TRACKING_URI: other }]) {
+    const search = await kmlf(["experiments", "search"], { cwd: sub, env });
+    assert.equal(search.code, 0, search.stderr);
+    assert.ok(search.stdout.includes("from-project"), search.stdout);
+    const unknown = await kmlf(["runs", "describe", "--run-id", "nope"], { cwd: sub, env });
+    assert.match(unknown.stderr, /tracking\/runs\.db \(the project's store, from its mlflow\.yml\)/);
+  }
   assert.ok(id);
+  // A project whose mlflow.yml names no store takes MLFLOW_TRACKING_URI, as kmlf run does.
+  const plain = await demoProject();
+  const otherClient = await MlflowClient.open(other, { baseDir: dir });
+  await otherClient.createExperiment("from-variable");
+  await otherClient.close();
+  const search = await kmlf(["experiments", "search"], { cwd: plain, env: { MLFLOW_TRACKING_URI: other } });
+  assert.equal(search.code, 0, search.stderr);
+  assert.ok(search.stdout.includes("from-variable"), search.stdout);
 });
