@@ -11,6 +11,7 @@ import { JsonDataset, YamlDataset } from "../../lib/catalog/mod.ts";
 import { dictText } from "../../lib/tracking/client/_artifact_writes.ts";
 import { seededRandom } from "../seeded_random.ts";
 import { inTempDir } from "./dataset_contract.ts";
+import { pythonOracle } from "../python_oracle.ts";
 
 const SCRIPT = fileURLToPath(new URL("./kedro_text_oracle.py", import.meta.url));
 
@@ -19,24 +20,7 @@ type Request = { value: unknown; args: Record<string, unknown> };
 async function kedro(
   request: { json?: Request[]; yaml?: Request[] },
 ): Promise<{ json: string[]; yaml: string[] }> {
-  const child = new Deno.Command("python3", {
-    args: [SCRIPT],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(request)));
-  await writer.close();
-  const out = await child.output();
-  if (!out.success) {
-    throw new Error(
-      `python3 ${SCRIPT} failed (python3-yaml is a test prerequisite, tests/prerequisites.ts): ` +
-        new TextDecoder().decode(out.stderr),
-    );
-  }
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return await pythonOracle(SCRIPT, request);
 }
 
 const CHARS = [

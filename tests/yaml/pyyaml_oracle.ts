@@ -4,6 +4,7 @@
  * {@link sameValue}, which compares one of its readings with what kmlf read.
  */
 import { fileURLToPath } from "node:url";
+import { pythonOracle } from "../python_oracle.ts";
 
 /** A value as PyYAML read it, tagged with its Python type; or the error PyYAML raised. */
 export type PyValue =
@@ -43,24 +44,7 @@ export async function pyyaml(
 ): Promise<
   { load: PyReading[]; dump: string[]; safe_dump: string[]; yaml_dump: string[]; libyaml: boolean }
 > {
-  const child = new Deno.Command("python3", {
-    args: [SCRIPT],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(request)));
-  await writer.close();
-  const out = await child.output();
-  if (!out.success) {
-    throw new Error(
-      `python3 ${SCRIPT} failed (python3-yaml is a test prerequisite, tests/prerequisites.ts): ` +
-        new TextDecoder().decode(out.stderr),
-    );
-  }
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return await pythonOracle(SCRIPT, request);
 }
 
 /**
