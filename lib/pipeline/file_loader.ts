@@ -36,6 +36,8 @@ import { isFile } from "../fs_utils.ts";
 export class FileLoader {
   readonly #cache = new Map<string, Promise<Pipeline | undefined>>();
   readonly #inference = new Map<string, { entry: InferenceEntryValue; src: YamlSource }>();
+  // Absolute module paths by file and `func` module: thousands of nodes name the same few modules.
+  readonly #modulePaths = new Map<string, string>();
   constructor(readonly problems: KmlfError[]) {}
 
   // A registered pipeline whose file declares `inference:` becomes kedro-mlflow's PipelineML.
@@ -159,7 +161,7 @@ export class FileLoader {
     };
     const funcSource = () => src.locate([...at, "func"]);
     try {
-      const module = resolve(dirname(src.file), modulePath);
+      const module = this.#modulePath(src.file, modulePath);
       const func = await resolveFunction(
         module,
         exportName,
@@ -188,6 +190,16 @@ export class FileLoader {
       this.problems.push(error);
       return undefined;
     }
+  }
+
+  #modulePath(file: string, modulePath: string): string {
+    const key = `${file}\0${modulePath}`;
+    let module = this.#modulePaths.get(key);
+    if (module === undefined) {
+      module = resolve(dirname(file), modulePath);
+      this.#modulePaths.set(key, module);
+    }
+    return module;
   }
 
   private async include(
