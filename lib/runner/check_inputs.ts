@@ -80,8 +80,10 @@ async function pinnedVersionProblems(
   loadVersions: Record<string, string>,
 ): Promise<DatasetError[]> {
   const problems: DatasetError[] = [];
+  const pins = Object.entries(loadVersions);
+  if (pins.length === 0) return problems;
   const read = new Set(pipeline.nodes.flatMap((n) => n.inputs));
-  for (const [name, version] of Object.entries(loadVersions)) {
+  for (const [name, version] of pins) {
     if (!read.has(name) || !catalog.has(name)) continue;
     const dataset = await catalog.get(name);
     if (typeof dataset.listVersions !== "function" || await dataset.exists()) continue;
