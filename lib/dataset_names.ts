@@ -25,8 +25,8 @@ export function transcodeBase(name: string): string {
  * ```
  */
 export function transcodingProblem(name: string): string | undefined {
+  if (!name.includes("@") || isParameter(name)) return undefined;
   const parts = name.split("@");
-  if (parts.length === 1 || isParameter(name)) return undefined;
   if (parts.length > 2) return `has ${parts.length - 1} "@" separators`;
   if (parts[0] === "") return 'has nothing before "@"';
   if (parts[1] === "") return 'has nothing after "@"';
