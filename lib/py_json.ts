@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { compareCodePoints } from "./code_points.ts";
 import { pyFloatRepr } from "./py_float.ts";
 
 /** Options of {@link pyJsonDump}: `json.dump`'s keywords, with its defaults. */
@@ -123,15 +124,4 @@ function quoteUnicode(text: string): string {
       /[\u0000-\u001f"\\]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
       (ch) => SHORT_ESCAPES[ch] ?? hex4(ch.charCodeAt(0)),
     ) + '"';
-}
-
-/** Python's `sorted` order of strings: by code point (JavaScript's `<` compares UTF-16 units). */
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    const d = x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
 }

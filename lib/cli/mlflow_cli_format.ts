@@ -3,6 +3,7 @@
  * `_create_table` (runs list, experiments search), `json.dumps(…, indent=N)` (runs describe, artifacts list),
  * `conv_longdate_to_str` (the Date column) and pandas' `DataFrame.to_csv` (experiments csv).
  */
+import { compareCodePoints } from "../code_points.ts";
 import { pyFloatRepr, pyJsonString } from "../tracking/mod.ts";
 
 /**
@@ -34,10 +35,8 @@ export function createTable(rows: readonly (readonly string[])[], headers: reado
  */
 export function compareRows(a: readonly string[], b: readonly string[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = [...a[i]].map((c) => c.codePointAt(0)!);
-    const y = [...b[i]].map((c) => c.codePointAt(0)!);
-    for (let j = 0; j < Math.min(x.length, y.length); j++) if (x[j] !== y[j]) return x[j] - y[j];
-    if (x.length !== y.length) return x.length - y.length;
+    const d = compareCodePoints(a[i], b[i]);
+    if (d !== 0) return d;
   }
   return a.length - b.length;
 }

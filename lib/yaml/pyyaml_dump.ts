@@ -15,6 +15,7 @@ import {
   type ScalarAnalysis,
 } from "./pyyaml_scalar.ts";
 import { pyFloatRepr } from "../py_float.ts";
+import { compareCodePoints } from "../code_points.ts";
 
 export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
 
@@ -83,15 +84,6 @@ function represent(value: unknown, seen: Set<object>, sortKeys: boolean): Node {
   } finally {
     seen.delete(value);
   }
-}
-
-/** Python's `sorted` order of strings: by code point (JavaScript's `<` compares UTF-16 units). */
-function compareCodePoints(a: string, b: string): number {
-  const x = [...a], y = [...b];
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i].codePointAt(0)! - y[i].codePointAt(0)!;
-  }
-  return x.length - y.length;
 }
 
 /** SafeRepresenter: an int's digits, a float's `repr` lowered (`.0` added before a bare exponent). */

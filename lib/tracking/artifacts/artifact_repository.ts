@@ -5,7 +5,7 @@
  * @module
  */
 import type { FileInfo } from "../entities.ts";
-import { compareCodePoints } from "../search/code_points.ts";
+import { compareCodePoints } from "../../code_points.ts";
 import { mlflowError } from "../tracking_errors.ts";
 
 /** Options of {@link ArtifactRepository.listArtifacts}. */

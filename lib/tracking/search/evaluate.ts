@@ -15,7 +15,7 @@ import {
   parseOrderByList,
   parseSearch,
 } from "./parser.ts";
-import { compareCodePoints } from "./code_points.ts";
+import { compareCodePoints } from "../../code_points.ts";
 
 export { compareCodePoints };
 

@@ -1,6 +1,7 @@
 /**
- * Code point order for strings: a leaf module, so artifact listings sort like MLflow without loading the
- * search grammar.
+ * Code point order for strings, as Python's `<` and `sorted` and SQLite's BINARY collation order them: a
+ * leaf module shared by searches, artifact listings and kmlf's Python-compatible writers (JSON, YAML, the
+ * store CLI's tables).
  *
  * @module
  */
