@@ -12,6 +12,15 @@
 import { compareCodePoints } from "./code_points.ts";
 import { pyFloatRepr } from "./py_float.ts";
 
+/**
+ * A number Python holds as a float, for {@link pyJsonDump}: written `1.0` where a plain number would be
+ * written as an int, and `NaN` / `Infinity` / `-Infinity` as `json.dumps` writes non-finite floats (a plain
+ * NaN or infinity is refused).
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
 /** Options of {@link pyJsonDump}: `json.dump`'s keywords, with its defaults. */
 export interface PyJsonOptions {
   /** Spaces per level; `null` (json.dump's own default) writes everything on one line. */
@@ -39,7 +48,7 @@ export interface PyJsonOptions {
 export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string {
   const indent = options.indent ?? null;
   const [itemSep, keySep] = options.separators ?? (indent === null ? [", ", ": "] : [",", ": "]);
-  const quote = options.ensureAscii ?? true ? quoteAscii : quoteUnicode;
+  const quote = options.ensureAscii ?? true ? pyJsonString : quoteUnicode;
   const ancestors = new Set<object>();
   const parts: string[] = [];
 
@@ -52,6 +61,7 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
     if (v === true || v === false) return void parts.push(String(v));
     if (typeof v === "string") return void parts.push(quote(v));
     if (typeof v === "number") return void parts.push(numberText(v));
+    if (v instanceof PyFloat) return void parts.push(floatText(v.value));
     if (typeof v !== "object") throw new TypeError(`a ${typeof v}`);
     if (ancestors.has(v)) throw new TypeError("a cycle");
     const proto = Object.getPrototypeOf(v);
@@ -90,6 +100,12 @@ function numberText(x: number): string {
   return pyFloatRepr(x);
 }
 
+// json.dumps' allow_nan spelling of the non-finite floats, else repr.
+function floatText(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  return Number.isFinite(x) ? pyFloatRepr(x) : x > 0 ? "Infinity" : "-Infinity";
+}
+
 function isLossy(v: object): boolean {
   return v instanceof Map || v instanceof Set || v instanceof WeakMap || v instanceof WeakSet ||
     ArrayBuffer.isView(v) || v instanceof ArrayBuffer || v instanceof Error || v instanceof RegExp ||
@@ -108,8 +124,16 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
 
 const hex4 = (unit: number) => "\\u" + unit.toString(16).padStart(4, "0");
 
-/** json's `ensure_ascii=True`: everything outside printable ASCII as `\uXXXX`, astral ones as surrogate pairs. */
-function quoteAscii(text: string): string {
+/**
+ * Python's `json.dumps(s)` of a string (`ensure_ascii=True`): everything outside printable ASCII as
+ * `\uXXXX`, astral characters as surrogate pairs.
+ *
+ * @example
+ * ```ts
+ * pyJsonString("k\u0000é"); // '"k\\u0000\\u00e9"'
+ * ```
+ */
+export function pyJsonString(text: string): string {
   return '"' + text.replace(/[^ -~]|["\\]/g, (ch) => SHORT_ESCAPES[ch] ?? hex4(ch.charCodeAt(0))) + '"';
 }
 

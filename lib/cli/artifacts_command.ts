@@ -6,7 +6,7 @@ import { KmlfError } from "../errors.ts";
 import { statOrUndefined } from "../fs_utils.ts";
 import { type ArtifactRepository, type FileInfo, safeArtifactPath } from "../tracking/mod.ts";
 import { type CliStore, runIdNotFound, type StoreCommandOptions, withCliStore } from "./cli_store.ts";
-import { pyJsonDumps } from "./mlflow_cli_format.ts";
+import { pyJsonDump } from "../py_json.ts";
 import { err, out } from "./terminal.ts";
 
 /** Options of `kmlf artifacts list`. */
@@ -55,9 +55,9 @@ export function artifactsList(options: ArtifactsListOptions): Promise<number> {
 // MLflow's `_file_infos_to_json`: each FileInfo as `message_to_json` (indent 2), joined by ", " in [].
 function fileInfosJson(infos: readonly FileInfo[]): string {
   const items = infos.map((f) =>
-    pyJsonDumps(
+    pyJsonDump(
       { path: f.path, is_dir: f.isDir, ...(f.fileSize === null ? {} : { file_size: f.fileSize }) },
-      2,
+      { indent: 2 },
     )
   );
   return `[${items.join(", ")}]`;

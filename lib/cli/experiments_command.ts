@@ -5,14 +5,8 @@
 import type { Experiment, MlflowClient, Run } from "../tracking/mod.ts";
 import { isAbsolute, resolve } from "../path.ts";
 import { experimentIdNotFound, type StoreCommandOptions, viewType, withCliStore } from "./cli_store.ts";
-import {
-  compareRows,
-  createTable,
-  type CsvCell,
-  pandasUtcTimestamp,
-  PyFloat,
-  toCsv,
-} from "./mlflow_cli_format.ts";
+import { compareRows, createTable, type CsvCell, pandasUtcTimestamp, toCsv } from "./mlflow_cli_format.ts";
+import { PyFloat } from "../py_json.ts";
 import { writeOutputFile } from "./output_file.ts";
 import { out } from "./terminal.ts";
 

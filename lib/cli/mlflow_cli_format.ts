@@ -1,10 +1,12 @@
 /**
  * The text formats of MLflow 2.17.2's `mlflow runs|experiments|artifacts` commands, which scripts parse:
- * `_create_table` (runs list, experiments search), `json.dumps(…, indent=N)` (runs describe, artifacts list),
- * `conv_longdate_to_str` (the Date column) and pandas' `DataFrame.to_csv` (experiments csv).
+ * `_create_table` (runs list, experiments search), `conv_longdate_to_str` (the Date column) and pandas'
+ * `DataFrame.to_csv` (experiments csv). `json.dumps(…, indent=N)` (runs describe, artifacts list) is
+ * lib/py_json.ts's `pyJsonDump`.
  */
 import { compareCodePoints } from "../code_points.ts";
-import { pyFloatRepr, pyJsonString } from "../tracking/mod.ts";
+import { PyFloat } from "../py_json.ts";
+import { pyFloatRepr } from "../tracking/mod.ts";
 
 /**
  * MLflow's `_create_table`: left-aligned columns two spaces apart, each at least 4 wide and 2 wider than
@@ -58,52 +60,6 @@ export function longDateToString(ms: number): string {
   const zone = new Intl.DateTimeFormat("en-US", { timeZoneName: "short" }).formatToParts(new Date())
     .find((part) => part.type === "timeZoneName")?.value;
   return zone ? `${text} ${zone}` : text;
-}
-
-/** A float for {@link pyJsonDumps}: Python writes `1.0`, `NaN`, `Infinity` where JSON.stringify would not. */
-export class PyFloat {
-  constructor(readonly value: number) {}
-}
-
-/** A value {@link pyJsonDumps} writes. */
-export type PyJsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | PyFloat
-  | readonly PyJsonValue[]
-  | { readonly [key: string]: PyJsonValue };
-
-/**
- * Python's `json.dumps(value, indent=indent)`: ASCII only, `", "`-less item separators at line ends,
- * `": "` after keys, floats as `repr` (`NaN`, `Infinity` for the non-finite ones).
- *
- * @example
- * ```ts
- * pyJsonDumps({ a: new PyFloat(1) }, 4); // '{\n    "a": 1.0\n}'
- * ```
- */
-export function pyJsonDumps(value: PyJsonValue, indent: number, level = 0): string {
-  if (value === null) return "null";
-  if (typeof value === "boolean" || typeof value === "number") return String(value);
-  if (typeof value === "string") return pyJsonString(value);
-  if (value instanceof PyFloat) {
-    const x = value.value;
-    if (Number.isNaN(x)) return "NaN";
-    return Number.isFinite(x) ? pyFloatRepr(x) : x > 0 ? "Infinity" : "-Infinity";
-  }
-  const inner = " ".repeat(indent * (level + 1));
-  const outer = " ".repeat(indent * level);
-  if (Array.isArray(value)) {
-    if (value.length === 0) return "[]";
-    const items = value.map((v) => inner + pyJsonDumps(v, indent, level + 1));
-    return `[\n${items.join(",\n")}\n${outer}]`;
-  }
-  const entries = Object.entries(value as Record<string, PyJsonValue>);
-  if (entries.length === 0) return "{}";
-  const items = entries.map(([k, v]) => `${inner}${pyJsonString(k)}: ${pyJsonDumps(v, indent, level + 1)}`);
-  return `{\n${items.join(",\n")}\n${outer}}`;
 }
 
 /** One cell of {@link toCsv}: text, a float (empty when NaN, like pandas' missing values), or missing. */

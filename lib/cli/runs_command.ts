@@ -10,14 +10,8 @@ import {
   viewType,
   withCliStore,
 } from "./cli_store.ts";
-import {
-  compareRows,
-  createTable,
-  longDateToString,
-  PyFloat,
-  pyJsonDumps,
-  type PyJsonValue,
-} from "./mlflow_cli_format.ts";
+import { PyFloat, pyJsonDump } from "../py_json.ts";
+import { compareRows, createTable, longDateToString } from "./mlflow_cli_format.ts";
 import { out } from "./terminal.ts";
 
 /** Options of `kmlf runs list`. */
@@ -75,7 +69,7 @@ export function runsDescribe(options: RunIdOptions): Promise<number> {
     const run = await client.getRun(options.runId).catch((error) => {
       throw runIdNotFound(error, options.runId, where);
     });
-    out(pyJsonDumps(runDictionary(run), 4));
+    out(pyJsonDump(runDictionary(run), { indent: 4 }));
   });
 }
 
@@ -117,7 +111,7 @@ export function runsRestore(options: RunIdOptions): Promise<number> {
 // the data's latest metrics, params and tags, and the inputs. MLflow itself cannot write dataset inputs
 // here (it fails with "Object of type DatasetInput is not JSON serializable"): kmlf writes them as
 // MLflow's REST API does.
-function runDictionary(run: Run): PyJsonValue {
+function runDictionary(run: Run): Record<string, unknown> {
   const i = run.info;
   const floats: Record<string, PyFloat> = {};
   for (const [key, value] of Object.entries(run.data.metrics)) floats[key] = new PyFloat(value);
