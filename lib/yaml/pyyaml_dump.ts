@@ -15,6 +15,7 @@ import {
   type ScalarAnalysis,
 } from "./pyyaml_scalar.ts";
 import { pyFloatRepr } from "../py_float.ts";
+import { PYYAML_BOOL, PYYAML_FLOAT, PYYAML_INT, PYYAML_TIMESTAMP } from "./yaml11.ts";
 import { compareCodePoints } from "../code_points.ts";
 
 export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
@@ -102,23 +103,15 @@ function representDate(date: Date): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === "000" ? "" : `.${ms}000`}+00:00`;
 }
 
-// PyYAML's implicit resolvers (resolver.py), keyed as it keys them: by the text's first character.
-const RESOLVERS: [string, RegExp][] = [
-  ["yYnNtTfFoO", /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/],
-  [
-    "-+0123456789.",
-    /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/,
-  ],
-  [
-    "-+0123456789",
-    /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
-  ],
+// PyYAML's implicit resolvers (resolver.py, the patterns kmlf reads with: yaml11.ts), keyed as it keys them:
+// by the text's first character.
+const RESOLVERS: [string, { test(text: string): boolean }][] = [
+  ["yYnNtTfFoO", PYYAML_BOOL],
+  ["-+0123456789.", PYYAML_FLOAT],
+  ["-+0123456789", PYYAML_INT],
   ["<", /^(?:<<)$/],
   ["~nN", /^(?:~|null|Null|NULL)$/],
-  [
-    "0123456789",
-    /^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$/,
-  ],
+  ["0123456789", PYYAML_TIMESTAMP],
   ["=", /^(?:=)$/],
 ];
 

@@ -13,17 +13,22 @@ import { FAILSAFE_SCHEMA, type Schema, Type, types } from "js-yaml";
 const TRUE = new Set(["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 const FALSE = new Set(["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
 
+/** PyYAML's bool pattern (YAML 1.1: yes/no/on/off/true/false in three casings). */
+export const PYYAML_BOOL = {
+  test: (text: string): boolean => TRUE.has(text) || FALSE.has(text),
+};
+
 const bool = new Type("tag:yaml.org,2002:bool", {
   kind: "scalar",
-  resolve: (data: string | null) => data !== null && (TRUE.has(data) || FALSE.has(data)),
+  resolve: (data: string | null) => data !== null && PYYAML_BOOL.test(data),
   construct: (data: string) => TRUE.has(data),
   predicate: (value: unknown) => typeof value === "boolean",
   represent: { lowercase: (value: unknown) => (value ? "true" : "false") },
   defaultStyle: "lowercase",
 });
 
-// PyYAML's int: binary, octal with a leading 0, decimal, hex, and base 60 (`1:30` is 90); `_` ignored.
-const INT =
+/** PyYAML's int: binary, octal with a leading 0, decimal, hex, and base 60 (`1:30` is 90); `_` ignored. */
+export const PYYAML_INT =
   /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
 
 /**
@@ -74,7 +79,7 @@ const isInt = (value: unknown) => Number.isSafeInteger(value) && !Object.is(valu
 
 const int = new Type("tag:yaml.org,2002:int", {
   kind: "scalar",
-  resolve: (data: string | null) => data !== null && INT.test(data),
+  resolve: (data: string | null) => data !== null && PYYAML_INT.test(data),
   construct: constructInt,
   predicate: isInt,
   represent: { decimal: (value: unknown) => String(value) },
@@ -83,9 +88,11 @@ const int = new Type("tag:yaml.org,2002:int", {
 
 // PyYAML's float needs a dot (`1e3` is text to it), and a digit right after a leading dot (`._5` is text);
 // OmegaConf's resolver, tried after PyYAML's, adds the exponent-only form and `._5` (`._` it then refuses).
-const PYYAML_FLOAT =
+const PYYAML_FLOAT_PATTERN =
   String.raw`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|` +
   String.raw`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`;
+/** PyYAML's float pattern (a dot needed: `1e3` is text to it). */
+export const PYYAML_FLOAT = new RegExp(`^(?:${PYYAML_FLOAT_PATTERN})$`);
 const OMEGACONF_FLOAT = String.raw`[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|` +
   String.raw`[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)|\.[0-9_]+(?:[eE][-+][0-9]+)?|` +
   String.raw`[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)`;
@@ -132,9 +139,11 @@ function floatType(pattern: string): Type {
   });
 }
 
-// PyYAML's timestamp pattern: a date (two-digit month and day), or a date (one or two digits) and a time
-// with an optional zone.
-const TIMESTAMP = new RegExp(
+/**
+ * PyYAML's timestamp pattern: a date (two-digit month and day), or a date (one or two digits) and a time
+ * with an optional zone.
+ */
+export const PYYAML_TIMESTAMP = new RegExp(
   String.raw`^(?:([0-9]{4})-([0-9]{2})-([0-9]{2})|([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})` +
     String.raw`(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})` +
     String.raw`(?:\.([0-9]*))?(?:[ \t]*(Z|([-+])([0-9]{1,2})(?::([0-9]{2}))?))?)$`,
@@ -147,7 +156,7 @@ const TIMESTAMP = new RegExp(
  * `2024-01-01 10:00:00+02:00`), not JavaScript's long date text.
  */
 function constructTimestamp(data: string): Date {
-  const found = TIMESTAMP.exec(data)!;
+  const found = PYYAML_TIMESTAMP.exec(data)!;
   // One group list whichever branch matched: year, month, day, hour, minute, second, fraction, zone...
   const m = found[1] !== undefined
     ? [found[0], ...found.slice(1, 4), ...found.slice(7)]
@@ -187,7 +196,7 @@ function withPythonText(date: Date, text: string): Date {
 
 const timestamp = new Type("tag:yaml.org,2002:timestamp", {
   kind: "scalar",
-  resolve: (data: string | null) => data !== null && TIMESTAMP.test(data),
+  resolve: (data: string | null) => data !== null && PYYAML_TIMESTAMP.test(data),
   construct: constructTimestamp,
   instanceOf: Date,
   represent: (value: object) => (value as Date).toISOString(),
@@ -213,7 +222,7 @@ const implicit = [types.null, bool, int, valueKey];
  * ```
  */
 export const PYYAML_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
-  implicit: [...implicit, floatType(PYYAML_FLOAT), types.merge, timestamp],
+  implicit: [...implicit, floatType(PYYAML_FLOAT_PATTERN), types.merge, timestamp],
   explicit: [types.binary, types.omap, types.pairs, types.set],
 });
 
