@@ -9,6 +9,7 @@
  * @module
  */
 import { join } from "node:path";
+import { PYTHON3 } from "./python3.ts";
 
 /** Debian's Chromium, driven by playwright-core in the web UI's browser tests. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -81,7 +82,7 @@ export const PREREQUISITES: Prerequisite[] = [
     neededBy: "the Airflow export tests, which import the DAG file and render its commands with Airflow's " +
       "template engine (tests/export/airflow_inspect.py)",
     present: async () =>
-      await new Deno.Command("python3", { args: ["-c", "import jinja2"], stdout: "null", stderr: "null" })
+      await new Deno.Command(PYTHON3, { args: ["-c", "import jinja2"], stdout: "null", stderr: "null" })
         .output().then((r) => r.success, () => false),
     apt: ["python3", "python3-jinja2"],
   },
@@ -90,7 +91,7 @@ export const PREREQUISITES: Prerequisite[] = [
     neededBy: "the differential YAML tests, which read and write the same values with real PyYAML " +
       "(tests/yaml/pyyaml_oracle.py)",
     present: async () =>
-      await new Deno.Command("python3", { args: ["-c", "import yaml"], stdout: "null", stderr: "null" })
+      await new Deno.Command(PYTHON3, { args: ["-c", "import yaml"], stdout: "null", stderr: "null" })
         .output().then((r) => r.success, () => false),
     apt: ["python3", "python3-yaml"],
   },

@@ -2,6 +2,7 @@
  * Runs a python3 oracle script of the differential tests: the request as JSON on stdin, the answer as JSON
  * on stdout. python3 and python3-yaml are test prerequisites (tests/prerequisites.ts).
  */
+import { PYTHON3 } from "./python3.ts";
 
 /**
  * Sends `request` to the python3 script at `script` and returns its JSON answer.
@@ -12,7 +13,7 @@
  * ```
  */
 export async function pythonOracle<T>(script: string, request: unknown): Promise<T> {
-  const child = new Deno.Command("python3", {
+  const child = new Deno.Command(PYTHON3, {
     args: [script],
     stdin: "piped",
     stdout: "piped",
@@ -24,7 +25,7 @@ export async function pythonOracle<T>(script: string, request: unknown): Promise
   const out = await child.output();
   if (!out.success) {
     throw new Error(
-      `python3 ${script} failed (python3-yaml is a test prerequisite, tests/prerequisites.ts): ` +
+      `${PYTHON3} ${script} failed (python3-yaml is a test prerequisite, tests/prerequisites.ts): ` +
         new TextDecoder().decode(out.stderr),
     );
   }

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { load } from "js-yaml";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import Ajv2020 from "npm:ajv@8.20.0/dist/2020.js";
+import { PYTHON3 } from "../python3.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
 /** Catalog entries that persist the demo's intermediate datasets (they are in memory in the demo). */
@@ -72,7 +73,7 @@ export async function inspectDag(
   file: string,
 ): Promise<{ dag_id: string; args: Record<string, unknown>; tasks: AirflowTask[] }> {
   const root = new URL("../", import.meta.url).pathname;
-  const out = await new Deno.Command("python3", {
+  const out = await new Deno.Command(PYTHON3, {
     args: [`${root}export/airflow_inspect.py`, file],
     env: { PYTHONPATH: `${root}fixtures/airflow_stub`, PYTHONDONTWRITEBYTECODE: "1" },
     stdout: "piped",

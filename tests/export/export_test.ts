@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { planExport } from "../../lib/export/mod.ts";
 import { Node, Pipeline } from "../../lib/pipeline/mod.ts";
 import { ConfigError, KmlfAggregateError } from "../../lib/errors.ts";
+import { PYTHON3 } from "../python3.ts";
 import { assertGolden, demoProject, kmlf, normalize } from "../cli_harness.ts";
 import {
   assertValidArgo,
@@ -86,7 +87,7 @@ Deno.test("kmlf export airflow writes a DAG file that compiles and declares the 
     const file = join(dir, "iris_training.py");
     const r = await kmlf(["export", "airflow", "--pipeline", "training", "-o", file], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    const compiled = await new Deno.Command("python3", { args: ["-m", "py_compile", file], stderr: "piped" })
+    const compiled = await new Deno.Command(PYTHON3, { args: ["-m", "py_compile", file], stderr: "piped" })
       .output();
     assert.ok(compiled.success, new TextDecoder().decode(compiled.stderr));
     const dag = await inspectDag(file);
