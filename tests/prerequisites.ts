@@ -81,21 +81,30 @@ export const PREREQUISITES: Prerequisite[] = [
     name: "python3-jinja2",
     neededBy: "the Airflow export tests, which import the DAG file and render its commands with Airflow's " +
       "template engine (tests/export/airflow_inspect.py)",
-    present: async () =>
-      await new Deno.Command(PYTHON3, { args: ["-c", "import jinja2"], stdout: "null", stderr: "null" })
-        .output().then((r) => r.success, () => false),
+    present: () => pythonImports("jinja2"),
     apt: ["python3", "python3-jinja2"],
   },
   {
     name: "python3-yaml",
     neededBy: "the differential YAML tests, which read and write the same values with real PyYAML " +
       "(tests/yaml/pyyaml_oracle.py)",
-    present: async () =>
-      await new Deno.Command(PYTHON3, { args: ["-c", "import yaml"], stdout: "null", stderr: "null" })
-        .output().then((r) => r.success, () => false),
+    present: () => pythonImports("yaml"),
     apt: ["python3", "python3-yaml"],
   },
+  {
+    name: "python3-omegaconf",
+    neededBy: "the differential interpolation tests, which resolve the same config with real OmegaConf " +
+      "(tests/config/omegaconf_oracle.py)",
+    present: () => pythonImports("omegaconf"),
+    apt: ["python3", "python3-omegaconf"],
+  },
 ];
+
+// Whether the tests' python3 (tests/python3.ts) can import `module`.
+async function pythonImports(module: string): Promise<boolean> {
+  return await new Deno.Command(PYTHON3, { args: ["-c", `import ${module}`], stdout: "null", stderr: "null" })
+    .output().then((r) => r.success, () => false);
+}
 
 /** How {@link ensurePrerequisites} runs commands and reports; tests pass their own. */
 export interface EnsureOptions {

@@ -1,6 +1,6 @@
 /**
  * Runs a python3 oracle script of the differential tests: the request as JSON on stdin, the answer as JSON
- * on stdout. python3 and python3-yaml are test prerequisites (tests/prerequisites.ts).
+ * on stdout. python3 and the packages the oracles import are test prerequisites (tests/prerequisites.ts).
  */
 import { PYTHON3 } from "./python3.ts";
 
@@ -25,7 +25,7 @@ export async function pythonOracle<T>(script: string, request: unknown): Promise
   const out = await child.output();
   if (!out.success) {
     throw new Error(
-      `${PYTHON3} ${script} failed (python3-yaml is a test prerequisite, tests/prerequisites.ts): ` +
+      `${PYTHON3} ${script} failed (its Python packages are test prerequisites, tests/prerequisites.ts): ` +
         new TextDecoder().decode(out.stderr),
     );
   }

@@ -4,39 +4,60 @@
 export type Piece = string | { expr: string };
 
 /**
- * Splits text into literals and `${…}` expressions, honouring nesting, quoted arguments and `\${` escapes.
+ * Where backslashes escape, as OmegaConf's lexer modes have it: `top` (a config value) and `quoted` (a
+ * quoted resolver argument, whose quote is given) halve a run of backslashes before `${` (and, quoted,
+ * before the quote or the end), an odd run making the `${` literal; `value` (an unquoted argument) keeps
+ * backslashes for the caller.
+ */
+export type EscapeMode = "top" | "value" | { quote: string };
+
+/**
+ * Splits text into literals and `${…}` expressions, honouring nesting (dict braces inside resolver
+ * arguments too), quoted arguments and backslash escapes.
  *
  * @example
  * ```ts
  * scanInterpolations("run-${a}-${b:${c}}", fail); // ["run-", {expr: "a"}, "-", {expr: "b:${c}"}]
+ * scanInterpolations("\\${a}", fail); // ["${a}"] (an escaped `${` is text)
  * ```
  */
-export function scanInterpolations(text: string, fail: (message: string) => never): Piece[] {
+export function scanInterpolations(
+  text: string,
+  fail: (message: string) => never,
+  mode: EscapeMode = "top",
+): Piece[] {
   const parts: Piece[] = [];
   let literal = "";
   for (let i = 0; i < text.length; i++) {
-    if (text[i] === "\\" && text.startsWith("${", i + 1)) {
-      literal += "${";
-      i += 2;
+    if (text[i] === "\\" && mode !== "value") {
+      let n = 1;
+      while (text[i + n] === "\\") n++;
+      const next = i + n;
+      const quote = typeof mode === "object" ? mode.quote : undefined;
+      const beforeInterpolation = text.startsWith("${", next);
+      const beforeQuote = quote !== undefined && (next === text.length || text[next] === quote);
+      if (!beforeInterpolation && !beforeQuote) {
+        literal += text.slice(i, next); // backslashes elsewhere are text
+        i = next - 1;
+        continue;
+      }
+      literal += "\\".repeat(n >> 1);
+      i = next - 1;
+      if (n % 2 === 1 && beforeInterpolation) { // the odd backslash makes what follows text
+        literal += "${";
+        i += 2;
+      } else if (n % 2 === 1 && next < text.length) {
+        literal += quote;
+        i += 1;
+      }
       continue;
     }
     if (!text.startsWith("${", i)) {
       literal += text[i];
       continue;
     }
-    let depth = 0;
-    let quote: string | undefined; // braces in a quoted argument are text: ${oc.create:'{k: v}'}
-    let j = i;
-    for (; j < text.length; j++) {
-      if (quote) {
-        if (text[j] === quote) quote = undefined;
-      } else if (text.startsWith("${", j)) {
-        depth++;
-        j++;
-      } else if (j > i + 1 && (text[j] === "'" || text[j] === '"')) quote = text[j];
-      else if (text[j] === "}" && --depth === 0) break;
-    }
-    if (depth !== 0) fail("unclosed ${");
+    const j = closingBrace(text, i);
+    if (j < 0) fail("unclosed ${");
     const expr = text.slice(i + 2, j);
     if (expr.trim() === "") fail("empty ${}");
     if (literal) parts.push(literal);
@@ -48,8 +69,29 @@ export function scanInterpolations(text: string, fail: (message: string) => neve
   return parts;
 }
 
+// Where the `${` at `start` closes: nested `${…}` and dict braces counted, quoted text and
+// backslash-escaped characters skipped.
+function closingBrace(text: string, start: number): number {
+  let depth = 0;
+  let quote: string | undefined; // braces in a quoted argument are text: ${oc.create:'{k: v}'}
+  for (let j = start; j < text.length; j++) {
+    const ch = text[j];
+    if (ch === "\\" && j > start) j++;
+    else if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (text.startsWith("${", j)) {
+      depth++;
+      j++;
+    } else if (j > start + 1 && (ch === "'" || ch === '"')) quote = ch;
+    else if (ch === "{") depth++;
+    else if (ch === "}" && --depth === 0) return j;
+  }
+  return -1;
+}
+
 /**
- * Splits resolver arguments on top-level commas: not inside a nested `${…}` nor inside quotes.
+ * Splits resolver arguments (or a list's items) on top-level commas: not inside a nested `${…}`, a
+ * `[list]` or a `{dict}`, quotes, nor after a backslash.
  * Each argument is trimmed; quotes are kept (the caller parses arguments as YAML scalars).
  *
  * @example
@@ -62,19 +104,27 @@ export function splitArgs(text: string): string[] {
   let depth = 0;
   let quote: string | undefined;
   let current = "";
+  let previous = ","; // the last character that is not a space: quotes open only where a value starts
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
+    if (ch === "\\" && i + 1 < text.length) {
+      current += ch + text[++i]; // `\,` is a comma of the argument
+      previous = text[i];
+      continue;
+    }
     if (quote) {
       if (ch === quote) quote = undefined;
-    } else if ((ch === "'" || ch === '"') && current.trim() === "") quote = ch; // only a quoted argument
-    else if (text.startsWith("${", i)) depth++;
-    else if (ch === "}") depth--;
+    } else if ((ch === "'" || ch === '"') && ",[{:".includes(previous)) quote = ch;
+    else if (ch === "{" || ch === "[") depth++; // `${` counts here as its brace
+    else if (ch === "}" || ch === "]") depth--;
     else if (ch === "," && depth === 0) {
       args.push(current.trim());
       current = "";
+      previous = ",";
       continue;
     }
     current += ch;
+    if (ch !== " " && ch !== "\t") previous = quote === undefined ? ch : "";
   }
   args.push(current.trim());
   return args;

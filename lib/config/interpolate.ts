@@ -6,7 +6,9 @@
  * registered by plugins (`${km.random_name:}`). Every node is resolved once, so a resolver's
  * value is the same wherever it is referenced.
  */
-import { parseScalar, parseYaml } from "../yaml/dump.ts";
+import { parseYaml } from "../yaml/dump.ts";
+import { pyStr } from "../py_repr.ts";
+import { parseElement } from "./_element.ts";
 import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
 import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
@@ -144,7 +146,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
 
   const callResolver = (name: string, argText: string, path: KeyPath): unknown => {
     const args = argText.trim() === "" ? [] : splitArgs(argText);
-    const values = args.map((a) => (a.includes("${") ? resolveString(a, path) : parseScalar(a)));
+    const values = args.map((a) => parseElement(a, elementContext(path)));
     if (BUILTINS.includes(name) || (name === "oc.env" && !Object.hasOwn(ctx.resolvers, name))) {
       if (args.length < 1 || args.length > 2) {
         fail(
@@ -261,11 +263,25 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
             `write \${${name}:'[1, 2]'} (quote text with commas)`,
           );
         }
-        const decoded = typeof values[0] === "string" ? decodeYaml(values[0]) : values[0];
+        const [value] = values;
+        // OmegaConf's oc.decode reads text with the resolver-argument grammar; oc.create reads it as YAML.
+        if (name === "oc.decode") {
+          if (value === null) return null;
+          if (typeof value !== "string") {
+            fail(
+              path,
+              `\${oc.decode:…} takes text, got ${pyStr(value)}`,
+              "quote the argument: ${oc.decode:'[1, 2]'}",
+            );
+          }
+          if (value === "") fail(path, "${oc.decode:…} got empty text", "give it a value: ${oc.decode:'1'}");
+          return parseElement(value as string, elementContext(path));
+        }
+        const decoded = typeof value === "string" ? decodeYaml(value) : value;
         if (decoded === MISSING) {
           return fail(
             path,
-            `\${${name}:…} cannot read ${JSON.stringify(values[0])} as YAML`,
+            `\${oc.create:…} cannot read ${JSON.stringify(value)} as YAML`,
             "give a YAML value: a number, true/false, null, [a, b] or {k: v}",
           );
         }
@@ -304,6 +320,13 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     const key = expr.includes("${") ? stringify(resolveString(expr, path)) : expr;
     return lookupReference(key, path);
   };
+
+  // Resolver arguments and oc.decode's text: OmegaConf's element grammar, interpolations resolved here.
+  const elementContext = (path: KeyPath) => ({
+    interpolate: (expr: string) => evaluate(expr, path),
+    fail: (message: string): never =>
+      fail(path, `Cannot parse a resolver argument: ${message}`, "check the ${…} braces and quotes"),
+  });
 
   function resolveString(text: string, path: KeyPath): unknown {
     const parts = scanInterpolations(
@@ -357,7 +380,7 @@ function dottedKeys(tree: Record<string, unknown>, prefix = ""): string[] {
   });
 }
 
-// A YAML value of any kind (`oc.decode`, `oc.create`), or MISSING when the text is not YAML.
+// A YAML value of any kind (`oc.create`, read as OmegaConf reads YAML), or MISSING when the text is not YAML.
 function decodeYaml(text: string): unknown {
   try {
     return parseYaml(text) ?? null;
@@ -366,10 +389,7 @@ function decodeYaml(text: string): unknown {
   }
 }
 
+// OmegaConf writes a value into text as Python's str() of it (`True`, `None`, `[1, 'a']`).
 function stringify(value: unknown): string {
-  return typeof value === "string"
-    ? value
-    : isRecord(value) || Array.isArray(value)
-    ? JSON.stringify(value)
-    : String(value);
+  return pyStr(value);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
+export { pyRepr } from "../py_repr.ts";
 
 /**
  * A request the model cannot score (bad JSON, wrong columns or types, …) or a failed prediction.
@@ -28,24 +29,4 @@ export class ScoringError extends KmlfError {
     this.status = status;
     this.errorCode = errorCode;
   }
-}
-
-/**
- * Python's `repr` of a string (single quotes unless the string holds one), as MLflow's messages print names.
- *
- * @example
- * ```ts
- * pyRepr("petal_width"); // "'petal_width'"
- * ```
- */
-export function pyRepr(value: unknown): string {
-  if (typeof value === "string") {
-    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
-    const body = value.replaceAll("\\", "\\\\").replaceAll("\n", "\\n");
-    return quote + (quote === "'" ? body.replaceAll("'", "\\'") : body) + quote;
-  }
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
-  if (value === null || value === undefined) return "None";
-  if (typeof value === "boolean") return value ? "True" : "False";
-  return String(value);
 }

@@ -57,13 +57,14 @@ export function parseFlowValue(text: string): unknown {
 }
 
 /**
- * Parses text as one YAML value of any kind (throws on invalid YAML).
+ * Parses text as one YAML value of any kind, as OmegaConf reads YAML (`oc.create`'s text; throws on invalid
+ * YAML).
  *
  * @example
  * ```ts
- * parseYaml("{a: [1, 2]}"); // { a: [1, 2] }
+ * parseYaml("{a: [1, 2], b: yes}"); // { a: [1, 2], b: true }
  * ```
  */
 export function parseYaml(text: string): unknown {
-  return load(text);
+  return load(text, { schema: OMEGACONF_SCHEMA });
 }

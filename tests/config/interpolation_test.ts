@@ -16,10 +16,10 @@ Deno.test("a whole-string reference keeps the value's type; inside text it is st
       const p = (await load(dir, "parameters")).data;
       assert.equal(p.copy, 3);
       assert.equal(p.f, true);
-      assert.equal(p.label, "run-3-true");
+      assert.equal(p.label, "run-3-True"); // OmegaConf writes str(True)
       assert.deepEqual(p.lst, [1, 2]);
       assert.deepEqual(p.m, { a: 1 });
-      assert.equal(p.txt, 'm={"a":1}');
+      assert.equal(p.txt, "m={'a': 1}"); // and str({'a': 1})
     },
   );
 });
@@ -397,7 +397,8 @@ Deno.test("OmegaConf resolvers given the wrong arguments say how to call them", 
     const [text, message] of [
       ["a: ${oc.dict.keys:nope.x}", /no key "nope\.x"/],
       ["a: 1\nb: ${oc.dict.keys:a}", /needs the key path of a mapping, and "a" is not one/],
-      ["a: ${oc.decode:'[1'}", /cannot read "\[1" as YAML/],
+      ["a: ${oc.decode:'[1'}", /"\[" in "\[1" must be escaped/],
+      ["a: ${oc.create:'[1'}", /cannot read "\[1" as YAML/],
       ["a: ${oc.select:}", /takes a key and an optional default, got 0/],
       ["a: ${oc.selct:x}", /Unknown resolver "oc.selct"/],
     ] as const

@@ -6,41 +6,9 @@
  * @module
  */
 
-/**
- * Python's `repr()` of a string: single quotes unless the text holds a single quote and no double one.
- *
- * @example
- * ```ts
- * pyRepr("it's"); // "\"it's\""
- * ```
- */
-export function pyRepr(text: string): string {
-  const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
-  let out = "";
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === "\\") out += "\\\\";
-    else if (ch === quote) out += "\\" + ch;
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
-    else if (!isPrintable(ch)) {
-      out += code <= 0xff
-        ? "\\x" + code.toString(16).padStart(2, "0")
-        : code <= 0xffff
-        ? "\\u" + code.toString(16).padStart(4, "0")
-        : "\\U" + code.toString(16).padStart(8, "0");
-    } else out += ch;
-  }
-  return quote + out + quote;
-}
+import { pyStrRepr as pyRepr } from "../../py_repr.ts";
 
-// Python's str.isprintable(): not a control, format, surrogate, unassigned, private-use or separator
-// character other than the ASCII space.
-function isPrintable(ch: string): boolean {
-  return ch === " " || !/[\p{C}\p{Z}]/u.test(ch);
-}
+export { pyRepr };
 
 /**
  * Python's `repr()` of a list of strings.
