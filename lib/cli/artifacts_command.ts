@@ -2,7 +2,7 @@
  * `kmlf artifacts list|download|log-artifact|log-artifacts`: MLflow 2.17.2's `mlflow artifacts`
  * commands over the run's artifact repository (local folder, S3, or a tracking server's proxy).
  */
-import { KmlfError } from "../errors.ts";
+import { KmlfError, TrackingError, UsageError } from "../errors.ts";
 import { statOrUndefined } from "../fs_utils.ts";
 import { type ArtifactRepository, type FileInfo, safeArtifactPath } from "../tracking/mod.ts";
 import { type CliStore, runIdNotFound, type StoreCommandOptions, withCliStore } from "./cli_store.ts";
@@ -65,7 +65,7 @@ function fileInfosJson(infos: readonly FileInfo[]): string {
 
 /**
  * Downloads a run's artifact (`--run-id`, `--artifact-path`) or an artifact URI (`--artifact-uri`:
- * `runs:/<run_id>/<path>` or a location URI) into `--dest-path` (default: where a local artifact already
+ * `runs:/<run_id>/<path>`, `models:/<name>/<version>`, `models:/<name>@<alias>` or a location URI) into `--dest-path` (default: where a local artifact already
  * is, else a new temp folder); prints the local path.
  *
  * @example
@@ -81,17 +81,74 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
         "Either --run-id or --artifact-uri must be provided.",
         {
           hint: "kmlf artifacts download --run-id <id> [--artifact-path model], " +
-            "or --artifact-uri runs:/<id>/model (or an artifact location URI)",
+            "or --artifact-uri runs:/<id>/model, models:/<name>/<version> (or an artifact location URI)",
         },
       );
     }
     if (options.artifactUri !== undefined) {
-      const { repo, path } = await uriRepository(store, options.artifactUri);
-      out(await repo.downloadArtifacts(path, options.destPath));
+      const uri = options.artifactUri;
+      const extra = [
+        options.runId !== undefined && "--run-id",
+        options.artifactPath !== undefined && "--artifact-path",
+      ]
+        .filter(Boolean);
+      if (extra.length) {
+        // MLflow downloads the URI and ignores the others: a user who gave them meant something else.
+        throw new UsageError(
+          "cli/download-flags",
+          `--artifact-uri cannot be combined with ${
+            extra.join(" or ")
+          }: the URI already names what to download`,
+          {
+            hint: `pass --artifact-uri alone (a path inside it goes in the URI: runs:/<id>/model/MLmodel), ` +
+              `or --run-id with --artifact-path`,
+          },
+        );
+      }
+      if (/^models:/i.test(uri.trim())) {
+        const { downloadModelsUri } = await import("./models_uri_download.ts");
+        out(
+          await downloadModelsUri(store.client.store, uri, options.destPath, store.where).catch((error) => {
+            throw namedMiss(error, `--artifact-uri ${uri}`, "the web UI's Models page");
+          }),
+        );
+        return;
+      }
+      const { repo, path } = await uriRepository(store, uri);
+      out(
+        await repo.downloadArtifacts(path, options.destPath).catch((error) => {
+          throw namedMiss(error, `--artifact-uri ${uri}`, "kmlf artifacts list -r <run_id> [-a <folder>]");
+        }),
+      );
       return;
     }
-    const repo = await runRepository(store, options.runId!);
-    out(await repo.downloadArtifacts(options.artifactPath ?? "", options.destPath));
+    const runId = options.runId!;
+    const repo = await runRepository(store, runId);
+    out(
+      await repo.downloadArtifacts(options.artifactPath ?? "", options.destPath).catch((error) => {
+        throw namedMiss(
+          error,
+          `--artifact-path ${options.artifactPath ?? "''"} of run ${runId}`,
+          `kmlf artifacts list -r ${runId} [-a <folder>]`,
+        );
+      }),
+    );
+  });
+}
+
+// A download's miss (the store's words) with the flag that named it and how to see what is there.
+function namedMiss(error: unknown, flag: string, look: string): unknown {
+  if (!(error instanceof TrackingError)) return error;
+  if (
+    !["RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"].includes(error.code) &&
+    !error.code.startsWith("model/")
+  ) {
+    return error;
+  }
+  if (error.message.includes("(--")) return error;
+  return new TrackingError(error.code, `${error.message} (${flag})`, {
+    hint: error.hint ?? `see what is there: ${look}`,
+    cause: error.cause,
   });
 }
 
@@ -112,16 +169,6 @@ async function uriRepository(
     });
     const parent = `${run.info.artifactUri.replace(/\/+$/, "")}/${safeArtifactPath(path.slice(0, cut))}`;
     return { repo: store.client.store.getArtifactRepository(parent), path: path.slice(cut + 1) };
-  }
-  if (/^models:/i.test(uri)) {
-    throw new KmlfError(
-      "cli/mlflow-models-uri",
-      `Cannot download ${uri} (--artifact-uri): models:/ URIs are not downloaded here`,
-      {
-        hint: "kmlf models predict/serve read models:/ URIs; download the version's run instead: " +
-          "--artifact-uri runs:/<run_id>/<path> (the version's source, shown in the web UI's Models page)",
-      },
-    );
   }
   const trimmed = uri.replace(/\/+$/, "");
   const cut = trimmed.lastIndexOf("/");

@@ -36,15 +36,20 @@ async function filledRun(store: TrackingStore, experimentId: string, name: strin
 }
 
 /**
- * Fills the store at `uri` (relative paths against `baseDir`).
+ * Fills the store at `uri` (relative paths against `baseDir`; `artifactRoot`: where new experiments keep
+ * artifacts, e.g. `s3://…` or a server's `mlflow-artifacts:/`).
  *
  * @example
  * ```ts
  * const ids = await fillGcStore("sqlite:///mlflow.db", dir);
  * ```
  */
-export async function fillGcStore(uri: string, baseDir: string): Promise<GcFixture> {
-  const store = await openStore(uri, { baseDir });
+export async function fillGcStore(
+  uri: string,
+  baseDir: string,
+  options: { artifactRoot?: string } = {},
+): Promise<GcFixture> {
+  const store = await openStore(uri, { baseDir, artifactRoot: options.artifactRoot });
   try {
     const keep = await store.createExperiment("keep");
     const gone = await store.createExperiment("gone");
