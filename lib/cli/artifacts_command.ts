@@ -47,6 +47,7 @@ async function runRepository({ client, where }: CliStore, runId: string): Promis
  */
 export function artifactsList(options: ArtifactsListOptions): Promise<number> {
   return withCliStore(options, async (store) => {
+    checkArtifactPath(options.artifactPath);
     const repo = await runRepository(store, options.runId);
     out(fileInfosJson(await repo.listArtifacts(options.artifactPath ?? "")));
   });
@@ -85,6 +86,7 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
         },
       );
     }
+    checkDestPath(options.destPath);
     if (options.artifactUri !== undefined) {
       const uri = options.artifactUri;
       const extra = [
@@ -109,7 +111,8 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
         const { downloadModelsUri } = await import("./models_uri_download.ts");
         out(
           await downloadModelsUri(store.client.store, uri, options.destPath, store.where).catch((error) => {
-            throw namedMiss(error, `--artifact-uri ${uri}`, "the web UI's Models page");
+            throw destError(error, options.destPath) ??
+              namedMiss(error, `--artifact-uri ${uri}`, "the web UI's Models page");
           }),
         );
         return;
@@ -117,16 +120,18 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
       const { repo, path } = await uriRepository(store, uri);
       out(
         await repo.downloadArtifacts(path, options.destPath).catch((error) => {
-          throw namedMiss(error, `--artifact-uri ${uri}`, "kmlf artifacts list -r <run_id> [-a <folder>]");
+          throw destError(error, options.destPath) ??
+            namedMiss(error, `--artifact-uri ${uri}`, "kmlf artifacts list -r <run_id> [-a <folder>]");
         }),
       );
       return;
     }
     const runId = options.runId!;
+    checkArtifactPath(options.artifactPath);
     const repo = await runRepository(store, runId);
     out(
       await repo.downloadArtifacts(options.artifactPath ?? "", options.destPath).catch((error) => {
-        throw namedMiss(
+        throw destError(error, options.destPath) ?? namedMiss(
           error,
           `--artifact-path ${options.artifactPath ?? "''"} of run ${runId}`,
           `kmlf artifacts list -r ${runId} [-a <folder>]`,
@@ -134,6 +139,41 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
       }),
     );
   });
+}
+
+// `--artifact-path` checked before the store is asked, so its error names the flag.
+function checkArtifactPath(path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    safeArtifactPath(path);
+  } catch (error) {
+    throw namedMiss(error, "--artifact-path", "kmlf artifacts list -r <run_id>");
+  }
+}
+
+const DEST_HINT =
+  "name a folder for --dest-path (it is created when missing), or leave it out for a temp folder";
+
+// A --dest-path that is a file cannot take the download (MLflow fails with Python's OSError, exit 1).
+function checkDestPath(dest: string | undefined): void {
+  const info = dest === undefined ? undefined : statOrUndefined(dest);
+  if (!info || info.isDirectory) return;
+  throw new KmlfError("cli/mlflow-local-path", `Cannot download into --dest-path ${dest}: it is a file`, {
+    hint: DEST_HINT,
+  });
+}
+
+// The file system refusing a download under --dest-path (a file where a folder goes, no permission).
+function destError(error: unknown, dest: string | undefined): KmlfError | undefined {
+  if (
+    !(error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists ||
+      error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.IsADirectory)
+  ) return undefined;
+  return new KmlfError(
+    "cli/mlflow-local-path",
+    `Cannot download into ${dest === undefined ? "a temp folder" : `--dest-path ${dest}`}: ${error.message}`,
+    { hint: DEST_HINT, cause: error },
+  );
 }
 
 // A download's miss (the store's words) with the flag that named it and how to see what is there.
@@ -159,6 +199,16 @@ async function uriRepository(
   uri: string,
 ): Promise<{ repo: ArtifactRepository; path: string }> {
   const runs = uri.match(/^runs:\/+([^/]+)\/?(.*?)\/*$/i);
+  if (uri.trim() === "" || (!runs && /^runs:/i.test(uri))) {
+    throw new KmlfError(
+      "cli/mlflow-artifact-uri",
+      `--artifact-uri ${uri === "" ? "is empty" : `${uri} names no run`}`,
+      {
+        hint: "write runs:/<run_id>/<path> (or runs:/<run_id> for all its artifacts), " +
+          "models:/<name>/<version>, models:/<name>@<alias>, or an artifact location (s3://…, a folder)",
+      },
+    );
+  }
   if (runs) {
     // As MLflow, the last segment lands directly in --dest-path: the repository is its parent's.
     const [runId, path] = [runs[1], runs[2]];
@@ -190,6 +240,7 @@ async function uriRepository(
  */
 export function artifactsLog(options: ArtifactsLogOptions): Promise<number> {
   return withCliStore(options, async (store) => {
+    checkArtifactPath(options.artifactPath);
     const repo = await runRepository(store, options.runId);
     const where = options.artifactPath ?? "None";
     if (options.localFile !== undefined) {
