@@ -158,7 +158,7 @@ const DEST_HINT =
 function checkDestPath(dest: string | undefined): void {
   const info = dest === undefined ? undefined : statOrUndefined(dest);
   if (!info || info.isDirectory) return;
-  throw new KmlfError("cli/mlflow-local-path", `Cannot download into --dest-path ${dest}: it is a file`, {
+  throw new KmlfError("cli/mlflow-dest-path", `Cannot download into --dest-path ${dest}: it is a file`, {
     hint: DEST_HINT,
   });
 }
@@ -170,7 +170,7 @@ function destError(error: unknown, dest: string | undefined): KmlfError | undefi
       error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.IsADirectory)
   ) return undefined;
   return new KmlfError(
-    "cli/mlflow-local-path",
+    "cli/mlflow-dest-path",
     `Cannot download into ${dest === undefined ? "a temp folder" : `--dest-path ${dest}`}: ${error.message}`,
     { hint: DEST_HINT, cause: error },
   );

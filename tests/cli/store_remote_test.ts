@@ -266,3 +266,14 @@ Deno.test("kmlf gc deletes proxied artifacts through a running server's proxy (-
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+for (const kind of ["sqlite", "file"] as const) {
+  Deno.test(`the same commands, models:/ downloads included, on a local ${kind} store`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: `kmlf-store-local-${kind}-` });
+    try {
+      await exerciseStoreCli(kind === "sqlite" ? `sqlite:///${dir}/mlflow.db` : `file://${dir}/mlruns`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
