@@ -17,7 +17,7 @@ import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
 import { type GcFlags, parseGcArgs } from "./gc_args.ts";
-import { type GcPlan, planGc } from "./gc_plan.ts";
+import { planGc } from "./gc_plan.ts";
 import { keepRegisteredFiles, versionsInCollectedRuns } from "./gc_registered.ts";
 import { type ArtifactTarget, artifactTarget, type ProxyAccess } from "./gc_artifacts.ts";
 
