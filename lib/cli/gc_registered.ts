@@ -6,8 +6,8 @@
  * inside a collected run's artifacts, or `runs:/<collected run>/…` — and does not delete their files:
  * a run (or deleted experiment) gc would collect by default is kept, with a warning naming each version;
  * one named by `--run-ids` / `--experiment-ids` is refused before anything is deleted. Delete the model
- * version first (as MLflow's docs order it), then gc collects the run. A registry that cannot be read
- * stops gc before anything is deleted.
+ * version first (the order MLflow users follow), then gc collects the run. A registry that cannot be
+ * read stops gc before anything is deleted.
  *
  * @module
  */
