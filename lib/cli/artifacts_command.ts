@@ -2,7 +2,7 @@
  * `kmlf artifacts list|download|log-artifact|log-artifacts`: MLflow 2.17.2's `mlflow artifacts`
  * commands over the run's artifact repository (local folder, S3, or a tracking server's proxy).
  */
-import { KmlfError } from "../errors.ts";
+import { KmlfError, TrackingError, UsageError } from "../errors.ts";
 import { statOrUndefined } from "../fs_utils.ts";
 import { type ArtifactRepository, type FileInfo, safeArtifactPath } from "../tracking/mod.ts";
 import { type CliStore, runIdNotFound, type StoreCommandOptions, withCliStore } from "./cli_store.ts";
@@ -47,6 +47,7 @@ async function runRepository({ client, where }: CliStore, runId: string): Promis
  */
 export function artifactsList(options: ArtifactsListOptions): Promise<number> {
   return withCliStore(options, async (store) => {
+    checkArtifactPath(options.artifactPath);
     const repo = await runRepository(store, options.runId);
     out(fileInfosJson(await repo.listArtifacts(options.artifactPath ?? "")));
   });
@@ -65,7 +66,7 @@ function fileInfosJson(infos: readonly FileInfo[]): string {
 
 /**
  * Downloads a run's artifact (`--run-id`, `--artifact-path`) or an artifact URI (`--artifact-uri`:
- * `runs:/<run_id>/<path>` or a location URI) into `--dest-path` (default: where a local artifact already
+ * `runs:/<run_id>/<path>`, `models:/<name>/<version>`, `models:/<name>@<alias>` or a location URI) into `--dest-path` (default: where a local artifact already
  * is, else a new temp folder); prints the local path.
  *
  * @example
@@ -81,17 +82,113 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
         "Either --run-id or --artifact-uri must be provided.",
         {
           hint: "kmlf artifacts download --run-id <id> [--artifact-path model], " +
-            "or --artifact-uri runs:/<id>/model (or an artifact location URI)",
+            "or --artifact-uri runs:/<id>/model, models:/<name>/<version> (or an artifact location URI)",
         },
       );
     }
+    checkDestPath(options.destPath);
     if (options.artifactUri !== undefined) {
-      const { repo, path } = await uriRepository(store, options.artifactUri);
-      out(await repo.downloadArtifacts(path, options.destPath));
+      const uri = options.artifactUri;
+      const extra = [
+        options.runId !== undefined && "--run-id",
+        options.artifactPath !== undefined && "--artifact-path",
+      ]
+        .filter(Boolean);
+      if (extra.length) {
+        // MLflow downloads the URI and ignores the others: a user who gave them meant something else.
+        throw new UsageError(
+          "cli/download-flags",
+          `--artifact-uri cannot be combined with ${
+            extra.join(" or ")
+          }: the URI already names what to download`,
+          {
+            hint: `pass --artifact-uri alone (a path inside it goes in the URI: runs:/<id>/model/MLmodel), ` +
+              `or --run-id with --artifact-path`,
+          },
+        );
+      }
+      if (/^models:/i.test(uri.trim())) {
+        const { downloadModelsUri } = await import("./models_uri_download.ts");
+        out(
+          await downloadModelsUri(store.client.store, uri, options.destPath, store.where).catch((error) => {
+            throw destError(error, options.destPath) ??
+              namedMiss(error, `--artifact-uri ${uri}`, "the web UI's Models page");
+          }),
+        );
+        return;
+      }
+      const { repo, path } = await uriRepository(store, uri);
+      out(
+        await repo.downloadArtifacts(path, options.destPath).catch((error) => {
+          throw destError(error, options.destPath) ??
+            namedMiss(error, `--artifact-uri ${uri}`, "kmlf artifacts list -r <run_id> [-a <folder>]");
+        }),
+      );
       return;
     }
-    const repo = await runRepository(store, options.runId!);
-    out(await repo.downloadArtifacts(options.artifactPath ?? "", options.destPath));
+    const runId = options.runId!;
+    checkArtifactPath(options.artifactPath);
+    const repo = await runRepository(store, runId);
+    out(
+      await repo.downloadArtifacts(options.artifactPath ?? "", options.destPath).catch((error) => {
+        throw destError(error, options.destPath) ?? namedMiss(
+          error,
+          `--artifact-path ${options.artifactPath ?? "''"} of run ${runId}`,
+          `kmlf artifacts list -r ${runId} [-a <folder>]`,
+        );
+      }),
+    );
+  });
+}
+
+// `--artifact-path` checked before the store is asked, so its error names the flag.
+function checkArtifactPath(path: string | undefined): void {
+  if (path === undefined) return;
+  try {
+    safeArtifactPath(path);
+  } catch (error) {
+    throw namedMiss(error, "--artifact-path", "kmlf artifacts list -r <run_id>");
+  }
+}
+
+const DEST_HINT =
+  "name a folder for --dest-path (it is created when missing), or leave it out for a temp folder";
+
+// A --dest-path that is a file cannot take the download (MLflow fails with Python's OSError, exit 1).
+function checkDestPath(dest: string | undefined): void {
+  const info = dest === undefined ? undefined : statOrUndefined(dest);
+  if (!info || info.isDirectory) return;
+  throw new KmlfError("cli/mlflow-dest-path", `Cannot download into --dest-path ${dest}: it is a file`, {
+    hint: DEST_HINT,
+  });
+}
+
+// The file system refusing a download under --dest-path (a file where a folder goes, no permission).
+function destError(error: unknown, dest: string | undefined): KmlfError | undefined {
+  if (
+    !(error instanceof Deno.errors.NotADirectory || error instanceof Deno.errors.AlreadyExists ||
+      error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.IsADirectory)
+  ) return undefined;
+  return new KmlfError(
+    "cli/mlflow-dest-path",
+    `Cannot download into ${dest === undefined ? "a temp folder" : `--dest-path ${dest}`}: ${error.message}`,
+    { hint: DEST_HINT, cause: error },
+  );
+}
+
+// A download's miss (the store's words) with the flag that named it and how to see what is there.
+function namedMiss(error: unknown, flag: string, look: string): unknown {
+  if (!(error instanceof TrackingError)) return error;
+  if (
+    !["RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"].includes(error.code) &&
+    !error.code.startsWith("model/")
+  ) {
+    return error;
+  }
+  if (error.message.includes("(--")) return error;
+  return new TrackingError(error.code, `${error.message} (${flag})`, {
+    hint: error.hint ?? `see what is there: ${look}`,
+    cause: error.cause,
   });
 }
 
@@ -102,6 +199,16 @@ async function uriRepository(
   uri: string,
 ): Promise<{ repo: ArtifactRepository; path: string }> {
   const runs = uri.match(/^runs:\/+([^/]+)\/?(.*?)\/*$/i);
+  if (uri.trim() === "" || (!runs && /^runs:/i.test(uri))) {
+    throw new KmlfError(
+      "cli/mlflow-artifact-uri",
+      `--artifact-uri ${uri === "" ? "is empty" : `${uri} names no run`}`,
+      {
+        hint: "write runs:/<run_id>/<path> (or runs:/<run_id> for all its artifacts), " +
+          "models:/<name>/<version>, models:/<name>@<alias>, or an artifact location (s3://…, a folder)",
+      },
+    );
+  }
   if (runs) {
     // As MLflow, the last segment lands directly in --dest-path: the repository is its parent's.
     const [runId, path] = [runs[1], runs[2]];
@@ -112,16 +219,6 @@ async function uriRepository(
     });
     const parent = `${run.info.artifactUri.replace(/\/+$/, "")}/${safeArtifactPath(path.slice(0, cut))}`;
     return { repo: store.client.store.getArtifactRepository(parent), path: path.slice(cut + 1) };
-  }
-  if (/^models:/i.test(uri)) {
-    throw new KmlfError(
-      "cli/mlflow-models-uri",
-      `Cannot download ${uri} (--artifact-uri): models:/ URIs are not downloaded here`,
-      {
-        hint: "kmlf models predict/serve read models:/ URIs; download the version's run instead: " +
-          "--artifact-uri runs:/<run_id>/<path> (the version's source, shown in the web UI's Models page)",
-      },
-    );
   }
   const trimmed = uri.replace(/\/+$/, "");
   const cut = trimmed.lastIndexOf("/");
@@ -143,6 +240,7 @@ async function uriRepository(
  */
 export function artifactsLog(options: ArtifactsLogOptions): Promise<number> {
   return withCliStore(options, async (store) => {
+    checkArtifactPath(options.artifactPath);
     const repo = await runRepository(store, options.runId);
     const where = options.artifactPath ?? "None";
     if (options.localFile !== undefined) {

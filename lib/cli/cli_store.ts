@@ -122,6 +122,12 @@ export function viewType(view: string | undefined): ViewType {
  * ```
  */
 export function runIdNotFound(error: unknown, runId: string, where: string): unknown {
+  if (runId.trim() === "" && error instanceof TrackingError) {
+    // The client's own words speak to code (MlflowClient.getRun): the flag is what the user gave.
+    return new TrackingError("INVALID_PARAMETER_VALUE", "--run-id is empty: it takes a run's id", {
+      hint: "find the id with `kmlf runs list --experiment-id <id>` (experiments: `kmlf experiments search`)",
+    });
+  }
   if ((error as TrackingError)?.code !== "RESOURCE_DOES_NOT_EXIST") return error;
   return new TrackingError(
     "RESOURCE_DOES_NOT_EXIST",
@@ -144,6 +150,15 @@ export function runIdNotFound(error: unknown, runId: string, where: string): unk
  * ```
  */
 export function experimentIdNotFound(error: unknown, experimentId: string, where: string): unknown {
+  if (experimentId.trim() === "" && error instanceof TrackingError) {
+    return new TrackingError(
+      "INVALID_PARAMETER_VALUE",
+      "--experiment-id is empty: it takes an experiment's id",
+      {
+        hint: "list the experiments with `kmlf experiments search --view all` (Default is 0)",
+      },
+    );
+  }
   if ((error as TrackingError)?.code !== "RESOURCE_DOES_NOT_EXIST") return error;
   return new TrackingError(
     "RESOURCE_DOES_NOT_EXIST",

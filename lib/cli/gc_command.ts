@@ -17,7 +17,8 @@ import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
 import { type GcFlags, parseGcArgs } from "./gc_args.ts";
-import { type GcPlan, planGc } from "./gc_plan.ts";
+import { planGc } from "./gc_plan.ts";
+import { keepRegisteredFiles, versionsInCollectedRuns } from "./gc_registered.ts";
 import { type ArtifactTarget, artifactTarget, type ProxyAccess } from "./gc_artifacts.ts";
 
 interface StoreChoice {
@@ -107,25 +108,6 @@ function proxyAccess(flags: GcFlags, trackingUri: string | undefined, baseDir: s
   return { trackingUri, destination };
 }
 
-// MLflow keeps registered model versions of a gc'ed run; their files go when they are the run's artifacts.
-async function warnRegisteredVersions(store: TrackingStore, plan: GcPlan): Promise<void> {
-  const ids = plan.runs.map((r) => r.runId);
-  for (let i = 0; i < ids.length; i += 100) {
-    const list = ids.slice(i, i + 100).map((id) => `'${id}'`).join(", ");
-    const page = await store.registry.searchModelVersions({ filter: `run_id IN (${list})` }).catch(() =>
-      undefined
-    );
-    for (const v of page?.modelVersions ?? []) {
-      err(
-        style.yellow(
-          `warning: model version '${v.name}' ${v.version} was registered from run ${v.runId}: the registry ` +
-            `keeps it (as MLflow does), but its files at ${v.source} go with the run's artifacts`,
-        ),
-      );
-    }
-  }
-}
-
 async function deleteArtifacts(runId: string, target: ArtifactTarget): Promise<void> {
   if ("none" in target) return;
   if ("skip" in target) {
@@ -170,7 +152,6 @@ export async function gcCommand(flags: GcFlags): Promise<number> {
     }
     const plan = await planGc(store, args, Date.now());
     const proxy = proxyAccess(flags, args.trackingUri, choice.baseDir);
-    const targets = plan.runs.map((r) => artifactTarget(store, r.artifactUri, proxy));
     if (plan.runs.length === 0 && plan.experimentIds.length === 0) {
       out(
         `Nothing to delete: no run or experiment in the deleted lifecycle stage${
@@ -179,7 +160,12 @@ export async function gcCommand(flags: GcFlags): Promise<number> {
       );
       return EXIT.ok;
     }
-    await warnRegisteredVersions(store, plan);
+    const kept = keepRegisteredFiles(plan, args, await versionsInCollectedRuns(store, plan.runs));
+    if (plan.runs.length === 0 && plan.experimentIds.length === 0) {
+      out(`Nothing deleted: ${kept} deleted run(s) keep the files of registered model versions (see above).`);
+      return EXIT.ok;
+    }
+    const targets = plan.runs.map((r) => artifactTarget(store, r.artifactUri, proxy));
     for (const [i, run] of plan.runs.entries()) {
       await deleteArtifacts(run.runId, targets[i]);
       await store.hardDeletes.hardDeleteRun(run.runId);

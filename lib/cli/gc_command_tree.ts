@@ -21,7 +21,8 @@ export function addGcCommand(program: Command, ctx: CommandContext): void {
       "Permanently delete runs in the `deleted` lifecycle stage, with their artifacts, and deleted " +
         "experiments with all their runs, like `mlflow gc`. Inside a project the store is the env's " +
         "mlflow.yml (as `kmlf mlflow ui` uses it); outside one, --backend-store-uri (default ./mlruns). " +
-        "Every argument is checked before anything is deleted. Registered model versions stay.",
+        "Every argument is checked before anything is deleted. A run whose artifacts hold a registered " +
+        "model version's files is kept until the version is deleted.",
     )
     .option(
       "--older-than <duration>",

@@ -281,6 +281,7 @@ export {
 } from "./models/value_flavor.ts";
 export {
   defaultModelCacheDir,
+  modelVersionOfUri,
   type ResolvedModel,
   resolveModel,
   type ResolveModelOptions,

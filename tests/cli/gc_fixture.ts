@@ -1,7 +1,8 @@
 /**
  * A store with deleted and live runs for `kmlf gc` tests: experiment "keep" (active) holds `live` and
  * `deleted` (soft-deleted), experiment "gone" (soft-deleted) holds `doomed`; each run has params, metrics,
- * tags, a dataset input and an artifact, and a model version is registered from `deleted`.
+ * tags, a dataset input and an artifact, and a model version is registered from `live` (a version whose
+ * files are in a deleted run keeps that run: tests/cli/gc_registered_test.ts).
  */
 import { DatabaseSync } from "node:sqlite";
 import postgres from "postgres";
@@ -36,15 +37,20 @@ async function filledRun(store: TrackingStore, experimentId: string, name: strin
 }
 
 /**
- * Fills the store at `uri` (relative paths against `baseDir`).
+ * Fills the store at `uri` (relative paths against `baseDir`; `artifactRoot`: where new experiments keep
+ * artifacts, e.g. `s3://…` or a server's `mlflow-artifacts:/`).
  *
  * @example
  * ```ts
  * const ids = await fillGcStore("sqlite:///mlflow.db", dir);
  * ```
  */
-export async function fillGcStore(uri: string, baseDir: string): Promise<GcFixture> {
-  const store = await openStore(uri, { baseDir });
+export async function fillGcStore(
+  uri: string,
+  baseDir: string,
+  options: { artifactRoot?: string } = {},
+): Promise<GcFixture> {
+  const store = await openStore(uri, { baseDir, artifactRoot: options.artifactRoot });
   try {
     const keep = await store.createExperiment("keep");
     const gone = await store.createExperiment("gone");
@@ -52,7 +58,7 @@ export async function fillGcStore(uri: string, baseDir: string): Promise<GcFixtu
     const live = await filledRun(store, keep, "live");
     const deleted = await filledRun(store, keep, "deleted");
     const doomed = await filledRun(store, gone, "doomed");
-    await registerModel(store, `runs:/${deleted}/model`, "iris");
+    await registerModel(store, `runs:/${live}/model`, "iris");
     await store.deleteRun(deleted);
     await store.deleteExperiment(gone);
     const artifacts: Record<string, string> = {};

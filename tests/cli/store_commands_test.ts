@@ -231,6 +231,30 @@ Deno.test("store command errors name the flag, the id and the store, with MLflow
     ["artifacts-log-missing-file", ["artifacts", "log-artifact", "-l", "nope.txt", "-r", s.finished], 1],
     ["artifacts-log-dir-as-file", ["artifacts", "log-artifacts", "-l", "mlflow.db", "-r", s.finished], 1],
     ["artifacts-list-unknown-run", ["artifacts", "list", "-r", "nope"], 1],
+    ["artifacts-download-missing-path", ["artifacts", "download", "-r", s.finished, "-a", "nothere"], 1],
+    ["artifacts-download-unknown-model", ["artifacts", "download", "-u", "models:/nomodel/1"], 1],
+    ["artifacts-download-bad-models-uri", ["artifacts", "download", "-u", "models:/iris"], 1],
+    ["runs-describe-empty-run-id", ["runs", "describe", "--run-id", ""], 1],
+    ["runs-list-empty-experiment-id", ["runs", "list", "--experiment-id", ""], 1],
+    ["artifacts-list-bad-path", ["artifacts", "list", "-r", s.finished, "-a", "../up"], 1],
+    ["artifacts-log-bad-path", [
+      "artifacts",
+      "log-artifact",
+      "-l",
+      "mlflow.db",
+      "-r",
+      s.finished,
+      "-a",
+      "/abs",
+    ], 1],
+    ["artifacts-download-empty-uri", ["artifacts", "download", "-u", ""], 1],
+    ["artifacts-download-runs-uri-no-run", ["artifacts", "download", "-u", "runs:/"], 1],
+    ["artifacts-download-dest-is-file", ["artifacts", "download", "-r", s.finished, "-d", "mlflow.db"], 1],
+    [
+      "artifacts-download-uri-and-path",
+      ["artifacts", "download", "-u", `runs:/${s.finished}/notes`, "-a", "a.txt"],
+      2,
+    ],
   ];
   for (const [name, args, code] of cases) {
     const result = await cli(s, args, { MLFLOW_TRACKING_URI: "sqlite:///mlflow.db" });

@@ -124,6 +124,27 @@ async function resolveParsed(
   }
 }
 
+/**
+ * The registered version a `models:/` URI names (`/<version>`, `/<stage>`, `/latest`, `@<alias>`); a miss
+ * names the model's versions or aliases, as model loading does.
+ *
+ * @example
+ * ```ts
+ * const version = await modelVersionOfUri(store, "models:/iris@champion");
+ * ```
+ */
+export async function modelVersionOfUri(store: TrackingStore, uri: string): Promise<ModelVersion> {
+  const parsed = parseModelUri(uri);
+  if (parsed.kind !== "models") {
+    throw new TrackingError("model/bad-uri", `Cannot use model URI "${uri}": it is not a models:/ URI`, {
+      hint: "write models:/<name>/<version|stage|latest> or models:/<name>@<alias>",
+    });
+  }
+  return await versionOfModelUri(store.registry, parsed).catch(async (error) => {
+    throw await explainRegistryMiss(store, parsed, error);
+  });
+}
+
 // The registry's own words (MLflow's) name no way out: say which aliases or versions the model has.
 async function explainRegistryMiss(
   store: TrackingStore,
