@@ -1,0 +1,46 @@
+/**
+ * Catalog entries copied from kedro-mlflow's documentation of earlier versions: the classes it renamed get a
+ * hint naming the class that replaced them, not the nearest spelling (which is another dataset).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { demoProject, kmlf } from "../cli_harness.ts";
+
+const CASES: [string, RegExp][] = [
+  [
+    "kedro_mlflow.io.metrics.MlflowMetricsDataSet",
+    /renamed MlflowMetricsDataSet to MlflowMetricsHistoryDataset: use type: mlflow_metrics_history/,
+  ],
+  ["MlflowMetricsDataset", /use type: mlflow_metrics_history/],
+  [
+    "kedro_mlflow.io.models.MlflowModelLoggerDataSet",
+    /renamed MlflowModelLoggerDataSet to MlflowModelTrackingDataset: use type: mlflow_model_tracking/,
+  ],
+  [
+    "MlflowModelSaverDataSet",
+    /renamed MlflowModelSaverDataSet to MlflowModelLocalFileSystemDataset: use type: mlflow_model_local/,
+  ],
+  // Respelled only: the nearest name is the right one.
+  [
+    "kedro_mlflow.io.artifacts.MlflowArtifactDataSet",
+    /did you mean "kedro_mlflow\.io\.artifacts\.MlflowArtifactDataset"\?/,
+  ],
+  // A name that is a property of every JavaScript object is no Kedro type either.
+  ["constructor", /^known types: json/],
+];
+
+Deno.test("kedro-mlflow's renamed dataset classes are refused with the class that replaced them", async () => {
+  const dir = await demoProject({ "conf/base/mlflow.yml": "tracking: {experiment: {name: iris}}\n" });
+  try {
+    for (const [type, hint] of CASES) {
+      await Deno.writeTextFile(join(dir, "conf/local/catalog.yml"), `old:\n  type: ${type}\n`);
+      const r = await kmlf(["catalog", "validate"], { cwd: dir });
+      assert.notEqual(r.code, 0, type);
+      assert.match(r.stderr, new RegExp(`Unknown dataset type "${type.replaceAll(".", "\\.")}" for "old"`));
+      const hintLine = r.stderr.split("\n").find((l) => l.trim().startsWith("hint:"))!.trim().slice(6);
+      assert.match(hintLine, hint, `${type}: ${hintLine}`);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
