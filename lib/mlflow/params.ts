@@ -4,10 +4,11 @@
  */
 import { ConfigError } from "../errors.ts";
 import { paramValueToString } from "../mlflow_conventions.ts";
-import { LIMITS } from "../tracking/limits.ts";
 
 /** MLflow's limit on a param value (mlflow/utils/validation.py, MLflow ≥ 2.x). */
-export const MAX_PARAM_VALUE_LENGTH = LIMITS.paramValueLength;
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+// MLflow's limit on a tag value (tracking/limits.ts holds both; lib/tracking/mod.ts is too heavy to load here).
+const MAX_TAG_VALUE_LENGTH = 8000;
 
 /** What to log for one node: params, plus values moved to tags by the `tag` strategy. */
 export interface ParamPlan {
@@ -88,10 +89,10 @@ export function planParams(inputs: Record<string, unknown>, options: ParamOption
     if (!chars || chars.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;
     else if (options.longParamsStrategy === "tag") {
       // MLflow would refuse the tag too, with a message quoting the whole value: say it before logging.
-      if (chars.length > LIMITS.tagValueLength) {
+      if (chars.length > MAX_TAG_VALUE_LENGTH) {
         throw new ConfigError(
           "mlflow/param-too-long",
-          `Parameter "${safe}" is ${chars.length} characters long: too long for a tag as well (MLflow accepts at most ${LIMITS.tagValueLength})`,
+          `Parameter "${safe}" is ${chars.length} characters long: too long for a tag as well (MLflow accepts at most ${MAX_TAG_VALUE_LENGTH})`,
           {
             hint:
               "set tracking.params.long_params_strategy to truncate in mlflow.yml, flatten dict params (dict_params.flatten: true), or log the value as an artifact",
