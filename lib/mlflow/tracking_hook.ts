@@ -152,7 +152,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     try {
       await endRun(status, extraTags);
     } finally {
-      await state.client?.close?.().catch((error: unknown) =>
+      const closing = state.client;
+      // Datasets used after the run (a script's catalog) open the store again instead of a closed client.
+      state.client = undefined;
+      await closing?.close?.().catch((error: unknown) =>
         options.notify?.(
           `The tracking store could not be closed: ${error instanceof Error ? error.message : error}`,
         )
