@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
-import { ConfigError, type SourceLocation } from "../errors.ts";
+import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
+import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateWith } from "../yaml/validate.ts";
 import { statIfAny } from "../fs_utils.ts";
@@ -92,8 +93,9 @@ const Schema = z.strictObject({
   ),
   ui: z.prefault(
     z.strictObject({
-      port: z._default(z.union([z.string().check(z.regex(/^\d+$/)), z.int()]), "5000"),
-      host: z._default(z.string(), "127.0.0.1"),
+      // null (kedro-mlflow 0.7's template) means the default, as an absent key does.
+      port: z._default(z.nullable(z.union([z.string().check(z.regex(/^\d+$/)), z.int()])), "5000"),
+      host: z._default(z.nullable(z.string()), "127.0.0.1"),
     }),
     {},
   ),
@@ -152,11 +154,13 @@ export function parseMlflowConfig(
   },
   options: { projectName: string },
 ): MlflowConfig {
+  // A 0.7 layout would be unknown keys with no guidance: say where each moved, all together.
+  throwIfAny(legacyLayoutErrors(loaded.data ?? {}, (path) => loaded.locate(path)), "Invalid mlflow.yml");
   const raw = validateWith(Schema, loaded.data ?? {}, loaded, {
     code: "mlflow/config-invalid",
     what: "mlflow.yml",
   });
-  const port = Number(raw.ui.port);
+  const port = Number(raw.ui.port ?? "5000");
   if (port < 1 || port > 65535) {
     throw new ConfigError("mlflow/config-invalid", `ui.port ${port} is not a valid port`, {
       source: loaded.locate(["ui", "port"]),
@@ -198,7 +202,7 @@ export function parseMlflowConfig(
       logFiles: { before: raw.tracking.log_files.before ?? [], after: raw.tracking.log_files.after ?? [] },
       logOutputsNotInCatalog: raw.tracking.log_outputs_not_in_catalog,
     },
-    ui: { port, host: raw.ui.host },
+    ui: { port, host: raw.ui.host ?? "127.0.0.1" },
     locate: (path) => loaded.locate(path),
     files: loaded.files,
   };

@@ -116,3 +116,67 @@ Deno.test("mlflow_registry_uri: unset or the tracking store is fine; another sto
     return true;
   });
 });
+
+// The mlflow.yml of kedro-mlflow 0.7's documentation (its "Configure mlflow inside your project" page).
+const MLFLOW_YML_0_7 = `mlflow_tracking_uri: mlruns
+credentials: null
+disable_tracking:
+  pipelines: []
+experiment:
+  name: km_example
+  create: True
+run:
+  id: null
+  name: null
+  nested: True
+ui:
+  port: null
+  host: null
+hooks:
+  node:
+    flatten_dict_params: False
+    recursive: True
+    sep: "."
+    long_parameters_strategy: fail
+`;
+
+Deno.test("kedro-mlflow 0.7's mlflow.yml: each moved key says where it lives now, located, all together", () => {
+  assert.throws(
+    () => parse(MLFLOW_YML_0_7),
+    (e: KmlfAggregateError) => {
+      const byKey = Object.fromEntries(
+        (e.errors as ConfigError[]).map((
+          x,
+        ) => [x.source?.keyPath, { message: x.message, hint: x.hint, line: x.source?.line }]),
+      );
+      assert.deepEqual(Object.keys(byKey), [
+        "mlflow_tracking_uri",
+        "credentials",
+        "disable_tracking",
+        "experiment",
+        "run",
+        "hooks.node.flatten_dict_params",
+        "hooks.node.recursive",
+        "hooks.node.sep",
+        "hooks.node.long_parameters_strategy",
+      ]);
+      assert.equal(
+        byKey["mlflow_tracking_uri"].message,
+        'mlflow.yml key "mlflow_tracking_uri" is kedro-mlflow 0.7\'s: it is now "server.mlflow_tracking_uri"',
+      );
+      assert.equal(byKey["mlflow_tracking_uri"].line, 1);
+      assert.match(byKey["experiment"].hint!, /^move it to tracking\.experiment \(drop its `create: True`/);
+      assert.match(
+        byKey["hooks.node.long_parameters_strategy"].message,
+        /now "tracking\.params\.long_params_strategy"/,
+      );
+      assert.equal(byKey["hooks.node.sep"].line, 19);
+      return true;
+    },
+  );
+});
+
+Deno.test("ui.port and ui.host null (kedro-mlflow 0.7's template) mean the defaults, as absent keys do", () => {
+  assert.deepEqual(parse("ui:\n  port: null\n  host: null\n").ui, { port: 5000, host: "127.0.0.1" });
+  assert.deepEqual(parse("ui:\n  port: 5010\n  host: 0.0.0.0\n").ui, { port: 5010, host: "0.0.0.0" });
+});
