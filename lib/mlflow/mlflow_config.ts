@@ -152,7 +152,7 @@ export function parseMlflowConfig(
     files: string[];
     locate(path: KeyPath): SourceLocation | undefined;
   },
-  options: { projectName: string },
+  options: { projectName: string; projectRoot?: string },
 ): MlflowConfig {
   // A 0.7 layout would be unknown keys with no guidance: say where each moved, all together.
   throwIfAny(legacyLayoutErrors(loaded.data ?? {}, (path) => loaded.locate(path)), "Invalid mlflow.yml");
@@ -184,7 +184,10 @@ export function parseMlflowConfig(
       disableAutologging: raw.tracking.disable_tracking.disable_autologging,
       experiment: {
         name: raw.tracking.experiment.name ?? options.projectName,
-        artifactLocation: raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null,
+        artifactLocation: resolveArtifactLocation(
+          raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null,
+          options.projectRoot,
+        ),
         tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])),
         restoreIfDeleted: raw.tracking.experiment.restore_if_deleted,
       },
@@ -229,6 +232,22 @@ export function resolveTrackingUri(
   if (/^[a-z][\w+.-]*:/i.test(uri)) return uri;
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
   return abs.endsWith(".db") ? `sqlite:///${abs}` : `file://${abs}`;
+}
+
+/**
+ * `create_experiment_kwargs.artifact_location` as kedro-mlflow's `_validate_uri` makes it: a URI (`s3://…`,
+ * `file:…`, `mlflow-artifacts:…`) as written, a path as a `file://` URI, a relative one from the project root
+ * (not from wherever kmlf runs, which MLflow would store as a path no other folder can use).
+ *
+ * @example
+ * ```ts
+ * resolveArtifactLocation("my_artifacts", "/p"); // "file:///p/my_artifacts"
+ * resolveArtifactLocation("s3://bucket/iris", "/p"); // "s3://bucket/iris"
+ * ```
+ */
+export function resolveArtifactLocation(location: string | null, projectRoot?: string): string | null {
+  if (location === null || projectRoot === undefined || /^[a-z][\w+.-]*:/i.test(location)) return location;
+  return `file://${isAbsolute(location) ? location : resolve(projectRoot, location)}`;
 }
 
 /**

@@ -104,7 +104,10 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
 async function configuredStore(context: PluginContext, options: MlflowPluginOptions) {
   const loaded = await context.loadConfig("mlflow");
   if (loaded.files.length === 0) return undefined;
-  const config = parseMlflowConfig(loaded, { projectName: context.projectName });
+  const config = parseMlflowConfig(loaded, {
+    projectName: context.projectName,
+    projectRoot: context.projectRoot,
+  });
   let credentials: Record<string, unknown> | undefined;
   if (config.server.credentials) {
     const all = await context.loadCredentials();

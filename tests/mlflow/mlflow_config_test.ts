@@ -5,8 +5,10 @@ import {
   mlflowYmlTemplate,
   parseMlflowConfig,
   randomRunName,
+  resolveArtifactLocation,
   resolveTrackingUri,
 } from "../../lib/mlflow/mod.ts";
+import { openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
@@ -179,4 +181,36 @@ Deno.test("kedro-mlflow 0.7's mlflow.yml: each moved key says where it lives now
 Deno.test("ui.port and ui.host null (kedro-mlflow 0.7's template) mean the defaults, as absent keys do", () => {
   assert.deepEqual(parse("ui:\n  port: null\n  host: null\n").ui, { port: 5000, host: "127.0.0.1" });
   assert.deepEqual(parse("ui:\n  port: 5010\n  host: 0.0.0.0\n").ui, { port: 5010, host: "0.0.0.0" });
+});
+
+Deno.test("create_experiment_kwargs.artifact_location: a relative path is from the project root, as kedro-mlflow makes it", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const yml = join(dir, "conf/base/mlflow.yml");
+    const text = await Deno.readTextFile(yml);
+    await Deno.writeTextFile(
+      yml,
+      text.replace("artifact_location: null", "artifact_location: ./store/artifacts"),
+    );
+    // Run from a sub-folder: the location is the project's, not the working directory's.
+    await Deno.mkdir(join(dir, "notebooks"));
+    const r = await kmlf(["run", "training"], { cwd: join(dir, "notebooks") });
+    assert.equal(r.code, 0, r.stderr);
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      const experiment = await store.getExperimentByName("iris");
+      assert.equal(experiment?.artifactLocation, `file://${join(dir, "store/artifacts")}`);
+      const [run] = (await store.searchRuns({ experimentIds: [experiment!.experimentId] })).runs;
+      const logged = join(dir, "store/artifacts", run.info.runId, "artifacts/model.pkl");
+      assert.ok((await Deno.stat(logged)).isFile, logged);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.equal(resolveArtifactLocation("s3://bucket/iris", "/p"), "s3://bucket/iris");
+  assert.equal(resolveArtifactLocation("/abs/artifacts", "/p"), "file:///abs/artifacts");
+  assert.equal(resolveArtifactLocation("file:///x", "/p"), "file:///x");
+  assert.equal(resolveArtifactLocation(null, "/p"), null);
 });
