@@ -68,3 +68,29 @@ Deno.test("kedro-mlflow's log_model_kwargs kmlf spells otherwise or has no use f
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kedro-mlflow's hooks listed in kmlf.yml are refused as built in, other bad entries as before", async () => {
+  const dir = await demoProject({});
+  try {
+    const file = join(dir, "kmlf.yml");
+    const text = await Deno.readTextFile(file);
+    const changed = text.replace(
+      /^hooks: \[\]$/m,
+      "hooks: [kedro_mlflow.framework.hooks.MlflowHook, MlflowPipelineHook, hooks_without_module]",
+    );
+    assert.notEqual(changed, text, "the new project's kmlf.yml has hooks: []");
+    await Deno.writeTextFile(file, changed);
+    const r = await kmlf(["run", "training"], { cwd: dir });
+    assert.notEqual(r.code, 0);
+    const messages = r.stderr.split("\n").filter((l) => l.startsWith("error["));
+    const builtIn =
+      "kedro-mlflow's hooks are built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml exists): remove this entry";
+    assert.deepEqual(messages, [
+      `error[settings/invalid]: Invalid value for "hooks[0]" in kmlf.yml: ${builtIn}`,
+      `error[settings/invalid]: Invalid value for "hooks[1]" in kmlf.yml: ${builtIn}`,
+      'error[settings/invalid]: Invalid value for "hooks[2]" in kmlf.yml: must look like "./hooks.ts#myHooks"',
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
