@@ -7,13 +7,23 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
+// The demo catalog's model entry (a pickle inside mlflow_artifact), replaced by each test.
+const PICKLED_MODEL = [
+  "model:",
+  "  type: mlflow_artifact",
+  "  dataset:",
+  "    type: pickle",
+  "    filepath: data/06_models/model.pkl",
+  "",
+].join("\n");
+
 Deno.test("an inference input saved as an MLflow model folder (mlflow_model_local in mlflow_artifact): logged, then predicts", async () => {
   const dir = await demoProject({}, { tracked: true });
   try {
     const catalog = join(dir, "conf/base/catalog.yml");
     const text = await Deno.readTextFile(catalog);
     const changed = text.replace(
-      /model:\n  type: mlflow_artifact\n  dataset:\n    type: pickle\n    filepath: data\/06_models\/model\.pkl\n/,
+      PICKLED_MODEL,
       [
         "model:",
         "  type: kedro_mlflow.io.artifacts.MlflowArtifactDataset",
@@ -79,7 +89,7 @@ Deno.test("an inference input of the project's own dataset class kept in a folde
     const catalog = join(dir, "conf/base/catalog.yml");
     const text = await Deno.readTextFile(catalog);
     const changed = text.replace(
-      /model:\n  type: mlflow_artifact\n  dataset:\n    type: pickle\n    filepath: data\/06_models\/model\.pkl\n/,
+      PICKLED_MODEL,
       "model:\n  type: ./datasets/folder.ts#FolderDataset\n  filepath: data/06_models/model_folder\n",
     );
     assert.notEqual(changed, text);
