@@ -146,7 +146,7 @@ async function bundleDataset(
     const source = dataset.filePath();
     const file = `artifacts/${safeFileName(name)}/${basename(source)}`;
     // A dataset whose file is a folder (mlflow_model_local: an MLflow model folder) is copied whole.
-    if ((await Deno.stat(source)).isDirectory) await copyTree(source, join(dir, file));
+    if (Deno.statSync(source).isDirectory) await copyTree(source, join(dir, file));
     else await copyInto(source, join(dir, file));
     return { ...config, filepath: file };
   }
