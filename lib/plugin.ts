@@ -42,7 +42,8 @@ export interface Plugin {
   name: string;
   /** `${name:args}` resolvers the plugin adds to config interpolation (e.g. `km.random_name`). */
   resolvers?: Record<string, (args: unknown[]) => unknown>;
-  registerDatasets?(registry: DatasetRegistry): void;
+  /** Adds dataset types; `context` is the project's when the catalog is built for one (not for `kmlf info`). */
+  registerDatasets?(registry: DatasetRegistry, context?: PluginContext): void;
   hooks?(context: PluginContext): Hooks | undefined | Promise<Hooks | undefined>;
   /** Called instead of `hooks` when kmlf.yml's `disable_hooks_for_plugins` names this plugin. */
   hooksDisabled?(context: PluginContext): void | Promise<void>;

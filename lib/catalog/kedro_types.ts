@@ -20,14 +20,31 @@ const TYPES: Readonly<Record<string, string>> = {
   "CachedDataset": "kmlf has no CachedDataset: declare the wrapped dataset itself (its dataset: entry)",
 };
 
+// kedro-mlflow's classes that were renamed, not only respelled (DataSet → Dataset, 0.12): a did-you-mean on
+// the old name picks a wrong class (MlflowMetricsDataSet is closest to MlflowMetricDataset, a single float).
+const RENAMED_KEDRO_MLFLOW: Readonly<Record<string, string>> = {
+  MlflowMetricsDataset:
+    "kedro-mlflow renamed MlflowMetricsDataSet to MlflowMetricsHistoryDataset: use type: mlflow_metrics_history (the same {name: {value, step}} data)",
+  MlflowModelLoggerDataset:
+    "kedro-mlflow renamed MlflowModelLoggerDataSet to MlflowModelTrackingDataset: use type: mlflow_model_tracking (a model logged to the run; load_args.model_uri loads another)",
+  MlflowModelSaverDataset:
+    "kedro-mlflow renamed MlflowModelSaverDataSet to MlflowModelLocalFileSystemDataset: use type: mlflow_model_local (a model folder at filepath)",
+};
+
 /**
- * The suggestion for a Kedro dataset type kmlf lacks, if there is one (`kedro_datasets.` prefix optional).
+ * The suggestion for a Kedro dataset type kmlf lacks, if there is one (`kedro_datasets.` prefix optional),
+ * or for a kedro-mlflow class renamed since (`kedro_mlflow.io.<module>.` prefix optional, either spelling).
  *
  * @example
  * ```ts
  * kedroTypeHint("tracking.MetricsDataset"); // "kmlf tracks metrics with MLflow: …"
+ * kedroTypeHint("kedro_mlflow.io.metrics.MlflowMetricsDataSet"); // "kedro-mlflow renamed … mlflow_metrics_history …"
  * ```
  */
 export function kedroTypeHint(type: string): string | undefined {
-  return TYPES[type.replace(/^kedro_datasets\./, "")];
+  const renamed = type.replace(/^kedro_mlflow\.io\.\w+\./, "").replace(/DataSet$/, "Dataset");
+  const kedro = type.replace(/^kedro_datasets\./, "");
+  // Own keys only: `type: constructor` must not find Object's.
+  if (Object.hasOwn(TYPES, kedro)) return TYPES[kedro];
+  return Object.hasOwn(RENAMED_KEDRO_MLFLOW, renamed) ? RENAMED_KEDRO_MLFLOW[renamed] : undefined;
 }

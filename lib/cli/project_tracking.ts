@@ -52,7 +52,9 @@ export async function projectTracking(options: { project?: string; env?: string 
     resolvers: { "km.random_name": () => randomRunName() },
   });
   const loaded = await loader.get("mlflow");
-  const config = loaded.files.length ? parseMlflowConfig(loaded, { projectName: settings.name }) : undefined;
+  const config = loaded.files.length
+    ? parseMlflowConfig(loaded, { projectName: settings.name, projectRoot: root })
+    : undefined;
   const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, { projectRoot: root, envUri });
   if (config) checkRegistryUri(config, trackingUri, root);
   return { root, trackingUri, baseDir: root, config, projectName: settings.name };

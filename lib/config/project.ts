@@ -108,6 +108,8 @@ const NAME = /^[A-Za-z][\w.-]*$/;
 const ENV_NAME = /^[\w-][\w.-]*$/;
 const ENV_MESSAGE = "must be a folder name under conf/ (letters, digits, _ . -, not starting with a dot)";
 const HOOK_REF = /^(.+\.(?:ts|js|mts|mjs))#([A-Za-z_$][\w$]*)$/;
+// kedro-mlflow's hooks as its docs have settings.py declare them (MlflowHook; 0.7's MlflowNodeHook, …).
+const KEDRO_MLFLOW_HOOK = /^kedro_mlflow\.|^Mlflow\w*Hook(\(\))?$/;
 // `./plugins/timing.ts`, `./x.ts#myPlugin`, `kmlf-plugin-foo`, `npm:@org/plugin@1#plugin`.
 const PLUGIN_REF = /^([^\s#]+?)(?:#([A-Za-z_$][\w$]*))?$/;
 
@@ -118,7 +120,14 @@ const SettingsSchema = z.strictObject({
   conf_source: z._default(z.string().check(z.minLength(1)), "conf"),
   pipelines_dir: z._default(z.string().check(z.minLength(1)), "pipelines"),
   hooks: z._default(
-    z.nullable(z.array(z.string().check(z.regex(HOOK_REF, 'must look like "./hooks.ts#myHooks"')))),
+    z.nullable(z.array(
+      z.string().check(z.refine((s) => HOOK_REF.test(s), {
+        error: (issue) =>
+          KEDRO_MLFLOW_HOOK.test(String(issue.input))
+            ? "kedro-mlflow's hooks are built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml exists): remove this entry"
+            : 'must look like "./hooks.ts#myHooks"',
+      })),
+    )),
     [],
   ),
   plugins: z._default(

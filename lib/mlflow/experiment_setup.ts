@@ -46,9 +46,11 @@ export async function checkArtifacts(
       `Cannot track this run: its artifacts cannot be stored at ${artifactUri}`,
       {
         cause: error,
-        source: configured ? config.locate(["tracking", "experiment", "artifact_location"]) : undefined,
+        source: configured
+          ? config.locate(["tracking", "experiment", "create_experiment_kwargs", "artifact_location"])
+          : undefined,
         hint: "nothing ran and no run was started; fix the cause below, or point " +
-          "tracking.experiment.artifact_location (a new experiment) at a location that works",
+          "tracking.experiment.create_experiment_kwargs.artifact_location (a new experiment) at a location that works",
       },
     );
   }

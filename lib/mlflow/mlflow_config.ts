@@ -5,7 +5,8 @@
  */
 import { isAbsolute, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
-import { ConfigError, type SourceLocation } from "../errors.ts";
+import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
+import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateWith } from "../yaml/validate.ts";
 import { statIfAny } from "../fs_utils.ts";
@@ -92,8 +93,9 @@ const Schema = z.strictObject({
   ),
   ui: z.prefault(
     z.strictObject({
-      port: z._default(z.union([z.string().check(z.regex(/^\d+$/)), z.int()]), "5000"),
-      host: z._default(z.string(), "127.0.0.1"),
+      // null (kedro-mlflow 0.7's template) means the default, as an absent key does.
+      port: z._default(z.nullable(z.union([z.string().check(z.regex(/^\d+$/)), z.int()])), "5000"),
+      host: z._default(z.nullable(z.string()), "127.0.0.1"),
     }),
     {},
   ),
@@ -150,13 +152,15 @@ export function parseMlflowConfig(
     files: string[];
     locate(path: KeyPath): SourceLocation | undefined;
   },
-  options: { projectName: string },
+  options: { projectName: string; projectRoot?: string },
 ): MlflowConfig {
+  // A 0.7 layout would be unknown keys with no guidance: say where each moved, all together.
+  throwIfAny(legacyLayoutErrors(loaded.data ?? {}, (path) => loaded.locate(path)), "Invalid mlflow.yml");
   const raw = validateWith(Schema, loaded.data ?? {}, loaded, {
     code: "mlflow/config-invalid",
     what: "mlflow.yml",
   });
-  const port = Number(raw.ui.port);
+  const port = Number(raw.ui.port ?? "5000");
   if (port < 1 || port > 65535) {
     throw new ConfigError("mlflow/config-invalid", `ui.port ${port} is not a valid port`, {
       source: loaded.locate(["ui", "port"]),
@@ -180,7 +184,10 @@ export function parseMlflowConfig(
       disableAutologging: raw.tracking.disable_tracking.disable_autologging,
       experiment: {
         name: raw.tracking.experiment.name ?? options.projectName,
-        artifactLocation: raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null,
+        artifactLocation: resolveArtifactLocation(
+          raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null,
+          options.projectRoot,
+        ),
         tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])),
         restoreIfDeleted: raw.tracking.experiment.restore_if_deleted,
       },
@@ -198,7 +205,7 @@ export function parseMlflowConfig(
       logFiles: { before: raw.tracking.log_files.before ?? [], after: raw.tracking.log_files.after ?? [] },
       logOutputsNotInCatalog: raw.tracking.log_outputs_not_in_catalog,
     },
-    ui: { port, host: raw.ui.host },
+    ui: { port, host: raw.ui.host ?? "127.0.0.1" },
     locate: (path) => loaded.locate(path),
     files: loaded.files,
   };
@@ -225,6 +232,22 @@ export function resolveTrackingUri(
   if (/^[a-z][\w+.-]*:/i.test(uri)) return uri;
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
   return abs.endsWith(".db") ? `sqlite:///${abs}` : `file://${abs}`;
+}
+
+/**
+ * `create_experiment_kwargs.artifact_location` as kedro-mlflow's `_validate_uri` makes it: a URI (`s3://…`,
+ * `file:…`, `mlflow-artifacts:…`) as written, a path as a `file://` URI, a relative one from the project root
+ * (not from wherever kmlf runs, which MLflow would store as a path no other folder can use).
+ *
+ * @example
+ * ```ts
+ * resolveArtifactLocation("my_artifacts", "/p"); // "file:///p/my_artifacts"
+ * resolveArtifactLocation("s3://bucket/iris", "/p"); // "s3://bucket/iris"
+ * ```
+ */
+export function resolveArtifactLocation(location: string | null, projectRoot?: string): string | null {
+  if (location === null || projectRoot === undefined || /^[a-z][\w+.-]*:/i.test(location)) return location;
+  return `file://${isAbsolute(location) ? location : resolve(projectRoot, location)}`;
 }
 
 /**

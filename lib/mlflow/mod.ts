@@ -7,6 +7,7 @@ export {
   checkRegistryUri,
   type MlflowConfig,
   parseMlflowConfig,
+  resolveArtifactLocation,
   resolveTrackingUri,
 } from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";

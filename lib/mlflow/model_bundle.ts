@@ -7,6 +7,7 @@
 import { basename, dirname, join, relative, resolve, sep } from "../path.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { hasFilePath } from "../catalog/file_dataset.ts";
+import { builtinRegistry } from "../catalog/builtin_types.ts";
 import { KmlfError } from "../errors.ts";
 import { v8Serialize } from "../v8_serializer.ts";
 import { inferenceOutput, type InferenceSpec, isParameter } from "../pipeline/mod.ts";
@@ -128,10 +129,25 @@ async function bundleDataset(
   const type = String(config.type ?? "");
   if (type.includes("#")) customModules.push(resolve(options.projectRoot, type.split("#")[0]));
   const folder = (dataset as { path?: unknown }).path;
+  // A model loads its artifacts with kmlf's built-in types and the project's own classes (`module#Class`,
+  // copied into code/): a type a plugin registers (mlflow_model_local, a project plugin's) is not there when
+  // the model predicts, so such an input is bundled as its loaded value, like one without a local file.
+  const loadable = type.includes("#") || builtinRegistry().lookup(type) !== undefined;
+  if (!loadable) {
+    return await bundleValue(
+      dir,
+      name,
+      options.catalog,
+      notes,
+      `the model cannot load its type "${type}" (a plugin's)`,
+    );
+  }
   if (hasFilePath(dataset)) {
     const source = dataset.filePath();
     const file = `artifacts/${safeFileName(name)}/${basename(source)}`;
-    await copyInto(source, join(dir, file));
+    // A dataset whose file is a folder (mlflow_model_local: an MLflow model folder) is copied whole.
+    if (Deno.statSync(source).isDirectory) await copyTree(source, join(dir, file));
+    else await copyInto(source, join(dir, file));
     return { ...config, filepath: file };
   }
   if (typeof folder === "string" && "path" in config) {
@@ -139,6 +155,17 @@ async function bundleDataset(
     await copyTree(folder, join(dir, target));
     return { ...config, path: target };
   }
+  return await bundleValue(dir, name, catalog, notes, "it has no local file");
+}
+
+// An input the model cannot load from a copy of its file: its loaded value, as a pickle (V8 serialization).
+async function bundleValue(
+  dir: string,
+  name: string,
+  catalog: Catalog,
+  notes: string[],
+  why: string,
+): Promise<Record<string, unknown>> {
   let bytes: Uint8Array;
   try {
     bytes = await v8Serialize(await catalog.load(name));
@@ -147,15 +174,16 @@ async function bundleDataset(
       "model/cannot-bundle",
       `Cannot take inference input "${name}" (${
         catalog.typeName(name)
-      }) into the model: it has no local file and its value cannot be serialized`,
-      { hint: "persist it with a file dataset (pickle, json, csv, …) in conf/base/catalog.yml", cause },
+      }) into the model: ${why} and its value cannot be serialized`,
+      {
+        hint: "persist it with a file dataset kmlf has (pickle, json, csv, …) in conf/base/catalog.yml",
+        cause,
+      },
     );
   }
   const file = `artifacts/${safeFileName(name)}.pkl`;
   await writeInto(join(dir, file), bytes);
-  notes.push(
-    `"${name}" (${catalog.typeName(name)}) has no local file: its loaded value is bundled as ${file}`,
-  );
+  notes.push(`"${name}" (${catalog.typeName(name)}): ${why}, so its loaded value is bundled as ${file}`);
   return { type: "pickle", filepath: file };
 }
 

@@ -7,6 +7,8 @@ import { paramValueToString } from "../mlflow_conventions.ts";
 
 /** MLflow's limit on a param value (mlflow/utils/validation.py, MLflow ≥ 2.x). */
 export const MAX_PARAM_VALUE_LENGTH = 6000;
+// MLflow's limit on a tag value (tracking/limits.ts holds both; lib/tracking/mod.ts is too heavy to load here).
+const MAX_TAG_VALUE_LENGTH = 8000;
 
 /** What to log for one node: params, plus values moved to tags by the `tag` strategy. */
 export interface ParamPlan {
@@ -16,6 +18,28 @@ export interface ParamPlan {
   renamed: Record<string, string>;
   /** Names whose values were cut to the limit (strategy `truncate`). */
   truncated: string[];
+}
+
+/**
+ * The warnings kedro-mlflow logs for a plan: a value cut to the limit, or logged as a tag instead.
+ *
+ * @example
+ * ```ts
+ * paramPlanNotes({ params: {}, tags: { features: "…" }, renamed: {}, truncated: [] });
+ * // { features: 'Parameter "features" is over MLflow's 6000 characters: logged as a tag instead (…)' }
+ * ```
+ */
+export function paramPlanNotes(plan: ParamPlan): Record<string, string> {
+  const over = `is over MLflow's ${MAX_PARAM_VALUE_LENGTH} characters`;
+  const notes: Record<string, string> = {};
+  for (const name of plan.truncated) {
+    notes[name] =
+      `Parameter "${name}" ${over}: logged cut to its first ${MAX_PARAM_VALUE_LENGTH} (long_params_strategy: truncate)`;
+  }
+  for (const name of Object.keys(plan.tags)) {
+    notes[name] = `Parameter "${name}" ${over}: logged as a tag instead (long_params_strategy: tag)`;
+  }
+  return notes;
 }
 
 /** Options from `mlflow.yml` `tracking.params`. */
@@ -63,8 +87,20 @@ export function planParams(inputs: Record<string, unknown>, options: ParamOption
     // Characters as Python (and MLflow) count them: an emoji is one, and is never cut in half.
     const chars = text.length <= MAX_PARAM_VALUE_LENGTH ? undefined : [...text];
     if (!chars || chars.length <= MAX_PARAM_VALUE_LENGTH) plan.params[safe] = text;
-    else if (options.longParamsStrategy === "tag") plan.tags[safe] = text;
-    else if (options.longParamsStrategy === "truncate") {
+    else if (options.longParamsStrategy === "tag") {
+      // MLflow would refuse the tag too, with a message quoting the whole value: say it before logging.
+      if (chars.length > MAX_TAG_VALUE_LENGTH) {
+        throw new ConfigError(
+          "mlflow/param-too-long",
+          `Parameter "${safe}" is ${chars.length} characters long: too long for a tag as well (MLflow accepts at most ${MAX_TAG_VALUE_LENGTH})`,
+          {
+            hint:
+              "set tracking.params.long_params_strategy to truncate in mlflow.yml, flatten dict params (dict_params.flatten: true), or log the value as an artifact",
+          },
+        );
+      }
+      plan.tags[safe] = text;
+    } else if (options.longParamsStrategy === "truncate") {
       plan.params[safe] = chars.slice(0, MAX_PARAM_VALUE_LENGTH).join("");
       plan.truncated.push(safe);
     } else {

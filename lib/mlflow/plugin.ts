@@ -1,6 +1,6 @@
 /** The kedro-mlflow layer as a kmlf plugin: dataset types, the `km.random_name` resolver, the tracking hook. */
 import { ConfigError, KmlfError } from "../errors.ts";
-import type { Plugin } from "../plugin.ts";
+import type { Plugin, PluginContext } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import type { HeaderFunction } from "./header_provider.ts";
@@ -47,7 +47,20 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
     name: "kmlf-mlflow",
     state,
     resolvers: { "km.random_name": () => randomRunName() },
-    registerDatasets: (registry) => registerMlflowDatasets(registry, state, { flavors: options.flavors }),
+    registerDatasets(registry, context) {
+      registerMlflowDatasets(registry, state, { flavors: options.flavors });
+      // Outside a tracked run (a script's session.catalog()), datasets with a run_id use mlflow.yml's store,
+      // set up as kedro-mlflow sets it up when the context is created: its credentials exported.
+      if (context) {
+        state.openStore = async () => {
+          const store = await configuredStore(context, options);
+          for (const [key, value] of Object.entries(store?.credentials ?? {})) {
+            Deno.env.set(key, String(value));
+          }
+          return await store?.open();
+        };
+      }
+    },
     // Without the hook no run starts: Mlflow datasets then only do their local I/O, as for
     // pipelines in disable_tracking.pipelines.
     hooksDisabled() {
@@ -57,8 +70,8 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
       );
     },
     async hooks(context) {
-      const loaded = await context.loadConfig("mlflow");
-      if (loaded.files.length === 0) {
+      const store = await configuredStore(context, options);
+      if (!store) {
         options.notify?.(
           "Tracking is off: no mlflow.yml in conf/. Run `kmlf mlflow init --env=base` to track runs.",
         );
@@ -72,56 +85,62 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
           },
         };
       }
-      const config = parseMlflowConfig(loaded, { projectName: context.projectName });
-      let credentials: Record<string, unknown> | undefined;
-      if (config.server.credentials) {
-        const all = await context.loadCredentials();
-        const entry = all[config.server.credentials];
-        if (!entry || typeof entry !== "object") {
-          throw new ConfigError(
-            "mlflow/unknown-credentials",
-            `mlflow.yml server.credentials names "${config.server.credentials}", which is not a mapping in credentials.yml`,
-            {
-              source: config.locate(["server", "credentials"]),
-              hint: Object.keys(all).length
-                ? `defined credentials: ${Object.keys(all).join(", ")}`
-                : "add it to conf/local/credentials.yml",
-            },
-          );
-        }
-        credentials = entry as Record<string, unknown>;
-      }
-      const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
-      const uri = resolveTrackingUri(config.server.trackingUri, { projectRoot: context.projectRoot, envUri });
-      const origin = trackingUriOrigin(config, envUri);
-      checkTrackingTarget(uri, origin);
-      checkRegistryUri(config, uri, context.projectRoot);
-      const [{ loadHeaderProvider }, { trackingHooks }] = await Promise.all([
-        headerProvider(),
-        trackingHook(),
-      ]);
-      const headers = await loadHeaderProvider(config, {
-        projectRoot: context.projectRoot,
-        env: context.env,
-      });
+      const { trackingHooks } = await trackingHook();
       return trackingHooks({
-        config,
+        config: store.config,
         state,
         projectRoot: context.projectRoot,
         kmlfVersion: options.kmlfVersion,
-        credentials,
+        credentials: store.credentials,
         notify: options.notify,
-        openClient: async () => {
-          try {
-            return await options.openClient(uri, context.projectRoot, { headers });
-          } catch (error) {
-            throw storeOpenError(error, origin);
-          }
-        },
-        trackingUri: uri,
+        openClient: store.open,
+        trackingUri: store.uri,
       });
     },
   };
+}
+
+/** The store mlflow.yml configures: its config, credentials, URI and an opener; undefined without mlflow.yml. */
+async function configuredStore(context: PluginContext, options: MlflowPluginOptions) {
+  const loaded = await context.loadConfig("mlflow");
+  if (loaded.files.length === 0) return undefined;
+  const config = parseMlflowConfig(loaded, {
+    projectName: context.projectName,
+    projectRoot: context.projectRoot,
+  });
+  let credentials: Record<string, unknown> | undefined;
+  if (config.server.credentials) {
+    const all = await context.loadCredentials();
+    const entry = all[config.server.credentials];
+    if (!entry || typeof entry !== "object") {
+      throw new ConfigError(
+        "mlflow/unknown-credentials",
+        `mlflow.yml server.credentials names "${config.server.credentials}", which is not a mapping in credentials.yml`,
+        {
+          source: config.locate(["server", "credentials"]),
+          hint: Object.keys(all).length
+            ? `defined credentials: ${Object.keys(all).join(", ")}`
+            : "add it to conf/local/credentials.yml",
+        },
+      );
+    }
+    credentials = entry as Record<string, unknown>;
+  }
+  const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
+  const uri = resolveTrackingUri(config.server.trackingUri, { projectRoot: context.projectRoot, envUri });
+  const origin = trackingUriOrigin(config, envUri);
+  checkTrackingTarget(uri, origin);
+  checkRegistryUri(config, uri, context.projectRoot);
+  const { loadHeaderProvider } = await headerProvider();
+  const headers = await loadHeaderProvider(config, { projectRoot: context.projectRoot, env: context.env });
+  const open = async (): Promise<TrackingPort> => {
+    try {
+      return await options.openClient(uri, context.projectRoot, { headers });
+    } catch (error) {
+      throw storeOpenError(error, origin);
+    }
+  };
+  return { config, credentials, uri, open };
 }
 
 // The tracking hook (run setup, logging, model logging: ~20 modules) and the header provider load when a run

@@ -18,6 +18,12 @@ export class MlflowRunState {
   loggingEnabled = true;
   /** Human-readable notes from the datasets (a model logged, a model not logged and why). */
   notify?: (message: string) => void;
+  /**
+   * Opens the store mlflow.yml names (undefined without mlflow.yml), for datasets used outside a tracked run:
+   * a script's `session.catalog()` loading a past run's artifact or metric (kedro-mlflow's interactive use).
+   */
+  openStore?: () => Promise<TrackingPort | undefined>;
+  #store?: Promise<TrackingPort | undefined>;
 
   activate(client: TrackingPort, runId: string): void {
     this.client = client;
@@ -27,5 +33,21 @@ export class MlflowRunState {
 
   deactivate(): void {
     this.runId = undefined;
+  }
+
+  /**
+   * The active run's client, else the project's store, opened once on first use (outside a tracked run);
+   * undefined when neither exists.
+   */
+  async storeClient(): Promise<TrackingPort | undefined> {
+    if (this.client) return this.client;
+    if (!this.openStore) return undefined;
+    this.#store ??= this.openStore();
+    try {
+      return await this.#store;
+    } catch (error) {
+      this.#store = undefined; // a store that failed to open is tried again by the next call
+      throw error;
+    }
   }
 }

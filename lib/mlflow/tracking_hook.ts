@@ -12,7 +12,7 @@ import type { MlflowConfig } from "./mlflow_config.ts";
 import { logInferenceModel, registerLoggedModel } from "./model_logging.ts";
 import { NodeTimings, pipelineArtifact } from "./node_timings.ts";
 import { planOutputs } from "./output_logging.ts";
-import { planParams } from "./params.ts";
+import { paramPlanNotes, planParams } from "./params.ts";
 import { LoggedParams } from "./logged_params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
@@ -57,6 +57,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   let pipelineJsonPath = "kmlf/pipeline.json";
   let pipelineRef: Pipeline | undefined;
   const loggedParams = new LoggedParams();
+  const notedLongParams = new Set<string>();
   const timings = new NodeTimings();
   let listedInCatalog: ((name: string) => boolean) | undefined;
   const metricBuffer: MetricPoint[] = [];
@@ -151,7 +152,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     try {
       await endRun(status, extraTags);
     } finally {
-      await state.client?.close?.().catch((error: unknown) =>
+      const closing = state.client;
+      // Datasets used after the run (a script's catalog) open the store again instead of a closed client.
+      state.client = undefined;
+      await closing?.close?.().catch((error: unknown) =>
         options.notify?.(
           `The tracking store could not be closed: ${error instanceof Error ? error.message : error}`,
         )
@@ -259,6 +263,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       const plan = planParams(inputs, config.tracking.params);
       for (const [from, to] of Object.entries(plan.renamed)) {
         options.notify?.(`Parameter "${from}" is logged as "${to}" (MLflow key rules)`);
+      }
+      // Once per run: later nodes reading the same parameter log the same cut value or tag.
+      for (const [name, note] of Object.entries(paramPlanNotes(plan))) {
+        if (!notedLongParams.has(name)) options.notify?.(note);
+        notedLongParams.add(name);
       }
       const fresh = loggedParams.fresh(plan.params, node.name, (key, previous, value) => {
         throw new ConfigError(

@@ -18,7 +18,7 @@ import { type DatasetField, Node } from "./node.ts";
 import { checkArity, checkInputKeys, resolveFunction } from "./modules.ts";
 import { Pipeline } from "./pipeline.ts";
 import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toMapping } from "./schema.ts";
-import { inferenceSpec } from "./inference.ts";
+import { inferenceKeyHint, inferenceSpec } from "./inference.ts";
 import type { InferenceEntryValue } from "./inference_schema.ts";
 import { DEFAULT } from "./pipeline_files.ts";
 import { isFile } from "../fs_utils.ts";
@@ -284,7 +284,13 @@ function schemaErrors(
   basePath: KeyPath,
   what: string,
 ): KmlfError[] {
-  return issuesToErrors(schema, issues, src, { value, code: "pipeline/schema", what, basePath }).map(
+  return issuesToErrors(schema, issues, src, {
+    value,
+    code: "pipeline/schema",
+    what,
+    basePath,
+    unknownKeyHint: inferenceKeyHint,
+  }).map(
     asPipelineError,
   );
 }

@@ -76,6 +76,34 @@ export async function checkInferenceEntry(
   return { issue: { path: first.path, message: first.message } };
 }
 
+// kedro-mlflow's log_model_kwargs that kmlf spells otherwise, or that only mean something to a Python model.
+const PYTHON_ENVIRONMENT =
+  "a kmlf model copies its inference code and pins its npm packages in code/deno.json " +
+  "by itself: remove it";
+const LOG_MODEL_KEYS: Readonly<Record<string, string>> = {
+  artifact_path: "kedro-mlflow's artifact_path (MLflow 2's name for it) is `name` here: write name: <path>",
+  conda_env: PYTHON_ENVIRONMENT,
+  pip_requirements: PYTHON_ENVIRONMENT,
+  extra_pip_requirements: PYTHON_ENVIRONMENT,
+  code_paths: PYTHON_ENVIRONMENT,
+  code_path: PYTHON_ENVIRONMENT,
+};
+
+/**
+ * The hint for an unknown key of a pipeline file's `inference.log_model` that kedro-mlflow's `log_model_kwargs`
+ * takes, or undefined.
+ *
+ * @example
+ * ```ts
+ * inferenceKeyHint(["inference", "log_model", "artifact_path"]); // "kedro-mlflow's artifact_path … is `name` here…"
+ * ```
+ */
+export function inferenceKeyHint(keyPath: readonly (string | number)[]): string | undefined {
+  const [block, sub, key] = keyPath;
+  if (keyPath.length !== 3 || block !== "inference" || sub !== "log_model") return undefined;
+  return Object.hasOwn(LOG_MODEL_KEYS, key) ? LOG_MODEL_KEYS[key] : undefined;
+}
+
 /** The single output of a consistent inference pipeline. */
 export function inferenceOutput(spec: InferenceSpec): string | undefined {
   const outputs = [...spec.pipeline.outputs()];

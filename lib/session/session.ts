@@ -329,7 +329,8 @@ export class KmlfSession {
    */
   registry(): DatasetRegistry {
     const registry = builtinRegistry();
-    for (const plugin of this.#plugins) plugin.registerDatasets?.(registry);
+    const context = this.pluginContext();
+    for (const plugin of this.#plugins) plugin.registerDatasets?.(registry, context);
     return registry;
   }
 

@@ -26,6 +26,8 @@ export interface ValidateOptions {
   value?: unknown;
   /** Top-level keys taken before `schema` sees the value (a catalog entry's `type`, `metadata`). */
   alsoKnown?: readonly string[];
+  /** The hint for an unknown key the caller knows more about (a key another tool spells so), if any. */
+  unknownKeyHint?: (keyPath: KeyPath) => string | undefined;
 }
 
 /**
@@ -81,8 +83,8 @@ export function issuesToErrors(
         errors.push(
           new ConfigError(options.code, `Unknown key "${formatKeyPath(keyPath)}" in ${options.what}`, {
             source: locateKey(locator, keyPath),
-            hint: (guess ? `${guess} ` : "") +
-              (known.length ? `(allowed here: ${known.join(", ")})` : "remove it"),
+            hint: options.unknownKeyHint?.(keyPath) ?? (guess ? `${guess} ` : "") +
+                (known.length ? `(allowed here: ${known.join(", ")})` : "remove it"),
           }),
         );
       }

@@ -5,8 +5,10 @@ import {
   mlflowYmlTemplate,
   parseMlflowConfig,
   randomRunName,
+  resolveArtifactLocation,
   resolveTrackingUri,
 } from "../../lib/mlflow/mod.ts";
+import { openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
@@ -115,4 +117,100 @@ Deno.test("mlflow_registry_uri: unset or the tracking store is fine; another sto
     assert.match(e.hint!, /set mlflow_registry_uri to null/);
     return true;
   });
+});
+
+// The mlflow.yml of kedro-mlflow 0.7's documentation (its "Configure mlflow inside your project" page).
+const MLFLOW_YML_0_7 = `mlflow_tracking_uri: mlruns
+credentials: null
+disable_tracking:
+  pipelines: []
+experiment:
+  name: km_example
+  create: True
+run:
+  id: null
+  name: null
+  nested: True
+ui:
+  port: null
+  host: null
+hooks:
+  node:
+    flatten_dict_params: False
+    recursive: True
+    sep: "."
+    long_parameters_strategy: fail
+`;
+
+Deno.test("kedro-mlflow 0.7's mlflow.yml: each moved key says where it lives now, located, all together", () => {
+  assert.throws(
+    () => parse(MLFLOW_YML_0_7),
+    (e: KmlfAggregateError) => {
+      const byKey = Object.fromEntries(
+        (e.errors as ConfigError[]).map((
+          x,
+        ) => [x.source?.keyPath, { message: x.message, hint: x.hint, line: x.source?.line }]),
+      );
+      assert.deepEqual(Object.keys(byKey), [
+        "mlflow_tracking_uri",
+        "credentials",
+        "disable_tracking",
+        "experiment",
+        "run",
+        "hooks.node.flatten_dict_params",
+        "hooks.node.recursive",
+        "hooks.node.sep",
+        "hooks.node.long_parameters_strategy",
+      ]);
+      assert.equal(
+        byKey["mlflow_tracking_uri"].message,
+        'mlflow.yml key "mlflow_tracking_uri" is kedro-mlflow 0.7\'s: it is now "server.mlflow_tracking_uri"',
+      );
+      assert.equal(byKey["mlflow_tracking_uri"].line, 1);
+      assert.match(byKey["experiment"].hint!, /^move it to tracking\.experiment \(drop its `create: True`/);
+      assert.match(
+        byKey["hooks.node.long_parameters_strategy"].message,
+        /now "tracking\.params\.long_params_strategy"/,
+      );
+      assert.equal(byKey["hooks.node.sep"].line, 19);
+      return true;
+    },
+  );
+});
+
+Deno.test("ui.port and ui.host null (kedro-mlflow 0.7's template) mean the defaults, as absent keys do", () => {
+  assert.deepEqual(parse("ui:\n  port: null\n  host: null\n").ui, { port: 5000, host: "127.0.0.1" });
+  assert.deepEqual(parse("ui:\n  port: 5010\n  host: 0.0.0.0\n").ui, { port: 5010, host: "0.0.0.0" });
+});
+
+Deno.test("create_experiment_kwargs.artifact_location: a relative path is from the project root, as kedro-mlflow makes it", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const yml = join(dir, "conf/base/mlflow.yml");
+    const text = await Deno.readTextFile(yml);
+    await Deno.writeTextFile(
+      yml,
+      text.replace("artifact_location: null", "artifact_location: ./store/artifacts"),
+    );
+    // Run from a sub-folder: the location is the project's, not the working directory's.
+    await Deno.mkdir(join(dir, "notebooks"));
+    const r = await kmlf(["run", "training"], { cwd: join(dir, "notebooks") });
+    assert.equal(r.code, 0, r.stderr);
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      const experiment = await store.getExperimentByName("iris");
+      assert.equal(experiment?.artifactLocation, `file://${join(dir, "store/artifacts")}`);
+      const [run] = (await store.searchRuns({ experimentIds: [experiment!.experimentId] })).runs;
+      const logged = join(dir, "store/artifacts", run.info.runId, "artifacts/model.pkl");
+      assert.ok((await Deno.stat(logged)).isFile, logged);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.equal(resolveArtifactLocation("s3://bucket/iris", "/p"), "s3://bucket/iris");
+  assert.equal(resolveArtifactLocation("/abs/artifacts", "/p"), "file:///abs/artifacts");
+  assert.equal(resolveArtifactLocation("file:///x", "/p"), "file:///x");
+  assert.equal(resolveArtifactLocation(null, "/p"), null);
 });

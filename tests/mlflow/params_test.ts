@@ -4,6 +4,8 @@ import type { ConfigError } from "../../lib/errors.ts";
 import { MAX_PARAM_VALUE_LENGTH, planParams, sanitizeName } from "../../lib/mlflow/mod.ts";
 import { LoggedParams } from "../../lib/mlflow/logged_params.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
+import { paramValueToString } from "../../lib/mlflow_conventions.ts";
 
 const opts = { flatten: false, recursive: true, sep: ".", longParamsStrategy: "fail" as const };
 
@@ -122,5 +124,57 @@ Deno.test("a tracked run stops at the node whose parameter MLflow already holds 
     assert.match(r.stderr, /at pipelines\/clash\.yml:3:5/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("long params under tag: a value MLflow would refuse as a tag too (over 8000) is refused first, clearly", () => {
+  const tagOpts = { ...opts, longParamsStrategy: "tag" as const };
+  assert.equal(planParams({ "params:f": "x".repeat(8000) }, tagOpts).tags.f.length, 8000);
+  assert.throws(
+    () => planParams({ "params:f": "x".repeat(8001) }, tagOpts),
+    (e: ConfigError) =>
+      e.code === "mlflow/param-too-long" &&
+      e.message ===
+        'Parameter "f" is 8001 characters long: too long for a tag as well (MLflow accepts at most 8000)' &&
+      /long_params_strategy to truncate/.test(e.hint!),
+  );
+});
+
+Deno.test("long params under truncate and tag are reported once per run, as kedro-mlflow warns", async () => {
+  // Two nodes read the same long parameter: one note, and the value logged cut (truncate) or as a tag (tag).
+  const long = `[${Array.from({ length: 900 }, (_, i) => `"f${String(i).padStart(4, "0")}"`).join(", ")}]`;
+  for (const strategy of ["truncate", "tag"] as const) {
+    const dir = await demoProject({
+      "conf/base/parameters.yml": `features: ${long}\n`,
+      "conf/local/mlflow.yml": `tracking:\n  params:\n    long_params_strategy: ${strategy}\n`,
+      "pipelines/ops.ts": "export const count = (x: unknown[]) => x.length;\n",
+      "pipelines/long.yml": [
+        "nodes:",
+        "  - {name: first, func: ./ops.ts#count, inputs: [params:features], outputs: a}",
+        "  - {name: second, func: ./ops.ts#count, inputs: [params:features], outputs: b}",
+      ].join("\n") + "\n",
+    }, { tracked: true });
+    const store = await openStore("mlflow.db", { baseDir: dir });
+    try {
+      const r = await kmlf(["run", "long"], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      const notes = (r.stdout + r.stderr).split("\n").filter((l) => l.includes('Parameter "features"'));
+      assert.deepEqual(notes, [
+        strategy === "truncate"
+          ? `Parameter "features" is over MLflow's 6000 characters: logged cut to its first 6000 (long_params_strategy: truncate)`
+          : `Parameter "features" is over MLflow's 6000 characters: logged as a tag instead (long_params_strategy: tag)`,
+      ]);
+      const client = new MlflowClient(store, { processHooks: false });
+      const [run] = (await client.searchRuns((await client.getExperimentByName("iris"))!.experimentId)).runs;
+      const full = paramValueToString(JSON.parse(long));
+      if (strategy === "truncate") assert.equal(run.data.params.features, full.slice(0, 6000));
+      else {
+        assert.equal(run.data.params.features, undefined);
+        assert.equal(run.data.tags.features, full);
+      }
+    } finally {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    }
   }
 });

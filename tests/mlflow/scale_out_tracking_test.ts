@@ -99,7 +99,6 @@ const REFUSALS: Record<
     },
   }),
   "artifact-location-unsupported": (s3) => ({ location: "gs://my-bucket/mlflow", env: s3.env }),
-  "artifact-location-relative": (s3) => ({ location: "./not-a-folder/artifacts", env: s3.env }),
 };
 
 for (const [name, setup] of Object.entries(REFUSALS)) {

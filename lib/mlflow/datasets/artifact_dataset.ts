@@ -52,7 +52,7 @@ export class MlflowArtifactDataset implements Dataset {
   async #load(): Promise<unknown> {
     const { runId, state } = this.options;
     if (runId) {
-      const { client } = requireRun(state, runId, this.options.name);
+      const { client } = await requireRun(state, runId, this.options.name);
       const local = this.downloadTarget();
       const remote = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`
@@ -83,15 +83,21 @@ export class MlflowArtifactDataset implements Dataset {
     await this.options.inner.save(data);
     const state = this.options.state;
     const runId = this.options.runId ?? state.runId;
-    if (!state.loggingEnabled || !state.client || !runId) return;
+    if (!state.loggingEnabled || !runId) return;
+    // With its own run_id outside a tracked run (a script's catalog), it logs into that run of the project's
+    // store, as kedro-mlflow's MlflowClient().log_artifact(run_id, …) does.
+    const client = this.options.runId
+      ? (await requireRun(state, runId, this.options.name)).client
+      : state.client;
+    if (!client) return;
     const local = this.localPath();
     if (Deno.statSync(local).isDirectory) {
       // As kedro-mlflow lays a folder out: <artifact_path>/<folder name>/…
       const under = this.options.artifactPath
         ? `${this.options.artifactPath}/${basename(local)}`
         : basename(local);
-      await state.client.logArtifacts(runId, local, under);
-    } else await state.client.logArtifact(runId, local, this.options.artifactPath);
+      await client.logArtifacts(runId, local, under);
+    } else await client.logArtifact(runId, local, this.options.artifactPath);
   }
 
   exists(): Promise<boolean> | boolean {

@@ -46,7 +46,7 @@ export class MlflowMetricDataset implements Dataset<number> {
   }
 
   async #load(): Promise<number> {
-    const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     const history = await client.getMetricHistory(runId, this.key);
     const step = this.options.loadArgs?.step;
     const points = step === undefined ? history : history.filter((p) => p.step === step);
@@ -75,7 +75,7 @@ export class MlflowMetricDataset implements Dataset<number> {
         { hint: "return a number from the node" },
       );
     }
-    const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     let step = this.options.saveArgs?.step as number | undefined;
     if (step === undefined) {
       const steps = (await client.getMetricHistory(runId, this.key)).map((p) => p.step);
@@ -90,8 +90,9 @@ export class MlflowMetricDataset implements Dataset<number> {
   async exists(): Promise<boolean> {
     const state = this.options.state;
     const id = this.options.runId ?? state.runId;
-    if (!state.client || !id) return false;
-    return this.key in (await state.client.getRun(id)).data.metrics;
+    const client = id ? await state.storeClient() : undefined;
+    if (!client || !id) return false;
+    return this.key in (await client.getRun(id)).data.metrics;
   }
 
   describe(): Record<string, unknown> {
@@ -135,7 +136,7 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
   }
 
   async #load(): Promise<unknown> {
-    const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     const history = await client.getMetricHistory(runId, this.key);
     const mode = (this.options.loadArgs?.mode ?? "list") as HistoryMode;
     if (mode === "list") return history.map((p) => p.value);
@@ -149,7 +150,7 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
 
   async #save(data: unknown): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
-    const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     const mode = (this.options.saveArgs?.mode ?? "list") as HistoryMode;
     const now = Date.now();
     const bad = () =>
@@ -197,7 +198,9 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
   async exists(): Promise<boolean> {
     const state = this.options.state;
     const id = this.options.runId ?? state.runId;
-    return !!state.client && !!id && this.key in (await state.client.getRun(id)).data.metrics;
+    const client = id ? await state.storeClient() : undefined;
+    if (!client || !id) return false;
+    return this.key in (await client.getRun(id)).data.metrics;
   }
 
   describe(): Record<string, unknown> {
@@ -233,7 +236,7 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
   }
 
   async #load(): Promise<Record<string, MetricValue | MetricValue[]>> {
-    const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     const keys = Object.keys((await client.getRun(runId)).data.metrics).filter((k) =>
       !this.prefix || k.startsWith(`${this.prefix}.`)
     ).sort();
@@ -254,7 +257,7 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
 
   async #save(data: Record<string, MetricValue | MetricValue[]>): Promise<void> {
     if (!this.options.state.loggingEnabled) return;
-    const { client, runId } = requireRun(this.options.state, this.options.runId, this.options.name);
+    const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     if (data === null || typeof data !== "object" || Array.isArray(data)) {
       // Object.entries of a number or a string has nothing to log: the value would be lost silently.
       throw new DatasetError(
@@ -296,10 +299,9 @@ export class MlflowMetricsHistoryDataset implements Dataset<Record<string, Metri
   async exists(): Promise<boolean> {
     const state = this.options.state;
     const id = this.options.runId ?? state.runId;
-    if (!state.client || !id) return false;
-    return Object.keys((await state.client.getRun(id)).data.metrics).some((k) =>
-      k.startsWith(`${this.prefix}.`)
-    );
+    const client = id ? await state.storeClient() : undefined;
+    if (!client || !id) return false;
+    return Object.keys((await client.getRun(id)).data.metrics).some((k) => k.startsWith(`${this.prefix}.`));
   }
 
   describe(): Record<string, unknown> {

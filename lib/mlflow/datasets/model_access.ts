@@ -142,8 +142,11 @@ export async function located<T>(
 export async function resolveModelUri(uri: string, base: ModelDatasetBase): Promise<ResolvedModelRef> {
   const tracking = await import("../../tracking/mod.ts");
   const options = { cacheDir: tracking.defaultModelCacheDir(), baseDir: base.projectRoot };
-  if (base.state.client) return await base.state.client.resolveModel(uri, options);
-  if (tracking.parseModelUri(uri, { baseDir: base.projectRoot }).kind !== "local") {
+  // A local folder never needs the store: outside a run, only URIs in the store open it.
+  const local = tracking.parseModelUri(uri, { baseDir: base.projectRoot }).kind === "local";
+  const client = local ? base.state.client : await base.state.storeClient();
+  if (client) return await client.resolveModel(uri, options);
+  if (!local) {
     throw new DatasetError(
       "mlflow/no-tracking-store",
       `Dataset "${base.name}" loads ${uri}, which is in the tracking store, but tracking is off`,

@@ -83,7 +83,7 @@ export class MlflowModelRegistryDataset implements Dataset {
 
   /** Whether the registry has the version this dataset names (false without a tracking store). */
   async exists(): Promise<boolean> {
-    const client = this.options.state.client;
+    const client = await this.options.state.storeClient();
     if (!client) return false;
     try {
       const { defaultModelCacheDir } = await import("../../tracking/mod.ts");

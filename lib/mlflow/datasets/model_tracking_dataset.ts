@@ -71,7 +71,7 @@ export class MlflowModelTrackingDataset implements Dataset {
       );
       return;
     }
-    const { client, runId } = requireRun(state, undefined, name);
+    const { client, runId } = await requireRun(state, undefined, name);
     const tracking = await import("../../tracking/mod.ts");
     const dir = await makeTempFolder("kmlf-model-");
     try {

@@ -5,31 +5,39 @@ import type { TrackingPort } from "../tracking_port.ts";
 
 /**
  * The client and run id for a dataset: its own `run_id`, else the active run. Metric datasets never
- * create a run, so neither is an error naming the dataset.
+ * create a run, so neither is an error naming the dataset. A `run_id` outside a tracked run (a script's
+ * catalog) opens the store mlflow.yml names.
  *
  * @example
  * ```ts
- * const { client, runId } = requireRun(state, undefined, "metrics");
+ * const { client, runId } = await requireRun(state, undefined, "metrics");
  * ```
  */
-export function requireRun(
+export async function requireRun(
   state: MlflowRunState,
   runId: string | undefined,
   name: string,
-): { client: TrackingPort; runId: string } {
+): Promise<{ client: TrackingPort; runId: string }> {
   const id = runId ?? state.runId;
-  if (!state.client || !id) {
+  if (!id) {
     throw new DatasetError(
       "mlflow/no-active-run",
       `Dataset "${name}" needs an MLflow run, but none is active and it has no run_id`,
       {
-        hint: state.client
-          ? "set run_id on the catalog entry to read from a past run, or run the pipeline with tracking enabled"
-          : "add conf/<env>/mlflow.yml (kmlf mlflow init) so kmlf run tracks runs, or set run_id on the catalog entry",
+        hint: "set run_id on the catalog entry to use a past run, or save it from a node of a tracked run " +
+          "(kmlf run / session.run() with conf/<env>/mlflow.yml: kmlf mlflow init)",
       },
     );
   }
-  return { client: state.client, runId: id };
+  const client = await state.storeClient();
+  if (!client) {
+    throw new DatasetError(
+      "mlflow/no-tracking-store",
+      `Dataset "${name}" uses run ${id}, but no tracking store is configured`,
+      { hint: "add conf/<env>/mlflow.yml (kmlf mlflow init) naming the store that holds the run" },
+    );
+  }
+  return { client, runId: id };
 }
 
 /**
