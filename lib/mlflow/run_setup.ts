@@ -104,6 +104,7 @@ export async function runTags(
   if (git) {
     tags["mlflow.source.git.commit"] = git.commit;
     if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
+    if (git.repoUrl) tags["mlflow.source.git.repoURL"] = tagValue(git.repoUrl);
     tags["kmlf.git.dirty"] = String(git.dirty);
     if (git.dirty) tags["kmlf.git.changed_files"] = tagValue(git.changed.join(","));
   }

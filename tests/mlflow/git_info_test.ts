@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { gitInfo, mayBeInGitWorkTree } from "../../lib/mlflow/git_info.ts";
+import { gitInfo, mayBeInGitWorkTree, withoutCredentials } from "../../lib/mlflow/git_info.ts";
 
 async function git(dir: string, ...args: string[]): Promise<void> {
   const out = await new Deno.Command("git", { args, cwd: dir, stdout: "null", stderr: "piped" }).output();
@@ -65,4 +65,18 @@ Deno.test("gitInfo of a project inside a git work tree: commit, branch, dirty an
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a remote URL loses its user and password, as MLflow's _strip_credentials_from_url does", () => {
+  const cases: [string, string][] = [
+    ["https://bot:ghp_token@github.com/org/repo.git", "https://github.com/org/repo.git"],
+    ["https://user@host:8443/a/b?x=1#f", "https://host:8443/a/b?x=1#f"],
+    ["ssh://git@github.com/org/repo.git", "ssh://github.com/org/repo.git"],
+    ["https://a@b:p@ss@host/r", "https://host/r"], // the last @ ends the user info (Python's rpartition)
+    ["git@github.com:org/repo.git", "git@github.com:org/repo.git"], // no scheme: kept
+    ["https://github.com/org/repo.git", "https://github.com/org/repo.git"],
+    ["https://host/path@v1", "https://host/path@v1"], // an @ in the path is not user info
+    ["/srv/git/repo.git", "/srv/git/repo.git"],
+  ];
+  for (const [url, expected] of cases) assert.equal(withoutCredentials(url), expected, url);
 });
