@@ -7,7 +7,9 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { NodeError } from "../errors.ts";
+import { NodeError, PipelineDefinitionError } from "../errors.ts";
+import { importFailure } from "../import_failure.ts";
+import { fileURLToPath } from "../path.ts";
 // node.ts, not the pipeline barrel: a worker boots faster without the YAML loader and zod it does not use.
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
@@ -127,10 +129,20 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
   try {
     mod = await load(job.url);
   } catch (cause) {
-    throw new NodeError(
-      "runner/worker-import",
-      `Cannot import ${job.url} in a worker for node "${job.name}": ${(cause as Error)?.message ?? cause}`,
-      { cause, hint: "the module imported fine on the main thread; check code that runs when it loads" },
+    // The main thread's words for the same failure (pipeline/modules.ts): a syntax error or a missing
+    // import gets its file:line:col and its fix here too, not Deno's raw message.
+    const path = fileURLToPath(job.url);
+    const failure = importFailure(cause, { module: path });
+    throw new PipelineDefinitionError(
+      "pipeline/module-failed",
+      `Cannot import ${path} in a worker of the parallel runner (node "${job.name}"): ${failure.reason}`,
+      {
+        cause: failure.cause,
+        userCode: failure.userCode,
+        hint:
+          `${failure.hint}; it imported on the main thread, so look for code that runs only in a worker ` +
+          "or a file changed since the run started",
+      },
     );
   }
   const func = mod[job.exportName];
