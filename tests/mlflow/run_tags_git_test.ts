@@ -158,3 +158,22 @@ Deno.test("a git work tree without a commit yet records no git tags (MLflow's he
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a command line or runtime params over MLflow's 8000-character tag limit are cut, not a failed start", async () => {
+  const dir = await demoProject(NAMESPACED, { tracked: true });
+  try {
+    const long = "😀".repeat(8100); // code points, as MLflow counts them: 16200 UTF-16 units
+    const { run } = await tracked(dir, ["--params", `note=${long}`]);
+    assert.equal(run.info.status, "FINISHED");
+    const cut = (text: string) => [...text].slice(0, 8000).join("");
+    assert.equal(run.data.tags.kmlf_command, cut(`kmlf run ns --params 'note=${long}'`)); // shell-quoted
+    assert.equal(run.data.tags.runtime_params, cut(JSON.stringify({ note: long })));
+    const r = await kmlf(["run", "ns", "--params", `note=${long}`], { cwd: dir });
+    assert.match(
+      r.stderr + r.stdout,
+      /Run tags cut to MLflow's 8000 characters: kmlf_command, runtime_params/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
