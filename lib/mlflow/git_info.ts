@@ -14,7 +14,8 @@ export interface GitInfo {
 }
 
 /**
- * Reads `git` state of `dir`; undefined when it is not a git work tree with a commit, or git is missing.
+ * Reads `git` state of `dir`; undefined when it is not in a git work tree with a commit, is a folder that
+ * work tree ignores, or git is missing.
  *
  * @example
  * ```ts
@@ -24,13 +25,15 @@ export interface GitInfo {
 export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
   // Starting git costs a few ms on every tracked run; outside a work tree there is nothing to ask.
   if (!mayBeInGitWorkTree(dir)) return undefined;
-  // Two processes at once: porcelain v2 gives the commit, the branch and the changed paths together
-  // (NUL-separated, so a path is never quoted), and the remotes' URLs in the order the config lists them.
-  const [status, remotes] = await Promise.all([
+  // Three processes at once: porcelain v2 gives the commit, the branch and the changed paths together
+  // (NUL-separated, so a path is never quoted); the remotes' URLs in the order the config lists them; and
+  // whether the project folder is git-ignored (its files are in no commit: MLflow records none then).
+  const [status, remotes, ignored] = await Promise.all([
     git(dir, ["status", "--porcelain=v2", "--branch", "--untracked-files=normal", "-z"]),
     git(dir, ["config", "--null", "--get-regexp", "^remote\\..*\\.url$"]),
+    git(dir, ["check-ignore", "-q", "."]),
   ]);
-  if (status === undefined) return undefined;
+  if (status === undefined || ignored !== undefined) return undefined;
   let commit = "";
   let branch: string | undefined;
   const changed: string[] = [];

@@ -80,3 +80,19 @@ Deno.test("a remote URL loses its user and password, as MLflow's _strip_credenti
   ];
   for (const [url, expected] of cases) assert.equal(withoutCredentials(url), expected, url);
 });
+
+Deno.test("a project in a folder its work tree ignores has no git state: its files are in no commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-gitignored-" });
+  try {
+    await git(dir, "init", "-q", "-b", "main");
+    await Deno.writeTextFile(join(dir, ".gitignore"), "scratch/\n");
+    await git(dir, "add", ".");
+    await git(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "first");
+    await Deno.mkdir(join(dir, "scratch", "project", "conf"), { recursive: true });
+    assert.equal(await gitInfo(join(dir, "scratch", "project")), undefined);
+    assert.equal(await gitInfo(join(dir, "scratch", "project", "conf")), undefined);
+    assert.equal((await gitInfo(dir))?.branch, "main", "the work tree itself is not ignored");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
