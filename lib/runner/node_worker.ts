@@ -51,13 +51,16 @@ for (const method of STDOUT_CONSOLE_METHODS) {
   };
 }
 
-// A node calling Deno.exit would silently end this worker; report it and unwind the node instead.
+// A node calling Deno.exit (process.exit too) or the worker's close() would silently end this worker, and
+// the run would wait for it forever; report it and unwind the node instead.
 class WorkerExit extends Error {}
-(Deno as { exit: (code?: number) => never }).exit = (code?: number): never => {
-  if (!exited) post({ type: "exit", id: current, code: code ?? 0 });
+function ended(code: number, call?: string): never {
+  if (!exited) post({ type: "exit", id: current, code, call });
   exited = true;
-  throw new WorkerExit(`Deno.exit(${code ?? 0})`);
-};
+  throw new WorkerExit(call ?? `Deno.exit(${code})`);
+}
+(Deno as { exit: (code?: number) => never }).exit = (code?: number): never => ended(code ?? 0);
+self.close = (): never => ended(0, "close()");
 
 // Errors thrown outside a node's promise chain (timers, forgotten promises) would end the worker.
 self.addEventListener("error", (event) => {
@@ -71,7 +74,8 @@ self.addEventListener("unhandledrejection", (event) => {
   }
 });
 
-self.onmessage = async (event: MessageEvent<ToWorker>) => {
+// A listener, not onmessage: a node assigning self.onmessage must not take the worker's jobs away.
+self.addEventListener("message", async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "init") {
     // Once the modules are in, say so with a sample of what nodes send: the first message a worker posts
@@ -113,7 +117,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   } finally {
     current = undefined;
   }
-};
+});
 
 // A partitioned input's loader: the partition is loaded on the main thread (datasets live there).
 function loadPartition(id: number, dataset: string, partition: string): Promise<unknown> {

@@ -47,7 +47,8 @@ export type FromWorker =
   | { type: "done"; id: number; outputs: Record<string, unknown> }
   | { type: "failed"; id: number; error: WireError }
   | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
-  | { type: "exit"; id?: number; code: number }
+  /** A node ended its worker: `Deno.exit(code)` (process.exit goes through it), or `call` (`close()`). */
+  | { type: "exit"; id?: number; code: number; call?: string }
   | { type: "escaped"; id?: number; error: WireError }
   | { type: "load-partition"; id: number; request: number; dataset: string; partition: string }
   | { type: "console"; method: ConsoleMethod; text: string };
