@@ -169,8 +169,23 @@ function postOutputs(id: number, outputs: Record<string, unknown>, transfer: Arr
     try {
       post({ type: "done", id, outputs });
     } catch (error) {
-      const dataset = Object.keys(outputs).join(", ");
-      post({ type: "cannot-cross", id, dataset, path: "", what: `a value ${(error as Error).message}` });
+      // Something the walk cannot see (a Proxy): name the output that structured clone refuses.
+      const refused = Object.entries(outputs).find(([, value]) => {
+        try {
+          structuredClone(value);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      const why = (error as Error).message.replace(/\.$/, "");
+      post({
+        type: "cannot-cross",
+        id,
+        dataset: refused?.[0] ?? Object.keys(outputs).join(", "),
+        path: "",
+        what: `a value structured clone refuses (${why}; a Proxy, or an object of a host class)`,
+      });
     }
   }
 }

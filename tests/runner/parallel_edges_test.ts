@@ -24,6 +24,7 @@ export const same = (w: number) => w;
 export const closes = (_w: number) => (globalThis as { close(): void }).close();
 export function closesLater(w: number) { queueMicrotask(() => (globalThis as { close(): void }).close()); return w; }
 export const processExits = async (_w: number) => (await import("node:process")).default.exit(4);
+export const proxied = (w: number) => ({ fine: w, wrapped: new Proxy({ w }, {}) });
 export function takesMessages(w: number) { (globalThis as { onmessage: unknown }).onmessage = null; return w; }
 `;
 
@@ -181,6 +182,26 @@ Deno.test("parallel runner: a node assigning self.onmessage does not take its wo
     } finally {
       clearTimeout(timer);
     }
+  });
+});
+
+Deno.test("parallel runner: an output the walk cannot see through (a Proxy) names its dataset and why it cannot cross", async () => {
+  const yaml = `nodes:
+  - {name: n, func: ./ops.ts#proxied, inputs: params:w, outputs: {fine: a, wrapped: b}}
+`;
+  await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 2 });
+    await assert.rejects(() => runWith({ kind: "parallel", maxWorkers: 1 }, pipeline, c), (e: KmlfError) => {
+      assert.equal(e.code, "runner/cannot-cross");
+      assert.equal(
+        e.message,
+        'Output "b" of node "n" cannot leave its worker: it is a value structured clone refuses ' +
+          "(#<Object> could not be cloned; a Proxy, or an object of a host class), which cannot be copied to " +
+          "another thread",
+      );
+      return true;
+    });
   });
 });
 
