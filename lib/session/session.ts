@@ -23,6 +23,7 @@ import {
 } from "../errors.ts";
 import type { HookManager, RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
+import { filterNaming } from "./filter_hints.ts";
 import {
   checkRunnable,
   createRunner,
@@ -263,7 +264,9 @@ export class KmlfSession {
     const hooks = await this.hookManager();
     await hooks.call("afterContextCreated", { context: this.contextInfo() });
     const full = await this.pipeline(names);
-    const pipeline = hasFilter(options) ? full.filter(options) : full;
+    const pipeline = hasFilter(options)
+      ? await filterNaming(full, names, options, async () => this.pipelines(await this.pipelineNames()))
+      : full;
     if (pipeline.nodes.length === 0) {
       // Kedro refuses it too ("Pipeline contains no nodes…"), before a tracked run would start and end empty.
       const dir = this.relative(this.settings.pipelinesDir);
