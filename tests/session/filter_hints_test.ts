@@ -11,20 +11,20 @@ Deno.test("--nodes / --from-nodes / --to-outputs naming another pipeline's node 
     const cases: [string[], RegExp][] = [
       [
         ["run", "inference", "--nodes", "split_data"],
-        /error\[pipeline\/unknown-node\]: Pipeline "inference" has no node named "split_data"\n  hint: "split_data" is in pipeline "training": run it with --pipeline training \(or --pipelines inference,training for both\)\n/,
+        /error\[pipeline\/unknown-node\]: Pipeline "inference" has no node named "split_data"\n {2}hint: "split_data" is in pipeline "training": run it with --pipeline training \(or --pipelines inference,training for both\)\n/,
       ],
       [
         ["run", "inference", "--from-nodes", "predict_instances,train_model"],
-        /Pipeline "inference" has no node named "train_model"\n  hint: "train_model" is in pipeline "training": run it with --pipeline training/,
+        /Pipeline "inference" has no node named "train_model"\n {2}hint: "train_model" is in pipeline "training": run it with --pipeline training/,
       ],
       [
         ["run", "inference", "--to-outputs", "X_train"],
-        /error\[pipeline\/unknown-dataset\]: Pipeline "inference" does not use dataset\(s\) "X_train"\n  hint: "X_train" is in pipeline "training"/,
+        /error\[pipeline\/unknown-dataset\]: Pipeline "inference" does not use dataset\(s\) "X_train"\n {2}hint: "X_train" is in pipeline "training"/,
       ],
       // In no pipeline at all: the usual hint, the pipeline named.
       [
         ["run", "training", "--nodes", "splt_data"],
-        /Pipeline "training" has no node named "splt_data"\n  hint: did you mean "split_data"\?/,
+        /Pipeline "training" has no node named "splt_data"\n {2}hint: did you mean "split_data"\?/,
       ],
     ];
     for (const [args, expected] of cases) {
