@@ -51,3 +51,27 @@ Deno.test("an empty pipeline (its file, or every pipeline together) is refused b
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("filters leaving no node (a tag no node has, disjoint ranges) fail before a tracked run starts", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const cases: [string[], RegExp][] = [
+      [
+        ["run", "training", "--tags", "nomatch"],
+        /error\[pipeline\/empty-after-filter\]: No nodes left after applying --tags nomatch\n {2}hint: no node has tag "nomatch"/,
+      ],
+      [
+        ["run", "training", "--from-nodes", "report_accuracy", "--to-nodes", "split_data"],
+        /No nodes left after applying --from-nodes report_accuracy and --to-nodes split_data\n {2}hint: filters combine by intersection/,
+      ],
+    ];
+    for (const [args, expected] of cases) {
+      const r = await kmlf(args, { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, expected);
+    }
+    assert.equal(await runCount(dir), 0, "no run was started, so none is left RUNNING");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
