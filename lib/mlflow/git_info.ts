@@ -4,54 +4,94 @@ import { dirname, join, resolve } from "../path.ts";
 /** Git state recorded as run tags. */
 export interface GitInfo {
   commit: string;
+  /** The checked-out branch; none on a detached HEAD (MLflow's `repo.active_branch` has none either). */
   branch?: string;
+  /** The first remote's URL without its user and password, as MLflow's `get_git_repo_url` gives it. */
+  repoUrl?: string;
   dirty: boolean;
   /** Paths with uncommitted changes (at most 50), so the tag explains the dirty flag. */
   changed: string[];
 }
 
 /**
- * Reads `git` state of `dir`; undefined when it is not a git work tree or git is missing.
+ * Reads `git` state of `dir`; undefined when it is not in a git work tree with a commit, is a folder that
+ * work tree ignores, or git is missing.
  *
  * @example
  * ```ts
- * const info = await gitInfo("/path/to/project"); // { commit: "ab12…", dirty: true, changed: ["conf/base/parameters.yml"] }
+ * const info = await gitInfo("/path/to/project"); // { commit: "ab12…", branch: "main", dirty: true, changed: ["conf/base/parameters.yml"] }
  * ```
  */
 export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
   // Starting git costs a few ms on every tracked run; outside a work tree there is nothing to ask.
   if (!mayBeInGitWorkTree(dir)) return undefined;
-  let text: string;
-  try {
-    // One process: porcelain v2 gives the commit, the branch and the changed paths together.
-    const out = await new Deno.Command("git", {
-      args: ["status", "--porcelain=v2", "--branch", "--untracked-files=normal"],
-      cwd: dir,
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    if (!out.success) return undefined;
-    text = new TextDecoder().decode(out.stdout);
-  } catch {
-    return undefined;
-  }
+  // Three processes at once: porcelain v2 gives the commit, the branch and the changed paths together
+  // (NUL-separated, so a path is never quoted); the remotes' URLs in the order the config lists them; and
+  // whether the project folder is git-ignored (its files are in no commit: MLflow records none then).
+  const [status, remotes, ignored] = await Promise.all([
+    git(dir, ["status", "--porcelain=v2", "--branch", "--untracked-files=normal", "-z"]),
+    git(dir, ["config", "--null", "--get-regexp", "^remote\\..*\\.url$"]),
+    git(dir, ["check-ignore", "-q", "."]),
+  ]);
+  if (status === undefined || ignored !== undefined) return undefined;
   let commit = "";
   let branch: string | undefined;
   const changed: string[] = [];
-  for (const line of text.split("\n")) {
-    if (line.startsWith("# branch.oid ")) commit = line.slice(13).trim();
-    else if (line.startsWith("# branch.head ")) branch = line.slice(14).trim();
-    else if (line.startsWith("? ")) changed.push(line.slice(2));
-    else if (/^[12u] /.test(line)) changed.push(pathOf(line));
+  const fields = status.split("\0");
+  for (let i = 0; i < fields.length; i++) {
+    const entry = fields[i];
+    if (entry.startsWith("# branch.oid ")) commit = entry.slice(13).trim();
+    else if (entry.startsWith("# branch.head ")) branch = entry.slice(14).trim();
+    else if (entry.startsWith("? ")) changed.push(entry.slice(2));
+    else if (/^[12u] /.test(entry)) {
+      changed.push(pathOf(entry));
+      if (entry[0] === "2") i++; // a rename's original path is the next field
+    }
   }
   if (!commit || commit === "(initial)") return undefined;
-  return { commit, branch, dirty: changed.length > 0, changed: changed.slice(0, 50) };
+  // "(detached)" is git's word for no branch, not a branch name.
+  if (branch === "(detached)") branch = undefined;
+  // `--null`: each entry is "remote.<name>.url\n<url>".
+  const firstUrl = remotes?.split("\0").find((e) => e.includes("\n"))?.split("\n").slice(1).join("\n");
+  return {
+    commit,
+    branch,
+    repoUrl: firstUrl ? withoutCredentials(firstUrl) : undefined,
+    dirty: changed.length > 0,
+    changed: changed.slice(0, 50),
+  };
 }
 
-// Porcelain v2: the path follows 8 fields ("1"), 9 ("2", then "\t<orig>") or 10 ("u"); it may contain spaces.
-function pathOf(line: string): string {
-  const skip = line[0] === "1" ? 8 : line[0] === "2" ? 9 : 10;
-  return line.split(" ").slice(skip).join(" ").split("\t")[0];
+// git's stdout, or undefined when it could not start or failed (no repository, no remote configured).
+async function git(dir: string, args: string[]): Promise<string | undefined> {
+  try {
+    const out = await new Deno.Command("git", { args, cwd: dir, stdout: "piped", stderr: "null" }).output();
+    return out.success ? new TextDecoder().decode(out.stdout) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Porcelain v2: the path follows 8 fields ("1"), 9 ("2") or 10 ("u"); it may contain spaces.
+function pathOf(entry: string): string {
+  const skip = entry[0] === "1" ? 8 : entry[0] === "2" ? 9 : 10;
+  return entry.split(" ").slice(skip).join(" ");
+}
+
+/**
+ * `url` without the user and password an HTTP(S) remote may carry (`https://user:token@host/repo`), so a
+ * token never lands in a run tag; URLs without a scheme (`git@host:org/repo.git`) are kept as they are.
+ * Like MLflow's `_strip_credentials_from_url`.
+ *
+ * @example
+ * ```ts
+ * withoutCredentials("https://bot:ghp_x@github.com/org/repo.git"); // "https://github.com/org/repo.git"
+ * ```
+ */
+export function withoutCredentials(url: string): string {
+  const match = url.match(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s);
+  if (!match || !match[2].includes("@")) return url;
+  return match[1] + match[2].slice(match[2].lastIndexOf("@") + 1) + match[3];
 }
 
 /**

@@ -69,7 +69,13 @@ export async function namedRun(
  */
 export async function runTags(
   runParams: RunParams,
-  options: { kmlfVersion: string; projectRoot: string; git?: Promise<GitInfo | undefined> },
+  options: {
+    kmlfVersion: string;
+    projectRoot: string;
+    git?: Promise<GitInfo | undefined>;
+    /** Told which values were cut to MLflow's tag limit. */
+    notify?: (message: string) => void;
+  },
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {
     "mlflow.user": await currentUser(),
@@ -104,8 +110,19 @@ export async function runTags(
   if (git) {
     tags["mlflow.source.git.commit"] = git.commit;
     if (git.branch) tags["mlflow.source.git.branch"] = git.branch;
+    if (git.repoUrl) tags["mlflow.source.git.repoURL"] = tagValue(git.repoUrl);
     tags["kmlf.git.dirty"] = String(git.dirty);
     if (git.dirty) tags["kmlf.git.changed_files"] = tagValue(git.changed.join(","));
+  }
+  // A long command line or runtime param must not keep the run from starting (MLflow refuses the whole
+  // batch, as kedro-mlflow's set_tags would fail): each value is cut to the limit, and the user told.
+  const cut = Object.keys(tags).filter((key) => tagValue(tags[key]) !== tags[key]);
+  for (const key of cut) tags[key] = tagValue(tags[key]);
+  if (cut.length > 0) {
+    options.notify?.(
+      `Run tags cut to MLflow's 8000 characters: ${cut.join(", ")} (the params each node reads are ` +
+        "logged in full, or by mlflow.yml's long_params_strategy)",
+    );
   }
   return tags;
 }

@@ -37,6 +37,17 @@ const CLONEABLE: unknown[] = [
   ...(typeof File === "function" ? [File] : []),
 ].map((c) => (c as { prototype: unknown }).prototype);
 
+// Built-ins structured clone refuses outright (a DataCloneError), named as the user wrote them.
+const UNCLONEABLE = new Map<unknown, string>(
+  [
+    [WeakMap, "a WeakMap"],
+    [WeakSet, "a WeakSet"],
+    [WeakRef, "a WeakRef"],
+    [Promise, "a Promise (an async value not awaited)"],
+    [FinalizationRegistry, "a FinalizationRegistry"],
+  ].map(([c, what]) => [(c as { prototype: unknown }).prototype, what as string]),
+);
+
 /**
  * Walks `value` (cycles and shared references are fine: structured clone keeps them).
  *
@@ -97,6 +108,8 @@ export function inspectCrossing(value: unknown, options: { transfer: boolean }):
     }
     const proto = Object.getPrototypeOf(v);
     if (CLONEABLE.includes(proto)) continue;
+    const refused = UNCLONEABLE.get(proto);
+    if (refused) return { problem: { path, what: refused }, transfer: [] };
     if (proto !== Object.prototype && proto !== null) {
       const name = (proto?.constructor as { name?: string } | undefined)?.name;
       return {

@@ -7,7 +7,9 @@
  * @module
  */
 /// <reference lib="deno.worker" />
-import { NodeError } from "../errors.ts";
+import { NodeError, PipelineDefinitionError } from "../errors.ts";
+import { importFailure } from "../import_failure.ts";
+import { fileURLToPath } from "../path.ts";
 // node.ts, not the pipeline barrel: a worker boots faster without the YAML loader and zod it does not use.
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
@@ -49,13 +51,16 @@ for (const method of STDOUT_CONSOLE_METHODS) {
   };
 }
 
-// A node calling Deno.exit would silently end this worker; report it and unwind the node instead.
+// A node calling Deno.exit (process.exit too) or the worker's close() would silently end this worker, and
+// the run would wait for it forever; report it and unwind the node instead.
 class WorkerExit extends Error {}
-(Deno as { exit: (code?: number) => never }).exit = (code?: number): never => {
-  if (!exited) post({ type: "exit", id: current, code: code ?? 0 });
+function ended(code: number, call?: string): never {
+  if (!exited) post({ type: "exit", id: current, code, call });
   exited = true;
-  throw new WorkerExit(`Deno.exit(${code ?? 0})`);
-};
+  throw new WorkerExit(call ?? `Deno.exit(${code})`);
+}
+(Deno as { exit: (code?: number) => never }).exit = (code?: number): never => ended(code ?? 0);
+self.close = (): never => ended(0, "close()");
 
 // Errors thrown outside a node's promise chain (timers, forgotten promises) would end the worker.
 self.addEventListener("error", (event) => {
@@ -69,7 +74,8 @@ self.addEventListener("unhandledrejection", (event) => {
   }
 });
 
-self.onmessage = async (event: MessageEvent<ToWorker>) => {
+// A listener, not onmessage: a node assigning self.onmessage must not take the worker's jobs away.
+self.addEventListener("message", async (event: MessageEvent<ToWorker>) => {
   const message = event.data;
   if (message.type === "init") {
     // Once the modules are in, say so with a sample of what nodes send: the first message a worker posts
@@ -111,7 +117,7 @@ self.onmessage = async (event: MessageEvent<ToWorker>) => {
   } finally {
     current = undefined;
   }
-};
+});
 
 // A partitioned input's loader: the partition is loaded on the main thread (datasets live there).
 function loadPartition(id: number, dataset: string, partition: string): Promise<unknown> {
@@ -127,10 +133,20 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
   try {
     mod = await load(job.url);
   } catch (cause) {
-    throw new NodeError(
-      "runner/worker-import",
-      `Cannot import ${job.url} in a worker for node "${job.name}": ${(cause as Error)?.message ?? cause}`,
-      { cause, hint: "the module imported fine on the main thread; check code that runs when it loads" },
+    // The main thread's words for the same failure (pipeline/modules.ts): a syntax error or a missing
+    // import gets its file:line:col and its fix here too, not Deno's raw message.
+    const path = fileURLToPath(job.url);
+    const failure = importFailure(cause, { module: path });
+    throw new PipelineDefinitionError(
+      "pipeline/module-failed",
+      `Cannot import ${path} in a worker of the parallel runner (node "${job.name}"): ${failure.reason}`,
+      {
+        cause: failure.cause,
+        userCode: failure.userCode,
+        hint:
+          `${failure.hint}; it imported on the main thread, so look for code that runs only in a worker ` +
+          "or a file changed since the run started",
+      },
     );
   }
   const func = mod[job.exportName];
@@ -153,8 +169,23 @@ function postOutputs(id: number, outputs: Record<string, unknown>, transfer: Arr
     try {
       post({ type: "done", id, outputs });
     } catch (error) {
-      const dataset = Object.keys(outputs).join(", ");
-      post({ type: "cannot-cross", id, dataset, path: "", what: `a value ${(error as Error).message}` });
+      // Something the walk cannot see (a Proxy): name the output that structured clone refuses.
+      const refused = Object.entries(outputs).find(([, value]) => {
+        try {
+          structuredClone(value);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      const why = (error as Error).message.replace(/\.$/, "");
+      post({
+        type: "cannot-cross",
+        id,
+        dataset: refused?.[0] ?? Object.keys(outputs).join(", "),
+        path: "",
+        what: `a value structured clone refuses (${why}; a Proxy, or an object of a host class)`,
+      });
     }
   }
 }

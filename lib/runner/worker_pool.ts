@@ -220,7 +220,9 @@ export class WorkerPool {
         const node = current?.node ?? slot.last;
         const error = new NodeError(
           "node/exited",
-          `Node "${node?.name}" called Deno.exit(${message.code}) in a worker of the parallel runner`,
+          `Node "${node?.name}" called ${
+            message.call ?? `Deno.exit(${message.code}) (or process.exit)`
+          } in a worker of the parallel runner`,
           {
             source: node?.source,
             hint: "throw an error to fail a node: kmlf then ends the run FAILED and prints where to resume",

@@ -2,7 +2,16 @@
  * Messages between the parallel runner and its workers, and errors as plain data (structured clone keeps
  * an Error's message and stack but drops kmlf's code, hint and cause).
  */
-import { describeThrown, KmlfError, NodeError } from "../errors.ts";
+import {
+  ConfigError,
+  DatasetError,
+  describeThrown,
+  HookError,
+  KmlfError,
+  NodeError,
+  PipelineDefinitionError,
+  RunError,
+} from "../errors.ts";
 import type { InputBinding, OutputBinding } from "../pipeline/node.ts";
 
 /** A node as a worker needs it: where its function lives and how inputs and outputs bind. */
@@ -38,7 +47,8 @@ export type FromWorker =
   | { type: "done"; id: number; outputs: Record<string, unknown> }
   | { type: "failed"; id: number; error: WireError }
   | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
-  | { type: "exit"; id?: number; code: number }
+  /** A node ended its worker: `Deno.exit(code)` (process.exit goes through it), or `call` (`close()`). */
+  | { type: "exit"; id?: number; code: number; call?: string }
   | { type: "escaped"; id?: number; error: WireError }
   | { type: "load-partition"; id: number; request: number; dataset: string; partition: string }
   | { type: "console"; method: ConsoleMethod; text: string };
@@ -55,6 +65,8 @@ export interface WireError {
   stack?: string;
   code?: string;
   hint?: string;
+  /** A kmlf error's cause came from the user's own code (see `KmlfErrorOptions.userCode`). */
+  userCode?: boolean;
   /** A non-Error thrown value, as text. */
   value?: string;
   cause?: WireError;
@@ -78,14 +90,26 @@ export function toWire(error: unknown, depth = 0): WireError {
   if (error instanceof KmlfError) {
     wire.code = error.code;
     wire.hint = error.hint;
+    if (error.userCode) wire.userCode = true;
   }
   if (error.cause !== undefined && depth < 4) wire.cause = toWire(error.cause, depth + 1);
   return wire;
 }
 
+// kmlf's error classes by name: an error rebuilt from the wire renders as it would have on the main thread.
+const KMLF_ERRORS: Record<string, typeof KmlfError> = {
+  ConfigError,
+  DatasetError,
+  HookError,
+  NodeError,
+  PipelineDefinitionError,
+  RunError,
+};
+
 /**
- * Rebuilds an error from the wire: kmlf errors become {@link NodeError}s located at `source`, anything
- * else an Error with the original name and stack (or the thrown non-Error value itself).
+ * Rebuilds an error from the wire: kmlf errors keep their class (a {@link NodeError} when it is not one of
+ * kmlf's own) and are located at `source`, anything else an Error with the original name and stack (or the
+ * thrown non-Error value itself).
  *
  * @example
  * ```ts
@@ -95,7 +119,15 @@ export function toWire(error: unknown, depth = 0): WireError {
 export function fromWire(wire: WireError, source?: KmlfError["source"]): unknown {
   if (wire.value !== undefined) return thrownValue(wire.value);
   const cause = wire.cause ? fromWire(wire.cause) : undefined;
-  if (wire.code) return new NodeError(wire.code, wire.message, { cause, hint: wire.hint, source });
+  if (wire.code) {
+    const KmlfClass = KMLF_ERRORS[wire.name] ?? NodeError;
+    return new KmlfClass(wire.code, wire.message, {
+      cause,
+      hint: wire.hint,
+      source,
+      userCode: wire.userCode,
+    });
+  }
   const error = new Error(wire.message, cause === undefined ? undefined : { cause });
   error.name = wire.name;
   if (wire.stack) error.stack = wire.stack;

@@ -14,9 +14,16 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import { didYouMeanHint, RunInterruptedError, throwIfAny, UsageError } from "../errors.ts";
+import {
+  didYouMeanHint,
+  PipelineDefinitionError,
+  RunInterruptedError,
+  throwIfAny,
+  UsageError,
+} from "../errors.ts";
 import type { HookManager, RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
+import { filterNaming } from "./filter_hints.ts";
 import {
   checkRunnable,
   createRunner,
@@ -257,7 +264,23 @@ export class KmlfSession {
     const hooks = await this.hookManager();
     await hooks.call("afterContextCreated", { context: this.contextInfo() });
     const full = await this.pipeline(names);
-    const pipeline = hasFilter(options) ? full.filter(options) : full;
+    const pipeline = hasFilter(options)
+      ? await filterNaming(full, names, options, async () => this.pipelines(await this.pipelineNames()))
+      : full;
+    if (pipeline.nodes.length === 0) {
+      // Kedro refuses it too ("Pipeline contains no nodes…"), before a tracked run would start and end empty.
+      const dir = this.relative(this.settings.pipelinesDir);
+      const where = names.map((n) =>
+        n === "__default__"
+          ? `${dir}/__default__.yml (without it, the default pipeline is every pipeline in ${dir}/ together)`
+          : `${dir}/${n}.yml`
+      );
+      throw new PipelineDefinitionError(
+        "pipeline/empty",
+        `Pipeline ${names.map((n) => `"${n}"`).join("+")} has no nodes`,
+        { hint: `add nodes to ${where.join(", ")}` },
+      );
+    }
     runner.warmUp?.(pipeline);
     const loadVersions = options.loadVersions ?? {};
     // A model this run will log (the filters kept it) needs its inference inputs persisted: they are

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { gitInfo, mayBeInGitWorkTree } from "../../lib/mlflow/git_info.ts";
+import { gitInfo, mayBeInGitWorkTree, withoutCredentials } from "../../lib/mlflow/git_info.ts";
 
 async function git(dir: string, ...args: string[]): Promise<void> {
   const out = await new Deno.Command("git", { args, cwd: dir, stdout: "null", stderr: "piped" }).output();
@@ -62,6 +62,36 @@ Deno.test("gitInfo of a project inside a git work tree: commit, branch, dirty an
     const dirty = await gitInfo(dir);
     assert.equal(dirty?.dirty, true);
     assert.deepEqual(dirty?.changed, ["kmlf.yml"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a remote URL loses its user and password, as MLflow's _strip_credentials_from_url does", () => {
+  const cases: [string, string][] = [
+    ["https://bot:ghp_token@github.com/org/repo.git", "https://github.com/org/repo.git"],
+    ["https://user@host:8443/a/b?x=1#f", "https://host:8443/a/b?x=1#f"],
+    ["ssh://git@github.com/org/repo.git", "ssh://github.com/org/repo.git"],
+    ["https://a@b:p@ss@host/r", "https://host/r"], // the last @ ends the user info (Python's rpartition)
+    ["git@github.com:org/repo.git", "git@github.com:org/repo.git"], // no scheme: kept
+    ["https://github.com/org/repo.git", "https://github.com/org/repo.git"],
+    ["https://host/path@v1", "https://host/path@v1"], // an @ in the path is not user info
+    ["/srv/git/repo.git", "/srv/git/repo.git"],
+  ];
+  for (const [url, expected] of cases) assert.equal(withoutCredentials(url), expected, url);
+});
+
+Deno.test("a project in a folder its work tree ignores has no git state: its files are in no commit", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-gitignored-" });
+  try {
+    await git(dir, "init", "-q", "-b", "main");
+    await Deno.writeTextFile(join(dir, ".gitignore"), "scratch/\n");
+    await git(dir, "add", ".");
+    await git(dir, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "first");
+    await Deno.mkdir(join(dir, "scratch", "project", "conf"), { recursive: true });
+    assert.equal(await gitInfo(join(dir, "scratch", "project")), undefined);
+    assert.equal(await gitInfo(join(dir, "scratch", "project", "conf")), undefined);
+    assert.equal((await gitInfo(dir))?.branch, "main", "the work tree itself is not ignored");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

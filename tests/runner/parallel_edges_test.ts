@@ -21,6 +21,11 @@ export function leaks(w: number) { setTimeout(() => { throw new Error("late fail
 export function slowAfterLeak(w: number) { const end = Date.now() + 300; while (Date.now() < end); return w; }
 export function spin(_w: number) { for (;;) {} }
 export const same = (w: number) => w;
+export const closes = (_w: number) => (globalThis as { close(): void }).close();
+export function closesLater(w: number) { queueMicrotask(() => (globalThis as { close(): void }).close()); return w; }
+export const processExits = async (_w: number) => (await import("node:process")).default.exit(4);
+export const proxied = (w: number) => ({ fine: w, wrapped: new Proxy({ w }, {}) });
+export function takesMessages(w: number) { (globalThis as { onmessage: unknown }).onmessage = null; return w; }
 `;
 
 const errorsOf = (e: unknown) => (e as KmlfAggregateError).errors ?? [e as KmlfError];
@@ -125,7 +130,10 @@ export class ModelDataset { load() { return new Model(3); } save() {} exists() {
 Deno.test("parallel runner: Deno.exit in a node and errors escaping a node fail the run instead of hanging or crashing", async () => {
   for (
     const [fn, code, pattern] of [
-      ["exits", "node/exited", /Node "n" called Deno\.exit\(3\) in a worker/],
+      ["exits", "node/exited", /Node "n" called Deno\.exit\(3\) \(or process\.exit\) in a worker/],
+      ["processExits", "node/exited", /Node "n" called Deno\.exit\(4\) \(or process\.exit\) in a worker/],
+      ["closes", "node/exited", /Node "n" called close\(\) in a worker/],
+      ["closesLater", "node/exited", /Node "[nm]" called close\(\) in a worker/],
       [
         "leaks",
         "node/failed",
@@ -140,9 +148,13 @@ Deno.test("parallel runner: Deno.exit in a node and errors escaping a node fail 
     await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
       const c = await catalog();
       c.addParameters({ w: 2 });
+      // A worker ending unnoticed would leave the run waiting forever: stop it after a while instead.
+      const watchdog = new AbortController();
+      const timer = setTimeout(() => watchdog.abort("SIGTERM"), 30_000);
       await assert.rejects(
-        () => runWith({ kind: "parallel", maxWorkers: 1 }, pipeline, c),
+        () => runWith({ kind: "parallel", maxWorkers: 1 }, pipeline, c, { signal: watchdog.signal }),
         (e: PipelineRunError) => {
+          clearTimeout(timer);
           assert.equal(e.code, code);
           assert.match(e.message, pattern);
           assert.ok(["n", "m"].includes(e.failedNode), "the node running when it escaped, or the one before");
@@ -151,6 +163,46 @@ Deno.test("parallel runner: Deno.exit in a node and errors escaping a node fail 
       );
     });
   }
+});
+
+Deno.test("parallel runner: a node assigning self.onmessage does not take its worker's next jobs away", async () => {
+  const yaml = `nodes:
+  - {name: n, func: ./ops.ts#takesMessages, inputs: params:w, outputs: a}
+  - {name: m, func: ./ops.ts#same, inputs: a, outputs: b}
+`;
+  await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 2 });
+    // Before the fix the run waited forever: stop it after a while, so a regression fails instead of hanging.
+    const watchdog = new AbortController();
+    const timer = setTimeout(() => watchdog.abort("SIGTERM"), 30_000);
+    try {
+      await runWith({ kind: "parallel", maxWorkers: 1 }, pipeline, c, { signal: watchdog.signal });
+      assert.equal(await c.load("b"), 2);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+});
+
+Deno.test("parallel runner: an output the walk cannot see through (a Proxy) names its dataset and why it cannot cross", async () => {
+  const yaml = `nodes:
+  - {name: n, func: ./ops.ts#proxied, inputs: params:w, outputs: {fine: a, wrapped: b}}
+`;
+  await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 2 });
+    await assert.rejects(() => runWith({ kind: "parallel", maxWorkers: 1 }, pipeline, c), (e: KmlfError) => {
+      assert.equal(e.code, "runner/cannot-cross");
+      assert.equal(
+        e.message,
+        'Output "b" of node "n" cannot leave its worker: it is a value structured clone refuses ' +
+          "(#<Object> could not be cloned; a Proxy, or an object of a host class), which cannot be copied to " +
+          "another thread",
+      );
+      return true;
+    });
+  });
 });
 
 Deno.test("parallel runner: aborting stops a node stuck in a loop and rejects with run/interrupted", async () => {
