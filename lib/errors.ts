@@ -156,6 +156,13 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
 }
 
 /**
+ * The note under an error whose cause is a thrown value that is not an Error (`throw "bad"`); also the hint
+ * of `throw undefined`, which leaves no cause to note.
+ */
+export const NOT_AN_ERROR =
+  "a value that is not an Error was thrown, so there is no stack; throw new Error(...) to get one";
+
+/**
  * What a cause adds under its error: a kmlf error whose message the outer one already quotes adds only
  * what it has more (its own location, cause, hint), never the same text twice; a user's error adds the
  * user's own stack frames (kmlf's are shown with --debug); a thrown non-Error value is shown as it is.
@@ -175,10 +182,10 @@ function causeLines(error: KmlfError, options: RenderOptions, rel: (text: string
     return lines;
   }
   if (!(cause instanceof Error)) {
-    const note =
-      "a value that is not an Error was thrown, so there is no stack; throw new Error(...) to get one";
     const value = describeThrown(cause);
-    return [error.message.includes(value) ? `  (${note})` : `  thrown: ${rel(value)} (${note})`];
+    return [
+      error.message.includes(value) ? `  (${NOT_AN_ERROR})` : `  thrown: ${rel(value)} (${NOT_AN_ERROR})`,
+    ];
   }
   const ranUserCode = error instanceof NodeError || error instanceof RunError || error.userCode === true;
   if (ranUserCode && options.debug) return [indent(rel(cause.stack ?? String(cause)), "    ")];

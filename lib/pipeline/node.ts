@@ -1,5 +1,5 @@
 /** A node: one TypeScript function bound to named input and output datasets. */
-import { describeThrown, KmlfError, NodeError, type SourceLocation } from "../errors.ts";
+import { describeThrown, KmlfError, NodeError, NOT_AN_ERROR, type SourceLocation } from "../errors.ts";
 
 /** How a node's inputs become function arguments. */
 export type InputBinding =
@@ -142,6 +142,8 @@ export class Node {
       throw new NodeError("node/failed", `Node "${this.name}" (${this.funcRef}) failed: ${message}`, {
         cause,
         source: this.source,
+        // `throw undefined` leaves no cause for the note other thrown values get.
+        hint: cause === undefined ? NOT_AN_ERROR : undefined,
       });
     }
     const outputs = this.mapOutputs(result);
