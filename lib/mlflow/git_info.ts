@@ -31,7 +31,8 @@ export async function gitInfo(dir: string): Promise<GitInfo | undefined> {
   const [status, remotes, ignored] = await Promise.all([
     git(dir, ["status", "--porcelain=v2", "--branch", "--untracked-files=normal", "-z"]),
     git(dir, ["config", "--null", "--get-regexp", "^remote\\..*\\.url$"]),
-    git(dir, ["check-ignore", "-q", "."]),
+    // A work tree's top folder cannot be ignored: asked only of a project below it.
+    atWorkTreeTop(dir) ? Promise.resolve(undefined) : git(dir, ["check-ignore", "-q", "."]),
   ]);
   if (status === undefined || ignored !== undefined) return undefined;
   let commit = "";
@@ -92,6 +93,17 @@ export function withoutCredentials(url: string): string {
   const match = url.match(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s);
   if (!match || !match[2].includes("@")) return url;
   return match[1] + match[2].slice(match[2].lastIndexOf("@") + 1) + match[3];
+}
+
+// Whether `dir` holds its own `.git` (and git is not pointed elsewhere by the environment).
+function atWorkTreeTop(dir: string): boolean {
+  if (Deno.env.get("GIT_DIR") !== undefined || Deno.env.get("GIT_WORK_TREE") !== undefined) return false;
+  try {
+    Deno.lstatSync(join(dir, ".git"));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
