@@ -2,6 +2,7 @@
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
+import { orderedRecord } from "../ordered_record.ts";
 import { assertCells } from "./_table_cells.ts";
 import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
@@ -106,7 +107,8 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
     const sheet = args.sheet_name === undefined ? 0 : args.sheet_name;
     if (sheet !== null && !Array.isArray(sheet)) return rowsOf(pick(sheet));
     const wanted = sheet === null ? names : sheet.map(pick);
-    return Object.fromEntries(wanted.map((name) => [name, rowsOf(name)]));
+    // In workbook (or sheet_name list) order, as pandas' dict: sheets named "2024" would come first.
+    return orderedRecord(wanted.map((name) => [name, rowsOf(name)]));
   }
 
   protected async encode(data: TableRow[] | Sheets): Promise<Uint8Array> {
