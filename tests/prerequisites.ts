@@ -43,6 +43,27 @@ export function postgresBinDir(): string | undefined {
   return undefined;
 }
 
+/**
+ * A python3 that imports pandas, openpyxl and parse: `python3` on PATH, or Debian's /usr/bin/python3 (where apt
+ * installs python3-pandas, when PATH's python3 is another one, e.g. pyenv's); undefined when neither does.
+ *
+ * @example
+ * ```ts
+ * await pandasPython(); // "/usr/bin/python3"
+ * ```
+ */
+export async function pandasPython(): Promise<string | undefined> {
+  for (const python of ["python3", "/usr/bin/python3"]) {
+    const ok = await new Deno.Command(python, {
+      args: ["-c", "import pandas, openpyxl, parse"],
+      stdout: "null",
+      stderr: "null",
+    }).output().then((r) => r.success, () => false);
+    if (ok) return python;
+  }
+  return undefined;
+}
+
 /** Something the tests need that Deno does not bring. */
 export interface Prerequisite {
   /** Short name shown to the user, e.g. "chromium". */
@@ -93,6 +114,14 @@ export const PREREQUISITES: Prerequisite[] = [
       await new Deno.Command("python3", { args: ["-c", "import yaml"], stdout: "null", stderr: "null" })
         .output().then((r) => r.success, () => false),
     apt: ["python3", "python3-yaml"],
+  },
+  {
+    name: "python3-pandas",
+    neededBy: "the differential CSV and Excel tests, which read and write the same tables with real pandas " +
+      "and openpyxl (tests/catalog/pandas_oracle.py), and the factory pattern tests, which match names with " +
+      "Python's parse as Kedro does (tests/catalog/parse_oracle.py)",
+    present: async () => (await pandasPython()) !== undefined,
+    apt: ["python3", "python3-pandas", "python3-openpyxl", "python3-parse"],
   },
 ];
 

@@ -4,15 +4,15 @@
  */
 
 /**
- * Sends `request` to the python3 script at `script` and returns its JSON answer.
+ * Sends `request` to the python3 script at `script` (run by `python`) and returns its JSON answer.
  *
  * @example
  * ```ts
  * const answer = await pythonOracle<{ dump: string[] }>("/repo/tests/yaml/pyyaml_oracle.py", { dump: [1] });
  * ```
  */
-export async function pythonOracle<T>(script: string, request: unknown): Promise<T> {
-  const child = new Deno.Command("python3", {
+export async function pythonOracle<T>(script: string, request: unknown, python = "python3"): Promise<T> {
+  const child = new Deno.Command(python, {
     args: [script],
     stdin: "piped",
     stdout: "piped",
@@ -24,7 +24,7 @@ export async function pythonOracle<T>(script: string, request: unknown): Promise
   const out = await child.output();
   if (!out.success) {
     throw new Error(
-      `python3 ${script} failed (python3-yaml is a test prerequisite, tests/prerequisites.ts): ` +
+      `${python} ${script} failed (python3-yaml and python3-pandas are test prerequisites, tests/prerequisites.ts): ` +
         new TextDecoder().decode(out.stderr),
     );
   }
