@@ -98,6 +98,14 @@ export const PREREQUISITES: Prerequisite[] = [
     present: () => pythonImports("omegaconf"),
     apt: ["python3", "python3-omegaconf"],
   },
+  {
+    name: "python3-pandas",
+    neededBy: "the differential CSV and Excel tests, which read and write the same tables with real pandas " +
+      "and openpyxl (tests/catalog/pandas_oracle.py), and the factory pattern tests, which match names with " +
+      "Python's parse as Kedro does (tests/catalog/parse_oracle.py)",
+    present: () => pythonImports("pandas, openpyxl, parse"),
+    apt: ["python3", "python3-pandas", "python3-openpyxl", "python3-parse"],
+  },
 ];
 
 // Whether the tests' python3 (tests/python3.ts) can import `module`.

@@ -54,13 +54,14 @@ Deno.test("nothing runs when every prerequisite is present", async () => {
   assert.deepEqual(missing, []);
 });
 
-Deno.test("the suite's prerequisites are Chromium, PostgreSQL without a system cluster, Jinja, PyYAML and OmegaConf", () => {
+Deno.test("the suite's prerequisites are Chromium, PostgreSQL without a system cluster, Jinja, PyYAML, OmegaConf and pandas", () => {
   assert.deepEqual(PREREQUISITES.map((p) => [p.name, p.apt]), [
     ["chromium", ["chromium"]],
     ["postgresql", ["postgresql"]],
     ["python3-jinja2", ["python3", "python3-jinja2"]],
     ["python3-yaml", ["python3", "python3-yaml"]],
     ["python3-omegaconf", ["python3", "python3-omegaconf"]],
+    ["python3-pandas", ["python3", "python3-pandas", "python3-openpyxl", "python3-parse"]],
   ]);
   // Debian's postgresql package would start a cluster on port 5432 unless told not to create one.
   assert.match(PREREQUISITES[1].beforeInstall ?? "", /create_main_cluster = false/);

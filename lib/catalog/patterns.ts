@@ -1,6 +1,7 @@
 /** Dataset factories: catalog keys with `{placeholders}` that match many dataset names (Kedro's rules). */
 
 import { DatasetError } from "../errors.ts";
+import { FormatSpecError, pyFormat } from "./py_format.ts";
 
 /** A compiled factory pattern. */
 export interface DatasetPattern {
@@ -19,24 +20,34 @@ export interface DatasetPattern {
 
 /** A format type of Python's `parse` (what Kedro matches names with): what it matches, its integer base. */
 interface FormatType {
-  regex: string;
-  /** Integer types: `parse` hands Kedro a number, so `{n:d}` on "007" fills "7" ("auto": 0x/0o/0b prefixes). */
-  base?: 2 | 8 | 16 | "auto";
+  /** The regex of the value (parse's, with no capturing group of its own). */
+  regex: (width: string) => string;
+  /** Integer types: `parse` hands Kedro a number, so `{n:d}` on "007" fills "7" (undefined base: 0x/0o/0b). */
+  base?: number;
+  integer?: true;
   what: string;
 }
 
-const SIGN = "[-+ ]?";
+// parse 1.19's regexes (Parser._handle_field): `d` takes a width as its most digits; `\w`, `\D` are Python's
+// Unicode classes. A digit is an ASCII digit: parse's int conversion drops any other, so Kedro would fail.
 const FORMAT_TYPES: Readonly<Record<string, FormatType>> = {
-  d: { regex: `${SIGN}(?:[0-9]+|0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+)`, base: "auto", what: "digits" },
-  b: { regex: `${SIGN}(?:0[bB])?[01]+`, base: 2, what: "binary digits" },
-  o: { regex: `${SIGN}(?:0[oO])?[0-7]+`, base: 8, what: "octal digits" },
-  x: { regex: `${SIGN}(?:0[xX])?[0-9a-fA-F]+`, base: 16, what: "hexadecimal digits" },
-  w: { regex: "[\\p{L}\\p{N}_]+", what: "letters, digits and _" },
-  W: { regex: "[^\\p{L}\\p{N}_]+", what: "anything but letters, digits and _" },
-  l: { regex: "[A-Za-z]+", what: "ASCII letters" },
-  s: { regex: "\\s+", what: "whitespace" },
-  S: { regex: "\\S+", what: "anything but whitespace" },
-  D: { regex: "\\P{Nd}+", what: "anything but digits" },
+  d: {
+    regex: (w) => {
+      const n = w ? `{1,${Number(w)}}` : "+";
+      return `[0-9]${n}|[-+ ]?0[xX][0-9a-fA-F]${n}|[-+ ]?0[bB][01]${n}|[-+ ]?0[oO][0-7]${n}`;
+    },
+    integer: true,
+    what: "digits",
+  },
+  b: { regex: () => "(?:0[bB])?[01]+", base: 2, integer: true, what: "binary digits" },
+  o: { regex: () => "(?:0[oO])?[0-7]+", base: 8, integer: true, what: "octal digits" },
+  x: { regex: () => "(?:0[xX])?[0-9a-fA-F]+", base: 16, integer: true, what: "hexadecimal digits" },
+  w: { regex: () => "[\\p{L}\\p{N}_]+", what: "letters, digits and _" },
+  W: { regex: () => "[^\\p{L}\\p{N}_]+", what: "anything but letters, digits and _" },
+  l: { regex: () => "[A-Za-z]+", what: "ASCII letters" },
+  s: { regex: () => "\\s+", what: "whitespace" },
+  S: { regex: () => "\\S+", what: "anything but whitespace" },
+  D: { regex: () => "\\P{Nd}+", what: "anything but digits" },
 };
 
 // `parse` types that read numbers with a point, percentages or dates: no dataset name is written that way.
@@ -57,6 +68,8 @@ const UNSUPPORTED_TYPES = new Set([
   "ts",
 ]);
 
+const PARSE_FIELD = /(\{\{|\}\}|\{[\p{L}\p{N}_]*(?:\.[\p{L}\p{N}_]+|\[[^\]]+\])*(?::[^}]+)?\})/u;
+
 const formatList = (name: string) =>
   Object.entries(FORMAT_TYPES).map(([t, f]) => `{${name}:${t}} ${f.what}`).join(", ");
 
@@ -75,14 +88,25 @@ export function compilePattern(pattern: string, config: Record<string, unknown>)
   const placeholders: string[] = [];
   const formats: string[] = [];
   let src = "";
-  let specificity = 0;
-  let braces = 0;
-  for (const part of pattern.split(/(\{[^{}]*\})/)) {
-    const m = part.match(/^\{([^{}:]*)(?::([^{}]*))?\}$/);
+  // What parse takes for a field (its PARSE_RE): a name of word characters (with .attr or [key]) and a
+  // non-empty format; `{{` and `}}` are braces, and any other `{...}` (like `{n:}`) is text to match.
+  for (const [i, part] of pattern.split(PARSE_FIELD).entries()) {
+    if (part === "{{" || part === "}}") {
+      src += `\\${part[0]}`;
+      continue;
+    }
+    const m = i % 2 === 1 ? part.match(/^\{([^:]*)(?::(.*))?\}$/su) : null;
     if (m) {
-      braces++;
       const format = m[2] ?? "";
-      const type = formatType(pattern, m[1], format);
+      if (format.includes(":")) {
+        throw new DatasetError(
+          "catalog/bad-pattern",
+          `Pattern "${pattern}" has ${part}: a field has one colon`,
+          {
+            hint: "parse splits a field at its colon: write {name:format} with no second colon",
+          },
+        );
+      }
       // A repeated placeholder must match the same text again (like Python's `parse`), with the same format.
       const seen = placeholders.indexOf(m[1]);
       if (seen >= 0) {
@@ -99,13 +123,15 @@ export function compilePattern(pattern: string, config: Record<string, unknown>)
       } else {
         placeholders.push(m[1]);
         formats.push(format);
-        src += type ? `(${type.regex})` : "(.+?)";
+        src += fieldRegex(pattern, m[1], format);
       }
     } else {
-      specificity += part.length;
-      src += part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      src += part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
     }
   }
+  // Kedro's ranking counts what is outside `{...}` and the `{` of the key, whatever parse makes of them.
+  const specificity = pattern.replace(/\{.*?\}/g, "").length;
+  const braces = pattern.split("{").length - 1;
   return {
     pattern,
     config,
@@ -113,25 +139,101 @@ export function compilePattern(pattern: string, config: Record<string, unknown>)
     placeholders,
     formats,
     braces,
-    regex: new RegExp(`^${src}$`, "iu"),
+    // parse: re.IGNORECASE | re.DOTALL, the whole name.
+    regex: new RegExp(`^${src}$`, "ius"),
   };
 }
 
-function formatType(pattern: string, name: string, format: string): FormatType | undefined {
+/** A format spec as parse 1.19's extract_format splits it: `[[fill]align][0][width][.precision][type]`. */
+interface FieldFormat {
+  fill?: string;
+  align?: string;
+  width: string;
+  precision?: string;
+  type: string;
+}
+
+function splitFormat(format: string): FieldFormat {
+  let rest = format;
+  let fill: string | undefined;
+  let align: string | undefined;
+  if ("<>=^".includes(rest[0])) [align, rest] = [rest[0], rest.slice(1)];
+  else if (rest.length > 1 && "<>=^".includes(rest[1])) {
+    [fill, align, rest] = [rest[0], rest[1], rest.slice(2)];
+  }
+  if (rest.startsWith("0")) rest = rest.slice(1); // zero: no effect on what matches
+  const width = rest.match(/^[0-9]*/)![0];
+  rest = rest.slice(width.length);
+  let precision: string | undefined;
+  if (rest.startsWith(".")) {
+    precision = rest.slice(1).match(/^[0-9]*/)![0];
+    rest = rest.slice(1 + precision.length);
+  }
+  return { fill, align, width, precision, type: rest };
+}
+
+/**
+ * The capturing group of one placeholder with what parse 1.19 puts around it (Parser._handle_field): a width
+ * or alignment lets fill characters (default: spaces) pad the value outside the group, an integer type
+ * takes a sign, `=` alignment fill (default: zeros) between sign and digits.
+ */
+function fieldRegex(pattern: string, name: string, spec: string): string {
+  if (spec === "") return "(.+?)";
+  const format = splitFormat(spec);
+  const type = formatType(pattern, name, spec, format.type);
+  let s = type
+    ? type.regex(format.width)
+    : format.precision
+    ? format.width
+      ? `.{${format.width},${precisionAtLeast(pattern, name, spec, format)}}?`
+      : `.{1,${format.precision}}?`
+    : format.width
+    ? `.{${format.width},}?`
+    : ".+?";
+  let { fill, align } = format;
+  if (type?.integer) {
+    if (align === "=") s = `${escapeRegex(fill ?? "0")}*${s}`;
+    s = `[-+ ]?${s}`;
+  }
+  const pad = escapeRegex(align === "=" || fill === undefined ? " " : fill);
+  if (format.width && !align) align = ">";
+  s = `(${s})`;
+  return align === "<"
+    ? `${s}${pad}+`
+    : align === ">"
+    ? `${pad}*${s}`
+    : align === "^"
+    ? `${pad}*${s}${pad}+`
+    : s;
+}
+
+// `{n:5.2}` asks for 5 to 2 characters: parse's regex fails to compile (Kedro stops with re.error).
+function precisionAtLeast(pattern: string, name: string, spec: string, format: FieldFormat): string {
+  if (Number(format.precision) >= Number(format.width)) return format.precision!;
+  throw new DatasetError(
+    "catalog/bad-pattern",
+    `Pattern "${pattern}" has {${name}:${spec}}: a width of ${format.width} and a precision (most characters) of ${format.precision}`,
+    { hint: `make the precision at least the width, e.g. {${name}:${format.width}.${format.width}}` },
+  );
+}
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+function formatType(pattern: string, name: string, spec: string, format: string): FormatType | undefined {
   if (format === "") return undefined;
   const type = FORMAT_TYPES[format];
   if (type) return type;
   const known = UNSUPPORTED_TYPES.has(format);
   throw new DatasetError(
     "catalog/bad-pattern",
-    `Pattern "${pattern}" has {${name}:${format}}: ${
+    `Pattern "${pattern}" has {${name}:${spec}}: ${
       known
         ? `kmlf does not match parse's "${format}" type (numbers with a point, percentages, dates) in dataset names`
-        : `"${format}" is not a format type kmlf matches (only a bare type letter may follow the colon)`
+        : `"${format}" is not a format type of Python's parse ([[fill]align][0][width][.precision][type])`
     }`,
     {
-      hint: !known && FORMAT_TYPES[format.at(-1) ?? ""]
-        ? `write {${name}:${format.at(-1)}}: kmlf matches the type, without width, alignment or sign`
+      hint: /^[-+ ]/.test(format) && FORMAT_TYPES[format.slice(1)]
+        ? `parse takes no sign in a pattern, and {${name}:${format.slice(1)}} matches a signed number anyway`
         : `use {${name}} for any text, or a type: ${formatList(name)}`,
     },
   );
@@ -173,7 +275,7 @@ export function resolvePattern(p: DatasetPattern, name: string): Record<string, 
     if (typeof v === "string") {
       return v.replace(/\{([^{}:]+)(?::([^{}]*))?\}/g, (all, k: string, spec?: string) => {
         const value = values.get(k);
-        return value === undefined ? all : formatValue(value, spec);
+        return value === undefined ? all : formatValue(value, spec, v, p.pattern);
       });
     }
     if (Array.isArray(v)) return v.map(fill);
@@ -185,33 +287,42 @@ export function resolvePattern(p: DatasetPattern, name: string): Record<string, 
   return fill(p.config) as Record<string, unknown>;
 }
 
-// What `parse` hands Kedro for one placeholder: integer types give a number (sign kept, base prefix read).
+// What `parse` hands Kedro for one placeholder: integer types give a number (parse's int_convert: sign,
+// base from a 0x/0o/0b prefix for `d`, then every character that is not a digit of the base dropped).
 function parsedValue(text: string, format: string): string | bigint {
-  const base = FORMAT_TYPES[format]?.base;
-  if (base === undefined) return text;
-  const negative = text.trimStart().startsWith("-");
-  let digits = text.replace(/^[-+ ]/, "");
-  let radix = base === "auto" ? 10 : base;
-  const prefix = digits.slice(0, 2).toLowerCase();
-  if (prefix === "0x" || prefix === "0o" || prefix === "0b") {
-    if (base === "auto") radix = prefix === "0x" ? 16 : prefix === "0o" ? 8 : 2;
-    digits = digits.slice(2);
+  const type = FORMAT_TYPES[splitFormat(format || " ").type];
+  if (!format || !type?.integer) return text;
+  const start = text[0] === "-" || text[0] === "+" ? 1 : 0;
+  let base = type.base ?? 10;
+  if (type.base === undefined && text[start] === "0" && text.length - start > 2) {
+    const letter = text[start + 1].toLowerCase();
+    base = letter === "b" ? 2 : letter === "o" ? 8 : letter === "x" ? 16 : 10;
   }
-  const prefixes: Record<number, string> = { 2: "0b", 8: "0o", 10: "", 16: "0x" };
-  const value = BigInt(prefixes[radix] + (radix === 10 ? digits.replace(/^0+(?=.)/, "") : digits));
-  return negative ? -value : value;
+  const digits = "0123456789abcdef".slice(0, base);
+  const kept = [...text.toLowerCase()].filter((c) => digits.includes(c)).join("");
+  let value = 0n;
+  for (const c of kept) value = value * BigInt(base) + BigInt(digits.indexOf(c));
+  return text[0] === "-" ? -value : value;
 }
 
-// Python's str.format of the value: an integer takes `d` with a width (`{n:03d}` → "007"); other specs
-// of the entry's strings are not applied (the value is inserted as matched).
-function formatValue(value: string | bigint, spec: string | undefined): string {
-  if (typeof value === "bigint") {
-    const m = spec?.match(/^(0)?(\d+)?d?$/);
-    const text = String(value < 0n ? -value : value);
-    const width = Number(m?.[2] ?? 0) - (value < 0n ? 1 : 0);
-    const padded = m?.[1] ? text.padStart(width, "0") : text;
-    const signed = (value < 0n ? "-" : "") + padded;
-    return m?.[2] && !m[1] ? signed.padStart(Number(m[2]), " ") : signed;
+// Python's str.format of the value: `{n}` is str(value), `{n:spec}` format(value, spec) (`{n:03d}` → "007").
+function formatValue(
+  value: string | bigint,
+  spec: string | undefined,
+  template: string,
+  pattern: string,
+): string {
+  if (spec === undefined) return String(value);
+  try {
+    return pyFormat(value, spec);
+  } catch (error) {
+    if (!(error instanceof FormatSpecError)) throw error;
+    throw new DatasetError(
+      "catalog/bad-pattern",
+      `Cannot fill "${template}" from the pattern "${pattern}": ${error.message} (the value is ${
+        typeof value === "bigint" ? `the integer ${value}` : `the text ${JSON.stringify(value)}`
+      })`,
+      { hint: "write a format Python's str.format takes for that value, or {name} alone" },
+    );
   }
-  return value;
 }

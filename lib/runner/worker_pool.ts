@@ -112,7 +112,7 @@ export class WorkerPool {
       const ids = Object.fromEntries(
         Object.entries(lazy).map(([name, loaders]) => [name, Object.keys(loaders)]),
       );
-      const message: ToWorker = { type: "run", id, job, inputs, lazy: ids };
+      const message: ToWorker = { type: "run", id, job, inputs: plainInputs(inputs), lazy: ids };
       try {
         slot.worker.postMessage(message, transfer);
       } catch {
@@ -313,4 +313,17 @@ function replaced(slot: PoolWorker, culprit: Node | undefined): KmlfError | unde
 
 function stoppedError(node: Node): KmlfError {
   return new RunError("run/interrupted", `Node "${node.name}" was stopped: the run was interrupted`);
+}
+
+// A dataset's record kept in key order (IncrementalDataset's partitions, Excel sheets) is a Proxy, which
+// postMessage cannot copy: the worker gets its entries as a plain object (tagged in catalog/ordered_record.ts).
+function plainInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+  const tag = Symbol.for("kmlf.orderedRecord");
+  let plain: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(inputs)) {
+    if (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[tag] === true) {
+      (plain ??= { ...inputs })[name] = { ...value };
+    }
+  }
+  return plain ?? inputs;
 }

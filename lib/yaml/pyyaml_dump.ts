@@ -15,7 +15,7 @@ import {
   type ScalarAnalysis,
 } from "./pyyaml_scalar.ts";
 import { pyFloatRepr } from "../py_float.ts";
-import { PYYAML_BOOL, PYYAML_FLOAT, PYYAML_INT, PYYAML_TIMESTAMP } from "./yaml11.ts";
+import { pythonTimestampText, PYYAML_BOOL, PYYAML_FLOAT, PYYAML_INT, PYYAML_TIMESTAMP } from "./yaml11.ts";
 import { compareCodePoints } from "../code_points.ts";
 
 export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
@@ -96,8 +96,14 @@ function representNumber(n: number): string {
   return !repr.includes(".") && repr.includes("e") ? repr.replace("e", ".0e") : repr;
 }
 
-/** SafeRepresenter's datetime: `isoformat(" ")` of the aware UTC datetime. */
+/**
+ * SafeRepresenter's date and datetime: a timestamp read from YAML as PyYAML read it (a date stays a date, a
+ * naive datetime naive, the zone and microseconds as written); any other Date as the aware UTC datetime's
+ * `isoformat(" ")`.
+ */
 function representDate(date: Date): string {
+  const read = pythonTimestampText(date);
+  if (read !== undefined) return read;
   const iso = date.toISOString();
   const ms = iso.slice(20, 23);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === "000" ? "" : `.${ms}000`}+00:00`;

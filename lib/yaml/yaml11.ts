@@ -188,10 +188,31 @@ function constructTimestamp(data: string): Date {
   return withPythonText(date, `${iso} ${clock}${zone}`);
 }
 
-// js-yaml turns a mapping key into text with String(key): the key gets Python's str() of the value.
+// js-yaml turns a mapping key into text with String(key): the key gets Python's str() of the value. The
+// writer uses the same text (PyYAML writes a date or datetime as its str()), while the Date still holds the
+// time it was read as.
 function withPythonText(date: Date, text: string): Date {
   Object.defineProperty(date, "toString", { value: () => text, enumerable: false });
+  PYTHON_TEXTS.set(date, { time: date.getTime(), text });
   return date;
+}
+
+const PYTHON_TEXTS = new WeakMap<Date, { time: number; text: string }>();
+
+/**
+ * How PyYAML writes back a timestamp kmlf read with {@link PYYAML_SCHEMA}: Python's `str()` of the date or
+ * datetime PyYAML would have read (`2024-01-02` for a date, no zone for a naive datetime, the zone and the
+ * microseconds as written); undefined for any other Date, or one changed since it was read.
+ *
+ * @example
+ * ```ts
+ * const date = parseYaml("d: 2024-01-02", "f.yml", { schema: PYYAML_SCHEMA }).value.d;
+ * pythonTimestampText(date); // "2024-01-02"
+ * ```
+ */
+export function pythonTimestampText(date: Date): string | undefined {
+  const known = PYTHON_TEXTS.get(date);
+  return known && known.time === date.getTime() ? known.text : undefined;
 }
 
 const timestamp = new Type("tag:yaml.org,2002:timestamp", {

@@ -33,13 +33,13 @@ Deno.test("csv typing: columns of numbers, booleans and empty fields are typed; 
   });
 });
 
-Deno.test("csv without a header names columns column_0… or by the columns option", async () => {
+Deno.test("csv without a header names columns 0, 1, … as pandas does (row[0] reads them), or by the columns option", async () => {
   await inTempDir(async (dir) => {
     const file = join(dir, "t.csv");
     await Deno.writeTextFile(file, "1,x\n2,y\n");
     assert.deepEqual(await new CsvDataset({ filepath: file, loadArgs: { header: false } }).load(), [
-      { column_0: 1, column_1: "x" },
-      { column_0: 2, column_1: "y" },
+      { 0: 1, 1: "x" },
+      { 0: 2, 1: "y" },
     ]);
     const named = await new CsvDataset({
       filepath: file,

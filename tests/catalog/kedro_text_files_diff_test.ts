@@ -166,3 +166,67 @@ Deno.test("an integral number is written as an int, as JavaScript cannot tell 1.
   const { bytes } = await writtenBy((f) => new JsonDataset({ filepath: f }), { a: 1.0, big: 1e21, neg: -0 });
   assert.equal(bytes, '{\n  "a": 1,\n  "big": 1000000000000000000000,\n  "neg": 0\n}');
 });
+
+// Timestamps PyYAML reads (yaml11.ts' pattern), in every form: a date, naive and aware datetimes, zones
+// Z/±h/±hh:mm/-00:00, 0 to 9 fraction digits, one-digit month/day/hour, T or spaces between date and time.
+function timestampTexts(seed: number, count: number): string[] {
+  const rand = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const pad = (n: number, width: number) => String(n).padStart(width, "0");
+  return Array.from({ length: count }, () => {
+    const [y, mo, d] = [
+      pick([1, 99, 1970, 2024, 9999]),
+      1 + Math.floor(rand() * 12),
+      1 + Math.floor(rand() * 28),
+    ];
+    if (rand() < 0.3) return `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}`;
+    const short = rand() < 0.3;
+    const date = `${pad(y, 4)}-${short ? mo : pad(mo, 2)}-${short ? d : pad(d, 2)}`;
+    const h = Math.floor(rand() * 24);
+    const time = `${short ? h : pad(h, 2)}:${pad(Math.floor(rand() * 60), 2)}:${
+      pad(Math.floor(rand() * 60), 2)
+    }`;
+    const fraction = pick(["", ".", ".5", ".123", ".000001", ".123456", ".1234567", ".000000001"]);
+    const zone = pick(["", "", "Z", " Z", "+02:00", "-05:30", "+1", "-00:00", " +00:00", "+13:45"]);
+    return `${date}${pick(["T", "t", " ", "  "])}${time}${fraction}${zone}`;
+  });
+}
+
+Deno.test("dates and datetimes a yaml dataset loaded are saved back as Kedro's YAMLDataset saves them", async () => {
+  const texts = timestampTexts(29, 200);
+  const docs = texts.map((t, i) =>
+    i % 3 === 0 ? `when: ${t}\n` : i % 3 === 1 ? `- ${t}\n- x\n` : `a:\n  b: ${t}\n  c: [${t}, 1]\n`
+  );
+  const requests = docs.map((text, i) => ({ text, args: i % 2 ? {} : { sort_keys: false } }));
+  const { yaml_resave } = await pythonOracle<{ yaml_resave: string[] }>(SCRIPT, { yaml_resave: requests });
+  const failures: string[] = [];
+  await inTempDir(async (dir) => {
+    for (const [i, { text, args }] of requests.entries()) {
+      const source = join(dir, "in.yml");
+      await Deno.writeTextFile(source, text);
+      const value = await new YamlDataset({ filepath: source }).load();
+      const out = new YamlDataset({ filepath: join(dir, "out.yml"), saveArgs: args });
+      await out.save(value);
+      const bytes = await Deno.readTextFile(join(dir, "out.yml"));
+      if (bytes !== yaml_resave[i]) failures.push(`${text}kmlf   ${bytes}PyYAML ${yaml_resave[i]}`);
+      // And what it wrote reads back as the same instants.
+      assert.deepEqual(await out.load(), value);
+    }
+  });
+  assert.deepEqual(failures.slice(0, 5), [], `${failures.length} of ${requests.length} files differ`);
+});
+
+Deno.test("a Date changed after it was loaded, or made by a node, is saved as the UTC datetime it holds", async () => {
+  await inTempDir(async (dir) => {
+    const filepath = join(dir, "d.yml");
+    await Deno.writeTextFile(filepath, "a: 2024-01-02\nb: 2024-01-02 03:04:05+02:00\n");
+    const value = await new YamlDataset<{ a: Date; b: Date; c?: Date }>({ filepath }).load();
+    value.a.setUTCHours(5);
+    value.c = new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 120));
+    await new YamlDataset({ filepath }).save(value);
+    assert.equal(
+      await Deno.readTextFile(filepath),
+      "a: 2024-01-02 05:00:00+00:00\nb: 2024-01-02 03:04:05+02:00\nc: 2024-01-02 03:04:05.120000+00:00\n",
+    );
+  });
+});

@@ -4,7 +4,10 @@ Debian's python3-yaml, test prerequisites): kedro-datasets' JSONDataset saves wi
 `yaml.dump(data, f, **{"default_flow_style": False, **save_args})`; MLflow's log_dict writes a .json
 artifact with `json.dump(d, f, indent=2)`.
 
-stdin: {"json": [{"value": v, "args": {...}}, ...], "yaml": [...]}. stdout: {"json": [text, ...], "yaml": [...]}.
+stdin: {"json": [{"value": v, "args": {...}}, ...], "yaml": [...], "yaml_resave": [{"text": t, "args": {...}}]}.
+stdout: {"json": [text, ...], "yaml": [...], "yaml_resave": [...]}; "yaml_resave" is what YAMLDataset saves
+of what it loaded from the YAML text (`yaml.safe_load`, then the dump above), for values JSON cannot carry
+(dates, datetimes).
 """
 import io
 import json
@@ -29,4 +32,5 @@ request = json.load(sys.stdin)
 json.dump({
     "json": [kedro_json(r["value"], r["args"]) for r in request.get("json", [])],
     "yaml": [kedro_yaml(r["value"], r["args"]) for r in request.get("yaml", [])],
+    "yaml_resave": [kedro_yaml(yaml.safe_load(r["text"]), r["args"]) for r in request.get("yaml_resave", [])],
 }, sys.stdout)

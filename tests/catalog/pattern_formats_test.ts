@@ -89,7 +89,8 @@ Deno.test("a typed pattern lets a name fall through to the next pattern, ranked 
 const BAD_PATTERNS: Record<string, string> = {
   "pattern-format-unknown": '"{name:q}_csv":\n  type: csv\n  filepath: data/{name}.csv\n',
   "pattern-format-float": '"score_{value:f}":\n  type: json\n  filepath: data/{value}.json\n',
-  "pattern-format-width": '"model_{n:>5d}":\n  type: pickle\n  filepath: data/{n}.pkl\n',
+  "pattern-format-precision": '"model_{n:5.2}":\n  type: pickle\n  filepath: data/{n}.pkl\n',
+  "pattern-format-sign": '"model_{n:+d}":\n  type: pickle\n  filepath: data/{n}.pkl\n',
   "pattern-format-repeated": '"{a:d}_{a}":\n  type: memory\n',
 };
 
@@ -124,5 +125,30 @@ Deno.test("a run that uses none of a bad pattern's names still reports the bad k
       const errors = e instanceof KmlfAggregateError ? e.errors : [e];
       return errors.some((x) => x instanceof DatasetError && x.code === "catalog/bad-pattern");
     },
+  );
+});
+
+Deno.test("widths, alignment and fill in a pattern match padded names as parse does; str.format fills the entry", () => {
+  const p = compilePattern("{layer:l}.part_{n:03d}", {
+    filepath: "data/{layer:>5}/part_{n:03d}.csv",
+    n: "{n:_>+6,}",
+  });
+  assert.deepEqual(resolvePattern(p, "raw.part_007"), { filepath: "data/  raw/part_007.csv", n: "____+7" });
+  assert.deepEqual(
+    resolvePattern(p, "raw.part_1234")?.filepath,
+    undefined,
+    "a width of 3 is at most 3 digits",
+  );
+  assert.equal(resolvePattern(compilePattern("m_{n:>5d}", { f: "{n}" }), "m_   42")?.f, "42");
+  assert.equal(resolvePattern(compilePattern("m_{n:*^}!", { f: "{n}" }), "m_*ab**!")?.f, "ab");
+  // `{{` and `}}` are braces, and a field parse does not take (`{n:}`) is text.
+  assert.ok(compilePattern("{{x}}_{n:d}", {}).regex.test("{x}_1"));
+  assert.ok(compilePattern("m_{n:}", {}).regex.test("m_{n:}"));
+  assert.ok(!compilePattern("m_{n:}", {}).regex.test("m_a"));
+  assert.throws(
+    () => resolvePattern(compilePattern("m_{n}", { f: "{n:d}" }), "m_a"),
+    (e: DatasetError) =>
+      e.code === "catalog/bad-pattern" &&
+      /Unknown format code 'd' for object of type 'str'/.test(e.message) && /the text "a"/.test(e.message),
   );
 });

@@ -37,7 +37,7 @@ Deno.test("bytes that are not UTF-8 are an error naming the file, not replacemen
       filepath: join(dir, "t.csv"),
       loadArgs: { header: null, encoding: "latin-1" },
     });
-    assert.deepEqual(await csv.load(), [{ column_0: "café" }], "load_args.encoding reads it");
+    assert.deepEqual(await csv.load(), [{ 0: "café" }], "load_args.encoding reads it");
     await assert.rejects(
       () => new CsvDataset({ filepath: join(dir, "t.csv") }).load(),
       (e: DatasetError) => /load_args\.encoding/.test(e.hint ?? ""),

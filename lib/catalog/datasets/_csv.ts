@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { pyFloatRepr } from "../../py_float.ts";
 
 /** How {@link parseCsv} reads. */
 export interface CsvParseOptions {
@@ -290,9 +291,15 @@ export function stringifyCsv(
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }
 
-// String() writes -0 as "0" and the infinities as "Infinity", which pandas reads as text.
+// String() writes -0 as "0" and the infinities as "Infinity", which pandas reads as text; and a fraction
+// below 1e-4 (or from 1e16) other than Python's repr, which pandas writes: 1e-7, not 1e-07.
 function numberText(value: number): string {
   // "-0.0", not "-0": pandas reads a column of "-0" as the integer 0, losing the sign.
-  if (Number.isFinite(value)) return Object.is(value, -0) ? "-0.0" : String(value);
+  if (Number.isFinite(value)) {
+    if (Object.is(value, -0)) return "-0.0";
+    const abs = Math.abs(value);
+    // Between 1e-4 and 1e16 both write the shortest digits without an exponent (the common case, fast).
+    return (abs >= 1e-4 && abs < 1e16) || Number.isInteger(value) ? String(value) : pyFloatRepr(value);
+  }
   return Number.isNaN(value) ? "NaN" : value > 0 ? "inf" : "-inf";
 }

@@ -3,6 +3,7 @@
  * names, usecols, nrows, na_values, dtype, true/false values, thousands and decimal separators.
  */
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
+import { pyFloatRepr } from "../../py_float.ts";
 
 /** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
 export type Cell = string | number | bigint | boolean | Date | null;
@@ -111,7 +112,7 @@ export function gridToRows(
           ? (header[i] as Date).toISOString()
           : String(header[i])),
       ))
-      : Array.from({ length: width }, (_, i) => `column_${i}`));
+      : Array.from({ length: width }, (_, i) => String(i))); // pandas' labels 0, 1, …: row[0] reads them
   const keep = selectColumns(names, args.usecols);
   if (args.nrows !== undefined) body = body.slice(0, args.nrows);
   const convert = converter(args);
@@ -121,9 +122,10 @@ export function gridToRows(
     return row;
   });
   if (args.typing !== false) {
+    const flagOf = booleanTexts(args);
     for (const i of keep) {
       const dtype = typeof args.dtype === "string" ? args.dtype : args.dtype?.[names[i]];
-      if (dtype === undefined) typeColumn(rows, names[i], args);
+      if (dtype === undefined) typeColumn(rows, names[i], args, flagOf);
     }
   }
   return rows;
@@ -155,40 +157,71 @@ function assertUniqueNames(names: readonly string[], key: string): void {
   });
 }
 
-// Types the text of one column as pandas does: numbers when every value reads as a number, booleans
-// when every value is one, else the column keeps its values as they are.
-function typeColumn(rows: TableRow[], column: string, args: TableReadArgs): void {
-  let kind: "number" | "boolean" | undefined;
+// Types one column as pandas' parser does (_infer_types): numbers when every value reads as one — Excel's
+// boolean cells count, as 1 and 0, when a number or a missing value is with them (maybe_convert_numeric) —
+// else booleans when every value is one (true_values and false_values too, for the whole column only),
+// else the column keeps its values as they are.
+function typeColumn(
+  rows: TableRow[],
+  column: string,
+  args: TableReadArgs,
+  flagOf: (text: string) => boolean | undefined,
+): void {
+  let numeric = true;
+  let boolean = true;
+  let number = false;
+  let realBoolean = false;
+  let missing = false;
+  let seen = false;
   // Each value read once: the typed column is only written back when every value agreed.
-  const typed: Cell[] = new Array(rows.length);
+  const numbers: Cell[] = new Array(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const value = rows[r][column];
-    if (value === null) continue;
-    let k: "number" | "boolean" | undefined;
-    if (typeof value === "string") {
-      const flag = BOOLEANS.get(value);
-      const number = flag === undefined ? numberText(value, args) : undefined;
-      k = flag !== undefined ? "boolean" : number !== undefined ? "number" : undefined;
-      typed[r] = flag ?? number ?? value;
-    } else {
-      k = typeof value === "number" || typeof value === "bigint"
-        ? "number"
-        : typeof value === "boolean"
-        ? "boolean"
-        : undefined;
-      typed[r] = value;
+    if (value === null) {
+      missing = true;
+      continue;
     }
-    if (k === undefined || (kind !== undefined && k !== kind)) return;
-    kind = k;
+    seen = true;
+    if (typeof value === "string") {
+      if (numeric) {
+        const n = numberText(value, args);
+        if (n === undefined) numeric = false;
+        else [numbers[r], number] = [n, true];
+      }
+      if (boolean && flagOf(value) === undefined) boolean = false;
+    } else if (typeof value === "number" || typeof value === "bigint") {
+      [numbers[r], number, boolean] = [value, true, false];
+    } else if (typeof value === "boolean") {
+      [numbers[r], realBoolean] = [value ? 1 : 0, true];
+    } else return;
+    if (!numeric && !boolean) return;
   }
-  if (kind === undefined) return;
-  for (let r = 0; r < rows.length; r++) if (rows[r][column] !== null) rows[r][column] = typed[r];
+  if (!seen) return;
+  if (numeric && (number || (missing && realBoolean))) {
+    for (let r = 0; r < rows.length; r++) if (rows[r][column] !== null) rows[r][column] = numbers[r];
+  } else if (boolean) {
+    for (let r = 0; r < rows.length; r++) {
+      const value = rows[r][column];
+      if (typeof value === "string") rows[r][column] = flagOf(value)!;
+    }
+  }
+}
+
+/** What reads as a boolean: pandas' True/TRUE/true spellings and `true_values`/`false_values`. */
+function booleanTexts(args: TableReadArgs): (text: string) => boolean | undefined {
+  if (!args.true_values?.length && !args.false_values?.length) return (text) => BOOLEANS.get(text);
+  const trueValues = new Set(args.true_values?.map(String));
+  const falseValues = new Set(args.false_values?.map(String));
+  return (text) => (trueValues.has(text) ? true : falseValues.has(text) ? false : BOOLEANS.get(text));
 }
 
 function selectColumns(names: readonly string[], usecols: TableReadArgs["usecols"]): number[] {
   const all = names.map((_, i) => i);
   if (usecols === undefined) return all;
-  const wanted = typeof usecols === "string" ? excelColumns(usecols) : usecols;
+  // Excel letters past the last column are no columns to pandas, not an error ("A:Z" on 3 columns).
+  const wanted = typeof usecols === "string"
+    ? excelColumns(usecols).filter((i) => i < names.length)
+    : usecols;
   const missing = wanted.filter((c) => typeof c === "string" ? !names.includes(c) : c >= names.length);
   if (missing.length > 0) {
     throw new DatasetError(
@@ -262,22 +295,18 @@ function converter(args: TableReadArgs): (column: string, cell: Cell) => Cell {
       : [na[column] ?? []].flat();
     return new Set([...list.map(String), ...(keepDefault ? PANDAS_NA_VALUES : [])]);
   };
-  const trueValues = new Set(args.true_values ?? []);
-  const falseValues = new Set(args.false_values ?? []);
   const dtypeOf = (column: string) => typeof args.dtype === "string" ? args.dtype : args.dtype?.[column];
   const cache = new Map<string, Set<string>>();
   return (column, cell) => {
     const na = cache.get(column) ?? cache.set(column, naFor(column)).get(column)!;
     if (cell === null || (typeof cell === "string" && na.has(cell))) return null;
-    if (typeof cell === "string" && trueValues.has(cell)) return true;
-    if (typeof cell === "string" && falseValues.has(cell)) return false;
     const dtype = dtypeOf(column);
     return dtype === undefined ? cell : withDtype(cell, dtype, column, args);
   };
 }
 
 function typedText(value: string, args: TableReadArgs): Cell {
-  const boolean = BOOLEANS.get(value);
+  const boolean = booleanTexts(args)(value);
   if (boolean !== undefined) return boolean;
   const number = numberText(value, args);
   return number === undefined ? value : number;
@@ -297,7 +326,7 @@ function numberText(value: string, args: TableReadArgs): number | bigint | undef
 
 function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, args: TableReadArgs): Cell {
   const is = (kind: keyof typeof LOAD_DTYPES) => (LOAD_DTYPES[kind] as readonly string[]).includes(dtype);
-  if (is("text")) return cell instanceof Date ? cell.toISOString() : String(cell);
+  if (is("text")) return pyStr(cell);
   if (is("bool")) {
     if (typeof cell === "boolean") return cell;
     if (cell === 1 || cell === 0) return cell === 1;
@@ -314,6 +343,20 @@ function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, arg
     throw badValue(column, cell, dtype);
   }
   return is("float") ? Number(number) : number;
+}
+
+// Python's str() of a typed (Excel) cell, as pandas' dtype=str writes it: True, 1e-07, an integral number as
+// openpyxl reads it (an int: 1, 1000000000000000000000), a date as "2024-01-02 03:04:05.120000".
+function pyStr(cell: Exclude<Cell, null>): string {
+  if (typeof cell === "string") return cell;
+  if (typeof cell === "boolean") return cell ? "True" : "False";
+  if (typeof cell === "number") return Number.isInteger(cell) ? BigInt(cell).toString() : pyFloatRepr(cell);
+  if (cell instanceof Date) {
+    const iso = cell.toISOString();
+    const ms = cell.getUTCMilliseconds();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms).padStart(3, "0")}000` : ""}`;
+  }
+  return String(cell);
 }
 
 function badValue(column: string, cell: Cell, dtype: string): DatasetError {

@@ -2,7 +2,9 @@
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
+import { orderedRecord } from "../ordered_record.ts";
 import { assertCells } from "./_table_cells.ts";
+import { readXlsxText, xlsxCarriageReturns, xlsxText } from "./_xlsx_text.ts";
 import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
@@ -50,7 +52,7 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
     const XLSX = await import("xlsx");
     let workbook: import("xlsx").WorkBook;
     try {
-      workbook = XLSX.read(bytes, {
+      const options: import("xlsx").ParsingOptions = {
         type: "array",
         cellDates: false, // SheetJS truncates a date to the millisecond below; see exactDates
         cellNF: true, // the number format says which numbers are dates
@@ -58,7 +60,9 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
         cellHTML: false,
         cellText: false,
         cellStyles: false,
-      });
+      };
+      // A ZIP (.xlsx, .xlsm, .ods) is read with Excel's text (CRs, characters past U+FFFF; _xlsx_text.ts).
+      workbook = bytes[0] === 0x50 ? readXlsxText(XLSX, bytes, options) : XLSX.read(bytes, options);
     } catch (error) {
       throw new DatasetError(
         "dataset/bad-excel",
@@ -98,15 +102,22 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
         UTC: true, // a date cell is the UTC time of a Date, whatever the machine's time zone
       });
       // Like pandas: an empty row inside the table is a row of missing values; empty rows after it are not
-      // rows (the sheet's range may reach past the data).
-      let end = grid.length;
+      // rows (the sheet's range may reach past the data) — after nrows, since pandas reads only the rows
+      // nrows needs before it drops them.
+      let end = Math.min(grid.length, rowsNeeded(args) ?? Infinity);
       while (end > 0 && grid[end - 1].every((c) => c === null || c === "")) end--;
-      return gridToRows(grid.slice(0, end), args);
+      // read_excel, unlike read_csv, reads the header row even when names are given: names replace it.
+      return gridToRows(
+        grid.slice(0, end),
+        args.names && args.header === undefined ? { ...args, header: 0 } : args,
+      );
     };
     const sheet = args.sheet_name === undefined ? 0 : args.sheet_name;
     if (sheet !== null && !Array.isArray(sheet)) return rowsOf(pick(sheet));
-    const wanted = sheet === null ? names : sheet.map(pick);
-    return Object.fromEntries(wanted.map((name) => [name, rowsOf(name)]));
+    // Keyed as pandas keys its dict: by name, or by position where sheet_name lists one ({2: rows}); in
+    // workbook (or sheet_name list) order, which a plain object would not keep for keys like "2024".
+    const wanted = sheet === null ? names : sheet;
+    return orderedRecord(wanted.map((s) => [String(s), rowsOf(pick(s))]));
   }
 
   protected async encode(data: TableRow[] | Sheets): Promise<Uint8Array> {
@@ -140,7 +151,9 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
         name,
       );
     }
-    return new Uint8Array(XLSX.write(workbook, { type: "array", bookType: "xlsx", compression: true }));
+    // Shared strings, so that every text goes through one part kmlf can fix (xlsxCarriageReturns).
+    const bytes = XLSX.write(workbook, { type: "array", bookType: "xlsx", compression: true, bookSST: true });
+    return xlsxCarriageReturns(XLSX, new Uint8Array(bytes));
   }
 }
 
@@ -157,24 +170,43 @@ function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
   const index = args.index === true;
   // Excel has no NaN or infinity: they are written as pandas writes them (text it reads back as floats).
   const cell = (v: unknown) =>
-    v === null || v === undefined
-      ? (args.na_rep ?? null)
+    typeof v === "string"
+      ? xlsxText(v)
+      : v === null || v === undefined
+      ? (args.na_rep === undefined ? null : xlsxText(args.na_rep))
       : typeof v === "number" && !Number.isFinite(v)
       ? (Number.isNaN(v) ? "NaN" : v > 0 ? "inf" : "-inf")
       : v;
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
-  return args.header === false ? body : [[...(index ? [args.index_label ?? null] : []), ...columns], ...body];
+  const header = [...(index ? [args.index_label ?? null] : []), ...columns].map((
+    h,
+  ) => (typeof h === "string" ? xlsxText(h) : h));
+  return args.header === false ? body : [header, ...body];
+}
+
+// pandas' _calc_rows: the sheet rows that load_args.nrows reads (header and skipped rows included).
+function rowsNeeded(args: ExcelLoadArgs): number | undefined {
+  if (args.nrows === undefined) return undefined;
+  const header = args.header === undefined || args.header === true ? 0 : args.header;
+  const headerRows = header === null || header === false ? 0 : header + 1;
+  const skipped = typeof args.skiprows === "number" ? args.skiprows : args.skiprows?.length ?? 0;
+  return headerRows + args.nrows + skipped;
 }
 
 const DAY_MS = 86_400_000;
 const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
 
-// Date cells are numbers (days since 1899-12-30, or 1904-01-01) with a date format. SheetJS turns them
+// Formulas without a value are read as "" (see below). Date cells are numbers (days since 1899-12-30, or 1904-01-01) with a date format. SheetJS turns them
 // into Dates by truncating to the millisecond, so about one Date in six saved came back 1 ms early; here
 // they are rounded. Serials below 60 skip Excel's fictitious 1900-02-29, as SheetJS writes them.
 function exactDates(sheet: import("xlsx").WorkSheet, date1904: boolean, isDate: (format: string) => boolean) {
   for (const row of sheet["!data"] ?? []) {
     for (const cell of row ?? []) {
+      // A formula whose value was never computed (a workbook written by openpyxl, as pandas writes "=1+2"):
+      // openpyxl reads it as "" (a missing value by default), as here.
+      if (cell?.f !== undefined && (cell.v === undefined || cell.v === null)) {
+        Object.assign(cell, { t: "s", v: "" });
+      }
       if (cell?.t !== "n" || typeof cell.z !== "string" || !isDate(cell.z)) continue;
       const serial = cell.v as number;
       const days = date1904 ? serial + 1462 : serial < 60 ? serial + 1 : serial;

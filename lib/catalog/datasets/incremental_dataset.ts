@@ -1,6 +1,7 @@
 /** A partitioned folder that loads only the partitions newer than its checkpoint (Kedro's IncrementalDataset). */
 import { DatasetError } from "../../errors.ts";
 import type { Dataset } from "../dataset.ts";
+import { orderedRecord } from "../ordered_record.ts";
 import { type PartitionedOptions, PartitionFolder } from "./partitioned_dataset.ts";
 
 /** Whether partition `partitionId` is still to be processed, given the checkpoint (Python's `operator.gt`). */
@@ -57,9 +58,9 @@ export class IncrementalDataset extends PartitionFolder {
 
   /** Loads every partition past the checkpoint; `{}` when there is none. */
   override async load(): Promise<Record<string, unknown>> {
-    const loaded: Record<string, unknown> = {};
-    for (const id of await this.newPartitionIds()) loaded[id] = await this.loadPartition(id);
-    return loaded;
+    const loaded: [string, unknown][] = [];
+    for (const id of await this.newPartitionIds()) loaded.push([id, await this.loadPartition(id)]);
+    return orderedRecord(loaded); // in id order, even for ids like "10" and "2"
   }
 
   override async save(partitions: Record<string, unknown>): Promise<void> {

@@ -2,6 +2,7 @@
 import { DatasetError } from "../../errors.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
+import { isOrderedRecord, orderedRecord } from "../ordered_record.ts";
 
 /** How data is copied on save and load, so a node mutating its input cannot affect other nodes. */
 export type CopyMode = "deepcopy" | "copy" | "assign";
@@ -79,6 +80,10 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
 function copy<T>(data: T, mode: CopyMode | undefined): T {
   const m = mode ?? inferMode(data);
   if (m === "assign" || typeof data !== "object" || data === null) return data;
+  // A dataset's record in key order (partitions, sheets) is a Proxy, which structuredClone refuses.
+  if (isOrderedRecord(data)) {
+    return orderedRecord(Object.entries(data).map(([k, v]) => [k, m === "copy" ? v : copy(v, m)])) as T;
+  }
   if (m === "copy") return shallowCopy(data);
   try {
     return structuredClone(data);

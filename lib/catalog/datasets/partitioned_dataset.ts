@@ -5,6 +5,8 @@ import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
+import { orderedRecord } from "../ordered_record.ts";
+import { compareCodePoints } from "../../code_points.ts";
 
 /** Load result: partition id → function loading that partition. */
 export type PartitionLoaders = Record<string, () => Promise<unknown>>;
@@ -135,7 +137,8 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       }
     };
     if (pathExists(this.path)) await walk(this.path);
-    return ids.sort();
+    // Python's string order, as Kedro sorts partitions (UTF-16 order differs past U+FFFF).
+    return ids.sort(compareCodePoints);
   }
 }
 
@@ -165,8 +168,7 @@ export class PartitionedDataset extends PartitionFolder {
           : "save the partitions first",
       });
     }
-    const loaders: PartitionLoaders = {};
-    for (const id of ids) loaders[id] = async () => await (await this.createPartitionOf(id)).load();
-    return loaders;
+    // In id order, as Kedro's dict: a plain object would list ids like "10" and "2" first.
+    return orderedRecord(ids.map((id) => [id, async () => await (await this.createPartitionOf(id)).load()]));
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * Records keyed by user strings that keep their keys in a given order, as a Python dict does. A plain
+ * JavaScript object lists integer-like keys (`"2"`, `"10"`) first, in numeric order, whatever order they were
+ * added in: partitions `a`, `10`, `2` would come out `2`, `10`, `a` where Kedro gives `10`, `2`, `a`.
+ *
+ * @module
+ */
+
+const ORDERED = new WeakSet<object>();
+
+/**
+ * `record[ORDERED_TAG] === true` for a record of {@link orderedRecord}: what sends data to a worker (which
+ * cannot copy a Proxy) spots one without importing the catalog, and sends `{...record}`.
+ */
+export const ORDERED_TAG: unique symbol = Symbol.for("kmlf.orderedRecord") as never;
+
+/**
+ * An object with `entries`' keys in their order for `Object.keys/entries`, `for...in`, spreading and
+ * `JSON.stringify` (a Proxy whose `ownKeys` keeps the order; keys added later come after, in the order they
+ * were added). Reading and writing values works as on a plain object.
+ *
+ * @example
+ * ```ts
+ * Object.keys(orderedRecord([["b", 1], ["10", 2], ["2", 3]])); // ["b", "10", "2"]
+ * ```
+ */
+export function orderedRecord<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
+  const order: string[] = [];
+  const target: Record<string, T> = {};
+  for (const [key, value] of entries) {
+    if (!Object.hasOwn(target, key)) order.push(key);
+    target[key] = value;
+  }
+  const record = new Proxy(target, {
+    get: (t, key, receiver) => (key === ORDERED_TAG ? true : Reflect.get(t, key, receiver)),
+    ownKeys(t) {
+      const present = new Set(Reflect.ownKeys(t));
+      const keys: (string | symbol)[] = order.filter((k) => present.has(k));
+      for (const k of present) if (typeof k === "symbol" || !order.includes(k)) keys.push(k);
+      return keys;
+    },
+    defineProperty(t, key, descriptor) {
+      if (typeof key === "string" && !order.includes(key)) order.push(key);
+      return Reflect.defineProperty(t, key, descriptor);
+    },
+    deleteProperty(t, key) {
+      const i = typeof key === "string" ? order.indexOf(key) : -1;
+      if (i >= 0) order.splice(i, 1);
+      return Reflect.deleteProperty(t, key);
+    },
+  });
+  ORDERED.add(record);
+  return record;
+}
+
+/**
+ * Whether `value` was made by {@link orderedRecord} (structuredClone cannot copy it: copy its entries).
+ *
+ * @example
+ * ```ts
+ * isOrderedRecord(orderedRecord([["a", 1]])); // true
+ * isOrderedRecord({ a: 1 }); // false
+ * ```
+ */
+export function isOrderedRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && ORDERED.has(value);
+}
