@@ -25,27 +25,27 @@ export const ORDERED_TAG: unique symbol = Symbol.for("kmlf.orderedRecord") as ne
  * ```
  */
 export function orderedRecord<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
-  const order: string[] = [];
+  // Insertion order, kept by a Set (delete and re-add in constant time: thousands of partitions).
+  const order = new Set<string>();
   const target: Record<string, T> = {};
   for (const [key, value] of entries) {
-    if (!Object.hasOwn(target, key)) order.push(key);
+    order.add(key);
     target[key] = value;
   }
   const record = new Proxy(target, {
     get: (t, key, receiver) => (key === ORDERED_TAG ? true : Reflect.get(t, key, receiver)),
     ownKeys(t) {
-      const present = new Set(Reflect.ownKeys(t));
-      const keys: (string | symbol)[] = order.filter((k) => present.has(k));
-      for (const k of present) if (typeof k === "symbol" || !order.includes(k)) keys.push(k);
+      const keys: (string | symbol)[] = [];
+      for (const k of order) if (Object.hasOwn(t, k)) keys.push(k);
+      for (const k of Reflect.ownKeys(t)) if (typeof k === "symbol" || !order.has(k)) keys.push(k);
       return keys;
     },
     defineProperty(t, key, descriptor) {
-      if (typeof key === "string" && !order.includes(key)) order.push(key);
+      if (typeof key === "string") order.add(key);
       return Reflect.defineProperty(t, key, descriptor);
     },
     deleteProperty(t, key) {
-      const i = typeof key === "string" ? order.indexOf(key) : -1;
-      if (i >= 0) order.splice(i, 1);
+      if (typeof key === "string") order.delete(key);
       return Reflect.deleteProperty(t, key);
     },
   });
