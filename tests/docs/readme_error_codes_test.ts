@@ -207,6 +207,7 @@ const NOT_YET_LISTED = new Set<string>([
   "plugins/bad-name",
   "plugins/factory-failed",
   "plugins/not-a-plugin",
+  "run/node-failed",
   "run/unscheduled",
   "runner/bad-max-workers",
   "runner/cannot-cross",
@@ -308,4 +309,9 @@ Deno.test("every code kmlf raises is in the README's Troubleshooting table", asy
   assert.deepEqual(missing, [], "add these codes to the README's Troubleshooting table");
   const stale = [...NOT_YET_LISTED].filter((c) => covered(c) || !codes.has(c)).sort();
   assert.deepEqual(stale, [], "listed in the README or no longer raised: remove from NOT_YET_LISTED");
+});
+
+Deno.test("the README's Troubleshooting table lists each code once", async () => {
+  const codes = await tableCodes();
+  assert.deepEqual(codes.filter((c, i) => codes.indexOf(c) !== i), []);
 });
