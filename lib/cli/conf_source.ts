@@ -16,7 +16,8 @@ import { isArchivePath } from "../config/mod.ts";
 export function confSourceDir(value: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
     throw new UsageError("cli/bad-conf-source", `--conf-source ${value} is a URL`, {
-      hint: "kmlf reads configuration from a local folder; download or mount it and pass that folder",
+      hint: "kmlf reads configuration from a local folder or a .zip, .tar or .tar.gz of one; download or " +
+        "mount it and pass the local path",
     });
   }
   const dir = resolve(value);

@@ -68,3 +68,20 @@ Deno.test("Excel: pandas' missing-value texts in a sheet load as null, as read_e
     assert.deepEqual(kept.map((r) => r.v), ["NA", "n/a", "#N/A", "ok"]);
   });
 });
+
+Deno.test("Excel: NaN saves as a missing value (an empty cell, or na_rep), as pandas' to_excel writes it", async () => {
+  await inTempDir(async (dir) => {
+    const filepath = join(dir, "nan.xlsx");
+    await new ExcelDataset({ filepath }).save([{ a: NaN, b: Infinity }, { a: 1, b: -Infinity }]);
+    // keep_default_na: false shows the cells as written: pandas writes no "NaN" text into the sheet.
+    const raw = await new ExcelDataset({ filepath, loadArgs: { keep_default_na: false } }).load();
+    assert.deepEqual(raw, [{ a: null, b: Infinity }, { a: 1, b: -Infinity }]);
+    assert.deepEqual(await new ExcelDataset({ filepath }).load(), [{ a: null, b: Infinity }, {
+      a: 1,
+      b: -Infinity,
+    }]);
+    await new ExcelDataset({ filepath, saveArgs: { na_rep: "n/a" } }).save([{ a: NaN }, { a: 2 }]);
+    const kept = await new ExcelDataset({ filepath, loadArgs: { keep_default_na: false } }).load();
+    assert.deepEqual(kept, [{ a: "n/a" }, { a: 2 }]);
+  });
+});

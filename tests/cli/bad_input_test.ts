@@ -186,6 +186,7 @@ const CASES: Record<string, Case> = {
     files: { "conf.tar.gz": "not really an archive" },
     args: ["run", "training", "--conf-source", "conf.tar.gz"],
   },
+  "conf-source-url": { args: ["run", "training", "--conf-source", "https://example.com/conf-iris.tar.gz"] },
   "bad-params": { args: ["run", "training", "--params", "model.n_iter"] },
   "bad-load-versions": { args: ["run", "training", "--load-versions", "model"] },
   "load-version-unknown-dataset": {

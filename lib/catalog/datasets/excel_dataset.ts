@@ -168,14 +168,15 @@ function grid(rows: TableRow[], args: ExcelSaveArgs): unknown[][] {
     maxText: 32767,
   });
   const index = args.index === true;
-  // Excel has no NaN or infinity: they are written as pandas writes them (text it reads back as floats).
+  // Excel has no NaN or infinity: they are written as pandas' to_excel writes them, NaN as a missing value
+  // (na_rep, an empty cell by default) and ±infinity as its inf_rep text (`inf`, read back as a float).
   const cell = (v: unknown) =>
     typeof v === "string"
       ? xlsxText(v)
-      : v === null || v === undefined
+      : v === null || v === undefined || Number.isNaN(v)
       ? (args.na_rep === undefined ? null : xlsxText(args.na_rep))
       : typeof v === "number" && !Number.isFinite(v)
-      ? (Number.isNaN(v) ? "NaN" : v > 0 ? "inf" : "-inf")
+      ? (v > 0 ? "inf" : "-inf")
       : v;
   const body = rows.map((r, i) => [...(index ? [i] : []), ...columns.map((c) => cell(r[c]))]);
   const header = [...(index ? [args.index_label ?? null] : []), ...columns].map((
