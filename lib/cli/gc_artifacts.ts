@@ -102,7 +102,7 @@ function notOwnRoot(runId: string, artifactUri: string): string | undefined {
     ? `it does not end in ${runId}/artifacts`
     : undefined;
   return why && `its artifact URI ${artifactUri} is not the run's own artifact root (${why}); ` +
-    "kmlf gc deletes nothing outside a run's <experiment location>/<run_id>/artifacts";
+      "kmlf gc deletes nothing outside a run's <experiment location>/<run_id>/artifacts";
 }
 
 // Why deleting the local folder `path` (`…/<run_id>/artifacts`) would follow a symlink out of its

@@ -38,7 +38,10 @@ async function craftedRuns(dir: string, uris: string[]): Promise<string[]> {
   const db = new DatabaseSync(join(dir, "mlflow.db"));
   try {
     for (const [i, uri] of uris.entries()) {
-      db.prepare("UPDATE runs SET artifact_uri = ? WHERE run_uuid = ?").run(uri.replaceAll("{run}", ids[i]), ids[i]);
+      db.prepare("UPDATE runs SET artifact_uri = ? WHERE run_uuid = ?").run(
+        uri.replaceAll("{run}", ids[i]),
+        ids[i],
+      );
     }
   } finally {
     db.close();
@@ -71,13 +74,18 @@ Deno.test("kmlf gc leaves files outside a run's own artifact root, whatever its 
       { cwd: dir, env: ENV },
     );
     assert.equal(r.code, 0, r.stderr);
-    for (const id of ids) assert.match(r.stdout, new RegExp(`Run with ID ${id} has been permanently deleted`));
+    for (const id of ids) {
+      assert.match(r.stdout, new RegExp(`Run with ID ${id} has been permanently deleted`));
+    }
     assert.equal(Deno.readTextFileSync(join(precious, "keep.txt")), "mine");
     assert.ok(exists(join(precious, "{run}", "artifacts")));
     assert.equal(Deno.readTextFileSync(join(served, "7", "other.txt")), "another run's");
     const warnings = r.stderr.match(/is not the run's own artifact root/g) ?? [];
     assert.equal(warnings.length, uris.length, r.stderr);
-    assert.match(r.stderr, /kmlf gc deletes nothing outside a run's <experiment location>\/<run_id>\/artifacts/);
+    assert.match(
+      r.stderr,
+      /kmlf gc deletes nothing outside a run's <experiment location>\/<run_id>\/artifacts/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
