@@ -6,9 +6,16 @@
  * the project or working directory: where `kmlf server` and `kmlf mlflow ui` keep them), so no server has
  * to run. An artifact URI kmlf cannot reach is skipped with MLflow's warning; the run is still deleted.
  *
+ * Unlike `mlflow gc`, the artifact URI column is not trusted (anyone who can write the store's rows can set
+ * it): gc deletes only a run's own artifact root — a URI ending in `<run_id>/artifacts`, as every store
+ * creates it, without `.`/`..` segments (also percent-encoded) — and, for a local folder, only when no
+ * symlink on the way leads the run's folder out of its experiment's folder. Anything else is skipped with a
+ * warning that says why; the files stay.
+ *
  * @module
  */
-import { join } from "../path.ts";
+import { dirname, join } from "../path.ts";
+import { resolvesInside } from "../fs_utils.ts";
 import {
   type ArtifactRepository,
   artifactRepositoryFor,
@@ -37,15 +44,18 @@ export type ArtifactTarget = { repo: ArtifactRepository; where: string } | { ski
  *
  * @example
  * ```ts
- * artifactTarget(store, "mlflow-artifacts:/1/abc/artifacts", { destination: "/project/mlartifacts" });
+ * artifactTarget(store, "abc", "mlflow-artifacts:/1/abc/artifacts", { destination: "/project/mlartifacts" });
  * ```
  */
 export function artifactTarget(
   store: TrackingStore,
+  runId: string,
   artifactUri: string,
   proxy: ProxyAccess,
 ): ArtifactTarget {
   if (!artifactUri) return { none: true };
+  const notOwn = notOwnRoot(runId, artifactUri);
+  if (notOwn) return { skip: notOwn };
   try {
     const proxied = proxyLocation(artifactUri, proxy.trackingUri ?? "http://localhost");
     if (proxied && proxy.trackingUri) {
@@ -57,13 +67,48 @@ export function artifactTarget(
       const local = localPathOfUri(proxy.destination);
       if (local !== undefined) {
         const path = join(local, rel);
+        const out = leadsOut(path);
+        if (out) return { skip: out };
         return { repo: new LocalArtifactRepository(path, { within: local }), where: path };
       }
       const uri = `${proxy.destination.replace(/\/+$/, "")}/${rel}`;
       return { repo: artifactRepositoryFor(uri), where: uri };
     }
+    const path = localPathOfUri(artifactUri);
+    const out = path === undefined ? undefined : leadsOut(path);
+    if (out) return { skip: out };
     return { repo: store.getArtifactRepository(artifactUri), where: artifactUri };
   } catch (error) {
     return { skip: error instanceof Error ? error.message : String(error) };
   }
+}
+
+function decodedOrRaw(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+// Why `artifactUri` is not the run's own artifact root (`…/<run_id>/artifacts`), or undefined when it is.
+function notOwnRoot(runId: string, artifactUri: string): string | undefined {
+  const path = localPathOfUri(artifactUri) ??
+    artifactUri.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:(?:\/\/[^/]*)?/, "");
+  const segments = path.replace(/\/+$/, "").split("/").map(decodedOrRaw);
+  const why = segments.some((s) => s === "." || s === ".." || s.includes("\0") || s.includes("\\"))
+    ? "it holds '.', '..', a NUL or a backslash"
+    : segments.slice(-2).join("/") !== `${runId}/artifacts`
+    ? `it does not end in ${runId}/artifacts`
+    : undefined;
+  return why && `its artifact URI ${artifactUri} is not the run's own artifact root (${why}); ` +
+      "kmlf gc deletes nothing outside a run's <experiment location>/<run_id>/artifacts";
+}
+
+// Why deleting the local folder `path` (`…/<run_id>/artifacts`) would follow a symlink out of its
+// experiment's folder, or undefined when it stays inside.
+function leadsOut(path: string): string | undefined {
+  const experimentFolder = dirname(dirname(path));
+  return resolvesInside(experimentFolder, path) ? undefined : `${path} leads through a symlink out of ` +
+    `${experimentFolder}; kmlf gc does not follow symlinks out of an experiment's artifact folder`;
 }

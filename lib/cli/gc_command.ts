@@ -165,7 +165,7 @@ export async function gcCommand(flags: GcFlags): Promise<number> {
       out(`Nothing deleted: ${kept} deleted run(s) keep the files of registered model versions (see above).`);
       return EXIT.ok;
     }
-    const targets = plan.runs.map((r) => artifactTarget(store, r.artifactUri, proxy));
+    const targets = plan.runs.map((r) => artifactTarget(store, r.runId, r.artifactUri, proxy));
     for (const [i, run] of plan.runs.entries()) {
       await deleteArtifacts(run.runId, targets[i]);
       await store.hardDeletes.hardDeleteRun(run.runId);

@@ -9,6 +9,7 @@ import { UsageError } from "../errors.ts";
 import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
 import { startServer } from "../server/serve.ts";
 import { loopbackHostsFor } from "../server/server_options.ts";
+import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
 import { parseModelUri } from "../tracking/models/model_uri.ts";
 import { openStore } from "../tracking/stores/open_store.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
@@ -123,7 +124,8 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
     );
   }
   const { model } = await openModel(options);
-  const allowedHosts = loopbackHostsFor(options.host);
+  const exposed = loopbackHostsFor(options.host) === undefined;
+  const allowedHosts = allowedHostsFor(options.host, Deno.env.get(ALLOWED_HOSTS_ENV));
   const running = startServer(
     scoringHandler(model, {
       maxBodyBytes: maxBodyMb * 1024 * 1024,
@@ -142,7 +144,7 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
       ` → output "${model.outputName}"`,
   );
   out(`  listening on ${style.bold(running.url)}  POST /invocations, GET /ping  (Ctrl-C to stop)`);
-  if (!allowedHosts) {
+  if (exposed) {
     err(
       style.yellow(`⚠ Listening on ${options.host}: anyone who can reach this machine can call the model.`),
     );

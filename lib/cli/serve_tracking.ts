@@ -14,6 +14,7 @@ import { KmlfError, TrackingError, UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
 import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
+import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
 import { checkLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
 import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
@@ -106,7 +107,8 @@ export function parsePort(value: string | number, flag: string): number {
  * ```
  */
 export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
-  const allowedHosts = loopbackHostsFor(options.host);
+  const exposed = loopbackHostsFor(options.host) === undefined;
+  const allowedHosts = allowedHostsFor(options.host, Deno.env.get(ALLOWED_HOSTS_ENV));
   if (options.mode?.serveArtifacts ?? true) await checkDestination(options.artifactsDestination);
   const prepared = await prepareStore(options.trackingUri, {
     baseDir: options.baseDir,
@@ -144,7 +146,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   if (startPage) {
     out(`  opens on experiment "${options.experiment!.name}": ${new URL(startPage, server.url).href}`);
   }
-  if (!allowedHosts) {
+  if (exposed) {
     err(
       style.yellow(
         `⚠ Listening on ${options.host}: anyone who can reach this machine can read and change your runs. ` +

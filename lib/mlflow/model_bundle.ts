@@ -16,6 +16,7 @@ import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 import { moduleGraph } from "./module_graph.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { copyFile, writeFile, writeTextFile } from "../file_io.ts";
+import { resolvesInside, statIfAny } from "../fs_utils.ts";
 
 /** What to bundle. */
 export interface BundleOptions {
@@ -146,13 +147,15 @@ async function bundleDataset(
     const source = dataset.filePath();
     const file = `artifacts/${safeFileName(name)}/${basename(source)}`;
     // A dataset whose file is a folder (mlflow_model_local: an MLflow model folder) is copied whole.
-    if (Deno.statSync(source).isDirectory) await copyTree(source, join(dir, file));
-    else await copyInto(source, join(dir, file));
+    const info = Deno.statSync(source);
+    if (info.isDirectory) await copyFolder(source, join(dir, file), options.projectRoot, notes);
+    else if (info.isFile) await copyInto(source, join(dir, file));
+    else throw notRegularFile(name, source);
     return { ...config, filepath: file };
   }
   if (typeof folder === "string" && "path" in config) {
     const target = `artifacts/${safeFileName(name)}/${basename(folder)}`;
-    await copyTree(folder, join(dir, target));
+    await copyFolder(folder, join(dir, target), options.projectRoot, notes);
     return { ...config, path: target };
   }
   return await bundleValue(dir, name, catalog, notes, "it has no local file");
@@ -236,12 +239,54 @@ async function copyInto(source: string, target: string): Promise<void> {
   await copyFile(source, target);
 }
 
-async function copyTree(source: string, target: string): Promise<void> {
-  Deno.mkdirSync(target, { recursive: true });
-  for (const e of Deno.readDirSync(source)) {
-    if (e.isDirectory) await copyTree(join(source, e.name), join(target, e.name));
-    else if (e.isFile) await copyFile(join(source, e.name), join(target, e.name));
-  }
+// A persisted input that is a pipe, a socket or a device: reading it could block forever, and a model
+// cannot carry it.
+function notRegularFile(name: string, source: string): KmlfError {
+  return new KmlfError(
+    "mlflow/model-input-not-a-file",
+    `The inference input "${name}" is ${source}, which is not a regular file or folder: a model cannot carry it`,
+    { hint: `point "${name}"'s filepath at a file, or leave it out of the inference pipeline's inputs` },
+  );
+}
+
+/**
+ * Copies an input folder into the model. A symlink is followed (its target copied) while it stays inside
+ * the project or the folder itself (DVC's cache, a shared data folder); one leading elsewhere, a link
+ * loop, and pipes, sockets and devices are left out with a note — a model shared with whoever reads the
+ * run must not carry /etc/passwd, and reading a FIFO would block the run's end forever.
+ */
+async function copyFolder(
+  source: string,
+  target: string,
+  projectRoot: string,
+  notes: string[],
+): Promise<void> {
+  const roots = [resolve(projectRoot), resolve(source)];
+  // Real paths of the folders being copied, outermost first: a link to one of them would never end.
+  const copy = async (from: string, to: string, ancestors: readonly string[]): Promise<void> => {
+    const real = Deno.realPathSync(from);
+    if (ancestors.includes(real)) {
+      notes.push(`${from} not bundled: it is a symlink back to a folder that holds it`);
+      return;
+    }
+    Deno.mkdirSync(to, { recursive: true });
+    for (const e of Deno.readDirSync(from)) {
+      const path = join(from, e.name);
+      let info: { isFile: boolean; isDirectory: boolean } = e;
+      if (e.isSymlink) {
+        const followed = roots.some((root) => resolvesInside(root, path)) ? statIfAny(path) : undefined;
+        if (!followed) {
+          notes.push(`${path} not bundled: it is a symlink leading out of the project (or nowhere)`);
+          continue;
+        }
+        info = followed;
+      }
+      if (info.isDirectory) await copy(path, join(to, e.name), [...ancestors, real]);
+      else if (info.isFile) await copyFile(path, join(to, e.name));
+      else notes.push(`${path} not bundled: it is not a regular file (a pipe, socket or device)`);
+    }
+  };
+  await copy(source, target, []);
 }
 
 // The model's MLmodel is shared with whoever can read the run: no credentials block (an inline one holds

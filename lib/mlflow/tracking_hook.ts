@@ -165,8 +165,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
 
   const logFiles = async (id: string, entries: string[]) => {
     for (const entry of entries) {
-      const files = await filesToLog(entry, options.projectRoot);
-      if (files.length === 0) {
+      const notes: string[] = [];
+      const files = await filesToLog(entry, options.projectRoot, notes);
+      for (const note of notes) options.notify?.(note);
+      if (files.length === 0 && notes.length === 0) {
         options.notify?.(`mlflow.yml log_files: ${entry} matches no file; not logged`);
       }
       for (const file of files) await client!.logArtifact(id, file.path, file.artifactPath);

@@ -7,6 +7,7 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
+import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
 import { MLMODEL_FORMAT_VERSION } from "../tracking/models/mlmodel.ts";
 import { pythonJson } from "../tracking/models/signature.ts";
 import type { KmlfModel } from "./load_model.ts";
@@ -47,12 +48,15 @@ export function scoringHandler(
   const hosts = options.allowedHosts;
   return async (request) => {
     const url = new URL(request.url);
-    if (hosts) {
-      const host = (request.headers.get("host") ?? url.host).replace(/:\d+$/, "").replace(/^\[(.*)\]$/, "$1")
-        .toLowerCase();
-      if (!hosts.includes(host)) {
-        return errorResponse(new ScoringError(403, "PERMISSION_DENIED", `Host "${host}" is not allowed`));
-      }
+    if (hosts && !hostAllowed(hosts, request.headers.get("host") ?? url.host)) {
+      const host = request.headers.get("host") ?? url.host;
+      return errorResponse(
+        new ScoringError(
+          403,
+          "PERMISSION_DENIED",
+          `Host "${host}" is not allowed (set ${ALLOWED_HOSTS_ENV} to it, or to * for any)`,
+        ),
+      );
     }
     const path = url.pathname;
     if (path === "/ping" || path === "/health" || path === "/version") {

@@ -7,6 +7,7 @@
  * @module
  */
 import { dirname, join, resolve } from "../path.ts";
+import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
 import { artifactRepositoryResolver, refusingProxiedRoots, unquote } from "./artifact_paths.ts";
@@ -70,8 +71,9 @@ export interface RequestHandlerOptions {
   /** Require these credentials on every request but `/health`. */
   auth?: ServerAuth;
   /**
-   * Host names (without port) the `Host` header may carry; undefined = any. A server on loopback sets
-   * its loopback names so a web page cannot reach it through DNS rebinding.
+   * Host names or `*` patterns (port ignored) the `Host` header may carry; undefined = any. A server on
+   * loopback sets its loopback names so a web page cannot reach it through DNS rebinding
+   * (`allowedHostsFor` in lib/allowed_hosts.ts).
    */
   allowedHosts?: readonly string[];
   /** Largest JSON body accepted (bytes; default 16 MiB). */
@@ -91,13 +93,6 @@ export interface RequestHandlerOptions {
    * (default: stderr). Passwords are masked; the answer itself never names the database's location.
    */
   logError?: ServerErrorLog;
-}
-
-/** The host name of a `Host` header, without port or IPv6 brackets. */
-function hostName(header: string | null): string {
-  const host = (header ?? "").trim().toLowerCase();
-  if (host.startsWith("[")) return host.slice(1, host.indexOf("]"));
-  return host.replace(/:\d+$/, "");
 }
 
 const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
@@ -194,12 +189,12 @@ export function createRequestHandler(
     const path = unquote(rawPath(request.url));
     try {
       if (path === "/health") return healthResponse();
-      if (options.allowedHosts && !options.allowedHosts.includes(hostName(request.headers.get("host")))) {
+      if (options.allowedHosts && !hostAllowed(options.allowedHosts, request.headers.get("host"))) {
         return jsonResponse({
           error_code: "PERMISSION_DENIED",
           message: `Invalid Host header '${request.headers.get("host") ?? ""}': this server answers only ${
             options.allowedHosts.join(", ")
-          }`,
+          } (a reverse proxy forwarding another name: set ${ALLOWED_HOSTS_ENV} to it, or to * for any)`,
         }, 403);
       }
       if (!isAuthorized(request.headers.get("authorization"), options.auth)) {

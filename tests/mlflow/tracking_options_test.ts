@@ -226,3 +226,28 @@ Deno.test("NodeTimings counts overlapping loads once, as wall time", async () =>
     "node_io_s.n",
   ]);
 });
+
+Deno.test("log_files never logs a credentials file, by glob or by name, and says so", async () => {
+  const files = {
+    "conf/local/credentials.yml": "db:\n  password: TOP-SECRET\n",
+    "conf/base/credentials/s3.json": '{"key": "TOP-SECRET"}\n',
+    "logs/credentials_audit.log": "who read what\n",
+  };
+  const withGlobs = (t: string) =>
+    t.replace("    before: []", '    before: ["conf/**/*.yml", "conf/**/*.json", "logs/*.log"]')
+      .replace("    after: []", "    after: [conf/local/credentials.yml]");
+  await trackedDemo(files, withGlobs, async (dir, open) => {
+    const r = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    for (const path of ["conf/local/credentials.yml", "conf/base/credentials/s3.json"]) {
+      assert.match(r.stderr, new RegExp(`log_files: ${path} is a credentials file; not logged`));
+    }
+    assert.doesNotMatch(r.stderr, /matches no file/, "a credentials file named alone is not 'no file'");
+    const { client, runs: [run] } = await open();
+    const listed = await client.listArtifacts(run.info.runId, "kmlf/files", { recursive: true });
+    const logged = listed.filter((f) => !f.isDir).map((f) => f.path);
+    assert.ok(logged.includes("kmlf/files/base/catalog.yml"), logged.join(", "));
+    assert.ok(logged.includes("kmlf/files/credentials_audit.log"), "a log named credentials_* is not config");
+    assert.deepEqual(logged.filter((p) => /credentials[^_]/.test(p)), []);
+  });
+});
