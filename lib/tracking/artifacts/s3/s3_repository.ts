@@ -209,7 +209,8 @@ export class S3ArtifactRepository implements ArtifactRepository {
       if (!key.startsWith(prefix ? `${prefix}/` : "")) {
         throw mlflowError("INTERNAL_ERROR", `S3 listed '${key}' outside the artifact path '${prefix}'`);
       }
-      return [rel, key.slice(prefix ? prefix.length + 1 : 0)].filter((p) => p !== "").join("/");
+      const path = [rel, key.slice(prefix ? prefix.length + 1 : 0)].filter((p) => p !== "").join("/");
+      return this.#listedPath(path.replace(/\/$/, ""), key) + (path.endsWith("/") ? "/" : "");
     };
     const entries: FileInfo[] = [
       ...listing.prefixes.map((p) => ({ path: below(p).replace(/\/$/, ""), isDir: true, fileSize: null })),
@@ -221,6 +222,23 @@ export class S3ArtifactRepository implements ArtifactRepository {
       })),
     ];
     return await completeListing(entries, options, (p) => this.listArtifacts(p, options));
+  }
+
+  /**
+   * A path S3 listed, checked like any artifact path: a key another tool wrote (`runs/../../x`) is the
+   * bucket's problem, not the caller's, and is never followed out of the root.
+   */
+  #listedPath(path: string, key: string): string {
+    try {
+      return safeArtifactPath(path);
+    } catch (error) {
+      throw new TrackingError(
+        "tracking/bad-response",
+        `S3 listed the object '${key}' in bucket '${this.#bucket}' under ${this.rootUri}, whose key is not a ` +
+          `safe artifact path: ${(error as Error).message}`,
+        { hint: "rename or delete that object with an S3 tool (kmlf and MLflow never write such keys)" },
+      );
+    }
   }
 
   async downloadArtifacts(artifactPath: string, dstDir?: string): Promise<string> {
