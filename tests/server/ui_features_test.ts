@@ -11,7 +11,7 @@ import { launchChromium } from "./ui_browser_harness.ts";
 import { buildUiFixture, serveFixture, type UiFixture } from "./ui_fixture.ts";
 import { uiSession } from "./ui_browser_steps.ts";
 import { chartView, interactiveCharts, sweeps } from "./ui_steps_charts.ts";
-import { columnControl, filtersAndExport, sidebarAndExperiments } from "./ui_steps_table.ts";
+import { columnControl, filtersAndExport, keyboardSort, sidebarAndExperiments } from "./ui_steps_table.ts";
 import { editing, injection } from "./ui_steps_editing.ts";
 import { artifacts, compareFixes, mlflowRoutes, namespaces } from "./ui_steps_pages.ts";
 
@@ -46,6 +46,10 @@ Deno.test({
       await t.step(
         "3. columns: defaults, resize, sort arrows, chooser, pin, reorder",
         () => columnControl(ui),
+      );
+      await t.step(
+        "3b. the runs table sorts from the keyboard: Enter or Space on a header",
+        () => keyboardSort(ui),
       );
       await t.step(
         "7. filters: time created, datasets; CSV download; the preview pane",
