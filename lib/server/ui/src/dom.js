@@ -39,6 +39,12 @@ export function s(tag, attrs, ...children) {
   return el;
 }
 
+/** A name that may wrap only after . _ - / (never mid-word): a <wbr> after each separator. */
+export function breakable(text) {
+  const parts = String(text).split(/(?<=[._\-/:])/);
+  return h("span", { class: "breakable" }, parts.flatMap((p, i) => (i ? [h("wbr"), p] : [p])));
+}
+
 /** Replaces the children of `el`. */
 export function mount(el, ...children) {
   el.replaceChildren();
