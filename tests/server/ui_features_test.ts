@@ -12,7 +12,7 @@ import { buildUiFixture, serveFixture, type UiFixture } from "./ui_fixture.ts";
 import { uiSession } from "./ui_browser_steps.ts";
 import { chartView, interactiveCharts, sweeps } from "./ui_steps_charts.ts";
 import { columnControl, filtersAndExport, keyboardSort, sidebarAndExperiments } from "./ui_steps_table.ts";
-import { editing, injection } from "./ui_steps_editing.ts";
+import { editing, injection, multiLineTag } from "./ui_steps_editing.ts";
 import { artifacts, compareFixes, mlflowRoutes, namespaces } from "./ui_steps_pages.ts";
 
 Deno.test({
@@ -63,6 +63,7 @@ Deno.test({
         "2. editing: run name, description, tags; experiment name and description",
         () => editing(ui),
       );
+      await t.step("2b. a multi-line tag keeps its line breaks when edited", () => multiLineTag(ui));
       await t.step("8. artifacts: highlighted code, PDF, gallery, copy path", () => artifacts(ui));
       await t.step("9. MLflow's other routes open the right page", () => mlflowRoutes(ui));
       await t.step("10. compare page: wrapping names, dict params, parallel labels", () => compareFixes(ui));
