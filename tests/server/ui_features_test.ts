@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { launchChromium } from "./ui_browser_harness.ts";
 import { buildUiFixture, serveFixture, type UiFixture } from "./ui_fixture.ts";
 import { uiSession } from "./ui_browser_steps.ts";
-import { chartView, interactiveCharts, sweeps } from "./ui_steps_charts.ts";
+import { chartView, interactiveCharts, scatterFits, sweeps } from "./ui_steps_charts.ts";
 import { columnControl, filtersAndExport, keyboardSort, sidebarAndExperiments } from "./ui_steps_table.ts";
 import { editing, injection, multiLineTag } from "./ui_steps_editing.ts";
 import { artifacts, compareFixes, mlflowRoutes, namespaces } from "./ui_steps_pages.ts";
@@ -35,6 +35,7 @@ Deno.test({
       await page.goto(`${served.url}/`);
 
       await t.step("1. the chart view draws every metric of the experiment's runs", () => chartView(ui));
+      await t.step("1b. the chart view's scatter plot fits its card", () => scatterFits(ui));
       await t.step(
         "5. charts zoom, smooth, show points, clip outliers; the metric page",
         () => interactiveCharts(ui),
