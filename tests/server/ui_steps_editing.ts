@@ -127,6 +127,12 @@ export async function editing(ui: UiSession) {
     document.querySelector("[data-testid=experiment-name]")?.textContent === "iris flowers"
   );
   assert.equal((await f.store.getExperiment(f.experimentId)).name, "iris flowers");
+  // The experiment list beside the runs shows the new name at once, not the old one until a reload.
+  assert.equal(
+    await page.locator(`[data-testid=sidebar-experiment][data-experiment-id='${f.experimentId}'] a`)
+      .textContent(),
+    "iris flowers",
+  );
   await page.getByTestId("experiment-description-box").locator("summary").click();
   await page.getByTestId("experiment-description-edit").click();
   await page.getByTestId("experiment-description-input").fill("Iris models, *trained nightly*.");
