@@ -161,7 +161,11 @@ export async function bulkIntervalHistory(
       "If either start step or end step are specified, both must be specified.",
     );
   }
-  const pick = (summary: MetricStepSummary) => sampleSteps(summary, maxResults, range);
+  // Without a range MLflow samples from step 0 to the last step, so its charts silently drop every point
+  // logged at a negative step (a warm-up at -3 … -1; all of a run logged below 0): kmlf starts at the
+  // first step when it is below 0.
+  const pick = (summary: MetricStepSummary) =>
+    sampleSteps(summary, maxResults, range ?? wholeRange(summary.steps));
   const histories = store.sampledMetricHistories
     ? await store.sampledMetricHistories(options.runIds, options.metricKey, {
       pick,
@@ -173,6 +177,11 @@ export async function bulkIntervalHistory(
     for (const m of histories[i]) out.push({ ...metricToWire(m), run_id: runId });
   });
   return out;
+}
+
+// From the first step (0 when it is above) to the last, so no logged step is left out.
+function wholeRange(steps: readonly number[]): { start: number; end: number } {
+  return { start: Math.min(0, steps[0] ?? 0), end: steps.at(-1) ?? 0 };
 }
 
 // A store without sampledMetricHistories: whole histories read, then sampled here.

@@ -109,6 +109,41 @@ Deno.test("get-history-bulk-interval answers the sampled points of each run", as
   }
 });
 
+Deno.test("get-history-bulk-interval keeps steps below 0 (MLflow starts at step 0 and drops them)", async () => {
+  const fx = await serverFixture();
+  try {
+    const exp = await (await fx.post("/api/2.0/mlflow/experiments/create", { name: "warm-up" })).json();
+    const runIds: string[] = [];
+    for (const steps of [[-3, -2, -1, 0, 1], [-10, 5]]) {
+      const run = await (await fx.post("/api/2.0/mlflow/runs/create", { experiment_id: exp.experiment_id }))
+        .json();
+      const runId = run.run.info.run_id;
+      runIds.push(runId);
+      const metrics = steps.map((step) => ({ key: "loss", value: step, timestamp: 1, step }));
+      assert.equal((await fx.post("/api/2.0/mlflow/runs/log-batch", { run_id: runId, metrics })).status, 200);
+    }
+    const stepsOf = async (query: Record<string, string>) => {
+      const answer = await fx.get("/api/2.0/mlflow/metrics/get-history-bulk-interval", {
+        run_ids: runIds,
+        metric_key: "loss",
+        ...query,
+      });
+      assert.equal(answer.status, 200);
+      const body = await answer.json();
+      return body.metrics.map((m: { run_id: string; step: number }) =>
+        `${runIds.indexOf(m.run_id)}:${m.step}`
+      );
+    };
+    assert.deepEqual(await stepsOf({}), ["0:-3", "0:-2", "0:-1", "0:0", "0:1", "1:-10", "1:5"]);
+    // Sampled: each run's first and last step stay.
+    assert.deepEqual(await stepsOf({ max_results: "2" }), ["0:-3", "0:-1", "0:1", "1:-10", "1:5"]);
+    // An explicit range is kept as given.
+    assert.deepEqual(await stepsOf({ start_step: "-2", end_step: "0" }), ["0:-2", "0:-1", "0:0"]);
+  } finally {
+    await fx.dispose();
+  }
+});
+
 /** The store without its sampled-read fast path: the server then reads whole histories. */
 function wholeHistoriesOnly(store: TrackingStore): TrackingStore {
   return new Proxy(store, {

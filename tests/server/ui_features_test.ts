@@ -10,9 +10,9 @@ import assert from "node:assert/strict";
 import { launchChromium } from "./ui_browser_harness.ts";
 import { buildUiFixture, serveFixture, type UiFixture } from "./ui_fixture.ts";
 import { uiSession } from "./ui_browser_steps.ts";
-import { chartView, interactiveCharts, sweeps } from "./ui_steps_charts.ts";
-import { columnControl, filtersAndExport, sidebarAndExperiments } from "./ui_steps_table.ts";
-import { editing, injection } from "./ui_steps_editing.ts";
+import { chartView, interactiveCharts, scatterFits, sweeps } from "./ui_steps_charts.ts";
+import { columnControl, filtersAndExport, keyboardSort, sidebarAndExperiments } from "./ui_steps_table.ts";
+import { editing, injection, multiLineTag } from "./ui_steps_editing.ts";
 import { artifacts, compareFixes, mlflowRoutes, namespaces } from "./ui_steps_pages.ts";
 
 Deno.test({
@@ -35,6 +35,7 @@ Deno.test({
       await page.goto(`${served.url}/`);
 
       await t.step("1. the chart view draws every metric of the experiment's runs", () => chartView(ui));
+      await t.step("1b. the chart view's scatter plot fits its card", () => scatterFits(ui));
       await t.step(
         "5. charts zoom, smooth, show points, clip outliers; the metric page",
         () => interactiveCharts(ui),
@@ -48,6 +49,10 @@ Deno.test({
         () => columnControl(ui),
       );
       await t.step(
+        "3b. the runs table sorts from the keyboard: Enter or Space on a header",
+        () => keyboardSort(ui),
+      );
+      await t.step(
         "7. filters: time created, datasets; CSV download; the preview pane",
         () => filtersAndExport(ui),
       );
@@ -59,6 +64,7 @@ Deno.test({
         "2. editing: run name, description, tags; experiment name and description",
         () => editing(ui),
       );
+      await t.step("2b. a multi-line tag keeps its line breaks when edited", () => multiLineTag(ui));
       await t.step("8. artifacts: highlighted code, PDF, gallery, copy path", () => artifacts(ui));
       await t.step("9. MLflow's other routes open the right page", () => mlflowRoutes(ui));
       await t.step("10. compare page: wrapping names, dict params, parallel labels", () => compareFixes(ui));

@@ -7,10 +7,12 @@ import assert from "node:assert/strict";
 import {
   aggregateByStep,
   formatTick,
+  formatTicks,
   inlierRange,
   isSingleValued,
   niceTicks,
   smooth,
+  spanOf,
 } from "../../lib/server/ui/src/chart_math.js";
 import { safeHref } from "../../lib/server/ui/src/markdown.js";
 import { languageOf, tokenize } from "../../lib/server/ui/src/highlight.js";
@@ -49,6 +51,38 @@ Deno.test("ticks are integer multiples of the step: zero reads 0, never -5.5511e
   assert.deepEqual(niceTicks(-0.3, 0.3, 6), [-0.3, -0.2, -0.1, 0, 0.1, 0.2, 0.3]);
   assert.equal(formatTick(-5.551115123125783e-17, 0.6), "0");
   assert.equal(formatTick(0.25, 1), "0.25");
+});
+
+Deno.test("an axis' tick labels fit the margin, stay apart and share one form", () => {
+  const ranges: [number, number][] = [
+    [0, 1.23e8],
+    [-5e7, 5e7],
+    [0, 1],
+    [0.1, 0.2],
+    [0, 1e-6],
+    [-1.5e308, 1.7e308],
+    [123456, 123457],
+    [0, 2e7],
+    [1000.0001, 1000.0003],
+    [-3e-9, 7e-9],
+  ];
+  for (const [lo, hi] of ranges) {
+    const ticks = niceTicks(lo, hi, 5);
+    const labels: string[] = formatTicks(ticks, spanOf(lo, hi));
+    const label = `${lo}..${hi}: ${labels.join(" ")}`;
+    assert.equal(new Set(labels).size, labels.length, label);
+    ticks.forEach((t, i) => assert.ok(Math.abs(Number(labels[i]) - t) <= spanOf(lo, hi) * 1e-9, label));
+    // (Values within a millionth of each other, or with 3-digit exponents, need more.)
+    if (spanOf(lo, hi) > Math.abs(lo) * 1e-6 && Math.max(-lo, hi) < 1e100) {
+      assert.ok(labels.every((l) => l.length <= 8), label);
+    }
+    const forms = new Set(labels.filter((l) => l !== "0").map((l) => l.includes("e")));
+    assert.equal(forms.size, 1, label);
+  }
+  assert.deepEqual(formatTicks([0, 5e7, 1e8], 1.2e8), ["0", "5e+7", "1e+8"]);
+  // Narrow around a large value: the decimals the span needs, not six significant digits ("1000").
+  assert.deepEqual(formatTicks([1000.0001, 1000.0002], 0.0002), ["1000.0001", "1000.0002"]);
+  assert.equal(formatTick(1e-300), "1e-300");
 });
 
 Deno.test("smoothing is a debiased EMA; outliers are what lies beyond the 5th–95th percentiles", () => {

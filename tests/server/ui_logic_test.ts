@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseRoute } from "../../lib/server/ui/src/routes.js";
-import { parseIdList } from "../../lib/server/ui/src/dom.js";
+import { formatDuration, formatRelative, parseIdList } from "../../lib/server/ui/src/dom.js";
 import { downsample, niceTicks, seriesArrays } from "../../lib/server/ui/src/chart_math.js";
 import { previewKind } from "../../lib/server/ui/src/artifacts.js";
 import { parseDelimited } from "../../lib/server/ui/src/delimited.js";
@@ -385,4 +385,32 @@ Deno.test("parallel axes: numeric values scale linearly, other params become ord
   assert.equal(text.kind, "cat");
   const [ordinal] = parallelAxes([{ label: "n", values: ["b10", "b9", "b10"] }]);
   assert.deepEqual(ordinal.ticks.map((t: { text: string }) => t.text), ["b9", "b10"]);
+});
+
+Deno.test("durations read in MLflow's units, the unit chosen after rounding", () => {
+  const cases: [number, string][] = [
+    [850, "850ms"],
+    [999.4, "999ms"],
+    [999.6, "1.0s"],
+    [12_340, "12.3s"],
+    [59_960, "1.0min"],
+    [1_234_567, "20.6min"],
+    [3_599_000, "1.0h"],
+    [7_560_000, "2.1h"],
+    [86_300_000, "1.0d"],
+    [94_000_000, "1.1d"],
+    [30 * 86_400_000, "30.0d"],
+  ];
+  for (const [ms, text] of cases) assert.equal(formatDuration(ms), text, `${ms} ms`);
+  assert.equal(formatDuration(undefined), "");
+  assert.equal(formatDuration(NaN), "");
+  const now = 1_800_000_000_000;
+  const ago: [number, string][] = [
+    [59.4, "59 s ago"],
+    [59.6, "1 min ago"],
+    [3_590, "1 h ago"],
+    [23.6 * 3600, "1 d ago"],
+    [3 * 86_400, "3 d ago"],
+  ];
+  for (const [sec, text] of ago) assert.equal(formatRelative(now - sec * 1000, now), text, `${sec} s`);
 });

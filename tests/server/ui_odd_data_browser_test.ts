@@ -175,6 +175,34 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "charts draw every step below 0, tick labels that fit beside the plot, names that wrap at separators",
+        async () => {
+          const keys = encodeURIComponent(JSON.stringify(["negative_steps", "warm_up", "large_values"]));
+          await open(
+            `#/metric/?runs=${
+              encodeURIComponent(JSON.stringify([f.oddMetricsRunId]))
+            }&plot_metric_keys=${keys}`,
+          );
+          const chart = (key: string) => page.locator(`[data-testid=metric-chart][data-metric="${key}"]`);
+          for (
+            const [key, range] of [["negative_steps", "-2,0"], ["warm_up", "-3,-1"], ["large_values", "0,2"]]
+          ) {
+            // A line chart over all the logged steps, not one bar of the value at step 0 (or nothing).
+            await page.locator(`[data-testid=metric-chart][data-metric="${key}"][data-x-range="${range}"]`)
+              .waitFor({ timeout: 10_000 });
+          }
+          const ticks = (await chart("large_values").getAttribute("data-y-ticks"))!.split("|");
+          assert.ok(ticks.length >= 3, ticks.join("|"));
+          assert.equal(new Set(ticks).size, ticks.length, ticks.join("|"));
+          for (const tick of ticks) assert.ok(tick.length <= 8, `tick ${tick} is wider than the margin`);
+          // Long dotted names in the metric list wrap after . _ - / (as on the compare page), never mid-word.
+          const picked = page.locator("[data-testid=metric-picker] label", { hasText: "negative_steps" });
+          assert.equal(await picked.locator("wbr").count(), 1);
+          await shot(page, "metric-page-negative-steps");
+        },
+      );
+
       assert.deepEqual(pageErrors, []);
     } finally {
       await browser.close();

@@ -2,7 +2,7 @@
  * A small SQLite store written straight through the store API (no pipeline runs, so it builds in well
  * under a second) holding what a careful MLflow user throws at the web UI: models registered from a run
  * (with a stage and an alias), a run another user purges behind the page's back, unicode and very long
- * names, hundreds of params, metrics with NaN / ±Infinity / one point / negative steps, and artifacts
+ * names, hundreds of params, metrics with NaN / ±Infinity / one point / negative steps / values of 1e8, and artifacts
  * with unicode and nested names.
  * Run directly to browse it: `deno run -A tests/server/ui_odd_data_fixture.ts [port]`.
  */
@@ -103,6 +103,9 @@ export async function buildOddFixture(): Promise<OddFixture> {
       ...series("negative_steps", [3, 2, 1], -2),
       ...series("constant", [7, 7, 7, 7]),
       ...series("all_nan", [NaN, NaN]),
+      // A warm-up logged below step 0 only; values whose plain labels overflow the chart's margin.
+      ...series("warm_up", [5, 4, 3], -3),
+      ...series("large_values", [123456789.5, 1, 0]),
     ],
   });
   const oddRoot = localPathOfUri(odd.artifactUri)!;

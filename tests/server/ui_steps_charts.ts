@@ -301,3 +301,28 @@ export async function sweeps(ui: UiSession) {
   );
   await page.evaluate(() => localStorage.clear());
 }
+
+/** Step: the chart view's scatter plot fits its card whole: no run's point hides past the card's edge. */
+export async function scatterFits(ui: UiSession) {
+  const { page, expHash } = ui;
+  for (const width of [1400, 900]) {
+    await page.setViewportSize({ width, height: 900 });
+    await ui.open(`${expHash}?compareRunsMode=CHART`);
+    const plot = page.locator("[data-testid=chart-view] svg[data-testid=scatter-plot]").first();
+    await plot.waitFor();
+    const [plotBox, boxBox] = await plot.evaluate((svg) => {
+      const box = svg.parentElement!;
+      return [svg.getBoundingClientRect().width, box.getBoundingClientRect().width];
+    });
+    assert.ok(
+      plotBox <= boxBox + 0.5,
+      `at ${width} px the scatter is ${plotBox} px wide in a ${boxBox} px box`,
+    );
+    const ratio = await plot.evaluate((svg) => {
+      const r = svg.getBoundingClientRect(), v = (svg as SVGSVGElement).viewBox.baseVal;
+      return (r.width / r.height) / (v.width / v.height);
+    });
+    assert.ok(Math.abs(ratio - 1) < 0.02, `proportions kept (${ratio})`);
+  }
+  await page.setViewportSize({ width: 1400, height: 900 });
+}

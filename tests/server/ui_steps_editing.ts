@@ -127,6 +127,12 @@ export async function editing(ui: UiSession) {
     document.querySelector("[data-testid=experiment-name]")?.textContent === "iris flowers"
   );
   assert.equal((await f.store.getExperiment(f.experimentId)).name, "iris flowers");
+  // The experiment list beside the runs shows the new name at once, not the old one until a reload.
+  assert.equal(
+    await page.locator(`[data-testid=sidebar-experiment][data-experiment-id='${f.experimentId}'] a`)
+      .textContent(),
+    "iris flowers",
+  );
   await page.getByTestId("experiment-description-box").locator("summary").click();
   await page.getByTestId("experiment-description-edit").click();
   await page.getByTestId("experiment-description-input").fill("Iris models, *trained nightly*.");
@@ -193,4 +199,38 @@ export async function injection(ui: UiSession) {
   assert.ok((await ui.texts("[data-testid=compare-run-link]")).includes(XSS_NAME));
   await clean("compare page");
   assert.equal(await page.evaluate(() => document.body.dataset.pwned), undefined);
+}
+
+/** Step: a multi-line tag value keeps its line breaks when edited and saved (a one-line input dropped them). */
+export async function multiLineTag(ui: UiSession) {
+  const { page, f, runHash } = ui;
+  const value = "trained on 2024-01 data\nlr warm-up: 3 epochs\r\nsee ticket #12";
+  await f.store.setTag(f.curveRunId, "notes", value);
+  const stored = async () => (await f.store.getRun(f.curveRunId)).data.tags.notes;
+  await ui.open(runHash(f.curveRunId));
+  const row = page.locator("[data-testid=tags-table] [data-testid=tag-row][data-key=notes]");
+  // Edit, then Save unchanged: the value stays as it was, line breaks included.
+  await row.getByTestId("tag-edit").click();
+  const editor = page.getByTestId("tag-edit-value");
+  assert.equal(await editor.evaluate((e) => e.tagName), "TEXTAREA");
+  await page.getByTestId("tag-save").click();
+  await row.getByTestId("tag-edit").waitFor();
+  assert.equal(await stored(), value.replace("\r\n", "\n"));
+  // Enter starts a new line; Ctrl+Enter saves; Escape leaves without saving.
+  await row.getByTestId("tag-edit").click();
+  await editor.press("End");
+  await editor.press("Enter");
+  await editor.type("owner: data team");
+  await editor.press("Control+Enter");
+  await row.getByTestId("tag-edit").waitFor();
+  assert.equal(
+    await stored(),
+    "trained on 2024-01 data\nlr warm-up: 3 epochs\nsee ticket #12\nowner: data team",
+  );
+  await row.getByTestId("tag-edit").click();
+  await editor.fill("discarded");
+  await editor.press("Escape");
+  await row.getByTestId("tag-edit").waitFor();
+  assert.equal((await stored())?.endsWith("owner: data team"), true);
+  await f.store.deleteTag(f.curveRunId, "notes");
 }

@@ -244,3 +244,25 @@ export async function sidebarAndExperiments(ui: UiSession) {
   await page.getByTestId("sidebar-unfold").click();
   assert.ok(!(await page.getByTestId("experiment-sidebar").evaluate((s) => s.classList.contains("folded"))));
 }
+
+/** Step: the runs table sorts from the keyboard (Tab to a header, Enter or Space), focus kept, state in the URL. */
+export async function keyboardSort(ui: UiSession) {
+  const { page, expHash } = ui;
+  await ui.open(expHash);
+  const header = page.getByTestId("col-metric:loss");
+  const focusedCol = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.col);
+  assert.equal(await header.getAttribute("aria-sort"), "none");
+  await header.focus();
+  assert.equal(await focusedCol(), "metric:loss", "a sortable header takes the focus (Tab reaches it)");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(/orderByKey=metrics\.loss(?!.*orderByAsc)/);
+  await page.locator("[data-testid='col-metric:loss'][aria-sort=descending]").waitFor();
+  assert.equal(await focusedCol(), "metric:loss", "the focus stays on the header once sorted");
+  await page.keyboard.press(" ");
+  await page.waitForURL(/orderByKey=metrics\.loss.*orderByAsc=true/);
+  await page.locator("[data-testid='col-metric:loss'][aria-sort=ascending]").waitFor();
+  assert.equal(await page.getByTestId("col-attr:status").getAttribute("aria-sort"), "none");
+  // Back restores the previous sort.
+  await page.goBack();
+  await page.locator("[data-testid='col-metric:loss'][aria-sort=descending]").waitFor();
+}

@@ -1,7 +1,7 @@
 // Horizontal bars of one value per run (SVG): the chart view's "last value" charts, and how a metric with
 // a single value is drawn (a value with a bar, not one dot on a −1…1 axis).
 import { formatNumber, h, s } from "./dom.js";
-import { formatTick, fractionOf, niceTicks, spanOf } from "./chart_math.js";
+import { formatTicks, fractionOf, niceTicks, spanOf } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 
@@ -26,11 +26,13 @@ export function barChart(bars, { testid = "bar-chart", title = "", singleValue =
     preserveAspectRatio: "xMinYMin meet",
     style: `max-width:${width}px`,
   });
-  for (const t of niceTicks(lo, hi, 5)) {
+  const ticks = niceTicks(lo, hi, 5);
+  const labels = formatTicks(ticks, spanOf(lo, hi));
+  for (const [i, t] of ticks.entries()) {
     const x = X(t);
     svg.append(s("line", { x1: x, x2: x, y1: top, y2: height - axisH, class: "grid" }));
     svg.append(
-      s("text", { x, y: height - 6, "text-anchor": "middle", class: "tick" }, formatTick(t, spanOf(lo, hi))),
+      s("text", { x, y: height - 6, "text-anchor": "middle", class: "tick" }, labels[i]),
     );
   }
   bars.forEach((b, i) => {

@@ -71,16 +71,55 @@ export function padRange(lo, hi, ratio) {
 }
 
 /**
- * A tick label short enough for the margin beside a plot: formatNumber, with values that are zero to 12
- * digits printed as 0, and large or tiny values in exponent form with as many digits as the axis span
- * needs to tell ticks apart ("1.5e+308", not "1.5000e+308"; "2.5e+12", not "2500000000000").
+ * The labels of an axis' ticks (the axis spans `span`), one form for the whole axis: values that are zero
+ * to 12 digits print as 0; the others as plain decimals with as many decimals as the span needs to tell the
+ * ticks apart ("1000.0002" on an axis from 1000.0001 to 1000.0003, not "1000") when every label then fits
+ * the 64-px margin beside a plot ({@link TICK_CHARS} characters), else all in exponent form with as many
+ * digits as the span needs ("1.5e+308", not "1.5000e+308"; "1e+8", not "100000000") when that is
+ * narrower.
+ * @example formatTicks([0, 5e7, 1e8], 1.2e8) // ["0", "5e+7", "1e+8"]
+ */
+export function formatTicks(ticks, span) {
+  const plain = ticks.map((t) => plainTick(t, span));
+  const widest = (labels) => Math.max(0, ...labels.map((l) => l?.length ?? Infinity));
+  if (widest(plain) <= TICK_CHARS) return plain;
+  const exp = ticks.map((t) => expTick(t, span));
+  return widest(exp) < widest(plain) ? exp : plain;
+}
+
+/**
+ * One tick label, as {@link formatTicks} writes it on an axis where all labels fit or none does
+ * (`span` defaults to the value's own size: a log axis' ticks).
  * @example formatTick(1.5e308, 3e308) // "1.5e+308"; formatTick(1234500000000, 2e9) // "1.2345e+12"
  */
 export function formatTick(v, span = Math.abs(v)) {
+  return formatTicks([v], span)[0];
+}
+
+/** The longest tick label that fits beside a plot in 11-px digits. */
+export const TICK_CHARS = 8;
+
+function isZeroTick(v, span) {
+  return v === 0 || (span > 0 && Math.abs(v) < span * 1e-12);
+}
+
+// Plain decimals; undefined for a value needing more than 20 decimals, or past 1e21.
+function plainTick(v, span) {
+  if (isZeroTick(v, span)) return "0";
+  if (!Number.isFinite(v)) return formatNumber(v);
   const abs = Math.abs(v);
-  if (span > 0 && abs < span * 1e-12) return "0";
-  if (!Number.isFinite(v) || abs === 0 || (abs < 1e9 && abs >= 1e-4)) return formatNumber(v);
-  const digits = span > 0 ? Math.min(16, Math.max(1, Math.ceil(Math.log10(abs / span)) + 2)) : 4;
+  const decimals = Math.max(0, Math.ceil(-Math.log10(span > 0 ? span : abs)) + 3);
+  if (decimals > 20 || abs >= 1e21) return undefined;
+  const text = v.toFixed(decimals);
+  const out = text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+  return out === "-0" ? "0" : out;
+}
+
+function expTick(v, span) {
+  if (isZeroTick(v, span)) return "0";
+  if (!Number.isFinite(v)) return formatNumber(v);
+  const abs = Math.abs(v);
+  const digits = Math.min(16, Math.max(1, Math.ceil(Math.log10(abs / (span > 0 ? span : abs))) + 2));
   return v.toExponential(digits).replace(/\.?0+e/, "e");
 }
 

@@ -1,7 +1,7 @@
 // Painting a line chart through the subset of the canvas 2D API it uses, so one drawing routine serves
 // both the canvas on screen and the SVG export (SvgContext records the same calls as SVG elements).
 import { formatNumber, s } from "./dom.js";
-import { downsample, formatTick, logTicks, niceTicks, spanOf } from "./chart_math.js";
+import { downsample, formatTick, formatTicks, logTicks, niceTicks, spanOf } from "./chart_math.js";
 
 export const MARGIN = { left: 64, right: 16, top: 12, bottom: 38 };
 
@@ -41,13 +41,14 @@ export function paintLineChart(ctx, model) {
   ctx.textBaseline = "middle";
   const yTicks = yLog ? logTicks(lo, hi) : niceTicks(lo, hi, 5);
   const yLabels = [];
-  for (const t of yTicks) {
+  const labels = yLog ? yTicks.map((t) => formatTick(t)) : formatTicks(yTicks, spanOf(lo, hi));
+  for (const [i, t] of yTicks.entries()) {
     const py = Math.round(toY(t)) + 0.5;
     ctx.beginPath();
     ctx.moveTo(MARGIN.left, py);
     ctx.lineTo(width - MARGIN.right, py);
     ctx.stroke();
-    const label = yLog ? formatTick(t) : formatTick(t, spanOf(lo, hi));
+    const label = labels[i];
     yLabels.push(label);
     ctx.fillText(label, MARGIN.left - 6, py);
   }

@@ -3,7 +3,7 @@
 // grouped runs; single-valued series are drawn as bars instead (bar_chart.js). The same drawing routine
 // renders the SVG export (chart_paint.js). Charts expose data-point-count / data-points-drawn /
 // data-draw-ms / data-y-ticks for tests, and toSvg() / csvRows() for export.
-import { formatNumber, h, PALETTE, toNumber } from "./dom.js";
+import { breakable, formatNumber, h, PALETTE, toNumber } from "./dom.js";
 import {
   fractionOf,
   inlierRange,
@@ -43,7 +43,7 @@ export function metricPicker(keys, chosen, onChange) {
         box.checked ? chosen.add(key) : chosen.delete(key);
         onChange();
       });
-      return h("label", { class: "check" }, box, key);
+      return h("label", { class: "check" }, box, breakable(key));
     }),
   );
 }

@@ -4,6 +4,7 @@
 // Runs keep their colours from the runs table.
 import { bulkMetricHistory, getRunsOf, metricHistory } from "./api.js";
 import {
+  breakable,
   errorBox,
   formatDuration,
   formatNumber,
@@ -25,12 +26,6 @@ import { distinctLabels } from "./metric_page.js";
 import { firstDiffering, flattenParams } from "./param_values.js";
 import { metricHash, runHash } from "./routes.js";
 import { exportButtons } from "./chart_export.js";
-
-/** A name that may wrap only after . _ - / (never mid-word): a <wbr> after each separator. */
-export function breakable(text) {
-  const parts = String(text).split(/(?<=[._\-/:])/);
-  return h("span", { class: "breakable" }, parts.flatMap((p, i) => (i ? [h("wbr"), p] : [p])));
-}
 
 async function histories(runs, key) {
   const ids = runs.map((r) => r.info.run_id);

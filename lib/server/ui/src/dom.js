@@ -39,6 +39,12 @@ export function s(tag, attrs, ...children) {
   return el;
 }
 
+/** A name that may wrap only after . _ - / (never mid-word): a <wbr> after each separator. */
+export function breakable(text) {
+  const parts = String(text).split(/(?<=[._\-/:])/);
+  return h("span", { class: "breakable" }, parts.flatMap((p, i) => (i ? [h("wbr"), p] : [p])));
+}
+
 /** Replaces the children of `el`. */
 export function mount(el, ...children) {
   el.replaceChildren();
@@ -60,20 +66,27 @@ export function formatTime(ms) {
 export function formatRelative(ms, now = Date.now()) {
   if (!ms) return "";
   const sec = Math.max(0, (now - Number(ms)) / 1000);
-  if (sec < 60) return `${Math.round(sec)} s ago`;
-  if (sec < 3600) return `${Math.round(sec / 60)} min ago`;
-  if (sec < 86400) return `${Math.round(sec / 3600)} h ago`;
+  // The unit is chosen after rounding: 59.6 s ago reads "1 min ago", not "60 s ago".
+  if (Math.round(sec) < 60) return `${Math.round(sec)} s ago`;
+  if (Math.round(sec / 60) < 60) return `${Math.round(sec / 60)} min ago`;
+  if (Math.round(sec / 3600) < 24) return `${Math.round(sec / 3600)} h ago`;
   return `${Math.round(sec / 86400)} d ago`;
 }
 
-/** A duration in ms as "850ms", "12.3s", "4.5min", "2.1h". */
+/** A duration in ms as "850ms", "12.3s", "4.5min", "2.1h", "3.2d" (MLflow's units). */
 export function formatDuration(ms) {
   if (ms === undefined || ms === null || !Number.isFinite(ms)) return "";
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)}min`;
-  return `${(ms / 3_600_000).toFixed(1)}h`;
+  if (Math.abs(ms) < 999.5) return `${Math.round(ms)}ms`;
+  // The unit is chosen after rounding: 59.96 s reads "1.0min", not "60.0s".
+  for (const [size, unit, limit] of DURATION_UNITS) {
+    const value = (ms / size).toFixed(1);
+    if (Math.abs(Number(value)) < limit) return `${value}${unit}`;
+  }
+  return `${(ms / 86_400_000).toFixed(1)}d`;
 }
+
+// [milliseconds per unit, unit, first value written in the next unit], as MLflow's UI writes durations.
+const DURATION_UNITS = [[1000, "s", 60], [60_000, "min", 60], [3_600_000, "h", 24]];
 
 /** Duration of a run's info: end − start, or now − start while running. */
 export function runDuration(info) {

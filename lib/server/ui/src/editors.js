@@ -200,7 +200,17 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) 
   };
   const row = (t) => {
     if (editing === t.key) {
-      const input = h("input", { type: "text", value: t.value, class: "search", testid: "tag-edit-value" });
+      // A one-line input would drop a multi-line value's line breaks on Save: such values get a textarea.
+      const multiLine = /[\r\n]/.test(t.value);
+      const input = multiLine
+        ? h("textarea", {
+          class: "search",
+          testid: "tag-edit-value",
+          rows: Math.min(10, t.value.split("\n").length),
+        })
+        : h("input", { type: "text", class: "search", testid: "tag-edit-value" });
+      input.value = t.value;
+      const cancel = () => ((editing = undefined), render());
       const save = async () => {
         const refusal = tooLong(input.value, maxChars, `The value of tag "${t.key}"`);
         if (refusal) return void mount(errors, errorBox(refusal, "tag-error"));
@@ -210,7 +220,11 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) 
           render();
         }
       };
-      input.addEventListener("keydown", (e) => e.key === "Enter" && void save());
+      // Enter saves (Ctrl/Cmd+Enter in a textarea, where Enter starts a new line); Escape cancels.
+      input.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" && (!multiLine || e.ctrlKey || e.metaKey)) void save();
+        if (e.key === "Escape") cancel();
+      });
       return h(
         "tr",
         { testid: "tag-row", dataset: { key: t.key } },
@@ -220,7 +234,7 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) 
           "td",
           {},
           h("button", { class: "small", testid: "tag-save", onclick: save }, "Save"),
-          h("button", { class: "small", onclick: () => ((editing = undefined), render()) }, "Cancel"),
+          h("button", { class: "small", onclick: cancel }, "Cancel"),
         ),
       );
     }

@@ -98,6 +98,14 @@ export function experimentSidebar(currentIds) {
   };
   search.addEventListener("input", render);
   update();
+  // An experiment renamed on the page (its header's Rename) shows its new name here at once.
+  el.setName = (id, name) => {
+    const e = experiments.find((x) => x.experiment_id === id);
+    if (!e || e.name === name) return;
+    e.name = name;
+    experiments.sort((a, b) => a.name.localeCompare(b.name));
+    render();
+  };
   allExperiments("ACTIVE_ONLY").then(
     (found) => {
       experiments = found.sort((a, b) => a.name.localeCompare(b.name));

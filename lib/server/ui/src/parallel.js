@@ -4,7 +4,7 @@
 // are gaps there, like missing ones. Otherwise (text values, or no finite value at all) it is an ordinal
 // axis: the distinct values in order, evenly spaced. A run missing a value has a gap on that axis.
 import { PALETTE, s } from "./dom.js";
-import { formatTick, fractionOf, niceTicks, numberOf, spanOf } from "./chart_math.js";
+import { formatTicks, fractionOf, niceTicks, numberOf, spanOf } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 const isMissing = (v) => v === undefined || v === null;
@@ -27,7 +27,7 @@ export function parallelAxes(dims) {
       return {
         label,
         kind: "num",
-        ticks: niceTicks(lo, hi, 4).map((t) => ({ pos: at(t), text: formatTick(t, spanOf(lo, hi)) })),
+        ticks: axisTicks(lo, hi).map(([t, text]) => ({ pos: at(t), text })),
         pos: values.map((v) => {
           const n = isMissing(v) ? undefined : numberOf(v);
           return Number.isFinite(n) ? at(n) : undefined;
@@ -142,4 +142,11 @@ export function parallelPlot(
     svg.append(g);
   });
   return svg;
+}
+
+// An axis' ticks with their labels.
+function axisTicks(lo, hi) {
+  const ticks = niceTicks(lo, hi, 4);
+  const labels = formatTicks(ticks, spanOf(lo, hi));
+  return ticks.map((t, i) => [t, labels[i]]);
 }

@@ -358,18 +358,20 @@ export async function runsPage(container, route) {
   });
   loadMore.addEventListener("click", () => fetchPage());
 
+  const sidebar = experimentSidebar(experimentIds);
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / "),
     h(
       "div",
       { class: "runs-layout" },
-      experimentSidebar(experimentIds),
+      sidebar,
       h(
         "div",
         { class: "runs-main" },
         experimentHeader(experimentIds, (id, name) => {
           experimentNames.set(id, name);
+          sidebar.setName(id, name);
           if (experimentIds.length > 1) table.refresh();
         }),
         h(

@@ -1,6 +1,6 @@
 /** The scatter plot of one param or metric against another (SVG), on the compare page and in the chart view. */
 import { PALETTE, s } from "./dom.js";
-import { formatTick, fractionOf, niceTicks, numberOf, padRange, spanOf } from "./chart_math.js";
+import { formatTicks, fractionOf, niceTicks, numberOf, padRange, spanOf } from "./chart_math.js";
 
 /**
  * One axis of the scatter plot for `values` (undefined or "" = the run has no such value; its point is
@@ -17,7 +17,8 @@ export function scatterAxis(values) {
     [lo, hi] = padRange(lo, hi, 0.08);
     // A non-finite value (NaN, ±Infinity) has no place on the axis: its point is not drawn.
     const pos = (v) => (Number.isFinite(numberOf(v)) ? fractionOf(numberOf(v), lo, hi) : undefined);
-    return { kind: "num", lo, hi, pos, ticks: niceTicks(lo, hi, 5) };
+    const ticks = niceTicks(lo, hi, 5);
+    return { kind: "num", lo, hi, pos, ticks, labels: formatTicks(ticks, spanOf(lo, hi)) };
   }
   const cats = [...new Set(present.map(String))].sort();
   return {
@@ -44,25 +45,25 @@ export function scatterPlot(
   const Y = (v) => m.top + (1 - ay.pos(v)) * ph;
   const svg = s("svg", { class: "scatter", width, height, viewBox: `0 0 ${width} ${height}`, testid });
   svg.append(s("rect", { x: m.left, y: m.top, width: pw, height: ph, class: "plot-frame" }));
-  for (const t of ax.ticks) {
+  for (const [i, t] of ax.ticks.entries()) {
     const x = X(t);
     svg.append(s("line", { x1: x, x2: x, y1: m.top, y2: m.top + ph, class: "grid" }));
     svg.append(
       s(
         "text",
         { x, y: m.top + ph + 16, "text-anchor": "middle", class: "tick" },
-        ax.kind === "num" ? formatTick(t, spanOf(ax.lo, ax.hi)) : t,
+        ax.kind === "num" ? ax.labels[i] : t,
       ),
     );
   }
-  for (const t of ay.ticks) {
+  for (const [i, t] of ay.ticks.entries()) {
     const y = Y(t);
     svg.append(s("line", { x1: m.left, x2: m.left + pw, y1: y, y2: y, class: "grid" }));
     svg.append(
       s(
         "text",
         { x: m.left - 6, y: y + 4, "text-anchor": "end", class: "tick" },
-        ay.kind === "num" ? formatTick(t, spanOf(ay.lo, ay.hi)) : t,
+        ay.kind === "num" ? ay.labels[i] : t,
       ),
     );
   }

@@ -7,6 +7,17 @@ import { h } from "./dom.js";
 const OVERSCAN = 8;
 const MIN_WIDTH = 40;
 
+const ARIA_SORT = { ASC: "ascending", DESC: "descending" };
+
+// Enter or Space on a sortable header sorts, as a click does.
+function sortKey(onSort) {
+  return (e) => {
+    if (e.target !== e.currentTarget || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
+    onSort(e);
+  };
+}
+
 /**
  * columns: [{id, label, width, sort?: "ASC"|"DESC", onSort?, header?: () => Node, cell(row, i), title?,
  * className?, pinned?, fixed? (neither resized nor moved), immovable? (resized, not moved)}].
@@ -90,6 +101,8 @@ export function virtualTable(
 
   const renderHeader = () => {
     layoutHeader();
+    // A header sorted from the keyboard keeps the focus when the headers are drawn again.
+    const focused = header.contains(document.activeElement) ? document.activeElement.dataset.col : undefined;
     header.replaceChildren(
       ...cols.map((c) => {
         const arrow = c.onSort
@@ -108,6 +121,10 @@ export function virtualTable(
             testid: `col-${c.id}`,
             dataset: { col: c.id, ...(c.sort ? { sort: c.sort } : {}) },
             onclick: c.onSort,
+            // Sortable from the keyboard too: Tab to the header, Enter or Space sorts.
+            tabindex: c.onSort ? "0" : undefined,
+            "aria-sort": c.onSort ? ARIA_SORT[c.sort] ?? "none" : undefined,
+            onkeydown: c.onSort ? sortKey(c.onSort) : undefined,
           },
           // Only the label drags (a drag from the resize handle must stay a resize).
           h(
@@ -137,6 +154,9 @@ export function virtualTable(
         return cell;
       }),
     );
+    if (focused !== undefined) {
+      [...header.children].find((cell) => cell.dataset.col === focused)?.focus({ preventScroll: true });
+    }
   };
 
   const renderRows = () => {
