@@ -58,12 +58,9 @@ Deno.test("a 100,000-point series is drawn as at most 4 vertices per pixel colum
   );
   const { xs, ys } = seriesArrays(points, "step");
   const width = 800;
-  const t0 = performance.now();
   const idx = downsample(xs, ys, (x: number) => (x / n) * width, width);
-  const ms = performance.now() - t0;
   assert.ok(idx.length <= width * 4 + 4, `${idx.length} vertices`);
   assert.ok(idx.includes(54321), "the spike survives downsampling");
-  assert.ok(ms < 1000, `${ms} ms`);
   assert.deepEqual(downsample(Float64Array.of(0, 1, 2), Float64Array.of(1, 2, 3), (x: number) => x, 800), [
     0,
     1,
@@ -164,37 +161,29 @@ Deno.test("a parent cycle or a self-parent does not hide runs", () => {
   assert.deepEqual(ids(rows).map((id) => id.replaceAll("-", "")).sort(), ["a", "b", "s"]);
 });
 
-Deno.test("nesting 10,000 runs with 2,000 parents is a linear pass", () => {
+Deno.test("nesting 10,000 runs with 2,000 parents", () => {
   const runs = Array.from(
     { length: 10_000 },
     (_, i) => wireRun(`r${i}`, i % 5 ? `r${i - (i % 5)}` : undefined),
   );
-  const t0 = performance.now();
   const rows = visibleRunRows(runs, new Set());
-  const ms = performance.now() - t0;
   assert.equal(rows.length, 2000);
   assert.equal(visibleRunRows(runs, new Set(runs.map((r) => r.info.run_id))).length, 10_000);
-  assert.ok(ms < 200, `${ms} ms`);
 });
 
-Deno.test("a 20,000-deep parent chain nests fully expanded, linearly and without recursion", () => {
+Deno.test("a 20,000-deep parent chain nests fully expanded, without recursion", () => {
   const n = 20_000;
   // Children first (as a start_time DESC page lists them), each the child of the next.
   const runs = Array.from({ length: n }, (_, i) => wireRun(`r${i}`, i + 1 < n ? `r${i + 1}` : undefined));
-  const t0 = performance.now();
   const rows = visibleRunRows(runs, new Set(runs.map((r) => r.info.run_id)));
-  const ms = performance.now() - t0;
   assert.equal(rows.length, n);
   assert.equal(rows[0].run.info.run_id, `r${n - 1}`);
   assert.equal(rows[n - 1].run.info.run_id, "r0");
   assert.equal(rows[n - 1].depth, n - 1);
   assert.ok(rows.every((r: TreeRow, i: number) => r.depth === i));
-  assert.ok(ms < 500, `${ms} ms`);
   // A 20,000-long cycle: one run becomes the root, the rest still nest below it.
   const cycle = Array.from({ length: n }, (_, i) => wireRun(`c${i}`, `c${(i + 1) % n}`));
-  const t1 = performance.now();
   const cycleRows = visibleRunRows(cycle, new Set(cycle.map((r) => r.info.run_id)));
-  assert.ok(performance.now() - t1 < 500, `${performance.now() - t1} ms`);
   assert.equal(cycleRows.length, n);
   assert.equal(cycleRows.filter((r: TreeRow) => r.depth === 0).length, 1);
 });
