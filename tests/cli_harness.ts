@@ -40,7 +40,7 @@ export function kmlf(
 export interface WatchedKmlf {
   child: Deno.ChildProcess;
   /** Reads the watched stream until `text` has appeared (or the stream ended); returns all read so far. */
-  waitFor(text: string): Promise<string>;
+  waitFor(text: string | RegExp): Promise<string>;
   /** Reads the watched stream to its end; the exit code and everything it printed. */
   finish(): Promise<{ code: number; seen: string }>;
 }
@@ -83,7 +83,7 @@ export function spawnKmlf(
   };
   return {
     child,
-    waitFor: (text) => readUntil(() => seen.includes(text)),
+    waitFor: (text) => readUntil(() => typeof text === "string" ? seen.includes(text) : text.test(seen)),
     finish: async () => {
       await readUntil(() => false);
       return { code: (await child.status).code, seen };

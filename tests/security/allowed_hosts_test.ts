@@ -4,7 +4,7 @@
  * `*` lifts the check, and on an exposed address the setting restricts the server to those names.
  */
 import assert from "node:assert/strict";
-import { CLI_PATH } from "../cli_harness.ts";
+import { spawnKmlf } from "../cli_harness.ts";
 import { allowedHostsFor, hostAllowed } from "../../lib/allowed_hosts.ts";
 
 Deno.test("allowedHostsFor and hostAllowed: loopback names, added names and patterns, * for any", () => {
@@ -53,37 +53,21 @@ async function statusFor(url: string, host: string): Promise<{ status: number; b
   }
 }
 
+// `kmlf server` on a free loopback port, with `env`; its URL once it listens.
 async function serve(dir: string, env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--quiet",
-      CLI_PATH,
-      "server",
-      "--backend-store-uri",
-      "sqlite:///r.db",
-      "--port",
-      "0",
-    ],
+  const server = spawnKmlf(["server", "--backend-store-uri", "sqlite:///r.db", "--port", "0"], {
     cwd: dir,
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/listening on (http\S+)/.test(seen)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`kmlf exited before listening:\n${seen}`);
-    seen += value;
-  }
+    watch: "stdout",
+    env,
+  });
+  const seen = await server.waitFor(/listening on http\S+\s/);
+  const url = seen.match(/listening on (http\S+)/)?.[1];
+  if (!url) throw new Error(`kmlf exited before listening:\n${seen}`);
   return {
-    url: seen.match(/listening on (http\S+)/)![1],
+    url,
     async stop() {
-      child.kill("SIGINT");
-      await reader.cancel();
-      await child.status;
+      server.child.kill("SIGINT");
+      await server.finish();
     },
   };
 }
