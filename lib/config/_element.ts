@@ -134,33 +134,30 @@ function closingQuote(t: string): number {
 
 // Where the bracket or brace opened at 0 closes, skipping quoted text, escapes and nested ones.
 function closingBracket(t: string): number {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < t.length; i++) {
-    const ch = t[i];
-    if (ch === "\\") i++;
-    else if (quote) {
-      if (ch === quote) quote = undefined;
-    } else if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "[" || ch === "{") depth++;
-    else if ((ch === "]" || ch === "}") && --depth === 0) return i;
-  }
-  return -1;
+  return findOutsideQuotes(t, (ch, depth) => (ch === "]" || ch === "}") && depth === 0);
 }
 
 // The first `:` of a dict entry outside interpolations, brackets and quotes.
 function topLevelColon(entry: string): number {
+  return findOutsideQuotes(entry, (ch, depth) => ch === ":" && depth === 0);
+}
+
+// The first position outside quotes and escapes where `found(char, depth after it)` holds; brackets and
+// braces (a `${` too) count for depth.
+function findOutsideQuotes(text: string, found: (ch: string, depth: number) => boolean): number {
   let depth = 0;
   let quote: string | undefined;
-  for (let i = 0; i < entry.length; i++) {
-    const ch = entry[i];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
     if (ch === "\\") i++;
     else if (quote) {
       if (ch === quote) quote = undefined;
     } else if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "[" || ch === "{") depth++;
-    else if (ch === "]" || ch === "}") depth--;
-    else if (ch === ":" && depth === 0) return i;
+    else {
+      if (ch === "[" || ch === "{") depth++;
+      else if (ch === "]" || ch === "}") depth--;
+      if (found(ch, depth)) return i;
+    }
   }
   return -1;
 }
