@@ -4,7 +4,6 @@
  */
 import type { CatalogConfig, CatalogWarning, DatasetRegistry } from "../catalog/mod.ts";
 // The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
-import { builtinRegistry } from "../catalog/builtin_types.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import { generateVersion } from "../catalog/versioning.ts";
 import {
@@ -38,7 +37,7 @@ import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import { importPlugins } from "./project_plugins.ts";
+import { importPlugins, pluginRegistry, pluginResolvers } from "./project_plugins.ts";
 import { promised } from "../promised.ts";
 
 let builtinPlugins: () => Plugin[] = () => [];
@@ -154,7 +153,7 @@ export class KmlfSession {
       runtimeParams: options.runtimeParams ?? {},
       mergeStrategy: settings.mergeStrategy,
       patterns: settings.configPatterns,
-      resolvers: Object.assign({}, ...plugins.map((p) => p.resolvers ?? {})),
+      resolvers: pluginResolvers(plugins),
     });
     return new KmlfSession(settings, config, options, plugins);
   }
@@ -351,10 +350,7 @@ export class KmlfSession {
    * disables hooks only, as in Kedro: the plugin's datasets stay usable).
    */
   registry(): DatasetRegistry {
-    const registry = builtinRegistry();
-    const context = this.pluginContext();
-    for (const plugin of this.#plugins) plugin.registerDatasets?.(registry, context);
-    return registry;
+    return pluginRegistry(this.#plugins, this.pluginContext());
   }
 
   /** Hook manager with plugin hooks, then the project's hooks from kmlf.yml. */
