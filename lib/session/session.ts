@@ -39,6 +39,7 @@ import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 import { importPlugins, pluginRegistry, pluginResolvers } from "./project_plugins.ts";
 import { promised } from "../promised.ts";
+import { checkCreateOptions, checkRunOptions } from "./call_options.ts";
 
 let builtinPlugins: () => Plugin[] = () => [];
 
@@ -131,6 +132,7 @@ export class KmlfSession {
         },
       );
     }
+    checkCreateOptions(options as unknown as Record<string, unknown>);
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
     // Built-in plugins come first, as `kmlf run` has them; a given plugin of the same name replaces one.
@@ -239,16 +241,17 @@ export class KmlfSession {
   }
 
   /** Runs pipelines once: hooks fire, versioned datasets share this session's run id. */
-  async run(options: SessionRunOptions = {}): Promise<RunResult> {
+  async run(given: SessionRunOptions = {}): Promise<RunResult> {
+    const options = checkRunOptions(given);
     if (this.#ran) {
       throw new UsageError("session/already-ran", "A session runs only once", {
         hint: "create a new session",
       });
     }
     this.#ran = true;
-    // One name as a string (Kedro's pipeline_name) is that pipeline, not one per character.
-    const given = typeof options.pipelineNames === "string" ? [options.pipelineNames] : options.pipelineNames;
-    const names = given?.length ? given : ["__default__"];
+    // One name as a string (Kedro's pipeline_name) is that pipeline, not one per character (checkRunOptions).
+    const listed = options.pipelineNames as string[] | undefined;
+    const names = listed?.length ? listed : ["__default__"];
     const runner = createRunner(options.runner ?? this.resolveRunner());
     runner.warmUp?.();
     try {

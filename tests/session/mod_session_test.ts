@@ -50,3 +50,62 @@ Deno.test("KmlfSession.create without { projectRoot } says what to pass", async 
     );
   }
 });
+
+Deno.test("session.run and KmlfSession.create refuse options a script mistyped, before anything runs", async () => {
+  const root = await writeProject({
+    ...FILES,
+    "conf/base/mlflow.yml": "tracking:\n  disable_tracking:\n    pipelines: [score, other]\n",
+    "pipelines/other.yml":
+      "nodes:\n  - name: other\n    func: ./nodes.ts#fail\n    inputs: params:x\n    outputs: never\n",
+    "pipelines/nodes.ts":
+      'export const score = (x: number) => x;\nexport const fail = (_x: number) => { throw new Error("ran"); };\n',
+  });
+  const refused = (code: string, ...mentions: RegExp[]) => (e: unknown) => {
+    assert.ok(e instanceof UsageError, String(e));
+    assert.equal(e.code, code);
+    for (const m of mentions) assert.match(`${e.message} | ${e.hint}`, m);
+    return true;
+  };
+  try {
+    // Each of these used to run __default__ (every pipeline: "other" fails), split a string into characters
+    // (values.join is not a function), or ignore the runner silently.
+    const cases: [unknown, RegExp[]][] = [
+      ["score", [/takes an options object, got the string "score"/, /pipelineNames/]],
+      [null, [/got null/]],
+      [{ pipeline_name: "score" }, [/no option "pipeline_name"/, /"pipeline_name" is "pipelineNames"/]],
+      [{ pipelineNames: ["score"], node_names: ["score"] }, [/"node_names" is "nodeNames"/]],
+      [{ pipelineName: "score" }, [/"pipelineName" is "pipelineNames"/]],
+      [{ pipelineNames: 5 }, [/pipelineNames is number 5/, /a list of names/]],
+      [{ pipelineNames: ["score"], tags: [1] }, [/tags is an array/]],
+      [{ pipelineNames: ["score"], runner: "ParallelRunner" }, [/runner is the string/, /resolveRunner/]],
+      [{ pipelineNames: ["score"], runner: { kind: "turbo" } }, [/runner is/, /"sequential" \| "parallel"/]],
+      [{ pipelineNames: ["score"], loadVersions: ["model"] }, [/loadVersions is an array/]],
+      [{ pipelineNames: ["score"], onlyMissingOutputs: "yes" }, [/onlyMissingOutputs is the string/]],
+      [{ pipelineNames: ["score"], signal: {} }, [/signal is/, /AbortSignal/]],
+    ];
+    for (const [options, mentions] of cases) {
+      const session = await KmlfSession.create({ projectRoot: root });
+      await assert.rejects(() => session.run(options as never), refused("session/bad-option", ...mentions));
+    }
+    // One name as a string is that name, for every list option as for pipelineNames.
+    const session = await KmlfSession.create({ projectRoot: root });
+    const result = await session.run({ pipelineNames: "score", nodeNames: "score" as never, tags: [] });
+    assert.deepEqual(Object.keys(result.outputs), ["score"]);
+
+    const creates: [unknown, RegExp[]][] = [
+      [{ projectRoot: root, runtime_params: { x: 1 } }, [/no option "runtime_params"/, /"runtimeParams"/]],
+      [{ projectRoot: root, project_path: root }, [/"project_path" is "projectRoot"/]],
+      [{ projectRoot: root, env: 3 }, [/env is number 3/]],
+      [{ projectRoot: root, runtimeParams: "x=1" }, [/runtimeParams is the string "x=1"/]],
+      [{ projectRoot: root, plugins: {} }, [/plugins is/, /a list/]],
+    ];
+    for (const [options, mentions] of creates) {
+      await assert.rejects(
+        () => KmlfSession.create(options as never),
+        refused("session/bad-option", ...mentions),
+      );
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
