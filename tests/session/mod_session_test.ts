@@ -5,7 +5,35 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { KmlfSession, MlflowClient, UsageError } from "../../mod.ts";
+import {
+  type CatalogWarning,
+  type CreateExperimentOptions,
+  type CreateRunOptions,
+  type DatasetInput,
+  type DatasetTypeDefinition,
+  type ExperimentsPage,
+  type HookName,
+  type HookOrigin,
+  type KeyValueInput,
+  KmlfSession,
+  type LifecycleStage,
+  type MetricHistoryOptions,
+  MlflowClient,
+  type NodeCompletedEvent,
+  type NodeFailedEvent,
+  type NodeStartedEvent,
+  type NodeTiming,
+  type ProjectSettings,
+  type RegisterOptions,
+  type RunnerConstructorOptions,
+  type RunnerFlags,
+  type RunnerKind,
+  type RunnerOptions,
+  type RunReporter,
+  type SearchExperimentsOptions,
+  type UpdateRunOptions,
+  UsageError,
+} from "../../mod.ts";
 import { writeProject } from "../models/model_helpers.ts";
 
 const FILES: Record<string, string> = {
@@ -105,6 +133,61 @@ Deno.test("session.run and KmlfSession.create refuse options a script mistyped, 
         refused("session/bad-option", ...mentions),
       );
     }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+// Every type a script or a plugin names comes from "kmlf" (mod.ts): without these exports this file does not
+// type-check (each was referenced by a public signature but could not be imported).
+export type ScriptTypes = [
+  CatalogWarning,
+  RunReporter,
+  NodeStartedEvent,
+  NodeCompletedEvent,
+  NodeFailedEvent,
+  NodeTiming,
+  RunnerFlags,
+  RunnerKind,
+  RunnerOptions,
+  RunnerConstructorOptions,
+  ProjectSettings,
+  RegisterOptions,
+  DatasetTypeDefinition,
+  HookName,
+  HookOrigin,
+  CreateExperimentOptions,
+  CreateRunOptions,
+  UpdateRunOptions,
+  KeyValueInput,
+  DatasetInput,
+  ExperimentsPage,
+  SearchExperimentsOptions,
+  MetricHistoryOptions,
+  LifecycleStage,
+];
+
+Deno.test("a script types its reporter and catalog warnings with kmlf's exported types", async () => {
+  const root = await writeProject({
+    ...FILES,
+    "conf/base/catalog.yml": "score:\n  type: mlflow_metric\nbroken:\n  type: no_such_type\n",
+  });
+  try {
+    const warnings: CatalogWarning[] = [];
+    const started: NodeStartedEvent[] = [];
+    const reporter: RunReporter = { nodeStarted: (event) => void started.push(event) };
+    const flags: RunnerFlags = { runner: "ThreadRunner" };
+    const session = await KmlfSession.create({
+      projectRoot: root,
+      onCatalogWarning: (w) => void warnings.push(w),
+    });
+    const kind: RunnerKind = session.resolveRunner(flags).kind;
+    await session.run({ pipelineNames: "score", reporter, runner: session.resolveRunner(flags) });
+    assert.equal(kind, "thread");
+    assert.deepEqual(warnings.map((w) => w.name), ["broken"]);
+    assert.deepEqual(started.map((e) => e.node.name), ["score"]);
+    const settings: ProjectSettings = session.settings;
+    assert.equal(settings.name, "scripted");
   } finally {
     await Deno.remove(root, { recursive: true });
   }
