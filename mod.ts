@@ -69,6 +69,7 @@ export {
 } from "./lib/catalog/mod.ts";
 export { loadPipelines, Node, type NodeFunction, Pipeline, type PipelineFilter } from "./lib/pipeline/mod.ts";
 export {
+  type HookContext,
   HookManager,
   type HookName,
   type HookOrigin,

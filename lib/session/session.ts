@@ -20,7 +20,7 @@ import {
   throwIfAny,
   UsageError,
 } from "../errors.ts";
-import type { HookManager, RunParams } from "../hooks/mod.ts";
+import type { HookContext, HookManager, RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import { filterNaming } from "./filter_hints.ts";
 import {
@@ -264,7 +264,9 @@ export class KmlfSession {
   private async runWith(runner: Runner, names: string[], options: SessionRunOptions): Promise<RunResult> {
     const registry = this.registry();
     const hooks = await this.hookManager();
-    await hooks.call("afterContextCreated", { context: this.contextInfo() });
+    if (hooks.has("afterContextCreated")) {
+      await hooks.call("afterContextCreated", { context: await this.hookContext() });
+    }
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options)
       ? await filterNaming(full, names, options, async () => this.pipelines(await this.pipelineNames()))
@@ -371,12 +373,14 @@ export class KmlfSession {
     };
   }
 
-  private contextInfo(): Record<string, unknown> {
+  private async hookContext(): Promise<HookContext> {
     return {
       projectPath: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
       runId: this.runId,
+      params: await this.parameters(),
+      loadConfig: async (type) => (await this.config.get(type)).data,
     };
   }
 
