@@ -40,17 +40,20 @@ export {
   type Plugin,
   type PluginContext,
   type PluginFactory,
+  type RunnerFlags,
   type SessionOptions,
   type SessionRunOptions,
 } from "./lib/session/mod.ts";
 export {
   BinaryDataset,
   Catalog,
+  type CatalogWarning,
   CsvDataset,
   type Dataset,
   type DatasetFactory,
   type DatasetFactoryContext,
   DatasetRegistry,
+  type DatasetTypeDefinition,
   FileDataset,
   generateVersion,
   JsonDataset,
@@ -58,32 +61,56 @@ export {
   ParquetDataset,
   PartitionedDataset,
   PickleDataset,
+  type RegisterOptions,
   SqliteQueryDataset,
   SqliteTableDataset,
   TextDataset,
   YamlDataset,
 } from "./lib/catalog/mod.ts";
 export { loadPipelines, Node, type NodeFunction, Pipeline, type PipelineFilter } from "./lib/pipeline/mod.ts";
-export { HookManager, type Hooks, type NodeHookArgs, type RunParams } from "./lib/hooks/mod.ts";
+export {
+  type HookContext,
+  HookManager,
+  type HookName,
+  type HookOrigin,
+  type Hooks,
+  type NodeHookArgs,
+  type RunParams,
+} from "./lib/hooks/mod.ts";
 export {
   createRunner,
+  type NodeCompletedEvent,
+  type NodeFailedEvent,
+  type NodeStartedEvent,
+  type NodeTiming,
   ParallelRunner,
   PipelineRunError,
   type Runner,
+  type RunnerConstructorOptions,
+  type RunnerKind,
+  type RunnerOptions,
   type RunnerSpec,
+  type RunReporter,
   type RunResult,
   SequentialRunner,
   ThreadRunner,
 } from "./lib/runner/mod.ts";
-export { ConfigLoader, parseRuntimeParams } from "./lib/config/mod.ts";
+export { ConfigLoader, parseRuntimeParams, type ProjectSettings } from "./lib/config/mod.ts";
 export { KMLF_VERSION } from "./lib/version.ts";
 export { type KmlfModel, loadModel, type LoadModelOptions, ScoringError } from "./lib/models/mod.ts";
 export {
   type ActiveRun,
   type ClientSearchRunsOptions,
+  type CreateExperimentOptions,
+  type CreateRunOptions,
+  type DatasetInput,
   type Experiment,
+  type ExperimentsPage,
   type FileInfo,
+  type KeyValueInput,
+  type LifecycleStage,
   type Metric,
+  type MetricHistoryOptions,
   MlflowClient,
   type MlflowClientOptions,
   openStore,
@@ -93,7 +120,9 @@ export {
   type RunInfo,
   type RunsPage,
   type RunStatus,
+  type SearchExperimentsOptions,
   type StartRunOptions,
   type TrackingStore,
+  type UpdateRunOptions,
   type ViewType,
 } from "./lib/tracking/mod.ts";

@@ -3,7 +3,7 @@
  * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run.
  */
 import { z } from "../zod/mod.ts";
-import type { SourceLocation } from "../errors.ts";
+import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { VersionSpec } from "./versioning.ts";
 
@@ -80,6 +80,8 @@ export interface DatasetTypeDefinition extends Omit<RegisterOptions, "typeName">
 // A registration: built, or loaded (once) by `resolve`.
 interface Registration {
   info: DatasetTypeInfo;
+  /** The plugin that registered it ({@link DatasetRegistry.registerFor}); built-in types have none. */
+  owner?: string;
   type?: DatasetType;
   load?: () => Promise<DatasetType>;
 }
@@ -100,6 +102,28 @@ const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
  */
 export class DatasetRegistry {
   readonly #types = new Map<string, Registration>();
+  #owner: string | undefined;
+
+  /**
+   * Calls `register` with this registry, its registrations made for the plugin `owner`: a name kmlf or
+   * another plugin registered already is refused (`plugins/duplicate-dataset-type`), since one of them
+   * would silently lose every catalog entry of that type (Kedro's types are class paths: two plugins never
+   * share one). A plugin may register one name more than once; its last registration wins.
+   *
+   * @example
+   * ```ts
+   * registry.registerFor("shout", (r) => r.register(["upper_text"], (args) => new UpperText(args)));
+   * ```
+   */
+  registerFor(owner: string, register: (registry: DatasetRegistry) => void): void {
+    const outer = this.#owner;
+    this.#owner = owner;
+    try {
+      register(this);
+    } finally {
+      this.#owner = outer;
+    }
+  }
 
   /**
    * Registers `factory` under every name in `names` (later registrations of a name win).
@@ -159,7 +183,15 @@ export class DatasetRegistry {
 
   #add(names: string[], registration: Registration): void {
     if (names.length === 0) throw new TypeError("DatasetRegistry.register needs at least one name");
-    for (const name of names) this.#types.set(name, registration);
+    const owner = this.#owner;
+    if (owner !== undefined) {
+      for (const name of names) {
+        const taken = this.#registration(name);
+        if (taken && taken.owner !== owner) throw duplicateType(owner, name, taken);
+      }
+    }
+    const entry = owner === undefined ? registration : { ...registration, owner };
+    for (const name of names) this.#types.set(name, entry);
   }
 
   #registration(name: string): Registration | undefined {
@@ -168,6 +200,23 @@ export class DatasetRegistry {
     const prefix = KEDRO_PREFIXES.find((p) => name.startsWith(p));
     return prefix ? this.#types.get(name.slice(prefix.length)) : undefined;
   }
+}
+
+function duplicateType(owner: string, name: string, taken: Registration): ConfigError {
+  const builtin = taken.owner === undefined;
+  return new ConfigError(
+    "plugins/duplicate-dataset-type",
+    `Plugin "${owner}" registers the dataset type "${name}", ${
+      builtin
+        ? `a name of kmlf's built-in ${taken.info.typeName}`
+        : `which plugin "${taken.owner}" registered first`
+    }`,
+    {
+      hint:
+        `register the type under a name of its own in plugin "${owner}" (catalog entries name the type they ` +
+        `mean by it)${builtin ? "" : ", or list only one of the two plugins in kmlf.yml plugins:"}`,
+    },
+  );
 }
 
 function typeNameOf(names: string[], typeName: string | undefined): string {

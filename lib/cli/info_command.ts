@@ -1,7 +1,6 @@
 /** `kmlf info`: versions, runtime, project, plugins and what user node modules may import. */
-import { builtinRegistry } from "../catalog/mod.ts";
 import { findProjectRoot, loadProjectSettings } from "../config/mod.ts";
-import { importPlugins } from "../session/mod.ts";
+import { importPlugins, pluginRegistry } from "../session/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { builtinPlugins } from "./plugins.ts";
@@ -33,8 +32,7 @@ export async function infoCommand(globals: { project?: string }): Promise<number
     );
   } else out("project: none found (create one with `kmlf new <dir>`)");
   out(`plugins: ${plugins.map((p) => p.name).join(", ") || "(none)"}`);
-  const registry = builtinRegistry();
-  for (const plugin of plugins) plugin.registerDatasets?.(registry);
+  const registry = pluginRegistry(plugins);
   out(`dataset types: ${registry.typeNames().join(", ")}`);
   const shipped = Object.keys(denoJson.imports).filter((name) => name !== "kmlf");
   out(`npm packages kmlf ships (importable by project code): ${shipped.join(", ")}`);

@@ -53,6 +53,12 @@ const BUILTINS = ["globals", "runtime_params", "env"];
 // OmegaConf's own resolvers, which Kedro keeps available (`oc.env` only in credentials).
 const OMEGACONF = ["oc.env", "oc.select", "oc.dict.keys", "oc.dict.values", "oc.decode", "oc.create"];
 
+/** Resolver names a plugin cannot take: interpolation's own (all but `oc.env`, which Kedro lets one replace). */
+export const RESERVED_RESOLVERS: readonly string[] = [
+  ...BUILTINS,
+  ...OMEGACONF.filter((n) => n !== "oc.env"),
+];
+
 /**
  * Returns `root` with every interpolation resolved (a new tree; the input is not changed).
  *

@@ -18,5 +18,5 @@ export {
 } from "./project.ts";
 export { parseRuntimeParams } from "./runtime_params.ts";
 export { deepMerge, isRecord } from "./merge.ts";
-export type { Resolver } from "./interpolate.ts";
+export { RESERVED_RESOLVERS, type Resolver } from "./interpolate.ts";
 export { DEFAULT_PATTERNS, isArchivePath } from "./files.ts";

@@ -30,6 +30,21 @@ export interface RunParams {
   commandLine: string;
 }
 
+/**
+ * What `afterContextCreated` gets, as Kedro's hook gets its KedroContext: the project, and its config for a
+ * hook to read (Kedro's pyspark starter reads `spark.yml` there: `context.config_loader["spark"]`).
+ */
+export type HookContext = {
+  projectPath: string;
+  projectName: string;
+  env: string;
+  runId: string;
+  /** The merged parameters, runtime params included (Kedro's `context.params`). */
+  params: Record<string, unknown>;
+  /** One config type (`"spark"` reads `conf/<env>/spark*.yml`), environments merged and interpolated. */
+  loadConfig(type: string): Promise<Record<string, unknown>>;
+};
+
 /** Everything the runner passes to node-level hooks. */
 export interface NodeHookArgs {
   node: Node;
@@ -52,7 +67,7 @@ export interface NodeHookArgs {
  * ```
  */
 export interface Hooks {
-  afterContextCreated?(args: { context: Record<string, unknown> }): void | Promise<void>;
+  afterContextCreated?(args: { context: HookContext }): void | Promise<void>;
   afterCatalogCreated?(args: {
     catalog: Catalog;
     confCatalog: Record<string, unknown>;

@@ -7,4 +7,4 @@ export { KmlfSession, type SessionOptions, type SessionRunOptions, setBuiltinPlu
 export type { RunnerFlags } from "./runner_choice.ts";
 export type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
 export { inferenceCatalogProblems } from "./inference_checks.ts";
-export { importPlugins } from "./project_plugins.ts";
+export { importPlugins, pluginRegistry } from "./project_plugins.ts";

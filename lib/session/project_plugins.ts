@@ -3,9 +3,11 @@
  * entry point. Each module export is a {@link Plugin} object, or a {@link PluginFactory} called once
  * per session. Everything is checked before a run, and all problems are reported together.
  */
-import type { PluginRef } from "../config/mod.ts";
-import { ConfigError, didYouMean, type KmlfError, throwIfAny } from "../errors.ts";
-import type { Plugin, PluginFactory } from "../plugin.ts";
+import { type PluginRef, RESERVED_RESOLVERS, type Resolver } from "../config/mod.ts";
+import { ConfigError, didYouMean, KmlfError, throwIfAny } from "../errors.ts";
+import type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
+import { builtinRegistry } from "../catalog/builtin_types.ts";
+import type { DatasetRegistry } from "../catalog/mod.ts";
 import { importFailure } from "../import_failure.ts";
 
 const MEMBERS = ["name", "hooks", "hooksDisabled", "registerDatasets", "resolvers"] as const;
@@ -151,4 +153,113 @@ function fail(
   options: { hint: string; cause?: unknown; userCode?: boolean },
 ): ConfigError {
   return new ConfigError(code, message, { source: ref.source, ...options });
+}
+
+/**
+ * Calls one of a plugin's functions (`hooks`, `hooksDisabled`, `registerDatasets`); what it throws becomes a
+ * `plugins/failed` error naming the plugin and the function, with the plugin's own frames (a kmlf error it
+ * raised on purpose is kept as it is).
+ *
+ * @example
+ * ```ts
+ * const hooks = await pluginCall(plugin, "hooks", () => plugin.hooks?.(context));
+ * ```
+ */
+export async function pluginCall<T>(
+  plugin: Plugin,
+  member: "hooks" | "hooksDisabled" | "registerDatasets",
+  call: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await call();
+  } catch (cause) {
+    throw pluginFailure(plugin, member, cause);
+  }
+}
+
+function pluginFailure(plugin: Plugin, member: string, cause: unknown): unknown {
+  if (cause instanceof KmlfError) return cause;
+  return new ConfigError(
+    "plugins/failed",
+    `Plugin "${plugin.name}" failed in ${member}(): ${
+      cause instanceof Error ? cause.message : String(cause)
+    }`,
+    {
+      cause,
+      userCode: true,
+      hint: `fix the plugin, or remove it from kmlf.yml plugins:${
+        member === "hooks" ? ` (or turn its hooks off: disable_hooks_for_plugins: [${plugin.name}])` : ""
+      }`,
+    },
+  );
+}
+
+/**
+ * A dataset registry with kmlf's built-in types and every plugin's (`context` is the project's when a
+ * catalog is built for one). A plugin may not take a type name kmlf or another plugin has
+ * (`plugins/duplicate-dataset-type`); a plugin that throws is named (`plugins/failed`).
+ *
+ * @example
+ * ```ts
+ * const registry = pluginRegistry(plugins, context);
+ * ```
+ */
+export function pluginRegistry(plugins: readonly Plugin[], context?: PluginContext): DatasetRegistry {
+  const registry = builtinRegistry();
+  for (const plugin of plugins) {
+    const register = plugin.registerDatasets;
+    if (!register) continue;
+    try {
+      registry.registerFor(plugin.name, (r) => register.call(plugin, r, context));
+    } catch (cause) {
+      throw pluginFailure(plugin, "registerDatasets", cause);
+    }
+  }
+  return registry;
+}
+
+/**
+ * Every plugin's config resolvers together. Two plugins may not add one name (OmegaConf refuses a second
+ * registration, and Kedro keeps the first without a word), nor a name interpolation has itself
+ * (`runtime_params`, `oc.select`, …: the plugin's would never be called); `oc.env` may be given, as
+ * Kedro's custom_resolvers allow, to read environment variables in every config file.
+ *
+ * @example
+ * ```ts
+ * pluginResolvers([{ name: "clock", resolvers: { "clock.now": () => Date.now() } }]); // { "clock.now": … }
+ * ```
+ */
+export function pluginResolvers(plugins: readonly Plugin[]): Record<string, Resolver> {
+  const resolvers: Record<string, Resolver> = {};
+  const owners = new Map<string, string>();
+  const problems: KmlfError[] = [];
+  for (const plugin of plugins) {
+    for (const [name, resolver] of Object.entries(plugin.resolvers ?? {})) {
+      const owner = owners.get(name);
+      if (owner !== undefined || RESERVED_RESOLVERS.includes(name)) {
+        problems.push(
+          new ConfigError(
+            "plugins/duplicate-resolver",
+            `Plugin "${plugin.name}" adds the resolver "${name}", ${
+              owner === undefined
+                ? "which config interpolation has built in"
+                : `which plugin "${owner}" adds too`
+            }`,
+            {
+              hint: `give the resolver a name of its own in plugin "${plugin.name}" (a prefix such as "${
+                plugin.name.replace(/[^\w]+/g, "_")
+              }.${name.split(".").pop()}")${
+                owner === undefined ? "" : ", or list only one of the two plugins in kmlf.yml plugins:"
+              }`,
+            },
+          ),
+        );
+        continue;
+      }
+      owners.set(name, plugin.name);
+      resolvers[name] = resolver;
+    }
+  }
+  throwIfAny(problems, "Cannot add the plugins' config resolvers");
+  return resolvers;
 }

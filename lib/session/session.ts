@@ -4,7 +4,6 @@
  */
 import type { CatalogConfig, CatalogWarning, DatasetRegistry } from "../catalog/mod.ts";
 // The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
-import { builtinRegistry } from "../catalog/builtin_types.ts";
 import { Catalog } from "../catalog/catalog.ts";
 import { generateVersion } from "../catalog/versioning.ts";
 import {
@@ -21,7 +20,7 @@ import {
   throwIfAny,
   UsageError,
 } from "../errors.ts";
-import type { HookManager, RunParams } from "../hooks/mod.ts";
+import type { HookContext, HookManager, RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
 import { filterNaming } from "./filter_hints.ts";
 import {
@@ -38,8 +37,9 @@ import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import { importPlugins } from "./project_plugins.ts";
+import { importPlugins, pluginRegistry, pluginResolvers } from "./project_plugins.ts";
 import { promised } from "../promised.ts";
+import { checkCreateOptions, checkRunOptions } from "./call_options.ts";
 
 let builtinPlugins: () => Plugin[] = () => [];
 
@@ -132,6 +132,7 @@ export class KmlfSession {
         },
       );
     }
+    checkCreateOptions(options as unknown as Record<string, unknown>);
     const settings = await loadProjectSettings(options.projectRoot);
     const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
     // Built-in plugins come first, as `kmlf run` has them; a given plugin of the same name replaces one.
@@ -154,7 +155,7 @@ export class KmlfSession {
       runtimeParams: options.runtimeParams ?? {},
       mergeStrategy: settings.mergeStrategy,
       patterns: settings.configPatterns,
-      resolvers: Object.assign({}, ...plugins.map((p) => p.resolvers ?? {})),
+      resolvers: pluginResolvers(plugins),
     });
     return new KmlfSession(settings, config, options, plugins);
   }
@@ -240,16 +241,17 @@ export class KmlfSession {
   }
 
   /** Runs pipelines once: hooks fire, versioned datasets share this session's run id. */
-  async run(options: SessionRunOptions = {}): Promise<RunResult> {
+  async run(given: SessionRunOptions = {}): Promise<RunResult> {
+    const options = checkRunOptions(given);
     if (this.#ran) {
       throw new UsageError("session/already-ran", "A session runs only once", {
         hint: "create a new session",
       });
     }
     this.#ran = true;
-    // One name as a string (Kedro's pipeline_name) is that pipeline, not one per character.
-    const given = typeof options.pipelineNames === "string" ? [options.pipelineNames] : options.pipelineNames;
-    const names = given?.length ? given : ["__default__"];
+    // One name as a string (Kedro's pipeline_name) is that pipeline, not one per character (checkRunOptions).
+    const listed = options.pipelineNames as string[] | undefined;
+    const names = listed?.length ? listed : ["__default__"];
     const runner = createRunner(options.runner ?? this.resolveRunner());
     runner.warmUp?.();
     try {
@@ -262,7 +264,9 @@ export class KmlfSession {
   private async runWith(runner: Runner, names: string[], options: SessionRunOptions): Promise<RunResult> {
     const registry = this.registry();
     const hooks = await this.hookManager();
-    await hooks.call("afterContextCreated", { context: this.contextInfo() });
+    if (hooks.has("afterContextCreated")) {
+      await hooks.call("afterContextCreated", { context: await this.hookContext() });
+    }
     const full = await this.pipeline(names);
     const pipeline = hasFilter(options)
       ? await filterNaming(full, names, options, async () => this.pipelines(await this.pipelineNames()))
@@ -351,10 +355,7 @@ export class KmlfSession {
    * disables hooks only, as in Kedro: the plugin's datasets stay usable).
    */
   registry(): DatasetRegistry {
-    const registry = builtinRegistry();
-    const context = this.pluginContext();
-    for (const plugin of this.#plugins) plugin.registerDatasets?.(registry, context);
-    return registry;
+    return pluginRegistry(this.#plugins, this.pluginContext());
   }
 
   /** Hook manager with plugin hooks, then the project's hooks from kmlf.yml. */
@@ -372,12 +373,14 @@ export class KmlfSession {
     };
   }
 
-  private contextInfo(): Record<string, unknown> {
+  private async hookContext(): Promise<HookContext> {
     return {
       projectPath: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
       runId: this.runId,
+      params: await this.parameters(),
+      loadConfig: async (type) => (await this.config.get(type)).data,
     };
   }
 

@@ -8,6 +8,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
+import { pluginCall } from "./project_plugins.ts";
 
 /**
  * Registers the plugins' hooks, then the project's hooks (kmlf.yml `hooks:`).
@@ -27,10 +28,10 @@ export async function buildHookManager(
   checkDisabledPlugins(plugins, settings);
   for (const plugin of plugins) {
     if (disabled.has(plugin.name)) {
-      await plugin.hooksDisabled?.(context);
+      await pluginCall(plugin, "hooksDisabled", () => plugin.hooksDisabled?.(context));
       continue;
     }
-    const hooks = await plugin.hooks?.(context);
+    const hooks = await pluginCall(plugin, "hooks", () => plugin.hooks?.(context));
     if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
   }
   for (const imported of await importHooks(settings.hooks)) {

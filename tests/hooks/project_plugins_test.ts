@@ -121,6 +121,27 @@ const BAD: Record<string, { settings: string; files?: Record<string, string> }> 
     files: { "plugins/bad.ts": 'export const plugin = { name: "kmlf-mlflow" };\n' },
   },
   "plugin-unmapped-package": { settings: "plugins: [kmlf-plugin-not-installed]\n" },
+  // Kedro's dataset types are class paths, so two plugins never share one; here the later would win silently.
+  "plugin-duplicate-dataset-type": {
+    settings: "plugins: [./plugins/shout/plugin.ts, ./plugins/bad.ts]\n",
+    files: {
+      "plugins/bad.ts":
+        'export const plugin = { name: "loud", registerDatasets(r) { r.register(["upper_text"], () => ({})); } };\n',
+    },
+  },
+  "plugin-duplicate-resolver": {
+    settings: "plugins: [./plugins/shout/plugin.ts, ./plugins/bad.ts]\n",
+    files: {
+      "plugins/bad.ts": 'export const plugin = { name: "loud", resolvers: { "shout.twice": () => 1 } };\n',
+    },
+  },
+  "plugin-hooks-throw": {
+    settings: "plugins: [./plugins/bad.ts]\n",
+    files: {
+      "plugins/bad.ts":
+        'export const plugin = { name: "bad", hooks() { throw new Error("no webhook URL configured"); } };\n',
+    },
+  },
   "plugin-bad-ref": { settings: 'plugins: ["./a.ts#1x"]\n' },
   // Kedro ignores a DISABLE_HOOKS_FOR_PLUGINS name matching no plugin: the hooks meant to be off would run.
   "plugin-disabled-unknown": {

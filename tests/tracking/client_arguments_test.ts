@@ -165,3 +165,54 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
     }
   });
 }
+
+for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
+  Deno.test(`MlflowClient (${uri}): search options as MLflow's Python passes them are named, not ignored`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kmlf-client-search-" });
+    const client: Loose = await MlflowClient.open(uri, { baseDir: dir, processHooks: false });
+    try {
+      const { experimentId } = await client.getOrCreateExperiment("search");
+      for (const acc of [0.5, 0.9]) {
+        await client.logMetric((await client.createRun(experimentId)).info.runId, "acc", acc);
+      }
+      const refused = (pattern: RegExp) => (e: unknown) =>
+        e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" &&
+        pattern.test(`${e.message} | ${e.hint}`);
+      // Each used to return every run: the filter (or the page size) was dropped without a word.
+      await assert.rejects(
+        () => client.searchRuns(experimentId, "metrics.acc > 0.7"),
+        refused(/must be an object, got "metrics\.acc > 0\.7".*\{ filter: "metrics\.acc > 0\.7" \}/),
+      );
+      await assert.rejects(
+        () => client.searchRuns(experimentId, { filter_string: "metrics.acc > 0.7" }),
+        refused(/no option 'filter_string'.*filter_string is filter here/),
+      );
+      await assert.rejects(
+        () => client.searchRuns(experimentId, { max_results: 1 }),
+        refused(/max_results is maxResults/),
+      );
+      await assert.rejects(
+        () => client.searchRuns(experimentId, { maxResults: "1" }),
+        refused(/'maxResults'/),
+      );
+      await assert.rejects(
+        () => client.searchRuns(experimentId, { runViewType: "all" }),
+        refused(/ACTIVE_ONLY/),
+      );
+      await assert.rejects(() => client.searchRuns(experimentId, { orderBy: [1] }), refused(/'orderBy'/));
+      await assert.rejects(
+        () => client.searchExperiments({ view_type: "ALL" }),
+        refused(/view_type is viewType/),
+      );
+      await assert.rejects(() => client.searchExperiments("name = 'x'"), refused(/must be an object/));
+      // What is right still works; one orderBy string is one clause for experiments too.
+      const { runs } = await client.searchRuns(experimentId, { filter: "metrics.acc > 0.7", maxResults: 5 });
+      assert.equal(runs.length, 1);
+      const { experiments } = await client.searchExperiments({ orderBy: "name DESC", viewType: "ALL" });
+      assert.deepEqual(experiments.map((e: Loose) => e.name), ["search", "Default"]);
+    } finally {
+      await client.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

@@ -164,6 +164,98 @@ export function clientClosed(): TrackingError {
   );
 }
 
+/** What an option of a search holds (`orderBy` may also be one string, as MLflow's single order_by). */
+type OptionKind = "string" | "number" | "view" | "order";
+
+/** The options of searchRuns / searchExperiments, by kmlf name. */
+export const SEARCH_RUNS_OPTIONS: Record<string, OptionKind> = {
+  filter: "string",
+  runViewType: "view",
+  maxResults: "number",
+  orderBy: "order",
+  pageToken: "string",
+};
+export const SEARCH_EXPERIMENTS_OPTIONS: Record<string, OptionKind> = {
+  ...SEARCH_RUNS_OPTIONS,
+  viewType: "view",
+};
+delete SEARCH_EXPERIMENTS_OPTIONS.runViewType;
+
+// MLflow's Python keyword arguments by their kmlf names.
+const PYTHON_NAMES: Record<string, string> = {
+  filter_string: "filter",
+  filterString: "filter",
+  run_view_type: "runViewType",
+  view_type: "viewType",
+  max_results: "maxResults",
+  order_by: "orderBy",
+  page_token: "pageToken",
+};
+
+/**
+ * The options object of a search, checked: MLflow's `search_runs(ids, "metrics.x > 1")` passes the filter
+ * second, and `filter_string=` is its keyword — here either would be ignored and every run returned. A
+ * string, an unknown key or a value of the wrong kind is INVALID_PARAMETER_VALUE naming the option.
+ *
+ * @example
+ * ```ts
+ * searchOptionsArgument({ filter: "metrics.x > 1" }, SEARCH_RUNS_OPTIONS, "searchRuns"); // the options
+ * ```
+ */
+export function searchOptionsArgument<T extends object>(
+  value: T | undefined,
+  known: Record<string, OptionKind>,
+  method: string,
+): T {
+  if (value === undefined || value === null) return {} as T;
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `The options of MlflowClient.${method} must be an object, got ${describe(value)}`,
+      typeof value === "string"
+        ? `a filter goes in the options: ${method}(${method === "searchRuns" ? "ids, " : ""}{ filter: ${
+          JSON.stringify(value)
+        } })`
+        : `pass { ${Object.keys(known).join(", ")} }`,
+    );
+  }
+  for (const [key, given] of Object.entries(value)) {
+    if (given === undefined) continue;
+    const kind = known[key];
+    if (kind === undefined) {
+      const name = PYTHON_NAMES[key];
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `MlflowClient.${method} has no option '${key}'`,
+        `${name && name in known ? `MLflow's ${key} is ${name} here; ` : ""}options: ${
+          Object.keys(known).join(", ")
+        }`,
+      );
+    }
+    const ok = kind === "string"
+      ? typeof given === "string"
+      : kind === "number"
+      ? typeof given === "number"
+      : kind === "view"
+      ? ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"].includes(given)
+      : typeof given === "string" || (Array.isArray(given) && given.every((g) => typeof g === "string"));
+    if (!ok) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Invalid value ${describe(given)} for option '${key}' of MlflowClient.${method}`,
+        kind === "view"
+          ? "use one of ACTIVE_ONLY, DELETED_ONLY, ALL"
+          : kind === "order"
+          ? 'pass a list of order clauses: ["metrics.accuracy DESC"]'
+          : `pass a ${kind}`,
+      );
+    }
+  }
+  // A single order_by string would be read character by character.
+  const orderBy = (value as { orderBy?: unknown }).orderBy;
+  return typeof orderBy === "string" ? { ...value, orderBy: [orderBy] } : value;
+}
+
 function describe(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return "a list";

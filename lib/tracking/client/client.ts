@@ -38,6 +38,9 @@ import {
   metricKeyArgument,
   recordArgument,
   runIdArgument,
+  SEARCH_EXPERIMENTS_OPTIONS,
+  SEARCH_RUNS_OPTIONS,
+  searchOptionsArgument,
   statusArgument,
 } from "./_arguments.ts";
 
@@ -117,7 +120,9 @@ export class MlflowClient {
     return await this.store.getExperimentByName(name);
   }
   async searchExperiments(options?: SearchExperimentsOptions): Promise<ExperimentsPage> {
-    return await this.store.searchExperiments(options);
+    return await this.store.searchExperiments(
+      searchOptionsArgument(options, SEARCH_EXPERIMENTS_OPTIONS, "searchExperiments"),
+    );
   }
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     return await this.store.renameExperiment(experimentIdArgument(experimentId, "renameExperiment"), newName);
@@ -192,15 +197,13 @@ export class MlflowClient {
   /** Searches runs of one or more experiments (MLflow's filter grammar and order_by). */
   async searchRuns(
     experimentIds: string | readonly string[],
-    options: ClientSearchRunsOptions = {},
+    given: ClientSearchRunsOptions = {},
   ): Promise<RunsPage> {
+    const options = searchOptionsArgument(given, SEARCH_RUNS_OPTIONS, "searchRuns");
     const ids = Array.isArray(experimentIds) ? experimentIds : [experimentIds];
-    // A single order_by string would be read character by character.
-    const orderBy = typeof options.orderBy === "string" ? [options.orderBy] : options.orderBy;
     return await this.store.searchRuns({
       experimentIds: ids.map((id) => experimentIdArgument(id, "searchRuns")),
       ...options,
-      ...(orderBy === undefined ? {} : { orderBy }),
     });
   }
 

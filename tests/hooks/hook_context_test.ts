@@ -1,0 +1,47 @@
+/**
+ * afterContextCreated gets what Kedro's KedroContext gives a project hook: the parameters (runtime params
+ * included) and any config type, environments merged — Kedro's pyspark starter reads `spark.yml` there.
+ */
+import assert from "node:assert/strict";
+import { KmlfSession } from "../../mod.ts";
+import { writeProject } from "../models/model_helpers.ts";
+
+// Kedro's SparkHooks, as a kmlf project hook.
+const SPARK_HOOKS = `import type { Hooks } from "kmlf";
+export const seen: unknown[] = [];
+export class SparkHooks implements Hooks {
+  async afterContextCreated({ context }: Parameters<NonNullable<Hooks["afterContextCreated"]>>[0]) {
+    const spark = await context.loadConfig("spark");
+    seen.push({ spark, lr: (context.params.model as { lr: number }).lr, env: context.env, runId: context.runId });
+  }
+}
+`;
+
+Deno.test("afterContextCreated reads parameters and a config type (Kedro's SparkHooks reading spark.yml)", async () => {
+  const root = await writeProject({
+    "kmlf.yml": "name: sparkish\nhooks: [./hooks.ts#SparkHooks]\n",
+    "deno.json": JSON.stringify({ imports: { kmlf: new URL("../../mod.ts", import.meta.url).href } }),
+    "hooks.ts": SPARK_HOOKS,
+    "conf/base/spark.yml": "spark.master: local[*]\nspark.driver.memory: ${globals:memory}\n",
+    "conf/base/globals.yml": "memory: 2g\n",
+    "conf/local/spark.yml": "spark.driver.memory: 4g\n",
+    "conf/base/parameters.yml": "model:\n  lr: 0.1\n",
+    "conf/base/catalog.yml": "{}\n",
+    "pipelines/p.yml":
+      "nodes:\n  - name: n\n    func: ./nodes.ts#id\n    inputs: params:model\n    outputs: out\n",
+    "pipelines/nodes.ts": "export const id = (m: unknown) => m;\n",
+  });
+  try {
+    const session = await KmlfSession.create({ projectRoot: root, runtimeParams: { model: { lr: 0.5 } } });
+    await session.run({ pipelineNames: "p" });
+    const { seen } = await import(new URL(`file://${root}/hooks.ts`).href);
+    assert.deepEqual(seen, [{
+      spark: { "spark.master": "local[*]", "spark.driver.memory": "4g" },
+      lr: 0.5,
+      env: "local",
+      runId: session.runId,
+    }]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
