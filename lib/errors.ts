@@ -121,9 +121,9 @@ export interface RenderOptions {
 /**
  * Formats an error for a terminal:
  * ```
- * error[pipeline/unknown-input]: Cannot resolve input "featurs" of node "fit_model"
+ * error[runner/missing-input]: Input "featurs" of node "fit_model" is not produced by any node and not declared in the catalog
  *   at pipelines/training.yml:14:9 (nodes[2].inputs[0])
- *   hint: did you mean "features"?
+ *   hint: declare "featurs" in conf/base/catalog.yml, produce it with a node, or fix the name; did you mean "features"?
  * ```
  *
  * @example

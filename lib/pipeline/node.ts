@@ -131,6 +131,12 @@ export class Node {
       throw new NodeError(
         "node/missing-inputs",
         `Node "${this.name}" did not get input(s) ${missing.join(", ")}`,
+        {
+          source: this.source,
+          hint: `pass a value for each input: node.run({ ${
+            this.inputs.map((i) => `"${i}": …`).join(", ")
+          } })`,
+        },
       );
     }
     let result: unknown;

@@ -307,7 +307,11 @@ function replaced(slot: PoolWorker, culprit: Node | undefined): KmlfError | unde
   return new RunError(
     "runner/worker-replaced",
     `Node "${node.name}" was stopped: its worker had to be replaced after node "${culprit?.name}" failed`,
-    { source: node.source },
+    {
+      source: node.source,
+      hint:
+        `this node did not fail itself: fix node "${culprit?.name}" (its error is reported too) and run again`,
+    },
   );
 }
 

@@ -135,7 +135,9 @@ Deno.test("missing inputs are reported before the function is called", async () 
   let called = false;
   await assert.rejects(
     () => node("m", ["x", "y"], ["z"], () => (called = true)).run({ x: 1 }),
-    (e: NodeError) => e.code === "node/missing-inputs" && /did not get input\(s\) y/.test(e.message),
+    (e: NodeError) =>
+      e.code === "node/missing-inputs" && /did not get input\(s\) y/.test(e.message) &&
+      e.hint === 'pass a value for each input: node.run({ "x": …, "y": … })',
   );
   assert.equal(called, false);
 });

@@ -300,7 +300,9 @@ Deno.test("a closed REST store refuses further calls", async () => {
   await withServer(async (server, store) => {
     const s = store();
     await s.close();
-    assert.equal((await rejection(s.getRun("abc"))).code, "tracking/store-closed");
+    const error = await rejection(s.getRun("abc"));
+    assert.equal(error.code, "tracking/store-closed");
+    assert.match(error.hint ?? "", /open the store again/);
     assert.equal(server.received.length, 0);
   });
 });

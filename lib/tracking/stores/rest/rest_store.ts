@@ -88,6 +88,9 @@ export class RestStore implements TrackingStore {
       throw new TrackingError(
         "tracking/store-closed",
         `Cannot call ${endpoint} on ${maskUriCredentials(this.uri)}: the store is closed`,
+        {
+          hint: "open the store again (openStore(uri) or MlflowClient.open(uri)); close() it only when done",
+        },
       );
     }
     return await this.http.callJson(method, `${API}${endpoint}`, message) as Record<string, unknown>;
