@@ -31,9 +31,13 @@ export interface ArtifactsLogOptions extends StoreCommandOptions {
   artifactPath?: string;
 }
 
-async function runRepository({ client, where }: CliStore, runId: string): Promise<ArtifactRepository> {
+async function runRepository(
+  { client, where }: CliStore,
+  runId: string,
+  flag?: string,
+): Promise<ArtifactRepository> {
   return await client.artifactRepository(runId).catch((error) => {
-    throw runIdNotFound(error, runId, where);
+    throw runIdNotFound(error, runId, where, flag);
   });
 }
 
@@ -107,21 +111,24 @@ export function artifactsDownload(options: ArtifactsDownloadOptions): Promise<nu
           },
         );
       }
+      // Every error past this point names --artifact-uri: it is the only flag the user gave.
+      const flag = `--artifact-uri ${uri}`;
       if (/^models:/i.test(uri.trim())) {
         const { downloadModelsUri } = await import("./models_uri_download.ts");
         out(
           await downloadModelsUri(store.client.store, uri, options.destPath, store.where).catch((error) => {
-            throw destError(error, options.destPath) ??
-              namedMiss(error, `--artifact-uri ${uri}`, "the web UI's Models page");
+            throw destError(error, options.destPath) ?? namedMiss(error, flag, "the web UI's Models page");
           }),
         );
         return;
       }
-      const { repo, path } = await uriRepository(store, uri);
+      const look = "kmlf artifacts list -r <run_id> [-a <folder>]";
+      const { repo, path } = await uriRepository(store, uri).catch((error) => {
+        throw namedMiss(error, flag, look);
+      });
       out(
         await repo.downloadArtifacts(path, options.destPath).catch((error) => {
-          throw destError(error, options.destPath) ??
-            namedMiss(error, `--artifact-uri ${uri}`, "kmlf artifacts list -r <run_id> [-a <folder>]");
+          throw destError(error, options.destPath) ?? namedMiss(error, flag, look);
         }),
       );
       return;
@@ -185,7 +192,7 @@ function namedMiss(error: unknown, flag: string, look: string): unknown {
   ) {
     return error;
   }
-  if (error.message.includes("(--")) return error;
+  if (error.message.includes(flag)) return error;
   return new TrackingError(error.code, `${error.message} (${flag})`, {
     hint: error.hint ?? `see what is there: ${look}`,
     cause: error.cause,
@@ -212,10 +219,11 @@ async function uriRepository(
   if (runs) {
     // As MLflow, the last segment lands directly in --dest-path: the repository is its parent's.
     const [runId, path] = [runs[1], runs[2]];
+    const flag = `--artifact-uri ${uri}`;
     const cut = path.lastIndexOf("/");
-    if (cut < 0) return { repo: await runRepository(store, runId), path };
+    if (cut < 0) return { repo: await runRepository(store, runId, flag), path };
     const run = await store.client.getRun(runId).catch((error) => {
-      throw runIdNotFound(error, runId, store.where);
+      throw runIdNotFound(error, runId, store.where, flag);
     });
     const parent = `${run.info.artifactUri.replace(/\/+$/, "")}/${safeArtifactPath(path.slice(0, cut))}`;
     return { repo: store.client.store.getArtifactRepository(parent), path: path.slice(cut + 1) };

@@ -114,24 +114,26 @@ export function viewType(view: string | undefined): ViewType {
 }
 
 /**
- * The store's "not found" for `--run-id`, naming the flag, the store searched, and how to find the id.
+ * The store's "not found" for a run id, naming the flag the user gave it with (`--run-id`, or
+ * `--artifact-uri runs:/…` whose first segment is the id), the store searched, and how to find the id.
  *
  * @example
  * ```ts
  * const run = await client.getRun(id).catch((e) => { throw runIdNotFound(e, id, where); });
+ * await client.getRun(id).catch((e) => { throw runIdNotFound(e, id, where, "--artifact-uri runs:/x/m"); });
  * ```
  */
-export function runIdNotFound(error: unknown, runId: string, where: string): unknown {
+export function runIdNotFound(error: unknown, runId: string, where: string, flag = "--run-id"): unknown {
   if (runId.trim() === "" && error instanceof TrackingError) {
     // The client's own words speak to code (MlflowClient.getRun): the flag is what the user gave.
-    return new TrackingError("INVALID_PARAMETER_VALUE", "--run-id is empty: it takes a run's id", {
+    return new TrackingError("INVALID_PARAMETER_VALUE", `${flag} is empty: it takes a run's id`, {
       hint: "find the id with `kmlf runs list --experiment-id <id>` (experiments: `kmlf experiments search`)",
     });
   }
   if ((error as TrackingError)?.code !== "RESOURCE_DOES_NOT_EXIST") return error;
   return new TrackingError(
     "RESOURCE_DOES_NOT_EXIST",
-    `Run with id=${runId} not found (--run-id) in ${where}`,
+    `Run with id=${runId} not found (${flag}) in ${where}`,
     {
       cause: error,
       hint:

@@ -56,7 +56,8 @@ export async function downloadModelsUri(
   const version = await modelVersionOfUri(store, versionUri);
   const location = await store.registry.getModelVersionDownloadUri(version.name, version.version);
   const dest = destPath ?? await makeTempFolder("kmlf-model-");
-  const local = await (await versionRepository(store, location, where)).downloadArtifacts(inside, dest);
+  const repo = await versionRepository(store, location, where, `the source of --artifact-uri ${uri}`);
+  const local = await repo.downloadArtifacts(inside, dest);
   if (statOrUndefined(join(local, "MLmodel"))?.isFile) {
     // MLflow's `_add_registered_model_meta_file`: which version these files are.
     await writeTextFile(
@@ -68,11 +69,11 @@ export async function downloadModelsUri(
 }
 
 // A version's files: an artifact location, or (sources registered as such) `runs:/<run_id>/<path>`.
-async function versionRepository(store: TrackingStore, location: string, where: string) {
+async function versionRepository(store: TrackingStore, location: string, where: string, flag: string) {
   const runs = location.match(/^runs:\/+([^/]+)\/?(.*?)\/*$/i);
   if (!runs) return store.getArtifactRepository(location);
   const run = await store.getRun(runs[1]).catch((error) => {
-    throw runIdNotFound(error, runs[1], where);
+    throw runIdNotFound(error, runs[1], where, flag);
   });
   const root = run.info.artifactUri.replace(/\/+$/, "");
   return store.getArtifactRepository(runs[2] ? `${root}/${safeArtifactPath(runs[2])}` : root);

@@ -249,6 +249,11 @@ Deno.test("store command errors name the flag, the id and the store, with MLflow
     ], 1],
     ["artifacts-download-empty-uri", ["artifacts", "download", "-u", ""], 1],
     ["artifacts-download-runs-uri-no-run", ["artifacts", "download", "-u", "runs:/"], 1],
+    // Every error of --artifact-uri names it, not a flag the user did not give.
+    ["artifacts-download-uri-dotdot", ["artifacts", "download", "-u", `runs:/${s.finished}/../..`], 1],
+    ["artifacts-download-uri-last-dotdot", ["artifacts", "download", "-u", `runs:/${s.finished}/..`], 1],
+    ["artifacts-download-uri-dotdot-run", ["artifacts", "download", "-u", "runs:/../../etc"], 1],
+    ["artifacts-download-uri-unknown-run", ["artifacts", "download", "-u", "runs:/nope"], 1],
     ["artifacts-download-dest-is-file", ["artifacts", "download", "-r", s.finished, "-d", "mlflow.db"], 1],
     [
       "artifacts-download-uri-and-path",
