@@ -224,12 +224,13 @@ export async function createFromEntry(
       );
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
-    const { rest, errors: hinted } = takeHintedArguments(withVersioned, def.argumentHints, {
-      name,
-      type,
-      at,
-      locate: (path) => ctx.locate(path),
+    const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path) };
+    const renamed = takeRenamedArguments(withVersioned, schemaKeys(def.schema), {
+      ...where,
+      locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
     });
+    const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
+    hinted.unshift(...renamed.errors);
     // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
     const parsed = z.safeParse(def.schema, rest, { jitless: true });
     if (!parsed.success || hinted.length > 0) {
@@ -268,6 +269,44 @@ export async function createFromEntry(
       },
     );
   }
+}
+
+// Keys Kedro 0.19 and kedro-mlflow 0.12 renamed (configurations from older docs still carry them).
+const RENAMED_ARGUMENTS: Readonly<Record<string, string>> = { data_set: "dataset" };
+
+function schemaKeys(schema: unknown): ReadonlySet<string> {
+  return new Set(Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {}));
+}
+
+// An old key name becomes one error naming the new one; its value moves there (when the new key is not
+// given too), so the schema neither calls the old key unknown nor the new one missing.
+function takeRenamedArguments(
+  args: Record<string, unknown>,
+  keys: ReadonlySet<string>,
+  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
+): { rest: Record<string, unknown>; errors: DatasetError[] } {
+  const errors: DatasetError[] = [];
+  const rest: Record<string, unknown> = { ...args };
+  for (const [old, now] of Object.entries(RENAMED_ARGUMENTS)) {
+    if (!Object.hasOwn(args, old) || !keys.has(now)) continue;
+    const both = Object.hasOwn(args, now);
+    delete rest[old];
+    if (!both) rest[now] = args[old];
+    errors.push(
+      new DatasetError(
+        "catalog/renamed-argument",
+        `Key "${where.name}.${old}" of ${where.type} is now "${where.name}.${now}"`,
+        {
+          source: where.locate([...where.at, old]),
+          hint: both
+            ? `"${where.name}" gives both: remove ${old}: (Kedro 0.19 and kedro-mlflow 0.12 renamed it to ${now})`
+            : `rename ${old}: to ${now}: at the same place, under "${where.name}" ` +
+              `(Kedro 0.19 and kedro-mlflow 0.12 renamed it; its value stays as it is)`,
+        },
+      ),
+    );
+  }
+  return { rest, errors };
 }
 
 // Keys with an argument hint (pandas names, kedro-mlflow's Python-only keys kmlf does not take) become one

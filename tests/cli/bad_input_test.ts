@@ -230,6 +230,17 @@ const CASES: Record<string, Case> = {
     },
     args: ["run", "training"],
   },
+  // kedro-mlflow 0.7's docs wrap with `data_set:`: one error naming the new key, not "unknown" + "missing".
+  "catalog-renamed-data-set-key": {
+    files: {
+      [CATALOG]: catalog.replace(
+        "model:\n  type: pickle\n  filepath: data/06_models/model.pkl",
+        "model:\n  type: kedro_mlflow.io.artifacts.MlflowArtifactDataset\n  data_set:\n" +
+          "    type: pickle\n    filepath: data/06_models/model.pkl",
+      ),
+    },
+    args: ["run", "training"],
+  },
   "missing-env-folder": { args: ["run", "training", "--env", "prod"] },
   "env-typo": { args: ["run", "training", "-e", "lcal"] },
   "missing-env-from-variable": { args: ["run", "training"], env: { KMLF_ENV: "staging" } },
