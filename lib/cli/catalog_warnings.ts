@@ -21,6 +21,7 @@ export function renderCatalogWarning(
   const extra = more.length > 0
     ? `; ${more.length} more problem${more.length === 1 ? "" : "s"} in this entry`
     : "";
+  if (warning.note !== undefined) return `${text}\n  note: ${warning.note}${extra}`;
   return `${text}\n  note: ${options.note}${extra}; \`kmlf catalog validate\` checks every entry`;
 }
 

@@ -32,3 +32,4 @@ export { PipelineRunError } from "./run_error.ts";
 export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";
 export { checkFreeInputs, checkRunnable } from "./check_inputs.ts";
+export { pinnedOutputWarnings } from "./pinned_outputs.ts";

@@ -26,6 +26,7 @@ import { filterNaming } from "./filter_hints.ts";
 import {
   checkRunnable,
   createRunner,
+  pinnedOutputWarnings,
   type Runner,
   type RunnerSpec,
   type RunReporter,
@@ -68,7 +69,10 @@ export interface SessionOptions {
   commandLine?: string;
   /** `--conf-source`: the config folder instead of kmlf.yml's `conf_source`. */
   confSource?: string;
-  /** Told about each broken catalog entry the run does not use (the run goes on without it). */
+  /**
+   * Told about each broken catalog entry the run does not use (the run goes on without it), and each
+   * `--load-versions` pin of a dataset the run also saves (its `note` says what readers get).
+   */
   onCatalogWarning?: (warning: CatalogWarning) => void;
 }
 
@@ -316,6 +320,9 @@ export class KmlfSession {
     const runParams = this.runParams(names, options, runner.name);
     // Known before any node runs: reported before a (tracked) run is started.
     await checkRunnable(pipeline, catalog, { full, loadVersions });
+    for (const warning of await pinnedOutputWarnings(pipeline, catalog, loadVersions)) {
+      this.#options.onCatalogWarning?.(warning);
+    }
     // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
     const guard = RunGuard.install();
     // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.

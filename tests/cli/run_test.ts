@@ -1,7 +1,15 @@
 /** End-to-end runs of the real CLI on copies of the demo project. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { assertGolden, demoProject, kmlf, normalize, REPO, UNTRACKED_CATALOG } from "../cli_harness.ts";
+import {
+  assertGolden,
+  CLI_PATH,
+  demoProject,
+  kmlf,
+  normalize,
+  REPO,
+  UNTRACKED_CATALOG,
+} from "../cli_harness.ts";
 
 async function withDemo(
   files: Record<string, string | null>,
@@ -108,6 +116,41 @@ Deno.test("versioned datasets keep one version per run and --load-versions pins 
     assert.match(missing.stderr, /dataset\/version-not-found/);
     assert.doesNotMatch(missing.stderr, /▶/, "no node ran");
     assert.ok(missing.stderr.includes(versions[1]), "the error lists available versions");
+    assert.doesNotMatch(pinned.stderr, /pinned-output/, "inference reads model but does not save it");
+  });
+});
+
+Deno.test("--load-versions pinning a dataset the run also saves warns before any node runs, and runs", async () => {
+  const catalog = UNTRACKED_CATALOG.replace(
+    "filepath: data/06_models/model.pkl",
+    "filepath: data/06_models/model.pkl\n  versioned: true",
+  );
+  await withDemo({ "conf/base/catalog.yml": catalog }, async (dir) => {
+    assert.equal((await kmlf(["run", "training", "-q"], { cwd: dir })).code, 0);
+    const [first] = [...Deno.readDirSync(join(dir, "data/06_models/model.pkl"))].map((e) => e.name);
+    // Both streams in one, in the order written: the warning (stderr) before the first node (stdout).
+    const merged = new Deno.Command("sh", {
+      args: ["-c", `exec "${Deno.execPath()}" run -A --quiet "${CLI_PATH}" "$@" 2>&1`, "sh"].concat(
+        ["run", "training", "--load-versions", `model:${first}`],
+      ),
+      cwd: dir,
+      env: { NO_COLOR: "1", TZ: "UTC" },
+    }).outputSync();
+    const run = { code: merged.code, stderr: new TextDecoder().decode(merged.stdout) };
+    assert.equal(run.code, 0, run.stderr);
+    const saved = [...Deno.readDirSync(join(dir, "data/06_models/model.pkl"))].map((e) => e.name)
+      .find((v) => v !== first);
+    assert.ok(saved, "the run saved a new version");
+    const warning = run.stderr.indexOf("warning[dataset/pinned-output]");
+    assert.ok(warning >= 0, run.stderr);
+    assert.ok(warning < run.stderr.indexOf("▶"), "said before the first node starts");
+    const text = run.stderr.slice(warning, run.stderr.indexOf("▶"));
+    assert.match(
+      text,
+      new RegExp(`pins "model" to version ${first}, but node "train_model" of this run saves it`),
+    );
+    assert.ok(text.includes(`as version ${saved}`), text);
+    assert.match(text, /node "predict" of this run reads the pinned version/);
   });
 });
 
