@@ -74,7 +74,7 @@ const BOOLEANS: ReadonlyMap<string, boolean> = new Map([
 export function gridToRows(
   grid: readonly Cell[][],
   args: TableReadArgs,
-  options: { strictWidth?: boolean } = {},
+  options: { strictWidth?: boolean; emptyCell?: "" } = {},
 ): TableRow[] {
   let lines = [...grid];
   if (typeof args.skiprows === "number") lines = lines.slice(args.skiprows);
@@ -118,7 +118,7 @@ export function gridToRows(
   const convert = converter(args);
   const rows = body.map((cells) => {
     const row: TableRow = {};
-    for (const i of keep) row[names[i]] = convert(names[i], cells[i] ?? null);
+    for (const i of keep) row[names[i]] = convert(names[i], cells[i] ?? options.emptyCell ?? null);
     return row;
   });
   if (args.typing !== false) {

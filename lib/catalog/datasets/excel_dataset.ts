@@ -107,9 +107,12 @@ export class ExcelDataset extends FileDataset<TableRow[] | Sheets> {
       let end = Math.min(grid.length, rowsNeeded(args) ?? Infinity);
       while (end > 0 && grid[end - 1].every((c) => c === null || c === "")) end--;
       // read_excel, unlike read_csv, reads the header row even when names are given: names replace it.
+      // pandas' openpyxl reader reads every empty cell of the table (no cell, a formula never computed) as
+      // "", which only its default missing values make NaN: with keep_default_na: false it stays "".
       return gridToRows(
         grid.slice(0, end),
         args.names && args.header === undefined ? { ...args, header: 0 } : args,
+        { emptyCell: args.keep_default_na === false ? "" : undefined },
       );
     };
     const sheet = args.sheet_name === undefined ? 0 : args.sheet_name;
