@@ -186,6 +186,17 @@ function destError(error: unknown, dest: string | undefined): KmlfError | undefi
 // A download's miss (the store's words) with the flag that named it and how to see what is there.
 function namedMiss(error: unknown, flag: string, look: string): unknown {
   if (!(error instanceof TrackingError)) return error;
+  if (error.code === "tracking/unsupported-artifact-uri") {
+    // The repositories' words are for a run's artifact location; a download only reads there.
+    return new TrackingError(
+      error.code,
+      `${error.message.replace(/^Cannot store/, "Cannot read")} (${flag})`,
+      {
+        hint: error.hint,
+        cause: error.cause,
+      },
+    );
+  }
   if (
     !["RESOURCE_DOES_NOT_EXIST", "INVALID_PARAMETER_VALUE"].includes(error.code) &&
     !error.code.startsWith("model/")

@@ -254,6 +254,7 @@ Deno.test("store command errors name the flag, the id and the store, with MLflow
     ["artifacts-download-uri-last-dotdot", ["artifacts", "download", "-u", `runs:/${s.finished}/..`], 1],
     ["artifacts-download-uri-dotdot-run", ["artifacts", "download", "-u", "runs:/../../etc"], 1],
     ["artifacts-download-uri-unknown-run", ["artifacts", "download", "-u", "runs:/nope"], 1],
+    ["artifacts-download-uri-unsupported", ["artifacts", "download", "-u", "s3x://bucket/key"], 1],
     ["artifacts-download-dest-is-file", ["artifacts", "download", "-r", s.finished, "-d", "mlflow.db"], 1],
     [
       "artifacts-download-uri-and-path",
