@@ -178,7 +178,9 @@ Deno.test({
       await t.step(
         "charts draw every step below 0, tick labels that fit beside the plot, names that wrap at separators",
         async () => {
-          const keys = encodeURIComponent(JSON.stringify(["negative_steps", "warm_up", "large_values"]));
+          const keys = encodeURIComponent(
+            JSON.stringify(["negative_steps", "warm_up", "large_values", "tiny_values"]),
+          );
           await open(
             `#/metric/?runs=${
               encodeURIComponent(JSON.stringify([f.oddMetricsRunId]))
@@ -196,6 +198,11 @@ Deno.test({
           assert.ok(ticks.length >= 3, ticks.join("|"));
           assert.equal(new Set(ticks).size, ticks.length, ticks.join("|"));
           for (const tick of ticks) assert.ok(tick.length <= 8, `tick ${tick} is wider than the margin`);
+          await page.locator("[data-testid=metric-chart][data-metric=tiny_values][data-y-ticks]").waitFor();
+          const tiny = (await chart("tiny_values").getAttribute("data-y-ticks"))!.split("|");
+          assert.ok(tiny.length >= 3, tiny.join("|"));
+          assert.equal(new Set(tiny).size, tiny.length, `distinct ticks: ${tiny.join("|")}`);
+          assert.ok(tiny.every((l) => /e-30\d$/.test(l)), `labelled ticks, not 0: ${tiny.join("|")}`);
           // Long dotted names in the metric list wrap after . _ - / (as on the compare page), never mid-word.
           const picked = page.locator("[data-testid=metric-picker] label", { hasText: "negative_steps" });
           assert.equal(await picked.locator("wbr").count(), 1);

@@ -113,6 +113,8 @@ export async function buildOddFixture(): Promise<OddFixture> {
       // A warm-up logged below step 0 only; values whose plain labels overflow the chart's margin.
       ...series("warm_up", [5, 4, 3], -3),
       ...series("large_values", [123456789.5, 1, 0]),
+      // Values around 1e-300: the axis once read "0 0 0 0".
+      ...series("tiny_values", [1e-300, 4e-300, 2.5e-300]),
     ],
   });
   const oddRoot = localPathOfUri(odd.artifactUri)!;
