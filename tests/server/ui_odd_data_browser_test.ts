@@ -222,7 +222,19 @@ Deno.test({
             (await groupBy.getAttribute("title"))!.includes(LONG_PARAM),
             "its tooltip names the choice",
           );
+          const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(await pageWidth() <= 1300, `the page does not scroll sideways: ${await pageWidth()} px`);
           await groupBy.selectOption("");
+          // The same for every select listing names: the compare page's scatter axes.
+          await open(
+            `#/compare-runs?runs=${encodeURIComponent(JSON.stringify([f.wideRunId, f.plainRunId]))}`,
+          );
+          await page.getByTestId("scatter-x").selectOption(`param:${LONG_PARAM}`);
+          assert.ok(
+            (await box("[data-testid=scatter-x]")).width <= 300,
+            "the scatter axis select stays narrow",
+          );
+          await open(expHash);
 
           await page.getByTestId("columns-menu").locator("summary").click();
           await page.getByTestId("column-search").fill("learning_rate");
