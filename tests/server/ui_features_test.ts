@@ -13,7 +13,7 @@ import { uiSession } from "./ui_browser_steps.ts";
 import { chartView, interactiveCharts, scatterFits, sweeps } from "./ui_steps_charts.ts";
 import { columnControl, filtersAndExport, keyboardSort, sidebarAndExperiments } from "./ui_steps_table.ts";
 import { editing, injection, multiLineTag } from "./ui_steps_editing.ts";
-import { artifacts, compareFixes, mlflowRoutes, namespaces } from "./ui_steps_pages.ts";
+import { artifacts, compareFixes, dagKeyboard, mlflowRoutes, namespaces } from "./ui_steps_pages.ts";
 
 Deno.test({
   name: "the web UI's MLflow features in headless Chromium",
@@ -69,6 +69,10 @@ Deno.test({
       await t.step("9. MLflow's other routes open the right page", () => mlflowRoutes(ui));
       await t.step("10. compare page: wrapping names, dict params, parallel labels", () => compareFixes(ui));
       await t.step("the pipeline DAG collapses and expands namespaces like kedro-viz", () => namespaces(ui));
+      await t.step(
+        "the pipeline DAG's boxes open, close and select from the keyboard",
+        () => dagKeyboard(ui),
+      );
       await t.step("no injected script runs in the new editors, charts and exports", () => injection(ui));
       assert.deepEqual(pageErrors, []);
     } finally {

@@ -85,6 +85,41 @@ Deno.test("an axis' tick labels fit the margin, stay apart and share one form", 
   assert.equal(formatTick(1e-300), "1e-300");
 });
 
+Deno.test("axes of tiny values (1e-300, subnormals) get distinct, labelled ticks, not a row of 0", () => {
+  const ranges: [number, number][] = [
+    [1e-300, 5e-300],
+    [0, 1e-300],
+    [-3e-300, 7e-300],
+    [1e-300, 1.0000001e-300],
+    [1e-310, 9e-310],
+    [-2e-315, 2e-315],
+    [5e-324, 3e-323],
+    [0, 1e-320],
+  ];
+  for (const [lo, hi] of ranges) {
+    const ticks: number[] = niceTicks(lo, hi, 5);
+    const labels: string[] = formatTicks(ticks, spanOf(lo, hi));
+    const what = `${lo}..${hi}: ${ticks.join(" ")} / ${labels.join(" ")}`;
+    assert.ok(ticks.length >= 2, what);
+    assert.equal(new Set(ticks).size, ticks.length, what);
+    assert.equal(new Set(labels).size, labels.length, what);
+    assert.ok(ticks.every((t) => t >= lo - spanOf(lo, hi) * 1e-6 && t <= hi + spanOf(lo, hi) * 1e-6), what);
+    assert.ok(labels.filter((l) => l === "0").length <= 1, what);
+    ticks.forEach((t, i) => {
+      if (t !== 0) assert.ok(Math.abs(Number(labels[i]) - t) <= Math.abs(t) * 1e-2, what);
+    });
+  }
+  assert.deepEqual(niceTicks(1e-300, 5e-300, 4), [1e-300, 2e-300, 3e-300, 4e-300, 5e-300]);
+  assert.deepEqual(formatTicks(niceTicks(0, 1e-300, 5), 1e-300), [
+    "0",
+    "2e-301",
+    "4e-301",
+    "6e-301",
+    "8e-301",
+    "1e-300",
+  ]);
+});
+
 Deno.test("smoothing is a debiased EMA; outliers are what lies beyond the 5th–95th percentiles", () => {
   const ys = Float64Array.of(1, 2, 3, NaN, 4);
   assert.equal(smooth(ys, 0), ys);

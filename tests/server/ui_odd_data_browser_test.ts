@@ -10,7 +10,7 @@ import type { Page } from "npm:playwright-core@1.65.1";
 import { join } from "node:path";
 import { launchChromium, SCREENSHOTS_DIR } from "./ui_browser_harness.ts";
 import { serveFixture } from "./ui_fixture.ts";
-import { buildOddFixture, LONG_VALUE, purgeRun } from "./ui_odd_data_fixture.ts";
+import { buildOddFixture, LONG_PARAM, LONG_VALUE, purgeRun } from "./ui_odd_data_fixture.ts";
 
 const testids = (page: Page, id: string) => page.getByTestId(id).allTextContents();
 
@@ -131,7 +131,7 @@ Deno.test({
           // The Tags heading counts the tags listed under it, not MLflow's own (mlflow.runName).
           await open(runHash(f.wideRunId));
           assert.equal(await page.getByTestId("tags-heading").textContent(), "Tags (1)");
-          assert.equal(await page.locator("[data-testid=params-table] tbody tr").count(), 302);
+          assert.equal(await page.locator("[data-testid=params-table] tbody tr").count(), 303);
           // A 5,000-character param shows its start and a button for the rest.
           const config = page.locator("[data-testid=params-table] tr", { hasText: "config" });
           const shownText = async () => (await config.locator(".value").textContent())!;
@@ -178,7 +178,9 @@ Deno.test({
       await t.step(
         "charts draw every step below 0, tick labels that fit beside the plot, names that wrap at separators",
         async () => {
-          const keys = encodeURIComponent(JSON.stringify(["negative_steps", "warm_up", "large_values"]));
+          const keys = encodeURIComponent(
+            JSON.stringify(["negative_steps", "warm_up", "large_values", "tiny_values"]),
+          );
           await open(
             `#/metric/?runs=${
               encodeURIComponent(JSON.stringify([f.oddMetricsRunId]))
@@ -196,10 +198,72 @@ Deno.test({
           assert.ok(ticks.length >= 3, ticks.join("|"));
           assert.equal(new Set(ticks).size, ticks.length, ticks.join("|"));
           for (const tick of ticks) assert.ok(tick.length <= 8, `tick ${tick} is wider than the margin`);
+          await page.locator("[data-testid=metric-chart][data-metric=tiny_values][data-y-ticks]").waitFor();
+          const tiny = (await chart("tiny_values").getAttribute("data-y-ticks"))!.split("|");
+          assert.ok(tiny.length >= 3, tiny.join("|"));
+          assert.equal(new Set(tiny).size, tiny.length, `distinct ticks: ${tiny.join("|")}`);
+          assert.ok(tiny.every((l) => /e-30\d$/.test(l)), `labelled ticks, not 0: ${tiny.join("|")}`);
           // Long dotted names in the metric list wrap after . _ - / (as on the compare page), never mid-word.
           const picked = page.locator("[data-testid=metric-picker] label", { hasText: "negative_steps" });
           assert.equal(await picked.locator("wbr").count(), 1);
           await shot(page, "metric-page-negative-steps");
+        },
+      );
+
+      await t.step(
+        "a long param name neither widens the group-by select nor pushes the column buttons out",
+        async () => {
+          await open(expHash);
+          const box = async (selector: string) => (await page.locator(selector).first().boundingBox())!;
+          const groupBy = page.getByTestId("group-by");
+          await groupBy.selectOption(`param:${LONG_PARAM}`);
+          assert.ok((await box("[data-testid=group-by]")).width <= 300, "the select stays narrow");
+          assert.ok(
+            (await groupBy.getAttribute("title"))!.includes(LONG_PARAM),
+            "its tooltip names the choice",
+          );
+          const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
+          assert.ok(await pageWidth() <= 1300, `the page does not scroll sideways: ${await pageWidth()} px`);
+          await groupBy.selectOption("");
+          // The same for every select listing names: the compare page's scatter axes.
+          await open(
+            `#/compare-runs?runs=${encodeURIComponent(JSON.stringify([f.wideRunId, f.plainRunId]))}`,
+          );
+          await page.getByTestId("scatter-x").selectOption(`param:${LONG_PARAM}`);
+          assert.ok(
+            (await box("[data-testid=scatter-x]")).width <= 300,
+            "the scatter axis select stays narrow",
+          );
+          await open(expHash);
+
+          await page.getByTestId("columns-menu").locator("summary").click();
+          await page.getByTestId("column-search").fill("learning_rate");
+          const item = page.locator(`[data-testid=column-item][data-col="param:${LONG_PARAM}"]`);
+          if (!(await item.getByTestId("column-toggle").isChecked())) {
+            await item.getByTestId("column-toggle").check();
+          }
+          await item.getByTestId("column-down").waitFor();
+          const panel = await box(".chooser");
+          assert.ok(panel.x + panel.width <= 1300, `the panel fits the window: ${JSON.stringify(panel)}`);
+          const name = item.getByTestId("column-name");
+          assert.ok(
+            (await name.boundingBox())!.x + (await name.boundingBox())!.width <= panel.x + panel.width,
+          );
+          for (const id of ["column-pin", "column-up", "column-down"]) {
+            const b = (await item.getByTestId(id).boundingBox())!;
+            assert.ok(
+              b.width > 0 && b.x >= panel.x && b.x + b.width <= panel.x + panel.width,
+              `${id}: ${JSON.stringify(b)} in ${JSON.stringify(panel)}`,
+            );
+          }
+          const cut = await name.evaluate((el) => el.scrollWidth > el.clientWidth);
+          assert.ok(cut, "the name is cut with an ellipsis");
+          assert.ok(
+            (await item.locator("label").getAttribute("title"))!.includes(LONG_PARAM),
+            "the tooltip holds it whole",
+          );
+          await shot(page, "column-chooser-long-name");
+          await page.getByTestId("columns-menu").locator("summary").click();
         },
       );
 

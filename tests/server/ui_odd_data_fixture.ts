@@ -17,6 +17,9 @@ export const LONG_NAME = "a-very-long-run-name-" + "that-keeps-going-".repeat(12
 export const UNICODE_NAME = "模型-ü̈ber-🚀-نموذج";
 
 /** A pasted JSON config: 5,000+ characters in one param (MLflow allows 6,000). */
+/** A param name far longer than a menu is wide: menus cut it with "…", never grow off the page. */
+export const LONG_PARAM = "optimizer." + "nested_scheduler_settings.".repeat(6) + "learning_rate";
+
 export const LONG_VALUE = JSON.stringify({ layers: Array.from({ length: 400 }, (_, i) => `dense_${i}`) });
 
 /** What {@link buildOddFixture} created. */
@@ -31,7 +34,7 @@ export interface OddFixture {
   plainRunId: string;
   /** Deleted for good by {@link purgeRun} while a page shows it. */
   doomedRunId: string;
-  /** 300 params, a unicode name, a long-named metric. */
+  /** 300 params, a unicode name, {@link LONG_PARAM}, a long-named metric. */
   wideRunId: string;
   /** Metrics: one point, NaN, ±Infinity, negative steps, a constant series. */
   oddMetricsRunId: string;
@@ -86,7 +89,11 @@ export async function buildOddFixture(): Promise<OddFixture> {
     });
   }
   await store.logBatch(wide.runId, {
-    params: [{ key: "ключ_über", value: UNICODE_NAME }, { key: "config", value: LONG_VALUE }],
+    params: [
+      { key: "ключ_über", value: UNICODE_NAME },
+      { key: "config", value: LONG_VALUE },
+      { key: LONG_PARAM, value: "0.01" },
+    ],
     metrics: [{ key: `metric/${"deep/".repeat(20)}loss`, value: 1.5, timestamp: 1, step: 0 }],
     tags: [{ key: "заметка", value: UNICODE_NAME }],
   });
@@ -106,6 +113,8 @@ export async function buildOddFixture(): Promise<OddFixture> {
       // A warm-up logged below step 0 only; values whose plain labels overflow the chart's margin.
       ...series("warm_up", [5, 4, 3], -3),
       ...series("large_values", [123456789.5, 1, 0]),
+      // Values around 1e-300: the axis once read "0 0 0 0".
+      ...series("tiny_values", [1e-300, 4e-300, 2.5e-300]),
     ],
   });
   const oddRoot = localPathOfUri(odd.artifactUri)!;

@@ -217,3 +217,51 @@ export async function namespaces(ui: UiSession) {
   await page.getByTestId("collapse-all").click();
   assert.equal(await page.getByTestId("dag-namespace").count(), 1);
 }
+
+/** Step: every DAG box is reachable by keyboard; Enter / Space open, close and select, as a click does. */
+export async function dagKeyboard(ui: UiSession) {
+  const { page, base, f } = ui;
+  await page.goto(`${base}/#/experiments/${f.nsExperimentId}/runs/${f.nsRunId}/pipeline`);
+  await page.getByTestId("pipeline-dag").waitFor();
+  const focusedKey = () => page.evaluate(() => (document.activeElement as SVGElement | null)?.dataset?.key);
+  const box = page.locator("[data-testid=dag-namespace][data-name=candidates]");
+  assert.equal(await box.getAttribute("role"), "button");
+  assert.equal(await box.getAttribute("tabindex"), "0");
+  assert.equal(await box.getAttribute("aria-expanded"), "false");
+  assert.equal(await box.getAttribute("aria-label"), "namespace candidates");
+  // Tab reaches it (from the toolbar's last button).
+  await page.getByTestId("collapse-all").focus();
+  await page.keyboard.press("Tab");
+  const tabbed = await focusedKey();
+  assert.match(tabbed ?? "", /^\w+:/, "Tab lands on a DAG box");
+  await box.focus();
+  await page.keyboard.press("Enter");
+  const frame = page.locator("[data-testid=dag-namespace-frame][data-namespace=candidates]");
+  await frame.waitFor();
+  assert.equal(await frame.getAttribute("aria-expanded"), "true");
+  assert.equal(await focusedKey(), "ns:candidates", "the focus follows the namespace onto its frame");
+  await page.locator("[data-testid=dag-namespace][data-name='candidates.fast_learner']").focus();
+  await page.keyboard.press(" ");
+  await page.locator("[data-testid=dag-node][data-name='candidates.fast_learner.train_model']").waitFor();
+  // Space on the open frame closes it; the focus returns to the collapsed box.
+  await frame.focus();
+  await page.keyboard.press(" ");
+  await box.waitFor();
+  assert.equal(await page.getByTestId("dag-namespace-frame").count(), 0);
+  assert.equal(await focusedKey(), "ns:candidates");
+  // A node is selected from the keyboard: its details show below the DAG; Enter again clears them.
+  const node = page.locator("[data-testid=dag-node][data-name=pick_best]");
+  assert.equal(await node.getAttribute("aria-pressed"), "false");
+  await node.focus();
+  await page.keyboard.press("Enter");
+  await page.locator("[data-testid=dag-node][data-name=pick_best][aria-pressed=true]").waitFor();
+  assert.match((await page.getByTestId("dag-details").textContent())!, /^pick_best\nfunction: /);
+  assert.equal(await focusedKey(), "node:pick_best");
+  await page.keyboard.press("Enter");
+  await page.locator("[data-testid=dag-node][data-name=pick_best][aria-pressed=false]").waitFor();
+  assert.equal(await page.getByTestId("dag-details").textContent(), "");
+  const dataset = page.getByTestId("dag-dataset").first();
+  assert.equal(await dataset.getAttribute("tabindex"), "0");
+  await dataset.click();
+  assert.match((await page.getByTestId("dag-details").textContent())!, /\S/, "a click selects as well");
+}

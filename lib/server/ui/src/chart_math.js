@@ -4,7 +4,10 @@ import { formatNumber, toNumber } from "./dom.js";
 
 /**
  * "Nice" tick values covering [min, max]. Each tick is an integer multiple of the step, rounded to the
- * step's precision, so a tick at zero reads 0 (never -5.5511e-17 from adding steps up).
+ * significant digits it can have (the step's ≤ 2 plus the multiple's), so a tick at zero reads 0 (never
+ * -5.5511e-17 from adding steps up) and ticks stay distinct at any magnitude, 1e-300 and subnormals
+ * included (rounding to a fixed count of decimals turned them all into 0).
+ * @example niceTicks(0, 1, 5) // [0, 0.2, 0.4, 0.6, 0.8, 1]; niceTicks(1e-300, 5e-300, 4) // [1e-300, 2e-300, …, 5e-300]
  */
 export function niceTicks(min, max, count = 6) {
   if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
@@ -13,13 +16,16 @@ export function niceTicks(min, max, count = 6) {
   const raw = spanOf(min, max) / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => raw <= st) ?? 10 * mag;
-  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  // Below ~1e-322 the step itself underflows (to 0 or to a few representable values): the ends are all
+  // an axis can show.
+  if (!(step >= 1e-320)) return [min, max];
   const ticks = [];
   const first = Math.ceil(min / step - 1e-9);
   const last = Math.floor(max / step + 1e-9);
   for (let k = first; k <= last && ticks.length < 1000; k++) {
-    const v = k === 0 ? 0 : Number((k * step).toFixed(Math.min(decimals, 100)));
-    ticks.push(Object.is(v, -0) ? 0 : v);
+    const digits = Math.min(100, Math.floor(Math.log10(Math.abs(k) || 1)) + 3);
+    const v = k === 0 ? 0 : Number((k * step).toPrecision(digits));
+    if (ticks.at(-1) !== v) ticks.push(Object.is(v, -0) ? 0 : v);
   }
   return ticks;
 }

@@ -63,10 +63,11 @@ export function columnChooser({ known, prefs, defaults, onChange }) {
       { class: "chooser-item", testid: "column-item", dataset: { col: id } },
       h(
         "label",
-        { class: "check", title: `${kind} ${label}` },
+        { class: "check chooser-label", title: `${kind} ${label}` },
         box,
         h("span", { class: "chooser-kind" }, kind),
-        label,
+        // A long name ends in "…" (the full one is the tooltip) so the ☆↑↓ buttons stay in the panel.
+        h("span", { class: "chooser-name", testid: "column-name" }, label),
       ),
       on
         ? h(

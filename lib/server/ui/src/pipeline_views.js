@@ -36,20 +36,35 @@ export async function pipelineTab(pane, run) {
   const expanded = new Set(); // namespaces start collapsed, as in kedro-viz
   const showParams = h("input", { type: "checkbox", checked: true, testid: "show-params" });
   const dagBox = h("div", { class: "svg-scroll" });
-  const drawDag = () =>
+  const details = h("pre", { class: "dag-details muted", testid: "dag-details", "aria-live": "polite" });
+  let selected;
+  const drawDag = () => {
+    // A box opened, closed or selected from the keyboard keeps the focus across the redraw (an opened
+    // namespace's focus moves to its frame, a closed one's to its box: both carry its key).
+    const focused = dagBox.contains(document.activeElement) ? document.activeElement.dataset.key : undefined;
     mount(
       dagBox,
       dagSvg(pipeline, {
         params: showParams.checked,
         expanded,
+        selected: selected?.key,
         onToggle: (ns) => {
           // Closing a namespace closes the ones inside it too.
           if (!expanded.has(ns)) expanded.add(ns);
           else for (const x of [...expanded]) if (x === ns || x.startsWith(`${ns}.`)) expanded.delete(x);
           drawDag();
         },
+        onSelect: (item) => {
+          selected = selected?.key === item.key ? undefined : item;
+          details.textContent = selected?.tip ?? "";
+          drawDag();
+        },
       }),
     );
+    if (focused) {
+      [...dagBox.querySelectorAll("[data-key]")].find((el) => el.dataset.key === focused)?.focus();
+    }
+  };
   showParams.addEventListener("change", drawDag);
   drawDag();
   const all = (open) => () => {
@@ -75,11 +90,12 @@ export async function pipelineTab(pane, run) {
               "Expand all namespaces",
             ),
             h("button", { class: "small", testid: "collapse-all", onclick: all(false) }, "Collapse all"),
-            h("span", { class: "muted" }, "Click a namespace to open or close it."),
+            h("span", { class: "muted" }, "Click a namespace (or Tab to it, Enter) to open or close it."),
           ]
           : null,
       ),
       dagBox,
+      details,
     ),
     h("section", {}, h("h2", {}, "Node timings"), h("div", { class: "svg-scroll" }, ganttSvg(pipeline))),
   );
@@ -93,8 +109,28 @@ const fit = (label, width) => {
 };
 
 /**
+ * Attributes making an SVG group act as a button: focusable, Enter or Space acting as a click (the same
+ * keys as the runs table's sortable headers).
+ */
+function pressable(onPress, label) {
+  return {
+    tabindex: "0",
+    role: "button",
+    "aria-label": label,
+    onclick: onPress,
+    onkeydown: (e) => {
+      if (e.target !== e.currentTarget || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault();
+      onPress(e);
+    },
+  };
+}
+
+/**
  * The DAG as SVG, left to right. Options: params, expanded (Set of open namespaces; all open when not
- * given), onToggle(namespace) (a click on a namespace box or an open namespace's frame label).
+ * given), onToggle(namespace) (a click on a namespace box or an open namespace's frame label),
+ * onSelect({key, tip}) (a click on a node or dataset), selected (the key of the selected one). Every
+ * box is reachable by keyboard (Tab, then Enter or Space) when its handler is given.
  */
 export function dagSvg(pipeline, options = {}) {
   const expanded = options.expanded ?? new Set(namespacesOf(pipeline));
@@ -158,8 +194,10 @@ export function dagSvg(pipeline, options = {}) {
         {
           class: "dag-frame",
           testid: "dag-namespace-frame",
-          dataset: { namespace: ns },
-          onclick: () => options.onToggle?.(ns),
+          dataset: { namespace: ns, key: `ns:${ns}` },
+          ...(options.onToggle
+            ? { ...pressable(() => options.onToggle(ns), `namespace ${ns}`), "aria-expanded": "true" }
+            : {}),
         },
         s("title", {}, `namespace ${ns} (click to collapse)`),
         s("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0, rx: 6 }),
@@ -191,15 +229,25 @@ export function dagSvg(pipeline, options = {}) {
       }${n.tags?.length ? `\ntags: ${n.tags.join(", ")}` : ""}`
       : item.title;
     const testid = { node: "dag-node", namespace: "dag-namespace" }[item.kind] ?? "dag-dataset";
+    const isNs = item.kind === "namespace";
+    const key = isNs ? `ns:${item.title}` : `${item.kind}:${item.title}`;
+    const label = isNs ? `namespace ${item.title}` : `${item.kind} ${item.title}`;
+    const press = isNs
+      ? options.onToggle &&
+        { ...pressable(() => options.onToggle(item.title), label), "aria-expanded": "false" }
+      : options.onSelect && {
+        ...pressable(() => options.onSelect({ key, tip }), label),
+        "aria-pressed": String(options.selected === key),
+      };
     svg.append(
       s(
         "g",
         {
-          class: `dag-${item.kind} status-${status}`,
+          class: `dag-${item.kind} status-${status}${options.selected === key ? " selected" : ""}`,
           testid,
-          dataset: { name: item.title },
+          dataset: { name: item.title, key },
           transform: `translate(${item.x} ${item.y})`,
-          onclick: item.kind === "namespace" ? () => options.onToggle?.(item.title) : undefined,
+          ...press,
         },
         s("title", {}, tip),
         s("rect", {

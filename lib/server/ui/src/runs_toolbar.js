@@ -113,14 +113,17 @@ export function groupControls({ value, choices, onChange }) {
     mount(
       by,
       h("option", { value: "" }, "No grouping"),
-      ids.map((id) => h("option", { value: id }, `Group by ${groupByLabel(id)}`)),
+      ids.map((id) => h("option", { value: id, title: groupByLabel(id) }, `Group by ${groupByLabel(id)}`)),
     );
     by.value = current;
+    // The select is kept narrow (a long param name ends in "…"): its tooltip names the whole choice.
+    by.title = current ? `Group runs by ${groupByLabel(current)}` : "Group runs by";
     agg.hidden = !current;
   };
   const changed = () => {
     value = { groupBy: by.value || undefined, aggregate: agg.value };
     agg.hidden = !value.groupBy;
+    by.title = value.groupBy ? `Group runs by ${groupByLabel(value.groupBy)}` : "Group runs by";
     onChange(value);
   };
   by.addEventListener("change", changed);
