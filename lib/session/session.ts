@@ -13,16 +13,10 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import {
-  didYouMeanHint,
-  PipelineDefinitionError,
-  RunInterruptedError,
-  throwIfAny,
-  UsageError,
-} from "../errors.ts";
+import { didYouMeanHint, RunInterruptedError, throwIfAny, UsageError } from "../errors.ts";
 import type { HookContext, HookManager, RunParams } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
-import { filterNaming } from "./filter_hints.ts";
+import { selectRunPipeline } from "./run_selection.ts";
 import {
   checkRunnable,
   createRunner,
@@ -272,23 +266,10 @@ export class KmlfSession {
       await hooks.call("afterContextCreated", { context: await this.hookContext() });
     }
     const full = await this.pipeline(names);
-    const pipeline = hasFilter(options)
-      ? await filterNaming(full, names, options, async () => this.pipelines(await this.pipelineNames()))
-      : full;
-    if (pipeline.nodes.length === 0) {
-      // Kedro refuses it too ("Pipeline contains no nodes…"), before a tracked run would start and end empty.
-      const dir = this.relative(this.settings.pipelinesDir);
-      const where = names.map((n) =>
-        n === "__default__"
-          ? `${dir}/__default__.yml (without it, the default pipeline is every pipeline in ${dir}/ together)`
-          : `${dir}/${n}.yml`
-      );
-      throw new PipelineDefinitionError(
-        "pipeline/empty",
-        `Pipeline ${names.map((n) => `"${n}"`).join("+")} has no nodes`,
-        { hint: `add nodes to ${where.join(", ")}` },
-      );
-    }
+    const pipeline = await selectRunPipeline(full, names, options, {
+      pipelinesDir: this.relative(this.settings.pipelinesDir),
+      registered: async () => this.pipelines(await this.pipelineNames()),
+    });
     runner.warmUp?.(pipeline);
     const loadVersions = options.loadVersions ?? {};
     // A model this run will log (the filters kept it) needs its inference inputs persisted: they are
@@ -425,9 +406,4 @@ function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
     locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),
     replacedBase: (n) => conf.replacedBase?.(n),
   };
-}
-
-function hasFilter(f: PipelineFilter): boolean {
-  return [f.tags, f.nodeNames, f.fromNodes, f.toNodes, f.fromInputs, f.toOutputs, f.namespaces]
-    .some((v) => v !== undefined && v.length > 0);
 }
