@@ -1,4 +1,5 @@
 /** The `${…}` grammar: finding interpolations in a string and splitting resolver arguments. */
+import type { KeyPath } from "../yaml/parse_yaml.ts";
 
 /** A literal piece of text or one `${…}` expression (without the braces). */
 export type Piece = string | { expr: string };
@@ -128,4 +129,24 @@ export function splitArgs(text: string): string[] {
   }
   args.push(current.trim());
   return args;
+}
+
+/**
+ * The key path a reference names: `a.b[0]` → `["a", "b", "0"]`; leading dots are relative to `at`, the
+ * path of the node holding the interpolation. Undefined when the text is not a key path.
+ *
+ * @example
+ * ```ts
+ * referencePath("..x", ["group", "y"]); // ["x"]
+ * ```
+ */
+export function referencePath(ref: string, at: KeyPath): (string | number)[] | undefined {
+  const text = ref.trim();
+  const dots = text.match(/^\.*/)![0].length;
+  const rest = text.slice(dots).replace(/\[(\d+)\]/g, ".$1");
+  const segments = rest === "" ? [] : rest.split(".");
+  if (segments.some((s) => s === "") || (dots === 0 && segments.length === 0)) return undefined;
+  if (dots === 0) return segments;
+  if (dots > at.length) return undefined;
+  return [...at.slice(0, at.length - dots), ...segments];
 }

@@ -12,7 +12,7 @@ import { parseElement } from "./_element.ts";
 import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
 import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
-import { scanInterpolations, splitArgs } from "./_syntax.ts";
+import { referencePath, scanInterpolations, splitArgs } from "./_syntax.ts";
 
 /**
  * A custom resolver for `${name:arg1, arg2}`: receives its already-resolved arguments
@@ -351,18 +351,6 @@ function pathId(path: KeyPath): string {
   let id = "";
   for (const seg of path) id += `\u0001${seg}`;
   return id;
-}
-
-// `a.b[0]` → ["a","b","0"]; leading dots are relative to the node holding the interpolation.
-function referencePath(ref: string, at: KeyPath): (string | number)[] | undefined {
-  const text = ref.trim();
-  const dots = text.match(/^\.*/)![0].length;
-  const rest = text.slice(dots).replace(/\[(\d+)\]/g, ".$1");
-  const segments = rest === "" ? [] : rest.split(".");
-  if (segments.some((s) => s === "") || (dots === 0 && segments.length === 0)) return undefined;
-  if (dots === 0) return segments;
-  if (dots > at.length) return undefined;
-  return [...at.slice(0, at.length - dots), ...segments];
 }
 
 function getDotted(obj: Record<string, unknown>, dotted: string): unknown {
