@@ -3,7 +3,7 @@
  * names, usecols, nrows, na_values, dtype, true/false values, thousands and decimal separators.
  */
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
-import { pyFloatRepr } from "../../py_float.ts";
+import { pyStr } from "../../py_repr.ts";
 
 /** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
 export type Cell = string | number | bigint | boolean | Date | null;
@@ -326,7 +326,7 @@ function numberText(value: string, args: TableReadArgs): number | bigint | undef
 
 function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, args: TableReadArgs): Cell {
   const is = (kind: keyof typeof LOAD_DTYPES) => (LOAD_DTYPES[kind] as readonly string[]).includes(dtype);
-  if (is("text")) return pyStr(cell);
+  if (is("text")) return cellStr(cell);
   if (is("bool")) {
     if (typeof cell === "boolean") return cell;
     if (cell === 1 || cell === 0) return cell === 1;
@@ -345,18 +345,17 @@ function withDtype(cell: Exclude<Cell, null>, dtype: string, column: string, arg
   return is("float") ? Number(number) : number;
 }
 
-// Python's str() of a typed (Excel) cell, as pandas' dtype=str writes it: True, 1e-07, an integral number as
-// openpyxl reads it (an int: 1, 1000000000000000000000), a date as "2024-01-02 03:04:05.120000".
-function pyStr(cell: Exclude<Cell, null>): string {
-  if (typeof cell === "string") return cell;
-  if (typeof cell === "boolean") return cell ? "True" : "False";
-  if (typeof cell === "number") return Number.isInteger(cell) ? BigInt(cell).toString() : pyFloatRepr(cell);
+// Python's str() of a typed (Excel) cell, as pandas' dtype=str writes it: an integral number as openpyxl
+// reads it (an int: 1, 1000000000000000000000), a date as "2024-01-02 03:04:05.120000", the rest as str()
+// writes any value (True, 1e-07).
+function cellStr(cell: Exclude<Cell, null>): string {
+  if (typeof cell === "number" && Number.isInteger(cell)) return BigInt(cell).toString();
   if (cell instanceof Date) {
     const iso = cell.toISOString();
     const ms = cell.getUTCMilliseconds();
     return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms ? `.${String(ms).padStart(3, "0")}000` : ""}`;
   }
-  return String(cell);
+  return pyStr(cell);
 }
 
 function badValue(column: string, cell: Cell, dtype: string): DatasetError {
