@@ -45,9 +45,13 @@ export class HookManager {
   /**
    * Adds a hook set; plugins are called before project hooks, the last registered first. A set naming an
    * unknown hook (`before_node_run`, `afterNodeRan`) or holding a non-function under a hook's name is
-   * refused, since it would silently never be called.
+   * refused, since it would silently never be called. Like pluggy's `register(plugin, name=None)`, the
+   * origin may be left out (a project hook set named after its class, else "hooks") or be just a name.
    */
-  register(hooks: Hooks, origin: HookOrigin): void {
+  register(hooks: Hooks, given?: HookOrigin | string): void {
+    const origin = typeof given === "object" && given !== null
+      ? given
+      : { name: typeof given === "string" ? given : defaultName(hooks), kind: "project" as const };
     const problem = hookSetProblem(
       hooks,
       origin.kind === "plugin" ? `of plugin "${origin.name}"` : `"${origin.name}"`,
@@ -345,4 +349,10 @@ function methodNames(obj: object): string[] {
     }
   }
   return [...names];
+}
+
+// A class instance's class name (`new TimingHooks()` → "TimingHooks"), else "hooks".
+function defaultName(hooks: Hooks): string {
+  const name = (hooks as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object" ? name : "hooks";
 }

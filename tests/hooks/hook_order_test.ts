@@ -176,3 +176,16 @@ Deno.test("importHooks reports every bad reference together", async () => {
     assert.ok(error.errors[4].cause instanceof Error);
   });
 });
+
+Deno.test("register without an origin, or with just a name, as pluggy's register(plugin, name=None)", async () => {
+  class TimingHooks {
+    beforePipelineRun() {}
+  }
+  const hooks = new HookManager();
+  hooks.register(new TimingHooks() as Hooks);
+  hooks.register({ afterNodeRun() {} });
+  hooks.register({ afterPipelineRun() {} }, "mine");
+  assert.deepEqual(hooks.names(), ["mine", "hooks", "TimingHooks"]);
+  // An origin-less set is a project's: a snake_case hook name is refused as for kmlf.yml hooks.
+  assert.throws(() => hooks.register({ before_node_run() {} } as unknown as Hooks), /before_node_run/);
+});
