@@ -177,7 +177,7 @@ Deno.test("importHooks reports every bad reference together", async () => {
   });
 });
 
-Deno.test("register without an origin, or with just a name, as pluggy's register(plugin, name=None)", async () => {
+Deno.test("register without an origin, or with just a name, as pluggy's register(plugin, name=None)", () => {
   class TimingHooks {
     beforePipelineRun() {}
   }
