@@ -38,6 +38,7 @@ export {
 } from "./atomic.ts";
 export { assertSavable } from "./save_checks.ts";
 export { type CopyMode, MemoryDataset, type MemoryDatasetOptions } from "./datasets/memory_dataset.ts";
+export { isOrderedRecord } from "./ordered_record.ts";
 export { JsonDataset } from "./datasets/json_dataset.ts";
 export { YamlDataset } from "./datasets/yaml_dataset.ts";
 export { TextDataset } from "./datasets/text_dataset.ts";

@@ -9,12 +9,6 @@
 const ORDERED = new WeakSet<object>();
 
 /**
- * `record[ORDERED_TAG] === true` for a record of {@link orderedRecord}: what sends data to a worker (which
- * cannot copy a Proxy) spots one without importing the catalog, and sends `{...record}`.
- */
-export const ORDERED_TAG: unique symbol = Symbol.for("kmlf.orderedRecord") as never;
-
-/**
  * An object with `entries`' keys in their order for `Object.keys/entries`, `for...in`, spreading and
  * `JSON.stringify` (a Proxy whose `ownKeys` keeps the order; keys added later come after, in the order they
  * were added). Reading and writing values works as on a plain object.
@@ -33,7 +27,6 @@ export function orderedRecord<T>(entries: Iterable<readonly [string, T]>): Recor
     target[key] = value;
   }
   const record = new Proxy(target, {
-    get: (t, key, receiver) => (key === ORDERED_TAG ? true : Reflect.get(t, key, receiver)),
     ownKeys(t) {
       const keys: (string | symbol)[] = [];
       for (const k of order) if (Object.hasOwn(t, k)) keys.push(k);

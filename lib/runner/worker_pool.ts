@@ -4,6 +4,7 @@
  */
 import { type KmlfError, NodeError, RunError } from "../errors.ts";
 import type { Node } from "../pipeline/mod.ts";
+import { isOrderedRecord } from "../catalog/mod.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
 import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
 
@@ -320,14 +321,11 @@ function stoppedError(node: Node): KmlfError {
 }
 
 // A dataset's record kept in key order (IncrementalDataset's partitions, Excel sheets) is a Proxy, which
-// postMessage cannot copy: the worker gets its entries as a plain object (tagged in catalog/ordered_record.ts).
+// postMessage cannot copy: the worker gets its entries as a plain object.
 function plainInputs(inputs: Record<string, unknown>): Record<string, unknown> {
-  const tag = Symbol.for("kmlf.orderedRecord");
   let plain: Record<string, unknown> | undefined;
   for (const [name, value] of Object.entries(inputs)) {
-    if (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[tag] === true) {
-      (plain ??= { ...inputs })[name] = { ...value };
-    }
+    if (isOrderedRecord(value)) (plain ??= { ...inputs })[name] = { ...value };
   }
   return plain ?? inputs;
 }
