@@ -323,7 +323,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     const m = expr.match(/^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s);
     if (m) return callResolver(m[1], m[2], path);
     // `${a.${b}}`: the key itself is interpolated first.
-    const key = expr.includes("${") ? stringify(resolveString(expr, path)) : expr;
+    const key = expr.includes("${") ? pyStr(resolveString(expr, path)) : expr;
     return lookupReference(key, path);
   };
 
@@ -340,7 +340,8 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
       (msg) => fail(path, `Cannot parse interpolation in "${text}": ${msg}`, "check the ${…} braces"),
     );
     if (parts.length === 1 && typeof parts[0] !== "string") return evaluate(parts[0].expr, path);
-    return parts.map((p) => (typeof p === "string" ? p : stringify(evaluate(p.expr, path)))).join("");
+    // OmegaConf writes a value into text as Python's str() of it (`True`, `None`, `[1, 'a']`).
+    return parts.map((p) => (typeof p === "string" ? p : pyStr(evaluate(p.expr, path)))).join("");
   }
 
   return resolveAt([], ctx.root) as Record<string, unknown>;
@@ -381,9 +382,4 @@ function decodeYaml(text: string): unknown {
   } catch {
     return MISSING;
   }
-}
-
-// OmegaConf writes a value into text as Python's str() of it (`True`, `None`, `[1, 'a']`).
-function stringify(value: unknown): string {
-  return pyStr(value);
 }
