@@ -36,8 +36,7 @@ const ESCAPED = new Set(["\\", "(", ")", "[", "]", "{", "}", ":", "=", ",", " ",
  * parseElement("007", ctx); // "007"
  * ```
  */
-export function parseElement(text: string, ctx: ElementContext): unknown {
-  const t = text;
+export function parseElement(t: string, ctx: ElementContext): unknown {
   if (t === "") return ""; // a missing item of a sequence (`[1,,2]`, `${r:a,}`), as OmegaConf reads it
   const last = t[t.length - 1];
   if ((t[0] === "'" || t[0] === '"') && last === t[0] && t.length > 1 && closingQuote(t) === t.length - 1) {

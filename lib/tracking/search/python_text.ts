@@ -1,14 +1,12 @@
 /**
- * The bits of Python MLflow's search messages are made of: `repr()` of strings, lists and sets (in the
+ * The bits of Python MLflow's search messages are made of: `repr()` of lists and sets of strings (in the
  * order MLflow 2.17.2's server printed them), `str.strip()`, and `shlex.split()` as order_by parsing
  * uses it.
  *
  * @module
  */
 
-import { pyStrRepr as pyRepr } from "../../py_repr.ts";
-
-export { pyRepr };
+import { pyStrRepr } from "../../py_repr.ts";
 
 /**
  * Python's `repr()` of a list of strings.
@@ -19,7 +17,7 @@ export { pyRepr };
  * ```
  */
 export function pyListRepr(items: readonly string[]): string {
-  return `[${items.map(pyRepr).join(", ")}]`;
+  return `[${items.map(pyStrRepr).join(", ")}]`;
 }
 
 /**
@@ -32,7 +30,7 @@ export function pyListRepr(items: readonly string[]): string {
  * ```
  */
 export function pySetRepr(items: readonly string[]): string {
-  return `{${items.map(pyRepr).join(", ")}}`;
+  return `{${items.map(pyStrRepr).join(", ")}}`;
 }
 
 const PY_SPACE =
