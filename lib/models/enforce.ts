@@ -8,7 +8,8 @@
  * @module
  */
 import type { ColSpec, ColumnType, ParamSpec } from "../tracking/mod.ts";
-import { pyRepr, ScoringError } from "./scoring_error.ts";
+import { ScoringError } from "./scoring_error.ts";
+import { pyRepr } from "../py_repr.ts";
 
 /** One input row (a record of column values). */
 export type Row = Record<string, unknown>;

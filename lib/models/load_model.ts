@@ -22,7 +22,8 @@ import { defaultModelCacheDir, resolveModel } from "../tracking/models/resolve_m
 import { type ModelSignature, parseSignature } from "../tracking/models/signature.ts";
 import { openStore } from "../tracking/stores/open_store.ts";
 import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
-import { pyRepr, ScoringError } from "./scoring_error.ts";
+import { ScoringError } from "./scoring_error.ts";
+import { pyRepr } from "../py_repr.ts";
 import { readTextFile } from "../file_io.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);

@@ -17,7 +17,7 @@ export {
 export { kmlfFlavor } from "./kmlf_flavor.ts";
 export { convertColumns, enforceColumns, enforceParams, frameRepr, type Row } from "./enforce.ts";
 export { contentKind, parseScoringBody, predictionsBody, type ScoringInput } from "./scoring_protocol.ts";
-export { pyRepr, ScoringError } from "./scoring_error.ts";
+export { ScoringError } from "./scoring_error.ts";
 export {
   DEFAULT_MAX_BODY_BYTES,
   errorResponse,

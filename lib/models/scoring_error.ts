@@ -5,7 +5,6 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
-export { pyRepr } from "../py_repr.ts";
 
 /**
  * A request the model cannot score (bad JSON, wrong columns or types, …) or a failed prediction.

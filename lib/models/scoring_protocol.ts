@@ -8,7 +8,8 @@
 import type { ColSpec } from "../tracking/mod.ts";
 import { pythonJson } from "../tracking/models/signature.ts";
 import type { Row } from "./enforce.ts";
-import { pyRepr, ScoringError } from "./scoring_error.ts";
+import { ScoringError } from "./scoring_error.ts";
+import { pyRepr } from "../py_repr.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
