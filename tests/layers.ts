@@ -57,6 +57,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/datasets/memory_dataset.ts",
   "catalog/datasets/partitioned_dataset.ts",
   "catalog/file_dataset.ts",
+  "catalog/ordered_record.ts", // the parallel runner copies ordered records for its workers
   "catalog/versioning.ts",
   "config/project.ts",
   "mlflow/mlflow_config.ts",

@@ -4,7 +4,7 @@
  */
 import { type KmlfError, NodeError, RunError } from "../errors.ts";
 import type { Node } from "../pipeline/mod.ts";
-import { isOrderedRecord } from "../catalog/mod.ts";
+import { isOrderedRecord } from "../catalog/ordered_record.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
 import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
 
