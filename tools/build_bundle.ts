@@ -23,6 +23,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const COMPUTED_URL = /new URL\(\s*"(\.{1,2}\/[^"]*)",\s*import\.meta\.url\s*\)/g;
 const MARKER = /"@@kmlf:([^"@]*)@@"/g;
+// A dynamic import of another output file, as deno bundle writes one for each code-split `import()`.
+const LITERAL_IMPORT = /\bimport\("(\.{1,2}\/[^"]+\.js)"\)/g;
 const BUNDLE_INFO = "lib/cli/bundle_info.ts";
 // Generated modules holding other files' text (the demo template, the UI): their strings are left alone.
 const EMBEDDED_TEXT = ["lib/cli/templates/iris_files.ts", "lib/server/ui/ui_assets.ts"];
@@ -87,6 +89,29 @@ export function resolveMarkers(text: string, outputFile: string): string {
 }
 
 /**
+ * Turns each dynamic import of another bundle file that deno bundle wrote as a literal (`import("./x.js")`)
+ * into a computed URL, as kmlf's own lazy imports are. Deno reads every module a literal `import()` names
+ * when it loads the importer, whether the import runs or not: `catalog list` read the Excel reader (986
+ * KB), the SQLite and S3 clients and the conf archive reader this way (bench/README.md). `known` are the
+ * output files; a literal naming another file fails the build.
+ *
+ * @example
+ * ```ts
+ * deferDynamicImports('await import("./xlsx-A.js")', "chunk-X.js", new Set(["xlsx-A.js"]));
+ * // 'await import(new URL("./xlsx-A.js", import.meta.url).href)'
+ * ```
+ */
+export function deferDynamicImports(text: string, outputFile: string, known: ReadonlySet<string>): string {
+  return text.replace(LITERAL_IMPORT, (_match, rel: string) => {
+    const target = posix.normalize(posix.join(posix.dirname(outputFile), rel));
+    if (!known.has(target)) {
+      throw new Error(`${outputFile} imports ${rel}, which the bundle does not hold (${target})`);
+    }
+    return `import(new URL(${JSON.stringify(rel)}, import.meta.url).href)`;
+  });
+}
+
+/**
  * Builds the bundle of the checkout `repo` into `outDir` (replaced when the build succeeds).
  *
  * @example
@@ -111,12 +136,12 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
     config.imports.kmlf = "./mod.js";
     await Deno.writeTextFile(join(src, "deno.json"), JSON.stringify(config, null, 2));
     await denoBundle(src, staging, [...entries]);
-    let files = 0;
-    for (const file of await bundleFiles(staging)) {
-      files++;
+    const outputs = await bundleFiles(staging);
+    const known = new Set(outputs);
+    for (const file of outputs) {
       if (!file.endsWith(".js")) continue;
       const text = await Deno.readTextFile(join(staging, file));
-      const resolved = resolveMarkers(text, file);
+      const resolved = deferDynamicImports(resolveMarkers(text, file), file, known);
       if (resolved !== text) await Deno.writeTextFile(join(staging, file), resolved);
     }
     for (const entry of entries) {
@@ -134,7 +159,7 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
     await Deno.copyFile(join(repo, "deno.lock"), join(staging, "deno.lock"));
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
     await Deno.rename(staging, outDir);
-    return { outDir, entries: [...entries].sort(), files: files + 2 };
+    return { outDir, entries: [...entries].sort(), files: outputs.length + 2 };
   } finally {
     await Deno.remove(src, { recursive: true }).catch(() => {});
     await Deno.remove(staging, { recursive: true }).catch(() => {});

@@ -5,7 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { bundleFiles, markComputedUrls, resolveMarkers } from "../../tools/build_bundle.ts";
+import {
+  bundleFiles,
+  deferDynamicImports,
+  markComputedUrls,
+  resolveMarkers,
+} from "../../tools/build_bundle.ts";
 import { bundledKmlf, demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
 
 Deno.test("computed URLs become markers naming their target; folders keep their slash", () => {
@@ -53,6 +58,29 @@ Deno.test("markers resolve relative to the output file that holds them", () => {
   );
 });
 
+Deno.test("deno bundle's literal dynamic imports become computed URLs, so Deno does not read them at start", () => {
+  const known = new Set(["xlsx-A.js", "lib/tracking/mod.js", "chunk-X.js"]);
+  assert.equal(
+    deferDynamicImports(
+      'const X = await import("./xlsx-A.js"); import("./lib/tracking/mod.js"); import("npm:x");',
+      "chunk-X.js",
+      known,
+    ),
+    'const X = await import(new URL("./xlsx-A.js", import.meta.url).href); ' +
+      'import(new URL("./lib/tracking/mod.js", import.meta.url).href); import("npm:x");',
+  );
+  assert.equal(
+    deferDynamicImports('import("../../chunk-X.js")', "lib/cli/main.js", known),
+    'import(new URL("../../chunk-X.js", import.meta.url).href)',
+  );
+  // Text that only spells an import (an embedded file's escaped string) is left alone.
+  assert.equal(deferDynamicImports('"import(\\"./a.js\\")"', "chunk-X.js", known), '"import(\\"./a.js\\")"');
+  assert.throws(
+    () => deferDynamicImports('import("./gone.js")', "chunk-X.js", known),
+    /chunk-X\.js imports \.\/gone\.js, which the bundle does not hold/,
+  );
+});
+
 Deno.test("the built bundle: no marker left, every URL it loads exists, the checkout it came from recorded", async () => {
   const dir = await kmlfBundle();
   let recorded = false;
@@ -60,6 +88,8 @@ Deno.test("the built bundle: no marker left, every URL it loads exists, the chec
     if (!file.endsWith(".js")) continue;
     const text = await Deno.readTextFile(file);
     assert.ok(!text.includes("@@kmlf:"), `${file} keeps a marker`);
+    // Deno reads what a literal import() names when it loads the importer (bench/README.md).
+    assert.doesNotMatch(text, /\bimport\("\.{1,2}\//, `${file} keeps a literal dynamic import`);
     // (.js modules and folders: the demo template's text also holds a data file URL)
     for (const m of text.matchAll(/new URL\("(\.{1,2}\/(?:[^"]*\.js|[^"]*\/)?)", import\.meta\.url\)/g)) {
       const target = join(dirname(file), m[1]);
