@@ -3,11 +3,12 @@
  * `disable_hooks_for_plugins` names it), then the project's own hooks from kmlf.yml.
  */
 import type { ProjectSettings } from "../config/mod.ts";
-import { ConfigError, didYouMeanHint, KmlfAggregateError, KmlfError, throwIfAny } from "../errors.ts";
+import { ConfigError, didYouMeanHint, KmlfAggregateError, KmlfError, RunError, throwIfAny } from "../errors.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
+import { raisedError } from "../runner/mod.ts";
 import { pluginCall } from "./project_plugins.ts";
 
 /**
@@ -81,8 +82,12 @@ export async function pipelineError(
   error: unknown,
   args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
 ): Promise<unknown> {
+  // Hooks get what was raised (Kedro's `error`) and the located error kmlf prints (`failure`).
+  const failure = error instanceof KmlfError
+    ? error
+    : new RunError("run/failed", error instanceof Error ? error.message : String(error), { cause: error });
   try {
-    await hooks.call("onPipelineError", { error, ...args });
+    await hooks.call("onPipelineError", { error: raisedError(error), failure, ...args });
     return error;
   } catch (hookError) {
     if (!(error instanceof KmlfError) || !(hookError instanceof KmlfError)) return error;
