@@ -32,8 +32,11 @@ export async function buildHookManager(
       await pluginCall(plugin, "hooksDisabled", () => plugin.hooksDisabled?.(context));
       continue;
     }
-    const hooks = await pluginCall(plugin, "hooks", () => plugin.hooks?.(context));
-    if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
+    // Inside the call: a hook set the manager refuses is the plugin's error, located at its kmlf.yml entry.
+    await pluginCall(plugin, "hooks", async () => {
+      const hooks = await plugin.hooks?.(context);
+      if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
+    });
   }
   for (const imported of await importHooks(settings.hooks)) {
     manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
