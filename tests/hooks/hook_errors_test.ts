@@ -31,6 +31,7 @@ export const hooks: Hooks = {
 `;
 
 const NODES = `export class MyError extends Error {
+  override name = "MyError";
   readonly detail = 42;
 }
 export const boom = (x: number) => {
@@ -52,7 +53,7 @@ function project(pipeline: string, catalog = "{}\n") {
   });
 }
 
-async function failingRun(root: string, runner?: "sequential" | "thread") {
+async function failingRun(root: string, runner?: "sequential" | "thread" | "parallel") {
   const session = await KmlfSession.create({ projectRoot: root });
   const error = await session.run({
     pipelineNames: "p",
@@ -86,6 +87,25 @@ for (const runner of ["sequential", "thread"] as const) {
     }
   });
 }
+
+Deno.test("parallel: the node's error crosses back from its worker with its name, message and stack", async () => {
+  const root = await project(
+    "nodes:\n  - name: explode\n    func: ./nodes.ts#boom\n    inputs: params:x\n    outputs: y\n",
+  );
+  try {
+    const { error, seen } = await failingRun(root, "parallel");
+    assert.equal(error.code, "node/failed");
+    assert.deepEqual(seen.map((s) => s.hook), ["onNodeError", "onPipelineError"]);
+    for (const { error } of seen) {
+      assert.ok(error instanceof Error);
+      assert.equal(error.name, "MyError");
+      assert.equal(error.message, "bad 1");
+      assert.match(error.stack!, /nodes\.ts/);
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
 
 Deno.test("a hook's own thrown error reaches onPipelineError as it was thrown", async () => {
   const root = await project(
