@@ -52,8 +52,9 @@ export class PipelineRunError extends RunError {
  */
 export function raisedError(error: unknown): unknown {
   if (error instanceof PipelineRunError) return error.raised;
-  // Both wrappers are made only around a thrown value (the hook's wrapper keeps a kmlf error's own code).
+  // Made only around a thrown value. A hook's failure is a HookError with a cause (its other errors, a bad
+  // return value, have none), whatever its code: it keeps the code of a kmlf error the hook raised.
   if (error instanceof NodeError && error.code === "node/failed") return error.cause;
-  if (error instanceof HookError && error.code === "hooks/failed" && error.userCode) return error.cause;
+  if (error instanceof HookError && Object.hasOwn(error, "cause")) return error.cause;
   return error;
 }

@@ -3,7 +3,14 @@
  * `disable_hooks_for_plugins` names it), then the project's own hooks from kmlf.yml.
  */
 import type { ProjectSettings } from "../config/mod.ts";
-import { ConfigError, didYouMeanHint, KmlfAggregateError, KmlfError, RunError, throwIfAny } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMeanHint,
+  KmlfAggregateError,
+  KmlfError,
+  RunError,
+  throwIfAny,
+} from "../errors.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";

@@ -5,7 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { KmlfSession, PipelineRunError } from "../../mod.ts";
-import { DatasetError } from "../../lib/errors.ts";
+import { DatasetError, HookError, UsageError } from "../../lib/errors.ts";
+import { HookManager } from "../../lib/hooks/mod.ts";
+import { raisedError } from "../../lib/runner/mod.ts";
 import { writeProject } from "../models/model_helpers.ts";
 
 const HOOKS = `import type { Hooks } from "kmlf";
@@ -139,4 +141,22 @@ Deno.test("a failed load reaches onPipelineError as kmlf's DatasetError (Kedro p
   } finally {
     await Deno.remove(root, { recursive: true });
   }
+});
+
+Deno.test("raisedError: a hook's kmlf error is what it raised; kmlf's refusals of a hook are kmlf's own", async () => {
+  const m = new HookManager();
+  const inner = new UsageError("mlflow/bad-config", "mlflow.yml is invalid");
+  m.register({
+    beforePipelineRun() {
+      throw inner;
+    },
+    beforeNodeRun: () => 42 as never,
+  }, "h");
+  const wrapped = await m.call("beforePipelineRun", {} as never).catch((e) => e);
+  assert.ok(wrapped instanceof HookError && wrapped.code === "mlflow/bad-config");
+  assert.equal(raisedError(wrapped), inner);
+  const node = { name: "n", inputs: [] } as never;
+  const refused = await m.call("beforeNodeRun", { node } as never).catch((e) => e);
+  assert.equal(refused.code, "hooks/bad-return");
+  assert.equal(raisedError(refused), refused);
 });
