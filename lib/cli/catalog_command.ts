@@ -100,7 +100,7 @@ export async function catalogValidate(options: CatalogCommandOptions): Promise<n
   const session = await openProjectSession(options);
   const requested = splitList(options.pipeline);
   const used = requested.length > 0 ? (await session.pipeline(requested)).datasets() : undefined;
-  const catalog = await session.catalog({ used });
+  const catalog = await session.catalog({ used, hooks: false });
   for (const warning of catalog.warnings) {
     printCatalogWarning(warning, {
       root: session.settings.root,
@@ -117,7 +117,7 @@ export async function catalogValidate(options: CatalogCommandOptions): Promise<n
 
 // Listings show what is there, broken entries included; each broken one gets a warning.
 async function listingCatalog(session: KmlfSession): Promise<Catalog> {
-  const catalog = await session.catalog({ used: [] });
+  const catalog = await session.catalog({ used: [], hooks: false });
   for (const warning of catalog.warnings) {
     printCatalogWarning(warning, {
       root: session.settings.root,

@@ -63,7 +63,10 @@ async function plan(options: ExportOptions): Promise<Planned> {
   const session = await openProjectSession(options);
   const root = session.settings.root;
   const name = options.pipeline ?? "__default__";
-  const [pipeline, catalog] = await Promise.all([session.pipeline([name]), session.catalog()]);
+  const [pipeline, catalog] = await Promise.all([
+    session.pipeline([name]),
+    session.catalog({ hooks: false }),
+  ]);
   return {
     root,
     projectName: session.settings.name,

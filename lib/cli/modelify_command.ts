@@ -63,7 +63,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
   const session = await openProjectSession(options);
   const root = session.settings.root;
   const pipeline = await session.pipeline([options.pipeline]);
-  const catalog = await session.catalog({ registry: session.registry() });
+  const catalog = await session.catalog({ registry: session.registry(), hooks: false });
   const spec: InferenceSpec = inferenceSpec(entry, {
     pipeline,
     file: pipelineFile(session, options.pipeline),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Catalog } from "../catalog/mod.ts";
+import type { KmlfError } from "../errors.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
 
 /** Parameters describing one `kmlf run`, passed to pipeline-level hooks. */
@@ -82,13 +83,19 @@ export interface Hooks {
   afterPipelineRun?(
     args: { runParams: RunParams; runResult: Record<string, unknown>; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
+  /**
+   * `error` is what was raised, as in Kedro: the value a node function (or a hook) threw, so
+   * `error instanceof MyError` works; kmlf's own error when kmlf raised it (a failed load). `failure` is the
+   * error `kmlf run` prints: a stable `code`, the location, and (a `PipelineRunError`) the failed node.
+   */
   onPipelineError?(
-    args: { error: unknown; runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
+    args: { error: unknown; failure: KmlfError; runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
   beforeNodeRun?(
     args: NodeHookArgs,
   ): void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
   afterNodeRun?(args: NodeHookArgs & { outputs: Record<string, unknown> }): void | Promise<void>;
+  /** `error` is what the node function threw, as in Kedro (kmlf's own error when kmlf raised it). */
   onNodeError?(args: NodeHookArgs & { error: unknown }): void | Promise<void>;
   beforeDatasetLoaded?(args: { datasetName: string; node: Node }): void | Promise<void>;
   afterDatasetLoaded?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;

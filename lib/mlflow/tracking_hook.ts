@@ -365,10 +365,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       await finish("FINISHED");
     },
 
-    async onPipelineError({ error, pipeline }) {
+    // `failure` (kmlf's located error: its code, the failed node) rather than `error` (what the node threw).
+    async onPipelineError({ failure, pipeline }) {
       state.loggingEnabled = true;
       if (ended) return;
-      if (error instanceof KmlfError && error.code === "run/interrupted") {
+      if (failure.code === "run/interrupted") {
         if (pipeline.ml) notModelLogged(options, pipeline, pipeline.ml.dropped ?? "the run was interrupted");
         return await finish("KILLED");
       }
@@ -378,14 +379,13 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         notModelLogged(options, pipeline, pipeline.ml.dropped ?? why);
       }
       const failed = timings.firstFailed() ??
-        (error as { failedNode?: string })?.failedNode;
+        (failure as { failedNode?: string }).failedNode;
       // A node that failed loading or saving a dataset never reached onNodeError.
       if (failed && timings.get(failed)?.status !== "failed") timings.failed(failed);
-      const message = error instanceof Error ? error.message : String(error);
       await finish("FAILED", {
         ...(failed ? { "kmlf.failed_node": failed } : {}),
-        "kmlf.error": tagValue(message),
-        ...(error instanceof KmlfError ? { "kmlf.error_code": error.code } : {}),
+        "kmlf.error": tagValue(failure.message),
+        "kmlf.error_code": failure.code,
       });
     },
   };

@@ -28,7 +28,7 @@ export {
   type RunnerSpec,
 } from "./runner_settings.ts";
 export { inspectCrossing } from "./crossing.ts";
-export { PipelineRunError } from "./run_error.ts";
+export { PipelineRunError, raisedError } from "./run_error.ts";
 export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";
 export { checkFreeInputs, checkRunnable } from "./check_inputs.ts";

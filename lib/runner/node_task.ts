@@ -7,6 +7,7 @@ import type { Catalog } from "../catalog/mod.ts";
 import { HookError, KmlfError, NodeError } from "../errors.ts";
 import type { HookManager } from "../hooks/mod.ts";
 import type { Node } from "../pipeline/mod.ts";
+import { raisedError } from "./run_error.ts";
 
 /**
  * How the function of a node is called, and what the call reports back. `replaced` names inputs a hook
@@ -55,7 +56,15 @@ export async function executeNode(node: Node, ctx: NodeTaskContext): Promise<num
       ? error
       : new NodeError("node/failed", `Node "${node.name}" failed`, { cause: error });
     try {
-      await hooks.call("onNodeError", { error, node, catalog, inputs, isAsync: ctx.isAsync, runId });
+      // Kedro's on_node_error gets what the node raised, not kmlf's located wrapper around it.
+      await hooks.call("onNodeError", {
+        error: raisedError(failed),
+        node,
+        catalog,
+        inputs,
+        isAsync: ctx.isAsync,
+        runId,
+      });
     } catch (hookError) {
       // The node's own error stays the one reported (its stack is what needs fixing first); the hook's
       // failure is named with it rather than replacing it.

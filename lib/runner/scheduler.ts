@@ -11,7 +11,7 @@ import { checkFreeInputs } from "./check_inputs.ts";
 import { executeNode, type NodeCall } from "./node_task.ts";
 import { onlyMissingOutputs } from "./only_missing.ts";
 import { findResumeNodes } from "./resume.ts";
-import { PipelineRunError } from "./run_error.ts";
+import { PipelineRunError, raisedError } from "./run_error.ts";
 import type { NodeTiming, RunnerOptions, RunResult } from "./run_types.ts";
 
 /** How a runner executes node functions. */
@@ -209,6 +209,7 @@ function runFailure(
     completedNodes: [...done].map((n) => n.name),
     resumeFromNodes: findResumeNodes(pipeline, done, catalog),
     code: inner?.code,
+    raised: raisedError(error),
   }, { cause: inner ? inner.cause : error, source: inner?.source ?? node.source, hint: inner?.hint });
 }
 

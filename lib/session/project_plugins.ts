@@ -4,7 +4,7 @@
  * per session. Everything is checked before a run, and all problems are reported together.
  */
 import { type PluginRef, RESERVED_RESOLVERS, type Resolver } from "../config/mod.ts";
-import { ConfigError, didYouMean, KmlfError, throwIfAny } from "../errors.ts";
+import { ConfigError, didYouMean, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
 import { builtinRegistry } from "../catalog/builtin_types.ts";
 import type { DatasetRegistry } from "../catalog/mod.ts";
@@ -13,6 +13,8 @@ import { importFailure } from "../import_failure.ts";
 const MEMBERS = ["name", "hooks", "hooksDisabled", "registerDatasets", "resolvers"] as const;
 const FUNCTIONS = ["hooks", "hooksDisabled", "registerDatasets"];
 const NAME = /^[A-Za-z0-9@][\w.@/-]*$/;
+// Where kmlf.yml lists each imported plugin: errors found once it joined the session point there.
+const LISTED_AT = new WeakMap<Plugin, SourceLocation>();
 
 /**
  * Imports and checks the plugins of kmlf.yml, in order. `taken` holds names already in use (the
@@ -39,6 +41,7 @@ export async function importPlugins(
         });
       }
       names.add(plugin.name);
+      LISTED_AT.set(plugin, ref.source);
       plugins.push(plugin);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
@@ -178,20 +181,32 @@ export async function pluginCall<T>(
 }
 
 function pluginFailure(plugin: Plugin, member: string, cause: unknown): unknown {
-  if (cause instanceof KmlfError) return cause;
-  return new ConfigError(
-    "plugins/failed",
-    `Plugin "${plugin.name}" failed in ${member}(): ${
-      cause instanceof Error ? cause.message : String(cause)
-    }`,
-    {
-      cause,
-      userCode: true,
-      hint: `fix the plugin, or remove it from kmlf.yml plugins:${
-        member === "hooks" ? ` (or turn its hooks off: disable_hooks_for_plugins: [${plugin.name}])` : ""
+  if (cause instanceof KmlfError) return listedAt(plugin, cause);
+  return listedAt(
+    plugin,
+    new ConfigError(
+      "plugins/failed",
+      `Plugin "${plugin.name}" failed in ${member}(): ${
+        cause instanceof Error ? cause.message : String(cause)
       }`,
-    },
+      {
+        cause,
+        userCode: true,
+        hint: `fix the plugin, or remove it from kmlf.yml plugins:${
+          member === "hooks" ? ` (or turn its hooks off: disable_hooks_for_plugins: [${plugin.name}])` : ""
+        }`,
+      },
+    ),
   );
+}
+
+// A plugin's error without a location of its own (a dataset type another plugin took, a plugin function
+// that threw) points at the kmlf.yml entry listing the plugin; kmlf's built-in plugin has none.
+function listedAt(plugin: Plugin, error: KmlfError): KmlfError {
+  const source = LISTED_AT.get(plugin);
+  if (error.source || !source || !(error instanceof ConfigError)) return error;
+  const { code, message, hint, cause, userCode } = error;
+  return new ConfigError(code, message, { source, hint, cause, userCode });
 }
 
 /**
@@ -237,7 +252,8 @@ export function pluginResolvers(plugins: readonly Plugin[]): Record<string, Reso
     for (const [name, resolver] of Object.entries(plugin.resolvers ?? {})) {
       const owner = owners.get(name);
       if (owner !== undefined || RESERVED_RESOLVERS.includes(name)) {
-        problems.push(
+        problems.push(listedAt(
+          plugin,
           new ConfigError(
             "plugins/duplicate-resolver",
             `Plugin "${plugin.name}" adds the resolver "${name}", ${
@@ -253,7 +269,7 @@ export function pluginResolvers(plugins: readonly Plugin[]): Record<string, Reso
               }`,
             },
           ),
-        );
+        ));
         continue;
       }
       owners.set(name, plugin.name);

@@ -101,6 +101,9 @@ export class KmlfSession {
   /** The given plugins, then kmlf.yml's `plugins:`. */
   readonly #plugins: Plugin[];
   #ran = false;
+  // One hook manager per session, as Kedro's: a script's catalog() and its run() share hook instances.
+  #hooks?: Promise<HookManager>;
+  #contextCreated?: Promise<void>;
 
   private constructor(
     settings: ProjectSettings,
@@ -164,12 +167,18 @@ export class KmlfSession {
   }
 
   /**
-   * Builds the catalog: datasets from catalog config, credentials injected, parameters registered.
-   * With `used`, only the entries those names need must be valid (see `CatalogOptions.used`).
+   * Builds the catalog: datasets from catalog config, credentials injected, parameters registered; then
+   * fires `afterCatalogCreated` (after `afterContextCreated`, once per session), as Kedro's `context.catalog`
+   * does on every access. With `used`, only the entries those names need must be valid (see
+   * `CatalogOptions.used`); `hooks: false` fires no hook (kmlf's catalog commands).
    */
   async catalog(
-    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> } =
-      {},
+    options: {
+      loadVersions?: Record<string, string>;
+      registry?: DatasetRegistry;
+      used?: Iterable<string>;
+      hooks?: boolean;
+    } = {},
   ): Promise<Catalog> {
     const [conf, creds, params] = await Promise.all([
       this.config.get("catalog"),
@@ -185,6 +194,16 @@ export class KmlfSession {
       used: options.used,
     });
     catalog.addParameters(params.data);
+    if (options.hooks === false) return catalog;
+    const hooks = await this.contextCreated();
+    await hooks.call("afterCatalogCreated", {
+      catalog,
+      confCatalog: conf.data,
+      confCreds: creds.data,
+      parameters: params.data,
+      saveVersion: this.runId,
+      loadVersions: options.loadVersions ?? {},
+    });
     return catalog;
   }
 
@@ -261,10 +280,7 @@ export class KmlfSession {
 
   private async runWith(runner: Runner, names: string[], options: SessionRunOptions): Promise<RunResult> {
     const registry = this.registry();
-    const hooks = await this.hookManager();
-    if (hooks.has("afterContextCreated")) {
-      await hooks.call("afterContextCreated", { context: await this.hookContext() });
-    }
+    const hooks = await this.contextCreated();
     const full = await this.pipeline(names);
     const pipeline = await selectRunPipeline(full, names, options, {
       pipelinesDir: this.relative(this.settings.pipelinesDir),
@@ -284,19 +300,6 @@ export class KmlfSession {
         `Cannot run ${names.join("+")}: its inference pipeline could not be logged as a model`,
       );
     }
-    const [confCatalog, confCreds, parameters] = await Promise.all([
-      this.config.get("catalog"),
-      this.config.get("credentials"),
-      this.config.get("parameters"),
-    ]);
-    await hooks.call("afterCatalogCreated", {
-      catalog,
-      confCatalog: confCatalog.data,
-      confCreds: confCreds.data,
-      parameters: parameters.data,
-      saveVersion: this.runId,
-      loadVersions,
-    });
     await runner.check?.(pipeline, catalog); // refusals before a tracked run starts
     const runParams = this.runParams(names, options, runner.name);
     // Known before any node runs: reported before a (tracked) run is started.
@@ -348,7 +351,17 @@ export class KmlfSession {
 
   /** Hook manager with plugin hooks, then the project's hooks from kmlf.yml. */
   hookManager(): Promise<HookManager> {
-    return buildHookManager(this.#plugins, this.settings, this.pluginContext());
+    return this.#hooks ??= buildHookManager(this.#plugins, this.settings, this.pluginContext());
+  }
+
+  // The session's hook manager, once afterContextCreated has fired (once per session).
+  private async contextCreated(): Promise<HookManager> {
+    const hooks = await this.hookManager();
+    this.#contextCreated ??= hooks.has("afterContextCreated")
+      ? this.hookContext().then((context) => hooks.call("afterContextCreated", { context })).then(() => {})
+      : Promise.resolve();
+    await this.#contextCreated;
+    return hooks;
   }
 
   private pluginContext(): PluginContext {

@@ -3,11 +3,19 @@
  * `disable_hooks_for_plugins` names it), then the project's own hooks from kmlf.yml.
  */
 import type { ProjectSettings } from "../config/mod.ts";
-import { ConfigError, didYouMeanHint, KmlfAggregateError, KmlfError, throwIfAny } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMeanHint,
+  KmlfAggregateError,
+  KmlfError,
+  RunError,
+  throwIfAny,
+} from "../errors.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
+import { raisedError } from "../runner/mod.ts";
 import { pluginCall } from "./project_plugins.ts";
 
 /**
@@ -31,8 +39,11 @@ export async function buildHookManager(
       await pluginCall(plugin, "hooksDisabled", () => plugin.hooksDisabled?.(context));
       continue;
     }
-    const hooks = await pluginCall(plugin, "hooks", () => plugin.hooks?.(context));
-    if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
+    // Inside the call: a hook set the manager refuses is the plugin's error, located at its kmlf.yml entry.
+    await pluginCall(plugin, "hooks", async () => {
+      const hooks = await plugin.hooks?.(context);
+      if (hooks) manager.register(hooks, { name: plugin.name, kind: "plugin" });
+    });
   }
   for (const imported of await importHooks(settings.hooks)) {
     manager.register(imported.hooks, { name: imported.name, module: imported.module, kind: "project" });
@@ -81,8 +92,12 @@ export async function pipelineError(
   error: unknown,
   args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
 ): Promise<unknown> {
+  // Hooks get what was raised (Kedro's `error`) and the located error kmlf prints (`failure`).
+  const failure = error instanceof KmlfError
+    ? error
+    : new RunError("run/failed", error instanceof Error ? error.message : String(error), { cause: error });
   try {
-    await hooks.call("onPipelineError", { error, ...args });
+    await hooks.call("onPipelineError", { error: raisedError(error), failure, ...args });
     return error;
   } catch (hookError) {
     if (!(error instanceof KmlfError) || !(hookError instanceof KmlfError)) return error;
