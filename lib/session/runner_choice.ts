@@ -4,7 +4,7 @@
  */
 import { ConfigError, UsageError } from "../errors.ts";
 import type { ProjectSettings } from "../config/mod.ts";
-import { parseMaxWorkers, parseRunnerKind, type RunnerSpec } from "../runner/mod.ts";
+import { parseMaxWorkers, parseRunnerKind, type RunnerSpec } from "../runner/runner_settings.ts";
 
 /** The runner flags of `kmlf run` (each overrides kmlf.yml's `runner:` setting). */
 export interface RunnerFlags {

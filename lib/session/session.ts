@@ -13,24 +13,14 @@ import {
   type ProjectSettings,
   resolveEnv,
 } from "../config/mod.ts";
-import { didYouMeanHint, RunInterruptedError, throwIfAny, UsageError } from "../errors.ts";
-import type { HookContext, HookManager, RunParams } from "../hooks/mod.ts";
-import { loadPipelines, type Pipeline, type PipelineFilter, pipelineNames } from "../pipeline/mod.ts";
-import { selectRunPipeline } from "./run_selection.ts";
-import {
-  checkRunnable,
-  createRunner,
-  pinnedOutputWarnings,
-  type Runner,
-  type RunnerSpec,
-  type RunReporter,
-  type RunResult,
-} from "../runner/mod.ts";
+import { didYouMeanHint, UsageError } from "../errors.ts";
+import type { HookContext, HookManager } from "../hooks/mod.ts";
+import { loadPipelines, type Pipeline, pipelineNames } from "../pipeline/mod.ts";
+import type { RunnerSpec, RunResult } from "../runner/mod.ts";
 import { chooseRunner, type RunnerFlags } from "./runner_choice.ts";
-import { buildHookManager, pipelineError } from "./session_hooks.ts";
+import { buildHookManager } from "./session_hooks.ts";
 import { KMLF_VERSION } from "../version.ts";
-import { inferenceCatalogProblems } from "./inference_checks.ts";
-import { RunGuard } from "./run_guard.ts";
+import type { RunScope, SessionRunOptions } from "./session_run.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 import { importPlugins, pluginRegistry, pluginResolvers } from "./project_plugins.ts";
 import { promised } from "../promised.ts";
@@ -68,19 +58,6 @@ export interface SessionOptions {
    * `--load-versions` pin of a dataset the run also saves (its `note` says what readers get).
    */
   onCatalogWarning?: (warning: CatalogWarning) => void;
-}
-
-/** Options of {@link KmlfSession.run}. */
-export interface SessionRunOptions extends PipelineFilter {
-  /** The pipelines to run (one name may be given as a string); default `__default__`. */
-  pipelineNames?: string[] | string;
-  loadVersions?: Record<string, string>;
-  onlyMissingOutputs?: boolean;
-  reporter?: RunReporter;
-  /** Default: {@link KmlfSession.resolveRunner} with no flags (kmlf.yml `runner:`, else sequential). */
-  runner?: RunnerSpec;
-  /** Aborting interrupts the run (workers stop; the run ends with `run/interrupted`). */
-  signal?: AbortSignal;
 }
 
 /**
@@ -269,76 +246,9 @@ export class KmlfSession {
     // One name as a string (Kedro's pipeline_name) is that pipeline, not one per character (checkRunOptions).
     const listed = options.pipelineNames as string[] | undefined;
     const names = listed?.length ? listed : ["__default__"];
-    const runner = createRunner(options.runner ?? this.resolveRunner());
-    runner.warmUp?.();
-    try {
-      return await this.runWith(runner, names, options);
-    } finally {
-      runner.close?.();
-    }
-  }
-
-  private async runWith(runner: Runner, names: string[], options: SessionRunOptions): Promise<RunResult> {
-    const registry = this.registry();
-    const hooks = await this.contextCreated();
-    const full = await this.pipeline(names);
-    const pipeline = await selectRunPipeline(full, names, options, {
-      pipelinesDir: this.relative(this.settings.pipelinesDir),
-      registered: async () => this.pipelines(await this.pipelineNames()),
-    });
-    runner.warmUp?.(pipeline);
-    const loadVersions = options.loadVersions ?? {};
-    // A model this run will log (the filters kept it) needs its inference inputs persisted: they are
-    // checked against the catalog too, so they count as used by the lazy catalog.
-    const ml = pipeline.ml && !pipeline.ml.dropped ? pipeline.ml : undefined;
-    const used = ml ? new Set([...pipeline.datasets(), ...ml.spec.pipeline.datasets()]) : pipeline.datasets();
-    const catalog = await this.catalog({ loadVersions, registry, used });
-    for (const warning of catalog.warnings) this.#options.onCatalogWarning?.(warning);
-    if (ml) {
-      throwIfAny(
-        inferenceCatalogProblems(pipeline, ml.spec, catalog),
-        `Cannot run ${names.join("+")}: its inference pipeline could not be logged as a model`,
-      );
-    }
-    await runner.check?.(pipeline, catalog); // refusals before a tracked run starts
-    const runParams = this.runParams(names, options, runner.name);
-    // Known before any node runs: reported before a (tracked) run is started.
-    await checkRunnable(pipeline, catalog, { full, loadVersions });
-    for (const warning of await pinnedOutputWarnings(pipeline, catalog, loadVersions)) {
-      this.#options.onCatalogWarning?.(warning);
-    }
-    // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
-    const guard = RunGuard.install();
-    // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.
-    const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
-    try {
-      let result: RunResult;
-      try {
-        await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
-        const run = runner.run(pipeline, catalog, {
-          runId: this.runId,
-          hooks,
-          onlyMissingOutputs: options.onlyMissingOutputs,
-          reporter: options.reporter,
-          signal,
-        });
-        result = await guard.race(run);
-        await guard.settle(); // a promise the last node left rejected fails the run, not the process
-        // Ending the run is part of it: a failing afterPipelineRun hook, or a signal while the hooks run,
-        // fails the run too, so the hooks that had not ended it yet (tracking) end it FAILED or KILLED
-        // rather than leave it RUNNING.
-        await guard.race(
-          hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog }),
-        );
-      } catch (error) {
-        // After a signal the runner stops with its own "interrupted" error: the signal's says which one.
-        const cause = guard.failure instanceof RunInterruptedError ? guard.failure : error;
-        throw await pipelineError(hooks, cause, { runParams, pipeline, catalog });
-      }
-      return result;
-    } finally {
-      guard.uninstall();
-    }
+    // The runners and the run's checks load here: listing commands open sessions that never run.
+    const { runPipelines } = await import("./session_run.ts");
+    return await runPipelines(this.#runScope(), names, options.runner ?? this.resolveRunner(), options);
   }
 
   /**
@@ -385,25 +295,21 @@ export class KmlfSession {
     };
   }
 
-  private runParams(pipelineNames: string[], options: SessionRunOptions, runner: string): RunParams {
+  // What a run needs of the session (session_run.ts).
+  #runScope(): RunScope {
     return {
       runId: this.runId,
       projectPath: this.settings.root,
       env: this.env,
-      kmlfVersion: KMLF_VERSION,
-      pipelineNames,
-      tags: options.tags ?? [],
-      nodeNames: options.nodeNames ?? [],
-      fromNodes: options.fromNodes ?? [],
-      toNodes: options.toNodes ?? [],
-      fromInputs: options.fromInputs ?? [],
-      toOutputs: options.toOutputs ?? [],
-      namespaces: options.namespaces ?? [],
-      loadVersions: options.loadVersions ?? {},
+      pipelinesDir: this.relative(this.settings.pipelinesDir),
       runtimeParams: this.#options.runtimeParams ?? {},
-      onlyMissingOutputs: options.onlyMissingOutputs ?? false,
-      runner,
       commandLine: this.#options.commandLine ?? "",
+      onCatalogWarning: this.#options.onCatalogWarning,
+      registry: () => this.registry(),
+      hooks: () => this.contextCreated(),
+      pipeline: (names) => this.pipeline(names),
+      registered: async () => this.pipelines(await this.pipelineNames()),
+      catalog: (options) => this.catalog(options),
     };
   }
 

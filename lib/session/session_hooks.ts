@@ -15,7 +15,7 @@ import type { Catalog } from "../catalog/catalog.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import { raisedError } from "../runner/mod.ts";
+import { raisedError } from "../runner/run_error.ts";
 import { pluginCall } from "./project_plugins.ts";
 
 /**

@@ -1,0 +1,179 @@
+/**
+ * A session's run: the pipeline chosen, the catalog built and checked, then the runner between
+ * `beforePipelineRun` and `afterPipelineRun` (or `onPipelineError`). `KmlfSession.run` loads this module on
+ * use, so commands that only list (`kmlf catalog list`, `kmlf pipeline list`) do not load the runners.
+ *
+ * @module
+ */
+import type { Catalog, CatalogWarning, DatasetRegistry } from "../catalog/mod.ts";
+import { RunInterruptedError, throwIfAny } from "../errors.ts";
+import type { HookManager, RunParams } from "../hooks/mod.ts";
+import type { Pipeline, PipelineFilter } from "../pipeline/mod.ts";
+import {
+  checkRunnable,
+  createRunner,
+  pinnedOutputWarnings,
+  type Runner,
+  type RunnerSpec,
+  type RunReporter,
+  type RunResult,
+} from "../runner/mod.ts";
+import { KMLF_VERSION } from "../version.ts";
+import { inferenceCatalogProblems } from "./inference_checks.ts";
+import { RunGuard } from "./run_guard.ts";
+import { selectRunPipeline } from "./run_selection.ts";
+import { pipelineError } from "./session_hooks.ts";
+
+/** Options of {@link KmlfSession.run}. */
+export interface SessionRunOptions extends PipelineFilter {
+  /** The pipelines to run (one name may be given as a string); default `__default__`. */
+  pipelineNames?: string[] | string;
+  loadVersions?: Record<string, string>;
+  onlyMissingOutputs?: boolean;
+  reporter?: RunReporter;
+  /** Default: {@link KmlfSession.resolveRunner} with no flags (kmlf.yml `runner:`, else sequential). */
+  runner?: RunnerSpec;
+  /** Aborting interrupts the run (workers stop; the run ends with `run/interrupted`). */
+  signal?: AbortSignal;
+}
+
+/** What a run needs of its session (`KmlfSession` gives it). */
+export interface RunScope {
+  runId: string;
+  projectPath: string;
+  env: string;
+  /** The pipelines folder as messages name it (relative to the project). */
+  pipelinesDir: string;
+  runtimeParams: Record<string, unknown>;
+  commandLine: string;
+  onCatalogWarning?: (warning: CatalogWarning) => void;
+  registry(): DatasetRegistry;
+  /** The session's hooks, once `afterContextCreated` has fired. */
+  hooks(): Promise<HookManager>;
+  pipeline(names: string[]): Promise<Pipeline>;
+  /** Every registered pipeline, for hints naming where a filtered node lives. */
+  registered(): Promise<Record<string, Pipeline>>;
+  catalog(options: {
+    loadVersions: Record<string, string>;
+    registry: DatasetRegistry;
+    used: Iterable<string>;
+  }): Promise<Catalog>;
+}
+
+/**
+ * Runs the pipelines `names` of a session with the runner `spec`; the runner's workers end with the run.
+ *
+ * @example
+ * ```ts
+ * const result = await runPipelines(scope, ["training"], { kind: "sequential" }, {});
+ * ```
+ */
+export async function runPipelines(
+  scope: RunScope,
+  names: string[],
+  spec: RunnerSpec,
+  options: SessionRunOptions,
+): Promise<RunResult> {
+  const runner = createRunner(spec);
+  runner.warmUp?.();
+  try {
+    return await runWith(scope, runner, names, options);
+  } finally {
+    runner.close?.();
+  }
+}
+
+async function runWith(
+  scope: RunScope,
+  runner: Runner,
+  names: string[],
+  options: SessionRunOptions,
+): Promise<RunResult> {
+  const registry = scope.registry();
+  const hooks = await scope.hooks();
+  const full = await scope.pipeline(names);
+  const pipeline = await selectRunPipeline(full, names, options, {
+    pipelinesDir: scope.pipelinesDir,
+    registered: scope.registered,
+  });
+  runner.warmUp?.(pipeline);
+  const loadVersions = options.loadVersions ?? {};
+  // A model this run will log (the filters kept it) needs its inference inputs persisted: they are
+  // checked against the catalog too, so they count as used by the lazy catalog.
+  const ml = pipeline.ml && !pipeline.ml.dropped ? pipeline.ml : undefined;
+  const used = ml ? new Set([...pipeline.datasets(), ...ml.spec.pipeline.datasets()]) : pipeline.datasets();
+  const catalog = await scope.catalog({ loadVersions, registry, used });
+  for (const warning of catalog.warnings) scope.onCatalogWarning?.(warning);
+  if (ml) {
+    throwIfAny(
+      inferenceCatalogProblems(pipeline, ml.spec, catalog),
+      `Cannot run ${names.join("+")}: its inference pipeline could not be logged as a model`,
+    );
+  }
+  await runner.check?.(pipeline, catalog); // refusals before a tracked run starts
+  const runParams = runParamsOf(scope, names, options, runner.name);
+  // Known before any node runs: reported before a (tracked) run is started.
+  await checkRunnable(pipeline, catalog, { full, loadVersions });
+  for (const warning of await pinnedOutputWarnings(pipeline, catalog, loadVersions)) {
+    scope.onCatalogWarning?.(warning);
+  }
+  // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
+  const guard = RunGuard.install();
+  // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.
+  const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
+  try {
+    let result: RunResult;
+    try {
+      await hooks.call("beforePipelineRun", { runParams, pipeline, catalog });
+      const run = runner.run(pipeline, catalog, {
+        runId: scope.runId,
+        hooks,
+        onlyMissingOutputs: options.onlyMissingOutputs,
+        reporter: options.reporter,
+        signal,
+      });
+      result = await guard.race(run);
+      await guard.settle(); // a promise the last node left rejected fails the run, not the process
+      // Ending the run is part of it: a failing afterPipelineRun hook, or a signal while the hooks run,
+      // fails the run too, so the hooks that had not ended it yet (tracking) end it FAILED or KILLED
+      // rather than leave it RUNNING.
+      await guard.race(
+        hooks.call("afterPipelineRun", { runParams, runResult: result.outputs, pipeline, catalog }),
+      );
+    } catch (error) {
+      // After a signal the runner stops with its own "interrupted" error: the signal's says which one.
+      const cause = guard.failure instanceof RunInterruptedError ? guard.failure : error;
+      throw await pipelineError(hooks, cause, { runParams, pipeline, catalog });
+    }
+    return result;
+  } finally {
+    guard.uninstall();
+  }
+}
+
+function runParamsOf(
+  scope: RunScope,
+  pipelineNames: string[],
+  options: SessionRunOptions,
+  runner: string,
+): RunParams {
+  return {
+    runId: scope.runId,
+    projectPath: scope.projectPath,
+    env: scope.env,
+    kmlfVersion: KMLF_VERSION,
+    pipelineNames,
+    tags: options.tags ?? [],
+    nodeNames: options.nodeNames ?? [],
+    fromNodes: options.fromNodes ?? [],
+    toNodes: options.toNodes ?? [],
+    fromInputs: options.fromInputs ?? [],
+    toOutputs: options.toOutputs ?? [],
+    namespaces: options.namespaces ?? [],
+    loadVersions: options.loadVersions ?? {},
+    runtimeParams: scope.runtimeParams,
+    onlyMissingOutputs: options.onlyMissingOutputs ?? false,
+    runner,
+    commandLine: scope.commandLine,
+  };
+}
