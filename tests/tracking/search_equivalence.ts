@@ -26,6 +26,9 @@ const WORDS = [
   "abc",
   "😀x",
   "x",
+  `it's`,
+  `say "hi"`,
+  "x\\y",
 ];
 
 async function seed(store: TrackingStore, random: () => number): Promise<string[]> {
@@ -89,6 +92,13 @@ const FILTERS = [
   "metrics.m1 > 0 AND metrics.m1 < 0.9",
   "metrics.m2 != 0.5 AND params.p1 != 'alpha' AND tags.t1 IS NOT NULL",
   "params.p1 IS NOT NULL AND params.p2 IS NULL",
+  // Quotes and backslashes inside values, escaped either way in either quote kind.
+  String.raw`params.p1 = 'it''s' AND tags.t1 != "it\'s"`,
+  String.raw`params.p2 = "say \"hi\"" AND params.p1 != 'say ""hi""'`,
+  String.raw`params.p1 LIKE 'x\\%' AND tags.t2 != "x\\y"`,
+  String.raw`tags.t2 = "x\\y"`,
+  String.raw`attributes.run_name LIKE "it's-%"`,
+  `params.p1 LIKE '%"%'`,
 ];
 
 const ORDERS = [

@@ -195,6 +195,15 @@ Deno.test("kmlf's deliberate differences: IS [NOT] NULL on params and tags, and 
     "it's",
     "a'b",
   ]);
+  // "…" reads the same escapes as '…': a doubled or backslashed quote is a quote, \\ one backslash.
+  const values = (filter: string) => parseFilter(filter).map((c) => c.value);
+  assert.deepEqual(values(String.raw`tags.a = "say \"hi\"" AND tags.b = "say ""hi""" AND tags.c = "x\\y"`), [
+    'say "hi"',
+    'say "hi"',
+    "x\\y",
+  ]);
+  assert.deepEqual(values(String.raw`tags.a = 'x\\y' AND tags.b = "x\\" AND tags.c = 'x\\'`), ["x\\y", "x\\", "x\\"]);
+  assert.deepEqual(values(String.raw`datasets.name IN ('a\'b', 'c''d')`), [["a'b", "c'd"]]);
 });
 
 Deno.test("order_by clauses parse with ASC/DESC in any case and refuse duplicates", () => {
