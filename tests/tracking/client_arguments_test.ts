@@ -225,7 +225,9 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
       const { experimentId } = await client.getOrCreateExperiment("registry-search");
       const run = await client.createRun(experimentId);
       for (const name of ["iris", "iris-small", "wine"]) {
-        await client.store.registry.createRegisteredModel(name, { tags: { team: name === "wine" ? "b" : "a" } });
+        await client.store.registry.createRegisteredModel(name, {
+          tags: { team: name === "wine" ? "b" : "a" },
+        });
         for (let i = 0; i < 2; i++) {
           await client.store.registry.createModelVersion(name, `${run.info.artifactUri}/model`, {
             runId: run.info.runId,
@@ -235,12 +237,19 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
       const names = (page: Loose) => page.registeredModels.map((m: Loose) => m.name);
       assert.deepEqual(names(await client.searchRegisteredModels()), ["iris", "iris-small", "wine"]);
       assert.deepEqual(
-        names(await client.searchRegisteredModels({ filter: "name LIKE 'iris%' AND tags.team = \"a\"", orderBy: "name DESC" })),
+        names(
+          await client.searchRegisteredModels({
+            filter: "name LIKE 'iris%' AND tags.team = \"a\"",
+            orderBy: "name DESC",
+          }),
+        ),
         ["iris-small", "iris"],
       );
       const first = await client.searchRegisteredModels({ maxResults: 2 });
       assert.deepEqual(names(first), ["iris", "iris-small"]);
-      assert.deepEqual(names(await client.searchRegisteredModels({ pageToken: first.nextPageToken })), ["wine"]);
+      assert.deepEqual(names(await client.searchRegisteredModels({ pageToken: first.nextPageToken })), [
+        "wine",
+      ]);
       const versions = await client.searchModelVersions({
         filter: `name = 'iris' AND run_id IN ('${run.info.runId}')`,
         orderBy: ["version_number ASC"],
@@ -256,9 +265,14 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
       );
       await assert.rejects(
         () => client.searchModelVersions("name = 'wine'"),
-        refused(/searchModelVersions must be an object.*searchModelVersions\(\{ filter: "name = 'wine'" \}\)/),
+        refused(
+          /searchModelVersions must be an object.*searchModelVersions\(\{ filter: "name = 'wine'" \}\)/,
+        ),
       );
-      await assert.rejects(() => client.searchModelVersions({ viewType: "ALL" }), refused(/no option 'viewType'/));
+      await assert.rejects(
+        () => client.searchModelVersions({ viewType: "ALL" }),
+        refused(/no option 'viewType'/),
+      );
       await assert.rejects(() => client.searchRegisteredModels({ maxResults: "1" }), refused(/'maxResults'/));
       await assert.rejects(
         () => client.searchModelVersions({ filter: "version_number >= '1x'" }),

@@ -58,7 +58,9 @@ export function registrySearchContract(test: RegistryTest): void {
       "ÉCOLE-İ",
     ]);
     assert.deepEqual(names(await r.searchRegisteredModels({ filter: "tags.team ILIKE 'équipe'" })), []);
-    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "tags.team ILIKE 'ÉQUIPE'" })), ["ÉCOLE-İ"]);
+    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "tags.team ILIKE 'ÉQUIPE'" })), [
+      "ÉCOLE-İ",
+    ]);
   });
 
   test("orders and pages model searches", async (r) => {

@@ -202,7 +202,11 @@ Deno.test("kmlf's deliberate differences: IS [NOT] NULL on params and tags, and 
     'say "hi"',
     "x\\y",
   ]);
-  assert.deepEqual(values(String.raw`tags.a = 'x\\y' AND tags.b = "x\\" AND tags.c = 'x\\'`), ["x\\y", "x\\", "x\\"]);
+  assert.deepEqual(values(String.raw`tags.a = 'x\\y' AND tags.b = "x\\" AND tags.c = 'x\\'`), [
+    "x\\y",
+    "x\\",
+    "x\\",
+  ]);
   assert.deepEqual(values(String.raw`datasets.name IN ('a\'b', 'c''d')`), [["a'b", "c'd"]]);
 });
 
