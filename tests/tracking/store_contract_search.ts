@@ -146,6 +146,17 @@ export function searchContract(name: string, make: StoreFactory): void {
         filter: `run_id NOT IN ('${ids.r1}')`,
       });
       assert.deepEqual(notIn.runs.map((r) => label[r.info.runId]), ["r4", "r3", "r2"]);
+      // An experiment named twice lists its runs once (the file store listed them twice); an id is matched
+      // as written, on every store (SQLite matched " 1", "01" and "1.0" to experiment 1, PostgreSQL "01").
+      const labels = async (experimentIds: string[]) =>
+        (await store.searchRuns({ experimentIds, runViewType: "ALL" })).runs.map((r) => label[r.info.runId]);
+      assert.deepEqual(await labels([exps.B, exps.B, exps.B]), ["r7", "r6"]);
+      assert.deepEqual(await labels([exps.B, exps.A, exps.B]), await labels([exps.A, exps.B]));
+      const page = await store.searchRuns({ experimentIds: [exps.B, exps.B], maxResults: 2 });
+      assert.equal(page.nextPageToken, undefined);
+      for (const written of [` ${exps.B}`, `${exps.B} `, `0${exps.B}`, `${exps.B}.0`, `+${exps.B}`]) {
+        assert.deepEqual(await labels([written]), [], JSON.stringify(written));
+      }
     }));
 
   Deno.test(`${name} store: returns complete runs from searches and pages through them with tokens`, () =>
