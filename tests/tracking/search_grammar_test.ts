@@ -8,9 +8,10 @@ import {
   parseFilter,
   parseOrderBy,
   parseOrderByList,
+  parseRegisteredModelFilter,
 } from "../../lib/tracking/mod.ts";
 
-function parseError(fn: () => unknown, message: string, column?: number): TrackingError {
+function parseError(fn: () => unknown, message: string, column?: number, prefix = false): TrackingError {
   let caught: unknown;
   try {
     fn();
@@ -19,7 +20,8 @@ function parseError(fn: () => unknown, message: string, column?: number): Tracki
   }
   assert.ok(caught instanceof TrackingError, `expected a TrackingError, got ${caught}`);
   assert.equal(caught.code, "INVALID_PARAMETER_VALUE");
-  assert.equal(caught.message, message);
+  if (prefix) assert.ok(caught.message.startsWith(message), caught.message);
+  else assert.equal(caught.message, message);
   if (column !== undefined) {
     assert.equal(caught.source?.column, column);
     assert.ok(caught.hint?.includes(`character ${column})`), caught.hint);
@@ -208,6 +210,32 @@ Deno.test("kmlf's deliberate differences: IS [NOT] NULL on params and tags, and 
     "x\\",
   ]);
   assert.deepEqual(values(String.raw`datasets.name IN ('a\'b', 'c''d')`), [["a'b", "c'd"]]);
+});
+
+Deno.test("a metric, param or tag key left empty is refused (MLflow matches nothing: no key is ever empty)", () => {
+  const hint = /name the key after the dot, e\.g\. metrics\.acc/;
+  for (const [key, type] of [["metrics.", "metric"], ["params.``", "parameter"], ['tags.""', "tag"]]) {
+    const value = type === "metric" ? "1" : "'x'";
+    const entity = key.slice(0, key.indexOf(".") + 1);
+    const error = parseError(
+      () => parseFilter(`${key} = ${value}`),
+      `Invalid filter key '${key}': ${entity} is followed by no ${type} name`,
+      1,
+    );
+    assert.match(error.hint ?? "", hint);
+    const orderError = parseError(() => parseOrderBy(`${key} DESC`), `Invalid order_by key`, undefined, true);
+    assert.match(orderError.message, new RegExp(`'${entity}.*': ${entity} is followed by no ${type} name`));
+  }
+  parseError(
+    () => parseFilter("tags.`` = 'x'", "experiments"),
+    "Invalid filter key 'tags.``': tags. is followed by no tag name",
+  );
+  parseError(
+    () => parseRegisteredModelFilter("tags. = 'x'"),
+    "Invalid filter key 'tags.': tags. is followed by no tag name",
+  );
+  // A key made of spaces or dots is still a key (MLflow's names allow them).
+  assert.deepEqual(parseFilter("params.` ` = 'x'").map((c) => c.key), [" "]);
 });
 
 Deno.test("order_by clauses parse with ASC/DESC in any case and refuse duplicates", () => {
