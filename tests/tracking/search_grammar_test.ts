@@ -107,6 +107,21 @@ Deno.test("bad filters get MLflow's message; the hint explains it and points at 
     "put the value in quotes: 'v1' (filter, character 13):\n    params.p1 = v1\n                ^",
   );
   parseError(() => parseFilter("metrics.acc > 'x'"), "Expected numeric value type for metric. Found 'x'", 15);
+  // Python writes big floats as 1e+20, which sqlparse does not read as one number: the hint says how.
+  for (
+    const [filter, grammar] of [["metrics.acc < 1e+20", "runs"], [
+      "creation_time > 1E+3",
+      "experiments",
+    ]] as const
+  ) {
+    const error = parseError(
+      () => parseFilter(filter, grammar),
+      "Expected numeric value type",
+      undefined,
+      true,
+    );
+    assert.match(error.hint ?? "", /write the exponent without '\+': 1[eE](20|3)/);
+  }
   parseError(
     () => parseFilter("params.p = 3"),
     "Expected a quoted string value for parameter (e.g. 'my-value'). Got value 3",

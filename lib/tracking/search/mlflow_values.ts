@@ -33,11 +33,16 @@ export function readValue(
   const quoted = () => ({ value: unquoteValue(token.value, token.pos, fail), numeric: false });
   const numberValue = () => ({ value: token.value, numeric: true });
   const expected = (message: string, explain: string) => fail(message, token.pos, explain);
+  // sqlparse reads no sign in an exponent (Python writes 1e+20): say how to write it.
+  const numberHint = (explain: string) =>
+    /^-?(\d+\.?\d*|\.\d+)[eE]\+\d+$/.test(token.value)
+      ? `${explain}; write the exponent without '+': ${token.value.replace("+", "")}`
+      : explain;
   if (type === "metric") {
     if (!isNumber) {
       expected(
         `Expected numeric value type for metric. Found ${token.value}`,
-        "metrics compare with numbers",
+        numberHint("metrics compare with numbers"),
       );
     }
     return numberValue();
@@ -61,7 +66,7 @@ export function readValue(
     if (!isNumber) {
       expected(
         `Expected numeric value type for numeric attribute: ${key}. Found ${token.value}`,
-        `${key} is a time in milliseconds: compare it with a number`,
+        numberHint(`${key} is a time in milliseconds: compare it with a number`),
       );
     }
     return numberValue();
