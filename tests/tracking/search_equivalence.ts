@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { seededRandom } from "../seeded_random.ts";
 import {
+  type DatasetInput,
   type Run,
   searchExperimentsInMemory,
   searchRunsInMemory,
@@ -52,6 +53,11 @@ async function seed(store: TrackingStore, random: () => number): Promise<string[
     const params = ["p1", "p2"].filter(() => random() > 0.2).map((key) => ({ key, value: pick(WORDS) }));
     const tags = ["t1", "t2"].filter(() => random() > 0.3).map((key) => ({ key, value: pick(WORDS) }));
     await store.logBatch(id, { metrics, params, tags });
+    const datasets = ["iris", "Iris", "wine_%"].filter(() => random() < 0.3).map((name): DatasetInput => ({
+      dataset: { name, digest: pick(["d1", "d2"]), sourceType: "local", source: "{}" },
+      tags: random() < 0.7 ? { "mlflow.data.context": pick(["training", "eval"]) } : {},
+    }));
+    if (datasets.length) await store.logInputs(id, datasets);
     if (random() < 0.3) {
       await store.updateRun(id, { status: pick(["FINISHED", "FAILED", "KILLED"]), endTime: 5000 + i });
     }
@@ -99,6 +105,11 @@ const FILTERS = [
   String.raw`tags.t2 = "x\\y"`,
   String.raw`attributes.run_name LIKE "it's-%"`,
   `params.p1 LIKE '%"%'`,
+  // Datasets: each clause may be met by a different dataset of the run; a run without one never matches.
+  "datasets.name = 'iris' AND datasets.context = 'eval'",
+  "datasets.name ILIKE 'IRIS' AND datasets.digest != 'd1'",
+  "datasets.name NOT IN ('iris') AND datasets.context IN ('training')",
+  "datasets.name LIKE 'w_ne_%' AND datasets.digest = 'd2'",
 ];
 
 const ORDERS = [
