@@ -216,3 +216,71 @@ for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
     }
   });
 }
+
+for (const uri of ["sqlite:///mlflow.db", "mlruns"]) {
+  Deno.test(`MlflowClient (${uri}): searchRegisteredModels and searchModelVersions take MLflow's grammar and checked options`, async () => {
+    const dir = await Deno.makeTempDir({ prefix: "kmlf-client-registry-search-" });
+    const client: Loose = await MlflowClient.open(uri, { baseDir: dir, processHooks: false });
+    try {
+      const { experimentId } = await client.getOrCreateExperiment("registry-search");
+      const run = await client.createRun(experimentId);
+      for (const name of ["iris", "iris-small", "wine"]) {
+        await client.store.registry.createRegisteredModel(name, {
+          tags: { team: name === "wine" ? "b" : "a" },
+        });
+        for (let i = 0; i < 2; i++) {
+          await client.store.registry.createModelVersion(name, `${run.info.artifactUri}/model`, {
+            runId: run.info.runId,
+          });
+        }
+      }
+      const names = (page: Loose) => page.registeredModels.map((m: Loose) => m.name);
+      assert.deepEqual(names(await client.searchRegisteredModels()), ["iris", "iris-small", "wine"]);
+      assert.deepEqual(
+        names(
+          await client.searchRegisteredModels({
+            filter: "name LIKE 'iris%' AND tags.team = \"a\"",
+            orderBy: "name DESC",
+          }),
+        ),
+        ["iris-small", "iris"],
+      );
+      const first = await client.searchRegisteredModels({ maxResults: 2 });
+      assert.deepEqual(names(first), ["iris", "iris-small"]);
+      assert.deepEqual(names(await client.searchRegisteredModels({ pageToken: first.nextPageToken })), [
+        "wine",
+      ]);
+      const versions = await client.searchModelVersions({
+        filter: `name = 'iris' AND run_id IN ('${run.info.runId}')`,
+        orderBy: ["version_number ASC"],
+      });
+      assert.deepEqual(versions.modelVersions.map((v: Loose) => v.version), ["1", "2"]);
+      // Mistakes are named, as in searchRuns: Python's names, a bare filter string, a view type.
+      const refused = (pattern: RegExp) => (e: unknown) =>
+        e instanceof TrackingError && e.code === "INVALID_PARAMETER_VALUE" &&
+        pattern.test(`${e.message} | ${e.hint}`);
+      await assert.rejects(
+        () => client.searchRegisteredModels({ filter_string: "name = 'wine'" }),
+        refused(/searchRegisteredModels has no option 'filter_string'.*filter_string is filter here/),
+      );
+      await assert.rejects(
+        () => client.searchModelVersions("name = 'wine'"),
+        refused(
+          /searchModelVersions must be an object.*searchModelVersions\(\{ filter: "name = 'wine'" \}\)/,
+        ),
+      );
+      await assert.rejects(
+        () => client.searchModelVersions({ viewType: "ALL" }),
+        refused(/no option 'viewType'/),
+      );
+      await assert.rejects(() => client.searchRegisteredModels({ maxResults: "1" }), refused(/'maxResults'/));
+      await assert.rejects(
+        () => client.searchModelVersions({ filter: "version_number >= '1x'" }),
+        refused(/version_number/),
+      );
+    } finally {
+      await client.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}

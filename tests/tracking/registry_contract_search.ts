@@ -47,6 +47,20 @@ export function registrySearchContract(test: RegistryTest): void {
     const model = (await r.searchRegisteredModels({ filter: "name = 'iris-a'" })).registeredModels[0];
     assert.deepEqual(model.latestVersions.map((v) => v.version), ["2"]);
     assert.deepEqual(model.tags, { team: "ml", stage: "dev" });
+    // ILIKE folds ASCII letters only, as MLflow's SQL stores (SQLite's lower()) and kmlf's run and experiment
+    // searches do: É is not é, and İ stays one character for `_`.
+    await r.createRegisteredModel("ÉCOLE-İ", { tags: { team: "Équipe" } });
+    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "name ILIKE 'école%'" })), []);
+    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "name ILIKE 'Écol%'" })), ["ÉCOLE-İ"]);
+    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "name ILIKE '%-_'" })), [
+      "iris-a",
+      "iris-b",
+      "ÉCOLE-İ",
+    ]);
+    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "tags.team ILIKE 'équipe'" })), []);
+    assert.deepEqual(names(await r.searchRegisteredModels({ filter: "tags.team ILIKE 'ÉQUIPE'" })), [
+      "ÉCOLE-İ",
+    ]);
   });
 
   test("orders and pages model searches", async (r) => {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { seededRandom } from "../seeded_random.ts";
 import {
+  type DatasetInput,
   type Run,
   searchExperimentsInMemory,
   searchRunsInMemory,
@@ -26,6 +27,9 @@ const WORDS = [
   "abc",
   "😀x",
   "x",
+  `it's`,
+  `say "hi"`,
+  "x\\y",
 ];
 
 async function seed(store: TrackingStore, random: () => number): Promise<string[]> {
@@ -49,6 +53,11 @@ async function seed(store: TrackingStore, random: () => number): Promise<string[
     const params = ["p1", "p2"].filter(() => random() > 0.2).map((key) => ({ key, value: pick(WORDS) }));
     const tags = ["t1", "t2"].filter(() => random() > 0.3).map((key) => ({ key, value: pick(WORDS) }));
     await store.logBatch(id, { metrics, params, tags });
+    const datasets = ["iris", "Iris", "wine_%"].filter(() => random() < 0.3).map((name): DatasetInput => ({
+      dataset: { name, digest: pick(["d1", "d2"]), sourceType: "local", source: "{}" },
+      tags: random() < 0.7 ? { "mlflow.data.context": pick(["training", "eval"]) } : {},
+    }));
+    if (datasets.length) await store.logInputs(id, datasets);
     if (random() < 0.3) {
       await store.updateRun(id, { status: pick(["FINISHED", "FAILED", "KILLED"]), endTime: 5000 + i });
     }
@@ -89,6 +98,18 @@ const FILTERS = [
   "metrics.m1 > 0 AND metrics.m1 < 0.9",
   "metrics.m2 != 0.5 AND params.p1 != 'alpha' AND tags.t1 IS NOT NULL",
   "params.p1 IS NOT NULL AND params.p2 IS NULL",
+  // Quotes and backslashes inside values, escaped either way in either quote kind.
+  String.raw`params.p1 = 'it''s' AND tags.t1 != "it\'s"`,
+  String.raw`params.p2 = "say \"hi\"" AND params.p1 != 'say ""hi""'`,
+  String.raw`params.p1 LIKE 'x\\%' AND tags.t2 != "x\\y"`,
+  String.raw`tags.t2 = "x\\y"`,
+  String.raw`attributes.run_name LIKE "it's-%"`,
+  `params.p1 LIKE '%"%'`,
+  // Datasets: each clause may be met by a different dataset of the run; a run without one never matches.
+  "datasets.name = 'iris' AND datasets.context = 'eval'",
+  "datasets.name ILIKE 'IRIS' AND datasets.digest != 'd1'",
+  "datasets.name NOT IN ('iris') AND datasets.context IN ('training')",
+  "datasets.name LIKE 'w_ne_%' AND datasets.digest = 'd2'",
 ];
 
 const ORDERS = [

@@ -22,7 +22,7 @@ interface RunSpec {
 const RUNS: Record<string, RunSpec> = {
   r1: { exp: "A", start: 1000, name: "iris-logreg", params: { model: "logreg", C: "1.0" }, metrics: { acc: 0.95, loss: 0.1 }, tags: { team: "ml" } },
   r2: { exp: "A", start: 2000, name: "iris-svm", params: { model: "svm", C: "0.5" }, metrics: { acc: 0.97, roc: NaN }, tags: { team: "ml" } },
-  r3: { exp: "A", start: 3000, name: "baseline-tree", params: { model: "tree", C: "1x0" }, metrics: { acc: 0.88 }, tags: { team: "ds" } },
+  r3: { exp: "A", start: 3000, name: "baseline-tree", params: { model: "tree", C: "1x0" }, metrics: { acc: 0.88 }, tags: { team: "ds", quote: 'say "it\'s"', path: "C:\\tmp" } },
   r4: { exp: "A", start: 4000, name: "iris-failed", status: "FAILED", tags: { error: "diverged" } },
   r5: { exp: "A", start: 5000, name: "iris-deleted", metrics: { acc: 0.99 }, deleted: true },
   r6: { exp: "B", start: 6000, name: "trial-1", params: { lr: "0.1", model: "logreg" }, metrics: { acc: 0.93 } },
@@ -100,6 +100,10 @@ export const SEARCH_CASES: Case[] = [
   ["A", "datasets.name = 'iris'", [], "ACTIVE_ONLY", ["r1"]],
   ["A", "dataset.context IN ('training', 'eval')", [], "ACTIVE_ONLY", ["r1"]],
   ["A", "metrics.acc > 0.8 AND params.model != 'svm' AND tags.team = 'ml'", [], "ACTIVE_ONLY", ["r1"]],
+  // Quotes and backslashes in values: escaped the same way in '…' and "…".
+  ["A", String.raw`tags.quote = "say \"it's\"" AND tags.quote = 'say "it\'s"'`, [], "ACTIVE_ONLY", ["r3"]],
+  ["A", String.raw`tags.quote = "say ""it's""" AND tags.path = "C:\\tmp" AND tags.path = 'C:\\tmp'`, [], "ACTIVE_ONLY", ["r3"]],
+  ["A", String.raw`tags.path LIKE 'C:\%'`, [], "ACTIVE_ONLY", ["r3"]],
 ];
 
 function expIds(which: Case[0], exps: { A: string; B: string }): string[] {
@@ -142,6 +146,17 @@ export function searchContract(name: string, make: StoreFactory): void {
         filter: `run_id NOT IN ('${ids.r1}')`,
       });
       assert.deepEqual(notIn.runs.map((r) => label[r.info.runId]), ["r4", "r3", "r2"]);
+      // An experiment named twice lists its runs once (the file store listed them twice); an id is matched
+      // as written, on every store (SQLite matched " 1", "01" and "1.0" to experiment 1, PostgreSQL "01").
+      const labels = async (experimentIds: string[]) =>
+        (await store.searchRuns({ experimentIds, runViewType: "ALL" })).runs.map((r) => label[r.info.runId]);
+      assert.deepEqual(await labels([exps.B, exps.B, exps.B]), ["r7", "r6"]);
+      assert.deepEqual(await labels([exps.B, exps.A, exps.B]), await labels([exps.A, exps.B]));
+      const page = await store.searchRuns({ experimentIds: [exps.B, exps.B], maxResults: 2 });
+      assert.equal(page.nextPageToken, undefined);
+      for (const written of [` ${exps.B}`, `${exps.B} `, `0${exps.B}`, `${exps.B}.0`, `+${exps.B}`]) {
+        assert.deepEqual(await labels([written]), [], JSON.stringify(written));
+      }
     }));
 
   Deno.test(`${name} store: returns complete runs from searches and pages through them with tokens`, () =>

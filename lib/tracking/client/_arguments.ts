@@ -180,6 +180,9 @@ export const SEARCH_EXPERIMENTS_OPTIONS: Record<string, OptionKind> = {
   viewType: "view",
 };
 delete SEARCH_EXPERIMENTS_OPTIONS.runViewType;
+/** Options of the registry searches (`searchRegisteredModels`, `searchModelVersions`): no view type. */
+export const SEARCH_REGISTRY_OPTIONS: Record<string, OptionKind> = { ...SEARCH_RUNS_OPTIONS };
+delete SEARCH_REGISTRY_OPTIONS.runViewType;
 
 // MLflow's Python keyword arguments by their kmlf names.
 const PYTHON_NAMES: Record<string, string> = {

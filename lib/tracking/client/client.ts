@@ -25,6 +25,11 @@ import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "../sea
 import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "../stores/store.ts";
 import { LIMITS } from "../limits.ts";
 import type { ModelVersion } from "../registry/entities.ts";
+import type {
+  ModelVersionsPage,
+  RegisteredModelsPage,
+  RegistrySearchOptions,
+} from "../registry/registry_store.ts";
 import { registerModel, type RegisterModelOptions } from "../registry/register_model.ts";
 import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
 import { createOrResumeRun, getOrCreateExperiment } from "./_start_run.ts";
@@ -39,6 +44,7 @@ import {
   recordArgument,
   runIdArgument,
   SEARCH_EXPERIMENTS_OPTIONS,
+  SEARCH_REGISTRY_OPTIONS,
   SEARCH_RUNS_OPTIONS,
   searchOptionsArgument,
   statusArgument,
@@ -369,6 +375,18 @@ export class MlflowClient {
     return await registerModel(this.store, modelUri, name, options);
   }
   /** The local folder holding the model a URI names (remote artifacts downloaded once into `cacheDir`). */
+  /** MLflow's `search_registered_models`: filter on `name` and `tags.<key>`, order by name or timestamps. */
+  async searchRegisteredModels(options?: RegistrySearchOptions): Promise<RegisteredModelsPage> {
+    return await this.store.registry.searchRegisteredModels(
+      searchOptionsArgument(options, SEARCH_REGISTRY_OPTIONS, "searchRegisteredModels"),
+    );
+  }
+  /** MLflow's `search_model_versions`: filter on `name`, `version_number`, `run_id`, `source_path`, tags. */
+  async searchModelVersions(options?: RegistrySearchOptions): Promise<ModelVersionsPage> {
+    return await this.store.registry.searchModelVersions(
+      searchOptionsArgument(options, SEARCH_REGISTRY_OPTIONS, "searchModelVersions"),
+    );
+  }
   async resolveModel(modelUri: string, options: Omit<ResolveModelOptions, "store">): Promise<ResolvedModel> {
     return await resolveModel(modelUri, { ...options, store: this.store });
   }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { compareCodePoints, likeToRegExp } from "../search/evaluate.ts";
+import { asciiLower, compareCodePoints, likeToRegExp } from "../search/evaluate.ts";
 import { parseMlflowFilter } from "../search/mlflow_filter.ts";
 import { parseMlflowOrderByList } from "../search/mlflow_order_by.ts";
 import { checkListUse } from "../search/parser.ts";
@@ -125,8 +125,8 @@ function compare(actual: string | number | undefined, clause: RegistryClause): b
       return (actual as number) >= (value as number);
     case "LIKE":
       return likeToRegExp(value as string).test(String(actual));
-    case "ILIKE":
-      return likeToRegExp((value as string).toLowerCase()).test(String(actual).toLowerCase());
+    case "ILIKE": // ASCII letters fold, as in MLflow's SQL stores (SQLite's lower()) and run searches
+      return likeToRegExp(asciiLower(value as string)).test(asciiLower(String(actual)));
     case "IN":
       return (value as unknown[]).includes(actual);
     case "NOT IN":

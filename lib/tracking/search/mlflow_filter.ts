@@ -261,5 +261,13 @@ export function readIdentifier(
     );
   }
   if (keyFirst) key = trimBackticks(stripQuotes(key));
+  // No metric, param or tag is ever named "" (keys are validated when logged): MLflow matches nothing.
+  if (key === "" && type !== "attribute") {
+    fail(
+      `Invalid ${what} key '${text}': ${text.slice(0, dot + 1)} is followed by no ${type} name`,
+      pos,
+      "name the key after the dot, e.g. metrics.acc; quote keys with special characters in backticks",
+    );
+  }
   return { type, key };
 }

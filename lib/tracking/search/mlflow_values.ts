@@ -1,7 +1,8 @@
 /**
  * The value side of MLflow 2.17.2's filter comparisons (`_get_value`, `_strip_quotes`,
  * `_parse_run_ids`): what each entity takes (numbers, quoted strings, a list of '…' strings) and MLflow's
- * message when it gets something else. Quoted values are read with kmlf's escapes ('' or \' is a quote).
+ * message when it gets something else. Quoted values are read with kmlf's escapes (in '…' and "…" alike,
+ * a doubled or backslashed quote is a quote, \\ a backslash).
  *
  * @module
  */
@@ -32,11 +33,16 @@ export function readValue(
   const quoted = () => ({ value: unquoteValue(token.value, token.pos, fail), numeric: false });
   const numberValue = () => ({ value: token.value, numeric: true });
   const expected = (message: string, explain: string) => fail(message, token.pos, explain);
+  // sqlparse reads no sign in an exponent (Python writes 1e+20): say how to write it.
+  const numberHint = (explain: string) =>
+    /^-?(\d+\.?\d*|\.\d+)[eE]\+\d+$/.test(token.value)
+      ? `${explain}; write the exponent without '+': ${token.value.replace("+", "")}`
+      : explain;
   if (type === "metric") {
     if (!isNumber) {
       expected(
         `Expected numeric value type for metric. Found ${token.value}`,
-        "metrics compare with numbers",
+        numberHint("metrics compare with numbers"),
       );
     }
     return numberValue();
@@ -60,7 +66,7 @@ export function readValue(
     if (!isNumber) {
       expected(
         `Expected numeric value type for numeric attribute: ${key}. Found ${token.value}`,
-        `${key} is a time in milliseconds: compare it with a number`,
+        numberHint(`${key} is a time in milliseconds: compare it with a number`),
       );
     }
     return numberValue();
@@ -104,10 +110,16 @@ export function stripQuotes(text: string): string {
   return isQuoted(text, "'") || isQuoted(text, '"') ? text.slice(1, -1) : text;
 }
 
-/** A quoted value with kmlf's escapes read: '' and \' are a quote and \\ a backslash in '…', "" a quote in "…". */
+const ESCAPES: ReadonlyArray<[string, RegExp]> = [["'", /''|\\'|\\\\/g], ['"', /""|\\"|\\\\/g]];
+
+/**
+ * A quoted value with kmlf's escapes read, the same in both quote kinds: the quote doubled or after a
+ * backslash is that quote, and `\\` a backslash (`'it''s'`, `'it\'s'`, `"say ""hi"""`, `"say \"hi\""`).
+ */
 function unquoteValue(text: string, pos: number, fail: Fail): string {
-  if (isQuoted(text, "'")) return text.slice(1, -1).replace(/''|\\'|\\\\/g, (m) => m === "\\\\" ? "\\" : "'");
-  if (isQuoted(text, '"')) return text.slice(1, -1).replaceAll('""', '"');
+  for (const [quote, escapes] of ESCAPES) {
+    if (isQuoted(text, quote)) return text.slice(1, -1).replace(escapes, (m) => m === "\\\\" ? "\\" : quote);
+  }
   return fail(
     `Parameter value is either not quoted or unidentified quote types used for string value ${text}. ` +
       "Use either single or double quotes.",

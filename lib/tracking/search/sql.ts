@@ -173,6 +173,20 @@ export interface RunSearchSqlOptions {
   dialect?: SqlDialect;
 }
 
+/**
+ * The experiment ids a SQL run search looks in: each once, and only those written as the store writes its
+ * INTEGER ids (no sign, space, leading zero or decimal point), so an id matches exactly as in the file store
+ * (SQLite's type affinity made " 1", "01" and "1.0" match experiment 1; PostgreSQL's cast "01").
+ *
+ * @example
+ * ```ts
+ * searchableExperimentIds(["1", "1", " 2", "03", "4"]); // ["1", "4"]
+ * ```
+ */
+export function searchableExperimentIds(ids: readonly string[]): string[] {
+  return [...new Set(ids)].filter((id) => /^(0|[1-9]\d*)$/.test(id));
+}
+
 function experimentIdParam(id: string): string | number {
   return /^\d{1,15}$/.test(id) ? Number(id) : id;
 }

@@ -311,7 +311,7 @@ export class FileStore implements TrackingStore {
 
   async searchRuns(options: SearchRunsOptions): Promise<RunsPage> {
     const runs: Run[] = [];
-    for (const id of options.experimentIds) {
+    for (const id of new Set(options.experimentIds)) { // an experiment named twice is listed once
       const dir = await experimentDir(this.root, id);
       if (!dir) continue;
       for (const e of Deno.readDirSync(dir)) {

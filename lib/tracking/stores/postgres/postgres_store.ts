@@ -20,7 +20,7 @@ import {
 import type { RunsPage, SearchExperimentsOptions, SearchRunsOptions } from "../../search/evaluate.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import { parseSearch } from "../../search/parser.ts";
-import { POSTGRESQL, runSearchSql } from "../../search/sql.ts";
+import { POSTGRESQL, runSearchSql, searchableExperimentIds } from "../../search/sql.ts";
 import { validateMaxResults } from "../../validation.ts";
 import type { ValidationOptions } from "../../batch_validation.ts";
 import type { RunRow } from "../sql/rows.ts";
@@ -187,7 +187,8 @@ export class PostgresStore implements TrackingStore {
     const { clauses, orderBy } = parseSearch(options.filter, options.orderBy);
     const offset = decodePageToken(options.pageToken);
     // Ids no INTEGER column can hold name no experiment: they match nothing, as on SQLite.
-    const experimentIds = options.experimentIds.filter((id) => experiments.pgExperimentId(id) !== undefined);
+    const experimentIds = searchableExperimentIds(options.experimentIds)
+      .filter((id) => experiments.pgExperimentId(id) !== undefined);
     if (experimentIds.length === 0) return { runs: [] };
     const query = runSearchSql({
       experimentIds,

@@ -14,7 +14,7 @@ import type {
 } from "../../search/evaluate.ts";
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import { parseSearch } from "../../search/parser.ts";
-import { experimentSearchSql, runSearchSql } from "../../search/sql.ts";
+import { experimentSearchSql, runSearchSql, searchableExperimentIds } from "../../search/sql.ts";
 import { validateMaxResults } from "../../validation.ts";
 import type { ExperimentRow } from "../sql/rows.ts";
 import type { SqliteDb } from "./db.ts";
@@ -27,9 +27,10 @@ export function searchRuns(db: SqliteDb, options: SearchRunsOptions, hasInputs: 
   validateMaxResults(maxResults);
   const { clauses, orderBy } = parseSearch(options.filter, options.orderBy);
   const offset = decodePageToken(options.pageToken);
-  if (options.experimentIds.length === 0) return { runs: [] };
+  const experimentIds = searchableExperimentIds(options.experimentIds);
+  if (experimentIds.length === 0) return { runs: [] };
   const query = runSearchSql({
-    experimentIds: options.experimentIds,
+    experimentIds,
     stages: stagesForViewType(options.runViewType ?? "ACTIVE_ONLY"),
     clauses,
     orderBy,
