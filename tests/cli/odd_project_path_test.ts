@@ -1,0 +1,50 @@
+/**
+ * A project whose folder name has spaces, `%`, `#`, a quote and non-ASCII letters: `kmlf run` tracks into
+ * it (once "URI malformed": the default `sqlite:///…` URI was percent-decoded), with the artifact URIs
+ * MLflow writes (pathlib's `as_uri()`), in the SQLite store and in an mlruns folder, and the runs read back.
+ */
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { dirname, join } from "node:path";
+import { pathToFileUri } from "../../lib/path.ts";
+import { demoProject, kmlf } from "../cli_harness.ts";
+
+Deno.test("kmlf run tracks a project in a folder named with spaces, %, #, ' and unicode", async () => {
+  const base = await Deno.makeTempDir({ prefix: "kmlf-odd-path-" });
+  const dir = join(base, "é 日本 % # ' 🎉", "p r%o#j");
+  try {
+    await Deno.mkdir(dirname(dir));
+    await Deno.rename(await demoProject({}, { tracked: true }), dir);
+
+    const sqliteRun = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(sqliteRun.code, 0, sqliteRun.stderr);
+    const db = new DatabaseSync(join(dir, "mlflow.db"), { readOnly: true });
+    const uris = db.prepare("SELECT artifact_uri FROM runs").all().map((r) => String(r.artifact_uri));
+    db.close();
+    assert.equal(uris.length, 1);
+    assert.ok(uris[0].startsWith(`${pathToFileUri(join(dir, "mlartifacts"))}/`), uris[0]);
+
+    const env = { MLFLOW_TRACKING_URI: "mlruns" };
+    const fileRun = await kmlf(["run", "training"], { cwd: dir, env });
+    assert.equal(fileRun.code, 0, fileRun.stderr);
+    const runId = (fileRun.stdout + fileRun.stderr).match(/runs:\/([0-9a-f]{32})\//)?.[1];
+    assert.ok(runId, fileRun.stdout);
+    const listed = await kmlf(["artifacts", "list", "-r", runId], { cwd: join(dir, "data"), env });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /model\.pkl/);
+    const metas: string[] = [];
+    for await (const exp of Deno.readDir(join(dir, "mlruns"))) {
+      const runDir = join(dir, "mlruns", exp.name, runId);
+      const text = await Deno.readTextFile(join(runDir, "meta.yaml")).catch(() => undefined);
+      if (text !== undefined) metas.push(text.match(/^artifact_uri: (.*)$/m)?.[1] + " " + runDir);
+    }
+    assert.equal(metas.length, 1);
+    const [uri, runDir] = [
+      metas[0].slice(0, metas[0].indexOf(" ")),
+      metas[0].slice(metas[0].indexOf(" ") + 1),
+    ];
+    assert.equal(uri, pathToFileUri(join(runDir, "artifacts")));
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});
