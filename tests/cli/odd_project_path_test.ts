@@ -1,20 +1,28 @@
 /**
- * A project whose folder name has spaces, `%`, `#`, a quote and non-ASCII letters: `kmlf run` tracks into
- * it (once "URI malformed": the default `sqlite:///…` URI was percent-decoded), with the artifact URIs
- * MLflow writes (pathlib's `as_uri()`), in the SQLite store and in an mlruns folder, and the runs read back.
+ * A project whose folder name has spaces, `%`, `#`, a quote and non-ASCII letters: `kmlf new` says how to
+ * `cd` there, `kmlf run` tracks into it (once "URI malformed": the default `sqlite:///…` URI was
+ * percent-decoded), with the artifact URIs MLflow writes (pathlib's `as_uri()`), in the SQLite store and in
+ * an mlruns folder, and the runs read back.
  */
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { dirname, join } from "node:path";
 import { pathToFileUri } from "../../lib/path.ts";
-import { demoProject, kmlf } from "../cli_harness.ts";
+import { kmlf } from "../cli_harness.ts";
 
 Deno.test("kmlf run tracks a project in a folder named with spaces, %, #, ' and unicode", async () => {
   const base = await Deno.makeTempDir({ prefix: "kmlf-odd-path-" });
   const dir = join(base, "é 日本 % # ' 🎉", "p r%o#j");
   try {
     await Deno.mkdir(dirname(dir));
-    await Deno.rename(await demoProject({}, { tracked: true }), dir);
+    const created = await kmlf(["new", "p r%o#j", "--name", "proj"], { cwd: dirname(dir) });
+    assert.equal(created.code, 0, created.stderr);
+    // The `cd …` it prints works when pasted into a shell.
+    const cd = created.stdout.match(/^\s*(cd .*?) && kmlf run training/m)?.[1];
+    assert.ok(cd, created.stdout);
+    const shell = await new Deno.Command("sh", { args: ["-c", `${cd} && pwd -P`], cwd: dirname(dir) })
+      .output();
+    assert.equal(new TextDecoder().decode(shell.stdout).trim(), await Deno.realPath(dir));
 
     const sqliteRun = await kmlf(["run", "training"], { cwd: dir });
     assert.equal(sqliteRun.code, 0, sqliteRun.stderr);

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileUri, percentDecode } from "../../lib/path.ts";
 import { TrackingError } from "../../lib/errors.ts";
-import { MlflowClient, openStore, parseTrackingUri } from "../../lib/tracking/mod.ts";
+import { MlflowClient, openStore, parseTrackingUri, proxyLocation } from "../../lib/tracking/mod.ts";
 import { pythonOracle } from "../python_oracle.ts";
 
 const ORACLE = new URL("./file_uri_oracle.py", import.meta.url).pathname;
