@@ -37,6 +37,7 @@ Deno.test("file URIs are spelled as pathlib's as_uri() spells them; unquote read
     "/tmp/100%/mlruns",
     "a lone % is text, not an error",
   );
+  assert.equal(proxyLocation("mlflow-artifacts:/1/100%/a%20b", "http://h:5000")?.root, "1/100%/a b");
 });
 
 Deno.test("a sqlite URI's path is taken literally, as SQLAlchemy does (only user and password are decoded)", () => {
