@@ -32,6 +32,21 @@ Deno.test("kmlf run tracks a project in a folder named with spaces, %, #, ' and 
     assert.equal(uris.length, 1);
     assert.ok(uris[0].startsWith(`${pathToFileUri(join(dir, "mlartifacts"))}/`), uris[0]);
 
+    // The serve command a registration prints reads back, through a shell, as the model URI it names.
+    const sqliteRunId = uris[0].match(/\/([0-9a-f]{32})\/artifacts$/)?.[1];
+    const registered = await kmlf(["models", "register", "-m", `runs:/${sqliteRunId}/model`, "-n", "m é's"], {
+      cwd: dir,
+    });
+    assert.equal(registered.code, 0, registered.stderr);
+    const serve = (registered.stdout + registered.stderr).match(/serve it: kmlf models serve (-m .*)\)$/m)
+      ?.[1];
+    assert.ok(serve, registered.stdout + registered.stderr);
+    const argv = await new Deno.Command("sh", { args: ["-c", `printf '%s\\n' ${serve}`] }).output();
+    assert.deepEqual(new TextDecoder().decode(argv.stdout).split("\n").slice(0, 2), [
+      "-m",
+      "models:/m é's/1",
+    ]);
+
     const env = { MLFLOW_TRACKING_URI: "mlruns" };
     const fileRun = await kmlf(["run", "training"], { cwd: dir, env });
     assert.equal(fileRun.code, 0, fileRun.stderr);
