@@ -160,7 +160,8 @@ export function pathToFileURL(path: string): URL {
 }
 
 /**
- * The path of a `file:` URL, as Node's `url.fileURLToPath` reads it; a TypeError for any other URL.
+ * The path of a `file:` URL, as Node's `url.fileURLToPath` reads it — but a `%` that starts no escape stays
+ * as written (MLflow's `unquote`), where Node throws — ; a TypeError for any other URL.
  *
  * @example
  * ```ts
@@ -177,5 +178,74 @@ export function fileURLToPath(url: string | URL): string {
   if (/%2f/i.test(parsed.pathname)) {
     throw new TypeError(`File URL path must not include encoded / characters: ${parsed.href}`);
   }
-  return decodeURIComponent(parsed.pathname);
+  return percentDecode(parsed.pathname);
+}
+
+/**
+ * Python's `pathlib.Path(os.path.abspath(path)).as_uri()` (MLflow's `path_to_local_file_uri`), the spelling
+ * of what kmlf writes where MLflow reads it too (meta.yaml `artifact_uri`, the SQL stores' columns): each
+ * byte of the path's UTF-8 outside `A-Za-z0-9_.-~/` as `%XX` — more than {@link pathToFileURL} escapes
+ * (Node keeps `'`, `(`, `@`, `=`, `,`, …). On Windows, Node's spelling (`file:///C:/…`).
+ *
+ * @example
+ * ```ts
+ * pathToFileUri("/srv/my runs/é's"); // "file:///srv/my%20runs/%C3%A9%27s"
+ * ```
+ */
+export function pathToFileUri(path: string): string {
+  if (nativeUrl) return nativeUrl.pathToFileURL(path).href;
+  // encodeURIComponent keeps !'()* too, which Python's quote escapes.
+  const quoted = posix.resolve(path).split("/").map((part) =>
+    encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  ).join("/");
+  return `file://${quoted}`;
+}
+
+const ESCAPES = /(?:%[0-9a-fA-F]{2})+/g;
+const utf8 = new TextDecoder(); // not fatal: invalid UTF-8 becomes U+FFFD, as unquote's errors="replace"
+
+/**
+ * Python's `urllib.parse.unquote` (how MLflow reads `file:` URIs): runs of `%XX` decoded as UTF-8, invalid
+ * bytes as U+FFFD, and a `%` not followed by two hex digits kept as it is — a folder named `100%` reads
+ * back instead of failing with "URI malformed".
+ *
+ * @example
+ * ```ts
+ * percentDecode("/tmp/100%/a%20b"); // "/tmp/100%/a b"
+ * ```
+ */
+export function percentDecode(text: string): string {
+  if (!text.includes("%")) return text;
+  return text.replace(ESCAPES, (run) => {
+    const bytes = new Uint8Array(run.length / 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(run.slice(i * 3 + 1, i * 3 + 3), 16);
+    return utf8.decode(bytes);
+  });
+}
+
+/**
+ * Why a local path written in a config or URI cannot mean what its writer meant, or undefined: `~` is never
+ * expanded (neither by MLflow), so `~/mlruns` would become a folder named `~`; off Windows, a drive path
+ * (`C:\x`, `/C:/x` from `file:///C:/x`) would become a folder named `C:\x` in the project.
+ *
+ * @example
+ * ```ts
+ * foreignPathProblem("~/mlruns")?.problem; // "~ is not expanded here (MLflow does not expand it either)"
+ * foreignPathProblem("/srv/mlruns"); // undefined
+ * ```
+ */
+export function foreignPathProblem(path: string): { problem: string; hint: string } | undefined {
+  if (/^~[^/\\]*(?:[/\\]|$)/.test(path)) {
+    return {
+      problem: "~ is not expanded here (MLflow does not expand it either)",
+      hint: "write the full path (e.g. /home/<user>/mlruns) or one relative to the project",
+    };
+  }
+  if (!nativeUrl && /^\/?[a-zA-Z]:(?:[/\\]|$)/.test(path)) {
+    return {
+      problem: `it is a Windows path, and this machine runs ${Deno.build.os}`,
+      hint: "write this machine's path (/…) or one relative to the project",
+    };
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
 /** Turning one catalog entry (a YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
-import { fileURLToPath, isAbsolute, resolve } from "../path.ts";
+import { isAbsolute, resolve } from "../path.ts";
 import {
   ConfigError,
   DatasetError,
@@ -138,17 +138,48 @@ export function typeNameOf(type: string, registry: DatasetRegistry): string {
  * absolutePaths({ filepath: "data/x.csv" }, "/p"); // { filepath: "/p/data/x.csv" }
  * ```
  */
-export function absolutePaths(config: Record<string, unknown>, root: string): Record<string, unknown> {
+export function absolutePaths(
+  config: Record<string, unknown>,
+  root: string,
+  where?: { at: KeyPath; locate: (path: KeyPath) => SourceLocation | undefined },
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     const scheme = typeof value === "string" ? urlScheme(value)?.toLowerCase() : undefined;
-    if (PATH_KEYS.has(key) && scheme === "file") out[key] = fileURLToPath(value as string);
+    const inner = where && { at: [...where.at, key], locate: where.locate };
+    if (PATH_KEYS.has(key) && scheme === "file") out[key] = kedroFileUrlPath(value as string, key, inner);
     else if (PATH_KEYS.has(key) && typeof value === "string" && scheme === undefined && !isAbsolute(value)) {
       out[key] = resolve(root, value);
-    } else if (isMapping(value) && key !== "credentials") out[key] = absolutePaths(value, root);
+    } else if (isMapping(value) && key !== "credentials") out[key] = absolutePaths(value, root, inner);
     else out[key] = value;
   }
   return out;
+}
+
+/**
+ * The path of a `file://` filepath as Kedro reads it (`_parse_filepath`, then fsspec): as written after
+ * `file://` — `%20`, `#` and `?` are letters of the name, not escapes, a fragment or a query, so
+ * `file:///data/a b#1.csv` is that file, never `/data/a b`. One naming a host (`file://data/x.csv`, which
+ * Kedro would read as `/x.csv`) is refused.
+ */
+function kedroFileUrlPath(
+  url: string,
+  key: string,
+  where?: { at: KeyPath; locate: (path: KeyPath) => SourceLocation | undefined },
+): string {
+  const local = /^file:\/\/(?:localhost)?(\/.*)$/is.exec(url);
+  if (local) return local[1];
+  const rest = url.slice("file://".length);
+  throw new DatasetError(
+    "catalog/bad-file-url",
+    `Cannot use ${key} "${url}": after file:// comes a machine's name, so "${
+      rest.split("/")[0]
+    }" would be taken for one`,
+    {
+      source: where?.locate(where.at),
+      hint: `write a path relative to the project (${rest}) or file:///<absolute path> (three slashes)`,
+    },
+  );
 }
 
 /**
@@ -167,7 +198,7 @@ export async function createFromEntry(
   ctx: EntryContext,
 ): Promise<CreatedDataset> {
   const raw = checkEntry(name, entry, at, ctx);
-  const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot);
+  const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot, { at, locate: ctx.locate });
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
   checkTypeKnown(type, name, at, ctx);
   if (metadata !== undefined && !isMapping(metadata)) {

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { dirname, join } from "../path.ts";
+import { dirname, join, percentDecode } from "../path.ts";
 import { resolvesInside } from "../fs_utils.ts";
 import {
   type ArtifactRepository,
@@ -83,19 +83,11 @@ export function artifactTarget(
   }
 }
 
-function decodedOrRaw(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
 // Why `artifactUri` is not the run's own artifact root (`…/<run_id>/artifacts`), or undefined when it is.
 function notOwnRoot(runId: string, artifactUri: string): string | undefined {
   const path = localPathOfUri(artifactUri) ??
     artifactUri.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:(?:\/\/[^/]*)?/, "");
-  const segments = path.replace(/\/+$/, "").split("/").map(decodedOrRaw);
+  const segments = path.replace(/\/+$/, "").split("/").map(percentDecode);
   const why = segments.some((s) => s === "." || s === ".." || s.includes("\0") || s.includes("\\"))
     ? "it holds '.', '..', a NUL or a backslash"
     : segments.slice(-2).join("/") !== `${runId}/artifacts`

@@ -121,7 +121,9 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       });
       for (const note of logged.notes) err(style.dim(`Model note: ${note}`));
       err(
-        `Model '${spec.logModel.name}' logged in run ${run.info.runId} (serve it: kmlf models serve -m ${logged.uri})`,
+        `Model '${spec.logModel.name}' logged in run ${run.info.runId} (serve it: kmlf models serve -m ${
+          shellQuote(logged.uri)
+        })`,
       );
       const name = spec.logModel.registeredModelName;
       const version = name ? await registerLoggedModel(client, logged.uri, name) : undefined;
@@ -129,7 +131,9 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
       ended = true;
       if (version) {
         err(
-          `Model registered: "${version.name}" version ${version.version} (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
+          `Model registered: "${version.name}" version ${version.version} (serve it: kmlf models serve -m ${
+            shellQuote(`models:/${version.name}/${version.version}`)
+          })`,
         );
       }
       out(logged.uri);

@@ -9,7 +9,7 @@ import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
 import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
-import { err, out, style } from "./terminal.ts";
+import { err, out, shellQuote, style } from "./terminal.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 
 /** Options of `kmlf models register`. */
@@ -82,7 +82,7 @@ export async function modelsRegister(options: RegisterOptions): Promise<number> 
   });
   err(
     `Registered ${style.bold(`"${version.name}" version ${version.version}`)} from ${options.modelUri}` +
-      ` (serve it: kmlf models serve -m models:/${version.name}/${version.version})`,
+      ` (serve it: kmlf models serve -m ${shellQuote(`models:/${version.name}/${version.version}`)})`,
   );
   out(`models:/${version.name}/${version.version}`);
   return EXIT.ok;

@@ -5,7 +5,7 @@
 import { basename, dirname, join, resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
 import { EXIT } from "./exit_codes.ts";
-import { out, style } from "./terminal.ts";
+import { out, shellQuote, style } from "./terminal.ts";
 import { IRIS_FILES } from "./templates/iris_files.ts";
 import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/project_files.ts";
 import { kmlfImports, kmlfSourceRoot } from "./project_runtime.ts";
@@ -49,8 +49,8 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
   out(style.green(`✔ Created project "${name}" in ${root}`));
   out(
     options.example !== false
-      ? `  cd ${dir} && kmlf run training && kmlf mlflow ui`
-      : `  cd ${dir} && kmlf pipeline create <name> && kmlf run <name>`,
+      ? `  cd ${shellQuote(dir)} && kmlf run training && kmlf mlflow ui`
+      : `  cd ${shellQuote(dir)} && kmlf pipeline create <name> && kmlf run <name>`,
   );
   out(style.dim(`  ${join(dir, "README.md")} says how to run, track and view, and where things go`));
   return EXIT.ok;

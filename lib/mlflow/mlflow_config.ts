@@ -3,7 +3,7 @@
  * error with file:line:column and did-you-mean, plus kmlf's `tracking.log_files` and
  * `tracking.log_outputs_not_in_catalog`.
  */
-import { isAbsolute, resolve } from "../path.ts";
+import { foreignPathProblem, isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
 import { z } from "../zod/mod.ts";
 import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
@@ -168,6 +168,18 @@ export function parseMlflowConfig(
     });
   }
   const tags = raw.tracking.experiment.create_experiment_kwargs.tags ?? {};
+  const location = raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null;
+  const foreign = location === null ? undefined : foreignPathProblem(location);
+  if (foreign) {
+    throw new ConfigError(
+      "mlflow/config-invalid",
+      `Cannot use artifact_location "${location}": ${foreign.problem}`,
+      {
+        source: loaded.locate(["tracking", "experiment", "create_experiment_kwargs", "artifact_location"]),
+        hint: foreign.hint,
+      },
+    );
+  }
   return {
     server: {
       trackingUri: raw.server.mlflow_tracking_uri ?? null,
@@ -184,10 +196,7 @@ export function parseMlflowConfig(
       disableAutologging: raw.tracking.disable_tracking.disable_autologging,
       experiment: {
         name: raw.tracking.experiment.name ?? options.projectName,
-        artifactLocation: resolveArtifactLocation(
-          raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null,
-          options.projectRoot,
-        ),
+        artifactLocation: resolveArtifactLocation(location, options.projectRoot),
         tags: Object.fromEntries(Object.entries(tags).map(([k, v]) => [k, String(v)])),
         restoreIfDeleted: raw.tracking.experiment.restore_if_deleted,
       },
@@ -227,11 +236,14 @@ export function resolveTrackingUri(
   const uri = configured ?? options.envUri ?? "mlflow.db";
   if (/^sqlite:\/\/\//.test(uri)) {
     const path = uri.slice("sqlite:///".length);
-    return path.startsWith("/") ? uri : `sqlite:///${resolve(options.projectRoot, path)}`;
+    return path.startsWith("/") || foreignPathProblem(path)
+      ? uri
+      : `sqlite:///${resolve(options.projectRoot, path)}`;
   }
-  if (/^[a-z][\w+.-]*:/i.test(uri)) return uri;
+  // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse.
+  if (/^[a-z][\w+.-]*:/i.test(uri) || foreignPathProblem(uri)) return uri;
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
-  return abs.endsWith(".db") ? `sqlite:///${abs}` : `file://${abs}`;
+  return abs.endsWith(".db") ? `sqlite:///${abs}` : pathToFileUri(abs);
 }
 
 /**
@@ -247,7 +259,7 @@ export function resolveTrackingUri(
  */
 export function resolveArtifactLocation(location: string | null, projectRoot?: string): string | null {
   if (location === null || projectRoot === undefined || /^[a-z][\w+.-]*:/i.test(location)) return location;
-  return `file://${isAbsolute(location) ? location : resolve(projectRoot, location)}`;
+  return pathToFileUri(isAbsolute(location) ? location : resolve(projectRoot, location));
 }
 
 /**
@@ -316,7 +328,7 @@ export function trackingUriOrigin(config: MlflowConfig, envUri: string | undefin
 export function checkTrackingTarget(uri: string, origin: TrackingUriOrigin): void {
   const sqlite = uri.match(/^sqlite:\/\/\/(.+)$/);
   const file = uri.match(/^file:\/\/(\/.*)$/);
-  const path = sqlite ? sqlite[1] : file ? decodeURIComponent(file[1]) : undefined;
+  const path = sqlite ? sqlite[1] : file ? percentDecode(file[1]) : undefined;
   if (path === undefined) return;
   const stat = statIfAny(path);
   if (!stat || (sqlite ? !stat.isDirectory : stat.isDirectory)) return;

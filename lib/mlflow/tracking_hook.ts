@@ -20,6 +20,7 @@ import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from 
 import { refuseRunId } from "./workflow_run.ts";
 import { exportCredentials, namedRun, runTags, tagValue } from "./run_setup.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
+import { shellQuote } from "../shell_quote.ts";
 
 /** Everything the hook needs besides the config. */
 export interface TrackingHookOptions {
@@ -340,7 +341,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
           // KILLED and said so): no "Model logged" and no registered version from it.
           if (ended) return;
           for (const note of logged.notes) options.notify?.(`Model note: ${note}`);
-          options.notify?.(`Model logged: ${logged.uri} (serve it: kmlf models serve -m ${logged.uri})`);
+          options.notify?.(
+            `Model logged: ${logged.uri} (serve it: kmlf models serve -m ${shellQuote(logged.uri)})`,
+          );
           uri = logged.uri;
         } catch (error) {
           if (ended) return; // the run was ended meanwhile, its store closed: already said
@@ -354,7 +357,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
           try {
             const v = await registerLoggedModel(client, uri, name);
             options.notify?.(
-              `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m models:/${v.name}/${v.version})`,
+              `Model registered: "${v.name}" version ${v.version} (serve it: kmlf models serve -m ${
+                shellQuote(`models:/${v.name}/${v.version}`)
+              })`,
             );
           } catch (error) {
             await finish("FAILED", endTags("model not registered", error));

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "../path.ts";
+import { dirname, join, percentDecode, resolve } from "../path.ts";
 import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
@@ -104,7 +104,7 @@ function storeDirectory(uri: string): string | undefined {
   if (sqlite) return dirname(sqlite[1].startsWith("/") ? sqlite[1] : `/${sqlite[1]}`);
   if (uri.startsWith("file:")) {
     try {
-      return decodeURIComponent(new URL(uri).pathname);
+      return percentDecode(new URL(uri).pathname);
     } catch {
       return undefined;
     }

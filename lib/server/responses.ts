@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { pathToFileURL } from "../path.ts";
+import { pathToFileUri, pathToFileURL } from "../path.ts";
 import { TrackingError } from "../errors.ts";
 import { ioProblem } from "../io_errors.ts";
 import { errorToWire, mlflowError } from "../tracking/mod.ts";
@@ -85,7 +85,10 @@ export function serverPathRedactor(roots: Record<string, string | undefined>): (
   for (const [label, root] of Object.entries(roots)) {
     if (!root || root === "/") continue;
     const path = root.replace(/\/+$/, "");
-    pairs.push([pathToFileURL(path).href, label], [`file://${path}`, label], [path, label]);
+    pairs.push([pathToFileUri(path), label], [pathToFileURL(path).href, label], [`file://${path}`, label], [
+      path,
+      label,
+    ]);
   }
   pairs.sort((a, b) => b[0].length - a[0].length);
   return (message) => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, pathToFileURL, resolve } from "../path.ts";
+import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import {
   type DatasetInput,
   experimentToWire,
@@ -107,7 +107,7 @@ function datasetInputOf(d: ProtoMessage): DatasetInput {
  */
 function resolveLocalLocation(location: string, cwd: string): string {
   if (!location || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location) || isAbsolute(location)) return location;
-  return pathToFileURL(resolve(cwd, location)).href;
+  return pathToFileUri(resolve(cwd, location));
 }
 
 /** `_create_experiment`'s checks of the artifact location's URL parts. */

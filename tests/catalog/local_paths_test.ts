@@ -83,3 +83,29 @@ Deno.test("a project's own dataset type still receives URLs as written (it may f
   });
   assert.deepEqual(seen, [{ filepath: "s3://bucket/k.csv" }]);
 });
+
+Deno.test("a file:// filepath is read as Kedro reads it: %20, # and ? are letters of the name", async () => {
+  await inTempDir(async (root) => {
+    const target = join(root, "a b#1", "x%20y?.json");
+    const yaml = `x: {type: json, filepath: "file://${target}"}\n`;
+    const c = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
+    await c.save("x", { a: 1 });
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(target)), { a: 1 });
+    assert.equal((await c.get("x") as JsonDataset).filepath, target);
+  });
+});
+
+Deno.test("a file:// filepath naming a host (file://data/x.csv) is refused, located, with the path to write", async () => {
+  await inTempDir(async (root) => {
+    const yaml = `x: {type: json, filepath: "file://data/x.json"}\n`;
+    await assert.rejects(
+      async () => (await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root })).get("x"),
+      (e: DatasetError) => {
+        assert.equal(e.code, "catalog/bad-file-url");
+        assert.match(e.message, /"data" would be taken for one/);
+        assert.match(e.hint ?? "", /\(data\/x\.json\)/);
+        return true;
+      },
+    );
+  });
+});

@@ -10,6 +10,7 @@ import {
 } from "../../lib/mlflow/mod.ts";
 import { openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
+import { pathToFileUri } from "../../lib/path.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
 const parse = (yaml: string) => {
@@ -199,7 +200,7 @@ Deno.test("create_experiment_kwargs.artifact_location: a relative path is from t
     const store = await openStore("mlflow.db", { baseDir: dir });
     try {
       const experiment = await store.getExperimentByName("iris");
-      assert.equal(experiment?.artifactLocation, `file://${join(dir, "store/artifacts")}`);
+      assert.equal(experiment?.artifactLocation, pathToFileUri(join(dir, "store/artifacts")));
       const [run] = (await store.searchRuns({ experimentIds: [experiment!.experimentId] })).runs;
       const logged = join(dir, "store/artifacts", run.info.runId, "artifacts/model.pkl");
       assert.ok((await Deno.stat(logged)).isFile, logged);
@@ -213,4 +214,33 @@ Deno.test("create_experiment_kwargs.artifact_location: a relative path is from t
   assert.equal(resolveArtifactLocation("/abs/artifacts", "/p"), "file:///abs/artifacts");
   assert.equal(resolveArtifactLocation("file:///x", "/p"), "file:///x");
   assert.equal(resolveArtifactLocation(null, "/p"), null);
+});
+
+Deno.test("artifact_location and tracking URIs spell a project folder's %, # and spaces as MLflow does; ~ and C:\\ are refused", () => {
+  assert.equal(resolveArtifactLocation("arts", "/p r%o#j"), "file:///p%20r%25o%23j/arts");
+  assert.equal(
+    resolveTrackingUri(null, { projectRoot: "/p r%o#j", envUri: "mlruns" }),
+    "file:///p%20r%25o%23j/mlruns",
+  );
+  // SQLAlchemy reads a sqlite URI's path literally: no escapes there.
+  assert.equal(resolveTrackingUri(null, { projectRoot: "/p r%o#j" }), "sqlite:////p r%o#j/mlflow.db");
+  // Left as written, for the store to refuse with the URI the user wrote.
+  assert.equal(resolveTrackingUri("~/mlruns", { projectRoot: "/p" }), "~/mlruns");
+  assert.equal(resolveTrackingUri("sqlite:///~/m.db", { projectRoot: "/p" }), "sqlite:///~/m.db");
+  if (Deno.build.os === "windows") return;
+  for (const location of ["~/artifacts", "C:\\artifacts"]) {
+    assert.throws(
+      () =>
+        parse(
+          `tracking:\n  experiment:\n    create_experiment_kwargs:\n      artifact_location: '${location}'\n`,
+        ),
+      (e: unknown) => {
+        const error = e as ConfigError;
+        assert.equal(error.code, "mlflow/config-invalid");
+        assert.ok(error.message.includes(location) && error.hint, error.message);
+        assert.equal(error.source?.line, 4);
+        return true;
+      },
+    );
+  }
 });

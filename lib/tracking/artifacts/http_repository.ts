@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { basename, dirname, join, relative } from "../../path.ts";
+import { basename, dirname, join, percentDecode, relative } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
 import {
@@ -249,13 +249,13 @@ export function proxyLocation(
   if (proxied) {
     const [, host, path = ""] = proxied;
     const base = host ? `${new URL(trackingUrl).protocol}//${host}` : trackingUrl.replace(/\/+$/, "");
-    return { endpoint: `${base}${ARTIFACTS_ENDPOINT}`, root: trimSlashes(decodeURIComponent(path)) };
+    return { endpoint: `${base}${ARTIFACTS_ENDPOINT}`, root: trimSlashes(percentDecode(path)) };
   }
   if (/^https?:\/\//i.test(artifactUri)) {
     const at = artifactUri.indexOf("/mlflow-artifacts/artifacts");
     if (at < 0) return undefined;
     const endpoint = artifactUri.slice(0, at + "/mlflow-artifacts/artifacts".length);
-    return { endpoint, root: trimSlashes(decodeURIComponent(artifactUri.slice(endpoint.length))) };
+    return { endpoint, root: trimSlashes(percentDecode(artifactUri.slice(endpoint.length))) };
   }
   return undefined;
 }

@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
+import { fileURLToPath, isAbsolute, percentDecode, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 
 /** A parsed model URI. */
@@ -66,7 +66,7 @@ export function parseModelUri(uri: string, options: { baseDir?: string } = {}): 
   if (/^file:/i.test(text)) {
     const path = /^file:\/\//i.test(text)
       ? fileURLToPath(text)
-      : resolve(options.baseDir ?? Deno.cwd(), decodeURIComponent(text.slice(5)));
+      : resolve(options.baseDir ?? Deno.cwd(), percentDecode(text.slice(5)));
     return { kind: "local", uri: text, path };
   }
   const scheme = text.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];

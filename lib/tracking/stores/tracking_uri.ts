@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { fileURLToPath, isAbsolute, resolve } from "../../path.ts";
+import { fileURLToPath, foreignPathProblem, isAbsolute, percentDecode, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { maskUriCredentials } from "../../uri_credentials.ts";
 
@@ -76,7 +76,10 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
     );
   }
   const text = uri.trim();
-  const abs = (p: string) => (isAbsolute(p) ? resolve(p) : resolve(options.baseDir, p));
+  const abs = (p: string) => {
+    checkLocalPath(p, uri);
+    return isAbsolute(p) ? resolve(p) : resolve(options.baseDir, p);
+  };
   if (text === "") {
     throw new TrackingError("tracking/unsupported-uri", "Cannot use an empty tracking URI", {
       hint: `use one of: ${SUPPORTED}`,
@@ -97,10 +100,11 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
         },
       );
     }
-    return { kind: "sqlite", uri: text, path: abs(decodeURIComponent(m[1])) };
+    // SQLAlchemy takes the database path literally (only user and password are percent-decoded).
+    return { kind: "sqlite", uri: text, path: abs(m[1]) };
   }
   if (/^file:/i.test(text)) {
-    const path = /^file:\/\//i.test(text) ? fileURLToPath(text) : abs(decodeURIComponent(text.slice(5)));
+    const path = /^file:\/\//i.test(text) ? fileUriPath(text, uri) : abs(percentDecode(text.slice(5)));
     return { kind: "file", uri: text, path };
   }
   if (/^https?:\/\//i.test(text)) return { kind: "rest", uri: text, url: text.replace(/\/+$/, "") };
@@ -133,6 +137,36 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
   return SQLITE_EXTENSIONS.test(path)
     ? { kind: "sqlite", uri: `sqlite:///${path}`, path }
     : { kind: "file", uri: text, path };
+}
+
+/** Refuses a local store path no user means the way MLflow would take it (`~/…`, `C:\\…` off Windows). */
+function checkLocalPath(path: string, uri: string): void {
+  const foreign = foreignPathProblem(path);
+  if (foreign) {
+    throw new TrackingError(
+      "tracking/unsupported-uri",
+      `Cannot use tracking URI "${uri}": ${foreign.problem}`,
+      {
+        hint: foreign.hint,
+      },
+    );
+  }
+}
+
+/** The path of a `file://` URI; one naming another host (`file://server/share`) is refused. */
+function fileUriPath(text: string, uri: string): string {
+  let path: string;
+  try {
+    path = fileURLToPath(text);
+  } catch (e) {
+    throw new TrackingError(
+      "tracking/unsupported-uri",
+      `Cannot use tracking URI "${uri}": ${e instanceof Error ? e.message : String(e)}`,
+      { hint: "write file:///<absolute path> (three slashes: a file: URI names no host), or the plain path" },
+    );
+  }
+  checkLocalPath(path, uri);
+  return path;
 }
 
 /**

@@ -5,7 +5,7 @@
  * operations live in `file_experiments.ts`, reading and writing run folders in `file_read.ts` and
  * `run_writes.ts`.
  */
-import { join, pathToFileURL, resolve } from "../../../path.ts";
+import { join, pathToFileUri, resolve } from "../../../path.ts";
 import type { ArtifactRepository } from "../../artifacts/artifact_repository.ts";
 import { artifactRepositoryFor } from "../../artifacts/repository_for.ts";
 import {
@@ -89,7 +89,7 @@ export class FileStore implements TrackingStore {
     this.#runs = new RunFolders(root);
     this.registry = new FileRegistry(root);
     this.hardDeletes = fileHardDeletes(root, this.#runs);
-    this.uri = pathToFileURL(root).href;
+    this.uri = pathToFileUri(root);
     this.artifactRoot = artifactRoot.replace(/\/$/, "");
     this.#experiments = new FileExperiments(root, this.artifactRoot);
     this.#validation = validation;
@@ -101,7 +101,7 @@ export class FileStore implements TrackingStore {
     options: { artifactRoot?: string; truncateLongValues?: boolean } = {},
   ): Promise<FileStore> {
     const abs = resolve(root);
-    const store = new FileStore(abs, options.artifactRoot ?? pathToFileURL(abs).href, {
+    const store = new FileStore(abs, options.artifactRoot ?? pathToFileUri(abs), {
       truncateLongValues: options.truncateLongValues,
     });
     Deno.mkdirSync(join(abs, TRASH), { recursive: true });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, isAbsolute, join, pathToFileURL, resolve } from "../../../path.ts";
+import { dirname, isAbsolute, join, pathToFileUri, resolve } from "../../../path.ts";
 import { appendToUri } from "../sql/rows.ts";
 import { resolveArtifactRoot, type TrackingTarget } from "../tracking_uri.ts";
 import { openError, SqliteDb } from "./db.ts";
@@ -54,7 +54,7 @@ const HAS_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]+:/;
  */
 export function artifactRootUri(root: string, baseDir: string): string {
   if (HAS_SCHEME.test(root)) return root.replace(/\/+$/, "");
-  return pathToFileURL(isAbsolute(root) ? root : resolve(baseDir, root)).href.replace(/\/+$/, "");
+  return pathToFileUri(isAbsolute(root) ? root : resolve(baseDir, root)).replace(/\/+$/, "");
 }
 
 /**
