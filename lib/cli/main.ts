@@ -11,9 +11,9 @@ import { modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
 import { addModelsCommands } from "./models_command_tree.ts";
 import { addProjectCommands } from "./project_command_tree.ts";
-import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
 import { addGcCommand } from "./gc_command_tree.ts";
 import { addStoreCommands } from "./store_command_tree.ts";
+import { addServerCommand } from "./server_command_tree.ts";
 
 /** Options every project command accepts. */
 export interface GlobalOptions {
@@ -72,21 +72,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
   addStoreCommands(program, { argv, state });
   addGcCommand(program, { argv, state });
 
-  addServeArtifactsOptions(
-    program.command("server").description("Serve a tracking store outside a project, like `mlflow server`")
-      .option(
-        "--backend-store-uri <uri>",
-        "tracking store: sqlite:///path.db, a .db path, an mlruns folder or postgresql://user:pass@host/db " +
-          "(default: mlflow.db)",
-      ),
-    "mlflow-server",
-  )
-    .option("-p, --port <port>", "port", "5000")
-    .option("--host <host>", "address to bind", "127.0.0.1")
-    .action(async (options) => {
-      const { serverCommand } = await modules.server();
-      state.exitCode = await serverCommand(options);
-    });
+  addServerCommand(program, { argv, state });
 
   program.command("new").description("Create a new kmlf project")
     .argument("<dir>", "directory to create")

@@ -18,9 +18,11 @@ import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
 import { readTextFile } from "../file_io.ts";
 import { writeOutputFile } from "./output_file.ts";
+import type { MlflowModelsFlags } from "./mlflow_models_flags.ts";
+import { checkMlflowModelsFlags } from "./mlflow_models_check.ts";
 
 /** Options of `kmlf models predict`. */
-export interface PredictOptions {
+export interface PredictOptions extends MlflowModelsFlags {
   modelUri: string;
   inputPath: string;
   outputPath?: string;
@@ -31,10 +33,12 @@ export interface PredictOptions {
 }
 
 /** Options of `kmlf models serve`. */
-export interface ServeOptions {
+export interface ServeOptions extends MlflowModelsFlags {
   modelUri: string;
-  host: string;
-  port: string;
+  /** Default: `$MLFLOW_HOST`, else 127.0.0.1 (as `mlflow models serve`). */
+  host?: string;
+  /** Default: `$MLFLOW_PORT`, else 5001. */
+  port?: string;
   maxBodySize?: string;
   timeout?: string;
   env?: string;
@@ -70,6 +74,7 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
  */
 export async function modelsPredict(options: PredictOptions): Promise<number> {
   try {
+    checkMlflowModelsFlags(options);
     const kind = contentTypeOf(options.contentType, options.inputPath);
     const text = await readTextFile(options.inputPath).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
@@ -106,9 +111,17 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
  * ```
  */
 export async function modelsServe(options: ServeOptions): Promise<number> {
-  const port = parsePort(options.port, "--port");
+  checkMlflowModelsFlags(options);
+  // A flag, else the variable `mlflow models serve` reads for it (click reads an empty one as unset).
+  const env = (name: string) => Deno.env.get(name) || undefined;
+  const port = options.port !== undefined
+    ? parsePort(options.port, "--port")
+    : parsePort(env("MLFLOW_PORT") ?? 5001, env("MLFLOW_PORT") ? "MLFLOW_PORT (for --port)" : "--port");
+  const host = options.host ?? env("MLFLOW_HOST") ?? "127.0.0.1";
+  const timeoutFromEnv = options.timeout === undefined && env("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT");
+  const timeout = options.timeout ?? env("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT");
   const maxBodyMb = Number(options.maxBodySize ?? 16);
-  const timeoutS = Number(options.timeout ?? 60);
+  const timeoutS = Number(timeout ?? 60);
   if (!(maxBodyMb > 0)) {
     throw new UsageError(
       "cli/bad-option",
@@ -119,21 +132,27 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
   if (!(timeoutS > 0)) {
     throw new UsageError(
       "cli/bad-option",
-      `--timeout must be a positive number of seconds, got "${options.timeout}"`,
+      `${timeoutFromEnv ? "MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT (for --timeout)" : "--timeout"} must be a ` +
+        `positive number of seconds, got "${timeout}"`,
       { hint: "e.g. --timeout 30" },
     );
   }
   const { model } = await openModel(options);
-  const exposed = loopbackHostsFor(options.host) === undefined;
-  const allowedHosts = allowedHostsFor(options.host, Deno.env.get(ALLOWED_HOSTS_ENV));
+  const exposed = loopbackHostsFor(host) === undefined;
+  const allowedHosts = allowedHostsFor(host, Deno.env.get(ALLOWED_HOSTS_ENV));
   const running = startServer(
     scoringHandler(model, {
       maxBodyBytes: maxBodyMb * 1024 * 1024,
       timeoutMs: timeoutS * 1000,
       allowedHosts,
     }),
-    { hostname: options.host, port },
+    { hostname: host, port },
   );
+  // Listening for Ctrl-C before saying "listening on", so a signal sent on that line stops cleanly.
+  const stop = () => running.shutdown();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  options.signal?.addEventListener("abort", stop);
   const origin = model.origin;
   const which = [
     origin?.registered ? `"${origin.registered.name}" version ${origin.registered.version}` : "",
@@ -146,14 +165,10 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
   out(`  listening on ${style.bold(running.url)}  POST /invocations, GET /ping  (Ctrl-C to stop)`);
   if (exposed) {
     err(
-      style.yellow(`⚠ Listening on ${options.host}: anyone who can reach this machine can call the model.`),
+      style.yellow(`⚠ Listening on ${host}: anyone who can reach this machine can call the model.`),
     );
   }
   options.onListening?.(running.url);
-  const stop = () => running.shutdown();
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, stop);
-  options.signal?.addEventListener("abort", stop);
   try {
     await running.finished;
   } finally {

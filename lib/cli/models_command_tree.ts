@@ -1,6 +1,7 @@
 /** The logged-model commands of the `kmlf` command tree: `kmlf models predict|serve|register|alias`. */
 import type { Command } from "./_commander/index.js";
 import { type CommandContext, modules } from "./command_modules.ts";
+import { addMlflowModelsFlags } from "./mlflow_models_flags.ts";
 
 /**
  * Adds `kmlf models` and its subcommands to `program`.
@@ -15,7 +16,7 @@ export function addModelsCommands(program: Command, ctx: CommandContext): void {
   const models = program.command("models").description(
     "Use models logged by kmlf: batch predictions, serving, registering and aliases",
   );
-  models.command("predict").description("Predict a CSV or JSON file with a logged model")
+  const predict = models.command("predict").description("Predict a CSV or JSON file with a logged model")
     .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, a folder, …")
     .requiredOption(
       "-i, --input-path <file>",
@@ -23,20 +24,27 @@ export function addModelsCommands(program: Command, ctx: CommandContext): void {
     )
     .option("-o, --output-path <file>", "write here instead of stdout (.csv → CSV rows, else JSON)")
     .option("-t, --content-type <type>", "json or csv (default: from the file extension)")
-    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)");
+  addMlflowModelsFlags(predict, "predict")
     .action(async (options, command) => {
       const { modelsPredict } = await modules.models();
       state.exitCode = await modelsPredict({ ...command.optsWithGlobals(), ...options });
     });
-  models.command("serve").description(
+  const serve = models.command("serve").description(
     "Serve a logged model with MLflow's scoring protocol (POST /invocations)",
   )
+    // As in `mlflow models serve`, -h is the host: help is --help only.
+    .helpOption("--help", "display help for command")
     .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, a folder, …")
-    .option("-p, --port <port>", "port", "5001")
-    .option("--host <host>", "address to bind", "127.0.0.1")
+    .option("-p, --port <port>", "port (default: $MLFLOW_PORT, else 5001)")
+    .option("-h, --host <host>", "address to bind (default: $MLFLOW_HOST, else 127.0.0.1)")
     .option("--max-body-size <MiB>", "largest request body; larger ones get 413", "16")
-    .option("--timeout <seconds>", "a prediction taking longer gets 504", "60")
-    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .option(
+      "-t, --timeout <seconds>",
+      "a prediction taking longer gets 504 (default: $MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT, else 60)",
+    )
+    .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)");
+  addMlflowModelsFlags(serve, "serve")
     .action(async (options, command) => {
       const { modelsServe } = await modules.models();
       state.exitCode = await modelsServe({ ...command.optsWithGlobals(), ...options });

@@ -12,7 +12,13 @@
  */
 import { KmlfError, TrackingError, UsageError } from "../errors.ts";
 import { authEnabled, serverAuthFromEnv } from "../server/auth.ts";
-import { type Handler, healthFirst, type RunningServer, startServer } from "../server/serve.ts";
+import {
+  type Handler,
+  healthFirst,
+  type RunningServer,
+  startServer,
+  withStaticPrefix,
+} from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
 import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
 import { checkLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
@@ -58,6 +64,8 @@ export interface ServeTrackingOptions {
   artifactsDestination: string;
   /** Artifact root for new experiments (`mlflow-artifacts:/` makes clients upload through the proxy). */
   defaultArtifactRoot?: string;
+  /** `--static-prefix`: every route served under this path (`/mlflow`), checked by `checkStaticPrefix`. */
+  staticPrefix?: string;
   /** `--no-serve-artifacts` / `--artifacts-only` (default: everything served). */
   mode?: { serveArtifacts: boolean; artifactsOnly: boolean };
   /** Resolves once the server is listening (tests use it to learn the port); default: wait for a signal. */
@@ -135,16 +143,26 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   try {
     // `kmlf mlflow ui` opens on its experiment, created first if need be: it needs the store at once.
     startPage = options.experiment && await experimentPage(await prepared.open(), options.experiment);
-    server = startServer(healthFirst(loadApi), { hostname: options.host, port: options.port });
+    const handler = healthFirst(loadApi);
+    server = startServer(options.staticPrefix ? withStaticPrefix(options.staticPrefix, handler) : handler, {
+      hostname: options.host,
+      port: options.port,
+    });
   } catch (error) {
     await prepared.close();
     throw error;
   }
+  // Listening for Ctrl-C before saying "listening on", so a signal sent on that line stops cleanly.
+  const stop = () => server.shutdown();
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) Deno.addSignalListener(s, stop);
+  options.signal?.addEventListener("abort", stop);
   // Server logs are kept and shared (a pod's log): the store's password never goes there.
   out(`kmlf tracking server for ${style.bold(maskUriCredentials(options.trackingUri))}`);
-  out(`  listening on ${style.bold(server.url)}  (Ctrl-C to stop)`);
+  const url = options.staticPrefix ? new URL(`${options.staticPrefix}/`, server.url).href : server.url;
+  out(`  listening on ${style.bold(url)}  (Ctrl-C to stop)`);
   if (startPage) {
-    out(`  opens on experiment "${options.experiment!.name}": ${new URL(startPage, server.url).href}`);
+    out(`  opens on experiment "${options.experiment!.name}": ${new URL(startPage, url).href}`);
   }
   if (exposed) {
     err(
@@ -156,11 +174,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
       ),
     );
   }
-  options.onListening?.(server.url);
-  const stop = () => server.shutdown();
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  for (const s of signals) Deno.addSignalListener(s, stop);
-  options.signal?.addEventListener("abort", stop);
+  options.onListening?.(url);
   try {
     await server.finished;
   } finally {

@@ -46,6 +46,40 @@ export function healthFirst(load: () => Promise<Handler>): Handler {
       : loaded().then((handle) => handle(request));
 }
 
+/**
+ * `mlflow server --static-prefix`: every route (UI, API, `/health`) is served under `prefix` (e.g.
+ * `/mlflow` behind a reverse proxy), the prefix taken off before `handler` routes; the bare prefix
+ * redirects to `prefix/` (the UI's addresses are relative to it) and any other path is a 404, as in
+ * MLflow. `prefix` is already checked (`checkStaticPrefix`).
+ *
+ * @example
+ * ```ts
+ * const server = startServer(withStaticPrefix("/mlflow", handler), { port: 5000 });
+ * ```
+ */
+export function withStaticPrefix(prefix: string, handler: Handler): Handler {
+  return (request) => {
+    const path = rawPath(request.url);
+    const url = new URL(request.url);
+    if (path === prefix) {
+      return Promise.resolve(
+        new Response(null, { status: 308, headers: { location: `${prefix}/${url.search}` } }),
+      );
+    }
+    if (!path.startsWith(`${prefix}/`)) {
+      return Promise.resolve(
+        new Response(`Not found: ${path} (this server answers under ${prefix}/, its --static-prefix)`, {
+          status: 404,
+          headers: { "content-type": "text/plain; charset=utf-8" },
+        }),
+      );
+    }
+    const origin = request.url.match(/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/)?.[0] ?? "";
+    const rest = request.url.slice(origin.length + prefix.length);
+    return handler(new Request(origin + rest, request));
+  };
+}
+
 /** Options of {@link startServer}. */
 export interface StartServerOptions {
   /** Default 127.0.0.1. */
