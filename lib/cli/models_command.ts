@@ -116,7 +116,7 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
   const env = (name: string) => Deno.env.get(name) || undefined;
   const port = options.port !== undefined
     ? parsePort(options.port, "--port")
-    : parsePort(env("MLFLOW_PORT") ?? 5001, env("MLFLOW_PORT") ? "MLFLOW_PORT (for --port)" : "--port");
+    : parsePort(env("MLFLOW_PORT") ?? 5001, "--port", env("MLFLOW_PORT") ? "MLFLOW_PORT" : undefined);
   const host = options.host ?? env("MLFLOW_HOST") ?? "127.0.0.1";
   const timeoutFromEnv = options.timeout === undefined && env("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT");
   const timeout = options.timeout ?? env("MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT");

@@ -85,21 +85,27 @@ export interface ServeTrackingOptions {
 }
 
 /**
- * A `--port` value as a port number, or a usage error naming the flag.
+ * A `--port` value as a port number, or a usage error naming where the value came from: the flag, or the
+ * environment variable that stands for it (`variable`, e.g. MLFLOW_PORT).
  *
  * @example
  * ```ts
  * parsePort("5002", "--port"); // 5002
+ * parsePort(Deno.env.get("MLFLOW_PORT")!, "--port", "MLFLOW_PORT");
  * ```
  */
-export function parsePort(value: string | number, flag: string): number {
+export function parsePort(value: string | number, flag: string, variable?: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(
       "cli/invalid-port",
-      `${flag} must be a port number between 0 and 65535, got "${value}"`,
+      `${
+        variable ? `${variable} (for ${flag})` : flag
+      } must be a port number between 0 and 65535, got "${value}"`,
       {
-        hint: `e.g. ${flag} 5002`,
+        hint: variable
+          ? `set ${variable} to a port number (e.g. 5002), unset it, or pass ${flag}`
+          : `e.g. ${flag} 5002`,
       },
     );
   }

@@ -142,20 +142,6 @@ function checkMlflowOnlyFlags(
   }
 }
 
-/** The port from `--port` or `MLFLOW_PORT`, an error naming the one that holds a bad value. */
-function serverPort(value: string | undefined, source: string): number {
-  if (value === undefined) return 5000;
-  if (source === "--port") return parsePort(value, "--port");
-  try {
-    return parsePort(value, "--port");
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    throw new UsageError(error.code, error.message.replace("--port", source), {
-      hint: "set MLFLOW_PORT to a port number (e.g. 5002), unset it, or pass --port",
-    });
-  }
-}
-
 /**
  * Serves a store until Ctrl-C.
  *
@@ -188,7 +174,9 @@ export async function serverCommand(
     trackingUri,
     baseDir: cwd,
     host: pick(options.host, env, "--host", "MLFLOW_HOST").value ?? "127.0.0.1",
-    port: serverPort(port.value, port.source),
+    port: port.value === undefined
+      ? 5000
+      : parsePort(port.value, "--port", port.source === "--port" ? undefined : "MLFLOW_PORT"),
     staticPrefix: prefix.value === undefined ? undefined : checkStaticPrefix(prefix.value, prefix.source),
     ...artifacts,
     ...serveOptions,

@@ -75,7 +75,7 @@ Deno.test("models predict|serve: an --env-manager MLflow refuses, contradicting 
     [
       ["serve"],
       { MLFLOW_PORT: "http" },
-      /MLFLOW_PORT \(for --port\) must be a port number between 0 and 65535/,
+      /MLFLOW_PORT \(for --port\) must be a port number between 0 and 65535.*\n.*set MLFLOW_PORT to a port number \(e\.g\. 5002\), unset it, or pass --port/,
     ],
   ];
   for (const [args, env, message] of cases) {
