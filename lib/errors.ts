@@ -10,7 +10,7 @@
 
 /** Where in the user's files an error comes from. `line` and `column` are 1-based. */
 export interface SourceLocation {
-  /** The file, as given to kmlf (usually absolute; rendered relative to the working directory). */
+  /** The file, usually an absolute path ({@link renderError} shows it relative to `relativeTo`). */
   file?: string;
   /** 1-based line. */
   line?: number;
@@ -69,9 +69,9 @@ export class KmlfError extends Error {
  *
  * @example
  * ```ts
- * throw new ConfigError("config/missing-key", "Missing key model.lr", {
- *   source: { file: "conf/base/parameters.yml", keyPath: "model" },
- *   hint: "add lr under model",
+ * throw new ConfigError("config/not-a-mapping", "conf/base/parameters.yml must contain a mapping", {
+ *   source: { file: "conf/base/parameters.yml", line: 1, column: 1 },
+ *   hint: "write `key: value` entries at the top level",
  * });
  * ```
  */

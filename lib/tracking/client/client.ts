@@ -148,10 +148,7 @@ export class MlflowClient {
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     return await this.store.renameExperiment(experimentIdArgument(experimentId, "renameExperiment"), newName);
   }
-  /**
-   * Soft-deletes an experiment and its runs (lifecycle stage "deleted"; `kmlf mlflow gc` removes them for
-   * good).
-   */
+  /** Soft-deletes an experiment and its runs (lifecycle stage "deleted"; `kmlf gc` removes them for good). */
   async deleteExperiment(experimentId: string): Promise<void> {
     return await this.store.deleteExperiment(experimentIdArgument(experimentId, "deleteExperiment"));
   }

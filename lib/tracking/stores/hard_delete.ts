@@ -15,7 +15,7 @@ export interface DeletedRun {
   experimentId: string;
   /** When it was deleted (ms), or null when the store recorded no time (runs deleted by old MLflow versions). */
   deletedTime: number | null;
-  /** Where its artifacts are, to remove them before the run. */
+  /** Where its artifacts are (`kmlf gc` removes them before the run's rows). */
   artifactUri: string;
 }
 
