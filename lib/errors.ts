@@ -10,8 +10,11 @@
 
 /** Where in the user's files an error comes from. `line` and `column` are 1-based. */
 export interface SourceLocation {
+  /** The file, usually an absolute path ({@link renderError} shows it relative to `relativeTo`). */
   file?: string;
+  /** 1-based line. */
   line?: number;
+  /** 1-based column. */
   column?: number;
   /** Dotted/indexed key path inside the file, e.g. `nodes[2].inputs[0]` or `model.lr`. */
   keyPath?: string;
@@ -41,11 +44,16 @@ export interface KmlfErrorOptions {
  * ```
  */
 export class KmlfError extends Error {
+  /** Stable machine-readable code, `area/problem` (e.g. `catalog/unknown-dataset`); safe to branch on. */
   readonly code: string;
+  /** Where in the user's files the problem is, when known. */
   readonly source?: SourceLocation;
+  /** What to do about it, rendered as `hint:`. */
   readonly hint?: string;
+  /** True when the cause was thrown by the user's own module code (its stack frames are shown). */
   readonly userCode?: boolean;
 
+  /** `code` is the stable code, `message` the one-line description ("Cannot <action>: <state>"). */
   constructor(code: string, message: string, options: KmlfErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
@@ -56,17 +64,72 @@ export class KmlfError extends Error {
   }
 }
 
-/** A problem in `conf/` files, `kmlf.yml` or `--params`. */
+/**
+ * A problem in `conf/` files, `kmlf.yml` or `--params`.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError("config/not-a-mapping", "conf/base/parameters.yml must contain a mapping", {
+ *   source: { file: "conf/base/parameters.yml", line: 1, column: 1 },
+ *   hint: "write `key: value` entries at the top level",
+ * });
+ * ```
+ */
 export class ConfigError extends KmlfError {}
-/** A dataset could not be created, loaded or saved. */
+/**
+ * A dataset could not be created, loaded or saved.
+ *
+ * @example
+ * ```ts
+ * try { await catalog.load("companies"); } catch (e) {
+ *   if (e instanceof DatasetError && e.code === "dataset/file-not-found") console.log(e.hint);
+ * }
+ * ```
+ */
 export class DatasetError extends KmlfError {}
-/** A pipeline YAML file or the graph it describes is invalid. */
+/**
+ * A pipeline YAML file or the graph it describes is invalid.
+ *
+ * @example
+ * ```ts
+ * try { new Pipeline(nodes); } catch (e) {
+ *   if (e instanceof PipelineDefinitionError) console.log(e.code, e.source);
+ * }
+ * ```
+ */
 export class PipelineDefinitionError extends KmlfError {}
-/** A node function failed while running. `cause` holds the user's error with its stack. */
+/**
+ * A node function failed while running. `cause` holds the user's error with its stack.
+ *
+ * @example
+ * ```ts
+ * try { await node.run({ a: 2 }); } catch (e) {
+ *   if (e instanceof NodeError) console.log(e.cause);
+ * }
+ * ```
+ */
 export class NodeError extends KmlfError {}
-/** A pipeline run failed while running (exit code 1, unlike configuration problems). */
+/**
+ * A pipeline run failed while running (exit code 1, unlike configuration problems).
+ *
+ * @example
+ * ```ts
+ * try { await session.run(); } catch (e) {
+ *   if (e instanceof RunError) console.error(renderError(e));
+ * }
+ * ```
+ */
 export class RunError extends KmlfError {}
-/** A hook implementation threw. */
+/**
+ * A hook implementation threw.
+ *
+ * @example
+ * ```ts
+ * try { await hooks.call("afterNodeRun", args); } catch (e) {
+ *   if (e instanceof HookError) console.log(e.message); // names the hook and its origin
+ * }
+ * ```
+ */
 export class HookError extends KmlfError {}
 /**
  * A pipeline run stopped by SIGINT/SIGTERM: tracked runs end KILLED, and kmlf exits like a killed process
@@ -79,9 +142,25 @@ export class RunInterruptedError extends RunError {
     this.signal = signal;
   }
 }
-/** A tracking store rejected an operation (MLflow error codes live in `code`, e.g. `INVALID_PARAMETER_VALUE`). */
+/**
+ * A tracking store rejected an operation (MLflow error codes live in `code`, e.g. `INVALID_PARAMETER_VALUE`).
+ *
+ * @example
+ * ```ts
+ * try { await client.getRun("0123"); } catch (e) {
+ *   if (e instanceof TrackingError && e.code === "RESOURCE_DOES_NOT_EXIST") console.log("no such run");
+ * }
+ * ```
+ */
 export class TrackingError extends KmlfError {}
-/** Bad command-line usage. */
+/**
+ * Bad command-line usage.
+ *
+ * @example
+ * ```ts
+ * throw new UsageError("cli/bad-flag", "Unknown flag --pipline", { hint: 'did you mean "--pipeline"?' });
+ * ```
+ */
 export class UsageError extends KmlfError {}
 
 /**
@@ -94,7 +173,9 @@ export class UsageError extends KmlfError {}
  * ```
  */
 export class KmlfAggregateError extends KmlfError {
+  /** The collected problems, in the order found. */
   readonly errors: readonly KmlfError[];
+  /** Wraps several problems; with exactly one, the aggregate takes its code. */
   constructor(errors: readonly KmlfError[], summary?: string) {
     super(
       errors.length === 1 ? errors[0].code : "validation/multiple",

@@ -7,8 +7,11 @@ import type { Hooks } from "./hooks/mod.ts";
 
 /** What a plugin can see of the project when a session starts. */
 export interface PluginContext {
+  /** Absolute path of the project root. */
   projectRoot: string;
+  /** The project's name (kmlf.yml's `name`). */
   projectName: string;
+  /** The configuration environment of the session. */
   env: string;
   /** Loads one config type (e.g. "mlflow") through the config loader: env overlay + interpolation. */
   loadConfig(
@@ -39,11 +42,13 @@ export interface PluginContext {
  * ```
  */
 export interface Plugin {
+  /** The plugin's name: shown in errors, matched by `disable_hooks_for_plugins`. */
   name: string;
   /** `${name:args}` resolvers the plugin adds to config interpolation (e.g. `km.random_name`). */
   resolvers?: Record<string, (args: unknown[]) => unknown>;
   /** Adds dataset types; `context` is the project's when the catalog is built for one (not for `kmlf info`). */
   registerDatasets?(registry: DatasetRegistry, context?: PluginContext): void;
+  /** The hooks the plugin adds to the session (undefined: none). */
   hooks?(context: PluginContext): Hooks | undefined | Promise<Hooks | undefined>;
   /** Called instead of `hooks` when kmlf.yml's `disable_hooks_for_plugins` names this plugin. */
   hooksDisabled?(context: PluginContext): void | Promise<void>;

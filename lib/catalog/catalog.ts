@@ -36,6 +36,7 @@ const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
 export class Catalog {
   /** The version every versioned dataset of this catalog saves (the run id). */
   readonly saveVersion: string | undefined;
+  /** The dataset types this catalog builds entries with. */
   readonly registry: DatasetRegistry;
   /** Broken entries that none of the used names needs (see {@link CatalogOptions.used}). */
   readonly warnings: CatalogWarning[] = [];
@@ -346,6 +347,11 @@ export class Catalog {
     return this.#sourceNames.has(name) ? this.#locate([name]) : undefined;
   }
 
+  /**
+   * The dataset factory pattern (`"{name}_data"`) that matches `name`, most specific first, with its resolved
+   * config.
+   * @ignore
+   */
   private matchPattern(
     name: string,
   ): { pattern: DatasetPattern; config: Record<string, unknown>; source?: SourceLocation } | undefined {

@@ -20,8 +20,11 @@
  * ```
  */
 export interface Dataset<T = unknown> {
+  /** Reads the data; a missing source is a `DatasetError` naming it. */
   load(): Promise<T> | T;
+  /** Writes the data, replacing what was there. */
   save(data: T): Promise<void> | void;
+  /** Whether there is data to load (`--only-missing-outputs` and `kmlf catalog` ask). */
   exists(): Promise<boolean> | boolean;
   /** Frees cached/in-memory data (called after the last consumer of an intermediate dataset ran). */
   release?(): Promise<void> | void;

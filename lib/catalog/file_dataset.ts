@@ -36,9 +36,13 @@ export interface FileDatasetOptions {
  * ```
  */
 export abstract class FileDataset<T = unknown> implements Dataset<T> {
+  /** Absolute path of the file (for a versioned dataset, the folder holding the versions). */
   readonly filepath: string;
+  /** The entry's `load_args`, as written (snake_case). */
   readonly loadArgs: Record<string, unknown>;
+  /** The entry's `save_args`, as written (snake_case). */
   readonly saveArgs: Record<string, unknown>;
+  /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
   /** Version resolution; undefined when the dataset is not versioned. */
   readonly versioned: VersionedPath | undefined;
@@ -46,6 +50,10 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   lastPath?: string;
   #lastSaved?: string;
 
+  /**
+   * Refuses an empty `filepath` (`dataset/missing-filepath`) and a remote URL (this dataset reads local
+   * files).
+   */
   constructor(options: FileDatasetOptions) {
     if (typeof options.filepath !== "string" || options.filepath === "") {
       throw new DatasetError("dataset/missing-filepath", `${new.target.name} needs a filepath`, {
@@ -66,6 +74,10 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   /** Turns data into bytes (or text); throw a DatasetError for data of the wrong shape. */
   protected abstract encode(data: T): Uint8Array | string | Promise<Uint8Array | string>;
 
+  /**
+   * Reads and decodes the file (the pinned or newest version when versioned); a missing file is
+   * `dataset/file-not-found`.
+   */
   async load(): Promise<T> {
     const path = this.versioned ? this.versioned.loadPath() : this.filepath;
     let bytes: Uint8Array;
@@ -83,6 +95,10 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     return await this.decode(bytes, path);
   }
 
+  /**
+   * Encodes `data` and writes it atomically (a new version folder when versioned): readers never see half a
+   * file.
+   */
   async save(data: T): Promise<void> {
     assertSavable(data, this.constructor.name);
     // Encode first: a value of the wrong shape must not leave an empty version folder behind.
@@ -99,6 +115,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     this.lastPath = this.#lastSaved = path;
   }
 
+  /** Whether the file (or, when versioned, the version a load would read) exists. */
   exists(): Promise<boolean> {
     return promised(() => this.versioned ? this.versioned.exists() : fileExists(this.filepath));
   }

@@ -45,7 +45,13 @@ export { TextDataset } from "./datasets/text_dataset.ts";
 export { BinaryDataset } from "./datasets/binary_dataset.ts";
 export { PickleDataset } from "./datasets/pickle_dataset.ts";
 export { CsvDataset, type CsvLoadArgs, type CsvRow, type CsvSaveArgs } from "./datasets/csv_dataset.ts";
-export { ParquetDataset, type ParquetLoadArgs, type ParquetSaveArgs } from "./datasets/parquet_dataset.ts";
+export {
+  ParquetDataset,
+  type ParquetLoadArgs,
+  type ParquetSaveArgs,
+  type Row as ParquetRow,
+} from "./datasets/parquet_dataset.ts";
+export type { SqlRow } from "./datasets/_sqlite.ts";
 export { ExcelDataset, type ExcelLoadArgs, type ExcelSaveArgs } from "./datasets/excel_dataset.ts";
 export { type Image, ImageDataset, type ImageDatasetOptions, type Images } from "./datasets/image_dataset.ts";
 export { PlotlyDataset, type PlotlyDatasetOptions, PlotlyJsonDataset } from "./datasets/plotly_dataset.ts";
@@ -53,6 +59,7 @@ export { figureFromRows, type PlotlyArgs, type PlotlyFigure } from "./datasets/p
 export {
   PartitionedDataset,
   type PartitionedOptions,
+  type PartitionFolder,
   type PartitionLoaders,
 } from "./datasets/partitioned_dataset.ts";
 export {

@@ -11,6 +11,7 @@ import type { VersionSpec } from "./versioning.ts";
 export interface DatasetFactoryContext {
   /** Catalog name of the dataset. */
   name: string;
+  /** The project's root folder; relative paths in arguments resolve against it. */
   projectRoot: string;
   /** Where the entry is declared. */
   source?: SourceLocation;
@@ -63,9 +64,13 @@ export interface DatasetType {
   names: string[];
   /** The class-style name shown to users, e.g. `CSVDataset`. */
   typeName: string;
+  /** Builds a dataset from the entry's arguments. */
   factory: DatasetFactory;
+  /** The strict zod schema the arguments are validated with before `factory` is called. */
   schema: z.core.$ZodType;
+  /** Whether the type accepts `versioned: true`. */
   versionable: boolean;
+  /** Arguments of the Python original this type does not take, each with what to do instead. */
   argumentHints: Readonly<Record<string, string>>;
 }
 
@@ -74,6 +79,7 @@ export type DatasetTypeInfo = Pick<DatasetType, "names" | "typeName">;
 
 /** A type {@link DatasetRegistry.registerLazy} loads on first use: its factory and register options. */
 export interface DatasetTypeDefinition extends Omit<RegisterOptions, "typeName"> {
+  /** Builds a dataset from the entry's arguments. */
   factory: DatasetFactory;
 }
 

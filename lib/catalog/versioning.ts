@@ -56,7 +56,9 @@ export interface VersionSpec {
  * ```
  */
 export class VersionedPath {
+  /** The dataset's `filepath`: the folder holding one subfolder per version. */
   readonly filepath: string;
+  /** The catalog name, for messages. */
   readonly datasetName: string;
   /** The pinned load version, if any. */
   readonly pinned: string | undefined;
@@ -64,6 +66,7 @@ export class VersionedPath {
   readonly saveVersion: string;
   #latest?: string;
 
+  /** Checks the pinned and save versions are valid version names. */
   constructor(filepath: string, version: VersionSpec, datasetName: string = filepath) {
     this.filepath = filepath;
     this.datasetName = datasetName;
@@ -157,6 +160,10 @@ export class VersionedPath {
     return join(this.filepath, version, basename(this.filepath));
   }
 
+  /**
+   * Refuses a plain file where the version folder should be.
+   * @ignore
+   */
   private checkNotPlainFile(action: "load" | "save"): void {
     if (!statOf(this.filepath)?.isFile) return;
     throw new DatasetError(

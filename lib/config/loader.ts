@@ -29,6 +29,7 @@ import { promised } from "../promised.ts";
  * ```
  */
 export interface LoadedConfig {
+  /** The merged, interpolated config: key → value. */
   data: Record<string, unknown>;
   /** Absolute paths of the files that contributed, base first, each env's files sorted. */
   files: string[];
@@ -90,7 +91,9 @@ interface EnvConfig {
  * ```
  */
 export class ConfigLoader {
+  /** The environment overlaid on the base one (e.g. `local`). */
   readonly env: string;
+  /** The base environment (kmlf.yml's `base_env`, default `base`). */
   readonly baseEnv: string;
   readonly #options: ConfigLoaderOptions;
   readonly #tree: ConfTree;
@@ -169,10 +172,18 @@ export class ConfigLoader {
     return loaded;
   }
 
+  /**
+   * The environments to read, base first.
+   * @ignore
+   */
   private envs(): string[] {
     return this.env === this.baseEnv ? [this.baseEnv] : [this.baseEnv, this.env];
   }
 
+  /**
+   * One config type, environments merged and interpolated.
+   * @ignore
+   */
   private async load(type: string): Promise<LoadedConfig> {
     const globals = type === "globals" ? {} : (await this.get("globals")).data;
     const perEnv = await settleAll(this.envs().map((env) => this.loadEnv(env, type, globals)));
@@ -210,6 +221,10 @@ export class ConfigLoader {
     };
   }
 
+  /**
+   * One environment's files of a config type, merged.
+   * @ignore
+   */
   private async loadEnv(env: string, type: string, globals: Record<string, unknown>): Promise<EnvConfig> {
     const dir = join(this.#tree.root, env);
     const patterns = this.patterns(type);
@@ -243,10 +258,18 @@ export class ConfigLoader {
     return { data: resolved, sources };
   }
 
+  /**
+   * The glob patterns of a config type (kmlf.yml's `config_patterns` or Kedro's defaults).
+   * @ignore
+   */
   private patterns(type: string): string[] {
     return patternsFor(type, this.#options.patterns);
   }
 
+  /**
+   * The config files of one environment folder.
+   * @ignore
+   */
   private listFiles(dir: string): Promise<string[]> {
     let files = this.#files.get(dir);
     if (!files) {

@@ -17,6 +17,7 @@ export {
   SETTINGS_FILE,
 } from "./project.ts";
 export { parseRuntimeParams } from "./runtime_params.ts";
+export type { KeyPath } from "../yaml/parse_yaml.ts";
 export { deepMerge, isRecord } from "./merge.ts";
 export { RESERVED_RESOLVERS, type Resolver } from "./interpolate.ts";
 export { DEFAULT_PATTERNS, isArchivePath } from "./files.ts";

@@ -35,7 +35,9 @@ export const SETTINGS_FILE = "kmlf.yml";
 export interface HookRef {
   /** Absolute path of the module. */
   module: string;
+  /** The export holding the hooks. */
   exportName: string;
+  /** Where kmlf.yml lists it. */
   source: SourceLocation;
 }
 
@@ -51,9 +53,11 @@ export interface HookRef {
 export interface PluginRef {
   /** A file URL for paths, else the specifier as written (resolved through the import map). */
   specifier: string;
+  /** The export holding the plugin (default `plugin`). */
   exportName: string;
   /** As written in kmlf.yml. */
   written: string;
+  /** Where kmlf.yml lists it. */
   source: SourceLocation;
 }
 
@@ -67,23 +71,36 @@ export interface PluginRef {
  * ```
  */
 export interface ProjectSettings {
+  /** Absolute path of the project root. */
   root: string;
+  /** Absolute path of kmlf.yml. */
   file: string;
+  /** The project's name (`name:`). */
   name: string;
+  /** The environment used when none is given (`default_env:`, default `local`). */
   defaultEnv: string;
+  /** The environment every other one overlays (`base_env:`, default `base`). */
   baseEnv: string;
   /** Absolute. */
   confSource: string;
   /** Absolute. */
   pipelinesDir: string;
+  /** The project's hook modules (`hooks:`). */
   hooks: HookRef[];
+  /** Third-party plugins (`plugins:`). */
   plugins: PluginRef[];
+  /** Plugins whose hooks are not registered (`disable_hooks_for_plugins:`). */
   disableHooksForPlugins: string[];
+  /**
+   * Kedro's `merge_strategy:` per config type: `soft` merges keys across environments, `destructive` replaces
+   * top-level keys.
+   */
   mergeStrategy: Record<string, "soft" | "destructive">;
   /** `config_patterns:` — Kedro's setting: extra config types, or other globs for a default one. */
   configPatterns: Record<string, string[]>;
   /** `runner:` — the default runner of `kmlf run` (flags override it); the session resolves the name. */
   runner?: RunnerSetting;
+  /** Where a key path of kmlf.yml is written (file, line, column). */
   locate(path: KeyPath): SourceLocation;
 }
 
@@ -96,8 +113,11 @@ export interface ProjectSettings {
  * ```
  */
 export interface RunnerSetting {
+  /** The runner's name as written (`parallel`, `ParallelRunner`, …). */
   type: string;
+  /** `max_workers:`. */
   maxWorkers?: number;
+  /** `async:`. */
   isAsync?: boolean;
   /** Where `type` is written, for errors. */
   typeKey: KeyPath;

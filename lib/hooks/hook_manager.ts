@@ -14,8 +14,11 @@ import { isFile } from "../fs_utils.ts";
 
 /** Where a set of hooks came from, for error messages and `disable`. */
 export interface HookOrigin {
+  /** The hook set's name: a plugin's name, or the name the project registered the hooks under. */
   name: string;
+  /** The module the hooks were imported from, when known. */
   module?: string;
+  /** "plugin" for hooks a plugin brings, "project" for the project's own (kmlf.yml's `hooks`). */
   kind: "plugin" | "project";
 }
 
@@ -24,8 +27,10 @@ interface Registered {
   origin: HookOrigin;
 }
 
-type Args<K extends HookName> = Parameters<NonNullable<Hooks[K]>>[0];
-type Result<K extends HookName> = Awaited<ReturnType<NonNullable<Hooks[K]>>>;
+/** The argument object hook `K` receives, e.g. `HookArgs<"afterNodeRun">` (exported as `HookArgs`). */
+export type Args<K extends HookName> = Parameters<NonNullable<Hooks[K]>>[0];
+/** What an implementation of hook `K` returns, awaited (exported as `HookResult`). */
+export type Result<K extends HookName> = Awaited<ReturnType<NonNullable<Hooks[K]>>>;
 
 /**
  * Calls hooks like pluggy does for Kedro: plugins first, then project hooks, each group in reverse
@@ -125,12 +130,20 @@ export class HookManager {
     return results;
   }
 
+  /**
+   * Plugins' hooks first, then the project's, each in reverse registration order (as pluggy calls them).
+   * @ignore
+   */
   private ordered(): Registered[] {
     const plugins = this.#registered.filter((r) => r.origin.kind === "plugin").reverse();
     const project = this.#registered.filter((r) => r.origin.kind === "project").reverse();
     return [...plugins, ...project];
   }
 
+  /**
+   * Rebuilds the hook → implementations index after a change.
+   * @ignore
+   */
   private reindex(): void {
     const ordered = this.ordered();
     this.#byHook = new Map(

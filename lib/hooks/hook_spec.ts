@@ -12,20 +12,35 @@ import type { Node, Pipeline } from "../pipeline/mod.ts";
 export interface RunParams {
   /** The run id, also the save version of versioned datasets (`YYYY-MM-DDThh.mm.ss.sssZ`). */
   runId: string;
+  /** Absolute path of the project root (Kedro's `project_path`). */
   projectPath: string;
+  /** The configuration environment (`--env`, default `local`). */
   env: string;
+  /** The kmlf version that runs the pipeline. */
   kmlfVersion: string;
+  /** The pipelines run (`--pipeline`; `["__default__"]` when none given). */
   pipelineNames: string[];
+  /** `--tags`: only nodes with one of these tags ran. */
   tags: string[];
+  /** `--nodes`: only these nodes ran. */
   nodeNames: string[];
+  /** `--from-nodes`: the run started at these nodes. */
   fromNodes: string[];
+  /** `--to-nodes`: the run stopped after these nodes. */
   toNodes: string[];
+  /** `--from-inputs`: the run started at the nodes consuming these datasets. */
   fromInputs: string[];
+  /** `--to-outputs`: the run stopped at the nodes producing these datasets. */
   toOutputs: string[];
+  /** `--namespaces`: only nodes in these namespaces ran. */
   namespaces: string[];
+  /** `--load-versions`: dataset name → the version loaded instead of the latest. */
   loadVersions: Record<string, string>;
+  /** `--params` given on the command line, already parsed (Kedro's `extra_params`). */
   runtimeParams: Record<string, unknown>;
+  /** `--only-missing-outputs`: nodes whose outputs all exist were skipped. */
   onlyMissingOutputs: boolean;
+  /** The runner used, e.g. `SequentialRunner`. */
   runner: string;
   /** The exact command line that reproduces this run (argv joined with shell quoting). */
   commandLine: string;
@@ -36,9 +51,13 @@ export interface RunParams {
  * hook to read (Kedro's pyspark starter reads `spark.yml` there: `context.config_loader["spark"]`).
  */
 export type HookContext = {
+  /** Absolute path of the project root. */
   projectPath: string;
+  /** The project's name (kmlf.yml's `name`). */
   projectName: string;
+  /** The configuration environment of the run. */
   env: string;
+  /** The id of the run being prepared (see {@link RunParams.runId}). */
   runId: string;
   /** The merged parameters, runtime params included (Kedro's `context.params`). */
   params: Record<string, unknown>;
@@ -48,11 +67,15 @@ export type HookContext = {
 
 /** Everything the runner passes to node-level hooks. */
 export interface NodeHookArgs {
+  /** The node about to run, running or just run. */
   node: Node;
+  /** The run's catalog. */
   catalog: Catalog;
+  /** The node's loaded inputs, dataset name → data. */
   inputs: Record<string, unknown>;
   /** Kedro's `is_async`: whether the runner loads and saves this node's data concurrently (`--async`). */
   isAsync: boolean;
+  /** The run's id (see {@link RunParams.runId}). */
   runId: string;
 }
 
@@ -68,7 +91,12 @@ export interface NodeHookArgs {
  * ```
  */
 export interface Hooks {
+  /** After the session made its context (Kedro's `after_context_created`): config and params are readable. */
   afterContextCreated?(args: { context: HookContext }): void | Promise<void>;
+  /**
+   * After the catalog was built (Kedro's `after_catalog_created`), with the raw catalog, credentials and
+   * parameters config, and the run's save and load versions.
+   */
   afterCatalogCreated?(args: {
     catalog: Catalog;
     confCatalog: Record<string, unknown>;
@@ -77,9 +105,14 @@ export interface Hooks {
     saveVersion: string;
     loadVersions: Record<string, string>;
   }): void | Promise<void>;
+  /** Before the first node runs (Kedro's `before_pipeline_run`). */
   beforePipelineRun?(
     args: { runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
+  /**
+   * After every node ran (Kedro's `after_pipeline_run`); `runResult` holds the pipeline's free outputs,
+   * dataset name → data.
+   */
   afterPipelineRun?(
     args: { runParams: RunParams; runResult: Record<string, unknown>; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
@@ -91,15 +124,26 @@ export interface Hooks {
   onPipelineError?(
     args: { error: unknown; failure: KmlfError; runParams: RunParams; pipeline: Pipeline; catalog: Catalog },
   ): void | Promise<void>;
+  /**
+   * Before a node runs (Kedro's `before_node_run`); return a record to replace some of its inputs (keys must
+   * be input names).
+   */
   beforeNodeRun?(
     args: NodeHookArgs,
   ): void | Record<string, unknown> | Promise<void | Record<string, unknown>>;
+  /**
+   * After a node ran and before its outputs are saved (Kedro's `after_node_run`); `outputs` by dataset name.
+   */
   afterNodeRun?(args: NodeHookArgs & { outputs: Record<string, unknown> }): void | Promise<void>;
   /** `error` is what the node function threw, as in Kedro (kmlf's own error when kmlf raised it). */
   onNodeError?(args: NodeHookArgs & { error: unknown }): void | Promise<void>;
+  /** Before a node's input is loaded from the catalog (Kedro's `before_dataset_loaded`). */
   beforeDatasetLoaded?(args: { datasetName: string; node: Node }): void | Promise<void>;
+  /** After a node's input was loaded (Kedro's `after_dataset_loaded`). */
   afterDatasetLoaded?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;
+  /** Before a node's output is saved (Kedro's `before_dataset_saved`). */
   beforeDatasetSaved?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;
+  /** After a node's output was saved (Kedro's `after_dataset_saved`). */
   afterDatasetSaved?(args: { datasetName: string; data: unknown; node: Node }): void | Promise<void>;
 }
 

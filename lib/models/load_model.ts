@@ -57,7 +57,9 @@ export interface KmlfModel {
   readonly signature?: ModelSignature;
   /** The local model folder. */
   readonly dir: string;
+  /** The inference pipeline's input dataset the data to score goes to (kedro-mlflow's `input_name`). */
   readonly inputName: string;
+  /** The inference pipeline's output dataset the predictions come from. */
   readonly outputName: string;
   /**
    * Runs the inference pipeline on `input` (rows of records, or values for an unnamed-column model) and

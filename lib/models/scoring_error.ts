@@ -15,9 +15,14 @@ import { KmlfError } from "../errors.ts";
  * ```
  */
 export class ScoringError extends KmlfError {
+  /**
+   * The HTTP status `mlflow models serve` answers with (400 for a bad request, 500 for a failed prediction).
+   */
   readonly status: number;
+  /** MLflow's `error_code` (e.g. `BAD_REQUEST`). */
   readonly errorCode: string;
 
+  /** The kmlf code is `model/<error code in kebab case>`. */
   constructor(
     status: number,
     errorCode: string,

@@ -3,6 +3,7 @@
  * load), which code that only runs nodes — a parallel runner's worker — should not pay for.
  */
 import type * as Loader from "./loader.ts";
+import type { Pipeline } from "./pipeline.ts";
 
 // Names of the registered pipelines: listed without the loader.
 export { pipelineNames } from "./pipeline_files.ts";
@@ -16,9 +17,10 @@ export { pipelineNames } from "./pipeline_files.ts";
  * ```
  */
 export async function loadPipelines(
-  ...args: Parameters<typeof Loader.loadPipelines>
-): ReturnType<typeof Loader.loadPipelines> {
-  return (await import("./loader.ts")).loadPipelines(...args);
+  pipelinesDir: string,
+  options?: { only?: string[] },
+): Promise<Record<string, Pipeline>> {
+  return (await import("./loader.ts")).loadPipelines(pipelinesDir, options);
 }
 
 /**

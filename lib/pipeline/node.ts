@@ -24,23 +24,38 @@ export type NodeFunction = (...args: any[]) => unknown;
 
 /** Where a node's function lives: an absolute module path and the export, so a worker can import it. */
 export interface FuncLocation {
+  /** Absolute path of the module file. */
   module: string;
+  /** The name the function is exported under. */
   exportName: string;
 }
 
 /** Everything needed to build a {@link Node}. */
 export interface NodeSpec {
+  /** Unique name in the pipeline (YAML `name:`, else derived from the function). */
   name: string;
+  /** The function the node calls. */
   func: NodeFunction;
+  /** The function as written in YAML `func:` (`module#export`), shown in descriptions and errors. */
   funcRef: string;
   /** Set for functions loaded from a module file (YAML `func:`); nodes built in code have none. */
   funcLocation?: FuncLocation;
+  /** Names of the datasets (or `params:…`) whose data become the arguments, in order. */
   inputs: string[];
+  /** Names of the datasets the function's result is saved to. */
   outputs: string[];
+  /** How the inputs become arguments. */
   inputBinding: InputBinding;
+  /** How the result becomes outputs. */
   outputBinding: OutputBinding;
+  /** Tags to select the node with (`--tags`). */
   tags?: Iterable<string>;
+  /** Kedro's namespace (dotted), used by `--namespaces`. */
   namespace?: string;
+  /**
+   * Kedro's `confirms`: datasets whose `confirm()` is called after the node succeeded (IncrementalDataset
+   * checkpoints).
+   */
   confirms?: string[];
   /** Where the node is declared; a function is called only when a location is needed. */
   source?: SourceLocation | (() => SourceLocation | undefined);
@@ -61,20 +76,32 @@ export interface NodeSpec {
  * ```
  */
 export class Node {
+  /** Unique name in the pipeline. */
   readonly name: string;
+  /** The function the node calls. */
   readonly func: NodeFunction;
+  /** The function as written in YAML `func:` (`module#export`). */
   readonly funcRef: string;
+  /** Where the function can be imported from; undefined for nodes built in code. */
   readonly funcLocation?: FuncLocation;
+  /** Input dataset names, in argument order. */
   readonly inputs: readonly string[];
+  /** Output dataset names. */
   readonly outputs: readonly string[];
+  /** How the inputs become arguments: none, one, positional, or one object with `keys`. */
   readonly inputBinding: InputBinding;
+  /** How the result becomes outputs: none, one, an array, or an object with `keys`. */
   readonly outputBinding: OutputBinding;
+  /** The node's tags. */
   readonly tags: ReadonlySet<string>;
+  /** Kedro's namespace (dotted), if any. */
   readonly namespace?: string;
+  /** Datasets confirmed after the node succeeded (Kedro's `confirms`). */
   readonly confirms: readonly string[];
   readonly #source: NodeSpec["source"];
   readonly #datasetSources: NodeSpec["datasetSources"];
 
+  /** Builds the node from its spec (copying the lists; the node is frozen). */
   constructor(spec: NodeSpec) {
     this.name = spec.name;
     this.func = spec.func;
@@ -163,6 +190,10 @@ export class Node {
     return `${this.name}: ${fn}([${this.inputs.join(";")}]) -> [${this.outputs.join(";")}]`;
   }
 
+  /**
+   * The call's arguments from loaded inputs, by {@link inputBinding}.
+   * @ignore
+   */
   private arguments(inputs: Record<string, unknown>): unknown[] {
     const b = this.inputBinding;
     if (b.kind === "none") return [];
@@ -172,6 +203,10 @@ export class Node {
 
   // A generator's body has not run, and a promise inside a list or map was not awaited: saved, either
   // would become "{}" over the dataset's good data (and its errors would be lost), so refuse them.
+  /**
+   * Refuses outputs that are unawaited promises or generators.
+   * @ignore
+   */
   private checkSettled(outputs: Record<string, unknown>): void {
     for (const [output, value] of Object.entries(outputs)) {
       const what = pendingKind(value);
@@ -190,6 +225,11 @@ export class Node {
     }
   }
 
+  /**
+   * The result mapped to output datasets, by {@link outputBinding}; a result of the wrong shape is a
+   * `node/bad-outputs` error.
+   * @ignore
+   */
   private mapOutputs(result: unknown): Record<string, unknown> {
     const b = this.outputBinding;
     const fail = (expected: string, got: string) =>

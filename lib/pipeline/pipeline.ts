@@ -8,17 +8,25 @@ import type { SourceLocation } from "../errors.ts";
 
 /** Filters for {@link Pipeline.filter}; each is applied to the whole pipeline and the results intersected. */
 export interface PipelineFilter {
+  /** Nodes with at least one of these tags (`--tags`). */
   tags?: string[];
+  /** Only these nodes (`--nodes`). */
   nodeNames?: string[];
+  /** These nodes and everything downstream of them (`--from-nodes`). */
   fromNodes?: string[];
+  /** These nodes and everything upstream of them (`--to-nodes`). */
   toNodes?: string[];
+  /** The nodes downstream of these datasets (`--from-inputs`). */
   fromInputs?: string[];
+  /** The nodes upstream of these datasets (`--to-outputs`). */
   toOutputs?: string[];
+  /** Nodes in these namespaces, nested ones included (`--namespaces`). */
   namespaces?: string[];
 }
 
 /** A training pipeline's `inference:` declaration, bound to the loaded inference pipeline (see inference.ts). */
 export interface InferenceSpec {
+  /** The loaded inference pipeline. */
   pipeline: Pipeline;
   /** As written under `inference.pipeline` (a registered name or a relative file). */
   ref: string;
@@ -26,14 +34,21 @@ export interface InferenceSpec {
   file: string;
   /** The file declaring it (absolute), or a label such as `--pipeline` for modelify. */
   declaredIn: string;
+  /** kedro-mlflow's `input_name`: the inference input that receives the data to predict on. */
   inputName: string;
+  /**
+   * kedro-mlflow's `log_model` settings: artifact name, signature and input example (`auto` or none), and the
+   * registered model name.
+   */
   logModel: {
     name: string;
     signature: "auto" | null;
     inputExample: "auto" | null;
     registeredModelName: string | null;
   };
+  /** kedro-mlflow's `copy_mode` of the datasets bundled in the model, one for all or by dataset name. */
   copyMode: "assign" | "copy" | "deepcopy" | Record<string, "assign" | "copy" | "deepcopy">;
+  /** The YAML location of a key of the `inference:` entry, for errors. */
   locate(path: readonly (string | number)[]): SourceLocation | undefined;
   /** The first consistency problem of `training` with this inference pipeline, if any. */
   firstProblem(training: Pipeline): string | undefined;
@@ -41,6 +56,7 @@ export interface InferenceSpec {
 
 /** A pipeline's link to its inference model: kept, or dropped (by a filter or a union) with the reason. */
 export interface MlBinding {
+  /** The inference declaration. */
   spec: InferenceSpec;
   /** Why the model will not be logged for this (filtered or combined) pipeline; undefined when it will. */
   dropped?: string;
@@ -48,6 +64,7 @@ export interface MlBinding {
 
 /** The JSON description of a pipeline (logged as a run artifact for DAG views). */
 export interface PipelineJson {
+  /** Each node: name, function, datasets, tags, namespace and the names of the nodes it depends on. */
   nodes: {
     name: string;
     func: string;
@@ -57,7 +74,9 @@ export interface PipelineJson {
     namespace: string | null;
     dependencies: string[];
   }[];
+  /** The pipeline's free inputs, sorted. */
   inputs: string[];
+  /** The pipeline's free outputs, sorted. */
   outputs: string[];
 }
 
@@ -73,6 +92,7 @@ export interface PipelineJson {
  * ```
  */
 export class Pipeline {
+  /** The nodes in deterministic topological order (by generation, alphabetical within one). */
   readonly nodes: readonly Node[];
   readonly #parents: Map<Node, Node[]>;
   readonly #children: Map<Node, Node[]>;
@@ -81,6 +101,10 @@ export class Pipeline {
   #outputs?: string[];
   #ml?: MlBinding;
 
+  /**
+   * Validates the graph and sorts the nodes; an invalid graph throws a {@link PipelineDefinitionError} (a
+   * {@link KmlfAggregateError} of them for several problems).
+   */
   constructor(nodes: Iterable<Node>) {
     const list = uniqueNodes(nodes);
     throwIfAny(graphProblems(list), "Invalid pipeline");
@@ -335,6 +359,10 @@ export class Pipeline {
     };
   }
 
+  /**
+   * Refuses dataset names the pipeline does not use (with did-you-mean).
+   * @ignore
+   */
   private checkDatasets(datasets: string[]): void {
     const known = this.datasets();
     const unknown = datasets.filter((d) => ![...known].some((k) => sameDataset(k, d)));

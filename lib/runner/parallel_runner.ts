@@ -25,11 +25,15 @@ import type { NodeJob } from "./worker_protocol.ts";
  * ```
  */
 export class ParallelRunner {
+  /** Kedro's class name. */
   readonly name = "ParallelRunner";
+  /** Whether a node's inputs load and its outputs save concurrently. */
   readonly isAsync: boolean;
+  /** The worker cap given; undefined means the number of CPU cores. */
   readonly maxWorkers?: number;
   #pool?: WorkerPool;
 
+  /** Refuses a `maxWorkers` that is not a positive integer. */
   constructor(options: RunnerConstructorOptions = {}) {
     this.isAsync = options.isAsync ?? false;
     this.maxWorkers = checkMaxWorkers(options.maxWorkers);
@@ -56,6 +60,10 @@ export class ParallelRunner {
     await checkCrossings(pipeline, catalog);
   }
 
+  /**
+   * Runs `pipeline`: node functions in workers, loading, saving and hooks on the main thread. Refuses before
+   * any node runs when a node cannot be imported by a worker or its data cannot cross to one.
+   */
   run(pipeline: Pipeline, catalog: Catalog, options: RunnerOptions): Promise<RunResult> {
     return runScheduled(pipeline, catalog, options, {
       isAsync: this.isAsync,

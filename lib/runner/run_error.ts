@@ -13,13 +13,16 @@ import { HookError, type KmlfErrorOptions, NodeError, RunError } from "../errors
  * ```
  */
 export class PipelineRunError extends RunError {
+  /** The name of the node that failed. */
   readonly failedNode: string;
+  /** The nodes that completed before the failure (their outputs are saved). */
   readonly completedNodes: readonly string[];
   /** Nodes to pass to `--from-nodes` to resume; empty when no node had completed. */
   readonly resumeFromNodes: readonly string[];
   /** What the failed node's task raised, as hooks get it (see {@link raisedError}); this error itself if none. */
   readonly raised: unknown;
 
+  /** Made by the runners; `details.code` defaults to `run/node-failed`. */
   constructor(
     message: string,
     details: {

@@ -6,22 +6,33 @@ import type { PipelineRunError } from "./run_error.ts";
 
 /** A node began: `index` counts starts (0-based), `running` includes this node. */
 export interface NodeStartedEvent {
+  /** The node that began. */
   node: Node;
+  /** How many nodes began before this one (0-based). */
   index: number;
+  /** Number of nodes this run will run. */
   total: number;
   /** Epoch milliseconds, before its inputs load. */
   start: number;
+  /** Nodes running now, this one included. */
   running: number;
 }
 
 /** A node finished (its outputs are saved): `done` counts finished nodes, this one included. */
 export interface NodeCompletedEvent {
+  /** The node that finished. */
   node: Node;
+  /** Its start index, as in {@link NodeStartedEvent.index}. */
   index: number;
+  /** Number of nodes this run will run. */
   total: number;
+  /** Nodes finished so far, this one included. */
   done: number;
+  /** `end - start`, in milliseconds. */
   durationMs: number;
+  /** Epoch milliseconds, before its inputs loaded. */
   start: number;
+  /** Epoch milliseconds, after its outputs were saved (or it failed). */
   end: number;
   /** The worker that ran the function (parallel runner only), 1-based. */
   worker?: number;
@@ -29,6 +40,7 @@ export interface NodeCompletedEvent {
 
 /** A node failed; `error` is what made it fail. */
 export interface NodeFailedEvent extends NodeCompletedEvent {
+  /** What made the node fail: what its function threw, or kmlf's error for a failed load or save. */
   error: unknown;
   /** Nodes still running: the run fails once they finished (and their outputs are saved). */
   stillRunning?: string[];
@@ -36,9 +48,16 @@ export interface NodeFailedEvent extends NodeCompletedEvent {
 
 /** Progress callbacks; the CLI turns them into terminal output. All optional. */
 export interface RunReporter {
+  /**
+   * Nodes left out before the run starts (`--only-missing-outputs`: their outputs exist), with the pipeline's
+   * node count.
+   */
   nodesSkipped?(event: { skipped: string[]; total: number }): void;
+  /** A node began loading its inputs. */
   nodeStarted?(event: NodeStartedEvent): void;
+  /** A node's outputs were saved. */
   nodeCompleted?(event: NodeCompletedEvent): void;
+  /** A node failed. */
   nodeFailed?(event: NodeFailedEvent): void;
   /** The run's abort signal fired: running nodes are being stopped; `error` is what the run rejects with. */
   runInterrupted?(event: { error: PipelineRunError }): void;
@@ -46,9 +65,13 @@ export interface RunReporter {
 
 /** Options of {@link Runner.run}. */
 export interface RunnerOptions {
+  /** The run's id, passed to node hooks (also the save version of versioned datasets). */
   runId: string;
+  /** The hooks to fire (`new HookManager()` for none). */
   hooks: HookManager;
+  /** Kedro's `run_only_missing`: skip nodes whose outputs all exist already (default false). */
   onlyMissingOutputs?: boolean;
+  /** Progress callbacks (the CLI's terminal output). */
   reporter?: RunReporter;
   /**
    * Aborting stops the run at once: no node starts any more, workers are terminated, and the run
@@ -59,9 +82,13 @@ export interface RunnerOptions {
 
 /** Timing of one node, in epoch milliseconds (from loading its inputs to saving its outputs). */
 export interface NodeTiming {
+  /** The node's name. */
   node: string;
+  /** Epoch milliseconds, before its inputs loaded. */
   start: number;
+  /** Epoch milliseconds, after its outputs were saved, it failed, or the run was interrupted. */
   end: number;
+  /** How the node ended. */
   status: "completed" | "failed" | "interrupted";
   /** The worker that ran it (parallel runner only), 1-based. */
   worker?: number;
@@ -101,6 +128,10 @@ export interface Runner {
   warmUp?(pipeline?: Pipeline): void;
   /** Releases what `warmUp` started when the run does not happen (`run` releases its own). */
   close?(): void;
+  /**
+   * Runs `pipeline` with data from `catalog`, firing hooks; rejects with a {@link PipelineRunError} when a
+   * node fails (after the nodes still running finished).
+   */
   run(pipeline: Pipeline, catalog: Catalog, options: RunnerOptions): Promise<RunResult>;
 }
 

@@ -7,6 +7,7 @@ export type RunnerKind = "sequential" | "parallel" | "thread";
 
 /** A runner as the CLI flags or kmlf.yml's `runner:` describe it. */
 export interface RunnerSpec extends RunnerConstructorOptions {
+  /** Which runner. */
   kind: RunnerKind;
 }
 

@@ -14,13 +14,17 @@ import { inProcessExecutor, runScheduled } from "./scheduler.ts";
  * ```
  */
 export class SequentialRunner {
+  /** Kedro's class name. */
   readonly name = "SequentialRunner";
+  /** Whether a node's inputs load and its outputs save concurrently. */
   readonly isAsync: boolean;
 
+  /** `isAsync` (default false) loads inputs and saves outputs concurrently. */
   constructor(options: Pick<RunnerConstructorOptions, "isAsync"> = {}) {
     this.isAsync = options.isAsync ?? false;
   }
 
+  /** Runs `pipeline` node by node in its deterministic topological order. */
   run(pipeline: Pipeline, catalog: Catalog, options: RunnerOptions): Promise<RunResult> {
     return runScheduled(pipeline, catalog, options, {
       isAsync: this.isAsync,

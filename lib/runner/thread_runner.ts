@@ -18,15 +18,20 @@ import { inProcessExecutor, runScheduled } from "./scheduler.ts";
  * ```
  */
 export class ThreadRunner {
+  /** Kedro's class name. */
   readonly name = "ThreadRunner";
+  /** Whether a node's inputs load and its outputs save concurrently. */
   readonly isAsync: boolean;
+  /** The concurrency cap given; undefined means 32. */
   readonly maxWorkers?: number;
 
+  /** Refuses a `maxWorkers` that is not a positive integer. */
   constructor(options: RunnerConstructorOptions = {}) {
     this.isAsync = options.isAsync ?? false;
     this.maxWorkers = checkMaxWorkers(options.maxWorkers);
   }
 
+  /** Runs `pipeline`, starting each node as soon as its inputs exist, at most `maxWorkers` at once. */
   run(pipeline: Pipeline, catalog: Catalog, options: RunnerOptions): Promise<RunResult> {
     const slots = Math.max(
       1,

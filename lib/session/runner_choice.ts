@@ -8,8 +8,11 @@ import { parseMaxWorkers, parseRunnerKind, type RunnerSpec } from "../runner/run
 
 /** The runner flags of `kmlf run` (each overrides kmlf.yml's `runner:` setting). */
 export interface RunnerFlags {
+  /** `--runner`: `sequential`, `parallel`, `thread` or Kedro's class names (`ParallelRunner`, …). */
   runner?: string;
+  /** `--max-workers`: a positive integer (as given on the command line or a number). */
   maxWorkers?: string | number;
+  /** `--async`: load a node's inputs and save its outputs concurrently. */
   isAsync?: boolean;
 }
 

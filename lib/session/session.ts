@@ -43,11 +43,15 @@ export function setBuiltinPlugins(factory: () => Plugin[]): void {
 
 /** Options of {@link KmlfSession.create}. */
 export interface SessionOptions {
+  /** The project's root folder (holding kmlf.yml). */
   projectRoot: string;
   /** `--env`; falls back to `envVar` (KMLF_ENV), then kmlf.yml `default_env`. */
   env?: string;
+  /** The value of the `KMLF_ENV` environment variable (the CLI passes it); used when `env` is not given. */
   envVar?: string;
+  /** `--params`: values that override `parameters.yml`, as {@link parseRuntimeParams} returns them. */
   runtimeParams?: Record<string, unknown>;
+  /** Plugins added to the built-in ones and kmlf.yml's `plugins:`. */
   plugins?: Plugin[];
   /** The exact command line, recorded in run params (and by tracking as a tag). */
   commandLine?: string;
@@ -70,9 +74,15 @@ export interface SessionOptions {
  * ```
  */
 export class KmlfSession {
+  /** The project's kmlf.yml, validated. */
   readonly settings: ProjectSettings;
+  /** The configuration environment in use. */
   readonly env: string;
+  /** The project's config loader for that environment. */
   readonly config: ConfigLoader;
+  /**
+   * This session's run id (a timestamp, `YYYY-MM-DDThh.mm.ss.sssZ`): the save version of versioned datasets.
+   */
   readonly runId: string;
   readonly #options: SessionOptions;
   /** The given plugins, then kmlf.yml's `plugins:`. */
@@ -264,7 +274,10 @@ export class KmlfSession {
     return this.#hooks ??= buildHookManager(this.#plugins, this.settings, this.pluginContext());
   }
 
-  // The session's hook manager, once afterContextCreated has fired (once per session).
+  /**
+   * The session's hook manager, once afterContextCreated has fired (once per session).
+   * @ignore
+   */
   private async contextCreated(): Promise<HookManager> {
     const hooks = await this.hookManager();
     this.#contextCreated ??= hooks.has("afterContextCreated")
@@ -274,6 +287,10 @@ export class KmlfSession {
     return hooks;
   }
 
+  /**
+   * What plugins see of the project.
+   * @ignore
+   */
   private pluginContext(): PluginContext {
     return {
       projectRoot: this.settings.root,
@@ -284,6 +301,10 @@ export class KmlfSession {
     };
   }
 
+  /**
+   * What `afterContextCreated` hooks get.
+   * @ignore
+   */
   private async hookContext(): Promise<HookContext> {
     return {
       projectPath: this.settings.root,
@@ -313,6 +334,10 @@ export class KmlfSession {
     };
   }
 
+  /**
+   * `path` relative to the project root when it lies inside it.
+   * @ignore
+   */
   private relative(path: string): string {
     return path.startsWith(this.settings.root + "/") ? path.slice(this.settings.root.length + 1) : path;
   }

@@ -28,8 +28,11 @@ import { pipelineError } from "./session_hooks.ts";
 export interface SessionRunOptions extends PipelineFilter {
   /** The pipelines to run (one name may be given as a string); default `__default__`. */
   pipelineNames?: string[] | string;
+  /** `--load-versions`: dataset name → the version to load instead of the latest. */
   loadVersions?: Record<string, string>;
+  /** Kedro's `--only-missing-outputs`: skip nodes whose outputs all exist already. */
   onlyMissingOutputs?: boolean;
+  /** Progress callbacks (what the CLI prints per node). */
   reporter?: RunReporter;
   /** Default: {@link KmlfSession.resolveRunner} with no flags (kmlf.yml `runner:`, else sequential). */
   runner?: RunnerSpec;

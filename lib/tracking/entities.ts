@@ -52,41 +52,61 @@ export function stagesForViewType(viewType: ViewType): LifecycleStage[] {
 
 /** One metric point. `timestamp` is in ms since the epoch; `value` may be NaN or ±Infinity. */
 export interface Metric {
+  /** The metric's name. */
   key: string;
+  /** The value (NaN and ±Infinity allowed). */
   value: number;
+  /** ms since the epoch. */
   timestamp: number;
+  /** The training step or epoch (MLflow's `step`; 0 when not given). */
   step: number;
 }
 
 /** A key/value pair of a run (param or tag) as logged in a batch. */
 export interface KeyValue {
+  /** The param or tag name. */
   key: string;
+  /** Its value, always text. */
   value: string;
 }
 
 /** An experiment. Ids are strings (file-store ids exceed 2^53). */
 export interface Experiment {
+  /** The experiment's id, a decimal string ("0" is MLflow's Default experiment). */
   experimentId: string;
+  /** The experiment's unique name. */
   name: string;
+  /** Where its runs store artifacts (a path, `file://`, `s3://` or `mlflow-artifacts:` URI). */
   artifactLocation: string;
+  /** "active", or "deleted" after a soft delete. */
   lifecycleStage: LifecycleStage;
   /** ms since the epoch; null in databases written by very old MLflow versions. */
   creationTime: number | null;
+  /** ms since the epoch of the last change; null in databases written by very old MLflow versions. */
   lastUpdateTime: number | null;
+  /** The experiment's tags. */
   tags: Record<string, string>;
 }
 
 /** Metadata of a run. */
 export interface RunInfo {
+  /** The run's id (32 hex digits). */
   runId: string;
+  /** The run's name (`mlflow.runName` tag). */
   runName: string;
+  /** The id of the experiment it belongs to. */
   experimentId: string;
+  /** Who started it (`mlflow.user`). */
   userId: string;
+  /** RUNNING, SCHEDULED, FINISHED, FAILED or KILLED. */
   status: RunStatus;
+  /** ms since the epoch. */
   startTime: number;
   /** null while the run has not ended. */
   endTime: number | null;
+  /** The root of the run's artifacts (e.g. `mlflow-artifacts:/1/<run id>/artifacts`). */
   artifactUri: string;
+  /** "active", or "deleted" after a soft delete. */
   lifecycleStage: LifecycleStage;
 }
 
@@ -96,8 +116,11 @@ export interface RunInfo {
  * available through `getMetricHistory`.
  */
 export interface RunData {
+  /** Metric name → latest value. */
   metrics: Record<string, number>;
+  /** Param name → value. */
   params: Record<string, string>;
+  /** Tag name → value (MLflow's `mlflow.*` tags included). */
   tags: Record<string, string>;
   /** The same latest metrics as full points (with step and timestamp), as MLflow's wire format carries. */
   latestMetrics: Record<string, Metric>;
@@ -105,35 +128,49 @@ export interface RunData {
 
 /** A dataset used as a run input. */
 export interface RunDataset {
+  /** The dataset's name (e.g. the catalog entry). */
   name: string;
+  /** A short hash of its content, telling versions apart. */
   digest: string;
+  /** Kind of source, e.g. `local`, `s3`, `http`. */
   sourceType: string;
+  /** Where it came from, as a JSON string (e.g. `{"uri": "data/01_raw/iris.csv"}`). */
   source: string;
+  /** Its schema as a JSON string (MLflow's `mlflow_colspec` form), when known. */
   schema?: string;
+  /** Its profile as a JSON string (e.g. row and column counts), when known. */
   profile?: string;
 }
 
 /** A dataset input of a run with its input tags (e.g. `mlflow.data.context: training`). */
 export interface DatasetInput {
+  /** The dataset. */
   dataset: RunDataset;
+  /** Input tags, e.g. `mlflow.data.context: training`. */
   tags: Record<string, string>;
 }
 
 /** Inputs of a run. */
 export interface RunInputs {
+  /** The datasets the run used, each with its input tags. */
   datasetInputs: DatasetInput[];
 }
 
 /** A run: its metadata, logged data and inputs. */
 export interface Run {
+  /** Ids, name, status, times and artifact location. */
   info: RunInfo;
+  /** Metrics, params and tags. */
   data: RunData;
+  /** The datasets the run used. */
   inputs: RunInputs;
 }
 
 /** One entry of an artifact listing. `path` is relative to the run's artifact root. */
 export interface FileInfo {
+  /** Path relative to the run's artifact root, with `/` separators. */
   path: string;
+  /** Whether it is a folder. */
   isDir: boolean;
   /** Size in bytes; null for directories. */
   fileSize: number | null;

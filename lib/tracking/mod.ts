@@ -248,6 +248,7 @@ export {
   toKeyValues,
 } from "./client/client_options.ts";
 export { ActiveRun, type MetricOptions } from "./client/active_run.ts";
+export type { HookedRun } from "./client/process_hooks.ts";
 export { defaultRunContext, type RunContext } from "./client/run_context.ts";
 
 export { FileStore } from "./stores/file/file_store.ts";

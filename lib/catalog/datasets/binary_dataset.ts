@@ -11,10 +11,12 @@ import { FileDataset } from "../file_dataset.ts";
  * ```
  */
 export class BinaryDataset extends FileDataset<Uint8Array> {
+  /** The file's bytes, as they are. */
   protected decode(bytes: Uint8Array): Uint8Array {
     return bytes;
   }
 
+  /** The bytes to write; anything but a Uint8Array or ArrayBuffer is a `dataset/not-bytes` error. */
   protected encode(data: Uint8Array | ArrayBuffer): Uint8Array {
     if (data instanceof Uint8Array) return data;
     if (data instanceof ArrayBuffer) return new Uint8Array(data);

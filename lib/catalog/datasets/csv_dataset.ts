@@ -54,6 +54,7 @@ export interface CsvSaveArgs {
  * ```
  */
 export class CsvDataset extends FileDataset<CsvRow[]> {
+  /** Parses the CSV text with `load_args` (pandas' `read_csv` names) into typed row objects. */
   protected decode(bytes: Uint8Array, path: string): CsvRow[] {
     const args = this.loadArgs as CsvLoadArgs;
     const text = decodeText(bytes, path, {
@@ -85,6 +86,10 @@ export class CsvDataset extends FileDataset<CsvRow[]> {
     }
   }
 
+  /**
+   * Writes row objects as CSV with `save_args` (pandas' `to_csv` names); anything but an array of row objects
+   * is refused.
+   */
   protected encode(rows: CsvRow[]): string {
     assertRows(
       rows,

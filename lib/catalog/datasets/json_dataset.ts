@@ -19,6 +19,7 @@ import { pyJsonDump } from "../../py_json.ts";
  * ```
  */
 export class JsonDataset<T = unknown> extends FileDataset<T> {
+  /** Parses JSON, accepting Python's `NaN`/`Infinity` tokens; invalid JSON is `dataset/bad-json`. */
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);
     try {
@@ -36,6 +37,9 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
     }
   }
 
+  /**
+   * Writes JSON as Python's `json.dump` with `save_args` does; functions, symbols and undefined are refused.
+   */
   protected encode(data: T): string {
     if (data === undefined || typeof data === "function" || typeof data === "symbol") {
       throw new DatasetError("dataset/not-json", `JsonDataset cannot save a ${typeof data}`, {

@@ -32,10 +32,16 @@ const MODES: readonly CopyMode[] = ["deepcopy", "copy", "assign"];
  */
 export class MemoryDataset<T = unknown> implements Dataset<T> {
   readonly ephemeral = true;
+  /**
+   * How data is copied on save and load; undefined: `deepcopy` for plain data, `assign` for anything else
+   * (class instances, functions).
+   */
   readonly copyMode?: CopyMode;
+  /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
   #data: T | typeof EMPTY = EMPTY;
 
+  /** `data` (optional) is stored at once, as a save would store it; an unknown `copyMode` is refused. */
   constructor(options: MemoryDatasetOptions<T> = {}) {
     if (options.copyMode !== undefined && !MODES.includes(options.copyMode)) {
       throw new DatasetError("dataset/bad-copy-mode", `Invalid copy mode: ${options.copyMode}`, {
@@ -47,6 +53,7 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
     if (options.data !== undefined && options.data !== null) this.#data = copy(options.data, this.copyMode);
   }
 
+  /** A copy of the saved data (per `copyMode`); nothing saved yet is `dataset/memory-empty`. */
   load(): T {
     if (this.#data === EMPTY) {
       throw new DatasetError("dataset/memory-empty", "Data for MemoryDataset has not been saved yet", {
@@ -56,11 +63,13 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
     return copy(this.#data, this.copyMode);
   }
 
+  /** Keeps a copy of `data` (per `copyMode`). */
   save(data: T): void {
     assertSavable(data, "MemoryDataset");
     this.#data = copy(data, this.copyMode);
   }
 
+  /** Whether data was saved (and not released). */
   exists(): boolean {
     return this.#data !== EMPTY;
   }

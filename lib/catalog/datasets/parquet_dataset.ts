@@ -15,7 +15,8 @@ import {
   pandasIndexColumns,
 } from "./parquet_schema.ts";
 
-type Row = Record<string, unknown>;
+/** One row of a Parquet table: column name → value (numbers, bigints, strings, booleans, Dates, null). */
+export type Row = Record<string, unknown>;
 
 /** `load_args` of {@link ParquetDataset}. */
 export interface ParquetLoadArgs {
@@ -69,6 +70,7 @@ async function codecs() {
  * ```
  */
 export class ParquetDataset extends FileDataset<Row[]> {
+  /** Reads the Parquet table into row objects (only `load_args.columns` when given). */
   protected async decode(bytes: Uint8Array, path: string): Promise<Row[]> {
     const args = this.loadArgs as ParquetLoadArgs;
     try {
@@ -113,6 +115,7 @@ export class ParquetDataset extends FileDataset<Row[]> {
     }
   }
 
+  /** Writes row objects as a Parquet table, column types from `save_args.schema` or inferred. */
   protected async encode(rows: Row[]): Promise<Uint8Array> {
     assertRows(
       rows,
@@ -156,8 +159,11 @@ export class ParquetDataset extends FileDataset<Row[]> {
     }));
   }
 
-  // The column types of the file this save replaces (the newest version when versioned); only its
-  // footer is read.
+  /**
+   * The column types of the file this save replaces (the newest version when versioned); only its footer is
+   * read.
+   * @ignore
+   */
   private async previousColumnTypes(): Promise<Record<string, ColumnType>> {
     let path: string | undefined = this.filepath;
     if (this.versioned) {

@@ -38,13 +38,18 @@ export interface PartitionedOptions {
  * ```
  */
 export abstract class PartitionFolder implements Dataset<Record<string, unknown>> {
+  /** Absolute path of the folder. */
   readonly path: string;
+  /** Only files ending with it are partitions (Kedro's `filename_suffix`; default ""). */
   readonly filenameSuffix: string;
+  /** Whether a save deletes the partitions it does not rewrite (Kedro's `overwrite`; default false). */
   readonly overwrite: boolean;
+  /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
   readonly #create: PartitionedOptions["createPartition"];
   readonly #datasetType?: string;
 
+  /** Takes the folder, the partition factory and the options of the catalog entry. */
   constructor(options: PartitionedOptions) {
     this.path = localFilePath(options.path, "path");
     this.filenameSuffix = options.filenameSuffix ?? "";
@@ -54,8 +59,13 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     this.#datasetType = options.datasetType;
   }
 
+  /** What a load returns, by partition id. */
   abstract load(): Promise<Record<string, unknown>>;
 
+  /**
+   * Writes each partition through its own dataset: `{id: data}`, or `{id: () => data}` computed one at a
+   * time.
+   */
   async save(partitions: Record<string, unknown>): Promise<void> {
     assertSavable(partitions, this.constructor.name);
     if (typeof partitions !== "object" || Array.isArray(partitions)) {
@@ -102,6 +112,7 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     for (const id of before) if (!ids.includes(id)) await Deno.remove(this.fileOf(id));
   }
 
+  /** Whether the folder holds at least one partition. */
   async exists(): Promise<boolean> {
     return (await this.partitionIds()).length > 0;
   }
@@ -119,10 +130,15 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     return await this.#create(this.fileOf(id), id);
   }
 
+  /** The file of partition `id` (`<path>/<id><suffix>`). */
   protected fileOf(id: string): string {
     return join(this.path, id + this.filenameSuffix);
   }
 
+  /**
+   * The ids of the partitions on disk, in Python's string order (as Kedro lists them); hidden files are
+   * skipped.
+   */
   protected async partitionIds(): Promise<string[]> {
     const ids: string[] = [];
     const walk = async (dir: string) => {
@@ -159,6 +175,10 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
  * ```
  */
 export class PartitionedDataset extends PartitionFolder {
+  /**
+   * `{id: () => Promise<data>}` for every partition, without reading any; no partition is
+   * `dataset/no-partitions`.
+   */
   override async load(): Promise<PartitionLoaders> {
     const ids = await this.partitionIds();
     if (ids.length === 0) {

@@ -14,6 +14,7 @@ import { v8Deserialize, v8Serialize } from "../../v8_serializer.ts";
  * ```
  */
 export class PickleDataset<T = unknown> extends FileDataset<T> {
+  /** Deserializes V8-serialized data; a Python pickle is refused with what to do instead. */
   protected async decode(bytes: Uint8Array, path: string): Promise<T> {
     try {
       return await v8Deserialize(bytes) as T;
@@ -33,6 +34,7 @@ export class PickleDataset<T = unknown> extends FileDataset<T> {
     }
   }
 
+  /** Serializes `data` with V8's serializer; values that cannot be cloned are `dataset/not-serializable`. */
   protected async encode(data: T): Promise<Uint8Array> {
     try {
       return await v8Serialize(data);

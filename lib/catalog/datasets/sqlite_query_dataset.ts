@@ -29,11 +29,16 @@ export interface SqliteQueryOptions {
  * ```
  */
 export class SqliteQueryDataset implements Dataset<SqlRow[]> {
+  /** Absolute path of the database file. */
   readonly filepath: string;
+  /** The query a load runs. */
   readonly sql: string;
+  /** Bound parameters of the query (`load_args.params`): positional `?` or named `:name`. */
   readonly params?: unknown[] | Record<string, unknown>;
+  /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
 
+  /** Takes the catalog entry's `filepath`, `sql` and `load_args.params`. */
   constructor(options: SqliteQueryOptions) {
     this.filepath = localFilePath(options.filepath, "filepath");
     this.sql = options.sql;
@@ -41,18 +46,21 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
     this.metadata = options.metadata;
   }
 
+  /** Runs the query (read-only) and returns its rows. */
   load(): Promise<SqlRow[]> {
     return promised(() =>
       withDb(this.filepath, { write: false }, (db) => readRows(db.prepare(this.sql), this.params))
     );
   }
 
+  /** Always throws `dataset/read-only`: a query cannot be saved to. */
   save(): never {
     throw new DatasetError("dataset/read-only", "SqliteQueryDataset is read-only", {
       hint: "save through a sqlite_table dataset instead",
     });
   }
 
+  /** Whether the database file exists. */
   exists(): Promise<boolean> {
     return promised(() => pathExists(this.filepath));
   }

@@ -43,11 +43,16 @@ export interface SqliteTableOptions {
  * ```
  */
 export class SqliteTableDataset implements Dataset<SqlRow[]> {
+  /** Absolute path of the database file. */
   readonly filepath: string;
+  /** The table (a plain SQL identifier). */
   readonly tableName: string;
+  /** What a save does when the table exists (default `replace`). */
   readonly ifExists: IfExists;
+  /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
 
+  /** Refuses a table name that is not a plain identifier and an unknown `if_exists`. */
   constructor(options: SqliteTableOptions) {
     if (!/^[A-Za-z_]\w*$/.test(options.tableName ?? "")) {
       throw new DatasetError(
@@ -73,6 +78,7 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
     }
   }
 
+  /** Every row of the table; a missing table is `dataset/table-not-found`. */
   load(): Promise<SqlRow[]> {
     return promised(() =>
       withDb(this.filepath, { write: false }, (db) => {
@@ -90,6 +96,7 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
     );
   }
 
+  /** Writes `rows` in one transaction, per `ifExists`; the database file is created when missing. */
   save(rows: SqlRow[]): Promise<void> {
     return promised(() => {
       assertSavable(rows, "SqliteTableDataset");
@@ -149,6 +156,7 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
     });
   }
 
+  /** Whether the database file holds the table. */
   exists(): Promise<boolean> {
     return promised(() => {
       if (!pathExists(this.filepath)) return false;

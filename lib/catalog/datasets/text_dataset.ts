@@ -14,10 +14,12 @@ import { decodeText } from "./_text_decoding.ts";
  * ```
  */
 export class TextDataset extends FileDataset<string> {
+  /** The file as UTF-8 text (byte order mark kept); invalid UTF-8 is an error. */
   protected decode(bytes: Uint8Array, path: string): string {
     return decodeText(bytes, path, { keepBom: true });
   }
 
+  /** The string to write; anything else is `dataset/not-text`. */
   protected encode(data: string): string {
     if (typeof data !== "string") {
       throw new DatasetError("dataset/not-text", `TextDataset can only save strings, got ${typeof data}`, {

@@ -20,6 +20,10 @@ import { unserializableError } from "./_plain_data.ts";
  * ```
  */
 export class YamlDataset<T = unknown> extends FileDataset<T> {
+  /**
+   * Parses YAML as PyYAML's `safe_load` does; syntax errors are `dataset/bad-yaml` with file, line and
+   * column.
+   */
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);
     try {
@@ -31,6 +35,7 @@ export class YamlDataset<T = unknown> extends FileDataset<T> {
     }
   }
 
+  /** Writes YAML as Kedro's YAMLDataset (PyYAML's `dump`) does; values YAML cannot hold are refused. */
   protected encode(data: T): string {
     // Checked first, to name the path: a BigInt would not read back (kmlf holds no integer past 2^53 - 1).
     const problem = unserializableError(data, "YAML");

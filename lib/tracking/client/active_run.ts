@@ -51,7 +51,9 @@ export interface RunClient {
  * ```
  */
 export class ActiveRun implements HookedRun {
+  /** The run's id (MLflow's `run_id`). */
   readonly runId: string;
+  /** The id of the experiment the run belongs to. */
   readonly experimentId: string;
   /** The run's info when it started. */
   readonly info: RunInfo;
@@ -65,6 +67,10 @@ export class ActiveRun implements HookedRun {
   #ending: Promise<void> | undefined;
   #terminated = false;
 
+  /**
+   * Made by {@link MlflowClient.startRun}; not meant to be called directly.
+   * @ignore
+   */
   constructor(
     client: RunClient,
     run: Run,

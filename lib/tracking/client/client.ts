@@ -73,6 +73,10 @@ export class MlflowClient {
   readonly #active: ActiveRun[] = [];
   #context: RunContext | undefined;
 
+  /**
+   * Wraps an opened store; {@link MlflowClient.open} opens one from a tracking URI. Fails with
+   * `tracking/no-store` when `store` is not a tracking store.
+   */
   constructor(store: TrackingStore, options: MlflowClientOptions = {}) {
     if (typeof store?.getRun !== "function") {
       throw new TrackingError("tracking/no-store", "new MlflowClient(store) needs a tracking store", {
@@ -116,29 +120,43 @@ export class MlflowClient {
 
   // ---- experiments
 
+  /**
+   * Creates an experiment and returns its id (MLflow's `create_experiment`); a name already used, even by a
+   * deleted experiment, is refused.
+   */
   async createExperiment(name: string, options?: CreateExperimentOptions): Promise<string> {
     return await this.store.createExperiment(name, options);
   }
+  /** An experiment by id, deleted ones included; an unknown id fails with RESOURCE_DOES_NOT_EXIST. */
   async getExperiment(experimentId: string): Promise<Experiment> {
     return await this.store.getExperiment(experimentIdArgument(experimentId, "getExperiment"));
   }
+  /** An experiment by name (deleted ones included), or undefined when there is none. */
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
     return await this.store.getExperimentByName(name);
   }
+  /**
+   * MLflow's `search_experiments`: filter on `name`, `creation_time`, `last_update_time`, `tags.<key>`; one
+   * page per call (follow `nextPageToken`).
+   */
   async searchExperiments(options?: SearchExperimentsOptions): Promise<ExperimentsPage> {
     return await this.store.searchExperiments(
       searchOptionsArgument(options, SEARCH_EXPERIMENTS_OPTIONS, "searchExperiments"),
     );
   }
+  /** Renames an active experiment; a name already taken is refused. */
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     return await this.store.renameExperiment(experimentIdArgument(experimentId, "renameExperiment"), newName);
   }
+  /** Soft-deletes an experiment and its runs (lifecycle stage "deleted"; `kmlf gc` removes them for good). */
   async deleteExperiment(experimentId: string): Promise<void> {
     return await this.store.deleteExperiment(experimentIdArgument(experimentId, "deleteExperiment"));
   }
+  /** Restores a deleted experiment and its runs. */
   async restoreExperiment(experimentId: string): Promise<void> {
     return await this.store.restoreExperiment(experimentIdArgument(experimentId, "restoreExperiment"));
   }
+  /** Sets (overwrites) a tag of an active experiment. */
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     return await this.store.setExperimentTag(
       experimentIdArgument(experimentId, "setExperimentTag"),
@@ -146,6 +164,7 @@ export class MlflowClient {
       value,
     );
   }
+  /** Removes a tag of an experiment; a missing tag fails with RESOURCE_DOES_NOT_EXIST. */
   async deleteExperimentTag(experimentId: string, key: string): Promise<void> {
     return await this.store.deleteExperimentTag(
       experimentIdArgument(experimentId, "deleteExperimentTag"),
@@ -179,6 +198,10 @@ export class MlflowClient {
       userId,
     });
   }
+  /**
+   * A run by id with its info, data (metrics: latest value per key, params, tags) and inputs; deleted runs
+   * included.
+   */
   async getRun(runId: string): Promise<Run> {
     return await this.store.getRun(runIdArgument(runId, "getRun"));
   }
@@ -194,9 +217,11 @@ export class MlflowClient {
       endTime: endTime ?? Date.now(),
     });
   }
+  /** Soft-deletes a run (lifecycle stage "deleted"); {@link restoreRun} undoes it. */
   async deleteRun(runId: string): Promise<void> {
     return await this.store.deleteRun(runIdArgument(runId, "deleteRun"));
   }
+  /** Restores a deleted run. */
   async restoreRun(runId: string): Promise<void> {
     return await this.store.restoreRun(runIdArgument(runId, "restoreRun"));
   }
@@ -215,16 +240,28 @@ export class MlflowClient {
 
   // ---- logging
 
+  /**
+   * Logs one param; non-strings are stored as text (numbers and booleans with `String`, anything else as
+   * JSON). Re-logging a key with a different value is refused, as in MLflow.
+   */
   async logParam(runId: string, key: string, value: unknown): Promise<void> {
     return await this.store.logBatch(runIdArgument(runId, "logParam"), {
       params: [{ key, value: paramValueToString(value) }],
     });
   }
+  /**
+   * Logs several params at once (values stored as {@link logParam} stores them), in batches within MLflow's
+   * limits.
+   */
   async logParams(runId: string, params: Record<string, unknown>): Promise<void> {
     const list = Object.entries(recordArgument(params, "params", "logParams", '{ lr: 0.1, model: "logreg" }'))
       .map(([key, value]) => ({ key, value: paramValueToString(value) }));
     return await this.logBatch(runId, { params: list });
   }
+  /**
+   * Logs one metric point; `step` defaults to 0 and `timestamp` (ms since the epoch) to now. Written at once
+   * (an {@link ActiveRun} buffers instead).
+   */
   async logMetric(
     runId: string,
     key: string,
@@ -235,6 +272,9 @@ export class MlflowClient {
       metrics: [{ key, value, timestamp: options.timestamp ?? Date.now(), step: options.step ?? 0 }],
     });
   }
+  /**
+   * Logs several metrics at one step and timestamp (defaults 0 and now), in batches within MLflow's limits.
+   */
   async logMetrics(
     runId: string,
     metrics: Record<string, number>,
@@ -251,15 +291,19 @@ export class MlflowClient {
     }));
     return await this.logBatch(runId, { metrics: list });
   }
+  /** Sets (overwrites) one tag of an active run. */
   async setTag(runId: string, key: string, value: string): Promise<void> {
     return await this.store.setTag(runIdArgument(runId, "setTag"), key, value);
   }
+  /** Sets several tags at once, given as a record or `{key, value}` entries. */
   async setTags(runId: string, tags: KeyValueInput): Promise<void> {
     return await this.logBatch(runId, { tags: keyValuesArgument(tags, "tags", "setTags") });
   }
+  /** Removes a tag of an active run; a missing tag fails with RESOURCE_DOES_NOT_EXIST. */
   async deleteTag(runId: string, key: string): Promise<void> {
     return await this.store.deleteTag(runIdArgument(runId, "deleteTag"), key);
   }
+  /** MLflow's `log_inputs`: records the datasets a run used (deduplicated by name and digest). */
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     return await this.store.logInputs(runIdArgument(runId, "logInputs"), datasets);
   }
@@ -328,9 +372,16 @@ export class MlflowClient {
     // A repository that cannot build a folder in place gets it built in a temp folder, then uploaded.
     if (!repo.buildArtifacts) await checkTempFolder();
   }
+  /**
+   * Copies a local file into the run's artifacts, under `artifactPath` when given (MLflow's `log_artifact`).
+   */
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
     await (await this.artifactRepository(runId)).logArtifact(localPath, artifactPath);
   }
+  /**
+   * Copies the contents of a local folder into the run's artifacts, under `artifactPath` when given (MLflow's
+   * `log_artifacts`).
+   */
   async logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void> {
     await (await this.artifactRepository(runId)).logArtifacts(localDir, artifactPath);
   }
@@ -350,6 +401,10 @@ export class MlflowClient {
   ): Promise<T> {
     return await buildArtifactsWith(await this.artifactRepository(runId), artifactPath, fill);
   }
+  /**
+   * Writes `text` as the artifact file `artifactFile` (a path inside the run's artifacts, e.g.
+   * `"notes/summary.txt"`).
+   */
   async logText(runId: string, text: string, artifactFile: string): Promise<void> {
     await (await this.artifactRepository(runId)).writeArtifact(artifactFile, text);
   }
@@ -357,6 +412,10 @@ export class MlflowClient {
   async logDict(runId: string, dict: unknown, artifactFile: string): Promise<void> {
     await this.logText(runId, await dictText(dict, artifactFile), artifactFile);
   }
+  /**
+   * The files and folders of a run's artifacts under `path` (default: the root), or the whole tree with
+   * `recursive`.
+   */
   async listArtifacts(runId: string, path?: string, options?: { recursive?: boolean }): Promise<FileInfo[]> {
     return await (await this.artifactRepository(runId)).listArtifacts(path, options);
   }
@@ -374,7 +433,6 @@ export class MlflowClient {
   async registerModel(modelUri: string, name: string, options?: RegisterModelOptions): Promise<ModelVersion> {
     return await registerModel(this.store, modelUri, name, options);
   }
-  /** The local folder holding the model a URI names (remote artifacts downloaded once into `cacheDir`). */
   /** MLflow's `search_registered_models`: filter on `name` and `tags.<key>`, order by name or timestamps. */
   async searchRegisteredModels(options?: RegistrySearchOptions): Promise<RegisteredModelsPage> {
     return await this.store.registry.searchRegisteredModels(
@@ -387,6 +445,10 @@ export class MlflowClient {
       searchOptionsArgument(options, SEARCH_REGISTRY_OPTIONS, "searchModelVersions"),
     );
   }
+  /**
+   * The local folder holding the model a URI names (`runs:/…`, `models:/<name>/<version or @alias>`, an
+   * artifact URI); remote artifacts are downloaded once into `options.cacheDir`.
+   */
   async resolveModel(modelUri: string, options: Omit<ResolveModelOptions, "store">): Promise<ResolvedModel> {
     return await resolveModel(modelUri, { ...options, store: this.store });
   }

@@ -23,10 +23,15 @@ export interface MlflowClientOptions {
 
 /** Options of {@link MlflowClient.searchRuns}. */
 export interface ClientSearchRunsOptions {
+  /** MLflow search filter, e.g. `metrics.acc > 0.9 and params.model = 'logreg'`; default: every run. */
   filter?: string;
+  /** Which runs by lifecycle stage: "ACTIVE_ONLY" (default), "DELETED_ONLY" or "ALL". */
   runViewType?: ViewType;
+  /** Page size, 1..50000; default 1000. */
   maxResults?: number;
+  /** MLflow order-by clauses, e.g. `["metrics.acc DESC", "start_time"]`; default newest start time first. */
   orderBy?: readonly string[];
+  /** The `nextPageToken` of the previous page, to read the next one. */
   pageToken?: string;
 }
 
@@ -36,10 +41,13 @@ export interface StartRunOptions {
   experimentId?: string;
   /** Experiment to use (created when missing) when no id is given. */
   experimentName?: string;
+  /** Name of a new run (`mlflow.runName`); default: a random adjective-noun-NNN name. */
   runName?: string;
   /** Make the innermost active run (or `parentRunId`) this run's parent (`mlflow.parentRunId`). */
   nested?: boolean;
+  /** Explicit parent run (sets `mlflow.parentRunId`) instead of the innermost active run. */
   parentRunId?: string;
+  /** Extra tags for the run, merged over MLflow's default tags (`mlflow.user`, `mlflow.source.name`, …). */
   tags?: Record<string, string>;
   /** Stored as `mlflow.note.content`. */
   description?: string;

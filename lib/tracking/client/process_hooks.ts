@@ -11,6 +11,7 @@
 
 /** What the hooks need from an active run. */
 export interface HookedRun {
+  /** The id of the run to end. */
   readonly runId: string;
   /** Metric points buffered and not yet written. */
   readonly pendingMetrics: number;

@@ -12,23 +12,39 @@ import { pythonJson, type SignatureStrings } from "./signature.ts";
 
 /** Where the input example is saved, as MLmodel records it. */
 export interface SavedInputExampleInfo {
+  /** The example's file inside the model folder (MLmodel's `artifact_path`, e.g. `input_example.json`). */
   artifactPath: string;
+  /** The example's kind as MLflow names it (`dataframe`, `ndarray`, `json_object`). */
   type: string;
+  /** For a `dataframe` example: the pandas JSON orient it was written with (`split`). */
   pandasOrient?: string;
+  /** The file holding the example as a serving request body (`serving_input_example.json`). */
   servingInputPath?: string;
 }
 
 /** An `MLmodel` file, camelCase. */
 export interface MlModel {
+  /** The model's path inside the run's artifacts (`artifact_path`). */
   artifactPath?: string;
+  /** Flavor name → its settings (e.g. `python_function`, `kmlf`), as MLflow's `flavors` map. */
   flavors: Record<string, Record<string, unknown>>;
+  /** The MLflow version whose model format the file follows (`mlflow_version`). */
   mlflowVersion?: string;
+  /** Total size of the model folder in bytes (`model_size_bytes`). */
   modelSizeBytes?: number;
+  /** A random id of this model (`model_uuid`, 32 hex digits). */
   modelUuid?: string;
+  /** The run that logged the model (`run_id`). */
   runId?: string;
+  /** Where the input example is saved (`saved_input_example_info`), when one was logged. */
   savedInputExampleInfo?: SavedInputExampleInfo;
+  /** The model signature (`signature`), each part a JSON string. */
   signature?: SignatureStrings;
+  /**
+   * When the model was saved, UTC, as MLflow writes it (`utc_time_created`, `2024-05-01 12:00:00.123456`).
+   */
   utcTimeCreated?: string;
+  /** Free-form metadata the model was logged with (`metadata`). */
   metadata?: Record<string, unknown>;
 }
 

@@ -24,30 +24,43 @@ export type ColumnType =
 
 /** One column of a schema (`name` absent for an unnamed single column). */
 export interface ColSpec {
+  /** The column's name; absent for an unnamed single column. */
   name?: string;
+  /** The column's MLflow type. */
   type: ColumnType;
+  /** Whether the column must be present (MLflow marks columns that held missing values optional). */
   required: boolean;
 }
 
 /** One inference parameter: `shape` is null for a scalar, `[-1]` for a list. */
 export interface ParamSpec {
+  /** The parameter's name, as passed at inference. */
   name: string;
+  /** The parameter's MLflow type. */
   type: ScalarType;
+  /** The value used when a prediction call does not pass the parameter. */
   default: unknown;
+  /** null for a scalar, `[-1]` for a list. */
   shape: number[] | null;
 }
 
 /** A model signature. */
 export interface ModelSignature {
+  /** The columns a model takes. */
   inputs: ColSpec[];
+  /** The columns a model returns; null when not recorded. */
   outputs: ColSpec[] | null;
+  /** The inference parameters a model accepts; null when it takes none. */
   params: ParamSpec[] | null;
 }
 
 /** The signature as MLmodel stores it: each part a JSON string (or null). */
 export interface SignatureStrings {
+  /** The input columns as a JSON string. */
   inputs: string;
+  /** The output columns as a JSON string, or null. */
   outputs: string | null;
+  /** The inference parameters as a JSON string, or null. */
   params: string | null;
 }
 

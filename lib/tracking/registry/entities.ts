@@ -48,22 +48,31 @@ export function canonicalStage(stage: string): ModelVersionStage {
 
 /** One version of a registered model. `version` is a decimal string, as on MLflow's wire. */
 export interface ModelVersion {
+  /** The registered model's name. */
   name: string;
+  /** The version number as a decimal string (`"1"`, `"2"`, …). */
   version: string;
   /** ms since the epoch. */
   creationTimestamp: number | null;
+  /** ms since the epoch of the last change. */
   lastUpdatedTimestamp: number | null;
   /** null = never set; "" = set empty (MLflow's server stores "" when a request omits it). */
   description: string | null;
+  /** Who registered the version, when the store knows. */
   userId: string | null;
   /** A {@link ModelVersionStage} (a database written by someone else may hold any text). */
   currentStage: string;
   /** Where the model's files are: an artifact URI, `runs:/…` or `models:/…`. */
   source: string | null;
+  /** The run that produced the model, when known. */
   runId: string | null;
+  /** A link to that run on the tracking server, when given. */
   runLink: string | null;
+  /** Registration status; versions kmlf creates are READY. */
   status: ModelVersionStatus;
+  /** Why registration failed or is pending, when the store says. */
   statusMessage: string | null;
+  /** The version's tags. */
   tags: Record<string, string>;
   /** Aliases pointing at this version. */
   aliases: string[];
@@ -71,12 +80,17 @@ export interface ModelVersion {
 
 /** A registered model: a name with versions, tags and aliases. */
 export interface RegisteredModel {
+  /** The model's unique, case-sensitive name. */
   name: string;
+  /** ms since the epoch of its creation. */
   creationTimestamp: number | null;
+  /** ms since the epoch of the last change. */
   lastUpdatedTimestamp: number | null;
+  /** null = never set; "" = set empty. */
   description: string | null;
   /** The newest version in each stage (MLflow's `latest_versions`). */
   latestVersions: ModelVersion[];
+  /** The model's tags. */
   tags: Record<string, string>;
   /** alias → version. */
   aliases: Record<string, string>;

@@ -16,6 +16,7 @@ import type { ModelVersion } from "./entities.ts";
 export interface RegisterModelOptions {
   /** Tags of the new version. */
   tags?: Record<string, string>;
+  /** Description of the new version. */
   description?: string;
 }
 

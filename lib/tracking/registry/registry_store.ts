@@ -18,7 +18,9 @@ import type { ModelVersion, RegisteredModel } from "./entities.ts";
 
 /** Options of {@link ModelRegistryStore.createRegisteredModel}. */
 export interface CreateRegisteredModelOptions {
+  /** Tags of the new model. */
   tags?: Record<string, string>;
+  /** Description of the new model; null or absent leaves it unset. */
   description?: string | null;
 }
 
@@ -26,9 +28,11 @@ export interface CreateRegisteredModelOptions {
 export interface CreateModelVersionOptions {
   /** The run that produced the model. */
   runId?: string | null;
+  /** Tags of the new version. */
   tags?: Record<string, string>;
   /** A link to the run on the tracking server that produced it. */
   runLink?: string | null;
+  /** Description of the new version; null or absent leaves it unset. */
   description?: string | null;
 }
 
@@ -40,18 +44,23 @@ export interface RegistrySearchOptions {
   maxResults?: number;
   /** `["name ASC"]`, `["last_updated_timestamp DESC"]`, `["version_number DESC"]`, … */
   orderBy?: readonly string[];
+  /** The `nextPageToken` of the previous page, to read the next one. */
   pageToken?: string;
 }
 
 /** A page of registered models. */
 export interface RegisteredModelsPage {
+  /** The models of this page. */
   registeredModels: RegisteredModel[];
+  /** Present when more models follow: pass it as `pageToken`. */
   nextPageToken?: string;
 }
 
 /** A page of model versions. */
 export interface ModelVersionsPage {
+  /** The versions of this page. */
   modelVersions: ModelVersion[];
+  /** Present when more versions follow: pass it as `pageToken`. */
   nextPageToken?: string;
 }
 

@@ -187,18 +187,25 @@ export function sortRuns(runs: readonly Run[], orderBy: readonly OrderByClause[]
 
 /** Options of a run search. */
 export interface SearchRunsOptions {
+  /** The experiments to search (at least one). */
   experimentIds: readonly string[];
+  /** MLflow search filter, e.g. `metrics.acc > 0.9 and tags.team = 'ml'`; default: every run. */
   filter?: string;
+  /** "ACTIVE_ONLY" (default), "DELETED_ONLY" or "ALL". */
   runViewType?: ViewType;
   /** 1..50000, default 1000. */
   maxResults?: number;
+  /** MLflow order-by clauses, e.g. `["metrics.acc DESC"]`; default newest start time first. */
   orderBy?: readonly string[];
+  /** The `nextPageToken` of the previous page, to read the next one. */
   pageToken?: string;
 }
 
 /** A page of runs. */
 export interface RunsPage {
+  /** The runs of this page. */
   runs: Run[];
+  /** Present when more runs follow: pass it as `pageToken`. */
   nextPageToken?: string;
 }
 
@@ -297,17 +304,26 @@ export function sortExperiments(
 
 /** Options of an experiment search. */
 export interface SearchExperimentsOptions {
+  /**
+   * MLflow experiment filter on `name`, `creation_time`, `last_update_time`, `tags.<key>`, e.g. `name LIKE
+   * 'iris%'`.
+   */
   filter?: string;
+  /** "ACTIVE_ONLY" (default), "DELETED_ONLY" or "ALL". */
   viewType?: ViewType;
   /** 1..50000, default 1000. */
   maxResults?: number;
+  /** MLflow order-by clauses, e.g. `["name ASC"]`; default newest first. */
   orderBy?: readonly string[];
+  /** The `nextPageToken` of the previous page, to read the next one. */
   pageToken?: string;
 }
 
 /** A page of experiments. */
 export interface ExperimentsPage {
+  /** The experiments of this page. */
   experiments: Experiment[];
+  /** Present when more experiments follow: pass it as `pageToken`. */
   nextPageToken?: string;
 }
 

@@ -9,10 +9,13 @@
 
 /** A run in the `deleted` lifecycle stage. */
 export interface DeletedRun {
+  /** The deleted run's id. */
   runId: string;
+  /** The experiment it belongs to. */
   experimentId: string;
   /** When it was deleted (ms), or null when the store recorded no time (runs deleted by old MLflow versions). */
   deletedTime: number | null;
+  /** Where its artifacts are (`kmlf gc` removes them before the run's rows). */
   artifactUri: string;
 }
 

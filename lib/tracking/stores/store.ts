@@ -38,11 +38,13 @@ export type { ExperimentsPage, RunsPage, SearchExperimentsOptions, SearchRunsOpt
 export interface CreateExperimentOptions {
   /** Where runs of this experiment store artifacts; default `<artifact root>/<experiment id>`. */
   artifactLocation?: string;
+  /** Tags of the new experiment. */
   tags?: Record<string, string>;
 }
 
 /** Options of {@link TrackingStore.createRun}. */
 export interface CreateRunOptions {
+  /** The experiment the run belongs to (must be active). */
   experimentId: string;
   /** Default "". */
   userId?: string;
@@ -50,20 +52,27 @@ export interface CreateRunOptions {
   startTime?: number;
   /** Default: the `mlflow.runName` tag, else a random adjective-noun-NNN name. */
   runName?: string;
+  /** Tags of the new run (MLflow's `mlflow.*` tags included, e.g. `mlflow.source.name`). */
   tags?: Record<string, string>;
 }
 
 /** Fields {@link TrackingStore.updateRun} can change. */
 export interface UpdateRunOptions {
+  /** New status; RUNNING, SCHEDULED, FINISHED, FAILED or KILLED. */
   status?: RunStatus;
+  /** ms since the epoch the run ended. */
   endTime?: number;
+  /** New name (also rewrites the `mlflow.runName` tag). */
   runName?: string;
 }
 
 /** What one {@link TrackingStore.logBatch} call writes (≤ 1000 metrics, ≤ 100 params, ≤ 100 tags). */
 export interface LogBatch {
+  /** Metric points to append. */
   metrics?: readonly Metric[];
+  /** Params to log; each key may be logged once per run (same value again is fine). */
   params?: readonly KeyValue[];
+  /** Tags to set (overwriting). */
   tags?: readonly KeyValue[];
   /** Word errors as MLflow's log-batch does (a server relaying `runs/log-batch`). */
   asBatch?: boolean;
@@ -73,12 +82,15 @@ export interface LogBatch {
 export interface MetricHistoryOptions {
   /** Page size; default: everything. */
   maxResults?: number;
+  /** The `nextPageToken` of the previous page, to read the next one. */
   pageToken?: string;
 }
 
 /** A page of metric history. */
 export interface MetricHistoryPage {
+  /** The points of this page, in logging order. */
   metrics: Metric[];
+  /** Present when more points follow: pass it as `pageToken`. */
   nextPageToken?: string;
 }
 
