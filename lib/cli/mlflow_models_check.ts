@@ -37,7 +37,7 @@ export function checkMlflowModelsFlags(
   }
   if (flags.enableMlserver) {
     throw new UsageError(
-      "cli/models-unsupported",
+      "cli/unsupported-flag",
       "--enable-mlserver: kmlf serves models itself, not through MLServer",
       {
         hint: "leave it out: kmlf answers MLflow's scoring protocol (POST /invocations)",
@@ -48,7 +48,7 @@ export function checkMlflowModelsFlags(
   const workersSource = flags.workers !== undefined ? "--workers" : "MLFLOW_MODELS_WORKERS (for --workers)";
   if (workers !== undefined && !/^[1-9][0-9]*$/.test(workers.trim())) {
     throw new UsageError(
-      "cli/models-workers",
+      "cli/workers",
       `${workersSource} must be a positive number, got '${workers}'`,
       {
         hint: "e.g. --workers 2, or leave it out: one kmlf process answers requests concurrently",

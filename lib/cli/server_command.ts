@@ -94,7 +94,7 @@ function checkMlflowOnlyFlags(
   const prometheus = pick(options.exposePrometheus, env, "--expose-prometheus", "MLFLOW_EXPOSE_PROMETHEUS");
   if (prometheus.value !== undefined) {
     throw new UsageError(
-      "cli/server-unsupported",
+      "cli/unsupported-flag",
       `${prometheus.source}: kmlf's server has no Prometheus exporter`,
       {
         hint: "leave it out (monitor the server through GET /health)",
@@ -103,7 +103,7 @@ function checkMlflowOnlyFlags(
   }
   if (options.appName !== undefined) {
     throw new UsageError(
-      "cli/server-unsupported",
+      "cli/unsupported-flag",
       `--app-name '${options.appName}': kmlf's server has no MLflow app plugins`,
       {
         hint: "for basic-auth, set KMLF_SERVER_USERNAME and KMLF_SERVER_PASSWORD (or KMLF_SERVER_TOKEN) " +
@@ -119,7 +119,7 @@ function checkMlflowOnlyFlags(
   const workers = pick(options.workers, env, "--workers", "MLFLOW_WORKERS");
   if (workers.value !== undefined && !/^[1-9][0-9]*$/.test(workers.value.trim())) {
     throw new UsageError(
-      "cli/server-workers",
+      "cli/workers",
       `${workers.source} must be a positive number, got '${workers.value}'`,
       {
         hint: "e.g. --workers 4, or leave it out: kmlf answers requests concurrently in one process",
