@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { ValidationOptions } from "../batch_validation.ts";
 import type { HeaderSource } from "../http_client.ts";
 import { artifactRootUri, openSqliteTarget } from "./sqlite/open_db.ts";
 import { SqliteStore } from "./sqlite/sqlite_store.ts";
@@ -32,8 +33,8 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** SQLite: how long a writer waits for another process's lock, in ms (default 20000). */
   busyTimeoutMs?: number;
-  /** Truncate over-long param/tag values instead of failing (MLflow server behaviour). */
-  truncateLongValues?: boolean;
+  /** Truncate over-long param/tag values instead of failing (MLflow server behaviour); see `ValidationOptions`. */
+  truncateLongValues?: ValidationOptions["truncateLongValues"];
   /**
    * REST: extra request headers, or a function returning them for each request (kedro-mlflow's
    * `request_header_provider`). They win over the Authorization header derived from
