@@ -90,7 +90,9 @@ export function gridToRows(
     : args.header;
   const header = headerRow === undefined ? undefined : lines[headerRow] ?? [];
   let body = headerRow === undefined ? lines : lines.slice(headerRow + 1);
-  const width = Math.max(header?.length ?? 0, ...body.map((r) => r.length));
+  // A loop, not Math.max(...rows): spreading past ~125,000 rows overflows the stack.
+  let width = header?.length ?? 0;
+  for (const r of body) if (r.length > width) width = r.length;
   // Like read_csv: a data row may be shorter than the header (padded with nulls), not longer.
   const long = options.strictWidth && header ? body.findIndex((r) => r.length > header.length) : -1;
   if (long >= 0) {
