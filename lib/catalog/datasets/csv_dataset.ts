@@ -54,6 +54,7 @@ export interface CsvSaveArgs {
  * ```
  */
 export class CsvDataset extends FileDataset<CsvRow[]> {
+  protected override readonly loadsText = true;
   protected decode(bytes: Uint8Array, path: string): CsvRow[] {
     const args = this.loadArgs as CsvLoadArgs;
     const text = decodeText(bytes, path, {

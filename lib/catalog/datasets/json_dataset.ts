@@ -19,6 +19,7 @@ import { pyJsonDump } from "../../py_json.ts";
  * ```
  */
 export class JsonDataset<T = unknown> extends FileDataset<T> {
+  protected override readonly loadsText = true;
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);
     try {

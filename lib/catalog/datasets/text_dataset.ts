@@ -14,6 +14,7 @@ import { decodeText } from "./_text_decoding.ts";
  * ```
  */
 export class TextDataset extends FileDataset<string> {
+  protected override readonly loadsText = true;
   protected decode(bytes: Uint8Array, path: string): string {
     return decodeText(bytes, path, { keepBom: true });
   }

@@ -20,6 +20,7 @@ import { unserializableError } from "./_plain_data.ts";
  * ```
  */
 export class YamlDataset<T = unknown> extends FileDataset<T> {
+  protected override readonly loadsText = true;
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);
     try {
