@@ -36,14 +36,9 @@ export async function sweepStaleTempFiles(path: string): Promise<string[]> {
   const dir = dirname(path);
   const pattern = tempPattern(basename(path));
   const removed: string[] = [];
-  let entries: Deno.DirEntry[];
-  try {
-    entries = Array.from(Deno.readDirSync(dir));
-  } catch {
-    return removed; // no folder yet: nothing to sweep
-  }
-  for (const entry of entries) {
-    const m = entry.isFile || entry.isDirectory ? entry.name.match(pattern) : null;
+  const candidates = tempCandidates(dir);
+  for (const entry of candidates ?? []) {
+    const m = entry.name.match(pattern);
     const tmp = join(dir, entry.name);
     if (!m || inFlight.has(tmp)) continue;
     const pid = m[1] === undefined ? undefined : Number(m[1]);
@@ -56,7 +51,44 @@ export async function sweepStaleTempFiles(path: string): Promise<string[]> {
     }
     await Deno.remove(tmp, { recursive: entry.isDirectory }).then(() => removed.push(tmp), () => {});
   }
+  if (removed.length) listings.delete(dir);
   return removed;
+}
+
+/**
+ * Per folder: the hidden `*.tmp` entries of its last listing, and its mtime when this process last
+ * looked or changed it. Listing a folder for every save made saving N files into one folder O(N²) (a
+ * 10,000-partition dataset took minutes); a listing is now reused while the folder's mtime shows no
+ * change by anyone else (a temp another process creates in the same clock tick as this process's
+ * last write is seen at the next change of the folder, or by the next process).
+ */
+const listings = new Map<string, { mtime: number; temps: Deno.DirEntry[] }>();
+
+// The temp-file candidates of `dir` (undefined: no folder yet), listed again only when it changed.
+function tempCandidates(dir: string): Deno.DirEntry[] | undefined {
+  const mtime = statOrUndefined(dir)?.mtime?.getTime();
+  const known = listings.get(dir);
+  if (known && mtime !== undefined && known.mtime === mtime) return known.temps;
+  let temps: Deno.DirEntry[];
+  try {
+    temps = Array.from(Deno.readDirSync(dir)).filter((e) =>
+      (e.isFile || e.isDirectory) && e.name.startsWith(".") && e.name.endsWith(".tmp")
+    );
+  } catch {
+    listings.delete(dir);
+    return undefined; // no folder yet: nothing to sweep
+  }
+  if (mtime === undefined) listings.delete(dir);
+  else listings.set(dir, { mtime, temps });
+  return temps;
+}
+
+// After this process changed `dir` (a rename, a removal), its listing is still current: only the mtime moved.
+function noteOwnChange(dir: string): void {
+  const known = listings.get(dir);
+  const mtime = known && statOrUndefined(dir)?.mtime?.getTime();
+  if (known && mtime !== undefined) known.mtime = mtime;
+  else listings.delete(dir);
 }
 
 /**
@@ -106,6 +138,7 @@ export async function atomicWrite(target: string, data: Uint8Array | string): Pr
     if (typeof data === "string") await writeTextFile(tmp, data);
     else await writeFile(tmp, data);
     Deno.renameSync(tmp, path);
+    noteOwnChange(dir);
   } catch (error) {
     await Deno.remove(tmp).catch(() => {});
     throw error;
@@ -138,6 +171,7 @@ export async function atomicFolder<T>(target: string, fill: (tmp: string) => Pro
       Deno.renameSync(tmp, target);
       await Deno.remove(aside, { recursive: true });
     } else Deno.renameSync(tmp, target);
+    noteOwnChange(dirname(target));
     return result;
   } finally {
     await Deno.remove(tmp, { recursive: true }).catch(() => {});

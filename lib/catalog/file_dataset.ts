@@ -9,6 +9,7 @@ import type { Dataset } from "./dataset.ts";
 import { assertSavable, assertWellFormed } from "./save_checks.ts";
 import { VersionedPath, type VersionSpec } from "./versioning.ts";
 import { readFile } from "../file_io.ts";
+import { assertFitsText } from "./datasets/_text_decoding.ts";
 import { promised } from "../promised.ts";
 
 /** Options every file dataset takes (camelCase form of the catalog entry). */
@@ -74,12 +75,16 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   /** Turns data into bytes (or text); throw a DatasetError for data of the wrong shape. */
   protected abstract encode(data: T): Uint8Array | string | Promise<Uint8Array | string>;
 
+  /** Whether `decode` reads the bytes as one text (CSV, JSON, YAML, text): see `assertFitsText`. */
+  protected readonly loadsText: boolean = false;
+
   /**
    * Reads and decodes the file (the pinned or newest version when versioned); a missing file is
    * `dataset/file-not-found`.
    */
   async load(): Promise<T> {
     const path = this.versioned ? this.versioned.loadPath() : this.filepath;
+    if (this.loadsText) assertFitsText(path);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(path);

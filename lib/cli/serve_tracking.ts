@@ -112,6 +112,31 @@ export function parsePort(value: string | number, flag: string, variable?: strin
   return port;
 }
 
+const TRUNCATE_ENV = "MLFLOW_TRUNCATE_LONG_VALUES";
+
+/**
+ * What the server does with a param value over 6000 or a tag value over 8000 characters, from
+ * MLflow's `MLFLOW_TRUNCATE_LONG_VALUES` (read as MLflow reads a boolean: true/false/1/0, any case):
+ * by default it cuts the value, as MLflow's server does, and says so on stderr (never silently);
+ * `false` refuses it with MLflow's length error.
+ *
+ * @example
+ * ```ts
+ * longValuesRule("false"); // false: over-long values are refused
+ * ```
+ */
+export function longValuesRule(raw: string | undefined): false | ((warning: string) => void) {
+  const value = raw?.toLowerCase();
+  if (value === "false" || value === "0") return false;
+  if (value !== undefined && value !== "true" && value !== "1") {
+    throw new UsageError("cli/bad-env", `${TRUNCATE_ENV}=${JSON.stringify(raw)} is not a boolean`, {
+      hint:
+        `set ${TRUNCATE_ENV} to true (cut over-long param and tag values) or false (refuse them), or unset it`,
+    });
+  }
+  return (warning) => err(`${style.yellow("warning")} ${warning}`);
+}
+
 /**
  * Serves the store until interrupted; returns the exit code.
  *
@@ -127,8 +152,7 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   const prepared = await prepareStore(options.trackingUri, {
     baseDir: options.baseDir,
     artifactRoot: options.defaultArtifactRoot,
-    // Like MLflow's server (MLFLOW_TRUNCATE_LONG_VALUES): over-long params and tags are cut, not refused.
-    truncateLongValues: true,
+    truncateLongValues: longValuesRule(Deno.env.get(TRUNCATE_ENV)),
     // A database server (PostgreSQL) answers concurrent requests on up to 10 pooled connections.
     poolSize: 10,
   });

@@ -193,13 +193,8 @@ async function sampleWholeHistories(
 ): Promise<Metric[][]> {
   const histories: Metric[][] = [];
   for (const runId of runIds) histories.push((await store.getMetricHistory(runId, key)).metrics);
-  const runSteps = histories.map((h) => h.map((m) => m.step));
-  const steps = new Set(pick({
-    steps: [...new Set(runSteps.flat())].sort((a, b) => a - b),
-    extremes: runSteps.filter((s) => s.length > 0).map((
-      s,
-    ): [number, number] => [Math.min(...s), Math.max(...s)]),
-  }));
+  // Not Math.min(...steps): a spread of a history past ~125,000 points overflows the stack (a 500).
+  const steps = new Set(pick(metricStepSummary(histories.map((h) => h.map((m) => m.step)))));
   return histories.map((history) => {
     const kept = history.filter((m) => steps.has(m.step));
     kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);

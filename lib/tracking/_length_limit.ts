@@ -46,16 +46,33 @@ function lengthError(entity: string, limit: number, value: string): TrackingErro
 }
 
 /**
+ * Whether an over-long value is cut instead of refused: `true` cuts it, a function cuts it and is told
+ * (with MLflow's warning) — so a server that truncates says so in its log, as MLflow's does.
+ */
+export type Truncation = boolean | ((warning: string) => void);
+
+/**
  * `value`, or MLflow's length error when it is over `limit` characters (code points, as Python counts
- * them; cut to `limit` when `truncate`).
+ * them; cut to `limit` when `truncate`, reporting the cut when `truncate` is a function).
  *
  * @example
  * ```ts
  * checkLength("Param value", 6000, "😀".repeat(6000)); // kept whole: 6000 characters
  * ```
  */
-export function checkLength(entity: string, limit: number, value: string, truncate = false): string {
+export function checkLength(
+  entity: string,
+  limit: number,
+  value: string,
+  truncate: Truncation = false,
+): string {
   if (value.length <= limit || pyLength(value) <= limit) return value;
-  if (truncate) return pyPrefix(value, limit);
-  throw lengthError(entity, limit, value);
+  if (!truncate) throw lengthError(entity, limit, value);
+  if (typeof truncate === "function") {
+    truncate(
+      `${entity} '${pyPrefix(value, 100)}...' had length ${pyLength(value)}, which exceeded length limit ` +
+        `of ${limit}: truncated to ${limit} characters (MLFLOW_TRUNCATE_LONG_VALUES=false refuses such values)`,
+    );
+  }
+  return pyPrefix(value, limit);
 }

@@ -11,16 +11,17 @@ import { LIMITS } from "./limits.ts";
 import { pyFloatRepr } from "./py_format.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
-import { checkLength } from "./_length_limit.ts";
+import { checkLength, type Truncation } from "./_length_limit.ts";
 
 /** Options shared by the value validators. */
 export interface ValidationOptions {
   /**
    * Truncate param values over 6000 and tag values over 8000 characters instead of failing, as an
-   * MLflow server does with `MLFLOW_TRUNCATE_LONG_VALUES=true`. Default false: kmlf never drops data
-   * silently, so an over-long value is an error.
+   * MLflow server does with `MLFLOW_TRUNCATE_LONG_VALUES=true`; a function also receives MLflow's warning
+   * for each value cut (a server logs it). Default false: kmlf never drops data silently, so an
+   * over-long value is an error.
    */
-  truncateLongValues?: boolean;
+  truncateLongValues?: Truncation;
 }
 
 /**

@@ -76,10 +76,65 @@ Deno.test("kmlf server serves a store until Ctrl-C, then stops cleanly", async (
     const stored = await (await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${run.info.run_id}`))
       .json();
     assert.equal(stored.run.data.params[0].value.length, 6000);
-    const { code, stdout } = await server.stop();
+    const { code, stdout, stderr } = await server.stop();
     assert.equal(code, 0);
     assert.match(stdout, /Server stopped/);
+    // …and never silently: the server log says what it cut, as MLflow's server warns.
+    assert.match(
+      stderr,
+      /warning Param value 'x{100}\.\.\.' had length 7000, which exceeded length limit of 6000: truncated to 6000 characters/,
+    );
     assert.ok((await Deno.stat(join(dir, "runs.db"))).isFile);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("MLFLOW_TRUNCATE_LONG_VALUES=false makes the server refuse over-long values; a non-boolean is a usage error", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
+  try {
+    const server = await startKmlf(
+      ["server", "--backend-store-uri", "sqlite:///runs.db", "--port", "0"],
+      dir,
+      [],
+      {
+        MLFLOW_TRUNCATE_LONG_VALUES: "False",
+      },
+    );
+    const post = (rpc: string, body: unknown) =>
+      fetch(`${server.url}/api/2.0/mlflow/${rpc}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const { experiment_id } = await (await post("experiments/create", { name: "e" })).json();
+    const { run } = await (await post("runs/create", { experiment_id })).json();
+    for (
+      const [rpc, body, entity, limit] of [
+        ["runs/log-parameter", { key: "p", value: "x".repeat(6001) }, "Param value", 6000],
+        ["runs/set-tag", { key: "t", value: "x".repeat(8001) }, "Tag value", 8000],
+        ["runs/log-batch", { params: [{ key: "b", value: "x".repeat(6001) }] }, "Param value", 6000],
+      ] as const
+    ) {
+      const answer = await post(rpc, { run_id: run.info.run_id, ...body });
+      assert.equal(answer.status, 400, rpc);
+      const { error_code, message } = await answer.json();
+      assert.equal(error_code, "INVALID_PARAMETER_VALUE");
+      assert.match(
+        message,
+        new RegExp(`${entity} 'x+' had length ${limit + 1}, which exceeded length limit of ${limit}`),
+      );
+    }
+    const stored = await (await fetch(`${server.url}/api/2.0/mlflow/runs/get?run_id=${run.info.run_id}`))
+      .json();
+    assert.equal(stored.run.data.params, undefined);
+    assert.equal(await server.stop().then((r) => r.code), 0);
+    const result = await kmlf(["server", "--port", "0"], {
+      cwd: dir,
+      env: { MLFLOW_TRUNCATE_LONG_VALUES: "maybe" },
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /MLFLOW_TRUNCATE_LONG_VALUES="maybe" is not a boolean/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

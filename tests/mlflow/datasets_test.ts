@@ -41,6 +41,20 @@ Deno.test("MlflowMetricDataset: overwrite keeps the step, append adds one, save_
   });
 });
 
+Deno.test("MlflowMetricDataset in append mode continues a history of 130,000 points (no stack overflow)", async () => {
+  await withRun(async ({ client, state, runId }) => {
+    const n = 130_000;
+    const metrics = Array.from(
+      { length: n },
+      (_, i) => ({ key: "acc", value: i, timestamp: 1, step: n - 1 - i }),
+    );
+    await client.logBatch(runId, { metrics });
+    await new MlflowMetricDataset({ name: "acc", key: "acc", state, saveArgs: { mode: "append" } }).save(0.5);
+    const last = (await client.getMetricHistory(runId, "acc")).at(-1)!;
+    assert.deepEqual([last.step, last.value], [n, 0.5]);
+  });
+});
+
 Deno.test("MlflowMetricHistoryDataset saves and loads in list, dict and history modes", async () => {
   await withRun(async ({ state }) => {
     const list = new MlflowMetricHistoryDataset({ name: "loss", key: "loss", state });

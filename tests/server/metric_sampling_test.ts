@@ -219,3 +219,28 @@ Deno.test("stores that read only sampled points answer bulk-interval exactly as 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bulk-interval over a store without sampled reads (PostgreSQL, REST) samples a 130,000-point history, no stack overflow", async () => {
+  // Past ~125,000 points, Math.min(...steps) threw RangeError: the chart's request was a 500.
+  const dir = await Deno.makeTempDir();
+  try {
+    const store = await SqliteStore.open(join(dir, "mlflow.db"));
+    const run = await store.createRun({ experimentId: "0", startTime: 1 });
+    const n = 130_000;
+    for (let i = 0; i < n; i += 1000) {
+      const metrics = Array.from(
+        { length: 1000 },
+        (_, j) => ({ key: "loss", value: i + j, timestamp: 1, step: i + j }),
+      );
+      await store.logBatch(run.info.runId, { metrics });
+    }
+    const options = { runIds: [run.info.runId], metricKey: "loss", maxResults: "100" };
+    const points = await bulkIntervalHistory(wholeHistoriesOnly(store), options);
+    assert.deepEqual(points, await bulkIntervalHistory(store, options));
+    assert.equal(points.length, 101);
+    assert.deepEqual([points[0].step, points.at(-1)!.step], [0, n - 1]);
+    await store.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -54,6 +54,9 @@ export interface CsvSaveArgs {
  * ```
  */
 export class CsvDataset extends FileDataset<CsvRow[]> {
+  /** Read as one text: a file too big for a JavaScript string is refused before it is read. */
+  protected override readonly loadsText = true;
+
   /** Parses the CSV text with `load_args` (pandas' `read_csv` names) into typed row objects. */
   protected decode(bytes: Uint8Array, path: string): CsvRow[] {
     const args = this.loadArgs as CsvLoadArgs;

@@ -19,6 +19,9 @@ import { pyJsonDump } from "../../py_json.ts";
  * ```
  */
 export class JsonDataset<T = unknown> extends FileDataset<T> {
+  /** Read as one text: a file too big for a JavaScript string is refused before it is read. */
+  protected override readonly loadsText = true;
+
   /** Parses JSON, accepting Python's `NaN`/`Infinity` tokens; invalid JSON is `dataset/bad-json`. */
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);

@@ -14,6 +14,9 @@ import { decodeText } from "./_text_decoding.ts";
  * ```
  */
 export class TextDataset extends FileDataset<string> {
+  /** Read as one text: a file too big for a JavaScript string is refused before it is read. */
+  protected override readonly loadsText = true;
+
   /** The file as UTF-8 text (byte order mark kept); invalid UTF-8 is an error. */
   protected decode(bytes: Uint8Array, path: string): string {
     return decodeText(bytes, path, { keepBom: true });

@@ -20,6 +20,9 @@ import { unserializableError } from "./_plain_data.ts";
  * ```
  */
 export class YamlDataset<T = unknown> extends FileDataset<T> {
+  /** Read as one text: a file too big for a JavaScript string is refused before it is read. */
+  protected override readonly loadsText = true;
+
   /**
    * Parses YAML as PyYAML's `safe_load` does; syntax errors are `dataset/bad-yaml` with file, line and
    * column.

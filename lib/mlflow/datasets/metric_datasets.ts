@@ -78,10 +78,10 @@ export class MlflowMetricDataset implements Dataset<number> {
     const { client, runId } = await requireRun(this.options.state, this.options.runId, this.options.name);
     let step = this.options.saveArgs?.step as number | undefined;
     if (step === undefined) {
-      const steps = (await client.getMetricHistory(runId, this.key)).map((p) => p.step);
-      step = this.options.saveArgs?.mode === "append"
-        ? (steps.length ? Math.max(...steps) + 1 : 0)
-        : (steps.length ? Math.max(...steps) : 0);
+      // A loop, not Math.max(...steps): spreading a history past ~125,000 points overflows the stack.
+      const history = await client.getMetricHistory(runId, this.key);
+      const last = history.reduce((max, p) => Math.max(max, p.step), -Infinity);
+      step = history.length === 0 ? 0 : this.options.saveArgs?.mode === "append" ? last + 1 : last;
     }
     const timestamp = (this.options.saveArgs?.timestamp as number | undefined) ?? Date.now();
     await client.logBatch(runId, { metrics: [{ key: this.key, value, step, timestamp }] });

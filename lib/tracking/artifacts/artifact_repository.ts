@@ -134,7 +134,8 @@ export async function completeListing(
   const all: FileInfo[] = [];
   for (const e of entries) {
     all.push(e);
-    if (e.isDir) all.push(...await listChildren(e.path));
+    if (e.isDir) { for (const child of await listChildren(e.path)) all.push(child); // no spread: huge folders
+     }
   }
   return all;
 }

@@ -32,8 +32,12 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** SQLite: how long a writer waits for another process's lock, in ms (default 20000). */
   busyTimeoutMs?: number;
-  /** Truncate over-long param/tag values instead of failing (MLflow server behaviour). */
-  truncateLongValues?: boolean;
+  /**
+   * Cut param values over 6,000 and tag values over 8,000 characters instead of refusing them, as an MLflow
+   * server does with `MLFLOW_TRUNCATE_LONG_VALUES=true`; a function also gets the warning for each value cut.
+   * Default false: an over-long value is MLflow's length error.
+   */
+  truncateLongValues?: boolean | ((warning: string) => void);
   /**
    * REST: extra request headers, or a function returning them for each request (kedro-mlflow's
    * `request_header_provider`). They win over the Authorization header derived from

@@ -98,7 +98,7 @@ export class FileStore implements TrackingStore {
   /** Opens (creating when needed, with experiment 0 "Default") an mlruns folder. */
   static async open(
     root: string,
-    options: { artifactRoot?: string; truncateLongValues?: boolean } = {},
+    options: { artifactRoot?: string } & ValidationOptions = {},
   ): Promise<FileStore> {
     const abs = resolve(root);
     const store = new FileStore(abs, options.artifactRoot ?? pathToFileUri(abs), {
