@@ -28,6 +28,8 @@ export interface ValidateOptions {
   alsoKnown?: readonly string[];
   /** The hint for an unknown key the caller knows more about (a key another tool spells so), if any. */
   unknownKeyHint?: (keyPath: KeyPath) => string | undefined;
+  /** The file is read as written (kmlf.yml, pipeline files): a `${…}` in a bad value was meant to be resolved. */
+  notInterpolated?: boolean;
 }
 
 /**
@@ -135,7 +137,7 @@ export function issuesToErrors(
           (expected ? `expected ${expected}, got ${describeValue(actual)}` : issue.message),
         {
           source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
-          hint: (expected ? `write ${expected} here` : hintFor(issue)) +
+          hint: hintFor(issue, actual, expected, options) +
             (actual === undefined ? "" : ` (got ${JSON.stringify(actual)})`),
         },
       ),
@@ -200,13 +202,23 @@ function matchedBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): z.co
   return typed.length === 1 ? [...typed[0]] : undefined;
 }
 
-function hintFor(issue: z.core.$ZodIssue): string {
+function hintFor(
+  issue: z.core.$ZodIssue,
+  actual: unknown,
+  expected: string | undefined,
+  options: ValidateOptions,
+): string {
+  // A schema's refinement may carry its fix: `z.refine(ok, { error, params: { hint } })`.
+  if (issue.code === "custom" && typeof issue.params?.hint === "string") return issue.params.hint;
+  if (options.notInterpolated && typeof actual === "string" && actual.includes("${")) {
+    return "this file is read as written (only conf/ files are interpolated): write the value itself";
+  }
+  if (expected) return `write ${expected} here`;
+  if (actual === "") return "write a value, or remove the key where it has a default";
   if (issue.code === "invalid_value") {
     return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
   if (issue.code === "invalid_union") return "see the documented forms of this key in the README";
-  // A schema's own refinement may carry its fix: `z.refine(ok, { error, params: { hint } })`.
-  if (issue.code === "custom" && typeof issue.params?.hint === "string") return issue.params.hint;
   return "fix this value";
 }
 

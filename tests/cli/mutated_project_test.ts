@@ -113,6 +113,22 @@ const MUTANTS: Record<string, Mutant> = {
     args: ["run", "training"],
     tracked: true,
   },
+  // `${…}` in kmlf.yml, which is read as written: the hint says so instead of "fix this value".
+  "interpolation-in-settings": {
+    file: "kmlf.yml",
+    original: SETTINGS,
+    from: "default_env: local",
+    to: "default_env: ${env}",
+    args: ["run", "training"],
+  },
+  // An empty string where a name is needed: write one, or drop the key.
+  "empty-node-name": {
+    file: "pipelines/training.yml",
+    original: TRAINING,
+    from: "name: predict\n",
+    to: 'name: ""\n',
+    args: ["run", "training"],
+  },
 };
 
 for (const [name, m] of Object.entries(MUTANTS)) {
