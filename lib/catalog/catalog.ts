@@ -338,8 +338,9 @@ export class Catalog {
       (this.#declared.has(name) ? undefined : this.matchPattern(name)?.config);
   }
 
-  /** Where `name` is declared (its catalog entry or pattern). */
-  sourceOf(name: string): SourceLocation | undefined {
+  /** Where `name` is declared (its catalog entry or pattern); with `key`, the entry's key, not its value. */
+  sourceOf(name: string, options: { key?: boolean } = {}): SourceLocation | undefined {
+    if (options.key && this.#sourceNames.has(name)) return this.#ctx.locateKey?.([name]);
     return this.#declaredSource(name) ?? this.matchPattern(name)?.source;
   }
 

@@ -17,7 +17,12 @@ import { out } from "./terminal.ts";
 export async function registryList(globals: { project?: string }): Promise<number> {
   // Like `kedro registry list`: the project's settings and pipeline files, not a session (catalog, plugins).
   const settings = await loadProjectSettings(requireProject(globals));
-  const names = pipelineNames(settings.pipelinesDir);
+  let names: string[];
+  try {
+    names = pipelineNames(settings.pipelinesDir);
+  } catch (error) {
+    throw (await import("../session/mod.ts")).locateMissingPipelinesDir(error, settings);
+  }
   out(stringify([...new Set(["__default__", ...names])].sort()).trimEnd());
   return EXIT.ok;
 }

@@ -323,6 +323,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     raw = validateWith(SettingsSchema, src.value ?? {}, src, {
       code: "settings/invalid",
       what: SETTINGS_FILE,
+      notInterpolated: true,
     });
   } catch (error) {
     if (!(error instanceof KmlfError) || typeProblems.length === 0) throw error;

@@ -290,6 +290,7 @@ function schemaErrors(
     what,
     basePath,
     unknownKeyHint: inferenceKeyHint,
+    notInterpolated: true,
   }).map(
     asPipelineError,
   );

@@ -104,6 +104,12 @@ export function inferenceKeyHint(keyPath: readonly (string | number)[]): string 
   return Object.hasOwn(LOG_MODEL_KEYS, key) ? LOG_MODEL_KEYS[key] : undefined;
 }
 
+/** `file:line:col` where a node of `pipeline` names `dataset` among its outputs (the file is in the inference YAML). */
+function writtenAt(pipeline: Pipeline, dataset: string): string {
+  const s = pipeline.nodes.find((n) => n.outputs.includes(dataset))?.inputSource(dataset, "outputs");
+  return s?.file ? `${s.file}:${s.line ?? "?"}:${s.column ?? "?"}` : "";
+}
+
 /** The single output of a consistent inference pipeline. */
 export function inferenceOutput(spec: InferenceSpec): string | undefined {
   const outputs = [...spec.pipeline.outputs()];
@@ -134,7 +140,8 @@ export function inferenceProblems(training: Pipeline, spec: InferenceSpec): Pipe
         {
           source: spec.locate(["pipeline"]),
           hint: outputs.length
-            ? "read every output but the predictions in a later node of the inference pipeline, or move the extra nodes to another pipeline"
+            ? "read every output but the predictions in a later node of the inference pipeline, or move the extra nodes to another pipeline (written at: " +
+              outputs.map((o) => `"${o}" ${writtenAt(inference, o)}`).join(", ") + ")"
             : "the inference pipeline has no free output; its last node must produce the predictions",
         },
       ),

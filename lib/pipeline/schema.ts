@@ -8,14 +8,28 @@ import type { InputBinding, OutputBinding } from "./node.ts";
 import { InferenceEntry } from "./inference_schema.ts";
 
 const NAME = z.string().check(z.regex(/^[\w.-]+$/, "use letters, digits, _ . - only"));
-const DATASET = z.string().check(z.minLength(1));
+// Pipeline files are not interpolated (only conf/ is): `${…}` would silently name a dataset "${…}".
+const DATASET = z.string().check(
+  z.minLength(1),
+  z.refine((name) => !name.includes("${"), {
+    error: "pipeline files are not interpolated (only conf/ files are), so this would name a dataset " +
+      "literally",
+    params: { hint: "write the dataset's name, or params:<key> for a parameter" },
+  }),
+);
 const Names = z.optional(z.nullable(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)])));
 const TagList = z.optional(z.union([NAME, z.array(NAME)]));
 
 /** One `- name: …, func: …` entry of `nodes:`. */
 export const NodeEntry = z.strictObject({
   name: z.optional(NAME),
-  func: z.string().check(z.regex(/^.+#[A-Za-z_$][\w$]*$/, 'must look like "./module.ts#exportName"')),
+  func: z.string().check(z.refine((ref) => /^.+#[A-Za-z_$][\w$]*$/.test(ref), {
+    error: 'must look like "./module.ts#exportName"',
+    params: {
+      hint: 'write the module\'s path relative to this file, "#" and the exported function, e.g. ' +
+        '"./nodes.ts#splitData" (Kedro\'s dotted Python paths do not apply)',
+    },
+  })),
   inputs: Names,
   outputs: Names,
   tags: TagList,

@@ -5,8 +5,15 @@
  * exist, and `signature`/`input_example: auto` can read `input_name`'s data once training is done.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { didYouMeanHint, type KmlfError, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
+import {
+  didYouMeanHint,
+  formatLocation,
+  type KmlfError,
+  PipelineDefinitionError,
+  type SourceLocation,
+} from "../errors.ts";
 import { inferenceProblems, type InferenceSpec, isParameter, type Pipeline } from "../pipeline/mod.ts";
+import { misspeltEntry } from "../runner/mod.ts";
 
 /**
  * Every inconsistency between `training`, its inference declaration and the catalog.
@@ -26,6 +33,14 @@ export function inferenceCatalogProblems(
   let where: SourceLocation | undefined;
   const at = () => (where ??= spec.locate(["pipeline"]));
   const inputs = [...spec.pipeline.inputs()].sort();
+  // A catalog entry of a close name that neither pipeline uses is the one meant, misspelt.
+  const used = new Set([...training.datasets(), ...spec.pipeline.datasets()]);
+  const misspelt = (name: string) => {
+    const entry = misspeltEntry(name, catalog, used);
+    const key = entry === undefined ? undefined : catalog.sourceOf(entry, { key: true });
+    return entry === undefined ? "" : `; or rename the catalog entry "${entry}"` +
+      (key?.file ? ` (${formatLocation({ ...key, keyPath: undefined })})` : "") + ` to "${name}"`;
+  };
   const notPersisted = inputs.filter((i) =>
     i !== spec.inputName && !isParameter(i) && catalog.isEphemeral(i)
   );
@@ -38,7 +53,7 @@ export function inferenceCatalogProblems(
         {
           source: at(),
           hint: `declare "${name}" in conf/base/catalog.yml with a file dataset, e.g. ` +
-            `${name}: {type: pickle, filepath: data/06_models/${name}.pkl}`,
+            `${name}: {type: pickle, filepath: data/06_models/${name}.pkl}` + misspelt(name),
         },
       ),
     );
@@ -70,7 +85,7 @@ export function inferenceCatalogProblems(
         {
           source: spec.locate(["log_model", key]),
           hint: `declare "${spec.inputName}" in the catalog with a file holding example rows, ` +
-            `or set log_model.signature: null and log_model.input_example: null`,
+            `or set log_model.signature: null and log_model.input_example: null` + misspelt(spec.inputName),
         },
       ),
     );

@@ -9,3 +9,4 @@ export type { RunnerFlags } from "./runner_choice.ts";
 export type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
 export { inferenceCatalogProblems } from "./inference_checks.ts";
 export { importPlugins, pluginRegistry } from "./project_plugins.ts";
+export { locateMissingConfFolders, locateMissingPipelinesDir } from "./settings_folders.ts";

@@ -144,6 +144,11 @@ export class KmlfSession {
       mergeStrategy: settings.mergeStrategy,
       patterns: settings.configPatterns,
       resolvers: pluginResolvers(plugins),
+    }).catch(async (error) => {
+      throw (await import("./settings_folders.ts")).locateMissingConfFolders(error, settings, {
+        confSourceFromSettings: options.confSource === undefined,
+        envFromSettings: !options.env && !options.envVar,
+      });
     });
     return new KmlfSession(settings, config, options, plugins);
   }
@@ -196,7 +201,9 @@ export class KmlfSession {
 
   /** All registered pipeline names (no module imports). */
   pipelineNames(): Promise<string[]> {
-    return promised(() => pipelineNames(this.settings.pipelinesDir));
+    return promised(() => pipelineNames(this.settings.pipelinesDir)).catch(async (error) => {
+      throw (await import("./settings_folders.ts")).locateMissingPipelinesDir(error, this.settings);
+    });
   }
 
   /** Loads the requested pipelines (and what they include) and returns their union. */

@@ -12,6 +12,7 @@ import type { Pipeline, PipelineFilter } from "../pipeline/mod.ts";
 import {
   checkRunnable,
   createRunner,
+  lostOutputWarnings,
   pinnedOutputWarnings,
   type Runner,
   type RunnerSpec,
@@ -120,6 +121,7 @@ async function runWith(
   for (const warning of await pinnedOutputWarnings(pipeline, catalog, loadVersions)) {
     scope.onCatalogWarning?.(warning);
   }
+  for (const warning of lostOutputWarnings(pipeline, catalog, { full })) scope.onCatalogWarning?.(warning);
   // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
   const guard = RunGuard.install();
   // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.

@@ -28,6 +28,8 @@ export interface ValidateOptions {
   alsoKnown?: readonly string[];
   /** The hint for an unknown key the caller knows more about (a key another tool spells so), if any. */
   unknownKeyHint?: (keyPath: KeyPath) => string | undefined;
+  /** The file is read as written (kmlf.yml, pipeline files): a `${…}` in a bad value was meant to be resolved. */
+  notInterpolated?: boolean;
 }
 
 /**
@@ -75,6 +77,16 @@ export function issuesToErrors(
   for (const issue of issues) {
     const rel = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
     const path = [...base, ...rel];
+    // (A union with its own message keeps it: the schema's author described every form there.)
+    const matched = issue.code === "invalid_union" && issue.message === "Invalid input"
+      ? matchedBranch(issue.errors)
+      : undefined;
+    if (matched) {
+      // `a | {…}` given a mapping: what is wrong is inside the mapping, at its own key and line.
+      const nested = matched.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+      errors.push(...issuesToErrors(schema, nested, locator, options));
+      continue;
+    }
     if (issue.code === "unrecognized_keys") {
       const known = [...objectKeysAt(schema, rel), ...(rel.length === 0 ? options.alsoKnown ?? [] : [])];
       for (const key of issue.keys) {
@@ -94,7 +106,9 @@ export function issuesToErrors(
       errors.push(
         new ConfigError(options.code, `Missing key "${formatKeyPath(path)}" in ${options.what}`, {
           source: locator.locate(path.slice(0, -1)) ?? { keyPath: formatKeyPath(path) },
-          hint: `add ${String(path.at(-1))}: <${issue.expected}>`,
+          hint: `add ${String(path.at(-1))}: <${
+            (YAML_TYPES[issue.expected] ?? issue.expected).replace(/^an? /, "")
+          }>`,
         }),
       );
       continue;
@@ -115,13 +129,16 @@ export function issuesToErrors(
       );
       continue;
     }
+    const expected = expectedTypes(issue);
     errors.push(
       new ConfigError(
         options.code,
-        `Invalid value for "${formatKeyPath(path)}" in ${options.what}: ${issue.message}`,
+        `Invalid value for "${formatKeyPath(path)}" in ${options.what}: ` +
+          (expected ? `expected ${expected}, got ${describeValue(actual)}` : issue.message),
         {
           source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
-          hint: hintFor(issue) + (actual === undefined ? "" : ` (got ${JSON.stringify(actual)})`),
+          hint: hintFor(issue, actual, expected, options) +
+            (actual === undefined ? "" : ` (got ${JSON.stringify(actual)})`),
         },
       ),
     );
@@ -173,20 +190,78 @@ function defOf(node: unknown): Record<string, unknown> | undefined {
   return (node as { _zod?: { def?: Record<string, unknown> } } | undefined)?._zod?.def;
 }
 
-function hintFor(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") return `expected ${issue.expected}`;
+/**
+ * The one branch of a failed union whose type the value had (its problems are all inside the value, none
+ * "expected <type>" at the value itself), or undefined when the value's type matched no branch or several.
+ */
+function matchedBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] | undefined {
+  const typed = branches.filter((issues) =>
+    issues.length > 0 &&
+    !issues.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_union"))
+  );
+  return typed.length === 1 ? [...typed[0]] : undefined;
+}
+
+function hintFor(
+  issue: z.core.$ZodIssue,
+  actual: unknown,
+  expected: string | undefined,
+  options: ValidateOptions,
+): string {
+  // A schema's refinement may carry its fix: `z.refine(ok, { error, params: { hint } })`.
+  if (issue.code === "custom" && typeof issue.params?.hint === "string") return issue.params.hint;
+  if (options.notInterpolated && typeof actual === "string" && actual.includes("${")) {
+    return "this file is read as written (only conf/ files are interpolated): write the value itself";
+  }
+  if (expected) return `write ${expected} here`;
+  if (actual === "") return "write a value, or remove the key where it has a default";
   if (issue.code === "invalid_value") {
     return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }
-  if (issue.code === "invalid_union") {
-    const expected = [
-      ...new Set(issue.errors.flat().flatMap((i) => (i.code === "invalid_type" ? [String(i.expected)] : []))),
-    ];
-    return expected.length > 1
-      ? `expected ${expected.slice(0, -1).join(", ")} or ${expected.at(-1)}`
-      : "see the documented forms of this key in the README";
-  }
+  if (issue.code === "invalid_union") return "see the documented forms of this key in the README";
   return "fix this value";
+}
+
+// zod's type names in the words of YAML, which is what the user wrote.
+const YAML_TYPES: Record<string, string> = {
+  object: "a mapping",
+  record: "a mapping",
+  map: "a mapping",
+  array: "a list",
+  tuple: "a list",
+  set: "a list",
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  bigint: "an integer",
+  boolean: "a boolean (true or false)",
+  null: "null",
+};
+
+/** "a string or a list" for a wrong type (or a union of types), in YAML's words; undefined otherwise. */
+function expectedTypes(issue: z.core.$ZodIssue): string | undefined {
+  const names = issue.code === "invalid_type"
+    ? [String(issue.expected)]
+    : issue.code === "invalid_union"
+    ? issue.errors.flatMap((branch) =>
+      branch.flatMap((i) => (i.code === "invalid_type" && i.path.length === 0 ? [String(i.expected)] : []))
+    )
+    : [];
+  const words = [...new Set(names.map((n) => YAML_TYPES[n] ?? n))];
+  if (words.length === 0 || (issue.code === "invalid_union" && names.length < issue.errors.length)) {
+    return undefined;
+  }
+  return words.length === 1 ? words[0] : `${words.slice(0, -1).join(", ")} or ${words.at(-1)}`;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null (no value)";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
+  if (typeof value === "boolean") return String(value);
+  return `the ${typeof value} ${String(value)}`;
 }
 
 function valueAt(value: unknown, path: KeyPath): unknown {

@@ -1,6 +1,6 @@
 /** MemoryDataset: copy modes, inference, and the "not saved yet" error. */
 import assert from "node:assert/strict";
-import { MemoryDataset } from "../../lib/catalog/mod.ts";
+import { Catalog, MemoryDataset } from "../../lib/catalog/mod.ts";
 import { DatasetError } from "../../lib/errors.ts";
 
 Deno.test("memory deepcopy (the default for plain data) isolates every consumer", () => {
@@ -65,4 +65,17 @@ Deno.test("memory load before any save, and a bad copy mode, are errors", () => 
   const ds = new MemoryDataset({ data: [1] });
   assert.ok(ds.ephemeral);
   assert.deepEqual(ds.describe(), { copy_mode: "inferred", data: "array(1)" });
+});
+
+Deno.test("a null parameter is a value nodes read, as in Kedro (MemoryDataset(data=None) keeps None)", async () => {
+  const ds = new MemoryDataset({ data: null });
+  assert.equal(ds.exists(), true);
+  assert.equal(ds.load(), null);
+  const catalog = Catalog.empty();
+  catalog.addParameters({ model: { max_depth: null, lr: 0.1 }, seed: null });
+  assert.equal(await catalog.load("params:model.max_depth"), null);
+  assert.equal(await catalog.load("params:seed"), null);
+  assert.deepEqual(await catalog.load("params:model"), { max_depth: null, lr: 0.1 });
+  // Saving null from a node is still refused (Kedro: "Saving 'None' to a 'Dataset' is not allowed").
+  assert.throws(() => ds.save(null), (e: DatasetError) => e.code === "dataset/save-none");
 });

@@ -52,7 +52,10 @@ Deno.test("mlflow.yml errors: unknown keys with did-you-mean, strict booleans, e
     (e: KmlfAggregateError) => {
       const text = e.errors.map((x) => `${x.source?.keyPath}: ${x.message} ${x.hint}`).join("\n");
       assert.match(text, /server\.mlflow_tracking_url.*did you mean "mlflow_tracking_uri"/);
-      assert.match(text, /tracking\.run\.nested.*expected boolean/);
+      assert.match(
+        text,
+        /tracking\.run\.nested.*expected a boolean \(true or false\), got the string "true"/,
+      );
       assert.match(text, /long_params_strategy.*"fail", "truncate", "tag"/);
       assert.equal(e.errors[0].source?.line, 2);
       return true;

@@ -50,7 +50,9 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
     }
     this.copyMode = options.copyMode;
     this.metadata = options.metadata;
-    if (options.data !== undefined && options.data !== null) this.#data = copy(options.data, this.copyMode);
+    // Given data is kept even when null, as Kedro's MemoryDataset(data=None) keeps it: a parameter set to
+    // null (`max_depth: null`) is a value a node reads, not a dataset nobody saved.
+    if (options.data !== undefined) this.#data = copy(options.data, this.copyMode);
   }
 
   /** A copy of the saved data (per `copyMode`); nothing saved yet is `dataset/memory-empty`. */
