@@ -5,7 +5,8 @@ import { assertRows } from "../save_checks.ts";
 import { parseCsv, stringifyCsv } from "./_csv.ts";
 import { assertCells } from "./_table_cells.ts";
 import { decodeText } from "./_text_decoding.ts";
-import { gridToRows, savedColumns, type TableReadArgs } from "./_table_rows.ts";
+import { gridToRows, type TableReadArgs } from "./_table_rows.ts";
+import { savedColumns } from "./_table_columns.ts";
 
 /**
  * A CSV row: column → value (number, boolean, string or null when typing is on; a BigInt for an integer

@@ -5,7 +5,8 @@ import { assertRows } from "../save_checks.ts";
 import { orderedRecord } from "../ordered_record.ts";
 import { assertCells } from "./_table_cells.ts";
 import { readXlsxText, xlsxCarriageReturns, xlsxText } from "./_xlsx_text.ts";
-import { type Cell, gridToRows, savedColumns, type TableReadArgs, type TableRow } from "./_table_rows.ts";
+import { type Cell, gridToRows, type TableReadArgs, type TableRow } from "./_table_rows.ts";
+import { savedColumns } from "./_table_columns.ts";
 
 /** `load_args` of {@link ExcelDataset}: pandas' `read_excel` names. */
 export interface ExcelLoadArgs extends TableReadArgs {

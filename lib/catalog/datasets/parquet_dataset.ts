@@ -4,7 +4,7 @@ import { DatasetError } from "../../errors.ts";
 import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
 import { assertCells } from "./_table_cells.ts";
-import { columnsHint, savedColumns } from "./_table_rows.ts";
+import { columnsHint, savedColumns } from "./_table_columns.ts";
 import {
   coerceColumn,
   type ColumnType,

@@ -16,7 +16,7 @@ import {
   withDb,
 } from "./_sqlite.ts";
 import { assertCells } from "./_table_cells.ts";
-import { savedColumns } from "./_table_rows.ts";
+import { savedColumns } from "./_table_columns.ts";
 import { promised } from "../../promised.ts";
 
 /** What a save does when the table exists: `replace` (default), `append` or `fail`. */
