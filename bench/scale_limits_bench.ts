@@ -1,6 +1,7 @@
 /**
  * Scale and limits: saving many files into one folder (a partitioned dataset's partitions), loading a
- * CSV of 1,000,000 rows, and uploading a 300 MB artifact to a `kmlf server` through the REST client.
+ * CSV of 1,000,000 rows, and uploading a 300 MB artifact to a `kmlf server` through the REST client (and
+ * downloading it back).
  * Each printed against a target; the figures of this round's fixes are in bench/README.md.
  */
 import { join } from "node:path";
@@ -60,6 +61,12 @@ try {
     report(
       "logArtifact of 300 MB to a kmlf server (REST, fetch)",
       await timed(() => client.logArtifact(run.info.runId, big)),
+      "ms",
+      5000,
+    );
+    report(
+      "downloadArtifacts of the same 300 MB back (REST, fetch)",
+      await timed(() => client.downloadArtifacts(run.info.runId, "big.bin", join(dir, "down"))),
       "ms",
       5000,
     );

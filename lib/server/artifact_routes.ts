@@ -96,8 +96,12 @@ async function upload(request: Request, target: string, maxBytes: number): Promi
   const file = await Deno.open(partial, { write: true, create: true, truncate: true });
   try {
     for await (const chunk of limitedChunks(request, maxBytes)) {
+      // A synchronous write (page cache, microseconds per 64 KiB) keeps this loop ahead of the client.
+      // An awaited write made it slower than a fast sender, and Deno 2.9's HTTP/1 server then reads the
+      // socket into an unbounded buffer that each body read shifts from the front: 300 MB took 40-77 s
+      // instead of 2 s (bench/README.md, "Large uploads to kmlf server").
       let written = 0;
-      while (written < chunk.byteLength) written += await file.write(chunk.subarray(written));
+      while (written < chunk.byteLength) written += file.writeSync(chunk.subarray(written));
     }
     file.close();
     try {

@@ -80,11 +80,13 @@ export function checkDeclaredSize(request: Request, maxBytes: number): void {
 
 /**
  * A request body's chunks, refusing (with {@link bodyTooLarge}) a declared or actual size over `maxBytes`
- * before the excess is read — the one size check for JSON bodies and streamed uploads.
+ * before the excess is read — the one size check for JSON bodies and streamed uploads. Consume the pieces
+ * without an awaited op each where you can: a consumer slower than the client makes Deno 2.9's server
+ * buffer the rest quadratically (bench/README.md, "Large uploads to kmlf server").
  *
  * @example
  * ```ts
- * for await (const chunk of limitedChunks(request, 1024)) await file.write(chunk);
+ * for await (const chunk of limitedChunks(request, 1024)) file.writeSync(chunk);
  * ```
  */
 export async function* limitedChunks(request: Request, maxBytes: number): AsyncGenerator<Uint8Array> {
