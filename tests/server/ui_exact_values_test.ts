@@ -2,7 +2,8 @@
 /**
  * Metric values shown rounded to 6 significant digits keep their exact value: the compare page tells
  * apart values that round alike (MLflow compares the values, not their text), and the runs table, the run
- * page and the compare page give the exact value in the tooltip.
+ * page and the compare page give the exact value in the tooltip. The compare page lists the runs' tags
+ * (not MLflow's own mlflow.*) like their params, as MLflow's does.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -10,7 +11,10 @@ import { SqliteStore } from "../../lib/tracking/mod.ts";
 import { launchChromium } from "./ui_browser_harness.ts";
 import { serveFixture } from "./ui_fixture.ts";
 
-/** Two runs: `loss` differs in the 7th digit, `same` and `diverged` (NaN in both) do not differ. */
+/**
+ * Two runs: `loss` differs in the 7th digit, `same` and `diverged` (NaN in both) do not differ; tag `team`
+ * differs, `stage` does not.
+ */
 async function buildStore() {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-ui-exact-" });
   const store = SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot: join(dir, "mlartifacts") });
@@ -25,6 +29,11 @@ async function buildStore() {
         { key: "same", value: 0.5, timestamp: 1_700_000_000_000, step: 0 },
         { key: "diverged", value: NaN, timestamp: 1_700_000_000_000, step: 0 },
       ],
+      tags: [
+        { key: "team", value: name === "first" ? "vision" : "speech" },
+        { key: "stage", value: "dev" },
+        { key: "mlflow.user", value: name },
+      ],
     });
     await store.updateRun(runId, { status: "FINISHED", endTime: 1_700_000_001_000 });
     runIds.push(runId);
@@ -33,7 +42,7 @@ async function buildStore() {
 }
 
 Deno.test({
-  name: "metric values that round alike differ on the compare page and show their exact value",
+  name: "metric values that round alike differ on the compare page and show their exact value; tags compared",
   sanitizeOps: false,
   sanitizeResources: false,
   async fn() {
@@ -61,6 +70,15 @@ Deno.test({
         await lossCells.evaluateAll((els) => els.map((e) => e.getAttribute("title"))),
         ["0.1234561", "0.1234564"],
       );
+      const tagRows = () =>
+        page.getByTestId("tag-row").evaluateAll((rs) =>
+          rs.map((r) => `${(r as HTMLElement).dataset.key}:${(r as HTMLElement).dataset.differs}`)
+        );
+      assert.deepEqual(await tagRows(), ["stage:false", "team:true"]);
+      assert.deepEqual(await page.locator("[data-testid=tag-row][data-key=team] td").allTextContents(), [
+        "vision",
+        "speech",
+      ]);
       await page.getByTestId("diff-only").check();
       await row("same").waitFor({ state: "detached" });
       assert.deepEqual(
@@ -69,6 +87,7 @@ Deno.test({
         ),
         ["loss"],
       );
+      assert.deepEqual(await tagRows(), ["team:true"]);
 
       // The run page and the runs table: rounded text, the exact value in the tooltip.
       await page.goto(`${url}/#/experiments/${experimentId}/runs/${runIds[0]}`);

@@ -136,6 +136,12 @@ export async function comparePage(container, route) {
   const index = new Map(runs.map((r, i) => [r, i]));
   const paramKeys = [...new Set(params.flatMap((m) => [...m.keys()]))].sort();
   const metricKeys = [...new Set(metrics.flatMap((m) => [...m.keys()]))].sort();
+  // The tags users set (MLflow's compare page leaves its own mlflow.* tags out, as the run page does).
+  const tags = runs.map((r) =>
+    new Map((r.data?.tags ?? []).filter((t) => !t.key.startsWith("mlflow.")).map((t) => [t.key, t.value]))
+  );
+  const tagKeys = [...new Set(tags.flatMap((m) => [...m.keys()]))].sort();
+  const tagOf = (r, k) => tags[index.get(r)].get(k);
   const paramOf = (r, k) => params[index.get(r)].get(k);
   // Exact values: two metrics that round to the same shown text still differ.
   const metricOf = (r, k) => {
@@ -162,6 +168,8 @@ export async function comparePage(container, route) {
         "metric-row",
         showMetric,
       ),
+      h("h2", {}, `Tags (${tagKeys.length})`),
+      diffTable(runs, label, keep(tagKeys, tagOf), tagOf, "compare-tags", "tag-row"),
     );
   };
   diffOnly.addEventListener("change", renderTables);
