@@ -201,6 +201,17 @@ export function valueText(value, testid) {
   return el;
 }
 
+/**
+ * Text for a list's cell, cut to a few lines (the whole text in the tooltip): a long tag or description
+ * must not stretch a row over several screens.
+ *
+ * @example h("td", {}, clippedText(model.tags.map((t) => `${t.key}: ${t.value}`).join("\n")))
+ */
+export function clippedText(text, testid) {
+  const value = String(text ?? "");
+  return h("span", { class: "clip", testid, title: value || undefined }, value);
+}
+
 /** The run name, or its id when unnamed. */
 export function runLabel(run) {
   return run.info.run_name || run.info.run_id.slice(0, 8);
