@@ -290,7 +290,7 @@ export function artifactBrowser(run, initialPath, onSelect) {
         body,
         h(
           "table",
-          { class: "grid-table", testid: "preview-table" },
+          { class: "grid-table data", testid: "preview-table" },
           h("thead", {}, h("tr", {}, head.map((c) => h("th", {}, c)))),
           h("tbody", {}, rest.slice(0, MAX_TABLE_ROWS).map((r) => h("tr", {}, r.map((c) => h("td", {}, c))))),
         ),

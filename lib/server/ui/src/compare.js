@@ -6,10 +6,11 @@ import { bulkMetricHistory, getRunsOf, metricHistory } from "./api.js";
 import {
   breakable,
   errorBox,
+  exactNumber,
   formatDuration,
-  formatNumber,
   formatTime,
   h,
+  metricValue,
   missingRunsNotice,
   mount,
   parseIdList,
@@ -84,7 +85,11 @@ function historyChart(runs, label, keys, experimentIds) {
   );
 }
 
-function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
+/**
+ * Rows of `keys` with a column per run; a row differs when the values `valueOf` gives (exact, not as
+ * shown) are not all equal. `show(value)` is what a cell displays.
+ */
+function diffTable(runs, label, keys, valueOf, testid, rowTestid, show = (v) => valueText(v ?? "")) {
   return h(
     "table",
     { class: "grid-table compare", testid },
@@ -108,7 +113,7 @@ function diffTable(runs, label, keys, valueOf, testid, rowTestid) {
           "tr",
           { class: differs ? "diff" : "same", testid: rowTestid, dataset: { key, differs: String(differs) } },
           h("th", {}, breakable(key)),
-          values.map((v) => h("td", {}, valueText(v ?? ""))),
+          values.map((v) => h("td", {}, show(v))),
         );
       }),
     ),
@@ -131,11 +136,19 @@ export async function comparePage(container, route) {
   const index = new Map(runs.map((r, i) => [r, i]));
   const paramKeys = [...new Set(params.flatMap((m) => [...m.keys()]))].sort();
   const metricKeys = [...new Set(metrics.flatMap((m) => [...m.keys()]))].sort();
+  // The tags users set (MLflow's compare page leaves its own mlflow.* tags out, as the run page does).
+  const tags = runs.map((r) =>
+    new Map((r.data?.tags ?? []).filter((t) => !t.key.startsWith("mlflow.")).map((t) => [t.key, t.value]))
+  );
+  const tagKeys = [...new Set(tags.flatMap((m) => [...m.keys()]))].sort();
+  const tagOf = (r, k) => tags[index.get(r)].get(k);
   const paramOf = (r, k) => params[index.get(r)].get(k);
+  // Exact values: two metrics that round to the same shown text still differ.
   const metricOf = (r, k) => {
     const v = metrics[index.get(r)].get(k);
-    return v === undefined ? undefined : formatNumber(v);
+    return v === undefined ? undefined : exactNumber(v);
   };
+  const showMetric = (v) => (v === undefined ? "" : metricValue(v));
   const diffOnly = h("input", { type: "checkbox", testid: "diff-only" });
   const tables = h("div");
   const renderTables = () => {
@@ -146,7 +159,17 @@ export async function comparePage(container, route) {
       h("h2", {}, `Parameters (${paramKeys.length})`),
       diffTable(runs, label, keep(paramKeys, paramOf), paramOf, "compare-params", "param-row"),
       h("h2", {}, `Metrics (${metricKeys.length})`),
-      diffTable(runs, label, keep(metricKeys, metricOf), metricOf, "compare-metrics", "metric-row"),
+      diffTable(
+        runs,
+        label,
+        keep(metricKeys, metricOf),
+        metricOf,
+        "compare-metrics",
+        "metric-row",
+        showMetric,
+      ),
+      h("h2", {}, `Tags (${tagKeys.length})`),
+      diffTable(runs, label, keep(tagKeys, tagOf), tagOf, "compare-tags", "tag-row"),
     );
   };
   diffOnly.addEventListener("change", renderTables);

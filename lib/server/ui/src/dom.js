@@ -107,6 +107,35 @@ export function formatNumber(v) {
   return String(Number(n.toPrecision(6)));
 }
 
+/**
+ * A metric value with every digit the double holds (what MLflow's API returns), for tooltips and for
+ * telling values apart: formatNumber rounds 0.1234561 and 0.1234564 to the same text.
+ */
+export function exactNumber(v) {
+  if (v === undefined || v === null) return "";
+  const n = toNumber(v);
+  if (Number.isNaN(n)) return "NaN";
+  if (!Number.isFinite(n)) return n > 0 ? "Infinity" : "-Infinity";
+  return String(n);
+}
+
+/**
+ * A metric value shown rounded (formatNumber), its exact value in `data-value` and, when rounding hid
+ * digits, in the tooltip.
+ *
+ * @example mount(cell, metricValue(0.123456789)) // shows 0.123457, tooltip 0.123456789
+ */
+export function metricValue(v, testid) {
+  const shown = formatNumber(v);
+  const exact = exactNumber(v);
+  return h("span", {
+    class: "num",
+    testid,
+    title: exact !== shown ? exact : undefined,
+    dataset: { value: exact },
+  }, shown);
+}
+
 /** A wire double (number, or "NaN" / "Infinity" / "-Infinity") as a JS number. */
 export function toNumber(v) {
   if (typeof v === "number") return v;
@@ -170,6 +199,17 @@ export function valueText(value, testid) {
   };
   show(false);
   return el;
+}
+
+/**
+ * Text for a list's cell, cut to a few lines (the whole text in the tooltip): a long tag or description
+ * must not stretch a row over several screens.
+ *
+ * @example h("td", {}, clippedText(model.tags.map((t) => `${t.key}: ${t.value}`).join("\n")))
+ */
+export function clippedText(text, testid) {
+  const value = String(text ?? "");
+  return h("span", { class: "clip", testid, title: value || undefined }, value);
 }
 
 /** The run name, or its id when unnamed. */

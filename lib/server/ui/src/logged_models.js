@@ -111,10 +111,14 @@ function exampleTable(example) {
   const data = Array.isArray(example?.data) ? example.data : null;
   if (!columns || !data) return h("pre", { class: "value" }, JSON.stringify(example, null, 2));
   return h(
-    "table",
-    { class: "grid-table", testid: "model-input-example" },
-    h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, String(c))))),
-    h("tbody", {}, data.map((row) => h("tr", {}, row.map((v) => h("td", { class: "num" }, String(v)))))),
+    "div",
+    { class: "table-scroll" },
+    h(
+      "table",
+      { class: "grid-table data", testid: "model-input-example" },
+      h("thead", {}, h("tr", {}, columns.map((c) => h("th", {}, String(c))))),
+      h("tbody", {}, data.map((row) => h("tr", {}, row.map((v) => h("td", { class: "num" }, String(v)))))),
+    ),
   );
 }
 

@@ -1,7 +1,7 @@
 // A registered model's page (#/models/<name>): description, tags, aliases and its versions (stage,
 // aliases, the run each came from), like MLflow's model page.
 import { apiPost } from "./api.js";
-import { errorBox, formatTime, h, mount } from "./dom.js";
+import { clippedText, errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, apiSend, getModel, modelVersions, versionHash } from "./registry_api.js";
 import { aliasChips, runLink, stageBadge, tagsEditor } from "./registry_widgets.js";
 import { descriptionEditor } from "./editors.js";
@@ -54,7 +54,7 @@ export async function modelPage(container, route) {
       h("td", {}, stageBadge(v.current_stage)),
       h("td", {}, aliasChips(name, aliasesOf.get(v.version) ?? [], { link: false })),
       h("td", {}, runLink(v.run_id)),
-      h("td", { class: "value" }, v.description ?? ""),
+      h("td", {}, clippedText(v.description ?? "", "version-description")),
     )
   );
 

@@ -1,6 +1,6 @@
 // The Models page (#/models): registered models found by name, with their latest version per stage
 // and their aliases, like MLflow's model registry list.
-import { debounce, errorBox, formatTime, h, mount } from "./dom.js";
+import { clippedText, debounce, errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, modelHash, searchModels, versionHash } from "./registry_api.js";
 import { aliasChips, stageBadge } from "./registry_widgets.js";
 
@@ -53,7 +53,11 @@ export async function modelsPage(container, route) {
       ),
       h("td", {}, aliasChips(m.name, aliasPairs(m))),
       h("td", {}, formatTime(m.last_updated_timestamp)),
-      h("td", { class: "muted" }, (m.tags ?? []).map((t) => `${t.key}=${t.value}`).join(", ")),
+      h(
+        "td",
+        { class: "muted" },
+        clippedText((m.tags ?? []).map((t) => `${t.key}: ${t.value}`).join("\n"), "model-tags"),
+      ),
     );
   };
 

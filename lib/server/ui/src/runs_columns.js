@@ -4,10 +4,10 @@
 // `{group, expanded}` followed by their members.
 import {
   formatDuration,
-  formatNumber,
   formatRelative,
   formatTime,
   h,
+  metricValue,
   runDuration,
   runLabel,
   statusBadge,
@@ -202,7 +202,7 @@ export function runColumns(ctx) {
         title: `metric ${key}`,
         className: "num",
         ...keySort(ctx.sortColumn, "metrics", key),
-        cell: (row) => formatNumber(row.group ? row.group.metrics.get(key) : row.run.metrics.get(key)),
+        cell: (row) => metricValue(row.group ? row.group.metrics.get(key) : row.run.metrics.get(key)),
       });
     } else if (kind === "param" || kind === "tag") {
       const of = (r) => (kind === "param" ? r.params : r.tags).get(key);
