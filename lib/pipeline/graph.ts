@@ -1,5 +1,5 @@
 /** Structural checks of a set of nodes: unique names, outputs and confirms, transcoding, cycles. */
-import { type KmlfError, PipelineDefinitionError } from "../errors.ts";
+import { type KmlfError, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import { transcodeBase, TRANSCODING_HINT, transcodingProblem } from "../dataset_names.ts";
 import type { Node } from "./node.ts";
 
@@ -16,14 +16,7 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
   const byName = new Map<string, Node>();
   for (const node of nodes) {
     const other = byName.get(node.name);
-    if (other && other !== node) {
-      problems.push(
-        new PipelineDefinitionError("pipeline/duplicate-node", `Two nodes are named "${node.name}"`, {
-          source: node.source,
-          hint: `node names must be unique in a pipeline; rename one (the other is at ${where(other)})`,
-        }),
-      );
-    }
+    if (other && other !== node) problems.push(duplicateNode(node, other));
     byName.set(node.name, node);
   }
   const producer = new Map<string, Node>();
@@ -73,7 +66,8 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
         );
       }
       const first = producer.get(base);
-      if (first && first !== node) {
+      // Two nodes of one name are reported as such: a reusable pipeline included twice under one namespace.
+      if (first && first !== node && first.name !== node.name) {
         problems.push(
           new PipelineDefinitionError(
             "pipeline/duplicate-output",
@@ -142,8 +136,11 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
         "pipeline/cycle",
         `Circular dependency: ${cycle.map((n) => n.name).join(" -> ")}`,
         {
-          source: cycle[0].source,
-          hint: "a node cannot depend, directly or through other nodes, on its own output",
+          source: cycleSource(cycle),
+          hint: "a node cannot depend, directly or through other nodes, on its own output" +
+            (cycle.some((n) => n.sourceChain.length > 1)
+              ? " (an include's inputs:/outputs: mapping can close such a loop)"
+              : ""),
         },
       ),
     );
@@ -151,9 +148,45 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
   return problems;
 }
 
-function where(node: Node): string {
-  const s = node.source;
+function where(s: SourceLocation | undefined): string {
   return s?.file ? `${s.file}:${s.line ?? "?"}:${s.column ?? "?"}` : "another file";
+}
+
+function sameLocation(a: SourceLocation | undefined, b: SourceLocation | undefined): boolean {
+  return a?.file === b?.file && a?.line === b?.line && a?.column === b?.column;
+}
+
+// Two nodes of one name: when both are one YAML node included twice, the includes are what to change.
+function duplicateNode(node: Node, other: Node): KmlfError {
+  const mine = node.sourceChain;
+  const theirs = other.sourceChain;
+  let level = 0;
+  while (level < mine.length - 1 && level < theirs.length - 1 && sameLocation(mine[level], theirs[level])) {
+    level++;
+  }
+  const message = `Two nodes are named "${node.name}"`;
+  if (level === 0 || !sameLocation(mine[level - 1], theirs[level - 1])) {
+    return new PipelineDefinitionError("pipeline/duplicate-node", message, {
+      source: mine[0],
+      hint: `node names must be unique in a pipeline; rename one (the other is at ${where(theirs[0])})`,
+    });
+  }
+  return new PipelineDefinitionError("pipeline/duplicate-node", message, {
+    source: mine[level],
+    hint: `node "${node.name}" of ${where(mine[0])} is included twice with the same namespace (the other ` +
+      `include is at ${where(theirs[level])}); give each \`pipeline:\` include its own \`namespace:\``,
+  });
+}
+
+// A loop closed by an include's mapping is best shown at that mapping, in the including file.
+function cycleSource(cycle: readonly Node[]): SourceLocation | undefined {
+  const links = cycle.slice(1).map((node, i) => {
+    const bases = new Set(cycle[i].outputs.map(transcodeBase));
+    const dataset = node.inputs.find((input) => bases.has(transcodeBase(input)));
+    return dataset === undefined ? undefined : { at: node.inputSource(dataset, "inputs"), node };
+  });
+  const mapped = links.find((l) => l?.at?.file !== undefined && l.at.file !== l.node.source?.file);
+  return mapped?.at ?? cycle[0].source;
 }
 
 // Iterative DFS along "depends on" edges; returns the cycle in data-flow order, first node repeated.

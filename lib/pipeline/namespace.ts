@@ -89,6 +89,7 @@ export function applyNamespace(
       outputs: spec.outputs.map(rename),
       confirms: spec.confirms?.map(rename),
       tags: [...(spec.tags ?? []), ...options.tags],
+      includedAt: [...(spec.includedAt ?? []), () => options.source],
       datasetSources: (d: string, field?: DatasetField) => {
         const original = renamed.get(d) ?? d;
         return mappedSource(original) ?? node.inputSource(original, field);

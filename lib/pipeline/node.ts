@@ -59,6 +59,11 @@ export interface NodeSpec {
   confirms?: string[];
   /** Where the node is declared; a function is called only when a location is needed. */
   source?: SourceLocation | (() => SourceLocation | undefined);
+  /**
+   * The `- pipeline:` entries that brought the node in, innermost first (one per include level), so an
+   * error about a reusable pipeline included twice can point at the includes rather than the shared file.
+   */
+  includedAt?: readonly (() => SourceLocation | undefined)[];
   /** Location of each input/output/confirms name in the YAML, by dataset name (lazily, as a function). */
   datasetSources?:
     | Record<string, SourceLocation>
@@ -99,6 +104,7 @@ export class Node {
   /** Datasets confirmed after the node succeeded (Kedro's `confirms`). */
   readonly confirms: readonly string[];
   readonly #source: NodeSpec["source"];
+  readonly #includedAt: NodeSpec["includedAt"];
   readonly #datasetSources: NodeSpec["datasetSources"];
 
   /** Builds the node from its spec (copying the lists; the node is frozen). */
@@ -115,12 +121,18 @@ export class Node {
     this.namespace = spec.namespace;
     this.confirms = Object.freeze([...(spec.confirms ?? [])]);
     this.#source = spec.source;
+    this.#includedAt = spec.includedAt;
     this.#datasetSources = spec.datasetSources;
   }
 
   /** Where the node is declared in its pipeline YAML. */
   get source(): SourceLocation | undefined {
     return typeof this.#source === "function" ? this.#source() : this.#source;
+  }
+
+  /** Where the node is declared, then each include entry that brought it in, innermost first. */
+  get sourceChain(): (SourceLocation | undefined)[] {
+    return [this.source, ...(this.#includedAt ?? []).map((at) => at())];
   }
 
   /**
@@ -147,6 +159,7 @@ export class Node {
       namespace: this.namespace,
       confirms: [...this.confirms],
       source: this.#source,
+      includedAt: this.#includedAt,
       datasetSources: this.#datasetSources,
     };
   }
