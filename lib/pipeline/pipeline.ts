@@ -367,15 +367,28 @@ export class Pipeline {
     const known = this.datasets();
     const unknown = datasets.filter((d) => ![...known].some((k) => sameDataset(k, d)));
     if (unknown.length > 0) {
+      // A name a namespace prefixed (`cleaned` → `a.cleaned`, `b.cleaned`): every one, as for nodes.
+      const namespaced = [...new Set(unknown.flatMap((u) => [...known].flatMap((k) => namespacedAs(k, u))))];
       throw new PipelineDefinitionError(
         "pipeline/unknown-dataset",
         `Pipeline does not use dataset(s) ${unknown.map((u) => `"${u}"`).join(", ")}`,
         {
-          hint: didYouMeanHint(unknown[0], known) || "check the dataset names in the pipeline YAML",
+          hint: namespaced.length
+            ? `did you mean ${namespaced.map((s) => `"${s}"`).join(", ")}?`
+            : didYouMeanHint(unknown[0], known) || "check the dataset names in the pipeline YAML",
         },
       );
     }
   }
+}
+
+// `name` as `query` under a namespace (`a.b.x` for `x`, `params:a.x` for `params:x`): [the name to suggest].
+function namespacedAs(name: string, query: string): string[] {
+  const prefix = query.startsWith("params:") ? "params:" : "";
+  if (name.startsWith("params:") !== (prefix !== "")) return [];
+  const rest = name.slice(prefix.length);
+  const candidate = query.includes("@") ? rest : transcodeBase(rest);
+  return candidate.endsWith(`.${query.slice(prefix.length)}`) ? [prefix + candidate] : [];
 }
 
 // "x" matches every transcoded variant "x@…"; "x@f" matches exactly.

@@ -210,6 +210,28 @@ Deno.test("from-inputs and to-outputs match every transcoded variant of a base n
   );
 });
 
+Deno.test("a dataset name a namespace prefixed suggests every namespaced variant", () => {
+  const p = new Pipeline([
+    node("a.clean", ["raw", "params:a.opts"], ["a.cleaned@json"], undefined, [], "a"),
+    node("b.clean", ["raw", "params:b.x.opts"], ["b.x.cleaned@json"], undefined, [], "b.x"),
+    node("b.use", ["b.x.cleaned@pickle"], ["out"], undefined, [], "b"),
+  ]);
+  const hint = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      assert.equal((e as PipelineDefinitionError).code, "pipeline/unknown-dataset");
+      return (e as PipelineDefinitionError).hint;
+    }
+    assert.fail("expected an unknown-dataset error");
+  };
+  assert.equal(hint(() => p.fromInputs("cleaned")), 'did you mean "a.cleaned", "b.x.cleaned"?');
+  assert.equal(hint(() => p.toOutputs("cleaned@json")), 'did you mean "a.cleaned@json", "b.x.cleaned@json"?');
+  assert.equal(hint(() => p.fromInputs("params:opts")), 'did you mean "params:a.opts", "params:b.x.opts"?');
+  // A dataset whose name merely ends like the query, without a namespace dot, is no namespaced variant.
+  assert.equal(hint(() => p.fromInputs("aw")), 'did you mean "raw"?');
+});
+
 Deno.test("a union of two different nodes with one name is an error; equal nodes merge", () => {
   const shared = node("n", ["x"], ["y"]);
   const p = new Pipeline([shared]);
