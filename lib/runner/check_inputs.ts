@@ -53,7 +53,7 @@ export async function checkRunnable(
     problems.push(
       new DatasetError(
         "runner/input-not-persisted",
-        `Input "${name}" of node ${
+        `Input "${name}" of node${consumers.length > 1 ? "s" : ""} ${
           consumers.map((n) => `"${n.name}"`).join(", ")
         } has no data: it is kept in ` +
           `memory and made by node "${producer}", which this run leaves out`,

@@ -37,6 +37,22 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
     codes: [/error\[runner\/input-not-persisted\]: Input "X_train" .* "split_data"/],
   },
   {
+    what: "--namespaces leaving out the node making an input two namespaced copies read",
+    files: {
+      "pipelines/parts/score.yml":
+        "nodes:\n  - name: predict\n    func: ../iris/nodes.ts#predict\n    inputs: [model, X]\n    outputs: p\n",
+      "pipelines/training.yml": TRAINING.replace(
+        "nodes:\n",
+        "nodes:\n  - { pipeline: ./parts/score.yml, namespace: a, inputs: { model: model, X: X_test } }\n" +
+          "  - { pipeline: ./parts/score.yml, namespace: b, inputs: { model: model, X: X_test } }\n",
+      ),
+    },
+    args: ["--namespaces", "a,b"],
+    codes: [
+      /error\[runner\/input-not-persisted\]: Input "X_test" of nodes "a\.predict", "b\.predict" has no data: .* made by node "split_data"/,
+    ],
+  },
+  {
     what: "a params: value that is not defined",
     files: { "pipelines/training.yml": TRAINING.replace("params:target", "params:no_such_param") },
     args: [],
