@@ -90,6 +90,16 @@ export function applyNamespace(
       confirms: spec.confirms?.map(rename),
       tags: [...(spec.tags ?? []), ...options.tags],
       includedAt: [...(spec.includedAt ?? []), () => options.source],
+      namespacedFrom: (d: string) => {
+        const original = renamed.get(d) ?? d;
+        const mapped = original.startsWith("params:")
+          ? paramMapping(original.slice(7))
+          : datasetMapping(original);
+        if (ns && original !== "parameters" && !mapped && original !== d) {
+          return { key: original, namespace: ns, include: options.source };
+        }
+        return node.namespacedFrom(original);
+      },
       datasetSources: (d: string, field?: DatasetField) => {
         const original = renamed.get(d) ?? d;
         return mappedSource(original) ?? node.inputSource(original, field);

@@ -30,6 +30,16 @@ export interface FuncLocation {
   exportName: string;
 }
 
+/** A dataset name as an included pipeline wrote it, before the include's namespace prefixed it. */
+export interface NamespacedName {
+  /** The name in the included pipeline (the key to map in the include's `inputs:`/`parameters:`). */
+  key: string;
+  /** The namespace the include added. */
+  namespace: string;
+  /** The include entry. */
+  include?: SourceLocation;
+}
+
 /** Everything needed to build a {@link Node}. */
 export interface NodeSpec {
   /** Unique name in the pipeline (YAML `name:`, else derived from the function). */
@@ -64,6 +74,11 @@ export interface NodeSpec {
    * error about a reusable pipeline included twice can point at the includes rather than the shared file.
    */
   includedAt?: readonly (() => SourceLocation | undefined)[];
+  /**
+   * For a dataset name an include's namespace prefixed (`raw` → `c.raw`): the name the included pipeline
+   * uses and the outermost include that prefixed it — where mapping it would fix a missing input.
+   */
+  namespacedFrom?: (dataset: string) => NamespacedName | undefined;
   /** Location of each input/output/confirms name in the YAML, by dataset name (lazily, as a function). */
   datasetSources?:
     | Record<string, SourceLocation>
@@ -105,6 +120,7 @@ export class Node {
   readonly confirms: readonly string[];
   readonly #source: NodeSpec["source"];
   readonly #includedAt: NodeSpec["includedAt"];
+  readonly #namespacedFrom: NodeSpec["namespacedFrom"];
   readonly #datasetSources: NodeSpec["datasetSources"];
 
   /** Builds the node from its spec (copying the lists; the node is frozen). */
@@ -122,6 +138,7 @@ export class Node {
     this.confirms = Object.freeze([...(spec.confirms ?? [])]);
     this.#source = spec.source;
     this.#includedAt = spec.includedAt;
+    this.#namespacedFrom = spec.namespacedFrom;
     this.#datasetSources = spec.datasetSources;
   }
 
@@ -133,6 +150,11 @@ export class Node {
   /** Where the node is declared, then each include entry that brought it in, innermost first. */
   get sourceChain(): (SourceLocation | undefined)[] {
     return [this.source, ...(this.#includedAt ?? []).map((at) => at())];
+  }
+
+  /** How an include's namespace made `dataset` from the included pipeline's name, if it did. */
+  namespacedFrom(dataset: string): NamespacedName | undefined {
+    return this.#namespacedFrom?.(dataset);
   }
 
   /**
@@ -160,6 +182,7 @@ export class Node {
       confirms: [...this.confirms],
       source: this.#source,
       includedAt: this.#includedAt,
+      namespacedFrom: this.#namespacedFrom,
       datasetSources: this.#datasetSources,
     };
   }

@@ -5,7 +5,7 @@
  */
 import type { Catalog } from "../catalog/mod.ts";
 import { DatasetError, didYouMeanHint, KmlfAggregateError, KmlfError, throwIfAny } from "../errors.ts";
-import type { Pipeline } from "../pipeline/mod.ts";
+import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { transcodeBase } from "../dataset_names.ts";
 
 /**
@@ -208,18 +208,23 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
     const consumers = pipeline.nodes.filter((n) => n.inputs.includes(name));
     const node = consumers[0];
     const source = node?.inputSource(name) ?? node?.source;
-    const nodeList = consumers.map((n) => `"${n.name}"`).join(", ");
+    const nodeList = (consumers.length > 1 ? "s " : " ") + consumers.map((n) => `"${n.name}"`).join(", ");
     if (name === "parameters" || name.startsWith("params:")) {
       const key = name.slice("params:".length);
       const params = catalog.names().filter((n) => n.startsWith("params:")).map((n) => n.slice(7));
       const guess = didYouMeanHint(key, params);
       // A namespace prefixes params: too; the usual fix is to keep the shared name in the include.
-      const ns = node?.namespace;
-      const bare = ns && key.startsWith(`${ns}.`) ? key.slice(ns.length + 1) : undefined;
+      const from = node?.namespacedFrom(name);
+      const bare = from?.key.slice("params:".length);
+      const at = from?.include?.file
+        ? ` (at ${from.include.file}:${from.include.line ?? "?"}:${from.include.column ?? "?"})`
+        : "";
       const hint = bare !== undefined && params.includes(bare)
-        ? `namespace "${ns}" turned params:${bare} into params:${key}: add parameters: [${bare}] to the ` +
-          `pipeline include that sets namespace: ${ns} (to share params:${bare}), or define "${key}" in ` +
-          "conf/base/parameters.yml"
+        ? `namespace "${
+          from!.namespace
+        }" turned params:${bare} into params:${key}: add parameters: [${bare}] ` +
+          `to the pipeline include that sets namespace: ${from!.namespace}${at} (to share params:${bare}), ` +
+          `or define "${key}" in conf/base/parameters.yml`
         : `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
           (guess ? `; ${guess}` : "");
       problems.push(
@@ -227,7 +232,7 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
           name,
           new DatasetError(
             "runner/unknown-parameter",
-            `Parameter "${key}" used by node ${nodeList} is not defined`,
+            `Parameter "${key}" used by node${nodeList} is not defined`,
             { source, hint },
           ),
         ),
@@ -240,10 +245,11 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
         name,
         new DatasetError(
           "runner/missing-input",
-          `Input "${name}" of node ${nodeList} is not produced by any node and not declared in the catalog`,
+          `Input "${name}" of node${nodeList} is not produced by any node and not declared in the catalog`,
           {
             source,
-            hint: `declare "${name}" in conf/base/catalog.yml, produce it with a node, or fix the name` +
+            hint: (namespacedInputHint(node, name) ??
+              `declare "${name}" in conf/base/catalog.yml, produce it with a node, or fix the name`) +
               (guess ? `; ${guess}` : ""),
           },
         ),
@@ -251,6 +257,18 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
     );
   }
   return problems;
+}
+
+// A free input of an included pipeline that its include's namespace prefixed (`raw` → `c.raw`): the usual
+// fix is mapping it on the include, which is where the hint points.
+function namespacedInputHint(node: Node | undefined, name: string): string | undefined {
+  const from = node?.namespacedFrom(name);
+  if (!from) return undefined;
+  const s = from.include;
+  const at = s?.file ? ` at ${s.file}:${s.line ?? "?"}:${s.column ?? "?"}` : "";
+  return `namespace "${from.namespace}" turned input "${from.key}" of the included pipeline into "${name}": ` +
+    `map it on the include${at} (inputs: { ${from.key}: <dataset> }), or declare "${name}" in ` +
+    "conf/base/catalog.yml";
 }
 
 function named(inputName: string, error: DatasetError): DatasetError & { inputName: string } {

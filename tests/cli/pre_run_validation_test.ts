@@ -107,6 +107,21 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
     ],
   },
   {
+    what: "a free input and params: of an include nested in another, each prefixed by the outer namespace",
+    files: {
+      "pipelines/split_part.yml": "nodes:\n  - name: split_data\n    func: ./iris/nodes.ts#splitData\n" +
+        "    inputs: [iris, params:split, params:target]\n    outputs: [X_train, y_train, X_test, y_test]\n",
+      "pipelines/mid.yml":
+        "nodes:\n  - pipeline: ./split_part.yml\n    namespace: inner\n    parameters: [target]\n",
+      "pipelines/training.yml": "nodes:\n  - pipeline: ./mid.yml\n    namespace: outer\n",
+    },
+    args: [],
+    codes: [
+      /error\[runner\/missing-input\]: Input "outer\.inner\.iris" of node "outer\.inner\.split_data" is not produced by any node and not declared in the catalog\n.*\n {2}hint: namespace "outer" turned input "inner\.iris" of the included pipeline into "outer\.inner\.iris": map it on the include at pipelines\/training\.yml:2:5 \(inputs: \{ inner\.iris: <dataset> \}\)/,
+      /error\[runner\/unknown-parameter\]: Parameter "outer\.target" .*\n.*\n {2}hint: namespace "outer" turned params:target into params:outer\.target: add parameters: \[target\] to the pipeline include that sets namespace: outer \(at pipelines\/training\.yml:2:5\)/,
+    ],
+  },
+  {
     what: "confirms: naming an unknown dataset, or one without confirm()",
     files: {
       "pipelines/training.yml": TRAINING.replace(
