@@ -1,6 +1,6 @@
 /** Structural checks of a set of nodes: unique names, outputs and confirms, transcoding, cycles. */
 import { type KmlfError, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
-import { transcodeBase, TRANSCODING_HINT, transcodingProblem } from "../dataset_names.ts";
+import { isParameter, transcodeBase, TRANSCODING_HINT, transcodingProblem } from "../dataset_names.ts";
 import type { Node } from "./node.ts";
 
 /**
@@ -36,6 +36,22 @@ export function graphProblems(nodes: readonly Node[]): KmlfError[] {
     const bases = node.inputs.map(transcodeBase);
     const written = new Set<string>();
     for (const output of node.outputs) {
+      // Parameters are configuration (logged to MLflow as set): a node writing one would run later nodes
+      // on another value, silently. Kedro lets it happen; a mapping slip (`outputs: {x: params:x}`) does it.
+      if (isParameter(output)) {
+        problems.push(
+          new PipelineDefinitionError(
+            "pipeline/parameter-output",
+            `Node "${node.name}" writes the parameter "${output}"`,
+            {
+              source: node.inputSource(output, "outputs"),
+              hint: "parameters come from conf/ (and --params) only; write a dataset instead " +
+                "(a name without params:)",
+            },
+          ),
+        );
+        continue;
+      }
       const base = transcodeBase(output);
       // Two outputs of one node with one base would be saved one over the other (Kedro refuses them too).
       if (written.has(base)) {

@@ -126,3 +126,22 @@ Deno.test("a cycle closed by an include's mapping is located at the mapping", as
   assert.match(where(plain[0]), /^main\.yml:(2|6):5$/);
   assert.doesNotMatch(plain[0].hint!, /mapping/);
 });
+
+Deno.test("a node writing a parameter, itself or through an include's mapping, is refused", async () => {
+  const problems = await problemsOf({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/parts/part.yml": PART,
+    "pipelines/main.yml": include([
+      "  - pipeline: ./parts/part.yml",
+      "    namespace: a",
+      "    outputs: { model_input: params:threshold }",
+      "  - name: seed",
+      "    func: ./lib/ops.ts#constant",
+      "    outputs: [x, parameters]",
+    ]),
+  });
+  assert.deepEqual(problems.map((p) => `${p.code} ${where(p)} ${p.message}`), [
+    'pipeline/parameter-output main.yml:4:16 Node "a.total" writes the parameter "params:threshold"',
+    'pipeline/parameter-output main.yml:7:18 Node "seed" writes the parameter "parameters"',
+  ]);
+});
