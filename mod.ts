@@ -87,6 +87,7 @@ export {
   type InputBinding,
   loadPipelines,
   type MlBinding,
+  type NamespacedName,
   Node,
   type NodeFunction,
   type NodeSpec,

@@ -7,6 +7,7 @@ export {
   type DatasetField,
   type FuncLocation,
   type InputBinding,
+  type NamespacedName,
   Node,
   type NodeFunction,
   type NodeSpec,
