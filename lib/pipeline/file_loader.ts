@@ -259,6 +259,7 @@ export class FileLoader {
       outputs: toMapping(e.outputs),
       parameters: toMapping(e.parameters),
       tags: [...toList(e.tags), ...fileTags],
+      prefixDatasets: e.prefix_datasets_with_namespace,
       source: src.locate(at),
       locate,
     });

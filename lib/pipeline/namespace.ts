@@ -14,6 +14,8 @@ export interface IncludeOptions {
   outputs: Record<string, string>;
   parameters: Record<string, string>;
   tags: string[];
+  /** Kedro's `prefix_datasets_with_namespace` (default true): false names the nodes only. */
+  prefixDatasets?: boolean;
   /** Where the include entry is (used when a mapping key cannot be located). */
   source?: SourceLocation;
   /** Where a mapping key is, e.g. `("inputs", "raw")` → the `raw:` key under `inputs:`. */
@@ -37,6 +39,8 @@ export function applyNamespace(
 ): { nodes: Node[]; problems: KmlfError[] } {
   const problems = checkMappings(pipeline, options);
   const ns = options.namespace;
+  // The namespace that prefixes dataset and parameter names (none when prefix_datasets_with_namespace is false).
+  const prefix = options.prefixDatasets === false ? undefined : ns;
   // parameter key (without "params:") → [mapping key as written, mapped name]
   const params = new Map(
     Object.entries(options.parameters).map(([from, to]) => [stripParams(from), [from, stripParams(to)]]),
@@ -61,11 +65,11 @@ export function applyNamespace(
       const key = name.slice(7);
       const m = paramMapping(key);
       if (m) return `params:${m.entry[1]}${key.slice(m.p.length)}`;
-      return ns ? `params:${ns}.${key}` : name;
+      return prefix ? `params:${prefix}.${key}` : name;
     }
     const m = datasetMapping(name);
     if (m) return options[m.field][m.key] + name.slice(m.key.length);
-    return ns ? `${ns}.${name}` : name;
+    return prefix ? `${prefix}.${name}` : name;
   };
   // A mapped dataset is best pointed at in the including file, where the user chose its name.
   const mappedSource = (original: string): SourceLocation | undefined => {
@@ -95,8 +99,8 @@ export function applyNamespace(
         const mapped = original.startsWith("params:")
           ? paramMapping(original.slice(7))
           : datasetMapping(original);
-        if (ns && original !== "parameters" && !mapped && original !== d) {
-          return { key: original, namespace: ns, include: options.source };
+        if (prefix && original !== "parameters" && !mapped && original !== d) {
+          return { key: original, namespace: prefix, include: options.source };
         }
         return node.namespacedFrom(original);
       },

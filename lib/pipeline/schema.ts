@@ -47,6 +47,9 @@ export const IncludeEntry = z.strictObject({
   outputs: Mapping,
   parameters: Mapping,
   tags: TagList,
+  // Kedro 1.x: false groups the nodes under the namespace (node names, --namespaces) but keeps dataset
+  // and parameter names.
+  prefix_datasets_with_namespace: z.optional(z.boolean()),
 });
 
 /** A whole pipeline file (`inference:` is kedro-mlflow's pipeline_ml_factory, see inference.ts). */

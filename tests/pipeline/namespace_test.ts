@@ -163,3 +163,36 @@ Deno.test("two pipelines defining one node name differently cannot form __defaul
   assert.deepEqual(problems.map((p) => `${p.code} ${where(p)}`), ["pipeline/duplicate-node b.yml:2:5"]);
   assert.match(problems[0].hint!, /a\.yml:2:5/);
 });
+
+Deno.test("prefix_datasets_with_namespace: false names and groups the nodes only (Kedro 1.x)", async () => {
+  await withTree({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/parts/clean.yml": REUSABLE,
+    "pipelines/main.yml": [
+      "nodes:",
+      "  - pipeline: ./parts/clean.yml",
+      "    namespace: grp",
+      "    prefix_datasets_with_namespace: false",
+      "    outputs: {clean: iris_clean}",
+      "  - pipeline: ./parts/clean.yml",
+      "    namespace: other",
+      "    prefix_datasets_with_namespace: true",
+      "",
+    ].join("\n"),
+  }, async (dir) => {
+    const { main } = await loadPipelines(join(dir, "pipelines"), { only: ["main"] });
+    const byName = new Map(main.nodes.map((n) => [n.name, n]));
+    assert.deepEqual(byName.get("grp.scale")!.inputs, ["raw@csv", "params:cfg.step"]);
+    assert.deepEqual(byName.get("grp.scale")!.outputs, ["mid@json"]);
+    assert.deepEqual(byName.get("grp.twice")!.outputs, ["iris_clean"]);
+    assert.equal(byName.get("grp.twice")!.namespace, "grp");
+    assert.deepEqual(byName.get("other.scale")!.inputs, ["other.raw@csv", "params:other.cfg.step"]);
+    assert.deepEqual(main.onlyNodesWithNamespaces("grp").nodes.map((n) => n.name), [
+      "grp.scale",
+      "grp.twice",
+    ]);
+    // A free input it left unprefixed is no namespace's doing.
+    assert.equal(byName.get("grp.scale")!.namespacedFrom("raw@csv"), undefined);
+    assert.deepEqual(byName.get("other.scale")!.namespacedFrom("other.raw@csv")?.key, "raw@csv");
+  });
+});
