@@ -27,6 +27,8 @@ export interface PluginContext {
   >;
   /** The merged credentials config (for plugins that export credentials as environment variables). */
   loadCredentials(): Promise<Record<string, unknown>>;
+  /** The registered pipelines' names, `__default__` included (read from file names; nothing is imported). */
+  pipelineNames?(): string[];
 }
 
 /**

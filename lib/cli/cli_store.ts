@@ -5,7 +5,8 @@
  * `mlflow.db` in the working directory. Also MLflow's `--view` words and its exit codes.
  */
 import { KmlfAggregateError, KmlfError, TrackingError } from "../errors.ts";
-import type { MlflowClient, ViewType } from "../tracking/mod.ts";
+import { statIfAny } from "../fs_utils.ts";
+import type { MlflowClient, TrackingTarget, ViewType } from "../tracking/mod.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
@@ -27,7 +28,9 @@ export interface CliStore {
  * Runs `fn` over the selected store, closes it, and turns a failure into MLflow's exit code: MLflow's
  * CLI exits 1 on every error raised while a command runs (an unknown id, a name taken, a bad `--view`,
  * a missing file) and 2 only on click's usage errors (a missing or unknown flag: the command tree's).
- * kmlf's own configuration errors (a broken `mlflow.yml`) keep kmlf's 2.
+ * kmlf's own configuration errors (a broken `mlflow.yml`) keep kmlf's 2. Only a command that `creates` (as
+ * `experiments create`) makes a new local store; the others refuse a SQLite file or mlruns folder that is
+ * not there, so a mistyped URI is an error rather than a new empty store.
  *
  * @example
  * ```ts
@@ -37,12 +40,16 @@ export interface CliStore {
 export async function withCliStore(
   options: StoreCommandOptions,
   fn: (store: CliStore) => Promise<void>,
+  { creates = false }: { creates?: boolean } = {},
 ): Promise<number> {
   try {
-    const [{ MlflowClient, openStore }, location] = await Promise.all([
+    const [{ MlflowClient, openStore, parseTrackingUri }, location] = await Promise.all([
       import("../tracking/mod.ts"),
       storeLocation(options),
     ]);
+    if (!creates) {
+      refuseMissingStore(parseTrackingUri(location.uri, { baseDir: location.baseDir }), location.source);
+    }
     const client = new MlflowClient(await openStore(location.uri, { baseDir: location.baseDir }));
     try {
       await fn({ client, where: `${maskUriCredentials(location.uri)} (${location.source})` });
@@ -59,11 +66,19 @@ export async function withCliStore(
 // Inside a project, the store `kmlf run` writes and `kmlf mlflow ui` serves (mlflow.yml, then
 // MLFLOW_TRACKING_URI, then mlflow.db at the root), so these commands never show another store than the
 // project's runs; outside one, MLflow's CLI rule: MLFLOW_TRACKING_URI, else the default.
-async function storeLocation(
-  options: StoreCommandOptions,
+/**
+ * The store a command reads: its URI, the folder relative paths resolve against, and where it came from.
+ *
+ * @example
+ * ```ts
+ * const { uri, baseDir, source } = await storeLocation({ project: undefined });
+ * ```
+ */
+export async function storeLocation(
+  options: { project?: string; env?: string },
 ): Promise<{ uri: string; baseDir: string; source: string }> {
   const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
-  const tracking = await projectTracking({ project: options.project });
+  const tracking = await projectTracking({ project: options.project, env: options.env });
   if (!tracking.root) {
     return envUri ? { uri: envUri, baseDir: Deno.cwd(), source: "from MLFLOW_TRACKING_URI" } : {
       uri: tracking.trackingUri,
@@ -77,6 +92,33 @@ async function storeLocation(
     ? "the project's store, from MLFLOW_TRACKING_URI (its mlflow.yml names none)"
     : "the project's default store";
   return { uri: tracking.trackingUri, baseDir: tracking.baseDir, source };
+}
+
+/**
+ * Refuses a local store that does not exist (a SQLite file, an mlruns folder) for a command that only reads
+ * or changes what is there: opening it would create it, and a typo would leave an empty store behind.
+ * MLflow fails too when the SQLite file's folder is missing.
+ *
+ * @example
+ * ```ts
+ * refuseMissingStore(parseTrackingUri(uri, { baseDir }), "from MLFLOW_TRACKING_URI");
+ * ```
+ */
+export function refuseMissingStore(target: TrackingTarget, source: string): void {
+  if (target.kind !== "sqlite" && target.kind !== "file") return;
+  if (target.path === ":memory:") return;
+  const found = statIfAny(target.path);
+  const kind = target.kind === "sqlite" ? "SQLite file" : "mlruns folder";
+  if (target.kind === "sqlite" ? found?.isFile : found?.isDirectory) return;
+  const what = found ? `is not a${target.kind === "sqlite" ? " file" : " folder"}` : "does not exist";
+  throw new KmlfError(
+    "cli/mlflow-no-store",
+    `No tracking store at ${maskUriCredentials(target.uri)} (${source}): the ${kind} ${target.path} ${what}`,
+    {
+      hint: "check the URI for a typo (or run from the project that holds the runs); " +
+        "`kmlf run` and `kmlf experiments create` create a new store",
+    },
+  );
 }
 
 // What MLflow's CLI fails on after parsing its flags (exit 1): the store's and artifact repositories'

@@ -50,7 +50,7 @@ export function experimentsCreate(options: ExperimentsCreateOptions): Promise<nu
       ...(options.artifactLocation === undefined ? {} : { artifactLocation: options.artifactLocation }),
     });
     out(`Created experiment '${options.experimentName}' with id ${id}`);
-  });
+  }, { creates: true });
 }
 
 /**

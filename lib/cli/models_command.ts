@@ -12,8 +12,9 @@ import { loopbackHostsFor } from "../server/server_options.ts";
 import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
 import { parseModelUri } from "../tracking/models/model_uri.ts";
 import { openStore } from "../tracking/stores/open_store.ts";
+import { parseTrackingUri } from "../tracking/stores/tracking_uri.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
-import { projectTracking } from "./project_tracking.ts";
+import { refuseMissingStore, storeLocation } from "./cli_store.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
 import { readTextFile } from "../file_io.ts";
@@ -51,11 +52,11 @@ export interface ServeOptions extends MlflowModelsFlags {
 
 // Opens the store only when the URI needs one; returns the model.
 async function openModel(options: { modelUri: string; env?: string; project?: string }) {
-  const where = await projectTracking(options);
+  const where = await storeLocation(options);
   const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
-  const store = parsed.kind === "local"
-    ? undefined
-    : await openStore(where.trackingUri, { baseDir: where.baseDir });
+  // Reading a model never creates a store: a mistyped store URI is an error naming it.
+  if (parsed.kind !== "local") refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
+  const store = parsed.kind === "local" ? undefined : await openStore(where.uri, { baseDir: where.baseDir });
   try {
     return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
   } finally {

@@ -77,12 +77,6 @@ export async function runCommand(
     maxWorkers: options.maxWorkers,
     isAsync: options.async,
   });
-  if (!quiet) {
-    out(
-      style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) +
-        style.dim(` (env ${session.env}, run ${session.runId}${describeRunner(runner)})`),
-    );
-  }
   const nodeReport: NodeReport[] = [];
   try {
     const result = await session.run({
@@ -98,6 +92,12 @@ export async function runCommand(
       onlyMissingOutputs: options.onlyMissingOutputs,
       reporter: {
         ...progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
+        // Announced once every check passed: a refusal (unknown node, missing input) comes alone.
+        runStarting: () =>
+          quiet || out(
+            style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) +
+              style.dim(` (env ${session.env}, run ${session.runId}${describeRunner(runner)})`),
+          ),
         // What was stopped and how to resume, printed as soon as the runner stops (with tracking on, the
         // error itself follows once the MLflow run is ended KILLED).
         runInterrupted: ({ error }) => {

@@ -1,5 +1,5 @@
 /** The kedro-mlflow layer as a kmlf plugin: dataset types, the `km.random_name` resolver, the tracking hook. */
-import { ConfigError, KmlfError } from "../errors.ts";
+import { ConfigError, didYouMeanHint, formatLocation, KmlfError } from "../errors.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
@@ -7,6 +7,7 @@ import type { HeaderFunction } from "./header_provider.ts";
 import {
   checkRegistryUri,
   checkTrackingTarget,
+  type MlflowConfig,
   parseMlflowConfig,
   resolveTrackingUri,
   type TrackingUriOrigin,
@@ -85,6 +86,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
           },
         };
       }
+      for (const note of unknownDisabledPipelines(store.config, context)) options.notify?.(note);
       const { trackingHooks } = await trackingHook();
       return trackingHooks({
         config: store.config,
@@ -98,6 +100,33 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
       });
     },
   };
+}
+
+/**
+ * kedro-mlflow matches `disable_tracking.pipelines` against the run's pipeline names and says nothing of a
+ * name no pipeline has: a typo there silently tracks the run. One warning per unknown name, with its place.
+ */
+function unknownDisabledPipelines(config: MlflowConfig, context: PluginContext): string[] {
+  const listed = config.tracking.disablePipelines;
+  if (listed.length === 0 || !context.pipelineNames) return [];
+  let known: string[];
+  try {
+    known = context.pipelineNames();
+  } catch {
+    return []; // no pipelines folder: the run itself reports it
+  }
+  return listed.flatMap((name, i) => {
+    if (known.includes(name)) return [];
+    const at = formatLocation(
+      config.locate(["tracking", "disable_tracking", "pipelines", i]),
+      context.projectRoot,
+    );
+    const guess = didYouMeanHint(name, known);
+    return [
+      `Warning: mlflow.yml disable_tracking.pipelines names "${name}", which is not a registered pipeline: ` +
+      `it disables nothing; ${guess || `pipelines: ${known.join(", ")}`}` + (at ? `\n  at ${at}` : ""),
+    ];
+  });
 }
 
 /** The store mlflow.yml configures: its config, credentials, URI and an opener; undefined without mlflow.yml. */

@@ -49,6 +49,11 @@ export interface NodeFailedEvent extends NodeCompletedEvent {
 /** Progress callbacks; the CLI turns them into terminal output. All optional. */
 export interface RunReporter {
   /**
+   * Every check passed and the run starts (the session calls it before `beforePipelineRun`): a refusal
+   * found before any node runs comes without it, so nothing announces a run that never started.
+   */
+  runStarting?(): void;
+  /**
    * Nodes left out before the run starts (`--only-missing-outputs`: their outputs exist), with the pipeline's
    * node count.
    */

@@ -305,6 +305,7 @@ export class KmlfSession {
       env: this.env,
       loadConfig: (type) => this.config.get(type),
       loadCredentials: async () => (await this.config.get("credentials")).data,
+      pipelineNames: () => ["__default__", ...pipelineNames(this.settings.pipelinesDir)],
     };
   }
 

@@ -122,6 +122,7 @@ async function runWith(
     scope.onCatalogWarning?.(warning);
   }
   for (const warning of lostOutputWarnings(pipeline, catalog, { full })) scope.onCatalogWarning?.(warning);
+  options.reporter?.runStarting?.();
   // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
   const guard = RunGuard.install();
   // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.

@@ -1,7 +1,8 @@
 /**
  * Problems known before any node runs are reported before a tracked run is started (no FAILED run is
  * left behind for them): a missing `params:` value, filters (`--from-nodes`, `--nodes`) that leave out
- * the node making an in-memory input. A memory input given data by a hook is fine.
+ * the node making an in-memory input. A memory input given data by a hook is fine. Nothing reaches stdout
+ * for them: the "Running pipeline" banner comes once the checks passed.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -30,6 +31,11 @@ const CASES: { what: string; files?: Record<string, string>; args: string[]; cod
       /error\[runner\/input-not-persisted\]: Input "X_test" of node "predict" has no data: .* made by node "split_data"/,
       /error\[runner\/input-not-persisted\]: Input "y_test" of node "report_accuracy"/,
     ],
+  },
+  {
+    what: "--nodes naming no node of the pipeline",
+    args: ["--nodes", "no_such_node"],
+    codes: [/error\[pipeline\/unknown-node\]: Pipeline "training" has no node named "no_such_node"/],
   },
   {
     what: "--nodes picking a node whose input is made by another",
@@ -145,6 +151,8 @@ for (const c of CASES) {
       assert.equal(r.code, 2, r.stderr);
       for (const code of c.codes) assert.match(r.stderr, code);
       assert.doesNotMatch(r.stderr, /MLflow run [0-9a-f]{32} started/);
+      // No "Running pipeline …" banner announces a run that never started.
+      assert.equal(r.stdout, "", "nothing on stdout before a refusal");
       assert.equal(await runsIn(dir), 0);
     } finally {
       await Deno.remove(dir, { recursive: true });

@@ -8,7 +8,7 @@ import { Catalog, MemoryDataset } from "../../lib/catalog/mod.ts";
 import { ConfigError, HookError, renderError } from "../../lib/errors.ts";
 import { HookManager, type Hooks, importHooks } from "../../lib/hooks/mod.ts";
 import { Pipeline } from "../../lib/pipeline/mod.ts";
-import { type PipelineRunError, SequentialRunner } from "../../lib/runner/mod.ts";
+import { type PipelineRunError, SequentialRunner, ThreadRunner } from "../../lib/runner/mod.ts";
 import { withTree } from "../fs_helpers.ts";
 import { node } from "../pipeline/helpers.ts";
 
@@ -115,8 +115,13 @@ Deno.test("an onNodeError hook that throws keeps the node's own error, naming th
   );
 });
 
+// The thread runner keeps isAsync (Kedro's ThreadRunner turns it off): its "threads" are promises.
 Deno.test("node hooks get Kedro's is_async as isAsync, as the runner runs", async () => {
-  for (const isAsync of [false, true]) {
+  for (
+    const [Runner, isAsync] of [SequentialRunner, ThreadRunner].flatMap((r) =>
+      [[r, false], [r, true]] as const
+    )
+  ) {
     const seen: unknown[] = [];
     const catalog = await Catalog.fromConfig({ data: {}, locate: () => undefined }, { projectRoot: "/tmp" });
     catalog.add("a", new MemoryDataset({ data: 1 }));
@@ -132,7 +137,7 @@ Deno.test("node hooks get Kedro's is_async as isAsync, as the runner runs", asyn
         throw new Error("x");
       }),
     ]);
-    await assert.rejects(() => new SequentialRunner({ isAsync }).run(p, catalog, { runId: "r", hooks }));
+    await assert.rejects(() => new Runner({ isAsync }).run(p, catalog, { runId: "r", hooks }));
     assert.deepEqual(seen, [isAsync, isAsync, isAsync, isAsync]);
   }
 });

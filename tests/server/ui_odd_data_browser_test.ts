@@ -75,7 +75,7 @@ Deno.test({
         await summary.waitFor();
         assert.equal(
           await summary.textContent(),
-          "Deleted 2 of 3 run(s); the server refused to delete 1:",
+          "Deleted 2 of 3 runs; the server refused to delete 1:",
         );
         const failures = await testids(page, "lifecycle-failure");
         assert.equal(failures.length, 1);

@@ -5,6 +5,7 @@
 import { bulkMetricHistory, getRunsOf, metricHistory } from "./api.js";
 import {
   breakable,
+  countOf,
   errorBox,
   exactNumber,
   formatDuration,
@@ -216,7 +217,7 @@ export async function comparePage(container, route) {
 
   mount(
     container,
-    h("h1", { testid: "compare-title" }, `Comparing ${runs.length} runs`),
+    h("h1", { testid: "compare-title" }, `Comparing ${countOf(runs.length, "run")}`),
     missingRunsNotice(missing),
     h(
       "table",

@@ -175,9 +175,16 @@ export function missingRunsNotice(missing) {
   return h(
     "div",
     { class: "error-box", testid: "missing-runs", role: "alert" },
-    `${missing.length} run(s) of this link could not be loaded and are left out:`,
+    `Left out: ${countOf(missing.length, "run")} of this link, which could not be loaded:`,
     h("ul", {}, missing.map((m) => h("li", { testid: "missing-run" }, `${m.id}: ${m.message}`))),
   );
+}
+
+/**
+ * A count and its noun, singular for one: `countOf(1, "run")` is "1 run", `countOf(3, "run")` "3 runs".
+ */
+export function countOf(n, noun, plural = `${noun}s`) {
+  return `${n} ${n === 1 ? noun : plural}`;
 }
 
 /** Values longer than this show their start and a "Show all" button (MLflow allows 6000-char params). */

@@ -43,17 +43,38 @@ export function isEditing(el) {
 }
 
 /**
- * A heading that turns into an input on "Rename": Enter or Save calls `onSave(newName)` (an empty name
- * is refused here), Escape or Cancel goes back.
+ * What the page of a deleted run or experiment says in place of the edits the server refuses: that it is
+ * deleted, and how to restore it (`how`: text or nodes; `command`: the CLI's way).
  */
-export function editableTitle({ text, onSave, testid = "title", tag = "h1", label = "Rename" }) {
+export function deletedNotice(what, how, command) {
+  return h(
+    "p",
+    { class: "deleted-notice", testid: `${what}-deleted-notice`, role: "note" },
+    `This ${what} is deleted, so it cannot be renamed, described or tagged. Restore it `,
+    how,
+    " or with ",
+    h("code", {}, command),
+    ` to change it; \`kmlf gc\` removes deleted ${what}s for good.`,
+  );
+}
+
+/**
+ * A heading that turns into an input on "Rename": Enter or Save calls `onSave(newName)` (an empty name
+ * is refused here), Escape or Cancel goes back. `readOnly` (a deleted run or experiment, which the server
+ * refuses to change) shows the heading alone.
+ */
+export function editableTitle(
+  { text, onSave, testid = "title", tag = "h1", label = "Rename", readOnly = false },
+) {
   const el = h("div", { class: "editable-title" });
   const errors = h("div");
   const view = () => {
     mount(
       el,
       h(tag, { testid }, text),
-      h("button", { class: "small", testid: `${testid}-edit`, onclick: edit, title: label }, label),
+      readOnly
+        ? null
+        : h("button", { class: "small", testid: `${testid}-edit`, onclick: edit, title: label }, label),
       errors,
     );
   };
@@ -88,9 +109,9 @@ export function editableTitle({ text, onSave, testid = "title", tag = "h1", labe
 /**
  * A markdown description: rendered, with "Edit" (or "Add a description") opening a textarea with
  * Write / Preview tabs; Save calls `onSave(text)` (empty text clears it). A text over `maxChars`
- * characters is refused before the server (which would cut it).
+ * characters is refused before the server (which would cut it). `readOnly` shows the text without "Edit".
  */
-export function descriptionEditor({ value, onSave, testid = "description", maxChars }) {
+export function descriptionEditor({ value, onSave, testid = "description", maxChars, readOnly = false }) {
   const el = h("section", { class: "description", testid });
   const errors = h("div");
   const view = () => {
@@ -100,7 +121,7 @@ export function descriptionEditor({ value, onSave, testid = "description", maxCh
         "div",
         { class: "section-head" },
         h("h2", {}, "Description"),
-        h(
+        readOnly ? null : h(
           "button",
           { class: "small", testid: `${testid}-edit`, onclick: edit },
           value ? "Edit" : "Add a description",
@@ -170,8 +191,9 @@ export function descriptionEditor({ value, onSave, testid = "description", maxCh
  * The tags of a run or experiment (the mlflow.* system tags excluded): a table with Edit and Delete on
  * each row and a form to add one. `onSet(key, value)` and `onDelete(key)` talk to the server; on success
  * the table shows the new state. A value over `maxChars` characters is refused before the server.
+ * `readOnly` lists the tags without Edit, Delete or the form.
  */
-export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) {
+export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars, readOnly = false }) {
   let list = [...tags].filter((t) => !t.key.startsWith("mlflow.")).sort((a, b) => a.key.localeCompare(b.key));
   const el = h("div", { class: "tag-editor" });
   const errors = h("div");
@@ -243,7 +265,7 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) 
       { testid: "tag-row", dataset: { key: t.key } },
       h("td", {}, t.key),
       h("td", {}, valueText(t.value, "tag-row-value")),
-      h(
+      readOnly ? h("td") : h(
         "td",
         {},
         h(
@@ -282,7 +304,7 @@ export function tagEditor({ tags, onSet, onDelete, testid = "tags", maxChars }) 
         h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Value"), h("th", {}, ""))),
         h("tbody", {}, list.map(row)),
       ),
-      form,
+      readOnly ? null : form,
       errors,
     );
   };

@@ -3,7 +3,7 @@
 // experiments, their names.
 import { apiPost, forgetExperiment, getExperiment } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { descriptionEditor, editableTitle } from "./editors.js";
+import { deletedNotice, descriptionEditor, editableTitle } from "./editors.js";
 import { experimentHash } from "./routes.js";
 
 export const NOTE_TAG = "mlflow.note.content";
@@ -34,11 +34,14 @@ export function experimentHeader(experimentIds, onName = () => {}) {
       const e = experiments[0];
       document.title = `${e.name} · kmlf`;
       const note = (e.tags ?? []).find((t) => t.key === NOTE_TAG)?.value ?? "";
+      // The server refuses to rename or describe a deleted experiment (as MLflow's): say so instead.
+      const deleted = e.lifecycle_stage === "deleted";
       mount(
         el,
         editableTitle({
           text: e.name,
           testid: "experiment-name",
+          readOnly: deleted,
           onSave: async (name) => {
             await apiPost("experiments/update", { experiment_id: e.experiment_id, new_name: name });
             forgetExperiment(e.experiment_id);
@@ -53,7 +56,14 @@ export function experimentHeader(experimentIds, onName = () => {}) {
             title: "Restore it from the Experiments page's Deleted view",
           }, "deleted")
           : null,
-        h(
+        deleted
+          ? deletedNotice(
+            "experiment",
+            "from the Experiments page's Deleted view",
+            `kmlf experiments restore --experiment-id ${e.experiment_id}`,
+          )
+          : null,
+        deleted && !note ? null : h(
           "details",
           {
             class: "experiment-description",
@@ -64,6 +74,7 @@ export function experimentHeader(experimentIds, onName = () => {}) {
           descriptionEditor({
             value: note,
             testid: "experiment-description",
+            readOnly: deleted,
             // MLflow's MAX_EXPERIMENT_TAG_VAL_LENGTH (the server refuses longer, quoting the whole text).
             maxChars: 5000,
             onSave: async (text) => {

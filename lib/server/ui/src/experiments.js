@@ -2,7 +2,7 @@
 // rename, delete and restore, with the server's error message shown when it refuses (e.g. a duplicate
 // name).
 import { apiPost, forgetExperiment } from "./api.js";
-import { errorBox, formatRelative, formatTime, h, mount } from "./dom.js";
+import { countOf, errorBox, formatRelative, formatTime, h, mount } from "./dom.js";
 
 /** Every experiment of a view (ACTIVE_ONLY or DELETED_ONLY), most recently updated first. */
 export async function allExperiments(viewType) {
@@ -43,7 +43,7 @@ export async function experimentsPage(container) {
   });
   const createButton = h("button", { testid: "create-experiment" }, "Create");
   const body = h("tbody");
-  const status = h("div", { class: "muted" });
+  const status = h("div", { class: "muted", testid: "experiments-count" });
   const errorSlot = h("div");
   mount(
     container,
@@ -153,7 +153,7 @@ export async function experimentsPage(container) {
   const render = () => {
     const needle = search.value.trim().toLowerCase();
     const shown = experiments.filter((e) => e.name.toLowerCase().includes(needle));
-    status.textContent = `${shown.length} of ${experiments.length} experiments`;
+    status.textContent = `${shown.length} of ${countOf(experiments.length, "experiment")}`;
     mount(
       body,
       shown.map((e) =>

@@ -24,7 +24,7 @@ import { createPoller } from "./poller.js";
 import { loggedModelsSection } from "./logged_models.js";
 import { registerModelButton } from "./register_model.js";
 import { registeredModelsCell } from "./run_registered_models.js";
-import { descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
+import { deletedNotice, descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
 import { NOTE_TAG } from "./experiment_header.js";
 
 /** MLflow's MAX_TAG_VAL_LENGTH: the server cuts a longer run tag (a description is one) to this length. */
@@ -121,6 +121,8 @@ export async function runPage(container, route) {
   };
 
   const register = registerModelButton(run, { onRegistered: () => registered.refresh() });
+  // The server refuses to rename, describe or tag a deleted run (as MLflow's): say so instead of offering it.
+  const deleted = run.info.lifecycle_stage === "deleted";
   mount(
     container,
     h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / ", expLink, " / "),
@@ -130,6 +132,7 @@ export async function runPage(container, route) {
       editableTitle({
         text: runLabel(run),
         testid: "run-name",
+        readOnly: deleted,
         onSave: async (name) => {
           const answer = await apiPost("runs/update", { run_id: runId, run_name: name });
           run.info.run_name = answer.run_info?.run_name ?? name;
@@ -138,11 +141,14 @@ export async function runPage(container, route) {
         },
       }),
       statusSlot,
-      run.info.lifecycle_stage === "deleted" ? h("span", { class: "badge deleted" }, "deleted") : null,
+      deleted ? h("span", { class: "badge deleted" }, "deleted") : null,
       h("span", { class: "spacer" }),
       register.button,
       lifecycleButton,
     ),
+    deleted
+      ? deletedNotice("run", "with the Restore button above", `kmlf runs restore --run-id ${runId}`)
+      : null,
     actionErrors,
     register.panel,
     tabBar,
@@ -278,6 +284,7 @@ function overview(pane, run, tags, base, registeredModels) {
       value: note ?? "",
       testid: "run-description",
       maxChars: RUN_TAG_MAX_CHARS,
+      readOnly: info.lifecycle_stage === "deleted",
       onSave: async (text) => {
         await apiPost("runs/set-tag", { run_id: info.run_id, key: NOTE_TAG, value: text });
         forgetRun(info.run_id);
@@ -313,6 +320,7 @@ function overview(pane, run, tags, base, registeredModels) {
         tags: allTags,
         testid: "tags-table",
         maxChars: RUN_TAG_MAX_CHARS,
+        readOnly: info.lifecycle_stage === "deleted",
         onSet: async (key, value) => {
           await apiPost("runs/set-tag", { run_id: info.run_id, key, value });
           forgetRun(info.run_id);

@@ -3,7 +3,7 @@
 // shows the server's message in the page's error slot; a bulk delete / restore tries every selected run,
 // reloads the table and says which runs the server refused and why.
 import { apiPost, forgetRun } from "./api.js";
-import { errorBox, h, mount, runLabel } from "./dom.js";
+import { countOf, errorBox, h, mount, runLabel } from "./dom.js";
 import { compareHash } from "./routes.js";
 import { promptDialog } from "./editors.js";
 import { downloadRunsCsv } from "./runs_download.js";
@@ -40,7 +40,7 @@ export function runActions(ctx) {
   const lifecycle = async (endpoint) => {
     const ids = [...selected];
     const verb = endpoint === "runs/delete" ? "delete" : "restore";
-    if (verb === "delete" && !confirm(`Delete ${ids.length} run(s)?`)) return;
+    if (verb === "delete" && !confirm(`Delete ${countOf(ids.length, "run")}?`)) return;
     const labels = new Map(ids.map((id) => [id, ctx.runById(id) ? runLabel(ctx.runById(id)) : id]));
     mount(errorSlot);
     // Every run is tried, as MLflow's UI does; one refusal must not hide what the others did.
@@ -115,7 +115,7 @@ function partialFailure(verb, total, failed, labels) {
     h(
       "p",
       { testid: "lifecycle-summary" },
-      `${past} ${done} of ${total} run(s); the server refused to ${verb} ${failed.length}:`,
+      `${past} ${done} of ${countOf(total, "run")}; the server refused to ${verb} ${failed.length}:`,
     ),
     h(
       "ul",

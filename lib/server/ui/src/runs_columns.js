@@ -3,6 +3,7 @@
 // are tree rows `{run, depth, childCount, expanded}` or, when runs are grouped, group rows
 // `{group, expanded}` followed by their members.
 import {
+  countOf,
   formatDuration,
   formatRelative,
   formatTime,
@@ -230,7 +231,7 @@ function runNameCell(row, ctx) {
         class: "expander",
         testid: "expand-toggle",
         "aria-expanded": String(row.expanded),
-        title: `${row.expanded ? "Hide" : "Show"} ${row.childCount} child run(s)`,
+        title: `${row.expanded ? "Hide" : "Show"} ${countOf(row.childCount, "child run")}`,
         onclick: () => ctx.onToggle(r.info.run_id),
       }, row.expanded ? "▾" : "▸")
       : h("span", { class: "expander-space" }),

@@ -13,7 +13,7 @@ import { attachAutocomplete } from "./search_suggest_box.js";
 import { searchErrorBox } from "./search_hints.js";
 import { createPoller } from "./poller.js";
 import { runColumns } from "./runs_columns.js";
-import { h, mount } from "./dom.js";
+import { countOf, h, mount } from "./dom.js";
 import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
 import { experimentHash } from "./routes.js";
 import { columnPrefs, defaultColumns, moveColumn, shownColumns } from "./column_prefs.js";
@@ -331,7 +331,7 @@ export async function runsPage(container, route) {
         loading = false;
         loadMore.disabled = false;
         loadMore.hidden = !nextPageToken;
-        count.textContent = `${runs.length}${nextPageToken ? "+" : ""} runs`;
+        count.textContent = nextPageToken ? `${runs.length}+ runs` : countOf(runs.length, "run");
         container.dataset.loaded = String(runs.length);
         container.dataset.parents = String(parents.size);
       }
