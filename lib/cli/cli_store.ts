@@ -115,8 +115,11 @@ export function refuseMissingStore(target: TrackingTarget, source: string): void
     "cli/mlflow-no-store",
     `No tracking store at ${maskUriCredentials(target.uri)} (${source}): the ${kind} ${target.path} ${what}`,
     {
-      hint: "check the URI for a typo (or run from the project that holds the runs); " +
-        "`kmlf run` and `kmlf experiments create` create a new store",
+      // A project nothing has been tracked in yet has no store: not a typo.
+      hint: source === "the project's default store" && !found
+        ? "nothing has been tracked in this project yet: `kmlf run` creates the store (and its first run)"
+        : "check the URI for a typo (or run from the project that holds the runs); " +
+          "`kmlf run` and `kmlf experiments create` create a new store",
     },
   );
 }

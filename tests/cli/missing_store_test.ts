@@ -75,3 +75,16 @@ Deno.test("a project's mistyped mlflow.yml URI: the error says it came from mlfl
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a project nothing has been tracked in yet: runs list says so, and points at kmlf run", async () => {
+  const dir = await demoProject({}, { tracked: false });
+  try {
+    const r = await kmlf(["runs", "list", "--experiment-id", "0"], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /\(the project's default store\): the SQLite file mlflow\.db does not exist/);
+    assert.match(r.stderr, /hint: nothing has been tracked in this project yet: `kmlf run` creates the store/);
+    assert.equal(statIfAny(join(dir, "mlflow.db")), undefined, "nothing created");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
