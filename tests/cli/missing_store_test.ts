@@ -82,7 +82,10 @@ Deno.test("a project nothing has been tracked in yet: runs list says so, and poi
     const r = await kmlf(["runs", "list", "--experiment-id", "0"], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /\(the project's default store\): the SQLite file mlflow\.db does not exist/);
-    assert.match(r.stderr, /hint: nothing has been tracked in this project yet: `kmlf run` creates the store/);
+    assert.match(
+      r.stderr,
+      /hint: nothing has been tracked in this project yet: `kmlf run` creates the store/,
+    );
     assert.equal(statIfAny(join(dir, "mlflow.db")), undefined, "nothing created");
   } finally {
     await Deno.remove(dir, { recursive: true });
