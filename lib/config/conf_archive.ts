@@ -146,12 +146,11 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
     const parts = name.split("/");
     if (name === "" || parts[0] === "__MACOSX" || parts.includes("")) return;
     // The folders above a hidden file exist (conf/local/.gitkeep keeps local/), the file itself is skipped.
+    // Only whole names are kept (folders are found by prefix): one entry per prefix of a deep path would cost
+    // memory quadratic in its depth (a 200 KB name of 100,000 folders: gigabytes).
     const hidden = parts.findIndex((p) => p.startsWith("."));
-    const shown = hidden < 0 ? parts.length : hidden;
-    for (let i = 1; i <= shown; i++) {
-      const dir = parts.slice(0, i).join("/");
-      if (!out.has(dir)) out.set(dir, i === parts.length ? data : undefined);
-    }
+    const shown = hidden < 0 ? name : parts.slice(0, hidden).join("/");
+    if (shown !== "" && !out.has(shown)) out.set(shown, hidden < 0 ? data : undefined);
   };
   try {
     if (/\.zip$/i.test(path)) {

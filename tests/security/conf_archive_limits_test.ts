@@ -105,3 +105,29 @@ with tarfile.open(out, "w", format=tarfile.GNU_FORMAT) as t:
   assert.throws(() => Deno.statSync("/tmp/kmlf-absolute-escape.yml"));
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a deeply nested entry (a 200 KB name of 100,000 folders) loads in bounded memory", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "deep.tar");
+  const script = `
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT) as t:
+    for name, text in [("base/parameters.yml", "a: 1\\n"), ("local/.keep", ""), ("base/" + "a/" * 100000 + "p.yml", "b: 2\\n")]:
+        data = text.encode(); info = tarfile.TarInfo(name); info.size = len(data); t.addfile(info, io.BytesIO(data))
+`;
+  const made = await new Deno.Command(PYTHON3, { args: ["-c", script, path] }).output();
+  assert.equal(made.code, 0, new TextDecoder().decode(made.stderr));
+  // A 192 MB heap: keeping every folder of the path as its own name needs gigabytes and crashes.
+  const loader = new URL("../../lib/config/mod.ts", import.meta.url).href;
+  const code = `const { ConfigLoader } = await import(${JSON.stringify(loader)});
+const l = await ConfigLoader.create({ confSource: ${JSON.stringify(path)}, env: "local" });
+console.log(JSON.stringify((await l.get("parameters")).data));`;
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--v8-flags=--max-old-space-size=192", code],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(run.code, 0, new TextDecoder().decode(run.stderr).slice(-2000));
+  assert.equal(new TextDecoder().decode(run.stdout).trim(), JSON.stringify({ a: 1 }));
+  await Deno.remove(dir, { recursive: true });
+});
