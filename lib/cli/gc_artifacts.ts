@@ -14,8 +14,7 @@
  *
  * @module
  */
-import { dirname, join, percentDecode } from "../path.ts";
-import { resolvesInside } from "../fs_utils.ts";
+import { dirname, join } from "../path.ts";
 import {
   type ArtifactRepository,
   artifactRepositoryFor,
@@ -23,7 +22,9 @@ import {
   HttpClient,
   LocalArtifactRepository,
   localPathOfUri,
+  notOwnArtifactRoot,
   proxyLocation,
+  runRootLeavesExperiment,
   safeArtifactPath,
   type TrackingStore,
 } from "../tracking/mod.ts";
@@ -85,14 +86,7 @@ export function artifactTarget(
 
 // Why `artifactUri` is not the run's own artifact root (`…/<run_id>/artifacts`), or undefined when it is.
 function notOwnRoot(runId: string, artifactUri: string): string | undefined {
-  const path = localPathOfUri(artifactUri) ??
-    artifactUri.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:(?:\/\/[^/]*)?/, "");
-  const segments = path.replace(/\/+$/, "").split("/").map(percentDecode);
-  const why = segments.some((s) => s === "." || s === ".." || s.includes("\0") || s.includes("\\"))
-    ? "it holds '.', '..', a NUL or a backslash"
-    : segments.slice(-2).join("/") !== `${runId}/artifacts`
-    ? `it does not end in ${runId}/artifacts`
-    : undefined;
+  const why = notOwnArtifactRoot(runId, artifactUri);
   return why && `its artifact URI ${artifactUri} is not the run's own artifact root (${why}); ` +
       "kmlf gc deletes nothing outside a run's <experiment location>/<run_id>/artifacts";
 }
@@ -100,7 +94,8 @@ function notOwnRoot(runId: string, artifactUri: string): string | undefined {
 // Why deleting the local folder `path` (`…/<run_id>/artifacts`) would follow a symlink out of its
 // experiment's folder, or undefined when it stays inside.
 function leadsOut(path: string): string | undefined {
-  const experimentFolder = dirname(dirname(path));
-  return resolvesInside(experimentFolder, path) ? undefined : `${path} leads through a symlink out of ` +
-    `${experimentFolder}; kmlf gc does not follow symlinks out of an experiment's artifact folder`;
+  return runRootLeavesExperiment(path)
+    ? `${path} leads through a symlink out of ${dirname(dirname(path))}; ` +
+      "kmlf gc does not follow symlinks out of an experiment's artifact folder"
+    : undefined;
 }

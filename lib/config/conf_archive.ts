@@ -2,13 +2,14 @@
  * A conf folder packed in an archive (`.zip`, `.tar`, `.tar.gz`/`.tgz`), read in memory like Kedro's
  * `--conf-source dist/conf-<pkg>.tar.gz`. Loaded only when the conf source is an archive.
  */
-import { gunzipSync, unzipSync } from "fflate";
+import { Gunzip, unzipSync } from "fflate";
 import { parseTar } from "nanotar";
 import { basename, join } from "../path.ts";
 import { ConfigError } from "../errors.ts";
 import { readFile } from "../file_io.ts";
 import { decodeUtf8 } from "../yaml/utf8.ts";
 import { parseYaml, type YamlSource } from "../yaml/parse_yaml.ts";
+import { YAML_LIMITS } from "../yaml/limits.ts";
 import type { ConfTree } from "./files.ts";
 
 /**
@@ -23,6 +24,8 @@ import type { ConfTree } from "./files.ts";
  * ```
  */
 export async function openConfArchive(path: string, baseEnv: string): Promise<ConfTree> {
+  const size = Deno.statSync(path).size;
+  if (size > MAX_ARCHIVE_BYTES) throw tooLarge(path, `it is ${mib(size)} MiB, more`);
   const entries = readEntries(path, await readFile(path));
   const tops = [...new Set([...entries.keys()].map((p) => p.split("/")[0]))].sort();
   const prefix = tops.includes(baseEnv) ? "" : tops.length === 1 ? `${tops[0]}/` : undefined;
@@ -72,9 +75,66 @@ export async function openConfArchive(path: string, baseEnv: string): Promise<Co
           new ConfigError("yaml/unreadable", `Cannot read ${file}: not in the archive`, { source: { file } }),
         );
       }
+      if (data.length > YAML_LIMITS.maxFileBytes) {
+        // The limit a conf folder's file is held to (readYamlFile), so packing a conf changes nothing.
+        return Promise.reject(
+          new ConfigError(
+            "yaml/too-large",
+            `Cannot read ${file}: it is ${mib(data.length)} MiB, more than a configuration file may be ` +
+              `(${YAML_LIMITS.maxFileBytes / 1024 ** 2} MiB)`,
+            {
+              source: { file },
+              hint: "keep data out of configuration: put it in a dataset file and declare it in the catalog",
+            },
+          ),
+        );
+      }
       return Promise.resolve<YamlSource>(parseYaml(decodeUtf8(data, file), file));
     },
   };
+}
+
+/**
+ * The most an archive may be, packed and unpacked (all its files together): a conf folder is kilobytes,
+ * and a compression bomb (a 1 MiB .tar.gz of 1 GiB of zeros) must be refused, not unpacked into memory.
+ */
+export const MAX_ARCHIVE_BYTES = 64 * 1024 * 1024;
+
+const mib = (bytes: number) => (bytes / 1024 ** 2).toFixed(1);
+
+function tooLarge(path: string, what: string): ConfigError {
+  return new ConfigError(
+    "config/archive-too-large",
+    `Cannot read ${path}: ${what} than a conf archive may hold (${MAX_ARCHIVE_BYTES / 1024 ** 2} MiB)`,
+    {
+      source: { file: path },
+      hint: "pack only the conf folder (its YAML and JSON files); keep data and models out of it",
+    },
+  );
+}
+
+/** Gunzips `bytes`, refusing output past {@link MAX_ARCHIVE_BYTES} as it comes (so memory stays bounded). */
+function gunzipBounded(path: string, bytes: Uint8Array): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const stream = new Gunzip((chunk) => {
+    total += chunk.length;
+    if (total > MAX_ARCHIVE_BYTES) throw tooLarge(path, "it unpacks to more");
+    chunks.push(chunk);
+  });
+  // Small pieces: one push's output is one buffer, and deflate expands at most ~1032 times.
+  const PIECE = 64 * 1024;
+  for (let at = 0, last = false; !last; at += PIECE) {
+    last = at + PIECE >= bytes.length;
+    stream.push(bytes.subarray(at, at + PIECE), last);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 // Regular files (bytes) and folders (undefined) by their path inside the archive; hidden paths and
@@ -86,26 +146,34 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
     const parts = name.split("/");
     if (name === "" || parts[0] === "__MACOSX" || parts.includes("")) return;
     // The folders above a hidden file exist (conf/local/.gitkeep keeps local/), the file itself is skipped.
+    // Only whole names are kept (folders are found by prefix): one entry per prefix of a deep path would cost
+    // memory quadratic in its depth (a 200 KB name of 100,000 folders: gigabytes).
     const hidden = parts.findIndex((p) => p.startsWith("."));
-    const shown = hidden < 0 ? parts.length : hidden;
-    for (let i = 1; i <= shown; i++) {
-      const dir = parts.slice(0, i).join("/");
-      if (!out.has(dir)) out.set(dir, i === parts.length ? data : undefined);
-    }
+    const shown = hidden < 0 ? name : parts.slice(0, hidden).join("/");
+    if (shown !== "" && !out.has(shown)) out.set(shown, hidden < 0 ? data : undefined);
   };
   try {
     if (/\.zip$/i.test(path)) {
-      for (const [name, data] of Object.entries(unzipSync(bytes))) {
+      // fflate unpacks each entry into a buffer of its declared size (never more), so summing the declared
+      // sizes before anything is unpacked bounds memory, whatever the entries really hold.
+      let declared = 0;
+      const filter = ({ originalSize }: { originalSize: number }) => {
+        declared += originalSize;
+        if (declared > MAX_ARCHIVE_BYTES) throw tooLarge(path, "it unpacks to more");
+        return true;
+      };
+      for (const [name, data] of Object.entries(unzipSync(bytes, { filter }))) {
         add(name, name.endsWith("/") ? undefined : data);
       }
     } else {
-      const tar = /\.(tar\.gz|tgz)$/i.test(path) ? gunzipSync(bytes) : bytes;
+      const tar = /\.(tar\.gz|tgz)$/i.test(path) ? gunzipBounded(path, bytes) : bytes;
       for (const item of parseTar(tar)) {
         if (item.type === "file") add(item.name, item.data ?? new Uint8Array());
         else if (item.type === "directory") add(item.name, undefined);
       }
     }
   } catch (cause) {
+    if (cause instanceof ConfigError) throw cause;
     throw new ConfigError(
       "config/bad-archive",
       `Cannot read ${path}: ${(cause as Error)?.message ?? cause}`,

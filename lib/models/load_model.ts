@@ -25,6 +25,7 @@ import { convertColumns, enforceColumns, enforceParams, type Row } from "./enfor
 import { ScoringError } from "./scoring_error.ts";
 import { pyRepr } from "../py_repr.ts";
 import { readTextFile } from "../file_io.ts";
+import { resolvesInside } from "../fs_utils.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
 const KmlfFlavor = z.looseObject({
@@ -168,11 +169,9 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
       hint: "re-log the model",
     });
   }
-  checkInsideModel(file, "flavors.kmlf.pipeline", flavor.pipeline);
+  checkInsideModel(dir, file, "flavors.kmlf.pipeline", flavor.pipeline);
   for (const [name, config] of Object.entries(flavor.artifacts)) {
-    if (typeof config.filepath === "string") {
-      checkInsideModel(file, `flavors.kmlf.artifacts.${name}.filepath`, config.filepath);
-    }
+    checkArtifactPaths(dir, file, `flavors.kmlf.artifacts.${name}`, config);
   }
   const pipeline = await loadPipelineFile(join(dir, flavor.pipeline));
   checkArtifacts(pipeline, flavor, file);
@@ -187,14 +186,33 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   return model;
 }
 
-// Predicting reads only the model folder: a path in MLmodel that leaves it is an edited or foreign file.
-function checkInsideModel(file: string, key: string, path: string): void {
+// Predicting reads only the model folder: a path in MLmodel that leaves it — `..`, absolute, a URL (s3://,
+// https://, file:), or a symlink inside the folder leading out — is an edited or foreign file.
+function checkInsideModel(dir: string, file: string, key: string, path: string): void {
   const norm = normalize(path).replaceAll("\\", "/");
-  if (isAbsolute(path) || norm === ".." || norm.startsWith("../")) {
+  const leaves = isAbsolute(path) || norm === ".." || norm.startsWith("../") || URL_LIKE.test(path) ||
+    !resolvesInside(dir, join(dir, path));
+  if (leaves) {
     throw new KmlfError("model/bad-flavor", `${file}: ${key} (${path}) leaves the model folder`, {
-      hint: "paths in MLmodel are relative to the folder holding it; re-log the model",
+      hint:
+        "paths in MLmodel are relative to the folder holding it, and links there stay inside it; re-log the " +
+        "model (or download it again)",
     });
   }
+}
+
+const URL_LIKE = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+// The catalog's path keys (lib/catalog/entry.ts), in an entry and in its inner `dataset:` (a partitioned
+// or an artifact dataset's).
+const PATH_KEYS = ["filepath", "path", "filename"];
+
+function checkArtifactPaths(dir: string, file: string, key: string, config: unknown): void {
+  if (typeof config !== "object" || config === null) return;
+  const entry = config as Record<string, unknown>;
+  for (const k of PATH_KEYS) {
+    if (typeof entry[k] === "string") checkInsideModel(dir, file, `${key}.${k}`, entry[k] as string);
+  }
+  checkArtifactPaths(dir, file, `${key}.dataset`, entry.dataset);
 }
 
 // kedro-mlflow's load_context check: the artifacts are exactly the inputs other than input_name, and

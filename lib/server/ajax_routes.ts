@@ -12,6 +12,7 @@ import { historyBulk } from "./metric_bulk.ts";
 import { readBodyLimited } from "./request_message.ts";
 import { jsonResponse } from "./responses.ts";
 import type { ServerContext } from "./server_context.ts";
+import { runArtifactRoot } from "./run_artifact_root.ts";
 
 /** A route that reads the request itself. */
 export interface AjaxRoute {
@@ -46,7 +47,7 @@ async function uploadArtifact(ctx: ServerContext, request: Request, url: URL): P
   });
   if (data.byteLength === 0) throw mlflowError("INVALID_PARAMETER_VALUE", "Request must specify data.");
   const run = await ctx.store.getRun(runId);
-  await ctx.artifactRepository(run.info.artifactUri).writeArtifact(path, data);
+  await ctx.artifactRepository(runArtifactRoot(run)).writeArtifact(path, data);
   return new Response(null, { headers: { "content-type": "application/json" } });
 }
 

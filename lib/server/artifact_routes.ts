@@ -39,6 +39,7 @@ import { checkMethod, jsonResponse, notFound } from "./responses.ts";
 import type { ProxyDestination, ServerContext } from "./server_context.ts";
 import { resolvesInside, statOrUndefined } from "../fs_utils.ts";
 import { promised } from "../promised.ts";
+import { runArtifactRoot } from "./run_artifact_root.ts";
 
 /** Default cap on one artifact upload (bytes). */
 export const DEFAULT_MAX_ARTIFACT_BYTES = 2 * 1024 ** 3;
@@ -276,7 +277,7 @@ export async function handleGetArtifact(ctx: ServerContext, url: URL, request?: 
   }
   const path = validateArtifactPathParam(rawPath);
   const run = await ctx.store.getRun(runId);
-  return await sendRepositoryArtifact(ctx, run.info.artifactUri, path, request);
+  return await sendRepositoryArtifact(ctx, runArtifactRoot(run), path, request);
 }
 
 /**

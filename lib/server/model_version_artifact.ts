@@ -10,6 +10,7 @@ import { mlflowError } from "../tracking/mod.ts";
 import { validateArtifactPathParam } from "./artifact_paths.ts";
 import { sendRepositoryArtifact } from "./artifact_routes.ts";
 import type { ServerContext } from "./server_context.ts";
+import { runArtifactRoot } from "./run_artifact_root.ts";
 
 /** The artifact URI behind a download URI (`runs:/…` resolved through the run). */
 async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> {
@@ -17,7 +18,8 @@ async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> 
   if (!runs) return uri;
   const run = await ctx.store.getRun(runs[1]);
   const sub = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
-  return sub ? `${run.info.artifactUri.replace(/\/+$/, "")}/${sub}` : run.info.artifactUri;
+  const root = runArtifactRoot(run);
+  return sub ? `${root.replace(/\/+$/, "")}/${sub}` : root;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 } from "../tracking/mod.ts";
 import { bulkIntervalHistory } from "./metric_bulk.ts";
 import { logModelHistory } from "./log_model.ts";
+import { runArtifactRoot } from "./run_artifact_root.ts";
 import type { ProtoMessage } from "./request/proto_parse.ts";
 import { invalidValueError } from "./request/schema.ts";
 import { RUN_STATUS, TRACKING_MESSAGES, VIEW_TYPE } from "./request/tracking_messages.ts";
@@ -289,7 +290,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
   "artifacts/list": get("artifacts/list", async (ctx: ServerContext, m) => {
     const path = m.has("path") ? validateArtifactPathParam(m.str("path")) : undefined;
     const run = await ctx.store.getRun(runIdOf(m));
-    const repo = ctx.artifactRepository(run.info.artifactUri);
+    const repo = ctx.artifactRepository(runArtifactRoot(run));
     const files = await repo.listArtifacts(path ? safeArtifactPath(path) : undefined);
     const body: Record<string, unknown> = { root_uri: run.info.artifactUri };
     if (files.length) body.files = files.map(fileInfoToWire);

@@ -185,6 +185,7 @@ export {
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
 export { checkLocalArtifactRoot } from "./artifacts/local_access.ts";
+export { notOwnArtifactRoot, runRootLeavesExperiment } from "./artifacts/run_root.ts";
 export { MLFLOW_TEXT_EXTENSIONS } from "./artifacts/upload_content_type.ts";
 export {
   artifactRepositoryFor,

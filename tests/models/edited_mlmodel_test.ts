@@ -54,6 +54,49 @@ Deno.test("a pipeline or artifact path in MLmodel that leaves the model folder i
   assert.equal((await loadModelDir(inside)).outputName, "predictions");
 });
 
+Deno.test("a URL, a partition path or a symlink in the model folder leading out is refused (class of the above)", async () => {
+  const leaving = async (dir: string, key: string, path: string) =>
+    await assert.rejects(() => loadModelDir(dir), (error: Error & { code?: string }) => {
+      assert.equal(error.code, "model/bad-flavor");
+      assert.ok(
+        error.message.includes(`MLmodel: ${key} (${path}) leaves the model folder`),
+        error.message,
+      );
+      return true;
+    });
+  for (const url of ["s3://bucket/rule.json", "file:///etc/hostname", "https://example.com/rule.json"]) {
+    const dir = await edited((m) => m.replace(/filepath: \S+/, `filepath: ${url}`));
+    await leaving(dir, "flavors.kmlf.artifacts.rule.filepath", url);
+  }
+  const partitions = await edited((m) => m.replace(/filepath: \S+/, "path: /etc\n        dataset: json"));
+  await leaving(partitions, "flavors.kmlf.artifacts.rule.path", "/etc");
+  const inner = await edited((m) =>
+    m.replace(/filepath: \S+/, "path: p\n        dataset: {type: json, filepath: ../x}")
+  );
+  await leaving(inner, "flavors.kmlf.artifacts.rule.dataset.filepath", "../x");
+  // Links inside the folder (an unpacked archive can carry them) to files outside: the artifact, the pipeline.
+  const outside = join(t.base, "outside");
+  await Deno.mkdir(outside, { recursive: true });
+  for (
+    const [rel, key] of [["artifacts/rule/rule.json", "flavors.kmlf.artifacts.rule.filepath"], [
+      "code/pipelines/inference.yml",
+      "flavors.kmlf.pipeline",
+    ]]
+  ) {
+    const dir = await edited((m) => m.replace("model_size_bytes", "model_size_bytes_"));
+    const copy = join(outside, rel.replaceAll("/", "_"));
+    await Deno.copyFile(join(dir, rel), copy);
+    await Deno.remove(join(dir, rel));
+    await Deno.symlink(copy, join(dir, rel));
+    await leaving(dir, key, rel);
+    // A link that stays inside the folder is fine.
+    await Deno.remove(join(dir, rel));
+    await Deno.copyFile(copy, join(dir, `${rel}.real`));
+    await Deno.symlink(join(dir, `${rel}.real`), join(dir, rel));
+    assert.equal((await loadModelDir(dir)).outputName, "predictions");
+  }
+});
+
 Deno.test("a signature entry with a type MLflow does not have is named, with the bad type and MLflow's types", async () => {
   const cases: [(m: string) => string, RegExp][] = [
     [

@@ -12,6 +12,7 @@ import { TrackingError } from "../../errors.ts";
 import { v8Deserialize, v8Serialize } from "../../v8_serializer.ts";
 import type { ModelFlavor } from "./flavor.ts";
 import { readFile, writeFile } from "../../file_io.ts";
+import { resolvesInside } from "../../fs_utils.ts";
 
 /** The serializations of the `js_value` flavor. */
 export const VALUE_SERIALIZATIONS = ["json", "v8"] as const;
@@ -76,6 +77,15 @@ export const jsValueFlavor: ModelFlavor<unknown> = {
         "model/bad-flavor",
         `${join(dir, "MLmodel")}: flavors.js_value needs serialization json or v8 and a data file name`,
         { hint: "save the model again" },
+      );
+    }
+    if (!resolvesInside(dir, join(dir, data))) {
+      // A link in the folder (an unpacked archive can carry one) to a file elsewhere: never read, nor quoted
+      // in a parse error.
+      throw new TrackingError(
+        "model/bad-flavor",
+        `${join(dir, "MLmodel")}: flavors.js_value.data (${data}) is a link leading out of the model folder`,
+        { hint: "save the model again, or download it again" },
       );
     }
     const bytes = await readFile(join(dir, data));
