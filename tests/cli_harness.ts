@@ -92,7 +92,19 @@ export function spawnKmlf(
 }
 
 // `deno <args>` in `cwd` with colors off, its output decoded.
-async function runDeno(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * Runs `deno <args>` (this Deno) in `cwd` with colors off: the exit code and both streams.
+ *
+ * @example
+ * ```ts
+ * const { code, stdout } = await runDeno(["doc", "--lint", "mod.ts"], REPO);
+ * ```
+ */
+export async function runDeno(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const out = await new Deno.Command(Deno.execPath(), {
     args,
     cwd,

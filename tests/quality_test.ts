@@ -1,17 +1,11 @@
 /** The repository stays formatted, lint-free and type-correct: checked as part of the test command. */
 import assert from "node:assert/strict";
-import { REPO } from "./cli_harness.ts";
+import { REPO, runDeno } from "./cli_harness.ts";
 
+// Both streams: fmt, lint and check report on either.
 async function deno(args: string[]): Promise<{ code: number; output: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, output: dec.decode(out.stdout) + dec.decode(out.stderr) };
+  const r = await runDeno(args, REPO);
+  return { code: r.code, output: r.stdout + r.stderr };
 }
 
 Deno.test("deno fmt --check passes", async () => {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO } from "../cli_harness.ts";
+import { REPO, runDeno } from "../cli_harness.ts";
 
 /**
  * The only problems accepted, each for a reason; the test fails when one of them goes away too, so the
@@ -16,18 +16,6 @@ const ACCEPTED = [
   `private-type-ref: public type 'RegisterOptions["schema"]' references private type '$ZodType'`,
   `private-type-ref: public type 'DatasetType["schema"]' references private type '$ZodType'`,
 ];
-
-async function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder();
-  return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
-}
 
 /** `kind: message (file:line)` of each problem `deno doc --lint` reports. */
 function problems(output: string): { key: string; at: string }[] {
@@ -45,7 +33,7 @@ function problems(output: string): { key: string; at: string }[] {
 }
 
 Deno.test("deno doc --lint mod.ts reports no problem beyond the accepted ones", async () => {
-  const { stdout, stderr } = await deno(["doc", "--lint", "mod.ts"]);
+  const { stdout, stderr } = await runDeno(["doc", "--lint", "mod.ts"], REPO);
   const found = problems(stdout + stderr);
   const unexpected = found.filter((p) => !ACCEPTED.includes(p.key));
   assert.deepEqual(
@@ -62,7 +50,7 @@ Deno.test("deno doc --lint mod.ts reports no problem beyond the accepted ones", 
 });
 
 Deno.test("every function and class mod.ts exports has an @example", async () => {
-  const { code, stdout, stderr } = await deno(["doc", "--json", "mod.ts"]);
+  const { code, stdout, stderr } = await runDeno(["doc", "--json", "mod.ts"], REPO);
   assert.equal(code, 0, stderr);
   type Declaration = {
     kind: string;
