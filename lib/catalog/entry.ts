@@ -15,6 +15,7 @@ import { z } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
+import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
 import { type CredentialsContext, resolveCredentials } from "./entry_credentials.ts";
 import { urlScheme } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
@@ -300,80 +301,6 @@ export async function createFromEntry(
       },
     );
   }
-}
-
-// Keys Kedro 0.19 and kedro-mlflow 0.12 renamed (configurations from older docs still carry them).
-const RENAMED_ARGUMENTS: Readonly<Record<string, string>> = { data_set: "dataset" };
-
-function schemaKeys(schema: unknown): ReadonlySet<string> {
-  return new Set(Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {}));
-}
-
-// An old key name becomes one error naming the new one; its value moves there (when the new key is not
-// given too), so the schema neither calls the old key unknown nor the new one missing.
-function takeRenamedArguments(
-  args: Record<string, unknown>,
-  keys: ReadonlySet<string>,
-  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
-): { rest: Record<string, unknown>; errors: DatasetError[] } {
-  const errors: DatasetError[] = [];
-  const rest: Record<string, unknown> = { ...args };
-  for (const [old, now] of Object.entries(RENAMED_ARGUMENTS)) {
-    if (!Object.hasOwn(args, old) || !keys.has(now)) continue;
-    const both = Object.hasOwn(args, now);
-    delete rest[old];
-    if (!both) rest[now] = args[old];
-    errors.push(
-      new DatasetError(
-        "catalog/renamed-argument",
-        `Key "${where.name}.${old}" of ${where.type} is now "${where.name}.${now}"`,
-        {
-          source: where.locate([...where.at, old]),
-          hint: both
-            ? `"${where.name}" gives both: remove ${old}: (Kedro 0.19 and kedro-mlflow 0.12 renamed it to ${now})`
-            : `rename ${old}: to ${now}: at the same place, under "${where.name}" ` +
-              `(Kedro 0.19 and kedro-mlflow 0.12 renamed it; its value stays as it is)`,
-        },
-      ),
-    );
-  }
-  return { rest, errors };
-}
-
-// Keys with an argument hint (pandas names, kedro-mlflow's Python-only keys kmlf does not take) become one
-// error each, saying what to do, and are removed so the schema does not report them again as unknown.
-function takeHintedArguments(
-  args: Record<string, unknown>,
-  hints: Readonly<Record<string, string>>,
-  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
-): { rest: Record<string, unknown>; errors: DatasetError[] } {
-  const errors: DatasetError[] = [];
-  const rest: Record<string, unknown> = { ...args };
-  const unsupported = (keyPath: string[], hint: string) =>
-    new DatasetError(
-      "catalog/unsupported-argument",
-      `"${[where.name, ...keyPath].join(".")}" is not supported by kmlf's ${where.type}`,
-      { source: where.locate([...where.at, ...keyPath]), hint },
-    );
-  for (const key of Object.keys(args)) {
-    const hint = hints[key];
-    if (hint === undefined) continue;
-    delete rest[key];
-    errors.push(unsupported([key], hint));
-  }
-  for (const group of ["load_args", "save_args"]) {
-    const value = rest[group];
-    if (!isMapping(value)) continue;
-    const kept = { ...value };
-    for (const key of Object.keys(value)) {
-      const hint = hints[`${group}.${key}`];
-      if (hint === undefined) continue;
-      delete kept[key];
-      errors.push(unsupported([group, key], hint));
-    }
-    rest[group] = kept;
-  }
-  return { rest, errors };
 }
 
 // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key

@@ -2,8 +2,12 @@
  * Arguments of kedro-datasets' non-pandas types (fsspec's `fs_args`, `PickleDataset`'s `backend`, the
  * `json.dump` / `yaml.dump` / `pickle.dump` keywords, Kedro 0.18's `layer`) that a catalog copied from Kedro
  * carries and kmlf does not take: each is reported as `catalog/unsupported-argument` with what to do, not as an unknown key.
- * (pandas' arguments are in tabular_types.ts and binary_table_types.ts.)
+ * (pandas' arguments are in tabular_types.ts and binary_table_types.ts.) Also the keys Kedro 0.19 and
+ * kedro-mlflow 0.12 renamed: one `catalog/renamed-argument` each.
  */
+
+import { DatasetError, type SourceLocation } from "../errors.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
 
 const PYTHON_KEYWORD = "it is an argument of Python's own writer, with no counterpart in kmlf; remove it";
 
@@ -62,3 +66,78 @@ export const PARTITIONED_HINTS: Readonly<Record<string, string>> = {
     "they are fsspec's find() arguments; kmlf lists the folder's files itself (recursively); remove it",
   filepath_arg: "kmlf gives each partition's dataset its file as filepath; remove it",
 };
+
+// Keys Kedro 0.19 and kedro-mlflow 0.12 renamed (configurations from older docs still carry them).
+const RENAMED_ARGUMENTS: Readonly<Record<string, string>> = { data_set: "dataset" };
+
+/** The keys a type's zod object schema declares (none for another schema). */
+export function schemaKeys(schema: unknown): ReadonlySet<string> {
+  return new Set(Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {}));
+}
+
+// An old key name becomes one error naming the new one; its value moves there (when the new key is not
+// given too), so the schema neither calls the old key unknown nor the new one missing.
+export function takeRenamedArguments(
+  args: Record<string, unknown>,
+  keys: ReadonlySet<string>,
+  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
+): { rest: Record<string, unknown>; errors: DatasetError[] } {
+  const errors: DatasetError[] = [];
+  const rest: Record<string, unknown> = { ...args };
+  for (const [old, now] of Object.entries(RENAMED_ARGUMENTS)) {
+    if (!Object.hasOwn(args, old) || !keys.has(now)) continue;
+    const both = Object.hasOwn(args, now);
+    delete rest[old];
+    if (!both) rest[now] = args[old];
+    errors.push(
+      new DatasetError(
+        "catalog/renamed-argument",
+        `Key "${where.name}.${old}" of ${where.type} is now "${where.name}.${now}"`,
+        {
+          source: where.locate([...where.at, old]),
+          hint: both
+            ? `"${where.name}" gives both: remove ${old}: (Kedro 0.19 and kedro-mlflow 0.12 renamed it to ${now})`
+            : `rename ${old}: to ${now}: at the same place, under "${where.name}" ` +
+              `(Kedro 0.19 and kedro-mlflow 0.12 renamed it; its value stays as it is)`,
+        },
+      ),
+    );
+  }
+  return { rest, errors };
+}
+
+// Keys with an argument hint (pandas names, kedro-mlflow's Python-only keys kmlf does not take) become one
+// error each, saying what to do, and are removed so the schema does not report them again as unknown.
+export function takeHintedArguments(
+  args: Record<string, unknown>,
+  hints: Readonly<Record<string, string>>,
+  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
+): { rest: Record<string, unknown>; errors: DatasetError[] } {
+  const errors: DatasetError[] = [];
+  const rest: Record<string, unknown> = { ...args };
+  const unsupported = (keyPath: string[], hint: string) =>
+    new DatasetError(
+      "catalog/unsupported-argument",
+      `"${[where.name, ...keyPath].join(".")}" is not supported by kmlf's ${where.type}`,
+      { source: where.locate([...where.at, ...keyPath]), hint },
+    );
+  for (const key of Object.keys(args)) {
+    const hint = hints[key];
+    if (hint === undefined) continue;
+    delete rest[key];
+    errors.push(unsupported([key], hint));
+  }
+  for (const group of ["load_args", "save_args"]) {
+    const value = rest[group];
+    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
+    const kept: Record<string, unknown> = { ...value };
+    for (const key of Object.keys(value)) {
+      const hint = hints[`${group}.${key}`];
+      if (hint === undefined) continue;
+      delete kept[key];
+      errors.push(unsupported([group, key], hint));
+    }
+    rest[group] = kept;
+  }
+  return { rest, errors };
+}
