@@ -161,9 +161,15 @@ export class Catalog {
     report(entries.map(([name]) => name).filter((name) => explicitNames.has(name)));
     catalog.warnings.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const declared = new Map(entries.filter(([name]) => explicitNames.has(name)));
+    const entryOf = (name: string) =>
+      declared.has(name) ? declared.get(name) : catalog.matchPattern(name)?.config;
     problems.push(...loadVersionProblems(options.loadVersions ?? {}, {
-      entryOf: (name) => declared.has(name) ? declared.get(name) : catalog.matchPattern(name)?.config,
-      declared: declared.keys(),
+      entryOf,
+      // The run's dataset names with an entry too: a namespaced `a.model_input` a pattern matches is a guess.
+      declared: [
+        ...declared.keys(),
+        ...[...(options.used ?? [])].filter((n) => !declared.has(n) && entryOf(n)),
+      ],
       locate: (path) => config.locate(path),
     }));
     throwIfAny(problems, "Invalid catalog");

@@ -35,6 +35,22 @@ export function datasetFailure(
       cause: error,
     });
   }
+  if (error instanceof RangeError && /^Invalid string length/.test(error.message) && action !== "check") {
+    // V8's bare answer for a string past its ~512 MiB limit: say which dataset and what to do instead.
+    return new DatasetError(
+      "dataset/too-large",
+      `Cannot ${what} "${name}" (${type}): its ${
+        action === "save" ? "encoded output" : "text"
+      } is longer than ` +
+        "one JavaScript string can hold (~512 MiB)",
+      {
+        source: catalog.sourceOf(name),
+        hint: "split the data into partitions (a PartitionedDataset, one file per key), or use a binary " +
+          "format (a parquet or pickle dataset)",
+        cause: error,
+      },
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   const filepath = catalog.resolveConfig(name)?.filepath;
   const problem = ioProblem(error, typeof filepath === "string" ? filepath : `dataset "${name}"`);

@@ -2,7 +2,7 @@
  * A conf folder packed in an archive (`.zip`, `.tar`, `.tar.gz`/`.tgz`), read in memory like Kedro's
  * `--conf-source dist/conf-<pkg>.tar.gz`. Loaded only when the conf source is an archive.
  */
-import { Gunzip, unzipSync } from "fflate";
+import { unzipSync } from "fflate";
 import { parseTar } from "nanotar";
 import { basename, join } from "../path.ts";
 import { ConfigError } from "../errors.ts";
@@ -11,6 +11,7 @@ import { decodeUtf8 } from "../yaml/utf8.ts";
 import { parseYaml, type YamlSource } from "../yaml/parse_yaml.ts";
 import { YAML_LIMITS } from "../yaml/limits.ts";
 import type { ConfTree } from "./files.ts";
+import { gunzipChecked, GunzipError } from "./gunzip_checked.ts";
 
 /**
  * Opens `path` and returns its conf tree: the env folders (`base/`, `local/`…) are either at the top of
@@ -113,30 +114,6 @@ function tooLarge(path: string, what: string): ConfigError {
   );
 }
 
-/** Gunzips `bytes`, refusing output past {@link MAX_ARCHIVE_BYTES} as it comes (so memory stays bounded). */
-function gunzipBounded(path: string, bytes: Uint8Array): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const stream = new Gunzip((chunk) => {
-    total += chunk.length;
-    if (total > MAX_ARCHIVE_BYTES) throw tooLarge(path, "it unpacks to more");
-    chunks.push(chunk);
-  });
-  // Small pieces: one push's output is one buffer, and deflate expands at most ~1032 times.
-  const PIECE = 64 * 1024;
-  for (let at = 0, last = false; !last; at += PIECE) {
-    last = at + PIECE >= bytes.length;
-    stream.push(bytes.subarray(at, at + PIECE), last);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}
-
 // Regular files (bytes) and folders (undefined) by their path inside the archive; hidden paths and
 // macOS's __MACOSX/ left out, as Kedro leaves hidden files out.
 function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | undefined> {
@@ -150,7 +127,11 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
     // memory quadratic in its depth (a 200 KB name of 100,000 folders: gigabytes).
     const hidden = parts.findIndex((p) => p.startsWith("."));
     const shown = hidden < 0 ? name : parts.slice(0, hidden).join("/");
-    if (shown !== "" && !out.has(shown)) out.set(shown, hidden < 0 ? data : undefined);
+    // A name packed twice: the last file wins, as tar and unzip leave it on disk (a folder entry, or a hidden
+    // file's folder, only adds a folder that is not there yet).
+    if (shown === "") return;
+    if (hidden < 0 && data !== undefined) out.set(shown, data);
+    else if (!out.has(shown)) out.set(shown, undefined);
   };
   try {
     if (/\.zip$/i.test(path)) {
@@ -166,7 +147,7 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
         add(name, name.endsWith("/") ? undefined : data);
       }
     } else {
-      const tar = /\.(tar\.gz|tgz)$/i.test(path) ? gunzipBounded(path, bytes) : bytes;
+      const tar = /\.(tar\.gz|tgz)$/i.test(path) ? gunzipChecked(bytes, MAX_ARCHIVE_BYTES) : bytes;
       for (const item of parseTar(tar)) {
         if (item.type === "file") add(item.name, item.data ?? new Uint8Array());
         else if (item.type === "directory") add(item.name, undefined);
@@ -174,6 +155,7 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
     }
   } catch (cause) {
     if (cause instanceof ConfigError) throw cause;
+    if (cause instanceof GunzipError && cause.kind === "bounded") throw tooLarge(path, cause.message);
     throw new ConfigError(
       "config/bad-archive",
       `Cannot read ${path}: ${(cause as Error)?.message ?? cause}`,

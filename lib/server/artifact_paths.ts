@@ -33,7 +33,7 @@ const ARTIFACTS_ROUTE = "/api/2.0/mlflow-artifacts/artifacts";
  * ```
  */
 export function proxiedPathOfUri(uri: string): string | undefined {
-  const m = uri.match(/^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/);
+  const m = uri.match(/^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.*)$/s);
   if (m) return safeArtifactPath(decodeRepeatedly(m[1]));
   const http = uri.match(/^https?:\/\/[^/?#]*(\/[^?#]*)?/i);
   const path = http?.[1] ?? "";
@@ -155,7 +155,7 @@ export function validateArtifactPathParam(rawPath: string): string {
   let path = decodeRepeatedly(rawPath);
   const invalid = () => mlflowError("INVALID_PARAMETER_VALUE", "Invalid path");
   if (path.includes("#")) throw invalid();
-  const fileUri = path.match(/^file:(?:\/\/[^/]*)?(.*)$/i);
+  const fileUri = path.match(/^file:(?:\/\/[^/]*)?(.*)$/is);
   if (fileUri) path = fileUri[1];
   if (
     path.includes("\\") || path.includes("\0") || path.split("/").includes("..") || path.startsWith("/") ||

@@ -206,7 +206,7 @@ export async function handleArtifactProxy(
   maxJsonBytes: number,
   gate?: () => Response,
 ): Promise<Response> {
-  const mpu = rest.match(/^mpu\/(create|complete|abort)\/(.+)$/);
+  const mpu = rest.match(/^mpu\/(create|complete|abort)\/(.+)$/s);
   if (mpu) {
     const refused = checkMethod(request, url.pathname, ["POST"]);
     if (refused) return refused;
@@ -229,7 +229,7 @@ export async function handleArtifactProxy(
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return jsonResponse(files.length ? { files: files.map(fileInfoToWire) } : {});
   }
-  const path = rest.match(/^artifacts\/(.+)$/)?.[1];
+  const path = rest.match(/^artifacts\/(.+)$/s)?.[1];
   if (path === undefined) return notFound(url.pathname);
   const refused = checkMethod(request, url.pathname, ["GET", "PUT", "DELETE"]);
   if (refused) return refused;

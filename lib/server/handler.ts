@@ -95,7 +95,7 @@ export interface RequestHandlerOptions {
   logError?: ServerErrorLog;
 }
 
-const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/;
+const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/s;
 const ARTIFACTS_PREFIX = /^\/+(api|ajax-api)\/+2\.0\/+mlflow-artifacts\/+artifacts\/+/;
 
 /** The local directory of a store's URI (a SQLite file's folder, an mlruns folder), if it has one. */

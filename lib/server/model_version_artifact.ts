@@ -14,7 +14,7 @@ import { runArtifactRoot } from "./run_artifact_root.ts";
 
 /** The artifact URI behind a download URI (`runs:/…` resolved through the run). */
 async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> {
-  const runs = uri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/);
+  const runs = uri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/s);
   if (!runs) return uri;
   const run = await ctx.store.getRun(runs[1]);
   const sub = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
