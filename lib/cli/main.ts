@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from "./_commander/index.js";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { expandKedroShortFlags } from "./kedro_flags.ts";
+import { missingKedroCommand } from "./kedro_commands.ts";
 import { modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
 import { addModelsCommands } from "./models_command_tree.ts";
@@ -130,6 +131,8 @@ export async function main(argv: string[]): Promise<number> {
 
 // Commander's "error: unknown option '--node'\n(Did you mean --nodes?)" in kmlf's error format.
 function formatUsageError(text: string): string {
+  const missing = missingKedroCommand(text.match(/^error: unknown command '([^']*)'/)?.[1] ?? "");
+  if (missing) return `error[cli/not-in-kmlf]: ${missing.message}\n  hint: ${missing.hint}\n`;
   const message = text.replace(/^error: /, "").replace(/\n?\(Did you mean (.+)\?\)\s*$/s, "").trim();
   const guess = text.match(/\(Did you mean (.+)\?\)/)?.[1];
   const hint = guess ? `did you mean ${guess}? ` : "";
