@@ -118,6 +118,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .argument("<name>", "pipeline name (letters, digits, _)")
     .option("-e, --env <env>", "environment folder for parameters_<name>.yml (default: base)")
     .option("--skip-config", "do not create parameters_<name>.yml")
+    .addOption(new Option("-t, --template <dir>").hideHelp()) // Kedro's cookiecutter folder: refused
     .action(async (name, options, command) => {
       const { pipelineCreate } = await modules.pipeline();
       const { skipConfig, ...rest } = { ...command.optsWithGlobals(), ...options };
