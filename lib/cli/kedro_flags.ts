@@ -4,6 +4,7 @@
  * parsing, and shown in `kmlf run --help` through the option's help flags.
  */
 import type { Option } from "./_commander/index.js";
+import { UsageError } from "../errors.ts";
 
 /** Kedro's multi-letter short flags of `kedro run` and the long option each stands for. */
 export const KEDRO_SHORT_FLAGS: Readonly<Record<string, string>> = {
@@ -45,4 +46,37 @@ export function withKedroShortFlag(option: Option): Option {
   const short = Object.entries(KEDRO_SHORT_FLAGS).find(([, long]) => long === option.long)?.[0];
   if (short !== undefined) option.flags = `${short}, ${option.flags}`;
   return option;
+}
+
+/**
+ * Option parser of a comma-separated list flag given more than once: `--nodes a --nodes b` is
+ * `--nodes a,b` (click, under Kedro, keeps only the last and silently runs less).
+ *
+ * @example
+ * ```ts
+ * program.option("-n, --nodes <names>", "run only these nodes", appendList);
+ * ```
+ */
+export function appendList(value: string, previous: string | undefined): string {
+  return previous === undefined ? value : `${previous},${value}`;
+}
+
+/**
+ * Option parser of a single-valued flag: given twice with different values is a `cli/repeated-flag`
+ * error (click keeps the last one silently); the same value twice is fine.
+ *
+ * @example
+ * ```ts
+ * program.option("-e, --env <env>", "configuration environment", onceFlag("--env"));
+ * ```
+ */
+export function onceFlag(flag: string, hint?: string): (value: string, previous: unknown) => string {
+  return (value, previous) => {
+    if (previous !== undefined && previous !== value) {
+      throw new UsageError("cli/repeated-flag", `${flag} was given twice: "${previous}" and "${value}"`, {
+        hint: hint ?? `give ${flag} once`,
+      });
+    }
+    return value;
+  };
 }

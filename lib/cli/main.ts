@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from "./_commander/index.js";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { expandKedroShortFlags } from "./kedro_flags.ts";
+import { missingKedroCommand } from "./kedro_commands.ts";
 import { modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
 import { addModelsCommands } from "./models_command_tree.ts";
@@ -75,12 +76,21 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
   addServerCommand(program, { argv, state });
 
   program.command("new").description("Create a new kmlf project")
-    .argument("<dir>", "directory to create")
-    .option("--name <name>", "project name (default: the directory name)")
+    .argument("[dir]", "directory to create (default: the --name in lower case)")
+    .option("-n, --name <name>", "project name (default: the directory name)")
+    .option("-e, --example <y|n>", "with the iris example (default: y)")
     .addOption(new Option("--no-example", "create an empty project without the iris example"))
+    // Kedro's starter and tool flags, refused with what kmlf does instead.
+    .addOption(new Option("-s, --starter <starter>").hideHelp())
+    .addOption(new Option("--checkout <ref>").hideHelp())
+    .addOption(new Option("--directory <dir>").hideHelp())
+    .addOption(new Option("-t, --tools <tools>").hideHelp())
+    .addOption(new Option("-c, --config <file>").hideHelp())
+    .addOption(new Option("--telemetry <y|n>", "accepted for Kedro's sake: kmlf sends no telemetry"))
     .action(async (dir, options) => {
-      const { newCommand } = await modules.new();
-      state.exitCode = await newCommand(dir, options);
+      const { newCommand, kedroNewOptions } = await modules.new();
+      const { dir: target, ...rest } = kedroNewOptions(dir, options);
+      state.exitCode = await newCommand(target, rest);
     });
 
   program.command("info").description("Show kmlf, runtime and project information").action(
@@ -130,6 +140,8 @@ export async function main(argv: string[]): Promise<number> {
 
 // Commander's "error: unknown option '--node'\n(Did you mean --nodes?)" in kmlf's error format.
 function formatUsageError(text: string): string {
+  const missing = missingKedroCommand(text.match(/^error: unknown command '([^']*)'/)?.[1] ?? "");
+  if (missing) return `error[cli/not-in-kmlf]: ${missing.message}\n  hint: ${missing.hint}\n`;
   const message = text.replace(/^error: /, "").replace(/\n?\(Did you mean (.+)\?\)\s*$/s, "").trim();
   const guess = text.match(/\(Did you mean (.+)\?\)/)?.[1];
   const hint = guess ? `did you mean ${guess}? ` : "";

@@ -11,6 +11,7 @@ import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/p
 import { kmlfImports, kmlfSourceRoot } from "./project_runtime.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 import { writeTextFile } from "../file_io.ts";
+export { kedroNewOptions } from "./new_kedro_flags.ts";
 
 /** Options of `kmlf new`. */
 export interface NewOptions {

@@ -22,6 +22,8 @@ export interface PipelineCommandOptions {
   config?: boolean;
   /** `delete` without asking. */
   yes?: boolean;
+  /** Kedro's `--template DIR` (a cookiecutter folder): refused, kmlf has one scaffold. */
+  template?: string;
 }
 
 // Kedro's rule for pipeline names: a letter or underscore, then letters, digits or underscores.
@@ -36,6 +38,15 @@ const NAME = /^[A-Za-z_]\w+$/;
  * ```
  */
 export async function pipelineCreate(name: string, options: PipelineCommandOptions): Promise<number> {
+  if (options.template !== undefined) {
+    throw new UsageError(
+      "cli/unsupported-flag",
+      `kmlf pipeline create has no templates (--template ${options.template}): Kedro's are Python cookiecutters`,
+      {
+        hint: "leave --template out: kmlf writes its TypeScript scaffold; edit the files it lists afterwards",
+      },
+    );
+  }
   const { root, paths, files } = await plan(name, options, { create: true });
   const existing = [];
   for (const path of [paths.yml, dirname(paths.nodes), paths.test, paths.parameters]) {

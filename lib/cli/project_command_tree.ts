@@ -1,7 +1,7 @@
 /** The project commands of the `kmlf` command tree: run, registry, pipeline and catalog. */
 import { type Command, Option } from "./_commander/index.js";
 import { type CommandContext, modules } from "./command_modules.ts";
-import { withKedroShortFlag } from "./kedro_flags.ts";
+import { appendList, onceFlag, withKedroShortFlag } from "./kedro_flags.ts";
 
 /**
  * Adds `kmlf run`, `kmlf registry …`, `kmlf pipeline …` and `kmlf catalog …` to `program`.
@@ -16,33 +16,60 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   program.command("run")
     .description("Run a pipeline (default: __default__, the union of all pipelines)")
     .argument("[pipeline]", "pipeline name (same as --pipeline)")
-    .option("-p, --pipeline <name>", "pipeline to run")
-    .option("--pipelines <names>", "comma-separated pipelines to run together")
-    .option("-e, --env <env>", "configuration environment (default: $KMLF_ENV, then kmlf.yml default_env)")
-    .option("-n, --nodes <names>", "run only these nodes (comma-separated)")
-    .option("--from-nodes <names>", "run from these nodes downstream")
-    .option("--to-nodes <names>", "run up to these nodes")
-    .option("--from-inputs <datasets>", "run from the nodes consuming these datasets downstream")
-    .option("--to-outputs <datasets>", "run up to the nodes producing these datasets")
-    .option("-t, --tags <tags>", "run only nodes with any of these tags")
-    .addOption(
-      withKedroShortFlag(new Option("--namespaces <namespaces>", "run only nodes in these namespaces")),
+    .option(
+      "-p, --pipeline <name>",
+      "pipeline to run",
+      onceFlag("--pipeline", "use --pipelines a,b to run several"),
     )
-    .option("--params <pairs>", 'runtime parameters: "a=1,b.c:x,d=true" (values parsed as YAML scalars)')
+    .option("--pipelines <names>", "comma-separated pipelines to run together", appendList)
+    .option(
+      "-e, --env <env>",
+      "configuration environment (default: $KMLF_ENV, then kmlf.yml default_env)",
+      onceFlag("--env"),
+    )
+    .option("-n, --nodes <names>", "run only these nodes (comma-separated)", appendList)
+    .option("--from-nodes <names>", "run from these nodes downstream", appendList)
+    .option("--to-nodes <names>", "run up to these nodes", appendList)
+    .option("--from-inputs <datasets>", "run from the nodes consuming these datasets downstream", appendList)
+    .option("--to-outputs <datasets>", "run up to the nodes producing these datasets", appendList)
+    .option("-t, --tags <tags>", "run only nodes with any of these tags", appendList)
+    .addOption(
+      withKedroShortFlag(
+        new Option("--namespaces <namespaces>", "run only nodes in these namespaces").argParser(appendList),
+      ),
+    )
+    .option(
+      "--params <pairs>",
+      'runtime parameters: "a=1,b.c:x,d=true" (values parsed as YAML scalars)',
+      appendList,
+    )
     .addOption(withKedroShortFlag(
       new Option(
         "--load-versions <pairs>",
         'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."',
-      ),
+      ).argParser(appendList),
     ))
-    .option("--conf-source <dir>", "configuration folder to use instead of kmlf.yml's conf_source")
-    .option("-c, --config <file>", "YAML file whose `run:` section gives defaults for these options")
+    .option(
+      "--conf-source <dir>",
+      "configuration folder to use instead of kmlf.yml's conf_source",
+      onceFlag("--conf-source"),
+    )
+    .option(
+      "-c, --config <file>",
+      "YAML file whose `run:` section gives defaults for these options",
+      onceFlag("--config"),
+    )
     .option("--only-missing-outputs", "skip nodes whose persisted outputs already exist")
     .option(
       "-r, --runner <name>",
       "sequential (default), parallel (Web Workers) or thread (concurrent async)",
+      onceFlag("--runner"),
     )
-    .option("--max-workers <n>", "nodes at once with --runner parallel (default: CPU cores) or thread (32)")
+    .option(
+      "--max-workers <n>",
+      "nodes at once with --runner parallel (default: CPU cores) or thread (32)",
+      onceFlag("--max-workers"),
+    )
     .option("--async", "load a node's inputs and save its outputs concurrently")
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
@@ -91,6 +118,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .argument("<name>", "pipeline name (letters, digits, _)")
     .option("-e, --env <env>", "environment folder for parameters_<name>.yml (default: base)")
     .option("--skip-config", "do not create parameters_<name>.yml")
+    .addOption(new Option("-t, --template <dir>").hideHelp()) // Kedro's cookiecutter folder: refused
     .action(async (name, options, command) => {
       const { pipelineCreate } = await modules.pipeline();
       const { skipConfig, ...rest } = { ...command.optsWithGlobals(), ...options };
@@ -109,31 +137,35 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   const catalog = program.command("catalog").description("Inspect the data catalog");
   catalog.command("list").alias("describe-datasets")
     .description("Datasets used by pipelines, grouped by type and origin")
-    .option("-e, --env <env>", "configuration environment")
-    .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
+    .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)", appendList)
     .action(async (options, command) => {
       const { catalogList } = await modules.catalog();
       state.exitCode = await catalogList({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("resolve").alias("resolve-patterns")
     .description("Print each dataset's configuration after factory patterns")
-    .option("-e, --env <env>", "configuration environment")
-    .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)")
+    .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)", appendList)
     .action(async (options, command) => {
       const { catalogResolve } = await modules.catalog();
       state.exitCode = await catalogResolve({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("validate")
     .description("Build every catalog entry (or those the pipelines use) and report all problems")
-    .option("-e, --env <env>", "configuration environment")
-    .option("-p, --pipeline <names>", "comma-separated pipelines: check what they use (default: everything)")
+    .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option(
+      "-p, --pipeline <names>",
+      "comma-separated pipelines: check what they use (default: everything)",
+      appendList,
+    )
     .action(async (options, command) => {
       const { catalogValidate } = await modules.catalog();
       state.exitCode = await catalogValidate({ ...command.optsWithGlobals(), ...options });
     });
   catalog.command("patterns").aliases(["list-patterns", "rank"])
     .description("List dataset factory patterns in matching order")
-    .option("-e, --env <env>", "configuration environment")
+    .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
     .action(async (options, command) => {
       const { catalogPatterns } = await modules.catalog();
       state.exitCode = await catalogPatterns({ ...command.optsWithGlobals(), ...options });

@@ -29,7 +29,8 @@ export interface RunCommandOptions {
   toOutputs?: string;
   tags?: string;
   namespaces?: string;
-  params?: string;
+  /** `--params` text, or a run config file's `params` mapping (already nested). */
+  params?: string | Record<string, unknown>;
   loadVersions?: string;
   onlyMissingOutputs?: boolean;
   confSource?: string;
@@ -62,7 +63,11 @@ export async function runCommand(
     projectRoot: root,
     env: options.env,
     envVar: Deno.env.get("KMLF_ENV"),
-    runtimeParams: options.params ? parseRuntimeParams(options.params, "--params") : {},
+    runtimeParams: typeof options.params === "object"
+      ? options.params
+      : options.params
+      ? parseRuntimeParams(options.params, "--params")
+      : {},
     plugins: builtinPlugins({ notify: (message) => quiet || err(style.dim(message)) }),
     commandLine: ["kmlf", ...argv].map(shellQuote).join(" "),
     confSource: options.confSource === undefined ? undefined : confSourceDir(options.confSource),

@@ -7,6 +7,7 @@ import { resolve } from "../path.ts";
 import type { Command } from "./_commander/index.js";
 import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
+import { runtimeParamsFromMapping } from "../config/mod.ts";
 
 type Scalar = string | number | boolean;
 
@@ -14,7 +15,7 @@ const KEDRO_KEYS: Readonly<Record<string, string>> = { node_names: "nodes", is_a
 
 /**
  * The options of `command` with the values of `file`'s `run:` section filled in where the command line
- * did not set them. Lists become comma-separated text; `params` may also be a mapping.
+ * did not set them. Lists become comma-separated text; a `params` mapping stays a mapping (typed values).
  *
  * @example
  * ```ts
@@ -57,7 +58,12 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
     }
     const name = option.attributeName();
     if (command.getOptionValueSource(name) === "cli") continue;
-    const text = optionValue(value, key === "params");
+    // A `params` mapping is kept as Kedro keeps it: typed values, no comma splitting ("a,b" stays text).
+    if (key === "params" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+      options[name] = runtimeParamsFromMapping(value as Record<string, unknown>);
+      continue;
+    }
+    const text = optionValue(value);
     if (text === undefined || (option.isBoolean() !== (typeof text === "boolean"))) {
       problems.push(
         new UsageError("cli/bad-config-file", `Invalid value for "run.${key}" in ${file}`, {
@@ -76,24 +82,12 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
   return options;
 }
 
-// A scalar or a list of scalars → what the flag would carry; a `params` mapping → "a.b=1,c=x".
-function optionValue(value: unknown, isParams: boolean): Scalar | undefined {
+// A scalar or a list of scalars → what the flag would carry.
+function optionValue(value: unknown): Scalar | undefined {
   if (typeof value === "boolean") return value;
   if (typeof value === "string" || typeof value === "number") return String(value);
   if (Array.isArray(value) && value.every((v) => ["string", "number", "boolean"].includes(typeof v))) {
     return value.join(",");
-  }
-  if (isParams && value !== null && typeof value === "object") {
-    const pairs: string[] = [];
-    const walk = (v: unknown, key: string): boolean => {
-      if (v !== null && typeof v === "object" && !Array.isArray(v)) {
-        return Object.entries(v).every(([k, x]) => walk(x, key ? `${key}.${k}` : k));
-      }
-      if (Array.isArray(v) || (v !== null && typeof v === "object")) return false;
-      pairs.push(`${key}=${v ?? ""}`);
-      return true;
-    };
-    return walk(value, "") ? pairs.join(",") : undefined;
   }
   return undefined;
 }

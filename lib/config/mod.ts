@@ -16,7 +16,7 @@ export {
   type RunnerSetting,
   SETTINGS_FILE,
 } from "./project.ts";
-export { parseRuntimeParams } from "./runtime_params.ts";
+export { parseRuntimeParams, runtimeParamsFromMapping } from "./runtime_params.ts";
 export type { KeyPath } from "../yaml/parse_yaml.ts";
 export { deepMerge, isRecord } from "./merge.ts";
 export { RESERVED_RESOLVERS, type Resolver } from "./interpolate.ts";

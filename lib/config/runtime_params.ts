@@ -52,6 +52,26 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
   return result;
 }
 
+/**
+ * Runtime parameters given as a mapping (a run config file's `run.params`, kept as Kedro keeps it): values
+ * keep their YAML types (`"a,b"` stays text, lists stay lists), and dotted keys nest as in `--params`.
+ *
+ * @example
+ * ```ts
+ * runtimeParamsFromMapping({ "split.seed": 3, label: "a,b" }); // { split: { seed: 3 }, label: "a,b" }
+ * ```
+ */
+export function runtimeParamsFromMapping(mapping: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  const walk = (value: unknown, keys: string[]): void => {
+    if (isRecord(value) && (keys.length === 0 || Object.keys(value).length > 0)) {
+      for (const [key, child] of Object.entries(value)) walk(child, [...keys, ...key.split(".")]);
+    } else setPath(result, keys, value);
+  };
+  walk(mapping, []);
+  return result;
+}
+
 function readValue(text: string, item: string, argName: string): unknown {
   try {
     return parseFlowValue(text);

@@ -105,6 +105,8 @@ const ERROR_CASES: Record<string, string[][]> = {
   "pipeline-exists-as-demo": [["pipeline", "create", "training"]],
   "pipeline-no-env": [["pipeline", "create", "scoring", "--env", "prod"]],
   "pipeline-delete-unknown": [["pipeline", "delete", "nothing", "-y"]],
+  // Kedro's cookiecutter --template: refused, nothing written (the golden shows no files listed).
+  "pipeline-create-template": [["pipeline", "create", "scoring", "-t", "templates/pipeline"]],
   "pipeline-delete-needs-yes": [["pipeline", "create", "scoring"], ["pipeline", "delete", "scoring"]],
   // training.yml's `inference: {pipeline: inference}` names it.
   "pipeline-delete-in-use": [["pipeline", "delete", "inference", "--yes"]],

@@ -1,0 +1,62 @@
+/** `kedro new`'s flags on `kmlf new`: -n/--name, -e/--example y|n, the directory from the name; starters refused. */
+import assert from "node:assert/strict";
+import { kmlf } from "../cli_harness.ts";
+
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+Deno.test("kmlf new takes Kedro's --name alone (directory: the name in lower case) and --example y|n", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    const named = await kmlf(["new", "--name", "Churn_Model", "-e", "n"], { cwd: parent });
+    assert.equal(named.code, 0, named.stderr);
+    assert.match(await Deno.readTextFile(`${parent}/churn-model/kmlf.yml`), /^name: Churn_Model$/m);
+    assert.equal(await exists(`${parent}/churn-model/pipelines/training.yml`), false);
+    const example = await kmlf([
+      "new",
+      "ex",
+      "-n",
+      "ex",
+      "--example",
+      "Yes",
+      "--tools",
+      "none",
+      "--telemetry",
+      "no",
+    ], {
+      cwd: parent,
+    });
+    assert.equal(example.code, 0, example.stderr);
+    assert.ok(await exists(`${parent}/ex/pipelines/training.yml`));
+    const help = await kmlf(["new", "--help"], { cwd: parent });
+    assert.match(help.stdout, /-n, --name <name>/);
+    assert.match(help.stdout, /-e, --example <y\|n>/);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
+
+Deno.test("kmlf new refuses Kedro's starters, tools and config file by name, and writes nothing", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    for (
+      const [args, code, says] of [
+        [["--starter", "spaceflights-pandas"], "cli/unsupported-flag", /no Kedro starters \(--starter\)/],
+        [["--checkout", "0.19.0"], "cli/unsupported-flag", /--checkout/],
+        [["-t", "lint,test"], "cli/unsupported-flag", /no Kedro tools \(--tools lint,test\)/],
+        [["-c", "config.yml"], "cli/unsupported-flag", /--config/],
+        [["--example", "maybe"], "cli/usage", /--example takes yes or no, not "maybe"/],
+      ] as const
+    ) {
+      const res = await kmlf(["new", "p", ...args], { cwd: parent });
+      assert.equal(res.code, 2, args.join(" "));
+      assert.match(res.stderr, new RegExp(`^error\\[${code}\\]`), args.join(" "));
+      assert.match(res.stderr, says, args.join(" "));
+      assert.equal(await exists(`${parent}/p`), false, args.join(" "));
+    }
+    const bare = await kmlf(["new"], { cwd: parent });
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /kmlf new needs the project's directory or --name/);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
