@@ -16,9 +16,8 @@ import { paramPlanNotes, planParams } from "./params.ts";
 import { LoggedParams } from "./logged_params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
-import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
-import { refuseRunId } from "./workflow_run.ts";
-import { exportCredentials, namedRun, runTags, tagValue } from "./run_setup.ts";
+import { startTrackedRun } from "./run_start.ts";
+import { exportCredentials, runTags, tagValue } from "./run_setup.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { shellQuote } from "../shell_quote.ts";
 
@@ -198,57 +197,8 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
         return;
       }
       client = state.client;
-      const experiment = await experimentFor(client, config);
       const tags = await runTags(runParams, { ...options, git });
-      // A run already active around kmlf (MLFLOW_RUN_ID, as MLflow Projects and orchestrators set it):
-      // with run.nested, this run becomes its child; otherwise — or when the run was started for an
-      // exported workflow (tag kmlf.workflow), whose tasks all log into it — kmlf logs into it and leaves it open.
-      const outerId = Deno.env.get("MLFLOW_RUN_ID");
-      const outer = outerId
-        ? await namedRun(client, outerId, {
-          what: `MLFLOW_RUN_ID=${outerId}`,
-          hint:
-            "unset MLFLOW_RUN_ID, or set it to the id of an existing run (kmlf then starts its own run or a child)",
-        })
-        : undefined;
-      const workflow = outer?.data.tags[WORKFLOW_TAG] !== undefined;
-      if (workflow) refuseRunId(config);
-      const attach = outer && (!config.tracking.run.nested || workflow);
-      const continued = config.tracking.run.id
-        ? await namedRun(client, config.tracking.run.id, {
-          what: `mlflow.yml tracking.run.id ${config.tracking.run.id}`,
-          hint: "set tracking.run.id to the id of an existing run, or to null to start a new run",
-          source: config.locate(["tracking", "run", "id"]),
-        })
-        : undefined;
-      // Where this run's artifacts will go must work before any node runs: never a run left RUNNING
-      // with its work done and its artifacts lost.
-      const artifactUri = continued?.info.artifactUri ??
-        (attach ? outer.info.artifactUri : experiment.artifactLocation);
-      await checkArtifacts(client, config, artifactUri);
-      if (attach && !continued) {
-        runId = outer.info.runId;
-        ownsRun = false;
-        if (workflow) {
-          pipelineJsonPath = workflowRecordPath(runParams.runId);
-        }
-        await client.logBatch(runId, { tags });
-      } else if (continued) {
-        runId = continued.info.runId;
-        await client.updateRun(runId, { status: "RUNNING" });
-        await client.logBatch(runId, { tags });
-      } else {
-        if (outer) tags["mlflow.parentRunId"] = outer.info.runId;
-        const run = await client.createRun(
-          experiment.experimentId,
-          {
-            runName: config.tracking.run.name ?? names.join("+"),
-            startTime: Date.now(),
-            tags,
-          },
-        );
-        runId = run.info.runId;
-      }
+      ({ runId, ownsRun, pipelineJsonPath } = await startTrackedRun(client, config, runParams, names, tags));
       state.activate(client, runId);
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
       // A failure from here on reaches onPipelineError (the session sends every way a run ends there).
