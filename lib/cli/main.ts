@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from "./_commander/index.js";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
-import { expandKedroShortFlags } from "./kedro_flags.ts";
+import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
 import { missingKedroCommand } from "./kedro_commands.ts";
 import { modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
@@ -86,7 +86,12 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .addOption(new Option("--directory <dir>").hideHelp())
     .addOption(new Option("-t, --tools <tools>").hideHelp())
     .addOption(new Option("-c, --config <file>").hideHelp())
-    .addOption(new Option("--telemetry <y|n>", "accepted for Kedro's sake: kmlf sends no telemetry"))
+    .addOption(
+      withKedroShortFlag(
+        new Option("--telemetry <y|n>", "accepted for Kedro's sake: kmlf sends no telemetry"),
+        "new",
+      ),
+    )
     .action(async (dir, options) => {
       const { newCommand, kedroNewOptions } = await modules.new();
       const { dir: target, ...rest } = kedroNewOptions(dir, options);
@@ -126,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
   const program = buildProgram(argv, state);
   try {
-    await program.parseAsync(expandKedroShortFlags(argv), { from: "user" });
+    await program.parseAsync(expandKedroShortFlags(argv, program), { from: "user" });
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
