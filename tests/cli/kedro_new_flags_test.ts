@@ -35,7 +35,7 @@ Deno.test("kmlf new takes Kedro's --name alone (directory: the name in lower cas
   }
 });
 
-Deno.test("kmlf new refuses Kedro's starters, tools and config file by name, and writes nothing", async () => {
+Deno.test("kmlf new refuses Kedro's starters and tools by name, and a missing config file, and writes nothing", async () => {
   const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   try {
     for (
@@ -43,7 +43,7 @@ Deno.test("kmlf new refuses Kedro's starters, tools and config file by name, and
         [["--starter", "spaceflights-pandas"], "cli/unsupported-flag", /no Kedro starters \(--starter\)/],
         [["--checkout", "0.19.0"], "cli/unsupported-flag", /--checkout/],
         [["-t", "lint,test"], "cli/unsupported-flag", /no Kedro tools \(--tools lint,test\)/],
-        [["-c", "config.yml"], "cli/unsupported-flag", /--config/],
+        [["-c", "config.yml"], "yaml/unreadable", /Cannot read .*config\.yml/],
         [["--example", "maybe"], "cli/usage", /--example takes yes or no, not "maybe"/],
       ] as const
     ) {
