@@ -12,6 +12,7 @@ import { YAML_LIMITS } from "../yaml/limits.ts";
 import type { ConfTree } from "./files.ts";
 import { gunzipChecked, GunzipError } from "./gunzip_checked.ts";
 import { unzipChecked, UnzipError } from "./unzip_checked.ts";
+import { checkTarHeaders } from "./tar_checked.ts";
 
 /**
  * Opens `path` and returns its conf tree: the env folders (`base/`, `local/`…) are either at the top of
@@ -140,6 +141,7 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
       }
     } else {
       const tar = /\.(tar\.gz|tgz)$/i.test(path) ? gunzipChecked(bytes, MAX_ARCHIVE_BYTES) : bytes;
+      checkTarHeaders(tar);
       for (const item of parseTar(tar)) {
         if (item.type === "file") add(item.name, item.data ?? new Uint8Array());
         else if (item.type === "directory") add(item.name, undefined);

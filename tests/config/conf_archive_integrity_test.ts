@@ -159,3 +159,43 @@ Deno.test("a .zip member whose CRC-32 or size is wrong is refused naming the arc
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a .tar whose header checksum fails (a renamed or resized member) is refused naming the member", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "conf.tar");
+  try {
+    // Made by the system's tar, which writes the checksums it checks.
+    await Deno.mkdir(join(dir, "conf/base"), { recursive: true });
+    await Deno.writeTextFile(join(dir, "conf/base/parameters.yml"), FIRST);
+    const made = await new Deno.Command("tar", { args: ["-cf", path, "conf"], cwd: dir }).output();
+    assert.ok(made.success, new TextDecoder().decode(made.stderr));
+    const good = await Deno.readFile(path);
+    assert.deepEqual(await lr(path), { model: { lr: 0.1 } });
+    const header = new TextDecoder("latin1").decode(good).indexOf("conf/base/parameters.yml");
+    // A flipped letter in the name: without the check it loads with no parameters at all.
+    const renamed = good.slice();
+    renamed[header + "conf/base/param".length] ^= 0x20; // parameters -> paramEters
+    // A size digit changed: without the check the data is cut short or runs into the next header.
+    const resized = good.slice();
+    const size = header + 124;
+    resized[size + 10] = resized[size + 10] === 0x31 ? 0x32 : 0x31;
+    for (const [what, bytes] of [["name", renamed], ["size", resized]] as const) {
+      await Deno.writeFile(path, bytes);
+      const e = await rejectsWith(
+        () => lr(path),
+        ConfigError,
+        "config/bad-archive",
+        /tar header check failed/,
+      );
+      assert.ok(e.message.startsWith(`Cannot read ${path}: `), `${what}: ${e.message}`);
+      assert.match(e.message, /member conf\/base\/param[eE]ters\.yml/, what);
+      // The system's tar refuses it too.
+      await Deno.mkdir(join(dir, `x-${what}`));
+      const tar = await new Deno.Command("tar", { args: ["-xf", path, "-C", join(dir, `x-${what}`)] })
+        .output();
+      assert.equal(tar.success, false, what);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
