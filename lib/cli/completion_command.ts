@@ -65,7 +65,7 @@ function fishCondition(path: string, words: Record<string, string[]>): string {
 function commandWords(program: Command): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   const kedroShort = (long: string | undefined, path: string) =>
-    path === "run" ? Object.keys(KEDRO_SHORT_FLAGS).find((s) => KEDRO_SHORT_FLAGS[s] === long) : undefined;
+    Object.entries(KEDRO_SHORT_FLAGS[path] ?? {}).find(([, l]) => l === long)?.[0];
   const walk = (cmd: Command, path: string) => {
     const subs = cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]);
     const flags = cmd.options.flatMap((o) =>

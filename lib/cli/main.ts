@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from "./_commander/index.js";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
-import { expandKedroShortFlags } from "./kedro_flags.ts";
+import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
 import { missingKedroCommand } from "./kedro_commands.ts";
 import { modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
@@ -76,8 +76,8 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
   addServerCommand(program, { argv, state });
 
   program.command("new").description("Create a new kmlf project")
-    .argument("[dir]", "directory to create (default: the --name in lower case)")
-    .option("-n, --name <name>", "project name (default: the directory name)")
+    .argument("[dir]", "directory to create (default: from --name, as Kedro's repo_name: my-project)")
+    .option("-n, --name <name>", 'project name, e.g. "My Project" (default: the directory name)')
     .option("-e, --example <y|n>", "with the iris example (default: y)")
     .addOption(new Option("--no-example", "create an empty project without the iris example"))
     // Kedro's starter and tool flags, refused with what kmlf does instead.
@@ -85,11 +85,16 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .addOption(new Option("--checkout <ref>").hideHelp())
     .addOption(new Option("--directory <dir>").hideHelp())
     .addOption(new Option("-t, --tools <tools>").hideHelp())
-    .addOption(new Option("-c, --config <file>").hideHelp())
-    .addOption(new Option("--telemetry <y|n>", "accepted for Kedro's sake: kmlf sends no telemetry"))
+    .option("-c, --config <file>", "Kedro's kedro new config file: project_name, repo_name, output_dir, …")
+    .addOption(
+      withKedroShortFlag(
+        new Option("--telemetry <y|n>", "accepted for Kedro's sake: kmlf sends no telemetry"),
+        "new",
+      ),
+    )
     .action(async (dir, options) => {
       const { newCommand, kedroNewOptions } = await modules.new();
-      const { dir: target, ...rest } = kedroNewOptions(dir, options);
+      const { dir: target, ...rest } = await kedroNewOptions(dir, options);
       state.exitCode = await newCommand(target, rest);
     });
 
@@ -126,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
   const program = buildProgram(argv, state);
   try {
-    await program.parseAsync(expandKedroShortFlags(argv), { from: "user" });
+    await program.parseAsync(expandKedroShortFlags(argv, program), { from: "user" });
     return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {

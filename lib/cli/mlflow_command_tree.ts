@@ -2,6 +2,7 @@
 import type { Command } from "./_commander/index.js";
 import { type CommandContext, modules } from "./command_modules.ts";
 import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
+import { addModelifyKedroFlags } from "./modelify_flags.ts";
 
 /**
  * Adds `kmlf mlflow` and its subcommands to `program`.
@@ -44,20 +45,22 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
       state.exitCode = await mlflowUi({ ...command.optsWithGlobals(), ...options });
     });
 
-  mlflow.command("modelify").description(
-    "Log an existing pipeline as an MLflow Model from the project's persisted data (no training run)",
-  )
-    .requiredOption("-p, --pipeline <name>", "the (inference) pipeline to log")
-    .requiredOption("-i, --input-name <dataset>", "the input each prediction request fills")
-    .option("--infer-signature", "infer the signature from --input-name's data")
-    .option("--infer-input-example", "save the first rows of --input-name as the input example")
-    .option("--copy-mode <mode>", "assign, copy or deepcopy", "deepcopy")
-    .option("--model-name <name>", "artifact path of the model (default: model-<pipeline>)")
-    .option(
-      "--registered-model-name <name>",
-      "register the logged model as the next version of this registered model",
+  addModelifyKedroFlags(
+    mlflow.command("modelify").description(
+      "Log an existing pipeline as an MLflow Model from the project's persisted data (no training run)",
     )
-    .option("-e, --env <env>", "configuration environment")
+      .requiredOption("-p, --pipeline <name>", "the (inference) pipeline to log")
+      .requiredOption("-i, --input-name <dataset>", "the input each prediction request fills")
+      .option("--infer-signature", "infer the signature from --input-name's data")
+      .option("--infer-input-example", "save the first rows of --input-name as the input example")
+      .option("--copy-mode <mode>", "assign, copy or deepcopy", "deepcopy")
+      .option("--model-name <name>", "artifact path of the model (default: model-<pipeline>)")
+      .option(
+        "--registered-model-name <name>",
+        "register the logged model as the next version of this registered model",
+      )
+      .option("-e, --env <env>", "configuration environment"),
+  )
     .action(async (options, command) => {
       const { modelify } = await modules.modelify();
       state.exitCode = await modelify({ ...command.optsWithGlobals(), ...options }, argv);

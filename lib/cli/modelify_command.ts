@@ -17,9 +17,10 @@ import { projectTracking } from "./project_tracking.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out, shellQuote, style } from "./terminal.ts";
 import { isFile } from "../fs_utils.ts";
+import { checkModelifyKedroFlags, type ModelifyKedroFlags } from "./modelify_flags.ts";
 
 /** Options of `kmlf mlflow modelify` (kedro-mlflow's names). */
-export interface ModelifyOptions {
+export interface ModelifyOptions extends ModelifyKedroFlags {
   pipeline: string;
   inputName: string;
   inferSignature?: boolean;
@@ -40,6 +41,7 @@ export interface ModelifyOptions {
  * ```
  */
 export async function modelify(options: ModelifyOptions, argv: string[]): Promise<number> {
+  checkModelifyKedroFlags(options);
   if (!["assign", "copy", "deepcopy"].includes(options.copyMode)) {
     throw new UsageError(
       "cli/bad-copy-mode",

@@ -11,11 +11,15 @@ import { PROJECT_GITIGNORE, projectDenoJson, projectReadme } from "./templates/p
 import { kmlfImports, kmlfSourceRoot } from "./project_runtime.ts";
 import { mlflowYmlTemplate } from "../mlflow/mod.ts";
 import { writeTextFile } from "../file_io.ts";
+import { yamlText } from "../yaml/plain_text.ts";
 export { kedroNewOptions } from "./new_kedro_flags.ts";
 
 /** Options of `kmlf new`. */
 export interface NewOptions {
+  /** kmlf.yml's `name:` (default: the directory's name). */
   name?: string;
+  /** The project's name as given (`My Project`), for the README and messages (default: `name`). */
+  title?: string;
   /** Commander sets this false for `--no-example`. */
   example?: boolean;
 }
@@ -41,13 +45,14 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
       hint: "choose a new directory name, or empty this one first",
     });
   }
-  const files = projectFiles(name, options.example !== false);
+  const title = options.title ?? name;
+  const files = projectFiles(name, options.example !== false, title);
   for (const [path, content] of Object.entries(files)) {
     const target = join(root, path);
     Deno.mkdirSync(dirname(target), { recursive: true });
     await writeTextFile(target, content);
   }
-  out(style.green(`✔ Created project "${name}" in ${root}`));
+  out(style.green(`✔ Created project "${title}" in ${root}`));
   out(
     options.example !== false
       ? `  cd ${shellQuote(dir)} && kmlf run training && kmlf mlflow ui`
@@ -57,16 +62,18 @@ export async function newCommand(dir: string, options: NewOptions): Promise<numb
   return EXIT.ok;
 }
 
-/** The files of a new project, by relative path. */
-export function projectFiles(name: string, example: boolean): Record<string, string> {
-  const settings =
-    `# kmlf project settings: marks the project root.\nname: ${name}\ndefault_env: local\nconf_source: conf\npipelines_dir: pipelines\nhooks: []\n`;
+/** The files of a new project, by relative path; `title` is the README's (default: `name`). */
+export function projectFiles(name: string, example: boolean, title = name): Record<string, string> {
+  // Quoted where YAML would read the name as something else (`true`, `null`, `no`).
+  const settings = `# kmlf project settings: marks the project root.\nname: ${
+    yamlText(name)
+  }\ndefault_env: local\nconf_source: conf\npipelines_dir: pipelines\nhooks: []\n`;
   const common: Record<string, string> = {
     "kmlf.yml": settings,
     "deno.json": projectDenoJson(kmlfImports(), kmlfSourceRoot()),
     ".gitignore": PROJECT_GITIGNORE,
     "conf/local/.gitkeep": "",
-    "README.md": projectReadme(name, { example }),
+    "README.md": projectReadme(title, { example }),
   };
   if (!example) {
     return {

@@ -1,9 +1,12 @@
 /**
- * `kedro new`'s flags on `kmlf new`: `-n/--name` and `-e/--example y|n` work as in Kedro, a project
- * directory can come from the name alone, and the flags of Kedro's cookiecutter starters and tools are
- * refused with what kmlf does instead (not commander's bare "unknown option").
+ * `kedro new`'s flags on `kmlf new`: `-n/--name`, `-e/--example y|n` and `-c/--config FILE` work as in
+ * Kedro, a project directory can come from the name alone, and the flags of Kedro's cookiecutter starters
+ * and tools are refused with what kmlf does instead (not commander's bare "unknown option").
  */
+import { join } from "../path.ts";
 import { UsageError } from "../errors.ts";
+import { readKedroNewConfig } from "./new_config_file.ts";
+import { checkProjectName, checkRepoName, kedroRepoName, settingsName } from "./new_project_names.ts";
 
 /** `kmlf new`'s options as commander parses them (Kedro's spellings included). */
 export interface KedroNewFlags {
@@ -18,18 +21,28 @@ export interface KedroNewFlags {
   telemetry?: string;
 }
 
+/** What `kmlf new` goes on with: the directory, kmlf.yml's name, the README's title, the example or not. */
+export interface KedroNewPlan {
+  dir: string;
+  /** kmlf.yml's `name:`; undefined: the directory's name. */
+  name?: string;
+  /** The project name as given (`My Project`), for the README and messages; undefined: `name`. */
+  title?: string;
+  example: boolean;
+}
+
 /**
- * The directory and options `kmlf new` goes on with, after Kedro's flags are read or refused.
+ * The directory and options `kmlf new` goes on with, after Kedro's flags (and `--config` file) are read
+ * or refused. A project name gives the directory (Kedro's repo_name) and kmlf.yml's name (Kedro's
+ * python_package, unless the name itself is one).
  *
  * @example
  * ```ts
- * kedroNewOptions(undefined, { name: "My-Project", example: "n" }); // { dir: "my-project", name: "My-Project", example: false }
+ * await kedroNewOptions(undefined, { name: "My Project", example: "n" });
+ * // { dir: "my-project", name: "my_project", title: "My Project", example: false }
  * ```
  */
-export function kedroNewOptions(
-  dir: string | undefined,
-  flags: KedroNewFlags,
-): { dir: string; name?: string; example: boolean } {
+export async function kedroNewOptions(dir: string | undefined, flags: KedroNewFlags): Promise<KedroNewPlan> {
   if (flags.starter !== undefined || flags.checkout !== undefined || flags.directory !== undefined) {
     const flag = flags.starter !== undefined
       ? "--starter"
@@ -41,38 +54,57 @@ export function kedroNewOptions(
         'to bring a starter\'s Kedro project over, see README "Moving a Kedro project over"',
     });
   }
-  if (flags.config !== undefined) {
-    throw new UsageError(
-      "cli/unsupported-flag",
-      `kmlf new does not read a kedro new config file (--config)`,
-      {
-        hint: "give the directory and the flags instead: `kmlf new <dir> --name <name> --example y|n`",
-      },
-    );
-  }
-  const tools = (flags.tools ?? "none").trim().toLowerCase();
-  if (tools !== "none" && tools !== "") {
-    throw new UsageError("cli/unsupported-flag", `kmlf new has no Kedro tools (--tools ${flags.tools})`, {
+  // Flags win over the file, as in Kedro.
+  const config = flags.config === undefined ? undefined : await readKedroNewConfig(flags.config);
+  const inFile = (key: string) => `${key} in ${config?.file}`;
+  const tools = flags.tools ?? config?.tools;
+  if (tools !== undefined && !["none", ""].includes(tools.trim().toLowerCase())) {
+    const where = flags.tools !== undefined ? `--tools ${tools}` : `${inFile("tools")}: ${tools}`;
+    throw new UsageError("cli/unsupported-flag", `kmlf new has no Kedro tools (${where})`, {
       hint:
-        "leave --tools out (or give none): `deno lint`, `deno fmt` and `deno test` work in a kmlf project " +
-        "without setup, and there is no PySpark or Sphinx template",
+        `leave ${
+          flags.tools !== undefined ? "--tools" : "tools"
+        } out (or give none): \`deno lint\`, \`deno fmt\` ` +
+        "and `deno test` work in a kmlf project without setup, and there is no PySpark or Sphinx template",
     });
   }
   if (flags.telemetry !== undefined) yesNo(flags.telemetry, "--telemetry"); // kmlf sends no telemetry
   const example = typeof flags.example === "string"
     ? yesNo(flags.example, "--example")
-    : flags.example !== false;
-  if (dir === undefined) {
-    if (flags.name === undefined) {
-      throw new UsageError("cli/usage", "kmlf new needs the project's directory or --name", {
-        hint:
-          "`kmlf new my-project`, or `kmlf new --name my-project` (the directory is the name, lower case)",
+    : flags.example === false
+    ? false
+    : typeof config?.example === "string"
+    ? yesNo(config.example, inFile("example_pipeline"))
+    : typeof config?.example === "boolean"
+    ? config.example
+    : config === undefined; // Kedro's config file means no example unless example_pipeline says yes
+  const title = flags.name ?? config?.projectName;
+  const where = flags.name !== undefined ? "--name" : inFile("project_name");
+  if (title !== undefined) checkProjectName(title, where);
+  // The file's python_package stays when --name replaces its project_name, as in Kedro.
+  const name = config?.pythonPackage !== undefined
+    ? settingsName(config.pythonPackage, inFile("python_package"))
+    : title === undefined
+    ? undefined
+    : settingsName(title, where);
+  if (dir !== undefined) return { dir, name, title, example };
+  if (config !== undefined) {
+    if (title === undefined) {
+      throw new UsageError("cli/bad-config-file", `project_name not found in ${config.file}`, {
+        source: { file: config.file },
+        hint: "add project_name: My Project (or pass --name)",
       });
     }
-    // Kedro's repo_name: the project name in lower case, spaces and '_' as '-'.
-    return { dir: flags.name.trim().toLowerCase().replace(/[\s_]+/g, "-"), name: flags.name, example };
+    if (config.repoName !== undefined) checkRepoName(config.repoName, inFile("repo_name"));
+    const repo = config.repoName ?? kedroRepoName(title);
+    return { dir: config.outputDir ? join(config.outputDir, repo) : repo, name, title, example };
   }
-  return { dir, name: flags.name, example };
+  if (title === undefined) {
+    throw new UsageError("cli/usage", "kmlf new needs the project's directory or --name", {
+      hint: "`kmlf new my-project`, or `kmlf new --name my-project` (the directory is the name, lower case)",
+    });
+  }
+  return { dir: kedroRepoName(title), name, title, example };
 }
 
 // Kedro's yes/no answers (`y`, `yes`, `n`, `no`, any case).
@@ -80,7 +112,12 @@ function yesNo(value: string, flag: string): boolean {
   const answer = value.trim().toLowerCase();
   if (answer === "y" || answer === "yes") return true;
   if (answer === "n" || answer === "no") return false;
-  throw new UsageError("cli/usage", `${flag} takes yes or no, not "${value}"`, {
-    hint: `${flag} y or ${flag} n`,
-  });
+  const file = !flag.startsWith("--");
+  throw new UsageError(
+    file ? "cli/bad-config-file" : "cli/usage",
+    `${flag} takes yes or no, not "${value}"`,
+    {
+      hint: file ? "example_pipeline: yes or example_pipeline: no" : `${flag} y or ${flag} n`,
+    },
+  );
 }

@@ -36,6 +36,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
     .addOption(
       withKedroShortFlag(
         new Option("--namespaces <namespaces>", "run only nodes in these namespaces").argParser(appendList),
+        "run",
       ),
     )
     .option(
@@ -48,6 +49,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
         "--load-versions <pairs>",
         'pin versions of versioned datasets: "name:YYYY-MM-DDThh.mm.ss.sssZ,..."',
       ).argParser(appendList),
+      "run",
     ))
     .option(
       "--conf-source <dir>",

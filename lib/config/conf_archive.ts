@@ -2,7 +2,6 @@
  * A conf folder packed in an archive (`.zip`, `.tar`, `.tar.gz`/`.tgz`), read in memory like Kedro's
  * `--conf-source dist/conf-<pkg>.tar.gz`. Loaded only when the conf source is an archive.
  */
-import { unzipSync } from "fflate";
 import { parseTar } from "nanotar";
 import { basename, join } from "../path.ts";
 import { ConfigError } from "../errors.ts";
@@ -12,6 +11,8 @@ import { parseYaml, type YamlSource } from "../yaml/parse_yaml.ts";
 import { YAML_LIMITS } from "../yaml/limits.ts";
 import type { ConfTree } from "./files.ts";
 import { gunzipChecked, GunzipError } from "./gunzip_checked.ts";
+import { unzipChecked, UnzipError } from "./unzip_checked.ts";
+import { checkTarHeaders } from "./tar_checked.ts";
 
 /**
  * Opens `path` and returns its conf tree: the env folders (`base/`, `local/`…) are either at the top of
@@ -135,19 +136,12 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
   };
   try {
     if (/\.zip$/i.test(path)) {
-      // fflate unpacks each entry into a buffer of its declared size (never more), so summing the declared
-      // sizes before anything is unpacked bounds memory, whatever the entries really hold.
-      let declared = 0;
-      const filter = ({ originalSize }: { originalSize: number }) => {
-        declared += originalSize;
-        if (declared > MAX_ARCHIVE_BYTES) throw tooLarge(path, "it unpacks to more");
-        return true;
-      };
-      for (const [name, data] of Object.entries(unzipSync(bytes, { filter }))) {
+      for (const [name, data] of Object.entries(unzipChecked(bytes, MAX_ARCHIVE_BYTES))) {
         add(name, name.endsWith("/") ? undefined : data);
       }
     } else {
       const tar = /\.(tar\.gz|tgz)$/i.test(path) ? gunzipChecked(bytes, MAX_ARCHIVE_BYTES) : bytes;
+      checkTarHeaders(tar);
       for (const item of parseTar(tar)) {
         if (item.type === "file") add(item.name, item.data ?? new Uint8Array());
         else if (item.type === "directory") add(item.name, undefined);
@@ -155,7 +149,9 @@ function readEntries(path: string, bytes: Uint8Array): Map<string, Uint8Array | 
     }
   } catch (cause) {
     if (cause instanceof ConfigError) throw cause;
-    if (cause instanceof GunzipError && cause.kind === "bounded") throw tooLarge(path, cause.message);
+    if ((cause instanceof GunzipError || cause instanceof UnzipError) && cause.kind === "bounded") {
+      throw tooLarge(path, cause.message);
+    }
     throw new ConfigError(
       "config/bad-archive",
       `Cannot read ${path}: ${(cause as Error)?.message ?? cause}`,

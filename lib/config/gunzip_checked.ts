@@ -14,8 +14,15 @@ export class GunzipError extends Error {
 
 let table: Uint32Array | undefined;
 
-/** CRC-32 (IEEE, gzip's) of `bytes`. */
-function crc32(bytes: Uint8Array): number {
+/**
+ * CRC-32 (IEEE: gzip's and zip's) of `bytes`.
+ *
+ * @example
+ * ```ts
+ * crc32(new TextEncoder().encode("123456789")); // 0xcbf43926
+ * ```
+ */
+export function crc32(bytes: Uint8Array): number {
   if (!table) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {

@@ -1,4 +1,5 @@
 /** The commented `mlflow.yml` that `kmlf mlflow init` writes (kedro-mlflow's template, adapted). */
+import { yamlText } from "../yaml/plain_text.ts";
 
 /**
  * Renders the template for a project.
@@ -38,7 +39,7 @@ tracking:
     pipelines: [] # runs of only these pipelines are not tracked
 
   experiment:
-    name: ${projectName}
+    name: ${yamlText(projectName)}
     create_experiment_kwargs: # used only when the experiment is created
       artifact_location: null # null → the store's default artifact root; or s3://bucket/prefix (S3, MinIO)
       tags: null # a mapping of experiment tags

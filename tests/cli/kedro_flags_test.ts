@@ -3,16 +3,55 @@ import assert from "node:assert/strict";
 import { gzipSync } from "fflate";
 import { createTar } from "nanotar";
 import { expandKedroShortFlags } from "../../lib/cli/kedro_flags.ts";
+import { buildProgram } from "../../lib/cli/main.ts";
 import { parseRuntimeParams } from "../../lib/config/mod.ts";
 import { demoProject, kmlf, REPO } from "../cli_harness.ts";
 
-Deno.test("-ns and -lv after `run` become --namespaces and --load-versions; other tokens stay", () => {
+const program = buildProgram([]);
+const expand = (argv: string[]) => expandKedroShortFlags(argv, program);
+
+Deno.test("-ns and -lv after `run`, -tc after `new` become their long flags; other tokens stay", () => {
   assert.deepEqual(
-    expandKedroShortFlags(["run", "-ns", "ds", "-lv=m:v", "-n", "a", "-nsplit"]),
+    expand(["run", "-ns", "ds", "-lv=m:v", "-n", "a", "-nsplit"]),
     ["run", "--namespaces", "ds", "--load-versions=m:v", "-n", "a", "-nsplit"],
   );
-  assert.deepEqual(expandKedroShortFlags(["catalog", "list", "-ns"]), ["catalog", "list", "-ns"]);
-  assert.deepEqual(expandKedroShortFlags(["run", "--", "-ns"]), ["run", "--", "-ns"]);
+  assert.deepEqual(expand(["new", "p", "-tc", "n"]), ["new", "p", "--telemetry", "n"]);
+  assert.deepEqual(expand(["new", "p", "-tc=n"]), ["new", "p", "--telemetry=n"]);
+  // Only the command that has them: a `run` word that is a value or an operand is not the command.
+  assert.deepEqual(expand(["catalog", "list", "-ns"]), ["catalog", "list", "-ns"]);
+  assert.deepEqual(expand(["new", "run", "-ns", "x"]), ["new", "run", "-ns", "x"]);
+  assert.deepEqual(expand(["--project", "run", "new", "-tc", "y"]), [
+    "--project",
+    "run",
+    "new",
+    "--telemetry",
+    "y",
+  ]);
+  assert.deepEqual(expand(["run", "--", "-ns"]), ["run", "--", "-ns"]);
+});
+
+Deno.test("a value-taking short flag written -x=v reads as -x v, alone or ending a group", () => {
+  assert.deepEqual(expand(["new", "p", "-t=lint"]), ["new", "p", "-t", "lint"]);
+  assert.deepEqual(expand(["pipeline", "create", "x", "-t=tpl"]), ["pipeline", "create", "x", "-t", "tpl"]);
+  assert.deepEqual(expand(["mlflow", "init", "-fse=prod"]), ["mlflow", "init", "-fse", "prod"]);
+  assert.deepEqual(expand(["mlflow", "ui", "-h=0.0.0.0"]), ["mlflow", "ui", "-h", "0.0.0.0"]);
+  // An option's value is never read as a flag, and a boolean's "=" is left for commander to refuse.
+  assert.deepEqual(expand(["run", "--params", "-e=x", "-e", "-t=y"]), [
+    "run",
+    "--params",
+    "-e=x",
+    "-e",
+    "-t=y",
+  ]);
+  assert.deepEqual(expand(["run", "-q=yes"]), ["run", "-q=yes"]);
+  assert.deepEqual(expand(["run", "-tlint", "-t", "=x"]), ["run", "-tlint", "-t", "=x"]);
+  // Every value-taking short flag of every command, found by walking the command tree.
+  const walk = (cmd: typeof program, path: string[]): number =>
+    cmd.options.filter((o) => o.short && (o.required || o.optional)).map((o) => {
+      assert.deepEqual(expand([...path, `${o.short}=v=w`]), [...path, o.short!, "v=w"], `${path} ${o.short}`);
+      return 1;
+    }).length + cmd.commands.reduce((n, sub) => n + walk(sub, [...path, sub.name()]), 0);
+  assert.ok(walk(program, []) > 30);
 });
 
 Deno.test("--params splits on ':' like on '=', whichever comes first decides", () => {

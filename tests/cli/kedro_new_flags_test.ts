@@ -35,7 +35,7 @@ Deno.test("kmlf new takes Kedro's --name alone (directory: the name in lower cas
   }
 });
 
-Deno.test("kmlf new refuses Kedro's starters, tools and config file by name, and writes nothing", async () => {
+Deno.test("kmlf new refuses Kedro's starters and tools by name, and a missing config file, and writes nothing", async () => {
   const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   try {
     for (
@@ -43,7 +43,7 @@ Deno.test("kmlf new refuses Kedro's starters, tools and config file by name, and
         [["--starter", "spaceflights-pandas"], "cli/unsupported-flag", /no Kedro starters \(--starter\)/],
         [["--checkout", "0.19.0"], "cli/unsupported-flag", /--checkout/],
         [["-t", "lint,test"], "cli/unsupported-flag", /no Kedro tools \(--tools lint,test\)/],
-        [["-c", "config.yml"], "cli/unsupported-flag", /--config/],
+        [["-c", "config.yml"], "yaml/unreadable", /Cannot read .*config\.yml/],
         [["--example", "maybe"], "cli/usage", /--example takes yes or no, not "maybe"/],
       ] as const
     ) {
@@ -56,6 +56,69 @@ Deno.test("kmlf new refuses Kedro's starters, tools and config file by name, and
     const bare = await kmlf(["new"], { cwd: parent });
     assert.equal(bare.code, 2);
     assert.match(bare.stderr, /kmlf new needs the project's directory or --name/);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});
+
+Deno.test("Kedro's refused and renamed flags answer the same in every form: -tX, -t=X, --tools=X, -t X", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    await Deno.mkdir(`${parent}/proj`);
+    await Deno.writeTextFile(`${parent}/proj/kmlf.yml`, "name: proj\n");
+    const forms = (short: string, long: string, value: string) => [
+      [short, value],
+      [`${short}${value}`],
+      [`${short}=${value}`],
+      [`${long}=${value}`],
+    ];
+    for (
+      const [command, short, long, value, says] of [
+        [["new", "p"], "-t", "--tools", "lint", /^error\[cli\/unsupported-flag\]: .*\(--tools lint\)/],
+        [
+          ["new", "p"],
+          "-s",
+          "--starter",
+          "spaceflights-pandas",
+          /^error\[cli\/unsupported-flag\]: .*--starter/,
+        ],
+        [
+          ["new", "p"],
+          "-e",
+          "--example",
+          "maybe",
+          /^error\[cli\/usage\]: --example takes yes or no, not "maybe"/,
+        ],
+        [
+          ["new", "p"],
+          "-tc",
+          "--telemetry",
+          "maybe",
+          /^error\[cli\/usage\]: --telemetry takes yes or no, not "maybe"/,
+        ],
+        [
+          ["pipeline", "create", "x"],
+          "-t",
+          "--template",
+          "tpl",
+          /^error\[cli\/unsupported-flag\]: .*\(--template tpl\)/,
+        ],
+      ] as const
+    ) {
+      // `-tcmaybe` is click's `-t cmaybe` (tools) too: a multi-letter short flag takes no attached value.
+      const all = short.length > 2
+        ? forms(short, long, value).filter((f) => f.length > 1 || f[0].includes("="))
+        : forms(short, long, value);
+      const answers = new Set<string>();
+      for (const form of all) {
+        const res = await kmlf([...command, ...form], { cwd: `${parent}/proj` });
+        assert.equal(res.code, 2, form.join(" "));
+        assert.match(res.stderr, says, form.join(" "));
+        answers.add(res.stderr);
+      }
+      assert.equal(answers.size, 1, [...answers].join("\n"));
+      assert.equal(await exists(`${parent}/proj/p`), false);
+    }
   } finally {
     await Deno.remove(parent, { recursive: true });
   }

@@ -17,6 +17,7 @@ const AREAS = [
   "io",
   "mlflow",
   "model",
+  "new",
   "node",
   "pipeline",
   "plugins",

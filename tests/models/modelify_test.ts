@@ -19,6 +19,7 @@ Deno.test("modelify logs a pipeline as a model in a new run and prints its URI",
         "instances",
         "--infer-signature",
         "--infer-input-example",
+        "--await-registration-for=300", // kedro-mlflow's; kmlf registers at once
       ],
       { cwd: t.project },
     );
@@ -154,4 +155,39 @@ Deno.test({
       await Deno.remove(t.base, { recursive: true });
     }
   },
+});
+
+Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in every form; --artifact-path says --model-name", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    await Deno.writeTextFile(join(dir, "kmlf.yml"), "name: p\n");
+    for (
+      const [args, code, says] of [
+        [
+          ["--conda-env", "conda.yml"],
+          "cli/unsupported-flag",
+          /--conda-env conda\.yml: a kmlf model has no Python/,
+        ],
+        [
+          ["--conda-env=conda.yml"],
+          "cli/unsupported-flag",
+          /--conda-env conda\.yml: a kmlf model has no Python/,
+        ],
+        [["--code-paths", "src", "--code-paths=lib"], "cli/unsupported-flag", /--code-paths src,lib:/],
+        [["--pip-requirements", "x"], "cli/unsupported-flag", /--pip-requirements x:/],
+        [["--extra-pip-requirements", "x"], "cli/unsupported-flag", /--extra-pip-requirements x:/],
+        [["--artifact-path=m"], "cli/unsupported-flag", /renamed it --model-name[^]*hint: --model-name m/],
+        [["--await-registration-for", "soon"], "cli/usage", /takes whole seconds, not "soon"/],
+      ] as const
+    ) {
+      const r = await kmlf(["mlflow", "modelify", "-p", "inference", "-i", "instances", ...args], {
+        cwd: dir,
+      });
+      assert.equal(r.code, 2, args.join(" "));
+      assert.match(r.stderr, new RegExp(`^error\\[${code.replace("/", "\\/")}\\]`), args.join(" "));
+      assert.match(r.stderr, says, args.join(" "));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -1,0 +1,80 @@
+/**
+ * kedro-mlflow's `modelify` flags that only mean something to a Python model (`--code-paths`,
+ * `--conda-env`, `--pip-requirements`, `--extra-pip-requirements`), its 0.x `--artifact-path` (now
+ * `--model-name`) and `--await-registration-for`. Declared here (light: the command tree loads it for
+ * `kmlf --help`); the Python ones are refused with what kmlf does instead, not commander's bare "unknown
+ * option", as a pipeline file's `inference.log_model` refuses the same keys.
+ */
+import { type Command, Option } from "./_commander/index.js";
+import { UsageError } from "../errors.ts";
+import { appendList } from "./kedro_flags.ts";
+
+/** The flags as commander hands them over. */
+export interface ModelifyKedroFlags {
+  codePaths?: string;
+  condaEnv?: string;
+  pipRequirements?: string;
+  extraPipRequirements?: string;
+  artifactPath?: string;
+  awaitRegistrationFor?: string;
+}
+
+const PYTHON_ENVIRONMENT = ["--code-paths", "--conda-env", "--pip-requirements", "--extra-pip-requirements"];
+
+/**
+ * Adds kedro-mlflow's Python-model flags (hidden) and `--await-registration-for` to `kmlf mlflow modelify`.
+ *
+ * @example
+ * ```ts
+ * addModelifyKedroFlags(mlflow.command("modelify"));
+ * ```
+ */
+export function addModelifyKedroFlags(command: Command): Command {
+  for (const flag of PYTHON_ENVIRONMENT) {
+    command.addOption(new Option(`${flag} <value>`).hideHelp().argParser(appendList));
+  }
+  return command.addOption(new Option("--artifact-path <path>").hideHelp())
+    .option(
+      "--await-registration-for <seconds>",
+      "accepted for kedro-mlflow's command lines: kmlf registers the version at once",
+    );
+}
+
+/**
+ * Refuses the Python-model flags and `--artifact-path` naming the flag, and checks
+ * `--await-registration-for` as MLflow does (whole seconds).
+ *
+ * @example
+ * ```ts
+ * checkModelifyKedroFlags({ condaEnv: "conda.yml" }); // throws cli/unsupported-flag
+ * ```
+ */
+export function checkModelifyKedroFlags(flags: ModelifyKedroFlags): void {
+  const values = [flags.codePaths, flags.condaEnv, flags.pipRequirements, flags.extraPipRequirements];
+  const at = values.findIndex((v) => v !== undefined);
+  if (at >= 0) {
+    throw new UsageError(
+      "cli/unsupported-flag",
+      `${PYTHON_ENVIRONMENT[at]} ${values[at]}: a kmlf model has no Python environment or code paths`,
+      {
+        hint:
+          "leave it out: a kmlf model copies its inference code and pins its npm packages in code/deno.json",
+      },
+    );
+  }
+  if (flags.artifactPath !== undefined) {
+    throw new UsageError(
+      "cli/unsupported-flag",
+      `--artifact-path ${flags.artifactPath}: kedro-mlflow 2.0 renamed it --model-name`,
+      { hint: `--model-name ${flags.artifactPath}` },
+    );
+  }
+  const wait = flags.awaitRegistrationFor;
+  if (wait !== undefined && !/^\d+$/.test(wait.trim())) {
+    throw new UsageError(
+      "cli/usage",
+      `--await-registration-for takes whole seconds, not "${wait}"`,
+      { hint: "e.g. --await-registration-for 300, or leave it out: kmlf registers at once" },
+    );
+  }
+}
