@@ -16,6 +16,7 @@ import {
   parseSearch,
 } from "./parser.ts";
 import { compareCodePoints } from "../../code_points.ts";
+import { searchableMetric } from "./metric_value.ts";
 
 export { compareCodePoints };
 
@@ -113,7 +114,9 @@ function clauseMatchesRun(run: Run, c: FilterClause): boolean {
   }
   if (c.type === "metric") {
     const lhs = run.data.metrics[c.key];
-    return lhs !== undefined && compareNumber(lhs, c.comparator, c.value as number);
+    // ±Infinity compare as the SQL stores hold them (±MAX_VALUE), on both sides.
+    return lhs !== undefined &&
+      compareNumber(searchableMetric(lhs), c.comparator, searchableMetric(c.value as number));
   }
   if (c.type === "attribute") {
     const lhs = runAttribute(run, c.key);
@@ -156,7 +159,10 @@ function compareSortValues(a: SortValue, b: SortValue, ascending: boolean): numb
 }
 
 function runSortValue(run: Run, o: OrderByClause): SortValue {
-  if (o.type === "metric") return run.data.metrics[o.key];
+  if (o.type === "metric") {
+    const value = run.data.metrics[o.key];
+    return value === undefined ? undefined : searchableMetric(value);
+  }
   if (o.type === "parameter") {
     return Object.hasOwn(run.data.params, o.key) ? run.data.params[o.key] : undefined;
   }
