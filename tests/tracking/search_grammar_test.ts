@@ -178,6 +178,25 @@ Deno.test("bad filters get MLflow's message; the hint explains it and points at 
   );
 });
 
+Deno.test("NaN and Infinity as metric bounds get MLflow's message and a hint on how to reach them", () => {
+  for (const value of ["NaN", "nan", "Infinity", "'inf'", '"-Infinity"']) {
+    const error = parseError(
+      () => parseFilter(`metrics.m = ${value}`),
+      `Expected numeric value type for metric. Found ${value}`,
+      13,
+    );
+    assert.match(error.hint!, /NaN matches no bound but `!=`.*metrics\.m >= 1e309/, value);
+  }
+  assert.doesNotMatch(
+    parseError(
+      () => parseFilter("metrics.m = information"),
+      "Expected numeric value type for metric. Found information",
+    )
+      .hint!,
+    /1e309/,
+  );
+});
+
 Deno.test("IN lists MLflow refuses get its message and a hint naming what to change in the list", () => {
   const illFormed =
     "While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.";

@@ -42,7 +42,10 @@ export function readValue(
     if (!isNumber) {
       expected(
         `Expected numeric value type for metric. Found ${token.value}`,
-        numberHint("metrics compare with numbers"),
+        /^(['"]?)(nan|[+-]?inf(inity)?)\1$/i.test(token.value)
+          ? "metrics compare with numbers only: NaN matches no bound but `!=`, and an infinite metric is " +
+            "held as ±1.7976931348623157e308, which `metrics.m >= 1e309` (or `<= -1e309`) finds"
+          : numberHint("metrics compare with numbers"),
       );
     }
     return numberValue();
