@@ -1,7 +1,8 @@
 /**
  * The in-memory search evaluator: filters, sorts and pages runs and experiments exactly like the
- * SQL translator does in SQLite (same NaN handling, same LIKE semantics, same null ordering), so
- * the file store (which searches in memory) and the SQLite store return the same results.
+ * SQL translator does in SQLite (same NaN handling, ±inf as the SQL stores hold it (`metric_value.ts`),
+ * same LIKE semantics, same null ordering), so the file store (which searches in memory) and the SQLite
+ * store return the same results.
  *
  * @module
  */
