@@ -284,7 +284,8 @@ export function experimentMatchesFilter(e: Experiment, clauses: readonly FilterC
 export const DEFAULT_EXPERIMENT_ORDER = ["creation_time DESC", "experiment_id ASC"];
 
 /**
- * Sorts experiments by order_by clauses (default: newest first), ties broken by experiment id.
+ * Sorts experiments by order_by clauses (default: newest first, then by id), the remaining ties broken
+ * by experiment id descending, as MLflow does.
  *
  * @example
  * ```ts
@@ -305,7 +306,8 @@ export function sortExperiments(
       const d = compareSortValues(experimentAttribute(a, o.key), experimentAttribute(b, o.key), o.ascending);
       if (d !== 0) return d;
     }
-    return compareExperimentIds(a.experimentId, b.experimentId);
+    // MLflow's tie-breaker when order_by leaves the id out (its SQL and file stores alike): newest id first.
+    return -compareExperimentIds(a.experimentId, b.experimentId);
   });
 }
 

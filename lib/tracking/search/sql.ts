@@ -293,7 +293,8 @@ export function experimentSearchSql(options: ExperimentSearchSqlOptions): SqlQue
     const column = EXPERIMENT_COLUMN[o.key];
     order.push(...nullsLast(column, o.ascending, orderKey(d, column, o.key)));
   }
-  if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id ASC");
+  // MLflow's tie-breaker when order_by leaves the id out: newest id first (the default order names it ASC).
+  if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id DESC");
   params.push(options.limit, options.offset);
   return {
     sql: d.placeholders(
