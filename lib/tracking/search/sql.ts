@@ -70,7 +70,7 @@ function condition(
     }
     default:
       params.push(value as string | number);
-      return `${column} ${comparator} ?`;
+      return `${column} ${comparator} ${typeof value === "number" ? d.numberParam(value) : "?"}`;
   }
 }
 
