@@ -28,6 +28,24 @@ const CASES: [filter: string, hint: RegExp, fixed: string][] = [
   ["foo = 'a'", /metrics\.foo, params\.foo or tags\.foo/, "params.foo = 'a'"],
   ["metrics.accuracy > 'abc'", /numbers, written without quotes/, "metrics.accuracy > 0.5"],
   ["params.model = 1", /strings, written in quotes/, "params.model = '1'"],
+  // IN lists: parentheses belong there, and MLflow's list parsing wants one shape.
+  ["attributes.run_id IN ( 'a', 'b' )", /without spaces just inside/, "attributes.run_id IN ('a', 'b')"],
+  ["run_id NOT IN ('a' )", /without spaces just inside/, "run_id NOT IN ('a')"],
+  ['datasets.name IN ("iris", "wine")', /single quotes/, "datasets.name IN ('iris', 'wine')"],
+  ["attributes.run_id IN ('a',)", /no trailing comma/, "attributes.run_id IN ('a')"],
+  ["datasets.digest IN ('a',, 'b')", /one comma between/, "datasets.digest IN ('a', 'b')"],
+  ["attributes.run_id IN ()", /at least one value/, "attributes.run_id IN ('a')"],
+  [
+    "attributes.status IN ('FAILED', 'KILLED')",
+    /Only attributes\.run_id and datasets/,
+    "attributes.status = 'FAILED'",
+  ],
+  ["params.model IN ('a') AND (metrics.accuracy > 1)", /Only attributes\.run_id/, "params.model = 'a'"],
+  [
+    "attributes.run_id IN ('a') AND (metrics.accuracy > 1)",
+    /no parentheses/,
+    "attributes.run_id IN ('a') AND metrics.accuracy > 1",
+  ],
 ];
 
 Deno.test("a refused runs filter gets a hint whose fix the server accepts", () => {
@@ -39,7 +57,14 @@ Deno.test("a refused runs filter gets a hint whose fix the server accepts", () =
 });
 
 Deno.test("a filter whose words only look like syntax inside quotes gets no hint", () => {
-  for (const filter of ["params.model = 'x or y'", "params.`a-b` = 'c (d)'", "tags.note = 'a == b'"]) {
+  for (
+    const filter of [
+      "params.model = 'x or y'",
+      "params.`a-b` = 'c (d)'",
+      "tags.note = 'a == b'",
+      "attributes.run_id IN ('a', 'b') AND datasets.name NOT IN ('iris')",
+    ]
+  ) {
     parseFilter(filter);
     assert.equal(filterHint(filter, KNOWN), "", filter);
   }

@@ -93,6 +93,9 @@ const FILTERS = [
   "attributes.run_name LIKE 'alpha-%'",
   "attributes.end_time > 5020",
   "attributes.start_time <= 1100 AND metrics.m1 < 0.9",
+  // Bounds no bigint holds (a fraction, beyond int64, infinite): compared as numbers on every engine.
+  "attributes.start_time > 1050.5 AND attributes.end_time < 1e400",
+  "created >= -1e309 AND attributes.start_time != 1100.0 AND attributes.start_time < 99999999999999999999",
   "tags.mlflow.runName LIKE '%-3'",
   // Two clauses on one key, and a filter on the sort key (keyed clauses are joins in SQL).
   "metrics.m1 > 0 AND metrics.m1 < 0.9",
@@ -187,6 +190,7 @@ export async function experimentSearchesAgree(store: TrackingStore): Promise<voi
       "tags.team = 'beta'",
       "tags.team IS NULL",
       "creation_time > 0",
+      "creation_time > 0.5 AND last_update_time < 1e400",
     ];
     const orders = [[], ["name"], ["name DESC"], ["experiment_id DESC"], ["creation_time ASC", "name DESC"]];
     for (const filter of filters) {

@@ -178,6 +178,50 @@ Deno.test("bad filters get MLflow's message; the hint explains it and points at 
   );
 });
 
+Deno.test("NaN and Infinity as metric bounds get MLflow's message and a hint on how to reach them", () => {
+  for (const value of ["NaN", "nan", "Infinity", "'inf'", '"-Infinity"']) {
+    const error = parseError(
+      () => parseFilter(`metrics.m = ${value}`),
+      `Expected numeric value type for metric. Found ${value}`,
+      13,
+    );
+    assert.match(error.hint!, /NaN matches no bound but `!=`.*metrics\.m >= 1e309/, value);
+  }
+  assert.doesNotMatch(
+    parseError(
+      () => parseFilter("metrics.m = information"),
+      "Expected numeric value type for metric. Found information",
+    )
+      .hint!,
+    /1e309/,
+  );
+});
+
+Deno.test("IN lists MLflow refuses get its message and a hint naming what to change in the list", () => {
+  const illFormed =
+    "While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.";
+  const otherType = (list: string) =>
+    `While parsing a list in the query, expected string value, punctuation, or whitespace, but got different type in list: ${list}`;
+  const cases: [string, string, RegExp][] = [
+    ["run_id IN ( 'a', 'b' )", illFormed, /^remove the spaces just inside the parentheses/],
+    ["run_id IN ('a' )", illFormed, /^remove the spaces just inside the parentheses/],
+    ["run_id NOT IN ('a',)", illFormed, /^a one-item list has no trailing comma: \('a'\)/],
+    ["datasets.name IN ('a',,'b')", illFormed, /^a comma stands between two items/],
+    ["run_id IN (,'a')", illFormed, /^a comma stands between two items/],
+    ["run_id IN ('a' 'b')", illFormed, /^write the list as \('a', 'b'\): single-quoted strings/],
+    ['run_id IN ("a", "b")', otherType('("a", "b")'), /^quote list items with single quotes/],
+    [`datasets.digest IN ('a', "b")`, otherType(`('a', "b")`), /^quote list items with single quotes/],
+    ["run_id IN ('a', 1)", otherType("('a', 1)"), /^a list holds quoted strings only/],
+  ];
+  for (const [filter, message, hint] of cases) {
+    assert.match(parseError(() => parseFilter(filter), message, filter.indexOf("(") + 1).hint!, hint, filter);
+  }
+  // The shapes MLflow takes: one item, no spaces or spaces after commas, a trailing comma after two items.
+  for (const list of ["('a')", "('a','b')", "('a' , 'b')", "('a', 'b',)"]) {
+    assert.equal(parseFilter(`run_id IN ${list}`)[0].comparator, "IN", list);
+  }
+});
+
 Deno.test("kmlf's deliberate differences: IS [NOT] NULL on params and tags, and an AND that joins nothing", () => {
   assert.deepEqual(parseFilter("params.lr IS NULL AND tags.`a b` IS NOT NULL"), [
     { type: "parameter", key: "lr", comparator: "IS NULL", value: null },

@@ -50,6 +50,36 @@ export function loggingContract(name: string, make: StoreFactory): void {
     assert.deepEqual(run.data.latestMetrics.val, point("val", 0.29, 2000, 5));
   });
 
+  test("picks the latest of tied NaN and infinite points as MLflow's SQL stores do (NaN as 0)", async (store) => {
+    const { info } = await store.createRun({ experimentId: "0" });
+    const id = info.runId;
+    // At one (step, timestamp), values compare as stored: NaN as 0, ±inf as ±MAX_VALUE; ties keep the first.
+    await store.logBatch(id, {
+      metrics: [
+        point("nan_last", -1, 5, 1),
+        point("nan_last", NaN, 5, 1),
+        point("nan_first", NaN, 5, 1),
+        point("nan_first", -1, 5, 1),
+        point("nan_low", NaN, 5, 1),
+        point("nan_low", 0.5, 5, 1),
+        point("inf_max", Infinity, 5, 1),
+        point("inf_max", Number.MAX_VALUE, 5, 1),
+      ],
+    });
+    // And across batches (the SQL stores' latest_metrics upsert).
+    await store.logBatch(id, { metrics: [point("later", -1, 5, 1)] });
+    await store.logBatch(id, { metrics: [point("later", NaN, 5, 1)] });
+    const m = (await store.getRun(id)).data.metrics;
+    assert.ok(Number.isNaN(m.nan_last), String(m.nan_last));
+    assert.ok(Number.isNaN(m.nan_first), String(m.nan_first));
+    assert.equal(m.nan_low, 0.5);
+    assert.ok(m.inf_max >= Number.MAX_VALUE, String(m.inf_max));
+    assert.ok(Number.isNaN(m.later), String(m.later));
+    // Searches read the same point: NaN, not the -1 logged beside it.
+    const { runs } = await store.searchRuns({ experimentIds: ["0"], filter: "metrics.nan_last < 0" });
+    assert.deepEqual(runs, []);
+  });
+
   test("returns metric history in logging order, paged, with exact duplicates stored once", async (store) => {
     const { info } = await store.createRun({ experimentId: "0" });
     const points = [0, 1, 2, 3, 4].map((s) => point("loss", 1 / (s + 1), 1000 + s, s));

@@ -159,6 +159,43 @@ export function searchContract(name: string, make: StoreFactory): void {
       }
     }));
 
+  Deno.test(`${name} store: compares and sorts infinite metrics as MLflow's SQL stores hold them`, () =>
+    withStore(make, async (store) => {
+      // MLflow's SQL stores hold ±inf as ±1.7976931348623157e308; the file store keeps inf in its files but
+      // searches the same way, and a bound beyond it (1e309) is that infinity. NaN matches only `!=`.
+      const exp = await store.createExperiment("search-inf");
+      const values: Record<string, number> = {
+        pinf: Infinity,
+        max: Number.MAX_VALUE,
+        ninf: -Infinity,
+        one: 1,
+      };
+      const label: Record<string, string> = {};
+      let start = 1000;
+      for (const [l, value] of Object.entries(values)) {
+        const run = await store.createRun({ experimentId: exp, runName: l, startTime: start++ });
+        label[run.info.runId] = l;
+        await store.logBatch(run.info.runId, { metrics: [{ key: "m", value, timestamp: 1, step: 0 }] });
+      }
+      // deno-fmt-ignore
+      const cases: [string, string[], string[]][] = [
+        ["metrics.m > 1e308", [], ["max", "pinf"]],
+        ["metrics.m >= 1e309", [], ["max", "pinf"]],
+        ["metrics.m = 1e309", [], ["max", "pinf"]],
+        ["metrics.m = 1.7976931348623157e308", [], ["max", "pinf"]],
+        ["metrics.m != 1e309", [], ["one", "ninf"]],
+        ["metrics.m < 1e309", [], ["one", "ninf"]],
+        ["metrics.m > -1e309", [], ["one", "max", "pinf"]],
+        ["metrics.m <= -1e309", [], ["ninf"]],
+        ["", ["metrics.m DESC"], ["max", "pinf", "one", "ninf"]],
+        ["", ["metrics.m ASC"], ["ninf", "one", "max", "pinf"]],
+      ];
+      for (const [filter, orderBy, want] of cases) {
+        const { runs } = await store.searchRuns({ experimentIds: [exp], filter, orderBy });
+        assert.deepEqual(runs.map((r) => label[r.info.runId]), want, `${filter} ${orderBy}`);
+      }
+    }));
+
   Deno.test(`${name} store: returns complete runs from searches and pages through them with tokens`, () =>
     withStore(make, async (store) => {
       const { exps, ids } = await seedSearchRuns(store);

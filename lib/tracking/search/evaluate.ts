@@ -1,7 +1,8 @@
 /**
  * The in-memory search evaluator: filters, sorts and pages runs and experiments exactly like the
- * SQL translator does in SQLite (same NaN handling, same LIKE semantics, same null ordering), so
- * the file store (which searches in memory) and the SQLite store return the same results.
+ * SQL translator does in SQLite (same NaN handling, ±inf as the SQL stores hold it (`metric_value.ts`),
+ * same LIKE semantics, same null ordering), so the file store (which searches in memory) and the SQLite
+ * store return the same results.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import {
   parseSearch,
 } from "./parser.ts";
 import { compareCodePoints } from "../../code_points.ts";
+import { searchableMetric } from "./metric_value.ts";
 
 export { compareCodePoints };
 
@@ -113,7 +115,9 @@ function clauseMatchesRun(run: Run, c: FilterClause): boolean {
   }
   if (c.type === "metric") {
     const lhs = run.data.metrics[c.key];
-    return lhs !== undefined && compareNumber(lhs, c.comparator, c.value as number);
+    // ±Infinity compare as the SQL stores hold them (±MAX_VALUE), on both sides.
+    return lhs !== undefined &&
+      compareNumber(searchableMetric(lhs), c.comparator, searchableMetric(c.value as number));
   }
   if (c.type === "attribute") {
     const lhs = runAttribute(run, c.key);
@@ -156,7 +160,10 @@ function compareSortValues(a: SortValue, b: SortValue, ascending: boolean): numb
 }
 
 function runSortValue(run: Run, o: OrderByClause): SortValue {
-  if (o.type === "metric") return run.data.metrics[o.key];
+  if (o.type === "metric") {
+    const value = run.data.metrics[o.key];
+    return value === undefined ? undefined : searchableMetric(value);
+  }
   if (o.type === "parameter") {
     return Object.hasOwn(run.data.params, o.key) ? run.data.params[o.key] : undefined;
   }
@@ -277,7 +284,8 @@ export function experimentMatchesFilter(e: Experiment, clauses: readonly FilterC
 export const DEFAULT_EXPERIMENT_ORDER = ["creation_time DESC", "experiment_id ASC"];
 
 /**
- * Sorts experiments by order_by clauses (default: newest first), ties broken by experiment id.
+ * Sorts experiments by order_by clauses (default: newest first, then by id), the remaining ties broken
+ * by experiment id descending, as MLflow does.
  *
  * @example
  * ```ts
@@ -298,7 +306,8 @@ export function sortExperiments(
       const d = compareSortValues(experimentAttribute(a, o.key), experimentAttribute(b, o.key), o.ascending);
       if (d !== 0) return d;
     }
-    return compareExperimentIds(a.experimentId, b.experimentId);
+    // MLflow's tie-breaker when order_by leaves the id out (its SQL and file stores alike): newest id first.
+    return -compareExperimentIds(a.experimentId, b.experimentId);
   });
 }
 

@@ -42,7 +42,10 @@ export function readValue(
     if (!isNumber) {
       expected(
         `Expected numeric value type for metric. Found ${token.value}`,
-        numberHint("metrics compare with numbers"),
+        /^(['"]?)(nan|[+-]?inf(inity)?)\1$/i.test(token.value)
+          ? "metrics compare with numbers only: NaN matches no bound but `!=`, and an infinite metric is " +
+            "held as ±1.7976931348623157e308, which `metrics.m >= 1e309` (or `<= -1e309`) finds"
+          : numberHint("metrics compare with numbers"),
       );
     }
     return numberValue();
@@ -132,13 +135,13 @@ const LIST_ITEM_TYPES = ["Literal.String.Single", "Punctuation", "Text.Whitespac
 
 /** `_parse_run_ids`: a parenthesised list of '…' strings (MLflow checks the list, then evaluates it as Python). */
 function readList(list: SqlGroup, fail: Fail): string[] {
+  const inner = list.groupable;
   const illFormed = () =>
     fail(
       "While parsing a list in the query, expected a non-empty list of string values, but got ill-formed list.",
       list.pos,
-      "write the list as ('a', 'b')",
+      listShapeHint(list, inner),
     );
-  const inner = list.groupable;
   if (inner.length === 0) {
     fail(
       "While parsing a list in the query, expected a non-empty list of string values, but got empty list",
@@ -149,11 +152,14 @@ function readList(list: SqlGroup, fail: Fail): string[] {
   if (!(inner.length === 1 && inner[0].ttype === "Literal.String.Single")) {
     if (!inner[0].is("IdentifierList")) illFormed();
     if (!(inner[0] as SqlGroup).tokens.every((t) => LIST_ITEM_TYPES.includes(t.ttype as string))) {
+      const doubleQuoted = flatten(list).some((t) => t.ttype === "Literal.String.Symbol");
       fail(
         "While parsing a list in the query, expected string value, punctuation, or whitespace, but got " +
           `different type in list: ${list.value}`,
         list.pos,
-        "a list holds quoted strings only: ('a', 'b')",
+        doubleQuoted
+          ? "quote list items with single quotes: ('a', 'b') (in MLflow's grammar \"a\" is a name, not a value)"
+          : "a list holds quoted strings only: ('a', 'b')",
       );
     }
   }
@@ -176,6 +182,24 @@ function readList(list: SqlGroup, fail: Fail): string[] {
   if (current !== undefined) items.push(current);
   else if (!afterComma) illFormed();
   return items;
+}
+
+/** Why MLflow found a list ill-formed, in words (what it checks is sqlparse's grouping, not the text). */
+function listShapeHint(list: SqlGroup, inner: SqlToken[]): string {
+  if (inner.length && (inner[0].isWhitespace || inner[inner.length - 1].isWhitespace)) {
+    return "remove the spaces just inside the parentheses: ('a', 'b') (MLflow's list parsing refuses them)";
+  }
+  const items = flatten(list).slice(1, -1).filter((t) => !t.isWhitespace);
+  const last = items[items.length - 1];
+  if (items.length === 2 && last?.match("Punctuation", ",")) {
+    return "a one-item list has no trailing comma: ('a')";
+  }
+  if (
+    items.some((t, i) => t.match("Punctuation", ",") && (i === 0 || items[i - 1].match("Punctuation", ",")))
+  ) {
+    return "a comma stands between two items: ('a', 'b')";
+  }
+  return "write the list as ('a', 'b'): single-quoted strings separated by commas";
 }
 
 /** Whether Python reads the text as one or more adjacent '…' string literals (escapes valid, no raw newline). */

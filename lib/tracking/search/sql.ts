@@ -10,6 +10,7 @@
  */
 import type { LifecycleStage } from "../entities.ts";
 import { DEFAULT_EXPERIMENT_ORDER } from "./evaluate.ts";
+import { searchableMetric } from "./metric_value.ts";
 import { type Comparator, type FilterClause, type OrderByClause, parseOrderByList } from "./parser.ts";
 import { type SqlDialect, SQLITE } from "./sql_dialect.ts";
 
@@ -69,7 +70,7 @@ function condition(
     }
     default:
       params.push(value as string | number);
-      return `${column} ${comparator} ?`;
+      return `${column} ${comparator} ${typeof value === "number" ? d.numberParam(value) : "?"}`;
   }
 }
 
@@ -105,7 +106,8 @@ function keyedTarget(c: FilterClause): { table: string; key: string } | undefine
 function keyedRowCondition(d: SqlDialect, c: FilterClause, f: string, params: SqlQuery["params"]) {
   if (c.comparator === "IS NOT NULL") return undefined;
   if (c.type !== "metric") return condition(d, `${f}.value`, c.comparator, c.value, params);
-  params.push(c.value as number);
+  // A bound beyond ±MAX_VALUE (`1e309`) compares as the infinity the table holds as ±MAX_VALUE.
+  params.push(searchableMetric(c.value as number));
   // NaN is stored as value 0 with is_nan = 1; like Python's float compare it only satisfies `!=`.
   return c.comparator === "!="
     ? `(${d.isNan(`${f}.is_nan`)} OR ${f}.value != ?)`
@@ -291,7 +293,8 @@ export function experimentSearchSql(options: ExperimentSearchSqlOptions): SqlQue
     const column = EXPERIMENT_COLUMN[o.key];
     order.push(...nullsLast(column, o.ascending, orderKey(d, column, o.key)));
   }
-  if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id ASC");
+  // MLflow's tie-breaker when order_by leaves the id out: newest id first (the default order names it ASC).
+  if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id DESC");
   params.push(options.limit, options.offset);
   return {
     sql: d.placeholders(

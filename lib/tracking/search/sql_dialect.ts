@@ -13,6 +13,7 @@
  * | a join kept in written order | `CROSS JOIN … ON` | `JOIN … ON` (the planner decides) |
  * | insertion order | `rowid` | `ctid` (MLflow's ORM reads rows in physical order there too) |
  * | a list parameter | `IN (?, ?, …)`, at most 500 at once | `= ANY(?)`, one array |
+ * | a number bound on an integer column | `?` (compared as a number whatever its kind) | `?` for a safe integer, else `?::float8` (`999.5`, `1e20`, `Infinity` are no `bigint`) |
  *
  * @module
  */
@@ -41,6 +42,8 @@ export interface SqlDialect {
   inList(column: string, values: readonly (string | number)[]): { sql: string; params: SqlListParams };
   /** The most values one {@link inList} takes. */
   readonly maxList: number;
+  /** The placeholder of a number compared with a column, typed so any double compares as a number. */
+  numberParam(value: number): string;
 }
 
 /** What {@link SqlDialect.inList} binds: the values, or one array of them. */
@@ -62,6 +65,7 @@ export const SQLITE: SqlDialect = {
   }),
   // Far below SQLite's variable limit, whatever the build.
   maxList: 500,
+  numberParam: () => "?",
 };
 
 /** PostgreSQL, with results identical to SQLite's under any database locale. */
@@ -77,6 +81,9 @@ export const POSTGRESQL: SqlDialect = {
   rowOrder: "ctid",
   inList: (column, values) => ({ sql: `${column} = ANY(?)`, params: [values] }),
   maxList: Infinity,
+  // A parameter compared with a bigint column is read as a bigint: a fraction, 1e20 or Infinity would
+  // fail to parse. Safe integers stay bigints (an index on the column still serves them).
+  numberParam: (value) => (Number.isSafeInteger(value) ? "?" : "?::float8"),
 };
 
 /**

@@ -38,7 +38,16 @@ export function filterHint(filter, known = {}) {
   if (/(^|\s|\))or(\s|\(|$)/i.test(text)) {
     return "MLflow's search has no OR: join conditions with AND, and run one search per alternative.";
   }
-  if (/[()]/.test(text)) return "MLflow's search has no parentheses: join plain comparisons with AND.";
+  // IN lists are the one place parentheses belong; MLflow's list parsing is strict about their shape.
+  const lists = [...text.matchAll(/(\S+)\s+(?:not\s+)?in\s*(\([^()]*\))/gi)];
+  for (const [, key, list] of lists) {
+    const hint = inListHint(key, list);
+    if (hint) return hint;
+  }
+  const withoutLists = lists.reduce((rest, [whole]) => rest.replace(whole, ""), text);
+  if (/[()]/.test(withoutLists)) {
+    return "MLflow's search has no parentheses: join plain comparisons with AND.";
+  }
   if (/(==|<>|=<|=>)/.test(text)) return "Compare with =, !=, <, <=, > or >= (a single =, not ==).";
   if (/(^|\s)and\s*$/i.test(text) || /^\s*and(\s|$)/i.test(text)) {
     return "A condition is missing next to AND: metrics.accuracy > 0.9 AND params.model = 'tree'.";
@@ -72,6 +81,25 @@ export function filterHint(filter, known = {}) {
   if (/\b(params?|parameters?|tags?)\.\S+\s*(=|!=)\s*[^\s'"]/i.test(filter)) {
     return "Param and tag values are strings, written in quotes: params.batch_size = '32'.";
   }
+  return "";
+}
+
+/** A hint for an `<key> [NOT] IN (…)` list (its values blanked by `unquoted`), or "". */
+function inListHint(key, list) {
+  const example = "attributes.run_id IN ('a', 'b')";
+  if (!/^((attributes?|attr|run)\.)?`?run_id`?$|^`?datasets?`?\./i.test(key)) {
+    return "Only attributes.run_id and datasets.name, .digest or .context take IN lists: compare other keys " +
+      "with = or LIKE, one condition each, joined with AND.";
+  }
+  if (/^\(\s*\)$/.test(list)) return `An IN list holds at least one value: ${example}.`;
+  if (list.includes('"')) return `Quote the values of an IN list with single quotes: ${example}.`;
+  if (/^\(\s|\s\)$/.test(list)) {
+    return `Write the list without spaces just inside the parentheses: ${example}.`;
+  }
+  if (/^\('[^']*',\)$/.test(list)) {
+    return "A one-value list has no trailing comma: attributes.run_id IN ('a').";
+  }
+  if (/\(\s*,|,\s*,/.test(list)) return `Put one comma between two values: ${example}.`;
   return "";
 }
 

@@ -4,6 +4,7 @@ import { type DatasetInput, type Experiment, type Metric, MLFLOW_TAGS, type Run 
 import { validateKey } from "../../key_validation.ts";
 import type { SampledHistoryOptions } from "../store.ts";
 import { metricStepSummary } from "../step_summary.ts";
+import { storedMetricNumber } from "../../search/metric_value.ts";
 import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
 import { readTextFile } from "../../../file_io.ts";
 
@@ -101,11 +102,13 @@ export async function readRun(dir: string): Promise<Run> {
   for (const [key, text] of Object.entries(metricFiles)) {
     let best: Metric | undefined;
     for (const m of parseHistory(text, key)) {
+      // Values compare as the SQL stores hold them (NaN as 0, ±inf as ±MAX_VALUE), so every store picks
+      // the same point; ties keep the earlier one, like MLflow's strict `>`.
       if (
         !best || m.step > best.step ||
         (m.step === best.step &&
           (m.timestamp > best.timestamp ||
-            (m.timestamp === best.timestamp && (m.value > best.value || Number.isNaN(best.value)))))
+            (m.timestamp === best.timestamp && storedMetricNumber(m.value) > storedMetricNumber(best.value))))
       ) best = m;
     }
     if (best) {

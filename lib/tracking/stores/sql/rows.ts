@@ -5,6 +5,7 @@
  * @module
  */
 import type { Experiment, LifecycleStage, RunInfo, RunStatus } from "../../entities.ts";
+import { storedMetricNumber } from "../../search/metric_value.ts";
 
 /** A row of `runs` as selected by RUN_INFO_COLUMNS. */
 export interface RunRow {
@@ -67,10 +68,7 @@ export function toRunInfo(row: RunRow, tags?: Record<string, string>): RunInfo {
  * ```
  */
 export function storedMetricValue(value: number): { value: number; isNan: 0 | 1 } {
-  if (Number.isNaN(value)) return { value: 0, isNan: 1 };
-  if (value === Infinity) return { value: Number.MAX_VALUE, isNan: 0 };
-  if (value === -Infinity) return { value: -Number.MAX_VALUE, isNan: 0 };
-  return { value, isNan: 0 };
+  return { value: storedMetricNumber(value), isNan: Number.isNaN(value) ? 1 : 0 };
 }
 
 /** Whether metric point `a` replaces `b` as the latest: the max by (step, timestamp, value), ties keep `b`. */
