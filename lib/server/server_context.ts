@@ -18,6 +18,11 @@ export interface ServerContext {
   proxyDestination: ProxyDestination;
   /** Server-private records (logged models), outside every tree the API can read or write. */
   stateDir: string;
+  /**
+   * Absolute local folders a client may name as an experiment's artifact location (the destination, the
+   * store's default root, `--allowed-artifact-roots`): `artifact_location_rule.ts`.
+   */
+  allowedArtifactRoots: readonly string[];
   /** The server's working directory: relative artifact locations resolve against it. */
   cwd: string;
 }
