@@ -63,8 +63,9 @@ export function addServeArtifactsOptions(command: Command, defaultRoot: DefaultR
     )
     .option(
       "--allowed-artifact-roots <dirs>",
-      "comma-separated local folders, besides the artifacts destination and the default artifact root, " +
-        "that clients may give as a new experiment's artifact_location (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
+      "comma-separated folders (or s3:// prefixes), besides the artifacts destination and the default " +
+        "artifact root, where clients may put a new experiment's local artifact_location and the server " +
+        "writes run artifacts (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
     )
     .option(
       "--cors-allowed-origins <origins>",

@@ -78,7 +78,9 @@ export function resolveServeArtifacts(
         : undefined),
     allowedArtifactRoots: (flags.allowedArtifactRoots ?? nonEmpty(env[ALLOWED_ARTIFACT_ROOTS_ENV]) ?? "")
       .split(",").map((dir) => dir.trim()).filter((dir) => dir !== "")
-      .map((dir) => /^file:/i.test(dir) ? fileURLToPath(dir) : resolve(ctx.cwd, dir)),
+      .map((dir) =>
+        isRemoteDestination(dir) ? dir : /^file:/i.test(dir) ? fileURLToPath(dir) : resolve(ctx.cwd, dir)
+      ),
     corsAllowedOrigins: flags.corsAllowedOrigins ?? nonEmpty(env.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS),
   };
 }

@@ -12,21 +12,39 @@
 import { resolve } from "../path.ts";
 import { resolvesInside } from "../fs_utils.ts";
 import { localPathOfUri, mlflowError } from "../tracking/mod.ts";
-import { ALLOWED_ARTIFACT_ROOTS_ENV, ALLOWED_ARTIFACT_ROOTS_FLAG } from "./server_options.ts";
+import { proxiedPathOfUri } from "./artifact_paths.ts";
+import {
+  ALLOWED_ARTIFACT_ROOTS_ENV,
+  ALLOWED_ARTIFACT_ROOTS_FLAG,
+  isRemoteDestination,
+} from "./server_options.ts";
+
+/** A server's artifact roots: local folders (absolute) and remote prefixes (`s3://bucket/prefix`). */
+export interface ArtifactRoots {
+  local: readonly string[];
+  remote: readonly string[];
+}
 
 /**
- * The local folders among `roots` (paths, `file://` URIs; remote URIs and undefined dropped), absolute.
+ * The server's artifact roots among `roots` (paths, `file://` and remote URIs; `mlflow-artifacts:` roots,
+ * which always map into the destination, and undefined dropped).
  *
  * @example
  * ```ts
- * localRoots(["/srv/mlartifacts", "mlflow-artifacts:/", "file:///srv/mlruns"]); // ["/srv/mlartifacts", "/srv/mlruns"]
+ * artifactRootsOf(["/srv/mlartifacts", "mlflow-artifacts:/", "s3://b/mlflow/"]);
+ * // { local: ["/srv/mlartifacts"], remote: ["s3://b/mlflow"] }
  * ```
  */
-export function localRoots(roots: readonly (string | undefined)[]): string[] {
-  return roots.flatMap((root) => {
-    const path = root === undefined ? undefined : localPathOfUri(root);
-    return path === undefined ? [] : [resolve(path)];
-  });
+export function artifactRootsOf(roots: readonly (string | undefined)[]): ArtifactRoots {
+  const local: string[] = [];
+  const remote: string[] = [];
+  for (const root of roots) {
+    if (root === undefined || proxiedPathOfUri(root) !== undefined) continue;
+    const path = localPathOfUri(root);
+    if (path !== undefined) local.push(resolve(path));
+    else if (isRemoteDestination(root)) remote.push(root.replace(/\/+$/, ""));
+  }
+  return { local, remote };
 }
 
 function inside(root: string, path: string): boolean {
@@ -35,28 +53,57 @@ function inside(root: string, path: string): boolean {
 
 /**
  * Refuses (PERMISSION_DENIED, 403) a client's experiment artifact location that is a local folder outside
- * every one of `allowedRoots` (absolute folders); anything else passes. The message names the location and
+ * every local one of `roots`; anything else passes. The message names the location and
  * the flag that allows it (MLflow's wire carries no hint).
  *
  * @example
  * ```ts
- * checkClientArtifactLocation("file:///srv/mlruns/7", ["/srv/mlruns"]); // passes
- * checkClientArtifactLocation("/home/me/.ssh", ["/srv/mlruns"]); // throws PERMISSION_DENIED
- * checkClientArtifactLocation("s3://bucket/exp", ["/srv/mlruns"]); // passes: the client writes it
+ * const roots = artifactRootsOf(["/srv/mlruns"]);
+ * checkClientArtifactLocation("file:///srv/mlruns/7", roots); // passes
+ * checkClientArtifactLocation("/home/me/.ssh", roots); // throws PERMISSION_DENIED
+ * checkClientArtifactLocation("s3://bucket/exp", roots); // passes: the client writes it
  * ```
  */
-export function checkClientArtifactLocation(location: string, allowedRoots: readonly string[]): void {
+export function checkClientArtifactLocation(location: string, roots: ArtifactRoots): void {
   const local = location === "" ? undefined : localPathOfUri(location);
   if (local === undefined) return;
   const path = resolve(local);
-  if (allowedRoots.some((root) => inside(root, path))) return;
+  if (roots.local.some((root) => inside(root, path))) return;
   throw mlflowError(
     "PERMISSION_DENIED",
     `artifact_location '${location}' is a local folder outside this server's artifact roots: the server ` +
       "writes and reads run artifacts there for any client, so it keeps local locations inside its " +
-      `artifact roots (${allowedRoots.join(", ") || "none"}). Leave artifact_location out, give a remote ` +
+      `artifact roots (${roots.local.join(", ") || "none"}). Leave artifact_location out, give a remote ` +
       `one (s3://…), or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${path} ` +
       `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to allow it.`,
     `start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${path}, or leave artifact_location out`,
+  );
+}
+
+/**
+ * Refuses (PERMISSION_DENIED, 403) a server-side write (the UI's upload) into run `runId`'s artifact root
+ * `rootUri` when it lies outside the server's artifact roots: a run of an experiment whose location a client
+ * chose (`s3://` elsewhere, with the server's credentials), or one made before locations were checked. The
+ * client writes such roots itself, as MLflow's clients do.
+ *
+ * @example
+ * ```ts
+ * checkServerWritableRoot("abc", "mlflow-artifacts:/1/abc/artifacts", roots); // passes
+ * checkServerWritableRoot("abc", "s3://other/x/abc/artifacts", roots); // throws PERMISSION_DENIED
+ * ```
+ */
+export function checkServerWritableRoot(runId: string, rootUri: string, roots: ArtifactRoots): void {
+  if (proxiedPathOfUri(rootUri) !== undefined) return;
+  const local = localPathOfUri(rootUri);
+  if (local !== undefined && roots.local.some((root) => inside(root, resolve(local)))) return;
+  if (local === undefined && roots.remote.some((root) => rootUri.startsWith(`${root}/`))) return;
+  const location = rootUri.replace(/\/[^/]*\/artifacts\/*$/, "");
+  throw mlflowError(
+    "PERMISSION_DENIED",
+    `The server does not write the artifacts of run '${runId}' to '${rootUri}': it writes only inside its ` +
+      `artifact roots (${[...roots.local, ...roots.remote].join(", ") || "none"}). Log the file from the ` +
+      `client (mlflow.log_artifact), or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} ` +
+      `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to allow it.`,
+    `log the file from the client, or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location}`,
   );
 }

@@ -17,7 +17,7 @@ import {
   handleGetArtifact,
   localProxyDestination,
 } from "./artifact_routes.ts";
-import { localRoots } from "./artifact_location_rule.ts";
+import { artifactRootsOf } from "./artifact_location_rule.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { DEFAULT_CORS_ORIGINS, judgeOrigin, withCorsHeaders } from "./cross_origin.ts";
 import { handleLoggedModels } from "./logged_models.ts";
@@ -90,8 +90,9 @@ export interface RequestHandlerOptions {
   /** Longest silence between two pieces of a request body before the request fails with 408 (ms; default 120 s). */
   bodyIdleTimeoutMs?: number;
   /**
-   * Local folders (paths or `file://` URIs), besides the artifacts destination and the store's default
-   * artifact root, that a client may name as a new experiment's artifact location (`--allowed-artifact-roots`).
+   * Folders (paths, `file://` URIs) or remote prefixes (`s3://bucket/prefix`), besides the artifacts
+   * destination and the store's default artifact root, where a client may put a new experiment's local
+   * artifact location and the server writes a run's artifacts (`--allowed-artifact-roots`).
    */
   allowedArtifactRoots?: readonly string[];
   /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
@@ -177,8 +178,8 @@ export function createRequestHandler(
         ? join(Deno.cwd(), ".kmlf", "server")
         : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
     artifactRepository,
-    allowedArtifactRoots: localRoots([
-      remote ? undefined : artifactsDestination,
+    artifactRoots: artifactRootsOf([
+      artifactsDestination,
       store.artifactRoot,
       ...(options.allowedArtifactRoots ?? []),
     ]),

@@ -6,6 +6,7 @@
 import type { ArtifactRepository, FileInfo, TrackingStore } from "../tracking/mod.ts";
 import type { MessageDesc, ProtoMessage } from "./request/proto_parse.ts";
 import type { Schema } from "./request/schema.ts";
+import type { ArtifactRoots } from "./artifact_location_rule.ts";
 
 /** Shared state of one server. */
 export interface ServerContext {
@@ -19,10 +20,10 @@ export interface ServerContext {
   /** Server-private records (logged models), outside every tree the API can read or write. */
   stateDir: string;
   /**
-   * Absolute local folders a client may name as an experiment's artifact location (the destination, the
-   * store's default root, `--allowed-artifact-roots`): `artifact_location_rule.ts`.
+   * The server's artifact roots (the destination, the store's default root, `--allowed-artifact-roots`):
+   * where a client may put an experiment's local location and the server writes (`artifact_location_rule.ts`).
    */
-  allowedArtifactRoots: readonly string[];
+  artifactRoots: ArtifactRoots;
   /** The server's working directory: relative artifact locations resolve against it. */
   cwd: string;
 }

@@ -133,10 +133,10 @@ function checkArtifactLocation(location: string): void {
 
 /** Every tracking RPC by path. */
 export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
-  "experiments/create": post("experiments/create", async ({ store, cwd, allowedArtifactRoots }, m) => {
+  "experiments/create": post("experiments/create", async ({ store, cwd, artifactRoots }, m) => {
     const artifactLocation = resolveLocalLocation(m.str("artifact_location"), cwd);
     checkArtifactLocation(artifactLocation);
-    checkClientArtifactLocation(artifactLocation, allowedArtifactRoots);
+    checkClientArtifactLocation(artifactLocation, artifactRoots);
     const experimentId = await store.createExperiment(m.str("name"), {
       artifactLocation: artifactLocation || undefined,
       tags: tagRecord(m),

@@ -11,6 +11,7 @@ import { SqliteStore } from "../../lib/tracking/mod.ts";
 
 interface Served {
   dir: string;
+  store: SqliteStore;
   base: string;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -27,6 +28,7 @@ async function serve(options: (dir: string) => RequestHandlerOptions = () => ({}
   const base = `http://127.0.0.1:${server.addr.port}`;
   return {
     dir,
+    store,
     base,
     post: (path, body, headers = { "content-type": "application/json" }) =>
       fetch(base + path, {
@@ -114,6 +116,44 @@ Deno.test("--allowed-artifact-roots lets clients use a local folder, and the ser
       403,
     );
     assert.match(message, /PERMISSION_DENIED/);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("the UI's upload writes only inside the server's artifact roots, whoever chose the run's location", async () => {
+  const s = await serve();
+  try {
+    // An s3 location is accepted (the client writes it), but the server does not write there for it; nor
+    // into a local folder a row names from before locations were checked.
+    const outside = join(s.dir, "outside");
+    const experiments = [
+      (await (await s.post("/api/2.0/mlflow/experiments/create", {
+        name: "s3",
+        artifact_location: "s3://other/exp",
+      }))
+        .json()).experiment_id,
+      await s.store.createExperiment("old", { artifactLocation: outside }),
+    ];
+    for (const experiment_id of experiments) {
+      const { run } = await (await s.post("/api/2.0/mlflow/runs/create", { experiment_id })).json();
+      const upload = await fetch(
+        `${s.base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${run.info.run_id}&path=eval.json`,
+        { method: "POST", body: "{}" },
+      );
+      const message = await refusal(upload, 403);
+      assert.match(
+        message,
+        new RegExp(
+          `^PERMISSION_DENIED: The server does not write the artifacts of run '${run.info.run_id}' to '`,
+        ),
+      );
+      assert.match(
+        message,
+        /Log the file from the client \(mlflow.log_artifact\), or start the server with --allowed-artifact-roots /,
+      );
+    }
+    assert.equal(await Deno.stat(outside).then(() => true, () => false), false);
   } finally {
     await s.close();
   }
