@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createRequestHandler, type RequestHandlerOptions } from "../../lib/server/mod.ts";
-import { SqliteStore } from "../../lib/tracking/mod.ts";
+import type { TrackingError } from "../../lib/errors.ts";
+import { RestStore, SqliteStore } from "../../lib/tracking/mod.ts";
 
 interface Served {
   dir: string;
@@ -71,6 +72,21 @@ Deno.test("a client cannot point an experiment at a local folder outside the ser
         );
       }
     }
+    // kmlf's own REST client says the refusal is not (only) about credentials.
+    const client = new RestStore(s.base, { env: () => undefined, maxRetries: 0 });
+    await assert.rejects(
+      client.createExperiment("via-client", { artifactLocation: outside }),
+      (error: TrackingError) => {
+        assert.equal(error.code, "PERMISSION_DENIED");
+        assert.match(error.message, /--allowed-artifact-roots/);
+        assert.match(
+          error.hint ?? "",
+          /if the server wants credentials, .*; otherwise its message says what it refused/,
+        );
+        return true;
+      },
+    );
+    await client.close();
     // Nothing was created, so no run can be made to write there.
     const search = await (await s.post("/api/2.0/mlflow/experiments/search", { max_results: 10 })).json();
     assert.deepEqual(search.experiments.map((e: { name: string }) => e.name), ["Default"]);
