@@ -14,6 +14,10 @@ export interface ServeArtifactsFlags {
   /** `--serve-artifacts` (true) / `--no-serve-artifacts` (false). */
   serveArtifacts?: boolean;
   artifactsOnly?: boolean;
+  /** `--allowed-artifact-roots`: comma-separated local folders clients may name as experiment locations. */
+  allowedArtifactRoots?: string;
+  /** `--cors-allowed-origins`: comma-separated origins whose pages may call the API (MLflow 3.5's flag). */
+  corsAllowedOrigins?: string;
 }
 
 /**
@@ -56,5 +60,16 @@ export function addServeArtifactsOptions(command: Command, defaultRoot: DefaultR
     .option(
       "--artifacts-only",
       "serve the mlflow-artifacts proxy alone, no tracking API (also $MLFLOW_ARTIFACTS_ONLY)",
+    )
+    .option(
+      "--allowed-artifact-roots <dirs>",
+      "comma-separated folders (or s3:// prefixes), besides the artifacts destination and the default " +
+        "artifact root, where clients may put a new experiment's local artifact_location and the server " +
+        "writes run artifacts (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
+    )
+    .option(
+      "--cors-allowed-origins <origins>",
+      "comma-separated origins (https://app.example, https://*.corp.example, * for any) whose web pages may " +
+        "change runs here besides the server's own (default: $MLFLOW_SERVER_CORS_ALLOWED_ORIGINS, else localhost ones)",
     );
 }

@@ -11,7 +11,7 @@
  */
 import { UsageError } from "../errors.ts";
 import { fileURLToPath, resolve } from "../path.ts";
-import { isRemoteDestination } from "../server/server_options.ts";
+import { ALLOWED_ARTIFACT_ROOTS_ENV, isRemoteDestination } from "../server/server_options.ts";
 import { parseTrackingUri } from "../tracking/stores/tracking_uri.ts";
 import type { ServeTrackingOptions } from "./serve_tracking.ts";
 import type { DefaultRootRule, ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
@@ -23,6 +23,10 @@ export interface ServeArtifactsSettings {
   artifactsDestination: string;
   /** Undefined: the store's own default. */
   defaultArtifactRoot?: string;
+  /** Absolute local folders clients may name as experiment artifact locations, besides the server's own. */
+  allowedArtifactRoots: string[];
+  /** `--cors-allowed-origins`, else MLFLOW_SERVER_CORS_ALLOWED_ORIGINS; undefined: the server's default. */
+  corsAllowedOrigins?: string;
 }
 
 /** How a command resolves the settings. */
@@ -72,6 +76,12 @@ export function resolveServeArtifacts(
       (ctx.defaultRoot === "mlflow-server"
         ? serverDefaultRoot(serveArtifacts, ctx.trackingUri, ctx.cwd)
         : undefined),
+    allowedArtifactRoots: (flags.allowedArtifactRoots ?? nonEmpty(env[ALLOWED_ARTIFACT_ROOTS_ENV]) ?? "")
+      .split(",").map((dir) => dir.trim()).filter((dir) => dir !== "")
+      .map((dir) =>
+        isRemoteDestination(dir) ? dir : /^file:/i.test(dir) ? fileURLToPath(dir) : resolve(ctx.cwd, dir)
+      ),
+    corsAllowedOrigins: flags.corsAllowedOrigins ?? nonEmpty(env.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS),
   };
 }
 

@@ -64,6 +64,10 @@ export interface ServeTrackingOptions {
   artifactsDestination: string;
   /** Artifact root for new experiments (`mlflow-artifacts:/` makes clients upload through the proxy). */
   defaultArtifactRoot?: string;
+  /** Local folders clients may name as experiment artifact locations, besides the server's own roots. */
+  allowedArtifactRoots?: string[];
+  /** Comma-separated origins whose pages may change runs (`--cors-allowed-origins`); default: localhost ones. */
+  corsAllowedOrigins?: string;
   /** `--static-prefix`: every route served under this path (`/mlflow`), checked by `checkStaticPrefix`. */
   staticPrefix?: string;
   /** `--no-serve-artifacts` / `--artifacts-only` (default: everything served). */
@@ -163,8 +167,14 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
     const server = await serverModule();
     return server.createRequestHandler(await prepared.open(), {
       artifactsDestination: options.artifactsDestination,
+      // The project's configured experiment location is the operator's choice too.
+      allowedArtifactRoots: [
+        ...(options.allowedArtifactRoots ?? []),
+        ...(options.experiment?.artifactLocation ? [options.experiment.artifactLocation] : []),
+      ],
       auth,
       allowedHosts,
+      corsAllowedOrigins: server.corsOriginsFrom(options.corsAllowedOrigins),
       mode: options.mode,
       ui: startPage ? server.uiWithStartPage(startPage) : undefined,
     });

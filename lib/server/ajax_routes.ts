@@ -8,6 +8,7 @@
 import { posix } from "../path.ts";
 import { mlflowError } from "../tracking/mod.ts";
 import { validateArtifactPathParam } from "./artifact_paths.ts";
+import { checkServerWritableRoot } from "./artifact_location_rule.ts";
 import { historyBulk } from "./metric_bulk.ts";
 import { readBodyLimited } from "./request_message.ts";
 import { jsonResponse } from "./responses.ts";
@@ -47,7 +48,9 @@ async function uploadArtifact(ctx: ServerContext, request: Request, url: URL): P
   });
   if (data.byteLength === 0) throw mlflowError("INVALID_PARAMETER_VALUE", "Request must specify data.");
   const run = await ctx.store.getRun(runId);
-  await ctx.artifactRepository(runArtifactRoot(run)).writeArtifact(path, data);
+  const root = runArtifactRoot(run);
+  checkServerWritableRoot(runId, root, ctx.artifactRoots);
+  await ctx.artifactRepository(root).writeArtifact(path, data);
   return new Response(null, { headers: { "content-type": "application/json" } });
 }
 

@@ -143,7 +143,8 @@ export function unquote(text: string): string {
  * MLflow's `validate_path_is_safe` for an artifact path sent by a client: percent-decoded until
  * stable, then refused with MLflow's `Invalid path` when it holds `#`, a `..` segment, is absolute
  * (POSIX, Windows drive or UNC, `file://`) — and, unlike MLflow on Linux, when it holds a backslash
- * or a NUL (a Windows separator and a byte no file name may hold). Returns the decoded path.
+ * or a NUL (a Windows separator, and a byte no file name may hold: that refusal names the path). Returns
+ * the decoded path.
  *
  * @example
  * ```ts
@@ -155,6 +156,15 @@ export function validateArtifactPathParam(rawPath: string): string {
   let path = decodeRepeatedly(rawPath);
   const invalid = () => mlflowError("INVALID_PARAMETER_VALUE", "Invalid path");
   if (path.includes("#")) throw invalid();
+  // MLflow fails on a NUL with a 500 (Python's "embedded null byte"): kmlf names the path and why.
+  if (path.includes("\0")) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid path: '${
+        JSON.stringify(path).slice(1, -1)
+      }' holds a NUL character (\\u0000), which no file name can hold`,
+    );
+  }
   const fileUri = path.match(/^file:(?:\/\/[^/]*)?(.*)$/is);
   if (fileUri) path = fileUri[1];
   if (

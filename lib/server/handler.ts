@@ -17,7 +17,9 @@ import {
   handleGetArtifact,
   localProxyDestination,
 } from "./artifact_routes.ts";
+import { artifactRootsOf } from "./artifact_location_rule.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
+import { DEFAULT_CORS_ORIGINS, judgeOrigin, withCorsHeaders } from "./cross_origin.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
 import { registryRoute } from "./registry_routes.ts";
@@ -76,12 +78,23 @@ export interface RequestHandlerOptions {
    * (`allowedHostsFor` in lib/allowed_hosts.ts).
    */
   allowedHosts?: readonly string[];
+  /**
+   * Origins (`*` patterns; `*` alone for any) whose pages may change runs here besides the server's own —
+   * other cross-origin writes are refused (`cross_origin.ts`). Default: localhost origins, as MLflow 3.5.
+   */
+  corsAllowedOrigins?: readonly string[];
   /** Largest JSON body accepted (bytes; default 16 MiB). */
   maxJsonBytes?: number;
   /** Largest artifact upload accepted (bytes; default 2 GiB), streamed to disk. */
   maxUploadBytes?: number;
   /** Longest silence between two pieces of a request body before the request fails with 408 (ms; default 120 s). */
   bodyIdleTimeoutMs?: number;
+  /**
+   * Folders (paths, `file://` URIs) or remote prefixes (`s3://bucket/prefix`), besides the artifacts
+   * destination and the store's default artifact root, where a client may put a new experiment's local
+   * artifact location and the server writes a run's artifacts (`--allowed-artifact-roots`).
+   */
+  allowedArtifactRoots?: readonly string[];
   /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
   cwd?: string;
   /** Serves the web UI's pages and assets (default: kmlf's embedded UI); undefined = not a UI path. */
@@ -165,6 +178,11 @@ export function createRequestHandler(
         ? join(Deno.cwd(), ".kmlf", "server")
         : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
     artifactRepository,
+    artifactRoots: artifactRootsOf([
+      artifactsDestination,
+      store.artifactRoot,
+      ...(options.allowedArtifactRoots ?? []),
+    ]),
     cwd: options.cwd ?? Deno.cwd(),
   };
   const redact = serverPathRedactor({
@@ -181,7 +199,8 @@ export function createRequestHandler(
   const serveArtifacts = options.mode?.serveArtifacts ?? true;
   const artifactsOnly = options.mode?.artifactsOnly ?? false;
 
-  return async (request) => {
+  const corsOrigins = options.corsAllowedOrigins ?? DEFAULT_CORS_ORIGINS;
+  const serve = async (request: Request): Promise<Response> => {
     setBodyIdleTimeout(request, bodyIdleMs);
     const url = new URL(request.url);
     // Routes match the path as sent, percent-decoded and not dot-normalised (as werkzeug routes):
@@ -298,5 +317,11 @@ export function createRequestHandler(
       if (answer.status >= 500) logError(serverErrorLine(request, answer.status, ref, error));
       return answer;
     }
+  };
+  return async (request) => {
+    // Before anything reads the body: a cross-site page's write is refused unread.
+    const { answer, allow } = judgeOrigin(request, corsOrigins);
+    if (answer) return answer;
+    return allow ? withCorsHeaders(await serve(request), allow) : await serve(request);
   };
 }

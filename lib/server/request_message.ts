@@ -139,15 +139,22 @@ export async function readRequestMessage(
 ): Promise<RequestMessage> {
   if (request.method === "GET" || request.method === "HEAD") return queryMessage(url.searchParams);
   const type = request.headers.get("content-type") ?? "";
-  const bytes = await readBodyLimited(request, maxBytes);
-  if (bytes.byteLength === 0) return request.method === "DELETE" ? queryMessage(url.searchParams) : {};
-  if ((request.method === "POST" || request.method === "PUT") && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw mlflowError(
+  const notJson = (request.method === "POST" || request.method === "PUT") &&
+    !/^application\/json\s*(;|$)/i.test(type);
+  const badType = () =>
+    mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid content type: '${type}'`,
       "send the request body as JSON with the header Content-Type: application/json",
     );
+  // A form or text/plain POST is what a cross-site page can send unasked: refused even with no body.
+  if (notJson && type !== "") {
+    await request.body?.cancel();
+    throw badType();
   }
+  const bytes = await readBodyLimited(request, maxBytes);
+  if (bytes.byteLength === 0) return request.method === "DELETE" ? queryMessage(url.searchParams) : {};
+  if (notJson) throw badType();
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(bytes));

@@ -6,6 +6,7 @@
 import type { ArtifactRepository, FileInfo, TrackingStore } from "../tracking/mod.ts";
 import type { MessageDesc, ProtoMessage } from "./request/proto_parse.ts";
 import type { Schema } from "./request/schema.ts";
+import type { ArtifactRoots } from "./artifact_location_rule.ts";
 
 /** Shared state of one server. */
 export interface ServerContext {
@@ -18,6 +19,11 @@ export interface ServerContext {
   proxyDestination: ProxyDestination;
   /** Server-private records (logged models), outside every tree the API can read or write. */
   stateDir: string;
+  /**
+   * The server's artifact roots (the destination, the store's default root, `--allowed-artifact-roots`):
+   * where a client may put an experiment's local location and the server writes (`artifact_location_rule.ts`).
+   */
+  artifactRoots: ArtifactRoots;
   /** The server's working directory: relative artifact locations resolve against it. */
   cwd: string;
 }

@@ -35,3 +35,8 @@ export function loopbackHostsFor(bindHost: string): string[] | undefined {
 export function isRemoteDestination(destination: string): boolean {
   return /^[a-zA-Z][a-zA-Z0-9+.-]+:\/\//.test(destination) && !/^file:/i.test(destination);
 }
+
+/** The flag of `kmlf server` / `kmlf mlflow ui` that lets clients name more local artifact locations. */
+export const ALLOWED_ARTIFACT_ROOTS_FLAG = "--allowed-artifact-roots";
+/** The environment variable behind {@link ALLOWED_ARTIFACT_ROOTS_FLAG} (comma-separated folders). */
+export const ALLOWED_ARTIFACT_ROOTS_ENV = "KMLF_ALLOWED_ARTIFACT_ROOTS";

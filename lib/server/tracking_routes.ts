@@ -22,6 +22,7 @@ import {
   validateMaxResults,
   type ViewType,
 } from "../tracking/mod.ts";
+import { checkClientArtifactLocation } from "./artifact_location_rule.ts";
 import { bulkIntervalHistory } from "./metric_bulk.ts";
 import { logModelHistory } from "./log_model.ts";
 import { runArtifactRoot } from "./run_artifact_root.ts";
@@ -132,9 +133,10 @@ function checkArtifactLocation(location: string): void {
 
 /** Every tracking RPC by path. */
 export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
-  "experiments/create": post("experiments/create", async ({ store, cwd }, m) => {
+  "experiments/create": post("experiments/create", async ({ store, cwd, artifactRoots }, m) => {
     const artifactLocation = resolveLocalLocation(m.str("artifact_location"), cwd);
     checkArtifactLocation(artifactLocation);
+    checkClientArtifactLocation(artifactLocation, artifactRoots);
     const experimentId = await store.createExperiment(m.str("name"), {
       artifactLocation: artifactLocation || undefined,
       tags: tagRecord(m),

@@ -157,7 +157,12 @@ export function httpError(method: string, url: string, status: number, text: str
   if (body && typeof body === "object" && typeof (body as { error_code?: unknown }).error_code === "string") {
     const error = errorFromWire(status, body);
     if (error.code !== "UNAUTHENTICATED" && error.code !== "PERMISSION_DENIED") return error;
-    return new TrackingError(error.code, error.message, { hint: CREDENTIALS_HINT });
+    // A 403 may be about something else than credentials (a kmlf server refusing a Host, an origin or an
+    // artifact location says so in its message).
+    const hint = error.code === "PERMISSION_DENIED"
+      ? `if the server wants credentials, ${CREDENTIALS_HINT}; otherwise its message says what it refused`
+      : CREDENTIALS_HINT;
+    return new TrackingError(error.code, error.message, { hint });
   }
   const snippet = text.trim().slice(0, 300);
   return mlflowError(

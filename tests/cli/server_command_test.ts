@@ -90,6 +90,32 @@ Deno.test("kmlf server serves a store until Ctrl-C, then stops cleanly", async (
   }
 });
 
+Deno.test("kmlf server takes --allowed-artifact-roots and MLFLOW_SERVER_CORS_ALLOWED_ORIGINS", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
+  try {
+    const server = await startKmlf(
+      ["server", "--port", "0", "--allowed-artifact-roots", "shared"],
+      dir,
+      [],
+      { MLFLOW_SERVER_CORS_ALLOWED_ORIGINS: "https://app.example" },
+    );
+    const create = (name: string, location: string, origin?: string) =>
+      fetch(`${server.url}/api/2.0/mlflow/experiments/create`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...(origin ? { origin } : {}) },
+        body: JSON.stringify({ name, artifact_location: location }),
+      }).then(async (r) => [r.status, (await r.json()).error_code]);
+    assert.deepEqual(await create("in", join(dir, "shared", "in")), [200, undefined]);
+    assert.deepEqual(await create("out", join(dir, "elsewhere")), [403, "PERMISSION_DENIED"]);
+    assert.deepEqual(await create("app", "s3://b/app", "https://app.example"), [200, undefined]);
+    // The setting replaces the localhost default.
+    assert.deepEqual(await create("lh", "s3://b/lh", "http://localhost:3000"), [403, "PERMISSION_DENIED"]);
+    assert.equal((await server.stop()).code, 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("MLFLOW_TRUNCATE_LONG_VALUES=false makes the server refuse over-long values; a non-boolean is a usage error", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-server-cli-" });
   try {

@@ -222,7 +222,11 @@ Deno.test("artifact roots: relative locations resolve against the server's cwd; 
   const store = SqliteStore.open(join(dir, "mlflow.db"), {
     artifactRoot: "http://tracking.example:5000/api/2.0/mlflow-artifacts/artifacts",
   });
-  const handle = createRequestHandler(store, { artifactsDestination: destination, cwd: join(dir, "cwd") });
+  const handle = createRequestHandler(store, {
+    artifactsDestination: destination,
+    cwd: join(dir, "cwd"),
+    allowedArtifactRoots: [join(dir, "cwd")],
+  });
   const post = (path: string, body: unknown) =>
     handle(
       new Request(BASE + path, {

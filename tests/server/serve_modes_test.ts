@@ -194,14 +194,19 @@ Deno.test("--no-serve-artifacts: a run kept behind the proxy is not read from it
     const local = await json(
       await fx.post("/api/2.0/mlflow/experiments/create", {
         name: "l",
-        artifact_location: join(fx.dir, "plain"),
+        artifact_location: join(fx.artifactsDestination, "plain"),
       }),
     );
     const { run: plain } = await json(
       await fx.post("/api/2.0/mlflow/runs/create", { experiment_id: local.experiment_id }),
     );
-    await Deno.mkdir(join(fx.dir, "plain", plain.info.run_id, "artifacts"), { recursive: true });
-    await Deno.writeTextFile(join(fx.dir, "plain", plain.info.run_id, "artifacts", "a.txt"), "local");
+    await Deno.mkdir(join(fx.artifactsDestination, "plain", plain.info.run_id, "artifacts"), {
+      recursive: true,
+    });
+    await Deno.writeTextFile(
+      join(fx.artifactsDestination, "plain", plain.info.run_id, "artifacts", "a.txt"),
+      "local",
+    );
     const served = await fx.get("/get-artifact", { run_id: plain.info.run_id, path: "a.txt" });
     assert.equal(served.status, 200);
     assert.equal(await served.text(), "local");

@@ -52,6 +52,14 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
       (/(^|[:-])nul([:-]|$)/.test(o.case) && is4xx(o.kmlf)),
   },
   {
+    name: "client-local-artifact-location",
+    why: "MLflow lets any client make an experiment's artifact location any local folder (which its server " +
+      "then writes to); kmlf refuses a local folder outside the server's artifact roots",
+    applies: (o) =>
+      o.kmlf.status === 403 && o.kmlf.errorCode === "PERMISSION_DENIED" &&
+      /is a local folder outside this server's artifact roots/.test(o.kmlf.message ?? ""),
+  },
+  {
     name: "int53",
     why: "MLflow keeps any int64; kmlf keeps steps and timestamps as exact doubles and refuses |n| > 2^53−1",
     applies: (o) => invalid400(o.kmlf, /kmlf stores integers up to/),

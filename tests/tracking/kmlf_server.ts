@@ -30,6 +30,8 @@ export async function startKmlfServer(
     artifactRoot?: (dir: string) => string;
     client?: RestStoreOptions;
     backend?: "sqlite" | "file";
+    /** Local folders clients may name as experiment locations (`--allowed-artifact-roots`). */
+    allowedArtifactRoots?: string[];
   } = {},
 ): Promise<KmlfServer> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-rest-server-" });
@@ -37,7 +39,10 @@ export async function startKmlfServer(
   const backend: TrackingStore = options.backend === "file"
     ? await FileStore.open(join(dir, "mlruns"), { artifactRoot })
     : SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot });
-  const handler = createRequestHandler(backend, { artifactsDestination: join(dir, "mlartifacts") });
+  const handler = createRequestHandler(backend, {
+    artifactsDestination: join(dir, "mlartifacts"),
+    allowedArtifactRoots: options.allowedArtifactRoots,
+  });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   const url = `http://127.0.0.1:${server.addr.port}`;
   const store = new RestStore(url, { env: () => undefined, ...options.client });

@@ -10,7 +10,12 @@ import { runStoreContract, type StoreFactory } from "./store_contract.ts";
 
 function restOverServer(artifactRoot?: (dir: string) => string): StoreFactory {
   return async () => {
-    const server = await startKmlfServer({ artifactRoot, client: { maxRetries: 1, backoffMs: 1 } });
+    // The contract names a custom local experiment location, which a server takes only when allowed.
+    const server = await startKmlfServer({
+      artifactRoot,
+      client: { maxRetries: 1, backoffMs: 1 },
+      allowedArtifactRoots: ["/tmp/custom-artifacts"],
+    });
     return { store: server.store, dispose: () => server.close() };
   };
 }

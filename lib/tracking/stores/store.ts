@@ -181,6 +181,11 @@ export interface TrackingStore {
   /** Permanent deletes for `kmlf gc` (MLflow's `_hard_delete_run`…); undefined for REST, which has none. */
   readonly hardDeletes?: HardDeletes;
 
+  /**
+   * Where new experiments keep artifacts when none is given (`<root>/<experiment id>`); undefined for a
+   * store that does not choose (REST).
+   */
+  readonly artifactRoot?: string;
   /** The artifact repository serving an artifact URI of this store (a run's `artifactUri`). */
   getArtifactRepository(artifactUri: string): ArtifactRepository;
   /** Releases connections and file handles. Further calls fail. */
