@@ -138,6 +138,7 @@ function jobOf(node: Node): NodeJob {
     outputs: [...node.outputs],
     inputBinding: node.inputBinding,
     outputBinding: node.outputBinding,
+    source: node.source,
   };
 }
 
