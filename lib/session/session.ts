@@ -172,6 +172,32 @@ export class KmlfSession {
       hooks?: boolean;
     } = {},
   ): Promise<Catalog> {
+    if (options.hooks === false) return (await this.#buildCatalog(options)).catalog;
+    return await this.#catalogWithHooks(options, await this.contextCreated());
+  }
+
+  // Builds a catalog and fires afterCatalogCreated with `hooks` (the context's catalog does not wait for
+  // afterContextCreated to end: a hook of it may read `context.catalog`, as in Kedro).
+  async #catalogWithHooks(
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
+    hooks: HookManager,
+  ): Promise<Catalog> {
+    const { catalog, conf, creds, params } = await this.#buildCatalog(options);
+    await hooks.call("afterCatalogCreated", {
+      catalog,
+      confCatalog: conf.data,
+      confCreds: creds.data,
+      parameters: params.data,
+      saveVersion: this.runId,
+      loadVersions: options.loadVersions ?? {},
+    });
+    return catalog;
+  }
+
+  // The catalog from catalog config, credentials and parameters, and those configs.
+  async #buildCatalog(
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
+  ) {
     const [conf, creds, params] = await Promise.all([
       this.config.get("catalog"),
       this.config.get("credentials"),
@@ -186,17 +212,7 @@ export class KmlfSession {
       used: options.used,
     });
     catalog.addParameters(params.data);
-    if (options.hooks === false) return catalog;
-    const hooks = await this.contextCreated();
-    await hooks.call("afterCatalogCreated", {
-      catalog,
-      confCatalog: conf.data,
-      confCreds: creds.data,
-      parameters: params.data,
-      saveVersion: this.runId,
-      loadVersions: options.loadVersions ?? {},
-    });
-    return catalog;
+    return { catalog, conf, creds, params };
   }
 
   /** All registered pipeline names (no module imports). */
@@ -314,14 +330,22 @@ export class KmlfSession {
    * @ignore
    */
   private async hookContext(): Promise<HookContext> {
-    return {
+    const context = {
       projectPath: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
       runId: this.runId,
       params: await this.parameters(),
-      loadConfig: async (type) => (await this.config.get(type)).data,
+      loadConfig: async (type: string) => (await this.config.get(type)).data,
+      configLoader: this.config,
     };
+    // Kedro's `context.catalog` property: a new catalog per read. Not enumerable, so that printing or
+    // serializing the context builds none.
+    const hooks = () => this.hookManager();
+    return Object.defineProperty(context, "catalog", {
+      get: () => hooks().then((manager) => this.#catalogWithHooks({}, manager)),
+      enumerable: false,
+    }) as unknown as HookContext;
   }
 
   // What a run needs of the session (session_run.ts).

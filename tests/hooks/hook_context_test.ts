@@ -45,3 +45,65 @@ Deno.test("afterContextCreated reads parameters and a config type (Kedro's Spark
     await Deno.remove(root, { recursive: true });
   }
 });
+
+// Kedro hook code that reads the context's config loader and catalog, ported to kmlf.
+const CONTEXT_HOOKS = `import type { Hooks, HookContext } from "kmlf";
+export const seen: unknown[] = [];
+let saved: HookContext | undefined;
+export const hooks: Hooks = {
+  async afterContextCreated({ context }) {
+    saved = context;
+    seen.push(["keys", Object.keys(context).sort(), JSON.parse(JSON.stringify(context)).catalog]);
+    const { data, files } = await context.configLoader.get("spark");
+    seen.push(["configLoader", context.configLoader.env, context.configLoader.baseEnv, data, files.length]);
+    const first = await context.catalog; // Kedro: context.catalog inside after_context_created
+    const second = await context.catalog;
+    seen.push(["catalogs", first === second, first.names(), await first.load("params:model")]);
+  },
+  afterCatalogCreated({ catalog, saveVersion }) {
+    seen.push(["afterCatalogCreated", catalog.names().includes("companies"), saveVersion]);
+  },
+  async beforePipelineRun({ catalog }) {
+    const again = await saved!.catalog;
+    seen.push(["later", again === catalog, again.names().includes("companies")]);
+  },
+};
+`;
+
+Deno.test("afterContextCreated's context has Kedro's config_loader and catalog: every catalog read builds one and fires afterCatalogCreated", async () => {
+  const root = await writeProject({
+    "kmlf.yml": "name: ctx\nhooks: [./hooks.ts#hooks]\n",
+    "deno.json": JSON.stringify({ imports: { kmlf: new URL("../../mod.ts", import.meta.url).href } }),
+    "hooks.ts": CONTEXT_HOOKS,
+    "conf/base/spark.yml": "spark.master: local[*]\n",
+    "conf/local/spark.yml": "spark.driver.memory: 4g\n",
+    "conf/base/parameters.yml": "model:\n  lr: 0.1\n",
+    "conf/base/catalog.yml": "companies:\n  type: json.JSONDataset\n  filepath: data/companies.json\n",
+    "data/companies.json": "[]\n",
+    "pipelines/p.yml":
+      "nodes:\n  - name: n\n    func: ./nodes.ts#id\n    inputs: [companies, params:model]\n    outputs: out\n",
+    "pipelines/nodes.ts": "export const id = (c: unknown, m: unknown) => [c, m];\n",
+  });
+  try {
+    const session = await KmlfSession.create({ projectRoot: root, runtimeParams: { model: { lr: 0.5 } } });
+    await session.run({ pipelineNames: "p" });
+    const { seen } = await import(new URL(`file://${root}/hooks.ts`).href);
+    const id = session.runId;
+    assert.deepEqual(seen, [
+      [
+        "keys",
+        ["configLoader", "env", "loadConfig", "params", "projectName", "projectPath", "runId"],
+        undefined,
+      ],
+      ["configLoader", "local", "base", { "spark.master": "local[*]", "spark.driver.memory": "4g" }, 2],
+      ["afterCatalogCreated", true, id],
+      ["afterCatalogCreated", true, id],
+      ["catalogs", false, ["companies", "parameters", "params:model", "params:model.lr"], { lr: 0.5 }],
+      ["afterCatalogCreated", true, id], // the run's own catalog
+      ["afterCatalogCreated", true, id], // read from beforePipelineRun: a new one again
+      ["later", false, true],
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
