@@ -10,7 +10,9 @@
  * class arrives as its nearest such ancestor, with its own `name` — the message, stack and `cause`
  * chain, an AggregateError's `errors`, and every own enumerable field whose value structured clone copies
  * (nested errors included). What cannot cross: fields holding functions, symbols or class instances
- * (left out), identity (`error === thrown` holds only in one thread), and nesting deeper than 4 levels.
+ * (left out), identity (`error === thrown` holds only in one thread), and nesting deeper than 4 levels. An
+ * error escaping a node's promise chain (a timer's throw) is rebuilt at once, without importing a module:
+ * a custom class arrives there as its nearest known ancestor.
  * A thrown non-Error value crosses as it is when it is plain data (a symbol as one with its description),
  * else as an object that prints as it did.
  *

@@ -50,5 +50,3 @@ export type FromWorker =
 export const STDOUT_CONSOLE_METHODS = ["log", "info", "debug", "dir", "dirxml", "table"] as const;
 /** One of {@link STDOUT_CONSOLE_METHODS}. */
 export type ConsoleMethod = typeof STDOUT_CONSOLE_METHODS[number];
-
-export { fromWire, toWire, type WireError } from "./wire_error.ts";
