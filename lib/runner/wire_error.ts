@@ -9,12 +9,12 @@
  * custom class exported by a node module (the main thread imports the same module); any other custom
  * class arrives as its nearest such ancestor, with its own `name` — the message, stack and `cause`
  * chain, an AggregateError's `errors`, and every own enumerable field whose value structured clone copies
- * (nested errors included). What cannot cross: fields holding functions, symbols or class instances
- * (left out), identity (`error === thrown` holds only in one thread), and nesting deeper than 4 levels. An
- * error escaping a node's promise chain (a timer's throw) is rebuilt at once, without importing a module:
- * a custom class arrives there as its nearest known ancestor.
- * A thrown non-Error value crosses as it is when it is plain data (a symbol as one with its description),
- * else as an object that prints as it did.
+ * (nested errors included). What cannot cross: fields holding functions, symbols or class instances, and
+ * getters (left out), identity (`error === thrown` holds only in one thread), and nesting deeper than 4
+ * levels. An error escaping a node's promise chain (a timer's throw) is rebuilt at once, without importing
+ * a module: a custom class arrives there as its nearest known ancestor. A thrown non-Error value crosses
+ * as it is when it is plain data (a symbol as one with its description), else as an object that prints
+ * as it did.
  *
  * @module
  */
@@ -137,7 +137,10 @@ export function toWire(error: unknown, findClass?: ClassFinder, depth = 0): Wire
   }
   for (const key of Object.keys(error)) {
     if (key === "errors" && wire.errors) continue;
-    const value = (error as unknown as Record<string, unknown>)[key];
+    // Data fields only: a getter is not called (it may throw, and this runs while reporting a failure).
+    const field = Object.getOwnPropertyDescriptor(error, key);
+    if (!field || !("value" in field)) continue;
+    const value = field.value;
     if (value instanceof Error) (wire.errorProps ??= {})[key] = nested(value);
     else if (!inspectCrossing(value, { transfer: false }).problem) (wire.props ??= {})[key] = value;
   }

@@ -104,3 +104,16 @@ Deno.test("a custom class comes back as itself when its module is given; thrown 
   assert.equal(typeof cross(Symbol("s")), "symbol");
   assert.equal(cross(undefined), undefined);
 });
+
+Deno.test("a field the wire cannot copy is left out, and a getter is not called", () => {
+  const error = Object.defineProperty(new Error("x"), "risky", {
+    get() {
+      throw new Error("getter ran");
+    },
+    enumerable: true,
+  });
+  Object.assign(error, { fn: () => 1, at: new Date(0), rows: [1, 2] });
+  const crossed = cross(error) as Error & Record<string, unknown>;
+  assert.deepEqual(Object.keys(crossed), ["at", "rows"]);
+  assert.deepEqual(crossed.at, new Date(0));
+});
