@@ -14,7 +14,7 @@ import { fileURLToPath } from "../path.ts";
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
 import { type FromWorker, type NodeJob, STDOUT_CONSOLE_METHODS, type ToWorker } from "./worker_protocol.ts";
-import { exportedClassFinder, fromWire, toWire } from "./wire_error.ts";
+import { exportedClassFinder, fromWire, NODE_SOURCE, toWire } from "./wire_error.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 // The imported ones: a custom error class a node throws is named by the module exporting it.
@@ -141,7 +141,7 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
       `Cannot import ${path} in a worker of the parallel runner (node "${job.name}"): ${failure.reason}`,
       {
         cause: failure.cause,
-        source: job.source,
+        source: NODE_SOURCE,
         userCode: failure.userCode,
         hint:
           `${failure.hint}; it imported on the main thread, so look for code that runs only in a worker ` +
@@ -155,12 +155,13 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
       "runner/worker-import",
       `Export "${job.exportName}" of ${job.url} is not a function in a worker (node "${job.name}")`,
       {
-        source: job.source,
+        source: NODE_SOURCE,
         hint: "export the function directly, not something computed from main-thread state",
       },
     );
   }
-  const node = new Node({ ...job, func: func as (...args: unknown[]) => unknown });
+  // Its errors are located on the main thread (NODE_SOURCE), where the pipeline's YAML is.
+  const node = new Node({ ...job, func: func as (...args: unknown[]) => unknown, source: NODE_SOURCE });
   return await node.run(inputs);
 }
 

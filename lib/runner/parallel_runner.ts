@@ -138,7 +138,6 @@ function jobOf(node: Node): NodeJob {
     outputs: [...node.outputs],
     inputBinding: node.inputBinding,
     outputBinding: node.outputBinding,
-    source: node.source,
   };
 }
 

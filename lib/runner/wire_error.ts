@@ -29,6 +29,7 @@ import {
   PipelineDefinitionError,
   RunError,
   RunInterruptedError,
+  type SourceLocation,
   TrackingError,
   UsageError,
 } from "../errors.ts";
@@ -98,6 +99,17 @@ const NAME_BY_CLASS = new Map(KNOWN_CLASSES.map(([name, c]) => [c, name]));
 const MAX_DEPTH = 4;
 
 /**
+ * Where the worker's copy of a node says it is declared: the main thread puts the node's real location
+ * in its place ({@link fromWire}'s `nodeSource`), so only a failure pays for locating it in the YAML.
+ *
+ * @example
+ * ```ts
+ * new Node({ ...job, func, source: NODE_SOURCE });
+ * ```
+ */
+export const NODE_SOURCE: SourceLocation = Object.freeze({ file: "<kmlf: where the node is declared>" });
+
+/**
  * Flattens any thrown value; `findClass` names the module exporting a custom error class.
  *
  * @example
@@ -149,15 +161,19 @@ export function toWire(error: unknown, findClass?: ClassFinder, depth = 0): Wire
 
 /**
  * Rebuilds an error from the wire with its class (see the module doc); `classes` holds the custom classes
- * {@link loadClasses} imported. A thrown non-Error value comes back as itself, or as an object that
+ * {@link loadClasses} imported, `nodeSource` locates the node that failed ({@link NODE_SOURCE}). A thrown non-Error value comes back as itself, or as an object that
  * prints as it did.
  *
  * @example
  * ```ts
- * const error = fromWire(message.error, await loadClasses(message.error, modules));
+ * const error = fromWire(message.error, await loadClasses(message.error, modules), () => node.source);
  * ```
  */
-export function fromWire(wire: WireError, classes?: ReadonlyMap<string, unknown>): unknown {
+export function fromWire(
+  wire: WireError,
+  classes?: ReadonlyMap<string, unknown>,
+  nodeSource?: () => SourceLocation | undefined,
+): unknown {
   if (wire.hasThrown) return wire.thrown;
   if (wire.symbol) {
     const { description, registered } = wire.symbol;
@@ -168,14 +184,15 @@ export function fromWire(wire: WireError, classes?: ReadonlyMap<string, unknown>
   const Class = (typeof ref === "function" ? ref : CLASS_BY_NAME.get(wire.base ?? "") ?? Error) as
     & NewableFunction
     & { prototype: Error };
-  const cause = wire.cause ? fromWire(wire.cause, classes) : undefined;
+  const rebuild = (w: WireError) => fromWire(w, classes, nodeSource);
+  const cause = wire.cause ? rebuild(wire.cause) : undefined;
   const hasCause = wire.cause !== undefined || wire.undefinedCause;
   // A real Error object (stack, inspection) with the class's prototype, without running its constructor,
   // which may need arguments the wire does not have, or do work.
   const error = Reflect.construct(Error, [wire.message, ...(hasCause ? [{ cause }] : [])], Class) as Error;
   if (wire.stack !== undefined) error.stack = wire.stack;
   if (wire.errors) {
-    const members = wire.errors.map((e) => fromWire(e, classes));
+    const members = wire.errors.map(rebuild);
     const enumerable = Class === KmlfAggregateError || Class.prototype instanceof KmlfAggregateError;
     Object.defineProperty(error, "errors", {
       value: members,
@@ -184,10 +201,11 @@ export function fromWire(wire: WireError, classes?: ReadonlyMap<string, unknown>
       enumerable,
     });
   }
-  for (const [key, value] of Object.entries(wire.props ?? {})) define(error, key, value);
-  for (const [key, value] of Object.entries(wire.errorProps ?? {})) {
-    define(error, key, fromWire(value, classes));
+  for (const [key, value] of Object.entries(wire.props ?? {})) {
+    const located = key === "source" && (value as SourceLocation | undefined)?.file === NODE_SOURCE.file;
+    define(error, key, located ? nodeSource?.() : value);
   }
+  for (const [key, value] of Object.entries(wire.errorProps ?? {})) define(error, key, rebuild(value));
   if (error.name !== wire.name) {
     Object.defineProperty(error, "name", { value: wire.name, writable: true, configurable: true });
   }

@@ -198,7 +198,7 @@ export class WorkerPool {
         return;
       case "failed":
         if (!current) return;
-        this.#rebuild(message.error).then((error) => {
+        this.#rebuild(message.error, current.node).then((error) => {
           if (slot.job === current) this.#settle(slot, error);
         });
         return;
@@ -239,8 +239,8 @@ export class WorkerPool {
       }
       case "escaped": {
         // At once (no class import to wait for): the worker is retired before it takes another node.
-        const cause = fromWire(message.error);
         const node = current?.node ?? slot.last;
+        const cause = fromWire(message.error, undefined, () => node?.source);
         const text = cause instanceof Error ? cause.message : describeThrown(cause);
         const earlier = current && slot.previous
           ? `; it may come from "${slot.previous.name}", which ran before`
@@ -291,8 +291,8 @@ export class WorkerPool {
   }
 
   // The error a node threw, with its class even when a node module defines it (wire_error.ts).
-  async #rebuild(wire: WireError): Promise<unknown> {
-    return fromWire(wire, await loadClasses(wire, this.#modules));
+  async #rebuild(wire: WireError, node: Node): Promise<unknown> {
+    return fromWire(wire, await loadClasses(wire, this.#modules), () => node.source);
   }
 
   #settle(slot: PoolWorker, error: unknown): void {

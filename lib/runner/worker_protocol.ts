@@ -1,7 +1,6 @@
 /**
  * Messages between the parallel runner and its workers; errors travel as plain data (wire_error.ts).
  */
-import type { SourceLocation } from "../errors.ts";
 import type { InputBinding, OutputBinding } from "../pipeline/node.ts";
 import type { WireError } from "./wire_error.ts";
 
@@ -16,8 +15,6 @@ export interface NodeJob {
   outputs: string[];
   inputBinding: InputBinding;
   outputBinding: OutputBinding;
-  /** Where the node is declared: the errors the worker's copy of the node raises are located there. */
-  source?: SourceLocation;
 }
 
 /** Main thread → worker. `lazy` lists, per partitioned input, the partition ids the node may load. */
