@@ -19,7 +19,9 @@ export interface NamespaceInterruption {
 }
 
 /**
- * Every interruption, in Kedro's order (the node order, then each node's parents).
+ * The interrupted namespaces, each once (with the first interruption Kedro would warn of: in node order,
+ * then each node's parents). Kedro warns for every re-entry; one warning per namespace says the same, and
+ * keeps the check linear in the nodes where a path re-enters many times.
  *
  * @example
  * ```ts
@@ -29,38 +31,41 @@ export interface NamespaceInterruption {
  */
 export function namespaceInterruptions(pipeline: Pipeline): NamespaceInterruption[] {
   if (!pipeline.nodes.some((n) => n.namespace)) return [];
-  const found: NamespaceInterruption[] = [];
-  // For each node: the namespaces left on some path to it, and the nodes that left them.
-  const seenBy = new Map<Node, Map<string, Set<Node>>>();
+  const found = new Map<string, NamespaceInterruption>();
+  // For each node: the namespaces left on some path to it, and the first node that left each (the start
+  // of the path Kedro reports; it keeps them all, only ever reading the first).
+  const seenBy = new Map<Node, Map<string, Node>>();
   for (const node of pipeline.nodes) {
-    const visited = new Map<string, Set<Node>>();
+    const visited = new Map<string, Node>();
     const current = node.namespace ?? "";
     for (const parent of pipeline.dependencies(node)) {
       const last = parent.namespace ?? "";
       const seen = seenBy.get(parent)!;
       const interrupted = prefixes(current).find((ns) => seen.has(ns));
       // Not when the parent is inside it: its own interruption was reported at the parent already.
-      if (interrupted !== undefined && !`${last}.`.startsWith(`${interrupted}.`)) {
-        const start = seen.get(interrupted)!.values().next().value!;
-        const path = shortestPath(pipeline, start, node);
-        found.push({
+      if (
+        interrupted !== undefined && !found.has(interrupted) && !`${last}.`.startsWith(`${interrupted}.`)
+      ) {
+        const path = shortestPath(pipeline, seen.get(interrupted)!, node);
+        found.set(interrupted, {
           namespace: interrupted,
           interruptedBy: path.slice(0, -1).map((n) => n.name),
           reentry: node,
         });
       }
-      for (const [ns, nodes] of seen) addAll(visited, ns, nodes);
+      for (const [ns, first] of seen) if (!visited.has(ns)) visited.set(ns, first);
       // Leaving `last` (not for a child namespace): it and its prefixes this node is not in are left.
       if (last && current !== last && !current.startsWith(`${last}.`)) {
         for (const prefix of prefixes(last)) {
           // On a dot boundary (Kedro's plain startswith takes "ab" for inside "a").
-          if (current !== prefix && !current.startsWith(`${prefix}.`)) addAll(visited, prefix, [node]);
+          const inside = current === prefix || current.startsWith(`${prefix}.`);
+          if (!inside && !visited.has(prefix)) visited.set(prefix, node);
         }
       }
     }
     seenBy.set(node, visited);
   }
-  return found;
+  return [...found.values()];
 }
 
 /**
@@ -92,12 +97,6 @@ function prefixes(namespace: string): string[] {
   if (!namespace) return [];
   const parts = namespace.split(".");
   return parts.map((_, i) => parts.slice(0, i + 1).join("."));
-}
-
-function addAll(map: Map<string, Set<Node>>, key: string, nodes: Iterable<Node>): void {
-  let set = map.get(key);
-  if (!set) map.set(key, set = new Set());
-  for (const n of nodes) set.add(n);
 }
 
 // Breadth-first, as Kedro's `_shortest_path`.

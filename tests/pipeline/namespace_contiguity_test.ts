@@ -27,6 +27,17 @@ Deno.test("an interrupted namespace is reported once, with the nodes that interr
     ]),
     [["ns1", ["node2"]]],
   );
+  // Re-entered twice: one report, the first (Kedro warns twice, with different paths).
+  assert.deepEqual(
+    interruptions([
+      n("A", "B", "a", "ns"),
+      n("B", "C", "b"),
+      n("C", "D", "c", "ns"),
+      n("D", "E", "d"),
+      n("E", "F", "e", "ns"),
+    ]),
+    [["ns", ["b"]]],
+  );
   const complex = interruptions([
     n("A", "B", "node1", "ns1"),
     n("C", "D", "node2", "ns1.child.grandchild"),
