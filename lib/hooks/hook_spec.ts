@@ -99,9 +99,15 @@ export type HookContext = {
   env: string;
   /** The id of the run being prepared (see {@link RunParams.runId}). */
   runId: string;
-  /** The merged parameters, runtime params included (Kedro's `context.params`). */
-  params: Record<string, unknown>;
-  /** One config type (`"spark"` reads `conf/<env>/spark*.yml`), environments merged and interpolated. */
+  /**
+   * The merged parameters, runtime params included (Kedro's `context.params`): a new copy on every read,
+   * so changing it changes nothing of the run (in Kedro too).
+   */
+  readonly params: Record<string, unknown>;
+  /**
+   * One config type (`"spark"` reads `conf/<env>/spark*.yml`), environments merged and interpolated; a
+   * copy, as is `configLoader.get(type).data`.
+   */
   loadConfig(type: string): Promise<Record<string, unknown>>;
   /** The session's config loader (Kedro's `context.config_loader`); see {@link HookConfigLoader}. */
   readonly configLoader: HookConfigLoader;

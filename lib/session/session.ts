@@ -7,6 +7,7 @@ import type { CatalogConfig, CatalogWarning, DatasetRegistry } from "../catalog/
 import { Catalog } from "../catalog/catalog.ts";
 import { generateVersion } from "../catalog/versioning.ts";
 import {
+  clonePlain,
   ConfigLoader,
   type LoadedConfig,
   loadProjectSettings,
@@ -183,11 +184,12 @@ export class KmlfSession {
     hooks: HookManager,
   ): Promise<Catalog> {
     const { catalog, conf, creds, params } = await this.#buildCatalog(options);
+    // Copies, as Kedro's are fresh loads: a hook changing them must not change the next catalog built.
     await hooks.call("afterCatalogCreated", {
       catalog,
-      confCatalog: conf.data,
-      confCreds: creds.data,
-      parameters: params.data,
+      confCatalog: clonePlain(conf.data),
+      confCreds: clonePlain(creds.data),
+      parameters: clonePlain(params.data),
       saveVersion: this.runId,
       loadVersions: options.loadVersions ?? {},
     });
@@ -330,14 +332,23 @@ export class KmlfSession {
    * @ignore
    */
   private async hookContext(): Promise<HookContext> {
+    const params = await this.parameters();
+    // What a hook reads is a copy, as Kedro's are fresh loads: changing it changes nothing of the run.
+    const get = async (type: string) => {
+      const loaded = await this.config.get(type);
+      return { ...loaded, data: clonePlain(loaded.data) };
+    };
     const context = {
       projectPath: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
       runId: this.runId,
-      params: await this.parameters(),
-      loadConfig: async (type: string) => (await this.config.get(type)).data,
-      configLoader: this.config,
+      // Kedro's `context.params` property: the parameters anew on every read.
+      get params() {
+        return clonePlain(params);
+      },
+      loadConfig: async (type: string) => (await get(type)).data,
+      configLoader: { env: this.config.env, baseEnv: this.config.baseEnv, get },
     };
     // Kedro's `context.catalog` property: a new catalog per read. Not enumerable, so that printing or
     // serializing the context builds none.

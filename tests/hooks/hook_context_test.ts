@@ -107,3 +107,45 @@ Deno.test("afterContextCreated's context has Kedro's config_loader and catalog: 
     await Deno.remove(root, { recursive: true });
   }
 });
+
+// A hook changing what it read, as Kedro code may (Kedro's context.params is a fresh dict on every read).
+const MUTATING_HOOKS = `import type { Hooks } from "kmlf";
+export const hooks: Hooks = {
+  async afterContextCreated({ context }) {
+    (context.params.model as { lr: number }).lr = 9;
+    ((await context.loadConfig("parameters")).model as { lr: number }).lr = 8;
+    ((await context.configLoader.get("parameters")).data.model as { lr: number }).lr = 7;
+  },
+  afterCatalogCreated({ parameters, confCatalog }) {
+    (parameters.model as { lr: number }).lr = 6;
+    delete confCatalog.companies;
+  },
+};
+`;
+
+Deno.test("what hooks read of the context and the catalog config are copies: changing them changes nothing of the run", async () => {
+  const root = await writeProject({
+    "kmlf.yml": "name: ctx\nhooks: [./hooks.ts#hooks]\n",
+    "deno.json": JSON.stringify({ imports: { kmlf: new URL("../../mod.ts", import.meta.url).href } }),
+    "hooks.ts": MUTATING_HOOKS,
+    "conf/local/.keep": "",
+    "conf/base/parameters.yml": "model:\n  lr: 0.1\n",
+    "conf/base/catalog.yml": "companies:\n  type: json.JSONDataset\n  filepath: data/companies.json\n",
+    "data/companies.json": "[]\n",
+    "pipelines/p.yml":
+      "nodes:\n  - name: n\n    func: ./nodes.ts#pair\n    inputs: [companies, params:model]\n" +
+      "    outputs: out\n",
+    "pipelines/nodes.ts": "export const pair = (c: unknown, m: unknown) => [c, m];\n",
+  });
+  try {
+    const session = await KmlfSession.create({ projectRoot: root });
+    const result = await session.run({ pipelineNames: "p" });
+    assert.deepEqual(await result.outputs.out.load(), [[], { lr: 0.1 }]);
+    // The next catalog (a script's, or context.catalog) is built from the config as written.
+    const catalog = await session.catalog();
+    assert.ok(catalog.names().includes("companies"));
+    assert.deepEqual(await catalog.load("params:model"), { lr: 0.1 });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
