@@ -1,12 +1,5 @@
 /** A node: one TypeScript function bound to named input and output datasets. */
-import {
-  describeThrown,
-  KmlfError,
-  NodeError,
-  NOT_AN_ERROR,
-  type SourceLocation,
-  thrownMessage,
-} from "../errors.ts";
+import { KmlfError, NodeError, NOT_AN_ERROR, type SourceLocation, thrownMessage } from "../errors.ts";
 
 /** How a node's inputs become function arguments. */
 export type InputBinding =
