@@ -321,8 +321,8 @@ export class KmlfSession {
       projectRoot: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
-      loadConfig: (type) => this.config.get(type),
-      loadCredentials: async () => (await this.config.get("credentials")).data,
+      loadConfig: (type) => this.#configCopy(type),
+      loadCredentials: async () => (await this.#configCopy("credentials")).data,
       pipelineNames: () => ["__default__", ...pipelineNames(this.settings.pipelinesDir)],
     };
   }
@@ -333,11 +333,7 @@ export class KmlfSession {
    */
   private async hookContext(): Promise<HookContext> {
     const params = await this.parameters();
-    // What a hook reads is a copy, as Kedro's are fresh loads: changing it changes nothing of the run.
-    const get = async (type: string) => {
-      const loaded = await this.config.get(type);
-      return { ...loaded, data: clonePlain(loaded.data) };
-    };
+    const get = (type: string) => this.#configCopy(type);
     const context = {
       projectPath: this.settings.root,
       projectName: this.settings.name,
@@ -357,6 +353,13 @@ export class KmlfSession {
       get: () => hooks().then((manager) => this.#catalogWithHooks({}, manager)),
       enumerable: false,
     }) as unknown as HookContext;
+  }
+
+  // One config type as hooks and plugins read it: a copy, as Kedro's are fresh loads, so that changing it
+  // changes nothing of the run.
+  async #configCopy(type: string): Promise<LoadedConfig> {
+    const loaded = await this.config.get(type);
+    return { ...loaded, data: clonePlain(loaded.data) };
   }
 
   // What a run needs of the session (session_run.ts).

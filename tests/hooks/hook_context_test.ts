@@ -3,7 +3,7 @@
  * included) and any config type, environments merged — Kedro's pyspark starter reads `spark.yml` there.
  */
 import assert from "node:assert/strict";
-import { KmlfSession } from "../../mod.ts";
+import { KmlfSession, type Plugin } from "../../mod.ts";
 import { writeProject } from "../models/model_helpers.ts";
 
 // Kedro's SparkHooks, as a kmlf project hook.
@@ -138,7 +138,15 @@ Deno.test("what hooks read of the context and the catalog config are copies: cha
     "pipelines/nodes.ts": "export const pair = (c: unknown, m: unknown) => [c, m];\n",
   });
   try {
-    const session = await KmlfSession.create({ projectRoot: root });
+    // A plugin reading config (its context's loadConfig) and changing it, too.
+    const plugin: Plugin = {
+      name: "tinkering",
+      async hooks(context) {
+        ((await context.loadConfig("parameters")).data.model as { lr: number }).lr = 5;
+        return {};
+      },
+    };
+    const session = await KmlfSession.create({ projectRoot: root, plugins: [plugin] });
     const result = await session.run({ pipelineNames: "p" });
     assert.deepEqual(await result.outputs.out.load(), [[], { lr: 0.1 }]);
     // The next catalog (a script's, or context.catalog) is built from the config as written.
