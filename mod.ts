@@ -99,6 +99,7 @@ export {
 export {
   type HOOK_NAMES,
   type HookArgs,
+  type HookConfigLoader,
   type HookContext,
   HookManager,
   type HookName,

@@ -287,6 +287,20 @@ export function describeThrown(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : Deno.inspect(value, { depth: 3, colors: false });
 }
 
+/**
+ * What a thrown value says, for "… failed: <it>" messages: an Error's message, else `it threw <the value>`
+ * (never "[object Object]").
+ *
+ * @example
+ * ```ts
+ * thrownMessage(new Error("boom")); // "boom"
+ * thrownMessage({ code: 42 });      // "it threw { code: 42 }"
+ * ```
+ */
+export function thrownMessage(value: unknown): string {
+  return value instanceof Error ? value.message : `it threw ${describeThrown(value)}`;
+}
+
 /** `file:line:col (keyPath)`, with the file relative to `relativeTo` when it is inside it. */
 export function formatLocation(source: SourceLocation | undefined, relativeTo?: string): string {
   if (!source) return "";

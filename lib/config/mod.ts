@@ -18,6 +18,6 @@ export {
 } from "./project.ts";
 export { parseRuntimeParams, runtimeParamsFromMapping } from "./runtime_params.ts";
 export type { KeyPath } from "../yaml/parse_yaml.ts";
-export { deepMerge, isRecord } from "./merge.ts";
+export { clonePlain, deepMerge, isRecord } from "./merge.ts";
 export { RESERVED_RESOLVERS, type Resolver } from "./interpolate.ts";
 export { DEFAULT_PATTERNS, isArchivePath } from "./files.ts";

@@ -9,7 +9,7 @@
  */
 import { ConfigError, type KmlfError, throwIfAny } from "../errors.ts";
 import { isParameter, transcodeBase } from "../dataset_names.ts";
-import type { Node, Pipeline } from "../pipeline/mod.ts";
+import { interruptionError, namespaceInterruptions, type Node, type Pipeline } from "../pipeline/mod.ts";
 import type { SourceLocation } from "../errors.ts";
 
 /** How nodes become tasks. */
@@ -62,6 +62,15 @@ export function taskSlug(name: string): string {
   // Cut before trimming: a cut at a dash must not leave one at the end (Kubernetes names end alphanumeric).
   return name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 60).replace(/-+$/, "") ||
     "task";
+}
+
+// Grouped by namespace, a loop is a namespace a path leaves and re-enters (Kedro warns of it): name it.
+function taskCycleHint(pipeline: Pipeline, groupBy: GroupBy): string {
+  const fallback = "group by node (--group-by node), or move nodes so each group only feeds later ones";
+  const found = groupBy === "namespace" ? namespaceInterruptions(pipeline)[0] : undefined;
+  if (!found) return fallback;
+  const { message, hint } = interruptionError(found);
+  return `${message}; ${hint!.split(";")[0]}, or group by node (--group-by node)`;
 }
 
 function groupKey(node: Node, groupBy: GroupBy): string {
@@ -151,7 +160,7 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
         "export/task-cycle",
         `Cannot export ${options.pipeline} grouped by ${options.groupBy}: the groups depend on each other in a loop (` +
           cycleOf(deps).join(" → ") + ")",
-        { hint: "group by node (--group-by node), or move nodes so each group only feeds later ones" },
+        { hint: taskCycleHint(pipeline, options.groupBy) },
       ),
     );
   }

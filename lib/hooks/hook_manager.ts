@@ -8,6 +8,7 @@ import {
   KmlfError,
   type SourceLocation,
   throwIfAny,
+  thrownMessage,
 } from "../errors.ts";
 import { HOOK_NAMES, type HookName, type Hooks } from "./hook_spec.ts";
 import { isFile } from "../fs_utils.ts";
@@ -110,7 +111,7 @@ export class HookManager {
         throw new HookError(
           // A kmlf error keeps its code (the troubleshooting table is keyed by it).
           cause instanceof KmlfError ? cause.code : "hooks/failed",
-          `Hook ${hook} of ${where} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+          `Hook ${hook} of ${where} failed: ${thrownMessage(cause)}`,
           {
             cause,
             // The hook's own frames (file:line:col) are shown under the error, as for a failing node.

@@ -5,8 +5,9 @@
  * @module
  */
 import type { Catalog } from "../catalog/mod.ts";
-import type { KmlfError } from "../errors.ts";
+import type { KmlfError, SourceLocation } from "../errors.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
 
 /** Parameters describing one `kmlf run`, passed to pipeline-level hooks. */
 export interface RunParams {
@@ -47,22 +48,75 @@ export interface RunParams {
 }
 
 /**
- * What `afterContextCreated` gets, as Kedro's hook gets its KedroContext: the project, and its config for a
- * hook to read (Kedro's pyspark starter reads `spark.yml` there: `context.config_loader["spark"]`).
+ * The project's config loader as hooks see it (Kedro's `context.config_loader`): `get(type)` merges
+ * `conf/<baseEnv>` and `conf/<env>` and interpolates, once per type; `data` is what Kedro's
+ * `config_loader["spark"]` returns. Any type name works with the patterns `<type>*`, `<type>*\/**` and
+ * `**\/<type>*` (kmlf.yml's `config_patterns:` sets others), so Kedro code that first adds the type to
+ * `config_loader.config_patterns` needs no such step.
+ *
+ * @example
+ * ```ts
+ * const { data, locate } = await context.configLoader.get("spark");
+ * locate(["spark.driver.memory"]); // { file: "/p/conf/local/spark.yml", line: 1, column: 22, keyPath: … }
+ * ```
+ */
+export interface HookConfigLoader {
+  /** The environment overlaid on the base one (e.g. `local`). */
+  readonly env: string;
+  /** The base environment (kmlf.yml's `base_env`, default `base`). */
+  readonly baseEnv: string;
+  /** One config type, merged and interpolated, with the files it came from and where each value is. */
+  get(type: string): Promise<{
+    data: Record<string, unknown>;
+    files: string[];
+    locate(path: KeyPath): SourceLocation | undefined;
+  }>;
+}
+
+/**
+ * What `afterContextCreated` gets, as Kedro's hook gets its KedroContext (`project_path`, `env`, `params`,
+ * `config_loader`, `catalog` are `projectPath`, `env`, `params`, `configLoader`, `catalog`): the project,
+ * its config for a hook to read (Kedro's pyspark starter reads `spark.yml` there:
+ * `context.config_loader["spark"]`), and its catalog.
+ *
+ * @example
+ * ```ts
+ * export const hooks: Hooks = {
+ *   async afterContextCreated({ context }) {
+ *     const spark = await context.loadConfig("spark"); // Kedro: context.config_loader["spark"]
+ *     const catalog = await context.catalog; // a new catalog: afterCatalogCreated fires for it
+ *     console.log(context.params.model, Object.keys(spark), catalog.names());
+ *   },
+ * };
+ * ```
  */
 export type HookContext = {
-  /** Absolute path of the project root. */
+  /** Absolute path of the project root (Kedro's `project_path`). */
   projectPath: string;
-  /** The project's name (kmlf.yml's `name`). */
+  /** The project's name (kmlf.yml's `name`; Kedro's `_package_name`). */
   projectName: string;
   /** The configuration environment of the run. */
   env: string;
   /** The id of the run being prepared (see {@link RunParams.runId}). */
   runId: string;
-  /** The merged parameters, runtime params included (Kedro's `context.params`). */
-  params: Record<string, unknown>;
-  /** One config type (`"spark"` reads `conf/<env>/spark*.yml`), environments merged and interpolated. */
+  /**
+   * The merged parameters, runtime params included (Kedro's `context.params`): a new copy on every read,
+   * so changing it changes nothing of the run (in Kedro too).
+   */
+  readonly params: Record<string, unknown>;
+  /**
+   * One config type (`"spark"` reads `conf/<env>/spark*.yml`), environments merged and interpolated; a
+   * copy, as is `configLoader.get(type).data`.
+   */
   loadConfig(type: string): Promise<Record<string, unknown>>;
+  /** The session's config loader (Kedro's `context.config_loader`); see {@link HookConfigLoader}. */
+  readonly configLoader: HookConfigLoader;
+  /**
+   * The project's catalog, as Kedro's `context.catalog`: every read builds a new one (catalog config,
+   * credentials, parameters, the run id as save version) and fires `afterCatalogCreated` for it — also
+   * from inside `afterContextCreated`. Read it once into a variable; it is not the run's own catalog.
+   */
+  readonly catalog: Promise<Catalog>;
 };
 
 /** Everything the runner passes to node-level hooks. */

@@ -25,3 +25,8 @@ export { checkInferenceEntry, inferenceOutput, inferenceProblems, inferenceSpec 
 export type { InferenceEntryValue } from "./inference_schema.ts";
 export { isParameter, transcodeBase } from "../dataset_names.ts";
 export { importModule } from "./modules.ts";
+export {
+  interruptionError,
+  type NamespaceInterruption,
+  namespaceInterruptions,
+} from "./namespace_contiguity.ts";

@@ -1,5 +1,5 @@
 /** A node: one TypeScript function bound to named input and output datasets. */
-import { describeThrown, KmlfError, NodeError, NOT_AN_ERROR, type SourceLocation } from "../errors.ts";
+import { KmlfError, NodeError, NOT_AN_ERROR, type SourceLocation, thrownMessage } from "../errors.ts";
 
 /** How a node's inputs become function arguments. */
 export type InputBinding =
@@ -207,7 +207,7 @@ export class Node {
       result = await this.func(...this.arguments(inputs));
     } catch (cause) {
       if (cause instanceof KmlfError) throw cause;
-      const message = cause instanceof Error ? cause.message : `it threw ${describeThrown(cause)}`;
+      const message = thrownMessage(cause);
       throw new NodeError("node/failed", `Node "${this.name}" (${this.funcRef}) failed: ${message}`, {
         cause,
         source: this.source,

@@ -13,16 +13,13 @@ import { fileURLToPath } from "../path.ts";
 // node.ts, not the pipeline barrel: a worker boots faster without the YAML loader and zod it does not use.
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
-import {
-  fromWire,
-  type FromWorker,
-  type NodeJob,
-  STDOUT_CONSOLE_METHODS,
-  toWire,
-  type ToWorker,
-} from "./worker_protocol.ts";
+import { type FromWorker, type NodeJob, STDOUT_CONSOLE_METHODS, type ToWorker } from "./worker_protocol.ts";
+import { exportedClassFinder, fromWire, NODE_SOURCE, toWire } from "./wire_error.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
+// The imported ones: a custom error class a node throws is named by the module exporting it.
+const imported = new Map<string, Record<string, unknown>>();
+const findClass = exportedClassFinder(() => imported);
 const partitionRequests = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
 let nextRequest = 1;
 let current: number | undefined;
@@ -36,7 +33,7 @@ function load(url: string): Promise<Record<string, unknown>> {
   let mod = modules.get(url);
   if (!mod) {
     mod = import(url);
-    mod.catch(() => {}); // reported when a node needs it
+    mod.then((exports) => imported.set(url, exports), () => {}); // a failure is reported when a node needs it
     modules.set(url, mod);
   }
   return mod;
@@ -65,12 +62,12 @@ self.close = (): never => ended(0, "close()");
 // Errors thrown outside a node's promise chain (timers, forgotten promises) would end the worker.
 self.addEventListener("error", (event) => {
   event.preventDefault();
-  if (!exited) post({ type: "escaped", id: current, error: toWire(event.error ?? event.message) });
+  if (!exited) post({ type: "escaped", id: current, error: toWire(event.error ?? event.message, findClass) });
 });
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   if (!exited && !(event.reason instanceof WorkerExit)) {
-    post({ type: "escaped", id: current, error: toWire(event.reason) });
+    post({ type: "escaped", id: current, error: toWire(event.reason, findClass) });
   }
 });
 
@@ -113,7 +110,9 @@ self.addEventListener("message", async (event: MessageEvent<ToWorker>) => {
     }
     postOutputs(id, outputs, transfer);
   } catch (error) {
-    if (!exited && !(error instanceof WorkerExit)) post({ type: "failed", id, error: toWire(error) });
+    if (!exited && !(error instanceof WorkerExit)) {
+      post({ type: "failed", id, error: toWire(error, findClass) });
+    }
   } finally {
     current = undefined;
   }
@@ -142,6 +141,7 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
       `Cannot import ${path} in a worker of the parallel runner (node "${job.name}"): ${failure.reason}`,
       {
         cause: failure.cause,
+        source: NODE_SOURCE,
         userCode: failure.userCode,
         hint:
           `${failure.hint}; it imported on the main thread, so look for code that runs only in a worker ` +
@@ -154,10 +154,14 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
     throw new NodeError(
       "runner/worker-import",
       `Export "${job.exportName}" of ${job.url} is not a function in a worker (node "${job.name}")`,
-      { hint: "export the function directly, not something computed from main-thread state" },
+      {
+        source: NODE_SOURCE,
+        hint: "export the function directly, not something computed from main-thread state",
+      },
     );
   }
-  const node = new Node({ ...job, func: func as (...args: unknown[]) => unknown });
+  // Its errors are located on the main thread (NODE_SOURCE), where the pipeline's YAML is.
+  const node = new Node({ ...job, func: func as (...args: unknown[]) => unknown, source: NODE_SOURCE });
   return await node.run(inputs);
 }
 

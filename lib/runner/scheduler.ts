@@ -5,7 +5,7 @@
  * running nodes finish (their outputs are saved, so resuming skips them) and fails the run.
  */
 import type { Catalog, Dataset } from "../catalog/mod.ts";
-import { KmlfError, RunError, RunInterruptedError } from "../errors.ts";
+import { KmlfError, RunError, RunInterruptedError, thrownMessage } from "../errors.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { checkFreeInputs } from "./check_inputs.ts";
 import { executeNode, type NodeCall } from "./node_task.ts";
@@ -204,7 +204,7 @@ function runFailure(
   done: ReadonlySet<Node>,
 ): PipelineRunError {
   const inner = error instanceof KmlfError ? error : undefined;
-  return new PipelineRunError(inner?.message ?? `Node "${node.name}" failed: ${String(error)}`, {
+  return new PipelineRunError(inner?.message ?? `Node "${node.name}" failed: ${thrownMessage(error)}`, {
     failedNode: node.name,
     completedNodes: [...done].map((n) => n.name),
     resumeFromNodes: findResumeNodes(pipeline, done, catalog),

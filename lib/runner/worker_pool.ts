@@ -2,11 +2,12 @@
  * The parallel runner's pool of module workers: started on demand up to a size, each importing the node
  * modules once and reused for every node it runs. Failures come back as kmlf errors naming the node.
  */
-import { type KmlfError, NodeError, RunError } from "../errors.ts";
+import { describeThrown, type KmlfError, NodeError, RunError } from "../errors.ts";
 import type { Node } from "../pipeline/mod.ts";
 import { isOrderedRecord } from "../catalog/ordered_record.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
-import { fromWire, type FromWorker, type NodeJob, toWire, type ToWorker } from "./worker_protocol.ts";
+import type { FromWorker, NodeJob, ToWorker } from "./worker_protocol.ts";
+import { fromWire, loadClasses, toWire, type WireError } from "./wire_error.ts";
 
 /** A node's outputs as they came back, and the worker (1-based) that ran it. */
 export interface PoolResult {
@@ -196,7 +197,10 @@ export class WorkerPool {
         current.resolve({ outputs: message.outputs, worker: slot.id });
         return;
       case "failed":
-        if (current) this.#settle(slot, fromWire(message.error, current.node.source));
+        if (!current) return;
+        this.#rebuild(message.error, current.node).then((error) => {
+          if (slot.job === current) this.#settle(slot, error);
+        });
         return;
       case "load-partition":
         if (current) this.#loadPartition(slot, current, message);
@@ -234,9 +238,10 @@ export class WorkerPool {
         return;
       }
       case "escaped": {
+        // At once (no class import to wait for): the worker is retired before it takes another node.
         const node = current?.node ?? slot.last;
-        const cause = fromWire(message.error);
-        const text = cause instanceof Error ? cause.message : String(cause);
+        const cause = fromWire(message.error, undefined, () => node?.source);
+        const text = cause instanceof Error ? cause.message : describeThrown(cause);
         const earlier = current && slot.previous
           ? `; it may come from "${slot.previous.name}", which ran before`
           : "";
@@ -283,6 +288,11 @@ export class WorkerPool {
         ),
       );
     }, fail);
+  }
+
+  // The error a node threw, with its class even when a node module defines it (wire_error.ts).
+  async #rebuild(wire: WireError, node: Node): Promise<unknown> {
+    return fromWire(wire, await loadClasses(wire, this.#modules), () => node.source);
   }
 
   #settle(slot: PoolWorker, error: unknown): void {

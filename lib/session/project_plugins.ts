@@ -4,7 +4,14 @@
  * per session. Everything is checked before a run, and all problems are reported together.
  */
 import { type PluginRef, RESERVED_RESOLVERS, type Resolver } from "../config/mod.ts";
-import { ConfigError, didYouMean, KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import {
+  ConfigError,
+  didYouMean,
+  KmlfError,
+  type SourceLocation,
+  throwIfAny,
+  thrownMessage,
+} from "../errors.ts";
 import type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
 import { builtinRegistry } from "../catalog/builtin_types.ts";
 import type { DatasetRegistry } from "../catalog/mod.ts";
@@ -186,9 +193,7 @@ function pluginFailure(plugin: Plugin, member: string, cause: unknown): unknown 
     plugin,
     new ConfigError(
       "plugins/failed",
-      `Plugin "${plugin.name}" failed in ${member}(): ${
-        cause instanceof Error ? cause.message : String(cause)
-      }`,
+      `Plugin "${plugin.name}" failed in ${member}(): ${thrownMessage(cause)}`,
       {
         cause,
         userCode: true,

@@ -7,6 +7,7 @@ import type { CatalogConfig, CatalogWarning, DatasetRegistry } from "../catalog/
 import { Catalog } from "../catalog/catalog.ts";
 import { generateVersion } from "../catalog/versioning.ts";
 import {
+  clonePlain,
   ConfigLoader,
   type LoadedConfig,
   loadProjectSettings,
@@ -172,6 +173,33 @@ export class KmlfSession {
       hooks?: boolean;
     } = {},
   ): Promise<Catalog> {
+    if (options.hooks === false) return (await this.#buildCatalog(options)).catalog;
+    return await this.#catalogWithHooks(options, await this.contextCreated());
+  }
+
+  // Builds a catalog and fires afterCatalogCreated with `hooks` (the context's catalog does not wait for
+  // afterContextCreated to end: a hook of it may read `context.catalog`, as in Kedro).
+  async #catalogWithHooks(
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
+    hooks: HookManager,
+  ): Promise<Catalog> {
+    const { catalog, conf, creds, params } = await this.#buildCatalog(options);
+    // Copies, as Kedro's are fresh loads: a hook changing them must not change the next catalog built.
+    await hooks.call("afterCatalogCreated", {
+      catalog,
+      confCatalog: clonePlain(conf.data),
+      confCreds: clonePlain(creds.data),
+      parameters: clonePlain(params.data),
+      saveVersion: this.runId,
+      loadVersions: options.loadVersions ?? {},
+    });
+    return catalog;
+  }
+
+  // The catalog from catalog config, credentials and parameters, and those configs.
+  async #buildCatalog(
+    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
+  ) {
     const [conf, creds, params] = await Promise.all([
       this.config.get("catalog"),
       this.config.get("credentials"),
@@ -186,17 +214,7 @@ export class KmlfSession {
       used: options.used,
     });
     catalog.addParameters(params.data);
-    if (options.hooks === false) return catalog;
-    const hooks = await this.contextCreated();
-    await hooks.call("afterCatalogCreated", {
-      catalog,
-      confCatalog: conf.data,
-      confCreds: creds.data,
-      parameters: params.data,
-      saveVersion: this.runId,
-      loadVersions: options.loadVersions ?? {},
-    });
-    return catalog;
+    return { catalog, conf, creds, params };
   }
 
   /** All registered pipeline names (no module imports). */
@@ -303,8 +321,8 @@ export class KmlfSession {
       projectRoot: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
-      loadConfig: (type) => this.config.get(type),
-      loadCredentials: async () => (await this.config.get("credentials")).data,
+      loadConfig: (type) => this.#configCopy(type),
+      loadCredentials: async () => (await this.#configCopy("credentials")).data,
       pipelineNames: () => ["__default__", ...pipelineNames(this.settings.pipelinesDir)],
     };
   }
@@ -314,14 +332,34 @@ export class KmlfSession {
    * @ignore
    */
   private async hookContext(): Promise<HookContext> {
-    return {
+    const params = await this.parameters();
+    const get = (type: string) => this.#configCopy(type);
+    const context = {
       projectPath: this.settings.root,
       projectName: this.settings.name,
       env: this.env,
       runId: this.runId,
-      params: await this.parameters(),
-      loadConfig: async (type) => (await this.config.get(type)).data,
+      // Kedro's `context.params` property: the parameters anew on every read.
+      get params() {
+        return clonePlain(params);
+      },
+      loadConfig: async (type: string) => (await get(type)).data,
+      configLoader: { env: this.config.env, baseEnv: this.config.baseEnv, get },
     };
+    // Kedro's `context.catalog` property: a new catalog per read. Not enumerable, so that printing or
+    // serializing the context builds none.
+    const hooks = () => this.hookManager();
+    return Object.defineProperty(context, "catalog", {
+      get: () => hooks().then((manager) => this.#catalogWithHooks({}, manager)),
+      enumerable: false,
+    }) as unknown as HookContext;
+  }
+
+  // One config type as hooks and plugins read it: a copy, as Kedro's are fresh loads, so that changing it
+  // changes nothing of the run.
+  async #configCopy(type: string): Promise<LoadedConfig> {
+    const loaded = await this.config.get(type);
+    return { ...loaded, data: clonePlain(loaded.data) };
   }
 
   // What a run needs of the session (session_run.ts).

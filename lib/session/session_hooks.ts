@@ -10,6 +10,7 @@ import {
   KmlfError,
   RunError,
   throwIfAny,
+  thrownMessage,
 } from "../errors.ts";
 import type { Catalog } from "../catalog/catalog.ts";
 import { HookManager, importHooks, type RunParams } from "../hooks/mod.ts";
@@ -95,7 +96,7 @@ export async function pipelineError(
   // Hooks get what was raised (Kedro's `error`) and the located error kmlf prints (`failure`).
   const failure = error instanceof KmlfError
     ? error
-    : new RunError("run/failed", error instanceof Error ? error.message : String(error), { cause: error });
+    : new RunError("run/failed", thrownMessage(error), { cause: error });
   try {
     await hooks.call("onPipelineError", { error: raisedError(error), failure, ...args });
     return error;

@@ -8,7 +8,12 @@
 import type { Catalog, CatalogWarning, DatasetRegistry } from "../catalog/mod.ts";
 import { RunInterruptedError, throwIfAny } from "../errors.ts";
 import type { HookManager, RunParams } from "../hooks/mod.ts";
-import type { Pipeline, PipelineFilter } from "../pipeline/mod.ts";
+import {
+  interruptionError,
+  namespaceInterruptions,
+  type Pipeline,
+  type PipelineFilter,
+} from "../pipeline/mod.ts";
 import {
   checkRunnable,
   createRunner,
@@ -122,6 +127,11 @@ async function runWith(
     scope.onCatalogWarning?.(warning);
   }
   for (const warning of lostOutputWarnings(pipeline, catalog, { full })) scope.onCatalogWarning?.(warning);
+  // Kedro warns when a path leaves a namespace and re-enters it, and runs anyway.
+  for (const found of namespaceInterruptions(full)) {
+    const note = "the run goes on, as Kedro's does (it warns too)";
+    scope.onCatalogWarning?.({ name: found.namespace, problems: [interruptionError(found)], note });
+  }
   options.reporter?.runStarting?.();
   // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
   const guard = RunGuard.install();

@@ -89,7 +89,7 @@ export function parseYaml(
       },
     );
   }
-  let root: Frame | undefined;
+  let root: YamlIndex | undefined;
   let lineStarts: number[] | undefined;
   const index = () => (root ??= buildIndex(text, schema));
   const position = (offset: number): { line: number; column: number } => {
@@ -106,11 +106,12 @@ export function parseYaml(
   };
   const walk = (path: KeyPath, wantKey: boolean): SourceLocation => {
     const keyPath = formatKeyPath(path);
-    let node: Frame | undefined = index();
+    const { root: top, anchors } = index();
+    let node: Frame | undefined = top;
     let keyFrame: Frame | undefined;
     let depth = 0;
     for (const seg of path) {
-      const next: { key?: Frame; value: Frame } | undefined = node ? child(node, seg) : undefined;
+      const next: { key?: Frame; value: Frame } | undefined = node ? child(node, seg, anchors) : undefined;
       if (!next) break;
       keyFrame = next.key;
       node = next.value;
@@ -172,39 +173,78 @@ export function formatKeyPath(path: KeyPath): string {
   return out;
 }
 
+// Every composed node, and the node that defines each anchored mapping or sequence (by its parsed value:
+// an alias yields the very same object).
+interface YamlIndex {
+  root: Frame;
+  anchors: Map<unknown, Frame>;
+}
+
 // Re-parses with js-yaml's listener, which reports every composed node in document order.
-function buildIndex(text: string, schema: Schema): Frame {
+function buildIndex(text: string, schema: Schema): YamlIndex {
   const top: Frame = { start: 0, children: [] };
   const stack: Frame[] = [top];
+  const anchors = new Map<unknown, Frame>();
   const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
     if (event === "open") stack.push({ start: state.position, children: [] });
     else {
       const frame = stack.pop()!;
       frame.result = state.result;
       stack[stack.length - 1].children.push(frame);
+      // An alias is a node without children; the first node with children holding the value defines it.
+      const result = state.result;
+      if (
+        frame.children.length > 0 && typeof result === "object" && result !== null && !anchors.has(result)
+      ) {
+        anchors.set(result, frame);
+      }
     }
   };
   load(text, { schema, listener } as LoadOptions & { listener: typeof listener });
-  return top.children[0] ?? top;
+  return { root: top.children[0] ?? top, anchors };
 }
 
-function child(node: Frame, seg: string | number): { key?: Frame; value: Frame } | undefined {
-  // js-yaml reports some nodes twice (a flow mapping as a sequence entry): descend to the innermost.
+// The node to look into: the innermost of a node js-yaml reports twice (a flow mapping as a sequence
+// entry), and for an alias (`*defaults`) the node its anchor names, where the values are written.
+function innermost(node: Frame, anchors: Map<unknown, Frame>): Frame {
+  if (node.children.length === 0) node = anchors.get(node.result) ?? node;
   while (node.children.length === 1 && node.children[0].result === node.result) node = node.children[0];
+  return node;
+}
+
+// `seg`'s key and value under `node`. A key a merge (`<<: *defaults`, `<<: [*a, *b]`) brought in is found
+// where its anchor wrote it, with js-yaml's precedence: the mapping's own keys, then the merged mappings
+// in order, the first one having the key winning.
+function child(
+  node: Frame,
+  seg: string | number,
+  anchors: Map<unknown, Frame>,
+  seen = new Set<Frame>(),
+): { key?: Frame; value: Frame } | undefined {
+  node = innermost(node, anchors);
+  if (seen.has(node)) return undefined;
+  seen.add(node);
   const result = node.result;
   if (Array.isArray(result)) {
     return typeof seg === "number" && node.children[seg] ? { value: node.children[seg] } : undefined;
   }
-  if (result && typeof result === "object") {
-    // Children alternate key, value; the last definition of a key wins, as in the parsed value.
-    for (let i = (node.children.length - 2) & ~1; i >= 0; i -= 2) {
-      const key = node.children[i];
-      if (
-        (typeof key.result === "string" || typeof key.result === "number" ||
-          typeof key.result === "boolean") && String(key.result) === String(seg)
-      ) {
-        return { key, value: node.children[i + 1] };
-      }
+  if (!result || typeof result !== "object") return undefined;
+  // Children alternate key, value; the last definition of a key wins, as in the parsed value.
+  const merges: Frame[] = [];
+  for (let i = (node.children.length - 2) & ~1; i >= 0; i -= 2) {
+    const key = node.children[i];
+    const name = key.result;
+    if ((typeof name === "string" || typeof name === "number" || typeof name === "boolean")) {
+      if (String(name) === String(seg)) return { key, value: node.children[i + 1] };
+      if (name === "<<" && !Object.hasOwn(result, "<<")) merges.unshift(node.children[i + 1]);
+    }
+  }
+  for (const merge of merges) {
+    const source = innermost(merge, anchors);
+    const sources = Array.isArray(source.result) ? source.children : [source];
+    for (const from of sources) {
+      const found = child(from, seg, anchors, seen);
+      if (found) return found;
     }
   }
   return undefined;

@@ -227,6 +227,27 @@ Deno.test("groups that would depend on each other in a loop are refused with the
   );
 });
 
+Deno.test("grouped by namespace, a loop names the namespace a path leaves and re-enters (Kedro's interrupted namespace)", () => {
+  const pipeline = new Pipeline([
+    node("ns.a", ["raw"], ["x"], { namespace: "ns" }),
+    node("b", ["x"], ["y"]),
+    node("ns.c", ["y"], ["z"], { namespace: "ns" }),
+  ]);
+  assert.throws(
+    () => planExport(pipeline, { pipeline: "p", env: "e", groupBy: "namespace", isPersisted: () => true }),
+    (e: unknown) => {
+      const errors = e instanceof KmlfAggregateError ? e.errors : [e];
+      const loop = errors.find((x) => (x as ConfigError).code === "export/task-cycle") as ConfigError;
+      assert.ok(loop, String(e));
+      assert.match(
+        loop.hint ?? "",
+        /^Namespace "ns" is interrupted by node "b": .* at node "ns\.c"; give that node the namespace "ns" too, or move node "ns\.c" out of it, or group by node \(--group-by node\)$/,
+      );
+      return true;
+    },
+  );
+});
+
 Deno.test("an empty pipeline is refused: its workflow would end the run while starting it", () => {
   assert.throws(
     () =>

@@ -90,17 +90,18 @@ for (const runner of ["sequential", "thread"] as const) {
   });
 }
 
-Deno.test("parallel: the node's error crosses back from its worker with its name, message and stack", async () => {
+Deno.test("parallel: the node's error crosses back from its worker with its class, fields, message and stack", async () => {
   const root = await project(
     "nodes:\n  - name: explode\n    func: ./nodes.ts#boom\n    inputs: params:x\n    outputs: y\n",
   );
   try {
     const { error, seen } = await failingRun(root, "parallel");
     assert.equal(error.code, "node/failed");
-    assert.deepEqual(seen.map((s) => s.hook), ["onNodeError", "onPipelineError"]);
+    assert.deepEqual(seen.map((s) => [s.hook, s.mine]), [["onNodeError", true], ["onPipelineError", true]]);
     for (const { error } of seen) {
       assert.ok(error instanceof Error);
       assert.equal(error.name, "MyError");
+      assert.equal((error as Error & { detail?: number }).detail, 42);
       assert.equal(error.message, "bad 1");
       assert.match(error.stack!, /nodes\.ts/);
     }

@@ -95,6 +95,23 @@ Deno.test("a throwing hook is named with its module in the error, with the origi
   );
 });
 
+Deno.test("a hook throwing a value that is not an Error is named with the value, as a node's is, not [object Object]", async () => {
+  for (const [thrown, text] of [[{ code: 42 }, "{ code: 42 }"], ["busy", '"busy"'], [7, "7"]] as const) {
+    const m = new HookManager();
+    m.register({
+      afterDatasetSaved: () => {
+        throw thrown;
+      },
+    }, { name: "audit", module: "/p/hooks.ts", kind: "project" });
+    const e = await m.call("afterDatasetSaved", { datasetName: "x", data: 1, node: fakeNode }).catch((e) =>
+      e
+    );
+    assert.ok(e instanceof HookError);
+    assert.equal(e.message, `Hook afterDatasetSaved of audit (/p/hooks.ts) failed: it threw ${text}`);
+    assert.equal(e.cause, thrown);
+  }
+});
+
 Deno.test("a plugin hook raising a kmlf error is reported as that plugin's hook failure, with the error's code", async () => {
   const m = new HookManager();
   const inner = new UsageError("mlflow/bad-config", "mlflow.yml is invalid");

@@ -174,6 +174,18 @@ Deno.test("a session refuses colliding plugins before anything runs, and names a
         },
       );
     }
+    // A thrown value that is not an Error is named as it is.
+    const odd: Plugin = {
+      name: "odd",
+      hooks() {
+        throw { reason: "no URL" };
+      },
+    };
+    const o = await KmlfSession.create({ projectRoot: root, plugins: [constantType("c", "1"), odd] });
+    await assert.rejects(
+      () => o.run({ pipelineNames: "p" }),
+      isCode("plugins/failed", /^Plugin "odd" failed in hooks\(\): it threw \{ reason: "no URL" \} fix/),
+    );
     // hooksDisabled is a plugin's function too.
     await Deno.writeTextFile(`${root}/kmlf.yml`, "name: collide\ndisable_hooks_for_plugins: [quiet]\n");
     const quiet: Plugin = {
