@@ -294,7 +294,7 @@ export async function sweeps(ui: UiSession) {
   );
   await page.getByTestId("compare-chart").waitFor();
   assert.equal(
-    await page.locator("[data-testid=compare-runs] .swatch").first().evaluate((s) =>
+    await page.locator("[data-testid=compare-head] .swatch").first().evaluate((s) =>
       (s as HTMLElement).style.background
     ),
     "rgb(18, 52, 86)",
