@@ -12,6 +12,9 @@ export const MODEL_SECTION = "Model metrics";
 export const SYSTEM_SECTION = "System metrics";
 export const PARAMS_SECTION = "Params and metrics";
 
+/** MLflow's prefix of system metrics (CPU, memory, GPU…), charted on their own tab of the run page. */
+export const isSystemMetric = (key) => key.startsWith("system/");
+
 /**
  * The section of a metric key, by MLflow's rule (its UI's extractChartSectionName): the key up to its
  * last "/"; an empty one (no "/", or only a leading one) is "Model metrics", "system" is "System
