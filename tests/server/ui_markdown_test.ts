@@ -30,6 +30,8 @@ const HOSTILE = [
   `See https://mlflow.org/docs. and [bad](javascript:${PWN}) and [worse](JaVaScRiPt:alert(1)) and`,
   "[data](data:text/html,x) and [ok](https://kedro.org)",
   `<img src=x onerror="${PWN}"> <a href="javascript:${PWN}">raw</a>`,
+  "",
+  "![chart](https://example.com/c.png) ![x](javascript:alert(1))",
 ].join("\n");
 
 /** What a rendered copy of HOSTILE shows. */
@@ -47,6 +49,8 @@ async function rendered(page: Page, box: Locator, where: string) {
     del: [...el.querySelectorAll("del")].map((c) => c.textContent),
     links: [...el.querySelectorAll("a")].map((a) => a.getAttribute("href")),
     elements: el.querySelectorAll("img, script, iframe").length,
+    // The three lines of the "See …" paragraph keep their breaks.
+    breaks: el.querySelectorAll("p br").length,
     snake: el.textContent!.includes("learning_rate_decay and n_estimators"),
     rawHtml: el.textContent!.includes(`<a href="javascript:`),
   }));
@@ -58,8 +62,9 @@ async function rendered(page: Page, box: Locator, where: string) {
     tasks: ["true:true", "false:true"],
     em: ["this"],
     del: ["old"],
-    links: ["https://mlflow.org/docs", "https://kedro.org/"],
+    links: ["https://mlflow.org/docs", "https://kedro.org/", "https://example.com/c.png"],
     elements: 0,
+    breaks: 2,
     snake: true,
     rawHtml: true,
   }, where);

@@ -1,7 +1,7 @@
 // Descriptions (mlflow.note.content, a model's or version's description) and .md artifacts are markdown,
 // as in MLflow's UI. This renders the subset MLflow's converter enables — headings, paragraphs, lists and
 // task lists, quotes, code blocks, rules, GitHub tables, `code`, **bold**, *italic*, ~~struck~~,
-// [links](url) and bare http(s) addresses —
+// [links](url), images as links to them, bare http(s) addresses, line breaks inside paragraphs —
 // straight to DOM nodes: text stays text (never parsed as HTML), and a link keeps only an http(s),
 // mailto or same-site address (javascript:, data: … become plain text).
 import { h } from "./dom.js";
@@ -28,7 +28,7 @@ export function safeHref(url, base = "http://localhost/") {
 const INLINE = new RegExp(
   [
     /`([^`]+)`/.source,
-    /\[([^\]]+)\]\(([^)\s]+)\)/.source,
+    /!?\[([^\]]*)\]\(([^)\s]+)\)/.source,
     /\*\*(.+?)\*\*|(?<![\p{L}\p{N}_])__(.+?)__(?![\p{L}\p{N}_])/.source,
     /~~(.+?)~~/.source,
     /\*([^*\s][^*]*?)\*|(?<![\p{L}\p{N}_])_([^_\s][^_]*?)_(?![\p{L}\p{N}_])/.source,
@@ -57,7 +57,8 @@ export function inline(text, inLink = false) {
     if (bare !== undefined && inLink) continue;
     if (m.index > last) out.push(text.slice(last, m.index));
     if (code !== undefined) out.push(h("code", {}, code));
-    else if (label !== undefined) out.push(link(url, inline(label, true)) ?? all);
+    // An image is a link to it: no request leaves for a third-party address by merely opening the page.
+    else if (label !== undefined) out.push(link(url, label ? inline(label, true) : url) ?? all);
     else if (bold1 !== undefined || bold2 !== undefined) {
       out.push(h("strong", {}, inline(bold1 ?? bold2, inLink)));
     } else if (struck !== undefined) out.push(h("del", {}, inline(struck, inLink)));
@@ -119,7 +120,8 @@ export function renderMarkdown(source, testid = "markdown") {
   let i = 0;
   const paragraph = [];
   const flush = () => {
-    if (paragraph.length) root.append(h("p", {}, inline(paragraph.join(" "))));
+    // GitHub's flavour, MLflow's: a line break inside a paragraph is kept.
+    if (paragraph.length) root.append(h("p", {}, paragraph.map((l, k) => [k ? h("br") : null, inline(l)])));
     paragraph.length = 0;
   };
   while (i < lines.length) {
