@@ -12,7 +12,11 @@ export const MODEL_SECTION = "Model metrics";
 export const SYSTEM_SECTION = "System metrics";
 export const PARAMS_SECTION = "Params and metrics";
 
-/** MLflow's prefix of system metrics (CPU, memory, GPU…), charted on their own tab of the run page. */
+/**
+ * Whether a key is one of MLflow's system metrics (CPU, memory, GPU…), charted on their own run tab.
+ *
+ * @example isSystemMetric("system/cpu_utilization_percentage") // true
+ */
 export const isSystemMetric = (key) => key.startsWith("system/");
 
 /**

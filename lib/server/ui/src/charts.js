@@ -56,7 +56,11 @@ export function metricPicker(keys, chosen, onChange) {
   );
 }
 
-/** `keys` grouped as MLflow's charts group them: [[section title, keys]], "Model metrics" first. */
+/**
+ * `keys` grouped as MLflow's charts group them: [[section title, keys]], "Model metrics" first.
+ *
+ * @example metricSections(["loss", "val/f1"]) // [["Model metrics", ["loss"]], ["val", ["val/f1"]]]
+ */
 export function metricSections(keys) {
   const { sections } = chartLayout(keys.map((key) => ({ id: key, section: sectionOf(key) })), {});
   return sections.map((s) => [s.title, s.cards.map((c) => c.id)]);
