@@ -88,6 +88,13 @@ Deno.test({
       assert.equal(await clip.textContent(), LONG);
       await clip.click();
       assert.ok((await height()) < 40);
+      // …and from the keyboard.
+      await clip.focus();
+      await page.keyboard.press("Enter");
+      assert.equal(await clip.getAttribute("aria-expanded"), "true");
+      assert.ok((await height()) > 80);
+      await page.keyboard.press("Enter");
+      assert.ok((await height()) < 40);
       // The long key wraps inside its column, the row of a key a run lacks stays one line per cell.
       const keyCell = page.locator(`[data-testid=param-row][data-key='${LONG_KEY}'] th`);
       assert.equal(await keyCell.locator("wbr").count() > 0, true);

@@ -18,11 +18,19 @@ function clippedCell(content, fullText) {
     class: "compare-value",
     testid: "compare-value",
     title: fullText || undefined,
+    tabindex: "0",
+    "aria-expanded": "false",
   }, content);
+  const toggle = () => el.setAttribute("aria-expanded", String(el.classList.toggle("open")));
   el.addEventListener("click", () => {
     // Selecting text in an open cell must not fold it again.
     if (el.classList.contains("open") && String(getSelection?.() ?? "") !== "") return;
-    el.classList.toggle("open");
+    toggle();
+  });
+  el.addEventListener("keydown", (e) => {
+    if (e.key !== "Enter" && e.key !== " ") return;
+    e.preventDefault();
+    toggle();
   });
   return el;
 }
