@@ -370,8 +370,36 @@ Deno.test("namespaces collapse like kedro-viz: one box each, inner datasets hidd
 
 Deno.test("the chart view: a card per metric in sections by prefix, the user's changes on top", () => {
   assert.equal(sectionOf("train/loss"), "train");
-  assert.equal(sectionOf("train_history.loss"), "train_history");
   assert.equal(sectionOf("loss"), "Model metrics");
+  // MLflow's rule: everything before the LAST "/"; "." is no separator; system/ has its own section.
+  for (
+    const [key, section] of [
+      ["train_history.loss", "Model metrics"],
+      ["eval.val.accuracy", "Model metrics"],
+      ["a/b/c", "a/b"],
+      ["val/per_class/cat.f1", "val/per_class"],
+      ["/loss", "Model metrics"],
+      ["loss/", "loss"],
+      ["//x", "/"],
+      ["system/cpu_utilization_percentage", "System metrics"],
+      ["system/gpu/0/memory", "system/gpu/0"],
+      ["systems/cpu", "systems"],
+      ["node_duration_s.fit", "node_duration_s"],
+      ["node_io_s.load/raw", "node_io_s"],
+      ["constructor/x", "constructor"],
+    ]
+  ) assert.equal(sectionOf(key), section, key);
+  // Sections keep MLflow's order around the prefixes: model metrics first, system metrics after them.
+  const keys = ["b/x", "system/cpu", "a.b", "constructor/y", "__proto__/z", "node_io_s.fit"];
+  const layout = chartLayout(defaultCards(keys, () => 0), { folded: {} });
+  assert.deepEqual(layout.sections.map((s: { title: string; folded: boolean }) => `${s.title}:${s.folded}`), [
+    "Model metrics:false",
+    "__proto__:false",
+    "b:false",
+    "constructor:false",
+    "System metrics:false",
+    "Node load and save times (s):true",
+  ]);
   const cards = defaultCards(["loss", "acc", "node_duration_s.fit"], (k: string) => (k === "loss" ? 9 : 0), {
     metric: "acc",
     params: ["lr"],

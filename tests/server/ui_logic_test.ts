@@ -91,6 +91,9 @@ Deno.test("CSV and TSV previews follow RFC 4180 quoting", () => {
   assert.equal(previewKind("t.tsv"), "table");
   assert.equal(previewKind("p.png"), "image");
   assert.equal(previewKind("r.html"), "html");
+  for (const md of ["README.md", "notes/a.markdown", "doc.MDX"]) {
+    assert.equal(previewKind(md), "markdown", md);
+  }
   assert.equal(previewKind("m.pkl"), "none");
 });
 

@@ -135,7 +135,7 @@ export async function compareFixes(ui: UiSession) {
   const ids = [...f.trainingRunIds, f.curveRunId];
   await page.goto(`${base}/#/compare-runs?runs=${encodeURIComponent(JSON.stringify(ids))}`);
   await page.getByTestId("compare-params").waitFor();
-  const th = page.locator("[data-testid=compare-params] tbody th").first();
+  const th = page.locator("[data-testid=param-row] th").first();
   assert.equal(await th.evaluate((el) => getComputedStyle(el).overflowWrap), "break-word");
   assert.ok(
     (await page.locator("[data-testid=param-row][data-key='split.test_fraction'] th wbr").count()) >= 1,

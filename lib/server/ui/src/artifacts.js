@@ -1,34 +1,54 @@
 // Artifact browser: a tree loaded lazily per directory (artifacts/list) and previews by extension:
-// highlighted code / YAML / JSON, CSV/TSV tables, images, PDFs, HTML in a sandboxed iframe; every file
+// highlighted code / YAML / JSON, markdown rendered (with its source a click away), CSV/TSV tables, images, PDFs, HTML in a sandboxed iframe; every file
 // has a download link and "Copy path". Selecting a directory shows its images as a gallery, its PDFs and
 // files, and any panel registered for it (registerDirectoryView: e.g. a logged model's MLmodel panel).
 import { artifactUrl, fetchArtifact, listArtifacts } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
 import { highlighted } from "./highlight.js";
 import { parseDelimited } from "./delimited.js";
+import { renderMarkdown } from "./markdown.js";
 
 const TEXT = new Set(
-  "txt log err cfg conf cnf cf ini properties prop hocon toml yaml yml xml json js ts py py3 rst jsonnet md markdown mdx sh sql r"
+  "txt log err cfg conf cnf cf ini properties prop hocon toml yaml yml xml json js ts py py3 rst jsonnet sh sql r"
     .split(" "),
 );
 const TEXT_NAMES = new Set(["MLmodel", "MLproject", "requirements.txt", "conda.yaml", "python_env.yaml"]);
+// Rendered as MLflow's newer UIs render them (2.17 showed their source).
+const MARKDOWN = new Set(["md", "markdown", "mdx"]);
 const IMAGE = new Set(["jpg", "jpeg", "png", "gif", "bmp", "svg", "webp"]);
 const MAX_PREVIEW_BYTES = 5 * 1024 * 1024;
 const MAX_PDF_BYTES = 50 * 1024 * 1024;
 const MAX_TABLE_ROWS = 1000;
 const MAX_GALLERY = 60;
 
-/** The preview kind of a file name: text, table, image, pdf, html or none. */
+/** The preview kind of a file name: text, markdown, table, image, pdf, html or none. */
 export function previewKind(name) {
   const base = name.split("/").pop();
   if (TEXT_NAMES.has(base)) return "text";
   const ext = base.includes(".") ? base.split(".").pop().toLowerCase() : "";
   if (TEXT.has(ext)) return "text";
+  if (MARKDOWN.has(ext)) return "markdown";
   if (ext === "csv" || ext === "tsv") return "table";
   if (IMAGE.has(ext)) return "image";
   if (ext === "pdf") return "pdf";
   if (ext === "html" || ext === "htm") return "html";
   return "none";
+}
+
+/**
+ * A markdown file rendered (safely: its HTML stays text, javascript: links are no links) with a button
+ * switching to its highlighted source and back.
+ */
+function markdownPreview(text, path) {
+  const box = h("div");
+  const toggle = h("button", { type: "button", class: "small", testid: "markdown-source" });
+  const show = (source) => {
+    toggle.textContent = source ? "Rendered" : "Source";
+    toggle.onclick = () => show(!source);
+    mount(box, source ? highlighted(text, path) : renderMarkdown(text, "preview-markdown"));
+  };
+  show(false);
+  return h("div", {}, h("div", { class: "toolbar" }, toggle), box);
 }
 
 const directoryViews = [];
@@ -279,6 +299,8 @@ export function artifactBrowser(run, initialPath, onSelect) {
         }
       }
       mount(body, highlighted(shown, info.path));
+    } else if (kind === "markdown") {
+      mount(body, markdownPreview(text, info.path));
     } else if (kind === "table") {
       const rows = parseDelimited(
         text,

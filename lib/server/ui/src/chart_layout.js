@@ -1,25 +1,43 @@
 // The chart view's cards and sections, free of the DOM (tests run it in Deno): by default one card per
 // metric — a line chart when some run logged it at more than one step, else a bar chart of the last
-// values — grouped in sections by the metric name's prefix (`train/loss`, `train_history.loss` →
-// "train", "train_history"), plus a scatter and a parallel-coordinates card of the params that vary
-// against the metric most runs have.
+// values — grouped in sections as MLflow's UI groups them (everything before the LAST "/": `train/loss`
+// → "train", `a/b/c` → "a/b"; no "/" → "Model metrics"; `system/…` → "System metrics"; "." is no
+// separator, so `train_history.loss` is a model metric), kmlf's dotted per-node timings in their own
+// folded sections, plus a scatter and a parallel-coordinates card of the params that vary against the
+// metric most runs have.
 // The user's changes (settings, removed cards, added cards, folded sections) are kept beside.
 import { NODE_TIMING_SECTIONS } from "./column_prefs.js";
 
 export const MODEL_SECTION = "Model metrics";
+export const SYSTEM_SECTION = "System metrics";
 export const PARAMS_SECTION = "Params and metrics";
 
-/** The section of a metric key: its prefix before the first "/" or ".", else "Model metrics". */
+/**
+ * Whether a key is one of MLflow's system metrics (CPU, memory, GPU…), charted on their own run tab.
+ *
+ * @example isSystemMetric("system/cpu_utilization_percentage") // true
+ */
+export const isSystemMetric = (key) => key.startsWith("system/");
+
+/**
+ * The section of a metric key, by MLflow's rule (its UI's extractChartSectionName): the key up to its
+ * last "/"; an empty one (no "/", or only a leading one) is "Model metrics", "system" is "System
+ * metrics". kmlf's per-node timings (`node_duration_s.<node>`) keep their own sections.
+ *
+ * @example sectionOf("val/loss") // "val"; sectionOf("a/b/c") // "a/b"; sectionOf("x.y") // "Model metrics"
+ */
 export function sectionOf(key) {
-  const m = /^([^/.]+)[/.]./.exec(key);
-  return m ? m[1] : MODEL_SECTION;
+  const timing = Object.keys(NODE_TIMING_SECTIONS).find((p) => key.startsWith(`${p}.`));
+  if (timing) return timing;
+  const prefix = key.slice(0, Math.max(0, key.lastIndexOf("/")));
+  if (prefix === "") return MODEL_SECTION;
+  return prefix === "system" ? SYSTEM_SECTION : prefix;
 }
 
 /** The title shown for a section name. */
 export function sectionTitle(name) {
-  if (name in NODE_TIMING_SECTIONS) return NODE_TIMING_SECTIONS[name];
-  if (name === "system") return "System metrics";
-  return name;
+  // Own keys only: a prefix named "constructor" is a section like any other.
+  return Object.hasOwn(NODE_TIMING_SECTIONS, name) ? NODE_TIMING_SECTIONS[name] : name;
 }
 
 /** Sections folded until the user opens them: kmlf's per-node timings. */
@@ -69,7 +87,8 @@ export function defaultCards(metricKeys, steps, plot = {}) {
 
 /**
  * The cards to show: defaults with the user's overrides, minus the removed ones, plus the user's own
- * cards; and the sections in order (Model metrics first, params last) with their cards.
+ * cards; and the sections in order (Model metrics first, then the prefixes, System metrics, params last)
+ * with their cards.
  */
 export function chartLayout(defaults, saved) {
   const overrides = saved.cards ?? {};
@@ -90,9 +109,9 @@ export function chartLayout(defaults, saved) {
     if (!bySection.has(card.section)) bySection.set(card.section, []);
     bySection.get(card.section).push(card);
   }
-  const rank = (
-    name,
-  ) => (name === MODEL_SECTION ? 0 : name === PARAMS_SECTION ? 3 : FOLDED_BY_DEFAULT.has(name) ? 2 : 1);
+  // Model metrics first, the user's prefixes, system metrics (last in MLflow), node timings, params.
+  const RANKS = new Map([[MODEL_SECTION, 0], [SYSTEM_SECTION, 2], [PARAMS_SECTION, 4]]);
+  const rank = (name) => RANKS.get(name) ?? (FOLDED_BY_DEFAULT.has(name) ? 3 : 1);
   const sections = [...bySection.entries()].sort((a, b) =>
     rank(a[0]) - rank(b[0]) || a[0].localeCompare(b[0])
   )
@@ -100,7 +119,7 @@ export function chartLayout(defaults, saved) {
       name,
       title: sectionTitle(name),
       cards: list,
-      folded: saved.folded?.[name] ?? FOLDED_BY_DEFAULT.has(name),
+      folded: Object.hasOwn(saved.folded ?? {}, name) ? saved.folded[name] : FOLDED_BY_DEFAULT.has(name),
     }));
   return { cards, sections };
 }

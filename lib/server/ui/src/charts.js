@@ -15,6 +15,7 @@ import {
 } from "./chart_math.js";
 import { formatX, MARGIN, paintLineChart, SvgContext } from "./chart_paint.js";
 import { barChart } from "./bar_chart.js";
+import { chartLayout, sectionOf } from "./chart_layout.js";
 
 /** The x-axis chooser of metric charts: step, wall time or time relative to the run's start. */
 export function xAxisSelect(value = "step") {
@@ -34,18 +35,35 @@ export function xAxisSelect(value = "step") {
  * removes it, then `onChange()` redraws.
  */
 export function metricPicker(keys, chosen, onChange) {
+  const boxOf = (key) => {
+    const box = h("input", { type: "checkbox", checked: chosen.has(key), dataset: { metric: key } });
+    box.addEventListener("change", () => {
+      box.checked ? chosen.add(key) : chosen.delete(key);
+      onChange();
+    });
+    return h("label", { class: "check" }, box, breakable(key));
+  };
+  const sections = metricSections(keys);
   return h(
     "div",
     { class: "metric-picker", testid: "metric-picker" },
-    keys.map((key) => {
-      const box = h("input", { type: "checkbox", checked: chosen.has(key), dataset: { metric: key } });
-      box.addEventListener("change", () => {
-        box.checked ? chosen.add(key) : chosen.delete(key);
-        onChange();
-      });
-      return h("label", { class: "check" }, box, breakable(key));
-    }),
+    // Headed by MLflow's sections (the name up to its last "/") when there are several.
+    sections.length > 1
+      ? sections.map((
+        [title, list],
+      ) => [h("h4", { testid: "metric-picker-section" }, title), list.map(boxOf)])
+      : keys.map(boxOf),
   );
+}
+
+/**
+ * `keys` grouped as MLflow's charts group them: [[section title, keys]], "Model metrics" first.
+ *
+ * @example metricSections(["loss", "val/f1"]) // [["Model metrics", ["loss"]], ["val", ["val/f1"]]]
+ */
+export function metricSections(keys) {
+  const { sections } = chartLayout(keys.map((key) => ({ id: key, section: sectionOf(key) })), {});
+  return sections.map((s) => [s.title, s.cards.map((c) => c.id)]);
 }
 
 /**

@@ -1,10 +1,9 @@
-// Compare runs (#/compare-runs?runs=[…]&experiments=[…]): params and metrics side by side with
-// differences highlighted (dict params split into dotted rows), overlaid metric histories, a scatter
+// Compare runs (#/compare-runs?runs=[…]&experiments=[…]): params, metrics and tags side by side in one
+// table (compare_table.js) with differences highlighted (dict params split into dotted rows), overlaid metric histories, a scatter
 // plot (x defaults to the first param that differs) and parallel coordinates that widen with their axes.
 // Runs keep their colours from the runs table.
 import { bulkMetricHistory, getRunsOf, metricHistory } from "./api.js";
 import {
-  breakable,
   countOf,
   errorBox,
   exactNumber,
@@ -18,7 +17,6 @@ import {
   runDuration,
   statusBadge,
   toMap,
-  valueText,
 } from "./dom.js";
 import { metricChart, xAxisSelect } from "./charts.js";
 import { scatterPlot } from "./scatter.js";
@@ -26,8 +24,9 @@ import { parallelPlot } from "./parallel.js";
 import { runColor } from "./run_marks.js";
 import { distinctLabels } from "./metric_page.js";
 import { firstDiffering, flattenParams } from "./param_values.js";
-import { metricHash, runHash } from "./routes.js";
+import { metricHash } from "./routes.js";
 import { exportButtons } from "./chart_export.js";
+import { compareTable } from "./compare_table.js";
 
 async function histories(runs, key) {
   const ids = runs.map((r) => r.info.run_id);
@@ -86,43 +85,6 @@ function historyChart(runs, label, keys, experimentIds) {
   );
 }
 
-/**
- * Rows of `keys` with a column per run; a row differs when the values `valueOf` gives (exact, not as
- * shown) are not all equal. `show(value)` is what a cell displays.
- */
-function diffTable(runs, label, keys, valueOf, testid, rowTestid, show = (v) => valueText(v ?? "")) {
-  return h(
-    "table",
-    { class: "grid-table compare", testid },
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        h("th", {}, ""),
-        runs.map((r) => h("th", { class: "run-head" }, swatch(r), breakable(label(r)))),
-      ),
-    ),
-    h(
-      "tbody",
-      {},
-      keys.map((key) => {
-        const values = runs.map((r) => valueOf(r, key));
-        const differs = values.some((v) => v !== values[0]);
-        return h(
-          "tr",
-          { class: differs ? "diff" : "same", testid: rowTestid, dataset: { key, differs: String(differs) } },
-          h("th", {}, breakable(key)),
-          values.map((v) => h("td", {}, show(v))),
-        );
-      }),
-    ),
-  );
-}
-
-const swatch = (r) => h("span", { class: "swatch", style: { background: runColor(r.info.run_id) } });
-
 /** Renders the compare page. */
 export async function comparePage(container, route) {
   const ids = parseIdList(route.query.get("runs"));
@@ -149,32 +111,32 @@ export async function comparePage(container, route) {
     const v = metrics[index.get(r)].get(k);
     return v === undefined ? undefined : exactNumber(v);
   };
-  const showMetric = (v) => (v === undefined ? "" : metricValue(v));
   const diffOnly = h("input", { type: "checkbox", testid: "diff-only" });
-  const tables = h("div");
-  const renderTables = () => {
-    const keep = (keys, of) =>
-      diffOnly.checked ? keys.filter((k) => runs.some((r) => of(r, k) !== of(runs[0], k))) : keys;
-    mount(
-      tables,
-      h("h2", {}, `Parameters (${paramKeys.length})`),
-      diffTable(runs, label, keep(paramKeys, paramOf), paramOf, "compare-params", "param-row"),
-      h("h2", {}, `Metrics (${metricKeys.length})`),
-      diffTable(
-        runs,
-        label,
-        keep(metricKeys, metricOf),
-        metricOf,
-        "compare-metrics",
-        "metric-row",
-        showMetric,
-      ),
-      h("h2", {}, `Tags (${tagKeys.length})`),
-      diffTable(runs, label, keep(tagKeys, tagOf), tagOf, "compare-tags", "tag-row"),
-    );
-  };
-  diffOnly.addEventListener("change", renderTables);
-  renderTables();
+  const info = [
+    ["Run ID", (r) => h("div", { class: "mono compare-value", title: r.info.run_id }, r.info.run_id)],
+    ["Status", (r) => statusBadge(r.info.status)],
+    ["Start time", (r) => formatTime(r.info.start_time)],
+    ["Duration", (r) => formatDuration(runDuration(r.info))],
+  ];
+  const table = compareTable(runs, label, info, [
+    {
+      title: "Parameters",
+      testid: "compare-params",
+      rowTestid: "param-row",
+      keys: paramKeys,
+      valueOf: paramOf,
+    },
+    {
+      title: "Metrics",
+      testid: "compare-metrics",
+      rowTestid: "metric-row",
+      keys: metricKeys,
+      valueOf: metricOf,
+      show: (v) => metricValue(v),
+    },
+    { title: "Tags", testid: "compare-tags", rowTestid: "tag-row", keys: tagKeys, valueOf: tagOf },
+  ]);
+  diffOnly.addEventListener("change", () => table.refresh(diffOnly.checked));
 
   const valueFor = (r, choice) => {
     const [kind, ...rest] = choice.split(":");
@@ -213,39 +175,12 @@ export async function comparePage(container, route) {
   xSelect.addEventListener("change", drawScatter);
   ySelect.addEventListener("change", drawScatter);
   drawScatter();
-  const row = (title, cell) => h("tr", {}, h("th", {}, title), runs.map((r) => h("td", {}, cell(r))));
-
   mount(
     container,
     h("h1", { testid: "compare-title" }, `Comparing ${countOf(runs.length, "run")}`),
     missingRunsNotice(missing),
-    h(
-      "table",
-      { class: "grid-table compare", testid: "compare-runs" },
-      h(
-        "tbody",
-        {},
-        row(
-          "Run",
-          (
-            r,
-          ) => [
-            swatch(r),
-            h(
-              "a",
-              { href: runHash(r.info.experiment_id, r.info.run_id), testid: "compare-run-link" },
-              breakable(label(r)),
-            ),
-          ],
-        ),
-        row("Run ID", (r) => h("span", { class: "mono" }, r.info.run_id)),
-        row("Status", (r) => statusBadge(r.info.status)),
-        row("Start time", (r) => formatTime(r.info.start_time)),
-        row("Duration", (r) => formatDuration(runDuration(r.info))),
-      ),
-    ),
     h("label", { class: "check" }, diffOnly, "Show differences only"),
-    tables,
+    table.el,
     metricKeys.length
       ? h("section", {}, h("h2", {}, "Metric history"), historyChart(runs, label, metricKeys, experimentIds))
       : null,

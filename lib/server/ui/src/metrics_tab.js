@@ -1,21 +1,31 @@
-// The run's metric charts: pick metrics, x axis (step / wall time / relative time), log scale, smoothing,
-// points, outlier clipping, one chart per metric or all selected metrics on one chart. A metric with one
+// The run's metric charts (model metrics, or the system/… ones on their own tab; in MLflow's sections):
+// pick metrics, x axis (step / wall time / relative time), log scale, smoothing, points, outlier clipping, one chart per metric or all selected metrics on one chart. A metric with one
 // value is shown as that value (with a bar), not as a lone dot. Each chart exports PNG / SVG / CSV and
 // opens on the metric page.
 import { metricHistory } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { metricChart, metricPicker, xAxisSelect } from "./charts.js";
+import { metricChart, metricPicker, metricSections, xAxisSelect } from "./charts.js";
+import { isSystemMetric } from "./chart_layout.js";
 import { exportButtons } from "./chart_export.js";
 import { metricHash } from "./routes.js";
 import { runColor } from "./run_marks.js";
 
 const MAX_DEFAULT = 12;
 
-/** Renders the metrics tab of `run`; `focus` preselects one metric key. */
-export async function metricsTab(pane, run, focus) {
-  const keys = [...new Set((run.data?.metrics ?? []).map((m) => m.key))].sort();
+/**
+ * Renders the "Model metrics" tab of `run`, or with `system` its "System metrics" tab (the keys under
+ * system/, as MLflow splits them); `focus` preselects one metric key. Charts come in MLflow's sections.
+ */
+export async function metricsTab(pane, run, focus, system = false) {
+  const all = [...new Set((run.data?.metrics ?? []).map((m) => m.key))].sort();
+  const keys = all.filter((k) => isSystemMetric(k) === system);
   if (keys.length === 0) {
-    mount(pane, h("p", { class: "muted", testid: "no-metrics" }, "This run has no metrics."));
+    const none = all.length === 0
+      ? "This run has no metrics."
+      : system
+      ? "No system metrics (MLflow logs them under system/… when system metrics logging is on)."
+      : "This run has only system metrics: see the System metrics tab.";
+    mount(pane, h("p", { class: "muted", testid: "no-metrics" }, none));
     return;
   }
   const runId = run.info.run_id;
@@ -114,9 +124,20 @@ export async function metricsTab(pane, run, focus) {
       const series = chosen.map((k) => ({ label: k, points: histories.get(k) }));
       return void mount(charts, chosen.length ? card(chosen.join(", "), series, chosen) : null);
     }
+    const one = (k) => card(k, [{ label: k, color: runColor(runId), points: histories.get(k) }], [k]);
+    const sections = metricSections(chosen);
     mount(
       charts,
-      chosen.map((k) => card(k, [{ label: k, color: runColor(runId), points: histories.get(k) }], [k])),
+      sections.length > 1
+        ? sections.map(([title, list]) =>
+          h(
+            "section",
+            { class: "chart-section", testid: "metrics-section", dataset: { section: title } },
+            h("h3", {}, `${title} (${list.length})`),
+            h("div", { class: "charts" }, list.map(one)),
+          )
+        )
+        : chosen.map(one),
     );
   }
   await draw();

@@ -1,5 +1,6 @@
 // Run page: overview (metadata, description, params, metrics, tags), metric charts, artifacts, pipeline
-// views. The overview lists the model versions registered from the run. Tabs follow MLflow's routes: …/runs/<id>, …/model-metrics, …/artifacts/<path>; plus …/pipeline.
+// views. The overview lists the model versions registered from the run. Tabs follow MLflow's routes:
+// …/runs/<id>, …/model-metrics, …/system-metrics, …/artifacts/<path>; plus …/pipeline.
 // The name, the markdown description (tag mlflow.note.content) and the tags are edited in place through
 // runs/update, runs/set-tag and runs/delete-tag, as MLflow's UI does. While the run is RUNNING it is
 // re-read every few seconds and the status and overview follow.
@@ -18,6 +19,7 @@ import {
   valueText,
 } from "./dom.js";
 import { metricsTab } from "./metrics_tab.js";
+import { isSystemMetric } from "./chart_layout.js";
 import { artifactBrowser } from "./artifacts.js";
 import { pipelineTab } from "./pipeline_views.js";
 import { createPoller } from "./poller.js";
@@ -33,6 +35,7 @@ const RUN_TAG_MAX_CHARS = 8000;
 const TABS = [
   ["overview", "Overview"],
   ["model-metrics", "Model metrics"],
+  ["system-metrics", "System metrics"],
   ["artifacts", "Artifacts"],
   ["pipeline", "Pipeline"],
 ];
@@ -74,14 +77,16 @@ export async function runPage(container, route) {
       ),
     );
     // A link to one metric (…/model-metrics?metric=k) gets its own pane with that metric selected.
-    const paneKey = tab === "model-metrics" && r.query.get("metric")
+    const paneKey = tab.endsWith("-metrics") && r.query.get("metric")
       ? `${tab}?${r.query.get("metric")}`
       : tab;
     if (!panes.has(paneKey)) {
       const pane = h("div", { testid: `pane-${tab}` });
       panes.set(paneKey, pane);
       if (tab === "overview") overview(pane, run, tags, base, registered.el);
-      if (tab === "model-metrics") void metricsTab(pane, run, r.query.get("metric"));
+      if (tab.endsWith("-metrics")) {
+        void metricsTab(pane, run, r.query.get("metric"), tab === "system-metrics");
+      }
       if (tab === "artifacts") {
         artifacts = artifactBrowser(run, r.params.artifactPath, (path) => {
           const target = `${base}/artifacts${
@@ -301,7 +306,12 @@ function overview(pane, run, tags, base, registeredModels) {
         ) => [
           h(
             "a",
-            { href: `${base}/model-metrics?metric=${encodeURIComponent(m.key)}`, testid: "metric-link" },
+            {
+              href: `${base}/${isSystemMetric(m.key) ? "system" : "model"}-metrics?metric=${
+                encodeURIComponent(m.key)
+              }`,
+              testid: "metric-link",
+            },
             m.key,
           ),
           metricValue(m.value),
