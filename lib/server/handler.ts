@@ -17,7 +17,7 @@ import {
   handleGetArtifact,
   localProxyDestination,
 } from "./artifact_routes.ts";
-import { artifactRootsOf } from "./artifact_location_rule.ts";
+import { artifactRootsOf, refusingUnreadableRoots, storeRunFolders } from "./artifact_location_rule.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { DEFAULT_CORS_ORIGINS, judgeOrigin, withCorsHeaders } from "./cross_origin.ts";
 import { handleLoggedModels } from "./logged_models.ts";
@@ -92,7 +92,7 @@ export interface RequestHandlerOptions {
   /**
    * Folders (paths, `file://` URIs) or remote prefixes (`s3://bucket/prefix`), besides the artifacts
    * destination and the store's default artifact root, where a client may put a new experiment's local
-   * artifact location and the server writes a run's artifacts (`--allowed-artifact-roots`).
+   * artifact location and the server writes and reads a run's artifacts (`--allowed-artifact-roots`).
    */
   allowedArtifactRoots?: readonly string[];
   /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
@@ -166,7 +166,17 @@ export function createRequestHandler(
   const remote = isRemoteDestination(artifactsDestination);
   const proxied = artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions);
   // Without the proxy, runs whose root is proxied are not read from its destination (as MLflow).
-  const artifactRepository = options.mode?.serveArtifacts === false ? refusingProxiedRoots(proxied) : proxied;
+  const served = options.mode?.serveArtifacts === false ? refusingProxiedRoots(proxied) : proxied;
+  const artifactRoots = artifactRootsOf([
+    artifactsDestination,
+    store.artifactRoot,
+    ...(options.allowedArtifactRoots ?? []),
+  ]);
+  // Reads go where the server may write, and where its store keeps its own runs: no other local folder.
+  const readable = {
+    ...artifactRoots,
+    local: [...new Set([...artifactRoots.local, ...storeRunFolders(store.uri)])],
+  };
   const ctx: ServerContext = {
     store,
     artifactsDestination,
@@ -177,12 +187,8 @@ export function createRequestHandler(
       (remote
         ? join(Deno.cwd(), ".kmlf", "server")
         : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
-    artifactRepository,
-    artifactRoots: artifactRootsOf([
-      artifactsDestination,
-      store.artifactRoot,
-      ...(options.allowedArtifactRoots ?? []),
-    ]),
+    artifactRepository: refusingUnreadableRoots(served, readable),
+    artifactRoots,
     cwd: options.cwd ?? Deno.cwd(),
   };
   const redact = serverPathRedactor({
