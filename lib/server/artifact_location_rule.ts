@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { dirname, join, resolve } from "../path.ts";
+import { dirname, isAbsolute, join, resolve } from "../path.ts";
 import { resolvesInside } from "../fs_utils.ts";
 import { type ArtifactRepository, localPathOfUri, mlflowError } from "../tracking/mod.ts";
 import { proxiedPathOfUri } from "./artifact_paths.ts";
@@ -111,24 +111,24 @@ export function checkServerWritableRoot(runId: string, rootUri: string, roots: A
 }
 
 /**
- * The local folders a store at `storeUri` keeps its own runs' artifacts in, which the server reads besides
- * its artifact roots: a file store's mlruns folder, and next to a SQLite database the folders MLflow
- * (`./mlruns`) and kmlf (`./mlartifacts`) use by default when the database was created there.
+ * The local folders `store` keeps its own runs' artifacts in, which the server reads besides its artifact
+ * roots: a file store's mlruns folder, and next to a SQLite database the folders MLflow (`./mlruns`) and
+ * kmlf (`./mlartifacts`) use by default when the database was created there. Paths, not the store's URI,
+ * which keeps a relative path as given.
  *
  * @example
  * ```ts
- * storeRunFolders("sqlite:////p/mlflow.db"); // ["/p/mlruns", "/p/mlartifacts"]
- * storeRunFolders("file:///p/mlruns"); // ["/p/mlruns"]
+ * storeRunFolders(SqliteStore.open("/p/mlflow.db")); // ["/p/mlruns", "/p/mlartifacts"]
+ * storeRunFolders(await FileStore.open("/p/mlruns")); // ["/p/mlruns"]
  * ```
  */
-export function storeRunFolders(storeUri: string): string[] {
-  const sqlite = storeUri.match(/^sqlite:\/\/\/(.+)$/);
-  if (sqlite) {
-    const dir = dirname(resolve(sqlite[1].startsWith("/") ? sqlite[1] : `/${sqlite[1]}`));
+export function storeRunFolders(store: { kind: string; path?: unknown; root?: unknown }): string[] {
+  if (store.kind === "sqlite" && typeof store.path === "string" && isAbsolute(store.path)) {
+    const dir = dirname(store.path);
     return [join(dir, "mlruns"), join(dir, "mlartifacts")];
   }
-  const path = /^file:/i.test(storeUri) ? localPathOfUri(storeUri) : undefined;
-  return path === undefined ? [] : [resolve(path)];
+  if (store.kind === "file" && typeof store.root === "string") return [resolve(store.root)];
+  return [];
 }
 
 /**

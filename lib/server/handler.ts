@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join, percentDecode, resolve } from "../path.ts";
+import { dirname, isAbsolute, join, resolve } from "../path.ts";
 import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
@@ -111,18 +111,15 @@ export interface RequestHandlerOptions {
 const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/s;
 const ARTIFACTS_PREFIX = /^\/+(api|ajax-api)\/+2\.0\/+mlflow-artifacts\/+artifacts\/+/;
 
-/** The local directory of a store's URI (a SQLite file's folder, an mlruns folder), if it has one. */
-function storeDirectory(uri: string): string | undefined {
-  const sqlite = uri.match(/^sqlite:\/\/\/(.*)$/);
-  if (sqlite) return dirname(sqlite[1].startsWith("/") ? sqlite[1] : `/${sqlite[1]}`);
-  if (uri.startsWith("file:")) {
-    try {
-      return percentDecode(new URL(uri).pathname);
-    } catch {
-      return undefined;
-    }
+/**
+ * The local directory of a store (a SQLite file's folder, an mlruns folder), if it has one: from its
+ * absolute paths, since its URI keeps a relative path (`sqlite:///mlflow.db`) as given.
+ */
+function storeDirectory(store: { kind: string; path?: unknown; root?: unknown }): string | undefined {
+  if (store.kind === "sqlite" && typeof store.path === "string" && isAbsolute(store.path)) {
+    return dirname(store.path);
   }
-  return undefined;
+  return store.kind === "file" && typeof store.root === "string" ? resolve(store.root) : undefined;
 }
 
 /** Whether `%XX` escapes in a path are not valid UTF-8 (werkzeug would substitute U+FFFD). */
@@ -175,7 +172,7 @@ export function createRequestHandler(
   // Reads go where the server may write, and where its store keeps its own runs: no other local folder.
   const readable = {
     ...artifactRoots,
-    local: [...new Set([...artifactRoots.local, ...storeRunFolders(store.uri)])],
+    local: [...new Set([...artifactRoots.local, ...storeRunFolders(store)])],
   };
   const ctx: ServerContext = {
     store,
@@ -194,7 +191,7 @@ export function createRequestHandler(
   const redact = serverPathRedactor({
     "<artifacts destination>": resolve(artifactsDestination),
     "<server state>": ctx.stateDir,
-    "<backend store>": storeDirectory(store.uri),
+    "<backend store>": storeDirectory(store),
     "<server directory>": ctx.cwd,
   });
   const hideBackend = backendLocationRedactor(store.uri);

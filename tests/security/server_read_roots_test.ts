@@ -127,7 +127,8 @@ Deno.test("a SQLite store's runs in MLflow's ./mlruns stay served behind the pro
     const oldRun = await runWithFile(mlflowMade, await mlflowMade.createExperiment("old"), "old");
     await mlflowMade.close();
     for (const artifactRoot of ["mlflow-artifacts:/", "custom", undefined]) {
-      const store = await openStore(`sqlite:///${db}`, { baseDir: dir, artifactRoot });
+      // kmlf server --backend-store-uri sqlite:///mlflow.db [--default-artifact-root …], run in `dir`.
+      const store = await openStore("sqlite:///mlflow.db", { baseDir: dir, artifactRoot });
       try {
         const runs = [[oldRun, "old"]];
         // Runs behind the proxy are uploaded by clients; the others are written in place.
@@ -142,6 +143,18 @@ Deno.test("a SQLite store's runs in MLflow's ./mlruns stay served behind the pro
           const got = await c.get("/get-artifact", { run_uuid: runId, path: "model/MLmodel" });
           assert.deepEqual([got.status, await got.text()], [200, text], `${artifactRoot}`);
         }
+        // Another folder is refused, the refusal naming the database's folder by its label only.
+        const outside = await store.createExperiment(`outside ${artifactRoot}`, {
+          artifactLocation: join(dir, "elsewhere"),
+        });
+        const refused = await c.get("/get-artifact", {
+          run_uuid: await runWithFile(store, outside),
+          path: "model/MLmodel",
+        });
+        const message = await refused.text();
+        assert.equal(refused.status, 403, message);
+        assert.match(message, /--allowed-artifact-roots <backend store>\/elsewhere /);
+        assert.ok(!message.includes(dir) && !message.includes(SECRET), message);
       } finally {
         await store.close();
       }
