@@ -65,7 +65,7 @@ export function addServeArtifactsOptions(command: Command, defaultRoot: DefaultR
       "--allowed-artifact-roots <dirs>",
       "comma-separated folders (or s3:// prefixes), besides the artifacts destination and the default " +
         "artifact root, where clients may put a new experiment's local artifact_location and the server " +
-        "writes run artifacts (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
+        "writes and reads run artifacts (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
     )
     .option(
       "--cors-allowed-origins <origins>",

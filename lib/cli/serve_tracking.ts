@@ -24,6 +24,7 @@ import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
 import { checkLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
 import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
+import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
@@ -83,6 +84,7 @@ export interface ServeTrackingOptions {
   experiment?: {
     name: string;
     create: boolean;
+    /** A path or URI; a relative path is the project's (`baseDir`), as `kmlf run` resolves mlflow.yml's. */
     artifactLocation?: string | null;
     tags?: Record<string, string>;
   };
@@ -149,7 +151,8 @@ export function longValuesRule(raw: string | undefined): false | ((warning: stri
  * await serveTracking({ trackingUri: "sqlite:///mlflow.db", baseDir: root, host: "127.0.0.1", port: 5000, artifactsDestination: "mlartifacts" });
  * ```
  */
-export async function serveTracking(options: ServeTrackingOptions): Promise<number> {
+export async function serveTracking(given: ServeTrackingOptions): Promise<number> {
+  const options = withProjectLocation(given);
   const exposed = loopbackHostsFor(options.host) === undefined;
   const allowedHosts = allowedHostsFor(options.host, Deno.env.get(ALLOWED_HOSTS_ENV));
   if (options.mode?.serveArtifacts ?? true) await checkDestination(options.artifactsDestination);
@@ -223,6 +226,18 @@ export async function serveTracking(options: ServeTrackingOptions): Promise<numb
   }
   out("Server stopped.");
   return EXIT.ok;
+}
+
+// A relative experiment location is the project's (as `kmlf run` resolves mlflow.yml's with
+// resolveArtifactLocation), not the server's working folder: the experiment is created there and the
+// server reads and writes it.
+function withProjectLocation(options: ServeTrackingOptions): ServeTrackingOptions {
+  const location = options.experiment?.artifactLocation;
+  if (!location || /^[a-z][\w+.-]*:/i.test(location)) return options;
+  const artifactLocation = pathToFileUri(
+    isAbsolute(location) ? location : resolve(options.baseDir, location),
+  );
+  return { ...options, experiment: { ...options.experiment!, artifactLocation } };
 }
 
 // The UI route of the experiment (created if asked and missing); undefined when it cannot be shown.

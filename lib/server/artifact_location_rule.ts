@@ -6,12 +6,14 @@
  * local one only inside the server's own artifact roots (the proxy's destination, the store's default
  * artifact root) or a folder the operator allowed with `--allowed-artifact-roots`. Remote locations
  * (`s3://…`, `mlflow-artifacts:/…`) are accepted as MLflow accepts them: clients write those themselves.
+ * Rows written before that check (or by a process writing the store directly) can still name any folder,
+ * so the server reads local artifacts only inside those roots and the folders its store keeps runs in.
  *
  * @module
  */
-import { resolve } from "../path.ts";
+import { dirname, isAbsolute, join, resolve } from "../path.ts";
 import { resolvesInside } from "../fs_utils.ts";
-import { localPathOfUri, mlflowError } from "../tracking/mod.ts";
+import { type ArtifactRepository, localPathOfUri, mlflowError } from "../tracking/mod.ts";
 import { proxiedPathOfUri } from "./artifact_paths.ts";
 import {
   ALLOWED_ARTIFACT_ROOTS_ENV,
@@ -106,4 +108,60 @@ export function checkServerWritableRoot(runId: string, rootUri: string, roots: A
       `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to allow it.`,
     `log the file from the client, or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location}`,
   );
+}
+
+/**
+ * The local folders `store` keeps its own runs' artifacts in, which the server reads besides its artifact
+ * roots: a file store's mlruns folder, and next to a SQLite database the folders MLflow (`./mlruns`) and
+ * kmlf (`./mlartifacts`) use by default when the database was created there. Paths, not the store's URI,
+ * which keeps a relative path as given.
+ *
+ * @example
+ * ```ts
+ * storeRunFolders(SqliteStore.open("/p/mlflow.db")); // ["/p/mlruns", "/p/mlartifacts"]
+ * storeRunFolders(await FileStore.open("/p/mlruns")); // ["/p/mlruns"]
+ * ```
+ */
+export function storeRunFolders(store: { kind: string; path?: unknown; root?: unknown }): string[] {
+  if (store.kind === "sqlite" && typeof store.path === "string" && isAbsolute(store.path)) {
+    const dir = dirname(store.path);
+    return [join(dir, "mlruns"), join(dir, "mlartifacts")];
+  }
+  if (store.kind === "file" && typeof store.root === "string") return [resolve(store.root)];
+  return [];
+}
+
+/**
+ * `resolver` refusing (PERMISSION_DENIED, 403) a local artifact root outside every local one of
+ * `readable`: a run, logged model or model version whose location an old or hand-written row points at
+ * `/home/me/.ssh` is not read for any client. Proxied and remote roots pass, as MLflow serves them.
+ *
+ * @example
+ * ```ts
+ * const read = refusingUnreadableRoots(resolver, artifactRootsOf(["/srv/mlartifacts"]));
+ * read("file:///etc/1/abc/artifacts"); // throws PERMISSION_DENIED naming --allowed-artifact-roots
+ * ```
+ */
+export function refusingUnreadableRoots(
+  resolver: (artifactUri: string) => ArtifactRepository,
+  readable: ArtifactRoots,
+): (artifactUri: string) => ArtifactRepository {
+  return (artifactUri) => {
+    const local = proxiedPathOfUri(artifactUri) === undefined ? localPathOfUri(artifactUri) : undefined;
+    if (local === undefined || readable.local.some((root) => inside(root, resolve(local)))) {
+      return resolver(artifactUri);
+    }
+    // The experiment's folder: a run's root is <location>/<run>/artifacts, a logged model's
+    // <location>/models/<model>/artifacts, a model version's a folder below either.
+    const location = resolve(local).replace(/(\/models)?\/[^/]+\/artifacts(\/.*)?$/, "");
+    throw mlflowError(
+      "PERMISSION_DENIED",
+      `The server does not read artifacts at '${artifactUri}': a local folder outside its artifact roots and ` +
+        `its store's run folders (${readable.local.join(", ") || "none"}). An experiment row written ` +
+        "before the server checked locations, or by a process writing the store directly, can name any " +
+        `folder. Start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} ` +
+        `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to serve it.`,
+      `start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} if that folder is meant to be served`,
+    );
+  };
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { dirname, join, percentDecode, resolve } from "../path.ts";
+import { dirname, isAbsolute, join, resolve } from "../path.ts";
 import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
@@ -17,7 +17,7 @@ import {
   handleGetArtifact,
   localProxyDestination,
 } from "./artifact_routes.ts";
-import { artifactRootsOf } from "./artifact_location_rule.ts";
+import { artifactRootsOf, refusingUnreadableRoots, storeRunFolders } from "./artifact_location_rule.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
 import { DEFAULT_CORS_ORIGINS, judgeOrigin, withCorsHeaders } from "./cross_origin.ts";
 import { handleLoggedModels } from "./logged_models.ts";
@@ -92,7 +92,7 @@ export interface RequestHandlerOptions {
   /**
    * Folders (paths, `file://` URIs) or remote prefixes (`s3://bucket/prefix`), besides the artifacts
    * destination and the store's default artifact root, where a client may put a new experiment's local
-   * artifact location and the server writes a run's artifacts (`--allowed-artifact-roots`).
+   * artifact location and the server writes and reads a run's artifacts (`--allowed-artifact-roots`).
    */
   allowedArtifactRoots?: readonly string[];
   /** Relative artifact locations of new experiments resolve against this (default: the process's cwd). */
@@ -111,18 +111,15 @@ export interface RequestHandlerOptions {
 const API_PATH = /^\/(api|ajax-api)\/2\.0\/(mlflow|mlflow-artifacts)\/(.*)$/s;
 const ARTIFACTS_PREFIX = /^\/+(api|ajax-api)\/+2\.0\/+mlflow-artifacts\/+artifacts\/+/;
 
-/** The local directory of a store's URI (a SQLite file's folder, an mlruns folder), if it has one. */
-function storeDirectory(uri: string): string | undefined {
-  const sqlite = uri.match(/^sqlite:\/\/\/(.*)$/);
-  if (sqlite) return dirname(sqlite[1].startsWith("/") ? sqlite[1] : `/${sqlite[1]}`);
-  if (uri.startsWith("file:")) {
-    try {
-      return percentDecode(new URL(uri).pathname);
-    } catch {
-      return undefined;
-    }
+/**
+ * The local directory of a store (a SQLite file's folder, an mlruns folder), if it has one: from its
+ * absolute paths, since its URI keeps a relative path (`sqlite:///mlflow.db`) as given.
+ */
+function storeDirectory(store: { kind: string; path?: unknown; root?: unknown }): string | undefined {
+  if (store.kind === "sqlite" && typeof store.path === "string" && isAbsolute(store.path)) {
+    return dirname(store.path);
   }
-  return undefined;
+  return store.kind === "file" && typeof store.root === "string" ? resolve(store.root) : undefined;
 }
 
 /** Whether `%XX` escapes in a path are not valid UTF-8 (werkzeug would substitute U+FFFD). */
@@ -166,7 +163,17 @@ export function createRequestHandler(
   const remote = isRemoteDestination(artifactsDestination);
   const proxied = artifactRepositoryResolver(store, artifactsDestination, options.artifactOptions);
   // Without the proxy, runs whose root is proxied are not read from its destination (as MLflow).
-  const artifactRepository = options.mode?.serveArtifacts === false ? refusingProxiedRoots(proxied) : proxied;
+  const served = options.mode?.serveArtifacts === false ? refusingProxiedRoots(proxied) : proxied;
+  const artifactRoots = artifactRootsOf([
+    artifactsDestination,
+    store.artifactRoot,
+    ...(options.allowedArtifactRoots ?? []),
+  ]);
+  // Reads go where the server may write, and where its store keeps its own runs: no other local folder.
+  const readable = {
+    ...artifactRoots,
+    local: [...new Set([...artifactRoots.local, ...storeRunFolders(store)])],
+  };
   const ctx: ServerContext = {
     store,
     artifactsDestination,
@@ -177,18 +184,14 @@ export function createRequestHandler(
       (remote
         ? join(Deno.cwd(), ".kmlf", "server")
         : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
-    artifactRepository,
-    artifactRoots: artifactRootsOf([
-      artifactsDestination,
-      store.artifactRoot,
-      ...(options.allowedArtifactRoots ?? []),
-    ]),
+    artifactRepository: refusingUnreadableRoots(served, readable),
+    artifactRoots,
     cwd: options.cwd ?? Deno.cwd(),
   };
   const redact = serverPathRedactor({
     "<artifacts destination>": resolve(artifactsDestination),
     "<server state>": ctx.stateDir,
-    "<backend store>": storeDirectory(store.uri),
+    "<backend store>": storeDirectory(store),
     "<server directory>": ctx.cwd,
   });
   const hideBackend = backendLocationRedactor(store.uri);

@@ -11,7 +11,10 @@ import type { ArtifactRoots } from "./artifact_location_rule.ts";
 /** Shared state of one server. */
 export interface ServerContext {
   store: TrackingStore;
-  /** The artifact repository for any artifact URI, `mlflow-artifacts:` ones included. */
+  /**
+   * The artifact repository for any artifact URI, `mlflow-artifacts:` ones included; a local one outside
+   * the artifact roots and the store's run folders is refused (`refusingUnreadableRoots`).
+   */
   artifactRepository(artifactUri: string): ArtifactRepository;
   /** Local directory (or remote store, `s3://…`) behind the `mlflow-artifacts` proxy. */
   artifactsDestination: string;

@@ -18,15 +18,18 @@ Deno.test("a run whose artifact_uri row points outside its own root is not serve
     const outside = join(fx.dir, "home");
     await Deno.mkdir(join(outside, "sub"), { recursive: true });
     await Deno.writeTextFile(join(outside, "secret.txt"), SECRET);
-    const experimentId = await fx.store.createExperiment("local", { artifactLocation: join(fx.dir, "art") });
+    // In the folder MLflow keeps a SQLite store's runs in by default, which the server reads.
+    const experimentId = await fx.store.createExperiment("local", {
+      artifactLocation: join(fx.dir, "mlruns"),
+    });
     const own = await fx.store.createRun({ experimentId });
     await fx.store.getArtifactRepository(own.info.artifactUri).writeArtifact("notes.txt", "hello");
     const rows = [
       outside,
       `file://${outside}`,
       "file:///",
-      `${join(fx.dir, "art")}/{run}/artifacts/../../../home`,
-      `file://${join(fx.dir, "art")}/{run}/artifacts/%2e%2e/%2e%2e/%2e%2e/home`,
+      `${join(fx.dir, "mlruns")}/{run}/artifacts/../../../home`,
+      `file://${join(fx.dir, "mlruns")}/{run}/artifacts/%2e%2e/%2e%2e/%2e%2e/home`,
       "mlflow-artifacts:/",
     ];
     await Deno.mkdir(fx.artifactsDestination, { recursive: true });
@@ -35,7 +38,7 @@ Deno.test("a run whose artifact_uri row points outside its own root is not serve
     for (const _ of rows) runs.push((await fx.store.createRun({ experimentId })).info.runId);
     // A run folder planted as a link out of the experiment's folder (the row itself is the run's own).
     const linked = await fx.store.createRun({ experimentId });
-    const linkedDir = join(fx.dir, "art", linked.info.runId);
+    const linkedDir = join(fx.dir, "mlruns", linked.info.runId);
     await Deno.remove(linkedDir, { recursive: true }).catch(() => {});
     await Deno.mkdir(join(linkedDir, ".."), { recursive: true });
     await Deno.mkdir(join(outside, "artifacts"), { recursive: true });

@@ -8,6 +8,8 @@
 import { RUN_STATUSES, type RunStatus } from "../entities.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { TrackingError } from "../../errors.ts";
+import type { SearchRunsOptions } from "../stores/store.ts";
+import type { ClientSearchRunsOptions } from "./client_options.ts";
 
 /**
  * A run id given to `method`: a non-empty string, else INVALID_PARAMETER_VALUE naming `run_id`.
@@ -164,6 +166,25 @@ export function clientClosed(): TrackingError {
   );
 }
 
+/**
+ * The store `new MlflowClient(store)` wraps: anything with a tracking store's methods, else
+ * `tracking/no-store` with how to open one.
+ *
+ * @example
+ * ```ts
+ * storeArgument(await openStore("sqlite:///mlflow.db")); // the store
+ * ```
+ */
+export function storeArgument<S extends { getRun?: unknown }>(store: S): S {
+  if (typeof store?.getRun !== "function") {
+    throw new TrackingError("tracking/no-store", "new MlflowClient(store) needs a tracking store", {
+      hint:
+        'open one by its URI: await MlflowClient.open("sqlite:///mlflow.db"), or new MlflowClient(await openStore(uri))',
+    });
+  }
+  return store;
+}
+
 /** What an option of a search holds (`orderBy` may also be one string, as MLflow's single order_by). */
 type OptionKind = "string" | "number" | "view" | "order";
 
@@ -264,4 +285,22 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (value !== null && typeof value === "object") return "an object";
   return `${String(value)} (${typeof value})`;
+}
+
+/**
+ * The store request of `searchRuns(experimentIds, given)`: one id or a list, each checked, and the
+ * options checked as {@link searchOptionsArgument} does.
+ *
+ * @example
+ * ```ts
+ * searchRunsArguments("1", { filter: "metrics.acc > 0.9" }); // { experimentIds: ["1"], filter: … }
+ * ```
+ */
+export function searchRunsArguments(
+  experimentIds: string | readonly string[],
+  given: ClientSearchRunsOptions,
+): SearchRunsOptions {
+  const options = searchOptionsArgument(given, SEARCH_RUNS_OPTIONS, "searchRuns");
+  const ids = Array.isArray(experimentIds) ? experimentIds : [experimentIds];
+  return { experimentIds: ids.map((id) => experimentIdArgument(id, "searchRuns")), ...options };
 }

@@ -1,16 +1,16 @@
 /**
  * `MlflowClient`: MLflow's tracking client API in TypeScript (camelCase) over any TrackingStore,
  * plus `startRun` for code that records runs (buffered metrics, nested runs, default tags). How a run
- * starts is in `_start_run.ts`, the artifact writes the client adds to a repository's in
- * `_artifact_writes.ts`.
+ * starts is in `_start_run.ts`, the stack of started runs in `_run_stack.ts`, batching within MLflow's
+ * limits in `_batches.ts`, each run's artifact repository in `_run_repositories.ts` and the artifact
+ * writes the client adds to a repository's in `_artifact_writes.ts`.
  *
  * @module
  */
-import { ActiveRun } from "./active_run.ts";
+import type { ActiveRun } from "./active_run.ts";
 import type { ArtifactRepository } from "../artifacts/artifact_repository.ts";
 import type { DatasetInput, Experiment, FileInfo, Metric, Run, RunStatus } from "../entities.ts";
 import { MLFLOW_TAGS } from "../entities.ts";
-import { TrackingError } from "../../errors.ts";
 import { openStore, type OpenStoreOptions } from "../stores/open_store.ts";
 import { defaultRunContext, type RunContext } from "./run_context.ts";
 import {
@@ -19,11 +19,9 @@ import {
   type MlflowClientOptions,
   paramValueToString,
   type StartRunOptions,
-  toKeyValues,
 } from "./client_options.ts";
 import type { ExperimentsPage, RunsPage, SearchExperimentsOptions } from "../search/evaluate.ts";
 import type { CreateExperimentOptions, TrackingStore, UpdateRunOptions } from "../stores/store.ts";
-import { LIMITS } from "../limits.ts";
 import type { ModelVersion } from "../registry/entities.ts";
 import type {
   ModelVersionsPage,
@@ -32,22 +30,23 @@ import type {
 } from "../registry/registry_store.ts";
 import { registerModel, type RegisterModelOptions } from "../registry/register_model.ts";
 import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
-import { createOrResumeRun, getOrCreateExperiment } from "./_start_run.ts";
+import { getOrCreateExperiment } from "./_start_run.ts";
 import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
-import { checkTempFolder } from "../../temp_folder.ts";
+import { fullMetricHistory, logBatchInLimits, metricPoints } from "./_batches.ts";
+import { insideRun, RunStack } from "./_run_stack.ts";
+import { checkArtifactLocationOf, RunRepositories } from "./_run_repositories.ts";
 import {
   clientClosed,
   experimentIdArgument,
   keyValuesArgument,
-  listArgument,
-  metricKeyArgument,
   recordArgument,
   runIdArgument,
   SEARCH_EXPERIMENTS_OPTIONS,
   SEARCH_REGISTRY_OPTIONS,
-  SEARCH_RUNS_OPTIONS,
   searchOptionsArgument,
+  searchRunsArguments,
   statusArgument,
+  storeArgument,
 } from "./_arguments.ts";
 
 /**
@@ -69,8 +68,8 @@ export class MlflowClient {
   readonly #store: TrackingStore;
   #closed = false;
   readonly #options: MlflowClientOptions;
-  readonly #repositories = new Map<string, ArtifactRepository>();
-  readonly #active: ActiveRun[] = [];
+  readonly #repositories = new RunRepositories();
+  readonly #runs = new RunStack();
   #context: RunContext | undefined;
 
   /**
@@ -78,13 +77,7 @@ export class MlflowClient {
    * `tracking/no-store` when `store` is not a tracking store.
    */
   constructor(store: TrackingStore, options: MlflowClientOptions = {}) {
-    if (typeof store?.getRun !== "function") {
-      throw new TrackingError("tracking/no-store", "new MlflowClient(store) needs a tracking store", {
-        hint:
-          'open one by its URI: await MlflowClient.open("sqlite:///mlflow.db"), or new MlflowClient(await openStore(uri))',
-      });
-    }
-    this.#store = store;
+    this.#store = storeArgument(store);
     this.#options = options;
   }
 
@@ -230,12 +223,7 @@ export class MlflowClient {
     experimentIds: string | readonly string[],
     given: ClientSearchRunsOptions = {},
   ): Promise<RunsPage> {
-    const options = searchOptionsArgument(given, SEARCH_RUNS_OPTIONS, "searchRuns");
-    const ids = Array.isArray(experimentIds) ? experimentIds : [experimentIds];
-    return await this.store.searchRuns({
-      experimentIds: ids.map((id) => experimentIdArgument(id, "searchRuns")),
-      ...options,
-    });
+    return await this.store.searchRuns(searchRunsArguments(experimentIds, given));
   }
 
   // ---- logging
@@ -280,16 +268,7 @@ export class MlflowClient {
     metrics: Record<string, number>,
     options: { step?: number; timestamp?: number } = {},
   ): Promise<void> {
-    const timestamp = options.timestamp ?? Date.now();
-    const list = Object.entries(recordArgument(metrics, "metrics", "logMetrics", "{ accuracy: 0.93 }")).map((
-      [key, value],
-    ) => ({
-      key,
-      value,
-      timestamp,
-      step: options.step ?? 0,
-    }));
-    return await this.logBatch(runId, { metrics: list });
+    return await this.logBatch(runId, { metrics: metricPoints(metrics, options) });
   }
   /** Sets (overwrites) one tag of an active run. */
   async setTag(runId: string, key: string, value: string): Promise<void> {
@@ -316,44 +295,19 @@ export class MlflowClient {
     runId: string,
     batch: { metrics?: readonly Metric[]; params?: KeyValueInput; tags?: KeyValueInput },
   ): Promise<void> {
-    runIdArgument(runId, "logBatch");
-    const metrics = [
-      ...listArgument(batch.metrics, "metrics", "logBatch", "[{ key, value, timestamp, step }]"),
-    ];
-    const params = toKeyValues(keyValuesArgument(batch.params, "params", "logBatch"));
-    const tags = toKeyValues(keyValuesArgument(batch.tags, "tags", "logBatch"));
-    do {
-      const p = params.splice(0, LIMITS.paramsPerBatch);
-      const t = tags.splice(0, LIMITS.tagsPerBatch);
-      const m = metrics.splice(0, LIMITS.entitiesPerBatch - p.length - t.length);
-      await this.store.logBatch(runId, { metrics: m, params: p, tags: t });
-    } while (metrics.length + params.length + tags.length > 0);
+    await logBatchInLimits(this.store, runId, batch);
   }
 
   /** Every point of one metric, in logging order. */
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
-    const all: Metric[] = [];
-    let pageToken: string | undefined;
-    runIdArgument(runId, "getMetricHistory");
-    metricKeyArgument(key, "getMetricHistory");
-    do {
-      const page = await this.store.getMetricHistory(runId, key, { maxResults: 25000, pageToken });
-      all.push(...page.metrics);
-      pageToken = page.nextPageToken;
-    } while (pageToken);
-    return all;
+    return await fullMetricHistory(this.store, runId, key);
   }
 
   // ---- artifacts
 
   /** The artifact repository of a run (resolved from its `artifactUri`, cached). */
   async artifactRepository(runId: string): Promise<ArtifactRepository> {
-    let repo = this.#repositories.get(runIdArgument(runId, "artifactRepository"));
-    if (!repo) {
-      repo = this.store.getArtifactRepository((await this.store.getRun(runId)).info.artifactUri);
-      this.#repositories.set(runId, repo);
-    }
-    return repo;
+    return await this.#repositories.of(this.store, runId);
   }
   /**
    * Checks an artifact location (an experiment's, or a run's artifact URI) can be used before any
@@ -367,10 +321,7 @@ export class MlflowClient {
    * ```
    */
   async checkArtifactLocation(artifactUri: string): Promise<void> {
-    const repo = this.store.getArtifactRepository(artifactUri);
-    await repo.checkAccess?.();
-    // A repository that cannot build a folder in place gets it built in a temp folder, then uploaded.
-    if (!repo.buildArtifacts) await checkTempFolder();
+    await checkArtifactLocationOf(this.store, artifactUri);
   }
   /**
    * Copies a local file into the run's artifacts, under `artifactPath` when given (MLflow's `log_artifact`).
@@ -457,12 +408,12 @@ export class MlflowClient {
 
   /** The innermost run started with {@link startRun} and not yet ended. */
   activeRun(): ActiveRun | undefined {
-    return this.#active.at(-1);
+    return this.#runs.innermost();
   }
 
   /** Every run started with {@link startRun} and not yet ended, outermost first (each nested in the one before). */
   activeRuns(): readonly ActiveRun[] {
-    return [...this.#active];
+    return this.#runs.all();
   }
 
   /**
@@ -478,21 +429,7 @@ export class MlflowClient {
    * ```
    */
   async startRun(options: StartRunOptions = {}): Promise<ActiveRun> {
-    const run = await createOrResumeRun(this, options);
-    const active = new ActiveRun(this, run, {
-      processHooks: this.#options.processHooks ?? true,
-      onEnd: (r) => {
-        const i = this.#active.indexOf(r);
-        if (i >= 0) this.#active.splice(i, 1);
-      },
-      // Every run above it on the stack was started inside it (a parent must be the active run).
-      innerRuns: (r) => {
-        const i = this.#active.indexOf(r);
-        return i >= 0 ? this.#active.slice(i + 1) : [];
-      },
-    });
-    this.#active.push(active);
-    return active;
+    return await this.#runs.start(this, options, this.#options.processHooks ?? true);
   }
 
   /**
@@ -504,20 +441,11 @@ export class MlflowClient {
    * ```
    */
   async withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => Promise<T> | T): Promise<T> {
-    const run = await this.startRun(options);
-    let result: T;
-    try {
-      result = await fn(run);
-    } catch (error) {
-      await run.endQuietly("FAILED");
-      throw error;
-    }
-    await run.end("FINISHED");
-    return result;
+    return await insideRun(await this.startRun(options), fn);
   }
 
   /** Ends every active run of this client, innermost first. */
   async endActiveRuns(status: RunStatus = "FINISHED"): Promise<void> {
-    for (const run of [...this.#active].reverse()) await run.end(status);
+    await this.#runs.endAll(status);
   }
 }
