@@ -23,9 +23,15 @@ import { fileURLToPath, pathToFileURL, resolve } from "../path.ts";
  * default for +1 ms of scavenges; the servers' throughput measured the same) and `--no-lazy`, which compiles
  * every function when its module compiles, so Deno's code cache holds them all and the next run
  * deserializes what it would otherwise compile on first call (the tracked demo ~35 ms faster from the
- * bundle, ~20 from the sources; bench/README.md).
+ * bundle, ~20 from the sources), and `--no-sparkplug`: V8's baseline compiler turns each function called a
+ * few times into machine code (~600 functions, ~740 KB estimated, in a tracked run), work a command of a
+ * tenth of a second never earns back; hot code still reaches Maglev and TurboFan (−4 to −7 ms CPU per
+ * command, the servers' throughput and a compute-heavy node the same; bench/README.md).
  */
-export const KMLF_RUN_FLAGS = ["--allow-all", "--v8-flags=--max-semi-space-size=1,--no-lazy"] as const;
+export const KMLF_RUN_FLAGS = [
+  "--allow-all",
+  "--v8-flags=--max-semi-space-size=1,--no-lazy,--no-sparkplug",
+] as const;
 
 /** Commands that never load project code, so they run where they are. */
 const PLAIN_COMMANDS = new Set(["new", "server", "completion", "help", "pipeline"]);
