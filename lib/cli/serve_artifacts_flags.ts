@@ -63,9 +63,13 @@ export function addServeArtifactsOptions(command: Command, defaultRoot: DefaultR
     )
     .option(
       "--allowed-artifact-roots <dirs>",
-      "comma-separated folders (or s3:// prefixes), besides the artifacts destination and the default " +
-        "artifact root, where clients may put a new experiment's local artifact_location and the server " +
-        "writes and reads run artifacts (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
+      "comma-separated folders or s3:// prefixes (relative: to " +
+        (defaultRoot === "store" ? "the project" : "this directory") +
+        ") where the server reads and writes run artifacts for its clients, besides the artifacts " +
+        "destination, the default artifact root and the store's own run folders. Runs anywhere else (an " +
+        "experiment a client pointed at another folder or bucket, a database's runs in a folder not given " +
+        "here) answer 403 naming the value to add; clients may create experiments with local locations only " +
+        "inside these (also $KMLF_ALLOWED_ARTIFACT_ROOTS)",
     )
     .option(
       "--cors-allowed-origins <origins>",

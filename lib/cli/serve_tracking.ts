@@ -170,6 +170,8 @@ export async function serveTracking(given: ServeTrackingOptions): Promise<number
     const server = await serverModule();
     return server.createRequestHandler(await prepared.open(), {
       artifactsDestination: options.artifactsDestination,
+      // Relative client locations, and the flag values refusals name, resolve as the flags do.
+      cwd: options.baseDir,
       // The project's configured experiment location is the operator's choice too.
       allowedArtifactRoots: [
         ...(options.allowedArtifactRoots ?? []),

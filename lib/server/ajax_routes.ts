@@ -49,7 +49,7 @@ async function uploadArtifact(ctx: ServerContext, request: Request, url: URL): P
   if (data.byteLength === 0) throw mlflowError("INVALID_PARAMETER_VALUE", "Request must specify data.");
   const run = await ctx.store.getRun(runId);
   const root = runArtifactRoot(run);
-  checkServerWritableRoot(runId, root, ctx.artifactRoots);
+  checkServerWritableRoot(runId, root, ctx.servedRoots, ctx.cwd);
   await ctx.artifactRepository(root).writeArtifact(path, data);
   return new Response(null, { headers: { "content-type": "application/json" } });
 }

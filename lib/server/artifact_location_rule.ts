@@ -1,20 +1,24 @@
 /**
- * Which local folders a client of the server may name as a new experiment's `artifact_location`. The server
- * itself writes and reads a run's artifacts there (the UI's upload, `artifacts/list`, `/get-artifact`, logged
- * models), so a local location chosen by any client — `/home/me/.ssh`, `/etc/cron.d` — would let that client
- * make the server create files anywhere its user can write. MLflow 2.17 accepts any location; kmlf accepts a
- * local one only inside the server's own artifact roots (the proxy's destination, the store's default
- * artifact root) or a folder the operator allowed with `--allowed-artifact-roots`. Remote locations
- * (`s3://…`, `mlflow-artifacts:/…`) are accepted as MLflow accepts them: clients write those themselves.
- * Rows written before that check (or by a process writing the store directly) can still name any folder,
- * so the server reads local artifacts only inside those roots and the folders its store keeps runs in.
+ * Where the server itself reads and writes artifacts. It writes and reads a run's artifacts for any client
+ * (the UI's upload, `artifacts/list`, `/get-artifact`, logged models, model versions), with its own file
+ * permissions and its own S3 credentials, so a location chosen by any client — `/home/me/.ssh`, or
+ * `s3://another-team-bucket/…` — would let that client make the server read or write there. MLflow 2.17 serves
+ * any location (`get_artifact_repository(run.info.artifact_uri)` in its handlers). kmlf:
+ *
+ * - accepts a client's new experiment location when it is remote (the client writes it itself) or a local
+ *   folder inside the server's artifact roots (`checkClientArtifactLocation`);
+ * - reads and writes (one rule, `servesArtifactUri`) only proxied roots, local folders inside those roots
+ *   or the folders its store keeps its own runs in, and remote prefixes inside its remote roots.
+ *
+ * The roots are the proxy's destination, the store's default artifact root and `--allowed-artifact-roots`;
+ * every refusal is a 403 naming the value of that flag which would serve the experiment.
  *
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "../path.ts";
+import { dirname, isAbsolute, join, relative, resolve } from "../path.ts";
 import { resolvesInside } from "../fs_utils.ts";
 import { type ArtifactRepository, localPathOfUri, mlflowError } from "../tracking/mod.ts";
-import { proxiedPathOfUri } from "./artifact_paths.ts";
+import { decodeRepeatedly, proxiedPathOfUri } from "./artifact_paths.ts";
 import {
   ALLOWED_ARTIFACT_ROOTS_ENV,
   ALLOWED_ARTIFACT_ROOTS_FLAG,
@@ -26,6 +30,10 @@ export interface ArtifactRoots {
   local: readonly string[];
   remote: readonly string[];
 }
+
+// A remote URI with its scheme in lower case and no trailing slash, as roots are compared.
+const remoteKey = (uri: string) =>
+  uri.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:/, (scheme) => scheme.toLowerCase()).replace(/\/+$/, "");
 
 /**
  * The server's artifact roots among `roots` (paths, `file://` and remote URIs; `mlflow-artifacts:` roots,
@@ -44,13 +52,76 @@ export function artifactRootsOf(roots: readonly (string | undefined)[]): Artifac
     if (root === undefined || proxiedPathOfUri(root) !== undefined) continue;
     const path = localPathOfUri(root);
     if (path !== undefined) local.push(resolve(path));
-    else if (isRemoteDestination(root)) remote.push(root.replace(/\/+$/, ""));
+    else if (isRemoteDestination(root)) remote.push(remoteKey(root));
   }
   return { local, remote };
 }
 
 function inside(root: string, path: string): boolean {
   return (path === root || path.startsWith(root === "/" ? "/" : `${root}/`)) && resolvesInside(root, path);
+}
+
+// A key with `..`, `.` or `\` (also percent-encoded) is refused: the HTTP request that reads it would have
+// its path normalised (WHATWG URLs resolve dot segments and read `\` as `/`), leaving the prefix.
+function insideRemote(root: string, uri: string): boolean {
+  const key = remoteKey(uri);
+  const path = decodeRepeatedly(key).replace(/^[^:]+:\/\//, "");
+  if (path.includes("\\") || path.split("/").some((segment) => segment === ".." || segment === ".")) {
+    return false;
+  }
+  return key === root || key.startsWith(`${root}/`);
+}
+
+/**
+ * Whether the server itself reads and writes artifacts at `uri`: a proxied root (`mlflow-artifacts:…`,
+ * always inside the destination), a local folder inside a local one of `roots`, or a remote URI inside a
+ * remote one. The one rule for the server's reads and its writes.
+ *
+ * @example
+ * ```ts
+ * const roots = artifactRootsOf(["/srv/mlruns", "s3://b/mlflow"]);
+ * servesArtifactUri("/srv/mlruns/1/abc/artifacts", roots); // true
+ * servesArtifactUri("s3://b/mlflow/1/abc/artifacts", roots); // true
+ * servesArtifactUri("s3://other/exp/abc/artifacts", roots); // false
+ * ```
+ */
+export function servesArtifactUri(uri: string, roots: ArtifactRoots): boolean {
+  if (proxiedPathOfUri(uri) !== undefined) return true;
+  const local = localPathOfUri(uri);
+  if (local !== undefined) return roots.local.some((root) => inside(root, resolve(local)));
+  return roots.remote.some((root) => insideRemote(root, uri));
+}
+
+/**
+ * The experiment's folder (or prefix) of an artifact URI, as `--allowed-artifact-roots` takes it: a run's
+ * root is `<location>/<run id>/artifacts`, a logged model's `<location>/models/m-<id>/artifacts`, a model
+ * version's a folder below either; the last `artifacts` folder decides (a location may hold one too). A
+ * local folder inside `cwd` (the directory the server resolves relative flag values against) is named
+ * relative to it.
+ *
+ * @example
+ * ```ts
+ * allowedRootFor("s3://b/exp/abc/artifacts/model"); // "s3://b/exp"
+ * allowedRootFor("file:///srv/x/1/abc/artifacts", "/srv"); // "x/1"
+ * ```
+ */
+export function allowedRootFor(uri: string, cwd?: string): string {
+  const local = proxiedPathOfUri(uri) === undefined ? localPathOfUri(uri) : undefined;
+  const segments = (local === undefined ? uri : resolve(local)).split("/");
+  const at = segments.lastIndexOf("artifacts");
+  let end = at >= 2 ? at - 1 : segments.length;
+  if (at >= 3 && segments[end].startsWith("m-") && segments[end - 1] === "models") end--;
+  const location = segments.slice(0, end).join("/") || "/";
+  if (local === undefined || !cwd || !inside(cwd, location) || location === cwd) return location;
+  return relative(cwd, location);
+}
+
+// The local roots by name; the remote ones only counted (the server's own bucket is not the client's to learn).
+function describeRoots(roots: ArtifactRoots): string {
+  const parts = [...roots.local];
+  const n = roots.remote.length;
+  if (n) parts.push(`${n} remote prefix${n === 1 ? "" : "es"}`);
+  return parts.join(", ") || "none";
 }
 
 /**
@@ -66,44 +137,48 @@ function inside(root: string, path: string): boolean {
  * checkClientArtifactLocation("s3://bucket/exp", roots); // passes: the client writes it
  * ```
  */
-export function checkClientArtifactLocation(location: string, roots: ArtifactRoots): void {
+export function checkClientArtifactLocation(location: string, roots: ArtifactRoots, cwd?: string): void {
   const local = location === "" ? undefined : localPathOfUri(location);
   if (local === undefined) return;
   const path = resolve(local);
   if (roots.local.some((root) => inside(root, path))) return;
+  const allow = path === cwd || !cwd || !inside(cwd, path) ? path : relative(cwd, path);
   throw mlflowError(
     "PERMISSION_DENIED",
     `artifact_location '${location}' is a local folder outside this server's artifact roots: the server ` +
       "writes and reads run artifacts there for any client, so it keeps local locations inside its " +
       `artifact roots (${roots.local.join(", ") || "none"}). Leave artifact_location out, give a remote ` +
-      `one (s3://…), or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${path} ` +
+      `one (s3://…), or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${allow} ` +
       `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to allow it.`,
-    `start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${path}, or leave artifact_location out`,
+    `start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${allow}, or leave artifact_location out`,
   );
 }
 
 /**
  * Refuses (PERMISSION_DENIED, 403) a server-side write (the UI's upload) into run `runId`'s artifact root
- * `rootUri` when it lies outside the server's artifact roots: a run of an experiment whose location a client
- * chose (`s3://` elsewhere, with the server's credentials), or one made before locations were checked. The
- * client writes such roots itself, as MLflow's clients do.
+ * `rootUri` where the server does not serve artifacts (`servesArtifactUri` over `served`: its roots and its
+ * store's run folders, the same rule as its reads): a run of an experiment whose location a client chose
+ * (`s3://` elsewhere), or one a row named before locations were checked. The client writes such roots
+ * itself, as MLflow's clients do.
  *
  * @example
  * ```ts
- * checkServerWritableRoot("abc", "mlflow-artifacts:/1/abc/artifacts", roots); // passes
- * checkServerWritableRoot("abc", "s3://other/x/abc/artifacts", roots); // throws PERMISSION_DENIED
+ * checkServerWritableRoot("abc", "mlflow-artifacts:/1/abc/artifacts", served); // passes
+ * checkServerWritableRoot("abc", "s3://other/x/abc/artifacts", served); // throws PERMISSION_DENIED
  * ```
  */
-export function checkServerWritableRoot(runId: string, rootUri: string, roots: ArtifactRoots): void {
-  if (proxiedPathOfUri(rootUri) !== undefined) return;
-  const local = localPathOfUri(rootUri);
-  if (local !== undefined && roots.local.some((root) => inside(root, resolve(local)))) return;
-  if (local === undefined && roots.remote.some((root) => rootUri.startsWith(`${root}/`))) return;
-  const location = rootUri.replace(/\/[^/]*\/artifacts\/*$/, "");
+export function checkServerWritableRoot(
+  runId: string,
+  rootUri: string,
+  served: ArtifactRoots,
+  cwd?: string,
+): void {
+  if (servesArtifactUri(rootUri, served)) return;
+  const location = allowedRootFor(rootUri, cwd);
   throw mlflowError(
     "PERMISSION_DENIED",
     `The server does not write the artifacts of run '${runId}' to '${rootUri}': it writes only inside its ` +
-      `artifact roots (${[...roots.local, ...roots.remote].join(", ") || "none"}). Log the file from the ` +
+      `artifact roots and its store's run folders (${describeRoots(served)}). Log the file from the ` +
       `client (mlflow.log_artifact), or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} ` +
       `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to allow it.`,
     `log the file from the client, or start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location}`,
@@ -132,36 +207,36 @@ export function storeRunFolders(store: { kind: string; path?: unknown; root?: un
 }
 
 /**
- * `resolver` refusing (PERMISSION_DENIED, 403) a local artifact root outside every local one of
- * `readable`: a run, logged model or model version whose location an old or hand-written row points at
- * `/home/me/.ssh` is not read for any client. Proxied and remote roots pass, as MLflow serves them.
+ * `resolver` refusing (PERMISSION_DENIED, 403) an artifact URI the server does not serve
+ * (`servesArtifactUri` over `served`): a run, logged model or model version whose location an old or
+ * hand-written row points at `/home/me/.ssh`, or a client pointed at `s3://another-bucket/…`, is not read
+ * for any client. Proxied roots and roots inside `served` resolve.
  *
  * @example
  * ```ts
  * const read = refusingUnreadableRoots(resolver, artifactRootsOf(["/srv/mlartifacts"]));
- * read("file:///etc/1/abc/artifacts"); // throws PERMISSION_DENIED naming --allowed-artifact-roots
+ * read("file:///etc/1/abc/artifacts"); // throws PERMISSION_DENIED naming --allowed-artifact-roots /etc
  * ```
  */
 export function refusingUnreadableRoots(
   resolver: (artifactUri: string) => ArtifactRepository,
-  readable: ArtifactRoots,
+  served: ArtifactRoots,
+  cwd?: string,
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
-    const local = proxiedPathOfUri(artifactUri) === undefined ? localPathOfUri(artifactUri) : undefined;
-    if (local === undefined || readable.local.some((root) => inside(root, resolve(local)))) {
-      return resolver(artifactUri);
-    }
-    // The experiment's folder: a run's root is <location>/<run>/artifacts, a logged model's
-    // <location>/models/<model>/artifacts, a model version's a folder below either.
-    const location = resolve(local).replace(/(\/models)?\/[^/]+\/artifacts(\/.*)?$/, "");
+    if (servesArtifactUri(artifactUri, served)) return resolver(artifactUri);
+    const location = allowedRootFor(artifactUri, cwd);
+    const where = localPathOfUri(artifactUri) !== undefined
+      ? `a local folder outside its artifact roots and its store's run folders (${describeRoots(served)}). ` +
+        "An experiment row written before the server checked locations, or by a process writing the store " +
+        "directly, can name any folder."
+      : "a remote location outside its artifact roots: the server would read it with its own credentials, " +
+        "for any client (a client that chose it reads it itself).";
     throw mlflowError(
       "PERMISSION_DENIED",
-      `The server does not read artifacts at '${artifactUri}': a local folder outside its artifact roots and ` +
-        `its store's run folders (${readable.local.join(", ") || "none"}). An experiment row written ` +
-        "before the server checked locations, or by a process writing the store directly, can name any " +
-        `folder. Start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} ` +
-        `(or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to serve it.`,
-      `start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} if that folder is meant to be served`,
+      `The server does not read artifacts at '${artifactUri}': ${where} Start the server with ` +
+        `${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} (or ${ALLOWED_ARTIFACT_ROOTS_ENV}) to serve it.`,
+      `start the server with ${ALLOWED_ARTIFACT_ROOTS_FLAG} ${location} if it is meant to be served`,
     );
   };
 }

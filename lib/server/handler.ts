@@ -169,11 +169,12 @@ export function createRequestHandler(
     store.artifactRoot,
     ...(options.allowedArtifactRoots ?? []),
   ]);
-  // Reads go where the server may write, and where its store keeps its own runs: no other local folder.
-  const readable = {
+  // The server reads and writes where clients may put locations, and where its store keeps its own runs.
+  const servedRoots = {
     ...artifactRoots,
     local: [...new Set([...artifactRoots.local, ...storeRunFolders(store)])],
   };
+  const cwd = options.cwd ?? Deno.cwd();
   const ctx: ServerContext = {
     store,
     artifactsDestination,
@@ -184,9 +185,10 @@ export function createRequestHandler(
       (remote
         ? join(Deno.cwd(), ".kmlf", "server")
         : join(dirname(resolve(artifactsDestination)), ".kmlf", "server")),
-    artifactRepository: refusingUnreadableRoots(served, readable),
+    artifactRepository: refusingUnreadableRoots(served, servedRoots, cwd),
     artifactRoots,
-    cwd: options.cwd ?? Deno.cwd(),
+    servedRoots,
+    cwd,
   };
   const redact = serverPathRedactor({
     "<artifacts destination>": resolve(artifactsDestination),

@@ -12,8 +12,8 @@ import type { ArtifactRoots } from "./artifact_location_rule.ts";
 export interface ServerContext {
   store: TrackingStore;
   /**
-   * The artifact repository for any artifact URI, `mlflow-artifacts:` ones included; a local one outside
-   * the artifact roots and the store's run folders is refused (`refusingUnreadableRoots`).
+   * The artifact repository for any artifact URI, `mlflow-artifacts:` ones included; one outside
+   * {@link servedRoots} is refused (`refusingUnreadableRoots`).
    */
   artifactRepository(artifactUri: string): ArtifactRepository;
   /** Local directory (or remote store, `s3://…`) behind the `mlflow-artifacts` proxy. */
@@ -24,9 +24,14 @@ export interface ServerContext {
   stateDir: string;
   /**
    * The server's artifact roots (the destination, the store's default root, `--allowed-artifact-roots`):
-   * where a client may put an experiment's local location and the server writes (`artifact_location_rule.ts`).
+   * where a client may put an experiment's local location (`artifact_location_rule.ts`).
    */
   artifactRoots: ArtifactRoots;
+  /**
+   * {@link artifactRoots} and the folders the store keeps its own runs in: where the server itself reads
+   * and writes artifacts (`servesArtifactUri`), local or remote.
+   */
+  servedRoots: ArtifactRoots;
   /** The server's working directory: relative artifact locations resolve against it. */
   cwd: string;
 }

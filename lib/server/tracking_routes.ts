@@ -136,7 +136,7 @@ export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
   "experiments/create": post("experiments/create", async ({ store, cwd, artifactRoots }, m) => {
     const artifactLocation = resolveLocalLocation(m.str("artifact_location"), cwd);
     checkArtifactLocation(artifactLocation);
-    checkClientArtifactLocation(artifactLocation, artifactRoots);
+    checkClientArtifactLocation(artifactLocation, artifactRoots, cwd);
     const experimentId = await store.createExperiment(m.str("name"), {
       artifactLocation: artifactLocation || undefined,
       tags: tagRecord(m),

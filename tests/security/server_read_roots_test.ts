@@ -163,3 +163,50 @@ Deno.test("a SQLite store's runs in MLflow's ./mlruns stay served behind the pro
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("the UI's upload writes where the server reads: an MLflow-made ./mlruns next to a SQLite database", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-read-roots-" });
+  const db = join(dir, "mlflow.db");
+  const mlflowMade = await openStore(`sqlite:///${db}`, { baseDir: dir, artifactRoot: "mlruns" });
+  const oldRun = await runWithFile(mlflowMade, await mlflowMade.createExperiment("old"), "old");
+  const outside = await mlflowMade.createExperiment("outside", { artifactLocation: join(dir, "elsewhere") });
+  const outsideRun = (await mlflowMade.createRun({ experimentId: outside })).info.runId;
+  await mlflowMade.close();
+  // kmlf server --backend-store-uri sqlite:///mlflow.db (new experiments behind the proxy), on a real port.
+  const store = await openStore("sqlite:///mlflow.db", { baseDir: dir, artifactRoot: "mlflow-artifacts:/" });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    createRequestHandler(store, { artifactsDestination: join(dir, "mlartifacts") }),
+  );
+  const base = `http://127.0.0.1:${server.addr.port}`;
+  const upload = (runId: string) =>
+    fetch(`${base}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=eval/result.json`, {
+      method: "POST",
+      body: '{"ok":1}',
+    });
+  try {
+    const read = await fetch(`${base}/get-artifact?run_uuid=${oldRun}&path=model/MLmodel`);
+    assert.deepEqual([read.status, await read.text()], [200, "old"]);
+    const written = await upload(oldRun);
+    assert.equal(written.status, 200, await written.clone().text());
+    await written.body?.cancel();
+    const back = await fetch(`${base}/get-artifact?run_uuid=${oldRun}&path=eval/result.json`);
+    assert.deepEqual([back.status, await back.text()], [200, '{"ok":1}']);
+    // A folder neither rule serves is refused for both, each naming the same flag value.
+    const refusedRead = await fetch(`${base}/api/2.0/mlflow/artifacts/list?run_id=${outsideRun}`);
+    const refusedWrite = await upload(outsideRun);
+    for (const refused of [refusedRead, refusedWrite]) {
+      const text = await refused.text();
+      assert.equal(refused.status, 403, text);
+      assert.match(
+        text,
+        /--allowed-artifact-roots <backend store>\/elsewhere \(or KMLF_ALLOWED_ARTIFACT_ROOTS\)/,
+      );
+    }
+    assert.equal(await Deno.stat(join(dir, "elsewhere")).then(() => true, () => false), false);
+  } finally {
+    await server.shutdown();
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
