@@ -338,10 +338,14 @@ export class Catalog {
     return [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])].map((p) => p.pattern);
   }
 
-  /** The entry config as written (credentials by reference name), after pattern substitution. */
+  /**
+   * The entry config as written (credentials by reference name), after pattern substitution: a copy, so
+   * changing it changes neither this catalog's datasets nor later answers.
+   */
   resolveConfig(name: string): Record<string, unknown> | undefined {
-    return this.#configs.get(name) ??
-      (this.#declared.has(name) ? undefined : this.matchPattern(name)?.config);
+    const written = this.#configs.get(name);
+    if (written) return copyPlain(written);
+    return this.#declared.has(name) ? undefined : this.matchPattern(name)?.config; // built anew per call
   }
 
   /** Where `name` is declared (its catalog entry or pattern); with `key`, the entry's key, not its value. */
@@ -369,6 +373,22 @@ export class Catalog {
     }
     return undefined;
   }
+}
+
+// Nested mappings and lists copied (other values, e.g. a resolver's objects, shared).
+function copyPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
+  if (!isMapping(value) || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    Object.defineProperty(out, k, {
+      value: copyPlain(v),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out as T;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -103,7 +103,8 @@ export class KmlfSession {
     this.env = config.env;
     this.config = config;
     this.runId = generateVersion();
-    this.#options = options;
+    // The caller's runtime params as they were: changing that object later changes nothing of this session.
+    this.#options = { ...options, runtimeParams: clonePlain(options.runtimeParams) };
     this.#plugins = plugins;
   }
 
@@ -154,7 +155,16 @@ export class KmlfSession {
     return new KmlfSession(settings, config, options, plugins);
   }
 
-  /** The merged parameters (runtime params included). */
+  /**
+   * The merged parameters (runtime params included): a copy, as Kedro's `context.params` is, so a script
+   * changing it changes nothing of this session's catalogs and run.
+   *
+   * @example
+   * ```ts
+   * const params = await session.parameters();
+   * params.seed = 99; // the nodes still read the seed of parameters.yml
+   * ```
+   */
   async parameters(): Promise<Record<string, unknown>> {
     return (await this.config.get("parameters")).data;
   }
@@ -184,19 +194,20 @@ export class KmlfSession {
     hooks: HookManager,
   ): Promise<Catalog> {
     const { catalog, conf, creds, params } = await this.#buildCatalog(options);
-    // Copies, as Kedro's are fresh loads: a hook changing them must not change the next catalog built.
+    // Copies, as Kedro's are fresh loads: a hook changing them must not change this catalog or the next one
+    // (the catalog keeps `conf` and `creds`; its parameter datasets hold their own copies of `params`).
     await hooks.call("afterCatalogCreated", {
       catalog,
       confCatalog: clonePlain(conf.data),
       confCreds: clonePlain(creds.data),
-      parameters: clonePlain(params.data),
+      parameters: params.data,
       saveVersion: this.runId,
-      loadVersions: options.loadVersions ?? {},
+      loadVersions: { ...options.loadVersions },
     });
     return catalog;
   }
 
-  // The catalog from catalog config, credentials and parameters, and those configs.
+  // The catalog from catalog config, credentials and parameters, and those configs (this catalog's copies).
   async #buildCatalog(
     options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
   ) {
@@ -355,11 +366,10 @@ export class KmlfSession {
     }) as unknown as HookContext;
   }
 
-  // One config type as hooks and plugins read it: a copy, as Kedro's are fresh loads, so that changing it
-  // changes nothing of the run.
-  async #configCopy(type: string): Promise<LoadedConfig> {
-    const loaded = await this.config.get(type);
-    return { ...loaded, data: clonePlain(loaded.data) };
+  // One config type as hooks and plugins read it: a copy (every ConfigLoader.get is one), as Kedro's are
+  // fresh loads, so that changing it changes nothing of the run.
+  #configCopy(type: string): Promise<LoadedConfig> {
+    return this.config.get(type);
   }
 
   // What a run needs of the session (session_run.ts).
