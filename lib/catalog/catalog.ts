@@ -1,6 +1,7 @@
 /** The data catalog: named datasets from config, factory patterns, parameters, load/save with clear errors. */
 import { type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { isParameter } from "../dataset_names.ts";
+import { clonePlain } from "../plain_copy.ts";
 import {
   catchAllProblem,
   checkTranscoding,
@@ -344,7 +345,7 @@ export class Catalog {
    */
   resolveConfig(name: string): Record<string, unknown> | undefined {
     const written = this.#configs.get(name);
-    if (written) return copyPlain(written);
+    if (written) return clonePlain(written);
     return this.#declared.has(name) ? undefined : this.matchPattern(name)?.config; // built anew per call
   }
 
@@ -373,22 +374,6 @@ export class Catalog {
     }
     return undefined;
   }
-}
-
-// Nested mappings and lists copied (other values, e.g. a resolver's objects, shared).
-function copyPlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(copyPlain) as T;
-  if (!isMapping(value) || Object.getPrototypeOf(value) !== Object.prototype) return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    Object.defineProperty(out, k, {
-      value: copyPlain(v),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out as T;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
