@@ -315,3 +315,21 @@ Deno.test("a plugin's schema built with npm zod's classic API validates its type
     'k.value: Invalid value for "k.value" in dataset "k" (const): Too small: expected number to be >=0 (fix this value (got -1))',
   ]);
 });
+
+Deno.test("every entry gets its own copy of a named credentials block: a dataset changing it changes no other", async () => {
+  const seen: Record<string, unknown>[] = [];
+  const registry = builtinRegistry();
+  registry.register(["greedy"], (args) => {
+    const creds = args.credentials as { password?: string; options: { ssl: boolean } };
+    seen.push({ password: creds.password, ssl: creds.options.ssl });
+    delete creds.password; // as a dataset may, once connected
+    creds.options.ssl = false;
+    return { load: () => null, save() {}, exists: () => true, describe: () => ({}) };
+  });
+  const yaml = "a:\n  type: greedy\n  credentials: db\nb:\n  type: greedy\n  credentials: db\n";
+  const credentials = catalogConfig("db: {password: s3cret, options: {ssl: true}}\n");
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p", registry, credentials });
+  assert.deepEqual(seen, [{ password: "s3cret", ssl: true }, { password: "s3cret", ssl: true }]);
+  assert.deepEqual(credentials.data, { db: { password: "s3cret", options: { ssl: true } } });
+  assert.deepEqual(catalog.resolveConfig("a"), { type: "greedy", credentials: "db" });
+});
