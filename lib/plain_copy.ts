@@ -27,3 +27,21 @@ export function clonePlain<T>(value: T): T {
   }
   return out as T;
 }
+
+/**
+ * Freezes `value` and the plain mappings and arrays inside it (functions and other objects are left as they
+ * are): state every caller reads and none may change, such as a session's project settings.
+ *
+ * @example
+ * ```ts
+ * const settings = deepFreezePlain({ hooks: [{ module: "/p/hooks.ts" }] });
+ * settings.hooks.push({ module: "x" }); // TypeError
+ * ```
+ */
+export function deepFreezePlain<T>(value: T): T {
+  const plain = Array.isArray(value) ||
+    (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype);
+  if (!plain || Object.isFrozen(value)) return value;
+  for (const v of Object.values(value as object)) deepFreezePlain(v);
+  return Object.freeze(value);
+}

@@ -15,6 +15,7 @@ import {
   resolveEnv,
 } from "../config/mod.ts";
 import { didYouMeanHint, UsageError } from "../errors.ts";
+import { deepFreezePlain } from "../plain_copy.ts";
 import type { HookContext, HookManager } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, pipelineNames } from "../pipeline/mod.ts";
 import type { RunnerSpec, RunResult } from "../runner/mod.ts";
@@ -75,7 +76,7 @@ export interface SessionOptions {
  * ```
  */
 export class KmlfSession {
-  /** The project's kmlf.yml, validated. */
+  /** The project's kmlf.yml, validated (frozen: read it, change kmlf.yml to change it). */
   readonly settings: ProjectSettings;
   /** The configuration environment in use. */
   readonly env: string;
@@ -99,7 +100,9 @@ export class KmlfSession {
     options: SessionOptions,
     plugins: Plugin[],
   ) {
-    this.settings = settings;
+    // Read by every later call (pipelines folder, runner, config patterns the loader keeps): a script
+    // changing them would change this session's catalogs and run behind its back.
+    this.settings = deepFreezePlain(settings);
     this.env = config.env;
     this.config = config;
     this.runId = generateVersion();

@@ -125,3 +125,18 @@ Deno.test("changing catalog.resolveConfig()'s answer changes neither the next an
     });
   });
 });
+
+Deno.test("a session's settings cannot be changed behind its back (the config loader keeps some of them)", async () => {
+  await withProject(async (root) => {
+    const session = await KmlfSession.create({ projectRoot: root, plugins: [] });
+    const settings = session.settings as unknown as Record<string, unknown> & {
+      configPatterns: Record<string, string[]>;
+      hooks: unknown[];
+    };
+    assert.throws(() => (settings.pipelinesDir = "/elsewhere"), TypeError);
+    assert.throws(() => (settings.configPatterns.parameters = ["nothing*"]), TypeError);
+    assert.throws(() => settings.hooks.push({}), TypeError);
+    assert.deepEqual(await session.pipelineNames(), ["p"]);
+    assert.deepEqual((await session.parameters()).model, { lr: 0.1, layers: [4, 2] });
+  });
+});
