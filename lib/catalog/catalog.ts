@@ -67,7 +67,9 @@ export class Catalog {
     this.#ctx = {
       projectRoot: options.projectRoot,
       registry: this.registry,
-      credentials: options.credentials?.data ?? {},
+      // The catalog's own copies (Kedro deep-copies them too): the caller changing its config afterwards
+      // changes no dataset the catalog builds later, nor the arguments of those it built.
+      credentials: clonePlain(options.credentials?.data ?? {}),
       locateCredentials: (path) => options.credentials?.locate(path),
       locate: (path) => config.locate(path),
       locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
@@ -110,7 +112,8 @@ export class Catalog {
     if (options.saveVersion !== undefined) {
       await collectProblems(problems, () => checkVersion(options.saveVersion!, "the catalog's save version"));
     }
-    const entries = Object.entries(config.data).filter(([name]) => !name.startsWith("_")); // `_x`: templates
+    // `_x`: templates. The entries are this catalog's copies (see the constructor).
+    const entries = Object.entries(clonePlain(config.data)).filter(([name]) => !name.startsWith("_"));
     const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
     const needed = neededEntries(options, explicitNames);
     // A broken entry fails the build when needed; otherwise it stays out of the catalog, as a warning.

@@ -197,12 +197,12 @@ export class KmlfSession {
     hooks: HookManager,
   ): Promise<Catalog> {
     const { catalog, conf, creds, params } = await this.#buildCatalog(options);
-    // Copies, as Kedro's are fresh loads: a hook changing them must not change this catalog or the next one
-    // (the catalog keeps `conf` and `creds`; its parameter datasets hold their own copies of `params`).
+    // Fresh loads, as Kedro's: each ConfigLoader.get is a copy and the catalog keeps copies of its own, so a
+    // hook changing them changes neither this catalog nor the next one.
     await hooks.call("afterCatalogCreated", {
       catalog,
-      confCatalog: clonePlain(conf.data),
-      confCreds: clonePlain(creds.data),
+      confCatalog: conf.data,
+      confCreds: creds.data,
       parameters: params.data,
       saveVersion: this.runId,
       loadVersions: { ...options.loadVersions },

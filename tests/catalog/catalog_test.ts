@@ -333,3 +333,18 @@ Deno.test("every entry gets its own copy of a named credentials block: a dataset
   assert.deepEqual(credentials.data, { db: { password: "s3cret", options: { ssl: true } } });
   assert.deepEqual(catalog.resolveConfig("a"), { type: "greedy", credentials: "db" });
 });
+
+Deno.test("a catalog keeps its own copy of the config it was built from: changing that config later changes no dataset", async () => {
+  await inTempDir(async (root) => {
+    await Deno.writeTextFile(join(root, "t.csv"), "a;b\n1;2\n");
+    const config = catalogConfig(
+      "t:\n  type: csv\n  filepath: t.csv\n  load_args: {sep: ';'}\n'{name}_x':\n  type: csv\n  filepath: '{name}.csv'\n  load_args: {sep: ';'}\n",
+    );
+    const catalog = await Catalog.fromConfig(config, { projectRoot: root });
+    const entries = config.data as Record<string, { load_args: { sep: string } }>;
+    entries.t.load_args.sep = ",";
+    entries["{name}_x"].load_args.sep = ",";
+    assert.deepEqual(await catalog.load("t"), [{ a: 1, b: 2 }]);
+    assert.deepEqual(await catalog.load("t_x"), [{ a: 1, b: 2 }]);
+  });
+});
