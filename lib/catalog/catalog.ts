@@ -1,6 +1,7 @@
 /** The data catalog: named datasets from config, factory patterns, parameters, load/save with clear errors. */
 import { type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { isParameter } from "../dataset_names.ts";
+import { clonePlain } from "../plain_copy.ts";
 import {
   catchAllProblem,
   checkTranscoding,
@@ -66,7 +67,9 @@ export class Catalog {
     this.#ctx = {
       projectRoot: options.projectRoot,
       registry: this.registry,
-      credentials: options.credentials?.data ?? {},
+      // The catalog's own copies (Kedro deep-copies them too): the caller changing its config afterwards
+      // changes no dataset the catalog builds later, nor the arguments of those it built.
+      credentials: clonePlain(options.credentials?.data ?? {}),
       locateCredentials: (path) => options.credentials?.locate(path),
       locate: (path) => config.locate(path),
       locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
@@ -109,7 +112,8 @@ export class Catalog {
     if (options.saveVersion !== undefined) {
       await collectProblems(problems, () => checkVersion(options.saveVersion!, "the catalog's save version"));
     }
-    const entries = Object.entries(config.data).filter(([name]) => !name.startsWith("_")); // `_x`: templates
+    // `_x`: templates. The entries are this catalog's copies (see the constructor).
+    const entries = Object.entries(clonePlain(config.data)).filter(([name]) => !name.startsWith("_"));
     const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
     const needed = neededEntries(options, explicitNames);
     // A broken entry fails the build when needed; otherwise it stays out of the catalog, as a warning.
@@ -338,10 +342,14 @@ export class Catalog {
     return [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])].map((p) => p.pattern);
   }
 
-  /** The entry config as written (credentials by reference name), after pattern substitution. */
+  /**
+   * The entry config as written (credentials by reference name), after pattern substitution: a copy, so
+   * changing it changes neither this catalog's datasets nor later answers.
+   */
   resolveConfig(name: string): Record<string, unknown> | undefined {
-    return this.#configs.get(name) ??
-      (this.#declared.has(name) ? undefined : this.matchPattern(name)?.config);
+    const written = this.#configs.get(name);
+    if (written) return clonePlain(written);
+    return this.#declared.has(name) ? undefined : this.matchPattern(name)?.config; // built anew per call
   }
 
   /** Where `name` is declared (its catalog entry or pattern); with `key`, the entry's key, not its value. */

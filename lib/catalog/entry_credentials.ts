@@ -1,6 +1,7 @@
 /** Catalog entries' `credentials`: a name of a credentials.yml block (Kedro's substitution), or a mapping. */
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
+import { clonePlain } from "../plain_copy.ts";
 
 /** What resolving credentials needs from the catalog (part of `EntryContext`). */
 export interface CredentialsContext {
@@ -61,7 +62,8 @@ export function resolveCredentials(
           },
         );
       }
-      out[key] = block;
+      // Each entry its own copy (Kedro's are too): a dataset changing its credentials changes no other's.
+      out[key] = clonePlain(block);
     } else if (key === "credentials" && value !== null && value !== undefined && !isMapping(value)) {
       throw new DatasetError(
         "catalog/bad-credentials",

@@ -11,6 +11,7 @@ import { VersionedPath, type VersionSpec } from "./versioning.ts";
 import { readFile } from "../file_io.ts";
 import { assertFitsText } from "./datasets/_text_decoding.ts";
 import { promised } from "../promised.ts";
+import { clonePlain } from "../plain_copy.ts";
 
 /** Options every file dataset takes (camelCase form of the catalog entry). */
 export interface FileDatasetOptions {
@@ -143,13 +144,14 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     return this.versioned ? this.versioned.loadPath() : this.filepath;
   }
 
+  /** What the dataset is, as `kmlf catalog describe` shows it: a copy (changing it changes no load or save). */
   describe(): Record<string, unknown> {
-    return {
+    return clonePlain({
       filepath: this.filepath,
       ...(Object.keys(this.loadArgs).length ? { load_args: this.loadArgs } : {}),
       ...(Object.keys(this.saveArgs).length ? { save_args: this.saveArgs } : {}),
       ...(this.versioned ? { versioned: true } : {}),
-    };
+    });
   }
 }
 

@@ -101,7 +101,9 @@ export class ConfigLoader {
   readonly #files = new Map<string, Promise<string[]>>();
 
   private constructor(options: ConfigLoaderOptions, tree: ConfTree) {
-    this.#options = options;
+    // The caller's runtime params are copied: changing that object later (or run params' copy of it in a
+    // hook) must not change config types loaded afterwards.
+    this.#options = { ...options, runtimeParams: clonePlain(options.runtimeParams) };
     this.#tree = tree;
     this.env = options.env;
     this.baseEnv = options.baseEnv ?? "base";
@@ -161,9 +163,17 @@ export class ConfigLoader {
 
   /**
    * The merged config of `type` (e.g. "catalog", "parameters", "credentials", "mlflow", "globals").
-   * A type without patterns uses `<type>*`, `<type>*\/**`, `**\/<type>*`.
+   * A type without patterns uses `<type>*`, `<type>*\/**`, `**\/<type>*`. Files are read once; each call
+   * gets its own copy of `data`, as Kedro's `config_loader[type]` is a fresh load: a caller changing it
+   * changes nothing of what later callers (the catalog, the nodes' parameters) get.
    */
-  get(type: string): Promise<LoadedConfig> {
+  async get(type: string): Promise<LoadedConfig> {
+    const loaded = await this.#shared(type);
+    return { ...loaded, data: clonePlain(loaded.data) };
+  }
+
+  // The cached config of `type`, never handed out (only read here, e.g. globals for interpolation).
+  #shared(type: string): Promise<LoadedConfig> {
     let loaded = this.#cache.get(type);
     if (!loaded) {
       loaded = this.load(type);
@@ -185,7 +195,7 @@ export class ConfigLoader {
    * @ignore
    */
   private async load(type: string): Promise<LoadedConfig> {
-    const globals = type === "globals" ? {} : (await this.get("globals")).data;
+    const globals = type === "globals" ? {} : (await this.#shared("globals")).data;
     const perEnv = await settleAll(this.envs().map((env) => this.loadEnv(env, type, globals)));
     const files = perEnv.flatMap((e) => e.sources.map((s) => s.file));
     const runtime = type === "parameters" ? this.#options.runtimeParams ?? {} : undefined;

@@ -1,5 +1,6 @@
 /** Deep merge of plain config objects (arrays and scalars are replaced, mappings merged). */
 import type { KeyPath } from "../yaml/parse_yaml.ts";
+export { clonePlain } from "../plain_copy.ts";
 
 /**
  * True for mappings: objects that are not arrays nor null.
@@ -104,22 +105,4 @@ export function childOf(node: unknown, seg: string | number): unknown {
   }
   if (isRecord(node) && Object.hasOwn(node, String(seg))) return node[String(seg)];
   return MISSING;
-}
-
-/**
- * A copy of nested plain mappings and arrays (other objects, e.g. resolver results, are shared).
- *
- * @example
- * ```ts
- * const copy = clonePlain({ a: [1, { b: 2 }] });
- * ```
- */
-export function clonePlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clonePlain) as T;
-  if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) setOwn(out, k, clonePlain(v));
-    return out as T;
-  }
-  return value;
 }

@@ -131,15 +131,18 @@ export class Node {
     this.funcLocation = spec.funcLocation;
     this.inputs = Object.freeze([...spec.inputs]);
     this.outputs = Object.freeze([...spec.outputs]);
-    this.inputBinding = spec.inputBinding;
-    this.outputBinding = spec.outputBinding;
-    this.tags = new Set(spec.tags ?? []);
+    this.inputBinding = frozenBinding(spec.inputBinding);
+    this.outputBinding = frozenBinding(spec.outputBinding);
+    this.tags = frozenSet(spec.tags ?? []);
     this.namespace = spec.namespace;
     this.confirms = Object.freeze([...(spec.confirms ?? [])]);
     this.#source = spec.source;
     this.#includedAt = spec.includedAt;
     this.#namespacedFrom = spec.namespacedFrom;
     this.#datasetSources = spec.datasetSources;
+    // Pipelines share their nodes (filters, unions, a script's pipeline run by many sessions): changing one
+    // would change every run using it. Kedro's nodes are read-only too.
+    Object.freeze(this);
   }
 
   /** Where the node is declared in its pipeline YAML. */
@@ -325,4 +328,25 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value === null || value === undefined) return String(value);
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+// A copy no one can change (the node's and every pipeline's holding it).
+function frozenBinding<T extends InputBinding | OutputBinding>(binding: T): T {
+  const copy = binding.kind === "object"
+    ? { ...binding, keys: Object.freeze([...binding.keys]) }
+    : { ...binding };
+  return Object.freeze(copy) as T;
+}
+
+// A Set whose add, delete and clear throw, as a frozen array's push does.
+function frozenSet(items: Iterable<string>): ReadonlySet<string> {
+  const set = new Set(items);
+  for (const method of ["add", "delete", "clear"]) {
+    Object.defineProperty(set, method, {
+      value: () => {
+        throw new TypeError(`A node's tags cannot be changed (${method}): build a new node with its spec`);
+      },
+    });
+  }
+  return Object.freeze(set);
 }

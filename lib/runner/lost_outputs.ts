@@ -26,8 +26,9 @@ export function lostOutputWarnings(
   if (lost.length === 0) return [];
   const used = new Set(options.full.datasets());
   const warnings: CatalogWarning[] = [];
+  const misspelt = misspeltEntries(catalog, used);
   for (const output of lost) {
-    const entry = misspeltEntry(output, catalog, used);
+    const entry = misspelt(output);
     if (entry === undefined) continue;
     const producer = pipeline.nodes.find((n) => n.outputs.includes(output));
     const written = producer?.inputSource(output, "outputs");
@@ -63,8 +64,29 @@ export function lostOutputWarnings(
  * ```
  */
 export function misspeltEntry(name: string, catalog: Catalog, used: ReadonlySet<string>): string | undefined {
-  const unused = catalog.names().filter((entry) =>
-    !isParameter(entry) && !used.has(entry) && catalog.sourceOf(entry) !== undefined
-  );
-  return didYouMean(name, unused);
+  return misspeltEntries(catalog, used)(name);
+}
+
+/**
+ * {@link misspeltEntry} for many names: the unused entries are listed once (a catalog holds an entry per
+ * parameter key, thousands for a large parameter; listing them per output made a run quadratic).
+ *
+ * @example
+ * ```ts
+ * const guess = misspeltEntries(catalog, new Set(pipeline.datasets()));
+ * guess("metrics"); // "metric"
+ * ```
+ */
+export function misspeltEntries(
+  catalog: Catalog,
+  used: ReadonlySet<string>,
+): (name: string) => string | undefined {
+  let unused: string[] | undefined;
+  return (name) =>
+    didYouMean(
+      name,
+      unused ??= catalog.names().filter((entry) =>
+        !isParameter(entry) && !used.has(entry) && catalog.sourceOf(entry) !== undefined
+      ),
+    );
 }

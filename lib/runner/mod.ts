@@ -33,4 +33,4 @@ export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";
 export { checkFreeInputs, checkRunnable } from "./check_inputs.ts";
 export { pinnedOutputWarnings } from "./pinned_outputs.ts";
-export { lostOutputWarnings, misspeltEntry } from "./lost_outputs.ts";
+export { lostOutputWarnings, misspeltEntries, misspeltEntry } from "./lost_outputs.ts";

@@ -13,7 +13,7 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import { inferenceProblems, type InferenceSpec, isParameter, type Pipeline } from "../pipeline/mod.ts";
-import { misspeltEntry } from "../runner/mod.ts";
+import { misspeltEntries } from "../runner/mod.ts";
 
 /**
  * Every inconsistency between `training`, its inference declaration and the catalog.
@@ -35,8 +35,9 @@ export function inferenceCatalogProblems(
   const inputs = [...spec.pipeline.inputs()].sort();
   // A catalog entry of a close name that neither pipeline uses is the one meant, misspelt.
   const used = new Set([...training.datasets(), ...spec.pipeline.datasets()]);
+  const guess = misspeltEntries(catalog, used);
   const misspelt = (name: string) => {
-    const entry = misspeltEntry(name, catalog, used);
+    const entry = guess(name);
     const key = entry === undefined ? undefined : catalog.sourceOf(entry, { key: true });
     return entry === undefined ? "" : `; or rename the catalog entry "${entry}"` +
       (key?.file ? ` (${formatLocation({ ...key, keyPath: undefined })})` : "") + ` to "${name}"`;

@@ -15,6 +15,7 @@ import {
   resolveEnv,
 } from "../config/mod.ts";
 import { didYouMeanHint, UsageError } from "../errors.ts";
+import { deepFreezePlain } from "../plain_copy.ts";
 import type { HookContext, HookManager } from "../hooks/mod.ts";
 import { loadPipelines, type Pipeline, pipelineNames } from "../pipeline/mod.ts";
 import type { RunnerSpec, RunResult } from "../runner/mod.ts";
@@ -75,7 +76,7 @@ export interface SessionOptions {
  * ```
  */
 export class KmlfSession {
-  /** The project's kmlf.yml, validated. */
+  /** The project's kmlf.yml, validated (frozen: read it, change kmlf.yml to change it). */
   readonly settings: ProjectSettings;
   /** The configuration environment in use. */
   readonly env: string;
@@ -99,11 +100,14 @@ export class KmlfSession {
     options: SessionOptions,
     plugins: Plugin[],
   ) {
-    this.settings = settings;
+    // Read by every later call (pipelines folder, runner, config patterns the loader keeps): a script
+    // changing them would change this session's catalogs and run behind its back.
+    this.settings = deepFreezePlain(settings);
     this.env = config.env;
     this.config = config;
     this.runId = generateVersion();
-    this.#options = options;
+    // The caller's runtime params as they were: changing that object later changes nothing of this session.
+    this.#options = { ...options, runtimeParams: clonePlain(options.runtimeParams) };
     this.#plugins = plugins;
   }
 
@@ -154,7 +158,16 @@ export class KmlfSession {
     return new KmlfSession(settings, config, options, plugins);
   }
 
-  /** The merged parameters (runtime params included). */
+  /**
+   * The merged parameters (runtime params included): a copy, as Kedro's `context.params` is, so a script
+   * changing it changes nothing of this session's catalogs and run.
+   *
+   * @example
+   * ```ts
+   * const params = await session.parameters();
+   * params.seed = 99; // the nodes still read the seed of parameters.yml
+   * ```
+   */
   async parameters(): Promise<Record<string, unknown>> {
     return (await this.config.get("parameters")).data;
   }
@@ -184,19 +197,20 @@ export class KmlfSession {
     hooks: HookManager,
   ): Promise<Catalog> {
     const { catalog, conf, creds, params } = await this.#buildCatalog(options);
-    // Copies, as Kedro's are fresh loads: a hook changing them must not change the next catalog built.
+    // Fresh loads, as Kedro's: each ConfigLoader.get is a copy and the catalog keeps copies of its own, so a
+    // hook changing them changes neither this catalog nor the next one.
     await hooks.call("afterCatalogCreated", {
       catalog,
-      confCatalog: clonePlain(conf.data),
-      confCreds: clonePlain(creds.data),
-      parameters: clonePlain(params.data),
+      confCatalog: conf.data,
+      confCreds: creds.data,
+      parameters: params.data,
       saveVersion: this.runId,
-      loadVersions: options.loadVersions ?? {},
+      loadVersions: { ...options.loadVersions },
     });
     return catalog;
   }
 
-  // The catalog from catalog config, credentials and parameters, and those configs.
+  // The catalog from catalog config, credentials and parameters, and those configs (this catalog's copies).
   async #buildCatalog(
     options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
   ) {
@@ -355,11 +369,10 @@ export class KmlfSession {
     }) as unknown as HookContext;
   }
 
-  // One config type as hooks and plugins read it: a copy, as Kedro's are fresh loads, so that changing it
-  // changes nothing of the run.
-  async #configCopy(type: string): Promise<LoadedConfig> {
-    const loaded = await this.config.get(type);
-    return { ...loaded, data: clonePlain(loaded.data) };
+  // One config type as hooks and plugins read it: a copy (every ConfigLoader.get is one), as Kedro's are
+  // fresh loads, so that changing it changes nothing of the run.
+  #configCopy(type: string): Promise<LoadedConfig> {
+    return this.config.get(type);
   }
 
   // What a run needs of the session (session_run.ts).

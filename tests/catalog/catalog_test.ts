@@ -315,3 +315,36 @@ Deno.test("a plugin's schema built with npm zod's classic API validates its type
     'k.value: Invalid value for "k.value" in dataset "k" (const): Too small: expected number to be >=0 (fix this value (got -1))',
   ]);
 });
+
+Deno.test("every entry gets its own copy of a named credentials block: a dataset changing it changes no other", async () => {
+  const seen: Record<string, unknown>[] = [];
+  const registry = builtinRegistry();
+  registry.register(["greedy"], (args) => {
+    const creds = args.credentials as { password?: string; options: { ssl: boolean } };
+    seen.push({ password: creds.password, ssl: creds.options.ssl });
+    delete creds.password; // as a dataset may, once connected
+    creds.options.ssl = false;
+    return { load: () => null, save() {}, exists: () => true, describe: () => ({}) };
+  });
+  const yaml = "a:\n  type: greedy\n  credentials: db\nb:\n  type: greedy\n  credentials: db\n";
+  const credentials = catalogConfig("db: {password: s3cret, options: {ssl: true}}\n");
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p", registry, credentials });
+  assert.deepEqual(seen, [{ password: "s3cret", ssl: true }, { password: "s3cret", ssl: true }]);
+  assert.deepEqual(credentials.data, { db: { password: "s3cret", options: { ssl: true } } });
+  assert.deepEqual(catalog.resolveConfig("a"), { type: "greedy", credentials: "db" });
+});
+
+Deno.test("a catalog keeps its own copy of the config it was built from: changing that config later changes no dataset", async () => {
+  await inTempDir(async (root) => {
+    await Deno.writeTextFile(join(root, "t.csv"), "a;b\n1;2\n");
+    const config = catalogConfig(
+      "t:\n  type: csv\n  filepath: t.csv\n  load_args: {sep: ';'}\n'{name}_x':\n  type: csv\n  filepath: '{name}.csv'\n  load_args: {sep: ';'}\n",
+    );
+    const catalog = await Catalog.fromConfig(config, { projectRoot: root });
+    const entries = config.data as Record<string, { load_args: { sep: string } }>;
+    entries.t.load_args.sep = ",";
+    entries["{name}_x"].load_args.sep = ",";
+    assert.deepEqual(await catalog.load("t"), [{ a: 1, b: 2 }]);
+    assert.deepEqual(await catalog.load("t_x"), [{ a: 1, b: 2 }]);
+  });
+});

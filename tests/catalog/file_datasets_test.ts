@@ -298,3 +298,14 @@ Deno.test("every rows dataset says what it got instead of rows: the value's kind
     assert.deepEqual(await filesUnder(dir), [], "nothing written");
   });
 });
+
+Deno.test("describe() is a copy: changing its load_args changes neither the dataset's loads nor the next describe", async () => {
+  await inTempDir(async (dir) => {
+    const file = join(dir, "t.csv");
+    await Deno.writeTextFile(file, "a;b\n1;2\n");
+    const csv = new CsvDataset({ filepath: file, loadArgs: { sep: ";" } });
+    (csv.describe().load_args as Record<string, unknown>).sep = ",";
+    assert.deepEqual(csv.describe().load_args, { sep: ";" });
+    assert.deepEqual(await csv.load(), [{ a: 1, b: 2 }]);
+  });
+});

@@ -14,6 +14,38 @@ Deno.test("memory deepcopy (the default for plain data) isolates every consumer"
   assert.deepEqual(ds.load(), { list: [1], when: new Date(0), tags: new Set(["a"]) });
 });
 
+Deno.test("memory deepcopy of plain mappings and lists: every load its own, as structuredClone's would be", () => {
+  const evil = JSON.parse('{"__proto__": {"polluted": true}, "list": [1, [2]], "n": null}');
+  const shared = { k: 1 };
+  const cases: unknown[] = [
+    { model: { lr: 0.1, layers: [4, 2] }, deep: { a: { b: { c: "x" } } } },
+    evil,
+    [1, , 3], // a hole stays a hole
+    { twice: [shared, shared] }, // one object met twice: two references to one copy, not two copies
+    Object.assign(Object.create(null), { a: { b: 1 } }),
+  ];
+  for (const data of cases) {
+    const ds = new MemoryDataset({ data });
+    const first = ds.load() as Record<string, unknown>;
+    assert.deepEqual(first, structuredClone(data));
+    assert.equal(Object.getPrototypeOf(first), Object.getPrototypeOf(structuredClone(data)));
+    const again = ds.load() as Record<string, unknown>;
+    assert.notEqual(again, first);
+    for (const key of Object.keys(first)) {
+      if (typeof first[key] === "object" && first[key] !== null) assert.notEqual(again[key], first[key]);
+    }
+  }
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.ok(Object.hasOwn(new MemoryDataset({ data: evil }).load() as object, "__proto__"));
+  assert.ok(!(1 in (new MemoryDataset({ data: [1, , 3] }).load() as unknown[])));
+  const twice = new MemoryDataset({ data: { twice: [shared, shared] } }).load() as { twice: object[] };
+  assert.equal(twice.twice[0], twice.twice[1]);
+  // A node changing its copy (nested list included) changes nothing the next reader gets.
+  const params = new MemoryDataset({ data: { model: { layers: [4, 2] } } });
+  (params.load() as { model: { layers: number[] } }).model.layers.push(1);
+  assert.deepEqual(params.load(), { model: { layers: [4, 2] } });
+});
+
 Deno.test("memory copy is shallow and assign shares the same reference", () => {
   const data = { list: [1] };
   const shallow = new MemoryDataset<typeof data>({ copyMode: "copy" });

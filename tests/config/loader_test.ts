@@ -388,7 +388,10 @@ Deno.test("loading is lazy: only files of the requested type are read, and each 
     const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "local" });
     const first = await loader.get("parameters");
     await Deno.writeTextFile(join(dir, "conf/base/parameters.yml"), "a: 2\n");
-    assert.equal(await loader.get("parameters"), first);
+    // Read once (the file's new text is not seen); each caller gets its own copy of the data.
+    const second = await loader.get("parameters");
+    assert.deepEqual(second.data, { a: 1 });
+    assert.notEqual(second.data, first.data);
     assert.deepEqual(first.data, { a: 1 });
     await rejectsWith(() => loader.get("catalog"), ConfigError, "yaml/syntax");
   });

@@ -145,3 +145,32 @@ Deno.test("missing inputs are reported before the function is called", async () 
 Deno.test("toString is Kedro's `name: func([a;b]) -> [c]`", () => {
   assert.equal(node("l", ["x", "params:k"], ["a", "b"]).toString(), "l: l([x;params:k]) -> [a;b]");
 });
+
+Deno.test("a node cannot be changed: every pipeline sharing it (filters, unions, later runs) sees it as built", async () => {
+  const spec = {
+    name: "f",
+    func: (args: { a: number; b: number }) => ({ sum: args.a + args.b, diff: args.a - args.b }),
+    funcRef: "./f.ts#f",
+    inputs: ["x", "y"],
+    outputs: ["s", "d"],
+    inputBinding: { kind: "object" as const, keys: ["a", "b"] },
+    outputBinding: { kind: "object" as const, keys: ["sum", "diff"] },
+    tags: ["t"],
+  };
+  const n = new Node(spec);
+  spec.inputBinding.keys.reverse(); // the caller's spec is copied
+  const attempts: (() => unknown)[] = [
+    () => (n.tags as Set<string>).add("x"),
+    () => (n.tags as Set<string>).delete("t"),
+    () => (n.tags as Set<string>).clear(),
+    () => (n.inputBinding as { keys: string[] }).keys.reverse(),
+    () => ((n.outputBinding as { keys: string[] }).keys = []),
+    () => ((n as { name: string }).name = "g"),
+    () => (n.inputs as string[]).push("z"),
+  ];
+  for (const attempt of attempts) assert.throws(attempt, TypeError);
+  assert.deepEqual([...n.tags], ["t"]);
+  assert.ok(n.tags.has("t") && n.tags instanceof Set);
+  assert.equal(n.name, "f");
+  assert.deepEqual(await n.run({ x: 5, y: 2 }), { s: 7, d: 3 });
+});

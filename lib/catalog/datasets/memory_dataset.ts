@@ -40,6 +40,9 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
   /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
   #data: T | typeof EMPTY = EMPTY;
+  // How load copies the stored data, decided once on save: the stored copy is this dataset's own, so its
+  // shape cannot change, and a large parameter read by many nodes is not inspected again on every read.
+  #plan: Plan = "assign";
 
   /** `data` (optional) is stored at once, as a save would store it; an unknown `copyMode` is refused. */
   constructor(options: MemoryDatasetOptions<T> = {}) {
@@ -52,7 +55,7 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
     this.metadata = options.metadata;
     // Given data is kept even when null, as Kedro's MemoryDataset(data=None) keeps it: a parameter set to
     // null (`max_depth: null`) is a value a node reads, not a dataset nobody saved.
-    if (options.data !== undefined) this.#data = copy(options.data, this.copyMode);
+    if (options.data !== undefined) this.#keep(options.data);
   }
 
   /** A copy of the saved data (per `copyMode`); nothing saved yet is `dataset/memory-empty`. */
@@ -62,13 +65,18 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
         hint: "the node producing it has not run; check the pipeline order or the filters",
       });
     }
-    return copy(this.#data, this.copyMode);
+    return copyBy(this.#data, this.#plan);
   }
 
   /** Keeps a copy of `data` (per `copyMode`). */
   save(data: T): void {
     assertSavable(data, "MemoryDataset");
-    this.#data = copy(data, this.copyMode);
+    this.#keep(data);
+  }
+
+  #keep(data: T): void {
+    this.#plan = planOf(data, this.copyMode);
+    this.#data = copyBy(data, this.#plan);
   }
 
   /** Whether data was saved (and not released). */
@@ -88,9 +96,41 @@ export class MemoryDataset<T = unknown> implements Dataset<T> {
   }
 }
 
-function copy<T>(data: T, mode: CopyMode | undefined): T {
-  const m = mode ?? inferMode(data);
-  if (m === "assign" || typeof data !== "object" || data === null) return data;
+// assign, copy (shallow), tree (plain mappings, lists and primitives, no object twice: copied by hand, about
+// twice as fast as structuredClone) or clone (structuredClone: shared references, Maps, Dates, …).
+type Plan = "assign" | "copy" | "tree" | "clone";
+
+function planOf(data: unknown, mode: CopyMode | undefined): Plan {
+  if (mode === "assign" || typeof data !== "object" || data === null) return "assign";
+  if (mode === "copy") return "copy";
+  const shape = { tree: true };
+  // Kedro infers the mode from the type (DataFrames are copied, Spark frames assigned); here plain data
+  // is deep-copied, while functions and class instances (which structuredClone would break) are assigned.
+  if (!isPlainData(data, new Set(), shape)) return mode === "deepcopy" ? "clone" : "assign";
+  return shape.tree ? "tree" : "clone";
+}
+
+function copyBy<T>(data: T, plan: Plan): T {
+  if (plan === "assign" || typeof data !== "object" || data === null) return data;
+  if (plan === "tree") return cloneTree(data) as T;
+  return copy(data, plan === "copy" ? "copy" : "deepcopy");
+}
+
+function cloneTree(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneTree);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = cloneTree((value as Record<string, unknown>)[key]);
+    if (key === "__proto__") {
+      Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    } else out[key] = v;
+  }
+  return out;
+}
+
+function copy<T>(data: T, m: "copy" | "deepcopy"): T {
+  if (typeof data !== "object" || data === null) return data;
   // A dataset's record in key order (partitions, sheets) is a Proxy, which structuredClone refuses.
   if (isOrderedRecord(data)) {
     return orderedRecord(Object.entries(data).map(([k, v]) => [k, m === "copy" ? v : copy(v, m)])) as T;
@@ -118,34 +158,45 @@ function shallowCopy<T extends object>(data: T): T {
   return Object.assign(Object.create(Object.getPrototypeOf(data)), data);
 }
 
-// Kedro infers the mode from the type (DataFrames are copied, Spark frames assigned); here plain data
-// is deep-copied, while functions and class instances (which structuredClone would break) are assigned.
-function inferMode(data: unknown): CopyMode {
-  if (typeof data !== "object" || data === null) return "assign";
-  return isPlainData(data, new Set()) ? "deepcopy" : "assign";
-}
-
-function isPlainData(value: unknown, seen: Set<object>): boolean {
+// Whether structuredClone copies `value` faithfully; `shape.tree` stays true while it is also a tree that
+// cloneTree copies the same way (an object met twice, or anything but a mapping or list, is not).
+function isPlainData(value: unknown, seen: Set<object>, shape: { tree: boolean }): boolean {
   if (typeof value === "function" || typeof value === "symbol") return false;
-  if (typeof value !== "object" || value === null || seen.has(value)) return true;
+  if (typeof value !== "object" || value === null) return true;
+  if (seen.has(value)) {
+    shape.tree = false;
+    return true;
+  }
   seen.add(value);
   if (
     ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date ||
     value instanceof RegExp
   ) {
+    shape.tree = false;
     return true;
   }
   if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) shape.tree = false;
     for (const v of value) {
-      if (typeof v === "object" || typeof v === "function") { if (!isPlainData(v, seen)) return false; }
+      if (typeof v === "object" || typeof v === "function") {
+        if (!isPlainData(v, seen, shape)) return false;
+      }
     }
     return true;
   }
-  if (value instanceof Map) return [...value].every(([k, v]) => isPlainData(k, seen) && isPlainData(v, seen));
-  if (value instanceof Set) return [...value].every((v) => isPlainData(v, seen));
+  if (value instanceof Map || value instanceof Set) {
+    shape.tree = false;
+    const items = value instanceof Map ? [...value].flat() : [...value];
+    return items.every((v) => isPlainData(v, seen, shape));
+  }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
-  return Object.values(value).every((v) => isPlainData(v, seen));
+  if (proto === null || isOrderedRecord(value)) shape.tree = false;
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if ((typeof v === "object" || typeof v === "function") && !isPlainData(v, seen, shape)) return false;
+  }
+  return true;
 }
 
 function describeData(data: unknown): string {

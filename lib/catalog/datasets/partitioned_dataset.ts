@@ -7,6 +7,7 @@ import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { orderedRecord } from "../ordered_record.ts";
 import { compareCodePoints } from "../../code_points.ts";
+import { clonePlain } from "../../plain_copy.ts";
 
 /** Load result: partition id → function loading that partition. */
 export type PartitionLoaders = Record<string, () => Promise<unknown>>;
@@ -119,11 +120,11 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
   }
 
   describe(): Record<string, unknown> {
-    return {
+    return clonePlain({
       path: this.path,
       ...(this.#datasetType ? { dataset: this.#datasetType } : {}),
       ...(this.filenameSuffix ? { filename_suffix: this.filenameSuffix } : {}),
-    };
+    });
   }
 
   /** The underlying dataset of partition `id`. */

@@ -1,5 +1,6 @@
 /** kedro-datasets' plotly.JSONDataset and plotly.PlotlyDataset: Plotly figures stored as JSON. */
 import { DatasetError } from "../../errors.ts";
+import { clonePlain } from "../../plain_copy.ts";
 import { FileDataset, type FileDatasetOptions } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
 import { checkFigure, figureFromRows, type PlotlyArgs, type PlotlyFigure } from "./plotly_figure.ts";
@@ -72,7 +73,7 @@ export class PlotlyDataset extends PlotlyJsonDataset {
   }
 
   override describe(): Record<string, unknown> {
-    return { ...super.describe(), plotly_args: this.plotlyArgs };
+    return { ...super.describe(), plotly_args: clonePlain(this.plotlyArgs) };
   }
 }
 

@@ -3,6 +3,7 @@
  * (MlflowMetricHistoryDataset), and several metrics with histories (MlflowMetricsHistoryDataset).
  */
 import { DatasetError } from "../../errors.ts";
+import { clonePlain } from "../../plain_copy.ts";
 import type { Dataset } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import type { MetricPoint } from "../tracking_port.ts";
@@ -207,8 +208,8 @@ export class MlflowMetricHistoryDataset implements Dataset<unknown> {
     return {
       key: this.key,
       run_id: this.options.runId ?? null,
-      load_args: this.options.loadArgs ?? {},
-      save_args: this.options.saveArgs ?? {},
+      load_args: clonePlain(this.options.loadArgs ?? {}),
+      save_args: clonePlain(this.options.saveArgs ?? {}),
     };
   }
 }
