@@ -9,7 +9,7 @@ import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
-import { mlrunsLeftBehindNote } from "../mlflow/mod.ts";
+import { mlrunsLeftBehindNote } from "../mlflow/mlruns_left_behind.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import type { ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
 import { resolveServeArtifacts } from "./serve_artifacts_options.ts";
