@@ -12,6 +12,7 @@ import {
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateWith } from "../yaml/validate.ts";
+import { kedroSettingHint } from "./kedro_settings.ts";
 import { statIfAny } from "../fs_utils.ts";
 
 /**
@@ -324,6 +325,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
       code: "settings/invalid",
       what: SETTINGS_FILE,
       notInterpolated: true,
+      unknownKeyHint: kedroSettingHint,
     });
   } catch (error) {
     if (!(error instanceof KmlfError) || typeProblems.length === 0) throw error;
