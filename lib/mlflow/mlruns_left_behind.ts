@@ -24,8 +24,9 @@ export function mlrunsLeftBehindNote(
   if (envUri || (config && config.server.trackingUri !== null)) return undefined;
   if (!holdsExperiments(join(projectRoot, "mlruns"))) return undefined;
   const at = config && formatLocation(config.locate(["server", "mlflow_tracking_uri"]), projectRoot);
-  return "Note: runs of this project go to mlflow.db, kmlf's default store (mlflow.yml's " +
-    "server.mlflow_tracking_uri is null); the runs in mlruns/, where kedro-mlflow logs by default, are not " +
+  const why = config ? "mlflow.yml's server.mlflow_tracking_uri is null" : "there is no mlflow.yml";
+  return `Note: runs of this project go to mlflow.db, kmlf's default store (${why}); the runs in mlruns/, ` +
+    "where kedro-mlflow logs by default, are not " +
     "read. Set server.mlflow_tracking_uri: mlruns to keep tracking there (or mlflow.db to keep kmlf's store " +
     "and silence this note)" + (at ? `\n  at ${at}` : "");
 }
