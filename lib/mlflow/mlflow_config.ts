@@ -24,7 +24,12 @@ const Schema = z.strictObject({
         z.strictObject({
           type: Nullable(
             z.string().check(
-              z.regex(/^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/, 'must look like "./auth.ts#TokenProvider"'),
+              z.regex(
+                /^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/,
+                // kedro-mlflow's value is a Python dotted path (my_package.auth.MyProvider).
+                'must name a TypeScript class as "./src/auth.ts#TokenProvider" (module from the project root, ' +
+                  "then its export), where kedro-mlflow takes a Python path like my_package.auth.MyProvider",
+              ),
             ),
           ),
           pass_context: z._default(z.boolean(), false),

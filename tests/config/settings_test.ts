@@ -305,3 +305,31 @@ Deno.test("Kedro's setting names copied into kmlf.yml say where kmlf keeps them,
     });
   });
 });
+
+Deno.test("settings.py's Python hook paths and kedro-mlflow as a plugin are refused with the kmlf spelling", async () => {
+  const yaml = "name: p\nhooks: [my_pkg.hooks.ProjectHooks, ProjectHooks()]\n" +
+    "plugins: [kedro_mlflow, kedro-mlflow, kedro_mlflow.framework.hooks.MlflowHook, kmlf-plugin-ok]\n";
+  await withTree({ "kmlf.yml": yaml }, async (dir) => {
+    await assert.rejects(() => loadProjectSettings(dir), (e: unknown) => {
+      assert.ok(e instanceof KmlfAggregateError);
+      const byKey = Object.fromEntries(e.errors.map((x) => [(x as ConfigError).source?.keyPath, x.message]));
+      assert.deepEqual(Object.keys(byKey).sort(), [
+        "hooks[0]",
+        "hooks[1]",
+        "plugins[0]",
+        "plugins[1]",
+        "plugins[2]",
+      ]);
+      for (const key of ["hooks[0]", "hooks[1]"]) {
+        assert.match(
+          byKey[key],
+          /is a Python path \(Kedro's settings\.py HOOKS\); kmlf hooks are TypeScript/,
+        );
+      }
+      for (const key of ["plugins[0]", "plugins[1]", "plugins[2]"]) {
+        assert.match(byKey[key], /kedro-mlflow is built into kmlf .*: remove this entry/);
+      }
+      return true;
+    });
+  });
+});
