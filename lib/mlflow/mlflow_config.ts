@@ -245,8 +245,9 @@ export function resolveTrackingUri(
       ? uri
       : `sqlite:///${resolve(options.projectRoot, path)}`;
   }
-  // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse.
-  if (/^[a-z][\w+.-]*:/i.test(uri) || foreignPathProblem(uri)) return uri;
+  // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse. As in
+  // kedro-mlflow's _validate_uri, "databricks" and "databricks-uc" are MLflow's names, not folders.
+  if (/^[a-z][\w+.-]*:/i.test(uri) || /^databricks(-uc)?$/i.test(uri) || foreignPathProblem(uri)) return uri;
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
   return abs.endsWith(".db") ? `sqlite:///${abs}` : pathToFileUri(abs);
 }
