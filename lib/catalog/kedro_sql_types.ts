@@ -25,6 +25,14 @@ const SQL_HINTS: Readonly<Record<string, string>> = {
   "save_args.schema": "SQLite has no schemas: one file is one database; remove it",
 };
 
+// read_sql_table's arguments (columns, index_col, parse_dates…): a table loads whole, as rows.
+const TABLE_HINTS: Readonly<Record<string, string>> = {
+  ...SQL_HINTS,
+  load_args:
+    "kmlf loads the whole table as rows: pick columns in the node, or load a pandas.SQLQueryDataset " +
+    "with sql: SELECT <columns> FROM <table>; remove it",
+};
+
 /**
  * The SQLite file a `con` URL names, absolute (a relative one is from the project root, where Kedro runs).
  *
@@ -87,7 +95,7 @@ export const kedroSqlTableType: DatasetTypeDefinition = {
       index: z.optional(z.union([z.literal(false), z.null()])),
     })),
   }),
-  argumentHints: SQL_HINTS,
+  argumentHints: TABLE_HINTS,
 };
 
 /**

@@ -93,3 +93,14 @@ Deno.test("other databases, in-memory SQLite and sql/filepath misuse are refused
     return true;
   });
 });
+
+Deno.test("read_sql_table's load_args on a SQLTableDataset say how to pick columns instead", async () => {
+  const yaml =
+    "t:\n  type: pandas.SQLTableDataset\n  table_name: t\n  credentials: lite\n  load_args: {columns: [a]}\n";
+  await assert.rejects(() => build("/p", yaml, "lite: {con: 'sqlite:///a.db'}\n"), (e: DatasetError) => {
+    assert.equal(e.code, "catalog/unsupported-argument");
+    assert.equal(e.source?.keyPath, "t.load_args");
+    assert.match(e.hint!, /sql: SELECT <columns> FROM <table>/);
+    return true;
+  });
+});
