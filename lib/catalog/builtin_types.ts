@@ -17,7 +17,8 @@ import { csvType } from "./tabular_types.ts";
 
 /**
  * A registry with kmlf's built-in types: memory, json, yaml, text, csv, excel, parquet, binary, pickle,
- * partitioned, incremental, sqlite_table, sqlite_query, plotly, plotly_json, image.
+ * partitioned, incremental, sqlite_table, sqlite_query (also as Kedro's SQLTableDataset / SQLQueryDataset),
+ * plotly, plotly_json, image.
  *
  * @example
  * ```ts
@@ -123,8 +124,18 @@ function registerBuiltins(registry: DatasetRegistry): void {
     ["sqlite_query", "SqliteQueryDataset", "SQLiteQueryDataset"],
     async () => (await databases()).sqliteQueryType,
   );
+  // Kedro's own spelling: the database is `credentials.con` (a sqlite:/// URL), Kedro's defaults.
+  later(
+    ["SQLTableDataset", "pandas.SQLTableDataset"],
+    async () => (await kedroSql()).kedroSqlTableType,
+  );
+  later(
+    ["SQLQueryDataset", "pandas.SQLQueryDataset"],
+    async () => (await kedroSql()).kedroSqlQueryType,
+  );
 }
 
 const binaryTables = () => import("./binary_table_types.ts");
 const reports = () => import("./report_types.ts");
 const databases = () => import("./database_types.ts");
+const kedroSql = () => import("./kedro_sql_types.ts");

@@ -7,7 +7,7 @@ import { atomicWrite, fileExists } from "./atomic.ts";
 import { localFilePath } from "./local_path.ts";
 import type { Dataset } from "./dataset.ts";
 import { assertSavable, assertWellFormed } from "./save_checks.ts";
-import { VersionedPath, type VersionSpec } from "./versioning.ts";
+import { checkNotVersionsFolder, VersionedPath, type VersionSpec } from "./versioning.ts";
 import { readFile } from "../file_io.ts";
 import { assertFitsText } from "./datasets/_text_decoding.ts";
 import { promised } from "../promised.ts";
@@ -51,6 +51,8 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
   /** The concrete path of the last load or save (the versioned file, when versioned). */
   lastPath?: string;
   #lastSaved?: string;
+  /** The catalog name, for messages (the filepath when built without one). */
+  readonly #name: string;
 
   /**
    * Refuses an empty `filepath` (`dataset/missing-filepath`) and a remote URL (this dataset reads local
@@ -66,6 +68,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     this.loadArgs = options.loadArgs ?? {};
     this.saveArgs = options.saveArgs ?? {};
     this.metadata = options.metadata;
+    this.#name = options.name ?? options.filepath;
     this.versioned = options.version
       ? new VersionedPath(options.filepath, options.version, options.name ?? options.filepath)
       : undefined;
@@ -95,6 +98,7 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
           hint: "check filepath in the catalog, or run the node that produces this dataset first",
         });
       }
+      if (!this.versioned) checkNotVersionsFolder(path, this.#name, "load");
       throw error;
     }
     this.lastPath = path;
@@ -111,7 +115,12 @@ export abstract class FileDataset<T = unknown> implements Dataset<T> {
     const bytes = await this.encode(data);
     if (typeof bytes === "string") assertWellFormed(bytes, this.constructor.name);
     const path = this.versioned ? this.versioned.savePath() : this.filepath;
-    await atomicWrite(path, bytes);
+    try {
+      await atomicWrite(path, bytes);
+    } catch (error) {
+      if (!this.versioned) checkNotVersionsFolder(path, this.#name, "save");
+      throw error;
+    }
     this.recordSave(path);
   }
 

@@ -4,8 +4,6 @@ const TYPES: Readonly<Record<string, string>> = {
   "tracking.MetricsDataset":
     "kmlf tracks metrics with MLflow: use mlflow_metrics_history (or json for a local file)",
   "tracking.JSONDataset": "kmlf tracks runs with MLflow: use mlflow_artifact around a json dataset (or json)",
-  "pandas.SQLTableDataset": "kmlf reads and writes SQLite tables: use sqlite_table (filepath, table_name)",
-  "pandas.SQLQueryDataset": "kmlf runs queries on SQLite: use sqlite_query (filepath, sql)",
   "pandas.JSONDataset": "use json (any JSON value; rows are an array of objects)",
   "pandas.FeatherDataset": "save the table as parquet instead",
   "pandas.HDFDataset": "save the table as parquet instead",

@@ -184,3 +184,35 @@ function statOf(path: string): Deno.FileInfo | undefined {
     return undefined;
   }
 }
+
+/**
+ * Refuses an unversioned load or save of `filepath` when it is the folder of versions a `versioned: true`
+ * entry saved (`<filepath>/<version>/<basename>`): versioning was turned off (or the entry ported without
+ * it), and "it is a folder" alone would not say so. Returns quietly otherwise.
+ *
+ * @example
+ * ```ts
+ * checkNotVersionsFolder("/p/data/model.pkl", "model", "load"); // throws dataset/versioned-file-conflict
+ * ```
+ */
+export function checkNotVersionsFolder(filepath: string, datasetName: string, action: "load" | "save"): void {
+  if (!statOf(filepath)?.isDirectory) return;
+  let versions = 0;
+  try {
+    for (const entry of Deno.readDirSync(filepath)) {
+      if (entry.isDirectory && statOf(join(filepath, entry.name, basename(filepath)))) versions++;
+    }
+  } catch {
+    return;
+  }
+  if (versions === 0) return;
+  throw new DatasetError(
+    "dataset/versioned-file-conflict",
+    `${filepath} is a folder of ${versions} version(s) saved with versioned: true, and the entry of ` +
+      `"${datasetName}" is not versioned (cannot ${action})`,
+    {
+      hint: "set versioned: true on the entry again (a load reads the newest version), or move that folder " +
+        "away to keep a single file",
+    },
+  );
+}

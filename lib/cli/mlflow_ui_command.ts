@@ -8,7 +8,8 @@ import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
-import { out, style } from "./terminal.ts";
+import { err, out, style } from "./terminal.ts";
+import { mlrunsLeftBehindNote } from "../mlflow/mlruns_left_behind.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import type { ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
 import { resolveServeArtifacts } from "./serve_artifacts_options.ts";
@@ -43,6 +44,8 @@ export async function mlflowUi(
     );
     return EXIT.ok;
   }
+  const leftBehind = mlrunsLeftBehindNote(config, Deno.env.get("MLFLOW_TRACKING_URI") || undefined, root);
+  if (leftBehind) err(leftBehind);
   // As `kedro mlflow ui` runs `mlflow ui --backend-store-uri <the project's store>` from the project root.
   const artifacts = resolveServeArtifacts(options, {
     cwd: root,

@@ -12,6 +12,7 @@ import {
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateWith } from "../yaml/validate.ts";
+import { kedroSettingHint } from "./kedro_settings.ts";
 import { statIfAny } from "../fs_utils.ts";
 
 /**
@@ -129,7 +130,10 @@ const ENV_NAME = /^[\w-][\w.-]*$/;
 const ENV_MESSAGE = "must be a folder name under conf/ (letters, digits, _ . -, not starting with a dot)";
 const HOOK_REF = /^(.+\.(?:ts|js|mts|mjs))#([A-Za-z_$][\w$]*)$/;
 // kedro-mlflow's hooks as its docs have settings.py declare them (MlflowHook; 0.7's MlflowNodeHook, …).
-const KEDRO_MLFLOW_HOOK = /^kedro_mlflow\.|^Mlflow\w*Hook(\(\))?$/;
+const KEDRO_MLFLOW_HOOK = /^kedro[-_]mlflow(\.|$)|^Mlflow\w*Hook(\(\))?$/;
+// A Python class path (`my_package.hooks.ProjectHooks`, `ProjectHooks()`), as Kedro's settings.py names hooks.
+// The class name is capitalised, so a module path without its export (`hooks.ts`) is not one.
+const PYTHON_PATH = /^([A-Za-z_]\w*\.)+[A-Z]\w*(\(\))?$|^[A-Z]\w*\(\)$/;
 // `./plugins/timing.ts`, `./x.ts#myPlugin`, `kmlf-plugin-foo`, `npm:@org/plugin@1#plugin`.
 const PLUGIN_REF = /^([^\s#]+?)(?:#([A-Za-z_$][\w$]*))?$/;
 
@@ -145,6 +149,9 @@ const SettingsSchema = z.strictObject({
         error: (issue) =>
           KEDRO_MLFLOW_HOOK.test(String(issue.input))
             ? "kedro-mlflow's hooks are built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml exists): remove this entry"
+            : PYTHON_PATH.test(String(issue.input))
+            ? 'is a Python path (Kedro\'s settings.py HOOKS); kmlf hooks are TypeScript: write "./hooks.ts#myHooks" ' +
+              "(the module, relative to kmlf.yml, then its export)"
             : 'must look like "./hooks.ts#myHooks"',
       })),
     )),
@@ -154,6 +161,11 @@ const SettingsSchema = z.strictObject({
     z.nullable(z.array(
       z.string().check(
         z.regex(PLUGIN_REF, 'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name'),
+        z.refine((s) => !KEDRO_MLFLOW_HOOK.test(s), {
+          error:
+            "kedro-mlflow is built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml " +
+            "exists): remove this entry",
+        }),
       ),
     )),
     [],
@@ -324,6 +336,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
       code: "settings/invalid",
       what: SETTINGS_FILE,
       notInterpolated: true,
+      unknownKeyHint: kedroSettingHint,
     });
   } catch (error) {
     if (!(error instanceof KmlfError) || typeProblems.length === 0) throw error;

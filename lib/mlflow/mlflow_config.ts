@@ -24,7 +24,12 @@ const Schema = z.strictObject({
         z.strictObject({
           type: Nullable(
             z.string().check(
-              z.regex(/^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/, 'must look like "./auth.ts#TokenProvider"'),
+              z.regex(
+                /^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/,
+                // kedro-mlflow's value is a Python dotted path (my_package.auth.MyProvider).
+                'must name a TypeScript class as "./src/auth.ts#TokenProvider" (module from the project root, ' +
+                  "then its export), where kedro-mlflow takes a Python path like my_package.auth.MyProvider",
+              ),
             ),
           ),
           pass_context: z._default(z.boolean(), false),
@@ -240,8 +245,9 @@ export function resolveTrackingUri(
       ? uri
       : `sqlite:///${resolve(options.projectRoot, path)}`;
   }
-  // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse.
-  if (/^[a-z][\w+.-]*:/i.test(uri) || foreignPathProblem(uri)) return uri;
+  // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse. As in
+  // kedro-mlflow's _validate_uri, "databricks" and "databricks-uc" are MLflow's names, not folders.
+  if (/^[a-z][\w+.-]*:/i.test(uri) || /^databricks(-uc)?$/i.test(uri) || foreignPathProblem(uri)) return uri;
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
   return abs.endsWith(".db") ? `sqlite:///${abs}` : pathToFileUri(abs);
 }

@@ -11,6 +11,7 @@ export {
   resolveTrackingUri,
 } from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
+export { mlrunsLeftBehindNote } from "./mlruns_left_behind.ts";
 export { paramValueToString, randomRunName } from "../mlflow_conventions.ts";
 export { type HeaderFunction, loadHeaderProvider, type RequestHeaderProvider } from "./header_provider.ts";
 export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";

@@ -1,5 +1,6 @@
 /** The kedro-mlflow layer as a kmlf plugin: dataset types, the `km.random_name` resolver, the tracking hook. */
 import { ConfigError, didYouMeanHint, formatLocation, KmlfError } from "../errors.ts";
+import { mlrunsLeftBehindNote } from "./mlruns_left_behind.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
@@ -87,6 +88,9 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         };
       }
       for (const note of unknownDisabledPipelines(store.config, context)) options.notify?.(note);
+      const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
+      const leftBehind = mlrunsLeftBehindNote(store.config, envUri, context.projectRoot);
+      if (leftBehind) options.notify?.(leftBehind);
       const { trackingHooks } = await trackingHook();
       return trackingHooks({
         config: store.config,

@@ -36,4 +36,6 @@ export const BUILTIN_TYPE_NAMES = [
   "incremental",
   "sqlite_table",
   "sqlite_query",
+  "SQLTableDataset",
+  "SQLQueryDataset",
 ];

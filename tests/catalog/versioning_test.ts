@@ -99,6 +99,25 @@ Deno.test("versioned errors: no versions yet, saving the same version twice, a p
   });
 });
 
+Deno.test("versioning turned off over a folder of versions is a conflict naming it, for load and save", async () => {
+  await inTempDir(async (root) => {
+    await (await open(root, { saveVersion: V1 })).save("m", { v: 1 });
+    const plain = await open(root, {}, "m: {type: json, filepath: data/m.json}\n");
+    for (const act of [() => plain.load("m"), () => plain.save("m", { v: 2 })]) {
+      await assert.rejects(act, (e: DatasetError) => {
+        assert.equal(e.code, "dataset/versioned-file-conflict");
+        assert.match(e.message, /m\.json is a folder of 1 version\(s\) saved with versioned: true/);
+        assert.match(e.hint!, /set versioned: true on the entry again/);
+        return true;
+      });
+    }
+    // A folder that holds no versions stays "a folder, not a file".
+    await Deno.mkdir(join(root, "data/f.json/sub"), { recursive: true });
+    const folder = await open(root, {}, "f: {type: json, filepath: data/f.json}\n");
+    await assert.rejects(() => folder.load("f"), (e: DatasetError) => e.code === "dataset/is-a-directory");
+  });
+});
+
 Deno.test("version and load_versions problems are reported when the catalog is built", async () => {
   await inTempDir(async (root) => {
     const yaml = VERSIONED + "plain: {type: json, filepath: p.json}\nmem: {type: memory, versioned: true}\n";

@@ -286,3 +286,50 @@ Deno.test("a kmlf.yml that is a list or a scalar says so, naming no empty key", 
     });
   }
 });
+
+Deno.test("Kedro's setting names copied into kmlf.yml say where kmlf keeps them, each located", async () => {
+  const yaml = "name: p\npackage_name: p\nCONFIG_LOADER_ARGS: {base_env: base}\ncustom_resolvers: {}\n" +
+    "default_run_env: local\nHOOKS: []\nnot_kedro_either: 1\n";
+  await withTree({ "kmlf.yml": yaml }, async (dir) => {
+    await assert.rejects(() => loadProjectSettings(dir), (e: unknown) => {
+      assert.ok(e instanceof KmlfAggregateError);
+      const hints = Object.fromEntries(e.errors.map((x) => [(x as ConfigError).source?.keyPath, x.hint]));
+      assert.match(hints.package_name!, /^Kedro's package_name: kmlf\.yml's name is the package name/);
+      assert.match(hints.CONFIG_LOADER_ARGS!, /its keys go at the top of kmlf\.yml: base_env, default_env/);
+      assert.match(hints.custom_resolvers!, /a plugin adds resolvers/);
+      assert.match(hints.default_run_env!, /write default_env: <env>/);
+      assert.match(hints.HOOKS!, /write hooks: \[\.\/hooks\.ts#ProjectHooks\]/);
+      assert.match(hints.not_kedro_either!, /^\(allowed here: name, default_env/);
+      assert.equal((e.errors[0] as ConfigError).source?.line, 2);
+      return true;
+    });
+  });
+});
+
+Deno.test("settings.py's Python hook paths and kedro-mlflow as a plugin are refused with the kmlf spelling", async () => {
+  const yaml = "name: p\nhooks: [my_pkg.hooks.ProjectHooks, ProjectHooks()]\n" +
+    "plugins: [kedro_mlflow, kedro-mlflow, kedro_mlflow.framework.hooks.MlflowHook, kmlf-plugin-ok]\n";
+  await withTree({ "kmlf.yml": yaml }, async (dir) => {
+    await assert.rejects(() => loadProjectSettings(dir), (e: unknown) => {
+      assert.ok(e instanceof KmlfAggregateError);
+      const byKey = Object.fromEntries(e.errors.map((x) => [(x as ConfigError).source?.keyPath, x.message]));
+      assert.deepEqual(Object.keys(byKey).sort(), [
+        "hooks[0]",
+        "hooks[1]",
+        "plugins[0]",
+        "plugins[1]",
+        "plugins[2]",
+      ]);
+      for (const key of ["hooks[0]", "hooks[1]"]) {
+        assert.match(
+          byKey[key],
+          /is a Python path \(Kedro's settings\.py HOOKS\); kmlf hooks are TypeScript/,
+        );
+      }
+      for (const key of ["plugins[0]", "plugins[1]", "plugins[2]"]) {
+        assert.match(byKey[key], /kedro-mlflow is built into kmlf .*: remove this entry/);
+      }
+      return true;
+    });
+  });
+});

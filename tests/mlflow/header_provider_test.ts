@@ -57,3 +57,20 @@ Deno.test("a provider whose requestHeaders() is not a record fails naming mlflow
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kedro-mlflow's Python dotted provider path is refused at its line, with the TypeScript spelling", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-headers-" });
+  try {
+    await assert.rejects(() => providerFor(dir, "spaceflights.auth.MyProvider"), (e: unknown) => {
+      const err = e as ConfigError;
+      assert.equal(err.code, "mlflow/config-invalid");
+      assert.equal(err.source?.keyPath, "server.request_header_provider.type");
+      assert.equal(err.source?.line, 3);
+      assert.match(err.message, /must name a TypeScript class as "\.\/src\/auth\.ts#TokenProvider"/);
+      assert.match(err.message, /kedro-mlflow takes a Python path like my_package\.auth\.MyProvider/);
+      return true;
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

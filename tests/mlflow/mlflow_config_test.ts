@@ -78,6 +78,9 @@ Deno.test("tracking URI: configured, then MLFLOW_TRACKING_URI, then <project>/ml
   assert.equal(resolveTrackingUri("sqlite:///rel.db", { projectRoot: "/p" }), "sqlite:////p/rel.db");
   assert.equal(resolveTrackingUri("sqlite:////abs.db", { projectRoot: "/p" }), "sqlite:////abs.db");
   assert.equal(resolveTrackingUri("https://host/mlflow", { projectRoot: "/p" }), "https://host/mlflow");
+  // kedro-mlflow keeps MLflow's Databricks names as they are (for the store to refuse), not as folders.
+  assert.equal(resolveTrackingUri("databricks", { projectRoot: "/p" }), "databricks");
+  assert.equal(resolveTrackingUri("databricks-uc", { projectRoot: "/p" }), "databricks-uc");
 });
 
 Deno.test("random run names look like MLflow's", () => {

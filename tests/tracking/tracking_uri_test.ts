@@ -154,3 +154,19 @@ Deno.test("openStore opens SQLite (creating its directory) and mlruns folders, a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("MLflow's Databricks names are refused, never read as a folder named databricks", () => {
+  for (const uri of ["databricks", "databricks-uc", "databricks://my-profile", "Databricks"]) {
+    assert.throws(() => parseTrackingUri(uri, base), (e: TrackingError) => {
+      assert.equal(e.code, "tracking/unsupported-uri");
+      assert.match(
+        e.message,
+        /names a Databricks workspace through its CLI profile, which kmlf does not read/,
+      );
+      assert.match(e.hint!, /sqlite:\/\/\/<path>\.db/);
+      return true;
+    }, uri);
+  }
+  // A folder whose name only starts so is a folder.
+  assert.equal(parseTrackingUri("databricks_runs", base).kind, "file");
+});

@@ -15,7 +15,7 @@ export function withDb<T>(
 ): T {
   if (!options.write && !pathExists(path)) {
     throw new DatasetError("dataset/file-not-found", `SQLite database ${path} does not exist`, {
-      hint: "check filepath, or save the table first",
+      hint: "check filepath (Kedro's SQL types: the credentials' con), or save the table first",
     });
   }
   const db = new DatabaseSync(path);

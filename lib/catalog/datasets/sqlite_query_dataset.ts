@@ -10,7 +10,10 @@ import { promised } from "../../promised.ts";
 export interface SqliteQueryOptions {
   /** The database file (absolute). */
   filepath: string;
-  sql: string;
+  /** The query; or, instead, `sqlFilepath`. */
+  sql?: string;
+  /** A file holding the query, read at each load (Kedro's SQLQueryDataset `filepath`). */
+  sqlFilepath?: string;
   /** `params`: values bound to `?` (an array) or `:name` placeholders (an object). */
   loadArgs?: { params?: unknown[] | Record<string, unknown> };
   metadata?: Record<string, unknown>;
@@ -31,26 +34,35 @@ export interface SqliteQueryOptions {
 export class SqliteQueryDataset implements Dataset<SqlRow[]> {
   /** Absolute path of the database file. */
   readonly filepath: string;
-  /** The query a load runs. */
-  readonly sql: string;
+  /** The query a load runs (undefined when it is read from {@link sqlFilepath}). */
+  readonly sql?: string;
+  /** The file a load reads the query from, when `sql` is not given. */
+  readonly sqlFilepath?: string;
   /** Bound parameters of the query (`load_args.params`): positional `?` or named `:name`. */
   readonly params?: unknown[] | Record<string, unknown>;
   /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
 
-  /** Takes the catalog entry's `filepath`, `sql` and `load_args.params`. */
+  /** Takes the catalog entry's `filepath`, `sql` (or a file of it) and `load_args.params`. */
   constructor(options: SqliteQueryOptions) {
     this.filepath = localFilePath(options.filepath, "filepath");
+    if ((options.sql === undefined) === (options.sqlFilepath === undefined)) {
+      throw new DatasetError("catalog/bad-argument", "A SQL query dataset needs either sql or a file of it", {
+        hint: "write sql: SELECT … or filepath: queries/q.sql (one of them, not both)",
+      });
+    }
     this.sql = options.sql;
+    this.sqlFilepath = options.sqlFilepath;
     this.params = options.loadArgs?.params;
     this.metadata = options.metadata;
   }
 
   /** Runs the query (read-only) and returns its rows. */
   load(): Promise<SqlRow[]> {
-    return promised(() =>
-      withDb(this.filepath, { write: false }, (db) => readRows(db.prepare(this.sql), this.params))
-    );
+    return promised(() => {
+      const sql = this.sql ?? readQueryFile(this.sqlFilepath!);
+      return withDb(this.filepath, { write: false }, (db) => readRows(db.prepare(sql), this.params));
+    });
   }
 
   /** Always throws `dataset/read-only`: a query cannot be saved to. */
@@ -66,6 +78,21 @@ export class SqliteQueryDataset implements Dataset<SqlRow[]> {
   }
 
   describe(): Record<string, unknown> {
-    return { filepath: this.filepath, sql: this.sql };
+    return this.sql === undefined
+      ? { filepath: this.filepath, sql_filepath: this.sqlFilepath }
+      : { filepath: this.filepath, sql: this.sql };
+  }
+}
+
+// The query file of Kedro's SQLQueryDataset `filepath`, read when the dataset loads (as Kedro reads it).
+function readQueryFile(path: string): string {
+  try {
+    return Deno.readTextFileSync(path);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new DatasetError("dataset/file-not-found", `The SQL file ${path} does not exist`, {
+      hint:
+        "fix the entry's filepath (the query file, relative to the project root), or write the query as sql:",
+    });
   }
 }

@@ -124,6 +124,17 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
     }
     return { kind: "postgresql", uri: text, url: `postgresql://${pg[1]}` };
   }
+  // MLflow's (and kedro-mlflow's) special values for a Databricks workspace: never a folder named databricks.
+  if (/^databricks(?:-uc)?(?::|$)/i.test(text)) {
+    throw new TrackingError(
+      "tracking/unsupported-uri",
+      `Cannot use tracking URI "${uri}": it names a Databricks workspace through its CLI profile, which kmlf ` +
+        "does not read",
+      {
+        hint: `log to a store kmlf opens instead: ${SUPPORTED}`,
+      },
+    );
+  }
   // A scheme is two or more characters before ':' (a single letter is a Windows drive).
   const scheme = text.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];
   if (scheme) {
