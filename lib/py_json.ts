@@ -11,6 +11,7 @@
  */
 import { compareCodePoints } from "./code_points.ts";
 import { pyFloatRepr } from "./py_float.ts";
+import { sourceKeyOrder } from "./source_keys.ts";
 
 /**
  * A number Python holds as a float, for {@link pyJsonDump}: written `1.0` where a plain number would be
@@ -27,7 +28,10 @@ export interface PyJsonOptions {
   indent?: number | null;
   /** Non-ASCII characters (and DEL) written as `\uXXXX` escapes (default true, as json.dump). */
   ensureAscii?: boolean;
-  /** Object keys sorted by code point (default false: the order the object holds them). */
+  /**
+   * Object keys sorted by code point (default false: the order the object holds them, the file's order for
+   * an object read from JSON or YAML; see source_keys.ts).
+   */
   sortKeys?: boolean;
   /** `[item separator, key separator]`; default `[",", ": "]` with an indent, `[", ", ": "]` without. */
   separators?: readonly [string, string];
@@ -71,7 +75,8 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
     ancestors.add(v);
     const entries: [string | undefined, unknown][] = Array.isArray(v)
       ? v.map((item) => [undefined, item])
-      : Object.entries(v as Record<string, unknown>).filter(([, item]) => item !== undefined);
+      : sourceKeyOrder(v).map((key): [string, unknown] => [key, (v as Record<string, unknown>)[key]])
+        .filter(([, item]) => item !== undefined);
     if (!Array.isArray(v) && options.sortKeys) entries.sort(([a], [b]) => compareCodePoints(a!, b!));
     const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
     if (entries.length === 0) {

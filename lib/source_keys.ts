@@ -1,0 +1,139 @@
+/**
+ * The keys of a mapping read from a JSON or YAML file as Python holds them, for the writers that write it
+ * back. A Python dict keeps its keys in insertion order; a JavaScript object lists integer-like keys (`"2"`,
+ * `"10"`) first, in numeric order, so `{"2": a, "1": b}` loaded and saved would come out `1, 2` where Kedro
+ * writes `2, 1`. And a YAML key PyYAML reads as an int, bool, float, null or date (`1: a`, `2024-01-02: x`)
+ * is a string key in JavaScript, which PyYAML would write quoted (`'1': a`).
+ *
+ * The loaded objects stay plain objects (structuredClone, postMessage and the public types see nothing):
+ * the file's order and key values are kept beside them, in weak maps, and only for mappings whose keys a
+ * plain object cannot hold as the file did. Python's json and PyYAML writers (py_json.ts, pyyaml_dump.ts)
+ * and MemoryDataset's copies consult them; an object a node builds afresh is in JavaScript's order.
+ *
+ * @module
+ */
+
+const ORDER = new WeakMap<object, readonly string[]>();
+const KEY_VALUES = new WeakMap<object, ReadonlyMap<string, unknown>>();
+// Every container of a loaded value that has recorded keys somewhere in it: what a copy must walk.
+const CARRIERS = new WeakSet<object>();
+
+/**
+ * Whether a plain object would move `key` out of its place: a canonical array index (`"0"`, `"17"`, below
+ * 2^32 - 1), which JavaScript lists before every other key.
+ *
+ * @example
+ * ```ts
+ * isIndexKey("10"); // true
+ * isIndexKey("010"); // false
+ * ```
+ */
+export function isIndexKey(key: string): boolean {
+  return /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
+}
+
+/**
+ * Records the keys of `object` as the file holds them, in the file's order: each a string, or the value
+ * PyYAML would construct for it (a number, boolean, null or Date; its string is the object's key). Nothing
+ * is kept when the object already lists them so and all are strings.
+ *
+ * @example
+ * ```ts
+ * const value = { "1": "b", "2": "a" };
+ * recordSourceKeys(value, ["2", "1"]);
+ * sourceKeyOrder(value); // ["2", "1"]
+ * ```
+ */
+export function recordSourceKeys(object: object, keys: readonly unknown[]): void {
+  const names = keys.map((key) => String(key));
+  const own = Object.keys(object);
+  if (names.some((name, i) => name !== own[i])) ORDER.set(object, names);
+  const values = new Map<string, unknown>();
+  keys.forEach((key, i) => typeof key !== "string" && values.set(names[i], key));
+  if (values.size > 0) KEY_VALUES.set(object, values);
+}
+
+/**
+ * Marks every container of `root` that holds, at any depth, an object with recorded keys, so copies
+ * ({@link copySourceKeys}) know where to look. Returns whether anything was recorded.
+ *
+ * @example
+ * ```ts
+ * markSourceKeys(value); // true when some mapping of value keeps a file order
+ * ```
+ */
+export function markSourceKeys(root: unknown): boolean {
+  const walk = (value: unknown, seen: Set<object>): boolean => {
+    if (typeof value !== "object" || value === null || seen.has(value)) return false;
+    seen.add(value);
+    let carries = ORDER.has(value) || KEY_VALUES.has(value);
+    for (const child of Object.values(value)) carries = walk(child, seen) || carries;
+    if (carries) CARRIERS.add(value);
+    return carries;
+  };
+  return walk(root, new Set());
+}
+
+/**
+ * The keys of `object` in the order Python holds them: the file's order for a mapping read from one (keys
+ * added since come after, keys deleted since are left out), else `Object.keys`.
+ *
+ * @example
+ * ```ts
+ * sourceKeyOrder({ b: 1, a: 2 }); // ["b", "a"]
+ * ```
+ */
+export function sourceKeyOrder(object: object): string[] {
+  const order = ORDER.get(object);
+  const own = Object.keys(object);
+  if (!order) return own;
+  const listed = new Set<string>();
+  const keys: string[] = [];
+  for (const key of order) {
+    if (Object.hasOwn(object, key) && !listed.has(key)) listed.add(key), keys.push(key);
+  }
+  for (const key of own) if (!listed.has(key)) keys.push(key);
+  return keys;
+}
+
+/**
+ * The key `key` of `object` as PyYAML read it from the file (the number 1 for `1:`, a Date for
+ * `2024-01-02:`, null for `null:`), else `key` itself.
+ *
+ * @example
+ * ```ts
+ * sourceKey(parsed, "1"); // 1
+ * sourceKey({ a: 1 }, "a"); // "a"
+ * ```
+ */
+export function sourceKey(object: object, key: string): unknown {
+  const values = KEY_VALUES.get(object);
+  return values?.has(key) ? values.get(key) : key;
+}
+
+/**
+ * Gives `copy` (structuredClone's or a shallow copy of `original`) the recorded keys of `original`, at
+ * every depth the two share a shape. Nothing to do, and no walk, for a value read without them.
+ *
+ * @example
+ * ```ts
+ * const clone = structuredClone(loaded);
+ * copySourceKeys(loaded, clone);
+ * ```
+ */
+export function copySourceKeys(original: unknown, copy: unknown): void {
+  const seen = new Set<object>();
+  const walk = (from: unknown, to: unknown): void => {
+    if (typeof from !== "object" || from === null || typeof to !== "object" || to === null) return;
+    if (!CARRIERS.has(from) || seen.has(from)) return;
+    seen.add(from);
+    CARRIERS.add(to);
+    const order = ORDER.get(from);
+    if (order) ORDER.set(to, order);
+    const values = KEY_VALUES.get(from);
+    if (values) KEY_VALUES.set(to, values);
+    if (from === to) return;
+    for (const [key, child] of Object.entries(from)) walk(child, (to as Record<string, unknown>)[key]);
+  };
+  walk(original, copy);
+}
