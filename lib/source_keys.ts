@@ -17,6 +17,8 @@ const ORDER = new WeakMap<object, readonly string[]>();
 const KEY_VALUES = new WeakMap<object, ReadonlyMap<string, unknown>>();
 // Every container of a loaded value that has recorded keys somewhere in it: what a copy must walk.
 const CARRIERS = new WeakSet<object>();
+// Until a file has keys worth recording, a walk to mark or copy them is skipped (most programs never do).
+let anyRecorded = false;
 
 /**
  * Whether a plain object would move `key` out of its place: a canonical array index (`"0"`, `"17"`, below
@@ -47,10 +49,39 @@ export function isIndexKey(key: string): boolean {
 export function recordSourceKeys(object: object, keys: readonly unknown[]): void {
   const names = keys.map((key) => String(key));
   const own = Object.keys(object);
-  if (names.some((name, i) => name !== own[i])) ORDER.set(object, names);
+  if (names.length !== own.length || names.some((name, i) => name !== own[i])) {
+    ORDER.set(object, names);
+    anyRecorded = true;
+  }
   const values = new Map<string, unknown>();
   keys.forEach((key, i) => typeof key !== "string" && values.set(names[i], key));
-  if (values.size > 0) KEY_VALUES.set(object, values);
+  if (values.size > 0) {
+    KEY_VALUES.set(object, values);
+    anyRecorded = true;
+  }
+}
+
+/**
+ * Records on `target`, a mapping built from the keys of `sources` (a later source's value replacing an
+ * earlier one's, as OmegaConf's merge and a copy do), the keys the sources recorded: each key where it
+ * first appears, as PyYAML read it. Nothing to do when no source recorded any.
+ *
+ * @example
+ * ```ts
+ * const merged = { ...base, ...overlay };
+ * recordMergedKeys(merged, [base, overlay]);
+ * ```
+ */
+export function recordMergedKeys(target: object, sources: readonly object[]): void {
+  if (!anyRecorded || !sources.some((s) => ORDER.has(s) || KEY_VALUES.has(s))) return;
+  const keys = new Map<string, unknown>();
+  for (const source of sources) {
+    for (const key of sourceKeyOrder(source)) {
+      if (!keys.has(key) && Object.hasOwn(target, key)) keys.set(key, sourceKey(source, key));
+    }
+  }
+  for (const key of Object.keys(target)) if (!keys.has(key)) keys.set(key, key);
+  recordSourceKeys(target, [...keys.values()]);
 }
 
 /**
@@ -63,6 +94,7 @@ export function recordSourceKeys(object: object, keys: readonly unknown[]): void
  * ```
  */
 export function markSourceKeys(root: unknown): boolean {
+  if (!anyRecorded) return false;
   const walk = (value: unknown, seen: Set<object>): boolean => {
     if (typeof value !== "object" || value === null || seen.has(value)) return false;
     seen.add(value);
@@ -122,6 +154,7 @@ export function sourceKey(object: object, key: string): unknown {
  * ```
  */
 export function copySourceKeys(original: unknown, copy: unknown): void {
+  if (!anyRecorded) return;
   const seen = new Set<object>();
   const walk = (from: unknown, to: unknown): void => {
     if (typeof from !== "object" || from === null || typeof to !== "object" || to === null) return;

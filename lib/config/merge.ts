@@ -1,5 +1,6 @@
 /** Deep merge of plain config objects (arrays and scalars are replaced, mappings merged). */
 import type { KeyPath } from "../yaml/parse_yaml.ts";
+import { recordMergedKeys } from "../source_keys.ts";
 
 /**
  * True for mappings: objects that are not arrays nor null.
@@ -44,6 +45,7 @@ export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>
     const current = Object.hasOwn(out, key) ? out[key] : undefined;
     setOwn(out, key, isRecord(current) && isRecord(value) ? deepMerge(current, value) : value);
   }
+  recordMergedKeys(out, [a, b]); // a file's key order, as OmegaConf's merge keeps it (`2:` before `1:`)
   return out;
 }
 
@@ -119,6 +121,7 @@ export function clonePlain<T>(value: T): T {
   if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) setOwn(out, k, clonePlain(v));
+    recordMergedKeys(out, [value]);
     return out as T;
   }
   return value;

@@ -135,7 +135,10 @@ export function parseYaml(
  * const src = await readYamlFile("/project/kmlf.yml");
  * ```
  */
-export async function readYamlFile(path: string, options: { code?: string } = {}): Promise<YamlSource> {
+export async function readYamlFile(
+  path: string,
+  options: { code?: string; sourceKeys?: boolean } = {},
+): Promise<YamlSource> {
   let text: string;
   try {
     const size = Deno.statSync(path).size;
