@@ -96,7 +96,7 @@ export function recordMergedKeys(target: object, sources: readonly object[]): vo
 export function markSourceKeys(root: unknown): boolean {
   if (!anyRecorded) return false;
   const walk = (value: unknown, seen: Set<object>): boolean => {
-    if (typeof value !== "object" || value === null || seen.has(value)) return false;
+    if (!isContainer(value) || seen.has(value)) return false;
     seen.add(value);
     let carries = ORDER.has(value) || KEY_VALUES.has(value);
     for (const child of Object.values(value)) carries = walk(child, seen) || carries;
@@ -157,8 +157,7 @@ export function copySourceKeys(original: unknown, copy: unknown): void {
   if (!anyRecorded) return;
   const seen = new Set<object>();
   const walk = (from: unknown, to: unknown): void => {
-    if (typeof from !== "object" || from === null || typeof to !== "object" || to === null) return;
-    if (!CARRIERS.has(from) || seen.has(from)) return;
+    if (!isContainer(from) || !isContainer(to) || !CARRIERS.has(from) || seen.has(from)) return;
     seen.add(from);
     CARRIERS.add(to);
     const order = ORDER.get(from);
@@ -169,4 +168,67 @@ export function copySourceKeys(original: unknown, copy: unknown): void {
     for (const [key, child] of Object.entries(from)) walk(child, (to as Record<string, unknown>)[key]);
   };
   walk(original, copy);
+}
+
+/** The recorded keys of a value, as data that crosses to a worker (postMessage) with it. */
+export type SourceKeysSnapshot = [container: number, keys: unknown[]][];
+
+/**
+ * The recorded keys of `value` and of what it holds, by each container's place in a walk both sides of a
+ * postMessage make alike (structured clone keeps properties in order); undefined when there are none, which
+ * costs nothing until some file had keys to record.
+ *
+ * @example
+ * ```ts
+ * worker.postMessage({ value, keys: sourceKeysSnapshot(value) }); // the worker: applySourceKeys(value, keys)
+ * ```
+ */
+export function sourceKeysSnapshot(value: unknown): SourceKeysSnapshot | undefined {
+  if (!anyRecorded) return undefined;
+  const snapshot: SourceKeysSnapshot = [];
+  containersInOrder(value, (container, at) => {
+    if (ORDER.has(container) || KEY_VALUES.has(container)) {
+      snapshot.push([at, sourceKeyOrder(container).map((key) => sourceKey(container, key))]);
+    }
+  });
+  return snapshot.length > 0 ? snapshot : undefined;
+}
+
+/**
+ * Records on `value`, the structured clone of the value a {@link sourceKeysSnapshot} was taken of, the keys
+ * the snapshot holds.
+ *
+ * @example
+ * ```ts
+ * applySourceKeys(message.value, message.keys);
+ * ```
+ */
+export function applySourceKeys(value: unknown, snapshot: SourceKeysSnapshot | undefined): void {
+  if (!snapshot) return;
+  const byPlace = new Map(snapshot);
+  containersInOrder(value, (container, at) => {
+    const keys = byPlace.get(at);
+    if (keys) recordSourceKeys(container, keys.filter((key) => Object.hasOwn(container, String(key))));
+  });
+  markSourceKeys(value);
+}
+
+// Each array and plain object of `value` once, parents first, children in key order.
+function containersInOrder(value: unknown, visit: (container: object, at: number) => void): void {
+  const seen = new Set<object>();
+  const walk = (node: unknown): void => {
+    if (!isContainer(node) || seen.has(node)) return;
+    visit(node, seen.size);
+    seen.add(node);
+    for (const child of Object.values(node)) walk(child);
+  };
+  walk(value);
+}
+
+// Only arrays and plain objects hold keys a file gave: a typed array, Map or class instance is not walked.
+function isContainer(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
