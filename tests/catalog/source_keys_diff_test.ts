@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { JsonDataset, MemoryDataset, YamlDataset } from "../../lib/catalog/mod.ts";
+import v8 from "node:v8";
+import { JsonDataset, MemoryDataset, PickleDataset, YamlDataset } from "../../lib/catalog/mod.ts";
 import { inTempDir } from "./dataset_contract.ts";
 import { pythonOracle } from "../python_oracle.ts";
 
@@ -101,5 +102,22 @@ Deno.test("keys a node adds after loading come after the file's, deleted keys ar
     await new JsonDataset({ filepath, saveArgs: { indent: null } }).save(value);
     // Python: {"3": 0, "1": 2, "0": 3, "a": 4}.
     assert.equal(await Deno.readTextFile(filepath), '{"3": 0, "1": 2, "0": 3, "a": 4}');
+  });
+});
+
+Deno.test("pickle keeps a loaded mapping's file key order, as a pickled Python dict does", async () => {
+  await inTempDir(async (dir) => {
+    const text = '{"b": [{"20": 1, "3": 2}], "2": "x", "1": "y"}';
+    await Deno.writeTextFile(join(dir, "in.json"), text);
+    const loaded = await new JsonDataset({ filepath: join(dir, "in.json") }).load();
+    const pickle = new PickleDataset({ filepath: join(dir, "data.pkl") });
+    await pickle.save(loaded);
+    const unpickled = await new PickleDataset({ filepath: join(dir, "data.pkl") }).load();
+    assert.deepEqual(unpickled, loaded);
+    // node:v8 reads kmlf's file as the same value (V8's format holds keys in any order).
+    assert.deepEqual(v8.deserialize(await Deno.readFile(join(dir, "data.pkl"))), loaded);
+    const out = new JsonDataset({ filepath: join(dir, "out.json"), saveArgs: { indent: null } });
+    await out.save(unpickled);
+    assert.equal(await Deno.readTextFile(join(dir, "out.json")), text);
   });
 });
