@@ -3,11 +3,12 @@
  * back. A Python dict keeps its keys in insertion order; a JavaScript object lists integer-like keys (`"2"`,
  * `"10"`) first, in numeric order, so `{"2": a, "1": b}` loaded and saved would come out `1, 2` where Kedro
  * writes `2, 1`. And a YAML key PyYAML reads as an int, bool, float, null or date (`1: a`, `2024-01-02: x`)
- * is a string key in JavaScript, which PyYAML would write quoted (`'1': a`).
+ * is a string key in JavaScript, which PyYAML would write quoted (`'1': a`). A float without a fraction
+ * (`1.0`, `1e3` in JSON) is a plain number, which the writers would write as an int (`1`).
  *
  * The loaded objects stay plain objects (structuredClone, postMessage and the public types see nothing):
- * the file's order and key values are kept beside them, in weak maps, and only for mappings whose keys a
- * plain object cannot hold as the file did. Python's json and PyYAML writers (py_json.ts, pyyaml_dump.ts)
+ * the file's order, key values and integral floats are kept beside them, in weak maps, and only for
+ * containers a plain object or array cannot hold as the file did. Python's json and PyYAML writers (py_json.ts, pyyaml_dump.ts)
  * and MemoryDataset's copies consult them; an object a node builds afresh is in JavaScript's order.
  *
  * @module
@@ -15,6 +16,8 @@
 
 const ORDER = new WeakMap<object, readonly string[]>();
 const KEY_VALUES = new WeakMap<object, ReadonlyMap<string, unknown>>();
+// Per container, the slots (keys, or array indexes as text) that held a float without a fraction, and it.
+const FLOATS = new WeakMap<object, ReadonlyMap<string, number>>();
 // Every container of a loaded value that has recorded keys somewhere in it: what a copy must walk.
 const CARRIERS = new WeakSet<object>();
 // Until a file has keys worth recording, a walk to mark or copy them is skipped (most programs never do).
@@ -62,6 +65,52 @@ export function recordSourceKeys(object: object, keys: readonly unknown[]): void
 }
 
 /**
+ * Records that the slots of `container` in `floats` (keys, or array indexes as text) were floats in the
+ * file that JavaScript holds as integers (`1.0`): the writers write them as floats while they hold that
+ * value.
+ *
+ * @example
+ * ```ts
+ * const value = { lr: 1 }; // read from `lr: 1.0`
+ * recordIntegralFloats(value, new Map([["lr", 1]]));
+ * isSourceFloat(value, "lr", 1); // true
+ * ```
+ */
+export function recordIntegralFloats(container: object, floats: ReadonlyMap<string, number>): void {
+  if (floats.size === 0) return;
+  FLOATS.set(container, floats);
+  anyRecorded = true;
+}
+
+/**
+ * Whether `value`, held at `key` of `container`, is the float without a fraction the file had there (so
+ * Python's writers would write `1.0`).
+ *
+ * @example
+ * ```ts
+ * isSourceFloat(loaded, "lr", loaded.lr); // true for `{"lr": 1.0}`
+ * ```
+ */
+export function isSourceFloat(container: object, key: string, value: unknown): boolean {
+  return FLOATS.get(container)?.get(key) === value;
+}
+
+/**
+ * The slots of `container` that held floats without a fraction in the file, and their values (undefined
+ * when none): {@link isSourceFloat} for a writer going through many slots.
+ *
+ * @example
+ * ```ts
+ * sourceFloats(loaded)?.get("lr") === loaded.lr; // true for `{"lr": 1.0}`
+ * ```
+ */
+export function sourceFloats(container: object): ReadonlyMap<string, number> | undefined {
+  return FLOATS.get(container);
+}
+
+const hasFacts = (value: object) => ORDER.has(value) || KEY_VALUES.has(value) || FLOATS.has(value);
+
+/**
  * Records on `target`, a mapping built from the keys of `sources` (a later source's value replacing an
  * earlier one's, as OmegaConf's merge and a copy do), the keys the sources recorded: each key where it
  * first appears, as PyYAML read it. Nothing to do when no source recorded any.
@@ -73,7 +122,14 @@ export function recordSourceKeys(object: object, keys: readonly unknown[]): void
  * ```
  */
 export function recordMergedKeys(target: object, sources: readonly object[]): void {
-  if (!anyRecorded || !sources.some((s) => ORDER.has(s) || KEY_VALUES.has(s))) return;
+  if (!anyRecorded || !sources.some(hasFacts)) return;
+  const floats = new Map<string, number>();
+  for (const source of sources) {
+    for (const [key, value] of FLOATS.get(source) ?? []) {
+      if ((target as Record<string, unknown>)[key] === value) floats.set(key, value);
+    }
+  }
+  recordIntegralFloats(target, floats);
   const keys = new Map<string, unknown>();
   for (const source of sources) {
     for (const key of sourceKeyOrder(source)) {
@@ -98,7 +154,7 @@ export function markSourceKeys(root: unknown): boolean {
   const walk = (value: unknown, seen: Set<object>): boolean => {
     if (!isContainer(value) || seen.has(value)) return false;
     seen.add(value);
-    let carries = ORDER.has(value) || KEY_VALUES.has(value);
+    let carries = hasFacts(value);
     for (const child of Object.values(value)) carries = walk(child, seen) || carries;
     if (carries) CARRIERS.add(value);
     return carries;
@@ -164,6 +220,8 @@ export function copySourceKeys(original: unknown, copy: unknown): void {
     if (order) ORDER.set(to, order);
     const values = KEY_VALUES.get(from);
     if (values) KEY_VALUES.set(to, values);
+    const floats = FLOATS.get(from);
+    if (floats) FLOATS.set(to, floats);
     if (from === to) return;
     for (const [key, child] of Object.entries(from)) walk(child, (to as Record<string, unknown>)[key]);
   };
@@ -171,7 +229,7 @@ export function copySourceKeys(original: unknown, copy: unknown): void {
 }
 
 /** The recorded keys of a value, as data that crosses to a worker (postMessage) with it. */
-export type SourceKeysSnapshot = [container: number, keys: unknown[]][];
+export type SourceKeysSnapshot = [container: number, keys: unknown[] | null, floats?: [string, number][]][];
 
 /**
  * The recorded keys of `value` and of what it holds, by each container's place in a walk both sides of a
@@ -187,9 +245,12 @@ export function sourceKeysSnapshot(value: unknown): SourceKeysSnapshot | undefin
   if (!anyRecorded) return undefined;
   const snapshot: SourceKeysSnapshot = [];
   containersInOrder(value, (container, at) => {
-    if (ORDER.has(container) || KEY_VALUES.has(container)) {
-      snapshot.push([at, sourceKeyOrder(container).map((key) => sourceKey(container, key))]);
-    }
+    if (!hasFacts(container)) return;
+    const keys = ORDER.has(container) || KEY_VALUES.has(container)
+      ? sourceKeyOrder(container).map((key) => sourceKey(container, key))
+      : null;
+    const floats = FLOATS.get(container);
+    snapshot.push(floats ? [at, keys, [...floats]] : [at, keys]);
   });
   return snapshot.length > 0 ? snapshot : undefined;
 }
@@ -205,10 +266,11 @@ export function sourceKeysSnapshot(value: unknown): SourceKeysSnapshot | undefin
  */
 export function applySourceKeys(value: unknown, snapshot: SourceKeysSnapshot | undefined): void {
   if (!snapshot) return;
-  const byPlace = new Map(snapshot);
+  const byPlace = new Map(snapshot.map(([at, keys, floats]) => [at, { keys, floats }]));
   containersInOrder(value, (container, at) => {
-    const keys = byPlace.get(at);
+    const { keys, floats } = byPlace.get(at) ?? {};
     if (keys) recordSourceKeys(container, keys.filter((key) => Object.hasOwn(container, String(key))));
+    if (floats) recordIntegralFloats(container, new Map(floats));
   });
   markSourceKeys(value);
 }

@@ -17,7 +17,7 @@ import {
 import { pyFloatRepr } from "../py_float.ts";
 import { pythonTimestampText, PYYAML_BOOL, PYYAML_FLOAT, PYYAML_INT, PYYAML_TIMESTAMP } from "./yaml11.ts";
 import { compareCodePoints } from "../code_points.ts";
-import { sourceKey, sourceKeyOrder } from "../source_keys.ts";
+import { sourceFloats, sourceKey, sourceKeyOrder } from "../source_keys.ts";
 
 export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
 
@@ -65,26 +65,34 @@ export function pyyamlDump(value: unknown, options: PyYamlDumpOptions = {}): str
   return emitter.out;
 }
 
-function represent(value: unknown, seen: Set<object>, sortKeys: boolean): Node {
+// `float`: the value is the float without a fraction a file held there (source_keys.ts), written `1.0`.
+function represent(value: unknown, seen: Set<object>, sortKeys: boolean, float = false): Node {
   if (value === null || value === undefined) return { kind: "scalar", text: "null", str: false };
   if (typeof value === "string") return { kind: "scalar", text: value, str: true };
   if (typeof value === "boolean") return { kind: "scalar", text: String(value), str: false };
   if (typeof value === "bigint") return { kind: "scalar", text: String(value), str: false };
-  if (typeof value === "number") return { kind: "scalar", text: representNumber(value), str: false };
+  if (typeof value === "number") return { kind: "scalar", text: representNumber(value, float), str: false };
   if (value instanceof Date) return { kind: "scalar", text: representDate(value), str: false };
   if (typeof value !== "object") throw new TypeError(`Cannot write a ${typeof value} as YAML`);
   if (seen.has(value)) throw new TypeError("Cannot write a value that contains itself as YAML");
   seen.add(value);
   try {
-    if (Array.isArray(value)) return { kind: "seq", items: value.map((v) => represent(v, seen, sortKeys)) };
+    if (Array.isArray(value)) {
+      const floats = sourceFloats(value);
+      const items = value.map((v, i) =>
+        represent(v, seen, sortKeys, floats !== undefined && floats.get(String(i)) === v)
+      );
+      return { kind: "seq", items };
+    }
     const record = value as Record<string, unknown>;
+    const floats = sourceFloats(value);
     // The keys as PyYAML read them from the file, if it was one (an int for `1:`), in the file's order.
     let keys = sourceKeyOrder(value).filter((k) => record[k] !== undefined)
       .map((k): [string, unknown] => [k, sourceKey(value, k)]);
     if (sortKeys) keys = pythonSorted(keys);
     const entries = keys.map(([k, key]): [Node, Node] => [
       typeof key === "string" ? { kind: "scalar", text: k, str: true } : represent(key, seen, sortKeys),
-      represent(record[k], seen, sortKeys),
+      represent(record[k], seen, sortKeys, floats !== undefined && floats.get(k) === record[k]),
     ]);
     return { kind: "map", entries };
   } finally {
@@ -116,8 +124,8 @@ function pythonKind(key: unknown): string {
   return text.length === 10 ? "date" : /[+-]\d\d:\d\d$/.test(text) ? "aware" : "naive";
 }
 
-function representNumber(n: number): string {
-  if (Number.isSafeInteger(n) && !Object.is(n, -0)) return String(n);
+function representNumber(n: number, float: boolean): string {
+  if (Number.isSafeInteger(n) && !Object.is(n, -0) && !float) return String(n);
   if (Number.isNaN(n)) return ".nan";
   if (!Number.isFinite(n)) return n > 0 ? ".inf" : "-.inf";
   const repr = pyFloatRepr(n).toLowerCase();

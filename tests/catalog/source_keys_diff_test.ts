@@ -23,6 +23,9 @@ const JSON_TEXTS = [
   '{"2": 1, "1": 2, "2": 3}', // a repeated key: the first place, the last value
   '{"2": {"9": 1, "8": 2}, "1": 0, "2": {"5": 1, "4": 2}}',
   '[{"2": [{"5": 1, "4": 2}]}, {"1": 0, "0": 0}]',
+  // Floats without a fraction: Python floats, written back as floats.
+  '{"a": 1.0, "b": [1.0, 2, 1e3, 1E+2, 2.50e1, 0.5], "c": 1.5, "2": {"x": [[3.0]]}, "s": "1.0"}',
+  "[1.00, 1e0, -3.0, 1e16, 12345678901234567.0, true, null]",
 ];
 
 const YAML_TEXTS = [
@@ -36,7 +39,8 @@ const YAML_TEXTS = [
   "true: a\nnull: c\n",
   "x: 1\nnested:\n  20: [a, {9: b, 8: c}]\n  3: q\n",
   "seq:\n- {2: a, 1: b}\n- 0x10: hex\n  010: octal\n",
-];
+  "a: 1.0\nb: [1.0, 2, 1.0e+3, 1_0.0, 2.50e+1, 0.5]\nc: 1.5\nd: 1e3\ne: '1.0'\nf:\n- -3.0\n- {g: 4.0}\n",
+]; // (PyYAML reads 1e3 as text: its float needs a dot)
 
 Deno.test("json: what JSONDataset loads and saves back keeps the file's key order, as Kedro's does", async () => {
   const requests = JSON_TEXTS.flatMap((text) => [{ text, args: {} }, { text, args: { indent: null } }]);
@@ -68,10 +72,10 @@ Deno.test("yaml: integer, date, float, bool and null keys are saved back as PyYA
   });
 });
 
-Deno.test("the file's key order survives MemoryDataset's copies, and loaded values stay plain objects", async () => {
+Deno.test("the file's key order and floats survive MemoryDataset's copies, and loaded values stay plain objects", async () => {
   await inTempDir(async (dir) => {
     const source = join(dir, "in.json");
-    await Deno.writeTextFile(source, '{"n": [{"2": "a", "1": "b"}], "k": {"9": 0, "x": 1, "8": 2}}');
+    await Deno.writeTextFile(source, '{"n": [{"2": "a", "1": 1.0}], "k": {"9": 0, "x": 1, "8": 2.0}}');
     const loaded = await new JsonDataset({ filepath: source }).load() as Record<string, unknown>;
     // Nothing to see for JavaScript: the same plain object JSON.parse makes, which structuredClone copies.
     assert.deepEqual(loaded, JSON.parse(await Deno.readTextFile(source)));
@@ -84,7 +88,7 @@ Deno.test("the file's key order survives MemoryDataset's copies, and loaded valu
       await out.save(await memory.load());
       assert.equal(
         await Deno.readTextFile(join(dir, `${copyMode}.json`)),
-        '{"n": [{"2": "a", "1": "b"}], "k": {"9": 0, "x": 1, "8": 2}}',
+        '{"n": [{"2": "a", "1": 1.0}], "k": {"9": 0, "x": 1, "8": 2.0}}',
         copyMode,
       );
     }
