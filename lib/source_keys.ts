@@ -65,6 +65,28 @@ export function recordSourceKeys(object: object, keys: readonly unknown[]): void
 }
 
 /**
+ * Records the column order of table rows read from a file (every row the same keys): the rows of a CSV or
+ * Excel file with headers `2, 1` list `1` first in JavaScript, where pandas keeps the file's order. Shares
+ * one array among the rows; nothing is kept when JavaScript lists the columns in that order anyway.
+ *
+ * @example
+ * ```ts
+ * recordTableColumns(rows, ["2", "1"]); // savedColumns(rows) is ["2", "1"]
+ * ```
+ */
+export function recordTableColumns(rows: readonly object[], columns: readonly string[]): void {
+  if (rows.length === 0 || !columns.some(isIndexKey)) return;
+  const own = Object.keys(rows[0]);
+  if (own.length === columns.length && own.every((key, i) => key === columns[i])) return;
+  for (const row of rows) {
+    ORDER.set(row, columns);
+    CARRIERS.add(row);
+  }
+  CARRIERS.add(rows);
+  anyRecorded = true;
+}
+
+/**
  * Records that the slots of `container` in `floats` (keys, or array indexes as text) were floats in the
  * file that JavaScript holds as integers (`1.0`): the writers write them as floats while they hold that
  * value.
