@@ -8,9 +8,9 @@ import { load, type LoadOptions, type Schema } from "js-yaml";
 import { isIndexKey, markSourceKeys, recordIntegralFloats, recordSourceKeys } from "../source_keys.ts";
 import { plainIsString } from "./pyyaml_dump.ts";
 
-// A dot followed by zeros only (`1.0`, `1_0.0_0`) or an exponent (`2.5e+1`, OmegaConf's `1e3`): only then
-// can a float be integral.
-const MAY_HOLD_INTEGRAL_FLOAT = /[0-9_]\.[0_]*(?![0-9])|[0-9_.][eE][-+]?[0-9]/;
+// A dot followed by zeros only (`1.0`, `1_0.0_0`), an exponent (`2.5e+1`, OmegaConf's `1e3`) or a float
+// tag (`!!float 3`): only then can a float be integral.
+const MAY_HOLD_INTEGRAL_FLOAT = /[0-9_]\.[0_]*(?![0-9])|[0-9_.][eE][-+]?[0-9]|!!float|:float>/;
 const FLOAT_TAG = "tag:yaml.org,2002:float";
 
 /**

@@ -40,6 +40,7 @@ const YAML_TEXTS = [
   "x: 1\nnested:\n  20: [a, {9: b, 8: c}]\n  3: q\n",
   "seq:\n- {2: a, 1: b}\n- 0x10: hex\n  010: octal\n",
   "a: 1.0\nb: [1.0, 2, 1.0e+3, 1_0.0, 2.50e+1, 0.5]\nc: 1.5\nd: 1e3\ne: '1.0'\nf:\n- -3.0\n- {g: 4.0}\n",
+  "a: !!float 3\nb: [!!float 1:30, !!float '1_0', !!int '4']\n",
 ]; // (PyYAML reads 1e3 as text: its float needs a dot)
 
 Deno.test("json: what JSONDataset loads and saves back keeps the file's key order, as Kedro's does", async () => {
