@@ -41,6 +41,10 @@ const YAML_TEXTS = [
   "seq:\n- {2: a, 1: b}\n- 0x10: hex\n  010: octal\n",
   "a: 1.0\nb: [1.0, 2, 1.0e+3, 1_0.0, 2.50e+1, 0.5]\nc: 1.5\nd: 1e3\ne: '1.0'\nf:\n- -3.0\n- {g: 4.0}\n",
   "a: !!float 3\nb: [!!float 1:30, !!float '1_0', !!int '4']\n",
+  // Merges: the merged mappings' keys first (the last listed first), then the mapping's own.
+  "base: &b {y: 1, x: 2.0}\nc:\n  z: 0\n  <<: *b\n  y: 5\n",
+  "a: &a {k: 1, '2': 2}\nb: &b {m: 3, '1': 1.0}\nc:\n  q: 0\n  <<: [*a, *b]\n",
+  "a: &a {k: 1}\nc:\n  z: 0\n  '<<': text\n  <<: *a\n",
 ]; // (PyYAML reads 1e3 as text: its float needs a dot)
 
 Deno.test("json: what JSONDataset loads and saves back keeps the file's key order, as Kedro's does", async () => {
