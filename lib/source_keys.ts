@@ -34,7 +34,8 @@ let anyRecorded = false;
  * ```
  */
 export function isIndexKey(key: string): boolean {
-  return /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
+  const first = key.charCodeAt(0); // most keys start with a letter: no regular expression for them
+  return first >= 48 && first <= 57 && /^(?:0|[1-9][0-9]{0,9})$/.test(key) && Number(key) < 4294967295;
 }
 
 /**
@@ -160,6 +161,21 @@ export function recordMergedKeys(target: object, sources: readonly object[]): vo
   }
   for (const key of Object.keys(target)) if (!keys.has(key)) keys.set(key, key);
   recordSourceKeys(target, [...keys.values()]);
+}
+
+/**
+ * Marks `container` as holding recorded facts at some depth, for a reader that walks its value anyway (one
+ * walk instead of {@link markSourceKeys}'s second one); true when it has facts of its own.
+ *
+ * @example
+ * ```ts
+ * if (childCarries || markCarrier(node)) ...
+ * ```
+ */
+export function markCarrier(container: object, childrenCarry: boolean): boolean {
+  const carries = childrenCarry || hasFacts(container);
+  if (carries) CARRIERS.add(container);
+  return carries;
 }
 
 /**

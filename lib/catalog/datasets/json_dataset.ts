@@ -4,7 +4,7 @@ import { FileDataset } from "../file_dataset.ts";
 import { decodeText } from "./_text_decoding.ts";
 import { unserializableError } from "./_plain_data.ts";
 import { pyJsonDump } from "../../py_json.ts";
-import { recordJsonSource } from "./_json_source_keys.ts";
+import { parseJsonSource, recordJsonSource } from "./_json_source_keys.ts";
 
 /**
  * Any JSON value, written byte for byte as Kedro's JSONDataset writes it (`json.dump(data, f, indent=2)`:
@@ -30,7 +30,7 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
   protected decode(bytes: Uint8Array, path: string): T {
     const text = decodeText(bytes, path);
     try {
-      return withKeyOrder(text, JSON.parse(text));
+      return parseJsonSource(text) as T;
     } catch (error) {
       const python = parsePythonJson(text);
       if (python.ok) return withKeyOrder(text, python.value as T);
