@@ -1,4 +1,5 @@
 /** Copies of plain data (config, dataset arguments) handed to callers, so changing a copy changes no owner. */
+import { copySourceKeys } from "./source_keys.ts";
 
 /**
  * A copy of nested plain mappings and arrays (other objects, e.g. resolver results, are shared); a key
@@ -10,7 +11,14 @@
  * ```
  */
 export function clonePlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  const copy = copyPlain(value);
+  // The copy keeps what the source file said that a plain object loses (key order, 1.0 floats).
+  copySourceKeys(value, copy);
+  return copy;
+}
+
+function copyPlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyPlain) as T;
   if (typeof value !== "object" || value === null || Object.getPrototypeOf(value) !== Object.prototype) {
     return value;
   }
@@ -18,12 +26,12 @@ export function clonePlain<T>(value: T): T {
   for (const [k, v] of Object.entries(value)) {
     if (k === "__proto__") {
       Object.defineProperty(out, k, {
-        value: clonePlain(v),
+        value: copyPlain(v),
         enumerable: true,
         writable: true,
         configurable: true,
       });
-    } else out[k] = clonePlain(v);
+    } else out[k] = copyPlain(v);
   }
   return out as T;
 }

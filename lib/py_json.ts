@@ -4,13 +4,14 @@
  * so a diff between a kmlf file and a Kedro/MLflow file shows only real changes.
  *
  * What JavaScript cannot tell apart it writes one way: an integral number is written as Python writes an
- * int (`1`, never `1.0`), as JSON.stringify does; any other number as Python's `repr(float)` (`1e-05`,
- * `1e+16`, `0.1`).
+ * int (`1`), as JSON.stringify does, unless a file read with kmlf held a float there (`1.0`, see
+ * source_keys.ts); any other number as Python's `repr(float)` (`1e-05`, `1e+16`, `0.1`).
  *
  * @module
  */
 import { compareCodePoints } from "./code_points.ts";
 import { pyFloatRepr } from "./py_float.ts";
+import { sourceFloats, sourceKeyOrder } from "./source_keys.ts";
 
 /**
  * A number Python holds as a float, for {@link pyJsonDump}: written `1.0` where a plain number would be
@@ -27,7 +28,10 @@ export interface PyJsonOptions {
   indent?: number | null;
   /** Non-ASCII characters (and DEL) written as `\uXXXX` escapes (default true, as json.dump). */
   ensureAscii?: boolean;
-  /** Object keys sorted by code point (default false: the order the object holds them). */
+  /**
+   * Object keys sorted by code point (default false: the order the object holds them, the file's order for
+   * an object read from JSON or YAML; see source_keys.ts).
+   */
   sortKeys?: boolean;
   /** `[item separator, key separator]`; default `[",", ": "]` with an indent, `[", ", ": "]` without. */
   separators?: readonly [string, string];
@@ -52,7 +56,8 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
   const ancestors = new Set<object>();
   const parts: string[] = [];
 
-  const write = (v: unknown, level: number): void => {
+  // `float`: the value is the float without a fraction a file held there (source_keys.ts), written `1.0`.
+  const write = (v: unknown, level: number, float = false): void => {
     if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") {
       if (v instanceof Date && Number.isNaN(v.getTime())) throw new TypeError("an invalid Date");
       v = (v as { toJSON(): unknown }).toJSON();
@@ -60,7 +65,7 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
     if (v === null || v === undefined) return void parts.push("null");
     if (v === true || v === false) return void parts.push(String(v));
     if (typeof v === "string") return void parts.push(quote(v));
-    if (typeof v === "number") return void parts.push(numberText(v));
+    if (typeof v === "number") return void parts.push(float ? floatText(v) : numberText(v));
     if (v instanceof PyFloat) return void parts.push(floatText(v.value));
     if (typeof v !== "object") throw new TypeError(`a ${typeof v}`);
     if (ancestors.has(v)) throw new TypeError("a cycle");
@@ -71,7 +76,8 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
     ancestors.add(v);
     const entries: [string | undefined, unknown][] = Array.isArray(v)
       ? v.map((item) => [undefined, item])
-      : Object.entries(v as Record<string, unknown>).filter(([, item]) => item !== undefined);
+      : sourceKeyOrder(v).map((key): [string, unknown] => [key, (v as Record<string, unknown>)[key]])
+        .filter(([, item]) => item !== undefined);
     if (!Array.isArray(v) && options.sortKeys) entries.sort(([a], [b]) => compareCodePoints(a!, b!));
     const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
     if (entries.length === 0) {
@@ -80,10 +86,11 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
       const inner = indent === null ? "" : "\n" + " ".repeat(indent * (level + 1));
       const outer = indent === null ? "" : "\n" + " ".repeat(indent * level);
       parts.push(open);
+      const floats = sourceFloats(v);
       entries.forEach(([key, item], i) => {
         parts.push(i === 0 ? inner : itemSep + inner);
         if (key !== undefined) parts.push(quote(key), keySep);
-        write(item, level + 1);
+        write(item, level + 1, floats !== undefined && floats.get(key ?? String(i)) === item);
       });
       parts.push(outer + close);
     }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { markSourceKeys, recordSourceKeys } from "./source_keys.ts";
 import {
   DECODE_LIMIT_BYTES,
   FLAG_BITS,
@@ -25,7 +26,10 @@ import {
 export function decodeV8(bytes: Uint8Array): { value: unknown } | undefined {
   if (bytes.length > DECODE_LIMIT_BYTES) return undefined;
   try {
-    return { value: new Reader(bytes).read() };
+    const reader = new Reader(bytes);
+    const value = reader.read();
+    if (reader.ordered) markSourceKeys(value);
+    return { value };
   } catch (error) {
     if (error instanceof Unsupported || error instanceof RangeError) return undefined;
     throw error;
@@ -38,6 +42,8 @@ class Reader {
   #pos = 0;
   #objects: unknown[] = [];
   #budget = WORK_BUDGET;
+  /** Whether some object's keys were kept in the order read. */
+  ordered = false;
 
   constructor(bytes: Uint8Array) {
     // A plain view: a Node Buffer's slice() shares memory, and views read from it must own theirs.
@@ -104,8 +110,15 @@ class Reader {
       case TAG.object: {
         const object: Record<string, unknown> = {};
         this.#objects.push(object);
-        this.#properties(object, TAG.objectEnd);
+        const keys = this.#properties(object, TAG.objectEnd);
         this.#varint();
+        // Keys written in an order a JavaScript object cannot list (`2` before `1`, a pickled file's order)
+        // are kept beside it (lib/source_keys.ts).
+        const own = keys.length > 1 ? Object.keys(object) : keys;
+        if (keys.some((key, i) => key !== own[i])) {
+          recordSourceKeys(object, [...new Set(keys)]);
+          this.ordered = true;
+        }
         return object;
       }
       case TAG.dense: {
@@ -188,12 +201,15 @@ class Reader {
     }
   }
 
-  #properties(target: Record<string, unknown>, end: number): void {
+  // The keys in the order they were read.
+  #properties(target: Record<string, unknown>, end: number): string[] {
+    const keys: string[] = [];
     for (;;) {
       const tag = this.#tag();
-      if (tag === end) return;
+      if (tag === end) return keys;
       const key = this.#value(tag);
       if (typeof key !== "string" && typeof key !== "number") throw new Unsupported();
+      keys.push(String(key));
       const value = this.#value(this.#tag());
       if (key === "__proto__") {
         Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { sourceKeyOrder } from "./source_keys.ts";
 import { FLAG_BITS, FORMAT_VERSION, TAG, Unsupported, VIEW_INDEX, WORK_BUDGET } from "./v8_format.ts";
 
 /**
@@ -111,7 +112,9 @@ class Writer {
       return this.#raw(new Uint8Array(buffer));
     }
     if (proto !== Object.prototype && proto !== null) throw new Unsupported();
-    const keys = Object.keys(v);
+    // A mapping read from a file is written in the file's key order, which V8's format can hold and the
+    // reader keeps (a pickled dict keeps its order in Python); any other object in its own order.
+    const keys = sourceKeyOrder(v);
     this.#byte(TAG.object);
     this.#properties(v as Record<string, unknown>, keys);
     this.#byte(TAG.objectEnd);

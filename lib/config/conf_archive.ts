@@ -91,7 +91,7 @@ export async function openConfArchive(path: string, baseEnv: string): Promise<Co
           ),
         );
       }
-      return Promise.resolve<YamlSource>(parseYaml(decodeUtf8(data, file), file));
+      return Promise.resolve<YamlSource>(parseYaml(decodeUtf8(data, file), file, { sourceKeys: true }));
     },
   };
 }

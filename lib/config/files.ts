@@ -148,7 +148,7 @@ export function diskTree(root: string): ConfTree {
         return [];
       }
     },
-    read: (file) => readYamlFile(file),
+    read: (file) => readYamlFile(file, { sourceKeys: true }),
   };
 }
 

@@ -13,6 +13,7 @@ import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
 import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
 import { referencePath, scanInterpolations, splitArgs } from "./_syntax.ts";
+import { recordMergedKeys } from "../source_keys.ts";
 
 /**
  * A custom resolver for `${name:arg1, arg2}`: receives its already-resolved arguments
@@ -104,6 +105,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         setOwn(record, k, resolveAt([...path, k], v, `${id}\u0001${k}`));
       }
+      recordMergedKeys(record, [raw as Record<string, unknown>]);
       out = record;
     }
     active.pop();

@@ -18,6 +18,7 @@ import { resolveAll, type Resolver } from "./interpolate.ts";
 import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { promised } from "../promised.ts";
+import { markSourceKeys, recordMergedKeys } from "../source_keys.ts";
 
 /**
  * A merged, interpolated config type plus where its values came from.
@@ -216,7 +217,8 @@ export class ConfigLoader {
     }
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
-    for (const env of perEnv) data = soft ? deepMerge(data, env.data) : { ...data, ...env.data };
+    for (const env of perEnv) data = soft ? deepMerge(data, env.data) : shallowMerge(data, env.data);
+    markSourceKeys(data); // so MemoryDataset's copies of parameters keep a file's key order
     const [base, overlay] = perEnv;
     const replacedBase = (key: string) =>
       !soft && overlay && Object.hasOwn(overlay.data, key) && Object.hasOwn(base.data, key)
@@ -288,6 +290,12 @@ export class ConfigLoader {
     }
     return files;
   }
+}
+
+function shallowMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a, ...b };
+  recordMergedKeys(out, [a, b]);
+  return out;
 }
 
 function makeLocate(

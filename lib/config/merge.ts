@@ -1,6 +1,7 @@
 /** Deep merge of plain config objects (arrays and scalars are replaced, mappings merged). */
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 export { clonePlain } from "../plain_copy.ts";
+import { recordMergedKeys } from "../source_keys.ts";
 
 /**
  * True for mappings: objects that are not arrays nor null.
@@ -45,6 +46,7 @@ export function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>
     const current = Object.hasOwn(out, key) ? out[key] : undefined;
     setOwn(out, key, isRecord(current) && isRecord(value) ? deepMerge(current, value) : value);
   }
+  recordMergedKeys(out, [a, b]); // a file's key order, as OmegaConf's merge keeps it (`2:` before `1:`)
   return out;
 }
 

@@ -13,6 +13,7 @@ import { fileURLToPath } from "../path.ts";
 // node.ts, not the pipeline barrel: a worker boots faster without the YAML loader and zod it does not use.
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
+import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
 import { type FromWorker, type NodeJob, STDOUT_CONSOLE_METHODS, type ToWorker } from "./worker_protocol.ts";
 import { exportedClassFinder, fromWire, NODE_SOURCE, toWire } from "./wire_error.ts";
 
@@ -88,8 +89,10 @@ self.addEventListener("message", async (event: MessageEvent<ToWorker>) => {
   if (message.type === "partition" || message.type === "partition-failed") {
     const request = partitionRequests.get(message.request);
     partitionRequests.delete(message.request);
-    if (message.type === "partition") request?.resolve(message.value);
-    else request?.reject(fromWire(message.error));
+    if (message.type === "partition") {
+      applySourceKeys(message.value, message.keys);
+      request?.resolve(message.value);
+    } else request?.reject(fromWire(message.error));
     return;
   }
   if (exited) return;
@@ -97,6 +100,7 @@ self.addEventListener("message", async (event: MessageEvent<ToWorker>) => {
   current = id;
   try {
     const inputs = message.inputs;
+    applySourceKeys(inputs, message.keys); // a file's key order, which structured clone dropped
     for (const [dataset, ids] of Object.entries(message.lazy ?? {})) {
       inputs[dataset] = Object.fromEntries(ids.map((p) => [p, () => loadPartition(id, dataset, p)]));
     }
@@ -167,11 +171,12 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
 
 // A buffer that cannot be transferred (WebAssembly memory, …) is copied instead.
 function postOutputs(id: number, outputs: Record<string, unknown>, transfer: ArrayBuffer[]): void {
+  const keys = sourceKeysSnapshot(outputs);
   try {
-    post({ type: "done", id, outputs }, transfer);
+    post({ type: "done", id, outputs, keys }, transfer);
   } catch {
     try {
-      post({ type: "done", id, outputs });
+      post({ type: "done", id, outputs, keys });
     } catch (error) {
       // Something the walk cannot see (a Proxy): name the output that structured clone refuses.
       const refused = Object.entries(outputs).find(([, value]) => {

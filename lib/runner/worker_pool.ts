@@ -6,6 +6,7 @@ import { describeThrown, type KmlfError, NodeError, RunError } from "../errors.t
 import type { Node } from "../pipeline/mod.ts";
 import { isOrderedRecord } from "../catalog/ordered_record.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
+import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
 import type { FromWorker, NodeJob, ToWorker } from "./worker_protocol.ts";
 import { fromWire, loadClasses, toWire, type WireError } from "./wire_error.ts";
 
@@ -114,7 +115,15 @@ export class WorkerPool {
       const ids = Object.fromEntries(
         Object.entries(lazy).map(([name, loaders]) => [name, Object.keys(loaders)]),
       );
-      const message: ToWorker = { type: "run", id, job, inputs: plainInputs(inputs), lazy: ids };
+      const sent = plainInputs(inputs);
+      const message: ToWorker = {
+        type: "run",
+        id,
+        job,
+        inputs: sent,
+        lazy: ids,
+        keys: sourceKeysSnapshot(sent),
+      };
       try {
         slot.worker.postMessage(message, transfer);
       } catch {
@@ -194,6 +203,7 @@ export class WorkerPool {
       case "done":
         if (!current) return;
         slot.job = undefined;
+        applySourceKeys(message.outputs, message.keys);
         current.resolve({ outputs: message.outputs, worker: slot.id });
         return;
       case "failed":
@@ -276,7 +286,12 @@ export class WorkerPool {
     if (!loader) return fail(new Error(`Partition "${partition}" of "${dataset}" is not known`));
     loader().then((value) => {
       const crossing = inspectCrossing(value, { transfer: true });
-      if (!crossing.problem) return reply({ type: "partition", request, value }, crossing.transfer);
+      if (!crossing.problem) {
+        return reply(
+          { type: "partition", request, value, keys: sourceKeysSnapshot(value) },
+          crossing.transfer,
+        );
+      }
       const where = `${dataset}["${partition}"]${crossing.problem.path}`;
       fail(
         new NodeError(

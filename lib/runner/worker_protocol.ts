@@ -3,6 +3,7 @@
  */
 import type { InputBinding, OutputBinding } from "../pipeline/node.ts";
 import type { WireError } from "./wire_error.ts";
+import type { SourceKeysSnapshot } from "../source_keys.ts";
 
 /** A node as a worker needs it: where its function lives and how inputs and outputs bind. */
 export interface NodeJob {
@@ -17,7 +18,11 @@ export interface NodeJob {
   outputBinding: OutputBinding;
 }
 
-/** Main thread → worker. `lazy` lists, per partitioned input, the partition ids the node may load. */
+/**
+ * Main thread → worker. `lazy` lists, per partitioned input, the partition ids the node may load; `keys`
+ * (here and in the answers) carries the file key order of loaded mappings, which structured clone drops
+ * (lib/source_keys.ts).
+ */
 export type ToWorker =
   | { type: "init"; modules: string[] }
   | {
@@ -26,15 +31,16 @@ export type ToWorker =
     job: NodeJob;
     inputs: Record<string, unknown>;
     lazy?: Record<string, string[]>;
+    keys?: SourceKeysSnapshot;
   }
-  | { type: "partition"; request: number; value: unknown }
+  | { type: "partition"; request: number; value: unknown; keys?: SourceKeysSnapshot }
   | { type: "partition-failed"; request: number; error: WireError };
 
 /** Worker → main thread. */
 export type FromWorker =
   /** The node modules are imported; `sample` only warms up both sides' structured clone (see node_worker.ts). */
   | { type: "ready"; sample: unknown }
-  | { type: "done"; id: number; outputs: Record<string, unknown> }
+  | { type: "done"; id: number; outputs: Record<string, unknown>; keys?: SourceKeysSnapshot }
   | { type: "failed"; id: number; error: WireError }
   | { type: "cannot-cross"; id: number; dataset: string; path: string; what: string }
   /** A node ended its worker: `Deno.exit(code)` (process.exit goes through it), or `call` (`close()`). */

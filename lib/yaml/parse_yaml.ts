@@ -12,6 +12,7 @@ import { OMEGACONF_SCHEMA } from "./yaml11.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { loadWithinLimits, skipBlanks, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
 import { decodeUtf8 } from "./utf8.ts";
+import { withYamlSourceKeys } from "./source_keys_yaml.ts";
 import { readFile } from "../file_io.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
@@ -43,7 +44,8 @@ interface Frame {
  * Parses YAML text. Syntax errors and duplicate keys become a {@link ConfigError} with
  * `file:line:column`; so do alias bombs, alias cycles and nesting past {@link YAML_LIMITS}
  * (`yaml/alias-expansion`, `yaml/alias-cycle`, `yaml/too-deep`). JSON is valid YAML, so `.json` config
- * files go through here too.
+ * files go through here too. `sourceKeys` records the file's key order and key types beside the value for
+ * the writers (lib/source_keys.ts), where a plain object would lose them.
  *
  * @example
  * ```ts
@@ -55,12 +57,13 @@ interface Frame {
 export function parseYaml(
   text: string,
   file: string,
-  options: { code?: string; schema?: Schema } = {},
+  options: { code?: string; schema?: Schema; sourceKeys?: boolean } = {},
 ): YamlSource {
   const schema = options.schema ?? OMEGACONF_SCHEMA;
   let value: unknown;
   try {
     value = loadWithinLimits(text, file, schema) ?? null;
+    if (options.sourceKeys) value = withYamlSourceKeys(text, schema, value);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (error instanceof RangeError) throw tooDeepForParser(text, file); // the parser ran out of stack
@@ -132,7 +135,10 @@ export function parseYaml(
  * const src = await readYamlFile("/project/kmlf.yml");
  * ```
  */
-export async function readYamlFile(path: string, options: { code?: string } = {}): Promise<YamlSource> {
+export async function readYamlFile(
+  path: string,
+  options: { code?: string; sourceKeys?: boolean } = {},
+): Promise<YamlSource> {
   let text: string;
   try {
     const size = Deno.statSync(path).size;

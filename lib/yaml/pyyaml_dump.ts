@@ -17,6 +17,7 @@ import {
 import { pyFloatRepr } from "../py_float.ts";
 import { pythonTimestampText, PYYAML_BOOL, PYYAML_FLOAT, PYYAML_INT, PYYAML_TIMESTAMP } from "./yaml11.ts";
 import { compareCodePoints } from "../code_points.ts";
+import { sourceFloats, sourceKey, sourceKeyOrder } from "../source_keys.ts";
 
 export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
 
@@ -64,23 +65,35 @@ export function pyyamlDump(value: unknown, options: PyYamlDumpOptions = {}): str
   return emitter.out;
 }
 
-function represent(value: unknown, seen: Set<object>, sortKeys: boolean): Node {
+// `float`: the value is the float without a fraction a file held there (source_keys.ts), written `1.0`.
+function represent(value: unknown, seen: Set<object>, sortKeys: boolean, float = false): Node {
   if (value === null || value === undefined) return { kind: "scalar", text: "null", str: false };
   if (typeof value === "string") return { kind: "scalar", text: value, str: true };
   if (typeof value === "boolean") return { kind: "scalar", text: String(value), str: false };
   if (typeof value === "bigint") return { kind: "scalar", text: String(value), str: false };
-  if (typeof value === "number") return { kind: "scalar", text: representNumber(value), str: false };
+  if (typeof value === "number") return { kind: "scalar", text: representNumber(value, float), str: false };
   if (value instanceof Date) return { kind: "scalar", text: representDate(value), str: false };
   if (typeof value !== "object") throw new TypeError(`Cannot write a ${typeof value} as YAML`);
   if (seen.has(value)) throw new TypeError("Cannot write a value that contains itself as YAML");
   seen.add(value);
   try {
-    if (Array.isArray(value)) return { kind: "seq", items: value.map((v) => represent(v, seen, sortKeys)) };
-    const kept = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (sortKeys) kept.sort(([a], [b]) => compareCodePoints(a, b));
-    const entries = kept.map((
-      [k, v],
-    ): [Node, Node] => [{ kind: "scalar", text: k, str: true }, represent(v, seen, sortKeys)]);
+    if (Array.isArray(value)) {
+      const floats = sourceFloats(value);
+      const items = value.map((v, i) =>
+        represent(v, seen, sortKeys, floats !== undefined && floats.get(String(i)) === v)
+      );
+      return { kind: "seq", items };
+    }
+    const record = value as Record<string, unknown>;
+    const floats = sourceFloats(value);
+    // The keys as PyYAML read them from the file, if it was one (an int for `1:`), in the file's order.
+    let keys = sourceKeyOrder(value).filter((k) => record[k] !== undefined)
+      .map((k): [string, unknown] => [k, sourceKey(value, k)]);
+    if (sortKeys) keys = pythonSorted(keys);
+    const entries = keys.map(([k, key]): [Node, Node] => [
+      typeof key === "string" ? { kind: "scalar", text: k, str: true } : represent(key, seen, sortKeys),
+      represent(record[k], seen, sortKeys, floats !== undefined && floats.get(k) === record[k]),
+    ]);
     return { kind: "map", entries };
   } finally {
     seen.delete(value);
@@ -88,8 +101,31 @@ function represent(value: unknown, seen: Set<object>, sortKeys: boolean): Node {
 }
 
 /** SafeRepresenter: an int's digits, a float's `repr` lowered (`.0` added before a bare exponent). */
-function representNumber(n: number): string {
-  if (Number.isSafeInteger(n) && !Object.is(n, -0)) return String(n);
+/**
+ * `sorted(mapping)` as PyYAML's representer tries it: texts by code point, numbers (and bools) by value,
+ * dates by time; keys Python cannot compare (an int and a text, a date and a datetime) stay in order, as
+ * PyYAML leaves them when sorted() raises a TypeError.
+ */
+function pythonSorted(keys: [string, unknown][]): [string, unknown][] {
+  const kinds = new Set(keys.map(([, key]) => pythonKind(key)));
+  if (kinds.size !== 1 || (kinds.has("none") && keys.length > 1)) return keys;
+  const rank = (key: unknown) => key instanceof Date ? key.getTime() : Number(key);
+  return [...keys].sort(([a, keyA], [b, keyB]) =>
+    typeof keyA === "string" ? compareCodePoints(a, b) : rank(keyA) - rank(keyB)
+  );
+}
+
+function pythonKind(key: unknown): string {
+  if (typeof key === "string") return "str";
+  if (typeof key === "number" || typeof key === "boolean") return "number";
+  if (!(key instanceof Date)) return "none";
+  const text = pythonTimestampText(key);
+  if (text === undefined) return "aware"; // written as the aware UTC datetime
+  return text.length === 10 ? "date" : /[+-]\d\d:\d\d$/.test(text) ? "aware" : "naive";
+}
+
+function representNumber(n: number, float: boolean): string {
+  if (Number.isSafeInteger(n) && !Object.is(n, -0) && !float) return String(n);
   if (Number.isNaN(n)) return ".nan";
   if (!Number.isFinite(n)) return n > 0 ? ".inf" : "-.inf";
   const repr = pyFloatRepr(n).toLowerCase();
@@ -122,7 +158,7 @@ const RESOLVERS: [string, { test(text: string): boolean }][] = [
 ];
 
 /** Whether PyYAML reads `text`, written plain, as a string (its resolver finds no other type). */
-function plainIsString(text: string): boolean {
+export function plainIsString(text: string): boolean {
   if (text === "") return false; // an empty plain scalar is null
   // Python's `$` also matches before a final newline.
   const body = text.endsWith("\n") ? text.slice(0, -1) : text;

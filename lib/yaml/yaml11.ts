@@ -234,6 +234,38 @@ const valueKey = new Type("tag:yaml.org,2002:value", {
 
 const implicit = [types.null, bool, int, valueKey];
 
+// Python's float() of a text, after PyYAML's construct_yaml_float has dropped `_` and lowered it.
+const PYTHON_FLOAT = /^\s*[-+]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[-+]?[0-9]+)?|inf|infinity|nan)\s*$/;
+
+// `!!float 3` is 3.0 to PyYAML: an explicit tag takes any text Python's float() reads (and `.inf`, `.nan`,
+// base 60), not only the texts the implicit resolver types (js-yaml's explicit types replace the implicit
+// ones of the same tag for a tagged node only). The value is marked a float (source_keys.ts) as `3.0` is.
+const explicitFloat = new Type("tag:yaml.org,2002:float", {
+  kind: "scalar",
+  resolve: (data: string | null) => {
+    if (data === null) return false;
+    const value = data.replace(/_/g, "").toLowerCase();
+    return PYTHON_FLOAT.test(value) || /^[-+]?\.(?:inf|nan)$/.test(value) ||
+      /^[-+]?[0-9]+(?::[0-9]+)+(?:\.[0-9]*)?$/.test(value);
+  },
+  construct: (data: string) => {
+    const value = data.replace(/_/g, "").toLowerCase().trim();
+    const bare = value.replace(/^[-+]/, "");
+    if (bare === "inf" || bare === "infinity") return value[0] === "-" ? -Infinity : Infinity;
+    if (bare === "nan") return NaN;
+    return constructFloat(value);
+  },
+});
+
+// `!!null anything` is None to PyYAML (construct_yaml_null reads no text).
+const explicitNull = new Type("tag:yaml.org,2002:null", {
+  kind: "scalar",
+  resolve: () => true,
+  construct: () => null,
+});
+
+const explicit = [types.binary, types.omap, types.pairs, types.set, explicitFloat, explicitNull];
+
 /**
  * PyYAML's `safe_load`/`safe_dump` rules (YAML 1.1): what MLflow and Kedro's YAML dataset read and write.
  *
@@ -244,7 +276,7 @@ const implicit = [types.null, bool, int, valueKey];
  */
 export const PYYAML_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
   implicit: [...implicit, floatType(PYYAML_FLOAT_PATTERN), types.merge, timestamp],
-  explicit: [types.binary, types.omap, types.pairs, types.set],
+  explicit,
 });
 
 /**
@@ -258,7 +290,7 @@ export const PYYAML_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
  */
 export const OMEGACONF_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
   implicit: [...implicit, floatType(OMEGACONF_FLOAT), types.merge],
-  explicit: [types.binary, types.omap, types.pairs, types.set],
+  explicit,
 });
 
 /**

@@ -89,6 +89,22 @@ Deno.test("generated scalars read as PyYAML's safe_load and OmegaConf's loader r
   );
 });
 
+Deno.test("explicit !!float and !!null tags read as PyYAML and OmegaConf's loader read them", async () => {
+  const texts = [
+    ...["3", '"1_0"', '" 2.5e3 "', "inf", "-.inf", "'nan'", "1:30", "+7.", "abc", "1e400", "''", "0x10", "1e"]
+      .map((s) => `v: !!float ${s}\n`),
+    ...["''", "x", "0", "null"].map((s) => `v: !!null ${s}\n`),
+    "- !!float 3\n- !<tag:yaml.org,2002:float> 4\n",
+  ];
+  const { load: readings } = await pyyaml({ load: texts });
+  const failures: string[] = [];
+  texts.forEach((text, i) => {
+    compare(text, readings[i].pyyaml, PYYAML_SCHEMA, "safe_load", failures);
+    compare(text, readings[i].omegaconf, OMEGACONF_SCHEMA, "omegaconf", failures);
+  });
+  assert.deepEqual(failures, []);
+});
+
 Deno.test("--params values read as OmegaConf's loader reads the same scalar", async () => {
   const scalars = generate().filter((s) => s !== "" && !/^[\s[{]|[#:]\s|\s$/.test(s));
   const { load: readings } = await pyyaml({ load: scalars.map((s) => `${s}\n`) });

@@ -3,6 +3,7 @@
  * indexes or Excel letters), the columns a save writes, and hints naming the columns a load argument missed.
  */
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
+import { sourceKeyOrder } from "../../source_keys.ts";
 
 /**
  * pandas' mangle_dupe_cols: the second "a" is "a.1", the third "a.2" (skipping names already taken).
@@ -119,7 +120,8 @@ export function savedColumns(
   rows: readonly Record<string, unknown>[],
   columns?: readonly string[],
 ): string[] {
-  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  // Each row's keys in the order of the file it was read from, if it was (source_keys.ts).
+  const keys = [...new Set(rows.flatMap((r) => sourceKeyOrder(r)))];
   if (keys.length === 0 && rows.length > 0) {
     // A file of no columns reads back as no rows: the rows would be lost.
     throw new DatasetError(

@@ -2,6 +2,7 @@
  * pandas' reading options over a grid of cells (CSV text or typed spreadsheet cells): skiprows, header,
  * names, usecols, nrows, na_values, dtype, true/false values, thousands and decimal separators.
  */
+import { recordTableColumns } from "../../source_keys.ts";
 import { DatasetError } from "../../errors.ts";
 import { pyStr } from "../../py_repr.ts";
 import { assertUniqueNames, selectColumns, uniqueNames } from "./_table_columns.ts";
@@ -124,6 +125,8 @@ export function gridToRows(
     for (const i of keep) row[names[i]] = convert(names[i], cells[i] ?? options.emptyCell ?? null);
     return row;
   });
+  // Columns such as `2`, `1` in the file's order, as pandas keeps them (a plain row lists `1` first).
+  recordTableColumns(rows, keep.map((i) => names[i]));
   if (args.typing !== false) {
     const flagOf = booleanTexts(args);
     for (const i of keep) {

@@ -3,6 +3,7 @@ import { DatasetError } from "../../errors.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { isOrderedRecord, orderedRecord } from "../ordered_record.ts";
+import { copySourceKeys } from "../../source_keys.ts";
 
 /** How data is copied on save and load, so a node mutating its input cannot affect other nodes. */
 export type CopyMode = "deepcopy" | "copy" | "assign";
@@ -112,7 +113,7 @@ function planOf(data: unknown, mode: CopyMode | undefined): Plan {
 
 function copyBy<T>(data: T, plan: Plan): T {
   if (plan === "assign" || typeof data !== "object" || data === null) return data;
-  if (plan === "tree") return cloneTree(data) as T;
+  if (plan === "tree") return withSourceKeys(data, cloneTree(data) as T);
   return copy(data, plan === "copy" ? "copy" : "deepcopy");
 }
 
@@ -135,9 +136,10 @@ function copy<T>(data: T, m: "copy" | "deepcopy"): T {
   if (isOrderedRecord(data)) {
     return orderedRecord(Object.entries(data).map(([k, v]) => [k, m === "copy" ? v : copy(v, m)])) as T;
   }
-  if (m === "copy") return shallowCopy(data);
+  // Keys in the order of the file they were read from (lib/source_keys.ts) stay so in the copy.
+  if (m === "copy") return withSourceKeys(data, shallowCopy(data));
   try {
-    return structuredClone(data);
+    return withSourceKeys(data, structuredClone(data));
   } catch (error) {
     throw new DatasetError(
       "dataset/not-cloneable",
@@ -147,6 +149,11 @@ function copy<T>(data: T, m: "copy" | "deepcopy"): T {
       },
     );
   }
+}
+
+function withSourceKeys<T>(original: T, copy: T): T {
+  copySourceKeys(original, copy);
+  return copy;
 }
 
 function shallowCopy<T extends object>(data: T): T {

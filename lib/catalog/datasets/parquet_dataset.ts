@@ -5,6 +5,7 @@ import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
 import { assertCells } from "./_table_cells.ts";
 import { columnsHint, savedColumns } from "./_table_columns.ts";
+import { recordTableColumns } from "../../source_keys.ts";
 import {
   coerceColumn,
   type ColumnType,
@@ -98,11 +99,16 @@ export class ParquetDataset extends FileDataset<Row[]> {
         compressors: (await codecs()).decompressors,
         utf8: false, // STRING columns still decode; plain BYTE_ARRAY stays bytes
       });
-      return rows.map((r) => {
+      const out = rows.map((r) => {
         const row: Row = {};
         for (const [k, v] of Object.entries(r)) if (!dropped.has(k)) row[rename.get(k) ?? k] = unBig(v);
         return row;
       });
+      // Columns such as `2`, `1` in the file's order, as pandas keeps them (a plain row lists `1` first).
+      const order = (args.columns ?? names).filter((k) => Object.hasOwn(rows[0] ?? {}, k) && !dropped.has(k))
+        .map((k) => rename.get(k) ?? k);
+      recordTableColumns(out, order);
+      return out;
     } catch (error) {
       if (error instanceof DatasetError) throw error;
       throw new DatasetError(

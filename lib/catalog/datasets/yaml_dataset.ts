@@ -11,7 +11,10 @@ import { unserializableError } from "./_plain_data.ts";
  * Any YAML value, read as PyYAML's `safe_load` reads it and written byte for byte as Kedro's YAMLDataset
  * writes it (`yaml.dump(data, default_flow_style=False, **save_args)`: keys sorted, non-ASCII escaped,
  * long texts folded at column 80); `save_args` takes yaml.dump's `allow_unicode`, `sort_keys`, `indent` and
- * `width`. Syntax errors name the file, line and column.
+ * `width`. Syntax errors name the file, line and column. A mapping saved back keeps what PyYAML read of its
+ * keys: `1:` and `2024-01-02:` are written as the int and the date (unquoted, sorted as Python sorts them;
+ * left in order when Python could not compare them), and with `sort_keys: false` the file's order stays,
+ * integer-like keys included.
  *
  * @example
  * ```ts
@@ -31,7 +34,7 @@ export class YamlDataset<T = unknown> extends FileDataset<T> {
     const text = decodeText(bytes, path);
     try {
       // Read as Kedro's YAMLDataset reads (PyYAML's safe_load): `yes` is true, `2024-01-01` a date.
-      return parseYaml(text, path, { schema: PYYAML_SCHEMA }).value as T;
+      return parseYaml(text, path, { schema: PYYAML_SCHEMA, sourceKeys: true }).value as T;
     } catch (error) {
       if (!(error instanceof KmlfError)) throw error;
       throw new DatasetError("dataset/bad-yaml", error.message, { source: error.source, hint: error.hint });
