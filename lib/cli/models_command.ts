@@ -6,7 +6,14 @@ import { extname } from "../path.ts";
 import { UsageError } from "../errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
-import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
+import {
+  jsonablePredictions,
+  loadModel,
+  parseScoringBody,
+  predictionsBody,
+  ScoringError,
+  scoringHandler,
+} from "../models/mod.ts";
 import { startServer } from "../server/serve.ts";
 import { loopbackHostsFor } from "../server/server_options.ts";
 import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
@@ -96,7 +103,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const input = await parseScoringBody(body, kind, model.signature?.inputs);
     const predictions = await model.predict(input.data, input.params, input.columns);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
-      ? await toCsv(predictions)
+      ? await toCsv(jsonablePredictions(predictions))
       : predictionsBody(predictions) + "\n";
     if (options.outputPath) {
       await writeOutputFile("--output-path", options.outputPath, result);

@@ -11,6 +11,7 @@ import type { Row } from "./enforce.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { pyRepr } from "../py_repr.ts";
 import { parsePythonJson } from "../py_json_parse.ts";
+import { jsonablePredictions } from "./predictions_json.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
@@ -107,7 +108,7 @@ export async function parseScoringBody(
  * ```
  */
 export function predictionsBody(predictions: unknown): string {
-  return pythonJson({ predictions });
+  return pythonJson({ predictions: jsonablePredictions(predictions) });
 }
 
 function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
