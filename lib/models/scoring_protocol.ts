@@ -262,12 +262,14 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
     throw new ScoringError(
       400,
       "BAD_REQUEST",
-      `Invalid input. Cannot parse the CSV body: ${(error as Error).message}`,
+      "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas " +
+        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${(error as Error).message}'`,
     );
   }
   const [header = [], ...rows] = records;
-  // Text columns of the signature stay text ("007" is a code, not 7).
-  const text = header.map((h) => inputs?.some((c) => c.name === h && c.type === "string") ?? false);
+  // The signature's columns stay text for convertColumns to type as pandas.read_csv(dtype=…) does: "007"
+  // stays a code in a string column, and "True" in a double column is an error, not 1.
+  const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
   const data = rows.map((r) =>
     Object.fromEntries(header.map((h, i) => [h, text[i] && r[i] !== "" ? r[i] : typed(r[i] ?? "")]))
   );

@@ -126,3 +126,21 @@ Deno.test("a body that is not UTF-8 is a 400 saying so, JSON and CSV alike", asy
     assert.match(JSON.parse(res.text).message, /The body is not UTF-8 text/);
   }
 });
+
+Deno.test("CSV cells of the signature's columns are typed as pandas.read_csv(dtype=…) types them", async () => {
+  const header = Object.keys(ROW).join(",");
+  const csv = { "content-type": "text/csv" };
+  assert.equal((await invoke(`${header}\n"5.1", 3.5,1.4,0.2\n`, csv)).text, OK);
+  // "True" is no double (a JSON true would be 1.0, as pandas casts a bool column).
+  const bool = await invoke(`${header}\nTrue,3.5,1.4,0.2\n`, csv);
+  assert.equal(bool.status, 400);
+  assert.match(
+    JSON.parse(bool.text).message,
+    /Failed to convert column sepal_length to type 'float64'.*could not convert string to float: 'True'/,
+  );
+  const ragged = await invoke(`${header}\n5.1,3.5\n`, csv);
+  assert.match(
+    JSON.parse(ragged.text).message,
+    /^Failed to parse input as a Pandas DataFrame\. .*Error: '.*expect 4, got 2 on line 2'$/,
+  );
+});
