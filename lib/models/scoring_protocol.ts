@@ -263,7 +263,9 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
       400,
       "BAD_REQUEST",
       "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas " +
-        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${(error as Error).message}'`,
+        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${
+          (error as Error).message
+        }'`,
     );
   }
   const [header = [], ...rows] = records;
