@@ -6,7 +6,14 @@ import { extname } from "../path.ts";
 import { UsageError } from "../errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
-import { loadModel, parseScoringBody, predictionsBody, ScoringError, scoringHandler } from "../models/mod.ts";
+import {
+  jsonablePredictions,
+  loadModel,
+  parseScoringBody,
+  predictionsBody,
+  ScoringError,
+  scoringHandler,
+} from "../models/mod.ts";
 import { startServer } from "../server/serve.ts";
 import { loopbackHostsFor } from "../server/server_options.ts";
 import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
@@ -18,6 +25,7 @@ import { refuseMissingStore, storeLocation } from "./cli_store.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
 import { readTextFile } from "../file_io.ts";
+import { parsePythonJson } from "../py_json_parse.ts";
 import { writeOutputFile } from "./output_file.ts";
 import type { MlflowModelsFlags } from "./mlflow_models_flags.ts";
 import { checkMlflowModelsFlags } from "./mlflow_models_check.ts";
@@ -25,7 +33,8 @@ import { checkMlflowModelsFlags } from "./mlflow_models_check.ts";
 /** Options of `kmlf models predict`. */
 export interface PredictOptions extends MlflowModelsFlags {
   modelUri: string;
-  inputPath: string;
+  /** The input file; absent or `-` reads stdin, as `mlflow models predict`. */
+  inputPath?: string;
   outputPath?: string;
   contentType?: string;
   env?: string;
@@ -76,23 +85,25 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
 export async function modelsPredict(options: PredictOptions): Promise<number> {
   try {
     checkMlflowModelsFlags(options);
-    const kind = contentTypeOf(options.contentType, options.inputPath);
-    const text = await readTextFile(options.inputPath).catch((cause) => {
+    const fromStdin = options.inputPath === undefined || options.inputPath === "-";
+    const inputName = fromStdin ? "standard input" : `--input-path ${options.inputPath}`;
+    const kind = contentTypeOf(options.contentType, fromStdin ? "" : options.inputPath!);
+    // As `mlflow models predict`: no --input-path (or -) reads the input from stdin.
+    const text = fromStdin ? await readStdin() : await readTextFile(options.inputPath!).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
         hint:
           'pass a CSV file with a header line, or a JSON file ({"dataframe_split": …} or a list of records)',
         cause,
       });
     });
-    if (kind === "json") checkJson(text, options.inputPath);
+    const list = kind === "json" && Array.isArray(checkJson(text, inputName));
     const { model } = await openModel(options);
-    const body = kind === "json" && /^\s*\[/.test(text)
-      ? JSON.stringify({ dataframe_records: JSON.parse(text) })
-      : text;
+    // A list of records is wrapped as it is written (NaN tokens included).
+    const body = list ? `{"dataframe_records": ${text}}` : text;
     const input = await parseScoringBody(body, kind, model.signature?.inputs);
     const predictions = await model.predict(input.data, input.params, input.columns);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
-      ? await toCsv(predictions)
+      ? await toCsv(jsonablePredictions(predictions))
       : predictionsBody(predictions) + "\n";
     if (options.outputPath) {
       await writeOutputFile("--output-path", options.outputPath, result);
@@ -181,19 +192,43 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
 
 // A file that is not JSON at all is the file's problem, said with its name and the place (the scoring
 // protocol's message would quote the whole file back).
-function checkJson(text: string, path: string): void {
+function checkJson(text: string, inputName: string): unknown {
   try {
-    JSON.parse(text);
+    return JSON.parse(text);
   } catch (cause) {
+    // Python's json.dump writes NaN and the infinities as bare tokens; MLflow's predict reads them.
+    const python = parsePythonJson(text);
+    if (python.ok) return python.value;
     throw new UsageError(
       "cli/input-bad-json",
-      `--input-path ${path} is not valid JSON: ${(cause as Error).message}`,
+      `${inputName} is not valid JSON: ${(cause as Error).message}`,
       {
         hint: 'a JSON file holds {"dataframe_split": …}, {"dataframe_records": […]}, {"instances": …}, ' +
           '{"inputs": …} or a list of records; for a CSV file use the .csv extension or --content-type csv',
       },
     );
   }
+}
+
+async function readStdin(): Promise<string> {
+  const hint = "pass --input-path <file>, or pipe the JSON or CSV in (add --content-type csv for CSV)";
+  // A terminal would wait for typed input that nobody means to type.
+  if (Deno.stdin.isTerminal()) {
+    throw new UsageError(
+      "cli/input-unreadable",
+      "No input: --input-path is not given and stdin is a terminal",
+      {
+        hint,
+      },
+    );
+  }
+  const text = await new Response(Deno.stdin.readable).text();
+  if (text.trim() === "") {
+    throw new UsageError("cli/input-unreadable", "No input: --input-path is not given and stdin is empty", {
+      hint,
+    });
+  }
+  return text;
 }
 
 function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {

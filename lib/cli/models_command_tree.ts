@@ -18,9 +18,9 @@ export function addModelsCommands(program: Command, ctx: CommandContext): void {
   );
   const predict = models.command("predict").description("Predict a CSV or JSON file with a logged model")
     .requiredOption("-m, --model-uri <uri>", "runs:/<run_id>/model, models:/<name>/<version>, a folder, …")
-    .requiredOption(
+    .option(
       "-i, --input-path <file>",
-      "CSV (with a header) or JSON (MLflow's formats or a list of records)",
+      "CSV (with a header) or JSON (MLflow's formats or a list of records); default: stdin",
     )
     .option("-o, --output-path <file>", "write here instead of stdout (.csv → CSV rows, else JSON)")
     .option("-t, --content-type <type>", "json or csv (default: from the file extension)")

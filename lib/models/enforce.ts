@@ -161,12 +161,9 @@ function asList(v: unknown): unknown[] {
 }
 
 function convert(value: unknown, type: ColumnType): unknown {
-  if (value === null || value === undefined) {
-    if (type === "long" || type === "integer") {
-      throw new Error("IntCastingNaNError('Cannot convert non-finite values (NA or inf) to integer')");
-    }
-    return null;
-  }
+  // A missing value stays missing, whatever the type: an optional column takes it, and a required one is
+  // refused by enforceColumns with the row named (not pandas' IntCastingNaNError).
+  if (value === null || value === undefined) return null;
   switch (type) {
     case "double":
     case "float": {
@@ -184,7 +181,19 @@ function convert(value: unknown, type: ColumnType): unknown {
     case "long":
     case "integer": {
       const n = typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : value;
-      if (typeof n === "number" && Number.isInteger(n)) return n;
+      if (typeof n === "number" && Number.isInteger(n)) {
+        // Never a silently wrapped or rounded whole number: int32's range, and the digits a JS number keeps.
+        if (type === "integer" && (n < -(2 ** 31) || n >= 2 ** 31)) {
+          throw new Error(`OverflowError("${value} is out of the int32 range of an 'integer' column")`);
+        }
+        if (!Number.isSafeInteger(n)) {
+          throw new Error(
+            `OverflowError("${value} is beyond 2**53: its last digits would be lost (send such ids as text ` +
+              `to a model whose signature has a string column)")`,
+          );
+        }
+        return n;
+      }
       if (typeof n === "boolean") return n ? 1 : 0;
       if (typeof value === "object") {
         throw new Error(

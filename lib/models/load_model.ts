@@ -23,6 +23,7 @@ import { type ModelSignature, parseSignature } from "../tracking/models/signatur
 import { openStore } from "../tracking/stores/open_store.ts";
 import { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
 import { ScoringError } from "./scoring_error.ts";
+import { predictionInput } from "./prediction_input.ts";
 import { pyRepr } from "../py_repr.ts";
 import { readTextFile } from "../file_io.ts";
 import { resolvesInside } from "../fs_utils.ts";
@@ -324,26 +325,6 @@ class LoadedModel implements KmlfModel {
     const result = await this.#runner.run(this.#pipeline, catalog, { runId: "predict", hooks: this.#hooks });
     return await result.outputs[this.outputName].load();
   }
-}
-
-/**
- * The input `predict` runs on: one record becomes one row, as MLflow's pyfunc turns a dict of scalars into a
- * one-row frame, when the signature names columns; a missing input is refused instead of reaching the
- * pipeline as a dataset that was never saved.
- */
-function predictionInput(input: unknown, columns: ModelSignature["inputs"] | undefined): unknown {
-  if (input === undefined || input === null) {
-    throw new ScoringError(
-      400,
-      "BAD_REQUEST",
-      `Invalid input. predict() was given ${input}: pass the rows to score, e.g. ` +
-        `model.predict([{"column": value, ...}, ...])`,
-    );
-  }
-  const named = columns?.some((c) => c.name !== undefined) ?? false;
-  return named && isRow(input) && Object.values(input).every((v) => v === null || typeof v !== "object")
-    ? [input]
-    : input;
 }
 
 function isRow(v: unknown): v is Row {

@@ -18,6 +18,7 @@ export { kmlfFlavor } from "./kmlf_flavor.ts";
 export { convertColumns, enforceColumns, enforceParams, frameRepr, type Row } from "./enforce.ts";
 export { contentKind, parseScoringBody, predictionsBody, type ScoringInput } from "./scoring_protocol.ts";
 export { ScoringError } from "./scoring_error.ts";
+export { jsonablePredictions } from "./predictions_json.ts";
 export {
   DEFAULT_MAX_BODY_BYTES,
   errorResponse,

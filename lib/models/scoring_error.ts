@@ -22,14 +22,14 @@ export class ScoringError extends KmlfError {
   /** MLflow's `error_code` (e.g. `BAD_REQUEST`). */
   readonly errorCode: string;
 
-  /** The kmlf code is `model/<error code in kebab case>`. */
+  /** The kmlf code is `options.code`, else `model/<error code in kebab case>`. */
   constructor(
     status: number,
     errorCode: string,
     message: string,
-    options: { hint?: string; cause?: unknown } = {},
+    options: { hint?: string; cause?: unknown; code?: string } = {},
   ) {
-    super(`model/${errorCode.toLowerCase().replaceAll("_", "-")}`, message, options);
+    super(options.code ?? `model/${errorCode.toLowerCase().replaceAll("_", "-")}`, message, options);
     this.status = status;
     this.errorCode = errorCode;
   }

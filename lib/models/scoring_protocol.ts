@@ -10,6 +10,8 @@ import { pythonJson } from "../tracking/models/signature.ts";
 import type { Row } from "./enforce.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { pyRepr } from "../py_repr.ts";
+import { parsePythonJson } from "../py_json_parse.ts";
+import { jsonablePredictions } from "./predictions_json.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
@@ -25,12 +27,14 @@ export interface ScoringInput {
 
 const FORMATS = ["dataframe_split", "dataframe_records", "instances", "inputs"];
 const FORMATS_TEXT = "{'dataframe_records', 'instances', 'inputs', 'dataframe_split'}";
+const REQUIRED_FORMAT =
+  `The input must be a JSON dictionary with exactly one of the input fields ${FORMATS_TEXT}`;
 const PROTOCOL_NOTE =
   "IMPORTANT: The MLflow Model scoring protocol has changed in MLflow version 2.0. If you are seeing this error, you are likely using an outdated scoring request format. To resolve the error, either update your request format or adjust your MLflow Model's requirements file to specify an older version of MLflow (for example, change the 'mlflow' requirement specifier to 'mlflow==1.30.0'). If you are making a request using the MLflow client (e.g. via `mlflow.pyfunc.spark_udf()`), upgrade your MLflow client to a version >= 2.0 in order to use the new request format. For more information about the updated MLflow Model scoring protocol in MLflow 2.0, see https://mlflow.org/docs/latest/models.html#deploy-mlflow-models.";
 
 /**
- * The media type of a request, or a 415 error for anything but JSON and CSV (charset=utf-8 is the only
- * parameter allowed).
+ * The media type of a request, or MLflow's 415 errors for anything but JSON and CSV in UTF-8 (charset is
+ * the only parameter allowed).
  *
  * @example
  * ```ts
@@ -38,14 +42,36 @@ const PROTOCOL_NOTE =
  * ```
  */
 export function contentKind(contentType: string | null): "json" | "csv" {
-  const [type, ...params] = (contentType ?? "").split(";").map((p) => p.trim());
+  const [type, ...pairs] = (contentType ?? "").split(";").map((p) => p.trim());
+  const params = new Map(
+    pairs.filter((p) => p !== "").map((p) => {
+      const at = p.indexOf("=");
+      const key = (at < 0 ? p : p.slice(0, at)).trim().toLowerCase();
+      // RFC 9110: a quoted value equals the bare one (charset="utf-8").
+      const value = at < 0 ? "" : p.slice(at + 1).trim().replace(/^"(.*)"$/, "$1");
+      return [key, value];
+    }),
+  );
+  // MLflow's order and words: another charset, then any other parameter (MLflow 1.x's format=pandas-split
+  // gets the note on the 2.0 protocol), then the media type.
+  const charset = params.get("charset") ?? "utf-8";
+  if (charset.toLowerCase() !== "utf-8" && charset.toLowerCase() !== "utf8") {
+    throw new ScoringError(415, "UNSUPPORTED_MEDIA_TYPE", "The scoring server only supports UTF-8");
+  }
+  const others = [...params.keys()].filter((k) => k !== "charset");
+  if (others.length > 0) {
+    throw new ScoringError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Unrecognized content type parameters: ${others.join(", ")}. ${PROTOCOL_NOTE}`,
+    );
+  }
   const kind = type.toLowerCase() === "application/json"
     ? "json"
     : type.toLowerCase() === "text/csv"
     ? "csv"
     : undefined;
-  const badParam = params.some((p) => p !== "" && p.replace(/\s/g, "").toLowerCase() !== "charset=utf-8");
-  if (!kind || badParam) {
+  if (!kind) {
     throw new ScoringError(
       415,
       "UNSUPPORTED_MEDIA_TYPE",
@@ -82,7 +108,7 @@ export async function parseScoringBody(
  * ```
  */
 export function predictionsBody(predictions: unknown): string {
-  return pythonJson({ predictions });
+  return pythonJson({ predictions: jsonablePredictions(predictions) });
 }
 
 function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
@@ -90,20 +116,40 @@ function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
   try {
     value = JSON.parse(body);
   } catch (error) {
+    // Python's json.dumps writes NaN and the infinities as bare tokens, and MLflow's json.loads reads them.
+    const python = parsePythonJson(body);
+    if (!python.ok) {
+      throw new ScoringError(
+        400,
+        "BAD_REQUEST",
+        `Invalid input. Ensure that input is a valid JSON formatted string. Error: '${
+          (error as Error).message
+        }'\nInput: \n${body}\n`,
+      );
+    }
+    value = python.value;
+  }
+  if (Array.isArray(value)) {
     throw new ScoringError(
       400,
       "BAD_REQUEST",
-      `Invalid input. Ensure that input is a valid JSON formatted string. Error: '${
-        (error as Error).message
-      }'\nInput: \n${body}\n`,
+      `${REQUIRED_FORMAT}. Received a list. Wrap a list of records as {"dataframe_records": [...]}, a list ` +
+        `of rows as {"instances": [...]}.`,
     );
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw formatError([]);
+  if (typeof value !== "object" || value === null) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `${REQUIRED_FORMAT}. Received unexpected input type '${pyTypeName(value)}'.`,
+    );
+  }
   const record = value as Record<string, unknown>;
   const present = Object.keys(record).filter((k) => FORMATS.includes(k));
   if (present.length !== 1) throw formatError(present);
-  const params = record.params;
-  if (params !== undefined && (typeof params !== "object" || params === null || Array.isArray(params))) {
+  // MLflow pops "params" with None as its default: a null one is no params.
+  const params = record.params ?? undefined;
+  if (params !== undefined && (typeof params !== "object" || Array.isArray(params))) {
     throw new ScoringError(
       400,
       "BAD_REQUEST",
@@ -114,13 +160,25 @@ function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
   return { ...rowsOf(format, record[format], inputs), params: params as Record<string, unknown> | undefined };
 }
 
+// Python's type() of a JSON scalar, as MLflow prints it.
+function pyTypeName(value: unknown): string {
+  const name = value === null
+    ? "NoneType"
+    : typeof value === "string"
+    ? "str"
+    : typeof value === "boolean"
+    ? "bool"
+    : Number.isInteger(value)
+    ? "int"
+    : "float";
+  return `<class '${name}'>`;
+}
+
 function formatError(present: string[]): ScoringError {
   return new ScoringError(
     400,
     "BAD_REQUEST",
-    `The input must be a JSON dictionary with exactly one of the input fields ${FORMATS_TEXT}. Received dictionary with input fields: ${
-      pyRepr(present)
-    }. ${PROTOCOL_NOTE}`,
+    `${REQUIRED_FORMAT}. Received dictionary with input fields: ${pyRepr(present)}. ${PROTOCOL_NOTE}`,
   );
 }
 
@@ -151,6 +209,9 @@ function rowsOf(
     case "dataframe_split": {
       if (!isRecord(payload) || !Array.isArray(payload.data)) {
         throw bad('{"columns": [...], "data": [[...], ...]}');
+      }
+      if (payload.columns !== undefined && !Array.isArray(payload.columns)) {
+        throw bad('{"columns": [...], "data": [[...], ...]} with columns a list of names');
       }
       const columns = Array.isArray(payload.columns) ? payload.columns.map(String) : columnsOfSignature;
       if (!columns) throw bad("an object with columns (the model has no signature naming them)");
@@ -201,12 +262,16 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
     throw new ScoringError(
       400,
       "BAD_REQUEST",
-      `Invalid input. Cannot parse the CSV body: ${(error as Error).message}`,
+      "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas " +
+        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${
+          (error as Error).message
+        }'`,
     );
   }
   const [header = [], ...rows] = records;
-  // Text columns of the signature stay text ("007" is a code, not 7).
-  const text = header.map((h) => inputs?.some((c) => c.name === h && c.type === "string") ?? false);
+  // The signature's columns stay text for convertColumns to type as pandas.read_csv(dtype=…) does: "007"
+  // stays a code in a string column, and "True" in a double column is an error, not 1.
+  const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
   const data = rows.map((r) =>
     Object.fromEntries(header.map((h, i) => [h, text[i] && r[i] !== "" ? r[i] : typed(r[i] ?? "")]))
   );

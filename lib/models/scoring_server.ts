@@ -12,6 +12,7 @@ import { MLMODEL_FORMAT_VERSION } from "../tracking/models/mlmodel.ts";
 import { pythonJson } from "../tracking/models/signature.ts";
 import type { KmlfModel } from "./load_model.ts";
 import { ScoringError } from "./scoring_error.ts";
+import { readScoringBody } from "./request_body.ts";
 import { contentKind, parseScoringBody, predictionsBody } from "./scoring_protocol.ts";
 
 /** Options of {@link scoringHandler}. */
@@ -69,7 +70,7 @@ export function scoringHandler(
     if (request.method !== "POST") return notAllowed();
     try {
       const kind = contentKind(request.headers.get("content-type"));
-      const body = await readLimited(request, maxBody);
+      const body = await readScoringBody(request, maxBody);
       const input = await parseScoringBody(body, kind, model.signature?.inputs);
       const predictions = await withTimeout(
         model.predict(input.data, input.params, input.columns),
@@ -137,32 +138,6 @@ const PREDICT_FAILED = "Encountered an unexpected error while evaluating the mod
 function stackTrace(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
   return String(error);
-}
-
-async function readLimited(request: Request, max: number): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  const tooLarge = () =>
-    new ScoringError(413, "REQUEST_LIMIT_EXCEEDED", `The request body is larger than ${max} bytes`, {
-      hint: "send fewer rows per request, or start the server with a larger --max-body-size",
-    });
-  if (declared > max) {
-    await request.body?.cancel();
-    throw tooLarge();
-  }
-  // A declared length within the limit: one read (the streamed path is several times slower per request).
-  if (declared >= 0) return await request.text();
-  if (!request.body) return "";
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of request.body) {
-    size += chunk.byteLength;
-    if (size > max) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) all.set(c, at), at += c.byteLength;
-  return new TextDecoder().decode(all);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

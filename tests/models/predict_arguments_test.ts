@@ -41,3 +41,35 @@ Deno.test("loadModel without a URI string names the URI and its forms", async ()
     );
   }
 });
+
+Deno.test("predict takes an object of column lists, and lists of values in the signature's order", async () => {
+  const rows = [row, { ...row, petal_length: 5.2 }];
+  const expected = await model.predict(rows);
+  const columns = Object.fromEntries(
+    Object.keys(row).map((c) => [c, rows.map((r) => r[c as keyof typeof row])]),
+  );
+  assert.deepEqual(await model.predict(columns), expected);
+  assert.deepEqual(await model.predict(rows.map((r) => Object.values(r))), expected);
+  await assert.rejects(
+    () => model.predict({ ...columns, petal_width: [0.2] }),
+    (e: unknown) =>
+      e instanceof ScoringError && /columns of different lengths \(.*petal_width: 1\)/.test(e.message),
+  );
+  await assert.rejects(
+    () => model.predict([[5.1, 3.5]]),
+    (e: unknown) => e instanceof ScoringError && /Row 0 has 2 values for 4 columns/.test(e.message),
+  );
+});
+
+Deno.test("predict refuses a bare value for a model whose signature names columns, before any node runs", async () => {
+  for (const input of ["hello", 42, true]) {
+    await assert.rejects(
+      () => model.predict(input),
+      (e: unknown) =>
+        e instanceof ScoringError && e.status === 400 &&
+        /predict\(\) was given .* but the model's signature names the columns \['sepal_length'/.test(
+          e.message,
+        ),
+    );
+  }
+});
