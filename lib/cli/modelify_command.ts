@@ -28,7 +28,6 @@ export interface ModelifyOptions extends ModelifyKedroFlags {
   inferSignature?: boolean;
   inferInputExample?: boolean;
   copyMode: string;
-  modelName?: string;
   registeredModelName?: string;
   env?: string;
   project?: string;
@@ -57,7 +56,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
     pipeline: options.pipeline,
     input_name: options.inputName,
     log_model: {
-      name: options.modelName ?? `model-${options.pipeline}`,
+      name: options.modelName ?? options.artifactPath ?? `model-${options.pipeline}`,
       signature: options.inferSignature ? "auto" : null,
       input_example: options.inferInputExample ? "auto" : null,
       registered_model_name: options.registeredModelName ?? null,

@@ -1,7 +1,7 @@
 /**
  * kedro-mlflow's `modelify` flags that only mean something to a Python model (`--code-paths`, 0.x's
  * `--code-path`, `--conda-env`, `--pip-requirements`, `--extra-pip-requirements`), its 0.x `--artifact-path`
- * (now `--model-name`), 0.x's `-r/--run-id` and `--run-name` (kmlf logs in that run / names its run) and
+ * (taken as `--model-name`), 0.x's `-r/--run-id` and `--run-name` (kmlf logs in that run / names its run) and
  * `--await-registration-for`. Declared here (light: the command tree loads it for
  * `kmlf --help`); the Python ones are refused with what kmlf does instead, not commander's bare "unknown
  * option", as a pipeline file's `inference.log_model` refuses the same keys.
@@ -17,7 +17,9 @@ export interface ModelifyKedroFlags {
   pipRequirements?: string;
   extraPipRequirements?: string;
   codePath?: string;
+  /** kedro-mlflow 0.x–1.x's name of `--model-name`. */
   artifactPath?: string;
+  modelName?: string;
   /** kedro-mlflow 0.x: log the model in this existing run instead of a new one. */
   runId?: string;
   /** kedro-mlflow 0.11.8–1.x: the new run's name. */
@@ -55,7 +57,7 @@ export function addModelifyKedroFlags(command: Command): Command {
 }
 
 /**
- * Refuses the Python-model flags and `--artifact-path` naming the flag, and checks
+ * Refuses the Python-model flags naming the flag and the pairs that contradict each other, and checks
  * `--await-registration-for` as MLflow does (whole seconds).
  *
  * @example
@@ -82,11 +84,11 @@ export function checkModelifyKedroFlags(flags: ModelifyKedroFlags): void {
       },
     );
   }
-  if (flags.artifactPath !== undefined) {
+  if (flags.artifactPath !== undefined && flags.modelName !== undefined) {
     throw new UsageError(
-      "cli/unsupported-flag",
-      `--artifact-path ${flags.artifactPath}: kedro-mlflow 2.0 renamed it --model-name`,
-      { hint: `--model-name ${flags.artifactPath}` },
+      "cli/usage",
+      `--artifact-path ${flags.artifactPath} and --model-name ${flags.modelName}: two spellings of one option`,
+      { hint: "keep --model-name (kedro-mlflow 2.0 renamed --artifact-path to it)" },
     );
   }
   if (flags.runId !== undefined && flags.runName !== undefined) {

@@ -157,7 +157,7 @@ Deno.test({
   },
 });
 
-Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in every form; --artifact-path says --model-name", async () => {
+Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in every form; --artifact-path with --model-name too", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   try {
     await Deno.writeTextFile(join(dir, "kmlf.yml"), "name: p\n");
@@ -176,7 +176,11 @@ Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in eve
         [["--code-paths", "src", "--code-paths=lib"], "cli/unsupported-flag", /--code-paths src,lib:/],
         [["--pip-requirements", "x"], "cli/unsupported-flag", /--pip-requirements x:/],
         [["--extra-pip-requirements", "x"], "cli/unsupported-flag", /--extra-pip-requirements x:/],
-        [["--artifact-path=m"], "cli/unsupported-flag", /renamed it --model-name[^]*hint: --model-name m/],
+        [
+          ["--artifact-path=m", "--model-name", "n"],
+          "cli/usage",
+          /two spellings of one option[^]*keep --model-name/,
+        ],
         [["--await-registration-for", "soon"], "cli/usage", /takes whole seconds, not "soon"/],
       ] as const
     ) {
@@ -227,6 +231,9 @@ Deno.test("kedro-mlflow 0.x's --run-name names the run, -r/--run-id logs in an e
     r = await modelify("--run-id", t.runId);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--run-id \w+: the run is deleted[^]*kmlf runs restore --run-id/);
+    r = await modelify("--artifact-path", "old-spelling");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^runs:\/\w+\/old-spelling$/m, "0.x's --artifact-path is --model-name");
     r = await modelify("--code-path", "src");
     assert.match(r.stderr, /^error\[cli\/unsupported-flag\]: --code-path src: a kmlf model has no Python/);
   } finally {
