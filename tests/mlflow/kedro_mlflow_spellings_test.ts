@@ -2,7 +2,7 @@
  * Catalog entries as kedro-mlflow 0.12–1.x (and earlier docs) spelled them work as they are:
  * MlflowModelTrackingDataset's `artifact_path` (→ `save_args.name`) and `run_id` (loads
  * `runs:/<run_id>/<artifact_path>`, default `model`), MLflow 2's `save_args.artifact_path`, and
- * MlflowArtifactDataset's `data_set` (→ `dataset`). Both spellings of one argument are refused
+ * MlflowArtifactDataset's `data_set` (→ `dataset`), MlflowMetricDataset's `save_args.synchronous`. Both spellings of one argument are refused
  * (tests/mlflow/model_dataset_errors_test.ts, tests/cli/bad_input_test.ts).
  */
 import assert from "node:assert/strict";
@@ -15,7 +15,7 @@ import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 
 const MODEL = { threshold: 2.45 };
 
-Deno.test("kedro-mlflow 1.x spellings: artifact_path, save_args.artifact_path, run_id, data_set", async () => {
+Deno.test("kedro-mlflow 1.x spellings: artifact_path, save_args.artifact_path, run_id, data_set, synchronous", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-spellings-" });
   const store = await openStore("mlflow.db", { baseDir: dir });
   try {
@@ -37,12 +37,16 @@ Deno.test("kedro-mlflow 1.x spellings: artifact_path, save_args.artifact_path, r
       "mlflow2: {type: mlflow_model_tracking, flavor: js_value, save_args: {artifact_path: clf2}}",
       "default_path: {type: mlflow_model_tracking, flavor: js_value, artifact_path: model}",
       "wrapped: {type: MlflowArtifactDataset, data_set: {type: json, filepath: data/w.json}}",
+      // MLflow 2's log_metric(synchronous=…), which kedro-mlflow passes save_args to.
+      "acc: {type: MlflowMetricDataset, save_args: {mode: append, synchronous: false}}",
       "",
     ].join("\n"));
     await writer.save("old", MODEL);
     await writer.save("mlflow2", MODEL);
     await writer.save("default_path", { threshold: 1 });
     await writer.save("wrapped", { a: 1 });
+    await writer.save("acc", 0.9);
+    assert.equal((await client.getRun(runId)).data.metrics.acc, 0.9);
     const paths = (await client.listArtifacts(runId)).map((f) => f.path).sort();
     assert.deepEqual(paths, ["clf", "clf2", "model", "w.json"]);
     // run_id (+ artifact_path, default "model") loads that run's model; a save to it is refused naming run_id.
