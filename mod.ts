@@ -47,6 +47,7 @@ export {
   type SessionRunOptions,
 } from "./lib/session/mod.ts";
 export {
+  type ArgumentAlias,
   BinaryDataset,
   Catalog,
   type CatalogWarning,

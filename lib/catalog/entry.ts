@@ -260,7 +260,7 @@ export async function createFromEntry(
     const renamed = takeRenamedArguments(withVersioned, schemaKeys(def.schema), {
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
-    });
+    }, def.argumentAliases);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
     // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.

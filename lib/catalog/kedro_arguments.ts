@@ -3,11 +3,12 @@
  * `json.dump` / `yaml.dump` / `pickle.dump` keywords, Kedro 0.18's `layer`) that a catalog copied from Kedro
  * carries and kmlf does not take: each is reported as `catalog/unsupported-argument` with what to do, not as an unknown key.
  * (pandas' arguments are in tabular_types.ts and binary_table_types.ts.) Also the keys Kedro 0.19 and
- * kedro-mlflow 0.12 renamed: one `catalog/renamed-argument` each.
+ * kedro-mlflow 0.12 renamed, and the other spellings a type lists: taken as the key they mean.
  */
 
 import { DatasetError, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
+import type { ArgumentAlias } from "./registry.ts";
 
 const PYTHON_KEYWORD = "it is an argument of Python's own writer, with no counterpart in kmlf; remove it";
 
@@ -67,41 +68,67 @@ export const PARTITIONED_HINTS: Readonly<Record<string, string>> = {
   filepath_arg: "kmlf gives each partition's dataset its file as filepath; remove it",
 };
 
-// Keys Kedro 0.19 and kedro-mlflow 0.12 renamed (configurations from older docs still carry them).
-const RENAMED_ARGUMENTS: Readonly<Record<string, string>> = { data_set: "dataset" };
+// Keys Kedro 0.19 and kedro-mlflow 0.12 renamed (configurations from older docs still carry them), for every
+// type that takes the new key.
+const RENAMED_ARGUMENTS: Readonly<Record<string, ArgumentAlias>> = {
+  data_set: { to: "dataset", from: "Kedro before 0.19 and kedro-mlflow before 0.12" },
+};
 
 /** The keys a type's zod object schema declares (none for another schema). */
 export function schemaKeys(schema: unknown): ReadonlySet<string> {
   return new Set(Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {}));
 }
 
-// An old key name becomes one error naming the new one; its value moves there (when the new key is not
-// given too), so the schema neither calls the old key unknown nor the new one missing.
+type Args = Record<string, unknown>;
+const isMapping = (v: unknown): v is Args => typeof v === "object" && v !== null && !Array.isArray(v);
+
+// A key path's value in the entry, if given (`save_args.name`: inside save_args, when that is a mapping).
+function has(args: Args, path: string[]): boolean {
+  const parent = path.length === 1 ? args : args[path[0]];
+  return isMapping(parent) && Object.hasOwn(parent, path[path.length - 1]);
+}
+
+/**
+ * Another spelling of a key (an older version's, `data_set`, or one the type lists in `argumentAliases`,
+ * `artifact_path`) is taken as the key it means; both spellings given is one `catalog/renamed-argument`,
+ * located at the other spelling, since which one to keep is the user's call.
+ */
 export function takeRenamedArguments(
-  args: Record<string, unknown>,
+  args: Args,
   keys: ReadonlySet<string>,
   where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
-): { rest: Record<string, unknown>; errors: DatasetError[] } {
+  aliases: Readonly<Record<string, ArgumentAlias>> = {},
+): { rest: Args; errors: DatasetError[] } {
   const errors: DatasetError[] = [];
-  const rest: Record<string, unknown> = { ...args };
-  for (const [old, now] of Object.entries(RENAMED_ARGUMENTS)) {
-    if (!Object.hasOwn(args, old) || !keys.has(now)) continue;
-    const both = Object.hasOwn(args, now);
-    delete rest[old];
-    if (!both) rest[now] = args[old];
-    errors.push(
-      new DatasetError(
-        "catalog/renamed-argument",
-        `Key "${where.name}.${old}" of ${where.type} is now "${where.name}.${now}"`,
-        {
-          source: where.locate([...where.at, old]),
-          hint: both
-            ? `"${where.name}" gives both: remove ${old}: (Kedro 0.19 and kedro-mlflow 0.12 renamed it to ${now})`
-            : `rename ${old}: to ${now}: at the same place, under "${where.name}" ` +
-              `(Kedro 0.19 and kedro-mlflow 0.12 renamed it; its value stays as it is)`,
-        },
-      ),
-    );
+  const rest: Args = { ...args };
+  const all = Object.entries(RENAMED_ARGUMENTS).filter(([, a]) => keys.has(a.to)).concat(
+    Object.entries(aliases),
+  );
+  for (const [old, alias] of all) {
+    const from = old.split(".");
+    const to = alias.to.split(".");
+    if (!has(rest, from)) continue;
+    // A group given as something else than a mapping is the schema's to report.
+    if (to.length > 1 && rest[to[0]] !== undefined && !isMapping(rest[to[0]])) continue;
+    const value = from.length === 1 ? rest[from[0]] : (rest[from[0]] as Args)[from[1]];
+    if (from.length === 1) delete rest[from[0]];
+    else {
+      const { [from[1]]: _, ...others } = rest[from[0]] as Args;
+      rest[from[0]] = others;
+    }
+    if (has(rest, to)) {
+      errors.push(
+        new DatasetError(
+          "catalog/renamed-argument",
+          `"${where.name}" gives both ${old} and ${alias.to}, two spellings of one argument of ${where.type}`,
+          {
+            source: where.locate([...where.at, ...from]),
+            hint: `keep one: ${alias.to} (kmlf's), or ${old} (the spelling of ${alias.from})`,
+          },
+        ),
+      );
+    } else if (to.length === 1) rest[to[0]] = value;
+    else rest[to[0]] = { ...(rest[to[0]] as Args | undefined), [to[1]]: value };
   }
   return { rest, errors };
 }

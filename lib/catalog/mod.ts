@@ -16,6 +16,7 @@ export type { Dataset } from "./dataset.ts";
 export { Catalog } from "./catalog.ts";
 export type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
 export {
+  type ArgumentAlias,
   type DatasetFactory,
   type DatasetFactoryContext,
   DatasetRegistry,

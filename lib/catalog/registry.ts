@@ -56,6 +56,20 @@ export interface RegisterOptions {
    * reported instead of "unknown key".
    */
   argumentHints?: Readonly<Record<string, string>>;
+  /**
+   * Other spellings of this type's arguments in the Python original's versions, by key path (`artifact_path`,
+   * `save_args.artifact_path`), each with the key path it means here and the version that spelled it so:
+   * taken as that key; giving both spellings is refused (`catalog/renamed-argument`).
+   */
+  argumentAliases?: Readonly<Record<string, ArgumentAlias>>;
+}
+
+/** One other spelling of an argument: the key path it means, and where that spelling comes from. */
+export interface ArgumentAlias {
+  /** The key path here, e.g. `save_args.name`. */
+  to: string;
+  /** Who spells it so, e.g. "kedro-mlflow 0.12–1.x". */
+  from: string;
 }
 
 /** A registered dataset type. */
@@ -72,6 +86,8 @@ export interface DatasetType {
   versionable: boolean;
   /** Arguments of the Python original this type does not take, each with what to do instead. */
   argumentHints: Readonly<Record<string, string>>;
+  /** Other spellings of arguments, taken as the key they mean ({@link RegisterOptions.argumentAliases}). */
+  argumentAliases: Readonly<Record<string, ArgumentAlias>>;
 }
 
 /** What {@link DatasetRegistry.lookup} tells of a type without loading it. */
@@ -237,5 +253,6 @@ function datasetType(names: string[], definition: DatasetTypeDefinition, typeNam
     schema: definition.schema ?? z.record(z.string(), z.unknown()),
     versionable: definition.versionable ?? false,
     argumentHints: definition.argumentHints ?? {},
+    argumentAliases: definition.argumentAliases ?? {},
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `kmlf mlflow modelify` (kedro-mlflow 2.0): logs an existing pipeline as a model from the project's
- * persisted data, without running training — in a new run of the project's experiment, since MLflow
- * 2.17's model format lives under a run. Prints the model URI.
+ * persisted data, without running training — in a new run of the project's experiment (or, with
+ * kedro-mlflow 0.x's `--run-id`, an existing run), since MLflow 2.17's model format lives under a run.
+ * Prints the model URI.
  */
 import { KmlfError, throwIfAny, UsageError } from "../errors.ts";
 import {
@@ -12,6 +13,7 @@ import {
   isParameter,
 } from "../pipeline/mod.ts";
 import type { KmlfSession } from "../session/mod.ts";
+import type { MlflowClient, Run } from "../tracking/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { openProjectSession } from "./project_session.ts";
@@ -26,7 +28,6 @@ export interface ModelifyOptions extends ModelifyKedroFlags {
   inferSignature?: boolean;
   inferInputExample?: boolean;
   copyMode: string;
-  modelName?: string;
   registeredModelName?: string;
   env?: string;
   project?: string;
@@ -55,7 +56,7 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
     pipeline: options.pipeline,
     input_name: options.inputName,
     log_model: {
-      name: options.modelName ?? `model-${options.pipeline}`,
+      name: options.modelName ?? options.artifactPath ?? `model-${options.pipeline}`,
       signature: options.inferSignature ? "auto" : null,
       input_example: options.inferInputExample ? "auto" : null,
       registered_model_name: options.registeredModelName ?? null,
@@ -103,13 +104,17 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
   const { logInferenceModel, registerLoggedModel } = await import("../mlflow/mod.ts");
   const client = new MlflowClient(await openStore(where.trackingUri, { baseDir: root }));
   try {
-    const experiment = await client.getOrCreateExperiment(
-      where.config?.tracking.experiment.name ?? session.settings.name,
-    );
-    const run = await client.createRun(experiment.experimentId, {
-      runName: `modelify-${options.pipeline}`,
-      tags: { kmlf_command: ["kmlf", ...argv].map(shellQuote).join(" "), "kmlf.modelify": options.pipeline },
-    });
+    const tags = {
+      kmlf_command: ["kmlf", ...argv].map(shellQuote).join(" "),
+      "kmlf.modelify": options.pipeline,
+    };
+    const run = options.runId === undefined
+      ? await client.createRun(
+        (await client.getOrCreateExperiment(where.config?.tracking.experiment.name ?? session.settings.name))
+          .experimentId,
+        { runName: options.runName ?? `modelify-${options.pipeline}`, tags },
+      )
+      : await reopenRun(client, options.runId, tags);
     // Once the run has ended FINISHED, a later failure (printing the URI) must not turn it FAILED.
     let ended = false;
     try {
@@ -147,6 +152,30 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
     await client.store.close();
   }
   return EXIT.ok;
+}
+
+// kedro-mlflow 0.x's `--run-id`: MLflow's start_run(run_id) — the run must exist and not be deleted; it is
+// RUNNING again while the model is logged, then ends FINISHED (FAILED if logging fails), as under MLflow.
+async function reopenRun(client: MlflowClient, runId: string, tags: Record<string, string>): Promise<Run> {
+  let run: Run;
+  try {
+    run = await client.getRun(runId);
+  } catch (error) {
+    if (!(error instanceof KmlfError) || error.code !== "RESOURCE_DOES_NOT_EXIST") throw error;
+    throw new UsageError("cli/usage", `--run-id ${runId}: no such run in the project's tracking store`, {
+      hint: "give the id of a run of this store (kmlf runs list --experiment-id <id>), " +
+        "or leave --run-id out to log in a new run",
+    });
+  }
+  if (run.info.lifecycleStage === "deleted") {
+    throw new UsageError("cli/usage", `--run-id ${runId}: the run is deleted`, {
+      hint:
+        `restore it first (kmlf runs restore --run-id ${runId}), or leave --run-id out to log in a new run`,
+    });
+  }
+  await client.updateRun(runId, { status: "RUNNING" });
+  await client.setTags(runId, tags);
+  return run;
 }
 
 const FLAGS: Record<string, string> = {

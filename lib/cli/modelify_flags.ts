@@ -1,7 +1,8 @@
 /**
- * kedro-mlflow's `modelify` flags that only mean something to a Python model (`--code-paths`,
- * `--conda-env`, `--pip-requirements`, `--extra-pip-requirements`), its 0.x `--artifact-path` (now
- * `--model-name`) and `--await-registration-for`. Declared here (light: the command tree loads it for
+ * kedro-mlflow's `modelify` flags that only mean something to a Python model (`--code-paths`, 0.x's
+ * `--code-path`, `--conda-env`, `--pip-requirements`, `--extra-pip-requirements`), its 0.x `--artifact-path`
+ * (taken as `--model-name`), 0.x's `-r/--run-id` and `--run-name` (kmlf logs in that run / names its run) and
+ * `--await-registration-for`. Declared here (light: the command tree loads it for
  * `kmlf --help`); the Python ones are refused with what kmlf does instead, not commander's bare "unknown
  * option", as a pipeline file's `inference.log_model` refuses the same keys.
  */
@@ -15,11 +16,24 @@ export interface ModelifyKedroFlags {
   condaEnv?: string;
   pipRequirements?: string;
   extraPipRequirements?: string;
+  codePath?: string;
+  /** kedro-mlflow 0.x–1.x's name of `--model-name`. */
   artifactPath?: string;
+  modelName?: string;
+  /** kedro-mlflow 0.x: log the model in this existing run instead of a new one. */
+  runId?: string;
+  /** kedro-mlflow 0.11.8–1.x: the new run's name. */
+  runName?: string;
   awaitRegistrationFor?: string;
 }
 
-const PYTHON_ENVIRONMENT = ["--code-paths", "--conda-env", "--pip-requirements", "--extra-pip-requirements"];
+const PYTHON_ENVIRONMENT = [
+  "--code-paths",
+  "--code-path", // kedro-mlflow 0.x
+  "--conda-env",
+  "--pip-requirements",
+  "--extra-pip-requirements",
+];
 
 /**
  * Adds kedro-mlflow's Python-model flags (hidden) and `--await-registration-for` to `kmlf mlflow modelify`.
@@ -34,6 +48,8 @@ export function addModelifyKedroFlags(command: Command): Command {
     command.addOption(new Option(`${flag} <value>`).hideHelp().argParser(appendList));
   }
   return command.addOption(new Option("--artifact-path <path>").hideHelp())
+    .option("-r, --run-id <id>", "log the model in this existing run (kedro-mlflow 0.x) instead of a new one")
+    .option("--run-name <name>", "name of the new run (default: modelify-<pipeline>)")
     .option(
       "--await-registration-for <seconds>",
       "accepted for kedro-mlflow's command lines: kmlf registers the version at once",
@@ -41,7 +57,7 @@ export function addModelifyKedroFlags(command: Command): Command {
 }
 
 /**
- * Refuses the Python-model flags and `--artifact-path` naming the flag, and checks
+ * Refuses the Python-model flags naming the flag and the pairs that contradict each other, and checks
  * `--await-registration-for` as MLflow does (whole seconds).
  *
  * @example
@@ -50,7 +66,13 @@ export function addModelifyKedroFlags(command: Command): Command {
  * ```
  */
 export function checkModelifyKedroFlags(flags: ModelifyKedroFlags): void {
-  const values = [flags.codePaths, flags.condaEnv, flags.pipRequirements, flags.extraPipRequirements];
+  const values = [
+    flags.codePaths,
+    flags.codePath,
+    flags.condaEnv,
+    flags.pipRequirements,
+    flags.extraPipRequirements,
+  ];
   const at = values.findIndex((v) => v !== undefined);
   if (at >= 0) {
     throw new UsageError(
@@ -62,11 +84,19 @@ export function checkModelifyKedroFlags(flags: ModelifyKedroFlags): void {
       },
     );
   }
-  if (flags.artifactPath !== undefined) {
+  if (flags.artifactPath !== undefined && flags.modelName !== undefined) {
     throw new UsageError(
-      "cli/unsupported-flag",
-      `--artifact-path ${flags.artifactPath}: kedro-mlflow 2.0 renamed it --model-name`,
-      { hint: `--model-name ${flags.artifactPath}` },
+      "cli/usage",
+      `--artifact-path ${flags.artifactPath} and --model-name ${flags.modelName}: two spellings of one option`,
+      { hint: "keep --model-name (kedro-mlflow 2.0 renamed --artifact-path to it)" },
+    );
+  }
+  if (flags.runId !== undefined && flags.runName !== undefined) {
+    // MLflow's start_run ignores run_name when it resumes a run: say so rather than drop the name.
+    throw new UsageError(
+      "cli/usage",
+      `--run-id ${flags.runId} and --run-name ${flags.runName}: the model goes in the existing run, which keeps its name`,
+      { hint: "give --run-id to log in that run, or --run-name to name a new one, not both" },
     );
   }
   const wait = flags.awaitRegistrationFor;

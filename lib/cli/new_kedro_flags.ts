@@ -3,7 +3,7 @@
  * Kedro, a project directory can come from the name alone, and the flags of Kedro's cookiecutter starters
  * and tools are refused with what kmlf does instead (not commander's bare "unknown option").
  */
-import { join } from "../path.ts";
+import { basename, dirname, join, resolve } from "../path.ts";
 import { UsageError } from "../errors.ts";
 import { readKedroNewConfig } from "./new_config_file.ts";
 import { checkProjectName, checkRepoName, kedroRepoName, settingsName } from "./new_project_names.ts";
@@ -87,7 +87,10 @@ export async function kedroNewOptions(dir: string | undefined, flags: KedroNewFl
     : title === undefined
     ? undefined
     : settingsName(title, where);
-  if (dir !== undefined) return { dir, name, title, example };
+  if (dir !== undefined) {
+    if (config !== undefined) checkDirAgainstFile(dir, config.file, config.outputDir, config.repoName);
+    return { dir, name, title, example };
+  }
   if (config !== undefined) {
     if (title === undefined) {
       throw new UsageError("cli/bad-config-file", `project_name not found in ${config.file}`, {
@@ -105,6 +108,27 @@ export async function kedroNewOptions(dir: string | undefined, flags: KedroNewFl
     });
   }
   return { dir: kedroRepoName(title), name, title, example };
+}
+
+// Kedro's `kedro new` has no directory argument: the file's output_dir/repo_name place the project. With both,
+// a file naming another place would be silently overruled, so they must agree (a key left out agrees).
+function checkDirAgainstFile(dir: string, file: string, outputDir?: string, repoName?: string): void {
+  if (outputDir === undefined && repoName === undefined) return;
+  if (repoName !== undefined) checkRepoName(repoName, `repo_name in ${file}`);
+  const given = resolve(dir);
+  const fromFile = join(outputDir ?? dirname(given), repoName ?? basename(given));
+  if (resolve(fromFile) === given) return;
+  const keys = [outputDir === undefined ? "" : "output_dir", repoName === undefined ? "" : "repo_name"]
+    .filter(Boolean).join(" and ");
+  throw new UsageError(
+    "cli/usage",
+    `kmlf new ${dir} disagrees with ${file}: its ${keys} put the project in ${fromFile}, not ${given}`,
+    {
+      source: { file },
+      hint: `leave the directory out (\`kmlf new -c ${file}\`: the file decides, as in \`kedro new\`), ` +
+        `or remove ${keys} from the file`,
+    },
+  );
 }
 
 // Kedro's yes/no answers (`y`, `yes`, `n`, `no`, any case).

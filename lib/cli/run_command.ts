@@ -12,6 +12,7 @@ import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { printCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
+import { kedroLoggingNote } from "./kedro_logging_note.ts";
 import { builtinPlugins } from "./plugins.ts";
 import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
@@ -77,6 +78,11 @@ export async function runCommand(
         note: `"${warning.name}" is not used by the selected pipelines, so the run goes on without it`,
       }),
   });
+  const loggingNote = quiet ? undefined : kedroLoggingNote(
+    root,
+    options.confSource === undefined ? session.settings.confSource : confSourceDir(options.confSource),
+  );
+  if (loggingNote) err(style.dim(loggingNote));
   const runner = session.resolveRunner({
     runner: options.runner,
     maxWorkers: options.maxWorkers,

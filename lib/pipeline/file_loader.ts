@@ -18,7 +18,7 @@ import { type DatasetField, Node } from "./node.ts";
 import { checkArity, checkInputKeys, resolveFunction } from "./modules.ts";
 import { Pipeline } from "./pipeline.ts";
 import { bindNames, IncludeEntry, NodeEntry, PipelineFile, splitRef, toList, toMapping } from "./schema.ts";
-import { inferenceKeyHint, inferenceSpec } from "./inference.ts";
+import { inferenceKeyHint, inferenceSpec, logModelAliases } from "./inference.ts";
 import type { InferenceEntryValue } from "./inference_schema.ts";
 import { DEFAULT } from "./pipeline_files.ts";
 import { isFile } from "../fs_utils.ts";
@@ -102,10 +102,12 @@ export class FileLoader {
       return undefined;
     }
     const before = this.problems.length;
-    const top = PipelineFile.safeParse(src.value ?? {});
+    const aliased = logModelAliases(src.value ?? {}, (path) => src.locate(path));
+    if (aliased.problem) this.problems.push(aliased.problem);
+    const top = PipelineFile.safeParse(aliased.value);
     if (!top.success) {
       this.problems.push(
-        ...schemaErrors(PipelineFile, top.error.issues, src, src.value, [], "pipeline file"),
+        ...schemaErrors(PipelineFile, top.error.issues, src, aliased.value, [], "pipeline file"),
       );
     }
     // Node entries are still checked when only a top-level key is wrong, so all problems show at once.

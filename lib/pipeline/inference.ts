@@ -19,7 +19,7 @@
  * @module
  */
 import type { InferenceEntryValue } from "./inference_schema.ts";
-import { didYouMeanHint, PipelineDefinitionError } from "../errors.ts";
+import { didYouMeanHint, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import { isParameter, transcodeBase } from "../dataset_names.ts";
 import type { InferenceSpec, Pipeline } from "./pipeline.ts";
 
@@ -81,13 +81,49 @@ const PYTHON_ENVIRONMENT =
   "a kmlf model copies its inference code and pins its npm packages in code/deno.json " +
   "by itself: remove it";
 const LOG_MODEL_KEYS: Readonly<Record<string, string>> = {
-  artifact_path: "kedro-mlflow's artifact_path (MLflow 2's name for it) is `name` here: write name: <path>",
   conda_env: PYTHON_ENVIRONMENT,
   pip_requirements: PYTHON_ENVIRONMENT,
   extra_pip_requirements: PYTHON_ENVIRONMENT,
   code_paths: PYTHON_ENVIRONMENT,
   code_path: PYTHON_ENVIRONMENT,
 };
+
+/**
+ * A pipeline file's top-level value with `inference.log_model.artifact_path` (kedro-mlflow 0.x–1.x's
+ * `log_model_kwargs`, MLflow 2's name; 2.0.1 still takes it) taken as `name`; both given is refused, as
+ * kedro-mlflow 2.0.1 refuses them, and the value is left for the schema to report nothing else.
+ *
+ * @example
+ * ```ts
+ * logModelAliases({ inference: { log_model: { artifact_path: "kpm" } } }, () => undefined);
+ * // { value: { inference: { log_model: { name: "kpm" } } } }
+ * ```
+ */
+export function logModelAliases(
+  value: unknown,
+  locate: (path: (string | number)[]) => SourceLocation | undefined,
+): { value: unknown; problem?: PipelineDefinitionError } {
+  const top = value as { inference?: { log_model?: Record<string, unknown> } } | null;
+  const logModel = top?.inference?.log_model;
+  if (typeof logModel !== "object" || logModel === null || !Object.hasOwn(logModel, "artifact_path")) {
+    return { value };
+  }
+  const { artifact_path: path, ...rest } = logModel;
+  if (Object.hasOwn(logModel, "name")) {
+    return {
+      value: { ...top, inference: { ...top!.inference, log_model: rest } },
+      problem: new PipelineDefinitionError(
+        "pipeline/schema",
+        "Both 'artifact_path' (deprecated in MLflow v3) and 'name' are given in inference.log_model",
+        {
+          source: locate(["inference", "log_model", "artifact_path"]),
+          hint: "keep name (artifact_path is its kedro-mlflow 0.x–1.x / MLflow 2 spelling)",
+        },
+      ),
+    };
+  }
+  return { value: { ...top, inference: { ...top!.inference, log_model: { ...rest, name: path } } } };
+}
 
 /**
  * The hint for an unknown key of a pipeline file's `inference.log_model` that kedro-mlflow's `log_model_kwargs`

@@ -230,13 +230,13 @@ const CASES: Record<string, Case> = {
     },
     args: ["run", "training"],
   },
-  // kedro-mlflow 0.7's docs wrap with `data_set:`: one error naming the new key, not "unknown" + "missing".
+  // kedro-mlflow 0.7's docs wrap with `data_set:` (taken as dataset:); giving both is one error naming both.
   "catalog-renamed-data-set-key": {
     files: {
       [CATALOG]: catalog.replace(
         "model:\n  type: pickle\n  filepath: data/06_models/model.pkl",
         "model:\n  type: kedro_mlflow.io.artifacts.MlflowArtifactDataset\n  data_set:\n" +
-          "    type: pickle\n    filepath: data/06_models/model.pkl",
+          "    type: pickle\n    filepath: data/06_models/model.pkl\n  dataset: {type: pickle, filepath: data/m.pkl}",
       ),
     },
     args: ["run", "training"],

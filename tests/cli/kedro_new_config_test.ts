@@ -184,3 +184,51 @@ Deno.test("output_dir: ~ (Kedro's documented example; YAML reads it as null) is 
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("kmlf new DIR -c FILE: DIR must agree with the file's output_dir/repo_name (kedro new has no DIR)", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  const write = (name: string, text: string) => Deno.writeTextFile(`${parent}/${name}`, text);
+  try {
+    await Deno.mkdir(`${parent}/out`);
+    await write("both.yml", "output_dir: out\nproject_name: Agree\nrepo_name: agree\n");
+    await write("repo.yml", "project_name: Agree\nrepo_name: agree\n");
+    await write("outdir.yml", "project_name: Agree\noutput_dir: out\n");
+    await write("name.yml", "project_name: Agree\n");
+    for (
+      const [dir, file, says] of [
+        [
+          "elsewhere",
+          "both.yml",
+          /output_dir and repo_name put the project in out\/agree, not elsewhere$/m,
+        ],
+        [
+          "out/other",
+          "both.yml",
+          /output_dir and repo_name put the project in out\/agree, not out\/other$/m,
+        ],
+        ["other", "repo.yml", /its repo_name put the project in agree, not other$/m],
+        ["agree", "outdir.yml", /its output_dir put the project in out\/agree, not agree$/m],
+      ] as const
+    ) {
+      const r = await kmlf(["new", dir, "-c", file], { cwd: parent });
+      assert.equal(r.code, 2, `${dir} ${file}: ${r.stderr}`);
+      assert.match(r.stderr, new RegExp(`^error\\[cli\\/usage\\]: kmlf new ${dir} disagrees with .*${file}`));
+      assert.match(r.stderr, says);
+      assert.match(r.stderr, /leave the directory out/);
+    }
+    assert.deepEqual([...Deno.readDirSync(`${parent}/out`)], [], "nothing written");
+    // Agreeing places, and a file that names no place, go on.
+    for (
+      const [dir, file] of [["out/agree", "both.yml"], ["./agree", "repo.yml"], ["out/x", "outdir.yml"], [
+        "y",
+        "name.yml",
+      ]]
+    ) {
+      const r = await kmlf(["new", dir, "-c", file], { cwd: parent });
+      assert.equal(r.code, 0, `${dir} ${file}: ${r.stderr}`);
+      assert.ok(await exists(`${parent}/${dir}/kmlf.yml`), dir);
+    }
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
+});

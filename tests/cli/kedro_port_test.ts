@@ -137,6 +137,11 @@ Deno.test("a Kedro + kedro-mlflow project ported as the README says runs, tracke
       /Note: runs of this project go to mlflow\.db, kmlf's default store .*the runs in mlruns\/, where kedro-mlflow logs by default, are not read\. Set server\.mlflow_tracking_uri: mlruns/,
     );
     assert.match(r.stderr, /at conf\/base\/mlflow\.yml:\d+:\d+ \(server\.mlflow_tracking_uri\)/);
+    // Kedro's conf/logging.yml is not read, and the run says so with what kmlf offers instead.
+    assert.match(
+      r.stderr,
+      /Note: kmlf does not read conf\/logging\.yml, Kedro's logging configuration: .*--quiet.*To silence this note, remove conf\/logging\.yml/,
+    );
     assert.doesNotMatch(r.stderr, /warning/i);
     const store = await openStore("mlflow.db", { baseDir: dir });
     try {
@@ -155,8 +160,9 @@ Deno.test("a Kedro + kedro-mlflow project ported as the README says runs, tracke
       (store as { close?(): void }).close?.();
     }
     // The SQL table the run wrote reads back through the query file, on the same credentials.
-    const read = await kmlf(["run", "-p", "sql_read", "--params", "label=manual"], { cwd: dir });
+    const read = await kmlf(["run", "-p", "sql_read", "--params", "label=manual", "--quiet"], { cwd: dir });
     assert.equal(read.code, 0, read.stderr);
+    assert.doesNotMatch(read.stderr, /logging/, "--quiet prints no notes");
     // `kmlf mlflow ui` says it too, before serving the (new) store.
     const ui = spawnKmlf(["mlflow", "ui", "--port", "0"], { cwd: dir });
     const said = await ui.waitFor(/Note: runs of this project go to mlflow\.db[^\n]*\n.*\n/);
@@ -172,6 +178,18 @@ Deno.test("a Kedro + kedro-mlflow project ported as the README says runs, tracke
     const again = await kmlf(["run", "-p", "sql_read"], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /Note: runs of this project go to mlflow\.db/);
+    assert.match(again.stderr, /Note: kmlf does not read conf\/logging\.yml/);
+    await Deno.remove(join(dir, "conf/logging.yml"));
+    const removed = await kmlf(["run", "-p", "sql_read"], { cwd: dir });
+    assert.doesNotMatch(removed.stderr, /logging/);
+    const fromEnv = await kmlf(["run", "-p", "sql_read"], {
+      cwd: dir,
+      env: { KEDRO_LOGGING_CONFIG: "/etc/kedro/logging.yml" },
+    });
+    assert.match(
+      fromEnv.stderr,
+      /Note: kmlf does not read \$KEDRO_LOGGING_CONFIG \(\/etc\/kedro\/logging\.yml\)[^]*unset KEDRO_LOGGING_CONFIG/,
+    );
     assert.match(again.stderr, /MLflow run [0-9a-f]{32} started/);
   } finally {
     await Deno.remove(dir, { recursive: true });

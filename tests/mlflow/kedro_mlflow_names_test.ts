@@ -45,25 +45,34 @@ Deno.test("kedro-mlflow's renamed dataset classes are refused with the class tha
   }
 });
 
-Deno.test("kedro-mlflow's log_model_kwargs kmlf spells otherwise or has no use for are refused with what to write", async () => {
+Deno.test("kedro-mlflow's log_model_kwargs: artifact_path is name (both refused), Python-only ones refused with what to write", async () => {
   const dir = await demoProject({}, { tracked: true });
   try {
     const file = join(dir, "pipelines/training.yml");
     const yml = await Deno.readTextFile(file);
     const changed = yml.replace(
       /log_model: \{[^}]*\}/,
-      "log_model: { artifact_path: kpm, pip_requirements: [scikit-learn], input_exampel: auto }",
+      "log_model: { artifact_path: kpm, name: model, pip_requirements: [scikit-learn], input_exampel: auto }",
     );
     assert.notEqual(changed, yml, "the demo's training.yml has a log_model block");
     await Deno.writeTextFile(file, changed);
     const r = await kmlf(["run", "training"], { cwd: dir });
     assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /Both 'artifact_path' \(deprecated in MLflow v3\) and 'name' are given[^]*at pipelines\/training\.yml:\d+:\d+/,
+    );
     const hints = r.stderr.split("\n").filter((l) => l.trim().startsWith("hint:")).map((l) => l.trim());
     assert.deepEqual(hints, [
-      "hint: kedro-mlflow's artifact_path (MLflow 2's name for it) is `name` here: write name: <path>",
+      "hint: keep name (artifact_path is its kedro-mlflow 0.x–1.x / MLflow 2 spelling)",
       "hint: a kmlf model copies its inference code and pins its npm packages in code/deno.json by itself: remove it",
       'hint: did you mean "input_example"? (allowed here: name, signature, input_example, registered_model_name)',
     ]);
+    // artifact_path alone names the model, as kedro-mlflow 1.x's log_model_kwargs did.
+    await Deno.writeTextFile(file, yml.replace(/log_model: \{[^}]*\}/, "log_model: { artifact_path: kpm }"));
+    const ok = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /Model logged: runs:\/\w+\/kpm/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -21,7 +21,11 @@ const CASES: Record<string, { catalog: string[]; files?: Record<string, string>;
       "typo_save_arg: {type: mlflow_model_tracking, flavor: js_value, save_args: {serialisation: v8}}",
       "bad_signature: {type: mlflow_model_tracking, flavor: js_value, save_args: {signature: {inputs: [{name: x, type: float64}]}}}",
       "bad_uri: {type: mlflow_model_tracking, flavor: js_value, load_args: {model_uri: 'models:/iris'}}",
-      "unknown_key: {type: mlflow_model_tracking, flavor: js_value, run_id: abc}",
+      // kedro-mlflow 0.12–1.x's spellings are taken; both spellings of one argument are refused.
+      "both_names: {type: mlflow_model_tracking, flavor: js_value, artifact_path: m, save_args: {name: n}}",
+      "both_save_names: {type: mlflow_model_tracking, flavor: js_value, save_args: {artifact_path: m, name: n}}",
+      "both_sources: {type: MlflowModelTrackingDataset, flavor: js_value, run_id: abc, load_args: {model_uri: 'runs:/abc/m'}}",
+      "bad_run_id: {type: mlflow_model_tracking, flavor: js_value, run_id: '../x'}",
     ],
   },
   "model-dataset-local": {

@@ -157,7 +157,7 @@ Deno.test({
   },
 });
 
-Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in every form; --artifact-path says --model-name", async () => {
+Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in every form; --artifact-path with --model-name too", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
   try {
     await Deno.writeTextFile(join(dir, "kmlf.yml"), "name: p\n");
@@ -176,7 +176,11 @@ Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in eve
         [["--code-paths", "src", "--code-paths=lib"], "cli/unsupported-flag", /--code-paths src,lib:/],
         [["--pip-requirements", "x"], "cli/unsupported-flag", /--pip-requirements x:/],
         [["--extra-pip-requirements", "x"], "cli/unsupported-flag", /--extra-pip-requirements x:/],
-        [["--artifact-path=m"], "cli/unsupported-flag", /renamed it --model-name[^]*hint: --model-name m/],
+        [
+          ["--artifact-path=m", "--model-name", "n"],
+          "cli/usage",
+          /two spellings of one option[^]*keep --model-name/,
+        ],
         [["--await-registration-for", "soon"], "cli/usage", /takes whole seconds, not "soon"/],
       ] as const
     ) {
@@ -189,5 +193,50 @@ Deno.test("kedro-mlflow's Python-model flags are refused naming the flag, in eve
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kedro-mlflow 0.x's --run-name names the run, -r/--run-id logs in an existing run; both, an unknown or a deleted run are refused", async () => {
+  const t = await trainedRulesProject();
+  const modelify = (...flags: string[]) =>
+    kmlf(["mlflow", "modelify", "-p", "inference", "-i", "instances", ...flags], { cwd: t.project });
+  try {
+    let r = await modelify("--run-name", "port-check");
+    assert.equal(r.code, 0, r.stderr);
+    const named = r.stdout.trim().split("/")[1];
+    r = await modelify("-r", t.runId, "--model-name", "in-training");
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), `runs:/${t.runId}/in-training`);
+    r = await modelify("--run-id", t.runId, "--run-name", "x");
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /^error\[cli\/usage\]: --run-id \w+ and --run-name x: the model goes in the existing run/,
+    );
+    r = await modelify("--run-id", "0".repeat(32));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^error\[cli\/usage\]: --run-id 0{32}: no such run/);
+    const store = await openStore(`sqlite:///${t.store}`, { baseDir: t.base });
+    try {
+      assert.equal((await store.getRun(named)).info.runName, "port-check");
+      const training = await store.getRun(t.runId);
+      assert.equal(training.info.status, "FINISHED");
+      assert.equal(training.data.tags["kmlf.modelify"], "inference");
+      const runs = await store.searchRuns({ experimentIds: [training.info.experimentId] });
+      assert.equal(runs.runs.length, 2, "--run-id made no new run");
+      await store.deleteRun(t.runId);
+    } finally {
+      await store.close();
+    }
+    r = await modelify("--run-id", t.runId);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--run-id \w+: the run is deleted[^]*kmlf runs restore --run-id/);
+    r = await modelify("--artifact-path", "old-spelling");
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^runs:\/\w+\/old-spelling$/m, "0.x's --artifact-path is --model-name");
+    r = await modelify("--code-path", "src");
+    assert.match(r.stderr, /^error\[cli\/unsupported-flag\]: --code-path src: a kmlf model has no Python/);
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
   }
 });

@@ -15,6 +15,8 @@ import { makeTempFolder } from "../../temp_folder.ts";
 export interface ModelTrackingOptions extends ModelDatasetBase, ModelSaveSettings {
   /** `load_args.model_uri`: any model URI (`runs:/…`, `models:/iris@champion`, a folder). */
   modelUri?: string;
+  /** The key `modelUri` came from, for messages: `load_args.model_uri` (default) or 1.x's `run_id`. */
+  modelUriKey?: string;
   /** `save_args.name`: the artifact path under the run (default: the catalog name). */
   artifactPath: string;
   /** `save_args.registered_model_name`. */
@@ -59,9 +61,14 @@ export class MlflowModelTrackingDataset implements Dataset {
     if (this.options.modelUri !== undefined) {
       throw new DatasetError(
         "mlflow/model-uri-set",
-        `It is impossible to save a model when 'model_uri' is specified (dataset "${name}"). ` +
-          "Because mlflow does not let you override an existing model.",
-        { hint: "remove load_args.model_uri to log a new model into the run, or save to another dataset" },
+        `It is impossible to save a model when '${
+          this.options.modelUriKey ?? "model_uri"
+        }' is specified (dataset "${name}"). Because mlflow does not let you override an existing model.`,
+        {
+          hint: `remove ${
+            this.options.modelUriKey ?? "load_args.model_uri"
+          } to log a new model into the run, or save to another dataset`,
+        },
       );
     }
     if (!state.loggingEnabled) {

@@ -91,8 +91,15 @@ export function registerMlflowDatasets(
       )),
       save_args: z.optional(z.strictObject({
         mode: z.optional(z.enum(modes)),
-        // kedro-mlflow passes the other save_args to log_metric: timestamp is the one it takes.
-        ...(stepKey ? { step: z.optional(z.int()), timestamp: z.optional(z.int().check(z.gte(0))) } : {}),
+        // kedro-mlflow passes the other save_args to log_metric: timestamp, and MLflow 2's synchronous
+        // (kmlf always logs before the save returns, so either value gives the same metric).
+        ...(stepKey
+          ? {
+            step: z.optional(z.int()),
+            timestamp: z.optional(z.int().check(z.gte(0))),
+            synchronous: z.optional(z.nullable(z.boolean())),
+          }
+          : {}),
       })),
     });
   registry.register(

@@ -49,8 +49,16 @@ const PYTHON_ONLY: Record<string, string> = {
   "save_args.conda_env": "a kmlf model needs no Python environment: remove it",
   "save_args.pip_requirements": "a kmlf model needs no Python environment: remove it",
   "save_args.extra_pip_requirements": "a kmlf model needs no Python environment: remove it",
-  "save_args.artifact_path": "write save_args.name (the artifact path under the run; MLflow 3's name for it)",
 };
+
+// kedro-mlflow 0.12–1.x's MlflowModelTrackingDataset(artifact_path=…) and MLflow 2's log_model(artifact_path=…)
+// (still taken by MLflow 3, deprecated) name what kedro-mlflow 2.0 / MLflow 3 call save_args.name.
+const TRACKING_ALIASES = {
+  artifact_path: { to: "save_args.name", from: "kedro-mlflow 0.12–1.x" },
+  "save_args.artifact_path": { to: "save_args.name", from: "MLflow 2's log_model" },
+};
+// kedro-mlflow 0.12–1.x's artifact_path default, which its run_id loads from.
+const KEDRO_MLFLOW_1_ARTIFACT_PATH = "model";
 
 export type { ModelDatasetOptions };
 
@@ -151,8 +159,9 @@ export function modelDatasetDefinitions(
           );
         }
       }
-      const modelUri = ownLoad.model_uri;
-      if (modelUri !== undefined) {
+      const fromRun = runModelUri(a, save.own, ctx); // first: it refuses run_id with model_uri
+      const modelUri = ownLoad.model_uri ?? fromRun;
+      if (ownLoad.model_uri !== undefined) {
         const where = ctx.locate?.(["load_args", "model_uri"]);
         if (typeof modelUri !== "string" || modelUri.trim() === "") {
           throw new DatasetError(
@@ -171,23 +180,20 @@ export function modelDatasetDefinitions(
         ...common,
         ...save,
         modelUri: modelUri as string | undefined,
+        modelUriKey: ownLoad.model_uri === undefined && a.run_id !== undefined ? "run_id" : undefined,
         artifactPath: (save.own.name as string | undefined) ?? ctx.name,
         registeredModelName: save.own.registered_model_name as string | undefined,
       });
     },
     schema: z.strictObject({
       flavor: z.string().check(z.minLength(1)),
+      // kedro-mlflow 0.12–1.x: load from this run (load_args.model_uri: runs:/<run_id>/<name> since 2.0).
+      run_id: z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id"))),
       load_args: z.optional(ARGS),
       save_args: z.optional(ARGS),
     }),
-    argumentHints: {
-      ...PYTHON_ONLY,
-      // Removed by kedro-mlflow 2.0 from this dataset.
-      run_id: "to load a model of another run, set load_args.model_uri: runs:/<run_id>/<name> " +
-        "(kedro-mlflow 2.0 removed run_id); a save always logs into the active run",
-      artifact_path:
-        "write save_args.name (the artifact path under the run; kedro-mlflow 2.0 removed artifact_path)",
-    },
+    argumentHints: PYTHON_ONLY,
+    argumentAliases: TRACKING_ALIASES,
   };
 
   const mlflow_model_local: DatasetTypeDefinition = {
@@ -241,4 +247,28 @@ export function modelDatasetDefinitions(
     argumentHints: PYTHON_ONLY,
   };
   return { mlflow_model_tracking, mlflow_model_local, mlflow_model_registry };
+}
+
+// kedro-mlflow 0.12–1.x's run_id loads runs:/<run_id>/<artifact_path> (and refuses a save, as a model_uri
+// does); with load_args.model_uri too, which one loads is unclear, so both are refused.
+function runModelUri(
+  a: Record<string, unknown>,
+  own: Record<string, unknown>,
+  ctx: DatasetFactoryContext,
+): string | undefined {
+  const runId = a.run_id as string | undefined;
+  if (runId === undefined) return undefined;
+  const loadArgs = a.load_args as Record<string, unknown> | undefined;
+  if (loadArgs?.model_uri !== undefined) {
+    throw new DatasetError(
+      "catalog/renamed-argument",
+      `"${ctx.name}" gives both run_id and load_args.model_uri, two ways to say which model loads`,
+      {
+        source: ctx.locate?.(["run_id"]),
+        hint:
+          `keep load_args.model_uri (kedro-mlflow 2.0's), or run_id (0.12–1.x's: it loads runs:/${runId}/<artifact_path>)`,
+      },
+    );
+  }
+  return `runs:/${runId}/${(own.name as string | undefined) ?? KEDRO_MLFLOW_1_ARTIFACT_PATH}`;
 }

@@ -285,7 +285,8 @@ export const DEFAULT_EXPERIMENT_ORDER = ["creation_time DESC", "experiment_id AS
 
 /**
  * Sorts experiments by order_by clauses (default: newest first, then by id), the remaining ties broken
- * by experiment id descending, as MLflow does.
+ * by experiment id descending, as MLflow does. A missing time sorts last either way, as in MLflow's file
+ * store (its SQL store leaves NULLs to the database: `experimentSearchSql`).
  *
  * @example
  * ```ts

@@ -291,7 +291,9 @@ export function experimentSearchSql(options: ExperimentSearchSqlOptions): SqlQue
       break; // ids are unique: later clauses cannot matter
     }
     const column = EXPERIMENT_COLUMN[o.key];
-    order.push(...nullsLast(column, o.ascending, orderKey(d, column, o.key)));
+    // MLflow's SQL store orders experiments by the bare column, so a NULL time (experiments from before
+    // MLflow 1.29) sorts as the database puts it: first ascending on SQLite, first descending on PostgreSQL.
+    order.push(`${orderKey(d, column, o.key)} ${o.ascending ? "ASC" : "DESC"}`);
   }
   // MLflow's tie-breaker when order_by leaves the id out: newest id first (the default order names it ASC).
   if (!order.some((o) => o.startsWith("e.experiment_id"))) order.push("e.experiment_id DESC");

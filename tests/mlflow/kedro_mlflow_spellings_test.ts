@@ -1,0 +1,70 @@
+/**
+ * Catalog entries as kedro-mlflow 0.12–1.x (and earlier docs) spelled them work as they are:
+ * MlflowModelTrackingDataset's `artifact_path` (→ `save_args.name`) and `run_id` (loads
+ * `runs:/<run_id>/<artifact_path>`, default `model`), MLflow 2's `save_args.artifact_path`, and
+ * MlflowArtifactDataset's `data_set` (→ `dataset`), MlflowMetricDataset's `save_args.synchronous`. Both spellings of one argument are refused
+ * (tests/mlflow/model_dataset_errors_test.ts, tests/cli/bad_input_test.ts).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
+import type { DatasetError } from "../../lib/errors.ts";
+import { MlflowRunState, registerMlflowDatasets } from "../../lib/mlflow/mod.ts";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
+
+const MODEL = { threshold: 2.45 };
+
+Deno.test("kedro-mlflow 1.x spellings: artifact_path, save_args.artifact_path, run_id, data_set, synchronous", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-spellings-" });
+  const store = await openStore("mlflow.db", { baseDir: dir });
+  try {
+    const client = new MlflowClient(store);
+    const runId = (await client.createRun("0", { runName: "t" })).info.runId;
+    const state = new MlflowRunState();
+    state.activate(client, runId);
+    const catalog = async (yaml: string) => {
+      const registry = builtinRegistry();
+      registerMlflowDatasets(registry, state);
+      const src = parseYaml(yaml, join(dir, "conf/base/catalog.yml"));
+      return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+        projectRoot: dir,
+        registry,
+      });
+    };
+    const writer = await catalog([
+      "old: {type: kedro_mlflow.io.models.MlflowModelTrackingDataset, flavor: js_value, artifact_path: clf}",
+      "mlflow2: {type: mlflow_model_tracking, flavor: js_value, save_args: {artifact_path: clf2}}",
+      "default_path: {type: mlflow_model_tracking, flavor: js_value, artifact_path: model}",
+      "wrapped: {type: MlflowArtifactDataset, data_set: {type: json, filepath: data/w.json}}",
+      // MLflow 2's log_metric(synchronous=…), which kedro-mlflow passes save_args to.
+      "acc: {type: MlflowMetricDataset, save_args: {mode: append, synchronous: false}}",
+      "",
+    ].join("\n"));
+    await writer.save("old", MODEL);
+    await writer.save("mlflow2", MODEL);
+    await writer.save("default_path", { threshold: 1 });
+    await writer.save("wrapped", { a: 1 });
+    await writer.save("acc", 0.9);
+    assert.equal((await client.getRun(runId)).data.metrics.acc, 0.9);
+    const paths = (await client.listArtifacts(runId)).map((f) => f.path).sort();
+    assert.deepEqual(paths, ["clf", "clf2", "model", "w.json"]);
+    // run_id (+ artifact_path, default "model") loads that run's model; a save to it is refused naming run_id.
+    const reader = await catalog([
+      `by_run: {type: MlflowModelTrackingDataset, flavor: js_value, run_id: ${runId}, artifact_path: clf}`,
+      `by_run_default: {type: MlflowModelTrackingDataset, flavor: js_value, run_id: ${runId}}`,
+      "",
+    ].join("\n"));
+    assert.deepEqual(await reader.load("by_run"), MODEL);
+    assert.deepEqual(await reader.load("by_run_default"), { threshold: 1 });
+    await assert.rejects(() => reader.save("by_run", MODEL), (e: DatasetError) => {
+      assert.equal(e.code, "mlflow/model-uri-set");
+      assert.match(e.message, /impossible to save a model when 'run_id' is specified/);
+      assert.match(e.hint ?? "", /remove run_id/);
+      return true;
+    });
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
