@@ -106,7 +106,7 @@ export class RunGuard {
   readonly #refusals = new WeakSet<object>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
-    if (this.#refusals.has(event.error)) return this.#fail(event.error);
+    if (this.#refusals.has(event.error)) return this.#stop(event.error);
     this.#record(
       new RunError(
         "run/uncaught-error",
@@ -120,7 +120,7 @@ export class RunGuard {
   };
   readonly #onRejection = (event: PromiseRejectionEvent) => {
     event.preventDefault();
-    if (this.#refusals.has(event.reason)) return this.#fail(event.reason);
+    if (this.#refusals.has(event.reason)) return this.#stop(event.reason);
     this.#record(
       new RunError(
         "run/unhandled-rejection",
@@ -253,6 +253,12 @@ export class RunGuard {
   #record(error: KmlfError): void {
     if (this.#failure) return;
     this.#failure = error;
+    this.#stop(error);
+  }
+
+  // Fails the run and stops the runner: without the abort, the scheduler would go on starting nodes (and
+  // saving their outputs) while the hooks end the run, and nothing would name the nodes it stopped.
+  #stop(error: KmlfError): void {
     this.#fail(error);
     this.#abort.abort(error);
   }
