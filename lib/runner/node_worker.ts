@@ -183,12 +183,16 @@ function postOutputs(id: number, outputs: Record<string, unknown>, transfer: Arr
         }
       });
       const why = (error as Error).message.replace(/\.$/, "");
+      // Structured clone recurses: data nested thousands of levels deep overflows its stack.
+      const what = error instanceof RangeError && /call stack size/i.test(why)
+        ? `a value nested too deeply for structured clone (${why})`
+        : `a value structured clone refuses (${why}; a Proxy, or an object of a host class)`;
       post({
         type: "cannot-cross",
         id,
         dataset: refused?.[0] ?? Object.keys(outputs).join(", "),
         path: "",
-        what: `a value structured clone refuses (${why}; a Proxy, or an object of a host class)`,
+        what,
       });
     }
   }
