@@ -3,10 +3,11 @@
  * rejecting) fails the run while a later node runs, under every runner: the run stops (no node starts
  * after it), names the node it stopped, and prints a `--from-nodes` command that, run as printed, ends
  * with the files of a clean run. The failed node's output is kept in memory, so resuming must re-run it.
+ * `--json` gives the same nodes as `resumeFromNodes` after such a stop and after SIGTERM (it had none).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { demoProject, kmlf } from "../cli_harness.ts";
+import { CLI_PATH, demoProject, kmlf } from "../cli_harness.ts";
 
 const OPS = `
 export const src = (n: number) => n;
@@ -17,7 +18,7 @@ export function leave(a: number) {
   if (how === "reject") setTimeout(() => void Promise.reject(new Error("late failure")), 50);
   return a + 1;
 }
-export async function wait(b: number) { await new Promise((r) => setTimeout(r, Deno.env.get("LEAVE") ? 1500 : 1)); return b * 10; }
+export async function wait(b: number) { if (Deno.env.get("LEAVE")) console.log("c started"); await new Promise((r) => setTimeout(r, Deno.env.get("LEAVE") ? 1500 : 1)); return b * 10; }
 export const add = (c: number, n: number) => c + n;
 `;
 const PIPELINE = `nodes:
@@ -33,13 +34,17 @@ const OUTPUTS = ["data/a.json", "data/c.json", "data/d.json"];
 const read = (dir: string) =>
   Promise.all(OUTPUTS.map((f) => Deno.readTextFile(join(dir, f)).catch(() => "(missing)")));
 
-Deno.test("a node's timer failing the run later: stopped at once, node named, the printed resume command works", async () => {
-  const dir = await demoProject({
+async function project(): Promise<string> {
+  return await demoProject({
     "pipelines/p.yml": PIPELINE,
     "pipelines/iris/ops.ts": OPS,
     "conf/base/parameters.yml": "n: 1\n",
     "conf/base/catalog.yml": CATALOG,
   });
+}
+
+Deno.test("a node's timer failing the run later: stopped at once, node named, the printed resume command works", async () => {
+  const dir = await project();
   try {
     assert.equal((await kmlf(["run", "p", "-q"], { cwd: dir })).code, 0);
     const clean = await read(dir);
@@ -67,6 +72,44 @@ Deno.test("a node's timer failing the run later: stopped at once, node named, th
         assert.equal(again.code, 0, `${what}: ${again.stderr}`);
         assert.deepEqual(await read(dir), clean, what);
       }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--json names the nodes to resume from after a stop outside any node and after SIGTERM", async () => {
+  const dir = await project();
+  try {
+    for (const runner of ["SequentialRunner", "ParallelRunner"]) {
+      const r = await kmlf(["run", "p", "--json", "--runner", runner], { cwd: dir, env: { LEAVE: "exit" } });
+      assert.equal(r.code, 1, r.stderr);
+      const doc = JSON.parse(r.stdout);
+      assert.match(doc.code, /exit/); // run/exit-called, or node/exited in a worker
+      assert.deepEqual(doc.resumeFromNodes, ["b"], runner);
+
+      // Under --json, what nodes print goes to stderr: "c started" says when to send the signal.
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", "--quiet", CLI_PATH, "run", "p", "--json", "--runner", runner],
+        cwd: dir,
+        env: { NO_COLOR: "1", LEAVE: "wait" },
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const stdout = new Response(child.stdout).text();
+      const reader = child.stderr.getReader();
+      let seen = "";
+      while (!seen.includes("c started")) {
+        const chunk = await reader.read();
+        if (chunk.done) break;
+        seen += new TextDecoder().decode(chunk.value);
+      }
+      child.kill("SIGTERM");
+      while (!(await reader.read()).done);
+      assert.equal((await child.status).code, 143, seen);
+      const stoppedDoc = JSON.parse(await stdout);
+      assert.equal(stoppedDoc.code, "run/interrupted");
+      assert.deepEqual(stoppedDoc.resumeFromNodes, ["b"], runner);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });
