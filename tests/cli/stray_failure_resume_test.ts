@@ -14,6 +14,7 @@ export const src = (n: number) => n;
 export function leave(a: number) {
   const how = Deno.env.get("LEAVE");
   if (how === "exit") setTimeout(() => Deno.exit(5), 50);
+  if (how === "close") setTimeout(() => globalThis.close(), 50);
   if (how === "throw") setTimeout(() => { throw new Error("timer failure"); }, 50);
   if (how === "reject") setTimeout(() => void Promise.reject(new Error("late failure")), 50);
   return a + 1;
@@ -50,7 +51,10 @@ Deno.test("a node's timer failing the run later: stopped at once, node named, th
     const clean = await read(dir);
     for (const runner of ["SequentialRunner", "ThreadRunner", "ParallelRunner"]) {
       for (
-        const [leave, code] of [["exit", /exit/], ["throw", /error/], ["reject", /reject|error/]] as const
+        const [leave, code] of [["exit", /exit/], ["close", /close\(\)/], ["throw", /error/], [
+          "reject",
+          /reject|error/,
+        ]] as const
       ) {
         const what = `${runner} ${leave}`;
         for (const f of OUTPUTS) await Deno.remove(join(dir, f)).catch(() => {});
