@@ -1,7 +1,9 @@
 /**
  * A node returning data nested thousands of levels deep: every runner fails the node saying the data is
  * nested too deeply (V8's bare "Maximum call stack size exceeded" came with "check save_args", or "a Proxy,
- * or an object of a host class" under the parallel runner), and resuming from it is suggested.
+ * or an object of a host class" under the parallel runner), and resuming from it is suggested. A node
+ * throwing such data fails as under the sequential runner (in a worker, the copy of what it threw overflowed
+ * and was reported as an error "thrown outside the promise a node returned").
  */
 import assert from "node:assert/strict";
 import type { PipelineRunError } from "../../lib/runner/mod.ts";
@@ -11,6 +13,9 @@ const OPS = `
 export const src = (n: number) => n;
 export function deep(_x: number) { let o: unknown = 1; for (let i = 0; i < 200000; i++) o = { o }; return o; }
 export const use = (d: unknown) => typeof d;
+const nest = () => { let o: unknown = 1; for (let i = 0; i < 100000; i++) o = { o }; return o; };
+export function throwsDeep(_x: number) { throw nest(); }
+export function throwsWithDeepField(_x: number) { throw Object.assign(new Error("bad rows"), { rows: nest() }); }
 `;
 const YAML = `nodes:
   - {name: a, func: ./ops.ts#src, inputs: params:n, outputs: a_out}
@@ -45,3 +50,26 @@ Deno.test("sibling: a JSON dataset saving data nested too deeply says so too", a
     });
   });
 });
+
+for (const spec of RUNNERS) {
+  Deno.test(`${spec.kind} runner: a node throwing data nested too deeply fails with its own error`, async () => {
+    for (
+      const [fn, message] of [["throwsDeep", /failed: it threw \{/], [
+        "throwsWithDeepField",
+        /failed: bad rows/,
+      ]] as const
+    ) {
+      const yaml = `nodes:\n  - {name: c, func: ./ops.ts#${fn}, inputs: params:n, outputs: c_mem}\n`;
+      await withPipeline(yaml, OPS, async ({ pipeline, catalog }) => {
+        const c = await catalog();
+        c.addParameters({ n: 1 });
+        await assert.rejects(() => runWith(spec, pipeline, c), (e: PipelineRunError) => {
+          assert.equal(e.code, "node/failed", `${fn}: ${e.message}`);
+          assert.match(e.message, message);
+          assert.doesNotMatch(e.message, /outside the promise|call stack/, fn);
+          return true;
+        });
+      });
+    }
+  });
+}
