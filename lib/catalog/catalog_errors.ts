@@ -51,6 +51,21 @@ export function datasetFailure(
       },
     );
   }
+  if (error instanceof RangeError && /call stack size/i.test(error.message) && action !== "check") {
+    // V8's bare answer for data nested thousands of levels deep (copied, encoded or parsed recursively):
+    // "check save_args" sent people looking in the wrong place.
+    return new DatasetError(
+      `dataset/${action}-failed`,
+      `Cannot ${what} "${name}" (${type}): the data is nested too deeply (${error.message})`,
+      {
+        source: catalog.sourceOf(name),
+        hint: action === "save"
+          ? "return flatter data (a list of records, not a chain of objects thousands of levels deep)"
+          : "the file holds data nested thousands of levels deep: write it flatter",
+        cause: error,
+      },
+    );
+  }
   const message = error instanceof Error ? error.message : String(error);
   const filepath = catalog.resolveConfig(name)?.filepath;
   const problem = ioProblem(error, typeof filepath === "string" ? filepath : `dataset "${name}"`);

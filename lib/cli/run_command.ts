@@ -89,6 +89,9 @@ export async function runCommand(
     isAsync: options.async,
   });
   const nodeReport: NodeReport[] = [];
+  // The runner's account of a stop (a signal, a failure outside any node): the error the run ends with is
+  // the signal's, but where to resume is in this one.
+  let stopped: PipelineRunError | undefined;
   try {
     const result = await session.run({
       pipelineNames,
@@ -112,6 +115,7 @@ export async function runCommand(
         // What was stopped and how to resume, printed as soon as the runner stops (with tracking on, the
         // error itself follows once the MLflow run is ended KILLED).
         runInterrupted: ({ error }) => {
+          stopped = error;
           err(style.yellow(`✘ ${error.message}`));
           // Stopped while waiting after a failure: where that node failed, and its stack.
           if (error.cause !== undefined || error.source) {
@@ -166,10 +170,7 @@ export async function runCommand(
           error: (error as Error).message,
           code: (error as { code?: string }).code,
           // What the printed resume command passes to --from-nodes, for scripts that retry.
-          ...(error instanceof PipelineRunError && error.completedNodes.length > 0 &&
-              error.resumeFromNodes.length > 0
-            ? { resumeFromNodes: error.resumeFromNodes }
-            : {}),
+          ...resumeOf(error instanceof PipelineRunError ? error : stopped),
           durationMs: Math.round(performance.now() - started),
         }),
       );
@@ -293,6 +294,12 @@ function progressReporter(quiet: boolean, report: NodeReport[], concurrent: bool
       }
     },
   };
+}
+
+// `--json`'s resumeFromNodes: present exactly when a resume command is printed.
+function resumeOf(error: PipelineRunError | undefined): { resumeFromNodes?: readonly string[] } {
+  if (!error || error.completedNodes.length === 0 || error.resumeFromNodes.length === 0) return {};
+  return { resumeFromNodes: error.resumeFromNodes };
 }
 
 function printResumeHint(error: PipelineRunError, argv: string[]): void {

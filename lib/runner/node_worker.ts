@@ -15,7 +15,7 @@ import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
 import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
 import { type FromWorker, type NodeJob, STDOUT_CONSOLE_METHODS, type ToWorker } from "./worker_protocol.ts";
-import { exportedClassFinder, fromWire, NODE_SOURCE, toWire } from "./wire_error.ts";
+import { exportedClassFinder, fromWire, NODE_SOURCE, toWire, type WireError } from "./wire_error.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 // The imported ones: a custom error class a node throws is named by the module exporting it.
@@ -28,6 +28,45 @@ let exited = false;
 
 function post(message: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(message, transfer);
+}
+
+// What a node threw, or what escaped it. Its data (a thrown object, an error's fields) may still be refused
+// by structured clone (nested thousands of levels deep): then the error goes without it, since a post that
+// threw here would surface as an error escaping the node, with the wrong words and hint.
+function postError(type: "failed" | "escaped", id: number | undefined, thrown: unknown): void {
+  const error = toWire(thrown, findClass);
+  // A thrown value first, then the fields that cannot be copied.
+  for (const wire of [error, withoutData(error, false), withoutData(error, true)]) {
+    try {
+      return post({ type, id, error: wire } as FromWorker);
+    } catch { /* try with less */ }
+  }
+}
+
+function clones(value: unknown): boolean {
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function withoutData(wire: WireError, props: boolean): WireError {
+  const { thrown: _thrown, hasThrown: _has, errorProps, cause, errors, ...rest } = wire;
+  // Only the fields structured clone refuses go (a kmlf error's code, hint and source stay).
+  if (props && rest.props) {
+    rest.props = Object.fromEntries(Object.entries(rest.props).filter(([, v]) => clones(v)));
+  }
+  const strip = (w: WireError) => withoutData(w, props);
+  return {
+    ...rest,
+    ...(cause ? { cause: strip(cause) } : {}),
+    ...(errors ? { errors: errors.map(strip) } : {}),
+    ...(errorProps
+      ? { errorProps: Object.fromEntries(Object.entries(errorProps).map(([k, v]) => [k, strip(v)])) }
+      : {}),
+  };
 }
 
 function load(url: string): Promise<Record<string, unknown>> {
@@ -63,12 +102,12 @@ self.close = (): never => ended(0, "close()");
 // Errors thrown outside a node's promise chain (timers, forgotten promises) would end the worker.
 self.addEventListener("error", (event) => {
   event.preventDefault();
-  if (!exited) post({ type: "escaped", id: current, error: toWire(event.error ?? event.message, findClass) });
+  if (!exited) postError("escaped", current, event.error ?? event.message);
 });
 self.addEventListener("unhandledrejection", (event) => {
   event.preventDefault();
   if (!exited && !(event.reason instanceof WorkerExit)) {
-    post({ type: "escaped", id: current, error: toWire(event.reason, findClass) });
+    postError("escaped", current, event.reason);
   }
 });
 
@@ -115,7 +154,7 @@ self.addEventListener("message", async (event: MessageEvent<ToWorker>) => {
     postOutputs(id, outputs, transfer);
   } catch (error) {
     if (!exited && !(error instanceof WorkerExit)) {
-      post({ type: "failed", id, error: toWire(error, findClass) });
+      postError("failed", id, error);
     }
   } finally {
     current = undefined;
@@ -188,12 +227,16 @@ function postOutputs(id: number, outputs: Record<string, unknown>, transfer: Arr
         }
       });
       const why = (error as Error).message.replace(/\.$/, "");
+      // Structured clone recurses: data nested thousands of levels deep overflows its stack.
+      const what = error instanceof RangeError && /call stack size/i.test(why)
+        ? `a value nested too deeply for structured clone (${why})`
+        : `a value structured clone refuses (${why}; a Proxy, or an object of a host class)`;
       post({
         type: "cannot-cross",
         id,
         dataset: refused?.[0] ?? Object.keys(outputs).join(", "),
         path: "",
-        what: `a value structured clone refuses (${why}; a Proxy, or an object of a host class)`,
+        what,
       });
     }
   }

@@ -221,12 +221,11 @@ function interruption(
   running: Node[],
   failure: { node: Node; error: unknown } | undefined,
 ): PipelineRunError {
-  const reason = reasonOf(signal);
   const what = running.length > 0 ? `; stopped ${running.map((n) => `"${n.name}"`).join(", ")}` : "";
   // Stopped while waiting for running nodes after a failure: that failure is what to fix, so it is kept.
   const failed = failure ? runFailure(failure.node, failure.error, pipeline, catalog, done) : undefined;
   const after = failed ? ` (the run was waiting for it after a failure): ${failed.message}` : "";
-  return new PipelineRunError(`Run interrupted by ${reason}${what}${after}`, {
+  return new PipelineRunError(`${stopHeadline(signal)}${what}${after}`, {
     failedNode: failure?.node.name ?? running[0]?.name ?? "",
     completedNodes: [...done].map((n) => n.name),
     resumeFromNodes: findResumeNodes(pipeline, done, catalog),
@@ -234,17 +233,18 @@ function interruption(
   }, failed ? { cause: failed.cause, source: failed.source, hint: failed.hint } : {});
 }
 
-// "SIGINT" for the session's guard (it aborts with a RunInterruptedError), or the abort reason given.
-function reasonOf(signal: AbortSignal | undefined): string {
+// "Run interrupted by SIGINT" for the session's guard's signals; a failure the guard caught outside any
+// node (Deno.exit or an error from a timer) stops the run too, and is not an interruption by the user.
+function stopHeadline(signal: AbortSignal | undefined): string {
   const reason = signal?.reason;
-  if (reason instanceof RunInterruptedError) return reason.signal;
-  if (typeof reason === "string") return reason;
-  return reason instanceof Error ? reason.message : "an abort signal";
+  if (reason instanceof RunInterruptedError) return `Run interrupted by ${reason.signal}`;
+  if (typeof reason === "string") return `Run interrupted by ${reason}`;
+  return reason instanceof Error ? `Run stopped: ${reason.message}` : "Run interrupted by an abort signal";
 }
 
 function interruptedAlready(signal: AbortSignal | undefined, pipeline: Pipeline): void {
   if (!signal?.aborted) return;
-  throw new PipelineRunError(`Run interrupted by ${reasonOf(signal)}`, {
+  throw new PipelineRunError(stopHeadline(signal), {
     failedNode: pipeline.nodes[0]?.name ?? "",
     completedNodes: [],
     resumeFromNodes: [],

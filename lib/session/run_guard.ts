@@ -2,7 +2,7 @@
  * Guards one pipeline run against the ways user code can end the process behind the runner's back, so
  * that every run ends through the hooks (a tracked run FAILED or KILLED, never left RUNNING):
  *
- * - `Deno.exit()` / `process.exit()` from a node or a hook: refused with an error of the run;
+ * - `Deno.exit()` / `process.exit()` / `close()` from a node or a hook: refused with an error of the run;
  * - a rejected promise nobody awaits, an error thrown from a timer: the run fails with it;
  * - SIGINT / SIGTERM: the run is interrupted (a second signal exits at once);
  * - and whenever the process exits, the temp files of saves still in progress are removed.
@@ -101,12 +101,15 @@ export class RunGuard {
   readonly #failed: Promise<never>;
   readonly #abort = new AbortController();
   readonly #exit = Deno.exit;
+  // The main thread's `close()` (window compatibility) ends the process with exit code 0 through Deno's
+  // internal exit, not `Deno.exit`: a node calling it ended the run as a success, its hooks never run.
+  readonly #close = Object.getOwnPropertyDescriptor(globalThis, "close");
   #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
   readonly #refusals = new WeakSet<object>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
-    if (this.#refusals.has(event.error)) return this.#fail(event.error);
+    if (this.#refusals.has(event.error)) return this.#stop(event.error);
     this.#record(
       new RunError(
         "run/uncaught-error",
@@ -120,7 +123,7 @@ export class RunGuard {
   };
   readonly #onRejection = (event: PromiseRejectionEvent) => {
     event.preventDefault();
-    if (this.#refusals.has(event.reason)) return this.#fail(event.reason);
+    if (this.#refusals.has(event.reason)) return this.#stop(event.reason);
     this.#record(
       new RunError(
         "run/unhandled-rejection",
@@ -189,6 +192,17 @@ export class RunGuard {
       return refuseDenoExit(code, at);
     };
     Deno.exit = denoExit as typeof Deno.exit;
+    if (guard.#close?.writable || guard.#close?.configurable) {
+      const refuseClose = refuseExit("close");
+      Object.defineProperty(globalThis, "close", {
+        ...guard.#close,
+        value: function close(): never {
+          const at = new Error();
+          Error.captureStackTrace(at, close);
+          return refuseClose(undefined, at);
+        },
+      });
+    }
     guard.#restoreProcessExit = refuseProcessExit(refuseProcess);
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);
@@ -243,6 +257,7 @@ export class RunGuard {
   /** Restores `Deno.exit`, `process.exit` and the default signal and error handling. */
   uninstall(): void {
     Deno.exit = this.#exit;
+    if (this.#close) Object.defineProperty(globalThis, "close", this.#close);
     this.#restoreProcessExit();
     globalThis.removeEventListener("error", this.#onError);
     globalThis.removeEventListener("unhandledrejection", this.#onRejection);
@@ -253,6 +268,12 @@ export class RunGuard {
   #record(error: KmlfError): void {
     if (this.#failure) return;
     this.#failure = error;
+    this.#stop(error);
+  }
+
+  // Fails the run and stops the runner: without the abort, the scheduler would go on starting nodes (and
+  // saving their outputs) while the hooks end the run, and nothing would name the nodes it stopped.
+  #stop(error: KmlfError): void {
     this.#fail(error);
     this.#abort.abort(error);
   }

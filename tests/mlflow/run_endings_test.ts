@@ -67,6 +67,13 @@ const MISBEHAVIOURS: Record<string, { body: string; code: string }> = {
     body: '(await import("node:process")).default.exit(2);\nreturn real(model, x);',
     code: "run/exit-called",
   },
+  // The main thread's close() ended the process with exit 0 (a success), the run left RUNNING.
+  "calls close()": { body: "globalThis.close();\nreturn real(model, x);", code: "run/exit-called" },
+  "calls close() from a timer": {
+    body: "setTimeout(() => globalThis.close(), 0);\nawait new Promise((r) => setTimeout(r, 20));\n" +
+      "return real(model, x);",
+    code: "run/exit-called",
+  },
   "calls Deno.exit from a timer": {
     body:
       "setTimeout(() => Deno.exit(5), 0);\nawait new Promise((r) => setTimeout(r, 20));\nreturn real(model, x);",

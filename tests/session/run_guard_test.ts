@@ -36,6 +36,20 @@ Deno.test("Deno.exit, the global process.exit and an imported node:process's exi
   );
 });
 
+Deno.test("the main thread's close() (it exits with code 0) is refused during the run and back after", async () => {
+  const global = globalThis as unknown as { close(): void };
+  const close = global.close;
+  const guard = RunGuard.install();
+  try {
+    refused(() => global.close(), "close()");
+    assert.notEqual(global.close, close);
+    await assert.rejects(() => guard.settle(), (e: unknown) => e instanceof RunError);
+  } finally {
+    guard.uninstall();
+  }
+  assert.equal(global.close, close, "close is back");
+});
+
 Deno.test("an exit refused inside a node leaves the run's own error to the runner, however long it takes", async () => {
   // The thread runner lets the other running nodes finish before it fails the run with the node, its
   // location and the resume command: the guard must not end the race with the bare refusal meanwhile.

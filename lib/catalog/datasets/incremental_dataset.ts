@@ -58,6 +58,7 @@ export class IncrementalDataset extends PartitionFolder {
 
   /** Loads every partition past the checkpoint; `{}` when there is none. */
   override async load(): Promise<Record<string, unknown>> {
+    this.assertComplete();
     const loaded: [string, unknown][] = [];
     for (const id of await this.newPartitionIds()) loaded.push([id, await this.loadPartition(id)]);
     return orderedRecord(loaded); // in id order, even for ids like "10" and "2"

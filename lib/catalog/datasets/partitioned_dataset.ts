@@ -9,6 +9,9 @@ import { orderedRecord } from "../ordered_record.ts";
 import { compareCodePoints } from "../../code_points.ts";
 import { clonePlain } from "../../plain_copy.ts";
 
+const INCOMPLETE_MARKER = ".kmlf-save-incomplete";
+const INCOMPLETE_NOTE = "A kmlf save of this folder did not finish: its partitions may be incomplete.\n";
+
 /** Load result: partition id → function loading that partition. */
 export type PartitionLoaders = Record<string, () => Promise<unknown>>;
 
@@ -95,6 +98,10 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       }
     }
     const before = this.overwrite ? await this.partitionIds() : [];
+    // Partitions are written one by one: a save that fails or is interrupted halfway leaves a folder that
+    // looks complete. The marker (hidden: never a partition) says it is not, until the save ends.
+    await Deno.mkdir(this.path, { recursive: true });
+    await Deno.writeTextFile(this.#marker(), INCOMPLETE_NOTE);
     for (const id of ids) {
       const value = partitions[id];
       const data = typeof value === "function" ? await (value as () => unknown)() : value;
@@ -112,11 +119,32 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     }
     const kept = new Set(ids); // not ids.includes: quadratic over thousands of partitions
     for (const id of before) if (!kept.has(id)) await Deno.remove(this.fileOf(id));
+    await Deno.remove(this.#marker());
   }
 
-  /** Whether the folder holds at least one partition. */
+  /**
+   * Whether the folder holds at least one partition, written by a save that finished (so
+   * `--only-missing-outputs` runs again the node whose save failed or was interrupted).
+   */
   async exists(): Promise<boolean> {
-    return (await this.partitionIds()).length > 0;
+    return !pathExists(this.#marker()) && (await this.partitionIds()).length > 0;
+  }
+
+  /** Refuses a folder whose last save did not finish: some partitions may be missing or from before. */
+  protected assertComplete(): void {
+    if (!pathExists(this.#marker())) return;
+    throw new DatasetError(
+      "dataset/incomplete-save",
+      `The partitions in ${this.path} are incomplete: the save that wrote them failed or was interrupted`,
+      {
+        hint: `run the node that saves this dataset again (it removes ${INCOMPLETE_MARKER} when its save ` +
+          "ends); --only-missing-outputs picks it",
+      },
+    );
+  }
+
+  #marker(): string {
+    return join(this.path, INCOMPLETE_MARKER);
   }
 
   describe(): Record<string, unknown> {
@@ -182,6 +210,7 @@ export class PartitionedDataset extends PartitionFolder {
    * `dataset/no-partitions`.
    */
   override async load(): Promise<PartitionLoaders> {
+    this.assertComplete();
     const ids = await this.partitionIds();
     if (ids.length === 0) {
       throw new DatasetError("dataset/no-partitions", `No partitions found in ${this.path}`, {
