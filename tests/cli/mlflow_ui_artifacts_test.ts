@@ -7,30 +7,19 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { CLI_PATH, demoProject, kmlf } from "../cli_harness.ts";
+import { demoProject, kmlf, spawnKmlf } from "../cli_harness.ts";
 import { serveTracking } from "../../lib/cli/serve_tracking.ts";
 
 async function startUi(cwd: string, args: string[] = []) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", CLI_PATH, "mlflow", "ui", "--port", "0", ...args],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/listening on (http\S+)/.test(seen)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`kmlf mlflow ui did not start:\n${seen}`);
-    seen += value;
-  }
+  const ui = spawnKmlf(["mlflow", "ui", "--port", "0", ...args], { cwd, watch: "stdout" });
+  const seen = await ui.waitFor(/listening on (http\S+)/);
+  const base = seen.match(/listening on (http\S+)/)?.[1];
+  if (!base) throw new Error(`kmlf mlflow ui did not start:\n${seen}`);
   return {
-    base: seen.match(/listening on (http\S+)/)![1],
+    base,
     async stop() {
-      child.kill("SIGINT");
-      while (!(await reader.read()).done) { /* drain */ }
-      return (await child.status).code;
+      ui.child.kill("SIGINT");
+      return (await ui.finish()).code;
     },
   };
 }

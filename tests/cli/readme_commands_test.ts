@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { demoProject, kmlf, REPO, spawnKmlf } from "../cli_harness.ts";
 
 /** The lines of the first ```sh block after `heading`. */
 async function readmeBlock(heading: string): Promise<string[]> {
@@ -52,27 +52,16 @@ function check(claim: string, output: string, bound: Map<string, string>, line: 
 async function startServer(args: string[], cwd: string) {
   const portAt = args.indexOf("--port");
   const withPort = portAt >= 0 ? args.toSpliced(portAt, 2, "--port", "0") : [...args, "--port", "0"];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", CLI_PATH, ...withPort],
-    cwd,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/listening on (http\S+)/.test(seen)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`kmlf ${args.join(" ")} stopped before listening:\n${seen}`);
-    seen += value;
-  }
+  const server = spawnKmlf(withPort, { cwd, watch: "stdout" });
+  const seen = await server.waitFor(/listening on (http\S+)/);
+  const base = seen.match(/listening on (http\S+)/)?.[1];
+  if (!base) throw new Error(`kmlf ${args.join(" ")} stopped before listening:\n${seen}`);
   return {
     seen,
-    base: seen.match(/listening on (http\S+)/)![1],
+    base,
     async stop() {
-      child.kill("SIGINT");
-      while (!(await reader.read()).done) { /* drain */ }
-      await child.status;
+      server.child.kill("SIGINT");
+      await server.finish();
     },
   };
 }
