@@ -6,16 +6,14 @@
  */
 export { ConfigLoader, type ConfigLoaderOptions, type LoadedConfig } from "./loader.ts";
 export {
-  findProjectRoot,
   type HookRef,
   loadProjectSettings,
   type PluginRef,
   type ProjectSettings,
-  requireProjectRoot,
   resolveEnv,
   type RunnerSetting,
-  SETTINGS_FILE,
 } from "./project.ts";
+export { findProjectRoot, requireProjectRoot, SETTINGS_FILE } from "./project_root.ts";
 export { parseRuntimeParams, runtimeParamsFromMapping } from "./runtime_params.ts";
 export type { KeyPath } from "../yaml/parse_yaml.ts";
 export { clonePlain, deepMerge, isRecord } from "./merge.ts";

@@ -3,7 +3,8 @@
  *
  * @module
  */
-export { KmlfSession, type SessionOptions, setBuiltinPlugins } from "./session.ts";
+export { KmlfSession } from "./session.ts";
+export { type SessionOptions, setBuiltinPlugins } from "./session_setup.ts";
 export type { SessionRunOptions } from "./session_run.ts";
 export type { RunnerFlags } from "./runner_choice.ts";
 export type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";

@@ -2,18 +2,10 @@
  * The composition root: project settings + config → catalog, pipelines and hooks → runner.
  * The only layer (besides the CLI) that sees config; tracking joins through plugins' hooks.
  */
-import type { CatalogConfig, CatalogWarning, DatasetRegistry } from "../catalog/mod.ts";
-// The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
-import { Catalog } from "../catalog/catalog.ts";
+import type { DatasetRegistry } from "../catalog/mod.ts";
+import type { Catalog } from "../catalog/catalog.ts";
 import { generateVersion } from "../catalog/versioning.ts";
-import {
-  clonePlain,
-  ConfigLoader,
-  type LoadedConfig,
-  loadProjectSettings,
-  type ProjectSettings,
-  resolveEnv,
-} from "../config/mod.ts";
+import { clonePlain, type ConfigLoader, type LoadedConfig, type ProjectSettings } from "../config/mod.ts";
 import { didYouMeanHint, UsageError } from "../errors.ts";
 import { deepFreezePlain } from "../plain_copy.ts";
 import type { HookContext, HookManager } from "../hooks/mod.ts";
@@ -21,50 +13,13 @@ import { loadPipelines, type Pipeline, pipelineNames } from "../pipeline/mod.ts"
 import type { RunnerSpec, RunResult } from "../runner/mod.ts";
 import { chooseRunner, type RunnerFlags } from "./runner_choice.ts";
 import { buildHookManager } from "./session_hooks.ts";
-import { KMLF_VERSION } from "../version.ts";
 import type { RunScope, SessionRunOptions } from "./session_run.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import { importPlugins, pluginRegistry, pluginResolvers } from "./project_plugins.ts";
+import { pluginRegistry } from "./project_plugins.ts";
 import { promised } from "../promised.ts";
-import { checkCreateOptions, checkRunOptions } from "./call_options.ts";
-
-let builtinPlugins: () => Plugin[] = () => [];
-
-/**
- * Sets the plugins every session starts with, as Kedro loads installed plugins: the entry points (the CLI,
- * `mod.ts`) register kmlf's built-in kmlf-mlflow, which this layer cannot import.
- *
- * @example
- * ```ts
- * setBuiltinPlugins(() => [mlflowPlugin({ kmlfVersion, openClient })]);
- * ```
- */
-export function setBuiltinPlugins(factory: () => Plugin[]): void {
-  builtinPlugins = factory;
-}
-
-/** Options of {@link KmlfSession.create}. */
-export interface SessionOptions {
-  /** The project's root folder (holding kmlf.yml). */
-  projectRoot: string;
-  /** `--env`; falls back to `envVar` (KMLF_ENV), then kmlf.yml `default_env`. */
-  env?: string;
-  /** The value of the `KMLF_ENV` environment variable (the CLI passes it); used when `env` is not given. */
-  envVar?: string;
-  /** `--params`: values that override `parameters.yml`, as {@link parseRuntimeParams} returns them. */
-  runtimeParams?: Record<string, unknown>;
-  /** Plugins added to the built-in ones and kmlf.yml's `plugins:`. */
-  plugins?: Plugin[];
-  /** The exact command line, recorded in run params (and by tracking as a tag). */
-  commandLine?: string;
-  /** `--conf-source`: the config folder instead of kmlf.yml's `conf_source`. */
-  confSource?: string;
-  /**
-   * Told about each broken catalog entry the run does not use (the run goes on without it), and each
-   * `--load-versions` pin of a dataset the run also saves (its `note` says what readers get).
-   */
-  onCatalogWarning?: (warning: CatalogWarning) => void;
-}
+import { checkRunOptions } from "./call_options.ts";
+import { loadSessionSetup, type SessionOptions } from "./session_setup.ts";
+import { buildSessionCatalog, type SessionCatalogOptions } from "./session_catalog.ts";
 
 /**
  * One project, one environment. Create it, then `run()` once (like a Kedro session).
@@ -113,48 +68,7 @@ export class KmlfSession {
 
   /** Loads kmlf.yml (and the plugins it lists) and checks the environment folders exist. */
   static async create(options: SessionOptions): Promise<KmlfSession> {
-    if (typeof options?.projectRoot !== "string") {
-      throw new UsageError(
-        "session/no-project-root",
-        `KmlfSession.create needs { projectRoot }, got ${
-          typeof options === "string" ? "a string" : String(options)
-        }`,
-        {
-          hint:
-            'pass the project folder (the one holding kmlf.yml): KmlfSession.create({ projectRoot: "." })',
-        },
-      );
-    }
-    checkCreateOptions(options as unknown as Record<string, unknown>);
-    const settings = await loadProjectSettings(options.projectRoot);
-    const env = resolveEnv({ flag: options.env, envVar: options.envVar, settings });
-    // Built-in plugins come first, as `kmlf run` has them; a given plugin of the same name replaces one.
-    const given = [
-      ...builtinPlugins().filter((b) => !(options.plugins ?? []).some((p) => p.name === b.name)),
-      ...options.plugins ?? [],
-    ];
-    const plugins = [
-      ...given,
-      ...await importPlugins(settings.plugins, {
-        kmlfVersion: KMLF_VERSION,
-        projectRoot: settings.root,
-        taken: given.map((p) => p.name),
-      }),
-    ];
-    const config = await ConfigLoader.create({
-      confSource: options.confSource ?? settings.confSource,
-      env,
-      baseEnv: settings.baseEnv,
-      runtimeParams: options.runtimeParams ?? {},
-      mergeStrategy: settings.mergeStrategy,
-      patterns: settings.configPatterns,
-      resolvers: pluginResolvers(plugins),
-    }).catch(async (error) => {
-      throw (await import("./settings_folders.ts")).locateMissingConfFolders(error, settings, {
-        confSourceFromSettings: options.confSource === undefined,
-        envFromSettings: !options.env && !options.envVar,
-      });
-    });
+    const { settings, config, plugins } = await loadSessionSetup(options);
     return new KmlfSession(settings, config, options, plugins);
   }
 
@@ -192,10 +106,7 @@ export class KmlfSession {
 
   // Builds a catalog and fires afterCatalogCreated with `hooks` (the context's catalog does not wait for
   // afterContextCreated to end: a hook of it may read `context.catalog`, as in Kedro).
-  async #catalogWithHooks(
-    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
-    hooks: HookManager,
-  ): Promise<Catalog> {
+  async #catalogWithHooks(options: SessionCatalogOptions, hooks: HookManager): Promise<Catalog> {
     const { catalog, conf, creds, params } = await this.#buildCatalog(options);
     // Fresh loads, as Kedro's: each ConfigLoader.get is a copy and the catalog keeps copies of its own, so a
     // hook changing them changes neither this catalog nor the next one.
@@ -211,24 +122,13 @@ export class KmlfSession {
   }
 
   // The catalog from catalog config, credentials and parameters, and those configs (this catalog's copies).
-  async #buildCatalog(
-    options: { loadVersions?: Record<string, string>; registry?: DatasetRegistry; used?: Iterable<string> },
-  ) {
-    const [conf, creds, params] = await Promise.all([
-      this.config.get("catalog"),
-      this.config.get("credentials"),
-      this.config.get("parameters"),
-    ]);
-    const catalog = await Catalog.fromConfig(asCatalogConfig(conf), {
+  #buildCatalog(options: SessionCatalogOptions) {
+    return buildSessionCatalog({
+      config: this.config,
       projectRoot: this.settings.root,
-      credentials: asCatalogConfig(creds),
-      loadVersions: options.loadVersions ?? {},
       saveVersion: this.runId,
-      registry: options.registry ?? this.registry(),
-      used: options.used,
-    });
-    catalog.addParameters(params.data);
-    return { catalog, conf, creds, params };
+      registry: () => this.registry(),
+    }, options);
   }
 
   /** All registered pipeline names (no module imports). */
@@ -400,13 +300,4 @@ export class KmlfSession {
   private relative(path: string): string {
     return path.startsWith(this.settings.root + "/") ? path.slice(this.settings.root.length + 1) : path;
   }
-}
-
-function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
-  return {
-    data: conf.data,
-    locate: (path) => conf.locate(path),
-    locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),
-    replacedBase: (n) => conf.replacedBase?.(n),
-  };
 }

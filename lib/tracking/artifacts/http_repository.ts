@@ -18,7 +18,8 @@ import {
 import { artifactRepositoryFor, type ArtifactRepositoryOptions } from "./repository_for.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { fileInfoFromWire, type FileInfoWire } from "../wire.ts";
-import { type HttpClient, parseJsonObject, type RequestBody } from "../http_client.ts";
+import type { HttpClient, RequestBody } from "../http_client.ts";
+import { parseJsonObject } from "../http_errors.ts";
 import { uploadContentType } from "./upload_content_type.ts";
 import { downloadInto } from "./download_folder.ts";
 import { readFile } from "../../file_io.ts";

@@ -7,11 +7,11 @@
 // shown (row data-for-nesting="true") and start expanded; "N runs" counts only the search's runs.
 import { apiPost } from "./api.js";
 import { virtualTable } from "./virtual_table.js";
-import { runIdFilter } from "./run_tree.js";
 import { fetchParentRuns, prepareRun } from "./runs_loading.js";
+import { runningRunsPoller } from "./runs_refresh.js";
+import { mountRunsLayout } from "./runs_layout.js";
 import { attachAutocomplete } from "./search_suggest_box.js";
 import { searchErrorBox } from "./search_hints.js";
-import { createPoller } from "./poller.js";
 import { runColumns } from "./runs_columns.js";
 import { countOf, h, mount } from "./dom.js";
 import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
@@ -229,28 +229,15 @@ export async function runsPage(container, route) {
   };
 
   // Auto-refresh: while a run on screen is RUNNING, re-read the RUNNING ones on screen.
-  const runningOnScreen = () =>
-    table.renderedRows().filter((row) => row.run?.info.status === "RUNNING").map((row) =>
-      row.run.info.run_id
-    );
-  const poller = createPoller({
-    wanted: () => runningOnScreen().length > 0,
-    tick: async () => {
+  const poller = runningRunsPoller({
+    experimentIds,
+    renderedRows: () => table.renderedRows(),
+    ticket: () => {
       const mine = generation;
-      const ids = runningOnScreen().slice(0, 100);
-      if (ids.length === 0) return;
-      const page = await apiPost("runs/search", {
-        experiment_ids: experimentIds,
-        filter: runIdFilter(ids),
-        run_view_type: "ALL",
-        max_results: ids.length,
-      });
-      if (mine !== generation || loading) return;
-      // Only runs that changed are redrawn: a redraw under the pointer would swallow a click.
-      const onScreen = new Map(runs.map((r) => [r.info.run_id, r]));
-      const changed = (page.runs ?? []).filter((r) => !sameRun(onScreen.get(r.info.run_id), r));
-      if (changed.length === 0) return;
-      const fresh = new Map(changed.map((r) => [r.info.run_id, prepareRun(r)]));
+      return () => mine !== generation || loading;
+    },
+    loaded: () => runs,
+    onChanged: (fresh) => {
       runs = runs.map((r) => fresh.get(r.info.run_id) ?? r);
       for (const id of parents.keys()) {
         if (fresh.has(id)) parents.set(id, Object.assign(fresh.get(id), { forNesting: true }));
@@ -359,55 +346,30 @@ export async function runsPage(container, route) {
   loadMore.addEventListener("click", () => fetchPage());
 
   const sidebar = experimentSidebar(experimentIds);
-  mount(
-    container,
-    h("nav", { class: "crumbs" }, h("a", { href: "#/experiments" }, "Experiments"), " / "),
-    h(
-      "div",
-      { class: "runs-layout" },
-      sidebar,
-      h(
-        "div",
-        { class: "runs-main" },
-        experimentHeader(experimentIds, (id, name) => {
-          experimentNames.set(id, name);
-          sidebar.setName(id, name);
-          if (experimentIds.length > 1) table.refresh();
-        }),
-        h(
-          "div",
-          { class: "toolbar" },
-          modeToggle.el,
-          searchBox,
-          h(
-            "button",
-            { testid: "runs-search", onclick: () => go({ filter: filterInput.value.trim() }) },
-            "Search",
-          ),
-          h("button", {
-            testid: "runs-clear",
-            onclick: () => go({ filter: "", startTime: "ALL", datasets: [] }),
-          }, "Clear"),
-          timeSelect,
-          datasets.el,
-          viewSelect,
-          grouping.el,
-        ),
-        h(
-          "div",
-          { class: "toolbar" },
-          chooser.el,
-          actions.el,
-          previewButton,
-          count,
-        ),
-        errorSlot,
-        tableSlot,
-        chartSlot,
-        h("div", { class: "footer" }, loadMore),
-      ),
-    ),
-  );
+  mountRunsLayout(container, {
+    sidebar,
+    header: experimentHeader(experimentIds, (id, name) => {
+      experimentNames.set(id, name);
+      sidebar.setName(id, name);
+      if (experimentIds.length > 1) table.refresh();
+    }),
+    modeToggle,
+    searchBox,
+    onSearch: () => go({ filter: filterInput.value.trim() }),
+    onClear: () => go({ filter: "", startTime: "ALL", datasets: [] }),
+    timeSelect,
+    datasets,
+    viewSelect,
+    grouping,
+    chooser,
+    actions,
+    previewButton,
+    count,
+    errorSlot,
+    tableSlot,
+    chartSlot,
+    loadMore,
+  });
   actions.update();
   showMode();
   await fetchPage(true);
@@ -435,11 +397,4 @@ export async function runsPage(container, route) {
       void fetchPage(true);
     },
   };
-}
-
-/** Whether a re-read run says what the one on screen says (its wire fields, not the derived maps). */
-function sameRun(shown, read) {
-  if (!shown) return false;
-  const wire = (r) => JSON.stringify([r.info, r.data, r.inputs]);
-  return wire(shown) === wire(read);
 }

@@ -1,0 +1,60 @@
+/** The catalog a session builds: from catalog config, credentials and parameters. */
+import type { CatalogConfig, DatasetRegistry } from "../catalog/mod.ts";
+// The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
+import { Catalog } from "../catalog/catalog.ts";
+import type { ConfigLoader, LoadedConfig } from "../config/mod.ts";
+
+/** Options of {@link buildSessionCatalog}. */
+export interface SessionCatalogOptions {
+  loadVersions?: Record<string, string>;
+  registry?: DatasetRegistry;
+  used?: Iterable<string>;
+}
+
+/** What of the session a catalog is built from. */
+export interface SessionCatalogScope {
+  config: ConfigLoader;
+  projectRoot: string;
+  saveVersion: string;
+  registry: () => DatasetRegistry;
+}
+
+/**
+ * The catalog from catalog config, credentials and parameters, and those configs (this catalog's copies).
+ *
+ * @example
+ * ```ts
+ * const { catalog } = await buildSessionCatalog(scope, { used: ["features"] });
+ * ```
+ */
+export async function buildSessionCatalog(
+  scope: SessionCatalogScope,
+  options: SessionCatalogOptions,
+): Promise<
+  { catalog: Catalog; conf: LoadedConfig; creds: LoadedConfig; params: LoadedConfig }
+> {
+  const [conf, creds, params] = await Promise.all([
+    scope.config.get("catalog"),
+    scope.config.get("credentials"),
+    scope.config.get("parameters"),
+  ]);
+  const catalog = await Catalog.fromConfig(asCatalogConfig(conf), {
+    projectRoot: scope.projectRoot,
+    credentials: asCatalogConfig(creds),
+    loadVersions: options.loadVersions ?? {},
+    saveVersion: scope.saveVersion,
+    registry: options.registry ?? scope.registry(),
+    used: options.used,
+  });
+  catalog.addParameters(params.data);
+  return { catalog, conf, creds, params };
+}
+
+function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
+  return {
+    data: conf.data,
+    locate: (path) => conf.locate(path),
+    locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),
+    replacedBase: (n) => conf.replacedBase?.(n),
+  };
+}
