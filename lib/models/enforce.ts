@@ -9,7 +9,7 @@
  */
 import type { ColSpec, ColumnType, ParamSpec } from "../tracking/mod.ts";
 import { ScoringError } from "./scoring_error.ts";
-import { pyRepr } from "../py_repr.ts";
+import { pyRepr, pyStr } from "../py_repr.ts";
 
 /** One input row (a record of column values). */
 export type Row = Record<string, unknown>;
@@ -213,8 +213,13 @@ function convert(value: unknown, type: ColumnType): unknown {
       );
     }
     case "string":
+      // MLflow keeps a JSON number or boolean as it is in a string column (astype(object)); kmlf gives the
+      // model the text Python's str() writes, which is what the same value sent as CSV reads as ("5", "True").
       if (typeof value === "string") return value;
-      throw new Error(`TypeError("expected a string, got ${typeof value} ${JSON.stringify(value)}")`);
+      if (typeof value === "number" || typeof value === "boolean") return pyStr(value);
+      throw new Error(
+        `TypeError("expected a string, got ${pyType(value)} ${short(value)}: send the value as text")`,
+      );
     case "datetime": {
       const d = value instanceof Date ? value : new Date(String(value));
       if (Number.isNaN(d.getTime())) {
@@ -241,6 +246,11 @@ function pyFloat(text: string): number | undefined {
   return undefined;
 }
 
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 function typeLabel(t: ColumnType): string {
   return typeof t === "string" ? t : t.type === "array" ? `Array(${typeLabel(t.items)})` : "Object";
 }
@@ -262,6 +272,11 @@ export function frameRepr(
 ): string {
   const columns = [...new Set([...frameColumns, ...rows.flatMap((r) => Object.keys(r))])];
   if (rows.length === 0) return `Empty DataFrame\nColumns: [${columns.join(", ")}]\nIndex: []`;
+  // Rows without a column (`[{}]`): pandas lists the index instead of drawing a table.
+  if (columns.length === 0) {
+    const more = rows.length > 60 ? `\n\n[${rows.length} rows x 0 columns]` : "";
+    return `Empty DataFrame\nColumns: []\nIndex: [${rows.map((_, i) => i).join(", ")}]${more}`;
+  }
   const shown = rows.length > 10
     ? [...rows.slice(0, 5).entries(), ...[...rows.entries()].slice(-5)]
     : [...rows.entries()];

@@ -1,0 +1,69 @@
+/**
+ * A JSON value of another type than its signature column, pair by pair, as MLflow 2.17's schema
+ * enforcement takes it (a number or boolean in a string column reaches the model as text), and how rows
+ * without columns are quoted in errors (pandas' "Empty DataFrame" form, not a bare index).
+ */
+import assert from "node:assert/strict";
+import { convertColumns, enforceColumns, frameRepr, ScoringError } from "../../lib/models/mod.ts";
+import type { ColSpec } from "../../lib/tracking/mod.ts";
+
+const SIGNATURE: ColSpec[] = [
+  { name: "code", type: "string", required: true },
+  { name: "note", type: "string", required: false },
+  { name: "x", type: "double", required: true },
+  { name: "n", type: "long", required: true },
+  { name: "flag", type: "boolean", required: true },
+];
+const ROW = { code: "a", note: "b", x: 1.5, n: 2, flag: true };
+
+const enforce = (patch: Record<string, unknown>) =>
+  enforceColumns(convertColumns([{ ...ROW, ...patch }], SIGNATURE), SIGNATURE)[0];
+
+function refused(patch: Record<string, unknown>, pattern: RegExp) {
+  assert.throws(
+    () => enforce(patch),
+    (e: unknown) => e instanceof ScoringError && e.status === 400 && pattern.test(e.message),
+  );
+}
+
+Deno.test("a number or boolean sent for a string column reaches the model as Python's text of it", () => {
+  assert.deepEqual(enforce({ code: 7, note: 1.25 }), { ...ROW, code: "7", note: "1.25" });
+  assert.deepEqual(enforce({ code: true, note: false }), { ...ROW, code: "True", note: "False" });
+  assert.deepEqual(enforce({ code: 1e21 }), { ...ROW, code: "1e+21" });
+  // null stays missing: an optional column takes it, a required one names the row.
+  assert.deepEqual(enforce({ note: null }), { ...ROW, note: null });
+  refused(
+    { code: null },
+    /Column 'code' is required by the model signature, but row 0 has no value \(null\)/,
+  );
+  // A list or an object is not a string's value: refused with the column named.
+  refused(
+    { code: [1, 2] },
+    /Failed to convert column code to type 'object'.*got 'list' \[1,2\]: send the value as text/,
+  );
+  refused({ note: { a: 1 } }, /Failed to convert column note to type 'object'.*got 'dict'/);
+});
+
+Deno.test("strings and booleans for number columns, numbers for boolean ones, as pandas' astype takes them", () => {
+  assert.deepEqual(enforce({ x: "2.5", n: "3" }), { ...ROW, x: 2.5, n: 3 });
+  assert.deepEqual(enforce({ x: true, n: false }), { ...ROW, x: 1, n: 0 });
+  assert.deepEqual(enforce({ flag: 0 }), { ...ROW, flag: false });
+  refused(
+    { x: "abc" },
+    /Failed to convert column x to type 'float64'. Error: 'ValueError\("could not convert string to float: 'abc'"\)'/,
+  );
+  refused({ n: "1.5" }, /Failed to convert column n to type 'int64'/);
+});
+
+Deno.test("rows without columns are quoted as pandas prints them, not as a bare index", () => {
+  assert.equal(frameRepr([{}]), "Empty DataFrame\nColumns: []\nIndex: [0]");
+  assert.equal(frameRepr([{}, {}]), "Empty DataFrame\nColumns: []\nIndex: [0, 1]");
+  const many = frameRepr(Array.from({ length: 70 }, () => ({})));
+  assert.match(many, /^Empty DataFrame\nColumns: \[\]\nIndex: \[0, 1, .*, 69\]\n\n\[70 rows x 0 columns\]$/);
+  assert.throws(
+    () => enforceColumns([{}], SIGNATURE),
+    (e: unknown) =>
+      e instanceof ScoringError &&
+      e.message.startsWith("Failed to predict data 'Empty DataFrame\nColumns: []\nIndex: [0]'. \nError:"),
+  );
+});
