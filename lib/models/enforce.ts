@@ -220,16 +220,60 @@ function convert(value: unknown, type: ColumnType): unknown {
       throw new Error(
         `TypeError("expected a string, got ${pyType(value)} ${short(value)}: send the value as text")`,
       );
-    case "datetime": {
-      const d = value instanceof Date ? value : new Date(String(value));
-      if (Number.isNaN(d.getTime())) {
-        throw new Error(`ValueError("invalid datetime ${pyRepr(String(value))}")`);
-      }
-      return d;
-    }
+    case "datetime":
+      return toDate(value);
+    case "binary":
+      return fromBase64(value);
     default:
       return value;
   }
+}
+
+// pandas' astype("datetime64[ns]") of a request value. Text in ISO 8601 only: a wall-clock time without an
+// offset is read as UTC (as pandas keeps it naive), never in the server's local zone; pandas' guesses at
+// other forms ("01/02/2024": January or February?) and its reading of a number as nanoseconds since 1970
+// would hand the model a wrong date silently, so those are refused with the form to send.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === "boolean") {
+    throw new Error(`TypeError("<class 'bool'> is not convertible to datetime")`);
+  }
+  const hint = ": send ISO 8601 text such as '2024-01-31' or '2024-01-31T12:30:00Z'";
+  if (typeof value !== "string") {
+    throw new Error(
+      `TypeError("${typeof value === "number" ? "a number" : pyType(value)} is not a date${hint}")`,
+    );
+  }
+  const text = value.trim();
+  const match = ISO_DATE.exec(text);
+  if (!match) throw new Error(`ValueError("Unknown string format: ${text} present at position 0${hint}")`);
+  const iso = text.replace(" ", "T").replace(/\.(\d{3})\d+/, ".$1");
+  const d = new Date(match[1] && !match[4] ? `${iso}Z` : iso);
+  const [y, m, day] = text.slice(0, 10).split("-").map(Number);
+  const calendar = new Date(Date.UTC(y, m - 1, day));
+  // JS rolls 2024-02-31 over to March 2; pandas refuses it.
+  if (Number.isNaN(d.getTime()) || calendar.getUTCMonth() !== m - 1 || calendar.getUTCDate() !== day) {
+    throw new Error(`ValueError("day or month out of range: ${text}")`);
+  }
+  return d;
+}
+
+// MLflow's binary columns arrive base64-encoded in JSON and CSV alike (base64.decodebytes).
+function fromBase64(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value !== "string") throw new Error(`TypeError("encoding without a string argument")`);
+  const text = value.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+    throw new Error(
+      `Error("Invalid base64-encoded string: ${
+        pyRepr(value.length > 40 ? `${value.slice(0, 37)}...` : value)
+      }")`,
+    );
+  }
+  const bytes = atob(text);
+  return Uint8Array.from(bytes, (c) => c.charCodeAt(0));
 }
 
 // Python's name of a JSON value's type, as its TypeErrors print it ('list', 'dict').

@@ -67,3 +67,45 @@ Deno.test("rows without columns are quoted as pandas prints them, not as a bare 
       e.message.startsWith("Failed to predict data 'Empty DataFrame\nColumns: []\nIndex: [0]'. \nError:"),
   );
 });
+
+const TYPED: ColSpec[] = [
+  { name: "at", type: "datetime", required: false },
+  { name: "blob", type: "binary", required: false },
+];
+const typed = (row: Record<string, unknown>) => convertColumns([row], TYPED)[0];
+function typedRefused(row: Record<string, unknown>, pattern: RegExp) {
+  assert.throws(
+    () => typed(row),
+    (e: unknown) => e instanceof ScoringError && e.status === 400 && pattern.test(e.message),
+  );
+}
+
+Deno.test("datetime columns take ISO 8601 text, a time without an offset as UTC, never the server's zone", () => {
+  assert.deepEqual(typed({ at: "2024-01-02" }).at, new Date("2024-01-02T00:00:00Z"));
+  assert.deepEqual(typed({ at: "2024-01-02 03:04:05" }).at, new Date("2024-01-02T03:04:05Z"));
+  assert.deepEqual(
+    typed({ at: "2024-01-02T03:04:05.123456+02:00" }).at,
+    new Date("2024-01-02T01:04:05.123Z"),
+  );
+  assert.equal(typed({ at: null }).at, null);
+  typedRefused(
+    { at: "garbage" },
+    /Failed to convert column at to type 'datetime64\[ns\]'.*Unknown string format: garbage.*ISO 8601/,
+  );
+  // JS would read these as 2001, 2024-01-02 local and March 2: pandas refuses or guesses, kmlf refuses.
+  typedRefused({ at: "1" }, /Unknown string format: 1 /);
+  typedRefused({ at: "01/02/2024" }, /Unknown string format/);
+  typedRefused({ at: "2024-02-31" }, /day or month out of range: 2024-02-31/);
+  typedRefused({ at: true }, /TypeError\("<class 'bool'> is not convertible to datetime"\)/);
+  typedRefused({ at: 1700000000 }, /a number is not a date: send ISO 8601 text/);
+});
+
+Deno.test("binary columns are base64-decoded, as MLflow decodes them", () => {
+  assert.deepEqual(typed({ blob: "aGk=" }).blob, new TextEncoder().encode("hi"));
+  assert.deepEqual(typed({ blob: "aGVs\nbG8=" }).blob, new TextEncoder().encode("hello"));
+  typedRefused(
+    { blob: "aGk" },
+    /Failed to convert column blob to type 'object'.*Invalid base64-encoded string: 'aGk'/,
+  );
+  typedRefused({ blob: 5 }, /TypeError\("encoding without a string argument"\)/);
+});
