@@ -255,25 +255,44 @@ function rowsOf(
 async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<ScoringInput> {
   // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.
   const { parse } = await import("csv-parse/sync");
-  let records: string[][];
-  try {
-    records = parse(body, { skip_empty_lines: true, bom: true });
-  } catch (error) {
-    throw new ScoringError(
+  const failed = (message: string) =>
+    new ScoringError(
       400,
       "BAD_REQUEST",
       "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas " +
-        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${
-          (error as Error).message
-        }'`,
+        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${message}'`,
+    );
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // `info: true` gives each record with its line number; csv-parse's types do not follow the option.
+    records = parse(body, {
+      skip_empty_lines: true,
+      bom: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+  } catch (error) {
+    throw failed((error as Error).message);
+  }
+  const [header = [], ...rows] = records.map((r) => r.record);
+  // pandas.read_csv pads a short line with NaN and refuses a long one (the first line one field longer
+  // would silently become the index: refused too).
+  const long = records.findIndex((r, i) => i > 0 && r.record.length > header.length);
+  if (long > 0) {
+    throw failed(
+      `Error tokenizing data. C error: Expected ${header.length} fields in line ${
+        records[long].info.lines
+      }, saw ${records[long].record.length}\n`,
     );
   }
-  const [header = [], ...rows] = records;
   // The signature's columns stay text for convertColumns to type as pandas.read_csv(dtype=…) does: "007"
   // stays a code in a string column, and "True" in a double column is an error, not 1.
   const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
   const data = rows.map((r) =>
-    Object.fromEntries(header.map((h, i) => [h, text[i] && r[i] !== "" ? r[i] : typed(r[i] ?? "")]))
+    Object.fromEntries(header.map((h, i) => [h, text[i] && (r[i] ?? "") !== "" ? r[i] : typed(r[i] ?? "")]))
   );
   // A header line alone is a frame with these columns and no rows.
   return { data, columns: header };
