@@ -290,6 +290,13 @@ function pyFloat(text: string): number | undefined {
   return undefined;
 }
 
+// pandas' text of an object cell: Python's repr of a list or dict (not JS's "1,2" or "[object Object]"),
+// cut as its max_colwidth of 50 cuts it (46 characters and "...").
+function cellText(value: unknown): string {
+  const text = typeof value === "object" && !(value instanceof Date) ? pyRepr(value) : String(value);
+  return text.length > 49 ? `${text.slice(0, 46)}...` : text;
+}
+
 function short(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -345,7 +352,7 @@ export function frameRepr(
         ? float ? v.toFixed(decimals) : String(v)
         : typeof v === "boolean"
         ? (v ? "True" : "False")
-        : String(v)
+        : cellText(v)
     );
   });
   const index = shown.map(([i]) => String(i));

@@ -109,3 +109,12 @@ Deno.test("binary columns are base64-decoded, as MLflow decodes them", () => {
   );
   typedRefused({ blob: 5 }, /TypeError\("encoding without a string argument"\)/);
 });
+
+Deno.test("list and dict cells are quoted as pandas prints them (Python's repr, cut at 50 characters)", () => {
+  assert.equal(
+    frameRepr([{ m: [{ role: "user", content: "hi" }], a: [1, 2] }]),
+    "                                     m       a\n0  [{'role': 'user', 'content': 'hi'}]  [1, 2]",
+  );
+  assert.equal(frameRepr([{ s: "x".repeat(50) }]).split("\n")[1], `0  ${"x".repeat(46)}...`);
+  assert.equal(frameRepr([{ s: "x".repeat(49) }]).split("\n")[1], `0  ${"x".repeat(49)}`);
+});
