@@ -206,10 +206,12 @@ function convert(value: unknown, type: ColumnType): unknown {
       if (typeof value === "boolean") return value;
       if (value === 0 || value === 1) return value === 1;
       if (typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+      // pandas' astype(bool) would take any other number as True and any text (even "false") as True: a
+      // silently wrong flag, so kmlf refuses them.
       throw new Error(
         `ValueError("cannot convert ${
           typeof value === "object" ? pyType(value) : pyRepr(String(value))
-        } to bool")`,
+        } to bool: send true or false (or 1 or 0)")`,
       );
     }
     case "string":

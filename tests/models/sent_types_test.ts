@@ -48,6 +48,13 @@ Deno.test("strings and booleans for number columns, numbers for boolean ones, as
   assert.deepEqual(enforce({ x: "2.5", n: "3" }), { ...ROW, x: 2.5, n: 3 });
   assert.deepEqual(enforce({ x: true, n: false }), { ...ROW, x: 1, n: 0 });
   assert.deepEqual(enforce({ flag: 0 }), { ...ROW, flag: false });
+  assert.deepEqual(enforce({ flag: "False" }), { ...ROW, flag: false });
+  // pandas' astype(bool) makes 5 and "no" True; kmlf refuses them rather than flip a flag silently.
+  refused(
+    { flag: 5 },
+    /Failed to convert column flag to type 'bool'.*cannot convert '5' to bool: send true or false/,
+  );
+  refused({ flag: "no" }, /cannot convert 'no' to bool/);
   refused(
     { x: "abc" },
     /Failed to convert column x to type 'float64'. Error: 'ValueError\("could not convert string to float: 'abc'"\)'/,
