@@ -62,6 +62,7 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
  * Step 2: every required column present (else MLflow's "Model is missing inputs" error); extra columns
  * dropped; columns in signature order. `columns` are the frame's own column names when the request named
  * them: a frame without rows that has the signature's columns passes (and predicts nothing), as in MLflow.
+ * `given` is the input as predict() received it, quoted in the error when it was a record of columns.
  *
  * @example
  * ```ts
@@ -73,6 +74,7 @@ export function enforceColumns(
   rows: Row[],
   inputs: readonly ColSpec[],
   columns: readonly string[] = [],
+  given?: unknown,
 ): Row[] {
   const named = inputs.filter((c) => c.name !== undefined);
   if (named.length === 0) return rows;
@@ -80,7 +82,8 @@ export function enforceColumns(
   const missing = named.filter((c) => c.required && !present.includes(c.name!)).map((c) => c.name!);
   if (missing.length > 0) {
     const extra = present.filter((p) => !named.some((c) => c.name === p));
-    const repr = frameRepr(rows, named, present);
+    // MLflow quotes the data as predict() was given it: a dict (an LLM request's body) as Python's repr.
+    const repr = isRecord(given) ? pyRepr(given) : frameRepr(rows, named, present);
     const schema = `[${
       named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
         .join(", ")
@@ -290,6 +293,10 @@ function pyFloat(text: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
   if (/^[+-]?nan$/.test(t)) return NaN;
   return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
 // pandas' text of an object cell: Python's repr of a list or dict (not JS's "1,2" or "[object Object]"),

@@ -28,6 +28,12 @@ Deno.test("a chat, completions or embeddings body is MLflow's missing-inputs err
   assert.equal(chat.status, 400, chat.text);
   const { error_code, message } = JSON.parse(chat.text);
   assert.equal(error_code, "INVALID_PARAMETER_VALUE");
+  // The data is quoted as MLflow quotes the dict it gave the model.
+  assert.ok(
+    message.startsWith(
+      `Failed to predict data '{'messages': [{'role': 'user', 'content': 'hi'}]}'. \nError:`,
+    ),
+  );
   assert.match(
     message,
     /Error: Model is missing inputs \['sepal_length', 'sepal_width', 'petal_length', 'petal_width'\]\. Note that there were extra inputs: \['messages'\]/,
