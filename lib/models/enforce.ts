@@ -9,7 +9,7 @@
  */
 import type { ColSpec, ColumnType, ParamSpec } from "../tracking/mod.ts";
 import { ScoringError } from "./scoring_error.ts";
-import { pyRepr } from "../py_repr.ts";
+import { pyRepr, pyStr } from "../py_repr.ts";
 
 /** One input row (a record of column values). */
 export type Row = Record<string, unknown>;
@@ -62,6 +62,7 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
  * Step 2: every required column present (else MLflow's "Model is missing inputs" error); extra columns
  * dropped; columns in signature order. `columns` are the frame's own column names when the request named
  * them: a frame without rows that has the signature's columns passes (and predicts nothing), as in MLflow.
+ * `given` is the input as predict() received it, quoted in the error when it was a record of columns.
  *
  * @example
  * ```ts
@@ -73,6 +74,7 @@ export function enforceColumns(
   rows: Row[],
   inputs: readonly ColSpec[],
   columns: readonly string[] = [],
+  given?: unknown,
 ): Row[] {
   const named = inputs.filter((c) => c.name !== undefined);
   if (named.length === 0) return rows;
@@ -80,7 +82,8 @@ export function enforceColumns(
   const missing = named.filter((c) => c.required && !present.includes(c.name!)).map((c) => c.name!);
   if (missing.length > 0) {
     const extra = present.filter((p) => !named.some((c) => c.name === p));
-    const repr = frameRepr(rows, named, present);
+    // MLflow quotes the data as predict() was given it: a dict (an LLM request's body) as Python's repr.
+    const repr = isRecord(given) ? pyRepr(given) : frameRepr(rows, named, present);
     const schema = `[${
       named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
         .join(", ")
@@ -206,25 +209,76 @@ function convert(value: unknown, type: ColumnType): unknown {
       if (typeof value === "boolean") return value;
       if (value === 0 || value === 1) return value === 1;
       if (typeof value === "string" && /^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
+      // pandas' astype(bool) would take any other number as True and any text (even "false") as True: a
+      // silently wrong flag, so kmlf refuses them.
       throw new Error(
         `ValueError("cannot convert ${
           typeof value === "object" ? pyType(value) : pyRepr(String(value))
-        } to bool")`,
+        } to bool: send true or false (or 1 or 0)")`,
       );
     }
     case "string":
+      // MLflow keeps a JSON number or boolean as it is in a string column (astype(object)); kmlf gives the
+      // model the text Python's str() writes, which is what the same value sent as CSV reads as ("5", "True").
       if (typeof value === "string") return value;
-      throw new Error(`TypeError("expected a string, got ${typeof value} ${JSON.stringify(value)}")`);
-    case "datetime": {
-      const d = value instanceof Date ? value : new Date(String(value));
-      if (Number.isNaN(d.getTime())) {
-        throw new Error(`ValueError("invalid datetime ${pyRepr(String(value))}")`);
-      }
-      return d;
-    }
+      if (typeof value === "number" || typeof value === "boolean") return pyStr(value);
+      throw new Error(
+        `TypeError("expected a string, got ${pyType(value)} ${short(value)}: send the value as text")`,
+      );
+    case "datetime":
+      return toDate(value);
+    case "binary":
+      return fromBase64(value);
     default:
       return value;
   }
+}
+
+// pandas' astype("datetime64[ns]") of a request value. Text in ISO 8601 only: a wall-clock time without an
+// offset is read as UTC (as pandas keeps it naive), never in the server's local zone; pandas' guesses at
+// other forms ("01/02/2024": January or February?) and its reading of a number as nanoseconds since 1970
+// would hand the model a wrong date silently, so those are refused with the form to send.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+function toDate(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === "boolean") {
+    throw new Error(`TypeError("<class 'bool'> is not convertible to datetime")`);
+  }
+  const hint = ": send ISO 8601 text such as '2024-01-31' or '2024-01-31T12:30:00Z'";
+  if (typeof value !== "string") {
+    throw new Error(
+      `TypeError("${typeof value === "number" ? "a number" : pyType(value)} is not a date${hint}")`,
+    );
+  }
+  const text = value.trim();
+  const match = ISO_DATE.exec(text);
+  if (!match) throw new Error(`ValueError("Unknown string format: ${text} present at position 0${hint}")`);
+  const iso = text.replace(" ", "T").replace(/\.(\d{3})\d+/, ".$1");
+  const d = new Date(match[1] && !match[4] ? `${iso}Z` : iso);
+  const [y, m, day] = text.slice(0, 10).split("-").map(Number);
+  const calendar = new Date(Date.UTC(y, m - 1, day));
+  // JS rolls 2024-02-31 over to March 2; pandas refuses it.
+  if (Number.isNaN(d.getTime()) || calendar.getUTCMonth() !== m - 1 || calendar.getUTCDate() !== day) {
+    throw new Error(`ValueError("day or month out of range: ${text}")`);
+  }
+  return d;
+}
+
+// MLflow's binary columns arrive base64-encoded in JSON and CSV alike (base64.decodebytes).
+function fromBase64(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (typeof value !== "string") throw new Error(`TypeError("encoding without a string argument")`);
+  const text = value.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 !== 0) {
+    throw new Error(
+      `Error("Invalid base64-encoded string: ${
+        pyRepr(value.length > 40 ? `${value.slice(0, 37)}...` : value)
+      }")`,
+    );
+  }
+  const bytes = atob(text);
+  return Uint8Array.from(bytes, (c) => c.charCodeAt(0));
 }
 
 // Python's name of a JSON value's type, as its TypeErrors print it ('list', 'dict').
@@ -239,6 +293,22 @@ function pyFloat(text: string): number | undefined {
   if (/^[+-]?(inf|infinity)$/.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
   if (/^[+-]?nan$/.test(t)) return NaN;
   return undefined;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+// pandas' text of an object cell: Python's repr of a list or dict (not JS's "1,2" or "[object Object]"),
+// cut as its max_colwidth of 50 cuts it (46 characters and "...").
+function cellText(value: unknown): string {
+  const text = typeof value === "object" && !(value instanceof Date) ? pyRepr(value) : String(value);
+  return text.length > 49 ? `${text.slice(0, 46)}...` : text;
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 function typeLabel(t: ColumnType): string {
@@ -262,6 +332,11 @@ export function frameRepr(
 ): string {
   const columns = [...new Set([...frameColumns, ...rows.flatMap((r) => Object.keys(r))])];
   if (rows.length === 0) return `Empty DataFrame\nColumns: [${columns.join(", ")}]\nIndex: []`;
+  // Rows without a column (`[{}]`): pandas lists the index instead of drawing a table.
+  if (columns.length === 0) {
+    const more = rows.length > 60 ? `\n\n[${rows.length} rows x 0 columns]` : "";
+    return `Empty DataFrame\nColumns: []\nIndex: [${rows.map((_, i) => i).join(", ")}]${more}`;
+  }
   const shown = rows.length > 10
     ? [...rows.slice(0, 5).entries(), ...[...rows.entries()].slice(-5)]
     : [...rows.entries()];
@@ -286,7 +361,7 @@ export function frameRepr(
         ? float ? v.toFixed(decimals) : String(v)
         : typeof v === "boolean"
         ? (v ? "True" : "False")
-        : String(v)
+        : cellText(v)
     );
   });
   const index = shown.map(([i]) => String(i));

@@ -291,7 +291,7 @@ class LoadedModel implements KmlfModel {
     const columns = this.signature?.inputs;
     let data = predictionInput(input, columns);
     if (columns && Array.isArray(data) && data.every(isRow)) {
-      data = enforceColumns(convertColumns(data as Row[], columns), columns, frameColumns);
+      data = enforceColumns(convertColumns(data as Row[], columns), columns, frameColumns, input);
     } else if (columns?.some((c) => c.name !== undefined) && Array.isArray(data)) {
       // Plain values for a model whose signature names columns would reach the nodes unchecked.
       const names = columns.filter((c) => c.name !== undefined).map((c) => c.name!);

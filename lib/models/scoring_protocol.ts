@@ -15,14 +15,30 @@ import { jsonablePredictions } from "./predictions_json.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
-  /** Rows of records (a data frame), or plain values for a model with one unnamed input column. */
-  data: Row[] | unknown[];
+  /**
+   * Rows of records (a data frame), plain values for a model with one unnamed input column, or an LLM
+   * request's body (a record of columns, as MLflow hands it to the model).
+   */
+  data: Row[] | unknown[] | Row;
   /**
    * The frame's column names when the request names them (`dataframe_split`'s columns, an `inputs` object's
    * keys, a CSV header): a frame without rows still has its columns, as in pandas.
    */
   columns?: string[];
   params?: Record<string, unknown>;
+  /**
+   * An MLflow "unified LLM" request (`messages`, `prompt` or `input` at the top level): `data` is the body
+   * itself (less the declared params), and the answer is the predictions without `{"predictions": …}`.
+   */
+  llm?: boolean;
+}
+
+/** The top-level keys that make a JSON body an LLM request in MLflow 2.x's scoring server. */
+const LLM_KEYS = ["messages", "prompt", "input"];
+
+/** How to read a body: `llmParams` (the signature's param names) turns on the server's LLM requests. */
+export interface ScoringBodyOptions {
+  llmParams?: readonly string[];
 }
 
 const FORMATS = ["dataframe_split", "dataframe_records", "instances", "inputs"];
@@ -95,8 +111,9 @@ export async function parseScoringBody(
   body: string,
   kind: "json" | "csv",
   inputs?: readonly ColSpec[],
+  options: ScoringBodyOptions = {},
 ): Promise<ScoringInput> {
-  return kind === "csv" ? await parseCsv(body, inputs) : parseJson(body, inputs);
+  return kind === "csv" ? await parseCsv(body, inputs) : parseJson(body, inputs, options);
 }
 
 /**
@@ -111,7 +128,11 @@ export function predictionsBody(predictions: unknown): string {
   return pythonJson({ predictions: jsonablePredictions(predictions) });
 }
 
-function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
+function parseJson(
+  body: string,
+  inputs: readonly ColSpec[] | undefined,
+  options: ScoringBodyOptions,
+): ScoringInput {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -145,6 +166,14 @@ function parseJson(body: string, inputs?: readonly ColSpec[]): ScoringInput {
     );
   }
   const record = value as Record<string, unknown>;
+  // MLflow's server checks for an LLM key before the format keys: the whole body is the model's input, and
+  // only keys the signature declares as params are params (kmlf's models take it as one row of columns).
+  if (options.llmParams && LLM_KEYS.some((k) => k in record)) {
+    const data: Row = {};
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(record)) (options.llmParams.includes(k) ? params : data)[k] = v;
+    return { data, params, llm: true };
+  }
   const present = Object.keys(record).filter((k) => FORMATS.includes(k));
   if (present.length !== 1) throw formatError(present);
   // MLflow pops "params" with None as its default: a null one is no params.
@@ -255,25 +284,44 @@ function rowsOf(
 async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<ScoringInput> {
   // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.
   const { parse } = await import("csv-parse/sync");
-  let records: string[][];
-  try {
-    records = parse(body, { skip_empty_lines: true, bom: true });
-  } catch (error) {
-    throw new ScoringError(
+  const failed = (message: string) =>
+    new ScoringError(
       400,
       "BAD_REQUEST",
       "Failed to parse input as a Pandas DataFrame. Ensure that the input is a valid CSV-formatted Pandas " +
-        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${
-          (error as Error).message
-        }'`,
+        `DataFrame produced using the \`pandas.DataFrame.to_csv()\` method. Error: '${message}'`,
+    );
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // `info: true` gives each record with its line number; csv-parse's types do not follow the option.
+    records = parse(body, {
+      skip_empty_lines: true,
+      bom: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+  } catch (error) {
+    throw failed((error as Error).message);
+  }
+  const [header = [], ...rows] = records.map((r) => r.record);
+  // pandas.read_csv pads a short line with NaN and refuses a long one (the first line one field longer
+  // would silently become the index: refused too).
+  const long = records.findIndex((r, i) => i > 0 && r.record.length > header.length);
+  if (long > 0) {
+    throw failed(
+      `Error tokenizing data. C error: Expected ${header.length} fields in line ${
+        records[long].info.lines
+      }, saw ${records[long].record.length}\n`,
     );
   }
-  const [header = [], ...rows] = records;
   // The signature's columns stay text for convertColumns to type as pandas.read_csv(dtype=…) does: "007"
   // stays a code in a string column, and "True" in a double column is an error, not 1.
   const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
   const data = rows.map((r) =>
-    Object.fromEntries(header.map((h, i) => [h, text[i] && r[i] !== "" ? r[i] : typed(r[i] ?? "")]))
+    Object.fromEntries(header.map((h, i) => [h, text[i] && (r[i] ?? "") !== "" ? r[i] : typed(r[i] ?? "")]))
   );
   // A header line alone is a frame with these columns and no rows.
   return { data, columns: header };

@@ -14,6 +14,7 @@ import type { KmlfModel } from "./load_model.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { readScoringBody } from "./request_body.ts";
 import { contentKind, parseScoringBody, predictionsBody } from "./scoring_protocol.ts";
+import { jsonablePredictions } from "./predictions_json.ts";
 
 /** Options of {@link scoringHandler}. */
 export interface ScoringHandlerOptions {
@@ -71,12 +72,15 @@ export function scoringHandler(
     try {
       const kind = contentKind(request.headers.get("content-type"));
       const body = await readScoringBody(request, maxBody);
-      const input = await parseScoringBody(body, kind, model.signature?.inputs);
+      const input = await parseScoringBody(body, kind, model.signature?.inputs, {
+        llmParams: (model.signature?.params ?? []).map((p) => p.name),
+      });
       const predictions = await withTimeout(
         model.predict(input.data, input.params, input.columns),
         timeoutMs,
       );
-      return new Response(predictionsBody(predictions), { headers: JSON_TYPE });
+      const text = input.llm ? pythonJson(jsonablePredictions(predictions)) : predictionsBody(predictions);
+      return new Response(text, { headers: JSON_TYPE });
     } catch (error) {
       return errorResponse(error);
     }

@@ -76,6 +76,29 @@ Deno.test("a required column without a value in some row (null, absent, NaN, emp
   );
 });
 
+Deno.test("a short CSV line is padded with missing values as pandas pads it; a long one is pandas' error", async () => {
+  // The padded cells are missing values: a required column names the row instead of predicting on NaN.
+  await assertBadRequest(
+    `${COLUMNS.join(",")}\n5.1,3.5,1.4,0.2\n5.1,3.5\n`,
+    /Column 'petal_length' is required by the model signature, but row 1 has no value \(null\)/,
+    "text/csv",
+  );
+  await assertBadRequest(
+    `${COLUMNS.join(",")}\n5.1,3.5,1.4,0.2\n\n5.1,3.5,1.4,0.2,9\n`,
+    /^Failed to parse input as a Pandas DataFrame\. .*Error: 'Error tokenizing data\. C error: Expected 4 fields in line 4, saw 5\n'$/s,
+    "text/csv",
+  );
+  // A first line one field longer would become pandas' index: refused, not a shifted frame.
+  await assertBadRequest(
+    `${COLUMNS.join(",")}\n0,5.1,3.5,1.4,0.2\n`,
+    /Expected 4 fields in line 2, saw 5/,
+    "text/csv",
+  );
+  // The padded cell of an extra column (not in the signature) is dropped with it: the row predicts.
+  const padded = await invoke(`${COLUMNS.join(",")},note\n5.1,3.5,1.4,0.2,x\n6.7,3.0,5.2,2.3\n`, "text/csv");
+  assert.equal(padded.status, 200, JSON.stringify(padded.body));
+});
+
 Deno.test("values that are not rows, for a signature naming columns, are a 400 naming the rows (not a node's error)", async () => {
   await assertBadRequest({ instances: [1, 2] }, /names the columns \['sepal_length', .* but row 0 is 1/);
   await assertBadRequest(
