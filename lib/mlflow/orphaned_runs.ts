@@ -10,6 +10,9 @@
 import { readTextFile } from "../file_io.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
+/** What finding them needs: one search of an experiment's runs (a client, or the server's store). */
+export type RunSearcher = Pick<TrackingPort, "searchRuns">;
+
 /** The tags naming the process of a run kmlf started. */
 export const PROCESS_TAGS = { host: "kmlf.host", pid: "kmlf.pid", pidStart: "kmlf.pid_start" } as const;
 
@@ -94,7 +97,7 @@ async function processGone(pid: number, recordedStart: string | undefined): Prom
  * ```
  */
 export async function orphanedRuns(
-  client: TrackingPort,
+  client: RunSearcher,
   experimentId: string,
   except?: string,
 ): Promise<RunRef[]> {

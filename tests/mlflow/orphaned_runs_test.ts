@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { hostName, orphanedRuns, PROCESS_TAGS, processStart } from "../../lib/mlflow/orphaned_runs.ts";
-import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { demoProject, kmlf, REPO, spawnKmlf } from "../cli_harness.ts";
 
 const TRAINING = await Deno.readTextFile(join(REPO, "pipelines/training.yml"));
 const MLFLOW_YML = await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"));
@@ -41,9 +41,19 @@ Deno.test("a run whose process was killed is named by the next run, and the prin
     assert.ok(Number(left.data.tags[PROCESS_TAGS.pid]) > 0);
     if (Deno.build.os === "linux") assert.match(left.data.tags[PROCESS_TAGS.pidStart], /^\d+$/);
 
+    const command = `kmlf mlflow end-run --run-id ${left.info.runId} --status FAILED`;
+    // `kmlf mlflow ui` names it too (with the --env it was given, which end-run needs for the same store).
+    const ui = spawnKmlf(["mlflow", "ui", "--port", "0", "--env", "base"], { cwd: dir });
+    // A server never ends by itself: stopped after a minute if the note never comes (the assertion fails).
+    const guard = setTimeout(() => ui.child.kill("SIGINT"), 60_000);
+    const seen = await ui.waitFor("--status FAILED");
+    clearTimeout(guard);
+    ui.child.kill("SIGINT");
+    await ui.finish();
+    assert.ok(seen.includes(`${command} --env base`), seen);
+
     const next = await kmlf(["run"], { cwd: dir });
     assert.equal(next.code, 0, next.stderr);
-    const command = `kmlf mlflow end-run --run-id ${left.info.runId} --status FAILED`;
     assert.ok(next.stderr.includes(command), next.stderr);
     assert.match(next.stderr, /1 MLflow run of this experiment is RUNNING, but the kmlf process/);
     // The run just finished is not named by a third run; the orphan still is (nothing changed it).
