@@ -1,7 +1,7 @@
 /**
  * Runs whose kmlf process died without ending them (V8 out of memory exits 133 with no hook run, `kill -9`,
  * a reboot) stay RUNNING forever. Every run kmlf starts records which process it is (tags `kmlf.host`,
- * `kmlf.pid`, `kmlf.pid_start`); a later tracked run or `kmlf mlflow ui` lists the experiment's RUNNING runs
+ * `kmlf.pid`, `kmlf.pid_start`, `kmlf.pid_ns`); a later tracked run or `kmlf mlflow ui` lists the experiment's RUNNING runs
  * of this host whose process is gone, with the command that ends them. Nothing is changed automatically:
  * a run of another host or container is never listed, and ending a run is the user's call.
  *
@@ -14,7 +14,12 @@ import type { RunRef, TrackingPort } from "./tracking_port.ts";
 export type RunSearcher = Pick<TrackingPort, "searchRuns">;
 
 /** The tags naming the process of a run kmlf started. */
-export const PROCESS_TAGS = { host: "kmlf.host", pid: "kmlf.pid", pidStart: "kmlf.pid_start" } as const;
+export const PROCESS_TAGS = {
+  host: "kmlf.host",
+  pid: "kmlf.pid",
+  pidStart: "kmlf.pid_start",
+  pidNamespace: "kmlf.pid_ns",
+} as const;
 
 /**
  * This machine's name, or undefined when it cannot be read (no `--allow-sys`).
@@ -67,7 +72,20 @@ export async function processTags(): Promise<Record<string, string>> {
   const tags: Record<string, string> = { [PROCESS_TAGS.host]: host, [PROCESS_TAGS.pid]: String(Deno.pid) };
   const start = await processStart(Deno.pid);
   if (start) tags[PROCESS_TAGS.pidStart] = start;
+  const namespace = await pidNamespace();
+  if (namespace) tags[PROCESS_TAGS.pidNamespace] = namespace;
   return tags;
+}
+
+// Linux's pid namespace of this process ("pid:[4026531836]"): containers sharing the host's name (k8s
+// hostNetwork, --uts=host) number their processes apart, so a pid of another namespace is not judged here.
+async function pidNamespace(): Promise<string | undefined> {
+  if (Deno.build.os !== "linux") return undefined;
+  try {
+    return await Deno.readLink("/proc/self/ns/pid");
+  } catch {
+    return undefined;
+  }
 }
 
 // Whether the process a run names is gone: on Linux its pid is free or now another process (another start);
@@ -110,9 +128,12 @@ export async function orphanedRuns(
     maxResults: 1000,
   });
   const gone: RunRef[] = [];
+  const namespace = await pidNamespace();
   for (const run of runs) {
     if (run.info.runId === except) continue;
     const tags = run.data.tags;
+    const recorded = tags[PROCESS_TAGS.pidNamespace];
+    if (recorded !== undefined && recorded !== namespace) continue; // another container's process
     if (await processGone(Number(tags[PROCESS_TAGS.pid]), tags[PROCESS_TAGS.pidStart])) gone.push(run);
   }
   return gone;

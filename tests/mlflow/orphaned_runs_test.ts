@@ -92,6 +92,12 @@ Deno.test("orphanedRuns names only this host's RUNNING runs whose process is gon
       [PROCESS_TAGS.pid]: String(dead.pid),
     });
     const untagged = await make({});
+    // Another container on a host of the same name: its pids are not this namespace's.
+    const otherContainer = await make({
+      [PROCESS_TAGS.host]: host,
+      [PROCESS_TAGS.pid]: String(dead.pid),
+      [PROCESS_TAGS.pidNamespace]: "pid:[1]",
+    });
     const ended = await make({ [PROCESS_TAGS.host]: host, [PROCESS_TAGS.pid]: String(dead.pid) });
     await client.setTerminated(ended, "FINISHED");
     const expected = [gone];
@@ -107,7 +113,7 @@ Deno.test("orphanedRuns names only this host's RUNNING runs whose process is gon
     }
     const found = (await orphanedRuns(client, "0")).map((r) => r.info.runId);
     assert.deepEqual(found.sort(), expected.sort());
-    assert.ok(![alive, elsewhere, untagged, ended].some((id) => found.includes(id)));
+    assert.ok(![alive, elsewhere, untagged, ended, otherContainer].some((id) => found.includes(id)));
     assert.deepEqual((await orphanedRuns(client, "0", gone)).map((r) => r.info.runId).includes(gone), false);
     child.kill();
     await child.status;

@@ -96,7 +96,12 @@ Deno.test("a namespaced run with --load-versions stores exactly these tags and p
       // The process that ran it (a run it leaves RUNNING when killed is named later: orphaned_runs_test.ts).
       "kmlf.host": Deno.hostname(),
       "kmlf.pid": run.data.tags["kmlf.pid"],
-      ...(Deno.build.os === "linux" ? { "kmlf.pid_start": run.data.tags["kmlf.pid_start"] } : {}),
+      ...(Deno.build.os === "linux"
+        ? {
+          "kmlf.pid_start": run.data.tags["kmlf.pid_start"],
+          "kmlf.pid_ns": Deno.readLinkSync("/proc/self/ns/pid"),
+        }
+        : {}),
     });
     assert.match(run.data.tags["kmlf.pid"], /^\d+$/);
   } finally {
