@@ -64,6 +64,10 @@ Deno.test("a run whose process was killed is named by the next run, and the prin
     assert.equal(ended.code, 0, ended.stderr);
     const after = (await runsOf(dir)).find((r) => r.info.runId === left.info.runId)!;
     assert.equal(after.info.status, "FAILED");
+    // Given twice (the note copied again), the ending is kept and said.
+    const again = await kmlf(command.split(" ").slice(1), { cwd: dir });
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /had already ended FAILED; kept/);
     const quiet = await kmlf(["run"], { cwd: dir });
     assert.ok(!quiet.stderr.includes("end-run"), quiet.stderr);
   } finally {
