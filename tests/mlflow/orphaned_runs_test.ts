@@ -1,6 +1,6 @@
 /**
- * A tracked run whose process dies without running its hooks (here a node that SIGKILLs its own process, as
- * V8 out of memory or `kill -9` would) stays RUNNING; the next tracked run names it with the command that
+ * A tracked run whose process dies without running its hooks (a node that SIGKILLs its own process, as
+ * `kill -9` would, or runs V8 out of memory: exit 133) stays RUNNING; the next tracked run names it with the command that
  * ends it, and that command ends it FAILED. A run of another host, or whose process is alive, is not named.
  */
 import assert from "node:assert/strict";
@@ -30,7 +30,11 @@ Deno.test("a run whose process was killed is named by the next run, and the prin
     "pipelines/training.yml": TRAINING.replace("./iris/nodes.ts#predict", "./iris/odd.ts#predict"),
     "pipelines/iris/odd.ts": `import { predict as real } from "./nodes.ts";\n` +
       `export function predict(model: any, x: number[][]) {\n` +
-      `  if (Deno.env.get("KILL_ME")) Deno.kill(Deno.pid, "SIGKILL");\n  return real(model, x);\n}\n`,
+      `  if (Deno.env.get("KILL_ME")) Deno.kill(Deno.pid, "SIGKILL");\n` +
+      // V8 out of memory ends the process at once (exit 133), no hook run: the case users meet.
+      `  const a: unknown[] = [];\n` +
+      `  while (Deno.env.get("OOM")) a.push(new Array(1e5).fill({ k: a.length }));\n` +
+      `  return real(model, x);\n}\n`,
   }, { tracked: true });
   try {
     const killed = await kmlf(["run"], { cwd: dir, env: { KILL_ME: "1" } });
@@ -60,6 +64,18 @@ Deno.test("a run whose process was killed is named by the next run, and the prin
     const third = await kmlf(["run"], { cwd: dir });
     assert.equal(third.stderr.match(/--status FAILED/g)?.length, 1, third.stderr);
 
+    const oom = await kmlf(["run"], {
+      cwd: dir,
+      env: { OOM: "1", DENO_V8_FLAGS: "--max-old-space-size=64" },
+    });
+    assert.equal(oom.code, 133, oom.stderr.slice(-2000));
+    const oomRun = (await runsOf(dir)).at(-1)!;
+    assert.equal(oomRun.info.status, "RUNNING");
+    const named = await kmlf(["run"], { cwd: dir });
+    assert.match(named.stderr, /2 MLflow runs of this experiment are RUNNING/);
+    assert.ok(named.stderr.includes(`--run-id ${oomRun.info.runId} --status FAILED`), named.stderr);
+    assert.ok(named.stderr.includes(command), named.stderr);
+
     const ended = await kmlf(command.split(" ").slice(1), { cwd: dir });
     assert.equal(ended.code, 0, ended.stderr);
     const after = (await runsOf(dir)).find((r) => r.info.runId === left.info.runId)!;
@@ -68,6 +84,7 @@ Deno.test("a run whose process was killed is named by the next run, and the prin
     const again = await kmlf(command.split(" ").slice(1), { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /had already ended FAILED; kept/);
+    await kmlf(["mlflow", "end-run", "--run-id", oomRun.info.runId, "--status", "FAILED"], { cwd: dir });
     const quiet = await kmlf(["run"], { cwd: dir });
     assert.ok(!quiet.stderr.includes("end-run"), quiet.stderr);
   } finally {
