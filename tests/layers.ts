@@ -62,6 +62,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "config/project.ts",
   "mlflow/mlflow_config.ts",
   "mlflow/mlruns_left_behind.ts", // kmlf mlflow ui notes a kedro-mlflow mlruns/ without loading the layer
+  "mlflow/orphaned_runs.ts", // kmlf mlflow ui names runs a killed kmlf left RUNNING, without the layer
   "mlflow/plugin.ts",
   "pipeline/lazy_loader.ts",
   "pipeline/node.ts", // a parallel runner's worker: Node without the YAML loader and zod

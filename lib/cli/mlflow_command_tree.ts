@@ -77,8 +77,13 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
       const { mlflowStartRun } = await modules.mlflowRun();
       state.exitCode = await mlflowStartRun({ ...command.optsWithGlobals(), ...options }, argv);
     });
-  mlflow.command("end-run").description("End an exported workflow's MLflow run (its exit handler)")
-    .requiredOption("--run-id <id>", "the run kmlf mlflow start-run printed")
+  mlflow.command("end-run").description(
+    "End an MLflow run: an exported workflow's (its exit handler), or one a killed kmlf left RUNNING",
+  )
+    .requiredOption(
+      "--run-id <id>",
+      "the run kmlf mlflow start-run printed, or a run kmlf named as left RUNNING",
+    )
     .requiredOption("--status <status>", "FINISHED, FAILED or KILLED (Argo's Succeeded/Failed/Error too)")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .action(async (options, command) => {

@@ -111,8 +111,8 @@ export async function mlflowEndRun(options: EndRunOptions): Promise<number> {
         `Cannot end run "${options.runId}" (--run-id): the tracking store has no such run`,
         {
           cause: error,
-          hint: "pass the id `kmlf mlflow start-run` printed, and give end-run the same tracking store " +
-            "(MLFLOW_TRACKING_URI, mlflow.yml of the same --env) as the other tasks",
+          hint: "pass the id `kmlf mlflow start-run` printed (or a note named), and give end-run the same " +
+            "tracking store (MLFLOW_TRACKING_URI, mlflow.yml of the same --env) as the run's",
         },
       );
     });

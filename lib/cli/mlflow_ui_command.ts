@@ -10,6 +10,8 @@ import { requireProject } from "./project.ts";
 import { parsePort, serveTracking, type ServeTrackingOptions } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
 import { mlrunsLeftBehindNote } from "../mlflow/mlruns_left_behind.ts";
+import { orphanedRuns, orphanedRunsNote } from "../mlflow/orphaned_runs.ts";
+import { shellQuote } from "../shell_quote.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import type { ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
 import { resolveServeArtifacts } from "./serve_artifacts_options.ts";
@@ -64,6 +66,14 @@ export async function mlflowUi(
       create: config !== undefined,
       artifactLocation: config?.tracking.experiment.artifactLocation,
       tags: config?.tracking.experiment.tags,
+      // Runs a killed `kmlf run` left RUNNING are named here too, with the command that ends them.
+      opened: async (runs, experimentId) => {
+        const note = orphanedRunsNote(
+          await orphanedRuns(runs, experimentId).catch(() => []),
+          options.env ? `--env ${shellQuote(options.env)}` : "",
+        );
+        if (note) err(note);
+      },
     },
     ...serveOptions,
   });

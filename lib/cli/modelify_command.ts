@@ -101,12 +101,14 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
   throwIfAny(problems, `Cannot modelify pipeline ${options.pipeline}`);
   const where = await projectTracking({ project: root, env: options.env });
   const { MlflowClient, openStore } = await import("../tracking/mod.ts");
-  const { logInferenceModel, registerLoggedModel } = await import("../mlflow/mod.ts");
+  const { logInferenceModel, processTags, registerLoggedModel } = await import("../mlflow/mod.ts");
   const client = new MlflowClient(await openStore(where.trackingUri, { baseDir: root }));
   try {
     const tags = {
       kmlf_command: ["kmlf", ...argv].map(shellQuote).join(" "),
       "kmlf.modelify": options.pipeline,
+      // The run is this process's until it ends it: a kill (OOM logging a large model) is named later.
+      ...await processTags(),
     };
     const run = options.runId === undefined
       ? await client.createRun(

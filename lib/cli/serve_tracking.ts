@@ -25,6 +25,7 @@ import { checkLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
 import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
+import type { RunSearcher } from "../mlflow/orphaned_runs.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
@@ -87,6 +88,8 @@ export interface ServeTrackingOptions {
     /** A path or URI; a relative path is the project's (`baseDir`), as `kmlf run` resolves mlflow.yml's. */
     artifactLocation?: string | null;
     tags?: Record<string, string>;
+    /** Told the experiment's runs searcher once the store is open (`kmlf mlflow ui`'s notes). */
+    opened?(runs: RunSearcher, experimentId: string): Promise<void>;
   };
 }
 
@@ -187,7 +190,14 @@ export async function serveTracking(given: ServeTrackingOptions): Promise<number
   let server: RunningServer;
   try {
     // `kmlf mlflow ui` opens on its experiment, created first if need be: it needs the store at once.
-    startPage = options.experiment && await experimentPage(await prepared.open(), options.experiment);
+    const store = await prepared.open();
+    const experimentId = options.experiment && await experimentOf(store, options.experiment);
+    startPage = experimentId && `#/experiments/${experimentId}`;
+    if (experimentId) {
+      await options.experiment?.opened?.({
+        searchRuns: (id, o) => store.searchRuns({ experimentIds: [id], ...o }),
+      }, experimentId);
+    }
     const handler = healthFirst(loadApi);
     server = startServer(options.staticPrefix ? withStaticPrefix(options.staticPrefix, handler) : handler, {
       hostname: options.host,
@@ -242,8 +252,8 @@ function withProjectLocation(options: ServeTrackingOptions): ServeTrackingOption
   return { ...options, experiment: { ...options.experiment!, artifactLocation } };
 }
 
-// The UI route of the experiment (created if asked and missing); undefined when it cannot be shown.
-async function experimentPage(
+// The id of the experiment (created if asked and missing); undefined when it cannot be shown.
+async function experimentOf(
   store: {
     getExperimentByName(name: string): Promise<{ experimentId: string; lifecycleStage: string } | undefined>;
     createExperiment(
@@ -254,11 +264,11 @@ async function experimentPage(
   experiment: NonNullable<ServeTrackingOptions["experiment"]>,
 ): Promise<string | undefined> {
   const found = await store.getExperimentByName(experiment.name);
-  if (found?.lifecycleStage === "active") return `#/experiments/${found.experimentId}`;
+  if (found?.lifecycleStage === "active") return found.experimentId;
   if (found || !experiment.create) return undefined;
   const id = await store.createExperiment(experiment.name, {
     artifactLocation: experiment.artifactLocation ?? undefined,
     tags: experiment.tags,
   });
-  return `#/experiments/${id}`;
+  return id;
 }

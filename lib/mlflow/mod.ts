@@ -12,6 +12,7 @@ export {
 } from "./mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
 export { mlrunsLeftBehindNote } from "./mlruns_left_behind.ts";
+export { orphanedRuns, orphanedRunsNote, processTags, type RunSearcher } from "./orphaned_runs.ts";
 export { paramValueToString, randomRunName } from "../mlflow_conventions.ts";
 export { type HeaderFunction, loadHeaderProvider, type RequestHeaderProvider } from "./header_provider.ts";
 export { mlflowPlugin, type MlflowPluginOptions } from "./plugin.ts";

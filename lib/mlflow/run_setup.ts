@@ -8,6 +8,7 @@ import { ConfigError, KmlfError, type SourceLocation } from "../errors.ts";
 import type { RunParams } from "../hooks/mod.ts";
 import { currentUser } from "./experiment_setup.ts";
 import { type GitInfo, gitInfo } from "./git_info.ts";
+import { processTags } from "./orphaned_runs.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
 /**
@@ -59,8 +60,8 @@ export async function namedRun(
 }
 
 /**
- * The tags every kmlf run carries: MLflow's (user, source), the run's parameters and filters, and the
- * project's git state (`git`: a lookup already under way, else one is started).
+ * The tags every kmlf run carries: MLflow's (user, source), the run's parameters and filters, its process
+ * (host, pid) and the project's git state (`git`: a lookup already under way, else one is started).
  *
  * @example
  * ```ts
@@ -88,6 +89,8 @@ export async function runTags(
     env: runParams.env,
     pipeline_names: runParams.pipelineNames.join(","),
     runner: runParams.runner,
+    // Which process runs it: a run left RUNNING by a process gone is found and named (orphaned_runs.ts).
+    ...await processTags(),
   };
   const lists: [string, string[]][] = [
     ["tags", runParams.tags],

@@ -8,11 +8,14 @@ import type { MlflowConfig } from "./mlflow_config.ts";
 import type { TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
 import { namedRun } from "./run_setup.ts";
+import { PROCESS_TAGS } from "./orphaned_runs.ts";
 import { refuseRunId } from "./workflow_run.ts";
 
 /** The run a tracked kmlf run logs into. */
 export interface StartedRun {
   runId: string;
+  /** The experiment the run belongs to. */
+  experimentId: string;
   /** False for a run that was open before kmlf started: kmlf leaves it open. */
   ownsRun: boolean;
   /** Where the node records go: `kmlf/pipeline.json`, or a task's own file in an exported workflow's run. */
@@ -63,9 +66,15 @@ export async function startTrackedRun(
   await checkArtifacts(client, config, artifactUri);
   const pipelineJsonPath = "kmlf/pipeline.json";
   if (attach && !continued) {
-    await client.logBatch(outer.info.runId, { tags });
+    // The run's owner (a workflow's start-run, an MLflow Project) ends it, after this process has exited:
+    // it is not marked as this process's, or the next run would call it abandoned (orphaned_runs.ts).
+    const joined = Object.fromEntries(
+      Object.entries(tags).filter(([key]) => !Object.values<string>(PROCESS_TAGS).includes(key)),
+    );
+    await client.logBatch(outer.info.runId, { tags: joined });
     return {
       runId: outer.info.runId,
+      experimentId: outer.info.experimentId,
       ownsRun: false,
       pipelineJsonPath: workflow ? workflowRecordPath(runParams.runId) : pipelineJsonPath,
     };
@@ -73,12 +82,17 @@ export async function startTrackedRun(
   if (continued) {
     await client.updateRun(continued.info.runId, { status: "RUNNING" });
     await client.logBatch(continued.info.runId, { tags });
-    return { runId: continued.info.runId, ownsRun: true, pipelineJsonPath };
+    return {
+      runId: continued.info.runId,
+      experimentId: continued.info.experimentId,
+      ownsRun: true,
+      pipelineJsonPath,
+    };
   }
   const run = await client.createRun(experiment.experimentId, {
     runName: config.tracking.run.name ?? pipelineNames.join("+"),
     startTime: Date.now(),
     tags: outer ? { ...tags, "mlflow.parentRunId": outer.info.runId } : tags,
   });
-  return { runId: run.info.runId, ownsRun: true, pipelineJsonPath };
+  return { runId: run.info.runId, experimentId: experiment.experimentId, ownsRun: true, pipelineJsonPath };
 }

@@ -17,6 +17,7 @@ import { LoggedParams } from "./logged_params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { startTrackedRun } from "./run_start.ts";
+import { orphanedRuns, orphanedRunsNote } from "./orphaned_runs.ts";
 import { exportCredentials, runTags, tagValue } from "./run_setup.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { shellQuote } from "../shell_quote.ts";
@@ -198,9 +199,16 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       }
       client = state.client;
       const tags = await runTags(runParams, { ...options, git });
-      ({ runId, ownsRun, pipelineJsonPath } = await startTrackedRun(client, config, runParams, names, tags));
+      const started = await startTrackedRun(client, config, runParams, names, tags);
+      ({ runId, ownsRun, pipelineJsonPath } = started);
       state.activate(client, runId);
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
+      // Runs an earlier kmlf left RUNNING when its process died (OOM, kill -9): said, never changed.
+      const orphans = orphanedRunsNote(
+        await orphanedRuns(client, started.experimentId, runId).catch(() => []),
+        runParams.env && runParams.env !== "local" ? `--env ${shellQuote(runParams.env)}` : "",
+      );
+      if (orphans) options.notify?.(orphans);
       // A failure from here on reaches onPipelineError (the session sends every way a run ends there).
       await logFiles(runId, config.tracking.logFiles.before);
     },

@@ -55,6 +55,11 @@ export interface TrackingPort {
     options: { runName?: string; startTime?: number; tags?: Record<string, string> },
   ): Promise<RunRef>;
   getRun(runId: string): Promise<RunRef>;
+  /** One page of an experiment's runs matching an MLflow search filter. */
+  searchRuns(
+    experimentIds: string,
+    options: { filter?: string; maxResults?: number },
+  ): Promise<{ runs: RunRef[] }>;
   updateRun(runId: string, options: { status?: string; endTime?: number }): Promise<void>;
   logBatch(
     runId: string,

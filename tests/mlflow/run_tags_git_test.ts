@@ -93,7 +93,17 @@ Deno.test("a namespaced run with --load-versions stores exactly these tags and p
       runner: "SequentialRunner",
       namespaces: "alpha,beta",
       load_versions: `numbers:${version}`,
+      // The process that ran it (a run it leaves RUNNING when killed is named later: orphaned_runs_test.ts).
+      "kmlf.host": Deno.hostname(),
+      "kmlf.pid": run.data.tags["kmlf.pid"],
+      ...(Deno.build.os === "linux"
+        ? {
+          "kmlf.pid_start": run.data.tags["kmlf.pid_start"],
+          "kmlf.pid_ns": Deno.readLinkSync("/proc/self/ns/pid"),
+        }
+        : {}),
     });
+    assert.match(run.data.tags["kmlf.pid"], /^\d+$/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -148,6 +148,9 @@ Deno.test({
           (await store.searchRuns({ experimentIds: ids, filter: "tags.`kmlf.modelify` = 'inference'" }))
             .runs;
         assert.deepEqual(runs.map((run) => run.info.status), ["FINISHED"]);
+        // Marked as this process's run: had it been killed mid-log, the next run would name it.
+        assert.equal(runs[0].data.tags["kmlf.host"], Deno.hostname());
+        assert.match(runs[0].data.tags["kmlf.pid"], /^\d+$/);
       } finally {
         await store.close();
       }
