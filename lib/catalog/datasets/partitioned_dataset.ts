@@ -8,6 +8,7 @@ import { assertSavable } from "../save_checks.ts";
 import { orderedRecord } from "../ordered_record.ts";
 import { compareCodePoints } from "../../code_points.ts";
 import { clonePlain } from "../../plain_copy.ts";
+import { writeTextFile } from "../../file_io.ts";
 
 const INCOMPLETE_MARKER = ".kmlf-save-incomplete";
 const INCOMPLETE_NOTE = "A kmlf save of this folder did not finish: its partitions may be incomplete.\n";
@@ -100,8 +101,8 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     const before = this.overwrite ? await this.partitionIds() : [];
     // Partitions are written one by one: a save that fails or is interrupted halfway leaves a folder that
     // looks complete. The marker (hidden: never a partition) says it is not, until the save ends.
-    await Deno.mkdir(this.path, { recursive: true });
-    await Deno.writeTextFile(this.#marker(), INCOMPLETE_NOTE);
+    Deno.mkdirSync(this.path, { recursive: true });
+    await writeTextFile(this.#marker(), INCOMPLETE_NOTE);
     for (const id of ids) {
       const value = partitions[id];
       const data = typeof value === "function" ? await (value as () => unknown)() : value;
