@@ -9,6 +9,7 @@
  */
 import { readTextFile } from "../file_io.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
+import { markedRuns, markRunEnded } from "./run_markers.ts";
 
 /** What finding them needs: one search of an experiment's runs (a client, or the server's store). */
 export type RunSearcher = Pick<TrackingPort, "searchRuns">;
@@ -132,6 +133,39 @@ export async function orphanedRuns(
   for (const run of runs) {
     if (run.info.runId === except) continue;
     const tags = run.data.tags;
+    const recorded = tags[PROCESS_TAGS.pidNamespace];
+    if (recorded !== undefined && recorded !== namespace) continue; // another container's process
+    if (await processGone(Number(tags[PROCESS_TAGS.pid]), tags[PROCESS_TAGS.pidStart])) gone.push(run);
+  }
+  return gone;
+}
+
+/**
+ * Of the runs whose markers a project kept (run_markers.ts: a run that started and never ended), those
+ * still RUNNING whose process is gone; a marker whose run ended some other way, or that the store does
+ * not know (another tracking URI), is dropped. Looks up only marked runs: no search of the store.
+ *
+ * @example
+ * ```ts
+ * const runs = await orphanedMarkedRuns(client, "/p", runId);
+ * ```
+ */
+export async function orphanedMarkedRuns(
+  client: Pick<TrackingPort, "getRun">,
+  projectRoot: string,
+  except?: string,
+): Promise<RunRef[]> {
+  const host = hostName();
+  const namespace = await pidNamespace();
+  const gone: RunRef[] = [];
+  for (const runId of markedRuns(projectRoot, except)) {
+    const run = await client.getRun(runId).catch(() => undefined);
+    if (!run || run.info.status !== "RUNNING") {
+      markRunEnded(projectRoot, runId);
+      continue;
+    }
+    const tags = run.data.tags;
+    if (!host || tags[PROCESS_TAGS.host] !== host) continue;
     const recorded = tags[PROCESS_TAGS.pidNamespace];
     if (recorded !== undefined && recorded !== namespace) continue; // another container's process
     if (await processGone(Number(tags[PROCESS_TAGS.pid]), tags[PROCESS_TAGS.pidStart])) gone.push(run);

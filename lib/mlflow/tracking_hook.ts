@@ -17,7 +17,8 @@ import { LoggedParams } from "./logged_params.ts";
 import type { MlflowRunState } from "./run_state.ts";
 import type { MetricPoint, TrackingPort } from "./tracking_port.ts";
 import { startTrackedRun } from "./run_start.ts";
-import { orphanedRuns, orphanedRunsNote } from "./orphaned_runs.ts";
+import { orphanedMarkedRuns, orphanedRunsNote } from "./orphaned_runs.ts";
+import { markRunEnded, markRunStarted } from "./run_markers.ts";
 import { exportCredentials, runTags, tagValue } from "./run_setup.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { shellQuote } from "../shell_quote.ts";
@@ -109,6 +110,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     if (ownsRun) {
       try {
         await client.setTerminated(id, endStatus, Date.now());
+        markRunEnded(options.projectRoot, id);
       } catch (error) {
         endError = error;
       }
@@ -205,10 +207,11 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
       // Runs an earlier kmlf left RUNNING when its process died (OOM, kill -9): said, never changed.
       const orphans = orphanedRunsNote(
-        await orphanedRuns(client, started.experimentId, runId).catch(() => []),
+        await orphanedMarkedRuns(client, options.projectRoot, runId).catch(() => []),
         runParams.env && runParams.env !== "local" ? `--env ${shellQuote(runParams.env)}` : "",
       );
       if (orphans) options.notify?.(orphans);
+      if (ownsRun) markRunStarted(options.projectRoot, runId);
       // A failure from here on reaches onPipelineError (the session sends every way a run ends there).
       await logFiles(runId, config.tracking.logFiles.before);
     },
