@@ -20,9 +20,15 @@ function generate(kind: Case): string {
   const rows: string[] = [];
   for (let i = 0; rows.length < 150_000; i++) {
     if (kind === "floats") {
-      rows.push(`{"id": ${i}, "lr": 1.0, "epochs": ${i % 50}.0, "score": 0.${i % 997}, "n": 2e3, "tag": "run-${i}"}`);
+      rows.push(
+        `{"id": ${i}, "lr": 1.0, "epochs": ${i % 50}.0, "score": 0.${i % 997}, "n": 2e3, "tag": "run-${i}"}`,
+      );
     } else if (kind === "plain") {
-      rows.push(`{"id": ${i}, "lr": 1, "epochs": ${i % 50}, "score": 0.${(i % 997) + 1}, "n": 2000, "tag": "run-${i}"}`);
+      rows.push(
+        `{"id": ${i}, "lr": 1, "epochs": ${i % 50}, "score": 0.${
+          (i % 997) + 1
+        }, "n": 2000, "tag": "run-${i}"}`,
+      );
     } else {
       rows.push(`{"${i % 7}": ${i}, "10": "x${i}", "2": ${i % 50}, "name": "run-${i}", "1": [${i}, 3]}`);
     }

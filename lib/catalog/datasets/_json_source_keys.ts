@@ -4,6 +4,7 @@
  * fraction (`1.0`, `1e3`: Python floats, which json.dump writes back as `1.0`, `1000.0`).
  */
 import { isIndexKey, markCarrier, recordIntegralFloats, recordSourceKeys } from "../../source_keys.ts";
+import { type FlatScan, scanFlat } from "./_json_flat_scan.ts";
 
 // A key whose text is a digit, or a digit escaped: only then can JSON.parse have moved a key.
 const MAY_HOLD_INDEX_KEY = /"(?:[0-9]|\\u003[0-9])/;
@@ -47,7 +48,12 @@ interface Scanned {
  * ```
  */
 export function recordJsonSource(text: string, value: unknown): void {
-  if (!MAY_HOLD_INDEX_KEY.test(text) && !MAY_HOLD_INTEGRAL_FLOAT.test(text)) return;
+  const mayHoldIndexKey = MAY_HOLD_INDEX_KEY.test(text);
+  if (!mayHoldIndexKey && !MAY_HOLD_INTEGRAL_FLOAT.test(text)) return;
+  if (typeof value !== "object" || value === null) return;
+  // No key JSON.parse could have moved: only floats to record, by the flat scan (a repeated key, which
+  // leaves an object fewer keys than the file, takes the full one).
+  if (!mayHoldIndexKey && recordFlatFloats(scanFlat(text), value)) return;
   const containers = scanContainers(text);
   let next = 0;
   let consistent = true;
@@ -109,6 +115,49 @@ function recordFloats(node: object, floats: Map<number, number>, keyOf: (slot: n
     if ((node as Record<string, unknown>)[key] === number) found.set(key, number);
   }
   recordIntegralFloats(node, found);
+}
+
+/**
+ * Records the integral floats of a flat scan on `value`, walking it in the order its containers opened;
+ * false when the value and the scan disagree (a repeated key), the full scan's case.
+ */
+function recordFlatFloats(scan: FlatScan, value: object): boolean {
+  const { isArray, slots, floatHead, floatNext, floatSlot, floatValue } = scan;
+  let next = 0;
+  let consistent = true;
+  const floatsOf = (container: number, keyOf: (slot: number) => string, node: object): void => {
+    const found = new Map<string, number>();
+    for (let f = floatHead[container]; f >= 0; f = floatNext[f]) {
+      const key = keyOf(floatSlot[f]);
+      if ((node as Record<string, unknown>)[key] === floatValue[f]) found.set(key, floatValue[f]);
+    }
+    recordIntegralFloats(node, found);
+  };
+  const walk = (node: object): boolean => {
+    const container = next++;
+    const array = Array.isArray(node);
+    if (container >= isArray.length || array !== (isArray[container] === 1)) return (consistent = false);
+    let carries = false;
+    if (array) {
+      if (node.length !== slots[container]) return (consistent = false);
+      if (floatHead[container] >= 0) floatsOf(container, String, node);
+      for (let i = 0; i < node.length && consistent; i++) {
+        const item = node[i];
+        if (typeof item === "object" && item !== null) carries = walk(item) || carries;
+      }
+    } else {
+      const keys = Object.keys(node);
+      if (keys.length !== slots[container]) return (consistent = false);
+      if (floatHead[container] >= 0) floatsOf(container, (slot) => keys[slot], node);
+      for (let i = 0; i < keys.length && consistent; i++) {
+        const item = (node as Record<string, unknown>)[keys[i]];
+        if (typeof item === "object" && item !== null) carries = walk(item) || carries;
+      }
+    }
+    return markCarrier(node, carries);
+  };
+  walk(value);
+  return consistent;
 }
 
 /** Every object and array of valid JSON text, in the order they open (one pass over the character codes). */
