@@ -52,9 +52,7 @@ export function scanFlat(text: string): FlatScan {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 10 || c === 13 || c === 9 || c === 58) continue; // blanks and ':'
     if (c === 34) { // '"': to the closing quote, one not escaped by an odd run of backslashes
-      let end = text.indexOf('"', i + 1);
-      while (end !== -1 && escapedQuote(text, end)) end = text.indexOf('"', end + 1);
-      i = end === -1 ? length : end;
+      i = stringEnd(text, i);
       if (expectKey) slots[top]++, expectKey = false;
       else if (inArray) slots[top]++;
     } else if (c === 123 || c === 91) { // '{' '['
@@ -78,17 +76,11 @@ export function scanFlat(text: string): FlatScan {
       // A number, a literal, or Python's NaN / Infinity / -Infinity: up to the next delimiter.
       if (inArray) slots[top]++;
       const start = i;
-      // A float is integral for sure when its fraction is zeros (`3.00`), maybe when it has an exponent;
-      // `0.25` is read no further (most floats: no slice, no Number).
-      let dot = false, exponent = false, fraction = false;
-      for (; i + 1 < length; i++) {
-        const d = text.charCodeAt(i + 1);
-        if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9) break;
-        if (d === 46) dot = true; // '.'
-        else if (d === 101 || d === 69) exponent = true; // 'e', 'E'
-        else if (dot && !exponent && d > 48 && d <= 57) fraction = true; // a nonzero digit after the dot
+      i = numberEnd(text, i);
+      if (i < 0 || top < 0) {
+        i = i < 0 ? -i : i;
+        continue;
       }
-      if ((!dot && !exponent) || (fraction && !exponent) || top < 0) continue;
       const number = Number(text.slice(start, i + 1));
       if (!Number.isInteger(number)) continue;
       const f = floatSlot.length;
@@ -101,6 +93,44 @@ export function scanFlat(text: string): FlatScan {
     }
   }
   return scan;
+}
+
+/**
+ * The index of the quote that closes the string opening at `start` (the text's length when none does).
+ *
+ * @example
+ * ```ts
+ * stringEnd('"a\\"b" 1', 0); // 5
+ * ```
+ */
+export function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  while (end !== -1 && escapedQuote(text, end)) end = text.indexOf('"', end + 1);
+  return end === -1 ? text.length : end;
+}
+
+/**
+ * The index of the last character of the number (or literal) starting at `start`; negated when it cannot
+ * be a float without a fraction (no dot or exponent, or a nonzero digit after the dot and no exponent:
+ * most floats are never sliced or parsed).
+ *
+ * @example
+ * ```ts
+ * numberEnd("[1.0, 0.5]", 1); // 3
+ * numberEnd("[1.0, 0.5]", 6); // -8
+ * ```
+ */
+export function numberEnd(text: string, start: number): number {
+  let dot = false, exponent = false, fraction = false;
+  let i = start;
+  for (; i + 1 < text.length; i++) {
+    const d = text.charCodeAt(i + 1);
+    if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9) break;
+    if (d === 46) dot = true; // '.'
+    else if (d === 101 || d === 69) exponent = true; // 'e', 'E'
+    else if (dot && !exponent && d > 48 && d <= 57) fraction = true; // a nonzero digit after the dot
+  }
+  return exponent || (dot && !fraction) ? i : -i;
 }
 
 // Whether the quote at `at` is escaped: preceded by an odd number of backslashes.

@@ -4,7 +4,7 @@
  * fraction (`1.0`, `1e3`: Python floats, which json.dump writes back as `1.0`, `1000.0`).
  */
 import { isIndexKey, markCarrier, recordIntegralFloats, recordSourceKeys } from "../../source_keys.ts";
-import { type FlatScan, scanFlat } from "./_json_flat_scan.ts";
+import { type FlatScan, numberEnd, scanFlat, stringEnd } from "./_json_flat_scan.ts";
 
 // A key whose text is a digit, or a digit escaped: only then can JSON.parse have moved a key.
 const MAY_HOLD_INDEX_KEY = /"(?:[0-9]|\\u003[0-9])/;
@@ -172,14 +172,10 @@ function scanContainers(text: string): Scanned[] {
     if (c === 32 || c === 10 || c === 13 || c === 9 || c === 58) continue; // blanks and ':'
     if (c === 34) { // '"'
       const start = i;
-      let escaped = false;
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 34) break;
-        if (d === 92) escaped = true, i++;
-      }
+      i = stringEnd(text, i);
       if (expectKey && top?.keys) {
-        top.keys.push(escaped ? JSON.parse(text.slice(start, i + 1)) : text.slice(start + 1, i));
+        const raw = text.slice(start + 1, i); // with a backslash, JSON.parse decodes it
+        top.keys.push(raw.includes("\\") ? JSON.parse(text.slice(start, i + 1)) : raw);
         top.starts.push(containers.length);
         expectKey = false;
       } else if (top?.keys === null) top.starts.push(containers.length);
@@ -200,13 +196,9 @@ function scanContainers(text: string): Scanned[] {
       // A number, a literal, or Python's NaN / Infinity / -Infinity: up to the next delimiter.
       if (top?.keys === null) top.starts.push(containers.length);
       const start = i;
-      let float = false;
-      for (; i + 1 < length; i++) {
-        const d = text.charCodeAt(i + 1);
-        if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9) break;
-        if (d === 46 || d === 101 || d === 69) float = true; // '.', 'e', 'E'
-      }
-      if (float && top) {
+      i = numberEnd(text, i);
+      if (i < 0) i = -i; // not a float that can be integral
+      else if (top) {
         const number = Number(text.slice(start, i + 1));
         if (Number.isInteger(number)) (top.floats ??= new Map()).set(top.starts.length - 1, number);
       }
