@@ -6,6 +6,7 @@
  *
  * Run: `deno run -A bench/json_fidelity_bench.ts [--runs=7]`
  */
+import { cpuUsage } from "node:process";
 import { median, timeCommand } from "./bench_utils.ts";
 
 const CASES = {
@@ -42,19 +43,31 @@ function generate(kind: Case): string {
 async function child(how: string, file: string): Promise<void> {
   if (how === "parse") {
     const bytes = await Deno.readFile(file);
+    const cpu = cpuUsage();
     const start = performance.now();
     const value = JSON.parse(new TextDecoder().decode(bytes)); // the dataset decodes the bytes too
-    console.log((performance.now() - start).toFixed(1), typeof value);
+    const ms = performance.now() - start;
+    console.log(ms.toFixed(1), cpuMs(cpu).toFixed(1), typeof value);
     return;
   }
   const { JsonDataset } = await import("../lib/catalog/datasets/json_dataset.ts");
   const ds = new JsonDataset({ filepath: file });
+  const cpu = cpuUsage();
   const start = performance.now();
   const value = await ds.load(); // includes the file read: measured alone below
   const ms = performance.now() - start;
+  const loadCpu = cpuMs(cpu);
+  const readCpu = cpuUsage();
   const readStart = performance.now();
   await Deno.readFile(file);
-  console.log((ms - (performance.now() - readStart)).toFixed(1), typeof value);
+  const readMs = performance.now() - readStart;
+  console.log((ms - readMs).toFixed(1), (loadCpu - cpuMs(readCpu)).toFixed(1), typeof value);
+}
+
+// CPU time (user + system, all threads: the garbage collector's too) since `since`, in ms.
+function cpuMs(since: { user: number; system: number }): number {
+  const { user, system } = cpuUsage(since);
+  return (user + system) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -62,29 +75,35 @@ async function main(): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-json-bench-" });
   const self = new URL(import.meta.url).pathname;
   console.log(`json fidelity bench: ${runs} runs each, fresh process per run`);
-  console.log("case        | parse ms | load ms | ratio | parse RSS MB | load RSS MB");
+  console.log(
+    "case        | parse ms | load ms | ratio | parse CPU ms | load CPU ms | CPU ratio | parse RSS MB | load RSS MB",
+  );
   try {
     for (const kind of Object.keys(CASES) as Case[]) {
       const file = `${dir}/${kind}.json`;
       const text = generate(kind);
       await Deno.writeTextFile(file, text);
-      const figures: Record<string, { ms: number[]; rss: number[] }> = {};
+      const figures: Record<string, { ms: number[]; cpu: number[]; rss: number[] }> = {};
       for (let r = 0; r < runs; r++) {
         for (const how of ["parse", "load"]) { // alternated, so both see the same neighbours
           const out = await new Deno.Command(Deno.execPath(), {
             args: ["run", "-A", self, "--child", how, file],
             stdout: "piped",
           }).output();
-          const ms = Number(new TextDecoder().decode(out.stdout).split(" ")[0]);
+          const [ms, cpu] = new TextDecoder().decode(out.stdout).split(" ").map(Number);
           const timed = await timeCommand([Deno.execPath(), "run", "-A", self, "--child", how, file]);
-          (figures[how] ??= { ms: [], rss: [] }).ms.push(ms);
+          (figures[how] ??= { ms: [], cpu: [], rss: [] }).ms.push(ms);
+          figures[how].cpu.push(cpu);
           figures[how].rss.push(timed.rssMb ?? NaN);
         }
       }
       const p = median(figures.parse.ms), l = median(figures.load.ms);
+      const pc = median(figures.parse.cpu), lc = median(figures.load.cpu);
       console.log(
         `${kind.padEnd(11)} | ${p.toFixed(0).padStart(8)} | ${l.toFixed(0).padStart(7)} | ${
           (l / p).toFixed(2).padStart(5)
+        } | ${pc.toFixed(0).padStart(12)} | ${lc.toFixed(0).padStart(11)} | ${
+          (lc / pc).toFixed(2).padStart(9)
         } | ${median(figures.parse.rss).toFixed(0).padStart(12)} | ${
           median(figures.load.rss).toFixed(0).padStart(11)
         }   (${(text.length / 1e6).toFixed(1)} MB: ${CASES[kind]})`,
