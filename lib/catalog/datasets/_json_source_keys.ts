@@ -125,22 +125,25 @@ function recordFlatFloats(scan: FlatScan, value: object): boolean {
   const { isArray, slots, floatHead, floatNext, floatSlot, floatValue } = scan;
   let next = 0;
   let consistent = true;
-  const floatsOf = (container: number, keyOf: (slot: number) => string, node: object): void => {
+  // Records the container's floats still holding their value; whether there were any.
+  const floatsOf = (container: number, keyOf: (slot: number) => string, node: object): boolean => {
     const found = new Map<string, number>();
     for (let f = floatHead[container]; f >= 0; f = floatNext[f]) {
       const key = keyOf(floatSlot[f]);
       if ((node as Record<string, unknown>)[key] === floatValue[f]) found.set(key, floatValue[f]);
     }
     recordIntegralFloats(node, found);
+    return found.size > 0;
   };
   const walk = (node: object): boolean => {
     const container = next++;
     const array = Array.isArray(node);
     if (container >= isArray.length || array !== (isArray[container] === 1)) return (consistent = false);
     let carries = false;
+    let own = false; // a fresh object from JSON.parse: its floats are its only facts
     if (array) {
       if (node.length !== slots[container]) return (consistent = false);
-      if (floatHead[container] >= 0) floatsOf(container, String, node);
+      if (floatHead[container] >= 0) own = floatsOf(container, String, node);
       for (let i = 0; i < node.length && consistent; i++) {
         const item = node[i];
         if (typeof item === "object" && item !== null) carries = walk(item) || carries;
@@ -148,13 +151,13 @@ function recordFlatFloats(scan: FlatScan, value: object): boolean {
     } else {
       const keys = Object.keys(node);
       if (keys.length !== slots[container]) return (consistent = false);
-      if (floatHead[container] >= 0) floatsOf(container, (slot) => keys[slot], node);
+      if (floatHead[container] >= 0) own = floatsOf(container, (slot) => keys[slot], node);
       for (let i = 0; i < keys.length && consistent; i++) {
         const item = (node as Record<string, unknown>)[keys[i]];
         if (typeof item === "object" && item !== null) carries = walk(item) || carries;
       }
     }
-    return markCarrier(node, carries);
+    return markCarrier(node, carries, own);
   };
   walk(value);
   return consistent;
