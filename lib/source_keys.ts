@@ -42,7 +42,8 @@ export function isIndexKey(key: string): boolean {
 /**
  * Records the keys of `object` as the file holds them, in the file's order: each a string, or the value
  * PyYAML would construct for it (a number, boolean, null or Date; its string is the object's key). Nothing
- * is kept when the object already lists them so and all are strings.
+ * is kept when the object already lists them so and all are strings. An array of strings is kept as it is:
+ * the caller hands it over and does not change it.
  *
  * @example
  * ```ts
@@ -52,12 +53,15 @@ export function isIndexKey(key: string): boolean {
  * ```
  */
 export function recordSourceKeys(object: object, keys: readonly unknown[]): void {
-  const names = keys.map((key) => String(key));
+  // All text (every JSON key): the names are the keys, and no key values to keep (no map, no copy).
+  const text = keys.every((key) => typeof key === "string");
+  const names = text ? keys as readonly string[] : keys.map((key) => String(key));
   const own = Object.keys(object);
   if (names.length !== own.length || names.some((name, i) => name !== own[i])) {
     ORDER.set(object, names);
     anyRecorded = true;
   }
+  if (text) return;
   const values = new Map<string, unknown>();
   keys.forEach((key, i) => typeof key !== "string" && values.set(names[i], key));
   if (values.size > 0) {
