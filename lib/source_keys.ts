@@ -18,7 +18,8 @@ const ORDER = new WeakMap<object, readonly string[]>();
 const KEY_VALUES = new WeakMap<object, ReadonlyMap<string, unknown>>();
 // Per container, the slots (keys, or array indexes as text) that held a float without a fraction, and it.
 const FLOATS = new WeakMap<object, ReadonlyMap<string, number>>();
-// Every container of a loaded value that has recorded keys somewhere in it: what a copy must walk.
+// Every container of a loaded value that has recorded keys somewhere below it: what a copy must walk (a
+// container with facts of its own only is found by them).
 const CARRIERS = new WeakSet<object>();
 // Until a file has keys worth recording, a walk to mark or copy them is skipped (most programs never do).
 let anyRecorded = false;
@@ -41,7 +42,8 @@ export function isIndexKey(key: string): boolean {
 /**
  * Records the keys of `object` as the file holds them, in the file's order: each a string, or the value
  * PyYAML would construct for it (a number, boolean, null or Date; its string is the object's key). Nothing
- * is kept when the object already lists them so and all are strings.
+ * is kept when the object already lists them so and all are strings. An array of strings is kept as it is:
+ * the caller hands it over and does not change it.
  *
  * @example
  * ```ts
@@ -51,12 +53,15 @@ export function isIndexKey(key: string): boolean {
  * ```
  */
 export function recordSourceKeys(object: object, keys: readonly unknown[]): void {
-  const names = keys.map((key) => String(key));
+  // All text (every JSON key): the names are the keys, and no key values to keep (no map, no copy).
+  const text = keys.every((key) => typeof key === "string");
+  const names = text ? keys as readonly string[] : keys.map((key) => String(key));
   const own = Object.keys(object);
   if (names.length !== own.length || names.some((name, i) => name !== own[i])) {
     ORDER.set(object, names);
     anyRecorded = true;
   }
+  if (text) return;
   const values = new Map<string, unknown>();
   keys.forEach((key, i) => typeof key !== "string" && values.set(names[i], key));
   if (values.size > 0) {
@@ -164,18 +169,19 @@ export function recordMergedKeys(target: object, sources: readonly object[]): vo
 }
 
 /**
- * Marks `container` as holding recorded facts at some depth, for a reader that walks its value anyway (one
- * walk instead of {@link markSourceKeys}'s second one); true when it has facts of its own.
+ * Marks `container` as holding recorded facts below it when `childrenCarry`, for a reader that walks its
+ * value anyway (one walk instead of {@link markSourceKeys}'s second one); returns whether it or what it
+ * holds has facts. A container whose only facts are its own is not marked: copies ask it directly (one
+ * weak-set entry less per row of a table). `ownFacts`, when the reader knows, saves the look-ups.
  *
  * @example
  * ```ts
  * if (childCarries || markCarrier(node)) ...
  * ```
  */
-export function markCarrier(container: object, childrenCarry: boolean): boolean {
-  const carries = childrenCarry || hasFacts(container);
-  if (carries) CARRIERS.add(container);
-  return carries;
+export function markCarrier(container: object, childrenCarry: boolean, ownFacts?: boolean): boolean {
+  if (childrenCarry) CARRIERS.add(container);
+  return childrenCarry || (ownFacts ?? hasFacts(container));
 }
 
 /**
@@ -251,9 +257,11 @@ export function copySourceKeys(original: unknown, copy: unknown): void {
   if (!anyRecorded) return;
   const seen = new Set<object>();
   const walk = (from: unknown, to: unknown): void => {
-    if (!isContainer(from) || !isContainer(to) || !CARRIERS.has(from) || seen.has(from)) return;
+    if (!isContainer(from) || !isContainer(to) || seen.has(from)) return;
+    const carrier = CARRIERS.has(from);
+    if (!carrier && !hasFacts(from)) return;
     seen.add(from);
-    CARRIERS.add(to);
+    if (carrier) CARRIERS.add(to);
     const order = ORDER.get(from);
     if (order) ORDER.set(to, order);
     const values = KEY_VALUES.get(from);

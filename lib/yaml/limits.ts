@@ -127,18 +127,33 @@ function tooDeep(file: string, where: SourceLocation): ConfigError {
   );
 }
 
+/** A js-yaml node listener (js-yaml's `listener` load option). */
+export type YamlListener = (
+  event: "open" | "close",
+  state: { result: unknown; tag?: string | null; position: number },
+) => void;
+
 /**
  * Parses `text` with js-yaml, refusing alias bombs, alias cycles and over-deep nesting with a
- * `yaml/...` ConfigError naming `file:line:column`. Other js-yaml errors propagate unchanged.
+ * `yaml/...` ConfigError naming `file:line:column`. Other js-yaml errors propagate unchanged. `extra`
+ * hears every node the parse composes (lib/yaml/source_keys_yaml.ts records what PyYAML keeps with it).
  *
  * @example
  * ```ts
  * loadWithinLimits("a: &a [1, 2]\nb: *a\n", "conf/base/parameters.yml"); // { a: [1, 2], b: [1, 2] }
  * ```
  */
-export function loadWithinLimits(text: string, file: string, schema: Schema = OMEGACONF_SCHEMA): unknown {
+export function loadWithinLimits(
+  text: string,
+  file: string,
+  schema: Schema = OMEGACONF_SCHEMA,
+  extra?: YamlListener,
+): unknown {
   if (!text.includes("&")) {
-    const value = load(text, { filename: file, schema });
+    const value = load(
+      text,
+      { filename: file, schema, listener: extra } as LoadOptions & { listener?: YamlListener },
+    );
     if (tooDeepValue(value)) throw tooDeep(file, locateDepth(text, file));
     return value;
   }
@@ -147,7 +162,8 @@ export function loadWithinLimits(text: string, file: string, schema: Schema = OM
   const aliases: { offset: number; target: object }[] = [];
   let aliasNodes = 0;
   let aliasChars = 0;
-  const listener = (event: "open" | "close", state: { position: number; result: unknown }) => {
+  const listener: YamlListener = (event, state) => {
+    extra?.(event, state); // its stack pushed and popped with ours: a throw below ends the parse anyway
     if (event === "open") {
       opened.push(state.position);
       if (opened.length > YAML_LIMITS.maxDepth + 1) {

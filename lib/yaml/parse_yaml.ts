@@ -12,7 +12,8 @@ import { OMEGACONF_SCHEMA } from "./yaml11.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { loadWithinLimits, skipBlanks, tooDeepForParser, YAML_LIMITS } from "./limits.ts";
 import { decodeUtf8 } from "./utf8.ts";
-import { withYamlSourceKeys } from "./source_keys_yaml.ts";
+import { withYamlSourceKeys, yamlSourceListener, yamlTextMayNeedSources } from "./source_keys_yaml.ts";
+import { markSourceKeys } from "../source_keys.ts";
 import { readFile } from "../file_io.ts";
 
 /** A key path: strings for map keys, numbers for sequence indexes. */
@@ -62,8 +63,12 @@ export function parseYaml(
   const schema = options.schema ?? OMEGACONF_SCHEMA;
   let value: unknown;
   try {
-    value = loadWithinLimits(text, file, schema) ?? null;
-    if (options.sourceKeys) value = withYamlSourceKeys(text, schema, value);
+    // When the text shows there is something to record, the one parse records it; else only a key the
+    // value shows typed or integer-like (rare) costs a second parse.
+    const recording = options.sourceKeys && yamlTextMayNeedSources(text) ? yamlSourceListener() : undefined;
+    value = loadWithinLimits(text, file, schema, recording?.listener) ?? null;
+    if (recording) markSourceKeys(value);
+    else if (options.sourceKeys) value = withYamlSourceKeys(text, schema, value);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     if (error instanceof RangeError) throw tooDeepForParser(text, file); // the parser ran out of stack

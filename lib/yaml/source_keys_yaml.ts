@@ -15,6 +15,7 @@ import {
   sourceKeyOrder,
 } from "../source_keys.ts";
 import { plainIsString } from "./pyyaml_dump.ts";
+import type { YamlListener } from "./limits.ts";
 
 // A dot followed by zeros only (`1.0`, `1_0.0_0`), an exponent (`2.5e+1`, OmegaConf's `1e3`) or a float
 // tag (`!!float 3`): only then can a float be integral.
@@ -45,11 +46,40 @@ const MAY_MERGE = /<<\s*:/;
  * ```
  */
 export function withYamlSourceKeys(text: string, schema: Schema, value: unknown): unknown {
-  if (!MAY_HOLD_INTEGRAL_FLOAT.test(text) && !MAY_MERGE.test(text) && !hasTypedOrIndexKey(value, new Set())) {
-    return value;
-  }
+  if (!yamlTextMayNeedSources(text) && !hasTypedOrIndexKey(value, new Set())) return value;
+  const { listener } = yamlSourceListener();
+  const recorded = load(text, { schema, listener } as LoadOptions & { listener: typeof listener });
+  markSourceKeys(recorded);
+  return recorded;
+}
+
+/**
+ * Whether the text alone shows that a parse must record (a float that may be integral, a merge key): then
+ * the first parse takes {@link yamlSourceListener}'s listener and no second parse is needed.
+ *
+ * @example
+ * ```ts
+ * yamlTextMayNeedSources("lr: 1.0\n"); // true
+ * ```
+ */
+export function yamlTextMayNeedSources(text: string): boolean {
+  return MAY_HOLD_INTEGRAL_FLOAT.test(text) || MAY_MERGE.test(text);
+}
+
+/**
+ * A js-yaml node listener recording, as the parse composes each node, what PyYAML keeps (key order, key
+ * types, integral floats); call `markSourceKeys` on the parsed value after it.
+ *
+ * @example
+ * ```ts
+ * const { listener } = yamlSourceListener();
+ * const value = load(text, { schema, listener });
+ * markSourceKeys(value);
+ * ```
+ */
+export function yamlSourceListener(): { listener: YamlListener } {
   const stack: Frame[] = [{ children: [], floats: [], merges: [] }];
-  const listener = (event: "open" | "close", state: { result: unknown; tag?: string | null }) => {
+  const listener: YamlListener = (event, state) => {
     if (event === "open") return void stack.push({ children: [], floats: [], merges: [] });
     const { children, floats, merges } = stack.pop()!;
     const result = state.result;
@@ -70,9 +100,7 @@ export function withYamlSourceKeys(text: string, schema: Schema, value: unknown)
     if (children.length < 2) return; // a wrapper (above): the inner node recorded the mapping
     recordMapping(result as Record<string, unknown>, { children, floats, merges });
   };
-  const recorded = load(text, { schema, listener } as LoadOptions & { listener: typeof listener });
-  markSourceKeys(recorded);
-  return recorded;
+  return { listener };
 }
 
 /**

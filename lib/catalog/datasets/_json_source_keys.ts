@@ -4,6 +4,7 @@
  * fraction (`1.0`, `1e3`: Python floats, which json.dump writes back as `1.0`, `1000.0`).
  */
 import { isIndexKey, markCarrier, recordIntegralFloats, recordSourceKeys } from "../../source_keys.ts";
+import { type FlatScan, numberEnd, scanFlat, stringEnd } from "./_json_flat_scan.ts";
 
 // A key whose text is a digit, or a digit escaped: only then can JSON.parse have moved a key.
 const MAY_HOLD_INDEX_KEY = /"(?:[0-9]|\\u003[0-9])/;
@@ -47,7 +48,12 @@ interface Scanned {
  * ```
  */
 export function recordJsonSource(text: string, value: unknown): void {
-  if (!MAY_HOLD_INDEX_KEY.test(text) && !MAY_HOLD_INTEGRAL_FLOAT.test(text)) return;
+  const mayHoldIndexKey = MAY_HOLD_INDEX_KEY.test(text);
+  if (!mayHoldIndexKey && !MAY_HOLD_INTEGRAL_FLOAT.test(text)) return;
+  if (typeof value !== "object" || value === null) return;
+  // No key JSON.parse could have moved: only floats to record, by the flat scan (a repeated key, which
+  // leaves an object fewer keys than the file, takes the full one).
+  if (!mayHoldIndexKey && recordFlatFloats(scanFlat(text), value)) return;
   const containers = scanContainers(text);
   let next = 0;
   let consistent = true;
@@ -111,6 +117,52 @@ function recordFloats(node: object, floats: Map<number, number>, keyOf: (slot: n
   recordIntegralFloats(node, found);
 }
 
+/**
+ * Records the integral floats of a flat scan on `value`, walking it in the order its containers opened;
+ * false when the value and the scan disagree (a repeated key), the full scan's case.
+ */
+function recordFlatFloats(scan: FlatScan, value: object): boolean {
+  const { isArray, slots, floatHead, floatNext, floatSlot, floatValue } = scan;
+  let next = 0;
+  let consistent = true;
+  // Records the container's floats still holding their value; whether there were any.
+  const floatsOf = (container: number, keyOf: (slot: number) => string, node: object): boolean => {
+    const found = new Map<string, number>();
+    for (let f = floatHead[container]; f >= 0; f = floatNext[f]) {
+      const key = keyOf(floatSlot[f]);
+      if ((node as Record<string, unknown>)[key] === floatValue[f]) found.set(key, floatValue[f]);
+    }
+    recordIntegralFloats(node, found);
+    return found.size > 0;
+  };
+  const walk = (node: object): boolean => {
+    const container = next++;
+    const array = Array.isArray(node);
+    if (container >= isArray.length || array !== (isArray[container] === 1)) return (consistent = false);
+    let carries = false;
+    let own = false; // a fresh object from JSON.parse: its floats are its only facts
+    if (array) {
+      if (node.length !== slots[container]) return (consistent = false);
+      if (floatHead[container] >= 0) own = floatsOf(container, String, node);
+      for (let i = 0; i < node.length && consistent; i++) {
+        const item = node[i];
+        if (typeof item === "object" && item !== null) carries = walk(item) || carries;
+      }
+    } else {
+      const keys = Object.keys(node);
+      if (keys.length !== slots[container]) return (consistent = false);
+      if (floatHead[container] >= 0) own = floatsOf(container, (slot) => keys[slot], node);
+      for (let i = 0; i < keys.length && consistent; i++) {
+        const item = (node as Record<string, unknown>)[keys[i]];
+        if (typeof item === "object" && item !== null) carries = walk(item) || carries;
+      }
+    }
+    return markCarrier(node, carries, own);
+  };
+  walk(value);
+  return consistent;
+}
+
 /** Every object and array of valid JSON text, in the order they open (one pass over the character codes). */
 function scanContainers(text: string): Scanned[] {
   const containers: Scanned[] = [];
@@ -123,14 +175,10 @@ function scanContainers(text: string): Scanned[] {
     if (c === 32 || c === 10 || c === 13 || c === 9 || c === 58) continue; // blanks and ':'
     if (c === 34) { // '"'
       const start = i;
-      let escaped = false;
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 34) break;
-        if (d === 92) escaped = true, i++;
-      }
+      i = stringEnd(text, i);
       if (expectKey && top?.keys) {
-        top.keys.push(escaped ? JSON.parse(text.slice(start, i + 1)) : text.slice(start + 1, i));
+        const raw = text.slice(start + 1, i); // with a backslash, JSON.parse decodes it
+        top.keys.push(raw.includes("\\") ? JSON.parse(text.slice(start, i + 1)) : raw);
         top.starts.push(containers.length);
         expectKey = false;
       } else if (top?.keys === null) top.starts.push(containers.length);
@@ -151,13 +199,9 @@ function scanContainers(text: string): Scanned[] {
       // A number, a literal, or Python's NaN / Infinity / -Infinity: up to the next delimiter.
       if (top?.keys === null) top.starts.push(containers.length);
       const start = i;
-      let float = false;
-      for (; i + 1 < length; i++) {
-        const d = text.charCodeAt(i + 1);
-        if (d === 44 || d === 93 || d === 125 || d === 32 || d === 10 || d === 13 || d === 9) break;
-        if (d === 46 || d === 101 || d === 69) float = true; // '.', 'e', 'E'
-      }
-      if (float && top) {
+      i = numberEnd(text, i);
+      if (i < 0) i = -i; // not a float that can be integral
+      else if (top) {
         const number = Number(text.slice(start, i + 1));
         if (Number.isInteger(number)) (top.floats ??= new Map()).set(top.starts.length - 1, number);
       }
