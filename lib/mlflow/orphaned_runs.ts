@@ -128,13 +128,20 @@ export async function orphanedRuns(
     }'`,
     maxResults: 1000,
   });
-  const gone: RunRef[] = [];
+  return await goneOnThisHost(runs.filter((run) => run.info.runId !== except), host);
+}
+
+// Of RUNNING runs, those this host's kmlf started whose process is gone (a run of another host, or of
+// another container's pid namespace, is never judged here).
+async function goneOnThisHost(runs: RunRef[], host: string): Promise<RunRef[]> {
+  if (runs.length === 0) return [];
   const namespace = await pidNamespace();
+  const gone: RunRef[] = [];
   for (const run of runs) {
-    if (run.info.runId === except) continue;
     const tags = run.data.tags;
+    if (tags[PROCESS_TAGS.host] !== host) continue;
     const recorded = tags[PROCESS_TAGS.pidNamespace];
-    if (recorded !== undefined && recorded !== namespace) continue; // another container's process
+    if (recorded !== undefined && recorded !== namespace) continue;
     if (await processGone(Number(tags[PROCESS_TAGS.pid]), tags[PROCESS_TAGS.pidStart])) gone.push(run);
   }
   return gone;
@@ -155,22 +162,14 @@ export async function orphanedMarkedRuns(
   projectRoot: string,
   except?: string,
 ): Promise<RunRef[]> {
-  const host = hostName();
-  const namespace = await pidNamespace();
-  const gone: RunRef[] = [];
+  const running: RunRef[] = [];
   for (const runId of markedRuns(projectRoot, except)) {
     const run = await client.getRun(runId).catch(() => undefined);
-    if (!run || run.info.status !== "RUNNING") {
-      markRunEnded(projectRoot, runId);
-      continue;
-    }
-    const tags = run.data.tags;
-    if (!host || tags[PROCESS_TAGS.host] !== host) continue;
-    const recorded = tags[PROCESS_TAGS.pidNamespace];
-    if (recorded !== undefined && recorded !== namespace) continue; // another container's process
-    if (await processGone(Number(tags[PROCESS_TAGS.pid]), tags[PROCESS_TAGS.pidStart])) gone.push(run);
+    if (run?.info.status === "RUNNING") running.push(run);
+    else markRunEnded(projectRoot, runId);
   }
-  return gone;
+  const host = hostName();
+  return host ? await goneOnThisHost(running, host) : [];
 }
 
 /**
