@@ -8,10 +8,10 @@ import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
 import { missingKedroCommand } from "./kedro_commands.ts";
-import { modules } from "./command_modules.ts";
+import { type CommandContext, modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
 import { addModelsCommands } from "./models_command_tree.ts";
-import { addProjectCommands } from "./project_command_tree.ts";
+import { addProjectCommands, addRunCommand } from "./project_command_tree.ts";
 import { addGcCommand } from "./gc_command_tree.ts";
 import { addStoreCommands } from "./store_command_tree.ts";
 import { addServerCommand } from "./server_command_tree.ts";
@@ -22,8 +22,35 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** Builds the command tree (exported so `kmlf completion` can walk it). */
-export function buildProgram(argv: string[], state: { exitCode: number } = { exitCode: 0 }): Command {
+// The top-level commands by the function that adds them, in the order `kmlf --help` lists them.
+const COMMANDS: [names: string[], add: (program: Command, ctx: CommandContext) => void][] = [
+  [["run"], addRunCommand],
+  [["registry", "pipeline", "catalog"], addProjectCommands],
+  [["mlflow"], addMlflowCommands],
+  [["export"], addExportCommands],
+  [["models"], addModelsCommands],
+  [["runs", "experiments", "artifacts"], addStoreCommands],
+  [["gc"], addGcCommand],
+  [["server"], addServerCommand],
+  [["new", "info", "completion"], addOtherCommands],
+];
+
+/**
+ * Builds the command tree (exported so `kmlf completion` can walk it). With `only`, a top-level command's
+ * name, just the commands that define it: building all of them (~100 commands and options) is a few ms of
+ * every start, and commander dispatches on that name anyway. A name no entry has builds the whole tree.
+ *
+ * @example
+ * ```ts
+ * buildProgram([]).commands.map((c) => c.name()); // ["run", "registry", …]
+ * buildProgram(["run", "training"], undefined, "run").commands.length; // 1
+ * ```
+ */
+export function buildProgram(
+  argv: string[],
+  state: { exitCode: number } = { exitCode: 0 },
+  only?: string,
+): Command {
   const program = new Command("kmlf")
     .description("Kedro-style pipelines with MLflow-compatible tracking, in one fast binary.")
     .version(KMLF_VERSION, "-V, --version", "print the kmlf version")
@@ -32,10 +59,32 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(formatUsageError(text)) })
     .exitOverride();
+  const ctx = { argv, state };
+  const wanted = COMMANDS.filter(([names]) => only !== undefined && names.includes(only));
+  for (const [, add] of wanted.length > 0 ? wanted : COMMANDS) add(program, ctx);
+  return program;
+}
 
-  addProjectCommands(program, { argv, state });
-  addMlflowCommands(program, { argv, state });
+/**
+ * The top-level command argv names, when only kmlf's own options (`--project`, `--debug`) come before it;
+ * undefined otherwise (no command, `--help`, an unknown option: commander then needs the whole tree).
+ *
+ * @example
+ * ```ts
+ * namedCommand(["--project", "p", "run", "training"]); // "run"
+ * namedCommand(["--help"]); // undefined
+ * ```
+ */
+export function namedCommand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--project") i++;
+    else if (arg !== "--debug" && !arg.startsWith("--project=")) return arg.startsWith("-") ? undefined : arg;
+  }
+  return undefined;
+}
 
+function addExportCommands(program: Command, { state }: CommandContext): void {
   const exporter = program.command("export").description(
     "Export a pipeline to an orchestrator: one task per node (or group), one MLflow run for the workflow",
   );
@@ -68,13 +117,10 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       const { exportAirflow } = await modules.export();
       state.exitCode = await exportAirflow({ ...command.optsWithGlobals(), ...options });
     });
+}
 
-  addModelsCommands(program, { argv, state });
-  addStoreCommands(program, { argv, state });
-  addGcCommand(program, { argv, state });
-
-  addServerCommand(program, { argv, state });
-
+// `kmlf new`, `kmlf info` and `kmlf completion`.
+function addOtherCommands(program: Command, { argv, state }: CommandContext): void {
   program.command("new").description("Create a new kmlf project")
     .argument("[dir]", "directory to create (default: from --name, as Kedro's repo_name: my-project)")
     .option("-n, --name <name>", 'project name, e.g. "My Project" (default: the directory name)')
@@ -115,8 +161,6 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
       const { completionCommand } = await modules.completion();
       state.exitCode = completionCommand(shell, buildProgram(argv));
     });
-
-  return program;
 }
 
 /**
@@ -129,7 +173,7 @@ export function buildProgram(argv: string[], state: { exitCode: number } = { exi
  */
 export async function main(argv: string[]): Promise<number> {
   const state = { exitCode: EXIT.ok as number };
-  const program = buildProgram(argv, state);
+  const program = buildProgram(argv, state, namedCommand(argv));
   try {
     await program.parseAsync(expandKedroShortFlags(argv, program), { from: "user" });
     return state.exitCode;

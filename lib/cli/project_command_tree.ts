@@ -4,14 +4,14 @@ import { type CommandContext, modules } from "./command_modules.ts";
 import { appendList, onceFlag, withKedroShortFlag } from "./kedro_flags.ts";
 
 /**
- * Adds `kmlf run`, `kmlf registry …`, `kmlf pipeline …` and `kmlf catalog …` to `program`.
+ * Adds `kmlf run` to `program`.
  *
  * @example
  * ```ts
- * addProjectCommands(program, { argv, state });
+ * addRunCommand(program, { argv, state });
  * ```
  */
-export function addProjectCommands(program: Command, ctx: CommandContext): void {
+export function addRunCommand(program: Command, ctx: CommandContext): void {
   const { argv, state } = ctx;
   program.command("run")
     .description("Run a pipeline (default: __default__, the union of all pipelines)")
@@ -98,7 +98,18 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
         restoreConsole?.();
       }
     });
+}
 
+/**
+ * Adds `kmlf registry …`, `kmlf pipeline …` and `kmlf catalog …` to `program`.
+ *
+ * @example
+ * ```ts
+ * addProjectCommands(program, { argv, state });
+ * ```
+ */
+export function addProjectCommands(program: Command, ctx: CommandContext): void {
+  const { state } = ctx;
   const registry = program.command("registry").description("Inspect registered pipelines");
   registry.command("list").description("List pipeline names").action(async (_o, command) => {
     const { registryList } = await modules.registry();
