@@ -5,15 +5,7 @@ import type { Plugin, PluginContext } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import type { HeaderFunction } from "./header_provider.ts";
-import {
-  checkRegistryUri,
-  checkTrackingTarget,
-  type MlflowConfig,
-  parseMlflowConfig,
-  resolveTrackingUri,
-  type TrackingUriOrigin,
-  trackingUriOrigin,
-} from "./mlflow_config.ts";
+import type { MlflowConfig, TrackingUriOrigin } from "./mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
 import type { TrackingPort } from "./tracking_port.ts";
@@ -137,6 +129,8 @@ function unknownDisabledPipelines(config: MlflowConfig, context: PluginContext):
 async function configuredStore(context: PluginContext, options: MlflowPluginOptions) {
   const loaded = await context.loadConfig("mlflow");
   if (loaded.files.length === 0) return undefined;
+  const { checkRegistryUri, checkTrackingTarget, parseMlflowConfig, resolveTrackingUri, trackingUriOrigin } =
+    await mlflowConfig();
   const config = parseMlflowConfig(loaded, {
     projectName: context.projectName,
     projectRoot: context.projectRoot,
@@ -176,9 +170,11 @@ async function configuredStore(context: PluginContext, options: MlflowPluginOpti
   return { config, credentials, uri, open };
 }
 
-// The tracking hook (run setup, logging, model logging: ~20 modules) and the header provider load when a run
-// is tracked, not with the plugin every command registers; by computed URLs, which Deno does not read with
-// this module (the bundle makes each an entry point).
+// The tracking hook (run setup, logging, model logging: ~20 modules), the header provider and mlflow.yml's
+// schema (~2 ms to build) load when a project has an mlflow.yml, not with the plugin every command
+// registers; by computed URLs, which Deno does not read with this module (the bundle makes each an entry point).
+const mlflowConfig = (): Promise<typeof import("./mlflow_config.ts")> =>
+  import(new URL("./mlflow_config.ts", import.meta.url).href);
 const trackingHook = (): Promise<typeof import("./tracking_hook.ts")> =>
   import(new URL("./tracking_hook.ts", import.meta.url).href);
 const headerProvider = (): Promise<typeof import("./header_provider.ts")> =>

@@ -13,7 +13,7 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import { inferenceProblems, type InferenceSpec, isParameter, type Pipeline } from "../pipeline/mod.ts";
-import { misspeltEntries } from "../runner/mod.ts";
+import { misspeltEntries } from "../runner/lost_outputs.ts";
 
 /**
  * Every inconsistency between `training`, its inference declaration and the catalog.
