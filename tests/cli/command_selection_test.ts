@@ -62,7 +62,10 @@ Deno.test("the CLI still answers --help, help <command>, unknown commands and su
   assert.match(sub.stdout, /Usage: kmlf catalog/);
   const typo = await kmlf(["catalgo", "list"], { cwd });
   assert.equal(typo.code, 2);
-  assert.match(typo.stderr, /error\[cli\/usage\]: unknown command 'catalgo'\n {2}hint: did you mean catalog\?/);
+  assert.match(
+    typo.stderr,
+    /error\[cli\/usage\]: unknown command 'catalgo'\n {2}hint: did you mean catalog\?/,
+  );
   const inner = await kmlf(["catalog", "lsit"], { cwd });
   assert.equal(inner.code, 2);
   assert.match(inner.stderr, /unknown command 'lsit'[\s\S]*did you mean list\?/);

@@ -17,7 +17,9 @@ Deno.test("catalog and registry commands load no runner", async () => {
 });
 
 Deno.test("no command loads mlflow.yml's schema before it finds an mlflow.yml", async () => {
-  for (const entry of ["lib/cli/catalog_command.ts", "lib/cli/registry_command.ts", "lib/cli/run_command.ts"]) {
+  for (
+    const entry of ["lib/cli/catalog_command.ts", "lib/cli/registry_command.ts", "lib/cli/run_command.ts"]
+  ) {
     assert.deepEqual(loaded((await moduleGraph(entry)).static, ["mlflow_config"]), [], entry);
   }
 });
