@@ -66,6 +66,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "mlflow/plugin.ts",
   "pipeline/lazy_loader.ts",
   "pipeline/node.ts", // a parallel runner's worker: Node without the YAML loader and zod
+  "runner/lost_outputs.ts", // the inference checks name misspelt entries; listing commands load no runner
   "runner/run_error.ts", // a session's error hooks get the raised error; listing commands load no runner
   "runner/runner_settings.ts", // a session resolves its runner settings without loading the runners
   "runner/sequential_runner.ts",
