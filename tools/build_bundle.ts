@@ -19,6 +19,7 @@
 import { cp } from "node:fs/promises";
 import { join, posix, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { bundleLock } from "./bundle_lock.ts";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 const COMPUTED_URL = /new URL\(\s*"(\.{1,2}\/[^"]*)",\s*import\.meta\.url\s*\)/g;
@@ -156,7 +157,8 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
       join(staging, "deno.json"),
       JSON.stringify({ imports: config.imports }, null, 2),
     );
-    await Deno.copyFile(join(repo, "deno.lock"), join(staging, "deno.lock"));
+    const lock = bundleLock(JSON.parse(await Deno.readTextFile(join(repo, "deno.lock"))));
+    await Deno.writeTextFile(join(staging, "deno.lock"), JSON.stringify(lock, null, 2) + "\n");
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
     await Deno.rename(staging, outDir);
     return { outDir, entries: [...entries].sort(), files: outputs.length + 2 };
