@@ -15,6 +15,13 @@
  * ```
  */
 export function parseJsonc(text: string): unknown {
+  // Most deno.json files are plain JSON, which JSON.parse reads alone; the two regex passes cost every
+  // command that reads one ~0.5 ms.
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSONC: strip comments and trailing commas below
+  }
   const strings = /("(?:\\.|[^"\\])*")/.source;
   const noComments = text.replace(
     new RegExp(`${strings}|\\/\\/[^\\n]*|\\/\\*[\\s\\S]*?\\*\\/`, "g"),
