@@ -1,17 +1,15 @@
 /**
- * Registration of the built-in dataset types: names, strict argument schemas, factories. The common file
- * types register at once; the excel, parquet, report (plotly, image), SQLite, partitioned and incremental types load
- * their code and schemas when a catalog first uses them.
+ * Registration of the built-in dataset types: names, strict argument schemas, factories. The types most
+ * runs use (json, csv, pickle, memory) register at once; the yaml, text, binary, excel, parquet, report
+ * (plotly, image), SQLite, partitioned and incremental types load their code and schemas when a catalog
+ * first uses them.
  */
 import { z } from "../zod/mod.ts";
-import { BinaryDataset } from "./datasets/binary_dataset.ts";
 import { JsonDataset } from "./datasets/json_dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { PickleDataset } from "./datasets/pickle_dataset.ts";
-import { TextDataset } from "./datasets/text_dataset.ts";
-import { YamlDataset } from "./datasets/yaml_dataset.ts";
 import { fileSchema, fileType, NoArgs } from "./file_types.ts";
-import { ENTRY_HINTS, JSON_HINTS, PICKLE_HINTS, YAML_HINTS } from "./kedro_arguments.ts";
+import { ENTRY_HINTS, JSON_HINTS, PICKLE_HINTS } from "./kedro_arguments.ts";
 import { DatasetRegistry, type DatasetTypeDefinition } from "./registry.ts";
 import { csvType } from "./tabular_types.ts";
 
@@ -55,32 +53,24 @@ function registerBuiltins(registry: DatasetRegistry): void {
       JSON_HINTS,
     ),
   );
-  now(
+  later(
     ["yaml", "YAMLDataset", "YamlDataset", "yaml.YAMLDataset"],
-    // yaml.dump's keywords that shape the bytes; block style (kedro-datasets' default) only.
-    fileType(
-      YamlDataset,
-      fileSchema(
-        NoArgs,
-        z.strictObject({
-          default_flow_style: z.optional(z.literal(false)),
-          allow_unicode: z.optional(z.boolean()),
-          sort_keys: z.optional(z.boolean()),
-          indent: z.optional(z.int().check(z.gte(2), z.lte(9))),
-          width: z.optional(z.number().check(z.positive())),
-        }),
-      ),
-      YAML_HINTS,
-    ),
+    async () => (await import("./yaml_type.ts")).yamlType,
   );
-  now(["text", "TextDataset", "text.TextDataset"], fileType(TextDataset));
+  later(
+    ["text", "TextDataset", "text.TextDataset"],
+    async () => fileType((await import("./datasets/text_dataset.ts")).TextDataset),
+  );
   now(["csv", "CSVDataset", "CsvDataset", "pandas.CSVDataset"], csvType);
   later(["excel", "ExcelDataset", "pandas.ExcelDataset"], async () => (await binaryTables()).excelType);
   later(
     ["parquet", "ParquetDataset", "pandas.ParquetDataset"],
     async () => (await binaryTables()).parquetType,
   );
-  now(["binary", "BinaryDataset"], fileType(BinaryDataset));
+  later(
+    ["binary", "BinaryDataset"],
+    async () => fileType((await import("./datasets/binary_dataset.ts")).BinaryDataset),
+  );
   now(
     ["pickle", "PickleDataset", "pickle.PickleDataset"],
     fileType(PickleDataset, fileSchema(), PICKLE_HINTS),

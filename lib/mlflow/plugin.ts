@@ -2,7 +2,7 @@
 import { ConfigError, didYouMeanHint, formatLocation, KmlfError } from "../errors.ts";
 import { mlrunsLeftBehindNote } from "./mlruns_left_behind.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import { registerMlflowDatasets } from "./datasets/register.ts";
+import { registerMlflowDatasets, runDatasetTypes } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import type { HeaderFunction } from "./header_provider.ts";
 import type { MlflowConfig, TrackingUriOrigin } from "./mlflow_config.ts";
@@ -83,7 +83,8 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
       const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
       const leftBehind = mlrunsLeftBehindNote(store.config, envUri, context.projectRoot);
       if (leftBehind) options.notify?.(leftBehind);
-      const { trackingHooks } = await trackingHook();
+      // The artifact and metric dataset types load alongside (most tracked catalogs use them).
+      const [{ trackingHooks }] = await Promise.all([trackingHook(), runDatasetTypes()]);
       return trackingHooks({
         config: store.config,
         state,

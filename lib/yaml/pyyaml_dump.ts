@@ -15,7 +15,7 @@ import {
   type ScalarAnalysis,
 } from "./pyyaml_scalar.ts";
 import { pyFloatRepr } from "../py_float.ts";
-import { pythonTimestampText, PYYAML_BOOL, PYYAML_FLOAT, PYYAML_INT, PYYAML_TIMESTAMP } from "./yaml11.ts";
+import { plainIsString, pythonTimestampText } from "./yaml11.ts";
 import { compareCodePoints } from "../code_points.ts";
 import { sourceFloats, sourceKey, sourceKeyOrder } from "../source_keys.ts";
 
@@ -143,26 +143,6 @@ function representDate(date: Date): string {
   const iso = date.toISOString();
   const ms = iso.slice(20, 23);
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === "000" ? "" : `.${ms}000`}+00:00`;
-}
-
-// PyYAML's implicit resolvers (resolver.py, the patterns kmlf reads with: yaml11.ts), keyed as it keys them:
-// by the text's first character.
-const RESOLVERS: [string, { test(text: string): boolean }][] = [
-  ["yYnNtTfFoO", PYYAML_BOOL],
-  ["-+0123456789.", PYYAML_FLOAT],
-  ["-+0123456789", PYYAML_INT],
-  ["<", /^(?:<<)$/],
-  ["~nN", /^(?:~|null|Null|NULL)$/],
-  ["0123456789", PYYAML_TIMESTAMP],
-  ["=", /^(?:=)$/],
-];
-
-/** Whether PyYAML reads `text`, written plain, as a string (its resolver finds no other type). */
-export function plainIsString(text: string): boolean {
-  if (text === "") return false; // an empty plain scalar is null
-  // Python's `$` also matches before a final newline.
-  const body = text.endsWith("\n") ? text.slice(0, -1) : text;
-  return !RESOLVERS.some(([first, re]) => first.includes(text[0]) && (re.test(text) || re.test(body)));
 }
 
 interface Context {

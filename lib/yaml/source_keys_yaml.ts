@@ -14,8 +14,8 @@ import {
   sourceKey,
   sourceKeyOrder,
 } from "../source_keys.ts";
-import { plainIsString } from "./pyyaml_dump.ts";
 import type { YamlListener } from "./limits.ts";
+import { plainIsString } from "./yaml11.ts";
 
 // A dot followed by zeros only (`1.0`, `1_0.0_0`), an exponent (`2.5e+1`, OmegaConf's `1e3`) or a float
 // tag (`!!float 3`): only then can a float be integral.

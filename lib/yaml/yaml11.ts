@@ -306,3 +306,23 @@ export const WRITE_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
   implicit: [...implicit, floatType(OMEGACONF_FLOAT), types.merge, timestamp],
   explicit: [types.binary, types.omap, types.pairs, types.set],
 });
+
+// PyYAML's implicit resolvers (resolver.py, the patterns above), keyed as it keys them:
+// by the text's first character.
+const RESOLVERS: [string, { test(text: string): boolean }][] = [
+  ["yYnNtTfFoO", PYYAML_BOOL],
+  ["-+0123456789.", PYYAML_FLOAT],
+  ["-+0123456789", PYYAML_INT],
+  ["<", /^(?:<<)$/],
+  ["~nN", /^(?:~|null|Null|NULL)$/],
+  ["0123456789", PYYAML_TIMESTAMP],
+  ["=", /^(?:=)$/],
+];
+
+/** Whether PyYAML reads `text`, written plain, as a string (its resolver finds no other type). */
+export function plainIsString(text: string): boolean {
+  if (text === "") return false; // an empty plain scalar is null
+  // Python's `$` also matches before a final newline.
+  const body = text.endsWith("\n") ? text.slice(0, -1) : text;
+  return !RESOLVERS.some(([first, re]) => first.includes(text[0]) && (re.test(text) || re.test(body)));
+}

@@ -1,0 +1,120 @@
+/**
+ * kedro-mlflow's artifact and metric dataset types: their argument schemas and factories. `register.ts`
+ * registers them by name and loads this module (with the datasets, the run access and the artifact path
+ * rules behind them) when a catalog first uses one.
+ *
+ * @module
+ */
+import { z } from "../../zod/mod.ts";
+import type { DatasetTypeDefinition } from "../../catalog/mod.ts";
+import type { MlflowRunState } from "../run_state.ts";
+import { safeArtifactPath } from "../../tracking/artifacts/artifact_repository.ts";
+import { MlflowArtifactDataset } from "./artifact_dataset.ts";
+import {
+  MlflowMetricDataset,
+  MlflowMetricHistoryDataset,
+  MlflowMetricsHistoryDataset,
+} from "./metric_datasets.ts";
+import type { RunDatasetType } from "./run_dataset_names.ts";
+
+// The artifact path is refused when the catalog is read (as `kmlf catalog validate` does), by the rule the
+// artifact repositories apply at logging time — after the node ran and its output was saved.
+const ArtifactPath = z.optional(
+  z.string().check(z.refine((s) => artifactPathProblem(s) === undefined, {
+    error: (issue) => artifactPathProblem(String(issue.input)),
+  })),
+);
+function artifactPathProblem(path: string): string | undefined {
+  try {
+    safeArtifactPath(path);
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+const RunId = z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
+
+const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
+  z.strictObject({
+    key: z.optional(z.string()),
+    run_id: RunId,
+    load_args: z.optional(z.strictObject(
+      stepKey ? { step: z.optional(z.int()) } : { mode: z.optional(z.enum(modes)) },
+    )),
+    save_args: z.optional(z.strictObject({
+      mode: z.optional(z.enum(modes)),
+      // kedro-mlflow passes the other save_args to log_metric: timestamp, and MLflow 2's synchronous
+      // (kmlf always logs before the save returns, so either value gives the same metric).
+      ...(stepKey
+        ? {
+          step: z.optional(z.int()),
+          timestamp: z.optional(z.int().check(z.gte(0))),
+          synchronous: z.optional(z.nullable(z.boolean())),
+        }
+        : {}),
+    })),
+  });
+
+/**
+ * The four types' definitions, their datasets tied to `state` (the run they log to). Metric keys and the
+ * metrics prefix default to the catalog entry's name, as in kedro-mlflow.
+ *
+ * @example
+ * ```ts
+ * const { mlflow_metric } = runDatasetDefinitions(new MlflowRunState());
+ * registry.register(["mlflow_metric"], mlflow_metric.factory, { schema: mlflow_metric.schema });
+ * ```
+ */
+export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetType, DatasetTypeDefinition> {
+  // The key defaults to the catalog entry's name, as in kedro-mlflow.
+  const metricOptions = (a: Record<string, unknown>, name: string) => ({
+    name,
+    key: (a.key as string | undefined) ?? name,
+    state,
+    runId: a.run_id as string | undefined,
+    loadArgs: a.load_args as Record<string, unknown>,
+    saveArgs: a.save_args as Record<string, unknown>,
+  });
+  return {
+    mlflow_artifact: {
+      factory: async (a, ctx) => {
+        const inner = await ctx.createDataset(
+          typeof a.dataset === "string" ? { type: a.dataset } : a.dataset as Record<string, unknown>,
+          ctx.name,
+          ["dataset"],
+        );
+        return new MlflowArtifactDataset({
+          name: ctx.name,
+          inner,
+          state,
+          runId: a.run_id as string | undefined,
+          artifactPath: a.artifact_path as string | undefined,
+        });
+      },
+      schema: z.strictObject({
+        dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
+        run_id: RunId,
+        artifact_path: ArtifactPath,
+        credentials: z.optional(z.unknown()),
+      }),
+    },
+    mlflow_metric: {
+      factory: (a, ctx) => new MlflowMetricDataset(metricOptions(a, ctx.name)),
+      schema: metricSchema(["overwrite", "append"], true),
+    },
+    mlflow_metric_history: {
+      factory: (a, ctx) => new MlflowMetricHistoryDataset(metricOptions(a, ctx.name)),
+      schema: metricSchema(["list", "dict", "history"], false),
+    },
+    mlflow_metrics_history: {
+      factory: (a, ctx) =>
+        new MlflowMetricsHistoryDataset({
+          name: ctx.name,
+          prefix: (a.prefix as string | undefined) ?? ctx.name,
+          state,
+          runId: a.run_id as string | undefined,
+        }),
+      schema: z.strictObject({ run_id: RunId, prefix: z.optional(z.string()) }),
+    },
+  };
+}
