@@ -2,7 +2,7 @@
  * Reading single values and flow texts with js-yaml's loader. kmlf writes YAML with one emitter, PyYAML's
  * (./pyyaml_dump.ts): js-yaml's dumper stays out of the bundle.
  */
-import { CORE_SCHEMA, load, type Schema } from "js-yaml";
+import { CORE_SCHEMA, load, type Schema } from "./_js_yaml.js";
 import { OMEGACONF_SCHEMA, YamlValueError } from "./yaml11.ts";
 
 /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { FAILSAFE_SCHEMA, type Schema, Type, types } from "js-yaml";
+import { FAILSAFE_SCHEMA, type Schema, Type, types } from "./_js_yaml.js";
 
 const TRUE = new Set(["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 const FALSE = new Set(["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
