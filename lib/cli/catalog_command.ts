@@ -1,9 +1,11 @@
 /**
  * `kmlf catalog list|resolve|patterns|validate`: how the pipelines' datasets resolve, without running
  * anything. The listings show broken entries too (each with a warning); `validate` fails on any problem.
+ * They print as Kedro's do, `click.echo(yaml.dump(value))`: PyYAML's text (keys sorted, list items not
+ * indented under their key), then the blank line echo's newline adds.
  */
 import type { Catalog } from "../catalog/mod.ts";
-import { toYaml as stringify } from "../yaml/dump.ts";
+import { pyyamlDump } from "../yaml/pyyaml_dump.ts";
 import { isParameter } from "../pipeline/mod.ts";
 import type { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
@@ -46,7 +48,7 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
     }
     report[name] = groups;
   }
-  out(stringify(report).trimEnd());
+  out(pyyamlDump(report));
   return EXIT.ok;
 }
 
@@ -69,7 +71,7 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
   }
   const resolved: Record<string, unknown> = {};
   for (const name of [...names].sort()) resolved[name] = catalog.resolveConfig(name);
-  out(stringify(resolved).trimEnd());
+  out(pyyamlDump(resolved));
   return EXIT.ok;
 }
 
@@ -83,7 +85,7 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
  */
 export async function catalogPatterns(options: CatalogCommandOptions): Promise<number> {
   const session = await openProjectSession(options);
-  out(stringify((await listingCatalog(session)).listPatterns()).trimEnd());
+  out(pyyamlDump((await listingCatalog(session)).listPatterns()));
   return EXIT.ok;
 }
 

@@ -1,7 +1,10 @@
-/** `kmlf registry list|describe`. */
+/**
+ * `kmlf registry list|describe`, printed as Kedro prints them: `click.echo(yaml.dump(value))` (PyYAML's
+ * text, then a blank line).
+ */
 import { loadProjectSettings } from "../config/project.ts";
 import { pipelineNames } from "../pipeline/lazy_loader.ts";
-import { toYaml as stringify } from "../yaml/dump.ts";
+import { pyyamlDump } from "../yaml/pyyaml_dump.ts";
 import { EXIT } from "./exit_codes.ts";
 import { requireProject } from "./project.ts";
 import { out } from "./terminal.ts";
@@ -23,7 +26,7 @@ export async function registryList(globals: { project?: string }): Promise<numbe
   } catch (error) {
     throw (await import("../session/mod.ts")).locateMissingPipelinesDir(error, settings);
   }
-  out(stringify([...new Set(["__default__", ...names])].sort()).trimEnd());
+  out(pyyamlDump([...new Set(["__default__", ...names])].sort()));
   return EXIT.ok;
 }
 
@@ -43,7 +46,7 @@ export async function registryDescribe(name: string, globals: { project?: string
     [n.name]: { func: n.funcRef, inputs: [...n.inputs], outputs: [...n.outputs], tags: [...n.tags] },
   }));
   out(
-    stringify({
+    pyyamlDump({
       pipeline: name,
       inputs: [...pipeline.inputs()].sort(),
       outputs: [...pipeline.outputs()].sort(),
@@ -59,7 +62,7 @@ export async function registryDescribe(name: string, globals: { project?: string
           },
         }
         : {}),
-    }).trimEnd(),
+    }),
   );
   return EXIT.ok;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { toYaml } from "../yaml/dump.ts";
+import { pyyamlDump } from "../yaml/pyyaml_dump.ts";
 import { endRunArgs, startRunArgs, taskArgs } from "./commands.ts";
 import { type ExportPlan, taskSlug } from "./plan.ts";
 
@@ -182,5 +182,19 @@ export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
   };
   return `# Argo Workflows ${options.kind} for kmlf pipeline "${plan.pipeline}" (env "${plan.env}"), ` +
     `written by \`kmlf export argo\`.\n# One MLflow run for the whole workflow: mlflow-start-run opens it, every task ` +
-    `logs into it (MLFLOW_RUN_ID), the exit handler ends it.\n` + toYaml(workflow);
+    `logs into it (MLFLOW_RUN_ID), the exit handler ends it.\n` +
+    // Keys in the order written (apiVersion and kind first), no folding, non-ASCII as it is.
+    pyyamlDump(workflow, { sortKeys: false, width: Infinity, allowUnicode: true, quote: goYamlTypes });
+}
+
+/**
+ * Whether Kubernetes' YAML reader (sigs.k8s.io/yaml's go-yaml: YAML 1.1's `y`/`n` booleans, Go's number
+ * syntax) reads plain `text` as other than a string where PyYAML does not: `y`, `N`, `0o17`, `0X1F`, `1e3`.
+ * Such a name in a string field (a node named `y`, `--secret n`) would make kubectl refuse the workflow.
+ */
+function goYamlTypes(text: string): boolean {
+  if (/^[yYnN]$/.test(text)) return true;
+  const plain = text.replaceAll("_", "");
+  return /^[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|[0-9]+)$/.test(plain) ||
+    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/.test(plain);
 }

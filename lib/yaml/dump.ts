@@ -1,18 +1,9 @@
-/** Writing YAML and reading single values, with one library (js-yaml) and one set of options. */
-import { CORE_SCHEMA, dump, load, type Schema } from "js-yaml";
-import { OMEGACONF_SCHEMA, WRITE_SCHEMA, YamlValueError } from "./yaml11.ts";
-
 /**
- * Serializes a value as block-style YAML (no anchors, no line folding).
- *
- * @example
- * ```ts
- * toYaml({ a: [1, 2] }); // "a:\n  - 1\n  - 2\n"
- * ```
+ * Reading single values and flow texts with js-yaml's loader. kmlf writes YAML with one emitter, PyYAML's
+ * (./pyyaml_dump.ts): js-yaml's dumper stays out of the bundle.
  */
-export function toYaml(value: unknown): string {
-  return dump(value, { noRefs: true, lineWidth: -1, skipInvalid: false, schema: WRITE_SCHEMA });
-}
+import { CORE_SCHEMA, load, type Schema } from "./_js_yaml.js";
+import { OMEGACONF_SCHEMA, YamlValueError } from "./yaml11.ts";
 
 /**
  * Parses text as a scalar the way OmegaConf's grammar reads an interpolation's argument (`1` → 1, `true` →

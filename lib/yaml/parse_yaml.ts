@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { load, type LoadOptions, type Schema } from "js-yaml";
+import { load, type LoadOptions, type Schema } from "./_js_yaml.js";
 import { OMEGACONF_SCHEMA } from "./yaml11.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { loadWithinLimits, skipBlanks, tooDeepForParser, YAML_LIMITS } from "./limits.ts";

@@ -1,8 +1,10 @@
 /**
  * YAML written byte for byte as PyYAML 6 writes it with `default_flow_style=False`: how MLflow writes its
  * files (meta.yaml through `CSafeDumper`, MLmodel through `yaml.safe_dump`, `log_dict` through `yaml.dump`),
- * so real MLflow — and a diff — sees the same files whichever tool wrote them. Long texts fold at column 80,
- * texts PyYAML's resolver would read as another type are quoted, floats are spelled as Python's `repr`.
+ * so real MLflow — and a diff — sees the same files whichever tool wrote them; and how Kedro's CLI prints
+ * its listings (`kedro catalog describe-datasets`, `kedro registry list`: `yaml.dump`). Long texts fold at
+ * column 80, texts PyYAML's resolver would read as another type are quoted, floats are spelled as Python's
+ * `repr`.
  *
  * @module
  */
@@ -33,6 +35,11 @@ export interface PyYamlDumpOptions {
   indent?: number;
   /** PyYAML's `width`: the column past which long texts fold (default 80; at most 2 × indent is ignored). */
   width?: number;
+  /**
+   * Texts to quote though PyYAML would write them plain: those another reader of the file types (Kubernetes'
+   * go-yaml reads `y` as a bool). PyYAML has no such option; without it the output is PyYAML's.
+   */
+  quote?: (text: string) => boolean;
 }
 
 type Node =
@@ -56,6 +63,7 @@ export function pyyamlDump(value: unknown, options: PyYamlDumpOptions = {}): str
     : 2;
   const width = options.width !== undefined && options.width > indent * 2 ? options.width : 80;
   const emitter = new Emitter(options.emitter ?? "python", options.allowUnicode ?? false, indent, width);
+  emitter.quote = options.quote;
   emitter.node(represent(value, new Set(), options.sortKeys ?? true), { root: true });
   emitter.writeIndent();
   if (emitter.openEnded && emitter.kind === "python") {
@@ -162,6 +170,7 @@ class Emitter {
   #indent: number | null = null;
   #indents: (number | null)[] = [];
   #flowLevel = 0;
+  quote?: (text: string) => boolean;
 
   constructor(
     readonly kind: PyYamlEmitter,
@@ -238,7 +247,7 @@ class Emitter {
 
   /** choose_scalar_style (libyaml's select_scalar_style): "" plain, `'` or `"`. */
   #style(node: { text: string; str: boolean }, a: ScalarAnalysis, ctx: Context): string {
-    const implicitPlain = !node.str || plainIsString(node.text);
+    const implicitPlain = !node.str || (plainIsString(node.text) && !this.quote?.(node.text));
     const plainAllowed = this.#flowLevel ? a.allowFlowPlain : a.allowBlockPlain;
     if (implicitPlain && plainAllowed && !(ctx.simpleKey && (a.empty || a.multiline))) return "";
     if (a.allowSingleQuoted && !(ctx.simpleKey && a.multiline)) return "'";

@@ -4,7 +4,7 @@
  * first), the type of a key PyYAML reads as other than text (`1:` an int, `2024-01-02:` a date, `true:` a
  * bool) and floats without a fraction (`1.0`, which PyYAML writes back as `1.0`).
  */
-import { load, type LoadOptions, type Schema } from "js-yaml";
+import { load, type LoadOptions, type Schema } from "./_js_yaml.js";
 import {
   isIndexKey,
   markSourceKeys,

@@ -3,12 +3,11 @@
  * of it, which Kedro's config loader uses. js-yaml follows YAML 1.2, where `yes`/`no`/`on`/`off` are text,
  * `017` is seventeen and `2024-01-01` a date in every file; a Kedro project's `use_gpu: no` would then be the
  * truthy string "no". So kmlf reads configuration as OmegaConf does, the YAML dataset, MLmodel and the file
- * store's meta.yaml as PyYAML's `safe_load` does, and writes YAML those readers read back unchanged (a
- * string that YAML 1.1 would resolve, such as "yes" or "1:30", is quoted).
+ * store's meta.yaml as PyYAML's `safe_load` does (writing is PyYAML's emitter's: ./pyyaml_dump.ts).
  *
  * @module
  */
-import { FAILSAFE_SCHEMA, type Schema, Type, types } from "js-yaml";
+import { FAILSAFE_SCHEMA, type Schema, Type, types } from "./_js_yaml.js";
 
 const TRUE = new Set(["yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]);
 const FALSE = new Set(["no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"]);
@@ -291,20 +290,6 @@ export const PYYAML_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
 export const OMEGACONF_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
   implicit: [...implicit, floatType(OMEGACONF_FLOAT), types.merge],
   explicit,
-});
-
-/**
- * The rules kmlf writes YAML with: a string that PyYAML or OmegaConf would read as anything else (`yes`,
- * `017`, `1:30`, `1e3`, `2024-01-01`) is quoted, so every reader gets back what was written.
- *
- * @example
- * ```ts
- * dump({ answer: "yes" }, { schema: WRITE_SCHEMA }); // "answer: 'yes'\n"
- * ```
- */
-export const WRITE_SCHEMA: Schema = FAILSAFE_SCHEMA.extend({
-  implicit: [...implicit, floatType(OMEGACONF_FLOAT), types.merge, timestamp],
-  explicit: [types.binary, types.omap, types.pairs, types.set],
 });
 
 // PyYAML's implicit resolvers (resolver.py, the patterns above), keyed as it keys them:

@@ -100,6 +100,22 @@ Deno.test("the built bundle: no marker left, every URL it loads exists, the chec
   assert.ok(recorded, "lib/cli/bundle_info.ts was not stamped");
 });
 
+// kmlf writes YAML with PyYAML's emitter: js-yaml's dumper (~30 KB) would be loaded by every command that
+// reads YAML (tools/vendor_js_yaml.ts says why the bundler alone cannot drop it).
+Deno.test("the built bundle holds js-yaml's loader and not its dumper", async () => {
+  const dir = await kmlfBundle();
+  const texts = await Promise.all(
+    (await bundleFiles(dir)).filter((f) => f.endsWith(".js")).map((f) => Deno.readTextFile(join(dir, f))),
+  );
+  const holding = (re: RegExp) => texts.filter((t) => re.test(t)).length;
+  assert.equal(holding(/function loadDocuments\(/), 1, "js-yaml's loader");
+  assert.equal(
+    holding(/function writeNode\(|var ESCAPE_SEQUENCES\b|function chooseScalarStyle\(/),
+    0,
+    "its dumper",
+  );
+});
+
 Deno.test("run from the bundle in a restarted project: its modules share kmlf's classes, stacks stop at kmlf", async () => {
   const dir = await demoProject({
     "pipelines/boom.yml": [

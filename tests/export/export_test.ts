@@ -55,7 +55,7 @@ Deno.test("kmlf export argo writes a Workflow and a WorkflowTemplate valid again
     ]);
     assert.deepEqual(run.env, [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }]);
     assert.equal(doc.spec.onExit, "mlflow-end-run");
-    assert.match(text, /'--status'\n\s+- '\{\{workflow\.status\}\}'/);
+    assert.match(text, /- --status\n\s+- '\{\{workflow\.status\}\}'/);
     // The validator is live: a wrongly typed field is caught.
     const broken = structuredClone(doc);
     (broken.spec.templates[0].dag!.tasks[1] as unknown as { dependencies: string }).dependencies =
@@ -76,6 +76,13 @@ Deno.test("kmlf export argo writes a Workflow and a WorkflowTemplate valid again
     for (const groupBy of ["tag", "namespace"]) {
       assertValidArgo((await exportArgo(dir, ["--pipeline", "training", "--group-by", groupBy])).doc);
     }
+
+    // Names kubectl's go-yaml would read as a bool (`y`, `n`) are quoted; keys stay in Kubernetes' order.
+    const yn = await exportArgo(dir, ["--pipeline", "training", "--secret", "y", "--namespace", "n"]);
+    assertValidArgo(yn.doc);
+    assert.match(yn.text, /\n {2}namespace: 'n'\n/);
+    assert.match(yn.text, /\n {10}name: 'y'\n/);
+    assert.match(yn.text, /\napiVersion: argoproj\.io\/v1alpha1\nkind: Workflow\nmetadata:\n/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -31,8 +31,9 @@ const SCRIPT = fileURLToPath(new URL("./pyyaml_oracle.py", import.meta.url));
 
 /**
  * Reads every text with PyYAML and OmegaConf's loader, and writes every value as MLflow writes a meta.yaml
- * (`dump`: CSafeDumper), an MLmodel (`safe_dump`) and a `log_dict` YAML file (`yaml_dump`), in one python3
- * process (`libyaml`: whether PyYAML has its C emitter, as pip's wheels do).
+ * (`dump`: CSafeDumper), an MLmodel (`safe_dump`) and a `log_dict` YAML file (`yaml_dump`), and writes each
+ * `redump` text's reading again as Kedro's CLI prints (`yaml.dump`), in one python3 process (`libyaml`:
+ * whether PyYAML has its C emitter, as pip's wheels do).
  *
  * @example
  * ```ts
@@ -40,9 +41,22 @@ const SCRIPT = fileURLToPath(new URL("./pyyaml_oracle.py", import.meta.url));
  * ```
  */
 export async function pyyaml(
-  request: { load?: string[]; dump?: unknown[]; safe_dump?: unknown[]; yaml_dump?: unknown[] },
+  request: {
+    load?: string[];
+    dump?: unknown[];
+    safe_dump?: unknown[];
+    yaml_dump?: unknown[];
+    redump?: string[];
+  },
 ): Promise<
-  { load: PyReading[]; dump: string[]; safe_dump: string[]; yaml_dump: string[]; libyaml: boolean }
+  {
+    load: PyReading[];
+    dump: string[];
+    safe_dump: string[];
+    yaml_dump: string[];
+    redump: string[];
+    libyaml: boolean;
+  }
 > {
   return await pythonOracle(SCRIPT, request);
 }

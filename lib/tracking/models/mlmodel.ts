@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { load } from "js-yaml";
+import { load } from "../../yaml/_js_yaml.js";
 import { pyyamlDump } from "../../yaml/pyyaml_dump.ts";
 import { PYYAML_SCHEMA } from "../../yaml/yaml11.ts";
 import { TrackingError } from "../../errors.ts";
