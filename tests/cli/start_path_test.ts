@@ -42,10 +42,15 @@ const LAZY_TYPE_MODULES = [
   "binary_dataset",
 ];
 
+// The listings print with the PyYAML emitter (what Kedro's yaml.dump prints); a run needs it for no output.
+const PYYAML_WRITER = ["pyyaml_dump", "pyyaml_scalar"];
+
 Deno.test("listing and run commands load the code of no dataset type the demo's runs do not use", async () => {
   for (
     const entry of ["lib/cli/catalog_command.ts", "lib/cli/registry_command.ts", "lib/cli/run_command.ts"]
   ) {
-    assert.deepEqual(loaded((await moduleGraph(entry)).static, LAZY_TYPE_MODULES), [], entry);
+    const listing = !entry.endsWith("run_command.ts");
+    const modules = LAZY_TYPE_MODULES.filter((m) => !(listing && PYYAML_WRITER.includes(m)));
+    assert.deepEqual(loaded((await moduleGraph(entry)).static, modules), [], entry);
   }
 });
