@@ -22,14 +22,21 @@ import type { S3Client } from "./s3_client.ts";
 import type { S3Config } from "./s3_config.ts";
 import { readFile } from "../../../file_io.ts";
 import { statIfAny } from "../../../fs_utils.ts";
-import { MULTIPART_THRESHOLD, PART_SIZE, type S3RepositoryOptions } from "./s3_repository.ts";
+
+/** `S3ArtifactRepository`'s options with their defaults applied. */
+export interface S3ObjectsOptions {
+  multipartThreshold: number;
+  partSize: number;
+  retries?: number;
+  timeoutMs?: number;
+}
 
 /**
  * The objects of one `s3://` root, as `S3ArtifactRepository` serves them.
  *
  * @example
  * ```ts
- * const objects = new S3Objects("s3://bucket/mlflow", parseS3Uri("s3://bucket/mlflow"), config, {});
+ * const objects = new S3Objects("s3://bucket/mlflow", parseS3Uri("s3://bucket/mlflow"), config, { multipartThreshold: 8 << 20, partSize: 8 << 20 });
  * await objects.writeArtifact("notes.txt", "hello");
  * ```
  */
@@ -48,7 +55,7 @@ export class S3Objects implements ArtifactRepository {
     rootUri: string,
     { bucket, prefix }: { bucket: string; prefix: string },
     config: S3Config,
-    options: S3RepositoryOptions,
+    options: S3ObjectsOptions,
   ) {
     this.rootUri = rootUri;
     this.#root = prefix;
@@ -56,8 +63,8 @@ export class S3Objects implements ArtifactRepository {
     this.#config = config;
     this.#retries = options.retries;
     this.#timeoutMs = options.timeoutMs;
-    this.#partSize = options.partSize ?? PART_SIZE;
-    this.#threshold = options.multipartThreshold ?? MULTIPART_THRESHOLD;
+    this.#partSize = options.partSize;
+    this.#threshold = options.multipartThreshold;
   }
 
   // The S3 client (and its SigV4 signer) loads on first use: runs that never touch S3 never load it.

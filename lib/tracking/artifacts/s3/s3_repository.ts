@@ -68,9 +68,15 @@ export class S3ArtifactRepository implements ArtifactRepository {
   constructor(rootUri: string, config: S3Config, options: S3RepositoryOptions = {}) {
     const location = parseS3Uri(rootUri);
     this.rootUri = rootUri;
+    const settings = {
+      multipartThreshold: options.multipartThreshold ?? MULTIPART_THRESHOLD,
+      partSize: options.partSize ?? PART_SIZE,
+      retries: options.retries,
+      timeoutMs: options.timeoutMs,
+    };
     let objects: Promise<S3Objects> | undefined;
     this.#objects = () =>
-      objects ??= s3Objects().then(({ S3Objects }) => new S3Objects(rootUri, location, config, options));
+      objects ??= s3Objects().then(({ S3Objects }) => new S3Objects(rootUri, location, config, settings));
   }
 
   /** Checks the bucket can be listed with these credentials: before any work is done (pre-run). */
