@@ -9,7 +9,6 @@ import type { TrackingPort } from "./tracking_port.ts";
 import { checkArtifacts, experimentFor, WORKFLOW_TAG, workflowRecordPath } from "./experiment_setup.ts";
 import { namedRun } from "./run_setup.ts";
 import { PROCESS_TAGS } from "./orphaned_runs.ts";
-import { refuseRunId } from "./workflow_run.ts";
 
 /** The run a tracked kmlf run logs into. */
 export interface StartedRun {
@@ -50,7 +49,7 @@ export async function startTrackedRun(
     })
     : undefined;
   const workflow = outer?.data.tags[WORKFLOW_TAG] !== undefined;
-  if (workflow) refuseRunId(config);
+  if (workflow) (await workflowRun()).refuseRunId(config);
   const attach = outer && (!config.tracking.run.nested || workflow);
   const continued = config.tracking.run.id
     ? await namedRun(client, config.tracking.run.id, {
@@ -96,3 +95,8 @@ export async function startTrackedRun(
   });
   return { runId: run.info.runId, experimentId: experiment.experimentId, ownsRun: true, pipelineJsonPath };
 }
+
+// An exported workflow's run (start, end, the task's checks) loads only for a workflow's task; by a computed
+// URL, which Deno does not read with this module (the bundle makes it an entry point).
+const workflowRun = (): Promise<typeof import("./workflow_run.ts")> =>
+  import(new URL("./workflow_run.ts", import.meta.url).href);

@@ -54,3 +54,29 @@ Deno.test("listing and run commands load the code of no dataset type the demo's 
     assert.deepEqual(loaded((await moduleGraph(entry)).static, modules), [], entry);
   }
 });
+
+// What a tracked run's client and hook (both loaded by computed URL when a run is tracked) need only for
+// other commands: the SQL model registry and `kmlf gc`'s deletes (the stores load them on first call),
+// the S3 repository's work against a bucket, registering and resolving models, an exported workflow's run.
+const TRACKED_RUN_LAZY = [
+  "stores/sql/sql_registry",
+  "stores/sql/registry_rows",
+  "stores/sql/registry_versions",
+  "stores/sql/sql_job",
+  "stores/sql/sql_hard_delete",
+  "stores/sqlite/sql_engine",
+  "registry/rules",
+  "registry/models_source",
+  "registry/register_model",
+  "artifacts/s3/s3_objects",
+  "artifacts/s3/s3_client",
+  "models/resolve_model",
+  "models/model_uri",
+  "mlflow/workflow_run",
+];
+
+Deno.test("a tracked run's client and hook load no registry, gc, S3, model-resolving or workflow code", async () => {
+  for (const entry of ["lib/tracking/client/client.ts", "lib/mlflow/tracking_hook.ts"]) {
+    assert.deepEqual(loaded((await moduleGraph(entry)).static, TRACKED_RUN_LAZY), [], entry);
+  }
+});

@@ -28,8 +28,8 @@ import type {
   RegisteredModelsPage,
   RegistrySearchOptions,
 } from "../registry/registry_store.ts";
-import { registerModel, type RegisterModelOptions } from "../registry/register_model.ts";
-import { type ResolvedModel, resolveModel, type ResolveModelOptions } from "../models/resolve_model.ts";
+import type { RegisterModelOptions } from "../registry/register_model.ts";
+import type { ResolvedModel, ResolveModelOptions } from "../models/resolve_model.ts";
 import { getOrCreateExperiment } from "./_start_run.ts";
 import { buildArtifactsWith, dictText } from "./_artifact_writes.ts";
 import { fullMetricHistory, logBatchInLimits, metricPoints } from "./_batches.ts";
@@ -382,6 +382,7 @@ export class MlflowClient {
    * `models:/…`) becomes the next version of `name`, which is created when it does not exist yet.
    */
   async registerModel(modelUri: string, name: string, options?: RegisterModelOptions): Promise<ModelVersion> {
+    const { registerModel } = await registerModelModule();
     return await registerModel(this.store, modelUri, name, options);
   }
   /** MLflow's `search_registered_models`: filter on `name` and `tags.<key>`, order by name or timestamps. */
@@ -401,6 +402,7 @@ export class MlflowClient {
    * artifact URI); remote artifacts are downloaded once into `options.cacheDir`.
    */
   async resolveModel(modelUri: string, options: Omit<ResolveModelOptions, "store">): Promise<ResolvedModel> {
+    const { resolveModel } = await resolveModelModule();
     return await resolveModel(modelUri, { ...options, store: this.store });
   }
 
@@ -449,3 +451,11 @@ export class MlflowClient {
     await this.#runs.endAll(status);
   }
 }
+
+// Registering and resolving models (model URIs, registry sources) load with their first call, not with the
+// client every tracked run builds; by computed URLs, which Deno does not read with this module (the bundle
+// makes each an entry point).
+const registerModelModule = (): Promise<typeof import("../registry/register_model.ts")> =>
+  import(new URL("../registry/register_model.ts", import.meta.url).href);
+const resolveModelModule = (): Promise<typeof import("../models/resolve_model.ts")> =>
+  import(new URL("../models/resolve_model.ts", import.meta.url).href);

@@ -24,7 +24,8 @@ import { POSTGRESQL, runSearchSql, searchableExperimentIds } from "../../search/
 import { validateMaxResults } from "../../validation.ts";
 import type { ValidationOptions } from "../../batch_validation.ts";
 import type { RunRow } from "../sql/rows.ts";
-import { SqlRegistry } from "../sql/sql_registry.ts";
+import { deferredSqlHardDeletes, deferredSqlRegistry } from "../sql/deferred_sql.ts";
+import type { ModelRegistryStore } from "../../registry/registry_store.ts";
 import type {
   CreateExperimentOptions,
   CreateRunOptions,
@@ -37,7 +38,6 @@ import type {
 } from "../store.ts";
 import { PgDb, type PgDbOptions } from "./pg_db.ts";
 import { pgEngine } from "./pg_engine.ts";
-import { sqlHardDeletes } from "../sql/sql_hard_delete.ts";
 import type { HardDeletes } from "../hard_delete.ts";
 import * as experiments from "./pg_experiments.ts";
 import { logInputs } from "./pg_inputs.ts";
@@ -71,7 +71,7 @@ export class PostgresStore implements TrackingStore {
   readonly #schema: PgSchemaInfo;
   readonly #validation: ValidationOptions;
   /** The database's model registry, in MLflow's registry tables. */
-  readonly registry: SqlRegistry;
+  readonly registry: ModelRegistryStore;
   /** `kmlf gc`'s permanent deletes. */
   readonly hardDeletes: HardDeletes;
 
@@ -81,8 +81,9 @@ export class PostgresStore implements TrackingStore {
     this.#schema = schema;
     this.artifactRoot = options.artifactRoot.replace(/\/+$/, "");
     this.#validation = { truncateLongValues: options.truncateLongValues };
-    this.registry = new SqlRegistry(pgEngine(db), schema.registry);
-    this.hardDeletes = sqlHardDeletes(pgEngine(db));
+    const engine = () => Promise.resolve(pgEngine(db));
+    this.registry = deferredSqlRegistry(engine, schema.registry);
+    this.hardDeletes = deferredSqlHardDeletes(engine);
   }
 
   /** Connects, creates MLflow's schema in an empty database (or checks the existing one) and experiment 0. */

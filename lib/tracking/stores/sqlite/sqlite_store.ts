@@ -26,16 +26,15 @@ import type {
 } from "../store.ts";
 import type { ValidationOptions } from "../../batch_validation.ts";
 import { openError, type SqliteDb } from "./db.ts";
-import { SqlRegistry } from "../sql/sql_registry.ts";
-import { sqlHardDeletes } from "../sql/sql_hard_delete.ts";
+import { deferredSqlHardDeletes, deferredSqlRegistry } from "../sql/deferred_sql.ts";
 import type { HardDeletes } from "../hard_delete.ts";
+import type { ModelRegistryStore } from "../../registry/registry_store.ts";
 import * as experiments from "./experiments.ts";
 import { logInputs } from "./inputs.ts";
 import { metricHistory, sampledHistories } from "./metrics.ts";
 import * as runs from "./runs.ts";
 import { type OpenedSqliteDb, openSqliteDb, type SqliteDbOpenOptions } from "./open_db.ts";
 import { registrySchema, type SchemaInfo } from "./schema.ts";
-import { sqliteEngine } from "./sql_engine.ts";
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions extends ValidationOptions, SqliteDbOpenOptions {}
@@ -63,9 +62,9 @@ export class SqliteStore implements TrackingStore {
   readonly artifactRoot: string;
   readonly #db: SqliteDb;
   readonly #schema: SchemaInfo;
-  /** The database's model registry, in MLflow's registry tables. */
-  readonly registry: SqlRegistry;
-  /** `kmlf gc`'s permanent deletes. */
+  /** The database's model registry, in MLflow's registry tables (its code loads with the first call). */
+  readonly registry: ModelRegistryStore;
+  /** `kmlf gc`'s permanent deletes (their code loads with the first call). */
   readonly hardDeletes: HardDeletes;
   readonly #validation: ValidationOptions;
   readonly #tempDir?: string;
@@ -78,9 +77,10 @@ export class SqliteStore implements TrackingStore {
     this.#db = opened.db;
     this.#schema = opened.schema;
     this.#validation = { truncateLongValues: options.truncateLongValues };
+    const engine = async () => (await sqlEngineModule()).sqliteEngine(opened.db);
     try {
-      this.registry = new SqlRegistry(sqliteEngine(this.#db), registrySchema(this.#db));
-      this.hardDeletes = sqlHardDeletes(sqliteEngine(this.#db));
+      this.registry = deferredSqlRegistry(engine, registrySchema(this.#db));
+      this.hardDeletes = deferredSqlHardDeletes(engine);
     } catch (error) {
       this.#db.close();
       this.#removeTempDir();
@@ -249,3 +249,6 @@ export class SqliteStore implements TrackingStore {
 // by a computed URL, which Deno does not read with this module (the bundle makes it an entry point).
 const searches = (): Promise<typeof import("./searches.ts")> =>
   import(new URL("./searches.ts", import.meta.url).href);
+// The SQL engine the registry and `kmlf gc` run their jobs on, likewise (with `deferred_sql.ts`).
+const sqlEngineModule = (): Promise<typeof import("./sql_engine.ts")> =>
+  import(new URL("./sql_engine.ts", import.meta.url).href);
