@@ -4,63 +4,23 @@
  * it cannot download or cache, an outdated or frozen deno.lock, a bare specifier the project does not map,
  * a syntax error, a missing file — as one `TypeError` whose message carries the failing import's position;
  * anything else is the module's own top-level throw. Every place that imports a project module turns its
- * failure into a kmlf error with {@link importFailure}, so each kind gets the same reason and fix.
+ * failure into a kmlf error with {@link importFailure}, so each kind gets the same reason and fix; they load
+ * this module when an import fails (lib/failed_import.ts), as no command needs it otherwise.
  *
  * @module
  */
-import { describeThrown, type SourceLocation } from "./errors.ts";
-import { fileURLToPath } from "./path.ts";
+import { describeThrown } from "./errors.ts";
+import {
+  denoLoadMessage,
+  formatAt,
+  type ImportFailure,
+  loadFailureParts,
+  lockfileFailure,
+  modulePath,
+  position,
+} from "./deno_load_error.ts";
 
-/** The kinds of import failure, each with its own fix. */
-export type ImportFailureKind =
-  | "unmapped-package"
-  | "unknown-package"
-  | "download"
-  | "lockfile"
-  | "syntax"
-  | "missing-file"
-  | "module-not-found"
-  | "load-failed"
-  | "top-level-throw";
-
-/** What {@link importFailure} makes of a failed import. */
-export interface ImportFailure {
-  kind: ImportFailureKind;
-  /** One line for "Cannot import <module>: <reason>", naming the failing import and where it is. */
-  reason: string;
-  /** The fix. */
-  hint: string;
-  /** The cause for the kmlf error: the module's own error, or Deno's message without colors and noise. */
-  cause: unknown;
-  /** True when the module's own code failed (its stack frames are worth showing). */
-  userCode: boolean;
-  /** The position Deno names (the failing import, or the syntax error). */
-  at?: SourceLocation;
-}
-
-/**
- * Deno refusing the project's deno.lock (or deno.json's lock settings): the lockfile is out of date under
- * `--frozen`, cannot be read, or a package's checksum differs from the one it records.
- */
-export const LOCKFILE_REFUSAL =
-  /The lockfile is out of date|Failed reading lockfile|Integrity check failed|checksum did not match/;
-
-/**
- * The fix for a lockfile refusal: with a frozen lockfile (`"lock": { "frozen": true }` or Deno's message
- * asking for `--frozen=false`), update it deliberately; otherwise let `deno install` rewrite it.
- *
- * @example
- * ```ts
- * lockfileFix({ frozen: true }); // "deno.json freezes deno.lock …"
- * ```
- */
-export function lockfileFix(options: { frozen: boolean }): string {
-  return options.frozen
-    ? 'deno.json freezes deno.lock ("lock": { "frozen": true }): after changing imports, run ' +
-      "`deno install --frozen=false` in the project to update it"
-    : "run `deno install` in the project: it updates deno.lock (delete one Deno cannot read) and fetches " +
-      "the packages deno.json maps, and shows what to correct";
-}
+export type { ImportFailure, ImportFailureKind } from "./deno_load_error.ts";
 
 const COMPILED_NOTE = "a compiled kmlf binary only has the npm packages kmlf ships (`kmlf info` lists them)";
 
@@ -79,8 +39,8 @@ export function importFailure(
   options: { module: string; missingHint?: string },
 ): ImportFailure {
   if (!(error instanceof Error)) return thrown(error);
-  const raw = plain(error.message);
-  if (!isDenoLoadError(error)) return thrown(error);
+  const raw = denoLoadMessage(error);
+  if (raw === undefined) return thrown(error);
   if (raw.startsWith("SyntaxError: ")) {
     // Deno's parse errors: "SyntaxError: <what>\n <code frame>\n    at file:///x.ts:1:29".
     const at = position(raw);
@@ -97,29 +57,10 @@ export function importFailure(
       at,
     };
   }
-  const at = position(raw);
-  const from = at ? ` (imported at ${formatAt(at)})` : "";
-  const first = raw.split("\n")[0].replace(/ from "[^"]*"$/, "");
-  const detail = raw.split("\n").map((l) => l.trim()).find((l) => /^\d+: /.test(l))?.replace(/^\d+: /, "");
-  const reason = (text: string) => `${text}${detail && !text.includes(detail) ? `: ${detail}` : ""}${from}`;
-  const done = (failure: Omit<ImportFailure, "cause" | "userCode">): ImportFailure => ({
-    ...failure,
-    at,
-    // The reason says it all (the kmlf error's message quotes it, so it is not printed twice).
-    cause: new Error(failure.reason, { cause: error }),
-    userCode: false,
-  });
-  if (LOCKFILE_REFUSAL.test(raw)) {
-    const frozen = /--frozen=false/.test(raw);
-    // Deno's diff of the lock: the specifiers it would add are the imports the lock lacks.
-    const added = [...raw.matchAll(/^\s*\d+\s*\|\s*\+\s*"((?:npm|jsr):[^"]+)": "/gm)].map((m) => m[1]);
-    const lacks = added.length > 0 ? `: deno.lock lacks ${[...new Set(added)].join(", ")}` : "";
-    return done({
-      kind: "lockfile",
-      reason: reason(first.replace(/\. Run `deno install.*$/, "").replace(/\.$/, "") + lacks),
-      hint: lockfileFix({ frozen }),
-    });
-  }
+  const parts = loadFailureParts(error, raw);
+  const lockfile = lockfileFailure(raw, parts);
+  if (lockfile) return lockfile;
+  const { at, from, first, reason, done } = parts;
   const unmapped = first.match(/^Import "([^"]+)" not a dependency/) ??
     first.match(/^Relative import path "([^"]+)" not prefixed with/);
   if (unmapped) {
@@ -214,37 +155,6 @@ function thrown(error: unknown): ImportFailure {
     cause: error,
     userCode: true,
   };
-}
-
-// Deno's own loading failures are TypeErrors with this code (parse errors included).
-function isDenoLoadError(error: Error): boolean {
-  return (error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND";
-}
-
-// Deno colors parts of its messages unless NO_COLOR is set.
-function plain(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/\x1b\[[0-9;]*m/g, "");
-}
-
-// The last "at file:///x.ts:1:2" line of Deno's message.
-function position(text: string): SourceLocation | undefined {
-  const matches = [...text.matchAll(/^\s+at (file:\/\/\S+?):(\d+):(\d+)\s*$/gm)];
-  const last = matches.at(-1);
-  if (!last) return undefined;
-  return { file: modulePath(last[1]), line: Number(last[2]), column: Number(last[3]) };
-}
-
-function formatAt(at: SourceLocation): string {
-  return `${at.file}:${at.line}:${at.column}`;
-}
-
-function modulePath(specifier: string): string {
-  try {
-    return specifier.startsWith("file:") ? fileURLToPath(specifier) : specifier;
-  } catch {
-    return specifier;
-  }
 }
 
 // Deno's message without colors, file URLs as paths, and without a lockfile diff (dozens of lines).

@@ -1,6 +1,6 @@
 /** User dataset classes: `type: ./datasets/my_dataset.ts#MyDataset` (module relative to the project root). */
 import { pathToFileURL, resolve } from "../path.ts";
-import { importFailure } from "../import_failure.ts";
+import { explainFailedImport } from "../failed_import.ts";
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { DatasetFactoryContext } from "./registry.ts";
@@ -136,7 +136,7 @@ export async function importProjectExport(
   try {
     mod = await import(pathToFileURL(file).href);
   } catch (error) {
-    const failure = importFailure(error, { module: file });
+    const failure = await explainFailedImport(error, { module: file });
     throw new DatasetError(
       code("import-failed"),
       `Cannot import ${kind.noun} module ${file}: ${failure.reason}`,

@@ -3,7 +3,7 @@
  * in pandas' names, and what kmlf says about the pandas arguments it does not take.
  */
 import { z } from "../zod/mod.ts";
-import { LOAD_DTYPES } from "./datasets/_table_rows.ts";
+import { LOAD_DTYPES } from "./datasets/_table_dtypes.ts";
 import { CsvDataset } from "./datasets/csv_dataset.ts";
 import { textDecoder } from "./datasets/_text_decoding.ts";
 import { fileSchema, fileType } from "./file_types.ts";

@@ -10,7 +10,7 @@
  */
 import { KmlfError } from "../errors.ts";
 import { readDenoConfig } from "./deno_config_file.ts";
-import { LOCKFILE_REFUSAL, lockfileFix } from "../import_failure.ts";
+import { LOCKFILE_REFUSAL, lockfileFix } from "../deno_load_error.ts";
 
 /** The restarted kmlf finds its start marker here. */
 export const STARTED_ENV = "KMLF_PROJECT_RUNTIME_STARTED";

@@ -1,6 +1,6 @@
 /** Registers hook implementations and calls them in Kedro's order, naming the culprit when one throws. */
 import { pathToFileURL } from "../path.ts";
-import { importFailure } from "../import_failure.ts";
+import { explainFailedImport } from "../failed_import.ts";
 import {
   ConfigError,
   didYouMeanHint,
@@ -252,7 +252,7 @@ async function importOne(ref: HooksRef): Promise<ImportedHooks> {
   try {
     mod = await import(pathToFileURL(ref.module).href);
   } catch (error) {
-    const failure = importFailure(error, { module: ref.module });
+    const failure = await explainFailedImport(error, { module: ref.module });
     throw new ConfigError(
       "hooks/import-failed",
       `Cannot import hooks module ${ref.module}: ${failure.reason}`,

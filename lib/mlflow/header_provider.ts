@@ -8,7 +8,7 @@
  * @module
  */
 import { pathToFileURL, resolve } from "../path.ts";
-import { importFailure } from "../import_failure.ts";
+import { explainFailedImport } from "../failed_import.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { MlflowConfig } from "./mlflow_config.ts";
 
@@ -44,7 +44,7 @@ export async function loadHeaderProvider(
   try {
     module = await import(pathToFileURL(file).href);
   } catch (error) {
-    const failure = importFailure(error, {
+    const failure = await explainFailedImport(error, {
       module: file,
       missingHint: "the path is relative to the project root, e.g. ./src/auth.ts#TokenProvider",
     });

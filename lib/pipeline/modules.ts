@@ -7,7 +7,7 @@ import { didYouMeanHint, PipelineDefinitionError, type SourceLocation, throwIfAn
 import type { InputBinding, NodeFunction } from "./node.ts";
 import { type DeclaredParams, declaredParams } from "./signature.ts";
 import { statIfAny } from "../fs_utils.ts";
-import { importFailure } from "../import_failure.ts";
+import { explainFailedImport } from "../failed_import.ts";
 
 type Loaded =
   | { ok: true; exports: Record<string, unknown> }
@@ -73,7 +73,7 @@ export async function resolveFunction(
     );
   }
   if (!loaded.ok) {
-    const failure = importFailure(loaded.cause, { module: absPath });
+    const failure = await explainFailedImport(loaded.cause, { module: absPath });
     throw new PipelineDefinitionError(
       "pipeline/module-failed",
       `Cannot import ${absPath}: ${failure.reason}`,

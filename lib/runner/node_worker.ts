@@ -8,7 +8,7 @@
  */
 /// <reference lib="deno.worker" />
 import { NodeError, PipelineDefinitionError } from "../errors.ts";
-import { importFailure } from "../import_failure.ts";
+import { explainFailedImport } from "../failed_import.ts";
 import { fileURLToPath } from "../path.ts";
 // node.ts, not the pipeline barrel: a worker boots faster without the YAML loader and zod it does not use.
 import { Node } from "../pipeline/node.ts";
@@ -178,7 +178,7 @@ async function run(job: NodeJob, inputs: Record<string, unknown>): Promise<Recor
     // The main thread's words for the same failure (pipeline/modules.ts): a syntax error or a missing
     // import gets its file:line:col and its fix here too, not Deno's raw message.
     const path = fileURLToPath(job.url);
-    const failure = importFailure(cause, { module: path });
+    const failure = await explainFailedImport(cause, { module: path });
     throw new PipelineDefinitionError(
       "pipeline/module-failed",
       `Cannot import ${path} in a worker of the parallel runner (node "${job.name}"): ${failure.reason}`,

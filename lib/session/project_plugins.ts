@@ -15,7 +15,7 @@ import {
 import type { Plugin, PluginContext, PluginFactory } from "../plugin.ts";
 import { builtinRegistry } from "../catalog/builtin_types.ts";
 import type { DatasetRegistry } from "../catalog/mod.ts";
-import { importFailure } from "../import_failure.ts";
+import { explainFailedImport } from "../failed_import.ts";
 
 const MEMBERS = ["name", "hooks", "hooksDisabled", "registerDatasets", "resolvers"] as const;
 const FUNCTIONS = ["hooks", "hooksDisabled", "registerDatasets"];
@@ -67,7 +67,7 @@ async function importOne(
   try {
     mod = await import(ref.specifier);
   } catch (error) {
-    const failure = importFailure(error, {
+    const failure = await explainFailedImport(error, {
       module: ref.specifier,
       missingHint:
         "paths in kmlf.yml plugins: are relative to kmlf.yml; check the path and the file extension",

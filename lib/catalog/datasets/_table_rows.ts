@@ -6,6 +6,7 @@ import { recordTableColumns } from "../../source_keys.ts";
 import { DatasetError } from "../../errors.ts";
 import { pyStr } from "../../py_repr.ts";
 import { assertUniqueNames, selectColumns, uniqueNames } from "./_table_columns.ts";
+import { LOAD_DTYPES } from "./_table_dtypes.ts";
 
 /** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
 export type Cell = string | number | bigint | boolean | Date | null;
@@ -32,14 +33,6 @@ export interface TableReadArgs {
   /** kmlf: false keeps every CSV value as text. */
   typing?: boolean;
 }
-
-/** dtype names accepted on load, by what they make of a value. */
-export const LOAD_DTYPES = {
-  text: ["str", "string", "object", "category"],
-  int: ["int", "int64", "Int64", "int32", "Int32"],
-  float: ["float", "float64", "Float64", "float32", "double"],
-  bool: ["bool", "boolean"],
-} as const;
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 const INTEGER = /^\s*[+-]?\d+\s*$/;

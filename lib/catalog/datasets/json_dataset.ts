@@ -1,11 +1,14 @@
 /** JSON files: any JSON value. */
 import { DatasetError } from "../../errors.ts";
+import { DeferredModule } from "../../deferred_module.ts";
 import { FileDataset } from "../file_dataset.ts";
-import { decodeText } from "./_text_decoding.ts";
-import { unserializableError } from "./_plain_data.ts";
-import { pyJsonDump } from "../../py_json.ts";
-import { parseJsonSource, recordJsonSource } from "./_json_source_keys.ts";
-import { parsePythonJson } from "../../py_json_parse.ts";
+import type { JsonSaveArgs } from "./_json_codec.ts";
+
+// The reader and writer (~45 KB with Python's json module) load with the first load or save: a command that
+// only builds the catalog (`kmlf catalog list`) does not read them.
+const codec = new DeferredModule<typeof import("./_json_codec.ts")>(() =>
+  import(new URL("./_json_codec.ts", import.meta.url).href)
+);
 
 /**
  * Any JSON value, written byte for byte as Kedro's JSONDataset writes it (`json.dump(data, f, indent=2)`:
@@ -28,54 +31,20 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
   protected override readonly loadsText = true;
 
   /** Parses JSON, accepting Python's `NaN`/`Infinity` tokens; invalid JSON is `dataset/bad-json`. */
-  protected decode(bytes: Uint8Array, path: string): T {
-    const text = decodeText(bytes, path);
-    try {
-      return parseJsonSource(text) as T;
-    } catch (error) {
-      const python = parsePythonJson(text);
-      if (python.ok) return withKeyOrder(text, python.value as T);
-      throw new DatasetError(
-        "dataset/bad-json",
-        `File ${path} is not valid JSON: ${(error as Error).message}`,
-        {
-          hint: "fix the file or point filepath at a JSON file",
-        },
-      );
-    }
+  protected decode(bytes: Uint8Array, path: string): T | Promise<T> {
+    return codec.use((m) => m.decodeJson(bytes, path) as T);
   }
 
   /**
    * Writes JSON as Python's `json.dump` with `save_args` does; functions, symbols and undefined are refused.
    */
-  protected encode(data: T): string {
+  protected encode(data: T): string | Promise<string> {
     if (data === undefined || typeof data === "function" || typeof data === "symbol") {
       throw new DatasetError("dataset/not-json", `JsonDataset cannot save a ${typeof data}`, {
         hint: "return plain data (objects, arrays, numbers, strings, booleans) or use a pickle dataset",
       });
     }
-    const args = this.saveArgs as {
-      indent?: number | null;
-      ensure_ascii?: boolean;
-      sort_keys?: boolean;
-      separators?: [string, string];
-    };
-    try {
-      return pyJsonDump(data, {
-        indent: args.indent === undefined ? 2 : args.indent,
-        ensureAscii: args.ensure_ascii,
-        sortKeys: args.sort_keys,
-        separators: args.separators,
-      });
-    } catch (error) {
-      throw unserializableError(data, "JSON") ?? error;
-    }
+    const args = this.saveArgs as JsonSaveArgs;
+    return codec.use((m) => m.encodeJson(data, args));
   }
-}
-
-// What json.load keeps and JSON.parse loses, recorded for the save: keys in the file's order (`{"2": …,
-// "1": …}` is saved back 2, 1) and floats without a fraction (`1.0` is saved back `1.0`).
-function withKeyOrder<T>(text: string, value: T): T {
-  recordJsonSource(text, value);
-  return value;
 }
