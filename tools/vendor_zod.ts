@@ -21,7 +21,7 @@ export const BUNDLE = "lib/zod/_bundle.js";
 const RESERVED = new Set(["enum", "null", "undefined", "void", "function"]);
 
 /**
- * The zod builders kmlf's modules call as `z.<name>(…)`, sorted (the bundle's folder itself excluded).
+ * The zod builders kmlf's modules call as `z.<name>(…)`, sorted (lib/zod/mod.ts's helpers among them).
  *
  * @example
  * ```ts
@@ -33,7 +33,7 @@ export async function usedBuilders(root: string): Promise<string[]> {
   const walk = async (dir: string): Promise<void> => {
     for await (const entry of Deno.readDir(dir)) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory && !entry.name.startsWith("_") && path !== join(root, "lib/zod")) {
+      if (entry.isDirectory && !entry.name.startsWith("_")) {
         await walk(path);
       } else if (entry.isFile && entry.name.endsWith(".ts")) {
         for (const m of (await Deno.readTextFile(path)).matchAll(/\bz\.(\w+)\s*\(/g)) names.add(m[1]);

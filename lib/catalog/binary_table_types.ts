@@ -3,55 +3,65 @@
  * (pandas.ParquetDataset) — which a catalog loads only when it uses one (with the xlsx and hyparquet
  * packages they read with).
  */
-import { z } from "../zod/mod.ts";
+import { deferred, z } from "../zod/mod.ts";
 import { ExcelDataset } from "./datasets/excel_dataset.ts";
 import { ParquetDataset } from "./datasets/parquet_dataset.ts";
 import { DTYPES } from "./datasets/parquet_schema.ts";
 import { fileSchema, fileType } from "./file_types.ts";
 import { CSV_HINTS, engine, NO_EFFECT, NO_INDEX, strings, tableRead, tableWrite } from "./tabular_types.ts";
 
+// Deferred, as csv's are (tabular_types.ts): built when an entry gives load_args/save_args.
+
 /** `load_args` of the excel dataset. */
-export const ExcelLoad = z.strictObject({
-  ...tableRead,
-  sheet_name: z.optional(z.union([
-    z.string(),
-    z.int().check(z.gte(0)),
-    z.array(z.union([z.string(), z.int().check(z.gte(0))])),
-    z.null(),
-  ])),
-  engine: engine(["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
-});
+export const ExcelLoad = deferred(() =>
+  z.strictObject({
+    ...tableRead(),
+    sheet_name: z.optional(z.union([
+      z.string(),
+      z.int().check(z.gte(0)),
+      z.array(z.union([z.string(), z.int().check(z.gte(0))])),
+      z.null(),
+    ])),
+    engine: engine(["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
+  })
+);
 
 /** `save_args` of the excel dataset. */
-export const ExcelSave = z.strictObject({
-  ...tableWrite,
-  sheet_name: z.optional(z.string().check(z.minLength(1), z.maxLength(31))),
-  engine: engine(["openpyxl", "xlsxwriter"]),
-});
+export const ExcelSave = deferred(() =>
+  z.strictObject({
+    ...tableWrite(),
+    sheet_name: z.optional(z.string().check(z.minLength(1), z.maxLength(31))),
+    engine: engine(["openpyxl", "xlsxwriter"]),
+  })
+);
 
 /** `load_args` of the parquet dataset. */
-export const ParquetLoad = z.strictObject({
-  columns: z.optional(strings),
-  reset_index: z.optional(z.boolean()),
-  engine: engine(["auto", "pyarrow", "fastparquet"]),
-});
+export const ParquetLoad = deferred(() =>
+  z.strictObject({
+    columns: z.optional(strings()),
+    reset_index: z.optional(z.boolean()),
+    engine: engine(["auto", "pyarrow", "fastparquet"]),
+  })
+);
 
 /** `save_args` of the parquet dataset. */
-export const ParquetSave = z.strictObject({
-  schema: z.optional(z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]]))),
-  row_group_size: z.optional(z.int().check(z.positive())),
-  // pyarrow takes codec names in any case (Kedro's docs write GZIP); `None` in YAML is pandas' None.
-  compression: z.pipe(
-    z.pipe(
-      z.transform((c: unknown) => (typeof c === "string" ? c.toLowerCase() : c)),
-      z.optional(z.nullable(z.enum(["snappy", "gzip", "brotli", "none"]))),
+export const ParquetSave = deferred(() =>
+  z.strictObject({
+    schema: z.optional(z.record(z.string(), z.enum(Object.keys(DTYPES) as [string, ...string[]]))),
+    row_group_size: z.optional(z.int().check(z.positive())),
+    // pyarrow takes codec names in any case (Kedro's docs write GZIP); `None` in YAML is pandas' None.
+    compression: z.pipe(
+      z.pipe(
+        z.transform((c: unknown) => (typeof c === "string" ? c.toLowerCase() : c)),
+        z.optional(z.nullable(z.enum(["snappy", "gzip", "brotli", "none"]))),
+      ),
+      z.transform((c) => (c === null ? "none" : c)),
     ),
-    z.transform((c) => (c === null ? "none" : c)),
-  ),
-  // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.
-  index: z.optional(z.union([z.literal(false), z.null()])),
-  engine: engine(["auto", "pyarrow", "fastparquet"]),
-});
+    // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.
+    index: z.optional(z.union([z.literal(false), z.null()])),
+    engine: engine(["auto", "pyarrow", "fastparquet"]),
+  })
+);
 
 /** pandas' read_excel/to_excel arguments kmlf does not take. */
 export const EXCEL_HINTS: Readonly<Record<string, string>> = {

@@ -4,7 +4,7 @@
  * (plotly, image), SQLite, partitioned and incremental types load their code and schemas when a catalog
  * first uses them.
  */
-import { z } from "../zod/mod.ts";
+import { deferred, z } from "../zod/mod.ts";
 import { JsonDataset } from "./datasets/json_dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { PickleDataset } from "./datasets/pickle_dataset.ts";
@@ -42,13 +42,15 @@ function registerBuiltins(registry: DatasetRegistry): void {
       JsonDataset,
       fileSchema(
         NoArgs,
-        // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2).
-        z.strictObject({
-          indent: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(10)))),
-          ensure_ascii: z.optional(z.boolean()),
-          sort_keys: z.optional(z.boolean()),
-          separators: z.optional(z.array(z.string()).check(z.length(2))),
-        }),
+        // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2); built when given.
+        deferred(() =>
+          z.strictObject({
+            indent: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(10)))),
+            ensure_ascii: z.optional(z.boolean()),
+            sort_keys: z.optional(z.boolean()),
+            separators: z.optional(z.array(z.string()).check(z.length(2))),
+          })
+        ),
       ),
       JSON_HINTS,
     ),

@@ -1,6 +1,6 @@
 /** The project settings file `kmlf.yml`: reading and validating its settings. */
 import { isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
-import { z } from "../zod/mod.ts";
+import { deferred, z } from "../zod/mod.ts";
 import {
   ConfigError,
   didYouMean,
@@ -148,40 +148,50 @@ const SettingsSchema = z.strictObject({
     )),
     [],
   ),
+  // The settings below are deferred (built when kmlf.yml gives them): `kmlf new` writes none of them.
   plugins: z._default(
-    z.nullable(z.array(
-      z.string().check(
-        z.regex(PLUGIN_REF, 'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name'),
-        z.refine((s) => !KEDRO_MLFLOW_HOOK.test(s), {
-          error:
-            "kedro-mlflow is built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml " +
-            "exists): remove this entry",
-        }),
-      ),
-    )),
+    deferred(() =>
+      z.nullable(z.array(
+        z.string().check(
+          z.regex(PLUGIN_REF, 'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name'),
+          z.refine((s) => !KEDRO_MLFLOW_HOOK.test(s), {
+            error:
+              "kedro-mlflow is built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml " +
+              "exists): remove this entry",
+          }),
+        ),
+      ))
+    ),
     [],
   ),
-  disable_hooks_for_plugins: z._default(z.nullable(z.array(z.string())), []),
-  merge_strategy: z._default(z.nullable(z.record(z.string(), z.enum(["soft", "destructive"]))), {}),
-  config_patterns: z._default(
-    z.nullable(z.record(
-      z.string(),
-      z.array(z.string().check(z.minLength(1))).check(
-        z.minLength(1, 'must list glob patterns relative to each env folder, e.g. ["spark*", "spark*/**"]'),
-      ),
-    )),
+  disable_hooks_for_plugins: z._default(deferred(() => z.nullable(z.array(z.string()))), []),
+  merge_strategy: z._default(
+    deferred(() => z.nullable(z.record(z.string(), z.enum(["soft", "destructive"])))),
     {},
   ),
-  runner: z.optional(z.union([
-    z.string().check(z.minLength(1)),
-    z.strictObject({
-      type: z.string().check(z.minLength(1)),
-      max_workers: z.optional(z.int().check(z.gte(1))),
-      async: z.optional(z.boolean()),
-    }),
-  ], {
-    error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
-  })),
+  config_patterns: z._default(
+    deferred(() =>
+      z.nullable(z.record(
+        z.string(),
+        z.array(z.string().check(z.minLength(1))).check(
+          z.minLength(1, 'must list glob patterns relative to each env folder, e.g. ["spark*", "spark*/**"]'),
+        ),
+      ))
+    ),
+    {},
+  ),
+  runner: z.optional(deferred(() =>
+    z.union([
+      z.string().check(z.minLength(1)),
+      z.strictObject({
+        type: z.string().check(z.minLength(1)),
+        max_workers: z.optional(z.int().check(z.gte(1))),
+        async: z.optional(z.boolean()),
+      }),
+    ], {
+      error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
+    })
+  )),
 });
 
 // merge_strategy and config_patterns may name plugin config types, but a near miss of a built-in type is a

@@ -150,7 +150,7 @@ function locateKey(locator: Locator, path: KeyPath): SourceLocation | undefined 
   return locator.locateKey?.(path) ?? locator.locate(path);
 }
 
-/** Keys declared by the object schema found at `path` (unwrapping optional/default/nullable). */
+/** Keys declared by the object schema found at `path` (unwrapping optional/default/nullable/lazy). */
 function objectKeysAt(schema: z.core.$ZodType, path: KeyPath): string[] {
   let node: unknown = schema;
   for (const seg of [...path, null]) {
@@ -175,6 +175,11 @@ function unwrap(node: unknown): unknown {
       const mapping = (def.options as unknown[]).find((o) => defOf(unwrap(o))?.type === "object");
       if (!mapping) break;
       current = mapping;
+      continue;
+    }
+    // A lazy schema (`deferred`, lib/zod/mod.ts): its inner one, built once and kept by zod.
+    if (def?.type === "lazy") {
+      current = (current as { _zod: { innerType: unknown } })._zod.innerType;
       continue;
     }
     if (

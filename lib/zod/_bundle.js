@@ -1,6 +1,6 @@
 // @ts-self-types="./_bundle.d.ts"
 // zod 4.6.7, bundled by `deno task vendor-zod` (tools/vendor_zod.ts): do not edit.
-// Builders: _default, array, boolean, enum, gte, int, length, literal, looseObject, lte, map, maxLength, minLength, null, nullable, number, optional, pipe, positive, prefault, record, refine, regex, safeParse, strictObject, string, transform, union, unknown.
+// Builders: _default, array, boolean, enum, gte, int, lazy, length, literal, looseObject, lte, map, maxLength, minLength, null, nullable, number, optional, pipe, positive, prefault, record, refine, regex, safeParse, strictObject, string, transform, union, unknown.
 //
 // MIT License
 //
@@ -61,6 +61,28 @@ function cleanRegex(source) {
   const start = source.startsWith("^") ? 1 : 0;
   const end = source.endsWith("$") ? source.length - 1 : source.length;
   return source.slice(start, end);
+}
+var EVALUATING = /* @__PURE__ */ Symbol("evaluating");
+function defineLazy(object, key, getter) {
+  let value = void 0;
+  Object.defineProperty(object, key, {
+    get() {
+      if (value === EVALUATING) {
+        return void 0;
+      }
+      if (value === void 0) {
+        value = EVALUATING;
+        value = getter();
+      }
+      return value;
+    },
+    set(v) {
+      Object.defineProperty(object, key, {
+        value: v
+      });
+    },
+    configurable: true
+  });
 }
 function assignProp(target, prop, value) {
   Object.defineProperty(target, prop, {
@@ -1925,6 +1947,22 @@ function handlePipeResult(left, next, ctx) {
     issues: left.issues
   }, ctx);
 }
+var $ZodLazy = /* @__PURE__ */ $constructor("$ZodLazy", (inst, def) => {
+  $ZodType.init(inst, def);
+  defineLazy(inst._zod, "innerType", () => {
+    const d = def;
+    if (!d._cachedInner) d._cachedInner = def.getter();
+    return d._cachedInner;
+  });
+  defineLazyInternal(inst, "pattern", (zod) => zod.innerType?._zod?.pattern);
+  defineLazyInternal(inst, "propValues", (zod) => zod.innerType?._zod?.propValues);
+  defineLazyInternal(inst, "optin", (zod) => zod.innerType?._zod?.optin ?? void 0);
+  defineLazyInternal(inst, "optout", (zod) => zod.innerType?._zod?.optout ?? void 0);
+  inst._zod.parse = (payload, ctx) => {
+    const inner = inst._zod.innerType;
+    return inner._zod.run(payload, ctx);
+  };
+});
 var $ZodCustom = /* @__PURE__ */ $constructor("$ZodCustom", (inst, def) => {
   $ZodCheck.init(inst, def);
   $ZodType.init(inst, def);
@@ -2532,6 +2570,17 @@ function pipe(in_, out) {
     out
   });
 }
+var ZodMiniLazy = /* @__PURE__ */ $constructor("ZodMiniLazy", (inst, def) => {
+  $ZodLazy.init(inst, def);
+  ZodMiniType.init(inst, def);
+});
+// @__NO_SIDE_EFFECTS__
+function _lazy(getter) {
+  return new ZodMiniLazy({
+    type: "lazy",
+    getter
+  });
+}
 var ZodMiniCustom = /* @__PURE__ */ $constructor("ZodMiniCustom", (inst, def) => {
   $ZodCustom.init(inst, def);
   ZodMiniType.init(inst, def);
@@ -2543,7 +2592,7 @@ function refine(fn, _params = {}) {
 
 // tools/vendor_zod.ts (entry)
 config(en_default());
-var z = Object.freeze({ _default, array, boolean: boolean2, enum: _enum, gte: _gte, int, length: _length, literal, looseObject, lte: _lte, map, maxLength: _maxLength, minLength: _minLength, null: _null3, nullable, number: number2, optional, pipe, positive: _positive, prefault, record, refine, regex: _regex, safeParse, strictObject, string: string2, transform, union, unknown });
+var z = Object.freeze({ _default, array, boolean: boolean2, enum: _enum, gte: _gte, int, lazy: _lazy, length: _length, literal, looseObject, lte: _lte, map, maxLength: _maxLength, minLength: _minLength, null: _null3, nullable, number: number2, optional, pipe, positive: _positive, prefault, record, refine, regex: _regex, safeParse, strictObject, string: string2, transform, union, unknown });
 export {
   z
 };

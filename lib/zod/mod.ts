@@ -13,4 +13,37 @@
  *
  * @module
  */
-export { z } from "./_bundle.js";
+import { z } from "./_bundle.js";
+
+export { z };
+
+/**
+ * A schema built the first time a value reaches it, for a big, rarely given part of a file (a dataset's
+ * `load_args`): building schemas is what a validating module's import costs. `z.lazy(build)` alone does
+ * not defer it: an object asks each of its keys' schemas whether the key may be absent (`optin`/`optout`)
+ * on every parse, and a lazy schema builds its inner one to answer. The inner schema must be a plain one
+ * (not optional, not defaulted), so the answers are known: none; wrap the result in `z.optional`.
+ *
+ * @example
+ * ```ts
+ * const Entry = z.strictObject({
+ *   filepath: z.string(),
+ *   load_args: z.optional(deferred(() => z.strictObject({ sep: z.optional(z.string()) }))),
+ * });
+ * Entry.parse({ filepath: "a.csv" }); // load_args' schema is not built
+ * ```
+ */
+export function deferred<T extends z.core.SomeType>(build: () => T): z.ZodMiniLazy<T> {
+  const schema = z.lazy(() => {
+    const inner = build();
+    if (inner._zod.optin !== undefined || inner._zod.optout !== undefined) {
+      throw new Error("deferred(): build a plain schema and wrap the deferred one in z.optional/z._default");
+    }
+    return inner;
+  });
+  // Own properties shadow zod's getters (on the instance's prototype), which would build the inner schema.
+  for (const key of ["optin", "optout"]) {
+    Object.defineProperty(schema._zod, key, { value: undefined, writable: true, configurable: true });
+  }
+  return schema;
+}

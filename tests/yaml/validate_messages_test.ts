@@ -1,6 +1,6 @@
 /** validateWith's messages: located at the wrong key itself, in YAML's words, with a hint that says the fix. */
 import assert from "node:assert/strict";
-import { z } from "../../lib/zod/mod.ts";
+import { deferred, z } from "../../lib/zod/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { validateWith } from "../../lib/yaml/validate.ts";
 import { KmlfAggregateError, type KmlfError } from "../../lib/errors.ts";
@@ -13,10 +13,14 @@ const Schema = z.strictObject({
   enabled: z.optional(z.boolean()),
 });
 
-function problems(text: string, options: { notInterpolated?: boolean } = {}): KmlfError[] {
+function problems(
+  text: string,
+  options: { notInterpolated?: boolean } = {},
+  schema: z.ZodMiniType = Schema,
+): KmlfError[] {
   const src = parseYaml(text, "x.yml");
   try {
-    validateWith(Schema, src.value, src, { code: "x/invalid", what: "x.yml", ...options });
+    validateWith(schema, src.value, src, { code: "x/invalid", what: "x.yml", ...options });
   } catch (error) {
     return error instanceof KmlfAggregateError ? [...error.errors] : [error as KmlfError];
   }
@@ -50,4 +54,38 @@ Deno.test("a format failure says the fix: an empty value, or a ${…} in a file 
   // A conf file is interpolated before it is validated: there a ${…} left is not the explanation.
   const [conf] = problems("dataset: a\nname: ${globals:n}\n");
   assert.doesNotMatch(conf.hint!, /read as written/);
+});
+
+Deno.test("a deferred sub-schema is built when a value reaches it, with the eager one's errors and hints", () => {
+  let builds = 0;
+  const args = () =>
+    z.strictObject({ sep: z.optional(z.string().check(z.minLength(1))), header: z.optional(z.boolean()) })
+      .check(z.refine((a) => a.sep !== ";", { message: "not ;", path: ["sep"] }));
+  const entry = (load: z.core.$ZodType) =>
+    z.strictObject({ filepath: z.string(), load_args: z.optional(load) });
+  const Deferred = entry(deferred(() => (builds++, args())));
+  const src = parseYaml("filepath: a.csv\n", "x.yml");
+  assert.deepEqual(validateWith(Deferred, src.value, src, { code: "x/invalid", what: "x.yml" }), {
+    filepath: "a.csv",
+  });
+  assert.equal(Deferred.safeParse({ filepath: "a.csv" }).success, true); // zod's compiled path too
+  assert.equal(builds, 0);
+  const shown = (errors: KmlfError[]) =>
+    errors.map((e) => [e.message, e.source?.line, e.source?.column, e.hint]);
+  for (
+    const text of ["filepath: a\nload_args:\n  sepp: ','\n  header: 1\n", "filepath: a\nload_args: [1]\n"]
+  ) {
+    assert.deepEqual(shown(problems(text, {}, Deferred)), shown(problems(text, {}, entry(args()))));
+  }
+  assert.equal(builds, 1);
+  assert.match(
+    problems("filepath: a\nload_args: {sepp: ','}\n", {}, Deferred)[0].hint!,
+    /did you mean "sep"/,
+  );
+  assert.equal(
+    problems("filepath: a\nload_args: {sep: ';'}\n", {}, Deferred)[0].source?.keyPath,
+    "load_args.sep",
+  );
+  // An optional or defaulted inner schema would make zod ask it whether the key may be absent.
+  assert.throws(() => z.optional(deferred(() => z.optional(z.string()))).parse("x"), /plain schema/);
 });
