@@ -1,6 +1,6 @@
 /**
- * lib/deferred_module.ts: the CSV, JSON and pickle codecs load through it on a dataset's first load or save, so
- * a run imports each once and, once loaded, calls into it without a promise.
+ * lib/deferred_module.ts: a failed import's wording loads through it on the first failure, once, and once
+ * loaded is called without a promise.
  */
 import assert from "node:assert/strict";
 import { DeferredModule } from "../lib/deferred_module.ts";

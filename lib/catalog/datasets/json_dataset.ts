@@ -1,14 +1,8 @@
 /** JSON files: any JSON value. */
 import { DatasetError } from "../../errors.ts";
-import { DeferredModule } from "../../deferred_module.ts";
 import { FileDataset } from "../file_dataset.ts";
-import type { JsonSaveArgs } from "./_json_codec.ts";
-
-// The reader and writer (~45 KB with Python's json module) load with the first load or save: a command that
-// only builds the catalog (`kmlf catalog list`) does not read them.
-const codec = new DeferredModule<typeof import("./_json_codec.ts")>(() =>
-  import(new URL("./_json_codec.ts", import.meta.url).href)
-);
+// Loaded with the dataset, as the CSV codec is (csv_dataset.ts says why).
+import { decodeJson, encodeJson, type JsonSaveArgs } from "./_json_codec.ts";
 
 /**
  * Any JSON value, written byte for byte as Kedro's JSONDataset writes it (`json.dump(data, f, indent=2)`:
@@ -31,20 +25,19 @@ export class JsonDataset<T = unknown> extends FileDataset<T> {
   protected override readonly loadsText = true;
 
   /** Parses JSON, accepting Python's `NaN`/`Infinity` tokens; invalid JSON is `dataset/bad-json`. */
-  protected decode(bytes: Uint8Array, path: string): T | Promise<T> {
-    return codec.use((m) => m.decodeJson(bytes, path) as T);
+  protected decode(bytes: Uint8Array, path: string): T {
+    return decodeJson(bytes, path) as T;
   }
 
   /**
    * Writes JSON as Python's `json.dump` with `save_args` does; functions, symbols and undefined are refused.
    */
-  protected encode(data: T): string | Promise<string> {
+  protected encode(data: T): string {
     if (data === undefined || typeof data === "function" || typeof data === "symbol") {
       throw new DatasetError("dataset/not-json", `JsonDataset cannot save a ${typeof data}`, {
         hint: "return plain data (objects, arrays, numbers, strings, booleans) or use a pickle dataset",
       });
     }
-    const args = this.saveArgs as JsonSaveArgs;
-    return codec.use((m) => m.encodeJson(data, args));
+    return encodeJson(data, this.saveArgs as JsonSaveArgs);
   }
 }
