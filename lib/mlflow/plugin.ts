@@ -2,7 +2,7 @@
 import { ConfigError, didYouMeanHint, formatLocation, KmlfError } from "../errors.ts";
 import { mlrunsLeftBehindNote } from "./mlruns_left_behind.ts";
 import type { Plugin, PluginContext } from "../plugin.ts";
-import { registerMlflowDatasets, runDatasetTypes } from "./datasets/register.ts";
+import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import type { HeaderFunction } from "./header_provider.ts";
 import type { MlflowConfig, TrackingUriOrigin } from "./mlflow_config.ts";
@@ -84,7 +84,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
       const leftBehind = mlrunsLeftBehindNote(store.config, envUri, context.projectRoot);
       if (leftBehind) options.notify?.(leftBehind);
       // The artifact and metric dataset types load alongside (most tracked catalogs use them).
-      const [{ trackingHooks }] = await Promise.all([trackingHook(), runDatasetTypes()]);
+      const { trackingHooks } = await trackedLayer();
       return trackingHooks({
         config: store.config,
         state,
@@ -130,8 +130,14 @@ function unknownDisabledPipelines(config: MlflowConfig, context: PluginContext):
 async function configuredStore(context: PluginContext, options: MlflowPluginOptions) {
   const loaded = await context.loadConfig("mlflow");
   if (loaded.files.length === 0) return undefined;
-  const { checkRegistryUri, checkTrackingTarget, parseMlflowConfig, resolveTrackingUri, trackingUriOrigin } =
-    await mlflowConfig();
+  const {
+    checkRegistryUri,
+    checkTrackingTarget,
+    loadHeaderProvider,
+    parseMlflowConfig,
+    resolveTrackingUri,
+    trackingUriOrigin,
+  } = await trackedLayer();
   const config = parseMlflowConfig(loaded, {
     projectName: context.projectName,
     projectRoot: context.projectRoot,
@@ -159,7 +165,6 @@ async function configuredStore(context: PluginContext, options: MlflowPluginOpti
   const origin = trackingUriOrigin(config, envUri);
   checkTrackingTarget(uri, origin);
   checkRegistryUri(config, uri, context.projectRoot);
-  const { loadHeaderProvider } = await headerProvider();
   const headers = await loadHeaderProvider(config, { projectRoot: context.projectRoot, env: context.env });
   const open = async (): Promise<TrackingPort> => {
     try {
@@ -171,15 +176,11 @@ async function configuredStore(context: PluginContext, options: MlflowPluginOpti
   return { config, credentials, uri, open };
 }
 
-// The tracking hook (run setup, logging, model logging: ~20 modules), the header provider and mlflow.yml's
-// schema (~2 ms to build) load when a project has an mlflow.yml, not with the plugin every command
-// registers; by computed URLs, which Deno does not read with this module (the bundle makes each an entry point).
-const mlflowConfig = (): Promise<typeof import("./mlflow_config.ts")> =>
-  import(new URL("./mlflow_config.ts", import.meta.url).href);
-const trackingHook = (): Promise<typeof import("./tracking_hook.ts")> =>
-  import(new URL("./tracking_hook.ts", import.meta.url).href);
-const headerProvider = (): Promise<typeof import("./header_provider.ts")> =>
-  import(new URL("./header_provider.ts", import.meta.url).href);
+// mlflow.yml's schema, the header provider, the tracking hook (run setup, logging, model logging: ~20 modules)
+// and the run dataset types load when a project has an mlflow.yml, not with the plugin every command
+// registers; by a computed URL, which Deno does not read with this module (the bundle makes it an entry point).
+const trackedLayer = (): Promise<typeof import("./tracked_layer.ts")> =>
+  import(new URL("./tracked_layer.ts", import.meta.url).href);
 
 // A store that cannot be opened because of the URI (its scheme, its file) is a configuration error: say
 // which setting gave the URI, and where it is written.

@@ -45,17 +45,9 @@ export function registerMlflowDatasets(
   }
 }
 
-/**
- * Loads the artifact and metric dataset types' module: a tracked run starts it with the tracking hook, so the
- * catalog built next (kedro-mlflow catalogs use these types) does not wait for a second import. By computed
- * URLs, here and below, which Deno does not read with this module (the bundle makes each an entry point).
- *
- * @example
- * ```ts
- * await Promise.all([trackingHook(), runDatasetTypes()]);
- * ```
- */
-export const runDatasetTypes = (): Promise<typeof import("./run_dataset_types.ts")> =>
+// By computed URLs, which Deno does not read with this module (the bundle makes each an entry point). In a
+// project with an mlflow.yml the artifact and metric types are loaded already (lib/mlflow/tracked_layer.ts).
+const runDatasetTypes = (): Promise<typeof import("./run_dataset_types.ts")> =>
   import(new URL("./run_dataset_types.ts", import.meta.url).href);
 const modelTypes = (): Promise<typeof import("./register_models.ts")> =>
   import(new URL("./register_models.ts", import.meta.url).href);
