@@ -17,8 +17,8 @@ import { median, report } from "./bench_utils.ts";
 import { seedSearchRuns } from "./seed_runs.ts";
 
 const dir = await Deno.makeTempDir({ prefix: "kmlf-tracking-bench-" });
-const clientOf = (path: string) =>
-  new MlflowClient(SqliteStore.open(path), {
+const clientOf = (path: string, options: { memoryMap?: boolean } = {}) =>
+  new MlflowClient(SqliteStore.open(path, options), {
     processHooks: false,
     context: { user: "bench", sourceName: "bench" },
   });
@@ -122,7 +122,8 @@ try {
   if (!searchOnly) await logBenchmarks();
 
   // 2. A store with 10,000 runs of 20 params and 10 metrics each.
-  const client = clientOf(join(dir, "search.db"));
+  // Opened as `kmlf server` and `kmlf mlflow ui` open it: searches read through SQLite's memory map.
+  const client = clientOf(join(dir, "search.db"), { memoryMap: true });
   const store = client.store;
   const { experimentId, runIds: ids } = await seedSearchRuns(store);
 

@@ -165,6 +165,8 @@ export async function serveTracking(given: ServeTrackingOptions): Promise<number
     truncateLongValues: longValuesRule(Deno.env.get(TRUNCATE_ENV)),
     // A database server (PostgreSQL) answers concurrent requests on up to 10 pooled connections.
     poolSize: 10,
+    // A server's searches repeat over the life of the process: SQLite reads through a memory map.
+    memoryMap: true,
   });
   const auth = serverAuthFromEnv(Deno.env.toObject());
   let startPage: string | undefined;

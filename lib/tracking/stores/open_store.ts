@@ -33,6 +33,11 @@ export interface OpenStoreOptions {
   /** SQLite: how long a writer waits for another process's lock, in ms (default 20000). */
   busyTimeoutMs?: number;
   /**
+   * SQLite: read through a memory map, for a long-running server's searches (~12% faster on large stores);
+   * default false, since a one-shot command pays megabytes of peak memory for it.
+   */
+  memoryMap?: boolean;
+  /**
    * Cut param values over 6,000 and tag values over 8,000 characters instead of refusing them, as an MLflow
    * server does with `MLFLOW_TRUNCATE_LONG_VALUES=true`; a function also gets the warning for each value cut.
    * Default false: an over-long value is MLflow's length error.

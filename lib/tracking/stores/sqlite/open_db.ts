@@ -21,6 +21,8 @@ export interface SqliteDbOpenOptions {
   artifactRoot?: string;
   /** How long a writer waits for another process's lock, in ms (default 20000). */
   busyTimeoutMs?: number;
+  /** Read through a memory map: for long-running servers (`SqliteDbOptions.memoryMap`; default false). */
+  memoryMap?: boolean;
   /** The tracking URI to report as `store.uri` (default `sqlite:///<absolute path>`). */
   uri?: string;
 }
@@ -78,7 +80,7 @@ export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): O
   const artifactRoot = artifactRootUri(given ?? join(baseDir, "mlartifacts"), baseDir);
   let db: SqliteDb;
   try {
-    db = new SqliteDb(absolute, { busyTimeoutMs: options.busyTimeoutMs });
+    db = new SqliteDb(absolute, { busyTimeoutMs: options.busyTimeoutMs, memoryMap: options.memoryMap });
   } catch (error) {
     if (tempDir) Deno.removeSync(tempDir, { recursive: true });
     throw error;
@@ -113,13 +115,14 @@ export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): O
  */
 export function openSqliteTarget(
   target: Extract<TrackingTarget, { kind: "sqlite" }>,
-  options: { baseDir: string; artifactRoot?: string; busyTimeoutMs?: number },
+  options: { baseDir: string; artifactRoot?: string; busyTimeoutMs?: number; memoryMap?: boolean },
 ): OpenedSqliteDb {
   if (target.path !== ":memory:") Deno.mkdirSync(dirname(target.path), { recursive: true });
   return openSqliteDb(target.path, {
     uri: target.uri,
     artifactRoot: resolveArtifactRoot(options.artifactRoot, options.baseDir),
     busyTimeoutMs: options.busyTimeoutMs,
+    memoryMap: options.memoryMap,
   });
 }
 
