@@ -1,6 +1,6 @@
 /** loadRunner builds what createRunner builds, loading the parallel and thread runners on use. */
 import assert from "node:assert/strict";
-import { createRunner, loadRunner, runnerName, type RunnerSpec } from "../../lib/runner/mod.ts";
+import { createRunner, loadRunner, type RunnerSpec, runnerName } from "../../lib/runner/mod.ts";
 
 const SPECS: RunnerSpec[] = [
   { kind: "sequential" },
