@@ -66,12 +66,9 @@ export const START_UP_ENTRIES: readonly string[] = [
   "mlflow/plugin.ts",
   "pipeline/lazy_loader.ts",
   "pipeline/node.ts", // a parallel runner's worker: Node without the YAML loader and zod
-  "runner/check_inputs.ts", // a run's checks without the runner barrel (which loads every runner)
-  "runner/load_runner.ts", // a sequential run loads no parallel or thread runner
   "runner/lost_outputs.ts", // the inference checks name misspelt entries; listing commands load no runner
   "runner/run_error.ts", // a session's error hooks get the raised error; listing commands load no runner
   "runner/runner_settings.ts", // a session resolves its runner settings without loading the runners
-  "runner/pinned_outputs.ts", // a run's warnings without the runner barrel
   "runner/sequential_runner.ts",
   "server/auth.ts",
   "server/serve.ts",

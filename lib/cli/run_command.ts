@@ -1,11 +1,13 @@
 /** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
 import { parseRuntimeParams } from "../config/mod.ts";
 import { renderError, UsageError } from "../errors.ts";
-import type { RunnerSpec, RunReporter } from "../runner/mod.ts";
-// Not the runner barrel: a sequential run loads no parallel or thread runner (lib/runner/load_runner.ts).
-import { runnerName } from "../runner/load_runner.ts";
-import { PipelineRunError } from "../runner/run_error.ts";
-import { defaultMaxWorkers } from "../runner/runner_settings.ts";
+import {
+  createRunner,
+  defaultMaxWorkers,
+  PipelineRunError,
+  type RunnerSpec,
+  type RunReporter,
+} from "../runner/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
 import { printCatalogWarning } from "./catalog_warnings.ts";
@@ -135,7 +137,7 @@ export async function runCommand(
           runId: session.runId,
           env: session.env,
           pipelines: pipelineNames,
-          runner: runnerName(runner),
+          runner: createRunner(runner).name,
           nodes: nodeReport,
           durationMs: Math.round(elapsed),
         }),

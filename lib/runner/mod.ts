@@ -20,7 +20,6 @@ export { SequentialRunner } from "./sequential_runner.ts";
 export { ThreadRunner } from "./thread_runner.ts";
 export { ParallelRunner } from "./parallel_runner.ts";
 export { createRunner } from "./create_runner.ts";
-export { loadRunner, runnerName } from "./load_runner.ts";
 export {
   defaultMaxWorkers,
   parseMaxWorkers,

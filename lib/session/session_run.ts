@@ -14,12 +14,16 @@ import {
   type Pipeline,
   type PipelineFilter,
 } from "../pipeline/mod.ts";
-import type { Runner, RunnerSpec, RunReporter, RunResult } from "../runner/mod.ts";
-// The runner's pieces a run needs, not its barrel: the parallel and thread runners load when named.
-import { checkRunnable } from "../runner/check_inputs.ts";
-import { loadRunner } from "../runner/load_runner.ts";
-import { lostOutputWarnings } from "../runner/lost_outputs.ts";
-import { pinnedOutputWarnings } from "../runner/pinned_outputs.ts";
+import {
+  checkRunnable,
+  createRunner,
+  lostOutputWarnings,
+  pinnedOutputWarnings,
+  type Runner,
+  type RunnerSpec,
+  type RunReporter,
+  type RunResult,
+} from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
@@ -79,7 +83,7 @@ export async function runPipelines(
   spec: RunnerSpec,
   options: SessionRunOptions,
 ): Promise<RunResult> {
-  const runner = await loadRunner(spec);
+  const runner = createRunner(spec);
   runner.warmUp?.();
   try {
     return await runWith(scope, runner, names, options);

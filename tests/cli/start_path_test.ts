@@ -19,11 +19,6 @@ Deno.test("catalog and registry commands load no runner", async () => {
   }
 });
 
-Deno.test("kmlf run loads the parallel and thread runners only when a run names them", async () => {
-  const parallel = ["parallel_runner", "thread_runner", "worker_pool", "wire_error", "parallel_checks"];
-  assert.deepEqual(loaded((await moduleGraph("lib/cli/run_command.ts")).static, parallel), []);
-});
-
 Deno.test("no command loads mlflow.yml's schema before it finds an mlflow.yml", async () => {
   for (
     const entry of ["lib/cli/catalog_command.ts", "lib/cli/registry_command.ts", "lib/cli/run_command.ts"]
