@@ -10,7 +10,7 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { issuesToErrors } from "../yaml/validate.ts";
+import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
 import { z } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
@@ -218,20 +218,23 @@ export async function createFromEntry(
   // catalog file with positions, which building a valid catalog never needs otherwise.
   let entrySource: { at: SourceLocation | undefined } | undefined;
   const sourceOfEntry = () => (entrySource ??= { at: ctx.locate(at) }).at;
+  // Arguments taken under another spelling (set once they are known) are named and located as written.
+  let written = (keyPath: KeyPath): KeyPath => keyPath;
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
     get source() {
       return sourceOfEntry();
     },
-    locate: (keyPath) => ctx.locate([...at, ...keyPath]) ?? sourceOfEntry(),
+    locate: (keyPath) => ctx.locate([...at, ...written(keyPath)]) ?? sourceOfEntry(),
+    written: (keyPath) => written(keyPath),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
     // Wrapped datasets report problems at the wrapper's entry.
     // The inner config's key path (`dataset` of MlflowArtifactDataset) makes its errors name
     // `art.dataset.filepath`, not a key of the wrapper; positions fall back to the wrapper's entry.
     createDataset: async (inner, innerName, keyPath = []) =>
-      (await createFromEntry(innerName, inner, [...at, ...keyPath], {
+      (await createFromEntry(innerName, inner, [...at, ...written(keyPath)], {
         ...ctx,
         locate: (path) => (keyPath.length > 0 ? ctx.locate(path) : undefined) ?? sourceOfEntry(),
       })).dataset,
@@ -261,6 +264,7 @@ export async function createFromEntry(
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
     }, def.argumentAliases);
+    written = renamedKeys(renamed.written);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
     // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
@@ -273,6 +277,7 @@ export async function createFromEntry(
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,
           basePath: at,
+          writtenAs: (path) => [...at, ...written(path.slice(at.length))],
           alsoKnown: ["type", "metadata"],
         }).map(asDatasetError).map((e) => withReplacedBaseNote(e, name, at, ctx))),
       ];

@@ -91,15 +91,17 @@ function has(args: Args, path: string[]): boolean {
 /**
  * Another spelling of a key (an older version's, `data_set`, or one the type lists in `argumentAliases`,
  * `artifact_path`) is taken as the key it means; both spellings given is one `catalog/renamed-argument`,
- * located at the other spelling, since which one to keep is the user's call.
+ * located at the other spelling, since which one to keep is the user's call. `written` pairs each key path
+ * taken under its new name with the one written, for errors about its value.
  */
 export function takeRenamedArguments(
   args: Args,
   keys: ReadonlySet<string>,
   where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
   aliases: Readonly<Record<string, ArgumentAlias>> = {},
-): { rest: Args; errors: DatasetError[] } {
+): { rest: Args; errors: DatasetError[]; written: [KeyPath, KeyPath][] } {
   const errors: DatasetError[] = [];
+  const written: [KeyPath, KeyPath][] = [];
   const rest: Args = { ...args };
   const all = Object.entries(RENAMED_ARGUMENTS).filter(([, a]) => keys.has(a.to)).concat(
     Object.entries(aliases),
@@ -127,10 +129,13 @@ export function takeRenamedArguments(
           },
         ),
       );
-    } else if (to.length === 1) rest[to[0]] = value;
+      continue;
+    }
+    if (to.length === 1) rest[to[0]] = value;
     else rest[to[0]] = { ...(rest[to[0]] as Args | undefined), [to[1]]: value };
+    written.push([to, from]);
   }
-  return { rest, errors };
+  return { rest, errors, written };
 }
 
 // Keys with an argument hint (pandas names, kedro-mlflow's Python-only keys kmlf does not take) become one

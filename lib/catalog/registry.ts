@@ -17,6 +17,11 @@ export interface DatasetFactoryContext {
   source?: SourceLocation;
   /** Where a key of the entry is (`["save_args", "name"]`), for errors about one argument. */
   locate?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
+  /**
+   * The key path the entry wrote for an argument's, for messages: another spelling taken as the key
+   * (`artifact_path` for `["save_args", "name"]`), else the same path.
+   */
+  written?(keyPath: readonly (string | number)[]): readonly (string | number)[];
   /** Set when the entry says `versioned: true`: the pinned load version and the catalog's save version. */
   version?: VersionSpec;
   /** The entry's `metadata` (free-form, passed through). */

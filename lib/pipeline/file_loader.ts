@@ -12,7 +12,7 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
-import { issuesToErrors } from "../yaml/validate.ts";
+import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
 import { applyNamespace, type MappingField } from "./namespace.ts";
 import { type DatasetField, Node } from "./node.ts";
 import { checkArity, checkInputKeys, resolveFunction } from "./modules.ts";
@@ -107,7 +107,15 @@ export class FileLoader {
     const top = PipelineFile.safeParse(aliased.value);
     if (!top.success) {
       this.problems.push(
-        ...schemaErrors(PipelineFile, top.error.issues, src, aliased.value, [], "pipeline file"),
+        ...schemaErrors(
+          PipelineFile,
+          top.error.issues,
+          src,
+          aliased.value,
+          [],
+          "pipeline file",
+          aliased.writtenAs,
+        ),
       );
     }
     // Node entries are still checked when only a top-level key is wrong, so all problems show at once.
@@ -286,8 +294,10 @@ function schemaErrors(
   value: unknown,
   basePath: KeyPath,
   what: string,
+  writtenAs?: ReadonlyArray<readonly [KeyPath, KeyPath]>,
 ): KmlfError[] {
   return issuesToErrors(schema, issues, src, {
+    writtenAs: writtenAs && renamedKeys(writtenAs),
     value,
     code: "pipeline/schema",
     what,

@@ -22,6 +22,7 @@ import type { InferenceEntryValue } from "./inference_schema.ts";
 import { didYouMeanHint, PipelineDefinitionError, type SourceLocation } from "../errors.ts";
 import { isParameter, transcodeBase } from "../dataset_names.ts";
 import type { InferenceSpec, Pipeline } from "./pipeline.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
 
 /**
  * Converts a parsed `inference:` entry.
@@ -91,18 +92,23 @@ const LOG_MODEL_KEYS: Readonly<Record<string, string>> = {
 /**
  * A pipeline file's top-level value with `inference.log_model.artifact_path` (kedro-mlflow 0.x–1.x's
  * `log_model_kwargs`, MLflow 2's name; 2.0.1 still takes it) taken as `name`; both given is refused, as
- * kedro-mlflow 2.0.1 refuses them, and the value is left for the schema to report nothing else.
+ * kedro-mlflow 2.0.1 refuses them, and the value is left for the schema to report nothing else. `writtenAs`
+ * maps the validated key path back to the one written, so a bad value's error names `artifact_path` there.
  *
  * @example
  * ```ts
  * logModelAliases({ inference: { log_model: { artifact_path: "kpm" } } }, () => undefined);
- * // { value: { inference: { log_model: { name: "kpm" } } } }
+ * // { value: { inference: { log_model: { name: "kpm" } } }, writtenAs: [[…, "name"], […, "artifact_path"]] }
  * ```
  */
 export function logModelAliases(
   value: unknown,
   locate: (path: (string | number)[]) => SourceLocation | undefined,
-): { value: unknown; problem?: PipelineDefinitionError } {
+): {
+  value: unknown;
+  problem?: PipelineDefinitionError;
+  writtenAs?: ReadonlyArray<readonly [KeyPath, KeyPath]>;
+} {
   const top = value as { inference?: { log_model?: Record<string, unknown> } } | null;
   const logModel = top?.inference?.log_model;
   if (typeof logModel !== "object" || logModel === null || !Object.hasOwn(logModel, "artifact_path")) {
@@ -122,7 +128,10 @@ export function logModelAliases(
       ),
     };
   }
-  return { value: { ...top, inference: { ...top!.inference, log_model: { ...rest, name: path } } } };
+  return {
+    value: { ...top, inference: { ...top!.inference, log_model: { ...rest, name: path } } },
+    writtenAs: [[["inference", "log_model", "name"], ["inference", "log_model", "artifact_path"]]],
+  };
 }
 
 /**

@@ -30,6 +30,33 @@ export interface ValidateOptions {
   unknownKeyHint?: (keyPath: KeyPath) => string | undefined;
   /** The file is read as written (kmlf.yml, pipeline files): a `${…}` in a bad value was meant to be resolved. */
   notInterpolated?: boolean;
+  /**
+   * The key path the user wrote for a key path of the validated value, when the caller took an older
+   * spelling as its new key (`log_model.artifact_path` validated as `log_model.name`): errors name and
+   * locate the written key.
+   */
+  writtenAs?: (path: KeyPath) => KeyPath;
+}
+
+/**
+ * A {@link ValidateOptions.writtenAs} for keys taken under another name: each `[validated, written]` pair
+ * maps that key path, and every path under it, back to the one written.
+ *
+ * @example
+ * ```ts
+ * const writtenAs = renamedKeys([[["log_model", "name"], ["log_model", "artifact_path"]]]);
+ * writtenAs(["log_model", "name"]); // ["log_model", "artifact_path"]
+ * ```
+ */
+export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): (path: KeyPath) => KeyPath {
+  return (path) => {
+    for (const [validated, written] of pairs) {
+      if (validated.length <= path.length && validated.every((k, i) => path[i] === k)) {
+        return [...written, ...path.slice(validated.length)];
+      }
+    }
+    return path;
+  };
 }
 
 /**
@@ -76,7 +103,7 @@ export function issuesToErrors(
   const errors: KmlfError[] = [];
   for (const issue of issues) {
     const rel = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
-    const path = [...base, ...rel];
+    const path = options.writtenAs?.([...base, ...rel]) ?? [...base, ...rel];
     // (A union with its own message keeps it: the schema's author described every form there.)
     const matched = issue.code === "invalid_union" && issue.message === "Invalid input"
       ? matchedBranch(issue.errors)

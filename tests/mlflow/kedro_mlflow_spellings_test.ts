@@ -4,11 +4,12 @@
  * `runs:/<run_id>/<artifact_path>`, default `model`), MLflow 2's `save_args.artifact_path`, and
  * MlflowArtifactDataset's `data_set` (→ `dataset`), MlflowMetricDataset's `save_args.synchronous`. Both spellings of one argument are refused
  * (tests/mlflow/model_dataset_errors_test.ts, tests/cli/bad_input_test.ts).
+ * A bad value under an older spelling is reported under it, at its value.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
-import type { DatasetError } from "../../lib/errors.ts";
+import { type DatasetError, KmlfAggregateError, type KmlfError } from "../../lib/errors.ts";
 import { MlflowRunState, registerMlflowDatasets } from "../../lib/mlflow/mod.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
@@ -67,4 +68,44 @@ Deno.test("kedro-mlflow 1.x spellings: artifact_path, save_args.artifact_path, r
     await store.close();
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a bad value under an older spelling is reported under that spelling, at its value", async () => {
+  const problems = async (line: string) => {
+    const registry = builtinRegistry();
+    registerMlflowDatasets(registry, new MlflowRunState());
+    const src = parseYaml(`${line}\n`, "/p/conf/base/catalog.yml");
+    const data = src.value as Record<string, unknown>;
+    const error = await Catalog.fromConfig({ data, locate: src.locate, locateKey: src.locateKey }, {
+      projectRoot: "/p",
+      registry,
+    })
+      .then(() => undefined, (e: KmlfError) => e);
+    assert.ok(error, `${line} was accepted`);
+    const errors = error instanceof KmlfAggregateError ? [...error.errors] : [error];
+    return errors.map((e) => `${e.source?.line}:${e.source?.column} ${e.message}`);
+  };
+  const model = "m: {type: mlflow_model_tracking, flavor: js_value,";
+  assert.deepEqual(await problems(`${model} artifact_path: ../x}`), [
+    '1:67 Invalid value for "m.artifact_path": must not contain ..',
+  ]);
+  assert.deepEqual(await problems(`${model} save_args: {artifact_path: ''}}`), [
+    '1:79 Invalid value for "m.save_args.artifact_path": use a relative artifact path: letters, digits, _ . - and /',
+  ]);
+  assert.deepEqual(await problems("m: {type: MlflowArtifactDataset, data_set: 3}"), [
+    '1:44 Invalid value for "m.data_set" in dataset "m" (MlflowArtifactDataset): expected a string or a mapping, got the number 3',
+  ]);
+  assert.deepEqual(await problems("m: {type: MlflowArtifactDataset, data_set: {type: json}}"), [
+    '1:44 Missing key "m.data_set.filepath" in dataset "m" (json)',
+  ]);
+  // kmlf's own spellings are unchanged, and both spellings at once stay one error at the older one.
+  assert.deepEqual(await problems(`${model} save_args: {name: ''}}`), [
+    '1:70 Invalid value for "m.save_args.name": use a relative artifact path: letters, digits, _ . - and /',
+  ]);
+  assert.deepEqual(await problems("m: {type: MlflowArtifactDataset, dataset: 3}"), [
+    '1:43 Invalid value for "m.dataset" in dataset "m" (MlflowArtifactDataset): expected a string or a mapping, got the number 3',
+  ]);
+  assert.deepEqual(await problems(`${model} artifact_path: m, save_args: {name: m}}`), [
+    '1:52 "m" gives both artifact_path and save_args.name, two spellings of one argument of mlflow_model_tracking',
+  ]);
 });

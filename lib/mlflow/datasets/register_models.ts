@@ -151,7 +151,10 @@ export function modelDatasetDefinitions(
         if (!checked.success) {
           throw new DatasetError(
             "catalog/bad-argument",
-            `Invalid value for "${ctx.name}.save_args.${key}": ${checked.error.issues[0].message}`,
+            `Invalid value for "${ctx.name}.${
+              (ctx.written?.(["save_args", key]) ?? ["save_args", key]).join(".")
+            }": ` +
+              checked.error.issues[0].message,
             {
               source: ctx.locate?.(["save_args", key]),
               hint: `fix this value (got ${JSON.stringify(save.own[key])})`,
