@@ -5,12 +5,11 @@
  *
  * @module
  */
-import { DeferredModule } from "./deferred_module.ts";
 import { type ImportFailure, lockfileRefusal } from "./deno_load_error.ts";
 
-const wording = new DeferredModule<typeof import("./import_failure.ts")>(() =>
-  import(new URL("./import_failure.ts", import.meta.url).href)
-);
+// By a computed URL, which Deno does not read with this module (the bundle makes it an entry point).
+const wording = (): Promise<typeof import("./import_failure.ts")> =>
+  import(new URL("./import_failure.ts", import.meta.url).href);
 
 /**
  * What `importFailure` makes of the error `import()` of `module` rejected with (the same arguments); a
@@ -27,5 +26,5 @@ export async function explainFailedImport(
   options: { module: string; missingHint?: string },
 ): Promise<ImportFailure> {
   // After a frozen deno.lock refused an import, Deno refuses every import, the wording's too.
-  return lockfileRefusal(error) ?? (wording.loaded ?? await wording.load()).importFailure(error, options);
+  return lockfileRefusal(error) ?? (await wording()).importFailure(error, options);
 }
