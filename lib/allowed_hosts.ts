@@ -65,3 +65,33 @@ export function hostAllowed(allowed: readonly string[], header: string | null): 
     return new RegExp(`^${source}$`).test(host);
   });
 }
+
+/** A refused `Host`: MLflow's error body, answered with status 403. */
+export interface HostRefusal {
+  error_code: "PERMISSION_DENIED";
+  message: string;
+}
+
+/**
+ * The refusal of a request whose `Host` is not among `allowed` (undefined: any host passes), in the words
+ * both kmlf servers answer with. A request without a `Host` header (built in-process, an HTTP/1.0 client;
+ * browsers always send one) is judged by its URL's host.
+ *
+ * @example
+ * ```ts
+ * const refused = hostRefusal(request, allowedHostsFor("127.0.0.1"));
+ * if (refused) return Response.json(refused, { status: 403 });
+ * ```
+ */
+export function hostRefusal(
+  request: Request,
+  allowed: readonly string[] | undefined,
+): HostRefusal | undefined {
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  if (!allowed || hostAllowed(allowed, host)) return undefined;
+  return {
+    error_code: "PERMISSION_DENIED",
+    message: `Invalid Host header '${host}': this server answers only ${allowed.join(", ")} (a reverse ` +
+      `proxy forwarding another name: set ${ALLOWED_HOSTS_ENV} to it, or to * for any)`,
+  };
+}

@@ -17,6 +17,7 @@ import {
 import { startServer } from "../server/serve.ts";
 import { loopbackHostsFor } from "../server/server_options.ts";
 import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
+import { CORS_ORIGINS_ENV, corsOriginsFrom } from "../cross_origin.ts";
 import { parseModelUri } from "../tracking/models/model_uri.ts";
 import { openStore } from "../tracking/stores/open_store.ts";
 import { parseTrackingUri } from "../tracking/stores/tracking_uri.ts";
@@ -51,6 +52,8 @@ export interface ServeOptions extends MlflowModelsFlags {
   port?: string;
   maxBodySize?: string;
   timeout?: string;
+  /** Comma-separated origins whose pages may POST (`--cors-allowed-origins`); default: localhost ones. */
+  corsAllowedOrigins?: string;
   env?: string;
   project?: string;
   debug?: boolean;
@@ -157,6 +160,7 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
       maxBodyBytes: maxBodyMb * 1024 * 1024,
       timeoutMs: timeoutS * 1000,
       allowedHosts,
+      corsAllowedOrigins: corsOriginsFrom(options.corsAllowedOrigins ?? env(CORS_ORIGINS_ENV)),
     }),
     { hostname: host, port },
   );

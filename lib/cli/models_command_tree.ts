@@ -43,6 +43,11 @@ export function addModelsCommands(program: Command, ctx: CommandContext): void {
       "-t, --timeout <seconds>",
       "a prediction taking longer gets 504 (default: $MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT, else 60)",
     )
+    .option(
+      "--cors-allowed-origins <origins>",
+      "comma-separated origins (https://app.example, https://*.corp.example, * for any) whose web pages may " +
+        "call the model besides the server's own (default: $MLFLOW_SERVER_CORS_ALLOWED_ORIGINS, else localhost ones)",
+    )
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)");
   addMlflowModelsFlags(serve, "serve")
     .action(async (options, command) => {

@@ -88,12 +88,14 @@ export function contentKind(contentType: string | null): "json" | "csv" {
     ? "csv"
     : undefined;
   if (!kind) {
+    // Without the header (Python's requests.post(url, data=…) sends none) MLflow 2.17 fails with a 500.
+    const got = contentType === null
+      ? "Got no Content-Type header: send the body with Content-Type: application/json or text/csv."
+      : `Got '${contentType}'.`;
     throw new ScoringError(
       415,
       "UNSUPPORTED_MEDIA_TYPE",
-      `This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got '${
-        contentType ?? ""
-      }'.`,
+      `This predictor only supports the following content types: Types: ['text/csv', 'application/json']. ${got}`,
     );
   }
   return kind;

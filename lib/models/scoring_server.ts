@@ -2,12 +2,14 @@
  * `kmlf models serve`'s request handler: MLflow's scoring server routes (`/ping`, `/health`, `/version`,
  * `POST /invocations`) over a loaded model, as a plain `(Request) => Response` that tests call directly.
  * Every request predicts on its own catalog; a failing node answers 400 `BAD_REQUEST` (as MLflow's scoring
- * server answers any error of the model's `predict`) and the server keeps serving.
+ * server answers any error of the model's `predict`) and the server keeps serving. Web pages are kept out
+ * as by `kmlf server`: a foreign `Host` (DNS rebinding) and a POST from another site's page are refused.
  *
  * @module
  */
 import { KmlfError } from "../errors.ts";
-import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
+import { hostRefusal } from "../allowed_hosts.ts";
+import { withOriginPolicy } from "../cross_origin.ts";
 import { MLMODEL_FORMAT_VERSION } from "../tracking/models/mlmodel.ts";
 import { pythonJson } from "../tracking/models/signature.ts";
 import type { KmlfModel } from "./load_model.ts";
@@ -23,7 +25,12 @@ export interface ScoringHandlerOptions {
   /** A prediction taking longer answers 504 (default 60 s, MLflow's MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT). */
   timeoutMs?: number;
   /** Host names accepted when bound to loopback (DNS-rebinding protection); undefined accepts any. */
-  allowedHosts?: string[];
+  allowedHosts?: readonly string[];
+  /**
+   * Origins (`*` patterns; `*` alone for any) whose pages may POST here besides the server's own; other
+   * cross-origin POSTs are refused (lib/cross_origin.ts). Default: localhost origins, as `kmlf server`.
+   */
+  corsAllowedOrigins?: readonly string[];
 }
 
 /** The default request body limit: 16 MiB. */
@@ -47,19 +54,11 @@ export function scoringHandler(
 ): (request: Request) => Promise<Response> {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const hosts = options.allowedHosts;
-  return async (request) => {
+  // Before anything reads the body: a cross-site page's POST is refused unread.
+  return withOriginPolicy(async (request) => {
     const url = new URL(request.url);
-    if (hosts && !hostAllowed(hosts, request.headers.get("host") ?? url.host)) {
-      const host = request.headers.get("host") ?? url.host;
-      return errorResponse(
-        new ScoringError(
-          403,
-          "PERMISSION_DENIED",
-          `Host "${host}" is not allowed (set ${ALLOWED_HOSTS_ENV} to it, or to * for any)`,
-        ),
-      );
-    }
+    const foreignHost = hostRefusal(request, options.allowedHosts);
+    if (foreignHost) return errorResponse(new ScoringError(403, foreignHost.error_code, foreignHost.message));
     const path = url.pathname;
     if (path === "/ping" || path === "/health" || path === "/version") {
       if (request.method !== "GET" && request.method !== "HEAD") return notAllowed();
@@ -84,7 +83,7 @@ export function scoringHandler(
     } catch (error) {
       return errorResponse(error);
     }
-  };
+  }, options.corsAllowedOrigins);
 }
 
 function notAllowed(): Response {

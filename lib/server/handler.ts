@@ -7,7 +7,8 @@
  * @module
  */
 import { dirname, isAbsolute, join, resolve } from "../path.ts";
-import { ALLOWED_HOSTS_ENV, hostAllowed } from "../allowed_hosts.ts";
+import { hostRefusal } from "../allowed_hosts.ts";
+import { withOriginPolicy } from "../cross_origin.ts";
 import { type ArtifactRepositoryOptions, mlflowError, type TrackingStore } from "../tracking/mod.ts";
 import { remoteProxyDestination } from "./artifact_proxy_remote.ts";
 import { artifactRepositoryResolver, refusingProxiedRoots, unquote } from "./artifact_paths.ts";
@@ -19,7 +20,6 @@ import {
 } from "./artifact_routes.ts";
 import { artifactRootsOf, refusingUnreadableRoots, storeRunFolders } from "./artifact_location_rule.ts";
 import { isAuthorized, type ServerAuth } from "./auth.ts";
-import { DEFAULT_CORS_ORIGINS, judgeOrigin, withCorsHeaders } from "./cross_origin.ts";
 import { handleLoggedModels } from "./logged_models.ts";
 import { handleModelVersionArtifact } from "./model_version_artifact.ts";
 import { registryRoute } from "./registry_routes.ts";
@@ -80,7 +80,7 @@ export interface RequestHandlerOptions {
   allowedHosts?: readonly string[];
   /**
    * Origins (`*` patterns; `*` alone for any) whose pages may change runs here besides the server's own —
-   * other cross-origin writes are refused (`cross_origin.ts`). Default: localhost origins, as MLflow 3.5.
+   * other cross-origin writes are refused (lib/cross_origin.ts). Default: localhost origins, as MLflow 3.5.
    */
   corsAllowedOrigins?: readonly string[];
   /** Largest JSON body accepted (bytes; default 16 MiB). */
@@ -204,7 +204,6 @@ export function createRequestHandler(
   const serveArtifacts = options.mode?.serveArtifacts ?? true;
   const artifactsOnly = options.mode?.artifactsOnly ?? false;
 
-  const corsOrigins = options.corsAllowedOrigins ?? DEFAULT_CORS_ORIGINS;
   const serve = async (request: Request): Promise<Response> => {
     setBodyIdleTimeout(request, bodyIdleMs);
     const url = new URL(request.url);
@@ -213,14 +212,8 @@ export function createRequestHandler(
     const path = unquote(rawPath(request.url));
     try {
       if (path === "/health") return healthResponse();
-      if (options.allowedHosts && !hostAllowed(options.allowedHosts, request.headers.get("host"))) {
-        return jsonResponse({
-          error_code: "PERMISSION_DENIED",
-          message: `Invalid Host header '${request.headers.get("host") ?? ""}': this server answers only ${
-            options.allowedHosts.join(", ")
-          } (a reverse proxy forwarding another name: set ${ALLOWED_HOSTS_ENV} to it, or to * for any)`,
-        }, 403);
-      }
+      const foreignHost = hostRefusal(request, options.allowedHosts);
+      if (foreignHost) return jsonResponse(foreignHost, 403);
       if (!isAuthorized(request.headers.get("authorization"), options.auth)) {
         return new Response(
           JSON.stringify({ error_code: "UNAUTHENTICATED", message: "Authentication required" }),
@@ -323,10 +316,6 @@ export function createRequestHandler(
       return answer;
     }
   };
-  return async (request) => {
-    // Before anything reads the body: a cross-site page's write is refused unread.
-    const { answer, allow } = judgeOrigin(request, corsOrigins);
-    if (answer) return answer;
-    return allow ? withCorsHeaders(await serve(request), allow) : await serve(request);
-  };
+  // Before anything reads the body: a cross-site page's write is refused unread.
+  return withOriginPolicy(serve, options.corsAllowedOrigins);
 }

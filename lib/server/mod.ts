@@ -14,7 +14,7 @@ export {
 } from "./serve.ts";
 export { isRemoteDestination, loopbackHostsFor } from "./server_options.ts";
 export { authEnabled, type ServerAuth, serverAuthFromEnv } from "./auth.ts";
-export { CORS_ORIGINS_ENV, corsOriginsFrom, DEFAULT_CORS_ORIGINS } from "./cross_origin.ts";
+export { CORS_ORIGINS_ENV, corsOriginsFrom, DEFAULT_CORS_ORIGINS } from "../cross_origin.ts";
 export { artifactRepositoryResolver, proxiedPathOfUri } from "./artifact_paths.ts";
 export { bulkIntervalHistory, sampledStepsFromSteps, sampleRunSteps, sampleSteps } from "./metric_bulk.ts";
 export { serveUi, uiWithStartPage } from "./ui/ui_routes.ts";

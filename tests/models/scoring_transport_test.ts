@@ -48,6 +48,18 @@ Deno.test("content-type parameters answer as MLflow: another charset, then other
   }
 });
 
+Deno.test("a body without Content-Type (requests.post(url, data=…)) is 415 naming the header to send", async () => {
+  // A byte body gets no Content-Type of its own (a string would be text/plain).
+  const bytes = new TextEncoder().encode(JSON.stringify({ dataframe_records: [ROW] }));
+  assert.deepEqual(await invoke(bytes, {}), {
+    status: 415,
+    type: "text/plain; charset=utf-8",
+    text:
+      "This predictor only supports the following content types: Types: ['text/csv', 'application/json']. " +
+      "Got no Content-Type header: send the body with Content-Type: application/json or text/csv.",
+  });
+});
+
 Deno.test("Python's NaN and Infinity tokens are read as json.loads reads them", async () => {
   const columns = JSON.stringify(Object.keys(ROW));
   const inf = await invoke(

@@ -1,7 +1,8 @@
 /**
- * Cross-origin requests (CSRF): a web page on another site can make a visitor's browser send a "simple"
- * POST (`text/plain` or form body, no preflight) to a server on localhost or the intranet — the UI's
- * artifact upload takes any body, so a page could write into runs. As MLflow 3.5's security middleware, a
+ * Cross-origin requests (CSRF), shared by the tracking server and `kmlf models serve`: a web page on another
+ * site can make a visitor's browser send a "simple" POST (`text/plain` or form body, no preflight) to a
+ * server on localhost or the intranet — the UI's artifact upload takes any body, so a page could write into
+ * runs, and a scoring server's model would run on the page's data. As MLflow 3.5's security middleware, a
  * request that changes something (any method but GET, HEAD and OPTIONS) is refused when its `Origin` is
  * neither the server's own (the `Host` it was sent to) nor one the operator allowed
  * (`--cors-allowed-origins`, `MLFLOW_SERVER_CORS_ALLOWED_ORIGINS`; by default any localhost origin, as
@@ -63,7 +64,7 @@ function matches(patterns: readonly string[], origin: string): boolean {
 }
 
 /** What to do with a request's origin: answer it at once (`answer`), or serve it, with CORS headers for `allow`. */
-export interface OriginDecision {
+interface OriginDecision {
   answer?: Response;
   allow?: string;
 }
@@ -77,7 +78,7 @@ export interface OriginDecision {
  * if (answer) return answer; // a refused cross-site write (403) or a preflight (204)
  * ```
  */
-export function judgeOrigin(request: Request, allowed: readonly string[]): OriginDecision {
+function judgeOrigin(request: Request, allowed: readonly string[]): OriginDecision {
   const raw = request.headers.get("origin");
   if (raw === null) return {};
   let origin: URL | undefined;
@@ -112,10 +113,8 @@ export function judgeOrigin(request: Request, allowed: readonly string[]): Origi
         message:
           `Cross-origin request refused: ${request.method} ${path} came from a page of origin '${raw}', ` +
           `which is neither this server's own (${request.headers.get("host") ?? "no Host header"}) nor an ` +
-          `allowed one (${allowed.join(", ") || "none"}). To let pages of that origin change runs here, ` +
-          `start the server with --cors-allowed-origins ${
-            origin?.origin ?? raw
-          } (or set ${CORS_ORIGINS_ENV}).`,
+          `allowed one (${allowed.join(", ") || "none"}). To let pages of that origin call this server, ` +
+          `start it with --cors-allowed-origins ${origin?.origin ?? raw} (or set ${CORS_ORIGINS_ENV}).`,
       }),
       { status: 403, headers: { "content-type": "application/json", vary: "Origin" } },
     ),
@@ -138,8 +137,29 @@ function corsHeaders(origin: string): Record<string, string> {
  * return allow ? withCorsHeaders(await serve(request), allow) : await serve(request);
  * ```
  */
-export function withCorsHeaders(response: Response, origin: string): Response {
+function withCorsHeaders(response: Response, origin: string): Response {
   const copy = new Response(response.body, response);
   for (const [name, value] of Object.entries(corsHeaders(origin))) copy.headers.set(name, value);
   return copy;
+}
+
+/**
+ * `serve` behind the origin policy: a refused cross-origin write or an allowed origin's preflight is
+ * answered here, an allowed foreign origin's request is served with CORS headers, any other request as is.
+ * Both kmlf servers wrap their handler with it.
+ *
+ * @example
+ * ```ts
+ * Deno.serve(withOriginPolicy(handler, corsOriginsFrom(Deno.env.get(CORS_ORIGINS_ENV))));
+ * ```
+ */
+export function withOriginPolicy(
+  serve: (request: Request) => Promise<Response>,
+  allowed: readonly string[] = DEFAULT_CORS_ORIGINS,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const { answer, allow } = judgeOrigin(request, allowed);
+    if (answer) return answer;
+    return allow ? withCorsHeaders(await serve(request), allow) : await serve(request);
+  };
 }
