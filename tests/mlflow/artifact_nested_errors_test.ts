@@ -31,7 +31,7 @@ async function catalogErrors(yaml: string): Promise<string[]> {
 
 const at = (position: string, keyPath: string) => `${FILE}:${position} (${keyPath})`;
 
-Deno.test("mlflow_artifact: a typo'd type, as the dataset: shorthand or in its mapping, is reported at that value", async () => {
+Deno.test("mlflow_artifact: a typo'd type (the dataset: shorthand or in its mapping) or a bad argument is reported at that value", async () => {
   assert.deepEqual(await catalogErrors("art:\n  type: mlflow_artifact\n  dataset: jsn\n"), [
     `catalog/unknown-type Unknown dataset type "jsn" for "art" @ ${at("3:12", "art.dataset")}`,
   ]);
@@ -42,9 +42,7 @@ Deno.test("mlflow_artifact: a typo'd type, as the dataset: shorthand or in its m
     await catalogErrors("art:\n  type: mlflow_artifact\n  dataset:\n    filepath: a.json\n    type: jsn\n"),
     [`catalog/unknown-type Unknown dataset type "jsn" for "art" @ ${at("5:11", "art.dataset.type")}`],
   );
-});
-
-Deno.test("mlflow_artifact: an unknown argument or bad load_args value of the wrapped dataset names dataset.<key>", async () => {
+  // As a bad value of the wrapped dataset's load_args is.
   assert.deepEqual(
     await catalogErrors(
       "art:\n  type: mlflow_artifact\n  dataset:\n    type: pandas.CSVDataset\n    filepath: a.csv\n    load_args:\n" +
