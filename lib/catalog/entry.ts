@@ -36,6 +36,8 @@ export interface EntryContext extends CredentialsContext {
    * `dataset: json` shorthand's `type` is `dataset` itself); the same path for a catalog entry.
    */
   writtenAt?(path: KeyPath): KeyPath;
+  /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
+  givenBy?: Readonly<Record<string, KeyPath>>;
 }
 
 /** A built dataset and the type name shown to users. */
@@ -242,8 +244,12 @@ export async function createFromEntry(
     createDataset: async (inner, innerName, keyPath, options = {}) => {
       const innerAt = [...at, ...written(keyPath ?? [])];
       const nested = keyPath === undefined
-        ? { ...ctx, locate: sourceOfEntry, locateKey: sourceOfEntry }
-        : nestedContext(ctx, { at, innerAt, written, shorthand: typeof inner === "string", ...options });
+        ? { ...ctx, locate: sourceOfEntry, locateKey: sourceOfEntry, givenBy: undefined }
+        : nestedContext(ctx, at, innerAt, written, {
+          // A type-name shorthand's `type` is the `dataset:` value itself.
+          ...(typeof inner === "string" ? { type: keyPath } : {}),
+          ...options.givenBy,
+        });
       const config = typeof inner === "string" ? { type: inner } : inner;
       return (await createFromEntry(innerName, config, innerAt, {
         ...nested,
@@ -291,6 +297,7 @@ export async function createFromEntry(
           basePath: at,
           writtenAs: (path) => shown([...at, ...written(path.slice(at.length))]),
           alsoKnown: ["type", "metadata"],
+          unknownKeyHint: (keyPath) => givenKeyHint(keyPath, shown(at), type, ctx.givenBy),
         }).map(asDatasetError).map((e) => withReplacedBaseNote(e, name, at, ctx))),
       ];
       throw errors.length === 1
@@ -322,24 +329,20 @@ export async function createFromEntry(
 
 /**
  * The context of a dataset defined at `innerAt` inside the entry at `at` (a wrapper's `dataset:`): its key
- * paths are located and named as written — a type-name shorthand's `type` is the `dataset:` value itself,
- * and a key the wrapper set (`givenBy`) is the wrapper's own key. The mapped paths lie outside `innerAt`
- * (or are `innerAt` itself), so mapping twice changes nothing.
+ * paths are located and named as written, a key the wrapper set (`givenBy`) as the wrapper's key it comes
+ * from. Those lie outside `innerAt` (or are `innerAt` itself), so mapping twice changes nothing.
  */
 function nestedContext(
   ctx: EntryContext,
-  nesting: NestedDatasetOptions & {
-    at: KeyPath;
-    innerAt: KeyPath;
-    written: (keyPath: KeyPath) => KeyPath;
-    shorthand: boolean;
-  },
+  at: KeyPath,
+  innerAt: KeyPath,
+  written: (keyPath: KeyPath) => KeyPath,
+  givenBy: NonNullable<NestedDatasetOptions["givenBy"]>,
 ): EntryContext {
-  const { at, innerAt, written, shorthand, givenBy = {} } = nesting;
+  const shown = (path: KeyPath): KeyPath => ctx.writtenAt?.(path) ?? path;
   const mapped = (path: KeyPath): KeyPath => {
     if (path.length <= innerAt.length || innerAt.some((k, i) => path[i] !== k)) return path;
     const key = String(path[innerAt.length]);
-    if (shorthand && key === "type") return innerAt;
     if (!Object.hasOwn(givenBy, key)) return path;
     return [...at, ...written(givenBy[key]), ...path.slice(innerAt.length + 1)];
   };
@@ -347,8 +350,21 @@ function nestedContext(
     ...ctx,
     locate: (path) => ctx.locate(mapped(path)),
     locateKey: (path) => ctx.locateKey?.(mapped(path)) ?? ctx.locate(mapped(path)),
-    writtenAt: (path) => ctx.writtenAt?.(mapped(path)) ?? mapped(path),
+    writtenAt: (path) => shown(mapped(path)),
+    givenBy: Object.fromEntries(
+      Object.entries(givenBy).map(([key, from]) => [key, shown([...at, ...written(from)])]),
+    ),
   };
+}
+
+// A key the wrapper set (a partition's filepath) that the nested dataset's type does not take: the user
+// never wrote it, so say where it comes from and what to use instead.
+function givenKeyHint(keyPath: KeyPath, top: KeyPath, type: string, givenBy: EntryContext["givenBy"] = {}) {
+  const key = String(keyPath.at(-1));
+  if (keyPath.length !== top.length + 1 || top.some((k, i) => keyPath[i] !== k)) return undefined;
+  if (!Object.hasOwn(givenBy, key)) return undefined;
+  return `the dataset around it sets ${key} (from ${givenBy[key].join(".")}), which ${type} does not take: ` +
+    `use a type that takes ${key} (a file dataset such as json, csv or parquet)`;
 }
 
 // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key

@@ -11,19 +11,21 @@ import { demoProject, kmlf } from "../cli_harness.ts";
 import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
 import { inTempDir } from "./dataset_contract.ts";
 
-// Each error as `code message @ file:line:column (key path)`.
-function described(error: unknown): string[] {
+// Each error as `code message @ file:line:column (key path)`, and ` | hint` if asked.
+function described(error: unknown, hints = false): string[] {
   const errors = error instanceof KmlfAggregateError ? error.errors : [error];
   return errors.map((e) =>
-    e instanceof KmlfError ? `${e.code} ${e.message} @ ${formatLocation(e.source)}` : String(e)
+    e instanceof KmlfError
+      ? `${e.code} ${e.message} @ ${formatLocation(e.source)}${hints ? ` | ${e.hint}` : ""}`
+      : String(e)
   );
 }
 
-async function catalogErrors(yaml: string, root = "/tmp/kmlf-nested-none"): Promise<string[]> {
+async function catalogErrors(yaml: string, options: { hints?: boolean } = {}): Promise<string[]> {
   try {
-    await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
+    await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/tmp/kmlf-nested-none" });
   } catch (error) {
-    return described(error);
+    return described(error, options.hints);
   }
   throw new Error("the catalog was built");
 }
@@ -58,13 +60,22 @@ Deno.test("partitioned: an unknown, unsupported or missing argument of the datas
       `pandas.CSVDataset @ ${at("7:18", "p.dataset.load_args.index_col")}`,
     ],
   );
-  const missing = await catalogErrors(
-    "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.SQLTableDataset\n    credentials: {con: sqlite:///x.db}\n",
+  // A type without a file: the partition's filepath, which the user did not write, comes from path.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.SQLTableDataset\n" +
+        "    credentials: {con: sqlite:///x.db}\n",
+      { hints: true },
+    ),
+    [
+      `catalog/bad-argument Missing key "p.dataset.table_name" in dataset "p" (pandas.SQLTableDataset) @ ` +
+      `${at("5:5", "p.dataset")} | add table_name: <string>`,
+      `catalog/bad-argument Unknown key "p.dataset.filepath" in dataset "p" (pandas.SQLTableDataset) @ ` +
+      `${at("3:9", "p.path")} | the dataset around it sets filepath (from p.path), which ` +
+      "pandas.SQLTableDataset does not take: use a type that takes filepath (a file dataset such as json, csv " +
+      "or parquet)",
+    ],
   );
-  assert.deepEqual(missing.slice(0, 1), [
-    `catalog/bad-argument Missing key "p.dataset.table_name" in dataset "p" (pandas.SQLTableDataset) @ ` +
-    at("5:5", "p.dataset"),
-  ]);
 });
 
 Deno.test("partitioned: a bad load_args or save_args value of the dataset is reported at that value", async () => {
@@ -98,6 +109,16 @@ Deno.test("partitioned: dataset.filepath, data_set, a pattern entry and the part
   assert.deepEqual(
     await catalogErrors("p:\n  type: partitioned\n  path: p\n  data_set: jsn\n"),
     [`catalog/unknown-type Unknown dataset type "jsn" for "p" @ ${at("4:13", "p.data_set")}`],
+  );
+  // A credentials name of the partitions' dataset, at that key.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: json\n    credentials: nope\n",
+    ),
+    [
+      `catalog/unknown-credentials Unable to find credentials "nope" used by catalog entry "p" @ ` +
+      at("6:18", "p.dataset.credentials"),
+    ],
   );
   // The partition's filepath is the folder's `path`: a query dataset given sql cannot also take it.
   assert.deepEqual(
