@@ -66,6 +66,7 @@ export {
   type IfExists,
   JsonDataset,
   MemoryDataset,
+  type NestedDatasetOptions,
   ParquetDataset,
   type ParquetRow,
   PartitionedDataset,

@@ -18,7 +18,7 @@ import { kedroTypeHint } from "./kedro_types.ts";
 import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
 import { type CredentialsContext, resolveCredentials } from "./entry_credentials.ts";
 import { urlScheme } from "./local_path.ts";
-import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
+import type { DatasetFactoryContext, DatasetRegistry, NestedDatasetOptions } from "./registry.ts";
 import type { VersionSpec } from "./versioning.ts";
 
 /** Everything needed to build datasets from entries. */
@@ -31,6 +31,13 @@ export interface EntryContext extends CredentialsContext {
   versionFor(name: string): VersionSpec;
   /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */
   replacedBase?(name: string): SourceLocation | undefined;
+  /**
+   * The key path where a key path was written, for a dataset nested in another's `dataset:` (its
+   * `dataset: json` shorthand's `type` is `dataset` itself); the same path for a catalog entry.
+   */
+  writtenAt?(path: KeyPath): KeyPath;
+  /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
+  givenBy?: Readonly<Record<string, KeyPath>>;
 }
 
 /** A built dataset and the type name shown to users. */
@@ -220,6 +227,8 @@ export async function createFromEntry(
   const sourceOfEntry = () => (entrySource ??= { at: ctx.locate(at) }).at;
   // Arguments taken under another spelling (set once they are known) are named and located as written.
   let written = (keyPath: KeyPath): KeyPath => keyPath;
+  // A nested dataset's key paths, as the catalog file wrote them (for messages; ctx.locate maps them too).
+  const shown = (path: KeyPath): KeyPath => ctx.writtenAt?.(path) ?? path;
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
@@ -227,17 +236,26 @@ export async function createFromEntry(
       return sourceOfEntry();
     },
     locate: (keyPath) => ctx.locate([...at, ...written(keyPath)]) ?? sourceOfEntry(),
-    written: (keyPath) => written(keyPath),
+    written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
-    // Wrapped datasets report problems at the wrapper's entry.
-    // The inner config's key path (`dataset` of MlflowArtifactDataset) makes its errors name
-    // `art.dataset.filepath`, not a key of the wrapper; positions fall back to the wrapper's entry.
-    createDataset: async (inner, innerName, keyPath = []) =>
-      (await createFromEntry(innerName, inner, [...at, ...written(keyPath)], {
-        ...ctx,
-        locate: (path) => (keyPath.length > 0 ? ctx.locate(path) : undefined) ?? sourceOfEntry(),
-      })).dataset,
+    // The inner definition's key path (`dataset` of MlflowArtifactDataset or PartitionedDataset) makes its
+    // errors name `art.dataset.filepath` at that key's line; without one, they are the wrapper entry's.
+    createDataset: async (inner, innerName, keyPath, options = {}) => {
+      const innerAt = [...at, ...written(keyPath ?? [])];
+      const nested = keyPath === undefined
+        ? { ...ctx, locate: sourceOfEntry, locateKey: sourceOfEntry, givenBy: undefined }
+        : nestedContext(ctx, at, innerAt, written, {
+          // A type-name shorthand's `type` is the `dataset:` value itself.
+          ...(typeof inner === "string" ? { type: keyPath } : {}),
+          ...options.givenBy,
+        });
+      const config = typeof inner === "string" ? { type: inner } : inner;
+      return (await createFromEntry(innerName, config, innerAt, {
+        ...nested,
+        locate: (path) => nested.locate(path) ?? sourceOfEntry(),
+      })).dataset;
+    },
   };
   const typeName = typeNameOf(type, ctx.registry);
   try {
@@ -259,7 +277,7 @@ export async function createFromEntry(
       );
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
-    const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path) };
+    const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path), written: shown };
     const renamed = takeRenamedArguments(withVersioned, schemaKeys(def.schema), {
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
@@ -277,8 +295,9 @@ export async function createFromEntry(
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,
           basePath: at,
-          writtenAs: (path) => [...at, ...written(path.slice(at.length))],
+          writtenAs: (path) => shown([...at, ...written(path.slice(at.length))]),
           alsoKnown: ["type", "metadata"],
+          unknownKeyHint: (keyPath) => givenKeyHint(keyPath, shown(at), type, ctx.givenBy),
         }).map(asDatasetError).map((e) => withReplacedBaseNote(e, name, at, ctx))),
       ];
       throw errors.length === 1
@@ -306,6 +325,46 @@ export async function createFromEntry(
       },
     );
   }
+}
+
+/**
+ * The context of a dataset defined at `innerAt` inside the entry at `at` (a wrapper's `dataset:`): its key
+ * paths are located and named as written, a key the wrapper set (`givenBy`) as the wrapper's key it comes
+ * from. Those lie outside `innerAt` (or are `innerAt` itself), so mapping twice changes nothing.
+ */
+function nestedContext(
+  ctx: EntryContext,
+  at: KeyPath,
+  innerAt: KeyPath,
+  written: (keyPath: KeyPath) => KeyPath,
+  givenBy: NonNullable<NestedDatasetOptions["givenBy"]>,
+): EntryContext {
+  const shown = (path: KeyPath): KeyPath => ctx.writtenAt?.(path) ?? path;
+  const mapped = (path: KeyPath): KeyPath => {
+    if (path.length <= innerAt.length || innerAt.some((k, i) => path[i] !== k)) return path;
+    const key = String(path[innerAt.length]);
+    if (!Object.hasOwn(givenBy, key)) return path;
+    return [...at, ...written(givenBy[key]), ...path.slice(innerAt.length + 1)];
+  };
+  return {
+    ...ctx,
+    locate: (path) => ctx.locate(mapped(path)),
+    locateKey: (path) => ctx.locateKey?.(mapped(path)) ?? ctx.locate(mapped(path)),
+    writtenAt: (path) => shown(mapped(path)),
+    givenBy: Object.fromEntries(
+      Object.entries(givenBy).map(([key, from]) => [key, shown([...at, ...written(from)])]),
+    ),
+  };
+}
+
+// A key the wrapper set (a partition's filepath) that the nested dataset's type does not take: the user
+// never wrote it, so say where it comes from and what to use instead.
+function givenKeyHint(keyPath: KeyPath, top: KeyPath, type: string, givenBy: EntryContext["givenBy"] = {}) {
+  const key = String(keyPath.at(-1));
+  if (keyPath.length !== top.length + 1 || top.some((k, i) => keyPath[i] !== k)) return undefined;
+  if (!Object.hasOwn(givenBy, key)) return undefined;
+  return `the dataset around it sets ${key} (from ${givenBy[key].join(".")}), which ${type} does not take: ` +
+    `use a type that takes ${key} (a file dataset such as json, csv or parquet)`;
 }
 
 // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key

@@ -48,8 +48,10 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
   const { force_checkpoint: force, comparison_func: comparisonFunc, ...datasetConfig } = config;
   for (const key of ["versioned", "version"]) {
     if (key in datasetConfig) {
-      throw checkpointError(ctx, [key], `The checkpoint of "${ctx.name}" cannot be versioned`, {
-        hint: `the checkpoint holds one partition id, rewritten by each confirm; remove checkpoint.${key}`,
+      throw checkpointError(ctx, [key], `The ${keyName(ctx, [])} of "${ctx.name}" cannot be versioned`, {
+        hint: `the checkpoint holds one partition id, rewritten by each confirm; remove ${
+          keyName(ctx, [key])
+        }`,
       });
     }
   }
@@ -57,7 +59,7 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
     throw checkpointError(
       ctx,
       typeof args.checkpoint === "string" ? [] : ["force_checkpoint"],
-      `checkpoint.force_checkpoint of "${ctx.name}" must be a partition id (text), got ${
+      `${keyName(ctx, ["force_checkpoint"])} of "${ctx.name}" must be a partition id (text), got ${
         force === null ? "null" : typeof force
       }`,
       {
@@ -76,7 +78,10 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
     filenameSuffix: args.filename_suffix as string | undefined,
     metadata: ctx.metadata,
     ...partitions,
-    checkpoint: await ctx.createDataset(checkpointConfig, `${ctx.name}/checkpoint`, ["checkpoint"]),
+    checkpoint: await ctx.createDataset(checkpointConfig, `${ctx.name}/checkpoint`, ["checkpoint"], {
+      // Its default file is in the folder `path` names.
+      givenBy: "filepath" in datasetConfig ? {} : { filepath: ["path"] },
+    }),
     checkpointPath: typeof checkpointConfig.filepath === "string" ? checkpointConfig.filepath : undefined,
     forceCheckpoint: force,
     comparison: await comparisonOf(comparisonFunc, ctx),
@@ -94,7 +99,7 @@ async function comparisonOf(
     throw checkpointError(
       ctx,
       ["comparison_func"],
-      `checkpoint.comparison_func of "${ctx.name}" must be text`,
+      `${keyName(ctx, ["comparison_func"])} of "${ctx.name}" must be text`,
       {
         hint: `name one of ${choices}, or a TypeScript function: ./src/compare.ts#isNewer`,
       },
@@ -105,7 +110,8 @@ async function comparisonOf(
     throw checkpointError(
       ctx,
       ["comparison_func"],
-      `checkpoint.comparison_func of "${ctx.name}" names "${value}", a Python function: kmlf cannot run it`,
+      `${keyName(ctx, ["comparison_func"])} of "${ctx.name}" names "${value}", a Python function: kmlf ` +
+        "cannot run it",
       {
         hint: `use one of ${choices}, or write it in TypeScript — export function isNewer(partitionId: ` +
           "string, checkpoint: string): boolean — and name it as ./src/compare.ts#isNewer (module path " +
@@ -125,13 +131,18 @@ async function comparisonOf(
     throw checkpointError(
       ctx,
       ["comparison_func"],
-      `"${value}" (checkpoint.comparison_func) is not a function`,
+      `"${value}" (${keyName(ctx, ["comparison_func"])}) is not a function`,
       {
         hint: "export function isNewer(partitionId: string, checkpoint: string): boolean { … }",
       },
     );
   }
   return async (id, checkpoint) => Boolean(await fn(id, checkpoint));
+}
+
+// `checkpoint.<key>` as the entry wrote it (under `dataset.` when the incremental dataset is itself nested).
+function keyName(ctx: DatasetFactoryContext, keyPath: string[]): string {
+  return (ctx.written?.(["checkpoint", ...keyPath]) ?? ["checkpoint", ...keyPath]).join(".");
 }
 
 function checkpointError(

@@ -143,14 +143,24 @@ export function takeRenamedArguments(
 export function takeHintedArguments(
   args: Record<string, unknown>,
   hints: Readonly<Record<string, string>>,
-  where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
+  where: {
+    name: string;
+    type: string;
+    at: KeyPath;
+    locate(path: KeyPath): SourceLocation | undefined;
+    /** The key path as written (a nested dataset's is under its wrapper's `dataset`). */
+    written?(path: KeyPath): KeyPath;
+  },
 ): { rest: Record<string, unknown>; errors: DatasetError[] } {
   const errors: DatasetError[] = [];
   const rest: Record<string, unknown> = { ...args };
   const unsupported = (keyPath: string[], hint: string) =>
     new DatasetError(
       "catalog/unsupported-argument",
-      `"${[where.name, ...keyPath].join(".")}" is not supported by kmlf's ${where.type}`,
+      `"${
+        [where.name, ...(where.written?.([...where.at, ...keyPath]) ?? [...where.at, ...keyPath]).slice(1)]
+          .join(".")
+      }" is not supported by kmlf's ${where.type}`,
       { source: where.locate([...where.at, ...keyPath]), hint },
     );
   for (const key of Object.keys(args)) {

@@ -23,6 +23,7 @@ export {
   type DatasetType,
   type DatasetTypeDefinition,
   type DatasetTypeInfo,
+  type NestedDatasetOptions,
   type RegisterOptions,
 } from "./registry.ts";
 export { builtinRegistry } from "./builtin_types.ts";

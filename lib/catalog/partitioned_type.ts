@@ -49,15 +49,14 @@ export async function partitionsOf(
   ctx: DatasetFactoryContext,
 ): Promise<Pick<PartitionedOptions, "datasetType" | "createPartition">> {
   localFilePath(args.path as string, "path"); // before join() below folds "s3://" into "s3:/"
-  const inner = typeof args.dataset === "string"
-    ? { type: args.dataset }
-    : { ...(args.dataset as Record<string, unknown>) };
+  const inner = args.dataset as string | Record<string, unknown>;
   for (const key of ["filepath", "versioned"]) {
-    if (key in inner) {
+    if (typeof inner !== "string" && key in inner) {
       throw new DatasetError(
         "catalog/bad-argument",
-        `The dataset of "${ctx.name}" must not set ${key}`,
+        `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${key}`,
         {
+          source: ctx.locate?.(["dataset", key]) ?? ctx.source,
           hint: key === "filepath"
             ? "partition files are <path>/<partition id><filename_suffix>; remove dataset.filepath"
             : "partitioned datasets are not versioned; remove dataset.versioned",
@@ -65,9 +64,17 @@ export async function partitionsOf(
       );
     }
   }
-  await ctx.createDataset({ ...inner, filepath: join(args.path as string, "partition") }, ctx.name);
+  // Errors of the underlying dataset name `<entry>.dataset.<key>` at its line; its filepath is `path`'s.
+  const partition = (filepath: string, name: string) =>
+    ctx.createDataset(
+      { ...(typeof inner === "string" ? { type: inner } : inner), filepath },
+      name,
+      ["dataset"],
+      { givenBy: { filepath: ["path"], ...(typeof inner === "string" ? { type: ["dataset"] } : {}) } },
+    );
+  await partition(join(args.path as string, "partition"), ctx.name);
   return {
-    datasetType: String(inner.type),
-    createPartition: (filepath, id) => ctx.createDataset({ ...inner, filepath }, `${ctx.name}/${id}`),
+    datasetType: typeof inner === "string" ? inner : String(inner.type),
+    createPartition: (filepath, id) => partition(filepath, `${ctx.name}/${id}`),
   };
 }

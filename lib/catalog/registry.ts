@@ -18,8 +18,9 @@ export interface DatasetFactoryContext {
   /** Where a key of the entry is (`["save_args", "name"]`), for errors about one argument. */
   locate?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
   /**
-   * The key path the entry wrote for an argument's, for messages: another spelling taken as the key
-   * (`artifact_path` for `["save_args", "name"]`), else the same path.
+   * The key path the entry wrote for an argument's, from the catalog entry's top, for messages: another
+   * spelling taken as the key (`artifact_path` for `["save_args", "name"]`), and a dataset nested in
+   * another's `dataset:` adds that path (`["dataset", "save_args", "name"]`); else the same path.
    */
   written?(keyPath: readonly (string | number)[]): readonly (string | number)[];
   /** Set when the entry says `versioned: true`: the pinned load version and the catalog's save version. */
@@ -27,14 +28,26 @@ export interface DatasetFactoryContext {
   /** The entry's `metadata` (free-form, passed through). */
   metadata?: Record<string, unknown>;
   /**
-   * Builds another dataset from a catalog-style config (for wrapper datasets such as MlflowArtifactDataset);
-   * `keyPath` is where that config sits in the entry (`["dataset"]`), for its errors.
+   * Builds another dataset from a catalog-style definition — a mapping with a `type`, or a type name (for
+   * wrapper datasets such as MlflowArtifactDataset and PartitionedDataset). `keyPath` is where that
+   * definition sits in the entry (`["dataset"]`): its errors name `<entry>.dataset.<key>` and point at that
+   * key's line (without one, at the entry).
    */
   createDataset(
-    config: Record<string, unknown>,
+    config: Record<string, unknown> | string,
     name: string,
     keyPath?: readonly (string | number)[],
+    options?: NestedDatasetOptions,
   ): Promise<Dataset>;
+}
+
+/** Options of {@link DatasetFactoryContext.createDataset}. */
+export interface NestedDatasetOptions {
+  /**
+   * Keys of the nested config the wrapper set itself, each with the wrapper's own key path it comes from
+   * (`{ filepath: ["path"] }`: a partition's file is the folder's): errors about them point there.
+   */
+  givenBy?: Readonly<Record<string, readonly (string | number)[]>>;
 }
 
 /**

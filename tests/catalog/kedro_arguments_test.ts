@@ -40,7 +40,7 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
         "p.save_args.protocol",
         "parts.load_args",
         "t.fs_args",
-        "wrapped",
+        "wrapped.dataset.backend",
         "y.save_args.explicit_start",
       ]);
       for (const [key, error] of Object.entries(byKey)) {
@@ -50,7 +50,8 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
       }
       assert.match(byKey["t.fs_args"].hint!, /without fsspec/);
       assert.match(byKey["p.backend"].hint!, /V8's serialization/);
-      assert.match(byKey["wrapped"].message, /"wrapped\.backend"/);
+      // The partitions' dataset's key, named and located as written (it was "wrapped.backend", at the entry).
+      assert.match(byKey["wrapped.dataset.backend"].message, /"wrapped\.dataset\.backend"/);
       assert.match(byKey["l_mem.layer"].hint!, /metadata: \{kedro-viz: \{layer: <the layer>\}\}/);
       return true;
     },

@@ -99,8 +99,8 @@ Deno.test("a partitioned catalog entry builds its underlying dataset type per fi
     await assert.rejects(
       () => Catalog.fromConfig(catalogConfig(bad), { projectRoot: root }),
       (e: DatasetError) =>
-        e.code === "catalog/bad-argument" && /filepath/.test(e.message) && e.source?.keyPath === "r" &&
-        e.source.line === 2,
+        e.code === "catalog/bad-argument" && /filepath/.test(e.message) &&
+        e.source?.keyPath === "r.dataset.filepath" && e.source.line === 4,
     );
     const badType = "r:\n  type: partitioned\n  path: p\n  dataset: jsn\n";
     await assert.rejects(

@@ -46,6 +46,8 @@ export function splitArgs(
     dataset: string;
     group: "save_args" | "load_args";
     locate?(keyPath: string[]): SourceLocation | undefined;
+    /** The key path as written, from the catalog entry's top (`DatasetFactoryContext.written`). */
+    written?(keyPath: string[]): readonly (string | number)[];
   },
 ): { own: Record<string, unknown>; flavorArgs: Record<string, unknown> } {
   const own: Record<string, unknown> = {};
@@ -58,7 +60,9 @@ export function splitArgs(
       const takes = [...ownKeys, ...allowed];
       throw new DatasetError(
         "catalog/bad-argument",
-        `Unknown key "${where.dataset}.${where.group}.${key}" for flavor ${flavor.name}`,
+        `Unknown key "${where.dataset}.${
+          (where.written?.([where.group, key]) ?? [where.group, key]).join(".")
+        }" for flavor ${flavor.name}`,
         {
           source: where.locate?.([where.group, key]),
           hint: [

@@ -112,6 +112,7 @@ export function modelDatasetDefinitions(
       dataset: ctx.name,
       group: "load_args",
       locate: ctx.locate,
+      written: ctx.written,
     });
     const common: ModelDatasetBase = {
       name: ctx.name,
@@ -132,7 +133,7 @@ export function modelDatasetDefinitions(
       a.save_args as Record<string, unknown>,
       ["signature", "input_example", ...ownKeys],
       common.flavor,
-      { dataset: ctx.name, group: "save_args", locate: ctx.locate },
+      { dataset: ctx.name, group: "save_args", locate: ctx.locate, written: ctx.written },
     );
     return {
       own,
@@ -169,7 +170,10 @@ export function modelDatasetDefinitions(
         if (typeof modelUri !== "string" || modelUri.trim() === "") {
           throw new DatasetError(
             "catalog/bad-argument",
-            `"${ctx.name}.load_args.model_uri" must be a model URI`,
+            `"${ctx.name}.${
+              (ctx.written?.(["load_args", "model_uri"]) ?? ["load_args", "model_uri"]).join(".")
+            }" ` +
+              "must be a model URI",
             {
               source: where,
               hint: "e.g. runs:/<run_id>/model, models:/iris@champion, models:/iris/3, or a folder",

@@ -79,7 +79,7 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
     mlflow_artifact: {
       factory: async (a, ctx) => {
         const inner = await ctx.createDataset(
-          typeof a.dataset === "string" ? { type: a.dataset } : a.dataset as Record<string, unknown>,
+          a.dataset as string | Record<string, unknown>,
           ctx.name,
           ["dataset"],
         );

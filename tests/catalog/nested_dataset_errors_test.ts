@@ -1,0 +1,234 @@
+/**
+ * A dataset defined inside another's `dataset:` (partitioned, incremental; MlflowArtifactDataset in
+ * tests/mlflow/artifact_nested_errors_test.ts): its errors name `<entry>.dataset.<key>` and point at that
+ * key's line:column in the file that wrote it — when the catalog is built and when a partition is.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Catalog } from "../../lib/catalog/mod.ts";
+import { formatLocation, KmlfAggregateError, KmlfError } from "../../lib/errors.ts";
+import { demoProject, kmlf } from "../cli_harness.ts";
+import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
+import { inTempDir } from "./dataset_contract.ts";
+
+// Each error as `code message @ file:line:column (key path)`, and ` | hint` if asked.
+function described(error: unknown, hints = false): string[] {
+  const errors = error instanceof KmlfAggregateError ? error.errors : [error];
+  return errors.map((e) =>
+    e instanceof KmlfError
+      ? `${e.code} ${e.message} @ ${formatLocation(e.source)}${hints ? ` | ${e.hint}` : ""}`
+      : String(e)
+  );
+}
+
+async function catalogErrors(yaml: string, options: { hints?: boolean } = {}): Promise<string[]> {
+  try {
+    await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/tmp/kmlf-nested-none" });
+  } catch (error) {
+    return described(error, options.hints);
+  }
+  throw new Error("the catalog was built");
+}
+
+const at = (position: string, keyPath: string) => `${CATALOG_FILE}:${position} (${keyPath})`;
+
+Deno.test("partitioned: a typo'd type in the dataset: shorthand is reported at that value", async () => {
+  assert.deepEqual(await catalogErrors("p:\n  type: partitioned\n  path: p\n  dataset: jsn\n"), [
+    `catalog/unknown-type Unknown dataset type "jsn" for "p" @ ${at("4:12", "p.dataset")}`,
+  ]);
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.CSVDatset\n"),
+    [`catalog/unknown-type Unknown dataset type "pandas.CSVDatset" for "p" @ ${
+      at("5:11", "p.dataset.type")
+    }`],
+  );
+});
+
+Deno.test("partitioned: an unknown, unsupported or missing argument of the dataset names dataset.<key> at its line", async () => {
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: partitioned\n  path: p\n  dataset:\n    type: json\n    bogus: 1\n"),
+    [`catalog/bad-argument Unknown key "p.dataset.bogus" in dataset "p" (json) @ ${
+      at("6:12", "p.dataset.bogus")
+    }`],
+  );
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.CSVDataset\n    load_args:\n      index_col: 0\n",
+    ),
+    [
+      `catalog/unsupported-argument "p.dataset.load_args.index_col" is not supported by kmlf's ` +
+      `pandas.CSVDataset @ ${at("7:18", "p.dataset.load_args.index_col")}`,
+    ],
+  );
+  // A type without a file: the partition's filepath, which the user did not write, comes from path.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.SQLTableDataset\n" +
+        "    credentials: {con: sqlite:///x.db}\n",
+      { hints: true },
+    ),
+    [
+      `catalog/bad-argument Missing key "p.dataset.table_name" in dataset "p" (pandas.SQLTableDataset) @ ` +
+      `${at("5:5", "p.dataset")} | add table_name: <string>`,
+      `catalog/bad-argument Unknown key "p.dataset.filepath" in dataset "p" (pandas.SQLTableDataset) @ ` +
+      `${at("3:9", "p.path")} | the dataset around it sets filepath (from p.path), which ` +
+      "pandas.SQLTableDataset does not take: use a type that takes filepath (a file dataset such as json, csv " +
+      "or parquet)",
+    ],
+  );
+});
+
+Deno.test("partitioned: a bad load_args or save_args value of the dataset is reported at that value", async () => {
+  for (const group of ["load_args", "save_args"]) {
+    assert.deepEqual(
+      await catalogErrors(
+        `p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.CSVDataset\n    ${group}:\n      sep: 3\n`,
+      ),
+      [
+        `catalog/bad-argument Invalid value for "p.dataset.${group}.sep" in dataset "p" (pandas.CSVDataset): ` +
+        `expected a string, got the number 3 @ ${at("7:12", `p.dataset.${group}.sep`)}`,
+      ],
+    );
+  }
+});
+
+Deno.test("partitioned: dataset.filepath, data_set, a pattern entry and the partition file's own problems point where written", async () => {
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: json\n    filepath: x.json\n",
+    ),
+    [`catalog/bad-argument The dataset of "p" must not set filepath @ ${at("6:15", "p.dataset.filepath")}`],
+  );
+  // Kedro's older key: named as written.
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: partitioned\n  path: p\n  data_set:\n    type: json\n    bogus: 1\n"),
+    [`catalog/bad-argument Unknown key "p.data_set.bogus" in dataset "p" (json) @ ${
+      at("6:12", "p.data_set.bogus")
+    }`],
+  );
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: partitioned\n  path: p\n  data_set: jsn\n"),
+    [`catalog/unknown-type Unknown dataset type "jsn" for "p" @ ${at("4:13", "p.data_set")}`],
+  );
+  // A credentials name of the partitions' dataset, at that key.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: json\n    credentials: nope\n",
+    ),
+    [
+      `catalog/unknown-credentials Unable to find credentials "nope" used by catalog entry "p" @ ` +
+      at("6:18", "p.dataset.credentials"),
+    ],
+  );
+  // The partition's filepath is the folder's `path`: a query dataset given sql cannot also take it.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.SQLQueryDataset\n    sql: SELECT 1\n" +
+        "    credentials: {con: sqlite:///x.db}\n",
+    ),
+    [`catalog/bad-argument Catalog entry "p" needs only one of sql and filepath @ ${at("3:9", "p.path")}`],
+  );
+  // A factory pattern's entry is built when a name matches it.
+  const catalog = await Catalog.fromConfig(
+    catalogConfig(
+      '"{name}_parts":\n  type: partitioned\n  path: data/{name}\n  dataset:\n    type: json\n    bogus: 1\n',
+    ),
+    { projectRoot: "/tmp/kmlf-nested-none" },
+  );
+  await assert.rejects(() => catalog.load("x_parts"), (error) => {
+    assert.deepEqual(described(error), [
+      `catalog/bad-argument Unknown key "{name}_parts.dataset.bogus" in dataset "x_parts" (json) @ ` +
+      at("6:12", "{name}_parts.dataset.bogus"),
+    ]);
+    return true;
+  });
+});
+
+Deno.test("partitioned: a partition whose dataset fails to build when loaded or saved is located at dataset:", async () => {
+  await inTempDir(async (root) => {
+    // A project class refusing some files: the catalog builds it once at creation (fine), then per partition.
+    await Deno.mkdir(join(root, "src"));
+    await Deno.writeTextFile(
+      join(root, "src/picky.ts"),
+      `export class Picky {
+  constructor(readonly o: { filepath: string }) {
+    if (o.filepath.includes("bad")) throw new Error("no bad files");
+  }
+  async load() { return 1; }
+  async save(_data: unknown) {}
+  async exists() { return false; }
+  describe() { return {}; }
+}
+`,
+    );
+    await Deno.mkdir(join(root, "data/p"), { recursive: true });
+    await Deno.writeTextFile(join(root, "data/p/bad.txt"), "");
+    const catalog = await Catalog.fromConfig(
+      catalogConfig("p:\n  type: partitioned\n  path: data/p\n  dataset:\n    type: ./src/picky.ts#Picky\n"),
+      { projectRoot: root },
+    );
+    const failure = [
+      `catalog/create-failed Cannot create dataset "p/bad.txt" (Picky): no bad files @ ${
+        at("5:5", "p.dataset")
+      }`,
+    ];
+    const parts = await catalog.load("p") as Record<string, () => Promise<unknown>>;
+    await assert.rejects(() => parts["bad.txt"](), (error) => {
+      assert.deepEqual(described(error), failure);
+      return true;
+    });
+    await assert.rejects(() => catalog.save("p", { bad2: 1 }), (error) => {
+      assert.deepEqual(described(error), [
+        `catalog/create-failed Cannot save dataset "p" (PartitionedDataset): partition "bad2": Cannot create dataset "p/bad2" ` +
+        `(Picky): no bad files @ ${at("5:5", "p.dataset")}`,
+      ]);
+      return true;
+    });
+  });
+});
+
+Deno.test("incremental: its dataset's and its checkpoint's errors name their key at their line", async () => {
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: incremental\n  path: p\n  dataset:\n    type: json\n    bogus: 1\n"),
+    [`catalog/bad-argument Unknown key "p.dataset.bogus" in dataset "p" (json) @ ${
+      at("6:12", "p.dataset.bogus")
+    }`],
+  );
+  assert.deepEqual(await catalogErrors("p:\n  type: incremental\n  path: p\n  dataset: jsn\n"), [
+    `catalog/unknown-type Unknown dataset type "jsn" for "p" @ ${at("4:12", "p.dataset")}`,
+  ]);
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: incremental\n  path: p\n  dataset: json\n  checkpoint:\n    load_args:\n      encodng: utf-8\n",
+    ),
+    [
+      `catalog/bad-argument Unknown key "p.checkpoint.load_args.encodng" in dataset "p/checkpoint" (text) @ ` +
+      at("7:16", "p.checkpoint.load_args.encodng"),
+    ],
+  );
+});
+
+Deno.test("kmlf catalog validate: a nested dataset's error in conf/local names the local file, line and key", async () => {
+  const base =
+    "parts:\n  type: partitioned\n  path: data/parts\n  dataset:\n    type: pandas.CSVDataset\n    load_args: {sep: ','}\n";
+  const dir = await demoProject({
+    "conf/base/catalog.yml": base,
+    "conf/local/catalog.yml":
+      "# a local override\nparts:\n  type: partitioned\n  path: data/parts\n  dataset:\n    type: pandas.CSVDataset\n" +
+      "    load_args:\n      sep: 3\n    bogus: 1\n",
+  });
+  try {
+    const { code, stderr } = await kmlf(["catalog", "validate"], { cwd: dir });
+    assert.equal(code, 2, stderr);
+    assert.match(
+      stderr,
+      /Unknown key "parts\.dataset\.bogus"[^\n]*\n {2}at conf\/local\/catalog\.yml:9:5 \(parts\.dataset\.bogus\)/,
+    );
+    assert.match(
+      stderr,
+      /Invalid value for "parts\.dataset\.load_args\.sep"[^\n]*\n {2}at conf\/local\/catalog\.yml:8:12 \(parts\.dataset\.load_args\.sep\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
