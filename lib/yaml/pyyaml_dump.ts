@@ -161,6 +161,19 @@ interface Context {
 }
 
 /** PyYAML's Emitter state (column, whitespace, indention, indents), driven by a walk of the node tree. */
+// Characters (code points) in `text`, as PyYAML counts columns.
+function codePointCount(text: string): number {
+  let surrogatePairs = 0;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) surrogatePairs++, i++;
+    }
+  }
+  return text.length - surrogatePairs;
+}
+
 class Emitter {
   out = "";
   column = 0;
@@ -215,13 +228,14 @@ class Emitter {
 
   #simpleKey(key: Node): boolean {
     if (key.kind !== "scalar") return false;
-    const chars = [...key.text];
-    const analysis = analyzeScalar(chars, this.kind, this.allowUnicode);
+    const analysis = analyzeScalar(key.text, this.kind, this.allowUnicode);
     if (analysis.multiline) return false;
     // libyaml counts UTF-8 bytes and takes an empty key as simple; PyYAML counts characters, the key's
     // `!!str` tag included (5), and does not.
-    if (this.kind === "libyaml") return new TextEncoder().encode(key.text).length <= 128;
-    return !analysis.empty && chars.length + "!!str".length < 128;
+    if (this.kind === "libyaml") {
+      return key.text.length <= 42 || new TextEncoder().encode(key.text).length <= 128;
+    }
+    return !analysis.empty && codePointCount(key.text) + "!!str".length < 128;
   }
 
   #increaseIndent(flow: boolean, indentless: boolean): void {
@@ -232,16 +246,15 @@ class Emitter {
 
   #scalar(node: Extract<Node, { kind: "scalar" }>, ctx: Context): void {
     this.#increaseIndent(true, false);
-    const chars = [...node.text];
-    const analysis = analyzeScalar(chars, this.kind, this.allowUnicode);
+    const analysis = analyzeScalar(node.text, this.kind, this.allowUnicode);
     const style = this.#style(node, analysis, ctx);
     if (!node.str && style !== "") {
       throw new TypeError(`Cannot write ${node.text} as YAML without a tag`);
     }
     const split = !ctx.simpleKey;
-    if (style === '"') this.#doubleQuoted(chars, split);
-    else if (style === "'") this.#singleQuoted(chars, split);
-    else this.#plain(chars, split, !!ctx.root);
+    if (style === '"') this.#doubleQuoted([...node.text], split);
+    else if (style === "'") this.#singleQuoted(node.text, split, analysis.multiline);
+    else this.#plain(node.text, split, !!ctx.root);
     this.#indent = this.#indents.pop()!;
   }
 
@@ -280,7 +293,13 @@ class Emitter {
 
   #write(data: string): void {
     this.out += data;
-    for (const _ of data) this.column++;
+    this.column += data.length === 1 ? 1 : codePointCount(data);
+  }
+
+  // Whether writing `text` (no breaks) from the current column can reach a folding point: a space past the
+  // width. Most texts cannot, and are written whole instead of character by character.
+  #mayFold(text: string, split: boolean): boolean {
+    return split && this.column + text.length > this.bestWidth && text.includes(" ");
   }
 
   #lineBreak(data = "\n"): void {
@@ -289,11 +308,13 @@ class Emitter {
     this.column = 0;
   }
 
-  #plain(chars: string[], split: boolean, root: boolean): void {
+  #plain(text: string, split: boolean, root: boolean): void {
     if (root) this.openEnded = true;
-    if (chars.length === 0) return;
+    if (text === "") return;
     if (!this.whitespace) this.#write(" ");
     this.whitespace = this.indention = false;
+    if (!this.#mayFold(text, split)) return this.#write(text);
+    const chars = [...text];
     // Plain texts never hold breaks (the analysis refuses them): only the folding at spaces remains.
     for (let i = 0; i < chars.length; i++) {
       if (
@@ -306,8 +327,14 @@ class Emitter {
     }
   }
 
-  #singleQuoted(chars: string[], split: boolean): void {
+  #singleQuoted(text: string, split: boolean, multiline: boolean): void {
     this.writeIndicator("'", true);
+    const quoted = text.replaceAll("'", "''");
+    if (!multiline && !this.#mayFold(quoted, split)) {
+      this.#write(quoted);
+      return this.writeIndicator("'", false);
+    }
+    const chars = [...text];
     let breaks = false;
     for (let i = 0; i < chars.length; i++) {
       const ch = chars[i];

@@ -19,7 +19,6 @@ export interface ScalarAnalysis {
   allowSingleQuoted: boolean;
 }
 
-const BLANKZ = new Set(["\0", " ", "\t", "\r", "\n", "\x85", "\u2028", "\u2029"]);
 const PY_BREAKS = new Set(["\n", "\x85", "\u2028", "\u2029"]);
 const LIBYAML_BREAKS = new Set(["\r", ...PY_BREAKS]);
 
@@ -38,20 +37,42 @@ function isPrintable(ch: string, emitter: PyYamlEmitter, allowUnicode: boolean):
   return (c === 0x85 || bmp || (c >= 0x10000 && c < 0x10ffff)) && c !== 0xfeff;
 }
 
+// PyYAML's character loop as whole-text regular expressions (the same answers; a scalar is analysed once
+// per write, and a loop over its characters in cold code cost a tracked run ~2 ms for one MLmodel).
+// BLANKZ: "\0 \t\r\n\x85\u2028\u2029"; `$` is the end of the text (no `m` flag).
+const BLANK = "[\\0 \\t\\r\\n\\x85\\u2028\\u2029]";
+const ANALYSIS = {
+  // Indicators that forbid a plain text in flow context anywhere, or in block context too.
+  flowAnywhere: /[,?[\]{}:]/,
+  bothFirst: new RegExp(`^(?:[#,[\\]{}&*!|>'"%@\`]|-(?:${BLANK}|$))`, "u"),
+  blockFirst: new RegExp(`^\\?(?:${BLANK}|$)`, "u"),
+  colonBlank: new RegExp(`:(?:${BLANK}|$)`, "u"),
+  hashAfterBlank: new RegExp(`${BLANK}#`, "u"),
+  python: {
+    breaks: /[\n\x85\u2028\u2029]/,
+    spaceBreak: / [\n\x85\u2028\u2029]/,
+    breakSpace: /[\n\x85\u2028\u2029] /,
+    special: /[^\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10fffe}]/u,
+  },
+  libyaml: {
+    breaks: /[\r\n\x85\u2028\u2029]/,
+    spaceBreak: / [\r\n\x85\u2028\u2029]/,
+    breakSpace: /[\r\n\x85\u2028\u2029] /,
+    special: /[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd]/u,
+  },
+  asciiSpecial: /[^\n\x20-\x7e]/u,
+};
+
 /**
  * PyYAML's `analyze_scalar` (libyaml's `yaml_emitter_analyze_scalar` for `libyaml`).
  *
  * @example
  * ```ts
- * analyzeScalar(["-", " ", "x"], "python", true).allowBlockPlain; // false
+ * analyzeScalar("- x", "python", true).allowBlockPlain; // false
  * ```
  */
-export function analyzeScalar(
-  chars: string[],
-  emitter: PyYamlEmitter,
-  allowUnicode: boolean,
-): ScalarAnalysis {
-  if (chars.length === 0) {
+export function analyzeScalar(text: string, emitter: PyYamlEmitter, allowUnicode: boolean): ScalarAnalysis {
+  if (text === "") {
     return {
       empty: true,
       multiline: false,
@@ -60,55 +81,18 @@ export function analyzeScalar(
       allowSingleQuoted: true,
     };
   }
-  const text = chars.join("");
-  let block = text.startsWith("---") || text.startsWith("...");
-  let flow = block;
-  let lineBreaks = false, special = false;
-  let leadingSpace = false, leadingBreak = false, trailingSpace = false, trailingBreak = false;
-  let breakSpace = false, spaceBreak = false, previousSpace = false, previousBreak = false;
-  let precededByWhitespace = true;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i];
-    const followedByWhitespace = i + 1 >= chars.length || BLANKZ.has(chars[i + 1]);
-    if (i === 0) {
-      if ("#,[]{}&*!|>'\"%@`".includes(ch)) flow = block = true;
-      if (ch === "?" || ch === ":") {
-        flow = true;
-        if (followedByWhitespace) block = true;
-      }
-      if (ch === "-" && followedByWhitespace) flow = block = true;
-    } else {
-      if (",?[]{}".includes(ch)) flow = true;
-      if (ch === ":") {
-        flow = true;
-        if (followedByWhitespace) block = true;
-      }
-      if (ch === "#" && precededByWhitespace) flow = block = true;
-    }
-    const isBrk = isBreak(ch, emitter);
-    if (isBrk) lineBreaks = true;
-    if (!isPrintable(ch, emitter, allowUnicode)) special = true;
-    if (ch === " ") {
-      if (i === 0) leadingSpace = true;
-      if (i === chars.length - 1) trailingSpace = true;
-      if (previousBreak) breakSpace = true;
-      previousSpace = true;
-      previousBreak = false;
-    } else if (isBrk) {
-      if (i === 0) leadingBreak = true;
-      if (i === chars.length - 1) trailingBreak = true;
-      if (previousSpace) spaceBreak = true;
-      previousSpace = false;
-      previousBreak = true;
-    } else {
-      previousSpace = previousBreak = false;
-    }
-    precededByWhitespace = BLANKZ.has(ch);
-  }
-  let plain = !(leadingSpace || leadingBreak || trailingSpace || trailingBreak);
+  const rules = ANALYSIS[emitter];
+  const both = text.startsWith("---") || text.startsWith("...") || ANALYSIS.bothFirst.test(text) ||
+    ANALYSIS.hashAfterBlank.test(text);
+  const block = both || ANALYSIS.blockFirst.test(text) || ANALYSIS.colonBlank.test(text);
+  const flow = both || ANALYSIS.flowAnywhere.test(text);
+  const lineBreaks = rules.breaks.test(text);
+  const special = (allowUnicode ? rules.special : ANALYSIS.asciiSpecial).test(text);
+  const first = text[0];
+  const last = text[text.length - 1];
+  let plain = !(first === " " || last === " " || isBreak(first, emitter) || isBreak(last, emitter));
   let singleQuoted = true;
-  if (breakSpace) plain = singleQuoted = false;
-  if (spaceBreak || special) plain = singleQuoted = false;
+  if (rules.breakSpace.test(text) || rules.spaceBreak.test(text) || special) plain = singleQuoted = false;
   if (lineBreaks) plain = false;
   return {
     empty: false,

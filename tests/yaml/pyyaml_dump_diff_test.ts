@@ -2,7 +2,8 @@
  * Differential test of lib/yaml/pyyaml_dump.ts against real PyYAML: for generated and hand-picked values
  * (long texts that fold at column 80, indicators, texts PyYAML reads as other types, unicode, breaks,
  * floats, nesting), kmlf's bytes are exactly what MLflow's three YAML writers write — `CSafeDumper` with
- * `allow_unicode` (meta.yaml), `safe_dump` (MLmodel) and `yaml.dump` (log_dict).
+ * `allow_unicode` (meta.yaml), `safe_dump` (MLmodel) and `yaml.dump` (log_dict) — and what PyYAML's own emitter
+ * writes with `allow_unicode` (a YAMLDataset's save argument, the Argo export).
  */
 import assert from "node:assert/strict";
 import { pyyamlDump } from "../../lib/yaml/pyyaml_dump.ts";
@@ -162,12 +163,13 @@ function documents(): Record<string, unknown>[] {
   }));
 }
 
-Deno.test("pyyamlDump writes byte for byte what PyYAML's three dumpers write that MLflow uses", async () => {
+Deno.test("pyyamlDump writes byte for byte what PyYAML's dumpers write for MLflow, Kedro and Argo", async () => {
   const docs = documents();
-  const { dump, safe_dump, yaml_dump, libyaml } = await pyyaml({
+  const { dump, safe_dump, yaml_dump, unicode_dump, libyaml } = await pyyaml({
     dump: docs,
     safe_dump: docs,
     yaml_dump: docs,
+    unicode_dump: docs,
   });
   assert.ok(libyaml, "PyYAML without libyaml cannot show what MLflow's CSafeDumper writes");
   const failures: string[] = [];
@@ -185,9 +187,10 @@ Deno.test("pyyamlDump writes byte for byte what PyYAML's three dumpers write tha
     const python = pyyamlDump(doc);
     check("safe_dump", python, safe_dump[i]);
     check("yaml.dump", python, yaml_dump[i]);
+    check("allow_unicode", pyyamlDump(doc, { allowUnicode: true }), unicode_dump[i]);
   });
   assert.ok(docs.length > 2000, `only ${docs.length} documents`);
-  assert.deepEqual(failures.slice(0, 8), [], `${failures.length} of ${docs.length * 3} texts differ`);
+  assert.deepEqual(failures.slice(0, 8), [], `${failures.length} of ${docs.length * 4} texts differ`);
 });
 
 Deno.test("pyyamlDump writes a root scalar, keys of every length and empty keys as PyYAML does", async () => {

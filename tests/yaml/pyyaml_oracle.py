@@ -8,7 +8,8 @@ stdin: {"load": [yaml text, ...], "dump": [json value, ...]}. stdout: {"load": [
 (`yaml.dump(value, default_flow_style=False, allow_unicode=True, sort_keys=True, Dumper=CSafeDumper)`,
 libyaml's emitter); of "safe_dump" as MLflow writes an MLmodel (`yaml.safe_dump(value,
 default_flow_style=False)`, PyYAML's own emitter); of "yaml_dump" as MLflow's log_dict writes a .yaml
-artifact (`yaml.dump(value, indent=2, default_flow_style=False)`). Each text of "redump" is read with
+artifact (`yaml.dump(value, indent=2, default_flow_style=False)`); of "unicode_dump" with PyYAML's own emitter and
+`allow_unicode=True` (a YAMLDataset's `allow_unicode` save argument, kmlf's Argo export). Each text of "redump" is read with
 safe_load and written again with `yaml.dump` (Kedro's CLI listings: what it prints for what it read).
 """
 import base64
@@ -97,6 +98,8 @@ json.dump({
              for v in request.get("dump", [])],
     "safe_dump": [yaml.safe_dump(v, default_flow_style=False) for v in request.get("safe_dump", [])],
     "yaml_dump": [yaml.dump(v, indent=2, default_flow_style=False) for v in request.get("yaml_dump", [])],
+    "unicode_dump": [yaml.safe_dump(v, default_flow_style=False, allow_unicode=True)
+                     for v in request.get("unicode_dump", [])],
     "redump": [yaml.dump(yaml.safe_load(t)) for t in request.get("redump", [])],
     "libyaml": yaml.__with_libyaml__,
 }, sys.stdout)

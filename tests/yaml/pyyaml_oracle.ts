@@ -31,7 +31,8 @@ const SCRIPT = fileURLToPath(new URL("./pyyaml_oracle.py", import.meta.url));
 
 /**
  * Reads every text with PyYAML and OmegaConf's loader, and writes every value as MLflow writes a meta.yaml
- * (`dump`: CSafeDumper), an MLmodel (`safe_dump`) and a `log_dict` YAML file (`yaml_dump`), and writes each
+ * (`dump`: CSafeDumper), an MLmodel (`safe_dump`), a `log_dict` YAML file (`yaml_dump`) and with
+ * `allow_unicode=True` and PyYAML's own emitter (`unicode_dump`), and writes each
  * `redump` text's reading again as Kedro's CLI prints (`yaml.dump`), in one python3 process (`libyaml`:
  * whether PyYAML has its C emitter, as pip's wheels do).
  *
@@ -46,6 +47,7 @@ export async function pyyaml(
     dump?: unknown[];
     safe_dump?: unknown[];
     yaml_dump?: unknown[];
+    unicode_dump?: unknown[];
     redump?: string[];
   },
 ): Promise<
@@ -54,6 +56,7 @@ export async function pyyaml(
     dump: string[];
     safe_dump: string[];
     yaml_dump: string[];
+    unicode_dump: string[];
     redump: string[];
     libyaml: boolean;
   }
