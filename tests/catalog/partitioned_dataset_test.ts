@@ -133,3 +133,83 @@ Deno.test("partition ids with spaces, unicode, dots and numeric text come back a
     assert.deepEqual(Object.keys(await make().load()).length, ids.length, "nothing was written");
   });
 });
+
+// A project dataset class whose file option is not `filepath` (Kedro's filepath_arg), showing its credentials.
+const LOCATED_CLASS = `export class Located {
+  constructor(readonly o: { location: string; credentials?: unknown }) {}
+  async load() { return { data: JSON.parse(await Deno.readTextFile(this.o.location)), credentials: this.o.credentials }; }
+  async save(data: unknown) {
+    await Deno.mkdir(this.o.location.replace(/\\/[^/]*$/, ""), { recursive: true });
+    await Deno.writeTextFile(this.o.location, JSON.stringify(data));
+  }
+  async exists() { return false; }
+  describe() { return { location: this.o.location }; }
+}
+`;
+
+Deno.test("filepath_arg names the dataset's file option; the entry's credentials reach it unless it sets its own", async () => {
+  await inTempDir(async (root) => {
+    await Deno.mkdir(join(root, "src"));
+    await Deno.writeTextFile(join(root, "src/located.ts"), LOCATED_CLASS);
+    const yaml = "top:\n  type: partitioned\n  path: data/p\n  filepath_arg: location\n" +
+      "  dataset: ./src/located.ts#Located\n  credentials: {token: top}\n" +
+      "own:\n  type: incremental\n  path: data/p\n  filepath_arg: location\n" +
+      "  dataset: {type: ./src/located.ts#Located, credentials: {token: own}}\n  credentials: {token: top}\n";
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
+    await catalog.save("top", { a: 1, "s/b": 2 });
+    assert.deepEqual(await filesUnder(join(root, "data/p")), ["a", "s/b"]);
+    const parts = await catalog.load("top") as Record<string, () => Promise<unknown>>;
+    assert.deepEqual(Object.keys(parts), ["a", "s/b"]);
+    assert.deepEqual(await parts["s/b"](), { data: 2, credentials: { token: "top" } });
+    assert.deepEqual(await catalog.load("own"), {
+      a: { data: 1, credentials: { token: "own" } },
+      "s/b": { data: 2, credentials: { token: "own" } },
+    });
+  });
+});
+
+Deno.test("load_args.maxdepth lists the files that many levels deep; a save deeper is refused", async () => {
+  await inTempDir(async (root) => {
+    const yaml = (depth: string) =>
+      `p:\n  type: partitioned\n  path: data/p\n  dataset: text\n  load_args: {maxdepth: ${depth}}\n`;
+    const build = async (depth: string) =>
+      await Catalog.fromConfig(catalogConfig(yaml(depth)), { projectRoot: root });
+    await (await build("3")).save("p", { a: "1", "x/b": "2", "x/y/c": "3" });
+    assert.deepEqual(Object.keys(await (await build("1")).load("p") as object), ["a"]);
+    assert.deepEqual(Object.keys(await (await build("2")).load("p") as object), ["a", "x/b"]);
+    await assert.rejects(
+      async () => await (await build("2")).save("p", { "x/y/d": "4" }),
+      (e: DatasetError) =>
+        e.code === "dataset/bad-partition-id" &&
+        /3 levels deep, deeper than load_args\.maxdepth \(2\)/.test(e.message),
+    );
+    await assert.rejects(
+      () => build("0"),
+      (e: DatasetError) => e.code === "catalog/bad-argument" && e.source?.keyPath === "p.load_args.maxdepth",
+    );
+  });
+});
+
+Deno.test("a save of a Map, a class instance or a string is refused saying what it got; overwrite deletes nothing", async () => {
+  await inTempDir(async (dir) => {
+    const ds = new PartitionedDataset({
+      path: join(dir, "p"),
+      overwrite: true,
+      createPartition: (f) => new TextDataset({ filepath: f }),
+    });
+    await ds.save({ kept: "k" });
+    const cases: [unknown, RegExp][] = [
+      [new Map([["a", "1"]]), /got a Map$/],
+      [new (class Parts {})(), /got a Parts$/],
+      ["text", /got a string$/],
+      [() => ({ a: "1" }), /got a function$/],
+    ];
+    for (const [value, message] of cases) {
+      await assert.rejects(
+        () => ds.save(value as never),
+        (e: DatasetError) => e.code === "dataset/not-partitions" && message.test(e.message),
+      );
+    }
+    assert.deepEqual(await filesUnder(join(dir, "p")), ["kept"]);
+  });
+});

@@ -24,6 +24,8 @@ export interface PartitionedOptions {
   createPartition(filepath: string, id: string): Dataset | Promise<Dataset>;
   /** Only files ending with this suffix are partitions; the id drops it. */
   filenameSuffix?: string;
+  /** How many folder levels hold partitions (Kedro's `load_args.maxdepth`; 1: the folder's own files); all by default. */
+  maxDepth?: number;
   /** Delete existing partitions that a save does not rewrite (after writing the new ones). */
   overwrite?: boolean;
   /** The underlying type, for describe(). */
@@ -49,6 +51,8 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
   readonly filenameSuffix: string;
   /** Whether a save deletes the partitions it does not rewrite (Kedro's `overwrite`; default false). */
   readonly overwrite: boolean;
+  /** How many folder levels hold partitions (Kedro's `load_args.maxdepth`); undefined: all. */
+  readonly maxDepth?: number;
   /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
   readonly #create: PartitionedOptions["createPartition"];
@@ -59,6 +63,7 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     this.path = localFilePath(options.path, "path");
     this.filenameSuffix = options.filenameSuffix ?? "";
     this.overwrite = options.overwrite ?? false;
+    this.maxDepth = options.maxDepth;
     this.metadata = options.metadata;
     this.#create = options.createPartition;
     this.#datasetType = options.datasetType;
@@ -73,12 +78,16 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
    */
   async save(partitions: Record<string, unknown>): Promise<void> {
     assertSavable(partitions, this.constructor.name);
-    if (typeof partitions !== "object" || Array.isArray(partitions)) {
+    const kind = notPlainObject(partitions);
+    if (kind) {
+      // A Map or a class instance has no own keys to list: it would save no partition, and an overwrite
+      // would delete them all.
       throw new DatasetError(
         "dataset/not-partitions",
-        `${this.constructor.name} saves an object of partition id → data`,
+        `${this.constructor.name} saves an object of partition id → data, got ${kind}`,
         {
-          hint: "return {id: data} (or {id: () => data} to compute lazily) from the node",
+          hint: (kind === "a Map" ? "convert it with Object.fromEntries(map); " : "") +
+            "return {id: data} (or {id: () => data} to compute lazily) from the node",
         },
       );
     }
@@ -96,6 +105,14 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
         throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" names a hidden file`, {
           hint: "a load skips files and folders whose name starts with a dot: drop the leading dot",
         });
+      }
+      const depth = id.split(/[\\/]/).length;
+      if (this.maxDepth !== undefined && depth > this.maxDepth) {
+        throw new DatasetError(
+          "dataset/bad-partition-id",
+          `Partition id "${id}" is ${depth} levels deep, deeper than load_args.maxdepth (${this.maxDepth})`,
+          { hint: "a load would not list it: use an id with fewer / or raise load_args.maxdepth" },
+        );
       }
     }
     const before = this.overwrite ? await this.partitionIds() : [];
@@ -172,21 +189,32 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
    */
   protected async partitionIds(): Promise<string[]> {
     const ids: string[] = [];
-    const walk = async (dir: string) => {
+    const walk = async (dir: string, depth: number) => {
       for (const e of Deno.readDirSync(dir)) {
         if (e.name.startsWith(".")) continue; // temp files of in-flight atomic writes
         const p = join(dir, e.name);
-        if (e.isDirectory) await walk(p);
-        else if (e.name.endsWith(this.filenameSuffix) && e.name.length > this.filenameSuffix.length) {
+        if (e.isDirectory) {
+          if (this.maxDepth === undefined || depth < this.maxDepth) await walk(p, depth + 1);
+        } else if (e.name.endsWith(this.filenameSuffix) && e.name.length > this.filenameSuffix.length) {
           const id = relative(this.path, p).split(sep).join("/");
           ids.push(this.filenameSuffix ? id.slice(0, -this.filenameSuffix.length) : id);
         }
       }
     };
-    if (pathExists(this.path)) await walk(this.path);
+    if (pathExists(this.path)) await walk(this.path, 1);
     // Python's string order, as Kedro sorts partitions (UTF-16 order differs past U+FFFF).
     return ids.sort(compareCodePoints);
   }
+}
+
+// What a value that is no plain object of partitions is ("a Map", "an array"); undefined for one that is.
+function notPlainObject(value: unknown): string | undefined {
+  if (Array.isArray(value)) return "an array";
+  if (typeof value !== "object" || value === null) return `a ${typeof value}`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return undefined;
+  const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an object of a class";
 }
 
 /**
