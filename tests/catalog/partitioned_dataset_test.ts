@@ -213,3 +213,41 @@ Deno.test("a save of a Map, a class instance or a string is refused saying what 
     assert.deepEqual(await filesUnder(join(dir, "p")), ["kept"]);
   });
 });
+
+Deno.test("a lazy partition whose function throws is named; ids where a file would be another's folder are refused", async () => {
+  await inTempDir(async (dir) => {
+    const ds = new PartitionedDataset({
+      path: join(dir, "p"),
+      createPartition: (f) => new TextDataset({ filepath: f }),
+    });
+    const boom = new Error("boom");
+    await assert.rejects(
+      () =>
+        ds.save({
+          a: "1",
+          b: () => {
+            throw boom;
+          },
+        }),
+      (e: DatasetError) =>
+        e.code === "dataset/save-failed" &&
+        e.message === 'the function computing partition "b" threw: boom' &&
+        e.cause === boom && e.userCode === true,
+    );
+    // Without a suffix, "x" is a file and the folder of "x/y": refused before anything is written.
+    await assert.rejects(
+      () => ds.save({ w: "0", x: "1", "x/y": "2" }),
+      (e: DatasetError) =>
+        e.code === "dataset/bad-partition-id" && /"x" and "x\/y" clash: x would be both a file and the folder/
+          .test(e.message),
+    );
+    assert.equal(await Deno.stat(join(dir, "p/w")).catch(() => "absent"), "absent");
+    const suffixed = new PartitionedDataset({
+      path: join(dir, "q"),
+      filenameSuffix: ".txt",
+      createPartition: (f) => new TextDataset({ filepath: f }),
+    });
+    await suffixed.save({ x: "1", "x/y": "2" });
+    assert.deepEqual(Object.keys(await suffixed.load()), ["x", "x/y"]);
+  });
+});

@@ -92,29 +92,7 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       );
     }
     const ids = Object.keys(partitions);
-    for (const id of ids) {
-      if (
-        id === "" || id.startsWith("/") || id.split(/[\\/]/).some((p) => p === ".." || p === "." || p === "")
-      ) {
-        throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" is not a relative path`, {
-          hint: "use ids like 2024-01 or region/2024-01",
-        });
-      }
-      if (id.split(/[\\/]/).some((p) => p.startsWith("."))) {
-        // A load lists no hidden entries (temp files of saves in flight, .ipynb_checkpoints): it would be lost.
-        throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" names a hidden file`, {
-          hint: "a load skips files and folders whose name starts with a dot: drop the leading dot",
-        });
-      }
-      const depth = id.split(/[\\/]/).length;
-      if (this.maxDepth !== undefined && depth > this.maxDepth) {
-        throw new DatasetError(
-          "dataset/bad-partition-id",
-          `Partition id "${id}" is ${depth} levels deep, deeper than load_args.maxdepth (${this.maxDepth})`,
-          { hint: "a load would not list it: use an id with fewer / or raise load_args.maxdepth" },
-        );
-      }
-    }
+    assertPartitionIds(ids, this.filenameSuffix, this.maxDepth);
     const before = this.overwrite ? await this.partitionIds() : [];
     // Partitions are written one by one: a save that fails or is interrupted halfway leaves a folder that
     // looks complete. The marker (hidden: never a partition) says it is not, until the save ends.
@@ -122,7 +100,24 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     await writeTextFile(this.#marker(), INCOMPLETE_NOTE);
     for (const id of ids) {
       const value = partitions[id];
-      const data = typeof value === "function" ? await (value as () => unknown)() : value;
+      let data = value;
+      try {
+        if (typeof value === "function") data = await (value as () => unknown)();
+      } catch (error) {
+        // The node's own code failed, inside the save: say which partition's function it was.
+        throw new DatasetError(
+          "dataset/save-failed",
+          `the function computing partition "${id}" threw: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          {
+            cause: error,
+            userCode: true,
+            hint: "the node returned {id: () => data} for lazy saving: fix that function (the stack above " +
+              "shows where it failed)",
+          },
+        );
+      }
       try {
         await (await this.createPartitionOf(id)).save(data);
       } catch (error) {
@@ -204,6 +199,44 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     if (pathExists(this.path)) await walk(this.path, 1);
     // Python's string order, as Kedro sorts partitions (UTF-16 order differs past U+FFFF).
     return ids.sort(compareCodePoints);
+  }
+}
+
+// Ids a load would list back as they were saved: relative paths, not hidden, within maxdepth, none a file
+// where another needs a folder ("a" and "a/b" without a suffix).
+function assertPartitionIds(ids: string[], suffix: string, maxDepth: number | undefined): void {
+  const folders = new Map<string, string>();
+  for (const id of ids) {
+    const parts = id.split(/[\\/]/);
+    if (id === "" || id.startsWith("/") || parts.some((p) => p === ".." || p === "." || p === "")) {
+      throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" is not a relative path`, {
+        hint: "use ids like 2024-01 or region/2024-01",
+      });
+    }
+    if (parts.some((p) => p.startsWith("."))) {
+      // A load lists no hidden entries (temp files of saves in flight, .ipynb_checkpoints): it would be lost.
+      throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" names a hidden file`, {
+        hint: "a load skips files and folders whose name starts with a dot: drop the leading dot",
+      });
+    }
+    if (maxDepth !== undefined && parts.length > maxDepth) {
+      throw new DatasetError(
+        "dataset/bad-partition-id",
+        `Partition id "${id}" is ${parts.length} levels deep, deeper than load_args.maxdepth (${maxDepth})`,
+        { hint: "a load would not list it: use an id with fewer / or raise load_args.maxdepth" },
+      );
+    }
+    for (let i = 1; i < parts.length; i++) folders.set(parts.slice(0, i).join("/"), id);
+  }
+  for (const id of ids) {
+    const file = id.split(/[\\/]/).join("/") + suffix;
+    const inside = folders.get(file);
+    if (inside === undefined) continue;
+    throw new DatasetError(
+      "dataset/bad-partition-id",
+      `Partition ids "${id}" and "${inside}" clash: ${file} would be both a file and the folder of "${inside}"`,
+      { hint: "rename one of them, or set a filename_suffix (a.json and a/b.json can both exist)" },
+    );
   }
 }
 
