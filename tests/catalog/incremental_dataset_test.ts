@@ -167,6 +167,33 @@ ts_compare:
   });
 });
 
+Deno.test("the entry's credentials reach the checkpoint's dataset unless it sets its own (Kedro's precedence)", async () => {
+  await inTempDir(async (root) => {
+    // A checkpoint class whose stored id is its credentials' token: which credentials it got decides the load.
+    await Deno.writeTextFile(
+      join(root, "token.ts"),
+      `export class Token {
+  constructor(readonly o: { credentials?: { token: string } }) {}
+  async load() { return this.o.credentials?.token; }
+  async save(_id: unknown) {}
+  async exists() { return this.o.credentials !== undefined; }
+  describe() { return {}; }
+}
+`,
+    );
+    const entry = (name: string, checkpoint: string) =>
+      `${name}:\n  type: incremental\n  path: data/p\n  dataset: text\n  credentials: {token: b}\n` +
+      `  checkpoint: {type: ./token.ts#Token${checkpoint}}\n`;
+    const catalog = await Catalog.fromConfig(
+      catalogConfig(entry("top", "") + entry("own", ", credentials: {token: a}")),
+      { projectRoot: root },
+    );
+    await catalog.save("top", { a: "1", b: "2", c: "3" });
+    assert.deepEqual(await catalog.load("top"), { c: "3" });
+    assert.deepEqual(await catalog.load("own"), { b: "2", c: "3" });
+  });
+});
+
 const BAD_CHECKPOINTS: Record<string, { checkpoint: string; files?: Record<string, string> }> = {
   "incremental-python-comparison": { checkpoint: "\n    comparison_func: my_package.utils.newer_than" },
   "incremental-versioned-checkpoint": { checkpoint: "\n    versioned: true" },
