@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Catalog, IncrementalDataset, JsonDataset, TextDataset } from "../../lib/catalog/mod.ts";
+import {
+  Catalog,
+  IncrementalDataset,
+  JsonDataset,
+  PartitionedDataset,
+  TextDataset,
+} from "../../lib/catalog/mod.ts";
 import { DatasetError, renderError } from "../../lib/errors.ts";
 import { assertGolden } from "../cli_harness.ts";
 import { catalogConfig } from "./catalog_helpers.ts";
@@ -230,3 +236,20 @@ for (const [name, c] of Object.entries(BAD_CHECKPOINTS)) {
     });
   });
 }
+
+Deno.test("partitions come in Kedro's order, their file paths sorted: the checkpoint is the file listed last", async () => {
+  await inTempDir(async (dir) => {
+    const ds = incremental(dir);
+    await ds.save({ "2024": 1, "2024-01": 2, "a/b": 3, a: 4 });
+    // fsspec's find() sorts "2024-01.json" before "2024.json" ("-" < "."), "a.json" before "a/b.json".
+    assert.deepEqual(Object.keys(await ds.load()), ["2024-01", "2024", "a", "a/b"]);
+    await ds.confirm();
+    assert.equal(await Deno.readTextFile(join(dir, "p/CHECKPOINT")), "a/b");
+    const parts = new PartitionedDataset({
+      path: join(dir, "p"),
+      filenameSuffix: ".json",
+      createPartition: (filepath) => new JsonDataset({ filepath }),
+    });
+    assert.deepEqual(Object.keys(await parts.load()), ["2024-01", "2024", "a", "a/b"]);
+  });
+});

@@ -179,8 +179,8 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
   }
 
   /**
-   * The ids of the partitions on disk, in Python's string order (as Kedro lists them); hidden files are
-   * skipped.
+   * The ids of the partitions on disk, in the order Kedro lists them: their files' paths (id and suffix) in
+   * Python's string order; hidden files are skipped.
    */
   protected async partitionIds(): Promise<string[]> {
     const ids: string[] = [];
@@ -197,8 +197,12 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       }
     };
     if (pathExists(this.path)) await walk(this.path, 1);
-    // Python's string order, as Kedro sorts partitions (UTF-16 order differs past U+FFFF).
-    return ids.sort(compareCodePoints);
+    // fsspec's find() sorts the files' paths, so with a suffix "2024-01" comes before "2024" ("-" < "."),
+    // and the last one is the checkpoint an incremental confirm() writes. Python's order: UTF-16's differs
+    // past U+FFFF.
+    const suffix = this.filenameSuffix;
+    if (suffix === "") return ids.sort(compareCodePoints);
+    return ids.map((id) => id + suffix).sort(compareCodePoints).map((file) => file.slice(0, -suffix.length));
   }
 }
 
