@@ -52,25 +52,20 @@ async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryCon
 export async function partitionsOf(
   args: Record<string, unknown>,
   ctx: DatasetFactoryContext,
-): Promise<Pick<PartitionedOptions, "datasetType" | "createPartition">> {
+): Promise<Pick<PartitionedOptions, "datasetType" | "createPartition" | "versioned">> {
   localFilePath(args.path as string, "path"); // before join() below folds "s3://" into "s3:/"
   const inner = args.dataset as string | Record<string, unknown>;
   const config = typeof inner === "string" ? { type: inner } : inner;
   const fileKey = (args.filepath_arg as string | undefined) ?? "filepath";
-  for (const key of [fileKey, "versioned"]) {
-    if (key in config) {
-      throw new DatasetError(
-        "catalog/bad-argument",
-        `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${key}`,
-        {
-          source: ctx.locate?.(["dataset", key]) ?? ctx.source,
-          hint: key === fileKey
-            ? `partition files are <path>/<partition id><filename_suffix>; remove dataset.${key}`
-            : "kmlf does not version partitions (kedro-datasets 2 keeps <id>/<version>/<id> files); remove " +
-              "dataset.versioned",
-        },
-      );
-    }
+  if (fileKey in config) {
+    throw new DatasetError(
+      "catalog/bad-argument",
+      `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${fileKey}`,
+      {
+        source: ctx.locate?.(["dataset", fileKey]) ?? ctx.source,
+        hint: `partition files are <path>/<partition id><filename_suffix>; remove dataset.${fileKey}`,
+      },
+    );
   }
   await assertTakesFile(String(config.type), fileKey, args, ctx);
   // Kedro's precedence: the dataset's own credentials win over the entry's (which kmlf's local files
@@ -93,6 +88,8 @@ export async function partitionsOf(
   await partition(join(args.path as string, "partition"), ctx.name);
   return {
     datasetType: String(config.type),
+    // Its type said it can be (kedro-datasets 2+ versions each partition: <id>/<version>/<id>).
+    versioned: config.versioned === true,
     createPartition: (filepath, id) => partition(filepath, `${ctx.name}/${id}`),
   };
 }

@@ -200,6 +200,22 @@ Deno.test("the entry's credentials reach the checkpoint's dataset unless it sets
   });
 });
 
+Deno.test("a versioned dataset of partitions: its versions are one partition, the CHECKPOINT none", async () => {
+  await inTempDir(async (root) => {
+    const yaml = "p:\n  type: incremental\n  path: data/p\n  dataset: {type: text, versioned: true}\n";
+    const run = (saveVersion: string) =>
+      Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root, saveVersion });
+    await (await run("2024-01-01T00.00.00.000Z")).save("p", { a: "1", b: "2" });
+    await (await run("2024-01-02T00.00.00.000Z")).save("p", { b: "20" });
+    const catalog = await run("2024-01-03T00.00.00.000Z");
+    assert.deepEqual(await catalog.load("p"), { a: "1", b: "20" });
+    await catalog.confirm("p");
+    assert.equal(await Deno.readTextFile(join(root, "data/p/CHECKPOINT")), "b");
+    await (await run("2024-01-04T00.00.00.000Z")).save("p", { c: "3" });
+    assert.deepEqual(await (await run("2024-01-05T00.00.00.000Z")).load("p"), { c: "3" });
+  });
+});
+
 const BAD_CHECKPOINTS: Record<string, { checkpoint: string; files?: Record<string, string> }> = {
   "incremental-python-comparison": { checkpoint: "\n    comparison_func: my_package.utils.newer_than" },
   "incremental-versioned-checkpoint": { checkpoint: "\n    versioned: true" },

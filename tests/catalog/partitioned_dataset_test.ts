@@ -251,3 +251,44 @@ Deno.test("a lazy partition whose function throws is named; ids where a file wou
     assert.deepEqual(Object.keys(await suffixed.load()), ["x", "x/y"]);
   });
 });
+
+Deno.test("a versioned dataset of partitions keeps <id><suffix>/<version>/<id><suffix> files and loads the newest", async () => {
+  await inTempDir(async (root) => {
+    const yaml = "p:\n  type: partitioned\n  path: data/p\n  filename_suffix: .json\n" +
+      "  dataset: {type: json, versioned: true}\n";
+    const run = (saveVersion: string) =>
+      Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root, saveVersion });
+    await (await run("2024-01-01T00.00.00.000Z")).save("p", { a: 1, "eu/b": 2 });
+    await (await run("2024-01-02T00.00.00.000Z")).save("p", { a: 10 });
+    assert.deepEqual(await filesUnder(join(root, "data/p")), [
+      "a.json/2024-01-01T00.00.00.000Z/a.json",
+      "a.json/2024-01-02T00.00.00.000Z/a.json",
+      "eu/b.json/2024-01-01T00.00.00.000Z/b.json",
+    ]);
+    const parts = await (await run("2024-01-03T00.00.00.000Z")).load("p") as Record<
+      string,
+      () => Promise<unknown>
+    >;
+    assert.deepEqual(Object.keys(parts), ["a", "eu/b"]);
+    assert.deepEqual([await parts.a(), await parts["eu/b"]()], [10, 2]);
+    // A file that is no version of a partition (saved before versioned: true) is refused, as in Kedro.
+    await Deno.writeTextFile(join(root, "data/p/stray.json"), "{}");
+    await assert.rejects(
+      async () => await (await run("2024-01-03T00.00.00.000Z")).load("p"),
+      (e: DatasetError) =>
+        e.code === "dataset/not-versioned-partition" &&
+        /stray\.json is not a file of a versioned partition/.test(e.message),
+    );
+    // overwrite removes a partition not saved again with all its versions.
+    await Deno.remove(join(root, "data/p/stray.json"));
+    const overwriting = await Catalog.fromConfig(catalogConfig(yaml + "  overwrite: true\n"), {
+      projectRoot: root,
+      saveVersion: "2024-01-04T00.00.00.000Z",
+    });
+    await overwriting.save("p", { "eu/b": 3 });
+    assert.deepEqual(await filesUnder(join(root, "data/p")), [
+      "eu/b.json/2024-01-01T00.00.00.000Z/b.json",
+      "eu/b.json/2024-01-04T00.00.00.000Z/b.json",
+    ]);
+  });
+});

@@ -1,12 +1,12 @@
 /** A folder of files of one underlying dataset type, loaded lazily partition by partition. */
-import { join, relative, sep } from "../../path.ts";
+import { join } from "../../path.ts";
 import { DatasetError, KmlfError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { orderedRecord } from "../ordered_record.ts";
-import { compareCodePoints } from "../../code_points.ts";
+import { assertPartitionIds, listPartitionIds, type PartitionLayout } from "./partition_listing.ts";
 import { clonePlain } from "../../plain_copy.ts";
 import { writeTextFile } from "../../file_io.ts";
 
@@ -26,6 +26,13 @@ export interface PartitionedOptions {
   filenameSuffix?: string;
   /** How many folder levels hold partitions (Kedro's `load_args.maxdepth`; 1: the folder's own files); all by default. */
   maxDepth?: number;
+  /**
+   * Each partition is a versioned dataset (kedro-datasets 2+): `<id><suffix>/<version>/<id><suffix>`;
+   * `createPartition` gets `<path>/<id><suffix>`, the versioned dataset's filepath.
+   */
+  versioned?: boolean;
+  /** A file in the folder that is never a partition (an incremental dataset's checkpoint). */
+  notPartition?: string;
   /** Delete existing partitions that a save does not rewrite (after writing the new ones). */
   overwrite?: boolean;
   /** The underlying type, for describe(). */
@@ -57,6 +64,7 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
   readonly metadata?: Record<string, unknown>;
   readonly #create: PartitionedOptions["createPartition"];
   readonly #datasetType?: string;
+  readonly #layout: PartitionLayout;
 
   /** Takes the folder, the partition factory and the options of the catalog entry. */
   constructor(options: PartitionedOptions) {
@@ -67,6 +75,12 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     this.metadata = options.metadata;
     this.#create = options.createPartition;
     this.#datasetType = options.datasetType;
+    this.#layout = {
+      suffix: this.filenameSuffix,
+      maxDepth: options.maxDepth,
+      versioned: options.versioned,
+      notPartition: options.notPartition,
+    };
   }
 
   /** What a load returns, by partition id. */
@@ -92,7 +106,7 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       );
     }
     const ids = Object.keys(partitions);
-    assertPartitionIds(ids, this.filenameSuffix, this.maxDepth);
+    assertPartitionIds(ids, this.#layout);
     const before = this.overwrite ? await this.partitionIds() : [];
     // Partitions are written one by one: a save that fails or is interrupted halfway leaves a folder that
     // looks complete. The marker (hidden: never a partition) says it is not, until the save ends.
@@ -131,7 +145,10 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       }
     }
     const kept = new Set(ids); // not ids.includes: quadratic over thousands of partitions
-    for (const id of before) if (!kept.has(id)) await Deno.remove(this.fileOf(id));
+    for (const id of before) {
+      // A versioned partition is a folder of versions.
+      if (!kept.has(id)) await Deno.remove(this.fileOf(id), { recursive: this.#layout.versioned });
+    }
     await Deno.remove(this.#marker());
   }
 
@@ -178,69 +195,9 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     return join(this.path, id + this.filenameSuffix);
   }
 
-  /**
-   * The ids of the partitions on disk, in the order Kedro lists them: their files' paths (id and suffix) in
-   * Python's string order; hidden files are skipped.
-   */
+  /** The ids of the partitions on disk, in the order Kedro lists them (see {@link listPartitionIds}). */
   protected async partitionIds(): Promise<string[]> {
-    const ids: string[] = [];
-    const walk = async (dir: string, depth: number) => {
-      for (const e of Deno.readDirSync(dir)) {
-        if (e.name.startsWith(".")) continue; // temp files of in-flight atomic writes
-        const p = join(dir, e.name);
-        if (e.isDirectory) {
-          if (this.maxDepth === undefined || depth < this.maxDepth) await walk(p, depth + 1);
-        } else if (e.name.endsWith(this.filenameSuffix) && e.name.length > this.filenameSuffix.length) {
-          const id = relative(this.path, p).split(sep).join("/");
-          ids.push(this.filenameSuffix ? id.slice(0, -this.filenameSuffix.length) : id);
-        }
-      }
-    };
-    if (pathExists(this.path)) await walk(this.path, 1);
-    // fsspec's find() sorts the files' paths, so with a suffix "2024-01" comes before "2024" ("-" < "."),
-    // and the last one is the checkpoint an incremental confirm() writes. Python's order: UTF-16's differs
-    // past U+FFFF.
-    const suffix = this.filenameSuffix;
-    if (suffix === "") return ids.sort(compareCodePoints);
-    return ids.map((id) => id + suffix).sort(compareCodePoints).map((file) => file.slice(0, -suffix.length));
-  }
-}
-
-// Ids a load would list back as they were saved: relative paths, not hidden, within maxdepth, none a file
-// where another needs a folder ("a" and "a/b" without a suffix).
-function assertPartitionIds(ids: string[], suffix: string, maxDepth: number | undefined): void {
-  const folders = new Map<string, string>();
-  for (const id of ids) {
-    const parts = id.split(/[\\/]/);
-    if (id === "" || id.startsWith("/") || parts.some((p) => p === ".." || p === "." || p === "")) {
-      throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" is not a relative path`, {
-        hint: "use ids like 2024-01 or region/2024-01",
-      });
-    }
-    if (parts.some((p) => p.startsWith("."))) {
-      // A load lists no hidden entries (temp files of saves in flight, .ipynb_checkpoints): it would be lost.
-      throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" names a hidden file`, {
-        hint: "a load skips files and folders whose name starts with a dot: drop the leading dot",
-      });
-    }
-    if (maxDepth !== undefined && parts.length > maxDepth) {
-      throw new DatasetError(
-        "dataset/bad-partition-id",
-        `Partition id "${id}" is ${parts.length} levels deep, deeper than load_args.maxdepth (${maxDepth})`,
-        { hint: "a load would not list it: use an id with fewer / or raise load_args.maxdepth" },
-      );
-    }
-    for (let i = 1; i < parts.length; i++) folders.set(parts.slice(0, i).join("/"), id);
-  }
-  for (const id of ids) {
-    const file = id.split(/[\\/]/).join("/") + suffix;
-    const inside = folders.get(file);
-    if (inside === undefined) continue;
-    throw new DatasetError(
-      "dataset/bad-partition-id",
-      `Partition ids "${id}" and "${inside}" clash: ${file} would be both a file and the folder of "${inside}"`,
-      { hint: "rename one of them, or set a filename_suffix (a.json and a/b.json can both exist)" },
-    );
+    return await listPartitionIds(this.path, this.#layout);
   }
 }
 
