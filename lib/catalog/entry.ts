@@ -239,6 +239,11 @@ export async function createFromEntry(
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
+    argumentsOf: async (innerType) => {
+      const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
+      const keys = schema && schemaKeys(schema);
+      return keys?.size ? keys : undefined;
+    },
     // The inner definition's key path (`dataset` of MlflowArtifactDataset or PartitionedDataset) makes its
     // errors name `art.dataset.filepath` at that key's line; without one, they are the wrapper entry's.
     createDataset: async (inner, innerName, keyPath, options = {}) => {

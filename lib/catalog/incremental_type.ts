@@ -22,6 +22,9 @@ export const incrementalType: DatasetTypeDefinition = {
       z.looseObject({ type: z.string().check(z.minLength(1)) }),
     ]),
     checkpoint: z.optional(z.union([z.string(), z.record(z.string(), z.unknown())])),
+    filepath_arg: z.optional(z.string().check(z.minLength(1))),
+    // fsspec find()'s: how many folder levels to list (1: the folder's own files only).
+    load_args: z.optional(z.strictObject({ maxdepth: z.optional(z.int().check(z.gte(1))) })),
     filename_suffix: z.optional(z.string()),
     credentials: z.optional(z.unknown()),
   }),
@@ -68,19 +71,26 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
       },
     );
   }
+  // The entry's credentials reach the checkpoint too, unless it sets its own (Kedro's precedence).
+  const credentials = args.credentials !== undefined && !("credentials" in datasetConfig);
   const checkpointConfig = {
     type: "text",
     filepath: join(args.path as string, CHECKPOINT_FILE),
+    ...(credentials ? { credentials: args.credentials } : {}),
     ...datasetConfig,
   };
   return new IncrementalDataset({
     path: args.path as string,
     filenameSuffix: args.filename_suffix as string | undefined,
+    maxDepth: (args.load_args as { maxdepth?: number } | undefined)?.maxdepth,
     metadata: ctx.metadata,
     ...partitions,
     checkpoint: await ctx.createDataset(checkpointConfig, `${ctx.name}/checkpoint`, ["checkpoint"], {
       // Its default file is in the folder `path` names.
-      givenBy: "filepath" in datasetConfig ? {} : { filepath: ["path"] },
+      givenBy: {
+        ...("filepath" in datasetConfig ? {} : { filepath: ["path"] }),
+        ...(credentials ? { credentials: ["credentials"] } : {}),
+      },
     }),
     checkpointPath: typeof checkpointConfig.filepath === "string" ? checkpointConfig.filepath : undefined,
     forceCheckpoint: force,

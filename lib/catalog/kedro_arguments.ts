@@ -63,9 +63,8 @@ export const YAML_HINTS: Readonly<Record<string, string>> = {
 /** partitions.PartitionedDataset's fsspec arguments. */
 export const PARTITIONED_HINTS: Readonly<Record<string, string>> = {
   ...FS_ARGS_HINTS,
-  load_args:
-    "they are fsspec's find() arguments; kmlf lists the folder's files itself (recursively); remove it",
-  filepath_arg: "kmlf gives each partition's dataset its file as filepath; remove it",
+  "load_args.withdirs": "kmlf's partitions are the folder's files, never its folders; remove it",
+  "load_args.detail": "kmlf lists partition ids only; remove it",
 };
 
 // Keys Kedro 0.19 and kedro-mlflow 0.12 renamed (configurations from older docs still carry them), for every

@@ -17,6 +17,9 @@ export const partitionedType: DatasetTypeDefinition = {
       z.string().check(z.minLength(1)),
       z.looseObject({ type: z.string().check(z.minLength(1)) }),
     ]),
+    filepath_arg: z.optional(z.string().check(z.minLength(1))),
+    // fsspec find()'s: how many folder levels to list (1: the folder's own files only).
+    load_args: z.optional(z.strictObject({ maxdepth: z.optional(z.int().check(z.gte(1))) })),
     filename_suffix: z.optional(z.string()),
     overwrite: z.optional(z.boolean()),
     credentials: z.optional(z.unknown()),
@@ -29,6 +32,7 @@ async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryCon
   return new PartitionedDataset({
     path: args.path as string,
     filenameSuffix: args.filename_suffix as string | undefined,
+    maxDepth: (args.load_args as { maxdepth?: number } | undefined)?.maxdepth,
     overwrite: args.overwrite as boolean | undefined,
     metadata: ctx.metadata,
     ...await partitionsOf(args, ctx),
@@ -37,7 +41,8 @@ async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryCon
 
 /**
  * The underlying dataset of a partitioned entry's `dataset:` (shared with the incremental type), checked
- * now so a bad underlying type or argument fails with the catalog, not mid-run.
+ * now so a bad underlying type or argument fails with the catalog, not mid-run. As in Kedro, each partition
+ * gets its file as `filepath_arg` (default `filepath`) and the entry's `credentials` unless it sets its own.
  *
  * @example
  * ```ts
@@ -47,34 +52,76 @@ async function partitioned(args: Record<string, unknown>, ctx: DatasetFactoryCon
 export async function partitionsOf(
   args: Record<string, unknown>,
   ctx: DatasetFactoryContext,
-): Promise<Pick<PartitionedOptions, "datasetType" | "createPartition">> {
+): Promise<Pick<PartitionedOptions, "datasetType" | "createPartition" | "versioned">> {
   localFilePath(args.path as string, "path"); // before join() below folds "s3://" into "s3:/"
   const inner = args.dataset as string | Record<string, unknown>;
-  for (const key of ["filepath", "versioned"]) {
-    if (typeof inner !== "string" && key in inner) {
-      throw new DatasetError(
-        "catalog/bad-argument",
-        `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${key}`,
-        {
-          source: ctx.locate?.(["dataset", key]) ?? ctx.source,
-          hint: key === "filepath"
-            ? "partition files are <path>/<partition id><filename_suffix>; remove dataset.filepath"
-            : "partitioned datasets are not versioned; remove dataset.versioned",
-        },
-      );
-    }
+  const config = typeof inner === "string" ? { type: inner } : inner;
+  const fileKey = (args.filepath_arg as string | undefined) ?? "filepath";
+  if (fileKey in config) {
+    throw new DatasetError(
+      "catalog/bad-argument",
+      `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${fileKey}`,
+      {
+        source: ctx.locate?.(["dataset", fileKey]) ?? ctx.source,
+        hint: `partition files are <path>/<partition id><filename_suffix>; remove dataset.${fileKey}`,
+      },
+    );
   }
-  // Errors of the underlying dataset name `<entry>.dataset.<key>` at its line; its filepath is `path`'s.
+  await assertTakesFile(String(config.type), fileKey, args, ctx);
+  // Kedro's precedence: the dataset's own credentials win over the entry's (which kmlf's local files
+  // need for nothing else).
+  const credentials = args.credentials !== undefined && !("credentials" in config);
+  // Errors of the underlying dataset name `<entry>.dataset.<key>` at its line; the keys set here, the
+  // entry's keys they come from.
+  const givenBy = {
+    [fileKey]: ["path"],
+    ...(credentials ? { credentials: ["credentials"] } : {}),
+    ...(typeof inner === "string" ? { type: ["dataset"] } : {}),
+  };
   const partition = (filepath: string, name: string) =>
     ctx.createDataset(
-      { ...(typeof inner === "string" ? { type: inner } : inner), filepath },
+      { ...config, ...(credentials ? { credentials: args.credentials } : {}), [fileKey]: filepath },
       name,
       ["dataset"],
-      { givenBy: { filepath: ["path"], ...(typeof inner === "string" ? { type: ["dataset"] } : {}) } },
+      { givenBy },
     );
   await partition(join(args.path as string, "partition"), ctx.name);
   return {
-    datasetType: typeof inner === "string" ? inner : String(inner.type),
+    datasetType: String(config.type),
+    // Its type said it can be (kedro-datasets 2+ versions each partition: <id>/<version>/<id>).
+    versioned: config.versioned === true,
     createPartition: (filepath, id) => partition(filepath, `${ctx.name}/${id}`),
   };
+}
+
+// A type that takes no file (memory, pandas.SQLTableDataset) cannot hold partitions: say so at the type, not
+// as an unknown key the user never wrote. A project class is trusted to take `filepath_arg`.
+async function assertTakesFile(
+  type: string,
+  fileKey: string,
+  args: Record<string, unknown>,
+  ctx: DatasetFactoryContext,
+): Promise<void> {
+  const takes = await ctx.argumentsOf?.(type);
+  if (!takes || takes.has(fileKey)) return;
+  const shorthand = typeof args.dataset === "string";
+  const typeAt = shorthand ? ["dataset"] : ["dataset", "type"];
+  // (A folder type's `path` is no file: partitions are the files of the folder.)
+  const other = ["filepath", "filename"].find((key) => key !== fileKey && takes.has(key));
+  const given = args.filepath_arg === undefined
+    ? "filepath (Kedro's filepath_arg default)"
+    : `${fileKey} (its filepath_arg)`;
+  throw new DatasetError(
+    "catalog/partition-needs-file",
+    `The partitions of "${ctx.name}" cannot be ${type} datasets: ${type} takes no ${fileKey}, and a ` +
+      `partitioned dataset gives each partition's file to its dataset as ${given}`,
+    {
+      source: ctx.locate?.(typeAt) ?? ctx.source,
+      hint: other
+        ? `${type} takes its file as ${other}: set filepath_arg: ${other}`
+        : `use a file dataset type (json, csv, parquet, text, pickle, …) for ${
+          (ctx.written?.(typeAt) ?? typeAt).join(".")
+        }, or your own class, naming its file option in filepath_arg`,
+    },
+  );
 }

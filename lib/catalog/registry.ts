@@ -23,6 +23,12 @@ export interface DatasetFactoryContext {
    * another's `dataset:` adds that path (`["dataset", "save_args", "name"]`); else the same path.
    */
   written?(keyPath: readonly (string | number)[]): readonly (string | number)[];
+  /**
+   * The arguments the registered type `type` takes (its schema's keys), without building anything;
+   * undefined for a project class or a type whose arguments are no fixed set. A wrapper checks with it that
+   * its nested type takes the key it sets (a partition's file).
+   */
+  argumentsOf?(type: string): Promise<ReadonlySet<string> | undefined>;
   /** Set when the entry says `versioned: true`: the pinned load version and the catalog's save version. */
   version?: VersionSpec;
   /** The entry's `metadata` (free-form, passed through). */

@@ -5,7 +5,13 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Catalog, IncrementalDataset, JsonDataset, TextDataset } from "../../lib/catalog/mod.ts";
+import {
+  Catalog,
+  IncrementalDataset,
+  JsonDataset,
+  PartitionedDataset,
+  TextDataset,
+} from "../../lib/catalog/mod.ts";
 import { DatasetError, renderError } from "../../lib/errors.ts";
 import { assertGolden } from "../cli_harness.ts";
 import { catalogConfig } from "./catalog_helpers.ts";
@@ -167,6 +173,49 @@ ts_compare:
   });
 });
 
+Deno.test("the entry's credentials reach the checkpoint's dataset unless it sets its own (Kedro's precedence)", async () => {
+  await inTempDir(async (root) => {
+    // A checkpoint class whose stored id is its credentials' token: which credentials it got decides the load.
+    await Deno.writeTextFile(
+      join(root, "token.ts"),
+      `export class Token {
+  constructor(readonly o: { credentials?: { token: string } }) {}
+  async load() { return this.o.credentials?.token; }
+  async save(_id: unknown) {}
+  async exists() { return this.o.credentials !== undefined; }
+  describe() { return {}; }
+}
+`,
+    );
+    const entry = (name: string, checkpoint: string) =>
+      `${name}:\n  type: incremental\n  path: data/p\n  dataset: text\n  credentials: {token: b}\n` +
+      `  checkpoint: {type: ./token.ts#Token${checkpoint}}\n`;
+    const catalog = await Catalog.fromConfig(
+      catalogConfig(entry("top", "") + entry("own", ", credentials: {token: a}")),
+      { projectRoot: root },
+    );
+    await catalog.save("top", { a: "1", b: "2", c: "3" });
+    assert.deepEqual(await catalog.load("top"), { c: "3" });
+    assert.deepEqual(await catalog.load("own"), { b: "2", c: "3" });
+  });
+});
+
+Deno.test("a versioned dataset of partitions: its versions are one partition, the CHECKPOINT none", async () => {
+  await inTempDir(async (root) => {
+    const yaml = "p:\n  type: incremental\n  path: data/p\n  dataset: {type: text, versioned: true}\n";
+    const run = (saveVersion: string) =>
+      Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root, saveVersion });
+    await (await run("2024-01-01T00.00.00.000Z")).save("p", { a: "1", b: "2" });
+    await (await run("2024-01-02T00.00.00.000Z")).save("p", { b: "20" });
+    const catalog = await run("2024-01-03T00.00.00.000Z");
+    assert.deepEqual(await catalog.load("p"), { a: "1", b: "20" });
+    await catalog.confirm("p");
+    assert.equal(await Deno.readTextFile(join(root, "data/p/CHECKPOINT")), "b");
+    await (await run("2024-01-04T00.00.00.000Z")).save("p", { c: "3" });
+    assert.deepEqual(await (await run("2024-01-05T00.00.00.000Z")).load("p"), { c: "3" });
+  });
+});
+
 const BAD_CHECKPOINTS: Record<string, { checkpoint: string; files?: Record<string, string> }> = {
   "incremental-python-comparison": { checkpoint: "\n    comparison_func: my_package.utils.newer_than" },
   "incremental-versioned-checkpoint": { checkpoint: "\n    versioned: true" },
@@ -203,3 +252,20 @@ for (const [name, c] of Object.entries(BAD_CHECKPOINTS)) {
     });
   });
 }
+
+Deno.test("partitions come in Kedro's order, their file paths sorted: the checkpoint is the file listed last", async () => {
+  await inTempDir(async (dir) => {
+    const ds = incremental(dir);
+    await ds.save({ "2024": 1, "2024-01": 2, "a/b": 3, a: 4 });
+    // fsspec's find() sorts "2024-01.json" before "2024.json" ("-" < "."), "a.json" before "a/b.json".
+    assert.deepEqual(Object.keys(await ds.load()), ["2024-01", "2024", "a", "a/b"]);
+    await ds.confirm();
+    assert.equal(await Deno.readTextFile(join(dir, "p/CHECKPOINT")), "a/b");
+    const parts = new PartitionedDataset({
+      path: join(dir, "p"),
+      filenameSuffix: ".json",
+      createPartition: (filepath) => new JsonDataset({ filepath }),
+    });
+    assert.deepEqual(Object.keys(await parts.load()), ["2024-01", "2024", "a", "a/b"]);
+  });
+});

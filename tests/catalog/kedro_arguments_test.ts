@@ -13,7 +13,7 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
     "p: {type: pickle.PickleDataset, filepath: p.pkl, backend: joblib, save_args: {protocol: 4}}",
     "j: {type: json.JSONDataset, filepath: j.json, save_args: {indent: 2, allow_nan: true}}",
     "y: {type: yaml.YAMLDataset, filepath: y.yml, save_args: {explicit_start: true}}",
-    "parts: {type: partitions.PartitionedDataset, path: parts, dataset: pandas.CSVDataset, load_args: {maxdepth: 1}}",
+    "parts: {type: partitions.PartitionedDataset, path: parts, dataset: pandas.CSVDataset, load_args: {maxdepth: 1, withdirs: true}}",
     "wrapped: {type: partitions.PartitionedDataset, path: w, dataset: {type: pickle, backend: pickle}}",
     // Kedro 0.18's `layer`, on every built-in type.
     "l_csv: {type: pandas.CSVDataset, filepath: l.csv, layer: raw}",
@@ -38,7 +38,7 @@ Deno.test("Kedro arguments kmlf does not take are unsupported-argument errors wi
         "l_sql.layer",
         "p.backend",
         "p.save_args.protocol",
-        "parts.load_args",
+        "parts.load_args.withdirs",
         "t.fs_args",
         "wrapped.dataset.backend",
         "y.save_args.explicit_start",

@@ -60,20 +60,57 @@ Deno.test("partitioned: an unknown, unsupported or missing argument of the datas
       `pandas.CSVDataset @ ${at("7:18", "p.dataset.load_args.index_col")}`,
     ],
   );
-  // A type without a file: the partition's filepath, which the user did not write, comes from path.
+});
+
+Deno.test("partitioned, incremental: a dataset type that takes no file is refused at its type, with the way out", async () => {
+  const needsFile = (type: string) =>
+    `catalog/partition-needs-file The partitions of "p" cannot be ${type} datasets: ${type} takes no ` +
+    "filepath, and a partitioned dataset gives each partition's file to its dataset as filepath (Kedro's " +
+    "filepath_arg default)";
+  const useFile = (key: string) =>
+    `use a file dataset type (json, csv, parquet, text, pickle, …) for ${key}, or your own class, naming ` +
+    "its file option in filepath_arg";
+  // Not "Unknown key p.dataset.filepath" at p.path: the user never wrote that key.
   assert.deepEqual(
     await catalogErrors(
       "p:\n  type: partitioned\n  path: p\n  dataset:\n    type: pandas.SQLTableDataset\n" +
         "    credentials: {con: sqlite:///x.db}\n",
       { hints: true },
     ),
+    [`${needsFile("pandas.SQLTableDataset")} @ ${at("5:11", "p.dataset.type")} | ${useFile("dataset.type")}`],
+  );
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: incremental\n  path: p\n  data_set: MemoryDataset\n", { hints: true }),
+    [`${needsFile("MemoryDataset")} @ ${at("4:13", "p.data_set")} | ${useFile("data_set")}`],
+  );
+  // filepath_arg naming a key the type does not take: the hint names the one it does.
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: partitioned\n  path: p\n  dataset: json\n  filepath_arg: path\n", {
+      hints: true,
+    }),
     [
-      `catalog/bad-argument Missing key "p.dataset.table_name" in dataset "p" (pandas.SQLTableDataset) @ ` +
-      `${at("5:5", "p.dataset")} | add table_name: <string>`,
-      `catalog/bad-argument Unknown key "p.dataset.filepath" in dataset "p" (pandas.SQLTableDataset) @ ` +
-      `${at("3:9", "p.path")} | the dataset around it sets filepath (from p.path), which ` +
-      "pandas.SQLTableDataset does not take: use a type that takes filepath (a file dataset such as json, csv " +
-      "or parquet)",
+      `catalog/partition-needs-file The partitions of "p" cannot be json datasets: json takes no path, and a ` +
+      `partitioned dataset gives each partition's file to its dataset as path (its filepath_arg) @ ${
+        at("4:12", "p.dataset")
+      } | json takes its file as filepath: set filepath_arg: filepath`,
+    ],
+  );
+  // The key filepath_arg names is the partition's: the dataset must not set it.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  filepath_arg: location\n  dataset:\n" +
+        "    type: ./src/mine.ts#Mine\n    location: x.json\n",
+    ),
+    [`catalog/bad-argument The dataset of "p" must not set location @ ${at("7:15", "p.dataset.location")}`],
+  );
+  // The entry's credentials reach the partitions' dataset: their errors are at the entry's key.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: partitioned\n  path: p\n  dataset: pandas.SQLQueryDataset\n  credentials: {con: 1}\n",
+    ),
+    [
+      `catalog/bad-argument Invalid value for "p.credentials.con" in dataset "p" (pandas.SQLQueryDataset): ` +
+      `expected a string, got the number 1 @ ${at("5:22", "p.credentials.con")}`,
     ],
   );
 });
@@ -227,6 +264,24 @@ Deno.test("kmlf catalog validate: a nested dataset's error in conf/local names t
     assert.match(
       stderr,
       /Invalid value for "parts\.dataset\.load_args\.sep"[^\n]*\n {2}at conf\/local\/catalog\.yml:8:12 \(parts\.dataset\.load_args\.sep\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("kmlf run: partitions of a type without a file fail before any node, at the type in the file that wrote it", async () => {
+  const dir = await demoProject({
+    // The training pipeline's first input.
+    "conf/local/catalog.yml": "# a local override\niris:\n  type: partitioned\n  path: data/parts\n" +
+      "  dataset: pandas.SQLTableDataset\n",
+  });
+  try {
+    const { code, stderr } = await kmlf(["run"], { cwd: dir });
+    assert.equal(code, 2, stderr);
+    assert.match(
+      stderr,
+      /error\[catalog\/partition-needs-file\]: The partitions of "iris" cannot be pandas\.SQLTableDataset datasets[^\n]*\n {2}at conf\/local\/catalog\.yml:5:12 \(iris\.dataset\)\n {2}hint: use a file dataset type/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -133,3 +133,162 @@ Deno.test("partition ids with spaces, unicode, dots and numeric text come back a
     assert.deepEqual(Object.keys(await make().load()).length, ids.length, "nothing was written");
   });
 });
+
+// A project dataset class whose file option is not `filepath` (Kedro's filepath_arg), showing its credentials.
+const LOCATED_CLASS = `export class Located {
+  constructor(readonly o: { location: string; credentials?: unknown }) {}
+  async load() { return { data: JSON.parse(await Deno.readTextFile(this.o.location)), credentials: this.o.credentials }; }
+  async save(data: unknown) {
+    await Deno.mkdir(this.o.location.replace(/\\/[^/]*$/, ""), { recursive: true });
+    await Deno.writeTextFile(this.o.location, JSON.stringify(data));
+  }
+  async exists() { return false; }
+  describe() { return { location: this.o.location }; }
+}
+`;
+
+Deno.test("filepath_arg names the dataset's file option; the entry's credentials reach it unless it sets its own", async () => {
+  await inTempDir(async (root) => {
+    await Deno.mkdir(join(root, "src"));
+    await Deno.writeTextFile(join(root, "src/located.ts"), LOCATED_CLASS);
+    const yaml = "top:\n  type: partitioned\n  path: data/p\n  filepath_arg: location\n" +
+      "  dataset: ./src/located.ts#Located\n  credentials: {token: top}\n" +
+      "own:\n  type: incremental\n  path: data/p\n  filepath_arg: location\n" +
+      "  dataset: {type: ./src/located.ts#Located, credentials: {token: own}}\n  credentials: {token: top}\n";
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root });
+    await catalog.save("top", { a: 1, "s/b": 2 });
+    assert.deepEqual(await filesUnder(join(root, "data/p")), ["a", "s/b"]);
+    const parts = await catalog.load("top") as Record<string, () => Promise<unknown>>;
+    assert.deepEqual(Object.keys(parts), ["a", "s/b"]);
+    assert.deepEqual(await parts["s/b"](), { data: 2, credentials: { token: "top" } });
+    assert.deepEqual(await catalog.load("own"), {
+      a: { data: 1, credentials: { token: "own" } },
+      "s/b": { data: 2, credentials: { token: "own" } },
+    });
+  });
+});
+
+Deno.test("load_args.maxdepth lists the files that many levels deep; a save deeper is refused", async () => {
+  await inTempDir(async (root) => {
+    const yaml = (depth: string) =>
+      `p:\n  type: partitioned\n  path: data/p\n  dataset: text\n  load_args: {maxdepth: ${depth}}\n`;
+    const build = async (depth: string) =>
+      await Catalog.fromConfig(catalogConfig(yaml(depth)), { projectRoot: root });
+    await (await build("3")).save("p", { a: "1", "x/b": "2", "x/y/c": "3" });
+    assert.deepEqual(Object.keys(await (await build("1")).load("p") as object), ["a"]);
+    assert.deepEqual(Object.keys(await (await build("2")).load("p") as object), ["a", "x/b"]);
+    await assert.rejects(
+      async () => await (await build("2")).save("p", { "x/y/d": "4" }),
+      (e: DatasetError) =>
+        e.code === "dataset/bad-partition-id" &&
+        /3 levels deep, deeper than load_args\.maxdepth \(2\)/.test(e.message),
+    );
+    await assert.rejects(
+      () => build("0"),
+      (e: DatasetError) => e.code === "catalog/bad-argument" && e.source?.keyPath === "p.load_args.maxdepth",
+    );
+  });
+});
+
+Deno.test("a save of a Map, a class instance or a string is refused saying what it got; overwrite deletes nothing", async () => {
+  await inTempDir(async (dir) => {
+    const ds = new PartitionedDataset({
+      path: join(dir, "p"),
+      overwrite: true,
+      createPartition: (f) => new TextDataset({ filepath: f }),
+    });
+    await ds.save({ kept: "k" });
+    const cases: [unknown, RegExp][] = [
+      [new Map([["a", "1"]]), /got a Map$/],
+      [new (class Parts {})(), /got a Parts$/],
+      ["text", /got a string$/],
+      [() => ({ a: "1" }), /got a function$/],
+    ];
+    for (const [value, message] of cases) {
+      await assert.rejects(
+        () => ds.save(value as never),
+        (e: DatasetError) => e.code === "dataset/not-partitions" && message.test(e.message),
+      );
+    }
+    assert.deepEqual(await filesUnder(join(dir, "p")), ["kept"]);
+  });
+});
+
+Deno.test("a lazy partition whose function throws is named; ids where a file would be another's folder are refused", async () => {
+  await inTempDir(async (dir) => {
+    const ds = new PartitionedDataset({
+      path: join(dir, "p"),
+      createPartition: (f) => new TextDataset({ filepath: f }),
+    });
+    const boom = new Error("boom");
+    await assert.rejects(
+      () =>
+        ds.save({
+          a: "1",
+          b: () => {
+            throw boom;
+          },
+        }),
+      (e: DatasetError) =>
+        e.code === "dataset/save-failed" &&
+        e.message === 'the function computing partition "b" threw: boom' &&
+        e.cause === boom && e.userCode === true,
+    );
+    // Without a suffix, "x" is a file and the folder of "x/y": refused before anything is written.
+    await assert.rejects(
+      () => ds.save({ w: "0", x: "1", "x/y": "2" }),
+      (e: DatasetError) =>
+        e.code === "dataset/bad-partition-id" && /"x" and "x\/y" clash: x would be both a file and the folder/
+          .test(e.message),
+    );
+    assert.equal(await Deno.stat(join(dir, "p/w")).catch(() => "absent"), "absent");
+    const suffixed = new PartitionedDataset({
+      path: join(dir, "q"),
+      filenameSuffix: ".txt",
+      createPartition: (f) => new TextDataset({ filepath: f }),
+    });
+    await suffixed.save({ x: "1", "x/y": "2" });
+    assert.deepEqual(Object.keys(await suffixed.load()), ["x", "x/y"]);
+  });
+});
+
+Deno.test("a versioned dataset of partitions keeps <id><suffix>/<version>/<id><suffix> files and loads the newest", async () => {
+  await inTempDir(async (root) => {
+    const yaml = "p:\n  type: partitioned\n  path: data/p\n  filename_suffix: .json\n" +
+      "  dataset: {type: json, versioned: true}\n";
+    const run = (saveVersion: string) =>
+      Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root, saveVersion });
+    await (await run("2024-01-01T00.00.00.000Z")).save("p", { a: 1, "eu/b": 2 });
+    await (await run("2024-01-02T00.00.00.000Z")).save("p", { a: 10 });
+    assert.deepEqual(await filesUnder(join(root, "data/p")), [
+      "a.json/2024-01-01T00.00.00.000Z/a.json",
+      "a.json/2024-01-02T00.00.00.000Z/a.json",
+      "eu/b.json/2024-01-01T00.00.00.000Z/b.json",
+    ]);
+    const parts = await (await run("2024-01-03T00.00.00.000Z")).load("p") as Record<
+      string,
+      () => Promise<unknown>
+    >;
+    assert.deepEqual(Object.keys(parts), ["a", "eu/b"]);
+    assert.deepEqual([await parts.a(), await parts["eu/b"]()], [10, 2]);
+    // A file that is no version of a partition (saved before versioned: true) is refused, as in Kedro.
+    await Deno.writeTextFile(join(root, "data/p/stray.json"), "{}");
+    await assert.rejects(
+      async () => await (await run("2024-01-03T00.00.00.000Z")).load("p"),
+      (e: DatasetError) =>
+        e.code === "dataset/not-versioned-partition" &&
+        /stray\.json is not a file of a versioned partition/.test(e.message),
+    );
+    // overwrite removes a partition not saved again with all its versions.
+    await Deno.remove(join(root, "data/p/stray.json"));
+    const overwriting = await Catalog.fromConfig(catalogConfig(yaml + "  overwrite: true\n"), {
+      projectRoot: root,
+      saveVersion: "2024-01-04T00.00.00.000Z",
+    });
+    await overwriting.save("p", { "eu/b": 3 });
+    assert.deepEqual(await filesUnder(join(root, "data/p")), [
+      "eu/b.json/2024-01-01T00.00.00.000Z/b.json",
+      "eu/b.json/2024-01-04T00.00.00.000Z/b.json",
+    ]);
+  });
+});

@@ -42,16 +42,14 @@ export interface IncrementalOptions extends Omit<PartitionedOptions, "overwrite"
  */
 export class IncrementalDataset extends PartitionFolder {
   readonly #checkpoint: Dataset;
-  readonly #checkpointPath?: string;
   readonly #forceCheckpoint?: string;
   readonly #comparison: PartitionComparison;
   // The ids a load saw: confirm() must record what was processed, not what appeared since.
   #listed?: Promise<string[]>;
 
   constructor(options: IncrementalOptions) {
-    super({ ...options, overwrite: false });
+    super({ ...options, overwrite: false, notPartition: options.checkpointPath });
     this.#checkpoint = options.checkpoint;
-    this.#checkpointPath = options.checkpointPath;
     this.#forceCheckpoint = options.forceCheckpoint;
     this.#comparison = options.comparison ?? ((id, checkpoint) => id > checkpoint);
   }
@@ -109,7 +107,6 @@ export class IncrementalDataset extends PartitionFolder {
     const checkpoint = await this.#readCheckpoint();
     const ids: string[] = [];
     for (const id of await this.partitionIds()) {
-      if (this.fileOf(id) === this.#checkpointPath) continue;
       if (checkpoint === undefined || await this.#comparison(id, checkpoint)) ids.push(id);
     }
     return ids;

@@ -1,12 +1,12 @@
 /** A folder of files of one underlying dataset type, loaded lazily partition by partition. */
-import { join, relative, sep } from "../../path.ts";
+import { join } from "../../path.ts";
 import { DatasetError, KmlfError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import { localFilePath } from "../local_path.ts";
 import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { orderedRecord } from "../ordered_record.ts";
-import { compareCodePoints } from "../../code_points.ts";
+import { assertPartitionIds, listPartitionIds, type PartitionLayout } from "./partition_listing.ts";
 import { clonePlain } from "../../plain_copy.ts";
 import { writeTextFile } from "../../file_io.ts";
 
@@ -24,6 +24,15 @@ export interface PartitionedOptions {
   createPartition(filepath: string, id: string): Dataset | Promise<Dataset>;
   /** Only files ending with this suffix are partitions; the id drops it. */
   filenameSuffix?: string;
+  /** How many folder levels hold partitions (Kedro's `load_args.maxdepth`; 1: the folder's own files); all by default. */
+  maxDepth?: number;
+  /**
+   * Each partition is a versioned dataset (kedro-datasets 2+): `<id><suffix>/<version>/<id><suffix>`;
+   * `createPartition` gets `<path>/<id><suffix>`, the versioned dataset's filepath.
+   */
+  versioned?: boolean;
+  /** A file in the folder that is never a partition (an incremental dataset's checkpoint). */
+  notPartition?: string;
   /** Delete existing partitions that a save does not rewrite (after writing the new ones). */
   overwrite?: boolean;
   /** The underlying type, for describe(). */
@@ -49,19 +58,29 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
   readonly filenameSuffix: string;
   /** Whether a save deletes the partitions it does not rewrite (Kedro's `overwrite`; default false). */
   readonly overwrite: boolean;
+  /** How many folder levels hold partitions (Kedro's `load_args.maxdepth`); undefined: all. */
+  readonly maxDepth?: number;
   /** The entry's free-form `metadata`. */
   readonly metadata?: Record<string, unknown>;
   readonly #create: PartitionedOptions["createPartition"];
   readonly #datasetType?: string;
+  readonly #layout: PartitionLayout;
 
   /** Takes the folder, the partition factory and the options of the catalog entry. */
   constructor(options: PartitionedOptions) {
     this.path = localFilePath(options.path, "path");
     this.filenameSuffix = options.filenameSuffix ?? "";
     this.overwrite = options.overwrite ?? false;
+    this.maxDepth = options.maxDepth;
     this.metadata = options.metadata;
     this.#create = options.createPartition;
     this.#datasetType = options.datasetType;
+    this.#layout = {
+      suffix: this.filenameSuffix,
+      maxDepth: options.maxDepth,
+      versioned: options.versioned,
+      notPartition: options.notPartition,
+    };
   }
 
   /** What a load returns, by partition id. */
@@ -73,31 +92,21 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
    */
   async save(partitions: Record<string, unknown>): Promise<void> {
     assertSavable(partitions, this.constructor.name);
-    if (typeof partitions !== "object" || Array.isArray(partitions)) {
+    const kind = notPlainObject(partitions);
+    if (kind) {
+      // A Map or a class instance has no own keys to list: it would save no partition, and an overwrite
+      // would delete them all.
       throw new DatasetError(
         "dataset/not-partitions",
-        `${this.constructor.name} saves an object of partition id → data`,
+        `${this.constructor.name} saves an object of partition id → data, got ${kind}`,
         {
-          hint: "return {id: data} (or {id: () => data} to compute lazily) from the node",
+          hint: (kind === "a Map" ? "convert it with Object.fromEntries(map); " : "") +
+            "return {id: data} (or {id: () => data} to compute lazily) from the node",
         },
       );
     }
     const ids = Object.keys(partitions);
-    for (const id of ids) {
-      if (
-        id === "" || id.startsWith("/") || id.split(/[\\/]/).some((p) => p === ".." || p === "." || p === "")
-      ) {
-        throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" is not a relative path`, {
-          hint: "use ids like 2024-01 or region/2024-01",
-        });
-      }
-      if (id.split(/[\\/]/).some((p) => p.startsWith("."))) {
-        // A load lists no hidden entries (temp files of saves in flight, .ipynb_checkpoints): it would be lost.
-        throw new DatasetError("dataset/bad-partition-id", `Partition id "${id}" names a hidden file`, {
-          hint: "a load skips files and folders whose name starts with a dot: drop the leading dot",
-        });
-      }
-    }
+    assertPartitionIds(ids, this.#layout);
     const before = this.overwrite ? await this.partitionIds() : [];
     // Partitions are written one by one: a save that fails or is interrupted halfway leaves a folder that
     // looks complete. The marker (hidden: never a partition) says it is not, until the save ends.
@@ -105,7 +114,24 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     await writeTextFile(this.#marker(), INCOMPLETE_NOTE);
     for (const id of ids) {
       const value = partitions[id];
-      const data = typeof value === "function" ? await (value as () => unknown)() : value;
+      let data = value;
+      try {
+        if (typeof value === "function") data = await (value as () => unknown)();
+      } catch (error) {
+        // The node's own code failed, inside the save: say which partition's function it was.
+        throw new DatasetError(
+          "dataset/save-failed",
+          `the function computing partition "${id}" threw: ${
+            error instanceof Error ? error.message : String(error)
+          }`,
+          {
+            cause: error,
+            userCode: true,
+            hint: "the node returned {id: () => data} for lazy saving: fix that function (the stack above " +
+              "shows where it failed)",
+          },
+        );
+      }
       try {
         await (await this.createPartitionOf(id)).save(data);
       } catch (error) {
@@ -119,7 +145,10 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       }
     }
     const kept = new Set(ids); // not ids.includes: quadratic over thousands of partitions
-    for (const id of before) if (!kept.has(id)) await Deno.remove(this.fileOf(id));
+    for (const id of before) {
+      // A versioned partition is a folder of versions.
+      if (!kept.has(id)) await Deno.remove(this.fileOf(id), { recursive: this.#layout.versioned });
+    }
     await Deno.remove(this.#marker());
   }
 
@@ -166,27 +195,20 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
     return join(this.path, id + this.filenameSuffix);
   }
 
-  /**
-   * The ids of the partitions on disk, in Python's string order (as Kedro lists them); hidden files are
-   * skipped.
-   */
+  /** The ids of the partitions on disk, in the order Kedro lists them (see {@link listPartitionIds}). */
   protected async partitionIds(): Promise<string[]> {
-    const ids: string[] = [];
-    const walk = async (dir: string) => {
-      for (const e of Deno.readDirSync(dir)) {
-        if (e.name.startsWith(".")) continue; // temp files of in-flight atomic writes
-        const p = join(dir, e.name);
-        if (e.isDirectory) await walk(p);
-        else if (e.name.endsWith(this.filenameSuffix) && e.name.length > this.filenameSuffix.length) {
-          const id = relative(this.path, p).split(sep).join("/");
-          ids.push(this.filenameSuffix ? id.slice(0, -this.filenameSuffix.length) : id);
-        }
-      }
-    };
-    if (pathExists(this.path)) await walk(this.path);
-    // Python's string order, as Kedro sorts partitions (UTF-16 order differs past U+FFFF).
-    return ids.sort(compareCodePoints);
+    return await listPartitionIds(this.path, this.#layout);
   }
+}
+
+// What a value that is no plain object of partitions is ("a Map", "an array"); undefined for one that is.
+function notPlainObject(value: unknown): string | undefined {
+  if (Array.isArray(value)) return "an array";
+  if (typeof value !== "object" || value === null) return `a ${typeof value}`;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return undefined;
+  const name = (proto as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? `a ${name}` : "an object of a class";
 }
 
 /**
