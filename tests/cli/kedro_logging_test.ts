@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { demoProject, kmlf, normalize, REPO } from "../cli_harness.ts";
 
 const TEMPLATE = await Deno.readTextFile(join(REPO, "tests/fixtures/kedro_port/logging.yml"));
 const LINE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - [\w.]+ - (DEBUG|INFO|WARNING|ERROR|CRITICAL) - /;
@@ -152,4 +152,48 @@ Deno.test("--quiet and --json keep their meaning with a logging configuration; t
     const log = await Deno.readTextFile(join(dir, "logs/info.log"));
     assert.equal(log.match(/Completed 6 out of 6 tasks/g)?.length, 2);
   });
+});
+
+Deno.test("a failing node: the rich handler prints what kmlf prints without logging.yml; the file gets Kedro's ERROR and the resume hint", async () => {
+  const broken = {
+    "pipelines/iris/broken.ts":
+      "export function reportAccuracy(_p: unknown, _y: unknown) {\n  throw new Error('metrics service unavailable');\n}\n",
+  };
+  const dir = await demoProject(broken);
+  try {
+    const training = join(dir, "pipelines/training.yml");
+    const text = await Deno.readTextFile(training);
+    await Deno.writeTextFile(
+      training,
+      text.replace("./iris/nodes.ts#reportAccuracy", "./iris/broken.ts#reportAccuracy"),
+    );
+    const plain = await kmlf(["run", "training"], { cwd: dir });
+    await Deno.writeTextFile(join(dir, "conf/logging.yml"), TEMPLATE);
+    const logged = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(plain.code, 1);
+    assert.equal(logged.code, 1);
+    // Apart from the "Using" line and kedro-mlflow's INFO note (under the template's root level, WARNING).
+    const same = (s: string) =>
+      normalize(s, dir).replace(/^Using 'conf\/logging\.yml'.*\n/m, "").replace(
+        /^Tracking is off: .*\n/m,
+        "",
+      );
+    assert.equal(same(logged.stdout), same(plain.stdout));
+    assert.equal(same(logged.stderr), same(plain.stderr));
+    assert.match(
+      plain.stderr,
+      /Resume from the nearest nodes with persisted inputs:\n {2}kmlf run training --from-nodes /,
+    );
+    const log = await Deno.readTextFile(join(dir, "logs/info.log"));
+    assert.match(
+      log,
+      / - kedro\.pipeline\.node - ERROR - Node report_accuracy: reportAccuracy\(\[predictions;y_test\]\) -> \[metrics\] failed with error: \nNode "report_accuracy" \(\.\/iris\/broken\.ts#reportAccuracy\) failed: metrics service unavailable\n/,
+    );
+    assert.match(
+      log,
+      / - kedro\.runner\.sequential_runner - WARNING - Resume from the nearest nodes with persisted inputs:\n {2}kmlf run training --from-nodes /,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
