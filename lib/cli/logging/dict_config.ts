@@ -214,13 +214,13 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
       "a formatter's name",
       undefined,
     );
-    if (formatter !== undefined && !Object.hasOwn(mapping(top.formatters, [], "") ?? {}, formatter)) {
+    if (formatter !== undefined && !keysOf(top.formatters).includes(formatter)) {
       undefinedName(
         fail,
         [...path, "formatter"],
         formatter,
         "formatter",
-        Object.keys(mapping(top.formatters, [], "") ?? {}),
+        keysOf(top.formatters),
       );
     }
     let stream: HandlerSpec["stream"] = "stderr";
@@ -293,7 +293,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
     );
     names.forEach((n, i) => {
       if (typeof n !== "string" || !handlers.has(n)) {
-        if (typeof n === "string" && Object.hasOwn(mapping(top.handlers, [], "") ?? {}, n)) return; // refused above
+        if (typeof n === "string" && keysOf(top.handlers).includes(n)) return; // refused above
         undefinedName(fail, [...path, "handlers", i], String(n), "handler", [...handlers.keys()]);
       }
     });
@@ -332,4 +332,9 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
     root: { ...root, level: root.level ?? 30 },
     disableExistingLoggers,
   };
+}
+
+// The names a section defines, refused ones included (their own problem is reported where they are).
+function keysOf(section: unknown): string[] {
+  return section && typeof section === "object" && !Array.isArray(section) ? Object.keys(section) : [];
 }
