@@ -1,22 +1,25 @@
 /** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
 import { parseRuntimeParams } from "../config/mod.ts";
 import { renderError, UsageError } from "../errors.ts";
-import {
-  createRunner,
-  defaultMaxWorkers,
-  PipelineRunError,
-  type RunnerSpec,
-  type RunReporter,
-} from "../runner/mod.ts";
+import { createRunner, PipelineRunError } from "../runner/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
-import { printCatalogWarning } from "./catalog_warnings.ts";
+import { renderCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
-import { kedroLoggingNote } from "./kedro_logging_note.ts";
 import { builtinPlugins } from "./plugins.ts";
 import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
-import { err, formatDuration, out, shellQuote, style } from "./terminal.ts";
+import { LEVEL, type RunLog } from "./run_log.ts";
+import {
+  logResumeHint,
+  logRunStarting,
+  type NodeReport,
+  progressReporter,
+  runLog,
+  runnerLogger,
+} from "./run_progress.ts";
+import { formatDuration, out, shellQuote, style } from "./terminal.ts";
+import type { Plugin } from "../plugin.ts";
 
 /** Raw `kmlf run` options as commander parses them. */
 export interface RunCommandOptions {
@@ -60,6 +63,24 @@ export async function runCommand(
   const pipelineNames = selectPipelines(positional, options);
   const root = requireProject(globals);
   const quiet = options.quiet || options.json;
+  const { log, plugins } = await runLog({ quiet: quiet ?? false, json: options.json ?? false });
+  try {
+    return await runLogged(pipelineNames, root, options, globals, argv, log, plugins, started);
+  } finally {
+    log.close();
+  }
+}
+
+async function runLogged(
+  pipelineNames: string[],
+  root: string,
+  options: RunCommandOptions,
+  globals: { project?: string; debug?: boolean },
+  argv: string[],
+  log: RunLog,
+  plugins: Plugin[],
+  started: number,
+): Promise<number> {
   const session = await KmlfSession.create({
     projectRoot: root,
     env: options.env,
@@ -69,20 +90,35 @@ export async function runCommand(
       : options.params
       ? parseRuntimeParams(options.params, "--params")
       : {},
-    plugins: builtinPlugins({ notify: (message) => quiet || err(style.dim(message)) }),
+    plugins: [
+      ...builtinPlugins({
+        notify: (message) =>
+          log.log({
+            logger: "kedro_mlflow.framework.hooks.mlflow_hook",
+            // kmlf's notes ask the user to act (a store left behind, a model or output not logged).
+            level: /^Note:|not logged/.test(message) ? LEVEL.WARNING : LEVEL.INFO,
+            message,
+            terminal: { stream: "err", text: style.dim(message) },
+          }),
+      }),
+      ...plugins,
+    ],
     commandLine: ["kmlf", ...argv].map(shellQuote).join(" "),
     confSource: options.confSource === undefined ? undefined : confSourceDir(options.confSource),
-    onCatalogWarning: (warning) =>
-      printCatalogWarning(warning, {
+    onCatalogWarning: (warning) => {
+      const text = renderCatalogWarning(warning, {
         root,
         note: `"${warning.name}" is not used by the selected pipelines, so the run goes on without it`,
-      }),
+      });
+      log.log({
+        logger: "kedro.io.data_catalog",
+        level: LEVEL.WARNING,
+        message: text,
+        terminal: { stream: "err", text: style.yellow(text) },
+        quietToo: true,
+      });
+    },
   });
-  const loggingNote = quiet ? undefined : kedroLoggingNote(
-    root,
-    options.confSource === undefined ? session.settings.confSource : confSourceDir(options.confSource),
-  );
-  if (loggingNote) err(style.dim(loggingNote));
   const runner = session.resolveRunner({
     runner: options.runner,
     maxWorkers: options.maxWorkers,
@@ -105,26 +141,28 @@ export async function runCommand(
       loadVersions: parseLoadVersions(options.loadVersions),
       onlyMissingOutputs: options.onlyMissingOutputs,
       reporter: {
-        ...progressReporter(quiet ?? false, nodeReport, runner.kind !== "sequential"),
+        ...progressReporter(log, nodeReport, runner),
         // Announced once every check passed: a refusal (unknown node, missing input) comes alone.
         runStarting: () =>
-          quiet || out(
-            style.bold(`Running pipeline ${pipelineNames.join(" + ")}`) +
-              style.dim(` (env ${session.env}, run ${session.runId}${describeRunner(runner)})`),
-          ),
+          logRunStarting(log, { pipelines: pipelineNames, env: session.env, runId: session.runId, runner }),
         // What was stopped and how to resume, printed as soon as the runner stops (with tracking on, the
         // error itself follows once the MLflow run is ended KILLED).
         runInterrupted: ({ error }) => {
           stopped = error;
-          err(style.yellow(`✘ ${error.message}`));
           // Stopped while waiting after a failure: where that node failed, and its stack.
-          if (error.cause !== undefined || error.source) {
-            err(
+          const detail = error.cause !== undefined || error.source
+            ? "\n" +
               renderError(error, { relativeTo: root, debug: globals.debug ?? false }).split("\n").slice(1)
-                .join("\n"),
-            );
-          }
-          printResumeHint(error, argv);
+                .join("\n")
+            : "";
+          log.log({
+            logger: runnerLogger(runner),
+            level: LEVEL.WARNING,
+            message: `${error.message}${detail}`,
+            terminal: { stream: "err", text: style.yellow(`✘ ${error.message}`) + detail },
+            quietToo: true,
+          });
+          logResumeHint(log, error, argv, runner);
         },
       },
       runner,
@@ -142,15 +180,19 @@ export async function runCommand(
           durationMs: Math.round(elapsed),
         }),
       );
-    } else {
-      out(
-        style.green(
-          `✔ Completed ${result.pipeline.nodes.length} node${
-            result.pipeline.nodes.length === 1 ? "" : "s"
-          } in ${formatDuration(elapsed)}`,
-        ),
-      );
     }
+    const count = result.pipeline.nodes.length;
+    log.log({
+      logger: runnerLogger(runner),
+      level: LEVEL.INFO,
+      message: `Pipeline execution completed successfully in ${(elapsed / 1000).toFixed(1)} sec.`,
+      terminal: options.json ? undefined : {
+        stream: "out",
+        text: style.green(`✔ Completed ${count} node${count === 1 ? "" : "s"} in ${formatDuration(elapsed)}`),
+      },
+      quietToo: true,
+      funcName: "run",
+    });
     return EXIT.ok;
   } catch (error) {
     // Ctrl-C/SIGTERM: exit 130/143 (reportError maps the guard's RunInterruptedError).
@@ -158,8 +200,15 @@ export async function runCommand(
     const code = reportError(error, { debug: globals.debug ?? false, root });
     if (error instanceof PipelineRunError && !interrupted) {
       if (error.completedNodes.length === 0) {
-        err(style.yellow("No nodes completed. Fix the error and repeat the previous command."));
-      } else printResumeHint(error, argv);
+        const text = "No nodes completed. Fix the error and repeat the previous command.";
+        log.log({
+          logger: runnerLogger(runner),
+          level: LEVEL.WARNING,
+          message: text,
+          terminal: { stream: "err", text: style.yellow(text) },
+          quietToo: true,
+        });
+      } else logResumeHint(log, error, argv, runner);
     }
     if (options.json) {
       out(
@@ -228,92 +277,8 @@ export function parseLoadVersions(value: string | undefined): Record<string, str
   return result;
 }
 
-/** One node in the `--json` summary: times in epoch ms, `worker` under the parallel runner. */
-interface NodeReport {
-  name: string;
-  status: string;
-  durationMs: number;
-  start: number;
-  end: number;
-  worker?: number;
-}
-
-// The default (sequential, no --async) adds nothing to the header line.
-function describeRunner(spec: RunnerSpec): string {
-  if (spec.kind === "sequential") return spec.isAsync ? ", async I/O" : "";
-  const workers = spec.maxWorkers ?? defaultMaxWorkers(spec.kind);
-  return `, ${spec.kind} runner, up to ${workers} at once${spec.isAsync ? ", async I/O" : ""}`;
-}
-
-// Concurrent runs also show when each node ran, relative to the first start, so overlaps are visible.
-function progressReporter(quiet: boolean, report: NodeReport[], concurrent: boolean): RunReporter {
-  let t0: number | undefined;
-  const span = (start: number, end: number) =>
-    concurrent ? `, ${((start - t0!) / 1000).toFixed(2)}→${((end - t0!) / 1000).toFixed(2)} s` : "";
-  const on = (worker: number | undefined) => (worker ? style.dim(` [worker ${worker}]`) : "");
-  return {
-    nodesSkipped({ skipped, total }) {
-      if (!quiet && skipped.length > 0) {
-        out(
-          style.dim(
-            `Skipping ${skipped.length} of ${total} nodes with existing outputs: ${skipped.join(", ")}`,
-          ),
-        );
-      }
-    },
-    nodeStarted({ node, index, total, start, running }) {
-      t0 ??= start;
-      const more = concurrent && running > 1 ? style.dim(` (${running} running)`) : "";
-      if (!quiet) out(`${style.dim(`[${index + 1}/${total}]`)} ${style.cyan("▶")} ${node.name}${more}`);
-    },
-    nodeCompleted({ node, done, total, durationMs, start, end, worker }) {
-      report.push({ name: node.name, status: "completed", durationMs, start, end, worker });
-      if (!quiet) {
-        out(
-          `${style.dim(`[${done}/${total}]`)} ${style.green("✔")} ${node.name} ${
-            style.dim(`(${formatDuration(durationMs)}${span(start, end)})`)
-          }${on(worker)}`,
-        );
-      }
-    },
-    nodeFailed({ node, done, total, durationMs, start, end, worker, stillRunning = [] }) {
-      const first = !report.some((r) => r.status === "failed");
-      report.push({ name: node.name, status: "failed", durationMs, start, end, worker });
-      if (!quiet) {
-        out(
-          `${style.dim(`[${done + 1}/${total}]`)} ${style.red("✘")} ${node.name} ${
-            style.dim(`(${formatDuration(durationMs)}${span(start, end)})`)
-          }${on(worker)}`,
-        );
-        // The error is printed once the running nodes finished; a node that never does would otherwise
-        // leave the user looking at a bare ✘.
-        if (first && stillRunning.length > 0) {
-          const names = stillRunning.map((n) => `"${n}"`).join(", ");
-          err(style.dim(`  waiting for ${names} to finish before the run fails (Ctrl-C stops them)`));
-        }
-      }
-    },
-  };
-}
-
 // `--json`'s resumeFromNodes: present exactly when a resume command is printed.
 function resumeOf(error: PipelineRunError | undefined): { resumeFromNodes?: readonly string[] } {
   if (!error || error.completedNodes.length === 0 || error.resumeFromNodes.length === 0) return {};
   return { resumeFromNodes: error.resumeFromNodes };
-}
-
-function printResumeHint(error: PipelineRunError, argv: string[]): void {
-  if (error.completedNodes.length === 0 || error.resumeFromNodes.length === 0) return;
-  err(style.yellow("Resume from the nearest nodes with persisted inputs:"));
-  err(`  ${resumeCommand(argv, error.resumeFromNodes)}`);
-}
-
-// The user's own command line with --from-nodes replaced (other filters intersect, so they stay).
-function resumeCommand(argv: string[], fromNodes: readonly string[]): string {
-  const kept: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--from-nodes") i++;
-    else if (!argv[i].startsWith("--from-nodes=")) kept.push(argv[i]);
-  }
-  return ["kmlf", ...kept, "--from-nodes", fromNodes.join(",")].map(shellQuote).join(" ");
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
-import { kmlf, spawnKmlf } from "../cli_harness.ts";
+import { kmlf, REPO, spawnKmlf } from "../cli_harness.ts";
 import { spaceflightsProject } from "../spaceflights_project.ts";
 
 const CATALOG = `_csv: &csv
@@ -103,7 +103,11 @@ async function portedProject(): Promise<string> {
     "conf/local/credentials.yml",
     "mlflow_creds:\n  MLFLOW_TRACKING_USERNAME: alice\ndb_credentials:\n  con: sqlite:///data/shuttles.db\n",
   );
-  await write("conf/logging.yml", "version: 1\nroot: {handlers: [console]}\n");
+  // Kedro's template: a rich console and a rotating logs/info.log.
+  await write(
+    "conf/logging.yml",
+    await Deno.readTextFile(join(REPO, "tests/fixtures/kedro_port/logging.yml")),
+  );
   await write("conf/README.md", "# What is this for?\n");
   await write("queries/count.sql", "SELECT count(*) AS n FROM shuttles");
   await write("pipelines/ported.ts", PORTED_NODES);
@@ -137,10 +141,11 @@ Deno.test("a Kedro + kedro-mlflow project ported as the README says runs, tracke
       /Note: runs of this project go to mlflow\.db, kmlf's default store .*the runs in mlruns\/, where kedro-mlflow logs by default, are not read\. Set server\.mlflow_tracking_uri: mlruns/,
     );
     assert.match(r.stderr, /at conf\/base\/mlflow\.yml:\d+:\d+ \(server\.mlflow_tracking_uri\)/);
-    // Kedro's conf/logging.yml is not read, and the run says so with what kmlf offers instead.
+    // Kedro's conf/logging.yml is carried out: Kedro's lines in logs/info.log.
+    assert.match(r.stderr, /^Using 'conf\/logging\.yml' as logging configuration\./m);
     assert.match(
-      r.stderr,
-      /Note: kmlf does not read conf\/logging\.yml, Kedro's logging configuration: .*--quiet.*To silence this note, remove conf\/logging\.yml/,
+      await Deno.readTextFile(join(dir, "logs/info.log")),
+      / - kedro\.io\.data_catalog - INFO - Loading data from companies \(CSVDataset\)\.\.\.\n/,
     );
     assert.doesNotMatch(r.stderr, /warning/i);
     const store = await openStore("mlflow.db", { baseDir: dir });
@@ -178,19 +183,27 @@ Deno.test("a Kedro + kedro-mlflow project ported as the README says runs, tracke
     const again = await kmlf(["run", "-p", "sql_read"], { cwd: dir });
     assert.equal(again.code, 0, again.stderr);
     assert.doesNotMatch(again.stderr, /Note: runs of this project go to mlflow\.db/);
-    assert.match(again.stderr, /Note: kmlf does not read conf\/logging\.yml/);
+    assert.match(again.stderr, /^Using 'conf\/logging\.yml' as logging configuration/m);
+    // kedro-mlflow's INFO lines are under the template's root level (WARNING), as in Kedro; kmlf's notes are
+    // warnings, on the terminal and in the file.
+    assert.doesNotMatch(again.stderr, /MLflow run [0-9a-f]{32} started/);
+    assert.match(
+      await Deno.readTextFile(join(dir, "logs/info.log")),
+      / - kedro_mlflow\.framework\.hooks\.mlflow_hook - WARNING - Note: runs of this project go to mlflow\.db/,
+    );
     await Deno.remove(join(dir, "conf/logging.yml"));
     const removed = await kmlf(["run", "-p", "sql_read"], { cwd: dir });
     assert.doesNotMatch(removed.stderr, /logging/);
+    assert.match(removed.stderr, /MLflow run [0-9a-f]{32} started/);
     const fromEnv = await kmlf(["run", "-p", "sql_read"], {
       cwd: dir,
       env: { KEDRO_LOGGING_CONFIG: "/etc/kedro/logging.yml" },
     });
+    assert.equal(fromEnv.code, 2);
     assert.match(
       fromEnv.stderr,
-      /Note: kmlf does not read \$KEDRO_LOGGING_CONFIG \(\/etc\/kedro\/logging\.yml\)[^]*unset KEDRO_LOGGING_CONFIG/,
+      /error\[logging\/missing-config\]: .*\/etc\/kedro\/logging\.yml is not a file/,
     );
-    assert.match(again.stderr, /MLflow run [0-9a-f]{32} started/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

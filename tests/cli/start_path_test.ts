@@ -91,3 +91,9 @@ Deno.test("no command loads the wording of a failed project import before an imp
     assert.deepEqual(loaded((await moduleGraph(entry)).static, ["import_failure"]), [], entry);
   }
 });
+
+Deno.test("kmlf run loads Kedro's logging configuration code only when the project has a logging.yml", async () => {
+  const modules = [...(await moduleGraph("lib/cli/run_command.ts")).static];
+  assert.deepEqual(modules.filter((m) => m.includes("/lib/cli/logging/")), []);
+  assert.ok(modules.some((m) => m.endsWith("/lib/cli/run_log.ts")), "the light resolution module is loaded");
+});

@@ -15,6 +15,7 @@ const AREAS = [
   "export",
   "hooks",
   "io",
+  "logging",
   "mlflow",
   "model",
   "new",

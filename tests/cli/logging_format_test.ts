@@ -1,0 +1,54 @@
+/** Python's `%`-style log formats and `time.strftime` datefmt, as kmlf's log handlers write them. */
+import assert from "node:assert/strict";
+import { formatLine } from "../../lib/cli/logging/handlers.ts";
+import { compilePercentFormat } from "../../lib/cli/logging/percent_format.ts";
+import { strftime, unknownDirective } from "../../lib/cli/logging/strftime.ts";
+
+const format = (text: string, datefmt?: string) => ({ format: compilePercentFormat(text).format!, datefmt });
+// 2024-03-05 07:08:09.042 in the process's time zone.
+const created = new Date(2024, 2, 5, 7, 8, 9, 42).getTime();
+const record = {
+  logger: "kedro.io.data_catalog",
+  level: 20,
+  message: "Loading data from iris (CSVDataset)...",
+  created,
+};
+
+Deno.test("Kedro's format gives Python's default asctime, with milliseconds after a comma", () => {
+  assert.equal(
+    formatLine(record, format("%(asctime)s - %(name)s - %(levelname)s - %(message)s")),
+    "2024-03-05 07:08:09,042 - kedro.io.data_catalog - INFO - Loading data from iris (CSVDataset)...",
+  );
+});
+
+Deno.test("widths, flags and numeric conversions format as Python's % operator does", () => {
+  assert.equal(
+    formatLine(record, format("[%(levelname)-8s|%(levelno)5d|%(msecs)03d]")),
+    "[INFO    |   20|042]",
+  );
+  assert.equal(
+    formatLine(record, format("%(filename)s:%(lineno)d %(module)s %(levelname).1s")),
+    "data_catalog.py:0 data_catalog I",
+  );
+  assert.equal(formatLine(record, format("%(created).3f %(msecs)s")), `${(created / 1000).toFixed(3)} 42.0`);
+  assert.equal(formatLine(record, format("%(name)r 100%%")), "'kedro.io.data_catalog' 100%");
+});
+
+Deno.test("datefmt takes strftime codes and drops the milliseconds, as Python's formatTime does", () => {
+  assert.equal(
+    formatLine(record, format("%(asctime)s %(message)s", "%d/%b/%Y %I:%M %p %j")),
+    "05/Mar/2024 07:08 AM 065 Loading data from iris (CSVDataset)...",
+  );
+  assert.equal(strftime("%A %B %y %H%%", new Date(2024, 11, 31, 23, 0)), "Tuesday December 24 23%");
+  assert.equal(unknownDirective("%Y-%m-%d %Q"), "%Q");
+  assert.equal(unknownDirective("%Y %"), "%");
+  assert.equal(unknownDirective("%Y%%%m"), undefined);
+});
+
+Deno.test("a key no LogRecord has, text under a numeric conversion, or no key at all is refused", () => {
+  assert.equal(compilePercentFormat("%(nope)s").problem, 'unknown record attribute "nope"');
+  assert.match(compilePercentFormat("%(name)d").problem!, /needs a number, but name is text/);
+  assert.match(compilePercentFormat("just text").problem!, /names no record attribute/);
+  assert.match(compilePercentFormat("%(message)").problem!, /has no conversion/);
+  assert.match(compilePercentFormat("%s").problem!, /neither "%%" nor/);
+});
