@@ -10,6 +10,7 @@
 import type { ColSpec, ColumnType, ParamSpec } from "../tracking/mod.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { pyRepr, pyStr } from "../py_repr.ts";
+import { frameRepr } from "./frame_repr.ts";
 
 /** One input row (a record of column values). */
 export type Row = Record<string, unknown>;
@@ -299,13 +300,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-// pandas' text of an object cell: Python's repr of a list or dict (not JS's "1,2" or "[object Object]"),
-// cut as its max_colwidth of 50 cuts it (46 characters and "...").
-function cellText(value: unknown): string {
-  const text = typeof value === "object" && !(value instanceof Date) ? pyRepr(value) : String(value);
-  return text.length > 49 ? `${text.slice(0, 46)}...` : text;
-}
-
 function short(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -313,70 +307,4 @@ function short(value: unknown): string {
 
 function typeLabel(t: ColumnType): string {
   return typeof t === "string" ? t : t.type === "array" ? `Array(${typeLabel(t.items)})` : "Object";
-}
-
-/**
- * pandas' text form of a small data frame (right-aligned columns, index first, floats with a common
- * number of decimals; "Empty DataFrame" without rows), as MLflow quotes the data in its errors.
- *
- * @example
- * ```ts
- * frameRepr([{ a: 5.1 }, { a: 6 }], [{ name: "a", type: "double", required: true }]);
- * // "     a\n0  5.1\n1  6.0"
- * ```
- */
-export function frameRepr(
-  rows: Row[],
-  schema: readonly ColSpec[] = [],
-  frameColumns: readonly string[] = [],
-): string {
-  const columns = [...new Set([...frameColumns, ...rows.flatMap((r) => Object.keys(r))])];
-  if (rows.length === 0) return `Empty DataFrame\nColumns: [${columns.join(", ")}]\nIndex: []`;
-  // Rows without a column (`[{}]`): pandas lists the index instead of drawing a table.
-  if (columns.length === 0) {
-    const more = rows.length > 60 ? `\n\n[${rows.length} rows x 0 columns]` : "";
-    return `Empty DataFrame\nColumns: []\nIndex: [${rows.map((_, i) => i).join(", ")}]${more}`;
-  }
-  const shown = rows.length > 10
-    ? [...rows.slice(0, 5).entries(), ...[...rows.entries()].slice(-5)]
-    : [...rows.entries()];
-  const cells = columns.map((c) => {
-    const values = shown.map(([, r]) => r[c]);
-    const type = schema.find((s) => s.name === c)?.type;
-    const float = type === "double" || type === "float" ||
-      (type === undefined && values.some((v) => typeof v === "number" && !Number.isInteger(v)));
-    const decimals = float
-      ? Math.min(
-        6,
-        Math.max(
-          1,
-          ...values.map((v) => (typeof v === "number" ? (String(v).split(".")[1] ?? "").length : 0)),
-        ),
-      )
-      : 0;
-    return values.map((v) =>
-      v === null || v === undefined
-        ? float ? "NaN" : "None"
-        : typeof v === "number"
-        ? float ? v.toFixed(decimals) : String(v)
-        : typeof v === "boolean"
-        ? (v ? "True" : "False")
-        : cellText(v)
-    );
-  });
-  const index = shown.map(([i]) => String(i));
-  const indexWidth = Math.max(0, ...index.map((i) => i.length));
-  const widths = columns.map((c, j) => Math.max(c.length, ...cells[j].map((v) => v.length)));
-  const header = " ".repeat(indexWidth) + columns.map((c, j) => "  " + c.padStart(widths[j])).join("");
-  const lines = shown.map(([, _], k) =>
-    index[k].padEnd(indexWidth) + columns.map((_c, j) => "  " + cells[j][k].padStart(widths[j])).join("")
-  );
-  if (rows.length > 10) {
-    lines.splice(
-      5,
-      0,
-      "..".padEnd(indexWidth) + widths.map((w) => "  " + "...".padStart(w)).join(""),
-    );
-  }
-  return [header, ...lines].join("\n");
 }
