@@ -63,7 +63,8 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
  * Step 2: every required column present (else MLflow's "Model is missing inputs" error); extra columns
  * dropped; columns in signature order. `columns` are the frame's own column names when the request named
  * them: a frame without rows that has the signature's columns passes (and predicts nothing), as in MLflow.
- * `given` is the input as predict() received it, quoted in the error when it was a record of columns.
+ * `given` is the input as predict() received it, quoted in the error when it was a record of columns;
+ * `quote` is MLflow's text of a request it did not make a frame of (`inputs` / `instances`: numpy arrays).
  *
  * @example
  * ```ts
@@ -76,6 +77,7 @@ export function enforceColumns(
   inputs: readonly ColSpec[],
   columns: readonly string[] = [],
   given?: unknown,
+  quote?: string,
 ): Row[] {
   const named = inputs.filter((c) => c.name !== undefined);
   if (named.length === 0) return rows;
@@ -84,17 +86,13 @@ export function enforceColumns(
   if (missing.length > 0) {
     const extra = present.filter((p) => !named.some((c) => c.name === p));
     // MLflow quotes the data as predict() was given it: a dict (an LLM request's body) as Python's repr.
-    const repr = isRecord(given) ? pyRepr(given) : frameRepr(rows, named, present);
-    const schema = `[${
-      named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
-        .join(", ")
-    }]`;
-    throw new ScoringError(
-      400,
-      "INVALID_PARAMETER_VALUE",
-      `Failed to predict data '${repr}'. \nError: Failed to enforce schema of data '${repr}' with schema '${schema}'. ` +
-        `Error: Model is missing inputs ${pyRepr(missing)}.` +
-        (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}.` : ""),
+    const repr = quote ?? (isRecord(given) ? pyRepr(given) : frameRepr(rows, named, present));
+    // MLflow's sentence about extra inputs ends without a period (mlflow/models/utils.py _enforce_schema).
+    throw schemaError(
+      repr,
+      named,
+      `Model is missing inputs ${pyRepr(missing)}.` +
+        (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}` : ""),
     );
   }
   for (const c of named.filter((c) => c.required)) requireValues(rows, c.name!);
@@ -157,6 +155,47 @@ export function enforceParams(
     }
   }
   return result;
+}
+
+/**
+ * MLflow's error for data its schema enforcement refused (pyfunc's `_validate_prediction_input`, quoted
+ * again by the scoring server): 400 INVALID_PARAMETER_VALUE with the data as `quote` and the signature.
+ *
+ * @example
+ * ```ts
+ * schemaError("{}", [{ name: "a", type: "long", required: true }], "Model is missing inputs ['a'].");
+ * ```
+ */
+export function schemaError(quote: string, inputs: readonly ColSpec[], error: string): ScoringError {
+  const named = inputs.filter((c) => c.name !== undefined);
+  const schema = `[${
+    named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
+      .join(", ")
+  }]`;
+  return new ScoringError(
+    400,
+    "INVALID_PARAMETER_VALUE",
+    `Failed to predict data '${quote}'. \nError: Failed to enforce schema of data '${quote}' with schema '${schema}'. ` +
+      `Error: ${error}`,
+  );
+}
+
+/**
+ * One value converted to its column's type; a value that cannot be is an Error with Python's text of it
+ * (`could not convert string to float: 'a'`), as MLflow prints numpy's errors for `inputs` and `instances`.
+ *
+ * @example
+ * ```ts
+ * convertCell("1.5", "double"); // 1.5
+ * ```
+ */
+export function convertCell(value: unknown, type: ColumnType): unknown {
+  try {
+    return convert(value, type);
+  } catch (error) {
+    const text = (error as Error).message;
+    throw new Error(/^\w+\("([\s\S]*)"\)$/.exec(text)?.[1] ?? text);
+  }
 }
 
 function asList(v: unknown): unknown[] {

@@ -105,7 +105,7 @@ Deno.test("values that are not rows, for a signature naming columns, are a 400 n
     {
       instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }, [1, 2, 3, 4]],
     },
-    /row 1 is \[1,2,3,4\] while other rows are records: send every row the same way/,
+    /^Invalid input\. .*AttributeError.*row 1 of 'instances' is \[1,2,3,4\] while row 0 is a record: send every row as a record/s,
   );
 });
 
