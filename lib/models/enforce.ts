@@ -51,7 +51,7 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
           "BAD_REQUEST",
           `Invalid input. Data is not compatible with model signature. Failed to convert column ${name} to type '${dtype}'. Error: '${
             (error as Error).message
-          }'`,
+          }'${error instanceof SequenceError ? ` (${SEQUENCE_HINT})` : ""}`,
         );
       }
     }
@@ -194,7 +194,7 @@ export function convertCell(value: unknown, type: ColumnType): unknown {
     return convert(value, type);
   } catch (error) {
     const text = (error as Error).message;
-    throw new Error(/^\w+\("([\s\S]*)"\)$/.exec(text)?.[1] ?? text);
+    throw new Error(/^\w+\((["'])([\s\S]*)\1\)$/.exec(text)?.[2] ?? text);
   }
 }
 
@@ -203,10 +203,20 @@ function asList(v: unknown): unknown[] {
   return v;
 }
 
+// pandas' astype(float64 or int64) of a list in a cell: numpy's words, and kmlf's hint after them.
+class SequenceError extends Error {
+  constructor() {
+    super("ValueError('setting an array element with a sequence.')");
+  }
+}
+const SEQUENCE_HINT = "the cell holds a list: send one value per cell";
+
 function convert(value: unknown, type: ColumnType): unknown {
   // A missing value stays missing, whatever the type: an optional column takes it, and a required one is
   // refused by enforceColumns with the row named (not pandas' IntCastingNaNError).
   if (value === null || value === undefined) return null;
+  const numeric = type === "double" || type === "float" || type === "long" || type === "integer";
+  if (numeric && Array.isArray(value)) throw new SequenceError();
   switch (type) {
     case "double":
     case "float": {
@@ -240,7 +250,9 @@ function convert(value: unknown, type: ColumnType): unknown {
       if (typeof n === "boolean") return n ? 1 : 0;
       if (typeof value === "object") {
         throw new Error(
-          `TypeError("int() argument must be a string or a real number, not ${pyType(value)}")`,
+          `TypeError("int() argument must be a string, a bytes-like object or a real number, not ${
+            pyType(value)
+          }")`,
         );
       }
       throw new Error(`ValueError("invalid literal for int() with base 10: ${pyRepr(String(value))}")`);

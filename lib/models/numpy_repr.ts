@@ -55,9 +55,16 @@ export function numpyArrayRepr(values: readonly unknown[], dtype: NumpyDtype): s
   const suffix = dtype === "int32" || dtype === "float32" || dtype === "object"
     ? `, dtype=${dtype}`
     : dtype === "str"
-    ? `, dtype='<U${Math.max(0, ...values.map((v) => [...String(v)].length))}'`
+    ? `, dtype='<U${Math.max(0, ...values.flat().map((v) => [...String(v)].length))}'`
     : "";
   if (values.length === 0) return `array([], dtype=${dtype === "str" ? "'<U1'" : dtype})`;
+  // Rows of one length are a two-dimensional array: one common width, a row a line.
+  const width = Array.isArray(values[0]) ? values[0].length : -1;
+  if (width > 0 && values.every((v) => Array.isArray(v) && v.length === width)) {
+    const cells = formatAll((values as unknown[][]).flat(), dtype);
+    const rows = values.map((_, i) => `[${cells.slice(i * width, (i + 1) * width).join(", ")}]`);
+    return `array([${rows.join(",\n       ")}]${suffix})`;
+  }
   const words = formatAll(values, dtype);
   let text = "";
   let line = "array([";

@@ -79,10 +79,23 @@ export function tfServingRows(
         );
       }
       for (const [k, v] of Object.entries(row)) {
-        check(k, v, `row ${i}`);
+        // A list in a number column is an array of its own (convert_data_type), checked value by value.
+        if (Array.isArray(v) && isNumeric(specs.get(k))) v.forEach((x) => check(k, x, `row ${i}`));
+        else check(k, v, `row ${i}`);
         columns.set(k, [...(columns.get(k) ?? []), v]);
       }
     });
+    // numpy then stacks each column's values: lists of other lengths (or lists and values) do not stack.
+    for (const [k, values] of columns) {
+      if (isNumeric(specs.get(k)) && nesting(values) === "ragged") {
+        throw invalid(
+          `Ensure that the input is a valid JSON-formatted string.\nError: ValueError('${
+            INHOMOGENEOUS(values.length)
+          }')`,
+          `column ${pyRepr(k)} holds lists in some rows: send one value per row`,
+        );
+      }
+    }
     return framed("instances", Object.fromEntries(columns), inputs, specs, payload.length);
   }
   if (payload.length === 0) return { data: [], quote: "[]" };
@@ -91,12 +104,24 @@ export function tfServingRows(
     return columnsOf(format, { [[...specs.keys()][0]]: payload }, inputs, specs, check);
   }
   if (payload.every(isRecord)) {
-    payload.forEach((row, i) => Object.entries(row).forEach(([k, v]) => check(k, v, `row ${i}`)));
+    payload.forEach((row, i) =>
+      Object.entries(row).forEach(([k, v]) =>
+        Array.isArray(v) && isNumeric(specs.get(k))
+          ? v.forEach((x) => check(k, x, `row ${i}`))
+          : check(k, v, `row ${i}`)
+      )
+    );
     const quote = `[${
       payload.map((row) => `{${Object.entries(row).map(([k, v]) => entry(k, v, specs)).join(", ")}}`).join(
         ", ",
       )
     }]`;
+    const nested = [...specs.values()].find((c) =>
+      isNumeric(c) && payload.some((r) => Array.isArray(r[c.name!]))
+    );
+    if (nested) {
+      throw listsError(quote, inputs, specs, [...new Set(payload.flatMap((r) => Object.keys(r)))], nested);
+    }
     return { data: payload, quote };
   }
   // A list that is not all records: numpy makes one array of it, typed as the first column.
@@ -152,8 +177,15 @@ function columnsOf(
   check: (column: string, value: unknown, where: string) => void,
 ): TfServingRows {
   for (const [k, v] of Object.entries(payload)) {
-    if (Array.isArray(v)) v.forEach((x, i) => check(k, x, `value ${i}`));
-    else check(k, v, "the value");
+    if (!Array.isArray(v)) check(k, v, "the value");
+    else if (!isNumeric(specs.get(k)) || nesting(v) === "none") {
+      v.forEach((x, i) => check(k, x, `value ${i}`));
+    } else if (nesting(v) === "ragged") {
+      throw invalid(
+        INHOMOGENEOUS(v.length),
+        `column ${pyRepr(k)} of '${format}' holds lists: send one value per row`,
+      );
+    } else v.forEach((row, i) => (row as unknown[]).forEach((x) => check(k, x, `value ${i}`)));
   }
   const columns = Object.keys(payload);
   if (!Object.values(payload).some(Array.isArray)) {
@@ -196,6 +228,12 @@ function framed(
         `casting the input data to a DataFrame: All arrays must be of the same length (${short})`,
     );
   }
+  // Lists of lists in a number column: a two-dimensional array, which pandas keeps as a column of lists and
+  // MLflow's type check then refuses — after the missing columns.
+  const nested = [...specs.values()].find((c) =>
+    isNumeric(c) && Array.isArray(payload[c.name!]) && nesting(payload[c.name!] as unknown[]) === "uniform"
+  );
+  if (nested) throw listsError(quote, inputs, specs, Object.keys(payload), nested);
   const n = lists[0][1].length;
   const columns = Object.keys(payload);
   const data = Array.from(
@@ -215,6 +253,46 @@ function entry(key: string, value: unknown, specs: Map<string, ColSpec>): string
     ? numpyScalarRepr(value, dtype as NumpyDtype)
     : numpyZeroDimRepr(value);
   return `${pyRepr(key)}: ${text}`;
+}
+
+// Lists in a number column: pandas keeps them as a column of lists, which MLflow's type check refuses — after
+// its check for missing columns.
+function listsError(
+  quote: string,
+  inputs: readonly ColSpec[],
+  specs: Map<string, ColSpec>,
+  keys: string[],
+  nested: ColSpec,
+): ScoringError {
+  const missing = [...specs.values()].filter((c) => c.required && !keys.includes(c.name!)).map((c) =>
+    c.name!
+  );
+  const extra = keys.filter((k) => !specs.has(k));
+  return schemaError(
+    quote,
+    inputs,
+    missing.length
+      ? `Model is missing inputs ${pyRepr(missing)}.` +
+        (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}` : "")
+      : `Incompatible input types for column ${nested.name}. Can not safely convert object to ${
+        numpyDtypeOf(nested.type)
+      }. (column ${pyRepr(nested.name)} holds lists: send one value per row)`,
+  );
+}
+
+// A column of a number type (numpy float or int): a list in it is an array dimension, not a value.
+function isNumeric(spec: ColSpec | undefined): boolean {
+  return ["double", "float", "long", "integer"].includes(spec?.type as string);
+}
+
+// How a column's values nest: no lists, lists of one length (a 2-D array), or lists of other lengths or
+// mixed with values (numpy's "inhomogeneous shape").
+function nesting(values: readonly unknown[]): "none" | "uniform" | "ragged" {
+  const lists = values.filter(Array.isArray);
+  if (lists.length === 0) return "none";
+  return lists.length === values.length && lists.every((l) => l.length === lists[0].length)
+    ? "uniform"
+    : "ragged";
 }
 
 function invalid(mlflow: string, detail: string): ScoringError {

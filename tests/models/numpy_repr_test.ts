@@ -48,6 +48,9 @@ const arrays: [unknown[], NumpyDtype][] = [
   [["a", "bc"], "object"],
   [["a", "bc"], "str"],
   [[5.5], "float32"],
+  [[[5.1], [6.7]], "float64"],
+  [[[1, 2.5], [3, 4]], "float64"],
+  [[[1, 2], [3, 40]], "int64"],
 ];
 
 const CASES: Case[] = [

@@ -112,7 +112,7 @@ Deno.test("values that are not rows, for a signature naming columns, are a 400 n
 Deno.test("a list or an object where a number is expected is named as such", async () => {
   await assertBadRequest(
     { dataframe_split: { columns: COLUMNS, data: [[[1], 3.5, 1.4, 0.2]] } },
-    /Failed to convert column sepal_length to type 'float64'.*not 'list'/,
+    /Failed to convert column sepal_length to type 'float64'\. Error: 'ValueError\('setting an array element with a sequence\.'\)' \(the cell holds a list: send one value per cell\)$/,
   );
   const res = await invoke({ dataframe_split: { columns: COLUMNS, data: [[{ a: 1 }, 3.5, 1.4, 0.2]] } });
   assert.match(res.body.message!, /not 'dict'/);

@@ -146,6 +146,50 @@ Deno.test("a value of the wrong type is numpy's conversion error, then the colum
   });
 });
 
+Deno.test("lists inside a number column: MLflow's type check of a column of lists, or numpy's shape error", async () => {
+  await withServer(async (invoke) => {
+    const nested = { ...ROW, sepal_length: [[5.1], [6.7]], sepal_width: [3.5, 3] };
+    const quote = "{'sepal_length': array([[5.1],\n       [6.7]]), 'sepal_width': array([3.5, 3. ]), " +
+      "'petal_length': 1.4, 'petal_width': 0.2}";
+    refused(
+      await invoke({ inputs: nested }),
+      "INVALID_PARAMETER_VALUE",
+      `Failed to predict data '${quote}'. \nError: Failed to enforce schema of data '${quote}' with schema ` +
+        `${SCHEMA}. Error: Incompatible input types for column sepal_length. Can not safely convert object to ` +
+        "float64.",
+      /column 'sepal_length' holds lists: send one value per row/,
+    );
+    refused(
+      await invoke({ inputs: [{ ...ROW, petal_width: [0.2, 0.3] }] }),
+      "INVALID_PARAMETER_VALUE",
+      "Failed to predict data '[{'sepal_length': 5.1, 'sepal_width': 3.5, 'petal_length': 1.4, " +
+        "'petal_width': array([0.2, 0.3])}]'.",
+      /Error: Incompatible input types for column petal_width\. Can not safely convert object to float64\./,
+    );
+    refused(
+      await invoke({ inputs: { ...nested, sepal_length: [[5.1], [6.7, 1]] } }),
+      "BAD_REQUEST",
+      "Invalid input. setting an array element with a sequence. The requested array has an inhomogeneous " +
+        "shape after 1 dimensions. The detected shape was (2,) + inhomogeneous part.",
+      /column 'sepal_length' of 'inputs' holds lists/,
+    );
+    refused(
+      await invoke({ instances: [{ ...ROW, sepal_length: [5.1] }, { ...ROW2, sepal_length: [6.7, 1] }] }),
+      "BAD_REQUEST",
+      "Invalid input. Ensure that the input is a valid JSON-formatted string.\nError: ValueError('setting an " +
+        "array element with a sequence. The requested array has an inhomogeneous shape after 1 dimensions. " +
+        "The detected shape was (2,) + inhomogeneous part.')",
+    );
+    // A frame's cell holding a list is pandas' astype error.
+    refused(
+      await invoke({ dataframe_records: [{ ...ROW, sepal_length: [5.1] }] }),
+      "BAD_REQUEST",
+      "Invalid input. Data is not compatible with model signature. Failed to convert column sepal_length to " +
+        "type 'float64'. Error: 'ValueError('setting an array element with a sequence.')'",
+    );
+  });
+});
+
 Deno.test("a missing column quotes the data as MLflow holds it: numpy arrays, a list, an empty list", async () => {
   await withServer(async (invoke) => {
     const missing = "Error: Model is missing inputs ['petal_width'].";
