@@ -161,7 +161,7 @@ export function tfServingRows(
     // Rows of values, zipped with the columns by the caller: each value checked as its column's type.
     const names = [...specs.keys()];
     lists.forEach((row, i) =>
-      row.forEach((v, j) => names[j] !== undefined && check(names[j], v, `value ${j} of row ${i}`))
+      row.forEach((v, j) => names[j] !== undefined && check(names[j], v, `row ${i}`))
     );
   }
   return undefined;

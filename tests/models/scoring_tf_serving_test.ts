@@ -139,6 +139,12 @@ Deno.test("a value of the wrong type is numpy's conversion error, then the colum
       /row 1 of column 'petal_width'/,
     );
     refused(
+      await invoke({ instances: [[5.1, "x", 1.4, 0.2]] }),
+      "BAD_REQUEST",
+      "Invalid input. could not convert string to float: 'x'",
+      /row 0 of column 'sepal_width', which the model signature types double: send numbers/,
+    );
+    refused(
       await invoke({ inputs: [ROW, { ...ROW2, sepal_width: "wide" }] }),
       "BAD_REQUEST",
       "Invalid input. could not convert string to float: 'wide'",
