@@ -90,26 +90,48 @@ function columnStrings(name: string, values: unknown[], schema: readonly ColSpec
   const numeric = float || type === "long" || type === "integer" || type === "boolean" ||
     (type === undefined && present.length > 0 &&
       (present.every((v) => typeof v === "number") || present.every((v) => typeof v === "boolean")));
-  const decimals = float
-    ? Math.min(
-      6,
-      Math.max(
-        1,
-        ...present.map((v) => (typeof v === "number" ? (String(v).split(".")[1] ?? "").length : 0)),
-      ),
-    )
-    : 0;
-  const cells = values.map((v) =>
-    " " +
-    (v === null || v === undefined
-      ? float ? "NaN" : "None"
-      : typeof v === "number"
-      ? float ? v.toFixed(decimals) : String(v)
-      : typeof v === "boolean"
-      ? (v ? "True" : "False")
-      : cellText(v))
-  );
+  const cells = float
+    ? floatCells(values)
+    : values.map((v) =>
+      v === null || v === undefined ? " None" : typeof v === "number"
+        ? (v < 0 ? String(v) : ` ${v}`) // pandas' "{: d}": a blank where the sign would be
+        : typeof v === "boolean"
+        ? (v ? " True" : " False")
+        : ` ${cellText(v)}`
+    );
   return padColumn([(numeric ? " " : "") + name, ...cells], "right");
+}
+
+// pandas' FloatArrayFormatter: "{: .6f}" (a blank for the sign), trailing zeros cut equally from all (one
+// kept), and "{: .6e}" when a value is below 1e-6 or one above 1e6 makes the column wider than 12.
+function floatCells(values: unknown[]): string[] {
+  const numbers = values.map((v) => (typeof v === "number" ? v : typeof v === "boolean" ? +v : NaN));
+  const signed = (text: string, x: number) => (x < 0 || Object.is(x, -0) ? text : ` ${text}`);
+  let cells = numbers.map((
+    x,
+  ) => (Number.isNaN(x) ? "NaN" : signed(Number.isFinite(x) ? x.toFixed(6) : pyInf(x), x)));
+  const decimal = /^\s*[+-]?[0-9]+\.[0-9]*$/;
+  while (
+    cells.some((c) => decimal.test(c)) && cells.filter((c) => decimal.test(c)).every((c) => c.endsWith("0"))
+  ) {
+    cells = cells.map((c) => (decimal.test(c) ? c.slice(0, -1) : c));
+  }
+  cells = cells.map((c) => (decimal.test(c) && c.endsWith(".") ? `${c}0` : c));
+  const sizes = numbers.filter(Number.isFinite).map(Math.abs);
+  const tooLong = Math.max(0, ...cells.map((c) => c.length)) > 12;
+  if (sizes.some((a) => a > 0 && a < 1e-6) || (tooLong && sizes.some((a) => a > 1e6))) {
+    cells = numbers.map((x) =>
+      Number.isNaN(x) ? "NaN" : signed(
+        Number.isFinite(x) ? x.toExponential(6).replace(/e([+-])(\d)$/, "e$10$2") : pyInf(x),
+        x,
+      )
+    );
+  }
+  return cells;
+}
+
+function pyInf(x: number): string {
+  return x > 0 ? "inf" : "-inf";
 }
 
 function padColumn(strings: string[], side: "left" | "right"): string[] {

@@ -25,7 +25,26 @@ function floats(ncols: number, nrows: number, name = (j: number) => `feature_${j
   return { columns, rows, float_columns: columns };
 }
 
+// pandas' float formatting: six decimals with trailing zeros cut equally, exponent form for tiny values and
+// for wide columns of big ones, a blank for the sign; NaN for a missing value.
+const FLOATS = [
+  [0.1 + 0.2, 1],
+  [1e-5, 2.5],
+  [1234567.5, 1],
+  [1e10, 2],
+  [-1.5, 2.25],
+  [1 / 3, 2],
+  [null, 1],
+  [100000.25, 0.125],
+  [1e-7, 1e-7],
+  [123456789.123, 1],
+  [null, null],
+  [-0.5, null, 1e-7],
+];
+
 const CASES: Case[] = [
+  ...FLOATS.map((values) => ({ columns: ["x"], rows: values.map((v) => [v]), float_columns: ["x"] })),
+  { columns: ["n", "s"], rows: [[-5, "a"], [12, null], [0, "b"]], float_columns: [] },
   floats(3, 2),
   floats(4, 2, (j) => ["sepal_length", "sepal_width", "petal_length", "petal_width"][j]),
   floats(6, 3),
