@@ -188,7 +188,8 @@ function columnsOf(
     } else v.forEach((row, i) => (row as unknown[]).forEach((x) => check(k, x, `value ${i}`)));
   }
   const columns = Object.keys(payload);
-  if (!Object.values(payload).some(Array.isArray)) {
+  // With an array or object column in the signature, MLflow takes the object as one row whatever it holds.
+  if (!Object.values(payload).some(Array.isArray) || inputs.some((c) => typeof c.type === "object")) {
     return {
       data: [payload],
       columns,

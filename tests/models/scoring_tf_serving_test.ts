@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { scoringHandler } from "../../lib/models/mod.ts";
 import { loadedRulesModel } from "./model_helpers.ts";
+import type { ColSpec } from "../../lib/tracking/mod.ts";
 
 const { model } = await loadedRulesModel();
 const handler = scoringHandler(model, { maxBodyBytes: 1 << 20 });
@@ -253,4 +254,15 @@ Deno.test("a wide frame in an error is cut as pandas cuts it, with its size", as
     assert.ok(frame.endsWith("\n\n[1 rows x 23 columns]"), frame);
     assert.ok(frame.split("\n").every((line) => line.length < 80), frame);
   });
+});
+
+Deno.test("with an array column in the signature, an object under inputs is one row whatever it holds", async () => {
+  const { tfServingRows } = await import("../../lib/models/tf_serving_input.ts");
+  const inputs: ColSpec[] = [
+    { name: "tokens", type: { type: "array", items: "string" }, required: true },
+    { name: "weight", type: "double", required: true },
+  ];
+  const read = tfServingRows("inputs", { tokens: ["a", "b"], weight: 0.5 }, inputs)!;
+  assert.deepEqual(read.data, [{ tokens: ["a", "b"], weight: 0.5 }]);
+  assert.equal(read.quote, "{'tokens': array(['a', 'b'], dtype='<U1'), 'weight': 0.5}");
 });
