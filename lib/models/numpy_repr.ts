@@ -12,7 +12,14 @@ import { pyRepr } from "../py_repr.ts";
 /** The numpy dtypes of a request's columns: a signature type's, or what numpy infers from JSON values. */
 export type NumpyDtype = "float64" | "float32" | "int64" | "int32" | "bool" | "object" | "str";
 
-/** numpy's dtype for a signature column type (DataType.to_numpy()); undefined for a nested type. */
+/**
+ * numpy's dtype for a signature column type (DataType.to_numpy()); undefined for a nested type.
+ *
+ * @example
+ * ```ts
+ * numpyDtypeOf("long"); // "int64"
+ * ```
+ */
 export function numpyDtypeOf(type: unknown): NumpyDtype | undefined {
   switch (type) {
     case "double":
@@ -33,7 +40,14 @@ export function numpyDtypeOf(type: unknown): NumpyDtype | undefined {
   }
 }
 
-/** The dtype `np.array(values)` infers from JSON values (JSON cannot tell 1.0 from 1: a whole number is int). */
+/**
+ * The dtype `np.array(values)` infers from JSON values (JSON cannot tell 1.0 from 1: a whole number is int).
+ *
+ * @example
+ * ```ts
+ * inferredDtype([1, 2.5]); // "float64"
+ * ```
+ */
 export function inferredDtype(values: readonly unknown[]): NumpyDtype {
   if (values.length > 0 && values.every((v) => typeof v === "boolean")) return "bool";
   if (values.every((v) => typeof v === "number" || typeof v === "boolean")) {
