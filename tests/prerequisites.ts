@@ -102,7 +102,8 @@ export const PREREQUISITES: Prerequisite[] = [
     name: "python3-pandas",
     neededBy: "the differential CSV and Excel tests, which read and write the same tables with real pandas " +
       "and openpyxl (tests/catalog/pandas_oracle.py), and the factory pattern tests, which match names with " +
-      "Python's parse as Kedro does (tests/catalog/parse_oracle.py)",
+      "Python's parse as Kedro does (tests/catalog/parse_oracle.py), and the scoring error tests, which quote " +
+      "data as pandas and numpy print it (tests/models/frame_repr_oracle.py, numpy_repr_oracle.py)",
     present: () => pythonImports("pandas, openpyxl, parse"),
     apt: ["python3", "python3-pandas", "python3-openpyxl", "python3-parse"],
   },

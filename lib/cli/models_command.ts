@@ -104,7 +104,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     // A list of records is wrapped as it is written (NaN tokens included).
     const body = list ? `{"dataframe_records": ${text}}` : text;
     const input = await parseScoringBody(body, kind, model.signature?.inputs);
-    const predictions = await model.predict(input.data, input.params, input.columns);
+    const predictions = await model.predict(input.data, input.params, input.columns, input.quote);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(jsonablePredictions(predictions))
       : predictionsBody(predictions) + "\n";

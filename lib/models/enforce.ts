@@ -10,6 +10,7 @@
 import type { ColSpec, ColumnType, ParamSpec } from "../tracking/mod.ts";
 import { ScoringError } from "./scoring_error.ts";
 import { pyRepr, pyStr } from "../py_repr.ts";
+import { frameRepr } from "./frame_repr.ts";
 
 /** One input row (a record of column values). */
 export type Row = Record<string, unknown>;
@@ -50,7 +51,7 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
           "BAD_REQUEST",
           `Invalid input. Data is not compatible with model signature. Failed to convert column ${name} to type '${dtype}'. Error: '${
             (error as Error).message
-          }'`,
+          }'${error instanceof SequenceError ? ` (${SEQUENCE_HINT})` : ""}`,
         );
       }
     }
@@ -62,7 +63,8 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
  * Step 2: every required column present (else MLflow's "Model is missing inputs" error); extra columns
  * dropped; columns in signature order. `columns` are the frame's own column names when the request named
  * them: a frame without rows that has the signature's columns passes (and predicts nothing), as in MLflow.
- * `given` is the input as predict() received it, quoted in the error when it was a record of columns.
+ * `given` is the input as predict() received it, quoted in the error when it was a record of columns;
+ * `quote` is MLflow's text of a request it did not make a frame of (`inputs` / `instances`: numpy arrays).
  *
  * @example
  * ```ts
@@ -75,6 +77,7 @@ export function enforceColumns(
   inputs: readonly ColSpec[],
   columns: readonly string[] = [],
   given?: unknown,
+  quote?: string,
 ): Row[] {
   const named = inputs.filter((c) => c.name !== undefined);
   if (named.length === 0) return rows;
@@ -83,17 +86,13 @@ export function enforceColumns(
   if (missing.length > 0) {
     const extra = present.filter((p) => !named.some((c) => c.name === p));
     // MLflow quotes the data as predict() was given it: a dict (an LLM request's body) as Python's repr.
-    const repr = isRecord(given) ? pyRepr(given) : frameRepr(rows, named, present);
-    const schema = `[${
-      named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
-        .join(", ")
-    }]`;
-    throw new ScoringError(
-      400,
-      "INVALID_PARAMETER_VALUE",
-      `Failed to predict data '${repr}'. \nError: Failed to enforce schema of data '${repr}' with schema '${schema}'. ` +
-        `Error: Model is missing inputs ${pyRepr(missing)}.` +
-        (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}.` : ""),
+    const repr = quote ?? (isRecord(given) ? pyRepr(given) : frameRepr(rows, named, present));
+    // MLflow's sentence about extra inputs ends without a period (mlflow/models/utils.py _enforce_schema).
+    throw schemaError(
+      repr,
+      named,
+      `Model is missing inputs ${pyRepr(missing)}.` +
+        (extra.length ? ` Note that there were extra inputs: ${pyRepr(extra)}` : ""),
     );
   }
   for (const c of named.filter((c) => c.required)) requireValues(rows, c.name!);
@@ -158,15 +157,66 @@ export function enforceParams(
   return result;
 }
 
+/**
+ * MLflow's error for data its schema enforcement refused (pyfunc's `_validate_prediction_input`, quoted
+ * again by the scoring server): 400 INVALID_PARAMETER_VALUE with the data as `quote` and the signature.
+ *
+ * @example
+ * ```ts
+ * schemaError("{}", [{ name: "a", type: "long", required: true }], "Model is missing inputs ['a'].");
+ * ```
+ */
+export function schemaError(quote: string, inputs: readonly ColSpec[], error: string): ScoringError {
+  const named = inputs.filter((c) => c.name !== undefined);
+  const schema = `[${
+    named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
+      .join(", ")
+  }]`;
+  return new ScoringError(
+    400,
+    "INVALID_PARAMETER_VALUE",
+    `Failed to predict data '${quote}'. \nError: Failed to enforce schema of data '${quote}' with schema '${schema}'. ` +
+      `Error: ${error}`,
+  );
+}
+
+/**
+ * One value converted to its column's type; a value that cannot be is an Error with Python's text of it
+ * (`could not convert string to float: 'a'`), as MLflow prints numpy's errors for `inputs` and `instances`.
+ *
+ * @example
+ * ```ts
+ * convertCell("1.5", "double"); // 1.5
+ * ```
+ */
+export function convertCell(value: unknown, type: ColumnType): unknown {
+  try {
+    return convert(value, type);
+  } catch (error) {
+    const text = (error as Error).message;
+    throw new Error(/^\w+\((["'])([\s\S]*)\1\)$/.exec(text)?.[2] ?? text);
+  }
+}
+
 function asList(v: unknown): unknown[] {
   if (!Array.isArray(v)) throw new Error(`got ${JSON.stringify(v)}`);
   return v;
 }
 
+// pandas' astype(float64 or int64) of a list in a cell: numpy's words, and kmlf's hint after them.
+class SequenceError extends Error {
+  constructor() {
+    super("ValueError('setting an array element with a sequence.')");
+  }
+}
+const SEQUENCE_HINT = "the cell holds a list: send one value per cell";
+
 function convert(value: unknown, type: ColumnType): unknown {
   // A missing value stays missing, whatever the type: an optional column takes it, and a required one is
   // refused by enforceColumns with the row named (not pandas' IntCastingNaNError).
   if (value === null || value === undefined) return null;
+  const numeric = type === "double" || type === "float" || type === "long" || type === "integer";
+  if (numeric && Array.isArray(value)) throw new SequenceError();
   switch (type) {
     case "double":
     case "float": {
@@ -200,7 +250,9 @@ function convert(value: unknown, type: ColumnType): unknown {
       if (typeof n === "boolean") return n ? 1 : 0;
       if (typeof value === "object") {
         throw new Error(
-          `TypeError("int() argument must be a string or a real number, not ${pyType(value)}")`,
+          `TypeError("int() argument must be a string, a bytes-like object or a real number, not ${
+            pyType(value)
+          }")`,
         );
       }
       throw new Error(`ValueError("invalid literal for int() with base 10: ${pyRepr(String(value))}")`);
@@ -299,13 +351,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-// pandas' text of an object cell: Python's repr of a list or dict (not JS's "1,2" or "[object Object]"),
-// cut as its max_colwidth of 50 cuts it (46 characters and "...").
-function cellText(value: unknown): string {
-  const text = typeof value === "object" && !(value instanceof Date) ? pyRepr(value) : String(value);
-  return text.length > 49 ? `${text.slice(0, 46)}...` : text;
-}
-
 function short(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
@@ -313,70 +358,4 @@ function short(value: unknown): string {
 
 function typeLabel(t: ColumnType): string {
   return typeof t === "string" ? t : t.type === "array" ? `Array(${typeLabel(t.items)})` : "Object";
-}
-
-/**
- * pandas' text form of a small data frame (right-aligned columns, index first, floats with a common
- * number of decimals; "Empty DataFrame" without rows), as MLflow quotes the data in its errors.
- *
- * @example
- * ```ts
- * frameRepr([{ a: 5.1 }, { a: 6 }], [{ name: "a", type: "double", required: true }]);
- * // "     a\n0  5.1\n1  6.0"
- * ```
- */
-export function frameRepr(
-  rows: Row[],
-  schema: readonly ColSpec[] = [],
-  frameColumns: readonly string[] = [],
-): string {
-  const columns = [...new Set([...frameColumns, ...rows.flatMap((r) => Object.keys(r))])];
-  if (rows.length === 0) return `Empty DataFrame\nColumns: [${columns.join(", ")}]\nIndex: []`;
-  // Rows without a column (`[{}]`): pandas lists the index instead of drawing a table.
-  if (columns.length === 0) {
-    const more = rows.length > 60 ? `\n\n[${rows.length} rows x 0 columns]` : "";
-    return `Empty DataFrame\nColumns: []\nIndex: [${rows.map((_, i) => i).join(", ")}]${more}`;
-  }
-  const shown = rows.length > 10
-    ? [...rows.slice(0, 5).entries(), ...[...rows.entries()].slice(-5)]
-    : [...rows.entries()];
-  const cells = columns.map((c) => {
-    const values = shown.map(([, r]) => r[c]);
-    const type = schema.find((s) => s.name === c)?.type;
-    const float = type === "double" || type === "float" ||
-      (type === undefined && values.some((v) => typeof v === "number" && !Number.isInteger(v)));
-    const decimals = float
-      ? Math.min(
-        6,
-        Math.max(
-          1,
-          ...values.map((v) => (typeof v === "number" ? (String(v).split(".")[1] ?? "").length : 0)),
-        ),
-      )
-      : 0;
-    return values.map((v) =>
-      v === null || v === undefined
-        ? float ? "NaN" : "None"
-        : typeof v === "number"
-        ? float ? v.toFixed(decimals) : String(v)
-        : typeof v === "boolean"
-        ? (v ? "True" : "False")
-        : cellText(v)
-    );
-  });
-  const index = shown.map(([i]) => String(i));
-  const indexWidth = Math.max(0, ...index.map((i) => i.length));
-  const widths = columns.map((c, j) => Math.max(c.length, ...cells[j].map((v) => v.length)));
-  const header = " ".repeat(indexWidth) + columns.map((c, j) => "  " + c.padStart(widths[j])).join("");
-  const lines = shown.map(([, _], k) =>
-    index[k].padEnd(indexWidth) + columns.map((_c, j) => "  " + cells[j][k].padStart(widths[j])).join("")
-  );
-  if (rows.length > 10) {
-    lines.splice(
-      5,
-      0,
-      "..".padEnd(indexWidth) + widths.map((w) => "  " + "...".padStart(w)).join(""),
-    );
-  }
-  return [header, ...lines].join("\n");
 }

@@ -67,9 +67,15 @@ export interface KmlfModel {
    * Runs the inference pipeline on `input` (rows of records, or values for an unnamed-column model) and
    * returns its output. Signature columns are converted and checked; `params` override declared params.
    * `columns` are the input frame's column names when the request named them (a frame without rows keeps
-   * them: the pipeline then predicts on zero rows).
+   * them: the pipeline then predicts on zero rows). `quote` is how errors quote data that was not a frame
+   * (the scoring protocol's text of an `inputs` / `instances` body).
    */
-  predict(input: unknown, params?: Record<string, unknown>, columns?: readonly string[]): Promise<unknown>;
+  predict(
+    input: unknown,
+    params?: Record<string, unknown>,
+    columns?: readonly string[],
+    quote?: string,
+  ): Promise<unknown>;
 }
 
 /** Options of {@link loadModel}. */
@@ -287,11 +293,12 @@ class LoadedModel implements KmlfModel {
     input: unknown,
     params?: Record<string, unknown>,
     frameColumns?: readonly string[],
+    quote?: string,
   ): Promise<unknown> {
     const columns = this.signature?.inputs;
     let data = predictionInput(input, columns);
     if (columns && Array.isArray(data) && data.every(isRow)) {
-      data = enforceColumns(convertColumns(data as Row[], columns), columns, frameColumns, input);
+      data = enforceColumns(convertColumns(data as Row[], columns), columns, frameColumns, input, quote);
     } else if (columns?.some((c) => c.name !== undefined) && Array.isArray(data)) {
       // Plain values for a model whose signature names columns would reach the nodes unchecked.
       const names = columns.filter((c) => c.name !== undefined).map((c) => c.name!);

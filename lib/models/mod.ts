@@ -15,7 +15,8 @@ export {
   type ModelOrigin,
 } from "./load_model.ts";
 export { kmlfFlavor } from "./kmlf_flavor.ts";
-export { convertColumns, enforceColumns, enforceParams, frameRepr, type Row } from "./enforce.ts";
+export { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
+export { frameRepr } from "./frame_repr.ts";
 export { contentKind, parseScoringBody, predictionsBody, type ScoringInput } from "./scoring_protocol.ts";
 export { ScoringError } from "./scoring_error.ts";
 export { jsonablePredictions } from "./predictions_json.ts";

@@ -26,6 +26,8 @@ export interface ScoringInput {
    */
   columns?: string[];
   params?: Record<string, unknown>;
+  /** MLflow's text of the data in its errors when it is not a frame (`inputs` / `instances`: numpy arrays). */
+  quote?: string;
   /**
    * An MLflow "unified LLM" request (`messages`, `prompt` or `input` at the top level): `data` is the body
    * itself (less the declared params), and the answer is the predictions without `{"predictions": …}`.
@@ -115,7 +117,7 @@ export async function parseScoringBody(
   inputs?: readonly ColSpec[],
   options: ScoringBodyOptions = {},
 ): Promise<ScoringInput> {
-  return kind === "csv" ? await parseCsv(body, inputs) : parseJson(body, inputs, options);
+  return kind === "csv" ? await parseCsv(body, inputs) : await parseJson(body, inputs, options);
 }
 
 /**
@@ -130,11 +132,11 @@ export function predictionsBody(predictions: unknown): string {
   return pythonJson({ predictions: jsonablePredictions(predictions) });
 }
 
-function parseJson(
+async function parseJson(
   body: string,
   inputs: readonly ColSpec[] | undefined,
   options: ScoringBodyOptions,
-): ScoringInput {
+): Promise<ScoringInput> {
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -188,7 +190,10 @@ function parseJson(
     );
   }
   const format = present[0];
-  return { ...rowsOf(format, record[format], inputs), params: params as Record<string, unknown> | undefined };
+  return {
+    ...(await rowsOf(format, record[format], inputs)),
+    params: params as Record<string, unknown> | undefined,
+  };
 }
 
 // Python's type() of a JSON scalar, as MLflow prints it.
@@ -215,11 +220,11 @@ function formatError(present: string[]): ScoringError {
 
 // The rows of a request, and its columns when it names them (`dataframe_records` and `instances` name none:
 // an empty list of them is a frame without columns, as pandas builds it).
-function rowsOf(
+async function rowsOf(
   format: string,
   payload: unknown,
   inputs?: readonly ColSpec[],
-): Pick<ScoringInput, "data" | "columns"> {
+): Promise<Pick<ScoringInput, "data" | "columns" | "quote">> {
   const bad = (what: string) =>
     new ScoringError(400, "BAD_REQUEST", `Invalid input. '${format}' must be ${what}, got ${short(payload)}`);
   const columnsOfSignature = inputs?.filter((c) => c.name !== undefined).map((c) => c.name!);
@@ -259,6 +264,10 @@ function rowsOf(
       return { data: payload as Row[] };
     case "instances":
     case "inputs": {
+      if (columnsOfSignature?.length) {
+        const read = (await tfServing()).tfServingRows(format, payload, inputs!);
+        if (read) return read;
+      }
       if (format === "inputs" && isRecord(payload)) {
         const columns = Object.keys(payload);
         const lists = columns.map((
@@ -282,6 +291,11 @@ function rowsOf(
   }
   throw bad("known");
 }
+
+// By computed URL (its own bundle entry, loaded with the first `inputs` / `instances` body): MLflow's reading
+// of those bodies and numpy's text of them are not on the server's start path.
+const tfServing = (): Promise<typeof import("./tf_serving_input.ts")> =>
+  import(new URL("./tf_serving_input.ts", import.meta.url).href);
 
 async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<ScoringInput> {
   // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.

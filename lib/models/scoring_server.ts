@@ -75,7 +75,7 @@ export function scoringHandler(
         llmParams: (model.signature?.params ?? []).map((p) => p.name),
       });
       const predictions = await withTimeout(
-        model.predict(input.data, input.params, input.columns),
+        model.predict(input.data, input.params, input.columns, input.quote),
         timeoutMs,
       );
       const text = input.llm ? pythonJson(jsonablePredictions(predictions)) : predictionsBody(predictions);

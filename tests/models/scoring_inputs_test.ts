@@ -105,14 +105,14 @@ Deno.test("values that are not rows, for a signature naming columns, are a 400 n
     {
       instances: [{ sepal_length: 5.1, sepal_width: 3.5, petal_length: 1.4, petal_width: 0.2 }, [1, 2, 3, 4]],
     },
-    /row 1 is \[1,2,3,4\] while other rows are records: send every row the same way/,
+    /^Invalid input\. .*AttributeError.*row 1 of 'instances' is \[1,2,3,4\] while row 0 is a record: send every row as a record/s,
   );
 });
 
 Deno.test("a list or an object where a number is expected is named as such", async () => {
   await assertBadRequest(
     { dataframe_split: { columns: COLUMNS, data: [[[1], 3.5, 1.4, 0.2]] } },
-    /Failed to convert column sepal_length to type 'float64'.*not 'list'/,
+    /Failed to convert column sepal_length to type 'float64'\. Error: 'ValueError\('setting an array element with a sequence\.'\)' \(the cell holds a list: send one value per cell\)$/,
   );
   const res = await invoke({ dataframe_split: { columns: COLUMNS, data: [[{ a: 1 }, 3.5, 1.4, 0.2]] } });
   assert.match(res.body.message!, /not 'dict'/);
