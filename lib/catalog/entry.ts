@@ -38,6 +38,8 @@ export interface EntryContext extends CredentialsContext {
   writtenAt?(path: KeyPath): KeyPath;
   /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
   givenBy?: Readonly<Record<string, KeyPath>>;
+  /** Takes the located notes of an entry that builds (`DatasetFactoryContext.warn`); omitted: dropped. */
+  warn?(note: KmlfError): void;
 }
 
 /** A built dataset and the type name shown to users. */
@@ -239,6 +241,11 @@ export async function createFromEntry(
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
+    warn: (keyPath, note) => {
+      const path = [...at, ...written(keyPath)];
+      const source = ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
+      ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }));
+    },
     argumentsOf: async (innerType) => {
       const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
       const keys = schema && schemaKeys(schema);
