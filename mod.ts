@@ -50,6 +50,7 @@ export {
   type ArgumentAlias,
   BinaryDataset,
   Catalog,
+  type CatalogNote,
   type CatalogWarning,
   type CopyMode,
   CsvDataset,

@@ -15,7 +15,7 @@ import { datasetFailure, duplicateDataset, noConfirm, saveNone, unknownDataset }
 import type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
 import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
-import { createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
+import { type CreatedDataset, createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
 import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
@@ -39,7 +39,11 @@ export class Catalog {
   readonly saveVersion: string | undefined;
   /** The dataset types this catalog builds entries with. */
   readonly registry: DatasetRegistry;
-  /** Broken entries that none of the used names needs (see {@link CatalogOptions.used}). */
+  /**
+   * Broken entries that none of the used names needs (see {@link CatalogOptions.used}), and entries built
+   * with a note (one with a `note`: where Kedro warns, e.g. credentials set twice), declared ones sorted by
+   * name, then those of pattern matches as they are built.
+   */
   readonly warnings: CatalogWarning[] = [];
   readonly #broken = new Map<string, readonly KmlfError[]>();
   readonly #declared = new Map<string, Dataset>();
@@ -156,7 +160,7 @@ export class Catalog {
         catalog.#configs.set(name, entry as Record<string, unknown>);
         return check(name, async () => {
           checkTranscoding(name, () => config.locate([name]));
-          const { dataset, typeName } = await createFromEntry(name, entry, [name], ctx);
+          const { dataset, typeName } = await catalog.#create(name, entry, name);
           catalog.#declared.set(name, dataset);
           catalog.#typeNames.set(name, typeName);
         });
@@ -245,7 +249,7 @@ export class Catalog {
     if (pending) return await pending;
     const match = this.matchPattern(name);
     if (match) {
-      const building = createFromEntry(name, match.config, [match.pattern.pattern], this.#ctx).then(
+      const building = this.#create(name, match.config, match.pattern.pattern).then(
         ({ dataset, typeName }) => {
           this.#built.set(name, dataset);
           this.#typeNames.set(name, typeName);
@@ -356,6 +360,16 @@ export class Catalog {
   sourceOf(name: string, options: { key?: boolean } = {}): SourceLocation | undefined {
     if (options.key && this.#sourceNames.has(name)) return this.#ctx.locateKey?.([name]);
     return this.#declaredSource(name) ?? this.matchPattern(name)?.source;
+  }
+
+  // Builds an entry (at key `at`); what Kedro would warn about while building it becomes a warning.
+  async #create(name: string, entry: unknown, at: string): Promise<CreatedDataset> {
+    const notes: KmlfError[] = [];
+    const created = await createFromEntry(name, entry, [at], { ...this.#ctx, warn: (n) => notes.push(n) });
+    if (notes.length > 0) {
+      this.warnings.push({ name, problems: notes, note: "used as is, as in Kedro (which warns too)" });
+    }
+    return created;
   }
 
   #declaredSource(name: string): SourceLocation | undefined {

@@ -33,13 +33,13 @@ export interface CatalogOptions {
 
 /**
  * A catalog entry left out because it is broken and none of the used names needs it, or one a run uses in a
- * way it should know about (its `note` says why).
+ * way it should know about, or one built where Kedro warns (its `note` says why).
  */
 export interface CatalogWarning {
   /** The entry's key (a dataset name or a factory pattern). */
   name: string;
   /** Its problems, as the errors a strict build would have thrown. */
   problems: readonly KmlfError[];
-  /** Why the run goes on anyway, when not because the entry is unused (a pinned output). */
+  /** Why the run goes on anyway, when not because the entry is unused (a pinned output, a Kedro warning). */
   note?: string;
 }

@@ -16,29 +16,13 @@ import { createCustomDataset, customTypeName, isCustomType } from "./custom_type
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
 import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
-import { type CredentialsContext, resolveCredentials } from "./entry_credentials.ts";
+import { resolveCredentials } from "./entry_credentials.ts";
+import type { EntryContext } from "./entry_context.ts";
 import { urlScheme } from "./local_path.ts";
-import type { DatasetFactoryContext, DatasetRegistry, NestedDatasetOptions } from "./registry.ts";
-import type { VersionSpec } from "./versioning.ts";
+import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
+import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 
-/** Everything needed to build datasets from entries. */
-export interface EntryContext extends CredentialsContext {
-  projectRoot: string;
-  registry: DatasetRegistry;
-  /** The position of the key itself at `path` (for "unknown key" errors). */
-  locateKey?(path: KeyPath): SourceLocation | undefined;
-  /** The versions a versioned dataset of this name uses. */
-  versionFor(name: string): VersionSpec;
-  /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */
-  replacedBase?(name: string): SourceLocation | undefined;
-  /**
-   * The key path where a key path was written, for a dataset nested in another's `dataset:` (its
-   * `dataset: json` shorthand's `type` is `dataset` itself); the same path for a catalog entry.
-   */
-  writtenAt?(path: KeyPath): KeyPath;
-  /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
-  givenBy?: Readonly<Record<string, KeyPath>>;
-}
+export type { EntryContext } from "./entry_context.ts";
 
 /** A built dataset and the type name shown to users. */
 export interface CreatedDataset {
@@ -239,6 +223,11 @@ export async function createFromEntry(
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
+    warn: (keyPath, note) => {
+      const path = [...at, ...written(keyPath)];
+      const source = ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
+      ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }));
+    },
     argumentsOf: async (innerType) => {
       const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
       const keys = schema && schemaKeys(schema);
@@ -330,46 +319,6 @@ export async function createFromEntry(
       },
     );
   }
-}
-
-/**
- * The context of a dataset defined at `innerAt` inside the entry at `at` (a wrapper's `dataset:`): its key
- * paths are located and named as written, a key the wrapper set (`givenBy`) as the wrapper's key it comes
- * from. Those lie outside `innerAt` (or are `innerAt` itself), so mapping twice changes nothing.
- */
-function nestedContext(
-  ctx: EntryContext,
-  at: KeyPath,
-  innerAt: KeyPath,
-  written: (keyPath: KeyPath) => KeyPath,
-  givenBy: NonNullable<NestedDatasetOptions["givenBy"]>,
-): EntryContext {
-  const shown = (path: KeyPath): KeyPath => ctx.writtenAt?.(path) ?? path;
-  const mapped = (path: KeyPath): KeyPath => {
-    if (path.length <= innerAt.length || innerAt.some((k, i) => path[i] !== k)) return path;
-    const key = String(path[innerAt.length]);
-    if (!Object.hasOwn(givenBy, key)) return path;
-    return [...at, ...written(givenBy[key]), ...path.slice(innerAt.length + 1)];
-  };
-  return {
-    ...ctx,
-    locate: (path) => ctx.locate(mapped(path)),
-    locateKey: (path) => ctx.locateKey?.(mapped(path)) ?? ctx.locate(mapped(path)),
-    writtenAt: (path) => shown(mapped(path)),
-    givenBy: Object.fromEntries(
-      Object.entries(givenBy).map(([key, from]) => [key, shown([...at, ...written(from)])]),
-    ),
-  };
-}
-
-// A key the wrapper set (a partition's filepath) that the nested dataset's type does not take: the user
-// never wrote it, so say where it comes from and what to use instead.
-function givenKeyHint(keyPath: KeyPath, top: KeyPath, type: string, givenBy: EntryContext["givenBy"] = {}) {
-  const key = String(keyPath.at(-1));
-  if (keyPath.length !== top.length + 1 || top.some((k, i) => keyPath[i] !== k)) return undefined;
-  if (!Object.hasOwn(givenBy, key)) return undefined;
-  return `the dataset around it sets ${key} (from ${givenBy[key].join(".")}), which ${type} does not take: ` +
-    `use a type that takes ${key} (a file dataset such as json, csv or parquet)`;
 }
 
 // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key

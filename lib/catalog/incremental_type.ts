@@ -9,7 +9,7 @@ import type { Dataset } from "./dataset.ts";
 import { IncrementalDataset, type PartitionComparison } from "./datasets/incremental_dataset.ts";
 import { importProjectExport, isCustomType } from "./custom_type.ts";
 import { PARTITIONED_HINTS } from "./kedro_arguments.ts";
-import { partitionsOf } from "./partitioned_type.ts";
+import { entryCredentialsReach, partitionsOf } from "./partitioned_type.ts";
 import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
 
 /** `incremental`: `partitioned` without `overwrite`, plus `checkpoint`. */
@@ -71,8 +71,8 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
       },
     );
   }
-  // The entry's credentials reach the checkpoint too, unless it sets its own (Kedro's precedence).
-  const credentials = args.credentials !== undefined && !("credentials" in datasetConfig);
+  // The entry's credentials reach the checkpoint too, unless it sets its own.
+  const credentials = entryCredentialsReach(datasetConfig, ["checkpoint"], "checkpoint", args, ctx);
   const checkpointConfig = {
     type: "text",
     filepath: join(args.path as string, CHECKPOINT_FILE),

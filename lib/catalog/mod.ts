@@ -17,6 +17,7 @@ export { Catalog } from "./catalog.ts";
 export type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
 export {
   type ArgumentAlias,
+  type CatalogNote,
   type DatasetFactory,
   type DatasetFactoryContext,
   DatasetRegistry,

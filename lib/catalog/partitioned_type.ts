@@ -68,9 +68,8 @@ export async function partitionsOf(
     );
   }
   await assertTakesFile(String(config.type), fileKey, args, ctx);
-  // Kedro's precedence: the dataset's own credentials win over the entry's (which kmlf's local files
-  // need for nothing else).
-  const credentials = args.credentials !== undefined && !("credentials" in config);
+  // (The entry's credentials are for the partitions only: kmlf's local files need them for nothing else.)
+  const credentials = entryCredentialsReach(config, ["dataset"], "underlying dataset", args, ctx);
   // Errors of the underlying dataset name `<entry>.dataset.<key>` at its line; the keys set here, the
   // entry's keys they come from.
   const givenBy = {
@@ -92,6 +91,40 @@ export async function partitionsOf(
     versioned: config.versioned === true,
     createPartition: (filepath, id) => partition(filepath, `${ctx.name}/${id}`),
   };
+}
+
+/**
+ * Kedro's precedence of an entry's `credentials` over those of a definition it builds from (its `dataset`,
+ * an incremental `checkpoint`): whether the entry's reach it. Its own win; when both are set, Kedro warns
+ * that the entry's do not propagate, and so does kmlf, at the entry's `credentials` key.
+ *
+ * @example
+ * ```ts
+ * const credentials = entryCredentialsReach(config, ["dataset"], "underlying dataset", args, ctx);
+ * ```
+ */
+export function entryCredentialsReach(
+  config: Record<string, unknown>,
+  keyPath: readonly string[],
+  target: string,
+  args: Record<string, unknown>,
+  ctx: DatasetFactoryContext,
+): boolean {
+  if (args.credentials === undefined) return false;
+  if (!("credentials" in config)) return true;
+  // Kedro warns about credentials that are set (`if credentials:`), not about null or {}.
+  const given = args.credentials;
+  if (typeof given === "object" && given !== null && Object.keys(given).length > 0) {
+    const top = (ctx.written?.(["credentials"]) ?? ["credentials"]).join(".");
+    const own = (ctx.written?.([...keyPath, "credentials"]) ?? [...keyPath, "credentials"]).join(".");
+    ctx.warn?.(["credentials"], {
+      code: "catalog/credentials-not-propagated",
+      message: `Top-level credentials of "${ctx.name}" will not propagate into the ${target} since ` +
+        `credentials were explicitly defined in the ${target} config (${own})`,
+      hint: `the ${target} uses ${own}, as in Kedro; remove ${top} or ${own}, whichever is not meant`,
+    });
+  }
+  return false;
 }
 
 // A type that takes no file (memory, pandas.SQLTableDataset) cannot hold partitions: say so at the type, not

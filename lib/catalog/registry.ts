@@ -34,6 +34,11 @@ export interface DatasetFactoryContext {
   /** The entry's `metadata` (free-form, passed through). */
   metadata?: Record<string, unknown>;
   /**
+   * Reports what the user should know about an entry that still builds (where Kedro logs a warning): the
+   * catalog lists it among its warnings, located at the key `keyPath` of the entry.
+   */
+  warn?(keyPath: readonly (string | number)[], note: CatalogNote): void;
+  /**
    * Builds another dataset from a catalog-style definition — a mapping with a `type`, or a type name (for
    * wrapper datasets such as MlflowArtifactDataset and PartitionedDataset). `keyPath` is where that
    * definition sits in the entry (`["dataset"]`): its errors name `<entry>.dataset.<key>` and point at that
@@ -45,6 +50,16 @@ export interface DatasetFactoryContext {
     keyPath?: readonly (string | number)[],
     options?: NestedDatasetOptions,
   ): Promise<Dataset>;
+}
+
+/** A non-fatal note about an entry ({@link DatasetFactoryContext.warn}): a stable code, what and the fix. */
+export interface CatalogNote {
+  /** `catalog/<what>`, like an error's. */
+  code: string;
+  /** What happens, naming the entry and the keys as written. */
+  message: string;
+  /** What to change to say what is meant. */
+  hint: string;
 }
 
 /** Options of {@link DatasetFactoryContext.createDataset}. */

@@ -109,7 +109,7 @@ export async function catalogValidate(options: CatalogCommandOptions): Promise<n
       note: `not used by ${requested.join(", ")}`,
     });
   }
-  const broken = new Set(catalog.warnings.map((w) => w.name));
+  const broken = new Set(catalog.warnings.filter((w) => w.note === undefined).map((w) => w.name));
   const checked = catalog.names().filter((n) => !isParameter(n) && !broken.has(n)).length +
     catalog.listPatterns().length;
   const what = requested.length > 0 ? ` used by ${requested.join(", ")}` : "";

@@ -167,17 +167,25 @@ export function enforceParams(
  * ```
  */
 export function schemaError(quote: string, inputs: readonly ColSpec[], error: string): ScoringError {
-  const named = inputs.filter((c) => c.name !== undefined);
-  const schema = `[${
-    named.map((c) => `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`)
-      .join(", ")
-  }]`;
+  const schema = `[${inputs.filter((c) => c.name !== undefined).map(colSpecRepr).join(", ")}]`;
   return new ScoringError(
     400,
     "INVALID_PARAMETER_VALUE",
     `Failed to predict data '${quote}'. \nError: Failed to enforce schema of data '${quote}' with schema '${schema}'. ` +
       `Error: ${error}`,
   );
+}
+
+/**
+ * MLflow's text of one column of a signature (`ColSpec.__repr__`), as its errors print it.
+ *
+ * @example
+ * ```ts
+ * colSpecRepr({ name: "x", type: "double", required: true }); // "'x': double (required)"
+ * ```
+ */
+export function colSpecRepr(c: ColSpec): string {
+  return `${pyRepr(c.name)}: ${typeLabel(c.type)} (${c.required ? "required" : "optional"})`;
 }
 
 /**

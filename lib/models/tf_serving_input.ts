@@ -11,9 +11,9 @@
  * @module
  */
 import type { ColSpec, ColumnType } from "../tracking/mod.ts";
-import { convertCell, type Row, schemaError } from "./enforce.ts";
+import { colSpecRepr, convertCell, type Row, schemaError } from "./enforce.ts";
 import { ScoringError } from "./scoring_error.ts";
-import { pyRepr } from "../py_repr.ts";
+import { pyRepr, pyStr } from "../py_repr.ts";
 import {
   inferredDtype,
   numpyArrayRepr,
@@ -36,7 +36,8 @@ const INHOMOGENEOUS = (n: number) =>
 
 /**
  * The rows of an `inputs` or `instances` payload for a signature naming `inputs`' columns; undefined for a
- * form kmlf reads its own way (a list of value lists, zipped with the columns; a bare value).
+ * form kmlf reads its own way (a list of value lists, zipped with the columns). A bare value is refused as
+ * MLflow refuses it: missing every required column.
  *
  * @example
  * ```ts
@@ -65,7 +66,7 @@ export function tfServingRows(
     }
   };
   if (isRecord(payload)) return columnsOf(format, payload, inputs, specs, check);
-  if (!Array.isArray(payload)) return undefined;
+  if (!Array.isArray(payload)) return bareValue(format, payload, inputs);
   // MLflow reads `instances` as rows of records when the first is one: each row's items().
   if (format === "instances" && payload.length > 0 && isRecord(payload[0])) {
     const columns = new Map<string, unknown[]>();
@@ -165,6 +166,48 @@ export function tfServingRows(
     );
   }
   return undefined;
+}
+
+// A bare value (`{"inputs": 5}`): MLflow converts it as the signature's first column (a numpy scalar), which
+// _enforce_schema makes a frame of one column, `0`, missing every required column. Undefined when none is
+// required (MLflow would predict on it; kmlf refuses it as not a list).
+function bareValue(
+  format: "instances" | "inputs",
+  value: unknown,
+  inputs: readonly ColSpec[],
+): TfServingRows | undefined {
+  const required = inputs.filter((c) => c.required && c.name !== undefined).map((c) => c.name!);
+  if (required.length === 0) return undefined;
+  const names = inputs.filter((c) => c.name !== undefined).map((c) => JSON.stringify(c.name));
+  const more = names.length > 2 ? ", ..." : "";
+  const fix = `'${format}' is one bare value, not rows or columns: send rows, {"${format}": [{${
+    names.slice(0, 2).map((n) => `${n}: ...`).join(", ")
+  }${more}}]}, or columns, {"${format}": {${names.slice(0, 2).map((n) => `${n}: [...]`).join(", ")}${more}}}`;
+  const first = inputs[0];
+  const dtype = numpyDtypeOf(first.type);
+  // numpy makes no int of None; a nested type (Array, Object) takes no bare value.
+  let converted: unknown;
+  let convertible = typeof first.type === "string" && !(value === null && dtype?.startsWith("int"));
+  try {
+    if (convertible) converted = convertCell(value, first.type as ColumnType);
+  } catch {
+    convertible = false;
+  }
+  if (!convertible) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. Failed to convert data \`${pyStr(value)}\` to type \`${
+        colSpecRepr(first)
+      }\` defined in the model signature. (${fix})`,
+    );
+  }
+  const quote = dtype === undefined || dtype === "object" ? pyStr(value) : numpyScalarRepr(converted, dtype);
+  throw schemaError(
+    quote,
+    inputs,
+    `Model is missing inputs ${pyRepr(required)}. Note that there were extra inputs: [0] (${fix})`,
+  );
 }
 
 // An object of columns (`inputs`, or `instances` given as one): one row when every value is a scalar,

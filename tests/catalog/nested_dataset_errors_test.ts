@@ -287,3 +287,29 @@ Deno.test("kmlf run: partitions of a type without a file fail before any node, a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kmlf catalog validate: credentials set twice are a warning at the key; the entry counts as valid", async () => {
+  const dir = await demoProject({
+    "conf/base/catalog.yml": "other: {type: json, filepath: data/o.json}\n" +
+      "parts:\n  type: partitioned\n  path: data/parts\n  filepath_arg: path\n  credentials: {token: a}\n" +
+      "  dataset:\n    type: incremental\n    dataset: text\n" +
+      "    credentials: {token: b}\n    checkpoint: {credentials: {token: c}}\n",
+  });
+  try {
+    const { code, stdout, stderr } = await kmlf(["catalog", "validate"], { cwd: dir });
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /2 catalog entries valid/);
+    // The partitioned entry's own, and its nested incremental dataset's, named and located as written.
+    assert.equal(stderr.match(/^warning\[catalog\/credentials-not-propagated\]/gm)?.length, 2, stderr);
+    assert.match(
+      stderr,
+      /config \(dataset\.credentials\)\n {2}at conf\/base\/catalog\.yml:6:3 \(parts\.credentials\)/,
+    );
+    assert.match(
+      stderr,
+      /config \(dataset\.checkpoint\.credentials\)\n {2}at conf\/base\/catalog\.yml:10:5 \(parts\.dataset\.credentials\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Catalog, JsonDataset, PartitionedDataset, TextDataset } from "../../lib/catalog/mod.ts";
 import { DatasetError } from "../../lib/errors.ts";
-import { catalogConfig } from "./catalog_helpers.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
+import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
 import { filesUnder, inTempDir } from "./dataset_contract.ts";
 
 Deno.test("partitioned load is lazy: nothing is read until a partition function is called", async () => {
@@ -290,5 +291,49 @@ Deno.test("a versioned dataset of partitions keeps <id><suffix>/<version>/<id><s
       "eu/b.json/2024-01-01T00.00.00.000Z/b.json",
       "eu/b.json/2024-01-04T00.00.00.000Z/b.json",
     ]);
+  });
+});
+
+// Kedro's PartitionedDataset / IncrementalDataset log KEY_PROPAGATION_WARNING when both levels set credentials.
+Deno.test("credentials at the entry and in its dataset or checkpoint: the inner win, with a warning at the key", async () => {
+  const yaml = "parts:\n  type: partitioned\n  path: data/p\n  credentials: {token: top}\n" +
+    "  dataset: {type: text, credentials: {token: own}}\n" +
+    "inc:\n  type: incremental\n  path: data/i\n  dataset: text\n  credentials: {token: top}\n" +
+    "  checkpoint: {credentials: {token: own}}\n" +
+    // Nothing to say: no inner credentials, or none set at the top (Kedro's `if credentials:`).
+    "quiet:\n  type: partitioned\n  path: data/q\n  credentials: {token: top}\n  dataset: text\n" +
+    "empty:\n  type: partitioned\n  path: data/e\n  credentials: {}\n  dataset: {type: text, credentials: {a: 1}}\n" +
+    '"{name}_parts":\n  type: partitioned\n  path: data/{name}\n  credentials: {token: top}\n' +
+    "  dataset: {type: text, credentials: {token: own}}\n";
+  const src = parseYaml(yaml, CATALOG_FILE);
+  const config = { data: src.value as Record<string, unknown>, locate: src.locate, locateKey: src.locateKey };
+  const catalog = await Catalog.fromConfig(config, { projectRoot: "/p" });
+  const seen = () =>
+    catalog.warnings.map((w) => ({
+      name: w.name,
+      note: w.note,
+      problems: w.problems.map((p) =>
+        `${p.code} ${p.source?.line}:${p.source?.column} ${p.message} | ${p.hint}`
+      ),
+    }));
+  const note = "used as is, as in Kedro (which warns too)";
+  const at = (line: number, target: string, own: string) =>
+    `catalog/credentials-not-propagated ${line}:3 Top-level credentials of "${own.split(".")[0]}" will not ` +
+    `propagate into the ${target} since credentials were explicitly defined in the ${target} config ` +
+    `(${own.split(".").slice(1).join(".")}) | the ${target} uses ${
+      own.split(".").slice(1).join(".")
+    }, as in ` +
+    `Kedro; remove credentials or ${own.split(".").slice(1).join(".")}, whichever is not meant`;
+  assert.deepEqual(seen(), [
+    { name: "inc", note, problems: [at(10, "checkpoint", "inc.checkpoint.credentials")] },
+    { name: "parts", note, problems: [at(4, "underlying dataset", "parts.dataset.credentials")] },
+  ]);
+  // A pattern's dataset says so when it is built.
+  await catalog.get("x_parts");
+  assert.equal(seen().length, 3);
+  assert.deepEqual(seen()[2], {
+    name: "x_parts",
+    note,
+    problems: [at(25, "underlying dataset", "x_parts.dataset.credentials")],
   });
 });

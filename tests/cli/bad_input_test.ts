@@ -178,6 +178,28 @@ const CASES: Record<string, Case> = {
     },
     args: ["run", "training", "--quiet"],
   },
+  // Kedro warns that an entry's credentials do not reach a dataset with its own, and goes on.
+  "credentials-set-twice": {
+    files: {
+      [CATALOG]: catalog +
+        "\nparts:\n  type: partitioned\n  path: data/05_model_input/parts\n  credentials: {token: a}\n" +
+        "  dataset: {type: json, credentials: {token: b}}\n",
+    },
+    args: ["catalog", "validate"],
+  },
+  // A run warns too: for a declared entry it does not use, and for a pattern's dataset it does, once built.
+  "credentials-set-twice-run": {
+    files: {
+      [CATALOG]: catalog +
+        "\nparts:\n  type: partitioned\n  path: data/05_model_input/parts\n  credentials: {token: a}\n" +
+        "  dataset: {type: json, credentials: {token: b}}\n" +
+        '"{name}_parts":\n  type: partitioned\n  path: data/05_model_input/{name}\n  credentials: {token: a}\n' +
+        "  dataset: {type: text, credentials: {token: b}}\n",
+      "pipelines/parts.yml": "nodes:\n  - func: ./parts.ts#make\n    inputs: []\n    outputs: day_parts\n",
+      "pipelines/parts.ts": 'export function make() {\n  return { a: "1" };\n}\n',
+    },
+    args: ["run", "parts", "--quiet"],
+  },
   "run-config-file-unknown-key": {
     files: { "run.yml": "run:\n  tags: [training]\n  namespace: dp\n" },
     args: ["run", "-c", "run.yml"],

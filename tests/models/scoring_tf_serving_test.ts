@@ -239,6 +239,63 @@ Deno.test("a missing column quotes the data as MLflow holds it: numpy arrays, a 
   });
 });
 
+// mlflow/utils/proto_json_utils.py _cast_schema_type converts a bare value as the first column (numpy scalar);
+// models/utils.py _enforce_schema makes pd.DataFrame([value]) of it: one column, 0, and every input missing.
+Deno.test("a bare value under inputs or instances is MLflow's missing inputs, or its conversion error", async () => {
+  const all = "['sepal_length', 'sepal_width', 'petal_length', 'petal_width']";
+  const fix = (format: string) =>
+    `(${JSON.stringify(format).replaceAll('"', "'")} is one bare value, not rows or columns: send rows, ` +
+    `{"${format}": [{"sepal_length": ..., "sepal_width": ..., ...}]}, or columns, {"${format}": ` +
+    `{"sepal_length": [...], "sepal_width": [...], ...}})`;
+  await withServer(async (invoke) => {
+    for (
+      const [value, quote] of [[5, "5.0"], [2.5, "2.5"], [true, "1.0"], [null, "nan"], ["7", "7.0"]] as const
+    ) {
+      for (const format of ["inputs", "instances"]) {
+        const answer = await invoke({ [format]: value });
+        refused(
+          answer,
+          "INVALID_PARAMETER_VALUE",
+          `Failed to predict data '${quote}'. \nError: Failed to enforce schema of data '${quote}' with schema ` +
+            `${SCHEMA}. Error: Model is missing inputs ${all}. Note that there were extra inputs: [0] ${
+              fix(format)
+            }`,
+        );
+      }
+    }
+    refused(
+      await invoke({ inputs: "wide" }),
+      "BAD_REQUEST",
+      "Invalid input. Failed to convert data `wide` to type `'sepal_length': double (required)` defined in the " +
+        `model signature. ${fix("inputs")}`,
+    );
+  });
+});
+
+Deno.test("a bare value is converted as the signature's first column: its type decides the quote or the refusal", async () => {
+  const { tfServingRows } = await import("../../lib/models/tf_serving_input.ts");
+  const schema = (type: ColSpec["type"]): ColSpec[] => [
+    { name: "a", type, required: true },
+    { name: "b", type: "double", required: false },
+  ];
+  const message = (payload: unknown, type: ColSpec["type"]) => {
+    try {
+      tfServingRows("inputs", payload, schema(type));
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "read";
+  };
+  assert.match(message(5, "long"), /^Failed to predict data '5'\..*Model is missing inputs \['a'\]\./s);
+  assert.match(message("x", "string"), /^Failed to predict data 'x'\./);
+  assert.match(message(5, "string"), /^Failed to predict data '5'\./);
+  assert.match(message(true, "boolean"), /^Failed to predict data 'True'\./);
+  assert.match(message(null, "long"), /^Invalid input\. Failed to convert data `None` to type `'a': long/);
+  assert.match(message(5, { type: "array", items: "long" }), /^Invalid input\. Failed to convert data `5`/);
+  // Nothing required: MLflow would predict on it, kmlf goes on to refuse it as not a list.
+  assert.equal(tfServingRows("inputs", 5, [{ name: "b", type: "double", required: false }]), undefined);
+});
+
 Deno.test("a wide frame in an error is cut as pandas cuts it, with its size", async () => {
   await withServer(async (invoke) => {
     const columns = [

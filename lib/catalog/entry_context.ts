@@ -1,0 +1,27 @@
+/** What building datasets from catalog entries needs from the catalog (entry.ts, nested_entry.ts). */
+import type { KmlfError, SourceLocation } from "../errors.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
+import type { CredentialsContext } from "./entry_credentials.ts";
+import type { DatasetRegistry } from "./registry.ts";
+import type { VersionSpec } from "./versioning.ts";
+
+/** Everything needed to build datasets from entries. */
+export interface EntryContext extends CredentialsContext {
+  projectRoot: string;
+  registry: DatasetRegistry;
+  /** The position of the key itself at `path` (for "unknown key" errors). */
+  locateKey?(path: KeyPath): SourceLocation | undefined;
+  /** The versions a versioned dataset of this name uses. */
+  versionFor(name: string): VersionSpec;
+  /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */
+  replacedBase?(name: string): SourceLocation | undefined;
+  /**
+   * The key path where a key path was written, for a dataset nested in another's `dataset:` (its
+   * `dataset: json` shorthand's `type` is `dataset` itself); the same path for a catalog entry.
+   */
+  writtenAt?(path: KeyPath): KeyPath;
+  /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
+  givenBy?: Readonly<Record<string, KeyPath>>;
+  /** Takes the located notes of an entry that builds (`DatasetFactoryContext.warn`); omitted: dropped. */
+  warn?(note: KmlfError): void;
+}
