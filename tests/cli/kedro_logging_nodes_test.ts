@@ -117,7 +117,7 @@ Deno.test("levels filter a node's lines as Python's loggers do: the package's ow
   }
 });
 
-Deno.test("the parallel runner: a worker's console lines reach the log in order, each under its node's logger; --json and --quiet keep stdout", async () => {
+Deno.test("parallel and thread runners: concurrent nodes' lines reach the log in order, each under its node's logger; --json and --quiet keep stdout", async () => {
   await withProject({}, async (dir) => {
     const plain = await kmlf(["run", "talk", "--runner", "parallel", "--max-workers", "2"], { cwd: dir });
     assert.equal(plain.code, 0, plain.stderr);
@@ -132,9 +132,13 @@ Deno.test("the parallel runner: a worker's console lines reach the log in order,
       assert.deepEqual(tagged(plain.stderr, tag), [`${tag} warn`, `${tag} error Map(1) { "k" => 1 }`]);
     }
     await Deno.writeTextFile(join(dir, "conf/logging.yml"), TEMPLATE);
-    for (const flags of [[], ["--json"], ["--quiet"]]) {
+    const runs = [["parallel"], ["parallel", "--json"], ["parallel", "--quiet"], ["thread"], [
+      "thread",
+      "--json",
+    ]];
+    for (const [runner, ...flags] of runs) {
       await Deno.remove(join(dir, "logs"), { recursive: true }).catch(() => {});
-      const r = await kmlf(["run", "talk", "--runner", "parallel", "--max-workers", "2", ...flags], {
+      const r = await kmlf(["run", "talk", "--runner", runner, "--max-workers", "2", ...flags], {
         cwd: dir,
       });
       assert.equal(r.code, 0, r.stderr);
