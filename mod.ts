@@ -116,6 +116,7 @@ export {
   createRunner,
   type NodeCompletedEvent,
   type NodeFailedEvent,
+  type NodeScope,
   type NodeStartedEvent,
   type NodeTiming,
   ParallelRunner,

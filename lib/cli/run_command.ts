@@ -128,6 +128,13 @@ async function runLogged(
   // The runner's account of a stop (a signal, a failure outside any node): the error the run ends with is
   // the signal's, but where to resume is in this one.
   let stopped: PipelineRunError | undefined;
+  // With a logging configuration, what nodes print is logged under their module's logger (Kedro's nodes
+  // log with logging.getLogger(__name__)); console is given back however the run ends.
+  const nodeConsole = log.captureNodeConsole?.({
+    name: session.settings.name,
+    root: session.settings.root,
+    pipelinesDir: session.settings.pipelinesDir,
+  });
   try {
     const result = await session.run({
       pipelineNames,
@@ -166,6 +173,7 @@ async function runLogged(
         },
       },
       runner,
+      nodeScope: nodeConsole?.scope,
     });
     const elapsed = performance.now() - started;
     if (options.json) {
@@ -225,6 +233,8 @@ async function runLogged(
       );
     }
     return code;
+  } finally {
+    nodeConsole?.restore();
   }
 }
 

@@ -4,6 +4,7 @@
  * the records go through the configured loggers and handlers.
  */
 import { join, resolve } from "../path.ts";
+import type { NodeScope } from "../runner/mod.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { err, out } from "./terminal.ts";
 
@@ -24,6 +25,8 @@ export interface RunLogRecord {
   quietToo?: boolean;
   /** What reported it (Python's `funcName`), e.g. `nodeStarted`. */
   funcName?: string;
+  /** The file it came from (Python's `pathname`); default: the Kedro module `logger` names, as a `.py`. */
+  pathname?: string;
 }
 
 /** Where `kmlf run` sends its records. */
@@ -32,6 +35,29 @@ export interface RunLog {
   log(record: RunLogRecord): void;
   /** Closes the log files. */
   close(): void;
+  /**
+   * With a logging configuration only: logs what nodes print with `console.debug/log/info/warn/error` under
+   * the logger Kedro names a node's module by, until `restore()`.
+   */
+  captureNodeConsole?(project: NodeLoggerProject): NodeConsole;
+}
+
+/** What a node's logger name is made of: kmlf.yml's `name` (the package), root and pipelines folder. */
+export interface NodeLoggerProject {
+  /** kmlf.yml's `name`, Kedro's package name. */
+  name: string;
+  /** Absolute path of the project root. */
+  root: string;
+  /** Absolute path of the pipelines folder (Kedro's `<package>/pipelines`). */
+  pipelinesDir: string;
+}
+
+/** A run's capture of its nodes' console output. */
+export interface NodeConsole {
+  /** The runner's `nodeScope`: console calls inside it are the node's. */
+  scope: NodeScope;
+  /** Gives `console` its methods back. */
+  restore(): void;
 }
 
 /**

@@ -8,6 +8,7 @@
 export type {
   NodeCompletedEvent,
   NodeFailedEvent,
+  NodeScope,
   NodeStartedEvent,
   NodeTiming,
   Runner,
@@ -28,6 +29,7 @@ export {
   type RunnerSpec,
 } from "./runner_settings.ts";
 export { inspectCrossing } from "./crossing.ts";
+export { formatConsoleArgs, formatConsoleDir } from "./console_text.ts";
 export { PipelineRunError, raisedError } from "./run_error.ts";
 export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";

@@ -14,7 +14,13 @@ import { fileURLToPath } from "../path.ts";
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
 import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
-import { type FromWorker, type NodeJob, STDOUT_CONSOLE_METHODS, type ToWorker } from "./worker_protocol.ts";
+import {
+  FORWARDED_CONSOLE_METHODS,
+  type FromWorker,
+  type NodeJob,
+  type ToWorker,
+} from "./worker_protocol.ts";
+import { formatConsoleArgs, formatConsoleDir } from "./console_text.ts";
 import { exportedClassFinder, fromWire, NODE_SOURCE, toWire, type WireError } from "./wire_error.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -79,12 +85,15 @@ function load(url: string): Promise<Record<string, unknown>> {
   return mod;
 }
 
-// What a node prints to stdout goes through the main thread's console, so it lands where the main thread
-// sends its own (stderr under `kmlf run --json`, where stdout carries one JSON document).
-for (const method of STDOUT_CONSOLE_METHODS) {
+// What a node prints goes through the main thread's console, formatted here as Deno's console does: it
+// lands where the main thread sends its own (stderr under `kmlf run --json`, where stdout carries one JSON
+// document), and a logging configuration logs it under the node's logger, in the order it was printed.
+for (const method of FORWARDED_CONSOLE_METHODS) {
   console[method] = (...args: unknown[]) => {
-    const text = args.map((a) => (typeof a === "string" ? a : Deno.inspect(a, { colors: false }))).join(" ");
-    post({ type: "console", method, text });
+    const text = method === "dir" || method === "dirxml"
+      ? formatConsoleDir(args[0], args[1] as Deno.InspectOptions | undefined)
+      : formatConsoleArgs(args);
+    post({ type: "console", id: current, method, text });
   };
 }
 

@@ -71,11 +71,11 @@ export class ParallelRunner {
     });
   }
 
-  #open({ pipeline, fault }: ExecutorContext): NodeExecutor {
+  #open({ pipeline, fault, scope }: ExecutorContext): NodeExecutor {
     checkImportable(pipeline);
     const pool = this.#pool ?? new WorkerPool(this.maxWorkers ?? defaultMaxWorkers());
     this.#pool = undefined; // this run owns it now and terminates it at the end
-    const { size, jobs } = prepare(pool, pipeline, this.maxWorkers, fault);
+    const { size, jobs } = prepare(pool, pipeline, this.maxWorkers, fault, scope);
     let plan: CrossingPlan = { privateCopies: new Set(), partitioned: new Set() };
     return {
       slots: size,
@@ -117,11 +117,12 @@ function prepare(
   pipeline: Pipeline,
   maxWorkers: number | undefined,
   fault: PoolRun["onEscaped"],
+  scope?: PoolRun["scope"],
 ) {
   const size = Math.max(1, Math.min(maxWorkers ?? defaultMaxWorkers(), pipeline.nodes.length));
   const jobs = new Map(pipeline.nodes.map((n) => [n, jobOf(n)]));
   const modules = [...new Set([...jobs.values()].map((j) => j.url))];
-  pool.serve({ size, modules, onEscaped: fault });
+  pool.serve({ size, modules, onEscaped: fault, scope });
   // Kedro's estimate of useful parallelism: nodes minus generations, plus one.
   pool.grow(pipeline.nodes.length - pipeline.groupedNodes().length + 1);
   return { size, jobs };

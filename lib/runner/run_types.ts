@@ -83,7 +83,23 @@ export interface RunnerOptions {
    * rejects with a {@link PipelineRunError} of code `run/interrupted` (the CLI wires SIGINT/SIGTERM here).
    */
   signal?: AbortSignal;
+  /**
+   * Calls each node's function inside `nodeScope(node, call)`, and, under the parallel runner, the console
+   * calls its worker forwards: a caller can tell which node printed a line (the CLI's logging does, with
+   * AsyncLocalStorage). Loads, saves and hooks run outside it.
+   */
+  nodeScope?: NodeScope;
 }
+
+/**
+ * Runs `call` as the work of `node` and returns what it returns.
+ *
+ * @example
+ * ```ts
+ * const nodeScope: NodeScope = (node, call) => storage.run(node, call);
+ * ```
+ */
+export type NodeScope = <T>(node: Node, call: () => T) => T;
 
 /** Timing of one node, in epoch milliseconds (from loading its inputs to saving its outputs). */
 export interface NodeTiming {

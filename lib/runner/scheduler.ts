@@ -12,7 +12,7 @@ import { executeNode, type NodeCall } from "./node_task.ts";
 import { onlyMissingOutputs } from "./only_missing.ts";
 import { findResumeNodes } from "./resume.ts";
 import { PipelineRunError, raisedError } from "./run_error.ts";
-import type { NodeTiming, RunnerOptions, RunResult } from "./run_types.ts";
+import type { NodeScope, NodeTiming, RunnerOptions, RunResult } from "./run_types.ts";
 
 /** How a runner executes node functions. */
 export interface NodeExecutor {
@@ -44,6 +44,8 @@ export interface ExecutorContext {
   pipeline: Pipeline;
   /** Reports a failure found outside a call (an error escaping a node after it returned). */
   fault(node: Node, error: KmlfError): void;
+  /** The run's {@link RunnerOptions.nodeScope}: a pool calls what a worker prints inside it. */
+  scope?: NodeScope;
 }
 
 /** A runner's choices. */
@@ -75,7 +77,7 @@ export async function runScheduled(
   options: RunnerOptions,
   plan: SchedulePlan,
 ): Promise<RunResult> {
-  const { hooks, runId, reporter, signal } = options;
+  const { hooks, runId, reporter, signal, nodeScope } = options;
   let pipeline = fullPipeline;
   if (options.onlyMissingOutputs) {
     const missing = await onlyMissingOutputs(fullPipeline, catalog);
@@ -99,6 +101,7 @@ export async function runScheduled(
       failure ??= { node, error };
       notify();
     },
+    scope: nodeScope,
   });
   const running = new Map<Node, { start: number; index: number }>();
   const done = new Set<Node>();
@@ -131,7 +134,10 @@ export async function runScheduled(
     const ready = new ReadyQueue(order);
     for (const node of pipeline.nodes) if (waiting.get(node) === 0) ready.push(node);
     const total = pipeline.nodes.length;
-    const task = { catalog, hooks, runId, isAsync: plan.isAsync, call: executor.call };
+    const call: NodeCall = nodeScope
+      ? (node, inputs, info) => nodeScope(node, () => executor.call(node, inputs, info))
+      : executor.call;
+    const task = { catalog, hooks, runId, isAsync: plan.isAsync, call };
     let started = 0;
 
     for (;;) {

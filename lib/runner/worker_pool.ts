@@ -8,6 +8,7 @@ import { isOrderedRecord } from "../catalog/ordered_record.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
 import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
 import type { FromWorker, NodeJob, ToWorker } from "./worker_protocol.ts";
+import type { NodeScope } from "./run_types.ts";
 import { fromWire, loadClasses, toWire, type WireError } from "./wire_error.ts";
 
 /** A node's outputs as they came back, and the worker (1-based) that ran it. */
@@ -44,6 +45,8 @@ export interface PoolRun {
   modules: string[];
   /** An error escaped a node after it returned (the node is the last one the worker ran). */
   onEscaped(node: Node, error: KmlfError): void;
+  /** The run's node scope: what a worker prints is printed inside it, as the node's. */
+  scope?: NodeScope;
 }
 
 const WORKER_URL = new URL("./node_worker.ts", import.meta.url);
@@ -64,6 +67,7 @@ export class WorkerPool {
   #size: number;
   #modules: string[] = [];
   #onEscaped: PoolRun["onEscaped"] = () => {};
+  #scope?: NodeScope;
   readonly #workers: PoolWorker[] = [];
   #nextId = 1;
   #nextWorker = 1;
@@ -83,6 +87,7 @@ export class WorkerPool {
     this.#size = Math.min(this.#size, run.size);
     if (run.modules.join("\n") !== this.#modules.join("\n")) this.#modules = run.modules;
     this.#onEscaped = run.onEscaped;
+    this.#scope = run.scope;
     for (const slot of this.#workers) this.#init(slot);
   }
 
@@ -195,7 +200,12 @@ export class WorkerPool {
   }
 
   #receive(slot: PoolWorker, message: FromWorker): void {
-    if (message.type === "console") return console[message.method](message.text);
+    if (message.type === "console") {
+      const print = () => console[message.method](message.text);
+      // The job it came from; a line printed between jobs (a timer) is the last node's.
+      const node = slot.job && slot.job.id === message.id ? slot.job.node : slot.last;
+      return this.#scope && node ? this.#scope(node, print) : print();
+    }
     if (message.type === "ready") return;
     const job = slot.job;
     const current = job && message.id === job.id ? job : undefined;

@@ -47,9 +47,22 @@ export type FromWorker =
   | { type: "exit"; id?: number; code: number; call?: string }
   | { type: "escaped"; id?: number; error: WireError }
   | { type: "load-partition"; id: number; request: number; dataset: string; partition: string }
-  | { type: "console"; method: ConsoleMethod; text: string };
+  /** What a node printed (`id`: the job running then), as the main thread's `console[method](text)`. */
+  | { type: "console"; id?: number; method: ConsoleMethod; text: string };
 
-/** The console methods that write to stdout: a worker passes them to the main thread's console. */
-export const STDOUT_CONSOLE_METHODS = ["log", "info", "debug", "dir", "dirxml", "table"] as const;
-/** One of {@link STDOUT_CONSOLE_METHODS}. */
-export type ConsoleMethod = typeof STDOUT_CONSOLE_METHODS[number];
+/**
+ * The console methods a worker passes to the main thread's console, in the order the node calls them: the
+ * stdout ones (stderr under `kmlf run --json`) and warn/error, which a logging configuration logs too.
+ */
+export const FORWARDED_CONSOLE_METHODS = [
+  "log",
+  "info",
+  "debug",
+  "warn",
+  "error",
+  "dir",
+  "dirxml",
+  "table",
+] as const;
+/** One of {@link FORWARDED_CONSOLE_METHODS}. */
+export type ConsoleMethod = typeof FORWARDED_CONSOLE_METHODS[number];

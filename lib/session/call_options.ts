@@ -15,7 +15,15 @@ const LISTS = [
   "toOutputs",
   "namespaces",
 ];
-const RUN_KEYS = [...LISTS, "loadVersions", "onlyMissingOutputs", "reporter", "runner", "signal"];
+const RUN_KEYS = [
+  ...LISTS,
+  "loadVersions",
+  "onlyMissingOutputs",
+  "reporter",
+  "runner",
+  "signal",
+  "nodeScope",
+];
 const CREATE_KEYS = [
   "projectRoot",
   "env",
@@ -107,6 +115,9 @@ export function checkRunOptions<T extends object>(options: T | undefined): T {
   }
   if (record.signal !== undefined && !(record.signal instanceof AbortSignal)) {
     throw bad(call, "signal", record.signal, "an AbortSignal (new AbortController().signal)");
+  }
+  if (record.nodeScope !== undefined && typeof record.nodeScope !== "function") {
+    throw bad(call, "nodeScope", record.nodeScope, "a function (node, call) => call()");
   }
   return record as T;
 }

@@ -18,6 +18,7 @@ import {
   checkRunnable,
   createRunner,
   lostOutputWarnings,
+  type NodeScope,
   pinnedOutputWarnings,
   type Runner,
   type RunnerSpec,
@@ -44,6 +45,8 @@ export interface SessionRunOptions extends PipelineFilter {
   runner?: RunnerSpec;
   /** Aborting interrupts the run (workers stop; the run ends with `run/interrupted`). */
   signal?: AbortSignal;
+  /** Each node's function runs inside it (the runner's `nodeScope`): tells which node printed a line. */
+  nodeScope?: NodeScope;
 }
 
 /** What a run needs of its session (`KmlfSession` gives it). */
@@ -150,6 +153,7 @@ async function runWith(
         onlyMissingOutputs: options.onlyMissingOutputs,
         reporter: options.reporter,
         signal,
+        nodeScope: options.nodeScope,
       });
       result = await guard.race(run);
       await guard.settle(); // a promise the last node left rejected fails the run, not the process

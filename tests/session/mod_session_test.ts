@@ -21,6 +21,7 @@ import {
   MlflowClient,
   type NodeCompletedEvent,
   type NodeFailedEvent,
+  type NodeScope,
   type NodeStartedEvent,
   type NodeTiming,
   type ProjectSettings,
@@ -110,6 +111,7 @@ Deno.test("session.run and KmlfSession.create refuse options a script mistyped, 
       [{ pipelineNames: ["score"], loadVersions: ["model"] }, [/loadVersions is an array/]],
       [{ pipelineNames: ["score"], onlyMissingOutputs: "yes" }, [/onlyMissingOutputs is the string/]],
       [{ pipelineNames: ["score"], signal: {} }, [/signal is/, /AbortSignal/]],
+      [{ pipelineNames: ["score"], nodeScope: "console" }, [/nodeScope is/, /a function/]],
     ];
     for (const [options, mentions] of cases) {
       const session = await KmlfSession.create({ projectRoot: root });
@@ -147,6 +149,7 @@ export type ScriptTypes = [
   NodeCompletedEvent,
   NodeFailedEvent,
   NodeTiming,
+  NodeScope,
   RunnerFlags,
   RunnerKind,
   RunnerOptions,
@@ -182,7 +185,14 @@ Deno.test("a script types its reporter and catalog warnings with kmlf's exported
       onCatalogWarning: (w) => void warnings.push(w),
     });
     const kind: RunnerKind = session.resolveRunner(flags).kind;
-    await session.run({ pipelineNames: "score", reporter, runner: session.resolveRunner(flags) });
+    // Each node's function is called inside the scope (what a caller uses to tell which node printed).
+    const scoped: string[] = [];
+    const nodeScope: NodeScope = (node, call) => {
+      scoped.push(node.name);
+      return call();
+    };
+    await session.run({ pipelineNames: "score", reporter, runner: session.resolveRunner(flags), nodeScope });
+    assert.deepEqual(scoped, ["score"]);
     assert.equal(kind, "thread");
     assert.deepEqual(warnings.map((w) => w.name), ["broken"]);
     assert.deepEqual(started.map((e) => e.node.name), ["score"]);

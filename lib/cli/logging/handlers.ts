@@ -49,7 +49,8 @@ const encoder = new TextEncoder();
 
 /**
  * `formatter.format(record)`: the record's attributes as Python's `LogRecord` has them; `filename`,
- * `module` and `pathname` name the Kedro module that logs the same line (`lineno` is 0).
+ * `module` and `pathname` name the record's file, else the Kedro module that logs the same line (`lineno`
+ * is 0).
  *
  * @example
  * ```ts
@@ -58,7 +59,8 @@ const encoder = new TextEncoder();
  */
 export function formatLine(record: TimedRecord, formatter: FormatterSpec | undefined): string {
   const f = formatter ?? DEFAULT_FORMAT;
-  const module = record.logger.split(".").at(-1) ?? record.logger;
+  const pathname = record.pathname ?? `${record.logger.replaceAll(".", "/")}.py`;
+  const filename = pathname.split(/[\\/]/).at(-1)!;
   const msecs = Math.floor(record.created % 1000);
   const fields: RecordFields = {
     name: record.logger,
@@ -66,9 +68,9 @@ export function formatLine(record: TimedRecord, formatter: FormatterSpec | undef
     levelname: LEVEL_NAME[record.level] ?? `Level ${record.level}`,
     message: record.message,
     msg: record.message,
-    pathname: `${record.logger.replaceAll(".", "/")}.py`,
-    filename: `${module}.py`,
-    module,
+    pathname,
+    filename,
+    module: filename.replace(/\.[^.]*$/, ""),
     funcName: record.funcName ?? "log",
     lineno: 0,
     created: record.created / 1000,

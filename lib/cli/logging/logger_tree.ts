@@ -31,6 +31,16 @@ export class LoggerTree {
     }
   }
 
+  /**
+   * Kedro's `set_project_logging`: the project package's logger is at INFO unless the configuration names
+   * it (whatever it says of it then stays).
+   */
+  setProjectLogging(packageName: string): void {
+    if (!this.spec.loggers.has(packageName)) {
+      this.spec.loggers.set(packageName, { level: 20, propagate: true, handlers: [] });
+    }
+  }
+
   /** Logger.isEnabledFor, then callHandlers up the hierarchy until `propagate: false`. */
   handle(record: TimedRecord): void {
     if (this.#disabled.has(record.logger) || record.level < this.#effectiveLevel(record.logger)) return;

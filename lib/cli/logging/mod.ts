@@ -14,6 +14,7 @@ import { style } from "../terminal.ts";
 import { checkLoggingConfig } from "./dict_config.ts";
 import { openHandlers, type TerminalOptions } from "./handlers.ts";
 import { LoggerTree } from "./logger_tree.ts";
+import { captureNodeConsole } from "./node_console.ts";
 
 /** What a configured run logs through. */
 export interface ConfiguredRunLog {
@@ -54,6 +55,10 @@ export async function configureRunLog(
     log: (record) => tree.handle({ ...record, created: Date.now() }),
     close() {
       for (const h of handlers.values()) h.close();
+    },
+    captureNodeConsole(project) {
+      tree.setProjectLogging(project.name);
+      return captureNodeConsole(log, project, options);
     },
   };
   const message = `Using '${file.shown}' as logging configuration. You can change this by setting the ` +
