@@ -1,7 +1,11 @@
 /** Python's `%`-style log formats and `time.strftime` datefmt, as kmlf's log handlers write them. */
 import assert from "node:assert/strict";
 import { formatLine } from "../../lib/cli/logging/handlers.ts";
-import { compilePercentFormat } from "../../lib/cli/logging/percent_format.ts";
+import {
+  compilePercentFormat,
+  formatRecord,
+  type RecordFields,
+} from "../../lib/cli/logging/percent_format.ts";
 import { strftime, unknownDirective } from "../../lib/cli/logging/strftime.ts";
 
 const format = (text: string, datefmt?: string) => ({ format: compilePercentFormat(text).format!, datefmt });
@@ -32,6 +36,19 @@ Deno.test("widths, flags and numeric conversions format as Python's % operator d
   );
   assert.equal(formatLine(record, format("%(created).3f %(msecs)s")), `${(created / 1000).toFixed(3)} 42.0`);
   assert.equal(formatLine(record, format("%(name)r 100%%")), "'kedro.io.data_catalog' 100%");
+});
+
+Deno.test("%g, the # alternate forms and %a give what Python's % operator gives", () => {
+  const at = (text: string, fields: RecordFields) => formatRecord(compilePercentFormat(text).format!, fields);
+  // Each expected text is Python's `text % fields`.
+  assert.equal(
+    at("%(created)g|%(levelno)#o|%(levelno)#x|%(levelno)#X", { created: 1700000000.123, levelno: 20 }),
+    "1.7e+09|0o24|0x14|0X14",
+  );
+  assert.equal(at("%(msecs)g %(msecs).2g %(msecs)#g", { msecs: 1.5 }), "1.5 1.5 1.50000");
+  assert.equal(at("%(created)g %(msecs)g", { created: 0.123, msecs: 100000 }), "0.123 100000");
+  assert.equal(at("%(created).2G %(msecs)g", { created: 1e-5, msecs: 1234567 }), "1E-05 1.23457e+06");
+  assert.equal(at("%(message)a", { message: "héllo 🌸 'x'" }), `"h\\xe9llo \\U0001f338 'x'"`);
 });
 
 Deno.test("datefmt takes strftime codes and drops the milliseconds, as Python's formatTime does", () => {
