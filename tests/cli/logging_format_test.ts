@@ -49,6 +49,8 @@ Deno.test("%g, the # alternate forms and %a give what Python's % operator gives"
   assert.equal(at("%(created)g %(msecs)g", { created: 0.123, msecs: 100000 }), "0.123 100000");
   assert.equal(at("%(created).2G %(msecs)g", { created: 1e-5, msecs: 1234567 }), "1E-05 1.23457e+06");
   assert.equal(at("%(message)a", { message: "héllo 🌸 'x'" }), `"h\\xe9llo \\U0001f338 'x'"`);
+  // Widths and precisions count characters, as Python's len(): "%(message)-4s|%(name)3.2s|" % …
+  assert.equal(at("%(message)-4s|%(name)3.2s|", { message: "🌸é", name: "🌸🌸🌸" }), "🌸é  | 🌸🌸|");
 });
 
 Deno.test("datefmt takes strftime codes and drops the milliseconds, as Python's formatTime does", () => {

@@ -115,10 +115,10 @@ function pyStrOf(key: keyof typeof RECORD_FIELDS, value: string | number | null 
 
 function convert(piece: Exclude<Piece, string>, value: string | number | null | undefined): string {
   const { conv, precision, flags } = piece;
-  if (conv === "s") return pyStrOf(piece.key, value).slice(0, precision);
+  if (conv === "s") return firstChars(pyStrOf(piece.key, value), precision);
   if (conv === "r" || conv === "a") {
     const text = typeof value === "string" ? pyStrRepr(value) : pyStrOf(piece.key, value);
-    return (conv === "a" ? asciiEscaped(text) : text).slice(0, precision);
+    return firstChars(conv === "a" ? asciiEscaped(text) : text, precision);
   }
   const n = Number(value ?? 0);
   const sign = n < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
@@ -178,6 +178,11 @@ function generalFormat(abs: number, precision: number | undefined, alternate: bo
   return trim(abs.toFixed(Math.max(digits - 1 - exponent, 0)));
 }
 
+// Python's `text[:precision]`: whole characters, never half an emoji.
+function firstChars(text: string, precision: number | undefined): string {
+  return precision === undefined ? text : [...text].slice(0, precision).join("");
+}
+
 // Python's ascii(): the repr with every non-ASCII character escaped.
 function asciiEscaped(text: string): string {
   let out = "";
@@ -212,7 +217,9 @@ export function formatRecord(format: PercentFormat, fields: RecordFields): strin
     }
     const value = convert(piece, fields[piece.key]);
     const width = piece.width ?? 0;
-    text += piece.flags.includes("-") ? value.padEnd(width) : value.padStart(width);
+    // Python pads to `width` characters (an emoji is one; JavaScript's length counts it twice).
+    const blanks = " ".repeat(Math.max(0, width - [...value].length));
+    text += piece.flags.includes("-") ? value + blanks : blanks + value;
   }
   return text;
 }
