@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { checkLoggingConfig } from "../../lib/cli/logging/dict_config.ts";
 import { openHandlers } from "../../lib/cli/logging/handlers.ts";
 import { nextRollover, rolledName } from "../../lib/cli/logging/timed_rotation.ts";
-import { KmlfAggregateError, KmlfError } from "../../lib/errors.ts";
+import { KmlfAggregateError, type KmlfError } from "../../lib/errors.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 
 const config = (handler: string) =>
