@@ -47,7 +47,14 @@ export function whenProblem(when: string): string | undefined {
 
 const unitOf = (s: TimedSchedule) => UNITS[s.when.startsWith("W") ? "W" : s.when];
 
-/** The rollover period in seconds (`interval` units). */
+/**
+ * The rollover period in seconds (`interval` units).
+ *
+ * @example
+ * ```ts
+ * periodOf({ when: "M", interval: 5, utc: false }); // 300
+ * ```
+ */
 export function periodOf(s: TimedSchedule): number {
   return unitOf(s).seconds * s.interval;
 }
