@@ -19,7 +19,7 @@ export interface FormatterSpec {
 /** A checked handler. */
 export interface HandlerSpec {
   name: string;
-  kind: "stream" | "file" | "rotating" | "timed" | "rich" | "null";
+  kind: "stream" | "file" | "watched" | "rotating" | "timed" | "rich" | "null";
   level: number;
   formatter?: string;
   /** StreamHandler's stream (Python's default: stderr). */
@@ -55,6 +55,7 @@ export interface LoggingSpec {
 const HANDLER_CLASSES: Record<string, HandlerSpec["kind"]> = {
   "logging.StreamHandler": "stream",
   "logging.FileHandler": "file",
+  "logging.handlers.WatchedFileHandler": "watched",
   "logging.handlers.RotatingFileHandler": "rotating",
   "logging.handlers.TimedRotatingFileHandler": "timed",
   "logging.NullHandler": "null",
@@ -66,6 +67,7 @@ const FILE_KEYS = ["filename", "mode", "encoding", "delay", "errors"];
 const HANDLER_KEYS: Record<HandlerSpec["kind"], string[]> = {
   stream: ["stream"],
   file: FILE_KEYS,
+  watched: FILE_KEYS,
   rotating: [...FILE_KEYS, "maxBytes", "backupCount"],
   // (Python's TimedRotatingFileHandler takes no mode: it appends.)
   timed: ["filename", "encoding", "delay", "errors", "when", "interval", "backupCount", "utc", "atTime"],
@@ -253,7 +255,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
       backupCount: typed(h.backupCount, [...path, "backupCount"], isCount, "a number of files", 0),
       delay: typed(h.delay, [...path, "delay"], (v) => typeof v === "boolean", "true or false", false),
     };
-    if (kind === "file" || kind === "rotating" || kind === "timed") {
+    if (kind === "file" || kind === "watched" || kind === "rotating" || kind === "timed") {
       const file = typed<string | undefined>(
         h.filename,
         [...path, "filename"],

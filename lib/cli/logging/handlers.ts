@@ -161,7 +161,8 @@ function openHandler(
 }
 
 /**
- * FileHandler, RotatingFileHandler when `maxBytes` and `backupCount` are set, and TimedRotatingFileHandler.
+ * FileHandler, WatchedFileHandler, RotatingFileHandler when `maxBytes` and `backupCount` are set, and
+ * TimedRotatingFileHandler.
  */
 class LogFile implements Handler {
   #file?: Deno.FsFile;
@@ -214,6 +215,13 @@ class LogFile implements Handler {
       if (this.#truncate) {
         this.#file!.truncateSync(0);
         this.#truncate = false;
+      }
+      // WatchedFileHandler: a file moved or removed since (logrotate) is opened afresh, as Python reopens it.
+      if (
+        this.spec.kind === "watched" && statIfAny(this.spec.filename!)?.ino !== this.#file!.statSync().ino
+      ) {
+        this.#file!.close();
+        this.#file = Deno.openSync(this.spec.filename!, { write: true, append: true, create: true });
       }
       const now = Math.floor(record.created / 1000);
       if (this.spec.timed && now >= this.#rolloverAt) this.#timedRollover(now);

@@ -1,5 +1,6 @@
 /**
- * `logging.handlers.TimedRotatingFileHandler` in a Kedro logging configuration, as Python's: a log file last
+ * The file handlers Python's logging.handlers adds, in a Kedro logging configuration: WatchedFileHandler
+ * reopens a file logrotate moved; TimedRotatingFileHandler, as Python's: a log file last
  * changed in an earlier period is renamed `<file>.<start of that period>` at the first line of a later one,
  * dated files past `backupCount` are deleted, and a bad `when` is refused where written. Times come from the
  * records and the files' modification times, so nothing waits for a clock.
@@ -94,6 +95,27 @@ Deno.test("a bad when, interval or an atTime is refused at its line, with Python
       ],
     );
     assert.deepEqual(sorted(dir), [], "nothing was written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a WatchedFileHandler opens its file afresh once logrotate moved it, as Python's", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const src = parseYaml(
+      "version: 1\nhandlers:\n  w:\n    class: logging.handlers.WatchedFileHandler\n    filename: app.log\n" +
+        "root: {level: INFO, handlers: [w]}\n",
+      join(dir, "logging.yml"),
+    );
+    const w = openHandlers(checkLoggingConfig(src, dir), src, { quiet: false, json: false }).get("w")!;
+    const line = (message: string) => w.emit({ logger: "kedro", level: 20, message, created: Date.now() });
+    line("before");
+    await Deno.rename(join(dir, "app.log"), join(dir, "app.log.1"));
+    line("after");
+    w.close();
+    assert.equal(await Deno.readTextFile(join(dir, "app.log.1")), "before\n");
+    assert.equal(await Deno.readTextFile(join(dir, "app.log")), "after\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
