@@ -176,7 +176,10 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
         "logging/bad-format",
         [...path, "datefmt"],
         `Cannot use datefmt ${JSON.stringify(datefmt)} of formatter "${name}": unknown directive "${bad}"`,
-        'use strftime codes such as %Y-%m-%d %H:%M:%S (write "%%" for a percent sign)',
+        bad === "%f"
+          ? "time.strftime has no %f (Python would write it as is): remove it, and add .%(msecs)03d after " +
+            "%(asctime)s in `format` for milliseconds"
+          : 'use strftime codes such as %Y-%m-%d %H:%M:%S (write "%%" for a percent sign)',
       );
     }
     if (compiled.format) formatters.set(name, { format: compiled.format, datefmt });
