@@ -55,11 +55,15 @@ function isOwnOrigin(origin: URL, host: string | null): boolean {
   return sent.hostname === origin.hostname && effectivePort(sent) === effectivePort(origin);
 }
 
+// A trailing `:*` is a port, or none: MLflow's localhost patterns are `^http://localhost(:[0-9]+)?$`, and a
+// page on the default port sends its Origin without one.
 function matches(patterns: readonly string[], origin: string): boolean {
   return patterns.some((pattern) => {
     if (pattern === "*") return true;
-    const source = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-    return new RegExp(`^${source}$`).test(origin);
+    const anyPort = pattern.endsWith(":*");
+    const source = (anyPort ? pattern.slice(0, -2) : pattern).split("*")
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+    return new RegExp(`^${source}${anyPort ? "(?::\\d+)?" : ""}$`).test(origin);
   });
 }
 

@@ -51,9 +51,9 @@ export function frameRepr(
   // pandas' _fit_strcols_to_terminal_width: the first drawing's widest line, then middle columns dropped
   // (the index counts as one, Python's round() halves to even) until it fits.
   const drawn = join(withDots(all, tall, -1));
-  const widest = Math.max(...drawn.split("\n").map((l) => l.length));
+  const widest = Math.max(...drawn.split("\n").map(pyLen));
   let over = widest - WIDTH + 1;
-  const lengths = all.map((col, i) => ({ i, width: col[0].length }));
+  const lengths = all.map((col, i) => ({ i, width: pyLen(col[0]) }));
   while (over > 0 && lengths.length > 1) {
     const [dropped] = lengths.splice(roundHalfEven(lengths.length / 2), 1);
     over -= dropped.width + 1;
@@ -118,7 +118,7 @@ function floatCells(values: unknown[]): string[] {
   }
   cells = cells.map((c) => (decimal.test(c) && c.endsWith(".") ? `${c}0` : c));
   const sizes = numbers.filter(Number.isFinite).map(Math.abs);
-  const tooLong = Math.max(0, ...cells.map((c) => c.length)) > 12;
+  const tooLong = Math.max(0, ...cells.map(pyLen)) > 12;
   if (sizes.some((a) => a > 0 && a < 1e-6) || (tooLong && sizes.some((a) => a > 1e6))) {
     cells = numbers.map((x) =>
       Number.isNaN(x) ? "NaN" : signed(
@@ -134,9 +134,21 @@ function pyInf(x: number): string {
   return x > 0 ? "inf" : "-inf";
 }
 
+// Python's len(), which pandas measures text with: characters, not UTF-16 code units (an emoji is one).
+function pyLen(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+function pad(text: string, width: number, side: "left" | "right"): string {
+  const blanks = " ".repeat(Math.max(0, width - pyLen(text)));
+  return side === "left" ? text + blanks : blanks + text;
+}
+
 function padColumn(strings: string[], side: "left" | "right"): string[] {
-  const width = Math.max(...strings.map((s) => s.length));
-  return strings.map((s) => side === "left" ? s.padEnd(width) : s.padStart(width));
+  const width = Math.max(...strings.map(pyLen));
+  return strings.map((s) => pad(s, width, side));
 }
 
 // The `...` column after `dotsAt - 1` columns (when the frame is cut across) and the `..` row after the
@@ -146,7 +158,7 @@ function withDots(strcols: string[][], tall: boolean, dotsAt: number): string[][
   if (dotsAt > 0) cols.splice(dotsAt, 0, cols[0].map(() => " ..."));
   if (tall) {
     cols.forEach((col, i) => {
-      const width = col[1].length;
+      const width = pyLen(col[1]);
       const dots = width > 3 || i === dotsAt ? "..." : "..";
       col.splice(1 + MIN_ROWS / 2, 0, i === 0 ? dots.padEnd(width) : dots.padStart(width));
     });
@@ -163,5 +175,6 @@ function join(cols: string[][]): string {
 // cut as its max_colwidth of 50 cuts it (46 characters and "...").
 function cellText(value: unknown): string {
   const text = typeof value === "object" && !(value instanceof Date) ? pyRepr(value) : String(value);
-  return text.length > 49 ? `${text.slice(0, 46)}...` : text;
+  const chars = [...text];
+  return chars.length > 49 ? `${chars.slice(0, 46).join("")}...` : text;
 }

@@ -84,7 +84,8 @@ export function numpyArrayRepr(values: readonly unknown[], dtype: NumpyDtype): s
   let line = "array([";
   words.forEach((word, i) => {
     // numpy wraps before a word that would reach past 75 characters with its ',' (or ']') and the ')'.
-    if (i > 0 && line.length + word.length > 73) {
+    // (Lengths in characters, as Python's len(): an emoji is one.)
+    if (i > 0 && [...line].length + [...word].length > 73) {
       text += `${line.trimEnd()}\n`;
       line = " ".repeat("array([".length);
     }

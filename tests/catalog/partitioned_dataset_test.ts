@@ -253,6 +253,30 @@ Deno.test("a lazy partition whose function throws is named; ids where a file wou
   });
 });
 
+Deno.test("versioned partitions come in Kedro's order: PartitionedDataset's by their files, IncrementalDataset's by their folders", async () => {
+  await inTempDir(async (root) => {
+    // find() sorts the files: "2024-01-15/<version>/…" before "2024-01/<version>/…" ("-" < "/").
+    const ids = ["2024-01", "2024-01-15", "a", "a b", "a-b"];
+    const entry = (type: string) =>
+      `p:\n  type: ${type}\n  path: data/p\n  dataset: {type: text, versioned: true}\n`;
+    const saving = await Catalog.fromConfig(catalogConfig(entry("partitioned")), {
+      projectRoot: root,
+      saveVersion: "2024-01-01T00.00.00.000Z",
+    });
+    await saving.save("p", Object.fromEntries(ids.map((id) => [id, id])));
+    const partitioned = await Catalog.fromConfig(catalogConfig(entry("partitioned")), { projectRoot: root });
+    assert.deepEqual(Object.keys(await partitioned.load("p") as object), [
+      "2024-01-15",
+      "2024-01",
+      "a b",
+      "a-b",
+      "a",
+    ]);
+    const incremental = await Catalog.fromConfig(catalogConfig(entry("incremental")), { projectRoot: root });
+    assert.deepEqual(Object.keys(await incremental.load("p") as object), ids);
+  });
+});
+
 Deno.test("a versioned dataset of partitions keeps <id><suffix>/<version>/<id><suffix> files and loads the newest", async () => {
   await inTempDir(async (root) => {
     const yaml = "p:\n  type: partitioned\n  path: data/p\n  filename_suffix: .json\n" +

@@ -2,7 +2,7 @@
  * The frames MLflow quotes in its "Failed to predict data" errors are pandas' `str(DataFrame)`: kmlf's
  * frameRepr is compared with real pandas (Debian's python3-pandas, a test prerequisite) for narrow, wide
  * (more than 80 characters: middle columns become `...`), tall (more than 60 rows: a `..` row) frames and
- * both, with the `[n rows x m columns]` footer a cut adds.
+ * both, with the `[n rows x m columns]` footer a cut adds; widths count characters, emoji included.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -63,6 +63,10 @@ const CASES: Case[] = [
     rows: Array.from({ length: 3 }, (_, i) => [`item ${i}`, i * 7, i % 2 === 0, i + 0.25, "x".repeat(30)]),
     float_columns: ["score"],
   },
+  // pandas measures text in characters (Python's len): an emoji is one, as are é and ï.
+  { columns: ["🌸 fleur", "naïve"], rows: [["🌼🌼", 1.5], ["x", 2]], float_columns: ["naïve"] },
+  { columns: ["a"], rows: [["🌸".repeat(60)], ["é".repeat(49)]], float_columns: [] },
+  floats(12, 1, (j) => `🌸${j}🌸🌸`),
   {
     columns: ["a", "name", "n", "b", "note", "c", "d"],
     rows: Array.from(

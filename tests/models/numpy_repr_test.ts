@@ -47,6 +47,7 @@ const arrays: [unknown[], NumpyDtype][] = [
   [[true, false], "bool"],
   [["a", "bc"], "object"],
   [["a", "bc"], "str"],
+  [["🌸".repeat(30), "🌸".repeat(30), "é"], "str"],
   [[5.5], "float32"],
   [[[5.1], [6.7]], "float64"],
   [[[1, 2.5], [3, 4]], "float64"],

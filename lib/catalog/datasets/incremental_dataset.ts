@@ -8,7 +8,7 @@ import { type PartitionedOptions, PartitionFolder } from "./partitioned_dataset.
 export type PartitionComparison = (partitionId: string, checkpoint: string) => boolean | Promise<boolean>;
 
 /** Options of {@link IncrementalDataset}. */
-export interface IncrementalOptions extends Omit<PartitionedOptions, "overwrite"> {
+export interface IncrementalOptions extends Omit<PartitionedOptions, "overwrite" | "sortFolders"> {
   /** Holds the id of the last processed partition (by default a text file `<path>/CHECKPOINT`). */
   checkpoint: Dataset;
   /** Absolute path of the checkpoint file, when it lies in the folder: it is never a partition. */
@@ -48,7 +48,7 @@ export class IncrementalDataset extends PartitionFolder {
   #listed?: Promise<string[]>;
 
   constructor(options: IncrementalOptions) {
-    super({ ...options, overwrite: false, notPartition: options.checkpointPath });
+    super({ ...options, overwrite: false, notPartition: options.checkpointPath, sortFolders: true });
     this.#checkpoint = options.checkpoint;
     this.#forceCheckpoint = options.forceCheckpoint;
     this.#comparison = options.comparison ?? ((id, checkpoint) => id > checkpoint);

@@ -18,6 +18,11 @@ export interface PartitionLayout {
   versioned?: boolean;
   /** A file in the folder that is never a partition (an incremental dataset's checkpoint). */
   notPartition?: string;
+  /**
+   * Versioned partitions in the order of their folders (Kedro's IncrementalDataset sorts them), not of
+   * their files (PartitionedDataset keeps fsspec's order of the files: `a-b/…` before `a/…`).
+   */
+  sortFolders?: boolean;
 }
 
 /**
@@ -44,12 +49,15 @@ export async function listPartitionIds(folder: string, layout: PartitionLayout):
     }
   };
   if (pathExists(folder)) await walk(folder, "", 1);
+  // fsspec's find() sorts the paths, so with a suffix "2024-01" comes before "2024" ("-" < "."), and the
+  // last one is the checkpoint an incremental confirm() writes. Python's order: UTF-16's differs past U+FFFF.
+  files.sort(compareCodePoints);
+  // A versioned partition is listed where its first file is (Kedro maps find()'s files to their folders).
   const paths = layout.versioned
     ? [...new Set(files.map((file) => versionedPartition(folder, file)))]
     : files;
-  // fsspec's find() sorts the paths, so with a suffix "2024-01" comes before "2024" ("-" < "."), and the
-  // last one is the checkpoint an incremental confirm() writes. Python's order: UTF-16's differs past U+FFFF.
-  return paths.sort(compareCodePoints).map((path) => suffix ? path.slice(0, -suffix.length) : path);
+  if (layout.versioned && layout.sortFolders) paths.sort(compareCodePoints);
+  return paths.map((path) => suffix ? path.slice(0, -suffix.length) : path);
 }
 
 // `a.json/<version>/a.json` → `a.json`, as Kedro's `_grandparent` does, refusing a file of another shape.

@@ -33,6 +33,8 @@ export interface PartitionedOptions {
   versioned?: boolean;
   /** A file in the folder that is never a partition (an incremental dataset's checkpoint). */
   notPartition?: string;
+  /** Versioned partitions in the order of their folders, not of their files (IncrementalDataset's). */
+  sortFolders?: boolean;
   /** Delete existing partitions that a save does not rewrite (after writing the new ones). */
   overwrite?: boolean;
   /** The underlying type, for describe(). */
@@ -80,6 +82,7 @@ export abstract class PartitionFolder implements Dataset<Record<string, unknown>
       maxDepth: options.maxDepth,
       versioned: options.versioned,
       notPartition: options.notPartition,
+      sortFolders: options.sortFolders,
     };
   }
 

@@ -7,6 +7,7 @@ import { resolve } from "../../path.ts";
 import type { KeyPath, YamlSource } from "../../yaml/parse_yaml.ts";
 import { compilePercentFormat, type PercentFormat } from "./percent_format.ts";
 import { unknownDirective } from "./strftime.ts";
+import { type TimedSchedule, whenProblem } from "./timed_rotation.ts";
 
 /** A checked formatter. */
 export interface FormatterSpec {
@@ -18,7 +19,7 @@ export interface FormatterSpec {
 /** A checked handler. */
 export interface HandlerSpec {
   name: string;
-  kind: "stream" | "file" | "rotating" | "rich" | "null";
+  kind: "stream" | "file" | "watched" | "rotating" | "timed" | "rich" | "null";
   level: number;
   formatter?: string;
   /** StreamHandler's stream (Python's default: stderr). */
@@ -31,6 +32,8 @@ export interface HandlerSpec {
   maxBytes: number;
   backupCount: number;
   delay: boolean;
+  /** A TimedRotatingFileHandler's `when`, `interval` and `utc`. */
+  timed?: TimedSchedule;
 }
 
 /** A checked logger (`root` included). */
@@ -52,7 +55,9 @@ export interface LoggingSpec {
 const HANDLER_CLASSES: Record<string, HandlerSpec["kind"]> = {
   "logging.StreamHandler": "stream",
   "logging.FileHandler": "file",
+  "logging.handlers.WatchedFileHandler": "watched",
   "logging.handlers.RotatingFileHandler": "rotating",
+  "logging.handlers.TimedRotatingFileHandler": "timed",
   "logging.NullHandler": "null",
   "kedro.logging.RichHandler": "rich",
   "rich.logging.RichHandler": "rich",
@@ -62,7 +67,10 @@ const FILE_KEYS = ["filename", "mode", "encoding", "delay", "errors"];
 const HANDLER_KEYS: Record<HandlerSpec["kind"], string[]> = {
   stream: ["stream"],
   file: FILE_KEYS,
+  watched: FILE_KEYS,
   rotating: [...FILE_KEYS, "maxBytes", "backupCount"],
+  // (Python's TimedRotatingFileHandler takes no mode: it appends.)
+  timed: ["filename", "encoding", "delay", "errors", "when", "interval", "backupCount", "utc", "atTime"],
   null: [],
   // RichHandler's own options: the terminal output is kmlf's, so they are taken and have no effect.
   rich: [
@@ -168,7 +176,10 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
         "logging/bad-format",
         [...path, "datefmt"],
         `Cannot use datefmt ${JSON.stringify(datefmt)} of formatter "${name}": unknown directive "${bad}"`,
-        'use strftime codes such as %Y-%m-%d %H:%M:%S (write "%%" for a percent sign)',
+        bad === "%f"
+          ? "time.strftime has no %f (Python would write it as is): remove it, and add .%(msecs)03d after " +
+            "%(asctime)s in `format` for milliseconds"
+          : 'use strftime codes such as %Y-%m-%d %H:%M:%S (write "%%" for a percent sign)',
       );
     }
     if (compiled.format) formatters.set(name, { format: compiled.format, datefmt });
@@ -247,7 +258,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
       backupCount: typed(h.backupCount, [...path, "backupCount"], isCount, "a number of files", 0),
       delay: typed(h.delay, [...path, "delay"], (v) => typeof v === "boolean", "true or false", false),
     };
-    if (kind === "file" || kind === "rotating") {
+    if (kind === "file" || kind === "watched" || kind === "rotating" || kind === "timed") {
       const file = typed<string | undefined>(
         h.filename,
         [...path, "filename"],
@@ -278,6 +289,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
       // Python's RotatingFileHandler appends whenever it may rotate.
       if (kind === "rotating" && spec.maxBytes > 0) spec.mode = "a";
     }
+    if (kind === "timed") spec.timed = timedSchedule(h, path, check);
     handlers.set(name, spec);
   }
 
@@ -331,6 +343,34 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
     loggers,
     root: { ...root, level: root.level ?? 30 },
     disableExistingLoggers,
+  };
+}
+
+// A TimedRotatingFileHandler's schedule, each bad value located (Python's ValueError words for `when`).
+function timedSchedule(h: Record<string, unknown>, path: KeyPath, check: ConfigChecker): TimedSchedule {
+  const isWhole = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 1;
+  const when = check.typed(h.when, [...path, "when"], (v) => typeof v === "string", "a string", "h");
+  const problem = whenProblem(when);
+  if (problem) {
+    check.fail(
+      "logging/invalid",
+      [...path, "when"],
+      problem,
+      "use S, M, H, D, midnight, or W0 (Monday) … W6",
+    );
+  }
+  if (h.atTime !== undefined && h.atTime !== null) {
+    check.fail(
+      "logging/unsupported",
+      [...path, "atTime"],
+      "Cannot use atTime: a YAML logging configuration cannot give the datetime.time Python needs",
+      "remove atTime: midnight and weekly files roll over at midnight",
+    );
+  }
+  return {
+    when: problem ? "H" : when.toUpperCase(),
+    interval: check.typed(h.interval, [...path, "interval"], isWhole, "a whole number of units", 1),
+    utc: check.typed(h.utc, [...path, "utc"], (v) => typeof v === "boolean", "true or false", false),
   };
 }
 

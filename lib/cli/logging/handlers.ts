@@ -12,6 +12,7 @@ import type { RunLogRecord } from "../run_log.ts";
 import type { FormatterSpec, HandlerSpec } from "./dict_config.ts";
 import { formatRecord, type RecordFields } from "./percent_format.ts";
 import { strftime } from "./strftime.ts";
+import { expiredBackups, nextRollover, periodOf, rolledName } from "./timed_rotation.ts";
 
 /** A record as handlers see it: what kmlf reported and when. */
 export interface TimedRecord extends RunLogRecord {
@@ -161,7 +162,10 @@ function openHandler(
   }
 }
 
-/** FileHandler, and RotatingFileHandler when `maxBytes` and `backupCount` are set. */
+/**
+ * FileHandler, WatchedFileHandler, RotatingFileHandler when `maxBytes` and `backupCount` are set, and
+ * TimedRotatingFileHandler.
+ */
 class LogFile implements Handler {
   #file?: Deno.FsFile;
   #size = 0;
@@ -169,6 +173,8 @@ class LogFile implements Handler {
   #truncate: boolean;
   #createdFile = false;
   #broken = false;
+  // A timed handler's next rollover (epoch seconds): its period after the file's last change, as Python's.
+  #rolloverAt = Infinity;
 
   constructor(
     readonly spec: HandlerSpec,
@@ -198,6 +204,10 @@ class LogFile implements Handler {
     }
     this.#truncate = spec.mode === "w";
     this.#size = this.#truncate ? 0 : this.#file.statSync().size;
+    if (spec.timed) {
+      const changed = existing?.mtime ? existing.mtime.getTime() : Date.now();
+      this.#rolloverAt = nextRollover(spec.timed, Math.floor(changed / 1000));
+    }
   }
 
   emit(record: TimedRecord): void {
@@ -208,7 +218,16 @@ class LogFile implements Handler {
         this.#file!.truncateSync(0);
         this.#truncate = false;
       }
-      if (this.#shouldRollover(bytes.length)) this.#rollover();
+      // WatchedFileHandler: a file moved or removed since (logrotate) is opened afresh, as Python reopens it.
+      if (
+        this.spec.kind === "watched" && statIfAny(this.spec.filename!)?.ino !== this.#file!.statSync().ino
+      ) {
+        this.#file!.close();
+        this.#file = Deno.openSync(this.spec.filename!, { write: true, append: true, create: true });
+      }
+      const now = Math.floor(record.created / 1000);
+      if (this.spec.timed && now >= this.#rolloverAt) this.#timedRollover(now);
+      else if (this.#shouldRollover(bytes.length)) this.#rollover();
       for (let at = 0; at < bytes.length;) at += this.#file!.writeSync(bytes.subarray(at));
       this.#size += bytes.length;
       this.#written = true;
@@ -245,6 +264,26 @@ class LogFile implements Handler {
     }
     this.#file = Deno.openSync(base, { write: true, append: true, create: true });
     this.#size = this.#file.statSync().size;
+  }
+
+  // Python's TimedRotatingFileHandler.doRollover: info.log → info.log.<start of its period>, the dated files
+  // past backupCount deleted, a fresh info.log. A dated file already there is kept (Python 3.11 would
+  // delete it): the lines go on into info.log until the next rollover.
+  #timedRollover(now: number): void {
+    const schedule = this.spec.timed!;
+    const base = this.spec.filename!;
+    const dated = rolledName(base, schedule, this.#rolloverAt, now);
+    let next = nextRollover(schedule, now);
+    while (next <= now) next += periodOf(schedule);
+    this.#rolloverAt = next;
+    if (statIfAny(dated)) return;
+    this.#file!.close();
+    Deno.renameSync(base, dated);
+    if (this.spec.backupCount > 0) {
+      for (const old of expiredBackups(base, schedule, this.spec.backupCount)) Deno.removeSync(old);
+    }
+    this.#file = Deno.openSync(base, { write: true, append: true, create: true });
+    this.#size = 0;
   }
 
   close(): void {

@@ -115,10 +115,10 @@ function pyStrOf(key: keyof typeof RECORD_FIELDS, value: string | number | null 
 
 function convert(piece: Exclude<Piece, string>, value: string | number | null | undefined): string {
   const { conv, precision, flags } = piece;
-  if (conv === "s") return pyStrOf(piece.key, value).slice(0, precision);
+  if (conv === "s") return firstChars(pyStrOf(piece.key, value), precision);
   if (conv === "r" || conv === "a") {
     const text = typeof value === "string" ? pyStrRepr(value) : pyStrOf(piece.key, value);
-    return text.slice(0, precision);
+    return firstChars(conv === "a" ? asciiEscaped(text) : text, precision);
   }
   const n = Number(value ?? 0);
   const sign = n < 0 ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
@@ -131,11 +131,11 @@ function convert(piece: Exclude<Piece, string>, value: string | number | null | 
       body = String(Math.trunc(abs));
       break;
     case "o":
-      body = Math.trunc(abs).toString(8);
+      body = (flags.includes("#") ? "0o" : "") + Math.trunc(abs).toString(8);
       break;
     case "x":
     case "X":
-      body = Math.trunc(abs).toString(16);
+      body = (flags.includes("#") ? "0x" : "") + Math.trunc(abs).toString(16);
       if (conv === "X") body = body.toUpperCase();
       break;
     case "e":
@@ -150,11 +150,53 @@ function convert(piece: Exclude<Piece, string>, value: string | number | null | 
     case "c":
       return String.fromCodePoint(Math.trunc(abs));
     default: // g, G
-      body = String(Number(abs.toPrecision(precision || 6)));
+      body = generalFormat(abs, precision, flags.includes("#"));
+      if (conv === "G") body = body.toUpperCase();
   }
   const width = piece.width ?? 0;
   if (flags.includes("0") && !flags.includes("-")) return sign + body.padStart(width - sign.length, "0");
   return sign + body;
+}
+
+// Python's %g: `precision` significant digits, in exponent form when the exponent is below -4 or not below
+// the precision; trailing zeros dropped unless `#`. (Exact ties round up, where Python rounds to even.)
+function generalFormat(abs: number, precision: number | undefined, alternate: boolean): string {
+  if (!Number.isFinite(abs)) return Number.isNaN(abs) ? "nan" : "inf";
+  const digits = precision === undefined ? 6 : Math.max(precision, 1);
+  const [mantissa, exp] = abs.toExponential(digits - 1).split("e");
+  const exponent = Number(exp);
+  // `#` keeps the zeros and the point ("100."); otherwise both go.
+  const trim = (text: string) =>
+    alternate
+      ? (text.includes(".") ? text : `${text}.`)
+      : text.includes(".")
+      ? text.replace(/\.?0+$/, "")
+      : text;
+  if (exponent < -4 || exponent >= digits) {
+    return `${trim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return trim(abs.toFixed(Math.max(digits - 1 - exponent, 0)));
+}
+
+// Python's `text[:precision]`: whole characters, never half an emoji.
+function firstChars(text: string, precision: number | undefined): string {
+  return precision === undefined ? text : [...text].slice(0, precision).join("");
+}
+
+// Python's ascii(): the repr with every non-ASCII character escaped.
+function asciiEscaped(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    out += code < 0x80
+      ? ch
+      : code < 0x100
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : code < 0x10000
+      ? `\\u${code.toString(16).padStart(4, "0")}`
+      : `\\U${code.toString(16).padStart(8, "0")}`;
+  }
+  return out;
 }
 
 /**
@@ -175,7 +217,9 @@ export function formatRecord(format: PercentFormat, fields: RecordFields): strin
     }
     const value = convert(piece, fields[piece.key]);
     const width = piece.width ?? 0;
-    text += piece.flags.includes("-") ? value.padEnd(width) : value.padStart(width);
+    // Python pads to `width` characters (an emoji is one; JavaScript's length counts it twice).
+    const blanks = " ".repeat(Math.max(0, width - [...value].length));
+    text += piece.flags.includes("-") ? value + blanks : blanks + value;
   }
   return text;
 }

@@ -41,7 +41,28 @@ function weekNumber(d: Date, firstDay: number): number {
   return Math.floor((yday + 7 - ((d.getDay() - firstDay + 7) % 7)) / 7);
 }
 
+// ISO 8601's week-based year and week (%G, %V): weeks start on Monday, week 1 holds the year's first Thursday.
+function isoWeek(d: Date): [number, number] {
+  const thursday = new Date(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()));
+  thursday.setUTCDate(thursday.getUTCDate() + 4 - (thursday.getUTCDay() || 7));
+  const year = thursday.getUTCFullYear();
+  return [year, Math.ceil(((thursday.getTime() - Date.UTC(year, 0, 1)) / 86_400_000 + 1) / 7)];
+}
+
+// glibc's codes besides C's (%e, %k, %s …): Python's time.strftime on Linux passes them on.
 const DIRECTIVES: Record<string, (d: Date) => string> = {
+  C: (d) => pad(Math.floor(d.getFullYear() / 100)),
+  g: (d) => pad(isoWeek(d)[0] % 100),
+  G: (d) => String(isoWeek(d)[0]),
+  h: (d) => MONTHS[d.getMonth()].slice(0, 3),
+  k: (d) => pad(d.getHours(), 2, " "),
+  l: (d) => pad(d.getHours() % 12 || 12, 2, " "),
+  n: () => "\n",
+  P: (d) => (d.getHours() < 12 ? "am" : "pm"),
+  r: (d) => strftime("%I:%M:%S %p", d),
+  s: (d) => String(Math.floor(d.getTime() / 1000)),
+  t: () => "\t",
+  V: (d) => pad(isoWeek(d)[1]),
   a: (d) => DAYS[d.getDay()].slice(0, 3),
   A: (d) => DAYS[d.getDay()],
   b: (d) => MONTHS[d.getMonth()].slice(0, 3),
