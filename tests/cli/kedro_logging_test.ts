@@ -197,3 +197,27 @@ Deno.test("a failing node: the rich handler prints what kmlf prints without logg
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Python's network, syslog, queue and mail handlers are dropped with a located note; the run and the other handlers go on", async () => {
+  const config = TEMPLATE.replace(
+    "handlers:\n",
+    "handlers:\n  syslog:\n    class: logging.handlers.SysLogHandler\n    address: /dev/log\n    facility: local0\n" +
+      "  queue:\n    class: logging.handlers.QueueHandler\n    queue: ext://queue.Queue\n",
+  ).replace(/root:\n  handlers: \[([^\]]*)\]/, "root:\n  handlers: [$1, syslog, queue]");
+  assert.match(config, /handlers: \[[^\]]*, syslog, queue\]/);
+  await withProject({ "conf/logging.yml": config }, async (dir) => {
+    const r = await kmlf(["run"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^✔ Completed 6 nodes in /m);
+    const notes = normalize(r.stderr).split("\n").filter((l) => l.startsWith("Note: "));
+    assert.deepEqual(notes.map((n) => n.replace(/:\d+:\d+ /, ":L:C ")), [
+      'Note: conf/logging.yml:L:C (handlers.syslog.class): kmlf does not carry out logging.handlers.SysLogHandler: handler "syslog" drops its records; the other handlers work (remove it, or use logging.handlers.RotatingFileHandler to keep a log file)',
+      'Note: conf/logging.yml:L:C (handlers.queue.class): kmlf does not carry out logging.handlers.QueueHandler: handler "queue" drops its records; the other handlers work (remove it, or use logging.handlers.RotatingFileHandler to keep a log file)',
+    ]);
+    const line = config.split("\n").findIndex((l) => l.includes("logging.handlers.SysLogHandler")) + 1;
+    assert.match(notes[0], new RegExp(`^Note: conf/logging\\.yml:${line}:12 `));
+    const log = await lines(join(dir, "logs/info.log"));
+    assert.ok(log.some((l) => l.includes("kedro.framework.project - WARNING - conf/logging.yml:")), log.join("\n"));
+    assert.ok(log.some((l) => l.includes("Completed 6 out of 6 tasks")));
+  });
+});

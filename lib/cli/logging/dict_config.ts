@@ -3,6 +3,7 @@
  * every key checked and located before anything is opened, all problems reported together.
  */
 import { ConfigChecker, undefinedName, unknownClass } from "./config_checker.ts";
+import { formatLocation } from "../../errors.ts";
 import { resolve } from "../../path.ts";
 import type { KeyPath, YamlSource } from "../../yaml/parse_yaml.ts";
 import { compilePercentFormat, type PercentFormat } from "./percent_format.ts";
@@ -50,6 +51,8 @@ export interface LoggingSpec {
   loggers: Map<string, LoggerSpec>;
   root: LoggerSpec;
   disableExistingLoggers: boolean;
+  /** Warnings about valid configuration kmlf does not carry out, located (`file:line:col: text`). */
+  notes: string[];
 }
 
 const HANDLER_CLASSES: Record<string, HandlerSpec["kind"]> = {
@@ -62,6 +65,20 @@ const HANDLER_CLASSES: Record<string, HandlerSpec["kind"]> = {
   "kedro.logging.RichHandler": "rich",
   "rich.logging.RichHandler": "rich",
 };
+// Python's other standard handlers: valid in a Kedro project, but sending records over a network, to syslog,
+// a queue or a mail server is not kmlf's job. Such a handler is dropped with a located warning instead of
+// stopping the run (kmlf ran these projects before it read logging.yml at all).
+const DROPPED_HANDLER_CLASSES = new Set([
+  "logging.handlers.SocketHandler",
+  "logging.handlers.DatagramHandler",
+  "logging.handlers.SysLogHandler",
+  "logging.handlers.NTEventLogHandler",
+  "logging.handlers.SMTPHandler",
+  "logging.handlers.BufferingHandler",
+  "logging.handlers.MemoryHandler",
+  "logging.handlers.HTTPHandler",
+  "logging.handlers.QueueHandler",
+]);
 const COMMON_HANDLER_KEYS = ["class", "level", "formatter"];
 const FILE_KEYS = ["filename", "mode", "encoding", "delay", "errors"];
 const HANDLER_KEYS: Record<HandlerSpec["kind"], string[]> = {
@@ -186,9 +203,36 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
   }
 
   const handlers = new Map<string, HandlerSpec>();
+  const notes: string[] = [];
   for (const [name, raw] of Object.entries(mapping(top.handlers, ["handlers"], "handlers") ?? {})) {
     const path = ["handlers", name];
     const h = mapping(raw, path, `Handler "${name}"`) ?? {};
+    if (typeof h.class === "string" && DROPPED_HANDLER_CLASSES.has(h.class)) {
+      unknownKeys(
+        Object.fromEntries(Object.entries(h).filter(([k]) => k === "()" || k === "filters")),
+        path,
+        [],
+        `handler "${name}"`,
+      );
+      notes.push(
+        `${formatLocation(src.locate([...path, "class"]), cwd)}: kmlf does not carry out ${h.class}: ` +
+          `handler "${name}" drops its records; the other handlers work (remove it, or use ` +
+          `logging.handlers.RotatingFileHandler to keep a log file)`,
+      );
+      // A NullHandler in its place: loggers naming it stay valid, and their records go to the others.
+      handlers.set(name, {
+        name,
+        kind: "null",
+        level: 0,
+        stream: "stderr",
+        keyPath: path,
+        mode: "a",
+        maxBytes: 0,
+        backupCount: 0,
+        delay: false,
+      });
+      continue;
+    }
     const kind = typeof h.class === "string" ? HANDLER_CLASSES[h.class] : undefined;
     if (!kind) {
       if (h.class === undefined && !Object.hasOwn(h, "()")) {
@@ -343,6 +387,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
     loggers,
     root: { ...root, level: root.level ?? 30 },
     disableExistingLoggers,
+    notes,
   };
 }
 

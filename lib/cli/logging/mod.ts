@@ -70,6 +70,15 @@ export async function configureRunLog(
     terminal: { stream: "err", text: style.dim(message) },
     funcName: "__init__",
   });
+  for (const note of spec.notes) {
+    log.log({
+      logger: "kedro.framework.project",
+      level: LEVEL.WARNING,
+      message: note,
+      terminal: { stream: "err", text: `Note: ${note}` },
+      funcName: "__init__",
+    });
+  }
   return { log, plugin: datasetLines(log) };
 }
 
