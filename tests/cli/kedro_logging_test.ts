@@ -203,7 +203,7 @@ Deno.test("Python's network, syslog, queue and mail handlers are dropped with a 
     "handlers:\n",
     "handlers:\n  syslog:\n    class: logging.handlers.SysLogHandler\n    address: /dev/log\n    facility: local0\n" +
       "  queue:\n    class: logging.handlers.QueueHandler\n    queue: ext://queue.Queue\n",
-  ).replace(/root:\n  handlers: \[([^\]]*)\]/, "root:\n  handlers: [$1, syslog, queue]");
+  ).replace(/root:\n {2}handlers: \[([^\]]*)\]/, "root:\n  handlers: [$1, syslog, queue]");
   assert.match(config, /handlers: \[[^\]]*, syslog, queue\]/);
   await withProject({ "conf/logging.yml": config }, async (dir) => {
     const r = await kmlf(["run"], { cwd: dir });
@@ -217,7 +217,10 @@ Deno.test("Python's network, syslog, queue and mail handlers are dropped with a 
     const line = config.split("\n").findIndex((l) => l.includes("logging.handlers.SysLogHandler")) + 1;
     assert.match(notes[0], new RegExp(`^Note: conf/logging\\.yml:${line}:12 `));
     const log = await lines(join(dir, "logs/info.log"));
-    assert.ok(log.some((l) => l.includes("kedro.framework.project - WARNING - conf/logging.yml:")), log.join("\n"));
+    assert.ok(
+      log.some((l) => l.includes("kedro.framework.project - WARNING - conf/logging.yml:")),
+      log.join("\n"),
+    );
     assert.ok(log.some((l) => l.includes("Completed 6 out of 6 tasks")));
   });
 });
