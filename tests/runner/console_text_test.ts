@@ -3,7 +3,7 @@
  * in a child Deno (stdout piped, so without colors) give the same text.
  */
 import assert from "node:assert/strict";
-import { formatConsoleArgs, formatConsoleDir } from "../../lib/runner/console_text.ts";
+import { formatConsoleArgs, formatConsoleDir } from "../../lib/console_text.ts";
 
 const CASES = `export const logs = [
   ["plain"], [], [""], ["a", "b", 3], [{ a: [1, { b: "x" }] }, "tail"],
