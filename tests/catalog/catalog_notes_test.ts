@@ -4,9 +4,17 @@
  * clear error at the entry rather than a `warning[undefined]`.
  */
 import assert from "node:assert/strict";
-import { builtinRegistry, Catalog, type DatasetRegistry, MemoryDataset } from "../../lib/catalog/mod.ts";
+import {
+  builtinRegistry,
+  Catalog,
+  type DatasetRegistry,
+  MemoryDataset,
+  type PartitionLoaders,
+  TextDataset,
+} from "../../lib/catalog/mod.ts";
 import { DatasetError } from "../../lib/errors.ts";
 import { catalogConfig } from "./catalog_helpers.ts";
+import { inTempDir } from "./dataset_contract.ts";
 
 // A plugin's type that warns as its entry's `note` argument says, with what a JavaScript plugin may pass.
 function noisyRegistry(): DatasetRegistry {
@@ -58,4 +66,28 @@ Deno.test("a note kmlf cannot show fails the entry with catalog/bad-note, saying
       return true;
     });
   }
+});
+
+// A partitioned entry builds its dataset once with the catalog (where its notes are taken), then again for
+// each partition it loads or saves: those builds say the same again, and the run's warning must not grow.
+Deno.test("a partition's dataset, built again for each partition, adds nothing to the entry's warning", async () => {
+  await inTempDir(async (root) => {
+    const registry = builtinRegistry();
+    registry.register(["noisy_text"], (args, ctx) => {
+      ctx.warn?.(["mode"], {
+        code: "catalog/old-mode",
+        message: `old mode in "${ctx.name}"`,
+        hint: "drop mode",
+      });
+      return new TextDataset({ filepath: args.filepath as string });
+    });
+    const yaml = "parts:\n  type: partitioned\n  path: p\n  filename_suffix: .txt\n" +
+      "  dataset: {type: noisy_text, mode: old}\n";
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root, registry });
+    const seen = () => catalog.warnings.map((w) => [w.name, w.problems.map((p) => p.message)]);
+    assert.deepEqual(seen(), [["parts", ['old mode in "parts"']]]);
+    await catalog.save("parts", { a: "1", b: "2" });
+    for (const load of Object.values(await catalog.load("parts") as PartitionLoaders)) await load();
+    assert.deepEqual(seen(), [["parts", ['old mode in "parts"']]]);
+  });
 });
