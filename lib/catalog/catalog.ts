@@ -373,7 +373,7 @@ export class Catalog {
       building = false;
     });
     if (notes.length > 0) {
-      this.warnings.push({ name, problems: notes, note: "used as is, as in Kedro (which warns too)" });
+      this.warnings.push({ name, problems: notes, note: "built and used as is" });
     }
     return created;
   }
