@@ -1,5 +1,6 @@
 /**
- * Code point order for strings, as Python's `<` and `sorted` and SQLite's BINARY collation order them: a
+ * Strings as Python counts and orders them — by code point: `len()` (MLflow's length limits, PyYAML's
+ * columns, pandas' and numpy's widths, `%`-format widths) and `<`/`sorted` (as SQLite's BINARY collation): a
  * leaf module shared by searches, artifact listings and kmlf's Python-compatible writers (JSON, YAML, the
  * store CLI's tables).
  *
@@ -27,4 +28,19 @@ export function compareCodePoints(a: string, b: string): number {
     return x - y;
   }
   return a.length - b.length;
+}
+
+/**
+ * Python's `len()` of a string: code points, not UTF-16 code units (an emoji counts 1, a lone surrogate 1).
+ *
+ * @example
+ * ```ts
+ * pyLength("😀é"); // 2
+ * ```
+ */
+export function pyLength(text: string): number {
+  if (!/[\uD800-\uDFFF]/.test(text)) return text.length;
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }

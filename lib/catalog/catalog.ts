@@ -362,12 +362,18 @@ export class Catalog {
     return this.#declaredSource(name) ?? this.matchPattern(name)?.source;
   }
 
-  // Builds an entry (at key `at`); what Kedro would warn about while building it becomes a warning.
+  // Builds an entry (at key `at`); what Kedro would warn about while building it becomes a warning. A
+  // partitioned entry builds its dataset again for each partition it loads or saves: those builds repeat
+  // what this one said, and the warning, reported already, stays as it was.
   async #create(name: string, entry: unknown, at: string): Promise<CreatedDataset> {
     const notes: KmlfError[] = [];
-    const created = await createFromEntry(name, entry, [at], { ...this.#ctx, warn: (n) => notes.push(n) });
+    let building = true;
+    const warn = (note: KmlfError) => void (building && notes.push(note));
+    const created = await createFromEntry(name, entry, [at], { ...this.#ctx, warn }).finally(() => {
+      building = false;
+    });
     if (notes.length > 0) {
-      this.warnings.push({ name, problems: notes, note: "used as is, as in Kedro (which warns too)" });
+      this.warnings.push({ name, problems: notes, note: "built and used as is" });
     }
     return created;
   }

@@ -21,6 +21,7 @@ import type { EntryContext } from "./entry_context.ts";
 import { urlScheme } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
+import { checkNote } from "./entry_note.ts";
 
 export type { EntryContext } from "./entry_context.ts";
 
@@ -223,7 +224,8 @@ export async function createFromEntry(
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
-    warn: (keyPath, note) => {
+    warn: (given, unchecked) => {
+      const { keyPath, note } = checkNote(given, unchecked, type);
       const path = [...at, ...written(keyPath)];
       const source = ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
       ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }));

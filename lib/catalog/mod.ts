@@ -65,6 +65,7 @@ export {
   type PartitionFolder,
   type PartitionLoaders,
 } from "./datasets/partitioned_dataset.ts";
+export { isPartitionedDataset } from "./datasets/partitioned_brand.ts";
 export {
   IncrementalDataset,
   type IncrementalOptions,

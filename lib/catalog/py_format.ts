@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { pyLength } from "../code_points.ts";
 
 /** A spec Python refuses for the value, with Python's own reason. */
 export class FormatSpecError extends Error {}
@@ -90,7 +91,7 @@ function grouped(digits: string, group: string | undefined, every: number): stri
 }
 
 function pad(text: string, width: number, fill: string, align: string): string {
-  const missing = Math.max(0, width - [...text].length);
+  const missing = Math.max(0, width - pyLength(text));
   if (align === "<") return text + fill.repeat(missing);
   if (align === "^") {
     return fill.repeat(Math.floor(missing / 2)) + text + fill.repeat(missing - Math.floor(missing / 2));

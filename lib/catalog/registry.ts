@@ -35,7 +35,9 @@ export interface DatasetFactoryContext {
   metadata?: Record<string, unknown>;
   /**
    * Reports what the user should know about an entry that still builds (where Kedro logs a warning): the
-   * catalog lists it among its warnings, located at the key `keyPath` of the entry.
+   * catalog lists it among its warnings, located at the key `keyPath` of the entry. Only notes given while
+   * the catalog builds the entry count (a partition's dataset, built again per partition, repeats them). A
+   * note without its texts, or a key path that is not a list, fails the entry (`catalog/bad-note`).
    */
   warn?(keyPath: readonly (string | number)[], note: CatalogNote): void;
   /**

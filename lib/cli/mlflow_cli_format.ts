@@ -4,7 +4,7 @@
  * `DataFrame.to_csv` (experiments csv). `json.dumps(…, indent=N)` (runs describe, artifacts list) is
  * lib/py_json.ts's `pyJsonDump`.
  */
-import { compareCodePoints } from "../code_points.ts";
+import { compareCodePoints, pyLength } from "../code_points.ts";
 import { PyFloat } from "../py_json.ts";
 import { pyFloatRepr } from "../tracking/mod.ts";
 
@@ -20,10 +20,9 @@ import { pyFloatRepr } from "../tracking/mod.ts";
  * ```
  */
 export function createTable(rows: readonly (readonly string[])[], headers: readonly string[]): string {
-  const width = (s: string) => [...s].length;
-  const widths = headers.map((h, i) => Math.max(width(h) + 2, 4, ...rows.map((r) => width(r[i]))));
+  const widths = headers.map((h, i) => Math.max(pyLength(h) + 2, 4, ...rows.map((r) => pyLength(r[i]))));
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => c + " ".repeat(widths[i] - width(c))).join("  ");
+    cells.map((c, i) => c + " ".repeat(widths[i] - pyLength(c))).join("  ");
   return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 

@@ -67,7 +67,12 @@ export function consoleToStderr(): () => void {
   const methods = ["log", "info", "debug", "dir", "dirxml", "table"] as const;
   const saved = methods.map((m) => [m, console[m]] as const);
   // console.error formats like console.log and writes to stderr.
-  for (const m of methods) console[m] = console.error;
+  const error = console.error;
+  for (const m of methods) console[m] = error;
+  // console.dir's second argument shapes the text (`{ depth: null }`): it is not a value to print.
+  const colors = !Deno.noColor && Deno.stderr.isTerminal();
+  console.dir = console.dirxml = (value?: unknown, options?: Deno.InspectOptions) =>
+    error(typeof value === "string" ? value : Deno.inspect(value, { colors, ...options }));
   return () => {
     for (const [m, fn] of saved) console[m] = fn as typeof console.error;
   };

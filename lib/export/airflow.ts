@@ -8,6 +8,7 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
+import { pyLength } from "../code_points.ts";
 import { endRunArgs, startRunArgs, taskArgs } from "./commands.ts";
 import type { ExportPlan } from "./plan.ts";
 
@@ -35,7 +36,7 @@ const AIRFLOW_KEY = /^[\p{L}\p{N}_.-]+$/u;
  * ```
  */
 export function checkDagId(dagId: string): string {
-  if (AIRFLOW_KEY.test(dagId) && [...dagId].length <= 250) return dagId;
+  if (AIRFLOW_KEY.test(dagId) && pyLength(dagId) <= 250) return dagId;
   throw new UsageError(
     "cli/invalid-option",
     `--dag-id must be letters, digits, _ . - only (at most 250), as Airflow requires, got "${dagId}"`,

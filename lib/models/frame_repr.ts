@@ -9,6 +9,7 @@
  */
 import type { ColSpec } from "../tracking/mod.ts";
 import { pyRepr } from "../py_repr.ts";
+import { pyLength } from "../code_points.ts";
 
 /** One row of a frame (a record of column values). */
 type Row = Record<string, unknown>;
@@ -51,9 +52,9 @@ export function frameRepr(
   // pandas' _fit_strcols_to_terminal_width: the first drawing's widest line, then middle columns dropped
   // (the index counts as one, Python's round() halves to even) until it fits.
   const drawn = join(withDots(all, tall, -1));
-  const widest = Math.max(...drawn.split("\n").map(pyLen));
+  const widest = Math.max(...drawn.split("\n").map(pyLength));
   let over = widest - WIDTH + 1;
-  const lengths = all.map((col, i) => ({ i, width: pyLen(col[0]) }));
+  const lengths = all.map((col, i) => ({ i, width: pyLength(col[0]) }));
   while (over > 0 && lengths.length > 1) {
     const [dropped] = lengths.splice(roundHalfEven(lengths.length / 2), 1);
     over -= dropped.width + 1;
@@ -118,7 +119,7 @@ function floatCells(values: unknown[]): string[] {
   }
   cells = cells.map((c) => (decimal.test(c) && c.endsWith(".") ? `${c}0` : c));
   const sizes = numbers.filter(Number.isFinite).map(Math.abs);
-  const tooLong = Math.max(0, ...cells.map(pyLen)) > 12;
+  const tooLong = Math.max(0, ...cells.map(pyLength)) > 12;
   if (sizes.some((a) => a > 0 && a < 1e-6) || (tooLong && sizes.some((a) => a > 1e6))) {
     cells = numbers.map((x) =>
       Number.isNaN(x) ? "NaN" : signed(
@@ -134,20 +135,13 @@ function pyInf(x: number): string {
   return x > 0 ? "inf" : "-inf";
 }
 
-// Python's len(), which pandas measures text with: characters, not UTF-16 code units (an emoji is one).
-function pyLen(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-
 function pad(text: string, width: number, side: "left" | "right"): string {
-  const blanks = " ".repeat(Math.max(0, width - pyLen(text)));
+  const blanks = " ".repeat(Math.max(0, width - pyLength(text)));
   return side === "left" ? text + blanks : blanks + text;
 }
 
 function padColumn(strings: string[], side: "left" | "right"): string[] {
-  const width = Math.max(...strings.map(pyLen));
+  const width = Math.max(...strings.map(pyLength));
   return strings.map((s) => pad(s, width, side));
 }
 
@@ -158,7 +152,7 @@ function withDots(strcols: string[][], tall: boolean, dotsAt: number): string[][
   if (dotsAt > 0) cols.splice(dotsAt, 0, cols[0].map(() => " ..."));
   if (tall) {
     cols.forEach((col, i) => {
-      const width = pyLen(col[1]);
+      const width = pyLength(col[1]);
       const dots = width > 3 || i === dotsAt ? "..." : "..";
       col.splice(1 + MIN_ROWS / 2, 0, i === 0 ? dots.padEnd(width) : dots.padStart(width));
     });

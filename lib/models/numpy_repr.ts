@@ -8,6 +8,7 @@
  */
 import { pyFloatRepr } from "../py_float.ts";
 import { pyRepr } from "../py_repr.ts";
+import { pyLength } from "../code_points.ts";
 
 /** The numpy dtypes of a request's columns: a signature type's, or what numpy infers from JSON values. */
 export type NumpyDtype = "float64" | "float32" | "int64" | "int32" | "bool" | "object" | "str";
@@ -85,7 +86,7 @@ export function numpyArrayRepr(values: readonly unknown[], dtype: NumpyDtype): s
   words.forEach((word, i) => {
     // numpy wraps before a word that would reach past 75 characters with its ',' (or ']') and the ')'.
     // (Lengths in characters, as Python's len(): an emoji is one.)
-    if (i > 0 && [...line].length + [...word].length > 73) {
+    if (i > 0 && pyLength(line) + pyLength(word) > 73) {
       text += `${line.trimEnd()}\n`;
       line = " ".repeat("array([".length);
     }
@@ -117,7 +118,7 @@ export function numpyScalarRepr(value: unknown, dtype: NumpyDtype): string {
  * ```
  */
 export function numpyZeroDimRepr(value: unknown): string {
-  if (typeof value === "string") return `array(${pyRepr(value)}, dtype='<U${[...value].length}')`;
+  if (typeof value === "string") return `array(${pyRepr(value)}, dtype='<U${pyLength(value)}')`;
   if (typeof value === "number") return `array(${Number.isInteger(value) ? value : pyFloatRepr(value)})`;
   if (typeof value === "boolean" || value === null) {
     return `array(${pyRepr(value)}${value === null ? ", dtype=object" : ""})`;

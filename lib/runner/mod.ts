@@ -29,7 +29,6 @@ export {
   type RunnerSpec,
 } from "./runner_settings.ts";
 export { inspectCrossing } from "./crossing.ts";
-export { formatConsoleArgs, formatConsoleDir } from "./console_text.ts";
 export { PipelineRunError, raisedError } from "./run_error.ts";
 export { findResumeNodes } from "./resume.ts";
 export { onlyMissingOutputs } from "./only_missing.ts";

@@ -20,7 +20,7 @@ import {
   type NodeJob,
   type ToWorker,
 } from "./worker_protocol.ts";
-import { formatConsoleArgs, formatConsoleDir } from "./console_text.ts";
+import { formatConsoleArgs, formatConsoleDir } from "../console_text.ts";
 import { exportedClassFinder, fromWire, NODE_SOURCE, toWire, type WireError } from "./wire_error.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();

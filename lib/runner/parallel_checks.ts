@@ -6,7 +6,7 @@
  */
 import type { Catalog } from "../catalog/mod.ts";
 import { MemoryDataset } from "../catalog/datasets/memory_dataset.ts";
-import { PartitionedDataset } from "../catalog/datasets/partitioned_dataset.ts";
+import { isPartitionedDataset } from "../catalog/datasets/partitioned_brand.ts";
 import { DatasetError, type KmlfError, PipelineDefinitionError, throwIfAny } from "../errors.ts";
 import { isParameter, type Node, type Pipeline } from "../pipeline/mod.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
@@ -67,7 +67,7 @@ export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Prom
   }
   for (const name of [...pipeline.datasets()].sort()) {
     const dataset = await catalog.get(name, { fallbackToRuntimePattern: true });
-    if (dataset instanceof PartitionedDataset) partitioned.add(name);
+    if (isPartitionedDataset(dataset)) partitioned.add(name);
     if (!(dataset instanceof MemoryDataset)) continue;
     const mode = dataset.copyMode ?? "deepcopy";
     if (mode === "deepcopy") privateCopies.add(name);

@@ -42,8 +42,9 @@ export interface SessionOptions {
   /** `--conf-source`: the config folder instead of kmlf.yml's `conf_source`. */
   confSource?: string;
   /**
-   * Told about each broken catalog entry the run does not use (the run goes on without it), and each
-   * `--load-versions` pin of a dataset the run also saves (its `note` says what readers get).
+   * Told about each broken catalog entry the run does not use (the run goes on without it), each entry
+   * built with a note where Kedro warns (credentials set twice; a plugin type's `ctx.warn`), and each
+   * `--load-versions` pin of a dataset the run also saves (a `note` says why the run goes on).
    */
   onCatalogWarning?: (warning: CatalogWarning) => void;
 }

@@ -6,23 +6,10 @@
  */
 import type { TrackingError } from "../errors.ts";
 import { mlflowError } from "./tracking_errors.ts";
+import { pyLength } from "../code_points.ts";
 
-/**
- * The length of `text` as Python's `len` counts it — code points, where JavaScript's `length` counts
- * UTF-16 units (an emoji is 1, not 2) — so limits and truncation agree with MLflow's and never cut a
- * character in half.
- *
- * @example
- * ```ts
- * pyLength("😀é"); // 2
- * ```
- */
-export function pyLength(text: string): number {
-  if (!/[\uD800-\uDFFF]/.test(text)) return text.length;
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
+// Limits and truncation count as MLflow's Python does (code points), never cutting a character in half.
+export { pyLength };
 
 /** The first `count` code points of `text` (Python's `text[:count]`). */
 export function pyPrefix(text: string, count: number): string {

@@ -18,7 +18,7 @@ import {
 } from "./pyyaml_scalar.ts";
 import { pyFloatRepr } from "../py_float.ts";
 import { plainIsString, pythonTimestampText } from "./yaml11.ts";
-import { compareCodePoints } from "../code_points.ts";
+import { compareCodePoints, pyLength } from "../code_points.ts";
 import { sourceFloats, sourceKey, sourceKeyOrder } from "../source_keys.ts";
 
 export type { PyYamlEmitter } from "./pyyaml_scalar.ts";
@@ -161,19 +161,6 @@ interface Context {
 }
 
 /** PyYAML's Emitter state (column, whitespace, indention, indents), driven by a walk of the node tree. */
-// Characters (code points) in `text`, as PyYAML counts columns.
-function codePointCount(text: string): number {
-  let surrogatePairs = 0;
-  for (let i = 0; i < text.length - 1; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) surrogatePairs++, i++;
-    }
-  }
-  return text.length - surrogatePairs;
-}
-
 class Emitter {
   out = "";
   column = 0;
@@ -235,7 +222,7 @@ class Emitter {
     if (this.kind === "libyaml") {
       return key.text.length <= 42 || new TextEncoder().encode(key.text).length <= 128;
     }
-    return !analysis.empty && codePointCount(key.text) + "!!str".length < 128;
+    return !analysis.empty && pyLength(key.text) + "!!str".length < 128;
   }
 
   #increaseIndent(flow: boolean, indentless: boolean): void {
@@ -293,7 +280,7 @@ class Emitter {
 
   #write(data: string): void {
     this.out += data;
-    this.column += data.length === 1 ? 1 : codePointCount(data);
+    this.column += data.length === 1 ? 1 : pyLength(data);
   }
 
   // Whether writing `text` (no breaks) from the current column can reach a folding point: a space past the

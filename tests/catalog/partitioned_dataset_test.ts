@@ -340,7 +340,7 @@ Deno.test("credentials at the entry and in its dataset or checkpoint: the inner 
         `${p.code} ${p.source?.line}:${p.source?.column} ${p.message} | ${p.hint}`
       ),
     }));
-  const note = "used as is, as in Kedro (which warns too)";
+  const note = "built and used as is";
   const at = (line: number, target: string, own: string) =>
     `catalog/credentials-not-propagated ${line}:3 Top-level credentials of "${own.split(".")[0]}" will not ` +
     `propagate into the ${target} since credentials were explicitly defined in the ${target} config ` +

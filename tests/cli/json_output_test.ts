@@ -10,6 +10,7 @@ export function splitData(...args: Parameters<typeof base.splitData>) {
   console.debug("debug line");
   console.table([{ a: 1 }]);
   console.dir({ dir: 1 });
+  console.dir({ shallow: { deep: 1 } }, { depth: 0 });
   return base.splitData(...args);
 }
 export function reportAccuracy(...args: Parameters<typeof base.reportAccuracy>) {
@@ -50,6 +51,9 @@ Deno.test("--json: what nodes and hooks print goes to stderr; stdout is one JSON
     ) {
       assert.ok(ok.stderr.includes(printed), printed);
     }
+    // console.dir's options shape the text, as without --json; they are not printed.
+    assert.match(ok.stderr, /^\{ shallow: \[Object\] \}$/m);
+    assert.doesNotMatch(ok.stderr, /depth: 0/);
     // Nodes running in the parallel runner's workers print through the main thread's console too.
     const parallel = await kmlf(["run", "training", "--json", "--runner", "parallel"], { cwd: dir });
     assert.equal(parallel.code, 0, parallel.stderr);
@@ -57,6 +61,7 @@ Deno.test("--json: what nodes and hooks print goes to stderr; stdout is one JSON
     for (const printed of ["splitting 150 rows", "info: true", "debug line", "dir: 1"]) {
       assert.ok(parallel.stderr.includes(printed), `parallel: ${printed}`);
     }
+    assert.match(parallel.stderr, /^\{ shallow: \[Object\] \}$/m);
     const failed = await kmlf(["run", "training", "--json"], { cwd: dir, env: { FAIL_REPORT: "1" } });
     assert.equal(failed.code, 1);
     const doc = JSON.parse(failed.stdout);

@@ -224,3 +224,35 @@ Deno.test("Python's network, syslog, queue and mail handlers are dropped with a 
     assert.ok(log.some((l) => l.includes("Completed 6 out of 6 tasks")));
   });
 });
+
+// The note is kmlf's word on its own limit: it reaches the terminal once wherever the configuration sends
+// records (to a file only, to the dropped handler only, with kedro's loggers disabled) and under --quiet.
+Deno.test("the dropped-handler note reaches the terminal once when the configuration sends nothing there", async () => {
+  const config = (root: string, disable = false) =>
+    `version: 1\ndisable_existing_loggers: ${disable ? "True" : "False"}\n` +
+    "handlers:\n  syslog:\n    class: logging.handlers.SysLogHandler\n" +
+    "  file:\n    class: logging.FileHandler\n    filename: logs/info.log\n" +
+    `root:\n  level: INFO\n  handlers: [${root}]\n`;
+  const cases: [string, string[]][] = [
+    [config("syslog, file"), ["run"]],
+    [config("syslog"), ["run", "--quiet"]],
+    [config("syslog, file", true), ["run"]],
+    // A rich handler shows it itself, under --quiet too: not twice.
+    [TEMPLATE.replace("handlers:\n", "handlers:\n  syslog:\n    class: logging.handlers.SysLogHandler\n"), [
+      "run",
+      "--quiet",
+    ]],
+  ];
+  for (const [yaml, args] of cases) {
+    await withProject({ "conf/logging.yml": yaml }, async (dir) => {
+      const r = await kmlf(args, { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      const notes = r.stderr.split("\n").filter((l) => l.includes("does not carry out"));
+      assert.equal(notes.length, 1, `${yaml}\n${r.stderr}`);
+      assert.match(
+        notes[0],
+        /^Note: conf\/logging\.yml:\d+:\d+ \(handlers\.syslog\.class\): kmlf does not carry out/,
+      );
+    });
+  }
+});

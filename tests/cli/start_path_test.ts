@@ -97,3 +97,11 @@ Deno.test("kmlf run loads Kedro's logging configuration code only when the proje
   assert.deepEqual(modules.filter((m) => m.includes("/lib/cli/logging/")), []);
   assert.ok(modules.some((m) => m.endsWith("/lib/cli/run_log.ts")), "the light resolution module is loaded");
 });
+
+// Code a sequential run reaches only through the parallel runner's checks or a worker: the partitioned
+// dataset's module and listing (the checks ask `isPartitionedDataset` instead), and the console formatting
+// a worker and a logging configuration use.
+Deno.test("kmlf run loads no partitioned dataset code and no worker console formatting", async () => {
+  const modules = (await moduleGraph("lib/cli/run_command.ts")).static;
+  assert.deepEqual(loaded(modules, ["partitioned_dataset", "partition_listing", "console_text"]), []);
+});

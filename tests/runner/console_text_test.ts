@@ -3,7 +3,7 @@
  * in a child Deno (stdout piped, so without colors) give the same text.
  */
 import assert from "node:assert/strict";
-import { formatConsoleArgs, formatConsoleDir } from "../../lib/runner/console_text.ts";
+import { formatConsoleArgs, formatConsoleDir } from "../../lib/console_text.ts";
 
 const CASES = `export const logs = [
   ["plain"], [], [""], ["a", "b", 3], [{ a: [1, { b: "x" }] }, "tail"],
@@ -13,7 +13,17 @@ const CASES = `export const logs = [
   ["%o", "quoted"], [new Map([[1, { x: new Set([2]) }]]), new Uint8Array(3), -0, 1e21, NaN],
   [new Error("boom").message, true, () => 1, class A {}], [{ deep: { er: { than: { four: { levels: 1 } } } } }],
   ["%s %s", "only one"], [Array.from({ length: 120 }, (_, i) => i)], [new Date(0)],
+  // %j is JSON (a cycle is [Circular]; undefined, a function or a symbol stay %j); %d %i %f parse strings.
+  ["%j|%j|%j", { a: [1, undefined] }, "s", null], ["%j %j %j %s", undefined, () => 1, Symbol("q"), "next"],
+  ["%j", { toJSON: () => undefined }], ["%j", cyclic()], ["%j", new Date(0)], ["%j"],
+  ["%d|%i|%d|%d|%i", "42px", " 12", "0x1f", 12345678901234567890123n, [7, 8]],
+  ["%f|%f|%f|%f|%d|%f", "1.5", " 1e-7x", 10n, [2.5], Symbol("d"), Symbol("f")],
 ];
+function cyclic() {
+  const value = { n: 1, inner: { self: {} } };
+  value.inner.self = value;
+  return value;
+}
 export const dirs = [["str"], [{ a: { b: { c: { d: 1 } } } }, { depth: 0 }], [[1, 2]]];
 `;
 

@@ -7,6 +7,7 @@ import type { Dataset } from "../dataset.ts";
 import { assertSavable } from "../save_checks.ts";
 import { orderedRecord } from "../ordered_record.ts";
 import { assertPartitionIds, listPartitionIds, type PartitionLayout } from "./partition_listing.ts";
+import { PARTITIONED } from "./partitioned_brand.ts";
 import { clonePlain } from "../../plain_copy.ts";
 import { writeTextFile } from "../../file_io.ts";
 
@@ -231,6 +232,9 @@ function notPlainObject(value: unknown): string | undefined {
  * ```
  */
 export class PartitionedDataset extends PartitionFolder {
+  /** Marks the class for {@link isPartitionedDataset} (which code that must not load this module uses). */
+  readonly [PARTITIONED] = true;
+
   /**
    * `{id: () => Promise<data>}` for every partition, without reading any; no partition is
    * `dataset/no-partitions`.

@@ -3,6 +3,13 @@
  * every key checked and located before anything is opened, all problems reported together.
  */
 import { ConfigChecker, undefinedName, unknownClass } from "./config_checker.ts";
+import {
+  COMMON_HANDLER_KEYS,
+  DROPPED_HANDLER_CLASSES,
+  HANDLER_CLASSES,
+  HANDLER_KEYS,
+  type HandlerKind,
+} from "./handler_classes.ts";
 import { formatLocation } from "../../errors.ts";
 import { resolve } from "../../path.ts";
 import type { KeyPath, YamlSource } from "../../yaml/parse_yaml.ts";
@@ -20,7 +27,7 @@ export interface FormatterSpec {
 /** A checked handler. */
 export interface HandlerSpec {
   name: string;
-  kind: "stream" | "file" | "watched" | "rotating" | "timed" | "rich" | "null";
+  kind: HandlerKind;
   level: number;
   formatter?: string;
   /** StreamHandler's stream (Python's default: stderr). */
@@ -55,55 +62,6 @@ export interface LoggingSpec {
   notes: string[];
 }
 
-const HANDLER_CLASSES: Record<string, HandlerSpec["kind"]> = {
-  "logging.StreamHandler": "stream",
-  "logging.FileHandler": "file",
-  "logging.handlers.WatchedFileHandler": "watched",
-  "logging.handlers.RotatingFileHandler": "rotating",
-  "logging.handlers.TimedRotatingFileHandler": "timed",
-  "logging.NullHandler": "null",
-  "kedro.logging.RichHandler": "rich",
-  "rich.logging.RichHandler": "rich",
-};
-// Python's other standard handlers: valid in a Kedro project, but sending records over a network, to syslog,
-// a queue or a mail server is not kmlf's job. Such a handler is dropped with a located warning instead of
-// stopping the run (kmlf ran these projects before it read logging.yml at all).
-const DROPPED_HANDLER_CLASSES = new Set([
-  "logging.handlers.SocketHandler",
-  "logging.handlers.DatagramHandler",
-  "logging.handlers.SysLogHandler",
-  "logging.handlers.NTEventLogHandler",
-  "logging.handlers.SMTPHandler",
-  "logging.handlers.BufferingHandler",
-  "logging.handlers.MemoryHandler",
-  "logging.handlers.HTTPHandler",
-  "logging.handlers.QueueHandler",
-]);
-const COMMON_HANDLER_KEYS = ["class", "level", "formatter"];
-const FILE_KEYS = ["filename", "mode", "encoding", "delay", "errors"];
-const HANDLER_KEYS: Record<HandlerSpec["kind"], string[]> = {
-  stream: ["stream"],
-  file: FILE_KEYS,
-  watched: FILE_KEYS,
-  rotating: [...FILE_KEYS, "maxBytes", "backupCount"],
-  // (Python's TimedRotatingFileHandler takes no mode: it appends.)
-  timed: ["filename", "encoding", "delay", "errors", "when", "interval", "backupCount", "utc", "atTime"],
-  null: [],
-  // RichHandler's own options: the terminal output is kmlf's, so they are taken and have no effect.
-  rich: [
-    "rich_tracebacks",
-    "markup",
-    "show_time",
-    "show_level",
-    "show_path",
-    "enable_link_path",
-    "omit_repeated_times",
-    "log_time_format",
-    "keywords",
-    "locals_max_length",
-    "locals_max_string",
-  ],
-};
 const UTF8 = new Set(["utf8", "utf-8", "utf_8", "u8"]);
 
 /**

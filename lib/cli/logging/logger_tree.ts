@@ -41,21 +41,31 @@ export class LoggerTree {
     }
   }
 
-  /** Logger.isEnabledFor, then callHandlers up the hierarchy until `propagate: false`. */
-  handle(record: TimedRecord): void {
-    if (this.#disabled.has(record.logger) || record.level < this.#effectiveLevel(record.logger)) return;
+  /**
+   * Logger.isEnabledFor, then callHandlers up the hierarchy until `propagate: false`. Says whether a handler
+   * that writes to the terminal (rich, a stream, Python's lastResort) took the record.
+   */
+  handle(record: TimedRecord): boolean {
+    if (this.#disabled.has(record.logger) || record.level < this.#effectiveLevel(record.logger)) return false;
     let found = 0;
+    let shown = false;
     for (const logger of [...ancestry(record.logger).map((n) => this.spec.loggers.get(n)), this.spec.root]) {
       if (!logger) continue;
       for (const name of logger.handlers) {
         const handler = this.handlers.get(name)!;
         found++;
-        if (record.level >= handler.spec.level) handler.emit(record);
+        if (record.level < handler.spec.level) continue;
+        handler.emit(record);
+        shown ||= handler.spec.kind === "rich" || handler.spec.kind === "stream";
       }
       if (!logger.propagate && logger !== this.spec.root) break;
     }
     // Python's lastResort: with no handler anywhere, warnings and errors still reach stderr.
-    if (found === 0 && record.level >= 30 && (!this.terminal.quiet || record.quietToo)) err(record.message);
+    if (found === 0 && record.level >= 30 && (!this.terminal.quiet || record.quietToo)) {
+      err(record.message);
+      return true;
+    }
+    return shown;
   }
 
   #effectiveLevel(name: string): number {

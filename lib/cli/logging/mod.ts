@@ -10,7 +10,7 @@ import type { Catalog } from "../../catalog/mod.ts";
 import { statIfAny } from "../../fs_utils.ts";
 import { readYamlFile } from "../../yaml/parse_yaml.ts";
 import { LEVEL, type LoggingConfigFile, type RunLog } from "../run_log.ts";
-import { style } from "../terminal.ts";
+import { err, style } from "../terminal.ts";
 import { checkLoggingConfig } from "./dict_config.ts";
 import { openHandlers, type TerminalOptions } from "./handlers.ts";
 import { LoggerTree } from "./logger_tree.ts";
@@ -70,14 +70,20 @@ export async function configureRunLog(
     terminal: { stream: "err", text: style.dim(message) },
     funcName: "__init__",
   });
+  // kmlf's own word on what it leaves out of the configuration reaches the terminal even where the
+  // configuration sends nothing there (only a file, only the dropped handler, kedro's logger disabled).
   for (const note of spec.notes) {
-    log.log({
+    const text = `Note: ${note}`;
+    const shown = tree.handle({
       logger: "kedro.framework.project",
       level: LEVEL.WARNING,
       message: note,
-      terminal: { stream: "err", text: `Note: ${note}` },
+      terminal: { stream: "err", text },
+      quietToo: true,
       funcName: "__init__",
+      created: Date.now(),
     });
+    if (!shown) err(style.yellow(text));
   }
   return { log, plugin: datasetLines(log) };
 }

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isAbsolute, relative } from "../../path.ts";
 import type { Node } from "../../pipeline/mod.ts";
-import { formatConsoleArgs } from "../../runner/mod.ts";
+import { formatConsoleArgs } from "../../console_text.ts";
 import { LEVEL, type NodeConsole, type NodeLoggerProject, type RunLog } from "../run_log.ts";
 
 const METHOD_LEVELS = {

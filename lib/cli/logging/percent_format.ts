@@ -5,6 +5,7 @@
  */
 import { pyFloatRepr } from "../../py_float.ts";
 import { pyStrRepr } from "../../py_repr.ts";
+import { pyLength } from "../../code_points.ts";
 
 /** The `LogRecord` attributes a format may name, by kind. */
 export const RECORD_FIELDS = {
@@ -218,7 +219,7 @@ export function formatRecord(format: PercentFormat, fields: RecordFields): strin
     const value = convert(piece, fields[piece.key]);
     const width = piece.width ?? 0;
     // Python pads to `width` characters (an emoji is one; JavaScript's length counts it twice).
-    const blanks = " ".repeat(Math.max(0, width - [...value].length));
+    const blanks = " ".repeat(Math.max(0, width - pyLength(value)));
     text += piece.flags.includes("-") ? value + blanks : blanks + value;
   }
   return text;

@@ -8,6 +8,7 @@
  * @module
  */
 import { mlflowError } from "../../tracking/mod.ts";
+import { pyLength } from "../../code_points.ts";
 import { isDict, pyFloat, pyInt, pyJsonDumps, pyTypeName, type PyValue } from "./py_values.ts";
 
 /** What one check did with a value. */
@@ -101,7 +102,7 @@ export function lengthAtMost(max: number, message: (length: number) => string): 
     type: false,
     run: (v) => {
       const length = typeof v === "string"
-        ? [...v].length
+        ? pyLength(v)
         : Array.isArray(v)
         ? v.length
         : isDict(v)

@@ -8,7 +8,7 @@ const inspect = (value: unknown, options?: Deno.InspectOptions) =>
 
 /**
  * `console.log(...args)`'s text (Deno's `inspectArgs`): a first string with more arguments takes `%s %d %i
- * %f %o %O %c %%`, the rest follow space-separated, strings as they are and other values inspected.
+ * %f %j %o %O %c %%`, the rest follow space-separated, strings as they are and other values inspected.
  *
  * @example
  * ```ts
@@ -31,7 +31,13 @@ export function formatConsoleArgs(args: readonly unknown[]): string {
         else if (char === "d" || char === "i") piece = integer(args[a++]);
         else if (char === "f") {
           const value = args[a++];
-          piece = typeof value === "number" ? `${value}` : "NaN";
+          piece = typeof value === "symbol" ? "NaN" : `${Number.parseFloat(value as string)}`;
+        } else if (char === "j") {
+          const value = args[a++];
+          // Deno leaves `%j` for what JSON has no text of (and takes the argument).
+          if (value !== undefined && typeof value !== "function" && typeof value !== "symbol") {
+            piece = json(value);
+          }
         } else if (char === "o" || char === "O") piece = inspect(args[a++]);
         else if (char === "c") {
           a++;
@@ -53,9 +59,22 @@ export function formatConsoleArgs(args: readonly unknown[]): string {
   return text;
 }
 
+// Deno parses what it is given (`"42px"` is 42, `12n` is 12); a symbol, which has no text to parse, is NaN.
 function integer(value: unknown): string {
-  if (typeof value === "bigint") return `${value}`;
-  return typeof value === "number" ? `${Number.parseInt(String(value))}` : "NaN";
+  return typeof value === "symbol" ? "NaN" : `${Number.parseInt(value as string)}`;
+}
+
+// JSON.stringify's text (`undefined` from a toJSON too), a cycle as `[Circular]`; any other error is thrown,
+// as Deno's console throws it (a BigInt).
+function json(value: unknown): string {
+  try {
+    return `${JSON.stringify(value)}`;
+  } catch (error) {
+    const circular = error instanceof TypeError &&
+      error.message.split("\n", 1)[0] === "Converting circular structure to JSON";
+    if (circular) return "[Circular]";
+    throw error;
+  }
 }
 
 /**
