@@ -54,13 +54,17 @@ function printed(stream: string): string {
   return text.replace(/\d+(\.\d+)?ms/g, "<t>ms").replace(/^ +at .*\n/gm, "");
 }
 
-Deno.test("a node's console output under --runner parallel is what the sequential runner prints", async () => {
+async function consoleDemo(): Promise<string> {
   const training = (await Deno.readTextFile(join(REPO, "pipelines/training.yml")))
     .replace("./iris/nodes.ts#splitData", "./iris/console_node.ts#splitData");
-  const dir = await demoProject({
+  return await demoProject({
     "pipelines/training.yml": training,
     "pipelines/iris/console_node.ts": CONSOLE_NODE,
   });
+}
+
+Deno.test("a node's console output under --runner parallel is what the sequential runner prints", async () => {
+  const dir = await consoleDemo();
   try {
     const sequential = await kmlf(["run", "training", "--runner", "sequential"], { cwd: dir });
     const parallel = await kmlf(["run", "training", "--runner", "parallel"], { cwd: dir });
@@ -72,6 +76,28 @@ Deno.test("a node's console output under --runner parallel is what the sequentia
     assert.match(printed(sequential.stderr), /^Trace: traced here \[ 1 \]$/m);
     assert.equal(printed(parallel.stdout), printed(sequential.stdout), "stdout");
     assert.equal(printed(parallel.stderr), printed(sequential.stderr), "stderr");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--json: every console method of a node prints to stderr, the same under both runners", async () => {
+  const dir = await consoleDemo();
+  try {
+    const [sequential, parallel] = [
+      await kmlf(["run", "training", "--json", "--runner", "sequential"], { cwd: dir }),
+      await kmlf(["run", "training", "--json", "--runner", "parallel"], { cwd: dir }),
+    ];
+    for (const run of [sequential, parallel]) {
+      assert.equal(run.code, 0, run.stderr);
+      // stdout is the one JSON document: no counter or timer line before it.
+      assert.equal(JSON.parse(run.stdout).status, "success");
+    }
+    // Each printed as without --json: a table, not the inspected rows; dirxml's arguments all printed.
+    assert.match(printed(sequential.stderr), /│ \(idx\) │ a │ b   │/);
+    assert.match(printed(sequential.stderr), /^ {2}\{ x: \[ 1 \] \} second$/m);
+    assert.match(printed(sequential.stderr), /^rows: 2$/m);
+    assert.equal(printed(parallel.stderr), printed(sequential.stderr));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
