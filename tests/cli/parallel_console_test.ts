@@ -94,7 +94,7 @@ Deno.test("--json: every console method of a node prints to stderr, the same und
       assert.equal(JSON.parse(run.stdout).status, "success");
     }
     // Each printed as without --json: a table, not the inspected rows; dirxml's arguments all printed.
-    assert.match(printed(sequential.stderr), /│ \(idx\) │ a │ b   │/);
+    assert.match(printed(sequential.stderr), /│ \(idx\) │ a │ b {3}│/);
     assert.match(printed(sequential.stderr), /^ {2}\{ x: \[ 1 \] \} second$/m);
     assert.match(printed(sequential.stderr), /^rows: 2$/m);
     assert.equal(printed(parallel.stderr), printed(sequential.stderr));
