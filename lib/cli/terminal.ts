@@ -54,8 +54,10 @@ export function err(line = ""): void {
 }
 
 /**
- * Sends what user code prints with `console.log/info/debug/dir/table` to stderr until the returned
- * function is called, so stdout can carry one machine-readable document (`kmlf run --json`).
+ * Sends what user code prints with any console method to stderr until the returned function is called, so
+ * stdout can carry one machine-readable document (`kmlf run --json`): `console.table`, `group`, `count`,
+ * `time*` and `dirxml` too, printed as Deno's console prints them (through a console of Deno's own class
+ * that writes to stderr).
  *
  * @example
  * ```ts
@@ -64,17 +66,48 @@ export function err(line = ""): void {
  * ```
  */
 export function consoleToStderr(): () => void {
-  const methods = ["log", "info", "debug", "dir", "dirxml", "table"] as const;
-  const saved = methods.map((m) => [m, console[m]] as const);
-  // console.error formats like console.log and writes to stderr.
-  const error = console.error;
-  for (const m of methods) console[m] = error;
-  // console.dir's second argument shapes the text (`{ depth: null }`): it is not a value to print.
-  const colors = !Deno.noColor && Deno.stderr.isTerminal();
-  console.dir = console.dirxml = (value?: unknown, options?: Deno.InspectOptions) =>
-    error(typeof value === "string" ? value : Deno.inspect(value, { colors, ...options }));
+  const methods = [
+    "log",
+    "info",
+    "debug",
+    "warn",
+    "error",
+    "dir",
+    "dirxml",
+    "table",
+    "assert",
+    "trace",
+    "count",
+    "countReset",
+    "time",
+    "timeLog",
+    "timeEnd",
+    "group",
+    "groupCollapsed",
+    "groupEnd",
+    "clear",
+  ] as const;
+  const target = console as unknown as Record<string, unknown>;
+  const saved = methods.map((m) => [m, target[m]] as const);
+  const internal = (Deno as unknown as { internal?: symbol }).internal;
+  const DenoConsole = internal === undefined ? undefined : (Deno as unknown as Record<
+    symbol,
+    { Console?: new (print: (text: string) => void) => Record<string, unknown> } | undefined
+  >)[internal]?.Console;
+  if (typeof DenoConsole === "function") {
+    const stderr = new DenoConsole((text) => write(Deno.stderr, text));
+    for (const m of methods) target[m] = stderr[m];
+  } else {
+    // A runtime without Deno's console class: the common methods; console.error formats like console.log.
+    const error = console.error;
+    for (const m of ["log", "info", "debug", "dirxml", "table"] as const) console[m] = error;
+    // console.dir's second argument shapes the text (`{ depth: null }`): it is not a value to print.
+    const colors = !Deno.noColor && Deno.stderr.isTerminal();
+    console.dir = (value?: unknown, options?: Deno.InspectOptions) =>
+      error(typeof value === "string" ? value : Deno.inspect(value, { colors, ...options }));
+  }
   return () => {
-    for (const [m, fn] of saved) console[m] = fn as typeof console.error;
+    for (const [m, fn] of saved) target[m] = fn;
   };
 }
 

@@ -14,13 +14,9 @@ import { fileURLToPath } from "../path.ts";
 import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
 import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
-import {
-  FORWARDED_CONSOLE_METHODS,
-  type FromWorker,
-  type NodeJob,
-  type ToWorker,
-} from "./worker_protocol.ts";
+import type { ConsoleLevel, FromWorker, NodeJob, ToWorker } from "./worker_protocol.ts";
 import { formatConsoleArgs, formatConsoleDir } from "../console_text.ts";
+import { forwardConsole } from "./worker_console.ts";
 import { exportedClassFinder, fromWire, NODE_SOURCE, toWire, type WireError } from "./wire_error.ts";
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
@@ -85,16 +81,24 @@ function load(url: string): Promise<Record<string, unknown>> {
   return mod;
 }
 
-// What a node prints goes through the main thread's console, formatted here as Deno's console does: it
-// lands where the main thread sends its own (stderr under `kmlf run --json`, where stdout carries one JSON
-// document), and a logging configuration logs it under the node's logger, in the order it was printed.
-for (const method of FORWARDED_CONSOLE_METHODS) {
-  console[method] = (...args: unknown[]) => {
-    const text = method === "dir" || method === "dirxml"
-      ? formatConsoleDir(args[0], args[1] as Deno.InspectOptions | undefined)
-      : formatConsoleArgs(args);
-    post({ type: "console", id: current, method, text });
-  };
+// What a node prints goes through the main thread's console, as the text Deno's console prints (a table, a
+// group's indentation, a trace): it lands where the main thread sends its own (stderr under `kmlf run
+// --json`, where stdout carries one JSON document), and a logging configuration logs it under the node's
+// logger, in the order it was printed.
+const sendConsole = (text: string, level: ConsoleLevel) =>
+  post({ type: "console", id: current, level, text });
+if (!forwardConsole(sendConsole)) {
+  // A runtime without Deno's console class: the common methods, formatted as it formats them.
+  const levels = { debug: 0, log: 1, info: 1, dir: 1, dirxml: 1, table: 1, warn: 2, error: 3 } as const;
+  for (const [method, level] of Object.entries(levels) as [keyof typeof levels, ConsoleLevel][]) {
+    console[method] = (...args: unknown[]) =>
+      sendConsole(
+        method === "dir"
+          ? formatConsoleDir(args[0], args[1] as Deno.InspectOptions | undefined)
+          : formatConsoleArgs(args),
+        level,
+      );
+  }
 }
 
 // A node calling Deno.exit (process.exit too) or the worker's close() would silently end this worker, and

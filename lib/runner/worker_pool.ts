@@ -7,7 +7,7 @@ import type { Node } from "../pipeline/mod.ts";
 import { isOrderedRecord } from "../catalog/ordered_record.ts";
 import { consequence, CROSSING_HINT, inspectCrossing } from "./crossing.ts";
 import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
-import type { FromWorker, NodeJob, ToWorker } from "./worker_protocol.ts";
+import { CONSOLE_LEVEL_METHODS, type FromWorker, type NodeJob, type ToWorker } from "./worker_protocol.ts";
 import type { NodeScope } from "./run_types.ts";
 import { fromWire, loadClasses, toWire, type WireError } from "./wire_error.ts";
 
@@ -201,7 +201,7 @@ export class WorkerPool {
 
   #receive(slot: PoolWorker, message: FromWorker): void {
     if (message.type === "console") {
-      const print = () => console[message.method](message.text);
+      const print = () => console[CONSOLE_LEVEL_METHODS[message.level] ?? "log"](message.text);
       // The job it came from; a line printed between jobs (a timer) is the last node's.
       const node = slot.job && slot.job.id === message.id ? slot.job.node : slot.last;
       return this.#scope && node ? this.#scope(node, print) : print();

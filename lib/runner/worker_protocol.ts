@@ -47,22 +47,19 @@ export type FromWorker =
   | { type: "exit"; id?: number; code: number; call?: string }
   | { type: "escaped"; id?: number; error: WireError }
   | { type: "load-partition"; id: number; request: number; dataset: string; partition: string }
-  /** What a node printed (`id`: the job running then), as the main thread's `console[method](text)`. */
-  | { type: "console"; id?: number; method: ConsoleMethod; text: string };
+  /**
+   * What a node printed (`id`: the job running then): the text Deno's console printed for one call, without
+   * its final newline, and the printer's {@link ConsoleLevel}.
+   */
+  | { type: "console"; id?: number; level: ConsoleLevel; text: string };
 
 /**
- * The console methods a worker passes to the main thread's console, in the order the node calls them: the
- * stdout ones (stderr under `kmlf run --json`) and warn/error, which a logging configuration logs too.
+ * The level Deno's console prints a call at: 0 `debug`, 1 `log`/`info`/`dir`/`table`/`count`/`time`/`group`
+ * (stdout; stderr under `kmlf run --json`), 2 `warn`, 3 `error`/`assert`, 4 `trace` (stderr). The main
+ * thread prints the text with its own console's method for the level (worker_pool.ts), so a logging
+ * configuration logs it and `--json` keeps stdout for its document.
  */
-export const FORWARDED_CONSOLE_METHODS = [
-  "log",
-  "info",
-  "debug",
-  "warn",
-  "error",
-  "dir",
-  "dirxml",
-  "table",
-] as const;
-/** One of {@link FORWARDED_CONSOLE_METHODS}. */
-export type ConsoleMethod = typeof FORWARDED_CONSOLE_METHODS[number];
+export type ConsoleLevel = 0 | 1 | 2 | 3 | 4;
+
+/** The main thread's console method for each {@link ConsoleLevel}. */
+export const CONSOLE_LEVEL_METHODS = ["debug", "log", "warn", "error", "error"] as const;
