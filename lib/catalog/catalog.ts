@@ -20,6 +20,7 @@ import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
+import { isRecord } from "../is_record.ts";
 
 const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
 
@@ -198,7 +199,7 @@ export class Catalog {
     this.add("parameters", new MemoryDataset({ data: params }), { replace: true });
     const walk = (value: unknown, key: string) => {
       this.add(`params:${key}`, new MemoryDataset({ data: value }), { replace: true });
-      if (isMapping(value)) { for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`); }
+      if (isRecord(value)) { for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`); }
     };
     for (const [k, v] of Object.entries(params)) walk(v, k);
   }
@@ -397,8 +398,4 @@ export class Catalog {
     }
     return undefined;
   }
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

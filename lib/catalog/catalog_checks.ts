@@ -12,6 +12,7 @@ import { resolveCredentials } from "./entry_credentials.ts";
 import { compilePattern, type DatasetPattern, undefinedPlaceholders } from "./patterns.ts";
 import { checkVersion } from "./versioning.ts";
 import { TRANSCODING_HINT, transcodingProblem } from "../dataset_names.ts";
+import { isRecord } from "../is_record.ts";
 
 /**
  * Runs `fn`, adding the KmlfErrors it throws (an aggregate's errors one by one) to `problems`.
@@ -211,13 +212,9 @@ export function loadVersionProblems(
   return problems;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 // Wrapper datasets (e.g. MlflowArtifactDataset) carry `versioned: true` on the dataset they wrap.
 function mentionsVersioned(entry: unknown): boolean {
-  if (!isMapping(entry)) return false;
+  if (!isRecord(entry)) return false;
   return entry.versioned === true || Object.values(entry).some(mentionsVersioned);
 }
 
@@ -226,7 +223,7 @@ function withoutTemplatedCredentials(config: Record<string, unknown>): Record<st
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (key === "credentials" && typeof value === "string" && value.includes("{")) continue;
-    out[key] = isMapping(value) ? withoutTemplatedCredentials(value) : value;
+    out[key] = isRecord(value) ? withoutTemplatedCredentials(value) : value;
   }
   return out;
 }

@@ -22,6 +22,7 @@ import { urlScheme } from "./local_path.ts";
 import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 import { checkNote } from "./entry_note.ts";
+import { isRecord } from "../is_record.ts";
 
 export type { EntryContext } from "./entry_context.ts";
 
@@ -143,7 +144,7 @@ export function absolutePaths(
     if (PATH_KEYS.has(key) && scheme === "file") out[key] = kedroFileUrlPath(value as string, key, inner);
     else if (PATH_KEYS.has(key) && typeof value === "string" && scheme === undefined && !isAbsolute(value)) {
       out[key] = resolve(root, value);
-    } else if (isMapping(value) && key !== "credentials") out[key] = absolutePaths(value, root, inner);
+    } else if (isRecord(value) && key !== "credentials") out[key] = absolutePaths(value, root, inner);
     else out[key] = value;
   }
   return out;
@@ -194,7 +195,7 @@ export async function createFromEntry(
   const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot, { at, locate: ctx.locate });
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
   checkTypeKnown(type, name, at, ctx);
-  if (metadata !== undefined && !isMapping(metadata)) {
+  if (metadata !== undefined && !isRecord(metadata)) {
     throw badArgument(
       `"metadata" of catalog entry "${name}" must be a mapping`,
       ctx.locate([...at, "metadata"]),
@@ -350,8 +351,4 @@ function asDatasetError(error: KmlfError): KmlfError {
 
 function badArgument(message: string, source: SourceLocation | undefined): DatasetError {
   return new DatasetError("catalog/bad-argument", message, { source, hint: "fix or remove this key" });
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,6 +2,7 @@
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { clonePlain } from "../plain_copy.ts";
+import { isRecord } from "../is_record.ts";
 
 /** What resolving credentials needs from the catalog (part of `EntryContext`). */
 export interface CredentialsContext {
@@ -49,7 +50,7 @@ export function resolveCredentials(
       const block = ctx.credentials[value];
       // Datasets spread credentials as keyword arguments (Kedro: `**credentials`): a block must be a mapping.
       // The value itself is never shown: it is a secret.
-      if (block !== null && !isMapping(block)) {
+      if (block !== null && !isRecord(block)) {
         throw new DatasetError(
           "catalog/bad-credentials",
           `Credentials "${value}" used by catalog entry "${String(at[0])}" are ${
@@ -64,7 +65,7 @@ export function resolveCredentials(
       }
       // Each entry its own copy (Kedro's are too): a dataset changing its credentials changes no other's.
       out[key] = clonePlain(block);
-    } else if (key === "credentials" && value !== null && value !== undefined && !isMapping(value)) {
+    } else if (key === "credentials" && value !== null && value !== undefined && !isRecord(value)) {
       throw new DatasetError(
         "catalog/bad-credentials",
         `"credentials" of catalog entry "${String(at[0])}" is ${kindOf(value)}`,
@@ -75,14 +76,10 @@ export function resolveCredentials(
             "mapping (credentials: {username: ..., password: ...})",
         },
       );
-    } else if (isMapping(value)) out[key] = resolveCredentials(value, [...at, key], ctx);
+    } else if (isRecord(value)) out[key] = resolveCredentials(value, [...at, key], ctx);
     else out[key] = value;
   }
   return out;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // What a value is, for messages that must not show it (credentials).

@@ -6,6 +6,7 @@
 import { dirname, join, resolve } from "../path.ts";
 import type { SourceLocation } from "../errors.ts";
 import { parseYaml } from "../yaml/parse_yaml.ts";
+import { isRecord } from "../is_record.ts";
 
 /** One use of the pipeline's files by another pipeline file. */
 export interface PipelineReference {
@@ -86,8 +87,4 @@ function yamlFiles(dir: string): string[] {
   };
   walk(resolve(dir));
   return files.sort();
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -16,6 +16,7 @@ import { BUNDLED_FROM } from "./bundle_info.ts";
 import { readDenoConfig } from "./deno_config_file.ts";
 import { markStarted, STARTED_ENV, startMarker, startRefusal } from "./project_runtime_startup.ts";
 import { fileURLToPath, pathToFileURL, resolve } from "../path.ts";
+import { isRecord } from "../is_record.ts";
 
 /**
  * The Deno flags every kmlf process runs with (the `kmlf`/`demo`/`compile` tasks, `deno task install`, a
@@ -376,8 +377,4 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -3,18 +3,9 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 export { clonePlain } from "../plain_copy.ts";
 import { recordMergedKeys } from "../source_keys.ts";
 
-/**
- * True for mappings: objects that are not arrays nor null.
- *
- * @example
- * ```ts
- * isRecord({ a: 1 }); // true
- * isRecord([1]); // false
- * ```
- */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+import { isRecord } from "../is_record.ts";
+
+export { isRecord };
 
 /**
  * Sets an own property, so a config key named `__proto__` stays data instead of changing the prototype.

@@ -12,6 +12,7 @@ import { ScoringError } from "./scoring_error.ts";
 import { pyRepr } from "../py_repr.ts";
 import { parsePythonJson } from "../py_json_parse.ts";
 import { jsonablePredictions } from "./predictions_json.ts";
+import { isRecord } from "../is_record.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
@@ -350,10 +351,6 @@ function typed(value: string): unknown {
   if (value === "") return null;
   if (/^(true|false)$/i.test(value)) return value.toLowerCase() === "true";
   return NUMBER.test(value) ? Number(value) : value;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function short(v: unknown): string {

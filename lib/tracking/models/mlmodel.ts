@@ -9,6 +9,7 @@ import { pyyamlDump } from "../../yaml/pyyaml_dump.ts";
 import { PYYAML_SCHEMA } from "../../yaml/yaml11.ts";
 import { TrackingError } from "../../errors.ts";
 import { pythonJson, type SignatureStrings } from "./signature.ts";
+import { isRecord } from "../../is_record.ts";
 
 /** Where the input example is saved, as MLmodel records it. */
 export interface SavedInputExampleInfo {
@@ -203,8 +204,4 @@ function prune(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, prune(v)]),
   );
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
