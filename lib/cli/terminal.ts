@@ -1,4 +1,5 @@
 /** Terminal output helpers: colors only on a TTY without NO_COLOR; the one place that writes to stdout/stderr. */
+import { denoConsoleClass, PRINTING_CONSOLE_METHODS } from "../deno_console.ts";
 
 const encoder = new TextEncoder();
 
@@ -66,36 +67,12 @@ export function err(line = ""): void {
  * ```
  */
 export function consoleToStderr(): () => void {
-  const methods = [
-    "log",
-    "info",
-    "debug",
-    "warn",
-    "error",
-    "dir",
-    "dirxml",
-    "table",
-    "assert",
-    "trace",
-    "count",
-    "countReset",
-    "time",
-    "timeLog",
-    "timeEnd",
-    "group",
-    "groupCollapsed",
-    "groupEnd",
-    "clear",
-  ] as const;
+  const methods = [...PRINTING_CONSOLE_METHODS, "clear"] as const;
   const target = console as unknown as Record<string, unknown>;
   const saved = methods.map((m) => [m, target[m]] as const);
-  const internal = (Deno as unknown as { internal?: symbol }).internal;
-  const DenoConsole = internal === undefined ? undefined : (Deno as unknown as Record<
-    symbol,
-    { Console?: new (print: (text: string) => void) => Record<string, unknown> } | undefined
-  >)[internal]?.Console;
-  if (typeof DenoConsole === "function") {
-    const stderr = new DenoConsole((text) => write(Deno.stderr, text));
+  const DenoConsole = denoConsoleClass();
+  if (DenoConsole) {
+    const stderr = new DenoConsole((text) => write(Deno.stderr, text)) as unknown as Record<string, unknown>;
     for (const m of methods) target[m] = stderr[m];
   } else {
     // A runtime without Deno's console class: the common methods; console.error formats like console.log.

@@ -6,31 +6,7 @@
  * @module
  */
 import type { ConsoleLevel } from "./worker_protocol.ts";
-
-type Printer = (text: string, level: number) => void;
-type DenoConsoleClass = new (print: Printer) => Console;
-
-// The console methods that print; the others (profile, timeStamp, …) stay the worker's own.
-const PRINTING = [
-  "log",
-  "info",
-  "debug",
-  "warn",
-  "error",
-  "dir",
-  "dirxml",
-  "table",
-  "assert",
-  "trace",
-  "count",
-  "countReset",
-  "time",
-  "timeLog",
-  "timeEnd",
-  "group",
-  "groupCollapsed",
-  "groupEnd",
-] as const;
+import { denoConsoleClass, PRINTING_CONSOLE_METHODS } from "../deno_console.ts";
 
 /**
  * Replaces the printing methods of `globalThis.console` with those of a Deno console that hands each
@@ -44,11 +20,8 @@ const PRINTING = [
  * ```
  */
 export function forwardConsole(send: (text: string, level: ConsoleLevel) => void): boolean {
-  const internal = (Deno as unknown as { internal?: symbol }).internal;
-  const DenoConsole = internal === undefined
-    ? undefined
-    : (Deno as unknown as Record<symbol, { Console?: DenoConsoleClass } | undefined>)[internal]?.Console;
-  if (typeof DenoConsole !== "function") return false;
+  const DenoConsole = denoConsoleClass();
+  if (!DenoConsole) return false;
   // A trace comes in two pieces (the stack, then its newline): lines are sent once they are whole.
   let pending = "";
   let clearing = false;
@@ -62,7 +35,7 @@ export function forwardConsole(send: (text: string, level: ConsoleLevel) => void
   });
   const target = console as unknown as Record<string, unknown>;
   const source = ours as unknown as Record<string, unknown>;
-  for (const method of PRINTING) target[method] = source[method];
+  for (const method of PRINTING_CONSOLE_METHODS) target[method] = source[method];
   // console.clear ends the groups too; the screen itself is the worker's own console's to clear.
   const clear = console.clear;
   console.clear = () => {
