@@ -19,12 +19,9 @@ export interface ScalarAnalysis {
   allowSingleQuoted: boolean;
 }
 
-const PY_BREAKS = new Set(["\n", "\x85", "\u2028", "\u2029"]);
-const LIBYAML_BREAKS = new Set(["\r", ...PY_BREAKS]);
-
 /** The line breaks of `emitter` (libyaml counts `\r` too). */
 export function isBreak(ch: string | undefined, emitter: PyYamlEmitter): boolean {
-  return ch !== undefined && (emitter === "libyaml" ? LIBYAML_BREAKS : PY_BREAKS).has(ch);
+  return ch !== undefined && ch.length === 1 && ANALYSIS[emitter].breaks.test(ch);
 }
 
 /** Whether `ch` may be written as it is (else the text is double-quoted with escapes). */

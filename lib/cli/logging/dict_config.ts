@@ -162,16 +162,19 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
 
   const handlers = new Map<string, HandlerSpec>();
   const notes: string[] = [];
+  // A handler kmlf does not open still has its `()` factory and `filters` refused, as every handler's are.
+  const refuseFactoryAndFilters = (h: Record<string, unknown>, path: KeyPath, name: string) =>
+    unknownKeys(
+      Object.fromEntries(Object.entries(h).filter(([k]) => k === "()" || k === "filters")),
+      path,
+      [],
+      `handler "${name}"`,
+    );
   for (const [name, raw] of Object.entries(mapping(top.handlers, ["handlers"], "handlers") ?? {})) {
     const path = ["handlers", name];
     const h = mapping(raw, path, `Handler "${name}"`) ?? {};
     if (typeof h.class === "string" && DROPPED_HANDLER_CLASSES.has(h.class)) {
-      unknownKeys(
-        Object.fromEntries(Object.entries(h).filter(([k]) => k === "()" || k === "filters")),
-        path,
-        [],
-        `handler "${name}"`,
-      );
+      refuseFactoryAndFilters(h, path, name);
       notes.push(
         `${formatLocation(src.locate([...path, "class"]), cwd)}: kmlf does not carry out ${h.class}: ` +
           `handler "${name}" drops its records; the other handlers work (remove it, or use ` +
@@ -203,12 +206,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
       } else if (h.class !== undefined) {
         unknownClass(fail, [...path, "class"], h.class, Object.keys(HANDLER_CLASSES), "handler");
       }
-      unknownKeys(
-        Object.fromEntries(Object.entries(h).filter(([k]) => k === "()" || k === "filters")),
-        path,
-        [],
-        `handler "${name}"`,
-      );
+      refuseFactoryAndFilters(h, path, name);
       continue;
     }
     const known = [...COMMON_HANDLER_KEYS, ...HANDLER_KEYS[kind]];
