@@ -17,6 +17,7 @@ import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { type CreatedDataset, createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
 import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
+import { checkPattern } from "./pattern_check.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
@@ -144,9 +145,12 @@ export class Catalog {
     for (const [name, entry] of entries) {
       if (!name.includes("{")) continue;
       catalog.#sourceNames.add(name);
-      await check(name, () => {
+      await check(name, async () => {
         checkTranscoding(name, () => config.locate([name]));
-        patterns.push(compileEntryPattern(name, entry, ctx));
+        const pattern = compileEntryPattern(name, entry, ctx);
+        const notes = options.checkPatterns ? await checkPattern(pattern, ctx) : [];
+        if (notes.length > 0) catalog.warnings.push({ name, problems: notes, note: "built and used as is" });
+        patterns.push(pattern);
       });
     }
     report(entries.map(([name]) => name).filter((name) => name.includes("{")));

@@ -1,7 +1,13 @@
 /** PartitionedDataset: lazy loading, lazy saving, suffix filtering, overwrite, and its catalog entry. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { builtinRegistry, Catalog, JsonDataset, PartitionedDataset, TextDataset } from "../../lib/catalog/mod.ts";
+import {
+  builtinRegistry,
+  Catalog,
+  JsonDataset,
+  PartitionedDataset,
+  TextDataset,
+} from "../../lib/catalog/mod.ts";
 import { z } from "../../lib/zod/mod.ts";
 import { DatasetError } from "../../lib/errors.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
@@ -381,7 +387,11 @@ Deno.test("empty or null entry credentials reach neither the partitions nor the 
       `  credentials: ${credentials}\n`;
     const yaml = entry("empty", "{}") + entry("none", "null") + entry("named", "blank");
     const credentials = { data: { blank: null }, locate: () => undefined };
-    const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: root, registry, credentials });
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), {
+      projectRoot: root,
+      registry,
+      credentials,
+    });
     for (const name of ["empty", "none", "named"]) {
       await catalog.save(`${name}_p`, { a: "1" });
       await catalog.save(name, { a: "1" });
