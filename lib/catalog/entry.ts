@@ -215,6 +215,8 @@ export async function createFromEntry(
   let written = (keyPath: KeyPath): KeyPath => keyPath;
   // A nested dataset's key paths, as the catalog file wrote them (for messages; ctx.locate maps them too).
   const shown = (path: KeyPath): KeyPath => ctx.writtenAt?.(path) ?? path;
+  // Set once the factory returned: a note after that comes from the dataset's load or save.
+  let built = false;
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
@@ -229,7 +231,7 @@ export async function createFromEntry(
       const { keyPath, note } = checkNote(given, unchecked, type);
       const path = [...at, ...written(keyPath)];
       const source = ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
-      ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }));
+      ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }), { late: built });
     },
     argumentsOf: async (innerType) => {
       const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
@@ -257,10 +259,9 @@ export async function createFromEntry(
   const typeName = typeNameOf(type, ctx.registry);
   try {
     if (isCustomType(type)) {
-      return {
-        dataset: await createCustomDataset(type, args, factoryCtx, ctx.locate([...at, "type"])),
-        typeName,
-      };
+      const dataset = await createCustomDataset(type, args, factoryCtx, ctx.locate([...at, "type"]));
+      built = true;
+      return { dataset, typeName };
     }
     const def = (await ctx.registry.resolve(type))!;
     if (versioned && !def.versionable) {
@@ -302,7 +303,9 @@ export async function createFromEntry(
         : new KmlfAggregateError(errors, `Invalid catalog entry "${name}"`);
     }
     const { versioned: _, ...validated } = parsed.data as Record<string, unknown>;
-    return { dataset: await def.factory(validated, factoryCtx), typeName };
+    const dataset = await def.factory(validated, factoryCtx);
+    built = true;
+    return { dataset, typeName };
   } catch (error) {
     if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
     if (error instanceof KmlfError) {

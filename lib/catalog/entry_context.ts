@@ -22,6 +22,9 @@ export interface EntryContext extends CredentialsContext {
   writtenAt?(path: KeyPath): KeyPath;
   /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
   givenBy?: Readonly<Record<string, KeyPath>>;
-  /** Takes the located notes of an entry that builds (`DatasetFactoryContext.warn`); omitted: dropped. */
-  warn?(note: KmlfError): void;
+  /**
+   * Takes the located notes of an entry (`DatasetFactoryContext.warn`); omitted: dropped. `late`: given after
+   * the factory that was handed the context returned (from a dataset's load or save), not while it built.
+   */
+  warn?(note: KmlfError, options?: { late?: boolean }): void;
 }

@@ -35,9 +35,12 @@ export interface DatasetFactoryContext {
   metadata?: Record<string, unknown>;
   /**
    * Reports what the user should know about an entry that still builds (where Kedro logs a warning): the
-   * catalog lists it among its warnings, located at the key `keyPath` of the entry. Only notes given while
-   * the catalog builds the entry count (a partition's dataset, built again per partition, repeats them). A
-   * note without its texts, or a key path that is not a list, fails the entry (`catalog/bad-note`).
+   * catalog lists it among its warnings, located at the key `keyPath` of the entry. Notes given while the
+   * factory runs are the entry's warning (a dataset built again for each partition repeats them: those are
+   * dropped). A note given later — the dataset keeps `ctx` and warns from its load or save — is a warning of
+   * its own when given, once per text: `Catalog.onWarning` listeners get it (`kmlf run` prints it). A note
+   * without its texts, or a key path that is not a list, is refused (`catalog/bad-note`): it fails the entry,
+   * or the load or save that gave it.
    */
   warn?(keyPath: readonly (string | number)[], note: CatalogNote): void;
   /**

@@ -1,0 +1,63 @@
+/**
+ * `kmlf catalog validate`'s check of a dataset factory pattern (`"{name}_data"`) as far as no dataset name is
+ * needed: the pattern is built once, as a matched name would build it, so a wrong key or a wrong kind of value
+ * (in `load_args`, in a partitioned `dataset:`, …) is reported where the pattern is written, not only when a
+ * run first uses a name it matches.
+ */
+import { DatasetError, type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
+import type { KeyPath } from "../yaml/parse_yaml.ts";
+import { collectProblems } from "./catalog_checks.ts";
+import { createFromEntry, type EntryContext } from "./entry.ts";
+import { type DatasetPattern, sampleConfig, templatedPaths } from "./patterns.ts";
+
+/**
+ * Builds the pattern with a stand-in for each placeholder (see `sampleConfig`) and throws what fails, as
+ * located DatasetErrors naming the pattern; returns the notes its dataset types gave (`ctx.warn`). A problem located at a value with a placeholder is not reported:
+ * the stand-in, not the user, wrote what was judged there (a path, a credentials name); nor is anything of a
+ * pattern whose `type` has a placeholder, since its arguments depend on the type.
+ *
+ * @example
+ * ```ts
+ * const notes = await checkPattern(compileEntryPattern(key, entry, ctx), ctx); // throws for a typo'd key
+ * ```
+ */
+export async function checkPattern(pattern: DatasetPattern, ctx: EntryContext): Promise<KmlfError[]> {
+  const type = pattern.config.type;
+  if (typeof type !== "string" || type.includes("{")) return [];
+  const at: KeyPath = [pattern.pattern];
+  const templated = new Set(templatedPaths(pattern).map((path) => JSON.stringify([...at, ...path])));
+  // Locations of values with a placeholder are objects of their own, told apart by identity: a problem
+  // carries its location through every wrapper error (nested datasets map their keys back to these paths).
+  const stood = new WeakSet<SourceLocation>();
+  const locate = (path: KeyPath) => {
+    const found = ctx.locate(path);
+    if (!templated.has(JSON.stringify(path))) return found;
+    const location = { ...found };
+    stood.add(location);
+    return location;
+  };
+  const problems: KmlfError[] = [];
+  const notes: KmlfError[] = [];
+  await collectProblems(problems, async () => {
+    const config = (() => {
+      try {
+        return sampleConfig(pattern);
+      } catch (error) {
+        throw located(error, ctx.locate(at));
+      }
+    })();
+    await createFromEntry(pattern.pattern, config, at, { ...ctx, locate, warn: (note) => notes.push(note) });
+  });
+  throwIfAny(
+    problems.filter((problem) => !(problem.source && stood.has(problem.source))),
+    `Invalid catalog entry "${pattern.pattern}"`,
+  );
+  return notes;
+}
+
+// A body placeholder whose format its value never takes (`{n:d}` for the text `{n}` matches) fails to fill for
+// every name: its error is the pattern's.
+function located(error: unknown, source: SourceLocation | undefined): unknown {
+  if (!(error instanceof DatasetError) || error.source) return error;
+  return new DatasetError(error.code, error.message, { source, hint: error.hint });
+}
