@@ -14,6 +14,7 @@
  * @module
  */
 import { z } from "./_bundle.js";
+import { rememberedOutput, rememberOutput } from "./validation_cache.ts";
 
 export { z };
 
@@ -46,4 +47,101 @@ export function deferred<T extends z.core.SomeType>(build: () => T): z.ZodMiniLa
     Object.defineProperty(schema._zod, key, { value: undefined, writable: true, configurable: true });
   }
   return schema;
+}
+
+/** A schema built on first use and named for the validation cache (./validation_cache.ts). */
+export interface CachedSchema<S extends z.core.$ZodType> {
+  /** Names the schema in the cache, e.g. `pipeline/node`. */
+  readonly id: string;
+  /** The schema, built on the first call. */
+  get(): S;
+}
+
+/** The output type of a {@link CachedSchema}. */
+export type CachedOutput<C> = C extends CachedSchema<infer S> ? z.output<S> : never;
+
+/**
+ * A schema that is built only when a value has to be parsed by it, and whose successes
+ * {@link cachedSafeParse} remembers across runs under `id`. Only for schemas whose answer depends on the
+ * value alone (not on a plugin, nor on state a refinement reads).
+ *
+ * @example
+ * ```ts
+ * const Settings = cachedSchema("settings", () => z.strictObject({ name: z.string() }));
+ * cachedSafeParse(Settings, { name: "iris" }); // { success: true, data: { name: "iris" } }
+ * ```
+ */
+export function cachedSchema<S extends z.core.$ZodType>(id: string, build: () => S): CachedSchema<S> {
+  let built: S | undefined;
+  return { id, get: () => built ??= build() };
+}
+
+/**
+ * Whether `schema` is a {@link CachedSchema} rather than a zod schema.
+ *
+ * @example
+ * ```ts
+ * isCachedSchema(cachedSchema("x", () => z.string())); // true
+ * isCachedSchema(z.string()); // false
+ * ```
+ */
+export function isCachedSchema<S extends z.core.$ZodType>(
+  schema: S | CachedSchema<S>,
+): schema is CachedSchema<S> {
+  return !("_zod" in schema);
+}
+
+/**
+ * `schema.get().safeParse(value)`, answered from the validation cache when this value passed the schema
+ * before (the schema is then not built). Failures are always parsed, so their issues are fresh.
+ *
+ * @example
+ * ```ts
+ * const parsed = cachedSafeParse(NodeEntry, entry);
+ * if (!parsed.success) report(NodeEntry.get(), parsed.error.issues);
+ * ```
+ */
+export function cachedSafeParse<S extends z.core.$ZodType>(
+  schema: CachedSchema<S>,
+  value: unknown,
+): z.core.util.SafeParseResult<z.output<S>> {
+  const hit = rememberedOutput(schema.id, value);
+  if (hit) return { success: true, data: hit.output as z.output<S> };
+  // jitless: zod compiles a fast path for an object schema on its first parse, which only pays off over
+  // many parses of one schema.
+  const parsed = z.safeParse(schema.get(), value, { jitless: true });
+  if (parsed.success) rememberOutput(schema.id, value, parsed.data);
+  return parsed;
+}
+
+/** A zod schema, or a {@link CachedSchema} of one. */
+export type SchemaOrCached<S extends z.core.$ZodType = z.core.$ZodType> = S | CachedSchema<S>;
+
+/**
+ * Parses with either kind of schema: a {@link CachedSchema} through the validation cache, a zod schema as is.
+ *
+ * @example
+ * ```ts
+ * const parsed = safeParseEither(definition.schema, args);
+ * ```
+ */
+export function safeParseEither<S extends z.core.$ZodType>(
+  schema: SchemaOrCached<S>,
+  value: unknown,
+): z.core.util.SafeParseResult<z.output<S>> {
+  return isCachedSchema(schema)
+    ? cachedSafeParse(schema, value)
+    : z.safeParse(schema, value, { jitless: true });
+}
+
+/**
+ * The zod schema itself (built now if it is a {@link CachedSchema}): for reading its shape or its issues.
+ *
+ * @example
+ * ```ts
+ * issuesToErrors(builtSchema(definition.schema), parsed.error.issues, src, options);
+ * ```
+ */
+export function builtSchema<S extends z.core.$ZodType>(schema: SchemaOrCached<S>): S {
+  return isCachedSchema(schema) ? schema.get() : schema;
 }
