@@ -14,7 +14,7 @@
  * @module
  */
 import { z } from "./_bundle.js";
-import { rememberedOutput, rememberOutput } from "./validation_cache.ts";
+import { cacheSlot } from "./validation_cache.ts";
 
 export { z };
 
@@ -105,12 +105,12 @@ export function cachedSafeParse<S extends z.core.$ZodType>(
   schema: CachedSchema<S>,
   value: unknown,
 ): z.core.util.SafeParseResult<z.output<S>> {
-  const hit = rememberedOutput(schema.id, value);
-  if (hit) return { success: true, data: hit.output as z.output<S> };
+  const slot = cacheSlot(schema.id, value);
+  if (slot.hit) return { success: true, data: slot.hit.output as z.output<S> };
   // jitless: zod compiles a fast path for an object schema on its first parse, which only pays off over
   // many parses of one schema.
   const parsed = z.safeParse(schema.get(), value, { jitless: true });
-  if (parsed.success) rememberOutput(schema.id, value, parsed.data);
+  if (parsed.success) slot.remember(parsed.data);
   return parsed;
 }
 

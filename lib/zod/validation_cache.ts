@@ -14,8 +14,11 @@
  */
 /** Entries kept in the file at most: those of the last run first, then older ones. */
 const MAX_ENTRIES = 2000;
+/** Values whose JSON text is longer are not remembered (a whole pipeline file of 10,000 nodes). */
+const MAX_VALUE_CHARS = 20_000;
 // A tagged special value in the encoded form; a key of this name in a value makes it unencodable.
 const TAG = "\u0000kmlf";
+const ENCODED_TAG = JSON.stringify(TAG).slice(1, -1);
 
 interface CacheState {
   file: string;
@@ -48,42 +51,50 @@ export function useValidationCache(dir: string, fingerprint: string | undefined)
   listening = true;
 }
 
-/**
- * The output remembered for a value that passed the schema `id` before, or undefined.
- *
- * @example
- * ```ts
- * const hit = rememberedOutput("pipeline/node", entry);
- * ```
- */
-export function rememberedOutput(id: string, value: unknown): { output: unknown } | undefined {
-  const key = state && keyOf(id, value);
-  const hit = key === undefined ? undefined : state!.entries.get(key);
-  if (hit === undefined) return undefined;
-  state!.used.add(key!);
-  return { output: decode(hit) };
+/** What the cache holds for one value of one schema: its remembered output, or the way to remember it. */
+export interface CacheSlot {
+  /** The output remembered for the value, if it passed the schema before. */
+  readonly hit?: { output: unknown };
+  /** Remembers the output the value passed the schema with (nothing if it would not come back the same). */
+  remember(output: unknown): void;
 }
 
+const NO_SLOT: CacheSlot = { remember() {} };
+
 /**
- * Remembers that `value` passed the schema `id` with `output` (if the cache is on and both round-trip).
+ * The cache's slot for `value` under the schema `id` (a slot that remembers nothing when the cache is off or
+ * the value cannot be kept).
  *
  * @example
  * ```ts
- * rememberOutput("pipeline/node", entry, parsed.data);
+ * const slot = cacheSlot("pipeline/node", entry);
+ * if (!slot.hit) slot.remember(schema.parse(entry));
  * ```
  */
-export function rememberOutput(id: string, value: unknown, output: unknown): void {
+export function cacheSlot(id: string, value: unknown): CacheSlot {
   const key = state && keyOf(id, value);
-  const text = key === undefined ? undefined : encode(output);
-  if (text === undefined) return;
-  state!.entries.set(key!, text);
-  state!.used.add(key!);
-  state!.dirty = true;
+  if (key === undefined) return NO_SLOT;
+  const cache = state!;
+  const hit = cache.entries.get(key);
+  if (hit !== undefined) {
+    cache.used.add(key);
+    return { hit: { output: decode(hit) }, remember() {} };
+  }
+  return {
+    remember(output) {
+      // The entries used by this process are all written; older ones fill what room is left.
+      const text = cache.used.size < MAX_ENTRIES ? encode(output) : undefined;
+      if (text === undefined) return;
+      cache.entries.set(key, text);
+      cache.used.add(key);
+      cache.dirty = true;
+    },
+  };
 }
 
 function keyOf(id: string, value: unknown): string | undefined {
   const input = encode(value);
-  return input === undefined ? undefined : `${id}\n${input}`;
+  return input === undefined || input.length > MAX_VALUE_CHARS ? undefined : `${id}\n${input}`;
 }
 
 /**
@@ -143,37 +154,49 @@ function isPair(entry: unknown): entry is [string, string] {
  * The value as JSON text, numbers JSON cannot hold tagged; undefined for anything that would not come back
  * the same: undefined (JSON.parse's reviver would drop the key), a class instance (a Date, a Map), a
  * function, a symbol, a bigint, a cycle, an object that is not plain, an array with holes or extra keys,
- * or a key named like the tag.
+ * or a key named like the tag. A walk decides; JSON.stringify's own speed writes the usual value.
  */
 function encode(value: unknown): string | undefined {
-  let exact = true;
-  const replacer = function (this: Record<string, unknown>, key: string): unknown {
-    const raw = this[key]; // before toJSON: a Date arrives here as itself
-    switch (typeof raw) {
-      case "string":
-      case "boolean":
-        return raw;
-      case "number":
-        return Number.isFinite(raw) && !Object.is(raw, -0)
-          ? raw
-          : { [TAG]: String(Object.is(raw, -0) ? "-0" : raw) };
-      case "object":
-        // Returned as is, not as toJSON made it: its own keys come through this replacer in turn.
-        if (raw === null || (Array.isArray(raw) && isDense(raw))) return raw;
-        if (isPlainObject(raw) && !Object.hasOwn(raw, TAG)) return raw;
+  const kind = scan(value, new Set());
+  if (kind === "inexact") return undefined;
+  if (kind === "json") return JSON.stringify(value);
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
+    const raw = this[key];
+    if (typeof raw !== "number" || (Number.isFinite(raw) && !Object.is(raw, -0))) return raw;
+    return { [TAG]: Object.is(raw, -0) ? "-0" : String(raw) };
+  });
+}
+
+// "json" when JSON.stringify writes the value exactly, "tagged" when it holds NaN, ±Infinity or -0.
+function scan(value: unknown, ancestors: Set<object>): "json" | "tagged" | "inexact" {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return "json";
+    case "number":
+      return Number.isFinite(value) && !Object.is(value, -0) ? "json" : "tagged";
+    case "object": {
+      if (value === null) return "json";
+      const plain = Array.isArray(value)
+        ? isDense(value)
+        : isPlainObject(value) && !Object.hasOwn(value, TAG);
+      if (!plain || ancestors.has(value)) return "inexact";
+      ancestors.add(value);
+      let kind: "json" | "tagged" = "json";
+      for (const item of Object.values(value)) {
+        const inner = scan(item, ancestors);
+        if (inner === "inexact") return "inexact";
+        if (inner === "tagged") kind = inner;
+      }
+      ancestors.delete(value);
+      return kind;
     }
-    exact = false;
-    return null;
-  };
-  try {
-    const text = JSON.stringify(value, replacer);
-    return exact ? text : undefined;
-  } catch {
-    return undefined; // a cycle
   }
+  return "inexact";
 }
 
 function decode(text: string): unknown {
+  if (!text.includes(ENCODED_TAG)) return JSON.parse(text);
   return JSON.parse(text, (_key, value) => {
     if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, TAG)) {
       return value;

@@ -158,3 +158,28 @@ Deno.test("one schema's answer is not another's, and entries used last come firs
     );
   });
 });
+
+Deno.test("the file stays bounded: long values are not kept, and at most 2,000 entries, this process's first", async () => {
+  await withDir(async (dir) => {
+    const { schema, counter } = countedSchema();
+    const long = { name: "x".repeat(20_001) };
+    await inProcess(dir, "build-1", () => {
+      cachedSafeParse(schema, long);
+      for (let i = 0; i < 2_005; i++) cachedSafeParse(schema, { name: `n${i}` });
+    });
+    const file = join(dir, "validated.json");
+    const keys = () => JSON.parse(Deno.readTextFileSync(file)).entries.map(([key]: [string]) => key);
+    assert.equal(keys().length, 2_000);
+    assert.ok(!keys().some((k: string) => k.includes("xxxx")), "a 20,001-character value was kept");
+    const again = countedSchema();
+    await inProcess(dir, "build-1", () => {
+      cachedSafeParse(again.schema, long);
+      cachedSafeParse(again.schema, { name: "n1999" }); // remembered: no build for it
+      cachedSafeParse(again.schema, { name: "new" });
+    });
+    assert.equal(again.counter.builds, 1);
+    assert.equal(counter.builds, 1);
+    assert.deepEqual(keys().slice(0, 2), ['test/entry\n{"name":"n1999"}', 'test/entry\n{"name":"new"}']);
+    assert.equal(keys().length, 2_000);
+  });
+});
