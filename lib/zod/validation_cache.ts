@@ -14,8 +14,10 @@
  */
 /** Entries kept in the file at most: those of the last run first, then older ones. */
 const MAX_ENTRIES = 2000;
-/** Values whose JSON text is longer are not remembered (a whole pipeline file of 10,000 nodes). */
-const MAX_VALUE_CHARS = 20_000;
+/** Values with more parts are not remembered (a whole pipeline file of 10,000 nodes): walking them costs. */
+const MAX_VALUE_ITEMS = 2_000;
+/** Deeper values are not remembered either; this also ends the walk of a cycle. */
+const MAX_DEPTH = 64;
 // A tagged special value in the encoded form; a key of this name in a value makes it unencodable.
 const TAG = "\u0000kmlf";
 const ENCODED_TAG = JSON.stringify(TAG).slice(1, -1);
@@ -94,7 +96,7 @@ export function cacheSlot(id: string, value: unknown): CacheSlot {
 
 function keyOf(id: string, value: unknown): string | undefined {
   const input = encode(value);
-  return input === undefined || input.length > MAX_VALUE_CHARS ? undefined : `${id}\n${input}`;
+  return input === undefined ? undefined : `${id}\n${input}`;
 }
 
 /**
@@ -153,13 +155,14 @@ function isPair(entry: unknown): entry is [string, string] {
 /**
  * The value as JSON text, numbers JSON cannot hold tagged; undefined for anything that would not come back
  * the same: undefined (JSON.parse's reviver would drop the key), a class instance (a Date, a Map), a
- * function, a symbol, a bigint, a cycle, an object that is not plain, an array with holes or extra keys,
- * or a key named like the tag. A walk decides; JSON.stringify's own speed writes the usual value.
+ * function, a symbol, a bigint, an object that is not plain, an array with holes, a key named like the tag,
+ * a cycle, or more than {@link MAX_VALUE_ITEMS} values in all. A walk decides; JSON.stringify's own speed
+ * writes the usual value.
  */
 function encode(value: unknown): string | undefined {
-  const kind = scan(value, new Set());
-  if (kind === "inexact") return undefined;
-  if (kind === "json") return JSON.stringify(value);
+  const walk = { items: 0, tagged: false };
+  if (!exact(value, walk, 0)) return undefined;
+  if (!walk.tagged) return JSON.stringify(value);
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
     const raw = this[key];
     if (typeof raw !== "number" || (Number.isFinite(raw) && !Object.is(raw, -0))) return raw;
@@ -167,32 +170,31 @@ function encode(value: unknown): string | undefined {
   });
 }
 
-// "json" when JSON.stringify writes the value exactly, "tagged" when it holds NaN, ±Infinity or -0.
-function scan(value: unknown, ancestors: Set<object>): "json" | "tagged" | "inexact" {
+// Whether JSON (with tags for NaN, ±Infinity and -0) carries the value exactly; a cycle ends at MAX_DEPTH.
+function exact(value: unknown, walk: { items: number; tagged: boolean }, depth: number): boolean {
+  if (++walk.items > MAX_VALUE_ITEMS || depth > MAX_DEPTH) return false;
   switch (typeof value) {
     case "string":
     case "boolean":
-      return "json";
+      return true;
     case "number":
-      return Number.isFinite(value) && !Object.is(value, -0) ? "json" : "tagged";
-    case "object": {
-      if (value === null) return "json";
-      const plain = Array.isArray(value)
-        ? isDense(value)
-        : isPlainObject(value) && !Object.hasOwn(value, TAG);
-      if (!plain || ancestors.has(value)) return "inexact";
-      ancestors.add(value);
-      let kind: "json" | "tagged" = "json";
-      for (const item of Object.values(value)) {
-        const inner = scan(item, ancestors);
-        if (inner === "inexact") return "inexact";
-        if (inner === "tagged") kind = inner;
+      if (!Number.isFinite(value) || Object.is(value, -0)) walk.tagged = true;
+      return true;
+    case "object":
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) {
+          if (!(i in value) || !exact(value[i], walk, depth + 1)) return false; // a hole, or not exact
+        }
+        return true;
       }
-      ancestors.delete(value);
-      return kind;
-    }
+      if (Object.getPrototypeOf(value) !== Object.prototype || Object.hasOwn(value, TAG)) return false;
+      for (const key in value) {
+        if (!exact((value as Record<string, unknown>)[key], walk, depth + 1)) return false;
+      }
+      return true;
   }
-  return "inexact";
+  return false;
 }
 
 function decode(text: string): unknown {
@@ -203,14 +205,4 @@ function decode(text: string): unknown {
     }
     return Number(value[TAG]); // "NaN", "Infinity", "-Infinity", "-0"
   });
-}
-
-function isPlainObject(value: object): boolean {
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype && Object.getOwnPropertySymbols(value).length === 0;
-}
-
-function isDense(array: unknown[]): boolean {
-  if (Object.keys(array).length !== array.length) return false; // holes or extra keys
-  return Object.getOwnPropertySymbols(array).length === 0;
 }
