@@ -19,7 +19,7 @@ export const BUNDLED_FROM: string | undefined = undefined;
 
 /**
  * A fingerprint of the sources a bundled kmlf was built from (SHA-256), or undefined from the sources. It
- * keys the validation cache (lib/zod/validation_cache.ts): a value validated by one build is not taken as
+ * keys the validation cache (lib/validation_cache.ts): a value validated by one build is not taken as
  * valid by another.
  *
  * @example

@@ -1,13 +1,13 @@
 /** Finding the project for commands that need one. */
 import { join, resolve } from "../path.ts";
 import { requireProjectRoot } from "../config/mod.ts";
-import { useValidationCache } from "../zod/validation_cache.ts";
+import { useValidationCache } from "../validation_cache.ts";
 import { BUILD_ID } from "./bundle_info.ts";
 
 /**
  * The project root from `--project` or by walking up from the working directory; outside a project,
  * config's `project/not-found` error says how to create one. The project's validation cache
- * (`.kmlf/cache/validated.json`, lib/zod/validation_cache.ts) is turned on for the rest of the command.
+ * (`.kmlf/cache/validated.json`, lib/validation_cache.ts) is turned on for the rest of the command.
  *
  * @example
  * ```ts

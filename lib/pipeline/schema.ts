@@ -7,7 +7,7 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
 import { InferenceEntry } from "./inference_schema.ts";
 
-// Built when a pipeline file is not in the validation cache (lib/zod/validation_cache.ts).
+// Built when a pipeline file is not in the validation cache (lib/validation_cache.ts).
 const schemas = lazy(() => {
   const NAME = z.string().check(z.regex(/^[\w.-]+$/, "use letters, digits, _ . - only"));
   // Pipeline files are not interpolated (only conf/ is): `${…}` would silently name a dataset "${…}".

@@ -61,7 +61,7 @@ export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): 
 
 /**
  * Returns the parsed value, or throws all problems together. A {@link CachedSchema} is built only when the
- * value was not validated before (see lib/zod/validation_cache.ts).
+ * value was not validated before (see lib/validation_cache.ts).
  *
  * @example
  * ```ts

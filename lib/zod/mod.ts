@@ -14,7 +14,7 @@
  * @module
  */
 import { z } from "./_bundle.js";
-import { cacheSlot } from "./validation_cache.ts";
+import { cacheSlot } from "../validation_cache.ts";
 
 export { z };
 

@@ -179,7 +179,7 @@ Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for 
   }
 });
 
-// lib/zod/validation_cache.ts: the bundle's runs remember validated configuration under its BUILD_ID.
+// lib/validation_cache.ts: the bundle's runs remember validated configuration under its BUILD_ID.
 Deno.test("a bundled run remembers the configuration it validated; a file made wrong afterwards is still refused where it is wrong", async () => {
   const dir = await demoProject({}, { tracked: true });
   try {

@@ -1,16 +1,12 @@
 /**
- * The validation cache (lib/zod/validation_cache.ts): a value that passed a schema before is answered
+ * The validation cache (lib/validation_cache.ts): a value that passed a schema before is answered
  * without building the schema, exactly as the schema answered it; failures, values that would not come back
  * the same, another build's file and a broken file are never taken from it.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cachedSafeParse, cachedSchema, z } from "../../lib/zod/mod.ts";
-import {
-  stopValidationCache,
-  useValidationCache,
-  writeValidationCache,
-} from "../../lib/zod/validation_cache.ts";
+import { cachedSafeParse, cachedSchema, z } from "../lib/zod/mod.ts";
+import { stopValidationCache, useValidationCache, writeValidationCache } from "../lib/validation_cache.ts";
 
 // A schema that counts how often it is built, with a default and a transform-free output.
 function countedSchema(id = "test/entry") {
