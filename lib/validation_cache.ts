@@ -2,7 +2,7 @@
  * Validation results remembered across runs: a project's configuration is the same from one `kmlf run` to
  * the next, and building its schemas (~370 zod schemas for a tracked run) and parsing it again cost a run
  * 3–6 ms. A value that passed a schema before, in this very build of kmlf, gives the same output again, so
- * `cachedSafeParse` (./mod.ts) answers it from `.kmlf/cache/validated.json` without building the schema.
+ * `cachedSafeParse` (lib/zod/mod.ts) answers it from `.kmlf/cache/validated.json` without building the schema.
  * This module imports no zod: commands that validate nothing turn the cache on without loading it.
  *
  * Only successes are remembered (a failure is always parsed again, so its errors are always fresh), only
