@@ -69,7 +69,7 @@ const NO_SLOT: CacheSlot = { remember() {} };
  *
  * @example
  * ```ts
- * const slot = cacheSlot("pipeline/node", entry);
+ * const slot = cacheSlot("pipeline:node", entry);
  * if (!slot.hit) slot.remember(schema.parse(entry));
  * ```
  */

@@ -40,7 +40,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
     ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
     fileType(
       JsonDataset,
-      cachedSchema("catalog/json", () =>
+      cachedSchema("catalog:json", () =>
         fileSchema(
           NoArgs,
           // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2); built when given.
@@ -76,7 +76,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
   );
   now(
     ["pickle", "PickleDataset", "pickle.PickleDataset"],
-    fileType(PickleDataset, cachedSchema("catalog/pickle", () => fileSchema()), PICKLE_HINTS),
+    fileType(PickleDataset, cachedSchema("catalog:pickle", () => fileSchema()), PICKLE_HINTS),
   );
   later(
     ["plotly_json", "PlotlyJSONDataset", "plotly.JSONDataset"],
@@ -95,7 +95,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
         copyMode: args.copy_mode as "deepcopy" | "copy" | "assign" | undefined,
         metadata: ctx.metadata,
       }),
-    schema: cachedSchema("catalog/memory", () =>
+    schema: cachedSchema("catalog:memory", () =>
       z.strictObject({
         copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
         data: z.optional(z.unknown()),

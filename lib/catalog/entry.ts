@@ -11,7 +11,7 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
-import { builtSchema, safeParseEither } from "../zod/mod.ts";
+import { builtSchema, cachedSafeParse } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
@@ -282,11 +282,11 @@ export async function createFromEntry(
     written = renamedKeys(renamed.written);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
-    const parsed = safeParseEither(def.schema, rest);
+    const parsed = cachedSafeParse(def.schema, rest);
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
-        ...(parsed.success ? [] : issuesToErrors(builtSchema(def.schema), parsed.error.issues, ctx, {
+        ...(parsed.success ? [] : issuesToErrors(def.schema, parsed.error.issues, ctx, {
           value: rest,
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,

@@ -1,5 +1,5 @@
 /** What the file dataset types share: their catalog arguments' schema and the options their classes take. */
-import { type SchemaOrCached, z } from "../zod/mod.ts";
+import { z } from "../zod/mod.ts";
 import type { Dataset } from "./dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
 import { FS_ARGS_HINTS } from "./kedro_arguments.ts";
@@ -57,7 +57,7 @@ export function fileOptions(args: Record<string, unknown>, ctx: DatasetFactoryCo
  */
 export function fileType(
   Cls: new (options: FileDatasetOptions) => Dataset,
-  schema: SchemaOrCached = fileSchema(),
+  schema: z.core.$ZodType = fileSchema(),
   argumentHints: Readonly<Record<string, string>> = {},
 ): DatasetTypeDefinition {
   return {

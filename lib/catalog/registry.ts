@@ -2,7 +2,7 @@
  * Dataset types by name. Built-ins register here; the MLflow layer adds its own types the same way.
  * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run.
  */
-import { type SchemaOrCached, z } from "../zod/mod.ts";
+import { z } from "../zod/mod.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { VersionSpec } from "./versioning.ts";
@@ -85,8 +85,8 @@ export type DatasetFactory = (
 
 /** Options of {@link DatasetRegistry.register}. */
 export interface RegisterOptions {
-  /** Strict schema of the arguments (default: any mapping); kmlf's own types give a cached one. */
-  schema?: SchemaOrCached;
+  /** Strict schema of the arguments (default: any mapping). */
+  schema?: z.core.$ZodType;
   /** Whether `versioned: true` is supported (default false). */
   versionable?: boolean;
   /** Name shown by `kmlf catalog` and in errors (default: the first name ending in "Dataset"). */
@@ -121,11 +121,8 @@ export interface DatasetType {
   typeName: string;
   /** Builds a dataset from the entry's arguments. */
   factory: DatasetFactory;
-  /**
-   * The strict zod schema the arguments are validated with before `factory` is called (kmlf's own types: a
-   * `CachedSchema`, built when an entry is not in the validation cache).
-   */
-  schema: SchemaOrCached;
+  /** The strict zod schema the arguments are validated with before `factory` is called. */
+  schema: z.core.$ZodType;
   /** Whether the type accepts `versioned: true`. */
   versionable: boolean;
   /** Arguments of the Python original this type does not take, each with what to do instead. */

@@ -116,6 +116,6 @@ export const CSV_HINTS: Readonly<Record<string, string>> = {
 /** `csv` (pandas.CSVDataset). */
 export const csvType = fileType(
   CsvDataset,
-  cachedSchema("catalog/csv", () => fileSchema(CsvLoad, CsvSave)),
+  cachedSchema("catalog:csv", () => fileSchema(CsvLoad, CsvSave)),
   CSV_HINTS,
 );

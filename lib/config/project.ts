@@ -1,6 +1,6 @@
 /** The project settings file `kmlf.yml`: reading and validating its settings. */
 import { isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
-import { type CachedOutput, cachedSchema, deferred, z } from "../zod/mod.ts";
+import { cachedSchema, deferred, z } from "../zod/mod.ts";
 import {
   ConfigError,
   didYouMean,
@@ -251,7 +251,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
   const typeProblems = ["merge_strategy", "config_patterns"].flatMap((section) =>
     configTypeProblems(section, (src.value as Record<string, unknown> | null)?.[section], src)
   );
-  let raw: CachedOutput<typeof Settings>;
+  let raw: z.infer<typeof Settings>;
   try {
     raw = validateWith(Settings, src.value ?? {}, src, {
       code: "settings/invalid",

@@ -108,7 +108,7 @@ export class FileLoader {
     if (!top.success) {
       this.problems.push(
         ...schemaErrors(
-          PipelineFile.get(),
+          PipelineFile,
           top.error.issues,
           src,
           aliased.value,
@@ -149,7 +149,7 @@ export class FileLoader {
   ): Promise<Node | undefined> {
     const parsed = cachedSafeParse(NodeEntry, entry);
     if (!parsed.success) {
-      this.problems.push(...schemaErrors(NodeEntry.get(), parsed.error.issues, src, entry, at, "node"));
+      this.problems.push(...schemaErrors(NodeEntry, parsed.error.issues, src, entry, at, "node"));
       return undefined;
     }
     const e = parsed.data;
@@ -222,7 +222,7 @@ export class FileLoader {
     const parsed = cachedSafeParse(IncludeEntry, entry);
     if (!parsed.success) {
       this.problems.push(
-        ...schemaErrors(IncludeEntry.get(), parsed.error.issues, src, entry, at, "pipeline include"),
+        ...schemaErrors(IncludeEntry, parsed.error.issues, src, entry, at, "pipeline include"),
       );
       return [];
     }

@@ -57,13 +57,13 @@ const schemas = lazy(() => {
 });
 
 /** One `- name: …, func: …` entry of `nodes:`. */
-export const NodeEntry = cachedSchema("pipeline/node", () => schemas().node);
+export const NodeEntry = cachedSchema("pipeline:node", () => schemas().node);
 
 /** One `- pipeline: ./file.yml` entry of `nodes:` (modular pipeline reuse). */
-export const IncludeEntry = cachedSchema("pipeline/include", () => schemas().include);
+export const IncludeEntry = cachedSchema("pipeline:include", () => schemas().include);
 
 /** A whole pipeline file (`inference:` is kedro-mlflow's pipeline_ml_factory, see inference.ts). */
-export const PipelineFile = cachedSchema("pipeline/file", () => schemas().file);
+export const PipelineFile = cachedSchema("pipeline:file", () => schemas().file);
 
 function lazy<T>(build: () => T): () => T {
   let built: T | undefined;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { builtSchema, type CachedSchema, safeParseEither, type z } from "../zod/mod.ts";
+import { cachedSafeParse, type z } from "../zod/mod.ts";
 import { ConfigError, didYouMeanHint, type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "./parse_yaml.ts";
 
@@ -60,8 +60,8 @@ export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): 
 }
 
 /**
- * Returns the parsed value, or throws all problems together. A {@link CachedSchema} is built only when the
- * value was not validated before (see lib/validation_cache.ts).
+ * Returns the parsed value, or throws all problems together. A `cachedSchema` is built only when the value
+ * was not validated before (see lib/validation_cache.ts).
  *
  * @example
  * ```ts
@@ -70,15 +70,15 @@ export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): 
  * ```
  */
 export function validateWith<S extends z.ZodMiniType>(
-  schema: S | CachedSchema<S>,
+  schema: S,
   value: unknown,
   locator: Locator,
   options: ValidateOptions,
 ): z.infer<S> {
-  const result = safeParseEither(schema, value);
+  const result = cachedSafeParse(schema, value);
   if (result.success) return result.data;
   throwIfAny(
-    issuesToErrors(builtSchema(schema), result.error.issues, locator, { ...options, value }),
+    issuesToErrors(schema, result.error.issues, locator, { ...options, value }),
     `Invalid ${options.what}`,
   );
   throw new Error("unreachable");

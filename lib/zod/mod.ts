@@ -49,21 +49,14 @@ export function deferred<T extends z.core.SomeType>(build: () => T): z.ZodMiniLa
   return schema;
 }
 
-/** A schema built on first use and named for the validation cache (./validation_cache.ts). */
-export interface CachedSchema<S extends z.core.$ZodType> {
-  /** Names the schema in the cache, e.g. `pipeline/node`. */
-  readonly id: string;
-  /** The schema, built on the first call. */
-  get(): S;
-}
-
-/** The output type of a {@link CachedSchema}. */
-export type CachedOutput<C> = C extends CachedSchema<infer S> ? z.output<S> : never;
+// The ids of the schemas {@link cachedSchema} made, for the validation cache.
+const CACHE_IDS = new WeakMap<object, string>();
 
 /**
- * A schema that is built only when a value has to be parsed by it, and whose successes
- * {@link cachedSafeParse} remembers across runs under `id`. Only for schemas whose answer depends on the
- * value alone (not on a plugin, nor on state a refinement reads).
+ * A schema built the first time a value has to be parsed by it ({@link deferred}), whose successes
+ * {@link cachedSafeParse} remembers across runs under `id` (lib/validation_cache.ts): a remembered value
+ * does not build it at all. Only for kmlf's own schemas whose answer depends on the value alone (not on a
+ * plugin, nor on state a refinement reads); `build` must return a plain schema, as for `deferred`.
  *
  * @example
  * ```ts
@@ -71,77 +64,46 @@ export type CachedOutput<C> = C extends CachedSchema<infer S> ? z.output<S> : ne
  * cachedSafeParse(Settings, { name: "iris" }); // { success: true, data: { name: "iris" } }
  * ```
  */
-export function cachedSchema<S extends z.core.$ZodType>(id: string, build: () => S): CachedSchema<S> {
-  let built: S | undefined;
-  return { id, get: () => built ??= build() };
+export function cachedSchema<T extends z.core.SomeType>(id: string, build: () => T): z.ZodMiniLazy<T> {
+  const schema = deferred(build);
+  CACHE_IDS.set(schema, id);
+  return schema;
 }
 
 /**
- * Whether `schema` is a {@link CachedSchema} rather than a zod schema.
- *
- * @example
- * ```ts
- * isCachedSchema(cachedSchema("x", () => z.string())); // true
- * isCachedSchema(z.string()); // false
- * ```
- */
-export function isCachedSchema<S extends z.core.$ZodType>(
-  schema: S | CachedSchema<S>,
-): schema is CachedSchema<S> {
-  return !("_zod" in schema);
-}
-
-/**
- * `schema.get().safeParse(value)`, answered from the validation cache when this value passed the schema
- * before (the schema is then not built). Failures are always parsed, so their issues are fresh.
+ * `z.safeParse(schema, value)`; for a {@link cachedSchema}, answered from the validation cache when this value
+ * passed it before (the schema is then not built). Failures are always parsed, so their issues are fresh.
  *
  * @example
  * ```ts
  * const parsed = cachedSafeParse(NodeEntry, entry);
- * if (!parsed.success) report(NodeEntry.get(), parsed.error.issues);
+ * if (!parsed.success) report(NodeEntry, parsed.error.issues);
  * ```
  */
 export function cachedSafeParse<S extends z.core.$ZodType>(
-  schema: CachedSchema<S>,
+  schema: S,
   value: unknown,
 ): z.core.util.SafeParseResult<z.output<S>> {
-  const slot = cacheSlot(schema.id, value);
-  if (slot.hit) return { success: true, data: slot.hit.output as z.output<S> };
+  const id = CACHE_IDS.get(schema);
+  const slot = id === undefined ? undefined : cacheSlot(id, value);
+  if (slot?.hit) return { success: true, data: slot.hit.output as z.output<S> };
   // jitless: zod compiles a fast path for an object schema on its first parse, which only pays off over
   // many parses of one schema.
-  const parsed = z.safeParse(schema.get(), value, { jitless: true });
-  if (parsed.success) slot.remember(parsed.data);
+  const parsed = z.safeParse(schema, value, { jitless: true });
+  if (parsed.success) slot?.remember(parsed.data);
   return parsed;
 }
 
-/** A zod schema, or a {@link CachedSchema} of one. */
-export type SchemaOrCached<S extends z.core.$ZodType = z.core.$ZodType> = S | CachedSchema<S>;
-
 /**
- * Parses with either kind of schema: a {@link CachedSchema} through the validation cache, a zod schema as is.
+ * The schema a lazy one ({@link deferred}, {@link cachedSchema}) stands for, built now; any other schema as it
+ * is: for reading an object schema's keys.
  *
  * @example
  * ```ts
- * const parsed = safeParseEither(definition.schema, args);
+ * Object.keys(builtSchema(definition.schema).shape ?? {});
  * ```
  */
-export function safeParseEither<S extends z.core.$ZodType>(
-  schema: SchemaOrCached<S>,
-  value: unknown,
-): z.core.util.SafeParseResult<z.output<S>> {
-  return isCachedSchema(schema)
-    ? cachedSafeParse(schema, value)
-    : z.safeParse(schema, value, { jitless: true });
-}
-
-/**
- * The zod schema itself (built now if it is a {@link CachedSchema}): for reading its shape or its issues.
- *
- * @example
- * ```ts
- * issuesToErrors(builtSchema(definition.schema), parsed.error.issues, src, options);
- * ```
- */
-export function builtSchema<S extends z.core.$ZodType>(schema: SchemaOrCached<S>): S {
-  return isCachedSchema(schema) ? schema.get() : schema;
+export function builtSchema(schema: z.core.$ZodType): z.core.$ZodType {
+  const zod = schema._zod as { def: { type: string }; innerType?: z.core.$ZodType };
+  return zod.def.type === "lazy" ? builtSchema(zod.innerType!) : schema;
 }

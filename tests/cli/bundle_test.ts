@@ -200,10 +200,10 @@ Deno.test("a bundled run remembers the configuration it validated; a file made w
       const id of [
         "settings",
         "mlflow.yml",
-        "pipeline/file",
-        "pipeline/node",
-        "catalog/csv",
-        "catalog/pickle",
+        "pipeline:file",
+        "pipeline:node",
+        "catalog:csv",
+        "catalog:pickle",
       ]
     ) {
       assert.ok(ids.has(id), `${id} not remembered: ${[...ids].join(", ")}`);

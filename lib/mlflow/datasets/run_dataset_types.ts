@@ -93,7 +93,7 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
           artifactPath: a.artifact_path as string | undefined,
         });
       },
-      schema: cachedSchema("catalog/mlflow_artifact", () =>
+      schema: cachedSchema("catalog:mlflow_artifact", () =>
         z.strictObject({
           dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
           run_id: runId(),
@@ -103,12 +103,12 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
     },
     mlflow_metric: {
       factory: (a, ctx) => new MlflowMetricDataset(metricOptions(a, ctx.name)),
-      schema: cachedSchema("catalog/mlflow_metric", () => metricSchema(["overwrite", "append"], true)),
+      schema: cachedSchema("catalog:mlflow_metric", () => metricSchema(["overwrite", "append"], true)),
     },
     mlflow_metric_history: {
       factory: (a, ctx) => new MlflowMetricHistoryDataset(metricOptions(a, ctx.name)),
       schema: cachedSchema(
-        "catalog/mlflow_metric_history",
+        "catalog:mlflow_metric_history",
         () => metricSchema(["list", "dict", "history"], false),
       ),
     },
@@ -121,7 +121,7 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
           runId: a.run_id as string | undefined,
         }),
       schema: cachedSchema(
-        "catalog/mlflow_metrics_history",
+        "catalog:mlflow_metrics_history",
         () => z.strictObject({ run_id: runId(), prefix: z.optional(z.string()) }),
       ),
     },
