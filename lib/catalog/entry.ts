@@ -11,7 +11,7 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
-import { z } from "../zod/mod.ts";
+import { builtSchema, cachedSafeParse } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
@@ -235,7 +235,7 @@ export async function createFromEntry(
     },
     argumentsOf: async (innerType) => {
       const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
-      const keys = schema && schemaKeys(schema);
+      const keys = schema && schemaKeys(builtSchema(schema));
       return keys?.size ? keys : undefined;
     },
     // The inner definition's key path (`dataset` of MlflowArtifactDataset or PartitionedDataset) makes its
@@ -276,15 +276,14 @@ export async function createFromEntry(
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
     const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path), written: shown };
-    const renamed = takeRenamedArguments(withVersioned, schemaKeys(def.schema), {
+    const renamed = takeRenamedArguments(withVersioned, () => schemaKeys(builtSchema(def.schema)), {
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
     }, def.argumentAliases);
     written = renamedKeys(renamed.written);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
-    // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
-    const parsed = z.safeParse(def.schema, rest, { jitless: true });
+    const parsed = cachedSafeParse(def.schema, rest);
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
