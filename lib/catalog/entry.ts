@@ -224,6 +224,10 @@ export async function createFromEntry(
       return sourceOfEntry();
     },
     locate: (keyPath) => ctx.locate([...at, ...written(keyPath)]) ?? sourceOfEntry(),
+    locateKey: (keyPath) => {
+      const path = [...at, ...written(keyPath)];
+      return ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
+    },
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,

@@ -138,3 +138,42 @@ Deno.test("kmlf catalog validate: a pattern's bad nested key fails it at file:li
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Keys that must not be there (or not together) fail whatever the value: located at the key, they are
+// reported although the value has a placeholder.
+const KEYED =
+  `"{name}_q": {type: pandas.SQLQueryDataset, sql: select 1, filepath: "sql/{name}.sql", credentials: {con: "sqlite:///d.db"}}
+"{name}_parts":
+  type: partitions.PartitionedDataset
+  path: data/{name}
+  dataset: {type: pandas.CSVDataset, filepath: "data/{name}.csv"}
+"{name}_inc": {type: incremental, path: "data/{name}", dataset: json, checkpoint: {versioned: "{name}"}}
+`;
+
+Deno.test("validate: a key that must not be given is reported although its value has a placeholder", async () => {
+  // (catalogConfig locates values only: the CLI test below shows the keys' own columns.)
+  assert.deepEqual(await problems(KEYED), [
+    'catalog/bad-argument Catalog entry "{name}_q" needs only one of sql and filepath @ 1:69 ({name}_q.filepath)',
+    'catalog/bad-argument The dataset of "{name}_parts" must not set filepath @ 5:48 ({name}_parts.dataset.filepath)',
+    'catalog/bad-checkpoint The checkpoint of "{name}_inc" cannot be versioned @ 6:95 ({name}_inc.checkpoint.versioned)',
+  ]);
+});
+
+Deno.test("kmlf catalog validate: model datasets' unknown flavor key and run_id with model_uri, in patterns", async () => {
+  const dir = await demoProject({
+    "conf/base/catalog_models.yml": '"{name}_model":\n  type: mlflow_model_tracking\n  flavor: js_value\n' +
+      '  save_args: {registered_model_nam: "{name}"}\n"{name}_run":\n  type: mlflow_model_tracking\n' +
+      '  flavor: js_value\n  run_id: "{name}"\n  load_args: {model_uri: "runs:/abc/model"}\n',
+  });
+  try {
+    const { code, stderr } = await kmlf(["catalog", "validate"], { cwd: dir });
+    assert.equal(code, 2, stderr);
+    const at = [...stderr.matchAll(/^error\[([^\]]+)\][^\n]*\n {2}at (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(at, [
+      "catalog/bad-argument conf/base/catalog_models.yml:4:15",
+      "catalog/renamed-argument conf/base/catalog_models.yml:8:3",
+    ], stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
