@@ -312,9 +312,11 @@ export async function createFromEntry(
     return { dataset, typeName };
   } catch (error) {
     if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
+    // Thrown by the factory without saying where: shown at the entry.
+    const source = ctx.locateThrown ? ctx.locateThrown(at) : sourceOfEntry();
     if (error instanceof KmlfError) {
       throw new DatasetError(error.code, error.message, {
-        source: sourceOfEntry(),
+        source,
         hint: error.hint,
         cause: error.cause,
       });
@@ -323,7 +325,7 @@ export async function createFromEntry(
       "catalog/create-failed",
       `Cannot create dataset "${name}" (${typeName}): ${(error as Error).message}`,
       {
-        source: sourceOfEntry(),
+        source,
         cause: error,
         hint: "check the entry's arguments",
       },

@@ -4,7 +4,7 @@
  * reported where the pattern is written, without a dataset name; values with placeholders are not judged.
  */
 import assert from "node:assert/strict";
-import { Catalog, type CatalogOptions } from "../../lib/catalog/mod.ts";
+import { builtinRegistry, Catalog, type CatalogOptions, MemoryDataset } from "../../lib/catalog/mod.ts";
 import { formatLocation, KmlfAggregateError, KmlfError } from "../../lib/errors.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
@@ -176,4 +176,27 @@ Deno.test("kmlf catalog validate: model datasets' unknown flavor key and run_id 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// A plugin's type that reads its argument in the factory and throws a plain Error (no location): with a
+// stand-in in it that says nothing of the names the pattern matches (`new URL("name")`).
+function urlRegistry() {
+  const registry = builtinRegistry();
+  registry.register(["api.JSONDataset"], (args) => {
+    new URL(String(args.url));
+    return new MemoryDataset();
+  });
+  return registry;
+}
+
+Deno.test("validate: what a plugin's factory throws without a location, given stand-ins, is not judged", async () => {
+  const catalog = await checked('"{name}_api": {type: api.JSONDataset, url: "{name}"}\n', {
+    registry: urlRegistry(),
+  });
+  assert.equal(catalog.listPatterns().length, 1);
+  // With no placeholder in its values, the pattern builds as any name would: the throw is the pattern's.
+  await assert.rejects(
+    checked('"{name}_api": {type: api.JSONDataset, url: not a url}\n', { registry: urlRegistry() }),
+    /Cannot create dataset "{name}_api" \(api.JSONDataset\): Invalid URL/,
+  );
 });
