@@ -98,7 +98,7 @@ Deno.test("--json: every console method of a node prints to stderr, the same und
     assert.match(printed(sequential.stderr), /│ \(idx\) │ a │ b {3}│/);
     assert.match(printed(sequential.stderr), /^ {2}\{ x: \[ 1 \] \} second$/m);
     assert.match(printed(sequential.stderr), /^rows: 2$/m);
-    assert.match(printed(sequential.stderr), /\x1b\[1;1H/); // console.clear's codes
+    assert.ok(printed(sequential.stderr).includes("\x1b[1;1H"), "console.clear's codes");
     assert.equal(printed(parallel.stderr), printed(sequential.stderr));
   } finally {
     await Deno.remove(dir, { recursive: true });
