@@ -14,7 +14,7 @@ import { type DatasetPattern, sampleConfig, templatedPaths } from "./patterns.ts
  * Builds the pattern with a stand-in for each placeholder (see `sampleConfig`) and throws what fails, as
  * located DatasetErrors naming the pattern; returns the notes its dataset types gave (`ctx.warn`). A problem
  * located at a value with a placeholder is not reported: the stand-in, not the user, wrote what was judged
- * there (a path, a credentials name); nor one a factory threw without a location (a project class's or a
+ * there (a path, a credentials name: its stand-in names an empty block); nor one a factory threw without a location (a project class's or a
  * plugin's) when any value has a placeholder, nor anything of a pattern whose `type` has one, since its
  * arguments depend on the type.
  *
@@ -50,6 +50,7 @@ export async function checkPattern(pattern: DatasetPattern, ctx: EntryContext): 
     })();
     await createFromEntry(pattern.pattern, config, at, {
       ...ctx,
+      credentials: standInCredentials(pattern, config, ctx.credentials),
       locate,
       // What a factory throws without a location (a project class's `new URL(args.url)`) may be about any
       // stand-in it was given: judged only when the pattern fills no value.
@@ -68,6 +69,23 @@ export async function checkPattern(pattern: DatasetPattern, ctx: EntryContext): 
     `Invalid catalog entry "${pattern.pattern}"`,
   );
   return notes;
+}
+
+// A credentials name with a placeholder (`"{name}_creds"`) names a block only a matched name picks: its
+// stand-in names an empty one, so the rest of the pattern is still checked (what the block lacks is located at
+// the templated `credentials` value, so not judged).
+function standInCredentials(
+  pattern: DatasetPattern,
+  config: Record<string, unknown>,
+  known: Record<string, unknown>,
+): Record<string, unknown> {
+  const credentials = { ...known };
+  for (const path of templatedPaths(pattern)) {
+    if (path.at(-1) !== "credentials") continue;
+    const name = path.reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], config);
+    if (typeof name === "string" && !Object.hasOwn(credentials, name)) credentials[name] = {};
+  }
+  return credentials;
 }
 
 // A body placeholder whose format its value never takes (`{n:d}` for the text `{n}` matches) fails to fill for

@@ -200,3 +200,18 @@ Deno.test("validate: what a plugin's factory throws without a location, given st
     /Cannot create dataset "{name}_api" \(api.JSONDataset\): Invalid URL/,
   );
 });
+
+Deno.test("validate: a credentials name with a placeholder hides none of the pattern's other problems", async () => {
+  const creds = '"{name}_t":\n  type: pandas.SQLTableDataset\n  table_name: "{name}"\n' +
+    '  credentials: "{name}_creds"\n  save_args: {if_exist: replace}\n' +
+    '"{name}_csv": {type: csv, filepath: "data/{name}.csv", credentials: "{name}_creds", load_args: {sepp: ","}}\n';
+  assert.deepEqual((await problems(creds)).map((p) => p.replace(/ \(allowed here.*$/, "")), [
+    'catalog/bad-argument Unknown key "{name}_t.save_args.if_exist" in dataset "{name}_t" ' +
+    "(pandas.SQLTableDataset) @ 5:25 ({name}_t.save_args.if_exist)",
+    'catalog/bad-argument Unknown key "{name}_csv.load_args.sepp" in dataset "{name}_csv" (csv) @ 6:103 ' +
+    "({name}_csv.load_args.sepp)",
+  ]);
+  // Fixed, the block the name picks (which only a matched name tells) is not judged: no `con` missing.
+  const catalog = await checked(creds.replace("if_exist", "if_exists").replace("sepp", "sep"));
+  assert.equal(catalog.listPatterns().length, 2);
+});
