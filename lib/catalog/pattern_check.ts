@@ -14,9 +14,9 @@ import { type DatasetPattern, sampleConfig, templatedPaths } from "./patterns.ts
  * Builds the pattern with a stand-in for each placeholder (see `sampleConfig`) and throws what fails, as
  * located DatasetErrors naming the pattern; returns the notes its dataset types gave (`ctx.warn`). A problem
  * located at a value with a placeholder is not reported: the stand-in, not the user, wrote what was judged
- * there (a path, a credentials name: its stand-in names an empty block); nor one a factory threw without a location (a project class's or a
- * plugin's) when any value has a placeholder, nor anything of a pattern whose `type` has one, since its
- * arguments depend on the type.
+ * there (a path; a credentials name, whose stand-in names an empty block); nor one a factory threw without a
+ * location (a project class's, a plugin's) when any value has a placeholder; nor anything of a pattern whose
+ * `type` has one, since its arguments depend on the type.
  *
  * @example
  * ```ts
