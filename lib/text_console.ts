@@ -23,7 +23,8 @@ export type ConsoleMethodName = (typeof PRINTING_CONSOLE_METHODS)[number] | "cle
  * The methods of a console whose printed texts go to `send`, each once whole (a trace is printed in two
  * pieces), without its final newline: every printing method and `clear` (which ends the groups, prints
  * nothing, then calls `clearScreen`) where the runtime exposes Deno's console class; elsewhere `debug`,
- * `log`, `info`, `dir`, `dirxml`, `table`, `warn` and `error`, formatted as Deno formats `log` and `dir`.
+ * `log`, `info`, `dir`, `dirxml`, `table`, `warn` and `error`, formatted as Deno formats `log` and `dir`, and
+ * `clear` (`clearScreen`).
  * A console's groups, counters and timers are its own: callers make one and keep it.
  *
  * @example
@@ -37,7 +38,7 @@ export function textConsole(
   clearScreen: () => void,
 ): Partial<Record<ConsoleMethodName, (...args: unknown[]) => void>> {
   const DenoConsole = denoConsoleClass();
-  if (!DenoConsole) return fallbackConsole(send);
+  if (!DenoConsole) return { ...fallbackConsole(send), clear: clearScreen };
   let pending = "";
   let clearing = false;
   const ours = new DenoConsole((text, level) => {

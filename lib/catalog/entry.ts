@@ -224,6 +224,10 @@ export async function createFromEntry(
       return sourceOfEntry();
     },
     locate: (keyPath) => ctx.locate([...at, ...written(keyPath)]) ?? sourceOfEntry(),
+    locateKey: (keyPath) => {
+      const path = [...at, ...written(keyPath)];
+      return ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
+    },
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
@@ -307,9 +311,11 @@ export async function createFromEntry(
     return { dataset, typeName };
   } catch (error) {
     if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
+    // Thrown by the factory without saying where: shown at the entry.
+    const source = ctx.locateThrown ? ctx.locateThrown(at) : sourceOfEntry();
     if (error instanceof KmlfError) {
       throw new DatasetError(error.code, error.message, {
-        source: sourceOfEntry(),
+        source,
         hint: error.hint,
         cause: error.cause,
       });
@@ -318,7 +324,7 @@ export async function createFromEntry(
       "catalog/create-failed",
       `Cannot create dataset "${name}" (${typeName}): ${(error as Error).message}`,
       {
-        source: sourceOfEntry(),
+        source,
         cause: error,
         hint: "check the entry's arguments",
       },

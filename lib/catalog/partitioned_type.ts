@@ -62,7 +62,8 @@ export async function partitionsOf(
       "catalog/bad-argument",
       `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${fileKey}`,
       {
-        source: ctx.locate?.(["dataset", fileKey]) ?? ctx.source,
+        // At the key: its value (often `data/{name}.csv` in a factory pattern) is not what is wrong.
+        source: ctx.locateKey?.(["dataset", fileKey]) ?? ctx.source,
         hint: `partition files are <path>/<partition id><filename_suffix>; remove dataset.${fileKey}`,
       },
     );

@@ -18,6 +18,13 @@ export interface DatasetFactoryContext {
   /** Where a key of the entry is (`["save_args", "name"]`), for errors about one argument. */
   locate?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
   /**
+   * Where the key itself is written (`filepath:`, not its value), for errors about a key being given at all
+   * (a key the type does not take, two keys that exclude each other) rather than about its value. `kmlf
+   * catalog validate` judges a factory pattern's values only where no placeholder fills them, but its keys
+   * everywhere: an error located at a value with a placeholder is not reported there.
+   */
+  locateKey?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
+  /**
    * The key path the entry wrote for an argument's, from the catalog entry's top, for messages: another
    * spelling taken as the key (`artifact_path` for `["save_args", "name"]`), and a dataset nested in
    * another's `dataset:` adds that path (`["dataset", "save_args", "name"]`); else the same path.

@@ -84,7 +84,10 @@ function load(url: string): Promise<Record<string, unknown>> {
 // group's indentation, a trace): it lands where the main thread sends its own (stderr under `kmlf run
 // --json`, where stdout carries one JSON document), and a logging configuration logs it under the node's
 // logger, in the order it was printed.
-forwardConsole((text: string, level: ConsoleLevel) => post({ type: "console", id: current, level, text }));
+forwardConsole(
+  (text: string, level: ConsoleLevel) => post({ type: "console", id: current, level, text }),
+  () => post({ type: "clear", id: current }),
+);
 
 // A node calling Deno.exit (process.exit too) or the worker's close() would silently end this worker, and
 // the run would wait for it forever; report it and unwind the node instead.

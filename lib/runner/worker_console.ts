@@ -11,14 +11,13 @@ import { textConsole } from "../text_console.ts";
 /**
  * Replaces the printing methods of `globalThis.console` with those of a console that hands each printed
  * line (or block: a table, a trace) to `send`, without its final newline, with its {@link ConsoleLevel}.
- * `console.clear` ends the groups and clears the worker's own screen.
+ * `console.clear` ends the groups and calls `clear`: the main thread clears where its console prints.
  *
  * @example
  * ```ts
- * forwardConsole((text, level) => self.postMessage({ type: "console", text, level }));
+ * forwardConsole((text, level) => self.postMessage({ type: "console", text, level }), () => self.postMessage({ type: "clear" }));
  * ```
  */
-export function forwardConsole(send: (text: string, level: ConsoleLevel) => void): void {
-  const clear = console.clear;
-  Object.assign(console, textConsole(send, () => clear()));
+export function forwardConsole(send: (text: string, level: ConsoleLevel) => void, clear: () => void): void {
+  Object.assign(console, textConsole(send, clear));
 }

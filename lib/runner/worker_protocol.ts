@@ -52,7 +52,12 @@ export type FromWorker =
    * What a node printed (`id`: the job running then): the text Deno's console printed for one call, without
    * its final newline, and the printer's {@link ConsoleLevel}.
    */
-  | { type: "console"; id?: number; level: ConsoleLevel; text: string };
+  | { type: "console"; id?: number; level: ConsoleLevel; text: string }
+  /**
+   * A node called `console.clear()`: the main thread clears as its console clears (never the worker's own
+   * stdout, which under `kmlf run --json` carries the JSON document).
+   */
+  | { type: "clear"; id?: number };
 
 /**
  * The level Deno's console printed a text at ({@link PrintLevel}): 0 `debug`, 1 `log`/`info`/`dir`/`table`/

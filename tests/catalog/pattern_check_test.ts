@@ -4,7 +4,7 @@
  * reported where the pattern is written, without a dataset name; values with placeholders are not judged.
  */
 import assert from "node:assert/strict";
-import { Catalog, type CatalogOptions } from "../../lib/catalog/mod.ts";
+import { builtinRegistry, Catalog, type CatalogOptions, MemoryDataset } from "../../lib/catalog/mod.ts";
 import { formatLocation, KmlfAggregateError, KmlfError } from "../../lib/errors.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
@@ -137,4 +137,81 @@ Deno.test("kmlf catalog validate: a pattern's bad nested key fails it at file:li
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// Keys that must not be there (or not together) fail whatever the value: located at the key, they are
+// reported although the value has a placeholder.
+const KEYED =
+  `"{name}_q": {type: pandas.SQLQueryDataset, sql: select 1, filepath: "sql/{name}.sql", credentials: {con: "sqlite:///d.db"}}
+"{name}_parts":
+  type: partitions.PartitionedDataset
+  path: data/{name}
+  dataset: {type: pandas.CSVDataset, filepath: "data/{name}.csv"}
+"{name}_inc": {type: incremental, path: "data/{name}", dataset: json, checkpoint: {versioned: "{name}"}}
+`;
+
+Deno.test("validate: a key that must not be given is reported although its value has a placeholder", async () => {
+  // (catalogConfig locates values only: the CLI test below shows the keys' own columns.)
+  assert.deepEqual(await problems(KEYED), [
+    'catalog/bad-argument Catalog entry "{name}_q" needs only one of sql and filepath @ 1:69 ({name}_q.filepath)',
+    'catalog/bad-argument The dataset of "{name}_parts" must not set filepath @ 5:48 ({name}_parts.dataset.filepath)',
+    'catalog/bad-checkpoint The checkpoint of "{name}_inc" cannot be versioned @ 6:95 ({name}_inc.checkpoint.versioned)',
+  ]);
+});
+
+Deno.test("kmlf catalog validate: model datasets' unknown flavor key and run_id with model_uri, in patterns", async () => {
+  const dir = await demoProject({
+    "conf/base/catalog_models.yml": '"{name}_model":\n  type: mlflow_model_tracking\n  flavor: js_value\n' +
+      '  save_args: {registered_model_nam: "{name}"}\n"{name}_run":\n  type: mlflow_model_tracking\n' +
+      '  flavor: js_value\n  run_id: "{name}"\n  load_args: {model_uri: "runs:/abc/model"}\n',
+  });
+  try {
+    const { code, stderr } = await kmlf(["catalog", "validate"], { cwd: dir });
+    assert.equal(code, 2, stderr);
+    const at = [...stderr.matchAll(/^error\[([^\]]+)\][^\n]*\n {2}at (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    assert.deepEqual(at, [
+      "catalog/bad-argument conf/base/catalog_models.yml:4:15",
+      "catalog/renamed-argument conf/base/catalog_models.yml:8:3",
+    ], stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// A plugin's type that reads its argument in the factory and throws a plain Error (no location): with a
+// stand-in in it that says nothing of the names the pattern matches (`new URL("name")`).
+function urlRegistry() {
+  const registry = builtinRegistry();
+  registry.register(["api.JSONDataset"], (args) => {
+    new URL(String(args.url));
+    return new MemoryDataset();
+  });
+  return registry;
+}
+
+Deno.test("validate: what a plugin's factory throws without a location, given stand-ins, is not judged", async () => {
+  const catalog = await checked('"{name}_api": {type: api.JSONDataset, url: "{name}"}\n', {
+    registry: urlRegistry(),
+  });
+  assert.equal(catalog.listPatterns().length, 1);
+  // With no placeholder in its values, the pattern builds as any name would: the throw is the pattern's.
+  await assert.rejects(
+    checked('"{name}_api": {type: api.JSONDataset, url: not a url}\n', { registry: urlRegistry() }),
+    /Cannot create dataset "{name}_api" \(api.JSONDataset\): Invalid URL/,
+  );
+});
+
+Deno.test("validate: a credentials name with a placeholder hides none of the pattern's other problems", async () => {
+  const creds = '"{name}_t":\n  type: pandas.SQLTableDataset\n  table_name: "{name}"\n' +
+    '  credentials: "{name}_creds"\n  save_args: {if_exist: replace}\n' +
+    '"{name}_csv": {type: csv, filepath: "data/{name}.csv", credentials: "{name}_creds", load_args: {sepp: ","}}\n';
+  assert.deepEqual((await problems(creds)).map((p) => p.replace(/ \(allowed here.*$/, "")), [
+    'catalog/bad-argument Unknown key "{name}_t.save_args.if_exist" in dataset "{name}_t" ' +
+    "(pandas.SQLTableDataset) @ 5:25 ({name}_t.save_args.if_exist)",
+    'catalog/bad-argument Unknown key "{name}_csv.load_args.sepp" in dataset "{name}_csv" (csv) @ 6:103 ' +
+    "({name}_csv.load_args.sepp)",
+  ]);
+  // Fixed, the block the name picks (which only a matched name tells) is not judged: no `con` missing.
+  const catalog = await checked(creds.replace("if_exist", "if_exists").replace("sepp", "sep"));
+  assert.equal(catalog.listPatterns().length, 2);
 });

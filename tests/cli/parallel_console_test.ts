@@ -42,6 +42,7 @@ export function splitData(...args: Parameters<typeof base.splitData>) {
   console.trace("traced %s", "here", [1]);
   console.debug("after trace");
   console.dir({ a: { b: { c: { d: 1 } } } }, { depth: 1 });
+  console.clear(); // under --json not on stdout, which holds the JSON document: a worker's neither
   console.log("<<end>>");
   console.error("<<end>>");
   return base.splitData(...args);
@@ -97,6 +98,7 @@ Deno.test("--json: every console method of a node prints to stderr, the same und
     assert.match(printed(sequential.stderr), /│ \(idx\) │ a │ b {3}│/);
     assert.match(printed(sequential.stderr), /^ {2}\{ x: \[ 1 \] \} second$/m);
     assert.match(printed(sequential.stderr), /^rows: 2$/m);
+    assert.ok(printed(sequential.stderr).includes("\x1b[1;1H"), "console.clear's codes");
     assert.equal(printed(parallel.stderr), printed(sequential.stderr));
   } finally {
     await Deno.remove(dir, { recursive: true });
