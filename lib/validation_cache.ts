@@ -129,7 +129,7 @@ export function writeValidationCache(): void {
   const tmp = `${file}.${Deno.pid}.tmp`;
   try {
     Deno.mkdirSync(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-    Deno.writeTextFileSync(tmp, text);
+    Deno.writeTextFileSync(tmp, text, { mode: 0o600 }); // digests of values that may hold credentials
     Deno.renameSync(tmp, file); // whole or not at all, also with two runs ending at once
   } catch {
     try {

@@ -196,6 +196,7 @@ Deno.test("the file holds none of the values a project wrote, only what the sche
     await inProcess(dir, "build-1", () => cachedSafeParse(schema, value));
     const text = await Deno.readTextFile(join(dir, "validated.json"));
     assert.ok(!text.includes(secret) && !text.includes("db-"), text);
+    assert.equal((await Deno.stat(join(dir, "validated.json"))).mode! & 0o777, 0o600, "readable by others");
     const [[, kept]] = JSON.parse(text).entries;
     assert.equal(JSON.parse(kept).size, 1, "the default is kept");
     const again = countedSchema();
