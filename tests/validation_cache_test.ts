@@ -6,7 +6,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cachedSafeParse, cachedSchema, z } from "../lib/zod/mod.ts";
-import { stopValidationCache, useValidationCache, writeValidationCache } from "../lib/validation_cache.ts";
+import {
+  keyOf,
+  stopValidationCache,
+  useValidationCache,
+  writeValidationCache,
+} from "../lib/validation_cache.ts";
 
 // A schema that counts how often it is built, with a default and a transform-free output.
 function countedSchema(id = "test/entry") {
@@ -145,7 +150,7 @@ Deno.test("one schema's answer is not another's, and entries used last come firs
     const { entries } = JSON.parse(await Deno.readTextFile(join(dir, "validated.json")));
     assert.deepEqual(
       entries.map(([key]: [string]) => key),
-      ['test/a\n{"name":"two"}', 'test/b\n{"name":"one"}', 'test/a\n{"name":"one"}'],
+      [keyOf("test/a", { name: "two" }), keyOf("test/b", { name: "one" }), keyOf("test/a", { name: "one" })],
     );
     assert.deepEqual(
       [...Deno.readDirSync(dir)].map((e) => e.name),
@@ -166,7 +171,7 @@ Deno.test("the file stays bounded: values of over 2,000 parts are not kept, and 
     const file = join(dir, "validated.json");
     const keys = () => JSON.parse(Deno.readTextFileSync(file)).entries.map(([key]: [string]) => key);
     assert.equal(keys().length, 2_000);
-    assert.ok(!keys().some((k: string) => k.includes("many")), "a value of 2,002 parts was kept");
+    assert.ok(!keys().includes(keyOf("test/entry", long)), "a value of 2,002 parts was kept");
     const again = countedSchema();
     await inProcess(dir, "build-1", () => {
       cachedSafeParse(again.schema, long);
@@ -175,7 +180,29 @@ Deno.test("the file stays bounded: values of over 2,000 parts are not kept, and 
     });
     assert.equal(again.counter.builds, 1);
     assert.equal(counter.builds, 1);
-    assert.deepEqual(keys().slice(0, 2), ['test/entry\n{"name":"n1999"}', 'test/entry\n{"name":"new"}']);
+    assert.deepEqual(keys().slice(0, 2), [
+      keyOf("test/entry", { name: "n1999" }),
+      keyOf("test/entry", { name: "new" }),
+    ]);
     assert.equal(keys().length, 2_000);
+  });
+});
+
+Deno.test("the file holds none of the values a project wrote, only what the schema added (its defaults)", async () => {
+  await withDir(async (dir) => {
+    const secret = "s3cr3t-t0ken";
+    const value = { name: `db-${secret}`, extra: { credentials: { password: secret }, list: [secret, 1] } };
+    const { schema } = countedSchema();
+    await inProcess(dir, "build-1", () => cachedSafeParse(schema, value));
+    const text = await Deno.readTextFile(join(dir, "validated.json"));
+    assert.ok(!text.includes(secret) && !text.includes("db-"), text);
+    assert.equal((await Deno.stat(join(dir, "validated.json"))).mode! & 0o777, 0o600, "readable by others");
+    const [[, kept]] = JSON.parse(text).entries;
+    assert.equal(JSON.parse(kept).size, 1, "the default is kept");
+    const again = countedSchema();
+    const parsed = await inProcess(dir, "build-1", () => cachedSafeParse(again.schema, value));
+    assert.equal(again.counter.builds, 0);
+    assert.deepEqual(parsed.success && parsed.data, { ...value, size: 1 });
+    assert.notEqual(parsed.success && parsed.data.extra, value.extra, "copied, as zod's output is");
   });
 });

@@ -195,7 +195,7 @@ Deno.test("a bundled run remembers the configuration it validated; a file made w
     const file = join(dir, ".kmlf/cache/validated.json");
     const saved = JSON.parse(await Deno.readTextFile(file));
     assert.equal(saved.fingerprint, stamped[1]);
-    const ids = new Set(saved.entries.map(([key]: [string]) => key.split("\n")[0]));
+    const ids = new Set(saved.entries.map(([key]: [string]) => key.split(" ")[0]));
     for (
       const id of [
         "settings",
