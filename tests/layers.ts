@@ -84,6 +84,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "tracking/stores/open_store.ts",
   "tracking/stores/prepare_store.ts",
   "tracking/stores/tracking_uri.ts", // `kmlf server --no-serve-artifacts` picks the artifact root by store kind
+  "zod/on_demand.ts", // a run whose configuration is in the validation cache loads no zod
 ];
 
 /** One import that crosses a forbidden line. */
