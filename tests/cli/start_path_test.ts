@@ -2,11 +2,13 @@
  * What the listing and run commands load at once: every ~100 KB of code costs a command ~2 ms to load
  * (bench/README.md), so code only some commands use loads when they use it. The runners load with a run,
  * mlflow.yml's schema (its module takes ~2 ms to evaluate) when a project has an mlflow.yml, a dataset
- * type's code and schemas when a catalog entry uses the type.
+ * type's code and schemas when a catalog entry uses the type, zod when a value is not in the validation cache.
  */
 import assert from "node:assert/strict";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
-import { REPO } from "../cli_harness.ts";
+import { bundleFiles, bundleRunArgs } from "../../tools/build_bundle.ts";
+import { demoProject, kmlfBundle, normalize, REPO, runDeno } from "../cli_harness.ts";
 import { moduleGraph } from "../module_graph.ts";
 
 const RUNNERS = ["sequential_runner", "parallel_runner", "thread_runner", "worker_pool", "scheduler"];
@@ -104,4 +106,34 @@ Deno.test("kmlf run loads Kedro's logging configuration code only when the proje
 Deno.test("kmlf run loads no partitioned dataset code and no worker console formatting", async () => {
   const modules = (await moduleGraph("lib/cli/run_command.ts")).static;
   assert.deepEqual(loaded(modules, ["partitioned_dataset", "partition_listing", "console_text"]), []);
+});
+
+// The zod bundle costs a command ~2 ms and ~2 MB to load: a run whose configuration the validation cache
+// holds (a bundle's run after the first) parses nothing, so it runs with the chunk holding zod removed.
+Deno.test("a bundled run whose configuration is all in the validation cache loads no zod", async () => {
+  const project = await demoProject();
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-nozod-" });
+  try {
+    const bundle = join(parent, "bundle");
+    await cp(await kmlfBundle(), bundle, { recursive: true });
+    const run = () =>
+      runDeno(
+        ["run", "--cached-only", "--allow-all", ...bundleRunArgs(bundle), "run", "training", "-q"],
+        project,
+      );
+    const first = await run();
+    assert.equal(first.code, 0, first.stderr);
+    const zod: string[] = [];
+    for (const file of (await bundleFiles(bundle)).filter((f) => f.endsWith(".js"))) {
+      if ((await Deno.readTextFile(join(bundle, file))).startsWith("// lib/zod/_bundle.js")) zod.push(file);
+    }
+    assert.equal(zod.length, 1, `the chunk holding zod: ${zod.join(", ")}`);
+    await Deno.remove(join(bundle, zod[0]));
+    const second = await run();
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(normalize(second.stdout), normalize(first.stdout));
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+    await Deno.remove(project, { recursive: true });
+  }
 });
