@@ -58,6 +58,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/datasets/partitioned_brand.ts", // the parallel runner's checks ask without loading the dataset
   "catalog/file_dataset.ts",
   "catalog/ordered_record.ts", // the parallel runner copies ordered records for its workers
+  "catalog/registry.ts", // the MLflow layer registers its dataset types with later schemas
   "catalog/versioning.ts",
   "config/project.ts",
   "mlflow/mlflow_config.ts",
