@@ -11,7 +11,8 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
-import { builtSchema, cachedSafeParse } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { builtSchema, LaterSchema, parseLater } from "../zod/on_demand.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
@@ -19,7 +20,12 @@ import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_a
 import { resolveCredentials } from "./entry_credentials.ts";
 import type { EntryContext } from "./entry_context.ts";
 import { urlScheme } from "./local_path.ts";
-import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
+import {
+  type ArgumentSchema,
+  type DatasetFactoryContext,
+  type DatasetRegistry,
+  resolveArguments,
+} from "./registry.ts";
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 import { checkNote } from "./entry_note.ts";
 import { isRecord } from "../is_record.ts";
@@ -238,8 +244,10 @@ export async function createFromEntry(
       ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }), { late: built });
     },
     argumentsOf: async (innerType) => {
-      const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
-      const keys = schema && schemaKeys(builtSchema(schema));
+      const schema = isCustomType(innerType)
+        ? undefined
+        : (await resolveArguments(ctx.registry, innerType))?.argumentSchema;
+      const keys = schema && schemaKeys(builtSchema(await zodSchema(schema)));
       return keys?.size ? keys : undefined;
     },
     // The inner definition's key path (`dataset` of MlflowArtifactDataset or PartitionedDataset) makes its
@@ -267,7 +275,7 @@ export async function createFromEntry(
       built = true;
       return { dataset, typeName };
     }
-    const def = (await ctx.registry.resolve(type))!;
+    const def = (await resolveArguments(ctx.registry, type))!;
     if (versioned && !def.versionable) {
       throw new DatasetError(
         "catalog/not-versionable",
@@ -280,18 +288,19 @@ export async function createFromEntry(
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
     const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path), written: shown };
-    const renamed = takeRenamedArguments(withVersioned, () => schemaKeys(builtSchema(def.schema)), {
+    const keys = async () => schemaKeys(builtSchema(await zodSchema(def.argumentSchema)));
+    const renamed = await takeRenamedArguments(withVersioned, keys, {
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
     }, def.argumentAliases);
     written = renamedKeys(renamed.written);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
-    const parsed = cachedSafeParse(def.schema, rest);
+    const parsed = await parseLater(def.argumentSchema, rest);
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
-        ...(parsed.success ? [] : issuesToErrors(def.schema, parsed.error.issues, ctx, {
+        ...(parsed.success ? [] : issuesToErrors(parsed.schema, parsed.error.issues, ctx, {
           value: rest,
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,
@@ -334,6 +343,11 @@ export async function createFromEntry(
 
 // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key
 // base gave is "missing" from the env's: say why, with both ways out.
+// A type's schema as zod's (a later schema built, with zod loaded).
+function zodSchema(schema: ArgumentSchema): Promise<z.core.$ZodType> {
+  return schema instanceof LaterSchema ? schema.schema() : Promise.resolve(schema);
+}
+
 function replacedBaseNote(name: string, replaced: SourceLocation, what: string): string {
   return `this entry replaces the whole "${name}" of ${
     formatLocation({ ...replaced, keyPath: undefined })

@@ -2,7 +2,8 @@
  * Dataset types by name. Built-ins register here; the MLflow layer adds its own types the same way.
  * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run.
  */
-import { z } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { LaterSchema, laterSchema } from "../zod/on_demand.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
 import type { VersionSpec } from "./versioning.ts";
@@ -150,14 +151,51 @@ export interface DatasetTypeDefinition extends Omit<RegisterOptions, "typeName">
   factory: DatasetFactory;
 }
 
+/**
+ * A type's argument schema as kmlf's own types may give it: a zod schema, or a {@link LaterSchema} (built,
+ * with zod loaded, only when an entry's arguments are not in the validation cache). Not in the public API:
+ * {@link DatasetRegistry.resolve} gives a type's schema as a zod schema.
+ */
+export type ArgumentSchema = z.core.$ZodType | LaterSchema;
+
+/** A built-in type's definition ({@link registerBuiltin}): its schema may be a {@link LaterSchema}. */
+export interface BuiltinTypeDefinition extends Omit<DatasetTypeDefinition, "schema"> {
+  /** Strict schema of the arguments (default: any mapping). */
+  schema?: ArgumentSchema;
+}
+
+/** A registered type as the catalog uses it ({@link resolveArguments}): its schema maybe not built yet. */
+export interface ResolvedType extends Omit<DatasetType, "schema"> {
+  /** The schema the arguments are validated with. */
+  argumentSchema: ArgumentSchema;
+}
+
 // A registration: built, or loaded (once) by `resolve`.
 interface Registration {
   info: DatasetTypeInfo;
   /** The plugin that registered it ({@link DatasetRegistry.registerFor}); built-in types have none. */
   owner?: string;
-  type?: DatasetType;
-  load?: () => Promise<DatasetType>;
+  type?: ResolvedType;
+  load?: () => Promise<ResolvedType>;
 }
+
+// Any mapping: the arguments of a type registered without a schema.
+const ANY_MAPPING = laterSchema(undefined, (z) => z.record(z.string(), z.unknown()));
+// The public form of each resolved type, its schema built (`resolve` gives the same object every time).
+const PUBLIC_TYPES = new WeakMap<ResolvedType, DatasetType>();
+
+// Set by DatasetRegistry's static block (declared first: it runs when the class is defined).
+let registerBuiltinOf: (
+  registry: DatasetRegistry,
+  names: string[],
+  definition: BuiltinTypeDefinition,
+) => void;
+let registerBuiltinLazyOf: (
+  registry: DatasetRegistry,
+  names: string[],
+  load: () => Promise<BuiltinTypeDefinition>,
+) => void;
+let resolveArgumentsOf: (registry: DatasetRegistry, name: string) => Promise<ResolvedType | undefined>;
 
 // `kedro_datasets.pandas.CSVDataset` and `kedro.io.MemoryDataset` resolve like `pandas.CSVDataset`.
 const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
@@ -207,7 +245,11 @@ export class DatasetRegistry {
    * ```
    */
   register(names: string[], factory: DatasetFactory, options: RegisterOptions = {}): void {
-    const type = datasetType(names, { ...options, factory }, options.typeName);
+    this.#register(names, { ...options, factory }, options.typeName);
+  }
+
+  #register(names: string[], definition: BuiltinTypeDefinition, typeName?: string): void {
+    const type = datasetType(names, definition, typeName);
     this.#add(names, { info: type, type });
   }
 
@@ -225,8 +267,16 @@ export class DatasetRegistry {
     load: () => Promise<DatasetTypeDefinition>,
     options: { typeName?: string } = {},
   ): void {
+    this.#registerLazy(names, load, options);
+  }
+
+  #registerLazy(
+    names: string[],
+    load: () => Promise<BuiltinTypeDefinition>,
+    options: { typeName?: string } = {},
+  ): void {
     const info = { names, typeName: typeNameOf(names, options.typeName) };
-    let loaded: Promise<DatasetType> | undefined;
+    let loaded: Promise<ResolvedType> | undefined;
     this.#add(names, {
       info,
       load: () => loaded ??= load().then((definition) => datasetType(names, definition, info.typeName)),
@@ -240,8 +290,27 @@ export class DatasetRegistry {
 
   /** The type registered under `name` with its factory and schema, loading them if need be. */
   async resolve(name: string): Promise<DatasetType | undefined> {
+    const type = await this.#resolve(name);
+    if (!type) return undefined;
+    const known = PUBLIC_TYPES.get(type);
+    if (known) return known;
+    const { argumentSchema, ...rest } = type;
+    const schema = argumentSchema instanceof LaterSchema ? await argumentSchema.schema() : argumentSchema;
+    const built = PUBLIC_TYPES.get(type) ?? { ...rest, schema };
+    PUBLIC_TYPES.set(type, built);
+    return built;
+  }
+
+  async #resolve(name: string): Promise<ResolvedType | undefined> {
     const registration = this.#registration(name);
     return registration?.type ?? await registration?.load?.();
+  }
+
+  static {
+    // kmlf's own access to what `register`/`resolve` keep from plugins: schemas built on first need.
+    registerBuiltinOf = (registry, names, definition) => registry.#register(names, definition);
+    registerBuiltinLazyOf = (registry, names, load) => registry.#registerLazy(names, load);
+    resolveArgumentsOf = (registry, name) => registry.#resolve(name);
   }
 
   /** Short names of all types (the first name of each), in registration order. */
@@ -275,6 +344,51 @@ export class DatasetRegistry {
   }
 }
 
+/**
+ * {@link DatasetRegistry.register} for kmlf's own types, whose schema may be a {@link LaterSchema}.
+ *
+ * @example
+ * ```ts
+ * registerBuiltin(registry, ["csv", "CSVDataset"], csvType);
+ * ```
+ */
+export function registerBuiltin(
+  registry: DatasetRegistry,
+  names: string[],
+  definition: BuiltinTypeDefinition,
+): void {
+  registerBuiltinOf(registry, names, definition);
+}
+
+/**
+ * {@link DatasetRegistry.registerLazy} for kmlf's own types, whose schema may be a {@link LaterSchema}.
+ *
+ * @example
+ * ```ts
+ * registerBuiltinLazy(registry, ["text", "TextDataset"], async () => fileType((await textModule()).TextDataset));
+ * ```
+ */
+export function registerBuiltinLazy(
+  registry: DatasetRegistry,
+  names: string[],
+  load: () => Promise<BuiltinTypeDefinition>,
+): void {
+  registerBuiltinLazyOf(registry, names, load);
+}
+
+/**
+ * The type registered under `name` as the catalog validates an entry with it: its schema is not built (nor
+ * zod loaded) until an entry's arguments are not in the validation cache.
+ *
+ * @example
+ * ```ts
+ * const type = await resolveArguments(registry, "csv"); // type.argumentSchema: a LaterSchema
+ * ```
+ */
+export function resolveArguments(registry: DatasetRegistry, name: string): Promise<ResolvedType | undefined> {
+  return resolveArgumentsOf(registry, name);
+}
+
 function duplicateType(owner: string, name: string, taken: Registration): ConfigError {
   const builtin = taken.owner === undefined;
   return new ConfigError(
@@ -296,12 +410,12 @@ function typeNameOf(names: string[], typeName: string | undefined): string {
   return typeName ?? names.find((n) => n.endsWith("Dataset") && !n.includes(".")) ?? names[0];
 }
 
-function datasetType(names: string[], definition: DatasetTypeDefinition, typeName?: string): DatasetType {
+function datasetType(names: string[], definition: BuiltinTypeDefinition, typeName?: string): ResolvedType {
   return {
     names,
     typeName: typeNameOf(names, typeName),
     factory: definition.factory,
-    schema: definition.schema ?? z.record(z.string(), z.unknown()),
+    argumentSchema: definition.schema ?? ANY_MAPPING,
     versionable: definition.versionable ?? false,
     argumentHints: definition.argumentHints ?? {},
     argumentAliases: definition.argumentAliases ?? {},

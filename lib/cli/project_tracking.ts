@@ -9,7 +9,7 @@ import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "
 import {
   checkRegistryUri,
   type MlflowConfig,
-  parseMlflowConfig,
+  readMlflowConfig,
   resolveTrackingUri,
 } from "../mlflow/mlflow_config.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
@@ -53,7 +53,7 @@ export async function projectTracking(options: { project?: string; env?: string 
   });
   const loaded = await loader.get("mlflow");
   const config = loaded.files.length
-    ? parseMlflowConfig(loaded, { projectName: settings.name, projectRoot: root })
+    ? await readMlflowConfig(loaded, { projectName: settings.name, projectRoot: root })
     : undefined;
   const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, { projectRoot: root, envUri });
   if (config) checkRegistryUri(config, trackingUri, root);

@@ -4,18 +4,24 @@
  * `tracking.log_outputs_not_in_catalog`.
  */
 import { foreignPathProblem, isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
-import { cachedSchema, z } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { type LaterOutput, laterSchema, type Zod } from "../zod/on_demand.ts";
 import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { validateWith } from "../yaml/validate.ts";
+import { validateLater } from "../yaml/validate.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 
-const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
+/**
+ * mlflow.yml's schema: built, with zod loaded, only when the validation cache does not know the file's value
+ * (its ~60 schemas took a tracked run ~8 ms to build: bench/README.md).
+ */
+export const MlflowYml = laterSchema("mlflow.yml", (z) => mlflowYmlSchema(z));
 
-const Schema = cachedSchema("mlflow.yml", () =>
-  z.strictObject({
+const mlflowYmlSchema = (z: Zod) => {
+  const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
+  return z.strictObject({
     server: z.prefault(
       z.strictObject({
         mlflow_tracking_uri: Nullable(z.string()),
@@ -105,7 +111,8 @@ const Schema = cachedSchema("mlflow.yml", () =>
       }),
       {},
     ),
-  }));
+  });
+};
 
 /** The validated `mlflow.yml`, camelCase, with defaults filled in and paths still as written. */
 export interface MlflowConfig {
@@ -143,29 +150,76 @@ export interface MlflowConfig {
   files: string[];
 }
 
+/** The merged `mlflow` config as loaded: its value, files and where each key came from. */
+export interface LoadedMlflowYml {
+  /** The merged value. */
+  data: Record<string, unknown>;
+  /** The files that contributed. */
+  files: string[];
+  /** Where a key came from. */
+  locate(path: KeyPath): SourceLocation | undefined;
+}
+
+/** What {@link readMlflowConfig} needs besides the file: the project's name and root. */
+export interface MlflowConfigOptions {
+  /** The experiment name's default. */
+  projectName: string;
+  /** Relative paths resolve against it. */
+  projectRoot?: string;
+}
+
+/** Options of validating mlflow.yml. */
+export const MLFLOW_YML_VALIDATION = { code: "mlflow/config-invalid", what: "mlflow.yml" };
+
 /**
- * Validates the merged `mlflow` config; the experiment name defaults to the project name.
+ * Validates the merged `mlflow` config (lib/mlflow/parse_mlflow_config.ts's `parseMlflowConfig`, loading zod
+ * only when the validation cache does not know the value); the experiment name defaults to the project name.
  *
  * @example
  * ```ts
- * const cfg = parseMlflowConfig({ data: {}, files: [], locate: () => undefined }, { projectName: "iris" });
+ * const cfg = await readMlflowConfig({ data: {}, files: [], locate: () => undefined }, { projectName: "iris" });
  * cfg.tracking.experiment.name; // "iris"
  * ```
  */
-export function parseMlflowConfig(
-  loaded: {
-    data: Record<string, unknown>;
-    files: string[];
-    locate(path: KeyPath): SourceLocation | undefined;
-  },
-  options: { projectName: string; projectRoot?: string },
-): MlflowConfig {
-  // A 0.7 layout would be unknown keys with no guidance: say where each moved, all together.
+export async function readMlflowConfig(
+  loaded: LoadedMlflowYml,
+  options: MlflowConfigOptions,
+): Promise<MlflowConfig> {
+  checkLegacyLayout(loaded);
+  return mlflowConfigFrom(
+    await validateLater(MlflowYml, loaded.data ?? {}, loaded, MLFLOW_YML_VALIDATION),
+    loaded,
+    options,
+  );
+}
+
+/**
+ * Refuses kedro-mlflow 0.7's layout: it would be unknown keys with no guidance, so it says where each moved,
+ * all together.
+ *
+ * @example
+ * ```ts
+ * checkLegacyLayout({ data: { mlflow_tracking_uri: "mlruns" }, files: [], locate: () => undefined }); // throws
+ * ```
+ */
+export function checkLegacyLayout(loaded: LoadedMlflowYml): void {
   throwIfAny(legacyLayoutErrors(loaded.data ?? {}, (path) => loaded.locate(path)), "Invalid mlflow.yml");
-  const raw = validateWith(Schema, loaded.data ?? {}, loaded, {
-    code: "mlflow/config-invalid",
-    what: "mlflow.yml",
-  });
+}
+
+/**
+ * The config of a validated mlflow.yml value: defaults filled in, the port and artifact location checked.
+ *
+ * @example
+ * ```ts
+ * const raw = await validateLater(MlflowYml, loaded.data, loaded, MLFLOW_YML_VALIDATION);
+ * const cfg = mlflowConfigFrom(raw, loaded, { projectName: "iris" });
+ * ```
+ */
+export function mlflowConfigFrom(
+  raw: LaterOutput<typeof MlflowYml>,
+  loaded: LoadedMlflowYml,
+  options: MlflowConfigOptions,
+): MlflowConfig {
   const port = Number(raw.ui.port ?? "5000");
   if (port < 1 || port > 65535) {
     throw new ConfigError("mlflow/config-invalid", `ui.port ${port} is not a valid port`, {

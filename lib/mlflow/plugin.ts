@@ -134,11 +134,11 @@ async function configuredStore(context: PluginContext, options: MlflowPluginOpti
     checkRegistryUri,
     checkTrackingTarget,
     loadHeaderProvider,
-    parseMlflowConfig,
+    readMlflowConfig,
     resolveTrackingUri,
     trackingUriOrigin,
   } = await trackedLayer();
-  const config = parseMlflowConfig(loaded, {
+  const config = await readMlflowConfig(loaded, {
     projectName: context.projectName,
     projectRoot: context.projectRoot,
   });

@@ -10,7 +10,7 @@
 export {
   checkRegistryUri,
   checkTrackingTarget,
-  parseMlflowConfig,
+  readMlflowConfig,
   resolveTrackingUri,
   trackingUriOrigin,
 } from "./mlflow_config.ts";
