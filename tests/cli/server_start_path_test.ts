@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CLI_PATH } from "../cli_harness.ts";
+import { PLAIN_COMMANDS } from "../../lib/cli/project_runtime.ts";
 
 // Modules only the first API request needs: the SQLite store, the API's handler, the tracking barrel.
 const AFTER_FIRST_REQUEST = [
@@ -72,6 +73,8 @@ Deno.test("kmlf server answers /health without evaluating its store's or its API
       "lib/tracking/stores/sqlite/schema.ts",
     ]);
     assert.deepEqual(loaded(urls, AFTER_FIRST_REQUEST), []);
+    // A command that never loads project code skips the project check (cli.ts).
+    assert.deepEqual(loaded(urls, ["lib/cli/project_runtime.ts"]), []);
     // …and the first API request loads them.
     const urlsWithApi = await evaluatedBy(dir, [
       "/health",
@@ -81,4 +84,11 @@ Deno.test("kmlf server answers /health without evaluating its store's or its API
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("cli.ts skips the project check for exactly the commands project_runtime.ts runs where they are", async () => {
+  const source = await Deno.readTextFile(CLI_PATH);
+  const list = source.match(/const PLAIN_COMMANDS = (\[[^\]]*\]);/)?.[1];
+  assert.ok(list, "cli.ts keeps its copy of PLAIN_COMMANDS");
+  assert.deepEqual(new Set(JSON.parse(list)), PLAIN_COMMANDS);
 });
