@@ -21,8 +21,8 @@ import {
 } from "../server/serve.ts";
 import { isRemoteDestination, loopbackHostsFor } from "../server/server_options.ts";
 import { ALLOWED_HOSTS_ENV, allowedHostsFor } from "../allowed_hosts.ts";
-import { probeLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
-import { type PreparedStore, prepareStore } from "../tracking/stores/prepare_store.ts";
+import { checkLocalArtifactRoot } from "../tracking/artifacts/local_access.ts";
+import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import type { RunSearcher } from "../mlflow/orphaned_runs.ts";
@@ -37,17 +37,16 @@ const trackingModule = (): Promise<typeof import("../tracking/mod.ts")> =>
 
 /**
  * A destination that cannot take uploads stops the server before it accepts a single one: a remote one
- * that cannot be reached (or an unsupported scheme), a local folder below a file or not writable. A local
- * folder's probe is still being removed when this resolves (`probeRemoved`, to await before listening).
+ * that cannot be reached (or an unsupported scheme), a local folder below a file or not writable.
  */
-async function checkDestination(destination: string): Promise<{ probeRemoved?: Promise<void> }> {
+async function checkDestination(destination: string): Promise<void> {
   if (isRemoteDestination(destination)) {
     const { artifactRepositoryFor } = await trackingModule();
     await artifactRepositoryFor(destination).checkAccess?.();
-    return {};
+    return;
   }
   try {
-    return { probeRemoved: probeLocalArtifactRoot(destination) };
+    checkLocalArtifactRoot(destination);
   } catch (error) {
     if (!(error instanceof KmlfError)) throw error;
     throw new TrackingError(error.code, error.message, {
@@ -160,31 +159,16 @@ export async function serveTracking(given: ServeTrackingOptions): Promise<number
   const options = withProjectLocation(given);
   const exposed = loopbackHostsFor(options.host) === undefined;
   const allowedHosts = allowedHostsFor(options.host, Deno.env.get(ALLOWED_HOSTS_ENV));
-  const { probeRemoved } = (options.mode?.serveArtifacts ?? true)
-    ? await checkDestination(options.artifactsDestination)
-    : {};
-  probeRemoved?.catch(() => {}); // awaited below, once the store is open: no unhandled rejection meanwhile
-  let prepared: PreparedStore;
-  try {
-    prepared = await prepareStore(options.trackingUri, {
-      baseDir: options.baseDir,
-      artifactRoot: options.defaultArtifactRoot,
-      truncateLongValues: longValuesRule(Deno.env.get(TRUNCATE_ENV)),
-      // A database server (PostgreSQL) answers concurrent requests on up to 10 pooled connections.
-      poolSize: 10,
-      // A server's searches repeat over the life of the process: SQLite reads through a memory map.
-      memoryMap: true,
-    });
-  } catch (error) {
-    await probeRemoved?.catch(() => {}); // the store's error is the one to report; no probe left behind
-    throw error;
-  }
-  try {
-    await probeRemoved;
-  } catch (error) {
-    await prepared.close();
-    throw error;
-  }
+  if (options.mode?.serveArtifacts ?? true) await checkDestination(options.artifactsDestination);
+  const prepared = await prepareStore(options.trackingUri, {
+    baseDir: options.baseDir,
+    artifactRoot: options.defaultArtifactRoot,
+    truncateLongValues: longValuesRule(Deno.env.get(TRUNCATE_ENV)),
+    // A database server (PostgreSQL) answers concurrent requests on up to 10 pooled connections.
+    poolSize: 10,
+    // A server's searches repeat over the life of the process: SQLite reads through a memory map.
+    memoryMap: true,
+  });
   const auth = serverAuthFromEnv(Deno.env.toObject());
   let startPage: string | undefined;
   const loadApi = async (): Promise<Handler> => {
