@@ -26,7 +26,7 @@ import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import type { RunSearcher } from "../mlflow/orphaned_runs.ts";
-import type { TrackingStore } from "../tracking/stores/store.ts";
+import type { TrackingStore } from "../tracking/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
