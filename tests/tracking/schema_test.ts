@@ -118,6 +118,23 @@ Deno.test("a database of a newer MLflow (extra tables and columns, newer revisio
     check.close();
   }));
 
+// The columns are read with one query over sqlite_master; a PRAGMA per table built its SQL from the table's
+// name, so a table of someone else's named with a double quote made every open fail with a syntax error.
+Deno.test("a table of another tool beside MLflow's, whatever its name, does not stop the store opening", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "shared.db");
+    await SqliteStore.open(path).close();
+    const db = new DatabaseSync(path);
+    db.exec('CREATE TABLE "notes ""2024"" (draft)" (id INTEGER PRIMARY KEY, body TEXT)');
+    db.close();
+    const store = SqliteStore.open(path);
+    try {
+      assert.equal((await store.getExperiment("0")).name, "Default");
+    } finally {
+      await store.close();
+    }
+  }));
+
 Deno.test("a database without MLflow's core tables or columns is refused with a hint", () =>
   withTempDir(async (dir) => {
     const foreign = new DatabaseSync(join(dir, "foreign.db"));
