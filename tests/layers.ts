@@ -62,6 +62,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/versioning.ts",
   "config/project.ts",
   "mlflow/mlflow_config.ts",
+  "mlflow/tracking_uri_rules.ts", // `kmlf models serve` and the plugin pick the tracking URI with mlflow.yml
   "mlflow/mlruns_left_behind.ts", // kmlf mlflow ui notes a kedro-mlflow mlruns/ without loading the layer
   "mlflow/orphaned_runs.ts", // kmlf mlflow ui names runs a killed kmlf left RUNNING, without the layer
   "mlflow/plugin.ts",

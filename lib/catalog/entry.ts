@@ -20,12 +20,8 @@ import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_a
 import { resolveCredentials } from "./entry_credentials.ts";
 import type { EntryContext } from "./entry_context.ts";
 import { urlScheme } from "./local_path.ts";
-import {
-  type ArgumentSchema,
-  type DatasetFactoryContext,
-  type DatasetRegistry,
-  resolveArguments,
-} from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import { type ArgumentSchema, type DatasetRegistry, resolveArguments } from "./registry.ts";
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 import { checkNote } from "./entry_note.ts";
 import { isRecord } from "../is_record.ts";

@@ -4,7 +4,8 @@ import { laterSchema, type Zod } from "../zod/on_demand.ts";
 import type { Dataset } from "./dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
 import { FS_ARGS_HINTS } from "./kedro_arguments.ts";
-import type { ArgumentSchema, BuiltinTypeDefinition, DatasetFactoryContext } from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import type { ArgumentSchema, BuiltinTypeDefinition } from "./registry.ts";
 
 /** No arguments: `load_args: {}` / `save_args: {}` only (`NoArgs.now(z)` where zod is loaded). */
 export const NoArgs = laterSchema(undefined, (z) => z.strictObject({}));

@@ -6,12 +6,8 @@
 import { resolve } from "../path.ts";
 import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
 // mlflow.yml alone, not the kedro-mlflow layer (tests/layers.ts, START_UP_ENTRIES): `kmlf models serve`.
-import {
-  checkRegistryUri,
-  type MlflowConfig,
-  readMlflowConfig,
-  resolveTrackingUri,
-} from "../mlflow/mlflow_config.ts";
+import { type MlflowConfig, readMlflowConfig } from "../mlflow/mlflow_config.ts";
+import { checkRegistryUri, resolveTrackingUri } from "../mlflow/tracking_uri_rules.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 
 /** Where a command's runs live. */

@@ -103,34 +103,29 @@ async function expected(): Promise<Surface> {
   return JSON.parse(await Deno.readTextFile(FIXTURE));
 }
 
+/**
+ * Checks `actual` against the fixture's `part`: the same invocations, then each one as recorded. With
+ * UPDATE_GOLDEN=1, rewrites that part instead, keeping the other as recorded.
+ */
+async function matchRecorded(part: keyof Surface, actual: readonly (Printed | Parsed)[]): Promise<void> {
+  if (update) {
+    const old: Surface = await expected().catch(() => ({ printed: [], parsed: [] }));
+    await Deno.writeTextFile(FIXTURE, JSON.stringify({ ...old, [part]: actual }, null, 1) + "\n");
+    return;
+  }
+  const recorded: readonly (Printed | Parsed)[] = (await expected())[part];
+  assert.deepEqual(actual.map((p) => p.argv), recorded.map((p) => p.argv), "the invocations changed");
+  for (const [i, p] of actual.entries()) assert.deepEqual(p, recorded[i], `kmlf ${p.argv.join(" ")}`);
+}
+
 Deno.test("the options good invocations of every command hand to its action are as recorded", async () => {
   const actual = await parsed();
   assert.ok(actual.length > 100, `${actual.length} invocations`);
-  if (update) {
-    const old = await expected().catch(() => ({ printed: [] }));
-    await Deno.writeTextFile(
-      FIXTURE,
-      JSON.stringify({ printed: old.printed, parsed: actual }, null, 1) + "\n",
-    );
-    return;
-  }
-  const recorded = (await expected()).parsed;
-  assert.deepEqual(actual.map((p) => p.argv), recorded.map((p) => p.argv), "the invocations changed");
-  for (const [i, p] of actual.entries()) assert.deepEqual(p, recorded[i], `kmlf ${p.argv.join(" ")}`);
+  await matchRecorded("parsed", actual);
 });
 
 Deno.test("every command's help and every class of bad invocation print as recorded", async () => {
   const actual = await printed();
   assert.ok(actual.length > 150, `${actual.length} invocations`);
-  if (update) {
-    const old = await expected().catch(() => ({ parsed: [] }));
-    await Deno.writeTextFile(
-      FIXTURE,
-      JSON.stringify({ printed: actual, parsed: old.parsed }, null, 1) + "\n",
-    );
-    return;
-  }
-  const recorded = (await expected()).printed;
-  assert.deepEqual(actual.map((p) => p.argv), recorded.map((p) => p.argv), "the invocations changed");
-  for (const [i, p] of actual.entries()) assert.deepEqual(p, recorded[i], `kmlf ${p.argv.join(" ")}`);
+  await matchRecorded("printed", actual);
 });

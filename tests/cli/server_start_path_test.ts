@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { CLI_PATH } from "../cli_harness.ts";
+import { CLI_PATH, spawnKmlf } from "../cli_harness.ts";
 import { PLAIN_COMMANDS } from "../../lib/cli/project_runtime.ts";
 
 // Modules only the first API request needs: the SQLite store, the API's handler, the tracking barrel.
@@ -20,40 +20,21 @@ const AFTER_FIRST_REQUEST = [
 /** Serves `runs.db` in `dir`, sends the given requests, stops; returns the modules the process evaluated. */
 async function evaluatedBy(dir: string, paths: string[]): Promise<string[]> {
   const coverage = Deno.makeTempDirSync({ dir, prefix: "coverage-" });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--quiet",
-      `--coverage=${coverage}`,
-      CLI_PATH,
-      "server",
-      "--backend-store-uri",
-      "sqlite:///runs.db",
-      "--port",
-      "0",
-    ],
+  const server = spawnKmlf(["server", "--backend-store-uri", "sqlite:///runs.db", "--port", "0"], {
     cwd: dir,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!/listening on (http\S+)/.test(seen)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`kmlf server exited before listening:\n${seen}`);
-    seen += value;
-  }
-  const url = seen.match(/listening on (http\S+)/)![1];
+    watch: "stdout",
+    denoFlags: [`--coverage=${coverage}`],
+  });
+  const seen = await server.waitFor(/listening on (http\S+)/);
+  const url = seen.match(/listening on (http\S+)/)?.[1];
+  if (!url) throw new Error(`kmlf server exited before listening:\n${seen}`);
   for (const path of paths) {
-    const res = await fetch(`${url}${path}`);
+    const res: Response = await fetch(`${url}${path}`);
     await res.body?.cancel();
     assert.equal(res.status, 200, path);
   }
-  child.kill("SIGINT");
-  while (!(await reader.read()).done) { /* drain until it exits */ }
-  assert.equal((await child.status).code, 0);
+  server.child.kill("SIGINT");
+  assert.equal((await server.finish()).code, 0);
   const urls: string[] = [];
   for (const entry of Deno.readDirSync(coverage)) {
     urls.push(JSON.parse(Deno.readTextFileSync(join(coverage, entry.name))).url);
