@@ -1,8 +1,8 @@
 /**
  * kmlf's command-line surface, recorded: every command's `--help` (and `-h`) text, what bad invocations of
- * every error class print and exit with, and the options good invocations hand to an action. The parser is
- * kmlf's own (lib/cli/args); these fixtures were recorded with commander, which it replaced, so users see
- * the same CLI. `UPDATE_GOLDEN=1 deno test -A tests/cli/cli_surface_test.ts` rewrites them: review the diff.
+ * every error class print and exit with, and the options good invocations hand to an action, so that a
+ * change to the command tree or its parser shows every difference users would see.
+ * `UPDATE_GOLDEN=1 deno test -A tests/cli/cli_surface_test.ts` rewrites them: review the diff.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
