@@ -69,3 +69,29 @@ Deno.test("a prepared SQLite store closes without ever being built", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a database whose -wal file SQLite cannot make (a read-only disk) is refused naming the file and why", async () => {
+  // SQLite opens the file, then cannot open its write-ahead log beside it: a read-only file system or
+  // folder, reproduced here by a folder in the log's place. It said only "unable to open database file".
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-prepare-" });
+  try {
+    await (await openStore("sqlite:///mlflow.db", { baseDir: dir })).close();
+    await Deno.mkdir(join(dir, "mlflow.db-wal"));
+    for (
+      const open of [
+        () => prepareStore("mlflow.db", { baseDir: dir }),
+        () => openStore("mlflow.db", { baseDir: dir }),
+      ]
+    ) {
+      await assert.rejects(
+        open(),
+        (e) =>
+          e instanceof TrackingError && e.code === "tracking/cannot-open-database" &&
+          e.message.includes(join(dir, "mlflow.db")) && /read-write/.test(e.hint ?? "") &&
+          /-wal/.test(e.hint ?? ""),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
