@@ -10,7 +10,7 @@ import type { DatasetFactory } from "./dataset_factory.ts";
 
 /** Options of {@link DatasetRegistry.register}. */
 export interface RegisterOptions {
-  /** Strict schema of the arguments (default: any mapping). */
+  /** Strict zod 4 schema of the arguments (default: any mapping); another kind throws `catalog/bad-schema`. */
   schema?: z.core.$ZodType;
   /** Whether `versioned: true` is supported (default false). */
   versionable?: boolean;
@@ -325,13 +325,29 @@ function typeNameOf(names: string[], typeName: string | undefined): string {
 }
 
 function datasetType(names: string[], definition: BuiltinTypeDefinition, typeName?: string): ResolvedType {
+  const name = typeNameOf(names, typeName);
   return {
     names,
-    typeName: typeNameOf(names, typeName),
+    typeName: name,
     factory: definition.factory,
-    argumentSchema: definition.schema ?? ANY_MAPPING,
+    argumentSchema: definition.schema === undefined ? ANY_MAPPING : usableSchema(definition.schema, name),
     versionable: definition.versionable ?? false,
     argumentHints: definition.argumentHints ?? {},
     argumentAliases: definition.argumentAliases ?? {},
   };
+}
+
+// A plugin's schema is parsed by kmlf's zod 4: a zod 3 schema (zod@3, "zod/v3") or another library's would
+// fail every entry of the type with a TypeError from inside zod, blamed on the entry's arguments.
+function usableSchema(schema: ArgumentSchema, typeName: string): ArgumentSchema {
+  const zod = (schema as { _zod?: { run?: unknown } } | null)?._zod;
+  if (schema instanceof LaterSchema || typeof zod?.run === "function") return schema;
+  throw new ConfigError(
+    "catalog/bad-schema",
+    `The dataset type "${typeName}" is registered with a schema that is not a zod 4 schema`,
+    {
+      hint: 'build it with zod 4 (`import { z } from "zod"`, with "zod": "npm:zod@^4" in deno.json; zod 3 ' +
+        'schemas, from zod@3 or "zod/v3", are not supported), or register the type without a schema',
+    },
+  );
 }

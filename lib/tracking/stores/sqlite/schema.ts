@@ -68,8 +68,11 @@ export function checkSchema(db: SqliteDb): SchemaInfo {
   // Every table's columns in one statement (the table-valued form of PRAGMA table_info): a PRAGMA per
   // table prepared ~30 statements at each open, on `kmlf server`'s way to listening.
   const tables = new Map<string, Set<string>>();
+  // Virtual tables are left out: their columns need their module (an extension another program of the
+  // database loads, `no such module` here), and no MLflow table is one.
   const columns = db.rows<[table: string, column: string]>(
-    "SELECT m.name, c.name FROM sqlite_master AS m, pragma_table_info(m.name) AS c WHERE m.type = 'table'",
+    "SELECT m.name, c.name FROM sqlite_master AS m, pragma_table_info(m.name) AS c " +
+      "WHERE m.type = 'table' AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%'",
   );
   for (const [table, column] of columns) {
     const known = tables.get(table);
