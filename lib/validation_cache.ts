@@ -132,9 +132,12 @@ export function writeValidationCache(): void {
   const tmp = `${file}.${Deno.pid}.tmp`;
   try {
     Deno.mkdirSync(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-    Deno.writeTextFileSync(tmp, text, { mode: 0o600 }); // digests of values that may hold credentials
+    // Readable by its owner only: digests of values that may hold credentials. A new file: never written
+    // through a file or link already at that name (another process's, one planted in a shared folder).
+    Deno.writeTextFileSync(tmp, text, { mode: 0o600, createNew: true });
     Deno.renameSync(tmp, file); // whole or not at all, also with two runs ending at once
-  } catch {
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return; // not this process's to remove
     try {
       Deno.removeSync(tmp);
     } catch { /* never written */ }

@@ -268,3 +268,19 @@ Deno.test("an entry that is not an output, or does not fit the value, is not tak
     }
   });
 });
+
+Deno.test("the file is written as a new file: never through a file or link already at its temporary name", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(dir, { recursive: true });
+    const victim = join(dir, "..", "victim.txt");
+    await Deno.writeTextFile(victim, "mine");
+    const tmp = join(dir, `validated.json.${Deno.pid}.tmp`);
+    await Deno.symlink(victim, tmp);
+    await inProcess(dir, "build-1", () => cachedSafeParse(countedSchema().schema, { name: "iris" }));
+    assert.equal(await Deno.readTextFile(victim), "mine", "written through the link");
+    assert.ok((await Deno.lstat(tmp)).isSymlink, "another's file removed");
+    await Deno.remove(tmp);
+    await inProcess(dir, "build-1", () => cachedSafeParse(countedSchema().schema, { name: "iris" }));
+    assert.equal(JSON.parse(await Deno.readTextFile(join(dir, "validated.json"))).entries.length, 1);
+  });
+});
