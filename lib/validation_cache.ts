@@ -158,6 +158,8 @@ export function stopValidationCache(): void {
 
 function readEntries(file: string, fingerprint: string): Map<string, string> {
   try {
+    // Only a file: a FIFO or a link to a device there would block or never end the read.
+    if (!Deno.statSync(file).isFile) return new Map();
     const saved = JSON.parse(Deno.readTextFileSync(file));
     if (saved?.fingerprint !== fingerprint || !Array.isArray(saved.entries)) return new Map();
     return new Map(saved.entries.filter((e: unknown) => isPair(e)));

@@ -284,3 +284,27 @@ Deno.test("the file is written as a new file: never through a file or link alrea
     assert.equal(JSON.parse(await Deno.readTextFile(join(dir, "validated.json"))).entries.length, 1);
   });
 });
+
+Deno.test({
+  name: "a FIFO in the file's place is not read (the read would block the run)",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await withDir(async (dir) => {
+      await Deno.mkdir(dir, { recursive: true });
+      const file = join(dir, "validated.json");
+      const mkfifo = await new Deno.Command("mkfifo", { args: [file] }).output();
+      assert.ok(mkfifo.success, "mkfifo failed");
+      // In a process of its own, ended after 20 s: a blocked read cannot be interrupted from inside.
+      const module = new URL("../lib/validation_cache.ts", import.meta.url).href;
+      const code = `import { useValidationCache, stopValidationCache } from "${module}";\n` +
+        `useValidationCache(${JSON.stringify(dir)}, "build-1"); stopValidationCache(); console.log("read");`;
+      const fifo = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", code],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(20_000),
+      }).output();
+      assert.equal(new TextDecoder().decode(fifo.stdout).trim(), "read", "blocked on the FIFO");
+    });
+  },
+});
