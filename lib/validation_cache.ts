@@ -10,7 +10,9 @@
  * NaN, ±Infinity and -0), and only under a build fingerprint: kmlf's bundle carries one (`BUILD_ID`); from
  * the sources the cache is off, since a schema edited there would not change any key. The file holds none of
  * the project's values (catalog entries carry resolved credentials): a digest of each value, and of its
- * output only what the schema added (defaults), the rest taken again from the value when it is read.
+ * output only what the schema added (defaults), the rest taken again from the value when it is read: copied
+ * where zod builds new objects, the value's own object where zod hands a part through (`z.unknown()`). An
+ * entry that does not fit the value (a damaged or hand-edited file) is not taken.
  *
  * @module
  */
@@ -80,9 +82,10 @@ export function cacheSlot(id: string, value: unknown): CacheSlot {
   if (key === undefined) return NO_SLOT;
   const cache = state!;
   const hit = cache.entries.get(key);
-  if (hit !== undefined) {
+  const output = hit === undefined ? NOT_KEPT : taken(hit, value);
+  if (output !== NOT_KEPT) {
     cache.used.add(key);
-    return { hit: { output: rebuild(decode(hit), value) }, remember() {} };
+    return { hit: { output }, remember() {} };
   }
   return {
     remember(output) {
@@ -129,9 +132,12 @@ export function writeValidationCache(): void {
   const tmp = `${file}.${Deno.pid}.tmp`;
   try {
     Deno.mkdirSync(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-    Deno.writeTextFileSync(tmp, text, { mode: 0o600 }); // digests of values that may hold credentials
+    // Readable by its owner only: digests of values that may hold credentials. A new file: never written
+    // through a file or link already at that name (another process's, one planted in a shared folder).
+    Deno.writeTextFileSync(tmp, text, { mode: 0o600, createNew: true });
     Deno.renameSync(tmp, file); // whole or not at all, also with two runs ending at once
-  } catch {
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return; // not this process's to remove
     try {
       Deno.removeSync(tmp);
     } catch { /* never written */ }
@@ -152,6 +158,8 @@ export function stopValidationCache(): void {
 
 function readEntries(file: string, fingerprint: string): Map<string, string> {
   try {
+    // Only a file: a FIFO or a link to a device there would block or never end the read.
+    if (!Deno.statSync(file).isFile) return new Map();
     const saved = JSON.parse(Deno.readTextFileSync(file));
     if (saved?.fingerprint !== fingerprint || !Array.isArray(saved.entries)) return new Map();
     return new Map(saved.entries.filter((e: unknown) => isPair(e)));
@@ -177,7 +185,7 @@ function encode(value: unknown): string | undefined {
   if (!walk.tagged) return JSON.stringify(value);
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
     const raw = this[key];
-    if (raw === SAME) return { [TAG]: "=" };
+    if (raw === SAME || raw === SHARED) return { [TAG]: raw === SAME ? "=" : "&" };
     if (typeof raw !== "number" || (Number.isFinite(raw) && !Object.is(raw, -0))) return raw;
     return { [TAG]: Object.is(raw, -0) ? "-0" : String(raw) };
   });
@@ -185,7 +193,7 @@ function encode(value: unknown): string | undefined {
 
 // Whether JSON (with tags for NaN, ±Infinity and -0) carries the value exactly; a cycle ends at MAX_DEPTH.
 function exact(value: unknown, walk: { items: number; tagged: boolean }, depth: number): boolean {
-  if (value === SAME) return walk.tagged = true;
+  if (value === SAME || value === SHARED) return walk.tagged = true;
   if (++walk.items > MAX_VALUE_ITEMS || depth > MAX_DEPTH) return false;
   switch (typeof value) {
     case "string":
@@ -211,15 +219,22 @@ function exact(value: unknown, walk: { items: number; tagged: boolean }, depth: 
   return false;
 }
 
-// Stands for "the part of the input at this place, as it was" in a remembered output.
+// Stands for "the part of the input at this place, as it was" in a remembered output: a copy of it.
 const SAME = Symbol("same as the input");
+// Stands for "the input's own object at this place": zod hands a part it does not look into (`z.unknown()`)
+// through as it is, so the same object (with what is kept beside it by identity: lib/source_keys.ts).
+const SHARED = Symbol("the input's object");
+// A remembered output that does not fit the value (a file written by hand): not taken.
+const NOT_KEPT = Symbol("not kept");
 
 /**
  * The output with every part equal to the input at the same place replaced by {@link SAME} (tagged "=" in
- * the file): what is left is what the schema added, its defaults — none of the project's own values.
+ * the file), or by {@link SHARED} ("&") where it is the input's very object: what is left is what the schema
+ * added, its defaults — none of the project's own values.
  */
 function elide(output: unknown, input: unknown): unknown {
   if (output === null || typeof output !== "object") return Object.is(output, input) ? SAME : output;
+  if (output === input) return SHARED;
   if (input === null || typeof input !== "object" || Array.isArray(output) !== Array.isArray(input)) {
     return output;
   }
@@ -234,13 +249,36 @@ function elide(output: unknown, input: unknown): unknown {
   return same ? SAME : parts;
 }
 
-/** The output {@link elide} left, with each {@link SAME} taken again from the input (copied, as zod copies). */
+/**
+ * The output {@link elide} left, with each {@link SAME} taken again from the input (copied, as zod builds new
+ * objects) and each {@link SHARED} being the input's own object; throws {@link NOT_KEPT} when a part it takes
+ * from the input is not there (an entry not written for this value: a file edited by hand or damaged).
+ */
 function rebuild(kept: unknown, input: unknown): unknown {
   if (kept === SAME) return copy(input);
+  if (kept === SHARED) {
+    if (input === null || typeof input !== "object") throw NOT_KEPT;
+    return input;
+  }
   if (kept === null || typeof kept !== "object") return kept;
-  const from = (input ?? {}) as Record<string, unknown>;
-  if (Array.isArray(kept)) return kept.map((item, i) => rebuild(item, from[i]));
-  return Object.fromEntries(Object.entries(kept).map(([k, v]) => [k, rebuild(v, from[k])]));
+  const from = (input !== null && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const part = (key: string | number, v: unknown) => {
+    const own = Object.hasOwn(from, key);
+    if (!own && (v === SAME || v === SHARED)) throw NOT_KEPT;
+    return rebuild(v, own ? from[key] : undefined);
+  };
+  if (Array.isArray(kept)) return kept.map((item, i) => part(i, item));
+  return Object.fromEntries(Object.entries(kept).map(([k, v]) => [k, part(k, v)]));
+}
+
+// The output remembered as `text` for `value`; NOT_KEPT when the text is not an output or does not fit the
+// value (a damaged or hand-edited file): the value is then parsed, as without the file.
+function taken(text: string, value: unknown): unknown {
+  try {
+    return rebuild(decode(text), value);
+  } catch {
+    return NOT_KEPT;
+  }
 }
 
 function copy(value: unknown): unknown {
@@ -275,6 +313,7 @@ function decode(text: string): unknown {
     if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, TAG)) {
       return value;
     }
-    return value[TAG] === "=" ? SAME : Number(value[TAG]); // "NaN", "Infinity", "-Infinity", "-0"
+    const tag = value[TAG];
+    return tag === "=" ? SAME : tag === "&" ? SHARED : Number(tag); // "NaN", "Infinity", "-Infinity", "-0"
   });
 }

@@ -203,6 +203,108 @@ Deno.test("the file holds none of the values a project wrote, only what the sche
     const parsed = await inProcess(dir, "build-1", () => cachedSafeParse(again.schema, value));
     assert.equal(again.counter.builds, 0);
     assert.deepEqual(parsed.success && parsed.data, { ...value, size: 1 });
-    assert.notEqual(parsed.success && parsed.data.extra, value.extra, "copied, as zod's output is");
+    assert.equal(parsed.success && parsed.data.extra, value.extra, "zod hands z.unknown()'s part through");
   });
+});
+
+Deno.test("a remembered output holds the value's own objects where zod's does (z.unknown()), and new ones where zod builds them", async () => {
+  await withDir(async (dir) => {
+    const build = () =>
+      z.strictObject({
+        name: z.string(),
+        loose: z.optional(z.looseObject({ type: z.string() })),
+        record: z.optional(z.record(z.string(), z.unknown())),
+        extra: z.optional(z.unknown()),
+      });
+    const shared = { n: [1, 2] };
+    const value = {
+      name: "iris",
+      loose: { type: "csv", inner: { a: 1 }, list: [shared] },
+      record: { k: { deep: shared }, n: 1 },
+      extra: shared,
+    };
+    // Every object of the output, by its path, and whether it is the input's object at that path.
+    const identities = (output: unknown, input: unknown, path = ""): string[] => {
+      if (output === null || typeof output !== "object") return [];
+      const own = `${path || "."} ${output === input ? "shared" : "new"}`;
+      const from = (input ?? {}) as Record<string, unknown>;
+      return [own, ...Object.entries(output).flatMap(([k, v]) => identities(v, from[k], `${path}.${k}`))];
+    };
+    const zods = build().parse(value);
+    let builds = 0;
+    const counted = () => (builds++, build());
+    await inProcess(dir, "build-1", () => cachedSafeParse(cachedSchema("test/identity", counted), value));
+    const again = cachedSchema("test/identity", counted);
+    const cached = await inProcess(dir, "build-1", () => cachedSafeParse(again, value));
+    assert.equal(builds, 1, "built on a hit");
+    assert.ok(cached.success);
+    assert.deepEqual(cached.data, zods);
+    assert.deepEqual(identities(cached.data, value), identities(zods, value));
+    assert.ok(identities(zods, value).includes(".extra shared"), "zod no longer hands z.unknown() through");
+  });
+});
+
+Deno.test("an entry that is not an output, or does not fit the value, is not taken: the value is parsed as without the file", async () => {
+  await withDir(async (dir) => {
+    const value = { name: "iris" };
+    const key = keyOf("test/entry", value)!;
+    const file = join(dir, "validated.json");
+    await Deno.mkdir(dir, { recursive: true });
+    const damaged = [
+      "{not json",
+      // The input's parts taken from keys the value does not have (inherited ones among them).
+      JSON.stringify({ name: "iris", size: 1, constructor: { "\u0000kmlf": "=" } }),
+      JSON.stringify({ name: "iris", size: 1, toString: { "\u0000kmlf": "&" } }),
+      JSON.stringify({ name: { "\u0000kmlf": "&" }, size: 1 }),
+    ];
+    for (const kept of damaged) {
+      await Deno.writeTextFile(file, JSON.stringify({ fingerprint: "build-1", entries: [[key, kept]] }));
+      const { schema, counter } = countedSchema();
+      const parsed = await inProcess(dir, "build-1", () => cachedSafeParse(schema, value));
+      assert.equal(counter.builds, 1, `taken: ${kept}`);
+      assert.deepEqual(parsed.success && parsed.data, { name: "iris", size: 1 });
+      const [[, written]] = JSON.parse(await Deno.readTextFile(file)).entries;
+      assert.notEqual(written, kept, "the damaged entry was kept");
+    }
+  });
+});
+
+Deno.test("the file is written as a new file: never through a file or link already at its temporary name", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(dir, { recursive: true });
+    const victim = join(dir, "..", "victim.txt");
+    await Deno.writeTextFile(victim, "mine");
+    const tmp = join(dir, `validated.json.${Deno.pid}.tmp`);
+    await Deno.symlink(victim, tmp);
+    await inProcess(dir, "build-1", () => cachedSafeParse(countedSchema().schema, { name: "iris" }));
+    assert.equal(await Deno.readTextFile(victim), "mine", "written through the link");
+    assert.ok((await Deno.lstat(tmp)).isSymlink, "another's file removed");
+    await Deno.remove(tmp);
+    await inProcess(dir, "build-1", () => cachedSafeParse(countedSchema().schema, { name: "iris" }));
+    assert.equal(JSON.parse(await Deno.readTextFile(join(dir, "validated.json"))).entries.length, 1);
+  });
+});
+
+Deno.test({
+  name: "a FIFO in the file's place is not read (the read would block the run)",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await withDir(async (dir) => {
+      await Deno.mkdir(dir, { recursive: true });
+      const file = join(dir, "validated.json");
+      const mkfifo = await new Deno.Command("mkfifo", { args: [file] }).output();
+      assert.ok(mkfifo.success, "mkfifo failed");
+      // In a process of its own, ended after 20 s: a blocked read cannot be interrupted from inside.
+      const module = new URL("../lib/validation_cache.ts", import.meta.url).href;
+      const code = `import { useValidationCache, stopValidationCache } from "${module}";\n` +
+        `useValidationCache(${JSON.stringify(dir)}, "build-1"); stopValidationCache(); console.log("read");`;
+      const fifo = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", code],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(20_000),
+      }).output();
+      assert.equal(new TextDecoder().decode(fifo.stdout).trim(), "read", "blocked on the FIFO");
+    });
+  },
 });

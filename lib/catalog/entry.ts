@@ -126,7 +126,7 @@ export function typeNameOf(type: string, registry: DatasetRegistry): string {
 
 /**
  * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth) absolute against
- * `root`, and `file://` URLs paths; other URLs and absolute paths are kept (kmlf's own datasets refuse
+ * `root` (an empty one is left empty, for the type's schema to refuse), and `file://` URLs paths; other URLs and absolute paths are kept (kmlf's own datasets refuse
  * URLs: see local_path.ts).
  *
  * @example
@@ -144,7 +144,11 @@ export function absolutePaths(
     const scheme = typeof value === "string" ? urlScheme(value)?.toLowerCase() : undefined;
     const inner = where && { at: [...where.at, key], locate: where.locate };
     if (PATH_KEYS.has(key) && scheme === "file") out[key] = kedroFileUrlPath(value as string, key, inner);
-    else if (PATH_KEYS.has(key) && typeof value === "string" && scheme === undefined && !isAbsolute(value)) {
+    // (An empty path stays empty: the types' schemas refuse it, where the project root would pass.)
+    else if (
+      PATH_KEYS.has(key) && typeof value === "string" && value !== "" && scheme === undefined &&
+      !isAbsolute(value)
+    ) {
       out[key] = resolve(root, value);
     } else if (isRecord(value) && key !== "credentials") out[key] = absolutePaths(value, root, inner);
     else out[key] = value;

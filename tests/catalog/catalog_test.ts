@@ -129,6 +129,22 @@ Deno.test("argument values are validated: wrong types, bad enums and non-mapping
   );
 });
 
+Deno.test("an empty filepath or path is refused where it is written, not taken as the project root", async () => {
+  const yaml = "a: {type: json, filepath: ''}\nb: {type: partitioned, path: '', dataset: csv}\n" +
+    "c: {type: csv, filepath: data/c.csv}\n";
+  await assert.rejects(
+    () => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" }),
+    (e: KmlfAggregateError) => {
+      assert.deepEqual(e.errors.map((x) => [x.code, x.source?.keyPath]), [
+        ["catalog/bad-argument", "a.filepath"],
+        ["catalog/bad-argument", "b.path"],
+      ]);
+      assert.match(e.errors[0].message, /Too small: expected string to have >=1 characters/);
+      return true;
+    },
+  );
+});
+
 Deno.test("credentials are injected by name at any mapping depth; resolveConfig keeps the reference", async () => {
   const seen: Record<string, unknown>[] = [];
   const creds = catalogConfig(
