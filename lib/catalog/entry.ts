@@ -1,5 +1,4 @@
 /** Turning one catalog entry (a YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
-import { isAbsolute, resolve } from "../path.ts";
 import {
   ConfigError,
   DatasetError,
@@ -19,7 +18,7 @@ import { kedroTypeHint } from "./kedro_types.ts";
 import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
 import { resolveCredentials } from "./entry_credentials.ts";
 import type { EntryContext } from "./entry_context.ts";
-import { urlScheme } from "./local_path.ts";
+import { absolutePaths } from "./entry_paths.ts";
 import type { DatasetFactoryContext } from "./dataset_factory.ts";
 import { type ArgumentSchema, type DatasetRegistry, resolveArguments } from "./registry.ts";
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
@@ -28,13 +27,14 @@ import { isRecord } from "../is_record.ts";
 
 export type { EntryContext } from "./entry_context.ts";
 
+// The entry keys that are the user's data, not configuration: no path or credentials name in them is resolved.
+const MEMORY_PAYLOAD: ReadonlySet<string> = new Set(["data"]);
+
 /** A built dataset and the type name shown to users. */
 export interface CreatedDataset {
   dataset: Dataset;
   typeName: string;
 }
-
-const PATH_KEYS = new Set(["filepath", "path", "filename"]);
 
 /**
  * Checks that an entry is a mapping with a non-empty string `type`, and returns it.
@@ -125,64 +125,6 @@ export function typeNameOf(type: string, registry: DatasetRegistry): string {
 }
 
 /**
- * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth) absolute against
- * `root` (an empty one is left empty, for the type's schema to refuse), and `file://` URLs paths; other URLs and absolute paths are kept (kmlf's own datasets refuse
- * URLs: see local_path.ts).
- *
- * @example
- * ```ts
- * absolutePaths({ filepath: "data/x.csv" }, "/p"); // { filepath: "/p/data/x.csv" }
- * ```
- */
-export function absolutePaths(
-  config: Record<string, unknown>,
-  root: string,
-  where?: { at: KeyPath; locate: (path: KeyPath) => SourceLocation | undefined },
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    const scheme = typeof value === "string" ? urlScheme(value)?.toLowerCase() : undefined;
-    const inner = where && { at: [...where.at, key], locate: where.locate };
-    if (PATH_KEYS.has(key) && scheme === "file") out[key] = kedroFileUrlPath(value as string, key, inner);
-    // (An empty path stays empty: the types' schemas refuse it, where the project root would pass.)
-    else if (
-      PATH_KEYS.has(key) && typeof value === "string" && value !== "" && scheme === undefined &&
-      !isAbsolute(value)
-    ) {
-      out[key] = resolve(root, value);
-    } else if (isRecord(value) && key !== "credentials") out[key] = absolutePaths(value, root, inner);
-    else out[key] = value;
-  }
-  return out;
-}
-
-/**
- * The path of a `file://` filepath as Kedro reads it (`_parse_filepath`, then fsspec): as written after
- * `file://` — `%20`, `#` and `?` are letters of the name, not escapes, a fragment or a query, so
- * `file:///data/a b#1.csv` is that file, never `/data/a b`. One naming a host (`file://data/x.csv`, which
- * Kedro would read as `/x.csv`) is refused.
- */
-function kedroFileUrlPath(
-  url: string,
-  key: string,
-  where?: { at: KeyPath; locate: (path: KeyPath) => SourceLocation | undefined },
-): string {
-  const local = /^file:\/\/(?:localhost)?(\/.*)$/is.exec(url);
-  if (local) return local[1];
-  const rest = url.slice("file://".length);
-  throw new DatasetError(
-    "catalog/bad-file-url",
-    `Cannot use ${key} "${url}": after file:// comes a machine's name, so "${
-      rest.split("/")[0]
-    }" would be taken for one`,
-    {
-      source: where?.locate(where.at),
-      hint: `write a path relative to the project (${rest}) or file:///<absolute path> (three slashes)`,
-    },
-  );
-}
-
-/**
  * Builds the dataset for catalog entry `name` whose YAML lives at key path `at`. Problems are
  * DatasetErrors located in the catalog file (several argument problems come as one aggregate).
  *
@@ -198,7 +140,17 @@ export async function createFromEntry(
   ctx: EntryContext,
 ): Promise<CreatedDataset> {
   const raw = checkEntry(name, entry, at, ctx);
-  const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot, { at, locate: ctx.locate });
+  // Kedro resolves credentials names and paths at any mapping depth, a MemoryDataset's `data` too (changing
+  // the user's data: a `filepath` key in it becomes absolute); kmlf keeps that payload as written.
+  const payload = typeNameOf(raw.type as string, ctx.registry) === "MemoryDataset"
+    ? MEMORY_PAYLOAD
+    : undefined;
+  const config = absolutePaths(
+    resolveCredentials(raw, at, ctx, payload),
+    ctx.projectRoot,
+    { at, locate: ctx.locate },
+    payload,
+  );
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
   checkTypeKnown(type, name, at, ctx);
   if (metadata !== undefined && !isRecord(metadata)) {
