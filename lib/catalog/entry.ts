@@ -24,6 +24,7 @@ import { type ArgumentSchema, type DatasetRegistry, resolveArguments } from "./r
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 import { checkNote } from "./entry_note.ts";
 import { isRecord } from "../is_record.ts";
+import { clonePlain } from "../plain_copy.ts";
 
 export type { EntryContext } from "./entry_context.ts";
 
@@ -145,12 +146,14 @@ export async function createFromEntry(
   const payload = typeNameOf(raw.type as string, ctx.registry) === "MemoryDataset"
     ? MEMORY_PAYLOAD
     : undefined;
-  const config = absolutePaths(
+  // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
+  // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
+  const config = clonePlain(absolutePaths(
     resolveCredentials(raw, at, ctx, payload),
     ctx.projectRoot,
     { at, locate: ctx.locate },
     payload,
-  );
+  ));
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
   checkTypeKnown(type, name, at, ctx);
   if (metadata !== undefined && !isRecord(metadata)) {

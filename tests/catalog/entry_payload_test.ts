@@ -11,6 +11,7 @@ import type { CatalogConfig } from "../../lib/catalog/mod.ts";
 import { CATALOG_FILE } from "./catalog_helpers.ts";
 import { absolutePaths } from "../../lib/catalog/entry_paths.ts";
 import { resolveCredentials } from "../../lib/catalog/entry_credentials.ts";
+import { writeTree } from "../fs_helpers.ts";
 
 // As the project's config loader reads catalog files: with the keys and floats PyYAML would keep.
 function catalogConfig(yaml: string): CatalogConfig {
@@ -119,4 +120,37 @@ inc:
   const inc = await catalog.get("inc") as PartitionedDataset;
   assert.equal(inc.path, "/p/data/inc");
   assert.match(JSON.stringify(inc.describe()), /\/p\/data\/cp\.txt/);
+});
+
+Deno.test("a dataset changing its arguments changes neither the catalog's config nor another partition's", async () => {
+  // As Kedro's parse_dataset_definition deep-copies: a plugin popping or setting an option is its own business.
+  const root = await writeTree({
+    "ds/mut.ts": `export class Mut {
+  constructor(o) { this.o = o; this.seen = o.loadArgs.sep; o.loadArgs.sep = "changed"; o.credentials.user = "x"; }
+  load() { return this.seen; } save() {} exists() { return true; } describe() { return {}; }
+}`,
+    "parts/a": "",
+    "parts/b": "",
+  });
+  try {
+    const yaml = `
+one: {type: "./ds/mut.ts#Mut", load_args: {sep: ","}, credentials: db}
+parts:
+  type: partitions.PartitionedDataset
+  path: parts
+  credentials: db
+  dataset: {type: "./ds/mut.ts#Mut", load_args: {sep: ","}}
+`;
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), {
+      projectRoot: root,
+      credentials: { data: { db: { user: "u" } }, locate: () => undefined },
+    });
+    assert.deepEqual(catalog.resolveConfig("one")?.load_args, { sep: "," });
+    assert.deepEqual((catalog.resolveConfig("parts")?.dataset as Record<string, unknown>).load_args, { sep: "," });
+    assert.equal(await catalog.load("one"), ",");
+    const parts = await catalog.load("parts") as Record<string, () => Promise<unknown>>;
+    assert.deepEqual(await Promise.all(Object.values(parts).map((load) => load())), [",", ","]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
