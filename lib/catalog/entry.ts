@@ -31,6 +31,19 @@ export type { EntryContext } from "./entry_context.ts";
 // The entry keys that are the user's data, not configuration: no path or credentials name in them is resolved.
 const MEMORY_PAYLOAD: ReadonlySet<string> = new Set(["data"]);
 
+/**
+ * The keys of an entry of `type` that hold the user's data, not configuration (a MemoryDataset's `data`):
+ * no path or credentials name in them is resolved or checked.
+ *
+ * @example
+ * ```ts
+ * entryPayload("MemoryDataset", registry); // Set {"data"}
+ * ```
+ */
+export function entryPayload(type: string, registry: DatasetRegistry): ReadonlySet<string> | undefined {
+  return typeNameOf(type, registry) === "MemoryDataset" ? MEMORY_PAYLOAD : undefined;
+}
+
 /** A built dataset and the type name shown to users. */
 export interface CreatedDataset {
   dataset: Dataset;
@@ -143,9 +156,7 @@ export async function createFromEntry(
   const raw = checkEntry(name, entry, at, ctx);
   // Kedro resolves credentials names and paths at any mapping depth, a MemoryDataset's `data` too (changing
   // the user's data: a `filepath` key in it becomes absolute); kmlf keeps that payload as written.
-  const payload = typeNameOf(raw.type as string, ctx.registry) === "MemoryDataset"
-    ? MEMORY_PAYLOAD
-    : undefined;
+  const payload = entryPayload(raw.type as string, ctx.registry);
   // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
   // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
   const config = clonePlain(absolutePaths(

@@ -58,6 +58,12 @@ Deno.test("a factory pattern's entry keeps its data's key order and 1.0 floats",
   assert.ok(isSourceFloat(data, "lr", 1));
 });
 
+Deno.test("a factory pattern's MemoryDataset data may have a credentials key naming none, as an entry's may", async () => {
+  const yaml = `"{n}_rows": {type: MemoryDataset, data: {credentials: db, filepath: x.csv}}\n`;
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" });
+  assert.deepEqual(await catalog.load("a_rows"), { credentials: "db", filepath: "x.csv" });
+});
+
 Deno.test("other mappings of an entry get absolute paths (as Kedro's) and keep the file's order and floats", async () => {
   const seen: Record<string, unknown>[] = [];
   const registry = builtinRegistry();
@@ -146,7 +152,9 @@ parts:
       credentials: { data: { db: { user: "u" } }, locate: () => undefined },
     });
     assert.deepEqual(catalog.resolveConfig("one")?.load_args, { sep: "," });
-    assert.deepEqual((catalog.resolveConfig("parts")?.dataset as Record<string, unknown>).load_args, { sep: "," });
+    assert.deepEqual((catalog.resolveConfig("parts")?.dataset as Record<string, unknown>).load_args, {
+      sep: ",",
+    });
     assert.equal(await catalog.load("one"), ",");
     const parts = await catalog.load("parts") as Record<string, () => Promise<unknown>>;
     assert.deepEqual(await Promise.all(Object.values(parts).map((load) => load())), [",", ","]);
