@@ -162,3 +162,10 @@ parts:
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a node changing a MemoryDataset's data (copy_mode: assign) does not change the catalog's config", async () => {
+  const yaml = `m: {type: MemoryDataset, data: {k: {v: 1}}, copy_mode: assign}\n`;
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" });
+  ((await catalog.load("m")) as { k: { v: number } }).k.v = 99;
+  assert.deepEqual(catalog.resolveConfig("m")?.data, { k: { v: 1 } });
+});
