@@ -7,7 +7,7 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { checkEntry, checkTypeKnown, type EntryContext } from "./entry.ts";
+import { checkEntry, checkTypeKnown, type EntryContext, entryPayload } from "./entry.ts";
 import { resolveCredentials } from "./entry_credentials.ts";
 import { compilePattern, type DatasetPattern, undefinedPlaceholders } from "./patterns.ts";
 import { checkVersion } from "./versioning.ts";
@@ -172,7 +172,13 @@ export function compileEntryPattern(name: string, entry: unknown, ctx: EntryCont
   }
   const type = String(config.type);
   if (!type.includes("{")) checkTypeKnown(type, name, at, ctx);
-  resolveCredentials(withoutTemplatedCredentials(config), at, ctx);
+  // (A MemoryDataset's `data` is the user's: a `credentials` key in it names nothing, as in an entry.)
+  resolveCredentials(
+    withoutTemplatedCredentials(config),
+    at,
+    ctx,
+    type.includes("{") ? undefined : entryPayload(type, ctx.registry),
+  );
   return pattern;
 }
 

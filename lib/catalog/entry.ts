@@ -24,11 +24,25 @@ import { type ArgumentSchema, type DatasetRegistry, resolveArguments } from "./r
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 import { checkNote } from "./entry_note.ts";
 import { isRecord } from "../is_record.ts";
+import { clonePlain } from "../plain_copy.ts";
 
 export type { EntryContext } from "./entry_context.ts";
 
 // The entry keys that are the user's data, not configuration: no path or credentials name in them is resolved.
 const MEMORY_PAYLOAD: ReadonlySet<string> = new Set(["data"]);
+
+/**
+ * The keys of an entry of `type` that hold the user's data, not configuration (a MemoryDataset's `data`):
+ * no path or credentials name in them is resolved or checked.
+ *
+ * @example
+ * ```ts
+ * entryPayload("MemoryDataset", registry); // Set {"data"}
+ * ```
+ */
+export function entryPayload(type: string, registry: DatasetRegistry): ReadonlySet<string> | undefined {
+  return typeNameOf(type, registry) === "MemoryDataset" ? MEMORY_PAYLOAD : undefined;
+}
 
 /** A built dataset and the type name shown to users. */
 export interface CreatedDataset {
@@ -142,15 +156,15 @@ export async function createFromEntry(
   const raw = checkEntry(name, entry, at, ctx);
   // Kedro resolves credentials names and paths at any mapping depth, a MemoryDataset's `data` too (changing
   // the user's data: a `filepath` key in it becomes absolute); kmlf keeps that payload as written.
-  const payload = typeNameOf(raw.type as string, ctx.registry) === "MemoryDataset"
-    ? MEMORY_PAYLOAD
-    : undefined;
-  const config = absolutePaths(
+  const payload = entryPayload(raw.type as string, ctx.registry);
+  // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
+  // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
+  const config = clonePlain(absolutePaths(
     resolveCredentials(raw, at, ctx, payload),
     ctx.projectRoot,
     { at, locate: ctx.locate },
     payload,
-  );
+  ));
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
   checkTypeKnown(type, name, at, ctx);
   if (metadata !== undefined && !isRecord(metadata)) {

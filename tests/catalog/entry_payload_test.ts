@@ -11,6 +11,7 @@ import type { CatalogConfig } from "../../lib/catalog/mod.ts";
 import { CATALOG_FILE } from "./catalog_helpers.ts";
 import { absolutePaths } from "../../lib/catalog/entry_paths.ts";
 import { resolveCredentials } from "../../lib/catalog/entry_credentials.ts";
+import { writeTree } from "../fs_helpers.ts";
 
 // As the project's config loader reads catalog files: with the keys and floats PyYAML would keep.
 function catalogConfig(yaml: string): CatalogConfig {
@@ -55,6 +56,12 @@ Deno.test("a factory pattern's entry keeps its data's key order and 1.0 floats",
   assert.equal(data.name, "a");
   assert.deepEqual(sourceKeyOrder(data), ["10", "2", "lr", "name"]);
   assert.ok(isSourceFloat(data, "lr", 1));
+});
+
+Deno.test("a factory pattern's MemoryDataset data may have a credentials key naming none, as an entry's may", async () => {
+  const yaml = `"{n}_rows": {type: MemoryDataset, data: {credentials: db, filepath: x.csv}}\n`;
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" });
+  assert.deepEqual(await catalog.load("a_rows"), { credentials: "db", filepath: "x.csv" });
 });
 
 Deno.test("other mappings of an entry get absolute paths (as Kedro's) and keep the file's order and floats", async () => {
@@ -119,4 +126,46 @@ inc:
   const inc = await catalog.get("inc") as PartitionedDataset;
   assert.equal(inc.path, "/p/data/inc");
   assert.match(JSON.stringify(inc.describe()), /\/p\/data\/cp\.txt/);
+});
+
+Deno.test("a dataset changing its arguments changes neither the catalog's config nor another partition's", async () => {
+  // As Kedro's parse_dataset_definition deep-copies: a plugin popping or setting an option is its own business.
+  const root = await writeTree({
+    "ds/mut.ts": `export class Mut {
+  constructor(o) { this.o = o; this.seen = o.loadArgs.sep; o.loadArgs.sep = "changed"; o.credentials.user = "x"; }
+  load() { return this.seen; } save() {} exists() { return true; } describe() { return {}; }
+}`,
+    "parts/a": "",
+    "parts/b": "",
+  });
+  try {
+    const yaml = `
+one: {type: "./ds/mut.ts#Mut", load_args: {sep: ","}, credentials: db}
+parts:
+  type: partitions.PartitionedDataset
+  path: parts
+  credentials: db
+  dataset: {type: "./ds/mut.ts#Mut", load_args: {sep: ","}}
+`;
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), {
+      projectRoot: root,
+      credentials: { data: { db: { user: "u" } }, locate: () => undefined },
+    });
+    assert.deepEqual(catalog.resolveConfig("one")?.load_args, { sep: "," });
+    assert.deepEqual((catalog.resolveConfig("parts")?.dataset as Record<string, unknown>).load_args, {
+      sep: ",",
+    });
+    assert.equal(await catalog.load("one"), ",");
+    const parts = await catalog.load("parts") as Record<string, () => Promise<unknown>>;
+    assert.deepEqual(await Promise.all(Object.values(parts).map((load) => load())), [",", ","]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a node changing a MemoryDataset's data (copy_mode: assign) does not change the catalog's config", async () => {
+  const yaml = `m: {type: MemoryDataset, data: {k: {v: 1}}, copy_mode: assign}\n`;
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" });
+  ((await catalog.load("m")) as { k: { v: number } }).k.v = 99;
+  assert.deepEqual(catalog.resolveConfig("m")?.data, { k: { v: 1 } });
 });
