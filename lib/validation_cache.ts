@@ -16,6 +16,8 @@
  *
  * @module
  */
+import { clonePlain } from "./plain_copy.ts";
+
 /** Entries kept in the file at most: those of the last run first, then older ones. */
 const MAX_ENTRIES = 2000;
 /** Values with more parts are not remembered (a whole pipeline file of 10,000 nodes): walking them costs. */
@@ -255,7 +257,7 @@ function elide(output: unknown, input: unknown): unknown {
  * from the input is not there (an entry not written for this value: a file edited by hand or damaged).
  */
 function rebuild(kept: unknown, input: unknown): unknown {
-  if (kept === SAME) return copy(input);
+  if (kept === SAME) return clonePlain(input);
   if (kept === SHARED) {
     if (input === null || typeof input !== "object") throw NOT_KEPT;
     return input;
@@ -279,12 +281,6 @@ function taken(text: string, value: unknown): unknown {
   } catch {
     return NOT_KEPT;
   }
-}
-
-function copy(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(copy);
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copy(v)]));
 }
 
 /** 106 bits of two seeded cyrb53 hashes of the text, in hex: a key that does not keep the text. */

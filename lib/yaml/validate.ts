@@ -61,8 +61,8 @@ export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): 
 }
 
 /**
- * Returns the parsed value, or throws all problems together. A `cachedSchema` is built only when the value
- * was not validated before (see lib/validation_cache.ts).
+ * Returns the parsed value, or throws all problems together. A schema filed with `cacheAs` answers a value
+ * validated before from the validation cache (lib/validation_cache.ts).
  *
  * @example
  * ```ts

@@ -15,7 +15,7 @@
  * @module
  */
 import { z } from "./_bundle.js";
-import { cacheAs, deferredIn } from "./on_demand.ts";
+import { deferredIn } from "./on_demand.ts";
 
 export { z };
 export { builtSchema, cachedSafeParse } from "./on_demand.ts";
@@ -34,21 +34,4 @@ export { builtSchema, cachedSafeParse } from "./on_demand.ts";
  */
 export function deferred<T extends z.core.SomeType>(build: () => T): z.ZodMiniLazy<T> {
   return deferredIn(z, build);
-}
-
-/**
- * A {@link deferred} schema whose successes `cachedSafeParse` remembers across runs under `id`
- * (lib/validation_cache.ts): a remembered value does not build it. For modules that have zod already
- * (mlflow.yml's schema, whose public parser is synchronous); modules on a run's path use a later schema
- * (lib/zod/on_demand.ts). Only for kmlf's own schemas whose answer depends on the value alone; `build`
- * returns a plain schema.
- *
- * @example
- * ```ts
- * const Settings = cachedSchema("settings", () => z.strictObject({ name: z.string() }));
- * cachedSafeParse(Settings, { name: "iris" }); // { success: true, data: { name: "iris" } }
- * ```
- */
-export function cachedSchema<T extends z.core.SomeType>(id: string, build: () => T): z.ZodMiniLazy<T> {
-  return cacheAs(deferred(build), id);
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import type { z as Z } from "./_bundle.js";
-import { cacheSlot } from "../validation_cache.ts";
+import { type CacheSlot, cacheSlot } from "../validation_cache.ts";
 
 /** The `z` namespace of kmlf's zod bundle. */
 export type Zod = typeof Z;
@@ -96,8 +96,7 @@ export async function parseLater<S extends Z.core.$ZodType>(
   schema: LaterSchema<S> | S,
   value: unknown,
 ): Promise<LaterParse<Z.output<S>>> {
-  const id = schema instanceof LaterSchema ? schema.id : CACHE_IDS.get(schema);
-  const slot = id === undefined ? undefined : cacheSlot(id, value);
+  const slot = cacheSlotOf(schema, value);
   if (slot?.hit) return { success: true, data: slot.hit.output as Z.output<S> };
   const built = schema instanceof LaterSchema ? await schema.schema() : schema;
   const z = await loadZod();
@@ -142,12 +141,18 @@ export function deferredIn<T extends Z.core.SomeType>(z: Zod, build: () => T): Z
   return schema;
 }
 
-// The ids of the schemas lib/zod/mod.ts's `cachedSchema` made, for the validation cache.
+// The ids of the schemas filed with `cacheAs`, for the validation cache.
 const CACHE_IDS = new WeakMap<object, string>();
+
+// The validation cache's slot for `value` under the schema's id; undefined for a schema that is not cached.
+function cacheSlotOf(schema: object, value: unknown): CacheSlot | undefined {
+  const id = schema instanceof LaterSchema ? schema.id : CACHE_IDS.get(schema);
+  return id === undefined ? undefined : cacheSlot(id, value);
+}
 
 /**
  * Files `schema` under `id` in the validation cache: {@link cachedSafeParse} and {@link parseLater} remember
- * its successes across runs (lib/zod/mod.ts's `cachedSchema`).
+ * its successes across runs.
  *
  * @example
  * ```ts
@@ -174,8 +179,7 @@ export function cachedSafeParse<S extends Z.ZodMiniType>(
   schema: S,
   value: unknown,
 ): Z.core.util.SafeParseResult<Z.output<S>> {
-  const id = CACHE_IDS.get(schema);
-  const slot = id === undefined ? undefined : cacheSlot(id, value);
+  const slot = cacheSlotOf(schema, value);
   if (slot?.hit) return { success: true, data: slot.hit.output as Z.output<S> };
   // jitless: as in parseLater.
   const parsed = schema.safeParse(value, { jitless: true }) as Z.core.util.SafeParseResult<Z.output<S>>;
@@ -184,7 +188,7 @@ export function cachedSafeParse<S extends Z.ZodMiniType>(
 }
 
 /**
- * The schema a lazy one ({@link deferred}, {@link cachedSchema}) stands for, built now; any other schema as it
+ * The schema a lazy one (`deferred`, {@link deferredIn}) stands for, built now; any other schema as it
  * is: for reading an object schema's keys.
  *
  * @example
