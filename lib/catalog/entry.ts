@@ -159,10 +159,12 @@ export async function createFromEntry(
   const payload = entryPayload(raw.type as string, ctx.registry);
   // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
   // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
-  const config = clonePlain(absolutePaths(
-    resolveCredentials(raw, at, ctx, payload),
-    ctx.projectRoot,
-    { at, locate: ctx.locate },
+  // Paths first, as Kedro converts them before substituting credentials: a block of credentials.yml is kept
+  // as written, an inline credentials mapping's paths are the catalog's.
+  const config = clonePlain(resolveCredentials(
+    absolutePaths(raw, ctx.projectRoot, { at, locate: ctx.locate }, payload),
+    at,
+    ctx,
     payload,
   ));
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
