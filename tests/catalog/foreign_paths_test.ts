@@ -142,6 +142,17 @@ Deno.test("every other path is as Kedro makes it: joined to the root, or kept wh
   const yaml = Object.keys(paths).map((p, i) => `e${i}: {type: probe, filepath: '${p}'}\n`).join("");
   await Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p", registry });
   assert.deepEqual(seen.map((args) => args.filepath), Object.values(paths));
+  // At any mapping depth, under path and filename too; other keys and lists are left alone.
+  seen.length = 0;
+  await Catalog.fromConfig(
+    catalogConfig(
+      "n: {type: probe, load_args: {path: rel, opts: {filename: f.log}, dir: rel, paths: [rel]}}\n",
+    ),
+    { projectRoot: "/p", registry },
+  );
+  assert.deepEqual(seen, [{
+    load_args: { path: "/p/rel", opts: { filename: "/p/f.log" }, dir: "rel", paths: ["rel"] },
+  }]);
 });
 
 Deno.test("a path in an inline credentials mapping is made absolute, one in a credentials.yml block is not", async () => {
