@@ -93,7 +93,16 @@ function stepsOfLines(text: string, key: string): { lines: string[]; steps: numb
 
 /** A run folder as a Run: latest metric per key by (step, timestamp, value), params, tags, inputs. */
 export async function readRun(dir: string): Promise<Run> {
-  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  return (await readRunIfAny(dir))!;
+}
+
+/**
+ * {@link readRun}, or undefined for a folder holding no run (no meta.yaml, or one linking out of the folder):
+ * a search leaves it out, as MLflow's file store skips a malformed run.
+ */
+export async function readRunIfAny(dir: string): Promise<Run | undefined> {
+  const meta = await readMeta(join(dir, "meta.yaml"));
+  if (!meta) return undefined;
   const tags = await readKeyFiles(join(dir, "tags"));
   const params = await readKeyFiles(join(dir, "params"));
   const metricFiles = await readKeyFiles(join(dir, "metrics"));
@@ -145,7 +154,9 @@ export async function readInputs(runDir: string): Promise<DatasetInput[]> {
   }
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const link = await readMeta(join(runDir, "inputs", e.name, "meta.yaml"));
-    const d = link && await readMeta(join(runDir, "..", "datasets", String(link.source_id), "meta.yaml"));
+    // The id comes from a stored file: one folder name of the experiment's datasets, never a path out of it.
+    const id = String(link?.source_id);
+    const d = link && /^[\w-]+$/.test(id) && await readMeta(join(runDir, "..", "datasets", id, "meta.yaml"));
     if (!link || !d) continue;
     out.push({
       dataset: {

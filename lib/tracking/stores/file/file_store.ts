@@ -53,7 +53,7 @@ import {
   writeAtomicInRun,
   writeMeta,
 } from "./file_format.ts";
-import { readHistory, readRun, sampledHistories } from "./file_read.ts";
+import { readHistory, readRun, readRunIfAny, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { fileHardDeletes } from "./file_hard_delete.ts";
 import type { HardDeletes } from "../hard_delete.ts";
@@ -315,7 +315,9 @@ export class FileStore implements TrackingStore {
       const dir = await experimentDir(this.root, id);
       if (!dir) continue;
       for (const e of Deno.readDirSync(dir)) {
-        if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) runs.push(await readRun(join(dir, e.name)));
+        if (!e.isDirectory || !/^[0-9a-f]{32}$/.test(e.name)) continue;
+        const run = await readRunIfAny(join(dir, e.name));
+        if (run) runs.push(run);
       }
     }
     return searchRunsInMemory(runs, options);

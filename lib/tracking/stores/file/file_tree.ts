@@ -3,9 +3,8 @@ import { join } from "../../../path.ts";
 import type { Experiment } from "../../entities.ts";
 import { validateRunId } from "../../key_validation.ts";
 import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";
-import { readMeta, writeMeta } from "./file_format.ts";
+import { isMetaFile, readMeta, writeMeta } from "./file_format.ts";
 import { readExperiment } from "./file_read.ts";
-import { isFile } from "../../../fs_utils.ts";
 
 /** Where deleted experiments are moved. */
 export const TRASH = ".trash";
@@ -79,7 +78,7 @@ export class RunFolders {
   async find(runId: string): Promise<string> {
     validateRunId(runId);
     const known = this.#known.get(runId);
-    if (known && isFile(join(known, "meta.yaml"))) return known;
+    if (known && isMetaFile(join(known, "meta.yaml"))) return known;
     const dir = await runDir(this.#root, runId);
     // Bounded for long-lived servers: the oldest entry goes first (it is only a shortcut).
     if (this.#known.size >= REMEMBERED_RUNS) this.#known.delete(this.#known.keys().next().value!);
