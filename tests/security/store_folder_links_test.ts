@@ -138,3 +138,31 @@ Deno.test("file store: a registered model's tags, aliases or version tags linked
     await refused(fx, () => registry.setRegisteredModelAlias("m", "planted", "1"), "alias write");
     await outsideUntouched(fx);
   }));
+
+Deno.test("file store: dataset inputs behind a link out of the run or experiment are neither read nor written", () =>
+  withFileFixture(async (fx) => {
+    const { store } = fx;
+    const expDir = join(fileRunDir(fx), "..");
+    const input = { dataset: { name: "d", digest: "1", sourceType: "local", source: "s" }, tags: {} };
+    await store.logInputs(fx.runId, [input]); // a real dataset of the experiment
+    const [datasetId] = [...Deno.readDirSync(join(expDir, "datasets"))].map((e) => e.name);
+    // Outside: a folder shaped as a run's inputs, tagging that dataset with the secret.
+    const planted = join(fx.dir, "planted-inputs");
+    await Deno.mkdir(join(planted, "x"), { recursive: true });
+    await Deno.writeTextFile(
+      join(planted, "x", "meta.yaml"),
+      `source_id: ${datasetId}\ntags: {k: TOP-SECRET}\n`,
+    );
+    const runId = (await store.createRun({ experimentId: fx.experimentId })).info.runId;
+    await Deno.remove(join(expDir, runId, "inputs"), { recursive: true }).catch(() => {});
+    await Deno.symlink(planted, join(expDir, runId, "inputs"));
+    assert.deepEqual((await store.getRun(runId)).inputs.datasetInputs, []);
+    await refused(fx, () => store.logInputs(runId, [input]), "input written through a linked inputs/");
+    assert.deepEqual([...Deno.readDirSync(planted)].map((e) => e.name), ["x"]);
+    // An experiment whose datasets folder is the link.
+    const other = await store.createExperiment("other");
+    const otherRun = (await store.createRun({ experimentId: other })).info.runId;
+    await linkOut(fx, join(expDir, "..", other, "datasets"));
+    await refused(fx, () => store.logInputs(otherRun, [input]), "dataset written through a linked datasets/");
+    await outsideUntouched(fx);
+  }));

@@ -7,7 +7,8 @@ import { PYYAML_SCHEMA } from "../../../yaml/yaml11.ts";
 import { pyyamlDump } from "../../../yaml/pyyaml_dump.ts";
 import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";
-import { isFile, lstatIfAny, resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
+import { statOrUndefined } from "../../../fs_utils.ts";
+import { insideKeyFolder, linksOutOfFolder } from "./folder_links.ts";
 import { mlflowError } from "../../tracking_errors.ts";
 import { KmlfError, TrackingError } from "../../../errors.ts";
 import { ioProblem } from "../../../io_errors.ts";
@@ -204,40 +205,6 @@ export function checkKeyPaths(
       hint,
     );
   }
-}
-
-/**
- * Whether `path` (below `folder`, a key folder: a run's `metrics`, `params` or `tags`, an experiment's or a
- * registered model's `tags`, a model's `aliases`) stays inside the run, experiment or model folder holding
- * that folder once symbolic links are resolved: the key folder itself may be the link someone planted
- * (`tags` → `~/.ssh`), and then everything below it lies outside the store. A link to another file of the
- * same run (`metrics/alias` → `metrics/loss`) is followed.
- *
- * @example
- * ```ts
- * insideKeyFolder(join(runDir, "tags"), join(runDir, "tags", "stage")); // false when tags/ is a link out
- * ```
- */
-export function insideKeyFolder(folder: string, path: string): boolean {
-  return resolvesInside(dirname(folder), path);
-}
-
-// Whether `path` is a symbolic link leading out of the folder holding it (only a link can: a plain file or
-// folder lies where its folder does, so the common case costs one lstat).
-function linksOutOfFolder(path: string): boolean {
-  return lstatIfAny(path)?.isSymlink === true && !resolvesInside(dirname(path), path);
-}
-
-/**
- * Whether `path` is a meta.yaml {@link readMeta} reads: a file, and no link out of its folder.
- *
- * @example
- * ```ts
- * if (isMetaFile(join(runDir, "meta.yaml"))) console.log("still a run");
- * ```
- */
-export function isMetaFile(path: string): boolean {
-  return isFile(path) && !linksOutOfFolder(path);
 }
 
 /**

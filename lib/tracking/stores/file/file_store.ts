@@ -53,6 +53,7 @@ import {
   writeAtomicInRun,
   writeMeta,
 } from "./file_format.ts";
+import { leadsOutOf } from "./folder_links.ts";
 import { readHistory, readRun, readRunIfAny, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { fileHardDeletes } from "./file_hard_delete.ts";
@@ -330,6 +331,7 @@ export class FileStore implements TrackingStore {
     for (const input of datasets) {
       const d = input.dataset;
       const datasetId = await md5(d.name + d.digest);
+      checkNoLinkOut(expDir, `datasets/${datasetId}`);
       mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
@@ -340,6 +342,7 @@ export class FileStore implements TrackingStore {
         source_type: d.sourceType,
       });
       const inputId = await md5(datasetId + runId);
+      checkNoLinkOut(dir, `inputs/${inputId}`);
       mkdirInRun(dir, `inputs/${inputId}`);
       await writeMeta(join(dir, "inputs", inputId, "meta.yaml"), {
         destination_id: runId,
@@ -358,6 +361,19 @@ export class FileStore implements TrackingStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+// Refuses a dataset input written through a link planted out of its run or experiment (`inputs`, `datasets`).
+function checkNoLinkOut(owner: string, relDir: string): void {
+  if (!leadsOutOf(owner, relDir)) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot log the dataset input: the store's '${
+      relDir.split("/")[0]
+    }' folder is a symbolic link leading out ` +
+      "of the store.",
+    "the store never follows links out of a run or experiment folder; remove the link or move its target in",
+  );
 }
 
 // node:crypto (Web Crypto has no MD5) is loaded only when dataset inputs are logged: every command that

@@ -3,7 +3,8 @@ import { join } from "../../../path.ts";
 import type { Experiment } from "../../entities.ts";
 import { validateRunId } from "../../key_validation.ts";
 import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";
-import { isMetaFile, readMeta, writeMeta } from "./file_format.ts";
+import { readMeta, writeMeta } from "./file_format.ts";
+import { isMetaFile } from "./folder_links.ts";
 import { readExperiment } from "./file_read.ts";
 
 /** Where deleted experiments are moved. */
