@@ -166,3 +166,16 @@ Deno.test("file store: dataset inputs behind a link out of the run or experiment
     await refused(fx, () => store.logInputs(otherRun, [input]), "dataset written through a linked datasets/");
     await outsideUntouched(fx);
   }));
+
+Deno.test("file store: a registry whose models folder is a link out of the store makes and finds nothing there", () =>
+  withFileFixture(async (fx) => {
+    const registry = fx.store.registry;
+    // The outside folder holds a folder shaped as a model (its meta.yaml), which must not be found either.
+    await Deno.writeTextFile(join(fx.outsideDir, "sub", "meta.yaml"), "name: sub\n");
+    await Deno.symlink(fx.outsideDir, join((fx.store as FileStore).root, "models"));
+    await refused(fx, () => registry.createRegisteredModel("planted", { tags: { k: "v" } }), "model created");
+    await assert.rejects(() => registry.getRegisteredModel("sub"), /not found/);
+    assert.deepEqual((await registry.searchRegisteredModels({})).registeredModels, []);
+    await Deno.remove(join(fx.outsideDir, "sub", "meta.yaml"));
+    await outsideUntouched(fx);
+  }));

@@ -24,6 +24,7 @@ import { registeredModelNotFound, validateModelName, validateNewModelName } from
 import { mlflowError } from "../../tracking_errors.ts";
 import { keyFile, readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
 import { LOCK_FILE, withFileLock } from "./store_lock.ts";
+import { leadsOutOf } from "./folder_links.ts";
 import { writeTextFile } from "../../../file_io.ts";
 
 /**
@@ -55,6 +56,15 @@ export function modelDir(root: string, name: string, options: { creating?: boole
       `Invalid name: '${name.slice(0, 250)}…'. The file store keeps a model in a folder named after it, ` +
         "and folder names are limited to 255 bytes",
       "use a shorter name, or a SQLite tracking store",
+    );
+  }
+  // `models` (or the model's folder) planted as a link out of the store: no model is there, none is made there.
+  if (leadsOutOf(root, `models/${name}`)) {
+    if (!options.creating) throw registeredModelNotFound(name);
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Cannot create registered model '${name}': the store's models folder is a symbolic link leading out of the store.`,
+      "the store never follows links out of its folder; remove the link or move its target in",
     );
   }
   return join(root, "models", name);
