@@ -216,6 +216,35 @@ for (const kind of ["sqlite", "file"] as const) {
     }
   });
 
+  Deno.test(`${kind}: a UI upload the artifacts on disk leave no room for is a 400 that leaves nothing behind`, async () => {
+    const s = await server(kind);
+    try {
+      const exp =
+        (await (await s.post("/api/2.0/mlflow/experiments/create", { name: "up" })).json()).experiment_id;
+      const runId =
+        (await (await s.post("/api/2.0/mlflow/runs/create", { experiment_id: exp })).json()).run.info.run_id;
+      const upload = (path: string) =>
+        s.post(
+          `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(path)}`,
+          "x",
+        );
+      assert.equal((await upload("a/b")).status, 200);
+      for (
+        const [path, why] of [["a", /a folder of that name exists/], [
+          "a/b/c",
+          /a file holds the place/,
+        ]] as const
+      ) {
+        assert.match(await refused(await upload(path), "INVALID_PARAMETER_VALUE", s.dir, path), why);
+      }
+      const root = join(s.dir, "art", exp, runId, "artifacts");
+      assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["a"]);
+      assert.deepEqual([...Deno.readDirSync(join(root, "a"))].map((e) => e.name), ["b"]);
+    } finally {
+      await s.close();
+    }
+  });
+
   Deno.test(`${kind}: MLflow's validation where kmlf was more lenient: int64 ranges, types, null keys`, async () => {
     const s = await server(kind);
     try {

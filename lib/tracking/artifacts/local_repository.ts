@@ -85,6 +85,15 @@ export function pathInsideRoot(rootDir: string, relPath: string | undefined, wit
   return target;
 }
 
+// A client's path that the artifacts already on disk leave no room for: its mistake (400), as the proxy says.
+function pathTaken(rel: string, why: string): TrackingError {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot write artifact '${rel}': ${why}`,
+    "write it under another path, or delete the artifact in the way first",
+  );
+}
+
 const PARTIAL = /^\.kmlf-partial-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
@@ -221,11 +230,24 @@ export class LocalArtifactRepository implements ArtifactRepository {
   async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
     const { rel, abs } = this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
-    Deno.mkdirSync(dirname(abs), { recursive: true });
+    try {
+      Deno.mkdirSync(dirname(abs), { recursive: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory) {
+        throw pathTaken(rel, "a file holds the place of one of its folders");
+      }
+      throw error;
+    }
     const tmp = partialBeside(abs);
-    if (typeof data === "string") await writeTextFile(tmp, data);
-    else await writeFile(tmp, data);
-    Deno.renameSync(tmp, abs);
+    try {
+      if (typeof data === "string") await writeTextFile(tmp, data);
+      else await writeFile(tmp, data);
+      Deno.renameSync(tmp, abs);
+    } catch (error) {
+      await Deno.remove(tmp).catch(() => {}); // never leave the partial file behind
+      if (error instanceof Deno.errors.IsADirectory) throw pathTaken(rel, "a folder of that name exists");
+      throw error;
+    }
   }
 
   async readArtifact(artifactFile: string): Promise<Uint8Array> {
