@@ -179,3 +179,25 @@ Deno.test("file store: a registry whose models folder is a link out of the store
     await Deno.remove(join(fx.outsideDir, "sub", "meta.yaml"));
     await outsideUntouched(fx);
   }));
+
+Deno.test("file store: a .trash planted as a link out of the store takes no experiment and shows none", () =>
+  withFileFixture(async (fx) => {
+    const { store } = fx;
+    const root = (store as FileStore).root;
+    // Outside: a folder shaped as a deleted experiment.
+    const shaped = join(fx.outsideDir, "777");
+    await Deno.mkdir(shaped);
+    await Deno.writeTextFile(
+      join(shaped, "meta.yaml"),
+      "experiment_id: '777'\nname: TOP-SECRET\nlifecycle_stage: deleted\nartifact_location: x\n",
+    );
+    await Deno.remove(join(root, ".trash"), { recursive: true });
+    await Deno.symlink(fx.outsideDir, join(root, ".trash"));
+    const all = await store.searchExperiments({ viewType: "ALL" });
+    assert.ok(!JSON.stringify(all).includes("TOP-SECRET"), JSON.stringify(all));
+    await assert.rejects(() => store.getExperiment("777"), /777/);
+    await refused(fx, () => store.deleteExperiment(fx.experimentId), "experiment moved into a linked .trash");
+    assert.equal((await store.getExperiment(fx.experimentId)).lifecycleStage, "active");
+    await Deno.remove(shaped, { recursive: true });
+    await outsideUntouched(fx);
+  }));
