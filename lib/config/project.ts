@@ -15,6 +15,7 @@ import { validateLater } from "../yaml/validate.ts";
 import { kedroSettingHint } from "./kedro_settings.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { createHint, folderHint, SETTINGS_FILE } from "./project_root.ts";
+import { foreignSettingsPaths } from "./settings_paths.ts";
 
 /**
  * A project hook declared in kmlf.yml as `./path/module.ts#exportName` (relative to kmlf.yml).
@@ -261,7 +262,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     const schemaProblems = error instanceof KmlfAggregateError ? error.errors : [error];
     throw new KmlfAggregateError([...schemaProblems, ...typeProblems], `Invalid ${SETTINGS_FILE}`);
   }
-  throwIfAny(typeProblems, `Invalid ${SETTINGS_FILE}`);
+  throwIfAny([...typeProblems, ...foreignSettingsPaths(raw, src.locate)], `Invalid ${SETTINGS_FILE}`);
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };
