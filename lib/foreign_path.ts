@@ -21,14 +21,14 @@ export interface ForeignPath {
 export interface ForeignPathWording {
   /** Why `~` is not expanded there, after "~ is not expanded " (default: "here"). */
   tilde?: string;
-  /** A path relative to the right folder, for the hints (default: "data/01_raw/…"). */
-  example?: string;
+  /** The relative path to suggest, for the hints (default: "one relative to the project (data/01_raw/…)"). */
+  relative?: string;
 }
 
 /** MLflow's wording (tracking URIs, artifact locations): MLflow keeps `~` as written too. */
 export const MLFLOW_PATHS: ForeignPathWording = {
   tilde: "here (MLflow does not expand it either)",
-  example: "mlruns",
+  relative: "one relative to the project (mlruns)",
 };
 
 const ON_WINDOWS = Deno.build.os === "windows";
@@ -45,11 +45,11 @@ const ON_WINDOWS = Deno.build.os === "windows";
  * ```
  */
 export function foreignPath(path: string, wording: ForeignPathWording = {}): ForeignPath | undefined {
-  const example = wording.example ?? "data/01_raw/…";
+  const relative = wording.relative ?? "one relative to the project (data/01_raw/…)";
   if (/^~[^/\\]*(?:[/\\]|$)/.test(path)) {
     return {
       problem: `~ is not expanded ${wording.tilde ?? "here"}`,
-      hint: `write the full path (/home/<user>/…) or one relative to the project (${example})`,
+      hint: `write the full path (/home/<user>/…) or ${relative}`,
     };
   }
   if (ON_WINDOWS) return undefined;
@@ -59,8 +59,8 @@ export function foreignPath(path: string, wording: ForeignPathWording = {}): For
   if (drive) {
     return {
       problem: `it is a Windows path (drive ${drive[1]}), and this machine runs ${os}`,
-      hint: "write where the file is on this machine (/mnt/c/… under WSL, a mounted share's folder) or a " +
-        `path relative to the project (${example})`,
+      hint: "write where the file is on this machine (/mnt/c/… under WSL, a mounted share's folder) or " +
+        relative,
     };
   }
   // A share: two separators, one of them a backslash (`//server/share` is a POSIX absolute path, kept).
@@ -77,4 +77,23 @@ export function foreignPath(path: string, wording: ForeignPathWording = {}): For
     };
   }
   return undefined;
+}
+
+/**
+ * The local path a URI or path names (`sqlite:///x.db` → `x.db`, `file:///C:/x` → `/C:/x`), or undefined
+ * for a URI of another scheme (`s3://`, `http://`, `databricks`), which names no local file.
+ *
+ * @example
+ * ```ts
+ * localPathOf("sqlite:///~/mlflow.db"); // "~/mlflow.db"
+ * localPathOf("s3://bucket/x"); // undefined
+ * ```
+ */
+export function localPathOf(value: string): string | undefined {
+  const sqlite = /^sqlite:\/\/\/(.*)$/is.exec(value);
+  if (sqlite) return sqlite[1];
+  const file = /^file:(?:\/\/(?:localhost)?)?(.*)$/is.exec(value);
+  if (file) return file[1];
+  // A scheme is two or more letters (a single letter is a Windows drive).
+  return /^[a-z][\w+.-]+:/i.test(value) ? undefined : value;
 }

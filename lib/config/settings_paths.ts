@@ -48,7 +48,10 @@ export function foreignSettingsPaths(
     ]),
   ];
   return checks.flatMap(([keyPath, path, example]) => {
-    const foreign = foreignPath(path, { tilde: TILDE, example });
+    const foreign = foreignPath(path, {
+      tilde: TILDE,
+      relative: `one relative to the project root (${example})`,
+    });
     if (!foreign) return [];
     const key = typeof keyPath[1] === "number" ? `${keyPath[0]}[${keyPath[1]}] module` : keyPath[0];
     return [

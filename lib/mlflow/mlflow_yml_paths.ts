@@ -7,7 +7,7 @@
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import { foreignPath, MLFLOW_PATHS } from "../foreign_path.ts";
+import { foreignPath, localPathOf, MLFLOW_PATHS } from "../foreign_path.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 
 /** The keys of a validated mlflow.yml this module reads. */
@@ -21,25 +21,6 @@ export interface MlflowYmlPathKeys {
     experiment: { create_experiment_kwargs: { artifact_location?: string | null } };
     log_files: { before?: string[] | null; after?: string[] | null };
   };
-}
-
-/**
- * The local path a URI or path names (`sqlite:///x.db` → `x.db`, `file:///C:/x` → `/C:/x`), or undefined
- * for a URI of another scheme (`s3://`, `http://`, `databricks`), which names no local file.
- *
- * @example
- * ```ts
- * localPathOf("sqlite:///~/mlflow.db"); // "~/mlflow.db"
- * localPathOf("s3://bucket/x"); // undefined
- * ```
- */
-export function localPathOf(value: string): string | undefined {
-  const sqlite = /^sqlite:\/\/\/(.*)$/is.exec(value);
-  if (sqlite) return sqlite[1];
-  const file = /^file:(?:\/\/(?:localhost)?)?(.*)$/is.exec(value);
-  if (file) return file[1];
-  // A scheme is two or more letters (a single letter is a Windows drive).
-  return /^[a-z][\w+.-]+:/i.test(value) ? undefined : value;
 }
 
 /**

@@ -373,7 +373,7 @@ function foreignRefError(
 ): PipelineDefinitionError | undefined {
   const foreign = foreignPath(path, {
     tilde: "in pipeline files (paths are relative to the YAML file: it would be a folder named ~)",
-    example: "./nodes.ts",
+    relative: "one relative to this YAML file (./nodes.ts)",
   });
   if (!foreign) return undefined;
   return new PipelineDefinitionError(

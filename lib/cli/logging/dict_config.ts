@@ -278,7 +278,7 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
       // Python's FileHandler takes the path as written (no ~), relative to the working folder.
       const foreign = file === undefined ? undefined : foreignPath(file, {
         tilde: "in logging.yml (Python's logging opens it from the working folder: a folder named ~)",
-        example: "logs/info.log",
+        relative: "one relative to the working folder (logs/info.log)",
       });
       if (foreign) {
         fail(
