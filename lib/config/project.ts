@@ -13,7 +13,7 @@ import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateLater } from "../yaml/validate.ts";
 import { kedroSettingHint } from "./kedro_settings.ts";
-import { statIfAny } from "../fs_utils.ts";
+import { realPathOrUndefined, statIfAny } from "../fs_utils.ts";
 import { createHint, folderHint, SETTINGS_FILE } from "./project_root.ts";
 import { foreignSettingsPaths } from "./settings_paths.ts";
 
@@ -221,7 +221,8 @@ function configTypeProblems(section: string, types: unknown, src: YamlSource): C
 }
 
 /**
- * Reads and validates `<root>/kmlf.yml`.
+ * Reads and validates `<root>/kmlf.yml`; the settings' `root` is the project's real folder (symbolic links
+ * resolved, as Kedro's session resolves its project path).
  *
  * @example
  * ```ts
@@ -229,7 +230,10 @@ function configTypeProblems(section: string, types: unknown, src: YamlSource): C
  * settings.confSource; // "/home/me/project/conf"
  * ```
  */
-export async function loadProjectSettings(root: string): Promise<ProjectSettings> {
+export async function loadProjectSettings(projectRoot: string): Promise<ProjectSettings> {
+  // Kedro's session resolves the project path: `../x` in kmlf.yml, the catalog and mlflow.yml is taken from
+  // the folder a symbolic link names, not from the link's parent.
+  const root = realPathOrUndefined(resolve(projectRoot)) ?? resolve(projectRoot);
   const file = join(root, SETTINGS_FILE);
   const stat = statIfAny(file);
   if (stat && !stat.isFile) {

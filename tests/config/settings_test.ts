@@ -363,3 +363,23 @@ Deno.test("settings.py's Python hook paths and kedro-mlflow as a plugin are refu
     });
   });
 });
+
+Deno.test("a project reached through a symbolic link is its real folder, as Kedro resolves the project path", async () => {
+  if (Deno.build.os === "windows") return;
+  await withTree({
+    "real/iris/kmlf.yml": "name: iris\nconf_source: ../shared/conf\n",
+    "real/iris/pipelines/x.txt": "",
+    "links/x.txt": "",
+  }, async (dir) => {
+    const real = join(dir, "real/iris");
+    const link = join(dir, "links/iris");
+    await Deno.symlink(real, link);
+    assert.equal(findProjectRoot(join(link, "pipelines")), real);
+    assert.equal(requireProjectRoot(link), real);
+    const settings = await loadProjectSettings(link);
+    assert.equal(settings.root, real);
+    // `..` from the real folder, not from the link's: dir/real/shared/conf, where Kedro reads it.
+    assert.equal(settings.confSource, join(dir, "real/shared/conf"));
+    assert.equal(settings.file, join(real, "kmlf.yml"));
+  });
+});
