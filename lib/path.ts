@@ -222,30 +222,3 @@ export function percentDecode(text: string): string {
     return utf8.decode(bytes);
   });
 }
-
-/**
- * Why a local path written in a config or URI cannot mean what its writer meant, or undefined: `~` is never
- * expanded (neither by MLflow), so `~/mlruns` would become a folder named `~`; off Windows, a drive path
- * (`C:\x`, `/C:/x` from `file:///C:/x`) would become a folder named `C:\x` in the project.
- *
- * @example
- * ```ts
- * foreignPathProblem("~/mlruns")?.problem; // "~ is not expanded here (MLflow does not expand it either)"
- * foreignPathProblem("/srv/mlruns"); // undefined
- * ```
- */
-export function foreignPathProblem(path: string): { problem: string; hint: string } | undefined {
-  if (/^~[^/\\]*(?:[/\\]|$)/.test(path)) {
-    return {
-      problem: "~ is not expanded here (MLflow does not expand it either)",
-      hint: "write the full path (e.g. /home/<user>/mlruns) or one relative to the project",
-    };
-  }
-  if (!nativeUrl && /^\/?[a-zA-Z]:(?:[/\\]|$)/.test(path)) {
-    return {
-      problem: `it is a Windows path, and this machine runs ${Deno.build.os}`,
-      hint: "write this machine's path (/…) or one relative to the project",
-    };
-  }
-  return undefined;
-}

@@ -12,7 +12,7 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { copySourceKeys } from "../source_keys.ts";
 import { isRecord } from "../is_record.ts";
 import { urlScheme } from "./local_path.ts";
-import { foreignCatalogPath } from "./foreign_path.ts";
+import { foreignPath, type ForeignPathWording } from "../foreign_path.ts";
 
 const PATH_KEYS = new Set(["filepath", "path", "filename"]);
 const NONE: ReadonlySet<string> = new Set();
@@ -27,7 +27,7 @@ export interface EntryWhere {
  * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth, as Kedro does) absolute
  * against `root` (an empty one is left empty, for the type's schema to refuse), and `file://` URLs paths;
  * other URLs and absolute paths are kept (kmlf's own datasets refuse URLs: see local_path.ts). A path written
- * for another machine (`C:\x`, `\\server\share`, `~/x`: see foreign_path.ts) is `catalog/foreign-path`,
+ * for another machine (`C:\x`, `\\server\share`, `~/x`: see lib/foreign_path.ts) is `catalog/foreign-path`,
  * located at its value. As in Kedro, which converts the catalog before credentials are substituted, an
  * inline `credentials:` mapping's paths are made absolute too: call this before resolving credentials names,
  * so credentials.yml's blocks stay as written. The entry's `payload` keys (MemoryDataset's `data`: the
@@ -120,9 +120,14 @@ function kedroFileUrlPath(url: string, key: string, where?: EntryWhere): string 
   );
 }
 
-// Refuses a path written for another machine (see foreign_path.ts), located at its key's value.
+/** How catalog paths written for another machine are worded (Kedro joins `~/x` to the project root). */
+export const CATALOG_PATHS: ForeignPathWording = {
+  tilde: "in catalog paths (Kedro joins it to the project root: a folder named ~)",
+};
+
+// Refuses a path written for another machine (see lib/foreign_path.ts), located at its key's value.
 function checkLocal(path: string, written: string, key: string, where?: EntryWhere): void {
-  const foreign = foreignCatalogPath(path);
+  const foreign = foreignPath(path, CATALOG_PATHS);
   if (!foreign) return;
   throw new DatasetError("catalog/foreign-path", `Cannot use ${key} "${written}": ${foreign.problem}`, {
     source: where?.locate(where.at),

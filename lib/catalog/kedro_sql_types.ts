@@ -10,7 +10,8 @@ import { isAbsolute, resolve } from "../path.ts";
 import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
 import { ENTRY_HINTS } from "./kedro_arguments.ts";
-import { foreignCatalogPath } from "./foreign_path.ts";
+import { foreignPath } from "../foreign_path.ts";
+import { CATALOG_PATHS } from "./entry_paths.ts";
 import type { DatasetFactoryContext } from "./dataset_factory.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";
 
@@ -74,7 +75,7 @@ export function sqliteFileOf(con: string, ctx: DatasetFactoryContext): string {
       { source: at, hint: "write con: sqlite:///data/db.sqlite (a file relative to the project root)" },
     );
   }
-  const foreign = foreignCatalogPath(path);
+  const foreign = foreignPath(path, CATALOG_PATHS);
   if (foreign) {
     throw new DatasetError(
       "catalog/foreign-path",

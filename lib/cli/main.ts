@@ -58,7 +58,8 @@ export function buildProgram(
     .option("--debug", "show kmlf's own stack traces on errors")
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(formatUsageError(text)) })
-    .exitOverride();
+    .exitOverride()
+    .hook("preAction", (_program, action) => checkPaths(action));
   const ctx = { argv, state };
   const wanted = COMMANDS.filter(([names]) => only !== undefined && names.includes(only));
   for (const [, add] of wanted.length > 0 ? wanted : COMMANDS) add(program, ctx);
@@ -161,6 +162,36 @@ function addOtherCommands(program: Command, { argv, state }: CommandContext): vo
       const { completionCommand } = await modules.completion();
       state.exitCode = completionCommand(shell, buildProgram(argv));
     });
+}
+
+// Options and arguments naming a local file or folder (`--conf-source <dir>`, `-o, --output <file>`,
+// `[dir]`); an artifact path and the project's path on Airflow workers name no file of this machine.
+const PATH_PLACEHOLDER = /<(?:file|dir|path)>/;
+const NOT_LOCAL = new Set(["--artifact-path", "--project-path"]);
+const PATH_ARGUMENT = new Set(["dir", "file", "path"]);
+
+// Refuses a path written for another machine (`C:\x`, `~/x` after `=`: path_arguments.ts) in any command's
+// arguments, before the command runs; the check is loaded only when such an argument is given.
+async function checkPaths(action: Command): Promise<void> {
+  const given: { name: string; value: string }[] = [];
+  for (let cmd: Command | null = action; cmd; cmd = cmd.parent) {
+    for (const option of cmd.options) {
+      if (!PATH_PLACEHOLDER.test(option.flags) || NOT_LOCAL.has(option.long ?? "")) continue;
+      const value = cmd.getOptionValue(option.attributeName());
+      if (typeof value === "string") given.push({ name: option.long ?? option.flags, value });
+    }
+    cmd.registeredArguments.forEach((argument, i) => {
+      const value = cmd!.processedArgs[i];
+      if (PATH_ARGUMENT.has(argument.name()) && typeof value === "string") {
+        given.push({ name: `<${argument.name()}>`, value });
+      }
+    });
+  }
+  if (given.length === 0) return;
+  const { checkPathArguments } = await import(
+    new URL("./path_arguments.ts", import.meta.url).href
+  ) as typeof import("./path_arguments.ts");
+  checkPathArguments(given);
 }
 
 /**

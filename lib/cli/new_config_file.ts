@@ -4,6 +4,7 @@
  * `example_pipeline`. Flags given on the command line win over the file, as in Kedro.
  */
 import { resolve } from "../path.ts";
+import { foreignPath } from "../foreign_path.ts";
 import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
@@ -113,7 +114,17 @@ function outputDir(
   at: string,
   bad: (key: string, message: string, hint: string) => void,
 ): string | undefined {
-  const dir = resolve(value.replace(/^~(?=$|\/)/, Deno.env.get("HOME") ?? "~"));
+  const expanded = value.replace(/^~(?=$|\/)/, Deno.env.get("HOME") ?? "~");
+  // `C:\projects` or `projects\new` off Windows is no folder its writer meant (see lib/foreign_path.ts).
+  const foreign = foreignPath(expanded, {
+    tilde: "but for the home folder (~ or ~/…)",
+    relative: "a relative one",
+  });
+  if (foreign) {
+    bad("output_dir", `Cannot use output_dir '${value}' (${at}): ${foreign.problem}`, foreign.hint);
+    return undefined;
+  }
+  const dir = resolve(expanded);
   if (statIfAny(dir)?.isDirectory) return dir;
   bad(
     "output_dir",

@@ -347,8 +347,9 @@ function commandOf(argv: readonly string[]): { command?: string; project?: strin
   return { command, project };
 }
 
+// As lib/config/project_root.ts walks: from the folder `start` names, symbolic links resolved.
 function findProjectRoot(start: string): string | undefined {
-  let dir = start.replace(/\/+$/, "") || "/";
+  let dir = realPath(start).replace(/\/+$/, "") || "/";
   for (;;) {
     if (isFile(`${dir}/kmlf.yml`)) return dir;
     const parent = dir.slice(0, dir.lastIndexOf("/")) || "/";

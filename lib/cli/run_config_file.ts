@@ -4,6 +4,7 @@
  * names `node_names` and `is_async`. They are defaults: flags given on the command line win.
  */
 import { resolve } from "../path.ts";
+import { foreignPath } from "../foreign_path.ts";
 import type { Command } from "./_commander/index.js";
 import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
@@ -72,6 +73,26 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
             ? "use true or false"
             : "use text, a number or a list" + (key === "params" ? " (or a mapping of parameters)" : ""),
         }),
+      );
+      continue;
+    }
+    // Kedro reads conf_source as written: `~/conf` or `C:\conf` off Windows is no folder its writer meant.
+    const foreign = key === "conf_source" && typeof text === "string"
+      ? foreignPath(text, {
+        tilde: "in a run config file (Kedro reads it as written)",
+        relative: "a relative one",
+      })
+      : undefined;
+    if (foreign) {
+      problems.push(
+        new UsageError(
+          "cli/bad-config-file",
+          `Cannot use "run.${key}" ${text} in ${file}: ${foreign.problem}`,
+          {
+            source: at,
+            hint: foreign.hint,
+          },
+        ),
       );
       continue;
     }

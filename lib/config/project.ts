@@ -13,8 +13,9 @@ import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.
 import { DEFAULT_PATTERNS } from "./files.ts";
 import { validateLater } from "../yaml/validate.ts";
 import { kedroSettingHint } from "./kedro_settings.ts";
-import { statIfAny } from "../fs_utils.ts";
+import { realPathOrUndefined, statIfAny } from "../fs_utils.ts";
 import { createHint, folderHint, SETTINGS_FILE } from "./project_root.ts";
+import { foreignSettingsPaths } from "./settings_paths.ts";
 
 /**
  * A project hook declared in kmlf.yml as `./path/module.ts#exportName` (relative to kmlf.yml).
@@ -220,7 +221,8 @@ function configTypeProblems(section: string, types: unknown, src: YamlSource): C
 }
 
 /**
- * Reads and validates `<root>/kmlf.yml`.
+ * Reads and validates `<root>/kmlf.yml`; the settings' `root` is the project's real folder (symbolic links
+ * resolved, as Kedro's session resolves its project path).
  *
  * @example
  * ```ts
@@ -228,7 +230,10 @@ function configTypeProblems(section: string, types: unknown, src: YamlSource): C
  * settings.confSource; // "/home/me/project/conf"
  * ```
  */
-export async function loadProjectSettings(root: string): Promise<ProjectSettings> {
+export async function loadProjectSettings(projectRoot: string): Promise<ProjectSettings> {
+  // Kedro's session resolves the project path: `../x` in kmlf.yml, the catalog and mlflow.yml is taken from
+  // the folder a symbolic link names, not from the link's parent.
+  const root = realPathOrUndefined(resolve(projectRoot)) ?? resolve(projectRoot);
   const file = join(root, SETTINGS_FILE);
   const stat = statIfAny(file);
   if (stat && !stat.isFile) {
@@ -261,7 +266,7 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
     const schemaProblems = error instanceof KmlfAggregateError ? error.errors : [error];
     throw new KmlfAggregateError([...schemaProblems, ...typeProblems], `Invalid ${SETTINGS_FILE}`);
   }
-  throwIfAny(typeProblems, `Invalid ${SETTINGS_FILE}`);
+  throwIfAny([...typeProblems, ...foreignSettingsPaths(raw, src.locate)], `Invalid ${SETTINGS_FILE}`);
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };

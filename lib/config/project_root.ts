@@ -1,7 +1,7 @@
 /** Finding a kmlf project's root: the nearest folder holding kmlf.yml, and what to do when there is none. */
 import { dirname, join, resolve } from "../path.ts";
 import { ConfigError } from "../errors.ts";
-import { statIfAny } from "../fs_utils.ts";
+import { realPathOrUndefined, statIfAny } from "../fs_utils.ts";
 
 /**
  * The settings file name that marks a project root.
@@ -14,7 +14,10 @@ import { statIfAny } from "../fs_utils.ts";
 export const SETTINGS_FILE = "kmlf.yml";
 
 /**
- * Walks up from `start` to the first directory holding kmlf.yml.
+ * Walks up from `start` to the first directory holding kmlf.yml. Symbolic links in `start` are resolved
+ * first, as Kedro resolves the project path (`Path(project_path).resolve()`) and as the working directory
+ * already is: `--project <link>` is the folder the link names, and paths relative to the root (`../x`) are
+ * taken from there.
  *
  * @example
  * ```ts
@@ -22,7 +25,7 @@ export const SETTINGS_FILE = "kmlf.yml";
  * ```
  */
 export function findProjectRoot(start: string): string | undefined {
-  let dir = resolve(start);
+  let dir = realPathOrUndefined(resolve(start)) ?? resolve(start);
   for (;;) {
     const stat = statIfAny(join(dir, SETTINGS_FILE));
     if (stat?.isFile) return dir;

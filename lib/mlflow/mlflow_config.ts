@@ -4,11 +4,12 @@
  * `tracking.log_outputs_not_in_catalog`. The tracking URI it names, and the checks on it, are in
  * tracking_uri_rules.ts.
  */
-import { foreignPathProblem, isAbsolute, pathToFileUri, resolve } from "../path.ts";
+import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import type { z } from "../zod/mod.ts";
 import { type LaterOutput, laterSchema, type Zod } from "../zod/on_demand.ts";
 import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
+import { foreignMlflowYmlPaths } from "./mlflow_yml_paths.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { validateLater } from "../yaml/validate.ts";
 
@@ -206,7 +207,8 @@ export function checkLegacyLayout(loaded: LoadedMlflowYml): void {
 }
 
 /**
- * The config of a validated mlflow.yml value: defaults filled in, the port and artifact location checked.
+ * The config of a validated mlflow.yml value: defaults filled in, the port checked, and every path-valued key
+ * (mlflow_yml_paths.ts).
  *
  * @example
  * ```ts
@@ -228,17 +230,7 @@ export function mlflowConfigFrom(
   }
   const tags = raw.tracking.experiment.create_experiment_kwargs.tags ?? {};
   const location = raw.tracking.experiment.create_experiment_kwargs.artifact_location ?? null;
-  const foreign = location === null ? undefined : foreignPathProblem(location);
-  if (foreign) {
-    throw new ConfigError(
-      "mlflow/config-invalid",
-      `Cannot use artifact_location "${location}": ${foreign.problem}`,
-      {
-        source: loaded.locate(["tracking", "experiment", "create_experiment_kwargs", "artifact_location"]),
-        hint: foreign.hint,
-      },
-    );
-  }
+  throwIfAny(foreignMlflowYmlPaths(raw, loaded.locate), "Invalid mlflow.yml");
   return {
     server: {
       trackingUri: raw.server.mlflow_tracking_uri ?? null,

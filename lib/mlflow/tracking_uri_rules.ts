@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { foreignPathProblem, isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
+import { isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
+import { foreignPath, MLFLOW_PATHS } from "../foreign_path.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
@@ -27,13 +28,15 @@ export function resolveTrackingUri(
   const uri = configured ?? options.envUri ?? "mlflow.db";
   if (/^sqlite:\/\/\//.test(uri)) {
     const path = uri.slice("sqlite:///".length);
-    return path.startsWith("/") || foreignPathProblem(path)
+    return path.startsWith("/") || foreignPath(path, MLFLOW_PATHS)
       ? uri
       : `sqlite:///${resolve(options.projectRoot, path)}`;
   }
   // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse. As in
   // kedro-mlflow's _validate_uri, "databricks" and "databricks-uc" are MLflow's names, not folders.
-  if (/^[a-z][\w+.-]*:/i.test(uri) || /^databricks(-uc)?$/i.test(uri) || foreignPathProblem(uri)) return uri;
+  if (/^[a-z][\w+.-]*:/i.test(uri) || /^databricks(-uc)?$/i.test(uri) || foreignPath(uri, MLFLOW_PATHS)) {
+    return uri;
+  }
   const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
   return abs.endsWith(".db") ? `sqlite:///${abs}` : pathToFileUri(abs);
 }

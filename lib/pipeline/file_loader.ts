@@ -23,6 +23,7 @@ import { inferenceKeyHint, inferenceSpec, logModelAliases } from "./inference.ts
 import type { InferenceEntryValue } from "./inference_schema.ts";
 import { DEFAULT } from "./pipeline_files.ts";
 import { isFile } from "../fs_utils.ts";
+import { foreignPath } from "../foreign_path.ts";
 
 /**
  * Loads pipeline files, collecting their problems in `problems`. Parses each file once per load; included
@@ -60,6 +61,13 @@ export class FileLoader {
       this.problems.push(new PipelineDefinitionError(code, message, { source: at(["pipeline"]), hint }));
       return undefined;
     };
+    const foreign = byPath
+      ? foreignRefError("inference.pipeline", ref, ref, () => at(["pipeline"]))
+      : undefined;
+    if (foreign) {
+      this.problems.push(foreign);
+      return pipeline;
+    }
     if (target === file || ref === name) {
       return fail(
         "pipeline/inference-self",
@@ -172,6 +180,8 @@ export class FileLoader {
     };
     const funcSource = () => src.locate([...at, "func"]);
     try {
+      const foreign = foreignRefError("func", e.func, modulePath, funcSource);
+      if (foreign) throw foreign;
       const module = this.#modulePath(src.file, modulePath);
       const func = await resolveFunction(
         module,
@@ -230,6 +240,11 @@ export class FileLoader {
     const e = parsed.data;
     const target = resolve(dirname(src.file), e.pipeline);
     const source = src.locate([...at, "pipeline"]);
+    const foreign = foreignRefError("pipeline", e.pipeline, e.pipeline, () => source);
+    if (foreign) {
+      this.problems.push(foreign);
+      return [];
+    }
     if (stack.includes(target)) {
       const chain = [...stack.slice(stack.indexOf(target)), target].map((f) => basename(f)).join(" -> ");
       this.problems.push(
@@ -344,4 +359,29 @@ function siblingGuess(target: string): string | undefined {
 function relativeRef(from: string, to: string): string {
   const rel = relative(from, to);
   return rel.startsWith(".") ? rel : `./${rel}`;
+}
+
+/**
+ * `pipeline/foreign-path` for a path in a pipeline file written for another machine (`C:\x`, `~/x`,
+ * `nodes\x.ts`: see lib/foreign_path.ts), which relative to the YAML file names no file its writer meant.
+ */
+function foreignRefError(
+  key: string,
+  written: string,
+  path: string,
+  where: () => SourceLocation | undefined,
+): PipelineDefinitionError | undefined {
+  const foreign = foreignPath(path, {
+    tilde: "in pipeline files (paths are relative to the YAML file: it would be a folder named ~)",
+    relative: "one relative to this YAML file (./nodes.ts)",
+  });
+  if (!foreign) return undefined;
+  return new PipelineDefinitionError(
+    "pipeline/foreign-path",
+    `Cannot use ${key} "${written}": ${foreign.problem}`,
+    {
+      source: where(),
+      hint: foreign.hint,
+    },
+  );
 }

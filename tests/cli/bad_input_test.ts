@@ -204,6 +204,15 @@ const CASES: Record<string, Case> = {
     files: { "run.yml": "run:\n  tags: [training]\n  namespace: dp\n" },
     args: ["run", "-c", "run.yml"],
   },
+  // Kedro reads a run config file's conf_source as written: ~ and C:\ are refused at their line.
+  "run-config-file-foreign-conf-source": {
+    files: {
+      "run.yml": "run:\n  tags: [training]\n  conf_source: '~/conf'\n",
+      "~/conf/base/catalog.yml": "{}\n",
+    },
+    args: ["run", "-c", "run.yml"],
+  },
+  "conf-source-foreign": { args: ["run", "training", "--conf-source=~/conf"] },
   "conf-source-archive": {
     files: { "conf.tar.gz": "not really an archive" },
     args: ["run", "training", "--conf-source", "conf.tar.gz"],

@@ -128,6 +128,15 @@ Deno.test("KEDRO_LOGGING_CONFIG comes before conf/logging.yml; a missing file it
       /error\[logging\/missing-config\]: Cannot read the logging configuration KEDRO_LOGGING_CONFIG names: .*nope\.yml is not a file/,
     );
     assert.match(missing.stderr, /hint: point KEDRO_LOGGING_CONFIG at a logging\.yml/);
+    if (Deno.build.os === "windows") return;
+    // One written for another machine says why it is no file here.
+    const windows = await kmlf(["run"], { cwd: dir, env: { KEDRO_LOGGING_CONFIG: "conf\\logging.yml" } });
+    assert.equal(windows.code, 2);
+    assert.match(
+      windows.stderr,
+      /error\[logging\/missing-config\]: .*\(conf\\logging\.yml\): \\ separates folders on Windows only/,
+    );
+    assert.match(windows.stderr, /hint: write it with \/: conf\/logging\.yml/);
   });
 });
 

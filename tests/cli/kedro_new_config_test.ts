@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { readKedroNewConfig } from "../../lib/cli/new_config_file.ts";
+import type { UsageError } from "../../lib/errors.ts";
 import { kmlf } from "../cli_harness.ts";
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
@@ -230,5 +231,37 @@ Deno.test("kmlf new DIR -c FILE: DIR must agree with the file's output_dir/repo_
     }
   } finally {
     await Deno.remove(parent, { recursive: true });
+  }
+});
+
+Deno.test("output_dir written for another machine is refused at its line, naming the fix", async () => {
+  if (Deno.build.os === "windows") return;
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    for (
+      const [text, problem] of [["'C:\\projects'", /Windows path \(drive C:\)/], [
+        "'out\\new'",
+        /\\ separates/,
+      ]] as const
+    ) {
+      await Deno.mkdir(`${dir}/C:\\projects`, { recursive: true });
+      await Deno.mkdir(`${dir}/out\\new`, { recursive: true });
+      await Deno.writeTextFile(`${dir}/c.yml`, `project_name: Iris Demo\noutput_dir: ${text}\n`);
+      const cwd = Deno.cwd();
+      Deno.chdir(dir);
+      try {
+        await assert.rejects(readKedroNewConfig(`${dir}/c.yml`), (e: unknown) => {
+          const error = e as UsageError;
+          assert.equal(error.code, "cli/bad-config-file");
+          assert.equal(error.source?.line, 2);
+          assert.match(error.message, problem);
+          return true;
+        });
+      } finally {
+        Deno.chdir(cwd);
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

@@ -120,3 +120,38 @@ Deno.test("a WatchedFileHandler opens its file afresh once logrotate moved it, a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a handler filename written for another machine is refused at its line, for every file handler class", () => {
+  if (Deno.build.os === "windows") return;
+  const src = parseYaml(
+    [
+      "version: 1",
+      "handlers:",
+      "  a: {class: logging.FileHandler, filename: 'C:\\logs\\info.log'}",
+      "  b: {class: logging.handlers.RotatingFileHandler, filename: '~/logs/info.log'}",
+      "  c: {class: logging.handlers.WatchedFileHandler, filename: 'logs\\info.log'}",
+      "  d: {class: logging.handlers.TimedRotatingFileHandler, filename: '\\\\server\\logs\\info.log'}",
+      "  e: {class: logging.FileHandler, filename: logs/ok.log}",
+      "root: {level: INFO, handlers: [a, b, c, d, e]}",
+    ].join("\n"),
+    "/p/conf/logging.yml",
+  );
+  const problems = (() => {
+    try {
+      checkLoggingConfig(src, "/p");
+    } catch (error) {
+      return error instanceof KmlfAggregateError ? error.errors : [error as KmlfError];
+    }
+    return [];
+  })();
+  assert.deepEqual(problems.map((e) => `${e.code} ${e.source?.line} ${e.source?.keyPath}`), [
+    "logging/invalid 3 handlers.a.filename",
+    "logging/invalid 4 handlers.b.filename",
+    "logging/invalid 5 handlers.c.filename",
+    "logging/invalid 6 handlers.d.filename",
+  ]);
+  assert.match(problems[0].message, /Cannot log to "C:\\logs\\info.log": it is a Windows path/);
+  assert.match(problems[1].message, /~ is not expanded in logging.yml/);
+  assert.match(problems[2].hint ?? "", /write it with \/: logs\/info.log/);
+  assert.match(problems[3].message, /UNC path/);
+});

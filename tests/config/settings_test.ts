@@ -169,6 +169,36 @@ Deno.test("bad hook refs, bad project names and bad env names in kmlf.yml are lo
   });
 });
 
+Deno.test("kmlf.yml paths and modules written for another machine are refused at their lines, all together", async () => {
+  if (Deno.build.os === "windows") return;
+  const yaml = [
+    "name: demo",
+    "conf_source: '~/conf'",
+    "pipelines_dir: 'C:\\project\\pipelines'",
+    "hooks: ['.\\hooks.ts#timing']",
+    "plugins: ['\\\\server\\share\\plugin.ts', npm:kmlf-plugin-x@1#plugin, ./ok.ts]",
+  ].join("\n");
+  await withTree({ "kmlf.yml": yaml }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      KmlfAggregateError,
+      "validation/multiple",
+      /kmlf.yml/,
+    );
+    const errors = e.errors as ConfigError[];
+    assert.deepEqual(errors.map((error) => [error.code, error.source?.line, error.source?.keyPath]), [
+      ["settings/invalid", 2, "conf_source"],
+      ["settings/invalid", 3, "pipelines_dir"],
+      ["settings/invalid", 4, "hooks[0]"],
+      ["settings/invalid", 5, "plugins[0]"],
+    ]);
+    assert.match(errors[0].message, /conf_source "~\/conf": ~ is not expanded in kmlf.yml/);
+    assert.match(errors[1].message, /Windows path \(drive C:\)/);
+    assert.match(errors[2].hint ?? "", /write it with \/: .\/hooks.ts/);
+    assert.match(errors[3].message, /plugins\[0\] module .*UNC path/);
+  });
+});
+
 Deno.test("a merge strategy other than soft/destructive in kmlf.yml is refused with the choices", async () => {
   await withTree({ "kmlf.yml": "name: demo\nmerge_strategy:\n  parameters: deep\n" }, async (dir) => {
     const e = await rejectsWith(
@@ -331,5 +361,25 @@ Deno.test("settings.py's Python hook paths and kedro-mlflow as a plugin are refu
       }
       return true;
     });
+  });
+});
+
+Deno.test("a project reached through a symbolic link is its real folder, as Kedro resolves the project path", async () => {
+  if (Deno.build.os === "windows") return;
+  await withTree({
+    "real/iris/kmlf.yml": "name: iris\nconf_source: ../shared/conf\n",
+    "real/iris/pipelines/x.txt": "",
+    "links/x.txt": "",
+  }, async (dir) => {
+    const real = join(dir, "real/iris");
+    const link = join(dir, "links/iris");
+    await Deno.symlink(real, link);
+    assert.equal(findProjectRoot(join(link, "pipelines")), real);
+    assert.equal(requireProjectRoot(link), real);
+    const settings = await loadProjectSettings(link);
+    assert.equal(settings.root, real);
+    // `..` from the real folder, not from the link's: dir/real/shared/conf, where Kedro reads it.
+    assert.equal(settings.confSource, join(dir, "real/shared/conf"));
+    assert.equal(settings.file, join(real, "kmlf.yml"));
   });
 });

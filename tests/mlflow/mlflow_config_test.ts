@@ -250,3 +250,47 @@ Deno.test("artifact_location and tracking URIs spell a project folder's %, # and
     );
   }
 });
+
+Deno.test("every path-valued mlflow.yml key written for another machine is refused at its line, all together", () => {
+  if (Deno.build.os === "windows") return;
+  const yaml = [
+    "server:",
+    "  mlflow_tracking_uri: 'sqlite:///C:/runs/mlflow.db'",
+    "  mlflow_registry_uri: '\\\\server\\share\\mlruns'",
+    "  request_header_provider:",
+    "    type: 'src\\auth.ts#TokenProvider'",
+    "tracking:",
+    "  experiment:",
+    "    create_experiment_kwargs:",
+    "      artifact_location: 'file:///D:/artifacts'",
+    "  log_files:",
+    "    before: [logs/ok.log, '~/logs/run.log']",
+    "    after:",
+    "      - 'logs\\*.log'",
+  ].join("\n");
+  assert.throws(() => parse(yaml), (e: unknown) => {
+    const errors = (e as KmlfAggregateError).errors as ConfigError[];
+    assert.deepEqual(errors.map((error) => [error.code, error.source?.line, error.source?.keyPath]), [
+      ["mlflow/config-invalid", 2, "server.mlflow_tracking_uri"],
+      ["mlflow/config-invalid", 3, "server.mlflow_registry_uri"],
+      ["mlflow/config-invalid", 9, "tracking.experiment.create_experiment_kwargs.artifact_location"],
+      ["mlflow/config-invalid", 5, "server.request_header_provider.type"],
+      ["mlflow/config-invalid", 11, "tracking.log_files.before[1]"],
+      ["mlflow/config-invalid", 13, "tracking.log_files.after[0]"],
+    ]);
+    assert.match(
+      errors[0].message,
+      /mlflow_tracking_uri "sqlite:\/\/\/C:\/runs\/mlflow.db": it is a Windows path/,
+    );
+    assert.match(errors[1].message, /UNC path/);
+    assert.match(errors[3].message, /module "src\\auth.ts": \\ separates folders/);
+    assert.match(errors[4].message, /log_files.before\[1\] "~\/logs\/run.log": ~ is not expanded/);
+    assert.match(errors[5].hint ?? "", /write it with \/: logs\/\*\.log .*\[\*\]/);
+    return true;
+  });
+  // URIs of other schemes name no local file: kept.
+  const cfg = parse(
+    "server:\n  mlflow_tracking_uri: 'http://host:5000'\n  mlflow_registry_uri: 'databricks'\n",
+  );
+  assert.equal(cfg.server.trackingUri, "http://host:5000");
+});

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { PipelineDefinitionError } from "../../lib/errors.ts";
 import { loadPipelines, pipelineNames } from "../../lib/pipeline/mod.ts";
 import { withTree } from "../fs_helpers.ts";
-import { errorsOf, OPS } from "./helpers.ts";
+import { errorsOf, OPS, problemsOf, where } from "./helpers.ts";
 
 Deno.test("YAML nodes bind string, list and map inputs/outputs to TypeScript functions (async too)", async () => {
   await withTree({
@@ -245,4 +245,38 @@ Deno.test("a symlinked pipeline file is a pipeline (a dangling link or a linked 
     await Deno.symlink(join(dir, "shared"), join(dir, "pipelines/folder.yml"));
     assert.deepEqual(pipelineNames(join(dir, "pipelines")), ["a"]);
   });
+});
+
+Deno.test("func modules, includes and inference pipelines written for another machine are pipeline/foreign-path at their lines", async () => {
+  if (Deno.build.os === "windows") return;
+  const problems = await problemsOf({
+    "pipelines/lib/ops.ts": OPS,
+    "pipelines/b.yml": "nodes:\n  - {func: ./lib/ops.ts#double, inputs: x, outputs: z}\n",
+    "pipelines/a.yml": [
+      "nodes:",
+      "  - {name: a, func: '.\\lib\\ops.ts#double', inputs: x, outputs: y}",
+      "  - {name: b, func: '~/ops.ts#double', inputs: x, outputs: w}",
+      "  - {name: c, func: ./lib/ops.ts#double, inputs: x, outputs: v}",
+      "  - pipeline: 'C:\\shared\\part.yml'",
+    ].join("\n"),
+    // A pipeline with a problem binds no inference pipeline: this one is valid but for that.
+    "pipelines/c.yml": [
+      "nodes:",
+      "  - {func: ./lib/ops.ts#double, inputs: x, outputs: y}",
+      "inference:",
+      "  pipeline: '\\\\server\\share\\b.yml'",
+      "  input_name: x",
+    ].join("\n"),
+  }, ["a", "c"]);
+  assert.deepEqual(problems.map((e) => `${e.code} ${where(e)}`), [
+    "pipeline/foreign-path a.yml:2:21",
+    "pipeline/foreign-path a.yml:3:21",
+    "pipeline/foreign-path a.yml:5:15",
+    "pipeline/foreign-path c.yml:4:13",
+  ]);
+  assert.match(problems[0].message, /func ".\\lib\\ops.ts#double": \\ separates folders on Windows only/);
+  assert.match(problems[0].hint ?? "", /write it with \/: .\/lib\/ops.ts/);
+  assert.match(problems[1].message, /~ is not expanded in pipeline files/);
+  assert.match(problems[2].message, /pipeline "C:\\shared\\part.yml": it is a Windows path \(drive C:\)/);
+  assert.match(problems[3].message, /inference.pipeline ".*": it is a Windows network share/);
 });

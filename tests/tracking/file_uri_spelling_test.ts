@@ -50,7 +50,7 @@ Deno.test("a sqlite URI's path is taken literally, as SQLAlchemy does (only user
   assert.equal((parseTrackingUri("file:100%25/x", base) as { path: string }).path, "/p r%o#j/100%/x");
 });
 
-Deno.test("~, drive letters and file URIs naming a host are refused, naming the URI and the fix", () => {
+Deno.test("~, drive letters, shares, \\ and file URIs naming a host are refused, naming the URI and the fix", () => {
   if (Deno.build.os === "windows") return;
   const refused: Array<[string, RegExp]> = [
     ["~/mlruns", /~ is not expanded/],
@@ -61,6 +61,11 @@ Deno.test("~, drive letters and file URIs naming a host are refused, naming the 
     ["file:///C:/runs", /Windows path/],
     ["sqlite:///C:/runs/mlflow.db", /Windows path/],
     ["file://server/share/mlruns", /host/],
+    // A share and Windows separators (`--backend-store-uri`, MLFLOW_TRACKING_URI): one implementation with
+    // the catalog's (lib/foreign_path.ts).
+    ["\\\\server\\share\\mlruns", /UNC path/],
+    ["runs\\mlflow.db", /\\ separates folders on Windows only/],
+    ["sqlite:///runs\\mlflow.db", /\\ separates folders/],
   ];
   for (const [uri, message] of refused) {
     assert.throws(() => parseTrackingUri(uri, { baseDir: "/project" }), (e: unknown) => {

@@ -16,6 +16,7 @@ import type { KeyPath, YamlSource } from "../../yaml/parse_yaml.ts";
 import { compilePercentFormat, type PercentFormat } from "./percent_format.ts";
 import { unknownDirective } from "./strftime.ts";
 import { type TimedSchedule, whenProblem } from "./timed_rotation.ts";
+import { foreignPath } from "../../foreign_path.ts";
 
 /** A checked formatter. */
 export interface FormatterSpec {
@@ -274,7 +275,19 @@ export function checkLoggingConfig(src: YamlSource, cwd: string): LoggingSpec {
           "add `filename: logs/info.log`",
         );
       }
-      if (file !== undefined) spec.filename = resolve(cwd, file);
+      // Python's FileHandler takes the path as written (no ~), relative to the working folder.
+      const foreign = file === undefined ? undefined : foreignPath(file, {
+        tilde: "in logging.yml (Python's logging opens it from the working folder: a folder named ~)",
+        relative: "one relative to the working folder (logs/info.log)",
+      });
+      if (foreign) {
+        fail(
+          "logging/invalid",
+          [...path, "filename"],
+          `Cannot log to "${file}": ${foreign.problem}`,
+          foreign.hint,
+        );
+      } else if (file !== undefined) spec.filename = resolve(cwd, file);
       if (
         h.encoding !== undefined && h.encoding !== null &&
         !(typeof h.encoding === "string" && UTF8.has(h.encoding.toLowerCase()))

@@ -8,6 +8,7 @@ import { ConfigError } from "../../errors.ts";
 import type { Plugin } from "../../plugin.ts";
 import type { Catalog } from "../../catalog/mod.ts";
 import { statIfAny } from "../../fs_utils.ts";
+import { foreignPath } from "../../foreign_path.ts";
 import { readYamlFile } from "../../yaml/parse_yaml.ts";
 import { LEVEL, type LoggingConfigFile, type RunLog } from "../run_log.ts";
 import { err, style } from "../terminal.ts";
@@ -37,12 +38,16 @@ export async function configureRunLog(
   options: TerminalOptions & { cwd: string },
 ): Promise<ConfiguredRunLog> {
   if (file.fromEnv && !statIfAny(file.path)?.isFile) {
+    // Written for another machine (`C:\logging.yml`, `~/x` in quotes): say why, not only that it is missing.
+    const foreign = foreignPath(file.shown, { relative: "one relative to the working folder" });
     throw new ConfigError(
       "logging/missing-config",
-      `Cannot read the logging configuration KEDRO_LOGGING_CONFIG names: ${file.path} is not a file`,
+      foreign
+        ? `Cannot read the logging configuration KEDRO_LOGGING_CONFIG names (${file.shown}): ${foreign.problem}`
+        : `Cannot read the logging configuration KEDRO_LOGGING_CONFIG names: ${file.path} is not a file`,
       {
         source: { file: file.path },
-        hint:
+        hint: foreign?.hint ??
           "point KEDRO_LOGGING_CONFIG at a logging.yml, or unset it to use conf/logging.yml or kmlf's output",
       },
     );

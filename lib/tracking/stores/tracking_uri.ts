@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { fileURLToPath, foreignPathProblem, isAbsolute, percentDecode, resolve } from "../../path.ts";
+import { fileURLToPath, isAbsolute, percentDecode, resolve } from "../../path.ts";
+import { foreignPath, MLFLOW_PATHS } from "../../foreign_path.ts";
 import { TrackingError } from "../../errors.ts";
 import { maskUriCredentials } from "../../uri_credentials.ts";
 
@@ -152,7 +153,7 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
 
 /** Refuses a local store path no user means the way MLflow would take it (`~/…`, `C:\\…` off Windows). */
 function checkLocalPath(path: string, uri: string): void {
-  const foreign = foreignPathProblem(path);
+  const foreign = foreignPath(path, MLFLOW_PATHS);
   if (foreign) {
     throw new TrackingError(
       "tracking/unsupported-uri",
