@@ -169,6 +169,8 @@ function addOtherCommands(program: Command, { argv, state }: CommandContext): vo
 const PATH_PLACEHOLDER = /<(?:file|dir|path)>/;
 const NOT_LOCAL = new Set(["--artifact-path", "--project-path"]);
 const PATH_ARGUMENT = new Set(["dir", "file", "path"]);
+// Every path foreign_path.ts refuses holds a `~`, a `\` or a drive's `X:`: other values (most) skip loading it.
+const MAYBE_FOREIGN = /[~\\]|[a-zA-Z]:/;
 
 // Refuses a path written for another machine (`C:\x`, `~/x` after `=`: path_arguments.ts) in any command's
 // arguments, before the command runs; the check is loaded only when such an argument is given.
@@ -178,11 +180,13 @@ async function checkPaths(action: Command): Promise<void> {
     for (const option of cmd.options) {
       if (!PATH_PLACEHOLDER.test(option.flags) || NOT_LOCAL.has(option.long ?? "")) continue;
       const value = cmd.getOptionValue(option.attributeName());
-      if (typeof value === "string") given.push({ name: option.long ?? option.flags, value });
+      if (typeof value === "string" && MAYBE_FOREIGN.test(value)) {
+        given.push({ name: option.long ?? option.flags, value });
+      }
     }
     cmd.registeredArguments.forEach((argument, i) => {
       const value = cmd!.processedArgs[i];
-      if (PATH_ARGUMENT.has(argument.name()) && typeof value === "string") {
+      if (PATH_ARGUMENT.has(argument.name()) && typeof value === "string" && MAYBE_FOREIGN.test(value)) {
         given.push({ name: `<${argument.name()}>`, value });
       }
     });
