@@ -115,10 +115,9 @@ async function resolveParsed(
           },
         );
       }
-      const source = version.source.startsWith("runs:") || !version.runId
-        ? version.source
-        : runsUriOf(version);
-      const resolved = await resolveParsed(parseModelUri(source, options), options, depth + 1);
+      const resolved = await versionFiles(store, version, options, depth).catch((error) => {
+        throw versionFilesMissing(parsed.uri, version, error);
+      });
       return { ...resolved, uri: parsed.uri, runId: resolved.runId ?? version.runId ?? undefined, version };
     }
   }
@@ -156,6 +155,12 @@ async function explainRegistryMiss(
   try {
     model = await store.registry.getRegisteredModel(ref.name);
   } catch (lookup) {
+    // A name the store refuses to look up ("..", a path separator in the file store) is the URI's problem.
+    if (lookup instanceof TrackingError && lookup.code === "INVALID_PARAMETER_VALUE") {
+      return new TrackingError("model/bad-uri", `Cannot use model URI "${ref.uri}": ${lookup.message}`, {
+        hint: "write models:/<registered model name>/<version>, with the name as the registry lists it",
+      });
+    }
     // Only a model the store says it does not have is "unknown"; an unreachable store keeps its own error.
     if (!(lookup instanceof TrackingError && lookup.code === "RESOURCE_DOES_NOT_EXIST")) return error;
     const where = maskUriCredentials(store.uri);
@@ -212,10 +217,59 @@ async function explainRegistryMiss(
   );
 }
 
-// A version whose source is an artifact location under its run: read it through the run.
-function runsUriOf(version: ModelVersion): string {
-  const m = version.source!.match(/\/artifacts\/(.+)$/);
-  return m ? `runs:/${version.runId}/${m[1]}` : version.source!;
+// A version whose source is an artifact location under its run is read through the run (its artifact
+// repository, cached by run id); when the run is gone (deleted by MLflow's gc, or from another store), the
+// files are read from the source itself, as MLflow's ModelsArtifactRepository always does.
+async function versionFiles(
+  store: TrackingStore,
+  version: ModelVersion,
+  options: ResolveModelOptions,
+  depth: number,
+): Promise<ResolvedModel> {
+  const source = version.source!;
+  const underRun = !/^(runs|models):/i.test(source) && version.runId
+    ? source.match(/\/artifacts\/(.+)$/)?.[1]
+    : undefined;
+  if (underRun === undefined) return await resolveParsed(parseModelUri(source, options), options, depth + 1);
+  const viaRun = `runs:/${version.runId}/${underRun}`;
+  try {
+    return await resolveParsed(parseModelUri(viaRun, options), options, depth + 1);
+  } catch (error) {
+    if (!(isMissing(error) && error.code === "model/run-not-found")) throw error;
+  }
+  const cut = source.replace(/\/+$/, "").lastIndexOf("/");
+  const dir = await fetchArtifacts(store, source.slice(0, cut), source.slice(cut + 1), {
+    cacheKey: join(version.runId!, underRun),
+    cacheDir: options.cacheDir,
+    what: source,
+  });
+  return { dir, uri: source };
+}
+
+// A run or model folder the store says is not there (not one it could not reach).
+function isMissing(error: unknown): error is TrackingError {
+  if (!(error instanceof TrackingError) || !/^model\/(not-found|run-not-found)$/.test(error.code)) {
+    return false;
+  }
+  const cause = error.cause;
+  return cause === undefined || (cause instanceof TrackingError && cause.code === "RESOURCE_DOES_NOT_EXIST");
+}
+
+// A registered version whose files cannot be read: said of the version the user named, not of the run or
+// folder it points at (which the user never typed), with the ways out.
+function versionFilesMissing(uri: string, version: ModelVersion, error: unknown): unknown {
+  if (!isMissing(error)) return error;
+  return new TrackingError(
+    "model/version-files-missing",
+    `Cannot load ${uri}: registered model "${version.name}" version ${version.version} has no model at ` +
+      `its source ${version.source}`,
+    {
+      cause: error.cause ?? error,
+      hint: `register the model again from a run that has it (kmlf models register -m runs:/<run_id>/model ` +
+        `-n ${version.name}) and point aliases at the new version (kmlf models alias ${version.name} ` +
+        `<alias> <version>); delete version ${version.version} in the UI`,
+    },
+  );
 }
 
 function needStore(uri: string, options: ResolveModelOptions): TrackingStore {
