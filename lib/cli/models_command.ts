@@ -2,12 +2,13 @@
  * `kmlf models predict` (batch) and `kmlf models serve` (MLflow's scoring server) for models logged by
  * kmlf. Model URIs resolve through the project's tracking store (mlflow.yml) or `MLFLOW_TRACKING_URI`.
  */
-import { extname } from "../path.ts";
+import { extname, join } from "../path.ts";
 import { UsageError } from "../errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
 import {
   jsonablePredictions,
+  type KmlfModel,
   loadModel,
   parseScoringBody,
   predictionsBody,
@@ -103,8 +104,11 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const { model } = await openModel(options);
     // A list of records is wrapped as it is written (NaN tokens included).
     const body = list ? `{"dataframe_records": ${text}}` : text;
-    const input = await parseScoringBody(body, kind, model.signature?.inputs);
-    const predictions = await model.predict(input.data, input.params, input.columns, input.quote);
+    const fix = (error: unknown) => {
+      throw inputProblem(error, inputName, model, list ? undefined : checkJsonShape(text, kind));
+    };
+    const input = await parseScoringBody(body, kind, model.signature?.inputs).catch(fix);
+    const predictions = await model.predict(input.data, input.params, input.columns, input.quote).catch(fix);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(jsonablePredictions(predictions))
       : predictionsBody(predictions) + "\n";
@@ -212,6 +216,42 @@ function checkJson(text: string, inputName: string): unknown {
       },
     );
   }
+}
+
+// The scoring protocol's words are MLflow's (the server answers with them); from the command line they also
+// name the file they are about and what the model takes.
+function inputProblem(error: unknown, inputName: string, model: KmlfModel, shape?: string): unknown {
+  if (!(error instanceof ScoringError) || error.status >= 500 || error.hint) return error;
+  const columns = model.signature?.inputs.map((c) => c.name).filter((n) => n !== undefined) ?? [];
+  const example = model.metadata.savedInputExampleInfo?.servingInputPath;
+  const hint = [
+    `fix ${inputName}`,
+    shape,
+    columns.length ? `the model's input columns are ${columns.join(", ")}` : undefined,
+    example ? `a request it takes: ${join(model.dir, example)}` : undefined,
+  ].filter(Boolean).join("; ");
+  return new ScoringError(error.status, error.errorCode, error.message, {
+    code: error.code,
+    hint,
+    cause: error.cause,
+  });
+}
+
+// pandas' split orient without its wrapper (what input_example.json holds) is the usual near miss.
+function checkJsonShape(text: string, kind: "json" | "csv"): string | undefined {
+  if (kind !== "json") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.includes("columns") && keys.includes("data")) {
+    return "it holds pandas' split orient (as a model's input_example.json): wrap it as {\"dataframe_split\": …}";
+  }
+  return undefined;
 }
 
 async function readStdin(): Promise<string> {

@@ -136,3 +136,99 @@ Deno.test("models alias: a model without versions says so, and a padded version 
   assert.equal(padded.code, 0, padded.stderr);
   assert.match(padded.stderr, /models:\/padded@champion → version 1$/m);
 });
+
+Deno.test("models alias: a version or alias the registry refuses names the argument; removing an unset alias says so", async () => {
+  const cases: [string[], RegExp, RegExp][] = [
+    [
+      ["iris", "champion", "1.5"],
+      /error\[cli\/bad-version\]: .*version "1\.5": a version is a whole number/,
+      /latest/,
+    ],
+    [["iris", "champion", "--", "-1"], /error\[cli\/bad-version\]: .*version "-1"/, /alias iris champion 2/],
+    [["iris", "champion", "v2"], /error\[cli\/bad-version\]: .*version "v2"/, /alias iris champion 2/],
+    [
+      ["iris", "v2", "1"],
+      /error\[cli\/bad-alias\]: Cannot use alias "v2": Version alias name 'v2' is reserved/,
+      /champion/,
+    ],
+    [
+      ["iris", "bad alias", "1"],
+      /error\[cli\/bad-alias\]: Cannot use alias "bad alias": Invalid alias name/,
+      /champion/,
+    ],
+    [["iris", "latest", "--delete"], /error\[cli\/bad-alias\]: Cannot use alias "latest"/, /champion/],
+  ];
+  for (const [args, message, hint] of cases) {
+    const r = await kmlf(["models", "alias", ...args], { cwd: t.project });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.match(r.stderr.split("hint:")[1] ?? "", hint, args.join(" "));
+  }
+  assert.equal(
+    (await kmlf(["models", "register", "-m", t.modelUri, "-n", "aliased"], { cwd: t.project })).code,
+    0,
+  );
+  assert.equal((await kmlf(["models", "alias", "aliased", "champion", "1"], { cwd: t.project })).code, 0);
+  const unset = await kmlf(["models", "alias", "aliased", "challenger", "--delete"], { cwd: t.project });
+  assert.equal(unset.code, 0, unset.stderr);
+  assert.match(
+    unset.stderr,
+    /"aliased" has no alias "challenger": nothing to remove \(its aliases: champion → 1\)/,
+  );
+  const removed = await kmlf(["models", "alias", "aliased", "champion", "--delete"], { cwd: t.project });
+  assert.match(removed.stderr, /Alias "champion" of "aliased" removed \(it pointed at version 1\)/);
+});
+
+Deno.test("models register: a models:/ source whose files are gone is refused, registering nothing", async () => {
+  const store = await openStore(`sqlite:///${t.store}`, { baseDir: t.base });
+  try {
+    const root = (await store.getRun(t.runId)).info.artifactUri;
+    await store.registry.createRegisteredModel("hollow");
+    await store.registry.createModelVersion("hollow", `${root}/lost`, { runId: t.runId });
+  } finally {
+    await store.close();
+  }
+  const r = await kmlf(["models", "register", "-m", "models:/hollow/1", "-n", "copy"], { cwd: t.project });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /error\[cli\/register-no-model\]: Cannot register models:\/hollow\/1: the files of "hollow" version 1 are gone from .*lost \(no MLmodel file there\)/,
+  );
+  assert.ok(!(await registeredNames()).includes("copy"));
+  // Loading it says which version has no files, not which run path (the user typed none).
+  const p = await kmlf(["models", "predict", "-m", "models:/hollow/1", "-i", "data/instances.csv"], {
+    cwd: t.project,
+  });
+  assert.equal(p.code, 2, p.stderr);
+  assert.match(
+    p.stderr,
+    /error\[model\/version-files-missing\]: Cannot load models:\/hollow\/1: registered model "hollow" version 1 has no model/,
+  );
+});
+
+Deno.test("models predict: input the model refuses names the file, its columns and a request it takes", async () => {
+  const split = join(t.base, "input_example.json");
+  await Deno.writeTextFile(split, '{"columns": ["petal_length"], "data": [[1.4]]}');
+  const r = await kmlf(["models", "predict", "-m", t.modelUri, "-i", split], { cwd: t.project });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /error\[model\/bad-request\]: The input must be a JSON dictionary with exactly one of/,
+  );
+  const hint = r.stderr.split("hint: ")[1];
+  assert.match(
+    hint,
+    /^fix --input-path .*input_example\.json; it holds pandas' split orient .*\{"dataframe_split": …\}/,
+  );
+  assert.match(hint, /the model's input columns are sepal_length, sepal_width, petal_length, petal_width/);
+  assert.match(hint, /a request it takes: .*serving_input_example\.json/);
+  const csv = join(t.base, "short.csv");
+  await Deno.writeTextFile(csv, "sepal_length\n5.1\n");
+  const missing = await kmlf(["models", "predict", "-m", t.modelUri, "-i", csv], { cwd: t.project });
+  assert.equal(missing.code, 2, missing.stderr);
+  assert.match(missing.stderr, /Model is missing inputs/);
+  assert.match(
+    missing.stderr,
+    /hint: fix --input-path .*short\.csv; the model's input columns are sepal_length/,
+  );
+});
