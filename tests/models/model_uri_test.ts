@@ -235,6 +235,17 @@ Deno.test("models:/ URIs resolve through the store's registry: version, stage, l
       () => resolveModel("runs:/ffffffffffffffffffffffffffffffff/model", options),
       /Cannot find run ffff/,
     );
+    // A path of the run that holds no model (missing, a file, a folder of other artifacts) names the ones
+    // that do, as kmlf models register does.
+    for (const path of ["modle", "model/MLmodel", "kmlf"]) {
+      await assert.rejects(
+        () => resolveModel(`runs:/${t.runId}/${path}`, options),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "model/not-found" && e.message === `No model at runs:/${t.runId}/${path}` &&
+          e.hint === `the run's models: runs:/${t.runId}/model`,
+        path,
+      );
+    }
     await store.close();
   } finally {
     await Deno.remove(t.base, { recursive: true });

@@ -77,11 +77,23 @@ async function resolveParsed(
           },
         );
       });
+      // A path that holds no model (a typo, a file, a folder of other artifacts) is refused here, with the
+      // paths of the run that do hold one: loading would only say which folder lacks MLmodel.
+      const noModel = async (cause?: unknown) =>
+        new TrackingError("model/not-found", `No model at ${parsed.uri}`, {
+          cause,
+          hint: await runModelsHint(store, run.info.artifactUri, parsed.runId),
+        });
       const dir = await fetchArtifacts(store, run.info.artifactUri, parsed.path, {
         cacheKey: join(parsed.runId, parsed.path),
         cacheDir: options.cacheDir,
         what: parsed.uri,
+      }).catch(async (error) => {
+        throw error instanceof TrackingError && error.code === "model/not-found"
+          ? await noModel(error.cause)
+          : error;
       });
+      if (!statOrUndefined(join(dir, "MLmodel"))?.isFile) throw await noModel();
       return { dir, uri: parsed.uri, runId: parsed.runId };
     }
     case "mlflow-artifacts": {
@@ -270,6 +282,21 @@ function versionFilesMissing(uri: string, version: ModelVersion, error: unknown)
         `<alias> <version>); delete version ${version.version} in the UI`,
     },
   );
+}
+
+// The run's top-level artifact folders holding an MLmodel file, as the hint of a path that holds none.
+async function runModelsHint(store: TrackingStore, artifactUri: string, runId: string): Promise<string> {
+  const repo = store.getArtifactRepository(artifactUri);
+  const found: string[] = [];
+  const folders = (await repo.listArtifacts().catch(() => [])).filter((f) => f.isDir).slice(0, 50);
+  for (const folder of folders) {
+    const inside = await repo.listArtifacts(folder.path).catch(() => []);
+    if (inside.some((f) => !f.isDir && posix.basename(f.path) === "MLmodel")) found.push(folder.path);
+  }
+  return found.length
+    ? `the run's models: ${found.map((path) => `runs:/${runId}/${path}`).join(", ")}`
+    : "this run logged no model: kmlf run logs one for a training pipeline with an inference: section " +
+      "(log_model.name names its folder, model by default)";
 }
 
 function needStore(uri: string, options: ResolveModelOptions): TrackingStore {
