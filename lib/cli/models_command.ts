@@ -26,7 +26,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { refuseMissingStore, storeLocation } from "./cli_store.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
-import { readTextFile } from "../file_io.ts";
+import { readFile } from "../file_io.ts";
 import { parsePythonJson } from "../py_json_parse.ts";
 import { writeOutputFile } from "./output_file.ts";
 import type { MlflowModelsFlags } from "./mlflow_models_flags.ts";
@@ -93,13 +93,14 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const inputName = fromStdin ? "standard input" : `--input-path ${options.inputPath}`;
     const kind = contentTypeOf(options.contentType, fromStdin ? "" : options.inputPath!);
     // As `mlflow models predict`: no --input-path (or -) reads the input from stdin.
-    const text = fromStdin ? await readStdin() : await readTextFile(options.inputPath!).catch((cause) => {
+    const bytes = fromStdin ? await readStdin() : await readFile(options.inputPath!).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
         hint:
           'pass a CSV file with a header line, or a JSON file ({"dataframe_split": …} or a list of records)',
         cause,
       });
     });
+    const text = utf8Text(bytes, inputName);
     const list = kind === "json" && Array.isArray(checkJson(text, inputName));
     const { model } = await openModel(options);
     // A list of records is wrapped as it is written (NaN tokens included).
@@ -254,7 +255,26 @@ function checkJsonShape(text: string, kind: "json" | "csv"): string | undefined 
   return undefined;
 }
 
-async function readStdin(): Promise<string> {
+// As the scoring server reads a body: UTF-8 only (a byte-order mark dropped), not U+FFFD for other bytes,
+// which would reach the model as garbled column names and values.
+function utf8Text(bytes: Uint8Array, inputName: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    throw new UsageError(
+      "cli/input-unreadable",
+      `${inputName} is not UTF-8 text${utf16 ? " (it is UTF-16)" : ""}`,
+      {
+        hint: `save the CSV or JSON as UTF-8 (Excel: "CSV UTF-8"), or convert it: iconv -f ${
+          utf16 ? "UTF-16" : "LATIN1"
+        } -t UTF-8 <file> > <new file>`,
+      },
+    );
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
   const hint = "pass --input-path <file>, or pipe the JSON or CSV in (add --content-type csv for CSV)";
   // A terminal would wait for typed input that nobody means to type.
   if (Deno.stdin.isTerminal()) {
@@ -266,13 +286,13 @@ async function readStdin(): Promise<string> {
       },
     );
   }
-  const text = await new Response(Deno.stdin.readable).text();
-  if (text.trim() === "") {
+  const bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+  if (new TextDecoder().decode(bytes).trim() === "") {
     throw new UsageError("cli/input-unreadable", "No input: --input-path is not given and stdin is empty", {
       hint,
     });
   }
-  return text;
+  return bytes;
 }
 
 function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {

@@ -232,3 +232,34 @@ Deno.test("models predict: input the model refuses names the file, its columns a
     /hint: fix --input-path .*short\.csv; the model's input columns are sepal_length/,
   );
 });
+
+Deno.test("models predict: an input that is not UTF-8 is refused as the scoring server refuses the body", async () => {
+  const header = "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n";
+  // Excel's "Unicode text" (UTF-16 with a byte-order mark), and Latin-1: once read as U+FFFD column names.
+  const utf16 = new Uint8Array([0xff, 0xfe, ...[...header].flatMap((c) => [c.charCodeAt(0), 0])]);
+  const latin1 = new Uint8Array([...`s\xe9pal,${header}`].map((c) => c.charCodeAt(0)));
+  for (
+    const [name, bytes, which] of [["u16.csv", utf16, / \(it is UTF-16\)\n/], [
+      "l1.csv",
+      latin1,
+      /text\n/,
+    ]] as const
+  ) {
+    const path = join(t.base, name);
+    await Deno.writeFile(path, bytes);
+    const r = await kmlf(["models", "predict", "-m", t.modelUri, "-i", path], { cwd: t.project });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`error\\[cli/input-unreadable\\]: --input-path .*${name} is not UTF-8`),
+    );
+    assert.match(r.stderr, which);
+    assert.match(r.stderr, /hint: save the CSV or JSON as UTF-8/);
+  }
+  // A UTF-8 byte-order mark is fine (Excel's "CSV UTF-8").
+  const bom = join(t.base, "bom.csv");
+  await Deno.writeFile(bom, new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(header)]));
+  const ok = await kmlf(["models", "predict", "-m", t.modelUri, "-i", bom], { cwd: t.project });
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(ok.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+});
