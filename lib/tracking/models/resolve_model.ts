@@ -331,8 +331,18 @@ async function fetchArtifacts(
   }
   const target = join(cache.cacheDir, cache.cacheKey);
   if (statOrUndefined(join(target, ".kmlf-complete"))) return target;
-  Deno.mkdirSync(dirname(target), { recursive: true });
-  const partial = await Deno.makeTempDir({ dir: dirname(target), prefix: ".download-" });
+  let partial: string;
+  try {
+    Deno.mkdirSync(dirname(target), { recursive: true });
+    partial = await Deno.makeTempDir({ dir: dirname(target), prefix: ".download-" });
+  } catch (cause) {
+    // The cache folder comes from the environment ($KMLF_CACHE_DIR, $XDG_CACHE_HOME, $HOME).
+    throw new TrackingError(
+      "model/cache-unwritable",
+      `Cannot download ${cache.what} into the model cache ${cache.cacheDir}: ${(cause as Error).message}`,
+      { hint: "set KMLF_CACHE_DIR to a folder kmlf can write (models are downloaded to <it>/models)", cause },
+    );
+  }
   try {
     const got = await repo.downloadArtifacts(path, partial).catch((cause) => {
       throw notFound(cause);
