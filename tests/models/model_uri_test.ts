@@ -6,6 +6,7 @@ import { loadModel } from "../../lib/models/mod.ts";
 import {
   openStore,
   parseModelUri,
+  registerModel,
   resolveModel,
   SqliteStore,
   type TrackingStore,
@@ -156,6 +157,32 @@ Deno.test("a registered version whose run is gone loads from its source; whose f
     }
     await store.close();
   } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a version registered from a models:/ URI keeps the files it was registered with", async () => {
+  const t = await trainedRulesProject();
+  const store = SqliteStore.open(t.store);
+  try {
+    const root = (await store.getRun(t.runId)).info.artifactUri;
+    const registry = store.registry;
+    await registry.createRegisteredModel("rules");
+    await registry.createModelVersion("rules", `${root}/model`, { runId: t.runId });
+    await registry.createModelVersion("rules", `${root}/lost`, { runId: t.runId });
+    await registry.setRegisteredModelAlias("rules", "champion", "1");
+    const copy = await registerModel(store, "models:/rules@champion", "copy");
+    assert.equal(copy.source, "models:/rules@champion");
+    // The alias moves to a version with no model, then version 1 is deleted: MLflow still loads the copy
+    // from its storage location, where following the URI again found the other version, or none.
+    await registry.setRegisteredModelAlias("rules", "champion", "2");
+    await registry.deleteModelVersion("rules", "1");
+    const options = { store, cacheDir: join(t.base, "cache") };
+    const model = await loadModel("models:/copy/1", options);
+    assert.equal(model.metadata.runId, t.runId);
+    assert.equal(model.origin?.registered?.name, "copy");
+  } finally {
+    await store.close();
     await Deno.remove(t.base, { recursive: true });
   }
 });

@@ -127,8 +127,14 @@ async function resolveParsed(
           },
         );
       }
-      const resolved = await versionFiles(store, version, options, depth).catch((error) => {
-        throw versionFilesMissing(parsed.uri, version, error);
+      // A models:/ source named another version as it was at registration: its files are the location the
+      // registry recorded then (MLflow's storage_location), not what the URI names now (an alias since
+      // moved to another model, or that version deleted).
+      const location = /^models:/i.test(version.source)
+        ? await store.registry.getModelVersionDownloadUri(version.name, version.version)
+        : version.source;
+      const resolved = await versionFiles(store, version, location, options, depth).catch((error) => {
+        throw versionFilesMissing(parsed.uri, version, location, error);
       });
       return { ...resolved, uri: parsed.uri, runId: resolved.runId ?? version.runId ?? undefined, version };
     }
@@ -235,10 +241,10 @@ async function explainRegistryMiss(
 async function versionFiles(
   store: TrackingStore,
   version: ModelVersion,
+  source: string,
   options: ResolveModelOptions,
   depth: number,
 ): Promise<ResolvedModel> {
-  const source = version.source!;
   const underRun = !/^(runs|models):/i.test(source) && version.runId
     ? source.match(/\/artifacts\/(.+)$/)?.[1]
     : undefined;
@@ -269,12 +275,12 @@ function isMissing(error: unknown): error is TrackingError {
 
 // A registered version whose files cannot be read: said of the version the user named, not of the run or
 // folder it points at (which the user never typed), with the ways out.
-function versionFilesMissing(uri: string, version: ModelVersion, error: unknown): unknown {
+function versionFilesMissing(uri: string, version: ModelVersion, source: string, error: unknown): unknown {
   if (!isMissing(error)) return error;
   return new TrackingError(
     "model/version-files-missing",
     `Cannot load ${uri}: registered model "${version.name}" version ${version.version} has no model at ` +
-      `its source ${version.source}`,
+      `its source ${source}`,
     {
       cause: error.cause ?? error,
       hint: `register the model again from a run that has it (kmlf models register -m runs:/<run_id>/model ` +
