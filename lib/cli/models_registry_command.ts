@@ -8,7 +8,7 @@ import { TrackingError, UsageError } from "../errors.ts";
 import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
 import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { EXIT } from "./exit_codes.ts";
-import { projectTracking } from "./project_tracking.ts";
+import { refuseMissingStore, storeLocation } from "./cli_store.ts";
 import { err, out, shellQuote, style } from "./terminal.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 
@@ -38,8 +38,14 @@ async function withRegistry<T>(
   options: { env?: string; project?: string },
   fn: (store: TrackingStore) => Promise<T>,
 ): Promise<T> {
-  const [where, { openStore }] = await Promise.all([projectTracking(options), import("../tracking/mod.ts")]);
-  const store = await openStore(where.trackingUri, { baseDir: where.baseDir });
+  const [where, { openStore, parseTrackingUri }] = await Promise.all([
+    storeLocation(options),
+    import("../tracking/mod.ts"),
+  ]);
+  // A registry write names a run or a model the store must hold: opening a missing store would create an
+  // empty one (a stray mlflow.db where a project or MLFLOW_TRACKING_URI was meant) only to fail in it.
+  refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
+  const store = await openStore(where.uri, { baseDir: where.baseDir });
   try {
     return await fn(store);
   } catch (error) {

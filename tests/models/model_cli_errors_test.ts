@@ -263,3 +263,26 @@ Deno.test("models predict: an input that is not UTF-8 is refused as the scoring 
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(ok.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
 });
+
+Deno.test("models register / alias outside a store refuse to create one", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "kmlf-no-store-" });
+  try {
+    for (
+      const args of [
+        ["models", "alias", "iris", "champion", "1"],
+        ["models", "alias", "iris", "champion", "--delete"],
+        ["models", "register", "-m", `runs:/${t.runId}/model`, "-n", "iris"],
+      ]
+    ) {
+      const r = await kmlf(args, { cwd: empty, env: { MLFLOW_TRACKING_URI: "" } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(
+        r.stderr,
+        /error\[cli\/mlflow-no-store\]: No tracking store at sqlite:\/\/\/mlflow\.db .*does not exist/,
+      );
+      assert.deepEqual([...Deno.readDirSync(empty)], [], "no empty mlflow.db left behind");
+    }
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
