@@ -74,6 +74,7 @@ Deno.test("bad model URIs are errors that show the right form", () => {
     ["models:/iris/champion", /neither a version number, a stage/],
     ["models:/m-0123abcd", /MLflow 3 logged-model ids/],
     ["s3://bucket/model", /the scheme "s3:" is not supported/],
+    ["file://server/share/model", /^Cannot use model URI "file:\/\/server\/share\/model": File URL host/],
   ];
   for (const [uri, message] of cases) {
     assert.throws(

@@ -64,9 +64,19 @@ export function parseModelUri(uri: string, options: { baseDir?: string } = {}): 
     return { kind: "mlflow-artifacts", uri: text, path };
   }
   if (/^file:/i.test(text)) {
-    const path = /^file:\/\//i.test(text)
-      ? fileURLToPath(text)
-      : resolve(options.baseDir ?? Deno.cwd(), percentDecode(text.slice(5)));
+    let path: string;
+    try {
+      path = /^file:\/\//i.test(text)
+        ? fileURLToPath(text)
+        : resolve(options.baseDir ?? Deno.cwd(), percentDecode(text.slice(5)));
+    } catch (cause) {
+      // file://server/share: a host this machine cannot read from.
+      throw bad(
+        uri,
+        (cause as Error).message,
+        "write file:///<absolute path> (three slashes), or the plain path",
+      );
+    }
     return { kind: "local", uri: text, path };
   }
   const scheme = text.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];
