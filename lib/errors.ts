@@ -259,7 +259,8 @@ function causeLines(error: KmlfError, options: RenderOptions, rel: (text: string
       lines.push(`  at ${causeAt}`);
     }
     lines.push(...causeLines(cause, options, rel));
-    if (cause.hint && cause.hint !== error.hint) lines.push(`  hint: ${rel(cause.hint)}`);
+    // An outer hint that already carries the cause's (its fix, then what to do after it) says it once.
+    if (cause.hint && !error.hint?.includes(cause.hint)) lines.push(`  hint: ${rel(cause.hint)}`);
     return lines;
   }
   if (!(cause instanceof Error)) {

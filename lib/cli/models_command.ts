@@ -2,12 +2,13 @@
  * `kmlf models predict` (batch) and `kmlf models serve` (MLflow's scoring server) for models logged by
  * kmlf. Model URIs resolve through the project's tracking store (mlflow.yml) or `MLFLOW_TRACKING_URI`.
  */
-import { extname } from "../path.ts";
+import { extname, join } from "../path.ts";
 import { UsageError } from "../errors.ts";
 // Static: one module graph for the command. Each further dynamic import is a graph Deno loads on its own,
 // which cost `kmlf models serve` ~20 ms each even for modules it had loaded already.
 import {
   jsonablePredictions,
+  type KmlfModel,
   loadModel,
   parseScoringBody,
   predictionsBody,
@@ -25,7 +26,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { refuseMissingStore, storeLocation } from "./cli_store.ts";
 import { parsePort } from "./serve_tracking.ts";
 import { err, out, style } from "./terminal.ts";
-import { readTextFile } from "../file_io.ts";
+import { readFile } from "../file_io.ts";
 import { parsePythonJson } from "../py_json_parse.ts";
 import { writeOutputFile } from "./output_file.ts";
 import type { MlflowModelsFlags } from "./mlflow_models_flags.ts";
@@ -92,19 +93,23 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     const inputName = fromStdin ? "standard input" : `--input-path ${options.inputPath}`;
     const kind = contentTypeOf(options.contentType, fromStdin ? "" : options.inputPath!);
     // As `mlflow models predict`: no --input-path (or -) reads the input from stdin.
-    const text = fromStdin ? await readStdin() : await readTextFile(options.inputPath!).catch((cause) => {
+    const bytes = fromStdin ? await readStdin() : await readFile(options.inputPath!).catch((cause) => {
       throw new UsageError("cli/input-unreadable", `Cannot read --input-path ${options.inputPath}`, {
         hint:
           'pass a CSV file with a header line, or a JSON file ({"dataframe_split": …} or a list of records)',
         cause,
       });
     });
+    const text = utf8Text(bytes, inputName);
     const list = kind === "json" && Array.isArray(checkJson(text, inputName));
     const { model } = await openModel(options);
     // A list of records is wrapped as it is written (NaN tokens included).
     const body = list ? `{"dataframe_records": ${text}}` : text;
-    const input = await parseScoringBody(body, kind, model.signature?.inputs);
-    const predictions = await model.predict(input.data, input.params, input.columns, input.quote);
+    const fix = (error: unknown) => {
+      throw inputProblem(error, inputName, model, list ? undefined : checkJsonShape(text, kind));
+    };
+    const input = await parseScoringBody(body, kind, model.signature?.inputs).catch(fix);
+    const predictions = await model.predict(input.data, input.params, input.columns, input.quote).catch(fix);
     const result = options.outputPath?.toLowerCase().endsWith(".csv")
       ? await toCsv(jsonablePredictions(predictions))
       : predictionsBody(predictions) + "\n";
@@ -214,7 +219,62 @@ function checkJson(text: string, inputName: string): unknown {
   }
 }
 
-async function readStdin(): Promise<string> {
+// The scoring protocol's words are MLflow's (the server answers with them); from the command line they also
+// name the file they are about and what the model takes.
+function inputProblem(error: unknown, inputName: string, model: KmlfModel, shape?: string): unknown {
+  if (!(error instanceof ScoringError) || error.status >= 500 || error.hint) return error;
+  const columns = model.signature?.inputs.map((c) => c.name).filter((n) => n !== undefined) ?? [];
+  const example = model.metadata.savedInputExampleInfo?.servingInputPath;
+  const hint = [
+    `fix ${inputName}`,
+    shape,
+    columns.length ? `the model's input columns are ${columns.join(", ")}` : undefined,
+    example ? `a request it takes: ${join(model.dir, example)}` : undefined,
+  ].filter(Boolean).join("; ");
+  return new ScoringError(error.status, error.errorCode, error.message, {
+    code: error.code,
+    hint,
+    cause: error.cause,
+  });
+}
+
+// pandas' split orient without its wrapper (what input_example.json holds) is the usual near miss.
+function checkJsonShape(text: string, kind: "json" | "csv"): string | undefined {
+  if (kind !== "json") return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const keys = Object.keys(value);
+  if (keys.includes("columns") && keys.includes("data")) {
+    return "it holds pandas' split orient (as a model's input_example.json): wrap it as {\"dataframe_split\": …}";
+  }
+  return undefined;
+}
+
+// As the scoring server reads a body: UTF-8 only (a byte-order mark dropped), not U+FFFD for other bytes,
+// which would reach the model as garbled column names and values.
+function utf8Text(bytes: Uint8Array, inputName: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    throw new UsageError(
+      "cli/input-unreadable",
+      `${inputName} is not UTF-8 text${utf16 ? " (it is UTF-16)" : ""}`,
+      {
+        hint: `save the CSV or JSON as UTF-8 (Excel: "CSV UTF-8"), or convert it: iconv -f ${
+          utf16 ? "UTF-16" : "LATIN1"
+        } -t UTF-8 <file> > <new file>`,
+      },
+    );
+  }
+}
+
+async function readStdin(): Promise<Uint8Array> {
   const hint = "pass --input-path <file>, or pipe the JSON or CSV in (add --content-type csv for CSV)";
   // A terminal would wait for typed input that nobody means to type.
   if (Deno.stdin.isTerminal()) {
@@ -226,13 +286,13 @@ async function readStdin(): Promise<string> {
       },
     );
   }
-  const text = await new Response(Deno.stdin.readable).text();
-  if (text.trim() === "") {
+  const bytes = new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+  if (new TextDecoder().decode(bytes).trim() === "") {
     throw new UsageError("cli/input-unreadable", "No input: --input-path is not given and stdin is empty", {
       hint,
     });
   }
-  return text;
+  return bytes;
 }
 
 function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {

@@ -8,7 +8,7 @@ import { TrackingError, UsageError } from "../errors.ts";
 import type { ModelsUri, ModelUri, TrackingStore } from "../tracking/mod.ts";
 import { servableModelNameProblem } from "../mlflow_conventions.ts";
 import { EXIT } from "./exit_codes.ts";
-import { projectTracking } from "./project_tracking.ts";
+import { refuseMissingStore, storeLocation } from "./cli_store.ts";
 import { err, out, shellQuote, style } from "./terminal.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 
@@ -38,8 +38,14 @@ async function withRegistry<T>(
   options: { env?: string; project?: string },
   fn: (store: TrackingStore) => Promise<T>,
 ): Promise<T> {
-  const [where, { openStore }] = await Promise.all([projectTracking(options), import("../tracking/mod.ts")]);
-  const store = await openStore(where.trackingUri, { baseDir: where.baseDir });
+  const [where, { openStore, parseTrackingUri }] = await Promise.all([
+    storeLocation(options),
+    import("../tracking/mod.ts"),
+  ]);
+  // A registry write names a run or a model the store must hold: opening a missing store would create an
+  // empty one (a stray mlflow.db where a project or MLFLOW_TRACKING_URI was meant) only to fail in it.
+  refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
+  const store = await openStore(where.uri, { baseDir: where.baseDir });
   try {
     return await fn(store);
   } catch (error) {
@@ -110,10 +116,20 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
       },
     );
   }
+  await checkAliasArguments(options);
   await withRegistry(options, async (store) => {
     if (options.delete) {
+      // MLflow's delete succeeds for an alias that is not set: say so rather than "removed".
+      const before = await store.registry.getRegisteredModel(options.name);
       await store.registry.deleteRegisteredModelAlias(options.name, options.alias);
-      err(`Alias "${options.alias}" of "${options.name}" removed`);
+      err(
+        options.alias in before.aliases
+          ? `Alias "${options.alias}" of "${options.name}" removed (it pointed at version ${
+            before.aliases[options.alias]
+          })`
+          : `"${options.name}" has no alias "${options.alias}": nothing to remove` +
+            aliasList(before.aliases),
+      );
       return;
     }
     const version = await versionNumber(store, options.name, options.version!);
@@ -127,6 +143,39 @@ export async function modelsAlias(options: AliasOptions): Promise<number> {
     );
   });
   return EXIT.ok;
+}
+
+// The alias and version arguments, checked before the store is opened: the registry's own words name
+// neither the argument nor the fix.
+async function checkAliasArguments(options: AliasOptions): Promise<void> {
+  const { validateAliasName } = await import("../tracking/mod.ts");
+  try {
+    validateAliasName(options.alias);
+  } catch (error) {
+    if (!(error instanceof TrackingError)) throw error;
+    throw new UsageError(
+      "cli/bad-alias",
+      `Cannot use alias ${JSON.stringify(options.alias)}: ${error.message}`,
+      {
+        hint: `an alias takes letters, digits, _ and - and is neither latest nor v<number>: ` +
+          `kmlf models alias ${shellQuote(options.name)} champion 2`,
+      },
+    );
+  }
+  const command = `${shellQuote(options.name)} ${shellQuote(options.alias)}`;
+  const version = options.version?.trim();
+  if (version === undefined || version.toLowerCase() === "latest" || /^\d+$/.test(version)) return;
+  throw new UsageError(
+    "cli/bad-version",
+    `Cannot point alias "${options.alias}" at version ${JSON.stringify(options.version)}: ` +
+      "a version is a whole number (1, 2, …)",
+    { hint: `kmlf models alias ${command} 2, or latest for the newest version` },
+  );
+}
+
+function aliasList(aliases: Record<string, string>): string {
+  const set = Object.entries(aliases).map(([alias, v]) => `${alias} → ${v}`);
+  return set.length ? ` (its aliases: ${set.join(", ")})` : "";
 }
 
 // MLflow's SQLite registry takes any name, but one with `/ : % @` (or a control character, or a padding
@@ -158,6 +207,7 @@ async function checkHoldsModel(store: TrackingStore, parsed: ModelUri, uri: stri
       },
     );
   }
+  if (parsed.kind === "models") return await checkVersionHoldsModel(store, parsed, uri);
   if (parsed.kind !== "runs") return;
   const run = await store.getRun(parsed.runId);
   const repo = store.getArtifactRepository(run.info.artifactUri);
@@ -174,6 +224,28 @@ async function checkHoldsModel(store: TrackingStore, parsed: ModelUri, uri: stri
         ? `the run's models: ${models.map((m) => `runs:/${parsed.runId}/${m}`).join(", ")}`
         : "this run logged no model: kmlf run logs one for a training pipeline with an inference: section",
     },
+  );
+}
+
+// A models:/ source registers where that version's files are: a version whose files are gone (its run's
+// artifacts deleted) would be copied into a new version no one can load.
+async function checkVersionHoldsModel(store: TrackingStore, parsed: ModelsUri, uri: string): Promise<void> {
+  const { versionOfModelUri } = await import("../tracking/mod.ts");
+  let version, location, files;
+  try {
+    version = await versionOfModelUri(store.registry, parsed);
+    location = await store.registry.getModelVersionDownloadUri(version.name, version.version);
+    files = await store.getArtifactRepository(location).listArtifacts();
+  } catch {
+    // No such version (the registry refuses the source in MLflow's words), or a location kmlf cannot list.
+    return;
+  }
+  if (files.some((f) => !f.isDir && f.path.split("/").at(-1) === "MLmodel")) return;
+  throw new UsageError(
+    "cli/register-no-model",
+    `Cannot register ${uri}: the files of "${version.name}" version ${version.version} are gone from ` +
+      `${maskUriCredentials(location)} (no MLmodel file there)`,
+    { hint: `register the model from a run that has it: kmlf models register -m runs:/<run_id>/model` },
   );
 }
 

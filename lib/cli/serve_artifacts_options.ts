@@ -71,6 +71,9 @@ export function resolveServeArtifacts(
     artifactsDestination: destination(
       flags.artifactsDestination ?? nonEmpty(env.MLFLOW_ARTIFACTS_DESTINATION) ?? "mlartifacts",
       ctx.cwd,
+      flags.artifactsDestination !== undefined
+        ? "--artifacts-destination"
+        : "MLFLOW_ARTIFACTS_DESTINATION (for --artifacts-destination)",
     ),
     defaultArtifactRoot: explicitRoot ??
       (ctx.defaultRoot === "mlflow-server"
@@ -79,7 +82,13 @@ export function resolveServeArtifacts(
     allowedArtifactRoots: (flags.allowedArtifactRoots ?? nonEmpty(env[ALLOWED_ARTIFACT_ROOTS_ENV]) ?? "")
       .split(",").map((dir) => dir.trim()).filter((dir) => dir !== "")
       .map((dir) =>
-        isRemoteDestination(dir) ? dir : /^file:/i.test(dir) ? fileURLToPath(dir) : resolve(ctx.cwd, dir)
+        isRemoteDestination(dir) ? dir : localPath(
+          dir,
+          ctx.cwd,
+          flags.allowedArtifactRoots !== undefined
+            ? "--allowed-artifact-roots"
+            : `${ALLOWED_ARTIFACT_ROOTS_ENV} (for --allowed-artifact-roots)`,
+        )
       ),
     corsAllowedOrigins: flags.corsAllowedOrigins ?? nonEmpty(env.MLFLOW_SERVER_CORS_ALLOWED_ORIGINS),
   };
@@ -139,7 +148,20 @@ function serverDefaultRoot(serveArtifacts: boolean, trackingUri: string, cwd: st
 }
 
 // A remote store (s3://bucket/prefix) is used as given; a folder or file:// URI becomes an absolute path.
-function destination(value: string, cwd: string): string {
+function destination(value: string, cwd: string, flag: string): string {
   if (isRemoteDestination(value)) return value;
-  return /^file:/i.test(value) ? fileURLToPath(value) : resolve(cwd, value);
+  return localPath(value, cwd, flag);
+}
+
+// A folder, or a file: URI of this machine; one naming a host (file://server/share) is the flag's error,
+// where fileURLToPath's TypeError was an internal one.
+function localPath(value: string, cwd: string, flag: string): string {
+  if (!/^file:/i.test(value)) return resolve(cwd, value);
+  try {
+    return fileURLToPath(value);
+  } catch (cause) {
+    throw new UsageError("cli/bad-option", `${flag} ${JSON.stringify(value)}: ${(cause as Error).message}`, {
+      hint: "write file:///<absolute path> (three slashes: a file: URI names no host), or the plain path",
+    });
+  }
 }

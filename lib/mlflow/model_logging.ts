@@ -90,13 +90,18 @@ export async function registerLoggedModel(
     return await client.registerModel(uri, name);
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
+    // A name the store refuses ('..' in the file store) would be refused again: the command takes another.
+    const nameRefused = cause instanceof TrackingError && cause.code === "INVALID_PARAMETER_VALUE" &&
+      /\bname\b/i.test(cause.message);
     throw new TrackingError(
       "mlflow/model-not-registered",
       `Model ${uri} is logged, but registering it as "${name}" failed: ${why}`,
       {
         cause,
         hint: (cause instanceof KmlfError && cause.hint ? `${cause.hint}; ` : "") +
-          `once fixed, register it: kmlf models register -m ${uri} --name ${JSON.stringify(name)}`,
+          `once fixed, register it: kmlf models register -m ${uri} --name ${
+            nameRefused ? "<another name>" : JSON.stringify(name)
+          }`,
       },
     );
   }

@@ -8,6 +8,7 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
+import { timerDelay } from "../timer_delay.ts";
 import { hostRefusal } from "../allowed_hosts.ts";
 import { withOriginPolicy } from "../cross_origin.ts";
 import { MLMODEL_FORMAT_VERSION } from "../tracking/models/mlmodel.ts";
@@ -155,7 +156,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
             `The prediction took longer than ${ms / 1000} s and was abandoned`,
           ),
         ),
-      ms,
+      timerDelay(ms),
     );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));

@@ -9,6 +9,7 @@
  */
 import { TrackingError } from "../errors.ts";
 import { KMLF_VERSION } from "../version.ts";
+import { timerDelay } from "../timer_delay.ts";
 import { httpError, networkReason, parseJsonObject, RETRYABLE_STATUSES } from "./http_errors.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 
@@ -87,7 +88,7 @@ function processEnv(name: string): string | undefined {
 }
 
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, timerDelay(ms)));
 }
 
 /**
@@ -133,14 +134,16 @@ export class HttpClient {
     return this.#options.env ?? processEnv;
   }
 
-  #envNumber(name: string): number | undefined {
+  // `least` 1 for a timeout: requests refuses 0 ("timeout cannot be set to a value less than or equal to 0"),
+  // where kmlf would abort every request at once and blame the server.
+  #envNumber(name: string, least = 0): number | undefined {
     const text = this.#env(name);
     if (text === undefined || text.trim() === "") return undefined;
     const value = Number(text);
-    if (!Number.isInteger(value) || value < 0) {
+    if (!Number.isInteger(value) || value < least) {
       throw new TrackingError(
         "tracking/bad-env",
-        `Cannot use ${name}=${JSON.stringify(text)}: expected a whole number`,
+        `Cannot use ${name}=${JSON.stringify(text)}: expected a whole number${least ? ` from ${least}` : ""}`,
         {
           hint: `unset ${name} or set it to e.g. ${name === "MLFLOW_HTTP_REQUEST_TIMEOUT" ? "120" : "5"}`,
         },
@@ -212,14 +215,17 @@ export class HttpClient {
   ): Promise<HttpResponse | Error> {
     const controller = new AbortController();
     const timeout = this.#options.timeoutMs ??
-      (this.#envNumber("MLFLOW_HTTP_REQUEST_TIMEOUT") ?? 120) * 1000;
+      (this.#envNumber("MLFLOW_HTTP_REQUEST_TIMEOUT", 1) ?? 120) * 1000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let finished = false;
     // The timeout bounds silence, not total time: each streamed chunk restarts it, as with requests.
     const restart = () => {
       if (finished) return;
       clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(new DOMException("timed out", "TimeoutError")), timeout);
+      timer = setTimeout(
+        () => controller.abort(new DOMException("timed out", "TimeoutError")),
+        timerDelay(timeout),
+      );
     };
     // Passes chunks on, restarting the timeout; once the attempt is over it stops the stream, so a
     // server that answered early leaves no upload running (and no file handle open) behind it.

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { renderError, TrackingError } from "../../lib/errors.ts";
 import { statIfAny } from "../../lib/fs_utils.ts";
 import {
   assertGolden,
@@ -438,4 +439,21 @@ Deno.test("a node error stays visible next to a tracking store that could not en
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("an error whose hint carries its cause's hint prints that hint once", () => {
+  // As mlflow/model-not-registered: the store's fix, then how to register once it is fixed.
+  const cause = new TrackingError("INVALID_PARAMETER_VALUE", "Invalid name: '..'", {
+    hint: "use another name",
+  });
+  const error = new TrackingError("mlflow/model-not-registered", `registering failed: ${cause.message}`, {
+    cause,
+    hint: `${cause.hint}; once fixed, register it: kmlf models register`,
+  });
+  const text = renderError(error);
+  assert.equal(text.match(/use another name/g)?.length, 1, text);
+  assert.match(text, /\n {2}hint: use another name; once fixed, register it: kmlf models register$/);
+  // A cause hint the outer one does not carry is still shown.
+  const other = new TrackingError("x/y", `failed: ${cause.message}`, { cause, hint: "retry" });
+  assert.match(renderError(other), /hint: use another name\n {2}hint: retry$/);
 });

@@ -133,6 +133,22 @@ Deno.test("mlflow server's flags kmlf cannot honour, and bad values, are errors 
         /--registry-store-uri names another store \('sqlite:\/\/\/b.db'\) than the backend store \('a.db'\)/,
       ],
       [["--dev", "--gunicorn-opts", "x"], {}, /'--dev' and '--gunicorn-opts' cannot be specified together/],
+      // A file: URI naming another host is the flag's (or variable's) error, not an internal one.
+      [
+        ["--artifacts-destination", "file://server/share"],
+        {},
+        /error\[cli\/bad-option\]: --artifacts-destination "file:\/\/server\/share": .*\n.*file:\/\/\/<absolute path>/,
+      ],
+      [
+        [],
+        { MLFLOW_ARTIFACTS_DESTINATION: "file://server/share" },
+        /MLFLOW_ARTIFACTS_DESTINATION \(for --artifacts-destination\) "file:\/\/server\/share"/,
+      ],
+      [
+        ["--allowed-artifact-roots", "/a,file://server/b"],
+        {},
+        /--allowed-artifact-roots "file:\/\/server\/b"/,
+      ],
     ];
     for (const [args, env, message] of cases) {
       const result = await kmlf(["server", ...args], { cwd: dir, env: { NO_COLOR: "1", ...env } });

@@ -4,7 +4,9 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { loadModel } from "../../lib/models/mod.ts";
 import {
+  openStore,
   parseModelUri,
+  registerModel,
   resolveModel,
   RestStore,
   SqliteStore,
@@ -76,6 +78,7 @@ Deno.test("bad model URIs are errors that show the right form", () => {
     ["models:/iris/champion", /neither a version number, a stage/],
     ["models:/m-0123abcd", /MLflow 3 logged-model ids/],
     ["s3://bucket/model", /the scheme "s3:" is not supported/],
+    ["file://server/share/model", /^Cannot use model URI "file:\/\/server\/share\/model": File URL host/],
   ];
   for (const [uri, message] of cases) {
     assert.throws(
@@ -88,6 +91,124 @@ Deno.test("bad model URIs are errors that show the right form", () => {
     () => parseModelUri("models:/iris/champion"),
     (e: TrackingError) => /models:\/iris@champion/.test(e.hint!),
   );
+});
+
+Deno.test("a version that is not a whole number, or an alias the registry cannot hold, is named as such", () => {
+  // Meant as versions: the hint shows a version, not an alias named "-1".
+  for (const suffix of ["-1", "1.5", " 2", "1e3", "+3"]) {
+    assert.throws(
+      () => parseModelUri(`models:/iris/${suffix}`),
+      (e: TrackingError) =>
+        e.code === "model/bad-uri" && e.message.includes(`"${suffix}" is not a version number`) &&
+        e.hint === "write models:/iris/1, or models:/iris/latest for the newest version",
+      suffix,
+    );
+  }
+  // Not an alias name either: no models:/iris@a b suggestion.
+  assert.throws(
+    () => parseModelUri("models:/iris/a b"),
+    (e: TrackingError) => /neither a version number/.test(e.message) && !e.hint!.includes("@a b"),
+  );
+  for (const alias of ["bad alias", "x.y", "a%2f"]) {
+    assert.throws(
+      () => parseModelUri(`models:/iris@${alias}`),
+      (e: TrackingError) =>
+        e.code === "model/bad-uri" && e.message.includes(`"${alias}" is not an alias name`),
+      alias,
+    );
+  }
+  assert.equal((parseModelUri("models:/iris@é_1") as { alias: string }).alias, "é_1");
+  // Python's int(): leading zeros go, every digit stays.
+  assert.equal((parseModelUri("models:/iris/007") as { version: string }).version, "7");
+  assert.equal(
+    (parseModelUri("models:/iris/000123456789012345678901") as { version: string }).version,
+    "123456789012345678901",
+  );
+});
+
+Deno.test("a registered version whose run is gone loads from its source; whose files are gone, says so", async () => {
+  const t = await trainedRulesProject();
+  try {
+    let store: TrackingStore = SqliteStore.open(t.store);
+    const root = (await store.getRun(t.runId)).info.artifactUri;
+    await store.close();
+    // What MLflow's gc leaves: versions whose run row is deleted (the files of one of them too).
+    const gone = "ffffffffffffffffffffffffffffffff";
+    const db = new DatabaseSync(t.store);
+    db.exec(`
+      INSERT INTO registered_models VALUES ('rules', 1000, 3000, NULL);
+      INSERT INTO model_versions (name, version, creation_time, last_updated_time, description, user_id, current_stage,
+        source, run_id, status, status_message, run_link, storage_location)
+      VALUES ('rules', 1, 1000, 1000, NULL, 'ann', 'None', '${root}/model', '${gone}', 'READY', NULL, NULL, NULL),
+             ('rules', 2, 2000, 2000, NULL, 'ann', 'None', '${root}/lost', '${gone}', 'READY', NULL, NULL, NULL);
+      INSERT INTO registered_model_aliases VALUES ('champion', 2, 'rules');
+    `);
+    db.close();
+    store = SqliteStore.open(t.store);
+    const options = { store, cacheDir: join(t.base, "cache") };
+    const model = await loadModel("models:/rules/1", options);
+    assert.equal(model.metadata.runId, t.runId);
+    assert.equal(model.origin?.registered?.version, "1");
+    for (const uri of ["models:/rules/2", "models:/rules@champion"]) {
+      await assert.rejects(
+        () => resolveModel(uri, options),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "model/version-files-missing" &&
+          e.message === `Cannot load ${uri}: registered model "rules" version 2 has no model at its source ` +
+              `${root}/lost` &&
+          /kmlf models alias rules <alias> <version>/.test(e.hint!),
+        uri,
+      );
+    }
+    await store.close();
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a version registered from a models:/ URI keeps the files it was registered with", async () => {
+  const t = await trainedRulesProject();
+  const store = SqliteStore.open(t.store);
+  try {
+    const root = (await store.getRun(t.runId)).info.artifactUri;
+    const registry = store.registry;
+    await registry.createRegisteredModel("rules");
+    await registry.createModelVersion("rules", `${root}/model`, { runId: t.runId });
+    await registry.createModelVersion("rules", `${root}/lost`, { runId: t.runId });
+    await registry.setRegisteredModelAlias("rules", "champion", "1");
+    const copy = await registerModel(store, "models:/rules@champion", "copy");
+    assert.equal(copy.source, "models:/rules@champion");
+    // The alias moves to a version with no model, then version 1 is deleted: MLflow still loads the copy
+    // from its storage location, where following the URI again found the other version, or none.
+    await registry.setRegisteredModelAlias("rules", "champion", "2");
+    await registry.deleteModelVersion("rules", "1");
+    const options = { store, cacheDir: join(t.base, "cache") };
+    const model = await loadModel("models:/copy/1", options);
+    assert.equal(model.metadata.runId, t.runId);
+    assert.equal(model.origin?.registered?.name, "copy");
+  } finally {
+    await store.close();
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a models:/ name the file store refuses to look up is the URI's error", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await openStore(join(dir, "mlruns"));
+  try {
+    for (const uri of ["models:/../1", "models:/..@champion", "models:/../latest"]) {
+      await assert.rejects(
+        () => resolveModel(uri, { store, cacheDir: join(dir, "cache") }),
+        (e: Error & { code?: string }) =>
+          e.code === "model/bad-uri" &&
+          e.message.startsWith(`Cannot use model URI "${uri}": Invalid name: '..'`),
+        uri,
+      );
+    }
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("models:/ URIs resolve through the store's registry: version, stage, latest, alias", async () => {
@@ -112,9 +233,14 @@ Deno.test("models:/ URIs resolve through the store's registry: version, stage, l
       const model = await loadModel(uri, options);
       assert.equal(model.metadata.runId, t.runId);
     }
+    // Said of the version the user named, with the source that holds nothing.
     await assert.rejects(
       () => resolveModel("models:/rules/latest", options),
-      /No model at runs:\/\w+\/nothing/,
+      (e: Error & { code?: string; hint?: string }) =>
+        e.code === "model/version-files-missing" &&
+        /^Cannot load models:\/rules\/latest: registered model "rules" version 2 has no model at its source runs:\/\w+\/nothing/
+          .test(e.message) &&
+        /kmlf models register -m runs:\/<run_id>\/model -n rules/.test(e.hint!),
     );
     await assert.rejects(
       () => resolveModel("models:/rules@challenger", options),
@@ -141,6 +267,17 @@ Deno.test("models:/ URIs resolve through the store's registry: version, stage, l
       () => resolveModel("runs:/ffffffffffffffffffffffffffffffff/model", options),
       /Cannot find run ffff/,
     );
+    // A path of the run that holds no model (missing, a file, a folder of other artifacts) names the ones
+    // that do, as kmlf models register does.
+    for (const path of ["modle", "model/MLmodel", "kmlf"]) {
+      await assert.rejects(
+        () => resolveModel(`runs:/${t.runId}/${path}`, options),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "model/not-found" && e.message === `No model at runs:/${t.runId}/${path}` &&
+          e.hint === `the run's models: runs:/${t.runId}/model`,
+        path,
+      );
+    }
     await store.close();
   } finally {
     await Deno.remove(t.base, { recursive: true });

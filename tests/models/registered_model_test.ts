@@ -130,3 +130,27 @@ Deno.test("a registration that fails keeps the model logged, ends the run FAILED
     await Deno.remove(base, { recursive: true });
   }
 });
+
+Deno.test("a registered name the file store refuses: its fix is said once, and the later command takes another name", async () => {
+  const base = await Deno.makeTempDir({ prefix: "kmlf-models-" });
+  try {
+    const project = await writeProject(rulesProjectFiles(join(base, "mlruns")), join(base, "project"));
+    assert.equal((await kmlf(["run", "training"], { cwd: project })).code, 0);
+    const r = await kmlf(
+      ["mlflow", "modelify", "-p", "inference", "-i", "instances", "--registered-model-name", ".."],
+      { cwd: project },
+    );
+    assert.notEqual(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /error\[mlflow\/model-not-registered\]: .*registering it as "\.\." failed: Invalid name/,
+    );
+    assert.equal(r.stderr.match(/that is not '\.' or '\.\.'/g)?.length, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /once fixed, register it: kmlf models register -m runs:\/\w+\/model-inference --name <another name>/,
+    );
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+});

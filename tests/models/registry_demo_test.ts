@@ -148,8 +148,20 @@ Deno.test("kmlf models register/alias refuse what cannot work, naming the fix", 
     ], {
       cwd: dir,
     });
+    // Nothing tracked yet: no store to register in (opening it would leave an empty mlflow.db behind).
     assert.equal(noRun.code, 2);
-    assert.match(noRun.stderr, /0123456789abcdef0123456789abcdef/);
+    assert.match(noRun.stderr, /error\[cli\/mlflow-no-store\]: No tracking store at sqlite:\/\/\/mlflow\.db/);
+    assert.match(
+      noRun.stderr,
+      /hint: nothing has been tracked in this project yet: `kmlf run` creates the store/,
+    );
+    assert.equal((await kmlf(["run", "training"], { cwd: dir })).code, 0);
+    const unknownRun = await kmlf(
+      ["models", "register", "-m", "runs:/0123456789abcdef0123456789abcdef/model", "-n", "iris"],
+      { cwd: dir },
+    );
+    assert.equal(unknownRun.code, 2);
+    assert.match(unknownRun.stderr, /0123456789abcdef0123456789abcdef/);
     const badTag = await kmlf(
       ["models", "register", "-m", "runs:/abc/model", "-n", "iris", "--tag", "oops"],
       {

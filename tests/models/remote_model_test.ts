@@ -36,6 +36,21 @@ Deno.test("a model logged over REST loads by runs:/ and mlflow-artifacts:/, down
       cacheDir,
     });
     assert.equal(proxied.metadata.modelUuid, model.metadata.modelUuid);
+    // A cache folder that cannot be made (a file in its place) names the folder and the variable.
+    const blocked = join(dir, "blocked");
+    await Deno.writeTextFile(blocked, "");
+    const refused = await kmlf(["models", "predict", "-m", uri[1], "-i", "data/instances.csv"], {
+      cwd: project,
+      env: { KMLF_CACHE_DIR: blocked },
+    });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `error\\[model/cache-unwritable\\]: Cannot download ${uri[1]} into the model cache .*blocked/models`,
+      ),
+    );
+    assert.match(refused.stderr, /hint: set KMLF_CACHE_DIR to a folder kmlf can write/);
     // Cached by run id: the server's copy is gone, the model still loads.
     await Deno.remove(artifacts, { recursive: true });
     const again = await loadModel(uri[1], { trackingUri: url, cacheDir });

@@ -5,9 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { scoringHandler } from "../../lib/models/mod.ts";
+import { loadModel, scoringHandler } from "../../lib/models/mod.ts";
+import { openStore } from "../../lib/tracking/mod.ts";
 import { CLI_PATH } from "../cli_harness.ts";
-import { loadedRulesModel } from "./model_helpers.ts";
+import { loadedRulesModel, trainedRulesProject } from "./model_helpers.ts";
 
 const FIXTURES = new URL("../fixtures/mlflow-2.17.2/model/scoring/", import.meta.url).pathname;
 
@@ -226,5 +227,44 @@ Deno.test("kmlf models serve binds loopback by default and answers /invocations"
     await child.status;
     await reader.cancel();
     await child.stderr.cancel();
+  }
+});
+
+Deno.test("a timeout past setTimeout's limit (--timeout 3000000) still waits for a prediction", async () => {
+  // A node that takes a few milliseconds: a 35-day timeout once became a 1 ms timer and answered 504.
+  const slow = await trainedRulesProject({
+    "pipelines/rules/slow.ts": [
+      'import { applyRule } from "./predict.ts";',
+      "export async function slowRule(rule: never, instances: Record<string, unknown>[]) {",
+      "  await new Promise((resolve) => setTimeout(resolve, 30));",
+      "  return applyRule(rule, instances);",
+      "}",
+      "",
+    ].join("\n"),
+    "pipelines/inference.yml": [
+      "nodes:",
+      "  - name: apply_rule",
+      "    func: ./rules/slow.ts#slowRule",
+      "    inputs: [rule, instances]",
+      "    outputs: predictions",
+      "",
+    ].join("\n"),
+  });
+  try {
+    const store = await openStore(`sqlite:///${slow.store}`, { baseDir: slow.base });
+    const slowModel = await loadModel(slow.modelUri, { store, cacheDir: join(slow.base, "cache") });
+    await store.close();
+    const patient = scoringHandler(slowModel, { timeoutMs: 3_000_000 * 1000, allowedHosts: ["127.0.0.1"] });
+    const res = await patient(
+      new Request("http://127.0.0.1/invocations", {
+        method: "POST",
+        headers: { "content-type": "text/csv" },
+        body: "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,0.2\n",
+      }),
+    );
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(await res.text(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+  } finally {
+    await Deno.remove(slow.base, { recursive: true });
   }
 });

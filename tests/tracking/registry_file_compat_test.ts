@@ -131,3 +131,22 @@ Deno.test("the same REST calls with the same clock write MLflow's file tree byte
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a name that cannot be the file store's model folder is refused with a hint that fits it", async () => {
+  const dir = await Deno.makeTempDir();
+  const store = await FileStore.open(join(dir, "mlruns"));
+  try {
+    for (const name of ["a/b", "a\\b", ".", ".."]) {
+      await assert.rejects(
+        () => store.registry.createRegisteredModel(name),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "INVALID_PARAMETER_VALUE" && e.message.endsWith("cannot contain path separator") &&
+          e.hint!.includes("without '/' or '\\' that is not '.' or '..'"),
+        name,
+      );
+    }
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

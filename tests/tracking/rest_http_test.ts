@@ -108,6 +108,29 @@ Deno.test("MLFLOW_HTTP_REQUEST_MAX_RETRIES bounds retries; a malformed value is 
   });
 });
 
+Deno.test("MLFLOW_HTTP_REQUEST_TIMEOUT past setTimeout's limit waits; 0 is refused as requests refuses it", async () => {
+  await withServer(async (server) => {
+    // An answer that comes after a few milliseconds: a 35-day timeout once became a 1 ms timer and lost it.
+    const late = () =>
+      new Promise<Response>((resolve) => setTimeout(() => resolve(json({ experiment: EXPERIMENT })), 30));
+    server.answer(late);
+    const patient = new RestStore(server.url, {
+      env: (n) => (n === "MLFLOW_HTTP_REQUEST_TIMEOUT" ? "3000000" : undefined),
+      maxRetries: 0,
+    });
+    assert.equal((await patient.getExperiment(EXPERIMENT.experiment_id)).name, "big-id");
+    await patient.close();
+    const zero = new RestStore(server.url, {
+      env: (n) => (n === "MLFLOW_HTTP_REQUEST_TIMEOUT" ? "0" : undefined),
+    });
+    const error = await rejection(zero.deleteRun("abc"));
+    assert.equal(error.code, "tracking/bad-env");
+    assert.match(error.message, /MLFLOW_HTTP_REQUEST_TIMEOUT="0": expected a whole number from 1/);
+    assert.equal(server.received.length, 1);
+    await zero.close();
+  });
+});
+
 Deno.test("a JSON 404 on get-by-name means no such experiment; on get it is RESOURCE_DOES_NOT_EXIST", async () => {
   await withServer(async (server, store) => {
     const notFound = () => json({ error_code: "RESOURCE_DOES_NOT_EXIST", message: "Could not find" }, 404);

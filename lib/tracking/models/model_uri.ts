@@ -72,9 +72,19 @@ export function parseModelUri(uri: string, options: { baseDir?: string } = {}): 
     return { kind: "mlflow-artifacts", uri: text, path };
   }
   if (/^file:/i.test(text)) {
-    const path = /^file:\/\//i.test(text)
-      ? fileURLToPath(text)
-      : resolve(options.baseDir ?? Deno.cwd(), percentDecode(text.slice(5)));
+    let path: string;
+    try {
+      path = /^file:\/\//i.test(text)
+        ? fileURLToPath(text)
+        : resolve(options.baseDir ?? Deno.cwd(), percentDecode(text.slice(5)));
+    } catch (cause) {
+      // file://server/share: a host this machine cannot read from.
+      throw bad(
+        uri,
+        (cause as Error).message,
+        "write file:///<absolute path> (three slashes), or the plain path",
+      );
+    }
     return { kind: "local", uri: text, path };
   }
   const scheme = text.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];
@@ -125,7 +135,17 @@ function parseRuns(uri: string, text: string): ModelUri {
 function parseModels(uri: string, text: string): ModelUri {
   const body = text.replace(/^models:\/+/i, "");
   const alias = body.match(/^([^/@]+)@([^/@]+)$/);
-  if (alias) return { kind: "models", uri: text, name: alias[1], alias: alias[2] };
+  if (alias) {
+    // MLflow's alias rule (_validate_model_alias_name): the registry would refuse any other spelling.
+    if (!ALIAS_NAME.test(alias[2])) {
+      throw bad(
+        uri,
+        `"${alias[2]}" is not an alias name (aliases take letters, digits, _ and -)`,
+        `write models:/${alias[1]}@champion, or models:/${alias[1]}/<version> for a version`,
+      );
+    }
+    return { kind: "models", uri: text, name: alias[1], alias: alias[2] };
+  }
   const parts = body.split("/");
   if (parts.length !== 2 || !parts[0] || !parts[1]) {
     if (/^m-[0-9a-f]+$/.test(body)) {
@@ -142,13 +162,29 @@ function parseModels(uri: string, text: string): ModelUri {
     );
   }
   const [name, suffix] = parts;
-  if (/^\d+$/.test(suffix)) return { kind: "models", uri: text, name, version: String(Number(suffix)) };
+  // Python's int(): leading zeros dropped, every digit kept (Number() would round 20 digits).
+  if (/^\d+$/.test(suffix)) {
+    return { kind: "models", uri: text, name, version: suffix.replace(/^0+(?=\d)/, "") };
+  }
   if (suffix.toLowerCase() === "latest") return { kind: "models", uri: text, name, latest: true };
   const stage = STAGES.find((s) => s.toLowerCase() === suffix.toLowerCase());
   if (stage) return { kind: "models", uri: text, name, stage };
+  // -1, 1.5, " 2", 1e3: meant as a version, which is a whole number from 1.
+  if (/\d/.test(suffix) && /^[\s+\-.\deE]+$/.test(suffix)) {
+    throw bad(
+      uri,
+      `"${suffix}" is not a version number: versions are whole numbers (1, 2, …)`,
+      `write models:/${name}/1, or models:/${name}/latest for the newest version`,
+    );
+  }
   throw bad(
     uri,
     `"${suffix}" is neither a version number, a stage (${STAGES.join(", ")}) nor "latest"`,
-    `for an alias write models:/${name}@${suffix}`,
+    ALIAS_NAME.test(suffix)
+      ? `for an alias write models:/${name}@${suffix}`
+      : `write models:/${name}/<version>, models:/${name}/latest or models:/${name}@<alias>`,
   );
 }
+
+// As the registry's ALIAS_CHARACTERS (Python's \w: Unicode letters and digits, _).
+const ALIAS_NAME = /^[\p{L}\p{N}_-]+$/u;

@@ -77,11 +77,23 @@ async function resolveParsed(
           },
         );
       });
+      // A path that holds no model (a typo, a file, a folder of other artifacts) is refused here, with the
+      // paths of the run that do hold one: loading would only say which folder lacks MLmodel.
+      const noModel = async (cause?: unknown) =>
+        new TrackingError("model/not-found", `No model at ${parsed.uri}`, {
+          cause,
+          hint: await runModelsHint(store, run.info.artifactUri, parsed.runId),
+        });
       const dir = await fetchArtifacts(store, run.info.artifactUri, parsed.path, {
         cacheKey: join(parsed.runId, parsed.path),
         cacheDir: options.cacheDir,
         what: parsed.uri,
+      }).catch(async (error) => {
+        throw error instanceof TrackingError && error.code === "model/not-found"
+          ? await noModel(error.cause)
+          : error;
       });
+      if (!statOrUndefined(join(dir, "MLmodel"))?.isFile) throw await noModel();
       return { dir, uri: parsed.uri, runId: parsed.runId };
     }
     case "mlflow-artifacts": {
@@ -119,10 +131,15 @@ async function resolveParsed(
           },
         );
       }
-      const source = version.source.startsWith("runs:") || !version.runId
-        ? version.source
-        : runsUriOf(version);
-      const resolved = await resolveParsed(parseModelUri(source, options), options, depth + 1);
+      // A models:/ source named another version as it was at registration: its files are the location the
+      // registry recorded then (MLflow's storage_location), not what the URI names now (an alias since
+      // moved to another model, or that version deleted).
+      const location = /^models:/i.test(version.source)
+        ? await store.registry.getModelVersionDownloadUri(version.name, version.version)
+        : version.source;
+      const resolved = await versionFiles(store, version, location, options, depth).catch((error) => {
+        throw versionFilesMissing(parsed.uri, version, location, error);
+      });
       return { ...resolved, uri: parsed.uri, runId: resolved.runId ?? version.runId ?? undefined, version };
     }
   }
@@ -160,6 +177,12 @@ async function explainRegistryMiss(
   try {
     model = await store.registry.getRegisteredModel(ref.name);
   } catch (lookup) {
+    // A name the store refuses to look up ("..", a path separator in the file store) is the URI's problem.
+    if (lookup instanceof TrackingError && lookup.code === "INVALID_PARAMETER_VALUE") {
+      return new TrackingError("model/bad-uri", `Cannot use model URI "${ref.uri}": ${lookup.message}`, {
+        hint: "write models:/<registered model name>/<version>, with the name as the registry lists it",
+      });
+    }
     // Only a model the store says it does not have is "unknown"; an unreachable store keeps its own error.
     if (!(lookup instanceof TrackingError && lookup.code === "RESOURCE_DOES_NOT_EXIST")) return error;
     const where = maskUriCredentials(store.uri);
@@ -216,10 +239,74 @@ async function explainRegistryMiss(
   );
 }
 
-// A version whose source is an artifact location under its run: read it through the run.
-function runsUriOf(version: ModelVersion): string {
-  const m = version.source!.match(/\/artifacts\/(.+)$/);
-  return m ? `runs:/${version.runId}/${m[1]}` : version.source!;
+// A version whose source is an artifact location under its run is read through the run (its artifact
+// repository, cached by run id); when the run is gone (deleted by MLflow's gc, or from another store), the
+// files are read from the source itself, as MLflow's ModelsArtifactRepository always does.
+async function versionFiles(
+  store: TrackingStore,
+  version: ModelVersion,
+  source: string,
+  options: ResolveModelOptions,
+  depth: number,
+): Promise<ResolvedModel> {
+  const underRun = !/^(runs|models):/i.test(source) && version.runId
+    ? source.match(/\/artifacts\/(.+)$/)?.[1]
+    : undefined;
+  if (underRun === undefined) return await resolveParsed(parseModelUri(source, options), options, depth + 1);
+  const viaRun = `runs:/${version.runId}/${underRun}`;
+  try {
+    return await resolveParsed(parseModelUri(viaRun, options), options, depth + 1);
+  } catch (error) {
+    if (!(isMissing(error) && error.code === "model/run-not-found")) throw error;
+  }
+  const cut = source.replace(/\/+$/, "").lastIndexOf("/");
+  const dir = await fetchArtifacts(store, source.slice(0, cut), source.slice(cut + 1), {
+    cacheKey: join(version.runId!, underRun),
+    cacheDir: options.cacheDir,
+    what: source,
+  });
+  return { dir, uri: source };
+}
+
+// A run or model folder the store says is not there (not one it could not reach).
+function isMissing(error: unknown): error is TrackingError {
+  if (!(error instanceof TrackingError) || !/^model\/(not-found|run-not-found)$/.test(error.code)) {
+    return false;
+  }
+  const cause = error.cause;
+  return cause === undefined || (cause instanceof TrackingError && cause.code === "RESOURCE_DOES_NOT_EXIST");
+}
+
+// A registered version whose files cannot be read: said of the version the user named, not of the run or
+// folder it points at (which the user never typed), with the ways out.
+function versionFilesMissing(uri: string, version: ModelVersion, source: string, error: unknown): unknown {
+  if (!isMissing(error)) return error;
+  return new TrackingError(
+    "model/version-files-missing",
+    `Cannot load ${uri}: registered model "${version.name}" version ${version.version} has no model at ` +
+      `its source ${source}`,
+    {
+      cause: error.cause ?? error,
+      hint: `register the model again from a run that has it (kmlf models register -m runs:/<run_id>/model ` +
+        `-n ${version.name}) and point aliases at the new version (kmlf models alias ${version.name} ` +
+        `<alias> <version>); delete version ${version.version} in the UI`,
+    },
+  );
+}
+
+// The run's top-level artifact folders holding an MLmodel file, as the hint of a path that holds none.
+async function runModelsHint(store: TrackingStore, artifactUri: string, runId: string): Promise<string> {
+  const repo = store.getArtifactRepository(artifactUri);
+  const found: string[] = [];
+  const folders = (await repo.listArtifacts().catch(() => [])).filter((f) => f.isDir).slice(0, 50);
+  for (const folder of folders) {
+    const inside = await repo.listArtifacts(folder.path).catch(() => []);
+    if (inside.some((f) => !f.isDir && posix.basename(f.path) === "MLmodel")) found.push(folder.path);
+  }
+  return found.length
+    ? `the run's models: ${found.map((path) => `runs:/${runId}/${path}`).join(", ")}`
+    : "this run logged no model: kmlf run logs one for a training pipeline with an inference: section " +
+      "(log_model.name names its folder, model by default)";
 }
 
 function needStore(uri: string, options: ResolveModelOptions): TrackingStore {
@@ -254,8 +341,18 @@ async function fetchArtifacts(
   }
   const target = join(cache.cacheDir, cache.cacheKey);
   if (statOrUndefined(join(target, ".kmlf-complete"))) return target;
-  Deno.mkdirSync(dirname(target), { recursive: true });
-  const partial = await Deno.makeTempDir({ dir: dirname(target), prefix: ".download-" });
+  let partial: string;
+  try {
+    Deno.mkdirSync(dirname(target), { recursive: true });
+    partial = await Deno.makeTempDir({ dir: dirname(target), prefix: ".download-" });
+  } catch (cause) {
+    // The cache folder comes from the environment ($KMLF_CACHE_DIR, $XDG_CACHE_HOME, $HOME).
+    throw new TrackingError(
+      "model/cache-unwritable",
+      `Cannot download ${cache.what} into the model cache ${cache.cacheDir}: ${(cause as Error).message}`,
+      { hint: "set KMLF_CACHE_DIR to a folder kmlf can write (models are downloaded to <it>/models)", cause },
+    );
+  }
   try {
     const got = await repo.downloadArtifacts(path, partial).catch((cause) => {
       throw notFound(cause);

@@ -39,7 +39,8 @@ export function modelDir(root: string, name: string, options: { creating?: boole
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid name: '${name}'. Registered model name cannot contain path separator`,
-      "the file store keeps each model in a folder named after it; use a name without '/'",
+      "the file store keeps each model in a folder named after it: use a name without '/' or '\\' that " +
+        "is not '.' or '..' (e.g. iris-classifier)",
     );
   }
   if (name.includes("%")) {
