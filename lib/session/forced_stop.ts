@@ -1,0 +1,88 @@
+/**
+ * Keeps the signal watchdog's description of a run current (signal_watchdog.ts): which nodes are running
+ * and where the run would resume, as of each node's start and end. The watchdog prints it if a node holds
+ * the main thread when a signal comes, since nothing can be computed then.
+ *
+ * @module
+ */
+import type { Catalog } from "../catalog/mod.ts";
+import type { Node, Pipeline } from "../pipeline/mod.ts";
+import { findResumeNodes, type RunReporter } from "../runner/mod.ts";
+import { stopRecordPath } from "../stop_records.ts";
+import type { RunGuard } from "./run_guard.ts";
+import { WATCHDOG_GRACE_MS } from "./signal_watchdog_layout.ts";
+
+/** How long the first node's start waits for a watchdog still booting (it blocks the main thread). */
+const FIRST_NODE_WAIT_MS = 250;
+
+/**
+ * `reporter`, plus keeping the guard's watchdog told what a forced stop would say.
+ *
+ * @example
+ * ```ts
+ * const reporter = describeForcedStops(options.reporter, { guard, pipeline, catalog, projectPath: "/p" });
+ * ```
+ */
+export function describeForcedStops(
+  reporter: RunReporter | undefined,
+  options: {
+    guard: RunGuard;
+    pipeline: Pipeline;
+    catalog: Catalog;
+    projectPath: string;
+    /** The lines after the headline: how to resume (the CLI writes the command). */
+    note?: (
+      state: { completed: readonly string[]; resumeFromNodes: readonly string[] },
+    ) => string | undefined;
+  },
+): RunReporter {
+  const { guard, pipeline, catalog } = options;
+  const running: string[] = [];
+  const done = new Set<Node>();
+  let resumeFromNodes: string[] = [];
+  let first = true;
+  const record = stopRecordPath(options.projectPath, Deno.pid);
+  const update = () => {
+    const stopped = running.length > 0 ? `; stopped ${running.map((n) => `"${n}"`).join(", ")}` : "";
+    const lines = [
+      `✘ Run interrupted by {signal}${stopped}: the main thread did not answer within ` +
+      `${WATCHDOG_GRACE_MS / 1000} s (a node in a ` +
+      "synchronous loop holds it), so kmlf ended the process without the run's hooks",
+    ];
+    const note = options.note?.({ completed: [...done].map((n) => n.name), resumeFromNodes });
+    if (note) lines.push(note);
+    lines.push(
+      "  hint: run CPU-bound nodes with --runner parallel, whose workers Ctrl-C stops at once; " +
+        "a tracked MLflow run left RUNNING is ended KILLED by the next tracked run of this project",
+    );
+    guard.describeStop({ message: lines.join("\n"), record });
+  };
+  const settled = (node: Node) => {
+    const at = running.indexOf(node.name);
+    if (at >= 0) running.splice(at, 1);
+  };
+  update();
+  return {
+    ...reporter,
+    nodeStarted(event) {
+      reporter?.nodeStarted?.(event);
+      running.push(event.node.name);
+      update();
+      // The node's function may never give the main thread back: the watchdog must listen by now.
+      guard.handOver(first ? FIRST_NODE_WAIT_MS : 0);
+      first = false;
+    },
+    nodeCompleted(event) {
+      reporter?.nodeCompleted?.(event);
+      settled(event.node);
+      done.add(event.node);
+      resumeFromNodes = findResumeNodes(pipeline, done, catalog);
+      update();
+    },
+    nodeFailed(event) {
+      reporter?.nodeFailed?.(event);
+      settled(event.node);
+      update();
+    },
+  };
+}

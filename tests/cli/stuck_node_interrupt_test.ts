@@ -1,0 +1,166 @@
+/**
+ * Ctrl-C / SIGTERM while a node holds the main thread in a synchronous loop (sequential and thread runners):
+ * the signal watchdog (lib/session/signal_watchdog.ts) stops kmlf within about a second, says what it
+ * stopped and how to resume, exits by the signal (130 / 143), and the next tracked run ends the MLflow run
+ * KILLED. The watchdog starts only at a terminal, so kmlf runs here under `script`, in a real pseudo-terminal:
+ * a Ctrl-C is the byte 0x03 typed into it, which the terminal turns into SIGINT for kmlf's process group.
+ */
+import assert from "node:assert/strict";
+import { CLI_PATH, demoProject } from "../cli_harness.ts";
+import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
+
+// `script` (util-linux) gives the pseudo-terminal; /proc finds the kmlf it starts.
+const ignore = Deno.build.os !== "linux" || (() => {
+  try {
+    return !new Deno.Command("script", { args: ["--version"], stdout: "null" }).outputSync().success;
+  } catch {
+    return true;
+  }
+})();
+
+const SPIN = {
+  "pipelines/spin.yml": `nodes:
+  - {name: prepare, func: ./iris/spin.ts#prepare, inputs: params:a, outputs: x}
+  - {name: spin, func: ./iris/spin.ts#spin, inputs: x, outputs: y}
+  - {name: wait, func: ./iris/spin.ts#wait, inputs: params:a, outputs: z}
+`,
+  "pipelines/iris/spin.ts": `export const prepare = (a: number) => a + 1;
+export function spin(_x: number) { for (;;) {} }
+export async function wait(_a: number) { await new Promise((r) => setTimeout(r, 600_000)); }
+`,
+  "conf/base/parameters.yml": "a: 1\n",
+};
+
+/** kmlf in a pseudo-terminal (`script`), its output read as it comes. */
+function inTerminal(dir: string, args: string[]) {
+  const command = ["exec", Deno.execPath(), "run", "--allow-all", "--quiet", CLI_PATH, ...args]
+    .map((a) => (a === "exec" ? a : `'${a}'`)).join(" ");
+  const child = new Deno.Command("script", {
+    args: ["-qefc", command, "/dev/null"],
+    cwd: dir,
+    env: { NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  const reader = child.stdout.getReader();
+  let seen = "";
+  return {
+    child,
+    /** The kmlf process (script's child, which exec'd it). */
+    kmlfPid: () => Number(Deno.readTextFileSync(`/proc/${child.pid}/task/${child.pid}/children`).trim()),
+    typeCtrlC: () => writer.write(new Uint8Array([3])),
+    async waitFor(text: string) {
+      while (!seen.includes(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+      return seen;
+    },
+    async finish() {
+      // Without the watchdog kmlf would spin forever: ended here (SIGKILL, exit 137), the test fails instead.
+      const guard = setTimeout(() => {
+        try {
+          Deno.kill(this.kmlfPid(), "SIGKILL");
+        } catch { /* already gone */ }
+      }, 30_000);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        seen += new TextDecoder().decode(value);
+      }
+      await writer.close().catch(() => {});
+      const [status] = await Promise.all([child.status, child.stderr.cancel()]);
+      clearTimeout(guard);
+      return { code: status.code, seen: seen.replaceAll("\r\n", "\n") };
+    },
+  };
+}
+
+async function runsOf(dir: string) {
+  const store = await openStore("mlflow.db", { baseDir: dir });
+  try {
+    const client = new MlflowClient(store);
+    const exp = await client.getExperimentByName("iris");
+    assert.ok(exp, "experiment iris exists");
+    return (await client.searchRuns([exp.experimentId], { runViewType: "ALL" })).runs;
+  } finally {
+    (store as { close?(): void }).close?.();
+  }
+}
+
+for (const runner of ["sequential", "thread"]) {
+  Deno.test({
+    name:
+      `--runner ${runner}: Ctrl-C stops a node in a synchronous loop (exit 130), the next run ends it KILLED`,
+    ignore,
+  }, async () => {
+    const dir = await demoProject(SPIN, { tracked: true });
+    try {
+      const run = inTerminal(dir, ["run", "spin", "--runner", runner, "--nodes", "prepare,spin"]);
+      await run.waitFor("▶ spin");
+      await new Promise((r) => setTimeout(r, 300)); // spin's function is looping now
+      await run.typeCtrlC();
+      const { code, seen } = await run.finish();
+      assert.equal(code, 130, seen);
+      assert.match(
+        seen,
+        /Run interrupted by SIGINT; stopped "spin": the main thread did not answer within 1 s/,
+      );
+      assert.match(seen, /Resume from the nearest nodes with persisted inputs:\n {2}kmlf run spin --runner /);
+      const [stopped] = await runsOf(dir);
+      assert.equal(stopped.info.status, "RUNNING"); // the hooks could not run: the next tracked run ends it
+
+      const next = inTerminal(dir, ["run", "spin", "--nodes", "prepare"]);
+      const after = await next.finish();
+      assert.equal(after.code, 0, after.seen);
+      assert.match(
+        after.seen,
+        new RegExp(`MLflow run ${stopped.info.runId}, left RUNNING when SIGINT stopped`),
+      );
+      const ended = (await runsOf(dir)).find((r) => r.info.runId === stopped.info.runId);
+      assert.equal(ended?.info.status, "KILLED");
+      assert.deepEqual([...Deno.readDirSync(`${dir}/.kmlf/stopped`)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+}
+
+Deno.test({ name: "SIGTERM to a kmlf whose node loops synchronously: exit 143", ignore }, async () => {
+  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "prepare,spin"]);
+    await run.waitFor("▶ spin");
+    await new Promise((r) => setTimeout(r, 300));
+    Deno.kill(run.kmlfPid(), "SIGTERM");
+    const { code, seen } = await run.finish();
+    assert.equal(code, 143, seen);
+    assert.match(seen, /Run interrupted by SIGTERM; stopped "spin"/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "at a terminal, Ctrl-C during an awaiting node still ends the run through its hooks (KILLED at once)",
+  ignore,
+}, async () => {
+  const dir = await demoProject(SPIN, { tracked: true });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--runner", "thread", "--nodes", "wait"]);
+    await run.waitFor("▶ wait");
+    await new Promise((r) => setTimeout(r, 300));
+    await run.typeCtrlC();
+    const { code, seen } = await run.finish();
+    assert.equal(code, 130, seen);
+    assert.match(seen, /✘ Run interrupted by SIGINT; stopped "wait"\n/);
+    assert.doesNotMatch(seen, /did not answer/);
+    const [ended] = await runsOf(dir);
+    assert.equal(ended.info.status, "KILLED");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
