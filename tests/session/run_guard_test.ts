@@ -1,7 +1,8 @@
 /** The RunGuard refuses every way of exiting during a run, Node's included, and leaves no trace after. */
 import assert from "node:assert/strict";
-import { renderError, RunError } from "../../lib/errors.ts";
+import { renderError, RunError, RunInterruptedError } from "../../lib/errors.ts";
 import { RunGuard } from "../../lib/session/run_guard.ts";
+import { SignalWatchdog } from "../../lib/session/signal_watchdog.ts";
 
 type Exiting = { exit(code?: number): never; exitCode?: number | string };
 
@@ -112,6 +113,22 @@ Deno.test("a refused exit points at the user's line that called it, for Deno.exi
         new RegExp(`${how.replace(/[().]/g, "\\$&")} called\\n\\s+at .*run_guard_test\\.ts`),
       );
     }
+  } finally {
+    guard.uninstall();
+  }
+});
+
+Deno.test("with a signal watchdog, the guard hands the signals over to it, and a SIGTERM interrupts the run once", async () => {
+  const guard = RunGuard.install({ watchdog: SignalWatchdog.start() });
+  try {
+    guard.handOver(5_000); // blocks until the worker listens
+    // Only the worker listens now: the guard hears of the signal from it (were it not passed on, the worker
+    // would end this process after its grace second, by the signal).
+    Deno.kill(Deno.pid, "SIGTERM"); // (deno test takes SIGINT itself)
+    await assert.rejects(
+      () => guard.race(new Promise(() => {})),
+      (e: unknown) => e instanceof RunInterruptedError,
+    );
   } finally {
     guard.uninstall();
   }
