@@ -38,10 +38,14 @@ function start({ shared, graceMs, textOffset }: WatchdogStart): void {
       } catch { /* a read-only project only loses the record */ }
     }
     for (const [s, listener] of listeners) Deno.removeSignalListener(s, listener);
-    // With no listener left in the process, the signal's default action ends it (Deno restores it).
-    if (Atomics.load(slots, WATCHDOG_SLOTS.mainListening) === 0) Deno.kill(Deno.pid, signal);
-    // Still alive: another listener (user code's Deno.addSignalListener) catches the signal.
+    // Still alive by then: another listener (user code's Deno.addSignalListener) caught the signal.
     setTimeout(() => Deno.kill(Deno.pid, "SIGKILL"), 500);
+    // With no listener left in the process, the signal's default action ends it (Deno restores it).
+    if (Atomics.load(slots, WATCHDOG_SLOTS.mainListening) === 0) {
+      try {
+        Deno.kill(Deno.pid, signal);
+      } catch { /* the SIGKILL above ends it */ }
+    }
   };
   for (const signal of SIGNALS) {
     const listener = () => {
