@@ -1,6 +1,6 @@
 /**
- * The text Deno's console prints for a call, without colors: what a parallel runner's worker sends the main
- * thread, and what a log record of a node's console line carries.
+ * The text Deno's console prints for a call, without colors: what lib/text_console.ts prints where the
+ * runtime does not expose Deno's console class (a parallel worker's forwarding, a logged node's console).
  */
 
 const inspect = (value: unknown, options?: Deno.InspectOptions) =>

@@ -30,6 +30,7 @@ const BUNDLE_INFO = "lib/cli/bundle_info.ts";
 // Generated modules holding other files' text (the demo template, the UI): their strings are left alone.
 const EMBEDDED_TEXT = ["lib/cli/templates/iris_files.ts", "lib/server/ui/ui_assets.ts"];
 const BUNDLE_INFO_LINE = "export const BUNDLED_FROM: string | undefined = undefined;";
+const BUILD_ID_LINE = "export const BUILD_ID: string | undefined = undefined;";
 
 /** What a build wrote. */
 export interface BundleBuild {
@@ -126,13 +127,15 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
   try {
     await copySources(repo, src);
     const entries = new Set(["cli.ts", "mod.ts"]);
-    for (const file of await sourceFiles(src)) {
+    const identity: string[] = [await Deno.readTextFile(join(src, "deno.json"))];
+    for (const file of (await sourceFiles(src)).sort()) {
       const text = await Deno.readTextFile(join(src, file));
+      identity.push(file, text);
       const { text: marked, targets } = markComputedUrls(text, file);
       for (const t of targets) if (t.endsWith(".ts")) entries.add(t);
       if (marked !== text) await Deno.writeTextFile(join(src, file), marked);
     }
-    await stampBundleInfo(src, repo);
+    await stampBundleInfo(src, repo, await sha256(identity.join("\0")));
     const config = JSON.parse(await Deno.readTextFile(join(src, "deno.json")));
     config.imports.kmlf = "./mod.js";
     await Deno.writeTextFile(join(src, "deno.json"), JSON.stringify(config, null, 2));
@@ -175,20 +178,24 @@ async function copySources(repo: string, dest: string): Promise<void> {
   await cp(join(repo, "lib"), join(dest, "lib"), { recursive: true });
 }
 
-async function stampBundleInfo(src: string, repo: string): Promise<void> {
+// The checkout the bundle comes from, and a fingerprint of its sources (the validation cache's key).
+async function stampBundleInfo(src: string, repo: string, buildId: string): Promise<void> {
   const path = join(src, BUNDLE_INFO);
   const text = await Deno.readTextFile(path);
-  if (!text.includes(BUNDLE_INFO_LINE)) {
-    throw new Error(`${BUNDLE_INFO} no longer holds "${BUNDLE_INFO_LINE}"`);
+  for (const line of [BUNDLE_INFO_LINE, BUILD_ID_LINE]) {
+    if (!text.includes(line)) throw new Error(`${BUNDLE_INFO} no longer holds "${line}"`);
   }
   const from = pathToFileURL(join(repo, "/")).href.replace(/\/?$/, "/");
   await Deno.writeTextFile(
     path,
-    text.replace(
-      BUNDLE_INFO_LINE,
-      `export const BUNDLED_FROM: string | undefined = ${JSON.stringify(from)};`,
-    ),
+    text.replace(BUNDLE_INFO_LINE, `export const BUNDLED_FROM: string | undefined = ${JSON.stringify(from)};`)
+      .replace(BUILD_ID_LINE, `export const BUILD_ID: string | undefined = ${JSON.stringify(buildId)};`),
   );
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 async function denoBundle(src: string, outDir: string, entries: string[]): Promise<void> {

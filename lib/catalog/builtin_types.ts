@@ -4,7 +4,7 @@
  * (plotly, image), SQLite, partitioned and incremental types load their code and schemas when a catalog
  * first uses them.
  */
-import { deferred, z } from "../zod/mod.ts";
+import { cachedSchema, deferred, z } from "../zod/mod.ts";
 import { JsonDataset } from "./datasets/json_dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { PickleDataset } from "./datasets/pickle_dataset.ts";
@@ -40,18 +40,19 @@ function registerBuiltins(registry: DatasetRegistry): void {
     ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
     fileType(
       JsonDataset,
-      fileSchema(
-        NoArgs,
-        // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2); built when given.
-        deferred(() =>
-          z.strictObject({
-            indent: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(10)))),
-            ensure_ascii: z.optional(z.boolean()),
-            sort_keys: z.optional(z.boolean()),
-            separators: z.optional(z.array(z.string()).check(z.length(2))),
-          })
-        ),
-      ),
+      cachedSchema("catalog:json", () =>
+        fileSchema(
+          NoArgs,
+          // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2); built when given.
+          deferred(() =>
+            z.strictObject({
+              indent: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(10)))),
+              ensure_ascii: z.optional(z.boolean()),
+              sort_keys: z.optional(z.boolean()),
+              separators: z.optional(z.array(z.string()).check(z.length(2))),
+            })
+          ),
+        )),
       JSON_HINTS,
     ),
   );
@@ -75,7 +76,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
   );
   now(
     ["pickle", "PickleDataset", "pickle.PickleDataset"],
-    fileType(PickleDataset, fileSchema(), PICKLE_HINTS),
+    fileType(PickleDataset, cachedSchema("catalog:pickle", () => fileSchema()), PICKLE_HINTS),
   );
   later(
     ["plotly_json", "PlotlyJSONDataset", "plotly.JSONDataset"],
@@ -94,10 +95,11 @@ function registerBuiltins(registry: DatasetRegistry): void {
         copyMode: args.copy_mode as "deepcopy" | "copy" | "assign" | undefined,
         metadata: ctx.metadata,
       }),
-    schema: z.strictObject({
-      copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
-      data: z.optional(z.unknown()),
-    }),
+    schema: cachedSchema("catalog:memory", () =>
+      z.strictObject({
+        copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
+        data: z.optional(z.unknown()),
+      })),
     argumentHints: ENTRY_HINTS,
   });
   later(

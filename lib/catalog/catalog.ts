@@ -17,6 +17,8 @@ import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { type CreatedDataset, createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
 import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
+import { checkPattern } from "./pattern_check.ts";
+import { WarningFeed } from "./warning_feed.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
@@ -43,9 +45,10 @@ export class Catalog {
   /**
    * Broken entries that none of the used names needs (see {@link CatalogOptions.used}), and entries built
    * with a note (one with a `note`: where Kedro warns, e.g. credentials set twice), declared ones sorted by
-   * name, then those of pattern matches as they are built.
+   * name, then those of pattern matches as they are built and notes datasets give later ({@link onWarning}).
    */
-  readonly warnings: CatalogWarning[] = [];
+  readonly warnings: CatalogWarning[];
+  readonly #feed = new WarningFeed();
   readonly #broken = new Map<string, readonly KmlfError[]>();
   readonly #declared = new Map<string, Dataset>();
   readonly #typeNames = new Map<string, string>();
@@ -62,6 +65,7 @@ export class Catalog {
   #catchAll?: DatasetPattern;
 
   private constructor(config: CatalogConfig, options: CatalogOptions) {
+    this.warnings = this.#feed.list;
     this.saveVersion = options.saveVersion ?? generateVersion();
     this.registry = options.registry ?? builtinRegistry();
     // Unsafe versions are reported once by fromConfig, not again by every dataset using them.
@@ -144,9 +148,12 @@ export class Catalog {
     for (const [name, entry] of entries) {
       if (!name.includes("{")) continue;
       catalog.#sourceNames.add(name);
-      await check(name, () => {
+      await check(name, async () => {
         checkTranscoding(name, () => config.locate([name]));
-        patterns.push(compileEntryPattern(name, entry, ctx));
+        const pattern = compileEntryPattern(name, entry, ctx);
+        const notes = options.checkPatterns ? await checkPattern(pattern, ctx) : [];
+        if (notes.length > 0) catalog.warnings.push({ name, problems: notes, note: "built and used as is" });
+        patterns.push(pattern);
       });
     }
     report(entries.map(([name]) => name).filter((name) => name.includes("{")));
@@ -363,20 +370,25 @@ export class Catalog {
     return this.#declaredSource(name) ?? this.matchPattern(name)?.source;
   }
 
-  // Builds an entry (at key `at`); what Kedro would warn about while building it becomes a warning. A
-  // partitioned entry builds its dataset again for each partition it loads or saves: those builds repeat
-  // what this one said, and the warning, reported already, stays as it was.
+  /**
+   * Calls `listener` with each warning added from now on: the notes of pattern datasets as they are built,
+   * and a note a dataset gives after its entry was built (from its load or save), each once. Returns the
+   * function that stops it.
+   *
+   * @example
+   * ```ts
+   * const stop = catalog.onWarning((w) => console.warn(w.name, w.problems[0].message));
+   * ```
+   */
+  onWarning(listener: (warning: CatalogWarning) => void): () => void {
+    return this.#feed.subscribe(listener);
+  }
+
+  // Builds an entry (at key `at`); what Kedro would warn about while building it becomes a warning (see
+  // WarningFeed.entryNotes: a partition's rebuilds repeat it, a dataset's later notes are their own).
   async #create(name: string, entry: unknown, at: string): Promise<CreatedDataset> {
-    const notes: KmlfError[] = [];
-    let building = true;
-    const warn = (note: KmlfError) => void (building && notes.push(note));
-    const created = await createFromEntry(name, entry, [at], { ...this.#ctx, warn }).finally(() => {
-      building = false;
-    });
-    if (notes.length > 0) {
-      this.warnings.push({ name, problems: notes, note: "built and used as is" });
-    }
-    return created;
+    const notes = this.#feed.entryNotes(name);
+    return await createFromEntry(name, entry, [at], { ...this.#ctx, warn: notes.warn }).finally(notes.built);
   }
 
   #declaredSource(name: string): SourceLocation | undefined {

@@ -29,6 +29,13 @@ export interface CatalogOptions {
    * must be valid.
    */
   used?: Iterable<string>;
+  /**
+   * Also build each factory pattern once, with a stand-in for every placeholder, so that what fails for
+   * every name it matches (an unknown key, a wrong kind of value, a bad nested `dataset:`) is reported at the
+   * pattern (`kmlf catalog validate`). Without it a pattern's arguments are checked when a name it matches
+   * is first built, as in Kedro.
+   */
+  checkPatterns?: boolean;
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
-import { z } from "../zod/mod.ts";
+import { builtSchema, cachedSafeParse } from "../zod/mod.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
@@ -215,6 +215,8 @@ export async function createFromEntry(
   let written = (keyPath: KeyPath): KeyPath => keyPath;
   // A nested dataset's key paths, as the catalog file wrote them (for messages; ctx.locate maps them too).
   const shown = (path: KeyPath): KeyPath => ctx.writtenAt?.(path) ?? path;
+  // Set once the factory returned: a note after that comes from the dataset's load or save.
+  let built = false;
   const factoryCtx: DatasetFactoryContext = {
     name,
     projectRoot: ctx.projectRoot,
@@ -222,6 +224,10 @@ export async function createFromEntry(
       return sourceOfEntry();
     },
     locate: (keyPath) => ctx.locate([...at, ...written(keyPath)]) ?? sourceOfEntry(),
+    locateKey: (keyPath) => {
+      const path = [...at, ...written(keyPath)];
+      return ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
+    },
     written: (keyPath) => shown([...at, ...written(keyPath)]).slice(1),
     metadata: metadata as Record<string, unknown> | undefined,
     version: versioned ? ctx.versionFor(name) : undefined,
@@ -229,11 +235,11 @@ export async function createFromEntry(
       const { keyPath, note } = checkNote(given, unchecked, type);
       const path = [...at, ...written(keyPath)];
       const source = ctx.locateKey?.(path) ?? ctx.locate(path) ?? sourceOfEntry();
-      ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }));
+      ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }), { late: built });
     },
     argumentsOf: async (innerType) => {
       const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
-      const keys = schema && schemaKeys(schema);
+      const keys = schema && schemaKeys(builtSchema(schema));
       return keys?.size ? keys : undefined;
     },
     // The inner definition's key path (`dataset` of MlflowArtifactDataset or PartitionedDataset) makes its
@@ -257,10 +263,9 @@ export async function createFromEntry(
   const typeName = typeNameOf(type, ctx.registry);
   try {
     if (isCustomType(type)) {
-      return {
-        dataset: await createCustomDataset(type, args, factoryCtx, ctx.locate([...at, "type"])),
-        typeName,
-      };
+      const dataset = await createCustomDataset(type, args, factoryCtx, ctx.locate([...at, "type"]));
+      built = true;
+      return { dataset, typeName };
     }
     const def = (await ctx.registry.resolve(type))!;
     if (versioned && !def.versionable) {
@@ -275,15 +280,14 @@ export async function createFromEntry(
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
     const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path), written: shown };
-    const renamed = takeRenamedArguments(withVersioned, schemaKeys(def.schema), {
+    const renamed = takeRenamedArguments(withVersioned, () => schemaKeys(builtSchema(def.schema)), {
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
     }, def.argumentAliases);
     written = renamedKeys(renamed.written);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
-    // jitless: zod's compiled fast path pays off over many parses of one schema, not over one per entry.
-    const parsed = z.safeParse(def.schema, rest, { jitless: true });
+    const parsed = cachedSafeParse(def.schema, rest);
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
@@ -302,12 +306,16 @@ export async function createFromEntry(
         : new KmlfAggregateError(errors, `Invalid catalog entry "${name}"`);
     }
     const { versioned: _, ...validated } = parsed.data as Record<string, unknown>;
-    return { dataset: await def.factory(validated, factoryCtx), typeName };
+    const dataset = await def.factory(validated, factoryCtx);
+    built = true;
+    return { dataset, typeName };
   } catch (error) {
     if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
+    // Thrown by the factory without saying where: shown at the entry.
+    const source = ctx.locateThrown ? ctx.locateThrown(at) : sourceOfEntry();
     if (error instanceof KmlfError) {
       throw new DatasetError(error.code, error.message, {
-        source: sourceOfEntry(),
+        source,
         hint: error.hint,
         cause: error.cause,
       });
@@ -316,7 +324,7 @@ export async function createFromEntry(
       "catalog/create-failed",
       `Cannot create dataset "${name}" (${typeName}): ${(error as Error).message}`,
       {
-        source: sourceOfEntry(),
+        source,
         cause: error,
         hint: "check the entry's arguments",
       },

@@ -20,8 +20,17 @@ export interface EntryContext extends CredentialsContext {
    * `dataset: json` shorthand's `type` is `dataset` itself); the same path for a catalog entry.
    */
   writtenAt?(path: KeyPath): KeyPath;
+  /**
+   * Where an error a dataset's factory (a project class, a plugin's type) threw without a location is shown,
+   * for the entry or nested definition at `at`; omitted: `locate(at)`. `kmlf catalog validate` marks it there:
+   * thrown while a factory pattern's stand-ins were built, it may be about a stand-in.
+   */
+  locateThrown?(at: KeyPath): SourceLocation | undefined;
   /** Keys of a nested dataset's config its wrapper set (a partition's `filepath`), each with where from. */
   givenBy?: Readonly<Record<string, KeyPath>>;
-  /** Takes the located notes of an entry that builds (`DatasetFactoryContext.warn`); omitted: dropped. */
-  warn?(note: KmlfError): void;
+  /**
+   * Takes the located notes of an entry (`DatasetFactoryContext.warn`); omitted: dropped. `late`: given after
+   * the factory that was handed the context returned (from a dataset's load or save), not while it built.
+   */
+  warn?(note: KmlfError, options?: { late?: boolean }): void;
 }

@@ -55,6 +55,7 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
         hint: `the checkpoint holds one partition id, rewritten by each confirm; remove ${
           keyName(ctx, [key])
         }`,
+        atKey: true,
       });
     }
   }
@@ -159,10 +160,12 @@ function checkpointError(
   ctx: DatasetFactoryContext,
   keyPath: string[],
   message: string,
-  options: { hint: string },
+  options: { hint: string; atKey?: boolean },
 ): DatasetError {
+  const path = ["checkpoint", ...keyPath];
   return new DatasetError("catalog/bad-checkpoint", message, {
-    source: ctx.locate?.(["checkpoint", ...keyPath]) ?? ctx.source,
+    // A key that must not be there is wrong whatever its value: located at the key itself.
+    source: (options.atKey ? ctx.locateKey : ctx.locate)?.(path) ?? ctx.source,
     hint: options.hint,
   });
 }

@@ -95,16 +95,18 @@ function has(args: Args, path: string[]): boolean {
  */
 export function takeRenamedArguments(
   args: Args,
-  keys: ReadonlySet<string>,
+  keys: () => ReadonlySet<string>,
   where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
   aliases: Readonly<Record<string, ArgumentAlias>> = {},
 ): { rest: Args; errors: DatasetError[]; written: [KeyPath, KeyPath][] } {
   const errors: DatasetError[] = [];
   const written: [KeyPath, KeyPath][] = [];
   const rest: Args = { ...args };
-  const all = Object.entries(RENAMED_ARGUMENTS).filter(([, a]) => keys.has(a.to)).concat(
-    Object.entries(aliases),
-  );
+  // The type's keys are asked for only when an old spelling is given: they may mean building its schema.
+  const all = Object.entries(RENAMED_ARGUMENTS).filter(([old, a]) =>
+    has(rest, old.split(".")) && keys().has(a.to)
+  )
+    .concat(Object.entries(aliases));
   for (const [old, alias] of all) {
     const from = old.split(".");
     const to = alias.to.split(".");

@@ -109,7 +109,8 @@ export const kedroSqlQueryType: DatasetTypeDefinition = {
         "catalog/bad-argument",
         `Catalog entry "${ctx.name}" needs ${args.sql === undefined ? "" : "only "}one of sql and filepath`,
         {
-          source: ctx.locate?.([args.sql === undefined ? "type" : "filepath"]) ?? ctx.source,
+          // At the key: both given fails whatever the path (a factory pattern's `filepath: sql/{name}.sql`).
+          source: ctx.locateKey?.([args.sql === undefined ? "type" : "filepath"]) ?? ctx.source,
           hint: "write the query as sql: SELECT …, or name a file holding it with filepath: (as Kedro's " +
             "SQLQueryDataset: 'sql' and 'filepath' cannot both be given, nor both be empty)",
         },

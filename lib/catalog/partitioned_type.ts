@@ -62,7 +62,8 @@ export async function partitionsOf(
       "catalog/bad-argument",
       `The ${(ctx.written?.(["dataset"]) ?? ["dataset"]).join(".")} of "${ctx.name}" must not set ${fileKey}`,
       {
-        source: ctx.locate?.(["dataset", fileKey]) ?? ctx.source,
+        // At the key: its value (often `data/{name}.csv` in a factory pattern) is not what is wrong.
+        source: ctx.locateKey?.(["dataset", fileKey]) ?? ctx.source,
         hint: `partition files are <path>/<partition id><filename_suffix>; remove dataset.${fileKey}`,
       },
     );
@@ -110,21 +111,25 @@ export function entryCredentialsReach(
   args: Record<string, unknown>,
   ctx: DatasetFactoryContext,
 ): boolean {
-  if (args.credentials === undefined) return false;
+  // Kedro passes and warns about credentials that are set (`if credentials:`): null or {} reach nothing, so
+  // a nested type that takes no credentials is not handed a key the user never meant for it.
+  if (!credentialsGiven(args.credentials)) return false;
   if (!("credentials" in config)) return true;
-  // Kedro warns about credentials that are set (`if credentials:`), not about null or {}.
-  const given = args.credentials;
-  if (typeof given === "object" && given !== null && Object.keys(given).length > 0) {
-    const top = (ctx.written?.(["credentials"]) ?? ["credentials"]).join(".");
-    const own = (ctx.written?.([...keyPath, "credentials"]) ?? [...keyPath, "credentials"]).join(".");
-    ctx.warn?.(["credentials"], {
-      code: "catalog/credentials-not-propagated",
-      message: `Top-level credentials of "${ctx.name}" will not propagate into the ${target} since ` +
-        `credentials were explicitly defined in the ${target} config (${own})`,
-      hint: `the ${target} uses ${own}, as in Kedro; remove ${top} or ${own}, whichever is not meant`,
-    });
-  }
+  const top = (ctx.written?.(["credentials"]) ?? ["credentials"]).join(".");
+  const own = (ctx.written?.([...keyPath, "credentials"]) ?? [...keyPath, "credentials"]).join(".");
+  ctx.warn?.(["credentials"], {
+    code: "catalog/credentials-not-propagated",
+    message: `Top-level credentials of "${ctx.name}" will not propagate into the ${target} since ` +
+      `credentials were explicitly defined in the ${target} config (${own})`,
+    hint: `the ${target} uses ${own}, as in Kedro; remove ${top} or ${own}, whichever is not meant`,
+  });
   return false;
+}
+
+// Given as Kedro's `if credentials:` reads them: a mapping with a key (kmlf resolves a credentials name to
+// its block, and refuses anything but a mapping or null).
+function credentialsGiven(credentials: unknown): boolean {
+  return typeof credentials === "object" && credentials !== null && Object.keys(credentials).length > 0;
 }
 
 // A type that takes no file (memory, pandas.SQLTableDataset) cannot hold partitions: say so at the type, not

@@ -270,12 +270,64 @@ export function undefinedPlaceholders(p: DatasetPattern): string[] {
 export function resolvePattern(p: DatasetPattern, name: string): Record<string, unknown> | undefined {
   const m = name.match(p.regex);
   if (!m) return undefined;
-  const values = new Map(p.placeholders.map((ph, i) => [ph, parsedValue(m[i + 1], p.formats[i])]));
+  return filledConfig(p, new Map(p.placeholders.map((ph, i) => [ph, parsedValue(m[i + 1], p.formats[i])])));
+}
+
+/**
+ * The pattern's config filled with a stand-in for each placeholder, as some matched name would fill it: an
+ * integer for an integer format type (`{n:d}`), else text (the placeholder's name). What then fails, except
+ * where a value with a placeholder is judged (whose contents only a real name gives), fails for every name.
+ *
+ * @example
+ * ```ts
+ * sampleConfig(compilePattern("{n}_csv", { filepath: "data/{n}.csv" })); // { filepath: "data/n.csv" }
+ * ```
+ */
+export function sampleConfig(p: DatasetPattern): Record<string, unknown> {
+  return filledConfig(
+    p,
+    new Map(p.placeholders.map((ph, i): [string, string | bigint] => {
+      const type = p.formats[i] ? splitFormat(p.formats[i]).type : "";
+      if (FORMAT_TYPES[type]?.integer) return [ph, 1n];
+      return [ph, type === "s" ? " " : type === "W" ? "-" : /^\w+$/.test(ph) ? ph : "x"];
+    })),
+    true,
+  );
+}
+
+/**
+ * The key paths (from the entry's top) of the config's texts with a placeholder of the pattern.
+ *
+ * @example
+ * ```ts
+ * templatedPaths(compilePattern("{n}_csv", { type: "csv", filepath: "data/{n}.csv" })); // [["filepath"]]
+ * ```
+ */
+export function templatedPaths(p: DatasetPattern): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  const walk = (v: unknown, path: (string | number)[]) => {
+    if (typeof v === "string") {
+      if ([...v.matchAll(PLACEHOLDER)].some((m) => p.placeholders.includes(m[1]))) found.push(path);
+    } else if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === "object") { for (const [k, x] of Object.entries(v)) walk(x, [...path, k]); }
+  };
+  walk(p.config, []);
+  return found;
+}
+
+const PLACEHOLDER = /\{([^{}:]+)(?::([^{}]*))?\}/g;
+
+// `standIns`: the values are sampleConfig's, so a failure is told as true of every name.
+function filledConfig(
+  p: DatasetPattern,
+  values: Map<string, string | bigint>,
+  standIns = false,
+): Record<string, unknown> {
   const fill = (v: unknown): unknown => {
     if (typeof v === "string") {
-      return v.replace(/\{([^{}:]+)(?::([^{}]*))?\}/g, (all, k: string, spec?: string) => {
+      return v.replace(PLACEHOLDER, (all, k: string, spec?: string) => {
         const value = values.get(k);
-        return value === undefined ? all : formatValue(value, spec, v, p.pattern);
+        return value === undefined ? all : formatValue(value, spec, v, p.pattern, standIns && k);
       });
     }
     if (Array.isArray(v)) return v.map(fill);
@@ -311,6 +363,7 @@ function formatValue(
   spec: string | undefined,
   template: string,
   pattern: string,
+  standIn: string | false = false,
 ): string {
   if (spec === undefined) return String(value);
   try {
@@ -319,8 +372,12 @@ function formatValue(
     if (!(error instanceof FormatSpecError)) throw error;
     throw new DatasetError(
       "catalog/bad-pattern",
-      `Cannot fill "${template}" from the pattern "${pattern}": ${error.message} (the value is ${
-        typeof value === "bigint" ? `the integer ${value}` : `the text ${JSON.stringify(value)}`
+      `Cannot fill "${template}" from the pattern "${pattern}": ${error.message} (${
+        standIn !== false
+          ? `whatever name matches, {${standIn}} is ${typeof value === "bigint" ? "an integer" : "text"}`
+          : `the value is ${
+            typeof value === "bigint" ? `the integer ${value}` : `the text ${JSON.stringify(value)}`
+          }`
       })`,
       { hint: "write a format Python's str.format takes for that value, or {name} alone" },
     );

@@ -18,6 +18,13 @@ export interface DatasetFactoryContext {
   /** Where a key of the entry is (`["save_args", "name"]`), for errors about one argument. */
   locate?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
   /**
+   * Where the key itself is written (`filepath:`, not its value), for errors about a key being given at all
+   * (a key the type does not take, two keys that exclude each other) rather than about its value. `kmlf
+   * catalog validate` judges a factory pattern's values only where no placeholder fills them, but its keys
+   * everywhere: an error located at a value with a placeholder is not reported there.
+   */
+  locateKey?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
+  /**
    * The key path the entry wrote for an argument's, from the catalog entry's top, for messages: another
    * spelling taken as the key (`artifact_path` for `["save_args", "name"]`), and a dataset nested in
    * another's `dataset:` adds that path (`["dataset", "save_args", "name"]`); else the same path.
@@ -35,9 +42,12 @@ export interface DatasetFactoryContext {
   metadata?: Record<string, unknown>;
   /**
    * Reports what the user should know about an entry that still builds (where Kedro logs a warning): the
-   * catalog lists it among its warnings, located at the key `keyPath` of the entry. Only notes given while
-   * the catalog builds the entry count (a partition's dataset, built again per partition, repeats them). A
-   * note without its texts, or a key path that is not a list, fails the entry (`catalog/bad-note`).
+   * catalog lists it among its warnings, located at the key `keyPath` of the entry. Notes given while the
+   * factory runs are the entry's warning (a dataset built again for each partition repeats them: those are
+   * dropped). A note given later — the dataset keeps `ctx` and warns from its load or save — is a warning of
+   * its own when given, once per text: `Catalog.onWarning` listeners get it (`kmlf run` prints it). A note
+   * without its texts, or a key path that is not a list, is refused (`catalog/bad-note`): it fails the entry,
+   * or the load or save that gave it.
    */
   warn?(keyPath: readonly (string | number)[], note: CatalogNote): void;
   /**

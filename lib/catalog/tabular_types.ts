@@ -2,7 +2,7 @@
  * The csv dataset type, and what the tabular types (csv, excel, parquet) share: their catalog arguments
  * in pandas' names, and what kmlf says about the pandas arguments it does not take.
  */
-import { deferred, z } from "../zod/mod.ts";
+import { cachedSchema, deferred, z } from "../zod/mod.ts";
 import { LOAD_DTYPES } from "./datasets/_table_dtypes.ts";
 import { CsvDataset } from "./datasets/csv_dataset.ts";
 import { textDecoder } from "./datasets/_text_decoding.ts";
@@ -114,4 +114,8 @@ export const CSV_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** `csv` (pandas.CSVDataset). */
-export const csvType = fileType(CsvDataset, fileSchema(CsvLoad, CsvSave), CSV_HINTS);
+export const csvType = fileType(
+  CsvDataset,
+  cachedSchema("catalog:csv", () => fileSchema(CsvLoad, CsvSave)),
+  CSV_HINTS,
+);

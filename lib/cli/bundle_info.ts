@@ -1,7 +1,7 @@
 /**
  * Whether this kmlf runs from the bundle `deno task bundle` builds (`dist/bundle/`, what `deno task install`
- * and `deno task compile` ship) rather than from its sources. tools/build_bundle.ts sets the value in the
- * bundled copy; in the sources it is always undefined.
+ * and `deno task compile` ship) rather than from its sources, and which build it is. tools/build_bundle.ts
+ * sets the values in the bundled copy; in the sources they are always undefined.
  *
  * @module
  */
@@ -16,3 +16,15 @@
  * ```
  */
 export const BUNDLED_FROM: string | undefined = undefined;
+
+/**
+ * A fingerprint of the sources a bundled kmlf was built from (SHA-256), or undefined from the sources. It
+ * keys the validation cache (lib/validation_cache.ts): a value validated by one build is not taken as
+ * valid by another.
+ *
+ * @example
+ * ```ts
+ * useValidationCache(join(root, ".kmlf", "cache"), BUILD_ID);
+ * ```
+ */
+export const BUILD_ID: string | undefined = undefined;

@@ -90,8 +90,9 @@ export async function catalogPatterns(options: CatalogCommandOptions): Promise<n
 }
 
 /**
- * Builds every catalog entry (or, with `--pipeline`, every entry those pipelines use) and reports all
- * problems together; exit code 2 when there is any. Entries the named pipelines do not use are warnings.
+ * Builds every catalog entry (or, with `--pipeline`, every entry those pipelines use), and each factory
+ * pattern as a name it matches would build it, and reports all problems together; exit code 2 when there is
+ * any. Entries the named pipelines do not use are warnings.
  *
  * @example
  * ```ts
@@ -102,7 +103,7 @@ export async function catalogValidate(options: CatalogCommandOptions): Promise<n
   const session = await openProjectSession(options);
   const requested = splitList(options.pipeline);
   const used = requested.length > 0 ? (await session.pipeline(requested)).datasets() : undefined;
-  const catalog = await session.catalog({ used, hooks: false });
+  const catalog = await session.catalog({ used, hooks: false, checkPatterns: true });
   for (const warning of catalog.warnings) {
     printCatalogWarning(warning, {
       root: session.settings.root,

@@ -36,8 +36,9 @@ export interface RunLog {
   /** Closes the log files. */
   close(): void;
   /**
-   * With a logging configuration only: logs what nodes print with `console.debug/log/info/warn/error` under
-   * the logger Kedro names a node's module by, until `restore()`.
+   * With a logging configuration only: logs what nodes print with any console method under the logger Kedro
+   * names a node's module by (and prints it as without logging where no terminal handler shows it), until
+   * `restore()`.
    */
   captureNodeConsole?(project: NodeLoggerProject): NodeConsole;
 }

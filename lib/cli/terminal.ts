@@ -24,7 +24,7 @@ let stdoutClosed = false;
 /** Writes to a stream, without colors unless it is a terminal; a reader gone away (`| head`) ends output quietly. */
 function write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): void {
   if (stream === Deno.stdout && stdoutClosed) return;
-  const plain = Deno.env.get("NO_COLOR") || !stream.isTerminal() ? text.replace(ANSI, "") : text;
+  const plain = Deno.env.get("NO_COLOR") || !stream.isTerminal() ? withoutColors(text) : text;
   try {
     const bytes = encoder.encode(plain);
     for (let written = 0; written < bytes.length;) written += stream.writeSync(bytes.subarray(written));
@@ -32,6 +32,18 @@ function write(stream: typeof Deno.stdout | typeof Deno.stderr, text: string): v
     if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
     if (stream === Deno.stdout) stdoutClosed = true;
   }
+}
+
+/**
+ * The text without its ANSI colors (what a log file gets of a colored line).
+ *
+ * @example
+ * ```ts
+ * withoutColors("\x1b[33m1\x1b[39m"); // "1"
+ * ```
+ */
+export function withoutColors(text: string): string {
+  return text.replace(ANSI, "");
 }
 
 /** ANSI styles that disappear when colors are off. */

@@ -1,6 +1,6 @@
 /** The project settings file `kmlf.yml`: reading and validating its settings. */
 import { isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
-import { deferred, z } from "../zod/mod.ts";
+import { cachedSchema, deferred, z } from "../zod/mod.ts";
 import {
   ConfigError,
   didYouMean,
@@ -128,71 +128,78 @@ const PYTHON_PATH = /^([A-Za-z_]\w*\.)+[A-Z]\w*(\(\))?$|^[A-Z]\w*\(\)$/;
 // `./plugins/timing.ts`, `./x.ts#myPlugin`, `kmlf-plugin-foo`, `npm:@org/plugin@1#plugin`.
 const PLUGIN_REF = /^([^\s#]+?)(?:#([A-Za-z_$][\w$]*))?$/;
 
-const SettingsSchema = z.strictObject({
-  name: z.string().check(z.regex(NAME, "must start with a letter and use letters, digits, _ . -")),
-  default_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "local"),
-  base_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "base"),
-  conf_source: z._default(z.string().check(z.minLength(1)), "conf"),
-  pipelines_dir: z._default(z.string().check(z.minLength(1)), "pipelines"),
-  hooks: z._default(
-    z.nullable(z.array(
-      z.string().check(z.refine((s) => HOOK_REF.test(s), {
-        error: (issue) =>
-          KEDRO_MLFLOW_HOOK.test(String(issue.input))
-            ? "kedro-mlflow's hooks are built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml exists): remove this entry"
-            : PYTHON_PATH.test(String(issue.input))
-            ? 'is a Python path (Kedro\'s settings.py HOOKS); kmlf hooks are TypeScript: write "./hooks.ts#myHooks" ' +
-              "(the module, relative to kmlf.yml, then its export)"
-            : 'must look like "./hooks.ts#myHooks"',
-      })),
-    )),
-    [],
-  ),
-  // The settings below are deferred (built when kmlf.yml gives them): `kmlf new` writes none of them.
-  plugins: z._default(
-    deferred(() =>
+const Settings = cachedSchema("settings", () =>
+  z.strictObject({
+    name: z.string().check(z.regex(NAME, "must start with a letter and use letters, digits, _ . -")),
+    default_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "local"),
+    base_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "base"),
+    conf_source: z._default(z.string().check(z.minLength(1)), "conf"),
+    pipelines_dir: z._default(z.string().check(z.minLength(1)), "pipelines"),
+    hooks: z._default(
       z.nullable(z.array(
-        z.string().check(
-          z.regex(PLUGIN_REF, 'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name'),
-          z.refine((s) => !KEDRO_MLFLOW_HOOK.test(s), {
-            error:
-              "kedro-mlflow is built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml " +
-              "exists): remove this entry",
-          }),
-        ),
-      ))
+        z.string().check(z.refine((s) => HOOK_REF.test(s), {
+          error: (issue) =>
+            KEDRO_MLFLOW_HOOK.test(String(issue.input))
+              ? "kedro-mlflow's hooks are built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml exists): remove this entry"
+              : PYTHON_PATH.test(String(issue.input))
+              ? 'is a Python path (Kedro\'s settings.py HOOKS); kmlf hooks are TypeScript: write "./hooks.ts#myHooks" ' +
+                "(the module, relative to kmlf.yml, then its export)"
+              : 'must look like "./hooks.ts#myHooks"',
+        })),
+      )),
+      [],
     ),
-    [],
-  ),
-  disable_hooks_for_plugins: z._default(deferred(() => z.nullable(z.array(z.string()))), []),
-  merge_strategy: z._default(
-    deferred(() => z.nullable(z.record(z.string(), z.enum(["soft", "destructive"])))),
-    {},
-  ),
-  config_patterns: z._default(
-    deferred(() =>
-      z.nullable(z.record(
-        z.string(),
-        z.array(z.string().check(z.minLength(1))).check(
-          z.minLength(1, 'must list glob patterns relative to each env folder, e.g. ["spark*", "spark*/**"]'),
-        ),
-      ))
+    // The settings below are deferred (built when kmlf.yml gives them): `kmlf new` writes none of them.
+    plugins: z._default(
+      deferred(() =>
+        z.nullable(z.array(
+          z.string().check(
+            z.regex(
+              PLUGIN_REF,
+              'must look like "./plugins/my_plugin.ts", "./x.ts#myPlugin" or a package name',
+            ),
+            z.refine((s) => !KEDRO_MLFLOW_HOOK.test(s), {
+              error:
+                "kedro-mlflow is built into kmlf (its kmlf-mlflow plugin tracks runs when conf/<env>/mlflow.yml " +
+                "exists): remove this entry",
+            }),
+          ),
+        ))
+      ),
+      [],
     ),
-    {},
-  ),
-  runner: z.optional(deferred(() =>
-    z.union([
-      z.string().check(z.minLength(1)),
-      z.strictObject({
-        type: z.string().check(z.minLength(1)),
-        max_workers: z.optional(z.int().check(z.gte(1))),
-        async: z.optional(z.boolean()),
-      }),
-    ], {
-      error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
-    })
-  )),
-});
+    disable_hooks_for_plugins: z._default(deferred(() => z.nullable(z.array(z.string()))), []),
+    merge_strategy: z._default(
+      deferred(() => z.nullable(z.record(z.string(), z.enum(["soft", "destructive"])))),
+      {},
+    ),
+    config_patterns: z._default(
+      deferred(() =>
+        z.nullable(z.record(
+          z.string(),
+          z.array(z.string().check(z.minLength(1))).check(
+            z.minLength(
+              1,
+              'must list glob patterns relative to each env folder, e.g. ["spark*", "spark*/**"]',
+            ),
+          ),
+        ))
+      ),
+      {},
+    ),
+    runner: z.optional(deferred(() =>
+      z.union([
+        z.string().check(z.minLength(1)),
+        z.strictObject({
+          type: z.string().check(z.minLength(1)),
+          max_workers: z.optional(z.int().check(z.gte(1))),
+          async: z.optional(z.boolean()),
+        }),
+      ], {
+        error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
+      })
+    )),
+  }));
 
 // merge_strategy and config_patterns may name plugin config types, but a near miss of a built-in type is a
 // typo.
@@ -244,9 +251,9 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
   const typeProblems = ["merge_strategy", "config_patterns"].flatMap((section) =>
     configTypeProblems(section, (src.value as Record<string, unknown> | null)?.[section], src)
   );
-  let raw: z.infer<typeof SettingsSchema>;
+  let raw: z.infer<typeof Settings>;
   try {
-    raw = validateWith(SettingsSchema, src.value ?? {}, src, {
+    raw = validateWith(Settings, src.value ?? {}, src, {
       code: "settings/invalid",
       what: SETTINGS_FILE,
       notInterpolated: true,

@@ -4,7 +4,7 @@
  * `tracking.log_outputs_not_in_catalog`.
  */
 import { foreignPathProblem, isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
-import { z } from "../zod/mod.ts";
+import { cachedSchema, z } from "../zod/mod.ts";
 import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
@@ -14,97 +14,98 @@ import { maskUriCredentials } from "../uri_credentials.ts";
 
 const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
 
-const Schema = z.strictObject({
-  server: z.prefault(
-    z.strictObject({
-      mlflow_tracking_uri: Nullable(z.string()),
-      mlflow_registry_uri: Nullable(z.string()),
-      credentials: Nullable(z.string()),
-      request_header_provider: z.prefault(
-        z.strictObject({
-          type: Nullable(
-            z.string().check(
-              z.regex(
-                /^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/,
-                // kedro-mlflow's value is a Python dotted path (my_package.auth.MyProvider).
-                'must name a TypeScript class as "./src/auth.ts#TokenProvider" (module from the project root, ' +
-                  "then its export), where kedro-mlflow takes a Python path like my_package.auth.MyProvider",
+const Schema = cachedSchema("mlflow.yml", () =>
+  z.strictObject({
+    server: z.prefault(
+      z.strictObject({
+        mlflow_tracking_uri: Nullable(z.string()),
+        mlflow_registry_uri: Nullable(z.string()),
+        credentials: Nullable(z.string()),
+        request_header_provider: z.prefault(
+          z.strictObject({
+            type: Nullable(
+              z.string().check(
+                z.regex(
+                  /^.+\.(ts|js|mts|mjs)#[A-Za-z_$][\w$]*$/,
+                  // kedro-mlflow's value is a Python dotted path (my_package.auth.MyProvider).
+                  'must name a TypeScript class as "./src/auth.ts#TokenProvider" (module from the project root, ' +
+                    "then its export), where kedro-mlflow takes a Python path like my_package.auth.MyProvider",
+                ),
               ),
             ),
-          ),
-          pass_context: z._default(z.boolean(), false),
-          init_kwargs: z._default(z.nullable(z.record(z.string(), z.unknown())), {}),
-        }),
-        {},
-      ),
-    }),
-    {},
-  ),
-  tracking: z.prefault(
-    z.strictObject({
-      disable_tracking: z.prefault(
-        z.strictObject({
-          disable_autologging: z._default(z.boolean(), true),
-          pipelines: z._default(z.nullable(z.array(z.string())), []),
-        }),
-        {},
-      ),
-      experiment: z.prefault(
-        z.strictObject({
-          name: Nullable(z.string().check(z.minLength(1))),
-          create_experiment_kwargs: z.prefault(
-            z.strictObject({
-              artifact_location: Nullable(z.string()),
-              tags: Nullable(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
-            }),
-            {},
-          ),
-          restore_if_deleted: z._default(z.boolean(), true),
-        }),
-        {},
-      ),
-      run: z.prefault(
-        z.strictObject({
-          id: Nullable(z.string()),
-          name: Nullable(z.string()),
-          nested: z._default(z.boolean(), true),
-        }),
-        {},
-      ),
-      params: z.prefault(
-        z.strictObject({
-          dict_params: z.prefault(
-            z.strictObject({
-              flatten: z._default(z.boolean(), false),
-              recursive: z._default(z.boolean(), true),
-              sep: z._default(z.string(), "."),
-            }),
-            {},
-          ),
-          long_params_strategy: z._default(z.enum(["fail", "truncate", "tag"]), "fail"),
-        }),
-        {},
-      ),
-      log_files: z.prefault(
-        z.strictObject({
-          before: z._default(z.nullable(z.array(z.string())), []),
-          after: z._default(z.nullable(z.array(z.string())), []),
-        }),
-        {},
-      ),
-      log_outputs_not_in_catalog: z._default(z.boolean(), false),
-    }),
-    {},
-  ),
-  ui: z.prefault(
-    z.strictObject({
-      // null (kedro-mlflow 0.7's template) means the default, as an absent key does.
-      port: z._default(z.nullable(z.union([z.string().check(z.regex(/^\d+$/)), z.int()])), "5000"),
-      host: z._default(z.nullable(z.string()), "127.0.0.1"),
-    }),
-    {},
-  ),
-});
+            pass_context: z._default(z.boolean(), false),
+            init_kwargs: z._default(z.nullable(z.record(z.string(), z.unknown())), {}),
+          }),
+          {},
+        ),
+      }),
+      {},
+    ),
+    tracking: z.prefault(
+      z.strictObject({
+        disable_tracking: z.prefault(
+          z.strictObject({
+            disable_autologging: z._default(z.boolean(), true),
+            pipelines: z._default(z.nullable(z.array(z.string())), []),
+          }),
+          {},
+        ),
+        experiment: z.prefault(
+          z.strictObject({
+            name: Nullable(z.string().check(z.minLength(1))),
+            create_experiment_kwargs: z.prefault(
+              z.strictObject({
+                artifact_location: Nullable(z.string()),
+                tags: Nullable(z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))),
+              }),
+              {},
+            ),
+            restore_if_deleted: z._default(z.boolean(), true),
+          }),
+          {},
+        ),
+        run: z.prefault(
+          z.strictObject({
+            id: Nullable(z.string()),
+            name: Nullable(z.string()),
+            nested: z._default(z.boolean(), true),
+          }),
+          {},
+        ),
+        params: z.prefault(
+          z.strictObject({
+            dict_params: z.prefault(
+              z.strictObject({
+                flatten: z._default(z.boolean(), false),
+                recursive: z._default(z.boolean(), true),
+                sep: z._default(z.string(), "."),
+              }),
+              {},
+            ),
+            long_params_strategy: z._default(z.enum(["fail", "truncate", "tag"]), "fail"),
+          }),
+          {},
+        ),
+        log_files: z.prefault(
+          z.strictObject({
+            before: z._default(z.nullable(z.array(z.string())), []),
+            after: z._default(z.nullable(z.array(z.string())), []),
+          }),
+          {},
+        ),
+        log_outputs_not_in_catalog: z._default(z.boolean(), false),
+      }),
+      {},
+    ),
+    ui: z.prefault(
+      z.strictObject({
+        // null (kedro-mlflow 0.7's template) means the default, as an absent key does.
+        port: z._default(z.nullable(z.union([z.string().check(z.regex(/^\d+$/)), z.int()])), "5000"),
+        host: z._default(z.nullable(z.string()), "127.0.0.1"),
+      }),
+      {},
+    ),
+  }));
 
 /** The validated `mlflow.yml`, camelCase, with defaults filled in and paths still as written. */
 export interface MlflowConfig {

@@ -3,7 +3,7 @@
  * `pipeline:` includes, namespaced; every problem is collected, each at `file:line:column`.
  */
 import { basename, dirname, join, relative, resolve } from "../path.ts";
-import type { z } from "../zod/mod.ts";
+import { cachedSafeParse, type z } from "../zod/mod.ts";
 import {
   didYouMean,
   didYouMeanHint,
@@ -104,7 +104,7 @@ export class FileLoader {
     const before = this.problems.length;
     const aliased = logModelAliases(src.value ?? {}, (path) => src.locate(path));
     if (aliased.problem) this.problems.push(aliased.problem);
-    const top = PipelineFile.safeParse(aliased.value);
+    const top = cachedSafeParse(PipelineFile, aliased.value);
     if (!top.success) {
       this.problems.push(
         ...schemaErrors(
@@ -147,7 +147,7 @@ export class FileLoader {
     src: YamlSource,
     fileTags: string[],
   ): Promise<Node | undefined> {
-    const parsed = NodeEntry.safeParse(entry);
+    const parsed = cachedSafeParse(NodeEntry, entry);
     if (!parsed.success) {
       this.problems.push(...schemaErrors(NodeEntry, parsed.error.issues, src, entry, at, "node"));
       return undefined;
@@ -219,7 +219,7 @@ export class FileLoader {
     stack: string[],
     fileTags: string[],
   ): Promise<Node[]> {
-    const parsed = IncludeEntry.safeParse(entry);
+    const parsed = cachedSafeParse(IncludeEntry, entry);
     if (!parsed.success) {
       this.problems.push(
         ...schemaErrors(IncludeEntry, parsed.error.issues, src, entry, at, "pipeline include"),

@@ -2,62 +2,73 @@
  * The shape of pipeline YAML files (zod schemas) and the conversion of YAML `inputs:`/`outputs:` forms
  * into node bindings. The YAML keys are the same words as the TypeScript API, so nothing is renamed.
  */
-import { z } from "../zod/mod.ts";
+import { cachedSchema, z } from "../zod/mod.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
 import { InferenceEntry } from "./inference_schema.ts";
 
-const NAME = z.string().check(z.regex(/^[\w.-]+$/, "use letters, digits, _ . - only"));
-// Pipeline files are not interpolated (only conf/ is): `${…}` would silently name a dataset "${…}".
-const DATASET = z.string().check(
-  z.minLength(1),
-  z.refine((name) => !name.includes("${"), {
-    error: "pipeline files are not interpolated (only conf/ files are), so this would name a dataset " +
-      "literally",
-    params: { hint: "write the dataset's name, or params:<key> for a parameter" },
-  }),
-);
-const Names = z.optional(z.nullable(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)])));
-const TagList = z.optional(z.union([NAME, z.array(NAME)]));
+// Built when a pipeline file is not in the validation cache (lib/validation_cache.ts).
+const schemas = lazy(() => {
+  const NAME = z.string().check(z.regex(/^[\w.-]+$/, "use letters, digits, _ . - only"));
+  // Pipeline files are not interpolated (only conf/ is): `${…}` would silently name a dataset "${…}".
+  const DATASET = z.string().check(
+    z.minLength(1),
+    z.refine((name) => !name.includes("${"), {
+      error: "pipeline files are not interpolated (only conf/ files are), so this would name a dataset " +
+        "literally",
+      params: { hint: "write the dataset's name, or params:<key> for a parameter" },
+    }),
+  );
+  const Names = z.optional(z.nullable(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)])));
+  const TagList = z.optional(z.union([NAME, z.array(NAME)]));
+  const node = z.strictObject({
+    name: z.optional(NAME),
+    func: z.string().check(z.refine((ref) => /^.+#[A-Za-z_$][\w$]*$/.test(ref), {
+      error: 'must look like "./module.ts#exportName"',
+      params: {
+        hint: 'write the module\'s path relative to this file, "#" and the exported function, e.g. ' +
+          '"./nodes.ts#splitData" (Kedro\'s dotted Python paths do not apply)',
+      },
+    })),
+    inputs: Names,
+    outputs: Names,
+    tags: TagList,
+    namespace: z.optional(NAME),
+    confirms: z.optional(z.union([DATASET, z.array(DATASET)])),
+  });
+  const Mapping = z.optional(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]));
+  const include = z.strictObject({
+    pipeline: z.string().check(z.minLength(1)),
+    namespace: z.optional(NAME),
+    inputs: Mapping,
+    outputs: Mapping,
+    parameters: Mapping,
+    tags: TagList,
+    // Kedro 1.x: false groups the nodes under the namespace (node names, --namespaces) but keeps dataset
+    // and parameter names.
+    prefix_datasets_with_namespace: z.optional(z.boolean()),
+  });
+  const file = z.strictObject({
+    nodes: z.array(z.unknown()),
+    tags: TagList,
+    inference: z.optional(InferenceEntry),
+  });
+  return { node, include, file };
+});
 
 /** One `- name: …, func: …` entry of `nodes:`. */
-export const NodeEntry = z.strictObject({
-  name: z.optional(NAME),
-  func: z.string().check(z.refine((ref) => /^.+#[A-Za-z_$][\w$]*$/.test(ref), {
-    error: 'must look like "./module.ts#exportName"',
-    params: {
-      hint: 'write the module\'s path relative to this file, "#" and the exported function, e.g. ' +
-        '"./nodes.ts#splitData" (Kedro\'s dotted Python paths do not apply)',
-    },
-  })),
-  inputs: Names,
-  outputs: Names,
-  tags: TagList,
-  namespace: z.optional(NAME),
-  confirms: z.optional(z.union([DATASET, z.array(DATASET)])),
-});
-
-const Mapping = z.optional(z.union([DATASET, z.array(DATASET), z.record(z.string(), DATASET)]));
+export const NodeEntry = cachedSchema("pipeline:node", () => schemas().node);
 
 /** One `- pipeline: ./file.yml` entry of `nodes:` (modular pipeline reuse). */
-export const IncludeEntry = z.strictObject({
-  pipeline: z.string().check(z.minLength(1)),
-  namespace: z.optional(NAME),
-  inputs: Mapping,
-  outputs: Mapping,
-  parameters: Mapping,
-  tags: TagList,
-  // Kedro 1.x: false groups the nodes under the namespace (node names, --namespaces) but keeps dataset
-  // and parameter names.
-  prefix_datasets_with_namespace: z.optional(z.boolean()),
-});
+export const IncludeEntry = cachedSchema("pipeline:include", () => schemas().include);
 
 /** A whole pipeline file (`inference:` is kedro-mlflow's pipeline_ml_factory, see inference.ts). */
-export const PipelineFile = z.strictObject({
-  nodes: z.array(z.unknown()),
-  tags: TagList,
-  inference: z.optional(InferenceEntry),
-});
+export const PipelineFile = cachedSchema("pipeline:file", () => schemas().file);
+
+function lazy<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => built ??= build();
+}
 
 /** A node's datasets as written, with the bindings they imply. */
 export interface BoundNames {

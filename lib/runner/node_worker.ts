@@ -15,7 +15,6 @@ import { Node } from "../pipeline/node.ts";
 import { inspectCrossing } from "./crossing.ts";
 import { applySourceKeys, sourceKeysSnapshot } from "../source_keys.ts";
 import type { ConsoleLevel, FromWorker, NodeJob, ToWorker } from "./worker_protocol.ts";
-import { formatConsoleArgs, formatConsoleDir } from "../console_text.ts";
 import { forwardConsole } from "./worker_console.ts";
 import { exportedClassFinder, fromWire, NODE_SOURCE, toWire, type WireError } from "./wire_error.ts";
 
@@ -85,21 +84,10 @@ function load(url: string): Promise<Record<string, unknown>> {
 // group's indentation, a trace): it lands where the main thread sends its own (stderr under `kmlf run
 // --json`, where stdout carries one JSON document), and a logging configuration logs it under the node's
 // logger, in the order it was printed.
-const sendConsole = (text: string, level: ConsoleLevel) =>
-  post({ type: "console", id: current, level, text });
-if (!forwardConsole(sendConsole)) {
-  // A runtime without Deno's console class: the common methods, formatted as it formats them.
-  const levels = { debug: 0, log: 1, info: 1, dir: 1, dirxml: 1, table: 1, warn: 2, error: 3 } as const;
-  for (const [method, level] of Object.entries(levels) as [keyof typeof levels, ConsoleLevel][]) {
-    console[method] = (...args: unknown[]) =>
-      sendConsole(
-        method === "dir"
-          ? formatConsoleDir(args[0], args[1] as Deno.InspectOptions | undefined)
-          : formatConsoleArgs(args),
-        level,
-      );
-  }
-}
+forwardConsole(
+  (text: string, level: ConsoleLevel) => post({ type: "console", id: current, level, text }),
+  () => post({ type: "clear", id: current }),
+);
 
 // A node calling Deno.exit (process.exit too) or the worker's close() would silently end this worker, and
 // the run would wait for it forever; report it and unwind the node instead.

@@ -200,8 +200,10 @@ export class WorkerPool {
   }
 
   #receive(slot: PoolWorker, message: FromWorker): void {
-    if (message.type === "console") {
-      const print = () => console[CONSOLE_LEVEL_METHODS[message.level] ?? "log"](message.text);
+    if (message.type === "console" || message.type === "clear") {
+      const print = message.type === "clear"
+        ? () => console.clear()
+        : () => console[CONSOLE_LEVEL_METHODS[message.level] ?? "log"](message.text);
       // The job it came from; a line printed between jobs (a timer) is the last node's.
       const node = slot.job && slot.job.id === message.id ? slot.job.node : slot.last;
       return this.#scope && node ? this.#scope(node, print) : print();

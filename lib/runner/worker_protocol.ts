@@ -4,6 +4,7 @@
 import type { InputBinding, OutputBinding } from "../pipeline/node.ts";
 import type { WireError } from "./wire_error.ts";
 import type { SourceKeysSnapshot } from "../source_keys.ts";
+import type { PrintLevel } from "../text_console.ts";
 
 /** A node as a worker needs it: where its function lives and how inputs and outputs bind. */
 export interface NodeJob {
@@ -51,15 +52,20 @@ export type FromWorker =
    * What a node printed (`id`: the job running then): the text Deno's console printed for one call, without
    * its final newline, and the printer's {@link ConsoleLevel}.
    */
-  | { type: "console"; id?: number; level: ConsoleLevel; text: string };
+  | { type: "console"; id?: number; level: ConsoleLevel; text: string }
+  /**
+   * A node called `console.clear()`: the main thread clears as its console clears (never the worker's own
+   * stdout, which under `kmlf run --json` carries the JSON document).
+   */
+  | { type: "clear"; id?: number };
 
 /**
- * The level Deno's console prints a call at: 0 `debug`, 1 `log`/`info`/`dir`/`table`/`count`/`time`/`group`
- * (stdout; stderr under `kmlf run --json`), 2 `warn`, 3 `error`/`assert`, 4 `trace` (stderr). The main
- * thread prints the text with its own console's method for the level (worker_pool.ts), so a logging
- * configuration logs it and `--json` keeps stdout for its document.
+ * The level Deno's console printed a text at ({@link PrintLevel}): 0 `debug`, 1 `log`/`info`/`dir`/`table`/
+ * `count`/`time`/`group` (stdout; stderr under `kmlf run --json`), 2 `warn`, 3 `error`/`assert`, 4 `trace`
+ * (stderr). The main thread prints the text with its own console's method for the level (worker_pool.ts), so
+ * a logging configuration logs it and `--json` keeps stdout for its document.
  */
-export type ConsoleLevel = 0 | 1 | 2 | 3 | 4;
+export type ConsoleLevel = PrintLevel;
 
 /** The main thread's console method for each {@link ConsoleLevel}. */
 export const CONSOLE_LEVEL_METHODS = ["debug", "log", "warn", "error", "error"] as const;

@@ -90,7 +90,8 @@ export class KmlfSession {
    * Builds the catalog: datasets from catalog config, credentials injected, parameters registered; then
    * fires `afterCatalogCreated` (after `afterContextCreated`, once per session), as Kedro's `context.catalog`
    * does on every access. With `used`, only the entries those names need must be valid (see
-   * `CatalogOptions.used`); `hooks: false` fires no hook (kmlf's catalog commands).
+   * `CatalogOptions.used`); `hooks: false` fires no hook (kmlf's catalog commands); `checkPatterns` builds each
+   * factory pattern once too (`kmlf catalog validate`).
    */
   async catalog(
     options: {
@@ -98,6 +99,7 @@ export class KmlfSession {
       registry?: DatasetRegistry;
       used?: Iterable<string>;
       hooks?: boolean;
+      checkPatterns?: boolean;
     } = {},
   ): Promise<Catalog> {
     if (options.hooks === false) return (await this.#buildCatalog(options)).catalog;

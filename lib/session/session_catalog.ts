@@ -9,6 +9,8 @@ export interface SessionCatalogOptions {
   loadVersions?: Record<string, string>;
   registry?: DatasetRegistry;
   used?: Iterable<string>;
+  /** Build each factory pattern once too (`CatalogOptions.checkPatterns`: `kmlf catalog validate`). */
+  checkPatterns?: boolean;
 }
 
 /** What of the session a catalog is built from. */
@@ -45,6 +47,7 @@ export async function buildSessionCatalog(
     saveVersion: scope.saveVersion,
     registry: options.registry ?? scope.registry(),
     used: options.used,
+    checkPatterns: options.checkPatterns,
   });
   catalog.addParameters(params.data);
   return { catalog, conf, creds, params };

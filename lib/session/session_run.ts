@@ -125,7 +125,9 @@ async function runWith(
   const used = ml ? new Set([...pipeline.datasets(), ...ml.spec.pipeline.datasets()]) : pipeline.datasets();
   const catalog = await scope.catalog({ loadVersions, registry, used });
   for (const warning of catalog.warnings) scope.onCatalogWarning?.(warning);
-  const shown = catalog.warnings.length;
+  // Then each as it comes: the notes of the pattern datasets the run builds (checkRunnable builds those it
+  // uses), and a note a dataset gives from a load or save, while the run goes on.
+  if (scope.onCatalogWarning) catalog.onWarning(scope.onCatalogWarning);
   if (ml) {
     throwIfAny(
       inferenceCatalogProblems(pipeline, ml.spec, catalog),
@@ -136,8 +138,6 @@ async function runWith(
   const runParams = runParamsOf(scope, names, options, runner.name);
   // Known before any node runs: reported before a (tracked) run is started.
   await checkRunnable(pipeline, catalog, { full, loadVersions });
-  // The notes of the pattern datasets the run uses, built by now.
-  for (const warning of catalog.warnings.slice(shown)) scope.onCatalogWarning?.(warning);
   for (const warning of await pinnedOutputWarnings(pipeline, catalog, loadVersions)) {
     scope.onCatalogWarning?.(warning);
   }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { z } from "../zod/mod.ts";
+import { cachedSafeParse, type z } from "../zod/mod.ts";
 import { ConfigError, didYouMeanHint, type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "./parse_yaml.ts";
 
@@ -60,7 +60,8 @@ export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): 
 }
 
 /**
- * Returns the parsed value, or throws all problems together.
+ * Returns the parsed value, or throws all problems together. A `cachedSchema` is built only when the value
+ * was not validated before (see lib/validation_cache.ts).
  *
  * @example
  * ```ts
@@ -74,9 +75,7 @@ export function validateWith<S extends z.ZodMiniType>(
   locator: Locator,
   options: ValidateOptions,
 ): z.infer<S> {
-  // jitless: zod compiles a fast path for an object schema on its first parse, which only pays off over
-  // many parses; a settings file is parsed once per process.
-  const result = schema.safeParse(value, { jitless: true });
+  const result = cachedSafeParse(schema, value);
   if (result.success) return result.data;
   throwIfAny(
     issuesToErrors(schema, result.error.issues, locator, { ...options, value }),

@@ -91,3 +91,61 @@ Deno.test("a partition's dataset, built again for each partition, adds nothing t
     assert.deepEqual(seen(), [["parts", ['old mode in "parts"']]]);
   });
 });
+
+// A type whose dataset keeps its factory's context and warns from load (a plugin author's natural move): the
+// note is delivered when given, once per text, at the key it names; a malformed one fails that load.
+function lateRegistry(): DatasetRegistry {
+  const registry = builtinRegistry();
+  registry.register(["late"], (args, ctx) => ({
+    load: () => {
+      const warn = ctx.warn as unknown as (keyPath: unknown, note: unknown) => void;
+      if (args.note === "text") warn(["level"], "level is old");
+      else {warn(["level"], {
+          code: "catalog/old-level",
+          message: `level of "${ctx.name}" is old`,
+          hint: "use 2",
+        });}
+      return Promise.resolve(args.level);
+    },
+    save: () => Promise.resolve(),
+    exists: () => Promise.resolve(true),
+    describe: () => ({}),
+  }));
+  return registry;
+}
+
+Deno.test("a note a dataset gives from its load is delivered then, once, at its key; a malformed one fails the load", async () => {
+  const yaml =
+    "n:\n  type: late\n  level: 1\n'{x}_late':\n  type: late\n  level: 2\nbad: {type: late, level: 3, note: text}\n";
+  const catalog = await Catalog.fromConfig(catalogConfig(yaml), {
+    projectRoot: "/p",
+    registry: lateRegistry(),
+  });
+  assert.equal(catalog.warnings.length, 0, "nothing was said while the entries built");
+  const heard: string[] = [];
+  catalog.onWarning((w) =>
+    heard.push(`${w.name}: ${w.problems.map((p) => `${p.code} ${p.source?.line}`)} (${w.note})`)
+  );
+  assert.equal(await catalog.load("n"), 1);
+  assert.deepEqual(heard, ["n: catalog/old-level 3 (given by its dataset after the entry was built)"]);
+  await catalog.load("n");
+  assert.equal(await catalog.load("a_late"), 2);
+  assert.deepEqual(heard, [
+    "n: catalog/old-level 3 (given by its dataset after the entry was built)",
+    "a_late: catalog/old-level 6 (given by its dataset after the entry was built)",
+  ]);
+  assert.deepEqual(catalog.warnings.map((w) => w.problems[0].message), [
+    'level of "n" is old',
+    'level of "a_late" is old',
+  ]);
+  await assert.rejects(catalog.load("bad"), (error: unknown) => {
+    assert.ok(error instanceof DatasetError, String(error));
+    assert.equal(error.code, "catalog/bad-note");
+    assert.match(
+      error.message,
+      /^Cannot load dataset "bad" \(late\): Dataset type "late" passed warn\(\) a note kmlf/,
+    );
+    assert.equal(error.source?.line, 7); // the entry
+    return true;
+  });
+});

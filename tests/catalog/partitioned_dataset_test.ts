@@ -1,7 +1,14 @@
 /** PartitionedDataset: lazy loading, lazy saving, suffix filtering, overwrite, and its catalog entry. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Catalog, JsonDataset, PartitionedDataset, TextDataset } from "../../lib/catalog/mod.ts";
+import {
+  builtinRegistry,
+  Catalog,
+  JsonDataset,
+  PartitionedDataset,
+  TextDataset,
+} from "../../lib/catalog/mod.ts";
+import { z } from "../../lib/zod/mod.ts";
 import { DatasetError } from "../../lib/errors.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
@@ -359,5 +366,39 @@ Deno.test("credentials at the entry and in its dataset or checkpoint: the inner 
     name: "x_parts",
     note,
     problems: [at(25, "underlying dataset", "x_parts.dataset.credentials")],
+  });
+});
+
+// Kedro-datasets hands the entry's credentials to the partitions and the checkpoint `if credentials:`: an
+// empty mapping, or null (inline, or a credentials.yml block left empty), reaches neither, so a dataset type
+// that takes no credentials still builds (it did not: "unknown key credentials", a key never written there).
+Deno.test("empty or null entry credentials reach neither the partitions nor the checkpoint", async () => {
+  await inTempDir(async (root) => {
+    const registry = builtinRegistry();
+    const seen: Record<string, unknown>[] = [];
+    registry.register(["plain_text"], (args) => {
+      seen.push(args);
+      return new TextDataset({ filepath: args.filepath as string });
+    }, { schema: z.strictObject({ filepath: z.string() }) });
+    const entry = (name: string, credentials: string) =>
+      `${name}:\n  type: incremental\n  path: data/${name}\n  dataset: plain_text\n` +
+      `  checkpoint: {type: plain_text}\n  credentials: ${credentials}\n` +
+      `${name}_p:\n  type: partitioned\n  path: data/${name}_p\n  dataset: {type: plain_text}\n` +
+      `  credentials: ${credentials}\n`;
+    const yaml = entry("empty", "{}") + entry("none", "null") + entry("named", "blank");
+    const credentials = { data: { blank: null }, locate: () => undefined };
+    const catalog = await Catalog.fromConfig(catalogConfig(yaml), {
+      projectRoot: root,
+      registry,
+      credentials,
+    });
+    for (const name of ["empty", "none", "named"]) {
+      await catalog.save(`${name}_p`, { a: "1" });
+      await catalog.save(name, { a: "1" });
+      assert.deepEqual(Object.keys(await catalog.load(name) as object), ["a"]);
+      await catalog.confirm(name);
+    }
+    assert.deepEqual(seen.filter((args) => "credentials" in args), []);
+    assert.deepEqual(catalog.warnings, []);
   });
 });

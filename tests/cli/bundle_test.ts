@@ -178,3 +178,53 @@ Deno.test('kmlf new from the bundle maps "kmlf" to the checkout\'s sources, for 
     await Deno.remove(parent, { recursive: true });
   }
 });
+
+// lib/validation_cache.ts: the bundle's runs remember validated configuration under its BUILD_ID.
+Deno.test("a bundled run remembers the configuration it validated; a file made wrong afterwards is still refused where it is wrong", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const bundle = await kmlfBundle();
+    const stamped = (await Promise.all(
+      (await bundleFiles(bundle)).filter((f) => f.endsWith(".js")).map((f) =>
+        Deno.readTextFile(join(bundle, f))
+      ),
+    )).join("\n").match(/BUILD_ID = "([0-9a-f]{64})"/);
+    assert.ok(stamped, "lib/cli/bundle_info.ts carries no BUILD_ID");
+    const first = await bundledKmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(first.code, 0, first.stderr);
+    const file = join(dir, ".kmlf/cache/validated.json");
+    const saved = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(saved.fingerprint, stamped[1]);
+    const ids = new Set(saved.entries.map(([key]: [string]) => key.split("\n")[0]));
+    for (
+      const id of [
+        "settings",
+        "mlflow.yml",
+        "pipeline:file",
+        "pipeline:node",
+        "catalog:csv",
+        "catalog:pickle",
+      ]
+    ) {
+      assert.ok(ids.has(id), `${id} not remembered: ${[...ids].join(", ")}`);
+    }
+    const { mtime } = await Deno.stat(file);
+    const second = await bundledKmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual((await Deno.stat(file)).mtime, mtime, "rewritten though every value was remembered");
+    // A value changed since is validated again: the typo is reported at its line, with the fix.
+    const pipeline = join(dir, "pipelines/training.yml");
+    await Deno.writeTextFile(
+      pipeline,
+      (await Deno.readTextFile(pipeline)).replace("    tags: [training]", "    tagz: [training]"),
+    );
+    const typo = await bundledKmlf(["run", "training", "-q"], { cwd: dir });
+    assert.equal(typo.code, 2, typo.stderr);
+    assert.match(
+      typo.stderr,
+      /Unknown key "nodes\[1\]\.tagz"[^\n]*\n {2}at pipelines\/training\.yml:\d+:5[^\n]*\n {2}hint: did you mean "tags"\?/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

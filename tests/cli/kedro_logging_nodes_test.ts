@@ -1,13 +1,14 @@
 /**
  * What nodes print with a Kedro logging configuration: each console call is a record of the logger Kedro
  * names the node's module by (`iris.pipelines.talk.nodes`), at the call's level, with the project package
- * at INFO unless logging.yml says otherwise; under every runner, --quiet and --json; and without
- * logging.yml nothing changes.
+ * at INFO unless logging.yml says otherwise; under every runner, --quiet and --json; on the terminal as
+ * without logging.yml whatever the levels and handlers (console is kmlf's print()).
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { demoProject, kmlf, normalize, REPO } from "../cli_harness.ts";
 import { runCommand } from "../../lib/cli/run_command.ts";
+import { PRINTING_CONSOLE_METHODS } from "../../lib/deno_console.ts";
 
 const TEMPLATE = await Deno.readTextFile(join(REPO, "tests/fixtures/kedro_port/logging.yml"));
 const BODY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - /;
@@ -68,8 +69,8 @@ Deno.test("a node's console lines are records of its module's logger at their le
         /^Tracking is off: .*\n/m,
         "",
       );
-    // Only the DEBUG line is gone: its logger is at INFO, as a Kedro node's logger.debug line would be.
-    assert.equal(same(logged.stdout), same(plain.stdout).replace("A debug detail\n", ""));
+    // The DEBUG line too, which its logger (at INFO) keeps out of the file: console is kmlf's print().
+    assert.equal(same(logged.stdout), same(plain.stdout));
     assert.equal(same(logged.stderr), same(plain.stderr));
     assert.match(
       plain.stdout,
@@ -111,8 +112,9 @@ Deno.test("levels filter a node's lines as Python's loggers do: the package's ow
       const r = await kmlf(["run", "talk", "--nodes", "talk"], { cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(await projectLines(dir), lines, loggers);
-      // A line its logger drops is not on the terminal either (the rich handler is one of its handlers).
-      if (!lines.some((l) => l.includes(" - INFO - "))) assert.doesNotMatch(r.stdout, /A log/);
+      // A line its logger drops is still printed, as it is: console is kmlf's print().
+      assert.match(r.stdout, /^A log \{ rows: 150, first: \[ 1, "a" \] \}$/m);
+      assert.match(r.stdout, /^A debug detail$/m);
     });
   }
 });
@@ -172,7 +174,7 @@ Deno.test("a failing node's lines come before Kedro's error for it; console is g
       / - iris\.pipelines\.talk\.nodes - INFO - about to fail on 150 rows\n.* - kedro\.pipeline\.node - ERROR - Node talk: /,
     );
     // In-process: console's methods are the same functions after the run as before it.
-    const methods = ["debug", "log", "info", "warn", "error"] as const;
+    const methods = [...PRINTING_CONSOLE_METHODS, "clear"] as const;
     const before = methods.map((m) => console[m]);
     const cwd = Deno.cwd();
     Deno.chdir(dir);
@@ -189,6 +191,29 @@ Deno.test("a failing node's lines come before Kedro's error for it; console is g
       await Deno.readTextFile(join(dir, "logs/info.log")),
       / - iris\.pipelines\.shout\.nodes - WARNING - B warn\n/,
     );
+  });
+});
+
+Deno.test("a stream handler on the terminal shows a node's line formatted, once; a handler's level does not hide it", async () => {
+  const config = TEMPLATE.replace("handlers: [rich, info_file_handler]", "handlers: [console]")
+    .replace(
+      "class: logging.StreamHandler\n    level: INFO",
+      "class: logging.StreamHandler\n    level: WARNING",
+    );
+  await withProject({ "conf/logging.yml": config }, async (dir) => {
+    const r = await kmlf(["run", "talk", "--nodes", "talk"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = normalize(r.stdout).split("\n").filter((l) => /\bA /.test(l)).map((l) =>
+      l.replace(BODY, "")
+    );
+    assert.deepEqual(lines, [
+      "A debug detail",
+      'A log { rows: 150, first: [ 1, "a" ] }',
+      "A info 50% done",
+      "iris.pipelines.talk.nodes - WARNING - A warn",
+      'iris.pipelines.talk.nodes - ERROR - A error Map(1) { "k" => 1 }',
+    ]);
+    assert.doesNotMatch(r.stderr, /A (warn|error)/);
   });
 });
 

@@ -42,6 +42,7 @@ export function splitData(...args: Parameters<typeof base.splitData>) {
   console.trace("traced %s", "here", [1]);
   console.debug("after trace");
   console.dir({ a: { b: { c: { d: 1 } } } }, { depth: 1 });
+  console.clear(); // under --json not on stdout, which holds the JSON document: a worker's neither
   console.log("<<end>>");
   console.error("<<end>>");
   return base.splitData(...args);
@@ -97,7 +98,67 @@ Deno.test("--json: every console method of a node prints to stderr, the same und
     assert.match(printed(sequential.stderr), /│ \(idx\) │ a │ b {3}│/);
     assert.match(printed(sequential.stderr), /^ {2}\{ x: \[ 1 \] \} second$/m);
     assert.match(printed(sequential.stderr), /^rows: 2$/m);
+    assert.ok(printed(sequential.stderr).includes("\x1b[1;1H"), "console.clear's codes");
     assert.equal(printed(parallel.stderr), printed(sequential.stderr));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// The node's records in the log file (continuation lines of a table or a trace included), without times.
+function logged(log: string): string {
+  const lines = log.split("\n");
+  const first = lines.findIndex((l) => l.endsWith(" - INFO - <<begin>>"));
+  const last = lines.findIndex((l) => l.endsWith(" - INFO - <<end>>"));
+  return printed(
+    lines.slice(first, last + 1).map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} - /, ""))
+      .join("\n"),
+  );
+}
+
+Deno.test("with a logging configuration every console method of a node prints and logs the same text under every runner", async () => {
+  const dir = await consoleDemo();
+  const template = await Deno.readTextFile(join(REPO, "tests/fixtures/kedro_port/logging.yml"));
+  // A file-only root: Kedro's print() still shows on the terminal; a node's console is kmlf's print().
+  const fileOnly = template.replace("handlers: [rich, info_file_handler]", "handlers: [info_file_handler]");
+  try {
+    const plain = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(plain.code, 0, plain.stderr);
+    const logs: string[] = [];
+    for (const config of [template, fileOnly]) {
+      await Deno.writeTextFile(join(dir, "conf/logging.yml"), config);
+      for (const runner of ["sequential", "parallel", "thread"]) {
+        await Deno.remove(join(dir, "logs"), { recursive: true }).catch(() => {});
+        const run = await kmlf(["run", "training", "--runner", runner], { cwd: dir });
+        assert.equal(run.code, 0, run.stderr);
+        const what = `${runner}, ${config === template ? "rich" : "file only"}`;
+        // The terminal shows what it shows without logging.yml (the package is at INFO: debug lines too).
+        assert.equal(printed(run.stdout), printed(plain.stdout), `stdout, ${what}`);
+        assert.equal(printed(run.stderr), printed(plain.stderr), `stderr, ${what}`);
+        logs.push(logged(await Deno.readTextFile(join(dir, "logs/info.log"))));
+      }
+    }
+    for (const log of logs) assert.equal(log, logs[0]);
+    const node = "iris.pipelines.iris.console_node";
+    // Each call one record at Python's level for it, its text as Deno prints it (tables, groups, counters).
+    for (
+      const line of [
+        `${node} - INFO - ┌───────┬───┬─────┐`,
+        `│ (idx) │ a │ b   │`,
+        `${node} - INFO - outer group`,
+        `${node} - WARNING -   warned inside`,
+        `${node} - INFO -     deeper`,
+        `    │ k     │      1 │`,
+        `${node} - INFO - rows: 2`,
+        `${node} - WARNING - Count for 'never' does not exist`,
+        `${node} - INFO - load: <t>ms halfway { step: 1 }`,
+        `${node} - WARNING - Timer 'load' does not exist`,
+        `${node} - ERROR - Assertion failed: 150 rows { extra: 1 }`,
+        `${node} - ERROR - Trace: traced here [ 1 ]`,
+        `${node} - INFO - { a: { b: [Object] } }`,
+      ]
+    ) assert.ok(logs[0].split("\n").includes(line), `${line}\nin\n${logs[0]}`);
+    assert.doesNotMatch(logs[0], / - DEBUG - /); // the package logger is at INFO, as in Kedro
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -58,7 +58,11 @@ export async function configureRunLog(
     },
     captureNodeConsole(project) {
       tree.setProjectLogging(project.name);
-      return captureNodeConsole(log, project, options);
+      return captureNodeConsole(
+        (record) => tree.handle({ ...record, created: Date.now() }),
+        project,
+        options,
+      );
     },
   };
   const message = `Using '${file.shown}' as logging configuration. You can change this by setting the ` +

@@ -1,68 +1,93 @@
 /**
- * What nodes print, as Kedro nodes log: `console.debug/log/info/warn/error` inside a node (any runner; a
- * parallel worker's calls come back through the runner's node scope) become records of the logger Kedro
- * names the node's module by, `<package>.pipelines.<pipeline>.nodes`. Loaded only with a logging
- * configuration.
+ * What nodes print, as a Kedro node prints and logs: every console call inside a node (any runner; a
+ * parallel worker's texts come back through the runner's node scope) is a record, with the text Deno's
+ * console prints for it, of the logger Kedro names the node's module by (`<package>.pipelines.<pipeline>.
+ * nodes`), and shows on the terminal as without logging even where no terminal handler shows the record:
+ * console.log is kmlf's print(). Loaded only with a logging configuration.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { isAbsolute, relative } from "../../path.ts";
 import type { Node } from "../../pipeline/mod.ts";
-import { formatConsoleArgs } from "../../console_text.ts";
-import { LEVEL, type NodeConsole, type NodeLoggerProject, type RunLog } from "../run_log.ts";
-
-const METHOD_LEVELS = {
-  debug: LEVEL.DEBUG,
-  log: LEVEL.INFO,
-  info: LEVEL.INFO,
-  warn: LEVEL.WARNING,
-  error: LEVEL.ERROR,
-} as const;
-type Method = keyof typeof METHOD_LEVELS;
+import { type ConsoleMethodName, type PrintLevel, textConsole } from "../../text_console.ts";
+import { LEVEL, type NodeConsole, type NodeLoggerProject, type RunLogRecord } from "../run_log.ts";
+import { err, out, withoutColors } from "../terminal.ts";
 
 /**
- * Routes console calls made inside `scope(node, …)` to `log`, one record per call with the text Deno's
- * console prints; calls outside a node print as before. On the terminal (a rich handler) a node's line
- * shows as without logging: stdout for debug/log/info (stderr under --json), stderr for warn/error, with
- * --quiet too.
+ * Python's level for a text Deno's console printed at a {@link PrintLevel}: the level follows the stream,
+ * so DEBUG for `debug`; INFO for `log`, `info`, `dir`, `dirxml`, `table`, `count`, `time*`, `group*`;
+ * WARNING for `warn` and the "Count for 'x' does not exist" / "Timer 'x' …" warnings; ERROR for `error`, a
+ * failed `assert` and `trace` (all three printed on stderr, as `console.error` prints).
+ */
+const PRINT_LEVEL_TO_LOGGING = [
+  LEVEL.DEBUG,
+  LEVEL.INFO,
+  LEVEL.WARNING,
+  LEVEL.ERROR,
+  LEVEL.ERROR,
+] as const;
+
+/**
+ * Routes console calls made inside `scope(node, …)` through one console of Deno's own class (its groups,
+ * counters and timers those of the nodes' calls), one record per printed text, the text without colors,
+ * handed to `handle`; calls outside a node print as before. On the terminal a node's text shows as without
+ * logging (stdout for debug/log/info/dir/table/count/time/group, stderr for the rest and under --json, with
+ * --quiet too): through a rich handler, formatted by a stream handler, or printed as it is when no terminal
+ * handler showed it (a file-only configuration, a level that drops it), as Kedro's print() always shows.
  *
  * @example
  * ```ts
- * const { scope, restore } = captureNodeConsole(log, { name: "iris", root, pipelinesDir }, { json: false });
+ * const { scope, restore } = captureNodeConsole((r) => tree.handle({ ...r, created: Date.now() }), project, { json: false });
  * try { await session.run({ nodeScope: scope }); } finally { restore(); }
  * ```
  */
 export function captureNodeConsole(
-  log: RunLog,
+  handle: (record: RunLogRecord) => boolean,
   project: NodeLoggerProject,
   terminal: { json: boolean },
 ): NodeConsole {
   const storage = new AsyncLocalStorage<Node>();
   const loggers = new Map<Node, string>();
-  const saved = (Object.keys(METHOD_LEVELS) as Method[]).map((m) => [m, console[m]] as const);
-  for (const [method, print] of saved) {
-    const level = METHOD_LEVELS[method];
-    const stream = level >= LEVEL.WARNING || terminal.json ? "err" : "out";
-    console[method] = (...args: unknown[]) => {
+  const target = console as unknown as Record<string, (...args: unknown[]) => unknown>;
+  // The node whose call is printing now (Deno's console prints synchronously, within the call).
+  let printing: Node | undefined;
+  const print = (text: string, level: PrintLevel) => {
+    const node = printing!;
+    let logger = loggers.get(node);
+    if (logger === undefined) loggers.set(node, logger = nodeLoggerName(node, project));
+    const stream = level >= 2 || terminal.json ? "err" : "out";
+    const shown = handle({
+      logger,
+      level: PRINT_LEVEL_TO_LOGGING[level],
+      message: withoutColors(text),
+      terminal: { stream, text },
+      quietToo: true,
+      funcName: node.funcLocation?.exportName ?? node.name,
+      pathname: node.funcLocation?.module,
+    });
+    if (!shown) (stream === "out" ? out : err)(text);
+  };
+  const saved = new Map<string, (...args: unknown[]) => unknown>();
+  const clear = target.clear;
+  const methods = textConsole(print, () => clear.call(console));
+  for (const [method, call] of Object.entries(methods) as [ConsoleMethodName, (...a: unknown[]) => void][]) {
+    const before = target[method];
+    saved.set(method, before);
+    target[method] = (...args: unknown[]) => {
       const node = storage.getStore();
-      if (!node) return print.apply(console, args);
-      let logger = loggers.get(node);
-      if (logger === undefined) loggers.set(node, logger = nodeLoggerName(node, project));
-      const text = formatConsoleArgs(args);
-      log.log({
-        logger,
-        level,
-        message: text,
-        terminal: { stream, text },
-        quietToo: true,
-        funcName: node.funcLocation?.exportName ?? node.name,
-        pathname: node.funcLocation?.module,
-      });
+      if (!node) return before.apply(console, args);
+      const outer = printing;
+      printing = node;
+      try {
+        return call(...args);
+      } finally {
+        printing = outer;
+      }
     };
   }
   return {
     scope: (node, call) => storage.run(node, call),
     restore() {
-      for (const [method, print] of saved) console[method] = print;
+      for (const [method, before] of saved) target[method] = before;
     },
   };
 }

@@ -45,7 +45,8 @@ export function splitArgs(
   where: {
     dataset: string;
     group: "save_args" | "load_args";
-    locate?(keyPath: string[]): SourceLocation | undefined;
+    /** Where a key is written (`DatasetFactoryContext.locateKey`): an unknown key is wrong whatever its value. */
+    locateKey?(keyPath: string[]): SourceLocation | undefined;
     /** The key path as written, from the catalog entry's top (`DatasetFactoryContext.written`). */
     written?(keyPath: string[]): readonly (string | number)[];
   },
@@ -64,7 +65,7 @@ export function splitArgs(
           (where.written?.([where.group, key]) ?? [where.group, key]).join(".")
         }" for flavor ${flavor.name}`,
         {
-          source: where.locate?.([where.group, key]),
+          source: where.locateKey?.([where.group, key]),
           hint: [
             didYouMeanHint(key, takes),
             takes.length ? `${where.group} takes: ${takes.join(", ")}` : `remove ${where.group}`,

@@ -111,7 +111,7 @@ export function modelDatasetDefinitions(
     const load = splitArgs(a.load_args as Record<string, unknown>, ownLoadKeys, flavor, {
       dataset: ctx.name,
       group: "load_args",
-      locate: ctx.locate,
+      locateKey: ctx.locateKey,
       written: ctx.written,
     });
     const common: ModelDatasetBase = {
@@ -133,7 +133,7 @@ export function modelDatasetDefinitions(
       a.save_args as Record<string, unknown>,
       ["signature", "input_example", ...ownKeys],
       common.flavor,
-      { dataset: ctx.name, group: "save_args", locate: ctx.locate, written: ctx.written },
+      { dataset: ctx.name, group: "save_args", locateKey: ctx.locateKey, written: ctx.written },
     );
     return {
       own,
@@ -271,7 +271,7 @@ function runModelUri(
       "catalog/renamed-argument",
       `"${ctx.name}" gives both run_id and load_args.model_uri, two ways to say which model loads`,
       {
-        source: ctx.locate?.(["run_id"]),
+        source: ctx.locateKey?.(["run_id"]),
         hint:
           `keep load_args.model_uri (kedro-mlflow 2.0's), or run_id (0.12–1.x's: it loads runs:/${runId}/<artifact_path>)`,
       },

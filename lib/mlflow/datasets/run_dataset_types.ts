@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { z } from "../../zod/mod.ts";
+import { cachedSchema, z } from "../../zod/mod.ts";
 import type { DatasetTypeDefinition } from "../../catalog/mod.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import { safeArtifactPath } from "../../tracking/artifacts/artifact_repository.ts";
@@ -19,11 +19,12 @@ import type { RunDatasetType } from "./run_dataset_names.ts";
 
 // The artifact path is refused when the catalog is read (as `kmlf catalog validate` does), by the rule the
 // artifact repositories apply at logging time — after the node ran and its output was saved.
-const ArtifactPath = z.optional(
-  z.string().check(z.refine((s) => artifactPathProblem(s) === undefined, {
-    error: (issue) => artifactPathProblem(String(issue.input)),
-  })),
-);
+const artifactPath = () =>
+  z.optional(
+    z.string().check(z.refine((s) => artifactPathProblem(s) === undefined, {
+      error: (issue) => artifactPathProblem(String(issue.input)),
+    })),
+  );
 function artifactPathProblem(path: string): string | undefined {
   try {
     safeArtifactPath(path);
@@ -32,12 +33,13 @@ function artifactPathProblem(path: string): string | undefined {
   }
 }
 
-const RunId = z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
+const runId = () =>
+  z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
 
 const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
   z.strictObject({
     key: z.optional(z.string()),
-    run_id: RunId,
+    run_id: runId(),
     load_args: z.optional(z.strictObject(
       stepKey ? { step: z.optional(z.int()) } : { mode: z.optional(z.enum(modes)) },
     )),
@@ -91,20 +93,24 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
           artifactPath: a.artifact_path as string | undefined,
         });
       },
-      schema: z.strictObject({
-        dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
-        run_id: RunId,
-        artifact_path: ArtifactPath,
-        credentials: z.optional(z.unknown()),
-      }),
+      schema: cachedSchema("catalog:mlflow_artifact", () =>
+        z.strictObject({
+          dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
+          run_id: runId(),
+          artifact_path: artifactPath(),
+          credentials: z.optional(z.unknown()),
+        })),
     },
     mlflow_metric: {
       factory: (a, ctx) => new MlflowMetricDataset(metricOptions(a, ctx.name)),
-      schema: metricSchema(["overwrite", "append"], true),
+      schema: cachedSchema("catalog:mlflow_metric", () => metricSchema(["overwrite", "append"], true)),
     },
     mlflow_metric_history: {
       factory: (a, ctx) => new MlflowMetricHistoryDataset(metricOptions(a, ctx.name)),
-      schema: metricSchema(["list", "dict", "history"], false),
+      schema: cachedSchema(
+        "catalog:mlflow_metric_history",
+        () => metricSchema(["list", "dict", "history"], false),
+      ),
     },
     mlflow_metrics_history: {
       factory: (a, ctx) =>
@@ -114,7 +120,10 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
           state,
           runId: a.run_id as string | undefined,
         }),
-      schema: z.strictObject({ run_id: RunId, prefix: z.optional(z.string()) }),
+      schema: cachedSchema(
+        "catalog:mlflow_metrics_history",
+        () => z.strictObject({ run_id: runId(), prefix: z.optional(z.string()) }),
+      ),
     },
   };
 }
