@@ -1,7 +1,7 @@
 /**
  * Keeps the signal watchdog's description of a run current (signal_watchdog.ts): which nodes are running
- * and where the run would resume, as of each node's start and end. The watchdog prints it if a node holds
- * the main thread when a signal comes, since nothing can be computed then.
+ * and where the run would resume, as of each node's start and end (a small file write each). The watchdog
+ * prints it if a node holds the main thread when a signal comes, since nothing can be computed then.
  *
  * @module
  */
@@ -10,10 +10,7 @@ import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { findResumeNodes, type RunReporter } from "../runner/mod.ts";
 import { stopRecordPath } from "../stop_records.ts";
 import type { RunGuard } from "./run_guard.ts";
-import { WATCHDOG_GRACE_MS } from "./signal_watchdog_layout.ts";
-
-/** How long the first node's start waits for a watchdog still booting (it blocks the main thread). */
-const FIRST_NODE_WAIT_MS = 250;
+import { WATCHDOG_GRACE_MS } from "./signal_watchdog.ts";
 
 /**
  * `reporter`, plus keeping the guard's watchdog told what a forced stop would say.
@@ -40,7 +37,6 @@ export function describeForcedStops(
   const running: string[] = [];
   const done = new Set<Node>();
   let resumeFromNodes: string[] = [];
-  let first = true;
   const record = stopRecordPath(options.projectPath, Deno.pid);
   const update = () => {
     const stopped = running.length > 0 ? `; stopped ${running.map((n) => `"${n}"`).join(", ")}` : "";
@@ -67,10 +63,8 @@ export function describeForcedStops(
     nodeStarted(event) {
       reporter?.nodeStarted?.(event);
       running.push(event.node.name);
+      // Written before the node's function runs: it may never give the main thread back.
       update();
-      // The node's function may never give the main thread back: the watchdog must listen by now.
-      guard.handOver(first ? FIRST_NODE_WAIT_MS : 0);
-      first = false;
     },
     nodeCompleted(event) {
       reporter?.nodeCompleted?.(event);

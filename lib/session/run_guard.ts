@@ -4,7 +4,7 @@
  *
  * - `Deno.exit()` / `process.exit()` / `close()` from a node or a hook: refused with an error of the run;
  * - a rejected promise nobody awaits, an error thrown from a timer: the run fails with it;
- * - SIGINT / SIGTERM: the run is interrupted (a second signal exits at once); with a watchdog
+ * - SIGINT / SIGTERM: the run is interrupted (a second signal exits at once); with a watchdog child
  *   (signal_watchdog.ts) also while a node holds the main thread in a synchronous loop;
  * - and whenever the process exits, the temp files of saves still in progress are removed.
  *
@@ -12,7 +12,7 @@
  */
 import { removeTempFilesInFlight } from "../catalog/atomic.ts";
 import { type KmlfError, RunError, RunInterruptedError } from "../errors.ts";
-import type { SignalWatchdog } from "./signal_watchdog.ts";
+import type { SignalWatchdog, StopDescription } from "./signal_watchdog.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
@@ -109,9 +109,6 @@ export class RunGuard {
   #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
   #watchdog: SignalWatchdog | undefined;
-  // The last signal taken and from where: the main thread's listener and the watchdog both report a
-  // signal that arrives while both listen (until handOver), and it is one signal.
-  #lastSignal: { from: "main" | "watchdog"; at: number } | undefined;
   readonly #refusals = new WeakSet<object>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
@@ -151,7 +148,8 @@ export class RunGuard {
 
   /**
    * Starts guarding: exits are refused, stray errors and signals are recorded as the run's failure. A
-   * `watchdog` takes the signals over once it listens ({@link handOver}); the guard stops it at the end.
+   * `watchdog` is told of each signal the main thread takes (it acts only on those it does not), kept
+   * described ({@link describeStop}) and stopped at the end.
    */
   static install(options: { watchdog?: SignalWatchdog } = {}): RunGuard {
     const guard = new RunGuard();
@@ -216,38 +214,21 @@ export class RunGuard {
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);
     for (const signal of SIGNALS) {
-      const listener = () => guard.#takeSignal(signal, "main");
+      const listener = () => guard.#takeSignal(signal);
       try {
         Deno.addSignalListener(signal, listener);
         guard.#signalListeners.set(signal, listener);
       } catch { /* signal not supported on this platform */ }
     }
-    const watchdog = options.watchdog;
-    if (watchdog) {
-      guard.#watchdog = watchdog;
-      watchdog.onSignal = (signal) => guard.#takeSignal(signal, "watchdog");
-      watchdog.onReady = () => guard.handOver();
-    }
+    guard.#watchdog = options.watchdog;
     return guard;
   }
 
   /**
-   * Once the watchdog listens, removes the main thread's own signal listeners (a listener left anywhere in
-   * the process would catch the signal the watchdog re-raises to end a stuck process). Also called at each
-   * node's start, which may be the last moment the main thread has; `waitMs` blocks up to that long for a
-   * watchdog still booting.
+   * What the watchdog prints and records if it finds the main thread stuck (nothing without one, nor once
+   * the main thread took a signal: the run ends through its hooks then).
    */
-  handOver(waitMs = 0): void {
-    const watchdog = this.#watchdog;
-    if (!watchdog || this.#signalListeners.size === 0) return;
-    if (!watchdog.ready && !(waitMs > 0 && watchdog.waitReady(waitMs))) return;
-    for (const [signal, listener] of this.#signalListeners) Deno.removeSignalListener(signal, listener);
-    this.#signalListeners.clear();
-    watchdog.mainListening = false;
-  }
-
-  /** What the watchdog prints and records if it finds the main thread stuck (nothing without one). */
-  describeStop(description: Parameters<SignalWatchdog["describe"]>[0]): void {
+  describeStop(description: StopDescription): void {
     this.#watchdog?.describe(description);
   }
 
@@ -294,11 +275,9 @@ export class RunGuard {
     this.#watchdog = undefined;
   }
 
-  #takeSignal(signal: "SIGINT" | "SIGTERM", from: "main" | "watchdog"): void {
-    const now = performance.now();
-    const last = this.#lastSignal;
-    if (last && last.from !== from && now - last.at < 250) return;
-    this.#lastSignal = { from, at: now };
+  #takeSignal(signal: "SIGINT" | "SIGTERM"): void {
+    // First: the watchdog, which got the same Ctrl-C, must not stop a process that answers.
+    this.#watchdog?.acknowledge();
     if (this.#signals++ > 0) {
       // A second Ctrl-C: stop waiting for the hooks, and say what that leaves behind.
       removeTempFilesInFlight();

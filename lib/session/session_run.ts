@@ -194,15 +194,17 @@ async function runWith(
   }
 }
 
-// Only where someone can press Ctrl-C (a terminal): starting the worker blocks 15–25 ms, which a script's
-// or a benchmark's kmlf does not pay. Loaded on use, like the worker itself.
+// Only where someone can press Ctrl-C (a terminal): starting the child costs the main thread a few ms (Deno's
+// process API loads on first use), which a script's or a benchmark's kmlf does not pay. Loaded on use.
 async function startWatchdog(): Promise<
   { watchdog: SignalWatchdog; describeForcedStops: typeof describeForcedStops } | undefined
 > {
   if (Deno.build.os === "windows") return undefined;
   try {
     if (!Deno.stdin.isTerminal() && !Deno.stderr.isTerminal()) return undefined;
-    if (Deno.permissions.querySync({ name: "run" }).state !== "granted") return undefined; // Deno.kill
+    // It runs /bin/sh, and keeps its state in a temp file.
+    if (Deno.permissions.querySync({ name: "run", command: "/bin/sh" }).state !== "granted") return undefined;
+    if (Deno.permissions.querySync({ name: "write" }).state !== "granted") return undefined;
   } catch {
     return undefined;
   }
@@ -212,7 +214,8 @@ async function startWatchdog(): Promise<
     >,
     import(new URL("./forced_stop.ts", import.meta.url).href) as Promise<typeof import("./forced_stop.ts")>,
   ]);
-  return { watchdog: SignalWatchdog.start(), describeForcedStops };
+  const watchdog = SignalWatchdog.start();
+  return watchdog && { watchdog, describeForcedStops };
 }
 
 function runParamsOf(

@@ -1,109 +1,147 @@
 /**
  * Ctrl-C for a node stuck in a synchronous loop. Under the sequential and thread runners node functions run
  * on the main thread; one that never returns (`while (true) {}`, a long computation) holds the event loop,
- * so the run guard's signal listeners never run. A worker's do: Deno delivers a signal to every isolate
- * listening for it, and a worker has its own thread. The watchdog worker passes each signal to the main
- * thread and, when no answer comes within a second, prints what the main thread last described (which
- * nodes were stopped, how to resume) and ends the process by the signal (exit 130 / 143).
+ * so the run guard's signal listeners never run. The watchdog is a small POSIX `sh` child in kmlf's process
+ * group: at a terminal, Ctrl-C sends SIGINT to the whole foreground group, so the child receives it even
+ * while kmlf's main thread is held. It gives kmlf a second to take the signal (the guard then empties the
+ * state file: {@link SignalWatchdog.acknowledge}); if the file still holds the stop message by then, the
+ * main thread is stuck: the child prints the message, writes the stop record, and ends kmlf with SIGKILL.
  *
- * Costs: `new Worker` blocks its caller until the worker's isolate exists, 15–25 ms on a loaded 2-core
- * machine, and a worker cannot be started once the main thread is stuck. So the watchdog starts with the
- * run, and only where someone can press Ctrl-C: a terminal on stdin or stderr (session_run.ts decides;
- * a script's or benchmark's kmlf pays nothing). Signals are taken on the main thread as before until the worker listens; then the
- * main thread's own listeners are removed, since any listener left would swallow the re-raised signal.
+ * Why SIGKILL (the shell reports 137, not 130): kmlf listens for SIGINT/SIGTERM all run long (a free main
+ * thread ends the run through its hooks), and a listened-for signal cannot end the process, whichever
+ * process sends it; SIGKILL is the one signal no listener (the user's own included) can catch.
+ * SIGTERM sent to kmlf's pid alone does not reach the child: a stuck kmlf is stopped by a SIGTERM to its
+ * process group (as a terminal's Ctrl-C, a service manager's stop), or by SIGKILL.
+ *
+ * Costs: no thread and no isolate. `spawn` is synchronous (vfork + exec of `sh`); the first use of Deno's
+ * process API also loads its JavaScript, web streams included (the dominant part, unless the run already
+ * started a process, e.g. git). So the watchdog starts only where someone can press Ctrl-C (session_run.ts).
+ * The child reads its stdin, a pipe kmlf never writes: it sees end-of-file the moment kmlf ends however it
+ * ends (exit, crash, SIGKILL) and exits then, removing the state file; it never prints on a normal run.
  *
  * @module
  */
-import { WATCHDOG_GRACE_MS, WATCHDOG_SLOTS, type WatchdogStart } from "./signal_watchdog_layout.ts";
-const TEXT_BYTES = 16 * 1024;
-const TEXT_OFFSET = WATCHDOG_SLOTS.count * 4;
-const encoder = new TextEncoder();
 
-/** What the worker prints and writes when it stops the process (`{signal}` names the signal). */
+/** How long the main thread may take to take a signal before it is deemed stuck (the script's `sleep 1`). */
+export const WATCHDOG_GRACE_MS = 1000;
+
+/** What the watchdog prints and writes when it stops the process (`{signal}` names the signal). */
 export interface StopDescription {
   message: string;
   /** A file to write the signal's name into: the record that this process was stopped by force. */
   record?: string;
 }
 
+// $1: the state file (line 1 the stop record's path, possibly empty; then the message). `read` returns at
+// end-of-file (kmlf ended) or when a trapped signal interrupts it; `sig` tells which. HUP and QUIT are
+// ignored: they end kmlf, whose end the child then sees. A second Ctrl-C in the grace second ends `sleep`.
+// The shell's own complaints go nowhere (fd 2); the message goes to kmlf's stderr (fd 3).
+const SCRIPT = `state=$1
+exec 3>&2 2>/dev/null
+trap 'sig=SIGINT' INT
+trap 'sig=SIGTERM' TERM
+trap '' HUP QUIT
+while :; do
+  sig=
+  read -r _ && continue
+  [ -n "$sig" ] || break
+  sleep ${WATCHDOG_GRACE_MS / 1000}
+  [ -s "$state" ] || continue
+  kill -0 "$PPID" || break
+  { IFS= read -r record; sed "s/{signal}/$sig/g" >&3; } <"$state"
+  if [ -n "$record" ]; then mkdir -p "\${record%/*}" && printf '%s\\n' "$sig" >"$record"; fi
+  kill -KILL "$PPID"
+  break
+done
+rm -f "$state"
+`;
+
+const encoder = new TextEncoder();
+
 /**
- * The main thread's side of the watchdog worker.
+ * kmlf's side of the watchdog child.
  *
  * @example
  * ```ts
  * const watchdog = SignalWatchdog.start();
- * watchdog.onSignal = (signal) => console.error(signal);
- * watchdog.describe({ message: "Run interrupted by {signal}" });
- * watchdog.stop();
+ * watchdog?.describe({ message: "Run interrupted by {signal}" });
+ * watchdog?.acknowledge(); // the main thread took a signal: the run ends through its hooks
+ * watchdog?.stop();
  * ```
  */
 export class SignalWatchdog {
-  /** Called on the main thread for each signal the worker received. */
-  onSignal: (signal: "SIGINT" | "SIGTERM") => void = () => {};
-  /** Called on the main thread once the worker listens. */
-  onReady: () => void = () => {};
-  readonly #worker: Worker;
-  readonly #slots: Int32Array;
-  readonly #text: Uint8Array;
+  readonly #child: Deno.ChildProcess;
+  readonly #state: string;
+  #acknowledged = false;
 
-  private constructor() {
-    const shared = new SharedArrayBuffer(TEXT_OFFSET + TEXT_BYTES);
-    this.#slots = new Int32Array(shared, 0, WATCHDOG_SLOTS.count);
-    this.#text = new Uint8Array(shared, TEXT_OFFSET);
-    Atomics.store(this.#slots, WATCHDOG_SLOTS.mainListening, 1);
-    this.#worker = new Worker(new URL("./signal_watchdog_worker.ts", import.meta.url), {
-      type: "module",
-      name: "kmlf-signal-watchdog",
-    });
-    this.#worker.onmessage = (event: MessageEvent<{ signal?: "SIGINT" | "SIGTERM"; seen?: number }>) => {
-      const { signal, seen } = event.data;
-      if (signal && seen) {
-        // Answered first: the main thread is evidently not stuck, whatever taking the signal costs.
-        Atomics.store(this.#slots, WATCHDOG_SLOTS.answered, seen);
-        Atomics.notify(this.#slots, WATCHDOG_SLOTS.answered);
-        this.onSignal(signal);
-      } else this.onReady();
-    };
-    const start: WatchdogStart = { shared, graceMs: WATCHDOG_GRACE_MS, textOffset: TEXT_OFFSET };
-    this.#worker.postMessage(start);
+  private constructor(child: Deno.ChildProcess, state: string) {
+    this.#child = child;
+    this.#state = state;
   }
 
-  /** Starts the worker (it boots on its own thread; {@link ready} says when it listens). */
-  static start(): SignalWatchdog {
-    return new SignalWatchdog();
+  /**
+   * Starts the child (Unix only; undefined where `/bin/sh` or a temp file is not to be had). The state file
+   * starts empty: a signal before the first {@link describe} is left to the main thread.
+   */
+  static start(): SignalWatchdog | undefined {
+    if (Deno.build.os === "windows") return undefined;
+    let state: string | undefined;
+    try {
+      state = Deno.makeTempFileSync({ prefix: "kmlf-watchdog-" });
+      const child = new Deno.Command("/bin/sh", {
+        args: ["-c", SCRIPT, "kmlf-watchdog", state],
+        stdin: "piped",
+        stdout: "null",
+        stderr: "inherit",
+      }).spawn();
+      child.unref(); // it ends with kmlf; kmlf need not wait for it
+      return new SignalWatchdog(child, state);
+    } catch {
+      if (state) removeQuietly(state);
+      return undefined;
+    }
   }
 
-  /** Whether the worker listens for the signals yet. */
-  get ready(): boolean {
-    return Atomics.load(this.#slots, WATCHDOG_SLOTS.ready) === 1;
+  /** The child's pid. */
+  get pid(): number {
+    return this.#child.pid;
   }
 
-  /** Waits (blocking the main thread) up to `ms` for the worker to listen; whether it does. */
-  waitReady(ms: number): boolean {
-    Atomics.wait(this.#slots, WATCHDOG_SLOTS.ready, 0, ms);
-    return this.ready;
-  }
-
-  /** Tells the worker whether the main thread has signal listeners of its own. */
-  set mainListening(listening: boolean) {
-    Atomics.store(this.#slots, WATCHDOG_SLOTS.mainListening, listening ? 1 : 0);
+  /** The state file: the stop record's path on its first line, then the message (empty: nothing to do). */
+  get statePath(): string {
+    return this.#state;
   }
 
   /** What to print (and record) if the main thread is found stuck from now on. */
   describe(description: StopDescription): void {
-    let bytes = encoder.encode(JSON.stringify(description));
-    if (bytes.length > TEXT_BYTES) {
-      const message = `${description.message.slice(0, TEXT_BYTES / 8)}…`;
-      bytes = encoder.encode(JSON.stringify({ ...description, message }));
-    }
-    // Length 0 while the text changes: a worker reading now prints nothing rather than half a message.
-    Atomics.store(this.#slots, WATCHDOG_SLOTS.textLength, 0);
-    this.#text.set(bytes);
-    Atomics.store(this.#slots, WATCHDOG_SLOTS.textLength, bytes.length);
+    if (this.#acknowledged) return;
+    const record = (description.record ?? "").replaceAll("\n", " ");
+    try {
+      Deno.writeFileSync(this.#state, encoder.encode(`${record}\n${description.message}\n`));
+    } catch { /* the state file is gone: the watchdog then stays silent */ }
   }
 
-  /** Ends the worker (the process no longer needs it, and it would keep the process alive). */
-  stop(): void {
-    this.#worker.terminate();
+  /** The main thread took a signal: its run ends through the hooks, so the child must not act on it. */
+  acknowledge(): void {
+    if (this.#acknowledged) return;
+    this.#acknowledged = true;
+    try {
+      Deno.truncateSync(this.#state);
+    } catch { /* gone already */ }
   }
+
+  /** Ends the child and removes its state file (the run is over). */
+  stop(): void {
+    this.#acknowledged = true;
+    removeQuietly(this.#state);
+    try {
+      this.#child.kill("SIGKILL");
+    } catch { /* ended already */ }
+  }
+}
+
+function removeQuietly(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch { /* gone already */ }
 }

@@ -1,9 +1,11 @@
 /**
  * Ctrl-C / SIGTERM while a node holds the main thread in a synchronous loop (sequential and thread runners):
- * the signal watchdog (lib/session/signal_watchdog.ts) stops kmlf within about a second, says what it
- * stopped and how to resume, exits by the signal (130 / 143), and the next tracked run ends the MLflow run
+ * the signal watchdog child (lib/session/signal_watchdog.ts) stops kmlf within about a second, says what it
+ * stopped and how to resume, ends kmlf by SIGKILL (137), and the next tracked run ends the MLflow run
  * KILLED. The watchdog starts only at a terminal, so kmlf runs here under `script`, in a real pseudo-terminal:
- * a Ctrl-C is the byte 0x03 typed into it, which the terminal turns into SIGINT for kmlf's process group.
+ * a Ctrl-C is the byte 0x03 typed into it, which the terminal turns into SIGINT for kmlf's process group
+ * (kmlf leads it: `script` starts a session and its shell execs kmlf). Each kmlf gets a temp folder of its
+ * own, which holds the watchdog's state file: it must be empty, and the child gone, once kmlf ends.
  */
 import assert from "node:assert/strict";
 import { CLI_PATH, demoProject } from "../cli_harness.ts";
@@ -31,14 +33,16 @@ export async function wait(_a: number) { await new Promise((r) => setTimeout(r, 
   "conf/base/parameters.yml": "a: 1\n",
 };
 
-/** kmlf in a pseudo-terminal (`script`), its output read as it comes. */
+/** kmlf in a pseudo-terminal (`script`), its output read as it comes; its temp folder is `${dir}/.tmp`. */
 function inTerminal(dir: string, args: string[]) {
   const command = ["exec", Deno.execPath(), "run", "--allow-all", "--quiet", CLI_PATH, ...args]
     .map((a) => (a === "exec" ? a : `'${a}'`)).join(" ");
+  const tmp = `${dir}/.tmp`;
+  Deno.mkdirSync(tmp, { recursive: true });
   const child = new Deno.Command("script", {
     args: ["-qefc", command, "/dev/null"],
     cwd: dir,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", TMPDIR: tmp },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -74,9 +78,27 @@ function inTerminal(dir: string, args: string[]) {
       await writer.close().catch(() => {});
       const [status] = await Promise.all([child.status, child.stderr.cancel()]);
       clearTimeout(guard);
+      await watchdogGone(tmp);
       return { code: status.code, seen: seen.replaceAll("\r\n", "\n") };
     },
   };
+}
+
+/** Waits (up to 10 s) for the watchdog of a kmlf whose temp folder is `tmp` to end and remove its state. */
+async function watchdogGone(tmp: string): Promise<void> {
+  const left = () => {
+    const files = [...Deno.readDirSync(tmp)].map((e) => e.name);
+    const processes = [...Deno.readDirSync("/proc")].filter((e) => /^\d+$/.test(e.name)).filter((e) => {
+      try {
+        return Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(tmp);
+      } catch {
+        return false; // ended meanwhile
+      }
+    });
+    return [...files, ...processes.map((e) => `process ${e.name}`)];
+  };
+  for (let i = 0; i < 200 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(left(), [], "the watchdog ended with kmlf and removed its state file");
 }
 
 async function runsOf(dir: string) {
@@ -94,7 +116,7 @@ async function runsOf(dir: string) {
 for (const runner of ["sequential", "thread"]) {
   Deno.test({
     name:
-      `--runner ${runner}: Ctrl-C stops a node in a synchronous loop (exit 130), the next run ends it KILLED`,
+      `--runner ${runner}: Ctrl-C stops a node in a synchronous loop (SIGKILL: 137), the next run ends it KILLED`,
     ignore,
   }, async () => {
     const dir = await demoProject(SPIN, { tracked: true });
@@ -104,7 +126,7 @@ for (const runner of ["sequential", "thread"]) {
       await new Promise((r) => setTimeout(r, 300)); // spin's function is looping now
       await run.typeCtrlC();
       const { code, seen } = await run.finish();
-      assert.equal(code, 130, seen);
+      assert.equal(code, 137, seen);
       assert.match(
         seen,
         /Run interrupted by SIGINT; stopped "spin": the main thread did not answer within 1 s/,
@@ -116,6 +138,7 @@ for (const runner of ["sequential", "thread"]) {
       const next = inTerminal(dir, ["run", "spin", "--nodes", "prepare"]);
       const after = await next.finish();
       assert.equal(after.code, 0, after.seen);
+      assert.doesNotMatch(after.seen, /did not answer|kmlf-watchdog/); // a normal run's watchdog says nothing
       assert.match(
         after.seen,
         new RegExp(`MLflow run ${stopped.info.runId}, left RUNNING when SIGINT stopped`),
@@ -129,20 +152,26 @@ for (const runner of ["sequential", "thread"]) {
   });
 }
 
-Deno.test({ name: "SIGTERM to a kmlf whose node loops synchronously: exit 143", ignore }, async () => {
-  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
-  try {
-    const run = inTerminal(dir, ["run", "spin", "--nodes", "prepare,spin"]);
-    await run.waitFor("▶ spin");
-    await new Promise((r) => setTimeout(r, 300));
-    Deno.kill(run.kmlfPid(), "SIGTERM");
-    const { code, seen } = await run.finish();
-    assert.equal(code, 143, seen);
-    assert.match(seen, /Run interrupted by SIGTERM; stopped "spin"/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+Deno.test(
+  { name: "SIGTERM to the process group of a kmlf whose node loops synchronously", ignore },
+  async () => {
+    const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
+    try {
+      const run = inTerminal(dir, ["run", "spin", "--nodes", "prepare,spin"]);
+      await run.waitFor("▶ spin");
+      await new Promise((r) => setTimeout(r, 300));
+      // A service manager's stop, `kill -TERM -- -PGID`: to kmlf's pid alone it would not reach the watchdog.
+      const pid = run.kmlfPid();
+      Deno.kill(-pid, "SIGTERM");
+      const { code, seen } = await run.finish();
+      assert.equal(code, 137, seen);
+      assert.match(seen, /Run interrupted by SIGTERM; stopped "spin"/);
+      assert.equal(Deno.readTextFileSync(`${dir}/.kmlf/stopped/${pid}`), "SIGTERM\n");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+);
 
 Deno.test({
   name: "at a terminal, Ctrl-C during an awaiting node still ends the run through its hooks (KILLED at once)",
@@ -160,6 +189,24 @@ Deno.test({
     assert.doesNotMatch(seen, /did not answer/);
     const [ended] = await runsOf(dir);
     assert.equal(ended.info.status, "KILLED");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "the watchdog ends with a kmlf killed by SIGKILL (end-of-file on its pipe), removing its state file",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"]);
+    await run.waitFor("▶ wait");
+    assert.equal([...Deno.readDirSync(`${dir}/.tmp`)].length, 1, "the watchdog's state file");
+    Deno.kill(run.kmlfPid(), "SIGKILL");
+    const { code, seen } = await run.finish(); // waits for the watchdog to go
+    assert.equal(code, 137, seen);
+    assert.doesNotMatch(seen, /interrupted/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

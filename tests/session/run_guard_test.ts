@@ -118,12 +118,40 @@ Deno.test("a refused exit points at the user's line that called it, for Deno.exi
   }
 });
 
-Deno.test("with a signal watchdog, the guard hands the signals over to it, and a SIGTERM interrupts the run once", async () => {
-  const guard = RunGuard.install({ watchdog: SignalWatchdog.start() });
+// The watchdog child's state in /proc: whether it has a child (its grace second's `sleep`), whether it ended.
+function childrenOf(pid: number): string {
   try {
-    guard.handOver(5_000); // blocks until the worker listens
-    // Only the worker listens now: the guard hears of the signal from it.
-    Deno.kill(Deno.pid, "SIGTERM"); // (deno test takes SIGINT itself)
+    return Deno.readTextFileSync(`/proc/${pid}/task/${pid}/children`).trim();
+  } catch {
+    return "";
+  }
+}
+function ended(pid: number): boolean {
+  try {
+    return / Z /.test(Deno.readTextFileSync(`/proc/${pid}/stat`).replace(/^.*\)/, ""));
+  } catch {
+    return true;
+  }
+}
+async function until(what: string, done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(done(), `never: ${what}`);
+}
+
+Deno.test({
+  name: "a signal the main thread takes is acknowledged: the watchdog child, which got it too, stops nothing",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const watchdog = SignalWatchdog.start();
+  assert.ok(watchdog, "the watchdog child starts");
+  const statePath = watchdog.statePath;
+  const guard = RunGuard.install({ watchdog });
+  try {
+    guard.describeStop({ message: "stuck by {signal}" });
+    assert.equal(Deno.readTextFileSync(statePath), "\nstuck by {signal}\n");
+    // What Ctrl-C does at a terminal: the signal reaches both processes (SIGTERM: deno test takes SIGINT).
+    Deno.kill(Deno.pid, "SIGTERM");
+    Deno.kill(watchdog.pid, "SIGTERM");
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unheard = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("the guard never heard of the signal")), 10_000);
@@ -133,7 +161,17 @@ Deno.test("with a signal watchdog, the guard hands the signals over to it, and a
     } finally {
       clearTimeout(timer);
     }
+    assert.equal(Deno.readTextFileSync(statePath), "", "the guard acknowledged the signal");
+    guard.describeStop({ message: "too late" });
+    assert.equal(Deno.readTextFileSync(statePath), "", "nothing is described once a signal is taken");
+    // Past its grace second (its `sleep` came and went) the child waits again, and this process lives:
+    // unacknowledged, the child would have printed the message and killed it.
+    await until("the child sleeps its grace second", () => childrenOf(watchdog.pid) !== "");
+    await until("the grace second ends", () => childrenOf(watchdog.pid) === "");
+    assert.ok(!ended(watchdog.pid), "the child waits on");
   } finally {
     guard.uninstall();
   }
+  await until("the child ends with the run", () => ended(watchdog.pid));
+  assert.throws(() => Deno.statSync(statePath), Deno.errors.NotFound);
 });
