@@ -75,6 +75,7 @@ export class SignalWatchdog {
   // Kept open and rewritten in place: on ext4 a file truncated to 0 and written again is flushed to disk
   // when closed (auto_da_alloc), 3–15 ms per write on a busy disk, where this costs ~0.05 ms.
   readonly #file: Deno.FsFile;
+  #length = 0;
   #acknowledged = false;
 
   private constructor(child: Deno.ChildProcess, state: string, file: Deno.FsFile) {
@@ -127,7 +128,8 @@ export class SignalWatchdog {
     try {
       this.#file.seekSync(0, Deno.SeekMode.Start);
       for (let at = 0; at < bytes.length;) at += this.#file.writeSync(bytes.subarray(at));
-      this.#file.truncateSync(bytes.length);
+      if (bytes.length < this.#length) this.#file.truncateSync(bytes.length); // else all was overwritten
+      this.#length = bytes.length;
     } catch { /* the state file is unwritable: the watchdog then prints what it last held */ }
   }
 
