@@ -152,6 +152,8 @@ export class SignalWatchdog {
     try {
       this.#child.kill("SIGKILL");
     } catch { /* ended already */ }
+    // The pipe's end, or a process running many runs would keep one descriptor per run.
+    this.#child.stdin.close().catch(() => {});
   }
 }
 

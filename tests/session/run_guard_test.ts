@@ -175,3 +175,22 @@ Deno.test({
   await until("the child ends with the run", () => ended(watchdog.pid));
   assert.throws(() => Deno.statSync(statePath), Deno.errors.NotFound);
 });
+
+Deno.test({
+  name: "a stopped watchdog keeps no descriptor open (a process running many runs at a terminal)",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const open = () => [...Deno.readDirSync("/proc/self/fd")].length;
+  const before = open();
+  const pids: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const watchdog = SignalWatchdog.start();
+    assert.ok(watchdog);
+    pids.push(watchdog.pid);
+    watchdog.describe({ message: "stuck" });
+    watchdog.stop();
+  }
+  await until("the children end", () => pids.every(ended));
+  await until("their pipes close", () => open() <= before);
+  assert.equal(open(), before);
+});
