@@ -8,14 +8,21 @@
  *
  * @module
  */
+// Commands that never load project code (project_runtime.ts's PLAIN_COMMANDS; a test keeps the two
+// equal) skip the project check when they come first: its module graph is one more import before
+// main.ts, ~1 ms of `kmlf server`'s start → first /health (bench/README.md).
+const PLAIN_COMMANDS = ["new", "server", "completion", "help", "pipeline"];
+
 if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === "-V")) {
   const { KMLF_VERSION } = await import("./lib/version.ts");
   console.log(KMLF_VERSION);
 } else {
-  const { relaunchInProject, watchLauncher } = await import("./lib/cli/project_runtime.ts");
-  const code = await relaunchInProject(Deno.args);
-  if (code !== undefined) Deno.exit(code);
-  watchLauncher();
+  if (!PLAIN_COMMANDS.includes(Deno.args[0])) {
+    const { relaunchInProject, watchLauncher } = await import("./lib/cli/project_runtime.ts");
+    const code = await relaunchInProject(Deno.args);
+    if (code !== undefined) Deno.exit(code);
+    watchLauncher();
+  }
   const { main }: typeof import("./lib/cli/main.ts") = await import(
     new URL("./lib/cli/main.ts", import.meta.url).href
   );

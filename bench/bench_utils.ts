@@ -19,6 +19,8 @@ export interface CommandTiming {
    * hardly moves when other work shares the cores. */
   cpuMs?: number;
   code: number;
+  /** What the command printed on stdout, when `timeCommand` was asked to keep it. */
+  stdout?: string;
 }
 
 const hasGnuTime = (() => {
@@ -39,7 +41,7 @@ const hasGnuTime = (() => {
  */
 export async function timeCommand(
   cmd: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; keepStdout?: boolean } = {},
 ): Promise<CommandTiming> {
   const argv = hasGnuTime ? ["/usr/bin/time", "-f", "__RSS__%M %U %S", ...cmd] : cmd;
   const start = performance.now();
@@ -47,7 +49,7 @@ export async function timeCommand(
     args: argv.slice(1),
     cwd: options.cwd,
     env: options.env,
-    stdout: "null",
+    stdout: options.keepStdout ? "piped" : "null",
     stderr: "piped",
   }).output();
   const ms = performance.now() - start;
@@ -57,6 +59,7 @@ export async function timeCommand(
     rssMb: rss ? Number(rss[1]) / 1024 : undefined,
     cpuMs: rss ? (Number(rss[2]) + Number(rss[3])) * 1000 : undefined,
     code: out.code,
+    stdout: options.keepStdout ? new TextDecoder().decode(out.stdout) : undefined,
   };
 }
 

@@ -4,7 +4,11 @@
  * threads (GNU time's 10 ms steps: read it over many rounds) and peak RSS. On a VM whose speed drifts by 30–40 % within minutes this resolves a 2–3 ms change
  * that single medians cannot (bench/README.md, "Less code at start").
  *
- *   deno run -A bench/paired.ts [--runs=41] [--cwd=DIR] -- "<command A>" "<command B>"
+ *   deno run -A bench/paired.ts [--runs=41] [--cwd=DIR] [--figure=REGEX] -- "<command A>" "<command B>"
+ *
+ * `--figure` pairs a number each command prints on stdout too (the regular expression's first group), e.g.
+ * `--figure="([\d.]+) ms to the first"` with `bench/first_health.ts`, whose wall time also holds its own
+ * start and the server's stop.
  *
  * Each command is a shell-free argument list split on spaces (no quoting); both are run once before the
  * rounds. Example, two bundles on the demo:
@@ -57,12 +61,13 @@ if (import.meta.main) {
   const runs = Number(flag("runs") ?? 41);
   if (commands.length !== 2 || !Number.isInteger(runs) || runs < 5) {
     console.error(
-      'usage: deno run -A bench/paired.ts [--runs=41] [--cwd=DIR] -- "<command A>" "<command B>"',
+      'usage: deno run -A bench/paired.ts [--runs=41] [--cwd=DIR] [--figure=REGEX] -- "<command A>" "<command B>"',
     );
     Deno.exit(2);
   }
   const [a, b] = commands.map((c) => c.split(" ").filter(Boolean));
-  const options = { cwd: flag("cwd") ?? Deno.cwd() };
+  const figure = flag("figure") === undefined ? undefined : new RegExp(flag("figure")!);
+  const options = { cwd: flag("cwd") ?? Deno.cwd(), keepStdout: figure !== undefined };
   for (const cmd of [a, b]) {
     const first = await timeCommand(cmd, options);
     if (first.code !== 0) throw new Error(`${cmd.join(" ")} exited ${first.code}`);
@@ -84,6 +89,11 @@ if (import.meta.main) {
     const f = (v: number) => `${v >= 0 ? "+" : ""}${v.toFixed(2)}`;
     console.log(`${name.padEnd(6)} B − A ${f(d.median)} ${unit}  90 % [${f(d.low)}, ${f(d.high)}]`);
   };
+  if (figure) {
+    show("figure", "", (t) => Number(t.stdout?.match(figure)?.[1]));
+    const figures = (k: 0 | 1) => pairs.map((p) => Number(p[k].stdout?.match(figure)?.[1]));
+    console.log(`figure medians: A ${median(figures(0)).toFixed(1)}, B ${median(figures(1)).toFixed(1)}`);
+  }
   show("wall", "ms", (t) => t.ms);
   show("cpu", "ms", (t) => t.cpuMs);
   show("rss", "MB", (t) => t.rssMb);

@@ -8,10 +8,16 @@
  * Only successes are remembered (a failure is always parsed again, so its errors are always fresh), only
  * values that round-trip exactly (plain objects, arrays, strings, booleans, null and numbers, including
  * NaN, ±Infinity and -0), and only under a build fingerprint: kmlf's bundle carries one (`BUILD_ID`); from
- * the sources the cache is off, since a schema edited there would not change any key.
+ * the sources the cache is off, since a schema edited there would not change any key. The file holds none of
+ * the project's values (catalog entries carry resolved credentials): a digest of each value, and of its
+ * output only what the schema added (defaults), the rest taken again from the value when it is read: copied
+ * where zod builds new objects, the value's own object where zod hands a part through (`z.unknown()`). An
+ * entry that does not fit the value (a damaged or hand-edited file) is not taken.
  *
  * @module
  */
+import { clonePlain } from "./plain_copy.ts";
+
 /** Entries kept in the file at most: those of the last run first, then older ones. */
 const MAX_ENTRIES = 2000;
 /** Values with more parts are not remembered (a whole pipeline file of 10,000 nodes): walking them costs. */
@@ -78,14 +84,15 @@ export function cacheSlot(id: string, value: unknown): CacheSlot {
   if (key === undefined) return NO_SLOT;
   const cache = state!;
   const hit = cache.entries.get(key);
-  if (hit !== undefined) {
+  const output = hit === undefined ? NOT_KEPT : taken(hit, value);
+  if (output !== NOT_KEPT) {
     cache.used.add(key);
-    return { hit: { output: decode(hit) }, remember() {} };
+    return { hit: { output }, remember() {} };
   }
   return {
     remember(output) {
       // The entries used by this process are all written; older ones fill what room is left.
-      const text = cache.used.size < MAX_ENTRIES ? encode(output) : undefined;
+      const text = cache.used.size < MAX_ENTRIES ? encode(elide(output, value)) : undefined;
       if (text === undefined) return;
       cache.entries.set(key, text);
       cache.used.add(key);
@@ -94,9 +101,19 @@ export function cacheSlot(id: string, value: unknown): CacheSlot {
   };
 }
 
-function keyOf(id: string, value: unknown): string | undefined {
+/**
+ * The key of `value` under the schema `id` in the cache file: the id and a digest of the value, so that the
+ * file holds no value a project wrote (credentials are merged into catalog entries before they are checked).
+ * Undefined for a value the cache does not keep.
+ *
+ * @example
+ * ```ts
+ * keyOf("catalog:csv", { filepath: "data/a.csv" }); // "catalog:csv 1f3a…"
+ * ```
+ */
+export function keyOf(id: string, value: unknown): string | undefined {
   const input = encode(value);
-  return input === undefined ? undefined : `${id}\n${input}`;
+  return input === undefined ? undefined : `${id} ${digest(input)}`;
 }
 
 /**
@@ -117,9 +134,12 @@ export function writeValidationCache(): void {
   const tmp = `${file}.${Deno.pid}.tmp`;
   try {
     Deno.mkdirSync(file.slice(0, file.lastIndexOf("/")), { recursive: true });
-    Deno.writeTextFileSync(tmp, text);
+    // Readable by its owner only: digests of values that may hold credentials. A new file: never written
+    // through a file or link already at that name (another process's, one planted in a shared folder).
+    Deno.writeTextFileSync(tmp, text, { mode: 0o600, createNew: true });
     Deno.renameSync(tmp, file); // whole or not at all, also with two runs ending at once
-  } catch {
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return; // not this process's to remove
     try {
       Deno.removeSync(tmp);
     } catch { /* never written */ }
@@ -140,6 +160,8 @@ export function stopValidationCache(): void {
 
 function readEntries(file: string, fingerprint: string): Map<string, string> {
   try {
+    // Only a file: a FIFO or a link to a device there would block or never end the read.
+    if (!Deno.statSync(file).isFile) return new Map();
     const saved = JSON.parse(Deno.readTextFileSync(file));
     if (saved?.fingerprint !== fingerprint || !Array.isArray(saved.entries)) return new Map();
     return new Map(saved.entries.filter((e: unknown) => isPair(e)));
@@ -165,6 +187,7 @@ function encode(value: unknown): string | undefined {
   if (!walk.tagged) return JSON.stringify(value);
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string) {
     const raw = this[key];
+    if (raw === SAME || raw === SHARED) return { [TAG]: raw === SAME ? "=" : "&" };
     if (typeof raw !== "number" || (Number.isFinite(raw) && !Object.is(raw, -0))) return raw;
     return { [TAG]: Object.is(raw, -0) ? "-0" : String(raw) };
   });
@@ -172,6 +195,7 @@ function encode(value: unknown): string | undefined {
 
 // Whether JSON (with tags for NaN, ±Infinity and -0) carries the value exactly; a cycle ends at MAX_DEPTH.
 function exact(value: unknown, walk: { items: number; tagged: boolean }, depth: number): boolean {
+  if (value === SAME || value === SHARED) return walk.tagged = true;
   if (++walk.items > MAX_VALUE_ITEMS || depth > MAX_DEPTH) return false;
   switch (typeof value) {
     case "string":
@@ -197,12 +221,95 @@ function exact(value: unknown, walk: { items: number; tagged: boolean }, depth: 
   return false;
 }
 
+// Stands for "the part of the input at this place, as it was" in a remembered output: a copy of it.
+const SAME = Symbol("same as the input");
+// Stands for "the input's own object at this place": zod hands a part it does not look into (`z.unknown()`)
+// through as it is, so the same object (with what is kept beside it by identity: lib/source_keys.ts).
+const SHARED = Symbol("the input's object");
+// A remembered output that does not fit the value (a file written by hand): not taken.
+const NOT_KEPT = Symbol("not kept");
+
+/**
+ * The output with every part equal to the input at the same place replaced by {@link SAME} (tagged "=" in
+ * the file), or by {@link SHARED} ("&") where it is the input's very object: what is left is what the schema
+ * added, its defaults — none of the project's own values.
+ */
+function elide(output: unknown, input: unknown): unknown {
+  if (output === null || typeof output !== "object") return Object.is(output, input) ? SAME : output;
+  if (output === input) return SHARED;
+  if (input === null || typeof input !== "object" || Array.isArray(output) !== Array.isArray(input)) {
+    return output;
+  }
+  const from = input as Record<string, unknown>;
+  const parts = Array.isArray(output)
+    ? output.map((item, i) => i in from ? elide(item, from[i]) : item)
+    : Object.fromEntries(
+      Object.entries(output).map(([k, v]) => [k, Object.hasOwn(from, k) ? elide(v, from[k]) : v]),
+    );
+  const same = Object.values(parts).every((p) => p === SAME) &&
+    Object.keys(parts).join("\u0000") === Object.keys(from).join("\u0000");
+  return same ? SAME : parts;
+}
+
+/**
+ * The output {@link elide} left, with each {@link SAME} taken again from the input (copied, as zod builds new
+ * objects) and each {@link SHARED} being the input's own object; throws {@link NOT_KEPT} when a part it takes
+ * from the input is not there (an entry not written for this value: a file edited by hand or damaged).
+ */
+function rebuild(kept: unknown, input: unknown): unknown {
+  if (kept === SAME) return clonePlain(input);
+  if (kept === SHARED) {
+    if (input === null || typeof input !== "object") throw NOT_KEPT;
+    return input;
+  }
+  if (kept === null || typeof kept !== "object") return kept;
+  const from = (input !== null && typeof input === "object" ? input : {}) as Record<string, unknown>;
+  const part = (key: string | number, v: unknown) => {
+    const own = Object.hasOwn(from, key);
+    if (!own && (v === SAME || v === SHARED)) throw NOT_KEPT;
+    return rebuild(v, own ? from[key] : undefined);
+  };
+  if (Array.isArray(kept)) return kept.map((item, i) => part(i, item));
+  return Object.fromEntries(Object.entries(kept).map(([k, v]) => [k, part(k, v)]));
+}
+
+// The output remembered as `text` for `value`; NOT_KEPT when the text is not an output or does not fit the
+// value (a damaged or hand-edited file): the value is then parsed, as without the file.
+function taken(text: string, value: unknown): unknown {
+  try {
+    return rebuild(decode(text), value);
+  } catch {
+    return NOT_KEPT;
+  }
+}
+
+/** 106 bits of two seeded cyrb53 hashes of the text, in hex: a key that does not keep the text. */
+function digest(text: string): string {
+  return cyrb53(text, 0x9e3779b9).toString(16).padStart(14, "0") +
+    cyrb53(text, 0x85ebca6b).toString(16).padStart(14, "0");
+}
+
+// cyrb53 (public domain, bryc): a fast 53-bit string hash.
+function cyrb53(text: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 function decode(text: string): unknown {
   if (!text.includes(ENCODED_TAG)) return JSON.parse(text);
   return JSON.parse(text, (_key, value) => {
     if (value === null || typeof value !== "object" || Array.isArray(value) || !Object.hasOwn(value, TAG)) {
       return value;
     }
-    return Number(value[TAG]); // "NaN", "Infinity", "-Infinity", "-0"
+    const tag = value[TAG];
+    return tag === "=" ? SAME : tag === "&" ? SHARED : Number(tag); // "NaN", "Infinity", "-Infinity", "-0"
   });
 }

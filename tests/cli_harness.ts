@@ -47,7 +47,8 @@ export interface WatchedKmlf {
 
 /**
  * Starts `kmlf <args>` in `cwd` (colors off), reading `watch` (stderr by default; the other stream is
- * discarded) so that a test can wait for a line, then send a signal.
+ * discarded) so that a test can wait for a line, then send a signal. `denoFlags` go to `deno run` (e.g.
+ * `--coverage=<dir>`, to list the modules the process evaluated).
  *
  * @example
  * ```ts
@@ -59,11 +60,11 @@ export interface WatchedKmlf {
  */
 export function spawnKmlf(
   args: string[],
-  options: { cwd: string; watch?: "stdout" | "stderr"; env?: Record<string, string> },
+  options: { cwd: string; watch?: "stdout" | "stderr"; env?: Record<string, string>; denoFlags?: string[] },
 ): WatchedKmlf {
   const watch = options.watch ?? "stderr";
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", CLI, ...args],
+    args: ["run", "--allow-all", "--quiet", ...(options.denoFlags ?? []), CLI, ...args],
     cwd: options.cwd,
     env: { NO_COLOR: "1", ...options.env },
     stdout: watch === "stdout" ? "piped" : "null",

@@ -58,9 +58,11 @@ export const START_UP_ENTRIES: readonly string[] = [
   "catalog/datasets/partitioned_brand.ts", // the parallel runner's checks ask without loading the dataset
   "catalog/file_dataset.ts",
   "catalog/ordered_record.ts", // the parallel runner copies ordered records for its workers
+  "catalog/registry.ts", // the MLflow layer registers its dataset types with later schemas
   "catalog/versioning.ts",
   "config/project.ts",
   "mlflow/mlflow_config.ts",
+  "mlflow/tracking_uri_rules.ts", // `kmlf models serve` and the plugin pick the tracking URI with mlflow.yml
   "mlflow/mlruns_left_behind.ts", // kmlf mlflow ui notes a kedro-mlflow mlruns/ without loading the layer
   "mlflow/orphaned_runs.ts", // kmlf mlflow ui names runs a killed kmlf left RUNNING, without the layer
   "mlflow/plugin.ts",
@@ -84,6 +86,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "tracking/stores/open_store.ts",
   "tracking/stores/prepare_store.ts",
   "tracking/stores/tracking_uri.ts", // `kmlf server --no-serve-artifacts` picks the artifact root by store kind
+  "zod/on_demand.ts", // a run whose configuration is in the validation cache loads no zod
 ];
 
 /** One import that crosses a forbidden line. */

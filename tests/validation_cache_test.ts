@@ -5,8 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cachedSafeParse, cachedSchema, z } from "../lib/zod/mod.ts";
-import { stopValidationCache, useValidationCache, writeValidationCache } from "../lib/validation_cache.ts";
+import { cachedSafeParse, deferred, z } from "../lib/zod/mod.ts";
+import { cacheAs } from "../lib/zod/on_demand.ts";
+import {
+  keyOf,
+  stopValidationCache,
+  useValidationCache,
+  writeValidationCache,
+} from "../lib/validation_cache.ts";
+
+// A schema built on its first parse and filed in the cache, as mlflow.yml's synchronous parser files its own.
+const cachedSchema = <T extends z.core.SomeType>(id: string, build: () => T) => cacheAs(deferred(build), id);
 
 // A schema that counts how often it is built, with a default and a transform-free output.
 function countedSchema(id = "test/entry") {
@@ -145,7 +154,7 @@ Deno.test("one schema's answer is not another's, and entries used last come firs
     const { entries } = JSON.parse(await Deno.readTextFile(join(dir, "validated.json")));
     assert.deepEqual(
       entries.map(([key]: [string]) => key),
-      ['test/a\n{"name":"two"}', 'test/b\n{"name":"one"}', 'test/a\n{"name":"one"}'],
+      [keyOf("test/a", { name: "two" }), keyOf("test/b", { name: "one" }), keyOf("test/a", { name: "one" })],
     );
     assert.deepEqual(
       [...Deno.readDirSync(dir)].map((e) => e.name),
@@ -166,7 +175,7 @@ Deno.test("the file stays bounded: values of over 2,000 parts are not kept, and 
     const file = join(dir, "validated.json");
     const keys = () => JSON.parse(Deno.readTextFileSync(file)).entries.map(([key]: [string]) => key);
     assert.equal(keys().length, 2_000);
-    assert.ok(!keys().some((k: string) => k.includes("many")), "a value of 2,002 parts was kept");
+    assert.ok(!keys().includes(keyOf("test/entry", long)), "a value of 2,002 parts was kept");
     const again = countedSchema();
     await inProcess(dir, "build-1", () => {
       cachedSafeParse(again.schema, long);
@@ -175,7 +184,131 @@ Deno.test("the file stays bounded: values of over 2,000 parts are not kept, and 
     });
     assert.equal(again.counter.builds, 1);
     assert.equal(counter.builds, 1);
-    assert.deepEqual(keys().slice(0, 2), ['test/entry\n{"name":"n1999"}', 'test/entry\n{"name":"new"}']);
+    assert.deepEqual(keys().slice(0, 2), [
+      keyOf("test/entry", { name: "n1999" }),
+      keyOf("test/entry", { name: "new" }),
+    ]);
     assert.equal(keys().length, 2_000);
   });
+});
+
+Deno.test("the file holds none of the values a project wrote, only what the schema added (its defaults)", async () => {
+  await withDir(async (dir) => {
+    const secret = "s3cr3t-t0ken";
+    const value = { name: `db-${secret}`, extra: { credentials: { password: secret }, list: [secret, 1] } };
+    const { schema } = countedSchema();
+    await inProcess(dir, "build-1", () => cachedSafeParse(schema, value));
+    const text = await Deno.readTextFile(join(dir, "validated.json"));
+    assert.ok(!text.includes(secret) && !text.includes("db-"), text);
+    assert.equal((await Deno.stat(join(dir, "validated.json"))).mode! & 0o777, 0o600, "readable by others");
+    const [[, kept]] = JSON.parse(text).entries;
+    assert.equal(JSON.parse(kept).size, 1, "the default is kept");
+    const again = countedSchema();
+    const parsed = await inProcess(dir, "build-1", () => cachedSafeParse(again.schema, value));
+    assert.equal(again.counter.builds, 0);
+    assert.deepEqual(parsed.success && parsed.data, { ...value, size: 1 });
+    assert.equal(parsed.success && parsed.data.extra, value.extra, "zod hands z.unknown()'s part through");
+  });
+});
+
+Deno.test("a remembered output holds the value's own objects where zod's does (z.unknown()), and new ones where zod builds them", async () => {
+  await withDir(async (dir) => {
+    const build = () =>
+      z.strictObject({
+        name: z.string(),
+        loose: z.optional(z.looseObject({ type: z.string() })),
+        record: z.optional(z.record(z.string(), z.unknown())),
+        extra: z.optional(z.unknown()),
+      });
+    const shared = { n: [1, 2] };
+    const value = {
+      name: "iris",
+      loose: { type: "csv", inner: { a: 1 }, list: [shared] },
+      record: { k: { deep: shared }, n: 1 },
+      extra: shared,
+    };
+    // Every object of the output, by its path, and whether it is the input's object at that path.
+    const identities = (output: unknown, input: unknown, path = ""): string[] => {
+      if (output === null || typeof output !== "object") return [];
+      const own = `${path || "."} ${output === input ? "shared" : "new"}`;
+      const from = (input ?? {}) as Record<string, unknown>;
+      return [own, ...Object.entries(output).flatMap(([k, v]) => identities(v, from[k], `${path}.${k}`))];
+    };
+    const zods = build().parse(value);
+    let builds = 0;
+    const counted = () => (builds++, build());
+    await inProcess(dir, "build-1", () => cachedSafeParse(cachedSchema("test/identity", counted), value));
+    const again = cachedSchema("test/identity", counted);
+    const cached = await inProcess(dir, "build-1", () => cachedSafeParse(again, value));
+    assert.equal(builds, 1, "built on a hit");
+    assert.ok(cached.success);
+    assert.deepEqual(cached.data, zods);
+    assert.deepEqual(identities(cached.data, value), identities(zods, value));
+    assert.ok(identities(zods, value).includes(".extra shared"), "zod no longer hands z.unknown() through");
+  });
+});
+
+Deno.test("an entry that is not an output, or does not fit the value, is not taken: the value is parsed as without the file", async () => {
+  await withDir(async (dir) => {
+    const value = { name: "iris" };
+    const key = keyOf("test/entry", value)!;
+    const file = join(dir, "validated.json");
+    await Deno.mkdir(dir, { recursive: true });
+    const damaged = [
+      "{not json",
+      // The input's parts taken from keys the value does not have (inherited ones among them).
+      JSON.stringify({ name: "iris", size: 1, constructor: { "\u0000kmlf": "=" } }),
+      JSON.stringify({ name: "iris", size: 1, toString: { "\u0000kmlf": "&" } }),
+      JSON.stringify({ name: { "\u0000kmlf": "&" }, size: 1 }),
+    ];
+    for (const kept of damaged) {
+      await Deno.writeTextFile(file, JSON.stringify({ fingerprint: "build-1", entries: [[key, kept]] }));
+      const { schema, counter } = countedSchema();
+      const parsed = await inProcess(dir, "build-1", () => cachedSafeParse(schema, value));
+      assert.equal(counter.builds, 1, `taken: ${kept}`);
+      assert.deepEqual(parsed.success && parsed.data, { name: "iris", size: 1 });
+      const [[, written]] = JSON.parse(await Deno.readTextFile(file)).entries;
+      assert.notEqual(written, kept, "the damaged entry was kept");
+    }
+  });
+});
+
+Deno.test("the file is written as a new file: never through a file or link already at its temporary name", async () => {
+  await withDir(async (dir) => {
+    await Deno.mkdir(dir, { recursive: true });
+    const victim = join(dir, "..", "victim.txt");
+    await Deno.writeTextFile(victim, "mine");
+    const tmp = join(dir, `validated.json.${Deno.pid}.tmp`);
+    await Deno.symlink(victim, tmp);
+    await inProcess(dir, "build-1", () => cachedSafeParse(countedSchema().schema, { name: "iris" }));
+    assert.equal(await Deno.readTextFile(victim), "mine", "written through the link");
+    assert.ok((await Deno.lstat(tmp)).isSymlink, "another's file removed");
+    await Deno.remove(tmp);
+    await inProcess(dir, "build-1", () => cachedSafeParse(countedSchema().schema, { name: "iris" }));
+    assert.equal(JSON.parse(await Deno.readTextFile(join(dir, "validated.json"))).entries.length, 1);
+  });
+});
+
+Deno.test({
+  name: "a FIFO in the file's place is not read (the read would block the run)",
+  ignore: Deno.build.os === "windows",
+  fn: async () => {
+    await withDir(async (dir) => {
+      await Deno.mkdir(dir, { recursive: true });
+      const file = join(dir, "validated.json");
+      const mkfifo = await new Deno.Command("mkfifo", { args: [file] }).output();
+      assert.ok(mkfifo.success, "mkfifo failed");
+      // In a process of its own, ended after 20 s: a blocked read cannot be interrupted from inside.
+      const module = new URL("../lib/validation_cache.ts", import.meta.url).href;
+      const code = `import { useValidationCache, stopValidationCache } from "${module}";\n` +
+        `useValidationCache(${JSON.stringify(dir)}, "build-1"); stopValidationCache(); console.log("read");`;
+      const fifo = await new Deno.Command(Deno.execPath(), {
+        args: ["eval", code],
+        stdout: "piped",
+        stderr: "piped",
+        signal: AbortSignal.timeout(20_000),
+      }).output();
+      assert.equal(new TextDecoder().decode(fifo.stdout).trim(), "read", "blocked on the FIFO");
+    });
+  },
 });

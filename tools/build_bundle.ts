@@ -30,6 +30,8 @@ const BUNDLE_INFO = "lib/cli/bundle_info.ts";
 // Generated modules holding other files' text (the demo template, the UI): their strings are left alone.
 const EMBEDDED_TEXT = ["lib/cli/templates/iris_files.ts", "lib/server/ui/ui_assets.ts"];
 const BUNDLE_INFO_LINE = "export const BUNDLED_FROM: string | undefined = undefined;";
+// The files a bundle is built from besides lib/.
+const SOURCE_ROOT_FILES = ["cli.ts", "mod.ts", "deno.json", "deno.lock"];
 const BUILD_ID_LINE = "export const BUILD_ID: string | undefined = undefined;";
 
 /** What a build wrote. */
@@ -127,15 +129,14 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
   try {
     await copySources(repo, src);
     const entries = new Set(["cli.ts", "mod.ts"]);
-    const identity: string[] = [await Deno.readTextFile(join(src, "deno.json"))];
+    const buildId = await sourceFingerprint(src);
     for (const file of (await sourceFiles(src)).sort()) {
       const text = await Deno.readTextFile(join(src, file));
-      identity.push(file, text);
       const { text: marked, targets } = markComputedUrls(text, file);
       for (const t of targets) if (t.endsWith(".ts")) entries.add(t);
       if (marked !== text) await Deno.writeTextFile(join(src, file), marked);
     }
-    await stampBundleInfo(src, repo, await sha256(identity.join("\0")));
+    await stampBundleInfo(src, repo, buildId);
     const config = JSON.parse(await Deno.readTextFile(join(src, "deno.json")));
     config.imports.kmlf = "./mod.js";
     await Deno.writeTextFile(join(src, "deno.json"), JSON.stringify(config, null, 2));
@@ -172,7 +173,7 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
 }
 
 async function copySources(repo: string, dest: string): Promise<void> {
-  for (const name of ["cli.ts", "mod.ts", "deno.json", "deno.lock"]) {
+  for (const name of SOURCE_ROOT_FILES) {
     await Deno.copyFile(join(repo, name), join(dest, name));
   }
   await cp(join(repo, "lib"), join(dest, "lib"), { recursive: true });
@@ -193,8 +194,33 @@ async function stampBundleInfo(src: string, repo: string, buildId: string): Prom
   );
 }
 
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+/**
+ * The fingerprint a bundle is stamped with (`BUILD_ID`, which keys the validation cache): a SHA-256 of every
+ * file the bundle is built from (`cli.ts`, `mod.ts`, `deno.json`, `deno.lock` and each file under `lib/`,
+ * whatever its kind: the vendored zod that validates and the YAML parser are `.js`), by path and bytes. Two
+ * checkouts that differ in any of them are two builds.
+ *
+ * @example
+ * ```ts
+ * await sourceFingerprint(REPO); // "3f1c…" (64 hex digits)
+ * ```
+ */
+export async function sourceFingerprint(dir: string): Promise<string> {
+  const files = [...SOURCE_ROOT_FILES, ...(await bundleFiles(join(dir, "lib"))).map((f) => `lib/${f}`)]
+    .sort();
+  const hash = new Uint8Array(32 * files.length);
+  await Promise.all(files.map(async (file, i) => {
+    const bytes = await Deno.readFile(join(dir, file));
+    const name = new TextEncoder().encode(`${file}\0`);
+    const named = new Uint8Array(name.length + bytes.length);
+    named.set(name);
+    named.set(bytes, name.length);
+    hash.set(new Uint8Array(await crypto.subtle.digest("SHA-256", named)), 32 * i);
+  }));
+  return hex(await crypto.subtle.digest("SHA-256", hash));
+}
+
+function hex(digest: ArrayBuffer): string {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 

@@ -15,32 +15,32 @@ import { CSV_HINTS, engine, NO_EFFECT, NO_INDEX, strings, tableRead, tableWrite 
 /** `load_args` of the excel dataset. */
 export const ExcelLoad = deferred(() =>
   z.strictObject({
-    ...tableRead(),
+    ...tableRead(z),
     sheet_name: z.optional(z.union([
       z.string(),
       z.int().check(z.gte(0)),
       z.array(z.union([z.string(), z.int().check(z.gte(0))])),
       z.null(),
     ])),
-    engine: engine(["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
+    engine: engine(z, ["openpyxl", "calamine", "odf", "xlrd", "pyxlsb"]),
   })
 );
 
 /** `save_args` of the excel dataset. */
 export const ExcelSave = deferred(() =>
   z.strictObject({
-    ...tableWrite(),
+    ...tableWrite(z),
     sheet_name: z.optional(z.string().check(z.minLength(1), z.maxLength(31))),
-    engine: engine(["openpyxl", "xlsxwriter"]),
+    engine: engine(z, ["openpyxl", "xlsxwriter"]),
   })
 );
 
 /** `load_args` of the parquet dataset. */
 export const ParquetLoad = deferred(() =>
   z.strictObject({
-    columns: z.optional(strings()),
+    columns: z.optional(strings(z)),
     reset_index: z.optional(z.boolean()),
-    engine: engine(["auto", "pyarrow", "fastparquet"]),
+    engine: engine(z, ["auto", "pyarrow", "fastparquet"]),
   })
 );
 
@@ -59,7 +59,7 @@ export const ParquetSave = deferred(() =>
     ),
     // Rows have no index: false (or pandas' default, null) writes none, like kmlf always does.
     index: z.optional(z.union([z.literal(false), z.null()])),
-    engine: engine(["auto", "pyarrow", "fastparquet"]),
+    engine: engine(z, ["auto", "pyarrow", "fastparquet"]),
   })
 );
 
@@ -86,6 +86,6 @@ export const PARQUET_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** `excel` (pandas.ExcelDataset). */
-export const excelType = fileType(ExcelDataset, fileSchema(ExcelLoad, ExcelSave), EXCEL_HINTS);
+export const excelType = fileType(ExcelDataset, fileSchema(z, ExcelLoad, ExcelSave), EXCEL_HINTS);
 /** `parquet` (pandas.ParquetDataset). */
-export const parquetType = fileType(ParquetDataset, fileSchema(ParquetLoad, ParquetSave), PARQUET_HINTS);
+export const parquetType = fileType(ParquetDataset, fileSchema(z, ParquetLoad, ParquetSave), PARQUET_HINTS);

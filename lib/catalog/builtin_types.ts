@@ -4,13 +4,18 @@
  * (plotly, image), SQLite, partitioned and incremental types load their code and schemas when a catalog
  * first uses them.
  */
-import { cachedSchema, deferred, z } from "../zod/mod.ts";
+import { deferredIn, laterSchema } from "../zod/on_demand.ts";
 import { JsonDataset } from "./datasets/json_dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { PickleDataset } from "./datasets/pickle_dataset.ts";
 import { fileSchema, fileType, NoArgs } from "./file_types.ts";
 import { ENTRY_HINTS, JSON_HINTS, PICKLE_HINTS } from "./kedro_arguments.ts";
-import { DatasetRegistry, type DatasetTypeDefinition } from "./registry.ts";
+import {
+  type BuiltinTypeDefinition,
+  DatasetRegistry,
+  registerBuiltin,
+  registerBuiltinLazy,
+} from "./registry.ts";
 import { csvType } from "./tabular_types.ts";
 
 /**
@@ -31,27 +36,28 @@ export function builtinRegistry(): DatasetRegistry {
 
 // In registration order, which `kmlf catalog` and the unknown-type hint list.
 function registerBuiltins(registry: DatasetRegistry): void {
-  const now = (names: string[], { factory, ...options }: DatasetTypeDefinition) =>
-    registry.register(names, factory, options);
-  const later = (names: string[], load: () => Promise<DatasetTypeDefinition>) =>
-    registry.registerLazy(names, load);
+  // Their schemas are later schemas: built, with zod loaded, when an entry is not in the validation cache.
+  const now = (names: string[], definition: BuiltinTypeDefinition) =>
+    registerBuiltin(registry, names, definition);
+  const later = (names: string[], load: () => Promise<BuiltinTypeDefinition>) =>
+    registerBuiltinLazy(registry, names, load);
 
   now(
     ["json", "JSONDataset", "JsonDataset", "json.JSONDataset"],
     fileType(
       JsonDataset,
-      cachedSchema("catalog:json", () =>
+      laterSchema("catalog:json", (z) =>
         fileSchema(
-          NoArgs,
+          z,
+          NoArgs.now(z),
           // json.dump's keywords that shape the bytes (kedro-datasets' default: indent 2); built when given.
-          deferred(() =>
+          deferredIn(z, () =>
             z.strictObject({
               indent: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(10)))),
               ensure_ascii: z.optional(z.boolean()),
               sort_keys: z.optional(z.boolean()),
               separators: z.optional(z.array(z.string()).check(z.length(2))),
-            })
-          ),
+            })),
         )),
       JSON_HINTS,
     ),
@@ -76,7 +82,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
   );
   now(
     ["pickle", "PickleDataset", "pickle.PickleDataset"],
-    fileType(PickleDataset, cachedSchema("catalog:pickle", () => fileSchema()), PICKLE_HINTS),
+    fileType(PickleDataset, laterSchema("catalog:pickle", (z) => fileSchema(z)), PICKLE_HINTS),
   );
   later(
     ["plotly_json", "PlotlyJSONDataset", "plotly.JSONDataset"],
@@ -95,7 +101,7 @@ function registerBuiltins(registry: DatasetRegistry): void {
         copyMode: args.copy_mode as "deepcopy" | "copy" | "assign" | undefined,
         metadata: ctx.metadata,
       }),
-    schema: cachedSchema("catalog:memory", () =>
+    schema: laterSchema("catalog:memory", (z) =>
       z.strictObject({
         copy_mode: z.optional(z.enum(["deepcopy", "copy", "assign"])),
         data: z.optional(z.unknown()),

@@ -7,6 +7,7 @@ import {
   checkTranscoding,
   collectProblems,
   compileEntryPattern,
+  EntryProblems,
   isSafeVersion,
   loadVersionProblems,
   neededEntries,
@@ -124,31 +125,20 @@ export class Catalog {
     // `_x`: templates. The entries are this catalog's copies (see the constructor).
     const entries = Object.entries(clonePlain(config.data)).filter(([name]) => !name.startsWith("_"));
     const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
-    const needed = neededEntries(options, explicitNames);
-    // A broken entry fails the build when needed; otherwise it stays out of the catalog, as a warning.
-    // Entries are built concurrently; their problems are reported in the order the entries are written.
-    const found = new Map<string, KmlfError[]>();
-    const check = async (name: string, build: () => unknown) => {
-      const own: KmlfError[] = [];
-      await collectProblems(own, build);
-      if (own.length > 0) found.set(name, own);
-    };
-    const report = (names: string[]) => {
-      for (const name of names) {
-        const own = found.get(name);
-        if (!own) continue;
-        if (needed(name)) problems.push(...own);
-        else {
+    const entryProblems = new EntryProblems(neededEntries(options, explicitNames));
+    const report = (names: string[]) =>
+      entryProblems.report(names, {
+        failed: problems,
+        broken: (name, own) => {
           catalog.#broken.set(name, own);
           catalog.warnings.push({ name, problems: own });
-        }
-      }
-    };
+        },
+      });
     const patterns: DatasetPattern[] = [];
     for (const [name, entry] of entries) {
       if (!name.includes("{")) continue;
       catalog.#sourceNames.add(name);
-      await check(name, async () => {
+      await entryProblems.check(name, async () => {
         checkTranscoding(name, () => config.locate([name]));
         const pattern = compileEntryPattern(name, entry, ctx);
         const notes = options.checkPatterns ? await checkPattern(pattern, ctx) : [];
@@ -166,7 +156,7 @@ export class Catalog {
       entries.filter(([name]) => explicitNames.has(name)).map(([name, entry]) => {
         catalog.#sourceNames.add(name);
         catalog.#configs.set(name, entry as Record<string, unknown>);
-        return check(name, async () => {
+        return entryProblems.check(name, async () => {
           checkTranscoding(name, () => config.locate([name]));
           const { dataset, typeName } = await catalog.#create(name, entry, name);
           catalog.#declared.set(name, dataset);
@@ -181,11 +171,8 @@ export class Catalog {
       declared.has(name) ? declared.get(name) : catalog.matchPattern(name)?.config;
     problems.push(...loadVersionProblems(options.loadVersions ?? {}, {
       entryOf,
-      // The run's dataset names with an entry too: a namespaced `a.model_input` a pattern matches is a guess.
-      declared: [
-        ...declared.keys(),
-        ...[...(options.used ?? [])].filter((n) => !declared.has(n) && entryOf(n)),
-      ],
+      declared: [...declared.keys()],
+      used: options.used,
       locate: (path) => config.locate(path),
     }));
     throwIfAny(problems, "Invalid catalog");

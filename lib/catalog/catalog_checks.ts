@@ -7,7 +7,7 @@ import {
   type SourceLocation,
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { checkEntry, checkTypeKnown, type EntryContext } from "./entry.ts";
+import { checkEntry, checkTypeKnown, type EntryContext, entryPayload } from "./entry.ts";
 import { resolveCredentials } from "./entry_credentials.ts";
 import { compilePattern, type DatasetPattern, undefinedPlaceholders } from "./patterns.ts";
 import { checkVersion } from "./versioning.ts";
@@ -33,6 +33,47 @@ export async function collectProblems<T>(
     if (!(error instanceof KmlfError)) throw error;
     problems.push(...(error instanceof KmlfAggregateError ? error.errors : [error]));
     return undefined;
+  }
+}
+
+/**
+ * The problems of each entry `Catalog.fromConfig` builds (concurrently), reported in the order the entries
+ * are written: a needed entry's fail the build; another's leave it out of the catalog, as a warning.
+ *
+ * @example
+ * ```ts
+ * const entries = new EntryProblems(neededEntries(options, explicitNames));
+ * await entries.check("iris", () => createFromEntry("iris", entry, ["iris"], ctx));
+ * entries.report(["iris"], { failed: problems, broken: (name, own) => warnings.push({ name, problems: own }) });
+ * ```
+ */
+export class EntryProblems {
+  readonly #found = new Map<string, KmlfError[]>();
+  readonly #needed: (entry: string) => boolean;
+
+  /** `needed` tells the entries whose problems fail the build ({@link neededEntries}). */
+  constructor(needed: (entry: string) => boolean) {
+    this.#needed = needed;
+  }
+
+  /** Runs `build` for the entry `name`, keeping the KmlfErrors it throws as that entry's problems. */
+  async check(name: string, build: () => unknown): Promise<void> {
+    const own: KmlfError[] = [];
+    await collectProblems(own, build);
+    if (own.length > 0) this.#found.set(name, own);
+  }
+
+  /** Hands the problems of each of `names`, in that order, to `failed` if the entry is needed, else to `broken`. */
+  report(
+    names: readonly string[],
+    to: { failed: KmlfError[]; broken(name: string, problems: KmlfError[]): void },
+  ): void {
+    for (const name of names) {
+      const own = this.#found.get(name);
+      if (!own) continue;
+      if (this.#needed(name)) to.failed.push(...own);
+      else to.broken(name, own);
+    }
   }
 }
 
@@ -131,7 +172,13 @@ export function compileEntryPattern(name: string, entry: unknown, ctx: EntryCont
   }
   const type = String(config.type);
   if (!type.includes("{")) checkTypeKnown(type, name, at, ctx);
-  resolveCredentials(withoutTemplatedCredentials(config), at, ctx);
+  // (A MemoryDataset's `data` is the user's: a `credentials` key in it names nothing, as in an entry.)
+  resolveCredentials(
+    withoutTemplatedCredentials(config),
+    at,
+    ctx,
+    type.includes("{") ? undefined : entryPayload(type, ctx.registry),
+  );
   return pattern;
 }
 
@@ -164,7 +211,7 @@ export function catchAllProblem(
  *
  * @example
  * ```ts
- * problems.push(...loadVersionProblems(loadVersions, { entryOf, declared, locate }));
+ * problems.push(...loadVersionProblems(loadVersions, { entryOf, declared, used, locate }));
  * ```
  */
 export function loadVersionProblems(
@@ -172,7 +219,10 @@ export function loadVersionProblems(
   lookup: {
     /** The entry config (declared or pattern-substituted) of a name, if any. */
     entryOf(name: string): unknown;
-    declared: Iterable<string>;
+    /** The declared entries' names. */
+    declared: readonly string[];
+    /** The run's dataset names: those with an entry (a pattern matches them) are did-you-mean candidates too. */
+    used?: Iterable<string>;
     locate(path: KeyPath): SourceLocation | undefined;
   },
 ): DatasetError[] {
@@ -187,12 +237,18 @@ export function loadVersionProblems(
     }
     const entry = lookup.entryOf(name);
     if (entry === undefined) {
+      const declared = new Set(lookup.declared);
+      // A namespaced `a.model_input` a pattern matches is a guess too.
+      const candidates = [
+        ...declared,
+        ...[...(lookup.used ?? [])].filter((n) => !declared.has(n) && lookup.entryOf(n)),
+      ];
       problems.push(
         new DatasetError(
           "catalog/unknown-load-version",
           `--load-versions names "${name}", which is not in the catalog`,
           {
-            hint: didYouMeanHint(name, lookup.declared) || "name a versioned dataset declared in catalog.yml",
+            hint: didYouMeanHint(name, candidates) || "name a versioned dataset declared in catalog.yml",
           },
         ),
       );

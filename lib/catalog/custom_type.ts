@@ -3,7 +3,7 @@ import { pathToFileURL, resolve } from "../path.ts";
 import { explainFailedImport } from "../failed_import.ts";
 import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts";
 import type { Dataset } from "./dataset.ts";
-import type { DatasetFactoryContext } from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
 
 const REQUIRED_METHODS = ["load", "save", "exists", "describe"] as const;
 

@@ -1,5 +1,4 @@
 /** Turning one catalog entry (a YAML mapping) into a dataset: checks, credentials, paths, type lookup. */
-import { isAbsolute, resolve } from "../path.ts";
 import {
   ConfigError,
   DatasetError,
@@ -11,28 +10,45 @@ import {
 } from "../errors.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { issuesToErrors, renamedKeys } from "../yaml/validate.ts";
-import { builtSchema, cachedSafeParse } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { builtSchema, LaterSchema, parseLater } from "../zod/on_demand.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
 import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
 import { resolveCredentials } from "./entry_credentials.ts";
 import type { EntryContext } from "./entry_context.ts";
-import { urlScheme } from "./local_path.ts";
-import type { DatasetFactoryContext, DatasetRegistry } from "./registry.ts";
+import { absolutePaths } from "./entry_paths.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import { type ArgumentSchema, type DatasetRegistry, resolveArguments } from "./registry.ts";
 import { givenKeyHint, nestedContext } from "./nested_entry.ts";
 import { checkNote } from "./entry_note.ts";
 import { isRecord } from "../is_record.ts";
+import { clonePlain } from "../plain_copy.ts";
 
 export type { EntryContext } from "./entry_context.ts";
+
+// The entry keys that are the user's data, not configuration: no path or credentials name in them is resolved.
+const MEMORY_PAYLOAD: ReadonlySet<string> = new Set(["data"]);
+
+/**
+ * The keys of an entry of `type` that hold the user's data, not configuration (a MemoryDataset's `data`):
+ * no path or credentials name in them is resolved or checked.
+ *
+ * @example
+ * ```ts
+ * entryPayload("MemoryDataset", registry); // Set {"data"}
+ * ```
+ */
+export function entryPayload(type: string, registry: DatasetRegistry): ReadonlySet<string> | undefined {
+  return typeNameOf(type, registry) === "MemoryDataset" ? MEMORY_PAYLOAD : undefined;
+}
 
 /** A built dataset and the type name shown to users. */
 export interface CreatedDataset {
   dataset: Dataset;
   typeName: string;
 }
-
-const PATH_KEYS = new Set(["filepath", "path", "filename"]);
 
 /**
  * Checks that an entry is a mapping with a non-empty string `type`, and returns it.
@@ -123,60 +139,6 @@ export function typeNameOf(type: string, registry: DatasetRegistry): string {
 }
 
 /**
- * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth) absolute against
- * `root`, and `file://` URLs paths; other URLs and absolute paths are kept (kmlf's own datasets refuse
- * URLs: see local_path.ts).
- *
- * @example
- * ```ts
- * absolutePaths({ filepath: "data/x.csv" }, "/p"); // { filepath: "/p/data/x.csv" }
- * ```
- */
-export function absolutePaths(
-  config: Record<string, unknown>,
-  root: string,
-  where?: { at: KeyPath; locate: (path: KeyPath) => SourceLocation | undefined },
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    const scheme = typeof value === "string" ? urlScheme(value)?.toLowerCase() : undefined;
-    const inner = where && { at: [...where.at, key], locate: where.locate };
-    if (PATH_KEYS.has(key) && scheme === "file") out[key] = kedroFileUrlPath(value as string, key, inner);
-    else if (PATH_KEYS.has(key) && typeof value === "string" && scheme === undefined && !isAbsolute(value)) {
-      out[key] = resolve(root, value);
-    } else if (isRecord(value) && key !== "credentials") out[key] = absolutePaths(value, root, inner);
-    else out[key] = value;
-  }
-  return out;
-}
-
-/**
- * The path of a `file://` filepath as Kedro reads it (`_parse_filepath`, then fsspec): as written after
- * `file://` — `%20`, `#` and `?` are letters of the name, not escapes, a fragment or a query, so
- * `file:///data/a b#1.csv` is that file, never `/data/a b`. One naming a host (`file://data/x.csv`, which
- * Kedro would read as `/x.csv`) is refused.
- */
-function kedroFileUrlPath(
-  url: string,
-  key: string,
-  where?: { at: KeyPath; locate: (path: KeyPath) => SourceLocation | undefined },
-): string {
-  const local = /^file:\/\/(?:localhost)?(\/.*)$/is.exec(url);
-  if (local) return local[1];
-  const rest = url.slice("file://".length);
-  throw new DatasetError(
-    "catalog/bad-file-url",
-    `Cannot use ${key} "${url}": after file:// comes a machine's name, so "${
-      rest.split("/")[0]
-    }" would be taken for one`,
-    {
-      source: where?.locate(where.at),
-      hint: `write a path relative to the project (${rest}) or file:///<absolute path> (three slashes)`,
-    },
-  );
-}
-
-/**
  * Builds the dataset for catalog entry `name` whose YAML lives at key path `at`. Problems are
  * DatasetErrors located in the catalog file (several argument problems come as one aggregate).
  *
@@ -192,7 +154,17 @@ export async function createFromEntry(
   ctx: EntryContext,
 ): Promise<CreatedDataset> {
   const raw = checkEntry(name, entry, at, ctx);
-  const config = absolutePaths(resolveCredentials(raw, at, ctx), ctx.projectRoot, { at, locate: ctx.locate });
+  // Kedro resolves credentials names and paths at any mapping depth, a MemoryDataset's `data` too (changing
+  // the user's data: a `filepath` key in it becomes absolute); kmlf keeps that payload as written.
+  const payload = entryPayload(raw.type as string, ctx.registry);
+  // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
+  // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
+  const config = clonePlain(absolutePaths(
+    resolveCredentials(raw, at, ctx, payload),
+    ctx.projectRoot,
+    { at, locate: ctx.locate },
+    payload,
+  ));
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
   checkTypeKnown(type, name, at, ctx);
   if (metadata !== undefined && !isRecord(metadata)) {
@@ -238,8 +210,10 @@ export async function createFromEntry(
       ctx.warn?.(new DatasetError(note.code, note.message, { source, hint: note.hint }), { late: built });
     },
     argumentsOf: async (innerType) => {
-      const schema = isCustomType(innerType) ? undefined : (await ctx.registry.resolve(innerType))?.schema;
-      const keys = schema && schemaKeys(builtSchema(schema));
+      const schema = isCustomType(innerType)
+        ? undefined
+        : (await resolveArguments(ctx.registry, innerType))?.argumentSchema;
+      const keys = schema && schemaKeys(builtSchema(await zodSchema(schema)));
       return keys?.size ? keys : undefined;
     },
     // The inner definition's key path (`dataset` of MlflowArtifactDataset or PartitionedDataset) makes its
@@ -267,7 +241,7 @@ export async function createFromEntry(
       built = true;
       return { dataset, typeName };
     }
-    const def = (await ctx.registry.resolve(type))!;
+    const def = (await resolveArguments(ctx.registry, type))!;
     if (versioned && !def.versionable) {
       throw new DatasetError(
         "catalog/not-versionable",
@@ -280,18 +254,19 @@ export async function createFromEntry(
     }
     const withVersioned = def.versionable && versioned !== undefined ? { ...args, versioned } : args;
     const where = { name, type, at, locate: (path: KeyPath) => ctx.locate(path), written: shown };
-    const renamed = takeRenamedArguments(withVersioned, () => schemaKeys(builtSchema(def.schema)), {
+    const keys = async () => schemaKeys(builtSchema(await zodSchema(def.argumentSchema)));
+    const renamed = await takeRenamedArguments(withVersioned, keys, {
       ...where,
       locate: (path: KeyPath) => ctx.locateKey?.(path) ?? ctx.locate(path),
     }, def.argumentAliases);
     written = renamedKeys(renamed.written);
     const { rest, errors: hinted } = takeHintedArguments(renamed.rest, def.argumentHints, where);
     hinted.unshift(...renamed.errors);
-    const parsed = cachedSafeParse(def.schema, rest);
+    const parsed = await parseLater(def.argumentSchema, rest);
     if (!parsed.success || hinted.length > 0) {
       const errors = [
         ...hinted,
-        ...(parsed.success ? [] : issuesToErrors(def.schema, parsed.error.issues, ctx, {
+        ...(parsed.success ? [] : issuesToErrors(parsed.schema, parsed.error.issues, ctx, {
           value: rest,
           code: "catalog/bad-argument",
           what: `dataset "${name}" (${type})`,
@@ -334,6 +309,11 @@ export async function createFromEntry(
 
 // An env entry meant to change one key replaces base's whole entry (Kedro's destructive default), so a key
 // base gave is "missing" from the env's: say why, with both ways out.
+// A type's schema as zod's (a later schema built, with zod loaded).
+function zodSchema(schema: ArgumentSchema): Promise<z.core.$ZodType> {
+  return schema instanceof LaterSchema ? schema.schema() : Promise.resolve(schema);
+}
+
 function replacedBaseNote(name: string, replaced: SourceLocation, what: string): string {
   return `this entry replaces the whole "${name}" of ${
     formatLocation({ ...replaced, keyPath: undefined })

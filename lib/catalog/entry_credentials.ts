@@ -3,6 +3,7 @@ import { DatasetError, didYouMeanHint, type SourceLocation } from "../errors.ts"
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { clonePlain } from "../plain_copy.ts";
 import { isRecord } from "../is_record.ts";
+import { copyOf, withValue } from "./entry_paths.ts";
 
 /** What resolving credentials needs from the catalog (part of `EntryContext`). */
 export interface CredentialsContext {
@@ -16,7 +17,8 @@ export interface CredentialsContext {
 
 /**
  * Replaces every `credentials: <name>` string, at any mapping depth (lists are not traversed), by that
- * entry of the credentials config.
+ * entry of the credentials config. A mapping with nothing to replace is the same object; one that changes is
+ * copied with what its file said (key order, `1.0` floats). The entry's `payload` keys are kept as written.
  *
  * @example
  * ```ts
@@ -27,9 +29,12 @@ export function resolveCredentials(
   config: Record<string, unknown>,
   at: KeyPath,
   ctx: CredentialsContext,
+  payload?: ReadonlySet<string>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  let out: Record<string, unknown> | undefined;
+  const set = (key: string, value: unknown) => out = withValue(out ?? copyOf(config), key, value);
   for (const [key, value] of Object.entries(config)) {
+    if (payload?.has(key)) continue;
     if (key === "credentials" && typeof value === "string") {
       if (!Object.hasOwn(ctx.credentials, value)) {
         const known = Object.keys(ctx.credentials);
@@ -64,7 +69,7 @@ export function resolveCredentials(
         );
       }
       // Each entry its own copy (Kedro's are too): a dataset changing its credentials changes no other's.
-      out[key] = clonePlain(block);
+      set(key, clonePlain(block));
     } else if (key === "credentials" && value !== null && value !== undefined && !isRecord(value)) {
       throw new DatasetError(
         "catalog/bad-credentials",
@@ -76,10 +81,12 @@ export function resolveCredentials(
             "mapping (credentials: {username: ..., password: ...})",
         },
       );
-    } else if (isRecord(value)) out[key] = resolveCredentials(value, [...at, key], ctx);
-    else out[key] = value;
+    } else if (isRecord(value)) {
+      const inner = resolveCredentials(value, [...at, key], ctx);
+      if (inner !== value) set(key, inner);
+    }
   }
-  return out;
+  return out ?? config;
 }
 
 // What a value is, for messages that must not show it (credentials).

@@ -1,6 +1,6 @@
 /** A dataset type's note about an entry (`DatasetFactoryContext.warn`), checked before it is shown. */
 import { DatasetError } from "../errors.ts";
-import type { CatalogNote } from "./registry.ts";
+import type { CatalogNote } from "./dataset_factory.ts";
 
 /**
  * The note and key path a dataset type passed to `warn`, or a `catalog/bad-note` error naming what is wrong

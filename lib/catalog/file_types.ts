@@ -1,12 +1,17 @@
 /** What the file dataset types share: their catalog arguments' schema and the options their classes take. */
-import { z } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { laterSchema, type Zod } from "../zod/on_demand.ts";
 import type { Dataset } from "./dataset.ts";
 import type { FileDatasetOptions } from "./file_dataset.ts";
 import { FS_ARGS_HINTS } from "./kedro_arguments.ts";
-import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import type { ArgumentSchema, BuiltinTypeDefinition } from "./registry.ts";
 
-/** No arguments: `load_args: {}` / `save_args: {}` only. */
-export const NoArgs = z.strictObject({});
+/** No arguments: `load_args: {}` / `save_args: {}` only (`NoArgs.now(z)` where zod is loaded). */
+export const NoArgs = laterSchema(undefined, (z) => z.strictObject({}));
+
+// The arguments of a file type that takes no load_args or save_args (text, binary).
+const FILE_ARGS = laterSchema(undefined, (z) => fileSchema(z));
 
 /**
  * The schema of a file type's entry: `filepath`, `load_args`, `save_args`, `versioned`, and
@@ -15,10 +20,14 @@ export const NoArgs = z.strictObject({});
  *
  * @example
  * ```ts
- * fileSchema(NoArgs, z.strictObject({ indent: z.optional(z.number()) }));
+ * fileSchema(z, NoArgs.now(z), z.strictObject({ indent: z.optional(z.number()) }));
  * ```
  */
-export function fileSchema(load: z.core.$ZodType = NoArgs, save: z.core.$ZodType = NoArgs): z.ZodMiniType {
+export function fileSchema(
+  z: Zod,
+  load: z.core.$ZodType = NoArgs.now(z),
+  save: z.core.$ZodType = NoArgs.now(z),
+): z.ZodMiniType {
   return z.strictObject({
     filepath: z.string().check(z.minLength(1)),
     load_args: z.optional(load),
@@ -52,14 +61,14 @@ export function fileOptions(args: Record<string, unknown>, ctx: DatasetFactoryCo
  *
  * @example
  * ```ts
- * registry.registerLazy(["text", "TextDataset"], () => Promise.resolve(fileType(TextDataset)));
+ * registerBuiltinLazy(registry, ["text", "TextDataset"], () => Promise.resolve(fileType(TextDataset)));
  * ```
  */
 export function fileType(
   Cls: new (options: FileDatasetOptions) => Dataset,
-  schema: z.core.$ZodType = fileSchema(),
+  schema: ArgumentSchema = FILE_ARGS,
   argumentHints: Readonly<Record<string, string>> = {},
-): DatasetTypeDefinition {
+): BuiltinTypeDefinition {
   return {
     factory: (args, ctx) => new Cls(fileOptions(args, ctx)),
     schema,

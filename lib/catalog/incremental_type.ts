@@ -10,7 +10,8 @@ import { IncrementalDataset, type PartitionComparison } from "./datasets/increme
 import { importProjectExport, isCustomType } from "./custom_type.ts";
 import { PARTITIONED_HINTS } from "./kedro_arguments.ts";
 import { entryCredentialsReach, partitionsOf } from "./partitioned_type.ts";
-import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import type { DatasetTypeDefinition } from "./registry.ts";
 
 /** `incremental`: `partitioned` without `overwrite`, plus `checkpoint`. */
 export const incrementalType: DatasetTypeDefinition = {

@@ -93,20 +93,20 @@ function has(args: Args, path: string[]): boolean {
  * located at the other spelling, since which one to keep is the user's call. `written` pairs each key path
  * taken under its new name with the one written, for errors about its value.
  */
-export function takeRenamedArguments(
+export async function takeRenamedArguments(
   args: Args,
-  keys: () => ReadonlySet<string>,
+  keys: () => Promise<ReadonlySet<string>>,
   where: { name: string; type: string; at: KeyPath; locate(path: KeyPath): SourceLocation | undefined },
   aliases: Readonly<Record<string, ArgumentAlias>> = {},
-): { rest: Args; errors: DatasetError[]; written: [KeyPath, KeyPath][] } {
+): Promise<{ rest: Args; errors: DatasetError[]; written: [KeyPath, KeyPath][] }> {
   const errors: DatasetError[] = [];
   const written: [KeyPath, KeyPath][] = [];
   const rest: Args = { ...args };
-  // The type's keys are asked for only when an old spelling is given: they may mean building its schema.
-  const all = Object.entries(RENAMED_ARGUMENTS).filter(([old, a]) =>
-    has(rest, old.split(".")) && keys().has(a.to)
-  )
-    .concat(Object.entries(aliases));
+  // The type's keys are asked for only when an old spelling is given: they may mean loading zod and
+  // building its schema.
+  const given = Object.entries(RENAMED_ARGUMENTS).filter(([old]) => has(rest, old.split(".")));
+  const known = given.length > 0 ? await keys() : undefined;
+  const all = given.filter(([, a]) => known!.has(a.to)).concat(Object.entries(aliases));
   for (const [old, alias] of all) {
     const from = old.split(".");
     const to = alias.to.split(".");

@@ -10,7 +10,8 @@ import { isAbsolute, resolve } from "../path.ts";
 import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
 import { ENTRY_HINTS } from "./kedro_arguments.ts";
-import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import type { DatasetTypeDefinition } from "./registry.ts";
 
 // Kedro raises "The 'con' argument cannot be empty" without it; extra keys would be create_engine arguments.
 const credentials = z.strictObject({ con: z.string().check(z.minLength(1)) });

@@ -15,16 +15,18 @@
 export type { Dataset } from "./dataset.ts";
 export { Catalog } from "./catalog.ts";
 export type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
+export type {
+  CatalogNote,
+  DatasetFactory,
+  DatasetFactoryContext,
+  NestedDatasetOptions,
+} from "./dataset_factory.ts";
 export {
   type ArgumentAlias,
-  type CatalogNote,
-  type DatasetFactory,
-  type DatasetFactoryContext,
   DatasetRegistry,
   type DatasetType,
   type DatasetTypeDefinition,
   type DatasetTypeInfo,
-  type NestedDatasetOptions,
   type RegisterOptions,
 } from "./registry.ts";
 export { builtinRegistry } from "./builtin_types.ts";

@@ -4,7 +4,7 @@
  */
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { EntryContext } from "./entry_context.ts";
-import type { NestedDatasetOptions } from "./registry.ts";
+import type { NestedDatasetOptions } from "./dataset_factory.ts";
 
 /**
  * The context of a dataset defined at `innerAt` inside the entry at `at` (a wrapper's `dataset:`): its key

@@ -6,7 +6,8 @@ import type { Dataset } from "./dataset.ts";
 import { PartitionedDataset, type PartitionedOptions } from "./datasets/partitioned_dataset.ts";
 import { PARTITIONED_HINTS } from "./kedro_arguments.ts";
 import { localFilePath } from "./local_path.ts";
-import type { DatasetFactoryContext, DatasetTypeDefinition } from "./registry.ts";
+import type { DatasetFactoryContext } from "./dataset_factory.ts";
+import type { DatasetTypeDefinition } from "./registry.ts";
 
 /** `partitioned`: its `dataset` is any other type, built once per partition file. */
 export const partitionedType: DatasetTypeDefinition = {

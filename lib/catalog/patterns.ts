@@ -2,6 +2,7 @@
 
 import { DatasetError } from "../errors.ts";
 import { FormatSpecError, pyFormat } from "./py_format.ts";
+import { copySourceKeys } from "../source_keys.ts";
 
 /** A compiled factory pattern. */
 export interface DatasetPattern {
@@ -336,7 +337,10 @@ function filledConfig(
     }
     return v;
   };
-  return fill(p.config) as Record<string, unknown>;
+  const filled = fill(p.config) as Record<string, unknown>;
+  // Same keys, texts filled: the copy keeps what the file said (integer-like keys' order, `1.0` floats).
+  copySourceKeys(p.config, filled);
+  return filled;
 }
 
 // What `parse` hands Kedro for one placeholder: integer types give a number (parse's int_convert: sign,

@@ -1,101 +1,16 @@
 /**
  * Dataset types by name. Built-ins register here; the MLflow layer adds its own types the same way.
- * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run.
+ * Each type may carry a strict zod schema of its catalog arguments, so typos are caught before a run. What a
+ * factory is given is in dataset_factory.ts.
  */
-import { z } from "../zod/mod.ts";
-import { ConfigError, type SourceLocation } from "../errors.ts";
-import type { Dataset } from "./dataset.ts";
-import type { VersionSpec } from "./versioning.ts";
-
-/** What a factory gets besides its arguments. */
-export interface DatasetFactoryContext {
-  /** Catalog name of the dataset. */
-  name: string;
-  /** The project's root folder; relative paths in arguments resolve against it. */
-  projectRoot: string;
-  /** Where the entry is declared. */
-  source?: SourceLocation;
-  /** Where a key of the entry is (`["save_args", "name"]`), for errors about one argument. */
-  locate?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
-  /**
-   * Where the key itself is written (`filepath:`, not its value), for errors about a key being given at all
-   * (a key the type does not take, two keys that exclude each other) rather than about its value. `kmlf
-   * catalog validate` judges a factory pattern's values only where no placeholder fills them, but its keys
-   * everywhere: an error located at a value with a placeholder is not reported there.
-   */
-  locateKey?(keyPath: readonly (string | number)[]): SourceLocation | undefined;
-  /**
-   * The key path the entry wrote for an argument's, from the catalog entry's top, for messages: another
-   * spelling taken as the key (`artifact_path` for `["save_args", "name"]`), and a dataset nested in
-   * another's `dataset:` adds that path (`["dataset", "save_args", "name"]`); else the same path.
-   */
-  written?(keyPath: readonly (string | number)[]): readonly (string | number)[];
-  /**
-   * The arguments the registered type `type` takes (its schema's keys), without building anything;
-   * undefined for a project class or a type whose arguments are no fixed set. A wrapper checks with it that
-   * its nested type takes the key it sets (a partition's file).
-   */
-  argumentsOf?(type: string): Promise<ReadonlySet<string> | undefined>;
-  /** Set when the entry says `versioned: true`: the pinned load version and the catalog's save version. */
-  version?: VersionSpec;
-  /** The entry's `metadata` (free-form, passed through). */
-  metadata?: Record<string, unknown>;
-  /**
-   * Reports what the user should know about an entry that still builds (where Kedro logs a warning): the
-   * catalog lists it among its warnings, located at the key `keyPath` of the entry. Notes given while the
-   * factory runs are the entry's warning (a dataset built again for each partition repeats them: those are
-   * dropped). A note given later — the dataset keeps `ctx` and warns from its load or save — is a warning of
-   * its own when given, once per text: `Catalog.onWarning` listeners get it (`kmlf run` prints it). A note
-   * without its texts, or a key path that is not a list, is refused (`catalog/bad-note`): it fails the entry,
-   * or the load or save that gave it.
-   */
-  warn?(keyPath: readonly (string | number)[], note: CatalogNote): void;
-  /**
-   * Builds another dataset from a catalog-style definition — a mapping with a `type`, or a type name (for
-   * wrapper datasets such as MlflowArtifactDataset and PartitionedDataset). `keyPath` is where that
-   * definition sits in the entry (`["dataset"]`): its errors name `<entry>.dataset.<key>` and point at that
-   * key's line (without one, at the entry).
-   */
-  createDataset(
-    config: Record<string, unknown> | string,
-    name: string,
-    keyPath?: readonly (string | number)[],
-    options?: NestedDatasetOptions,
-  ): Promise<Dataset>;
-}
-
-/** A non-fatal note about an entry ({@link DatasetFactoryContext.warn}): a stable code, what and the fix. */
-export interface CatalogNote {
-  /** `catalog/<what>`, like an error's. */
-  code: string;
-  /** What happens, naming the entry and the keys as written. */
-  message: string;
-  /** What to change to say what is meant. */
-  hint: string;
-}
-
-/** Options of {@link DatasetFactoryContext.createDataset}. */
-export interface NestedDatasetOptions {
-  /**
-   * Keys of the nested config the wrapper set itself, each with the wrapper's own key path it comes from
-   * (`{ filepath: ["path"] }`: a partition's file is the folder's): errors about them point there.
-   */
-  givenBy?: Readonly<Record<string, readonly (string | number)[]>>;
-}
-
-/**
- * Creates a dataset from validated snake_case arguments: the entry without `type`, `metadata` and
- * `versioned` (see `ctx.metadata` and `ctx.version`). Must not do I/O: the catalog builds every
- * declared dataset up front to validate it.
- */
-export type DatasetFactory = (
-  args: Record<string, unknown>,
-  ctx: DatasetFactoryContext,
-) => Dataset | Promise<Dataset>;
+import type { z } from "../zod/mod.ts";
+import { LaterSchema, laterSchema } from "../zod/on_demand.ts";
+import { ConfigError } from "../errors.ts";
+import type { DatasetFactory } from "./dataset_factory.ts";
 
 /** Options of {@link DatasetRegistry.register}. */
 export interface RegisterOptions {
-  /** Strict schema of the arguments (default: any mapping). */
+  /** Strict zod 4 schema of the arguments (default: any mapping); another kind throws `catalog/bad-schema`. */
   schema?: z.core.$ZodType;
   /** Whether `versioned: true` is supported (default false). */
   versionable?: boolean;
@@ -150,14 +65,51 @@ export interface DatasetTypeDefinition extends Omit<RegisterOptions, "typeName">
   factory: DatasetFactory;
 }
 
+/**
+ * A type's argument schema as kmlf's own types may give it: a zod schema, or a {@link LaterSchema} (built,
+ * with zod loaded, only when an entry's arguments are not in the validation cache). Not in the public API:
+ * {@link DatasetRegistry.resolve} gives a type's schema as a zod schema.
+ */
+export type ArgumentSchema = z.core.$ZodType | LaterSchema;
+
+/** A built-in type's definition ({@link registerBuiltin}): its schema may be a {@link LaterSchema}. */
+export interface BuiltinTypeDefinition extends Omit<DatasetTypeDefinition, "schema"> {
+  /** Strict schema of the arguments (default: any mapping). */
+  schema?: ArgumentSchema;
+}
+
+/** A registered type as the catalog uses it ({@link resolveArguments}): its schema maybe not built yet. */
+export interface ResolvedType extends Omit<DatasetType, "schema"> {
+  /** The schema the arguments are validated with. */
+  argumentSchema: ArgumentSchema;
+}
+
 // A registration: built, or loaded (once) by `resolve`.
 interface Registration {
   info: DatasetTypeInfo;
   /** The plugin that registered it ({@link DatasetRegistry.registerFor}); built-in types have none. */
   owner?: string;
-  type?: DatasetType;
-  load?: () => Promise<DatasetType>;
+  type?: ResolvedType;
+  load?: () => Promise<ResolvedType>;
 }
+
+// Any mapping: the arguments of a type registered without a schema.
+const ANY_MAPPING = laterSchema(undefined, (z) => z.record(z.string(), z.unknown()));
+// The public form of each resolved type, its schema built (`resolve` gives the same object every time).
+const PUBLIC_TYPES = new WeakMap<ResolvedType, DatasetType>();
+
+// Set by DatasetRegistry's static block (declared first: it runs when the class is defined).
+let registerBuiltinOf: (
+  registry: DatasetRegistry,
+  names: string[],
+  definition: BuiltinTypeDefinition,
+) => void;
+let registerBuiltinLazyOf: (
+  registry: DatasetRegistry,
+  names: string[],
+  load: () => Promise<BuiltinTypeDefinition>,
+) => void;
+let resolveArgumentsOf: (registry: DatasetRegistry, name: string) => Promise<ResolvedType | undefined>;
 
 // `kedro_datasets.pandas.CSVDataset` and `kedro.io.MemoryDataset` resolve like `pandas.CSVDataset`.
 const KEDRO_PREFIXES = ["kedro_datasets.", "kedro.io."];
@@ -207,7 +159,11 @@ export class DatasetRegistry {
    * ```
    */
   register(names: string[], factory: DatasetFactory, options: RegisterOptions = {}): void {
-    const type = datasetType(names, { ...options, factory }, options.typeName);
+    this.#register(names, { ...options, factory }, options.typeName);
+  }
+
+  #register(names: string[], definition: BuiltinTypeDefinition, typeName?: string): void {
+    const type = datasetType(names, definition, typeName);
     this.#add(names, { info: type, type });
   }
 
@@ -225,8 +181,16 @@ export class DatasetRegistry {
     load: () => Promise<DatasetTypeDefinition>,
     options: { typeName?: string } = {},
   ): void {
+    this.#registerLazy(names, load, options);
+  }
+
+  #registerLazy(
+    names: string[],
+    load: () => Promise<BuiltinTypeDefinition>,
+    options: { typeName?: string } = {},
+  ): void {
     const info = { names, typeName: typeNameOf(names, options.typeName) };
-    let loaded: Promise<DatasetType> | undefined;
+    let loaded: Promise<ResolvedType> | undefined;
     this.#add(names, {
       info,
       load: () => loaded ??= load().then((definition) => datasetType(names, definition, info.typeName)),
@@ -240,8 +204,27 @@ export class DatasetRegistry {
 
   /** The type registered under `name` with its factory and schema, loading them if need be. */
   async resolve(name: string): Promise<DatasetType | undefined> {
+    const type = await this.#resolve(name);
+    if (!type) return undefined;
+    const known = PUBLIC_TYPES.get(type);
+    if (known) return known;
+    const { argumentSchema, ...rest } = type;
+    const schema = argumentSchema instanceof LaterSchema ? await argumentSchema.schema() : argumentSchema;
+    const built = PUBLIC_TYPES.get(type) ?? { ...rest, schema };
+    PUBLIC_TYPES.set(type, built);
+    return built;
+  }
+
+  async #resolve(name: string): Promise<ResolvedType | undefined> {
     const registration = this.#registration(name);
     return registration?.type ?? await registration?.load?.();
+  }
+
+  static {
+    // kmlf's own access to what `register`/`resolve` keep from plugins: schemas built on first need.
+    registerBuiltinOf = (registry, names, definition) => registry.#register(names, definition);
+    registerBuiltinLazyOf = (registry, names, load) => registry.#registerLazy(names, load);
+    resolveArgumentsOf = (registry, name) => registry.#resolve(name);
   }
 
   /** Short names of all types (the first name of each), in registration order. */
@@ -275,6 +258,51 @@ export class DatasetRegistry {
   }
 }
 
+/**
+ * {@link DatasetRegistry.register} for kmlf's own types, whose schema may be a {@link LaterSchema}.
+ *
+ * @example
+ * ```ts
+ * registerBuiltin(registry, ["csv", "CSVDataset"], csvType);
+ * ```
+ */
+export function registerBuiltin(
+  registry: DatasetRegistry,
+  names: string[],
+  definition: BuiltinTypeDefinition,
+): void {
+  registerBuiltinOf(registry, names, definition);
+}
+
+/**
+ * {@link DatasetRegistry.registerLazy} for kmlf's own types, whose schema may be a {@link LaterSchema}.
+ *
+ * @example
+ * ```ts
+ * registerBuiltinLazy(registry, ["text", "TextDataset"], async () => fileType((await textModule()).TextDataset));
+ * ```
+ */
+export function registerBuiltinLazy(
+  registry: DatasetRegistry,
+  names: string[],
+  load: () => Promise<BuiltinTypeDefinition>,
+): void {
+  registerBuiltinLazyOf(registry, names, load);
+}
+
+/**
+ * The type registered under `name` as the catalog validates an entry with it: its schema is not built (nor
+ * zod loaded) until an entry's arguments are not in the validation cache.
+ *
+ * @example
+ * ```ts
+ * const type = await resolveArguments(registry, "csv"); // type.argumentSchema: a LaterSchema
+ * ```
+ */
+export function resolveArguments(registry: DatasetRegistry, name: string): Promise<ResolvedType | undefined> {
+  return resolveArgumentsOf(registry, name);
+}
+
 function duplicateType(owner: string, name: string, taken: Registration): ConfigError {
   const builtin = taken.owner === undefined;
   return new ConfigError(
@@ -296,14 +324,30 @@ function typeNameOf(names: string[], typeName: string | undefined): string {
   return typeName ?? names.find((n) => n.endsWith("Dataset") && !n.includes(".")) ?? names[0];
 }
 
-function datasetType(names: string[], definition: DatasetTypeDefinition, typeName?: string): DatasetType {
+function datasetType(names: string[], definition: BuiltinTypeDefinition, typeName?: string): ResolvedType {
+  const name = typeNameOf(names, typeName);
   return {
     names,
-    typeName: typeNameOf(names, typeName),
+    typeName: name,
     factory: definition.factory,
-    schema: definition.schema ?? z.record(z.string(), z.unknown()),
+    argumentSchema: definition.schema === undefined ? ANY_MAPPING : usableSchema(definition.schema, name),
     versionable: definition.versionable ?? false,
     argumentHints: definition.argumentHints ?? {},
     argumentAliases: definition.argumentAliases ?? {},
   };
+}
+
+// A plugin's schema is parsed by kmlf's zod 4: a zod 3 schema (zod@3, "zod/v3") or another library's would
+// fail every entry of the type with a TypeError from inside zod, blamed on the entry's arguments.
+function usableSchema(schema: ArgumentSchema, typeName: string): ArgumentSchema {
+  const zod = (schema as { _zod?: { run?: unknown } } | null)?._zod;
+  if (schema instanceof LaterSchema || typeof zod?.run === "function") return schema;
+  throw new ConfigError(
+    "catalog/bad-schema",
+    `The dataset type "${typeName}" is registered with a schema that is not a zod 4 schema`,
+    {
+      hint: 'build it with zod 4 (`import { z } from "zod"`, with "zod": "npm:zod@^4" in deno.json; zod 3 ' +
+        'schemas, from zod@3 or "zod/v3", are not supported), or register the type without a schema',
+    },
+  );
 }

@@ -21,7 +21,8 @@ import { YAML_HINTS } from "./kedro_arguments.ts";
 export const yamlType = fileType(
   YamlDataset,
   fileSchema(
-    NoArgs,
+    z,
+    NoArgs.now(z),
     z.strictObject({
       default_flow_style: z.optional(z.literal(false)),
       allow_unicode: z.optional(z.boolean()),

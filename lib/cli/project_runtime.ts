@@ -34,8 +34,22 @@ export const KMLF_RUN_FLAGS = [
   "--v8-flags=--max-semi-space-size=1,--no-lazy,--no-sparkplug",
 ] as const;
 
-/** Commands that never load project code, so they run where they are. */
-const PLAIN_COMMANDS = new Set(["new", "server", "completion", "help", "pipeline"]);
+/**
+ * Commands that never load project code, so they run where they are (`cli.ts` skips this module for them
+ * when they come first, and keeps a copy of the list).
+ *
+ * @example
+ * ```ts
+ * PLAIN_COMMANDS.has("server"); // true
+ * ```
+ */
+export const PLAIN_COMMANDS: ReadonlySet<string> = new Set([
+  "new",
+  "server",
+  "completion",
+  "help",
+  "pipeline",
+]);
 
 /** The project import map is written here, below the project root (`.kmlf/` is git-ignored). */
 export const PROJECT_IMPORT_MAP = ".kmlf/import_map.json";

@@ -6,12 +6,8 @@
 import { resolve } from "../path.ts";
 import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
 // mlflow.yml alone, not the kedro-mlflow layer (tests/layers.ts, START_UP_ENTRIES): `kmlf models serve`.
-import {
-  checkRegistryUri,
-  type MlflowConfig,
-  parseMlflowConfig,
-  resolveTrackingUri,
-} from "../mlflow/mlflow_config.ts";
+import { type MlflowConfig, readMlflowConfig } from "../mlflow/mlflow_config.ts";
+import { checkRegistryUri, resolveTrackingUri } from "../mlflow/tracking_uri_rules.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 
 /** Where a command's runs live. */
@@ -53,7 +49,7 @@ export async function projectTracking(options: { project?: string; env?: string 
   });
   const loaded = await loader.get("mlflow");
   const config = loaded.files.length
-    ? parseMlflowConfig(loaded, { projectName: settings.name, projectRoot: root })
+    ? await readMlflowConfig(loaded, { projectName: settings.name, projectRoot: root })
     : undefined;
   const trackingUri = resolveTrackingUri(config?.server.trackingUri ?? null, { projectRoot: root, envUri });
   if (config) checkRegistryUri(config, trackingUri, root);

@@ -26,6 +26,7 @@ import { prepareStore } from "../tracking/stores/prepare_store.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import type { RunSearcher } from "../mlflow/orphaned_runs.ts";
+import type { TrackingStore } from "../tracking/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { err, out, style } from "./terminal.ts";
 
@@ -192,14 +193,9 @@ export async function serveTracking(given: ServeTrackingOptions): Promise<number
   let server: RunningServer;
   try {
     // `kmlf mlflow ui` opens on its experiment, created first if need be: it needs the store at once.
-    const store = await prepared.open();
-    const experimentId = options.experiment && await experimentOf(store, options.experiment);
-    startPage = experimentId && `#/experiments/${experimentId}`;
-    if (experimentId) {
-      await options.experiment?.opened?.({
-        searchRuns: (id, o) => store.searchRuns({ experimentIds: [id], ...o }),
-      }, experimentId);
-    }
+    // `kmlf server` does not: its store's code (~20 bundle files) loads with the API, for the first
+    // request that is not `/health` (tests/cli/server_start_path_test.ts).
+    if (options.experiment) startPage = await openOnExperiment(await prepared.open(), options.experiment);
     const handler = healthFirst(loadApi);
     server = startServer(options.staticPrefix ? withStaticPrefix(options.staticPrefix, handler) : handler, {
       hostname: options.host,
@@ -252,6 +248,19 @@ function withProjectLocation(options: ServeTrackingOptions): ServeTrackingOption
     isAbsolute(location) ? location : resolve(options.baseDir, location),
   );
   return { ...options, experiment: { ...options.experiment!, artifactLocation } };
+}
+
+// The UI route of the experiment, after telling `opened` its runs; undefined when it cannot be shown.
+async function openOnExperiment(
+  store: TrackingStore,
+  experiment: NonNullable<ServeTrackingOptions["experiment"]>,
+): Promise<string | undefined> {
+  const experimentId = await experimentOf(store, experiment);
+  if (!experimentId) return undefined;
+  await experiment.opened?.({
+    searchRuns: (id, o) => store.searchRuns({ experimentIds: [id], ...o }),
+  }, experimentId);
+  return `#/experiments/${experimentId}`;
 }
 
 // The id of the experiment (created if asked and missing); undefined when it cannot be shown.

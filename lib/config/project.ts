@@ -1,6 +1,6 @@
 /** The project settings file `kmlf.yml`: reading and validating its settings. */
 import { isAbsolute, join, pathToFileURL, resolve } from "../path.ts";
-import { cachedSchema, deferred, z } from "../zod/mod.ts";
+import { deferredIn, type LaterOutput, laterSchema } from "../zod/on_demand.ts";
 import {
   ConfigError,
   didYouMean,
@@ -11,7 +11,7 @@ import {
 } from "../errors.ts";
 import { type KeyPath, readYamlFile, type YamlSource } from "../yaml/parse_yaml.ts";
 import { DEFAULT_PATTERNS } from "./files.ts";
-import { validateWith } from "../yaml/validate.ts";
+import { validateLater } from "../yaml/validate.ts";
 import { kedroSettingHint } from "./kedro_settings.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { createHint, folderHint, SETTINGS_FILE } from "./project_root.ts";
@@ -128,7 +128,7 @@ const PYTHON_PATH = /^([A-Za-z_]\w*\.)+[A-Z]\w*(\(\))?$|^[A-Z]\w*\(\)$/;
 // `./plugins/timing.ts`, `./x.ts#myPlugin`, `kmlf-plugin-foo`, `npm:@org/plugin@1#plugin`.
 const PLUGIN_REF = /^([^\s#]+?)(?:#([A-Za-z_$][\w$]*))?$/;
 
-const Settings = cachedSchema("settings", () =>
+const Settings = laterSchema("settings", (z) =>
   z.strictObject({
     name: z.string().check(z.regex(NAME, "must start with a letter and use letters, digits, _ . -")),
     default_env: z._default(z.string().check(z.regex(ENV_NAME, ENV_MESSAGE)), "local"),
@@ -151,7 +151,7 @@ const Settings = cachedSchema("settings", () =>
     ),
     // The settings below are deferred (built when kmlf.yml gives them): `kmlf new` writes none of them.
     plugins: z._default(
-      deferred(() =>
+      deferredIn(z, () =>
         z.nullable(z.array(
           z.string().check(
             z.regex(
@@ -164,17 +164,16 @@ const Settings = cachedSchema("settings", () =>
                 "exists): remove this entry",
             }),
           ),
-        ))
-      ),
+        ))),
       [],
     ),
-    disable_hooks_for_plugins: z._default(deferred(() => z.nullable(z.array(z.string()))), []),
+    disable_hooks_for_plugins: z._default(deferredIn(z, () => z.nullable(z.array(z.string()))), []),
     merge_strategy: z._default(
-      deferred(() => z.nullable(z.record(z.string(), z.enum(["soft", "destructive"])))),
+      deferredIn(z, () => z.nullable(z.record(z.string(), z.enum(["soft", "destructive"])))),
       {},
     ),
     config_patterns: z._default(
-      deferred(() =>
+      deferredIn(z, () =>
         z.nullable(z.record(
           z.string(),
           z.array(z.string().check(z.minLength(1))).check(
@@ -183,11 +182,10 @@ const Settings = cachedSchema("settings", () =>
               'must list glob patterns relative to each env folder, e.g. ["spark*", "spark*/**"]',
             ),
           ),
-        ))
-      ),
+        ))),
       {},
     ),
-    runner: z.optional(deferred(() =>
+    runner: z.optional(deferredIn(z, () =>
       z.union([
         z.string().check(z.minLength(1)),
         z.strictObject({
@@ -197,8 +195,7 @@ const Settings = cachedSchema("settings", () =>
         }),
       ], {
         error: "must be a runner name (sequential, parallel, thread) or a mapping {type, max_workers, async}",
-      })
-    )),
+      }))),
   }));
 
 // merge_strategy and config_patterns may name plugin config types, but a near miss of a built-in type is a
@@ -251,9 +248,9 @@ export async function loadProjectSettings(root: string): Promise<ProjectSettings
   const typeProblems = ["merge_strategy", "config_patterns"].flatMap((section) =>
     configTypeProblems(section, (src.value as Record<string, unknown> | null)?.[section], src)
   );
-  let raw: z.infer<typeof Settings>;
+  let raw: LaterOutput<typeof Settings>;
   try {
-    raw = validateWith(Settings, src.value ?? {}, src, {
+    raw = await validateLater(Settings, src.value ?? {}, src, {
       code: "settings/invalid",
       what: SETTINGS_FILE,
       notInterpolated: true,

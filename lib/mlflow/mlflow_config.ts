@@ -1,21 +1,26 @@
 /**
  * `mlflow.yml`: kedro-mlflow 2.0's schema (server / tracking / ui), validated strictly so a typo is an
  * error with file:line:column and did-you-mean, plus kmlf's `tracking.log_files` and
- * `tracking.log_outputs_not_in_catalog`.
+ * `tracking.log_outputs_not_in_catalog`. The tracking URI it names, and the checks on it, are in
+ * tracking_uri_rules.ts.
  */
-import { foreignPathProblem, isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
-import { cachedSchema, z } from "../zod/mod.ts";
+import { foreignPathProblem, isAbsolute, pathToFileUri, resolve } from "../path.ts";
+import type { z } from "../zod/mod.ts";
+import { type LaterOutput, laterSchema, type Zod } from "../zod/on_demand.ts";
 import { ConfigError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { legacyLayoutErrors } from "./legacy_mlflow_yml.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { validateWith } from "../yaml/validate.ts";
-import { statIfAny } from "../fs_utils.ts";
-import { maskUriCredentials } from "../uri_credentials.ts";
+import { validateLater } from "../yaml/validate.ts";
 
-const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
+/**
+ * mlflow.yml's schema: built, with zod loaded, only when the validation cache does not know the file's value
+ * (its ~60 schemas took a tracked run ~8 ms to build: bench/README.md).
+ */
+export const MlflowYml = laterSchema("mlflow.yml", (z) => mlflowYmlSchema(z));
 
-const Schema = cachedSchema("mlflow.yml", () =>
-  z.strictObject({
+const mlflowYmlSchema = (z: Zod) => {
+  const Nullable = <T extends z.ZodMiniType>(t: T) => z.optional(z.nullable(t));
+  return z.strictObject({
     server: z.prefault(
       z.strictObject({
         mlflow_tracking_uri: Nullable(z.string()),
@@ -105,7 +110,8 @@ const Schema = cachedSchema("mlflow.yml", () =>
       }),
       {},
     ),
-  }));
+  });
+};
 
 /** The validated `mlflow.yml`, camelCase, with defaults filled in and paths still as written. */
 export interface MlflowConfig {
@@ -143,29 +149,76 @@ export interface MlflowConfig {
   files: string[];
 }
 
+/** The merged `mlflow` config as loaded: its value, files and where each key came from. */
+export interface LoadedMlflowYml {
+  /** The merged value. */
+  data: Record<string, unknown>;
+  /** The files that contributed. */
+  files: string[];
+  /** Where a key came from. */
+  locate(path: KeyPath): SourceLocation | undefined;
+}
+
+/** What {@link readMlflowConfig} needs besides the file: the project's name and root. */
+export interface MlflowConfigOptions {
+  /** The experiment name's default. */
+  projectName: string;
+  /** Relative paths resolve against it. */
+  projectRoot?: string;
+}
+
+/** Options of validating mlflow.yml. */
+export const MLFLOW_YML_VALIDATION = { code: "mlflow/config-invalid", what: "mlflow.yml" };
+
 /**
- * Validates the merged `mlflow` config; the experiment name defaults to the project name.
+ * Validates the merged `mlflow` config (lib/mlflow/parse_mlflow_config.ts's `parseMlflowConfig`, loading zod
+ * only when the validation cache does not know the value); the experiment name defaults to the project name.
  *
  * @example
  * ```ts
- * const cfg = parseMlflowConfig({ data: {}, files: [], locate: () => undefined }, { projectName: "iris" });
+ * const cfg = await readMlflowConfig({ data: {}, files: [], locate: () => undefined }, { projectName: "iris" });
  * cfg.tracking.experiment.name; // "iris"
  * ```
  */
-export function parseMlflowConfig(
-  loaded: {
-    data: Record<string, unknown>;
-    files: string[];
-    locate(path: KeyPath): SourceLocation | undefined;
-  },
-  options: { projectName: string; projectRoot?: string },
-): MlflowConfig {
-  // A 0.7 layout would be unknown keys with no guidance: say where each moved, all together.
+export async function readMlflowConfig(
+  loaded: LoadedMlflowYml,
+  options: MlflowConfigOptions,
+): Promise<MlflowConfig> {
+  checkLegacyLayout(loaded);
+  return mlflowConfigFrom(
+    await validateLater(MlflowYml, loaded.data ?? {}, loaded, MLFLOW_YML_VALIDATION),
+    loaded,
+    options,
+  );
+}
+
+/**
+ * Refuses kedro-mlflow 0.7's layout: it would be unknown keys with no guidance, so it says where each moved,
+ * all together.
+ *
+ * @example
+ * ```ts
+ * checkLegacyLayout({ data: { mlflow_tracking_uri: "mlruns" }, files: [], locate: () => undefined }); // throws
+ * ```
+ */
+export function checkLegacyLayout(loaded: LoadedMlflowYml): void {
   throwIfAny(legacyLayoutErrors(loaded.data ?? {}, (path) => loaded.locate(path)), "Invalid mlflow.yml");
-  const raw = validateWith(Schema, loaded.data ?? {}, loaded, {
-    code: "mlflow/config-invalid",
-    what: "mlflow.yml",
-  });
+}
+
+/**
+ * The config of a validated mlflow.yml value: defaults filled in, the port and artifact location checked.
+ *
+ * @example
+ * ```ts
+ * const raw = await validateLater(MlflowYml, loaded.data, loaded, MLFLOW_YML_VALIDATION);
+ * const cfg = mlflowConfigFrom(raw, loaded, { projectName: "iris" });
+ * ```
+ */
+export function mlflowConfigFrom(
+  raw: LaterOutput<typeof MlflowYml>,
+  loaded: LoadedMlflowYml,
+  options: MlflowConfigOptions,
+): MlflowConfig {
   const port = Number(raw.ui.port ?? "5000");
   if (port < 1 || port > 65535) {
     throw new ConfigError("mlflow/config-invalid", `ui.port ${port} is not a valid port`, {
@@ -227,33 +280,6 @@ export function parseMlflowConfig(
 }
 
 /**
- * The tracking URI to use: `mlflow.yml`, else `MLFLOW_TRACKING_URI`, else the project's `mlflow.db`
- * (like MLflow ≥ 3.7). Relative paths (and `sqlite:///rel.db`) resolve against the project root.
- *
- * @example
- * ```ts
- * resolveTrackingUri(null, { projectRoot: "/p", envUri: undefined }); // "sqlite:////p/mlflow.db"
- * ```
- */
-export function resolveTrackingUri(
-  configured: string | null,
-  options: { projectRoot: string; envUri?: string },
-): string {
-  const uri = configured ?? options.envUri ?? "mlflow.db";
-  if (/^sqlite:\/\/\//.test(uri)) {
-    const path = uri.slice("sqlite:///".length);
-    return path.startsWith("/") || foreignPathProblem(path)
-      ? uri
-      : `sqlite:///${resolve(options.projectRoot, path)}`;
-  }
-  // A URI, or a path no user means literally (`~/…`, `C:\\…`): as written, for the store to refuse. As in
-  // kedro-mlflow's _validate_uri, "databricks" and "databricks-uc" are MLflow's names, not folders.
-  if (/^[a-z][\w+.-]*:/i.test(uri) || /^databricks(-uc)?$/i.test(uri) || foreignPathProblem(uri)) return uri;
-  const abs = isAbsolute(uri) ? uri : resolve(options.projectRoot, uri);
-  return abs.endsWith(".db") ? `sqlite:///${abs}` : pathToFileUri(abs);
-}
-
-/**
  * `create_experiment_kwargs.artifact_location` as kedro-mlflow's `_validate_uri` makes it: a URI (`s3://…`,
  * `file:…`, `mlflow-artifacts:…`) as written, a path as a `file://` URI, a relative one from the project root
  * (not from wherever kmlf runs, which MLflow would store as a path no other folder can use).
@@ -267,88 +293,4 @@ export function resolveTrackingUri(
 export function resolveArtifactLocation(location: string | null, projectRoot?: string): string | null {
   if (location === null || projectRoot === undefined || /^[a-z][\w+.-]*:/i.test(location)) return location;
   return pathToFileUri(isAbsolute(location) ? location : resolve(projectRoot, location));
-}
-
-/**
- * kmlf keeps the model registry in the tracking store (`store.registry`), as MLflow does by default: a
- * `server.mlflow_registry_uri` naming another store is refused rather than ignored.
- *
- * @example
- * ```ts
- * checkRegistryUri(config, "sqlite:////p/mlflow.db", "/p"); // ok when unset or the same store
- * ```
- */
-export function checkRegistryUri(config: MlflowConfig, trackingUri: string, projectRoot: string): void {
-  const configured = config.server.registryUri;
-  if (configured === null || resolveTrackingUri(configured, { projectRoot }) === trackingUri) return;
-  throw new ConfigError(
-    "mlflow/registry-uri",
-    `mlflow.yml server.mlflow_registry_uri "${
-      maskUriCredentials(configured)
-    }" names another store than the ` +
-      `tracking URI (${maskUriCredentials(trackingUri)})`,
-    {
-      source: config.locate(["server", "mlflow_registry_uri"]),
-      hint: "kmlf keeps registered models in the tracking store: set mlflow_registry_uri to null",
-    },
-  );
-}
-
-/** Where a tracking URI came from, for errors about it. */
-export interface TrackingUriOrigin {
-  /** `mlflow.yml server.mlflow_tracking_uri`, `the MLFLOW_TRACKING_URI variable`, or the default. */
-  what: string;
-  source?: SourceLocation;
-}
-
-/**
- * Where the tracking URI in use comes from: mlflow.yml, else `MLFLOW_TRACKING_URI`, else the default.
- *
- * @example
- * ```ts
- * trackingUriOrigin(config, undefined).what; // "mlflow.yml server.mlflow_tracking_uri" when it is set
- * ```
- */
-export function trackingUriOrigin(config: MlflowConfig, envUri: string | undefined): TrackingUriOrigin {
-  if (config.server.trackingUri !== null) {
-    return {
-      what: "mlflow.yml server.mlflow_tracking_uri",
-      source: config.locate(["server", "mlflow_tracking_uri"]),
-    };
-  }
-  if (envUri !== undefined) {
-    return { what: "the MLFLOW_TRACKING_URI variable", source: { keyPath: "MLFLOW_TRACKING_URI" } };
-  }
-  return { what: "the default tracking URI (mlflow.db at the project root)" };
-}
-
-/**
- * Refuses, before a run starts, a local tracking URI whose path is the wrong kind of thing: a SQLite
- * store's `.db` that is a folder, or a file store's folder that is a file (opening them later fails with
- * an operating-system message, or creates `<file>/.trash`).
- *
- * @example
- * ```ts
- * checkTrackingTarget("sqlite:////p/mlflow.db", { what: "mlflow.yml server.mlflow_tracking_uri" });
- * ```
- */
-export function checkTrackingTarget(uri: string, origin: TrackingUriOrigin): void {
-  const sqlite = uri.match(/^sqlite:\/\/\/(.+)$/);
-  const file = uri.match(/^file:\/\/(\/.*)$/);
-  const path = sqlite ? sqlite[1] : file ? percentDecode(file[1]) : undefined;
-  if (path === undefined) return;
-  const stat = statIfAny(path);
-  if (!stat || (sqlite ? !stat.isDirectory : stat.isDirectory)) return;
-  throw new ConfigError(
-    "mlflow/bad-tracking-uri",
-    `Cannot use tracking URI "${uri}" (from ${origin.what}): ${path} is a ${
-      sqlite ? "folder" : "file"
-    }, but ${sqlite ? "a SQLite store is one file" : "a file store is a folder"}`,
-    {
-      source: origin.source,
-      hint: sqlite
-        ? "name a new or existing SQLite file (*.db), or the folder without .db for MLflow's file store"
-        : "name a folder (MLflow's mlruns file store) or a *.db file (SQLite store), or move that file away",
-    },
-  );
 }

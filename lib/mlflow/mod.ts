@@ -3,13 +3,9 @@
  *
  * @module
  */
-export {
-  checkRegistryUri,
-  type MlflowConfig,
-  parseMlflowConfig,
-  resolveArtifactLocation,
-  resolveTrackingUri,
-} from "./mlflow_config.ts";
+export { type MlflowConfig, resolveArtifactLocation } from "./mlflow_config.ts";
+export { checkRegistryUri, resolveTrackingUri } from "./tracking_uri_rules.ts";
+export { parseMlflowConfig } from "./parse_mlflow_config.ts";
 export { mlflowYmlTemplate } from "./init_template.ts";
 export { mlrunsLeftBehindNote } from "./mlruns_left_behind.ts";
 export { orphanedRuns, orphanedRunsNote, processTags, type RunSearcher } from "./orphaned_runs.ts";

@@ -5,7 +5,8 @@ import type { Plugin, PluginContext } from "../plugin.ts";
 import { registerMlflowDatasets } from "./datasets/register.ts";
 import type { FlavorProvider } from "./flavors/resolve_flavor.ts";
 import type { HeaderFunction } from "./header_provider.ts";
-import type { MlflowConfig, TrackingUriOrigin } from "./mlflow_config.ts";
+import type { MlflowConfig } from "./mlflow_config.ts";
+import type { TrackingUriOrigin } from "./tracking_uri_rules.ts";
 import { randomRunName } from "../mlflow_conventions.ts";
 import { MlflowRunState } from "./run_state.ts";
 import type { TrackingPort } from "./tracking_port.ts";
@@ -134,11 +135,11 @@ async function configuredStore(context: PluginContext, options: MlflowPluginOpti
     checkRegistryUri,
     checkTrackingTarget,
     loadHeaderProvider,
-    parseMlflowConfig,
+    readMlflowConfig,
     resolveTrackingUri,
     trackingUriOrigin,
   } = await trackedLayer();
-  const config = parseMlflowConfig(loaded, {
+  const config = await readMlflowConfig(loaded, {
     projectName: context.projectName,
     projectRoot: context.projectRoot,
   });

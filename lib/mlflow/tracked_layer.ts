@@ -7,13 +7,13 @@
  *
  * @module
  */
+export { readMlflowConfig } from "./mlflow_config.ts";
 export {
   checkRegistryUri,
   checkTrackingTarget,
-  parseMlflowConfig,
   resolveTrackingUri,
   trackingUriOrigin,
-} from "./mlflow_config.ts";
+} from "./tracking_uri_rules.ts";
 export { loadHeaderProvider } from "./header_provider.ts";
 export { trackingHooks } from "./tracking_hook.ts";
 // Registered lazily (datasets/register.ts); loaded here, that registration's own import finds it loaded.

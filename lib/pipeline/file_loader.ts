@@ -3,7 +3,8 @@
  * `pipeline:` includes, namespaced; every problem is collected, each at `file:line:column`.
  */
 import { basename, dirname, join, relative, resolve } from "../path.ts";
-import { cachedSafeParse, type z } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { parseLater } from "../zod/on_demand.ts";
 import {
   didYouMean,
   didYouMeanHint,
@@ -104,11 +105,11 @@ export class FileLoader {
     const before = this.problems.length;
     const aliased = logModelAliases(src.value ?? {}, (path) => src.locate(path));
     if (aliased.problem) this.problems.push(aliased.problem);
-    const top = cachedSafeParse(PipelineFile, aliased.value);
+    const top = await parseLater(PipelineFile, aliased.value);
     if (!top.success) {
       this.problems.push(
         ...schemaErrors(
-          PipelineFile,
+          top.schema,
           top.error.issues,
           src,
           aliased.value,
@@ -147,9 +148,9 @@ export class FileLoader {
     src: YamlSource,
     fileTags: string[],
   ): Promise<Node | undefined> {
-    const parsed = cachedSafeParse(NodeEntry, entry);
+    const parsed = await parseLater(NodeEntry, entry);
     if (!parsed.success) {
-      this.problems.push(...schemaErrors(NodeEntry, parsed.error.issues, src, entry, at, "node"));
+      this.problems.push(...schemaErrors(parsed.schema, parsed.error.issues, src, entry, at, "node"));
       return undefined;
     }
     const e = parsed.data;
@@ -219,10 +220,10 @@ export class FileLoader {
     stack: string[],
     fileTags: string[],
   ): Promise<Node[]> {
-    const parsed = cachedSafeParse(IncludeEntry, entry);
+    const parsed = await parseLater(IncludeEntry, entry);
     if (!parsed.success) {
       this.problems.push(
-        ...schemaErrors(IncludeEntry, parsed.error.issues, src, entry, at, "pipeline include"),
+        ...schemaErrors(parsed.schema, parsed.error.issues, src, entry, at, "pipeline include"),
       );
       return [];
     }
@@ -288,7 +289,7 @@ function isInclude(entry: unknown): boolean {
 
 // Schema problems are pipeline definition errors, whatever the generic YAML validator calls them.
 function schemaErrors(
-  schema: z.ZodMiniType,
+  schema: z.core.$ZodType,
   issues: readonly z.core.$ZodIssue[],
   src: YamlSource,
   value: unknown,

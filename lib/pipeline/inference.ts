@@ -29,7 +29,8 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
  *
  * @example
  * ```ts
- * const spec = inferenceSpec(InferenceEntry.parse({ pipeline: "inference", input_name: "instances" }), {
+ * const { value } = await checkInferenceEntry({ pipeline: "inference", input_name: "instances" });
+ * const spec = inferenceSpec(value!, {
  *   pipeline, file: "/p/pipelines/inference.yml", declaredIn: "/p/pipelines/training.yml", locate: () => undefined });
  * ```
  */
@@ -71,7 +72,8 @@ export async function checkInferenceEntry(
   entry: unknown,
 ): Promise<{ value?: InferenceEntryValue; issue?: { path: PropertyKey[]; message: string } }> {
   const { InferenceEntry } = await import("./inference_schema.ts");
-  const parsed = InferenceEntry.safeParse(entry);
+  const { parseLater } = await import("../zod/on_demand.ts");
+  const parsed = await parseLater(InferenceEntry, entry);
   if (parsed.success) return { value: parsed.data };
   const [first] = parsed.error.issues;
   return { issue: { path: first.path, message: first.message } };

@@ -1,17 +1,17 @@
 /**
  * The schema of a pipeline file's `inference:` block (see inference.ts). Apart, so that importing the
- * pipeline layer to run nodes — a parallel runner's worker — does not load zod.
+ * pipeline layer to run nodes — a parallel runner's worker — does not load it; it loads zod on first need.
  *
  * @module
  */
 import { servableModelNameProblem } from "../mlflow_conventions.ts";
-import { deferred, z } from "../zod/mod.ts";
+import { type LaterOutput, laterSchema } from "../zod/on_demand.ts";
 
 /**
  * The `inference:` block of a pipeline file, as written: built when a file has one (most projects' pipeline
  * files have none).
  */
-export const InferenceEntry = deferred(() => {
+export const InferenceEntry = laterSchema(undefined, (z) => {
   const MODE = z.enum(["assign", "copy", "deepcopy"]);
   const MODEL_NAME = z.string().check(
     z.regex(/^[\w.-]+(\/[\w.-]+)*$/, "use a relative artifact path: letters, digits, _ . - and /"),
@@ -55,4 +55,4 @@ export const InferenceEntry = deferred(() => {
 });
 
 /** A parsed `inference:` block. */
-export type InferenceEntryValue = z.infer<typeof InferenceEntry>;
+export type InferenceEntryValue = LaterOutput<typeof InferenceEntry>;

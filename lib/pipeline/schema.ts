@@ -2,13 +2,13 @@
  * The shape of pipeline YAML files (zod schemas) and the conversion of YAML `inputs:`/`outputs:` forms
  * into node bindings. The YAML keys are the same words as the TypeScript API, so nothing is renamed.
  */
-import { cachedSchema, z } from "../zod/mod.ts";
+import { deferredIn, laterSchema, type Zod } from "../zod/on_demand.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
 import type { InputBinding, OutputBinding } from "./node.ts";
 import { InferenceEntry } from "./inference_schema.ts";
 
 // Built when a pipeline file is not in the validation cache (lib/validation_cache.ts).
-const schemas = lazy(() => {
+const schemas = lazy((z: Zod) => {
   const NAME = z.string().check(z.regex(/^[\w.-]+$/, "use letters, digits, _ . - only"));
   // Pipeline files are not interpolated (only conf/ is): `${…}` would silently name a dataset "${…}".
   const DATASET = z.string().check(
@@ -51,23 +51,24 @@ const schemas = lazy(() => {
   const file = z.strictObject({
     nodes: z.array(z.unknown()),
     tags: TagList,
-    inference: z.optional(InferenceEntry),
+    // Built when a file has one (most projects' pipeline files have none).
+    inference: z.optional(deferredIn(z, () => InferenceEntry.now(z))),
   });
   return { node, include, file };
 });
 
 /** One `- name: …, func: …` entry of `nodes:`. */
-export const NodeEntry = cachedSchema("pipeline:node", () => schemas().node);
+export const NodeEntry = laterSchema("pipeline:node", (z) => schemas(z).node);
 
 /** One `- pipeline: ./file.yml` entry of `nodes:` (modular pipeline reuse). */
-export const IncludeEntry = cachedSchema("pipeline:include", () => schemas().include);
+export const IncludeEntry = laterSchema("pipeline:include", (z) => schemas(z).include);
 
 /** A whole pipeline file (`inference:` is kedro-mlflow's pipeline_ml_factory, see inference.ts). */
-export const PipelineFile = cachedSchema("pipeline:file", () => schemas().file);
+export const PipelineFile = laterSchema("pipeline:file", (z) => schemas(z).file);
 
-function lazy<T>(build: () => T): () => T {
+function lazy<T>(build: (z: Zod) => T): (z: Zod) => T {
   let built: T | undefined;
-  return () => built ??= build();
+  return (z) => built ??= build(z);
 }
 
 /** A node's datasets as written, with the bindings they imply. */

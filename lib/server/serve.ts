@@ -5,6 +5,7 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
+import { maskUriCredentials } from "../uri_credentials.ts";
 
 /** A request handler. */
 export type Handler = (request: Request) => Promise<Response>;
@@ -19,31 +20,76 @@ export function healthResponse(): Response {
   return new Response("OK", { headers: { "content-type": "text/html; charset=utf-8" } });
 }
 
+/** Options of {@link healthFirst}. */
+export interface HealthFirstOptions {
+  /** Receives the log line of a request the API could not be loaded for (default: `console.error`). */
+  logError?: (line: string) => void;
+}
+
 /**
  * A handler that answers `/health` at once and every other request with the handler `load` resolves
- * to; `load` runs once (again only if it failed), for the first such request, which waits for it. `kmlf server` listens with it
- * so that `/health` does not wait for the API's code (~150 modules), which loads only when a request
- * needs it.
+ * to; `load` runs once (again only if it failed), for the first such request, which waits for it. `kmlf
+ * server` listens with it so that `/health` does not wait for the API's code (~150 modules) or its store's,
+ * which load only when a request needs them. A request the API cannot be loaded for (a bundle file removed
+ * by an upgrade, a store that cannot be built) is answered MLflow's 500 `INTERNAL_ERROR` saying so, with a
+ * reference to the full error in the server's log, never Deno's bare "Internal Server Error".
  *
  * @example
  * ```ts
  * const server = startServer(healthFirst(async () => createRequestHandler(store)), { port: 5000 });
  * ```
  */
-export function healthFirst(load: () => Promise<Handler>): Handler {
+export function healthFirst(load: () => Promise<Handler>, options: HealthFirstOptions = {}): Handler {
   let api: Promise<Handler> | undefined;
   const loaded = () => {
-    // A load that failed is tried again by the next request (this one gets the error, as a 500).
+    // A load that failed is tried again by the next request (this one is told it failed).
     api ??= load().catch((error) => {
       api = undefined;
       throw error;
     });
     return api;
   };
-  return (request) =>
-    rawPath(request.url) === "/health"
-      ? Promise.resolve(healthResponse())
-      : loaded().then((handle) => handle(request));
+  const logError = options.logError ?? ((line: string) => console.error(line));
+  return async (request) => {
+    if (rawPath(request.url) === "/health") return healthResponse();
+    let handle: Handler;
+    try {
+      handle = await loaded();
+    } catch (error) {
+      return apiLoadFailure(request, error, logError);
+    }
+    return handle(request);
+  };
+}
+
+// The answer to a request the API could not be loaded for. Its message names no path (the API's
+// redaction of server paths is not loaded); the log line has the error, its hint and its cause.
+function apiLoadFailure(request: Request, error: unknown, logError: (line: string) => void): Response {
+  const ref = crypto.randomUUID().slice(0, 8);
+  const code = error instanceof KmlfError ? error.code : (error as Error)?.name ?? "Error";
+  const parts = [
+    `kmlf server: ${request.method} ${
+      rawPath(request.url)
+    } answered 500 (ref ${ref}): the tracking API could ` +
+    "not be loaded:",
+  ];
+  if (error instanceof KmlfError) {
+    parts.push(`[${error.code}] ${error.message}`);
+    const cause = error.cause as Error | undefined;
+    if (cause?.message && !error.message.includes(cause.message)) parts.push(`cause: ${cause.message}`);
+    parts.push(`hint: ${error.hint ?? "restart the server"}`);
+  } else {
+    parts.push((error as Error)?.stack ?? String(error));
+    parts.push("hint: restart the server; if this persists, reinstall kmlf (a file of it may be missing)");
+  }
+  // Any URI in the line with its password masked (a PostgreSQL store's, in a connection error).
+  logError(parts.join(" ").replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (uri) => maskUriCredentials(uri)));
+  const message =
+    `The tracking server could not load its API (${code}); its log has the details under ref ${ref}`;
+  return new Response(JSON.stringify({ error_code: "INTERNAL_ERROR", message }), {
+    status: 500,
+    headers: { "content-type": "application/json" },
+  });
 }
 
 /**

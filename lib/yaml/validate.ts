@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { cachedSafeParse, type z } from "../zod/mod.ts";
+import type { z } from "../zod/mod.ts";
+import { cachedSafeParse, type LaterOutput, type LaterSchema, parseLater } from "../zod/on_demand.ts";
 import { ConfigError, didYouMeanHint, type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "./parse_yaml.ts";
 
@@ -60,8 +61,8 @@ export function renamedKeys(pairs: ReadonlyArray<readonly [KeyPath, KeyPath]>): 
 }
 
 /**
- * Returns the parsed value, or throws all problems together. A `cachedSchema` is built only when the value
- * was not validated before (see lib/validation_cache.ts).
+ * Returns the parsed value, or throws all problems together. A schema filed with `cacheAs` answers a value
+ * validated before from the validation cache (lib/validation_cache.ts).
  *
  * @example
  * ```ts
@@ -79,6 +80,31 @@ export function validateWith<S extends z.ZodMiniType>(
   if (result.success) return result.data;
   throwIfAny(
     issuesToErrors(schema, result.error.issues, locator, { ...options, value }),
+    `Invalid ${options.what}`,
+  );
+  throw new Error("unreachable");
+}
+
+/**
+ * {@link validateWith} for a {@link LaterSchema}: a value the validation cache knows is answered without
+ * loading zod; any other is parsed, and its problems thrown together.
+ *
+ * @example
+ * ```ts
+ * const Settings = laterSchema("settings", (z) => z.strictObject({ name: z.string() }));
+ * const settings = await validateLater(Settings, src.value, src, { code: "settings/invalid", what: "kmlf.yml" });
+ * ```
+ */
+export async function validateLater<L extends LaterSchema>(
+  schema: L,
+  value: unknown,
+  locator: Locator,
+  options: ValidateOptions,
+): Promise<LaterOutput<L>> {
+  const result = await parseLater(schema, value);
+  if (result.success) return result.data as LaterOutput<L>;
+  throwIfAny(
+    issuesToErrors(result.schema, result.error.issues, locator, { ...options, value }),
     `Invalid ${options.what}`,
   );
   throw new Error("unreachable");

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { z as npmZod } from "zod";
+import { z as zod3 } from "zod/v3";
 import {
   builtinRegistry,
   Catalog,
@@ -11,7 +12,7 @@ import {
   JsonDataset,
   MemoryDataset,
 } from "../../lib/catalog/mod.ts";
-import { DatasetError, KmlfAggregateError } from "../../lib/errors.ts";
+import { ConfigError, DatasetError, KmlfAggregateError } from "../../lib/errors.ts";
 import { BUILTIN_TYPE_NAMES, CATALOG_FILE, catalogConfig } from "./catalog_helpers.ts";
 import { inTempDir } from "./dataset_contract.ts";
 
@@ -123,6 +124,22 @@ Deno.test("argument values are validated: wrong types, bad enums and non-mapping
       assert.ok(e.errors.every((x) => x.code === "catalog/bad-argument"));
       assert.match(byKey["a.load_args.header"].hint!, /boolean/);
       assert.match(byKey["b.copy_mode"].hint!, /deepcopy/);
+      return true;
+    },
+  );
+});
+
+Deno.test("an empty filepath or path is refused where it is written, not taken as the project root", async () => {
+  const yaml = "a: {type: json, filepath: ''}\nb: {type: partitioned, path: '', dataset: csv}\n" +
+    "c: {type: csv, filepath: data/c.csv}\n";
+  await assert.rejects(
+    () => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" }),
+    (e: KmlfAggregateError) => {
+      assert.deepEqual(e.errors.map((x) => [x.code, x.source?.keyPath]), [
+        ["catalog/bad-argument", "a.filepath"],
+        ["catalog/bad-argument", "b.path"],
+      ]);
+      assert.match(e.errors[0].message, /Too small: expected string to have >=1 characters/);
       return true;
     },
   );
@@ -333,6 +350,33 @@ Deno.test("a plugin's schema built with npm zod's classic API validates its type
   assert.deepEqual(await problems("k: {type: const, value: -1}\n"), [
     'k.value: Invalid value for "k.value" in dataset "k" (const): Too small: expected number to be >=0 (fix this value (got -1))',
   ]);
+});
+
+Deno.test("a plugin's schema that is not zod 4's (zod 3's) is refused when the type is registered, not blamed on entries", async () => {
+  // kmlf parses with zod 4; a zod 3 schema failed every entry with "Cannot read properties of undefined".
+  const factory = () => ({ load: () => 1, save() {}, exists: () => true, describe: () => ({}) });
+  const refused = (e: unknown) =>
+    e instanceof ConfigError && e.code === "catalog/bad-schema" &&
+    /"old_const".*not a zod 4 schema/.test(e.message) &&
+    /zod 3/.test(e.hint ?? "");
+  const schema = zod3.object({ value: zod3.number() }) as never;
+  assert.throws(() => builtinRegistry().register(["old_const"], factory, { schema }), refused);
+  // A lazily registered type's definition is checked when it loads: the entry's creation reports it as such.
+  const registry = builtinRegistry();
+  registry.registerLazy(["old_const"], () => Promise.resolve({ factory, schema }));
+  await assert.rejects(registry.resolve("old_const"), refused);
+  const error = await Catalog.fromConfig(catalogConfig("k: {type: old_const, value: 1}\n"), {
+    projectRoot: "/p",
+    registry,
+  }).then(() => undefined, (e) => e);
+  const errors = error instanceof KmlfAggregateError ? error.errors : [error];
+  // …located at the entry that names the type.
+  assert.deepEqual(
+    errors.map((e) => [e.code, e.source?.keyPath, refused(new ConfigError(e.code, e.message, e))]),
+    [
+      ["catalog/bad-schema", "k", true],
+    ],
+  );
 });
 
 Deno.test("every entry gets its own copy of a named credentials block: a dataset changing it changes no other", async () => {

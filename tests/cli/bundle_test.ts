@@ -10,6 +10,7 @@ import {
   deferDynamicImports,
   markComputedUrls,
   resolveMarkers,
+  sourceFingerprint,
 } from "../../tools/build_bundle.ts";
 import { bundledKmlf, demoProject, kmlfBundle, REPO } from "../cli_harness.ts";
 
@@ -190,12 +191,17 @@ Deno.test("a bundled run remembers the configuration it validated; a file made w
       ),
     )).join("\n").match(/BUILD_ID = "([0-9a-f]{64})"/);
     assert.ok(stamped, "lib/cli/bundle_info.ts carries no BUILD_ID");
+    assert.equal(
+      stamped[1],
+      await sourceFingerprint(REPO),
+      "the bundle is not stamped with its sources' fingerprint",
+    );
     const first = await bundledKmlf(["run", "training", "-q"], { cwd: dir });
     assert.equal(first.code, 0, first.stderr);
     const file = join(dir, ".kmlf/cache/validated.json");
     const saved = JSON.parse(await Deno.readTextFile(file));
     assert.equal(saved.fingerprint, stamped[1]);
-    const ids = new Set(saved.entries.map(([key]: [string]) => key.split("\n")[0]));
+    const ids = new Set(saved.entries.map(([key]: [string]) => key.split(" ")[0]));
     for (
       const id of [
         "settings",
@@ -224,6 +230,37 @@ Deno.test("a bundled run remembers the configuration it validated; a file made w
       typo.stderr,
       /Unknown key "nodes\[1\]\.tagz"[^\n]*\n {2}at pipelines\/training\.yml:\d+:5[^\n]*\n {2}hint: did you mean "tags"\?/,
     );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a bundle's fingerprint changes with every file it is built from, .js and assets too (the vendored zod validates)", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-fingerprint-" });
+  try {
+    const files: Record<string, string> = {
+      "cli.ts": "import './lib/a.ts';\n",
+      "mod.ts": "export {};\n",
+      "deno.json": "{}\n",
+      "deno.lock": "{}\n",
+      "lib/a.ts": "export const a = 1;\n",
+      "lib/zod/_bundle.js": "export const z = {};\n",
+      "lib/server/ui/src/app.css": "body {}\n",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      await Deno.mkdir(dirname(join(dir, file)), { recursive: true });
+      await Deno.writeTextFile(join(dir, file), text);
+    }
+    const original = await sourceFingerprint(dir);
+    assert.match(original, /^[0-9a-f]{64}$/);
+    for (const file of Object.keys(files)) {
+      await Deno.writeTextFile(join(dir, file), files[file] + "// changed\n");
+      assert.notEqual(await sourceFingerprint(dir), original, `${file} changed, the fingerprint did not`);
+      await Deno.writeTextFile(join(dir, file), files[file]);
+    }
+    assert.equal(await sourceFingerprint(dir), original);
+    await Deno.rename(join(dir, "lib/a.ts"), join(dir, "lib/b.ts"));
+    assert.notEqual(await sourceFingerprint(dir), original, "a file renamed");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

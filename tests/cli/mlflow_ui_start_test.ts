@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 // deno-lint-ignore no-import-prefix -- test-only dependency, kept out of kmlf's import map and binary
 import { chromium } from "npm:playwright-core@1.65.1";
 import { uiWithStartPage } from "../../lib/server/mod.ts";
-import { CLI_PATH, demoProject } from "../cli_harness.ts";
+import { CLI_PATH, demoProject, spawnKmlf } from "../cli_harness.ts";
 import { CHROMIUM } from "../prerequisites.ts";
 
 async function startUi(cwd: string) {
@@ -62,25 +62,17 @@ Deno.test("kmlf mlflow ui creates the project's experiment and a bare URL opens 
 
 Deno.test("without mlflow.yml no experiment is created and the UI opens on the list", async () => {
   const dir = await demoProject();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", "--quiet", CLI_PATH, "mlflow", "ui", "--port", "0"],
-    cwd: dir,
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
+  const ui = spawnKmlf(["mlflow", "ui", "--port", "0"], { cwd: dir, watch: "stdout" });
   try {
-    while (!seen.includes("listening on")) seen += (await reader.read()).value ?? "";
-    const base = seen.match(/listening on (http\S+)/)![1];
+    const seen = await ui.waitFor(/listening on (http\S+)/);
+    const base = seen.match(/listening on (http\S+)/)?.[1];
+    if (!base) throw new Error(`kmlf mlflow ui exited before listening:\n${seen}`);
     assert.doesNotMatch(await (await fetch(`${base}/`)).text(), /kmlf-start-page/);
     const list = await (await fetch(`${base}/api/2.0/mlflow/experiments/search?max_results=10`)).json();
     assert.deepEqual(list.experiments.map((e: { name: string }) => e.name), ["Default"]);
   } finally {
-    child.kill("SIGINT");
-    while (!(await reader.read()).done) { /* drain */ }
-    await child.status;
+    ui.child.kill("SIGINT");
+    await ui.finish();
     await Deno.remove(dir, { recursive: true });
   }
 });

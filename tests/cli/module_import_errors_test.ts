@@ -15,7 +15,7 @@ import { createCustomDataset } from "../../lib/catalog/custom_type.ts";
 import { resolveFlavor } from "../../lib/mlflow/flavors/resolve_flavor.ts";
 import { loadHeaderProvider, parseMlflowConfig } from "../../lib/mlflow/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
-import type { DatasetFactoryContext } from "../../lib/catalog/registry.ts";
+import type { DatasetFactoryContext } from "../../lib/catalog/dataset_factory.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 
 const NODES = "pipelines/iris/nodes.ts";

@@ -211,6 +211,8 @@ Deno.test("an artifacts destination below a file stops the server before it list
     assert.match(result.stderr, /--artifacts-destination/);
     assert.doesNotMatch(result.stdout + result.stderr, /listening on/);
     assert.equal(await Deno.readTextFile(join(dir, "blocker")), "a file, not a folder\n");
+    // Refused before the store is opened: no mlflow.db is created for a server that never started.
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["blocker"]);
     // Not serving artifacts, the destination is never used, so it is not checked.
     const server = await startKmlf([...args, "--no-serve-artifacts"], dir);
     const health = await fetch(`${server.url}/health`);

@@ -2,11 +2,13 @@
  * What the listing and run commands load at once: every ~100 KB of code costs a command ~2 ms to load
  * (bench/README.md), so code only some commands use loads when they use it. The runners load with a run,
  * mlflow.yml's schema (its module takes ~2 ms to evaluate) when a project has an mlflow.yml, a dataset
- * type's code and schemas when a catalog entry uses the type.
+ * type's code and schemas when a catalog entry uses the type, zod when a value is not in the validation cache.
  */
 import assert from "node:assert/strict";
+import { cp } from "node:fs/promises";
 import { join } from "node:path";
-import { REPO } from "../cli_harness.ts";
+import { bundleFiles, bundleRunArgs } from "../../tools/build_bundle.ts";
+import { demoProject, kmlfBundle, normalize, REPO, runDeno } from "../cli_harness.ts";
 import { moduleGraph } from "../module_graph.ts";
 
 const RUNNERS = ["sequential_runner", "parallel_runner", "thread_runner", "worker_pool", "scheduler"];
@@ -104,4 +106,39 @@ Deno.test("kmlf run loads Kedro's logging configuration code only when the proje
 Deno.test("kmlf run loads no partitioned dataset code and no worker console formatting", async () => {
   const modules = (await moduleGraph("lib/cli/run_command.ts")).static;
   assert.deepEqual(loaded(modules, ["partitioned_dataset", "partition_listing", "console_text"]), []);
+});
+
+// The zod bundle costs a command ~2 ms and ~2 MB to load: a run whose configuration the validation cache
+// holds (a bundle's run after the first) parses nothing, so it runs with the chunk holding zod removed.
+Deno.test("a bundled run, untracked or tracked, whose configuration is all in the validation cache loads no zod", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-nozod-" });
+  const projects: string[] = [];
+  try {
+    const bundle = join(parent, "bundle");
+    await cp(await kmlfBundle(), bundle, { recursive: true });
+    const zod: string[] = [];
+    for (const file of (await bundleFiles(bundle)).filter((f) => f.endsWith(".js"))) {
+      if ((await Deno.readTextFile(join(bundle, file))).startsWith("// lib/zod/_bundle.js")) zod.push(file);
+    }
+    assert.equal(zod.length, 1, `the chunk holding zod: ${zod.join(", ")}`);
+    projects.push(await demoProject({}, { tracked: false }), await demoProject({}, { tracked: true }));
+    const run = (project: string) =>
+      runDeno(
+        ["run", "--cached-only", "--allow-all", ...bundleRunArgs(bundle), "run", "training", "-q"],
+        project,
+      );
+    const first = await Promise.all(projects.map(async (project) => {
+      const r = await run(project);
+      assert.equal(r.code, 0, r.stderr);
+      return normalize(r.stdout, project);
+    }));
+    await Deno.rename(join(bundle, zod[0]), join(parent, "zod.js"));
+    for (const [i, project] of projects.entries()) {
+      const second = await run(project);
+      assert.equal(second.code, 0, `${project}: ${second.stderr}`);
+      assert.equal(normalize(second.stdout, project), first[i]);
+    }
+  } finally {
+    for (const project of [parent, ...projects]) await Deno.remove(project, { recursive: true });
+  }
 });

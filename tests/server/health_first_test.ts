@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { createRequestHandler, type Handler, healthFirst } from "../../lib/server/mod.ts";
 import { SqliteStore } from "../../lib/tracking/mod.ts";
+import { TrackingError } from "../../lib/errors.ts";
 
 Deno.test("healthFirst answers /health without loading the API, and loads it once for other requests", async () => {
   let loads = 0;
@@ -59,15 +60,50 @@ Deno.test("healthFirst's /health is the full handler's, and other spellings of i
   }
 });
 
-Deno.test("a failed API load answers that request with the error and is tried again by the next", async () => {
+Deno.test("a failed API load answers that request MLflow's 500 with a message, logs the error, and is tried again by the next", async () => {
   let loads = 0;
+  const logged: string[] = [];
   const handler = healthFirst(() => {
     loads++;
-    return loads === 1
-      ? Promise.reject(new Error("disk hiccup"))
-      : Promise.resolve(() => Promise.resolve(new Response("api")));
-  });
-  await assert.rejects(handler(new Request("http://127.0.0.1/version")), /disk hiccup/);
+    if (loads === 1) {
+      return Promise.reject(
+        new TrackingError(
+          "tracking/not-a-database",
+          "Cannot open the SQLite tracking store /srv/secret/mlflow.db",
+          {
+            hint: "move this file away",
+          },
+        ),
+      );
+    }
+    if (loads === 2) return Promise.reject(new TypeError("Module not found: file:///opt/kmlf/chunk-x.js"));
+    return Promise.resolve(() => Promise.resolve(new Response("api")));
+  }, { logError: (line) => logged.push(line) });
+  for (
+    const [code, detail] of [["tracking/not-a-database", "/srv/secret/mlflow.db"], [
+      "TypeError",
+      "chunk-x.js",
+    ]]
+  ) {
+    // Never Deno's bare "Internal Server Error" (a rejected handler): MLflow's error, naming no path.
+    const answer = await handler(new Request("http://127.0.0.1/api/2.0/mlflow/experiments/search"));
+    assert.equal(answer.status, 500);
+    const body = await answer.json();
+    assert.equal(body.error_code, "INTERNAL_ERROR");
+    const ref = body.message.match(
+      /could not load its API \((.+)\); its log has the details under ref (\w+)$/,
+    );
+    assert.ok(ref, body.message);
+    assert.equal(ref[1], code);
+    assert.ok(!body.message.includes(detail));
+    // The log line has the error under that reference.
+    const line = logged.at(-1)!;
+    assert.match(line, new RegExp(`GET /api/2.0/mlflow/experiments/search answered 500 \\(ref ${ref[2]}\\)`));
+    assert.ok(line.includes(detail), line);
+    assert.match(line, /hint: /);
+  }
   assert.equal(await (await handler(new Request("http://127.0.0.1/version"))).text(), "api");
-  assert.equal(loads, 2);
+  assert.equal(loads, 3);
+  // /health never waited for, nor failed with, the API.
+  assert.equal((await handler(new Request("http://127.0.0.1/health"))).status, 200);
 });

@@ -69,3 +69,47 @@ Deno.test("a prepared SQLite store closes without ever being built", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an in-memory store closed without ever being built removes its temp artifact folder", async () => {
+  // Its default artifact root is a temp folder the store owns; `kmlf server` stopped before its first API
+  // request never builds the store. The folder goes where Deno makes temp folders: TMPDIR, here one of ours.
+  const tmp = await Deno.makeTempDir({ prefix: "kmlf-prepare-" });
+  const saved = Deno.env.get("TMPDIR");
+  Deno.env.set("TMPDIR", tmp);
+  try {
+    const prepared = await prepareStore("sqlite://", { baseDir: tmp });
+    assert.equal([...Deno.readDirSync(tmp)].length, 1, "the store's artifact folder");
+    await prepared.close();
+    assert.deepEqual([...Deno.readDirSync(tmp)], []);
+  } finally {
+    if (saved === undefined) Deno.env.delete("TMPDIR");
+    else Deno.env.set("TMPDIR", saved);
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("a database whose -wal file SQLite cannot make (a read-only disk) is refused naming the file and why", async () => {
+  // SQLite opens the file, then cannot open its write-ahead log beside it: a read-only file system or
+  // folder, reproduced here by a folder in the log's place. It said only "unable to open database file".
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-prepare-" });
+  try {
+    await (await openStore("sqlite:///mlflow.db", { baseDir: dir })).close();
+    await Deno.mkdir(join(dir, "mlflow.db-wal"));
+    for (
+      const open of [
+        () => prepareStore("mlflow.db", { baseDir: dir }),
+        () => openStore("mlflow.db", { baseDir: dir }),
+      ]
+    ) {
+      await assert.rejects(
+        open(),
+        (e) =>
+          e instanceof TrackingError && e.code === "tracking/cannot-open-database" &&
+          e.message.includes(join(dir, "mlflow.db")) && /read-write/.test(e.hint ?? "") &&
+          /-wal/.test(e.hint ?? ""),
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -118,6 +118,50 @@ Deno.test("a database of a newer MLflow (extra tables and columns, newer revisio
     check.close();
   }));
 
+// The columns are read with one query over sqlite_master; a PRAGMA per table built its SQL from the table's
+// name, so a table of someone else's named with a double quote made every open fail with a syntax error.
+Deno.test("a table of another tool beside MLflow's, whatever its name, does not stop the store opening", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "shared.db");
+    await SqliteStore.open(path).close();
+    const db = new DatabaseSync(path);
+    db.exec('CREATE TABLE "notes ""2024"" (draft)" (id INTEGER PRIMARY KEY, body TEXT)');
+    db.close();
+    const store = SqliteStore.open(path);
+    try {
+      assert.equal((await store.getExperiment("0")).name, "Default");
+    } finally {
+      await store.close();
+    }
+  }));
+
+// A virtual table's columns need its module: an extension (sqlite-vec, a custom FTS tokenizer) that the
+// program which made it loads, and kmlf does not. Reading every table's columns failed the open with
+// "no such module"; MLflow, which reads only its own tables, opens such a database.
+Deno.test("a virtual table of a module kmlf does not have, beside MLflow's tables, does not stop the store opening", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, "shared.db");
+    await SqliteStore.open(path).close();
+    // As a program with the module would have written it (this SQLite has no "vec0" to create it with):
+    // straight into sqlite_master, which SQLite's defensive mode (Deno's default) refuses.
+    const db = new DatabaseSync(path, { defensive: false } as ConstructorParameters<typeof DatabaseSync>[1]);
+    db.exec("PRAGMA writable_schema = ON");
+    db.prepare("INSERT INTO sqlite_master VALUES ('table', ?, ?, 0, ?)").run(
+      "embeddings",
+      "embeddings",
+      "CREATE VIRTUAL TABLE embeddings USING vec0(vector float[4])",
+    );
+    db.close();
+    const store = SqliteStore.open(path);
+    try {
+      const runId = (await store.createRun({ experimentId: "0", startTime: 1 })).info.runId;
+      await store.logBatch(runId, { metrics: [{ key: "m", value: 1, timestamp: 1, step: 0 }] });
+      assert.equal((await store.getRun(runId)).data.metrics.m, 1);
+    } finally {
+      await store.close();
+    }
+  }));
+
 Deno.test("a database without MLflow's core tables or columns is refused with a hint", () =>
   withTempDir(async (dir) => {
     const foreign = new DatabaseSync(join(dir, "foreign.db"));

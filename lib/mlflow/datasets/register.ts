@@ -4,6 +4,8 @@
  * first uses one of its types.
  */
 import type { DatasetRegistry, DatasetTypeDefinition } from "../../catalog/mod.ts";
+// The registry module alone (tests/layers.ts, START_UP_ENTRIES): the catalog's mod.ts loads every dataset.
+import { type BuiltinTypeDefinition, registerBuiltinLazy } from "../../catalog/registry.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import {
   MODEL_DATASET_NAMES,
@@ -28,9 +30,10 @@ export function registerMlflowDatasets(
   state: MlflowRunState,
   options: ModelDatasetOptions = {},
 ): void {
-  let runTypes: Promise<Record<RunDatasetType, DatasetTypeDefinition>> | undefined;
+  // Their schemas are later schemas: built, with zod loaded, when an entry is not in the validation cache.
+  let runTypes: Promise<Record<RunDatasetType, BuiltinTypeDefinition>> | undefined;
   for (const [type, names] of Object.entries(RUN_DATASET_NAMES)) {
-    registry.registerLazy([...names], async () => {
+    registerBuiltinLazy(registry, [...names], async () => {
       runTypes ??= runDatasetTypes().then((m) => m.runDatasetDefinitions(state));
       return (await runTypes)[type as RunDatasetType];
     });

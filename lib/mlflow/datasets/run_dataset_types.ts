@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { cachedSchema, z } from "../../zod/mod.ts";
-import type { DatasetTypeDefinition } from "../../catalog/mod.ts";
+import { laterSchema, type Zod } from "../../zod/on_demand.ts";
+import type { BuiltinTypeDefinition } from "../../catalog/registry.ts";
 import type { MlflowRunState } from "../run_state.ts";
 import { safeArtifactPath } from "../../tracking/artifacts/artifact_repository.ts";
 import { MlflowArtifactDataset } from "./artifact_dataset.ts";
@@ -19,7 +19,7 @@ import type { RunDatasetType } from "./run_dataset_names.ts";
 
 // The artifact path is refused when the catalog is read (as `kmlf catalog validate` does), by the rule the
 // artifact repositories apply at logging time — after the node ran and its output was saved.
-const artifactPath = () =>
+const artifactPath = (z: Zod) =>
   z.optional(
     z.string().check(z.refine((s) => artifactPathProblem(s) === undefined, {
       error: (issue) => artifactPathProblem(String(issue.input)),
@@ -33,13 +33,13 @@ function artifactPathProblem(path: string): string | undefined {
   }
 }
 
-const runId = () =>
+const runId = (z: Zod) =>
   z.optional(z.string().check(z.regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "must be an MLflow run id")));
 
-const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
+const metricSchema = (z: Zod, modes: [string, ...string[]], stepKey: boolean) =>
   z.strictObject({
     key: z.optional(z.string()),
-    run_id: runId(),
+    run_id: runId(z),
     load_args: z.optional(z.strictObject(
       stepKey ? { step: z.optional(z.int()) } : { mode: z.optional(z.enum(modes)) },
     )),
@@ -64,10 +64,10 @@ const metricSchema = (modes: [string, ...string[]], stepKey: boolean) =>
  * @example
  * ```ts
  * const { mlflow_metric } = runDatasetDefinitions(new MlflowRunState());
- * registry.register(["mlflow_metric"], mlflow_metric.factory, { schema: mlflow_metric.schema });
+ * registerBuiltinLazy(registry, ["mlflow_metric"], () => Promise.resolve(mlflow_metric));
  * ```
  */
-export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetType, DatasetTypeDefinition> {
+export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetType, BuiltinTypeDefinition> {
   // The key defaults to the catalog entry's name, as in kedro-mlflow.
   const metricOptions = (a: Record<string, unknown>, name: string) => ({
     name,
@@ -93,23 +93,23 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
           artifactPath: a.artifact_path as string | undefined,
         });
       },
-      schema: cachedSchema("catalog:mlflow_artifact", () =>
+      schema: laterSchema("catalog:mlflow_artifact", (z) =>
         z.strictObject({
           dataset: z.union([z.string(), z.looseObject({ type: z.string() })]),
-          run_id: runId(),
-          artifact_path: artifactPath(),
+          run_id: runId(z),
+          artifact_path: artifactPath(z),
           credentials: z.optional(z.unknown()),
         })),
     },
     mlflow_metric: {
       factory: (a, ctx) => new MlflowMetricDataset(metricOptions(a, ctx.name)),
-      schema: cachedSchema("catalog:mlflow_metric", () => metricSchema(["overwrite", "append"], true)),
+      schema: laterSchema("catalog:mlflow_metric", (z) => metricSchema(z, ["overwrite", "append"], true)),
     },
     mlflow_metric_history: {
       factory: (a, ctx) => new MlflowMetricHistoryDataset(metricOptions(a, ctx.name)),
-      schema: cachedSchema(
+      schema: laterSchema(
         "catalog:mlflow_metric_history",
-        () => metricSchema(["list", "dict", "history"], false),
+        (z) => metricSchema(z, ["list", "dict", "history"], false),
       ),
     },
     mlflow_metrics_history: {
@@ -120,9 +120,9 @@ export function runDatasetDefinitions(state: MlflowRunState): Record<RunDatasetT
           state,
           runId: a.run_id as string | undefined,
         }),
-      schema: cachedSchema(
+      schema: laterSchema(
         "catalog:mlflow_metrics_history",
-        () => z.strictObject({ run_id: runId(), prefix: z.optional(z.string()) }),
+        (z) => z.strictObject({ run_id: runId(z), prefix: z.optional(z.string()) }),
       ),
     },
   };

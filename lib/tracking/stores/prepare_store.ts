@@ -41,6 +41,12 @@ export async function prepareStore(uri: string, options: OpenStoreOptions): Prom
     return { open: () => Promise.resolve(store), close: () => store.close() };
   }
   const opened = openSqliteTarget(target, options);
+  // What the store owns, let go of when it is never built: the connection, and an in-memory database's
+  // temp artifact folder (a server stopped before its first API request).
+  const discard = () => {
+    opened.db.close();
+    if (opened.tempDir) Deno.removeSync(opened.tempDir, { recursive: true });
+  };
   let store: Promise<TrackingStore> | undefined;
   return {
     open: () =>
@@ -48,13 +54,13 @@ export async function prepareStore(uri: string, options: OpenStoreOptions): Prom
         ({ SqliteStore }) =>
           SqliteStore.fromOpened(opened, { truncateLongValues: options.truncateLongValues }),
         (error) => {
-          opened.db.close();
+          discard();
           throw error;
         },
       ),
     close: async () => {
       if (store) await (await store.catch(() => undefined))?.close();
-      else opened.db.close();
+      else discard();
     },
   };
 }

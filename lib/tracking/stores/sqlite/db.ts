@@ -75,6 +75,14 @@ function diskError(error: unknown, path: string, verb: "open" | "use"): Tracking
   );
 }
 
+function cannotOpen(path: string, error: unknown): TrackingError {
+  return new TrackingError("tracking/cannot-open-database", `Cannot open SQLite database ${path}`, {
+    cause: error,
+    hint: "check that the directory exists and is writable, on a file system mounted read-write (SQLite " +
+      "creates <database>-wal and -shm files beside it), and that --allow-read/--allow-write cover it",
+  });
+}
+
 /**
  * One open SQLite database.
  *
@@ -96,11 +104,7 @@ export class SqliteDb {
     try {
       this.#db = new DatabaseSync(path);
     } catch (error) {
-      throw new TrackingError("tracking/cannot-open-database", `Cannot open SQLite database ${path}`, {
-        cause: error,
-        hint:
-          "check that the directory exists and is writable (and that --allow-read/--allow-write cover it)",
-      });
+      throw cannotOpen(path, error);
     }
     try {
       this.#db.exec(`PRAGMA busy_timeout = ${options.busyTimeoutMs ?? 20000}`);
@@ -117,6 +121,11 @@ export class SqliteDb {
       }
     } catch (error) {
       this.#db.close();
+      // SQLITE_CANTOPEN once the file is open: WAL's -wal and -shm files cannot be made beside it (a
+      // read-only file system or folder), which SQLite words as the file itself failing to open.
+      if (error instanceof Error && /unable to open database file/i.test(error.message)) {
+        throw cannotOpen(path, error);
+      }
       throw openError(error, path);
     }
   }
