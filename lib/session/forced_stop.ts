@@ -1,7 +1,9 @@
 /**
  * Keeps the signal watchdog's description of a run current (signal_watchdog.ts): which nodes are running
  * and where the run would resume, as of each node's start and end (a small file write each). The watchdog
- * prints it if a node holds the main thread when a signal comes, since nothing can be computed then.
+ * prints it if a node holds the main thread when a signal comes, since nothing can be computed then. The
+ * first node's start is the first description, which starts the watchdog's child: a run with no node to run
+ * never starts it.
  *
  * @module
  */
@@ -39,11 +41,13 @@ export function describeForcedStops(
   let resumeFromNodes: string[] = [];
   const record = stopRecordPath(options.projectPath, Deno.pid);
   const update = () => {
-    const stopped = running.length > 0 ? `; stopped ${running.map((n) => `"${n}"`).join(", ")}` : "";
+    // After the last node (its hooks) or between nodes, what holds the main thread is no node's code.
+    const holder = running.length > 0
+      ? `; stopped ${running.map((n) => `"${n}"`).join(", ")}: the main thread did not answer within ` +
+        `${WATCHDOG_GRACE_MS / 1000} s (a node in a synchronous loop holds it)`
+      : `: the main thread did not answer within ${WATCHDOG_GRACE_MS / 1000} s (synchronous code holds it)`;
     const lines = [
-      `✘ Run interrupted by {signal}${stopped}: the main thread did not answer within ` +
-      `${WATCHDOG_GRACE_MS / 1000} s (a node in a ` +
-      "synchronous loop holds it), so kmlf ended the process without the run's hooks",
+      `✘ Run interrupted by {signal}${holder}, so kmlf ended the process without the run's hooks`,
     ];
     const note = options.note?.({ completed: [...done].map((n) => n.name), resumeFromNodes });
     if (note) lines.push(note);
@@ -57,7 +61,6 @@ export function describeForcedStops(
     const at = running.indexOf(node.name);
     if (at >= 0) running.splice(at, 1);
   };
-  update();
   return {
     ...reporter,
     nodeStarted(event) {

@@ -194,14 +194,15 @@ async function runWith(
   }
 }
 
-// Only where someone can press Ctrl-C (a terminal): starting the child costs the main thread a few ms (Deno's
-// process API loads on first use), which a script's or a benchmark's kmlf does not pay. Loaded on use.
+// Only where someone can press Ctrl-C (stdin a terminal): the child costs the main thread ~5 ms when it
+// starts (Deno's process API loads on first use), which a script's or a benchmark's kmlf does not pay. Its
+// modules load here, the child with the first node (forced_stop.ts).
 async function startWatchdog(): Promise<
   { watchdog: SignalWatchdog; describeForcedStops: typeof describeForcedStops } | undefined
 > {
   if (Deno.build.os === "windows") return undefined;
   try {
-    if (!Deno.stdin.isTerminal() && !Deno.stderr.isTerminal()) return undefined;
+    if (!Deno.stdin.isTerminal()) return undefined;
     // It runs /bin/sh, and keeps its state in a temp file.
     if (Deno.permissions.querySync({ name: "run", command: "/bin/sh" }).state !== "granted") return undefined;
     if (Deno.permissions.querySync({ name: "write" }).state !== "granted") return undefined;
@@ -214,8 +215,7 @@ async function startWatchdog(): Promise<
     >,
     import(new URL("./forced_stop.ts", import.meta.url).href) as Promise<typeof import("./forced_stop.ts")>,
   ]);
-  const watchdog = SignalWatchdog.start();
-  return watchdog && { watchdog, describeForcedStops };
+  return { watchdog: new SignalWatchdog(), describeForcedStops };
 }
 
 function runParamsOf(

@@ -59,76 +59,72 @@ rm -f "$state"
 const encoder = new TextEncoder();
 
 /**
- * kmlf's side of the watchdog child.
+ * kmlf's side of the watchdog child, which starts with the first {@link describe}: the first node about to
+ * run (forced_stop.ts). A run that fails in its checks or hooks, or has no node to run, never pays for it.
  *
  * @example
  * ```ts
- * const watchdog = SignalWatchdog.start();
- * watchdog?.describe({ message: "Run interrupted by {signal}" });
- * watchdog?.acknowledge(); // the main thread took a signal: the run ends through its hooks
- * watchdog?.stop();
+ * const watchdog = new SignalWatchdog();
+ * watchdog.describe({ message: "Run interrupted by {signal}" }); // starts the child
+ * watchdog.acknowledge(); // the main thread took a signal: the run ends through its hooks
+ * watchdog.stop();
  * ```
  */
 export class SignalWatchdog {
-  readonly #child: Deno.ChildProcess;
-  readonly #state: string;
+  #child: Deno.ChildProcess | undefined;
+  #state: string | undefined;
   // Kept open and rewritten in place: on ext4 a file truncated to 0 and written again is flushed to disk
   // when closed (auto_da_alloc), 3–15 ms per write on a busy disk, where this costs ~0.05 ms.
-  readonly #file: Deno.FsFile;
+  #file: Deno.FsFile | undefined;
   #length = 0;
+  #tried = false;
   #acknowledged = false;
 
-  private constructor(child: Deno.ChildProcess, state: string, file: Deno.FsFile) {
-    this.#child = child;
-    this.#state = state;
-    this.#file = file;
-  }
-
   /**
-   * Starts the child (Unix only; undefined where `/bin/sh` or a temp file is not to be had). The state file
-   * starts empty: a signal before the first {@link describe} is left to the main thread.
+   * Starts the child unless it was started (or tried) already; whether it runs. Unix only: false where
+   * `/bin/sh` or a temp file is not to be had. The state file starts empty: until a {@link describe}, a
+   * signal is left to the main thread.
    */
-  static start(): SignalWatchdog | undefined {
-    if (Deno.build.os === "windows") return undefined;
-    let state: string | undefined;
-    let file: Deno.FsFile | undefined;
+  start(): boolean {
+    if (this.#tried) return this.#child !== undefined;
+    this.#tried = true;
+    if (Deno.build.os === "windows") return false;
     try {
-      state = Deno.makeTempFileSync({ prefix: "kmlf-watchdog-" });
-      file = Deno.openSync(state, { write: true });
-      const child = new Deno.Command("/bin/sh", {
-        args: ["-c", SCRIPT, "kmlf-watchdog", state],
+      this.#state = Deno.makeTempFileSync({ prefix: "kmlf-watchdog-" });
+      this.#file = Deno.openSync(this.#state, { write: true });
+      this.#child = new Deno.Command("/bin/sh", {
+        args: ["-c", SCRIPT, "kmlf-watchdog", this.#state],
         stdin: "piped",
         stdout: "null",
         stderr: "inherit",
       }).spawn();
-      child.unref(); // it ends with kmlf; kmlf need not wait for it
-      return new SignalWatchdog(child, state, file);
+      this.#child.unref(); // it ends with kmlf; kmlf need not wait for it
+      return true;
     } catch {
-      file?.close();
-      if (state) removeQuietly(state);
-      return undefined;
+      this.#release();
+      return false;
     }
   }
 
-  /** The child's pid. */
-  get pid(): number {
-    return this.#child.pid;
+  /** The child's pid (undefined until it started). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
   }
 
   /** The state file: the stop record's path on its first line, then the message (empty: nothing to do). */
-  get statePath(): string {
+  get statePath(): string | undefined {
     return this.#state;
   }
 
-  /** What to print (and record) if the main thread is found stuck from now on. */
+  /** What to print (and record) if the main thread is found stuck from now on; starts the child. */
   describe(description: StopDescription): void {
-    if (this.#acknowledged) return;
+    if (this.#acknowledged || !this.start()) return;
     const record = (description.record ?? "").replaceAll("\n", " ");
     const bytes = encoder.encode(`${record}\n${description.message}\n`);
     try {
-      this.#file.seekSync(0, Deno.SeekMode.Start);
-      for (let at = 0; at < bytes.length;) at += this.#file.writeSync(bytes.subarray(at));
-      if (bytes.length < this.#length) this.#file.truncateSync(bytes.length); // else all was overwritten
+      this.#file!.seekSync(0, Deno.SeekMode.Start);
+      for (let at = 0; at < bytes.length;) at += this.#file!.writeSync(bytes.subarray(at));
+      if (bytes.length < this.#length) this.#file!.truncateSync(bytes.length); // else all was overwritten
       this.#length = bytes.length;
     } catch { /* the state file is unwritable: the watchdog then prints what it last held */ }
   }
@@ -138,22 +134,32 @@ export class SignalWatchdog {
     if (this.#acknowledged) return;
     this.#acknowledged = true;
     try {
-      this.#file.truncateSync(0);
+      this.#file?.truncateSync(0);
     } catch { /* gone already */ }
   }
 
-  /** Ends the child and removes its state file (the run is over). */
+  /** Ends the child and removes its state file (the run is over); one never started is not started. */
   stop(): void {
     this.#acknowledged = true;
+    this.#tried = true;
+    const child = this.#child;
+    this.#release();
+    if (!child) return;
     try {
-      this.#file.close();
-    } catch { /* closed already */ }
-    removeQuietly(this.#state);
-    try {
-      this.#child.kill("SIGKILL");
+      child.kill("SIGKILL");
     } catch { /* ended already */ }
     // The pipe's end, or a process running many runs would keep one descriptor per run.
-    this.#child.stdin.close().catch(() => {});
+    child.stdin.close().catch(() => {});
+  }
+
+  #release(): void {
+    try {
+      this.#file?.close();
+    } catch { /* closed already */ }
+    if (this.#state) removeQuietly(this.#state);
+    this.#file = undefined;
+    this.#state = undefined;
+    this.#child = undefined;
   }
 }
 

@@ -34,7 +34,7 @@ export async function wait(_a: number) { await new Promise((r) => setTimeout(r, 
 };
 
 /** kmlf in a pseudo-terminal (`script`), its output read as it comes; its temp folder is `${dir}/.tmp`. */
-function inTerminal(dir: string, args: string[]) {
+function inTerminal(dir: string, args: string[], env: Record<string, string> = {}) {
   const command = ["exec", Deno.execPath(), "run", "--allow-all", "--quiet", CLI_PATH, ...args]
     .map((a) => (a === "exec" ? a : `'${a}'`)).join(" ");
   const tmp = `${dir}/.tmp`;
@@ -42,7 +42,7 @@ function inTerminal(dir: string, args: string[]) {
   const child = new Deno.Command("script", {
     args: ["-qefc", command, "/dev/null"],
     cwd: dir,
-    env: { NO_COLOR: "1", TMPDIR: tmp },
+    env: { NO_COLOR: "1", TMPDIR: tmp, ...env },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
@@ -64,11 +64,14 @@ function inTerminal(dir: string, args: string[]) {
       return seen;
     },
     async finish() {
-      // Without the watchdog kmlf would spin forever: ended here (SIGKILL, exit 137), the test fails instead.
+      // Without the watchdog kmlf would spin forever: ended here (SIGKILL, exit 137), the test fails instead;
+      // so is a kmlf restarted in the project (its command line names the project's deno.json).
       const guard = setTimeout(() => {
-        try {
-          Deno.kill(this.kmlfPid(), "SIGKILL");
-        } catch { /* already gone */ }
+        for (const pid of [this.kmlfPid(), ...processesNaming(dir)]) {
+          try {
+            Deno.kill(pid, "SIGKILL");
+          } catch { /* already gone */ }
+        }
       }, 30_000);
       for (;;) {
         const { value, done } = await reader.read();
@@ -84,18 +87,31 @@ function inTerminal(dir: string, args: string[]) {
   };
 }
 
+/** The processes whose command line holds `text` (a watchdog's holds its state file's path). */
+function processesNaming(text: string): number[] {
+  return [...Deno.readDirSync("/proc")].filter((e) => /^\d+$/.test(e.name)).filter((e) => {
+    try {
+      return Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(text);
+    } catch {
+      return false; // ended meanwhile
+    }
+  }).map((e) => Number(e.name));
+}
+
+/** The watchdog state files in a test kmlf's temp folder (one while its child runs). */
+const stateFiles = (dir: string) => [...Deno.readDirSync(`${dir}/.tmp`)].map((e) => e.name);
+
+/** Waits (up to 10 s) for the watchdog's state file: it is written right after the node's progress line. */
+async function stateFileAppears(dir: string): Promise<void> {
+  for (let i = 0; i < 200 && stateFiles(dir).length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(stateFiles(dir).length, 1, "the watchdog's state file once a node runs");
+}
+
 /** Waits (up to 10 s) for the watchdog of a kmlf whose temp folder is `tmp` to end and remove its state. */
 async function watchdogGone(tmp: string): Promise<void> {
   const left = () => {
     const files = [...Deno.readDirSync(tmp)].map((e) => e.name);
-    const processes = [...Deno.readDirSync("/proc")].filter((e) => /^\d+$/.test(e.name)).filter((e) => {
-      try {
-        return Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(tmp);
-      } catch {
-        return false; // ended meanwhile
-      }
-    });
-    return [...files, ...processes.map((e) => `process ${e.name}`)];
+    return [...files, ...processesNaming(tmp).map((pid) => `process ${pid}`)];
   };
   for (let i = 0; i < 200 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(left(), [], "the watchdog ended with kmlf and removed its state file");
@@ -202,11 +218,88 @@ Deno.test({
   try {
     const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"]);
     await run.waitFor("▶ wait");
-    assert.equal([...Deno.readDirSync(`${dir}/.tmp`)].length, 1, "the watchdog's state file");
+    await stateFileAppears(dir);
     Deno.kill(run.kmlfPid(), "SIGKILL");
     const { code, seen } = await run.finish(); // waits for the watchdog to go
     assert.equal(code, 137, seen);
     assert.doesNotMatch(seen, /interrupted/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// A project hook that keeps the run in beforePipelineRun a while, and spins in afterPipelineRun on demand.
+const SLOW_HOOKS = {
+  "hooks.ts": `export const slow = {
+  async beforePipelineRun() {
+    console.error("hook waits");
+    await new Promise((r) => setTimeout(r, 1500));
+  },
+  afterPipelineRun() {
+    if (!Deno.env.get("SPIN_AFTER")) return;
+    console.error("hook spins");
+    for (;;) {}
+  },
+};
+`,
+  "kmlf.yml": "name: iris\nhooks: ['./hooks.ts#slow']\n",
+  "conf/base/mlflow.yml": null,
+};
+
+Deno.test({
+  name: "the watchdog starts with the first node: a run in its checks or hooks has none",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"]);
+    await run.waitFor("hook waits");
+    assert.deepEqual(stateFiles(dir), [], "no watchdog while beforePipelineRun runs");
+    await run.waitFor("▶ wait");
+    await stateFileAppears(dir);
+    await run.typeCtrlC();
+    const { code, seen } = await run.finish();
+    assert.equal(code, 130, seen);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "Ctrl-C while a hook spins after the last node: stopped (137), naming no node",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "prepare"], { SPIN_AFTER: "1" });
+    await run.waitFor("hook spins");
+    await new Promise((r) => setTimeout(r, 300));
+    await run.typeCtrlC();
+    const { code, seen } = await run.finish();
+    assert.equal(code, 137, seen);
+    assert.match(
+      seen,
+      /Run interrupted by SIGINT: the main thread did not answer within 1 s \(synchronous code holds it\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name: "--runner parallel at a terminal starts no watchdog: Ctrl-C stops the looping worker at once (130)",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--runner", "parallel", "--nodes", "prepare,spin"]);
+    await run.waitFor("▶ spin");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(stateFiles(dir), []);
+    await run.typeCtrlC();
+    const { code, seen } = await run.finish();
+    assert.equal(code, 130, seen);
+    assert.match(seen, /Run interrupted by SIGINT; stopped "spin"/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

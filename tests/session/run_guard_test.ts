@@ -142,16 +142,19 @@ Deno.test({
   name: "a signal the main thread takes is acknowledged: the watchdog child, which got it too, stops nothing",
   ignore: Deno.build.os !== "linux",
 }, async () => {
-  const watchdog = SignalWatchdog.start();
-  assert.ok(watchdog, "the watchdog child starts");
-  const statePath = watchdog.statePath;
+  const watchdog = new SignalWatchdog();
   const guard = RunGuard.install({ watchdog });
+  const pid = () => {
+    assert.ok(watchdog.pid, "the watchdog child runs");
+    return watchdog.pid;
+  };
   try {
-    guard.describeStop({ message: "stuck by {signal}" });
+    guard.describeStop({ message: "stuck by {signal}" }); // starts the child
+    const statePath = watchdog.statePath!;
     assert.equal(Deno.readTextFileSync(statePath), "\nstuck by {signal}\n");
     // What Ctrl-C does at a terminal: the signal reaches both processes (SIGTERM: deno test takes SIGINT).
     Deno.kill(Deno.pid, "SIGTERM");
-    Deno.kill(watchdog.pid, "SIGTERM");
+    Deno.kill(pid(), "SIGTERM");
     let timer: ReturnType<typeof setTimeout> | undefined;
     const unheard = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error("the guard never heard of the signal")), 10_000);
@@ -166,14 +169,16 @@ Deno.test({
     assert.equal(Deno.readTextFileSync(statePath), "", "nothing is described once a signal is taken");
     // Past its grace second (its `sleep` came and went) the child waits again, and this process lives:
     // unacknowledged, the child would have printed the message and killed it.
-    await until("the child sleeps its grace second", () => childrenOf(watchdog.pid) !== "");
-    await until("the grace second ends", () => childrenOf(watchdog.pid) === "");
-    assert.ok(!ended(watchdog.pid), "the child waits on");
+    const child = pid();
+    await until("the child sleeps its grace second", () => childrenOf(child) !== "");
+    await until("the grace second ends", () => childrenOf(child) === "");
+    assert.ok(!ended(child), "the child waits on");
+    guard.uninstall();
+    await until("the child ends with the run", () => ended(child));
+    assert.throws(() => Deno.statSync(statePath), Deno.errors.NotFound);
   } finally {
     guard.uninstall();
   }
-  await until("the child ends with the run", () => ended(watchdog.pid));
-  assert.throws(() => Deno.statSync(statePath), Deno.errors.NotFound);
 });
 
 Deno.test({
@@ -184,13 +189,39 @@ Deno.test({
   const before = open();
   const pids: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const watchdog = SignalWatchdog.start();
-    assert.ok(watchdog);
-    pids.push(watchdog.pid);
+    const watchdog = new SignalWatchdog();
     watchdog.describe({ message: "stuck" });
+    assert.ok(watchdog.pid);
+    pids.push(watchdog.pid);
     watchdog.stop();
   }
   await until("the children end", () => pids.every(ended));
   await until("their pipes close", () => open() <= before);
   assert.equal(open(), before);
+});
+
+Deno.test({
+  name: "the watchdog child starts with the first description, never after a signal was taken or a stop",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const unused = new SignalWatchdog();
+  const guard = RunGuard.install({ watchdog: unused });
+  guard.uninstall(); // a run that ended before its first node
+  assert.equal(unused.pid, undefined, "no child for a run without a node");
+  unused.describe({ message: "late" });
+  assert.equal(unused.pid, undefined, "nor once stopped");
+
+  const interrupted = new SignalWatchdog();
+  interrupted.acknowledge(); // a signal the main thread took before the first node
+  interrupted.describe({ message: "stuck" });
+  assert.equal(interrupted.pid, undefined, "the run is ending through its hooks");
+
+  const used = new SignalWatchdog();
+  used.describe({ message: "stuck" });
+  const pid = used.pid;
+  assert.ok(pid, "started by the first description");
+  used.describe({ message: "stuck again" });
+  assert.equal(used.pid, pid, "one child per run");
+  used.stop();
+  await until("the child ends", () => ended(pid));
 });
