@@ -304,3 +304,27 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "a kmlf restarted in the project's own Deno configuration passes Ctrl-C to its watchdog too",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
+  try {
+    // An import of the project's own: kmlf then restarts inside the project's deno.json (project_runtime.ts).
+    const config = JSON.parse(await Deno.readTextFile(`${dir}/deno.json`));
+    config.imports["#spin"] = "./pipelines/iris/spin.ts";
+    await Deno.writeTextFile(`${dir}/deno.json`, JSON.stringify(config, null, 2));
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "prepare,spin"]);
+    await run.waitFor("▶ spin");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(processesNaming(`${dir}/deno.json`).length, 1, "kmlf restarted in the project");
+    await run.typeCtrlC();
+    const { code, seen } = await run.finish();
+    assert.equal(code, 137, seen);
+    assert.match(seen, /Run interrupted by SIGINT; stopped "spin": the main thread did not answer/);
+    assert.deepEqual(processesNaming(`${dir}/deno.json`), [], "the restarted kmlf is gone");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
