@@ -10,6 +10,20 @@
 import { join } from "./path.ts";
 
 /**
+ * The folder of the project's run markers (mlflow/run_markers.ts: `<run id>` files holding the pid of the
+ * process that started the run). A record is written only when one of them holds the stopped pid: the
+ * tracking layer reads records for marked runs only, so any other would be left for good.
+ *
+ * @example
+ * ```ts
+ * runMarkersDir("/p"); // "/p/.kmlf/runs"
+ * ```
+ */
+export function runMarkersDir(projectRoot: string): string {
+  return join(projectRoot, ".kmlf", "runs");
+}
+
+/**
  * Where the record of process `pid` of the project goes.
  *
  * @example

@@ -10,7 +10,7 @@
 import type { Catalog } from "../catalog/mod.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { findResumeNodes, type RunReporter } from "../runner/mod.ts";
-import { stopRecordPath } from "../stop_records.ts";
+import { runMarkersDir, stopRecordPath } from "../stop_records.ts";
 import type { RunGuard } from "./run_guard.ts";
 import { WATCHDOG_GRACE_MS } from "./signal_watchdog.ts";
 
@@ -40,6 +40,8 @@ export function describeForcedStops(
   const done = new Set<Node>();
   let resumeFromNodes: string[] = [];
   const record = stopRecordPath(options.projectPath, Deno.pid);
+  // Only a tracked run this process started (marked) is read back: the next tracked run ends it KILLED.
+  const recordIfPidIn = runMarkersDir(options.projectPath);
   const update = () => {
     // After the last node (its hooks) or between nodes, what holds the main thread is no node's code.
     const holder = running.length > 0
@@ -55,7 +57,7 @@ export function describeForcedStops(
       "  hint: run CPU-bound nodes with --runner parallel, whose workers Ctrl-C stops at once; " +
         "a tracked MLflow run left RUNNING is ended KILLED by the next tracked run of this project",
     );
-    guard.describeStop({ message: lines.join("\n"), record });
+    guard.describeStop({ message: lines.join("\n"), record, recordIfPidIn });
   };
   const settled = (node: Node) => {
     const at = running.indexOf(node.name);

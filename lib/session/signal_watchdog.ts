@@ -30,9 +30,12 @@ export interface StopDescription {
   message: string;
   /** A file to write the signal's name into: the record that this process was stopped by force. */
   record?: string;
+  /** Write `record` only if a file of this folder holds this process's pid (a line of its own). */
+  recordIfPidIn?: string;
 }
 
-// $1: the state file (line 1 the stop record's path, possibly empty; then the message). `read` returns at
+// $1: the state file (line 1 the stop record's path, possibly empty; line 2 a folder one of whose files must
+// hold kmlf's pid for the record to be written, empty for none; then the message). `read` returns at
 // end-of-file (kmlf ended) or when a trapped signal interrupts it; `sig` tells which. HUP and QUIT are
 // ignored: they end kmlf, whose end the child then sees. A second Ctrl-C in the grace second ends `sleep`.
 // The shell's own complaints go nowhere (fd 2); the message goes to kmlf's stderr (fd 3).
@@ -48,7 +51,8 @@ while :; do
   sleep ${WATCHDOG_GRACE_MS / 1000}
   [ -s "$state" ] || continue
   kill -0 "$PPID" || break
-  { IFS= read -r record; sed "s/{signal}/$sig/g" >&3; } <"$state"
+  { IFS= read -r record; IFS= read -r pids; sed "s/{signal}/$sig/g" >&3; } <"$state"
+  if [ -n "$pids" ] && ! grep -qsx "$PPID" "$pids"/*; then record=; fi
   if [ -n "$record" ]; then mkdir -p "\${record%/*}" && printf '%s\\n' "$sig" >"$record"; fi
   kill -KILL "$PPID"
   break
@@ -111,7 +115,7 @@ export class SignalWatchdog {
     return this.#child?.pid;
   }
 
-  /** The state file: the stop record's path on its first line, then the message (empty: nothing to do). */
+  /** The state file: the stop record's path and its condition on two lines, then the message (or empty). */
   get statePath(): string | undefined {
     return this.#state;
   }
@@ -119,8 +123,10 @@ export class SignalWatchdog {
   /** What to print (and record) if the main thread is found stuck from now on; starts the child. */
   describe(description: StopDescription): void {
     if (this.#acknowledged || !this.start()) return;
-    const record = (description.record ?? "").replaceAll("\n", " ");
-    const bytes = encoder.encode(`${record}\n${description.message}\n`);
+    const line = (path: string | undefined) => (path ?? "").replaceAll("\n", " ");
+    const bytes = encoder.encode(
+      `${line(description.record)}\n${line(description.recordIfPidIn)}\n${description.message}\n`,
+    );
     try {
       this.#file!.seekSync(0, Deno.SeekMode.Start);
       for (let at = 0; at < bytes.length;) at += this.#file!.writeSync(bytes.subarray(at));

@@ -133,6 +133,15 @@ function ended(pid: number): boolean {
     return true;
   }
 }
+// Whether the child's shell has set its traps (SIGTERM caught): a signal before that would end it.
+function trapsSet(pid: number): boolean {
+  try {
+    const mask = /SigCgt:\s*([0-9a-f]+)/.exec(Deno.readTextFileSync(`/proc/${pid}/status`))?.[1] ?? "0";
+    return (BigInt(`0x${mask}`) & (1n << 14n)) !== 0n;
+  } catch {
+    return false;
+  }
+}
 async function until(what: string, done: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
   assert.ok(done(), `never: ${what}`);
@@ -151,8 +160,9 @@ Deno.test({
   try {
     guard.describeStop({ message: "stuck by {signal}" }); // starts the child
     const statePath = watchdog.statePath!;
-    assert.equal(Deno.readTextFileSync(statePath), "\nstuck by {signal}\n");
+    assert.equal(Deno.readTextFileSync(statePath), "\n\nstuck by {signal}\n");
     // What Ctrl-C does at a terminal: the signal reaches both processes (SIGTERM: deno test takes SIGINT).
+    await until("the child's shell set its traps", () => trapsSet(pid()));
     Deno.kill(Deno.pid, "SIGTERM");
     Deno.kill(pid(), "SIGTERM");
     let timer: ReturnType<typeof setTimeout> | undefined;
