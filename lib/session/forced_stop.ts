@@ -42,6 +42,11 @@ export function describeForcedStops(
   const record = stopRecordPath(options.projectPath, Deno.pid);
   // Only a tracked run this process started (marked) is read back: the next tracked run ends it KILLED.
   const recordIfPidIn = runMarkersDir(options.projectPath);
+  // A signal the main thread took ends the run through its hooks; should a loop hold it then, the next one.
+  const messageOnceTaken = `✘ {signal} again: the main thread, ending the interrupted run, did not answer ` +
+    `within ${WATCHDOG_GRACE_MS / 1000} s (code in a synchronous loop holds it), so kmlf ended the process ` +
+    "before the run's hooks finished\n" +
+    "  hint: a tracked MLflow run left RUNNING is ended KILLED by the next tracked run of this project";
   const update = () => {
     // After the last node (its hooks) or between nodes, what holds the main thread is no node's code.
     const holder = running.length > 0
@@ -57,7 +62,7 @@ export function describeForcedStops(
       "  hint: run CPU-bound nodes with --runner parallel, whose workers Ctrl-C stops at once; " +
         "a tracked MLflow run left RUNNING is ended KILLED by the next tracked run of this project",
     );
-    guard.describeStop({ message: lines.join("\n"), record, recordIfPidIn });
+    guard.describeStop({ message: lines.join("\n"), record, recordIfPidIn, messageOnceTaken });
   };
   const settled = (node: Node) => {
     const at = running.indexOf(node.name);

@@ -276,8 +276,10 @@ export class RunGuard {
   }
 
   #takeSignal(signal: "SIGINT" | "SIGTERM"): void {
-    // First: the watchdog, which got the same Ctrl-C, must not stop a process that answers.
-    this.#watchdog?.acknowledge();
+    // First: the watchdog, which got the same Ctrl-C, must not stop a process that answers; but it still
+    // stops one whose main thread is held while the hooks end the run (an interrupted node's code going
+    // on into a long loop), on the next signal.
+    this.#watchdog?.taken();
     if (this.#signals++ > 0) {
       // A second Ctrl-C: stop waiting for the hooks, and say what that leaves behind.
       removeTempFilesInFlight();

@@ -3,9 +3,12 @@
  * on the main thread; one that never returns (`while (true) {}`, a long computation) holds the event loop,
  * so the run guard's signal listeners never run. The watchdog is a small POSIX `sh` child in kmlf's process
  * group: at a terminal, Ctrl-C sends SIGINT to the whole foreground group, so the child receives it even
- * while kmlf's main thread is held. It gives kmlf a second to take the signal (the guard then empties the
- * state file: {@link SignalWatchdog.acknowledge}); if the file still holds the stop message by then, the
- * main thread is stuck: the child prints the message, writes the stop record, and ends kmlf with SIGKILL.
+ * while kmlf's main thread is held. It gives kmlf a second to take each signal: the state file's first line
+ * counts the signals the main thread took (the guard: {@link SignalWatchdog.taken}); if it is still below
+ * the number the child got by then, the main thread is stuck: the child prints the stop message kept in the
+ * file, writes the stop record, and ends kmlf with SIGKILL. Counting, not a flag, so that a second Ctrl-C
+ * still works when the main thread took the first and then got stuck (an interrupted node's code going on
+ * after its await into a long loop, while the hooks end the run).
  *
  * Why SIGKILL (the shell reports 137, not 130): kmlf listens for SIGINT/SIGTERM all run long (a free main
  * thread ends the run through its hooks), and a listened-for signal cannot end the process, whichever
@@ -13,9 +16,10 @@
  * SIGTERM sent to kmlf's pid alone does not reach the child: a stuck kmlf is stopped by a SIGTERM to its
  * process group (as a terminal's Ctrl-C, a service manager's stop), or by SIGKILL.
  *
- * Costs: no thread and no isolate. `spawn` is synchronous (vfork + exec of `sh`); the first use of Deno's
- * process API also loads its JavaScript, web streams included (the dominant part, unless the run already
- * started a process, e.g. git). So the watchdog starts only where someone can press Ctrl-C (session_run.ts).
+ * Costs: no thread and no isolate. `spawn` is synchronous (vfork + exec of `sh`, ~1 ms); the first use of
+ * Deno's process API also loads its JavaScript, which imports Deno's web streams (~3.5 ms together, most of it
+ * the streams; any Deno.Command, stdio piped or not, loads them). So the watchdog starts only where someone
+ * can press Ctrl-C (session_run.ts), and only when a node is about to run (forced_stop.ts).
  * The child reads its stdin, a pipe kmlf never writes: it sees end-of-file the moment kmlf ends however it
  * ends (exit, crash, SIGKILL) and exits then, removing the state file; it never prints on a normal run.
  *
@@ -32,26 +36,31 @@ export interface StopDescription {
   record?: string;
   /** Write `record` only if a file of this folder holds this process's pid (a line of its own). */
   recordIfPidIn?: string;
+  /** The message instead, once the main thread took a signal (the run is ending through its hooks). */
+  messageOnceTaken?: string;
 }
 
-// $1: the state file (line 1 the stop record's path, possibly empty; line 2 a folder one of whose files must
-// hold kmlf's pid for the record to be written, empty for none; then the message). `read` returns at
-// end-of-file (kmlf ended) or when a trapped signal interrupts it; `sig` tells which. HUP and QUIT are
-// ignored: they end kmlf, whose end the child then sees. A second Ctrl-C in the grace second ends `sleep`.
-// The shell's own complaints go nowhere (fd 2); the message goes to kmlf's stderr (fd 3).
-const SCRIPT = `state=$1
+// $1: the state file: the number of signals kmlf's main thread took; the stop record's path (or empty); a
+// folder one of whose files must hold kmlf's pid for the record to be written (or empty: no condition); the
+// message. `read` returns at end-of-file (kmlf ended) or when a trapped signal interrupts it (`sig` names the
+// last one, `got` counts them). HUP and QUIT are ignored: they end kmlf, whose end the child then sees. A
+// second Ctrl-C in the grace second ends `sleep` (which got it too) at once. A count it cannot read (no
+// description yet) leaves the signal to kmlf. The shell's complaints go nowhere (fd 2); the message goes to
+// kmlf's stderr (fd 3).
+const SCRIPT = `state=$1 got=0
 exec 3>&2 2>/dev/null
-trap 'sig=SIGINT' INT
-trap 'sig=SIGTERM' TERM
+trap 'sig=SIGINT got=$((got + 1))' INT
+trap 'sig=SIGTERM got=$((got + 1))' TERM
 trap '' HUP QUIT
 while :; do
   sig=
   read -r _ && continue
   [ -n "$sig" ] || break
   sleep ${WATCHDOG_GRACE_MS / 1000}
-  [ -s "$state" ] || continue
+  IFS= read -r taken <"$state"
+  [ "$taken" -lt "$got" ] || continue
   kill -0 "$PPID" || break
-  { IFS= read -r record; IFS= read -r pids; sed "s/{signal}/$sig/g" >&3; } <"$state"
+  { IFS= read -r _; IFS= read -r record; IFS= read -r pids; sed "s/{signal}/$sig/g" >&3; } <"$state"
   if [ -n "$pids" ] && ! grep -qsx "$PPID" "$pids"/*; then record=; fi
   if [ -n "$record" ]; then mkdir -p "\${record%/*}" && printf '%s\\n' "$sig" >"$record"; fi
   kill -KILL "$PPID"
@@ -70,7 +79,7 @@ const encoder = new TextEncoder();
  * ```ts
  * const watchdog = new SignalWatchdog();
  * watchdog.describe({ message: "Run interrupted by {signal}" }); // starts the child
- * watchdog.acknowledge(); // the main thread took a signal: the run ends through its hooks
+ * watchdog.taken(); // the main thread took a signal: the hooks end the run
  * watchdog.stop();
  * ```
  */
@@ -82,7 +91,8 @@ export class SignalWatchdog {
   #file: Deno.FsFile | undefined;
   #length = 0;
   #tried = false;
-  #acknowledged = false;
+  #taken = 0;
+  #description: StopDescription | undefined;
 
   /**
    * Starts the child unless it was started (or tried) already; whether it runs. Unix only: false where
@@ -93,19 +103,21 @@ export class SignalWatchdog {
     if (this.#tried) return this.#child !== undefined;
     this.#tried = true;
     if (Deno.build.os === "windows") return false;
+    // The state file is created after the child starts, so that whenever kmlf ends the child removes it.
+    const state = `${tempDir()}/kmlf-watchdog-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
     try {
-      this.#state = Deno.makeTempFileSync({ prefix: "kmlf-watchdog-" });
-      this.#file = Deno.openSync(this.#state, { write: true });
       this.#child = new Deno.Command("/bin/sh", {
-        args: ["-c", SCRIPT, "kmlf-watchdog", this.#state],
+        args: ["-c", SCRIPT, "kmlf-watchdog", state],
         stdin: "piped",
         stdout: "null",
         stderr: "inherit",
       }).spawn();
       this.#child.unref(); // it ends with kmlf; kmlf need not wait for it
+      this.#file = Deno.openSync(state, { write: true, createNew: true, mode: 0o600 });
+      this.#state = state;
       return true;
     } catch {
-      this.#release();
+      this.stop();
       return false;
     }
   }
@@ -115,38 +127,32 @@ export class SignalWatchdog {
     return this.#child?.pid;
   }
 
-  /** The state file: the stop record's path and its condition on two lines, then the message (or empty). */
+  /** The state file: signals taken, the stop record's path and its condition, then the message. */
   get statePath(): string | undefined {
     return this.#state;
   }
 
-  /** What to print (and record) if the main thread is found stuck from now on; starts the child. */
+  /**
+   * What to print (and record) if the main thread is found stuck from now on; starts the child. Ignored once
+   * the main thread took a signal: the description given to {@link taken} then stands.
+   */
   describe(description: StopDescription): void {
-    if (this.#acknowledged || !this.start()) return;
-    const line = (path: string | undefined) => (path ?? "").replaceAll("\n", " ");
-    const bytes = encoder.encode(
-      `${line(description.record)}\n${line(description.recordIfPidIn)}\n${description.message}\n`,
-    );
-    try {
-      this.#file!.seekSync(0, Deno.SeekMode.Start);
-      for (let at = 0; at < bytes.length;) at += this.#file!.writeSync(bytes.subarray(at));
-      if (bytes.length < this.#length) this.#file!.truncateSync(bytes.length); // else all was overwritten
-      this.#length = bytes.length;
-    } catch { /* the state file is unwritable: the watchdog then prints what it last held */ }
+    if (this.#taken > 0 || !this.start()) return;
+    this.#description = description;
+    this.#write();
   }
 
-  /** The main thread took a signal: its run ends through the hooks, so the child must not act on it. */
-  acknowledge(): void {
-    if (this.#acknowledged) return;
-    this.#acknowledged = true;
-    try {
-      this.#file?.truncateSync(0);
-    } catch { /* gone already */ }
+  /**
+   * The main thread took a signal (its run now ends through the hooks): the child must not act on it, but
+   * still on a later one the main thread does not take, saying `messageOnceTaken`.
+   */
+  taken(): void {
+    this.#taken++;
+    this.#write();
   }
 
   /** Ends the child and removes its state file (the run is over); one never started is not started. */
   stop(): void {
-    this.#acknowledged = true;
     this.#tried = true;
     const child = this.#child;
     this.#release();
@@ -158,6 +164,20 @@ export class SignalWatchdog {
     child.stdin.close().catch(() => {});
   }
 
+  #write(): void {
+    if (!this.#file || !this.#description) return;
+    const { record, recordIfPidIn, message: first, messageOnceTaken } = this.#description;
+    const message = this.#taken > 0 && messageOnceTaken !== undefined ? messageOnceTaken : first;
+    const line = (path: string | undefined) => (path ?? "").replaceAll("\n", " ");
+    const bytes = encoder.encode(`${this.#taken}\n${line(record)}\n${line(recordIfPidIn)}\n${message}\n`);
+    try {
+      this.#file.seekSync(0, Deno.SeekMode.Start);
+      for (let at = 0; at < bytes.length;) at += this.#file.writeSync(bytes.subarray(at));
+      if (bytes.length < this.#length) this.#file.truncateSync(bytes.length); // else all was overwritten
+      this.#length = bytes.length;
+    } catch { /* the state file is unwritable: the watchdog then acts on what it last held */ }
+  }
+
   #release(): void {
     try {
       this.#file?.close();
@@ -166,6 +186,16 @@ export class SignalWatchdog {
     this.#file = undefined;
     this.#state = undefined;
     this.#child = undefined;
+  }
+}
+
+// Where Deno.makeTempFile would write (TMPDIR, else /tmp); asked of the permissions first, never prompting.
+function tempDir(): string {
+  try {
+    if (Deno.permissions.querySync({ name: "env", variable: "TMPDIR" }).state !== "granted") return "/tmp";
+    return Deno.env.get("TMPDIR")?.replace(/\/+$/, "") || "/tmp";
+  } catch {
+    return "/tmp";
   }
 }
 

@@ -25,10 +25,16 @@ const SPIN = {
   - {name: prepare, func: ./iris/spin.ts#prepare, inputs: params:a, outputs: x}
   - {name: spin, func: ./iris/spin.ts#spin, inputs: x, outputs: y}
   - {name: wait, func: ./iris/spin.ts#wait, inputs: params:a, outputs: z}
+  - {name: fetch_then_spin, func: ./iris/spin.ts#fetchThenSpin, inputs: params:a, outputs: w}
 `,
   "pipelines/iris/spin.ts": `export const prepare = (a: number) => a + 1;
 export function spin(_x: number) { for (;;) {} }
 export async function wait(_a: number) { await new Promise((r) => setTimeout(r, 600_000)); }
+export async function fetchThenSpin(_a: number) {
+  await new Promise((r) => setTimeout(r, 1500));
+  Deno.writeTextFileSync("spinning", "");
+  for (;;) {}
+}
 `,
   "conf/base/parameters.yml": "a: 1\n",
 };
@@ -241,6 +247,9 @@ const SLOW_HOOKS = {
     console.error("hook spins");
     for (;;) {}
   },
+  async onPipelineError() {
+    if (Deno.env.get("SLOW_END")) await new Promise((r) => setTimeout(r, 5000));
+  },
 };
 `,
   "kmlf.yml": "name: iris\nhooks: ['./hooks.ts#slow']\n",
@@ -281,6 +290,34 @@ Deno.test({
     assert.match(
       seen,
       /Run interrupted by SIGINT: the main thread did not answer within 1 s \(synchronous code holds it\)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
+  name:
+    "a node's code looping after the run took Ctrl-C (its hooks ending it): a second Ctrl-C stops it (137)",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "fetch_then_spin"], { SLOW_END: "1" });
+    await run.waitFor("▶ fetch_then_spin");
+    await new Promise((r) => setTimeout(r, 300));
+    await run.typeCtrlC(); // taken: onPipelineError runs, while the node's code goes on into its loop
+    for (let i = 0; i < 200; i++) {
+      if (await Deno.stat(`${dir}/spinning`).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    await run.typeCtrlC();
+    const { code, seen } = await run.finish();
+    assert.equal(code, 137, seen);
+    assert.match(
+      seen,
+      /SIGINT again: the main thread, ending the interrupted run, did not answer within 1 s/,
     );
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -148,7 +148,7 @@ async function until(what: string, done: () => boolean): Promise<void> {
 }
 
 Deno.test({
-  name: "a signal the main thread takes is acknowledged: the watchdog child, which got it too, stops nothing",
+  name: "a signal the main thread takes is counted: the watchdog child, which got it too, stops nothing",
   ignore: Deno.build.os !== "linux",
 }, async () => {
   const watchdog = new SignalWatchdog();
@@ -158,9 +158,9 @@ Deno.test({
     return watchdog.pid;
   };
   try {
-    guard.describeStop({ message: "stuck by {signal}" }); // starts the child
+    guard.describeStop({ message: "stuck by {signal}", messageOnceTaken: "{signal} again" }); // starts it
     const statePath = watchdog.statePath!;
-    assert.equal(Deno.readTextFileSync(statePath), "\n\nstuck by {signal}\n");
+    assert.equal(Deno.readTextFileSync(statePath), "0\n\n\nstuck by {signal}\n");
     // What Ctrl-C does at a terminal: the signal reaches both processes (SIGTERM: deno test takes SIGINT).
     await until("the child's shell set its traps", () => trapsSet(pid()));
     Deno.kill(Deno.pid, "SIGTERM");
@@ -174,11 +174,12 @@ Deno.test({
     } finally {
       clearTimeout(timer);
     }
-    assert.equal(Deno.readTextFileSync(statePath), "", "the guard acknowledged the signal");
+    const once = "1\n\n\n{signal} again\n";
+    assert.equal(Deno.readTextFileSync(statePath), once, "the guard counted the signal");
     guard.describeStop({ message: "too late" });
-    assert.equal(Deno.readTextFileSync(statePath), "", "nothing is described once a signal is taken");
+    assert.equal(Deno.readTextFileSync(statePath), once, "the description stands once a signal is taken");
     // Past its grace second (its `sleep` came and went) the child waits again, and this process lives:
-    // unacknowledged, the child would have printed the message and killed it.
+    // uncounted, the child would have printed the message and killed it.
     const child = pid();
     await until("the child sleeps its grace second", () => childrenOf(child) !== "");
     await until("the grace second ends", () => childrenOf(child) === "");
@@ -222,7 +223,7 @@ Deno.test({
   assert.equal(unused.pid, undefined, "nor once stopped");
 
   const interrupted = new SignalWatchdog();
-  interrupted.acknowledge(); // a signal the main thread took before the first node
+  interrupted.taken(); // a signal the main thread took before the first node
   interrupted.describe({ message: "stuck" });
   assert.equal(interrupted.pid, undefined, "the run is ending through its hooks");
 
