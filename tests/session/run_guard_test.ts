@@ -236,3 +236,30 @@ Deno.test({
   used.stop();
   await until("the child ends", () => ended(pid));
 });
+
+Deno.test({
+  name: "a watchdog whose state file cannot be made does not start, and leaves no child behind",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const tmp = Deno.env.get("TMPDIR");
+  const missing = `${await Deno.makeTempDir()}/gone`;
+  Deno.env.set("TMPDIR", missing);
+  try {
+    const watchdog = new SignalWatchdog();
+    watchdog.describe({ message: "stuck" }); // no error: the run goes on without one
+    assert.equal(watchdog.pid, undefined);
+  } finally {
+    if (tmp === undefined) Deno.env.delete("TMPDIR");
+    else Deno.env.set("TMPDIR", tmp);
+  }
+  const naming = () =>
+    [...Deno.readDirSync("/proc")].filter((e) => /^\d+$/.test(e.name)).filter((e) => {
+      try {
+        return Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(missing);
+      } catch {
+        return false;
+      }
+    });
+  await until("the child started for it ends", () => naming().every((e) => ended(Number(e.name))));
+  await Deno.remove(missing.replace(/\/gone$/, ""), { recursive: true });
+});
