@@ -43,8 +43,9 @@ export interface StopDescription {
 // $1: the state file: the number of signals kmlf's main thread took; the stop record's path (or empty); a
 // folder one of whose files must hold kmlf's pid for the record to be written (or empty: no condition); the
 // message. `read` returns at end-of-file (kmlf ended) or when a trapped signal interrupts it (`sig` names the
-// last one, `got` counts them). HUP and QUIT are ignored: they end kmlf, whose end the child then sees. A
-// second Ctrl-C in the grace second ends `sleep` (which got it too) at once. A count it cannot read (no
+// last one, `got` counts them). HUP and QUIT are ignored: they end kmlf, whose end the child then sees. Each
+// signal gets its grace second: one that comes during it (a quick second Ctrl-C, which also ends `sleep`)
+// starts it again, so a free main thread always has the time to take it. A count it cannot read (no
 // description yet) leaves the signal to kmlf. The shell's complaints go nowhere (fd 2); the message goes to
 // kmlf's stderr (fd 3).
 const SCRIPT = `state=$1 got=0
@@ -56,7 +57,8 @@ while :; do
   sig=
   read -r _ && continue
   [ -n "$sig" ] || break
-  sleep ${WATCHDOG_GRACE_MS / 1000}
+  slept=
+  while [ "$slept" != "$got" ]; do slept=$got; sleep ${WATCHDOG_GRACE_MS / 1000}; done
   IFS= read -r taken <"$state"
   [ "$taken" -lt "$got" ] || continue
   kill -0 "$PPID" || break

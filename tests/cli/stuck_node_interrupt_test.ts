@@ -325,6 +325,27 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a quick second Ctrl-C a free main thread takes ends kmlf through the guard (130), not the watchdog",
+  ignore,
+}, async () => {
+  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
+  try {
+    const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"], { SLOW_END: "1" });
+    await run.waitFor("▶ wait");
+    await stateFileAppears(dir);
+    await run.typeCtrlC();
+    await run.waitFor("Run interrupted by SIGINT"); // taken: the hooks end the run (slowly)
+    await run.typeCtrlC(); // within the watchdog's grace second for the first
+    const { code, seen } = await run.finish();
+    assert.equal(code, 130, seen);
+    assert.match(seen, /a second SIGINT: stopped at once/);
+    assert.doesNotMatch(seen, /did not answer/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test({
   name: "--runner parallel at a terminal starts no watchdog: Ctrl-C stops the looping worker at once (130)",
   ignore,
 }, async () => {
