@@ -150,7 +150,7 @@ async function runWith(
   options.reporter?.runStarting?.();
   // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
   // Node functions on the main thread (not the parallel runner's workers) may hold it against Ctrl-C.
-  const watched = runner.name === "ParallelRunner" ? undefined : await startWatchdog();
+  const watched = runner.name === "ParallelRunner" ? undefined : await prepareWatchdog();
   const guard = RunGuard.install({ watchdog: watched?.watchdog });
   // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.
   const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
@@ -197,7 +197,7 @@ async function runWith(
 // Only where someone can press Ctrl-C (stdin a terminal): the child costs the main thread ~5 ms when it
 // starts (Deno's process API loads on first use), which a script's or a benchmark's kmlf does not pay. Its
 // modules load here, the child with the first node (forced_stop.ts).
-async function startWatchdog(): Promise<
+async function prepareWatchdog(): Promise<
   { watchdog: SignalWatchdog; describeForcedStops: typeof describeForcedStops } | undefined
 > {
   if (Deno.build.os === "windows") return undefined;
