@@ -38,7 +38,6 @@ export function describeForcedStops(
   const { guard, pipeline, catalog } = options;
   const running: string[] = [];
   const done = new Set<Node>();
-  let resumeFromNodes: string[] = [];
   const record = stopRecordPath(options.projectPath, Deno.pid);
   // Only a tracked run this process started (marked) is read back: the next tracked run ends it KILLED.
   const recordIfPidIn = runMarkersDir(options.projectPath);
@@ -47,7 +46,23 @@ export function describeForcedStops(
     `within ${WATCHDOG_GRACE_MS / 1000} s (code in a synchronous loop holds it), so kmlf ended the process ` +
     "before the run's hooks finished\n" +
     "  hint: a tracked MLflow run left RUNNING is ended KILLED by the next tracked run of this project";
+  // How to resume: findResumeNodes builds a Pipeline of the nodes left, work that grows with the pipeline,
+  // so it is redone (when a node finished since) within ~2 % of the run's time. On a large pipeline of quick
+  // nodes the hint then lags a few nodes behind: still a safe place to resume from, which re-runs them.
+  let note: string | undefined;
+  let stale = false;
+  let spent = 0;
+  const began = performance.now();
+  const refresh = () => {
+    if (!stale || spent > 1 + (performance.now() - began) * 0.02) return;
+    const at = performance.now();
+    const resumeFromNodes = findResumeNodes(pipeline, done, catalog);
+    note = options.note?.({ completed: [...done].map((n) => n.name), resumeFromNodes });
+    spent += performance.now() - at;
+    stale = false;
+  };
   const update = () => {
+    refresh();
     // After the last node (its hooks) or between nodes, what holds the main thread is no node's code.
     const holder = running.length > 0
       ? `; stopped ${running.map((n) => `"${n}"`).join(", ")}: the main thread did not answer within ` +
@@ -56,7 +71,6 @@ export function describeForcedStops(
     const lines = [
       `✘ Run interrupted by {signal}${holder}, so kmlf ended the process without the run's hooks`,
     ];
-    const note = options.note?.({ completed: [...done].map((n) => n.name), resumeFromNodes });
     if (note) lines.push(note);
     lines.push(
       "  hint: run CPU-bound nodes with --runner parallel, whose workers Ctrl-C stops at once; " +
@@ -80,8 +94,10 @@ export function describeForcedStops(
       reporter?.nodeCompleted?.(event);
       settled(event.node);
       done.add(event.node);
-      resumeFromNodes = findResumeNodes(pipeline, done, catalog);
-      update();
+      stale = true;
+      // Told at the next node's start (a file write per node, not two), or now after the last one: its
+      // hooks may hold the main thread then.
+      if (event.done === event.total) update();
     },
     nodeFailed(event) {
       reporter?.nodeFailed?.(event);

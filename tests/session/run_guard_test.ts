@@ -133,6 +133,12 @@ function ended(pid: number): boolean {
     return true;
   }
 }
+// The watchdog's state file up to its "." line (a shorter description leaves a longer one's end after it).
+function described(path: string): string {
+  const text = Deno.readTextFileSync(path);
+  const end = text.indexOf("\n.\n");
+  return end < 0 ? text : text.slice(0, end + 3);
+}
 // Whether the child's shell has set its traps (SIGTERM caught): a signal before that would end it.
 function trapsSet(pid: number): boolean {
   try {
@@ -160,7 +166,7 @@ Deno.test({
   try {
     guard.describeStop({ message: "stuck by {signal}", messageOnceTaken: "{signal} again" }); // starts it
     const statePath = watchdog.statePath!;
-    assert.equal(Deno.readTextFileSync(statePath), "0\n\n\nstuck by {signal}\n");
+    assert.equal(described(statePath), "0\n\n\nstuck by {signal}\n.\n");
     // What Ctrl-C does at a terminal: the signal reaches both processes (SIGTERM: deno test takes SIGINT).
     await until("the child's shell set its traps", () => trapsSet(pid()));
     Deno.kill(Deno.pid, "SIGTERM");
@@ -174,10 +180,10 @@ Deno.test({
     } finally {
       clearTimeout(timer);
     }
-    const once = "1\n\n\n{signal} again\n";
-    assert.equal(Deno.readTextFileSync(statePath), once, "the guard counted the signal");
+    const once = "1\n\n\n{signal} again\n.\n";
+    assert.equal(described(statePath), once, "the guard counted the signal");
     guard.describeStop({ message: "too late" });
-    assert.equal(Deno.readTextFileSync(statePath), once, "the description stands once a signal is taken");
+    assert.equal(described(statePath), once, "the description stands once a signal is taken");
     // Past its grace second (its `sleep` came and went) the child waits again, and this process lives:
     // uncounted, the child would have printed the message and killed it.
     const child = pid();
