@@ -159,10 +159,12 @@ export async function createFromEntry(
   const payload = entryPayload(raw.type as string, ctx.registry);
   // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
   // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
-  const config = clonePlain(absolutePaths(
-    resolveCredentials(raw, at, ctx, payload),
-    ctx.projectRoot,
-    { at, locate: ctx.locate },
+  // Paths first, as Kedro converts them before substituting credentials: a block of credentials.yml is kept
+  // as written, an inline credentials mapping's paths are the catalog's.
+  const config = clonePlain(resolveCredentials(
+    absolutePaths(raw, ctx.projectRoot, { at, locate: ctx.locate }, payload),
+    at,
+    ctx,
     payload,
   ));
   const { type, metadata, versioned, ...args } = config as Record<string, unknown> & { type: string };
@@ -285,9 +287,14 @@ export async function createFromEntry(
     built = true;
     return { dataset, typeName };
   } catch (error) {
-    if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source)) throw error;
-    // Thrown by the factory without saying where: shown at the entry.
-    const source = ctx.locateThrown ? ctx.locateThrown(at) : sourceOfEntry();
+    const argument = error instanceof KmlfError ? argumentOf(error.source) : undefined;
+    if (error instanceof KmlfAggregateError || (error instanceof KmlfError && error.source && !argument)) {
+      throw error;
+    }
+    // About one argument (a dataset class's `source: {keyPath: "filepath"}`): shown at that key, as written
+    // (a partition's filepath at the entry's path). Else thrown without saying where: shown at the entry.
+    const source = (argument !== undefined && ctx.locate([...at, ...written([argument])])) ||
+      (ctx.locateThrown ? ctx.locateThrown(at) : sourceOfEntry());
     if (error instanceof KmlfError) {
       throw new DatasetError(error.code, error.message, {
         source,
@@ -329,6 +336,12 @@ function withReplacedBaseNote(error: KmlfError, name: string, at: KeyPath, ctx: 
     source: error.source,
     hint: `${error.hint}; ${replacedBaseNote(name, replaced, "base's other keys")}`,
   });
+}
+
+// The argument an error of a dataset class is about: a source naming a key only (no file, no line).
+function argumentOf(source: SourceLocation | undefined): string | undefined {
+  if (!source || source.file !== undefined || source.line !== undefined) return undefined;
+  return source.keyPath || undefined;
 }
 
 function asDatasetError(error: KmlfError): KmlfError {

@@ -12,6 +12,7 @@ import type { KeyPath } from "../yaml/parse_yaml.ts";
 import { copySourceKeys } from "../source_keys.ts";
 import { isRecord } from "../is_record.ts";
 import { urlScheme } from "./local_path.ts";
+import { foreignCatalogPath } from "./foreign_path.ts";
 
 const PATH_KEYS = new Set(["filepath", "path", "filename"]);
 const NONE: ReadonlySet<string> = new Set();
@@ -25,8 +26,12 @@ export interface EntryWhere {
 /**
  * Makes every relative `filepath`/`path`/`filename` string (at any mapping depth, as Kedro does) absolute
  * against `root` (an empty one is left empty, for the type's schema to refuse), and `file://` URLs paths;
- * other URLs and absolute paths are kept (kmlf's own datasets refuse URLs: see local_path.ts). The entry's
- * `payload` keys (MemoryDataset's `data`: the user's data, not configuration) are kept as written.
+ * other URLs and absolute paths are kept (kmlf's own datasets refuse URLs: see local_path.ts). A path written
+ * for another machine (`C:\x`, `\\server\share`, `~/x`: see foreign_path.ts) is `catalog/foreign-path`,
+ * located at its value. As in Kedro, which converts the catalog before credentials are substituted, an
+ * inline `credentials:` mapping's paths are made absolute too: call this before resolving credentials names,
+ * so credentials.yml's blocks stay as written. The entry's `payload` keys (MemoryDataset's `data`: the
+ * user's data, not configuration) are kept as written.
  *
  * @example
  * ```ts
@@ -48,8 +53,11 @@ export function absolutePaths(
       const scheme = urlScheme(value)?.toLowerCase();
       if (scheme === "file") next = kedroFileUrlPath(value, key, inner);
       // (An empty path stays empty: the types' schemas refuse it, where the project root would pass.)
-      else if (value !== "" && scheme === undefined && !isAbsolute(value)) next = resolve(root, value);
-    } else if (isRecord(value) && key !== "credentials") next = absolutePaths(value, root, inner);
+      else if (value !== "" && scheme === undefined) {
+        checkLocal(value, value, key, inner);
+        if (!isAbsolute(value)) next = resolve(root, value);
+      }
+    } else if (isRecord(value)) next = absolutePaths(value, root, inner);
     if (next !== value) out = withValue(out ?? copyOf(config), key, next);
   }
   return out ?? config;
@@ -96,8 +104,10 @@ export function withValue(
  */
 function kedroFileUrlPath(url: string, key: string, where?: EntryWhere): string {
   const local = /^file:\/\/(?:localhost)?(\/.*)$/is.exec(url);
-  if (local) return local[1];
   const rest = url.slice("file://".length);
+  // `file:///C:/x` (and `file://C:/x`, whose "host" is the drive) names a Windows file.
+  checkLocal(local?.[1] ?? rest, url, key, where);
+  if (local) return local[1];
   throw new DatasetError(
     "catalog/bad-file-url",
     `Cannot use ${key} "${url}": after file:// comes a machine's name, so "${
@@ -108,4 +118,14 @@ function kedroFileUrlPath(url: string, key: string, where?: EntryWhere): string 
       hint: `write a path relative to the project (${rest}) or file:///<absolute path> (three slashes)`,
     },
   );
+}
+
+// Refuses a path written for another machine (see foreign_path.ts), located at its key's value.
+function checkLocal(path: string, written: string, key: string, where?: EntryWhere): void {
+  const foreign = foreignCatalogPath(path);
+  if (!foreign) return;
+  throw new DatasetError("catalog/foreign-path", `Cannot use ${key} "${written}": ${foreign.problem}`, {
+    source: where?.locate(where.at),
+    hint: foreign.hint,
+  });
 }

@@ -73,6 +73,7 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
       },
     );
   }
+  await assertCheckpointTakesFile(datasetConfig, ctx);
   // The entry's credentials reach the checkpoint too, unless it sets its own.
   const credentials = entryCredentialsReach(datasetConfig, ["checkpoint"], "checkpoint", args, ctx);
   const checkpointConfig = {
@@ -98,6 +99,26 @@ async function incremental(args: Record<string, unknown>, ctx: DatasetFactoryCon
     forceCheckpoint: force,
     comparison: await comparisonOf(comparisonFunc, ctx),
   });
+}
+
+// The checkpoint's file is `<path>/CHECKPOINT` unless it sets its own: a type that takes no filepath (memory)
+// cannot keep it. Said at its type, where Kedro fails on an argument the user never wrote.
+async function assertCheckpointTakesFile(
+  config: Record<string, unknown>,
+  ctx: DatasetFactoryContext,
+): Promise<void> {
+  if ("filepath" in config || typeof config.type !== "string") return;
+  const takes = await ctx.argumentsOf?.(config.type);
+  if (!takes || takes.has("filepath")) return;
+  throw checkpointError(
+    ctx,
+    ["type"],
+    `The ${keyName(ctx, [])} of "${ctx.name}" cannot be a ${config.type} dataset: ${config.type} takes no ` +
+      "filepath, and the checkpoint is kept in the file <path>/CHECKPOINT",
+    {
+      hint: `use a file type (text, Kedro's default, or json, yaml, …), or remove ${keyName(ctx, ["type"])}`,
+    },
+  );
 }
 
 // `comparison_func`: one of Python's operator functions, or a TypeScript function of the project.

@@ -10,6 +10,7 @@ import { isAbsolute, resolve } from "../path.ts";
 import { SqliteQueryDataset } from "./datasets/sqlite_query_dataset.ts";
 import { type IfExists, SqliteTableDataset } from "./datasets/sqlite_table_dataset.ts";
 import { ENTRY_HINTS } from "./kedro_arguments.ts";
+import { foreignCatalogPath } from "./foreign_path.ts";
 import type { DatasetFactoryContext } from "./dataset_factory.ts";
 import type { DatasetTypeDefinition } from "./registry.ts";
 
@@ -71,6 +72,14 @@ export function sqliteFileOf(con: string, ctx: DatasetFactoryContext): string {
         path.includes("?") ? "URL options" : "an in-memory or host-only URL"
       })`,
       { source: at, hint: "write con: sqlite:///data/db.sqlite (a file relative to the project root)" },
+    );
+  }
+  const foreign = foreignCatalogPath(path);
+  if (foreign) {
+    throw new DatasetError(
+      "catalog/foreign-path",
+      `Cannot use the SQLite file "${path}" of catalog entry "${ctx.name}"'s credentials con: ${foreign.problem}`,
+      { source: at, hint: `${foreign.hint}, as con: sqlite:///<path>` },
     );
   }
   return isAbsolute(path) ? path : resolve(ctx.projectRoot, path);

@@ -22,7 +22,9 @@ export function urlScheme(path: string): string | undefined {
 
 /**
  * Returns `path` when it names a local file; throws `catalog/remote-filepath` for a URL (the catalog has
- * already turned `file://` URLs into paths). `key` is the catalog key that holds it (`filepath`, `path`).
+ * already turned `file://` URLs into paths). `key` is the argument that holds it (`filepath`, `path`): the
+ * error's `source` is `{keyPath: key}`, which the catalog shows at that key of the entry that gave it (a
+ * dataset's, a partitioned `dataset:`'s, an incremental `checkpoint:`'s), in its file.
  *
  * @example
  * ```ts
@@ -37,6 +39,7 @@ export function localFilePath(path: string, key: string): string {
     "catalog/remote-filepath",
     `Cannot use ${key} "${path}": kmlf's datasets read and write local files, not ${scheme}:// URLs`,
     {
+      source: { keyPath: key },
       hint:
         `copy the data to a local path (e.g. data/01_raw/…) and set ${key} to it, mount the storage as a ` +
         "folder, or load it in a dataset class of your own (type: ./datasets/my_dataset.ts#MyDataset)",

@@ -14,7 +14,8 @@ import { type DatasetPattern, sampleConfig, templatedPaths } from "./patterns.ts
  * Builds the pattern with a stand-in for each placeholder (see `sampleConfig`) and throws what fails, as
  * located DatasetErrors naming the pattern; returns the notes its dataset types gave (`ctx.warn`). A problem
  * located at a value with a placeholder is not reported: the stand-in, not the user, wrote what was judged
- * there (a path; a credentials name, whose stand-in names an empty block); nor one a factory threw without a
+ * there (a path; a credentials name, whose stand-in names an empty block) — except a path's own letters (a
+ * Windows drive, `~`, an `s3://` URL) before its first placeholder —; nor one a factory threw without a
  * location (a project class's, a plugin's) when any value has a placeholder; nor anything of a pattern whose
  * `type` has one, since its arguments depend on the type.
  *
@@ -31,11 +32,14 @@ export async function checkPattern(pattern: DatasetPattern, ctx: EntryContext): 
   // Locations of values with a placeholder are objects of their own, told apart by identity: a problem
   // carries its location through every wrapper error (nested datasets map their keys back to these paths).
   const stood = new WeakSet<SourceLocation>();
+  // Of those, the values a placeholder does not start: what the user wrote before it is judged all the same.
+  const written = new WeakSet<SourceLocation>();
   const locate = (path: KeyPath) => {
     const found = ctx.locate(path);
     if (!templated.has(JSON.stringify(path))) return found;
     const location = { ...found };
     stood.add(location);
+    if (!/^\{/.test(String(valueAt(pattern.config, path.slice(1))))) written.add(location);
     return location;
   };
   const problems: KmlfError[] = [];
@@ -65,10 +69,21 @@ export async function checkPattern(pattern: DatasetPattern, ctx: EntryContext): 
     });
   });
   throwIfAny(
-    problems.filter((problem) => !(problem.source && stood.has(problem.source))),
+    problems.filter((problem) =>
+      !(problem.source && stood.has(problem.source)) ||
+      (LETTER_CODES.has(problem.code) && written.has(problem.source))
+    ),
     `Invalid catalog entry "${pattern.pattern}"`,
   );
   return notes;
+}
+
+// Problems with a path's own letters (a drive, `~`, `\`, a URL scheme), which no stand-in (a word, digits,
+// " " or "-") gives: a value that does not start with a placeholder has them whatever name fills it.
+const LETTER_CODES: ReadonlySet<string> = new Set(["catalog/foreign-path", "catalog/remote-filepath"]);
+
+function valueAt(config: unknown, path: KeyPath): unknown {
+  return path.reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], config);
 }
 
 // A credentials name with a placeholder (`"{name}_creds"`) names a block only a matched name picks: its

@@ -138,6 +138,9 @@ function describeRoots(roots: ArtifactRoots): string {
  * ```
  */
 export function checkClientArtifactLocation(location: string, roots: ArtifactRoots, cwd?: string): void {
+  // A proxied location is checked as its reads will be (`mlflow-artifacts:/../x` is a 400 now, not a stored
+  // location whose every run fails later).
+  if (location !== "" && proxiedPathOfUri(location) !== undefined) return;
   const local = location === "" ? undefined : localPathOfUri(location);
   if (local === undefined) return;
   const path = resolve(local);

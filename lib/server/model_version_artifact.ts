@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { mlflowError } from "../tracking/mod.ts";
+import { mlflowError, safeArtifactPath } from "../tracking/mod.ts";
 import { validateArtifactPathParam } from "./artifact_paths.ts";
 import { sendRepositoryArtifact } from "./artifact_routes.ts";
 import type { ServerContext } from "./server_context.ts";
@@ -17,7 +17,8 @@ async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> 
   const runs = uri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/s);
   if (!runs) return uri;
   const run = await ctx.store.getRun(runs[1]);
-  const sub = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
+  // The path is a stored record's (any registry writer's): MLflow's artifact path rules, as a client's path.
+  const sub = safeArtifactPath((runs[2] ?? "").replace(/^\/+/, ""));
   const root = runArtifactRoot(run);
   return sub ? `${root.replace(/\/+$/, "")}/${sub}` : root;
 }

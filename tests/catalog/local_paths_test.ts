@@ -24,19 +24,24 @@ const FILE_ENTRIES: Record<string, string> = {
 };
 
 for (const scheme of ["s3", "gcs", "abfs", "https"]) {
-  Deno.test(`every built-in file type refuses a ${scheme}:// path with catalog/remote-filepath, at its entry`, async () => {
+  Deno.test(`every built-in file type refuses a ${scheme}:// path with catalog/remote-filepath, at that path`, async () => {
     const yaml = Object.entries(FILE_ENTRIES)
       .map(([name, entry]) => `${name}: ${entry.replace("URL", `${scheme}://bucket/dir`)}\n`).join("");
     await assert.rejects(
       () => Catalog.fromConfig(catalogConfig(yaml), { projectRoot: "/p" }),
       (e: KmlfAggregateError) => {
         assert.ok(e instanceof KmlfAggregateError, String(e));
-        const byEntry = Object.fromEntries(e.errors.map((x) => [x.source?.keyPath, x]));
+        const byEntry = Object.fromEntries(e.errors.map((x) => [x.source?.keyPath?.split(".")[0], x]));
         assert.deepEqual(Object.keys(byEntry).sort(), Object.keys(FILE_ENTRIES).sort());
+        const names = Object.keys(FILE_ENTRIES);
         for (const [name, error] of Object.entries(byEntry)) {
           assert.ok(error instanceof DatasetError, name);
           assert.equal(error.code, "catalog/remote-filepath", `${name}: ${error.message}`);
-          assert.equal(error.source?.file, CATALOG_FILE);
+          // At the value of the key that holds the URL, not at the entry.
+          const key = name === "partitioned" ? "path" : "filepath";
+          const line = names.indexOf(name) + 1;
+          const column = FILE_ENTRIES[name].indexOf(`${key}: URL`) + name.length + 2 + key.length + 3;
+          assert.deepEqual(error.source, { file: CATALOG_FILE, line, column, keyPath: `${name}.${key}` });
           assert.match(error.message, new RegExp(`"${scheme}://bucket/dir/`));
           assert.match(error.message, new RegExp(`not ${scheme}:// URLs`));
           assert.match(error.hint!, /local path/);

@@ -245,6 +245,53 @@ Deno.test("incremental: its dataset's and its checkpoint's errors name their key
   );
 });
 
+Deno.test("a URL a dataset class refuses is located at its key: a checkpoint's filepath, a partitioned path", async () => {
+  const refused = (url: string, key: string) =>
+    `catalog/remote-filepath Cannot use ${key} "${url}": kmlf's datasets read and write local files, not s3:// URLs`;
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: incremental\n  path: p\n  dataset: json\n  checkpoint:\n    filepath: s3://b/cp\n",
+    ),
+    [`${refused("s3://b/cp", "filepath")} @ ${at("6:15", "p.checkpoint.filepath")}`],
+  );
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: incremental\n  path: s3://b/parts\n  dataset: json\n"),
+    [`${refused("s3://b/parts", "path")} @ ${at("3:9", "p.path")}`],
+  );
+  assert.deepEqual(
+    await catalogErrors("p:\n  type: csv\n  filepath: s3://b/x.csv\n"),
+    [`${refused("s3://b/x.csv", "filepath")} @ ${at("3:13", "p.filepath")}`],
+  );
+});
+
+Deno.test("incremental: a checkpoint type that takes no filepath is refused at its type, not at path", async () => {
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: incremental\n  path: p\n  dataset: json\n  checkpoint:\n    type: memory\n",
+      {
+        hints: true,
+      },
+    ),
+    [
+      `catalog/bad-checkpoint The checkpoint of "p" cannot be a memory dataset: memory takes no filepath, and the ` +
+      `checkpoint is kept in the file <path>/CHECKPOINT @ ${
+        at("6:11", "p.checkpoint.type")
+      } | use a file type ` +
+      "(text, Kedro's default, or json, yaml, …), or remove checkpoint.type",
+    ],
+  );
+  // A filepath the user wrote is the type's to judge, at that key.
+  assert.deepEqual(
+    await catalogErrors(
+      "p:\n  type: incremental\n  path: p\n  dataset: json\n  checkpoint:\n    type: memory\n    filepath: cp\n",
+    ),
+    [
+      `catalog/bad-argument Unknown key "p.checkpoint.filepath" in dataset "p/checkpoint" (memory) @ ` +
+      at("7:15", "p.checkpoint.filepath"),
+    ],
+  );
+});
+
 Deno.test("kmlf catalog validate: a nested dataset's error in conf/local names the local file, line and key", async () => {
   const base =
     "parts:\n  type: partitioned\n  path: data/parts\n  dataset:\n    type: pandas.CSVDataset\n    load_args: {sep: ','}\n";

@@ -189,6 +189,22 @@ function urlRegistry() {
   return registry;
 }
 
+Deno.test("validate: a pattern's Windows, ~ or s3:// path is refused although it has a placeholder, unless one starts it", async () => {
+  const yaml = `"{name}_w": {type: csv, filepath: 'C:\\data\\{name}.csv'}
+"{name}_s3": {type: csv, filepath: "s3://bucket/{name}.csv"}
+"{name}_p": {type: partitioned, path: "~/parts/{name}", dataset: json}
+"{d}_{name}_any": {type: csv, filepath: "{d}:/x/{name}.csv"}
+`;
+  assert.deepEqual(await problems(yaml), [
+    'catalog/foreign-path Cannot use filepath "C:\\data\\name.csv": it is a Windows path (drive C:), and this ' +
+    `machine runs ${Deno.build.os} @ 1:35 ({name}_w.filepath)`,
+    'catalog/remote-filepath Cannot use filepath "s3://bucket/name.csv": kmlf\'s datasets read and write local ' +
+    "files, not s3:// URLs @ 2:36 ({name}_s3.filepath)",
+    'catalog/foreign-path Cannot use path "~/parts/name": ~ is not expanded in catalog paths (Kedro joins it to ' +
+    "the project root: a folder named ~) @ 3:39 ({name}_p.path)",
+  ]);
+});
+
 Deno.test("validate: what a plugin's factory throws without a location, given stand-ins, is not judged", async () => {
   const catalog = await checked('"{name}_api": {type: api.JSONDataset, url: "{name}"}\n', {
     registry: urlRegistry(),

@@ -55,6 +55,26 @@ Deno.test("mlflow_artifact: a typo'd type (the dataset: shorthand or in its mapp
   );
 });
 
+Deno.test("mlflow_artifact: a wrapped dataset without a file, or with a URL, is refused at its dataset:", async () => {
+  const noFile =
+    `mlflow/artifact-needs-file MlflowArtifactDataset "art" wraps a dataset without a local file`;
+  assert.deepEqual(await catalogErrors("art:\n  type: mlflow_artifact\n  dataset: memory\n"), [
+    `${noFile} @ ${at("3:12", "art.dataset")}`,
+  ]);
+  assert.deepEqual(await catalogErrors("art:\n  type: mlflow_artifact\n  dataset:\n    type: memory\n"), [
+    `${noFile} @ ${at("4:5", "art.dataset")}`,
+  ]);
+  assert.deepEqual(
+    await catalogErrors(
+      "art:\n  type: mlflow_artifact\n  dataset:\n    type: json\n    filepath: s3://b/x.json\n",
+    ),
+    [
+      `catalog/remote-filepath Cannot use filepath "s3://b/x.json": kmlf's datasets read and write local files, ` +
+      `not s3:// URLs @ ${at("5:15", "art.dataset.filepath")}`,
+    ],
+  );
+});
+
 Deno.test("mlflow_artifact around a partitioned folder: the partitions' dataset is art.dataset.dataset.<key>", async () => {
   assert.deepEqual(
     await catalogErrors(

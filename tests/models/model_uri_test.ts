@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { loadModel } from "../../lib/models/mod.ts";
-import { parseModelUri, resolveModel, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import {
+  parseModelUri,
+  resolveModel,
+  RestStore,
+  SqliteStore,
+  type TrackingStore,
+} from "../../lib/tracking/mod.ts";
 import { TrackingError } from "../../lib/errors.ts";
 import { trainedRulesProject } from "./model_helpers.ts";
 
@@ -63,6 +69,9 @@ Deno.test("bad model URIs are errors that show the right form", () => {
     ["runs:/", /no run id/],
     ["runs:/0123456789abcdef0123456789abcdef", /no artifact path after the run id.*\n?/],
     ["runs:/abc/../x", /'\.\.' is not allowed/],
+    ["runs:/abc/model/%2e%2e/%2E%2E/x", /'\.\.' is not allowed/],
+    ["mlflow-artifacts:/1/abc/artifacts/../../../x", /'\.\.' is not allowed/],
+    ["mlflow-artifacts:/1/%2e%2e/%2e%2e/%2e%2e/x", /'\.\.' is not allowed/],
     ["models:/iris", /expected a registered model name and a version/],
     ["models:/iris/champion", /neither a version number, a stage/],
     ["models:/m-0123abcd", /MLflow 3 logged-model ids/],
@@ -172,5 +181,26 @@ Deno.test("a registry that cannot be reached keeps its own error (not 'no regist
       (e: Error & { code?: string }) => e.code === "tracking/server-unreachable",
       uri,
     );
+  }
+});
+
+Deno.test("a runs:/ URI of a run the store lacks names the store without its password", async () => {
+  // Nothing listens on port 1: the run cannot be found, and the error names where it looked.
+  const store = new RestStore("http://ml:hunter2@127.0.0.1:1", {
+    env: () => undefined,
+    maxRetries: 0,
+    backoffMs: 1,
+  });
+  try {
+    await assert.rejects(
+      () => resolveModel("runs:/ffffffffffffffffffffffffffffffff/model", { store, cacheDir: "/nonexistent" }),
+      (e: TrackingError) => {
+        assert.equal(e.code, "model/run-not-found");
+        assert.ok(!e.message.includes("hunter2") && e.message.includes("127.0.0.1:1"), e.message);
+        return true;
+      },
+    );
+  } finally {
+    await store.close();
   }
 });

@@ -109,3 +109,33 @@ Deno.test("a run whose artifact_uri row points outside its own root is not serve
     await fx.dispose();
   }
 });
+
+Deno.test("a model version's runs:/ source whose path leaves the run serves nothing (a stored record)", async () => {
+  const fx = await serverFixture();
+  try {
+    // Runs in the folder MLflow keeps a SQLite store's runs in, which the server reads.
+    const experimentId = await fx.store.createExperiment("local", {
+      artifactLocation: join(fx.dir, "mlruns"),
+    });
+    const own = (await fx.store.createRun({ experimentId })).info.runId;
+    const other = await fx.store.createRun({ experimentId });
+    await fx.store.getArtifactRepository(other.info.artifactUri).writeArtifact("secret.txt", SECRET);
+    // The store keeps any source (as MLflow's): only the server's API checks them, so another writer may not.
+    await fx.store.registry.createRegisteredModel("m");
+    const sources = [
+      `runs:/${own}/../../${other.info.runId}/artifacts`,
+      `runs:/${own}/%2e%2e/%2e%2e/${other.info.runId}/artifacts`,
+      `runs:/${own}/..`,
+    ];
+    for (const source of sources) {
+      const { version } = await fx.store.registry.createModelVersion("m", source, { runId: own });
+      const answer = await fx.get("/model-versions/get-artifact", { name: "m", version, path: "secret.txt" });
+      const text = await answer.text();
+      assert.equal(answer.status, 400, `${source}: ${answer.status} ${text}`);
+      assert.match(text, /INVALID_PARAMETER_VALUE.*Invalid artifact path/, source);
+      assert.ok(!text.includes(SECRET) && !text.includes(fx.dir), text);
+    }
+  } finally {
+    await fx.dispose();
+  }
+});

@@ -180,6 +180,71 @@ for (const kind of ["sqlite", "file"] as const) {
     }
   });
 
+  Deno.test(`${kind}: artifact locations and version sources that name no folder are 400s`, async () => {
+    const s = await server(kind);
+    try {
+      const exp =
+        (await (await s.post("/api/2.0/mlflow/experiments/create", { name: "uris" })).json()).experiment_id;
+      const runId =
+        (await (await s.post("/api/2.0/mlflow/runs/create", { experiment_id: exp })).json()).run.info.run_id;
+      // An encoded '/', a NUL or another host names no local folder; a proxied '..' leaves the destination.
+      const unusable = ["file:///srv/a%2fb", "file:///srv/a%2Fb/c", "file:///srv/a%00b", "/srv/a\u0000b"];
+      const locations = [
+        ...unusable,
+        "file://server/srv/x",
+        "mlflow-artifacts:/../../x",
+        "mlflow-artifacts:/%2e%2e/x",
+      ];
+      for (const location of locations) {
+        const res = await s.post("/api/2.0/mlflow/experiments/create", {
+          name: location,
+          artifact_location: location,
+        });
+        await refused(res, "INVALID_PARAMETER_VALUE", s.dir, location);
+      }
+      await s.post("/api/2.0/mlflow/registered-models/create", { name: "m" }).then((r) => r.body?.cancel());
+      for (const source of unusable) {
+        const res = await s.post("/api/2.0/mlflow/model-versions/create", {
+          name: "m",
+          source,
+          run_id: runId,
+        });
+        await refused(res, "INVALID_PARAMETER_VALUE", s.dir, source);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  Deno.test(`${kind}: a UI upload the artifacts on disk leave no room for is a 400 that leaves nothing behind`, async () => {
+    const s = await server(kind);
+    try {
+      const exp =
+        (await (await s.post("/api/2.0/mlflow/experiments/create", { name: "up" })).json()).experiment_id;
+      const runId =
+        (await (await s.post("/api/2.0/mlflow/runs/create", { experiment_id: exp })).json()).run.info.run_id;
+      const upload = (path: string) =>
+        s.post(
+          `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(path)}`,
+          "x",
+        );
+      assert.equal((await upload("a/b")).status, 200);
+      for (
+        const [path, why] of [["a", /a folder of that name exists/], [
+          "a/b/c",
+          /a file holds the place/,
+        ]] as const
+      ) {
+        assert.match(await refused(await upload(path), "INVALID_PARAMETER_VALUE", s.dir, path), why);
+      }
+      const root = join(s.dir, "art", exp, runId, "artifacts");
+      assert.deepEqual([...Deno.readDirSync(root)].map((e) => e.name), ["a"]);
+      assert.deepEqual([...Deno.readDirSync(join(root, "a"))].map((e) => e.name), ["b"]);
+    } finally {
+      await s.close();
+    }
+  });
+
   Deno.test(`${kind}: MLflow's validation where kmlf was more lenient: int64 ranges, types, null keys`, async () => {
     const s = await server(kind);
     try {

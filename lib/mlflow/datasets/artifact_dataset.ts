@@ -39,6 +39,8 @@ export class MlflowArtifactDataset implements Dataset {
         "mlflow/artifact-needs-file",
         `MlflowArtifactDataset "${options.name}" wraps a dataset without a local file`,
         {
+          // About its `dataset:` (the catalog shows it there).
+          source: { keyPath: "dataset" },
           hint: "wrap a file dataset (csv, json, pickle, parquet, …) or a partitioned folder",
         },
       );

@@ -19,7 +19,8 @@ import { copyFile, readFile, writeFile, writeTextFile } from "../../file_io.ts";
 import { checkLocalArtifactRoot } from "./local_access.ts";
 
 /**
- * The local path of a `file:` URI or an absolute path, or undefined for other schemes.
+ * The local path of a `file:` URI or an absolute path, or undefined for other schemes. One that names no
+ * local path (another host, an encoded `/`, a NUL) is INVALID_PARAMETER_VALUE, naming the URI.
  *
  * @example
  * ```ts
@@ -27,12 +28,33 @@ import { checkLocalArtifactRoot } from "./local_access.ts";
  * ```
  */
 export function localPathOfUri(uri: string): string | undefined {
+  let path: string | undefined;
   if (uri.startsWith("file:")) {
+    // `file://server/x`: MLflow reads `/x` and Node refuses it; a folder of another host is none of this one.
+    const host = uri.match(/^file:\/\/([^/]+)/)?.[1];
+    if (host !== undefined && host !== "localhost") {
+      throw unusableLocalUri(uri, `it names the host '${host}', and a local folder is file:///<path>`);
+    }
     const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
-    return m ? fileURLToPath(`file://${m[1]}`) : undefined;
+    try {
+      path = m ? fileURLToPath(`file://${m[1]}`) : undefined;
+    } catch {
+      // Node's rule: an encoded `/` (`%2F`) names no folder. A client's location is a 400, never a 500.
+      throw unusableLocalUri(uri, "it holds an encoded '/' (%2F), which no folder name can hold");
+    }
+  } else if (isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) path = uri;
+  if (path?.includes("\0")) {
+    throw unusableLocalUri(uri, "it holds a NUL character, which no file name can hold");
   }
-  if (isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) return uri;
-  return undefined;
+  return path;
+}
+
+function unusableLocalUri(uri: string, why: string): TrackingError {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot use '${JSON.stringify(uri).slice(1, -1)}' as a local artifact location: ${why}`,
+    "write the folder as a plain absolute path, or file:///<path> with '/' between folders",
+  );
 }
 
 /**
@@ -61,6 +83,15 @@ export function pathInsideRoot(rootDir: string, relPath: string | undefined, wit
     );
   }
   return target;
+}
+
+// A client's path that the artifacts already on disk leave no room for: its mistake (400), as the proxy says.
+function pathTaken(rel: string, why: string): TrackingError {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot write artifact '${rel}': ${why}`,
+    "write it under another path, or delete the artifact in the way first",
+  );
 }
 
 const PARTIAL = /^\.kmlf-partial-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -199,11 +230,24 @@ export class LocalArtifactRepository implements ArtifactRepository {
   async writeArtifact(artifactFile: string, data: Uint8Array | string): Promise<void> {
     const { rel, abs } = this.#path(artifactFile);
     if (!rel) throw mlflowError("INVALID_PARAMETER_VALUE", "Cannot write an artifact without a file name");
-    Deno.mkdirSync(dirname(abs), { recursive: true });
+    try {
+      Deno.mkdirSync(dirname(abs), { recursive: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory) {
+        throw pathTaken(rel, "a file holds the place of one of its folders");
+      }
+      throw error;
+    }
     const tmp = partialBeside(abs);
-    if (typeof data === "string") await writeTextFile(tmp, data);
-    else await writeFile(tmp, data);
-    Deno.renameSync(tmp, abs);
+    try {
+      if (typeof data === "string") await writeTextFile(tmp, data);
+      else await writeFile(tmp, data);
+      Deno.renameSync(tmp, abs);
+    } catch (error) {
+      await Deno.remove(tmp).catch(() => {}); // never leave the partial file behind
+      if (error instanceof Deno.errors.IsADirectory) throw pathTaken(rel, "a folder of that name exists");
+      throw error;
+    }
   }
 
   async readArtifact(artifactFile: string): Promise<Uint8Array> {

@@ -21,8 +21,13 @@ import { localPathOfUri } from "./local_repository.ts";
  * ```
  */
 export function notOwnArtifactRoot(runId: string, artifactUri: string): string | undefined {
-  const path = localPathOfUri(artifactUri) ??
-    artifactUri.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:(?:\/\/[^/]*)?/, "");
+  let local: string | undefined;
+  try {
+    local = localPathOfUri(artifactUri);
+  } catch {
+    return "it names no local folder: an encoded '/' or a NUL";
+  }
+  const path = local ?? artifactUri.replace(/^[a-zA-Z][a-zA-Z0-9+.-]*:(?:\/\/[^/]*)?/, "");
   const segments = path.replace(/\/+$/, "").split("/").map(percentDecode);
   return segments.some((s) => s === "." || s === ".." || s.includes("\0") || s.includes("\\"))
     ? "it holds '.', '..', a NUL or a backslash"

@@ -61,6 +61,14 @@ export function parseModelUri(uri: string, options: { baseDir?: string } = {}): 
     if (!path) {
       throw bad(uri, "no artifact path", "write mlflow-artifacts:/<experiment_id>/<run_id>/artifacts/model");
     }
+    // The path also names the download's folder in the model cache: never one out of it.
+    if (leavesFolder(path)) {
+      throw bad(
+        uri,
+        "'..' is not allowed in the artifact path",
+        "name the model folder under the server's artifacts",
+      );
+    }
     return { kind: "mlflow-artifacts", uri: text, path };
   }
   if (/^file:/i.test(text)) {
@@ -84,6 +92,11 @@ export function parseModelUri(uri: string, options: { baseDir?: string } = {}): 
   };
 }
 
+// A `..` segment, also percent-encoded (`%2e%2e`, as artifact paths are read).
+function leavesFolder(path: string): boolean {
+  return [path, percentDecode(path)].some((form) => form.split("/").includes(".."));
+}
+
 function parseRuns(uri: string, text: string): ModelUri {
   const m = text.match(/^runs:\/+([^/]+)(?:\/(.*))?$/i);
   if (!m) throw bad(uri, "no run id", "write runs:/<run_id>/<artifact path>, e.g. runs:/<run_id>/model");
@@ -103,7 +116,7 @@ function parseRuns(uri: string, text: string): ModelUri {
       `write runs:/${runId}/<artifact path>, e.g. runs:/${runId}/model`,
     );
   }
-  if (path.split("/").includes("..")) {
+  if (leavesFolder(path)) {
     throw bad(uri, "'..' is not allowed in the artifact path", "name the model folder inside the run");
   }
   return { kind: "runs", uri: text, runId, path };

@@ -69,7 +69,7 @@ async function resolveParsed(
       const run = await store.getRun(parsed.runId).catch((cause) => {
         throw new TrackingError(
           "model/run-not-found",
-          `Cannot find run ${parsed.runId} of ${parsed.uri} in ${store.uri}`,
+          `Cannot find run ${parsed.runId} of ${parsed.uri} in ${maskUriCredentials(store.uri)}`,
           {
             hint:
               "check the run id, and that the tracking URI (mlflow.yml or MLFLOW_TRACKING_URI) is the store the run was logged to",
@@ -87,10 +87,14 @@ async function resolveParsed(
     case "mlflow-artifacts": {
       const store = needStore(parsed.uri, options);
       if (store.kind !== "rest") {
-        throw new TrackingError("model/needs-server", `Cannot read ${parsed.uri} from ${store.uri}`, {
-          hint:
-            "mlflow-artifacts:/ URIs are served by a tracking server: set MLFLOW_TRACKING_URI=http://<host>:<port>",
-        });
+        throw new TrackingError(
+          "model/needs-server",
+          `Cannot read ${parsed.uri} from ${maskUriCredentials(store.uri)}`,
+          {
+            hint:
+              "mlflow-artifacts:/ URIs are served by a tracking server: set MLFLOW_TRACKING_URI=http://<host>:<port>",
+          },
+        );
       }
       const parent = posix.dirname(parsed.path);
       const dir = await fetchArtifacts(

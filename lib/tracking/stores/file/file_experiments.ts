@@ -15,6 +15,7 @@ import {
   experimentExists,
   experimentNotActive,
   experimentTagNotFound,
+  mlflowError,
 } from "../../tracking_errors.ts";
 import { validateArtifactLocation, validateExperimentName, validateExperimentTag } from "../../validation.ts";
 import { validateKey } from "../../key_validation.ts";
@@ -37,7 +38,14 @@ import {
 } from "./file_format.ts";
 import { withStoreLock } from "./store_lock.ts";
 import { readExperiment } from "./file_read.ts";
-import { allExperiments, experimentDir, setRunsStage, TRASH, updateExperimentMeta } from "./file_tree.ts";
+import {
+  allExperiments,
+  experimentBases,
+  experimentDir,
+  setRunsStage,
+  TRASH,
+  updateExperimentMeta,
+} from "./file_tree.ts";
 
 /**
  * The experiment operations of a `FileStore`, over the mlruns folder `root`: each method is the
@@ -147,6 +155,14 @@ export class FileExperiments {
     await withStoreLock(this.#root, async () => {
       const e = await this.get(experimentId);
       if (e.lifecycleStage !== "active") throw experimentIdNotFound(experimentId);
+      if (!experimentBases(this.#root).includes(join(this.#root, TRASH))) {
+        throw mlflowError(
+          "INVALID_PARAMETER_VALUE",
+          `Cannot delete experiment ${experimentId}: the store's ${TRASH} folder is a symbolic link leading out ` +
+            "of the store, and kmlf moves no experiment out of it.",
+          "remove the link (kmlf creates a plain .trash folder when the store is opened)",
+        );
+      }
       await updateExperimentMeta(this.#root, experimentId, { lifecycle_stage: "deleted" });
       await setRunsStage(join(this.#root, experimentId), "deleted");
       Deno.renameSync(join(this.#root, experimentId), join(this.#root, TRASH, experimentId));

@@ -7,7 +7,8 @@ import { PYYAML_SCHEMA } from "../../../yaml/yaml11.ts";
 import { pyyamlDump } from "../../../yaml/pyyaml_dump.ts";
 import { loadWithinLimits } from "../../../yaml/limits.ts";
 import type { RunStatus } from "../../entities.ts";
-import { resolvesInside, statOrUndefined } from "../../../fs_utils.ts";
+import { statOrUndefined } from "../../../fs_utils.ts";
+import { insideKeyFolder, linksOutOfFolder } from "./folder_links.ts";
 import { mlflowError } from "../../tracking_errors.ts";
 import { KmlfError, TrackingError } from "../../../errors.ts";
 import { ioProblem } from "../../../io_errors.ts";
@@ -55,8 +56,13 @@ export function storeIoError(error: unknown, root: string): unknown {
   );
 }
 
-/** Reads a meta.yaml (undefined when the file does not exist). */
+/**
+ * Reads a meta.yaml (undefined when the file does not exist — or is a symbolic link leading out of its run,
+ * experiment or model folder, which is no part of the store: its content is never read, nor quoted in an
+ * error).
+ */
 export async function readMeta(path: string): Promise<Record<string, unknown> | undefined> {
+  if (linksOutOfFolder(path)) return undefined;
   let text: string;
   try {
     text = await readTextFile(path);
@@ -140,7 +146,7 @@ const FILE_NAME_BYTES = 255;
  * checkKeyFitsFileName("é".repeat(200), "metric"); // throws INVALID_PARAMETER_VALUE (400 bytes)
  * ```
  */
-export function checkKeyFitsFileName(key: string, kind: "metric" | "param" | "tag"): void {
+export function checkKeyFitsFileName(key: string, kind: "metric" | "param" | "tag" | "alias"): void {
   if (key.length * 3 <= FILE_NAME_BYTES) return; // a UTF-16 unit takes at most 3 bytes of UTF-8
   for (const part of key.split("/")) {
     const bytes = new TextEncoder().encode(part).byteLength;
@@ -189,6 +195,8 @@ export function checkKeyPaths(
       }
     }
     if (folder === undefined || !statOrUndefined(join(folder, key))?.isDirectory) continue;
+    // A folder reached through a link out of the store is refused as such: its listing names a file of the machine.
+    keyFile(folder, key, kind);
     const below = [...Deno.readDirSync(join(folder, key))][0]?.name ?? "…";
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -200,9 +208,10 @@ export function checkKeyPaths(
 }
 
 /**
- * The file of `key` in a key folder (a run's `metrics`, `params` or `tags`, an experiment's `tags`),
- * refused when a symbolic link on the way leads out of that folder: a name never reaches a file outside
- * the store, even when someone linked one in. The key itself is checked by the caller (`validateKey`,
+ * The file of `key` in a key folder (a run's `metrics`, `params` or `tags`, an experiment's `tags`, a
+ * registered model's or version's `tags`, a model's `aliases`), refused when a symbolic link on the way —
+ * the key folder itself included — leads out of the run, experiment or model folder holding it
+ * ({@link insideKeyFolder}): a name never reaches a file outside the store, even when someone linked one in. The key itself is checked by the caller (`validateKey`,
  * which already refuses `..`, absolute paths, backslashes and NUL).
  *
  * @example
@@ -213,11 +222,11 @@ export function checkKeyPaths(
 export function keyFile(
   folder: string,
   key: string,
-  kind: "metric" | "param" | "tag",
+  kind: "metric" | "param" | "tag" | "alias",
 ): string {
   checkKeyFitsFileName(key, kind);
   const path = join(folder, key);
-  if (!resolvesInside(folder, path)) {
+  if (!insideKeyFolder(folder, path)) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
       `Invalid ${kind} name: '${key}'. Its file in the store is a symbolic link leading out of the store.`,
@@ -357,6 +366,8 @@ export function parseMetricLine(
  */
 export async function readKeyFiles(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
+  // The key folder itself a link out of its run, experiment or model folder: nothing in it is the store's.
+  if (linksOutOfFolder(dir)) return out;
   const walk = async (current: string, prefix: string) => {
     let entries: Deno.DirEntry[];
     try {
@@ -372,7 +383,7 @@ export async function readKeyFiles(dir: string): Promise<Record<string, string>>
       let isDirectory = e.isDirectory;
       if (e.isSymlink) {
         const target = statOrUndefined(path); // undefined: a dangling link
-        if (!target || !resolvesInside(dir, path)) continue;
+        if (!target || !insideKeyFolder(dir, path)) continue;
         isDirectory = target.isDirectory;
       }
       if (isDirectory) await walk(path, key);

@@ -10,7 +10,7 @@ import { join } from "../../../path.ts";
 import type { DeletedRun, HardDeletes } from "../hard_delete.ts";
 import { deletedExperimentNotFound, isExperimentId } from "./file_errors.ts";
 import { readMeta } from "./file_format.ts";
-import { type RunFolders, TRASH } from "./file_tree.ts";
+import { experimentBases, type RunFolders, TRASH } from "./file_tree.ts";
 import { withStoreLock } from "./store_lock.ts";
 
 const RUN_ID = /^[0-9a-f]{32}$/;
@@ -23,7 +23,7 @@ function timeOf(value: unknown): number | null {
 
 async function deletedRunsIn(root: string): Promise<DeletedRun[]> {
   const found: DeletedRun[] = [];
-  for (const base of [root, join(root, TRASH)]) {
+  for (const base of experimentBases(root)) {
     for (const e of Deno.readDirSync(base)) {
       if (!e.isDirectory || e.name.startsWith(".") || !isExperimentId(e.name)) continue;
       for (const r of Deno.readDirSync(join(base, e.name))) {
@@ -60,7 +60,8 @@ export function fileHardDeletes(root: string, runs: RunFolders): HardDeletes {
     },
     hardDeleteExperiment: async (experimentId) => {
       const dir = join(root, TRASH, experimentId);
-      const meta = isExperimentId(experimentId) ? await readMeta(join(dir, "meta.yaml")) : undefined;
+      const inTrash = isExperimentId(experimentId) && experimentBases(root).includes(join(root, TRASH));
+      const meta = inTrash ? await readMeta(join(dir, "meta.yaml")) : undefined;
       if (!meta || meta.lifecycle_stage !== "deleted") throw deletedExperimentNotFound(experimentId);
       await withStoreLock(root, () => Deno.remove(dir, { recursive: true }));
     },

@@ -6,6 +6,7 @@ import type { SampledHistoryOptions } from "../store.ts";
 import { metricStepSummary } from "../step_summary.ts";
 import { storedMetricNumber } from "../../search/metric_value.ts";
 import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
+import { leadsOutOf } from "./folder_links.ts";
 import { readTextFile } from "../../../file_io.ts";
 
 /** An experiment folder's meta.yaml and tags. */
@@ -93,7 +94,16 @@ function stepsOfLines(text: string, key: string): { lines: string[]; steps: numb
 
 /** A run folder as a Run: latest metric per key by (step, timestamp, value), params, tags, inputs. */
 export async function readRun(dir: string): Promise<Run> {
-  const meta = (await readMeta(join(dir, "meta.yaml")))!;
+  return (await readRunIfAny(dir))!;
+}
+
+/**
+ * {@link readRun}, or undefined for a folder holding no run (no meta.yaml, or one linking out of the folder):
+ * a search leaves it out, as MLflow's file store skips a malformed run.
+ */
+export async function readRunIfAny(dir: string): Promise<Run | undefined> {
+  const meta = await readMeta(join(dir, "meta.yaml"));
+  if (!meta) return undefined;
   const tags = await readKeyFiles(join(dir, "tags"));
   const params = await readKeyFiles(join(dir, "params"));
   const metricFiles = await readKeyFiles(join(dir, "metrics"));
@@ -144,8 +154,15 @@ export async function readInputs(runDir: string): Promise<DatasetInput[]> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const link = await readMeta(join(runDir, "inputs", e.name, "meta.yaml"));
-    const d = link && await readMeta(join(runDir, "..", "datasets", String(link.source_id), "meta.yaml"));
+    // A link out of the run or its experiment (`inputs`, `datasets` or an entry) is no part of the store.
+    const linkPath = `inputs/${e.name}/meta.yaml`;
+    const link = leadsOutOf(runDir, linkPath) ? undefined : await readMeta(join(runDir, linkPath));
+    // The id comes from a stored file: one folder name of the experiment's datasets, never a path out of it.
+    const id = String(link?.source_id);
+    const datasetPath = `datasets/${id}/meta.yaml`;
+    const expDir = join(runDir, "..");
+    const d = link && /^[\w-]+$/.test(id) && !leadsOutOf(expDir, datasetPath) &&
+      await readMeta(join(expDir, datasetPath));
     if (!link || !d) continue;
     out.push({
       dataset: {

@@ -38,8 +38,7 @@ import {
   validateStoredText,
   validateVersionTexts,
 } from "../../registry/rules.ts";
-import { checkKeyFitsFileName, checkKeyPaths, readKeyFiles } from "./file_format.ts";
-import { LOCK_FILE } from "./store_lock.ts";
+import { checkKeyFitsFileName, checkKeyPaths, keyFile, readKeyFiles } from "./file_format.ts";
 import { searchModelFolders, searchVersionFolders } from "./registry_search_files.ts";
 import {
   modelDir,
@@ -49,6 +48,7 @@ import {
   readVersionMeta,
   readVersionMetas,
   removeModelFolder,
+  removeModelLock,
   versionDir,
   versionEntity,
   type VersionMeta,
@@ -122,7 +122,7 @@ export class FileRegistry implements ModelRegistryStore {
     }
     try {
       await withModelLock(dir, name, async () => {
-        for (const [k, v] of tags) await writeKeyFile(join(dir, "tags", k), v);
+        for (const [k, v] of tags) await writeKeyFile(join(dir, "tags"), k, v);
         const now = Date.now();
         await writeModelMeta(dir, {
           name,
@@ -164,7 +164,7 @@ export class FileRegistry implements ModelRegistryStore {
         await writeVersionMeta(newDir, { ...v, name: newName, last_updated_timestamp: now });
       }
       await writeModelMeta(newDir, { ...meta, name: newName, last_updated_timestamp: now });
-      await writeKeyFile(join(newDir, LOCK_FILE), undefined); // our lock moved along with the folder
+      await removeModelLock(newDir); // our lock moved along with the folder
     });
     return await this.getRegisteredModel(newName);
   }
@@ -200,7 +200,7 @@ export class FileRegistry implements ModelRegistryStore {
     await this.#locked(name, async (dir) => {
       await this.#model(name);
       checkKeyPaths(join(dir, "tags"), [key], "tag");
-      await writeKeyFile(join(dir, "tags", key), value);
+      await writeKeyFile(join(dir, "tags"), key, value);
       await this.#touch(dir);
     });
   }
@@ -209,8 +209,8 @@ export class FileRegistry implements ModelRegistryStore {
     validateRegisteredModelTag(key, "");
     await this.#locked(name, async (dir) => {
       await this.#model(name);
-      if (!statOrUndefined(join(dir, "tags", key))) return;
-      await writeKeyFile(join(dir, "tags", key), undefined);
+      if (!statOrUndefined(keyFile(join(dir, "tags"), key, "tag"))) return;
+      await writeKeyFile(join(dir, "tags"), key, undefined);
       await this.#touch(dir);
     });
   }
@@ -256,7 +256,7 @@ export class FileRegistry implements ModelRegistryStore {
         storage_location: storageLocation,
       };
       try {
-        for (const [k, v] of tags) await writeKeyFile(join(versionDir(dir, next), "tags", k), v);
+        for (const [k, v] of tags) await writeKeyFile(join(versionDir(dir, next), "tags"), k, v);
         await writeVersionMeta(dir, meta);
       } catch (error) {
         // A version folder without its meta.yaml is no version: give the number back.
@@ -315,7 +315,7 @@ export class FileRegistry implements ModelRegistryStore {
       // MLflow's order: the version is saved (listing its aliases), then the aliases pointing at it go.
       await writeVersionMeta(dir, { ...meta, current_stage: DELETED_STAGE, last_updated_timestamp: now });
       for (const [alias, v] of Object.entries(await readKeyFiles(join(dir, "aliases")))) {
-        if (Number(v) === meta.version) await writeKeyFile(join(dir, "aliases", alias), undefined);
+        if (Number(v) === meta.version) await writeKeyFile(join(dir, "aliases"), alias, undefined, "alias");
       }
       await this.#touch(dir, now);
     });
@@ -348,10 +348,10 @@ export class FileRegistry implements ModelRegistryStore {
   ): Promise<void> {
     await this.#locked(name, async (dir) => {
       const { meta } = await this.#version(name, version);
-      const path = join(versionDir(dir, meta.version), "tags", key);
-      if (value === undefined && !statOrUndefined(path)) return;
-      if (value !== undefined) checkKeyPaths(join(versionDir(dir, meta.version), "tags"), [key], "tag");
-      await writeKeyFile(path, value);
+      const folder = join(versionDir(dir, meta.version), "tags");
+      if (value === undefined && !statOrUndefined(keyFile(folder, key, "tag"))) return;
+      if (value !== undefined) checkKeyPaths(folder, [key], "tag");
+      await writeKeyFile(folder, key, value);
       await this.#touch(dir);
     });
   }
@@ -363,7 +363,7 @@ export class FileRegistry implements ModelRegistryStore {
       await this.#version(name, version);
       // Like MLflow, only the alias file and the model's meta.yaml change; a version's meta.yaml lists
       // its aliases as of its last save (readers take them from aliases/).
-      await writeKeyFile(join(dir, "aliases", alias), String(number));
+      await writeKeyFile(join(dir, "aliases"), alias, String(number), "alias");
       await this.#touch(dir);
     });
   }
@@ -374,7 +374,7 @@ export class FileRegistry implements ModelRegistryStore {
       await this.#model(name);
       const version = (await readKeyFiles(join(dir, "aliases")))[alias];
       if (version === undefined) return;
-      await writeKeyFile(join(dir, "aliases", alias), undefined);
+      await writeKeyFile(join(dir, "aliases"), alias, undefined, "alias");
       await this.#touch(dir);
     });
   }

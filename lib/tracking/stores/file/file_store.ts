@@ -53,7 +53,8 @@ import {
   writeAtomicInRun,
   writeMeta,
 } from "./file_format.ts";
-import { readHistory, readRun, sampledHistories } from "./file_read.ts";
+import { leadsOutOf } from "./folder_links.ts";
+import { readHistory, readRun, readRunIfAny, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { fileHardDeletes } from "./file_hard_delete.ts";
 import type { HardDeletes } from "../hard_delete.ts";
@@ -315,7 +316,9 @@ export class FileStore implements TrackingStore {
       const dir = await experimentDir(this.root, id);
       if (!dir) continue;
       for (const e of Deno.readDirSync(dir)) {
-        if (e.isDirectory && /^[0-9a-f]{32}$/.test(e.name)) runs.push(await readRun(join(dir, e.name)));
+        if (!e.isDirectory || !/^[0-9a-f]{32}$/.test(e.name)) continue;
+        const run = await readRunIfAny(join(dir, e.name));
+        if (run) runs.push(run);
       }
     }
     return searchRunsInMemory(runs, options);
@@ -328,6 +331,7 @@ export class FileStore implements TrackingStore {
     for (const input of datasets) {
       const d = input.dataset;
       const datasetId = await md5(d.name + d.digest);
+      checkNoLinkOut(expDir, `datasets/${datasetId}`);
       mkdirInRun(expDir, `datasets/${datasetId}`);
       await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
         digest: d.digest,
@@ -338,6 +342,7 @@ export class FileStore implements TrackingStore {
         source_type: d.sourceType,
       });
       const inputId = await md5(datasetId + runId);
+      checkNoLinkOut(dir, `inputs/${inputId}`);
       mkdirInRun(dir, `inputs/${inputId}`);
       await writeMeta(join(dir, "inputs", inputId, "meta.yaml"), {
         destination_id: runId,
@@ -356,6 +361,19 @@ export class FileStore implements TrackingStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+// Refuses a dataset input written through a link planted out of its run or experiment (`inputs`, `datasets`).
+function checkNoLinkOut(owner: string, relDir: string): void {
+  if (!leadsOutOf(owner, relDir)) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot log the dataset input: the store's '${
+      relDir.split("/")[0]
+    }' folder is a symbolic link leading out ` +
+      "of the store.",
+    "the store never follows links out of a run or experiment folder; remove the link or move its target in",
+  );
 }
 
 // node:crypto (Web Crypto has no MD5) is loaded only when dataset inputs are logged: every command that

@@ -4,16 +4,29 @@ import type { Experiment } from "../../entities.ts";
 import { validateRunId } from "../../key_validation.ts";
 import { fileRunNotActive, fileRunNotFound, isExperimentId } from "./file_errors.ts";
 import { readMeta, writeMeta } from "./file_format.ts";
+import { isMetaFile, leadsOutOf } from "./folder_links.ts";
 import { readExperiment } from "./file_read.ts";
-import { isFile } from "../../../fs_utils.ts";
 
 /** Where deleted experiments are moved. */
 export const TRASH = ".trash";
 
+/**
+ * The folders experiments live in: the store's root and its `.trash` — unless `.trash` is a symbolic link
+ * leading out of the store (planted: nothing there is the store's, and no experiment is moved there).
+ *
+ * @example
+ * ```ts
+ * for (const base of experimentBases("/srv/mlruns")) console.log(base); // "/srv/mlruns", "/srv/mlruns/.trash"
+ * ```
+ */
+export function experimentBases(root: string): string[] {
+  return leadsOutOf(root, TRASH) ? [root] : [root, join(root, TRASH)];
+}
+
 /** The folder of experiment `id` (active or in .trash), if it exists (never for an id that is not a name). */
 export async function experimentDir(root: string, id: string): Promise<string | undefined> {
   if (!isExperimentId(id)) return undefined;
-  for (const dir of [join(root, id), join(root, TRASH, id)]) {
+  for (const dir of experimentBases(root).map((base) => join(base, id))) {
     if (await readMeta(join(dir, "meta.yaml"))) return dir;
   }
   return undefined;
@@ -22,7 +35,7 @@ export async function experimentDir(root: string, id: string): Promise<string | 
 /** Every experiment, active and deleted. */
 export async function allExperiments(root: string): Promise<Experiment[]> {
   const out: Experiment[] = [];
-  for (const base of [root, join(root, TRASH)]) {
+  for (const base of experimentBases(root)) {
     for (const e of Deno.readDirSync(base)) {
       if (
         e.isDirectory && e.name !== TRASH && !e.name.startsWith(".") &&
@@ -49,7 +62,7 @@ export async function updateExperimentMeta(
 /** The folder of run `runId` in any experiment; RESOURCE_DOES_NOT_EXIST when there is none. */
 export async function runDir(root: string, runId: string): Promise<string> {
   validateRunId(runId);
-  for (const base of [root, join(root, TRASH)]) {
+  for (const base of experimentBases(root)) {
     for (const e of Deno.readDirSync(base)) {
       if (!e.isDirectory || e.name.startsWith(".")) continue;
       const dir = join(base, e.name, runId);
@@ -79,7 +92,7 @@ export class RunFolders {
   async find(runId: string): Promise<string> {
     validateRunId(runId);
     const known = this.#known.get(runId);
-    if (known && isFile(join(known, "meta.yaml"))) return known;
+    if (known && isMetaFile(join(known, "meta.yaml"))) return known;
     const dir = await runDir(this.#root, runId);
     // Bounded for long-lived servers: the oldest entry goes first (it is only a shortcut).
     if (this.#known.size >= REMEMBERED_RUNS) this.#known.delete(this.#known.keys().next().value!);

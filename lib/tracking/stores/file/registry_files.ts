@@ -22,8 +22,9 @@ import type { ModelVersion, ModelVersionStatus, RegisteredModel } from "../../re
 import { latestPerStage } from "../../registry/entities.ts";
 import { registeredModelNotFound, validateModelName, validateNewModelName } from "../../registry/rules.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import { readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
+import { keyFile, readKeyFiles, readMeta, writeMeta } from "./file_format.ts";
 import { LOCK_FILE, withFileLock } from "./store_lock.ts";
+import { leadsOutOf } from "./folder_links.ts";
 import { writeTextFile } from "../../../file_io.ts";
 
 /**
@@ -55,6 +56,15 @@ export function modelDir(root: string, name: string, options: { creating?: boole
       `Invalid name: '${name.slice(0, 250)}…'. The file store keeps a model in a folder named after it, ` +
         "and folder names are limited to 255 bytes",
       "use a shorter name, or a SQLite tracking store",
+    );
+  }
+  // `models` (or the model's folder) planted as a link out of the store: no model is there, none is made there.
+  if (leadsOutOf(root, `models/${name}`)) {
+    if (!options.creating) throw registeredModelNotFound(name);
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Cannot create registered model '${name}': the store's models folder is a symbolic link leading out of the store.`,
+      "the store never follows links out of its folder; remove the link or move its target in",
     );
   }
   return join(root, "models", name);
@@ -212,8 +222,18 @@ export async function modelEntity(dir: string): Promise<RegisteredModel | undefi
   };
 }
 
-/** Writes a tag or alias file (`value`), or removes it (undefined; a missing file is fine). */
-export async function writeKeyFile(path: string, value: string | undefined): Promise<void> {
+/**
+ * Writes the file of tag or alias `key` in `folder` (a model's or version's `tags`, a model's `aliases`) with
+ * `value`, or removes it (undefined; a missing file is fine). Refused like a run's keys when a link on the
+ * way — `folder` itself included — leads out of the model's folder (`keyFile`).
+ */
+export async function writeKeyFile(
+  folder: string,
+  key: string,
+  value: string | undefined,
+  kind: "tag" | "alias" = "tag",
+): Promise<void> {
+  const path = keyFile(folder, key, kind);
   if (value !== undefined) {
     // The temp file has a short name of its own: a 250-character key plus a suffix would exceed the
     // file system's 255-byte limit. Readers skip `*.tmp` files.
@@ -222,11 +242,28 @@ export async function writeKeyFile(path: string, value: string | undefined): Pro
     await writeTextFile(tmp, value);
     return Deno.renameSync(tmp, path);
   }
+  await removeIfPresent(path);
+}
+
+async function removeIfPresent(path: string): Promise<void> {
   try {
     await Deno.remove(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
+}
+
+/**
+ * Removes a model's lock file (`.kmlf-lock`) if it is there, as a writer that moved or removed the folder
+ * holding it does.
+ *
+ * @example
+ * ```ts
+ * await removeModelLock(join(root, "models", "iris"));
+ * ```
+ */
+export async function removeModelLock(modelFolder: string): Promise<void> {
+  await removeIfPresent(join(modelFolder, LOCK_FILE));
 }
 
 const LOCK = LOCK_FILE;
@@ -266,7 +303,7 @@ export async function removeModelFolder(dir: string): Promise<void> {
     if (e.name !== LOCK) await Deno.remove(join(dir, e.name), { recursive: true });
   }
   for (let attempt = 0;; attempt++) {
-    await writeKeyFile(join(dir, LOCK), undefined);
+    await removeModelLock(dir);
     try {
       return await Deno.remove(dir);
     } catch (error) {

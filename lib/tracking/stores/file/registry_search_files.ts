@@ -27,6 +27,7 @@ import {
 import { paginate } from "../../search/page_token.ts";
 import { readKeyFiles } from "./file_format.ts";
 import { modelEntity, readVersionMetas, versionEntity } from "./registry_files.ts";
+import { leadsOutOf } from "./folder_links.ts";
 
 /** A version-shaped record with only a name, for checking name clauses on a model's folder name. */
 function nameOnly(name: string) {
@@ -36,7 +37,7 @@ function nameOnly(name: string) {
 /** Every model folder under `<root>/models`. */
 function modelFolders(root: string): string[] {
   const models = join(root, "models");
-  if (!statOrUndefined(models)?.isDirectory) return [];
+  if (!statOrUndefined(models)?.isDirectory || leadsOutOf(root, "models")) return [];
   return [...Deno.readDirSync(models)].filter((e) => e.isDirectory).map((e) => join(models, e.name));
 }
 
