@@ -287,7 +287,7 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
     detached: true,
   }).spawn();
   const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
-  const forward = signals.map((s) => [s, () => child.kill(s)] as const);
+  const forward = signals.map((s) => [s, () => forwardSignal(child, s)] as const);
   for (const [s, fn] of forward) Deno.addSignalListener(s, fn);
   const status = await child.status;
   for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
@@ -296,6 +296,16 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   if (!refused) return status.code;
   const { reportError } = await import("./exit_codes.ts");
   return reportError(refused, { debug: false, root: plan.root });
+}
+
+// To the child's whole process group (it leads it), as a terminal's Ctrl-C reaches a kmlf that was not
+// restarted: the group holds the signal watchdog of a run at a terminal (session/signal_watchdog.ts), which
+// must get the signal too when a node holds the child's main thread.
+function forwardSignal(child: Deno.ChildProcess, signal: Deno.Signal): void {
+  try {
+    if (Deno.build.os === "windows") child.kill(signal);
+    else Deno.kill(-child.pid, signal);
+  } catch { /* the child ended meanwhile */ }
 }
 
 /** The restarted kmlf learns its launcher's pid here, to end when the launcher is gone. */

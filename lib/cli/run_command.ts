@@ -15,6 +15,7 @@ import {
   logRunStarting,
   type NodeReport,
   progressReporter,
+  resumeHintText,
   runLog,
   runnerLogger,
 } from "./run_progress.ts";
@@ -174,6 +175,7 @@ async function runLogged(
       },
       runner,
       nodeScope: nodeConsole?.scope,
+      stopNote: (state) => resumeHintText(argv, state),
     });
     const elapsed = performance.now() - started;
     if (options.json) {

@@ -198,16 +198,34 @@ export function logResumeHint(
   runner: RunnerSpec,
 ): void {
   if (error.completedNodes.length === 0 || error.resumeFromNodes.length === 0) return;
-  const head = "Resume from the nearest nodes with persisted inputs:";
   const command = `  ${resumeCommand(argv, error.resumeFromNodes)}`;
   log.log({
     logger: runnerLogger(runner),
     level: LEVEL.WARNING,
-    message: `${head}\n${command}`,
-    terminal: { stream: "err", text: `${style.yellow(head)}\n${command}` },
+    message: `${RESUME_HEAD}\n${command}`,
+    terminal: { stream: "err", text: `${style.yellow(RESUME_HEAD)}\n${command}` },
     quietToo: true,
     funcName: "_suggest_resume_scenario",
   });
+}
+
+const RESUME_HEAD = "Resume from the nearest nodes with persisted inputs:";
+
+/**
+ * The resume hint as plain text (no colours), or undefined when there is nothing to resume from: what the
+ * signal watchdog prints when a node held the main thread against Ctrl-C (session/forced_stop.ts).
+ *
+ * @example
+ * ```ts
+ * resumeHintText(["run"], { completed: ["a"], resumeFromNodes: ["b"] }); // "Resume from …\n  kmlf run --from-nodes b"
+ * ```
+ */
+export function resumeHintText(
+  argv: string[],
+  state: { completed: readonly string[]; resumeFromNodes: readonly string[] },
+): string | undefined {
+  if (state.completed.length === 0 || state.resumeFromNodes.length === 0) return undefined;
+  return `${RESUME_HEAD}\n  ${resumeCommand(argv, state.resumeFromNodes)}`;
 }
 
 // The user's own command line with --from-nodes replaced (other filters intersect, so they stay).

@@ -10,6 +10,7 @@
 import { readTextFile } from "../file_io.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 import { markedRuns, markRunEnded } from "./run_markers.ts";
+import { readStopRecord, removeStopRecord } from "../stop_records.ts";
 
 /** What finding them needs: one search of an experiment's runs (a client, or the server's store). */
 export type RunSearcher = Pick<TrackingPort, "searchRuns">;
@@ -152,15 +153,20 @@ async function goneOnThisHost(runs: RunRef[], host: string): Promise<RunRef[]> {
  * still RUNNING whose process is gone; a marker whose run ended some other way, or that the store does
  * not know (another tracking URI), is dropped. Looks up only marked runs: no search of the store.
  *
+ * A process the user stopped with Ctrl-C / SIGTERM while a node held its main thread left a stop record
+ * (stop_records.ts): its runs are ended KILLED here, as the stopped process would have, and passed to
+ * `onKilled` instead of returned.
+ *
  * @example
  * ```ts
  * const runs = await orphanedMarkedRuns(client, "/p", runId);
  * ```
  */
 export async function orphanedMarkedRuns(
-  client: Pick<TrackingPort, "getRun">,
+  client: Pick<TrackingPort, "getRun" | "setTerminated">,
   projectRoot: string,
   except?: string,
+  options: { onKilled?: (run: RunRef, signal: string) => void } = {},
 ): Promise<RunRef[]> {
   const running: RunRef[] = [];
   for (const runId of markedRuns(projectRoot, except)) {
@@ -169,7 +175,34 @@ export async function orphanedMarkedRuns(
     else markRunEnded(projectRoot, runId);
   }
   const host = hostName();
-  return host ? await goneOnThisHost(running, host) : [];
+  const gone = host ? await goneOnThisHost(running, host) : [];
+  const left: RunRef[] = [];
+  for (const run of gone) {
+    const pid = Number(run.data.tags[PROCESS_TAGS.pid]);
+    const stopped = Number.isInteger(pid) ? readStopRecord(projectRoot, pid) : undefined;
+    if (!stopped || !(await endKilled(client, run, stopped.at))) {
+      left.push(run);
+      continue;
+    }
+    markRunEnded(projectRoot, run.info.runId);
+    removeStopRecord(projectRoot, pid);
+    options.onKilled?.(run, stopped.signal);
+  }
+  return left;
+}
+
+// Ended when the process was stopped (the record's time), as the stopped process would have ended it.
+async function endKilled(
+  client: Pick<TrackingPort, "setTerminated">,
+  run: RunRef,
+  at: number,
+): Promise<boolean> {
+  try {
+    await client.setTerminated(run.info.runId, "KILLED", at);
+    return true;
+  } catch {
+    return false; // named in the note instead, with the command that ends it
+  }
 }
 
 /**

@@ -8,11 +8,10 @@
  * @module
  */
 import { join } from "../path.ts";
-
-const FOLDER = [".kmlf", "runs"];
+import { runMarkersDir } from "../stop_records.ts";
 
 function markerPath(projectRoot: string, runId: string): string {
-  return join(projectRoot, ...FOLDER, runId);
+  return join(runMarkersDir(projectRoot), runId);
 }
 
 /**
@@ -25,7 +24,7 @@ function markerPath(projectRoot: string, runId: string): string {
  */
 export function markRunStarted(projectRoot: string, runId: string): void {
   try {
-    Deno.mkdirSync(join(projectRoot, ...FOLDER), { recursive: true });
+    Deno.mkdirSync(runMarkersDir(projectRoot), { recursive: true });
     Deno.writeTextFileSync(markerPath(projectRoot, runId), `${Deno.pid}\n`);
   } catch {
     // The note about abandoned runs is advice; a run never fails for it.
@@ -58,7 +57,7 @@ export function markRunEnded(projectRoot: string, runId: string): void {
  */
 export function markedRuns(projectRoot: string, except?: string): string[] {
   try {
-    return [...Deno.readDirSync(join(projectRoot, ...FOLDER))]
+    return [...Deno.readDirSync(runMarkersDir(projectRoot))]
       .filter((e) => e.isFile && /^[0-9a-zA-Z_-]+$/.test(e.name) && e.name !== except)
       .map((e) => e.name);
   } catch {

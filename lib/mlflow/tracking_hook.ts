@@ -205,9 +205,14 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       ({ runId, ownsRun, pipelineJsonPath } = started);
       state.activate(client, runId);
       options.notify?.(`MLflow run ${runId} started in experiment "${config.tracking.experiment.name}"`);
-      // Runs an earlier kmlf left RUNNING when its process died (OOM, kill -9): said, never changed.
+      // Runs an earlier kmlf left RUNNING when its process died (OOM, kill -9): said, never changed; unless
+      // the user stopped it (Ctrl-C while a node held its main thread): ended KILLED, as it would have.
+      const onKilled = (run: { info: { runId: string } }, signal: string) =>
+        options.notify?.(
+          `MLflow run ${run.info.runId}, left RUNNING when ${signal} stopped its kmlf, is now ended KILLED`,
+        );
       const orphans = orphanedRunsNote(
-        await orphanedMarkedRuns(client, options.projectRoot, runId).catch(() => []),
+        await orphanedMarkedRuns(client, options.projectRoot, runId, { onKilled }).catch(() => []),
         runParams.env && runParams.env !== "local" ? `--env ${shellQuote(runParams.env)}` : "",
       );
       if (orphans) options.notify?.(orphans);

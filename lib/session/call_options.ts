@@ -23,6 +23,7 @@ const RUN_KEYS = [
   "runner",
   "signal",
   "nodeScope",
+  "stopNote",
 ];
 const CREATE_KEYS = [
   "projectRoot",
@@ -118,6 +119,9 @@ export function checkRunOptions<T extends object>(options: T | undefined): T {
   }
   if (record.nodeScope !== undefined && typeof record.nodeScope !== "function") {
     throw bad(call, "nodeScope", record.nodeScope, "a function (node, call) => call()");
+  }
+  if (record.stopNote !== undefined && typeof record.stopNote !== "function") {
+    throw bad(call, "stopNote", record.stopNote, "a function ({ completed, resumeFromNodes }) => string");
   }
   return record as T;
 }

@@ -4,13 +4,15 @@
  *
  * - `Deno.exit()` / `process.exit()` / `close()` from a node or a hook: refused with an error of the run;
  * - a rejected promise nobody awaits, an error thrown from a timer: the run fails with it;
- * - SIGINT / SIGTERM: the run is interrupted (a second signal exits at once);
+ * - SIGINT / SIGTERM: the run is interrupted (a second signal exits at once); with a watchdog child
+ *   (signal_watchdog.ts) also while a node holds the main thread in a synchronous loop;
  * - and whenever the process exits, the temp files of saves still in progress are removed.
  *
  * @module
  */
 import { removeTempFilesInFlight } from "../catalog/atomic.ts";
 import { type KmlfError, RunError, RunInterruptedError } from "../errors.ts";
+import type { SignalWatchdog, StopDescription } from "./signal_watchdog.ts";
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 const SIGNAL_NUMBER = { SIGINT: 2, SIGTERM: 15 } as const;
@@ -106,6 +108,7 @@ export class RunGuard {
   readonly #close = Object.getOwnPropertyDescriptor(globalThis, "close");
   #restoreProcessExit: () => void = () => {};
   readonly #signalListeners = new Map<Deno.Signal, () => void>();
+  #watchdog: SignalWatchdog | undefined;
   readonly #refusals = new WeakSet<object>();
   readonly #onError = (event: ErrorEvent) => {
     event.preventDefault();
@@ -143,8 +146,12 @@ export class RunGuard {
     this.#failed.catch(() => {}); // observed through race()/throwIfFailed()
   }
 
-  /** Starts guarding: exits are refused, stray errors and signals are recorded as the run's failure. */
-  static install(): RunGuard {
+  /**
+   * Starts guarding: exits are refused, stray errors and signals are recorded as the run's failure. A
+   * `watchdog` is told of each signal the main thread takes (it acts only on those it does not), kept
+   * described ({@link describeStop}) and stopped at the end.
+   */
+  static install(options: { watchdog?: SignalWatchdog } = {}): RunGuard {
     const guard = new RunGuard();
     if (!unloadCleanup) {
       unloadCleanup = true;
@@ -207,21 +214,22 @@ export class RunGuard {
     globalThis.addEventListener("error", guard.#onError);
     globalThis.addEventListener("unhandledrejection", guard.#onRejection);
     for (const signal of SIGNALS) {
-      const listener = () => {
-        if (guard.#signals++ > 0) {
-          // A second Ctrl-C: stop waiting for the hooks, and say what that leaves behind.
-          removeTempFilesInFlight();
-          stopNote(signal);
-          guard.#exit(128 + SIGNAL_NUMBER[signal]);
-        }
-        guard.#record(new RunInterruptedError(signal));
-      };
+      const listener = () => guard.#takeSignal(signal);
       try {
         Deno.addSignalListener(signal, listener);
         guard.#signalListeners.set(signal, listener);
       } catch { /* signal not supported on this platform */ }
     }
+    guard.#watchdog = options.watchdog;
     return guard;
+  }
+
+  /**
+   * What the watchdog prints and records if it finds the main thread stuck (nothing without one, nor once
+   * the main thread took a signal: the run ends through its hooks then).
+   */
+  describeStop(description: StopDescription): void {
+    this.#watchdog?.describe(description);
   }
 
   /** Aborted when a failure is recorded, so the runner stops too (a parallel run's workers at once). */
@@ -263,6 +271,22 @@ export class RunGuard {
     globalThis.removeEventListener("unhandledrejection", this.#onRejection);
     for (const [signal, listener] of this.#signalListeners) Deno.removeSignalListener(signal, listener);
     this.#signalListeners.clear();
+    this.#watchdog?.stop();
+    this.#watchdog = undefined;
+  }
+
+  #takeSignal(signal: "SIGINT" | "SIGTERM"): void {
+    // First: the watchdog, which got the same Ctrl-C, must not stop a process that answers; but it still
+    // stops one whose main thread is held while the hooks end the run (an interrupted node's code going
+    // on into a long loop), on the next signal.
+    this.#watchdog?.taken();
+    if (this.#signals++ > 0) {
+      // A second Ctrl-C: stop waiting for the hooks, and say what that leaves behind.
+      removeTempFilesInFlight();
+      stopNote(signal);
+      this.#exit(128 + SIGNAL_NUMBER[signal]);
+    }
+    this.#record(new RunInterruptedError(signal));
   }
 
   #record(error: KmlfError): void {

@@ -28,6 +28,8 @@ import {
 import { KMLF_VERSION } from "../version.ts";
 import { inferenceCatalogProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
+import type { describeForcedStops } from "./forced_stop.ts";
+import type { SignalWatchdog } from "./signal_watchdog.ts";
 import { selectRunPipeline } from "./run_selection.ts";
 import { pipelineError } from "./session_hooks.ts";
 
@@ -47,6 +49,13 @@ export interface SessionRunOptions extends PipelineFilter {
   signal?: AbortSignal;
   /** Each node's function runs inside it (the runner's `nodeScope`): tells which node printed a line. */
   nodeScope?: NodeScope;
+  /**
+   * How to resume, for the message printed when Ctrl-C finds a node holding the main thread (the run ends
+   * without its hooks then: forced_stop.ts); the CLI gives its resume command.
+   */
+  stopNote?: (
+    state: { completed: readonly string[]; resumeFromNodes: readonly string[] },
+  ) => string | undefined;
 }
 
 /** What a run needs of its session (`KmlfSession` gives it). */
@@ -140,9 +149,20 @@ async function runWith(
   }
   options.reporter?.runStarting?.();
   // From here on every way the run can end goes through onPipelineError or afterPipelineRun.
-  const guard = RunGuard.install();
+  // Node functions on the main thread (not the parallel runner's workers) may hold it against Ctrl-C.
+  const watched = runner.name === "ParallelRunner" ? undefined : await prepareWatchdog();
+  const guard = RunGuard.install({ watchdog: watched?.watchdog });
   // A signal (or any failure the guard records) also stops the runner: a parallel run's workers at once.
   const signal = options.signal ? AbortSignal.any([options.signal, guard.signal]) : guard.signal;
+  const reporter = watched
+    ? watched.describeForcedStops(options.reporter, {
+      guard,
+      pipeline,
+      catalog,
+      projectPath: scope.projectPath,
+      note: options.stopNote,
+    })
+    : options.reporter;
   try {
     let result: RunResult;
     try {
@@ -151,7 +171,7 @@ async function runWith(
         runId: scope.runId,
         hooks,
         onlyMissingOutputs: options.onlyMissingOutputs,
-        reporter: options.reporter,
+        reporter,
         signal,
         nodeScope: options.nodeScope,
       });
@@ -172,6 +192,30 @@ async function runWith(
   } finally {
     guard.uninstall();
   }
+}
+
+// Only where someone can press Ctrl-C (stdin a terminal): the child costs the main thread ~5 ms when it
+// starts (Deno's process API loads on first use), which a script's or a benchmark's kmlf does not pay. Its
+// modules load here, the child with the first node (forced_stop.ts).
+async function prepareWatchdog(): Promise<
+  { watchdog: SignalWatchdog; describeForcedStops: typeof describeForcedStops } | undefined
+> {
+  if (Deno.build.os === "windows") return undefined;
+  try {
+    if (!Deno.stdin.isTerminal()) return undefined;
+    // It runs /bin/sh, and keeps its state in a temp file.
+    if (Deno.permissions.querySync({ name: "run", command: "/bin/sh" }).state !== "granted") return undefined;
+    if (Deno.permissions.querySync({ name: "write" }).state !== "granted") return undefined;
+  } catch {
+    return undefined;
+  }
+  const [{ SignalWatchdog }, { describeForcedStops }] = await Promise.all([
+    import(new URL("./signal_watchdog.ts", import.meta.url).href) as Promise<
+      typeof import("./signal_watchdog.ts")
+    >,
+    import(new URL("./forced_stop.ts", import.meta.url).href) as Promise<typeof import("./forced_stop.ts")>,
+  ]);
+  return { watchdog: new SignalWatchdog(), describeForcedStops };
 }
 
 function runParamsOf(
