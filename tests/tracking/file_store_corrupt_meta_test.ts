@@ -18,7 +18,9 @@ const CORRUPT: Record<string, string> = {
   "a single value": `${SECRET}\n`,
 };
 
-async function corruptRun(text: string): Promise<{ dir: string; store: FileStore; runId: string; rel: string }> {
+async function corruptRun(
+  text: string,
+): Promise<{ dir: string; store: FileStore; runId: string; rel: string }> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-corrupt-meta-" });
   const store = await FileStore.open(join(dir, "mlruns"));
   const exp = await store.createExperiment("corrupt");
