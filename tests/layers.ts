@@ -77,6 +77,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "server/server_options.ts",
   "tracking/artifacts/artifact_repository.ts", // safeArtifactPath: the catalog checks artifact_path with it
   "tracking/artifacts/local_access.ts", // `kmlf server` checks a local artifacts destination before listening
+  "tracking/artifacts/local_uri.ts", // `kmlf server` checks its artifact roots' URIs before loading a store
   "tracking/client/client.ts",
   "tracking/models/flavor.ts",
   "tracking/models/mlmodel.ts",

@@ -12,7 +12,12 @@ import { join, resolve } from "../path.ts";
 import { isFile, statIfAny } from "../fs_utils.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
 import { findProjectRoot } from "../config/mod.ts";
-import { openStore, parseTrackingUri, type TrackingStore } from "../tracking/mod.ts";
+import {
+  openStore,
+  parseTrackingUri,
+  type TrackingStore,
+  writtenLocalLocationProblem,
+} from "../tracking/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { err, out, style } from "./terminal.ts";
@@ -102,6 +107,17 @@ async function openChosenStore(choice: StoreChoice): Promise<TrackingStore> {
 
 function proxyAccess(flags: GcFlags, trackingUri: string | undefined, baseDir: string): ProxyAccess {
   const given = flags.artifactsDestination ?? (Deno.env.get("MLFLOW_ARTIFACTS_DESTINATION") || undefined);
+  // The server's rule for its destination: a folder of no machine here is the flag's (variable's) error,
+  // not a warning for every run whose artifacts are then left.
+  const unusable = given === undefined ? undefined : writtenLocalLocationProblem(given);
+  if (unusable) {
+    const flag = flags.artifactsDestination !== undefined
+      ? "--artifacts-destination"
+      : "MLFLOW_ARTIFACTS_DESTINATION (for --artifacts-destination)";
+    throw new UsageError("cli/bad-option", `${flag} ${JSON.stringify(given)}: ${unusable.problem}`, {
+      hint: unusable.hint,
+    });
+  }
   const destination = given === undefined || /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(given)
     ? given ?? resolve(baseDir, "mlartifacts")
     : resolve(baseDir, given);

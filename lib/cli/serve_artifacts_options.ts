@@ -13,6 +13,7 @@ import { UsageError } from "../errors.ts";
 import { fileURLToPath, resolve } from "../path.ts";
 import { ALLOWED_ARTIFACT_ROOTS_ENV, isRemoteDestination } from "../server/server_options.ts";
 import { parseTrackingUri } from "../tracking/stores/tracking_uri.ts";
+import { writtenLocalLocationProblem } from "../tracking/artifacts/local_uri.ts";
 import type { ServeTrackingOptions } from "./serve_tracking.ts";
 import type { DefaultRootRule, ServeArtifactsFlags } from "./serve_artifacts_flags.ts";
 
@@ -66,6 +67,14 @@ export function resolveServeArtifacts(
     false;
   checkModes(serveArtifacts, artifactsOnly, ctx.storeSource);
   const explicitRoot = flags.defaultArtifactRoot ?? nonEmpty(env.MLFLOW_DEFAULT_ARTIFACT_ROOT);
+  if (explicitRoot !== undefined) {
+    checkLocalRoot(
+      explicitRoot,
+      flags.defaultArtifactRoot !== undefined
+        ? "--default-artifact-root"
+        : "MLFLOW_DEFAULT_ARTIFACT_ROOT (for --default-artifact-root)",
+    );
+  }
   return {
     mode: { serveArtifacts, artifactsOnly },
     artifactsDestination: destination(
@@ -153,15 +162,17 @@ function destination(value: string, cwd: string, flag: string): string {
   return localPath(value, cwd, flag);
 }
 
-// A folder, or a file: URI of this machine; one naming a host (file://server/share) is the flag's error,
-// where fileURLToPath's TypeError was an internal one.
+// A folder, or a file: URI of this machine; one naming no folder here (file://server/share, file:, C:\x, ~/x)
+// is the flag's error, by the rule experiments' locations follow (lib/tracking/artifacts/local_uri.ts).
 function localPath(value: string, cwd: string, flag: string): string {
-  if (!/^file:/i.test(value)) return resolve(cwd, value);
-  try {
-    return fileURLToPath(value);
-  } catch (cause) {
-    throw new UsageError("cli/bad-option", `${flag} ${JSON.stringify(value)}: ${(cause as Error).message}`, {
-      hint: "write file:///<absolute path> (three slashes: a file: URI names no host), or the plain path",
-    });
-  }
+  checkLocalRoot(value, flag);
+  return /^file:/.test(value) ? fileURLToPath(value) : resolve(cwd, value);
+}
+
+function checkLocalRoot(value: string, flag: string): void {
+  const unusable = writtenLocalLocationProblem(value);
+  if (!unusable) return;
+  throw new UsageError("cli/bad-option", `${flag} ${JSON.stringify(value)}: ${unusable.problem}`, {
+    hint: unusable.hint,
+  });
 }

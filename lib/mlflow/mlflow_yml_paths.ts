@@ -9,6 +9,7 @@
 import { ConfigError } from "../errors.ts";
 import { foreignPath, localPathOf, MLFLOW_PATHS } from "../foreign_path.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
+import { writtenLocalLocationProblem } from "../tracking/artifacts/local_uri.ts";
 
 /** The keys of a validated mlflow.yml this module reads. */
 export interface MlflowYmlPathKeys {
@@ -63,7 +64,11 @@ export function foreignMlflowYmlPaths(
   ];
   return checks.flatMap(([keyPath, value, note]) => {
     const path = typeof value === "string" ? localPathOf(value) : undefined;
-    const foreign = path === undefined ? undefined : foreignPath(path, MLFLOW_PATHS);
+    const foreign = (path === undefined ? undefined : foreignPath(path, MLFLOW_PATHS)) ??
+      // An experiment's location follows the rule of every written artifact location (file://host/x, file:).
+      (keyPath.at(-1) === "artifact_location" && typeof value === "string"
+        ? writtenLocalLocationProblem(value)
+        : undefined);
     if (!foreign) return [];
     const key = keyPath.map((k) => typeof k === "number" ? `[${k}]` : `.${k}`).join("").slice(1);
     const what = note === "the module" ? `${key} module "${path}"` : `${key} "${value}"`;

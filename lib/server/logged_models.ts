@@ -12,6 +12,7 @@ import type { KeyValueWire } from "../tracking/mod.ts";
 import { int, objects, type RequestMessage, requiredStr, str, strList } from "./request_message.ts";
 import type { ServerContext } from "./server_context.ts";
 import { readTextFile, writeTextFile } from "../file_io.ts";
+import { resolvesInside } from "../fs_utils.ts";
 import {
   decodeLoggedModelToken,
   encodeLoggedModelToken,
@@ -45,6 +46,26 @@ function dirOf(ctx: ServerContext): string {
   return join(ctx.stateDir, "logged-models");
 }
 
+// The records folder, or a record, planted as a symbolic link out of the server's state folder (by someone
+// who can write beside the artifacts) holds no record of this server: nothing is read through it and nothing
+// written there — the file store's rule for its own folders (lib/tracking/stores/file/folder_links.ts).
+// A state folder that is itself a link (the operator's choice) is followed.
+function recordPath(ctx: ServerContext, name: string): string | undefined {
+  const path = join(dirOf(ctx), name);
+  return resolvesInside(ctx.stateDir, path) ? path : undefined;
+}
+
+function plantedLink(ctx: ServerContext, modelId: string) {
+  return mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot write logged model '${modelId}': the server's logged-model records folder ${
+      dirOf(ctx)
+    } (or the ` +
+      "model's record) is a symbolic link leading out of the server's state folder.",
+    "the server never follows links out of its state folder; remove the link or move its target in",
+  );
+}
+
 function checkId(modelId: string): string {
   if (!/^m-[0-9a-f]{32}$/.test(modelId)) {
     throw mlflowError(
@@ -58,9 +79,9 @@ function checkId(modelId: string): string {
 
 async function load(ctx: ServerContext, modelId: string, allowDeleted = false): Promise<LoggedModelRecord> {
   try {
-    const record: LoggedModelRecord = JSON.parse(
-      await readTextFile(join(dirOf(ctx), `${checkId(modelId)}.json`)),
-    );
+    const path = recordPath(ctx, `${checkId(modelId)}.json`);
+    if (path === undefined) throw new Deno.errors.NotFound();
+    const record: LoggedModelRecord = JSON.parse(await readTextFile(path));
     if (record.deleted && !allowDeleted) throw new Deno.errors.NotFound();
     // A record edited on disk must not point the artifact listing elsewhere.
     const experiment = await ctx.store.getExperiment(record.experiment_id);
@@ -83,10 +104,13 @@ async function load(ctx: ServerContext, modelId: string, allowDeleted = false): 
 }
 
 async function save(ctx: ServerContext, record: LoggedModelRecord): Promise<void> {
+  const path = recordPath(ctx, `${record.model_id}.json`);
+  if (path === undefined) throw plantedLink(ctx, record.model_id);
   Deno.mkdirSync(dirOf(ctx), { recursive: true });
-  const path = join(dirOf(ctx), `${record.model_id}.json`);
-  await writeTextFile(`${path}.tmp`, JSON.stringify(record));
-  Deno.renameSync(`${path}.tmp`, path);
+  // A fresh temp name: a link planted at a name known in advance would take the write out of the folder.
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  await writeTextFile(temp, JSON.stringify(record));
+  Deno.renameSync(temp, path);
 }
 
 function toWire(r: LoggedModelRecord) {
@@ -154,9 +178,11 @@ async function search(ctx: ServerContext, msg: RequestMessage) {
   }
   const models: LoggedModelRecord[] = [];
   try {
-    for (const entry of Deno.readDirSync(dirOf(ctx))) {
-      if (!entry.name.endsWith(".json")) continue;
-      const record: LoggedModelRecord = JSON.parse(await readTextFile(join(dirOf(ctx), entry.name)));
+    const folder = recordPath(ctx, "") === undefined ? [] : Deno.readDirSync(dirOf(ctx));
+    for (const entry of folder) {
+      const path = entry.name.endsWith(".json") ? recordPath(ctx, entry.name) : undefined;
+      if (path === undefined) continue;
+      const record: LoggedModelRecord = JSON.parse(await readTextFile(path));
       if (record.deleted || !experimentIds.has(record.experiment_id)) continue;
       const fields = record as unknown as Record<string, unknown>;
       if (clauses.every(([field, value]) => fields[field] === value)) models.push(record);

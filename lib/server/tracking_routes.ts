@@ -7,6 +7,7 @@
  */
 import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import {
+  checkLocalArtifactLocation,
   type DatasetInput,
   experimentToWire,
   fileInfoToWire,
@@ -134,6 +135,9 @@ function checkArtifactLocation(location: string): void {
 /** Every tracking RPC by path. */
 export const TRACKING_RPCS: Readonly<Record<string, Rpc>> = {
   "experiments/create": post("experiments/create", async ({ store, cwd, artifactRoots }, m) => {
+    // A local folder of no machine here (file://host/x, file:, C:\x, ~/x) is refused as written, before
+    // a relative one is made the server's.
+    checkLocalArtifactLocation(m.str("artifact_location"));
     const artifactLocation = resolveLocalLocation(m.str("artifact_location"), cwd);
     checkArtifactLocation(artifactLocation);
     checkClientArtifactLocation(artifactLocation, artifactRoots, cwd);

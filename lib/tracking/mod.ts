@@ -53,6 +53,7 @@ export {
 export { LIMITS } from "./limits.ts";
 export { pyFloatRepr, pyJsonString } from "./py_format.ts";
 export {
+  checkLocalArtifactLocation,
   validateArtifactLocation,
   validateDatasetInputs,
   validateExperimentName,
@@ -185,6 +186,7 @@ export {
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
 export { checkLocalArtifactRoot } from "./artifacts/local_access.ts";
+export { type LocalUriProblem, localUriProblem, writtenLocalLocationProblem } from "./artifacts/local_uri.ts";
 export { notOwnArtifactRoot, runRootLeavesExperiment } from "./artifacts/run_root.ts";
 export { MLFLOW_TEXT_EXTENSIONS } from "./artifacts/upload_content_type.ts";
 export {

@@ -124,3 +124,33 @@ Deno.test("a relative experiment location given to the server is the project's, 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kmlf mlflow ui refuses an artifact root naming no folder here, as kmlf server does", async () => {
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [
+        ["--default-artifact-root", "file://server/x"],
+        {},
+        /--default-artifact-root "file:\/\/server\/x": it names/,
+      ],
+      [[], { MLFLOW_DEFAULT_ARTIFACT_ROOT: "file:///C:/x" }, /MLFLOW_DEFAULT_ARTIFACT_ROOT .*drive C:/],
+      [
+        [],
+        { MLFLOW_ARTIFACTS_DESTINATION: "file:" },
+        /MLFLOW_ARTIFACTS_DESTINATION .*naming no absolute folder/,
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = await kmlf(["mlflow", "ui", "--port", "0", ...args], {
+        cwd: dir,
+        env: { NO_COLOR: "1", ...env },
+      });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /error\[cli\/bad-option\]/);
+      assert.match(r.stderr, message);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

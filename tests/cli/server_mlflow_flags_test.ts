@@ -149,6 +149,41 @@ Deno.test("mlflow server's flags kmlf cannot honour, and bad values, are errors 
         {},
         /--allowed-artifact-roots "file:\/\/server\/b"/,
       ],
+      // The default artifact root follows the same rule (MLflow reads file://server/x as /x), and so do
+      // every root's values written for another machine or naming no absolute folder.
+      [
+        ["--default-artifact-root", "file://server/x"],
+        {},
+        /error\[cli\/bad-option\]: --default-artifact-root "file:\/\/server\/x": it names the host 'server'.*\n.*file:\/\/\/<absolute path>/,
+      ],
+      [
+        ["--default-artifact-root", "file:///C:/x"],
+        {},
+        /--default-artifact-root "file:\/\/\/C:\/x": it is a Windows path \(drive C:\)/,
+      ],
+      [
+        [],
+        { MLFLOW_DEFAULT_ARTIFACT_ROOT: "file:" },
+        /MLFLOW_DEFAULT_ARTIFACT_ROOT \(for --default-artifact-root\) "file:": it is a file: URI naming no absolute folder/,
+      ],
+      [[], { MLFLOW_DEFAULT_ARTIFACT_ROOT: "~/art" }, /"~\/art": ~ is not expanded here/],
+      [["--default-artifact-root", "file:///a%2Fb"], {}, /"file:\/\/\/a%2Fb": it holds an encoded '\/'/],
+      // (A flag's value is refused by the command line's check first, with the same words.)
+      [
+        ["--artifacts-destination", "file:///D:/art"],
+        {},
+        /--artifacts-destination "?file:\/\/\/D:\/art"?: .*drive D:/,
+      ],
+      [
+        [],
+        { MLFLOW_ARTIFACTS_DESTINATION: "art\\x" },
+        /MLFLOW_ARTIFACTS_DESTINATION .*"art\\\\x": \\ separates/,
+      ],
+      [
+        ["--allowed-artifact-roots", "file:x"],
+        {},
+        /--allowed-artifact-roots "file:x": it is a file: URI naming no/,
+      ],
     ];
     for (const [args, env, message] of cases) {
       const result = await kmlf(["server", ...args], { cwd: dir, env: { NO_COLOR: "1", ...env } });

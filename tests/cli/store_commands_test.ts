@@ -110,6 +110,47 @@ for (const kind of ["sqlite", "file"] as const) {
     );
   });
 
+  Deno.test(`experiments create -l and createExperiment refuse a location naming no folder here (${kind} store)`, async () => {
+    const s = await seed(kind);
+    try {
+      // MLflow reads file://server/x as /x and file: as the file system's root; C:/x and ~ name folders
+      // called C: and ~ off Windows.
+      const locations: [string, RegExp][] = [
+        ["file://server/x", /it names the host 'server'/],
+        ["file:", /a file: URI naming no absolute folder/],
+        ["file:relative/x", /a file: URI naming no absolute folder/],
+        ["file:///C:/x", /it is a Windows path \(drive C:\)/],
+        ["C:\\x", /it is a Windows path \(drive C:\)/],
+        ["~/x", /~ is not expanded/],
+      ];
+      for (const [location, problem] of locations) {
+        const r = await cli(s, ["experiments", "create", "-n", `e-${location}`, "-l", location]);
+        assert.notEqual(r.code, 0, `${location}: ${r.stdout}`);
+        assert.match(
+          r.stderr,
+          /error\[INVALID_PARAMETER_VALUE\]: Cannot use '.*' as a local artifact location/,
+        );
+        assert.match(r.stderr, problem, location);
+        assert.match(r.stderr, /hint: /);
+      }
+      const client = await MlflowClient.open(s.uri, { baseDir: s.dir });
+      try {
+        for (const [location, problem] of locations) {
+          await assert.rejects(
+            client.createExperiment(`c-${location}`, { artifactLocation: location }),
+            problem,
+          );
+        }
+        const names = (await client.searchExperiments({ viewType: "ALL" })).experiments.map((e) => e.name);
+        assert.deepEqual(names.filter((n) => /^[ec]-/.test(n)), [], "nothing was created");
+      } finally {
+        await client.close();
+      }
+    } finally {
+      await Deno.remove(s.dir, { recursive: true });
+    }
+  });
+
   Deno.test(`experiments create/search/rename/delete/restore/csv speak MLflow's words (${kind} store)`, async () => {
     const s = await seed(kind);
     const created = await cli(s, ["experiments", "create", "-n", "wine", "-l", `${s.dir}/wine-artifacts`]);

@@ -234,7 +234,8 @@ Deno.test("artifact_location and tracking URIs spell a project folder's %, # and
   assert.equal(resolveTrackingUri("~/mlruns", { projectRoot: "/p" }), "~/mlruns");
   assert.equal(resolveTrackingUri("sqlite:///~/m.db", { projectRoot: "/p" }), "sqlite:///~/m.db");
   if (Deno.build.os === "windows") return;
-  for (const location of ["~/artifacts", "C:\\artifacts"]) {
+  // file://host/x and file: name no folder here either (MLflow: /x and the file system's root).
+  for (const location of ["~/artifacts", "C:\\artifacts", "file://server/arts", "file:", "file:///a%2Fb"]) {
     assert.throws(
       () =>
         parse(

@@ -192,6 +192,12 @@ for (const kind of ["sqlite", "file"] as const) {
       const locations = [
         ...unusable,
         "file://server/srv/x",
+        // Written for another machine, or a file: URI naming no absolute folder (MLflow: the root).
+        "file:",
+        "file:x",
+        "file:///C:/x",
+        "C:\\x",
+        "~/x",
         "mlflow-artifacts:/../../x",
         "mlflow-artifacts:/%2e%2e/x",
       ];

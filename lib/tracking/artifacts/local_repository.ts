@@ -17,6 +17,7 @@ import {
 import { resolvesInside, statOrUndefined } from "../../fs_utils.ts";
 import { copyFile, readFile, writeFile, writeTextFile } from "../../file_io.ts";
 import { checkLocalArtifactRoot } from "./local_access.ts";
+import { localUriProblem } from "./local_uri.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes. One that names no
@@ -28,33 +29,20 @@ import { checkLocalArtifactRoot } from "./local_access.ts";
  * ```
  */
 export function localPathOfUri(uri: string): string | undefined {
-  let path: string | undefined;
-  if (uri.startsWith("file:")) {
-    // `file://server/x`: MLflow reads `/x` and Node refuses it; a folder of another host is none of this one.
-    const host = uri.match(/^file:\/\/([^/]+)/)?.[1];
-    if (host !== undefined && host !== "localhost") {
-      throw unusableLocalUri(uri, `it names the host '${host}', and a local folder is file:///<path>`);
-    }
-    const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
-    try {
-      path = m ? fileURLToPath(`file://${m[1]}`) : undefined;
-    } catch {
-      // Node's rule: an encoded `/` (`%2F`) names no folder. A client's location is a 400, never a 500.
-      throw unusableLocalUri(uri, "it holds an encoded '/' (%2F), which no folder name can hold");
-    }
-  } else if (isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri)) path = uri;
-  if (path?.includes("\0")) {
-    throw unusableLocalUri(uri, "it holds a NUL character, which no file name can hold");
+  const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
+  const local = uri.startsWith("file:") || isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri);
+  if (!local) return undefined;
+  // Another host, an encoded `/` or a NUL: MLflow reads another folder, Node refuses; a 400, never a 500.
+  const unusable = localUriProblem(uri);
+  if (unusable) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Cannot use '${JSON.stringify(uri).slice(1, -1)}' as a local artifact location: ${unusable.problem}`,
+      unusable.hint,
+    );
   }
-  return path;
-}
-
-function unusableLocalUri(uri: string, why: string): TrackingError {
-  return mlflowError(
-    "INVALID_PARAMETER_VALUE",
-    `Cannot use '${JSON.stringify(uri).slice(1, -1)}' as a local artifact location: ${why}`,
-    "write the folder as a plain absolute path, or file:///<path> with '/' between folders",
-  );
+  if (!uri.startsWith("file:")) return uri;
+  return m ? fileURLToPath(`file://${m[1]}`) : undefined;
 }
 
 /**

@@ -70,16 +70,34 @@ export async function readMeta(path: string): Promise<Record<string, unknown> | 
     if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
+  let problem: string;
+  let cause: unknown;
   try {
     // Held to kmlf's YAML limits: a hostile or corrupted meta.yaml must not hang a server reading it.
-    return (loadWithinLimits(text, path, PYYAML_SCHEMA) ?? {}) as Record<string, unknown>;
+    const meta = loadWithinLimits(text, path, PYYAML_SCHEMA) ?? {};
+    if (typeof meta === "object" && !Array.isArray(meta)) return meta as Record<string, unknown>;
+    problem = `it holds ${Array.isArray(meta) ? "a list" : "a single value"}, not the mapping MLflow writes`;
   } catch (error) {
-    if (!(error instanceof KmlfError)) throw error;
-    throw new TrackingError("INTERNAL_ERROR", `The file store's ${path} is unusable: ${error.message}`, {
-      cause: error,
-      hint: "restore the file from a backup, or remove its experiment or run folder",
-    });
+    problem = metaProblem(error);
+    // The parser's own error is not kept as the cause: the CLI prints a cause, snippet and all.
+    if (error instanceof KmlfError) cause = error;
   }
+  throw new TrackingError("INTERNAL_ERROR", `The file store's ${path} is unusable: ${problem}`, {
+    cause,
+    hint: "restore the file from a backup, or remove its experiment, run or model folder",
+  });
+}
+
+// Why a meta.yaml could not be read, without its content: the YAML parser's message quotes the lines around
+// the error (a server would hand them to any client), so only its reason and position are kept.
+function metaProblem(error: unknown): string {
+  if (error instanceof KmlfError) return error.message;
+  const { reason, mark } = error as { reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (typeof reason !== "string") throw error;
+  const at = typeof mark?.line === "number" && typeof mark.column === "number"
+    ? ` at line ${mark.line + 1}, column ${mark.column + 1}`
+    : "";
+  return `it is not valid YAML (${reason}${at})`;
 }
 
 /** Options of {@link writeAtomic}. */

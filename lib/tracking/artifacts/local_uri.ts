@@ -1,0 +1,94 @@
+/**
+ * Whether a `file:` URI or a path names a folder of this machine: the one rule for every local artifact root
+ * and location a user or client writes — `kmlf server`'s and `kmlf mlflow ui`'s `--default-artifact-root`,
+ * `--artifacts-destination` and `--allowed-artifact-roots` (and their variables), an experiment's
+ * `artifact_location` (the REST API, `kmlf experiments create`, the client) — and, for its first three parts,
+ * every read of a stored one (`localPathOfUri`). Light (no store code): `kmlf server` checks its flags with it
+ * before it loads a store.
+ *
+ * @module
+ */
+import { fileURLToPath } from "../../path.ts";
+import { foreignPath } from "../../foreign_path.ts";
+
+/** Why a value names no local folder, and what to write instead. */
+export interface LocalUriProblem {
+  problem: string;
+  hint: string;
+}
+
+const FILE_URI_HINT =
+  "write file:///<absolute path> (three slashes: a file: URI names no host; '/' between folders), or the plain path";
+
+/**
+ * Why the `file:` URI or path `uri` cannot name a local folder in any reading — another host
+ * (`file://server/x`), an encoded `/` (`%2F`), a NUL — or undefined. MLflow drops the host and decodes the
+ * `/`, reading another folder than the one written. Other schemes (`s3://`) are undefined: no local folder.
+ *
+ * @example
+ * ```ts
+ * localUriProblem("file://server/share/x")?.problem; // "it names the host 'server', and a local folder is file:///<path>"
+ * localUriProblem("file:///srv/mlartifacts"); // undefined
+ * ```
+ */
+export function localUriProblem(uri: string): LocalUriProblem | undefined {
+  if (/^file:/.test(uri)) {
+    const host = uri.match(/^file:\/\/([^/]+)/)?.[1];
+    if (host !== undefined && host !== "localhost") {
+      return {
+        problem: `it names the host '${host}', and a local folder is file:///<path>`,
+        hint: FILE_URI_HINT,
+      };
+    }
+    const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
+    if (m) {
+      try {
+        fileURLToPath(`file://${m[1]}`);
+      } catch {
+        // Node's rule: an encoded `/` names no folder.
+        return {
+          problem: "it holds an encoded '/' (%2F), which no folder name can hold",
+          hint: FILE_URI_HINT,
+        };
+      }
+    }
+  }
+  if (uri.includes("\0") || /%00/.test(uri) && /^file:/.test(uri)) {
+    return { problem: "it holds a NUL character, which no file name can hold", hint: FILE_URI_HINT };
+  }
+  return undefined;
+}
+
+/**
+ * Why `value`, written as a local artifact root or location (a `file:` URI, an absolute or relative path),
+ * names no folder of this machine, or undefined (also for remote URIs: `s3://…`, `mlflow-artifacts:/…`).
+ * Besides {@link localUriProblem}: a `file:` URI without an absolute path (`file:`, `file:x`, which MLflow
+ * reads as the file system's root or a folder of wherever a reader runs) and a path written for another
+ * machine (`file:///C:/x`, `C:\x`, `~/x`, `a\b`: see `lib/foreign_path.ts`).
+ *
+ * @example
+ * ```ts
+ * writtenLocalLocationProblem("file:///C:/mlartifacts")?.problem; // "it is a Windows path (drive C:), …"
+ * writtenLocalLocationProblem("file:")?.problem; // "it is a file: URI naming no absolute folder"
+ * writtenLocalLocationProblem("s3://bucket/x"); // undefined
+ * ```
+ */
+export function writtenLocalLocationProblem(value: string): LocalUriProblem | undefined {
+  const isFile = /^file:/i.test(value);
+  // A scheme is two or more letters (a single letter is a Windows drive).
+  if (!isFile && /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(value)) return undefined;
+  if (isFile && !/^file:/.test(value)) {
+    return { problem: "its scheme is not spelled file: (lower case)", hint: FILE_URI_HINT };
+  }
+  const basic = localUriProblem(value);
+  if (basic) return basic;
+  const path = isFile ? value.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/)?.[1] : value;
+  if (path === undefined) {
+    return { problem: "it is a file: URI naming no absolute folder", hint: FILE_URI_HINT };
+  }
+  const foreign = foreignPath(path, {
+    tilde: "here (MLflow does not expand it either)",
+    relative: "a plain relative path",
+  });
+  return foreign && { problem: foreign.problem, hint: foreign.hint };
+}
