@@ -40,6 +40,19 @@ export async function fetchThenSpin(_a: number) {
 };
 
 /** kmlf in a pseudo-terminal (`script`), its output read as it comes; its temp folder is `${dir}/.tmp`. */
+// A demo project made with `args` for `fn`, removed after it.
+async function inDemoProject(
+  args: Parameters<typeof demoProject>,
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await demoProject(...args);
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 function inTerminal(dir: string, args: string[], env: Record<string, string> = {}) {
   const command = ["exec", Deno.execPath(), "run", "--allow-all", "--quiet", CLI_PATH, ...args]
     .map((a) => (a === "exec" ? a : `'${a}'`)).join(" ");
@@ -200,8 +213,7 @@ Deno.test({
   name: "at a terminal, Ctrl-C during an awaiting node still ends the run through its hooks (KILLED at once)",
   ignore,
 }, async () => {
-  const dir = await demoProject(SPIN, { tracked: true });
-  try {
+  await inDemoProject([SPIN, { tracked: true }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--runner", "thread", "--nodes", "wait"]);
     await run.waitFor("▶ wait");
     await new Promise((r) => setTimeout(r, 300));
@@ -212,17 +224,14 @@ Deno.test({
     assert.doesNotMatch(seen, /did not answer/);
     const [ended] = await runsOf(dir);
     assert.equal(ended.info.status, "KILLED");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({
   name: "the watchdog ends with a kmlf killed by SIGKILL (end-of-file on its pipe), removing its state file",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
-  try {
+  await inDemoProject([{ ...SPIN, "conf/base/mlflow.yml": null }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"]);
     await run.waitFor("▶ wait");
     await stateFileAppears(dir);
@@ -230,9 +239,7 @@ Deno.test({
     const { code, seen } = await run.finish(); // waits for the watchdog to go
     assert.equal(code, 137, seen);
     assert.doesNotMatch(seen, /interrupted/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 // A project hook that keeps the run in beforePipelineRun a while, and spins in afterPipelineRun on demand.
@@ -260,8 +267,7 @@ Deno.test({
   name: "the watchdog starts with the first node: a run in its checks or hooks has none",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
-  try {
+  await inDemoProject([{ ...SPIN, ...SLOW_HOOKS }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"]);
     await run.waitFor("hook waits");
     assert.deepEqual(stateFiles(dir), [], "no watchdog while beforePipelineRun runs");
@@ -270,17 +276,14 @@ Deno.test({
     await run.typeCtrlC();
     const { code, seen } = await run.finish();
     assert.equal(code, 130, seen);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({
   name: "Ctrl-C while a hook spins after the last node: stopped (137), naming no node",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
-  try {
+  await inDemoProject([{ ...SPIN, ...SLOW_HOOKS }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--nodes", "prepare"], { SPIN_AFTER: "1" });
     await run.waitFor("hook spins");
     await new Promise((r) => setTimeout(r, 300));
@@ -293,9 +296,7 @@ Deno.test({
     );
     // This description is shorter than the one before it (the node's), whose end stays in the file: unread.
     assert.match(seen, /next tracked run of this project\n$/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({
@@ -303,8 +304,7 @@ Deno.test({
     "a node's code looping after the run took Ctrl-C (its hooks ending it): a second Ctrl-C stops it (137)",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
-  try {
+  await inDemoProject([{ ...SPIN, ...SLOW_HOOKS }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--nodes", "fetch_then_spin"], { SLOW_END: "1" });
     await run.waitFor("▶ fetch_then_spin");
     await new Promise((r) => setTimeout(r, 300));
@@ -321,17 +321,14 @@ Deno.test({
       seen,
       /SIGINT again: the main thread, ending the interrupted run, did not answer within 1 s/,
     );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({
   name: "a quick second Ctrl-C a free main thread takes ends kmlf through the guard (130), not the watchdog",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, ...SLOW_HOOKS });
-  try {
+  await inDemoProject([{ ...SPIN, ...SLOW_HOOKS }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--nodes", "wait"], { SLOW_END: "1" });
     await run.waitFor("▶ wait");
     await stateFileAppears(dir);
@@ -342,17 +339,14 @@ Deno.test({
     assert.equal(code, 130, seen);
     assert.match(seen, /a second SIGINT: stopped at once/);
     assert.doesNotMatch(seen, /did not answer/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({
   name: "--runner parallel at a terminal starts no watchdog: Ctrl-C stops the looping worker at once (130)",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
-  try {
+  await inDemoProject([{ ...SPIN, "conf/base/mlflow.yml": null }], async (dir) => {
     const run = inTerminal(dir, ["run", "spin", "--runner", "parallel", "--nodes", "prepare,spin"]);
     await run.waitFor("▶ spin");
     await new Promise((r) => setTimeout(r, 300));
@@ -361,17 +355,14 @@ Deno.test({
     const { code, seen } = await run.finish();
     assert.equal(code, 130, seen);
     assert.match(seen, /Run interrupted by SIGINT; stopped "spin"/);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test({
   name: "a kmlf restarted in the project's own Deno configuration passes Ctrl-C to its watchdog too",
   ignore,
 }, async () => {
-  const dir = await demoProject({ ...SPIN, "conf/base/mlflow.yml": null });
-  try {
+  await inDemoProject([{ ...SPIN, "conf/base/mlflow.yml": null }], async (dir) => {
     // An import of the project's own: kmlf then restarts inside the project's deno.json (project_runtime.ts).
     const config = JSON.parse(await Deno.readTextFile(`${dir}/deno.json`));
     config.imports["#spin"] = "./pipelines/iris/spin.ts";
@@ -385,7 +376,5 @@ Deno.test({
     assert.equal(code, 137, seen);
     assert.match(seen, /Run interrupted by SIGINT; stopped "spin": the main thread did not answer/);
     assert.deepEqual(processesNaming(`${dir}/deno.json`), [], "the restarted kmlf is gone");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
