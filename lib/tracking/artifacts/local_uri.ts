@@ -2,9 +2,10 @@
  * Whether a `file:` URI or a path names a folder of this machine: the one rule for every local artifact root
  * and location a user or client writes — `kmlf server`'s and `kmlf mlflow ui`'s `--default-artifact-root`,
  * `--artifacts-destination` and `--allowed-artifact-roots` (and their variables), an experiment's
- * `artifact_location` (the REST API, `kmlf experiments create`, the client) — and, for its first three parts,
- * every read of a stored one (`localPathOfUri`). Light (no store code): `kmlf server` checks its flags with it
- * before it loads a store.
+ * `artifact_location` (the REST API, `kmlf experiments create`, the client), a model version's `source`, the
+ * artifact root given to `FileStore.open` / `SqliteStore.open` — and, for its first three parts, every read
+ * of a stored one (`localPathOfUri`; the server names the rest when it refuses to read one). Light (no store
+ * code): `kmlf server` checks its flags with it before it loads a store.
  *
  * @module
  */
