@@ -46,7 +46,9 @@ const ON_WINDOWS = Deno.build.os === "windows";
  */
 export function foreignPath(path: string, wording: ForeignPathWording = {}): ForeignPath | undefined {
   const relative = wording.relative ?? "one relative to the project (data/01_raw/…)";
-  if (/^~[^/\\]*(?:[/\\]|$)/.test(path)) {
+  // `~`, `~/x` and `~user/x`; a name that only starts with `~` (`~$report.xlsx`, `~tmp.csv`, `~1`) is a file
+  // of the folder, as Kedro and MLflow (which expand no `~`) take it.
+  if (/^~(?:$|[^/\\]*[/\\])/.test(path)) {
     return {
       problem: `~ is not expanded ${wording.tilde ?? "here"}`,
       hint: `write the full path (/home/<user>/…) or ${relative}`,

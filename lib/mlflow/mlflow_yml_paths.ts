@@ -9,7 +9,7 @@
 import { ConfigError } from "../errors.ts";
 import { foreignPath, localPathOf, MLFLOW_PATHS } from "../foreign_path.ts";
 import type { KeyPath } from "../yaml/parse_yaml.ts";
-import { writtenLocalLocationProblem } from "../tracking/artifacts/local_uri.ts";
+import { localUriProblem, writtenLocalLocationProblem } from "../tracking/artifacts/local_uri.ts";
 
 /** The keys of a validated mlflow.yml this module reads. */
 export interface MlflowYmlPathKeys {
@@ -68,7 +68,10 @@ export function foreignMlflowYmlPaths(
       // An experiment's location follows the rule of every written artifact location (file://host/x, file:).
       (keyPath.at(-1) === "artifact_location" && typeof value === "string"
         ? writtenLocalLocationProblem(value)
-        : undefined);
+        : undefined) ??
+      // A store's file: URI naming another host, a `%2F` or a NUL is refused when the store opens, but
+      // without its line: here at it (a relative `file:mlruns` is a store's folder, unlike a location's).
+      (keyPath[0] === "server" && /^file:/.test(value ?? "") ? localUriProblem(value!) : undefined);
     if (!foreign) return [];
     const key = keyPath.map((k) => typeof k === "number" ? `[${k}]` : `.${k}`).join("").slice(1);
     const what = note === "the module" ? `${key} module "${path}"` : `${key} "${value}"`;

@@ -17,7 +17,12 @@
  */
 import { dirname, isAbsolute, join, relative, resolve } from "../path.ts";
 import { resolvesInside } from "../fs_utils.ts";
-import { type ArtifactRepository, localPathOfUri, mlflowError } from "../tracking/mod.ts";
+import {
+  type ArtifactRepository,
+  localPathOfUri,
+  mlflowError,
+  writtenLocalLocationProblem,
+} from "../tracking/mod.ts";
 import { decodeRepeatedly, proxiedPathOfUri } from "./artifact_paths.ts";
 import {
   ALLOWED_ARTIFACT_ROOTS_ENV,
@@ -228,6 +233,17 @@ export function refusingUnreadableRoots(
 ): (artifactUri: string) => ArtifactRepository {
   return (artifactUri) => {
     if (servesArtifactUri(artifactUri, served)) return resolver(artifactUri);
+    // A stored location naming no folder of this machine (`file:`, `file:///C:/x`, `~/x`: written elsewhere or
+    // before the rule) is no remote one, and no flag could allow it: say what it is.
+    const unusable = writtenLocalLocationProblem(artifactUri);
+    if (unusable) {
+      throw mlflowError(
+        "PERMISSION_DENIED",
+        `The server does not read artifacts at '${artifactUri}': ${unusable.problem}, so it names no folder ` +
+          "of this machine (a record written on another machine, or before kmlf checked locations).",
+        `log or register it again where it names a folder of this machine (${unusable.hint})`,
+      );
+    }
     const location = allowedRootFor(artifactUri, cwd);
     const where = localPathOfUri(artifactUri) !== undefined
       ? `a local folder outside its artifact roots and its store's run folders (${describeRoots(served)}). ` +

@@ -8,7 +8,7 @@
  * @module
  */
 import { posix } from "../path.ts";
-import { localPathOfUri, mlflowError, type TrackingStore } from "../tracking/mod.ts";
+import { localPathOfUri, mlflowError, type TrackingStore, validateVersionSource } from "../tracking/mod.ts";
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
 
@@ -73,6 +73,8 @@ export async function checkModelVersionSource(
   source: string,
   runId: string | undefined,
 ): Promise<void> {
+  // A folder of no machine here (`file:`, `file://host/x`, `file:///C:/x`) says so, not "inside the run".
+  validateVersionSource(source);
   if (isLocal(source)) {
     if (runId) {
       const run = await store.getRun(runId);

@@ -144,6 +144,7 @@ export {
   validateModelName,
   validateModelVersionTag,
   validateRegisteredModelTag,
+  validateVersionSource,
 } from "./registry/rules.ts";
 export {
   modelVersionMatches,

@@ -12,7 +12,9 @@ import { LIMITS } from "./limits.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
 import { checkLength, pyLength } from "./_length_limit.ts";
-import { writtenLocalLocationProblem } from "./artifacts/local_uri.ts";
+import { checkLocalArtifactLocation } from "./artifacts/local_uri.ts";
+
+export { checkLocalArtifactLocation };
 
 /**
  * Checks an experiment tag (limits 250 / 5000, never truncated).
@@ -96,28 +98,6 @@ export function validateArtifactLocation(location: string): void {
       "use a plain path or URI, e.g. file:///data/mlartifacts",
     );
   }
-}
-
-/**
- * Refuses (INVALID_PARAMETER_VALUE) an experiment artifact location written as a local folder that names none
- * of this machine: `file://<host>/x` (MLflow drops the host), `file:` or `file:x` (MLflow writes at the file
- * system's root), `file:///C:/x` or `C:\x` (a folder named `C:` here), `~/x`, a `%2F` or a NUL. Remote
- * locations pass.
- *
- * @example
- * ```ts
- * checkLocalArtifactLocation("file:///srv/mlartifacts"); // passes
- * checkLocalArtifactLocation("file://server/share"); // throws INVALID_PARAMETER_VALUE
- * ```
- */
-export function checkLocalArtifactLocation(location: string): void {
-  const unusable = writtenLocalLocationProblem(location);
-  if (!unusable) return;
-  throw mlflowError(
-    "INVALID_PARAMETER_VALUE",
-    `Cannot use '${JSON.stringify(location).slice(1, -1)}' as a local artifact location: ${unusable.problem}`,
-    unusable.hint,
-  );
 }
 
 /**

@@ -137,6 +137,10 @@ Deno.test("every other path is as Kedro makes it: joined to the root, or kept wh
     "//server/share/x.json": "//server/share/x.json",
     "/abs/x.json": "/abs/x.json",
     "file:///abs/a%20b.json": "/abs/a%20b.json",
+    // A name that only starts with ~ (Office's lock files, a temp copy) is a file of the project, not a home.
+    "~$report.json": "/p/~$report.json",
+    "~tmp.json": "/p/~tmp.json",
+    "data/~x.json": "/p/data/~x.json",
   };
   const { registry, seen } = probing();
   const yaml = Object.keys(paths).map((p, i) => `e${i}: {type: probe, filepath: '${p}'}\n`).join("");

@@ -289,6 +289,26 @@ Deno.test("every path-valued mlflow.yml key written for another machine is refus
     assert.match(errors[5].hint ?? "", /write it with \/: logs\/\*\.log .*\[\*\]/);
     return true;
   });
+  // A store's file: URI naming no folder here (another host, an encoded /, a NUL): at its line too.
+  assert.throws(
+    () =>
+      parse(
+        "server:\n  mlflow_tracking_uri: 'file://server/share/mlruns'\n  mlflow_registry_uri: 'file:///a%2Fb'\n",
+      ),
+    (e: unknown) => {
+      const errors = (e as KmlfAggregateError).errors as ConfigError[];
+      assert.deepEqual(errors.map((error) => [error.code, error.source?.line]), [
+        ["mlflow/config-invalid", 2],
+        ["mlflow/config-invalid", 3],
+      ]);
+      assert.match(
+        errors[0].message,
+        /mlflow_tracking_uri "file:\/\/server\/share\/mlruns": it names the host 'server'/,
+      );
+      assert.match(errors[1].message, /encoded '\/'/);
+      return true;
+    },
+  );
   // URIs of other schemes name no local file: kept.
   const cfg = parse(
     "server:\n  mlflow_tracking_uri: 'http://host:5000'\n  mlflow_registry_uri: 'databricks'\n",

@@ -210,3 +210,33 @@ Deno.test("the UI's upload writes where the server reads: an MLflow-made ./mlrun
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a stored location naming no folder of this machine is refused as such, not as a root to allow", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-foreign-stored-" });
+  const store = await openStore(join(dir, "mlruns"), { baseDir: dir });
+  try {
+    const { get } = client(store, { artifactsDestination: join(dir, "art"), cwd: dir });
+    await store.registry.createRegisteredModel("m");
+    // Versions a registry writer stored before the source rule (or on Windows): edited in as MLflow keeps them.
+    const stored = [
+      "file:",
+      "file:x/model",
+      "~/models/m",
+      ...(Deno.build.os === "windows" ? [] : ["file:///C:/m"]),
+    ];
+    for (const source of stored) {
+      const { version } = await store.registry.createModelVersion("m", join(dir, "placeholder"));
+      const meta = join(dir, "mlruns", "models", "m", `version-${version}`, "meta.yaml");
+      const text = await Deno.readTextFile(meta);
+      await Deno.writeTextFile(meta, text.replace(/^(source|storage_location): .*$/gm, `$1: '${source}'`));
+      const res = await get("/model-versions/get-artifact", { name: "m", version, path: "MLmodel" });
+      const body = await res.json();
+      assert.equal(res.status, 403, `${source}: ${JSON.stringify(body)}`);
+      assert.match(body.message, /names no folder of this machine/, source);
+      assert.doesNotMatch(body.message, /remote location|--allowed-artifact-roots/, source);
+    }
+  } finally {
+    await store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

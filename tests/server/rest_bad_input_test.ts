@@ -217,6 +217,19 @@ for (const kind of ["sqlite", "file"] as const) {
         });
         await refused(res, "INVALID_PARAMETER_VALUE", s.dir, source);
       }
+      // A folder of another host (MLflow drops it: a file of this server), `file:` (the root) or another
+      // machine's drive: refused as such, not as "outside the run" (nor stored, for the host).
+      const foreign: Array<[string, RegExp]> = [
+        ["file://server/srv/x", /names the host 'server'/],
+        ["file:", /naming no absolute folder/],
+        ...(Deno.build.os === "windows" ? [] : [["file:///C:/x", /drive C:/]] as Array<[string, RegExp]>),
+      ];
+      for (const [source, words] of foreign) {
+        for (const run_id of [runId, undefined]) {
+          const res = await s.post("/api/2.0/mlflow/model-versions/create", { name: "m", source, run_id });
+          assert.match(await refused(res, "INVALID_PARAMETER_VALUE", s.dir, source), words, source);
+        }
+      }
     } finally {
       await s.close();
     }

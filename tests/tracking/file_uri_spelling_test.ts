@@ -115,3 +115,14 @@ for (const kind of ["sqlite", "file"] as const) {
     }
   });
 }
+
+Deno.test("a tracking URI whose path holds a NUL is refused by name, not an internal error at the first mkdir", () => {
+  for (const uri of ["file:///tmp/a%00b", "file:a%00b", "/tmp/a\u0000b", "mlruns\u0000x"]) {
+    assert.throws(() => parseTrackingUri(uri, { baseDir: "/project" }), (e: unknown) => {
+      assert.ok(e instanceof TrackingError, `${JSON.stringify(uri)}: ${e}`);
+      assert.equal(e.code, "tracking/unsupported-uri");
+      assert.match(e.message, /holds a NUL character/);
+      return true;
+    });
+  }
+});

@@ -2,14 +2,16 @@
  * Whether a `file:` URI or a path names a folder of this machine: the one rule for every local artifact root
  * and location a user or client writes — `kmlf server`'s and `kmlf mlflow ui`'s `--default-artifact-root`,
  * `--artifacts-destination` and `--allowed-artifact-roots` (and their variables), an experiment's
- * `artifact_location` (the REST API, `kmlf experiments create`, the client) — and, for its first three parts,
- * every read of a stored one (`localPathOfUri`). Light (no store code): `kmlf server` checks its flags with it
- * before it loads a store.
+ * `artifact_location` (the REST API, `kmlf experiments create`, the client), a model version's `source`, the
+ * artifact root given to `FileStore.open` / `SqliteStore.open` — and, for its first three parts, every read
+ * of a stored one (`localPathOfUri`; the server names the rest when it refuses to read one). Light (no store
+ * code): `kmlf server` checks its flags with it before it loads a store.
  *
  * @module
  */
 import { fileURLToPath } from "../../path.ts";
 import { foreignPath } from "../../foreign_path.ts";
+import { mlflowError } from "../tracking_errors.ts";
 
 /** Why a value names no local folder, and what to write instead. */
 export interface LocalUriProblem {
@@ -91,4 +93,27 @@ export function writtenLocalLocationProblem(value: string): LocalUriProblem | un
     relative: "a plain relative path",
   });
   return foreign && { problem: foreign.problem, hint: foreign.hint };
+}
+
+/**
+ * Refuses (INVALID_PARAMETER_VALUE) an artifact root or location written as a local folder that names none
+ * of this machine: `file://<host>/x` (MLflow drops the host), `file:` or `file:x` (MLflow writes at the file
+ * system's root), `file:///C:/x` or `C:\x` (a folder named `C:` here), `~/x`, a `%2F` or a NUL. Remote
+ * locations pass. Checks every store's new experiment location and the root given to `FileStore.open` and
+ * `SqliteStore.open`.
+ *
+ * @example
+ * ```ts
+ * checkLocalArtifactLocation("file:///srv/mlartifacts"); // passes
+ * checkLocalArtifactLocation("file://server/share"); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
+export function checkLocalArtifactLocation(location: string): void {
+  const unusable = writtenLocalLocationProblem(location);
+  if (!unusable) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Cannot use '${JSON.stringify(location).slice(1, -1)}' as a local artifact location: ${unusable.problem}`,
+    unusable.hint,
+  );
 }

@@ -10,6 +10,7 @@
 import { TrackingError } from "../../errors.ts";
 import type { ArtifactRepository } from "./artifact_repository.ts";
 import { LocalArtifactRepository, localPathOfUri } from "./local_repository.ts";
+import { writtenLocalLocationProblem } from "./local_uri.ts";
 import { type EnvReader, s3ConfigFromEnv } from "./s3/s3_config.ts";
 import { S3ArtifactRepository, type S3RepositoryOptions } from "./s3/s3_repository.ts";
 
@@ -44,10 +45,17 @@ export function artifactRepositoryFor(
     return new S3ArtifactRepository(artifactUri, s3ConfigFromEnv(env), options.s3);
   }
   const scheme = artifactUri.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1];
+  // A stored `file:` URI naming no absolute folder (`file:`, `file:x`, `FILE:///x`, written before the
+  // rule or by another client) says so: kmlf reads file: URIs.
+  const local = /^file:/i.test(artifactUri) ? writtenLocalLocationProblem(artifactUri) : undefined;
   throw new TrackingError(
     "tracking/unsupported-artifact-uri",
     `Cannot store artifacts at ${artifactUri}: ` +
-      (scheme ? `the scheme "${scheme}:" is not supported by kmlf` : "not an absolute path or a URI"),
-    { hint: `use ${SUPPORTED_ARTIFACT_LOCATIONS}` },
+      (local
+        ? local.problem
+        : scheme
+        ? `the scheme "${scheme}:" is not supported by kmlf`
+        : "not an absolute path or a URI"),
+    { hint: local?.hint ?? `use ${SUPPORTED_ARTIFACT_LOCATIONS}` },
   );
 }

@@ -8,6 +8,7 @@ import type { TrackingError } from "../../errors.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { posixNormpath } from "../key_validation.ts";
 import { pyLength, pyPrefix } from "../_length_limit.ts";
+import { writtenLocalLocationProblem } from "../artifacts/local_uri.ts";
 
 /** MLflow 2.17's registry limits (`registered_model_tags.value` and friends are VARCHAR(5000)). */
 export const REGISTRY_LIMITS = {
@@ -136,6 +137,30 @@ export function validateVersionTexts(
   validateStoredText("run_id", options.runId);
   validateStoredText("run_link", options.runLink);
   validateStoredText("description", options.description);
+  validateVersionSource(source);
+}
+
+/**
+ * Refuses (INVALID_PARAMETER_VALUE) a model version source written as a local folder that names none of this
+ * machine — `file:` (MLflow reads the file system's root), `file://<host>/x` (MLflow drops the host),
+ * `file:///C:/x` or `C:\x` off Windows, `~/x`, a `%2F` — by the rule of every written artifact location
+ * (lib/tracking/artifacts/local_uri.ts): stored, such a version loads no file, or another one. Remote and
+ * registry URIs (`runs:/`, `models:/`, `s3://`) pass.
+ *
+ * @example
+ * ```ts
+ * validateVersionSource("file:///srv/mlruns/1/abc/artifacts/model"); // passes
+ * validateVersionSource("file:///C:/mlruns/model"); // throws INVALID_PARAMETER_VALUE off Windows
+ * ```
+ */
+export function validateVersionSource(source: string): void {
+  const unusable = writtenLocalLocationProblem(source);
+  if (!unusable) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid model version source '${JSON.stringify(source).slice(1, -1)}': ${unusable.problem}`,
+    `${unusable.hint}; or register the model from its run (runs:/<run id>/<path>)`,
+  );
 }
 
 /** A tag key: MLflow's key characters, a normalized relative path. */

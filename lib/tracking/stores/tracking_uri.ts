@@ -151,8 +151,20 @@ export function parseTrackingUri(uri: string, options: TrackingUriOptions): Trac
     : { kind: "file", uri: text, path };
 }
 
-/** Refuses a local store path no user means the way MLflow would take it (`~/…`, `C:\\…` off Windows). */
+/**
+ * Refuses a local store path no user means the way MLflow would take it (`~/…`, `C:\\…` off Windows), or no
+ * file name can hold (a NUL, `file:///a%00b`: the first mkdir failed as an internal error).
+ */
 function checkLocalPath(path: string, uri: string): void {
+  if (path.includes("\0")) {
+    throw new TrackingError(
+      "tracking/unsupported-uri",
+      `Cannot use tracking URI ${
+        JSON.stringify(uri)
+      }: its path holds a NUL character, which no file name can hold`,
+      { hint: "remove the NUL (%00, \\u0000) from the URI" },
+    );
+  }
   const foreign = foreignPath(path, MLFLOW_PATHS);
   if (foreign) {
     throw new TrackingError(

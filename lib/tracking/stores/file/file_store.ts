@@ -37,7 +37,7 @@ import {
   runNotActive,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import { validateDatasetInputs, validateRunName } from "../../validation.ts";
+import { checkLocalArtifactLocation, validateDatasetInputs, validateRunName } from "../../validation.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateKey, validateRunId } from "../../key_validation.ts";
 import { experimentNotActiveForRun } from "./file_errors.ts";
@@ -102,6 +102,8 @@ export class FileStore implements TrackingStore {
     options: { artifactRoot?: string } & ValidationOptions = {},
   ): Promise<FileStore> {
     const abs = resolve(root);
+    // A root of no folder here (`file:`, `file://host/x`, `C:\x`) would give every experiment such a location.
+    if (options.artifactRoot !== undefined) checkLocalArtifactLocation(options.artifactRoot);
     const store = new FileStore(abs, options.artifactRoot ?? pathToFileUri(abs), {
       truncateLongValues: options.truncateLongValues,
     });

@@ -10,6 +10,7 @@ import { dirname, isAbsolute, join, pathToFileUri, resolve } from "../../../path
 import { appendToUri } from "../sql/rows.ts";
 import { resolveArtifactRoot, type TrackingTarget } from "../tracking_uri.ts";
 import { openError, SqliteDb } from "./db.ts";
+import { checkLocalArtifactLocation } from "../../artifacts/local_uri.ts";
 import { ensureSchema, type SchemaInfo } from "./schema.ts";
 
 /** Options of {@link openSqliteDb}. */
@@ -74,6 +75,8 @@ export function openSqliteDb(path: string, options: SqliteDbOpenOptions = {}): O
   const absolute = memory ? path : resolve(path);
   // A throwaway database needs a folder only when its artifact root is not given as a place of its own.
   const given = options.artifactRoot;
+  // A root of no folder here (`file:`, `file://host/x`, `C:\x`) would give every experiment such a location.
+  if (given !== undefined) checkLocalArtifactLocation(given);
   const needsTemp = memory && (given === undefined || (!HAS_SCHEME.test(given) && !isAbsolute(given)));
   const tempDir = needsTemp ? Deno.makeTempDirSync({ prefix: "kmlf-artifacts-" }) : undefined;
   const baseDir = memory ? tempDir ?? "/" : dirname(absolute);
