@@ -6,7 +6,8 @@
  * others read them as a relative folder named after the host (lib/foreign_path.ts).
  */
 import assert from "node:assert/strict";
-import { TrackingError } from "../../lib/errors.ts";
+import { ConfigError, TrackingError } from "../../lib/errors.ts";
+import { checkTrackingTarget } from "../../lib/mlflow/tracking_uri_rules.ts";
 import { localPathOf } from "../../lib/foreign_path.ts";
 import { checkPathArguments } from "../../lib/cli/path_arguments.ts";
 import { resolveServeArtifacts } from "../../lib/cli/serve_artifacts_options.ts";
@@ -94,4 +95,21 @@ Deno.test("kmlf server's roots and a model URI read file://127.0.0.1/x as /x too
   assert.equal(settings.artifactsDestination, "/srv/mlartifacts");
   assert.deepEqual(settings.allowedArtifactRoots, ["/srv/a", "/srv/b"]);
   assert.equal((parseModelUri("file://127.0.0.1/srv/model") as { path: string }).path, "/srv/model");
+});
+
+Deno.test("a tracking URI file://localhost/<a file> is checked as file:///<a file> is: a file store is a folder", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-local-uri-" });
+  try {
+    const file = `${dir}/store.txt`;
+    await Deno.writeTextFile(file, "");
+    for (const uri of [`file://${file}`, `file://localhost${file}`, `file://127.0.0.1${file}`]) {
+      assert.throws(
+        () => checkTrackingTarget(uri, { what: "mlflow.yml server.mlflow_tracking_uri" }),
+        (e: unknown) => e instanceof ConfigError && /a file store is a folder/.test(e.message),
+        uri,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
