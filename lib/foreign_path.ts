@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { readLocalUri } from "./local_uri_reading.ts";
 
 /** Why a path cannot mean here what its writer meant, and the fix. */
 export interface ForeignPath {
@@ -94,8 +95,6 @@ export function foreignPath(path: string, wording: ForeignPathWording = {}): For
 export function localPathOf(value: string): string | undefined {
   const sqlite = /^sqlite:\/\/\/(.*)$/is.exec(value);
   if (sqlite) return sqlite[1];
-  const file = /^file:(?:\/\/(?:localhost)?)?(.*)$/is.exec(value);
-  if (file) return file[1];
-  // A scheme is two or more letters (a single letter is a Windows drive).
-  return /^[a-z][\w+.-]+:/i.test(value) ? undefined : value;
+  // A `file:` URI's path after its host, as written (lib/local_uri_reading.ts reads it for every caller).
+  return readLocalUri(value)?.written;
 }

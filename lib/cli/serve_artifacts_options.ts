@@ -10,7 +10,8 @@
  * @module
  */
 import { UsageError } from "../errors.ts";
-import { fileURLToPath, resolve } from "../path.ts";
+import { resolve } from "../path.ts";
+import { fileUriPath, readLocalUri } from "../local_uri_reading.ts";
 import { ALLOWED_ARTIFACT_ROOTS_ENV, isRemoteDestination } from "../server/server_options.ts";
 import { parseTrackingUri } from "../tracking/stores/tracking_uri.ts";
 import { writtenLocalLocationProblem } from "../tracking/artifacts/local_uri.ts";
@@ -166,7 +167,9 @@ function destination(value: string, cwd: string, flag: string): string {
 // is the flag's error, by the rule experiments' locations follow (lib/tracking/artifacts/local_uri.ts).
 function localPath(value: string, cwd: string, flag: string): string {
   checkLocalRoot(value, flag);
-  return /^file:/.test(value) ? fileURLToPath(value) : resolve(cwd, value);
+  // Checked above: a file: URI here names a folder of this machine (`file://127.0.0.1/x` too).
+  const read = /^file:/.test(value) ? fileUriPath(readLocalUri(value)!) : undefined;
+  return read && "path" in read ? read.path : resolve(cwd, value);
 }
 
 function checkLocalRoot(value: string, flag: string): void {

@@ -5,8 +5,9 @@
  *
  * @module
  */
-import { isAbsolute, pathToFileUri, percentDecode, resolve } from "../path.ts";
+import { isAbsolute, pathToFileUri, resolve } from "../path.ts";
 import { foreignPath, MLFLOW_PATHS } from "../foreign_path.ts";
+import { fileUriPath, readLocalUri } from "../local_uri_reading.ts";
 import { ConfigError, type SourceLocation } from "../errors.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { maskUriCredentials } from "../uri_credentials.ts";
@@ -106,8 +107,9 @@ export function trackingUriOrigin(config: MlflowConfig, envUri: string | undefin
  */
 export function checkTrackingTarget(uri: string, origin: TrackingUriOrigin): void {
   const sqlite = uri.match(/^sqlite:\/\/\/(.+)$/);
-  const file = uri.match(/^file:\/\/(\/.*)$/);
-  const path = sqlite ? sqlite[1] : file ? percentDecode(file[1]) : undefined;
+  // A file:// URI of this machine (`localhost`, `127.0.0.1` too: lib/local_uri_reading.ts).
+  const file = /^file:\/\//.test(uri) ? fileUriPath(readLocalUri(uri)!) : undefined;
+  const path = sqlite ? sqlite[1] : file && "path" in file ? file.path : undefined;
   if (path === undefined) return;
   const stat = statIfAny(path);
   if (!stat || (sqlite ? !stat.isDirectory : stat.isDirectory)) return;

@@ -8,6 +8,7 @@
  * @module
  */
 import { posix } from "../path.ts";
+import { readLocalUri } from "../local_uri_reading.ts";
 import { localPathOfUri, mlflowError, type TrackingStore, validateVersionSource } from "../tracking/mod.ts";
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]*):/;
@@ -32,13 +33,12 @@ function uriPath(uri: string): string {
   return rest.split(/[?#]/)[0];
 }
 
-/** Whether a source names a file on the server (no scheme, or `file:` on this host). */
+/**
+ * Whether a source names a file on the server: no scheme, or `file:` naming this machine (lib/local_uri_reading.ts;
+ * `validateVersionSource` has refused one naming another host, as MLflow's `is_local_uri` does).
+ */
 function isLocal(source: string): boolean {
-  const scheme = source.match(SCHEME)?.[1].toLowerCase();
-  if (!scheme) return true;
-  if (scheme !== "file") return false;
-  const host = source.match(/^file:\/\/([^/]*)/i)?.[1] ?? "";
-  return host === "" || host === "." || host.startsWith("localhost") || host.startsWith("127.0.0.1");
+  return readLocalUri(source) !== undefined;
 }
 
 function relativeSource(source: string) {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { basename, dirname, fileURLToPath, isAbsolute, join, resolve } from "../../path.ts";
+import { basename, dirname, isAbsolute, join, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import type { FileInfo } from "../entities.ts";
 import { mlflowError } from "../tracking_errors.ts";
@@ -18,6 +18,7 @@ import { resolvesInside, statOrUndefined } from "../../fs_utils.ts";
 import { copyFile, readFile, writeFile, writeTextFile } from "../../file_io.ts";
 import { checkLocalArtifactRoot } from "./local_access.ts";
 import { localUriProblem } from "./local_uri.ts";
+import { fileUriPath, readLocalUri } from "../../local_uri_reading.ts";
 
 /**
  * The local path of a `file:` URI or an absolute path, or undefined for other schemes. One that names no
@@ -29,8 +30,9 @@ import { localUriProblem } from "./local_uri.ts";
  * ```
  */
 export function localPathOfUri(uri: string): string | undefined {
-  const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
-  const local = uri.startsWith("file:") || isAbsolute(uri) && !/^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(uri);
+  const reading = readLocalUri(uri);
+  // A stored `FILE:` URI is not read (MLflow reads it as a relative folder `FILE:`): the caller says why.
+  const local = reading?.file ? !reading.file.otherCase : reading !== undefined && isAbsolute(uri);
   if (!local) return undefined;
   // Another host, an encoded `/` or a NUL: MLflow reads another folder, Node refuses; a 400, never a 500.
   const unusable = localUriProblem(uri);
@@ -41,8 +43,9 @@ export function localPathOfUri(uri: string): string | undefined {
       unusable.hint,
     );
   }
-  if (!uri.startsWith("file:")) return uri;
-  return m ? fileURLToPath(`file://${m[1]}`) : undefined;
+  if (!reading!.file) return uri;
+  const read = fileUriPath(reading!);
+  return "path" in read ? read.path : undefined;
 }
 
 /**

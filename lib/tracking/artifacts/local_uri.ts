@@ -9,8 +9,8 @@
  *
  * @module
  */
-import { fileURLToPath } from "../../path.ts";
 import { foreignPath } from "../../foreign_path.ts";
+import { fileUriPath, readLocalUri } from "../../local_uri_reading.ts";
 import { mlflowError } from "../tracking_errors.ts";
 
 /** Why a value names no local folder, and what to write instead. */
@@ -34,28 +34,23 @@ const FILE_URI_HINT =
  * ```
  */
 export function localUriProblem(uri: string): LocalUriProblem | undefined {
-  if (/^file:/.test(uri)) {
-    const host = uri.match(/^file:\/\/([^/]+)/)?.[1];
-    if (host !== undefined && host !== "localhost") {
-      return {
-        problem: `it names the host '${host}', and a local folder is file:///<path>`,
-        hint: FILE_URI_HINT,
-      };
-    }
-    const m = uri.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/);
-    if (m) {
-      try {
-        fileURLToPath(`file://${m[1]}`);
-      } catch {
-        // Node's rule: an encoded `/` names no folder.
-        return {
-          problem: "it holds an encoded '/' (%2F), which no folder name can hold",
-          hint: FILE_URI_HINT,
-        };
-      }
-    }
+  const reading = readLocalUri(uri);
+  // `FILE:` is refused by the written rule below; a stored one is read as MLflow reads it.
+  const fault = reading?.file ? fileUriPath(reading) : undefined;
+  if (fault && "fault" in fault && fault.fault === "host") {
+    return {
+      problem: `it names the host '${fault.host}', and a local folder is file:///<path>`,
+      hint: FILE_URI_HINT,
+    };
   }
-  if (uri.includes("\0") || /%00/.test(uri) && /^file:/.test(uri)) {
+  if (fault && "fault" in fault && fault.fault === "encoded-slash") {
+    // Node's rule: an encoded `/` names no folder.
+    return {
+      problem: "it holds an encoded '/' (%2F), which no folder name can hold",
+      hint: FILE_URI_HINT,
+    };
+  }
+  if (uri.includes("\0") || /%00/.test(uri) && reading?.file) {
     return { problem: "it holds a NUL character, which no file name can hold", hint: FILE_URI_HINT };
   }
   return undefined;
@@ -76,19 +71,17 @@ export function localUriProblem(uri: string): LocalUriProblem | undefined {
  * ```
  */
 export function writtenLocalLocationProblem(value: string): LocalUriProblem | undefined {
-  const isFile = /^file:/i.test(value);
-  // A scheme is two or more letters (a single letter is a Windows drive).
-  if (!isFile && /^[a-zA-Z][a-zA-Z0-9+.-]+:/.test(value)) return undefined;
-  if (isFile && !/^file:/.test(value)) {
+  const reading = readLocalUri(value);
+  if (!reading) return undefined;
+  if (reading.file?.otherCase) {
     return { problem: "its scheme is not spelled file: (lower case)", hint: FILE_URI_HINT };
   }
   const basic = localUriProblem(value);
   if (basic) return basic;
-  const path = isFile ? value.match(/^file:(?:\/\/(?:localhost)?)?(\/.*)$/)?.[1] : value;
-  if (path === undefined) {
+  if (reading.file && !reading.written.startsWith("/")) {
     return { problem: "it is a file: URI naming no absolute folder", hint: FILE_URI_HINT };
   }
-  const foreign = foreignPath(path, {
+  const foreign = foreignPath(reading.written, {
     tilde: "here (MLflow does not expand it either)",
     relative: "a plain relative path",
   });

@@ -15,6 +15,7 @@
  */
 import { fileURLToPath, isAbsolute, percentDecode, resolve } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
+import { readLocalUri } from "../../local_uri_reading.ts";
 
 /** A parsed model URI. */
 export type ModelUri =
@@ -74,8 +75,10 @@ export function parseModelUri(uri: string, options: { baseDir?: string } = {}): 
   if (/^file:/i.test(text)) {
     let path: string;
     try {
+      // `file://127.0.0.1/x` names this machine too (lib/local_uri_reading.ts); Node's reading of the rest.
+      const local = readLocalUri(text)!;
       path = /^file:\/\//i.test(text)
-        ? fileURLToPath(text)
+        ? fileURLToPath(local.file!.thisMachine ? `file://${local.written}` : text)
         : resolve(options.baseDir ?? Deno.cwd(), percentDecode(text.slice(5)));
     } catch (cause) {
       // file://server/share: a host this machine cannot read from.

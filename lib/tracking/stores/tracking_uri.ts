@@ -14,7 +14,8 @@
  *
  * @module
  */
-import { fileURLToPath, isAbsolute, percentDecode, resolve } from "../../path.ts";
+import { isAbsolute, percentDecode, resolve } from "../../path.ts";
+import { type FileUriFault, fileUriPath as readFileUriPath, readLocalUri } from "../../local_uri_reading.ts";
 import { foreignPath, MLFLOW_PATHS } from "../../foreign_path.ts";
 import { TrackingError } from "../../errors.ts";
 import { maskUriCredentials } from "../../uri_credentials.ts";
@@ -177,20 +178,32 @@ function checkLocalPath(path: string, uri: string): void {
   }
 }
 
-/** The path of a `file://` URI; one naming another host (`file://server/share`) is refused. */
+/** What a `file://` URI naming no folder of this machine holds instead (lib/local_uri_reading.ts). */
+const FILE_URI_FAULTS: Record<Exclude<FileUriFault["fault"], "host">, string> = {
+  "no-absolute-path": "it names no folder (write its path after file://)",
+  "encoded-slash": "it holds an encoded '/' (%2F), which no folder name can hold",
+  nul: "its path holds a NUL character, which no file name can hold",
+};
+
+/**
+ * The path of a `file://` URI; one naming another host (`file://server/share`; `localhost` and `127.0.0.1`
+ * are this machine, as MLflow reads them), or no folder, is refused.
+ */
 function fileUriPath(text: string, uri: string): string {
-  let path: string;
-  try {
-    path = fileURLToPath(text);
-  } catch (e) {
+  const read = readFileUriPath(readLocalUri(text)!);
+  if ("fault" in read) {
     throw new TrackingError(
       "tracking/unsupported-uri",
-      `Cannot use tracking URI "${uri}": ${e instanceof Error ? e.message : String(e)}`,
+      `Cannot use tracking URI "${uri}": ${
+        read.fault === "host"
+          ? `it names the host '${read.host}', and a local folder is file:///<path>`
+          : FILE_URI_FAULTS[read.fault]
+      }`,
       { hint: "write file:///<absolute path> (three slashes: a file: URI names no host), or the plain path" },
     );
   }
-  checkLocalPath(path, uri);
-  return path;
+  checkLocalPath(read.path, uri);
+  return read.path;
 }
 
 /**
