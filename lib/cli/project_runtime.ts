@@ -17,6 +17,7 @@ import { readDenoConfig } from "./deno_config_file.ts";
 import { markStarted, STARTED_ENV, startMarker, startRefusal } from "./project_runtime_startup.ts";
 import { fileURLToPath, pathToFileURL, resolve } from "../path.ts";
 import { isRecord } from "../is_record.ts";
+import { asksForHelp, commandOf } from "./launch_argv.ts";
 
 /**
  * The Deno flags every kmlf process runs with (the `kmlf`/`demo`/`compile` tasks, `deno task install`, a
@@ -334,27 +335,6 @@ export function watchLauncher(): void {
     }
   }, 500);
   Deno.unrefTimer(timer);
-}
-
-// The subcommand (the first word that is not an option) and `--project`, which may come anywhere.
-// `-h` is help everywhere but in `mlflow ui`, where it names the host as in kedro-mlflow.
-function asksForHelp(argv: readonly string[]): boolean {
-  const words = argv.filter((a) => !a.startsWith("-"));
-  const hostFlag = words[0] === "mlflow" && words[1] === "ui";
-  return argv.some((a) => a === "--help" || (a === "-h" && !hostFlag));
-}
-
-function commandOf(argv: readonly string[]): { command?: string; project?: string } {
-  let project: string | undefined;
-  let command: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--") break;
-    if (a === "--project") project = argv[++i];
-    else if (a.startsWith("--project=")) project = a.slice("--project=".length);
-    else if (command === undefined && !a.startsWith("-")) command = a;
-  }
-  return { command, project };
 }
 
 // As lib/config/project_root.ts walks: from the folder `start` names, symbolic links resolved.

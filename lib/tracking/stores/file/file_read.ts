@@ -5,7 +5,8 @@ import { validateKey } from "../../key_validation.ts";
 import type { SampledHistoryOptions } from "../store.ts";
 import { metricStepSummary } from "../step_summary.ts";
 import { storedMetricNumber } from "../../search/metric_value.ts";
-import { keyFile, parseMetricLine, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
+import { keyFile, readKeyFiles, readMeta, statusFromCode } from "./file_format.ts";
+import { parseMetricLine } from "./metric_lines.ts";
 import { leadsOutOf } from "./folder_links.ts";
 import { readTextFile } from "../../../file_io.ts";
 

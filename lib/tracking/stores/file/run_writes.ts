@@ -13,11 +13,11 @@ import {
   createAtomicInRun,
   keyFile,
   mkdirInRun,
-  pythonFloat,
   readMeta,
   writeAtomicInRun,
   writeMeta,
 } from "./file_format.ts";
+import { pythonFloat } from "./metric_lines.ts";
 import { paramValueChanged } from "../../tracking_errors.ts";
 import { readHistory } from "./file_read.ts";
 import { writeTextFile } from "../../../file_io.ts";
