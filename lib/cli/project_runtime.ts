@@ -337,7 +337,9 @@ export function watchLauncher(): void {
   Deno.unrefTimer(timer);
 }
 
-// As lib/config/project_root.ts walks: from the folder `start` names, symbolic links resolved.
+// As lib/config/project_root.ts walks: from the folder `start` names, symbolic links resolved. A copy on
+// purpose: lib/config is imported through its mod.ts (tests/layers.ts), which would load the whole folder
+// before every command's project check.
 function findProjectRoot(start: string): string | undefined {
   let dir = realPath(start).replace(/\/+$/, "") || "/";
   for (;;) {
