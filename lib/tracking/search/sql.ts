@@ -173,6 +173,8 @@ export interface RunSearchSqlOptions {
   offset: number;
   /** Default SQLite. */
   dialect?: SqlDialect;
+  /** What the search selects: default {@link RUN_INFO_COLUMNS}; SQLite selects `r.rowid` (see searches.ts). */
+  columns?: string;
 }
 
 /**
@@ -194,7 +196,7 @@ function experimentIdParam(id: string): string | number {
 }
 
 /**
- * The SQL of a run search selecting {@link RUN_INFO_COLUMNS}.
+ * The SQL of a run search selecting {@link RUN_INFO_COLUMNS} (or `options.columns`).
  *
  * @example
  * ```ts
@@ -246,7 +248,8 @@ export function runSearchSql(options: RunSearchSqlOptions): SqlQuery {
     `r.lifecycle_stage IN (${placeholders(options.stages.length)})`,
     ...unjoined.map((c) => runClauseSql(d, c, whereParams)),
   ];
-  const sql = `SELECT ${RUN_INFO_COLUMNS} FROM runs r ${joins.join(" ")} WHERE ${where.join(" AND ")} ` +
+  const columns = options.columns ?? RUN_INFO_COLUMNS;
+  const sql = `SELECT ${columns} FROM runs r ${joins.join(" ")} WHERE ${where.join(" AND ")} ` +
     `ORDER BY ${order.join(", ")} LIMIT ? OFFSET ?`;
   return { sql: d.placeholders(sql), params: [...joinParams, ...whereParams, options.limit, options.offset] };
 }

@@ -6,6 +6,7 @@
  */
 import { type DatasetInput, type Metric, type Run, setEntry } from "../../entities.ts";
 import { type RunRow, toRunInfo } from "../sql/rows.ts";
+import { RUN_INFO_COLUMNS } from "../../search/columns.ts";
 import { datasetInputsByRun, type InputRow } from "../sql/run_inputs.ts";
 import type { SqliteDb } from "./db.ts";
 
@@ -35,6 +36,61 @@ function keyValueObjects(
   ) objects[i] = JSON.parse(json);
   return objects;
 }
+
+/**
+ * The `runs` rows with the given rowids, in the order given (a search's page, sorted by rowid first).
+ *
+ * @example
+ * ```ts
+ * const [row] = runRowsAt(db, [1]);
+ * ```
+ */
+export function runRowsAt(db: SqliteDb, rowids: readonly number[]): RunRow[] {
+  const rows = new Array<RunRow>(rowids.length);
+  for (
+    const [
+      position,
+      run_uuid,
+      name,
+      experiment_id,
+      user_id,
+      status,
+      start_time,
+      end_time,
+      artifact_uri,
+      lifecycle_stage,
+    ] of db.rows<[number, ...RunRowValues]>(
+      `SELECT j.key, ${RUN_INFO_COLUMNS} FROM json_each(?) j CROSS JOIN runs r ON r.rowid = j.value`,
+      JSON.stringify(rowids),
+    )
+  ) {
+    rows[position] = {
+      run_uuid,
+      name,
+      experiment_id,
+      user_id,
+      status,
+      start_time,
+      end_time,
+      artifact_uri,
+      lifecycle_stage,
+    };
+  }
+  return rows;
+}
+
+// RUN_INFO_COLUMNS' values in their order.
+type RunRowValues = [
+  RunRow["run_uuid"],
+  RunRow["name"],
+  RunRow["experiment_id"],
+  RunRow["user_id"],
+  RunRow["status"],
+  RunRow["start_time"],
+  RunRow["end_time"],
+  RunRow["artifact_uri"],
+  RunRow["lifecycle_stage"],
+];
 
 /**
  * Loads complete runs for the given rows (order kept), with one query per table.

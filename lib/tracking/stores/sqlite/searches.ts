@@ -19,7 +19,7 @@ import { validateMaxResults } from "../../validation.ts";
 import type { ExperimentRow } from "../sql/rows.ts";
 import type { SqliteDb } from "./db.ts";
 import { withTags } from "./experiments.ts";
-import { loadRuns, type RunRow } from "./rows.ts";
+import { loadRuns, runRowsAt } from "./rows.ts";
 
 /** MLflow's run search over the SQLite schema. */
 export function searchRuns(db: SqliteDb, options: SearchRunsOptions, hasInputs: boolean): RunsPage {
@@ -37,11 +37,14 @@ export function searchRuns(db: SqliteDb, options: SearchRunsOptions, hasInputs: 
     // One extra row tells whether another page exists.
     limit: maxResults + 1,
     offset,
+    // Only rowids go through the sort, and the page's rows are read after it: SQLite's sorter copies every
+    // selected column of every candidate, which made a page of 100 of 10,000 runs twice as slow.
+    columns: "r.rowid",
   });
   return db.read(() => {
-    const rows = db.all<RunRow>(query.sql, ...query.params);
-    const runs = loadRuns(db, rows.slice(0, maxResults), { hasInputs });
-    return rows.length > maxResults
+    const rowids = db.rows<[number]>(query.sql, ...query.params).map((row) => row[0]);
+    const runs = loadRuns(db, runRowsAt(db, rowids.slice(0, maxResults)), { hasInputs });
+    return rowids.length > maxResults
       ? { runs, nextPageToken: encodePageToken(offset + maxResults) }
       : { runs };
   });
