@@ -336,6 +336,12 @@ export class Catalog {
     return [...new Set([...this.#declared.keys(), ...this.#broken.keys()])].sort();
   }
 
+  /** What undeclared `name` resolves through: a factory pattern, the catch-all (`"{default}"`), or neither. */
+  matchedBy(name: string): "pattern" | "catch-all" | undefined {
+    const match = this.matchPattern(name);
+    return match && (match.pattern === this.#catchAll ? "catch-all" : "pattern");
+  }
+
   /** User factory patterns in the order they are tried (the catch-all last). */
   listPatterns(): string[] {
     return [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])].map((p) => p.pattern);
