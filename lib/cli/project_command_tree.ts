@@ -24,7 +24,7 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     .option("--pipelines <names>", "comma-separated pipelines to run together", appendList)
     .option(
       "-e, --env <env>",
-      "configuration environment (default: $KMLF_ENV, then kmlf.yml default_env)",
+      "configuration environment (default: $KMLF_ENV, else $KEDRO_ENV, then kmlf.yml default_env)",
       onceFlag("--env"),
     )
     .option("-n, --nodes <names>", "run only these nodes (comma-separated)", appendList)

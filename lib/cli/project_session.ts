@@ -1,11 +1,11 @@
 /** The session of the project a command works on, with kmlf's built-in plugins (kmlf-mlflow). */
 import { KmlfSession } from "../session/mod.ts";
 import { builtinPlugins } from "./plugins.ts";
-import { requireProject } from "./project.ts";
+import { envFromVariables, requireProject } from "./project.ts";
 
 /**
  * Opens the project found from `--project` (or the working directory) in environment `--env`, else
- * KMLF_ENV, else the project's default. `kmlf run` builds its own: it passes run options too.
+ * KMLF_ENV (or KEDRO_ENV), else the project's default. `kmlf run` builds its own: it passes run options too.
  *
  * @example
  * ```ts
@@ -16,7 +16,7 @@ export async function openProjectSession(options: { project?: string; env?: stri
   return await KmlfSession.create({
     projectRoot: requireProject(options),
     env: options.env,
-    envVar: Deno.env.get("KMLF_ENV"),
+    envVar: envFromVariables(),
     plugins: builtinPlugins(),
   });
 }

@@ -7,7 +7,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { renderCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
 import { builtinPlugins } from "./plugins.ts";
-import { requireProject } from "./project.ts";
+import { envFromVariables, requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
 import { LEVEL, type RunLog } from "./run_log.ts";
 import {
@@ -85,7 +85,7 @@ async function runLogged(
   const session = await KmlfSession.create({
     projectRoot: root,
     env: options.env,
-    envVar: Deno.env.get("KMLF_ENV"),
+    envVar: envFromVariables(),
     runtimeParams: typeof options.params === "object"
       ? options.params
       : options.params

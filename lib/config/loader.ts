@@ -137,7 +137,7 @@ export class ConfigLoader {
                 ? `move that file away and create the folder ${dir}`
                 : env === loader.baseEnv
                 ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
-                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV` +
+                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV / KEDRO_ENV` +
                   otherEnvs(tree, env, loader.baseEnv),
             }),
           );

@@ -153,3 +153,26 @@ Deno.test("Kedro's catalog subcommand names (describe-datasets, resolve-patterns
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// `kedro run` takes its env from $KEDRO_ENV when --env is not given; a Kedro project's deployments set it, so
+// kmlf reads it after its own KMLF_ENV rather than silently running the default env's config.
+Deno.test("KEDRO_ENV names the env as in Kedro, after --env and KMLF_ENV", async () => {
+  const dir = await demoProject({ "conf/prod/.gitkeep": "" });
+  try {
+    const env = (r: { stdout: string; stderr: string }) =>
+      /Running pipeline training \(env (\w+),/.exec(r.stdout)?.[1];
+    const kedro = await kmlf(["run", "training"], { cwd: dir, env: { KEDRO_ENV: "prod" } });
+    assert.equal(kedro.code, 0, kedro.stderr);
+    assert.equal(env(kedro), "prod");
+    const both = await kmlf(["run", "training"], { cwd: dir, env: { KMLF_ENV: "local", KEDRO_ENV: "prod" } });
+    assert.equal(env(both), "local");
+    const flag = await kmlf(["run", "training", "-e", "local"], { cwd: dir, env: { KEDRO_ENV: "prod" } });
+    assert.equal(env(flag), "local");
+    // The other project commands read it too, and a folder it names must exist.
+    const list = await kmlf(["catalog", "list"], { cwd: dir, env: { KEDRO_ENV: "staging" } });
+    assert.equal(list.code, 2);
+    assert.match(list.stderr, /config\/missing-env.*conf\/staging[\s\S]*KEDRO_ENV/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
