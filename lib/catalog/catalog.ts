@@ -81,6 +81,8 @@ export class Catalog {
       // changes no dataset the catalog builds later, nor the arguments of those it built.
       credentials: clonePlain(options.credentials?.data ?? {}),
       locateCredentials: (path) => options.credentials?.locate(path),
+      locateCredentialsKey: (path) =>
+        options.credentials?.locateKey?.(path) ?? options.credentials?.locate(path),
       locate: (path) => config.locate(path),
       locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
       replacedBase: (name) => config.replacedBase?.(name),
