@@ -73,6 +73,11 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
       onceFlag("--max-workers"),
     )
     .option("--async", "load a node's inputs and save its outputs concurrently")
+    .option(
+      "--runner-params <pairs>",
+      'Kedro\'s runner arguments: "max_workers=4,is_async=true" (the same as --max-workers, --async)',
+      appendList,
+    )
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
