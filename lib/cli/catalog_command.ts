@@ -19,6 +19,8 @@ export interface CatalogCommandOptions {
   project?: string;
   env?: string;
   pipeline?: string;
+  /** `--params`: what the catalog's `${runtime_params:…}` read (Kedro's catalog commands cannot take them). */
+  params?: string;
 }
 
 /**

@@ -156,6 +156,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("list").alias("describe-datasets")
     .description("Datasets used by pipelines, grouped by type and origin")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)", appendList)
     .action(async (options, command) => {
       const { catalogList } = await modules.catalog();
@@ -164,6 +165,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("resolve").alias("resolve-patterns")
     .description("Print each dataset's configuration after factory patterns")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)", appendList)
     .action(async (options, command) => {
       const { catalogResolve } = await modules.catalog();
@@ -172,6 +174,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("validate")
     .description("Build every catalog entry (or those the pipelines use) and report all problems")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .option(
       "-p, --pipeline <names>",
       "comma-separated pipelines: check what they use (default: everything)",
@@ -184,6 +187,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("patterns").aliases(["list-patterns", "rank"])
     .description("List dataset factory patterns in matching order")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .action(async (options, command) => {
       const { catalogPatterns } = await modules.catalog();
       state.exitCode = await catalogPatterns({ ...command.optsWithGlobals(), ...options });
