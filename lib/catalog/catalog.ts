@@ -81,6 +81,8 @@ export class Catalog {
       // changes no dataset the catalog builds later, nor the arguments of those it built.
       credentials: clonePlain(options.credentials?.data ?? {}),
       locateCredentials: (path) => options.credentials?.locate(path),
+      locateCredentialsKey: (path) =>
+        options.credentials?.locateKey?.(path) ?? options.credentials?.locate(path),
       locate: (path) => config.locate(path),
       locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
       replacedBase: (name) => config.replacedBase?.(name),
@@ -334,6 +336,12 @@ export class Catalog {
   /** Declared entries (broken ones too), added datasets and parameters (no pattern matches), sorted. */
   names(): string[] {
     return [...new Set([...this.#declared.keys(), ...this.#broken.keys()])].sort();
+  }
+
+  /** What undeclared `name` resolves through: a factory pattern, the catch-all (`"{default}"`), or neither. */
+  matchedBy(name: string): "pattern" | "catch-all" | undefined {
+    const match = this.matchPattern(name);
+    return match && (match.pattern === this.#catchAll ? "catch-all" : "pattern");
   }
 
   /** User factory patterns in the order they are tried (the catch-all last). */

@@ -16,7 +16,7 @@ import { createCustomDataset, customTypeName, isCustomType } from "./custom_type
 import type { Dataset } from "./dataset.ts";
 import { kedroTypeHint } from "./kedro_types.ts";
 import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
-import { resolveCredentials } from "./entry_credentials.ts";
+import { locatingCredentials, resolveCredentials } from "./entry_credentials.ts";
 import type { EntryContext } from "./entry_context.ts";
 import { absolutePaths } from "./entry_paths.ts";
 import type { DatasetFactoryContext } from "./dataset_factory.ts";
@@ -151,12 +151,14 @@ export async function createFromEntry(
   name: string,
   entry: unknown,
   at: KeyPath,
-  ctx: EntryContext,
+  given: EntryContext,
 ): Promise<CreatedDataset> {
-  const raw = checkEntry(name, entry, at, ctx);
+  const raw = checkEntry(name, entry, at, given);
   // Kedro resolves credentials names and paths at any mapping depth, a MemoryDataset's `data` too (changing
   // the user's data: a `filepath` key in it becomes absolute); kmlf keeps that payload as written.
-  const payload = entryPayload(raw.type as string, ctx.registry);
+  const payload = entryPayload(raw.type as string, given.registry);
+  // A key of a credentials block is shown where credentials.yml has it, not at the entry's `credentials:`.
+  const ctx = locatingCredentials(given, raw, at, payload);
   // A copy, as Kedro's parse_dataset_definition deep-copies: a dataset changing its arguments (a plugin's
   // options) changes neither the catalog's config (`catalog resolve`) nor another partition's definition.
   // Paths first, as Kedro converts them before substituting credentials: a block of credentials.yml is kept

@@ -13,6 +13,8 @@ export interface CredentialsContext {
   locate(path: KeyPath): SourceLocation | undefined;
   /** Location of a key path of the credentials config. */
   locateCredentials?(path: KeyPath): SourceLocation | undefined;
+  /** Location of the key itself at a key path of the credentials config (for "unknown key" errors). */
+  locateCredentialsKey?(path: KeyPath): SourceLocation | undefined;
 }
 
 /**
@@ -96,4 +98,50 @@ function kindOf(value: unknown): string {
   if (typeof value === "number" || typeof value === "bigint") return "a number";
   if (typeof value === "boolean") return "a boolean";
   return `a ${typeof value}`;
+}
+
+/**
+ * `ctx` whose `locate` and `locateKey` find a key path inside a block that `credentials: <name>` brings in
+ * (`[entry, "credentials", "user"]`) where it was written, `<name>.user` of the credentials files, so that
+ * an error about it names credentials.yml, not the entry's `credentials:` line. `raw` is the entry as
+ * written (names, not blocks), at key path `at`; `payload` keys are never substituted.
+ *
+ * @example
+ * ```ts
+ * const located = locatingCredentials(ctx, { type: "x", credentials: "db" }, ["warehouse"]);
+ * located.locate(["warehouse", "credentials", "user"]); // conf/local/credentials.yml:3:3 (db.user)
+ * ```
+ */
+export function locatingCredentials<C extends CredentialsContext & { locateKey?(path: KeyPath): unknown }>(
+  ctx: C,
+  raw: Record<string, unknown>,
+  at: KeyPath,
+  payload?: ReadonlySet<string>,
+): C {
+  const locateCredentials = ctx.locateCredentials;
+  if (!locateCredentials) return ctx;
+  const inBlock = (path: KeyPath): KeyPath | undefined => {
+    if (at.some((key, i) => path[i] !== key) || payload?.has(String(path[at.length]))) return undefined;
+    let value: unknown = raw;
+    for (let i = at.length; i < path.length - 1 && isRecord(value); i++) {
+      value = value[String(path[i])];
+      if (path[i] === "credentials" && typeof value === "string") return [value, ...path.slice(i + 1)];
+    }
+    return undefined;
+  };
+  const via =
+    <T>(locate: (path: KeyPath) => T, inCredentials: (path: KeyPath) => unknown) => (path: KeyPath): T => {
+      const block = inBlock(path);
+      return (block && inCredentials(block) as T) || locate(path);
+    };
+  return {
+    ...ctx,
+    locate: via(ctx.locate, locateCredentials),
+    ...(ctx.locateKey
+      ? {
+        locateKey: via(ctx.locateKey.bind(ctx), (path) =>
+          ctx.locateCredentialsKey?.(path) ?? locateCredentials(path)),
+      }
+      : {}),
+  };
 }

@@ -45,7 +45,8 @@ const TABLE_HINTS: Readonly<Record<string, string>> = {
  * ```
  */
 export function sqliteFileOf(con: string, ctx: DatasetFactoryContext): string {
-  const at = ctx.locate?.(["credentials"]) ?? ctx.source;
+  // At the `con:` a credentials.yml block or the entry wrote (shown where it is, not at `credentials: db`).
+  const at = ctx.locate?.(["credentials", "con"]) ?? ctx.source;
   const url = /^sqlite(?:\+\w+)?:\/\/(.*)$/is.exec(con);
   if (!url) {
     const scheme = /^([a-z][\w+.-]*):/i.exec(con)?.[1];

@@ -19,11 +19,13 @@ export interface CatalogCommandOptions {
   project?: string;
   env?: string;
   pipeline?: string;
+  /** `--params`: what the catalog's `${runtime_params:…}` read (Kedro's catalog commands cannot take them). */
+  params?: string;
 }
 
 /**
  * For each pipeline: datasets by type, split into declared (`datasets`), matched by a factory
- * pattern (`factories`) and undeclared in-memory ones (`defaults`).
+ * pattern (`factories`) and the rest (`defaults`: in memory, or as the catch-all pattern says).
  *
  * @example
  * ```ts
@@ -42,9 +44,14 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
     const groups: Record<string, Record<string, string[]>> = { datasets: {}, factories: {}, defaults: {} };
     for (const ds of [...pipeline.datasets()].sort()) {
       if (isParameter(ds)) continue;
-      const group = declared.has(ds) ? "datasets" : catalog.has(ds) ? "factories" : "defaults";
-      const type = catalog.has(ds) ? catalog.typeName(ds) : "MemoryDataset";
-      (groups[group][type] ??= []).push(ds);
+      // Kedro's `factories` are names a dataset pattern matches; the catch-all's are `defaults`, as in-memory
+      // ones are (it replaces the default dataset), listed under the catch-all's type.
+      const group = declared.has(ds)
+        ? "datasets"
+        : catalog.matchedBy(ds) === "pattern"
+        ? "factories"
+        : "defaults";
+      (groups[group][catalog.typeName(ds)] ??= []).push(ds);
     }
     report[name] = groups;
   }
@@ -53,7 +60,8 @@ export async function catalogList(options: CatalogCommandOptions): Promise<numbe
 }
 
 /**
- * Prints `{name: config}` for declared entries and for pipeline datasets resolved through patterns.
+ * Prints `{name: config}` for declared entries and for every dataset of the pipelines, as a pattern or
+ * Kedro's default (a MemoryDataset) resolves it.
  *
  * @example
  * ```ts
@@ -66,11 +74,14 @@ export async function catalogResolve(options: CatalogCommandOptions): Promise<nu
   const names = new Set(catalog.names());
   for (const pipeline of Object.values(await session.pipelines(await pipelinesOf(session, options)))) {
     for (const ds of pipeline.datasets()) {
-      if (!isParameter(ds) && catalog.has(ds)) names.add(ds);
+      if (!isParameter(ds)) names.add(ds);
     }
   }
   const resolved: Record<string, unknown> = {};
-  for (const name of [...names].sort()) resolved[name] = catalog.resolveConfig(name);
+  // A name no entry or pattern gives is Kedro's default runtime pattern's: a MemoryDataset.
+  for (const name of [...names].sort()) {
+    resolved[name] = catalog.has(name) ? catalog.resolveConfig(name) : { type: "MemoryDataset" };
+  }
   out(pyyamlDump(resolved));
   return EXIT.ok;
 }

@@ -23,6 +23,8 @@ export interface ExportOptions {
   project?: string;
   pipeline?: string;
   env?: string;
+  /** `--params`: read by the config while exporting, and passed to every task's `kmlf run`. */
+  params?: string;
   groupBy?: string;
   output?: string;
 }
@@ -73,6 +75,7 @@ async function plan(options: ExportOptions): Promise<Planned> {
     plan: planExport(pipeline, {
       pipeline: name,
       env: session.env,
+      params: options.params,
       groupBy,
       isPersisted: (dataset) => !catalog.isEphemeral(dataset),
       catalogSource: (dataset) => catalog.sourceOf(dataset),

@@ -92,6 +92,7 @@ function addExportCommands(program: Command, { state }: CommandContext): void {
   const exportOptions = (cmd: Command) =>
     cmd.option("-p, --pipeline <name>", "pipeline to export", "__default__")
       .option("-e, --env <env>", "configuration environment the tasks run with")
+      .option("--params <pairs>", "runtime parameters the tasks run with (kmlf run --params)")
       .option("--group-by <how>", "one task per node, per top-level namespace, or per first tag", "node")
       .option("-o, --output <file>", "write here instead of stdout");
   exportOptions(exporter.command("argo").description("An Argo Workflows Workflow with a DAG template"))

@@ -32,7 +32,7 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
       .helpOption("--help", "display help for command")
       .option(
         "-e, --env <env>",
-        "environment whose mlflow.yml names the store (default: $KMLF_ENV, then default_env)",
+        "environment whose mlflow.yml names the store (default: $KMLF_ENV, else $KEDRO_ENV, then default_env)",
       )
       .option("-p, --port <port>", "port (default: mlflow.yml ui.port, else 5000)")
       .option("-h, --host <host>", "address to bind (default: mlflow.yml ui.host, else 127.0.0.1)"),

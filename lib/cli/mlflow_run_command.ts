@@ -7,7 +7,7 @@ import { endWorkflowRun, startWorkflowRun, type WorkflowRunEnding, workflowStatu
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
-import { requireProject } from "./project.ts";
+import { envFromVariables, requireProject } from "./project.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
 import { writeOutputFile } from "./output_file.ts";
@@ -63,7 +63,7 @@ export async function mlflowStartRun(options: StartRunOptions, argv: string[]): 
     }
     const runId = await startWorkflowRun(client, tracking.config, {
       pipeline,
-      env: options.env ?? Deno.env.get("KMLF_ENV") ?? "",
+      env: options.env ?? envFromVariables() ?? "",
       engine: options.workflow ?? "workflow",
       commandLine: ["kmlf", ...argv].join(" "),
       projectRoot: tracking.root!,

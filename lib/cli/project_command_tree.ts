@@ -24,7 +24,7 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
     .option("--pipelines <names>", "comma-separated pipelines to run together", appendList)
     .option(
       "-e, --env <env>",
-      "configuration environment (default: $KMLF_ENV, then kmlf.yml default_env)",
+      "configuration environment (default: $KMLF_ENV, else $KEDRO_ENV, then kmlf.yml default_env)",
       onceFlag("--env"),
     )
     .option("-n, --nodes <names>", "run only these nodes (comma-separated)", appendList)
@@ -73,6 +73,11 @@ export function addRunCommand(program: Command, ctx: CommandContext): void {
       onceFlag("--max-workers"),
     )
     .option("--async", "load a node's inputs and save its outputs concurrently")
+    .option(
+      "--runner-params <pairs>",
+      'Kedro\'s runner arguments: "max_workers=4,is_async=true" (the same as --max-workers, --async)',
+      appendList,
+    )
     .option("-q, --quiet", "print only errors and the final summary")
     .option("--json", "print one JSON summary object instead of progress lines")
     .action(async (pipeline, options, command) => {
@@ -151,6 +156,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("list").alias("describe-datasets")
     .description("Datasets used by pipelines, grouped by type and origin")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)", appendList)
     .action(async (options, command) => {
       const { catalogList } = await modules.catalog();
@@ -159,6 +165,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("resolve").alias("resolve-patterns")
     .description("Print each dataset's configuration after factory patterns")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .option("-p, --pipeline <names>", "comma-separated pipelines (default: all)", appendList)
     .action(async (options, command) => {
       const { catalogResolve } = await modules.catalog();
@@ -167,6 +174,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("validate")
     .description("Build every catalog entry (or those the pipelines use) and report all problems")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .option(
       "-p, --pipeline <names>",
       "comma-separated pipelines: check what they use (default: everything)",
@@ -179,6 +187,7 @@ export function addProjectCommands(program: Command, ctx: CommandContext): void 
   catalog.command("patterns").aliases(["list-patterns", "rank"])
     .description("List dataset factory patterns in matching order")
     .option("-e, --env <env>", "configuration environment", onceFlag("--env"))
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .action(async (options, command) => {
       const { catalogPatterns } = await modules.catalog();
       state.exitCode = await catalogPatterns({ ...command.optsWithGlobals(), ...options });

@@ -38,7 +38,9 @@ export async function projectTracking(options: { project?: string; env?: string 
   const root = findProjectRoot(resolve(options.project ?? Deno.cwd()));
   if (!root) return { trackingUri: envUri || "mlflow.db", baseDir: Deno.cwd() };
   const settings = await loadProjectSettings(root);
-  const env = resolveEnv({ flag: options.env, envVar: Deno.env.get("KMLF_ENV"), settings });
+  // project.ts's envFromVariables, written out: that module would load the validation cache here too.
+  const envVar = Deno.env.get("KMLF_ENV") || Deno.env.get("KEDRO_ENV") || undefined;
+  const env = resolveEnv({ flag: options.env, envVar, settings });
   const loader = await ConfigLoader.create({
     confSource: settings.confSource,
     env,

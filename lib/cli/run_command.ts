@@ -7,7 +7,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { renderCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
 import { builtinPlugins } from "./plugins.ts";
-import { requireProject } from "./project.ts";
+import { envFromVariables, requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
 import { LEVEL, type RunLog } from "./run_log.ts";
 import {
@@ -43,7 +43,11 @@ export interface RunCommandOptions {
   json?: boolean;
   runner?: string;
   maxWorkers?: string;
+  /** Where `maxWorkers` came from when not `--max-workers` (Kedro's `--runner-params max_workers`). */
+  maxWorkersFrom?: string;
   async?: boolean;
+  /** Kedro's `--runner-params` text, or a run config file's `runner_params` mapping. */
+  runnerParams?: string | Record<string, unknown>;
 }
 
 /**
@@ -62,6 +66,10 @@ export async function runCommand(
 ): Promise<number> {
   const started = performance.now();
   const pipelineNames = selectPipelines(positional, options);
+  if (options.runnerParams !== undefined) {
+    const { applyRunnerParams } = await import("./runner_params.ts");
+    options = { ...options, ...applyRunnerParams(options.runnerParams, options) };
+  }
   const root = requireProject(globals);
   const quiet = options.quiet || options.json;
   const { log, plugins } = await runLog({ quiet: quiet ?? false, json: options.json ?? false });
@@ -85,7 +93,7 @@ async function runLogged(
   const session = await KmlfSession.create({
     projectRoot: root,
     env: options.env,
-    envVar: Deno.env.get("KMLF_ENV"),
+    envVar: envFromVariables(),
     runtimeParams: typeof options.params === "object"
       ? options.params
       : options.params
@@ -123,6 +131,7 @@ async function runLogged(
   const runner = session.resolveRunner({
     runner: options.runner,
     maxWorkers: options.maxWorkers,
+    maxWorkersFrom: options.maxWorkersFrom,
     isAsync: options.async,
   });
   const nodeReport: NodeReport[] = [];

@@ -59,7 +59,11 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
     }
     const name = option.attributeName();
     if (command.getOptionValueSource(name) === "cli") continue;
-    // A `params` mapping is kept as Kedro keeps it: typed values, no comma splitting ("a,b" stays text).
+    // A `params` (or `runner_params`) mapping is kept as Kedro keeps it: typed values, no comma splitting.
+    if (key === "runner_params" && value !== null && typeof value === "object" && !Array.isArray(value)) {
+      options[name] = value;
+      continue;
+    }
     if (key === "params" && value !== null && typeof value === "object" && !Array.isArray(value)) {
       options[name] = runtimeParamsFromMapping(value as Record<string, unknown>);
       continue;

@@ -2,7 +2,7 @@
  * The config loader: `conf/base` overlaid by `conf/<env>`, one config type at a time, with Kedro's
  * merge rules and interpolation. Every loaded config can still say which file and line a value came from.
  */
-import { join } from "../path.ts";
+import { basename, dirname, join } from "../path.ts";
 import {
   ConfigError,
   didYouMeanHint,
@@ -136,8 +136,9 @@ export class ConfigLoader {
               hint: kind
                 ? `move that file away and create the folder ${dir}`
                 : env === loader.baseEnv
-                ? `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
-                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV` +
+                ? envFolderGiven(tree, loader.envs(), options.confSource) ??
+                  `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
+                : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV / KEDRO_ENV` +
                   otherEnvs(tree, env, loader.baseEnv),
             }),
           );
@@ -381,6 +382,18 @@ async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
 }
 
 // "; environments: local, prod; did you mean "local"?" for a mistyped --env (the folders beside base).
+// A configuration folder that is an environment folder itself (`--conf-source conf/base`, or one holding
+// catalog.yml): creating `<it>/base` is not the fix, naming its parent is.
+function envFolderGiven(tree: ConfTree, envs: string[], confSource: string): string | undefined {
+  if (isArchivePath(confSource)) return undefined;
+  const files = ["catalog.yml", "catalog.yaml", "parameters.yml", "parameters.yaml"];
+  const holds = files.find((file) => tree.kind(join(tree.root, file)) === "file");
+  if (!holds && !envs.includes(basename(tree.root))) return undefined;
+  return `${tree.root} is an environment folder itself (${
+    holds ? `it holds ${holds}` : `named ${basename(tree.root)}`
+  }): give the folder that holds ${envs.join(" and ")} instead, e.g. ${dirname(tree.root)}`;
+}
+
 function otherEnvs(tree: ConfTree, env: string, baseEnv: string): string {
   const envs = tree.envs().filter((name) => name !== baseEnv && !name.startsWith(".")).sort();
   if (envs.length === 0) return "";

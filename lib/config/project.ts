@@ -305,7 +305,8 @@ export async function loadProjectSettings(projectRoot: string): Promise<ProjectS
 }
 
 /**
- * The run environment: `--env`, then `KMLF_ENV`, then kmlf.yml `default_env`.
+ * The run environment: `--env`, then `envVar` (the CLI passes `KMLF_ENV`, else `KEDRO_ENV`), then kmlf.yml
+ * `default_env`.
  *
  * @example
  * ```ts
@@ -317,7 +318,7 @@ export function resolveEnv(options: { flag?: string; envVar?: string; settings: 
   const [env, from] = flag
     ? [flag, "--env"]
     : envVar
-    ? [envVar, "KMLF_ENV"]
+    ? [envVar, "KMLF_ENV or KEDRO_ENV"]
     : [settings.defaultEnv, "default_env"];
   if (!ENV_NAME.test(env)) {
     throw new ConfigError("config/bad-env", `Environment name "${env}" (from ${from}) is not valid`, {

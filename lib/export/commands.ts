@@ -33,9 +33,18 @@ export function startRunArgs(plan: ExportPlan, engine: WorkflowEngine, runIdFile
   ];
 }
 
-/** Arguments of one task: `run --pipeline P --env E --nodes a,b`. */
+/** Arguments of one task: `run --pipeline P --env E --nodes a,b` (then `--params …` if the export had them). */
 export function taskArgs(plan: ExportPlan, task: ExportTask): string[] {
-  return ["run", "--pipeline", plan.pipeline, "--env", plan.env, "--nodes", task.nodes.join(",")];
+  return [
+    "run",
+    "--pipeline",
+    plan.pipeline,
+    "--env",
+    plan.env,
+    "--nodes",
+    task.nodes.join(","),
+    ...(plan.params ? ["--params", plan.params] : []),
+  ];
 }
 
 /** Arguments of the task that ends the run with `status` (MLflow's, Argo's or a template). */

@@ -32,6 +32,8 @@ export interface ExportTask {
 export interface ExportPlan {
   pipeline: string;
   env: string;
+  /** `--params` the tasks run with, as given. */
+  params?: string;
   /** Tasks in an order where each comes after its dependencies. */
   tasks: ExportTask[];
 }
@@ -40,6 +42,8 @@ export interface ExportPlan {
 export interface PlanOptions {
   pipeline: string;
   env: string;
+  /** `--params` the tasks run with, as given. */
+  params?: string;
   groupBy: GroupBy;
   /** Whether a dataset outlives a `kmlf run` process (not a memory dataset). */
   isPersisted(dataset: string): boolean;
@@ -169,6 +173,7 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
   return {
     pipeline: options.pipeline,
     env: options.env,
+    ...(options.params ? { params: options.params } : {}),
     tasks: order!.map((name) => ({
       name,
       nodes: byName.get(name)!.map((n) => n.name),

@@ -12,6 +12,8 @@ export interface RunnerFlags {
   runner?: string;
   /** `--max-workers`: a positive integer (as given on the command line or a number). */
   maxWorkers?: string | number;
+  /** Where `maxWorkers` was given, for messages (default `--max-workers`; Kedro's `--runner-params`). */
+  maxWorkersFrom?: string;
   /** `--async`: load a node's inputs and save its outputs concurrently. */
   isAsync?: boolean;
 }
@@ -33,7 +35,7 @@ export function chooseRunner(flags: RunnerFlags, settings: ProjectSettings): Run
     ? parseRunnerKind(setting.type, { source: settings.locate(setting.typeKey) })
     : "sequential";
   const maxWorkers = flags.maxWorkers !== undefined
-    ? parseMaxWorkers(flags.maxWorkers, { flag: "--max-workers" })
+    ? parseMaxWorkers(flags.maxWorkers, { flag: flags.maxWorkersFrom ?? "--max-workers" })
     : setting?.maxWorkers !== undefined
     ? parseMaxWorkers(setting.maxWorkers, at("max_workers"))
     : undefined;
@@ -44,7 +46,7 @@ export function chooseRunner(flags: RunnerFlags, settings: ProjectSettings): Run
     kind === "sequential" && maxWorkers !== undefined && (flags.maxWorkers !== undefined || countFromYaml)
   ) {
     const message = `${
-      flags.maxWorkers !== undefined ? "--max-workers" : "max_workers"
+      flags.maxWorkers !== undefined ? flags.maxWorkersFrom ?? "--max-workers" : "max_workers"
     } has no effect with the sequential runner, which runs one node at a time`;
     const hint =
       "use --runner thread (async, I/O-bound nodes) or parallel (CPU-bound nodes), or leave it out";

@@ -29,9 +29,9 @@ export function setBuiltinPlugins(factory: () => Plugin[]): void {
 export interface SessionOptions {
   /** The project's root folder (holding kmlf.yml). */
   projectRoot: string;
-  /** `--env`; falls back to `envVar` (KMLF_ENV), then kmlf.yml `default_env`. */
+  /** `--env`; falls back to `envVar` (KMLF_ENV, else KEDRO_ENV), then kmlf.yml `default_env`. */
   env?: string;
-  /** The value of the `KMLF_ENV` environment variable (the CLI passes it); used when `env` is not given. */
+  /** The value of `KMLF_ENV`, else `KEDRO_ENV` (the CLI passes it); used when `env` is not given. */
   envVar?: string;
   /** `--params`: values that override `parameters.yml`, as {@link parseRuntimeParams} returns them. */
   runtimeParams?: Record<string, unknown>;

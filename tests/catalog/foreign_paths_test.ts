@@ -121,7 +121,8 @@ Deno.test("a Kedro SQL dataset's sqlite:/// file on a Windows drive is refused a
       "t:\n  type: pandas.SQLTableDataset\n  table_name: t\n  credentials: db\n",
       "db: {con: 'sqlite:///C:/data/db.sqlite'}\n",
     ),
-    [`catalog/foreign-path @ ${at("4:16", "t.credentials")}`],
+    // At the con credentials.yml wrote (the fix goes there), not at the entry's `credentials: db`.
+    ["catalog/foreign-path @ /project/conf/local/credentials.yml:1:11 (db.con)"],
   );
 });
 

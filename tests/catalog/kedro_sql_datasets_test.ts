@@ -74,12 +74,8 @@ Deno.test("other databases, in-memory SQLite and sql/filepath misuse are refused
     assert.deepEqual(Object.keys(byEntry).sort(), ["both", "mem", "nocon", "none", "pg"]);
     assert.equal(byEntry.pg.code, "catalog/unsupported-database");
     assert.match(byEntry.pg.message, /a "postgresql" database: kmlf's SQL datasets open SQLite files only/);
-    assert.deepEqual(byEntry.pg.source, {
-      file: CATALOG_FILE,
-      line: 4,
-      column: 16,
-      keyPath: "pg.credentials",
-    });
+    // At the con credentials.yml wrote, where the fix goes (not the entry's `credentials: pg`).
+    assert.deepEqual(byEntry.pg.source, { file: CREDS_FILE, line: 1, column: 11, keyPath: "pg.con" });
     assert.equal(byEntry.mem.code, "catalog/unsupported-database");
     assert.match(byEntry.mem.hint!, /sqlite:\/\/\/data\/db\.sqlite/);
     assert.equal(byEntry.both.code, "catalog/bad-argument");
@@ -101,6 +97,29 @@ Deno.test("read_sql_table's load_args on a SQLTableDataset say how to pick colum
     assert.equal(e.code, "catalog/unsupported-argument");
     assert.equal(e.source?.keyPath, "t.load_args");
     assert.match(e.hint!, /sql: SELECT <columns> FROM <table>/);
+    return true;
+  });
+});
+
+// A key of a credentials block is reported where credentials.yml has it: the catalog never wrote it.
+Deno.test("a bad key in a credentials block is located in credentials.yml, inline credentials in the catalog", async () => {
+  const yaml = "t:\n  type: pandas.SQLTableDataset\n  table_name: t\n  credentials: warehouse\n" +
+    "'{name}_tbl':\n  type: pandas.SQLTableDataset\n  table_name: '{name}'\n  credentials: warehouse\n" +
+    "inline:\n  type: pandas.SQLTableDataset\n  table_name: t\n  credentials: {con: 'sqlite:///a.db', usr: x}\n";
+  const creds = "warehouse:\n  con: sqlite:///a.db\n  user: bob\n";
+  await assert.rejects(() => build("/p", yaml, creds), (e: unknown) => {
+    assert.ok(e instanceof KmlfAggregateError);
+    const sources = (e.errors as DatasetError[]).map((err) => [err.message, err.source]);
+    assert.deepEqual(sources, [
+      [
+        'Unknown key "t.credentials.user" in dataset "t" (pandas.SQLTableDataset)',
+        { file: CREDS_FILE, line: 3, column: 9, keyPath: "warehouse.user" },
+      ],
+      [
+        'Unknown key "inline.credentials.usr" in dataset "inline" (pandas.SQLTableDataset)',
+        { file: CATALOG_FILE, line: 12, column: 45, keyPath: "inline.credentials.usr" },
+      ],
+    ]);
     return true;
   });
 });

@@ -19,10 +19,13 @@ Deno.test("bash completion still offers options after a pipeline name, an option
   assert.deepEqual(await offered(stdout, "kmlf run training --e"), ["--env"]);
   assert.deepEqual(await offered(stdout, "kmlf run -e local --ta"), ["--tags"]);
   assert.deepEqual(await offered(stdout, "kmlf --project /tmp/p run --to-o"), ["--to-outputs"]);
-  assert.deepEqual(await offered(stdout, "kmlf catalog list -e base --p"), ["--pipeline"]);
+  assert.deepEqual(await offered(stdout, "kmlf catalog list -e base --pi"), ["--pipeline"]);
   assert.deepEqual(await offered(stdout, "kmlf pipeline create my_pipe --s"), ["--skip-config"]);
   assert.deepEqual(await offered(stdout, "kmlf catalog v"), ["validate"]);
-  assert.deepEqual(await offered(stdout, "kmlf catalog describe-datasets -e base --p"), ["--pipeline"]);
+  assert.deepEqual(await offered(stdout, "kmlf catalog describe-datasets -e base --p"), [
+    "--params",
+    "--pipeline",
+  ]);
   const runFlags = await offered(stdout, "kmlf run training -");
   for (const flag of ["-ns", "-lv", "--namespaces", "--load-versions", "-t", "--conf-source"]) {
     assert.ok(runFlags.includes(flag), `${flag} in ${runFlags.join(" ")}`);

@@ -153,3 +153,68 @@ Deno.test("Kedro's catalog subcommand names (describe-datasets, resolve-patterns
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// `kedro run` takes its env from $KEDRO_ENV when --env is not given; a Kedro project's deployments set it, so
+// kmlf reads it after its own KMLF_ENV rather than silently running the default env's config.
+Deno.test("KEDRO_ENV names the env as in Kedro, after --env and KMLF_ENV", async () => {
+  const dir = await demoProject({ "conf/prod/.gitkeep": "" });
+  try {
+    const env = (r: { stdout: string; stderr: string }) =>
+      /Running pipeline training \(env (\w+),/.exec(r.stdout)?.[1];
+    const kedro = await kmlf(["run", "training"], { cwd: dir, env: { KEDRO_ENV: "prod" } });
+    assert.equal(kedro.code, 0, kedro.stderr);
+    assert.equal(env(kedro), "prod");
+    const both = await kmlf(["run", "training"], { cwd: dir, env: { KMLF_ENV: "local", KEDRO_ENV: "prod" } });
+    assert.equal(env(both), "local");
+    const flag = await kmlf(["run", "training", "-e", "local"], { cwd: dir, env: { KEDRO_ENV: "prod" } });
+    assert.equal(env(flag), "local");
+    // The other project commands read it too, and a folder it names must exist.
+    const list = await kmlf(["catalog", "list"], { cwd: dir, env: { KEDRO_ENV: "staging" } });
+    assert.equal(list.code, 2);
+    assert.match(list.stderr, /config\/missing-env.*conf\/staging[\s\S]*KEDRO_ENV/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// Kedro's --runner-params (and run.yml's runner_params) are the runner's keyword arguments: kmlf's runners
+// take max_workers and is_async, the same as --max-workers and --async; anything else is refused, not dropped.
+Deno.test("--runner-params max_workers/is_async are --max-workers/--async; others and contradictions refused", async () => {
+  const { applyRunnerParams } = await import("../../lib/cli/runner_params.ts");
+  assert.deepEqual(applyRunnerParams("max_workers=4,is_async=True", {}), {
+    maxWorkers: "4",
+    maxWorkersFrom: "--runner-params max_workers",
+    async: true,
+  });
+  assert.deepEqual(applyRunnerParams({ max_workers: 2 }, { maxWorkers: "2" }), { maxWorkers: "2" });
+  const refused = (given: string, flags: { maxWorkers?: string; async?: boolean }, message: RegExp) =>
+    assert.throws(() => applyRunnerParams(given, flags), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "cli/bad-runner-params");
+      assert.match(e.message, message);
+      return true;
+    });
+  refused("workers=2", {}, /names "workers", which kmlf's runners do not take/);
+  refused("is_async=1", {}, /is_async must be true or false/);
+  refused("is_async=false", { async: true }, /--async contradicts --runner-params is_async=false/);
+  refused("max_workers=2", { maxWorkers: "3" }, /--max-workers 3 contradicts --runner-params max_workers=2/);
+
+  const dir = await demoProject({
+    "run.yml": "run:\n  pipeline: training\n  runner: ThreadRunner\n  runner_params:\n    max_workers: 3\n",
+  });
+  try {
+    const json = async (args: string[]) => {
+      const r = await kmlf(["run", ...args, "--json"], { cwd: dir });
+      return JSON.parse(r.stdout) as { status: string; runner?: string; error?: string; code?: string };
+    };
+    const thread = await json(["training", "-r", "thread", "--runner-params", "max_workers=2,is_async=true"]);
+    assert.equal(thread.status, "success", thread.error);
+    const fromFile = await json(["-c", "run.yml"]);
+    assert.equal(fromFile.status, "success", fromFile.error);
+    // The sequential runner takes no max_workers (a TypeError in Kedro): named as the user wrote it.
+    const sequential = await json(["training", "--runner-params", "max_workers=2"]);
+    assert.equal(sequential.code, "runner/bad-max-workers");
+    assert.match(sequential.error!, /^--runner-params max_workers has no effect with the sequential runner/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

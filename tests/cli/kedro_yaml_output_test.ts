@@ -66,3 +66,37 @@ Deno.test("catalog and registry listings are byte for byte what Kedro's yaml.dum
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Kedro's describe-datasets (list_datasets) puts only dataset-pattern matches under `factories`: names the
+// catch-all gives are `defaults`, like in-memory ones; resolve-patterns resolves every dataset of the
+// pipelines, those no entry or pattern gives through the default runtime pattern (a MemoryDataset).
+Deno.test("catalog list puts catch-all names under defaults; catalog resolve shows in-memory datasets", async () => {
+  const catchAll = await demoProject({
+    "conf/base/catalog_extra.yml": `"{name}_test":
+  type: pickle
+  filepath: data/05_model_input/{name}_test.pkl
+"{anything}":
+  type: json
+  filepath: data/09_any/{anything}.json
+`,
+  });
+  const plain = await demoProject({});
+  try {
+    const list = await kmlf(["catalog", "list", "-p", "training"], { cwd: catchAll });
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(
+      list.stdout,
+      /\n {2}defaults:\n {4}JSONDataset:\n {4}- X_train\n {4}- y_train\n {2}factories:\n {4}PickleDataset:\n {4}- X_test\n {4}- y_test\n/,
+    );
+    const resolve = await kmlf(["catalog", "resolve", "-p", "inference"], { cwd: plain });
+    assert.equal(resolve.code, 0, resolve.stderr);
+    assert.match(resolve.stdout, /\ninstance_features:\n {2}type: MemoryDataset\n/);
+    const all = await kmlf(["catalog", "resolve"], { cwd: plain });
+    for (const name of ["X_train", "X_test", "y_train", "y_test", "instance_features"]) {
+      assert.match(all.stdout, new RegExp(`(^|\\n)${name}:\\n {2}type: MemoryDataset\\n`), name);
+    }
+  } finally {
+    await Deno.remove(catchAll, { recursive: true });
+    await Deno.remove(plain, { recursive: true });
+  }
+});

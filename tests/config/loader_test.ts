@@ -190,6 +190,35 @@ Deno.test("missing base and env folders are reported together", async () => {
   });
 });
 
+// `--conf-source conf/base` (or a folder of catalog files): creating conf/base/base is not the fix.
+Deno.test("a configuration folder that is an env folder itself is named so, with its parent as the fix", async () => {
+  const files = { "conf/base/catalog.yml": "a: {type: json, filepath: a.json}\n", "conf/local/.gitkeep": "" };
+  await withTree(files, async (dir) => {
+    for (const [given, why] of [["conf/base", "it holds catalog.yml"], ["conf/local", "named local"]]) {
+      await assert.rejects(
+        () => ConfigLoader.create({ confSource: join(dir, given), env: "local" }),
+        (e: KmlfAggregateError) => {
+          const base = e.errors.find((x) => x.source?.file === join(dir, given, "base"))!;
+          assert.equal(base.code, "config/missing-env");
+          assert.equal(
+            base.hint,
+            `${join(dir, given)} is an environment folder itself (${why}): give the folder that holds base ` +
+              `and local instead, e.g. ${join(dir, "conf")}`,
+          );
+          return true;
+        },
+      );
+    }
+  });
+  // A conf folder that is simply empty keeps the plain advice.
+  await withTree({ "conf/README": "" }, async (dir) => {
+    await assert.rejects(() => load(dir, "catalog"), (e: KmlfAggregateError) => {
+      assert.match(e.errors[0].hint!, /^create .*conf\/base \(it holds the shared catalog\.yml/);
+      return true;
+    });
+  });
+});
+
 Deno.test("when the env is the base env only base is read and no other folder is needed", async () => {
   await withTree({ "conf/base/parameters.yml": "a: 1\n" }, async (dir) => {
     const loader = await ConfigLoader.create({ confSource: join(dir, "conf"), env: "base" });

@@ -268,3 +268,29 @@ Deno.test("an empty pipeline is refused: its workflow would end the run while st
     },
   );
 });
+
+// A catalog reading ${runtime_params:…} without a default needs --params to be read at all (Kedro's catalog
+// commands cannot take them: kedro#4173); the export reads them and every task's `kmlf run` carries them.
+Deno.test("catalog commands and exports take --params for the config's ${runtime_params:…}; tasks run with them", async () => {
+  const dir = await exportableDemo({
+    "conf/base/catalog_runtime.yml":
+      "scores:\n  type: json\n  filepath: data/${runtime_params:folder}/scores.json\n",
+  });
+  try {
+    const without = await kmlf(["catalog", "resolve"], { cwd: dir });
+    assert.equal(without.code, 2);
+    assert.match(without.stderr, /Runtime parameter "folder" not found[\s\S]*pass --params "folder=\.\.\."/);
+    const resolved = await kmlf(["catalog", "resolve", "--params", "folder=today"], { cwd: dir });
+    assert.equal(resolved.code, 0, resolved.stderr);
+    assert.match(resolved.stdout, /\nscores:\n {2}filepath: data\/today\/scores\.json\n/);
+    for (const command of [["list"], ["patterns"], ["validate"]]) {
+      const r = await kmlf(["catalog", ...command, "--params", "folder=today"], { cwd: dir });
+      assert.equal(r.code, 0, `${command}: ${r.stderr}`);
+    }
+    const { doc } = await exportArgo(dir, ["--pipeline", "training", "--params", "folder=today,seed=3"]);
+    const run = doc.spec.templates.find((t) => t.name === "kmlf-run")!.container!;
+    assert.deepEqual(run.args!.slice(-2), ["--params", "folder=today,seed=3"]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
