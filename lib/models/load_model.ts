@@ -180,6 +180,16 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   for (const [name, config] of Object.entries(flavor.artifacts)) {
     checkArtifactPaths(dir, file, `flavors.kmlf.artifacts.${name}`, config);
   }
+  // The model's modules (nodes, custom dataset types) import what code/deno.json pins.
+  const { pipeline, catalog, loaded } = await loadCode(dir, file, flavor).catch(async (error) => {
+    throw await (await pinHint()).withModelPinHint(error, dir);
+  });
+  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
+  model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
+  return model;
+}
+
+async function loadCode(dir: string, file: string, flavor: z.infer<typeof KmlfFlavor>) {
   const pipeline = await loadPipelineFile(join(dir, flavor.pipeline));
   checkArtifacts(pipeline, flavor, file);
   const catalog = await Catalog.fromConfig(
@@ -188,10 +198,12 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   );
   const loaded = new Map<string, unknown>();
   for (const name of Object.keys(flavor.artifacts)) loaded.set(name, await catalog.load(name));
-  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
-  model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
-  return model;
+  return { pipeline, catalog, loaded };
 }
+
+// By computed URL: loaded only when a model's code fails to import.
+const pinHint = (): Promise<typeof import("./model_pin_hint.ts")> =>
+  import(new URL("./model_pin_hint.ts", import.meta.url).href);
 
 // Predicting reads only the model folder: a path in MLmodel that leaves it — `..`, absolute, a URL (s3://,
 // https://, file:), or a symlink inside the folder leading out — is an edited or foreign file.

@@ -141,6 +141,40 @@ Deno.test('the model\'s code/deno.json pins the npm packages its modules import,
   }
 });
 
+Deno.test("code/deno.json pins the packages the project maps itself; outside the project the model's load error names the pin", async () => {
+  // argparse is in Deno's cache already (js-yaml depends on it), so no test needs the network.
+  const t = await trainedRulesProject({
+    "deno.json": JSON.stringify({ imports: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } }),
+    "pipelines/rules/util/labels.ts": 'import { ArgumentParser } from "argparse";\n' +
+      "export const parser = typeof ArgumentParser;\n" +
+      'export const SPECIES = ["setosa", "virginica"] as const;\n',
+  });
+  try {
+    const client = new MlflowClient(await openStore(`sqlite:///${t.store}`, { baseDir: t.base }));
+    const local = await client.downloadArtifacts(t.runId, "model");
+    await client.store.close();
+    const config = JSON.parse(await Deno.readTextFile(join(local, "code", "deno.json")));
+    assert.deepEqual(config, { imports: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } });
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    // Outside the project, kmlf's own imports have no argparse: the fix is the version the model pins.
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /"argparse" is not mapped/);
+    assert.match(
+      r.stderr,
+      /hint: the model was logged with "argparse" as npm:argparse@2\.0\.1 \(.*code\/deno\.json\)/,
+    );
+    assert.match(r.stderr, /`deno add npm:argparse@2\.0\.1` there/);
+    // In the project it was trained in, it predicts.
+    const inProject = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input], { cwd: t.project });
+    assert.equal(inProject.code, 0, inProject.stderr);
+    assert.equal(inProject.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
 Deno.test("loadModel(uri) from mod.ts: metadata, signature and predict", async () => {
   const t = await trainedRulesProject();
   try {

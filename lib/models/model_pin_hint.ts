@@ -1,0 +1,52 @@
+/**
+ * A model's code failed to import a package this kmlf process does not map: the fix is not `deno add` in a
+ * project the user may not have, but the version the model was logged with, which `code/deno.json` pins.
+ * Loaded only when a model's import fails.
+ *
+ * @module
+ */
+import { KmlfError } from "../errors.ts";
+import { join } from "../path.ts";
+import { readTextFile } from "../file_io.ts";
+import { isRecord } from "../is_record.ts";
+
+/**
+ * `error` with a hint naming the model's pin for the package it could not import, or `error` itself when
+ * it is another failure (or the model pins nothing for it).
+ *
+ * @example
+ * ```ts
+ * throw await withModelPinHint(error, "/tmp/model");
+ * ```
+ */
+export async function withModelPinHint(error: unknown, dir: string): Promise<unknown> {
+  if (!(error instanceof KmlfError)) return error;
+  const name = error.message.match(/"([^"]+)" is not mapped in the project's deno.json/)?.[1];
+  if (name === undefined) return error;
+  const pinsFile = join(dir, "code", "deno.json");
+  let imports: Record<string, unknown> = {};
+  try {
+    const config = JSON.parse(await readTextFile(pinsFile));
+    if (isRecord(config) && isRecord(config.imports)) imports = config.imports;
+  } catch {
+    // No readable pins: a generic hint still says where a mapping goes.
+  }
+  const key = Object.hasOwn(imports, name)
+    ? name
+    : Object.keys(imports).find((k) => k.endsWith("/") && name.startsWith(k));
+  const target = key === undefined ? undefined : imports[key];
+  const hint = typeof target === "string"
+    ? `the model was logged with "${key}" as ${target} (${pinsFile}): predict or serve it from a project ` +
+      `whose deno.json maps it (\`deno add ${
+        target.replace(/\/$/, "")
+      }\` there), as the project it was trained in does`
+    : `the model's ${pinsFile} pins no "${name}" (logged by an older kmlf): predict or serve it from the ` +
+      `project it was trained in, or from one whose deno.json maps "${name}" (\`deno add npm:${name}\`)`;
+  const Kind = error.constructor as typeof KmlfError;
+  return new Kind(error.code, error.message, {
+    source: error.source,
+    cause: error.cause,
+    userCode: error.userCode,
+    hint,
+  });
+}
