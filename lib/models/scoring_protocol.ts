@@ -252,6 +252,18 @@ async function rowsOf(
       }
       const columns = Array.isArray(payload.columns) ? payload.columns.map(String) : columnsOfSignature;
       if (!columns) throw bad("an object with columns (the model has no signature naming them)");
+      // A row is a record: a name given twice would keep its last value silently (pandas keeps both, and
+      // the model then reads the first or fails).
+      const twice = columns.findIndex((c, i) => columns.indexOf(c) !== i);
+      if (twice >= 0) {
+        throw new ScoringError(
+          400,
+          "BAD_REQUEST",
+          `Invalid input. 'dataframe_split' names column '${columns[twice]}' twice (columns ${
+            columns.indexOf(columns[twice])
+          } and ${twice} of ${pyRepr(columns)}): give each column once`,
+        );
+      }
       const data = payload.data.map((r, i) => {
         if (!Array.isArray(r)) throw bad("a list of rows, each a list of values");
         return zipRow(r, columns, i);
@@ -298,6 +310,10 @@ async function rowsOf(
 const tfServing = (): Promise<typeof import("./tf_serving_input.ts")> =>
   import(new URL("./tf_serving_input.ts", import.meta.url).href);
 
+// By computed URL, with the first CSV body (as csv-parse).
+const csvHeader = (): Promise<typeof import("./csv_header.ts")> =>
+  import(new URL("./csv_header.ts", import.meta.url).href);
+
 async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<ScoringInput> {
   // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.
   const { parse } = await import("csv-parse/sync");
@@ -323,7 +339,8 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
   } catch (error) {
     throw failed((error as Error).message);
   }
-  const [header = [], ...rows] = records.map((r) => r.record);
+  const [names = [], ...rows] = records.map((r) => r.record);
+  const header = (await csvHeader()).pandasCsvHeader(names);
   // pandas.read_csv pads a short line with NaN and refuses a long one (the first line one field longer
   // would silently become the index: refused too).
   const long = records.findIndex((r, i) => i > 0 && r.record.length > header.length);

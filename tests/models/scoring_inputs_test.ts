@@ -128,3 +128,25 @@ Deno.test("a failing node's message is said once", async () => {
   const said = res.body.message!.split("petal_length must not be negative").length - 1;
   assert.equal(said, 1, res.body.message);
 });
+
+Deno.test("a CSV header names columns as pandas.read_csv does: the first of a repeated name is the model's, an empty one is 'Unnamed: i'", async () => {
+  // pandas reads the repeated petal_length as 'petal_length.1': the model sees 1.4 (setosa), not 6.0.
+  const csv = "sepal_length,sepal_width,petal_length,petal_width,petal_length\n5.1,3.5,1.4,0.2,6.0\n";
+  const res = await invoke(csv, "text/csv");
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.deepEqual(res.body, { predictions: [{ prediction: "setosa", probability: 0.9 }] });
+  // DataFrame.to_csv()'s index column has an empty name; an error names it as pandas does.
+  const unnamed = await invoke(",sepal_length,sepal_width,petal_length\n0,5.1,3.5,1.4\n", "text/csv");
+  assert.equal(unnamed.status, 400);
+  assert.match(
+    unnamed.body.message!,
+    /missing inputs \['petal_width'\]\. Note that there were extra inputs: \['Unnamed: 0'\]/,
+  );
+});
+
+Deno.test("dataframe_split naming a column twice is a 400 naming it, not the last value silently", async () => {
+  await assertBadRequest(
+    { dataframe_split: { columns: [...COLUMNS, "petal_length"], data: [[5.1, 3.5, 1.4, 0.2, 6.0]] } },
+    /'dataframe_split' names column 'petal_length' twice \(columns 2 and 4 of \['sepal_length', .*\]\): give each column once/,
+  );
+});
