@@ -334,7 +334,7 @@ class LoadedModel implements KmlfModel {
     }
     for (const [name, value] of this.#artifacts) {
       const key = name.startsWith("params:") ? name.slice("params:".length) : undefined;
-      const given = key !== undefined && key in paramValues ? paramValues[key] : value;
+      const given = key !== undefined && Object.hasOwn(paramValues, key) ? paramValues[key] : value;
       catalog.add(name, new MemoryDataset({ data: given, copyMode: this.#modeOf(name) ?? "assign" }));
     }
     catalog.add(
