@@ -71,7 +71,14 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
   if (parsed.kind !== "local") refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
   const store = parsed.kind === "local" ? undefined : await openStore(where.uri, { baseDir: where.baseDir });
   try {
-    return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
+    const model = await loadModel(options.modelUri, { store, baseDir: Deno.cwd() });
+    for (const note of model.notes ?? []) {
+      err(style.yellow(
+        `Note: ${note}: predictions may differ from the logged model's (map that version in ` +
+          "the project's deno.json to match it)",
+      ));
+    }
+    return { model, where };
   } finally {
     await store?.close();
   }

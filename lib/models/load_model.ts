@@ -27,6 +27,7 @@ import { predictionInput } from "./prediction_input.ts";
 import { pyRepr } from "../py_repr.ts";
 import { readTextFile } from "../file_io.ts";
 import { resolvesInside } from "../fs_utils.ts";
+import { pinnedVersionNotes } from "./pinned_versions.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
 const KmlfFlavor = z.looseObject({
@@ -59,6 +60,11 @@ export interface KmlfModel {
   readonly signature?: ModelSignature;
   /** The local model folder. */
   readonly dir: string;
+  /**
+   * Notes for the user on what the model runs with: each npm package its `code/deno.json` pins at another
+   * version than this kmlf gives its code (MLflow warns of such requirement mismatches too).
+   */
+  readonly notes?: readonly string[];
   /** The inference pipeline's input dataset the data to score goes to (kedro-mlflow's `input_name`). */
   readonly inputName: string;
   /** The inference pipeline's output dataset the predictions come from. */
@@ -181,11 +187,15 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
     checkArtifactPaths(dir, file, `flavors.kmlf.artifacts.${name}`, config);
   }
   // The model's modules (nodes, custom dataset types) import what code/deno.json pins.
+  // Versions are compared once the model's code has imported its packages (Deno resolves an npm name only
+  // after some import loaded it), whether that worked or not.
   const { pipeline, catalog, loaded } = await loadCode(dir, file, flavor).catch(async (error) => {
-    throw await (await pinHint()).withModelPinHint(error, dir);
+    const { withModelPinHint, withVersionNotes } = await pinHint();
+    throw withVersionNotes(await withModelPinHint(error, dir), await pinnedVersionNotes(dir));
   });
   const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
   model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
+  model.notes = await pinnedVersionNotes(dir);
   return model;
 }
 
@@ -268,6 +278,7 @@ function checkArtifacts(pipeline: Pipeline, flavor: z.infer<typeof KmlfFlavor>, 
 
 class LoadedModel implements KmlfModel {
   origin?: ModelOrigin;
+  notes?: readonly string[];
   readonly inputName: string;
   readonly outputName: string;
   readonly #pipeline: Pipeline;

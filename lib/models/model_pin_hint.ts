@@ -1,7 +1,9 @@
 /**
- * A model's code failed to import a package this kmlf process does not map: the fix is not `deno add` in a
- * project the user may not have, but the version the model was logged with, which `code/deno.json` pins.
- * Loaded only when a model's import fails.
+ * A model's code failed to load. When it imports a package this kmlf process does not map, the fix is not
+ * `deno add` in a project the user may not have, but the version the model was logged with, which
+ * `code/deno.json` pins; when this process gives it other versions of the packages it pins, that is the
+ * likely cause (`z.looseObject is not a function` from zod 3 where it was logged with zod 4). Loaded only
+ * when a model's code fails to load.
  *
  * @module
  */
@@ -48,5 +50,28 @@ export async function withModelPinHint(error: unknown, dir: string): Promise<unk
     cause: error.cause,
     userCode: error.userCode,
     hint,
+  });
+}
+
+/**
+ * `error` with the model's package version mismatches ({@link pinnedVersionNotes} of
+ * `./pinned_versions.ts`) added to its hint, or `error` itself when there are none.
+ *
+ * @example
+ * ```ts
+ * throw withVersionNotes(error, ["zod: the model was logged with npm:zod@4.6.7, this kmlf gives it zod 3.23.8"]);
+ * ```
+ */
+export function withVersionNotes(error: unknown, notes: readonly string[]): unknown {
+  if (!(error instanceof KmlfError) || notes.length === 0) return error;
+  const Kind = error.constructor as typeof KmlfError;
+  const mismatch =
+    `the model's packages are not the versions it was logged with (${notes.join("; ")}): map ` +
+    "those versions in the project's deno.json, or predict from the project it was trained in";
+  return new Kind(error.code, error.message, {
+    source: error.source,
+    cause: error.cause,
+    userCode: error.userCode,
+    hint: error.hint ? `${mismatch}; else ${error.hint}` : mismatch,
   });
 }
