@@ -1,7 +1,8 @@
 /**
- * A scoring CSV's column names as `pandas.read_csv` makes them (MLflow's server reads CSV bodies with it):
- * an empty name is `Unnamed: <position>` (the index column `DataFrame.to_csv()` writes), and a repeated name
- * gets `.1`, `.2`, … so the first column of a name is the one the model reads, not the last.
+ * A scoring CSV's column names and missing values as `pandas.read_csv` makes them (MLflow's server reads CSV
+ * bodies with it): an empty name is `Unnamed: <position>` (the index column `DataFrame.to_csv()` writes), a
+ * repeated name gets `.1`, `.2`, … so the first column of a name is the one the model reads, not the last,
+ * and a cell holding one of pandas' missing-value words is missing, in any column.
  *
  * @module
  */
@@ -32,3 +33,34 @@ export function pandasCsvHeader(names: readonly string[]): string[] {
   }
   return header;
 }
+
+/**
+ * pandas' default `na_values` (pandas 2.x, which MLflow 2.17 installs: `None` included): a cell holding
+ * exactly one of them, quoted or not, is missing. An empty cell is one too.
+ *
+ * @example
+ * ```ts
+ * PANDAS_NA_VALUES.has("NA"); // true — what R's write.csv writes for a missing value
+ * ```
+ */
+export const PANDAS_NA_VALUES: ReadonlySet<string> = new Set([
+  "",
+  "#N/A",
+  "#N/A N/A",
+  "#NA",
+  "-1.#IND",
+  "-1.#QNAN",
+  "-NaN",
+  "-nan",
+  "1.#IND",
+  "1.#QNAN",
+  "<NA>",
+  "N/A",
+  "NA",
+  "NULL",
+  "NaN",
+  "None",
+  "n/a",
+  "nan",
+  "null",
+]);

@@ -340,7 +340,8 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
     throw failed((error as Error).message);
   }
   const [names = [], ...rows] = records.map((r) => r.record);
-  const header = (await csvHeader()).pandasCsvHeader(names);
+  const { pandasCsvHeader, PANDAS_NA_VALUES } = await csvHeader();
+  const header = pandasCsvHeader(names);
   // pandas.read_csv pads a short line with NaN and refuses a long one (the first line one field longer
   // would silently become the index: refused too).
   const long = records.findIndex((r, i) => i > 0 && r.record.length > header.length);
@@ -355,7 +356,11 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
   // stays a code in a string column, and "True" in a double column is an error, not 1.
   const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
   const data = rows.map((r) =>
-    Object.fromEntries(header.map((h, i) => [h, text[i] && (r[i] ?? "") !== "" ? r[i] : typed(r[i] ?? "")]))
+    Object.fromEntries(header.map((h, i) => {
+      // pandas' missing-value words (NA from R, NULL from SQL exports, …) are missing in any column.
+      const cell = r[i] ?? "";
+      return [h, PANDAS_NA_VALUES.has(cell) ? null : text[i] ? cell : typed(cell)];
+    }))
   );
   // A header line alone is a frame with these columns and no rows.
   return { data, columns: header };

@@ -4,7 +4,7 @@
  * ValueError or predicts on NaN); and a failing node's message is said once.
  */
 import assert from "node:assert/strict";
-import { scoringHandler } from "../../lib/models/mod.ts";
+import { parseScoringBody, scoringHandler } from "../../lib/models/mod.ts";
 import { enforceColumns } from "../../lib/models/enforce.ts";
 import { loadedRulesModel } from "./model_helpers.ts";
 
@@ -148,5 +148,21 @@ Deno.test("dataframe_split naming a column twice is a 400 naming it, not the las
   await assertBadRequest(
     { dataframe_split: { columns: [...COLUMNS, "petal_length"], data: [[5.1, 3.5, 1.4, 0.2, 6.0]] } },
     /'dataframe_split' names column 'petal_length' twice \(columns 2 and 4 of \['sepal_length', .*\]\): give each column once/,
+  );
+});
+
+Deno.test("a CSV cell holding one of pandas' missing-value words (R's NA, SQL's NULL, …) is missing in any column", async () => {
+  const csv = 'sepal_length,note,code\n1.5,NA,"NULL"\nN/A,None,#N/A\n2,x,nan\n';
+  const { data } = await parseScoringBody(csv, "csv", model.signature!.inputs);
+  assert.deepEqual(data, [
+    { sepal_length: "1.5", note: null, code: null },
+    { sepal_length: null, note: null, code: null },
+    { sepal_length: "2", note: "x", code: null },
+  ]);
+  // A required column names the row as missing, instead of "could not convert string to float: 'NA'".
+  await assertBadRequest(
+    `${COLUMNS.join(",")}\n5.1,3.5,1.4,0.2\n6.7,NA,5.2,2.3\n`,
+    /Column 'sepal_width' is required by the model signature, but row 1 has no value/,
+    "text/csv",
   );
 });
