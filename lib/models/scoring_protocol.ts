@@ -340,7 +340,7 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
     throw failed((error as Error).message);
   }
   const [names = [], ...rows] = records.map((r) => r.record);
-  const { pandasCsvHeader, PANDAS_NA_VALUES } = await csvHeader();
+  const { pandasCsvHeader, isPandasNa } = await csvHeader();
   const header = pandasCsvHeader(names);
   // pandas.read_csv pads a short line with NaN and refuses a long one (the first line one field longer
   // would silently become the index: refused too).
@@ -359,7 +359,7 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
     Object.fromEntries(header.map((h, i) => {
       // pandas' missing-value words (NA from R, NULL from SQL exports, …) are missing in any column.
       const cell = r[i] ?? "";
-      return [h, PANDAS_NA_VALUES.has(cell) ? null : text[i] ? cell : typed(cell)];
+      return [h, isPandasNa(cell) ? null : text[i] ? cell : typed(cell)];
     }))
   );
   // A header line alone is a frame with these columns and no rows.
