@@ -13,6 +13,7 @@ import { pyRepr } from "../py_repr.ts";
 import { parsePythonJson } from "../py_json_parse.ts";
 import { jsonablePredictions } from "./predictions_json.ts";
 import { isRecord } from "../is_record.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json_depth.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
@@ -154,6 +155,14 @@ async function parseJson(
       );
     }
     value = python.value;
+  }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. The JSON nests lists or objects more than ${MAX_JSON_DEPTH} levels deep (Python's json, ` +
+        "which MLflow reads requests with, refuses it too): send the data as rows or columns of values",
+    );
   }
   if (Array.isArray(value)) {
     throw new ScoringError(

@@ -166,3 +166,14 @@ Deno.test("a CSV cell holding one of pandas' missing-value words (R's NA, SQL's 
     "text/csv",
   );
 });
+
+Deno.test("a body nesting lists past Python's json limit is a 400 saying so, not a stack overflow blamed on the model", async () => {
+  const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+  const deep = `{"dataframe_records": [{"extra": ${nested(100_000)}, "sepal_width": 1}]}`;
+  await assertBadRequest(deep, /The JSON nests lists or objects more than 1000 levels deep/);
+  // 1000 levels (the body's object and 999 lists) are read: the model's usual errors follow.
+  const res = await invoke(`{"inputs": ${nested(999)}}`);
+  assert.equal(res.status, 400);
+  assert.doesNotMatch(res.body.message!, /levels deep|Maximum call stack/);
+  await assertBadRequest(`{"inputs": ${nested(1000)}}`, /more than 1000 levels deep/);
+});
