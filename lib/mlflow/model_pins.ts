@@ -13,27 +13,31 @@ import { isRecord } from "../is_record.ts";
 
 /**
  * The pins for `specifiers` (bare imports found in the model's modules): `{specifier or mapped prefix:
- * target}`. Local targets (a bare name mapped to a project file) and `"kmlf"` are not pins.
+ * target}` (`"kmlf"` is not a pin); and `aliased`, the specifiers the project maps to its own files
+ * (`"@/": "./src/"`), which the model cannot load outside the project (it carries no import map for them).
  *
  * @example
  * ```ts
- * modelPins(["argparse", "zod"], "/p", { zod: "npm:zod@4.6.7" });
- * // { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } with argparse in /p/deno.json
+ * modelImports(["argparse", "zod", "@/util.ts"], "/p", { zod: "npm:zod@4.6.7" });
+ * // { pins: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" }, aliased: ["@/util.ts"] }
+ * // with argparse and "@/" mapped in /p/deno.json
  * ```
  */
-export function modelPins(
+export function modelImports(
   specifiers: readonly string[],
   projectRoot: string,
   kmlfImports: Readonly<Record<string, string>>,
-): Record<string, string> {
+): { pins: Record<string, string>; aliased: string[] } {
   const project = projectImports(projectRoot);
   const pins: Record<string, string> = {};
+  const aliased: string[] = [];
   for (const spec of specifiers) {
     if (spec === "kmlf" || spec.startsWith("kmlf/") || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
     const hit = lookup(project, spec) ?? lookup(kmlfImports, spec);
     if (hit && REMOTE.test(hit[1])) pins[hit[0]] = hit[1];
+    else if (hit && lookup(project, spec)) aliased.push(spec);
   }
-  return pins;
+  return { pins, aliased };
 }
 
 // npm:, jsr:, node:, http(s): targets; a relative or file: target is the project's own code.

@@ -23,6 +23,16 @@ import { isRecord } from "../is_record.ts";
  */
 export async function withModelPinHint(error: unknown, dir: string): Promise<unknown> {
   if (!(error instanceof KmlfError)) return error;
+  const alias = error.message.match(/"([^"]+)" is neither a relative path nor a package the project's/)?.[1];
+  if (alias !== undefined) {
+    // The project's deno.json mapped it to one of its files ("@/": "./src/"): the model has no such map.
+    return withHint(
+      error,
+      `the model's code imports "${alias}" through an import map of the project it was logged from, which ` +
+        "the model does not carry: predict or serve it from that project, or import the module by a relative " +
+        "path there and log the model again",
+    );
+  }
   const name = error.message.match(/"([^"]+)" is not mapped in the project's deno.json/)?.[1];
   if (name === undefined) return error;
   const pinsFile = join(dir, "code", "deno.json");
@@ -44,6 +54,10 @@ export async function withModelPinHint(error: unknown, dir: string): Promise<unk
       }\` there), as the project it was trained in does`
     : `the model's ${pinsFile} pins no "${name}" (logged by an older kmlf): predict or serve it from the ` +
       `project it was trained in, or from one whose deno.json maps "${name}" (\`deno add npm:${name}\`)`;
+  return withHint(error, hint);
+}
+
+function withHint(error: KmlfError, hint: string): KmlfError {
   const Kind = error.constructor as typeof KmlfError;
   return new Kind(error.code, error.message, {
     source: error.source,
@@ -64,14 +78,8 @@ export async function withModelPinHint(error: unknown, dir: string): Promise<unk
  */
 export function withVersionNotes(error: unknown, notes: readonly string[]): unknown {
   if (!(error instanceof KmlfError) || notes.length === 0) return error;
-  const Kind = error.constructor as typeof KmlfError;
   const mismatch =
     `the model's packages are not the versions it was logged with (${notes.join("; ")}): map ` +
     "those versions in the project's deno.json, or predict from the project it was trained in";
-  return new Kind(error.code, error.message, {
-    source: error.source,
-    cause: error.cause,
-    userCode: error.userCode,
-    hint: error.hint ? `${mismatch}; else ${error.hint}` : mismatch,
-  });
+  return withHint(error, error.hint ? `${mismatch}; else ${error.hint}` : mismatch);
 }

@@ -10,7 +10,7 @@ import { loadModel } from "../../mod.ts";
 import { loadModelDir } from "../../lib/models/mod.ts";
 import { MlflowClient, openStore, parseMlmodel, parseSignature } from "../../lib/tracking/mod.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
-import { trainedRulesProject } from "./model_helpers.ts";
+import { rulesProjectFiles, trainedRulesProject } from "./model_helpers.ts";
 
 const FIXTURE = new URL("../fixtures/mlflow-2.17.2/model/logged_model/", import.meta.url).pathname;
 
@@ -171,6 +171,32 @@ Deno.test("code/deno.json pins the packages the project maps itself; outside the
     const inProject = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input], { cwd: t.project });
     assert.equal(inProject.code, 0, inProject.stderr);
     assert.equal(inProject.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a module imported through the project's import-map alias is named when the model is logged and when it cannot load", async () => {
+  const t = await trainedRulesProject({
+    "deno.json": JSON.stringify({ imports: { "@/": "./pipelines/rules/", zod: "npm:zod@4.6.7" } }),
+    "pipelines/rules/shared.ts": rulesProjectFiles("")["pipelines/rules/shared.ts"]
+      .replace('"./util/labels.ts"', '"@/util/labels.ts"'),
+  });
+  try {
+    assert.match(
+      t.stderr,
+      /Model note: "@\/util\/labels\.ts" \(a project file through deno\.json's imports\) is not bundled: the model loads only in this project/,
+    );
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    const local = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /hint: the model's code imports "@\/util\/labels\.ts" through an import map of the project it was logged from/,
+    );
+    assert.doesNotMatch(r.stderr, /write "\.\/@\//);
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }
