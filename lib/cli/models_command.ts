@@ -313,17 +313,27 @@ function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {
 
 async function toCsv(predictions: unknown): Promise<string> {
   const { stringify } = await import("csv-stringify/sync");
+  // As pandas' to_csv writes them (and kmlf's CSV datasets, which pandas reads back): True/False, not 1/0;
+  // NaN as an empty cell; inf and -inf.
+  const cast = {
+    boolean: (v: boolean) => (v ? "True" : "False"),
+    number: (
+      v: number,
+    ) => (Number.isNaN(v) ? "" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v)),
+  };
   const rows = Array.isArray(predictions) ? predictions : [predictions];
   if (rows.every((r) => typeof r === "object" && r !== null && !Array.isArray(r))) {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r as object)))];
     return stringify(rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? "")), {
       header: true,
       columns,
+      cast,
     });
   }
-  return stringify(rows.map((r) => [typeof r === "object" ? JSON.stringify(r) : r]), {
+  return stringify(rows.map((r) => [typeof r === "object" && r !== null ? JSON.stringify(r) : r]), {
     header: true,
     columns: ["prediction"],
+    cast,
   });
 }
 
