@@ -71,7 +71,14 @@ async function openModel(options: { modelUri: string; env?: string; project?: st
   if (parsed.kind !== "local") refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
   const store = parsed.kind === "local" ? undefined : await openStore(where.uri, { baseDir: where.baseDir });
   try {
-    return { model: await loadModel(options.modelUri, { store, baseDir: Deno.cwd() }), where };
+    const model = await loadModel(options.modelUri, { store, baseDir: Deno.cwd() });
+    for (const note of model.notes ?? []) {
+      err(style.yellow(
+        `Note: ${note}: predictions may differ from the logged model's (map that version in ` +
+          "the project's deno.json to match it)",
+      ));
+    }
+    return { model, where };
   } finally {
     await store?.close();
   }
@@ -306,17 +313,27 @@ function contentTypeOf(flag: string | undefined, path: string): "json" | "csv" {
 
 async function toCsv(predictions: unknown): Promise<string> {
   const { stringify } = await import("csv-stringify/sync");
+  // As pandas' to_csv writes them (and kmlf's CSV datasets, which pandas reads back): True/False, not 1/0;
+  // NaN as an empty cell; inf and -inf.
+  const cast = {
+    boolean: (v: boolean) => (v ? "True" : "False"),
+    number: (
+      v: number,
+    ) => (Number.isNaN(v) ? "" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v)),
+  };
   const rows = Array.isArray(predictions) ? predictions : [predictions];
   if (rows.every((r) => typeof r === "object" && r !== null && !Array.isArray(r))) {
     const columns = [...new Set(rows.flatMap((r) => Object.keys(r as object)))];
     return stringify(rows.map((r) => columns.map((c) => (r as Record<string, unknown>)[c] ?? "")), {
       header: true,
       columns,
+      cast,
     });
   }
-  return stringify(rows.map((r) => [typeof r === "object" ? JSON.stringify(r) : r]), {
+  return stringify(rows.map((r) => [typeof r === "object" && r !== null ? JSON.stringify(r) : r]), {
     header: true,
     columns: ["prediction"],
+    cast,
   });
 }
 

@@ -13,7 +13,7 @@
  */
 import kmlfConfig from "../../deno.json" with { type: "json" };
 import { BUNDLED_FROM } from "./bundle_info.ts";
-import { readDenoConfig } from "./deno_config_file.ts";
+import { readDenoConfig } from "../deno_config_file.ts";
 import { markStarted, STARTED_ENV, startMarker, startRefusal } from "./project_runtime_startup.ts";
 import { fileURLToPath, pathToFileURL, resolve } from "../path.ts";
 import { isRecord } from "../is_record.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 import { KmlfError } from "../errors.ts";
-import { readDenoConfig } from "./deno_config_file.ts";
+import { readDenoConfig } from "../deno_config_file.ts";
 import { LOCKFILE_REFUSAL, lockfileFix } from "../deno_load_error.ts";
 
 /** The restarted kmlf finds its start marker here. */

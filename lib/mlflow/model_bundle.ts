@@ -14,6 +14,7 @@ import { inferenceOutput, type InferenceSpec, isParameter } from "../pipeline/mo
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 import { moduleGraph } from "./module_graph.ts";
+import { modelImports } from "./model_pins.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { copyFile, writeFile, writeTextFile } from "../file_io.ts";
 import { resolvesInside, statIfAny } from "../fs_utils.ts";
@@ -84,10 +85,15 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
       entry.type = `./code/${relative(base, resolve(options.projectRoot, mod))}#${cls}`;
     }
   }
-  // "kmlf" is whichever kmlf loads the model (its version is in the flavor): not a path into code/.
-  const pins = Object.fromEntries(
-    graph.external.filter((s) => s in NPM_PINS && s !== "kmlf").map((s) => [s, NPM_PINS[s]]),
-  );
+  // "kmlf" is whichever kmlf loads the model (its version is in the flavor): not a path into code/. The
+  // other packages are pinned as the project maps them (its own `deno add`s included), else as kmlf does.
+  const { pins, aliased } = modelImports(graph.external, options.projectRoot, NPM_PINS);
+  for (const spec of aliased) {
+    notes.push(
+      `"${spec}" (a project file through deno.json's imports) is not bundled: the model loads only in this ` +
+        "project; import it by a relative path to carry it",
+    );
+  }
   await writeInto(join(dir, "code", "deno.json"), JSON.stringify({ imports: pins }, null, 2) + "\n");
   const needsData = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
   return {

@@ -41,7 +41,8 @@ export function convertColumns(rows: Row[], inputs: readonly ColSpec[]): Row[] {
   for (const spec of named) {
     const name = spec.name!;
     for (const row of out) {
-      if (!(name in row)) continue;
+      // Own keys only: a column named like an object's built-in (constructor, toString) is absent, not them.
+      if (!Object.hasOwn(row, name)) continue;
       try {
         row[name] = convert(row[name], spec.type);
       } catch (error) {
@@ -96,19 +97,20 @@ export function enforceColumns(
     );
   }
   for (const c of named.filter((c) => c.required)) requireValues(rows, c.name!);
-  return rows.map((r) => {
-    const row: Row = {};
-    for (const c of named) if (c.name! in r) row[c.name!] = r[c.name!];
-    return row;
-  });
+  return rows.map((r) =>
+    Object.fromEntries(named.filter((c) => Object.hasOwn(r, c.name!)).map((c) => [c.name!, r[c.name!]]))
+  );
 }
 
 // A required column is one the training data had a value for in every row (a column with gaps is inferred
 // optional): a row without one would reach the nodes as null (0 in JS arithmetic) and predict garbage.
 function requireValues(rows: Row[], name: string): void {
-  const index = rows.findIndex((r) => r[name] === null || r[name] === undefined || Number.isNaN(r[name]));
+  const valueIn = (r: Row) => (Object.hasOwn(r, name) ? r[name] : undefined);
+  const index = rows.findIndex((r) =>
+    valueIn(r) === null || valueIn(r) === undefined || Number.isNaN(valueIn(r))
+  );
   if (index < 0) return;
-  const value = rows[index][name];
+  const value = valueIn(rows[index]);
   const what = value === undefined ? "the column is absent" : value === null ? "null" : "NaN";
   throw new ScoringError(
     400,
@@ -138,7 +140,8 @@ export function enforceParams(
   for (const spec of specs ?? []) {
     // A null param is an unset one: it takes the default (the training value) rather than reaching the
     // pipeline as a value it cannot hold.
-    const has = given !== undefined && given[spec.name] !== null && given[spec.name] !== undefined;
+    const has = given !== undefined && Object.hasOwn(given, spec.name) && given[spec.name] !== null &&
+      given[spec.name] !== undefined;
     const value = has ? given![spec.name] : spec.default;
     try {
       result[spec.name] = spec.shape

@@ -47,7 +47,9 @@ export function frameRepr(
     : [...rows.entries()];
   const index = shown.map(([i]) => String(i));
   const indexCol = padColumn(["", ...index], "left");
-  const data = columns.map((c) => columnStrings(c, shown.map(([, r]) => r[c]), schema));
+  const data = columns.map((c) =>
+    columnStrings(c, shown.map(([, r]) => (Object.hasOwn(r, c) ? r[c] : undefined)), schema)
+  );
   const all = [indexCol, ...data];
   // pandas' _fit_strcols_to_terminal_width: the first drawing's widest line, then middle columns dropped
   // (the index counts as one, Python's round() halves to even) until it fits.
@@ -91,15 +93,14 @@ function columnStrings(name: string, values: unknown[], schema: readonly ColSpec
   const numeric = float || type === "long" || type === "integer" || type === "boolean" ||
     (type === undefined && present.length > 0 &&
       (present.every((v) => typeof v === "number") || present.every((v) => typeof v === "boolean")));
-  const cells = float
-    ? floatCells(values)
-    : values.map((v) =>
-      v === null || v === undefined ? " None" : typeof v === "number"
-        ? (v < 0 ? String(v) : ` ${v}`) // pandas' "{: d}": a blank where the sign would be
-        : typeof v === "boolean"
-        ? (v ? " True" : " False")
-        : ` ${cellText(v)}`
-    );
+  const cells = float ? floatCells(values) : values.map((v) =>
+    // A record without the key is pandas' NaN; a JSON null stays None in an object column.
+    v === undefined ? " NaN" : v === null ? " None" : typeof v === "number"
+      ? (v < 0 ? String(v) : ` ${v}`) // pandas' "{: d}": a blank where the sign would be
+      : typeof v === "boolean"
+      ? (v ? " True" : " False")
+      : ` ${cellText(v)}`
+  );
   return padColumn([(numeric ? " " : "") + name, ...cells], "right");
 }
 

@@ -27,6 +27,7 @@ import { predictionInput } from "./prediction_input.ts";
 import { pyRepr } from "../py_repr.ts";
 import { readTextFile } from "../file_io.ts";
 import { resolvesInside } from "../fs_utils.ts";
+import { pinnedVersionNotes } from "./pinned_versions.ts";
 
 const Mode = z.enum(["assign", "copy", "deepcopy"]);
 const KmlfFlavor = z.looseObject({
@@ -59,6 +60,11 @@ export interface KmlfModel {
   readonly signature?: ModelSignature;
   /** The local model folder. */
   readonly dir: string;
+  /**
+   * Notes for the user on what the model runs with: each npm package its `code/deno.json` pins at another
+   * version than this kmlf gives its code (MLflow warns of such requirement mismatches too).
+   */
+  readonly notes?: readonly string[];
   /** The inference pipeline's input dataset the data to score goes to (kedro-mlflow's `input_name`). */
   readonly inputName: string;
   /** The inference pipeline's output dataset the predictions come from. */
@@ -180,6 +186,20 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   for (const [name, config] of Object.entries(flavor.artifacts)) {
     checkArtifactPaths(dir, file, `flavors.kmlf.artifacts.${name}`, config);
   }
+  // The model's modules (nodes, custom dataset types) import what code/deno.json pins.
+  // Versions are compared once the model's code has imported its packages (Deno resolves an npm name only
+  // after some import loaded it), whether that worked or not.
+  const { pipeline, catalog, loaded } = await loadCode(dir, file, flavor).catch(async (error) => {
+    const { withModelPinHint, withVersionNotes } = await pinHint();
+    throw withVersionNotes(await withModelPinHint(error, dir), await pinnedVersionNotes(dir));
+  });
+  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
+  model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
+  model.notes = await pinnedVersionNotes(dir);
+  return model;
+}
+
+async function loadCode(dir: string, file: string, flavor: z.infer<typeof KmlfFlavor>) {
   const pipeline = await loadPipelineFile(join(dir, flavor.pipeline));
   checkArtifacts(pipeline, flavor, file);
   const catalog = await Catalog.fromConfig(
@@ -188,10 +208,12 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   );
   const loaded = new Map<string, unknown>();
   for (const name of Object.keys(flavor.artifacts)) loaded.set(name, await catalog.load(name));
-  const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
-  model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
-  return model;
+  return { pipeline, catalog, loaded };
 }
+
+// By computed URL: loaded only when a model's code fails to import.
+const pinHint = (): Promise<typeof import("./model_pin_hint.ts")> =>
+  import(new URL("./model_pin_hint.ts", import.meta.url).href);
 
 // Predicting reads only the model folder: a path in MLmodel that leaves it — `..`, absolute, a URL (s3://,
 // https://, file:), or a symlink inside the folder leading out — is an edited or foreign file.
@@ -256,6 +278,7 @@ function checkArtifacts(pipeline: Pipeline, flavor: z.infer<typeof KmlfFlavor>, 
 
 class LoadedModel implements KmlfModel {
   origin?: ModelOrigin;
+  notes?: readonly string[];
   readonly inputName: string;
   readonly outputName: string;
   readonly #pipeline: Pipeline;
@@ -322,7 +345,7 @@ class LoadedModel implements KmlfModel {
     }
     for (const [name, value] of this.#artifacts) {
       const key = name.startsWith("params:") ? name.slice("params:".length) : undefined;
-      const given = key !== undefined && key in paramValues ? paramValues[key] : value;
+      const given = key !== undefined && Object.hasOwn(paramValues, key) ? paramValues[key] : value;
       catalog.add(name, new MemoryDataset({ data: given, copyMode: this.#modeOf(name) ?? "assign" }));
     }
     catalog.add(

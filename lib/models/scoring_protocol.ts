@@ -13,6 +13,7 @@ import { pyRepr } from "../py_repr.ts";
 import { parsePythonJson } from "../py_json_parse.ts";
 import { jsonablePredictions } from "./predictions_json.ts";
 import { isRecord } from "../is_record.ts";
+import { MAX_JSON_DEPTH, nestsDeeperThan } from "./json_depth.ts";
 
 /** A parsed scoring request. */
 export interface ScoringInput {
@@ -155,6 +156,14 @@ async function parseJson(
     }
     value = python.value;
   }
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new ScoringError(
+      400,
+      "BAD_REQUEST",
+      `Invalid input. The JSON nests lists or objects more than ${MAX_JSON_DEPTH} levels deep (Python's json, ` +
+        "which MLflow reads requests with, refuses it too): send the data as rows or columns of values",
+    );
+  }
   if (Array.isArray(value)) {
     throw new ScoringError(
       400,
@@ -252,6 +261,18 @@ async function rowsOf(
       }
       const columns = Array.isArray(payload.columns) ? payload.columns.map(String) : columnsOfSignature;
       if (!columns) throw bad("an object with columns (the model has no signature naming them)");
+      // A row is a record: a name given twice would keep its last value silently (pandas keeps both, and
+      // the model then reads the first or fails).
+      const twice = columns.findIndex((c, i) => columns.indexOf(c) !== i);
+      if (twice >= 0) {
+        throw new ScoringError(
+          400,
+          "BAD_REQUEST",
+          `Invalid input. 'dataframe_split' names column '${columns[twice]}' twice (columns ${
+            columns.indexOf(columns[twice])
+          } and ${twice} of ${pyRepr(columns)}): give each column once`,
+        );
+      }
       const data = payload.data.map((r, i) => {
         if (!Array.isArray(r)) throw bad("a list of rows, each a list of values");
         return zipRow(r, columns, i);
@@ -298,6 +319,10 @@ async function rowsOf(
 const tfServing = (): Promise<typeof import("./tf_serving_input.ts")> =>
   import(new URL("./tf_serving_input.ts", import.meta.url).href);
 
+// By computed URL, with the first CSV body (as csv-parse).
+const csvHeader = (): Promise<typeof import("./csv_header.ts")> =>
+  import(new URL("./csv_header.ts", import.meta.url).href);
+
 async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<ScoringInput> {
   // csv-parse (10 modules) loads with the first CSV body: JSON is what most clients send.
   const { parse } = await import("csv-parse/sync");
@@ -323,7 +348,9 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
   } catch (error) {
     throw failed((error as Error).message);
   }
-  const [header = [], ...rows] = records.map((r) => r.record);
+  const [names = [], ...rows] = records.map((r) => r.record);
+  const { pandasCsvHeader, isPandasNa } = await csvHeader();
+  const header = pandasCsvHeader(names);
   // pandas.read_csv pads a short line with NaN and refuses a long one (the first line one field longer
   // would silently become the index: refused too).
   const long = records.findIndex((r, i) => i > 0 && r.record.length > header.length);
@@ -338,7 +365,11 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
   // stays a code in a string column, and "True" in a double column is an error, not 1.
   const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
   const data = rows.map((r) =>
-    Object.fromEntries(header.map((h, i) => [h, text[i] && (r[i] ?? "") !== "" ? r[i] : typed(r[i] ?? "")]))
+    Object.fromEntries(header.map((h, i) => {
+      // pandas' missing-value words (NA from R, NULL from SQL exports, …) are missing in any column.
+      const cell = r[i] ?? "";
+      return [h, isPandasNa(cell) ? null : text[i] ? cell : typed(cell)];
+    }))
   );
   // A header line alone is a frame with these columns and no rows.
   return { data, columns: header };

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseJsonc } from "../../lib/cli/deno_config_file.ts";
+import { parseJsonc } from "../../lib/deno_config_file.ts";
 import { relaunchPlan } from "../../lib/cli/project_runtime.ts";
 import { bundledKmlf, demoProject, kmlf } from "../cli_harness.ts";
 

@@ -17,6 +17,8 @@ interface Case {
   rows: unknown[][];
   /** Columns the signature types as double (MLflow casts them to float64 before it quotes the frame). */
   float_columns: string[];
+  /** Records instead of rows: a key absent from one is pandas' NaN (a null is None in an object column). */
+  records?: Record<string, unknown>[];
 }
 
 function floats(ncols: number, nrows: number, name = (j: number) => `feature_${j}`): Case {
@@ -75,12 +77,24 @@ const CASES: Case[] = [
     ),
     float_columns: ["c"],
   },
+  // A record without the key ("constructor" is a column like any other, not Object's).
+  ...[
+    [{ constructor: "y" }, {}],
+    [{ c: true }, {}],
+    [{ c: "y" }, { c: null }],
+    [{ n: 1 }, { n: 2, s: "a" }],
+  ].map((records) => ({
+    columns: [...new Set(records.flatMap((r) => Object.keys(r)))],
+    rows: [],
+    records,
+    float_columns: [],
+  })),
 ];
 
 Deno.test("frameRepr draws data frames as real pandas does: cut across past 80 characters, down past 60 rows", async () => {
   const expected = await pythonOracle<string[]>(ORACLE, CASES);
   CASES.forEach((c, k) => {
-    const rows = c.rows.map((r) => Object.fromEntries(c.columns.map((name, j) => [name, r[j]])));
+    const rows = c.records ?? c.rows.map((r) => Object.fromEntries(c.columns.map((name, j) => [name, r[j]])));
     const schema: ColSpec[] = c.float_columns.map((name) => ({ name, type: "double", required: true }));
     assert.equal(frameRepr(rows, schema, c.columns), expected[k], `case ${k}: ${c.columns.length} columns`);
   });

@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { loadModel } from "../../mod.ts";
+import { loadModelDir } from "../../lib/models/mod.ts";
 import { MlflowClient, openStore, parseMlmodel, parseSignature } from "../../lib/tracking/mod.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
-import { trainedRulesProject } from "./model_helpers.ts";
+import { rulesProjectFiles, trainedRulesProject } from "./model_helpers.ts";
 
 const FIXTURE = new URL("../fixtures/mlflow-2.17.2/model/logged_model/", import.meta.url).pathname;
 
@@ -136,6 +137,104 @@ Deno.test('the model\'s code/deno.json pins the npm packages its modules import,
     await client.store.close();
     const config = JSON.parse(await Deno.readTextFile(join(local, "code", "deno.json")));
     assert.deepEqual(config, { imports: { zod: "npm:zod@4.6.7" } });
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("code/deno.json pins the packages the project maps itself; outside the project the model's load error names the pin", async () => {
+  // argparse is in Deno's cache already (js-yaml depends on it), so no test needs the network.
+  const t = await trainedRulesProject({
+    "deno.json": JSON.stringify({ imports: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } }),
+    "pipelines/rules/util/labels.ts": 'import { ArgumentParser } from "argparse";\n' +
+      "export const parser = typeof ArgumentParser;\n" +
+      'export const SPECIES = ["setosa", "virginica"] as const;\n',
+  });
+  try {
+    const client = new MlflowClient(await openStore(`sqlite:///${t.store}`, { baseDir: t.base }));
+    const local = await client.downloadArtifacts(t.runId, "model");
+    await client.store.close();
+    const config = JSON.parse(await Deno.readTextFile(join(local, "code", "deno.json")));
+    assert.deepEqual(config, { imports: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } });
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    // Outside the project, kmlf's own imports have no argparse: the fix is the version the model pins.
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /"argparse" is not mapped/);
+    assert.match(
+      r.stderr,
+      /hint: the model was logged with "argparse" as npm:argparse@2\.0\.1 \(.*code\/deno\.json\)/,
+    );
+    assert.match(r.stderr, /`deno add npm:argparse@2\.0\.1` there/);
+    // In the project it was trained in, it predicts.
+    const inProject = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input], { cwd: t.project });
+    assert.equal(inProject.code, 0, inProject.stderr);
+    assert.equal(inProject.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a module imported through the project's import-map alias is named when the model is logged and when it cannot load", async () => {
+  const t = await trainedRulesProject({
+    "deno.json": JSON.stringify({ imports: { "@/": "./pipelines/rules/", zod: "npm:zod@4.6.7" } }),
+    "pipelines/rules/shared.ts": rulesProjectFiles("")["pipelines/rules/shared.ts"]
+      .replace('"./util/labels.ts"', '"@/util/labels.ts"'),
+  });
+  try {
+    assert.match(
+      t.stderr,
+      /Model note: "@\/util\/labels\.ts" \(a project file through deno\.json's imports\) is not bundled: the model loads only in this project/,
+    );
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    const local = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /hint: the model's code imports "@\/util\/labels\.ts" through an import map of the project it was logged from/,
+    );
+    assert.doesNotMatch(r.stderr, /write "\.\/@\//);
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a package the model pins at another version than this kmlf gives its code is noted (MLflow's requirement mismatch warning)", async () => {
+  const t = await trainedRulesProject();
+  try {
+    const client = new MlflowClient(await openStore(`sqlite:///${t.store}`, { baseDir: t.base }));
+    const logged = await client.downloadArtifacts(t.runId, "model");
+    await client.store.close();
+    assert.deepEqual((await loadModelDir(logged)).notes, [], "logged by this kmlf: nothing to note");
+    // Edited in a copy: a local store's download is the logged folder itself.
+    const local = join(t.base, "copy");
+    await new Deno.Command("cp", { args: ["-R", logged, local] }).output();
+    // As if logged from a project that pinned another zod (not downloaded: only compared).
+    await Deno.writeTextFile(join(local, "code", "deno.json"), '{"imports": {"zod": "npm:zod@4.5.0"}}');
+    assert.deepEqual((await loadModelDir(local)).notes, [
+      "zod: the model was logged with npm:zod@4.5.0, this kmlf gives it zod 4.6.7",
+    ]);
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /Note: zod: the model was logged with npm:zod@4\.5\.0, this kmlf gives it zod 4\.6\.7: predictions may differ/,
+    );
+    // Served in a project that maps zod 3 (in Deno's cache: no network), the model's code fails to load:
+    // the error says why.
+    await Deno.writeTextFile(join(t.project, "deno.json"), '{"imports": {"zod": "npm:zod@3.23.8"}}');
+    const old = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input], { cwd: t.project });
+    assert.equal(old.code, 2, old.stderr);
+    assert.match(old.stderr, /z\.looseObject is not a function/);
+    assert.match(
+      old.stderr,
+      /hint: the model's packages are not the versions it was logged with \(zod: the model was logged with npm:zod@4\.6\.7, this kmlf gives it zod 3\.23\.8\)/,
+    );
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }

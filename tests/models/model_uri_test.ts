@@ -293,6 +293,14 @@ Deno.test("a folder without MLmodel, or a model of another flavor, is a clear er
       join(dir, "MLmodel"),
     );
     await assert.rejects(() => loadModel(dir), /has no kmlf flavor \(flavors: python_function\)/);
+    // The MLmodel file itself is a file, not a folder that "does not exist": its folder is the fix.
+    const file = join(dir, "MLmodel");
+    await assert.rejects(() => loadModel(file), (e: TrackingError) => {
+      assert.equal(e.code, "model/not-found");
+      assert.equal(e.message, `${file} is a file, not a model folder`);
+      assert.equal(e.hint, `pass the folder holding it: ${dir}`);
+      return true;
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -19,6 +19,7 @@ const PREDICT = [
   '    case 2: return new Map([["setosa", 0.9]]);',
   "    case 3: return [{ count: 12n, at: new Date(Date.UTC(2026, 0, 2)) }];",
   "    case 4: return [{ explain: () => 1 }];",
+  "    case 5: return [{ setosa: true, virginica: false, score: NaN, margin: -Infinity }];",
   "    default: return instances.map(() => ({ prediction: 'setosa' }));",
   "  }",
   "}",
@@ -93,4 +94,14 @@ Deno.test("kmlf models predict writes the same values to JSON and CSV, and fails
     bad.stderr,
     /error\[model\/bad-output\]: The model's output cannot be sent as JSON: predictions\[0\]\.explain is a function/,
   );
+});
+
+Deno.test("kmlf models predict -o x.csv writes booleans, NaN and infinities as pandas' to_csv does", async () => {
+  const input = join(t.base, "flags.csv");
+  await Deno.writeTextFile(input, "sepal_length,sepal_width,petal_length,petal_width\n5.1,3.5,1.4,5\n");
+  const out = join(t.base, "flags_out.csv");
+  const r = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input, "-o", out], { cwd: t.project });
+  assert.equal(r.code, 0, r.stderr);
+  // pandas reads True/False back as booleans and the empty cell as NaN (1/0 would be integers).
+  assert.equal(await Deno.readTextFile(out), "setosa,virginica,score,margin\nTrue,False,,-inf\n");
 });

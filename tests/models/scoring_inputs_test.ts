@@ -4,7 +4,7 @@
  * ValueError or predicts on NaN); and a failing node's message is said once.
  */
 import assert from "node:assert/strict";
-import { scoringHandler } from "../../lib/models/mod.ts";
+import { parseScoringBody, scoringHandler } from "../../lib/models/mod.ts";
 import { enforceColumns } from "../../lib/models/enforce.ts";
 import { loadedRulesModel } from "./model_helpers.ts";
 
@@ -127,4 +127,53 @@ Deno.test("a failing node's message is said once", async () => {
   assert.equal(res.body.error_code, "BAD_REQUEST");
   const said = res.body.message!.split("petal_length must not be negative").length - 1;
   assert.equal(said, 1, res.body.message);
+});
+
+Deno.test("a CSV header names columns as pandas.read_csv does: the first of a repeated name is the model's, an empty one is 'Unnamed: i'", async () => {
+  // pandas reads the repeated petal_length as 'petal_length.1': the model sees 1.4 (setosa), not 6.0.
+  const csv = "sepal_length,sepal_width,petal_length,petal_width,petal_length\n5.1,3.5,1.4,0.2,6.0\n";
+  const res = await invoke(csv, "text/csv");
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.deepEqual(res.body, { predictions: [{ prediction: "setosa", probability: 0.9 }] });
+  // DataFrame.to_csv()'s index column has an empty name; an error names it as pandas does.
+  const unnamed = await invoke(",sepal_length,sepal_width,petal_length\n0,5.1,3.5,1.4\n", "text/csv");
+  assert.equal(unnamed.status, 400);
+  assert.match(
+    unnamed.body.message!,
+    /missing inputs \['petal_width'\]\. Note that there were extra inputs: \['Unnamed: 0'\]/,
+  );
+});
+
+Deno.test("dataframe_split naming a column twice is a 400 naming it, not the last value silently", async () => {
+  await assertBadRequest(
+    { dataframe_split: { columns: [...COLUMNS, "petal_length"], data: [[5.1, 3.5, 1.4, 0.2, 6.0]] } },
+    /'dataframe_split' names column 'petal_length' twice \(columns 2 and 4 of \['sepal_length', .*\]\): give each column once/,
+  );
+});
+
+Deno.test("a CSV cell holding one of pandas' missing-value words (R's NA, SQL's NULL, …) is missing in any column", async () => {
+  const csv = 'sepal_length,note,code\n1.5,NA,"NULL"\nN/A,None,#N/A\n2,x,nan\n';
+  const { data } = await parseScoringBody(csv, "csv", model.signature!.inputs);
+  assert.deepEqual(data, [
+    { sepal_length: "1.5", note: null, code: null },
+    { sepal_length: null, note: null, code: null },
+    { sepal_length: "2", note: "x", code: null },
+  ]);
+  // A required column names the row as missing, instead of "could not convert string to float: 'NA'".
+  await assertBadRequest(
+    `${COLUMNS.join(",")}\n5.1,3.5,1.4,0.2\n6.7,NA,5.2,2.3\n`,
+    /Column 'sepal_width' is required by the model signature, but row 1 has no value/,
+    "text/csv",
+  );
+});
+
+Deno.test("a body nesting lists past Python's json limit is a 400 saying so, not a stack overflow blamed on the model", async () => {
+  const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
+  const deep = `{"dataframe_records": [{"extra": ${nested(100_000)}, "sepal_width": 1}]}`;
+  await assertBadRequest(deep, /The JSON nests lists or objects more than 1000 levels deep/);
+  // 1000 levels (the body's object and 999 lists) are read: the model's usual errors follow.
+  const res = await invoke(`{"inputs": ${nested(999)}}`);
+  assert.equal(res.status, 400);
+  assert.doesNotMatch(res.body.message!, /levels deep|Maximum call stack/);
+  await assertBadRequest(`{"inputs": ${nested(1000)}}`, /more than 1000 levels deep/);
 });

@@ -4,7 +4,7 @@
  * (beyond 2**53) on their way to the model.
  */
 import assert from "node:assert/strict";
-import { convertColumns, enforceColumns, ScoringError } from "../../lib/models/mod.ts";
+import { convertColumns, enforceColumns, enforceParams, ScoringError } from "../../lib/models/mod.ts";
 import type { ColSpec } from "../../lib/tracking/mod.ts";
 
 const SIGNATURE: ColSpec[] = [
@@ -38,4 +38,26 @@ Deno.test("whole numbers out of int32 range, or beyond 2**53 for long, are refus
   refused({ id: 2 ** 60 }, /Failed to convert column id to type 'int64'.*beyond 2\*\*53/);
   // int → float widening stays allowed; float → int stays refused.
   refused({ id: 1.5 }, /Failed to convert column id to type 'int64'/);
+});
+
+// Formula 1 data has a "constructor" column: names of Object.prototype's members are columns like any other.
+Deno.test("a column or param named like a built-in (constructor, toString) is absent when not sent, not a function", () => {
+  const f1: ColSpec[] = [
+    { name: "driver", type: "string", required: true },
+    { name: "constructor", type: "string", required: false },
+  ];
+  assert.deepEqual(enforceColumns(convertColumns([{ driver: "x" }], f1), f1, ["driver"]), [{ driver: "x" }]);
+  const required: ColSpec[] = [{ ...f1[0] }, { ...f1[1], required: true }];
+  assert.throws(
+    () =>
+      enforceColumns(
+        convertColumns([{ driver: "x", constructor: "y" }, { driver: "z" }], required),
+        required,
+      ),
+    /Column 'constructor' is required by the model signature, but row 1 has no value \(the column is absent\)/,
+  );
+  assert.deepEqual(
+    enforceParams({}, [{ name: "toString", type: "string", default: "top", shape: null }]),
+    { toString: "top" },
+  );
 });

@@ -5,31 +5,6 @@
 import { DatasetError, didYouMeanHint } from "../../errors.ts";
 import { sourceKeyOrder } from "../../source_keys.ts";
 
-/**
- * pandas' mangle_dupe_cols: the second "a" is "a.1", the third "a.2" (skipping names already taken).
- *
- * @example
- * ```ts
- * uniqueNames(["a", "a", "a.1"]); // ["a", "a.2", "a.1"]
- * ```
- */
-export function uniqueNames(names: string[]): string[] {
-  const taken = new Set(names);
-  const seen = new Set<string>();
-  return names.map((name) => {
-    if (!seen.has(name)) {
-      seen.add(name);
-      return name;
-    }
-    let k = 1;
-    while (taken.has(`${name}.${k}`)) k++;
-    const unique = `${name}.${k}`;
-    taken.add(unique);
-    seen.add(unique);
-    return unique;
-  });
-}
-
 /** Refuses `names`/`usecols` naming one column twice (`load_args.<key>`). */
 export function assertUniqueNames(names: readonly string[], key: string): void {
   const twice = names.find((n, i) => names.indexOf(n) !== i);

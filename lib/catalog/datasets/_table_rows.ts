@@ -5,7 +5,8 @@
 import { recordTableColumns } from "../../source_keys.ts";
 import { DatasetError } from "../../errors.ts";
 import { pyStr } from "../../py_repr.ts";
-import { assertUniqueNames, selectColumns, uniqueNames } from "./_table_columns.ts";
+import { assertUniqueNames, selectColumns } from "./_table_columns.ts";
+import { PANDAS_NA_VALUES, uniqueNames } from "../../pandas_csv.ts";
 import { LOAD_DTYPES } from "./_table_dtypes.ts";
 
 /** A cell as a reader produced it: text from CSV, typed values from a spreadsheet. */
@@ -187,32 +188,6 @@ function booleanTexts(args: TableReadArgs): (text: string) => boolean | undefine
   const falseValues = new Set(args.false_values?.map(String));
   return (text) => (trueValues.has(text) ? true : falseValues.has(text) ? false : BOOLEANS.get(text));
 }
-
-/**
- * The texts pandas' `read_csv` and `read_excel` read as missing unless `keep_default_na=False` (pandas 2's
- * `STR_NA_VALUES`): an empty field, quoted or not, and the spellings other tools write for a missing value.
- */
-export const PANDAS_NA_VALUES: readonly string[] = [
-  "",
-  "#N/A",
-  "#N/A N/A",
-  "#NA",
-  "-1.#IND",
-  "-1.#QNAN",
-  "-NaN",
-  "-nan",
-  "1.#IND",
-  "1.#QNAN",
-  "<NA>",
-  "N/A",
-  "NA",
-  "NULL",
-  "NaN",
-  "None",
-  "n/a",
-  "nan",
-  "null",
-];
 
 function converter(args: TableReadArgs): (column: string, cell: Cell) => Cell {
   // pandas' missing-value texts are missing (null), unless typing is off: then every field stays text.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { dirname, join, posix } from "../../path.ts";
+import { basename, dirname, join, posix } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";
@@ -57,7 +57,16 @@ async function resolveParsed(
   switch (parsed.kind) {
     case "local": {
       const info = statOrUndefined(parsed.path);
-      if (!info?.isDirectory) {
+      if (info && !info.isDirectory) {
+        // The MLmodel file itself (or another file of the model) is a near miss: name the folder to pass.
+        const mlmodel = basename(parsed.path) === "MLmodel";
+        throw new TrackingError("model/not-found", `${parsed.path} is a file, not a model folder`, {
+          hint: mlmodel
+            ? `pass the folder holding it: ${dirname(parsed.path)}`
+            : "pass the folder holding MLmodel, or runs:/<run_id>/model",
+        });
+      }
+      if (!info) {
         throw new TrackingError("model/not-found", `Model folder ${parsed.path} does not exist`, {
           hint: "pass the folder holding MLmodel, or runs:/<run_id>/model",
         });

@@ -1,0 +1,75 @@
+/**
+ * The npm (and other remote) imports a logged model's code pins in `code/deno.json`: each bare specifier
+ * its modules import, mapped as the project maps it — the project's deno.json (or the import map file it
+ * names) first, as a run resolves project code, then kmlf's own packages. A model whose node imports a
+ * package the project added (`deno add npm:argparse`) thus names that package and version, not only the
+ * ones kmlf ships, and a project pinning another version of a kmlf package pins that version.
+ *
+ * @module
+ */
+import { join, resolve } from "../path.ts";
+import { readDenoConfig } from "../deno_config_file.ts";
+import { isRecord } from "../is_record.ts";
+
+/**
+ * The pins for `specifiers` (bare imports found in the model's modules): `{specifier or mapped prefix:
+ * target}` (`"kmlf"` is not a pin); and `aliased`, the specifiers the project maps to its own files
+ * (`"@/": "./src/"`), which the model cannot load outside the project (it carries no import map for them).
+ *
+ * @example
+ * ```ts
+ * modelImports(["argparse", "zod", "@/util.ts"], "/p", { zod: "npm:zod@4.6.7" });
+ * // { pins: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" }, aliased: ["@/util.ts"] }
+ * // with argparse and "@/" mapped in /p/deno.json
+ * ```
+ */
+export function modelImports(
+  specifiers: readonly string[],
+  projectRoot: string,
+  kmlfImports: Readonly<Record<string, string>>,
+): { pins: Record<string, string>; aliased: string[] } {
+  const project = projectImports(projectRoot);
+  const pins: Record<string, string> = {};
+  const aliased: string[] = [];
+  for (const spec of specifiers) {
+    if (spec === "kmlf" || spec.startsWith("kmlf/") || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
+    const hit = lookup(project, spec) ?? lookup(kmlfImports, spec);
+    if (hit && REMOTE.test(hit[1])) pins[hit[0]] = hit[1];
+    else if (hit && lookup(project, spec)) aliased.push(spec);
+  }
+  return { pins, aliased };
+}
+
+// npm:, jsr:, node:, http(s): targets; a relative or file: target is the project's own code.
+const REMOTE = /^(npm|jsr|node|https?):/;
+
+// An import map's match for `spec`: its own key, else the longest key ending in "/" that prefixes it.
+function lookup(map: Readonly<Record<string, string>>, spec: string): [string, string] | undefined {
+  if (Object.hasOwn(map, spec)) return [spec, map[spec]];
+  const prefix = Object.keys(map).filter((k) => k.endsWith("/") && spec.startsWith(k))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix === undefined ? undefined : [prefix, map[prefix]];
+}
+
+// The project's imports, as Deno reads them for a run: deno.json or deno.jsonc, or the map file it names.
+function projectImports(projectRoot: string): Record<string, string> {
+  const notes: string[] = [];
+  const configPath = ["deno.json", "deno.jsonc"].map((f) => join(projectRoot, f)).find(isFile);
+  if (!configPath) return {};
+  const config = readDenoConfig(configPath, notes);
+  const map = typeof config.importMap === "string"
+    ? readDenoConfig(resolve(projectRoot, config.importMap), notes)
+    : config;
+  const imports = isRecord(map.imports) ? map.imports : {};
+  return Object.fromEntries(
+    Object.entries(imports).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+}
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * A model's code failed to load. When it imports a package this kmlf process does not map, the fix is not
+ * `deno add` in a project the user may not have, but the version the model was logged with, which
+ * `code/deno.json` pins; when this process gives it other versions of the packages it pins, that is the
+ * likely cause (`z.looseObject is not a function` from zod 3 where it was logged with zod 4). Loaded only
+ * when a model's code fails to load.
+ *
+ * @module
+ */
+import { KmlfError } from "../errors.ts";
+import { join } from "../path.ts";
+import { readTextFile } from "../file_io.ts";
+import { isRecord } from "../is_record.ts";
+
+/**
+ * `error` with a hint naming the model's pin for the package it could not import, or `error` itself when
+ * it is another failure (or the model pins nothing for it).
+ *
+ * @example
+ * ```ts
+ * throw await withModelPinHint(error, "/tmp/model");
+ * ```
+ */
+export async function withModelPinHint(error: unknown, dir: string): Promise<unknown> {
+  if (!(error instanceof KmlfError)) return error;
+  const alias = error.message.match(/"([^"]+)" is neither a relative path nor a package the project's/)?.[1];
+  if (alias !== undefined) {
+    // The project's deno.json mapped it to one of its files ("@/": "./src/"): the model has no such map.
+    return withHint(
+      error,
+      `the model's code imports "${alias}" through an import map of the project it was logged from, which ` +
+        "the model does not carry: predict or serve it from that project, or import the module by a relative " +
+        "path there and log the model again",
+    );
+  }
+  const name = error.message.match(/"([^"]+)" is not mapped in the project's deno.json/)?.[1];
+  if (name === undefined) return error;
+  const pinsFile = join(dir, "code", "deno.json");
+  let imports: Record<string, unknown> = {};
+  try {
+    const config = JSON.parse(await readTextFile(pinsFile));
+    if (isRecord(config) && isRecord(config.imports)) imports = config.imports;
+  } catch {
+    // No readable pins: a generic hint still says where a mapping goes.
+  }
+  const key = Object.hasOwn(imports, name)
+    ? name
+    : Object.keys(imports).find((k) => k.endsWith("/") && name.startsWith(k));
+  const target = key === undefined ? undefined : imports[key];
+  const hint = typeof target === "string"
+    ? `the model was logged with "${key}" as ${target} (${pinsFile}): predict or serve it from a project ` +
+      `whose deno.json maps it (\`deno add ${
+        target.replace(/\/$/, "")
+      }\` there), as the project it was trained in does`
+    : `the model's ${pinsFile} pins no "${name}" (logged by an older kmlf): predict or serve it from the ` +
+      `project it was trained in, or from one whose deno.json maps "${name}" (\`deno add npm:${name}\`)`;
+  return withHint(error, hint);
+}
+
+function withHint(error: KmlfError, hint: string): KmlfError {
+  const Kind = error.constructor as typeof KmlfError;
+  return new Kind(error.code, error.message, {
+    source: error.source,
+    cause: error.cause,
+    userCode: error.userCode,
+    hint,
+  });
+}
+
+/**
+ * `error` with the model's package version mismatches ({@link pinnedVersionNotes} of
+ * `./pinned_versions.ts`) added to its hint, or `error` itself when there are none.
+ *
+ * @example
+ * ```ts
+ * throw withVersionNotes(error, ["zod: the model was logged with npm:zod@4.6.7, this kmlf gives it zod 3.23.8"]);
+ * ```
+ */
+export function withVersionNotes(error: unknown, notes: readonly string[]): unknown {
+  if (!(error instanceof KmlfError) || notes.length === 0) return error;
+  const mismatch =
+    `the model's packages are not the versions it was logged with (${notes.join("; ")}): map ` +
+    "those versions in the project's deno.json, or predict from the project it was trained in";
+  return withHint(error, error.hint ? `${mismatch}; else ${error.hint}` : mismatch);
+}
