@@ -20,6 +20,7 @@ import { type CreatedDataset, createFromEntry, type EntryContext, typeNameOf } f
 import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
 import { checkPattern } from "./pattern_check.ts";
 import { WarningFeed } from "./warning_feed.ts";
+import { parameterFileFor, type ParameterSources } from "./parameter_files.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
@@ -64,6 +65,7 @@ export class Catalog {
   readonly #ctx: EntryContext;
   #patterns: DatasetPattern[] = [];
   #catchAll?: DatasetPattern;
+  #parameterSources?: ParameterSources;
 
   private constructor(config: CatalogConfig, options: CatalogOptions) {
     this.warnings = this.#feed.list;
@@ -183,21 +185,36 @@ export class Catalog {
 
   /**
    * Registers `parameters` (everything) and `params:<key>` for every key, recursively into mappings
-   * (`params:model`, `params:model.lr`, …), as in-memory datasets.
+   * (`params:model`, `params:model.lr`, …), as in-memory datasets. `sources` (the files they came from)
+   * lets hints about an undefined parameter name the project's files ({@link parameterFileFor}).
    *
    * @example
    * ```ts
-   * catalog.addParameters({ model: { lr: 0.1 } });
+   * catalog.addParameters({ model: { lr: 0.1 } }, { files: ["conf/base/parameters_ds.yml"] });
    * await catalog.load("params:model.lr"); // 0.1
    * ```
    */
-  addParameters(params: Record<string, unknown>): void {
+  addParameters(params: Record<string, unknown>, sources?: ParameterSources): void {
+    if (sources) this.#parameterSources = sources;
     this.add("parameters", new MemoryDataset({ data: params }), { replace: true });
     const walk = (value: unknown, key: string) => {
       this.add(`params:${key}`, new MemoryDataset({ data: value }), { replace: true });
       if (isRecord(value)) { for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`); }
     };
     for (const [k, v] of Object.entries(params)) walk(v, k);
+  }
+
+  /**
+   * The file(s) to define parameter `key` in, for hints: those {@link addParameters} was given, else
+   * `conf/base/parameters.yml`.
+   *
+   * @example
+   * ```ts
+   * catalog.parameterFileFor("model.lr"); // "conf/base/parameters_ds.yml"
+   * ```
+   */
+  parameterFileFor(key: string): string {
+    return parameterFileFor(this.#parameterSources, key);
   }
 
   /**

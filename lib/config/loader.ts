@@ -35,6 +35,11 @@ export interface LoadedConfig {
   /** Absolute paths of the files that contributed, base first, each env's files sorted. */
   files: string[];
   /**
+   * For hints: the file to create for this type in the base folder (`<conf>/base/parameters.yml`, or the
+   * name kmlf.yml's `config_patterns` give it). Absolute.
+   */
+  newFile?: string;
+  /**
    * Where the winning value at `path` was written: file, line and column (the nearest written ancestor
    * when the value came from an interpolation). A value set by `--params` has only a `keyPath`;
    * `locate([])` is the most specific file. A path that does not exist gets its nearest written
@@ -214,7 +219,7 @@ export class ConfigLoader {
         );
       }
       const data = runtime ? clonePlain(runtime) : {};
-      return { data, files, locate: (path) => locateRuntime(runtime, path) };
+      return { data, files, newFile: this.newFile(type), locate: (path) => locateRuntime(runtime, path) };
     }
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
@@ -228,6 +233,7 @@ export class ConfigLoader {
     return {
       data,
       files,
+      newFile: this.newFile(type),
       locate: makeLocate(perEnv, soft, runtime, false),
       locateKey: makeLocate(perEnv, soft, runtime, true),
       replacedBase,
@@ -277,6 +283,17 @@ export class ConfigLoader {
    */
   private patterns(type: string): string[] {
     return patternsFor(type, this.#options.patterns);
+  }
+
+  /**
+   * The file a hint tells users to create for `type`: its first pattern's name (`parameters*` →
+   * `parameters.yml`) in the base folder.
+   * @ignore
+   */
+  private newFile(type: string): string {
+    const name = this.patterns(type)[0].split("/").filter((s) => s !== "**" && s !== "").at(-1) ?? type;
+    const plain = name.replaceAll("*", "").replaceAll("?", "") || type;
+    return join(this.#tree.root, this.baseEnv, /\.(ya?ml|json)$/.test(plain) ? plain : `${plain}.yml`);
   }
 
   /**

@@ -224,8 +224,8 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
           from!.namespace
         }" turned params:${bare} into params:${key}: add parameters: [${bare}] ` +
           `to the pipeline include that sets namespace: ${from!.namespace}${at} (to share params:${bare}), ` +
-          `or define "${key}" in conf/base/parameters.yml`
-        : `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+          `or define "${key}" in ${catalog.parameterFileFor(key)}`
+        : `define "${key}" in ${catalog.parameterFileFor(key)} (or pass --params ${key}=...)` +
           (guess ? `; ${guess}` : "");
       problems.push(
         named(

@@ -69,7 +69,7 @@ export function inferenceCatalogProblems(
         `Parameter "${key}" used by inference pipeline "${spec.ref}" is not defined`,
         {
           source: at(),
-          hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+          hint: `define "${key}" in ${catalog.parameterFileFor(key)} (or pass --params ${key}=...)` +
             (guess ? `; ${guess}` : ""),
         },
       ),

@@ -3,6 +3,8 @@ import type { CatalogConfig, DatasetRegistry } from "../catalog/mod.ts";
 // The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
 import { Catalog } from "../catalog/catalog.ts";
 import type { ConfigLoader, LoadedConfig } from "../config/mod.ts";
+import type { ParameterSources } from "../catalog/parameter_files.ts";
+import { isAbsolute, relative } from "../path.ts";
 
 /** Options of {@link buildSessionCatalog}. */
 export interface SessionCatalogOptions {
@@ -49,8 +51,24 @@ export async function buildSessionCatalog(
     used: options.used,
     checkPatterns: options.checkPatterns,
   });
-  catalog.addParameters(params.data);
+  catalog.addParameters(params.data, parameterSources(params, scope.projectRoot));
   return { catalog, conf, creds, params };
+}
+
+// The parameter files as hints show them: relative to the project when inside it.
+function parameterSources(params: LoadedConfig, root: string): ParameterSources {
+  const shown = (file: string) => {
+    const rel = relative(root, file);
+    return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+  };
+  return {
+    files: params.files.map(shown),
+    fileOf: (key) => {
+      const file = params.locate([key])?.file;
+      return file === undefined ? undefined : shown(file);
+    },
+    newFile: params.newFile === undefined ? undefined : shown(params.newFile),
+  };
 }
 
 function asCatalogConfig(conf: LoadedConfig): CatalogConfig {

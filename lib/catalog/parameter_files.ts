@@ -1,0 +1,48 @@
+/**
+ * Where a project's parameters are written, so that "define it in …" hints name the project's own files
+ * (`conf/base/parameters_data_science.yml`, `conf/base/parameters/model.yml`) instead of a fixed one.
+ */
+
+/**
+ * The parameter files a catalog's `params:*` came from, as the session read them.
+ *
+ * @example
+ * ```ts
+ * const sources: ParameterSources = { files: ["conf/base/parameters_ds.yml"], newFile: "conf/base/parameters.yml" };
+ * ```
+ */
+export interface ParameterSources {
+  /** The files that matched the parameters patterns (base env first), as they are shown to users. */
+  files: readonly string[];
+  /** The file that writes the top-level parameter `key`, when one does. */
+  fileOf?: (key: string) => string | undefined;
+  /** The file to create when there are none (the base env's `parameters.yml`, or the pattern's name). */
+  newFile?: string;
+}
+
+/** What the hints said before kmlf knew the project's files; still the answer without sources. */
+const DEFAULT_FILE = "conf/base/parameters.yml";
+const SHOWN = 3;
+
+/**
+ * The file(s) a hint should tell a user to define parameter `key` (dotted, without `params:`) in: the file
+ * that already writes its top-level key, else the project's only parameter file, else its first few files,
+ * else the file to create.
+ *
+ * @example
+ * ```ts
+ * parameterFileFor({ files: ["conf/base/parameters_ds.yml"] }, "model.lr"); // "conf/base/parameters_ds.yml"
+ * parameterFileFor({ files: ["a.yml", "b.yml"] }, "seed"); // "one of a.yml, b.yml"
+ * ```
+ */
+export function parameterFileFor(sources: ParameterSources | undefined, key: string): string {
+  if (!sources) return DEFAULT_FILE;
+  const own = sources.fileOf?.(key.split(".")[0]);
+  if (own) return own;
+  const { files } = sources;
+  if (files.length === 1) return files[0];
+  if (files.length > 1) {
+    return `one of ${files.slice(0, SHOWN).join(", ")}${files.length > SHOWN ? `, … (${files.length})` : ""}`;
+  }
+  return `${sources.newFile ?? DEFAULT_FILE} (a new file: the project has no parameter files yet)`;
+}

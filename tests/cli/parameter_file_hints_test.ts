@@ -1,0 +1,84 @@
+/**
+ * Hints about an undefined parameter name the project's own parameter files (Kedro's `parameters*`,
+ * `parameters*\/**`, `**\/parameters*`), not a fixed `conf/base/parameters.yml` the project may not have.
+ */
+import assert from "node:assert/strict";
+import { demoProject, kmlf } from "../cli_harness.ts";
+import { IRIS_FILES } from "../../lib/cli/templates/iris_files.ts";
+
+const PARAMS = IRIS_FILES["conf/base/parameters.yml"];
+const TRAINING = IRIS_FILES["pipelines/training.yml"];
+
+async function runIn(files: Record<string, string | null>, kmlfYml = "", tracked = false) {
+  const dir = await demoProject(files, { tracked });
+  const args = ["run", "training"];
+  try {
+    if (kmlfYml) await Deno.writeTextFile(`${dir}/kmlf.yml`, kmlfYml, { append: true });
+    return await kmlf(args, { cwd: dir });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("an unknown parameter's hint names the project's only parameter file", async () => {
+  const r = await runIn({
+    "conf/base/parameters.yml": null,
+    "conf/base/parameters_data_science.yml": PARAMS,
+    "pipelines/training.yml": TRAINING.replace("params:target", "params:no_such_param"),
+  });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /error\[runner\/unknown-parameter\][^\n]*\n(?:.*\n)*? {2}hint: define "no_such_param" in conf\/base\/parameters_data_science\.yml \(or pass --params no_such_param=\.\.\.\)/,
+  );
+});
+
+Deno.test("an unknown key of a parameter mapping: the hint names the file that writes the mapping", async () => {
+  const [split, rest] = [PARAMS.slice(0, PARAMS.indexOf("target:")), PARAMS.slice(PARAMS.indexOf("target:"))];
+  const r = await runIn({
+    "conf/base/parameters.yml": rest,
+    "conf/base/parameters/split.yml": split,
+    "pipelines/training.yml": TRAINING.replace("params:split", "params:split.no_such_key"),
+  });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /hint: define "split\.no_such_key" in conf\/base\/parameters\/split\.yml \(or pass/);
+  // A new top-level key could go in either: the hint lists them.
+  const other = await runIn({
+    "conf/base/parameters.yml": rest,
+    "conf/base/parameters/split.yml": split,
+    "pipelines/training.yml": TRAINING.replace("params:target", "params:no_such_param"),
+  });
+  assert.match(
+    other.stderr,
+    /hint: define "no_such_param" in one of conf\/base\/parameters\.yml, conf\/base\/parameters\/split\.yml \(or pass/,
+  );
+});
+
+Deno.test("a project without parameter files: the hint names the file to create (kmlf.yml's pattern too)", async () => {
+  const r = await runIn({
+    "conf/base/parameters.yml": null,
+    "pipelines/training.yml": TRAINING.replace(/params:\w+/g, "params:seed"),
+  });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /hint: define "seed" in conf\/base\/parameters\.yml \(a new file: the project has no parameter files yet\)/,
+  );
+  const custom = await runIn({
+    "conf/base/parameters.yml": null,
+    "pipelines/training.yml": TRAINING.replace(/params:\w+/g, "params:seed"),
+  }, '\nconfig_patterns:\n  parameters: ["params*"]\n');
+  assert.match(custom.stderr, /hint: define "seed" in conf\/base\/params\.yml \(a new file/, custom.stderr);
+});
+
+Deno.test("an inference pipeline's unknown parameter: the hint names the project's parameter file", async () => {
+  const r = await runIn({
+    "conf/base/parameters.yml": null,
+    "conf/base/parameters_iris.yml": PARAMS,
+    "pipelines/inference.yml": IRIS_FILES["pipelines/inference.yml"].replace(
+      "inputs: [model, instance_features]",
+      "inputs: [model, params:no_such_param]",
+    ),
+  }, "", true);
+  assert.match(r.stderr, /hint: define "no_such_param" in conf\/base\/parameters_iris\.yml \(or pass/, r.stderr);
+});
