@@ -196,6 +196,10 @@ export class Catalog {
    */
   addParameters(params: Record<string, unknown>, sources?: ParameterSources): void {
     if (sources) this.#parameterSources = sources;
+    if (sources?.missing) {
+      const note = "the project goes on without parameters (only --params), as Kedro's does (it warns too)";
+      this.#feed.add({ name: "parameters", problems: [sources.missing], note });
+    }
     this.add("parameters", new MemoryDataset({ data: params }), { replace: true });
     const walk = (value: unknown, key: string) => {
       this.add(`params:${key}`, new MemoryDataset({ data: value }), { replace: true });

@@ -1,3 +1,5 @@
+import type { KmlfError } from "../errors.ts";
+
 /**
  * Where a project's parameters are written, so that "define it in …" hints name the project's own files
  * (`conf/base/parameters_data_science.yml`, `conf/base/parameters/model.yml`) instead of a fixed one.
@@ -18,6 +20,11 @@ export interface ParameterSources {
   fileOf?: (key: string) => string | undefined;
   /** The file to create when there are none (the base env's `parameters.yml`, or the pattern's name). */
   newFile?: string;
+  /**
+   * Why there are no parameter files: `Catalog.addParameters` makes it a warning of `parameters`,
+   * as Kedro's context warns "Parameters not found in your Kedro project config" and goes on.
+   */
+  missing?: KmlfError;
 }
 
 /** What the hints said before kmlf knew the project's files; still the answer without sources. */

@@ -39,6 +39,8 @@ export interface LoadedConfig {
    * name kmlf.yml's `config_patterns` give it). Absolute.
    */
   newFile?: string;
+  /** Why no file was read, when none was and a caller warns of it (parameters: Kedro's context warns). */
+  missing?: ConfigError;
   /**
    * Where the winning value at `path` was written: file, line and column (the nearest written ancestor
    * when the value came from an interpolation). A value set by `--params` has only a `keyPath`;
@@ -207,19 +209,17 @@ export class ConfigLoader {
     const files = perEnv.flatMap((e) => e.sources.map((s) => s.file));
     const runtime = type === "parameters" ? this.#options.runtimeParams ?? {} : undefined;
     if (files.length === 0) {
-      if (type === "catalog") {
-        const dirs = this.envs().map((env) => join(this.#tree.root, env));
-        throw new ConfigError(
-          "config/missing-catalog",
-          `No catalog files found in ${dirs.join(" or ")} matching ${this.patterns(type).join(", ")}`,
-          {
-            source: { file: dirs[0] },
-            hint: `create ${join(dirs[0], "catalog.yml")} (it may contain just {})`,
-          },
-        );
-      }
+      if (type === "catalog") throw this.noFiles(type, "config/missing-catalog");
       const data = runtime ? clonePlain(runtime) : {};
-      return { data, files, newFile: this.newFile(type), locate: (path) => locateRuntime(runtime, path) };
+      // Kedro's context warns when no parameter file is found (and goes on with {} or the runtime params).
+      const missing = type === "parameters" ? this.noFiles(type, "config/no-parameter-files") : undefined;
+      return {
+        data,
+        files,
+        newFile: this.newFile(type),
+        missing,
+        locate: (path) => locateRuntime(runtime, path),
+      };
     }
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
@@ -283,6 +283,21 @@ export class ConfigLoader {
    */
   private patterns(type: string): string[] {
     return patternsFor(type, this.#options.patterns);
+  }
+
+  /**
+   * No file of `type` in any env folder: Kedro's MissingConfigException, with the file to create.
+   * @ignore
+   */
+  private noFiles(type: string, code: string): ConfigError {
+    const dirs = this.envs().map((env) => join(this.#tree.root, env));
+    return new ConfigError(
+      code,
+      `No ${type === "parameters" ? "parameter" : type} files found in ${dirs.join(" or ")} matching ${
+        this.patterns(type).join(", ")
+      }`,
+      { source: { file: dirs[0] }, hint: `create ${this.newFile(type)} (it may contain just {})` },
+    );
   }
 
   /**

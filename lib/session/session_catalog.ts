@@ -68,6 +68,7 @@ function parameterSources(params: LoadedConfig, root: string): ParameterSources 
       return file === undefined ? undefined : shown(file);
     },
     newFile: params.newFile === undefined ? undefined : shown(params.newFile),
+    missing: params.missing,
   };
 }
 

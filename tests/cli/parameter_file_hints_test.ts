@@ -27,6 +27,7 @@ Deno.test("an unknown parameter's hint names the project's only parameter file",
     "pipelines/training.yml": TRAINING.replace("params:target", "params:no_such_param"),
   });
   assert.equal(r.code, 2, r.stderr);
+  assert.doesNotMatch(r.stderr, /no-parameter-files/);
   assert.match(
     r.stderr,
     /error\[runner\/unknown-parameter\][^\n]*\n(?:.*\n)*? {2}hint: define "no_such_param" in conf\/base\/parameters_data_science\.yml \(or pass --params no_such_param=\.\.\.\)/,
@@ -64,6 +65,8 @@ Deno.test("a project without parameter files: the hint names the file to create 
     r.stderr,
     /hint: define "seed" in conf\/base\/parameters\.yml \(a new file: the project has no parameter files yet\)/,
   );
+  // Kedro's context warns of it too, before the run's own errors.
+  assert.match(r.stderr, /warning\[config\/no-parameter-files\]: No parameter files found in/);
   const custom = await runIn({
     "conf/base/parameters.yml": null,
     "pipelines/training.yml": TRAINING.replace(/params:\w+/g, "params:seed"),
@@ -72,13 +75,52 @@ Deno.test("a project without parameter files: the hint names the file to create 
 });
 
 Deno.test("an inference pipeline's unknown parameter: the hint names the project's parameter file", async () => {
-  const r = await runIn({
-    "conf/base/parameters.yml": null,
-    "conf/base/parameters_iris.yml": PARAMS,
-    "pipelines/inference.yml": IRIS_FILES["pipelines/inference.yml"].replace(
-      "inputs: [model, instance_features]",
-      "inputs: [model, params:no_such_param]",
-    ),
-  }, "", true);
-  assert.match(r.stderr, /hint: define "no_such_param" in conf\/base\/parameters_iris\.yml \(or pass/, r.stderr);
+  const r = await runIn(
+    {
+      "conf/base/parameters.yml": null,
+      "conf/base/parameters_iris.yml": PARAMS,
+      "pipelines/inference.yml": IRIS_FILES["pipelines/inference.yml"].replace(
+        "inputs: [model, instance_features]",
+        "inputs: [model, params:no_such_param]",
+      ),
+    },
+    "",
+    true,
+  );
+  assert.match(
+    r.stderr,
+    /hint: define "no_such_param" in conf\/base\/parameters_iris\.yml \(or pass/,
+    r.stderr,
+  );
+});
+
+Deno.test("no parameter files: a warning on stderr, as Kedro's context warns; the command goes on", async () => {
+  const dir = await demoProject({ "conf/base/parameters.yml": null });
+  try {
+    const listed = await kmlf(["catalog", "list"], { cwd: dir });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(
+      listed.stderr,
+      /warning\[config\/no-parameter-files\]: No parameter files found in \S*conf\/base or \S*conf\/local matching parameters\*, parameters\*\/\*\*, \*\*\/parameters\*\n(?:.*\n)*? {2}hint: create \S*conf\/base\/parameters\.yml \(it may contain just \{\}\)\n {2}note: the project goes on without parameters/,
+    );
+    // --params alone is enough for a run, as in Kedro (which warns all the same).
+    const ran = await kmlf(
+      [
+        "run",
+        "training",
+        "--nodes",
+        "split_data",
+        "--params",
+        "split.test_fraction=0.3,split.random_state=1,target=species",
+      ],
+      { cwd: dir },
+    );
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.match(ran.stderr, /warning\[config\/no-parameter-files\]/);
+    await Deno.writeTextFile(`${dir}/conf/local/parameters.yml`, "seed: 1\n");
+    const quiet = await kmlf(["catalog", "list"], { cwd: dir });
+    assert.doesNotMatch(quiet.stderr, /no-parameter-files/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
