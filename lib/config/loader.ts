@@ -73,6 +73,11 @@ export interface ConfigLoaderOptions {
   baseEnv?: string;
   /** `--params`, deep-merged into the parameters of each env folder that has parameter files. */
   runtimeParams?: Record<string, unknown>;
+  /**
+   * For hints: the flag that sets runtime params (default `--params`), or `null` for a command that takes
+   * none, so a missing `${runtime_params:…}` is not told to pass a flag the command refuses.
+   */
+  runtimeParamsFlag?: string | null;
   /** Per config type: "destructive" (default, top-level replace) or "soft" (deep merge). */
   mergeStrategy?: Record<string, "soft" | "destructive">;
   /** Extra or overriding config types → glob patterns relative to each env folder. */
@@ -266,6 +271,7 @@ export class ConfigLoader {
       runtimeParams: runtime,
       allowEnv: type === "credentials",
       allowRuntimeParams: type !== "globals",
+      runtimeParamsFlag: this.#options.runtimeParamsFlag,
       resolvers: this.#options.resolvers ?? {},
       getEnv: this.#options.getEnv,
       locate: (path) => locateIn(sources, path),
