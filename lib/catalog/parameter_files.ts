@@ -1,4 +1,6 @@
 import type { KmlfError } from "../errors.ts";
+import { isRecord } from "../is_record.ts";
+import type { CatalogWarning } from "./catalog_options.ts";
 
 /**
  * Where a project's parameters are written, so that "define it in …" hints name the project's own files
@@ -52,4 +54,36 @@ export function parameterFileFor(sources: ParameterSources | undefined, key: str
     return `one of ${files.slice(0, SHOWN).join(", ")}${files.length > SHOWN ? `, … (${files.length})` : ""}`;
   }
   return `${sources.newFile ?? DEFAULT_FILE} (a new file: the project has no parameter files yet)`;
+}
+
+/**
+ * The datasets parameters become: `parameters` (everything) and `params:<key>` for every key, recursively
+ * into mappings (`params:model`, `params:model.lr`, …), each with its value.
+ *
+ * @example
+ * ```ts
+ * parameterEntries({ model: { lr: 0.1 } }); // [["parameters", …], ["params:model", { lr: 0.1 }], ["params:model.lr", 0.1]]
+ * ```
+ */
+export function parameterEntries(params: Record<string, unknown>): [string, unknown][] {
+  const entries: [string, unknown][] = [["parameters", params]];
+  const walk = (value: unknown, key: string) => {
+    entries.push([`params:${key}`, value]);
+    if (isRecord(value)) { for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`); }
+  };
+  for (const [k, v] of Object.entries(params)) walk(v, k);
+  return entries;
+}
+
+/**
+ * The warning of a project without parameter files (`ParameterSources.missing`), as Kedro's context warns.
+ *
+ * @example
+ * ```ts
+ * catalog.warnings.push(missingParametersWarning(error));
+ * ```
+ */
+export function missingParametersWarning(missing: KmlfError): CatalogWarning {
+  const note = "the project goes on without parameters (only --params), as Kedro's does (it warns too)";
+  return { name: "parameters", problems: [missing], note };
 }

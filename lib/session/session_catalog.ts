@@ -1,9 +1,8 @@
 /** The catalog a session builds: from catalog config, credentials and parameters. */
-import type { CatalogConfig, DatasetRegistry } from "../catalog/mod.ts";
+import type { CatalogConfig, DatasetRegistry, ParameterSources } from "../catalog/mod.ts";
 // The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
 import { Catalog } from "../catalog/catalog.ts";
 import type { ConfigLoader, LoadedConfig } from "../config/mod.ts";
-import type { ParameterSources } from "../catalog/parameter_files.ts";
 import { isAbsolute, relative } from "../path.ts";
 
 /** Options of {@link buildSessionCatalog}. */
