@@ -22,11 +22,12 @@ import { catalogEntryContext } from "./catalog_context.ts";
 import { checkPattern } from "./pattern_check.ts";
 import { WarningFeed } from "./warning_feed.ts";
 import {
+  catalogFileFor,
   missingParametersWarning,
   parameterEntries,
   parameterFileFor,
   type ParameterSources,
-} from "./parameter_files.ts";
+} from "./hint_files.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
@@ -63,7 +64,7 @@ export class Catalog {
   // Names declared in the catalog config; their file:line is looked up only when asked for (an error, the
   // `kmlf catalog` commands): locating re-parses the YAML with positions, which a run never needs otherwise.
   readonly #sourceNames = new Set<string>();
-  readonly #locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
+  readonly #config: CatalogConfig;
   readonly #fromPatterns = new Map<string, Promise<Dataset>>();
   readonly #built = new Map<string, Dataset>();
   readonly #runtime = new Map<string, Dataset>();
@@ -75,7 +76,7 @@ export class Catalog {
     this.warnings = this.#feed.list;
     this.saveVersion = options.saveVersion ?? generateVersion();
     this.registry = options.registry ?? builtinRegistry();
-    this.#locate = (path) => config.locate(path);
+    this.#config = config;
     this.#ctx = catalogEntryContext(config, options, this);
   }
 
@@ -196,6 +197,11 @@ export class Catalog {
     return parameterFileFor(this.#parameterSources, key);
   }
 
+  /** The catalog file hints tell users to declare a dataset in (`conf/base/catalog.yml` if unknown). */
+  catalogFile(): string {
+    return catalogFileFor(this.#config.files);
+  }
+
   /**
    * Adds a dataset instance; replacing an existing name needs `replace: true`.
    *
@@ -258,7 +264,7 @@ export class Catalog {
       this.#typeNames.set(name, "MemoryDataset");
       return dataset;
     }
-    throw unknownDataset(name, [...this.#declared.keys(), ...this.#built.keys()]);
+    throw unknownDataset(name, [...this.#declared.keys(), ...this.#built.keys()], this.catalogFile());
   }
 
   /** Loads a dataset; failures name the dataset and its type. */
@@ -383,7 +389,7 @@ export class Catalog {
   }
 
   #declaredSource(name: string): SourceLocation | undefined {
-    return this.#sourceNames.has(name) ? this.#locate([name]) : undefined;
+    return this.#sourceNames.has(name) ? this.#config.locate([name]) : undefined;
   }
 
   /**

@@ -53,7 +53,7 @@ export function inferenceCatalogProblems(
           `it must be persisted by the training run`,
         {
           source: at(),
-          hint: `declare "${name}" in conf/base/catalog.yml with a file dataset, e.g. ` +
+          hint: `declare "${name}" in ${catalog.catalogFile()} with a file dataset, e.g. ` +
             `${name}: {type: pickle, filepath: data/06_models/${name}.pkl}` + misspelt(name),
         },
       ),

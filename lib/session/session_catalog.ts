@@ -41,7 +41,7 @@ export async function buildSessionCatalog(
     scope.config.get("credentials"),
     scope.config.get("parameters"),
   ]);
-  const catalog = await Catalog.fromConfig(asCatalogConfig(conf), {
+  const catalog = await Catalog.fromConfig(asCatalogConfig(conf, scope.projectRoot), {
     projectRoot: scope.projectRoot,
     credentials: asCatalogConfig(creds),
     loadVersions: options.loadVersions ?? {},
@@ -54,12 +54,15 @@ export async function buildSessionCatalog(
   return { catalog, conf, creds, params };
 }
 
-// The parameter files as hints show them: relative to the project when inside it.
+// A config file as hints show it: relative to the project when inside it.
+function shownFile(file: string, root: string): string {
+  const rel = relative(root, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
+// The parameter files as hints show them.
 function parameterSources(params: LoadedConfig, root: string): ParameterSources {
-  const shown = (file: string) => {
-    const rel = relative(root, file);
-    return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
-  };
+  const shown = (file: string) => shownFile(file, root);
   return {
     files: params.files.map(shown),
     fileOf: (key) => {
@@ -71,8 +74,9 @@ function parameterSources(params: LoadedConfig, root: string): ParameterSources 
   };
 }
 
-function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
+function asCatalogConfig(conf: LoadedConfig, root?: string): CatalogConfig {
   return {
+    files: root === undefined ? undefined : conf.files.map((file) => shownFile(file, root)),
     data: conf.data,
     locate: (path) => conf.locate(path),
     locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),

@@ -3,8 +3,9 @@ import { isRecord } from "../is_record.ts";
 import type { CatalogWarning } from "./catalog_options.ts";
 
 /**
- * Where a project's parameters are written, so that "define it in …" hints name the project's own files
- * (`conf/base/parameters_data_science.yml`, `conf/base/parameters/model.yml`) instead of a fixed one.
+ * Where a project's parameters and catalog entries are written, so that "define it in …" and "declare it
+ * in …" hints name the project's own files (`conf/base/parameters_data_science.yml`,
+ * `config/base/catalog_raw.yml`) instead of fixed ones.
  */
 
 /**
@@ -29,8 +30,9 @@ export interface ParameterSources {
   missing?: KmlfError;
 }
 
-/** What the hints said before kmlf knew the project's files; still the answer without sources. */
+/** What the hints said before kmlf knew the project's files; still the answers without sources. */
 const DEFAULT_FILE = "conf/base/parameters.yml";
+const DEFAULT_CATALOG = "conf/base/catalog.yml";
 const SHOWN = 3;
 
 /**
@@ -86,4 +88,17 @@ export function parameterEntries(params: Record<string, unknown>): [string, unkn
 export function missingParametersWarning(missing: KmlfError): CatalogWarning {
   const note = "the project goes on without parameters (only --params), as Kedro's does (it warns too)";
   return { name: "parameters", problems: [missing], note };
+}
+
+/**
+ * The file a hint tells users to declare a dataset in, of the catalog files (base env first, as hints show
+ * them): the first `catalog.yml`, else the first file, else `conf/base/catalog.yml`.
+ *
+ * @example
+ * ```ts
+ * catalogFileFor(["conf/base/catalog_raw.yml", "conf/base/catalog_model.yml"]); // "conf/base/catalog_raw.yml"
+ * ```
+ */
+export function catalogFileFor(files: readonly string[] | undefined): string {
+  return files?.find((f) => /(^|\/)catalog\.ya?ml$/.test(f)) ?? files?.[0] ?? DEFAULT_CATALOG;
 }

@@ -1,6 +1,7 @@
 /**
- * Hints about an undefined parameter name the project's own parameter files (Kedro's `parameters*`,
- * `parameters*\/**`, `**\/parameters*`), not a fixed `conf/base/parameters.yml` the project may not have.
+ * Hints about an undefined parameter or dataset name the project's own config files (Kedro's `parameters*`,
+ * `catalog*` patterns, any conf folder), not a fixed `conf/base/parameters.yml` or `conf/base/catalog.yml`
+ * the project may not have.
  */
 import assert from "node:assert/strict";
 import { demoProject, kmlf } from "../cli_harness.ts";
@@ -120,6 +121,36 @@ Deno.test("no parameter files: a warning on stderr, as Kedro's context warns; th
     await Deno.writeTextFile(`${dir}/conf/local/parameters.yml`, "seed: 1\n");
     const quiet = await kmlf(["catalog", "list"], { cwd: dir });
     assert.doesNotMatch(quiet.stderr, /no-parameter-files/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a missing input's hint names the project's catalog file (catalog_*.yml, another conf folder)", async () => {
+  const catalog = IRIS_FILES["conf/base/catalog.yml"];
+  const renamed = await runIn({
+    "conf/base/catalog.yml": null,
+    "conf/base/catalog_iris.yml": catalog,
+    "pipelines/training.yml": TRAINING.replace("inputs: [iris,", "inputs: [irs,"),
+  });
+  assert.equal(renamed.code, 2, renamed.stderr);
+  assert.match(
+    renamed.stderr,
+    /hint: declare "irs" in conf\/base\/catalog_iris\.yml, produce it with a node/,
+  );
+  const dir = await demoProject({
+    "pipelines/training.yml": TRAINING.replace("inputs: [iris,", "inputs: [irs,"),
+  });
+  try {
+    await Deno.rename(`${dir}/conf`, `${dir}/settings`);
+    const settings = await Deno.readTextFile(`${dir}/kmlf.yml`);
+    await Deno.writeTextFile(
+      `${dir}/kmlf.yml`,
+      settings.replace(/^conf_source: .*$/m, "conf_source: settings"),
+    );
+    const moved = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(moved.code, 2, moved.stderr);
+    assert.match(moved.stderr, /hint: declare "irs" in settings\/base\/catalog\.yml, produce it/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
