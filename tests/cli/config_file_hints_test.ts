@@ -10,9 +10,13 @@ import { IRIS_FILES } from "../../lib/cli/templates/iris_files.ts";
 const PARAMS = IRIS_FILES["conf/base/parameters.yml"];
 const TRAINING = IRIS_FILES["pipelines/training.yml"];
 
-async function runIn(files: Record<string, string | null>, kmlfYml = "", tracked = false) {
+async function runIn(
+  files: Record<string, string | null>,
+  kmlfYml = "",
+  tracked = false,
+  args = ["run", "training"],
+) {
   const dir = await demoProject(files, { tracked });
-  const args = ["run", "training"];
   try {
     if (kmlfYml) await Deno.writeTextFile(`${dir}/kmlf.yml`, kmlfYml, { append: true });
     return await kmlf(args, { cwd: dir });
