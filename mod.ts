@@ -68,6 +68,7 @@ export {
   JsonDataset,
   MemoryDataset,
   type NestedDatasetOptions,
+  type ParameterSources,
   ParquetDataset,
   type ParquetRow,
   PartitionedDataset,

@@ -8,7 +8,6 @@ import {
   collectProblems,
   compileEntryPattern,
   EntryProblems,
-  isSafeVersion,
   loadVersionProblems,
   neededEntries,
 } from "./catalog_checks.ts";
@@ -17,13 +16,21 @@ import type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_op
 import type { Dataset } from "./dataset.ts";
 import { MemoryDataset } from "./datasets/memory_dataset.ts";
 import { type CreatedDataset, createFromEntry, type EntryContext, typeNameOf } from "./entry.ts";
-import { type DatasetPattern, rankPatterns, resolvePattern } from "./patterns.ts";
+import type { DatasetPattern } from "./patterns.ts";
+import { FactoryPatterns } from "./factory_patterns.ts";
+import { catalogEntryContext } from "./catalog_context.ts";
 import { checkPattern } from "./pattern_check.ts";
 import { WarningFeed } from "./warning_feed.ts";
+import {
+  catalogFileFor,
+  missingParametersWarning,
+  parameterEntries,
+  parameterFileFor,
+  type ParameterSources,
+} from "./hint_files.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
 import { checkVersion, generateVersion } from "./versioning.ts";
-import { isRecord } from "../is_record.ts";
 
 const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
 
@@ -57,42 +64,20 @@ export class Catalog {
   // Names declared in the catalog config; their file:line is looked up only when asked for (an error, the
   // `kmlf catalog` commands): locating re-parses the YAML with positions, which a run never needs otherwise.
   readonly #sourceNames = new Set<string>();
-  readonly #locate: (path: readonly (string | number)[]) => SourceLocation | undefined;
+  readonly #config: CatalogConfig;
   readonly #fromPatterns = new Map<string, Promise<Dataset>>();
   readonly #built = new Map<string, Dataset>();
   readonly #runtime = new Map<string, Dataset>();
   readonly #ctx: EntryContext;
-  #patterns: DatasetPattern[] = [];
-  #catchAll?: DatasetPattern;
+  #patterns = FactoryPatterns.NONE;
+  #parameterSources?: ParameterSources;
 
   private constructor(config: CatalogConfig, options: CatalogOptions) {
     this.warnings = this.#feed.list;
     this.saveVersion = options.saveVersion ?? generateVersion();
     this.registry = options.registry ?? builtinRegistry();
-    // Unsafe versions are reported once by fromConfig, not again by every dataset using them.
-    const loadVersions = Object.fromEntries(
-      Object.entries(options.loadVersions ?? {}).filter(([, v]) => isSafeVersion(v)),
-    );
-    this.#locate = (path) => config.locate(path);
-    this.#ctx = {
-      projectRoot: options.projectRoot,
-      registry: this.registry,
-      // The catalog's own copies (Kedro deep-copies them too): the caller changing its config afterwards
-      // changes no dataset the catalog builds later, nor the arguments of those it built.
-      credentials: clonePlain(options.credentials?.data ?? {}),
-      locateCredentials: (path) => options.credentials?.locate(path),
-      locateCredentialsKey: (path) =>
-        options.credentials?.locateKey?.(path) ?? options.credentials?.locate(path),
-      locate: (path) => config.locate(path),
-      locateKey: (path) => config.locateKey?.(path) ?? config.locate(path),
-      replacedBase: (name) => config.replacedBase?.(name),
-      versionFor: (name) => ({
-        load: loadVersions[name],
-        save: this.saveVersion !== undefined && isSafeVersion(this.saveVersion)
-          ? this.saveVersion
-          : undefined,
-      }),
-    };
+    this.#config = config;
+    this.#ctx = catalogEntryContext(config, options, this);
   }
 
   /**
@@ -152,8 +137,7 @@ export class Catalog {
     const catchAlls = patterns.filter((p) => p.specificity === 0);
     const tooMany = catchAllProblem(catchAlls, (path) => config.locate(path));
     if (tooMany) problems.push(tooMany);
-    catalog.#catchAll = catchAlls[0];
-    catalog.#patterns = rankPatterns(patterns.filter((p) => p.specificity > 0));
+    catalog.#patterns = FactoryPatterns.of(patterns);
     await Promise.all(
       entries.filter(([name]) => explicitNames.has(name)).map(([name, entry]) => {
         catalog.#sourceNames.add(name);
@@ -183,21 +167,39 @@ export class Catalog {
 
   /**
    * Registers `parameters` (everything) and `params:<key>` for every key, recursively into mappings
-   * (`params:model`, `params:model.lr`, …), as in-memory datasets.
+   * (`params:model`, `params:model.lr`, …), as in-memory datasets. `sources` (the files they came from)
+   * lets hints about an undefined parameter name the project's files ({@link parameterFileFor}).
    *
    * @example
    * ```ts
-   * catalog.addParameters({ model: { lr: 0.1 } });
+   * catalog.addParameters({ model: { lr: 0.1 } }, { files: ["conf/base/parameters_ds.yml"] });
    * await catalog.load("params:model.lr"); // 0.1
    * ```
    */
-  addParameters(params: Record<string, unknown>): void {
-    this.add("parameters", new MemoryDataset({ data: params }), { replace: true });
-    const walk = (value: unknown, key: string) => {
-      this.add(`params:${key}`, new MemoryDataset({ data: value }), { replace: true });
-      if (isRecord(value)) { for (const [k, v] of Object.entries(value)) walk(v, `${key}.${k}`); }
-    };
-    for (const [k, v] of Object.entries(params)) walk(v, k);
+  addParameters(params: Record<string, unknown>, sources?: ParameterSources): void {
+    if (sources) this.#parameterSources = sources;
+    if (sources?.missing) this.#feed.add(missingParametersWarning(sources.missing));
+    for (const [name, value] of parameterEntries(params)) {
+      this.add(name, new MemoryDataset({ data: value }), { replace: true });
+    }
+  }
+
+  /**
+   * The file(s) to define parameter `key` in, for hints: those {@link addParameters} was given, else
+   * `conf/base/parameters.yml`.
+   *
+   * @example
+   * ```ts
+   * catalog.parameterFileFor("model.lr"); // "conf/base/parameters_ds.yml"
+   * ```
+   */
+  parameterFileFor(key: string): string {
+    return parameterFileFor(this.#parameterSources, key);
+  }
+
+  /** The catalog file hints tell users to declare a dataset in (`conf/base/catalog.yml` if unknown). */
+  catalogFile(): string {
+    return catalogFileFor(this.#config.files);
   }
 
   /**
@@ -262,7 +264,7 @@ export class Catalog {
       this.#typeNames.set(name, "MemoryDataset");
       return dataset;
     }
-    throw unknownDataset(name, [...this.#declared.keys(), ...this.#built.keys()]);
+    throw unknownDataset(name, [...this.#declared.keys(), ...this.#built.keys()], this.catalogFile());
   }
 
   /** Loads a dataset; failures name the dataset and its type. */
@@ -341,12 +343,12 @@ export class Catalog {
   /** What undeclared `name` resolves through: a factory pattern, the catch-all (`"{default}"`), or neither. */
   matchedBy(name: string): "pattern" | "catch-all" | undefined {
     const match = this.matchPattern(name);
-    return match && (match.pattern === this.#catchAll ? "catch-all" : "pattern");
+    return match && (this.#patterns.isCatchAll(match.pattern) ? "catch-all" : "pattern");
   }
 
   /** User factory patterns in the order they are tried (the catch-all last). */
   listPatterns(): string[] {
-    return [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])].map((p) => p.pattern);
+    return this.#patterns.all().map((p) => p.pattern);
   }
 
   /**
@@ -387,7 +389,7 @@ export class Catalog {
   }
 
   #declaredSource(name: string): SourceLocation | undefined {
-    return this.#sourceNames.has(name) ? this.#locate([name]) : undefined;
+    return this.#sourceNames.has(name) ? this.#config.locate([name]) : undefined;
   }
 
   /**
@@ -399,10 +401,7 @@ export class Catalog {
     name: string,
   ): { pattern: DatasetPattern; config: Record<string, unknown>; source?: SourceLocation } | undefined {
     if (this.#declared.has(name) || this.#broken.has(name)) return undefined;
-    for (const pattern of [...this.#patterns, ...(this.#catchAll ? [this.#catchAll] : [])]) {
-      const config = resolvePattern(pattern, name);
-      if (config) return { pattern, config, source: this.#declaredSource(pattern.pattern) };
-    }
-    return undefined;
+    const match = this.#patterns.match(name);
+    return match && { ...match, source: this.#declaredSource(match.pattern.pattern) };
   }
 }

@@ -103,18 +103,23 @@ export function duplicateDataset(name: string, source: SourceLocation | undefine
 }
 
 /**
- * `name` is neither declared, nor matched by a pattern; the hint guesses among the `known` names.
+ * `name` is neither declared, nor matched by a pattern; the hint guesses among the `known` names and names
+ * the project's `catalogFile`.
  *
  * @example
  * ```ts
  * throw unknownDataset("featurs", ["features", "iris"]);
  * ```
  */
-export function unknownDataset(name: string, known: Iterable<string>): DatasetError {
+export function unknownDataset(
+  name: string,
+  known: Iterable<string>,
+  catalogFile = "conf/base/catalog.yml",
+): DatasetError {
   const guess = didYouMeanHint(name, known);
   return new DatasetError("catalog/unknown-dataset", `Dataset "${name}" is not in the catalog`, {
     hint: (guess ? `${guess} ` : "") +
-      "declare it in conf/base/catalog.yml or match it with a dataset factory pattern",
+      `declare it in ${catalogFile} or match it with a dataset factory pattern`,
   });
 }
 

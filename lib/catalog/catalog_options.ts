@@ -10,6 +10,8 @@ export interface CatalogConfig {
   locateKey?(path: readonly (string | number)[]): SourceLocation | undefined;
   /** Where the base env wrote an entry that the run env replaced whole (destructive merge), if it did. */
   replacedBase?(name: string): SourceLocation | undefined;
+  /** The files the config came from (base env first), as hints show them: hints name one of them. */
+  files?: readonly string[];
 }
 
 /** Options of {@link Catalog.fromConfig}. */

@@ -15,6 +15,7 @@
 export type { Dataset } from "./dataset.ts";
 export { Catalog } from "./catalog.ts";
 export type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
+export type { ParameterSources } from "./hint_files.ts";
 export type {
   CatalogNote,
   DatasetFactory,

@@ -54,8 +54,9 @@ export function assertWellFormed(text: string, typeName: string, where?: string)
 }
 
 /**
- * Throws `dataset/not-rows` unless `data` is an array of row objects (non-empty with `nonEmpty`), saying
- * what it got instead: the value's kind, or which row is not an object.
+ * Throws `dataset/not-rows` unless `data` is an array of row objects, saying what it got instead: the
+ * value's kind, or which row is not an object. An empty array is rows (none): tabular datasets save it as
+ * an empty table, as pandas saves an empty frame.
  *
  * @example
  * ```ts
@@ -67,13 +68,8 @@ export function assertRows<T extends Record<string, unknown>>(
   data: unknown,
   message: string,
   hint: string,
-  options: { nonEmpty?: boolean } = {},
 ): asserts data is T[] {
-  const reason = !Array.isArray(data)
-    ? `got ${kindOf(data)}`
-    : options.nonEmpty && data.length === 0
-    ? "got an empty array"
-    : rowProblem(data);
+  const reason = !Array.isArray(data) ? `got ${kindOf(data)}` : rowProblem(data);
   if (reason) throw new DatasetError("dataset/not-rows", `${message}: ${reason}`, { hint });
 }
 

@@ -79,6 +79,7 @@ async function plan(options: ExportOptions): Promise<Planned> {
       groupBy,
       isPersisted: (dataset) => !catalog.isEphemeral(dataset),
       catalogSource: (dataset) => catalog.sourceOf(dataset),
+      catalogFile: catalog.catalogFile(),
     }),
   };
 }

@@ -16,6 +16,8 @@ import { writeOutputFile } from "./output_file.ts";
 export interface StartRunOptions {
   project?: string;
   env?: string;
+  /** `--params`: the workflow's, so mlflow.yml's `${runtime_params:…}` read what its tasks read. */
+  params?: string;
   pipeline?: string;
   workflow?: string;
   runIdFile?: string;
@@ -25,13 +27,15 @@ export interface StartRunOptions {
 export interface EndRunOptions {
   project?: string;
   env?: string;
+  /** `--params`: the workflow's, so mlflow.yml's `${runtime_params:…}` read what its tasks read. */
+  params?: string;
   runId: string;
   status: string;
 }
 
-async function openClient(options: { project?: string; env?: string }) {
+async function openClient(options: { project?: string; env?: string; params?: string }) {
   requireProject(options);
-  const tracking = await projectTracking(options);
+  const tracking = await projectTracking({ ...options, takesParams: true });
   const { MlflowClient, openStore } = await import("../tracking/mod.ts");
   const client = new MlflowClient(await openStore(tracking.trackingUri, { baseDir: tracking.baseDir }));
   return { client, tracking };

@@ -30,6 +30,8 @@ export interface ModelifyOptions extends ModelifyKedroFlags {
   copyMode: string;
   registeredModelName?: string;
   env?: string;
+  /** `--params`, as `kmlf run` takes them: what the config's `${runtime_params:…}` read. */
+  params?: string;
   project?: string;
 }
 
@@ -99,7 +101,12 @@ export async function modelify(options: ModelifyOptions, argv: string[]): Promis
     }
   }
   throwIfAny(problems, `Cannot modelify pipeline ${options.pipeline}`);
-  const where = await projectTracking({ project: root, env: options.env });
+  const where = await projectTracking({
+    project: root,
+    env: options.env,
+    params: options.params,
+    takesParams: true,
+  });
   const { MlflowClient, openStore } = await import("../tracking/mod.ts");
   const { logInferenceModel, processTags, registerLoggedModel } = await import("../mlflow/mod.ts");
   const client = new MlflowClient(await openStore(where.trackingUri, { baseDir: root }));

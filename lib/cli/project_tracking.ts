@@ -4,7 +4,13 @@
  * else `mlflow.db` in the working directory (like `kmlf server`).
  */
 import { resolve } from "../path.ts";
-import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
+import {
+  ConfigLoader,
+  findProjectRoot,
+  loadProjectSettings,
+  parseRuntimeParams,
+  resolveEnv,
+} from "../config/mod.ts";
 // mlflow.yml alone, not the kedro-mlflow layer (tests/layers.ts, START_UP_ENTRIES): `kmlf models serve`.
 import { type MlflowConfig, readMlflowConfig } from "../mlflow/mlflow_config.ts";
 import { checkRegistryUri, resolveTrackingUri } from "../mlflow/tracking_uri_rules.ts";
@@ -25,14 +31,18 @@ export interface ProjectTracking {
 }
 
 /**
- * Finds the project (optional) and its tracking URI.
+ * Finds the project (optional) and its tracking URI. `params` (`--params`) feed mlflow.yml's
+ * `${runtime_params:…}` in the commands that take them (`takesParams`: those a run's `--params` must reach,
+ * `kmlf mlflow modelify|start-run|end-run`); the others' hints offer a default instead of the flag.
  *
  * @example
  * ```ts
  * const { trackingUri, baseDir } = await projectTracking({ project: undefined });
  * ```
  */
-export async function projectTracking(options: { project?: string; env?: string }): Promise<ProjectTracking> {
+export async function projectTracking(
+  options: { project?: string; env?: string; params?: string; takesParams?: boolean },
+): Promise<ProjectTracking> {
   // An empty variable is unset, as MLflow reads it (not the project root as a file store).
   const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
   const root = findProjectRoot(resolve(options.project ?? Deno.cwd()));
@@ -48,6 +58,8 @@ export async function projectTracking(options: { project?: string; env?: string 
     mergeStrategy: settings.mergeStrategy,
     patterns: settings.configPatterns,
     resolvers: { "km.random_name": () => randomRunName() },
+    ...(options.params ? { runtimeParams: parseRuntimeParams(options.params, "--params") } : {}),
+    runtimeParamsFlag: options.takesParams ? "--params" : null,
   });
   const loaded = await loader.get("mlflow");
   const config = loaded.files.length

@@ -44,6 +44,11 @@ export interface InterpolationContext {
   allowEnv: boolean;
   /** `${runtime_params:…}` is refused inside globals. */
   allowRuntimeParams: boolean;
+  /**
+   * For hints: the flag that sets runtime params in this command (default `--params`), or `null` when the
+   * command takes none (`kmlf experiments`, `kmlf mlflow ui`: only a default helps there, as in Kedro).
+   */
+  runtimeParamsFlag?: string | null;
   resolvers: Record<string, Resolver>;
   /** Reads an environment variable for `${env:…}` (defaults to `Deno.env.get`). */
   getEnv?: (name: string) => string | undefined;
@@ -208,7 +213,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           withGuess(
             key,
             ctx.runtimeParams,
-            `pass --params "${key}=..." or add a default: \${runtime_params:${key}, value}`,
+            runtimeParamsHint(key, ctx.runtimeParamsFlag),
           ),
         );
       }
@@ -363,6 +368,14 @@ function getDotted(obj: Record<string, unknown>, dotted: string): unknown {
     if (node === MISSING) return MISSING;
   }
   return node;
+}
+
+// Pass the flag where the command has one; else a default is the only fix this command can take.
+function runtimeParamsHint(key: string, flag: string | null = "--params"): string {
+  const byDefault = `add a default: \${runtime_params:${key}, value}`;
+  return flag === null
+    ? `${byDefault} (this command takes no --params; kmlf run, catalog, export and mlflow modelify do)`
+    : `pass ${flag} "${key}=..." or ${byDefault}`;
 }
 
 function withGuess(key: string, tree: Record<string, unknown>, hint: string): string {

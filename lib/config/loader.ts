@@ -35,6 +35,13 @@ export interface LoadedConfig {
   /** Absolute paths of the files that contributed, base first, each env's files sorted. */
   files: string[];
   /**
+   * For hints: the file to create for this type in the base folder (`<conf>/base/parameters.yml`, or the
+   * name kmlf.yml's `config_patterns` give it). Absolute.
+   */
+  newFile?: string;
+  /** Why no file was read, when none was and a caller warns of it (parameters: Kedro's context warns). */
+  missing?: ConfigError;
+  /**
    * Where the winning value at `path` was written: file, line and column (the nearest written ancestor
    * when the value came from an interpolation). A value set by `--params` has only a `keyPath`;
    * `locate([])` is the most specific file. A path that does not exist gets its nearest written
@@ -66,6 +73,11 @@ export interface ConfigLoaderOptions {
   baseEnv?: string;
   /** `--params`, deep-merged into the parameters of each env folder that has parameter files. */
   runtimeParams?: Record<string, unknown>;
+  /**
+   * For hints: the flag that sets runtime params (default `--params`), or `null` for a command that takes
+   * none, so a missing `${runtime_params:…}` is not told to pass a flag the command refuses.
+   */
+  runtimeParamsFlag?: string | null;
   /** Per config type: "destructive" (default, top-level replace) or "soft" (deep merge). */
   mergeStrategy?: Record<string, "soft" | "destructive">;
   /** Extra or overriding config types → glob patterns relative to each env folder. */
@@ -202,19 +214,17 @@ export class ConfigLoader {
     const files = perEnv.flatMap((e) => e.sources.map((s) => s.file));
     const runtime = type === "parameters" ? this.#options.runtimeParams ?? {} : undefined;
     if (files.length === 0) {
-      if (type === "catalog") {
-        const dirs = this.envs().map((env) => join(this.#tree.root, env));
-        throw new ConfigError(
-          "config/missing-catalog",
-          `No catalog files found in ${dirs.join(" or ")} matching ${this.patterns(type).join(", ")}`,
-          {
-            source: { file: dirs[0] },
-            hint: `create ${join(dirs[0], "catalog.yml")} (it may contain just {})`,
-          },
-        );
-      }
+      if (type === "catalog") throw this.noFiles(type, "config/missing-catalog");
       const data = runtime ? clonePlain(runtime) : {};
-      return { data, files, locate: (path) => locateRuntime(runtime, path) };
+      // Kedro's context warns when no parameter file is found (and goes on with {} or the runtime params).
+      const missing = type === "parameters" ? this.noFiles(type, "config/no-parameter-files") : undefined;
+      return {
+        data,
+        files,
+        newFile: this.newFile(type),
+        missing,
+        locate: (path) => locateRuntime(runtime, path),
+      };
     }
     const soft = this.#options.mergeStrategy?.[type] === "soft";
     let data: Record<string, unknown> = {};
@@ -228,6 +238,7 @@ export class ConfigLoader {
     return {
       data,
       files,
+      newFile: this.newFile(type),
       locate: makeLocate(perEnv, soft, runtime, false),
       locateKey: makeLocate(perEnv, soft, runtime, true),
       replacedBase,
@@ -260,6 +271,7 @@ export class ConfigLoader {
       runtimeParams: runtime,
       allowEnv: type === "credentials",
       allowRuntimeParams: type !== "globals",
+      runtimeParamsFlag: this.#options.runtimeParamsFlag,
       resolvers: this.#options.resolvers ?? {},
       getEnv: this.#options.getEnv,
       locate: (path) => locateIn(sources, path),
@@ -277,6 +289,32 @@ export class ConfigLoader {
    */
   private patterns(type: string): string[] {
     return patternsFor(type, this.#options.patterns);
+  }
+
+  /**
+   * No file of `type` in any env folder: Kedro's MissingConfigException, with the file to create.
+   * @ignore
+   */
+  private noFiles(type: string, code: string): ConfigError {
+    const dirs = this.envs().map((env) => join(this.#tree.root, env));
+    return new ConfigError(
+      code,
+      `No ${type === "parameters" ? "parameter" : type} files found in ${dirs.join(" or ")} matching ${
+        this.patterns(type).join(", ")
+      }`,
+      { source: { file: dirs[0] }, hint: `create ${this.newFile(type)} (it may contain just {})` },
+    );
+  }
+
+  /**
+   * The file a hint tells users to create for `type`: its first pattern's name (`parameters*` →
+   * `parameters.yml`) in the base folder.
+   * @ignore
+   */
+  private newFile(type: string): string {
+    const name = this.patterns(type)[0].split("/").filter((s) => s !== "**" && s !== "").at(-1) ?? type;
+    const plain = name.replaceAll("*", "").replaceAll("?", "") || type;
+    return join(this.#tree.root, this.baseEnv, /\.(ya?ml|json)$/.test(plain) ? plain : `${plain}.yml`);
   }
 
   /**

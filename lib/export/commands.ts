@@ -12,7 +12,8 @@ import type { ExportPlan, ExportTask } from "./plan.ts";
 export type WorkflowEngine = "argo" | "airflow";
 
 /**
- * Arguments of the task that starts the MLflow run (`runIdFile`: also write the id there).
+ * Arguments of the task that starts the MLflow run (`runIdFile`: also write the id there), with the
+ * export's `--params`.
  *
  * @example
  * ```ts
@@ -30,6 +31,8 @@ export function startRunArgs(plan: ExportPlan, engine: WorkflowEngine, runIdFile
     "--workflow",
     engine,
     ...(runIdFile ? ["--run-id-file", runIdFile] : []),
+    // mlflow.yml's ${runtime_params:…} must read what the tasks' `kmlf run --params` read.
+    ...(plan.params ? ["--params", plan.params] : []),
   ];
 }
 
@@ -47,7 +50,10 @@ export function taskArgs(plan: ExportPlan, task: ExportTask): string[] {
   ];
 }
 
-/** Arguments of the task that ends the run with `status` (MLflow's, Argo's or a template). */
+/** Arguments of the task that ends the run with `status` (MLflow's, Argo's or a template), `--params` too. */
 export function endRunArgs(plan: ExportPlan, runId: string, status: string): string[] {
-  return ["mlflow", "end-run", "--run-id", runId, "--status", status, "--env", plan.env];
+  return [
+    ...["mlflow", "end-run", "--run-id", runId, "--status", status, "--env", plan.env],
+    ...(plan.params ? ["--params", plan.params] : []),
+  ];
 }

@@ -49,6 +49,8 @@ export interface PlanOptions {
   isPersisted(dataset: string): boolean;
   /** Where a dataset is declared in the catalog, for error messages. */
   catalogSource?(dataset: string): SourceLocation | undefined;
+  /** The project's catalog file, for hints (default `conf/base/catalog.yml`). */
+  catalogFile?: string;
 }
 
 /** Names the workflow's own tasks use: node tasks never take them. */
@@ -139,7 +141,7 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
         } it in another process`,
       {
         source: options.catalogSource?.(dataset) ?? c.consumer.inputSource(dataset, "inputs"),
-        hint: `persist it with a catalog entry (conf/base/catalog.yml), e.g. ` +
+        hint: `persist it with a catalog entry (${options.catalogFile ?? "conf/base/catalog.yml"}), e.g. ` +
           `${dataset}: {type: pickle, filepath: data/02_intermediate/${dataset}.pkl}, ` +
           `or group the nodes that share it into one task (--group-by namespace|tag)`,
       },

@@ -185,7 +185,7 @@ async function bundleValue(
         catalog.typeName(name)
       }) into the model: ${why} and its value cannot be serialized`,
       {
-        hint: "persist it with a file dataset kmlf has (pickle, json, csv, …) in conf/base/catalog.yml",
+        hint: `persist it with a file dataset kmlf has (pickle, json, csv, …) in ${catalog.catalogFile()}`,
         cause,
       },
     );

@@ -60,7 +60,7 @@ export async function checkRunnable(
         {
           source: node?.inputSource(name) ?? node?.source,
           hint: `run "${producer}" too (e.g. --from-nodes ${producers[0].name}), or persist "${name}" in ` +
-            "conf/base/catalog.yml (e.g. type: pickle) so that later runs can start after it",
+            `${catalog.catalogFile()} (e.g. type: pickle) so that later runs can start after it`,
         },
       ),
     );
@@ -122,7 +122,8 @@ async function confirmsProblems(pipeline: Pipeline, catalog: Catalog): Promise<D
             `Dataset "${name}" confirmed by node "${node.name}" is not in the catalog`,
             {
               source,
-              hint: "declare it in conf/base/catalog.yml (with a type that has confirm()), or fix the name" +
+              hint:
+                `declare it in ${catalog.catalogFile()} (with a type that has confirm()), or fix the name` +
                 (didYouMeanHint(name, catalog.names()) ? `; ${didYouMeanHint(name, catalog.names())}` : ""),
             },
           ),
@@ -174,7 +175,7 @@ function transcodedInMemoryProblems(pipeline: Pipeline, catalog: Catalog): Datas
           {
             source: node.inputSource(input),
             hint: `transcoded datasets share data through their file: declare both "${writer.name}" and ` +
-              `"${input}" in conf/base/catalog.yml with the same filepath`,
+              `"${input}" in ${catalog.catalogFile()} with the same filepath`,
           },
         ),
       );
@@ -224,8 +225,8 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
           from!.namespace
         }" turned params:${bare} into params:${key}: add parameters: [${bare}] ` +
           `to the pipeline include that sets namespace: ${from!.namespace}${at} (to share params:${bare}), ` +
-          `or define "${key}" in conf/base/parameters.yml`
-        : `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+          `or define "${key}" in ${catalog.parameterFileFor(key)}`
+        : `define "${key}" in ${catalog.parameterFileFor(key)} (or pass --params ${key}=...)` +
           (guess ? `; ${guess}` : "");
       problems.push(
         named(
@@ -248,8 +249,8 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
           `Input "${name}" of node${nodeList} is not produced by any node and not declared in the catalog`,
           {
             source,
-            hint: (namespacedInputHint(node, name) ??
-              `declare "${name}" in conf/base/catalog.yml, produce it with a node, or fix the name`) +
+            hint: (namespacedInputHint(node, name, catalog.catalogFile()) ??
+              `declare "${name}" in ${catalog.catalogFile()}, produce it with a node, or fix the name`) +
               (guess ? `; ${guess}` : ""),
           },
         ),
@@ -261,14 +262,13 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
 
 // A free input of an included pipeline that its include's namespace prefixed (`raw` → `c.raw`): the usual
 // fix is mapping it on the include, which is where the hint points.
-function namespacedInputHint(node: Node | undefined, name: string): string | undefined {
+function namespacedInputHint(node: Node | undefined, name: string, catalogFile: string): string | undefined {
   const from = node?.namespacedFrom(name);
   if (!from) return undefined;
   const s = from.include;
   const at = s?.file ? ` at ${s.file}:${s.line ?? "?"}:${s.column ?? "?"}` : "";
   return `namespace "${from.namespace}" turned input "${from.key}" of the included pipeline into "${name}": ` +
-    `map it on the include${at} (inputs: { ${from.key}: <dataset> }), or declare "${name}" in ` +
-    "conf/base/catalog.yml";
+    `map it on the include${at} (inputs: { ${from.key}: <dataset> }), or declare "${name}" in ${catalogFile}`;
 }
 
 function named(inputName: string, error: DatasetError): DatasetError & { inputName: string } {

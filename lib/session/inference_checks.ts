@@ -53,7 +53,7 @@ export function inferenceCatalogProblems(
           `it must be persisted by the training run`,
         {
           source: at(),
-          hint: `declare "${name}" in conf/base/catalog.yml with a file dataset, e.g. ` +
+          hint: `declare "${name}" in ${catalog.catalogFile()} with a file dataset, e.g. ` +
             `${name}: {type: pickle, filepath: data/06_models/${name}.pkl}` + misspelt(name),
         },
       ),
@@ -69,7 +69,7 @@ export function inferenceCatalogProblems(
         `Parameter "${key}" used by inference pipeline "${spec.ref}" is not defined`,
         {
           source: at(),
-          hint: `define "${key}" in conf/base/parameters.yml (or pass --params ${key}=...)` +
+          hint: `define "${key}" in ${catalog.parameterFileFor(key)} (or pass --params ${key}=...)` +
             (guess ? `; ${guess}` : ""),
         },
       ),

@@ -1,8 +1,9 @@
 /** The catalog a session builds: from catalog config, credentials and parameters. */
-import type { CatalogConfig, DatasetRegistry } from "../catalog/mod.ts";
+import type { CatalogConfig, DatasetRegistry, ParameterSources } from "../catalog/mod.ts";
 // The catalog's modules, not its barrel: that loads every dataset type's code, which a run loads on use.
 import { Catalog } from "../catalog/catalog.ts";
 import type { ConfigLoader, LoadedConfig } from "../config/mod.ts";
+import { isAbsolute, relative } from "../path.ts";
 
 /** Options of {@link buildSessionCatalog}. */
 export interface SessionCatalogOptions {
@@ -40,7 +41,7 @@ export async function buildSessionCatalog(
     scope.config.get("credentials"),
     scope.config.get("parameters"),
   ]);
-  const catalog = await Catalog.fromConfig(asCatalogConfig(conf), {
+  const catalog = await Catalog.fromConfig(asCatalogConfig(conf, scope.projectRoot), {
     projectRoot: scope.projectRoot,
     credentials: asCatalogConfig(creds),
     loadVersions: options.loadVersions ?? {},
@@ -49,12 +50,33 @@ export async function buildSessionCatalog(
     used: options.used,
     checkPatterns: options.checkPatterns,
   });
-  catalog.addParameters(params.data);
+  catalog.addParameters(params.data, parameterSources(params, scope.projectRoot));
   return { catalog, conf, creds, params };
 }
 
-function asCatalogConfig(conf: LoadedConfig): CatalogConfig {
+// A config file as hints show it: relative to the project when inside it.
+function shownFile(file: string, root: string): string {
+  const rel = relative(root, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
+}
+
+// The parameter files as hints show them.
+function parameterSources(params: LoadedConfig, root: string): ParameterSources {
+  const shown = (file: string) => shownFile(file, root);
   return {
+    files: params.files.map(shown),
+    fileOf: (key) => {
+      const file = params.locate([key])?.file;
+      return file === undefined ? undefined : shown(file);
+    },
+    newFile: params.newFile === undefined ? undefined : shown(params.newFile),
+    missing: params.missing,
+  };
+}
+
+function asCatalogConfig(conf: LoadedConfig, root?: string): CatalogConfig {
+  return {
+    files: root === undefined ? undefined : conf.files.map((file) => shownFile(file, root)),
     data: conf.data,
     locate: (path) => conf.locate(path),
     locateKey: (path) => conf.locateKey?.(path) ?? conf.locate(path),

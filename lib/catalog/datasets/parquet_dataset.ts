@@ -62,7 +62,9 @@ async function codecs() {
  * DOUBLE; a column keeps the type it had in the file being replaced whenever its values fit (so a
  * float column of whole numbers stays DOUBLE); `save_args.schema` fixes types outright. Files written by
  * pandas load without its index column (`load_args.reset_index: true` keeps it, as `index`). INT64 values
- * read back as numbers when they are safe integers, else BigInt.
+ * read back as numbers when they are safe integers, else BigInt. An empty array saves an empty table (its
+ * columns `save_args.schema`'s, else none) and any table of no rows loads as `[]`, as in every tabular
+ * dataset of kmlf: an array of rows has no columns without rows.
  *
  * @example
  * ```ts
@@ -121,17 +123,20 @@ export class ParquetDataset extends FileDataset<Row[]> {
     }
   }
 
-  /** Writes row objects as a Parquet table, column types from `save_args.schema` or inferred. */
+  /**
+   * Writes row objects as a Parquet table, column types from `save_args.schema` or inferred. No rows is an
+   * empty table, as pandas writes an empty frame: its columns are `save_args.schema`'s (typed as declared),
+   * since an empty array carries no column names; without a schema it has none. Either loads back as `[]`.
+   */
   protected async encode(rows: Row[]): Promise<Uint8Array> {
     assertRows(
       rows,
-      "ParquetDataset saves a non-empty array of row objects",
+      "ParquetDataset saves an array of row objects",
       "return rows like [{a: 1, b: 'x'}] from the node",
-      { nonEmpty: true },
     );
     const args = this.saveArgs as ParquetSaveArgs;
     const declared = args.schema ?? {};
-    const columns = savedColumns(rows);
+    const columns = rows.length === 0 ? Object.keys(declared) : savedColumns(rows);
     assertCells(rows, columns, {
       format: "Parquet",
       nestedHint: "save it to a pickle dataset",

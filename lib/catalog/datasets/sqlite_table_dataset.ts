@@ -34,7 +34,9 @@ export interface SqliteTableOptions {
 
 /**
  * A whole table: load returns every row; save writes rows inside one transaction, so readers never
- * see half a table. Column types come from the first non-null value of each column.
+ * see half a table. Column types come from the first non-null value of each column. No rows empty an
+ * existing table under `if_exists: replace` (keeping its columns: an empty array names none) and add nothing
+ * under `append`; a new table needs a row, since SQLite has no table without columns.
  *
  * @example
  * ```ts
@@ -132,7 +134,9 @@ export class SqliteTableDataset implements Dataset<SqlRow[]> {
         const table = quoteIdent(this.tableName);
         db.exec("BEGIN IMMEDIATE");
         try {
-          if (exists && this.ifExists === "replace") db.exec(`DROP TABLE ${table}`);
+          // No rows replace a table's rows, not its columns (an empty array names none): an empty table.
+          if (exists && this.ifExists === "replace" && rows.length === 0) db.exec(`DELETE FROM ${table}`);
+          else if (exists && this.ifExists === "replace") db.exec(`DROP TABLE ${table}`);
           if ((!exists || this.ifExists === "replace") && columns.length > 0) {
             const defs = columns.map((c) =>
               `${quoteIdent(c)} ${sqlType(rows.find((r) => r[c] != null)?.[c])}`
