@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { CsvDataset, ExcelDataset } from "../../lib/catalog/mod.ts";
-import { PANDAS_NA_VALUES } from "../../lib/catalog/datasets/_table_rows.ts";
+import { PANDAS_NA_VALUES } from "../../lib/pandas_csv.ts";
 import { inTempDir } from "./dataset_contract.ts";
 
 const csvOf = (cells: string[]) => `v,n\n${cells.map((c, i) => `${c},${i}`).join("\n")}\n`;
