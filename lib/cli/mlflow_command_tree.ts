@@ -3,6 +3,7 @@ import type { Command } from "./_commander/index.js";
 import { type CommandContext, modules } from "./command_modules.ts";
 import { addServeArtifactsOptions } from "./serve_artifacts_flags.ts";
 import { addModelifyKedroFlags } from "./modelify_flags.ts";
+import { appendList } from "./kedro_flags.ts";
 
 /**
  * Adds `kmlf mlflow` and its subcommands to `program`.
@@ -73,6 +74,7 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
     .option("--workflow <engine>", "the orchestrator, recorded as tag kmlf.workflow", "workflow")
     .option("--run-id-file <path>", "also write the run id to this file")
+    .option("--params <pairs>", "runtime parameters for the config's ${runtime_params:…}", appendList)
     .action(async (options, command) => {
       const { mlflowStartRun } = await modules.mlflowRun();
       state.exitCode = await mlflowStartRun({ ...command.optsWithGlobals(), ...options }, argv);
@@ -86,6 +88,7 @@ export function addMlflowCommands(program: Command, ctx: CommandContext): void {
     )
     .requiredOption("--status <status>", "FINISHED, FAILED or KILLED (Argo's Succeeded/Failed/Error too)")
     .option("-e, --env <env>", "configuration environment (whose mlflow.yml names the store)")
+    .option("--params <pairs>", "runtime parameters for mlflow.yml's ${runtime_params:…}", appendList)
     .action(async (options, command) => {
       const { mlflowEndRun } = await modules.mlflowRun();
       state.exitCode = await mlflowEndRun({ ...command.optsWithGlobals(), ...options });

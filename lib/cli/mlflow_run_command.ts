@@ -19,6 +19,8 @@ export interface StartRunOptions {
   pipeline?: string;
   workflow?: string;
   runIdFile?: string;
+  /** `--params`: what the config's `${runtime_params:…}` read (the workflow's tasks run with them too). */
+  params?: string;
 }
 
 /** Options of `kmlf mlflow end-run`. */
@@ -27,9 +29,11 @@ export interface EndRunOptions {
   env?: string;
   runId: string;
   status: string;
+  /** `--params`: what mlflow.yml's `${runtime_params:…}` read. */
+  params?: string;
 }
 
-async function openClient(options: { project?: string; env?: string }) {
+async function openClient(options: { project?: string; env?: string; params?: string }) {
   requireProject(options);
   const tracking = await projectTracking(options);
   const { MlflowClient, openStore } = await import("../tracking/mod.ts");

@@ -4,7 +4,13 @@
  * else `mlflow.db` in the working directory (like `kmlf server`).
  */
 import { resolve } from "../path.ts";
-import { ConfigLoader, findProjectRoot, loadProjectSettings, resolveEnv } from "../config/mod.ts";
+import {
+  ConfigLoader,
+  findProjectRoot,
+  loadProjectSettings,
+  parseRuntimeParams,
+  resolveEnv,
+} from "../config/mod.ts";
 // mlflow.yml alone, not the kedro-mlflow layer (tests/layers.ts, START_UP_ENTRIES): `kmlf models serve`.
 import { type MlflowConfig, readMlflowConfig } from "../mlflow/mlflow_config.ts";
 import { checkRegistryUri, resolveTrackingUri } from "../mlflow/tracking_uri_rules.ts";
@@ -29,10 +35,12 @@ export interface ProjectTracking {
  *
  * @example
  * ```ts
- * const { trackingUri, baseDir } = await projectTracking({ project: undefined });
+ * const { trackingUri, baseDir } = await projectTracking({ project: undefined, params: "store=mlflow.db" });
  * ```
  */
-export async function projectTracking(options: { project?: string; env?: string }): Promise<ProjectTracking> {
+export async function projectTracking(
+  options: { project?: string; env?: string; params?: string },
+): Promise<ProjectTracking> {
   // An empty variable is unset, as MLflow reads it (not the project root as a file store).
   const envUri = Deno.env.get("MLFLOW_TRACKING_URI") || undefined;
   const root = findProjectRoot(resolve(options.project ?? Deno.cwd()));
@@ -47,6 +55,8 @@ export async function projectTracking(options: { project?: string; env?: string 
     baseEnv: settings.baseEnv,
     mergeStrategy: settings.mergeStrategy,
     patterns: settings.configPatterns,
+    // mlflow.yml may read ${runtime_params:…} too: an exported workflow's start and end tasks pass --params.
+    ...(options.params ? { runtimeParams: parseRuntimeParams(options.params, "--params") } : {}),
     resolvers: { "km.random_name": () => randomRunName() },
   });
   const loaded = await loader.get("mlflow");

@@ -30,6 +30,7 @@ export function startRunArgs(plan: ExportPlan, engine: WorkflowEngine, runIdFile
     "--workflow",
     engine,
     ...(runIdFile ? ["--run-id-file", runIdFile] : []),
+    ...paramsArgs(plan),
   ];
 }
 
@@ -43,11 +44,16 @@ export function taskArgs(plan: ExportPlan, task: ExportTask): string[] {
     plan.env,
     "--nodes",
     task.nodes.join(","),
-    ...(plan.params ? ["--params", plan.params] : []),
+    ...paramsArgs(plan),
   ];
 }
 
 /** Arguments of the task that ends the run with `status` (MLflow's, Argo's or a template). */
 export function endRunArgs(plan: ExportPlan, runId: string, status: string): string[] {
-  return ["mlflow", "end-run", "--run-id", runId, "--status", status, "--env", plan.env];
+  return ["mlflow", "end-run", "--run-id", runId, "--status", status, "--env", plan.env, ...paramsArgs(plan)];
+}
+
+// Every task reads the env's config, mlflow.yml included: each gets the export's --params.
+function paramsArgs(plan: ExportPlan): string[] {
+  return plan.params ? ["--params", plan.params] : [];
 }
