@@ -56,3 +56,25 @@ export function readDenoConfig(path: string, notes: string[]): Record<string, un
   }
   return {};
 }
+
+/**
+ * A deno.json's `imports` as Deno applies them: an `npm:` or `jsr:` package mapped without a subpath maps
+ * its subpaths too (`"zod": "npm:zod@4.6.7"` also gives `"zod/": "npm:/zod@4.6.7/"`, so `"zod/v4"`
+ * resolves), unless the file maps that prefix itself. A separate import map file (deno.json's
+ * `"importMap"`, `--import-map`) gets no such entries: only what it says.
+ *
+ * @example
+ * ```ts
+ * withPackageSubpaths({ zod: "npm:zod@4.6.7" }); // { zod: "npm:zod@4.6.7", "zod/": "npm:/zod@4.6.7/" }
+ * ```
+ */
+export function withPackageSubpaths(imports: Readonly<Record<string, string>>): Record<string, string> {
+  const expanded: Record<string, string> = { ...imports };
+  for (const [name, target] of Object.entries(imports)) {
+    const pkg = /^(npm|jsr):((?:@[^/@\s]+\/)?[^/@\s]+(?:@[^/\s]+)?)$/.exec(target);
+    if (pkg && !name.endsWith("/") && !Object.hasOwn(imports, `${name}/`)) {
+      expanded[`${name}/`] = `${pkg[1]}:/${pkg[2]}/`;
+    }
+  }
+  return expanded;
+}

@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from "./_commander/index.js";
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
-import { expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
+import { appendList, expandKedroShortFlags, withKedroShortFlag } from "./kedro_flags.ts";
 import { missingKedroCommand } from "./kedro_commands.ts";
 import { type CommandContext, modules } from "./command_modules.ts";
 import { addMlflowCommands } from "./mlflow_command_tree.ts";
@@ -92,7 +92,7 @@ function addExportCommands(program: Command, { state }: CommandContext): void {
   const exportOptions = (cmd: Command) =>
     cmd.option("-p, --pipeline <name>", "pipeline to export", "__default__")
       .option("-e, --env <env>", "configuration environment the tasks run with")
-      .option("--params <pairs>", "runtime parameters the tasks run with (kmlf run --params)")
+      .option("--params <pairs>", "runtime parameters the tasks run with (kmlf run --params)", appendList)
       .option("--group-by <how>", "one task per node, per top-level namespace, or per first tag", "node")
       .option("-o, --output <file>", "write here instead of stdout");
   exportOptions(exporter.command("argo").description("An Argo Workflows Workflow with a DAG template"))

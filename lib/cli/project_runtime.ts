@@ -13,7 +13,7 @@
  */
 import kmlfConfig from "../../deno.json" with { type: "json" };
 import { BUNDLED_FROM } from "./bundle_info.ts";
-import { readDenoConfig } from "../deno_config_file.ts";
+import { readDenoConfig, withPackageSubpaths } from "../deno_config_file.ts";
 import { markStarted, STARTED_ENV, startMarker, startRefusal } from "./project_runtime_startup.ts";
 import { fileURLToPath, pathToFileURL, resolve } from "../path.ts";
 import { isRecord } from "../is_record.ts";
@@ -167,7 +167,7 @@ export function relaunchPlan(
   const mapFile = typeof config.importMap === "string" ? resolve(projectRoot, config.importMap) : undefined;
   const importMap = mapFile
     ? projectImportMap(readDenoConfig(mapFile, notes), { projectRoot: dirOf(mapFile), kmlfRoot: root })
-    : projectImportMap(config, { projectRoot, kmlfRoot: root });
+    : projectImportMap(config, { projectRoot, kmlfRoot: root, subpaths: true });
   const mapped = (config.imports as Record<string, unknown> | undefined)?.kmlf;
   const expected = new URL("mod.ts", sources).href;
   if (typeof mapped === "string" && new URL(mapped, toDirUrl(projectRoot)).href !== expected) {
@@ -226,7 +226,7 @@ export function providedByKmlf(config: Record<string, unknown>, root: URL): bool
  */
 export function projectImportMap(
   config: { imports?: unknown; scopes?: unknown },
-  options: { projectRoot: string; kmlfRoot: URL },
+  options: { projectRoot: string; kmlfRoot: URL; subpaths?: boolean },
 ): { imports: Record<string, string>; scopes: Record<string, Record<string, string>> } {
   const base = toDirUrl(options.projectRoot);
   const absolute = (map: unknown) =>
@@ -235,13 +235,26 @@ export function projectImportMap(
         [k, v],
       ) => [k, /^\.{0,2}\//.test(v as string) ? new URL(v as string, base).href : v as string]),
     );
-  const own = kmlfImports(options.kmlfRoot);
+  // Both maps are deno.json's (unless the project's is an import map file): Deno maps a package's subpaths
+  // (`"zod/v4"`) from its entry, which the --import-map a relaunch runs with would not do by itself.
+  const ownImports = kmlfImports(options.kmlfRoot);
+  const own = withPackageSubpaths(ownImports);
+  const projectImports = absolute(config.imports);
   const scopes: Record<string, Record<string, string>> = {};
   for (const [scope, map] of Object.entries(isRecord(config.scopes) ? config.scopes : {})) {
     scopes[new URL(scope, base).href] = absolute(map);
   }
   scopes[options.kmlfRoot.href] = own;
-  return { imports: { ...own, ...absolute(config.imports), kmlf: own.kmlf }, scopes };
+  const project = options.subpaths ? withPackageSubpaths(projectImports) : projectImports;
+  const imports: Record<string, string> = { ...own, ...project };
+  // A package the project maps itself has no subpaths from kmlf's version of it.
+  for (const key of Object.keys(own)) {
+    const name = key.slice(0, -1);
+    if (!Object.hasOwn(ownImports, key) && Object.hasOwn(project, name) && !Object.hasOwn(project, key)) {
+      delete imports[key];
+    }
+  }
+  return { imports: { ...imports, kmlf: own.kmlf }, scopes };
 }
 
 /**

@@ -37,7 +37,7 @@ export interface ProjectTracking {
  *
  * @example
  * ```ts
- * const { trackingUri, baseDir } = await projectTracking({ project: undefined });
+ * const { trackingUri, baseDir } = await projectTracking({ project: undefined, params: "store=mlflow.db" });
  * ```
  */
 export async function projectTracking(
@@ -57,8 +57,9 @@ export async function projectTracking(
     baseEnv: settings.baseEnv,
     mergeStrategy: settings.mergeStrategy,
     patterns: settings.configPatterns,
-    resolvers: { "km.random_name": () => randomRunName() },
+    // mlflow.yml may read ${runtime_params:…} too: an exported workflow's start and end tasks pass --params.
     ...(options.params ? { runtimeParams: parseRuntimeParams(options.params, "--params") } : {}),
+    resolvers: { "km.random_name": () => randomRunName() },
     runtimeParamsFlag: options.takesParams ? "--params" : null,
   });
   const loaded = await loader.get("mlflow");

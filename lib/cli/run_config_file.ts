@@ -9,6 +9,9 @@ import type { Command } from "./_commander/index.js";
 import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { runtimeParamsFromMapping } from "../config/mod.ts";
+import { isRecord } from "../is_record.ts";
+import type { KmlfError, SourceLocation } from "../errors.ts";
+import { parseRunnerParams, runnerParamsProblems } from "./runner_params.ts";
 
 type Scalar = string | number | boolean;
 
@@ -42,7 +45,7 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
   // flag: `node_names` (--nodes) and `is_async` (--async). A Kedro run.yml uses those.
   for (const [kedroKey, key] of Object.entries(KEDRO_KEYS)) byKey.set(kedroKey, byKey.get(key)!);
   const options = { ...command.opts() };
-  const problems: UsageError[] = [];
+  const problems: KmlfError[] = [];
   for (const [key, value] of Object.entries(run as Record<string, unknown>)) {
     const option = byKey.get(key);
     const at = src.locate(["run", key]);
@@ -59,11 +62,13 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
     }
     const name = option.attributeName();
     if (command.getOptionValueSource(name) === "cli") continue;
-    // A `params` (or `runner_params`) mapping is kept as Kedro keeps it: typed values, no comma splitting.
-    if (key === "runner_params" && value !== null && typeof value === "object" && !Array.isArray(value)) {
-      options[name] = value;
+    // `runner_params` is checked here, where the file wrote it: the user passed no --runner-params.
+    if (key === "runner_params") {
+      const params = runnerParamsOf(value, file, at, (k) => src.locate(["run", key, k]) ?? at, problems);
+      if (params) options[name] = params;
       continue;
     }
+    // A `params` mapping is kept as Kedro keeps it: typed values, no comma splitting.
     if (key === "params" && value !== null && typeof value === "object" && !Array.isArray(value)) {
       options[name] = runtimeParamsFromMapping(value as Record<string, unknown>);
       continue;
@@ -115,4 +120,31 @@ function optionValue(value: unknown): Scalar | undefined {
     return value.join(",");
   }
   return undefined;
+}
+
+// `run.runner_params` as a mapping (text is parsed as --runner-params is), or undefined with its problems
+// added to `problems`.
+function runnerParamsOf(
+  value: unknown,
+  file: string,
+  at: SourceLocation | undefined,
+  locate: (key: string) => SourceLocation | undefined,
+  problems: KmlfError[],
+): Record<string, unknown> | undefined {
+  const what = "run.runner_params";
+  let params: Record<string, unknown>;
+  try {
+    if (isRecord(value)) params = runtimeParamsFromMapping(value);
+    else if (typeof value === "string") params = parseRunnerParams(value, what);
+    else throw new UsageError("cli/bad-config-file", `Invalid value for "${what}" in ${file}`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    const hint = "use a mapping of the runner's arguments, e.g.\nrunner_params:\n  max_workers: 4\n" +
+      '  is_async: true\n(or the text "max_workers=4,is_async=true")';
+    problems.push(new UsageError(error.code, error.message, { source: at, hint }));
+    return undefined;
+  }
+  const found = runnerParamsProblems(params, `${what} in ${file}`, isRecord(value) ? locate : () => at);
+  problems.push(...found);
+  return found.length === 0 ? params : undefined;
 }

@@ -2,16 +2,20 @@
  * Kedro's `--runner-params k=v,...` (and a run config file's `runner_params:`): keyword arguments of the
  * runner's constructor, parsed like `--params`. kmlf's runners take Kedro's two, `max_workers` (kmlf's
  * `--max-workers`) and `is_async` (`--async`); anything else, or a value the matching flag contradicts, is
- * refused rather than dropped.
+ * refused rather than dropped. A run config file's are checked where it wrote them (run_config_file.ts),
+ * and named as `run.runner_params` in what follows, since the user gave no `--runner-params`.
  */
-import { UsageError } from "../errors.ts";
+import { type KmlfError, type SourceLocation, UsageError } from "../errors.ts";
+import { parseMaxWorkers } from "../runner/runner_settings.ts";
 import { isRecord } from "../is_record.ts";
 import { parseRuntimeParams, runtimeParamsFromMapping } from "../config/mod.ts";
 
 const KEYS = ["max_workers", "is_async"];
+const HINT = "kmlf's runners (sequential, thread, parallel) take max_workers=<n> and is_async=true|false";
 
 /**
- * `--max-workers` and `--async` with what `--runner-params` adds to them.
+ * `--max-workers` and `--async` with what `--runner-params` (text) or a run config file's `runner_params`
+ * (a mapping) adds to them.
  *
  * @example
  * ```ts
@@ -22,53 +26,98 @@ export function applyRunnerParams(
   given: string | Record<string, unknown>,
   flags: { maxWorkers?: string; async?: boolean },
 ): { maxWorkers?: string; maxWorkersFrom?: string; async?: boolean } {
-  const params = typeof given === "string"
-    ? parseRuntimeParams(given, "--runner-params")
-    : runtimeParamsFromMapping(given);
-  const unknown = Object.keys(params).filter((key) => !KEYS.includes(key));
-  if (unknown.length > 0) {
-    throw bad(
-      `--runner-params names ${unknown.map((k) => `"${k}"`).join(", ")}, which kmlf's runners do not take`,
-      "kmlf's runners (sequential, thread, parallel) take max_workers=<n> and is_async=true|false",
-    );
-  }
+  const what = typeof given === "string" ? "--runner-params" : "run.runner_params";
+  const params = typeof given === "string" ? parseRunnerParams(given, what) : runtimeParamsFromMapping(given);
+  const [problem] = runnerParamsProblems(params, what);
+  if (problem) throw problem;
   const result: { maxWorkers?: string; maxWorkersFrom?: string; async?: boolean } = { ...flags };
   if ("is_async" in params) {
-    const isAsync = params.is_async;
-    if (typeof isAsync !== "boolean") {
-      throw bad(
-        `--runner-params is_async must be true or false, got ${JSON.stringify(isAsync)}`,
-        "write is_async=true",
-      );
-    }
     // Kedro refuses the deprecated --async next to is_async=False too.
-    if (flags.async && !isAsync) {
-      throw bad("--async contradicts --runner-params is_async=false", "keep one of them");
+    if (flags.async && !params.is_async) {
+      throw bad(`--async contradicts ${what} is_async=false`, "keep one of them");
     }
-    result.async = isAsync;
+    result.async = params.is_async as boolean;
   }
   if ("max_workers" in params) {
-    const maxWorkers = params.max_workers;
-    if (isRecord(maxWorkers) || Array.isArray(maxWorkers) || maxWorkers === null) {
+    const maxWorkers = String(params.max_workers);
+    if (flags.maxWorkers !== undefined && flags.maxWorkers !== maxWorkers) {
       throw bad(
-        `--runner-params max_workers must be a whole number, got ${JSON.stringify(maxWorkers)}`,
-        "write max_workers=4",
-      );
-    }
-    if (flags.maxWorkers !== undefined && flags.maxWorkers !== String(maxWorkers)) {
-      throw bad(
-        `--max-workers ${flags.maxWorkers} contradicts --runner-params max_workers=${maxWorkers}`,
+        `--max-workers ${flags.maxWorkers} contradicts ${what} max_workers=${maxWorkers}`,
         "keep one of them",
       );
     }
     if (flags.maxWorkers === undefined) {
-      result.maxWorkers = String(maxWorkers);
-      result.maxWorkersFrom = "--runner-params max_workers";
+      result.maxWorkers = maxWorkers;
+      result.maxWorkersFrom = `${what} max_workers`;
     }
   }
   return result;
 }
 
-function bad(message: string, hint: string): UsageError {
-  return new UsageError("cli/bad-runner-params", message, { hint });
+/**
+ * `--runner-params` text as a mapping (as `--params` parses it), with a runner's example in the hint.
+ *
+ * @example
+ * ```ts
+ * parseRunnerParams("max_workers=4", "--runner-params"); // { max_workers: 4 }
+ * ```
+ */
+export function parseRunnerParams(text: string, what: string): Record<string, unknown> {
+  try {
+    return parseRuntimeParams(text, what);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(error.code, error.message, { hint: `write ${what} "max_workers=4,is_async=true"` });
+  }
+}
+
+/**
+ * What is wrong with runner params: keys kmlf's runners do not take, values of the wrong kind (a count
+ * is a whole number of at least 1). `locate` places each key (a run config file's line).
+ *
+ * @example
+ * ```ts
+ * runnerParamsProblems({ workers: 2 }, "--runner-params"); // [UsageError cli/bad-runner-params]
+ * ```
+ */
+export function runnerParamsProblems(
+  params: Record<string, unknown>,
+  what: string,
+  locate: (key: string) => SourceLocation | undefined = () => undefined,
+): KmlfError[] {
+  const problems: KmlfError[] = [];
+  const unknown = Object.keys(params).filter((key) => !KEYS.includes(key));
+  if (unknown.length > 0) {
+    problems.push(bad(
+      `${what} names ${unknown.map((k) => `"${k}"`).join(", ")}, which kmlf's runners do not take`,
+      HINT,
+      locate(unknown[0]),
+    ));
+  }
+  if ("is_async" in params && typeof params.is_async !== "boolean") {
+    problems.push(bad(
+      `${what} is_async must be true or false, got ${JSON.stringify(params.is_async)}`,
+      "write is_async=true",
+      locate("is_async"),
+    ));
+  }
+  const maxWorkers = params.max_workers;
+  if ("max_workers" in params && (isRecord(maxWorkers) || Array.isArray(maxWorkers) || maxWorkers === null)) {
+    problems.push(bad(
+      `${what} max_workers must be a whole number, got ${JSON.stringify(maxWorkers)}`,
+      "write max_workers=4",
+      locate("max_workers"),
+    ));
+  } else if ("max_workers" in params) {
+    try {
+      parseMaxWorkers(String(maxWorkers), { flag: `${what} max_workers`, source: locate("max_workers") });
+    } catch (error) {
+      problems.push(error as KmlfError);
+    }
+  }
+  return problems;
+}
+
+function bad(message: string, hint: string, source?: SourceLocation): UsageError {
+  return new UsageError("cli/bad-runner-params", message, { hint, ...(source ? { source } : {}) });
 }

@@ -79,10 +79,18 @@ export function checkKubernetesName(option: "--namespace" | "--secret", value: s
 
 /**
  * Refuses text Argo would read as a template tag: Argo resolves every `{{…}}` in a workflow's templates
- * (and refuses one it cannot resolve), with no way to escape it, so a pipeline name holding `{{` cannot
- * be passed to `kmlf run` literally.
+ * (and refuses one it cannot resolve), with no way to escape it, so a pipeline name or `--params` value
+ * holding `{{` cannot be passed to `kmlf run` literally (`{{workflow.name}}` would run with the name).
  */
 function checkNoArgoTags(plan: ExportPlan): void {
+  if (plan.params?.includes("{{")) {
+    throw new UsageError(
+      "export/argo-template-tag",
+      `Cannot export --params "${plan.params}" to Argo: Argo Workflows reads "{{" in a task's arguments as one ` +
+        "of its template tags, and the tasks would run with what it substitutes",
+      { hint: 'give the value without "{{" (or set it in the project\'s parameters.yml)' },
+    );
+  }
   if (!plan.pipeline.includes("{{")) return;
   throw new UsageError(
     "export/argo-template-tag",

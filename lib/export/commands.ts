@@ -31,8 +31,7 @@ export function startRunArgs(plan: ExportPlan, engine: WorkflowEngine, runIdFile
     "--workflow",
     engine,
     ...(runIdFile ? ["--run-id-file", runIdFile] : []),
-    // mlflow.yml's ${runtime_params:…} must read what the tasks' `kmlf run --params` read.
-    ...(plan.params ? ["--params", plan.params] : []),
+    ...paramsArgs(plan),
   ];
 }
 
@@ -46,14 +45,16 @@ export function taskArgs(plan: ExportPlan, task: ExportTask): string[] {
     plan.env,
     "--nodes",
     task.nodes.join(","),
-    ...(plan.params ? ["--params", plan.params] : []),
+    ...paramsArgs(plan),
   ];
 }
 
 /** Arguments of the task that ends the run with `status` (MLflow's, Argo's or a template), `--params` too. */
 export function endRunArgs(plan: ExportPlan, runId: string, status: string): string[] {
-  return [
-    ...["mlflow", "end-run", "--run-id", runId, "--status", status, "--env", plan.env],
-    ...(plan.params ? ["--params", plan.params] : []),
-  ];
+  return ["mlflow", "end-run", "--run-id", runId, "--status", status, "--env", plan.env, ...paramsArgs(plan)];
+}
+
+// Every task reads the env's config, mlflow.yml included: each gets the export's --params.
+function paramsArgs(plan: ExportPlan): string[] {
+  return plan.params ? ["--params", plan.params] : [];
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import { join, resolve } from "../path.ts";
-import { readDenoConfig } from "../deno_config_file.ts";
+import { readDenoConfig, withPackageSubpaths } from "../deno_config_file.ts";
 import { isRecord } from "../is_record.ts";
 
 /**
@@ -29,11 +29,16 @@ export function modelImports(
   kmlfImports: Readonly<Record<string, string>>,
 ): { pins: Record<string, string>; aliased: string[] } {
   const project = projectImports(projectRoot);
+  // kmlf's deno.json maps its packages' subpaths too ("zod/v4"), unless the project maps that package.
+  const kmlf = withPackageSubpaths(kmlfImports);
+  for (const name of Object.keys(project)) {
+    if (!Object.hasOwn(kmlfImports, `${name}/`)) delete kmlf[`${name}/`];
+  }
   const pins: Record<string, string> = {};
   const aliased: string[] = [];
   for (const spec of specifiers) {
     if (spec === "kmlf" || spec.startsWith("kmlf/") || /^[a-z][a-z0-9+.-]*:/i.test(spec)) continue;
-    const hit = lookup(project, spec) ?? lookup(kmlfImports, spec);
+    const hit = lookup(project, spec) ?? lookup(kmlf, spec);
     if (hit && REMOTE.test(hit[1])) pins[hit[0]] = hit[1];
     else if (hit && lookup(project, spec)) aliased.push(spec);
   }
@@ -57,13 +62,15 @@ function projectImports(projectRoot: string): Record<string, string> {
   const configPath = ["deno.json", "deno.jsonc"].map((f) => join(projectRoot, f)).find(isFile);
   if (!configPath) return {};
   const config = readDenoConfig(configPath, notes);
-  const map = typeof config.importMap === "string"
-    ? readDenoConfig(resolve(projectRoot, config.importMap), notes)
-    : config;
-  const imports = isRecord(map.imports) ? map.imports : {};
-  return Object.fromEntries(
-    Object.entries(imports).filter((e): e is [string, string] => typeof e[1] === "string"),
+  const mapFile = typeof config.importMap === "string";
+  const map = mapFile ? readDenoConfig(resolve(projectRoot, config.importMap as string), notes) : config;
+  const imports = Object.fromEntries(
+    Object.entries(isRecord(map.imports) ? map.imports : {}).filter((e): e is [string, string] =>
+      typeof e[1] === "string"
+    ),
   );
+  // deno.json's own imports map a package's subpaths as Deno does; an import map file only what it says.
+  return mapFile ? imports : withPackageSubpaths(imports);
 }
 
 function isFile(path: string): boolean {

@@ -6,6 +6,7 @@ import { expandKedroShortFlags } from "../../lib/cli/kedro_flags.ts";
 import { buildProgram } from "../../lib/cli/main.ts";
 import { parseRuntimeParams } from "../../lib/config/mod.ts";
 import { demoProject, kmlf, REPO } from "../cli_harness.ts";
+import { join } from "node:path";
 
 const program = buildProgram([]);
 const expand = (argv: string[]) => expandKedroShortFlags(argv, program);
@@ -148,7 +149,7 @@ Deno.test("Kedro's catalog subcommand names (describe-datasets, resolve-patterns
       assert.equal(a.stdout, b.stdout, kedro);
     }
     const { stdout } = await kmlf(["completion", "bash"], { cwd: REPO });
-    assert.match(stdout, /"catalog describe-datasets"\) opts="--env -e --pipeline -p --help"/);
+    assert.match(stdout, /"catalog describe-datasets"\) opts="--env -e --params --pipeline -p --help"/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -214,6 +215,50 @@ Deno.test("--runner-params max_workers/is_async are --max-workers/--async; other
     const sequential = await json(["training", "--runner-params", "max_workers=2"]);
     assert.equal(sequential.code, "runner/bad-max-workers");
     assert.match(sequential.error!, /^--runner-params max_workers has no effect with the sequential runner/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+// A run config file's runner_params are the file's, not a --runner-params the user never typed: each problem
+// is named and placed where run.yml wrote it, and a list or number is refused as what it is, not parsed as
+// --runner-params text.
+Deno.test("run.yml runner_params problems are placed in run.yml; a list or a number is refused", async () => {
+  const dir = await demoProject({});
+  try {
+    const run = async (runnerParams: string) => {
+      await Deno.writeTextFile(
+        join(dir, "run.yml"),
+        `run:\n  pipeline: training\n  runner: thread\n  runner_params: ${runnerParams}\n`,
+      );
+      const r = await kmlf(["run", "-c", "run.yml"], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      return r.stderr;
+    };
+    for (const wrong of ["[1, 2]", "4"]) {
+      const stderr = await run(wrong);
+      assert.match(
+        stderr,
+        /error\[cli\/bad-config-file\]: Invalid value for "run\.runner_params" in run\.yml/,
+      );
+      assert.match(stderr, /at run\.yml:4:18 \(run\.runner_params\)/);
+    }
+    const mapping = await run("{max_workers: 0, is_async: 'yes', workers: 2}");
+    assert.match(
+      mapping,
+      /run\.runner_params in run\.yml names "workers"[^\n]*\n {2}at run\.yml:4:\d+ \(run\.runner_params\.workers\)/,
+    );
+    assert.match(
+      mapping,
+      /is_async must be true or false, got "yes"\n {2}at run\.yml:4:\d+ \(run\.runner_params\.is_async\)/,
+    );
+    assert.match(mapping, /max_workers must be a whole number of at least 1, got "0"\n {2}at run\.yml:4:\d+/);
+    assert.doesNotMatch(mapping, /--runner-params/);
+    const text = await run("max_workers");
+    assert.match(text, /Cannot parse run\.runner_params item "max_workers"[^\n]*\n {2}at run\.yml:4:18/);
+    // On the command line, the hint is a runner's, not --params' "model.lr=0.1,seed:3".
+    const flag = await kmlf(["run", "training", "--runner-params", "max_workers"], { cwd: dir });
+    assert.match(flag.stderr, /hint: write --runner-params "max_workers=4,is_async=true"/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

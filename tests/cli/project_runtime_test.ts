@@ -276,3 +276,44 @@ Deno.test("a kmlf restarted inside its project ends when its launcher is killed 
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Deno maps the subpaths of a package a deno.json maps ("zod" gives "zod/v4"); the --import-map a restart
+// inside the project runs with does not by itself: a node importing "zod/v4" failed as "not mapped" in a
+// project mapping one package of its own, and ran in one mapping none.
+Deno.test("a project restarted in its own configuration imports subpaths of the packages it maps (zod/v4)", async () => {
+  const dir = await demoProject({
+    "pipelines/v4.yml":
+      "nodes:\n  - name: count\n    func: ./v4.ts#count\n    inputs: iris\n    outputs: n\n",
+    "pipelines/v4.ts": 'import { z } from "zod/v4";\n' +
+      "export const count = (rows: unknown) => z.array(z.unknown()).parse(rows).length;\n",
+  });
+  try {
+    const config = JSON.parse(await Deno.readTextFile(join(dir, "deno.json")));
+    config.imports["is-number"] = "npm:is-number@7.0.0"; // a package of its own: kmlf restarts inside it
+    await Deno.writeTextFile(join(dir, "deno.json"), JSON.stringify(config, null, 2));
+    const r = await kmlf(["run", "v4", "-q"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("projectImportMap maps the subpaths of deno.json's packages as Deno does, the project's version first", () => {
+  const kmlfRoot = new URL("file:///opt/kmlf/");
+  const fromDenoJson = projectImportMap(
+    { imports: { zod: "npm:zod@3.25.0", "@s/p": "npm:@s/p@1.0.0", x: "npm:x@1/sub", own: "./own.ts" } },
+    { projectRoot: "/p", kmlfRoot, subpaths: true },
+  );
+  assert.equal(fromDenoJson.imports["zod/"], "npm:/zod@3.25.0/");
+  assert.equal(fromDenoJson.imports["@s/p/"], "npm:/@s/p@1.0.0/");
+  assert.equal(fromDenoJson.imports["x/"], undefined, "a subpath target maps no prefix");
+  assert.equal(fromDenoJson.imports["own/"], undefined);
+  assert.equal(fromDenoJson.imports["js-yaml/"], "npm:/js-yaml@4.1.0/");
+  assert.equal(fromDenoJson.scopes["file:///opt/kmlf/"]["zod/"], "npm:/zod@4.6.7/");
+  // An import map file maps only what it says, and kmlf's zod subpaths do not stand in for the project's zod.
+  const fromMapFile = projectImportMap({ imports: { zod: "npm:zod@3.25.0" } }, {
+    projectRoot: "/p",
+    kmlfRoot,
+  });
+  assert.equal(fromMapFile.imports["zod/"], undefined);
+});

@@ -174,3 +174,51 @@ Deno.test("options Kubernetes or Airflow would refuse are refused naming the opt
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// --params goes verbatim into every task's `kmlf run`: bash and Jinja (Airflow) must hand it over exactly,
+// Argo (which substitutes any "{{…}}" and has no escape) must not change it, and a repeated flag adds to it
+// as `kmlf run --params` does rather than keeping the last one.
+Deno.test("export --params reaches each task's kmlf run exactly; Argo refuses {{ in it; repeats add up", async () => {
+  const dir = await oddProject([]);
+  const odd = `note=it's $HOME \`id\` \\ "q" {{ x }} {%raw%} {#c#} é,path=a b.sh`;
+  try {
+    const file = join(dir, "dag.py");
+    const r = await kmlf(["export", "airflow", "--pipeline", "training", "--params", odd, "-o", file], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    for (const task of (await inspectDag(file)).tasks.filter((t) => !t.task_id.startsWith("mlflow-"))) {
+      assert.deepEqual((await argvOf(task.rendered_command, dir)).slice(-2), ["--params", odd]);
+    }
+    const plain = `note=it's $HOME \`id\` \\ "q" {x} é`;
+    const { doc } = await exportArgo(dir, [
+      "--pipeline",
+      "training",
+      "--params",
+      plain,
+      "--params",
+      "seed=3",
+    ]);
+    assertValidArgo(doc);
+    const run = doc.spec.templates.find((t) => t.name === "kmlf-run")!.container!;
+    assert.deepEqual(run.args!.slice(-2), ["--params", `${plain},seed=3`]);
+    const tagged = await kmlf([
+      "export",
+      "argo",
+      "--pipeline",
+      "training",
+      "--params",
+      "run={{workflow.name}}",
+    ], {
+      cwd: dir,
+    });
+    assert.equal(tagged.code, 2, tagged.stderr);
+    assert.match(
+      tagged.stderr,
+      /error\[export\/argo-template-tag\]: Cannot export --params "run=\{\{workflow\.name\}\}"/,
+    );
+    assert.equal(tagged.stdout, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

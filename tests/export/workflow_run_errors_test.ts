@@ -154,3 +154,43 @@ async function allRuns(dir: string): Promise<Run[]> {
     await store.close();
   }
 }
+
+// mlflow.yml reads ${runtime_params:…} like any config: the exported workflow's start and end tasks open the
+// store through it, so they take the export's --params as its `kmlf run` tasks do (they failed with
+// "pass --params", which they refused).
+Deno.test("an export's --params reach its start-run and end-run tasks, whose mlflow.yml may read them", async () => {
+  const dir = await exportableDemo();
+  try {
+    const mlflowYml = join(dir, "conf/base/mlflow.yml");
+    const text = await Deno.readTextFile(mlflowYml);
+    await Deno.writeTextFile(
+      mlflowYml,
+      text.replace("  mlflow_tracking_uri: null", "  mlflow_tracking_uri: ${runtime_params:store}"),
+    );
+    const exported = await kmlf(["export", "argo", "-p", "training", "--params", "store=runs.db"], {
+      cwd: dir,
+    });
+    assert.equal(exported.code, 0, exported.stderr);
+    const withParams = exported.stdout.match(/- --params\n\s+- store=runs\.db/g) ?? [];
+    assert.equal(withParams.length, 3, "start-run, each kmlf run (one template) and end-run");
+
+    const start = await kmlf(["mlflow", "start-run", "-p", "training", "--params", "store=runs.db"], {
+      cwd: dir,
+    });
+    assert.equal(start.code, 0, start.stderr);
+    const runId = start.stdout.trim();
+    const end = await kmlf(
+      ["mlflow", "end-run", "--run-id", runId, "--status", "Succeeded", "--params", "store=runs.db"],
+      { cwd: dir },
+    );
+    assert.equal(end.code, 0, end.stderr);
+    const store = await openStore(`sqlite:///${join(dir, "runs.db")}`);
+    try {
+      assert.equal((await store.getRun(runId)).info.status, "FINISHED");
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
