@@ -259,13 +259,16 @@ async function modelFolders(repo: ReturnType<TrackingStore["getArtifactRepositor
   return found;
 }
 
-// `latest` is the newest version, as in models:/<name>/latest; anything else is checked by the registry.
+// `latest` is the newest version, as in models:/<name>/latest; a number is the registry's spelling of it
+// ("01" is version 1), so the message and the "was version" check compare versions, not what was typed.
 async function versionNumber(
   store: TrackingStore,
   name: string,
   version: string,
 ): Promise<string> {
-  if (version.trim().toLowerCase() !== "latest") return version.trim();
+  if (version.trim().toLowerCase() !== "latest") {
+    return (await store.registry.getModelVersion(name, version.trim())).version;
+  }
   const { parseModelUri, versionOfModelUri } = await import("../tracking/mod.ts");
   const ref = parseModelUri(`models:/${name}/latest`) as ModelsUri;
   return (await versionOfModelUri(store.registry, ref)).version;

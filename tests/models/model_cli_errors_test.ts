@@ -135,6 +135,10 @@ Deno.test("models alias: a model without versions says so, and a padded version 
   const padded = await kmlf(["models", "alias", "padded", "champion", " 1"], { cwd: t.project });
   assert.equal(padded.code, 0, padded.stderr);
   assert.match(padded.stderr, /models:\/padded@champion → version 1$/m);
+  // "01" is version 1 again: no "(was version 1)" for an alias that did not move.
+  const zero = await kmlf(["models", "alias", "padded", "champion", "01"], { cwd: t.project });
+  assert.equal(zero.code, 0, zero.stderr);
+  assert.match(zero.stderr, /models:\/padded@champion → version 1$/m);
 });
 
 Deno.test("models alias: a version or alias the registry refuses names the argument; removing an unset alias says so", async () => {
