@@ -37,7 +37,9 @@ export async function registerModel(
 ): Promise<ModelVersion> {
   let source = modelUri;
   let runId: string | undefined;
-  const runs = modelUri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/);
+  // Spelled as model loading reads it (parseModelUri: `RUNS:/`, `runs:///`, surrounding spaces): any
+  // runs:/ URI is the run's artifact location, never stored as typed with no run id.
+  const runs = modelUri.trim().match(/^runs:\/+([^/]+)(?:\/(.*))?$/is);
   if (runs) {
     runId = runs[1];
     const path = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
@@ -46,6 +48,13 @@ export async function registerModel(
         "INVALID_PARAMETER_VALUE",
         `Cannot register '${modelUri}': a runs:/ URI needs the model's artifact path`,
         "write runs:/<run id>/<artifact path>, e.g. runs:/abc123/model",
+      );
+    }
+    if (path.split("/").includes("..")) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot register '${modelUri}': '..' is not allowed in the artifact path`,
+        "name the model folder inside the run, e.g. runs:/abc123/model",
       );
     }
     const run = await store.getRun(runId);
