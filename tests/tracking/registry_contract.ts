@@ -347,6 +347,7 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
         const v = await registerModel(store, uri, "iris");
         assert.deepEqual([v.source, v.runId], [`${run.info.artifactUri}/model`, run.info.runId], uri);
       }
+      assert.equal((await registerModel(store, " s3://bucket/iris\n", "iris")).source, "s3://bucket/iris");
       await rejectsWith(
         registerModel(store, `runs:/${run.info.runId}/model/../../other`, "iris"),
         "INVALID_PARAMETER_VALUE",

@@ -35,11 +35,12 @@ export async function registerModel(
   name: string,
   options: RegisterModelOptions = {},
 ): Promise<ModelVersion> {
-  let source = modelUri;
+  // Surrounding spaces (a shell quoting slip) are no part of a location: model loading ignores them too.
+  let source = modelUri.trim();
   let runId: string | undefined;
   // Spelled as model loading reads it (parseModelUri: `RUNS:/`, `runs:///`, surrounding spaces): any
   // runs:/ URI is the run's artifact location, never stored as typed with no run id.
-  const runs = modelUri.trim().match(/^runs:\/+([^/]+)(?:\/(.*))?$/is);
+  const runs = source.match(/^runs:\/+([^/]+)(?:\/(.*))?$/is);
   if (runs) {
     runId = runs[1];
     const path = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
