@@ -348,11 +348,13 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
         assert.deepEqual([v.source, v.runId], [`${run.info.artifactUri}/model`, run.info.runId], uri);
       }
       assert.equal((await registerModel(store, " s3://bucket/iris\n", "iris")).source, "s3://bucket/iris");
-      await rejectsWith(
-        registerModel(store, `runs:/${run.info.runId}/model/../../other`, "iris"),
-        "INVALID_PARAMETER_VALUE",
-        "'..' is not allowed",
-      );
+      for (const path of ["model/../../other", "%2e%2E/%2E%2e/other"]) {
+        await rejectsWith(
+          registerModel(store, `runs:/${run.info.runId}/${path}`, "iris"),
+          "INVALID_PARAMETER_VALUE",
+          "'..' is not allowed",
+        );
+      }
       await rejectsWith(
         registerModel(store, `runs:/${run.info.runId}`, "iris"),
         "INVALID_PARAMETER_VALUE",

@@ -8,6 +8,7 @@
  * @module
  */
 import { TrackingError } from "../../errors.ts";
+import { percentDecode } from "../../path.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import type { ModelVersion } from "./entities.ts";
@@ -51,7 +52,8 @@ export async function registerModel(
         "write runs:/<run id>/<artifact path>, e.g. runs:/abc123/model",
       );
     }
-    if (path.split("/").includes("..")) {
+    // Also percent-encoded (%2e%2e), as a local artifact location is read.
+    if ([path, percentDecode(path)].some((form) => form.split("/").includes(".."))) {
       throw mlflowError(
         "INVALID_PARAMETER_VALUE",
         `Cannot register '${modelUri}': '..' is not allowed in the artifact path`,
