@@ -141,6 +141,17 @@ Deno.test("models alias: a model without versions says so, and a padded version 
   assert.match(zero.stderr, /models:\/padded@champion → version 1$/m);
 });
 
+Deno.test("models alias: an unknown version of a model whose name holds ',' or ')' lists that model's versions", async () => {
+  const name = "iris, v2 (rules)";
+  assert.equal(
+    (await kmlf(["models", "register", "-m", t.modelUri, "-n", name], { cwd: t.project })).code,
+    0,
+  );
+  const r = await kmlf(["models", "alias", name, "champion", "5"], { cwd: t.project });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /hint: .*"iris, v2 \(rules\)" has versions up to 1\n/);
+});
+
 Deno.test("models alias: a version or alias the registry refuses names the argument; removing an unset alias says so", async () => {
   const cases: [string[], RegExp, RegExp][] = [
     [
