@@ -35,7 +35,7 @@ export interface AliasOptions {
 }
 
 async function withRegistry<T>(
-  options: { env?: string; project?: string },
+  options: { env?: string; project?: string; name?: string },
   fn: (store: TrackingStore) => Promise<T>,
 ): Promise<T> {
   const [where, { openStore, parseTrackingUri }] = await Promise.all([
@@ -49,7 +49,7 @@ async function withRegistry<T>(
   try {
     return await fn(store);
   } catch (error) {
-    throw await explainMissing(error, store);
+    throw await explainMissing(error, store, options.name);
   } finally {
     await store.close();
   }
@@ -259,20 +259,23 @@ async function modelFolders(repo: ReturnType<TrackingStore["getArtifactRepositor
   return found;
 }
 
-// `latest` is the newest version, as in models:/<name>/latest; anything else is checked by the registry.
+// `latest` is the newest version, as in models:/<name>/latest; a number is the registry's spelling of it
+// ("01" is version 1), so the message and the "was version" check compare versions, not what was typed.
 async function versionNumber(
   store: TrackingStore,
   name: string,
   version: string,
 ): Promise<string> {
-  if (version.trim().toLowerCase() !== "latest") return version.trim();
+  if (version.trim().toLowerCase() !== "latest") {
+    return (await store.registry.getModelVersion(name, version.trim())).version;
+  }
   const { parseModelUri, versionOfModelUri } = await import("../tracking/mod.ts");
   const ref = parseModelUri(`models:/${name}/latest`) as ModelsUri;
   return (await versionOfModelUri(store.registry, ref)).version;
 }
 
 // MLflow's "not found" names the thing but not where kmlf looked or what is there: add both.
-async function explainMissing(error: unknown, store: TrackingStore): Promise<unknown> {
+async function explainMissing(error: unknown, store: TrackingStore, name?: string): Promise<unknown> {
   if (!(error instanceof TrackingError) || error.code !== "RESOURCE_DOES_NOT_EXIST" || error.hint) {
     return error;
   }
@@ -281,8 +284,10 @@ async function explainMissing(error: unknown, store: TrackingStore): Promise<unk
   if (/^Run /.test(error.message)) {
     hint += "; copy the run id from the “Model logged: runs:/…” line of kmlf run";
   } else {
-    // MLflow names the model as name=<name> or, for "has no versions", as 'name'.
-    const model = error.message.match(/name=([^,)]+)/)?.[1] ?? error.message.match(/model '(.+)'/)?.[1];
+    // The model the command names (MLflow's message, name=<name>, cannot be cut at a "," or ")" the name
+    // itself holds); else the one the message names: name=<name>, or 'name' for "has no versions".
+    const named = error.message.match(/name=([^,)]+)/)?.[1] ?? error.message.match(/model '(.+)'/)?.[1];
+    const model = name !== undefined && error.message.includes(name) ? name : named;
     const found = model ? await store.registry.getRegisteredModel(model).catch(() => undefined) : undefined;
     if (found) {
       const versions = found.latestVersions.map((v) => v.version).sort((a, b) => Number(a) - Number(b));

@@ -14,7 +14,8 @@ import { runArtifactRoot } from "./run_artifact_root.ts";
 
 /** The artifact URI behind a download URI (`runs:/…` resolved through the run). */
 async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> {
-  const runs = uri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/s);
+  // Any spelling MLflow (and kmlf's model loading) reads as a runs:/ URI: `RUNS:/`, `runs:///`, padded.
+  const runs = uri.trim().match(/^runs:\/+([^/]+)(?:\/(.*))?$/is);
   if (!runs) return uri;
   const run = await ctx.store.getRun(runs[1]);
   // The path is a stored record's (any registry writer's): MLflow's artifact path rules, as a client's path.

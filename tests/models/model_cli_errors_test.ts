@@ -135,6 +135,21 @@ Deno.test("models alias: a model without versions says so, and a padded version 
   const padded = await kmlf(["models", "alias", "padded", "champion", " 1"], { cwd: t.project });
   assert.equal(padded.code, 0, padded.stderr);
   assert.match(padded.stderr, /models:\/padded@champion → version 1$/m);
+  // "01" is version 1 again: no "(was version 1)" for an alias that did not move.
+  const zero = await kmlf(["models", "alias", "padded", "champion", "01"], { cwd: t.project });
+  assert.equal(zero.code, 0, zero.stderr);
+  assert.match(zero.stderr, /models:\/padded@champion → version 1$/m);
+});
+
+Deno.test("models alias: an unknown version of a model whose name holds ',' or ')' lists that model's versions", async () => {
+  const name = "iris, v2 (rules)";
+  assert.equal(
+    (await kmlf(["models", "register", "-m", t.modelUri, "-n", name], { cwd: t.project })).code,
+    0,
+  );
+  const r = await kmlf(["models", "alias", name, "champion", "5"], { cwd: t.project });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /hint: .*"iris, v2 \(rules\)" has versions up to 1\n/);
 });
 
 Deno.test("models alias: a version or alias the registry refuses names the argument; removing an unset alias says so", async () => {

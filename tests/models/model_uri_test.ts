@@ -349,3 +349,27 @@ Deno.test("a runs:/ URI of a run the store lacks names the store without its pas
     await store.close();
   }
 });
+
+Deno.test("an unknown version lists the versions of exactly the model named, a backslash or quote in its name too", async () => {
+  const store = SqliteStore.open(":memory:");
+  try {
+    // "a\\" and "a\" differ by one backslash; a filter that leaves backslashes unescaped finds the other.
+    const names = { "a\\": 1, "a\\\\": 3, "x\\'y": 2 };
+    for (const [name, count] of Object.entries(names)) {
+      await store.registry.createRegisteredModel(name);
+      for (let i = 0; i < count; i++) await store.registry.createModelVersion(name, `s3://bucket/${i}`);
+    }
+    for (const [name, count] of Object.entries(names)) {
+      const versions = Array.from({ length: count }, (_, i) => count - i).join(", ");
+      await assert.rejects(
+        () => resolveModel(`models:/${name}/9`, { store, cacheDir: "unused" }),
+        (e: Error & { code?: string; hint?: string }) =>
+          e.code === "model/unknown-version" &&
+          e.hint === `its versions: ${versions}; or use models:/${name}/latest`,
+        name,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+});

@@ -215,6 +215,39 @@ Deno.test("model-versions/get-artifact serves a registered version's files", asy
   }
 });
 
+Deno.test("model-versions/get-artifact reads a runs:/ source in every spelling MLflow reads (RUNS:/, runs:///, a trailing slash)", async () => {
+  const fx = await serverFixture();
+  try {
+    const { runId, experimentId } = await newRun(fx.post);
+    (await fx.handle(
+      new Request(
+        `${BASE}/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model/MLmodel`,
+        { method: "PUT", body: "artifact_path: model\n" },
+      ),
+    )).body?.cancel();
+    assert.equal((await fx.post("/api/2.0/mlflow/registered-models/create", { name: "m" })).status, 200);
+    const sources = [`RUNS:/${runId}/model`, `runs:///${runId}/model`, `Runs:/${runId}/model/`];
+    for (const [i, source] of sources.entries()) {
+      // MLflow's server stores a runs:/ source as sent; its client resolved the URI, another may not.
+      const created = await fx.post("/api/2.0/mlflow/model-versions/create", {
+        name: "m",
+        source,
+        run_id: runId,
+      });
+      assert.equal(created.status, 200, await created.text());
+      const file = await fx.get("/model-versions/get-artifact", {
+        name: "m",
+        version: String(i + 1),
+        path: "MLmodel",
+      });
+      assert.equal(file.status, 200, source);
+      assert.equal(await file.text(), "artifact_path: model\n");
+    }
+  } finally {
+    await fx.dispose();
+  }
+});
+
 Deno.test("artifact roots: relative locations resolve against the server's cwd; http(s) roots of the server are served", async () => {
   const dir = await Deno.makeTempDir();
   const destination = join(dir, "art");

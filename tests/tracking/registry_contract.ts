@@ -336,6 +336,25 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
       const v2 = await registerModel(store, "s3://bucket/iris", "iris");
       assert.equal(v2.version, "2");
       assert.equal((await r.getRegisteredModel("iris")).latestVersions[0].version, "2");
+      // Every spelling model loading reads as runs:/ is the run's files, never stored as typed without a run.
+      for (
+        const uri of [
+          `RUNS:/${run.info.runId}/model`,
+          `runs:///${run.info.runId}/model/`,
+          ` runs:/${run.info.runId}/model`,
+        ]
+      ) {
+        const v = await registerModel(store, uri, "iris");
+        assert.deepEqual([v.source, v.runId], [`${run.info.artifactUri}/model`, run.info.runId], uri);
+      }
+      assert.equal((await registerModel(store, " s3://bucket/iris\n", "iris")).source, "s3://bucket/iris");
+      for (const path of ["model/../../other", "%2e%2E/%2E%2e/other"]) {
+        await rejectsWith(
+          registerModel(store, `runs:/${run.info.runId}/${path}`, "iris"),
+          "INVALID_PARAMETER_VALUE",
+          "'..' is not allowed",
+        );
+      }
       await rejectsWith(
         registerModel(store, `runs:/${run.info.runId}`, "iris"),
         "INVALID_PARAMETER_VALUE",

@@ -208,7 +208,8 @@ async function explainRegistryMiss(
   if ("version" in ref) {
     if (error.code !== "RESOURCE_DOES_NOT_EXIST") return error;
     const { modelVersions } = await store.registry.searchModelVersions({
-      filter: `name = '${ref.name.replaceAll("'", "\\'")}'`,
+      // A backslash before each quote and backslash (registry_api.js's quote): a name like a\'b reads back.
+      filter: `name = '${ref.name.replace(/[\\']/g, "\\$&")}'`,
       orderBy: ["version_number DESC"],
       maxResults: 20,
     }).catch(() => ({ modelVersions: [] }));

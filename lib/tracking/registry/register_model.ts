@@ -8,6 +8,7 @@
  * @module
  */
 import { TrackingError } from "../../errors.ts";
+import { percentDecode } from "../../path.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import type { ModelVersion } from "./entities.ts";
@@ -35,9 +36,12 @@ export async function registerModel(
   name: string,
   options: RegisterModelOptions = {},
 ): Promise<ModelVersion> {
-  let source = modelUri;
+  // Surrounding spaces (a shell quoting slip) are no part of a location: model loading ignores them too.
+  let source = modelUri.trim();
   let runId: string | undefined;
-  const runs = modelUri.match(/^runs:\/\/?([^/]+)(?:\/(.*))?$/);
+  // Spelled as model loading reads it (parseModelUri: `RUNS:/`, `runs:///`, surrounding spaces): any
+  // runs:/ URI is the run's artifact location, never stored as typed with no run id.
+  const runs = source.match(/^runs:\/+([^/]+)(?:\/(.*))?$/is);
   if (runs) {
     runId = runs[1];
     const path = (runs[2] ?? "").replace(/^\/+|\/+$/g, "");
@@ -46,6 +50,14 @@ export async function registerModel(
         "INVALID_PARAMETER_VALUE",
         `Cannot register '${modelUri}': a runs:/ URI needs the model's artifact path`,
         "write runs:/<run id>/<artifact path>, e.g. runs:/abc123/model",
+      );
+    }
+    // Also percent-encoded (%2e%2e), as a local artifact location is read.
+    if ([path, percentDecode(path)].some((form) => form.split("/").includes(".."))) {
+      throw mlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot register '${modelUri}': '..' is not allowed in the artifact path`,
+        "name the model folder inside the run, e.g. runs:/abc123/model",
       );
     }
     const run = await store.getRun(runId);

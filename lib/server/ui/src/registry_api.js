@@ -23,9 +23,13 @@ export async function apiSend(method, endpoint, body) {
   return json;
 }
 
-/** A value quoted for a registry filter: `'it''s'`. */
+/**
+ * A value quoted for a registry filter, a backslash before each quote and backslash: it's → 'it\'s'. Doubled
+ * quotes ('it''s') cannot write a name holding a backslash before a quote (a\'b), which the filter reads as
+ * an escaped quote.
+ */
 export function quote(value) {
-  return `'${String(value).replaceAll("'", "''")}'`;
+  return `'${String(value).replace(/[\\']/g, "\\$&")}'`;
 }
 
 /** `#/models/<name>`. */
