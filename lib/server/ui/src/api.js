@@ -63,20 +63,55 @@ export function artifactUrl(runId, path) {
 
 /**
  * GETs a run's artifact file. A refusal throws an ApiError saying which file and the server's message
- * (not its raw JSON), with the reason for a path holding `#`.
+ * (not its raw JSON); a path the server cannot serve (`unservablePathReason`) is refused without asking.
  */
 export async function fetchArtifact(runId, path) {
+  refuseUnservable(path, `Cannot load ${path}: `);
   const response = await fetch(artifactUrl(runId, path));
   if (response.ok) return response;
-  throw withPathReason(refusal(response, parseBody(await response.text()), `Cannot load ${path}: `), path);
+  throw refusal(response, parseBody(await response.text()), `Cannot load ${path}: `);
 }
 
-/** A refused artifact path holding `#` gets the reason, which MLflow's terse "Invalid path" leaves out. */
-function withPathReason(error, path) {
-  if (error.status === 400 && String(path ?? "").includes("#")) {
-    error.message += " (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
+/** Python's `unquote` applied until stable, as MLflow's servers read an artifact path. */
+function serverReading(path) {
+  let text = path;
+  for (let i = 0; i < 10; i++) {
+    const next = text.replace(
+      /(?:%[0-9a-fA-F]{2})+/g,
+      (run) => new TextDecoder().decode(Uint8Array.from(run.slice(1).split("%"), (x) => parseInt(x, 16))),
+    );
+    if (next === text) break;
+    text = next;
   }
-  return error;
+  return text;
+}
+
+/**
+ * Why MLflow's artifact routes cannot serve a run's artifact `path`, or undefined: they refuse a path
+ * holding `#`, and read a `%XX` sequence as the character it encodes — so they would list or send
+ * another path (an empty folder, a 404, or another file's bytes) for a name such as `report%20v2.txt`.
+ *
+ * @example
+ * ```js
+ * unservablePathReason("a b/c.txt"); // undefined
+ * unservablePathReason("report%20v2.txt"); // "… decode '%20' … look for 'report v2.txt' …"
+ * ```
+ */
+export function unservablePathReason(path) {
+  const text = String(path ?? "");
+  if (text.includes("#")) {
+    return "Invalid path (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
+  }
+  const escape = text.match(/%[0-9a-fA-F]{2}/);
+  if (!escape) return undefined;
+  return `Invalid path (MLflow servers decode '${escape[0]}' in artifact paths, so they would look for ` +
+    `'${serverReading(text)}' instead: rename it before logging it)`;
+}
+
+/** Throws the 400 ApiError of a path the server cannot serve (before asking it: no wrong answer shown). */
+function refuseUnservable(path, prefix) {
+  const reason = unservablePathReason(path);
+  if (reason) throw new ApiError(400, "INVALID_PARAMETER_VALUE", prefix + reason);
 }
 
 /** Fetches a run (cached per page load while the run is terminal). */
@@ -166,8 +201,9 @@ export async function bulkMetricHistory(runIds, key, maxResults = 2500, range = 
   return byRun;
 }
 
-/** Every artifact directly under `path` of a run, following page tokens. */
+/** Every artifact directly under `path` of a run, following page tokens (refusing unservable paths). */
 export async function listArtifacts(runId, path) {
+  refuseUnservable(path, "");
   const files = [];
   let pageToken;
   do {
@@ -175,8 +211,6 @@ export async function listArtifacts(runId, path) {
       run_id: runId,
       path: path || undefined,
       page_token: pageToken,
-    }).catch((error) => {
-      throw withPathReason(error, path);
     });
     for (const f of page.files ?? []) files.push(f);
     pageToken = page.next_page_token;
