@@ -123,6 +123,22 @@ Deno.test({
         await page.getByTestId("runs-search").click();
         await page.locator(`[data-testid=run-row][data-run-id='${f.wideRunId}']`).waitFor();
         assert.equal(await page.getByTestId("runs-error").count(), 0);
+
+        // The server stops answering: the page says so and what to do, not the browser's "Failed to fetch".
+        await page.route("**/ajax-api/**", (route) => route.abort("connectionrefused"));
+        try {
+          await page.getByTestId("runs-filter").fill("metrics.accuracy > 0");
+          await page.getByTestId("runs-search").click();
+          const unreachable = page.getByTestId("runs-error");
+          await unreachable.waitFor();
+          assert.match(
+            (await unreachable.textContent())!,
+            /^Cannot reach the tracking server \(.*\): check that/,
+          );
+          assert.equal(await page.getByTestId("filter-hint").count(), 0);
+        } finally {
+          await page.unroute("**/ajax-api/**");
+        }
       });
 
       await t.step(

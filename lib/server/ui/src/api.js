@@ -11,26 +11,59 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * `fetch`, with a request that gets no answer at all (the server stopped, the network is down) refused
+ * as an ApiError saying so and what to do, instead of the browser's bare "Failed to fetch".
+ */
+export async function serverFetch(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(
+      0,
+      "NETWORK_ERROR",
+      `Cannot reach the tracking server (${error?.message ?? error}): check that it is still running ` +
+        "(kmlf mlflow ui or kmlf server) and reachable, then reload the page.",
+    );
+  }
+}
+
+/** The body of an answer: MLflow's JSON, or undefined when the text is not JSON (a proxy's page). */
 function parseBody(text) {
   try {
     return text ? JSON.parse(text) : {};
   } catch {
-    return { message: text };
+    return undefined;
   }
 }
 
-/** The ApiError of a refused response, from MLflow's JSON error body (or its text). */
-function refusal(response, body, prefix = "") {
+/** What an answer that is not MLflow's JSON says, cut short and without markup (a proxy's HTML page). */
+function foreignText(response, text) {
+  const words = text.replace(/<(script|style)[^]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ").trim();
+  const said = words.length > 200 ? words.slice(0, 200) + "…" : words;
+  return `The server answered ${response.status} ${response.statusText}`.trim() +
+    (said ? ` with a page that is not an MLflow answer: ${said}` : "") +
+    ". If a proxy or login page stands in front of the tracking server, check it; then reload the page.";
+}
+
+/** The ApiError of a refused response: MLflow's JSON error message, a plain-text answer, or a page's gist. */
+function refusal(response, text, prefix = "") {
+  const body = parseBody(text);
   return new ApiError(
     response.status,
-    body.error_code ?? "HTTP_" + response.status,
-    prefix + (body.message || `${response.status} ${response.statusText}`),
+    body?.error_code ?? "HTTP_" + response.status,
+    prefix + (body?.message || (/<[a-z!/]/i.test(text) ? foreignText(response, text) : text.trim()) ||
+      `${response.status} ${response.statusText}`),
   );
 }
 
-async function decode(response) {
-  const body = parseBody(await response.text());
-  if (!response.ok) throw refusal(response, body);
+/** MLflow's JSON answer of `response`; an ApiError for a refusal or for an answer that is not JSON. */
+export async function decode(response) {
+  const text = await response.text();
+  if (!response.ok) throw refusal(response, text);
+  const body = parseBody(text);
+  if (body === undefined) throw new ApiError(response.status, "NOT_JSON", foreignText(response, text));
   return body;
 }
 
@@ -42,13 +75,13 @@ export async function apiGet(endpoint, params = {}) {
     for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
   }
   const qs = query.toString();
-  return decode(await fetch(BASE + endpoint + (qs ? "?" + qs : "")));
+  return decode(await serverFetch(BASE + endpoint + (qs ? "?" + qs : "")));
 }
 
 /** POST a JSON body to `<endpoint>`. */
 export async function apiPost(endpoint, body = {}) {
   return decode(
-    await fetch(BASE + endpoint, {
+    await serverFetch(BASE + endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
@@ -67,9 +100,9 @@ export function artifactUrl(runId, path) {
  */
 export async function fetchArtifact(runId, path) {
   refuseUnservable(path, `Cannot load ${path}: `);
-  const response = await fetch(artifactUrl(runId, path));
+  const response = await serverFetch(artifactUrl(runId, path));
   if (response.ok) return response;
-  throw refusal(response, parseBody(await response.text()), `Cannot load ${path}: `);
+  throw refusal(response, await response.text(), `Cannot load ${path}: `);
 }
 
 /** Python's `unquote` applied until stable, as MLflow's servers read an artifact path. */
