@@ -12,6 +12,7 @@ import {
   niceTicks,
   padRange,
   spanOf,
+  widenFlat,
 } from "../../lib/server/ui/src/chart_math.js";
 import { parallelAxes } from "../../lib/server/ui/src/parallel.js";
 import { scatterAxis } from "../../lib/server/ui/src/scatter.js";
@@ -24,6 +25,26 @@ Deno.test("parallel axes place ±1.8e308 at the ends of the axis, not at NaN", (
   assert.deepEqual(axis.pos, [0, 0.5, 1, undefined]);
   assert.ok(axis.ticks.length >= 3, `ticks: ${JSON.stringify(axis.ticks)}`);
   for (const t of axis.ticks) assert.ok(t.pos >= 0 && t.pos <= 1, `tick ${t.text} at ${t.pos}`);
+});
+
+Deno.test("an axis whose runs all hold one value beyond 2^53 (±1.8e308: Infinity) gets a span, not NaN", () => {
+  for (const v of [MAX, -MAX, 1e300, 2 ** 60, 0, 5]) {
+    const [axis] = parallelAxes([{ label: "m", values: [v, v] }]);
+    assert.equal(axis.kind, "num");
+    const inAxis = (p: number | undefined) => p !== undefined && p >= 0 && p <= 1;
+    assert.ok(axis.pos.every(inAxis), `parallel ${v}: ${axis.pos}`);
+    for (const t of axis.ticks) {
+      assert.ok(Number.isFinite(t.pos), `parallel ${v}: tick ${t.text} at ${t.pos}`);
+    }
+    const scatter = scatterAxis([v, v]);
+    assert.ok(scatter.lo! < scatter.hi!, `scatter ${v}: ${scatter.lo} … ${scatter.hi}`);
+    assert.ok(inAxis(scatter.pos(v)), `scatter ${v}: ${scatter.pos(v)}`);
+  }
+  assert.deepEqual(widenFlat(3, 3), [2, 4]);
+  assert.deepEqual(widenFlat(MAX, MAX), [MAX * 0.9, MAX]);
+  assert.deepEqual(widenFlat(-MAX, -MAX, { relative: true }), [-MAX, -MAX * 0.9]);
+  assert.deepEqual(widenFlat(0, 0, { relative: true }), [-1, 1]);
+  assert.deepEqual(widenFlat(1, 2), [1, 2]);
 });
 
 Deno.test("scale helpers stay finite across the whole double range", () => {

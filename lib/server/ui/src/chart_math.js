@@ -70,6 +70,28 @@ export function fractionOf(v, lo, hi) {
   return (v / 2 - lo / 2) / (hi / 2 - lo / 2);
 }
 
+/**
+ * The range of an axis whose values are all `lo` (=== `hi`): ±1 around it (±10 % with `relative`), or
+ * ±10 % where adding 1 no longer changes a double (beyond 2^53: 1.8e308, MLflow's stand-in for
+ * Infinity, or an int64 step), kept finite, so the axis never has zero span (positions would be NaN).
+ * Other ranges are returned as they are.
+ *
+ * @example
+ * ```js
+ * widenFlat(3, 3); // [2, 4]
+ * widenFlat(3, 3, { relative: true }); // [2.7, 3.3]
+ * widenFlat(1e300, 1e300); // [9e299, 1.1e300]
+ * ```
+ */
+export function widenFlat(lo, hi, { relative = false } = {}) {
+  if (lo !== hi) return [lo, hi];
+  if (!relative && lo - 1 < lo && hi + 1 > hi) return [lo - 1, hi + 1];
+  return [
+    Math.max(-Number.MAX_VALUE, lo - (Math.abs(lo) * 0.1 || 1)),
+    Math.min(Number.MAX_VALUE, hi + (Math.abs(hi) * 0.1 || 1)),
+  ];
+}
+
 /** [lo, hi] widened by `ratio` (< 0.5) of its span on each side, kept finite. */
 export function padRange(lo, hi, ratio) {
   const pad = (hi / 2 - lo / 2) * 2 * ratio;
