@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import {
+  aggregateByStep,
+  AGGREGATES,
   formatTick,
   fractionOf,
   logTicks,
@@ -16,6 +18,7 @@ import {
 } from "../../lib/server/ui/src/chart_math.js";
 import { parallelAxes } from "../../lib/server/ui/src/parallel.js";
 import { scatterAxis } from "../../lib/server/ui/src/scatter.js";
+import { groupRuns } from "../../lib/server/ui/src/run_groups.js";
 
 const MAX = Number.MAX_VALUE;
 
@@ -45,6 +48,22 @@ Deno.test("an axis whose runs all hold one value beyond 2^53 (±1.8e308: Infinit
   assert.deepEqual(widenFlat(-MAX, -MAX, { relative: true }), [-MAX, -MAX * 0.9]);
   assert.deepEqual(widenFlat(0, 0, { relative: true }), [-1, 1]);
   assert.deepEqual(widenFlat(1, 2), [1, 2]);
+});
+
+Deno.test("the mean of a group or a step holding ±1.8e308 is not Infinity (the sum overflows)", () => {
+  assert.equal(AGGREGATES.mean([MAX, MAX, MAX]), MAX);
+  assert.equal(AGGREGATES.mean([-MAX, -MAX]), -MAX);
+  assert.equal(AGGREGATES.mean([MAX, -MAX, 0]), 0);
+  assert.equal(AGGREGATES.mean([1, 2]), 1.5);
+  const point = (value: number) => [{ step: 0, timestamp: 0, value }];
+  assert.equal(aggregateByStep([point(MAX), point(MAX)])[0].value, MAX);
+  const run = (value: number) => ({
+    params: new Map([["p", "a"]]),
+    tags: new Map(),
+    metrics: new Map([["m", value]]),
+  });
+  const [group] = groupRuns([run(MAX), run(MAX)], "param:p");
+  assert.equal(group.metrics.get("m"), MAX);
 });
 
 Deno.test("scale helpers stay finite across the whole double range", () => {

@@ -274,8 +274,26 @@ export function nearest(xs, x) {
 export const AGGREGATES = {
   min: (vs) => Math.min(...vs),
   max: (vs) => Math.max(...vs),
-  mean: (vs) => vs.reduce((a, b) => a + b, 0) / vs.length,
+  mean,
 };
+
+/**
+ * The mean of finite values, finite itself: where their sum overflows (values near ±1.8e308, a SQL
+ * store's ±Infinity) it adds each value's share instead, so two runs at 1.8e308 average 1.8e308.
+ *
+ * @example
+ * ```js
+ * mean([1, 2]); // 1.5
+ * mean([Number.MAX_VALUE, Number.MAX_VALUE]); // Number.MAX_VALUE
+ * ```
+ */
+export function mean(vs) {
+  const sum = vs.reduce((a, b) => a + b, 0);
+  if (Number.isFinite(sum)) return sum / vs.length;
+  // The shares' rounding may still step past the largest double: the mean lies within the values.
+  const shares = vs.reduce((a, b) => a + b / vs.length, 0);
+  return Math.min(Math.max(shares, Math.min(...vs)), Math.max(...vs));
+}
 
 /**
  * One series from several runs' points of a metric: per step, the aggregate of the runs' values (finite
