@@ -13,6 +13,7 @@ import {
   logTicks,
   niceTicks,
   padRange,
+  smooth,
   spanOf,
   widenFlat,
 } from "../../lib/server/ui/src/chart_math.js";
@@ -50,7 +51,7 @@ Deno.test("an axis whose runs all hold one value beyond 2^53 (±1.8e308: Infinit
   assert.deepEqual(widenFlat(1, 2), [1, 2]);
 });
 
-Deno.test("the mean of a group or a step holding ±1.8e308 is not Infinity (the sum overflows)", () => {
+Deno.test("means and smoothing of values near ±1.8e308 stay finite (a sum or a bias correction overflowed)", () => {
   assert.equal(AGGREGATES.mean([MAX, MAX, MAX]), MAX);
   assert.equal(AGGREGATES.mean([-MAX, -MAX]), -MAX);
   assert.equal(AGGREGATES.mean([MAX, -MAX, 0]), 0);
@@ -64,6 +65,8 @@ Deno.test("the mean of a group or a step holding ±1.8e308 is not Infinity (the 
   });
   const [group] = groupRuns([run(MAX), run(MAX)], "param:p");
   assert.equal(group.metrics.get("m"), MAX);
+  // Nor does smoothing a series held at 1.8e308 step past it (a gap in the smoothed line).
+  assert.ok(smooth([MAX, MAX, MAX, -MAX], 0.99).every(Number.isFinite));
 });
 
 Deno.test("scale helpers stay finite across the whole double range", () => {

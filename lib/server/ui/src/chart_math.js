@@ -234,7 +234,8 @@ export function smooth(ys, weight) {
     }
     last = last * weight + (1 - weight) * y;
     count++;
-    out[i] = last / (1 - weight ** count);
+    // The bias correction may round a value near ±1.8e308 past the largest double: keep it finite.
+    out[i] = Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, last / (1 - weight ** count)));
   }
   return out;
 }
