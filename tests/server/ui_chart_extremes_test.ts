@@ -6,15 +6,20 @@
  */
 import assert from "node:assert/strict";
 import {
+  aggregateByStep,
+  AGGREGATES,
   formatTick,
   fractionOf,
   logTicks,
   niceTicks,
   padRange,
+  smooth,
   spanOf,
+  widenFlat,
 } from "../../lib/server/ui/src/chart_math.js";
 import { parallelAxes } from "../../lib/server/ui/src/parallel.js";
 import { scatterAxis } from "../../lib/server/ui/src/scatter.js";
+import { groupRuns } from "../../lib/server/ui/src/run_groups.js";
 
 const MAX = Number.MAX_VALUE;
 
@@ -24,6 +29,44 @@ Deno.test("parallel axes place ±1.8e308 at the ends of the axis, not at NaN", (
   assert.deepEqual(axis.pos, [0, 0.5, 1, undefined]);
   assert.ok(axis.ticks.length >= 3, `ticks: ${JSON.stringify(axis.ticks)}`);
   for (const t of axis.ticks) assert.ok(t.pos >= 0 && t.pos <= 1, `tick ${t.text} at ${t.pos}`);
+});
+
+Deno.test("an axis whose runs all hold one value beyond 2^53 (±1.8e308: Infinity) gets a span, not NaN", () => {
+  for (const v of [MAX, -MAX, 1e300, 2 ** 60, 0, 5]) {
+    const [axis] = parallelAxes([{ label: "m", values: [v, v] }]);
+    assert.equal(axis.kind, "num");
+    const inAxis = (p: number | undefined) => p !== undefined && p >= 0 && p <= 1;
+    assert.ok(axis.pos.every(inAxis), `parallel ${v}: ${axis.pos}`);
+    for (const t of axis.ticks) {
+      assert.ok(Number.isFinite(t.pos), `parallel ${v}: tick ${t.text} at ${t.pos}`);
+    }
+    const scatter = scatterAxis([v, v]);
+    assert.ok(scatter.lo! < scatter.hi!, `scatter ${v}: ${scatter.lo} … ${scatter.hi}`);
+    assert.ok(inAxis(scatter.pos(v)), `scatter ${v}: ${scatter.pos(v)}`);
+  }
+  assert.deepEqual(widenFlat(3, 3), [2, 4]);
+  assert.deepEqual(widenFlat(MAX, MAX), [MAX * 0.9, MAX]);
+  assert.deepEqual(widenFlat(-MAX, -MAX, { relative: true }), [-MAX, -MAX * 0.9]);
+  assert.deepEqual(widenFlat(0, 0, { relative: true }), [-1, 1]);
+  assert.deepEqual(widenFlat(1, 2), [1, 2]);
+});
+
+Deno.test("means and smoothing of values near ±1.8e308 stay finite (a sum or a bias correction overflowed)", () => {
+  assert.equal(AGGREGATES.mean([MAX, MAX, MAX]), MAX);
+  assert.equal(AGGREGATES.mean([-MAX, -MAX]), -MAX);
+  assert.equal(AGGREGATES.mean([MAX, -MAX, 0]), 0);
+  assert.equal(AGGREGATES.mean([1, 2]), 1.5);
+  const point = (value: number) => [{ step: 0, timestamp: 0, value }];
+  assert.equal(aggregateByStep([point(MAX), point(MAX)])[0].value, MAX);
+  const run = (value: number) => ({
+    params: new Map([["p", "a"]]),
+    tags: new Map(),
+    metrics: new Map([["m", value]]),
+  });
+  const [group] = groupRuns([run(MAX), run(MAX)], "param:p");
+  assert.equal(group.metrics.get("m"), MAX);
+  // Nor does smoothing a series held at 1.8e308 step past it (a gap in the smoothed line).
+  assert.ok(smooth([MAX, MAX, MAX, -MAX], 0.99).every(Number.isFinite));
 });
 
 Deno.test("scale helpers stay finite across the whole double range", () => {

@@ -7,6 +7,7 @@ import { parseRoute } from "../../lib/server/ui/src/routes.js";
 import { formatDuration, formatRelative, parseIdList } from "../../lib/server/ui/src/dom.js";
 import { downsample, niceTicks, seriesArrays } from "../../lib/server/ui/src/chart_math.js";
 import { previewKind } from "../../lib/server/ui/src/artifacts.js";
+import { unservablePathReason } from "../../lib/server/ui/src/api.js";
 import { parseDelimited } from "../../lib/server/ui/src/delimited.js";
 import { layout } from "../../lib/server/ui/src/pipeline_graph.js";
 import {
@@ -405,4 +406,16 @@ Deno.test("durations read in MLflow's units, the unit chosen after rounding", ()
     [3 * 86_400, "3 d ago"],
   ];
   for (const [sec, text] of ago) assert.equal(formatRelative(now - sec * 1000, now), text, `${sec} s`);
+});
+
+Deno.test("artifact paths the server reads as other paths are named before any request", () => {
+  // Python's unquote leaves a '%' not followed by two hex digits alone: these are served as they are.
+  for (const ok of ["a b/c.txt", "100% sure?.json", "50%.txt", "%zz", "déjà vu/深い.txt", ""]) {
+    assert.equal(unservablePathReason(ok), undefined, ok);
+  }
+  assert.match(unservablePathReason("run #2/a.txt")!, /refuse artifact paths holding '#'/);
+  assert.match(unservablePathReason("report%20v2.txt")!, /decode '%20' .* look for 'report v2.txt' instead/);
+  // Decoded until stable, UTF-8 sequences as one character, as the server does.
+  assert.match(unservablePathReason("x%2541y")!, /look for 'xAy'/);
+  assert.match(unservablePathReason("caf%C3%A9.txt")!, /look for 'café.txt'/);
 });

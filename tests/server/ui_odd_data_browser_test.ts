@@ -123,6 +123,22 @@ Deno.test({
         await page.getByTestId("runs-search").click();
         await page.locator(`[data-testid=run-row][data-run-id='${f.wideRunId}']`).waitFor();
         assert.equal(await page.getByTestId("runs-error").count(), 0);
+
+        // The server stops answering: the page says so and what to do, not the browser's "Failed to fetch".
+        await page.route("**/ajax-api/**", (route) => route.abort("connectionrefused"));
+        try {
+          await page.getByTestId("runs-filter").fill("metrics.accuracy > 0");
+          await page.getByTestId("runs-search").click();
+          const unreachable = page.getByTestId("runs-error");
+          await unreachable.waitFor();
+          assert.match(
+            (await unreachable.textContent())!,
+            /^Cannot reach the tracking server \(.*\): check that/,
+          );
+          assert.equal(await page.getByTestId("filter-hint").count(), 0);
+        } finally {
+          await page.unroute("**/ajax-api/**");
+        }
       });
 
       await t.step(
@@ -159,6 +175,19 @@ Deno.test({
           await page.getByTestId("no-logged-model").waitFor();
           await open(`${runHash(f.oddMetricsRunId)}/artifacts/${encodeURIComponent("100% sure?.json")}`);
           await page.getByText('"ok": true').waitFor();
+          // The server reads "%2F" as "/": the page says so rather than show a/b.txt's bytes as this file,
+          // and offers no Download link to them; a folder read as another is not shown "Empty".
+          await open(`${runHash(f.oddMetricsRunId)}/artifacts/${encodeURIComponent("a%2Fb.txt")}`);
+          assert.equal(
+            await page.getByTestId("preview-error").textContent(),
+            "Cannot load a%2Fb.txt: Invalid path (MLflow servers decode '%2F' in artifact paths, so they " +
+              "would look for 'a/b.txt' instead: rename it before logging it)",
+          );
+          assert.equal(await page.getByTestId("artifact-download").count(), 0);
+          await page.locator("[data-testid=artifact-node][data-path='x%41y']").click();
+          await page.getByRole("alert").filter({ hasText: "Cannot list x%41y: Invalid path" }).first()
+            .waitFor();
+          assert.equal(await page.getByText("Empty folder.").count(), 0);
 
           // A compare link naming a purged run still compares the others and names the one left out.
           const ids = JSON.stringify([f.registeredRunId, f.doomedRunId, f.wideRunId]);

@@ -28,6 +28,9 @@ const CASES: [filter: string, hint: RegExp, fixed: string][] = [
   ["foo = 'a'", /metrics\.foo, params\.foo or tags\.foo/, "params.foo = 'a'"],
   ["metrics.accuracy > 'abc'", /numbers, written without quotes/, "metrics.accuracy > 0.5"],
   ["params.model = 1", /strings, written in quotes/, "params.model = '1'"],
+  ["metrics.accuracy IS NULL", /test params and tags only/, "params.model IS NULL"],
+  ["attributes.status is not null", /test params and tags only/, "tags.team IS NOT NULL"],
+  ["datasets.name IS NOT NULL AND params.model = 'a'", /test params and tags only/, "params.model = 'a'"],
   // IN lists: parentheses belong there, and MLflow's list parsing wants one shape.
   ["attributes.run_id IN ( 'a', 'b' )", /without spaces just inside/, "attributes.run_id IN ('a', 'b')"],
   ["run_id NOT IN ('a' )", /without spaces just inside/, "run_id NOT IN ('a')"],
@@ -63,6 +66,7 @@ Deno.test("a filter whose words only look like syntax inside quotes gets no hint
       "params.`a-b` = 'c (d)'",
       "tags.note = 'a == b'",
       "attributes.run_id IN ('a', 'b') AND datasets.name NOT IN ('iris')",
+      "params.model IS NULL AND tags.`team` IS NOT NULL AND tags.note = 'metrics.x is null'",
     ]
   ) {
     parseFilter(filter);

@@ -11,26 +11,59 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * `fetch`, with a request that gets no answer at all (the server stopped, the network is down) refused
+ * as an ApiError saying so and what to do, instead of the browser's bare "Failed to fetch".
+ */
+export async function serverFetch(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new ApiError(
+      0,
+      "NETWORK_ERROR",
+      `Cannot reach the tracking server (${error?.message ?? error}): check that it is still running ` +
+        "(kmlf mlflow ui or kmlf server) and reachable, then reload the page.",
+    );
+  }
+}
+
+/** The body of an answer: MLflow's JSON, or undefined when the text is not JSON (a proxy's page). */
 function parseBody(text) {
   try {
     return text ? JSON.parse(text) : {};
   } catch {
-    return { message: text };
+    return undefined;
   }
 }
 
-/** The ApiError of a refused response, from MLflow's JSON error body (or its text). */
-function refusal(response, body, prefix = "") {
+/** What an answer that is not MLflow's JSON says, cut short and without markup (a proxy's HTML page). */
+function foreignText(response, text) {
+  const words = text.replace(/<(script|style)[^]*?<\/\1>/gi, " ").replace(/<[^>]*>/g, " ")
+    .replace(/\s+/g, " ").trim();
+  const said = words.length > 200 ? words.slice(0, 200) + "…" : words;
+  return `The server answered ${response.status} ${response.statusText}`.trim() +
+    (said ? ` with a page that is not an MLflow answer: ${said}` : "") +
+    ". If a proxy or login page stands in front of the tracking server, check it; then reload the page.";
+}
+
+/** The ApiError of a refused response: MLflow's JSON error message, a plain-text answer, or a page's gist. */
+function refusal(response, text, prefix = "") {
+  const body = parseBody(text);
   return new ApiError(
     response.status,
-    body.error_code ?? "HTTP_" + response.status,
-    prefix + (body.message || `${response.status} ${response.statusText}`),
+    body?.error_code ?? "HTTP_" + response.status,
+    prefix + (body?.message || (/<[a-z!/]/i.test(text) ? foreignText(response, text) : text.trim()) ||
+      `${response.status} ${response.statusText}`),
   );
 }
 
-async function decode(response) {
-  const body = parseBody(await response.text());
-  if (!response.ok) throw refusal(response, body);
+/** MLflow's JSON answer of `response`; an ApiError for a refusal or for an answer that is not JSON. */
+export async function decode(response) {
+  const text = await response.text();
+  if (!response.ok) throw refusal(response, text);
+  const body = parseBody(text);
+  if (body === undefined) throw new ApiError(response.status, "NOT_JSON", foreignText(response, text));
   return body;
 }
 
@@ -42,13 +75,13 @@ export async function apiGet(endpoint, params = {}) {
     for (const v of Array.isArray(value) ? value : [value]) query.append(key, String(v));
   }
   const qs = query.toString();
-  return decode(await fetch(BASE + endpoint + (qs ? "?" + qs : "")));
+  return decode(await serverFetch(BASE + endpoint + (qs ? "?" + qs : "")));
 }
 
 /** POST a JSON body to `<endpoint>`. */
 export async function apiPost(endpoint, body = {}) {
   return decode(
-    await fetch(BASE + endpoint, {
+    await serverFetch(BASE + endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
@@ -63,20 +96,55 @@ export function artifactUrl(runId, path) {
 
 /**
  * GETs a run's artifact file. A refusal throws an ApiError saying which file and the server's message
- * (not its raw JSON), with the reason for a path holding `#`.
+ * (not its raw JSON); a path the server cannot serve (`unservablePathReason`) is refused without asking.
  */
 export async function fetchArtifact(runId, path) {
-  const response = await fetch(artifactUrl(runId, path));
+  refuseUnservable(path, `Cannot load ${path}: `);
+  const response = await serverFetch(artifactUrl(runId, path));
   if (response.ok) return response;
-  throw withPathReason(refusal(response, parseBody(await response.text()), `Cannot load ${path}: `), path);
+  throw refusal(response, await response.text(), `Cannot load ${path}: `);
 }
 
-/** A refused artifact path holding `#` gets the reason, which MLflow's terse "Invalid path" leaves out. */
-function withPathReason(error, path) {
-  if (error.status === 400 && String(path ?? "").includes("#")) {
-    error.message += " (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
+/** Python's `unquote` applied until stable, as MLflow's servers read an artifact path. */
+function serverReading(path) {
+  let text = path;
+  for (let i = 0; i < 10; i++) {
+    const next = text.replace(
+      /(?:%[0-9a-fA-F]{2})+/g,
+      (run) => new TextDecoder().decode(Uint8Array.from(run.slice(1).split("%"), (x) => parseInt(x, 16))),
+    );
+    if (next === text) break;
+    text = next;
   }
-  return error;
+  return text;
+}
+
+/**
+ * Why MLflow's artifact routes cannot serve a run's artifact `path`, or undefined: they refuse a path
+ * holding `#`, and read a `%XX` sequence as the character it encodes — so they would list or send
+ * another path (an empty folder, a 404, or another file's bytes) for a name such as `report%20v2.txt`.
+ *
+ * @example
+ * ```js
+ * unservablePathReason("a b/c.txt"); // undefined
+ * unservablePathReason("report%20v2.txt"); // "… decode '%20' … look for 'report v2.txt' …"
+ * ```
+ */
+export function unservablePathReason(path) {
+  const text = String(path ?? "");
+  if (text.includes("#")) {
+    return "Invalid path (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
+  }
+  const escape = text.match(/%[0-9a-fA-F]{2}/);
+  if (!escape) return undefined;
+  return `Invalid path (MLflow servers decode '${escape[0]}' in artifact paths, so they would look for ` +
+    `'${serverReading(text)}' instead: rename it before logging it)`;
+}
+
+/** Throws the 400 ApiError of a path the server cannot serve (before asking it: no wrong answer shown). */
+function refuseUnservable(path, prefix) {
+  const reason = unservablePathReason(path);
+  if (reason) throw new ApiError(400, "INVALID_PARAMETER_VALUE", prefix + reason);
 }
 
 /** Fetches a run (cached per page load while the run is terminal). */
@@ -166,8 +234,9 @@ export async function bulkMetricHistory(runIds, key, maxResults = 2500, range = 
   return byRun;
 }
 
-/** Every artifact directly under `path` of a run, following page tokens. */
+/** Every artifact directly under `path` of a run, following page tokens (refusing unservable paths). */
 export async function listArtifacts(runId, path) {
+  refuseUnservable(path, "");
   const files = [];
   let pageToken;
   do {
@@ -175,8 +244,6 @@ export async function listArtifacts(runId, path) {
       run_id: runId,
       path: path || undefined,
       page_token: pageToken,
-    }).catch((error) => {
-      throw withPathReason(error, path);
     });
     for (const f of page.files ?? []) files.push(f);
     pageToken = page.next_page_token;

@@ -2,7 +2,7 @@
 // highlighted code / YAML / JSON, markdown rendered (with its source a click away), CSV/TSV tables, images, PDFs, HTML in a sandboxed iframe; every file
 // has a download link and "Copy path". Selecting a directory shows its images as a gallery, its PDFs and
 // files, and any panel registered for it (registerDirectoryView: e.g. a logged model's MLmodel panel).
-import { artifactUrl, fetchArtifact, listArtifacts } from "./api.js";
+import { artifactUrl, fetchArtifact, listArtifacts, unservablePathReason } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
 import { highlighted } from "./highlight.js";
 import { parseDelimited } from "./delimited.js";
@@ -196,8 +196,10 @@ export function artifactBrowser(run, initialPath, onSelect) {
       }
     }
     if (selectedPath !== path) return;
-    const images = files.filter((f) => !f.is_dir && previewKind(f.path) === "image");
-    const others = files.filter((f) => f.is_dir || previewKind(f.path) !== "image");
+    // An image the server cannot send (see unservablePathReason) is listed, where opening it says why.
+    const isImage = (f) => !f.is_dir && previewKind(f.path) === "image" && !unservablePathReason(f.path);
+    const images = files.filter(isImage);
+    const others = files.filter((f) => !isImage(f));
     mount(
       body,
       panels,
@@ -251,7 +253,12 @@ export function artifactBrowser(run, initialPath, onSelect) {
     const url = artifactUrl(runId, info.path);
     const kind = previewKind(info.path);
     const body = h("div", { class: "preview-body" });
-    mount(preview, header(info, name, url), body);
+    // No Download link to a path the server would answer with an error or another file's bytes.
+    const unservable = unservablePathReason(info.path);
+    mount(preview, header(info, name, unservable ? undefined : url), body);
+    if (unservable) {
+      return void mount(body, errorBox(`Cannot load ${info.path}: ${unservable}`, "preview-error"));
+    }
     if (kind === "none") {
       return void mount(body, h("p", { class: "muted" }, "No preview for this file type."));
     }

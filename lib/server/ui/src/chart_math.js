@@ -70,6 +70,28 @@ export function fractionOf(v, lo, hi) {
   return (v / 2 - lo / 2) / (hi / 2 - lo / 2);
 }
 
+/**
+ * The range of an axis whose values are all `lo` (=== `hi`): ±1 around it (±10 % with `relative`), or
+ * ±10 % where adding 1 no longer changes a double (beyond 2^53: 1.8e308, MLflow's stand-in for
+ * Infinity, or an int64 step), kept finite, so the axis never has zero span (positions would be NaN).
+ * Other ranges are returned as they are.
+ *
+ * @example
+ * ```js
+ * widenFlat(3, 3); // [2, 4]
+ * widenFlat(3, 3, { relative: true }); // [2.7, 3.3]
+ * widenFlat(1e300, 1e300); // [9e299, 1.1e300]
+ * ```
+ */
+export function widenFlat(lo, hi, { relative = false } = {}) {
+  if (lo !== hi) return [lo, hi];
+  if (!relative && lo - 1 < lo && hi + 1 > hi) return [lo - 1, hi + 1];
+  return [
+    Math.max(-Number.MAX_VALUE, lo - (Math.abs(lo) * 0.1 || 1)),
+    Math.min(Number.MAX_VALUE, hi + (Math.abs(hi) * 0.1 || 1)),
+  ];
+}
+
 /** [lo, hi] widened by `ratio` (< 0.5) of its span on each side, kept finite. */
 export function padRange(lo, hi, ratio) {
   const pad = (hi / 2 - lo / 2) * 2 * ratio;
@@ -212,7 +234,8 @@ export function smooth(ys, weight) {
     }
     last = last * weight + (1 - weight) * y;
     count++;
-    out[i] = last / (1 - weight ** count);
+    // The bias correction may round a value near ±1.8e308 past the largest double: keep it finite.
+    out[i] = Math.min(Number.MAX_VALUE, Math.max(-Number.MAX_VALUE, last / (1 - weight ** count)));
   }
   return out;
 }
@@ -252,8 +275,26 @@ export function nearest(xs, x) {
 export const AGGREGATES = {
   min: (vs) => Math.min(...vs),
   max: (vs) => Math.max(...vs),
-  mean: (vs) => vs.reduce((a, b) => a + b, 0) / vs.length,
+  mean,
 };
+
+/**
+ * The mean of finite values, finite itself: where their sum overflows (values near ±1.8e308, a SQL
+ * store's ±Infinity) it adds each value's share instead, so two runs at 1.8e308 average 1.8e308.
+ *
+ * @example
+ * ```js
+ * mean([1, 2]); // 1.5
+ * mean([Number.MAX_VALUE, Number.MAX_VALUE]); // Number.MAX_VALUE
+ * ```
+ */
+export function mean(vs) {
+  const sum = vs.reduce((a, b) => a + b, 0);
+  if (Number.isFinite(sum)) return sum / vs.length;
+  // The shares' rounding may still step past the largest double: the mean lies within the values.
+  const shares = vs.reduce((a, b) => a + b / vs.length, 0);
+  return Math.min(Math.max(shares, Math.min(...vs)), Math.max(...vs));
+}
 
 /**
  * One series from several runs' points of a metric: per step, the aggregate of the runs' values (finite

@@ -12,6 +12,7 @@ import {
   padRange,
   seriesArrays,
   smooth,
+  widenFlat,
 } from "./chart_math.js";
 import { formatX, MARGIN, paintLineChart, SvgContext } from "./chart_paint.js";
 import { barChart } from "./bar_chart.js";
@@ -108,12 +109,12 @@ function lineChartModel(data, options, width, height) {
   }
   if (xMin > xMax) return undefined;
   if (options.xRange) [xMin, xMax] = [Math.max(xMin, zoomLo), Math.min(xMax, zoomHi)];
-  if (xMin === xMax) (xMin -= 1), (xMax += 1);
+  [xMin, xMax] = widenFlat(xMin, xMax);
   const inliers = options.ignoreOutliers ? inlierRange(visibleYs) : undefined;
   if (inliers) [yMin, yMax] = inliers;
   const ty = yLog ? Math.log10 : (v) => v;
   let lo = ty(yMin), hi = ty(yMax);
-  if (lo === hi) [lo, hi] = padRange(lo - (Math.abs(lo) * 0.1 || 1), hi + (Math.abs(hi) * 0.1 || 1), 0);
+  [lo, hi] = widenFlat(lo, hi, { relative: true });
   [lo, hi] = padRange(lo, hi, 0.05);
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;

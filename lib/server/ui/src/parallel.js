@@ -4,7 +4,7 @@
 // are gaps there, like missing ones. Otherwise (text values, or no finite value at all) it is an ordinal
 // axis: the distinct values in order, evenly spaced. A run missing a value has a gap on that axis.
 import { PALETTE, s } from "./dom.js";
-import { formatTicks, fractionOf, niceTicks, numberOf, spanOf } from "./chart_math.js";
+import { formatTicks, fractionOf, niceTicks, numberOf, spanOf, widenFlat } from "./chart_math.js";
 
 const clip = (text, n) => (text.length > n ? text.slice(0, n - 1) + "…" : text);
 const isMissing = (v) => v === undefined || v === null;
@@ -22,7 +22,7 @@ export function parallelAxes(dims) {
     if (finite.length > 0 && nums.every((n) => n !== undefined)) {
       let lo = finite[0], hi = finite[0];
       for (const n of finite) (lo = Math.min(lo, n)), (hi = Math.max(hi, n));
-      if (lo === hi) (lo -= 1), (hi += 1);
+      [lo, hi] = widenFlat(lo, hi);
       const at = (v) => fractionOf(v, lo, hi);
       return {
         label,

@@ -1,26 +1,17 @@
 // Model registry calls (ajax-api, like MLflow's UI) and the registry's page addresses.
-import { ApiError, apiGet, apiPost } from "./api.js";
+import { apiGet, apiPost, decode, serverFetch } from "./api.js";
 
 const BASE = "ajax-api/2.0/mlflow/";
 
 /** PATCH or DELETE a JSON body (the registry's update and delete calls). */
 export async function apiSend(method, endpoint, body) {
-  const response = await fetch(BASE + endpoint, {
-    method,
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json = {};
-  try {
-    json = text ? JSON.parse(text) : {};
-  } catch {
-    json = { message: text };
-  }
-  if (!response.ok) {
-    throw new ApiError(response.status, json.error_code ?? `HTTP_${response.status}`, json.message || text);
-  }
-  return json;
+  return await decode(
+    await serverFetch(BASE + endpoint, {
+      method,
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    }),
+  );
 }
 
 /**

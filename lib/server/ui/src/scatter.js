@@ -1,6 +1,6 @@
 /** The scatter plot of one param or metric against another (SVG), on the compare page and in the chart view. */
 import { PALETTE, s } from "./dom.js";
-import { formatTicks, fractionOf, niceTicks, numberOf, padRange, spanOf } from "./chart_math.js";
+import { formatTicks, fractionOf, niceTicks, numberOf, padRange, spanOf, widenFlat } from "./chart_math.js";
 
 /**
  * One axis of the scatter plot for `values` (undefined or "" = the run has no such value; its point is
@@ -13,8 +13,7 @@ export function scatterAxis(values) {
   const finite = nums.filter(Number.isFinite);
   if (finite.length > 0 && nums.every((n) => n !== undefined)) {
     let lo = Math.min(...finite), hi = Math.max(...finite);
-    if (lo === hi) (lo -= 1), (hi += 1);
-    [lo, hi] = padRange(lo, hi, 0.08);
+    [lo, hi] = padRange(...widenFlat(lo, hi), 0.08);
     // A non-finite value (NaN, ±Infinity) has no place on the axis: its point is not drawn.
     const pos = (v) => (Number.isFinite(numberOf(v)) ? fractionOf(numberOf(v), lo, hi) : undefined);
     const ticks = niceTicks(lo, hi, 5);

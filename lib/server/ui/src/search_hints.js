@@ -49,6 +49,12 @@ export function filterHint(filter, known = {}) {
     return "MLflow's search has no parentheses: join plain comparisons with AND.";
   }
   if (/(==|<>|=<|=>)/.test(text)) return "Compare with =, !=, <, <=, > or >= (a single =, not ==).";
+  // kmlf's IS [NOT] NULL takes a param or tag; a metric, attribute or dataset key is refused.
+  const nullCheck = /(^|\s)(\S+)\s+is\s+(not\s+)?null\b/i.exec(text);
+  if (nullCheck && !/^`?(params?|parameters?|tags?)`?\./i.test(nullCheck[2])) {
+    return "IS NULL and IS NOT NULL test params and tags only (params.model IS NULL, tags.team IS NOT " +
+      "NULL); a run without a metric never matches a comparison on it, so metrics.accuracy > 0 leaves it out.";
+  }
   if (/(^|\s)and\s*$/i.test(text) || /^\s*and(\s|$)/i.test(text)) {
     return "A condition is missing next to AND: metrics.accuracy > 0.9 AND params.model = 'tree'.";
   }
