@@ -1,8 +1,8 @@
 // The run page's "Register model" action: registers a model the run logged (an artifact folder holding
 // an MLmodel file) as a new version of a new or existing registered model, like MLflow's UI.
-import { apiGet, listArtifacts } from "./api.js";
+import { listArtifacts } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { registerModel, versionHash } from "./registry_api.js";
+import { allModelNames, registerModel, versionHash } from "./registry_api.js";
 
 /** Folders of the run's artifacts (up to two levels deep) that hold an MLmodel file. */
 export async function loggedModelPaths(run) {
@@ -42,9 +42,9 @@ export function registerModelButton(run, options = {}) {
     if (panel.hidden) return;
     mount(panel, h("p", { class: "muted" }, "Looking for logged models…"));
     try {
-      const [paths, models] = await Promise.all([
+      const [paths, modelNames] = await Promise.all([
         options.path ? [options.path] : loggedModelPaths(run),
-        apiGet("registered-models/search", { max_results: 1000, order_by: ["name ASC"] }),
+        allModelNames(),
       ]);
       if (!paths.length) {
         mount(
@@ -66,7 +66,7 @@ export function registerModelButton(run, options = {}) {
       const list = h(
         "datalist",
         { id: listId },
-        (models.registered_models ?? []).map((m) => h("option", { value: m.name })),
+        modelNames.map((name) => h("option", { value: name })),
       );
       const nameInput = h("input", {
         class: "search",
