@@ -27,7 +27,12 @@ Deno.test({
       const { info } = await store.createRun({ experimentId, runName: `child-${i}`, startTime: Date.now() });
       await store.setTag(info.runId, "mlflow.parentRunId", parent);
     }
-    await new MlflowClient(store).logText(parent, "flavors: {}\n", "model/MLmodel");
+    const client = new MlflowClient(store);
+    await client.logText(parent, "flavors: {}\n", "model/MLmodel");
+    // 53 folders, the model in the last: the register form searches 50 folders of a folder and says so.
+    const folders = (await store.createRun({ experimentId: "0", runName: "folders" })).info.runId;
+    for (let i = 0; i < 53; i++) await client.logText(folders, "x\n", `f${String(i).padStart(2, "0")}/a.txt`);
+    await client.logText(folders, "flavors: {}\n", "f52/MLmodel");
     const modelNames = Array.from({ length: 1003 }, (_, i) => `m-${String(i).padStart(4, "0")}`);
     for (const name of modelNames) await store.registry.createRegisteredModel(name);
 
@@ -74,6 +79,20 @@ Deno.test({
           os.map((o) => (o as HTMLOptionElement).value)
         );
         assert.deepEqual(options, modelNames);
+      });
+
+      await t.step("the register form says which folders it did not search for logged models", async () => {
+        await open(`#/experiments/0/runs/${folders}`);
+        await page.getByTestId("register-model").click();
+        await page.getByTestId("no-logged-model").waitFor();
+        assert.match(
+          (await page.getByTestId("register-scan-note").textContent())!,
+          /^Searched the first 50 folders of each folder; 3 more were not searched\. To register a model there, open its folder in the Artifacts tab/,
+        );
+        await open(runHash);
+        await page.getByTestId("register-model").click();
+        await page.getByTestId("register-name").waitFor();
+        assert.equal(await page.getByTestId("register-scan-note").count(), 0);
       });
 
       await t.step("the chart view says how many of the runs its 'first N' choice draws", async () => {
