@@ -95,6 +95,37 @@ Deno.test({
         assert.equal(await page.getByTestId("register-scan-note").count(), 0);
       });
 
+      await t.step(
+        "the models list loads each page once and says Searching… while a search runs",
+        async () => {
+          await open("#/models");
+          const count = page.getByTestId("models-count");
+          await count.filter({ hasText: "100+ models" }).waitFor();
+          // A double click asks for the next page once: its rows are not listed twice.
+          await page.getByTestId("models-more").dblclick();
+          await count.filter({ hasText: "200+ models" }).waitFor();
+          const names = await page.getByTestId("model-row").evaluateAll((rows) =>
+            rows.map((r) => (r as HTMLElement).dataset.name)
+          );
+          assert.deepEqual(names, modelNames.slice(0, 200));
+          let release = () => {};
+          const held = new Promise<void>((resolve) => release = resolve);
+          await page.route("**/ajax-api/2.0/mlflow/registered-models/search?**", async (route) => {
+            await held;
+            await route.continue();
+          });
+          try {
+            await page.getByTestId("models-search").fill("m-100");
+            await count.filter({ hasText: "Searching…" }).waitFor();
+            release();
+            await count.filter({ hasText: "3 models" }).waitFor();
+          } finally {
+            release();
+            await page.unroute("**/ajax-api/2.0/mlflow/registered-models/search?**");
+          }
+        },
+      );
+
       await t.step("the chart view says how many of the runs its 'first N' choice draws", async () => {
         await open(`#/experiments/${experimentId}?compareRunsMode=CHART`);
         const shown = page.getByTestId("chart-runs-shown");
