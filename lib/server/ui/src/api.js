@@ -94,6 +94,28 @@ export function artifactUrl(runId, path) {
   return `get-artifact?${new URLSearchParams({ path, run_uuid: runId })}`;
 }
 
+/** Schemes whose artifact repositories percent-decode the path (MLflow's file, HTTP and proxied stores). */
+const DECODED_SCHEMES = new Set(["file", "http", "https", "mlflow-artifacts"]);
+
+/**
+ * The full URI of the artifact `path` under a run's `artifactUri`, as MLflow's clients read it: each name
+ * percent-encoded where the store decodes the path (`file:`, `http(s):`, `mlflow-artifacts:`), so a name
+ * holding `#`, `%` or a space stays one name; verbatim under a plain path or an object store's URI (s3:,
+ * gs:, …), which read their keys as written.
+ *
+ * @example
+ * ```js
+ * artifactFullUri("mlflow-artifacts:/1/ab/artifacts/", "a b/#1.txt"); // "mlflow-artifacts:/1/ab/artifacts/a%20b/%231.txt"
+ * artifactFullUri("/srv/mlruns/1/ab/artifacts", "a b.txt"); // "/srv/mlruns/1/ab/artifacts/a b.txt"
+ * ```
+ */
+export function artifactFullUri(artifactUri, path) {
+  const root = String(artifactUri).replace(/\/+$/, "");
+  const scheme = root.match(/^([a-zA-Z][a-zA-Z0-9+.-]+):/)?.[1]?.toLowerCase();
+  const tail = DECODED_SCHEMES.has(scheme) ? path.split("/").map(encodeURIComponent).join("/") : path;
+  return path ? `${root}/${tail}` : root;
+}
+
 /**
  * GETs a run's artifact file. A refusal throws an ApiError saying which file and the server's message
  * (not its raw JSON); a path the server cannot serve (`unservablePathReason`) is refused without asking.

@@ -1,6 +1,6 @@
 // Entry point: hash routing compatible with MLflow's UI links (routes.js); one page at a time, disposed
 // (timers, listeners) when the route leaves it.
-import { errorBox, mount, parseIdList } from "./dom.js";
+import { errorBox, h, mount, parseIdList } from "./dom.js";
 import { parseRoute, runHash } from "./routes.js";
 import { getRun } from "./api.js";
 import { experimentsPage } from "./experiments.js";
@@ -65,7 +65,8 @@ async function route() {
   }
   const container = document.createElement("div");
   container.className = `page page-${r.name}`;
-  mount(app, container);
+  // Each page replaces this once its first answer is in: a slow server shows a loading page, not a blank one.
+  mount(app, mount(container, h("p", { class: "muted", testid: "page-loading" }, "Loading…")));
   try {
     const view = await page(container, r);
     // The route changed while the page loaded: drop it (and its timers) at once.

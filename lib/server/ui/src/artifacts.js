@@ -2,7 +2,7 @@
 // highlighted code / YAML / JSON, markdown rendered (with its source a click away), CSV/TSV tables, images, PDFs, HTML in a sandboxed iframe; every file
 // has a download link and "Copy path". Selecting a directory shows its images as a gallery, its PDFs and
 // files, and any panel registered for it (registerDirectoryView: e.g. a logged model's MLmodel panel).
-import { artifactUrl, fetchArtifact, listArtifacts, unservablePathReason } from "./api.js";
+import { artifactFullUri, artifactUrl, fetchArtifact, listArtifacts, unservablePathReason } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
 import { highlighted } from "./highlight.js";
 import { parseDelimited } from "./delimited.js";
@@ -172,7 +172,7 @@ export function artifactBrowser(run, initialPath, onSelect) {
         : null,
       copyButton("Copy path", info.path, "copy-path"),
       run.info.artifact_uri
-        ? copyButton("Copy full URI", `${run.info.artifact_uri.replace(/\/$/, "")}/${info.path}`, "copy-uri")
+        ? copyButton("Copy full URI", artifactFullUri(run.info.artifact_uri, info.path), "copy-uri")
         : null,
     );
 

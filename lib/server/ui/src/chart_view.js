@@ -40,7 +40,7 @@ export function chartView(ctx) {
   const maxSelect = h(
     "select",
     { testid: "chart-max-runs", title: "How many runs the charts draw (pinned runs always)" },
-    MAX_CHOICES.map((n) => h("option", { value: String(n) }, n === 1000 ? "all runs" : `first ${n} runs`)),
+    MAX_CHOICES.map((n) => h("option", { value: String(n) }, `first ${n} runs`)),
   );
   maxSelect.value = String(MAX_CHOICES.includes(saved.maxRuns) ? saved.maxRuns : 10);
   maxSelect.addEventListener("change", () => {
@@ -84,8 +84,11 @@ export function chartView(ctx) {
   let items = [];
   let cards = [];
   const refreshItems = () => {
-    items = chartItems(ctx.items(), { ...ctx.marks, max: Number(maxSelect.value) });
-    shownCount.textContent = `${items.length} ${
+    const all = ctx.items();
+    items = chartItems(all, { ...ctx.marks, max: Number(maxSelect.value) });
+    // Say when the "first N" choice leaves runs out, so a capped chart is not taken for all of them.
+    const visible = all.filter((it) => !ctx.marks.isHidden(it.id)).length;
+    shownCount.textContent = `${items.length}${items.length < visible ? ` of ${visible}` : ""} ${
       items.some((it) => it.group) ? "groups" : "runs"
     } in the charts`;
     sectionsEl.dataset.items = items.map((it) => it.id).join(",");

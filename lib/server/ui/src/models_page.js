@@ -66,7 +66,9 @@ export async function modelsPage(container, route) {
     if (reset) {
       token = undefined;
       body.replaceChildren();
+      status.textContent = "Searching…"; // not the old search's count while the new one runs
     }
+    more.disabled = true; // a second click would ask for the same page again and list it twice
     try {
       const page = await searchModels(search.value.trim(), token);
       if (mine !== generation) return;
@@ -79,6 +81,8 @@ export async function modelsPage(container, route) {
         : `${n}${token ? "+" : ""} model${n === 1 ? "" : "s"}`;
     } catch (error) {
       if (mine === generation) mount(status, errorBox(error.message));
+    } finally {
+      if (mine === generation) more.disabled = false;
     }
   };
 

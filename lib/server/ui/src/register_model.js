@@ -1,12 +1,19 @@
 // The run page's "Register model" action: registers a model the run logged (an artifact folder holding
 // an MLmodel file) as a new version of a new or existing registered model, like MLflow's UI.
-import { apiGet, listArtifacts } from "./api.js";
+import { listArtifacts } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
-import { registerModel, versionHash } from "./registry_api.js";
+import { allModelNames, registerModel, versionHash } from "./registry_api.js";
 
-/** Folders of the run's artifacts (up to two levels deep) that hold an MLmodel file. */
+/** Subfolders searched per folder when looking for logged models (a run may log thousands of folders). */
+const MAX_SCANNED_FOLDERS = 50;
+
+/**
+ * Folders of the run's artifacts (up to two levels deep, MAX_SCANNED_FOLDERS per folder) that hold an
+ * MLmodel file, sorted; `skipped` counts the folders left unsearched, so the form can say so.
+ */
 export async function loggedModelPaths(run) {
   const found = new Set();
+  let skipped = 0;
   const history = (run.data?.tags ?? []).find((t) => t.key === "mlflow.log-model.history")?.value;
   try {
     for (const entry of JSON.parse(history ?? "[]")) if (entry?.artifact_path) found.add(entry.artifact_path);
@@ -21,10 +28,23 @@ export async function loggedModelPaths(run) {
     });
     if (files.some((f) => !f.is_dir && f.path.split("/").pop() === "MLmodel") && path) found.add(path);
     if (depth === 0) return;
-    for (const f of files.filter((f) => f.is_dir).slice(0, 50)) await scan(f.path, depth - 1);
+    const folders = files.filter((f) => f.is_dir);
+    skipped += Math.max(0, folders.length - MAX_SCANNED_FOLDERS);
+    for (const f of folders.slice(0, MAX_SCANNED_FOLDERS)) await scan(f.path, depth - 1);
   };
   await scan("", 2);
-  return [...found].sort();
+  return { paths: [...found].sort(), skipped };
+}
+
+/** What the form says when the search for logged models left folders out (nothing when none was). */
+function skippedNote(skipped) {
+  if (!skipped) return null;
+  return h(
+    "p",
+    { class: "muted", testid: "register-scan-note" },
+    `Searched the first ${MAX_SCANNED_FOLDERS} folders of each folder; ${skipped} more were not searched. ` +
+      "To register a model there, open its folder in the Artifacts tab and use its Register button.",
+  );
 }
 
 // Each open form gets its own datalist id (a run page and a folder view may both show one).
@@ -42,9 +62,9 @@ export function registerModelButton(run, options = {}) {
     if (panel.hidden) return;
     mount(panel, h("p", { class: "muted" }, "Looking for logged models…"));
     try {
-      const [paths, models] = await Promise.all([
-        options.path ? [options.path] : loggedModelPaths(run),
-        apiGet("registered-models/search", { max_results: 1000, order_by: ["name ASC"] }),
+      const [{ paths, skipped }, modelNames] = await Promise.all([
+        options.path ? { paths: [options.path], skipped: 0 } : loggedModelPaths(run),
+        allModelNames(),
       ]);
       if (!paths.length) {
         mount(
@@ -54,6 +74,7 @@ export function registerModelButton(run, options = {}) {
             { testid: "no-logged-model" },
             "This run has no logged model: an artifact folder holding an MLmodel file.",
           ),
+          skippedNote(skipped),
         );
         return;
       }
@@ -66,7 +87,7 @@ export function registerModelButton(run, options = {}) {
       const list = h(
         "datalist",
         { id: listId },
-        (models.registered_models ?? []).map((m) => h("option", { value: m.name })),
+        modelNames.map((name) => h("option", { value: name })),
       );
       const nameInput = h("input", {
         class: "search",
@@ -105,6 +126,7 @@ export function registerModelButton(run, options = {}) {
           h("label", {}, "as ", nameInput, list),
           h("button", { testid: "register-submit", onclick: submit }, "Register"),
         ),
+        skippedNote(skipped),
         result,
       );
       nameInput.focus();

@@ -51,6 +51,22 @@ export async function searchModels(text, pageToken) {
   return page;
 }
 
+/** The names of every registered model, by name, following page tokens (the register form's suggestions). */
+export async function allModelNames() {
+  const names = [];
+  let pageToken;
+  do {
+    const page = await apiGet("registered-models/search", {
+      max_results: 1000,
+      order_by: ["name ASC"],
+      page_token: pageToken,
+    });
+    for (const m of page.registered_models ?? []) names.push(m.name);
+    pageToken = page.next_page_token;
+  } while (pageToken);
+  return names;
+}
+
 /** A registered model. */
 export async function getModel(name) {
   return (await apiGet("registered-models/get", { name })).registered_model;

@@ -28,6 +28,7 @@ import { registerModelButton } from "./register_model.js";
 import { registeredModelsCell } from "./run_registered_models.js";
 import { deletedNotice, descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
 import { NOTE_TAG } from "./experiment_header.js";
+import { fillChildRuns } from "./run_children.js";
 
 /** MLflow's MAX_TAG_VAL_LENGTH: the server cuts a longer run tag (a description is one) to this length. */
 const RUN_TAG_MAX_CHARS = 8000;
@@ -356,23 +357,5 @@ function overview(pane, run, tags, base, registeredModels) {
     ),
   );
   loggedModelsSection(pane, run, tags);
-  apiPost("runs/search", {
-    experiment_ids: [info.experiment_id],
-    filter: `tags.\`mlflow.parentRunId\` = '${info.run_id}'`,
-    run_view_type: "ACTIVE_ONLY",
-    max_results: 1000,
-  }).then(
-    (page) =>
-      mount(
-        children,
-        (page.runs ?? []).length === 0 ? "—" : (page.runs ?? []).flatMap((c, i) => [
-          i ? ", " : "",
-          h("a", {
-            href: `#/experiments/${encodeURIComponent(c.info.experiment_id)}/runs/${c.info.run_id}`,
-            testid: "child-run",
-          }, runLabel(c)),
-        ]),
-      ),
-    (error) => mount(children, error.message),
-  );
+  void fillChildRuns(children, info);
 }

@@ -39,3 +39,20 @@ export async function fetchParentRuns({ runs, parents, asked, experimentIds, sta
   }
   return all;
 }
+
+/**
+ * Marks the runs table as searching (`on`) or settled: the count says "Searching…", the rows on show are
+ * dimmed and `aria-busy`, so old rows are not taken for the new search's answer while it runs.
+ */
+export function markSearching({ container, tableEl, count }, on) {
+  if (on) {
+    container.dataset.searching = "true";
+    tableEl.classList.add("searching");
+    tableEl.setAttribute("aria-busy", "true");
+    count.textContent = "Searching…";
+  } else {
+    delete container.dataset.searching;
+    tableEl.classList.remove("searching");
+    tableEl.removeAttribute("aria-busy");
+  }
+}

@@ -7,7 +7,7 @@
 // shown (row data-for-nesting="true") and start expanded; "N runs" counts only the search's runs.
 import { apiPost } from "./api.js";
 import { virtualTable } from "./virtual_table.js";
-import { fetchParentRuns, prepareRun } from "./runs_loading.js";
+import { fetchParentRuns, markSearching, prepareRun } from "./runs_loading.js";
 import { runningRunsPoller } from "./runs_refresh.js";
 import { mountRunsLayout } from "./runs_layout.js";
 import { attachAutocomplete } from "./search_suggest_box.js";
@@ -290,6 +290,7 @@ export async function runsPage(container, route) {
     const mine = reset ? ++generation : generation;
     loading = true;
     loadMore.disabled = true;
+    if (reset) markSearching({ container, tableEl: table.el, count }, true);
     try {
       const page = await apiPost("runs/search", searchRequest(reset ? undefined : nextPageToken));
       if (mine !== generation) return;
@@ -316,6 +317,7 @@ export async function runsPage(container, route) {
     } finally {
       if (mine === generation) {
         loading = false;
+        markSearching({ container, tableEl: table.el, count }, false);
         loadMore.disabled = false;
         loadMore.hidden = !nextPageToken;
         count.textContent = nextPageToken ? `${runs.length}+ runs` : countOf(runs.length, "run");
