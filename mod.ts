@@ -9,8 +9,11 @@
  * const session = await KmlfSession.create({ projectRoot: "/path/to/project" });
  * await session.run({ pipelineNames: ["training"] });
  * const client = await MlflowClient.open("sqlite:///mlflow.db", { baseDir: "/path/to/project" });
- * const { runs } = await client.searchRuns("1", { orderBy: ["metrics.accuracy DESC"] });
- * runs[0].data.metrics.accuracy; // plain objects: metrics, params, tags by key
+ * const experiment = await client.getExperimentByName("iris"); // mlflow.yml's, default: the project's name
+ * const { runs } = await client.searchRuns(experiment!.experimentId, {
+ *   orderBy: ["metrics.`metrics.accuracy` DESC"], // the iris example's catalog entry `metrics`, key `accuracy`
+ * });
+ * runs[0].data.metrics["metrics.accuracy"]; // plain objects: metrics, params, tags by key
  * ```
  *
  * @module

@@ -89,7 +89,8 @@ async function write(text: string, output: string | undefined, what: string): Pr
     out(text.trimEnd());
     return EXIT.ok;
   }
-  await writeOutputFile("-o", output, text);
+  // kedro-airflow makes its DAG folder (`-o dags/training.py` in a fresh project): so does kmlf, for both.
+  await writeOutputFile("-o", output, text, { makeFolder: true });
   err(`Wrote ${what} to ${output}`);
   return EXIT.ok;
 }

@@ -58,6 +58,9 @@ export function buildProgram(
     .option("--debug", "show kmlf's own stack traces on errors")
     .showSuggestionAfterError(true)
     .configureOutput({ outputError: (text, write) => write(formatUsageError(text)) })
+    // Commander leaves descriptions unwrapped when a long option or command name leaves them under 40
+    // columns (`models predict --help` ran 150 wide); wrapped into 24 they still read, as the others do.
+    .configureHelp({ minWidthToWrap: 24 })
     .exitOverride()
     .hook("preAction", (_program, action) => checkPaths(action));
   const ctx = { argv, state };

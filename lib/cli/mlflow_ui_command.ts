@@ -4,6 +4,8 @@
  * experiment (created if missing, as kedro-mlflow does). A remote `http(s)` tracking URI is not
  * served: the command prints its address instead.
  */
+import { ConfigError } from "../errors.ts";
+import { statIfAny } from "../fs_utils.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
 import { requireProject } from "./project.ts";
@@ -36,7 +38,7 @@ export async function mlflowUi(
   options: MlflowUiOptions,
   serveOptions: Pick<ServeTrackingOptions, "onListening" | "signal"> = {},
 ): Promise<number> {
-  const root = requireProject(options);
+  const root = outsideProjectHint(() => requireProject(options));
   const { trackingUri, config, projectName } = await projectTracking({ project: root, env: options.env });
   if (/^https?:\/\//i.test(trackingUri)) {
     out(
@@ -77,4 +79,26 @@ export async function mlflowUi(
     },
     ...serveOptions,
   });
+}
+
+/**
+ * `mlflow ui` serves whatever store is in the working directory; `kmlf mlflow ui` needs a project. Outside
+ * one, the error names `kmlf server`, which serves a store as `mlflow ui` does (the one here, when there is).
+ */
+function outsideProjectHint(find: () => string): string {
+  try {
+    return find();
+  } catch (error) {
+    if (!(error instanceof ConfigError) || error.code !== "project/not-found") throw error;
+    const here = statIfAny("mlflow.db")?.isFile
+      ? "sqlite:///mlflow.db"
+      : statIfAny("mlruns")?.isDirectory
+      ? "./mlruns"
+      : undefined;
+    const serve = here
+      ? `to browse the store here, \`kmlf server --backend-store-uri ${here}\``
+      : "to browse a store outside a project, `kmlf server --backend-store-uri <uri>`";
+    const { source, cause } = error;
+    throw new ConfigError(error.code, error.message, { source, hint: `${serve}; ${error.hint}`, cause });
+  }
 }

@@ -6,7 +6,9 @@
 import type { Command } from "./_commander/index.js";
 import { type CommandContext, modules } from "./command_modules.ts";
 
-const STORE_NOTE = "Store: MLFLOW_TRACKING_URI, else the project's (mlflow.yml), else mlflow.db here.";
+// The order cli_store.ts resolves: a project's mlflow.yml wins over MLFLOW_TRACKING_URI, as for `kmlf run`.
+const STORE_NOTE = "Store: the project's (its mlflow.yml's, else MLFLOW_TRACKING_URI, else its mlflow.db); " +
+  "outside a project MLFLOW_TRACKING_URI, else ./mlflow.db.";
 
 /**
  * Adds `kmlf runs`, `kmlf experiments` and `kmlf artifacts` to `program`.
@@ -25,7 +27,8 @@ export function addStoreCommands(program: Command, ctx: CommandContext): void {
     };
   const view = "'active_only' (default), 'deleted_only' or 'all'";
 
-  const runs = program.command("runs").description(`Manage runs, like \`mlflow runs\`. ${STORE_NOTE}`);
+  const runs = program.command("runs").summary("Manage runs, like `mlflow runs`")
+    .description(`Manage runs, like \`mlflow runs\`. ${STORE_NOTE}`);
   runs.command("list").description("List the runs of an experiment (newest first)")
     .option(
       "--experiment-id <id>",
@@ -46,9 +49,10 @@ export function addStoreCommands(program: Command, ctx: CommandContext): void {
   runs.command("restore").description("Restore a deleted run")
     .requiredOption("--run-id <id>", "the run").action(act(modules.runs, (m) => m.runsRestore));
 
-  const exp = program.command("experiments").description(
-    `Manage experiments, like \`mlflow experiments\`. ${STORE_NOTE}`,
-  );
+  const exp = program.command("experiments").summary("Manage experiments, like `mlflow experiments`")
+    .description(
+      `Manage experiments, like \`mlflow experiments\`. ${STORE_NOTE}`,
+    );
   exp.command("create").description("Create an experiment")
     .requiredOption("-n, --experiment-name <name>", "its name")
     .option("-l, --artifact-location <uri>", "where its runs store artifacts (default: the store's choice)")
@@ -71,9 +75,10 @@ export function addStoreCommands(program: Command, ctx: CommandContext): void {
     .option("-o, --filename <file>", "write here instead of stdout")
     .action(act(modules.experiments, (m) => m.experimentsCsv));
 
-  const art = program.command("artifacts").description(
-    `Upload, list and download run artifacts, like \`mlflow artifacts\`. ${STORE_NOTE}`,
-  );
+  const art = program.command("artifacts")
+    .summary("Upload, list and download run artifacts, like `mlflow artifacts`").description(
+      `Upload, list and download run artifacts, like \`mlflow artifacts\`. ${STORE_NOTE}`,
+    );
   const into = "log into this sub-directory of the run's artifacts";
   art.command("log-artifact").description("Log a local file as an artifact of a run")
     .requiredOption("-l, --local-file <file>", "the file")

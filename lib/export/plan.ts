@@ -154,7 +154,11 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
         "export/empty-pipeline",
         `Cannot export ${options.pipeline}: it has no nodes to schedule`,
         {
-          hint: `add nodes to pipelines/${options.pipeline}.yml, or export another pipeline (--pipeline)`,
+          // `__default__` has no file of its own in most projects: it is every pipeline together.
+          hint: options.pipeline === "__default__"
+            ? "__default__ is every pipeline in pipelines/ together (or pipelines/__default__.yml): add nodes to " +
+              "one (`kmlf pipeline create <name>` makes one), or export another pipeline (--pipeline)"
+            : `add nodes to pipelines/${options.pipeline}.yml, or export another pipeline (--pipeline)`,
         },
       ),
     );

@@ -70,8 +70,18 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         options.notify?.(
           "Tracking is off: no mlflow.yml in conf/. Run `kmlf mlflow init --env=base` to track runs.",
         );
+        // "Without mlflow.yml nothing is tracked": during a run the Mlflow datasets only do their local I/O,
+        // as under disable_hooks_for_plugins, so the example's metric datasets do not fail an untracked run.
+        // Outside a run (a script's catalog) a dataset's run_id still needs a store, and says so.
         return {
+          beforePipelineRun() {
+            state.loggingEnabled = false;
+          },
+          onPipelineError() {
+            state.loggingEnabled = true;
+          },
           afterPipelineRun({ pipeline }) {
+            state.loggingEnabled = true;
             const spec = pipeline.ml?.spec;
             if (!spec) return;
             options.notify?.(

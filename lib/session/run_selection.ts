@@ -29,6 +29,13 @@ export async function selectRunPipeline(
   const pipeline = hasFilter(filter) ? await filterNaming(full, names, filter, options.registered) : full;
   if (pipeline.nodes.length > 0) return pipeline;
   const dir = options.pipelinesDir;
+  if (names.length === 1 && names[0] === "__default__" && !(await hasPipelines(options.registered))) {
+    // A project made with `kmlf new --no-example` (or emptied): there is nothing to add nodes to yet.
+    throw new PipelineDefinitionError("pipeline/empty", "The project has no pipeline yet", {
+      hint: `create one: \`kmlf pipeline create <name>\` writes ${dir}/<name>.yml, its nodes and a test; ` +
+        "then `kmlf run <name>`",
+    });
+  }
   const where = names.map((n) =>
     n === "__default__"
       ? `${dir}/__default__.yml (without it, the default pipeline is every pipeline in ${dir}/ together)`
@@ -39,6 +46,12 @@ export async function selectRunPipeline(
     `Pipeline ${names.map((n) => `"${n}"`).join("+")} has no nodes`,
     { hint: `add nodes to ${where.join(", ")}` },
   );
+}
+
+/** Whether any pipeline besides `__default__` is registered (an unreadable one counts: it has its own error). */
+async function hasPipelines(registered: () => Promise<Record<string, Pipeline>>): Promise<boolean> {
+  const all = await registered().catch(() => undefined);
+  return all === undefined || Object.keys(all).some((name) => name !== "__default__");
 }
 
 function hasFilter(f: PipelineFilter): boolean {

@@ -129,3 +129,14 @@ Deno.test("every command's help and every class of bad invocation print as recor
   assert.ok(actual.length > 150, `${actual.length} invocations`);
   await matchRecorded("printed", actual);
 });
+
+// A standard terminal is 80 wide: commander wraps help to it, unless a long option name leaves the
+// descriptions under its minimum column (then `models predict --help` printed 150-wide lines).
+Deno.test("every recorded help text fits 80 columns", async () => {
+  const wide = (await expected()).printed
+    .filter((p) => p.argv.includes("--help") || p.argv.includes("-h"))
+    .flatMap((p) =>
+      p.stdout.split("\n").filter((l) => l.length > 80).map((l) => `kmlf ${p.argv.join(" ")}: ${l}`)
+    );
+  assert.deepEqual(wide, []);
+});

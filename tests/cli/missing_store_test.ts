@@ -91,3 +91,27 @@ Deno.test("a project nothing has been tracked in yet: runs list says so, and poi
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kmlf mlflow ui outside a project names kmlf server, with the store in the folder when there is one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  try {
+    const bare = await kmlf(["mlflow", "ui", "--port", "0"], { cwd: dir });
+    assert.equal(bare.code, 2, bare.stderr);
+    assert.match(bare.stderr, /error\[project\/not-found\]: No kmlf project found/);
+    assert.match(
+      bare.stderr,
+      /hint: to browse a store outside a project, `kmlf server --backend-store-uri <uri>`; run kmlf inside a project/,
+    );
+    // A store made as MLflow's CLI makes one, outside a project: what `mlflow ui` would have served.
+    const made = await kmlf(["experiments", "create", "-n", "scratch"], { cwd: dir });
+    assert.equal(made.code, 0, made.stderr);
+    const withStore = await kmlf(["mlflow", "ui", "--port", "0"], { cwd: dir });
+    assert.equal(withStore.code, 2, withStore.stderr);
+    assert.match(
+      withStore.stderr,
+      /hint: to browse the store here, `kmlf server --backend-store-uri sqlite:\/\/\/mlflow\.db`/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

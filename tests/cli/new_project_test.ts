@@ -1,8 +1,11 @@
-/** What `kmlf new` writes besides the pipelines: deno.json, a real README, a project .gitignore. */
+/**
+ * What `kmlf new` writes besides the pipelines: deno.json, a real README, a project .gitignore; and that what it
+ * writes (and `kmlf pipeline create` adds) is already as `deno fmt` and `deno lint` in the project want it.
+ */
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { projectFiles } from "../../lib/cli/new_command.ts";
-import { REPO } from "../cli_harness.ts";
+import { kmlf, REPO } from "../cli_harness.ts";
 
 const kmlfConfig = JSON.parse(await Deno.readTextFile(`${REPO}/deno.json`));
 
@@ -49,4 +52,26 @@ Deno.test("a new project's README says how to run, track and view, and where thi
   assert.ok(empty.includes("kmlf pipeline create"));
   assert.ok(empty.includes("kmlf mlflow init --env=base"));
   assert.ok(!empty.includes("kmlf run training"));
+});
+
+Deno.test("a new project, with or without the example and after pipeline create, passes deno fmt --check and lint", async () => {
+  const parent = await Deno.makeTempDir({ prefix: "kmlf-test-" });
+  const deno = (args: string[], cwd: string) =>
+    new Deno.Command(Deno.execPath(), { args, cwd, stdout: "piped", stderr: "piped" }).output();
+  try {
+    for (const [name, flags] of [["with_example", []], ["bare", ["--no-example"]]] as const) {
+      const made = await kmlf(["new", name, ...flags], { cwd: parent });
+      assert.equal(made.code, 0, made.stderr);
+      const dir = `${parent}/${name}`;
+      const created = await kmlf(["pipeline", "create", "scoring"], { cwd: dir });
+      assert.equal(created.code, 0, created.stderr);
+      for (const check of [["fmt", "--check"], ["lint"]]) {
+        const r = await deno(check, dir);
+        const said = new TextDecoder().decode(r.stderr) + new TextDecoder().decode(r.stdout);
+        assert.equal(r.code, 0, `deno ${check.join(" ")} in a new project (${flags.join(" ")}):\n${said}`);
+      }
+    }
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+  }
 });

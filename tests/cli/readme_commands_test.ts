@@ -137,3 +137,31 @@ Deno.test("README's pipeline-as-a-model commands (run, serve, curl, predict, ui)
   const bound = await walk("## Pipeline as a model: train → serve (kedro-mlflow's `pipeline_ml_factory`)");
   assert.deepEqual([...bound.keys()], ["run_id"]);
 });
+
+Deno.test("README's export lines run as printed in the iris project once the catalog entries they give are added", async () => {
+  const lines = await readmeBlock("## Scaling out: PostgreSQL, S3, Argo Workflows and Airflow");
+  // The catalog entries the block's comment gives, one YAML flow entry per line (`"X_{split}": {…}`).
+  const entries = lines.map((l) => /^#.*?("[^"]+": \{.*\})\s*$/.exec(l)?.[1]).filter((e) => e !== undefined);
+  assert.ok(entries.length > 0, `the export lines' comment gives the catalog entries:\n${lines.join("\n")}`);
+  const exports = lines.filter((l) => l.startsWith("kmlf export "));
+  assert.deepEqual(exports.map((l) => l.split(" ")[2]), ["argo", "airflow"]);
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const catalog = join(dir, "conf/base/catalog.yml");
+    await Deno.writeTextFile(catalog, `${await Deno.readTextFile(catalog)}\n${entries.join("\n")}\n`);
+    for (const line of exports) {
+      const args = line.split(/\s+/).slice(1);
+      const r = await kmlf(args, { cwd: dir });
+      assert.equal(r.code, 0, `README line \`${line}\` fails:\n${r.stderr}`);
+      const file = args[args.indexOf("-o") + 1];
+      assert.match(await Deno.readTextFile(join(dir, file)), /report.accuracy/); // its last task
+    }
+    const run = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(run.code, 0, run.stderr);
+    for (const name of ["X_train", "y_train", "X_test", "y_test"]) {
+      await Deno.stat(join(dir, `data/05_model_input/${name}.pkl`));
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

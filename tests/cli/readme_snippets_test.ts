@@ -1,7 +1,8 @@
 /**
- * The README's TypeScript examples that import "kmlf" are what plugin authors and script users copy: each
- * type-checks against the public API in a `kmlf new` project, and the Plugins section's example runs as a
- * plugin of that project (the MlflowClient example runs in tests/cli/new_user_test.ts).
+ * The README's TypeScript examples are what node, plugin and script authors copy: each type-checks as
+ * printed (against the public API where it imports "kmlf") in a `kmlf new` project, the Plugins section's
+ * example runs as a plugin of that project (the MlflowClient example runs in tests/cli/new_user_test.ts), and
+ * mod.ts's module example — the first thing `deno doc` shows — runs in a tracked demo project.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -19,16 +20,15 @@ async function readmeSnippets(): Promise<Snippet[]> {
   const snippets: Snippet[] = [];
   for (const m of readme.matchAll(/^```(?:ts|typescript)\n([\s\S]*?)^```/gm)) {
     const code = m[1];
-    if (!/from "kmlf"/.test(code)) continue;
     const named = /^\/\/ ([\w./-]+\.ts)\b/.exec(code);
     snippets.push({ line: readme.slice(0, m.index).split("\n").length, file: named?.[1], code });
   }
   return snippets;
 }
 
-Deno.test("every README example importing kmlf type-checks in a kmlf new project", async () => {
+Deno.test("every README TypeScript example type-checks as printed in a kmlf new project", async () => {
   const snippets = await readmeSnippets();
-  assert.ok(snippets.length >= 2, `README examples found: ${snippets.map((s) => s.line).join(", ")}`);
+  assert.ok(snippets.length >= 3, `README examples found: ${snippets.map((s) => s.line).join(", ")}`);
   const dir = await demoProject();
   try {
     const files = [];
@@ -64,6 +64,33 @@ Deno.test("the README's plugin example, listed in kmlf.yml plugins:, reports eac
     for (const node of ["split_data", "train_model", "predict", "report_accuracy"]) {
       assert.match(r.stderr, new RegExp(`^${node} finished at \\d{4}-\\d\\d-\\d\\dT`, "m"));
     }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("mod.ts's module example runs in a tracked iris project and reads the accuracy it orders by", async () => {
+  const mod = await Deno.readTextFile(join(REPO, "mod.ts"));
+  const block = /^\/\*\*[\s\S]*?@example\n \* ```ts\n([\s\S]*?) \* ```/.exec(mod);
+  assert.ok(block, "mod.ts's module doc has an @example");
+  const lines = block[1].split("\n").map((l) => l.replace(/^ \* ?/, "")).filter((l) => l !== "");
+  // The last line is an expression the example shows the value of: print it.
+  const last = lines.pop()!.replace(/;\s*(\/\/.*)?$/, "");
+  const dir = await demoProject({}, { tracked: true });
+  try {
+    const code = [...lines, `console.log(JSON.stringify(${last}));`].join("\n")
+      .replaceAll('"/path/to/project"', JSON.stringify(dir));
+    await Deno.writeTextFile(join(dir, "module_example.ts"), code);
+    const r = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "module_example.ts"],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const [stdout, stderr] = [r.stdout, r.stderr].map((b) => new TextDecoder().decode(b));
+    assert.equal(r.code, 0, stderr);
+    const value = JSON.parse(stdout.trim().split("\n").at(-1)!);
+    assert.ok(typeof value === "number" && value > 0.5 && value <= 1, `\`${last}\` printed ${stdout}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -267,6 +267,23 @@ Deno.test("an empty pipeline is refused: its workflow would end the run while st
       return true;
     },
   );
+  // The default pipeline is every pipeline together: the hint says so and how to make one.
+  assert.throws(
+    () =>
+      planExport(new Pipeline([]), {
+        pipeline: "__default__",
+        env: "e",
+        groupBy: "node",
+        isPersisted: () => true,
+      }),
+    (e: unknown) => {
+      assert.match(
+        (e as ConfigError).hint ?? "",
+        /every pipeline in pipelines\/ together.*`kmlf pipeline create <name>`/,
+      );
+      return true;
+    },
+  );
 });
 
 // A catalog reading ${runtime_params:…} without a default needs --params to be read at all (Kedro's catalog

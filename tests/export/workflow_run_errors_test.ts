@@ -2,7 +2,8 @@
  * The workflow run commands refuse what would leave a useless run behind or fail obscurely:
  * `kmlf mlflow start-run` for a pipeline that does not exist starts no run, and `kmlf mlflow end-run`
  * with an id the store does not hold (an unresolved template, another tracking store) names --run-id
- * and the fix; ending a run again keeps its first outcome and says so.
+ * and the fix; ending a run again keeps its first outcome and says so. An export's `-o` makes its missing
+ * folder, as kedro-airflow does.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -56,9 +57,9 @@ Deno.test("an export or a run id file that cannot be written names the option, t
           /name a file inside it/,
         ],
         [
-          ["export", "argo", "--pipeline", "training", "--group-by", "tag", "-o", "no/such/dir/wf.yaml"],
-          /Cannot write -o no\/such\/dir\/wf\.yaml: /,
-          /create its folder first/,
+          ["export", "argo", "--pipeline", "training", "--group-by", "tag", "-o", "kmlf.yml/wf.yaml"],
+          /Cannot write -o kmlf\.yml\/wf\.yaml: a part of its path is a file, not a folder/,
+          /check the folders on the way to kmlf\.yml\/wf\.yaml/,
         ],
         [
           ["mlflow", "start-run", "--pipeline", "training", "--run-id-file", "data"],
@@ -73,6 +74,12 @@ Deno.test("an export or a run id file that cannot be written names the option, t
       assert.match(r.stderr, message);
       assert.match(r.stderr, hint);
       assert.doesNotMatch(r.stderr, /error\[internal\]/);
+    }
+    // A missing folder is made, as kedro-airflow makes its DAG folder (the README's `-o dags/….py`).
+    for (const [engine, file] of [["airflow", "dags/iris_training.py"], ["argo", "no/such/dir/wf.yaml"]]) {
+      const r = await kmlf(["export", engine, "--pipeline", "training", "-o", file], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(await Deno.readTextFile(join(dir, file)), engine === "argo" ? /kind: Workflow/ : /DAG\(/);
     }
     // The run start-run opened is not left RUNNING when its id cannot be handed on.
     assert.deepEqual((await allRuns(dir)).map((r) => r.info.status), ["FAILED"]);

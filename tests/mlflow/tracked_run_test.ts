@@ -198,11 +198,19 @@ export const spy = { beforeNodeRun() { appendFileSync("env.log", (Deno.env.get("
     });
   });
 
-  Deno.test(`${store.name}: metric datasets without a run fail clearly; \${km.random_name:} names runs`, async () => {
+  Deno.test(`${store.name}: without mlflow.yml the tracked example runs untracked; \${km.random_name:} names runs`, async () => {
+    // "Without mlflow.yml nothing is tracked": the metric datasets log nothing, the artifacts save locally, as
+    // under disable_hooks_for_plugins, instead of failing the `kmlf new` example at its first metric.
     await withTracked({ "conf/base/mlflow.yml": null }, async (dir) => {
-      const r = await kmlf(["run", "training", "-q"], { cwd: dir });
-      assert.equal(r.code, 1);
-      assert.match(r.stderr, /mlflow\/no-active-run[\s\S]*kmlf mlflow init/);
+      const r = await kmlf(["run", "training"], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /Tracking is off: no mlflow\.yml in conf\/\. Run `kmlf mlflow init --env=base`/);
+      assert.doesNotMatch(r.stderr, /no-active-run/);
+      assert.ok(
+        (await Deno.stat(join(dir, "data/06_models/model.pkl"))).isFile,
+        "mlflow_artifact saved locally",
+      );
+      assert.equal(await Deno.stat(join(dir, "mlflow.db")).catch(() => null), null, "no store was made");
     });
     const yml = (await Deno.readTextFile(join(REPO, "conf/base/mlflow.yml"))).replace(
       "    name: null",

@@ -1,6 +1,7 @@
 /**
  * A pipeline with no nodes is refused before a run starts, as Kedro refuses it ("Pipeline contains no nodes
- * after applying all provided filters"): no tracked run is left behind, empty or RUNNING.
+ * after applying all provided filters"): no tracked run is left behind, empty or RUNNING. A project without
+ * any pipeline is told how to make its first one.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -38,15 +39,23 @@ Deno.test("an empty pipeline (its file, or every pipeline together) is refused b
     });
     assert.doesNotMatch(both.stderr, /pipeline\/empty/);
 
-    for (const file of ["training.yml", "inference.yml", "empty.yml"]) {
-      await Deno.remove(join(dir, "pipelines", file));
-    }
+    for (const file of ["training.yml", "inference.yml"]) await Deno.remove(join(dir, "pipelines", file));
+    const onlyEmpty = await kmlf(["run"], { cwd: dir });
+    assert.equal(onlyEmpty.code, 2, onlyEmpty.stderr);
+    assert.match(
+      onlyEmpty.stderr,
+      /Pipeline "__default__" has no nodes\n\s+hint: add nodes to pipelines\/__default__\.yml \(without it, the default pipeline is every pipeline in pipelines\/ together\)/,
+    );
+
+    // No pipeline at all (a `kmlf new --no-example` project): the way to make the first one.
+    await Deno.remove(join(dir, "pipelines", "empty.yml"));
     const none = await kmlf(["run"], { cwd: dir });
     assert.equal(none.code, 2, none.stderr);
     assert.match(
       none.stderr,
-      /Pipeline "__default__" has no nodes\n\s+hint: add nodes to pipelines\/__default__\.yml \(without it, the default pipeline is every pipeline in pipelines\/ together\)/,
+      /error\[pipeline\/empty\]: The project has no pipeline yet\n\s+hint: create one: `kmlf pipeline create <name>` writes pipelines\/<name>\.yml, its nodes and a test; then `kmlf run <name>`/,
     );
+    assert.equal(await runCount(dir), 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -20,6 +20,8 @@ export function projectDenoJson(kmlfPackages: Record<string, string>, kmlfRoot: 
     imports: kmlfRoot ? { kmlf: new URL("mod.ts", kmlfRoot).href, ...packages } : packages,
     ...(kmlfRoot ? { scopes: { [kmlfRoot.href]: packages } } : {}),
     tasks: { test: "deno test --allow-all --permit-no-files" },
+    // The width kmlf writes the project's files at: a fresh project passes `deno fmt --check`.
+    fmt: { lineWidth: 110 },
     exclude: ["data/", "mlartifacts/", "mlruns/", ".kmlf/"],
   };
   return JSON.stringify(config, null, 2) + "\n";
@@ -72,17 +74,23 @@ kmlf run training --params model.learning_rate=0.05,model.n_iter=500
 kmlf registry describe training   # the nodes of a pipeline, in run order
 \`\`\`
 
-The example pipelines are the iris classifier: \`pipelines/training.yml\` and \`pipelines/inference.yml\`
-wire the functions of \`pipelines/iris/nodes.ts\` to the datasets of \`conf/base/catalog.yml\`.`
+The example pipelines are the iris classifier: \`pipelines/training.yml\` and \`pipelines/inference.yml\` wire the
+functions of \`pipelines/iris/nodes.ts\` to the datasets of \`conf/base/catalog.yml\`.`
     : `\`\`\`sh
 kmlf pipeline create my_pipeline   # pipelines/my_pipeline.yml, its nodes, a test, its parameters
 kmlf run my_pipeline
 kmlf registry list                 # the pipelines of this project
 \`\`\``;
+  // Wrapped as `deno fmt` wraps it at the project's lineWidth (110): a new project passes `deno fmt --check`.
+  const tracked = options.example
+    ? `With \`conf/base/mlflow.yml\`, every \`kmlf run\` is recorded in \`mlflow.db\`: parameters, metrics, node durations,
+artifacts and the pipeline's graph. To browse the runs:`
+    : `With \`conf/base/mlflow.yml\` (write it with \`kmlf mlflow init --env=base\`), every \`kmlf run\` is recorded in
+\`mlflow.db\`: parameters, metrics, node durations, artifacts and the pipeline's graph. To browse the runs:`;
   return `# ${name}
 
-A kmlf project: Kedro-style pipelines whose nodes are TypeScript functions, with
-MLflow-compatible run tracking.
+A kmlf project: Kedro-style pipelines whose nodes are TypeScript functions, with MLflow-compatible run
+tracking.
 
 ## Run
 
@@ -93,10 +101,7 @@ adds a pipeline.
 
 ## Track and view
 
-With \`conf/base/mlflow.yml\`${
-    options.example ? "" : " (write it with `kmlf mlflow init --env=base`)"
-  }, every \`kmlf run\` is recorded in \`mlflow.db\`:
-parameters, metrics, node durations, artifacts and the pipeline's graph. To browse the runs:
+${tracked}
 
 \`\`\`sh
 kmlf mlflow ui --port 5002         # then open the address it prints
@@ -107,17 +112,17 @@ it with \`import { MlflowClient } from "kmlf"\`.
 
 ## Where things go
 
-| path                              | what                                                                    |
-| --------------------------------- | ----------------------------------------------------------------------- |
-| \`kmlf.yml\`                        | project settings: name, default env, hooks, plugins                     |
-| \`conf/base/\`                      | shared configuration: \`catalog.yml\`, \`parameters*.yml\`, \`mlflow.yml\`   |
-| \`conf/local/\`                     | this machine's overrides and \`credentials.yml\` (not committed)          |
-| \`pipelines/<name>.yml\`            | one pipeline per file: nodes, their inputs and outputs                  |
-| \`pipelines/<name>/nodes.ts\`       | the node functions                                                      |
-| \`tests/\`                          | tests of the nodes (\`deno task test\`)                                   |
-| \`data/01_raw/\` … \`data/08_reporting/\` | inputs and what the pipelines write (only \`01_raw\` is committed)  |
-| \`mlflow.db\`, \`mlartifacts/\`       | tracked runs and their artifacts (not committed)                        |
-| \`deno.json\`, \`deno.lock\`          | imports (\`"kmlf"\`, npm packages) and their lockfile (committed)         |
+| path                                  | what                                                                 |
+| ------------------------------------- | -------------------------------------------------------------------- |
+| \`kmlf.yml\`                            | project settings: name, default env, hooks, plugins                  |
+| \`conf/base/\`                          | shared configuration: \`catalog.yml\`, \`parameters*.yml\`, \`mlflow.yml\` |
+| \`conf/local/\`                         | this machine's overrides and \`credentials.yml\` (not committed)       |
+| \`pipelines/<name>.yml\`                | one pipeline per file: nodes, their inputs and outputs               |
+| \`pipelines/<name>/nodes.ts\`           | the node functions                                                   |
+| \`tests/\`                              | tests of the nodes (\`deno task test\`)                                |
+| \`data/01_raw/\` … \`data/08_reporting/\` | inputs and what the pipelines write (only \`01_raw\` is committed)     |
+| \`mlflow.db\`, \`mlartifacts/\`           | tracked runs and their artifacts (not committed)                     |
+| \`deno.json\`, \`deno.lock\`              | imports (\`"kmlf"\`, npm packages) and their lockfile (committed)      |
 
 ## Code, types and dependencies
 
