@@ -35,6 +35,9 @@ const CLONEABLE: unknown[] = [
   URIError,
   Blob,
   ...(typeof File === "function" ? [File] : []),
+  // Also sent between threads with their class: a boxed BigInt (Object(1n)), Deno's DOMException.
+  BigInt,
+  ...(typeof DOMException === "function" ? [DOMException] : []),
 ].map((c) => (c as { prototype: unknown }).prototype);
 
 // Built-ins structured clone refuses outright (a DataCloneError), named as the user wrote them.

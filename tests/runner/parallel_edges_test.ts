@@ -117,6 +117,24 @@ export const count = (x: { list: number[] }) => x.list.length;
   });
 });
 
+Deno.test("parallel runner: built-ins structured clone keeps with their class cross (a boxed BigInt, a DOMException)", async () => {
+  const ops =
+    `export const make = (_w: number) => ({ big: Object(2n), stop: new DOMException("stopped", "AbortError") });
+export const kinds = (v: Record<string, unknown>) =>
+  [v.big instanceof BigInt && v.big.valueOf() === 2n, v.stop instanceof DOMException && (v.stop as DOMException).name];
+`;
+  const yaml = `nodes:
+  - {name: make, func: ./ops.ts#make, inputs: params:w, outputs: made}
+  - {name: kinds, func: ./ops.ts#kinds, inputs: made, outputs: seen}
+`;
+  await withPipeline(yaml, ops, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 1 });
+    const result = await runWith({ kind: "parallel" }, pipeline, c);
+    assert.deepEqual(await result.outputs.seen.load(), [true, "AbortError"]);
+  });
+});
+
 Deno.test("parallel runner: an output that is a class instance or holds a function fails with its path", async () => {
   for (
     const [fn, what] of [
