@@ -135,6 +135,38 @@ export const kinds = (v: Record<string, unknown>) =>
   });
 });
 
+Deno.test("parallel runner: an Error with fields of its own is refused with its path, not sent without them", async () => {
+  const ops = `export function collect(_w: number) {
+  const failure = new Error("row 3 is bad");
+  Object.assign(failure, { code: "E42", row: 3 });
+  return { failures: [failure], fine: new RangeError("plain") };
+}
+export const codes = (v: { failures: { code?: string }[] }) => v.failures.map((f) => f.code);
+`;
+  const yaml = `nodes:
+  - {name: collect, func: ./ops.ts#collect, inputs: params:w, outputs: checked}
+  - {name: codes, func: ./ops.ts#codes, inputs: checked, outputs: found}
+`;
+  await withPipeline(yaml, ops, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 1 });
+    const thread = await runWith({ kind: "thread" }, pipeline, c);
+    assert.deepEqual(await thread.outputs.found.load(), ["E42"]);
+    await assert.rejects(
+      () => runWith({ kind: "parallel" }, pipeline, c),
+      (e: KmlfError) => {
+        assert.equal(e.code, "runner/cannot-cross");
+        assert.match(
+          e.message,
+          /Output "checked" of node "collect" cannot leave its worker: checked\.failures\[0\] is an Error with fields of its own \(code, row\), which would arrive without them/,
+        );
+        return true;
+      },
+    );
+  });
+  assert.equal(inspectCrossing(new TypeError("no fields"), { transfer: false }).problem, undefined);
+});
+
 Deno.test("parallel runner: an output that is a class instance or holds a function fails with its path", async () => {
   for (
     const [fn, what] of [
