@@ -270,10 +270,39 @@ function causeLines(error: KmlfError, options: RenderOptions, rel: (text: string
     ];
   }
   const ranUserCode = error instanceof NodeError || error instanceof RunError || error.userCode === true;
-  if (ranUserCode && options.debug) return [indent(rel(cause.stack ?? String(cause)), "    ")];
+  // What a user's error wraps is shown (kmlf's own wrapping of an error already says what matters).
+  const inner = () => innerLines(cause, options.debug, new Set([cause])).map(rel);
+  if (ranUserCode && options.debug) return [indent(rel(cause.stack ?? String(cause)), "    "), ...inner()];
   const stack = ranUserCode ? userStack(cause) : undefined;
-  if (stack !== undefined) return [indent(rel(stack), "    ")];
+  if (stack !== undefined) return [indent(rel(stack), "    "), ...inner()];
   return error.message.includes(cause.message) ? [] : [`  caused by: ${rel(cause.message)}`];
+}
+
+/**
+ * The errors inside a user's error, as Deno prints an uncaught one: its `cause` chain ("Caused by: …") and
+ * an AggregateError's `errors`, each with its own frames — `throw new Error("x", { cause })` keeps the
+ * underlying failure, which the stack of the outer error alone does not show.
+ */
+function innerLines(error: Error, debug: boolean | undefined, seen: Set<unknown>): string[] {
+  const inner: [string, unknown][] = Object.hasOwn(error, "cause") ? [["Caused by: ", error.cause]] : [];
+  if (error instanceof AggregateError && Array.isArray(error.errors)) {
+    inner.push(...error.errors.map((e): [string, unknown] => ["", e]));
+  }
+  const lines: string[] = [];
+  for (const [label, value] of inner) {
+    if (seen.has(value) || seen.size > 16) continue; // a cycle (e.cause = e) or a chain without end
+    seen.add(value);
+    if (!(value instanceof Error)) {
+      lines.push(`    ${label}${describeThrown(value)}`);
+      continue;
+    }
+    const text = debug ? value.stack : userStack(value);
+    // An AggregateError's members sit under it, as Deno prints them; a cause follows at the same depth.
+    const more = label ? "" : "    ";
+    lines.push(indent(`${label}${text ?? `${value.name}: ${value.message}`}`, `    ${more}`));
+    lines.push(...innerLines(value, debug, seen).map((l) => more + l));
+  }
+  return lines;
 }
 
 /**

@@ -218,8 +218,11 @@ export class Node {
         hint: cause === undefined ? NOT_AN_ERROR : undefined,
       });
     }
+    // A generator for several outputs (Kedro streams one tuple per chunk) is refused as for one output,
+    // not reported as an object of the wrong shape.
+    if (this.outputBinding.kind !== "single") this.checkSettled({ "(result)": result });
     const outputs = this.mapOutputs(result);
-    this.checkSettled(this.outputBinding.kind === "none" ? { "(no outputs)": result } : outputs);
+    if (this.outputBinding.kind !== "none") this.checkSettled(outputs);
     return outputs;
   }
 

@@ -35,6 +35,9 @@ const CLONEABLE: unknown[] = [
   URIError,
   Blob,
   ...(typeof File === "function" ? [File] : []),
+  // Also sent between threads with their class: a boxed BigInt (Object(1n)), Deno's DOMException.
+  BigInt,
+  ...(typeof DOMException === "function" ? [DOMException] : []),
 ].map((c) => (c as { prototype: unknown }).prototype);
 
 // Built-ins structured clone refuses outright (a DataCloneError), named as the user wrote them.
@@ -107,7 +110,18 @@ export function inspectCrossing(value: unknown, options: { transfer: boolean }):
       continue;
     }
     const proto = Object.getPrototypeOf(v);
-    if (CLONEABLE.includes(proto)) continue;
+    if (CLONEABLE.includes(proto)) {
+      // Structured clone keeps an Error's message, stack and cause, and silently drops fields set on it
+      // (`error.code = "E42"`), which the sequential and thread runners keep.
+      const own = v instanceof Error ? Object.keys(v) : [];
+      if (own.length > 0) {
+        return {
+          problem: { path, what: `an Error with fields of its own (${own.join(", ")})` },
+          transfer: [],
+        };
+      }
+      continue;
+    }
     const refused = UNCLONEABLE.get(proto);
     if (refused) return { problem: { path, what: refused }, transfer: [] };
     if (proto !== Object.prototype && proto !== null) {
@@ -141,6 +155,8 @@ export function inspectCrossing(value: unknown, options: { transfer: boolean }):
 export function consequence(problem: CrossingProblem): string {
   return problem.what.startsWith("an instance of class")
     ? "which would arrive as a plain object without its class and methods"
+    : problem.what.startsWith("an Error with fields")
+    ? "which would arrive without them (only an Error's message, stack and cause are copied)"
     : problem.what.startsWith("a detached")
     ? "so it cannot be sent again"
     : "which cannot be copied to another thread";

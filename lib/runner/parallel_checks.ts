@@ -1,7 +1,8 @@
 /**
  * What the parallel runner refuses before any node runs, each problem naming the node, the dataset and a
  * fix: functions a worker cannot import, memory datasets whose `copy_mode: assign` promises one shared
- * object to nodes that run in separate workers, and known values (parameters, pre-filled memory datasets)
+ * object to nodes that run in separate workers (or whose `copy_mode: copy` shares nested objects between
+ * readers), and known values (parameters, pre-filled memory datasets)
  * that cannot be copied to a worker.
  */
 import type { Catalog } from "../catalog/mod.ts";
@@ -76,6 +77,13 @@ export async function checkCrossings(pipeline: Pipeline, catalog: Catalog): Prom
       problems.push(sharedAssign(name, users, catalog));
       continue;
     }
+    // A shallow copy per load shares what the value holds between its readers on one thread (a reader that
+    // changes a nested list changes the others'); workers get separate deep copies, so results would differ.
+    const readers = users.filter((n) => n.inputs.includes(name));
+    if (mode === "copy" && readers.length > 1 && !isParameter(name)) {
+      problems.push(sharedCopy(name, readers, catalog));
+      continue;
+    }
     if (freeInputs.has(name) && (await dataset.exists())) {
       const problem = inspectCrossing(await dataset.load(), { transfer: false }).problem;
       const reader = users[0];
@@ -96,6 +104,20 @@ function sharedAssign(name: string, users: Node[], catalog: Catalog): DatasetErr
       source: catalog.sourceOf(name) ?? users[0].inputSource(name),
       hint:
         "remove copy_mode: assign from its catalog entry (the data then crosses as a copy), or run with --runner thread (one thread, shared objects)",
+    },
+  );
+}
+
+function sharedCopy(name: string, readers: Node[], catalog: Catalog): DatasetError {
+  const names = readers.map((n) => `"${n.name}"`);
+  const list = `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return new DatasetError(
+    "runner/shared-assign",
+    `Dataset "${name}" (memory, copy_mode: copy) is read by nodes ${list}, whose shallow copies share its nested objects on one thread but not in the separate workers of --runner parallel: a change one makes inside it would reach the others only under sequential and thread`,
+    {
+      source: catalog.sourceOf(name) ?? readers[0].inputSource(name),
+      hint:
+        "remove copy_mode: copy from its catalog entry (each reader then gets its own deep copy under every runner), or run with --runner thread",
     },
   );
 }

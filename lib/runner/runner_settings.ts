@@ -84,6 +84,28 @@ export function checkMaxWorkers(value: number | undefined): number | undefined {
 }
 
 /**
+ * Refuses a worker count given to the sequential runner, which runs one node at a time (Kedro's
+ * `SequentialRunner(max_workers=…)` is a TypeError): `createRunner({ kind: "sequential", maxWorkers: 4 })`
+ * and `session.run({ runner: … })` would otherwise ignore it, where `--max-workers` is refused.
+ *
+ * @example
+ * ```ts
+ * refuseMaxWorkers({ maxWorkers: 4 }); // throws runner/bad-max-workers
+ * ```
+ */
+export function refuseMaxWorkers(options: object): void {
+  const count = (options as { maxWorkers?: unknown }).maxWorkers;
+  if (count === undefined) return;
+  throw new UsageError(
+    "runner/bad-max-workers",
+    `maxWorkers has no effect with the sequential runner, which runs one node at a time, got ${
+      JSON.stringify(count) ?? String(count)
+    }`,
+    { hint: 'use kind "thread" (async, I/O-bound nodes) or "parallel" (CPU-bound nodes), or leave it out' },
+  );
+}
+
+/**
  * The default `--max-workers`: the number of CPU cores for the parallel runner (its workers compute);
  * 32 for the thread runner, whose nodes mostly wait on I/O and use no core while they do (like Python's
  * default thread pool bound).

@@ -2,6 +2,7 @@
 import type { Catalog } from "../catalog/mod.ts";
 import type { Pipeline } from "../pipeline/mod.ts";
 import type { RunnerConstructorOptions, RunnerOptions, RunResult } from "./run_types.ts";
+import { refuseMaxWorkers } from "./runner_settings.ts";
 import { inProcessExecutor, runScheduled } from "./scheduler.ts";
 
 /**
@@ -21,6 +22,7 @@ export class SequentialRunner {
 
   /** `isAsync` (default false) loads inputs and saves outputs concurrently. */
   constructor(options: Pick<RunnerConstructorOptions, "isAsync"> = {}) {
+    refuseMaxWorkers(options); // a count from a spec or untyped code would silently change nothing
     this.isAsync = options.isAsync ?? false;
   }
 

@@ -54,5 +54,7 @@ export function chooseRunner(flags: RunnerFlags, settings: ProjectSettings): Run
       ? new UsageError("runner/bad-max-workers", message, { hint })
       : new ConfigError("runner/bad-max-workers", message, { ...at("max_workers"), hint });
   }
-  return { kind, maxWorkers, isAsync: flags.isAsync || (setting?.isAsync ?? false) };
+  // kmlf.yml's count for its own runner is left out when --runner picked the sequential one.
+  const count = kind === "sequential" ? undefined : maxWorkers;
+  return { kind, maxWorkers: count, isAsync: flags.isAsync || (setting?.isAsync ?? false) };
 }

@@ -98,6 +98,19 @@ Deno.test("generators and unawaited promises are refused as outputs, not saved a
     () => node("n", ["x"], [], function* () {}).run({ x: 1 }),
     badOutputs(/returned a generator \(or iterator\) for its result/),
   );
+  // For several outputs too: the generator is named with the fix, not taken for a result of the wrong shape.
+  for (const several of [node("l", ["x"], ["a", "b"], function* () {}), objectNode(function* () {})]) {
+    await assert.rejects(
+      () => several.run({ x: 1, y: 1 }),
+      (e: NodeError) =>
+        badOutputs(/returned a generator \(or iterator\) for its result$/)(e) &&
+        /does not stream generator nodes/.test(e.hint ?? ""),
+    );
+  }
+  await assert.rejects(
+    () => node("q", ["x"], ["a", "b"], async function* () {}).run({ x: 1 }),
+    badOutputs(/returned an async generator \(or iterator\) for its result/),
+  );
   // Plain data that happens to be iterable is fine.
   const kept = await node("m", ["x"], ["y"], () => new Map([["k", 1]])).run({ x: 1 });
   assert.ok(kept.y instanceof Map);

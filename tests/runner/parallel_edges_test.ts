@@ -71,6 +71,102 @@ Deno.test("parallel runner refuses a copy_mode: assign memory dataset shared by 
   });
 });
 
+Deno.test("parallel runner refuses a copy_mode: copy memory dataset read by several nodes, whose shallow copies share nested objects only on one thread", async () => {
+  const ops = `export const make = () => ({ list: [1] });
+export function grow(x: { list: number[] }) { x.list.push(2); return x.list.length; }
+export const count = (x: { list: number[] }) => x.list.length;
+`;
+  const yaml = `nodes:
+  - {name: make, func: ./ops.ts#make, inputs: [], outputs: nested}
+  - {name: add, func: ./ops.ts#grow, inputs: nested, outputs: grown}
+  - {name: count, func: ./ops.ts#count, inputs: nested, outputs: counted}
+`;
+  await withPipeline(yaml, ops, async ({ pipeline, catalog }) => {
+    const entry = "nested:\n  type: memory\n  copy_mode: copy\n";
+    // On one thread the second reader sees the first one's change to the shared nested list.
+    const thread = await runWith({ kind: "thread" }, pipeline, await catalog(entry));
+    assert.equal(await thread.outputs.counted.load(), 2);
+    let ran = false;
+    await assert.rejects(
+      async () =>
+        await runWith({ kind: "parallel" }, pipeline, await catalog(entry), {
+          reporter: { nodeStarted: () => void (ran = true) },
+        }),
+      (e: KmlfError) => {
+        const [problem] = errorsOf(e);
+        assert.equal(problem.code, "runner/shared-assign");
+        assert.match(
+          problem.message,
+          /"nested" \(memory, copy_mode: copy\) is read by nodes "add" and "count"/,
+        );
+        assert.match(problem.source?.file ?? "", /catalog\.yml$/, "points at the catalog entry");
+        assert.match(problem.hint ?? "", /remove copy_mode: copy/);
+        return true;
+      },
+    );
+    assert.equal(ran, false);
+  });
+  // One reader shares nothing with another: it runs.
+  await withPipeline(yaml.split("\n").slice(0, 3).join("\n") + "\n", ops, async ({ pipeline, catalog }) => {
+    const result = await runWith(
+      { kind: "parallel" },
+      pipeline,
+      await catalog("nested:\n  type: memory\n  copy_mode: copy\n"),
+    );
+    assert.equal(await result.outputs.grown.load(), 2);
+  });
+});
+
+Deno.test("parallel runner: built-ins structured clone keeps with their class cross (a boxed BigInt, a DOMException)", async () => {
+  const ops =
+    `export const make = (_w: number) => ({ big: Object(2n), stop: new DOMException("stopped", "AbortError") });
+export const kinds = (v: Record<string, unknown>) =>
+  [v.big instanceof BigInt && v.big.valueOf() === 2n, v.stop instanceof DOMException && (v.stop as DOMException).name];
+`;
+  const yaml = `nodes:
+  - {name: make, func: ./ops.ts#make, inputs: params:w, outputs: made}
+  - {name: kinds, func: ./ops.ts#kinds, inputs: made, outputs: seen}
+`;
+  await withPipeline(yaml, ops, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 1 });
+    const result = await runWith({ kind: "parallel" }, pipeline, c);
+    assert.deepEqual(await result.outputs.seen.load(), [true, "AbortError"]);
+  });
+});
+
+Deno.test("parallel runner: an Error with fields of its own is refused with its path, not sent without them", async () => {
+  const ops = `export function collect(_w: number) {
+  const failure = new Error("row 3 is bad");
+  Object.assign(failure, { code: "E42", row: 3 });
+  return { failures: [failure], fine: new RangeError("plain") };
+}
+export const codes = (v: { failures: { code?: string }[] }) => v.failures.map((f) => f.code);
+`;
+  const yaml = `nodes:
+  - {name: collect, func: ./ops.ts#collect, inputs: params:w, outputs: checked}
+  - {name: codes, func: ./ops.ts#codes, inputs: checked, outputs: found}
+`;
+  await withPipeline(yaml, ops, async ({ pipeline, catalog }) => {
+    const c = await catalog();
+    c.addParameters({ w: 1 });
+    const thread = await runWith({ kind: "thread" }, pipeline, c);
+    assert.deepEqual(await thread.outputs.found.load(), ["E42"]);
+    await assert.rejects(
+      () => runWith({ kind: "parallel" }, pipeline, c),
+      (e: KmlfError) => {
+        assert.equal(e.code, "runner/cannot-cross");
+        assert.match(
+          e.message,
+          /Output "checked" of node "collect" cannot leave its worker: checked\.failures\[0\] is an Error with fields of its own \(code, row\), which would arrive without them/,
+        );
+        return true;
+      },
+    );
+  });
+  assert.equal(inspectCrossing(new TypeError("no fields"), { transfer: false }).problem, undefined);
+});
+
 Deno.test("parallel runner: an output that is a class instance or holds a function fails with its path", async () => {
   for (
     const [fn, what] of [

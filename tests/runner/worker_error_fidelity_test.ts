@@ -206,3 +206,26 @@ Deno.test("kmlf run prints a node's kmlf error at its own location under every r
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("kmlf run shows what a node's error wraps under every runner: its cause chain and an AggregateError's members", async () => {
+  const root = await project();
+  try {
+    for (const runner of RUNNERS) {
+      const custom = (await failure(root, runner, "p", "custom")).printed;
+      // Each inner error with its own frame in the node module, then a thrown value as it is.
+      assert.match(
+        custom,
+        /\n {4}MyError: bad\n {8}at .*nodes\.ts:\d+:\d+\)\n {4}Caused by: TypeError: inner\n {8}at .*nodes\.ts:\d+:\d+\)\n {4}Caused by: "root"$/,
+        `${runner}:\n${custom}`,
+      );
+      const aggregate = (await failure(root, runner, "p", "aggregate")).printed;
+      assert.match(
+        aggregate,
+        /\n {4}AggregateError: many\n {8}at .*\n {8}RangeError: r1\n {12}at .*nodes\.ts.*\n {8}MyError: m2\n {12}at .*nodes\.ts/,
+        `${runner}:\n${aggregate}`,
+      );
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
