@@ -24,10 +24,12 @@ export async function writeOutputFile(
 ): Promise<void> {
   const write = async () => {
     if (options.makeFolder) {
-      await Deno.mkdir(dirname(path), { recursive: true }).catch((e) => {
+      try {
+        Deno.mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
         // mkdir's "File exists": a file stands where a folder on the way should be.
         throw e instanceof Deno.errors.AlreadyExists ? new Deno.errors.NotADirectory(e.message) : e;
-      });
+      }
     }
     await writeTextFile(path, text);
   };
