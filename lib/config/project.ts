@@ -318,13 +318,33 @@ export function resolveEnv(options: { flag?: string; envVar?: string; settings: 
   const [env, from] = flag
     ? [flag, "--env"]
     : envVar
-    ? [envVar, "KMLF_ENV or KEDRO_ENV"]
+    ? [envVar, envVariableHolding(envVar)]
     : [settings.defaultEnv, "default_env"];
   if (!ENV_NAME.test(env)) {
-    throw new ConfigError("config/bad-env", `Environment name "${env}" (from ${from}) is not valid`, {
-      source: from === "default_env" ? settings.locate(["default_env"]) : undefined,
-      hint: "use a folder name under conf/ made of letters, digits, _ . - (not starting with a dot)",
-    });
+    const variable = from.endsWith("_ENV") ? from : undefined;
+    throw new ConfigError(
+      "config/bad-env",
+      `Environment name "${env}" (from ${variable ? `${variable}=${env}` : from}) is not valid`,
+      {
+        source: from === "default_env" ? settings.locate(["default_env"]) : undefined,
+        hint: (variable ? `unset ${variable} or set it to ` : "use ") +
+          "a folder name under conf/ made of letters, digits, _ . - (not starting with a dot)",
+      },
+    );
   }
   return env;
+}
+
+// Which variable the CLI read `envVar` from (KMLF_ENV wins over KEDRO_ENV); a script's own value names the
+// option it came through.
+function envVariableHolding(value: string): string {
+  for (const name of ["KMLF_ENV", "KEDRO_ENV"]) {
+    try {
+      const set = Deno.env.get(name);
+      if (set) return set === value ? name : "the envVar option";
+    } catch {
+      return "KMLF_ENV or KEDRO_ENV"; // no --allow-env: which one cannot be told
+    }
+  }
+  return "the envVar option";
 }
