@@ -335,6 +335,21 @@ export function resolveEnv(options: { flag?: string; envVar?: string; settings: 
   return env;
 }
 
+/**
+ * Which environment variable named the run's env (`KEDRO_ENV=prod`), for messages about that env; undefined
+ * when `--env` or kmlf.yml's `default_env` named it.
+ *
+ * @example
+ * ```ts
+ * envVariableOrigin({ flag: undefined, envVar: "prod" }); // "KEDRO_ENV=prod" when only KEDRO_ENV=prod is set
+ * ```
+ */
+export function envVariableOrigin(options: { flag?: string; envVar?: string }): string | undefined {
+  if (options.flag || !options.envVar) return undefined;
+  const name = envVariableHolding(options.envVar);
+  return name.endsWith("_ENV") ? `${name}=${options.envVar}` : undefined;
+}
+
 // Which variable the CLI read `envVar` from (KMLF_ENV wins over KEDRO_ENV); a script's own value names the
 // option it came through.
 function envVariableHolding(value: string): string {
