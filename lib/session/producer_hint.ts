@@ -1,8 +1,8 @@
 /**
- * A run that stops on a missing input file (`dataset/file-not-found`) names what makes that file: the
- * catalog only knows "run the node that produces this dataset first", while the session knows the
- * registered pipelines, so it says which pipeline and node save the dataset (`kmlf run inference` before
- * any `kmlf run training`).
+ * A run that stops on a missing input (`dataset/file-not-found`, a versioned dataset with no version, a
+ * partitioned one with no partition) names what makes it: the catalog only knows "run the node that
+ * produces this dataset first", while the session knows the registered pipelines, so it says which pipeline
+ * and node save the dataset (`kmlf run inference` before any `kmlf run training`).
  *
  * @module
  */
@@ -35,7 +35,7 @@ export interface ProducerHintContext {
  * ```
  */
 export async function withProducerHint(error: unknown, context: ProducerHintContext): Promise<unknown> {
-  if (!(error instanceof PipelineRunError) || error.code !== "dataset/file-not-found") return error;
+  if (!(error instanceof PipelineRunError) || !(error.code in GENERIC_HINTS)) return error;
   const node = context.pipeline.nodes.find((n) => n.name === error.failedNode);
   if (!node) return error;
   const dataset = await missingInput(node, context);
@@ -49,17 +49,30 @@ export async function withProducerHint(error: unknown, context: ProducerHintCont
     code: error.code,
     raised: error.raised,
   }, {
-    cause: withoutHint(error.cause),
+    cause: withoutGenericHint(error.cause),
     source: error.source,
-    hint: `${where} (or check its filepath in the catalog)`,
+    hint: `${where} (or check its ${
+      error.code === "dataset/no-partitions" ? "path" : "filepath"
+    } in the catalog)`,
     userCode: error.userCode,
   });
 }
 
-// The dataset's own hint ("check filepath in the catalog, or run the node that produces this dataset
-// first") is the one this replaces: it is not printed under the new one.
-function withoutHint(cause: unknown): unknown {
-  if (!(cause instanceof DatasetError) || !cause.hint) return cause;
+// The codes of a missing input, with the datasets' own hints this one replaces (not printed under it); a
+// more specific hint (a partitioned dataset's filename_suffix) is kept.
+const GENERIC_HINTS: Record<string, string[]> = {
+  "dataset/file-not-found": [
+    "check filepath in the catalog, or run the node that produces this dataset first",
+    "check filepath in the catalog, or run the node that saves this model first",
+  ],
+  "dataset/no-versions": ["run the node that saves it first, or pin one with --load-versions name:version"],
+  "dataset/no-partitions": ["save the partitions first"],
+};
+
+function withoutGenericHint(cause: unknown): unknown {
+  if (!(cause instanceof DatasetError) || !GENERIC_HINTS[cause.code]?.includes(cause.hint ?? "")) {
+    return cause;
+  }
   return new DatasetError(cause.code, cause.message, { source: cause.source, cause: cause.cause });
 }
 

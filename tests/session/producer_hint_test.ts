@@ -23,6 +23,33 @@ Deno.test("kmlf run inference before training names the pipeline and node that s
   }
 });
 
+Deno.test("a versioned or partitioned input with nothing saved yet names the pipeline and node too", async () => {
+  const dir = await demoProject();
+  try {
+    const path = join(dir, "conf/base/catalog.yml");
+    const catalog = await Deno.readTextFile(path);
+    const cases: [string, RegExp][] = [
+      [
+        "model:\n  type: pickle\n  filepath: data/06_models/model.pkl\n  versioned: true\n",
+        /error\[dataset\/no-versions\][^\n]*\n(?: {2}at [^\n]*\n)? {2}hint: run `kmlf run --pipeline training` first: its node "train_model" saves "model" \(or check its filepath in the catalog\)\n/,
+      ],
+      [
+        "model:\n  type: partitioned\n  path: data/06_models/parts\n  dataset: pickle\n",
+        /error\[dataset\/no-partitions\][^\n]*\n(?: {2}at [^\n]*\n)? {2}hint: run `kmlf run --pipeline training` first: its node "train_model" saves "model" \(or check its path in the catalog\)\n/,
+      ],
+    ];
+    for (const [entry, expected] of cases) {
+      await Deno.writeTextFile(path, catalog.replace(/\nmodel:\n(?: {2}.*\n)+/, `\n${entry}`));
+      const r = await kmlf(["run", "inference"], { cwd: dir });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, expected);
+      assert.doesNotMatch(r.stderr, /run the node that saves it first|save the partitions first/);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a missing input no pipeline saves keeps the catalog's hint", async () => {
   const dir = await demoProject();
   try {
