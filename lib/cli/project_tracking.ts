@@ -6,6 +6,7 @@
 import { resolve } from "../path.ts";
 import {
   ConfigLoader,
+  envVariableOrigin,
   findProjectRoot,
   loadProjectSettings,
   parseRuntimeParams,
@@ -54,6 +55,7 @@ export async function projectTracking(
   const loader = await ConfigLoader.create({
     confSource: settings.confSource,
     env,
+    envOrigin: envVariableOrigin({ flag: options.env, envVar }),
     baseEnv: settings.baseEnv,
     mergeStrategy: settings.mergeStrategy,
     patterns: settings.configPatterns,

@@ -213,7 +213,11 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           withGuess(
             key,
             ctx.runtimeParams,
-            runtimeParamsHint(key, ctx.runtimeParamsFlag),
+            runtimeParamsHint(
+              key,
+              ctx.runtimeParamsFlag,
+              ctx.locate(path)?.file ?? `its ${ctx.configType} file`,
+            ),
           ),
         );
       }
@@ -371,10 +375,13 @@ function getDotted(obj: Record<string, unknown>, dotted: string): unknown {
 }
 
 // Pass the flag where the command has one; else a default is the only fix this command can take.
-function runtimeParamsHint(key: string, flag: string | null = "--params"): string {
+// A command without --params (kmlf runs, experiments, gc, mlflow ui, models predict|serve read mlflow.yml)
+// is told where to write the default, and which commands do take the flag.
+function runtimeParamsHint(key: string, flag: string | null = "--params", file: string): string {
   const byDefault = `add a default: \${runtime_params:${key}, value}`;
   return flag === null
-    ? `${byDefault} (this command takes no --params; kmlf run, catalog, export and mlflow modelify do)`
+    ? `give "${key}" a default in ${file}: \${runtime_params:${key}, value} (this command takes no --params; ` +
+      "kmlf run, kmlf catalog, kmlf export and kmlf mlflow modelify|start-run|end-run do)"
     : `pass ${flag} "${key}=..." or ${byDefault}`;
 }
 

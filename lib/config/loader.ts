@@ -78,6 +78,8 @@ export interface ConfigLoaderOptions {
    * none, so a missing `${runtime_params:…}` is not told to pass a flag the command refuses.
    */
   runtimeParamsFlag?: string | null;
+  /** For messages: the variable that named `env` (`KEDRO_ENV=prod`), when one did (not `--env`). */
+  envOrigin?: string;
   /** Per config type: "destructive" (default, top-level replace) or "soft" (deep merge). */
   mergeStrategy?: Record<string, "soft" | "destructive">;
   /** Extra or overriding config types → glob patterns relative to each env folder. */
@@ -150,6 +152,11 @@ export class ConfigLoader {
                 : env === loader.baseEnv
                 ? envFolderGiven(tree, loader.envs(), options.confSource) ??
                   `create ${dir} (it holds the shared catalog.yml and parameters.yml)`
+                : options.envOrigin
+                ? `create ${dir} (it may stay empty), or unset ${
+                  options.envOrigin.split("=")[0]
+                } (${options.envOrigin} names it) or pass another --env` +
+                  otherEnvs(tree, env, loader.baseEnv)
                 : `create ${dir} (it may stay empty), or pass another --env / KMLF_ENV / KEDRO_ENV` +
                   otherEnvs(tree, env, loader.baseEnv),
             }),

@@ -318,13 +318,48 @@ export function resolveEnv(options: { flag?: string; envVar?: string; settings: 
   const [env, from] = flag
     ? [flag, "--env"]
     : envVar
-    ? [envVar, "KMLF_ENV or KEDRO_ENV"]
+    ? [envVar, envVariableHolding(envVar)]
     : [settings.defaultEnv, "default_env"];
   if (!ENV_NAME.test(env)) {
-    throw new ConfigError("config/bad-env", `Environment name "${env}" (from ${from}) is not valid`, {
-      source: from === "default_env" ? settings.locate(["default_env"]) : undefined,
-      hint: "use a folder name under conf/ made of letters, digits, _ . - (not starting with a dot)",
-    });
+    const variable = from.endsWith("_ENV") ? from : undefined;
+    throw new ConfigError(
+      "config/bad-env",
+      `Environment name "${env}" (from ${variable ? `${variable}=${env}` : from}) is not valid`,
+      {
+        source: from === "default_env" ? settings.locate(["default_env"]) : undefined,
+        hint: (variable ? `unset ${variable} or set it to ` : "use ") +
+          "a folder name under conf/ made of letters, digits, _ . - (not starting with a dot)",
+      },
+    );
   }
   return env;
+}
+
+/**
+ * Which environment variable named the run's env (`KEDRO_ENV=prod`), for messages about that env; undefined
+ * when `--env` or kmlf.yml's `default_env` named it.
+ *
+ * @example
+ * ```ts
+ * envVariableOrigin({ flag: undefined, envVar: "prod" }); // "KEDRO_ENV=prod" when only KEDRO_ENV=prod is set
+ * ```
+ */
+export function envVariableOrigin(options: { flag?: string; envVar?: string }): string | undefined {
+  if (options.flag || !options.envVar) return undefined;
+  const name = envVariableHolding(options.envVar);
+  return name.endsWith("_ENV") ? `${name}=${options.envVar}` : undefined;
+}
+
+// Which variable the CLI read `envVar` from (KMLF_ENV wins over KEDRO_ENV); a script's own value names the
+// option it came through.
+function envVariableHolding(value: string): string {
+  for (const name of ["KMLF_ENV", "KEDRO_ENV"]) {
+    try {
+      const set = Deno.env.get(name);
+      if (set) return set === value ? name : "the envVar option";
+    } catch {
+      return "KMLF_ENV or KEDRO_ENV"; // no --allow-env: which one cannot be told
+    }
+  }
+  return "the envVar option";
 }

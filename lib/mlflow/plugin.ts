@@ -59,7 +59,7 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
     // Without the hook no run starts: Mlflow datasets then only do their local I/O, as for
     // pipelines in disable_tracking.pipelines.
     hooksDisabled() {
-      state.loggingEnabled = false;
+      state.disableLogging("tracking is off: kmlf.yml disable_hooks_for_plugins names kmlf-mlflow");
       options.notify?.(
         "Tracking is off: kmlf.yml disable_hooks_for_plugins names kmlf-mlflow (Mlflow datasets only save locally)",
       );
@@ -75,7 +75,9 @@ export function mlflowPlugin(options: MlflowPluginOptions): Plugin & { state: Ml
         // Outside a run (a script's catalog) a dataset's run_id still needs a store, and says so.
         return {
           beforePipelineRun() {
-            state.loggingEnabled = false;
+            state.disableLogging(
+              "tracking is off for the project: there is no mlflow.yml (`kmlf mlflow init --env=base` turns it on)",
+            );
           },
           onPipelineError() {
             state.loggingEnabled = true;

@@ -16,6 +16,8 @@ export class MlflowRunState {
   runId?: string;
   /** Off for pipelines listed in disable_tracking.pipelines: Mlflow datasets then only do local I/O. */
   loggingEnabled = true;
+  /** Why logging is off, for the datasets' notes: no mlflow.yml, disable_tracking.pipelines, disabled hooks. */
+  loggingOffReason = "tracking is disabled for this pipeline";
   /** Human-readable notes from the datasets (a model logged, a model not logged and why). */
   notify?: (message: string) => void;
   /**
@@ -29,6 +31,12 @@ export class MlflowRunState {
     this.client = client;
     this.runId = runId;
     this.loggingEnabled = true;
+  }
+
+  /** Turns logging off, saying why (the reason ends the notes of the datasets that then only save locally). */
+  disableLogging(reason: string): void {
+    this.loggingEnabled = false;
+    this.loggingOffReason = reason;
   }
 
   deactivate(): void {

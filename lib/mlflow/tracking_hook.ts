@@ -193,7 +193,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
       // The client is opened even when tracking is disabled, so datasets with a run_id can still read.
       state.client = await options.openClient();
       if (disabled) {
-        state.loggingEnabled = false;
+        state.disableLogging(
+          `tracking is disabled for pipeline ${names.join("+")} (mlflow.yml disable_tracking.pipelines)`,
+        );
         options.notify?.(
           `Tracking is disabled for pipeline ${names.join("+")} (mlflow.yml disable_tracking.pipelines)`,
         );

@@ -84,6 +84,8 @@ export interface TrackingPort {
   ): Promise<ModelVersionRef>;
   /** The local folder of the model a URI names (`runs:/`, `models:/`, a folder); downloads go to `cacheDir`. */
   resolveModel(modelUri: string, options: { cacheDir: string; baseDir?: string }): Promise<ResolvedModelRef>;
+  /** The registered version a `models:/` URI names, from the registry alone (no download). */
+  resolveModelVersion(modelUri: string): Promise<ModelVersionRef>;
   /** Releases the store once the pipeline run is over (a SQLite store checkpoints its write-ahead log). */
   close?(): Promise<void>;
 }

@@ -32,6 +32,7 @@ import type { describeForcedStops } from "./forced_stop.ts";
 import type { SignalWatchdog } from "./signal_watchdog.ts";
 import { selectRunPipeline } from "./run_selection.ts";
 import { pipelineError } from "./session_hooks.ts";
+import { withProducerHint } from "./producer_hint.ts";
 
 /** Options of {@link KmlfSession.run}. */
 export interface SessionRunOptions extends PipelineFilter {
@@ -185,7 +186,9 @@ async function runWith(
       );
     } catch (error) {
       // After a signal the runner stops with its own "interrupted" error: the signal's says which one.
-      const cause = guard.failure instanceof RunInterruptedError ? guard.failure : error;
+      const cause = guard.failure instanceof RunInterruptedError
+        ? guard.failure
+        : await withProducerHint(error, { names, full, pipeline, catalog, registered: scope.registered });
       throw await pipelineError(hooks, cause, { runParams, pipeline, catalog });
     }
     return result;

@@ -2,7 +2,13 @@
  * What a session starts from: its options, the built-in plugins, and kmlf.yml, the plugins and the config
  * loader that `KmlfSession.create` loads from them.
  */
-import { ConfigLoader, loadProjectSettings, type ProjectSettings, resolveEnv } from "../config/mod.ts";
+import {
+  ConfigLoader,
+  envVariableOrigin,
+  loadProjectSettings,
+  type ProjectSettings,
+  resolveEnv,
+} from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
 import type { CatalogWarning } from "../catalog/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
@@ -95,6 +101,7 @@ export async function loadSessionSetup(options: SessionOptions): Promise<Session
   const config = await ConfigLoader.create({
     confSource: options.confSource ?? settings.confSource,
     env,
+    envOrigin: envVariableOrigin({ flag: options.env, envVar: options.envVar }),
     baseEnv: settings.baseEnv,
     runtimeParams: options.runtimeParams ?? {},
     mergeStrategy: settings.mergeStrategy,

@@ -279,8 +279,44 @@ Deno.test("env names that are not plain folder names are refused, naming where t
   await withTree({ "kmlf.yml": "name: demo\n" }, async (dir) => {
     const settings = await loadProjectSettings(dir);
     throwsWith(() => resolveEnv({ flag: "../etc", settings }), ConfigError, "config/bad-env", /from --env/);
-    throwsWith(() => resolveEnv({ envVar: "..", settings }), ConfigError, "config/bad-env", /from KMLF_ENV/);
     throwsWith(() => resolveEnv({ flag: ".hidden", settings }), ConfigError, "config/bad-env");
+  });
+});
+
+Deno.test("an invalid env from a variable names that variable and its value (KMLF_ENV before KEDRO_ENV)", async () => {
+  const saved = { KMLF_ENV: Deno.env.get("KMLF_ENV"), KEDRO_ENV: Deno.env.get("KEDRO_ENV") };
+  const restore = (name: "KMLF_ENV" | "KEDRO_ENV") =>
+    saved[name] === undefined ? Deno.env.delete(name) : Deno.env.set(name, saved[name]);
+  await withTree({ "kmlf.yml": "name: demo\n" }, async (dir) => {
+    const settings = await loadProjectSettings(dir);
+    try {
+      Deno.env.delete("KMLF_ENV");
+      Deno.env.set("KEDRO_ENV", ".bad");
+      const e = throwsWith(
+        () => resolveEnv({ envVar: ".bad", settings }),
+        ConfigError,
+        "config/bad-env",
+        /\(from KEDRO_ENV=\.bad\)/,
+      );
+      assert.match(e.hint ?? "", /^unset KEDRO_ENV or set it to a folder name under conf\//);
+      Deno.env.set("KMLF_ENV", "..");
+      throwsWith(
+        () => resolveEnv({ envVar: "..", settings }),
+        ConfigError,
+        "config/bad-env",
+        /\(from KMLF_ENV=\.\.\)/,
+      );
+      // A script's own value (neither variable holds it) names the option it came through.
+      throwsWith(
+        () => resolveEnv({ envVar: "a b", settings }),
+        ConfigError,
+        "config/bad-env",
+        /\(from the envVar option\)/,
+      );
+    } finally {
+      restore("KMLF_ENV");
+      restore("KEDRO_ENV");
+    }
   });
 });
 

@@ -55,7 +55,7 @@ Deno.test("mlflow.yml's ${runtime_params:…}: start-run/end-run take --params, 
     assert.equal(found.code, 2, found.stderr);
     assert.match(
       found.stderr,
-      /hint: add a default: \$\{runtime_params:exp, value\} \(this command takes no --params; kmlf run/,
+      /hint: give "exp" a default in conf\/base\/mlflow\.yml: \$\{runtime_params:exp, value\} \(this command takes no --params; kmlf run/,
     );
     assert.doesNotMatch(found.stderr, /pass --params/);
 
@@ -63,6 +63,39 @@ Deno.test("mlflow.yml's ${runtime_params:…}: start-run/end-run take --params, 
     for (const name of ["mlflow-start-run", "mlflow-end-run"]) {
       const step = doc.spec.templates.find((t) => t.name === name)!;
       assert.deepEqual(step.container!.args.slice(-2), ["--params", "exp=nightly"], name);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every command reading mlflow.yml without --params hints at a default in mlflow.yml, not at --params", async () => {
+  const dir = await exportableDemo();
+  try {
+    await withMlflowYml(
+      dir,
+      (t) => t.replace(/mlflow_tracking_uri: null/, "mlflow_tracking_uri: ${runtime_params:store}"),
+    );
+    const commands = [
+      ["runs", "list", "--experiment-id", "0"],
+      ["experiments", "search"],
+      ["gc"],
+      ["artifacts", "list", "--run-id", "0123456789abcdef0123456789abcdef"],
+      ["mlflow", "ui"],
+      ["models", "predict", "-m", "models:/iris/1", "-i", "data/01_raw/instances.csv"],
+      ["models", "serve", "-m", "models:/iris/1"],
+    ];
+    for (const args of commands) {
+      const r = await kmlf(args, { cwd: dir });
+      const said = `${args.join(" ")}: ${r.stderr}`;
+      assert.equal(r.code, 2, said);
+      assert.match(r.stderr, /Runtime parameter "store" not found/, said);
+      assert.match(
+        r.stderr,
+        /hint: give "store" a default in conf\/base\/mlflow\.yml: \$\{runtime_params:store, value\} \(this command takes no --params; kmlf run, kmlf catalog, kmlf export and kmlf mlflow modelify\|start-run\|end-run do\)/,
+        said,
+      );
+      assert.doesNotMatch(r.stderr, /pass --params/, said);
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -93,3 +93,40 @@ Deno.test("kmlf run: a pipeline scores with the registered champion and register
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("kmlf run: a model dataset not logged says why — no mlflow.yml, or the pipeline's tracking disabled", async () => {
+  const asTrackingDataset = (catalog: string) =>
+    catalog.replace(
+      /\nmodel:\n(?: {2}.*\n)+/,
+      "\nmodel:\n  type: mlflow_model_tracking\n  flavor: js_value\n",
+    );
+  const untracked = await demoProject();
+  try {
+    const path = join(untracked, "conf/base/catalog.yml");
+    await Deno.writeTextFile(path, asTrackingDataset(await Deno.readTextFile(path)));
+    const r = await kmlf(["run", "training"], { cwd: untracked });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /Model of dataset "model" not logged: tracking is off for the project: there is no mlflow\.yml \(`kmlf mlflow init --env=base` turns it on\) \(kept in memory for this run\)/,
+    );
+  } finally {
+    await Deno.remove(untracked, { recursive: true });
+  }
+  const tracked = await demoProject({}, { tracked: true });
+  try {
+    const catalog = join(tracked, "conf/base/catalog.yml");
+    await Deno.writeTextFile(catalog, asTrackingDataset(await Deno.readTextFile(catalog)));
+    const mlflowYml = join(tracked, "conf/base/mlflow.yml");
+    const config = await Deno.readTextFile(mlflowYml);
+    await Deno.writeTextFile(mlflowYml, config.replace(/pipelines: \[\]/, "pipelines: [training]"));
+    const r = await kmlf(["run", "training"], { cwd: tracked });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /Model of dataset "model" not logged: tracking is disabled for pipeline training \(mlflow\.yml disable_tracking\.pipelines\) \(kept/,
+    );
+  } finally {
+    await Deno.remove(tracked, { recursive: true });
+  }
+});

@@ -6,8 +6,16 @@
  * @module
  */
 import type { Dataset } from "../../catalog/mod.ts";
-import { DatasetError } from "../../errors.ts";
+import { DatasetError, KmlfError } from "../../errors.ts";
 import { loadModelUri, type ModelDatasetBase } from "./model_access.ts";
+
+// The registry's answers that mean "no such model version" (resolve_model.ts's explainRegistryMiss).
+const REGISTRY_MISSES = new Set([
+  "model/unknown-model",
+  "model/unknown-version",
+  "model/unknown-alias",
+  "model/no-version",
+]);
 
 /** Options of {@link MlflowModelRegistryDataset}. */
 export interface ModelRegistryOptions extends ModelDatasetBase {
@@ -81,19 +89,20 @@ export class MlflowModelRegistryDataset implements Dataset {
     );
   }
 
-  /** Whether the registry has the version this dataset names (false without a tracking store). */
+  /**
+   * Whether the registry has the version this dataset names, asked of the registry alone (the model is not
+   * downloaded): false when the model, version, stage or alias does not exist, or without a tracking store;
+   * any other failure (a store it cannot reach) is an error, not a "no".
+   */
   async exists(): Promise<boolean> {
     const client = await this.options.state.storeClient();
     if (!client) return false;
     try {
-      const { defaultModelCacheDir } = await import("../../tracking/mod.ts");
-      await client.resolveModel(this.modelUri, {
-        cacheDir: defaultModelCacheDir(),
-        baseDir: this.options.projectRoot,
-      });
+      await client.resolveModelVersion(this.modelUri);
       return true;
-    } catch {
-      return false;
+    } catch (error) {
+      if (error instanceof KmlfError && REGISTRY_MISSES.has(error.code)) return false;
+      throw error;
     }
   }
 

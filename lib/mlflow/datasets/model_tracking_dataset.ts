@@ -74,7 +74,7 @@ export class MlflowModelTrackingDataset implements Dataset {
     if (!state.loggingEnabled) {
       this.#kept = { model };
       state.notify?.(
-        `Model of dataset "${name}" not logged: tracking is disabled for this pipeline (kept in memory for this run)`,
+        `Model of dataset "${name}" not logged: ${state.loggingOffReason} (kept in memory for this run)`,
       );
       return;
     }

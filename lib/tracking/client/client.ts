@@ -406,6 +406,21 @@ export class MlflowClient {
     return await resolveModel(modelUri, { ...options, store: this.store });
   }
 
+  /**
+   * The registered version a `models:/` URI names (`/<version>`, `/<stage>`, `/latest`, `@<alias>`), from the
+   * registry alone: nothing is downloaded. A miss is `model/unknown-model`, `model/unknown-version`,
+   * `model/unknown-alias` or `model/no-version`; a store it cannot reach keeps its own error.
+   *
+   * @example
+   * ```ts
+   * const { version, runId } = await client.resolveModelVersion("models:/iris@champion");
+   * ```
+   */
+  async resolveModelVersion(modelUri: string): Promise<ModelVersion> {
+    const { modelVersionOfUri } = await resolveModelModule();
+    return await modelVersionOfUri(this.store, modelUri);
+  }
+
   // ---- active runs
 
   /** The innermost run started with {@link startRun} and not yet ended. */
