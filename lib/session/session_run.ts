@@ -32,7 +32,6 @@ import type { describeForcedStops } from "./forced_stop.ts";
 import type { SignalWatchdog } from "./signal_watchdog.ts";
 import { selectRunPipeline } from "./run_selection.ts";
 import { pipelineError } from "./session_hooks.ts";
-import { withProducerHint } from "./producer_hint.ts";
 
 /** Options of {@link KmlfSession.run}. */
 export interface SessionRunOptions extends PipelineFilter {
@@ -188,7 +187,13 @@ async function runWith(
       // After a signal the runner stops with its own "interrupted" error: the signal's says which one.
       const cause = guard.failure instanceof RunInterruptedError
         ? guard.failure
-        : await withProducerHint(error, { names, full, pipeline, catalog, registered: scope.registered });
+        : await (await producerHint()).withProducerHint(error, {
+          names,
+          full,
+          pipeline,
+          catalog,
+          registered: scope.registered,
+        });
       throw await pipelineError(hooks, cause, { runParams, pipeline, catalog });
     }
     return result;
@@ -249,3 +254,8 @@ function runParamsOf(
     commandLine: scope.commandLine,
   };
 }
+
+// A failed run's hint about the pipeline that makes a missing input: loaded on failure only, by a computed URL
+// (which Deno does not read with this module; the bundle makes it an entry point).
+const producerHint = (): Promise<typeof import("./producer_hint.ts")> =>
+  import(new URL("./producer_hint.ts", import.meta.url).href);
