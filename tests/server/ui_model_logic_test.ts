@@ -69,6 +69,7 @@ const ODD_PATHS = [
   "$(echo no)",
   "~",
   "tab\tx",
+  "new\nline",
 ];
 
 Deno.test("the commands the UI shows to paste reach kmlf as written, whatever the names hold", async () => {
