@@ -220,7 +220,9 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
   if (!(error instanceof KmlfError)) {
     const e = error instanceof Error ? error : new Error(String(error));
     return `error[internal]: ${e.message}\n${
-      options.debug ? (e.stack ?? "") : "  (run with --debug for the stack trace)"
+      options.debug
+        ? stackOnce(e.stack ?? "", e.message, e.message)
+        : "  (run with --debug for the stack trace)"
     }`;
   }
   const root = options.relativeTo?.replace(/\/$/, "");
@@ -232,7 +234,9 @@ export function renderError(error: unknown, options: RenderOptions = {}): string
   if (at) lines.push(`  at ${at}`);
   lines.push(...causeLines(error, options, rel));
   if (error.hint) lines.push(`  hint: ${rel(error.hint)}`);
-  if (options.debug && error.stack) lines.push(indent(error.stack, "  "));
+  if (options.debug && error.stack) {
+    lines.push(indent(stackOnce(error.stack, error.message, error.message), "  "));
+  }
   return lines.join("\n");
 }
 
@@ -272,9 +276,12 @@ function causeLines(error: KmlfError, options: RenderOptions, rel: (text: string
   const ranUserCode = error instanceof NodeError || error instanceof RunError || error.userCode === true;
   // What a user's error wraps is shown (kmlf's own wrapping of an error already says what matters).
   const inner = () => innerLines(cause, options.debug, new Set([cause])).map(rel);
-  if (ranUserCode && options.debug) return [indent(rel(cause.stack ?? String(cause)), "    "), ...inner()];
+  const once = (stack: string) => stackOnce(stack, cause.message, error.message);
+  if (ranUserCode && options.debug) {
+    return [indent(rel(once(cause.stack ?? String(cause))), "    "), ...inner()];
+  }
   const stack = ranUserCode ? userStack(cause) : undefined;
-  if (stack !== undefined) return [indent(rel(stack), "    "), ...inner()];
+  if (stack !== undefined) return [indent(rel(once(stack)), "    "), ...inner()];
   return error.message.includes(cause.message) ? [] : [`  caused by: ${rel(cause.message)}`];
 }
 
@@ -389,6 +396,23 @@ function levenshtein(a: string, b: string): number {
     }
   }
   return d[a.length][b.length];
+}
+
+/** A message longer than this, or of several lines, is printed once (see `stackOnce`). */
+const LONG_MESSAGE_CHARS = 200;
+
+/**
+ * A stack to print under a message `shown` above it: when `shown` already holds the error's long
+ * `message`, the stack's first line (`Name: <message>`) keeps only the name, so a huge message (a whole
+ * response body, a data dump) is printed once, not twice. Short messages stay, as Deno prints them.
+ */
+function stackOnce(stack: string, message: string, shown: string): string {
+  if (message.length <= LONG_MESSAGE_CHARS && !message.includes("\n")) return stack;
+  if (!shown.includes(message)) return stack;
+  const at = stack.indexOf(`: ${message}`);
+  // The head is `Name: message` (a name of one line); a message met later in the frames is not it.
+  if (at < 0 || stack.slice(0, at).includes("\n")) return stack;
+  return `${stack.slice(0, at)} (its message is printed above)${stack.slice(at + 2 + message.length)}`;
 }
 
 function indent(text: string, prefix: string): string {

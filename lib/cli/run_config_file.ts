@@ -11,7 +11,7 @@ import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { runtimeParamsFromMapping } from "../config/mod.ts";
 import { isRecord } from "../is_record.ts";
 import type { KmlfError, SourceLocation } from "../errors.ts";
-import { parseRunnerParams, runnerParamsProblems } from "./runner_params.ts";
+import { parseRunnerParams, runnerParamsFromMapping, runnerParamsProblems } from "./runner_params.ts";
 
 type Scalar = string | number | boolean;
 
@@ -28,7 +28,8 @@ const KEDRO_KEYS: Readonly<Record<string, string>> = { node_names: "nodes", is_a
  */
 export async function applyRunConfigFile(file: string, command: Command): Promise<Record<string, unknown>> {
   const path = resolve(file);
-  const src = await readYamlFile(path, { code: "cli/bad-config-file" });
+  // Source keys: a float the file wrote (`max_workers: 2.0`) is told from an int (runnerParamsFromMapping).
+  const src = await readYamlFile(path, { code: "cli/bad-config-file", sourceKeys: true });
   const top = src.value as Record<string, unknown> | null;
   const run = top && typeof top === "object" && !Array.isArray(top) ? top.run : undefined;
   if (run === null || typeof run !== "object" || Array.isArray(run)) {
@@ -134,7 +135,7 @@ function runnerParamsOf(
   const what = "run.runner_params";
   let params: Record<string, unknown>;
   try {
-    if (isRecord(value)) params = runtimeParamsFromMapping(value);
+    if (isRecord(value)) params = runnerParamsFromMapping(value);
     else if (typeof value === "string") params = parseRunnerParams(value, what);
     else throw new UsageError("cli/bad-config-file", `Invalid value for "${what}" in ${file}`);
   } catch (error) {

@@ -9,6 +9,7 @@ import { type KmlfError, type SourceLocation, UsageError } from "../errors.ts";
 import { parseMaxWorkers } from "../runner/runner_settings.ts";
 import { isRecord } from "../is_record.ts";
 import { parseRuntimeParams, runtimeParamsFromMapping } from "../config/mod.ts";
+import { isSourceFloat } from "../source_keys.ts";
 
 const KEYS = ["max_workers", "is_async"];
 const HINT = "kmlf's runners (sequential, thread, parallel) take max_workers=<n> and is_async=true|false";
@@ -27,7 +28,7 @@ export function applyRunnerParams(
   flags: { maxWorkers?: string; async?: boolean },
 ): { maxWorkers?: string; maxWorkersFrom?: string; async?: boolean } {
   const what = typeof given === "string" ? "--runner-params" : "run.runner_params";
-  const params = typeof given === "string" ? parseRunnerParams(given, what) : runtimeParamsFromMapping(given);
+  const params = typeof given === "string" ? parseRunnerParams(given, what) : runnerParamsFromMapping(given);
   const [problem] = runnerParamsProblems(params, what);
   if (problem) throw problem;
   const result: { maxWorkers?: string; maxWorkersFrom?: string; async?: boolean } = { ...flags };
@@ -63,12 +64,43 @@ export function applyRunnerParams(
  * ```
  */
 export function parseRunnerParams(text: string, what: string): Record<string, unknown> {
+  let params: Record<string, unknown>;
   try {
-    return parseRuntimeParams(text, what);
+    params = parseRuntimeParams(text, what);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     throw new UsageError(error.code, error.message, { hint: `write ${what} "max_workers=4,is_async=true"` });
   }
+  // A count is checked as written, as --max-workers is: `max_workers=2.0` is a float to Kedro (its
+  // ParallelRunner refuses it), though JavaScript reads it as the number 2.
+  const written = text.split(",").map((item) => item.trim()).findLast((item) =>
+    /^max_workers\s*[=:]/.test(item)
+  );
+  if (written !== undefined && typeof params.max_workers === "number") {
+    const value = written.slice(written.search(/[=:]/) + 1).trim();
+    if (!/^\d+$/.test(value)) params.max_workers = value;
+  }
+  return params;
+}
+
+/**
+ * A run config file's `runner_params:` mapping as runner params (dotted keys nested as in text): a count
+ * the file wrote as a float (`max_workers: 2.0`, read by JavaScript as 2) is kept as its text, so it is
+ * refused as Kedro's ParallelRunner refuses it. The mapping is read with source keys (readYamlFile's
+ * `sourceKeys`) for that.
+ *
+ * @example
+ * ```ts
+ * runnerParamsFromMapping({ max_workers: 4 }); // { max_workers: 4 }
+ * ```
+ */
+export function runnerParamsFromMapping(mapping: Record<string, unknown>): Record<string, unknown> {
+  const params = runtimeParamsFromMapping(mapping);
+  const count = mapping.max_workers;
+  if (typeof count === "number" && isSourceFloat(mapping, "max_workers", count)) {
+    params.max_workers = `${count}.0`;
+  }
+  return params;
 }
 
 /**

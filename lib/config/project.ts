@@ -16,6 +16,8 @@ import { kedroSettingHint } from "./kedro_settings.ts";
 import { realPathOrUndefined, statIfAny } from "../fs_utils.ts";
 import { createHint, folderHint, SETTINGS_FILE } from "./project_root.ts";
 import { foreignSettingsPaths } from "./settings_paths.ts";
+import { isRecord } from "../is_record.ts";
+import { isSourceFloat } from "../source_keys.ts";
 
 /**
  * A project hook declared in kmlf.yml as `./path/module.ts#exportName` (relative to kmlf.yml).
@@ -114,6 +116,24 @@ export interface RunnerSetting {
   isAsync?: boolean;
   /** Where `type` is written, for errors. */
   typeKey: KeyPath;
+}
+
+// Kedro's ParallelRunner(max_workers=2.0) fails in Python: a count written as a float is refused, as
+// --max-workers 2.0 is, though JavaScript (and the schema's int check) reads `2.0` as 2.
+function floatCountProblems(src: YamlSource): ConfigError[] {
+  const runner = (src.value as Record<string, unknown> | null)?.runner;
+  if (!isRecord(runner) || typeof runner.max_workers !== "number") return [];
+  if (!isSourceFloat(runner, "max_workers", runner.max_workers)) return [];
+  return [
+    new ConfigError(
+      "settings/invalid",
+      `runner.max_workers must be a whole number of at least 1, got ${runner.max_workers}.0`,
+      {
+        source: src.locate(["runner", "max_workers"]),
+        hint: "write it without a fraction, e.g. max_workers: 4",
+      },
+    ),
+  ];
 }
 
 const NAME = /^[A-Za-z][\w.-]*$/;
@@ -248,7 +268,8 @@ export async function loadProjectSettings(projectRoot: string): Promise<ProjectS
       hint: createHint(root),
     });
   }
-  const src = await readYamlFile(file);
+  // Source keys: a float the file wrote (`max_workers: 2.0`) is told from an int (floatCountProblems).
+  const src = await readYamlFile(file, { sourceKeys: true });
   // Checked on the raw value too, so that a misspelt type is reported with every schema problem at once.
   const typeProblems = ["merge_strategy", "config_patterns"].flatMap((section) =>
     configTypeProblems(section, (src.value as Record<string, unknown> | null)?.[section], src)
@@ -266,7 +287,10 @@ export async function loadProjectSettings(projectRoot: string): Promise<ProjectS
     const schemaProblems = error instanceof KmlfAggregateError ? error.errors : [error];
     throw new KmlfAggregateError([...schemaProblems, ...typeProblems], `Invalid ${SETTINGS_FILE}`);
   }
-  throwIfAny([...typeProblems, ...foreignSettingsPaths(raw, src.locate)], `Invalid ${SETTINGS_FILE}`);
+  throwIfAny(
+    [...typeProblems, ...foreignSettingsPaths(raw, src.locate), ...floatCountProblems(src)],
+    `Invalid ${SETTINGS_FILE}`,
+  );
   const hooks = (raw.hooks ?? []).map((ref, i): HookRef => {
     const [, module, exportName] = ref.match(HOOK_REF)!;
     return { module: resolve(root, module), exportName, source: src.locate(["hooks", i]) };

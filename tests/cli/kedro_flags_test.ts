@@ -263,3 +263,60 @@ Deno.test("run.yml runner_params problems are placed in run.yml; a list or a num
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+// Kedro's ParallelRunner(max_workers=2.0) fails in Python, and `--max-workers 2.0` is refused: a count
+// written as a float is refused wherever it is written, though JavaScript reads `2.0` as the number 2.
+Deno.test("a worker count written as a float (2.0) is refused in --runner-params, run.yml and kmlf.yml alike", async () => {
+  const { applyRunnerParams } = await import("../../lib/cli/runner_params.ts");
+  for (
+    const text of ["max_workers=2.0", "max_workers:2.", "max_workers=2e0", "max_workers=1,max_workers=2.0"]
+  ) {
+    assert.throws(
+      () => applyRunnerParams(text, {}),
+      /--runner-params max_workers must be a whole number of at least 1, got "2(\.0?|e0)"/,
+      text,
+    );
+  }
+  assert.deepEqual(applyRunnerParams("max_workers=2.0,max_workers= 3", {}).maxWorkers, "3");
+  const dir = await demoProject({});
+  try {
+    const refused = async (args: string[], message: RegExp) => {
+      const r = await kmlf(["run", ...args], { cwd: dir });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+    };
+    await refused(
+      ["training", "-r", "parallel", "--max-workers", "2.0"],
+      /--max-workers must be a whole number of at least 1, got "2\.0"/,
+    );
+    await refused(
+      ["training", "-r", "parallel", "--runner-params", "max_workers=2.0"],
+      /--runner-params max_workers must be a whole number of at least 1, got "2\.0"/,
+    );
+    for (const written of ["{max_workers: 2.0}", '"max_workers=2.0"']) {
+      await Deno.writeTextFile(
+        join(dir, "run.yml"),
+        `run:\n  pipeline: training\n  runner: parallel\n  runner_params: ${written}\n`,
+      );
+      await refused(
+        ["-c", "run.yml"],
+        /run\.runner_params in run\.yml max_workers must be a whole number of at least 1, got "2\.0"\n {2}at run\.yml:4:/,
+      );
+    }
+    const settings = await Deno.readTextFile(join(dir, "kmlf.yml"));
+    await Deno.writeTextFile(
+      join(dir, "kmlf.yml"),
+      `${settings}runner:\n  type: parallel\n  max_workers: 2.0\n`,
+    );
+    await refused(
+      ["training"],
+      /runner\.max_workers must be a whole number of at least 1, got 2\.0\n {2}at kmlf\.yml:\d+:\d+ \(runner\.max_workers\)/,
+    );
+    // A whole number still runs.
+    await Deno.writeTextFile(join(dir, "kmlf.yml"), `${settings}runner:\n  type: thread\n  max_workers: 2\n`);
+    const ok = await kmlf(["run", "training"], { cwd: dir });
+    assert.equal(ok.code, 0, ok.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

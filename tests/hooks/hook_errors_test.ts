@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { KmlfSession, PipelineRunError } from "../../mod.ts";
-import { DatasetError, HookError, UsageError } from "../../lib/errors.ts";
+import { DatasetError, HookError, renderError, UsageError } from "../../lib/errors.ts";
 import { HookManager } from "../../lib/hooks/mod.ts";
 import { raisedError } from "../../lib/runner/mod.ts";
 import { writeProject } from "../models/model_helpers.ts";
@@ -160,4 +160,27 @@ Deno.test("raisedError: a hook's kmlf error is what it raised; kmlf's refusals o
   const refused = await m.call("beforeNodeRun", { node } as never).catch((e) => e);
   assert.equal(refused.code, "hooks/bad-return");
   assert.equal(raisedError(refused), refused);
+});
+
+Deno.test("a hook's huge error message is printed once, with and without --debug", async () => {
+  const huge = `response body: ${"<p>".repeat(1000)}\nend`;
+  const m = new HookManager();
+  m.register({
+    beforePipelineRun() {
+      throw new TypeError(huge);
+    },
+  }, "h");
+  const wrapped = await m.call("beforePipelineRun", {} as never).catch((e) => e);
+  for (const debug of [false, true]) {
+    const text = renderError(wrapped, { debug });
+    assert.equal(text.split(huge).length - 1, 1, text.slice(0, 300));
+    assert.match(text, /\n {4}TypeError \(its message is printed above\)\n {8}at /);
+  }
+  // kmlf's internal errors (not a KmlfError) under --debug too.
+  const internal = renderError(new RangeError(huge), { debug: true });
+  assert.equal(internal.split(huge).length - 1, 1);
+  assert.match(
+    internal,
+    /^error\[internal\]: response body: [^]*\nRangeError \(its message is printed above\)\n {4}at /,
+  );
 });

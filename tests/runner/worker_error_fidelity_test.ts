@@ -73,6 +73,7 @@ export function boom(kind: string) {
     case "symbol": throw Symbol("weird");
     case "deno": return Deno.readTextFileSync("/nonexistent/kmlf-fidelity");
     case "undefined-cause": throw new Error("no cause", { cause: undefined });
+    case "huge": throw new MyError("huge:" + "x".repeat(3000) + "\\nend of huge");
   }
   return undefined; // "bad-outputs": its output y needs a value
 }
@@ -120,14 +121,20 @@ function project(): Promise<string> {
 const RUNNERS = ["sequential", "thread", "parallel"] as const;
 
 // What the hooks saw and what kmlf run would print, for one failing run.
-async function failure(root: string, runner: typeof RUNNERS[number], pipeline: string, kind: string) {
+async function failure(
+  root: string,
+  runner: typeof RUNNERS[number],
+  pipeline: string,
+  kind: string,
+  debug = false,
+) {
   const session = await KmlfSession.create({ projectRoot: root, runtimeParams: { kind } });
   const error = await session.run({ pipelineNames: pipeline, runner: { kind: runner } }).then(
     () => assert.fail(`${pipeline} ${kind} did not fail under ${runner}`),
     (e) => e,
   );
   const { seen } = await import(new URL(`file://${root}/hooks.ts`).href);
-  return { printed: renderError(error, { relativeTo: root }), seen: (seen as unknown[]).splice(0) };
+  return { printed: renderError(error, { relativeTo: root, debug }), seen: (seen as unknown[]).splice(0) };
 }
 
 Deno.test("every runner reports a node's error the same: message, hook arguments (class, fields, cause, members)", async () => {
@@ -225,6 +232,26 @@ Deno.test("kmlf run shows what a node's error wraps under every runner: its caus
         `${runner}:\n${aggregate}`,
       );
     }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("a node's huge error message is printed once under every runner, with and without --debug", async () => {
+  const root = await project();
+  const huge = "huge:" + "x".repeat(3000) + "\nend of huge";
+  try {
+    for (const runner of RUNNERS) {
+      for (const debug of [false, true]) {
+        const text = (await failure(root, runner, "p", "huge", debug)).printed;
+        assert.equal(text.split(huge).length - 1, 1, `${runner}:\n${text.slice(0, 300)}`);
+        // The error's class and the node's own frame are still shown under it.
+        assert.match(text, /\n {4}MyError \(its message is printed above\)\n {8}at .*nodes\.ts:\d+:\d+\)/);
+      }
+    }
+    // A short message reads as Deno prints an uncaught error, under the message that quotes it.
+    const { printed } = await failure(root, "sequential", "p", "custom");
+    assert.match(printed, /failed: bad\n[^]*\n {4}MyError: bad\n/);
   } finally {
     await Deno.remove(root, { recursive: true });
   }

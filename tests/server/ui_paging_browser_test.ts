@@ -3,7 +3,8 @@
  * The web UI in headless Chromium, for lists longer than one answer and for slow answers: a run with more
  * children than one page lists them page by page and links to the runs table filtered on it; the register
  * form suggests every model name past the first 1,000; a slow search dims the old rows and says
- * "Searching…"; a slow run page says it is loading instead of staying blank.
+ * "Searching…"; a slow run page says it is loading instead of staying blank; a "Load more" button says
+ * "Loading…" (and is aria-busy) while its page loads.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -164,6 +165,68 @@ Deno.test({
           await page.unroute("**/ajax-api/2.0/mlflow/runs/search");
         }
       });
+
+      await t.step(
+        "Load more and Show more say Loading… and are aria-busy while their page loads",
+        async () => {
+          // The button of each list, the request its click sends, and the count that says the page is in.
+          let release = () => {};
+          let held = Promise.resolve();
+          const hold = () => held = new Promise<void>((resolve) => release = resolve);
+          const busyWhileHeld = async (button: string, idle: string, loaded: () => Promise<unknown>) => {
+            const more = page.getByTestId(button);
+            hold();
+            await more.click();
+            await more.filter({ hasText: "Loading…" }).waitFor();
+            assert.equal(await more.getAttribute("aria-busy"), "true");
+            assert.ok(await more.isDisabled());
+            release();
+            await loaded();
+            assert.equal(await more.textContent(), idle);
+            assert.equal(await more.getAttribute("aria-busy"), null);
+          };
+          // Runs in pages of 50, so the experiment's 106 runs need a Load more.
+          await page.route("**/ajax-api/2.0/mlflow/runs/search", async (route) => {
+            const body = JSON.parse(route.request().postData() ?? "{}");
+            await held;
+            await route.continue({ postData: JSON.stringify({ ...body, max_results: 50 }) });
+          });
+          await page.route("**/ajax-api/2.0/mlflow/registered-models/search?**", async (route) => {
+            await held;
+            await route.continue();
+          });
+          try {
+            await open(`#/experiments/${experimentId}`);
+            const runsCount = page.getByTestId("runs-count");
+            await runsCount.filter({ hasText: "50+ runs" }).waitFor();
+            await busyWhileHeld(
+              "load-more",
+              "Load more",
+              () => runsCount.filter({ hasText: "100+ runs" }).waitFor(),
+            );
+            await open(runHash);
+            const note = page.getByTestId("child-runs-note");
+            await note.filter({ hasText: "more exist" }).waitFor();
+            await busyWhileHeld(
+              "child-runs-more",
+              "Show more",
+              () => note.filter({ hasText: "first 100" }).waitFor(),
+            );
+            await open("#/models");
+            const models = page.getByTestId("models-count");
+            await models.filter({ hasText: "100+ models" }).waitFor();
+            await busyWhileHeld(
+              "models-more",
+              "Load more",
+              () => models.filter({ hasText: "200+ models" }).waitFor(),
+            );
+          } finally {
+            release();
+            await page.unroute("**/ajax-api/2.0/mlflow/runs/search");
+            await page.unroute("**/ajax-api/2.0/mlflow/registered-models/search?**");
+          }
+        },
+      );
 
       await t.step("a slow run page says it is loading instead of staying blank", async () => {
         await open("#/experiments");

@@ -111,7 +111,8 @@ function leavesFolder(path: string): boolean {
 }
 
 function parseRuns(uri: string, text: string): ModelUri {
-  const m = text.match(/^runs:\/+([^/]+)(?:\/(.*))?$/i);
+  // `s`: an artifact path may hold a newline, as the server's reading of a runs:/ source allows.
+  const m = text.match(/^runs:\/+([^/]+)(?:\/(.*))?$/is);
   if (!m) throw bad(uri, "no run id", "write runs:/<run_id>/<artifact path>, e.g. runs:/<run_id>/model");
   const runId = m[1];
   const path = (m[2] ?? "").replace(/\/+$/, "");

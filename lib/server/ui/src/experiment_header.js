@@ -5,6 +5,7 @@ import { apiPost, forgetExperiment, getExperiment } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
 import { deletedNotice, descriptionEditor, editableTitle } from "./editors.js";
 import { experimentHash } from "./routes.js";
+import { shellCommand } from "./shell_words.js";
 
 export const NOTE_TAG = "mlflow.note.content";
 
@@ -60,7 +61,7 @@ export function experimentHeader(experimentIds, onName = () => {}) {
           ? deletedNotice(
             "experiment",
             "from the Experiments page's Deleted view",
-            `kmlf experiments restore --experiment-id ${e.experiment_id}`,
+            shellCommand(["kmlf", "experiments", "restore", "--experiment-id", e.experiment_id]),
           )
           : null,
         deleted && !note ? null : h(

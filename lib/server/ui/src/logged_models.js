@@ -3,12 +3,13 @@
 // serves it. The same panel, with a Register button and the versions registered from it, shows in the
 // artifact browser for any folder holding an MLmodel file (registerDirectoryView). Reads MLmodel and
 // input_example.json through the artifact route; all text via text nodes.
-import { fetchArtifact } from "./api.js";
+import { artifactFullUri, fetchArtifact } from "./api.js";
 import { registerDirectoryView } from "./artifacts.js";
 import { h, mount } from "./dom.js";
 import { registerModelButton } from "./register_model.js";
 import { versionHash } from "./registry_api.js";
 import { versionsOfRun } from "./run_registered_models.js";
+import { shellCommand } from "./shell_words.js";
 
 /** The entries of a run's `mlflow.log-model.history` tag (newest last); [] when absent or malformed. */
 export function loggedModels(tags) {
@@ -147,17 +148,64 @@ async function fetchText(runId, path) {
 async function registeredFrom(run, path) {
   const runId = run.info.run_id;
   const root = (run.info.artifact_uri ?? "").replace(/\/+$/, "");
-  const sources = new Set([`runs:/${runId}/${path}`, `${root}/${path}`]);
+  // The source as registered from this panel, or as the run's artifact URI plus the path (written raw, or
+  // encoded as the copied artifact URI is).
+  const sources = new Set([runsUri(runId, path), `${root}/${path}`, artifactFullUri(root, path)]);
   return (await versionsOfRun(runId)).filter((v) => sources.has((v.source ?? "").replace(/\/+$/, "")));
+}
+
+/**
+ * The `runs:/` URI of a model a run logged: the artifact path as written, which is how kmlf's model
+ * loading (lib/tracking/models/model_uri.ts) reads it back — percent-encoding would name another folder.
+ *
+ * @example
+ * ```js
+ * runsUri("ab12", "my model"); // "runs:/ab12/my model"
+ * ```
+ */
+export function runsUri(runId, path) {
+  return `runs:/${runId}/${path}`;
+}
+
+/**
+ * The command that serves a kmlf-flavor model, quoted for POSIX shells so it works when pasted.
+ *
+ * @example
+ * ```js
+ * serveCommand("runs:/ab12/my model"); // "kmlf models serve -m 'runs:/ab12/my model'"
+ * ```
+ */
+export function serveCommand(uri) {
+  return shellCommand(["kmlf", "models", "serve", "-m", uri]);
+}
+
+// YAML plain scalars that stay strings in a flow mapping; others are written double-quoted (JSON's
+// escapes are YAML's), so a quote, `#`, `,` or `}` in a name cannot end the value early.
+const YAML_PLAIN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const yamlScalar = (text) => (YAML_PLAIN.test(text) ? text : JSON.stringify(text));
+
+/**
+ * The catalog entry that loads a model of another flavor in a pipeline (one YAML flow mapping).
+ *
+ * @example
+ * ```js
+ * catalogEntry("runs:/ab12/m", "sklearn");
+ * // '{type: mlflow_model_tracking, flavor: sklearn, load_args: {model_uri: "runs:/ab12/m"}}'
+ * ```
+ */
+export function catalogEntry(uri, flavor) {
+  return `{type: mlflow_model_tracking, flavor: ${yamlScalar(flavor)}, load_args: {model_uri: ${
+    JSON.stringify(uri)
+  }}}`;
 }
 
 // How to use the model: kmlf serves kmlf-flavor models; others load through an Mlflow model dataset.
 function usage(uri, flavors) {
   if (flavors.length === 0 || flavors.includes("kmlf")) {
-    const command = `kmlf models serve -m ${uri}`;
+    const command = serveCommand(uri);
     return h("p", { class: "serve" }, h("code", { testid: "serve-command" }, command), copyButton(command));
   }
-  const entry = `{type: mlflow_model_tracking, flavor: ${flavors[0]}, load_args: {model_uri: "${uri}"}}`;
+  const entry = catalogEntry(uri, flavors[0]);
   return h(
     "p",
     { class: "serve", testid: "load-model-hint" },
@@ -173,7 +221,7 @@ function usage(uri, flavors) {
  */
 async function modelCard(run, path, options = {}) {
   const runId = run.info.run_id;
-  const uri = `runs:/${runId}/${path}`;
+  const uri = runsUri(runId, path);
   const body = h("div", { class: "model-details" }, "Loading MLmodel…");
   const badges = h("span", { testid: "model-flavors" });
   const how = h("div");

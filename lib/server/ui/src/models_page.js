@@ -3,6 +3,7 @@
 import { clippedText, debounce, errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, modelHash, searchModels, versionHash } from "./registry_api.js";
 import { aliasChips, stageBadge } from "./registry_widgets.js";
+import { markBusy } from "./busy_button.js";
 
 /** Renders the Models page. */
 export async function modelsPage(container, route) {
@@ -68,7 +69,7 @@ export async function modelsPage(container, route) {
       body.replaceChildren();
       status.textContent = "Searching…"; // not the old search's count while the new one runs
     }
-    more.disabled = true; // a second click would ask for the same page again and list it twice
+    markBusy(more, true); // a second click would ask for the same page again and list it twice
     try {
       const page = await searchModels(search.value.trim(), token);
       if (mine !== generation) return;
@@ -82,7 +83,7 @@ export async function modelsPage(container, route) {
     } catch (error) {
       if (mine === generation) mount(status, errorBox(error.message));
     } finally {
-      if (mine === generation) more.disabled = false;
+      if (mine === generation) markBusy(more, false);
     }
   };
 

@@ -1,6 +1,6 @@
 // The run page's "Register model" action: registers a model the run logged (an artifact folder holding
 // an MLmodel file) as a new version of a new or existing registered model, like MLflow's UI.
-import { listArtifacts } from "./api.js";
+import { artifactFullUri, listArtifacts } from "./api.js";
 import { errorBox, h, mount } from "./dom.js";
 import { allModelNames, registerModel, versionHash } from "./registry_api.js";
 
@@ -55,6 +55,20 @@ let forms = 0;
  * `options.path`, the model in that artifact folder); `options.onRegistered(version)` hears of success,
  * `options.testid` names the button (default register-model).
  */
+/**
+ * The source a version registered from a run's model gets: the run's artifact URI plus the path, encoded
+ * as the store reads it back (`artifactFullUri`), so a `#`, `%` or space in the path names the same folder.
+ *
+ * @example
+ * ```js
+ * modelSource({ info: { artifact_uri: "mlflow-artifacts:/1/ab/artifacts" } }, "my model");
+ * // "mlflow-artifacts:/1/ab/artifacts/my%20model"
+ * ```
+ */
+export function modelSource(run, path) {
+  return artifactFullUri(run.info.artifact_uri, path);
+}
+
 export function registerModelButton(run, options = {}) {
   const panel = h("div", { class: "register-panel", testid: "register-panel", hidden: true });
   const open = async () => {
@@ -100,8 +114,7 @@ export function registerModelButton(run, options = {}) {
         const name = nameInput.value.trim();
         if (!name) return mount(result, errorBox("Name the registered model first."));
         try {
-          const source = `${run.info.artifact_uri.replace(/\/+$/, "")}/${pathSelect.value}`;
-          const mv = await registerModel(name, source, run.info.run_id);
+          const mv = await registerModel(name, modelSource(run, pathSelect.value), run.info.run_id);
           options.onRegistered?.(mv);
           mount(
             result,

@@ -4,6 +4,7 @@
 import { apiPost } from "./api.js";
 import { errorBox, h, mount, runLabel } from "./dom.js";
 import { experimentHash } from "./routes.js";
+import { markBusy } from "./busy_button.js";
 
 /** Children listed per page on the run page (more load on request). */
 export const CHILD_PAGE_SIZE = 100;
@@ -59,7 +60,7 @@ export function fillChildRuns(cell, info) {
   );
   let token;
   const load = async () => {
-    more.disabled = true;
+    markBusy(more, true);
     try {
       const page = await apiPost("runs/search", childRunsRequest(info, token));
       for (const c of page.runs ?? []) {
@@ -84,7 +85,7 @@ export function fillChildRuns(cell, info) {
         errorBox(error.message ?? String(error), "child-runs-error"),
       );
     } finally {
-      more.disabled = false;
+      markBusy(more, false);
     }
   };
   more.addEventListener("click", () => void load());

@@ -29,6 +29,7 @@ import { registeredModelsCell } from "./run_registered_models.js";
 import { deletedNotice, descriptionEditor, editableTitle, isEditing, tagEditor } from "./editors.js";
 import { NOTE_TAG } from "./experiment_header.js";
 import { fillChildRuns } from "./run_children.js";
+import { shellCommand } from "./shell_words.js";
 
 /** MLflow's MAX_TAG_VAL_LENGTH: the server cuts a longer run tag (a description is one) to this length. */
 const RUN_TAG_MAX_CHARS = 8000;
@@ -153,7 +154,11 @@ export async function runPage(container, route) {
       lifecycleButton,
     ),
     deleted
-      ? deletedNotice("run", "with the Restore button above", `kmlf runs restore --run-id ${runId}`)
+      ? deletedNotice(
+        "run",
+        "with the Restore button above",
+        shellCommand(["kmlf", "runs", "restore", "--run-id", runId]),
+      )
       : null,
     actionErrors,
     register.panel,

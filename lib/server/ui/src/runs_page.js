@@ -14,7 +14,7 @@ import { attachAutocomplete } from "./search_suggest_box.js";
 import { searchErrorBox } from "./search_hints.js";
 import { runColumns } from "./runs_columns.js";
 import { countOf, h, mount } from "./dom.js";
-import { queryOf, searchFilterOf, stateOf } from "./runs_query.js";
+import { queryOf, runsSearchRequest, stateOf } from "./runs_query.js";
 import { experimentHash } from "./routes.js";
 import { columnPrefs, defaultColumns, moveColumn, shownColumns } from "./column_prefs.js";
 import { columnChooser } from "./column_chooser.js";
@@ -27,8 +27,7 @@ import { experimentHeader } from "./experiment_header.js";
 import { plotDefaults, previewOf, runsPageState } from "./runs_page_state.js";
 import { runActions } from "./runs_actions.js";
 import { chartItemsOf, tableRows } from "./runs_rows.js";
-
-const PAGE_SIZE = 500;
+import { markBusy } from "./busy_button.js";
 
 /** Renders the runs page of one or several experiments. */
 export async function runsPage(container, route) {
@@ -277,19 +276,13 @@ export async function runsPage(container, route) {
     }
   }
 
-  const searchRequest = (pageToken, maxResults = PAGE_SIZE) => ({
-    experiment_ids: experimentIds,
-    filter: searchFilterOf(state),
-    run_view_type: state.deleted ? "DELETED_ONLY" : "ACTIVE_ONLY",
-    max_results: maxResults,
-    order_by: [`${state.orderKey} ${state.asc ? "ASC" : "DESC"}`],
-    page_token: pageToken,
-  });
+  const searchRequest = (pageToken, maxResults) =>
+    runsSearchRequest(experimentIds, state, pageToken, maxResults);
 
   async function fetchPage(reset = false) {
     const mine = reset ? ++generation : generation;
     loading = true;
-    loadMore.disabled = true;
+    markBusy(loadMore, true);
     if (reset) markSearching({ container, tableEl: table.el, count }, true);
     try {
       const page = await apiPost("runs/search", searchRequest(reset ? undefined : nextPageToken));
@@ -318,7 +311,7 @@ export async function runsPage(container, route) {
       if (mine === generation) {
         loading = false;
         markSearching({ container, tableEl: table.el, count }, false);
-        loadMore.disabled = false;
+        markBusy(loadMore, false);
         loadMore.hidden = !nextPageToken;
         count.textContent = nextPageToken ? `${runs.length}+ runs` : countOf(runs.length, "run");
         container.dataset.loaded = String(runs.length);

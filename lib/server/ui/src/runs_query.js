@@ -87,3 +87,18 @@ export function searchFilterOf(state, now = Date.now()) {
   }
   return parts.join(" and ");
 }
+
+/** How many runs one page of the runs table asks for (the table is virtualized, so a page can be long). */
+const PAGE_SIZE = 500;
+
+/** The runs/search body of the runs page for `state` (its search, view and order) and a page token. */
+export function runsSearchRequest(experimentIds, state, pageToken, maxResults = PAGE_SIZE) {
+  return {
+    experiment_ids: experimentIds,
+    filter: searchFilterOf(state),
+    run_view_type: state.deleted ? "DELETED_ONLY" : "ACTIVE_ONLY",
+    max_results: maxResults,
+    order_by: [`${state.orderKey} ${state.asc ? "ASC" : "DESC"}`],
+    page_token: pageToken,
+  };
+}
