@@ -11,14 +11,15 @@ import {
   type SourceLocation,
   throwIfAny,
 } from "../errors.ts";
-import { formatKeyPath, type KeyPath, type YamlSource } from "../yaml/parse_yaml.ts";
+import type { KeyPath, YamlSource } from "../yaml/parse_yaml.ts";
 import { checkDuplicates, checkMappings, checkRuntimeParamsOverLists } from "./_checks.ts";
 import { type ConfTree, diskTree, isArchivePath, matchesPatterns, patternsFor } from "./files.ts";
 import { resolveAll, type Resolver } from "./interpolate.ts";
-import { childOf, clonePlain, deepMerge, isRecord, matchedDepth, MISSING } from "./merge.ts";
+import { clonePlain, deepMerge } from "./merge.ts";
 import { statIfAny } from "../fs_utils.ts";
 import { promised } from "../promised.ts";
 import { markSourceKeys, recordMergedKeys } from "../source_keys.ts";
+import { locateIn, locateRuntime, makeLocate } from "./config_locations.ts";
 
 /**
  * A merged, interpolated config type plus where its values came from.
@@ -342,75 +343,6 @@ function shallowMerge(a: Record<string, unknown>, b: Record<string, unknown>): R
   const out = { ...a, ...b };
   recordMergedKeys(out, [a, b]);
   return out;
-}
-
-function makeLocate(
-  perEnv: EnvConfig[],
-  soft: boolean,
-  runtime: Record<string, unknown> | undefined,
-  key: boolean,
-): (path: KeyPath) => SourceLocation | undefined {
-  const [base, overlay] = perEnv;
-  return (path) => {
-    if (path.length === 0) {
-      const last = [...perEnv].reverse().find((e) => e.sources.length > 0);
-      return last?.sources.at(-1)?.locate([]);
-    }
-    if (runtime && setByRuntime(runtime, path)) return { keyPath: formatKeyPath(path) };
-    // Destructive: the env's top-level key replaced base's whole subtree. Soft: the deepest match wins.
-    const envs = soft || !overlay
-      ? perEnv
-      : Object.hasOwn(overlay.data, String(path[0]))
-      ? [overlay]
-      : [base];
-    return locateIn(envs.flatMap((e) => e.sources), path, key) ?? locateRuntime(runtime, path);
-  };
-}
-
-// The file (the last, on ties) holding the longest prefix of `path`; its position is that prefix's.
-function locateIn(sources: readonly YamlSource[], path: KeyPath, key = false): SourceLocation | undefined {
-  let best: YamlSource | undefined;
-  let bestDepth = 0;
-  for (const source of sources) {
-    const depth = matchedDepth(source.value, path);
-    if (depth > 0 && depth >= bestDepth) [best, bestDepth] = [source, depth];
-  }
-  if (!best) return undefined;
-  const normalized = numericIndexes(best.value, path);
-  const found = key && bestDepth === path.length
-    ? best.locateKey(normalized)
-    : best.locate(normalized.slice(0, bestDepth));
-  return { ...found, keyPath: formatKeyPath(path) };
-}
-
-// A path whose value (or a scalar above it) was set by --params, rather than by a file.
-function setByRuntime(runtime: Record<string, unknown>, path: KeyPath): boolean {
-  let node: unknown = runtime;
-  for (const seg of path) {
-    node = childOf(node, seg);
-    if (node === MISSING) return false;
-    if (!isRecord(node)) return true;
-  }
-  return false;
-}
-
-function locateRuntime(
-  runtime: Record<string, unknown> | undefined,
-  path: KeyPath,
-): SourceLocation | undefined {
-  return runtime && path.length > 0 && matchedDepth(runtime, path) === path.length
-    ? { keyPath: formatKeyPath(path) }
-    : undefined;
-}
-
-// YAML positions index sequences by number; callers may pass "0".
-function numericIndexes(value: unknown, path: KeyPath): KeyPath {
-  let node = value;
-  return path.map((seg) => {
-    const out = Array.isArray(node) && /^\d+$/.test(String(seg)) ? Number(seg) : seg;
-    node = node === MISSING ? MISSING : childOf(node, out);
-    return out;
-  });
 }
 
 // Like Promise.all, but every kmlf error is reported (in input order, so reports are deterministic).
