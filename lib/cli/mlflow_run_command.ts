@@ -7,7 +7,8 @@ import { endWorkflowRun, startWorkflowRun, type WorkflowRunEnding, workflowStatu
 import { KMLF_VERSION } from "../version.ts";
 import { EXIT } from "./exit_codes.ts";
 import { projectTracking } from "./project_tracking.ts";
-import { envFromVariables, requireProject } from "./project.ts";
+import { envFromVariables } from "../config/mod.ts";
+import { requireProject } from "./project.ts";
 import { openProjectSession } from "./project_session.ts";
 import { err, out } from "./terminal.ts";
 import { writeOutputFile } from "./output_file.ts";

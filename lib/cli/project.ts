@@ -19,16 +19,3 @@ export function requireProject(options: { project?: string }): string {
   useValidationCache(join(root, ".kmlf", "cache"), BUILD_ID);
   return root;
 }
-
-/**
- * The environment `--env` falls back to: `$KMLF_ENV`, else Kedro's `$KEDRO_ENV` (what a Kedro project's
- * deployments set; `kedro run` reads it, so ignoring it would run another env's config). Empty is unset.
- *
- * @example
- * ```ts
- * const envVar = envFromVariables(); // "prod" when KEDRO_ENV=prod and KMLF_ENV is unset
- * ```
- */
-export function envFromVariables(): string | undefined {
-  return Deno.env.get("KMLF_ENV") || Deno.env.get("KEDRO_ENV") || undefined;
-}

@@ -1,8 +1,8 @@
 /** The session of the project a command works on, with kmlf's built-in plugins (kmlf-mlflow). */
-import { parseRuntimeParams } from "../config/mod.ts";
+import { envFromVariables, parseRuntimeParams } from "../config/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { builtinPlugins } from "./plugins.ts";
-import { envFromVariables, requireProject } from "./project.ts";
+import { requireProject } from "./project.ts";
 
 /**
  * Opens the project found from `--project` (or the working directory) in environment `--env`, else

@@ -6,6 +6,7 @@
 import { resolve } from "../path.ts";
 import {
   ConfigLoader,
+  envFromVariables,
   envVariableOrigin,
   findProjectRoot,
   loadProjectSettings,
@@ -49,8 +50,7 @@ export async function projectTracking(
   const root = findProjectRoot(resolve(options.project ?? Deno.cwd()));
   if (!root) return { trackingUri: envUri || "mlflow.db", baseDir: Deno.cwd() };
   const settings = await loadProjectSettings(root);
-  // project.ts's envFromVariables, written out: that module would load the validation cache here too.
-  const envVar = Deno.env.get("KMLF_ENV") || Deno.env.get("KEDRO_ENV") || undefined;
+  const envVar = envFromVariables();
   const env = resolveEnv({ flag: options.env, envVar, settings });
   const loader = await ConfigLoader.create({
     confSource: settings.confSource,

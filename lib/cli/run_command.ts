@@ -1,5 +1,5 @@
 /** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
-import { parseRuntimeParams } from "../config/mod.ts";
+import { envFromVariables, parseRuntimeParams } from "../config/mod.ts";
 import { renderError, UsageError } from "../errors.ts";
 import { createRunner, PipelineRunError } from "../runner/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
@@ -7,7 +7,7 @@ import { EXIT, reportError } from "./exit_codes.ts";
 import { renderCatalogWarning } from "./catalog_warnings.ts";
 import { confSourceDir } from "./conf_source.ts";
 import { builtinPlugins } from "./plugins.ts";
-import { envFromVariables, requireProject } from "./project.ts";
+import { requireProject } from "./project.ts";
 import { splitList } from "./split_list.ts";
 import { LEVEL, type RunLog } from "./run_log.ts";
 import {

@@ -6,6 +6,7 @@
  */
 export { ConfigLoader, type ConfigLoaderOptions, type LoadedConfig } from "./loader.ts";
 export {
+  envFromVariables,
   envVariableOrigin,
   type HookRef,
   loadProjectSettings,

@@ -360,6 +360,19 @@ export function resolveEnv(options: { flag?: string; envVar?: string; settings: 
 }
 
 /**
+ * The environment `--env` falls back to: `$KMLF_ENV`, else Kedro's `$KEDRO_ENV` (what a Kedro project's
+ * deployments set; `kedro run` reads it, so ignoring it would run another env's config). Empty is unset.
+ *
+ * @example
+ * ```ts
+ * const envVar = envFromVariables(); // "prod" when KEDRO_ENV=prod and KMLF_ENV is unset
+ * ```
+ */
+export function envFromVariables(): string | undefined {
+  return Deno.env.get("KMLF_ENV") || Deno.env.get("KEDRO_ENV") || undefined;
+}
+
+/**
  * Which environment variable named the run's env (`KEDRO_ENV=prod`), for messages about that env; undefined
  * when `--env` or kmlf.yml's `default_env` named it.
  *
