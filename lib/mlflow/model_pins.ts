@@ -10,6 +10,7 @@
 import { join, resolve } from "../path.ts";
 import { readDenoConfig, withPackageSubpaths } from "../deno_config_file.ts";
 import { isRecord } from "../is_record.ts";
+import { isFile } from "../fs_utils.ts";
 
 /**
  * The pins for `specifiers` (bare imports found in the model's modules): `{specifier or mapped prefix:
@@ -71,12 +72,4 @@ function projectImports(projectRoot: string): Record<string, string> {
   );
   // deno.json's own imports map a package's subpaths as Deno does; an import map file only what it says.
   return mapFile ? imports : withPackageSubpaths(imports);
-}
-
-function isFile(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
 }

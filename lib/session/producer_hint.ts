@@ -7,7 +7,7 @@
  * @module
  */
 import { DatasetError, KmlfError } from "../errors.ts";
-import { transcodeBase } from "../dataset_names.ts";
+import { isParameter, transcodeBase } from "../dataset_names.ts";
 import type { Catalog } from "../catalog/mod.ts";
 import type { Node, Pipeline } from "../pipeline/mod.ts";
 import { PipelineRunError } from "../runner/mod.ts";
@@ -89,10 +89,6 @@ async function missingInput(node: Node, context: ProducerHintContext): Promise<s
     }
   }
   return undefined;
-}
-
-function isParameter(name: string): boolean {
-  return name === "parameters" || name.startsWith("params:");
 }
 
 function savers(pipeline: Pipeline, dataset: string): string[] {
