@@ -7,12 +7,12 @@
  * A bad value under an older spelling is reported under it, at its value.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
 import { type DatasetError, KmlfAggregateError, type KmlfError } from "../../lib/errors.ts";
 import { MlflowRunState, registerMlflowDatasets } from "../../lib/mlflow/mod.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
+import { mlflowCatalog } from "./run_fixture.ts";
 
 const MODEL = { threshold: 2.45 };
 
@@ -24,15 +24,7 @@ Deno.test("kedro-mlflow 1.x spellings: artifact_path, save_args.artifact_path, r
     const runId = (await client.createRun("0", { runName: "t" })).info.runId;
     const state = new MlflowRunState();
     state.activate(client, runId);
-    const catalog = async (yaml: string) => {
-      const registry = builtinRegistry();
-      registerMlflowDatasets(registry, state);
-      const src = parseYaml(yaml, join(dir, "conf/base/catalog.yml"));
-      return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
-        projectRoot: dir,
-        registry,
-      });
-    };
+    const catalog = (yaml: string) => mlflowCatalog(state, dir, yaml);
     const writer = await catalog([
       "old: {type: kedro_mlflow.io.models.MlflowModelTrackingDataset, flavor: js_value, artifact_path: clf}",
       "mlflow2: {type: mlflow_model_tracking, flavor: js_value, save_args: {artifact_path: clf2}}",

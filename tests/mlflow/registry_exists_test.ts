@@ -4,23 +4,11 @@
  * store it cannot reach is an error rather than a silent "no".
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
 import type { KmlfError } from "../../lib/errors.ts";
-import { MlflowRunState, registerMlflowDatasets } from "../../lib/mlflow/mod.ts";
+import { MlflowRunState } from "../../lib/mlflow/mod.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
-import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
-
-async function catalogFor(state: MlflowRunState, dir: string, yaml: string): Promise<Catalog> {
-  const registry = builtinRegistry();
-  registerMlflowDatasets(registry, state);
-  const src = parseYaml(yaml, join(dir, "conf/base/catalog.yml"));
-  return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
-    projectRoot: dir,
-    registry,
-  });
-}
+import { mlflowCatalog } from "./run_fixture.ts";
 
 const REGISTRY_CATALOG = [
   "champion: {type: mlflow_model_registry, model_name: rules, alias: champion, flavor: js_value}",
@@ -41,7 +29,7 @@ Deno.test("registry exists() answers from the registry: no download, false only 
     const run = await client.createRun("0", { runName: "t" });
     const state = new MlflowRunState();
     state.activate(client, run.info.runId);
-    const writer = await catalogFor(
+    const writer = await mlflowCatalog(
       state,
       dir,
       "clf: {type: mlflow_model_tracking, flavor: js_value, save_args: {registered_model_name: rules}}\n",
@@ -50,7 +38,7 @@ Deno.test("registry exists() answers from the registry: no download, false only 
     await store.registry.setRegisteredModelAlias("rules", "champion", "1");
     // The version's files are gone: answering by downloading them said "false" for a registered version.
     await Deno.remove(fileURLToPath(run.info.artifactUri), { recursive: true });
-    const reader = await catalogFor(state, dir, REGISTRY_CATALOG);
+    const reader = await mlflowCatalog(state, dir, REGISTRY_CATALOG);
     for (const name of ["champion", "v1", "latest"]) assert.equal(await reader.exists(name), true, name);
     for (const name of ["v9", "staging", "no_alias", "no_model"]) {
       assert.equal(await reader.exists(name), false, name);
@@ -69,7 +57,7 @@ Deno.test("registry exists() on a store it cannot reach is an error naming the d
   try {
     const state = new MlflowRunState();
     state.client = new MlflowClient(store);
-    const reader = await catalogFor(state, dir, REGISTRY_CATALOG);
+    const reader = await mlflowCatalog(state, dir, REGISTRY_CATALOG);
     await assert.rejects(() => reader.exists("champion"), (e: KmlfError) => {
       assert.match(e.message, /^Cannot check whether dataset "champion" \(MlflowModelRegistryDataset\)/);
       assert.match(e.message, /127\.0\.0\.1:9/, "the store it could not reach is named");

@@ -1,5 +1,8 @@
 /** A SQLite store with one active run, shared by the Mlflow dataset tests. */
-import { MlflowRunState } from "../../lib/mlflow/mod.ts";
+import { join } from "node:path";
+import { builtinRegistry, Catalog } from "../../lib/catalog/mod.ts";
+import { MlflowRunState, registerMlflowDatasets } from "../../lib/mlflow/mod.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 
 /** What a test gets: the client, the run state the datasets read, the run's id and the temp folder. */
@@ -23,4 +26,15 @@ export async function withRun(fn: (ctx: RunFixture) => Promise<void>): Promise<v
     await client.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** A catalog of `yaml` (as `<dir>/conf/base/catalog.yml`) whose Mlflow datasets read and log through `state`. */
+export async function mlflowCatalog(state: MlflowRunState, dir: string, yaml: string): Promise<Catalog> {
+  const registry = builtinRegistry();
+  registerMlflowDatasets(registry, state);
+  const src = parseYaml(yaml, join(dir, "conf/base/catalog.yml"));
+  return await Catalog.fromConfig({ data: src.value as Record<string, unknown>, locate: src.locate }, {
+    projectRoot: dir,
+    registry,
+  });
 }
