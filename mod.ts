@@ -27,13 +27,12 @@ export {
   KmlfError,
   NodeError,
   PipelineDefinitionError,
-  renderError,
-  type RenderOptions,
   RunError,
   type SourceLocation,
   TrackingError,
   UsageError,
 } from "./lib/errors.ts";
+export { renderError, type RenderOptions } from "./lib/error_render.ts";
 import { setBuiltinPlugins } from "./lib/session/mod.ts";
 import { builtinPlugins } from "./lib/cli/plugins.ts";
 // A session made from a script has kmlf's built-in plugins (kmlf-mlflow: tracking, the mlflow_* datasets),

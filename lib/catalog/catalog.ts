@@ -2,15 +2,8 @@
 import { type KmlfError, type SourceLocation, throwIfAny } from "../errors.ts";
 import { isParameter } from "../dataset_names.ts";
 import { clonePlain } from "../plain_copy.ts";
-import {
-  catchAllProblem,
-  checkTranscoding,
-  collectProblems,
-  compileEntryPattern,
-  EntryProblems,
-  loadVersionProblems,
-  neededEntries,
-} from "./catalog_checks.ts";
+import { buildFromConfig } from "./catalog_build.ts";
+import { checkTranscoding } from "./catalog_checks.ts";
 import { datasetFailure, duplicateDataset, noConfirm, saveNone, unknownDataset } from "./catalog_errors.ts";
 import type { CatalogConfig, CatalogOptions, CatalogWarning } from "./catalog_options.ts";
 import type { Dataset } from "./dataset.ts";
@@ -19,7 +12,6 @@ import { type CreatedDataset, createFromEntry, type EntryContext, typeNameOf } f
 import type { DatasetPattern } from "./patterns.ts";
 import { FactoryPatterns } from "./factory_patterns.ts";
 import { catalogEntryContext } from "./catalog_context.ts";
-import { checkPattern } from "./pattern_check.ts";
 import { WarningFeed } from "./warning_feed.ts";
 import {
   catalogFileFor,
@@ -30,7 +22,7 @@ import {
 } from "./hint_files.ts";
 import type { DatasetRegistry } from "./registry.ts";
 import { builtinRegistry } from "./builtin_types.ts";
-import { checkVersion, generateVersion } from "./versioning.ts";
+import { generateVersion } from "./versioning.ts";
 
 const NO_CONFIG: CatalogConfig = { data: {}, locate: () => undefined };
 
@@ -104,64 +96,22 @@ export class Catalog {
    */
   static async fromConfig(config: CatalogConfig, options: CatalogOptions): Promise<Catalog> {
     const catalog = new Catalog(config, options);
-    const ctx = catalog.#ctx;
-    const problems: KmlfError[] = [];
-    if (options.saveVersion !== undefined) {
-      await collectProblems(problems, () => checkVersion(options.saveVersion!, "the catalog's save version"));
-    }
-    // `_x`: templates. The entries are this catalog's copies (see the constructor).
-    const entries = Object.entries(clonePlain(config.data)).filter(([name]) => !name.startsWith("_"));
-    const explicitNames = new Set(entries.map(([name]) => name).filter((name) => !name.includes("{")));
-    const entryProblems = new EntryProblems(neededEntries(options, explicitNames));
-    const report = (names: string[]) =>
-      entryProblems.report(names, {
-        failed: problems,
-        broken: (name, own) => {
-          catalog.#broken.set(name, own);
-          catalog.warnings.push({ name, problems: own });
-        },
-      });
-    const patterns: DatasetPattern[] = [];
-    for (const [name, entry] of entries) {
-      if (!name.includes("{")) continue;
-      catalog.#sourceNames.add(name);
-      await entryProblems.check(name, async () => {
-        checkTranscoding(name, () => config.locate([name]));
-        const pattern = compileEntryPattern(name, entry, ctx);
-        const notes = options.checkPatterns ? await checkPattern(pattern, ctx) : [];
-        if (notes.length > 0) catalog.warnings.push({ name, problems: notes, note: "built and used as is" });
-        patterns.push(pattern);
-      });
-    }
-    report(entries.map(([name]) => name).filter((name) => name.includes("{")));
-    const catchAlls = patterns.filter((p) => p.specificity === 0);
-    const tooMany = catchAllProblem(catchAlls, (path) => config.locate(path));
-    if (tooMany) problems.push(tooMany);
-    catalog.#patterns = FactoryPatterns.of(patterns);
-    await Promise.all(
-      entries.filter(([name]) => explicitNames.has(name)).map(([name, entry]) => {
-        catalog.#sourceNames.add(name);
-        catalog.#configs.set(name, entry as Record<string, unknown>);
-        return entryProblems.check(name, async () => {
-          checkTranscoding(name, () => config.locate([name]));
-          const { dataset, typeName } = await catalog.#create(name, entry, name);
-          catalog.#declared.set(name, dataset);
-          catalog.#typeNames.set(name, typeName);
-        });
-      }),
-    );
-    report(entries.map(([name]) => name).filter((name) => explicitNames.has(name)));
-    catalog.warnings.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const declared = new Map(entries.filter(([name]) => explicitNames.has(name)));
-    const entryOf = (name: string) =>
-      declared.has(name) ? declared.get(name) : catalog.matchPattern(name)?.config;
-    problems.push(...loadVersionProblems(options.loadVersions ?? {}, {
-      entryOf,
-      declared: [...declared.keys()],
-      used: options.used,
-      locate: (path) => config.locate(path),
-    }));
-    throwIfAny(problems, "Invalid catalog");
+    await buildFromConfig(config, options, {
+      ctx: catalog.#ctx,
+      warnings: catalog.warnings,
+      named: (name) => catalog.#sourceNames.add(name),
+      broken: (name, problems) => catalog.#broken.set(name, problems),
+      patterns: (patterns) => {
+        catalog.#patterns = patterns;
+      },
+      configured: (name, entry) => catalog.#configs.set(name, entry),
+      create: (name, entry, at) => catalog.#create(name, entry, at),
+      built: (name, { dataset, typeName }) => {
+        catalog.#declared.set(name, dataset);
+        catalog.#typeNames.set(name, typeName);
+      },
+      patternConfig: (name) => catalog.matchPattern(name)?.config,
+    });
     return catalog;
   }
 

@@ -4,14 +4,13 @@
  * They print as Kedro's do, `click.echo(yaml.dump(value))`: PyYAML's text (keys sorted, list items not
  * indented under their key), then the blank line echo's newline adds.
  */
-import type { Catalog } from "../catalog/mod.ts";
+import type { Catalog, CatalogWarning } from "../catalog/mod.ts";
 import { pyyamlDump } from "../yaml/pyyaml_dump.ts";
 import { isParameter } from "../pipeline/mod.ts";
 import type { KmlfSession } from "../session/mod.ts";
 import { EXIT } from "./exit_codes.ts";
 import { openProjectSession } from "./project_session.ts";
 import { splitList } from "./split_list.ts";
-import { printCatalogWarning } from "./catalog_warnings.ts";
 import { out, style } from "./terminal.ts";
 
 /** Options of the catalog commands. */
@@ -115,12 +114,10 @@ export async function catalogValidate(options: CatalogCommandOptions): Promise<n
   const requested = splitList(options.pipeline);
   const used = requested.length > 0 ? (await session.pipeline(requested)).datasets() : undefined;
   const catalog = await session.catalog({ used, hooks: false, checkPatterns: true });
-  for (const warning of catalog.warnings) {
-    printCatalogWarning(warning, {
-      root: session.settings.root,
-      note: `not used by ${requested.join(", ")}`,
-    });
-  }
+  await printWarnings(catalog.warnings, {
+    root: session.settings.root,
+    note: `not used by ${requested.join(", ")}`,
+  });
   const broken = new Set(catalog.warnings.filter((w) => w.note === undefined).map((w) => w.name));
   const checked = catalog.names().filter((n) => !isParameter(n) && !broken.has(n)).length +
     catalog.listPatterns().length;
@@ -132,13 +129,23 @@ export async function catalogValidate(options: CatalogCommandOptions): Promise<n
 // Listings show what is there, broken entries included; each broken one gets a warning.
 async function listingCatalog(session: KmlfSession): Promise<Catalog> {
   const catalog = await session.catalog({ used: [], hooks: false });
-  for (const warning of catalog.warnings) {
-    printCatalogWarning(warning, {
-      root: session.settings.root,
-      note: "listed, but it cannot be used as is",
-    });
-  }
+  await printWarnings(catalog.warnings, {
+    root: session.settings.root,
+    note: "listed, but it cannot be used as is",
+  });
   return catalog;
+}
+
+// A warning is rendered as its error would be: that code loads only when an entry is broken.
+async function printWarnings(
+  warnings: readonly CatalogWarning[],
+  options: { root: string; note: string },
+): Promise<void> {
+  if (warnings.length === 0) return;
+  const { printCatalogWarning }: typeof import("./catalog_warnings.ts") = await import(
+    new URL("./catalog_warnings.ts", import.meta.url).href
+  );
+  for (const warning of warnings) printCatalogWarning(warning, options);
 }
 
 async function pipelinesOf(session: KmlfSession, options: CatalogCommandOptions): Promise<string[]> {

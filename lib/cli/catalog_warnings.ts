@@ -1,6 +1,7 @@
 /** Printing the broken catalog entries a command can do without (Kedro's lazy catalog, made visible). */
 import type { CatalogWarning } from "../catalog/mod.ts";
-import { type KmlfError, renderError } from "../errors.ts";
+import type { KmlfError } from "../errors.ts";
+import { renderError } from "../error_render.ts";
 import { err, style } from "./terminal.ts";
 
 /**

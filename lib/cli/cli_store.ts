@@ -58,7 +58,7 @@ export async function withCliStore(
     }
     return EXIT.ok;
   } catch (error) {
-    const code = reportError(error, { debug: options.debug ?? false });
+    const code = await reportError(error, { debug: options.debug ?? false });
     return isRuntimeFailure(error) ? EXIT.runFailed : code;
   }
 }

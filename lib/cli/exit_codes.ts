@@ -4,7 +4,6 @@ import {
   HookError,
   KmlfAggregateError,
   NodeError,
-  renderError,
   RunError,
   RunInterruptedError,
   UsageError,
@@ -20,11 +19,18 @@ export const EXIT = { ok: 0, runFailed: 1, usage: 2 } as const;
  *
  * @example
  * ```ts
- * Deno.exit(reportError(new Error("boom"), { debug: false, root: Deno.cwd() }));
+ * Deno.exit(await reportError(new Error("boom"), { debug: false, root: Deno.cwd() }));
  * ```
  */
-export function reportError(error: unknown, options: { debug: boolean; root?: string }): number {
+export async function reportError(
+  error: unknown,
+  options: { debug: boolean; root?: string },
+): Promise<number> {
   error = projectRefusal(error) ?? error;
+  // Only a failing command renders an error, so the rendering code loads then, not with every command.
+  const { renderError }: typeof import("../error_render.ts") = await import(
+    new URL("../error_render.ts", import.meta.url).href
+  );
   err(renderError(error, { relativeTo: options.root ?? Deno.cwd(), debug: options.debug }));
   return exitCodeOf(error);
 }

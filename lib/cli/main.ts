@@ -222,7 +222,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === "commander.help") return EXIT.ok;
       return EXIT.usage;
     }
-    return reportError(error, { debug: argv.includes("--debug") });
+    return await reportError(error, { debug: argv.includes("--debug") });
   }
 }
 

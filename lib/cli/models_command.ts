@@ -125,7 +125,7 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     } else await Deno.stdout.write(new TextEncoder().encode(result));
     return EXIT.ok;
   } catch (error) {
-    return reportModelError(error, options.debug);
+    return await reportModelError(error, options.debug);
   }
 }
 
@@ -338,8 +338,8 @@ async function toCsv(predictions: unknown): Promise<string> {
 }
 
 // Bad input (4xx) is the user's to fix (exit 2); a failing model is a failed run (exit 1).
-function reportModelError(error: unknown, debug = false): number {
-  const code = reportError(error, { debug });
+async function reportModelError(error: unknown, debug = false): Promise<number> {
+  const code = await reportError(error, { debug });
   if (error instanceof ScoringError) return error.status >= 500 ? EXIT.runFailed : EXIT.usage;
   return code;
 }

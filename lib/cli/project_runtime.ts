@@ -309,7 +309,7 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
   const refused = startRefusal(marker, status, { root: plan.root, configPath: plan.configPath });
   if (!refused) return status.code;
   const { reportError } = await import("./exit_codes.ts");
-  return reportError(refused, { debug: false, root: plan.root });
+  return await reportError(refused, { debug: false, root: plan.root });
 }
 
 // To the child's whole process group (it leads it), as a terminal's Ctrl-C reaches a kmlf that was not

@@ -1,6 +1,7 @@
 /** `kmlf run`: options → session run, with progress output and a resume hint on failure. */
 import { envFromVariables, parseRuntimeParams } from "../config/mod.ts";
-import { renderError, UsageError } from "../errors.ts";
+import { UsageError } from "../errors.ts";
+import { renderError } from "../error_render.ts";
 import { createRunner, PipelineRunError } from "../runner/mod.ts";
 import { KmlfSession } from "../session/mod.ts";
 import { EXIT, reportError } from "./exit_codes.ts";
@@ -216,7 +217,7 @@ async function runLogged(
   } catch (error) {
     // Ctrl-C/SIGTERM: exit 130/143 (reportError maps the guard's RunInterruptedError).
     const interrupted = (error as { code?: unknown })?.code === "run/interrupted";
-    const code = reportError(error, { debug: globals.debug ?? false, root });
+    const code = await reportError(error, { debug: globals.debug ?? false, root });
     if (error instanceof PipelineRunError && !interrupted) {
       if (error.completedNodes.length === 0) {
         const text = "No nodes completed. Fix the error and repeat the previous command.";

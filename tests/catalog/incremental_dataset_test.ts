@@ -12,7 +12,8 @@ import {
   PartitionedDataset,
   TextDataset,
 } from "../../lib/catalog/mod.ts";
-import { DatasetError, renderError } from "../../lib/errors.ts";
+import { DatasetError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { assertGolden } from "../cli_harness.ts";
 import { catalogConfig } from "./catalog_helpers.ts";
 import { filesUnder, inTempDir } from "./dataset_contract.ts";

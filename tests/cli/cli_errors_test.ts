@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { renderError, TrackingError } from "../../lib/errors.ts";
+import { TrackingError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { statIfAny } from "../../lib/fs_utils.ts";
 import {
   assertGolden,

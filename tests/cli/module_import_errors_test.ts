@@ -8,7 +8,8 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, DatasetError, KmlfError, renderError } from "../../lib/errors.ts";
+import { ConfigError, DatasetError, KmlfError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { importHooks } from "../../lib/hooks/hook_manager.ts";
 import { importPlugins } from "../../lib/session/project_plugins.ts";
 import { createCustomDataset } from "../../lib/catalog/custom_type.ts";

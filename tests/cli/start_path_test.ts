@@ -94,6 +94,14 @@ Deno.test("no command loads the wording of a failed project import before an imp
   }
 });
 
+// Rendering an error is needed when a command fails (or lists a broken catalog entry): `kmlf --help` and the
+// commands load it then. `kmlf run` renders a broken entry it does not use within the run, so it loads it.
+Deno.test("kmlf --help and the catalog and store commands load the error rendering only when they print one", async () => {
+  for (const entry of ["lib/cli/main.ts", "lib/cli/catalog_command.ts", "lib/cli/cli_store.ts"]) {
+    assert.deepEqual(loaded((await moduleGraph(entry)).static, ["error_render"]), [], entry);
+  }
+});
+
 Deno.test("kmlf run loads Kedro's logging configuration code only when the project has a logging.yml", async () => {
   const modules = [...(await moduleGraph("lib/cli/run_command.ts")).static];
   assert.deepEqual(modules.filter((m) => m.includes("/lib/cli/logging/")), []);

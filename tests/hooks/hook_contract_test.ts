@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { Catalog, MemoryDataset } from "../../lib/catalog/mod.ts";
-import { ConfigError, HookError, renderError } from "../../lib/errors.ts";
+import { ConfigError, HookError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { HookManager, type Hooks, importHooks } from "../../lib/hooks/mod.ts";
 import { Pipeline } from "../../lib/pipeline/mod.ts";
 import { type PipelineRunError, SequentialRunner, ThreadRunner } from "../../lib/runner/mod.ts";

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { KmlfSession, PipelineRunError } from "../../mod.ts";
-import { DatasetError, HookError, renderError, UsageError } from "../../lib/errors.ts";
+import { DatasetError, HookError, UsageError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { HookManager } from "../../lib/hooks/mod.ts";
 import { raisedError } from "../../lib/runner/mod.ts";
 import { writeProject } from "../models/model_helpers.ts";

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { KmlfSession } from "../../mod.ts";
-import { renderError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { kmlf } from "../cli_harness.ts";
 import { writeProject } from "../models/model_helpers.ts";
 

@@ -7,8 +7,8 @@ import {
   KmlfAggregateError,
   NodeError,
   PipelineDefinitionError,
-  renderError,
 } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { exportedClassFinder, fromWire, toWire } from "../../lib/runner/wire_error.ts";
 
 for (const thrown of [{ code: 42, fn: () => 1 }, Symbol("weird"), "plain text", 7, null]) {

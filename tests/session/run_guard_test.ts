@@ -1,6 +1,7 @@
 /** The RunGuard refuses every way of exiting during a run, Node's included, and leaves no trace after. */
 import assert from "node:assert/strict";
-import { renderError, RunError, RunInterruptedError } from "../../lib/errors.ts";
+import { RunError, RunInterruptedError } from "../../lib/errors.ts";
+import { renderError } from "../../lib/error_render.ts";
 import { RunGuard } from "../../lib/session/run_guard.ts";
 import { SignalWatchdog } from "../../lib/session/signal_watchdog.ts";
 
