@@ -176,21 +176,63 @@ Deno.test("code/deno.json pins the packages the project maps itself; outside the
   }
 });
 
-Deno.test("a module imported through the project's import-map alias is named when the model is logged and when it cannot load", async () => {
+Deno.test("a model logged from a project importing through an import-map alias carries the aliased files and predicts from another folder", async () => {
   const t = await trainedRulesProject({
-    "deno.json": JSON.stringify({ imports: { "@/": "./pipelines/rules/", zod: "npm:zod@4.6.7" } }),
+    "deno.json": JSON.stringify({
+      imports: {
+        "@/": "./pipelines/rules/",
+        "#labels": "./pipelines/rules/util/labels.ts",
+        zod: "npm:zod@4.6.7",
+      },
+    }),
     "pipelines/rules/shared.ts": rulesProjectFiles("")["pipelines/rules/shared.ts"]
-      .replace('"./util/labels.ts"', '"@/util/labels.ts"'),
+      .replace('"./util/labels.ts"', '"@/util/labels.ts"') + 'export { SPECIES as NAMES } from "#labels";\n',
+    // Reached through the alias only: the bundle must follow it.
+    "pipelines/rules/util/labels.ts": 'export { SPECIES } from "@/util/species.ts";\n',
+    "pipelines/rules/util/species.ts": 'export const SPECIES = ["setosa", "virginica"] as const;\n',
   });
   try {
-    assert.match(
-      t.stderr,
-      /Model note: "@\/util\/labels\.ts" \(a project file through deno\.json's imports\) is not bundled: the model loads only in this project/,
+    assert.doesNotMatch(t.stderr, /is not bundled/);
+    const logged = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    const config = JSON.parse(await Deno.readTextFile(join(logged, "code", "deno.json")));
+    assert.deepEqual(config.imports, {
+      "@/": "./pipelines/rules/",
+      "#labels": "./pipelines/rules/util/labels.ts",
+      zod: "npm:zod@4.6.7",
+    });
+    // The copies import the aliased files relatively: Deno never reads the deno.json beside a module.
+    const shared = await Deno.readTextFile(join(logged, "code", "pipelines", "rules", "shared.ts"));
+    assert.match(shared, /from "\.\/util\/labels\.ts"/);
+    assert.match(shared, /from "\.\/util\/labels\.ts";\n$/);
+    // Copied elsewhere, with the project gone: it loads and predicts.
+    const elsewhere = join(t.base, "elsewhere", "model");
+    await Deno.mkdir(join(elsewhere, ".."));
+    const cp = await new Deno.Command("cp", { args: ["-R", logged, elsewhere] }).output();
+    assert.ok(cp.success);
+    await Deno.remove(t.project, { recursive: true });
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    const r = await kmlf(["models", "predict", "-m", elsewhere, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a model logged before aliases were carried still names the alias when its code cannot load", async () => {
+  const t = await trainedRulesProject();
+  try {
+    const logged = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    // As an older kmlf logged it: the aliased import kept, the aliased file left out.
+    const shared = join(logged, "code", "pipelines", "rules", "shared.ts");
+    await Deno.writeTextFile(
+      shared,
+      (await Deno.readTextFile(shared)).replace('"./util/labels.ts"', '"@/util/labels.ts"'),
     );
     const input = join(t.base, "input.json");
     await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
-    const local = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
-    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    const r = await kmlf(["models", "predict", "-m", logged, "-i", input], { cwd: t.base });
     assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
