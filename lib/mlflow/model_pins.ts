@@ -14,8 +14,9 @@ import { isFile } from "../fs_utils.ts";
 
 /**
  * The pins for `specifiers` (bare imports found in the model's modules): `{specifier or mapped prefix:
- * target}` (`"kmlf"` is not a pin); and `aliased`, the specifiers the project maps to its own files
- * (`"@/": "./src/"`), which the model cannot load outside the project (it carries no import map for them).
+ * target}` (`"kmlf"` is not a pin); and `aliased`, the specifiers the project maps to something that is
+ * neither a package nor one of its files. The bundle follows the project's aliases to its files
+ * ({@link projectAliases}) itself, so they do not reach this function; one that does is listed here.
  *
  * @example
  * ```ts
