@@ -25,7 +25,10 @@ export function checkMlflowModelsFlags(
     throw new UsageError(
       "cli/env-manager",
       `--env-manager: invalid value '${flags.envManager}' (MLflow takes ${ENV_MANAGERS.join(", ")})`,
-      { hint: "leave it out: a kmlf model runs in kmlf itself, as --env-manager local" },
+      {
+        hint: "leave it out to give the model the packages its code/deno.json pins (any manager but local " +
+          "does), or pass --env-manager local to predict with this kmlf's own",
+      },
     );
   }
   if (flags.conda === false && flags.envManager !== undefined && flags.envManager !== "local") {
@@ -56,7 +59,6 @@ export function checkMlflowModelsFlags(
     );
   }
   const ignored = [
-    flags.envManager !== undefined && flags.envManager !== "local" ? `--env-manager ${flags.envManager}` : "",
     flags.installMlflow ? "--install-mlflow" : "",
     flags.pipRequirementsOverride !== undefined ? "--pip-requirements-override" : "",
     flags.workers !== undefined ? "--workers" : "",

@@ -3,7 +3,9 @@
  * `--no-conda`, `--install-mlflow`, `--pip-requirements-override`) or tune MLflow's servers
  * (`--workers`, `--enable-mlserver`). A kmlf model runs inside kmlf, with no Python environment: the
  * flags are accepted so MLflow's command lines keep working, checked as MLflow checks them, and what
- * they would change is said once on stderr. Declared here (light: the command tree loads it for
+ * they would change is said once on stderr. `--env-manager` keeps its meaning for the model's Deno
+ * packages: `local` predicts with this kmlf's, any other with those the model pins
+ * (`model_environment.ts`). Declared here (light: the command tree loads it for
  * `kmlf --help`), checked by `checkMlflowModelsFlags` when the command runs.
  *
  * @module
@@ -36,9 +38,10 @@ export function addMlflowModelsFlags(command: Command, which: "serve" | "predict
   command
     .option(
       "--env-manager <manager>",
-      "accepted for MLflow's command lines (local, virtualenv, conda, uv): a kmlf model runs in kmlf itself",
+      "local: predict with this kmlf's packages; virtualenv (default), conda, uv: with the packages the " +
+        "model's code/deno.json pins (kmlf starts itself again with them when it maps other versions)",
     )
-    .option("--no-conda", "accepted for MLflow's command lines (same as --env-manager local)")
+    .option("--no-conda", "same as --env-manager local, as in MLflow")
     .option(
       "--install-mlflow",
       "accepted for MLflow's command lines: no environment is made to install into",

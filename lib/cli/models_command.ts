@@ -9,11 +9,14 @@ import { UsageError } from "../errors.ts";
 import {
   jsonablePredictions,
   type KmlfModel,
-  loadModel,
+  loadModelDir,
+  locateModel,
+  modelPins,
   parseScoringBody,
   predictionsBody,
   ScoringError,
   scoringHandler,
+  unmetPins,
 } from "../models/mod.ts";
 import { startServer } from "../server/serve.ts";
 import { loopbackHostsFor } from "../server/server_options.ts";
@@ -42,6 +45,8 @@ export interface PredictOptions extends MlflowModelsFlags {
   env?: string;
   project?: string;
   debug?: boolean;
+  /** The command line as given, to run it again in the model's environment (`model_environment.ts`). */
+  argv?: readonly string[];
 }
 
 /** Options of `kmlf models serve`. */
@@ -58,30 +63,51 @@ export interface ServeOptions extends MlflowModelsFlags {
   env?: string;
   project?: string;
   debug?: boolean;
+  /** The command line as given, to run it again in the model's environment (`model_environment.ts`). */
+  argv?: readonly string[];
   /** Tests: learn the URL, stop with a signal. */
   onListening?(url: string): void;
   signal?: AbortSignal;
 }
 
-// Opens the store only when the URI needs one; returns the model.
-async function openModel(options: { modelUri: string; env?: string; project?: string }) {
+// Opens the store only when the URI needs one; returns the model, or the exit code of the kmlf that ran
+// the command in the model's environment (its pins, when this process does not give them: see
+// model_environment.ts). `stdin` is the input already read, for that kmlf.
+async function openModel(
+  options: PredictOptions | ServeOptions,
+  stdin?: Uint8Array,
+): Promise<{ model: KmlfModel; exitCode?: undefined } | { exitCode: number }> {
   const where = await storeLocation(options);
   const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
   // Reading a model never creates a store: a mistyped store URI is an error naming it.
   if (parsed.kind !== "local") refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
   const store = parsed.kind === "local" ? undefined : await openStore(where.uri, { baseDir: where.baseDir });
+  let located: Awaited<ReturnType<typeof locateModel>>;
   try {
-    const model = await loadModel(options.modelUri, { store, baseDir: Deno.cwd() });
-    for (const note of model.notes ?? []) {
-      err(style.yellow(
-        `Note: ${note}: predictions may differ from the logged model's (map that version in ` +
-          "the project's deno.json to match it)",
-      ));
-    }
-    return { model, where };
+    located = await locateModel(options.modelUri, { store, baseDir: Deno.cwd() });
   } finally {
     await store?.close();
   }
+  // MLflow's default restores the model's environment; `local` (or --no-conda) predicts in this process.
+  const local = options.envManager === "local" || options.conda === false;
+  const unmet = local ? [] : await unmetPins(located.dir);
+  if (unmet.length > 0) {
+    const { runInModelEnvironment }: typeof import("./model_environment.ts") = await import(
+      new URL("./model_environment.ts", import.meta.url).href
+    );
+    const pins = await modelPins(located.dir);
+    const code = await runInModelEnvironment(options.argv ?? Deno.args, located.dir, pins, unmet, stdin);
+    if (code !== undefined) return { exitCode: code };
+  }
+  const model = await loadModelDir(located.dir, { origin: located.origin });
+  for (const note of model.notes ?? []) {
+    err(style.yellow(
+      `Note: ${note}: predictions may differ from the logged model's (${
+        local ? "leave out --env-manager local to predict with the model's own packages, or " : ""
+      }map that version in the project's deno.json to match it)`,
+    ));
+  }
+  return { model };
 }
 
 /**
@@ -109,7 +135,9 @@ export async function modelsPredict(options: PredictOptions): Promise<number> {
     });
     const text = utf8Text(bytes, inputName);
     const list = kind === "json" && Array.isArray(checkJson(text, inputName));
-    const { model } = await openModel(options);
+    const opened = await openModel(options, fromStdin ? bytes : undefined);
+    if (opened.exitCode !== undefined) return opened.exitCode;
+    const { model } = opened;
     // A list of records is wrapped as it is written (NaN tokens included).
     const body = list ? `{"dataframe_records": ${text}}` : text;
     const fix = (error: unknown) => {
@@ -164,7 +192,9 @@ export async function modelsServe(options: ServeOptions): Promise<number> {
       { hint: "e.g. --timeout 30" },
     );
   }
-  const { model } = await openModel(options);
+  const opened = await openModel(options);
+  if (opened.exitCode !== undefined) return opened.exitCode;
+  const { model } = opened;
   const exposed = loopbackHostsFor(host) === undefined;
   const allowedHosts = allowedHostsFor(host, Deno.env.get(ALLOWED_HOSTS_ENV));
   const running = startServer(

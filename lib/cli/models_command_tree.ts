@@ -28,7 +28,7 @@ export function addModelsCommands(program: Command, ctx: CommandContext): void {
   addMlflowModelsFlags(predict, "predict")
     .action(async (options, command) => {
       const { modelsPredict } = await modules.models();
-      state.exitCode = await modelsPredict({ ...command.optsWithGlobals(), ...options });
+      state.exitCode = await modelsPredict({ ...command.optsWithGlobals(), ...options, argv: ctx.argv });
     });
   const serve = models.command("serve").description(
     "Serve a logged model with MLflow's scoring protocol (POST /invocations)",
@@ -52,7 +52,7 @@ export function addModelsCommands(program: Command, ctx: CommandContext): void {
   addMlflowModelsFlags(serve, "serve")
     .action(async (options, command) => {
       const { modelsServe } = await modules.models();
-      state.exitCode = await modelsServe({ ...command.optsWithGlobals(), ...options });
+      state.exitCode = await modelsServe({ ...command.optsWithGlobals(), ...options, argv: ctx.argv });
     });
 
   models.command("register").description(

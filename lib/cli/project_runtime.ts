@@ -323,7 +323,7 @@ function forwardSignal(child: Deno.ChildProcess, signal: Deno.Signal): void {
 }
 
 /** The restarted kmlf learns its launcher's pid here, to end when the launcher is gone. */
-const PARENT_ENV = "KMLF_PROJECT_RUNTIME_PARENT";
+export const PARENT_ENV = "KMLF_PROJECT_RUNTIME_PARENT";
 
 /**
  * In a kmlf restarted inside its project: when the launching kmlf disappears (killed with SIGKILL, which

@@ -14,9 +14,10 @@ import { inferenceOutput, type InferenceSpec, isParameter } from "../pipeline/mo
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 import { moduleGraph } from "./module_graph.ts";
-import { modelImports } from "./model_pins.ts";
+import { modelImports, type ProjectAlias, projectAliases } from "./model_pins.ts";
+import { rewriteImports } from "../import_scan.ts";
 import denoJson from "../../deno.json" with { type: "json" };
-import { copyFile, writeFile, writeTextFile } from "../file_io.ts";
+import { copyFile, readTextFile, writeFile, writeTextFile } from "../file_io.ts";
 import { resolvesInside, statIfAny } from "../fs_utils.ts";
 
 /** What to bundle. */
@@ -72,11 +73,27 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
     artifacts[name] = await bundleDataset(dir, name, options, customModules, notes);
   }
   const yamlFiles = await pipelineYamlFiles(spec.file);
-  const graph = await moduleGraph([...yamlFiles.modules, ...customModules]);
+  // The project's import-map aliases (`@/util.ts`) are followed like relative imports, copied, and written
+  // as relative imports in the copies: Deno resolves a module's bare imports with the loading process's
+  // configuration, never with the deno.json beside the module, so a map in code/ alone would not load them.
+  const aliasOf = projectAliases(options.projectRoot);
+  const aliases = new Map<string, ProjectAlias>();
+  const graph = await moduleGraph([...yamlFiles.modules, ...customModules], (spec) => {
+    const alias = aliasOf(spec);
+    if (alias) aliases.set(spec, alias);
+    return alias?.file;
+  });
   for (const u of graph.unresolved) notes.push(`computed import not bundled (${u})`);
   const all = [...yamlFiles.yaml, ...graph.local];
   const base = commonDir([options.projectRoot, ...all]);
-  for (const file of all) await copyInto(file, join(dir, "code", relative(base, file)));
+  for (const file of all) {
+    const target = join(dir, "code", relative(base, file));
+    if (aliases.size === 0 || !MODULE_FILE.test(file)) await copyInto(file, target);
+    else {await writeInto(
+        target,
+        rewriteImports(await readTextFile(file), (spec) => relativeImport(file, aliases.get(spec))),
+      );}
+  }
   // Custom dataset types resolve against the model folder at load time.
   for (const entry of Object.values(artifacts)) {
     const type = String(entry.type);
@@ -93,6 +110,11 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
       `"${spec}" (a project file through deno.json's imports) is not bundled: the model loads only in this ` +
         "project; import it by a relative path to carry it",
     );
+  }
+  // The aliases are mapped too, for editors and `deno check` in code/ (the copies import them relatively).
+  for (const { key, target } of aliases.values()) {
+    const path = relative(base, target).split(sep).join("/");
+    if (!path.startsWith("..")) pins[key] = `./${path}${key.endsWith("/") && path ? "/" : ""}`;
   }
   await writeInto(join(dir, "code", "deno.json"), JSON.stringify({ imports: pins }, null, 2) + "\n");
   const needsData = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
@@ -216,6 +238,15 @@ async function pipelineYamlFiles(file: string): Promise<{ yaml: string[]; module
   };
   await visit(file);
   return { yaml: [...yaml], modules: [...modules] };
+}
+
+const MODULE_FILE = /\.[cm]?[jt]sx?$/;
+
+// `alias`'s file as an import from `file` (both are copied with the same layout), or undefined for no alias.
+function relativeImport(file: string, alias: ProjectAlias | undefined): string | undefined {
+  if (alias === undefined) return undefined;
+  const path = relative(dirname(file), alias.file).split(sep).join("/");
+  return path.startsWith("../") ? path : `./${path}`;
 }
 
 function commonDir(paths: string[]): string {

@@ -107,6 +107,23 @@ export interface LoadModelOptions {
  * ```
  */
 export async function loadModel(uri: string, options: LoadModelOptions = {}): Promise<KmlfModel> {
+  const { dir, origin } = await locateModel(uri, options);
+  return await loadModelDir(dir, { origin });
+}
+
+/**
+ * Where a model URI's folder is on this machine (downloaded into the cache when remote), without loading
+ * its code: `kmlf models predict|serve` decide from its `code/deno.json` which process loads it.
+ *
+ * @example
+ * ```ts
+ * const { dir, origin } = await locateModel("models:/iris@champion", { store });
+ * ```
+ */
+export async function locateModel(
+  uri: string,
+  options: LoadModelOptions = {},
+): Promise<{ dir: string; origin: ModelOrigin }> {
   const baseDir = options.baseDir ?? Deno.cwd();
   const needsStore = !options.store && parseModelUri(uri, { baseDir }).kind !== "local";
   const store = needsStore
@@ -121,9 +138,10 @@ export async function loadModel(uri: string, options: LoadModelOptions = {}): Pr
     const registered = resolved.version
       ? { name: resolved.version.name, version: resolved.version.version }
       : undefined;
-    return await loadModelDir(resolved.dir, {
+    return {
+      dir: resolved.dir,
       origin: { uri, runId: resolved.runId, ...(registered ? { registered } : {}) },
-    });
+    };
   } finally {
     if (needsStore) await store?.close();
   }

@@ -12,8 +12,10 @@ export {
   loadModel,
   loadModelDir,
   type LoadModelOptions,
+  locateModel,
   type ModelOrigin,
 } from "./load_model.ts";
+export { modelPins, unmetPins } from "./pinned_versions.ts";
 export { kmlfFlavor } from "./kmlf_flavor.ts";
 export { convertColumns, enforceColumns, enforceParams, type Row } from "./enforce.ts";
 export { frameRepr } from "./frame_repr.ts";

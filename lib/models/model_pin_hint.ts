@@ -48,10 +48,9 @@ export async function withModelPinHint(error: unknown, dir: string): Promise<unk
     : Object.keys(imports).find((k) => k.endsWith("/") && name.startsWith(k));
   const target = key === undefined ? undefined : imports[key];
   const hint = typeof target === "string"
-    ? `the model was logged with "${key}" as ${target} (${pinsFile}): predict or serve it from a project ` +
-      `whose deno.json maps it (\`deno add ${
-        target.replace(/\/$/, "")
-      }\` there), as the project it was trained in does`
+    ? `the model was logged with "${key}" as ${target} (${pinsFile}): \`kmlf models predict|serve\` ` +
+      `without --env-manager local give it that version; or load it in a project whose deno.json maps it ` +
+      `(\`deno add ${target.replace(/\/$/, "")}\` there), as the project it was trained in does`
     : `the model's ${pinsFile} pins no "${name}" (logged by an older kmlf): predict or serve it from the ` +
       `project it was trained in, or from one whose deno.json maps "${name}" (\`deno add npm:${name}\`)`;
   return withHint(error, hint);
@@ -78,8 +77,8 @@ function withHint(error: KmlfError, hint: string): KmlfError {
  */
 export function withVersionNotes(error: unknown, notes: readonly string[]): unknown {
   if (!(error instanceof KmlfError) || notes.length === 0) return error;
-  const mismatch =
-    `the model's packages are not the versions it was logged with (${notes.join("; ")}): map ` +
-    "those versions in the project's deno.json, or predict from the project it was trained in";
+  const mismatch = `the model's packages are not the versions it was logged with (${notes.join("; ")}): ` +
+    "`kmlf models predict|serve` without --env-manager local give it those versions; or map them in the " +
+    "project's deno.json, or predict from the project it was trained in";
   return withHint(error, error.hint ? `${mismatch}; else ${error.hint}` : mismatch);
 }

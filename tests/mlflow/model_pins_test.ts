@@ -1,7 +1,7 @@
 /** What a logged model's code/deno.json pins: the project's mapping of each bare import, then kmlf's. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { modelImports } from "../../lib/mlflow/model_pins.ts";
+import { modelImports, projectAliases } from "../../lib/mlflow/model_pins.ts";
 
 const KMLF = {
   zod: "npm:zod@4.6.7",
@@ -37,6 +37,34 @@ Deno.test("modelImports pins subpath imports as the project's deno.json (or kmlf
     assert.deepEqual(modelImports(["zod/v4", "fflate/x"], dir, KMLF).pins, {
       "fflate/": "npm:/fflate@0.8.3/",
     });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("projectAliases maps the project's aliases to its files, relative to the import map file that names them", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-pins-" });
+  try {
+    await Deno.mkdir(join(dir, "maps"));
+    await Deno.writeTextFile(join(dir, "deno.json"), '{"importMap": "maps/import_map.json"}');
+    await Deno.writeTextFile(
+      join(dir, "maps", "import_map.json"),
+      '{"imports": {"@/": "../src/", "#util": "../lib/util.ts", "zod": "npm:zod@4.6.7"}}',
+    );
+    const alias = projectAliases(dir);
+    assert.deepEqual(alias("@/a/b.ts"), {
+      file: join(dir, "src", "a", "b.ts"),
+      key: "@/",
+      target: `${join(dir, "src")}/`,
+    });
+    assert.deepEqual(alias("#util"), {
+      file: join(dir, "lib", "util.ts"),
+      key: "#util",
+      target: join(dir, "lib", "util.ts"),
+    });
+    for (const spec of ["zod", "./x.ts", "npm:zod@4.6.7", "other"]) {
+      assert.equal(alias(spec), undefined, spec);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

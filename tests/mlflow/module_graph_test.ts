@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { moduleGraph, scanImports } from "../../lib/mlflow/mod.ts";
 import { blankCommentsAndStrings } from "../../lib/mlflow/module_graph.ts";
+import { rewriteImports } from "../../lib/import_scan.ts";
 
 Deno.test("imports are found in every static and literal dynamic form, never in comments or strings", () => {
   const source = `
@@ -129,4 +130,30 @@ Deno.test("comments and strings are blanked exactly as the character loop did, o
       JSON.stringify(text),
     );
   }
+});
+
+Deno.test("rewriteImports replaces only import specifiers, never the same text in comments or strings", () => {
+  const source = [
+    'import { z } from "zod"; // from "zod"',
+    "const s = 'import \"zod\"';",
+    "export * from 'zod/v4';",
+    'const m = await import("zod");',
+    'import "@/side.ts";',
+    "",
+  ].join("\n");
+  const out = rewriteImports(
+    source,
+    (spec) => spec === "@/side.ts" ? "./side.ts" : spec.startsWith("zod") ? `npm:${spec}` : undefined,
+  );
+  assert.equal(
+    out,
+    [
+      'import { z } from "npm:zod"; // from "zod"',
+      "const s = 'import \"zod\"';",
+      "export * from 'npm:zod/v4';",
+      'const m = await import("npm:zod");',
+      'import "./side.ts";',
+      "",
+    ].join("\n"),
+  );
 });

@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync";
 import { loadModel } from "../../mod.ts";
 import { loadModelDir } from "../../lib/models/mod.ts";
 import { MlflowClient, openStore, parseMlmodel, parseSignature } from "../../lib/tracking/mod.ts";
-import { demoProject, kmlf } from "../cli_harness.ts";
+import { CLI_PATH, demoProject, kmlf, REPO } from "../cli_harness.ts";
 import { rulesProjectFiles, trainedRulesProject } from "./model_helpers.ts";
 
 const FIXTURE = new URL("../fixtures/mlflow-2.17.2/model/logged_model/", import.meta.url).pathname;
@@ -142,7 +142,7 @@ Deno.test('the model\'s code/deno.json pins the npm packages its modules import,
   }
 });
 
-Deno.test("code/deno.json pins the packages the project maps itself; outside the project the model's load error names the pin", async () => {
+Deno.test("code/deno.json pins the packages the project maps itself; outside the project the model predicts with them, and --env-manager local names the pin", async () => {
   // argparse is in Deno's cache already (js-yaml depends on it), so no test needs the network.
   const t = await trainedRulesProject({
     "deno.json": JSON.stringify({ imports: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } }),
@@ -158,8 +158,17 @@ Deno.test("code/deno.json pins the packages the project maps itself; outside the
     assert.deepEqual(config, { imports: { argparse: "npm:argparse@2.0.1", zod: "npm:zod@4.6.7" } });
     const input = join(t.base, "input.json");
     await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
-    // Outside the project, kmlf's own imports have no argparse: the fix is the version the model pins.
-    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    // Outside the project, kmlf's own imports have no argparse: the model's environment gives it the pin,
+    // without writing it into kmlf's deno.lock.
+    const kmlfLock = await Deno.readTextFile(join(REPO, "deno.lock"));
+    const restored = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(restored.code, 0, restored.stderr);
+    assert.equal(restored.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+    assert.equal(await Deno.readTextFile(join(REPO, "deno.lock")), kmlfLock);
+    // In this process (MLflow's --env-manager local), the fix is the version the model pins.
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input, "--env-manager", "local"], {
+      cwd: t.base,
+    });
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /"argparse" is not mapped/);
     assert.match(
@@ -176,21 +185,63 @@ Deno.test("code/deno.json pins the packages the project maps itself; outside the
   }
 });
 
-Deno.test("a module imported through the project's import-map alias is named when the model is logged and when it cannot load", async () => {
+Deno.test("a model logged from a project importing through an import-map alias carries the aliased files and predicts from another folder", async () => {
   const t = await trainedRulesProject({
-    "deno.json": JSON.stringify({ imports: { "@/": "./pipelines/rules/", zod: "npm:zod@4.6.7" } }),
+    "deno.json": JSON.stringify({
+      imports: {
+        "@/": "./pipelines/rules/",
+        "#labels": "./pipelines/rules/util/labels.ts",
+        zod: "npm:zod@4.6.7",
+      },
+    }),
     "pipelines/rules/shared.ts": rulesProjectFiles("")["pipelines/rules/shared.ts"]
-      .replace('"./util/labels.ts"', '"@/util/labels.ts"'),
+      .replace('"./util/labels.ts"', '"@/util/labels.ts"') + 'export { SPECIES as NAMES } from "#labels";\n',
+    // Reached through the alias only: the bundle must follow it.
+    "pipelines/rules/util/labels.ts": 'export { SPECIES } from "@/util/species.ts";\n',
+    "pipelines/rules/util/species.ts": 'export const SPECIES = ["setosa", "virginica"] as const;\n',
   });
   try {
-    assert.match(
-      t.stderr,
-      /Model note: "@\/util\/labels\.ts" \(a project file through deno\.json's imports\) is not bundled: the model loads only in this project/,
+    assert.doesNotMatch(t.stderr, /is not bundled/);
+    const logged = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    const config = JSON.parse(await Deno.readTextFile(join(logged, "code", "deno.json")));
+    assert.deepEqual(config.imports, {
+      "@/": "./pipelines/rules/",
+      "#labels": "./pipelines/rules/util/labels.ts",
+      zod: "npm:zod@4.6.7",
+    });
+    // The copies import the aliased files relatively: Deno never reads the deno.json beside a module.
+    const shared = await Deno.readTextFile(join(logged, "code", "pipelines", "rules", "shared.ts"));
+    assert.match(shared, /from "\.\/util\/labels\.ts"/);
+    assert.match(shared, /from "\.\/util\/labels\.ts";\n$/);
+    // Copied elsewhere, with the project gone: it loads and predicts.
+    const elsewhere = join(t.base, "elsewhere", "model");
+    await Deno.mkdir(join(elsewhere, ".."));
+    const cp = await new Deno.Command("cp", { args: ["-R", logged, elsewhere] }).output();
+    assert.ok(cp.success);
+    await Deno.remove(t.project, { recursive: true });
+    const input = join(t.base, "input.json");
+    await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
+    const r = await kmlf(["models", "predict", "-m", elsewhere, "-i", input], { cwd: t.base });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+  } finally {
+    await Deno.remove(t.base, { recursive: true });
+  }
+});
+
+Deno.test("a model logged before aliases were carried still names the alias when its code cannot load", async () => {
+  const t = await trainedRulesProject();
+  try {
+    const logged = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    // As an older kmlf logged it: the aliased import kept, the aliased file left out.
+    const shared = join(logged, "code", "pipelines", "rules", "shared.ts");
+    await Deno.writeTextFile(
+      shared,
+      (await Deno.readTextFile(shared)).replace('"./util/labels.ts"', '"@/util/labels.ts"'),
     );
     const input = join(t.base, "input.json");
     await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
-    const local = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
-    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    const r = await kmlf(["models", "predict", "-m", logged, "-i", input], { cwd: t.base });
     assert.equal(r.code, 2, r.stderr);
     assert.match(
       r.stderr,
@@ -212,29 +263,54 @@ Deno.test("a package the model pins at another version than this kmlf gives its 
     // Edited in a copy: a local store's download is the logged folder itself.
     const local = join(t.base, "copy");
     await new Deno.Command("cp", { args: ["-R", logged, local] }).output();
-    // As if logged from a project that pinned another zod (not downloaded: only compared).
+    // As if logged from a project that pinned another zod (not downloaded: only compared, in this process).
     await Deno.writeTextFile(join(local, "code", "deno.json"), '{"imports": {"zod": "npm:zod@4.5.0"}}');
     assert.deepEqual((await loadModelDir(local)).notes, [
       "zod: the model was logged with npm:zod@4.5.0, this kmlf gives it zod 4.6.7",
     ]);
     const input = join(t.base, "input.json");
     await Deno.writeTextFile(input, '{"instances": [[5.1, 3.5, 1.4, 0.2]]}');
-    const r = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    const r = await kmlf(["models", "predict", "-m", local, "-i", input, "--no-conda"], { cwd: t.base });
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stderr,
-      /Note: zod: the model was logged with npm:zod@4\.5\.0, this kmlf gives it zod 4\.6\.7: predictions may differ/,
+      /Note: zod: the model was logged with npm:zod@4\.5\.0, this kmlf gives it zod 4\.6\.7: predictions may differ from the logged model's \(leave out --env-manager local to predict with the model's own packages/,
     );
-    // Served in a project that maps zod 3 (in Deno's cache: no network), the model's code fails to load:
-    // the error says why.
+    // Predicted in a project that maps zod 3 (in Deno's cache: no network), in the project's process
+    // (--env-manager local), the model's code fails to load: the error says why.
     await Deno.writeTextFile(join(t.project, "deno.json"), '{"imports": {"zod": "npm:zod@3.23.8"}}');
-    const old = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input], { cwd: t.project });
+    const old = await kmlf(["models", "predict", "-m", t.modelUri, "-i", input, "--env-manager", "local"], {
+      cwd: t.project,
+    });
     assert.equal(old.code, 2, old.stderr);
     assert.match(old.stderr, /z\.looseObject is not a function/);
     assert.match(
       old.stderr,
       /hint: the model's packages are not the versions it was logged with \(zod: the model was logged with npm:zod@4\.6\.7, this kmlf gives it zod 3\.23\.8\)/,
     );
+    // By default the model still gets the zod it pins (MLflow restores a model's environment), from stdin
+    // as from a file, and the project's deno.lock is left as it was.
+    const lock = await Deno.readTextFile(join(t.project, "deno.lock")).catch(() => undefined);
+    for (const args of [["-i", input], []]) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CLI_PATH, "models", "predict", "-m", t.modelUri, ...args],
+        cwd: t.project,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(await Deno.readTextFile(input)));
+      await writer.close();
+      const done = await child.output();
+      const stderr = new TextDecoder().decode(done.stderr);
+      assert.equal(done.code, 0, stderr);
+      assert.equal(
+        new TextDecoder().decode(done.stdout).trim(),
+        '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}',
+      );
+    }
+    assert.equal(await Deno.readTextFile(join(t.project, "deno.lock")).catch(() => undefined), lock);
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }

@@ -38,7 +38,7 @@ Deno.test("models predict takes MLflow's environment flags; those asking for a P
   assert.equal(r.stdout.trim(), PREDICTED);
   assert.match(
     r.stderr,
-    /Note: --env-manager virtualenv, --install-mlflow, --pip-requirements-override ignored: a kmlf model runs in kmlf itself/,
+    /Note: --install-mlflow, --pip-requirements-override ignored: a kmlf model runs in kmlf itself/,
   );
 });
 
