@@ -99,6 +99,7 @@ async function runLogged(
       : options.params
       ? parseRuntimeParams(options.params, "--params")
       : {},
+    runtimeParamsFlag: "--params", // hints name the flag, not the session's option
     plugins: [
       ...builtinPlugins({
         notify: (message) =>

@@ -15,6 +15,7 @@ import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
 import { referencePath, scanInterpolations, splitArgs } from "./_syntax.ts";
 import { recordIntegralFloats, recordMergedKeys, sourceFloats } from "../source_keys.ts";
 import { heldAt, plainOf, settleFloats, textOf } from "./_held_float.ts";
+import { passRuntimeParam, RUNTIME_PARAMS_OPTION } from "../runtime_params_hint.ts";
 
 /**
  * A custom resolver for `${name:arg1, arg2}`: receives its already-resolved arguments
@@ -396,11 +397,14 @@ function getDotted(obj: Record<string, unknown>, dotted: string): unknown {
 // Pass the flag where the command has one; else a default is the only fix this command can take.
 // A command without --params (kmlf runs, experiments, gc, mlflow ui, models predict|serve read mlflow.yml)
 // is told where to write the default, and which commands do take the flag.
+// A script's session (flag `runtimeParams`) is told its option.
 function runtimeParamsHint(key: string, flag: string | null = "--params", file: string): string {
   const byDefault = `add a default: \${runtime_params:${key}, value}`;
   return flag === null
     ? `give "${key}" a default in ${file}: \${runtime_params:${key}, value} (this command takes no --params; ` +
       "kmlf run, kmlf catalog, kmlf export and kmlf mlflow modelify|start-run|end-run do)"
+    : flag === RUNTIME_PARAMS_OPTION
+    ? `pass ${passRuntimeParam(key, flag)} or ${byDefault}`
     : `pass ${flag} "${key}=..." or ${byDefault}`;
 }
 
