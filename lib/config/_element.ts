@@ -55,13 +55,14 @@ export function parseElement(t: string, ctx: ElementContext): unknown {
     const inner = t.slice(1, -1);
     const dict: Record<string, unknown> = {};
     if (inner.trim() === "") return dict;
-    const items: [string, unknown][] = [];
+    const items = new Map<string, unknown>(); // the last of a key wins
     for (const entry of splitArgs(inner)) {
       const colon = topLevelColon(entry);
       if (colon < 0) ctx.fail(`"${entry}" in {…} is not a key: value pair`);
       const key = unescapePlain(entry.slice(0, colon).trim());
       const value = parseElement(entry.slice(colon + 1).trim(), ctx);
-      items.push([key, value]);
+      items.delete(key);
+      items.set(key, value);
       Object.defineProperty(dict, key, {
         value: plainOf(value),
         enumerable: true,
@@ -69,7 +70,7 @@ export function parseElement(t: string, ctx: ElementContext): unknown {
         configurable: true,
       });
     }
-    settleFloats(dict, items.filter(([key, value]) => dict[key] === plainOf(value))); // the last of a key
+    settleFloats(dict, [...items]);
     return dict;
   }
   return primitive(t, ctx);
