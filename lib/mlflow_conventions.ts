@@ -1,10 +1,13 @@
 /**
  * MLflow conventions shared by the tracking engine and the kedro-mlflow layer, kept in a module that
- * imports nothing so the mlflow layer can use them without loading the stores: random run names,
- * how param values are spelled, and which registered model names can be served.
+ * imports only leaf modules (Python's float and JSON spellings) so the mlflow layer can use them without
+ * loading the stores: random run names, how param values are spelled, and which registered model names
+ * can be served.
  *
  * @module
  */
+import { pyFloatRepr } from "./py_float.ts";
+import { pyJsonDump } from "./py_json.ts";
 
 const PREDICATES = [
   "abundant",
@@ -224,20 +227,29 @@ export function randomRunName(random: () => number = Math.random): string {
 }
 
 /**
- * How a param value is stored: strings as they are, numbers and booleans as `String(x)`, anything
- * else as JSON.
+ * How a param value is stored: strings as they are, booleans as `String(x)`, numbers as Python's `str()`
+ * spells them (`1e-05`; `1.0` when `float`, the value a file or `--params` gave as a float without a
+ * fraction), anything else as compact JSON, with the floats a file gave written `1.0` (lib/source_keys.ts).
  *
  * @example
  * ```ts
  * paramValueToString([16, 8]); // "[16,8]"
+ * paramValueToString(1, true); // "1.0"
  * ```
  */
-export function paramValueToString(value: unknown): string {
+export function paramValueToString(value: unknown, float = false): string {
   if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
-    return String(value);
+  if (typeof value === "number") {
+    return !float && Number.isSafeInteger(value) && !Object.is(value, -0)
+      ? String(value)
+      : pyFloatRepr(value);
   }
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "boolean" || typeof value === "bigint") return String(value);
+  try {
+    return pyJsonDump(value, { separators: [",", ":"], ensureAscii: false });
+  } catch {
+    return JSON.stringify(value) ?? String(value); // NaN, a Map…: as before
+  }
 }
 
 /**

@@ -103,6 +103,7 @@ export function pyJsonDump(value: unknown, options: PyJsonOptions = {}): string 
 /** An integral number as Python's int, any other as its float repr; NaN and infinities refused. */
 function numberText(x: number): string {
   if (!Number.isFinite(x)) throw new TypeError(String(x));
+  if (Object.is(x, -0)) return "-0.0"; // no int is -0: Python held the float
   if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? String(x) : BigInt(x).toString();
   return pyFloatRepr(x);
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { pyFloatRepr } from "./py_float.ts";
+import { sourceFloats } from "./source_keys.ts";
 
 /**
  * Python's `repr()` of a string: single quotes unless the text holds a single quote and no double one;
@@ -46,7 +47,8 @@ function isPrintable(ch: string): boolean {
 /**
  * Python's `repr()` of a plain value: `True`/`False`/`None`, integers as digits, other numbers as Python
  * floats (`0.5`, `1e-07`, `inf`, `nan`, `-0.0`), lists as `[…]` and records as `{'key': value}`. A
- * JavaScript number does not say whether it was a float, so an integral one prints as an integer.
+ * JavaScript number does not say whether it was a float, so an integral one prints as an integer, unless
+ * the list or record holding it records that a file gave it as a float (`1.0`, see source_keys.ts).
  *
  * @example
  * ```ts
@@ -61,10 +63,17 @@ export function pyRepr(value: unknown): string {
     return Number.isSafeInteger(value) && !Object.is(value, -0) ? String(value) : pyFloatRepr(value);
   }
   if (typeof value === "bigint") return String(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(", ")}]`;
+  // An item a file gave as a float without a fraction (`1.0`) is written as one.
+  const item = (floats: ReadonlyMap<string, number> | undefined, key: string, v: unknown) =>
+    floats?.get(key) === v ? pyFloatRepr(v as number) : pyRepr(v);
+  if (Array.isArray(value)) {
+    const floats = sourceFloats(value);
+    return `[${value.map((v, i) => item(floats, String(i), v)).join(", ")}]`;
+  }
   if (typeof value === "object") {
+    const floats = sourceFloats(value);
     const entries = Object.entries(value as Record<string, unknown>);
-    return `{${entries.map(([k, v]) => `${pyStrRepr(k)}: ${pyRepr(v)}`).join(", ")}}`;
+    return `{${entries.map(([k, v]) => `${pyStrRepr(k)}: ${item(floats, k, v)}`).join(", ")}}`;
   }
   return String(value);
 }

@@ -152,11 +152,13 @@ const hasFacts = (value: object) => ORDER.has(value) || KEY_VALUES.has(value) ||
 export function recordMergedKeys(target: object, sources: readonly object[]): void {
   if (!anyRecorded || !sources.some(hasFacts)) return;
   const floats = new Map<string, number>();
-  for (const source of sources) {
+  sources.forEach((source, i) => {
     for (const [key, value] of FLOATS.get(source) ?? []) {
-      if ((target as Record<string, unknown>)[key] === value) floats.set(key, value);
+      // A later source's value replaced it (`lr: 1.0` under `--params lr=1`, the int): not a float now.
+      const replaced = sources.slice(i + 1).some((later) => Object.hasOwn(later, key));
+      if (!replaced && (target as Record<string, unknown>)[key] === value) floats.set(key, value);
     }
-  }
+  });
   recordIntegralFloats(target, floats);
   const keys = new Map<string, unknown>();
   for (const source of sources) {

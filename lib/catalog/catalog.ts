@@ -18,6 +18,7 @@ import {
   missingParametersWarning,
   parameterEntries,
   parameterFileFor,
+  parameterHint,
   type ParameterSources,
 } from "./hint_files.ts";
 import type { DatasetRegistry } from "./registry.ts";
@@ -128,7 +129,7 @@ export class Catalog {
    */
   addParameters(params: Record<string, unknown>, sources?: ParameterSources): void {
     if (sources) this.#parameterSources = sources;
-    if (sources?.missing) this.#feed.add(missingParametersWarning(sources.missing));
+    if (sources?.missing) this.#feed.add(missingParametersWarning(sources.missing, sources));
     for (const [name, value] of parameterEntries(params)) {
       this.add(name, new MemoryDataset({ data: value }), { replace: true });
     }
@@ -145,6 +146,19 @@ export class Catalog {
    */
   parameterFileFor(key: string): string {
     return parameterFileFor(this.#parameterSources, key);
+  }
+
+  /**
+   * The hint of an undefined parameter `key`: the file to define it in, or how this caller passes it
+   * (`--params`, or a script's `runtimeParams`).
+   *
+   * @example
+   * ```ts
+   * catalog.parameterHint("seed"); // 'define "seed" in conf/base/parameters.yml (or pass --params seed=...)'
+   * ```
+   */
+  parameterHint(key: string): string {
+    return parameterHint(this.#parameterSources, key);
   }
 
   /** The catalog file hints tell users to declare a dataset in (`conf/base/catalog.yml` if unknown). */

@@ -1,6 +1,7 @@
 import type { KmlfError } from "../errors.ts";
 import { isRecord } from "../is_record.ts";
 import type { CatalogWarning } from "./catalog_options.ts";
+import { passRuntimeParam, RUNTIME_PARAMS_OPTION } from "../runtime_params_hint.ts";
 
 /**
  * Where a project's parameters and catalog entries are written, so that "define it in …" and "declare it
@@ -28,6 +29,11 @@ export interface ParameterSources {
    * as Kedro's context warns "Parameters not found in your Kedro project config" and goes on.
    */
   missing?: KmlfError;
+  /**
+   * How the caller gives runtime parameters, for hints: `--params` (the CLI); without it, a script's
+   * session, whose `runtimeParams` option the hints name.
+   */
+  runtimeParamsFlag?: string;
 }
 
 /** What the hints said before kmlf knew the project's files; still the answers without sources. */
@@ -78,15 +84,31 @@ export function parameterEntries(params: Record<string, unknown>): [string, unkn
 }
 
 /**
- * The warning of a project without parameter files (`ParameterSources.missing`), as Kedro's context warns.
+ * The hint of an undefined parameter `key` (dotted, without `params:`): the file to define it in, or how
+ * this caller gives it at run time (`--params`, or a script's `runtimeParams`).
  *
  * @example
  * ```ts
- * catalog.warnings.push(missingParametersWarning(error));
+ * parameterHint({ files: ["conf/base/parameters.yml"], runtimeParamsFlag: "--params" }, "seed");
+ * // 'define "seed" in conf/base/parameters.yml (or pass --params seed=...)'
  * ```
  */
-export function missingParametersWarning(missing: KmlfError): CatalogWarning {
-  const note = "the project goes on without parameters (only --params), as Kedro's does (it warns too)";
+export function parameterHint(sources: ParameterSources | undefined, key: string): string {
+  const flag = sources ? sources.runtimeParamsFlag ?? RUNTIME_PARAMS_OPTION : "--params";
+  return `define "${key}" in ${parameterFileFor(sources, key)} (or pass ${passRuntimeParam(key, flag)})`;
+}
+
+/**
+ * The warning of a project without parameter files (`sources.missing`), as Kedro's context warns.
+ *
+ * @example
+ * ```ts
+ * catalog.warnings.push(missingParametersWarning(sources.missing, sources));
+ * ```
+ */
+export function missingParametersWarning(missing: KmlfError, sources?: ParameterSources): CatalogWarning {
+  const flag = sources ? sources.runtimeParamsFlag ?? RUNTIME_PARAMS_OPTION : "--params";
+  const note = `the project goes on without parameters (only ${flag}), as Kedro's does (it warns too)`;
   return { name: "parameters", problems: [missing], note };
 }
 

@@ -21,6 +21,7 @@ export async function openProjectSession(
     projectRoot: requireProject(options),
     env: options.env,
     ...(options.params ? { runtimeParams: parseRuntimeParams(options.params, "--params") } : {}),
+    runtimeParamsFlag: "--params", // hints name the flag, not the session's option
     envVar: envFromVariables(),
     plugins: builtinPlugins(),
   });

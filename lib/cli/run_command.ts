@@ -100,6 +100,7 @@ async function runLogged(
       : options.params
       ? parseRuntimeParams(options.params, "--params")
       : {},
+    runtimeParamsFlag: "--params", // hints name the flag, not the session's option
     plugins: [
       ...builtinPlugins({
         notify: (message) =>

@@ -10,6 +10,7 @@ import { didYouMeanHint, KmlfAggregateError, UsageError } from "../errors.ts";
 import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { runtimeParamsFromMapping } from "../config/mod.ts";
 import { isRecord } from "../is_record.ts";
+import { isSourceFloat } from "../source_keys.ts";
 import type { KmlfError, SourceLocation } from "../errors.ts";
 import { parseRunnerParams, runnerParamsFromMapping, runnerParamsProblems } from "./runner_params.ts";
 
@@ -74,6 +75,13 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
       options[name] = runtimeParamsFromMapping(value as Record<string, unknown>);
       continue;
     }
+    if (key === "max_workers") {
+      const problem = countProblem(run as Record<string, unknown>, value, file, at);
+      if (problem) {
+        problems.push(problem);
+        continue;
+      }
+    }
     const text = optionValue(value);
     if (text === undefined || (option.isBoolean() !== (typeof text === "boolean"))) {
       problems.push(
@@ -111,6 +119,31 @@ export async function applyRunConfigFile(file: string, command: Command): Promis
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) throw new KmlfAggregateError(problems, `Invalid run config file ${file}`);
   return options;
+}
+
+// `run.max_workers` as the file wrote it: `--max-workers "4"` is a number by parsing, but a file's quoted
+// "4" is text and its 2.0 a float (JavaScript reads it as 2), both refused as runner_params' count is.
+function countProblem(
+  run: Record<string, unknown>,
+  value: unknown,
+  file: string,
+  at: SourceLocation | undefined,
+): UsageError | undefined {
+  const problem = typeof value === "string"
+    ? `must be a number, got the text ${JSON.stringify(value)}`
+    : typeof value === "number" && isSourceFloat(run, "max_workers", value)
+    ? `must be a whole number of at least 1, got ${value}.0`
+    : undefined;
+  if (problem === undefined) return undefined;
+  const example = typeof value === "number"
+    ? value
+    : /^\s*\d+\s*$/.test(String(value))
+    ? String(value).trim()
+    : 4;
+  return new UsageError("cli/bad-config-file", `run.max_workers in ${file} ${problem}`, {
+    source: at,
+    hint: `write a whole number without quotes, e.g. max_workers: ${example}`,
+  });
 }
 
 // A scalar or a list of scalars → what the flag would carry.

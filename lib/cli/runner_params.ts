@@ -134,7 +134,17 @@ export function runnerParamsProblems(
     ));
   }
   const maxWorkers = params.max_workers;
-  if ("max_workers" in params && (isRecord(maxWorkers) || Array.isArray(maxWorkers) || maxWorkers === null)) {
+  // Digits as text come from a file's quotes only (`max_workers: "4"`: text parses to the number 4); Kedro's
+  // ParallelRunner(max_workers="4") fails in Python, so the file is told, as for 2.0.
+  if (typeof maxWorkers === "string" && /^\s*\d+\s*$/.test(maxWorkers)) {
+    problems.push(bad(
+      `${what} max_workers must be a number, got the text ${JSON.stringify(maxWorkers)}`,
+      `write it without quotes, e.g. max_workers: ${maxWorkers.trim()}`,
+      locate("max_workers"),
+    ));
+  } else if (
+    "max_workers" in params && (isRecord(maxWorkers) || Array.isArray(maxWorkers) || maxWorkers === null)
+  ) {
     problems.push(bad(
       `${what} max_workers must be a whole number, got ${JSON.stringify(maxWorkers)}`,
       "write max_workers=4",

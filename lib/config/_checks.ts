@@ -1,4 +1,5 @@
 /** Checks on the files of one config type in one env folder, before they are merged. */
+import { passRuntimeParam, RUNTIME_PARAMS_OPTION } from "../runtime_params_hint.ts";
 import { ConfigError, type KmlfError, throwIfAny } from "../errors.ts";
 import { formatKeyPath, type YamlSource } from "../yaml/parse_yaml.ts";
 import { isRecord, leafPaths } from "./merge.ts";
@@ -98,6 +99,7 @@ export function checkDuplicates(sources: readonly YamlSource[], type: string): v
 /**
  * A `--params` key below a list (`features.0=x`) would replace the list with a mapping; say so instead, at
  * the list's place in the parameter files (Kedro's OmegaConf refuses to merge a mapping into a list too).
+ * `flag` is how the caller gave them (`--params`, or a script's `runtimeParams`), for the message.
  *
  * @example
  * ```ts
@@ -108,6 +110,7 @@ export function checkRuntimeParamsOverLists(
   params: Record<string, unknown>,
   runtime: Record<string, unknown>,
   sources: readonly YamlSource[],
+  flag = "--params",
   path: string[] = [],
 ): void {
   for (const [key, value] of Object.entries(runtime)) {
@@ -118,15 +121,17 @@ export function checkRuntimeParamsOverLists(
       const keys = Object.keys(value).map((k) => `${formatKeyPath(here)}.${k}`).join(", ");
       throw new ConfigError(
         "config/params-into-list",
-        `--params sets ${keys}, but parameter ${formatKeyPath(here)} is a list`,
+        `${flag} sets ${keys}, but parameter ${formatKeyPath(here)} is a list`,
         {
           source: sources.map((s) => s.locate(here)).find((l) => l !== undefined),
-          hint:
-            `give the whole list instead: --params "${formatKeyPath(here)}=[...]" (one element, as items ` +
-            "split on commas), or change it in parameters.yml",
+          hint: flag === RUNTIME_PARAMS_OPTION
+            ? `give the whole list instead: ${passRuntimeParam(formatKeyPath(here), flag, "[...]")}, ` +
+              "or change it in parameters.yml"
+            : `give the whole list instead: ${flag} "${formatKeyPath(here)}=[...]" (one element, as items ` +
+              "split on commas), or change it in parameters.yml",
         },
       );
     }
-    if (isRecord(current)) checkRuntimeParamsOverLists(current, value, sources, here);
+    if (isRecord(current)) checkRuntimeParamsOverLists(current, value, sources, flag, here);
   }
 }

@@ -5,7 +5,7 @@
  * anything else is text (`007`, `0x10`, `yes`, `2024-01-01`), with `\,`-style escapes taken out and
  * interpolations written in as Python's `str()` of their value.
  */
-import { pyStr } from "../py_repr.ts";
+import { HeldFloat, plainOf, settleFloats, textOf } from "./_held_float.ts";
 import { scanInterpolations, splitArgs } from "./_syntax.ts";
 
 /** How an element reaches the rest of the config. */
@@ -27,12 +27,13 @@ const FLOAT = new RegExp(
 const ESCAPED = new Set(["\\", "(", ")", "[", "]", "{", "}", ":", "=", ",", " ", "\t"]);
 
 /**
- * The value of one element's text.
+ * The value of one element's text. A float without a fraction (`1e3`, `1.0`) is a {@link HeldFloat} at
+ * the top, and marked a float (lib/source_keys.ts) inside a list or dict.
  *
  * @example
  * ```ts
  * const ctx = { interpolate: () => 1, fail: (m: string): never => { throw new Error(m); } };
- * parseElement("[a, 'b c', 1e3, ${x}]", ctx); // ["a", "b c", 1000, 1]
+ * parseElement("[a, 'b c', 1e3, ${x}]", ctx); // ["a", "b c", 1000, 1], 1000 marked a float
  * parseElement("007", ctx); // "007"
  * ```
  */
@@ -44,23 +45,32 @@ export function parseElement(t: string, ctx: ElementContext): unknown {
   }
   if (t[0] === "[" && last === "]" && closingBracket(t) === t.length - 1) {
     const inner = t.slice(1, -1);
-    return inner.trim() === "" ? [] : splitArgs(inner).map((item) => parseElement(item, ctx));
+    if (inner.trim() === "") return [];
+    const items = splitArgs(inner).map((item, i) => [String(i), parseElement(item, ctx)] as const);
+    const list = items.map(([, item]) => plainOf(item));
+    settleFloats(list, items);
+    return list;
   }
   if (t[0] === "{" && last === "}" && closingBracket(t) === t.length - 1) {
     const inner = t.slice(1, -1);
     const dict: Record<string, unknown> = {};
     if (inner.trim() === "") return dict;
+    const items = new Map<string, unknown>(); // the last of a key wins
     for (const entry of splitArgs(inner)) {
       const colon = topLevelColon(entry);
       if (colon < 0) ctx.fail(`"${entry}" in {…} is not a key: value pair`);
       const key = unescapePlain(entry.slice(0, colon).trim());
+      const value = parseElement(entry.slice(colon + 1).trim(), ctx);
+      items.delete(key);
+      items.set(key, value);
       Object.defineProperty(dict, key, {
-        value: parseElement(entry.slice(colon + 1).trim(), ctx),
+        value: plainOf(value),
         enumerable: true,
         writable: true,
         configurable: true,
       });
     }
+    settleFloats(dict, [...items]);
     return dict;
   }
   return primitive(t, ctx);
@@ -88,10 +98,11 @@ function primitive(t: string, ctx: ElementContext): unknown {
       return n;
     }
     if (FLOAT.test(t)) {
-      return Number(t.replaceAll("_", "").replace(/^([+-]?)nan$/i, "NaN").replace(/inf$/i, "Infinity"));
+      const x = Number(t.replaceAll("_", "").replace(/^([+-]?)nan$/i, "NaN").replace(/inf$/i, "Infinity"));
+      return Number.isInteger(x) ? new HeldFloat(x) : x; // `1.0`, `1e3` stay floats (written 1.0, 1000.0)
     }
   }
-  return pieces.map((p) => (typeof p === "string" ? unescapePlain(p) : pyStr(ctx.interpolate(p.expr)))).join(
+  return pieces.map((p) => (typeof p === "string" ? unescapePlain(p) : textOf(ctx.interpolate(p.expr)))).join(
     "",
   );
 }
@@ -99,7 +110,7 @@ function primitive(t: string, ctx: ElementContext): unknown {
 // A quoted string: its escapes taken out, interpolations written in as text.
 function quotedText(body: string, quote: string, ctx: ElementContext): string {
   return scanInterpolations(body, ctx.fail, { quote })
-    .map((p) => (typeof p === "string" ? p : pyStr(ctx.interpolate(p.expr))))
+    .map((p) => (typeof p === "string" ? p : textOf(ctx.interpolate(p.expr))))
     .join("");
 }
 

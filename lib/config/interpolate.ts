@@ -13,7 +13,9 @@ import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
 import { childOf, clonePlain, isRecord, MISSING, setOwn } from "./merge.ts";
 import { referencePath, scanInterpolations, splitArgs } from "./_syntax.ts";
-import { recordMergedKeys } from "../source_keys.ts";
+import { recordIntegralFloats, recordMergedKeys, sourceFloats } from "../source_keys.ts";
+import { heldAt, plainOf, settleFloats, textOf } from "./_held_float.ts";
+import { passRuntimeParam, RUNTIME_PARAMS_OPTION } from "../runtime_params_hint.ts";
 
 /**
  * A custom resolver for `${name:arg1, arg2}`: receives its already-resolved arguments
@@ -103,14 +105,22 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     active.push(path);
     activeIds.add(id);
     let out: unknown;
+    // A resolved string may be a float without a fraction (HeldFloat): its container records it so.
     if (typeof raw === "string") out = resolveString(raw, path);
-    else if (Array.isArray(raw)) out = raw.map((v, i) => resolveAt([...path, i], v, `${id}\u0001${i}`));
-    else {
+    else if (Array.isArray(raw)) {
+      const items = raw.map((v, i) => [String(i), resolveAt([...path, i], v, `${id}\u0001${i}`)] as const);
+      const list = items.map(([, v]) => plainOf(v));
+      const floats = sourceFloats(raw);
+      if (floats) recordIntegralFloats(list, floats);
+      settleFloats(list, items);
+      out = list;
+    } else {
       const record: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-        setOwn(record, k, resolveAt([...path, k], v, `${id}\u0001${k}`));
-      }
+      const items = Object.entries(raw as Record<string, unknown>)
+        .map(([k, v]) => [k, resolveAt([...path, k], v, `${id}\u0001${k}`)] as const);
+      for (const [k, v] of items) setOwn(record, k, plainOf(v));
       recordMergedKeys(record, [raw as Record<string, unknown>]);
+      settleFloats(record, items);
       out = record;
     }
     active.pop();
@@ -132,9 +142,12 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     let node: unknown = ctx.root;
     let resolved = false;
     const walked: (string | number)[] = [];
+    let parent: unknown;
     for (const step of target) {
+      node = plainOf(node);
       const seg = Array.isArray(node) && /^\d+$/.test(String(step)) ? Number(step) : step;
       const next = childOf(node, seg);
+      parent = node;
       if (next === MISSING && ifMissing) return MISSING;
       if (next === MISSING) {
         const guess = didYouMean(String(seg), isRecord(node) ? Object.keys(node) : []);
@@ -154,12 +167,15 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
         resolved = true;
       }
     }
-    return clonePlain(resolved ? node : resolveAt(walked, node));
+    const value = clonePlain(resolved ? node : resolveAt(walked, node));
+    return walked.length > 0 ? heldAt(parent, walked[walked.length - 1], value) : value;
   };
 
   const callResolver = (name: string, argText: string, path: KeyPath): unknown => {
     const args = argText.trim() === "" ? [] : splitArgs(argText);
-    const values = args.map((a) => parseElement(a, elementContext(path)));
+    // `elements` may hold a float without a fraction (`1.0`, HeldFloat), which a default keeps.
+    const elements = args.map((a) => parseElement(a, elementContext(path)));
+    const values = elements.map(plainOf);
     if (BUILTINS.includes(name) || (name === "oc.env" && !Object.hasOwn(ctx.resolvers, name))) {
       if (args.length < 1 || args.length > 2) {
         fail(
@@ -185,7 +201,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
         }
         const value = getDotted(ctx.globals, key);
         if (value !== MISSING) return clonePlain(value);
-        if (hasDefault) return values[1];
+        if (hasDefault) return elements[1];
         return fail(
           path,
           `Globals key "${key}" not found and no default value provided`,
@@ -206,7 +222,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
         }
         const value = getDotted(ctx.runtimeParams, key);
         if (value !== MISSING) return clonePlain(value);
-        if (hasDefault) return values[1];
+        if (hasDefault) return elements[1];
         return fail(
           path,
           `Runtime parameter "${key}" not found and no default value provided`,
@@ -255,7 +271,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           );
         }
         const found = lookupReference(args[0].trim(), path, true);
-        return found !== MISSING ? found : hasDefault ? values[1] : null;
+        return found !== MISSING ? found : hasDefault ? elements[1] : null;
       }
       case "oc.dict.keys":
       case "oc.dict.values": {
@@ -334,7 +350,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     const m = expr.match(/^\s*([A-Za-z_][\w.]*)\s*:(.*)$/s);
     if (m) return callResolver(m[1], m[2], path);
     // `${a.${b}}`: the key itself is interpolated first.
-    const key = expr.includes("${") ? pyStr(resolveString(expr, path)) : expr;
+    const key = expr.includes("${") ? textOf(resolveString(expr, path)) : expr;
     return lookupReference(key, path);
   };
 
@@ -352,7 +368,7 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
     );
     if (parts.length === 1 && typeof parts[0] !== "string") return evaluate(parts[0].expr, path);
     // OmegaConf writes a value into text as Python's str() of it (`True`, `None`, `[1, 'a']`).
-    return parts.map((p) => (typeof p === "string" ? p : pyStr(evaluate(p.expr, path)))).join("");
+    return parts.map((p) => (typeof p === "string" ? p : textOf(evaluate(p.expr, path)))).join("");
   }
 
   return resolveAt([], ctx.root) as Record<string, unknown>;
@@ -365,23 +381,30 @@ function pathId(path: KeyPath): string {
   return id;
 }
 
+// The value at `dotted`, wrapped (HeldFloat) when its mapping records a float without a fraction there.
 function getDotted(obj: Record<string, unknown>, dotted: string): unknown {
   let node: unknown = obj;
-  for (const seg of dotted.split(".")) {
+  let parent: unknown;
+  let seg = "";
+  for (seg of dotted.split(".")) {
+    parent = node;
     node = childOf(node, seg);
     if (node === MISSING) return MISSING;
   }
-  return node;
+  return heldAt(parent, seg, node);
 }
 
 // Pass the flag where the command has one; else a default is the only fix this command can take.
 // A command without --params (kmlf runs, experiments, gc, mlflow ui, models predict|serve read mlflow.yml)
 // is told where to write the default, and which commands do take the flag.
+// A script's session (flag `runtimeParams`) is told its option.
 function runtimeParamsHint(key: string, flag: string | null = "--params", file: string): string {
   const byDefault = `add a default: \${runtime_params:${key}, value}`;
   return flag === null
     ? `give "${key}" a default in ${file}: \${runtime_params:${key}, value} (this command takes no --params; ` +
       "kmlf run, kmlf catalog, kmlf export and kmlf mlflow modelify|start-run|end-run do)"
+    : flag === RUNTIME_PARAMS_OPTION
+    ? `pass ${passRuntimeParam(key, flag)} or ${byDefault}`
     : `pass ${flag} "${key}=..." or ${byDefault}`;
 }
 

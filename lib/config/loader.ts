@@ -75,8 +75,9 @@ export interface ConfigLoaderOptions {
   /** `--params`, deep-merged into the parameters of each env folder that has parameter files. */
   runtimeParams?: Record<string, unknown>;
   /**
-   * For hints: the flag that sets runtime params (default `--params`), or `null` for a command that takes
-   * none, so a missing `${runtime_params:…}` is not told to pass a flag the command refuses.
+   * For hints: the flag that sets runtime params (default `--params`), `runtimeParams` for a script's
+   * session (its option), or `null` for a command that takes none, so a missing `${runtime_params:…}` is
+   * not told to pass a flag the command refuses.
    */
   runtimeParamsFlag?: string | null;
   /** For messages: the variable that named `env` (`KEDRO_ENV=prod`), when one did (not `--env`). */
@@ -269,7 +270,7 @@ export class ConfigLoader {
     const runtime = this.#options.runtimeParams ?? {};
     // Kedro's quirk, kept: runtime params join every env folder that has parameter files.
     if (type === "parameters" && sources.length > 0) {
-      checkRuntimeParamsOverLists(merged, runtime, sources);
+      checkRuntimeParamsOverLists(merged, runtime, sources, this.#options.runtimeParamsFlag ?? "--params");
       merged = deepMerge(merged, runtime);
     }
     const resolved = resolveAll({

@@ -1,6 +1,8 @@
 /** `--params "a=1,b.c=x"` parsing, like Kedro's `_split_params` + OmegaConf dotlist. */
 import { parseFlowValue } from "../yaml/dump.ts";
-import { YamlValueError } from "../yaml/yaml11.ts";
+import { OMEGACONF_SCHEMA, YamlValueError } from "../yaml/yaml11.ts";
+import { yamlValueWithSources } from "../yaml/source_keys_yaml.ts";
+import { isSourceFloat, markSourceKeys, recordIntegralFloats } from "../source_keys.ts";
 import { UsageError } from "../errors.ts";
 import { isRecord, setOwn } from "./merge.ts";
 
@@ -9,7 +11,8 @@ import { isRecord, setOwn } from "./merge.ts";
  * comes before any `=` (`a.b:8`, as `kedro run --help` documents); dotted keys nest;
  * values are YAML scalars (`1` → 1, `1e-2` → 0.01, `true` → true, empty → null, `1a` → "1a") or, as
  * OmegaConf reads them, flow lists and maps (`[a]`, `{k: 1}`; no commas inside: items split on every comma).
- * The last duplicate wins.
+ * The last duplicate wins. A float without a fraction (`1.0`, `1e3`, `-0.0`) stays marked a float
+ * (lib/source_keys.ts), so it is logged and written `1.0` as Python's `str(1.0)`, not `1`.
  *
  * @example
  * ```ts
@@ -18,6 +21,7 @@ import { isRecord, setOwn } from "./merge.ts";
  */
 export function parseRuntimeParams(text: string, argName = "--params"): Record<string, unknown> {
   const result: Record<string, unknown> = {};
+  const floats = new FloatSlots();
   for (const raw of text.split(",")) {
     const item = raw.trim();
     if (item === "") continue;
@@ -36,7 +40,9 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
       });
     }
     const text = item.slice(eq + 1).trim();
-    const value = text === "" ? null : readValue(text, item, argName);
+    const { value, integralFloat } = text === ""
+      ? { value: null, integralFloat: false }
+      : readValue(text, item, argName);
     if (value === undefined) {
       throw new UsageError(
         "cli/bad-params",
@@ -47,9 +53,9 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
         },
       );
     }
-    setPath(result, key.split("."), value);
+    floats.set(setPath(result, key.split("."), value), key.split(".").at(-1)!, value, integralFloat);
   }
-  return result;
+  return floats.record(result);
 }
 
 /**
@@ -63,18 +69,23 @@ export function parseRuntimeParams(text: string, argName = "--params"): Record<s
  */
 export function runtimeParamsFromMapping(mapping: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
-  const walk = (value: unknown, keys: string[]): void => {
+  const floats = new FloatSlots();
+  // `float`: the file held a float without a fraction there (`lr: 1.0`), which the value keeps.
+  const walk = (value: unknown, keys: string[], float: boolean): void => {
     if (isRecord(value) && (keys.length === 0 || Object.keys(value).length > 0)) {
-      for (const [key, child] of Object.entries(value)) walk(child, [...keys, ...key.split(".")]);
-    } else setPath(result, keys, value);
+      for (const [key, child] of Object.entries(value)) {
+        walk(child, [...keys, ...key.split(".")], isSourceFloat(value, key, child));
+      }
+    } else floats.set(setPath(result, keys, value), keys[keys.length - 1], value, float);
   };
-  walk(mapping, []);
-  return result;
+  walk(mapping, [], false);
+  return floats.record(result);
 }
 
-function readValue(text: string, item: string, argName: string): unknown {
+// The value of one item, and whether it is a float without a fraction (recorded by its container).
+function readValue(text: string, item: string, argName: string): { value: unknown; integralFloat: boolean } {
   try {
-    return parseFlowValue(text);
+    return yamlValueWithSources(text, OMEGACONF_SCHEMA, parseFlowValue(text));
   } catch (error) {
     if (!(error instanceof YamlValueError)) throw error;
     throw new UsageError("cli/bad-params", `Cannot read ${argName} item "${item}": ${error.message}`, {
@@ -94,11 +105,33 @@ function separatorOf(item: string): number {
   return eq >= 0 && eq < colon ? eq : colon;
 }
 
-function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
+// Sets `value` at `keys`, making mappings on the way; returns the mapping it was set in.
+function setPath(target: Record<string, unknown>, keys: string[], value: unknown): Record<string, unknown> {
   let node = target;
   for (const key of keys.slice(0, -1)) {
     if (!Object.hasOwn(node, key) || !isRecord(node[key])) setOwn(node, key, {});
     node = node[key] as Record<string, unknown>;
   }
   setOwn(node, keys[keys.length - 1], value);
+  return node;
+}
+
+// The integral floats of the mappings runtime parameters are set in: a later item at the same key replaces
+// an earlier one's (`lr=1.0,lr=1` is the int 1).
+class FloatSlots {
+  readonly #slots = new Map<object, Map<string, number>>();
+
+  set(container: object, key: string, value: unknown, float: boolean): void {
+    let slots = this.#slots.get(container);
+    if (float && !slots) this.#slots.set(container, slots = new Map());
+    if (float) slots!.set(key, value as number);
+    else slots?.delete(key);
+  }
+
+  record<T>(result: T): T {
+    if (this.#slots.size === 0) return result;
+    for (const [container, slots] of this.#slots) recordIntegralFloats(container, slots);
+    markSourceKeys(result); // so copies (clonePlain, MemoryDataset) find the marks below the top
+    return result;
+  }
 }

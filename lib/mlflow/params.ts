@@ -4,6 +4,8 @@
  */
 import { ConfigError } from "../errors.ts";
 import { paramValueToString } from "../mlflow_conventions.ts";
+import { isRecord } from "../is_record.ts";
+import { isSourceFloat } from "../source_keys.ts";
 
 /** MLflow's limit on a param value (mlflow/utils/validation.py, MLflow ≥ 2.x). */
 export const MAX_PARAM_VALUE_LENGTH = 6000;
@@ -51,7 +53,9 @@ export interface ParamOptions {
 }
 
 /**
- * Plans the params of one node from its loaded inputs.
+ * Plans the params of one node from its loaded inputs. `parameters`, the run's parameters, tells which
+ * `params:` inputs a file or `--params` gave as floats without a fraction (`lr: 1.0`), logged `1.0` as
+ * kedro-mlflow's `str(value)` does; the floats inside a mapping or list the value itself records.
  *
  * @example
  * ```ts
@@ -59,21 +63,28 @@ export interface ParamOptions {
  * // { params: { "model.lr": "0.1" }, tags: {}, renamed: {}, truncated: [] }
  * ```
  */
-export function planParams(inputs: Record<string, unknown>, options: ParamOptions): ParamPlan {
+export function planParams(
+  inputs: Record<string, unknown>,
+  options: ParamOptions,
+  parameters?: Record<string, unknown>,
+): ParamPlan {
   const plan: ParamPlan = { params: {}, tags: {}, renamed: {}, truncated: [] };
   const raw: Record<string, unknown> = {};
+  const floats = new Set<string>();
   for (const [name, value] of Object.entries(inputs)) {
-    if (name.startsWith("params:")) raw[name.slice(7)] = value;
-    else if (name === "parameters") raw.parameters = value;
+    if (name.startsWith("params:")) {
+      raw[name.slice(7)] = value;
+      if (parameters && heldAsFloat(parameters, name.slice(7), value)) floats.add(name.slice(7));
+    } else if (name === "parameters") raw.parameters = value;
   }
   const entries = options.flatten
-    ? Object.entries(flatten(raw, options.recursive, options.sep))
+    ? Object.entries(flatten(raw, options.recursive, options.sep, floats))
     : Object.entries(raw);
   const sources = new Map<string, { name: string; text: string }>();
   for (const [name, value] of entries) {
     const safe = sanitizeName(name);
     if (safe !== name) plan.renamed[name] = safe;
-    const text = paramValueToString(value);
+    const text = paramValueToString(value, floats.has(name));
     // Two names one key (`model[lr]` and `model_lr_`): MLflow would keep one of the values, silently.
     const other = sources.get(safe);
     if (other && other.text !== text) {
@@ -129,10 +140,12 @@ export function sanitizeName(name: string): string {
   return name.replace(/[^\w.\- :/]/g, "_");
 }
 
+// `floats` holds the flattened names whose values are floats without a fraction (the top level's on entry).
 function flatten(
   value: Record<string, unknown>,
   recursive: boolean,
   sep: string,
+  floats: Set<string>,
   prefix = "",
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -140,8 +153,26 @@ function flatten(
     const name = prefix ? `${prefix}${sep}${key}` : key;
     const isDict = child !== null && typeof child === "object" && !Array.isArray(child);
     if (isDict && (recursive || prefix === "")) {
-      Object.assign(out, flatten(child as Record<string, unknown>, recursive, sep, name));
-    } else out[name] = child;
+      Object.assign(out, flatten(child as Record<string, unknown>, recursive, sep, floats, name));
+    } else {
+      out[name] = child;
+      if (prefix && isSourceFloat(value, key, child)) floats.add(name);
+    }
   }
   return out;
+}
+
+// Whether `params:<name>` (a dotted path into `parameters`, whose keys may hold dots) is a float without a
+// fraction there. Only an integral number can be one: anything else costs no walk.
+function heldAsFloat(parameters: Record<string, unknown>, name: string, value: unknown): boolean {
+  if (typeof value !== "number" || !Number.isInteger(value)) return false;
+  let node = parameters;
+  let rest = name;
+  while (!Object.hasOwn(node, rest)) {
+    const key = Object.keys(node).find((k) => rest.startsWith(`${k}.`) && isRecord(node[k]));
+    if (key === undefined) return false;
+    node = node[key] as Record<string, unknown>;
+    rest = rest.slice(key.length + 1);
+  }
+  return isSourceFloat(node, rest, value);
 }

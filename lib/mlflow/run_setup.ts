@@ -9,6 +9,7 @@ import type { RunParams } from "../hooks/mod.ts";
 import { currentUser } from "./experiment_setup.ts";
 import { type GitInfo, gitInfo } from "./git_info.ts";
 import { processTags } from "./orphaned_runs.ts";
+import { paramValueToString } from "../mlflow_conventions.ts";
 import type { RunRef, TrackingPort } from "./tracking_port.ts";
 
 /**
@@ -106,7 +107,8 @@ export async function runTags(
     tags.load_versions = Object.entries(runParams.loadVersions).map(([k, v]) => `${k}:${v}`).join(",");
   }
   if (Object.keys(runParams.runtimeParams).length > 0) {
-    tags.runtime_params = JSON.stringify(runParams.runtimeParams);
+    // JSON, with `--params lr=1.0` written 1.0 as the params are logged.
+    tags.runtime_params = paramValueToString(runParams.runtimeParams);
   }
   if (runParams.onlyMissingOutputs) tags.only_missing_outputs = "true";
   const git = await (options.git ?? gitInfo(options.projectRoot));

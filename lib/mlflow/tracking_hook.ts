@@ -58,6 +58,9 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   // A task of an exported workflow records its nodes apart; `kmlf mlflow end-run` joins the records.
   let pipelineJsonPath = "kmlf/pipeline.json";
   let pipelineRef: Pipeline | undefined;
+  // The run's parameters, where a `params:` input that is a float without a fraction (`lr: 1.0`) is
+  // marked one (lib/source_keys.ts): a number alone cannot say, and kedro-mlflow logs str(1.0), "1.0".
+  let parameters: Record<string, unknown> | undefined;
   const loggedParams = new LoggedParams();
   const notedLongParams = new Set<string>();
   const timings = new NodeTimings();
@@ -179,6 +182,10 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
   };
 
   return {
+    afterCatalogCreated(args) {
+      parameters = args.parameters;
+    },
+
     async beforePipelineRun({ runParams, pipeline, catalog }) {
       pipelineRef = pipeline;
       if (config.tracking.logOutputsNotInCatalog) {
@@ -231,7 +238,7 @@ export function trackingHooks(options: TrackingHookOptions): Hooks {
     async beforeNodeRun({ node, inputs }) {
       timings.functionStarted(node.name);
       if (!client || !runId) return;
-      const plan = planParams(inputs, config.tracking.params);
+      const plan = planParams(inputs, config.tracking.params, parameters);
       for (const [from, to] of Object.entries(plan.renamed)) {
         options.notify?.(`Parameter "${from}" is logged as "${to}" (MLflow key rules)`);
       }

@@ -226,8 +226,7 @@ function freeInputProblems(pipeline: Pipeline, catalog: Catalog): (DatasetError 
         }" turned params:${bare} into params:${key}: add parameters: [${bare}] ` +
           `to the pipeline include that sets namespace: ${from!.namespace}${at} (to share params:${bare}), ` +
           `or define "${key}" in ${catalog.parameterFileFor(key)}`
-        : `define "${key}" in ${catalog.parameterFileFor(key)} (or pass --params ${key}=...)` +
-          (guess ? `; ${guess}` : "");
+        : catalog.parameterHint(key) + (guess ? `; ${guess}` : "");
       problems.push(
         named(
           name,

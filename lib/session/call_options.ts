@@ -30,6 +30,7 @@ const CREATE_KEYS = [
   "env",
   "envVar",
   "runtimeParams",
+  "runtimeParamsFlag",
   "plugins",
   "commandLine",
   "confSource",
@@ -137,7 +138,7 @@ export function checkRunOptions<T extends object>(options: T | undefined): T {
 export function checkCreateOptions(options: Record<string, unknown>): void {
   const call = "KmlfSession.create";
   checkKeys(options, CREATE_KEYS, call);
-  for (const key of ["env", "envVar", "commandLine", "confSource"]) {
+  for (const key of ["env", "envVar", "commandLine", "confSource", "runtimeParamsFlag"]) {
     if (options[key] !== undefined && typeof options[key] !== "string") {
       throw bad(call, key, options[key], "a string");
     }

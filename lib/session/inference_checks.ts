@@ -69,8 +69,7 @@ export function inferenceCatalogProblems(
         `Parameter "${key}" used by inference pipeline "${spec.ref}" is not defined`,
         {
           source: at(),
-          hint: `define "${key}" in ${catalog.parameterFileFor(key)} (or pass --params ${key}=...)` +
-            (guess ? `; ${guess}` : ""),
+          hint: catalog.parameterHint(key) + (guess ? `; ${guess}` : ""),
         },
       ),
     );

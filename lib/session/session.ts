@@ -128,6 +128,7 @@ export class KmlfSession {
     return buildSessionCatalog({
       config: this.config,
       projectRoot: this.settings.root,
+      runtimeParamsFlag: this.#options.runtimeParamsFlag,
       saveVersion: this.runId,
       registry: () => this.registry(),
     }, options);

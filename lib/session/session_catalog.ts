@@ -18,6 +18,8 @@ export interface SessionCatalogOptions {
 export interface SessionCatalogScope {
   config: ConfigLoader;
   projectRoot: string;
+  /** How the caller gives runtime params (`--params`; undefined: a script's `runtimeParams`), for hints. */
+  runtimeParamsFlag?: string;
   saveVersion: string;
   registry: () => DatasetRegistry;
 }
@@ -50,7 +52,7 @@ export async function buildSessionCatalog(
     used: options.used,
     checkPatterns: options.checkPatterns,
   });
-  catalog.addParameters(params.data, parameterSources(params, scope.projectRoot));
+  catalog.addParameters(params.data, parameterSources(params, scope));
   return { catalog, conf, creds, params };
 }
 
@@ -61,8 +63,8 @@ function shownFile(file: string, root: string): string {
 }
 
 // The parameter files as hints show them.
-function parameterSources(params: LoadedConfig, root: string): ParameterSources {
-  const shown = (file: string) => shownFile(file, root);
+function parameterSources(params: LoadedConfig, scope: SessionCatalogScope): ParameterSources {
+  const shown = (file: string) => shownFile(file, scope.projectRoot);
   return {
     files: params.files.map(shown),
     fileOf: (key) => {
@@ -71,6 +73,7 @@ function parameterSources(params: LoadedConfig, root: string): ParameterSources 
     },
     newFile: params.newFile === undefined ? undefined : shown(params.newFile),
     missing: params.missing,
+    ...(scope.runtimeParamsFlag ? { runtimeParamsFlag: scope.runtimeParamsFlag } : {}),
   };
 }
 

@@ -15,6 +15,7 @@ import { KMLF_VERSION } from "../version.ts";
 import type { Plugin } from "../plugin.ts";
 import { importPlugins, pluginResolvers } from "./project_plugins.ts";
 import { checkCreateOptions } from "./call_options.ts";
+import { RUNTIME_PARAMS_OPTION } from "../runtime_params_hint.ts";
 
 let builtinPlugins: () => Plugin[] = () => [];
 
@@ -41,6 +42,11 @@ export interface SessionOptions {
   envVar?: string;
   /** `--params`: values that override `parameters.yml`, as {@link parseRuntimeParams} returns them. */
   runtimeParams?: Record<string, unknown>;
+  /**
+   * The flag `runtimeParams` came from (`--params`: the CLI sets it), for hints about a parameter to pass;
+   * without it they name this option, `runtimeParams`, which is how a script passes them.
+   */
+  runtimeParamsFlag?: string;
   /** Plugins added to the built-in ones and kmlf.yml's `plugins:`. */
   plugins?: Plugin[];
   /** The exact command line, recorded in run params (and by tracking as a tag). */
@@ -104,6 +110,7 @@ export async function loadSessionSetup(options: SessionOptions): Promise<Session
     envOrigin: envVariableOrigin({ flag: options.env, envVar: options.envVar }),
     baseEnv: settings.baseEnv,
     runtimeParams: options.runtimeParams ?? {},
+    runtimeParamsFlag: options.runtimeParamsFlag ?? RUNTIME_PARAMS_OPTION,
     mergeStrategy: settings.mergeStrategy,
     patterns: settings.configPatterns,
     resolvers: pluginResolvers(plugins),

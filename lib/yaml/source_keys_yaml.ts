@@ -77,8 +77,9 @@ export function yamlTextMayNeedSources(text: string): boolean {
  * markSourceKeys(value);
  * ```
  */
-export function yamlSourceListener(): { listener: YamlListener } {
-  const stack: Frame[] = [{ children: [], floats: [], merges: [] }];
+export function yamlSourceListener(): { listener: YamlListener; topIsIntegralFloat(): boolean } {
+  const root: Frame = { children: [], floats: [], merges: [] };
+  const stack: Frame[] = [root];
   const listener: YamlListener = (event, state) => {
     if (event === "open") return void stack.push({ children: [], floats: [], merges: [] });
     const { children, floats, merges } = stack.pop()!;
@@ -100,7 +101,34 @@ export function yamlSourceListener(): { listener: YamlListener } {
     if (children.length < 2) return; // a wrapper (above): the inner node recorded the mapping
     recordMapping(result as Record<string, unknown>, { children, floats, merges });
   };
-  return { listener };
+  // The document's value is the last node closed at the top (its wrappers close after it).
+  return { listener, topIsIntegralFloat: () => root.floats.at(-1) === true };
+}
+
+/**
+ * `value`, js-yaml's parse of the single value `text` (a scalar or a flow collection, as `--params` gives
+ * one), with what PyYAML keeps recorded inside it, and whether it is itself a float without a fraction
+ * (`1.0`, `1e3`: its container records that, see lib/source_keys.ts). Parsed again only when the text may
+ * hold such a float.
+ *
+ * @example
+ * ```ts
+ * yamlValueWithSources("1.0", OMEGACONF_SCHEMA, 1); // { value: 1, integralFloat: true }
+ * ```
+ */
+export function yamlValueWithSources(
+  text: string,
+  schema: Schema,
+  value: unknown,
+): { value: unknown; integralFloat: boolean } {
+  const may = typeof value === "object"
+    ? value !== null
+    : typeof value === "number" && Number.isInteger(value);
+  if (!may || !MAY_HOLD_INTEGRAL_FLOAT.test(text)) return { value, integralFloat: false };
+  const { listener, topIsIntegralFloat } = yamlSourceListener();
+  const recorded = load(text, { schema, listener } as LoadOptions & { listener: typeof listener });
+  markSourceKeys(recorded);
+  return { value: recorded, integralFloat: topIsIntegralFloat() };
 }
 
 /**

@@ -266,7 +266,7 @@ Deno.test("run.yml runner_params problems are placed in run.yml; a list or a num
 
 // Kedro's ParallelRunner(max_workers=2.0) fails in Python, and `--max-workers 2.0` is refused: a count
 // written as a float is refused wherever it is written, though JavaScript reads `2.0` as the number 2.
-Deno.test("a worker count written as a float (2.0) is refused in --runner-params, run.yml and kmlf.yml alike", async () => {
+Deno.test('a worker count written as a float (2.0) or quoted text ("4") is refused in --runner-params, run.yml and kmlf.yml alike', async () => {
   const { applyRunnerParams } = await import("../../lib/cli/runner_params.ts");
   for (
     const text of ["max_workers=2.0", "max_workers:2.", "max_workers=2e0", "max_workers=1,max_workers=2.0"]
@@ -301,6 +301,33 @@ Deno.test("a worker count written as a float (2.0) is refused in --runner-params
       await refused(
         ["-c", "run.yml"],
         /run\.runner_params in run\.yml max_workers must be a whole number of at least 1, got "2\.0"\n {2}at run\.yml:4:/,
+      );
+    }
+    // A file's count in quotes is text: Kedro's ParallelRunner(max_workers="4") fails, so it is refused
+    // (`--max-workers 4` is a number by parsing); run.max_workers too, and its 2.0.
+    await Deno.writeTextFile(
+      join(dir, "run.yml"),
+      'run:\n  pipeline: training\n  runner: parallel\n  runner_params: {max_workers: "4"}\n',
+    );
+    await refused(
+      ["-c", "run.yml"],
+      /run\.runner_params in run\.yml max_workers must be a number, got the text "4"\n {2}at run\.yml:4:\d+ \(run\.runner_params\.max_workers\)\n {2}hint: write it without quotes, e\.g\. max_workers: 4/,
+    );
+    for (
+      const [written, message] of [['"4"', 'a number, got the text "4"'], [
+        "2.0",
+        "a whole number of at least 1, got 2.0",
+      ]]
+    ) {
+      await Deno.writeTextFile(
+        join(dir, "run.yml"),
+        `run:\n  pipeline: training\n  runner: parallel\n  max_workers: ${written}\n`,
+      );
+      await refused(
+        ["-c", "run.yml"],
+        new RegExp(
+          `run\\.max_workers in run\\.yml must be ${message.replace(".", "\\.")}\\n {2}at run\\.yml:4:16`,
+        ),
       );
     }
     const settings = await Deno.readTextFile(join(dir, "kmlf.yml"));

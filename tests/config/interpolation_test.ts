@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConfigError } from "../../lib/errors.ts";
+import { parseRuntimeParams } from "../../lib/config/mod.ts";
+import { pyJsonDump } from "../../lib/py_json.ts";
 import { withTree } from "../fs_helpers.ts";
 import { load, rejectsWith } from "./_helpers.ts";
 
@@ -429,4 +431,42 @@ Deno.test("a resolver registered as oc.env replaces the built-in one in every co
     });
     assert.deepEqual((await load(dir, "credentials", { resolvers })).data, { db: { u: "ann" } });
   });
+});
+
+Deno.test("floats without a fraction keep being floats through --params, merges and ${…}, as OmegaConf's", async () => {
+  await withTree(
+    only({
+      "conf/base/globals.yml": "g: 5.0\n",
+      "conf/base/parameters.yml": [
+        "lr: 1.0",
+        "n: 1",
+        "m: {a: 2.0, b: 1}",
+        "r: ${runtime_params:lr}",
+        "s: r-${runtime_params:lr}",
+        "d: ${runtime_params:nope, 3.0}",
+        "ref: ${lr}",
+        "text: x${m.a}",
+        "l: [1.0, 2, '${lr}']",
+        "glob: ${globals:g}",
+        "",
+      ].join("\n"),
+    }),
+    async (dir) => {
+      const python = async (params: string) => {
+        const { data } = await load(dir, "parameters", { runtimeParams: parseRuntimeParams(params) });
+        return pyJsonDump(data);
+      };
+      assert.equal(
+        await python("lr=4.0,n=2.0,m.b=7.0"),
+        '{"lr": 4.0, "n": 2.0, "m": {"a": 2.0, "b": 7.0}, "r": 4.0, "s": "r-4.0", "d": 3.0, "ref": 4.0, ' +
+          '"text": "x2.0", "l": [1.0, 2, 4.0], "glob": 5.0}',
+      );
+      // An int given over a float replaces it: 1, not 1.0 (`${lr}` reads the merged value, as Kedro's).
+      assert.equal(
+        await python("lr=1,m.a=2"),
+        '{"lr": 1, "n": 1, "m": {"a": 2, "b": 1}, "r": 1, "s": "r-1", "d": 3.0, "ref": 1, ' +
+          '"text": "x2", "l": [1.0, 2, 1], "glob": 5.0}',
+      );
+    },
+  );
 });

@@ -5,8 +5,9 @@
  * grammar: typed tokens, escapes, quotes, lists, dicts, interpolations written into text).
  *
  * Left out on purpose, where JavaScript cannot hold what Python does: a float without a fraction (`1.0`,
- * `1e3`) is a number to kmlf, so written into text it reads `1` where OmegaConf writes `1.0`; dict keys
- * that look like integers come first in a JavaScript object.
+ * `1e3`) is a number to kmlf (the loader marks it a float, tests/config/interpolation_test.ts checks that it
+ * is written `1.0`; this parse does not); dict keys that look like integers come first in a JavaScript
+ * object.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
-import { parseRuntimeParams } from "../../lib/config/mod.ts";
+import { parseRuntimeParams, runtimeParamsFromMapping } from "../../lib/config/mod.ts";
+import { pyJsonDump } from "../../lib/py_json.ts";
+import { pyyamlDump } from "../../lib/yaml/pyyaml_dump.ts";
+import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { throwsWith } from "./_helpers.ts";
 
@@ -92,4 +95,34 @@ Deno.test("--params keys named __proto__ stay data and do not touch prototypes",
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
   assert.deepEqual(Object.keys(params), ["__proto__", "a"]);
   assert.deepEqual(Object.keys(params.a as object), ["__proto__"]);
+});
+
+// What Python's writers make of a value: kedro-mlflow logs str(1.0) "1.0", OmegaConf keeps the float.
+const asPython = (value: unknown) => [pyJsonDump(value), pyyamlDump(value).trimEnd()];
+
+Deno.test("--params floats without a fraction stay floats for the writers (1.0, 1e3, -0.0), as OmegaConf reads them", () => {
+  assert.deepEqual(asPython(parseRuntimeParams("lr=1.0,a=1e3,b=-0.0,c=.5,d=1,e=678.")), [
+    '{"lr": 1.0, "a": 1000.0, "b": -0.0, "c": 0.5, "d": 1, "e": 678.0}',
+    "a: 1000.0\nb: -0.0\nc: 0.5\nd: 1\ne: 678.0\nlr: 1.0",
+  ]);
+  // Kedro's key:value form, dotted keys, and floats inside a flow map or list.
+  assert.deepEqual(asPython(parseRuntimeParams("lr:2.0,m.x=3.0,f={a: 1.0},l=[1.0]")), [
+    '{"lr": 2.0, "m": {"x": 3.0}, "f": {"a": 1.0}, "l": [1.0]}',
+    "f:\n  a: 1.0\nl:\n- 1.0\nlr: 2.0\nm:\n  x: 3.0",
+  ]);
+  // The last duplicate wins, its type too; a value replaced by a mapping is no float.
+  assert.deepEqual(asPython(parseRuntimeParams("lr=1.0,lr=1,k=2,k=2.0,a=1.0,a.b=2")), [
+    '{"lr": 1, "k": 2.0, "a": {"b": 2}}',
+    "a:\n  b: 2\nk: 2.0\nlr: 1",
+  ]);
+});
+
+Deno.test("a run config file's params keep the floats the file wrote (run.params lr: 1.0)", () => {
+  const file = parseYaml("lr: 1.0\nmodel.n: 2.0\ns: {k: 3.0}\nl: [4.0]\ni: 5\n", "run.yml", {
+    sourceKeys: true,
+  });
+  assert.equal(
+    pyJsonDump(runtimeParamsFromMapping(file.value as Record<string, unknown>)),
+    '{"lr": 1.0, "model": {"n": 2.0}, "s": {"k": 3.0}, "l": [4.0], "i": 5}',
+  );
 });

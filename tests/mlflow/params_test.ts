@@ -6,6 +6,8 @@ import { LoggedParams } from "../../lib/mlflow/logged_params.ts";
 import { demoProject, kmlf } from "../cli_harness.ts";
 import { MlflowClient, openStore } from "../../lib/tracking/mod.ts";
 import { paramValueToString } from "../../lib/mlflow_conventions.ts";
+import { parseRuntimeParams } from "../../lib/config/mod.ts";
+import { clonePlain as structuredCopy } from "../../lib/plain_copy.ts";
 
 const opts = { flatten: false, recursive: true, sep: ".", longParamsStrategy: "fail" as const };
 
@@ -176,5 +178,69 @@ Deno.test("long params under truncate and tag are reported once per run, as kedr
       await store.close();
       await Deno.remove(dir, { recursive: true });
     }
+  }
+});
+
+Deno.test("floats a file or --params gave without a fraction are logged as kedro-mlflow's str(): 1.0, not 1", () => {
+  const parameters = parseRuntimeParams("lr=1.0,model.alpha=2.0,model.n=3,model.opt={beta: 4.0},small=1e-5");
+  const inputs = {
+    "params:lr": 1,
+    "params:model.alpha": 2,
+    "params:model.n": 3,
+    "params:model": structuredCopy(parameters.model),
+    "params:small": 1e-5,
+  };
+  assert.deepEqual(planParams(inputs, opts, parameters).params, {
+    lr: "1.0",
+    "model.alpha": "2.0",
+    "model.n": "3",
+    model: '{"alpha":2.0,"n":3,"opt":{"beta":4.0}}',
+    small: "1e-05",
+  });
+  assert.deepEqual(
+    planParams({ "params:model": structuredCopy(parameters.model) }, { ...opts, flatten: true }).params,
+    {
+      "model.alpha": "2.0",
+      "model.n": "3",
+      "model.opt.beta": "4.0",
+    },
+  );
+  // Without the run's parameters a number cannot say it was a float.
+  assert.equal(planParams({ "params:lr": 1 }, opts).params.lr, "1");
+  assert.deepEqual([paramValueToString(1, true), paramValueToString(-0), paramValueToString(1e16)], [
+    "1.0",
+    "-0.0",
+    "1e+16",
+  ]);
+});
+
+Deno.test("a tracked run logs parameters.yml's and --params' 1.0 as 1.0, the runtime_params tag too", async () => {
+  const dir = await demoProject({
+    "conf/base/parameters.yml": "split: {test_fraction: 0.3, random_state: 42}\nlr: 1.0\nalpha: 1.0\n",
+    "pipelines/ops.ts": "export const same = (...xs: number[]) => xs[0];\n",
+    "pipelines/floats.yml": [
+      "nodes:",
+      "  - {name: first, func: ./ops.ts#same, inputs: [params:lr, params:alpha, params:split, params:n], outputs: a}",
+    ].join("\n") + "\n",
+  }, { tracked: true });
+  try {
+    const r = await kmlf(["run", "floats", "--params", "alpha=2,n=3.0,split.random_state=4.0"], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    const client = new MlflowClient(await openStore("mlflow.db", { baseDir: dir }));
+    try {
+      const exp = await client.getExperimentByName("iris");
+      const [run] = (await client.searchRuns([exp!.experimentId])).runs;
+      assert.deepEqual(run.data.params, {
+        lr: "1.0",
+        alpha: "2",
+        n: "3.0",
+        split: '{"test_fraction":0.3,"random_state":4.0}',
+      });
+      assert.equal(run.data.tags.runtime_params, '{"alpha":2,"n":3.0,"split":{"random_state":4.0}}');
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });
