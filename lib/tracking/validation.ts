@@ -13,6 +13,7 @@ import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
 import { checkLength, pyLength } from "./_length_limit.ts";
 import { checkLocalArtifactLocation } from "./artifacts/local_uri.ts";
+import { refuseNul } from "./nul_check.ts";
 
 export { checkLocalArtifactLocation };
 
@@ -29,18 +30,20 @@ export function validateExperimentTag(key: string, value: string): void {
   if (typeof value !== "string") {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Tag value for key '${key}' must be a string`);
   }
+  refuseNul("value", value);
   checkLength("Tag value", LIMITS.experimentTagValueLength, value);
 }
 
 /**
- * Experiment names: non-empty strings of at most 500 characters.
+ * Experiment names: non-empty strings of at most 500 characters, without NUL; `field` is the request
+ * field MLflow names in the NUL message (`new_name` for a rename).
  *
  * @example
  * ```ts
  * validateExperimentName("iris");
  * ```
  */
-export function validateExperimentName(name: unknown): asserts name is string {
+export function validateExperimentName(name: unknown, field = "name"): asserts name is string {
   if (name === "" || name === null || name === undefined) {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid experiment name: '${name ?? "None"}'`);
   }
@@ -50,6 +53,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
       `Invalid experiment name: ${String(name)}. Expects a string.`,
     );
   }
+  refuseNul(field, name);
   if (pyLength(name) > LIMITS.experimentNameLength) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -59,7 +63,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
 }
 
 /**
- * Run names: strings of at most 250 characters (the width of `runs.name`).
+ * Run names: strings of at most 250 characters (the width of `runs.name`), without NUL.
  *
  * @example
  * ```ts
@@ -70,6 +74,7 @@ export function validateRunName(name: unknown): asserts name is string {
   if (typeof name !== "string") {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid run name: ${String(name)}. Expects a string.`);
   }
+  refuseNul("run_name", name);
   checkLength("Run name", LIMITS.runNameLength, name);
 }
 
@@ -122,6 +127,25 @@ export function validateMaxResults(maxResults: number | bigint): void {
       `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${LIMITS.searchMaxResults}`,
     );
   }
+}
+
+/**
+ * The page size of a metric history read: a positive integer when given (no upper bound). MLflow's
+ * stores answer 0 or a negative size each their own way (SQL: `LIMIT 0` / no limit; file store: a
+ * Python slice that drops the last points) and its server ignores the size, so kmlf refuses it in
+ * every store, with the words of MLflow's search check.
+ *
+ * @example
+ * ```ts
+ * validatePageSize(25000);
+ * ```
+ */
+export function validatePageSize(maxResults: number | undefined): void {
+  if (maxResults === undefined || Number.isInteger(maxResults) && maxResults >= 1) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
+  );
 }
 
 /** MLflow's `_validate_length_limit` wording for dataset fields. */

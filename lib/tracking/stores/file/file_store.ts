@@ -37,7 +37,13 @@ import {
   runNotActive,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import { checkLocalArtifactLocation, validateDatasetInputs, validateRunName } from "../../validation.ts";
+import {
+  checkLocalArtifactLocation,
+  validateDatasetInputs,
+  validatePageSize,
+  validateRunName,
+} from "../../validation.ts";
+import { refuseNul } from "../../nul_check.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateKey, validateRunId } from "../../key_validation.ts";
 import { experimentNotActiveForRun } from "./file_errors.ts";
@@ -159,6 +165,7 @@ export class FileStore implements TrackingStore {
       checkKeyFitsFileName(k, "tag"); // before the run exists: a refused create leaves nothing
     }
     if (options.runName !== undefined) validateRunName(options.runName);
+    refuseNul("user_id", options.userId);
     const tagName = tags[MLFLOW_TAGS.runName];
     if (options.runName && tagName && options.runName !== tagName) {
       throw mlflowError(
@@ -299,6 +306,7 @@ export class FileStore implements TrackingStore {
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
     // MLflow's order: the run id, then the key (which names a file under the run), then the run.
+    validatePageSize(options.maxResults);
     validateRunId(runId);
     validateKey("metric", key);
     const dir = await this.#runs.find(runId);

@@ -110,7 +110,7 @@ export function activeExperimentRow(db: SqliteDb, experimentId: string): Experim
 
 /** Renames an active experiment. */
 export function renameExperiment(db: SqliteDb, experimentId: string, newName: string, now: number): void {
-  validateExperimentName(newName);
+  validateExperimentName(newName, "new_name");
   db.write(() => {
     const row = rowById(db, experimentId);
     if (row.lifecycle_stage !== "active") throw cannotRenameDeleted();
