@@ -232,6 +232,13 @@ export class RestStore implements TrackingStore {
     const metrics = (batch.metrics ?? []).map(metricToWire);
     const params = (batch.params ?? []).map(({ key, value }) => ({ key, value }));
     const tags = (batch.tags ?? []).map(({ key, value }) => ({ key, value }));
+    if (!batch.asBatch && params.length === 1 && !metrics.length && !tags.length) {
+      // One param outside a batch (logParam) goes as MLflow's client sends log_param, so a changed
+      // value is refused in log-param's words, as a local store words it.
+      const [{ key, value }] = params;
+      await this.#call("POST", "/runs/log-parameter", { run_uuid: runId, key, value, run_id: runId });
+      return;
+    }
     await this.#call("POST", "/runs/log-batch", {
       run_id: runId,
       ...(metrics.length ? { metrics } : {}),
