@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { DatasetInput } from "./entities.ts";
+import { type DatasetInput, RUN_STATUSES, type RunStatus } from "./entities.ts";
 import { LIMITS } from "./limits.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
@@ -76,6 +76,44 @@ export function validateRunName(name: unknown): asserts name is string {
   }
   refuseNul("run_name", name);
   checkLength("Run name", LIMITS.runNameLength, name);
+}
+
+/**
+ * A run's start or end time (ms since the epoch): an integer, refused in the words kmlf's server uses
+ * for the request field (MLflow's server stores 0 for 1.5; a local store would store 1.5 in an int64
+ * column).
+ *
+ * @example
+ * ```ts
+ * validateRunTime("start_time", 1700000000000);
+ * ```
+ */
+export function validateRunTime(field: "start_time" | "end_time", value: number | undefined): void {
+  if (value === undefined || Number.isSafeInteger(value)) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${value} for parameter '${field}' supplied: expected an integer (int64). ` +
+      "See the API docs for more information about request parameters.",
+  );
+}
+
+/**
+ * A run status given to `updateRun`: one of MLflow's five names. (MLflow's server skips a name it does
+ * not know and keeps the old status; SQLite's CHECK would fail and a file store would write garbage.)
+ *
+ * @example
+ * ```ts
+ * validateRunStatus("FINISHED");
+ * ```
+ */
+export function validateRunStatus(status: unknown): asserts status is RunStatus | undefined {
+  if (status === undefined || RUN_STATUSES.includes(status as RunStatus)) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${JSON.stringify(status)} for parameter 'status' supplied. It must be one of ${
+      RUN_STATUSES.join(", ")
+    }`,
+  );
 }
 
 /**

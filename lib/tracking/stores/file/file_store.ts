@@ -42,6 +42,8 @@ import {
   validateDatasetInputs,
   validatePageSize,
   validateRunName,
+  validateRunStatus,
+  validateRunTime,
 } from "../../validation.ts";
 import { refuseNul } from "../../nul_check.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
@@ -166,6 +168,7 @@ export class FileStore implements TrackingStore {
     }
     if (options.runName !== undefined) validateRunName(options.runName);
     refuseNul("user_id", options.userId);
+    validateRunTime("start_time", options.startTime);
     const tagName = tags[MLFLOW_TAGS.runName];
     if (options.runName && tagName && options.runName !== tagName) {
       throw mlflowError(
@@ -222,6 +225,8 @@ export class FileStore implements TrackingStore {
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
     if (update.runName !== undefined) validateRunName(update.runName);
+    validateRunStatus(update.status);
+    validateRunTime("end_time", update.endTime);
     const dir = await this.#runs.findActive(runId);
     const meta = (await readMeta(join(dir, "meta.yaml")))!;
     if (update.status !== undefined) meta.status = statusToCode(update.status);

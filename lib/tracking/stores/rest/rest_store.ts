@@ -38,7 +38,12 @@ import {
 } from "../../wire.ts";
 import { recordToWire } from "../../wire_values.ts";
 import { validateBatch } from "../../batch_validation.ts";
-import { validateExperimentName, validatePageSize } from "../../validation.ts";
+import {
+  validateExperimentName,
+  validatePageSize,
+  validateRunStatus,
+  validateRunTime,
+} from "../../validation.ts";
 import { validateKey } from "../../key_validation.ts";
 import { refuseNul } from "../../nul_check.ts";
 import { HttpClient, type HttpClientOptions } from "../../http_client.ts";
@@ -178,6 +183,7 @@ export class RestStore implements TrackingStore {
     }
     refuseNul("run_name", options.runName);
     refuseNul("user_id", options.userId);
+    validateRunTime("start_time", options.startTime); // JSON would send NaN/Infinity as null: "now"
     const tags = recordToWire(options.tags ?? {});
     const body = await this.#call("POST", "/runs/create", {
       experiment_id: options.experimentId,
@@ -196,6 +202,8 @@ export class RestStore implements TrackingStore {
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
     refuseNul("run_name", update.runName);
+    validateRunStatus(update.status); // MLflow's server would skip an unknown status and answer 200
+    validateRunTime("end_time", update.endTime);
     const body = await this.#call("POST", "/runs/update", {
       run_uuid: runId,
       ...(update.status === undefined ? {} : { status: update.status }),

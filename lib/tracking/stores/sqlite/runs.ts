@@ -16,7 +16,7 @@ import {
 } from "../../tracking_errors.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateRunId } from "../../key_validation.ts";
-import { validateRunName } from "../../validation.ts";
+import { validateRunName, validateRunStatus, validateRunTime } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { activeExperimentRow } from "./experiments.ts";
 import { appendToUri } from "../sql/rows.ts";
@@ -76,6 +76,8 @@ export function createRun(
 /** Updates status, end time or name of an active run; returns the new info. */
 export function updateRun(db: SqliteDb, runId: string, update: UpdateRunOptions): RunInfo {
   if (update.runName !== undefined) validateRunName(update.runName);
+  validateRunStatus(update.status);
+  validateRunTime("end_time", update.endTime);
   return db.write(() => {
     activeRunRow(db, runId);
     if (update.status !== undefined) {

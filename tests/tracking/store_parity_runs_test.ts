@@ -1,0 +1,134 @@
+/**
+ * The SQLite, file and REST stores answer alike for run creation/update inputs (times, names, status),
+ * the `mlflow.runName` tag, experiment tags and experiment search (see store_parity.ts).
+ */
+import { assertStoresAgree, type Recorder } from "./store_parity.ts";
+
+Deno.test("run creation and update: times, names, status, the run-name tag", () =>
+  assertStoresAgree(runScenario, {
+    localVsRest: {
+      "end 0":
+        "the REST store reads an end_time of 0 as not ended (wire.ts: proto2 servers send 0 for unset)",
+    },
+  }));
+
+async function runScenario(r: Recorder) {
+  {
+    for (const [i, startTime] of [0, -1, 2 ** 53 - 1, 1.5, Infinity].entries()) {
+      await r.step(`start ${i}`, () => r.store.createRun({ experimentId: "0", startTime, runName: `s${i}` }));
+    }
+    await r.step("empty run name", async () => {
+      const run = await r.store.createRun({ experimentId: "0", startTime: 1, runName: "" });
+      return /^[a-z]+(-[a-z]+)+-\d+$/.test(run.info.runName); // a random name
+    });
+    await r.step("empty runName tag", async () => {
+      const run = await r.store.createRun({
+        experimentId: "0",
+        startTime: 1,
+        tags: { "mlflow.runName": "" },
+      });
+      return [run.info.runName === "", run.data.tags["mlflow.runName"] === ""];
+    });
+    await r.step(
+      "same name and tag",
+      () =>
+        r.store.createRun({ experimentId: "0", startTime: 1, runName: "n", tags: { "mlflow.runName": "n" } }),
+    );
+    await r.step(
+      "user with unicode",
+      () => r.store.createRun({ experimentId: "0", startTime: 1, userId: "ü ser/..", runName: "u" }),
+    );
+    const made = await r.step(
+      "target",
+      () => r.store.createRun({ experimentId: "0", startTime: 10, runName: "t" }),
+      "run:t",
+    );
+    const id = made!.info.runId;
+    for (const [i, endTime] of [0, -1, 5, 2 ** 53 - 1, 1.5, NaN].entries()) {
+      await r.step(`end ${i}`, () => r.store.updateRun(id, { endTime }));
+    }
+    for (const status of ["FINISHED", "KILLED", "SCHEDULED", "RUNNING", "finished", "BOGUS"]) {
+      await r.step(`status ${status}`, () => r.store.updateRun(id, { status: status as "FINISHED" }));
+    }
+    await r.step("rename to empty", () => r.store.updateRun(id, { runName: "" }));
+    await r.step("rename 250", () => r.store.updateRun(id, { runName: "r".repeat(250) }));
+    await r.step("rename 251", () => r.store.updateRun(id, { runName: "r".repeat(251) }));
+    await r.step("runName tag 251", () => r.store.setTag(id, "mlflow.runName", "q".repeat(251)));
+    await r.step("runName tag 8000", () => r.store.setTag(id, "mlflow.runName", "q".repeat(8000)));
+    await r.step("after runName tags", () => r.store.getRun(id));
+    await r.step(
+      "runName tag in batch",
+      () => r.store.logBatch(id, { tags: [{ key: "mlflow.runName", value: "b" }] }),
+    );
+    await r.step("delete runName tag", () => r.store.deleteTag(id, "mlflow.runName"));
+    await r.step("after delete runName tag", () => r.store.getRun(id));
+    await r.step("delete missing tag", () => r.store.deleteTag(id, "nope"));
+    await r.step(
+      "update unknown run",
+      () => r.store.updateRun("0123456789abcdef0123456789abcdef", { status: "FINISHED" }),
+    );
+    await r.step(
+      "metric float timestamp",
+      () => r.store.logBatch(id, { metrics: [{ key: "m", value: 1, timestamp: 1.5, step: 0 }] }),
+    );
+    await r.step(
+      "metric float step",
+      () => r.store.logBatch(id, { metrics: [{ key: "m", value: 1, timestamp: 1, step: 0.5 }] }),
+    );
+    await r.step("read back", () => r.store.getRun(id));
+  }
+}
+
+Deno.test("experiment tags and experiment search", () =>
+  assertStoresAgree(async (r) => {
+    const tags = { "a.b": "1", "with space": "x", "mlflow.note.content": "n", big: "v".repeat(5000) };
+    const e1 = await r.step("create tagged", () => r.store.createExperiment("ex-1", { tags }), "exp:1");
+    await r.step("create over-long tag", () =>
+      r.store.createExperiment("ex-x", { tags: { big: "v".repeat(5001) } }));
+    await r.step("over-long name left nothing", () =>
+      r.store.getExperimentByName("ex-x"));
+    await r.step("create bad tag key", () => r.store.createExperiment("ex-y", { tags: { "../k": "v" } }));
+    const e2 = await r.step("create 2", () => r.store.createExperiment("ex_2%"), "exp:2");
+    await r.step("create 3", () => r.store.createExperiment("EX-3"), "exp:3");
+    await r.step("tag 2", () => r.store.setExperimentTag(e2!, "a.b", "2"));
+    await r.step("delete tag missing", () => r.store.deleteExperimentTag(e1!, "nope"));
+    await r.step("delete tag", () => r.store.deleteExperimentTag(e1!, "with space"));
+    const filters = [
+      "name = 'ex-1'",
+      "name LIKE 'ex%'",
+      "name LIKE 'ex\\_2%'",
+      "name ILIKE 'ex-%'",
+      "name != 'ex-1'",
+      "tags.`a.b` = '2'",
+      "tags.a.b = '1'",
+      "tags.`mlflow.note.content` = 'n'",
+      "tags.`a.b` IS NULL",
+      "attributes.name = 'EX-3'",
+      "creation_time > 0",
+      "last_update_time > 0",
+      "experiment_id = '0'",
+      "tags.big LIKE 'v%'",
+      "name = ex",
+      "metrics.x > 1",
+      "name IN ('ex-1')",
+      "lifecycle_stage = 'active'",
+    ];
+    for (const [i, filter] of filters.entries()) {
+      await r.step(`filter ${i} ${filter}`, () => r.store.searchExperiments({ filter, orderBy: ["name"] }));
+    }
+    const orders = [["name DESC"], ["attributes.name"], ["tags.a"], [
+      "name ASC",
+      "creation_time",
+    ], ["bogus"]];
+    for (const [i, orderBy] of orders.entries()) {
+      await r.step(`order ${i} ${orderBy}`, () => r.store.searchExperiments({ orderBy }));
+    }
+    await r.step("delete 2", () => r.store.deleteExperiment(e2!));
+    await r.step("tag deleted", () => r.store.setExperimentTag(e2!, "k", "v"));
+    await r.step("untag deleted", () => r.store.deleteExperimentTag(e2!, "a.b"));
+    await r.step("search runs of deleted exp", () => r.store.searchRuns({ experimentIds: [e2!] }));
+    await r.step("search runs of unknown exp", () => r.store.searchRuns({ experimentIds: ["0", "999"] }));
+    await r.step("search runs named twice", () => r.store.searchRuns({ experimentIds: ["0", "0"] }));
+    await r.step("deleted only", () =>
+      r.store.searchExperiments({ viewType: "DELETED_ONLY", orderBy: ["name"] }));
+  }));
