@@ -206,13 +206,18 @@ function fieldLength(field: string, limit: number, value: string): void {
  * ```
  */
 export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
-  for (const { dataset: d, tags } of inputs) {
+  for (const [i, { dataset: d, tags }] of inputs.entries()) {
     const required = { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source };
     for (const [field, value] of Object.entries(required)) {
       if (typeof value !== "string" || value === "") {
         throw mlflowError("INVALID_PARAMETER_VALUE", `Dataset ${field} must be a non-empty string`);
       }
     }
+    // Named by their request fields, as a server refuses them.
+    for (const [field, value] of Object.entries({ ...required, schema: d.schema, profile: d.profile })) {
+      refuseNul(`datasets[${i}].dataset.${field}`, value);
+    }
+    Object.values(tags).forEach((value, j) => refuseNul(`datasets[${i}].tags[${j}].value`, value));
     fieldLength("name", LIMITS.datasetName, d.name);
     fieldLength("digest", LIMITS.datasetDigest, d.digest);
     fieldLength("source", LIMITS.datasetSource, d.source);

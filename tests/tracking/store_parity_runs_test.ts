@@ -2,6 +2,7 @@
  * The SQLite, file and REST stores answer alike for run creation/update inputs (times, names, status),
  * the `mlflow.runName` tag, experiment tags and experiment search (see store_parity.ts).
  */
+import type { DatasetInput } from "../../lib/tracking/mod.ts";
 import { assertStoresAgree, type Recorder } from "./store_parity.ts";
 
 Deno.test("run creation and update: times, names, status, the run-name tag", () =>
@@ -131,4 +132,59 @@ Deno.test("experiment tags and experiment search", () =>
     await r.step("search runs named twice", () => r.store.searchRuns({ experimentIds: ["0", "0"] }));
     await r.step("deleted only", () =>
       r.store.searchExperiments({ viewType: "DELETED_ONLY", orderBy: ["name"] }));
+  }));
+
+Deno.test("dataset inputs: duplicates, odd names, limits, NUL, and search by dataset", () =>
+  assertStoresAgree(async (r) => {
+    const made = await r.step(
+      "run",
+      () => r.store.createRun({ experimentId: "0", startTime: 1, runName: "d" }),
+      "run:d",
+    );
+    const id = made!.info.runId;
+    const ds = (name: string, digest = "d1", extra: Partial<DatasetInput["dataset"]> = {}, tags = {}) => ({
+      dataset: { name, digest, sourceType: "local", source: '{"uri": "x"}', ...extra },
+      tags,
+    });
+    await r.step(
+      "one",
+      () => r.store.logInputs(id, [ds("iris", "d1", {}, { "mlflow.data.context": "training" })]),
+    );
+    await r.step(
+      "same again",
+      () => r.store.logInputs(id, [ds("iris", "d1", {}, { "mlflow.data.context": "eval" })]),
+    );
+    await r.step("twice in one call", () => r.store.logInputs(id, [ds("wine"), ds("wine")]));
+    await r.step("odd name", () => r.store.logInputs(id, [ds("ü a/../b %_", "d2")]));
+    await r.step("name 500", () => r.store.logInputs(id, [ds("n".repeat(500), "d3")]));
+    await r.step("name 501", () => r.store.logInputs(id, [ds("n".repeat(501), "d4")]));
+    await r.step("digest 37", () => r.store.logInputs(id, [ds("x", "d".repeat(37))]));
+    await r.step("empty source", () => r.store.logInputs(id, [ds("x", "d5", { source: "" })]));
+    await r.step("NUL name", () => r.store.logInputs(id, [ds("a\0b", "d6")]));
+    await r.step("NUL source", () => r.store.logInputs(id, [ds("y", "d7", { source: "a\0" })]));
+    await r.step("NUL tag value", () => r.store.logInputs(id, [ds("z", "d8", {}, { k: "a\0" })]));
+    await r.step("tag value 501", () => r.store.logInputs(id, [ds("z", "d9", {}, { k: "v".repeat(501) })]));
+    await r.step("empty list", () => r.store.logInputs(id, []));
+    await r.step("read back", async () => {
+      const run = await r.store.getRun(id);
+      return run.inputs.datasetInputs.map((d) => [d.dataset.name.slice(0, 20), d.dataset.digest, d.tags])
+        .sort();
+    });
+    for (
+      const filter of [
+        "datasets.name = 'iris'",
+        "datasets.digest IN ('d2')",
+        "datasets.context = 'training'",
+        "datasets.name LIKE 'ü%'",
+      ]
+    ) {
+      await r.step(
+        `search ${filter}`,
+        async () => (await r.store.searchRuns({ experimentIds: ["0"], filter })).runs.length,
+      );
+    }
+    await r.step("deleted run", async () => {
+      await r.store.deleteRun(id);
+      return await r.store.logInputs(id, [ds("late", "d10")]);
+    });
   }));
