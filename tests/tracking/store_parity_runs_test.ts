@@ -188,3 +188,53 @@ Deno.test("dataset inputs: duplicates, odd names, limits, NUL, and search by dat
       return await r.store.logInputs(id, [ds("late", "d10")]);
     });
   }));
+
+// kmlf's server refuses NUL in any request field (request/decode.ts), MLflow's stores word the
+// same INVALID_PARAMETER_VALUE as an invalid id (file store), and a local search just matches nothing.
+const SERVER_NUL = "kmlf's server refuses NUL in every request field before a store sees it";
+// MLflow 2.17.2 (rest-validation experiments-get/runs-get): SQLite matches " 1 " (integer affinity) and
+// answers 404 for a path-like run id or 1.5; its FileStore refuses those ids as invalid (400).
+const ID_FORMS = "MLflow's SqlAlchemyStore looks odd ids up (SQLite affinity), its FileStore refuses them";
+
+Deno.test("ids and search strings holding NUL or odd forms", () =>
+  assertStoresAgree(oddIdsScenario, {
+    localVsRestMessage: {
+      "get run NUL": SERVER_NUL,
+      "get exp NUL": SERVER_NUL,
+      "history NUL run": SERVER_NUL,
+    },
+    localVsRest: {
+      "filter NUL": SERVER_NUL,
+      "order NUL": SERVER_NUL,
+      "exp filter NUL": SERVER_NUL,
+      "search exp id NUL": SERVER_NUL,
+    },
+    sqliteVsFile: {
+      "get run spaced": ID_FORMS,
+      "get run path": ID_FORMS,
+      "get exp spaced": ID_FORMS,
+      "get exp decimal": ID_FORMS,
+    },
+  }));
+
+async function oddIdsScenario(r: Recorder) {
+  {
+    const made = await r.step(
+      "run",
+      () => r.store.createRun({ experimentId: "0", startTime: 1, runName: "i" }),
+      "run:i",
+    );
+    const id = made!.info.runId;
+    await r.step("get run NUL", () => r.store.getRun(`${id}\0`));
+    await r.step("get run spaced", () => r.store.getRun(` ${id}`));
+    await r.step("get run path", () => r.store.getRun("../0"));
+    await r.step("get exp NUL", () => r.store.getExperiment("0\0"));
+    await r.step("get exp spaced", () => r.store.getExperiment(" 0"));
+    await r.step("get exp decimal", () => r.store.getExperiment("0.0"));
+    await r.step("history NUL run", () => r.store.getMetricHistory(`${id}\0`, "m"));
+    await r.step("filter NUL", () => r.store.searchRuns({ experimentIds: ["0"], filter: "tags.a = 'x\0'" }));
+    await r.step("order NUL", () => r.store.searchRuns({ experimentIds: ["0"], orderBy: ["tags.a\0"] }));
+    await r.step("exp filter NUL", () => r.store.searchExperiments({ filter: "name = 'x\0'" }));
+    await r.step("search exp id NUL", () => r.store.searchRuns({ experimentIds: ["0\0"] }));
+  }
+}

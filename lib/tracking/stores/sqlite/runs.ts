@@ -23,11 +23,13 @@ import { appendToUri } from "../sql/rows.ts";
 import { insertMetrics } from "./metrics.ts";
 import { loadRuns, type RunRow, toRunInfo } from "./rows.ts";
 import { RUN_INFO_COLUMNS } from "../../search/columns.ts";
+import { refuseNul } from "../../nul_check.ts";
 
 const SELECT_RUN = `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.run_uuid = ?`;
 
 /** The row of a run, or RESOURCE_DOES_NOT_EXIST. */
 export function runRow(db: SqliteDb, runId: string): RunRow {
+  refuseNul("run_id", runId); // SQLite would cut the id at NUL
   const row = db.get<RunRow>(SELECT_RUN, runId);
   if (!row) throw runNotFound(runId);
   return row;
