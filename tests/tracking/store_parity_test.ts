@@ -297,3 +297,54 @@ Deno.test("a changed param through the client: log_param's words for logParam, l
     await r.step("logBatch changed", () => client.logBatch(id, { params: { a: "3" } }));
     await r.step("read back", () => r.store.getRun(id));
   }));
+
+// A key that is the folder of another ("a" and "a/b") cannot both be files in an mlruns run: MLflow's
+// FileStore fails with an OS error (a 500), kmlf's refuses the write up front; SQL stores keep both.
+const FOLDER_KEYS = "the mlruns layout cannot hold a key and a key below it; SQL stores can";
+
+Deno.test("keys that are a prefix folder of another key, and names differing by case or spaces", () =>
+  assertStoresAgree(prefixScenario, {
+    sqliteVsFile: Object.fromEntries(
+      [
+        "param a/b",
+        "param c",
+        "tag x then x/y",
+        "metric m then m/n",
+        "metric p/q then p",
+        "read back",
+        "exp tag k then k/l",
+      ]
+        .map((label) => [label, FOLDER_KEYS]),
+    ),
+  }));
+
+async function prefixScenario(r: Recorder) {
+  {
+    const id = await run(r, "prefix");
+    await r.step("param a", () => r.store.logBatch(id, { params: [{ key: "a", value: "1" }] }));
+    await r.step("param a/b", () => r.store.logBatch(id, { params: [{ key: "a/b", value: "2" }] }));
+    await r.step("param c/d", () => r.store.logBatch(id, { params: [{ key: "c/d", value: "1" }] }));
+    await r.step("param c", () => r.store.logBatch(id, { params: [{ key: "c", value: "2" }] }));
+    await r.step(
+      "tag x then x/y",
+      () => r.store.logBatch(id, { tags: [{ key: "x", value: "1" }, { key: "x/y", value: "2" }] }),
+    );
+    await r.step("metric m then m/n", async () => {
+      await r.store.logBatch(id, { metrics: [{ key: "m", value: 1, timestamp: 1, step: 0 }] });
+      return await r.store.logBatch(id, { metrics: [{ key: "m/n", value: 2, timestamp: 1, step: 0 }] });
+    });
+    await r.step("metric p/q then p", async () => {
+      await r.store.logBatch(id, { metrics: [{ key: "p/q", value: 1, timestamp: 1, step: 0 }] });
+      return await r.store.logBatch(id, { metrics: [{ key: "p", value: 2, timestamp: 1, step: 0 }] });
+    });
+    await r.step("read back", () => r.store.getRun(id));
+    await r.step("exp Iris", () => r.store.createExperiment("Iris"), "exp:Iris");
+    await r.step("exp iris", () => r.store.createExperiment("iris"), "exp:iris");
+    await r.step("exp 'iris '", () => r.store.createExperiment("iris "), "exp:iris-space");
+    await r.step("by name IRIS", () => r.store.getExperimentByName("IRIS"));
+    await r.step("exp tag k then k/l", async () => {
+      await r.store.setExperimentTag("0", "k", "1");
+      return await r.store.setExperimentTag("0", "k/l", "2");
+    });
+  }
+}
