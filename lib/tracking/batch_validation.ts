@@ -12,6 +12,7 @@ import { pyFloatRepr } from "./py_format.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
 import { checkLength, type Truncation } from "./_length_limit.ts";
+import { refuseNul } from "./nul_check.ts";
 
 /** Options shared by the value validators. */
 export interface ValidationOptions {
@@ -91,6 +92,7 @@ export function validateParam(
       `the value is ${kindOf(value)}: pass String(value), or use logParam/logParams, which convert any value`,
     );
   }
+  refuseNul(path ? `${path}.value` : "value", value);
   return checkLength("Param value", LIMITS.paramValueLength, value, options.truncateLongValues);
 }
 
@@ -111,6 +113,7 @@ export function validateTag(key: string, value: string, options: ValidationOptio
       `the value is ${kindOf(value)}: pass String(value)`,
     );
   }
+  refuseNul(path ? `${path}.value` : "value", value);
   return checkLength("Tag value", LIMITS.tagValueLength, value, options.truncateLongValues);
 }
 

@@ -7,12 +7,13 @@
  *
  * @module
  */
-import type { DatasetInput } from "./entities.ts";
+import { type DatasetInput, RUN_STATUSES, type RunStatus } from "./entities.ts";
 import { LIMITS } from "./limits.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
 import { checkLength, pyLength } from "./_length_limit.ts";
 import { checkLocalArtifactLocation } from "./artifacts/local_uri.ts";
+import { refuseNul } from "./nul_check.ts";
 
 export { checkLocalArtifactLocation };
 
@@ -29,18 +30,20 @@ export function validateExperimentTag(key: string, value: string): void {
   if (typeof value !== "string") {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Tag value for key '${key}' must be a string`);
   }
+  refuseNul("value", value);
   checkLength("Tag value", LIMITS.experimentTagValueLength, value);
 }
 
 /**
- * Experiment names: non-empty strings of at most 500 characters.
+ * Experiment names: non-empty strings of at most 500 characters, without NUL; `field` is the request
+ * field MLflow names in the NUL message (`new_name` for a rename).
  *
  * @example
  * ```ts
  * validateExperimentName("iris");
  * ```
  */
-export function validateExperimentName(name: unknown): asserts name is string {
+export function validateExperimentName(name: unknown, field = "name"): asserts name is string {
   if (name === "" || name === null || name === undefined) {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid experiment name: '${name ?? "None"}'`);
   }
@@ -50,6 +53,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
       `Invalid experiment name: ${String(name)}. Expects a string.`,
     );
   }
+  refuseNul(field, name);
   if (pyLength(name) > LIMITS.experimentNameLength) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -59,7 +63,7 @@ export function validateExperimentName(name: unknown): asserts name is string {
 }
 
 /**
- * Run names: strings of at most 250 characters (the width of `runs.name`).
+ * Run names: strings of at most 250 characters (the width of `runs.name`), without NUL.
  *
  * @example
  * ```ts
@@ -70,7 +74,46 @@ export function validateRunName(name: unknown): asserts name is string {
   if (typeof name !== "string") {
     throw mlflowError("INVALID_PARAMETER_VALUE", `Invalid run name: ${String(name)}. Expects a string.`);
   }
+  refuseNul("run_name", name);
   checkLength("Run name", LIMITS.runNameLength, name);
+}
+
+/**
+ * A run's start or end time (ms since the epoch): an integer, refused in the words kmlf's server uses
+ * for the request field (MLflow's server stores 0 for 1.5; a local store would store 1.5 in an int64
+ * column).
+ *
+ * @example
+ * ```ts
+ * validateRunTime("start_time", 1700000000000);
+ * ```
+ */
+export function validateRunTime(field: "start_time" | "end_time", value: number | undefined): void {
+  if (value === undefined || Number.isSafeInteger(value)) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${value} for parameter '${field}' supplied: expected an integer (int64). ` +
+      "See the API docs for more information about request parameters.",
+  );
+}
+
+/**
+ * A run status given to `updateRun`: one of MLflow's five names. (MLflow's server skips a name it does
+ * not know and keeps the old status; SQLite's CHECK would fail and a file store would write garbage.)
+ *
+ * @example
+ * ```ts
+ * validateRunStatus("FINISHED");
+ * ```
+ */
+export function validateRunStatus(status: unknown): asserts status is RunStatus | undefined {
+  if (status === undefined || RUN_STATUSES.includes(status as RunStatus)) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${JSON.stringify(status)} for parameter 'status' supplied. It must be one of ${
+      RUN_STATUSES.join(", ")
+    }`,
+  );
 }
 
 /**
@@ -124,6 +167,25 @@ export function validateMaxResults(maxResults: number | bigint): void {
   }
 }
 
+/**
+ * The page size of a metric history read: a positive integer when given (no upper bound). MLflow's
+ * stores answer 0 or a negative size each their own way (SQL: `LIMIT 0` / no limit; file store: a
+ * Python slice that drops the last points) and its server ignores the size, so kmlf refuses it in
+ * every store, with the words of MLflow's search check.
+ *
+ * @example
+ * ```ts
+ * validatePageSize(25000);
+ * ```
+ */
+export function validatePageSize(maxResults: number | undefined): void {
+  if (maxResults === undefined || Number.isInteger(maxResults) && maxResults >= 1) return;
+  throw mlflowError(
+    "INVALID_PARAMETER_VALUE",
+    `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
+  );
+}
+
 /** MLflow's `_validate_length_limit` wording for dataset fields. */
 function fieldLength(field: string, limit: number, value: string): void {
   if (value.length > limit && pyLength(value) > limit) {
@@ -144,13 +206,18 @@ function fieldLength(field: string, limit: number, value: string): void {
  * ```
  */
 export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
-  for (const { dataset: d, tags } of inputs) {
+  for (const [i, { dataset: d, tags }] of inputs.entries()) {
     const required = { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source };
     for (const [field, value] of Object.entries(required)) {
       if (typeof value !== "string" || value === "") {
         throw mlflowError("INVALID_PARAMETER_VALUE", `Dataset ${field} must be a non-empty string`);
       }
     }
+    // Named by their request fields, as a server refuses them.
+    for (const [field, value] of Object.entries({ ...required, schema: d.schema, profile: d.profile })) {
+      refuseNul(`datasets[${i}].dataset.${field}`, value);
+    }
+    Object.values(tags).forEach((value, j) => refuseNul(`datasets[${i}].tags[${j}].value`, value));
     fieldLength("name", LIMITS.datasetName, d.name);
     fieldLength("digest", LIMITS.datasetDigest, d.digest);
     fieldLength("source", LIMITS.datasetSource, d.source);

@@ -40,7 +40,9 @@ export async function logBatchInLimits(
     const p = params.splice(0, LIMITS.paramsPerBatch);
     const t = tags.splice(0, LIMITS.tagsPerBatch);
     const m = metrics.splice(0, LIMITS.entitiesPerBatch - p.length - t.length);
-    await store.logBatch(runId, { metrics: m, params: p, tags: t });
+    // A batch call: a SQL store words a changed param as MLflow's log_batch does (a REST store's server
+    // answers so too), a file store as MLflow's FileStore does.
+    await store.logBatch(runId, { metrics: m, params: p, tags: t, asBatch: true });
   } while (metrics.length + params.length + tags.length > 0);
 }
 

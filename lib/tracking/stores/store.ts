@@ -74,7 +74,10 @@ export interface LogBatch {
   params?: readonly KeyValue[];
   /** Tags to set (overwriting). */
   tags?: readonly KeyValue[];
-  /** Word errors as MLflow's log-batch does (a server relaying `runs/log-batch`). */
+  /**
+   * Word errors as MLflow's log-batch does: a server relaying `runs/log-batch`, or a client's
+   * `logBatch`/`logParams`. Without it, a lone param is worded (and a REST store sends it) as log_param.
+   */
   asBatch?: boolean;
 }
 

@@ -136,7 +136,7 @@ export class FileExperiments {
   }
 
   async rename(experimentId: string, newName: string): Promise<void> {
-    validateExperimentName(newName);
+    validateExperimentName(newName, "new_name");
     await withStoreLock(this.#root, async () => {
       const e = await this.get(experimentId);
       if (e.lifecycleStage !== "active") throw cannotRenameDeleted();

@@ -37,7 +37,15 @@ import {
   runNotActive,
   runTagNotFound,
 } from "../../tracking_errors.ts";
-import { checkLocalArtifactLocation, validateDatasetInputs, validateRunName } from "../../validation.ts";
+import {
+  checkLocalArtifactLocation,
+  validateDatasetInputs,
+  validatePageSize,
+  validateRunName,
+  validateRunStatus,
+  validateRunTime,
+} from "../../validation.ts";
+import { refuseNul } from "../../nul_check.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateKey, validateRunId } from "../../key_validation.ts";
 import { experimentNotActiveForRun } from "./file_errors.ts";
@@ -45,7 +53,6 @@ import {
   checkKeyFitsFileName,
   checkKeyPaths,
   keyFile,
-  mkdirInRun,
   readKeyFiles,
   readMeta,
   statusToCode,
@@ -53,7 +60,7 @@ import {
   writeAtomicInRun,
   writeMeta,
 } from "./file_format.ts";
-import { leadsOutOf } from "./folder_links.ts";
+import { writeRunInputs } from "./file_inputs.ts";
 import { readHistory, readRun, readRunIfAny, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { fileHardDeletes } from "./file_hard_delete.ts";
@@ -159,6 +166,8 @@ export class FileStore implements TrackingStore {
       checkKeyFitsFileName(k, "tag"); // before the run exists: a refused create leaves nothing
     }
     if (options.runName !== undefined) validateRunName(options.runName);
+    refuseNul("user_id", options.userId);
+    validateRunTime("start_time", options.startTime);
     const tagName = tags[MLFLOW_TAGS.runName];
     if (options.runName && tagName && options.runName !== tagName) {
       throw mlflowError(
@@ -215,6 +224,8 @@ export class FileStore implements TrackingStore {
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
     if (update.runName !== undefined) validateRunName(update.runName);
+    validateRunStatus(update.status);
+    validateRunTime("end_time", update.endTime);
     const dir = await this.#runs.findActive(runId);
     const meta = (await readMeta(join(dir, "meta.yaml")))!;
     if (update.status !== undefined) meta.status = statusToCode(update.status);
@@ -299,6 +310,7 @@ export class FileStore implements TrackingStore {
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
     // MLflow's order: the run id, then the key (which names a file under the run), then the run.
+    validatePageSize(options.maxResults);
     validateRunId(runId);
     validateKey("metric", key);
     const dir = await this.#runs.find(runId);
@@ -329,31 +341,7 @@ export class FileStore implements TrackingStore {
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     validateDatasetInputs(datasets);
     const dir = await this.#runs.findActive(runId);
-    const expDir = join(dir, "..");
-    for (const input of datasets) {
-      const d = input.dataset;
-      const datasetId = await md5(d.name + d.digest);
-      checkNoLinkOut(expDir, `datasets/${datasetId}`);
-      mkdirInRun(expDir, `datasets/${datasetId}`);
-      await writeMeta(join(expDir, "datasets", datasetId, "meta.yaml"), {
-        digest: d.digest,
-        name: d.name,
-        profile: d.profile ?? null,
-        schema: d.schema ?? null,
-        source: d.source,
-        source_type: d.sourceType,
-      });
-      const inputId = await md5(datasetId + runId);
-      checkNoLinkOut(dir, `inputs/${inputId}`);
-      mkdirInRun(dir, `inputs/${inputId}`);
-      await writeMeta(join(dir, "inputs", inputId, "meta.yaml"), {
-        destination_id: runId,
-        destination_type: "RUN",
-        source_id: datasetId,
-        source_type: "DATASET",
-        tags: input.tags,
-      });
-    }
+    await writeRunInputs(dir, runId, datasets);
   }
 
   getArtifactRepository(artifactUri: string): ArtifactRepository {
@@ -363,24 +351,4 @@ export class FileStore implements TrackingStore {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-// Refuses a dataset input written through a link planted out of its run or experiment (`inputs`, `datasets`).
-function checkNoLinkOut(owner: string, relDir: string): void {
-  if (!leadsOutOf(owner, relDir)) return;
-  throw mlflowError(
-    "INVALID_PARAMETER_VALUE",
-    `Cannot log the dataset input: the store's '${
-      relDir.split("/")[0]
-    }' folder is a symbolic link leading out ` +
-      "of the store.",
-    "the store never follows links out of a run or experiment folder; remove the link or move its target in",
-  );
-}
-
-// node:crypto (Web Crypto has no MD5) is loaded only when dataset inputs are logged: every command that
-// opens a store would pay ~5 ms for it otherwise.
-async function md5(text: string): Promise<string> {
-  const { createHash } = await import("node:crypto");
-  return createHash("md5").update(text).digest("hex");
 }

@@ -176,7 +176,7 @@ export async function searchExperiments(
 
 /** Renames an active experiment. */
 export async function renameExperiment(db: PgDb, experimentId: string, newName: string, now: number) {
-  validateExperimentName(newName);
+  validateExperimentName(newName, "new_name");
   try {
     await db.write(async (q) => {
       const row = await rowById(q, experimentId);

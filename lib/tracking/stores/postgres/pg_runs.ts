@@ -20,7 +20,7 @@ import {
 } from "../../tracking_errors.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateRunId } from "../../key_validation.ts";
-import { validateRunName } from "../../validation.ts";
+import { validateRunName, validateRunStatus, validateRunTime } from "../../validation.ts";
 import { appendToUri, isNewerMetric, type RunRow, storedMetricValue, toRunInfo } from "../sql/rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
 import { activeExperimentRow } from "./pg_experiments.ts";
@@ -78,6 +78,8 @@ export async function createRun(
 /** Updates status, end time or name of an active run; returns the new info. */
 export async function updateRun(db: PgDb, runId: string, update: UpdateRunOptions): Promise<RunInfo> {
   if (update.runName !== undefined) validateRunName(update.runName);
+  validateRunStatus(update.status);
+  validateRunTime("end_time", update.endTime);
   return await db.write(async (q) => {
     await activeRunRow(q, runId);
     if (update.status !== undefined) {

@@ -21,7 +21,7 @@ import type { RunsPage, SearchExperimentsOptions, SearchRunsOptions } from "../.
 import { decodePageToken, encodePageToken } from "../../search/page_token.ts";
 import { parseSearch } from "../../search/parser.ts";
 import { POSTGRESQL, runSearchSql, searchableExperimentIds } from "../../search/sql.ts";
-import { validateMaxResults } from "../../validation.ts";
+import { validateMaxResults, validatePageSize } from "../../validation.ts";
 import type { ValidationOptions } from "../../batch_validation.ts";
 import type { RunRow } from "../sql/rows.ts";
 import { deferredSqlHardDeletes, deferredSqlRegistry } from "../sql/deferred_sql.ts";
@@ -178,6 +178,7 @@ export class PostgresStore implements TrackingStore {
     key: string,
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
+    validatePageSize(options.maxResults);
     return runs.metricHistory(this.#db, runId, key, options);
   }
 

@@ -38,8 +38,14 @@ import {
 } from "../../wire.ts";
 import { recordToWire } from "../../wire_values.ts";
 import { validateBatch } from "../../batch_validation.ts";
-import { validateExperimentName } from "../../validation.ts";
+import {
+  validateExperimentName,
+  validatePageSize,
+  validateRunStatus,
+  validateRunTime,
+} from "../../validation.ts";
 import { validateKey } from "../../key_validation.ts";
+import { refuseNul } from "../../nul_check.ts";
 import { HttpClient, type HttpClientOptions } from "../../http_client.ts";
 import { artifactRepositoryForRest } from "../../artifacts/http_repository.ts";
 import { RestRegistry } from "./rest_registry.ts";
@@ -100,7 +106,10 @@ export class RestStore implements TrackingStore {
 
   async createExperiment(name: string, options: CreateExperimentOptions = {}): Promise<string> {
     validateExperimentName(name);
-    for (const key of Object.keys(options.tags ?? {})) validateKey("tag", key);
+    for (const [key, value] of Object.entries(options.tags ?? {})) {
+      validateKey("tag", key);
+      refuseNul("value", value);
+    }
     const tags = recordToWire(options.tags ?? {});
     const body = await this.#call("POST", "/experiments/create", {
       name,
@@ -116,6 +125,9 @@ export class RestStore implements TrackingStore {
   }
 
   async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    // No experiment has such a name (every store refuses it on create), so the answer is the local
+    // stores' "none" rather than the server's 400 for a missing or NUL-holding `experiment_name`.
+    if (name === "" || name.includes("\0")) return undefined;
     try {
       const body = await this.#call("GET", "/experiments/get-by-name", { experiment_name: name });
       return experimentFromWire(body.experiment as ExperimentWire);
@@ -138,7 +150,7 @@ export class RestStore implements TrackingStore {
   }
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
-    validateExperimentName(newName);
+    validateExperimentName(newName, "new_name");
     await this.#call("POST", "/experiments/update", { experiment_id: experimentId, new_name: newName });
   }
 
@@ -152,6 +164,7 @@ export class RestStore implements TrackingStore {
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
     validateKey("tag", key);
+    refuseNul("value", value);
     await this.#call("POST", "/experiments/set-experiment-tag", { experiment_id: experimentId, key, value });
   }
 
@@ -163,7 +176,14 @@ export class RestStore implements TrackingStore {
   // ---- runs
 
   async createRun(options: CreateRunOptions): Promise<Run> {
-    for (const key of Object.keys(options.tags ?? {})) validateKey("tag", key);
+    // What every store refuses before writing, refused here in the local stores' words.
+    for (const [key, value] of Object.entries(options.tags ?? {})) {
+      validateKey("tag", key);
+      refuseNul("value", value);
+    }
+    refuseNul("run_name", options.runName);
+    refuseNul("user_id", options.userId);
+    validateRunTime("start_time", options.startTime); // JSON would send NaN/Infinity as null: "now"
     const tags = recordToWire(options.tags ?? {});
     const body = await this.#call("POST", "/runs/create", {
       experiment_id: options.experimentId,
@@ -181,6 +201,9 @@ export class RestStore implements TrackingStore {
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
+    refuseNul("run_name", update.runName);
+    validateRunStatus(update.status); // MLflow's server would skip an unknown status and answer 200
+    validateRunTime("end_time", update.endTime);
     const body = await this.#call("POST", "/runs/update", {
       run_uuid: runId,
       ...(update.status === undefined ? {} : { status: update.status }),
@@ -201,6 +224,7 @@ export class RestStore implements TrackingStore {
 
   async setTag(runId: string, key: string, value: string): Promise<void> {
     validateKey("tag", key);
+    refuseNul("value", value);
     await this.#call("POST", "/runs/set-tag", { run_uuid: runId, key, value, run_id: runId });
   }
 
@@ -216,6 +240,13 @@ export class RestStore implements TrackingStore {
     const metrics = (batch.metrics ?? []).map(metricToWire);
     const params = (batch.params ?? []).map(({ key, value }) => ({ key, value }));
     const tags = (batch.tags ?? []).map(({ key, value }) => ({ key, value }));
+    if (!batch.asBatch && params.length === 1 && !metrics.length && !tags.length) {
+      // One param outside a batch (logParam) goes as MLflow's client sends log_param, so a changed
+      // value is refused in log-param's words, as a local store words it.
+      const [{ key, value }] = params;
+      await this.#call("POST", "/runs/log-parameter", { run_uuid: runId, key, value, run_id: runId });
+      return;
+    }
     await this.#call("POST", "/runs/log-batch", {
       run_id: runId,
       ...(metrics.length ? { metrics } : {}),
@@ -233,7 +264,9 @@ export class RestStore implements TrackingStore {
     key: string,
     options: MetricHistoryOptions = {},
   ): Promise<MetricHistoryPage> {
-    validateKey("metric", key); // as on writes: no name a file store would turn into a path outside it
+    validatePageSize(options.maxResults); // MLflow's server would ignore a bad size and send everything
+    // No key check here: a SQL store answers an empty history for any key, a file store refuses a
+    // path-like one itself (MLflow's servers do the same), and the key travels as a query value.
     const page = async (maxResults: number, pageToken: string | undefined) => {
       const body = await this.#call("GET", "/metrics/get-history", {
         run_uuid: runId,

@@ -8,7 +8,8 @@
 import { type DatasetInput, MLFLOW_TAGS, setEntry } from "../../entities.ts";
 import { randomRunName } from "../../run_names.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import { validateDatasetInputs, validateRunName } from "../../validation.ts";
+import { validateDatasetInputs, validateRunName, validateRunTime } from "../../validation.ts";
+import { refuseNul } from "../../nul_check.ts";
 import { validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import type { CreateRunOptions } from "../store.ts";
 
@@ -31,6 +32,8 @@ export function newRunTags(
   }));
   const tagName = tags.find((t) => t.key === MLFLOW_TAGS.runName)?.value;
   if (options.runName !== undefined) validateRunName(options.runName);
+  refuseNul("user_id", options.userId);
+  validateRunTime("start_time", options.startTime);
   if (options.runName && tagName && options.runName !== tagName) {
     throw mlflowError(
       "INVALID_PARAMETER_VALUE",
@@ -39,7 +42,17 @@ export function newRunTags(
     );
   }
   const runName = options.runName || tagName || randomRunName();
-  if (!tagName) tags.push({ key: MLFLOW_TAGS.runName, value: runName });
+  // An empty mlflow.runName tag counts as none and is replaced (MLflow's SQL store would insert the
+  // key twice and fail; its file store keeps the name it makes, as here).
+  if (!tagName) {
+    return {
+      runName,
+      tags: [...tags.filter((t) => t.key !== MLFLOW_TAGS.runName), {
+        key: MLFLOW_TAGS.runName,
+        value: runName,
+      }],
+    };
+  }
   return { runName, tags };
 }
 

@@ -16,6 +16,7 @@ import {
 import { validateArtifactLocation, validateExperimentName, validateExperimentTag } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { appendToUri, type ExperimentRow, toExperiment } from "../sql/rows.ts";
+import { refuseNul } from "../../nul_check.ts";
 
 const COLUMNS = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
 
@@ -40,6 +41,7 @@ export function withTags(db: SqliteDb, rows: readonly ExperimentRow[]): Experime
 }
 
 function rowById(db: SqliteDb, experimentId: string, stages?: readonly LifecycleStage[]): ExperimentRow {
+  refuseNul("experiment_id", experimentId); // SQLite would cut the id at NUL and find "0" for "0\0"
   const row = db.get<ExperimentRow>(
     `SELECT ${COLUMNS} FROM experiments WHERE experiment_id = ?`,
     experimentId,
@@ -93,6 +95,7 @@ export function getExperiment(db: SqliteDb, experimentId: string): Experiment {
 
 /** An experiment by name, any stage, or undefined. */
 export function getExperimentByName(db: SqliteDb, name: string): Experiment | undefined {
+  if (name.includes("\0")) return undefined; // no name holds NUL; SQLite would match the part before it
   return db.read(() => {
     const rows = db.all<ExperimentRow>(`SELECT ${COLUMNS} FROM experiments WHERE name = ?`, name);
     // Newer MLflow makes names unique per workspace: prefer an active experiment.
@@ -110,7 +113,7 @@ export function activeExperimentRow(db: SqliteDb, experimentId: string): Experim
 
 /** Renames an active experiment. */
 export function renameExperiment(db: SqliteDb, experimentId: string, newName: string, now: number): void {
-  validateExperimentName(newName);
+  validateExperimentName(newName, "new_name");
   db.write(() => {
     const row = rowById(db, experimentId);
     if (row.lifecycle_stage !== "active") throw cannotRenameDeleted();

@@ -16,18 +16,20 @@ import {
 } from "../../tracking_errors.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateRunId } from "../../key_validation.ts";
-import { validateRunName } from "../../validation.ts";
+import { validateRunName, validateRunStatus, validateRunTime } from "../../validation.ts";
 import type { SqliteDb } from "./db.ts";
 import { activeExperimentRow } from "./experiments.ts";
 import { appendToUri } from "../sql/rows.ts";
 import { insertMetrics } from "./metrics.ts";
 import { loadRuns, type RunRow, toRunInfo } from "./rows.ts";
 import { RUN_INFO_COLUMNS } from "../../search/columns.ts";
+import { refuseNul } from "../../nul_check.ts";
 
 const SELECT_RUN = `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.run_uuid = ?`;
 
 /** The row of a run, or RESOURCE_DOES_NOT_EXIST. */
 export function runRow(db: SqliteDb, runId: string): RunRow {
+  refuseNul("run_id", runId); // SQLite would cut the id at NUL
   const row = db.get<RunRow>(SELECT_RUN, runId);
   if (!row) throw runNotFound(runId);
   return row;
@@ -76,6 +78,8 @@ export function createRun(
 /** Updates status, end time or name of an active run; returns the new info. */
 export function updateRun(db: SqliteDb, runId: string, update: UpdateRunOptions): RunInfo {
   if (update.runName !== undefined) validateRunName(update.runName);
+  validateRunStatus(update.status);
+  validateRunTime("end_time", update.endTime);
   return db.write(() => {
     activeRunRow(db, runId);
     if (update.status !== undefined) {

@@ -25,6 +25,7 @@ import type {
   UpdateRunOptions,
 } from "../store.ts";
 import type { ValidationOptions } from "../../batch_validation.ts";
+import { validatePageSize } from "../../validation.ts";
 import { openError, type SqliteDb } from "./db.ts";
 import { deferredSqlHardDeletes, deferredSqlRegistry } from "../sql/deferred_sql.ts";
 import type { HardDeletes } from "../hard_delete.ts";
@@ -200,6 +201,7 @@ export class SqliteStore implements TrackingStore {
   ): Promise<MetricHistoryPage> {
     return this.#do(() =>
       this.#db.read(() => {
+        validatePageSize(options.maxResults);
         runs.runRow(this.#db, runId);
         return metricHistory(this.#db, runId, key, options);
       })
