@@ -11,6 +11,7 @@ import {
   type ArtifactRepository,
   artifactRepositoryFor,
   type ArtifactRepositoryOptions,
+  joinArtifactUri,
   LocalArtifactRepository,
   mlflowError,
   safeArtifactPath,
@@ -64,10 +65,8 @@ export function artifactRepositoryResolver(
     const proxied = proxiedPathOfUri(artifactUri);
     if (proxied !== undefined) {
       if (isRemoteDestination(destination)) {
-        return artifactRepositoryFor(
-          [destination.replace(/\/+$/, ""), proxied].filter(Boolean).join("/"),
-          options,
-        );
+        // Encoded where the destination's reader decodes (an http(s) proxy): `a%20b` stays that name.
+        return artifactRepositoryFor(joinArtifactUri(destination.replace(/\/+$/, ""), proxied), options);
       }
       // Confined to the destination: a run's or an experiment's folder there that is a link leads nowhere.
       return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href, {

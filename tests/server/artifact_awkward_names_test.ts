@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
+import { startKmlfServer } from "../tracking/kmlf_server.ts";
 import {
   artifactPathInUri,
   FileStore,
@@ -102,4 +103,28 @@ Deno.test("joinArtifactUri encodes where the scheme's readers decode, and nowher
   assert.equal(joinArtifactUri("file:///r/artifacts", ""), "file:///r/artifacts");
   assert.equal(artifactPathInUri("file:///r/artifacts/a%20b", "a%20b"), "a b");
   assert.equal(artifactPathInUri("s3://b/r/artifacts/a%20b", "a%20b"), "a%20b");
+});
+
+Deno.test("awkward artifact names round-trip through kmlf server's mlflow-artifacts proxy (REST client)", async () => {
+  const server = await startKmlfServer();
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-odd-proxy-" });
+  try {
+    const client = new MlflowClient(server.store);
+    const runId = (await server.store.createRun({ experimentId: "0" })).info.runId;
+    const names = NAMES.filter((n) => !n.includes("#"));
+    for (const name of names) await client.logText(runId, `in ${name}\n`, `${name}/a.txt`);
+    const listed = (await client.listArtifacts(runId)).map((f) => f.path).sort();
+    assert.deepEqual(listed, [...names].sort());
+    for (const name of names) {
+      const got = await client.downloadArtifacts(
+        runId,
+        `${name}/a.txt`,
+        join(dir, String(names.indexOf(name))),
+      );
+      assert.equal(await Deno.readTextFile(got), `in ${name}\n`, name);
+    }
+  } finally {
+    await server.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
