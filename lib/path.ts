@@ -194,11 +194,23 @@ export function fileURLToPath(url: string | URL): string {
  */
 export function pathToFileUri(path: string): string {
   if (nativeUrl) return nativeUrl.pathToFileURL(path).href;
+  return `file://${quoteUriPath(posix.resolve(path))}`;
+}
+
+/**
+ * Python's `urllib.parse.quote(path)` (safe `/`): each byte of the UTF-8 outside `A-Za-z0-9_.-~/` as
+ * `%XX`, so a name holding `%`, `#`, `?` or a space reads back as itself from a URI's path.
+ *
+ * @example
+ * ```ts
+ * quoteUriPath("my model/100%#1"); // "my%20model/100%25%231"
+ * ```
+ */
+export function quoteUriPath(path: string): string {
   // encodeURIComponent keeps !'()* too, which Python's quote escapes.
-  const quoted = posix.resolve(path).split("/").map((part) =>
+  return path.split("/").map((part) =>
     encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   ).join("/");
-  return `file://${quoted}`;
 }
 
 const ESCAPES = /(?:%[0-9a-fA-F]{2})+/g;

@@ -11,6 +11,7 @@ import {
   type ArtifactRepository,
   artifactRepositoryFor,
   type ArtifactRepositoryOptions,
+  joinArtifactUri,
   LocalArtifactRepository,
   mlflowError,
   safeArtifactPath,
@@ -64,10 +65,8 @@ export function artifactRepositoryResolver(
     const proxied = proxiedPathOfUri(artifactUri);
     if (proxied !== undefined) {
       if (isRemoteDestination(destination)) {
-        return artifactRepositoryFor(
-          [destination.replace(/\/+$/, ""), proxied].filter(Boolean).join("/"),
-          options,
-        );
+        // Encoded where the destination's reader decodes (an http(s) proxy): `a%20b` stays that name.
+        return artifactRepositoryFor(joinArtifactUri(destination.replace(/\/+$/, ""), proxied), options);
       }
       // Confined to the destination: a run's or an experiment's folder there that is a link leads nowhere.
       return new LocalArtifactRepository(pathToFileURL(join(destination, proxied)).href, {
@@ -144,11 +143,13 @@ export function unquote(text: string): string {
  * stable, then refused with MLflow's `Invalid path` when it holds `#`, a `..` segment, is absolute
  * (POSIX, Windows drive or UNC, `file://`) — and, unlike MLflow on Linux, when it holds a backslash
  * or a NUL (a Windows separator, and a byte no file name may hold: that refusal names the path). Returns
- * the decoded path.
+ * the path as sent (the query or body already decoded it once), not MLflow's decoded form: a file named
+ * `a%20b` or `100%25` is that file, where MLflow serves `a b` and `100%` (or nothing). A `file:` URI
+ * gives its decoded path, as MLflow.
  *
  * @example
  * ```ts
- * validateArtifactPathParam("sub%2Fdir"); // "sub/dir"
+ * validateArtifactPathParam("a%20b/MLmodel"); // "a%20b/MLmodel"
  * validateArtifactPathParam("..%2Fetc"); // throws INVALID_PARAMETER_VALUE "Invalid path"
  * ```
  */
@@ -173,7 +174,7 @@ export function validateArtifactPathParam(rawPath: string): string {
   ) {
     throw invalid();
   }
-  return path;
+  return fileUri ? path : rawPath;
 }
 
 /**

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { mlflowError, safeArtifactPath } from "../tracking/mod.ts";
+import { joinArtifactUri, mlflowError, safeArtifactPath } from "../tracking/mod.ts";
 import { validateArtifactPathParam } from "./artifact_paths.ts";
 import { sendRepositoryArtifact } from "./artifact_routes.ts";
 import type { ServerContext } from "./server_context.ts";
@@ -20,8 +20,8 @@ async function artifactRootOf(ctx: ServerContext, uri: string): Promise<string> 
   const run = await ctx.store.getRun(runs[1]);
   // The path is a stored record's (any registry writer's): MLflow's artifact path rules, as a client's path.
   const sub = safeArtifactPath((runs[2] ?? "").replace(/^\/+/, ""));
-  const root = runArtifactRoot(run);
-  return sub ? `${root.replace(/\/+$/, "")}/${sub}` : root;
+  // Encoded as the root's scheme reads it: a folder named `a%20b` or `x#1` is that folder.
+  return joinArtifactUri(runArtifactRoot(run), sub);
 }
 
 /**

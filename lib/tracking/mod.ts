@@ -187,6 +187,7 @@ export {
   pathInsideRoot,
 } from "./artifacts/local_repository.ts";
 export { checkLocalArtifactRoot } from "./artifacts/local_access.ts";
+export { artifactPathInUri, joinArtifactUri } from "./artifacts/artifact_uri_join.ts";
 export { type LocalUriProblem, localUriProblem, writtenLocalLocationProblem } from "./artifacts/local_uri.ts";
 export { notOwnArtifactRoot, runRootLeavesExperiment } from "./artifacts/run_root.ts";
 export { MLFLOW_TEXT_EXTENSIONS } from "./artifacts/upload_content_type.ts";

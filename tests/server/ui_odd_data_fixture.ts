@@ -124,12 +124,12 @@ export async function buildOddFixture(): Promise<OddFixture> {
   await Deno.writeTextFile(join(oddRoot, "run #2", "a.txt"), "in a folder MLflow's server cannot list\n");
   await Deno.writeTextFile(join(oddRoot, "empty.txt"), "");
   await Deno.writeTextFile(join(oddRoot, "100% sure?.json"), '{"ok": true}\n');
-  // Names the server reads decoded (like MLflow's): "a%2Fb.txt" as a/b.txt, "x%41y" as xAy.
+  // Names MLflow's server reads decoded ("a%2Fb.txt" as a/b.txt, "x%41y" as xAy): kmlf's serves them as written.
   await Deno.mkdir(join(oddRoot, "a"));
   await Deno.writeTextFile(join(oddRoot, "a", "b.txt"), "the file a/b.txt\n");
   await Deno.writeTextFile(join(oddRoot, "a%2Fb.txt"), "the file a%2Fb.txt\n");
   await Deno.mkdir(join(oddRoot, "x%41y"));
-  await Deno.writeTextFile(join(oddRoot, "x%41y", "in.txt"), "in a folder the server reads as xAy\n");
+  await Deno.writeTextFile(join(oddRoot, "x%41y", "in.txt"), "in the folder x%41y\n");
   await finish(store, odd.runId);
 
   const long = await newRun(LONG_NAME);

@@ -12,6 +12,8 @@ import {
   childRunsTableHash,
 } from "../../lib/server/ui/src/run_children.js";
 import { parseRoute } from "../../lib/server/ui/src/routes.js";
+import { collectCsvRuns, csvFileName, MAX_CSV_RUNS } from "../../lib/server/ui/src/runs_download.js";
+import { runsSearchRequest } from "../../lib/server/ui/src/runs_query.js";
 import { stateOf } from "../../lib/server/ui/src/runs_query.js";
 import { SqliteStore } from "../../lib/tracking/mod.ts";
 import { serveFixture } from "./ui_fixture.ts";
@@ -65,6 +67,27 @@ Deno.test("the child runs request pages through every child of the run and no ot
     assert.equal(pages, 3);
     assert.deepEqual(new Set(seen), children);
     assert.equal(seen.length, 7);
+  });
+});
+
+Deno.test("the CSV download says when the cap left runs out, and only then", async () => {
+  await withServer(async (store) => {
+    const experimentId = await store.createExperiment("csv");
+    for (let i = 0; i < 7; i++) await store.createRun({ experimentId });
+    const state = stateOf(new URLSearchParams());
+    const request = (token?: string, max?: number) => runsSearchRequest([experimentId], state, token, max);
+    const asked: number[] = [];
+    const counted = (token?: string, max?: number) => (asked.push(max!), request(token, max));
+    const capped = await collectCsvRuns(counted, { maxRuns: 5 });
+    assert.deepEqual([capped.runs.length, capped.capped], [5, true]);
+    assert.deepEqual(asked, [6], "one run past the cap is asked for, no more");
+    // Exactly the cap, or fewer: nothing left out, though the last page was full.
+    for (const maxRuns of [7, 8, 1000]) {
+      const all = await collectCsvRuns(request, { maxRuns });
+      assert.deepEqual([all.runs.length, all.capped], [7, false], `maxRuns ${maxRuns}`);
+    }
+    assert.equal(csvFileName("iris", false), "iris-runs.csv");
+    assert.equal(csvFileName("iris", true), `iris-runs-first-${MAX_CSV_RUNS}.csv`);
   });
 });
 

@@ -8,6 +8,7 @@ import { basename, dirname, join, posix } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";
+import { artifactPathInUri } from "../artifacts/artifact_uri_join.ts";
 import type { ModelVersion, RegisteredModel } from "../registry/entities.ts";
 import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
@@ -259,9 +260,12 @@ async function versionFiles(
   options: ResolveModelOptions,
   depth: number,
 ): Promise<ResolvedModel> {
-  const underRun = !/^(runs|models):/i.test(source) && version.runId
+  // The source's tail is encoded as its scheme reads it (registerModel's joinArtifactUri; MLflow's reader
+  // decodes it too): `…/artifacts/my%20model` is the folder `my model`.
+  const tail = !/^(runs|models):/i.test(source) && version.runId
     ? source.match(/\/artifacts\/(.+)$/)?.[1]
     : undefined;
+  const underRun = tail === undefined ? undefined : artifactPathInUri(source, tail);
   if (underRun === undefined) return await resolveParsed(parseModelUri(source, options), options, depth + 1);
   const viaRun = `runs:/${version.runId}/${underRun}`;
   try {
@@ -270,11 +274,16 @@ async function versionFiles(
     if (!(isMissing(error) && error.code === "model/run-not-found")) throw error;
   }
   const cut = source.replace(/\/+$/, "").lastIndexOf("/");
-  const dir = await fetchArtifacts(store, source.slice(0, cut), source.slice(cut + 1), {
-    cacheKey: join(version.runId!, underRun),
-    cacheDir: options.cacheDir,
-    what: source,
-  });
+  const dir = await fetchArtifacts(
+    store,
+    source.slice(0, cut),
+    artifactPathInUri(source, source.slice(cut + 1)),
+    {
+      cacheKey: join(version.runId!, underRun),
+      cacheDir: options.cacheDir,
+      what: source,
+    },
+  );
   return { dir, uri: source };
 }
 

@@ -9,6 +9,7 @@
  */
 import { TrackingError } from "../../errors.ts";
 import { percentDecode } from "../../path.ts";
+import { joinArtifactUri } from "../artifacts/artifact_uri_join.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import type { ModelVersion } from "./entities.ts";
@@ -61,7 +62,8 @@ export async function registerModel(
       );
     }
     const run = await store.getRun(runId);
-    source = `${run.info.artifactUri.replace(/\/+$/, "")}/${path}`;
+    // Encoded as the run's artifact URI reads it: a model folder named `a%20b` or `q?x` is that folder.
+    source = joinArtifactUri(run.info.artifactUri, path);
   }
   let created = false;
   try {

@@ -127,40 +127,19 @@ export async function fetchArtifact(runId, path) {
   throw refusal(response, await response.text(), `Cannot load ${path}: `);
 }
 
-/** Python's `unquote` applied until stable, as MLflow's servers read an artifact path. */
-function serverReading(path) {
-  let text = path;
-  for (let i = 0; i < 10; i++) {
-    const next = text.replace(
-      /(?:%[0-9a-fA-F]{2})+/g,
-      (run) => new TextDecoder().decode(Uint8Array.from(run.slice(1).split("%"), (x) => parseInt(x, 16))),
-    );
-    if (next === text) break;
-    text = next;
-  }
-  return text;
-}
-
 /**
- * Why MLflow's artifact routes cannot serve a run's artifact `path`, or undefined: they refuse a path
- * holding `#`, and read a `%XX` sequence as the character it encodes — so they would list or send
- * another path (an empty folder, a 404, or another file's bytes) for a name such as `report%20v2.txt`.
+ * Why the server cannot serve a run's artifact `path`, or undefined: MLflow's artifact routes (and kmlf's)
+ * refuse a path holding `#`. A `%XX` in a name is served as written by kmlf's server (MLflow's decodes it).
  *
  * @example
  * ```js
- * unservablePathReason("a b/c.txt"); // undefined
- * unservablePathReason("report%20v2.txt"); // "… decode '%20' … look for 'report v2.txt' …"
+ * unservablePathReason("a b/report%20v2.txt"); // undefined
+ * unservablePathReason("run #2/a.txt"); // "Invalid path (MLflow servers refuse artifact paths holding '#': …)"
  * ```
  */
 export function unservablePathReason(path) {
-  const text = String(path ?? "");
-  if (text.includes("#")) {
-    return "Invalid path (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
-  }
-  const escape = text.match(/%[0-9a-fA-F]{2}/);
-  if (!escape) return undefined;
-  return `Invalid path (MLflow servers decode '${escape[0]}' in artifact paths, so they would look for ` +
-    `'${serverReading(text)}' instead: rename it before logging it)`;
+  if (!String(path ?? "").includes("#")) return undefined;
+  return "Invalid path (MLflow servers refuse artifact paths holding '#': rename it before logging it)";
 }
 
 /** Throws the 400 ApiError of a path the server cannot serve (before asking it: no wrong answer shown). */

@@ -135,13 +135,15 @@ export function artifactBrowser(run, initialPath, onSelect) {
     const show = open ?? node.children.hidden;
     if (show && !node.loaded) {
       node.loaded = true;
-      // A folder the server will not list (MLflow refuses a path holding #) says so in place.
-      await loadInto(node.children, path).catch((error) =>
+      // A folder the server will not list (MLflow refuses a path holding #) says so in place; closing and
+      // opening it again asks again (a failure of the server or the network may pass).
+      await loadInto(node.children, path).catch((error) => {
+        node.loaded = false;
         mount(
           node.children,
           h("li", {}, errorBox(`Cannot list ${path}: ${error.message}`, "artifacts-error")),
-        )
-      );
+        );
+      });
     }
     node.children.hidden = !show;
     node.label.firstChild.textContent = show ? "▾ " : "▸ ";

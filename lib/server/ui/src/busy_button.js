@@ -26,3 +26,28 @@ export function markBusy(button, on, busyLabel = "Loading…") {
     button.disabled = false;
   }
 }
+
+/**
+ * Shows why the next page behind `button` failed, right after the button, or (no `error`) clears it. The
+ * caller keeps what is listed and leaves the button shown: a click asks for the same page again. The
+ * message's testid is the button's plus `-error` (e.g. `load-more-error`).
+ *
+ * @example
+ * ```js
+ * showPageError(loadMore, new Error("Cannot reach the tracking server")); // "Could not load more: …"
+ * showPageError(loadMore); // cleared once a page loads
+ * ```
+ */
+export function showPageError(button, error) {
+  const next = button.nextElementSibling;
+  const slot = next?.classList.contains("page-error") ? next : undefined;
+  if (!error) return void slot?.remove();
+  const box = slot ?? document.createElement("span");
+  box.className = "page-error error-box";
+  box.setAttribute("role", "alert");
+  box.dataset.testid = `${button.dataset.testid ?? "more"}-error`;
+  box.textContent = `Could not load more: ${error.message ?? String(error)} (click ${
+    button.dataset.idleLabel ?? button.textContent
+  } to try again)`;
+  if (!slot) button.after(box);
+}

@@ -172,17 +172,28 @@ export async function experimentsPage(container) {
   // Each load is a generation: only the latest one draws, so a slow answer for a view left meanwhile
   // (Active → Deleted → Active) never shows that view's list under the other view's buttons.
   let generation = 0;
+  let loaded = false; // a list of `listView` is on screen
   const load = async () => {
     const mine = ++generation;
+    const wanted = view.value;
     try {
-      const wanted = view.value;
       const list = await allExperiments(wanted);
       if (mine !== generation) return;
       experiments = list;
       listView = wanted;
+      loaded = true;
+      if (errorSlot.querySelector("[data-testid=experiments-reload-error]")) mount(errorSlot);
       render();
     } catch (error) {
       if (mine !== generation) return;
+      // A failed reload of the list on screen (after a create or rename) keeps it, and says so above it.
+      if (loaded && listView === wanted) {
+        return void mount(
+          errorSlot,
+          errorBox(`Could not reload the experiments: ${error.message}`, "experiments-reload-error"),
+        );
+      }
+      loaded = false;
       mount(body, h("tr", {}, h("td", { colspan: 5 }, errorBox(error.message))));
     }
   };

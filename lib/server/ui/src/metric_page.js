@@ -2,7 +2,8 @@
 // plot_metric_keys, x_axis, y_axis_scale, line_smoothness, show_point, deselected_curves). Controls
 // write back to the URL (replaceState), so the link shares what is on screen.
 import { bulkMetricHistory, getExperiment, getRunsOf } from "./api.js";
-import { errorBox, h, missingRunsNotice, mount, parseIdList, runLabel } from "./dom.js";
+import { h, missingRunsNotice, mount, parseIdList, runLabel } from "./dom.js";
+import { failedHistoriesBox, settleEach } from "./settled_loads.js";
 import { metricChart, metricPicker, xAxisSelect } from "./charts.js";
 import { runColor } from "./run_marks.js";
 import { metricHash, runHash } from "./routes.js";
@@ -83,13 +84,10 @@ export async function metricPage(container, route) {
     const mine = ++generation;
     const keys = allKeys.filter((k) => chosen.has(k));
     syncUrl();
-    let data;
-    try {
-      data = await Promise.all(keys.map(async (k) => [k, await load(k)]));
-    } catch (error) {
-      return void mount(charts, errorBox(error.message, "metrics-error"));
-    }
+    // A history that fails is named above the charts of those that loaded (and asked again next time).
+    const { loaded: data, failed } = await settleEach(keys, load);
     if (mine !== generation) return;
+    const problems = failedHistoriesBox(failed);
     const options = {
       xType: xAxis.value,
       yLog: logY.checked,
@@ -121,14 +119,16 @@ export async function metricPage(container, route) {
         chart,
       );
     };
-    if (overlay.checked && keys.length > 1) {
+    if (overlay.checked && data.length > 1) {
       const series = data.flatMap(([k, byRun]) => seriesOf(k, byRun, true));
+      const shown = data.map(([k]) => k);
       return void mount(
         charts,
-        h("div", { class: "chart-card wide" }, card(keys.join(", "), series, keys.join(","))),
+        problems,
+        h("div", { class: "chart-card wide" }, card(shown.join(", "), series, shown.join(","))),
       );
     }
-    mount(charts, data.map(([k, byRun]) => card(k, seriesOf(k, byRun, false), k)));
+    mount(charts, problems, data.map(([k, byRun]) => card(k, seriesOf(k, byRun, false), k)));
   }
 
   const exp = experimentIds[0] ?? runs[0].info.experiment_id;

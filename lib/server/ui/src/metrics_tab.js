@@ -3,7 +3,8 @@
 // value is shown as that value (with a bar), not as a lone dot. Each chart exports PNG / SVG / CSV and
 // opens on the metric page.
 import { metricHistory } from "./api.js";
-import { errorBox, h, mount } from "./dom.js";
+import { h, mount } from "./dom.js";
+import { failedHistoriesBox, settleEach } from "./settled_loads.js";
 import { metricChart, metricPicker, metricSections, xAxisSelect } from "./charts.js";
 import { isSystemMetric } from "./chart_layout.js";
 import { exportButtons } from "./chart_export.js";
@@ -108,26 +109,24 @@ export async function metricsTab(pane, run, focus, system = false) {
   let generation = 0;
   async function draw() {
     const mine = ++generation;
-    const chosen = keys.filter((k) => selected.has(k));
-    try {
-      await Promise.all(
-        chosen.filter((k) => !histories.has(k)).map(async (k) =>
-          histories.set(k, await metricHistory(runId, k))
-        ),
-      );
-    } catch (error) {
-      mount(charts, errorBox(error.message, "metrics-error"));
-      return;
-    }
+    // A history that fails is named above the charts of those that loaded (and asked again next time).
+    const { loaded, failed } = await settleEach(
+      keys.filter((k) => selected.has(k) && !histories.has(k)),
+      (k) => metricHistory(runId, k),
+    );
+    for (const [k, points] of loaded) histories.set(k, points);
     if (mine !== generation) return;
+    const chosen = keys.filter((k) => selected.has(k) && histories.has(k));
+    const problems = failedHistoriesBox(failed);
     if (overlay.checked) {
       const series = chosen.map((k) => ({ label: k, points: histories.get(k) }));
-      return void mount(charts, chosen.length ? card(chosen.join(", "), series, chosen) : null);
+      return void mount(charts, problems, chosen.length ? card(chosen.join(", "), series, chosen) : null);
     }
     const one = (k) => card(k, [{ label: k, color: runColor(runId), points: histories.get(k) }], [k]);
     const sections = metricSections(chosen);
     mount(
       charts,
+      problems,
       sections.length > 1
         ? sections.map(([title, list]) =>
           h(

@@ -3,7 +3,7 @@
 import { clippedText, debounce, errorBox, formatTime, h, mount } from "./dom.js";
 import { aliasPairs, modelHash, searchModels, versionHash } from "./registry_api.js";
 import { aliasChips, stageBadge } from "./registry_widgets.js";
-import { markBusy } from "./busy_button.js";
+import { markBusy, showPageError } from "./busy_button.js";
 
 /** Renders the Models page. */
 export async function modelsPage(container, route) {
@@ -75,13 +75,20 @@ export async function modelsPage(container, route) {
       if (mine !== generation) return;
       for (const m of page.registered_models ?? []) body.append(row(m));
       token = page.next_page_token;
+      showPageError(more);
       more.hidden = !token;
       const n = body.childElementCount;
       status.textContent = n === 0
         ? (search.value ? "No model matches." : "No registered models yet: register one from a run's page.")
         : `${n}${token ? "+" : ""} model${n === 1 ? "" : "s"}`;
     } catch (error) {
-      if (mine === generation) mount(status, errorBox(error.message));
+      if (mine !== generation) return;
+      // A next page: the models listed and their count stay, the error is said beside Load more (a retry).
+      if (reset) {
+        more.hidden = true;
+        showPageError(more);
+        mount(status, errorBox(error.message));
+      } else showPageError(more, error);
     } finally {
       if (mine === generation) markBusy(more, false);
     }

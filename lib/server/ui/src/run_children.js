@@ -4,7 +4,7 @@
 import { apiPost } from "./api.js";
 import { errorBox, h, mount, runLabel } from "./dom.js";
 import { experimentHash } from "./routes.js";
-import { markBusy } from "./busy_button.js";
+import { markBusy, showPageError } from "./busy_button.js";
 
 /** Children listed per page on the run page (more load on request). */
 export const CHILD_PAGE_SIZE = 100;
@@ -78,12 +78,11 @@ export function fillChildRuns(cell, info) {
       table.hidden = !token && links.length <= CHILD_PAGE_SIZE;
       note.textContent = token ? ` (first ${links.length} shown; more exist) ` : ` (${links.length}) `;
       if (!cell.contains(list)) mount(cell, list, note, more, " ", table);
+      showPageError(more);
     } catch (error) {
-      mount(
-        cell,
-        links.length ? [list, note] : [],
-        errorBox(error.message ?? String(error), "child-runs-error"),
-      );
+      // A later page: the children listed and Show more stay, with the error beside it (a click retries).
+      if (links.length) return void showPageError(more, error);
+      mount(cell, errorBox(error.message ?? String(error), "child-runs-error"));
     } finally {
       markBusy(more, false);
     }

@@ -6,7 +6,7 @@ import { apiPost, forgetRun } from "./api.js";
 import { countOf, errorBox, h, mount, runLabel } from "./dom.js";
 import { compareHash } from "./routes.js";
 import { promptDialog } from "./editors.js";
-import { downloadRunsCsv } from "./runs_download.js";
+import { csvCapNote, downloadRunsCsv } from "./runs_download.js";
 
 /**
  * The action buttons. ctx: {selected (Set of run ids), runById(id), experimentIds, experimentName(id),
@@ -101,7 +101,10 @@ export function runActions(ctx) {
       experimentName: ctx.experimentName,
       name: ctx.experimentIds.map(ctx.experimentName).join("_"),
       button: csv,
-    }).catch(fail));
+    }).then(({ capped }) => {
+      if (capped) mount(errorSlot, csvCapNote());
+      else if (errorSlot.querySelector("[data-testid=csv-capped]")) mount(errorSlot);
+    }, fail));
   return { el: [compare, rename, remove, restore, csv], update };
 }
 

@@ -27,7 +27,7 @@ import { experimentHeader } from "./experiment_header.js";
 import { plotDefaults, previewOf, runsPageState } from "./runs_page_state.js";
 import { runActions } from "./runs_actions.js";
 import { chartItemsOf, tableRows } from "./runs_rows.js";
-import { markBusy } from "./busy_button.js";
+import { markBusy, showPageError } from "./busy_button.js";
 
 /** Renders the runs page of one or several experiments. */
 export async function runsPage(container, route) {
@@ -41,6 +41,7 @@ export async function runsPage(container, route) {
   let asked = new Set(); // parent ids already fetched (found or not) since the last reset
   let nextPageToken;
   let loading = false;
+  let pageFailed = false; // the last "Load more" failed: scrolling does not ask again, a click does
   let generation = 0;
   const selected = new Set();
   const expanded = new Set();
@@ -149,7 +150,7 @@ export async function runsPage(container, route) {
         },
       },
     onNearEnd: () => {
-      if (nextPageToken && !loading) void fetchPage();
+      if (nextPageToken && !loading && !pageFailed) void fetchPage();
     },
     onRender: () => poller?.ensure(),
     onResize: (id, width) => {
@@ -295,6 +296,8 @@ export async function runsPage(container, route) {
       for (const r of fresh) parents.delete(r.info.run_id); // now loaded for real
       runs = reset ? fresh : runs.concat(fresh);
       nextPageToken = page.next_page_token;
+      pageFailed = false;
+      showPageError(loadMore);
       mount(errorSlot);
       learnKeys(fresh, reset);
       showRows({ keepScroll: !reset });
@@ -302,6 +305,13 @@ export async function runsPage(container, route) {
       await fetchParents(mine);
     } catch (error) {
       if (mine !== generation) return;
+      if (!reset) {
+        // The runs shown stay (and the page token): the error is said beside Load more, which retries.
+        pageFailed = true;
+        return void showPageError(loadMore, error);
+      }
+      pageFailed = false;
+      showPageError(loadMore);
       runs = [];
       parents = new Map();
       nextPageToken = undefined;
