@@ -252,7 +252,10 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           fail(path, `Cannot read environment variable "${key}"`, "grant --allow-env", cause);
         }
         if (value !== undefined) return value;
-        if (hasDefault) return values[1];
+        // OmegaConf's oc.env gives text, its default too (str(1.0) is '1.0'; None stays None); kmlf's env
+        // keeps a typed default.
+        if (hasDefault && name === "oc.env") return values[1] === null ? null : textOf(elements[1]);
+        if (hasDefault) return elements[1];
         return fail(
           path,
           `Environment variable "${key}" is not set and no default value provided`,

@@ -1,13 +1,18 @@
 /**
  * OmegaConf's own resolvers that Kedro keeps and that read the config itself: `oc.select`, `oc.dict.keys`,
  * `oc.dict.values`, `oc.decode`, `oc.create` (`oc.env` reads the environment: ./interpolate.ts, beside
- * kmlf's `env`).
+ * kmlf's `env`). What the file held and a plain JavaScript value loses is kept, as OmegaConf keeps it: a
+ * float without a fraction (`1.0`) stays a float (a {@link HeldFloat}, or marked on its container), and a
+ * mapping's keys keep the file's order and types (`oc.dict.keys` of `{a: 1, 2: x}` is `['a', 2]`).
  *
  * @module
  */
 import { parseYaml } from "../yaml/dump.ts";
+import { OMEGACONF_SCHEMA } from "../yaml/yaml11.ts";
+import { withYamlSourceKeys, yamlValueWithSources } from "../yaml/source_keys_yaml.ts";
 import { pyStr } from "../py_repr.ts";
-import { plainOf } from "./_held_float.ts";
+import { sourceKey, sourceKeyOrder } from "../source_keys.ts";
+import { heldAt, HeldFloat, plainOf, settleFloats } from "./_held_float.ts";
 import { isRecord, MISSING } from "./merge.ts";
 
 /** OmegaConf's resolvers Kedro keeps available (`oc.env` only in credentials). */
@@ -32,7 +37,7 @@ export interface ResolverScope {
 
 /**
  * The value of `${name:…}` for one of OmegaConf's config-reading resolvers (not `oc.env`), from its
- * arguments' text (`args`) and values (`elements`, a float without a fraction a `HeldFloat`); undefined
+ * arguments' text (`args`) and values (`elements`, a float without a fraction a {@link HeldFloat}); undefined
  * for any other name.
  *
  * @example
@@ -60,7 +65,7 @@ export function omegaConfResolver(
     }
     case "oc.dict.keys":
     case "oc.dict.values": {
-      const node = args.length === 1 ? scope.lookup(args[0].trim()) : undefined;
+      const node = args.length === 1 ? plainOf(scope.lookup(args[0].trim())) : undefined;
       if (!isRecord(node)) {
         return scope.fail(
           `\${${name}:…} needs the key path of a mapping${
@@ -69,7 +74,13 @@ export function omegaConfResolver(
           `write \${${name}:some.mapping}`,
         );
       }
-      return name === "oc.dict.keys" ? Object.keys(node) : Object.values(node);
+      // The file's order and key types (`2:` is the int 2), its floats written 1.0.
+      const keys = sourceKeyOrder(node);
+      if (name === "oc.dict.keys") return keys.map((key) => sourceKey(node, key));
+      const items = keys.map((key, i) => [String(i), heldAt(node, key, node[key])] as const);
+      const values = items.map(([, value]) => plainOf(value));
+      settleFloats(values, items);
+      return values;
     }
     case "oc.decode":
     case "oc.create": {
@@ -92,7 +103,8 @@ export function omegaConfResolver(
         if (value === "") scope.fail("${oc.decode:…} got empty text", "give it a value: ${oc.decode:'1'}");
         return scope.element(value as string);
       }
-      const decoded = typeof value === "string" ? decodeYaml(value) : value;
+      if (typeof value !== "string") return elements[0];
+      const decoded = decodeYaml(value);
       if (decoded === MISSING) {
         return scope.fail(
           `\${oc.create:…} cannot read ${JSON.stringify(value)} as YAML`,
@@ -106,10 +118,14 @@ export function omegaConfResolver(
   }
 }
 
-// A YAML value of any kind (`oc.create`, read as OmegaConf reads YAML), or MISSING when the text is not YAML.
+// A YAML value of any kind (`oc.create`, read as OmegaConf reads YAML, its 1.0 floats and keys as the text
+// has them), or MISSING when the text is not YAML.
 function decodeYaml(text: string): unknown {
   try {
-    return parseYaml(text) ?? null;
+    const parsed = parseYaml(text) ?? null;
+    if (typeof parsed !== "number") return withYamlSourceKeys(text, OMEGACONF_SCHEMA, parsed) ?? null;
+    const { value, integralFloat } = yamlValueWithSources(text, OMEGACONF_SCHEMA, parsed);
+    return integralFloat ? new HeldFloat(value as number) : value;
   } catch {
     return MISSING;
   }
