@@ -251,20 +251,20 @@ function defOf(node: unknown): Record<string, unknown> | undefined {
 /**
  * The one branch of a failed union whose type the value had (its problems are all inside the value, none
  * "expected <type>" at the value itself), or undefined when the value's type matched no branch or several.
- * `inside`: only a branch whose problems are all inside the value (at a key of a mapping, an item of a list).
+ * `inside` (a union with its own message): only a branch whose problems are all inside the value, at a key
+ * or an item, so that a value of no form (an enum's wrong word too) keeps the union's message.
  */
 function matchedBranch(
   branches: readonly (readonly z.core.$ZodIssue[])[],
   inside: boolean,
 ): z.core.$ZodIssue[] | undefined {
-  const typed = branches.filter((issues) =>
-    issues.length > 0 &&
-    !issues.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_union"))
-  );
-  if (typed.length !== 1) return undefined;
-  return !inside || typed[0].every((i) => i.path.length > 0 || i.code === "unrecognized_keys")
-    ? [...typed[0]]
-    : undefined;
+  const fits = inside
+    ? (issues: readonly z.core.$ZodIssue[]) =>
+      issues.every((i) => i.path.length > 0 || i.code === "unrecognized_keys")
+    : (issues: readonly z.core.$ZodIssue[]) =>
+      !issues.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_union"));
+  const typed = branches.filter((issues) => issues.length > 0 && fits(issues));
+  return typed.length === 1 ? [...typed[0]] : undefined;
 }
 
 function hintFor(
