@@ -6,8 +6,6 @@
  * registered by plugins (`${km.random_name:}`). Every node is resolved once, so a resolver's
  * value is the same wherever it is referenced.
  */
-import { parseYaml } from "../yaml/dump.ts";
-import { pyStr } from "../py_repr.ts";
 import { parseElement } from "./_element.ts";
 import { ConfigError, didYouMean, type SourceLocation } from "../errors.ts";
 import { formatKeyPath, type KeyPath } from "../yaml/parse_yaml.ts";
@@ -16,6 +14,7 @@ import { referencePath, scanInterpolations, splitArgs } from "./_syntax.ts";
 import { recordIntegralFloats, recordMergedKeys, sourceFloats } from "../source_keys.ts";
 import { heldAt, plainOf, settleFloats, textOf } from "./_held_float.ts";
 import { passRuntimeParam, RUNTIME_PARAMS_OPTION } from "../runtime_params_hint.ts";
+import { OMEGACONF_RESOLVERS, omegaConfResolver } from "./omegaconf_resolvers.ts";
 
 /**
  * A custom resolver for `${name:arg1, arg2}`: receives its already-resolved arguments
@@ -58,8 +57,7 @@ export interface InterpolationContext {
 }
 
 const BUILTINS = ["globals", "runtime_params", "env"];
-// OmegaConf's own resolvers, which Kedro keeps available (`oc.env` only in credentials).
-const OMEGACONF = ["oc.env", "oc.select", "oc.dict.keys", "oc.dict.values", "oc.decode", "oc.create"];
+const OMEGACONF = OMEGACONF_RESOLVERS;
 
 /** Resolver names a plugin cannot take: interpolation's own (all but `oc.env`, which Kedro lets one replace). */
 export const RESERVED_RESOLVERS: readonly string[] = [
@@ -254,73 +252,24 @@ export function resolveAll(ctx: InterpolationContext): Record<string, unknown> {
           fail(path, `Cannot read environment variable "${key}"`, "grant --allow-env", cause);
         }
         if (value !== undefined) return value;
-        if (hasDefault) return values[1];
+        // OmegaConf's oc.env gives text, its default too (str(1.0) is '1.0'; None stays None); kmlf's env
+        // keeps a typed default.
+        if (hasDefault && name === "oc.env") return values[1] === null ? null : textOf(elements[1]);
+        if (hasDefault) return elements[1];
         return fail(
           path,
           `Environment variable "${key}" is not set and no default value provided`,
           `export ${key}=... or add a default: \${${name}:${key}, value}`,
         );
       }
-      case "oc.select": {
-        // OmegaConf's: the value at a key path (relative paths too), else the default (else null).
-        if (args.length < 1 || args.length > 2) {
-          fail(
-            path,
-            `\${oc.select:…} takes a key and an optional default, got ${args.length} argument(s)`,
-            "write ${oc.select:a.b} or ${oc.select:a.b, default}",
-          );
-        }
-        const found = lookupReference(args[0].trim(), path, true);
-        return found !== MISSING ? found : hasDefault ? elements[1] : null;
-      }
-      case "oc.dict.keys":
-      case "oc.dict.values": {
-        const node = args.length === 1 ? lookupReference(args[0].trim(), path) : undefined;
-        if (!isRecord(node)) {
-          return fail(
-            path,
-            `\${${name}:…} needs the key path of a mapping${
-              args.length === 1 ? `, and "${args[0].trim()}" is not one` : ""
-            }`,
-            `write \${${name}:some.mapping}`,
-          );
-        }
-        return name === "oc.dict.keys" ? Object.keys(node) : Object.values(node);
-      }
-      case "oc.decode":
-      case "oc.create": {
-        if (args.length !== 1) {
-          fail(
-            path,
-            `\${${name}:…} takes one argument, got ${args.length}`,
-            `write \${${name}:'[1, 2]'} (quote text with commas)`,
-          );
-        }
-        const [value] = values;
-        // OmegaConf's oc.decode reads text with the resolver-argument grammar; oc.create reads it as YAML.
-        if (name === "oc.decode") {
-          if (value === null) return null;
-          if (typeof value !== "string") {
-            fail(
-              path,
-              `\${oc.decode:…} takes text, got ${pyStr(value)}`,
-              "quote the argument: ${oc.decode:'[1, 2]'}",
-            );
-          }
-          if (value === "") fail(path, "${oc.decode:…} got empty text", "give it a value: ${oc.decode:'1'}");
-          return parseElement(value as string, elementContext(path));
-        }
-        const decoded = typeof value === "string" ? decodeYaml(value) : value;
-        if (decoded === MISSING) {
-          return fail(
-            path,
-            `\${oc.create:…} cannot read ${JSON.stringify(value)} as YAML`,
-            "give a YAML value: a number, true/false, null, [a, b] or {k: v}",
-          );
-        }
-        return decoded;
-      }
       default: {
+        if (OMEGACONF.includes(custom)) {
+          return omegaConfResolver(name, args, elements, {
+            lookup: (ref, ifMissing) => lookupReference(ref, path, ifMissing),
+            element: (text) => parseElement(text, elementContext(path)),
+            fail: (message, hint) => fail(path, message, hint),
+          });
+        }
         const resolver = ctx.resolvers[name];
         if (!resolver) {
           // Kedro's spelling of the environment resolver is oc.env; offer it (`env` is kmlf's short form).
@@ -418,13 +367,4 @@ function dottedKeys(tree: Record<string, unknown>, prefix = ""): string[] {
     const key = prefix ? `${prefix}.${k}` : k;
     return isRecord(v) ? [key, ...dottedKeys(v, key)] : [key];
   });
-}
-
-// A YAML value of any kind (`oc.create`, read as OmegaConf reads YAML), or MISSING when the text is not YAML.
-function decodeYaml(text: string): unknown {
-  try {
-    return parseYaml(text) ?? null;
-  } catch {
-    return MISSING;
-  }
 }

@@ -210,8 +210,8 @@ const Settings = laterSchema("settings", (z) =>
       z.union([
         z.string().check(z.minLength(1)),
         z.strictObject({
-          type: z.string().check(z.minLength(1)),
-          max_workers: z.optional(z.int().check(z.gte(1))),
+          type: z.string().check(z.minLength(1, "must name a runner (sequential, parallel, thread)")),
+          max_workers: z.optional(z.int().check(z.gte(1, "must be a whole number of at least 1"))),
           async: z.optional(z.boolean()),
         }),
       ], {

@@ -129,9 +129,10 @@ export function issuesToErrors(
   for (const issue of issues) {
     const rel = issue.path.map((p) => (typeof p === "number" ? p : String(p)));
     const path = options.writtenAs?.([...base, ...rel]) ?? [...base, ...rel];
-    // (A union with its own message keeps it: the schema's author described every form there.)
-    const matched = issue.code === "invalid_union" && issue.message === "Invalid input"
-      ? matchedBranch(issue.errors)
+    // A union with its own message keeps it for a value of no form (its author described every form there);
+    // a value of one form (`runner: {max_workers: "4"}`) is wrong inside it, named at its own key.
+    const matched = issue.code === "invalid_union"
+      ? matchedBranch(issue.errors, issue.message !== "Invalid input")
       : undefined;
     if (matched) {
       // `a | {…}` given a mapping: what is wrong is inside the mapping, at its own key and line.
@@ -250,12 +251,19 @@ function defOf(node: unknown): Record<string, unknown> | undefined {
 /**
  * The one branch of a failed union whose type the value had (its problems are all inside the value, none
  * "expected <type>" at the value itself), or undefined when the value's type matched no branch or several.
+ * `inside` (a union with its own message): only a branch whose problems are all inside the value, at a key
+ * or an item, so that a value of no form (an enum's wrong word too) keeps the union's message.
  */
-function matchedBranch(branches: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] | undefined {
-  const typed = branches.filter((issues) =>
-    issues.length > 0 &&
-    !issues.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_union"))
-  );
+function matchedBranch(
+  branches: readonly (readonly z.core.$ZodIssue[])[],
+  inside: boolean,
+): z.core.$ZodIssue[] | undefined {
+  const fits = inside
+    ? (issues: readonly z.core.$ZodIssue[]) =>
+      issues.every((i) => i.path.length > 0 || i.code === "unrecognized_keys")
+    : (issues: readonly z.core.$ZodIssue[]) =>
+      !issues.some((i) => i.path.length === 0 && (i.code === "invalid_type" || i.code === "invalid_union"));
+  const typed = branches.filter((issues) => issues.length > 0 && fits(issues));
   return typed.length === 1 ? [...typed[0]] : undefined;
 }
 

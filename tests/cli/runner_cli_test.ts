@@ -110,6 +110,11 @@ const CASES: Record<string, { files?: Record<string, string | null>; args: strin
     files: { "kmlf.yml": "name: iris\nrunner:\n  max_workers: 2\n" },
     args: ["run", "training"],
   },
+  // A wrong value inside the runner mapping is named at its key and line, not as the whole runner.
+  "runner-quoted-max-workers-in-kmlf-yml": {
+    files: { "kmlf.yml": 'name: iris\nrunner:\n  type: parallel\n  max_workers: "4"\n' },
+    args: ["run", "training"],
+  },
   "runner-bad-max-workers": { args: ["run", "training", "--runner", "thread", "--max-workers", "0"] },
   // Kedro's SequentialRunner takes no max_workers: a count that would change nothing is refused.
   "runner-max-workers-sequential": { args: ["run", "training", "--max-workers", "4"] },

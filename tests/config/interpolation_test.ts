@@ -470,3 +470,53 @@ Deno.test("floats without a fraction keep being floats through --params, merges 
     },
   );
 });
+
+Deno.test("OmegaConf's resolvers keep a float without a fraction, and oc.dict.* the file's keys, as OmegaConf's", async () => {
+  await withTree(
+    only({
+      "conf/base/parameters.yml": [
+        "m: {a: 2.0, 2: x, 1: 1.0}",
+        "vals: ${oc.dict.values:m}",
+        "keys: ${oc.dict.keys:m}",
+        "c1: ${oc.create:'1.0'}",
+        "c2: ${oc.create:'[1.0, 2]'}",
+        `c3: "\${oc.create:'{a: 1.0, 2: 1e3}'}"`,
+        "c4: x-${oc.create:'1.0'}",
+        "c5: ${oc.create:1.0}",
+        `c6: "\${oc.create:\${m}}"`,
+        "s1: ${oc.select:nope, 1.0}",
+        "s2: ${oc.select:m.a}",
+        "d1: ${oc.decode:'1.0'}",
+        "n: {b: '${m.a}', c: 3}",
+        "nv: ${oc.dict.values:n}",
+        "",
+      ].join("\n"),
+      "conf/base/credentials.yml": [
+        "e1: ${oc.env:KMLF_TEST_FLOAT}",
+        "e2: ${oc.env:KMLF_SURELY_UNSET, 1.0}",
+        "e3: ${oc.env:KMLF_SURELY_UNSET, null}",
+        "e4: ${oc.env:KMLF_SURELY_UNSET, [1.0]}",
+        "e5: ${env:KMLF_SURELY_UNSET, 1.0}",
+        "",
+      ].join("\n"),
+    }),
+    async (dir) => {
+      const { data } = await load(dir, "parameters");
+      // OmegaConf: [2.0, 'x', 1.0], ['a', 2, 1] (the file's order and key types), 1.0 and [1.0, 2] ...
+      assert.equal(
+        pyJsonDump(data),
+        '{"m": {"a": 2.0, "2": "x", "1": 1.0}, "vals": [2.0, "x", 1.0], "keys": ["a", 2, 1], "c1": 1.0, ' +
+          '"c2": [1.0, 2], "c3": {"a": 1.0, "2": 1000.0}, "c4": "x-1.0", "c5": 1.0, ' +
+          '"c6": {"a": 2.0, "2": "x", "1": 1.0}, "s1": 1.0, "s2": 2.0, "d1": 1.0, ' +
+          '"n": {"b": 2.0, "c": 3}, "nv": [2.0, 3]}',
+      );
+      const getEnv = (name: string) => (name === "KMLF_TEST_FLOAT" ? "1.0" : undefined);
+      const credentials = (await load(dir, "credentials", { getEnv })).data;
+      // oc.env gives text, its default too (str(default), None kept); kmlf's env keeps a typed default.
+      assert.equal(
+        pyJsonDump(credentials),
+        '{"e1": "1.0", "e2": "1.0", "e3": null, "e4": "[1.0]", "e5": 1.0}',
+      );
+    },
+  );
+});

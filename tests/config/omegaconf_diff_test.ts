@@ -4,16 +4,16 @@
  * loader resolves them. Hand-picked texts, then generated resolver arguments (OmegaConf's element
  * grammar: typed tokens, escapes, quotes, lists, dicts, interpolations written into text).
  *
- * Left out on purpose, where JavaScript cannot hold what Python does: a float without a fraction (`1.0`,
- * `1e3`) is a number to kmlf (the loader marks it a float, tests/config/interpolation_test.ts checks that it
- * is written `1.0`; this parse does not); dict keys that look like integers come first in a JavaScript
- * object.
+ * Values are compared as data, where a float without a fraction (`1.0`) is a number and dict keys that look
+ * like integers come first in a JavaScript object; the last tests compare them as written (Python's json
+ * text: `1.0`, the file's key order), where kmlf keeps what the file held beside the value.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { resolveAll } from "../../lib/config/interpolate.ts";
 import { parseYaml } from "../../lib/yaml/parse_yaml.ts";
 import { pythonOracle } from "../python_oracle.ts";
+import { pyJsonDump } from "../../lib/py_json.ts";
 
 const SCRIPT = fileURLToPath(new URL("./omegaconf_oracle.py", import.meta.url));
 
@@ -30,11 +30,12 @@ function tag(value: unknown): unknown {
   return value;
 }
 
-function kmlfResolve(text: string): Answer {
+function kmlfResolve(text: string, written = false): Answer {
   try {
-    const root = parseYaml(text, "parameters.yml").value as Record<string, unknown>;
+    const root = parseYaml(text, "parameters.yml", { sourceKeys: written }).value as Record<string, unknown>;
+    const write = written ? pyJsonDump : tag;
     return {
-      ok: tag(resolveAll({
+      ok: write(resolveAll({
         configType: "parameters",
         root,
         globals: {},
@@ -50,10 +51,11 @@ function kmlfResolve(text: string): Answer {
   }
 }
 
-async function assertSameAsOmegaConf(texts: string[]): Promise<void> {
-  const expected = await pythonOracle<Answer[]>(SCRIPT, { texts });
+// `written`: compared as Python's json writes them (floats without a fraction, key order), not as data.
+async function assertSameAsOmegaConf(texts: string[], written = false): Promise<void> {
+  const expected = await pythonOracle<Answer[]>(SCRIPT, { texts, written });
   const differences = texts.flatMap((text, i) => {
-    const got = kmlfResolve(text);
+    const got = kmlfResolve(text, written);
     const want = expected[i];
     const same = "err" in want ? "err" in got : "ok" in got && isDeepEqual(got.ok, want.ok);
     return same ? [] : [
@@ -254,4 +256,15 @@ Deno.test("generated resolver arguments resolve as OmegaConf resolves them", asy
     }\${oc.select:zz, ${arg}}'\n`;
   });
   await assertSameAsOmegaConf(texts);
+});
+
+Deno.test("floats without a fraction and the file's keys come out of every resolver as OmegaConf writes them", async () => {
+  await assertSameAsOmegaConf([
+    "m: {a: 2.0, b: x, '1': 1.0}\nv: ${oc.dict.values:m}\nt: 't-${m.a}'\n",
+    "m: {a: 2.0, 2: x, 1: 1.0}\nk: ${oc.dict.keys:m}\n", // OmegaConf's oc.dict.values fails on an int key
+    "c: '${oc.create:''[1.0, 2, 1e3]''}'\nd: '${oc.create:''{b: 1.0, 2: 3.0}''}'\ne: '${oc.create:[1.0]}'\n",
+    "a: 1.0\ns: ${oc.select:a}\nt: ${oc.select:zz, 2.0}\nu: 'u-${oc.select:zz, 3.0}'\nl: ${oc.select:zz, [1.0]}\n",
+    "a: '1.0'\nd: ${oc.decode:${a}}\ne: '${oc.decode:''[1.0, {x: 2.0}]''}'\nf: 'f-${oc.decode:${a}}'\n",
+    "n: {b: '${m.a}', c: 3}\nm: {a: 2.0}\nv: ${oc.dict.values:n}\n",
+  ], true);
 });

@@ -419,3 +419,37 @@ Deno.test("a project reached through a symbolic link is its real folder, as Kedr
     assert.equal(settings.file, join(real, "kmlf.yml"));
   });
 });
+
+Deno.test("a bad value inside kmlf.yml's runner mapping names its key and line, not the whole runner", async () => {
+  const cases: [string, RegExp, number][] = [
+    [
+      '  type: parallel\n  max_workers: "4"\n',
+      /"runner\.max_workers" in kmlf\.yml: expected a number, got the string "4"/,
+      4,
+    ],
+    [
+      "  type: parallel\n  max_workers: 0\n",
+      /"runner\.max_workers" in kmlf\.yml: must be a whole number of at least 1/,
+      4,
+    ],
+    ["  type: parallel\n  async: 3\n", /"runner\.async" in kmlf\.yml: expected a boolean/, 4],
+    ["  type: ''\n", /"runner\.type" in kmlf\.yml: must name a runner/, 3],
+    ["  max_workers: 2\n", /Missing key "runner\.type" in kmlf\.yml/, 3],
+  ];
+  for (const [runner, message, line] of cases) {
+    await withTree({ "kmlf.yml": `name: demo\nrunner:\n${runner}` }, async (dir) => {
+      const e = await rejectsWith(() => loadProjectSettings(dir), ConfigError, "settings/invalid", message);
+      assert.equal(e.source?.line, line, runner);
+    });
+  }
+  // A value of neither form is named as the whole runner.
+  await withTree({ "kmlf.yml": "name: demo\nrunner: [parallel]\n" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /"runner" in kmlf\.yml: expected a string or a mapping, got a list/,
+    );
+    assert.equal(e.source?.line, 2);
+  });
+});

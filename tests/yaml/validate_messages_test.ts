@@ -38,6 +38,22 @@ Deno.test("a mapping given to a shorthand-or-mapping key is checked inside: the 
   assert.match(unknown.hint!, /did you mean "filepath"/);
 });
 
+Deno.test("a union with its own message is checked inside a value of one of its forms; a value of none keeps it", () => {
+  const Mode = z.enum(["assign", "copy"]);
+  const schema = z.strictObject({
+    mode: z.union([Mode, z.record(z.string(), Mode)], { error: "must be assign or copy, or a map of them" }),
+  });
+  const [inner] = problems("mode:\n  x: copy\n  y: bad\n", {}, schema);
+  assert.equal(inner.source?.keyPath, "mode.y");
+  assert.equal(inner.source?.line, 3);
+  assert.match(inner.hint!, /use one of: "assign", "copy"/);
+  for (const text of ["mode: bad\n", "mode: [copy]\n"]) {
+    const [whole] = problems(text, {}, schema);
+    assert.equal(whole.source?.keyPath, "mode");
+    assert.match(whole.message, /must be assign or copy, or a map of them|expected a string or a mapping/);
+  }
+});
+
 Deno.test("a value of no allowed type names the types as YAML does, and what it got", () => {
   const [tags] = problems("dataset: a\ntags: {x: 1}\n");
   assert.match(tags.message, /expected a string or a list, got a mapping/);
