@@ -190,7 +190,7 @@ export function issuesToErrors(
           (expected ? `expected ${expected}, got ${describeValue(actual)}` : issue.message),
         {
           source: locator.locate(path) ?? { keyPath: formatKeyPath(path) },
-          hint: hintFor(issue, actual, expected, options) +
+          hint: hintFor(issue, actual, expected, options, omittableAt(schema, rel)) +
             (actual === undefined ? "" : ` (got ${JSON.stringify(actual)})`),
         },
       ),
@@ -205,18 +205,34 @@ function locateKey(locator: Locator, path: KeyPath): SourceLocation | undefined 
 
 /** Keys declared by the object schema found at `path` (unwrapping optional/default/nullable/lazy). */
 function objectKeysAt(schema: z.core.$ZodType, path: KeyPath): string[] {
-  let node: unknown = schema;
-  for (const seg of [...path, null]) {
-    node = unwrap(node);
-    if (seg === null) break;
+  const def = defOf(unwrap(schemaAt(schema, path)));
+  return def?.type === "object" ? Object.keys(def.shape as Record<string, unknown>) : [];
+}
+
+/** Whether the key at `path` may be left out (its schema optional or with a default); false when unknown. */
+function omittableAt(schema: z.core.$ZodType, path: KeyPath): boolean {
+  let node = path.length ? schemaAt(schema, path) : undefined;
+  for (let i = 0; node !== undefined && i < 10; i++) {
     const def = defOf(node);
+    if (def?.type === "optional" || def?.type === "default" || def?.type === "prefault") return true;
+    if (def?.type === "lazy") node = (node as { _zod: { innerType: unknown } })._zod.innerType;
+    else if (def?.type === "nullable" || def?.type === "readonly") node = def.innerType;
+    else return false;
+  }
+  return false;
+}
+
+// The schema of the value at `path`, as written at its key (wrappers kept), or undefined.
+function schemaAt(schema: z.core.$ZodType, path: KeyPath): unknown {
+  let node: unknown = schema;
+  for (const seg of path) {
+    const def = defOf(unwrap(node));
     if (def?.type === "object") node = (def.shape as Record<string, unknown>)[String(seg)];
     else if (def?.type === "array") node = def.element;
     else if (def?.type === "record") node = def.valueType;
-    else return [];
+    else return undefined;
   }
-  const def = defOf(node);
-  return def?.type === "object" ? Object.keys(def.shape as Record<string, unknown>) : [];
+  return node;
 }
 
 function unwrap(node: unknown): unknown {
@@ -272,6 +288,7 @@ function hintFor(
   actual: unknown,
   expected: string | undefined,
   options: ValidateOptions,
+  omittable: boolean,
 ): string {
   // A schema's refinement may carry its fix: `z.refine(ok, { error, params: { hint } })`.
   if (issue.code === "custom" && typeof issue.params?.hint === "string") return issue.params.hint;
@@ -279,7 +296,9 @@ function hintFor(
     return "this file is read as written (only conf/ files are interpolated): write the value itself";
   }
   if (expected) return `write ${expected} here`;
-  if (actual === "") return "write a value, or remove the key where it has a default";
+  if (actual === "") {
+    return omittable ? "write a value, or remove the key where it has a default" : "write a value";
+  }
   if (issue.code === "invalid_value") {
     return `use one of: ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   }

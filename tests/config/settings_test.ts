@@ -442,6 +442,16 @@ Deno.test("a bad value inside kmlf.yml's runner mapping names its key and line, 
       assert.equal(e.source?.line, line, runner);
     });
   }
+  // An empty value: the hint offers removing the key only where the key may be left out (a runner needs its type).
+  await withTree({ "kmlf.yml": "name: demo\nrunner:\n  type: ''\n" }, async (dir) => {
+    const e = await rejectsWith(
+      () => loadProjectSettings(dir),
+      ConfigError,
+      "settings/invalid",
+      /runner\.type/,
+    );
+    assert.equal(e.hint, 'write a value (got "")');
+  });
   // A value of neither form is named as the whole runner.
   await withTree({ "kmlf.yml": "name: demo\nrunner: [parallel]\n" }, async (dir) => {
     const e = await rejectsWith(
