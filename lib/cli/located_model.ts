@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ModelOrigin } from "../models/load_model.ts";
+import type { ModelOrigin } from "../models/mod.ts";
 import { isRecord } from "../is_record.ts";
 
 /** The environment variable the model's process reads the located model from. */

@@ -277,7 +277,13 @@ export {
   saveModelFolder,
   type SaveModelFolderOptions,
 } from "./models/flavor.ts";
-export { folderSize } from "./models/model_folder.ts";
+export {
+  folderSize,
+  isRowList,
+  type MlmodelFields,
+  writeMlmodel,
+  writeRowsInputExample,
+} from "./models/model_folder.ts";
 export {
   jsonProblem,
   jsValueFlavor,
