@@ -79,7 +79,8 @@ async function openModel(
   stdin?: Uint8Array,
 ): Promise<{ model: KmlfModel; exitCode?: undefined } | { exitCode: number }> {
   // In the model's environment: the folder the launching kmlf located (and checked the pins of).
-  const located = inheritedModel(options.modelUri) ?? await locate(options);
+  const inherited = inheritedModel(options.modelUri);
+  const located = inherited ?? await locate(options);
   // MLflow's default restores the model's environment; `local` (or --no-conda) predicts in this process.
   const local = options.envManager === "local" || options.conda === false;
   const unmet = local ? [] : await unmetPins(located.dir);
@@ -91,7 +92,10 @@ async function openModel(
     const code = await runInModelEnvironment(options.argv ?? Deno.args, located, pins, unmet, stdin);
     if (code !== undefined) return { exitCode: code };
   }
-  const model = await loadModelDir(located.dir, { origin: located.origin });
+  const model = await loadModelDir(located.dir, {
+    origin: located.origin,
+    pinsGiven: inherited !== undefined,
+  });
   for (const note of model.notes ?? []) {
     err(style.yellow(
       `Note: ${note}: predictions may differ from the logged model's (${

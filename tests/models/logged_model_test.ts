@@ -311,6 +311,12 @@ Deno.test("a package the model pins at another version than this kmlf gives its 
       );
     }
     assert.equal(await Deno.readTextFile(join(t.project, "deno.lock")).catch(() => undefined), lock);
+    // The copy pinning zod 4.5.0 predicts with it in a process of its own, which notes no mismatch: its
+    // code/ folder gets the pin, though that process's own imports map kmlf's zod.
+    const own = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(own.code, 0, own.stderr);
+    assert.equal(own.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+    assert.doesNotMatch(own.stderr, /Note: zod/);
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }
