@@ -44,6 +44,20 @@ export function projectAliases(projectRoot: string): (specifier: string) => Proj
   };
 }
 
+/**
+ * The file a project reference's module names (`./src/x.ts`, `src/x.ts`, or `@/x.ts` through the project's
+ * import map): the aliased file, else the path relative to the project root.
+ *
+ * @example
+ * ```ts
+ * projectModuleFile("/p")("@/datasets.ts"); // "/p/src/datasets.ts" with "@/": "./src/"
+ * ```
+ */
+export function projectModuleFile(projectRoot: string): (spec: string) => string {
+  const aliasOf = projectAliases(projectRoot);
+  return (spec) => aliasOf(spec)?.file ?? resolve(projectRoot, spec);
+}
+
 // A target that is one of the project's files: relative, absolute or a file: URL.
 const LOCAL = /^(\.{0,2}\/|file:)/;
 

@@ -199,10 +199,31 @@ Deno.test("a model logged from a project importing through an import-map alias c
     // Reached through the alias only: the bundle must follow it.
     "pipelines/rules/util/labels.ts": 'export { SPECIES } from "@/util/species.ts";\n',
     "pipelines/rules/util/species.ts": 'export const SPECIES = ["setosa", "virginica"] as const;\n',
+    // The trained rule is saved by a dataset class of the project's, named through the alias.
+    "conf/base/catalog.yml": rulesProjectFiles("")["conf/base/catalog.yml"].replace(
+      "rule: {type: json,",
+      'rule: {type: "@/rule_dataset.ts#RuleDataset",',
+    ),
+    "pipelines/rules/rule_dataset.ts": [
+      "export class RuleDataset {",
+      "  constructor(readonly opts: { filepath: string }) {}",
+      "  async load() { return JSON.parse(await Deno.readTextFile(this.opts.filepath)); }",
+      "  async save(data: unknown) {",
+      '    await Deno.mkdir(this.opts.filepath.replace(/\\/[^/]*$/, ""), { recursive: true });',
+      "    await Deno.writeTextFile(this.opts.filepath, JSON.stringify(data));",
+      "  }",
+      "  async exists() { return await Deno.stat(this.opts.filepath).then(() => true, () => false); }",
+      "  describe() { return { ...this.opts }; }",
+      "  filePath() { return this.opts.filepath; }",
+      "}",
+      "",
+    ].join("\n"),
   });
   try {
     assert.doesNotMatch(t.stderr, /is not bundled/);
     const logged = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    const mlmodel = await Deno.readTextFile(join(logged, "MLmodel"));
+    assert.match(mlmodel, /type: \.\/code\/pipelines\/rules\/rule_dataset\.ts#RuleDataset/);
     const config = JSON.parse(await Deno.readTextFile(join(logged, "code", "deno.json")));
     assert.deepEqual(config.imports, {
       "@/": "./pipelines/rules/",
