@@ -94,7 +94,7 @@ async function versionHere(
   name: string,
   target: string,
 ): Promise<{ pkg: string; version: string | undefined; met: boolean } | undefined> {
-  const pin = target.match(/^npm:\/?(@?[^@/]+(?:\/[^@/]+)?)(?:@([^/]+))?(?:\/.*)?$/);
+  const pin = target.match(/^npm:\/?(@[^@/]+\/[^@/]+|[^@/]+)(?:@([^/]+))?(?:\/.*)?$/);
   if (!pin) return undefined;
   const [, pkg, wanted = ""] = pin;
   const resolved = await resolvedHere(name);

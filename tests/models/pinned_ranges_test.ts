@@ -18,8 +18,8 @@ async function modelWithPins(imports: Record<string, string>): Promise<string> {
 
 Deno.test("a range pin is met by the version this kmlf gives, and unmet by one outside it", async () => {
   // This process maps zod exactly: npm:zod@4.6.7 (kmlf's deno.json).
-  for (const range of ["^4.1.0", "~4.6.0", "4.x", ">=4.0.0 <5", "4", "4.6.7", "*"]) {
-    const dir = await modelWithPins({ zod: `npm:zod@${range}` });
+  for (const range of ["@^4.1.0", "@~4.6.0", "@4.x", "@>=4.0.0 <5", "@4", "@4.6.7", "@*", "", "@^4/v4"]) {
+    const dir = await modelWithPins({ zod: `npm:zod${range}` });
     try {
       assert.deepEqual(await unmetPins(dir), [], range);
       assert.deepEqual(await pinnedVersionNotes(dir), [], range);
