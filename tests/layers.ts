@@ -81,6 +81,7 @@ export const START_UP_ENTRIES: readonly string[] = [
   "tracking/client/client.ts",
   "tracking/models/flavor.ts",
   "tracking/models/mlmodel.ts",
+  "tracking/models/model_folder.ts",
   "tracking/models/model_uri.ts",
   "tracking/models/resolve_model.ts",
   "tracking/models/signature.ts",

@@ -122,16 +122,8 @@ export async function importProjectExport(
       }#${placeholder}`,
     });
   }
-  const file = resolve(projectRoot, type.slice(0, hash));
+  const file = await projectModule(type.slice(0, hash), projectRoot, kind, source);
   const exportName = type.slice(hash + 1);
-  try {
-    if (!Deno.statSync(file).isFile) throw new Deno.errors.NotFound(file);
-  } catch {
-    throw new DatasetError(code("module-not-found"), `Cannot find ${kind.noun} module ${file}`, {
-      source,
-      hint: `custom ${kind.noun} module paths are relative to the project root, e.g. ${kind.example}`,
-    });
-  }
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(file).href);
@@ -180,7 +172,7 @@ export async function importProjectClass(
   const Cls = await importProjectExport(type, projectRoot, kind, source);
   const code = (what: string) => `${kind.codePrefix}-${what}`;
   const exportName = type.slice(type.lastIndexOf("#") + 1);
-  const file = resolve(projectRoot, type.slice(0, type.lastIndexOf("#")));
+  const file = await projectModule(type.slice(0, type.lastIndexOf("#")), projectRoot, kind, source);
   // Arrow functions and methods have no prototype and cannot be constructed.
   if (typeof Cls !== "function" || !Cls.prototype) {
     throw new DatasetError(code("not-a-class"), `Export "${exportName}" of ${file} is not a class`, {
@@ -189,4 +181,63 @@ export async function importProjectClass(
     });
   }
   return Cls as new (options?: Record<string, unknown>) => unknown;
+}
+
+// The file a reference's module names: a path relative to the project root, or a specifier the project's
+// import map maps to its files (`@/datasets.ts` with `"@/": "./src/"`), as its code's imports resolve.
+async function projectModule(
+  spec: string,
+  projectRoot: string,
+  kind: ProjectClassKind,
+  source: SourceLocation | undefined,
+): Promise<string> {
+  const code = (what: string) => `${kind.codePrefix}-${what}`;
+  // Loaded only for a bare specifier: a `./` path (what most projects write) needs no deno.json read.
+  const aliases: typeof import("../project_aliases.ts") | undefined = /^(\.{0,2}\/|[a-z][a-z0-9+.-]*:)/i
+      .test(spec)
+    ? undefined
+    : await import(new URL("../project_aliases.ts", import.meta.url).href);
+  const alias = aliases?.projectAliases(projectRoot)(spec);
+  const mappedIn = alias && aliases?.projectImports(projectRoot).file;
+  const mapped = alias ? undefined : aliases && mappedElsewhere(aliases, projectRoot, spec);
+  if (mapped) {
+    throw new DatasetError(
+      code("module-not-found"),
+      `${kind.noun[0].toUpperCase()}${kind.noun.slice(1)} module ${spec} is mapped by ${mapped.file} ` +
+        `("${mapped.key}": "${mapped.target}"), which is not one of the project's files`,
+      {
+        source,
+        hint: `map "${mapped.key}" to a folder or file of the project (e.g. "@/": "./src/"), or write the ` +
+          `module's path relative to the project root, e.g. ${kind.example}`,
+      },
+    );
+  }
+  const file = alias?.file ?? resolve(projectRoot, spec);
+  try {
+    if (!Deno.statSync(file).isFile) throw new Deno.errors.NotFound(file);
+  } catch {
+    throw new DatasetError(
+      code("module-not-found"),
+      `Cannot find ${kind.noun} module ${file}` +
+        (alias ? ` (${spec}: ${mappedIn} maps "${alias.key}" to ${alias.target})` : ""),
+      {
+        source,
+        hint: alias
+          ? `fix the path after "${alias.key}", or what "${alias.key}" maps to in ${mappedIn}`
+          : `custom ${kind.noun} module paths are relative to the project root, e.g. ${kind.example}`,
+      },
+    );
+  }
+  return file;
+}
+
+// The project's import-map entry for a bare specifier whose target is not one of its files (a package).
+function mappedElsewhere(
+  aliases: typeof import("../project_aliases.ts"),
+  projectRoot: string,
+  spec: string,
+): { key: string; target: string; file: string } | undefined {
+  const { imports, file } = aliases.projectImports(projectRoot);
+  const hit = file === undefined ? undefined : aliases.importMapLookup(imports, spec);
+  return hit && file ? { key: hit[0], target: hit[1], file } : undefined;
 }

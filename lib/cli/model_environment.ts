@@ -19,6 +19,7 @@ import { isCompiledBinary, KMLF_RUN_FLAGS, kmlfImports, kmlfRoot, PARENT_ENV } f
 import { withPackageSubpaths } from "../deno_config_file.ts";
 import { fileURLToPath, join, pathToFileURL } from "../path.ts";
 import { err, style } from "./terminal.ts";
+import { LOCATED_MODEL_ENV, type LocatedModel, locatedModelValue } from "./located_model.ts";
 
 /**
  * The import map a model's own environment runs with: kmlf's imports, and the model's pins for the modules
@@ -46,20 +47,23 @@ export function modelImportMap(
  * Runs this kmlf command again in the model's environment (see the module doc) and returns its exit code;
  * or, in a compiled kmlf, says what it cannot restore and returns undefined (the caller predicts here).
  * `argv` is the command line as given; `--env-manager` and `--no-conda` are replaced by
- * `--env-manager local`. `stdin` is input this process already read (`kmlf models predict` from stdin).
+ * `--env-manager local`. `located` is the model's folder this process found: the new process loads it
+ * rather than resolving the URI again. `stdin` is input this process already read (`kmlf models predict`
+ * from stdin).
  *
  * @example
  * ```ts
- * const code = await runInModelEnvironment(Deno.args, dir, pins, ["argparse"]);
+ * const code = await runInModelEnvironment(Deno.args, { dir, origin }, pins, ["argparse"]);
  * ```
  */
 export async function runInModelEnvironment(
   argv: readonly string[],
-  dir: string,
+  located: LocatedModel,
   pins: Readonly<Record<string, string>>,
   unmet: readonly string[],
   stdin?: Uint8Array,
 ): Promise<number | undefined> {
+  const { dir } = located;
   const root = kmlfRoot();
   if (!root || isCompiledBinary()) {
     err(style.yellow(
@@ -86,7 +90,12 @@ export async function runInModelEnvironment(
       ],
       // The model's environment is the import map: no second restart inside the project's configuration.
       // It ends when this process is gone (cli.ts' watchLauncher), as a kmlf restarted in its project does.
-      env: { KMLF_PROJECT_RUNTIME: "off", [PARENT_ENV]: String(Deno.pid), RUST_BACKTRACE: "0" },
+      env: {
+        KMLF_PROJECT_RUNTIME: "off",
+        [PARENT_ENV]: String(Deno.pid),
+        [LOCATED_MODEL_ENV]: locatedModelValue(located),
+        RUST_BACKTRACE: "0",
+      },
       stdin: stdin ? "piped" : "inherit",
       stdout: "inherit",
       stderr: "inherit",

@@ -34,6 +34,7 @@ import { parsePythonJson } from "../py_json_parse.ts";
 import { writeOutputFile } from "./output_file.ts";
 import type { MlflowModelsFlags } from "./mlflow_models_flags.ts";
 import { checkMlflowModelsFlags } from "./mlflow_models_check.ts";
+import { inheritedModel, type LocatedModel } from "./located_model.ts";
 
 /** Options of `kmlf models predict`. */
 export interface PredictOptions extends MlflowModelsFlags {
@@ -70,24 +71,16 @@ export interface ServeOptions extends MlflowModelsFlags {
   signal?: AbortSignal;
 }
 
-// Opens the store only when the URI needs one; returns the model, or the exit code of the kmlf that ran
+// Returns the model, or the exit code of the kmlf that ran
 // the command in the model's environment (its pins, when this process does not give them: see
 // model_environment.ts). `stdin` is the input already read, for that kmlf.
 async function openModel(
   options: PredictOptions | ServeOptions,
   stdin?: Uint8Array,
 ): Promise<{ model: KmlfModel; exitCode?: undefined } | { exitCode: number }> {
-  const where = await storeLocation(options);
-  const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
-  // Reading a model never creates a store: a mistyped store URI is an error naming it.
-  if (parsed.kind !== "local") refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
-  const store = parsed.kind === "local" ? undefined : await openStore(where.uri, { baseDir: where.baseDir });
-  let located: Awaited<ReturnType<typeof locateModel>>;
-  try {
-    located = await locateModel(options.modelUri, { store, baseDir: Deno.cwd() });
-  } finally {
-    await store?.close();
-  }
+  // In the model's environment: the folder the launching kmlf located (and checked the pins of).
+  const inherited = inheritedModel(options.modelUri);
+  const located = inherited ?? await locate(options);
   // MLflow's default restores the model's environment; `local` (or --no-conda) predicts in this process.
   const local = options.envManager === "local" || options.conda === false;
   const unmet = local ? [] : await unmetPins(located.dir);
@@ -96,10 +89,13 @@ async function openModel(
       new URL("./model_environment.ts", import.meta.url).href
     );
     const pins = await modelPins(located.dir);
-    const code = await runInModelEnvironment(options.argv ?? Deno.args, located.dir, pins, unmet, stdin);
+    const code = await runInModelEnvironment(options.argv ?? Deno.args, located, pins, unmet, stdin);
     if (code !== undefined) return { exitCode: code };
   }
-  const model = await loadModelDir(located.dir, { origin: located.origin });
+  const model = await loadModelDir(located.dir, {
+    origin: located.origin,
+    pinsGiven: inherited !== undefined,
+  });
   for (const note of model.notes ?? []) {
     err(style.yellow(
       `Note: ${note}: predictions may differ from the logged model's (${
@@ -108,6 +104,20 @@ async function openModel(
     ));
   }
   return { model };
+}
+
+// Opens the store only when the URI needs one.
+async function locate(options: PredictOptions | ServeOptions): Promise<LocatedModel> {
+  const where = await storeLocation(options);
+  const parsed = parseModelUri(options.modelUri, { baseDir: Deno.cwd() });
+  // Reading a model never creates a store: a mistyped store URI is an error naming it.
+  if (parsed.kind !== "local") refuseMissingStore(parseTrackingUri(where.uri, where), where.source);
+  const store = parsed.kind === "local" ? undefined : await openStore(where.uri, { baseDir: where.baseDir });
+  try {
+    return await locateModel(options.modelUri, { store, baseDir: Deno.cwd() });
+  } finally {
+    await store?.close();
+  }
 }
 
 /**

@@ -15,6 +15,7 @@ import { readYamlFile } from "../yaml/parse_yaml.ts";
 import { MlflowArtifactDataset } from "./datasets/artifact_dataset.ts";
 import { moduleGraph } from "./module_graph.ts";
 import { modelImports, type ProjectAlias, projectAliases } from "./model_pins.ts";
+import { projectModuleFile } from "../project_aliases.ts";
 import { rewriteImports } from "../import_scan.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { copyFile, readTextFile, writeFile, writeTextFile } from "../file_io.ts";
@@ -94,12 +95,13 @@ export async function writeBundle(dir: string, options: BundleOptions): Promise<
         rewriteImports(await readTextFile(file), (spec) => relativeImport(file, aliases.get(spec))),
       );}
   }
-  // Custom dataset types resolve against the model folder at load time.
+  // Custom dataset types resolve against the model folder at load time (an aliased one, `@/x.ts#X`, too).
+  const moduleFile = projectModuleFile(options.projectRoot);
   for (const entry of Object.values(artifacts)) {
     const type = String(entry.type);
     if (type.includes("#")) {
       const [mod, cls] = type.split("#");
-      entry.type = `./code/${relative(base, resolve(options.projectRoot, mod))}#${cls}`;
+      entry.type = `./code/${relative(base, moduleFile(mod))}#${cls}`;
     }
   }
   // "kmlf" is whichever kmlf loads the model (its version is in the flavor): not a path into code/. The
@@ -156,7 +158,7 @@ async function bundleDataset(
   delete config.versioned;
   delete config.metadata;
   const type = String(config.type ?? "");
-  if (type.includes("#")) customModules.push(resolve(options.projectRoot, type.split("#")[0]));
+  if (type.includes("#")) customModules.push(projectModuleFile(options.projectRoot)(type.split("#")[0]));
   const folder = (dataset as { path?: unknown }).path;
   // A model loads its artifacts with kmlf's built-in types and the project's own classes (`module#Class`,
   // copied into code/): a type a plugin registers (mlflow_model_local, a project plugin's) is not there when

@@ -3,22 +3,14 @@
  * `after_pipeline_run` with a PipelineML): the bundle, its signature and input example, `MLmodel`, the
  * upload under the run's artifacts, and the run's `mlflow.log-model.history` tag.
  */
-import { join } from "../path.ts";
 import type { Catalog } from "../catalog/mod.ts";
 import { KmlfError, TrackingError } from "../errors.ts";
 import type { InferenceSpec } from "../pipeline/mod.ts";
-import { folderSize } from "../tracking/models/flavor.ts";
-import {
-  appendLogModelHistory,
-  inputExampleFiles,
-  MLMODEL_FORMAT_VERSION,
-  mlmodelToYaml,
-  utcTimeCreated,
-} from "../tracking/models/mlmodel.ts";
+import { appendLogModelHistory } from "../tracking/models/mlmodel.ts";
+import { isRowList, writeMlmodel, writeRowsInputExample } from "../tracking/models/model_folder.ts";
 import { inferColumns, inferParams, signatureToStrings } from "../tracking/models/signature.ts";
 import { writeBundle } from "./model_bundle.ts";
 import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
-import { writeTextFile } from "../file_io.ts";
 
 /** What {@link logInferenceModel} needs. */
 export interface LogModelOptions {
@@ -143,28 +135,15 @@ export async function writeModelDir(
   let info;
   const rows = bundle.inputData;
   if (spec.logModel.inputExample === "auto") {
-    if (Array.isArray(rows) && rows.length > 0 && rows.every(isRow)) {
-      const files = inputExampleFiles(rows.slice(0, 5));
-      await writeTextFile(join(dir, "input_example.json"), files.inputExample);
-      await writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
-      info = files.info;
-    } else notes.push(`no input example: the data of "${spec.inputName}" is not a list of rows`);
+    if (isRowList(rows)) info = await writeRowsInputExample(dir, rows);
+    else notes.push(`no input example: the data of "${spec.inputName}" is not a list of rows`);
   }
-  const model = {
+  const model = await writeMlmodel(dir, {
     artifactPath: options.artifactPath,
     flavors: { kmlf: bundle.flavor },
-    mlflowVersion: MLMODEL_FORMAT_VERSION,
-    modelSizeBytes: await folderSize(dir),
-    modelUuid: crypto.randomUUID().replaceAll("-", ""),
     runId: options.runId,
     savedInputExampleInfo: info,
     signature,
-    utcTimeCreated: utcTimeCreated(new Date()),
-  };
-  await writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(model));
+  });
   return { model, notes };
-}
-
-function isRow(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

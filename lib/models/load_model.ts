@@ -155,7 +155,17 @@ export async function locateModel(
  * const model = await loadModelDir("/tmp/downloaded/model");
  * ```
  */
-export async function loadModelDir(dir: string, options: { origin?: ModelOrigin } = {}): Promise<KmlfModel> {
+export async function loadModelDir(
+  dir: string,
+  options: {
+    origin?: ModelOrigin;
+    /**
+     * The process gives the model's code its pins already (kmlf's process of the model's own scopes its
+     * `code/` folder to them): nothing to note, though its top-level imports map other versions.
+     */
+    pinsGiven?: boolean;
+  } = {},
+): Promise<KmlfModel> {
   const file = join(dir, "MLmodel");
   const text = await readTextFile(file).catch((cause) => {
     throw new KmlfError("model/no-mlmodel", `${dir} holds no MLmodel file`, {
@@ -209,11 +219,12 @@ export async function loadModelDir(dir: string, options: { origin?: ModelOrigin 
   // after some import loaded it), whether that worked or not.
   const { pipeline, catalog, loaded } = await loadCode(dir, file, flavor).catch(async (error) => {
     const { withModelPinHint, withVersionNotes } = await pinHint();
-    throw withVersionNotes(await withModelPinHint(error, dir), await pinnedVersionNotes(dir));
+    const notes = options.pinsGiven ? [] : await pinnedVersionNotes(dir);
+    throw withVersionNotes(await withModelPinHint(error, dir), notes);
   });
   const model = new LoadedModel(dir, metadata, signature, pipeline, flavor, loaded, catalog);
   model.origin = options.origin ?? { uri: dir, runId: metadata.runId ?? undefined };
-  model.notes = await pinnedVersionNotes(dir);
+  model.notes = options.pinsGiven ? [] : await pinnedVersionNotes(dir);
   return model;
 }
 

@@ -15,6 +15,8 @@
 import { join } from "../path.ts";
 import { readTextFile } from "../file_io.ts";
 import { isRecord } from "../is_record.ts";
+import { isExactVersion, satisfiesRange } from "./semver_range.ts";
+import { lockedVersion } from "./resolving_lock.ts";
 
 /**
  * The packages a model's `code/deno.json` pins (`{name or "name/": target}`), its local aliases left out;
@@ -41,7 +43,7 @@ export async function modelPins(dir: string): Promise<Record<string, string>> {
 }
 
 /**
- * One sentence per pinned npm package whose version here differs from the model's pin.
+ * One sentence per pinned npm package this process does not give the model's code as pinned.
  *
  * @example
  * ```ts
@@ -54,7 +56,7 @@ export async function pinnedVersionNotes(dir: string): Promise<string[]> {
   for (const [name, target] of Object.entries(await modelPins(dir))) {
     if (name.endsWith("/")) continue;
     const here = await versionHere(name, target);
-    if (here?.version !== undefined && here.version !== here.pinned) {
+    if (here?.met === false && here.version !== undefined) {
       notes.push(
         `${name}: the model was logged with ${target}, this kmlf gives it ${here.pkg} ${here.version}`,
       );
@@ -65,7 +67,10 @@ export async function pinnedVersionNotes(dir: string): Promise<string[]> {
 
 /**
  * The model's pins this process does not give its code as pinned: a package it does not map, or maps at
- * another version (what `kmlf models predict|serve` restore in a Deno process of the model's own).
+ * another version (what `kmlf models predict|serve` restore in a Deno process of the model's own). A range
+ * pin (`npm:zod@^4.1.0`) is met by a version in it; a range this process maps is met when its deno.lock
+ * resolves it to the pin, or when it is the very range pinned; a range whose version is not known yet is
+ * not (Deno may pick another version than the pin's).
  *
  * @example
  * ```ts
@@ -77,34 +82,39 @@ export async function unmetPins(dir: string): Promise<string[]> {
   for (const [name, target] of Object.entries(await modelPins(dir))) {
     if (name.endsWith("/") || target.startsWith("node:")) continue;
     if (await resolvedHere(name) === undefined) unmet.push(name);
-    else {
-      const here = await versionHere(name, target);
-      if (here?.version !== undefined && here.version !== here.pinned) unmet.push(name);
-    }
+    else if ((await versionHere(name, target))?.met === false) unmet.push(name);
   }
   return unmet;
 }
 
-// For an exact npm pin: the package, the pinned version and the version this process resolves `name` to
-// (undefined when it does not map it); undefined for a range (npm:zod@^4 says which versions the model
-// takes, not one) or another kind of target.
+// For an npm pin (`npm:zod@4.6.7`, `npm:zod@^4.1.0`, `npm:zod`): the package, the version this process
+// gives `name` (undefined when not known: it maps no such name, or a range no lock resolves yet) and whether
+// that meets the pin; undefined for another kind of target.
 async function versionHere(
   name: string,
   target: string,
-): Promise<{ pkg: string; pinned: string; version: string | undefined } | undefined> {
-  const pin = target.match(/^npm:(@?[^@/]+(?:\/[^@/]+)?)@(\d+\.\d+\.\d+(?:[-+][^/]*)?)(?:\/.*)?$/);
+): Promise<{ pkg: string; version: string | undefined; met: boolean } | undefined> {
+  const pin = target.match(/^npm:\/?(@[^@/]+\/[^@/]+|[^@/]+)(?:@([^/]+))?(?:\/.*)?$/);
   if (!pin) return undefined;
-  const [, pkg, pinned] = pin;
+  const [, pkg, wanted = ""] = pin;
   const resolved = await resolvedHere(name);
-  if (resolved === undefined) return { pkg, pinned, version: undefined };
+  if (resolved === undefined) return { pkg, version: undefined, met: false };
   const escaped = pkg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  // A file URL in Deno's npm cache once some module loaded the package; before, the map's npm: target
-  // (its version, or its range: "^4" is not the pinned version either).
+  // A file URL in Deno's npm cache once some module loaded the package, or Deno's lock resolved it at
+  // start; before, the map's npm: target: its version, or its range (resolved by the lock, if it has it).
   const url = decodeURIComponent(resolved);
-  const version = url.startsWith("npm:")
-    ? url.match(new RegExp(`^npm:/?${escaped}@([^/]+)`))?.[1]
-    : url.match(new RegExp(`/${escaped}[/@](\\d+\\.\\d+\\.\\d+[^/]*)/`))?.[1];
-  return { pkg, pinned, version };
+  let version: string | undefined;
+  if (url.startsWith("npm:")) {
+    const mapped = url.match(new RegExp(`^npm:/?${escaped}(?:@([^/]+))?`))?.[1] ?? "";
+    if (mapped === wanted) return { pkg, version: isExactVersion(mapped) ? mapped : undefined, met: true };
+    version = isExactVersion(mapped)
+      ? mapped
+      : await lockedVersion(`npm:${pkg}${mapped ? `@${mapped}` : ""}`);
+  } else version = url.match(new RegExp(`/${escaped}[/@](\\d+\\.\\d+\\.\\d+[^/]*)/`))?.[1];
+  if (version === undefined) return { pkg, version, met: false };
+  const met = wanted === "" ||
+    (isExactVersion(wanted) ? version === wanted : satisfiesRange(version, wanted) === true);
+  return { pkg, version, met };
 }
 
 // Where Deno resolves `name` for a module outside kmlf's folder, or undefined when it maps no such name.

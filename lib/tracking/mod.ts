@@ -272,13 +272,19 @@ export {
 export { type ModelUri, parseModelUri } from "./models/model_uri.ts";
 export {
   type FlavorLoadContext,
-  folderSize,
   loadModelFolder,
   type ModelFlavor,
   type SavedFlavor,
   saveModelFolder,
   type SaveModelFolderOptions,
 } from "./models/flavor.ts";
+export {
+  folderSize,
+  isRowList,
+  type MlmodelFields,
+  writeMlmodel,
+  writeRowsInputExample,
+} from "./models/model_folder.ts";
 export {
   jsonProblem,
   jsValueFlavor,

@@ -81,3 +81,46 @@ Deno.test("custom dataset errors: missing module, missing export, not a class, i
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("a type written through the project's import-map alias imports the file the alias names", async () => {
+  const root = await writeTree({
+    "deno.json": JSON.stringify({ imports: { "@/": "./src/", "pkg/": "npm:argparse@2.0.1/" } }),
+    "src/datasets.ts": UPPER,
+    "u.txt": "quiet",
+  });
+  try {
+    const c = await Catalog.fromConfig(
+      catalogConfig('u:\n  type: "@/datasets.ts#UpperDataset"\n  filepath: u.txt\n'),
+      { projectRoot: root },
+    );
+    assert.equal(await c.load("u"), "QUIET");
+    assert.equal(c.typeName("u"), "UpperDataset");
+    // An alias to no file, or to a package, names the key, what it maps to and the deno.json.
+    const expectations: [string, RegExp, RegExp][] = [
+      [
+        "@/nope.ts#X",
+        /Cannot find dataset module .*src\/nope\.ts \(@\/nope\.ts: .*deno\.json maps "@\/" to .*src\/\)/,
+        /fix the path after "@\/", or what "@\/" maps to in .*deno\.json/,
+      ],
+      [
+        "pkg/x.ts#X",
+        /module pkg\/x\.ts is mapped by .*deno\.json \("pkg\/": "npm:argparse@2\.0\.1\/"\), which is not one of/,
+        /map "pkg\/" to a folder or file of the project/,
+      ],
+    ];
+    for (const [type, message, hint] of expectations) {
+      await assert.rejects(
+        () => Catalog.fromConfig(catalogConfig(`u:\n  type: "${type}"\n`), { projectRoot: root }),
+        (e: DatasetError) => {
+          assert.equal(e.code, "catalog/custom-module-not-found", type);
+          assert.match(e.message, message, type);
+          assert.match(e.hint!, hint, type);
+          assert.equal(e.source?.keyPath, "u.type", type);
+          return true;
+        },
+      );
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -199,10 +199,31 @@ Deno.test("a model logged from a project importing through an import-map alias c
     // Reached through the alias only: the bundle must follow it.
     "pipelines/rules/util/labels.ts": 'export { SPECIES } from "@/util/species.ts";\n',
     "pipelines/rules/util/species.ts": 'export const SPECIES = ["setosa", "virginica"] as const;\n',
+    // The trained rule is saved by a dataset class of the project's, named through the alias.
+    "conf/base/catalog.yml": rulesProjectFiles("")["conf/base/catalog.yml"].replace(
+      "rule: {type: json,",
+      'rule: {type: "@/rule_dataset.ts#RuleDataset",',
+    ),
+    "pipelines/rules/rule_dataset.ts": [
+      "export class RuleDataset {",
+      "  constructor(readonly opts: { filepath: string }) {}",
+      "  async load() { return JSON.parse(await Deno.readTextFile(this.opts.filepath)); }",
+      "  async save(data: unknown) {",
+      '    await Deno.mkdir(this.opts.filepath.replace(/\\/[^/]*$/, ""), { recursive: true });',
+      "    await Deno.writeTextFile(this.opts.filepath, JSON.stringify(data));",
+      "  }",
+      "  async exists() { return await Deno.stat(this.opts.filepath).then(() => true, () => false); }",
+      "  describe() { return { ...this.opts }; }",
+      "  filePath() { return this.opts.filepath; }",
+      "}",
+      "",
+    ].join("\n"),
   });
   try {
     assert.doesNotMatch(t.stderr, /is not bundled/);
     const logged = join(t.store, "..", "mlartifacts", "1", t.runId, "artifacts", "model");
+    const mlmodel = await Deno.readTextFile(join(logged, "MLmodel"));
+    assert.match(mlmodel, /type: \.\/code\/pipelines\/rules\/rule_dataset\.ts#RuleDataset/);
     const config = JSON.parse(await Deno.readTextFile(join(logged, "code", "deno.json")));
     assert.deepEqual(config.imports, {
       "@/": "./pipelines/rules/",
@@ -311,6 +332,12 @@ Deno.test("a package the model pins at another version than this kmlf gives its 
       );
     }
     assert.equal(await Deno.readTextFile(join(t.project, "deno.lock")).catch(() => undefined), lock);
+    // The copy pinning zod 4.5.0 predicts with it in a process of its own, which notes no mismatch: its
+    // code/ folder gets the pin, though that process's own imports map kmlf's zod.
+    const own = await kmlf(["models", "predict", "-m", local, "-i", input], { cwd: t.base });
+    assert.equal(own.code, 0, own.stderr);
+    assert.equal(own.stdout.trim(), '{"predictions": [{"prediction": "setosa", "probability": 0.9}]}');
+    assert.doesNotMatch(own.stderr, /Note: zod/);
   } finally {
     await Deno.remove(t.base, { recursive: true });
   }

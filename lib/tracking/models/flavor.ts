@@ -9,15 +9,8 @@
 import { join } from "../../path.ts";
 import { TrackingError } from "../../errors.ts";
 import { KMLF_VERSION } from "../../version.ts";
-import {
-  inputExampleFiles,
-  type MlModel,
-  MLMODEL_FORMAT_VERSION,
-  mlmodelToYaml,
-  parseMlmodel,
-  type SavedInputExampleInfo,
-  utcTimeCreated,
-} from "./mlmodel.ts";
+import { type MlModel, parseMlmodel, type SavedInputExampleInfo } from "./mlmodel.ts";
+import { isRowList, writeMlmodel, writeRowsInputExample } from "./model_folder.ts";
 import { inferColumns, pythonJson, type SignatureStrings, signatureToStrings } from "./signature.ts";
 import { readTextFile, writeTextFile } from "../../file_io.ts";
 
@@ -102,18 +95,13 @@ export async function saveModelFolder<M>(
     if (inputs) signature = signatureToStrings({ inputs, outputs: null, params: null });
     else if (!signature) notes.push("no signature: signature auto needs an input_example of rows or values");
   } else if (options.signature) signature = options.signature;
-  const mlmodel: MlModel = {
+  const mlmodel = await writeMlmodel(dir, {
     artifactPath: options.artifactPath,
     flavors: { [flavor.name]: { ...saved.entry, kmlf_version: KMLF_VERSION } },
-    mlflowVersion: MLMODEL_FORMAT_VERSION,
-    modelSizeBytes: await folderSize(dir),
-    modelUuid: crypto.randomUUID().replaceAll("-", ""),
     runId: options.runId,
     savedInputExampleInfo: info,
     signature,
-    utcTimeCreated: utcTimeCreated(new Date()),
-  };
-  await writeTextFile(join(dir, "MLmodel"), mlmodelToYaml(mlmodel));
+  });
   return { model: mlmodel, notes };
 }
 
@@ -158,35 +146,7 @@ export async function loadModelFolder<M>(
 // Rows become MLflow's DataFrame example (split orient) with its serving request; other JSON values are
 // saved as they are (MLflow's json_object example).
 async function writeInputExample(dir: string, example: unknown): Promise<SavedInputExampleInfo> {
-  const rows = Array.isArray(example) && example.length > 0 && example.every(isRow);
-  if (rows) {
-    const files = inputExampleFiles((example as Record<string, unknown>[]).slice(0, 5));
-    await writeTextFile(join(dir, "input_example.json"), files.inputExample);
-    await writeTextFile(join(dir, "serving_input_example.json"), files.servingInputExample);
-    return files.info;
-  }
+  if (isRowList(example)) return await writeRowsInputExample(dir, example);
   await writeTextFile(join(dir, "input_example.json"), pythonJson(example));
   return { artifactPath: "input_example.json", type: "json_object" };
-}
-
-function isRow(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/**
- * The bytes of the files under `dir` (MLmodel's `model_size_bytes`).
- *
- * @example
- * ```ts
- * await folderSize("/tmp/model"); // 1234
- * ```
- */
-export async function folderSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of Deno.readDirSync(dir)) {
-    const path = join(dir, e.name);
-    if (e.isDirectory) total += await folderSize(path);
-    else if (e.isFile) total += Deno.statSync(path).size;
-  }
-  return total;
 }
