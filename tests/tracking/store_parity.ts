@@ -12,7 +12,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TrackingError } from "../../lib/errors.ts";
-import { FileStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import { FileStore, openStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import { sharedPostgres } from "../services/postgres_server.ts";
 import { startKmlfServer } from "./kmlf_server.ts";
 
 /** What a scenario sees: the store, and `step` to record a call's outcome under a label. */
@@ -93,8 +94,9 @@ export async function transcript(store: TrackingStore, scenario: Scenario): Prom
         outcomes.set(label, { ok: normalise(value ?? null, ids) });
         return value;
       } catch (error) {
-        if (!(error instanceof TrackingError)) throw error;
-        outcomes.set(label, { error: error.code, message: normaliseMessage(error.message, ids) });
+        // Anything but a TrackingError is a crash (a 5xx on the wire): recorded, so it shows as a difference.
+        const code = error instanceof TrackingError ? error.code : `crash: ${(error as Error)?.name}`;
+        outcomes.set(label, { error: code, message: normaliseMessage(String((error as Error)?.message), ids) });
         return undefined;
       }
     },
@@ -103,14 +105,14 @@ export async function transcript(store: TrackingStore, scenario: Scenario): Prom
   return outcomes;
 }
 
-/** The four subjects: two local stores, and a REST store over kmlf's server on each. */
-export const SUBJECTS = ["sqlite", "file", "rest→sqlite", "rest→file"] as const;
+/** The six subjects: three local stores, and a REST store over kmlf's server on each. */
+export const SUBJECTS = ["sqlite", "file", "postgres", "rest→sqlite", "rest→file", "rest→postgres"] as const;
 type Subject = typeof SUBJECTS[number];
 
 async function open(subject: Subject): Promise<{ store: TrackingStore; dispose(): Promise<void> }> {
   if (subject.startsWith("rest")) {
     const server = await startKmlfServer({
-      backend: subject === "rest→file" ? "file" : "sqlite",
+      backend: subject === "rest→file" ? "file" : subject === "rest→postgres" ? "postgres" : "sqlite",
       client: { maxRetries: 1, backoffMs: 1 },
     });
     return { store: server.store, dispose: () => server.close() };
@@ -119,6 +121,8 @@ async function open(subject: Subject): Promise<{ store: TrackingStore; dispose()
   const artifactRoot = `file://${dir}/artifacts`;
   const store = subject === "sqlite"
     ? SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot })
+    : subject === "postgres"
+    ? await openStore(await (await sharedPostgres()).createDatabase(), { baseDir: dir, artifactRoot })
     : await FileStore.open(join(dir, "mlruns"), { artifactRoot });
   return {
     store,
@@ -203,6 +207,7 @@ export async function assertStoresAgree(scenario: Scenario, allow: Allowances = 
   const report = [
     ["sqlite", "rest→sqlite"],
     ["file", "rest→file"],
+    ["postgres", "rest→postgres"],
   ].flatMap(([x, y]) => {
     const map = (label: string) => (o: Outcome) => label in messages ? codeOnly(o) : o;
     const d = differences(pick(x as Subject, allow.localVsRest), pick(y as Subject, allow.localVsRest), map);
@@ -214,5 +219,8 @@ export async function assertStoresAgree(scenario: Scenario, allow: Allowances = 
     () => (o) => codeOnly(mlflowStoreDifferences(o)),
   );
   if (local.length) report.push("sqlite vs file:", ...local);
+  // MLflow serves SQLite and PostgreSQL with one SqlAlchemyStore: same answers, same words.
+  const sql = differences(pick("sqlite"), pick("postgres"));
+  if (sql.length) report.push("sqlite vs postgres:", ...sql);
   assert.ok(report.length === 0, report.join("\n"));
 }
