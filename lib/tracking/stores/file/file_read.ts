@@ -42,6 +42,22 @@ export async function readHistory(dir: string, key: string): Promise<Metric[]> {
   return parseHistory(await readHistoryText(dir, key), key);
 }
 
+/**
+ * `points` in the order MLflow's SQL store returns a history — timestamp, step, value, a NaN after a 0
+ * (it stores NaN as 0 with a flag) — so every store answers alike; the file keeps logging order, which
+ * is this order whenever timestamps increase (then the points are returned as they are).
+ */
+export function inHistoryOrder(points: Metric[]): Metric[] {
+  const value = (m: Metric) => Number.isNaN(m.value) ? 0 : m.value;
+  const compare = (a: Metric, b: Metric) =>
+    a.timestamp - b.timestamp || a.step - b.step || value(a) - value(b) ||
+    Number(Number.isNaN(a.value)) - Number(Number.isNaN(b.value));
+  for (let i = 1; i < points.length; i++) {
+    if (compare(points[i - 1], points[i]) > 0) return points.sort(compare);
+  }
+  return points;
+}
+
 async function readHistoryText(dir: string, key: string): Promise<string> {
   validateKey("metric", key);
   try {
