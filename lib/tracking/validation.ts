@@ -63,7 +63,21 @@ export function validateExperimentName(name: unknown, field = "name"): asserts n
   }
   // MLflow's schema holds 256 (its PostgreSQL store fails over it, its SQLite one keeps more): every
   // store refuses what one of them cannot hold, so a tracking URI change never loses an experiment.
-  checkLength("Experiment name", LIMITS.experimentNameColumn, name);
+  schemaWidth("Experiment name", LIMITS.experimentNameColumn, name, "experiments.name");
+}
+
+// checkLength's words, with the column and the fix as the hint.
+function schemaWidth(what: string, limit: number, value: string, column: string): void {
+  try {
+    checkLength(what, limit, value);
+  } catch (error) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      (error as Error).message,
+      `shorten it to ${limit} characters: MLflow's ${column} column holds no more (PostgreSQL refuses ` +
+        "longer text), so every kmlf store refuses it",
+    );
+  }
 }
 
 /**
@@ -76,7 +90,7 @@ export function validateExperimentName(name: unknown, field = "name"): asserts n
  */
 export function validateUserId(userId: string | undefined): void {
   refuseNul("user_id", userId);
-  if (userId !== undefined) checkLength("User id", LIMITS.userIdLength, userId);
+  if (userId !== undefined) schemaWidth("User id", LIMITS.userIdLength, userId, "runs.user_id");
 }
 
 /**
