@@ -135,7 +135,11 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
       "MLflow's SQLite and file stores keep experiment names over 256 characters and user ids over 256 (its " +
       "PostgreSQL store fails on them with a raw database error); kmlf refuses them in every store, at the " +
       "widths of MLflow's experiments.name and runs.user_id columns",
-    applies: (o) => invalid400(o.kmlf, /^(Experiment name|User id) '.*' had length \d+, which exceeded length limit of 256/s),
+    applies: (o) =>
+      invalid400(
+        o.kmlf,
+        /^(Experiment name|User id) '.*' had length \d+, which exceeded length limit of 256/s,
+      ),
   },
   {
     name: "tag-limits-on-create",

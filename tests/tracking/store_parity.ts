@@ -99,7 +99,10 @@ export async function transcript(store: TrackingStore, scenario: Scenario): Prom
       } catch (error) {
         // Anything but a TrackingError is a crash (a 5xx on the wire): recorded, so it shows as a difference.
         const code = error instanceof TrackingError ? error.code : `crash: ${(error as Error)?.name}`;
-        outcomes.set(label, { error: code, message: normaliseMessage(String((error as Error)?.message), ids) });
+        outcomes.set(label, {
+          error: code,
+          message: normaliseMessage(String((error as Error)?.message), ids),
+        });
         return undefined;
       }
     },

@@ -6,7 +6,8 @@ import { assertStoresAgree, type Recorder } from "./store_parity.ts";
 
 // Artifact locations follow from where a store keeps artifacts (a project's path): SQLite and mlruns
 // keep long ones, as MLflow's do; PostgreSQL refuses them with the limit and the fix.
-const PG_WIDTH = "PostgreSQL's artifact_location (256) and artifact_uri (200) columns; SQLite and mlruns keep more";
+const PG_WIDTH =
+  "PostgreSQL's artifact_location (256) and artifact_uri (200) columns; SQLite and mlruns keep more";
 
 Deno.test("MLflow's schema widths: names, user ids, the run-name tag, dataset source types", () =>
   assertStoresAgree(widthsScenario, {
@@ -17,10 +18,12 @@ Deno.test("MLflow's schema widths: names, user ids, the run-name tag, dataset so
   }));
 
 async function widthsScenario(r: Recorder) {
-  for (const [label, name] of [["256", "e".repeat(256)], ["257", "e".repeat(257)], [
-    "😀 256",
-    "😀".repeat(256),
-  ], ["😀 257", "😀".repeat(257)]]) {
+  for (
+    const [label, name] of [["256", "e".repeat(256)], ["257", "e".repeat(257)], [
+      "😀 256",
+      "😀".repeat(256),
+    ], ["😀 257", "😀".repeat(257)]]
+  ) {
     await r.step(`experiment ${label}`, () => r.store.createExperiment(name), `exp:${label}`);
     await r.step(`by name ${label}`, () => r.store.getExperimentByName(name));
   }
@@ -29,7 +32,10 @@ async function widthsScenario(r: Recorder) {
   await r.step("rename 256", () => r.store.renameExperiment(id, "r".repeat(256)));
   await r.step("after renames", () => r.store.getExperiment(id));
   for (const n of [256, 257]) {
-    await r.step(`user ${n}`, () => r.store.createRun({ experimentId: "0", startTime: 1, userId: "u".repeat(n), runName: `u${n}` }));
+    await r.step(
+      `user ${n}`,
+      () => r.store.createRun({ experimentId: "0", startTime: 1, userId: "u".repeat(n), runName: `u${n}` }),
+    );
   }
   await r.step(
     "runName tag 251 on create",
@@ -107,7 +113,10 @@ Deno.test("metric history order: timestamps out of order, ties on step, NaN besi
     await r.step("history", () => r.store.getMetricHistory(id, "h"));
     let pageToken: string | undefined;
     for (let page = 0; page < 4; page++) {
-      const got = await r.step(`page ${page}`, () => r.store.getMetricHistory(id, "h", { maxResults: 3, pageToken }));
+      const got = await r.step(
+        `page ${page}`,
+        () => r.store.getMetricHistory(id, "h", { maxResults: 3, pageToken }),
+      );
       pageToken = got?.nextPageToken;
       if (!pageToken) break;
     }
@@ -123,8 +132,10 @@ Deno.test("run search and experiment lookups by odd experiment id forms", () =>
   assertStoresAgree(async (r) => {
     await r.step("run", () => r.store.createRun({ experimentId: "0", startTime: 1, runName: "s" }), "run:s");
     for (const form of FORMS) {
-      await r.step(`search ${JSON.stringify(form)}`, async () =>
-        (await r.store.searchRuns({ experimentIds: [form] })).runs.map((run) => run.info.runName));
+      await r.step(
+        `search ${JSON.stringify(form)}`,
+        async () => (await r.store.searchRuns({ experimentIds: [form] })).runs.map((run) => run.info.runName),
+      );
       await r.step(`get ${JSON.stringify(form)}`, () => r.store.getExperiment(form));
     }
   }, { sqliteVsFile: Object.fromEntries(FORMS.map((form) => [`get ${JSON.stringify(form)}`, ID_FORMS])) }));
