@@ -109,7 +109,7 @@ export interface MetricStepSummary {
 export interface SampledHistoryOptions {
   /** Chooses the steps to read from the summary of all of them. */
   pick(summary: MetricStepSummary): readonly number[];
-  /** At most this many points per run (the first by step, then logging time). */
+  /** At most this many points per run (the first by step, then timestamp, then value). */
   maxPerRun: number;
 }
 
@@ -167,8 +167,8 @@ export interface TrackingStore {
   getMetricHistory(runId: string, key: string, options?: MetricHistoryOptions): Promise<MetricHistoryPage>;
   /**
    * Optional, for the web UI's charts (get-history-bulk-interval): the points of one metric for several
-   * runs at the steps `pick` chooses from a summary of their steps, each run's sorted by step then
-   * logging time; one list per run, in `runIds` order. A store that implements it reads only the points
+   * runs at the steps `pick` chooses from a summary of their steps, each run's sorted by step, then
+   * timestamp, then value; one list per run, in `runIds` order. A store that implements it reads only the points
    * it returns; without it the server reads whole histories through getMetricHistory and samples them.
    * An unknown run fails as getMetricHistory does.
    */

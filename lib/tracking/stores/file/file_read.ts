@@ -48,14 +48,17 @@ export async function readHistory(dir: string, key: string): Promise<Metric[]> {
  * is this order whenever timestamps increase (then the points are returned as they are).
  */
 export function inHistoryOrder(points: Metric[]): Metric[] {
-  const value = (m: Metric) => Number.isNaN(m.value) ? 0 : m.value;
-  const compare = (a: Metric, b: Metric) =>
-    a.timestamp - b.timestamp || a.step - b.step || value(a) - value(b) ||
-    Number(Number.isNaN(a.value)) - Number(Number.isNaN(b.value));
   for (let i = 1; i < points.length; i++) {
-    if (compare(points[i - 1], points[i]) > 0) return points.sort(compare);
+    if (historyOrder(points[i - 1], points[i]) > 0) return points.sort(historyOrder);
   }
   return points;
+}
+
+const storedValue = (m: Metric) => Number.isNaN(m.value) ? 0 : m.value;
+
+function historyOrder(a: Metric, b: Metric): number {
+  return a.timestamp - b.timestamp || a.step - b.step || storedValue(a) - storedValue(b) ||
+    Number(Number.isNaN(a.value)) - Number(Number.isNaN(b.value));
 }
 
 async function readHistoryText(dir: string, key: string): Promise<string> {
@@ -87,7 +90,8 @@ export async function sampledHistories(
     h.lines.forEach((line, i) => {
       if (picked.has(h.steps[i])) kept.push(parseMetricLine(line, key));
     });
-    kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    // As a whole history in MLflow's order (inHistoryOrder) sorted by step and timestamp would be.
+    kept.sort((a, b) => a.step - b.step || historyOrder(a, b));
     return kept.slice(0, options.maxPerRun);
   });
 }

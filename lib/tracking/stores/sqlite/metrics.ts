@@ -101,7 +101,8 @@ export function metricHistory(
  * (run, key), so each run's history is read through the run index, as getMetricHistory does (SQLite's
  * planner picks a key-prefix scan of every run's points for most other query shapes, or for set queries
  * over many runs, which is far slower); rows come back as arrays and only the kept points become
- * Metric objects. Ties on step and timestamp keep logging order. The caller checks the runs exist.
+ * Metric objects, by step, timestamp, then value (NaN stored as 0 after a 0), as a whole history read
+ * in MLflow's order and sorted by step and timestamp would give. The caller checks the runs exist.
  */
 export function sampledHistories(
   db: SqliteDb,
@@ -119,7 +120,7 @@ export function sampledHistories(
   const picked = new Set(options.pick(metricStepSummary(histories.map((rows) => rows.map((r) => r[0])))));
   return histories.map((rows) => {
     const kept = rows.filter((r) => picked.has(r[0]));
-    kept.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    kept.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
     return kept.slice(0, options.maxPerRun)
       .map(([step, timestamp, value, isNan]) => ({ key, value: isNan ? NaN : value, timestamp, step }));
   });
