@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { KeyValue, Metric } from "./entities.ts";
+import { type KeyValue, type Metric, MLFLOW_TAGS } from "./entities.ts";
 import { LIMITS } from "./limits.ts";
 import { pyFloatRepr } from "./py_format.ts";
 import { mlflowError } from "./tracking_errors.ts";
@@ -97,7 +97,8 @@ export function validateParam(
 }
 
 /**
- * Checks a run tag and returns its value (truncated to 8000 characters when `truncateLongValues`).
+ * Checks a run tag and returns its value (truncated to 8000 characters when `truncateLongValues`); the
+ * `mlflow.runName` tag is a run name, at most 250 characters.
  *
  * @example
  * ```ts
@@ -114,7 +115,11 @@ export function validateTag(key: string, value: string, options: ValidationOptio
     );
   }
   refuseNul(path ? `${path}.value` : "value", value);
-  return checkLength("Tag value", LIMITS.tagValueLength, value, options.truncateLongValues);
+  const checked = checkLength("Tag value", LIMITS.tagValueLength, value, options.truncateLongValues);
+  // The run-name tag is the run's name (runs.name, 250 wide): refused over it as a run name is, so no
+  // store keeps a name PostgreSQL cannot hold (MLflow's SQLite kept it, its PostgreSQL store failed).
+  if (key === MLFLOW_TAGS.runName) checkLength("Run name", LIMITS.runNameLength, checked);
+  return checked;
 }
 
 // What a caller passed instead, for the hint (the messages keep MLflow's words).

@@ -19,6 +19,14 @@ export const LIMITS = {
   experimentTagKeyLength: 250,
   experimentTagValueLength: 5000,
   experimentNameLength: 500,
+  /** The width of `experiments.name` (MLflow checks 500; PostgreSQL holds 256). */
+  experimentNameColumn: 256,
+  /** The width of `runs.user_id`. */
+  userIdLength: 256,
+  /** The width of `experiments.artifact_location` (MLflow checks 2048; PostgreSQL holds 256). */
+  artifactLocationColumn: 256,
+  /** The width of `runs.artifact_uri`. */
+  runArtifactUriColumn: 200,
   /** The width of `runs.name`. */
   runNameLength: 250,
   artifactLocationLength: 2048,
@@ -29,6 +37,8 @@ export const LIMITS = {
   searchMaxResults: 50000,
   datasetName: 500,
   datasetDigest: 36,
+  /** The width of `datasets.dataset_source_type`. */
+  datasetSourceType: 36,
   datasetSource: 65535,
   datasetSchema: 1048575,
   datasetProfile: 16777215,

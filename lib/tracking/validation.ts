@@ -35,8 +35,9 @@ export function validateExperimentTag(key: string, value: string): void {
 }
 
 /**
- * Experiment names: non-empty strings of at most 500 characters, without NUL; `field` is the request
- * field MLflow names in the NUL message (`new_name` for a rename).
+ * Experiment names: non-empty strings of at most 256 characters (500 in MLflow's words, then the
+ * width of `experiments.name`), without NUL; `field` is the request field MLflow names in the NUL
+ * message (`new_name` for a rename).
  *
  * @example
  * ```ts
@@ -60,6 +61,36 @@ export function validateExperimentName(name: unknown, field = "name"): asserts n
       `'name' exceeds the maximum length of ${LIMITS.experimentNameLength} characters`,
     );
   }
+  // MLflow's schema holds 256 (its PostgreSQL store fails over it, its SQLite one keeps more): every
+  // store refuses what one of them cannot hold, so a tracking URI change never loses an experiment.
+  schemaWidth("Experiment name", LIMITS.experimentNameColumn, name, "experiments.name");
+}
+
+// checkLength's words, with the column and the fix as the hint.
+function schemaWidth(what: string, limit: number, value: string, column: string): void {
+  try {
+    checkLength(what, limit, value);
+  } catch (error) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      (error as Error).message,
+      `shorten it to ${limit} characters: MLflow's ${column} column holds no more (PostgreSQL refuses ` +
+        "longer text), so every kmlf store refuses it",
+    );
+  }
+}
+
+/**
+ * A run's user id: at most 256 characters (the width of `runs.user_id`), without NUL.
+ *
+ * @example
+ * ```ts
+ * validateUserId("alice");
+ * ```
+ */
+export function validateUserId(userId: string | undefined): void {
+  refuseNul("user_id", userId);
+  if (userId !== undefined) schemaWidth("User id", LIMITS.userIdLength, userId, "runs.user_id");
 }
 
 /**
@@ -198,7 +229,7 @@ function fieldLength(field: string, limit: number, value: string): void {
 
 /**
  * Checks dataset inputs against MLflow's limits (name 500, digest 36, source 65535, schema 1 MB,
- * profile 16 MB, input tag key 255 / value 500).
+ * profile 16 MB, input tag key 255 / value 500) and its schema's source type width (36).
  *
  * @example
  * ```ts
@@ -220,6 +251,7 @@ export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
     Object.values(tags).forEach((value, j) => refuseNul(`datasets[${i}].tags[${j}].value`, value));
     fieldLength("name", LIMITS.datasetName, d.name);
     fieldLength("digest", LIMITS.datasetDigest, d.digest);
+    fieldLength("source_type", LIMITS.datasetSourceType, d.sourceType); // datasets.dataset_source_type
     fieldLength("source", LIMITS.datasetSource, d.source);
     if (d.schema !== undefined) fieldLength("schema", LIMITS.datasetSchema, d.schema);
     if (d.profile !== undefined) fieldLength("profile", LIMITS.datasetProfile, d.profile);

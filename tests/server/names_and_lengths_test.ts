@@ -91,11 +91,13 @@ for (const kind of ["sqlite", "file"] as const) {
       for (const [key, value] of Object.entries(values)) {
         assert.ok(!broken(value), `${key} holds a broken character`);
       }
-      // Limits that refuse count characters too: 500 emoji is a valid experiment name, 501 is not.
-      const named = await fx.call("POST", `${API}/experiments/create`, { name: EMOJI.repeat(500) });
+      // Limits that refuse count characters too: 256 emoji is a valid experiment name (the width of
+      // experiments.name), 257 is not.
+      const named = await fx.call("POST", `${API}/experiments/create`, { name: EMOJI.repeat(256) });
       assert.equal(named.status, 200, JSON.stringify(named.body));
-      const over = await fx.call("POST", `${API}/experiments/create`, { name: EMOJI.repeat(501) });
+      const over = await fx.call("POST", `${API}/experiments/create`, { name: EMOJI.repeat(257) });
       assert.equal(over.status, 400, JSON.stringify(over.body));
+      assert.match(String(over.body.message), /had length 257, which exceeded length limit of 256/);
       // A refused experiment tag value names its length in characters.
       const tag = await fx.call("POST", `${API}/experiments/set-experiment-tag`, {
         experiment_id: fx.experimentId,

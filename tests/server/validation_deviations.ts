@@ -130,6 +130,18 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
     applies: (o) => invalid400(o.kmlf, /^Run name '.*' had length \d+, which exceeded length limit of 250/s),
   },
   {
+    name: "schema-widths",
+    why:
+      "MLflow's SQLite and file stores keep experiment names over 256 characters and user ids over 256 (its " +
+      "PostgreSQL store fails on them with a raw database error); kmlf refuses them in every store, at the " +
+      "widths of MLflow's experiments.name and runs.user_id columns",
+    applies: (o) =>
+      invalid400(
+        o.kmlf,
+        /^(Experiment name|User id) '.*' had length \d+, which exceeded length limit of 256/s,
+      ),
+  },
+  {
     name: "tag-limits-on-create",
     why:
       "MLflow checks the length of experiment and run tags when a tag is set, but not on experiments/create " +

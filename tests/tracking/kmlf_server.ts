@@ -6,11 +6,19 @@ import { join } from "node:path";
 import { createRequestHandler } from "../../lib/server/mod.ts";
 import {
   FileStore,
+  openStore,
   RestStore,
   type RestStoreOptions,
   SqliteStore,
   type TrackingStore,
 } from "../../lib/tracking/mod.ts";
+
+// A fresh database on the tests' shared PostgreSQL server (loaded only by callers that ask for one).
+async function openPostgres(dir: string, artifactRoot: string): Promise<TrackingStore> {
+  const { sharedPostgres } = await import("../services/postgres_server.ts");
+  const url = await (await sharedPostgres()).createDatabase();
+  return await openStore(url, { baseDir: dir, artifactRoot });
+}
 
 /** A running server and a client of it; always `close()` it. */
 export interface KmlfServer {
@@ -29,7 +37,8 @@ export async function startKmlfServer(
   options: {
     artifactRoot?: (dir: string) => string;
     client?: RestStoreOptions;
-    backend?: "sqlite" | "file";
+    /** The store behind the server: SQLite (default), an mlruns folder, or a fresh PostgreSQL database. */
+    backend?: "sqlite" | "file" | "postgres";
     /** Local folders clients may name as experiment locations (`--allowed-artifact-roots`). */
     allowedArtifactRoots?: string[];
   } = {},
@@ -38,6 +47,8 @@ export async function startKmlfServer(
   const artifactRoot = options.artifactRoot?.(dir) ?? "mlflow-artifacts:/";
   const backend: TrackingStore = options.backend === "file"
     ? await FileStore.open(join(dir, "mlruns"), { artifactRoot })
+    : options.backend === "postgres"
+    ? await openPostgres(dir, artifactRoot)
     : SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot });
   const handler = createRequestHandler(backend, {
     artifactsDestination: join(dir, "mlartifacts"),

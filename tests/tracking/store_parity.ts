@@ -1,18 +1,22 @@
 /**
- * Store parity harness: one scenario (a sequence of store calls) runs against four fresh stores — SQLite,
- * the mlruns file store, and the REST store talking to kmlf's own server over each of the two — and
+ * Store parity harness: one scenario (a sequence of store calls) runs against six fresh stores — SQLite,
+ * the mlruns file store, PostgreSQL, and the REST store talking to kmlf's own server over each — and
  * every call's answer or error is recorded in a store-neutral form (ids as labels, no clock times or
  * artifact locations), then compared. A user switches stores with only the tracking URI, so:
  * - a REST store answers exactly as the store behind the server does (errors and messages included);
  * - SQLite and the file store give the same values and error codes; their messages are MLflow's
  *   SqlAlchemyStore's and FileStore's, which word most errors differently (recorded side by side in
  *   the REST validation fixtures), so only codes compare. Where MLflow 2.17.2's two stores answer
- *   differently, a scenario lists the step with the reason ({@link Allowances}).
+ *   differently, a scenario lists the step with the reason ({@link Allowances});
+ * - SQLite and PostgreSQL give the same answers, messages included: MLflow serves both with one
+ *   SqlAlchemyStore and the same queries. A call that crashes (anything but a TrackingError: a 5xx on
+ *   the wire) is recorded as such, so it always shows as a difference.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { TrackingError } from "../../lib/errors.ts";
-import { FileStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import { FileStore, openStore, SqliteStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import { sharedPostgres } from "../services/postgres_server.ts";
 import { startKmlfServer } from "./kmlf_server.ts";
 
 /** What a scenario sees: the store, and `step` to record a call's outcome under a label. */
@@ -93,8 +97,12 @@ export async function transcript(store: TrackingStore, scenario: Scenario): Prom
         outcomes.set(label, { ok: normalise(value ?? null, ids) });
         return value;
       } catch (error) {
-        if (!(error instanceof TrackingError)) throw error;
-        outcomes.set(label, { error: error.code, message: normaliseMessage(error.message, ids) });
+        // Anything but a TrackingError is a crash (a 5xx on the wire): recorded, so it shows as a difference.
+        const code = error instanceof TrackingError ? error.code : `crash: ${(error as Error)?.name}`;
+        outcomes.set(label, {
+          error: code,
+          message: normaliseMessage(String((error as Error)?.message), ids),
+        });
         return undefined;
       }
     },
@@ -103,14 +111,14 @@ export async function transcript(store: TrackingStore, scenario: Scenario): Prom
   return outcomes;
 }
 
-/** The four subjects: two local stores, and a REST store over kmlf's server on each. */
-export const SUBJECTS = ["sqlite", "file", "rest→sqlite", "rest→file"] as const;
+/** The six subjects: three local stores, and a REST store over kmlf's server on each. */
+export const SUBJECTS = ["sqlite", "file", "postgres", "rest→sqlite", "rest→file", "rest→postgres"] as const;
 type Subject = typeof SUBJECTS[number];
 
 async function open(subject: Subject): Promise<{ store: TrackingStore; dispose(): Promise<void> }> {
   if (subject.startsWith("rest")) {
     const server = await startKmlfServer({
-      backend: subject === "rest→file" ? "file" : "sqlite",
+      backend: subject === "rest→file" ? "file" : subject === "rest→postgres" ? "postgres" : "sqlite",
       client: { maxRetries: 1, backoffMs: 1 },
     });
     return { store: server.store, dispose: () => server.close() };
@@ -119,6 +127,8 @@ async function open(subject: Subject): Promise<{ store: TrackingStore; dispose()
   const artifactRoot = `file://${dir}/artifacts`;
   const store = subject === "sqlite"
     ? SqliteStore.open(join(dir, "mlflow.db"), { artifactRoot })
+    : subject === "postgres"
+    ? await openStore(await (await sharedPostgres()).createDatabase(), { baseDir: dir, artifactRoot })
     : await FileStore.open(join(dir, "mlruns"), { artifactRoot });
   return {
     store,
@@ -182,11 +192,13 @@ export interface Allowances {
   localVsRestMessage?: Record<string, string>;
   /** Where MLflow's server refuses a request its stores would answer. */
   localVsRest?: Record<string, string>;
+  /** Where PostgreSQL's columns hold less than SQLite keeps (widths only PostgreSQL enforces). */
+  sqliteVsPostgres?: Record<string, string>;
 }
 
 const codeOnly = (o: Outcome): Outcome => "ok" in o ? o : { error: o.error, message: "" };
 
-/** Runs `scenario` on all four subjects and fails with every difference, labelled by step. */
+/** Runs `scenario` on all six subjects and fails with every difference, labelled by step. */
 export async function assertStoresAgree(scenario: Scenario, allow: Allowances = {}): Promise<void> {
   const runs = new Map<Subject, Map<string, Outcome>>();
   for (const subject of SUBJECTS) {
@@ -203,6 +215,7 @@ export async function assertStoresAgree(scenario: Scenario, allow: Allowances = 
   const report = [
     ["sqlite", "rest→sqlite"],
     ["file", "rest→file"],
+    ["postgres", "rest→postgres"],
   ].flatMap(([x, y]) => {
     const map = (label: string) => (o: Outcome) => label in messages ? codeOnly(o) : o;
     const d = differences(pick(x as Subject, allow.localVsRest), pick(y as Subject, allow.localVsRest), map);
@@ -214,5 +227,8 @@ export async function assertStoresAgree(scenario: Scenario, allow: Allowances = 
     () => (o) => codeOnly(mlflowStoreDifferences(o)),
   );
   if (local.length) report.push("sqlite vs file:", ...local);
+  // MLflow serves SQLite and PostgreSQL with one SqlAlchemyStore: same answers, same words.
+  const sql = differences(pick("sqlite", allow.sqliteVsPostgres), pick("postgres", allow.sqliteVsPostgres));
+  if (sql.length) report.push("sqlite vs postgres:", ...sql);
   assert.ok(report.length === 0, report.join("\n"));
 }

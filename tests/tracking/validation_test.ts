@@ -121,6 +121,9 @@ Deno.test("experiment and run names follow MLflow's rules", () => {
     () => validateExperimentName("e".repeat(501)),
     "exceeds the maximum length of 500 characters",
   );
+  // 256 is the width of experiments.name: longer names are refused in every store.
+  validateExperimentName("😀".repeat(256));
+  throwsTracking(() => validateExperimentName("e".repeat(257)), "exceeded length limit of 256");
   validateRunName("r".repeat(250));
   throwsTracking(() => validateRunName("r".repeat(251)), "Run name");
 });

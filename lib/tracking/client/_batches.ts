@@ -71,7 +71,7 @@ export function metricPoints(
 }
 
 /**
- * Every point of one metric, in logging order, read page by page.
+ * Every point of one metric (by timestamp, step, value), read page by page.
  *
  * @example
  * ```ts

@@ -298,7 +298,7 @@ export class MlflowClient {
     await logBatchInLimits(this.store, runId, batch);
   }
 
-  /** Every point of one metric, in logging order. */
+  /** Every point of one metric, by timestamp, then step, then value (MLflow's order). */
   async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     return await fullMetricHistory(this.store, runId, key);
   }

@@ -91,7 +91,7 @@ export interface MetricHistoryOptions {
 
 /** A page of metric history. */
 export interface MetricHistoryPage {
-  /** The points of this page, in logging order. */
+  /** The points of this page, by timestamp, then step, then value (MLflow's SQL order). */
   metrics: Metric[];
   /** Present when more points follow: pass it as `pageToken`. */
   nextPageToken?: string;
@@ -109,7 +109,7 @@ export interface MetricStepSummary {
 export interface SampledHistoryOptions {
   /** Chooses the steps to read from the summary of all of them. */
   pick(summary: MetricStepSummary): readonly number[];
-  /** At most this many points per run (the first by step, then logging time). */
+  /** At most this many points per run (the first by step, then timestamp, then value). */
   maxPerRun: number;
 }
 
@@ -159,12 +159,16 @@ export interface TrackingStore {
    * (key, timestamp, step, value) are stored once.
    */
   logBatch(runId: string, batch: LogBatch): Promise<void>;
-  /** Every logged point of one metric, in logging order; RESOURCE_DOES_NOT_EXIST for an unknown run. */
+  /**
+   * Every logged point of one metric, by timestamp, then step, then value (a NaN after a 0), as MLflow's
+   * SQL store returns them in every kmlf store: logging order whenever timestamps increase.
+   * RESOURCE_DOES_NOT_EXIST for an unknown run.
+   */
   getMetricHistory(runId: string, key: string, options?: MetricHistoryOptions): Promise<MetricHistoryPage>;
   /**
    * Optional, for the web UI's charts (get-history-bulk-interval): the points of one metric for several
-   * runs at the steps `pick` chooses from a summary of their steps, each run's sorted by step then
-   * logging time; one list per run, in `runIds` order. A store that implements it reads only the points
+   * runs at the steps `pick` chooses from a summary of their steps, each run's sorted by step, then
+   * timestamp, then value; one list per run, in `runIds` order. A store that implements it reads only the points
    * it returns; without it the server reads whole histories through getMetricHistory and samples them.
    * An unknown run fails as getMetricHistory does.
    */

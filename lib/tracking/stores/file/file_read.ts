@@ -42,6 +42,25 @@ export async function readHistory(dir: string, key: string): Promise<Metric[]> {
   return parseHistory(await readHistoryText(dir, key), key);
 }
 
+/**
+ * `points` in the order MLflow's SQL store returns a history — timestamp, step, value, a NaN after a 0
+ * (it stores NaN as 0 with a flag) — so every store answers alike; the file keeps logging order, which
+ * is this order whenever timestamps increase (then the points are returned as they are).
+ */
+export function inHistoryOrder(points: Metric[]): Metric[] {
+  for (let i = 1; i < points.length; i++) {
+    if (historyOrder(points[i - 1], points[i]) > 0) return points.sort(historyOrder);
+  }
+  return points;
+}
+
+const storedValue = (m: Metric) => Number.isNaN(m.value) ? 0 : m.value;
+
+function historyOrder(a: Metric, b: Metric): number {
+  return a.timestamp - b.timestamp || a.step - b.step || storedValue(a) - storedValue(b) ||
+    Number(Number.isNaN(a.value)) - Number(Number.isNaN(b.value));
+}
+
 async function readHistoryText(dir: string, key: string): Promise<string> {
   validateKey("metric", key);
   try {
@@ -71,7 +90,8 @@ export async function sampledHistories(
     h.lines.forEach((line, i) => {
       if (picked.has(h.steps[i])) kept.push(parseMetricLine(line, key));
     });
-    kept.sort((a, b) => a.step - b.step || a.timestamp - b.timestamp);
+    // As a whole history in MLflow's order (inHistoryOrder) sorted by step and timestamp would be.
+    kept.sort((a, b) => a.step - b.step || historyOrder(a, b));
     return kept.slice(0, options.maxPerRun);
   });
 }

@@ -44,8 +44,8 @@ import {
   validateRunName,
   validateRunStatus,
   validateRunTime,
+  validateUserId,
 } from "../../validation.ts";
-import { refuseNul } from "../../nul_check.ts";
 import { validateBatch, validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import { validateKey, validateRunId } from "../../key_validation.ts";
 import { experimentNotActiveForRun } from "./file_errors.ts";
@@ -61,7 +61,7 @@ import {
   writeMeta,
 } from "./file_format.ts";
 import { writeRunInputs } from "./file_inputs.ts";
-import { readHistory, readRun, readRunIfAny, sampledHistories } from "./file_read.ts";
+import { inHistoryOrder, readHistory, readRun, readRunIfAny, sampledHistories } from "./file_read.ts";
 import { FileRegistry } from "./file_registry.ts";
 import { fileHardDeletes } from "./file_hard_delete.ts";
 import type { HardDeletes } from "../hard_delete.ts";
@@ -166,7 +166,7 @@ export class FileStore implements TrackingStore {
       checkKeyFitsFileName(k, "tag"); // before the run exists: a refused create leaves nothing
     }
     if (options.runName !== undefined) validateRunName(options.runName);
-    refuseNul("user_id", options.userId);
+    validateUserId(options.userId);
     validateRunTime("start_time", options.startTime);
     const tagName = tags[MLFLOW_TAGS.runName];
     if (options.runName && tagName && options.runName !== tagName) {
@@ -315,7 +315,7 @@ export class FileStore implements TrackingStore {
     validateKey("metric", key);
     const dir = await this.#runs.find(runId);
     const page = paginate(
-      await readHistory(dir, key),
+      inHistoryOrder(await readHistory(dir, key)),
       options.pageToken,
       options.maxResults ?? 1_000_000_000,
     );

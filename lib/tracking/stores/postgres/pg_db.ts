@@ -19,6 +19,7 @@ import {
   withServerSettings,
 } from "./pg_timeouts.ts";
 import { maskUriCredentials } from "../../../uri_credentials.ts";
+import { valueTooLong } from "./pg_widths.ts";
 
 /** Runs statements: the pool itself, or one transaction. */
 export interface PgQuery {
@@ -293,6 +294,7 @@ export class PgDb implements PgQuery {
         return await fn();
       } catch (error) {
         if (error instanceof TrackingError) throw error;
+        if (errorCode(error) === "22001") throw valueTooLong(error);
         const config = configurationError(error, this.where) ??
           timeoutError(error, this.where, this.limits, this.#poolSize);
         if (config) throw config;

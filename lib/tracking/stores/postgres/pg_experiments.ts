@@ -25,23 +25,29 @@ import {
 } from "../../validation.ts";
 import { appendToUri, type ExperimentRow, toExperiment } from "../sql/rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
+import { refuseNul } from "../../nul_check.ts";
+import { checkArtifactLocationWidth } from "./pg_widths.ts";
 
 const COLUMNS = "experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time";
 
 /**
  * An experiment id as PostgreSQL's INTEGER, or undefined when no experiment can have it ("abc",
- * "99999999999"): such ids are simply not found, as on SQLite.
+ * "99999999999", "1.5"): such ids are simply not found. An id is read as SQLite reads text compared with
+ * an INTEGER column (its affinity), so both SQL stores find the same experiment: spaces around it and an
+ * integral decimal or exponent form (" 1 ", "1.0", "1e0") name experiment 1.
  *
  * @example
  * ```ts
  * pgExperimentId("12"); // 12
+ * pgExperimentId(" 12.0"); // 12
  * pgExperimentId("x"); // undefined
  * ```
  */
 export function pgExperimentId(id: string): number | undefined {
-  if (!/^\d{1,10}$/.test(id)) return undefined;
-  const n = Number(id);
-  return n <= 2147483647 ? n : undefined;
+  const numeric = /^[ \t\n\v\f\r]*([+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)[ \t\n\v\f\r]*$/.exec(id);
+  if (!numeric) return undefined;
+  const n = Number(numeric[1]);
+  return Number.isInteger(n) && n >= 0 && n <= 2147483647 ? n : undefined;
 }
 
 async function withTags(q: PgQuery, rows: readonly ExperimentRow[]): Promise<Experiment[]> {
@@ -60,6 +66,7 @@ async function withTags(q: PgQuery, rows: readonly ExperimentRow[]): Promise<Exp
 }
 
 async function rowById(q: PgQuery, experimentId: string, stages?: readonly LifecycleStage[]) {
+  refuseNul("experiment_id", experimentId); // as SQLite does (it would cut the id at NUL)
   const id = pgExperimentId(experimentId);
   const row = id === undefined
     ? undefined
@@ -94,6 +101,7 @@ export async function createExperiment(
   const tags = Object.entries(options.tags ?? {});
   for (const [k, v] of tags) validateExperimentTag(k, v);
   if (options.artifactLocation) validateArtifactLocation(options.artifactLocation);
+  if (options.artifactLocation) checkArtifactLocationWidth(options.artifactLocation);
   try {
     return await db.write(async (q) => {
       if (await q.get("SELECT 1 AS one FROM experiments WHERE name = $1", [name])) {
@@ -105,10 +113,9 @@ export async function createExperiment(
         [name, options.artifactLocation || null, now, now],
       ))!;
       if (!options.artifactLocation) {
-        await q.run("UPDATE experiments SET artifact_location = $1 WHERE experiment_id = $2", [
-          appendToUri(artifactRoot, String(id)),
-          id,
-        ]);
+        const location = appendToUri(artifactRoot, String(id));
+        checkArtifactLocationWidth(location);
+        await q.run("UPDATE experiments SET artifact_location = $1 WHERE experiment_id = $2", [location, id]);
       }
       for (const [k, v] of tags) {
         await q.run("INSERT INTO experiment_tags (key, value, experiment_id) VALUES ($1, $2, $3)", [

@@ -23,6 +23,8 @@ import { validateRunId } from "../../key_validation.ts";
 import { validateRunName, validateRunStatus, validateRunTime } from "../../validation.ts";
 import { appendToUri, isNewerMetric, type RunRow, storedMetricValue, toRunInfo } from "../sql/rows.ts";
 import type { PgDb, PgQuery } from "./pg_db.ts";
+import { refuseNul } from "../../nul_check.ts";
+import { checkRunArtifactUriWidth } from "./pg_widths.ts";
 import { activeExperimentRow } from "./pg_experiments.ts";
 import { loadPgRuns } from "./pg_rows.ts";
 
@@ -30,6 +32,7 @@ const SELECT_RUN = `SELECT ${RUN_INFO_COLUMNS} FROM runs r WHERE r.run_uuid = $1
 
 /** The row of a run, or RESOURCE_DOES_NOT_EXIST. */
 export async function runRow(q: PgQuery, runId: string): Promise<RunRow> {
+  refuseNul("run_id", runId); // as SQLite does (it would cut the id at NUL)
   const row = await q.get<RunRow>(SELECT_RUN, [runId]);
   if (!row) throw runNotFound(runId);
   return row;
@@ -57,6 +60,8 @@ export async function createRun(
   const runId = newRunId();
   return await db.write(async (q) => {
     const experiment = await activeExperimentRow(q, options.experimentId);
+    checkRunArtifactUriWidth(String(experiment.experiment_id), experiment.artifact_location ?? "");
+    const artifactUri = appendToUri(experiment.artifact_location ?? "", runId, "artifacts");
     await q.run(
       "INSERT INTO runs (run_uuid, name, source_type, source_name, entry_point_name, user_id, status, " +
         "start_time, end_time, deleted_time, source_version, lifecycle_stage, artifact_uri, experiment_id) " +
@@ -66,7 +71,7 @@ export async function createRun(
         runName,
         options.userId ?? "",
         options.startTime ?? now,
-        appendToUri(experiment.artifact_location ?? "", runId, "artifacts"),
+        artifactUri,
         experiment.experiment_id,
       ],
     );
@@ -231,8 +236,8 @@ async function insertMetrics(q: PgQuery, runId: string, metrics: readonly Metric
 }
 
 /**
- * A page of one metric's history in MLflow's SQL order (timestamp, step, value: the order points
- * are logged in whenever timestamps increase).
+ * A page of one metric's history in MLflow's SQL order (timestamp, step, value, a NaN after a 0: the
+ * order points are logged in whenever timestamps increase), as the SQLite store reads it.
  */
 export async function metricHistory(
   db: PgDb,
@@ -246,7 +251,7 @@ export async function metricHistory(
     await runRow(q, runId);
     const rows = await q.all<{ value: number; timestamp: number; step: number; is_nan: boolean }>(
       "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = $1 AND key = $2 " +
-        "ORDER BY timestamp, step, value LIMIT $3 OFFSET $4",
+        "ORDER BY timestamp, step, value, is_nan LIMIT $3 OFFSET $4",
       [runId, key, limit, offset],
     );
     const more = options.maxResults !== undefined && rows.length > options.maxResults;

@@ -190,7 +190,9 @@ export class PostgresStore implements TrackingStore {
     const offset = decodePageToken(options.pageToken);
     // Ids no INTEGER column can hold name no experiment: they match nothing, as on SQLite.
     const experimentIds = searchableExperimentIds(options.experimentIds)
-      .filter((id) => experiments.pgExperimentId(id) !== undefined);
+      .map((id) => experiments.pgExperimentId(id))
+      .filter((id) => id !== undefined)
+      .map(String);
     if (experimentIds.length === 0) return { runs: [] };
     const query = runSearchSql({
       experimentIds,

@@ -8,8 +8,7 @@
 import { type DatasetInput, MLFLOW_TAGS, setEntry } from "../../entities.ts";
 import { randomRunName } from "../../run_names.ts";
 import { mlflowError } from "../../tracking_errors.ts";
-import { validateDatasetInputs, validateRunName, validateRunTime } from "../../validation.ts";
-import { refuseNul } from "../../nul_check.ts";
+import { validateDatasetInputs, validateRunName, validateRunTime, validateUserId } from "../../validation.ts";
 import { validateTag, type ValidationOptions } from "../../batch_validation.ts";
 import type { CreateRunOptions } from "../store.ts";
 
@@ -32,7 +31,7 @@ export function newRunTags(
   }));
   const tagName = tags.find((t) => t.key === MLFLOW_TAGS.runName)?.value;
   if (options.runName !== undefined) validateRunName(options.runName);
-  refuseNul("user_id", options.userId);
+  validateUserId(options.userId);
   validateRunTime("start_time", options.startTime);
   if (options.runName && tagName && options.runName !== tagName) {
     throw mlflowError(

@@ -62,7 +62,12 @@ export function insertMetrics(db: SqliteDb, runId: string, metrics: readonly Met
   for (const p of best.values()) db.run(UPSERT_LATEST, p.key, p.value, p.timestamp, p.step, p.isNan, runId);
 }
 
-/** A page of one metric's history, in logging order. */
+/**
+ * A page of one metric's history in MLflow's order: timestamp, step, value (a NaN after a 0). MLflow
+ * 2.17.2's SqlAlchemyStore reads the points through its primary key index (key, timestamp, step,
+ * run_uuid, value, is_nan), which gives this order; later versions say ORDER BY timestamp, step, value.
+ * `+key` keeps the planner on the run index (a key-prefix scan would read every run's points).
+ */
 export function metricHistory(
   db: SqliteDb,
   runId: string,
@@ -73,8 +78,8 @@ export function metricHistory(
   const limit = options.maxResults === undefined ? -1 : options.maxResults + 1;
   // Rows as arrays: about twice as fast as objects for long histories.
   const rows = db.rows<[number, number, number, number]>(
-    "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND key = ? ORDER BY rowid " +
-      "LIMIT ? OFFSET ?",
+    "SELECT value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ? AND +key = ? " +
+      "ORDER BY timestamp, step, value, is_nan LIMIT ? OFFSET ?",
     runId,
     key,
     limit,
@@ -96,7 +101,8 @@ export function metricHistory(
  * (run, key), so each run's history is read through the run index, as getMetricHistory does (SQLite's
  * planner picks a key-prefix scan of every run's points for most other query shapes, or for set queries
  * over many runs, which is far slower); rows come back as arrays and only the kept points become
- * Metric objects. Ties on step and timestamp keep logging order. The caller checks the runs exist.
+ * Metric objects, by step, timestamp, then value (NaN stored as 0 after a 0), as a whole history read
+ * in MLflow's order and sorted by step and timestamp would give. The caller checks the runs exist.
  */
 export function sampledHistories(
   db: SqliteDb,
@@ -114,7 +120,7 @@ export function sampledHistories(
   const picked = new Set(options.pick(metricStepSummary(histories.map((rows) => rows.map((r) => r[0])))));
   return histories.map((rows) => {
     const kept = rows.filter((r) => picked.has(r[0]));
-    kept.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    kept.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
     return kept.slice(0, options.maxPerRun)
       .map(([step, timestamp, value, isNan]) => ({ key, value: isNan ? NaN : value, timestamp, step }));
   });
