@@ -47,7 +47,6 @@ async function proxied(destination: (dir: string) => Promise<string>, options = 
   const client = new RestStore(`http://127.0.0.1:${server.addr.port}`, { env: () => undefined });
   return {
     repo: client.getArtifactRepository(`mlflow-artifacts:/1/${newRunId()}/artifacts`),
-    decodesPathEscapes: true,
     dispose: async () => {
       await client.close();
       await server.shutdown();
