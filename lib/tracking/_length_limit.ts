@@ -63,3 +63,25 @@ export function checkLength(
   }
   return pyPrefix(value, limit);
 }
+
+/**
+ * Refuses (INVALID_PARAMETER_VALUE, in MLflow's length words) a value wider than its column in MLflow's schema,
+ * which PostgreSQL enforces and SQLite does not: every kmlf store refuses it alike.
+ *
+ * @example
+ * ```ts
+ * checkSchemaWidth("User id", 256, "alice", "runs.user_id"); // passes
+ * ```
+ */
+export function checkSchemaWidth(what: string, limit: number, value: string, column: string): void {
+  try {
+    checkLength(what, limit, value);
+  } catch (error) {
+    throw mlflowError(
+      "INVALID_PARAMETER_VALUE",
+      (error as Error).message,
+      `shorten it to ${limit} characters: MLflow's ${column} column holds no more (PostgreSQL refuses ` +
+        "longer text), so every kmlf store refuses it",
+    );
+  }
+}

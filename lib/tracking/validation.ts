@@ -11,7 +11,7 @@ import { type DatasetInput, RUN_STATUSES, type RunStatus } from "./entities.ts";
 import { LIMITS } from "./limits.ts";
 import { mlflowError } from "./tracking_errors.ts";
 import { validateKey } from "./key_validation.ts";
-import { checkLength, pyLength } from "./_length_limit.ts";
+import { checkLength, checkSchemaWidth, pyLength } from "./_length_limit.ts";
 import { checkLocalArtifactLocation } from "./artifacts/local_uri.ts";
 import { refuseNul } from "./nul_check.ts";
 
@@ -63,21 +63,7 @@ export function validateExperimentName(name: unknown, field = "name"): asserts n
   }
   // MLflow's schema holds 256 (its PostgreSQL store fails over it, its SQLite one keeps more): every
   // store refuses what one of them cannot hold, so a tracking URI change never loses an experiment.
-  schemaWidth("Experiment name", LIMITS.experimentNameColumn, name, "experiments.name");
-}
-
-// checkLength's words, with the column and the fix as the hint.
-function schemaWidth(what: string, limit: number, value: string, column: string): void {
-  try {
-    checkLength(what, limit, value);
-  } catch (error) {
-    throw mlflowError(
-      "INVALID_PARAMETER_VALUE",
-      (error as Error).message,
-      `shorten it to ${limit} characters: MLflow's ${column} column holds no more (PostgreSQL refuses ` +
-        "longer text), so every kmlf store refuses it",
-    );
-  }
+  checkSchemaWidth("Experiment name", LIMITS.experimentNameColumn, name, "experiments.name");
 }
 
 /**
@@ -90,7 +76,7 @@ function schemaWidth(what: string, limit: number, value: string, column: string)
  */
 export function validateUserId(userId: string | undefined): void {
   refuseNul("user_id", userId);
-  if (userId !== undefined) schemaWidth("User id", LIMITS.userIdLength, userId, "runs.user_id");
+  if (userId !== undefined) checkSchemaWidth("User id", LIMITS.userIdLength, userId, "runs.user_id");
 }
 
 /**

@@ -88,6 +88,28 @@ export function runRegistryContract(name: string, make: StoreFactory): void {
     assert.equal((await r.createModelVersion("m", "s3://b/m")).version, "1");
   });
 
+  test("refuses a description or run link wider than MLflow's columns in every store, keeping one at the width", async (r) => {
+    const wide = "d".repeat(5001);
+    const limit = "exceeded length limit of 5000";
+    await rejectsWith(r.createRegisteredModel("w", { description: wide }), "INVALID_PARAMETER_VALUE", limit);
+    await r.createRegisteredModel("w", { description: "d".repeat(5000) });
+    await rejectsWith(r.updateRegisteredModel("w", wide), "INVALID_PARAMETER_VALUE", limit);
+    await rejectsWith(
+      r.createModelVersion("w", "s3://b/m", { description: wide }),
+      "INVALID_PARAMETER_VALUE",
+      limit,
+    );
+    await rejectsWith(
+      r.createModelVersion("w", "s3://b/m", { runLink: `http://ui/${"r".repeat(500)}` }),
+      "INVALID_PARAMETER_VALUE",
+      "exceeded length limit of 500",
+    );
+    const v1 = await r.createModelVersion("w", "s3://b/m", { description: "d".repeat(5000) });
+    await rejectsWith(r.updateModelVersion("w", v1.version, wide), "INVALID_PARAMETER_VALUE", limit);
+    assert.equal((await r.getModelVersion("w", v1.version)).description, "d".repeat(5000));
+    assert.equal((await r.getRegisteredModel("w")).description, "d".repeat(5000));
+  });
+
   test("numbers versions 1, 2, 3 and records source, run, link, description and tags", async (r) => {
     await r.createRegisteredModel("iris");
     const v1 = await r.createModelVersion("iris", "s3://bucket/m1", {

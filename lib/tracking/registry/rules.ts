@@ -7,7 +7,7 @@
 import type { TrackingError } from "../../errors.ts";
 import { mlflowError } from "../tracking_errors.ts";
 import { posixNormpath } from "../key_validation.ts";
-import { pyLength, pyPrefix } from "../_length_limit.ts";
+import { checkSchemaWidth, pyLength, pyPrefix } from "../_length_limit.ts";
 import { writtenLocalLocationProblem } from "../artifacts/local_uri.ts";
 
 /** MLflow 2.17's registry limits (`registered_model_tags.value` and friends are VARCHAR(5000)). */
@@ -17,6 +17,10 @@ export const REGISTRY_LIMITS = {
   aliasLength: 255,
   /** `registered_models.name` is VARCHAR(256). */
   nameLength: 256,
+  /** `registered_models.description` and `model_versions.description` are VARCHAR(5000). */
+  descriptionLength: 5000,
+  /** `model_versions.run_link` is VARCHAR(500). */
+  runLinkLength: 500,
   searchModelsMaxResults: 1000,
   searchModelsDefault: 100,
   searchVersionsMaxResults: 200_000,
@@ -104,7 +108,8 @@ export function validateNewModelName(name: string): void {
 
 /**
  * A stored text (description, tag value, source, run link): no NUL character, which SQLite would cut
- * the text at.
+ * the text at; a description or run link no wider than its column (PostgreSQL enforces the widths, so
+ * every store refuses alike).
  *
  * @example
  * ```ts
@@ -119,7 +124,14 @@ export function validateStoredText(field: string, value: string | null | undefin
       "remove the NUL (\\u0000) character",
     );
   }
+  const width = COLUMN_WIDTHS[field];
+  if (value && width) checkSchemaWidth(width.what, width.limit, value, width.column);
 }
+
+const COLUMN_WIDTHS: Record<string, { what: string; limit: number; column: string }> = {
+  description: { what: "Description", limit: REGISTRY_LIMITS.descriptionLength, column: "description" },
+  run_link: { what: "Run link", limit: REGISTRY_LIMITS.runLinkLength, column: "model_versions.run_link" },
+};
 
 /**
  * The texts of a new model version (source, run id, run link, description): no NUL character.
