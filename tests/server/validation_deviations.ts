@@ -131,14 +131,14 @@ const DEVIATION_CLASSES_MUTABLE: DeviationClass[] = [
   },
   {
     name: "schema-widths",
-    why:
-      "MLflow's SQLite and file stores keep experiment names over 256 characters and user ids over 256 (its " +
-      "PostgreSQL store fails on them with a raw database error); kmlf refuses them in every store, at the " +
-      "widths of MLflow's experiments.name and runs.user_id columns",
+    why: "MLflow's SQLite and file stores keep experiment names and user ids over 256 characters, registry " +
+      "descriptions over 5,000 and run links over 500 (its PostgreSQL store fails on them with a raw database " +
+      "error); kmlf refuses them in every store, at the widths of MLflow's experiments.name, runs.user_id, " +
+      "description and model_versions.run_link columns",
     applies: (o) =>
       invalid400(
         o.kmlf,
-        /^(Experiment name|User id) '.*' had length \d+, which exceeded length limit of 256/s,
+        /^((Experiment name|User id) '.*' had length \d+, which exceeded length limit of 256|(Description '.*' had length \d+, which exceeded length limit of 5000)|(Run link '.*' had length \d+, which exceeded length limit of 500))/s,
       ),
   },
   {
