@@ -17,6 +17,7 @@
 import { BUNDLED_FROM } from "./bundle_info.ts";
 import { isCompiledBinary, KMLF_RUN_FLAGS, kmlfImports, kmlfRoot, PARENT_ENV } from "./project_runtime.ts";
 import { withPackageSubpaths } from "../deno_config_file.ts";
+import { realPathOrUndefined } from "../fs_utils.ts";
 import { fileURLToPath, join, pathToFileURL } from "../path.ts";
 import { err, style } from "./terminal.ts";
 import { LOCATED_MODEL_ENV, type LocatedModel, locatedModelValue } from "./located_model.ts";
@@ -39,7 +40,9 @@ export function modelImportMap(
   const own = withPackageSubpaths(kmlfImports(root));
   const scope = { ...withPackageSubpaths(pins), kmlf: own.kmlf };
   const scopes: Record<string, Record<string, string>> = {};
-  for (const folder of new Set([dir, realPath(dir)])) scopes[dirUrl(join(folder, "code"))] = scope;
+  for (const folder of new Set([dir, realPathOrUndefined(dir) ?? dir])) {
+    scopes[dirUrl(join(folder, "code"))] = scope;
+  }
   return { imports: own, scopes };
 }
 
@@ -148,14 +151,6 @@ function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
     if (Deno.build.os === "windows") child.kill(signal);
     else Deno.kill(-child.pid, signal);
   } catch { /* it ended meanwhile */ }
-}
-
-function realPath(path: string): string {
-  try {
-    return Deno.realPathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 function dirUrl(path: string): string {
