@@ -14,7 +14,7 @@ import type { z } from "../zod/mod.ts";
 import { builtSchema, LaterSchema, parseLater } from "../zod/on_demand.ts";
 import { createCustomDataset, customTypeName, isCustomType } from "./custom_type.ts";
 import type { Dataset } from "./dataset.ts";
-import { kedroTypeHint } from "./kedro_types.ts";
+import { kedroRespelled, kedroTypeHint } from "./kedro_types.ts";
 import { schemaKeys, takeHintedArguments, takeRenamedArguments } from "./kedro_arguments.ts";
 import { locatingCredentials, resolveCredentials } from "./entry_credentials.ts";
 import type { EntryContext } from "./entry_context.ts";
@@ -116,7 +116,14 @@ export function checkEntry(
  */
 export function checkTypeKnown(type: string, name: string, at: KeyPath, ctx: EntryContext): void {
   if (isCustomType(type) || ctx.registry.lookup(type)) return;
-  const instead = kedroTypeHint(type);
+  const respelled = kedroRespelled(type);
+  const instead = kedroTypeHint(type) ?? (respelled === undefined ? undefined : (
+    kedroTypeHint(respelled) ??
+      (ctx.registry.lookup(respelled)
+        ? `${/MatplotlibWriter$/.test(type) ? "kedro-datasets" : "Kedro 0.19"} renamed it: ` +
+          `write type: ${respelled}`
+        : undefined)
+  ));
   const guess = instead ? "" : didYouMeanHint(type, ctx.registry.allNames());
   throw new DatasetError("catalog/unknown-type", `Unknown dataset type "${type}" for "${name}"`, {
     source: ctx.locate([...at, "type"]),

@@ -46,3 +46,25 @@ export function kedroTypeHint(type: string): string | undefined {
   if (Object.hasOwn(TYPES, kedro)) return TYPES[kedro];
   return Object.hasOwn(RENAMED_KEDRO_MLFLOW, renamed) ? RENAMED_KEDRO_MLFLOW[renamed] : undefined;
 }
+
+/**
+ * The current spelling of a Kedro 0.18 dataset type (`kedro.extras.datasets.pandas.CSVDataSet`,
+ * `kedro.io.MemoryDataSet`, kedro-datasets' old `matplotlib.MatplotlibWriter`), for the hint that names it;
+ * undefined when `type` has no older spelling in it. The caller checks the result is a known type.
+ *
+ * @example
+ * ```ts
+ * kedroRespelled("kedro.extras.datasets.pandas.CSVDataSet"); // "pandas.CSVDataset"
+ * kedroRespelled("matplotlib.MatplotlibWriter"); // "matplotlib.MatplotlibDataset"
+ * ```
+ */
+export function kedroRespelled(type: string): string | undefined {
+  // kedro-mlflow's own classes have their hints above.
+  if (type.startsWith("kedro_mlflow.")) return undefined;
+  const modern = type
+    .replace(/^kedro\.extras\.datasets\./, "")
+    .replace(/^kedro_datasets\./, "")
+    .replace(/DataSet$/, "Dataset")
+    .replace(/\bMatplotlibWriter$/, "MatplotlibDataset");
+  return modern === type.replace(/^kedro_datasets\./, "") ? undefined : modern;
+}

@@ -364,11 +364,19 @@ async function parseCsv(body: string, inputs?: readonly ColSpec[]): Promise<Scor
   // The signature's columns stay text for convertColumns to type as pandas.read_csv(dtype=…) does: "007"
   // stays a code in a string column, and "True" in a double column is an error, not 1.
   const text = header.map((h) => inputs?.some((c) => c.name === h) ?? false);
+  // A JavaScript number does not say it is a float, so a signature inferred from rows whose values were
+  // all whole (a CSV column of 1.0, 2.0) says long: the same file must predict, so "2.0" (or "2e3") in a
+  // long column reads as the whole number it is, as the JSON number 2.0 does. "2.5" stays refused.
+  const whole = header.map((h) =>
+    inputs?.some((c) => c.name === h && (c.type === "long" || c.type === "integer")) ?? false
+  );
   const data = rows.map((r) =>
     Object.fromEntries(header.map((h, i) => {
       // pandas' missing-value words (NA from R, NULL from SQL exports, …) are missing in any column.
       const cell = r[i] ?? "";
-      return [h, isPandasNa(cell) ? null : text[i] ? cell : typed(cell)];
+      if (isPandasNa(cell)) return [h, null];
+      if (whole[i] && NUMBER.test(cell) && Number.isSafeInteger(Number(cell))) return [h, Number(cell)];
+      return [h, text[i] ? cell : typed(cell)];
     }))
   );
   // A header line alone is a frame with these columns and no rows.

@@ -2,7 +2,8 @@
  * The checks kedro-mlflow makes on a training pipeline and its inference pipeline, all before any node
  * runs: the structural ones (lib/pipeline's `inferenceProblems`) plus those that need the catalog — every
  * non-parameter inference input is persisted (kedro-mlflow only finds that after training), parameters
- * exist, and `signature`/`input_example: auto` can read `input_name`'s data once training is done.
+ * exist, `signature`/`input_example: auto` can read `input_name`'s data once training is done, and the
+ * data the run does not make is there already ({@link inferenceDataProblems}).
  */
 import type { Catalog } from "../catalog/mod.ts";
 import {
@@ -96,4 +97,41 @@ export function inferenceCatalogProblems(
 // Persisted data, or a free output of training (free outputs stay in memory until the run ends).
 function readableAfter(training: Pipeline, name: string, catalog: Catalog): boolean {
   return !catalog.isEphemeral(name) || training.outputs().has(name);
+}
+
+/**
+ * `input_name`'s data, which `signature`/`input_example: auto` read after training, when the training run
+ * does not make it and it has none now: a missing file would otherwise fail the model (and the run) only
+ * once the whole training had run. (Other inference inputs are read or made by training itself, which
+ * fails on its own.) Async: it asks the dataset.
+ *
+ * @example
+ * ```ts
+ * throwIfAny(await inferenceDataProblems(training, training.ml!.spec, catalog), "Cannot log the inference model");
+ * ```
+ */
+export async function inferenceDataProblems(
+  training: Pipeline,
+  spec: InferenceSpec,
+  catalog: Catalog,
+): Promise<KmlfError[]> {
+  const name = spec.inputName;
+  const needsExample = spec.logModel.signature === "auto" || spec.logModel.inputExample === "auto";
+  if (!needsExample || !spec.pipeline.inputs().has(name) || training.allOutputs().has(name)) return [];
+  if (!catalog.has(name) || catalog.isEphemeral(name) || await catalog.exists(name)) return [];
+  const key = spec.logModel.signature === "auto" ? "signature" : "input_example";
+  const at = catalog.sourceOf(name, { key: true });
+  return [
+    new PipelineDefinitionError(
+      "pipeline/inference-input-missing",
+      `log_model.${key}: auto reads input_name "${name}" after training, but it has no data and the ` +
+        `training run does not make it`,
+      {
+        source: spec.locate(["log_model", key]),
+        hint: `put example rows where "${name}" reads them` +
+          (at?.file ? ` (declared at ${formatLocation({ ...at, keyPath: undefined })})` : "") +
+          `, or set log_model.signature: null and log_model.input_example: null`,
+      },
+    ),
+  ];
 }

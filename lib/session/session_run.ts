@@ -26,7 +26,7 @@ import {
   type RunResult,
 } from "../runner/mod.ts";
 import { KMLF_VERSION } from "../version.ts";
-import { inferenceCatalogProblems } from "./inference_checks.ts";
+import { inferenceCatalogProblems, inferenceDataProblems } from "./inference_checks.ts";
 import { RunGuard } from "./run_guard.ts";
 import type { describeForcedStops } from "./forced_stop.ts";
 import type { SignalWatchdog } from "./signal_watchdog.ts";
@@ -130,7 +130,10 @@ async function runWith(
   if (scope.onCatalogWarning) catalog.onWarning(scope.onCatalogWarning);
   if (ml) {
     throwIfAny(
-      inferenceCatalogProblems(pipeline, ml.spec, catalog),
+      [
+        ...inferenceCatalogProblems(pipeline, ml.spec, catalog),
+        ...await inferenceDataProblems(pipeline, ml.spec, catalog),
+      ],
       `Cannot run ${names.join("+")}: its inference pipeline could not be logged as a model`,
     );
   }

@@ -44,6 +44,38 @@ Deno.test("partitioned: a typo'd type in the dataset: shorthand is reported at t
   );
 });
 
+Deno.test("Kedro 0.18's type spellings are named with the current one, at top level and inside dataset:", async () => {
+  const hint = async (type: string, nested = false) => {
+    const yaml = nested
+      ? `p:\n  type: partitioned\n  path: p\n  dataset:\n    type: ${type}\n`
+      : `a:\n  type: ${type}\n  filepath: data/a.csv\n`;
+    const [error] = await catalogErrors(yaml, { hints: true });
+    return error.replace(/; known types: .*/, "").replace(/.* \| /, "");
+  };
+  assert.equal(
+    await hint("kedro.extras.datasets.pandas.CSVDataSet"),
+    "Kedro 0.19 renamed it: write type: pandas.CSVDataset",
+  );
+  assert.equal(
+    await hint("pandas.ParquetDataSet", true),
+    "Kedro 0.19 renamed it: write type: pandas.ParquetDataset",
+  );
+  assert.equal(
+    await hint("kedro.io.MemoryDataSet"),
+    "Kedro 0.19 renamed it: write type: kedro.io.MemoryDataset",
+  );
+  assert.equal(
+    await hint("matplotlib.MatplotlibWriter"),
+    "kedro-datasets renamed it: write type: matplotlib.MatplotlibDataset",
+  );
+  // A type kmlf lacks keeps its own hint, whatever its spelling.
+  assert.match(
+    await hint("kedro.extras.datasets.tracking.MetricsDataSet"),
+    /^kmlf tracks metrics with MLflow/,
+  );
+  assert.match(await hint("pandas.CSVDatset"), /did you mean "pandas.CSVDataset"\?/);
+});
+
 Deno.test("partitioned: an unknown, unsupported or missing argument of the dataset names dataset.<key> at its line", async () => {
   assert.deepEqual(
     await catalogErrors("p:\n  type: partitioned\n  path: p\n  dataset:\n    type: json\n    bogus: 1\n"),

@@ -13,7 +13,7 @@ const CATALOG = "conf/base/catalog.yml";
 const training = await Deno.readTextFile(new URL(`../../${TRAINING}`, import.meta.url));
 const inference = await Deno.readTextFile(new URL(`../../${INFERENCE}`, import.meta.url));
 
-const CASES: Record<string, Record<string, string>> = {
+const CASES: Record<string, Record<string, string | null>> = {
   "inference-input-name": { [TRAINING]: training.replace("input_name: instances", "input_name: instance") },
   "inference-two-outputs": {
     [INFERENCE]: inference.replace("inputs: [model, instance_features]", "inputs: [model, instances]"),
@@ -23,6 +23,8 @@ const CASES: Record<string, Record<string, string>> = {
   },
   "inference-not-persisted": { [CATALOG]: UNTRACKED_CATALOG.replace(/\nmodel:\n.*\n.*\n/, "\n") },
   "inference-no-example-data": { [CATALOG]: UNTRACKED_CATALOG.replace(/\ninstances:\n.*\n.*\n/, "\n") },
+  // Example rows the training run does not make and that are not there: found before training, not after.
+  "inference-input-missing": { "data/01_raw/instances.csv": null },
   "inference-unknown-pipeline": { [TRAINING]: training.replace("pipeline: inference", "pipeline: inferenc") },
   "inference-missing-file": {
     [TRAINING]: training.replace("pipeline: inference", "pipeline: ./predict.yml"),

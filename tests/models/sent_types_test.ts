@@ -4,7 +4,13 @@
  * without columns are quoted in errors (pandas' "Empty DataFrame" form, not a bare index).
  */
 import assert from "node:assert/strict";
-import { convertColumns, enforceColumns, frameRepr, ScoringError } from "../../lib/models/mod.ts";
+import {
+  convertColumns,
+  enforceColumns,
+  frameRepr,
+  parseScoringBody,
+  ScoringError,
+} from "../../lib/models/mod.ts";
 import type { ColSpec } from "../../lib/tracking/mod.ts";
 
 const SIGNATURE: ColSpec[] = [
@@ -60,6 +66,23 @@ Deno.test("strings and booleans for number columns, numbers for boolean ones, as
     /Failed to convert column x to type 'float64'. Error: 'ValueError\("could not convert string to float: 'abc'"\)'/,
   );
   refused({ n: "1.5" }, /Failed to convert column n to type 'int64'/);
+});
+
+Deno.test("a CSV's whole floats (2.0, 2e3) fit a long column, as the JSON number 2.0 does; 2.5 does not", async () => {
+  // A signature inferred from a CSV column of 1.0, 2.0 says long (a JavaScript number has no float kind):
+  // predicting that same file must work.
+  const csv = async (n: string) => {
+    const { data } = await parseScoringBody(`code,note,x,n,flag\na,b,1.5,${n},True\n`, "csv", SIGNATURE);
+    return enforceColumns(convertColumns(data as Record<string, unknown>[], SIGNATURE), SIGNATURE)[0];
+  };
+  assert.deepEqual(await csv("2.0"), ROW);
+  assert.deepEqual(await csv("2e0"), ROW);
+  assert.deepEqual(await csv("2"), ROW);
+  assert.deepEqual(enforce({ n: 2.0 }), ROW);
+  await assert.rejects(() => csv("2.5"), /invalid literal for int\(\) with base 10: '2.5'/);
+  // A string column keeps the text as written.
+  const { data } = await parseScoringBody("code,note,x,n,flag\n2.0,b,1.5,2,True\n", "csv", SIGNATURE);
+  assert.equal((data as Record<string, unknown>[])[0].code, "2.0");
 });
 
 Deno.test("rows without columns are quoted as pandas prints them, not as a bare index", () => {
