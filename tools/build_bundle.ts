@@ -161,7 +161,7 @@ export async function buildBundle(repo: string, outDir: string): Promise<BundleB
       join(staging, "deno.json"),
       JSON.stringify({ imports: config.imports }, null, 2),
     );
-    const lock = bundleLock(JSON.parse(await Deno.readTextFile(join(repo, "deno.lock"))));
+    const lock = bundleLock(JSON.parse(await Deno.readTextFile(join(repo, "deno.lock"))), config.imports);
     await Deno.writeTextFile(join(staging, "deno.lock"), JSON.stringify(lock, null, 2) + "\n");
     await Deno.remove(outDir, { recursive: true }).catch(() => {});
     await Deno.rename(staging, outDir);

@@ -2,7 +2,8 @@
  * The lockfile the bundle ships: the repository's `deno.lock` cut to the packages the bundle's import map
  * names (kmlf's own dependencies, which a project's modules may import too) and what those depend on.
  * The repository's lock also pins its tests' packages (a browser driver, an S3 server and ~80 of their
- * dependencies), which every kmlf command would otherwise read and resolve at start (bench/README.md).
+ * dependencies), which every kmlf command would otherwise read and resolve at start (bench/README.md), and
+ * what deno.json maps for its tools only (`scopes["./tools/"]`: semver, which kmlf runs vendored).
  */
 
 /** The parts of a version-5 `deno.lock` this module reads; the rest is kept as it is. */
@@ -15,19 +16,25 @@ export interface Lockfile {
 }
 
 /**
- * `lock` with only the workspace's dependencies, their resolved versions and their npm dependency closure.
+ * `lock` with only the workspace's dependencies `imports` (the bundle's import map) names, their resolved
+ * versions and their npm dependency closure.
  *
  * @example
  * ```ts
  * const lock = JSON.parse(Deno.readTextFileSync("deno.lock"));
- * Object.keys(bundleLock(lock).npm ?? {}); // ["@e965/xlsx@0.20.3", "argparse@2.0.1", …]
+ * const { imports } = JSON.parse(Deno.readTextFileSync("deno.json"));
+ * Object.keys(bundleLock(lock, imports).npm ?? {}); // ["@e965/xlsx@0.20.3", "argparse@2.0.1", …]
  * ```
  */
-export function bundleLock(lock: Lockfile): Lockfile {
+export function bundleLock(lock: Lockfile, imports: Record<string, string>): Lockfile {
   if (lock.version !== "5") {
     throw new Error(`deno.lock version ${lock.version}: tools/bundle_lock.ts reads 5`);
   }
-  const roots = lock.workspace?.dependencies ?? [];
+  // `npm:csv-parse@7.0.3/sync` is the dependency `npm:csv-parse@7.0.3`.
+  const mapped = new Set(
+    Object.values(imports).map((target) => target.replace(/^(npm:\/?(?:@[^/]+\/)?[^/@]+@[^/]+).*$/, "$1")),
+  );
+  const roots = (lock.workspace?.dependencies ?? []).filter((dep) => mapped.has(dep));
   const npm = lock.npm ?? {};
   const specifiers: Record<string, string> = {};
   const pending: string[] = [];
@@ -50,6 +57,7 @@ export function bundleLock(lock: Lockfile): Lockfile {
   const pruned: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(lock)) {
     if (field === "specifiers") pruned.specifiers = specifiers;
+    else if (field === "workspace") pruned.workspace = { ...lock.workspace, dependencies: roots };
     else if (field === "npm") pruned.npm = Object.fromEntries([...kept].sort().map((k) => [k, npm[k]]));
     else pruned[field] = value;
   }

@@ -1,5 +1,21 @@
-/** Where Deno installed an npm package deno.json maps, for the tools that vendor one (commander, zod). */
+/** Where Deno installed an npm package deno.json maps, for the tools that vendor one (commander, zod, semver). */
 import { join } from "node:path";
+
+/**
+ * The `npm:` specifier `root`'s deno.json maps `name` to: in its `imports` (a package kmlf ships to project
+ * code too), else in `scopes["./tools/"]` (one only these tools use, as semver).
+ *
+ * @example
+ * ```ts
+ * await npmSpecifier("/path/to/kmlf", "semver"); // "npm:semver@7.8.6"
+ * ```
+ */
+export async function npmSpecifier(root: string, name: string): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
+  const specifier: string | undefined = config.imports?.[name] ?? config.scopes?.["./tools/"]?.[name];
+  if (!specifier?.startsWith("npm:")) throw new Error(`deno.json does not map "${name}" to an npm package`);
+  return specifier;
+}
 
 /**
  * The installed folder and version of the npm package `name` maps to in `root`'s deno.json (downloaded
@@ -11,9 +27,7 @@ import { join } from "node:path";
  * ```
  */
 export async function npmPackage(root: string, name: string): Promise<{ dir: string; version: string }> {
-  const config = JSON.parse(await Deno.readTextFile(join(root, "deno.json")));
-  const specifier: string | undefined = config.imports?.[name];
-  if (!specifier?.startsWith("npm:")) throw new Error(`deno.json does not map "${name}" to an npm package`);
+  const specifier = await npmSpecifier(root, name);
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["info", "--json", specifier],
     cwd: root,

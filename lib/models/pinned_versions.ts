@@ -15,8 +15,12 @@
 import { join } from "../path.ts";
 import { readTextFile } from "../file_io.ts";
 import { isRecord } from "../is_record.ts";
-import { isExactVersion, satisfiesRange } from "./semver_range.ts";
 import { lockedVersion } from "./resolving_lock.ts";
+
+// npm's semver (vendored), by a computed URL: only a pin whose text differs from what this process gives
+// needs it (a model kmlf logged pins the very versions kmlf maps).
+const semverRange = (): Promise<typeof import("./semver_range.ts")> =>
+  import(new URL("./semver_range.ts", import.meta.url).href);
 
 /**
  * The packages a model's `code/deno.json` pins (`{name or "name/": target}`), its local aliases left out;
@@ -88,8 +92,9 @@ export async function unmetPins(dir: string): Promise<string[]> {
 }
 
 // For an npm pin (`npm:zod@4.6.7`, `npm:zod@^4.1.0`, `npm:zod`): the package, the version this process
-// gives `name` (undefined when not known: it maps no such name, or a range no lock resolves yet) and whether
-// that meets the pin; undefined for another kind of target.
+// gives `name` (undefined when not known: it maps no such name, or a range no lock resolves yet; not read
+// when the pin is met by its text alone) and whether that meets the pin, as npm's semver decides; undefined
+// for another kind of target.
 async function versionHere(
   name: string,
   target: string,
@@ -99,6 +104,7 @@ async function versionHere(
   const [, pkg, wanted = ""] = pin;
   const resolved = await resolvedHere(name);
   if (resolved === undefined) return { pkg, version: undefined, met: false };
+  if (wanted === "") return { pkg, version: undefined, met: true };
   const escaped = pkg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   // A file URL in Deno's npm cache once some module loaded the package, or Deno's lock resolved it at
   // start; before, the map's npm: target: its version, or its range (resolved by the lock, if it has it).
@@ -106,15 +112,13 @@ async function versionHere(
   let version: string | undefined;
   if (url.startsWith("npm:")) {
     const mapped = url.match(new RegExp(`^npm:/?${escaped}(?:@([^/]+))?`))?.[1] ?? "";
-    if (mapped === wanted) return { pkg, version: isExactVersion(mapped) ? mapped : undefined, met: true };
-    version = isExactVersion(mapped)
-      ? mapped
-      : await lockedVersion(`npm:${pkg}${mapped ? `@${mapped}` : ""}`);
+    if (mapped === wanted) return { pkg, version: undefined, met: true };
+    version = (await semverRange()).exactVersion(mapped) ??
+      await lockedVersion(`npm:${pkg}${mapped ? `@${mapped}` : ""}`);
   } else version = url.match(new RegExp(`/${escaped}[/@](\\d+\\.\\d+\\.\\d+[^/]*)/`))?.[1];
   if (version === undefined) return { pkg, version, met: false };
-  const met = wanted === "" ||
-    (isExactVersion(wanted) ? version === wanted : satisfiesRange(version, wanted) === true);
-  return { pkg, version, met };
+  if (version === wanted) return { pkg, version, met: true };
+  return { pkg, version, met: (await semverRange()).satisfiesRange(version, wanted) };
 }
 
 // Where Deno resolves `name` for a module outside kmlf's folder, or undefined when it maps no such name.

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pinnedVersionNotes, unmetPins } from "../../lib/models/pinned_versions.ts";
-import { satisfiesRange } from "../../lib/models/semver_range.ts";
+import { exactVersion, satisfiesRange } from "../../lib/models/semver_range.ts";
+import { moduleGraph } from "../module_graph.ts";
 
 async function modelWithPins(imports: Record<string, string>): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "kmlf-pinned-ranges-" });
@@ -45,22 +46,67 @@ Deno.test("npm ranges as npm reads them", () => {
     ["4.0.9", "^4.1.0", false],
     ["0.2.5", "^0.2.3", true],
     ["0.3.0", "^0.2.3", false],
+    ["0.0.3", "^0.0.3", true],
     ["0.0.4", "^0.0.3", false],
     ["1.2.9", "~1.2.3", true],
     ["1.3.0", "~1.2.3", false],
+    ["1.9.0", "~1", true],
+    ["2.0.0", "~1", false],
     ["1.4.2", "1.2 - 1.4", true],
     ["1.5.0", "1.2 - 1.4", false],
+    ["1.2.4-beta", "1.2.3 - 1.2.4-beta", true],
     ["2.1.0", "1.x || >=2.1.0 <3", true],
+    ["2.4.0", "1.x || >=2.5.0", false],
+    ["2.5.0", "1.x || >=2.5.0", true],
+    ["2.5.0-rc.1", "1.x || >=2.5.0", false],
     ["1.9.0-beta.1", "^1.2.0", false],
     ["1.2.4-beta.2", ">=1.2.4-beta.1", true],
+    ["1.2.5-beta.2", ">=1.2.4-beta.1", false],
     ["3.0.0", ">2", true],
     ["2.9.0", ">2", false],
     ["2.9.0", "<=2", true],
+    ["9.9.9", "*", true],
+    ["9.9.9", "", true],
+    ["1.0.0-rc.1", "*", false],
+    ["1.2.3+build.5", "1.2.3", true],
+    ["1.2.3", "1.2.3+build.5", true],
+    ["v1.2.3", "=v1.2.3", true],
+    ["1.2.3", ">= 1.2.3 < 2", true],
   ];
   for (const [version, range, expected] of cases) {
     assert.equal(satisfiesRange(version, range), expected, `${version} in ${range}`);
   }
-  assert.equal(satisfiesRange("4.6.7", "latest"), undefined);
+});
+
+Deno.test("a range npm cannot read is met by no version, as a dist-tag is", () => {
+  // kmlf's own reader took `x.1.2` and `1.x.3` for `*`, `^01.2.3` for `^1.2.3` and skipped the unreadable
+  // half of `1.2.3 || latest`: npm (and Deno) refuse each, so a model pinning one is not met by this process.
+  for (const range of ["latest", "x.1.2", "1.x.3", "^01.2.3", "1.2.3 || latest", ">*"]) {
+    assert.equal(satisfiesRange("1.2.3", range), false, range);
+  }
+  assert.equal(exactVersion("v4.6.7"), "4.6.7");
+  assert.equal(exactVersion("1.0.0-rc.1+b"), "1.0.0-rc.1");
+  for (const text of ["^4.6.7", "4.6", "01.2.3", "4.6.7.1", "latest", ""]) {
+    assert.equal(exactVersion(text), undefined, text);
+  }
+});
+
+Deno.test("a pin npm cannot read is one this process does not meet", async () => {
+  for (const range of ["4.6.7 || latest", "x.6.7", "^04.1.0"]) {
+    const dir = await modelWithPins({ zod: `npm:zod@${range}` });
+    try {
+      assert.deepEqual(await unmetPins(dir), ["zod"], range);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
+
+Deno.test("npm semver (vendored) loads only when a pin must be read as a range, not with its reader", async () => {
+  for (const entry of ["lib/models/pinned_versions.ts", "lib/cli/models_command.ts"]) {
+    const atStart = [...(await moduleGraph(entry)).static];
+    assert.deepEqual(atStart.filter((m) => /\/(semver_range\.ts|_semver\.js)$|^semver$/.test(m)), [], entry);
+  }
 });
 
 // The lock `deno add npm:zod@^4.1.0` writes (zod 4.6.7 is in Deno's cache: kmlf's own).
