@@ -11,7 +11,8 @@ import { launchChromium } from "./ui_browser_harness.ts";
 import { serveFixture } from "./ui_fixture.ts";
 
 const LONG_TAG = "y".repeat(5000);
-const LONG_DESCRIPTION = "A model trained on the full data set. ".repeat(200);
+// 4,940 characters: the longest a description may be is 5,000 (MLflow's column width).
+const LONG_DESCRIPTION = "A model trained on the full data set. ".repeat(130);
 
 Deno.test({
   name: "long tags and descriptions in the registry's lists are cut to a few lines with a tooltip",
