@@ -91,6 +91,30 @@ function checkNoArgoTags(plan: ExportPlan): void {
       { hint: 'give the value without "{{" (or set it in the project\'s parameters.yml)' },
     );
   }
+  if (plan.env.includes("{{")) {
+    throw new UsageError(
+      "export/argo-template-tag",
+      `Cannot export --env "${plan.env}" to Argo: Argo Workflows reads "{{" in a task's arguments as one of its ` +
+        "template tags",
+      { hint: `rename the folder conf/${plan.env} so that its name holds no "{{", and pass that to --env` },
+    );
+  }
+  // Node names travel in each task's `nodes` parameter, which Argo substitutes like the arguments.
+  const nodes = plan.tasks.flatMap((t) => t.nodes).filter((n) => n.includes("{{"));
+  if (nodes.length > 0) {
+    throw new UsageError(
+      "export/argo-template-tag",
+      `Cannot export pipeline "${plan.pipeline}" to Argo: node${nodes.length > 1 ? "s" : ""} ` +
+        `${
+          nodes.map((n) => `"${n}"`).join(", ")
+        } hold "{{", which Argo Workflows reads as one of its template tags`,
+      {
+        hint: `rename the node${
+          nodes.length > 1 ? "s" : ""
+        } (name: in pipelines/${plan.pipeline}.yml) without "{{"`,
+      },
+    );
+  }
   if (!plan.pipeline.includes("{{")) return;
   throw new UsageError(
     "export/argo-template-tag",

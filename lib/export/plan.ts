@@ -106,7 +106,11 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
   for (const key of groups.keys()) {
     const base = taskSlug(key);
     let name = base;
-    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+    // The suffix replaces the base's end so the name stays within Kubernetes' 63 (`…-100` at 500 nodes).
+    for (let i = 2; taken.has(name); i++) {
+      const suffix = `-${i}`;
+      name = `${base.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+    }
     taken.add(name);
     names.set(key, name);
   }
