@@ -155,6 +155,8 @@ export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
     ...mounts,
   });
   const name = taskSlug(options.name);
+  const tracked = plan.tracked;
+  const runIdParam = { name: "run-id", value: "{{tasks.mlflow-start-run.outputs.parameters.run-id}}" };
   const workflow = {
     apiVersion: "argoproj.io/v1alpha1",
     kind: options.kind,
@@ -166,55 +168,67 @@ export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
     },
     spec: {
       entrypoint: "pipeline",
-      onExit: "mlflow-end-run",
+      // Untracked (no mlflow.yml, or disable_tracking.pipelines): no run to open or end.
+      ...(tracked ? { onExit: "mlflow-end-run" } : {}),
       ...(volume ? { volumes: [{ name: "data", persistentVolumeClaim: { claimName: volume.claim } }] } : {}),
       templates: [
         {
           name: "pipeline",
           dag: {
             tasks: [
-              { name: "mlflow-start-run", template: "mlflow-start-run" },
+              ...(tracked ? [{ name: "mlflow-start-run", template: "mlflow-start-run" }] : []),
               ...plan.tasks.map((task) => ({
                 name: task.name,
                 template: "kmlf-run",
-                dependencies: task.dependencies.length ? task.dependencies : ["mlflow-start-run"],
+                ...(task.dependencies.length
+                  ? { dependencies: task.dependencies }
+                  : tracked
+                  ? { dependencies: ["mlflow-start-run"] }
+                  : {}),
                 arguments: {
                   parameters: [
                     { name: "nodes", value: task.nodes.join(",") },
-                    { name: "run-id", value: "{{tasks.mlflow-start-run.outputs.parameters.run-id}}" },
+                    ...(tracked ? [runIdParam] : []),
                   ],
                 },
               })),
             ],
           },
         },
-        {
-          name: "mlflow-start-run",
-          container: container(startRunArgs(plan, "argo", RUN_ID_FILE)),
-          outputs: {
-            parameters: [{ name: "run-id", valueFrom: { path: RUN_ID_FILE }, globalName: "kmlf-run-id" }],
-          },
-        },
+        ...(tracked
+          ? [{
+            name: "mlflow-start-run",
+            container: container(startRunArgs(plan, "argo", RUN_ID_FILE)),
+            outputs: {
+              parameters: [{ name: "run-id", valueFrom: { path: RUN_ID_FILE }, globalName: "kmlf-run-id" }],
+            },
+          }]
+          : []),
         {
           name: "kmlf-run",
-          inputs: { parameters: [{ name: "nodes" }, { name: "run-id" }] },
+          inputs: { parameters: [{ name: "nodes" }, ...(tracked ? [{ name: "run-id" }] : [])] },
           container: container(
             taskArgs(plan, { name: "", nodes: ["{{inputs.parameters.nodes}}"], dependencies: [] }),
-            [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }],
+            tracked ? [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }] : undefined,
           ),
         },
-        {
-          name: "mlflow-end-run",
-          container: container(
-            endRunArgs(plan, "{{workflow.outputs.parameters.kmlf-run-id}}", "{{workflow.status}}"),
-          ),
-        },
+        ...(tracked
+          ? [{
+            name: "mlflow-end-run",
+            container: container(
+              endRunArgs(plan, "{{workflow.outputs.parameters.kmlf-run-id}}", "{{workflow.status}}"),
+            ),
+          }]
+          : []),
       ],
     },
   };
   return `# Argo Workflows ${options.kind} for kmlf pipeline "${plan.pipeline}" (env "${plan.env}"), ` +
-    `written by \`kmlf export argo\`.\n# One MLflow run for the whole workflow: mlflow-start-run opens it, every task ` +
-    `logs into it (MLFLOW_RUN_ID), the exit handler ends it.\n` +
+    `written by \`kmlf export argo\`.\n` +
+    (tracked
+      ? `# One MLflow run for the whole workflow: mlflow-start-run opens it, every task logs into it ` +
+        `(MLFLOW_RUN_ID), the exit handler ends it.\n`
+      : `# MLflow tracking is off for this pipeline in env "${plan.env}": the tasks run untracked.\n`) +
     // Keys in the order written (apiVersion and kind first), no folding, non-ASCII as it is.
     pyyamlDump(workflow, { sortKeys: false, width: Infinity, allowUnicode: true, quote: goYamlTypes });
 }
