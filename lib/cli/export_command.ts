@@ -65,10 +65,14 @@ async function plan(options: ExportOptions): Promise<Planned> {
   const session = await openProjectSession(options);
   const root = session.settings.root;
   const name = options.pipeline ?? "__default__";
-  const [pipeline, catalog] = await Promise.all([
+  const { projectTracking } = await import("./project_tracking.ts");
+  const [pipeline, catalog, tracking] = await Promise.all([
     session.pipeline([name]),
     session.catalog({ hooks: false }),
+    projectTracking({ ...options, takesParams: true }),
   ]);
+  // As `kmlf run` tracks: only with an mlflow.yml that does not list the pipeline in disable_tracking.pipelines.
+  const tracked = tracking.config !== undefined && !tracking.config.tracking.disablePipelines.includes(name);
   return {
     root,
     projectName: session.settings.name,
@@ -77,6 +81,7 @@ async function plan(options: ExportOptions): Promise<Planned> {
       env: session.env,
       params: options.params,
       groupBy,
+      tracked,
       isPersisted: (dataset) => !catalog.isEphemeral(dataset),
       catalogSource: (dataset) => catalog.sourceOf(dataset),
       catalogFile: catalog.catalogFile(),

@@ -97,16 +97,22 @@ export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
       `        ),`,
     ].join("\n");
   // Only the start task's output (the run id) is an XCom; the others print progress.
-  const runEnv = [`env={"MLFLOW_RUN_ID": RUN_ID}`, "append_env=True", "do_xcom_push=False"];
   const quiet = ["do_xcom_push=False"];
+  // Untracked (no mlflow.yml, or disable_tracking.pipelines): no run to open or end, no run id to pass.
+  const tracked = plan.tracked;
+  const runEnv = tracked ? [`env={"MLFLOW_RUN_ID": RUN_ID}`, "append_env=True", ...quiet] : quiet;
   const lines = [
     `"""Airflow DAG for the kmlf pipeline ${py(plan.pipeline)} (env ${
       py(plan.env)
     }), written by \`kmlf export airflow\`.`,
     "",
     "One task per node (or group of nodes), each running `kmlf run --nodes ...` in the project directory.",
-    "One MLflow run for the whole DAG run: mlflow-start-run opens it and pushes its id to XCom, every task",
-    "logs into it through MLFLOW_RUN_ID, and mlflow-end-run / mlflow-end-run-failed end it.",
+    ...(tracked
+      ? [
+        "One MLflow run for the whole DAG run: mlflow-start-run opens it and pushes its id to XCom, every task",
+        "logs into it through MLFLOW_RUN_ID, and mlflow-end-run / mlflow-end-run-failed end it.",
+      ]
+      : [`MLflow tracking is off for this pipeline in env ${py(plan.env)}: the tasks run untracked.`]),
     '"""',
     "from __future__ import annotations",
     "",
@@ -114,10 +120,10 @@ export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
     "",
     "from airflow import DAG",
     "from airflow.operators.bash import BashOperator",
-    "from airflow.utils.trigger_rule import TriggerRule",
+    ...(tracked ? ["from airflow.utils.trigger_rule import TriggerRule"] : []),
     "",
     `PROJECT_PATH = ${py(options.projectPath)}`,
-    `RUN_ID = ${py(RUN_ID)}`,
+    ...(tracked ? [`RUN_ID = ${py(RUN_ID)}`] : []),
     "",
     "with DAG(",
     `    dag_id=${py(options.dagId)},`,
@@ -136,25 +142,30 @@ export function airflowDag(plan: ExportPlan, options: AirflowOptions): string {
     "    ),",
     ") as dag:",
     "    tasks = {",
-    operator("mlflow-start-run", startRunArgs(plan, "airflow"), ["do_xcom_push=True"]),
+    ...(tracked ? [operator("mlflow-start-run", startRunArgs(plan, "airflow"), ["do_xcom_push=True"])] : []),
     ...plan.tasks.map((task) => operator(task.name, taskArgs(plan, task), runEnv)),
-    operator("mlflow-end-run", endRunArgs(plan, RUN_ID, "FINISHED"), [
-      ...quiet,
-      "trigger_rule=TriggerRule.ALL_SUCCESS",
-    ]),
-    operator("mlflow-end-run-failed", endRunArgs(plan, RUN_ID, "FAILED"), [
-      ...quiet,
-      "trigger_rule=TriggerRule.ONE_FAILED",
-    ]),
+    ...(tracked
+      ? [
+        operator("mlflow-end-run", endRunArgs(plan, RUN_ID, "FINISHED"), [
+          ...quiet,
+          "trigger_rule=TriggerRule.ALL_SUCCESS",
+        ]),
+        operator("mlflow-end-run-failed", endRunArgs(plan, RUN_ID, "FAILED"), [
+          ...quiet,
+          "trigger_rule=TriggerRule.ONE_FAILED",
+        ]),
+      ]
+      : []),
     "    }",
     "",
   ];
   const edge = (from: string, to: string) => `    tasks[${py(from)}] >> tasks[${py(to)}]`;
   const consumed = new Set(plan.tasks.flatMap((t) => t.dependencies));
   for (const task of plan.tasks) {
-    if (task.dependencies.length === 0) lines.push(edge("mlflow-start-run", task.name));
+    if (tracked && task.dependencies.length === 0) lines.push(edge("mlflow-start-run", task.name));
     for (const dep of task.dependencies) lines.push(edge(dep, task.name));
   }
+  if (!tracked) return lines.join("\n") + "\n";
   for (const task of plan.tasks) if (!consumed.has(task.name)) lines.push(edge(task.name, "mlflow-end-run"));
   // Any failing task (not only the last ones) ends the run FAILED.
   for (const task of plan.tasks) lines.push(edge(task.name, "mlflow-end-run-failed"));

@@ -91,6 +91,30 @@ function checkNoArgoTags(plan: ExportPlan): void {
       { hint: 'give the value without "{{" (or set it in the project\'s parameters.yml)' },
     );
   }
+  if (plan.env.includes("{{")) {
+    throw new UsageError(
+      "export/argo-template-tag",
+      `Cannot export --env "${plan.env}" to Argo: Argo Workflows reads "{{" in a task's arguments as one of its ` +
+        "template tags",
+      { hint: `rename the folder conf/${plan.env} so that its name holds no "{{", and pass that to --env` },
+    );
+  }
+  // Node names travel in each task's `nodes` parameter, which Argo substitutes like the arguments.
+  const nodes = plan.tasks.flatMap((t) => t.nodes).filter((n) => n.includes("{{"));
+  if (nodes.length > 0) {
+    throw new UsageError(
+      "export/argo-template-tag",
+      `Cannot export pipeline "${plan.pipeline}" to Argo: node${nodes.length > 1 ? "s" : ""} ` +
+        `${
+          nodes.map((n) => `"${n}"`).join(", ")
+        } hold "{{", which Argo Workflows reads as one of its template tags`,
+      {
+        hint: `rename the node${
+          nodes.length > 1 ? "s" : ""
+        } (name: in pipelines/${plan.pipeline}.yml) without "{{"`,
+      },
+    );
+  }
   if (!plan.pipeline.includes("{{")) return;
   throw new UsageError(
     "export/argo-template-tag",
@@ -131,6 +155,8 @@ export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
     ...mounts,
   });
   const name = taskSlug(options.name);
+  const tracked = plan.tracked;
+  const runIdParam = { name: "run-id", value: "{{tasks.mlflow-start-run.outputs.parameters.run-id}}" };
   const workflow = {
     apiVersion: "argoproj.io/v1alpha1",
     kind: options.kind,
@@ -142,55 +168,67 @@ export function argoWorkflow(plan: ExportPlan, options: ArgoOptions): string {
     },
     spec: {
       entrypoint: "pipeline",
-      onExit: "mlflow-end-run",
+      // Untracked (no mlflow.yml, or disable_tracking.pipelines): no run to open or end.
+      ...(tracked ? { onExit: "mlflow-end-run" } : {}),
       ...(volume ? { volumes: [{ name: "data", persistentVolumeClaim: { claimName: volume.claim } }] } : {}),
       templates: [
         {
           name: "pipeline",
           dag: {
             tasks: [
-              { name: "mlflow-start-run", template: "mlflow-start-run" },
+              ...(tracked ? [{ name: "mlflow-start-run", template: "mlflow-start-run" }] : []),
               ...plan.tasks.map((task) => ({
                 name: task.name,
                 template: "kmlf-run",
-                dependencies: task.dependencies.length ? task.dependencies : ["mlflow-start-run"],
+                ...(task.dependencies.length
+                  ? { dependencies: task.dependencies }
+                  : tracked
+                  ? { dependencies: ["mlflow-start-run"] }
+                  : {}),
                 arguments: {
                   parameters: [
                     { name: "nodes", value: task.nodes.join(",") },
-                    { name: "run-id", value: "{{tasks.mlflow-start-run.outputs.parameters.run-id}}" },
+                    ...(tracked ? [runIdParam] : []),
                   ],
                 },
               })),
             ],
           },
         },
-        {
-          name: "mlflow-start-run",
-          container: container(startRunArgs(plan, "argo", RUN_ID_FILE)),
-          outputs: {
-            parameters: [{ name: "run-id", valueFrom: { path: RUN_ID_FILE }, globalName: "kmlf-run-id" }],
-          },
-        },
+        ...(tracked
+          ? [{
+            name: "mlflow-start-run",
+            container: container(startRunArgs(plan, "argo", RUN_ID_FILE)),
+            outputs: {
+              parameters: [{ name: "run-id", valueFrom: { path: RUN_ID_FILE }, globalName: "kmlf-run-id" }],
+            },
+          }]
+          : []),
         {
           name: "kmlf-run",
-          inputs: { parameters: [{ name: "nodes" }, { name: "run-id" }] },
+          inputs: { parameters: [{ name: "nodes" }, ...(tracked ? [{ name: "run-id" }] : [])] },
           container: container(
             taskArgs(plan, { name: "", nodes: ["{{inputs.parameters.nodes}}"], dependencies: [] }),
-            [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }],
+            tracked ? [{ name: "MLFLOW_RUN_ID", value: "{{inputs.parameters.run-id}}" }] : undefined,
           ),
         },
-        {
-          name: "mlflow-end-run",
-          container: container(
-            endRunArgs(plan, "{{workflow.outputs.parameters.kmlf-run-id}}", "{{workflow.status}}"),
-          ),
-        },
+        ...(tracked
+          ? [{
+            name: "mlflow-end-run",
+            container: container(
+              endRunArgs(plan, "{{workflow.outputs.parameters.kmlf-run-id}}", "{{workflow.status}}"),
+            ),
+          }]
+          : []),
       ],
     },
   };
   return `# Argo Workflows ${options.kind} for kmlf pipeline "${plan.pipeline}" (env "${plan.env}"), ` +
-    `written by \`kmlf export argo\`.\n# One MLflow run for the whole workflow: mlflow-start-run opens it, every task ` +
-    `logs into it (MLFLOW_RUN_ID), the exit handler ends it.\n` +
+    `written by \`kmlf export argo\`.\n` +
+    (tracked
+      ? `# One MLflow run for the whole workflow: mlflow-start-run opens it, every task logs into it ` +
+        `(MLFLOW_RUN_ID), the exit handler ends it.\n`
+      : `# MLflow tracking is off for this pipeline in env "${plan.env}": the tasks run untracked.\n`) +
     // Keys in the order written (apiVersion and kind first), no folding, non-ASCII as it is.
     pyyamlDump(workflow, { sortKeys: false, width: Infinity, allowUnicode: true, quote: goYamlTypes });
 }

@@ -36,6 +36,11 @@ export interface ExportPlan {
   params?: string;
   /** Tasks in an order where each comes after its dependencies. */
   tasks: ExportTask[];
+  /**
+   * Whether the workflow opens and ends one MLflow run (start/end tasks). Off when the env has no
+   * mlflow.yml or it lists the pipeline in `disable_tracking.pipelines`: the tasks then run untracked.
+   */
+  tracked: boolean;
 }
 
 /** Options of {@link planExport}. */
@@ -45,6 +50,8 @@ export interface PlanOptions {
   /** `--params` the tasks run with, as given. */
   params?: string;
   groupBy: GroupBy;
+  /** Whether tracking is on for this pipeline (default true): see {@link ExportPlan.tracked}. */
+  tracked?: boolean;
   /** Whether a dataset outlives a `kmlf run` process (not a memory dataset). */
   isPersisted(dataset: string): boolean;
   /** Where a dataset is declared in the catalog, for error messages. */
@@ -106,7 +113,11 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
   for (const key of groups.keys()) {
     const base = taskSlug(key);
     let name = base;
-    for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+    // The suffix replaces the base's end so the name stays within Kubernetes' 63 (`…-100` at 500 nodes).
+    for (let i = 2; taken.has(name); i++) {
+      const suffix = `-${i}`;
+      name = `${base.slice(0, 63 - suffix.length).replace(/-+$/, "")}${suffix}`;
+    }
     taken.add(name);
     names.set(key, name);
   }
@@ -180,6 +191,7 @@ export function planExport(pipeline: Pipeline, options: PlanOptions): ExportPlan
     pipeline: options.pipeline,
     env: options.env,
     ...(options.params ? { params: options.params } : {}),
+    tracked: options.tracked ?? true,
     tasks: order!.map((name) => ({
       name,
       nodes: byName.get(name)!.map((n) => n.name),
