@@ -6,12 +6,15 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import {
   CsvDataset,
   ExcelDataset,
   JsonDataset,
   MemoryDataset,
   ParquetDataset,
+  SqliteTableDataset,
+  YamlDataset,
 } from "../../lib/catalog/mod.ts";
 import { convertColumns, enforceColumns, ScoringError } from "../../lib/models/mod.ts";
 import { floatColumns } from "../../lib/source_keys.ts";
@@ -78,11 +81,28 @@ Deno.test("Parquet: a DOUBLE column of whole numbers is double, an INT64 one lon
   });
 });
 
-Deno.test("JSON rows: a column with 1.0 is double, one of 1 long", async () => {
+Deno.test("JSON and YAML rows: a column with 1.0 is double, one of 1 long", async () => {
   await inTempDir(async (dir) => {
     const file = join(dir, "rows.json");
     await Deno.writeTextFile(file, '[{"a": 1.0, "b": 1}, {"a": 2, "b": 2}]');
     assert.deepEqual(typesOf(await new JsonDataset({ filepath: file }).load()), { a: "double", b: "long" });
+    const yaml = join(dir, "rows.yml");
+    await Deno.writeTextFile(yaml, "- {a: 1, b: 1}\n- {a: 2.0, b: 2}\n");
+    assert.deepEqual(typesOf(await new YamlDataset({ filepath: yaml }).load()), { a: "double", b: "long" });
+  });
+});
+
+Deno.test("SQLite: a REAL column of whole numbers is double, an INTEGER one long (with a NULL: double)", async () => {
+  await inTempDir(async (dir) => {
+    const file = join(dir, "t.db");
+    const db = new DatabaseSync(file);
+    db.exec(
+      "CREATE TABLE t (price REAL, count INTEGER, gaps INTEGER); INSERT INTO t VALUES (2.0, 1, 1), (3.0, 2, NULL)",
+    );
+    db.close();
+    const rows = await new SqliteTableDataset({ filepath: file, tableName: "t" }).load();
+    assert.deepEqual(rows, [{ price: 2, count: 1, gaps: 1 }, { price: 3, count: 2, gaps: null }]);
+    assert.deepEqual(typesOf(rows), { price: "double", count: "long", gaps: "double" });
   });
 });
 
