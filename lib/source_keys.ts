@@ -136,6 +136,47 @@ export function sourceFloats(container: object): ReadonlyMap<string, number> | u
   return FLOATS.get(container);
 }
 
+// Per table of rows read from a file, the numeric columns pandas would read as float64 (a cell written
+// `91.0` or left empty, a Parquet DOUBLE column): one set per table, not a fact per cell.
+const FLOAT_COLUMNS = new WeakMap<object, ReadonlySet<string>>();
+
+/**
+ * Records that `columns` of the table `rows` were floats in the file (pandas' float64) though their values
+ * may all be whole numbers in JavaScript: a signature inferred from the rows types them `double`.
+ *
+ * @example
+ * ```ts
+ * recordFloatColumns(rows, ["review_scores_rating"]); // the CSV wrote 91.0, 96.0
+ * ```
+ */
+export function recordFloatColumns(rows: readonly object[], columns: Iterable<string>): void {
+  const set = new Set(columns);
+  if (set.size > 0) FLOAT_COLUMNS.set(rows, set);
+}
+
+/**
+ * The columns of the table `rows` that were floats in the file it was read from: those its reader recorded
+ * ({@link recordFloatColumns}: CSV, Excel, Parquet), and those where some row held a float without a
+ * fraction (`1.0` in JSON or YAML rows). Undefined when none are known.
+ *
+ * @example
+ * ```ts
+ * floatColumns(rows)?.has("price"); // true for a CSV column of `2.0`, `3.0`
+ * ```
+ */
+export function floatColumns(rows: unknown): ReadonlySet<string> | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  const recorded = FLOAT_COLUMNS.get(rows);
+  if (!anyRecorded) return recorded;
+  const found = new Set(recorded);
+  for (const row of rows) {
+    if (typeof row === "object" && row !== null) {
+      for (const key of FLOATS.get(row)?.keys() ?? []) found.add(key);
+    }
+  }
+  return found.size > 0 ? found : undefined;
+}
+
 const hasFacts = (value: object) => ORDER.has(value) || KEY_VALUES.has(value) || FLOATS.has(value);
 
 /**
@@ -256,6 +297,9 @@ export function sourceKey(object: object, key: string): unknown {
  * ```
  */
 export function copySourceKeys(original: unknown, copy: unknown): void {
+  // A copied table keeps its float columns (a WeakMap ignores a primitive).
+  const columns = FLOAT_COLUMNS.get(original as object);
+  if (columns && Array.isArray(copy)) FLOAT_COLUMNS.set(copy, columns);
   if (!anyRecorded) return;
   const seen = new Set<object>();
   const walk = (from: unknown, to: unknown): void => {

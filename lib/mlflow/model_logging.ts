@@ -9,6 +9,7 @@ import type { InferenceSpec } from "../pipeline/mod.ts";
 import { appendLogModelHistory } from "../tracking/models/mlmodel.ts";
 import { isRowList, writeMlmodel, writeRowsInputExample } from "../tracking/models/model_folder.ts";
 import { inferColumns, inferParams, signatureToStrings } from "../tracking/models/signature.ts";
+import { floatColumns } from "../source_keys.ts";
 import { writeBundle } from "./model_bundle.ts";
 import type { ModelVersionRef, TrackingPort } from "./tracking_port.ts";
 
@@ -116,7 +117,8 @@ export async function writeModelDir(
   const { spec } = options;
   let signature;
   if (spec.logModel.signature === "auto") {
-    const inputs = inferColumns(bundle.inputData);
+    // The file's float columns (a CSV column of `91.0`) are double, as MLflow types pandas' float64.
+    const inputs = inferColumns(bundle.inputData, floatColumns(bundle.inputData));
     if (!inputs) notes.push(`no signature: the data of "${spec.inputName}" is not a list of rows or values`);
     else {
       const { params, skipped } = inferParams(bundle.params);

@@ -1,5 +1,6 @@
 /** Shared plumbing of the SQLite datasets (node:sqlite). */
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { recordFloatColumns } from "../../source_keys.ts";
 import { DatasetError } from "../../errors.ts";
 import { pathExists } from "../atomic.ts";
 import type { CellRules } from "./_table_cells.ts";
@@ -81,14 +82,25 @@ export function readRows(
   const rows = Array.isArray(params)
     ? statement.all(...(params as Bindable[]))
     : statement.all(params as Record<string, Bindable>);
-  return rows.map((row) => {
+  // pandas' read_sql makes float64 of a column with a REAL value (a JS number here: integers are BigInts),
+  // or of integers with a NULL: recorded for a signature inferred from the rows (`5.0` is 5 here).
+  const floats = new Set<string>();
+  const integers = new Set<string>();
+  const nulls = new Set<string>();
+  const out = rows.map((row) => {
     const plain: SqlRow = {};
     for (const key in row) {
       const value = row[key];
+      if (typeof value === "number") floats.add(key);
+      else if (typeof value === "bigint") integers.add(key);
+      else if (value === null) nulls.add(key);
       plain[key] = typeof value === "bigint" && BigInt(Number(value)) === value ? Number(value) : value;
     }
     return plain;
   });
+  for (const key of integers) if (nulls.has(key)) floats.add(key);
+  recordFloatColumns(out, floats);
+  return out;
 }
 
 /** The limits of SQLite's cells, for {@link assertCells}. */

@@ -2,7 +2,7 @@
  * pandas' reading options over a grid of cells (CSV text or typed spreadsheet cells): skiprows, header,
  * names, usecols, nrows, na_values, dtype, true/false values, thousands and decimal separators.
  */
-import { recordTableColumns } from "../../source_keys.ts";
+import { recordFloatColumns, recordTableColumns } from "../../source_keys.ts";
 import { DatasetError } from "../../errors.ts";
 import { pyStr } from "../../py_repr.ts";
 import { assertUniqueNames, selectColumns } from "./_table_columns.ts";
@@ -121,32 +121,44 @@ export function gridToRows(
   });
   // Columns such as `2`, `1` in the file's order, as pandas keeps them (a plain row lists `1` first).
   recordTableColumns(rows, keep.map((i) => names[i]));
+  // The numeric columns pandas reads as float64, for a signature inferred from the rows (`91.0` is 91 here).
+  const floats: string[] = [];
   if (args.typing !== false) {
     const flagOf = booleanTexts(args);
     for (const i of keep) {
       const dtype = typeof args.dtype === "string" ? args.dtype : args.dtype?.[names[i]];
-      if (dtype === undefined) typeColumn(rows, names[i], args, flagOf);
+      if (
+        dtype === undefined
+          ? typeColumn(rows, names[i], args, flagOf)
+          : (LOAD_DTYPES.float as readonly string[]).includes(dtype)
+      ) {
+        floats.push(names[i]);
+      }
     }
   }
+  recordFloatColumns(rows, floats);
   return rows;
 }
 
 // Types one column as pandas' parser does (_infer_types): numbers when every value reads as one — Excel's
 // boolean cells count, as 1 and 0, when a number or a missing value is with them (maybe_convert_numeric) —
 // else booleans when every value is one (true_values and false_values too, for the whole column only),
-// else the column keeps its values as they are.
+// else the column keeps its values as they are. Returns whether pandas' column is float64: numbers with a
+// cell written as a float (`91.0`, `1e3`, `nan`) or a missing one, or no value at all.
 function typeColumn(
   rows: TableRow[],
   column: string,
   args: TableReadArgs,
   flagOf: (text: string) => boolean | undefined,
-): void {
+): boolean {
   let numeric = true;
   let boolean = true;
   let number = false;
   let realBoolean = false;
   let missing = false;
   let seen = false;
+  let float = false;
+  const point = args.decimal || ".";
   // Each value read once: the typed column is only written back when every value agreed.
   const numbers: Cell[] = new Array(rows.length);
   for (let r = 0; r < rows.length; r++) {
@@ -160,25 +172,39 @@ function typeColumn(
       if (numeric) {
         const n = numberText(value, args);
         if (n === undefined) numeric = false;
-        else [numbers[r], number] = [n, true];
+        else {
+          [numbers[r], number] = [n, true];
+          // A whole number written as a float: only looked at until the column has one.
+          if (!float && typeof n === "number" && (!Number.isInteger(n) || wroteFloat(value, point))) {
+            float = true;
+          }
+        }
       }
       if (boolean && flagOf(value) === undefined) boolean = false;
     } else if (typeof value === "number" || typeof value === "bigint") {
       [numbers[r], number, boolean] = [value, true, false];
+      if (typeof value === "number" && !Number.isInteger(value)) float = true;
     } else if (typeof value === "boolean") {
       [numbers[r], realBoolean] = [value ? 1 : 0, true];
-    } else return;
-    if (!numeric && !boolean) return;
+    } else return false;
+    if (!numeric && !boolean) return false;
   }
-  if (!seen) return;
+  if (!seen) return rows.length > 0; // all missing: pandas' float64 of NaN
   if (numeric && (number || (missing && realBoolean))) {
     for (let r = 0; r < rows.length; r++) if (rows[r][column] !== null) rows[r][column] = numbers[r];
+    return float || missing;
   } else if (boolean) {
     for (let r = 0; r < rows.length; r++) {
       const value = rows[r][column];
       if (typeof value === "string") rows[r][column] = flagOf(value)!;
     }
   }
+  return false;
+}
+
+// Whether number text spells a float: a decimal point or an exponent (pandas' parser then gives float64).
+function wroteFloat(text: string, point: string): boolean {
+  return text.includes(point) || text.includes("e") || text.includes("E");
 }
 
 /** What reads as a boolean: pandas' True/TRUE/true spellings and `true_values`/`false_values`. */

@@ -5,7 +5,7 @@ import { FileDataset } from "../file_dataset.ts";
 import { assertRows } from "../save_checks.ts";
 import { assertCells } from "./_table_cells.ts";
 import { columnsHint, savedColumns } from "./_table_columns.ts";
-import { recordTableColumns } from "../../source_keys.ts";
+import { recordFloatColumns, recordTableColumns } from "../../source_keys.ts";
 import {
   coerceColumn,
   type ColumnType,
@@ -81,7 +81,8 @@ export class ParquetDataset extends FileDataset<Row[]> {
       const { parquetMetadata, parquetReadObjects, parquetSchema } = await import("hyparquet");
       const metadata = parquetMetadata(bytes);
       const index = pandasIndexColumns(metadata.key_value_metadata).filter(isUnnamedIndex);
-      const names = parquetSchema(metadata).children.map((c) => c.element.name);
+      const schema = parquetSchema(metadata).children;
+      const names = schema.map((c) => c.element.name);
       const missing = (args.columns ?? []).filter((c) => !names.includes(c));
       if (missing.length > 0) {
         throw new DatasetError(
@@ -110,6 +111,19 @@ export class ParquetDataset extends FileDataset<Row[]> {
       const order = (args.columns ?? names).filter((k) => Object.hasOwn(rows[0] ?? {}, k) && !dropped.has(k))
         .map((k) => rename.get(k) ?? k);
       recordTableColumns(out, order);
+      // pandas' float64 columns (a DOUBLE of whole numbers is 91 here): FLOAT/DOUBLE, and integers with nulls.
+      const types = new Map(
+        schema.map((c) => [rename.get(c.element.name) ?? c.element.name, c.element.type]),
+      );
+      recordFloatColumns(
+        out,
+        order.filter((k) => {
+          const type = types.get(k);
+          return type === "DOUBLE" || type === "FLOAT" ||
+            ((type === "INT32" || type === "INT64") &&
+              out.some((row) => row[k] === null || row[k] === undefined));
+        }),
+      );
       return out;
     } catch (error) {
       if (error instanceof DatasetError) throw error;

@@ -13,6 +13,7 @@ import { type MlModel, parseMlmodel, type SavedInputExampleInfo } from "./mlmode
 import { isRowList, writeMlmodel, writeRowsInputExample } from "./model_folder.ts";
 import { inferColumns, pythonJson, type SignatureStrings, signatureToStrings } from "./signature.ts";
 import { readTextFile, writeTextFile } from "../../file_io.ts";
+import { floatColumns } from "../../source_keys.ts";
 
 /** What a flavor's save returns. */
 export interface SavedFlavor {
@@ -91,7 +92,7 @@ export async function saveModelFolder<M>(
   if (example !== undefined && example !== null) info = await writeInputExample(dir, example);
   let signature = saved.signature;
   if (options.signature === "auto") {
-    const inputs = inferColumns(example);
+    const inputs = inferColumns(example, floatColumns(example));
     if (inputs) signature = signatureToStrings({ inputs, outputs: null, params: null });
     else if (!signature) notes.push("no signature: signature auto needs an input_example of rows or values");
   } else if (options.signature) signature = options.signature;

@@ -127,20 +127,24 @@ function mergeTypes(types: (ColumnType | undefined)[]): ColumnType | undefined {
 /**
  * Infers input columns from example data: rows of records (a data frame) give named columns, an array of
  * scalars one unnamed column. A column with missing values is optional. Undefined when the data has
- * another shape (the model is then logged without a signature).
+ * another shape (the model is then logged without a signature). `floatColumns` are the numeric columns
+ * that were floats in the file the rows came from (pandas' float64: a CSV column of `91.0`, `96.0`): they
+ * are `double` though JavaScript holds whole numbers there.
  *
  * @example
  * ```ts
  * inferColumns([{ a: 1, b: "x" }]); // [{ name: "a", type: "long", required: true }, { name: "b", type: "string", required: true }]
+ * inferColumns([{ a: 1 }], new Set(["a"])); // [{ name: "a", type: "double", required: true }]
  * ```
  */
-export function inferColumns(data: unknown): ColSpec[] | undefined {
+export function inferColumns(data: unknown, floatColumns?: ReadonlySet<string>): ColSpec[] | undefined {
   if (!Array.isArray(data) || data.length === 0) return undefined;
   if (data.every(isRecord)) {
     const names = [...new Set(data.flatMap((r) => Object.keys(r)))];
     return names.map((name) => {
       const values = data.map((r) => (r as Record<string, unknown>)[name]);
-      const type = mergeTypes(values.map(typeOfValue));
+      let type = mergeTypes(values.map(typeOfValue));
+      if (floatColumns?.has(name) && (type === "long" || type === undefined)) type = "double";
       return { name, type: type ?? "string", required: values.every((v) => typeOfValue(v) !== undefined) };
     });
   }
