@@ -9,7 +9,7 @@ import { TrackingError } from "../../errors.ts";
 import { statOrUndefined } from "../../fs_utils.ts";
 import { localPathOfUri } from "../artifacts/local_repository.ts";
 import { artifactPathInUri } from "../artifacts/artifact_uri_join.ts";
-import type { ModelVersion, RegisteredModel } from "../registry/entities.ts";
+import type { ModelVersion } from "../registry/entities.ts";
 import { versionOfModelUri } from "../registry/models_source.ts";
 import type { TrackingStore } from "../stores/store.ts";
 import { type ModelUri, parseModelUri } from "./model_uri.ts";
@@ -130,7 +130,7 @@ async function resolveParsed(
     case "models": {
       const store = needStore(parsed.uri, options);
       const version = await versionOfModelUri(store.registry, parsed).catch(async (error) => {
-        throw await explainRegistryMiss(store, parsed, error);
+        throw await (await registryMiss()).explainRegistryMiss(store, parsed, error);
       });
       if (!version.source || depth > 2) {
         throw new TrackingError(
@@ -172,82 +172,8 @@ export async function modelVersionOfUri(store: TrackingStore, uri: string): Prom
     });
   }
   return await versionOfModelUri(store.registry, parsed).catch(async (error) => {
-    throw await explainRegistryMiss(store, parsed, error);
+    throw await (await registryMiss()).explainRegistryMiss(store, parsed, error);
   });
-}
-
-// The registry's own words (MLflow's) name no way out: say which aliases or versions the model has.
-async function explainRegistryMiss(
-  store: TrackingStore,
-  ref: Extract<ModelUri, { kind: "models" }>,
-  error: unknown,
-): Promise<unknown> {
-  if (!(error instanceof TrackingError)) return error;
-  let model: RegisteredModel;
-  try {
-    model = await store.registry.getRegisteredModel(ref.name);
-  } catch (lookup) {
-    // A name the store refuses to look up ("..", a path separator in the file store) is the URI's problem.
-    if (lookup instanceof TrackingError && lookup.code === "INVALID_PARAMETER_VALUE") {
-      return new TrackingError("model/bad-uri", `Cannot use model URI "${ref.uri}": ${lookup.message}`, {
-        hint: "write models:/<registered model name>/<version>, with the name as the registry lists it",
-      });
-    }
-    // Only a model the store says it does not have is "unknown"; an unreachable store keeps its own error.
-    if (!(lookup instanceof TrackingError && lookup.code === "RESOURCE_DOES_NOT_EXIST")) return error;
-    const where = maskUriCredentials(store.uri);
-    const { registeredModels } = await store.registry.searchRegisteredModels({ maxResults: 20 })
-      .catch(() => ({ registeredModels: [] }));
-    return new TrackingError("model/unknown-model", `No registered model "${ref.name}" in ${where}`, {
-      cause: error,
-      hint: registeredModels.length
-        ? `registered models: ${registeredModels.map((m) => m.name).join(", ")}`
-        : "none is registered there yet: kmlf models register -m runs:/<run_id>/model -n <name> " +
-          "(or check the tracking URI: mlflow.yml, else MLFLOW_TRACKING_URI)",
-    });
-  }
-  if ("version" in ref) {
-    if (error.code !== "RESOURCE_DOES_NOT_EXIST") return error;
-    const { modelVersions } = await store.registry.searchModelVersions({
-      // A backslash before each quote and backslash (registry_api.js's quote): a name like a\'b reads back.
-      filter: `name = '${ref.name.replace(/[\\']/g, "\\$&")}'`,
-      orderBy: ["version_number DESC"],
-      maxResults: 20,
-    }).catch(() => ({ modelVersions: [] }));
-    return new TrackingError(
-      "model/unknown-version",
-      `Registered model "${ref.name}" has no version ${ref.version}`,
-      {
-        cause: error,
-        hint: modelVersions.length
-          ? `its versions: ${
-            modelVersions.map((v) => v.version).join(", ")
-          }; or use models:/${ref.name}/latest`
-          : `it has no versions yet: kmlf models register -m runs:/<run_id>/model -n ${ref.name}`,
-      },
-    );
-  }
-  if ("alias" in ref) {
-    const aliases = Object.entries(model.aliases).map(([alias, v]) => `${alias} → ${v}`);
-    return new TrackingError(
-      "model/unknown-alias",
-      `Registered model "${ref.name}" has no alias "${ref.alias}"`,
-      {
-        cause: error,
-        hint: aliases.length
-          ? `aliases: ${aliases.join(", ")}`
-          : `set one first: kmlf models alias ${ref.name} ${ref.alias} <version> (or on the model's page in kmlf's UI), or use models:/${ref.name}/<version>`,
-      },
-    );
-  }
-  const versions = model.latestVersions.map((v) => `${v.version} (${v.currentStage})`);
-  return new TrackingError(
-    "model/no-version",
-    "stage" in ref
-      ? `Registered model "${ref.name}" has no version in stage ${ref.stage}`
-      : `Registered model "${ref.name}" has no versions`,
-    { cause: error, hint: `latest versions: ${versions.join(", ") || "none"}` },
-  );
 }
 
 // A version whose source is an artifact location under its run is read through the run (its artifact
@@ -400,3 +326,7 @@ export function defaultModelCacheDir(env: Record<string, string> = Deno.env.toOb
   const base = env.XDG_CACHE_HOME ?? join(env.HOME ?? env.USERPROFILE ?? Deno.cwd(), ".cache");
   return join(base, "kmlf", "models");
 }
+
+// By computed URL: loaded only when a registry lookup fails.
+const registryMiss = (): Promise<typeof import("./registry_miss.ts")> =>
+  import(new URL("./registry_miss.ts", import.meta.url).href);
