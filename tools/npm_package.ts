@@ -1,4 +1,7 @@
-/** Where Deno installed an npm package deno.json maps, for the tools that vendor one (commander, zod, semver). */
+/**
+ * Where Deno installed an npm package deno.json maps, and one module bundled from it, for the tools that vendor
+ * one (commander, zod, semver).
+ */
 import { join } from "node:path";
 
 /**
@@ -39,4 +42,40 @@ export async function npmPackage(root: string, name: string): Promise<{ dir: str
   const dir = JSON.parse(new TextDecoder().decode(out.stdout)).npmPackages?.[id]?.localPath;
   if (!dir) throw new Error(`deno info did not report where ${specifier} is installed`);
   return { dir, version: id.slice(id.lastIndexOf("@") + 1) };
+}
+
+/**
+ * `deno bundle` of one entry module's source (written as `entry.js` in a temporary folder) with `root`'s
+ * deno.json: the bundled text, whose header comment names `entry.js` by its temporary path.
+ *
+ * @example
+ * ```ts
+ * const text = await bundleEntry("/path/to/kmlf", 'export { default } from "npm:semver@7.8.6/functions/valid.js";\n');
+ * ```
+ */
+export async function bundleEntry(root: string, entry: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "kmlf-vendor-" });
+  try {
+    await Deno.writeTextFile(join(dir, "entry.js"), entry);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--config",
+        join(root, "deno.json"),
+        "--platform",
+        "deno",
+        "--output",
+        join(dir, "bundle.js"),
+        join(dir, "entry.js"),
+      ],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(out.stderr)}`);
+    return await Deno.readTextFile(join(dir, "bundle.js"));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }

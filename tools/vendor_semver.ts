@@ -14,7 +14,7 @@
  */
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { npmPackage, npmSpecifier } from "./npm_package.ts";
+import { bundleEntry, npmPackage, npmSpecifier } from "./npm_package.ts";
 
 /** Where the module lives, relative to the repository root. */
 export const VENDORED = "lib/models/_semver.js";
@@ -40,48 +40,25 @@ export async function bundledSemver(root: string): Promise<string> {
   const { dir, version } = await npmPackage(root, "semver");
   const entry = `import satisfies from "${specifier}/functions/satisfies.js";\n` +
     `import valid from "${specifier}/functions/valid.js";\nexport { satisfies, valid };\n`;
-  const tmp = await Deno.makeTempDir({ prefix: "kmlf-vendor-semver-" });
-  try {
-    await Deno.writeTextFile(join(tmp, "entry.js"), entry);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--config",
-        join(root, "deno.json"),
-        "--platform",
-        "deno",
-        "--output",
-        join(tmp, "bundle.js"),
-        join(tmp, "entry.js"),
-      ],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(out.stderr)}`);
-    let body = await Deno.readTextFile(join(tmp, "bundle.js"));
-    const at = `semver/${version}/`;
-    body = body.replaceAll(new RegExp(`[^\\s"]*/${at.replaceAll(".", "\\.")}`, "g"), at)
-      .replace(/^\/\/ (\S*)entry\.js$/m, "// tools/vendor_semver.ts (entry)");
-    if (!body.includes(DEBUG)) {
-      throw new Error(
-        `semver ${version}: the bundle has no debug logger ${JSON.stringify(DEBUG)} to replace`,
-      );
-    }
-    body = body.replace(DEBUG, NO_DEBUG);
-    for (const left of [/\bprocess\b/, /\brequire\(/, /^import /m]) {
-      const line = body.split("\n").find((l) => !l.trim().startsWith("//") && left.test(l));
-      if (line) throw new Error(`semver ${version}: the bundle still reads ${left}: ${line.trim()}`);
-    }
-    const license = await Deno.readTextFile(join(dir, "LICENSE"));
-    return `// @ts-self-types="./_semver.d.ts"\n` +
-      `// semver ${version}'s satisfies and valid, bundled by \`deno task vendor-semver\` ` +
-      `(tools/vendor_semver.ts): do not edit.\n//\n` +
-      license.trim().split("\n").map((l) => `// ${l}`.trimEnd()).join("\n") + "\n\n" + body;
-  } finally {
-    await Deno.remove(tmp, { recursive: true });
+  let body = await bundleEntry(root, entry);
+  const at = `semver/${version}/`;
+  body = body.replaceAll(new RegExp(`[^\\s"]*/${at.replaceAll(".", "\\.")}`, "g"), at)
+    .replace(/^\/\/ (\S*)entry\.js$/m, "// tools/vendor_semver.ts (entry)");
+  if (!body.includes(DEBUG)) {
+    throw new Error(
+      `semver ${version}: the bundle has no debug logger ${JSON.stringify(DEBUG)} to replace`,
+    );
   }
+  body = body.replace(DEBUG, NO_DEBUG);
+  for (const left of [/\bprocess\b/, /\brequire\(/, /^import /m]) {
+    const line = body.split("\n").find((l) => !l.trim().startsWith("//") && left.test(l));
+    if (line) throw new Error(`semver ${version}: the bundle still reads ${left}: ${line.trim()}`);
+  }
+  const license = await Deno.readTextFile(join(dir, "LICENSE"));
+  return `// @ts-self-types="./_semver.d.ts"\n` +
+    `// semver ${version}'s satisfies and valid, bundled by \`deno task vendor-semver\` ` +
+    `(tools/vendor_semver.ts): do not edit.\n//\n` +
+    license.trim().split("\n").map((l) => `// ${l}`.trimEnd()).join("\n") + "\n\n" + body;
 }
 
 /** What tests/semver_vendor_test.ts compares the bundle with. */

@@ -12,7 +12,7 @@
  */
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { npmPackage } from "./npm_package.ts";
+import { bundleEntry, npmPackage } from "./npm_package.ts";
 
 /** Where the bundle lives, relative to the repository root. */
 export const BUNDLE = "lib/zod/_bundle.js";
@@ -64,37 +64,14 @@ export async function bundledZod(root: string): Promise<string> {
     `export const z = Object.freeze({ ${
       builders.map((b) => (RESERVED.has(b) ? `${b}: ${local(b)}` : b)).join(", ")
     } });\n`;
-  const dir = await Deno.makeTempDir({ prefix: "kmlf-vendor-zod-" });
-  try {
-    await Deno.writeTextFile(join(dir, "entry.js"), entry);
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--config",
-        join(root, "deno.json"),
-        "--platform",
-        "deno",
-        "--output",
-        join(dir, "bundle.js"),
-        join(dir, "entry.js"),
-      ],
-      cwd: root,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) throw new Error(`deno bundle failed: ${new TextDecoder().decode(out.stderr)}`);
-    const bundle = await Deno.readTextFile(join(dir, "bundle.js"));
-    const { version, license } = await zodPackage(root);
-    const body = bundle.replace(/^\/\/ \S*\/(zod\/[^/\s]+\/)/gm, "// $1")
-      .replace(/^\/\/ (\S*)entry\.js$/m, `// ${relative(root, join(root, "tools/vendor_zod.ts"))} (entry)`);
-    return `// @ts-self-types="./_bundle.d.ts"\n` +
-      `// zod ${version}, bundled by \`deno task vendor-zod\` (tools/vendor_zod.ts): do not edit.\n` +
-      `// Builders: ${builders.join(", ")}.\n//\n` +
-      license.trim().split("\n").map((l) => `// ${l}`.trimEnd()).join("\n") + "\n\n" + body;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  const bundle = await bundleEntry(root, entry);
+  const { version, license } = await zodPackage(root);
+  const body = bundle.replace(/^\/\/ \S*\/(zod\/[^/\s]+\/)/gm, "// $1")
+    .replace(/^\/\/ (\S*)entry\.js$/m, `// ${relative(root, join(root, "tools/vendor_zod.ts"))} (entry)`);
+  return `// @ts-self-types="./_bundle.d.ts"\n` +
+    `// zod ${version}, bundled by \`deno task vendor-zod\` (tools/vendor_zod.ts): do not edit.\n` +
+    `// Builders: ${builders.join(", ")}.\n//\n` +
+    license.trim().split("\n").map((l) => `// ${l}`.trimEnd()).join("\n") + "\n\n" + body;
 }
 
 async function zodPackage(root: string): Promise<{ version: string; license: string }> {
