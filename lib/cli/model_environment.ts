@@ -15,7 +15,14 @@
  * @module
  */
 import { BUNDLED_FROM } from "./bundle_info.ts";
-import { isCompiledBinary, KMLF_RUN_FLAGS, kmlfImports, kmlfRoot, PARENT_ENV } from "./project_runtime.ts";
+import {
+  isCompiledBinary,
+  KMLF_RUN_FLAGS,
+  kmlfImports,
+  kmlfRoot,
+  PARENT_ENV,
+  statusForwardingSignals,
+} from "./project_runtime.ts";
 import { withPackageSubpaths } from "../deno_config_file.ts";
 import { realPathOrUndefined } from "../fs_utils.ts";
 import { fileURLToPath, join, pathToFileURL } from "../path.ts";
@@ -110,12 +117,7 @@ export async function runInModelEnvironment(
       await writer.write(stdin).catch(() => {}); // a child that ended early says why itself
       await writer.close().catch(() => {});
     }
-    const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
-    const forward = signals.map((s) => [s, () => kill(child, s)] as const);
-    for (const [s, fn] of forward) Deno.addSignalListener(s, fn);
-    const status = await child.status;
-    for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
-    return status.code;
+    return (await statusForwardingSignals(child)).code;
   } finally {
     Deno.removeSync(map);
   }
@@ -144,13 +146,6 @@ export function localArgv(argv: readonly string[]): string[] {
   const end = out.indexOf("--");
   out.splice(end < 0 ? out.length : end, 0, "--env-manager", "local");
   return out;
-}
-
-function kill(child: Deno.ChildProcess, signal: Deno.Signal): void {
-  try {
-    if (Deno.build.os === "windows") child.kill(signal);
-    else Deno.kill(-child.pid, signal);
-  } catch { /* it ended meanwhile */ }
 }
 
 function dirUrl(path: string): string {

@@ -300,16 +300,32 @@ export async function relaunchInProject(argv: readonly string[]): Promise<number
     // Its own process group: a Ctrl-C reaches this process only, which passes it on exactly once.
     detached: true,
   }).spawn();
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
-  const forward = signals.map((s) => [s, () => forwardSignal(child, s)] as const);
-  for (const [s, fn] of forward) Deno.addSignalListener(s, fn);
-  const status = await child.status;
-  for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
+  const status = await statusForwardingSignals(child);
   if (temp) Deno.removeSync(temp);
   const refused = startRefusal(marker, status, { root: plan.root, configPath: plan.configPath });
   if (!refused) return status.code;
   const { reportError } = await import("./exit_codes.ts");
   return await reportError(refused, { debug: false, root: plan.root });
+}
+
+/**
+ * The exit status of a kmlf this process started in its own process group (`detached`), passing on every
+ * interrupting signal this process gets meanwhile (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT) exactly once.
+ *
+ * @example
+ * ```ts
+ * const status = await statusForwardingSignals(new Deno.Command(Deno.execPath(), { detached: true }).spawn());
+ * ```
+ */
+export async function statusForwardingSignals(child: Deno.ChildProcess): Promise<Deno.CommandStatus> {
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+  const forward = signals.map((s) => [s, () => forwardSignal(child, s)] as const);
+  for (const [s, fn] of forward) Deno.addSignalListener(s, fn);
+  try {
+    return await child.status;
+  } finally {
+    for (const [s, fn] of forward) Deno.removeSignalListener(s, fn);
+  }
 }
 
 // To the child's whole process group (it leads it), as a terminal's Ctrl-C reaches a kmlf that was not

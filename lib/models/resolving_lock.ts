@@ -9,6 +9,7 @@
 import { dirname, fileURLToPath, isAbsolute, join, resolve } from "../path.ts";
 import { readTextFile } from "../file_io.ts";
 import { isRecord } from "../is_record.ts";
+import { parseJsonc } from "../deno_config_file.ts";
 
 /**
  * The version the resolving deno.lock gives `specifier` (`npm:zod@^4.1.0` → `4.6.7`), or undefined (no
@@ -47,10 +48,9 @@ async function lockPath(configDir: string): Promise<string | undefined> {
     }
     let lock: unknown;
     try {
-      // deno.jsonc's comments: a lock setting in one is rare; without it, the default lock file.
-      const config: unknown = JSON.parse(text);
+      const config = parseJsonc(text);
       lock = isRecord(config) ? config.lock : undefined;
-    } catch { /* the default */ }
+    } catch { /* a file Deno cannot read either: the default */ }
     if (lock === false) return undefined;
     const path = typeof lock === "string"
       ? lock
