@@ -9,8 +9,8 @@
  */
 import { KmlfError } from "../errors.ts";
 import { join } from "../path.ts";
-import { readTextFile } from "../file_io.ts";
-import { isRecord } from "../is_record.ts";
+import { importMapLookup } from "../project_aliases.ts";
+import { modelPins } from "./pinned_versions.ts";
 
 /**
  * `error` with a hint naming the model's pin for the package it could not import, or `error` itself when
@@ -36,18 +36,9 @@ export async function withModelPinHint(error: unknown, dir: string): Promise<unk
   const name = error.message.match(/"([^"]+)" is not mapped in the project's deno.json/)?.[1];
   if (name === undefined) return error;
   const pinsFile = join(dir, "code", "deno.json");
-  let imports: Record<string, unknown> = {};
-  try {
-    const config = JSON.parse(await readTextFile(pinsFile));
-    if (isRecord(config) && isRecord(config.imports)) imports = config.imports;
-  } catch {
-    // No readable pins: a generic hint still says where a mapping goes.
-  }
-  const key = Object.hasOwn(imports, name)
-    ? name
-    : Object.keys(imports).find((k) => k.endsWith("/") && name.startsWith(k));
-  const target = key === undefined ? undefined : imports[key];
-  const hint = typeof target === "string"
+  // No readable pins: a generic hint still says where a mapping goes.
+  const [key, target] = importMapLookup(await modelPins(dir), name) ?? [];
+  const hint = target !== undefined
     ? `the model was logged with "${key}" as ${target} (${pinsFile}): \`kmlf models predict|serve\` ` +
       `without --env-manager local give it that version; or load it in a project whose deno.json maps it ` +
       `(\`deno add ${target.replace(/\/$/, "")}\` there), as the project it was trained in does`
